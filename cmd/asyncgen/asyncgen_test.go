@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/corio-go/corio/internal/difftest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden generated files in testdata/")
+
+// programs lists the differential test programs: testdata/<case> at the
+// repository root, except testdata/errors.
+func programs(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "errors" {
+			out = append(out, e.Name())
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no test programs in testdata/")
+	}
+	return out
+}
+
+// TestGolden regenerates every test program and compares the result with the
+// committed <file>_async.go, which reviewers read as the golden output.
+// go test ./cmd/asyncgen -update rewrites them.
+func TestGolden(t *testing.T) {
+	t.Chdir("../..")
+	cases := programs(t)
+	var patterns []string
+	for _, c := range cases {
+		patterns = append(patterns, "./testdata/"+c)
+	}
+	p, errs := generate("", patterns)
+	if len(errs) > 0 {
+		t.Fatalf("asyncgen failed:\n%s", strings.Join(errs, "\n"))
+	}
+	if len(p.writes) < len(cases) {
+		t.Errorf("generated %d files for %d programs", len(p.writes), len(cases))
+	}
+	for _, w := range p.writes {
+		if *update {
+			if err := os.WriteFile(w.path, w.content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		old, err := os.ReadFile(w.path)
+		if err != nil {
+			t.Errorf("%s: missing golden file (run go test ./cmd/asyncgen -update)", rel(w.path))
+			continue
+		}
+		if !bytes.Equal(old, w.content) {
+			t.Errorf("%s: generated code differs from the golden file (review, then run go test ./cmd/asyncgen -update)\n%s", rel(w.path), firstDiff(string(old), string(w.content)))
+		}
+	}
+	// Determinism: a second run produces the same bytes.
+	p2, _ := generate("", patterns)
+	for i := range p.writes {
+		if !bytes.Equal(p.writes[i].content, p2.writes[i].content) {
+			t.Errorf("%s: two runs generated different code", rel(p.writes[i].path))
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + itoa(i+1) + ":\n  golden:    " + x + "\n  generated: " + y
+		}
+	}
+	return ""
+}
+
+// TestDifferential runs every test program in direct mode (the source as
+// plain Go, the oracle) and as a future on the runtime; the outputs must be
+// identical.
+func TestDifferential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every test program")
+	}
+	t.Chdir("../..")
+	cases := programs(t)
+	bin := t.TempDir()
+	args := []string{"build", "-o", bin + string(filepath.Separator)}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	for _, c := range cases {
+		args = append(args, "./testdata/"+c)
+	}
+	cmd := exec.Command("go", args...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, c := range cases {
+		t.Run(c, func(t *testing.T) {
+			exe := filepath.Join(bin, c)
+			if runtime.GOOS == "windows" {
+				exe += ".exe"
+			}
+			run := func(mode string) string {
+				cmd := exec.Command(exe)
+				cmd.Env = append(os.Environ(), difftest.ModeEnv+"="+mode)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("%s mode: %v\n%s", mode, err, out)
+				}
+				return string(out)
+			}
+			direct, async := run("direct"), run("async")
+			if direct == "" {
+				t.Errorf("direct mode printed nothing")
+			}
+			if direct != async {
+				t.Errorf("direct and async modes differ\n%s", firstDiff(direct, async))
+			}
+		})
+	}
+}
+
+// TestErrors runs asyncgen on each testdata/errors/<case>: it must fail with
+// exactly the diagnostics in want.txt and write nothing.
+func TestErrors(t *testing.T) {
+	t.Chdir("../..")
+	entries, err := os.ReadDir("testdata/errors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			dir := "testdata/errors/" + e.Name()
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := listDir(t, dir)
+			p, errs := generate("", []string{"./" + dir})
+			if p != nil || len(errs) == 0 {
+				t.Fatalf("asyncgen succeeded; want errors:\n%s", want)
+			}
+			got := strings.Join(errs, "\n") + "\n"
+			if got != string(want) {
+				t.Errorf("diagnostics differ\ngot:\n%swant:\n%s", got, want)
+			}
+			for _, l := range errs {
+				if !strings.HasPrefix(l, dir+"/") {
+					t.Errorf("diagnostic lacks a file:line:col position: %s", l)
+				}
+			}
+			if after := listDir(t, dir); after != before {
+				t.Errorf("asyncgen changed the directory: before %s, after %s", before, after)
+			}
+		})
+	}
+}
+
+func listDir(t *testing.T, dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return strings.Join(names, ",")
+}

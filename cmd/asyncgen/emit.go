@@ -1,0 +1,547 @@
+package main
+
+// Stage 5: emit. Decide where each variable lives (liveness), number the
+// states, and write the future type, its constructor (the twin), Poll and
+// Cancel.
+//
+// Liveness is deliberately simple and sound: a machine variable stays a local
+// of Poll only when every reference to it is in one block and the first of
+// them assigns it whole. Such a variable is dead on entry to that block, so no
+// value of it can cross a suspension point. Everything else that is used
+// becomes a field, as do parameters and variables whose address escapes.
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func (g *pkgGen) uniqueTypeName(base string) string {
+	n := base
+	for i := 2; g.taken[n]; i++ {
+		n = fmt.Sprintf("%s%d", base, i)
+	}
+	g.taken[n] = true
+	return n
+}
+
+func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
+	nerr := len(g.errs)
+	susp := g.check(fn)
+	if len(g.errs) > nerr {
+		return "", false
+	}
+	fd := fn.decl
+	l := &lowerer{
+		g: g, fn: fn, susp: susp,
+		objVar: map[types.Object]*variable{}, refVar: map[*ast.Ident]*variable{},
+		rawVar: map[*ast.Ident]*variable{}, extJump: map[*ast.BranchStmt]*block{},
+		names: map[string]bool{},
+	}
+	for c := range susp {
+		l.spans = append(l.spans, c)
+	}
+	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
+	l.out = g.outputType(fn.sig.Results())
+
+	// Names: everything the body may refer to outside itself is reserved, so
+	// flattening scopes into one Poll never shadows it.
+	for _, n := range types.Universe.Names() {
+		l.names[n] = true
+	}
+	for n := range g.taken {
+		l.names[n] = true
+	}
+	for _, imp := range of.file.Imports {
+		if imp.Name != nil {
+			l.names[imp.Name.Name] = true
+		}
+	}
+	for _, p := range g.pkg.Imports() {
+		l.names[p.Name()] = true
+	}
+	for _, n := range []string{"rt", "utf8", "reflect"} {
+		l.names[n] = true
+	}
+	l.nFut, l.nCx, l.nState = l.name("fut"), l.name("cx"), l.name("state")
+	l.nZero, l.nReady, l.pollLabel = l.name("zero"), l.name("ready"), l.name("poll")
+
+	// Variables: receiver, parameters, named results, then the body's.
+	addVar := func(id *ast.Ident) *variable {
+		obj, ok := g.info.Defs[id].(*types.Var)
+		if !ok || obj.IsField() {
+			return nil
+		}
+		if v := l.objVar[obj]; v != nil {
+			return v
+		}
+		v := &variable{name: l.name(id.Name), typ: obj.Type(), obj: obj}
+		l.objVar[obj] = v
+		l.vars = append(l.vars, v)
+		return v
+	}
+	var params []*variable // in signature order; nil for unnamed or blank
+	var recv *variable
+	if fd.Recv != nil {
+		for _, f := range fd.Recv.List {
+			for _, n := range f.Names {
+				if n.Name != "_" {
+					recv = addVar(n)
+					recv.param, recv.machine = true, true
+				}
+			}
+		}
+	}
+	for _, f := range fd.Type.Params.List {
+		if len(f.Names) == 0 {
+			params = append(params, nil)
+		}
+		for _, n := range f.Names {
+			var v *variable
+			if n.Name != "_" {
+				v = addVar(n)
+				v.param, v.machine = true, true
+			}
+			params = append(params, v)
+		}
+	}
+	if fd.Type.Results != nil {
+		i := 0
+		for _, f := range fd.Type.Results.List {
+			for _, n := range f.Names {
+				var v *variable
+				if n.Name == "_" {
+					v = l.temp(fn.sig.Results().At(i).Type(), "result")
+				} else {
+					v = addVar(n)
+					v.machine = true
+				}
+				l.results = append(l.results, v)
+				i++
+			}
+		}
+	}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			addVar(id)
+		}
+		return true
+	})
+	l.escapes()
+	for _, v := range l.vars {
+		if v.escapes {
+			v.bind = l.name(v.name + "_p")
+		}
+	}
+
+	// Lower.
+	l.entry = l.newBlock()
+	l.enter(l.entry)
+	l.stmtList(fd.Body.List)
+	for _, b := range l.blocks {
+		if b.term == nil {
+			b.term = &returnTerm{}
+		}
+	}
+	if len(g.errs) > nerr {
+		return "", false
+	}
+
+	// Reachable blocks, numbered in the order they were filled.
+	var reach []*block
+	var visit func(b *block)
+	visit = func(b *block) {
+		if b == nil || b.reach {
+			return
+		}
+		b.reach = true
+		reach = append(reach, b)
+		for _, s := range successors(b) {
+			visit(s)
+		}
+	}
+	visit(l.entry)
+	sort.Slice(reach, func(i, j int) bool { return reach[i].order < reach[j].order })
+	for i, b := range reach {
+		b.state = i
+	}
+	used := l.liveness(reach)
+
+	// Await fields, one per distinct future type: only one await is pending
+	// at a time.
+	type awField struct{ name, typ string }
+	var aws []awField
+	awByType := map[string]string{}
+	for _, b := range reach {
+		if t, ok := b.term.(*awaitTerm); ok {
+			typ := g.typeText(g.futureOf(t.out))
+			if awByType[typ] == "" {
+				awByType[typ] = l.name(fmt.Sprintf("aw%d", len(aws)))
+				aws = append(aws, awField{awByType[typ], typ})
+			}
+			t.field = awByType[typ]
+		}
+	}
+
+	// The text.
+	srcPos := g.fset.Position(fd.Pos())
+	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
+	fname := fd.Name.Name
+	display := fname
+	base := lowerFirst(fname)
+	if recv != nil || fd.Recv != nil {
+		rt := fn.sig.Recv().Type()
+		if p, ok := rt.(*types.Pointer); ok {
+			rt = p.Elem()
+		}
+		rname := rt.(*types.Named).Obj().Name()
+		display = rname + "." + fname
+		base = lowerFirst(rname) + upperFirst(fname)
+	}
+	l.futName = g.uniqueTypeName(base + "Future")
+	outText := g.typeText(l.out)
+	rtm := g.marker(rtPath, "rt")
+	f := l.nFut
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	p("// %s is the state machine of %s (%s).\n", l.futName, display, where)
+	p("type %s struct {\n%s int // the next case of Poll; -1 once done\n", l.futName, l.nState)
+	for _, v := range l.vars {
+		switch {
+		case v.param:
+			p("%s %s\n", v.name, g.typeText(v.typ))
+		case v.field && used[v]:
+			t := l.varType(v)
+			if v.cell {
+				t = "*" + t
+			}
+			p("%s %s\n", v.name, t)
+		}
+	}
+	for _, a := range aws {
+		p("%s %s\n", a.name, a.typ)
+	}
+	p("}\n\n")
+
+	// The twin.
+	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)
+	p("// body of %s as a state machine, suspending where %s would block.\n", fname, fname)
+	p("func ")
+	if fd.Recv != nil {
+		rn := "_"
+		if recv != nil {
+			rn = recv.name
+		}
+		p("(%s %s) ", rn, g.typeText(fn.sig.Recv().Type()))
+	}
+	p("%sAsync(", fname)
+	for i, v := range params {
+		if i > 0 {
+			p(", ")
+		}
+		name := "_"
+		if v != nil {
+			name = v.name
+		}
+		t := fn.sig.Params().At(i).Type()
+		if fn.sig.Variadic() && i == len(params)-1 {
+			p("%s ...%s", name, g.typeText(t.(*types.Slice).Elem()))
+		} else {
+			p("%s %s", name, g.typeText(t))
+		}
+	}
+	p(") %s {\nreturn &%s{", g.typeText(g.futureOf(l.out)), l.futName)
+	first := true
+	for _, v := range append([]*variable{recv}, params...) {
+		if v == nil {
+			continue
+		}
+		if !first {
+			p(", ")
+		}
+		first = false
+		p("%s: %s", v.name, v.name)
+	}
+	p("}\n}\n\n")
+
+	// Poll.
+	p("// Poll advances %s to its next suspension point; see rt.Future.\n", display)
+	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", f, l.futName, l.nCx, rtm, outText)
+	if len(aws) > 0 {
+		p("var %s %s\nvar %s bool\n", l.nZero, outText, l.nReady)
+	}
+	for _, v := range l.vars {
+		if used[v] && !v.field && !v.param && v.machine {
+			p("var %s %s\n", v.name, l.varType(v))
+		}
+	}
+	for _, c := range l.consts {
+		p("%s\n", l.print(c))
+	}
+	p("%s := %s.%s\n", l.nState, f, l.nState)
+	body := &strings.Builder{}
+	for i, blk := range reach {
+		fmt.Fprintf(body, "case %d:", blk.state)
+		if i == 0 {
+			fmt.Fprintf(body, " // %s starts", display)
+		} else if blk.resume != nil {
+			pos := g.fset.Position(blk.resume.pos)
+			fmt.Fprintf(body, " // resumes at %s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+		}
+		body.WriteString("\n")
+		if r := blk.resume; r != nil {
+			dst := "_"
+			if r.dst != nil {
+				dst = l.loc(r.dst)
+			}
+			fmt.Fprintf(body, "%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, false\n}\n%s.%s = nil\n",
+				dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, f, r.field)
+		}
+		for _, s := range blk.stmts {
+			body.WriteString(l.directive(s.pos) + l.print(s.s) + "\n")
+		}
+		next := i + 1
+		goTo := func(to *block) string {
+			if to.state == next {
+				return "fallthrough"
+			}
+			return fmt.Sprintf("%s = %d\ncontinue", l.nState, to.state)
+		}
+		switch t := blk.term.(type) {
+		case *jumpTerm:
+			body.WriteString(goTo(t.to) + "\n")
+		case *ifTerm:
+			cond := l.print(t.cond)
+			switch {
+			case t.then.state == next:
+				fmt.Fprintf(body, "if !(%s) {\n%s = %d\ncontinue\n}\nfallthrough\n", cond, l.nState, t.els.state)
+			case t.els.state == next:
+				fmt.Fprintf(body, "if %s {\n%s = %d\ncontinue\n}\nfallthrough\n", cond, l.nState, t.then.state)
+			default:
+				fmt.Fprintf(body, "if %s {\n%s = %d\n} else {\n%s = %d\n}\ncontinue\n", cond, l.nState, t.then.state, l.nState, t.els.state)
+			}
+		case *returnTerm:
+			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
+			body.WriteString(l.directive(t.pos) + render(sp.returnStmt(t.results)) + "\n")
+		case *awaitTerm:
+			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
+		}
+	}
+	if l.labelUsed {
+		p("%s:\n", l.pollLabel)
+	}
+	p("for {\nswitch %s {\n%sdefault:\npanic(\"corio: %sAsync future polled after it completed or was cancelled\")\n}\n}\n}\n\n", l.nState, body.String(), display)
+
+	// Cancel.
+	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
+	p("func (%s *%s) Cancel() {\n", f, l.futName)
+	for _, a := range aws {
+		p("if %s.%s != nil {\n%s.Cancel(%s.%s)\n%s.%s = nil\n}\n", f, a.name, rtm, f, a.name, f, a.name)
+	}
+	p("%s.%s = -1\n}\n\n", f, l.nState)
+
+	// The drift guard.
+	guardT, guardX := g.typeText(fn.sig), fname
+	if fd.Recv != nil {
+		vars := []*types.Var{types.NewParam(token.NoPos, nil, "", fn.sig.Recv().Type())}
+		for i := 0; i < fn.sig.Params().Len(); i++ {
+			vars = append(vars, fn.sig.Params().At(i))
+		}
+		guardT = g.typeText(types.NewSignatureType(nil, nil, nil, types.NewTuple(vars...), fn.sig.Results(), fn.sig.Variadic()))
+		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + fname
+	}
+	p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", display, guardT, guardX)
+	return b.String(), true
+}
+
+func successors(b *block) []*block {
+	out := append([]*block(nil), b.extra...)
+	switch t := b.term.(type) {
+	case *jumpTerm:
+		out = append(out, t.to)
+	case *ifTerm:
+		out = append(out, t.then, t.els)
+	case *awaitTerm:
+		out = append(out, t.next)
+	}
+	return out
+}
+
+// escapes marks the variables whose address escapes: taken with &, taken
+// implicitly by a pointer method or by slicing an array, or captured by a
+// closure.
+func (l *lowerer) escapes() {
+	info := l.g.info
+	var root func(e ast.Expr) *variable
+	root = func(e ast.Expr) *variable {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return l.objVar[info.Uses[e]]
+		case *ast.SelectorExpr:
+			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
+					return root(e.X)
+				}
+			}
+		case *ast.IndexExpr:
+			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
+				return root(e.X)
+			}
+		}
+		return nil
+	}
+	mark := func(v *variable) {
+		if v != nil {
+			v.escapes = true
+		}
+	}
+	var lits []*ast.FuncLit
+	ast.Inspect(l.fn.decl.Body, func(n ast.Node) bool {
+		if n == nil {
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			lits = append(lits, n)
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) {
+						mark(l.objVar[obj])
+					}
+				}
+				return true
+			})
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				mark(root(n.X))
+			}
+		case *ast.SliceExpr:
+			if _, ok := info.TypeOf(n.X).Underlying().(*types.Array); ok {
+				mark(root(n.X))
+			}
+		case *ast.SelectorExpr:
+			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
+				recv := sel.Obj().(*types.Func).Type().(*types.Signature).Recv()
+				if _, ptr := recv.Type().(*types.Pointer); ptr {
+					if _, isPtr := sel.Recv().Underlying().(*types.Pointer); !isPtr {
+						mark(root(n.X))
+					}
+				}
+			}
+		}
+		return true
+	})
+	_ = lits
+}
+
+// liveness decides which machine variables are fields and returns the set of
+// variables referenced by reachable code.
+func (l *lowerer) liveness(reach []*block) map[*variable]bool {
+	blocksOf := map[*variable]map[*block]bool{}
+	defFirst := map[*variable]bool{}
+	note := func(b *block, seen map[*variable]bool, v *variable, def bool) {
+		if v == nil || !v.machine {
+			return
+		}
+		if blocksOf[v] == nil {
+			blocksOf[v] = map[*block]bool{}
+		}
+		blocksOf[v][b] = true
+		if !seen[v] {
+			seen[v] = true
+			if len(blocksOf[v]) == 1 {
+				defFirst[v] = def
+			}
+		}
+	}
+	uses := func(b *block, seen map[*variable]bool, n ast.Node) {
+		if n == nil {
+			return
+		}
+		ast.Inspect(n, func(m ast.Node) bool {
+			if id, ok := m.(*ast.Ident); ok {
+				note(b, seen, l.varOf(id), false)
+			}
+			return true
+		})
+	}
+	for _, b := range reach {
+		seen := map[*variable]bool{}
+		if b.resume != nil && b.resume.dst != nil {
+			note(b, seen, b.resume.dst, true)
+		}
+		for _, s := range b.stmts {
+			as, ok := s.s.(*ast.AssignStmt)
+			if !ok || as.Tok != token.ASSIGN {
+				uses(b, seen, s.s)
+				continue
+			}
+			for _, r := range as.Rhs {
+				uses(b, seen, r)
+			}
+			var defs []*variable
+			for _, e := range as.Lhs {
+				if id, ok := e.(*ast.Ident); ok {
+					if v := l.varOf(id); v != nil && !v.cell && l.rawVar[id] == nil {
+						defs = append(defs, v)
+						continue
+					}
+				}
+				uses(b, seen, e)
+			}
+			for _, v := range defs {
+				note(b, seen, v, true)
+			}
+		}
+		switch t := b.term.(type) {
+		case *ifTerm:
+			uses(b, seen, t.cond)
+		case *awaitTerm:
+			uses(b, seen, t.fut)
+		case *returnTerm:
+			for _, r := range t.results {
+				uses(b, seen, r)
+			}
+			if t.results == nil {
+				for _, v := range l.results {
+					note(b, seen, v, false)
+				}
+			}
+		}
+	}
+	used := map[*variable]bool{}
+	for v, bs := range blocksOf {
+		used[v] = true
+		v.field = v.param || v.escapes || len(bs) > 1 || !defFirst[v]
+	}
+	// Named results are read by bare returns, also inside verbatim
+	// statements, which this analysis does not look into.
+	for _, v := range l.results {
+		used[v], v.field = true, true
+	}
+	return used
+}
+
+func (l *lowerer) varType(v *variable) string {
+	if v.text != "" {
+		return v.text
+	}
+	return l.g.typeText(v.typ)
+}

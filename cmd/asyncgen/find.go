@@ -1,0 +1,78 @@
+package main
+
+// Stage 2: find. Locate the //async:func declarations in the type-checked
+// syntax and reject the declarations that cannot be lowered (yet).
+
+import (
+	"go/ast"
+	"go/types"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// asyncFunc is one function or method to lower.
+type asyncFunc struct {
+	decl *ast.FuncDecl
+	obj  *types.Func
+	sig  *types.Signature
+}
+
+// outFile is the generated file for one source file.
+type outFile struct {
+	src   *srcFile
+	file  *ast.File
+	funcs []*asyncFunc
+}
+
+func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
+	byPath := map[string]*srcFile{}
+	for _, sf := range plan.files {
+		byPath[sf.path] = sf
+	}
+	var out []*outFile
+	for _, f := range p.Syntax {
+		path := p.Fset.Position(f.Package).Filename
+		sf := byPath[path]
+		if sf == nil {
+			continue
+		}
+		of := &outFile{src: sf, file: f}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || !hasDirective(fd.Doc) {
+				continue
+			}
+			obj, _ := p.TypesInfo.Defs[fd.Name].(*types.Func)
+			if obj == nil {
+				continue
+			}
+			sig := obj.Type().(*types.Signature)
+			switch {
+			case fd.Body == nil:
+				g.errorf(fd.Pos(), "async function %s has no body; //async:func needs Go source to lower", fd.Name.Name)
+				continue
+			case sig.TypeParams().Len() > 0:
+				g.errorf(fd.Pos(), "generic async function %s is not supported yet; write a non-generic wrapper for each type you need", fd.Name.Name)
+				continue
+			case sig.RecvTypeParams().Len() > 0:
+				g.errorf(fd.Pos(), "async method %s of a generic type is not supported yet; make it a function of a concrete type", fd.Name.Name)
+				continue
+			case sig.Results().Len() > 8:
+				g.errorf(fd.Pos(), "async function %s has %d results; at most 8 fit rt.Tuple8 (return a struct instead)", fd.Name.Name, sig.Results().Len())
+				continue
+			case strings.HasSuffix(fd.Name.Name, "Async"):
+				g.errorf(fd.Name.Pos(), "async function %s already ends in Async; its twin would be %sAsync (rename it)", fd.Name.Name, fd.Name.Name)
+				continue
+			}
+			of.funcs = append(of.funcs, &asyncFunc{decl: fd, obj: obj, sig: sig})
+		}
+		if len(of.funcs) > 0 {
+			out = append(out, of)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return filepath.Base(out[i].src.path) < filepath.Base(out[j].src.path) })
+	return out
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/go/packages"
+)
+
+// pkgGen holds what the stages share for one package.
+type pkgGen struct {
+	p      *packages.Package
+	fset   *token.FileSet
+	info   *types.Info
+	pkg    *types.Package
+	rt     *types.Package
+	errs   []string
+	paths  []string // marker index → import path
+	pnames []string
+	taken  map[string]bool // package-level names, including generated types
+}
+
+// Markers stand for package names in printed code; emit turns each
+// "marker.Name" into jen.Qual(path, "Name") so jennifer manages imports.
+var markerRE = regexp.MustCompile(`__asyncgenP(\d+)__\.([\pL_][\pL\pN_]*)`)
+
+func (g *pkgGen) marker(path, name string) string {
+	for i, p := range g.paths {
+		if p == path {
+			return "__asyncgenP" + strconv.Itoa(i) + "__"
+		}
+	}
+	g.paths = append(g.paths, path)
+	g.pnames = append(g.pnames, name)
+	return "__asyncgenP" + strconv.Itoa(len(g.paths)-1) + "__"
+}
+
+func (g *pkgGen) pkgRef(path, name string) *ast.Ident { return rawExpr(g.marker(path, name)) }
+
+func (g *pkgGen) typeText(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == g.pkg {
+			return ""
+		}
+		return g.marker(p.Path(), p.Name())
+	})
+}
+
+func (g *pkgGen) typeExpr(t types.Type) ast.Expr { return rawExpr(g.typeText(t)) }
+
+// zero is the zero value of t as an expression.
+func (g *pkgGen) zero(t types.Type) ast.Expr {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return rawExpr("false")
+		case u.Info()&types.IsString != 0:
+			return rawExpr(`""`)
+		case u.Info()&types.IsNumeric != 0:
+			return rawExpr("0")
+		default:
+			return rawExpr("nil")
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return rawExpr("nil")
+	case *types.Struct, *types.Array:
+		return rawExpr(g.typeText(t) + "{}")
+	}
+	return rawExpr("*new(" + g.typeText(t) + ")")
+}
+
+// code converts printed Go text with markers into jennifer code.
+func (g *pkgGen) code(text string) jen.Code {
+	var s []jen.Code
+	last := 0
+	for _, m := range markerRE.FindAllStringSubmatchIndex(text, -1) {
+		if m[0] > last {
+			s = append(s, jen.Op(text[last:m[0]]))
+		}
+		i, _ := strconv.Atoi(text[m[2]:m[3]])
+		s = append(s, jen.Qual(g.paths[i], text[m[4]:m[5]]))
+		last = m[1]
+	}
+	if last < len(text) {
+		s = append(s, jen.Op(text[last:]))
+	}
+	return jen.Add(s...)
+}
+
+// write is one file the plan creates or replaces.
+type write struct {
+	path    string
+	content []byte
+}
+
+// plan is what a run decided: nothing is written until every package has
+// been generated without error.
+type plan struct {
+	writes  []write
+	deletes []string
+}
+
+// stale lists the files that -check reports.
+func (p *plan) stale() []string {
+	var out []string
+	for _, w := range p.writes {
+		old, err := os.ReadFile(w.path)
+		switch {
+		case err != nil:
+			out = append(out, rel(w.path)+": missing")
+		case !bytes.Equal(old, w.content):
+			out = append(out, rel(w.path)+": stale")
+		}
+	}
+	for _, d := range p.deletes {
+		out = append(out, rel(d)+": orphaned (its source has no async functions)")
+	}
+	return out
+}
+
+// apply writes each file atomically: a temporary file in the same directory,
+// renamed over the old one, so a failure never leaves a half-written file.
+func (p *plan) apply() error {
+	for _, w := range p.writes {
+		if old, err := os.ReadFile(w.path); err == nil && bytes.Equal(old, w.content) {
+			continue
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(w.path), ".asyncgen-*.tmp")
+		if err != nil {
+			return err
+		}
+		if _, err := tmp.Write(w.content); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			os.Remove(tmp.Name())
+			return err
+		}
+		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+			os.Remove(tmp.Name())
+			return err
+		}
+		if err := os.Rename(tmp.Name(), w.path); err != nil {
+			os.Remove(tmp.Name())
+			return err
+		}
+	}
+	for _, d := range p.deletes {
+		if err := os.Remove(d); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// generate runs the pipeline for the packages matching patterns.
+func generate(dir string, patterns []string) (*plan, []string) {
+	pkgs, plans, errs := load(dir, patterns)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	out := &plan{}
+	for _, p := range pkgs {
+		pp := plans[p.ID]
+		if pp == nil {
+			continue
+		}
+		out.deletes = append(out.deletes, pp.orphans...)
+		if len(pp.files) == 0 {
+			continue
+		}
+		g := &pkgGen{p: p, fset: p.Fset, info: p.TypesInfo, pkg: p.Types, taken: map[string]bool{}}
+		for _, imp := range p.Types.Imports() {
+			if imp.Path() == rtPath {
+				g.rt = imp
+			}
+		}
+		if p.Types.Path() == rtPath {
+			g.rt = p.Types
+		}
+		for _, n := range p.Types.Scope().Names() {
+			g.taken[n] = true
+		}
+		for _, of := range g.find(p, pp) {
+			content, err := g.file(of)
+			if err != nil {
+				g.errs = append(g.errs, err.Error())
+				continue
+			}
+			out.writes = append(out.writes, write{of.src.outPath, content})
+		}
+		errs = append(errs, g.errs...)
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, dedup(errs)
+	}
+	sort.Slice(out.writes, func(i, j int) bool { return out.writes[i].path < out.writes[j].path })
+	sort.Strings(out.deletes)
+	return out, nil
+}
+
+// file generates one <file>_async.go.
+func (g *pkgGen) file(of *outFile) ([]byte, error) {
+	jf := jen.NewFilePathName(g.pkg.Path(), g.pkg.Name())
+	jf.HeaderComment(header)
+	var decls []string
+	for _, fn := range of.funcs {
+		text, ok := g.lowerFunc(of, fn)
+		if !ok {
+			continue
+		}
+		decls = append(decls, text)
+	}
+	if len(g.errs) > 0 {
+		return nil, nil
+	}
+	for i, p := range g.paths {
+		jf.ImportName(p, g.pnames[i])
+	}
+	for _, d := range decls {
+		jf.Add(g.code(d))
+		jf.Line()
+	}
+	var b bytes.Buffer
+	if err := jf.Render(&b); err != nil {
+		return nil, fmt.Errorf("asyncgen: internal error: the code generated for %s does not compile as Go (please report this with the source): %v", rel(of.src.path), err)
+	}
+	return b.Bytes(), nil
+}
+
+var _ = strings.TrimSpace

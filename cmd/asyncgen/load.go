@@ -1,0 +1,375 @@
+package main
+
+// Stage 1: load. Find the packages, decide which files asyncgen owns, and
+// type-check the user's source with the generated files replaced by stubs.
+//
+// The generated files cannot be trusted while generating: they may be missing
+// (first run), stale (the source changed), or orphaned (the source lost its
+// async functions). Yet the rest of the package may call FAsync twins that only
+// the generated files declare. So before type checking, every file asyncgen
+// owns is replaced, through the go/packages overlay, by a stub holding just
+// the twins' signatures (FAsync(params) rt.Future[R] { panic(…) }), written
+// from the source's syntax. The stub copies its source file's imports so the
+// parameter types resolve; the "imported and not used" errors that this
+// causes in the stub are the only errors ignored.
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"os"
+	pathpkg "path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+const rtPath = "github.com/corio-go/corio/rt"
+
+// stubRT is the name under which stubs import rt; chosen so as not to collide
+// with the user's own import names.
+const stubRT = "asyncgen_rt"
+
+// srcFile is one user source file with async functions.
+type srcFile struct {
+	path    string // absolute path of the source file
+	outPath string // absolute path of its <file>_async.go
+	funcs   []*ast.FuncDecl
+}
+
+// pkgPlan is what asyncgen found in one package before type checking.
+type pkgPlan struct {
+	id        string
+	name      string
+	files     []*srcFile
+	orphans   []string // generated files whose source has no async functions
+	generated map[string]bool
+}
+
+func isGeneratedContent(b []byte) bool {
+	// The header must come before the package clause, on a line of its own.
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == header {
+			return true
+		}
+		if strings.HasPrefix(line, "package ") {
+			return false
+		}
+	}
+	return false
+}
+
+// hasDirective reports whether a doc comment holds the //async:func line.
+func hasDirective(doc *ast.CommentGroup) bool {
+	if doc == nil {
+		return false
+	}
+	for _, c := range doc.List {
+		if strings.TrimSpace(c.Text) == "//async:func" {
+			return true
+		}
+	}
+	return false
+}
+
+// load lists the packages, builds the stub overlay and type-checks them.
+func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPlan, []string) {
+	var errs []string
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles, Dir: dir}
+	list, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, nil, []string{"asyncgen: " + err.Error()}
+	}
+	overlay := map[string][]byte{}
+	plans := map[string]*pkgPlan{}
+	fset := token.NewFileSet()
+	for _, p := range list {
+		for _, e := range p.Errors {
+			if e.Kind == packages.ListError {
+				errs = append(errs, e.Error())
+			}
+		}
+		plan := &pkgPlan{id: p.ID, name: p.Name, generated: map[string]bool{}}
+		plans[p.ID] = plan
+		files := append(append([]string{}, p.GoFiles...), p.IgnoredFiles...)
+		sort.Strings(files)
+		contents := map[string][]byte{}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("asyncgen: %v", err))
+				continue
+			}
+			contents[f] = b
+			if isGeneratedContent(b) && strings.HasSuffix(f, "_async.go") {
+				plan.generated[f] = true
+			}
+		}
+		for _, f := range p.GoFiles {
+			if plan.generated[f] || strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fset, f, contents[f], parser.ParseComments|parser.AllErrors)
+			if err != nil {
+				errs = append(errs, scanErrors(err)...)
+				continue
+			}
+			sf := &srcFile{path: f, outPath: strings.TrimSuffix(f, ".go") + "_async.go"}
+			for _, d := range af.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && hasDirective(fd.Doc) {
+					sf.funcs = append(sf.funcs, fd)
+				}
+			}
+			checkMisplacedDirectives(fset, af, &errs)
+			if len(sf.funcs) == 0 {
+				continue
+			}
+			if b, err := os.ReadFile(sf.outPath); err == nil && !isGeneratedContent(b) {
+				errs = append(errs, fmt.Sprintf("%s:1:1: %s exists but was not written by asyncgen (it lacks the %q header); rename it or remove it so asyncgen can generate the twins of %s",
+					rel(sf.outPath), filepath.Base(sf.outPath), header, filepath.Base(f)))
+				continue
+			}
+			plan.files = append(plan.files, sf)
+			overlay[sf.outPath] = stub(fset, af, sf.funcs)
+		}
+		owned := map[string]bool{}
+		for _, sf := range plan.files {
+			owned[sf.outPath] = true
+		}
+		for f := range plan.generated {
+			if !owned[f] {
+				plan.orphans = append(plan.orphans, f)
+				overlay[f] = []byte("package " + p.Name + "\n")
+			}
+		}
+		sort.Strings(plan.orphans)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	cfg = &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
+			packages.NeedTypesInfo | packages.NeedImports,
+		Dir:     dir,
+		Overlay: overlay,
+		Fset:    fset,
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, nil, []string{"asyncgen: " + err.Error()}
+	}
+	for _, p := range pkgs {
+		for _, e := range p.Errors {
+			file := e.Pos
+			if i := strings.Index(file, ":"); i >= 0 {
+				file = file[:i]
+			}
+			// go list reports overlay files under temporary names.
+			_, isStub := overlay[file]
+			if (isStub || strings.Contains(file, "gocommand-")) && strings.Contains(e.Msg, "imported and not used") {
+				continue
+			}
+			errs = append(errs, relPos(e.Pos)+": "+e.Msg)
+		}
+	}
+	sort.Strings(errs)
+	return pkgs, plans, dedup(errs)
+}
+
+func dedup(s []string) []string {
+	var out []string
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// checkMisplacedDirectives reports //async:func on anything but a function.
+func checkMisplacedDirectives(fset *token.FileSet, f *ast.File, errs *[]string) {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		groups := []*ast.CommentGroup{gd.Doc}
+		for _, s := range gd.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				groups = append(groups, s.Doc)
+			case *ast.ValueSpec:
+				groups = append(groups, s.Doc)
+			}
+		}
+		for _, g := range groups {
+			if hasDirective(g) {
+				*errs = append(*errs, fmt.Sprintf("%s: //async:func marks a %s declaration; it applies only to functions and methods (move it to a func's doc comment)",
+					posString(fset, g.Pos()), gd.Tok))
+			}
+		}
+	}
+}
+
+func scanErrors(err error) []string {
+	var out []string
+	type lister interface{ Unwrap() []error }
+	if el, ok := err.(interface{ Len() int }); ok && el.Len() > 0 {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			out = append(out, relPos(line))
+		}
+		return out
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line != "" && !strings.HasPrefix(line, "\t") {
+			out = append(out, relPos(line))
+		}
+	}
+	return out
+}
+
+// stub writes the overlay for one source file: its package clause, its
+// imports, and the signature of every twin.
+func stub(fset *token.FileSet, f *ast.File, funcs []*ast.FuncDecl) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "package %s\n\n", f.Name.Name)
+	// Import only what the signatures use: go list compiles the stub, and an
+	// unused import is an error there.
+	usedNames := map[string]bool{}
+	for _, fd := range funcs {
+		ast.Inspect(fd.Type, func(n ast.Node) bool {
+			if se, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := se.X.(*ast.Ident); ok {
+					usedNames[id.Name] = true
+				}
+			}
+			return true
+		})
+		if fd.Recv != nil {
+			ast.Inspect(fd.Recv, func(n ast.Node) bool {
+				if se, ok := n.(*ast.SelectorExpr); ok {
+					if id, ok := se.X.(*ast.Ident); ok {
+						usedNames[id.Name] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		name := pathpkg.Base(path)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name == "_" || (name != "." && !usedNames[name] && !usedNames[guessName(path)]) {
+			continue
+		}
+		prefix := ""
+		if imp.Name != nil {
+			prefix = imp.Name.Name + " "
+		}
+		fmt.Fprintf(&b, "import %s%s\n", prefix, imp.Path.Value)
+	}
+	fmt.Fprintf(&b, "import %s %q\n\n", stubRT, rtPath)
+	src := func(n ast.Node) string {
+		var sb strings.Builder
+		printer.Fprint(&sb, fset, n)
+		return sb.String()
+	}
+	for _, fd := range funcs {
+		b.WriteString("func ")
+		if fd.Recv != nil {
+			b.WriteString("(" + fieldList(src, fd.Recv) + ") ")
+		}
+		b.WriteString(fd.Name.Name + "Async")
+		if fd.Type.TypeParams != nil {
+			b.WriteString("[" + fieldList(src, fd.Type.TypeParams) + "]")
+		}
+		b.WriteString("(" + fieldList(src, fd.Type.Params) + ") ")
+		var results []string
+		if fd.Type.Results != nil {
+			for _, r := range fd.Type.Results.List {
+				n := len(r.Names)
+				if n == 0 {
+					n = 1
+				}
+				for i := 0; i < n; i++ {
+					results = append(results, src(r.Type))
+				}
+			}
+		}
+		out := "struct{}"
+		switch {
+		case len(results) == 1:
+			out = results[0]
+		case len(results) > 1:
+			out = fmt.Sprintf("%s.Tuple%d[%s]", stubRT, len(results), strings.Join(results, ", "))
+		}
+		fmt.Fprintf(&b, "%s.Future[%s] { panic(\"asyncgen stub\") }\n", stubRT, out)
+	}
+	return b.Bytes()
+}
+
+func fieldList(src func(ast.Node) string, fl *ast.FieldList) string {
+	var parts []string
+	for _, f := range fl.List {
+		var names []string
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+		s := src(f.Type)
+		if len(names) > 0 {
+			s = strings.Join(names, ", ") + " " + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rel shortens an absolute path to one relative to the working directory,
+// as the compiler prints them.
+func rel(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return path
+}
+
+// relPos rewrites the file part of a "file:line:col: msg" string.
+func relPos(s string) string {
+	if i := strings.Index(s, ".go:"); i >= 0 {
+		return rel(s[:i+3]) + s[i+3:]
+	}
+	return s
+}
+
+func posString(fset *token.FileSet, pos token.Pos) string {
+	p := fset.Position(pos)
+	return fmt.Sprintf("%s:%d:%d", rel(p.Filename), p.Line, p.Column)
+}
+
+// guessName guesses a package's name from its import path, as goimports
+// does: the last element, without a major-version suffix or a "go-" prefix.
+func guessName(path string) string {
+	base := pathpkg.Base(path)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = pathpkg.Base(pathpkg.Dir(path))
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexAny(base, ".-"); i >= 0 {
+		base = base[:i]
+	}
+	return base
+}

@@ -1,0 +1,247 @@
+package main
+
+// Printing lowered syntax. Lowered statements share nodes with the user's
+// syntax tree (whose nodes key types.Info), so they are never edited in place:
+// printing copies the tree, substituting as it goes — a variable becomes its
+// field or local, a package name a marker that emit turns into a jennifer
+// qualified name, and inside verbatim statements a return or a jump out of
+// the statement becomes the state machine's return or state change.
+
+import (
+	"bytes"
+	"go/ast"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"reflect"
+	"strings"
+)
+
+type stmtPrinter struct {
+	l     *lowerer
+	stack []ast.Node
+	binds map[*variable]bool
+}
+
+var (
+	posType    = reflect.TypeOf(token.NoPos)
+	objectType = reflect.TypeOf((*ast.Object)(nil))
+	scopeType  = reflect.TypeOf((*ast.Scope)(nil))
+	cgType     = reflect.TypeOf((*ast.CommentGroup)(nil))
+)
+
+// raw text as an expression or statement node: go/printer prints an
+// identifier's name as it is.
+func rawExpr(s string) *ast.Ident    { return &ast.Ident{Name: s} }
+func rawStmt(s string) *ast.ExprStmt { return &ast.ExprStmt{X: rawExpr(s)} }
+
+func render(n ast.Node) string {
+	var b bytes.Buffer
+	cfg := printer.Config{Mode: printer.RawFormat, Tabwidth: 8}
+	if err := cfg.Fprint(&b, token.NewFileSet(), n); err != nil {
+		panic("corio/asyncgen: print: " + err.Error())
+	}
+	return b.String()
+}
+
+// print renders a lowered statement or expression as Go text with markers.
+func (l *lowerer) print(n ast.Node) string {
+	p := &stmtPrinter{l: l, binds: map[*variable]bool{}}
+	c := p.copy(reflect.ValueOf(n)).Interface().(ast.Node)
+	text := render(c)
+	if len(p.binds) > 0 {
+		var pre strings.Builder
+		for _, v := range l.vars {
+			if p.binds[v] {
+				pre.WriteString(v.bind + " := " + l.rawLoc(v) + "\n")
+			}
+		}
+		text = "{\n" + pre.String() + text + "\n}"
+	}
+	return text
+}
+
+func (l *lowerer) loc(v *variable) string {
+	if v.field || v.param {
+		return l.nFut + "." + v.name
+	}
+	return v.name
+}
+
+// rawLoc is where a variable is stored: for a cell, the pointer.
+func (l *lowerer) rawLoc(v *variable) string { return l.loc(v) }
+
+// access is how the source's use of v reads in Poll.
+func (l *lowerer) access(v *variable) string {
+	if v.cell {
+		return "(*" + l.loc(v) + ")"
+	}
+	return l.loc(v)
+}
+
+func (l *lowerer) directive(pos token.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	p := l.g.fset.Position(pos)
+	return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + ":" + itoa(p.Column) + "*/ "
+}
+
+func (p *stmtPrinter) inLit() bool {
+	for _, n := range p.stack {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *stmtPrinter) copy(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || v.Type() == objectType || v.Type() == scopeType || v.Type() == cgType {
+			return reflect.Zero(v.Type())
+		}
+		if n, ok := v.Interface().(ast.Node); ok {
+			if r := p.replace(n); r != nil {
+				return reflect.ValueOf(r)
+			}
+			p.stack = append(p.stack, n)
+			defer func() { p.stack = p.stack[:len(p.stack)-1] }()
+		}
+		elem := v.Elem()
+		if elem.Kind() != reflect.Struct {
+			return v
+		}
+		nv := reflect.New(elem.Type())
+		for i := 0; i < elem.NumField(); i++ {
+			f := elem.Field(i)
+			if f.Type() == posType {
+				continue
+			}
+			if f.Type() == reflect.TypeOf([]ast.Stmt(nil)) {
+				nv.Elem().Field(i).Set(p.stmts(f))
+				continue
+			}
+			nv.Elem().Field(i).Set(p.copy(f))
+		}
+		return nv
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		c := p.copy(v.Elem())
+		r := reflect.New(v.Type()).Elem()
+		r.Set(c)
+		return r
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		ns := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := 0; i < v.Len(); i++ {
+			ns.Index(i).Set(p.copy(v.Index(i)))
+		}
+		return ns
+	}
+	return v
+}
+
+// stmts copies a nested statement list, giving each statement its //line
+// directive so that panics inside verbatim code point at the source.
+func (p *stmtPrinter) stmts(v reflect.Value) reflect.Value {
+	if v.IsNil() {
+		return v
+	}
+	list := v.Interface().([]ast.Stmt)
+	out := make([]ast.Stmt, len(list))
+	for i, s := range list {
+		c := p.copy(reflect.ValueOf(&s).Elem()).Interface().(ast.Stmt)
+		out[i] = rawStmt(p.l.directive(s.Pos()) + render(c))
+	}
+	return reflect.ValueOf(out)
+}
+
+func (p *stmtPrinter) replace(n ast.Node) ast.Node {
+	l := p.l
+	switch n := n.(type) {
+	case *ast.Ident:
+		if v := l.rawVar[n]; v != nil {
+			return rawExpr(l.rawLoc(v))
+		}
+		if v := l.varOf(n); v != nil {
+			if !v.machine {
+				return rawExpr(v.name)
+			}
+			if v.cell && p.inLit() {
+				p.binds[v] = true
+				return rawExpr("(*" + v.bind + ")")
+			}
+			return rawExpr(l.access(v))
+		}
+		if pn, ok := l.g.info.Uses[n].(*types.PkgName); ok {
+			return rawExpr(l.g.marker(pn.Imported().Path(), pn.Imported().Name()))
+		}
+	case *ast.UnaryExpr:
+		if n.Op != token.AND {
+			return nil
+		}
+		if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+			if v := l.varOf(id); v != nil && v.machine && v.cell {
+				if p.inLit() {
+					p.binds[v] = true
+					return rawExpr(v.bind)
+				}
+				return rawExpr(l.rawLoc(v))
+			}
+		}
+	case *ast.ReturnStmt:
+		if p.inLit() {
+			return nil
+		}
+		return p.returnStmt(n.Results)
+	case *ast.BranchStmt:
+		if b := l.extJump[n]; b != nil && !p.inLit() {
+			l.labelUsed = true
+			return rawStmt("{\n" + l.nState + " = " + itoa(b.state) + "\ncontinue " + l.pollLabel + "\n}")
+		}
+	}
+	return nil
+}
+
+// returnStmt is the state machine's return of the given source results.
+func (p *stmtPrinter) returnStmt(results []ast.Expr) ast.Stmt {
+	l := p.l
+	n := l.fn.sig.Results().Len()
+	var pre []string
+	var vals []string
+	switch {
+	case len(results) == 0:
+		for _, v := range l.results {
+			vals = append(vals, l.access(v))
+		}
+	case len(results) == 1 && n > 1:
+		names := make([]string, n)
+		for i := range names {
+			names[i] = l.name("ret")
+		}
+		pre = append(pre, strings.Join(names, ", ")+" := "+render(p.copy(reflect.ValueOf(&results[0]).Elem()).Interface().(ast.Node)))
+		vals = names
+	default:
+		for _, r := range results {
+			vals = append(vals, render(p.copy(reflect.ValueOf(&r).Elem()).Interface().(ast.Node)))
+		}
+	}
+	var out string
+	switch n {
+	case 0:
+		out = "struct{}{}"
+	case 1:
+		out = vals[0]
+	default:
+		out = l.g.typeText(l.out) + "{" + strings.Join(vals, ", ") + "}"
+	}
+	pre = append(pre, l.nFut+"."+l.nState+" = -1", "return "+out+", true")
+	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
+}

@@ -1,0 +1,16 @@
+module github.com/corio-go/corio
+
+go 1.26.0
+
+require (
+	github.com/dave/jennifer v1.7.1
+	go.uber.org/goleak v1.3.0
+	golang.org/x/sys v0.50.0
+	golang.org/x/tools v0.52.0
+	pgregory.net/rapid v1.3.0
+)
+
+require (
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+)
