@@ -62,22 +62,22 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 
 	// Names: everything the body may refer to outside itself is reserved, so
 	// flattening scopes into one Poll never shadows it.
-	for _, n := range types.Universe.Names() {
-		l.names[n] = true
-	}
-	for n := range g.taken {
-		l.names[n] = true
+	if g.reserved == nil {
+		g.reserved = map[string]bool{}
+		for _, n := range types.Universe.Names() {
+			g.reserved[n] = true
+		}
+		for _, p := range g.pkg.Imports() {
+			g.reserved[p.Name()] = true
+		}
+		for _, n := range []string{"rt", "utf8", "reflect"} {
+			g.reserved[n] = true
+		}
 	}
 	for _, imp := range of.file.Imports {
 		if imp.Name != nil {
 			l.names[imp.Name.Name] = true
 		}
-	}
-	for _, p := range g.pkg.Imports() {
-		l.names[p.Name()] = true
-	}
-	for _, n := range []string{"rt", "utf8", "reflect"} {
-		l.names[n] = true
 	}
 	l.nFut, l.nCx, l.nState = l.name("fut"), l.name("cx"), l.name("state")
 	l.nZero, l.nReady, l.pollLabel = l.name("zero"), l.name("ready"), l.name("poll")
@@ -85,7 +85,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	// Variables: receiver, parameters, named results, then the body's.
 	addVar := func(id *ast.Ident) *variable {
 		obj, ok := g.info.Defs[id].(*types.Var)
-		if !ok || obj.IsField() {
+		if !ok || obj.IsField() || id.Name == "_" {
 			return nil
 		}
 		if v := l.objVar[obj]; v != nil {

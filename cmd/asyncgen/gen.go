@@ -19,15 +19,16 @@ import (
 
 // pkgGen holds what the stages share for one package.
 type pkgGen struct {
-	p      *packages.Package
-	fset   *token.FileSet
-	info   *types.Info
-	pkg    *types.Package
-	rt     *types.Package
-	errs   []string
-	paths  []string // marker index → import path
-	pnames []string
-	taken  map[string]bool // package-level names, including generated types
+	p        *packages.Package
+	fset     *token.FileSet
+	info     *types.Info
+	pkg      *types.Package
+	rt       *types.Package
+	errs     []string
+	paths    []string // marker index → import path
+	pnames   []string
+	taken    map[string]bool // package-level names, including generated types
+	reserved map[string]bool // universe and imported package names
 }
 
 // Markers stand for package names in printed code; emit turns each

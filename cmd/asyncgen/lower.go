@@ -152,7 +152,7 @@ func (l *lowerer) name(base string) string {
 		base = "v"
 	}
 	n := base
-	for i := 2; l.names[n]; i++ {
+	for i := 2; l.names[n] || l.g.reserved[n] || l.g.taken[n]; i++ {
 		n = base + "_" + itoa(i)
 	}
 	l.names[n] = true
