@@ -311,8 +311,8 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			if r.dst != nil {
 				dst = l.loc(r.dst)
 			}
-			fmt.Fprintf(body, "%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, false\n}\n%s.%s = nil\n",
-				dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, f, r.field)
+			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, false\n}\n%s.%s = nil\n",
+				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, f, r.field)
 		}
 		for _, s := range blk.stmts {
 			body.WriteString(l.directive(s.pos) + l.print(s.s) + "\n")
@@ -339,7 +339,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			}
 		case *returnTerm:
 			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
-			body.WriteString(l.directive(t.pos) + render(sp.returnStmt(t.results)) + "\n")
+			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
 			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
 		}
@@ -358,13 +358,20 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p("%s.%s = -1\n}\n\n", f, l.nState)
 
 	// The drift guard.
-	guardT, guardX := g.typeText(fn.sig), fname
+	// Unnamed parameters: a receiver cannot be named alongside them.
+	var gp, gr []*types.Var
 	if fd.Recv != nil {
-		vars := []*types.Var{types.NewParam(token.NoPos, nil, "", fn.sig.Recv().Type())}
-		for i := 0; i < fn.sig.Params().Len(); i++ {
-			vars = append(vars, fn.sig.Params().At(i))
-		}
-		guardT = g.typeText(types.NewSignatureType(nil, nil, nil, types.NewTuple(vars...), fn.sig.Results(), fn.sig.Variadic()))
+		gp = append(gp, types.NewParam(token.NoPos, nil, "", fn.sig.Recv().Type()))
+	}
+	for i := 0; i < fn.sig.Params().Len(); i++ {
+		gp = append(gp, types.NewParam(token.NoPos, nil, "", fn.sig.Params().At(i).Type()))
+	}
+	for i := 0; i < fn.sig.Results().Len(); i++ {
+		gr = append(gr, types.NewParam(token.NoPos, nil, "", fn.sig.Results().At(i).Type()))
+	}
+	guardT := g.typeText(types.NewSignatureType(nil, nil, nil, types.NewTuple(gp...), types.NewTuple(gr...), fn.sig.Variadic()))
+	guardX := fname
+	if fd.Recv != nil {
 		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + fname
 	}
 	p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", display, guardT, guardX)

@@ -19,6 +19,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/printer"
+	"go/scanner"
 	"go/token"
 	"os"
 	pathpkg "path"
@@ -167,6 +168,9 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	}
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
+			if e.Pos == "" && strings.HasPrefix(e.Msg, "# ") {
+				continue // the compiler's report of what the type checker reports too
+			}
 			file := e.Pos
 			if i := strings.Index(file, ":"); i >= 0 {
 				file = file[:i]
@@ -220,19 +224,14 @@ func checkMisplacedDirectives(fset *token.FileSet, f *ast.File, errs *[]string) 
 
 func scanErrors(err error) []string {
 	var out []string
-	type lister interface{ Unwrap() []error }
-	if el, ok := err.(interface{ Len() int }); ok && el.Len() > 0 {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			out = append(out, relPos(line))
+	if list, ok := err.(scanner.ErrorList); ok {
+		list.RemoveMultiples() // one error per line, as the compiler reports
+		for _, e := range list {
+			out = append(out, fmt.Sprintf("%s:%d:%d: %s", rel(e.Pos.Filename), e.Pos.Line, e.Pos.Column, e.Msg))
 		}
 		return out
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if line != "" && !strings.HasPrefix(line, "\t") {
-			out = append(out, relPos(line))
-		}
-	}
-	return out
+	return []string{relPos(err.Error())}
 }
 
 // stub writes the overlay for one source file: its package clause, its

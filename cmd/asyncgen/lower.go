@@ -233,8 +233,13 @@ func (l *lowerer) hasSusp(n ast.Node) bool {
 	if n == nil {
 		return false
 	}
-	i := sort.Search(len(l.spans), func(i int) bool { return l.spans[i].Pos() >= n.Pos() })
-	return i < len(l.spans) && l.spans[i].End() <= n.End()
+	// Calls may share a start (c.F().G()): scan all that start inside n.
+	for i := sort.Search(len(l.spans), func(i int) bool { return l.spans[i].Pos() >= n.Pos() }); i < len(l.spans) && l.spans[i].Pos() < n.End(); i++ {
+		if l.spans[i].End() <= n.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // isCall reports whether call is a call of a function (not a conversion or a
@@ -873,22 +878,32 @@ func (l *lowerer) forStmt(s *ast.ForStmt, label string) {
 	l.enter(exit)
 }
 
-// iterVar assigns one iteration value to the range statement's key or value.
-func (l *lowerer) iterVar(s *ast.RangeStmt, target ast.Expr, val ast.Expr) {
-	if target == nil || val == nil {
-		return
+// iterVars assigns one iteration's key and value to the range statement's
+// variables: new ones per iteration for :=, or the targets of = assigned
+// together, their index operands evaluated first, as one assignment.
+func (l *lowerer) iterVars(s *ast.RangeStmt, key, val ast.Expr) {
+	var lhs, rhs []ast.Expr
+	for _, p := range [][2]ast.Expr{{s.Key, key}, {s.Value, val}} {
+		if p[0] == nil || p[1] == nil || isBlank(p[0]) {
+			continue
+		}
+		lhs, rhs = append(lhs, p[0]), append(rhs, p[1])
 	}
-	if id, ok := target.(*ast.Ident); ok && id.Name == "_" {
+	if len(lhs) == 0 {
 		return
 	}
 	if s.Tok == token.DEFINE {
-		l.declareNew([]*ast.Ident{target.(*ast.Ident)})
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{target}, Tok: token.ASSIGN, Rhs: []ast.Expr{val}})
+		var ids []*ast.Ident
+		for _, e := range lhs {
+			ids = append(ids, e.(*ast.Ident))
+		}
+		l.declareNew(ids)
+		l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
 		return
 	}
-	lhs, kids := l.lhsOperands([]ast.Expr{target})
+	targets, kids := l.lhsOperands(lhs)
 	l.list(kids, false)
-	l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: []ast.Expr{val}})
+	l.emit(&ast.AssignStmt{Lhs: targets, Tok: token.ASSIGN, Rhs: rhs})
 }
 
 func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
@@ -933,7 +948,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 						Args: []ast.Expr{&ast.SliceExpr{X: l.ref(str), Low: l.ref(i)}}}}})
 				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(next)}, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.BinaryExpr{X: l.ref(i), Op: token.ADD, Y: l.ref(size)}}})
 			}
-			l.rangeLoop(s, label, head, body, post, exit, cond, func() { decode(); l.iterVar(s, s.Key, key); l.iterVar(s, s.Value, val) }, step)
+			l.rangeLoop(s, label, head, body, post, exit, cond, func() { decode(); l.iterVars(s, key, val) }, step)
 			return
 		}
 		// range over an integer
@@ -983,19 +998,21 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			return l.ref(v)
 		}
 		l.rangeLoop(s, label, head, body, post, exit, cond, func() {
+			var k, v ast.Expr
 			if s.Key != nil && !isBlank(s.Key) {
-				l.iterVar(s, s.Key, get("Key", u.Key()))
+				k = get("Key", u.Key())
 			}
 			if hasVal {
-				l.iterVar(s, s.Value, get("Value", u.Elem()))
+				v = get("Value", u.Elem())
 			}
+			l.iterVars(s, k, v)
 		}, func() {})
 		return
 	default:
 		l.g.errorf(s.Pos(), "range over %s with a suspension point is not supported yet", l.g.typeString(xt))
 		return
 	}
-	l.rangeLoop(s, label, head, body, post, exit, cond, func() { l.iterVar(s, s.Key, key); l.iterVar(s, s.Value, val) }, step)
+	l.rangeLoop(s, label, head, body, post, exit, cond, func() { l.iterVars(s, key, val) }, step)
 }
 
 func (l *lowerer) rangeLoop(s *ast.RangeStmt, label string, head, body, post, exit *block, cond ast.Expr, start, step func()) {

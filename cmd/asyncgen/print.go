@@ -118,6 +118,12 @@ func (p *stmtPrinter) copy(v reflect.Value) reflect.Value {
 		for i := 0; i < elem.NumField(); i++ {
 			f := elem.Field(i)
 			if f.Type() == posType {
+				// Positions are dropped so the printer lays code out
+				// afresh, but some record syntax (f(x...)): keep
+				// those valid.
+				if f.Interface().(token.Pos).IsValid() {
+					nv.Elem().Field(i).Set(reflect.ValueOf(token.Pos(1)))
+				}
 				continue
 			}
 			if f.Type() == reflect.TypeOf([]ast.Stmt(nil)) {
@@ -200,7 +206,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		if p.inLit() {
 			return nil
 		}
-		return p.returnStmt(n.Results)
+		return p.returnStmt(n.Results, n.Pos())
 	case *ast.BranchStmt:
 		if b := l.extJump[n]; b != nil && !p.inLit() {
 			l.labelUsed = true
@@ -211,7 +217,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 }
 
 // returnStmt is the state machine's return of the given source results.
-func (p *stmtPrinter) returnStmt(results []ast.Expr) ast.Stmt {
+func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 	l := p.l
 	n := l.fn.sig.Results().Len()
 	var pre []string
@@ -240,8 +246,11 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr) ast.Stmt {
 	case 1:
 		out = vals[0]
 	default:
+		for i := range vals {
+			vals[i] = "V" + itoa(i) + ": " + vals[i]
+		}
 		out = l.g.typeText(l.out) + "{" + strings.Join(vals, ", ") + "}"
 	}
-	pre = append(pre, l.nFut+"."+l.nState+" = -1", "return "+out+", true")
+	pre = append(pre, l.nFut+"."+l.nState+" = -1", l.directive(pos)+"return "+out+", true")
 	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
 }

@@ -46,7 +46,7 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:31:3*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 3: // resumes at main.go:31:3
-			_, ready = fut.aw0.Poll(cx)
+			/*line main.go:31:3*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
@@ -58,9 +58,9 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 			state = 1
 			continue
 		case 5:
-			/*line main.go:33:2*/ {
+			{
 				fut.state = -1
-				return fut.total, true
+				/*line main.go:33:2*/ return fut.total, true
 			}
 		default:
 			panic("corio: WorkerAsync future polled after it completed or was cancelled")
@@ -131,7 +131,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			/*line main.go:44:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
 			fallthrough
 		case 3: // resumes at main.go:44:29
-			r, ready = fut.aw0.Poll(cx)
+			/*line main.go:44:29*/ r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
@@ -160,7 +160,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			/*line main.go:48:13*/ fut.aw1 = h.JoinAsync()
 			fallthrough
 		case 8: // resumes at main.go:48:13
-			r_2, ready = fut.aw1.Poll(cx)
+			/*line main.go:48:13*/ r_2, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 8
 				return zero, false
@@ -170,7 +170,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			/*line main.go:49:3*/ if err != nil {
 				/*line main.go:50:4*/ {
 					fut.state = -1
-					return rt.Tuple2[int, error]{0, fmt.Errorf("worker %s: %w", fut.names[fut.i], err)}, true
+					/*line main.go:50:4*/ return rt.Tuple2[int, error]{V0: 0, V1: fmt.Errorf("worker %s: %w", fut.names[fut.i], err)}, true
 				}
 			}
 			/*line main.go:52:3*/ fut.sum += n
@@ -180,9 +180,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			state = 6
 			continue
 		case 10:
-			/*line main.go:54:2*/ {
+			{
 				fut.state = -1
-				return rt.Tuple2[int, error]{fut.sum, nil}, true
+				/*line main.go:54:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
 			panic("corio: MainAsync future polled after it completed or was cancelled")
