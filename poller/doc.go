@@ -1,0 +1,142 @@
+// Package poller is corio's OS readiness layer: it tells tasks when a
+// descriptor can be read or written, and lets any goroutine interrupt the one
+// worker that waits for the kernel. It imports only the standard library and
+// golang.org/x/sys; it wakes tasks through its own one-method Waker
+// interface, which rt's wakers satisfy, and never imports corio packages.
+//
+// # Concepts
+//
+// A Poller owns one kernel poller (epoll on Linux) and an eventfd for
+// wake-ups. Register adds a descriptor and returns a Registration, which
+// holds two things:
+//
+//   - a readiness word: the Ready bits seen so far (Readable, Writable,
+//     ReadClosed, WriteClosed, Error, Priority), a tick counting the events
+//     delivered, and a shutdown bit, all in one atomic uint64;
+//   - two waiter slots, one per Direction (DirRead, DirWrite), so the reading
+//     and writing halves of a split socket wait independently. A reader is
+//     woken by Readable, ReadClosed, Priority or Error; a writer by Writable,
+//     WriteClosed or Error. A hang-up sets both closed bits and so wakes both.
+//
+// Readiness accumulates: Poll ORs each event's bits into the word, and only
+// the task clears them — after its operation returned EAGAIN — with the
+// snapshot it took before trying. ClearReadiness clears only while the tick
+// still matches that snapshot, so readiness that arrived during the failed
+// attempt is never lost (Tokio's clear_readiness). ReadClosed and WriteClosed
+// are never cleared: an edge-triggered kernel reports them once.
+//
+// # How the driver uses it
+//
+// The runtime's driver (package rt) is expected to use a Poller like this:
+//
+//   - Poll. Exactly one worker at a time, the one that parks on the driver,
+//     calls Poll with the time until the next timer deadline (negative when
+//     no timer is armed). Poll blocks in epoll_wait, records each event in its
+//     registration, then wakes the satisfied Wakers — in batches of up to 128
+//     events, after the batch, with no lock held — and returns. Wakers run on
+//     the polling goroutine, so Wake must only schedule (push the task on a
+//     queue), never run the task. The worker then fires expired timers and
+//     goes back to running tasks. A concurrent second Poll panics.
+//   - Register / Deregister. Whoever creates an I/O object (netx's TCPStream,
+//     UDPSocket, …) registers its descriptor once, right after creating it,
+//     from whatever goroutine that is, and deregisters it before closing it.
+//     Deregister wakes both waiters, which then see ReadyEvent.Shutdown.
+//   - Waiting. A leaf future (ReadAsync, WriteAsync, AcceptAsync) tries its
+//     syscall first. On EAGAIN it clears the readiness snapshot it took before
+//     the syscall, then calls PollReady(dir, cx.Waker()): if readiness arrived
+//     meanwhile PollReady says so and the future retries at once; otherwise
+//     the waker is recorded and the future returns pending. A cancelled future
+//     calls ClearWaker(dir).
+//   - Wakeup. Any goroutine that makes work for a parked worker (spawning a
+//     task, waking a task from outside the runtime, shutting down) pushes the
+//     work first and calls Wakeup second. If the poller is blocked, Poll
+//     returns; if not, the next Poll returns at once. Wakeups coalesce: while
+//     one is pending and unconsumed, another costs an atomic load.
+//   - Shutdown. The driver returns from Poll and calls Close, or calls Close
+//     from elsewhere: Close wakes a blocked Poll, waits for it to return,
+//     releases the kernel objects and shuts down every registration.
+//
+// # Approach: edge-triggered epoll, a readiness word with a tick
+//
+// Every descriptor is added once with EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLPRI|
+// EPOLLET and never modified. The kernel reports each edge once; the
+// readiness word remembers it until a task consumes it. Interest (who waits
+// for what) lives in user space, in the waiter slots, so changing it costs no
+// syscall. This is the Go runtime's netpoll design (netpoll_epoll.go: one
+// EPOLLET registration per fd for both directions; pollDesc's rg/wg
+// semaphores per direction) combined with Tokio's ScheduledIo (readiness bits
+// plus a tick in one atomic word, a waker per direction, clear_readiness
+// compare-by-tick).
+//
+// Stale events, the ABA problem. epoll's 64-bit user data cannot hold a Go
+// pointer (the kernel's copy is invisible to the garbage collector, which
+// could free or move what it points at). It holds a token instead: the index
+// of the registration's slot in the Poller's table and the slot's generation,
+// which grows on every reuse. Dispatch looks the slot up and delivers the
+// event only if the registration there has exactly that token. So an event
+// collected before Deregister but dispatched after it, or an event for a
+// descriptor number that was closed and reused, finds either an empty slot or
+// a registration of a newer generation, and is dropped. The tick in the
+// readiness word is the second guard, against stale readiness rather than
+// stale identity: a task's ClearReadiness never erases an event it did not
+// see. (Generation wraps after 2^32 reuses of one slot, the tick after 2^32
+// events; a stale event would have to survive that long to matter.)
+//
+// The slot table is read without a lock by dispatch (an atomic pointer to a
+// slice of atomic pointers, replaced when it grows) and written under
+// Poller.mu by Register and Deregister, which also make the epoll_ctl calls,
+// so the epoll descriptor cannot be closed under them. A dispatch racing with
+// Deregister may still see the departing registration: it is shut down (or
+// about to be, and shutdown wakes its waiters anyway), and a shut-down
+// registration ignores events, so the race costs at most a spurious wake-up.
+//
+// Waking without losing wake-ups. Poll stores readiness into the word and
+// then takes the registration's mutex to collect waiters; PollReady takes
+// the mutex and looks at the word again before recording a waiter. Whichever
+// comes second sees the other's write.
+//
+// Wake-ups. Wakeup sets a pending bit and writes the eventfd only when the
+// bit was clear; the Poll that sees the eventfd fire drains it and clears the
+// bit. The same word counts Wakeups between their compare-and-swap and their
+// write, so Close can wait for them before closing the eventfd; after Close,
+// Wakeup never touches a descriptor number that may now belong to someone
+// else.
+//
+// # Alternatives rejected
+//
+//   - Level-triggered epoll. The kernel would report a readable socket on
+//     every epoll_wait until a task drains it, so a busy or slow task makes
+//     the poller spin; fixing that needs EPOLL_CTL_MOD to drop interest, a
+//     syscall per wait. Edge-triggered reports each change once and the
+//     readiness word keeps it.
+//   - EPOLLONESHOT with re-arming. Exactly-once delivery, but one epoll_ctl
+//     per wait in each direction, and the reader and writer share one arm, so
+//     independent halves need extra coordination. (mio used it before 0.7.)
+//   - Go's own netpoller, through os.File or syscall.RawConn. It already
+//     does readiness, but its waiters are parked goroutines: RawConn.Read
+//     blocks a goroutine per waiting operation, which is the cost corio
+//     exists to avoid, and tasks could not be woken through a Waker without
+//     one goroutine per wait. Descriptors given to this package must
+//     therefore never be owned by the Go runtime: create them with
+//     unix.Socket, unix.Pipe2, unix.Eventfd, never through os or net.
+//   - Pointers in epoll data, as the Go runtime does (it allocates pollDescs
+//     off the Go heap, in persistentalloc memory, which user code cannot).
+//
+// # Promises and behaviour at the time of writing
+//
+// Promised: a waker recorded by PollReady is woken at least once after the
+// next event in its direction, or by Deregister or Close; an event is never
+// delivered to a registration other than the one it was collected for; the
+// closed bits, once set, stay set; Wakeup makes a blocked or the next Poll
+// return; Poll does not allocate in steady state; Poll may return early with
+// zero events, and callers must tolerate it.
+//
+// Behaviour at the time of writing, not promised: events are fetched 128 at a
+// time; timeouts are rounded up to whole milliseconds; wakers of one batch
+// run in event order after the whole batch is recorded; EPOLLPRI wakes
+// readers; a Registration's slot is reused last-in first-out; a Poll
+// interrupted by a signal while waiting forever retries, and one with a
+// finite timeout returns early; only Linux has a backend — elsewhere New
+// returns ErrUnsupported (kqueue comes later, behind the same six-function
+// contract documented in poller.go).
+package poller
