@@ -1,0 +1,67 @@
+package rt
+
+import "sync"
+
+// defaultRT is the process default runtime that direct-mode Spawn (and
+// SpawnAsync polled outside any runtime) uses: a current-thread runtime driven
+// by a background goroutine that exists only while the runtime has tasks.
+var defaultRT struct {
+	once sync.Once
+	r    *Runtime // written once under once
+}
+
+func defaultRuntime() *Runtime {
+	defaultRT.once.Do(func() { defaultRT.r = newRuntime(true) })
+	return defaultRT.r
+}
+
+// Spawn starts f as a task on the process default runtime and returns its
+// handle. It is the direct mode of SpawnAsync: it never blocks.
+//
+// The default runtime is a current-thread runtime driven by one background
+// goroutine, started by the first Spawn and ending when the runtime has no
+// task left (the next Spawn starts a new one). All direct-mode tasks therefore
+// run one at a time, interleaved at their suspension points, and tasks they
+// spawn with SpawnAsync join them there.
+func Spawn[T any](f Future[T]) *JoinHandle[T] {
+	t := newTask(f)
+	defaultRuntime().spawnRemote(&t.taskHeader)
+	return &t.handle
+}
+
+// SpawnOn starts f as a task on r from any goroutine. The task runs when r is
+// driven (inside BlockOn); if r was shut down it is cancelled at once.
+func SpawnOn[T any](r *Runtime, f Future[T]) *JoinHandle[T] {
+	t := newTask(f)
+	r.spawnRemote(&t.taskHeader)
+	return &t.handle
+}
+
+// SpawnAsync returns a future that, on its first poll, starts f as a task on
+// the runtime that is polling it, and is ready at once with the task's handle.
+// Inside an async function `h := rt.Spawn(WorkerAsync(i))` therefore spawns
+// onto the runtime running the caller. Polled with a Context from NewContext
+// (no runtime), it spawns onto the process default runtime, like Spawn.
+//
+// The task is allocated by SpawnAsync itself, together with the returned
+// future and the handle: one allocation per spawn. Cancelling the future
+// before its first poll spawns nothing.
+func SpawnAsync[T any](f Future[T]) Future[*JoinHandle[T]] {
+	return (*spawnFuture[T])(newTask(f))
+}
+
+// spawnFuture is the SpawnAsync future: the task itself under another method set.
+type spawnFuture[T any] task[T]
+
+func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
+	t := (*task[T])(s)
+	if !t.spawned {
+		t.spawned = true
+		if cx.core != nil {
+			cx.core.spawnLocal(&t.taskHeader)
+		} else {
+			defaultRuntime().spawnRemote(&t.taskHeader)
+		}
+	}
+	return &t.handle, true
+}

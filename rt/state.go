@@ -1,0 +1,217 @@
+package rt
+
+import "sync/atomic"
+
+// The task state word. See "Task state" in doc.go for the full protocol; this
+// file holds only the bits and the transitions, each a single CAS loop so that
+// the word can be shared by any number of goroutines (wakers, aborters, the
+// goroutine running the task) without a lock. The multi-thread scheduler reuses
+// this file unchanged: nothing here assumes a single worker.
+//
+// Bits:
+//
+//	stateRunning   the goroutine that holds it owns task.fut exclusively and is
+//	               polling, cancelling or completing the task.
+//	stateNotified  a wake-up is pending. When RUNNING is clear the task is in
+//	               exactly one run queue (or is about to be pushed by the
+//	               goroutine whose transition set the bit). When RUNNING is set
+//	               the runner re-queues the task after its poll.
+//	stateComplete  terminal: the output (or JoinError) is stored and task.fut is
+//	               released. No other bit changes afterwards except that
+//	               stateCancelled records that the completion was a cancellation.
+//	stateCancelled cancellation was requested (JoinHandle.Abort or runtime
+//	               shutdown). The task is cancelled instead of polled the next
+//	               time a runner holds RUNNING.
+//
+// Named states (RUNNING/NOTIFIED/COMPLETE; CANCELLED may be or'ed into the
+// first four) and every legal transition:
+//
+//	Idle            = 0
+//	Scheduled       = NOTIFIED
+//	Running         = RUNNING
+//	RunningNotified = RUNNING|NOTIFIED
+//	Complete        = COMPLETE (|CANCELLED)
+//
+//	spawn                 (spawner)     -> Scheduled                 spawner pushes
+//	wake    Idle          (anyone)      -> Scheduled                 waker pushes
+//	wake    Running       (anyone)      -> RunningNotified
+//	wake    other                       -> unchanged (no-op)
+//	abort   Idle          (anyone)      -> Scheduled|CANCELLED       aborter pushes
+//	abort   Scheduled/Running/RunningNotified -> same|CANCELLED
+//	abort   Complete or already CANCELLED    -> unchanged (no-op)
+//	startRun Scheduled    (runner, popped)   -> Running              poll
+//	startRun Scheduled|CANCELLED             -> Running|CANCELLED    cancel
+//	endPoll Running       (runner, pending)  -> Idle
+//	endPoll RunningNotified                  -> Scheduled            runner pushes
+//	endPoll any with CANCELLED               -> unchanged            runner cancels
+//	complete Running*     (runner)           -> Complete(|CANCELLED)
+//	shutdown Idle/Scheduled (owner of all queues) -> Running|CANCELLED  owner cancels
+//	shutdown Running*                        -> same|CANCELLED       runner cancels
+//
+// The one invariant every transition keeps: a task is pushed onto a run queue
+// only by the goroutine whose CAS moved it out of {Idle} into {Scheduled}
+// (wake, abort) or out of RunningNotified into Scheduled (endPoll), so a task is
+// never queued twice and never polled by two goroutines at once; and a wake that
+// lands while the task runs is recorded in NOTIFIED, which endPoll reads in the
+// same CAS that clears RUNNING, so it is never lost.
+const (
+	stateRunning   uint32 = 1 << 0
+	stateNotified  uint32 = 1 << 1
+	stateComplete  uint32 = 1 << 2
+	stateCancelled uint32 = 1 << 3
+)
+
+// taskState is the atomic state word. All operations are sequentially
+// consistent (Go's sync/atomic); the data it guards (task.fut, task.out,
+// task.err) is published by the CAS that changes RUNNING or COMPLETE.
+type taskState struct {
+	v atomic.Uint32
+}
+
+func (s *taskState) load() uint32 { return s.v.Load() }
+
+// wake records a wake-up. It reports whether the caller must push the task
+// onto a run queue (the Idle -> Scheduled transition).
+func (s *taskState) wake() bool {
+	for {
+		cur := s.v.Load()
+		if cur&(stateComplete|stateNotified) != 0 {
+			return false
+		}
+		next := cur | stateNotified
+		if s.v.CompareAndSwap(cur, next) {
+			return cur&stateRunning == 0
+		}
+	}
+}
+
+// abort requests cancellation. It reports whether the caller must push the
+// task onto a run queue so that its runtime cancels it (the Idle ->
+// Scheduled|CANCELLED transition).
+func (s *taskState) abort() bool {
+	for {
+		cur := s.v.Load()
+		if cur&(stateComplete|stateCancelled) != 0 {
+			return false
+		}
+		next := cur | stateCancelled
+		push := false
+		if cur&(stateRunning|stateNotified) == 0 {
+			next |= stateNotified
+			push = true
+		}
+		if s.v.CompareAndSwap(cur, next) {
+			return push
+		}
+	}
+}
+
+// startRun is called by a runner that popped the task from a run queue. It
+// takes RUNNING and reports whether the task must be cancelled instead of
+// polled.
+func (s *taskState) startRun() (cancel bool) {
+	for {
+		cur := s.v.Load()
+		if cur&(stateNotified|stateRunning|stateComplete) != stateNotified {
+			panic("corio/rt: task popped from a run queue in state " + stateString(cur))
+		}
+		next := (cur &^ stateNotified) | stateRunning
+		if s.v.CompareAndSwap(cur, next) {
+			return cur&stateCancelled != 0
+		}
+	}
+}
+
+// endPollResult says what the runner does after a poll that returned pending.
+type endPollResult uint8
+
+const (
+	endPollIdle       endPollResult = iota // nothing: a future wake will queue it
+	endPollReschedule                      // push the task onto the local queue
+	endPollCancel                          // cancel it now (RUNNING is kept)
+)
+
+// endPoll is called by the runner after a poll returned pending.
+func (s *taskState) endPoll() endPollResult {
+	for {
+		cur := s.v.Load()
+		if debug && cur&(stateRunning|stateComplete) != stateRunning {
+			panic("corio/rt: endPoll in state " + stateString(cur))
+		}
+		if cur&stateCancelled != 0 {
+			return endPollCancel
+		}
+		next := cur &^ stateRunning
+		if s.v.CompareAndSwap(cur, next) {
+			if cur&stateNotified != 0 {
+				return endPollReschedule
+			}
+			return endPollIdle
+		}
+	}
+}
+
+// complete moves a running task to Complete. cancelled records why.
+func (s *taskState) complete(cancelled bool) {
+	for {
+		cur := s.v.Load()
+		if cur&(stateRunning|stateComplete) != stateRunning {
+			panic("corio/rt: completing a task in state " + stateString(cur))
+		}
+		next := stateComplete
+		if cancelled {
+			next |= stateCancelled
+		}
+		if s.v.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
+// shutdown is called by the goroutine that owns every run queue of the
+// runtime (for the current-thread runtime: the holder of the core) to cancel a
+// task. It reports whether the caller took RUNNING and must cancel the task
+// itself; false means the task is complete or is running elsewhere (then
+// CANCELLED is set and that runner cancels it after its poll).
+func (s *taskState) shutdown() bool {
+	for {
+		cur := s.v.Load()
+		if cur&stateComplete != 0 {
+			return false
+		}
+		if cur&stateRunning != 0 {
+			if s.v.CompareAndSwap(cur, cur|stateCancelled) {
+				return false
+			}
+			continue
+		}
+		next := (cur &^ stateNotified) | stateRunning | stateCancelled
+		if s.v.CompareAndSwap(cur, next) {
+			return true
+		}
+	}
+}
+
+// start sets the initial Scheduled state of a task that is about to be pushed
+// for the first time. Nothing else can see the word yet.
+func (s *taskState) start() { s.v.Store(stateNotified) }
+
+func stateString(v uint32) string {
+	if v == 0 {
+		return "Idle"
+	}
+	var b []byte
+	add := func(bit uint32, name string) {
+		if v&bit != 0 {
+			if len(b) > 0 {
+				b = append(b, '|')
+			}
+			b = append(b, name...)
+		}
+	}
+	add(stateRunning, "RUNNING")
+	add(stateNotified, "NOTIFIED")
+	add(stateComplete, "COMPLETE")
+	add(stateCancelled, "CANCELLED")
+	return string(b)
+}

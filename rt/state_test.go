@@ -1,0 +1,155 @@
+package rt
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestStateTransitions(t *testing.T) {
+	var s taskState
+	s.start()
+	if s.wake() || s.load() != stateNotified {
+		t.Fatal("wake of a Scheduled task must be a no-op")
+	}
+	if s.startRun() {
+		t.Fatal("startRun reported cancel")
+	}
+	if s.wake() || s.load() != stateRunning|stateNotified {
+		t.Fatalf("wake while running: %s", stateString(s.load()))
+	}
+	if got := s.endPoll(); got != endPollReschedule || s.load() != stateNotified {
+		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
+	}
+	s.startRun()
+	if got := s.endPoll(); got != endPollIdle || s.load() != 0 {
+		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
+	}
+	if !s.wake() || s.load() != stateNotified {
+		t.Fatal("wake of an Idle task must ask for a push")
+	}
+	s.startRun()
+	if s.abort() || s.load() != stateRunning|stateCancelled {
+		t.Fatalf("abort while running: %s", stateString(s.load()))
+	}
+	if got := s.endPoll(); got != endPollCancel {
+		t.Fatalf("endPoll after abort = %d", got)
+	}
+	s.complete(true)
+	if s.wake() || s.abort() || s.shutdown() || s.load() != stateComplete|stateCancelled {
+		t.Fatalf("complete task changed: %s", stateString(s.load()))
+	}
+
+	var idle taskState
+	if !idle.abort() || idle.load() != stateNotified|stateCancelled {
+		t.Fatalf("abort of Idle: %s", stateString(idle.load()))
+	}
+	if idle.abort() {
+		t.Fatal("second abort must be a no-op")
+	}
+	if !idle.startRun() {
+		t.Fatal("startRun of an aborted task must report cancel")
+	}
+
+	var sched taskState
+	sched.start()
+	if !sched.shutdown() || sched.load() != stateRunning|stateCancelled {
+		t.Fatalf("shutdown of Scheduled: %s", stateString(sched.load()))
+	}
+
+	defer func() {
+		if recover() == nil {
+			t.Fatal("startRun of an Idle task must panic")
+		}
+	}()
+	var bad taskState
+	bad.startRun()
+}
+
+// TestStateConcurrent drives the state word with a model executor (a channel
+// as run queue, one runner goroutine) while goroutines wake and abort it: the
+// task is never queued twice, never run twice at once, cancelled at most once,
+// and a wake-up after the wakers finished always leads to one more poll (no
+// lost wake-up), which completes the task.
+func TestStateConcurrent(t *testing.T) {
+	for round := 0; round < 300; round++ {
+		var s taskState
+		queue := make(chan struct{}, 4)
+		var queued, running atomic.Int32
+		push := func() {
+			if queued.Add(1) != 1 {
+				t.Error("task queued twice")
+			}
+			queue <- struct{}{}
+		}
+		var wakersDone atomic.Bool
+		cancels := 0
+		runnerDone := make(chan struct{})
+		go func() { // the runner
+			defer close(runnerDone)
+			for {
+				<-queue
+				queued.Add(-1)
+				if s.startRun() {
+					cancels++
+					s.complete(true)
+					return
+				}
+				if running.Add(1) != 1 {
+					t.Error("task run twice at once")
+				}
+				finished := wakersDone.Load()
+				running.Add(-1)
+				if finished {
+					s.complete(false)
+					return
+				}
+				switch s.endPoll() {
+				case endPollReschedule:
+					push()
+				case endPollCancel:
+					cancels++
+					s.complete(true)
+					return
+				}
+			}
+		}()
+		s.start()
+		push()
+		aborter := round%3 == 1
+		var wg sync.WaitGroup
+		for w := 0; w < 3; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 100; i++ {
+					if aborter && w == 0 && i == 50 {
+						if s.abort() {
+							push()
+						}
+						continue
+					}
+					if s.wake() {
+						push()
+					}
+					if i%8 == 0 {
+						runtime.Gosched()
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		wakersDone.Store(true)
+		if s.wake() {
+			push()
+		}
+		<-runnerDone
+		if cancels > 1 || (!aborter && cancels != 0) {
+			t.Fatalf("round %d: cancels %d", round, cancels)
+		}
+		if s.wake() || s.abort() || len(queue) != 0 {
+			t.Fatalf("round %d: task queued after completion", round)
+		}
+	}
+}
