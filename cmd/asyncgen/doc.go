@@ -56,9 +56,9 @@
 // variables are per iteration (Go 1.22), also when a closure or a pointer
 // captures one across a suspension.
 //
-// Statements that hold no suspension point are kept as written, so func
-// literals, go statements, type switches, select, goto and defer inside them
-// behave as plain Go does — except the constructs rejected below.
+// Statements that hold no suspension point are kept as written: func
+// literals, go statements, type switches and range over function iterators
+// inside them behave exactly as plain Go.
 //
 // # What is rejected, for now
 //

@@ -154,14 +154,23 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	l.entry = l.newBlock()
 	l.enter(l.entry)
 	l.stmtList(fd.Body.List)
+	// Falling off the end returns, when the function has no results or
+	// named ones. Otherwise Go guarantees a terminating statement (a panic,
+	// an endless loop), so the end is unreachable.
 	for _, b := range l.blocks {
 		if b.term == nil {
-			b.term = &returnTerm{}
+			if fn.sig.Results().Len() > 0 && len(l.results) == 0 {
+				b.term = &unreachableTerm{}
+			} else {
+				b.term = &returnTerm{}
+			}
 		}
 	}
 	if len(g.errs) > nerr {
 		return "", false
 	}
+
+	l.thread()
 
 	// Reachable blocks, numbered in the order they were filled.
 	var reach []*block
@@ -342,6 +351,8 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
 			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
+		case *unreachableTerm:
+			fmt.Fprintf(body, "panic(\"corio: %sAsync: unreachable end of function\")\n", display)
 		}
 	}
 	if l.labelUsed {
@@ -551,4 +562,30 @@ func (l *lowerer) varType(v *variable) string {
 		return v.text
 	}
 	return l.g.typeText(v.typ)
+}
+
+// thread forwards jumps past empty blocks (the joins and loop heads that
+// structured code leaves behind), so no state only jumps elsewhere.
+func (l *lowerer) thread() {
+	var final func(b *block, depth int) *block
+	final = func(b *block, depth int) *block {
+		if t, ok := b.term.(*jumpTerm); ok && b != l.entry && len(b.stmts) == 0 && b.resume == nil && len(b.extra) == 0 && depth < len(l.blocks) {
+			return final(t.to, depth+1)
+		}
+		return b
+	}
+	for _, b := range l.blocks {
+		switch t := b.term.(type) {
+		case *jumpTerm:
+			t.to = final(t.to, 0)
+		case *ifTerm:
+			t.then, t.els = final(t.then, 0), final(t.els, 0)
+		}
+		for i, x := range b.extra {
+			b.extra[i] = final(x, 0)
+		}
+	}
+	for br, b := range l.extJump {
+		l.extJump[br] = final(b, 0)
+	}
 }

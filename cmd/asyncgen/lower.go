@@ -60,6 +60,10 @@ type lstmt struct {
 }
 
 type jumpTerm struct{ to *block }
+
+// unreachableTerm ends a block that Go's terminating-statement rule makes
+// unreachable (the end of a function with results).
+type unreachableTerm struct{}
 type ifTerm struct {
 	cond      ast.Expr
 	then, els *block
