@@ -174,23 +174,23 @@ func pollOutput(t types.Type) types.Type {
 // blocking names the Go operations that block the goroutine they run on. Inside
 // an async function that goroutine is a runtime thread shared by many tasks.
 var blocking = map[string]string{
-	"time.Sleep":                "use rt.Sleep, whose SleepAsync twin suspends only this task",
+	"time.Sleep":                "corio's rt.Sleep (coming with the timer driver) will suspend only this task; until then, sleep outside the async function",
 	"(*sync.WaitGroup).Wait":    "join the tasks' JoinHandles (h.Join() suspends) instead",
-	"(*sync.Cond).Wait":         "use an async primitive from corio/syncx (Notify) instead",
-	"net.Dial":                  "use corio/netx, whose operations suspend instead of blocking",
-	"net.DialTimeout":           "use corio/netx, whose operations suspend instead of blocking",
-	"net.Listen":                "use corio/netx, whose operations suspend instead of blocking",
-	"(net.Conn).Read":           "use corio/netx, whose operations suspend instead of blocking",
-	"(net.Conn).Write":          "use corio/netx, whose operations suspend instead of blocking",
-	"(net.Listener).Accept":     "use corio/netx, whose operations suspend instead of blocking",
-	"(*net.TCPConn).Read":       "use corio/netx, whose operations suspend instead of blocking",
-	"(*net.TCPConn).Write":      "use corio/netx, whose operations suspend instead of blocking",
-	"(*net.UDPConn).Read":       "use corio/netx, whose operations suspend instead of blocking",
-	"(*net.TCPListener).Accept": "use corio/netx, whose operations suspend instead of blocking",
-	"(*os.File).Read":           "run blocking file I/O with rt.SpawnBlocking",
-	"(*os.File).Write":          "run blocking file I/O with rt.SpawnBlocking",
-	"os.ReadFile":               "run blocking file I/O with rt.SpawnBlocking",
-	"os.WriteFile":              "run blocking file I/O with rt.SpawnBlocking",
+	"(*sync.Cond).Wait":         "corio/syncx.Notify (not yet available) will suspend instead; until then, wait in a plain goroutine",
+	"net.Dial":                  "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"net.DialTimeout":           "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"net.Listen":                "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(net.Conn).Read":           "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(net.Conn).Write":          "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(net.Listener).Accept":     "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(*net.TCPConn).Read":       "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(*net.TCPConn).Write":      "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(*net.UDPConn).Read":       "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(*net.TCPListener).Accept": "corio/netx (not yet available) will provide sockets whose operations suspend; until then, do network I/O outside the async function",
+	"(*os.File).Read":           "move blocking file I/O out of the async function (rt.SpawnBlocking is coming for this)",
+	"(*os.File).Write":          "move blocking file I/O out of the async function (rt.SpawnBlocking is coming for this)",
+	"os.ReadFile":               "move blocking file I/O out of the async function (rt.SpawnBlocking is coming for this)",
+	"os.WriteFile":              "move blocking file I/O out of the async function (rt.SpawnBlocking is coming for this)",
 }
 
 // check walks one async body: it records the suspension points and reports
@@ -215,6 +215,13 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 		lit := inLit()
 		switch n := n.(type) {
 		case *ast.CallExpr:
+			if se, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && !lit {
+				if sel := g.info.Selections[se]; sel != nil && sel.Kind() == types.MethodExpr {
+					if obj, _, _ := types.LookupFieldOrMethod(sel.Recv(), true, sel.Obj().Pkg(), sel.Obj().Name()+"Async"); obj != nil {
+						g.errorf(n.Pos(), "method expression %s suspends but is not lowered yet; call it as a method, x.%s(…)", se.Sel.Name, se.Sel.Name)
+					}
+				}
+			}
 			if tw := g.twinOf(n); tw != nil {
 				if lit {
 					g.errorf(n.Pos(), "%s suspends, but it is called inside a func literal, which runs as plain Go; call it from the async function itself, or make the literal an async function", calleeName(n))
@@ -233,7 +240,7 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 			}
 			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
 				if b, ok := g.info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
-					g.errorf(n.Pos(), "recover in an async function is not supported yet")
+					g.errorf(n.Pos(), "recover in an async function is not supported yet (it needs defer); let the panic reach the task, where JoinHandle.Join reports it as a *rt.JoinError, or recover inside a plain function you call")
 				}
 			}
 		case *ast.DeferStmt:
@@ -246,20 +253,20 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 			}
 		case *ast.SelectStmt:
 			if !lit {
-				g.errorf(n.Pos(), "select on Go channels blocks the runtime thread inside an async function; use corio/syncx channels")
+				g.errorf(n.Pos(), "select on Go channels blocks the runtime thread inside an async function; corio/syncx (not yet available) will offer a select that suspends; until then, do the channel work in a plain goroutine and hand the result over with a future")
 			}
-			return !lit
+			return lit
 		case *ast.SendStmt:
 			if !lit {
-				g.errorf(n.Pos(), "a send on a Go channel blocks the runtime thread inside an async function; use a corio/syncx channel, whose Send suspends")
+				g.errorf(n.Pos(), "a send on a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, send from a plain goroutine")
 			}
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW && !lit {
-				g.errorf(n.Pos(), "a receive from a Go channel blocks the runtime thread inside an async function; use a corio/syncx channel, whose Recv suspends")
+				g.errorf(n.Pos(), "a receive from a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, receive in a plain goroutine")
 			}
 		case *ast.RangeStmt:
 			if _, ok := g.info.TypeOf(n.X).Underlying().(*types.Chan); ok && !lit {
-				g.errorf(n.Pos(), "range over a Go channel blocks the runtime thread inside an async function; loop on a corio/syncx channel's Recv instead")
+				g.errorf(n.Pos(), "range over a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, drain the channel in a plain goroutine")
 			}
 		case *ast.DeclStmt:
 			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE && !lit {

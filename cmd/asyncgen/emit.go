@@ -190,7 +190,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	for i, b := range reach {
 		b.state = i
 	}
-	used := l.liveness(reach)
+	used, read := l.liveness(reach)
 
 	// Await fields, one per distinct future type: only one await is pending
 	// at a time.
@@ -296,10 +296,19 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	if len(aws) > 0 {
 		p("var %s %s\nvar %s bool\n", l.nZero, outText, l.nReady)
 	}
+	var unread []string
 	for _, v := range l.vars {
 		if used[v] && !v.field && !v.param && v.machine {
 			p("var %s %s\n", v.name, l.varType(v))
+			if !read[v] {
+				unread = append(unread, v.name)
+			}
 		}
+	}
+	// A variable the source reads only in code that lowering removed (a
+	// range expression that is not evaluated, say) is still "used".
+	for _, n := range unread {
+		p("_ = %s\n", n)
 	}
 	for _, c := range l.consts {
 		p("%s\n", l.print(c))
@@ -471,7 +480,8 @@ func (l *lowerer) escapes() {
 
 // liveness decides which machine variables are fields and returns the set of
 // variables referenced by reachable code.
-func (l *lowerer) liveness(reach []*block) map[*variable]bool {
+func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
+	read = map[*variable]bool{}
 	blocksOf := map[*variable]map[*block]bool{}
 	defFirst := map[*variable]bool{}
 	note := func(b *block, seen map[*variable]bool, v *variable, def bool) {
@@ -482,6 +492,9 @@ func (l *lowerer) liveness(reach []*block) map[*variable]bool {
 			blocksOf[v] = map[*block]bool{}
 		}
 		blocksOf[v][b] = true
+		if !def {
+			read[v] = true
+		}
 		if !seen[v] {
 			seen[v] = true
 			if len(blocksOf[v]) == 1 {
@@ -544,7 +557,7 @@ func (l *lowerer) liveness(reach []*block) map[*variable]bool {
 			}
 		}
 	}
-	used := map[*variable]bool{}
+	used = map[*variable]bool{}
 	for v, bs := range blocksOf {
 		used[v] = true
 		v.field = v.param || v.escapes || len(bs) > 1 || !defFirst[v]
@@ -554,7 +567,7 @@ func (l *lowerer) liveness(reach []*block) map[*variable]bool {
 	for _, v := range l.results {
 		used[v], v.field = true, true
 	}
-	return used
+	return used, read
 }
 
 func (l *lowerer) varType(v *variable) string {

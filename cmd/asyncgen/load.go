@@ -214,9 +214,14 @@ func checkMisplacedDirectives(fset *token.FileSet, f *ast.File, errs *[]string) 
 			}
 		}
 		for _, g := range groups {
-			if hasDirective(g) {
-				*errs = append(*errs, fmt.Sprintf("%s: //async:func marks a %s declaration; it applies only to functions and methods (move it to a func's doc comment)",
-					posString(fset, g.Pos()), gd.Tok))
+			if !hasDirective(g) {
+				continue
+			}
+			for _, c := range g.List {
+				if strings.TrimSpace(c.Text) == "//async:func" {
+					*errs = append(*errs, fmt.Sprintf("%s: //async:func marks a %s declaration; it applies only to functions and methods (move it to a func's doc comment)",
+						posString(fset, c.Pos()), gd.Tok))
+				}
 			}
 		}
 	}

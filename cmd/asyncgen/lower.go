@@ -937,9 +937,13 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(str)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.expr(s.X, false)}})
 			i := idx(intType)
 			next := l.temp(intType, "next")
-			r := l.temp(types.Typ[types.Rune], "rn")
+			var rune ast.Expr = ast.NewIdent("_")
+			if hasVal {
+				r := l.temp(types.Typ[types.Rune], "rn")
+				rune, val = l.ref(r), l.ref(r)
+			}
 			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(str)}}}
-			key, val = l.ref(i), l.ref(r)
+			key = l.ref(i)
 			step = func() {
 				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(i)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.ref(next)}})
 			}
@@ -947,7 +951,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			// decode at the top of body
 			decode := func() {
 				size := l.temp(intType, "size")
-				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(r), l.ref(size)}, Tok: token.ASSIGN, Rhs: []ast.Expr{
+				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{rune, l.ref(size)}, Tok: token.ASSIGN, Rhs: []ast.Expr{
 					&ast.CallExpr{Fun: &ast.SelectorExpr{X: l.g.pkgRef("unicode/utf8", "utf8"), Sel: ast.NewIdent("DecodeRuneInString")},
 						Args: []ast.Expr{&ast.SliceExpr{X: l.ref(str), Low: l.ref(i)}}}}})
 				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(next)}, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.BinaryExpr{X: l.ref(i), Op: token.ADD, Y: l.ref(size)}}})
@@ -972,7 +976,11 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		var seq *variable
 		arr, isArray := u.(*types.Array)
 		if isArray && !hasVal && !l.hasCall(s.X) {
-			// len is constant and the range expression is not evaluated
+			// len is constant and the range expression is not evaluated;
+			// an uncalled literal keeps its variables used, as in the source.
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{
+				&ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{
+					&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{s.X}}}}}}})
 		} else {
 			seq = l.temp(xt, "seq")
 			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(seq)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.expr(s.X, false)}})

@@ -49,17 +49,7 @@ func render(n ast.Node) string {
 func (l *lowerer) print(n ast.Node) string {
 	p := &stmtPrinter{l: l, binds: map[*variable]bool{}}
 	c := p.copy(reflect.ValueOf(n)).Interface().(ast.Node)
-	text := render(c)
-	if len(p.binds) > 0 {
-		var pre strings.Builder
-		for _, v := range l.vars {
-			if p.binds[v] {
-				pre.WriteString(v.bind + " := " + l.rawLoc(v) + "\n")
-			}
-		}
-		text = "{\n" + pre.String() + text + "\n}"
-	}
-	return text
+	return render(c)
 }
 
 func (l *lowerer) loc(v *variable) string {
@@ -202,6 +192,34 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 				return rawExpr(l.rawLoc(v))
 			}
 		}
+	case *ast.FuncLit:
+		if p.inLit() {
+			return nil
+		}
+		// A closure that captures cells binds the current cells as it is
+		// created: func(i_p *int) func() { return func() { … *i_p … } }(fut.i),
+		// so a later iteration's fresh cell is not what it sees.
+		saved := p.binds
+		p.binds = map[*variable]bool{}
+		p.stack = append(p.stack, n)
+		c := p.copy(reflect.ValueOf(n.Body)).Interface().(*ast.BlockStmt)
+		ft := p.copy(reflect.ValueOf(n.Type)).Interface().(*ast.FuncType)
+		p.stack = p.stack[:len(p.stack)-1]
+		binds := p.binds
+		p.binds = saved
+		lit := render(&ast.FuncLit{Type: ft, Body: c})
+		if len(binds) == 0 {
+			return rawExpr(lit)
+		}
+		var params, args []string
+		for _, v := range l.vars {
+			if binds[v] {
+				params = append(params, v.bind+" *"+l.varType(v))
+				args = append(args, l.rawLoc(v))
+			}
+		}
+		ftype := l.g.typeText(l.g.info.TypeOf(n))
+		return rawExpr("func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + lit + "\n}(" + strings.Join(args, ", ") + ")")
 	case *ast.ReturnStmt:
 		if p.inLit() {
 			return nil
@@ -238,6 +256,16 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 		for _, r := range results {
 			vals = append(vals, render(p.copy(reflect.ValueOf(&r).Elem()).Interface().(ast.Node)))
 		}
+	}
+	// Named results are assigned by return: closures, pointers (and,
+	// later, deferred calls) may observe them.
+	if len(results) > 0 && len(l.results) > 0 {
+		var lhs []string
+		for _, v := range l.results {
+			lhs = append(lhs, l.access(v))
+		}
+		pre = append(pre, strings.Join(lhs, ", ")+" = "+strings.Join(vals, ", "))
+		vals = lhs
 	}
 	var out string
 	switch n {

@@ -79,7 +79,7 @@ func (fut *workerFuture) Cancel() {
 }
 
 // If this fails to compile, Worker changed since asyncgen ran: run go generate.
-var _ func(name string, steps int) int = Worker
+var _ func(string, int) int = Worker
 
 // mainFuture is the state machine of Main (main.go:39).
 type mainFuture struct {
@@ -155,8 +155,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			}
 			fallthrough
 		case 7:
-			fut.i = fut.i_3
-			h = fut.seq_2[fut.i_3]
+			fut.i, h = fut.i_3, fut.seq_2[fut.i_3]
 			/*line main.go:48:13*/ fut.aw1 = h.JoinAsync()
 			fallthrough
 		case 8: // resumes at main.go:48:13
@@ -205,4 +204,4 @@ func (fut *mainFuture) Cancel() {
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
-var _ func(names []string) (int, error) = Main
+var _ func([]string) (int, error) = Main

@@ -32,15 +32,15 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 1: // resumes at main.go:14:2
-			_, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:15:2*/ {
+			{
 				fut.state = -1
-				return fut.a + fut.b, true
+				/*line main.go:15:2*/ return fut.a + fut.b, true
 			}
 		default:
 			panic("corio: AddAsync future polled after it completed or was cancelled")
@@ -59,7 +59,7 @@ func (fut *addFuture) Cancel() {
 }
 
 // If this fails to compile, Add changed since asyncgen ran: run go generate.
-var _ func(a int, b int) int = Add
+var _ func(int, int) int = Add
 
 // divFuture is the state machine of Div (main.go:19).
 type divFuture struct {
@@ -88,7 +88,7 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 1: // resumes at main.go:20:2
-			_, ready = fut.aw0.Poll(cx)
+			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -98,13 +98,13 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:22:3*/ fut.err = fmt.Errorf("divide %d by zero", fut.a)
 				/*line main.go:23:3*/ {
 					fut.state = -1
-					return rt.Tuple2[int, error]{fut.q, fut.err}, true
+					/*line main.go:23:3*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 				}
 			}
 			/*line main.go:25:2*/ fut.q = fut.a / fut.b
-			/*line main.go:26:2*/ {
+			{
 				fut.state = -1
-				return rt.Tuple2[int, error]{fut.q, fut.err}, true
+				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
 		default:
 			panic("corio: DivAsync future polled after it completed or was cancelled")
@@ -123,7 +123,7 @@ func (fut *divFuture) Cancel() {
 }
 
 // If this fails to compile, Div changed since asyncgen ran: run go generate.
-var _ func(a int, b int) (q int, err error) = Div
+var _ func(int, int) (int, error) = Div
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
@@ -158,7 +158,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:7*/ fut.aw0 = AddAsync(1, 2)
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			r, ready = fut.aw0.Poll(cx)
+			/*line main.go:31:7*/ r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -178,7 +178,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:34:8*/ fut.aw0 = AddAsync(fut.i, fut.x)
 			fallthrough
 		case 4: // resumes at main.go:34:8
-			r_2, ready = fut.aw0.Poll(cx)
+			/*line main.go:34:8*/ r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 4
 				return zero, false
@@ -195,7 +195,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:12*/ fut.aw1 = DivAsync(7, 2)
 			fallthrough
 		case 7: // resumes at main.go:37:12
-			r_3, ready = fut.aw1.Poll(cx)
+			/*line main.go:37:12*/ r_3, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 7
 				return zero, false
@@ -206,7 +206,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:11*/ fut.aw1 = DivAsync(7, 0)
 			fallthrough
 		case 8: // resumes at main.go:39:11
-			r_4, ready = fut.aw1.Poll(cx)
+			/*line main.go:39:11*/ r_4, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 8
 				return zero, false
