@@ -79,13 +79,31 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			l.names[imp.Name.Name] = true
 		}
 	}
+	// User labels keep their names (they stay in verbatim code); the label
+	// of Poll's loop must differ from them.
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if ls, ok := n.(*ast.LabeledStmt); ok {
+			l.names[ls.Label.Name] = true
+		}
+		return true
+	})
 	l.nFut, l.nCx, l.nState = l.name("fut"), l.name("cx"), l.name("state")
 	l.nZero, l.nReady, l.pollLabel = l.name("zero"), l.name("ready"), l.name("poll")
 
 	// Variables: receiver, parameters, named results, then the body's.
 	addVar := func(id *ast.Ident) *variable {
-		obj, ok := g.info.Defs[id].(*types.Var)
-		if !ok || obj.IsField() || id.Name == "_" {
+		if id.Name == "_" {
+			return nil
+		}
+		obj := g.info.Defs[id]
+		switch o := obj.(type) {
+		case *types.Var:
+			if o.IsField() {
+				return nil
+			}
+		case *types.Const:
+			// local constants are renamed like variables: scopes are flattened
+		default:
 			return nil
 		}
 		if v := l.objVar[obj]; v != nil {
