@@ -1,8 +1,8 @@
 package rt
 
 import (
+	"reflect"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -85,52 +85,59 @@ func (y *yieldNow) Poll(cx *Context) (struct{}, bool) {
 
 // Detecting direct-mode blocking on a runtime goroutine.
 //
-// Go has no goroutine-local storage, so each goroutine that drives a runtime
-// (BlockOn, the default runtime's background driver) records its goroutine id,
-// parsed from runtime.Stack once per BlockOn (about 1µs), in driverGoroutines.
-// The direct-mode blocking functions (Await, Join, BlockOn; Shutdown checks its own runtime only) check it
-// only when they are about to block and some runtime is being driven: the
-// check is one atomic load otherwise, and about 1µs (the same parse plus a
-// map lookup under a mutex) when it runs, small next to parking a goroutine.
-var driverGoroutines struct {
-	n   atomic.Int32        // number of entries in ids; read without mu
-	mu  sync.Mutex          // protects ids
-	ids map[uint64]struct{} // goroutines currently driving a runtime
+// Go has no goroutine-local storage, so a goroutine cannot cheaply ask "am I
+// driving a runtime?". The answer is on its stack instead: every goroutine
+// that drives a runtime (BlockOn, the default runtime's background driver)
+// does so inside driverFrame, a function that is never inlined. The
+// direct-mode blocking functions (Await, Join, BlockOn, and Shutdown of a
+// runtime being driven) walk their own stack looking for that frame — but
+// only when some runtime is being driven at all (one atomic load otherwise)
+// and only when they are about to park a goroutine anyway, so the walk (about
+// 1µs for a typical stack) is never on a hot path. Driving a runtime itself
+// costs nothing extra: an earlier version parsed the goroutine id out of
+// runtime.Stack on every BlockOn, which cost several microseconds per call
+// with a deep stack.
+var drivingGoroutines atomic.Int32 // goroutines currently inside driverFrame
+
+// driverFrame drives c on the calling goroutine; its frame marks the
+// goroutine as a runtime driver (see onDriverStack).
+//
+//go:noinline
+func driverFrame(c *core, pollMain func() bool) {
+	drivingGoroutines.Add(1)
+	defer drivingGoroutines.Add(-1)
+	c.drive(pollMain)
 }
 
-// registerDriver records the calling goroutine as the driver of r and
-// returns the function that removes it.
-func (r *Runtime) registerDriver() func() {
-	id := goroutineID()
-	r.driverGID.Store(id)
-	d := &driverGoroutines
-	d.mu.Lock()
-	if d.ids == nil {
-		d.ids = make(map[uint64]struct{})
+var driverFrameName = runtime.FuncForPC(reflect.ValueOf(driverFrame).Pointer()).Name()
+
+// onDriverStack reports whether the calling goroutine is inside driverFrame.
+func onDriverStack() bool {
+	if drivingGoroutines.Load() == 0 {
+		return false
 	}
-	d.ids[id] = struct{}{}
-	d.n.Add(1)
-	d.mu.Unlock()
-	return func() {
-		r.driverGID.Store(0)
-		d.mu.Lock()
-		delete(d.ids, id)
-		d.n.Add(-1)
-		d.mu.Unlock()
+	var pcs [64]uintptr
+	for skip := 2; ; skip += len(pcs) {
+		n := runtime.Callers(skip, pcs[:])
+		frames := runtime.CallersFrames(pcs[:n])
+		for {
+			f, more := frames.Next()
+			if f.Function == driverFrameName {
+				return true
+			}
+			if !more {
+				break
+			}
+		}
+		if n < len(pcs) {
+			return false
+		}
 	}
 }
 
 // checkNotOnDriver panics if the calling goroutine is driving a runtime.
 func checkNotOnDriver(op, alt string) {
-	d := &driverGoroutines
-	if d.n.Load() == 0 {
-		return
-	}
-	id := goroutineID()
-	d.mu.Lock()
-	_, driving := d.ids[id]
-	d.mu.Unlock()
-	if !driving {
+	if !onDriverStack() {
 		return
 	}
 	msg := "corio/rt: " + op + " called from inside a task on a runtime goroutine"
@@ -138,24 +145,4 @@ func checkNotOnDriver(op, alt string) {
 		msg += "; use " + alt + " in an async function"
 	}
 	panic(msg)
-}
-
-// goroutineID parses the "goroutine N [" header of runtime.Stack.
-func goroutineID() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	const prefix = "goroutine "
-	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
-		panic("corio/rt: cannot parse goroutine id from runtime.Stack")
-	}
-	b = b[len(prefix):]
-	i := 0
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-	}
-	id, err := strconv.ParseUint(string(b[:i]), 10, 64)
-	if err != nil {
-		panic("corio/rt: cannot parse goroutine id from runtime.Stack")
-	}
-	return id
 }

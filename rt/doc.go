@@ -73,13 +73,14 @@
 //
 // Direct mode must never block a goroutine that is driving a runtime: that
 // would stall every task of the runtime, silently. Go has no goroutine-local
-// storage, so each driving goroutine registers its goroutine id (parsed once
-// from runtime.Stack, about 1µs per BlockOn) in a process-wide set; Await and
-// Join consult it when they are about to block, BlockOn always, and they panic with
-// "corio/rt: <op> called from inside a task on a runtime goroutine; use
-// <op>Async in an async function". The check costs one atomic load when no
-// runtime is being driven and about 1µs when one is — paid only on paths that
-// are about to park a goroutine anyway. Await of a future that is ready at
+// storage, so the mark is on the stack: a goroutine drives a runtime inside
+// driverFrame, a function never inlined, and Await and Join (when they are
+// about to block), BlockOn and Shutdown look for that frame on their own stack
+// and panic with "corio/rt: <op> called from inside a task on a runtime
+// goroutine; use <op>Async in an async function". The check costs one atomic
+// load when no runtime is being driven anywhere and a stack walk (about 1µs)
+// when one is — paid only on paths that are about to park a goroutine anyway;
+// driving a runtime costs nothing for it. Await of a future that is ready at
 // once does not block and is allowed anywhere.
 //
 // Direct-mode Spawn runs the task on the process default runtime: a

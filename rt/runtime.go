@@ -38,10 +38,10 @@ type Runtime struct {
 	coreMu sync.Mutex // held by the goroutine driving the runtime (BlockOn, the background driver, Shutdown)
 	core   core       // protected by coreMu
 
-	// driverGID is the id of the goroutine holding coreMu while it drives
-	// (0 otherwise); Shutdown reads it to refuse shutting down the runtime it
-	// is called from. Written by the driver, atomic.
-	driverGID atomic.Uint64
+	// driving is true while a goroutine holding coreMu drives the runtime;
+	// Shutdown reads it to refuse shutting down from a runtime goroutine
+	// (see onDriverStack). Written by the driver, atomic.
+	driving atomic.Bool
 
 	background bool // immutable: driven by a background goroutine (the default runtime)
 	// driverActive is protected by inject.mu: a background driver goroutine
@@ -340,8 +340,9 @@ func (r *Runtime) stopBackground() bool {
 func (r *Runtime) driveBackground() {
 	r.coreMu.Lock()
 	defer r.coreMu.Unlock()
-	defer r.registerDriver()()
-	r.core.drive(nil)
+	r.driving.Store(true)
+	defer r.driving.Store(false)
+	driverFrame(&r.core, nil)
 	r.core.flushStats()
 }
 
@@ -363,12 +364,13 @@ func BlockOn[T any](r *Runtime, f Future[T]) T {
 	if c.shut {
 		panic("corio/rt: BlockOn on a runtime that was shut down")
 	}
-	defer r.registerDriver()()
+	r.driving.Store(true)
+	defer r.driving.Store(false)
 	defer c.flushStats()
 	var out T
 	w := (*mainWaker)(r)
 	r.mainWoken.Store(true)
-	c.drive(func() bool {
+	driverFrame(c, func() bool {
 		c.cx.reset(w)
 		c.stats.mainPolls++
 		v, ok := f.Poll(&c.cx)
@@ -396,7 +398,9 @@ func Run[T any](f Future[T]) T {
 // a BlockOn in progress on another goroutine to return. Shutdown is
 // idempotent. It must not be called from inside one of r's tasks (it panics).
 func (r *Runtime) Shutdown() {
-	if r.driverGID.Load() != 0 && r.driverGID.Load() == goroutineID() {
+	// Shutdown waits for a BlockOn in progress; from a runtime goroutine
+	// (a task of r, or of any runtime) that wait could never end.
+	if r.driving.Load() && onDriverStack() {
 		panic("corio/rt: Shutdown called from inside a task of the runtime being shut down")
 	}
 	r.coreMu.Lock()

@@ -1,0 +1,82 @@
+package genbench
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// TestModesAgree checks the generated futures against direct mode.
+func TestModesAgree(t *testing.T) {
+	if a, d := rt.Run(YieldsAsync(10)), Yields(10); a != d {
+		t.Errorf("Yields: async %d, direct %d", a, d)
+	}
+	if a, d := rt.Run(ChainAsync(5, 1)), Chain(5, 1); a != d {
+		t.Errorf("Chain: async %d, direct %d", a, d)
+	}
+	if a, d := rt.Run(FanOutAsync(20)), FanOut(20); a != d {
+		t.Errorf("FanOut: async %d, direct %d", a, d)
+	}
+}
+
+// BenchmarkYield: one suspension of a generated future (its loop, the await
+// of YieldNowAsync, the task's re-poll), per op.
+func BenchmarkYield(b *testing.B) {
+	b.ReportAllocs()
+	rt.Run(YieldsAsync(b.N))
+}
+
+// BenchmarkGosched is the goroutine equivalent of BenchmarkYield.
+func BenchmarkGosched(b *testing.B) {
+	b.ReportAllocs()
+	Yields(b.N) // direct mode: rt.YieldNow is runtime.Gosched
+}
+
+// BenchmarkChain10: a call chain ten async functions deep that suspends at
+// the bottom, per op (eleven futures created and completed).
+func BenchmarkChain10(b *testing.B) {
+	b.ReportAllocs()
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	for b.Loop() {
+		rt.BlockOn(r, ChainAsync(10, 0))
+	}
+}
+
+// BenchmarkFanOut100: spawn 100 tasks that each suspend once, join them all;
+// reported per task.
+func BenchmarkFanOut100(b *testing.B) {
+	b.ReportAllocs()
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	for b.Loop() {
+		rt.BlockOn(r, FanOutAsync(100))
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/task")
+}
+
+// BenchmarkGoFanOut100 is the goroutine equivalent of BenchmarkFanOut100.
+func BenchmarkGoFanOut100(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		res := make([]int, 100)
+		for i := range res {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runtime.Gosched()
+				res[i] = i + 1
+			}()
+		}
+		wg.Wait()
+		sum := 0
+		for _, v := range res {
+			sum += v
+		}
+		_ = sum
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/task")
+}
