@@ -17,8 +17,8 @@ type counterBumpFuture struct {
 
 // BumpAsync is the asynchronous twin of Bump: it returns a future that runs the
 // body of Bump as a state machine, suspending where Bump would block.
-func (c *Counter) BumpAsync() rt.Future[int] {
-	return &counterBumpFuture{c: c}
+func (c *Counter) BumpAsync(by int) rt.Future[int] {
+	return &counterBumpFuture{c: c, by: by}
 }
 
 // Poll advances Counter.Bump to its next suspension point; see rt.Future.
@@ -29,22 +29,21 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Counter.Bump starts
-			/*line main.go:22:2*/ fut.by = arg
-			/*line main.go:23:2*/ fut.c.N += fut.by
-			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:22:2*/ fut.c.N += fut.by
+			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:24:2
-			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:23:2
+			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:25:2*/ fut.c.N += fut.by
-			/*line main.go:26:2*/ fut.c.Arr[0]++
+			/*line main.go:24:2*/ fut.c.N += fut.by
+			/*line main.go:25:2*/ fut.c.Arr[0]++
 			{
 				fut.state = -1
-				/*line main.go:27:2*/ return fut.c.N, true
+				/*line main.go:26:2*/ return fut.c.N, true
 			}
 		default:
 			panic("corio: Counter.BumpAsync future polled after it completed or was cancelled")
@@ -63,47 +62,46 @@ func (fut *counterBumpFuture) Cancel() {
 }
 
 // If this fails to compile, Counter.Bump changed since asyncgen ran: run go generate.
-var _ func(*Counter) int = (*Counter).Bump
+var _ func(*Counter, int) int = (*Counter).Bump
 
-// counterPeekFuture is the state machine of Counter.Peek (main.go:33).
+// counterPeekFuture is the state machine of Counter.Peek (main.go:32).
 type counterPeekFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     Counter
+	by    int
 	aw0   rt.Future[struct{}]
 }
 
 // PeekAsync is the asynchronous twin of Peek: it returns a future that runs the
 // body of Peek as a state machine, suspending where Peek would block.
-func (c Counter) PeekAsync() rt.Future[int] {
-	return &counterPeekFuture{c: c}
+func (c Counter) PeekAsync(by int) rt.Future[int] {
+	return &counterPeekFuture{c: c, by: by}
 }
 
 // Poll advances Counter.Peek to its next suspension point; see rt.Future.
 func (fut *counterPeekFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var by int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Counter.Peek starts
-			/*line main.go:34:2*/ by = arg
-			/*line main.go:35:2*/ fut.c.N += by
-			/*line main.go:36:2*/ fut.c.Arr[1] = 77
-			/*line main.go:37:2*/ fut.c.Tags = append(fut.c.Tags, "peek")
-			/*line main.go:38:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:33:2*/ fut.c.N += fut.by
+			/*line main.go:34:2*/ fut.c.Arr[1] = 77
+			/*line main.go:35:2*/ fut.c.Tags = append(fut.c.Tags, "peek")
+			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:38:2
-			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:36:2
+			/*line main.go:36:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:39:2*/ fut.c.N *= 2
+			/*line main.go:37:2*/ fut.c.N *= 2
 			{
 				fut.state = -1
-				/*line main.go:40:2*/ return fut.c.N, true
+				/*line main.go:38:2*/ return fut.c.N, true
 			}
 		default:
 			panic("corio: Counter.PeekAsync future polled after it completed or was cancelled")
@@ -122,9 +120,9 @@ func (fut *counterPeekFuture) Cancel() {
 }
 
 // If this fails to compile, Counter.Peek changed since asyncgen ran: run go generate.
-var _ func(Counter) int = (Counter).Peek
+var _ func(Counter, int) int = (Counter).Peek
 
-// counterCopyAtFuture is the state machine of Counter.CopyAt (main.go:46).
+// counterCopyAtFuture is the state machine of Counter.CopyAt (main.go:44).
 type counterCopyAtFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     Counter
@@ -145,10 +143,10 @@ func (fut *counterCopyAtFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Counter.CopyAt starts
-			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:47:2
-			/*line main.go:47:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:45:2
+			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -156,7 +154,7 @@ func (fut *counterCopyAtFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			{
 				fut.state = -1
-				/*line main.go:48:2*/ return fut.c.N, true
+				/*line main.go:46:2*/ return fut.c.N, true
 			}
 		default:
 			panic("corio: Counter.CopyAtAsync future polled after it completed or was cancelled")
@@ -177,7 +175,7 @@ func (fut *counterCopyAtFuture) Cancel() {
 // If this fails to compile, Counter.CopyAt changed since asyncgen ran: run go generate.
 var _ func(Counter) int = (Counter).CopyAt
 
-// counterChainFuture is the state machine of Counter.Chain (main.go:52).
+// counterChainFuture is the state machine of Counter.Chain (main.go:50).
 type counterChainFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     *Counter
@@ -198,19 +196,19 @@ func (fut *counterChainFuture) Poll(cx *rt.Context) (*Counter, bool) {
 	for {
 		switch state {
 		case 0: // Counter.Chain starts
-			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:51:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:53:2
-			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:51:2
+			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:54:2*/ fut.c.N++
+			/*line main.go:52:2*/ fut.c.N++
 			{
 				fut.state = -1
-				/*line main.go:55:2*/ return fut.c, true
+				/*line main.go:53:2*/ return fut.c, true
 			}
 		default:
 			panic("corio: Counter.ChainAsync future polled after it completed or was cancelled")
@@ -231,7 +229,7 @@ func (fut *counterChainFuture) Cancel() {
 // If this fails to compile, Counter.Chain changed since asyncgen ran: run go generate.
 var _ func(*Counter) *Counter = (*Counter).Chain
 
-// numDoubleFuture is the state machine of Num.Double (main.go:61).
+// numDoubleFuture is the state machine of Num.Double (main.go:59).
 type numDoubleFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     Num
@@ -252,10 +250,10 @@ func (fut *numDoubleFuture) Poll(cx *rt.Context) (Num, bool) {
 	for {
 		switch state {
 		case 0: // Num.Double starts
-			/*line main.go:62:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:62:2
-			/*line main.go:62:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:60:2
+			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -263,7 +261,7 @@ func (fut *numDoubleFuture) Poll(cx *rt.Context) (Num, bool) {
 			fut.aw0 = nil
 			{
 				fut.state = -1
-				/*line main.go:63:2*/ return fut.n * 2, true
+				/*line main.go:61:2*/ return fut.n * 2, true
 			}
 		default:
 			panic("corio: Num.DoubleAsync future polled after it completed or was cancelled")
@@ -284,7 +282,7 @@ func (fut *numDoubleFuture) Cancel() {
 // If this fails to compile, Num.Double changed since asyncgen ran: run go generate.
 var _ func(Num) Num = (Num).Double
 
-// numIncFuture is the state machine of Num.Inc (main.go:67).
+// numIncFuture is the state machine of Num.Inc (main.go:65).
 type numIncFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     *Num
@@ -305,16 +303,16 @@ func (fut *numIncFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Num.Inc starts
-			/*line main.go:68:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:66:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:68:2
-			/*line main.go:68:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:66:2
+			/*line main.go:66:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:69:2*/ *fut.n++
+			/*line main.go:67:2*/ *fut.n++
 			{
 				fut.state = -1
 				return struct{}{}, true
@@ -338,7 +336,7 @@ func (fut *numIncFuture) Cancel() {
 // If this fails to compile, Num.Inc changed since asyncgen ran: run go generate.
 var _ func(*Num) = (*Num).Inc
 
-// wrapperHelloFuture is the state machine of Wrapper.Hello (main.go:80).
+// wrapperHelloFuture is the state machine of Wrapper.Hello (main.go:78).
 type wrapperHelloFuture struct {
 	state int // the next case of Poll; -1 once done
 	aw0   rt.Future[struct{}]
@@ -358,10 +356,10 @@ func (fut *wrapperHelloFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Wrapper.Hello starts
-			/*line main.go:81:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:79:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
-		case 1: // resumes at main.go:81:2
-			/*line main.go:81:2*/ _, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:79:2
+			/*line main.go:79:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -369,7 +367,7 @@ func (fut *wrapperHelloFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.aw0 = nil
 			{
 				fut.state = -1
-				/*line main.go:82:2*/ return "hello", true
+				/*line main.go:80:2*/ return "hello", true
 			}
 		default:
 			panic("corio: Wrapper.HelloAsync future polled after it completed or was cancelled")
@@ -390,17 +388,18 @@ func (fut *wrapperHelloFuture) Cancel() {
 // If this fails to compile, Wrapper.Hello changed since asyncgen ran: run go generate.
 var _ func(Wrapper) string = (Wrapper).Hello
 
-// wrapperRecurFuture is the state machine of Wrapper.Recur (main.go:86).
+// wrapperRecurFuture is the state machine of Wrapper.Recur (main.go:84).
 type wrapperRecurFuture struct {
 	state int // the next case of Poll; -1 once done
 	w     *Wrapper
+	n     int
 	aw0   rt.Future[int]
 }
 
 // RecurAsync is the asynchronous twin of Recur: it returns a future that runs the
 // body of Recur as a state machine, suspending where Recur would block.
-func (w *Wrapper) RecurAsync() rt.Future[int] {
-	return &wrapperRecurFuture{w: w}
+func (w *Wrapper) RecurAsync(n int) rt.Future[int] {
+	return &wrapperRecurFuture{w: w, n: n}
 }
 
 // Poll advances Wrapper.Recur to its next suspension point; see rt.Future.
@@ -412,17 +411,17 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Wrapper.Recur starts
-			/*line main.go:87:2*/ if fut.w.N >= 20 {
-				/*line main.go:88:3*/ {
+			/*line main.go:85:2*/ if fut.n == 0 {
+				/*line main.go:86:3*/ {
 					fut.state = -1
-					/*line main.go:88:3*/ return fut.w.N, true
+					/*line main.go:86:3*/ return fut.w.N, true
 				}
 			}
-			/*line main.go:90:2*/ fut.w.N++
-			/*line main.go:91:9*/ fut.aw0 = fut.w.RecurAsync()
+			/*line main.go:88:2*/ fut.w.N++
+			/*line main.go:89:9*/ fut.aw0 = fut.w.RecurAsync(fut.n - 1)
 			fallthrough
-		case 1: // resumes at main.go:91:9
-			/*line main.go:91:9*/ r, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:89:9
+			/*line main.go:89:9*/ r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
@@ -430,7 +429,7 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			{
 				fut.state = -1
-				/*line main.go:91:2*/ return r, true
+				/*line main.go:89:2*/ return r, true
 			}
 		default:
 			panic("corio: Wrapper.RecurAsync future polled after it completed or was cancelled")
@@ -449,9 +448,9 @@ func (fut *wrapperRecurFuture) Cancel() {
 }
 
 // If this fails to compile, Wrapper.Recur changed since asyncgen ran: run go generate.
-var _ func(*Wrapper) int = (*Wrapper).Recur
+var _ func(*Wrapper, int) int = (*Wrapper).Recur
 
-// mainFuture is the state machine of Main (main.go:95).
+// mainFuture is the state machine of Main (main.go:93).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     Counter
@@ -466,7 +465,7 @@ type mainFuture struct {
 	mp    map[string]*Counter
 	r_6   int
 	r_8   int
-	r_13  int
+	r_14  int
 	seq   []Counter
 	i_2   int
 	seq_2 []Counter
@@ -497,279 +496,289 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_7 int
 	var r_9 int
 	var r_10 *Counter
-	var r_11 int
-	var r_12 Num
-	var r_14 int
-	var r_15 string
-	var r_16 int
+	var r_11 *Counter
+	var r_12 int
+	var r_13 Num
+	var r_15 int
+	var r_16 string
 	var r_17 int
 	var r_18 int
+	var r_19 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:96:2*/ fut.c = Counter{N: 1, Tags: []string{"a"}}
-			/*line main.go:97:22*/ fut.aw0 = fut.c.BumpAsync()
+			/*line main.go:94:2*/ fut.c = Counter{N: 1, Tags: []string{"a"}}
+			/*line main.go:95:22*/ fut.aw0 = fut.c.BumpAsync(10)
 			fallthrough
-		case 1: // resumes at main.go:97:22
-			/*line main.go:97:22*/ r_2, ready = fut.aw0.Poll(cx)
+		case 1: // resumes at main.go:95:22
+			/*line main.go:95:22*/ r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:97:2*/ fmt.Println("bump", r_2, fut.c.N, fut.c.Arr)
-			/*line main.go:98:22*/ fut.aw0 = fut.c.PeekAsync()
+			/*line main.go:95:2*/ fmt.Println("bump", r_2, fut.c.N, fut.c.Arr)
+			/*line main.go:96:22*/ fut.aw0 = fut.c.PeekAsync(5)
 			fallthrough
-		case 2: // resumes at main.go:98:22
-			/*line main.go:98:22*/ r_3, ready = fut.aw0.Poll(cx)
+		case 2: // resumes at main.go:96:22
+			/*line main.go:96:22*/ r_3, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:98:2*/ fmt.Println("peek", r_3, fut.c.N, fut.c.Arr, fut.c.Tags)
-			/*line main.go:99:2*/ fut.pc = &fut.c
-			/*line main.go:100:30*/ fut.aw0 = fut.pc.PeekAsync()
+			/*line main.go:96:2*/ fmt.Println("peek", r_3, fut.c.N, fut.c.Arr, fut.c.Tags)
+			/*line main.go:97:2*/ fut.pc = &fut.c
+			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1)
 			fallthrough
-		case 3: // resumes at main.go:100:30
-			/*line main.go:100:30*/ r_4, ready = fut.aw0.Poll(cx)
+		case 3: // resumes at main.go:98:30
+			/*line main.go:98:30*/ r_4, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:100:2*/ fmt.Println("peek via ptr", r_4, fut.c.N)
-			/*line main.go:101:30*/ fut.aw0 = fut.pc.BumpAsync()
+			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, fut.c.N)
+			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
 			fallthrough
-		case 4: // resumes at main.go:101:30
-			/*line main.go:101:30*/ r_5, ready = fut.aw0.Poll(cx)
+		case 4: // resumes at main.go:99:30
+			/*line main.go:99:30*/ r_5, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:101:2*/ fmt.Println("bump via ptr", r_5, fut.c.N)
-			/*line main.go:106:2*/ fut.d = Counter{N: 5}
-			/*line main.go:107:11*/ fut.aw0 = fut.d.CopyAtAsync()
+			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, fut.c.N)
+			/*line main.go:104:2*/ fut.d = Counter{N: 5}
+			/*line main.go:105:11*/ fut.aw0 = fut.d.CopyAtAsync()
 			fallthrough
-		case 5: // resumes at main.go:107:11
-			/*line main.go:107:11*/ fut.r_6, ready = fut.aw0.Poll(cx)
+		case 5: // resumes at main.go:105:11
+			/*line main.go:105:11*/ fut.r_6, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:107:23*/ fut.aw0 = fut.d.BumpAsync()
+			/*line main.go:105:23*/ fut.aw0 = fut.d.BumpAsync(1)
 			fallthrough
-		case 6: // resumes at main.go:107:23
-			/*line main.go:107:23*/ r_7, ready = fut.aw0.Poll(cx)
+		case 6: // resumes at main.go:105:23
+			/*line main.go:105:23*/ r_7, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:107:2*/ fut.r = add(fut.r_6, r_7)
-			/*line main.go:108:2*/ fmt.Println("copy at call", fut.r, fut.d.N)
-			/*line main.go:109:2*/ fut.d = Counter{N: 5}
-			/*line main.go:110:10*/ fut.aw0 = fut.d.BumpAsync()
+			/*line main.go:105:2*/ fut.r = add(fut.r_6, r_7)
+			/*line main.go:106:2*/ fmt.Println("copy at call", fut.r, fut.d.N)
+			/*line main.go:107:2*/ fut.d = Counter{N: 5}
+			/*line main.go:108:10*/ fut.aw0 = fut.d.BumpAsync(1)
 			fallthrough
-		case 7: // resumes at main.go:110:10
-			/*line main.go:110:10*/ fut.r_8, ready = fut.aw0.Poll(cx)
+		case 7: // resumes at main.go:108:10
+			/*line main.go:108:10*/ fut.r_8, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:110:25*/ fut.aw0 = fut.d.CopyAtAsync()
+			/*line main.go:108:21*/ fut.aw0 = fut.d.CopyAtAsync()
 			fallthrough
-		case 8: // resumes at main.go:110:25
-			/*line main.go:110:25*/ r_9, ready = fut.aw0.Poll(cx)
+		case 8: // resumes at main.go:108:21
+			/*line main.go:108:21*/ r_9, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:110:2*/ fut.r = add(fut.r_8, r_9)
-			/*line main.go:111:2*/ fmt.Println("copy at call 2", fut.r, fut.d.N)
-			/*line main.go:114:2*/ fut.e = &Counter{}
-			/*line main.go:115:23*/ fut.aw1 = fut.e.ChainAsync()
+			/*line main.go:108:2*/ fut.r = add(fut.r_8, r_9)
+			/*line main.go:109:2*/ fmt.Println("copy at call 2", fut.r, fut.d.N)
+			/*line main.go:112:2*/ fut.e = &Counter{}
+			/*line main.go:113:23*/ fut.aw1 = fut.e.ChainAsync()
 			fallthrough
-		case 9: // resumes at main.go:115:23
-			/*line main.go:115:23*/ r_10, ready = fut.aw1.Poll(cx)
+		case 9: // resumes at main.go:113:23
+			/*line main.go:113:23*/ r_10, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:115:23*/ fut.aw0 = r_10.BumpAsync()
+			/*line main.go:113:23*/ fut.aw1 = r_10.ChainAsync()
 			fallthrough
-		case 10: // resumes at main.go:115:23
-			/*line main.go:115:23*/ r_11, ready = fut.aw0.Poll(cx)
+		case 10: // resumes at main.go:113:23
+			/*line main.go:113:23*/ r_11, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main.go:115:2*/ fmt.Println("chain", r_11, fut.e.N)
-			/*line main.go:118:2*/ fut.n = (Num)(21)
-			/*line main.go:119:21*/ fut.aw2 = fut.n.DoubleAsync()
+			fut.aw1 = nil
+			/*line main.go:113:23*/ fut.aw0 = r_11.BumpAsync(3)
 			fallthrough
-		case 11: // resumes at main.go:119:21
-			/*line main.go:119:21*/ r_12, ready = fut.aw2.Poll(cx)
+		case 11: // resumes at main.go:113:23
+			/*line main.go:113:23*/ r_12, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw2 = nil
-			/*line main.go:119:2*/ fmt.Println("num", r_12, fut.n)
-			/*line main.go:120:2*/ fut.aw3 = fut.n.IncAsync()
+			fut.aw0 = nil
+			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.e.N)
+			/*line main.go:116:2*/ fut.n = (Num)(21)
+			/*line main.go:117:21*/ fut.aw2 = fut.n.DoubleAsync()
 			fallthrough
-		case 12: // resumes at main.go:120:2
-			/*line main.go:120:2*/ _, ready = fut.aw3.Poll(cx)
+		case 12: // resumes at main.go:117:21
+			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
 			if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw3 = nil
-			/*line main.go:121:2*/ fut.aw3 = fut.n.IncAsync()
+			fut.aw2 = nil
+			/*line main.go:117:2*/ fmt.Println("num", r_13, fut.n)
+			/*line main.go:118:2*/ fut.aw3 = fut.n.IncAsync()
 			fallthrough
-		case 13: // resumes at main.go:121:2
-			/*line main.go:121:2*/ _, ready = fut.aw3.Poll(cx)
+		case 13: // resumes at main.go:118:2
+			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
 			if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:122:2*/ fmt.Println("num inc", fut.n)
-			/*line main.go:125:2*/ fut.w = Wrapper{Name: "w"}
-			/*line main.go:126:26*/ fut.aw0 = fut.w.BumpAsync()
+			/*line main.go:119:2*/ fut.aw3 = fut.n.IncAsync()
 			fallthrough
-		case 14: // resumes at main.go:126:26
-			/*line main.go:126:26*/ fut.r_13, ready = fut.aw0.Poll(cx)
+		case 14: // resumes at main.go:119:2
+			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
 			if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main.go:126:46*/ fut.aw0 = fut.w.PeekAsync()
+			fut.aw3 = nil
+			/*line main.go:120:2*/ fmt.Println("num inc", fut.n)
+			/*line main.go:123:2*/ fut.w = Wrapper{Name: "w"}
+			/*line main.go:124:26*/ fut.aw0 = fut.w.BumpAsync(2)
 			fallthrough
-		case 15: // resumes at main.go:126:46
-			/*line main.go:126:46*/ r_14, ready = fut.aw0.Poll(cx)
+		case 15: // resumes at main.go:124:26
+			/*line main.go:124:26*/ fut.r_14, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:126:2*/ fmt.Println("embedded", fut.r_13, fut.w.N, r_14, fut.w.N)
-			/*line main.go:127:30*/ fut.aw4 = fut.w.HelloAsync()
+			/*line main.go:124:42*/ fut.aw0 = fut.w.PeekAsync(1)
 			fallthrough
-		case 16: // resumes at main.go:127:30
-			/*line main.go:127:30*/ r_15, ready = fut.aw4.Poll(cx)
+		case 16: // resumes at main.go:124:42
+			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw4 = nil
-			/*line main.go:127:2*/ fmt.Println("unnamed recv", r_15)
-			/*line main.go:128:34*/ fut.aw0 = fut.w.RecurAsync()
+			fut.aw0 = nil
+			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_14, fut.w.N, r_15, fut.w.N)
+			/*line main.go:125:30*/ fut.aw4 = fut.w.HelloAsync()
 			fallthrough
-		case 17: // resumes at main.go:128:34
-			/*line main.go:128:34*/ r_16, ready = fut.aw0.Poll(cx)
+		case 17: // resumes at main.go:125:30
+			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
 			if !ready {
 				fut.state = 17
 				return zero, false
 			}
+			fut.aw4 = nil
+			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
+			/*line main.go:126:34*/ fut.aw0 = fut.w.RecurAsync(3)
+			fallthrough
+		case 18: // resumes at main.go:126:34
+			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
+			if !ready {
+				fut.state = 18
+				return zero, false
+			}
 			fut.aw0 = nil
-			/*line main.go:128:2*/ fmt.Println("recursive method", r_16, fut.w.N)
-			/*line main.go:131:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
-			/*line main.go:132:2*/ fut.seq = fut.cs
+			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, fut.w.N)
+			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
+			/*line main.go:130:2*/ fut.seq = fut.cs
 			fut.i_2 = 0
 			fallthrough
-		case 18:
+		case 19:
 			if !(fut.i_2 < len(fut.seq)) {
-				state = 22
+				state = 23
 				continue
 			}
 			fallthrough
-		case 19:
+		case 20:
 			i = fut.i_2
-			/*line main.go:133:3*/ fut.aw0 = fut.cs[i].BumpAsync()
+			/*line main.go:131:3*/ fut.aw0 = fut.cs[i].BumpAsync(100)
 			fallthrough
-		case 20: // resumes at main.go:133:3
-			/*line main.go:133:3*/ _, ready = fut.aw0.Poll(cx)
+		case 21: // resumes at main.go:131:3
+			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
-				fut.state = 20
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fallthrough
-		case 21:
-			/*line main.go:133:3*/ fut.i_2++
-			state = 18
-			continue
 		case 22:
-			/*line main.go:135:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
-			/*line main.go:136:2*/ fut.seq_2 = fut.cs
+			/*line main.go:131:3*/ fut.i_2++
+			state = 19
+			continue
+		case 23:
+			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
+			/*line main.go:134:2*/ fut.seq_2 = fut.cs
 			fut.i_3 = 0
 			fallthrough
-		case 23:
+		case 24:
 			if !(fut.i_3 < len(fut.seq_2)) {
-				state = 27
+				state = 28
 				continue
 			}
 			fallthrough
-		case 24:
+		case 25:
 			fut.cc = new(Counter)
 			(*fut.cc) = fut.seq_2[fut.i_3]
-			/*line main.go:137:3*/ fut.aw0 = (*fut.cc).BumpAsync()
+			/*line main.go:135:3*/ fut.aw0 = (*fut.cc).BumpAsync(1)
 			fallthrough
-		case 25: // resumes at main.go:137:3
-			/*line main.go:137:3*/ _, ready = fut.aw0.Poll(cx)
+		case 26: // resumes at main.go:135:3
+			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
-				fut.state = 25
+				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fallthrough
-		case 26:
-			/*line main.go:137:3*/ fut.i_3++
-			state = 23
-			continue
 		case 27:
-			/*line main.go:139:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
-			/*line main.go:140:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
-			/*line main.go:141:2*/ fut.aw0 = fut.mp["x"].BumpAsync()
+			/*line main.go:135:3*/ fut.i_3++
+			state = 24
+			continue
+		case 28:
+			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
+			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
+			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
 			fallthrough
-		case 28: // resumes at main.go:141:2
-			/*line main.go:141:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
-				fut.state = 28
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:142:2*/ fmt.Println("map ptr", fut.mp["x"].N)
-			/*line main.go:147:22*/ fut.aw0 = getC(&fut.c).BumpAsync()
-			fallthrough
-		case 29: // resumes at main.go:147:22
-			/*line main.go:147:22*/ r_17, ready = fut.aw0.Poll(cx)
+		case 29: // resumes at main.go:139:2
+			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:147:2*/ fmt.Println("getc", r_17)
-			/*line main.go:150:2*/ b = (Bumper)(&Counter{N: 40})
-			/*line main.go:151:27*/ fut.aw0 = b.BumpAsync()
+			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
+			/*line main.go:145:22*/ fut.aw0 = getC(&fut.c).BumpAsync(0)
 			fallthrough
-		case 30: // resumes at main.go:151:27
-			/*line main.go:151:27*/ r_18, ready = fut.aw0.Poll(cx)
+		case 30: // resumes at main.go:145:22
+			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:151:2*/ fmt.Println("interface", r_18)
+			/*line main.go:145:2*/ fmt.Println("getc", r_18)
+			/*line main.go:148:2*/ b = (Bumper)(&Counter{N: 40})
+			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
+			fallthrough
+		case 31: // resumes at main.go:149:27
+			/*line main.go:149:27*/ r_19, ready = fut.aw0.Poll(cx)
+			if !ready {
+				fut.state = 31
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
 				fut.state = -1
 				return struct{}{}, true
