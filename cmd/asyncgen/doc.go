@@ -103,9 +103,13 @@
 //   - Hoisting only the suspension point out of an expression breaks Go's
 //     order of calls (f(a(), b()) must call a before b suspends). The lowering
 //     spills every call to the left of a suspension point into a temporary
-//     first; plain operands stay in place and are read after the calls, as
-//     the gc compiler's order pass reads them. && and || whose right side
-//     suspends become branches.
+//     first, as it does an && or || operand (gc evaluates those into
+//     temporaries in order too); plain operands stay in place and are read
+//     after the calls, as the gc compiler's order pass reads them. && and
+//     || whose right side suspends, or whose right side's calls would
+//     otherwise be spilled, become branches. (The language leaves the order
+//     of plain operands unspecified; asyncgen follows gc for ordinary
+//     arguments, and a seeded random-program test checks it.)
 //   - Turning every variable into a field costs memory in every suspended
 //     task and breaks Go 1.22 loop variables. Each variable gets a unique
 //     name (scopes are flattened into one Poll); a variable stays a local of

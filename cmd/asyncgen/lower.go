@@ -372,7 +372,9 @@ func (l *lowerer) expr(e ast.Expr, spill bool) ast.Expr {
 			return l.maybeSpill(&c, x, spill)
 		}
 	case *ast.BinaryExpr:
-		if (x.Op == token.LAND || x.Op == token.LOR) && l.hasSusp(x.Y) {
+		// A suspending right operand must run only if the left one lets
+		// it; so must a right operand whose calls would be spilled.
+		if (x.Op == token.LAND || x.Op == token.LOR) && (l.hasSusp(x.Y) || spill) {
 			return l.logical(x)
 		}
 	}
@@ -413,14 +415,20 @@ func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
 
 // spillCalls hoists every call in e into a temporary, in order.
 func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
-	if e == nil || !l.hasCall(e) {
+	if e == nil {
+		return e
+	}
+	// gc evaluates && and || into a temporary in order, like a call, even
+	// when their operands make no call; as a unit, short-circuit intact.
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && (b.Op == token.LAND || b.Op == token.LOR) {
+		if tv, ok := l.g.info.Types[e]; !ok || tv.Value == nil {
+			return l.spillTo(e, l.typeOf(e))
+		}
+	}
+	if !l.hasCall(e) {
 		return e
 	}
 	switch x := e.(type) {
-	case *ast.BinaryExpr:
-		if x.Op == token.LAND || x.Op == token.LOR {
-			return l.spillTo(e, l.typeOf(e)) // evaluated as a unit, short-circuit intact
-		}
 	case *ast.FuncLit:
 		return e
 	case *ast.CallExpr:

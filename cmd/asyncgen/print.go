@@ -218,7 +218,10 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 				args = append(args, l.rawLoc(v))
 			}
 		}
-		ftype := l.g.typeText(l.g.info.TypeOf(n))
+		ftype := "func()" // a literal made by the lowering has no type information
+		if t := l.g.info.TypeOf(n); t != nil {
+			ftype = l.g.typeText(t)
+		}
 		return rawExpr("func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + lit + "\n}(" + strings.Join(args, ", ") + ")")
 	case *ast.ReturnStmt:
 		if p.inLit() {
