@@ -109,7 +109,13 @@
 //     || whose right side suspends, or whose right side's calls would
 //     otherwise be spilled, become branches. (The language leaves the order
 //     of plain operands unspecified; asyncgen follows gc for ordinary
-//     arguments, and a seeded random-program test checks it.)
+//     arguments, and a seeded random-program test checks it. Behaviour at
+//     the time of writing, not a promise: where gc copies a non-call
+//     operand early for its own reasons — a bool comparison converted to an
+//     interface argument, as in fmt.Println(x == 9, F()) with F suspending
+//     and changing x — async mode reads the operand after F, and the modes
+//     differ. Code whose output depends on unspecified order should not be
+//     written either way.)
 //   - Turning every variable into a field costs memory in every suspended
 //     task and breaks Go 1.22 loop variables. Each variable gets a unique
 //     name (scopes are flattened into one Poll); a variable stays a local of
