@@ -53,3 +53,27 @@ func FanOut(n int) int {
 	}
 	return sum
 }
+
+// gate is a hand-written future that stays pending until opened: what an
+// idle connection or a sleeping timer looks like to its task.
+type gate struct {
+	open  *bool
+	waker rt.Waker
+}
+
+func (g *gate) Poll(cx *rt.Context) (struct{}, bool) {
+	if *g.open {
+		return struct{}{}, true
+	}
+	g.waker = cx.Waker()
+	return struct{}{}, false
+}
+
+// Idle is a typical suspended task: a little state, waiting on one future.
+//
+//async:func
+func Idle(id int, open *bool) int {
+	count := id
+	rt.Await(rt.Future[struct{}](&gate{open: open}))
+	return count
+}

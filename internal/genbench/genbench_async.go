@@ -321,3 +321,59 @@ func (fut *fanOutFuture) Cancel() {
 
 // If this fails to compile, FanOut changed since asyncgen ran: run go generate.
 var _ func(int) int = FanOut
+
+// idleFuture is the state machine of Idle (genbench.go:75).
+type idleFuture struct {
+	state int // the next case of Poll; -1 once done
+	id    int
+	open  *bool
+	count int
+	aw0   rt.Future[struct{}]
+}
+
+// IdleAsync is the asynchronous twin of Idle: it returns a future that runs the
+// body of Idle as a state machine, suspending where Idle would block.
+func IdleAsync(id int, open *bool) rt.Future[int] {
+	return &idleFuture{id: id, open: open}
+}
+
+// Poll advances Idle to its next suspension point; see rt.Future.
+func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	state := fut.state
+	for {
+		switch state {
+		case 0: // Idle starts
+			/*line genbench.go:76:2*/ fut.count = fut.id
+			/*line genbench.go:77:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
+			fallthrough
+		case 1: // resumes at genbench.go:77:2
+			/*line genbench.go:77:2*/ _, ready = fut.aw0.Poll(cx)
+			if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			{
+				fut.state = -1
+				/*line genbench.go:78:2*/ return fut.count, true
+			}
+		default:
+			panic("corio: IdleAsync future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *idleFuture) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, Idle changed since asyncgen ran: run go generate.
+var _ func(int, *bool) int = Idle

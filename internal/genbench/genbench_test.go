@@ -80,3 +80,60 @@ func BenchmarkGoFanOut100(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/task")
 }
+
+// BenchmarkIdleTasks reports the heap bytes one suspended task costs (DESIGN
+// §4 idle_tasks: target ≤ 256 B, ≤ 0.1× a parked goroutine) beside a
+// goroutine parked on a channel, measured the same way.
+func BenchmarkIdleTasks(b *testing.B) {
+	const n = 10000
+	b.Run("corio", func(b *testing.B) {
+		for b.Loop() {
+			open := false
+			r := rt.NewCurrentThread()
+			hs := make([]*rt.JoinHandle[int], n)
+			before := heapInUse()
+			for i := range hs {
+				hs[i] = rt.SpawnOn(r, IdleAsync(i, &open))
+			}
+			for r.Metrics().Polls < n { // until every task has polled once and suspended
+				rt.BlockOn(r, rt.YieldNowAsync())
+			}
+			after := heapInUse()
+			b.ReportMetric(float64(after-before)/n, "B/task")
+			open = true
+			r.Shutdown()
+			runtime.KeepAlive(hs)
+		}
+	})
+	b.Run("goroutine", func(b *testing.B) {
+		for b.Loop() {
+			ch := make(chan struct{})
+			var wg sync.WaitGroup
+			before := heapInUse()
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					count := i
+					<-ch
+					_ = count
+				}()
+			}
+			for runtime.NumGoroutine() < n {
+				runtime.Gosched()
+			}
+			after := heapInUse()
+			b.ReportMetric(float64(after-before)/n, "B/task")
+			close(ch)
+			wg.Wait()
+		}
+	})
+}
+
+// heapInUse counts heap and goroutine-stack bytes in use after a GC.
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse + ms.StackInuse
+}
