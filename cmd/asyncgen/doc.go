@@ -84,6 +84,13 @@
 // generated files present: while type checking it replaces each generated
 // file with a stub that declares only the twins' signatures.
 //
+// A generated file builds exactly where its source does: it carries the
+// source's //go:build line combined with the source's file-name constraints
+// (foo_linux.go's twin foo_linux_async.go gets //go:build linux). Asyncgen
+// works on the files of the current build, like the compiler: for a file
+// that only another platform builds, run it with that GOOS and GOARCH (such
+// twins are never removed or reported by a run that excludes them).
+//
 // # Design
 //
 // The generator is a pipeline with a file per stage: load.go (go/packages,

@@ -218,6 +218,9 @@ func generate(dir string, patterns []string) (*plan, []string) {
 func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	jf := jen.NewFilePathName(g.pkg.Path(), g.pkg.Name())
 	jf.HeaderComment(header)
+	if c := buildConstraint(of.src.path, of.file); c != "" {
+		jf.HeaderComment("//go:build " + c)
+	}
 	var decls []string
 	for _, fn := range of.funcs {
 		text, ok := g.lowerFunc(of, fn)

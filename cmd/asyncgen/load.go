@@ -144,8 +144,14 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 		for _, sf := range plan.files {
 			owned[sf.outPath] = true
 		}
+		// Only files of this build can be orphans: a generated file that
+		// the build excludes belongs to another platform's run.
+		inBuild := map[string]bool{}
+		for _, f := range p.GoFiles {
+			inBuild[f] = true
+		}
 		for f := range plan.generated {
-			if !owned[f] {
+			if !owned[f] && inBuild[f] {
 				plan.orphans = append(plan.orphans, f)
 				overlay[f] = []byte("package " + p.Name + "\n")
 			}
@@ -243,6 +249,9 @@ func scanErrors(err error) []string {
 // imports, and the signature of every twin.
 func stub(fset *token.FileSet, f *ast.File, funcs []*ast.FuncDecl) []byte {
 	var b bytes.Buffer
+	if c := buildConstraint(fset.Position(f.Package).Filename, f); c != "" {
+		fmt.Fprintf(&b, "//go:build %s\n\n", c)
+	}
 	fmt.Fprintf(&b, "package %s\n\n", f.Name.Name)
 	// Import only what the signatures use: go list compiles the stub, and an
 	// unused import is an error there.
