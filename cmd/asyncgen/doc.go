@@ -66,7 +66,8 @@
 // fix, and nothing is written: defer, goto and recover in an async function;
 // a suspension point inside a func literal, a go statement, a type switch or
 // a range over a function iterator; generic async functions and async methods
-// of generic types; local type declarations. Blocking operations — Go channel
+// of generic types; local type declarations; async functions in _test.go
+// files. Blocking operations — Go channel
 // send, receive, range and select, time.Sleep, sync.WaitGroup.Wait, blocking
 // net and os I/O — are errors in an async function, with the corio
 // replacement to use: they would stall every task of the runtime thread.

@@ -140,6 +140,22 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 			plan.files = append(plan.files, sf)
 			overlay[sf.outPath] = stub(fset, af, sf.funcs)
 		}
+		// Test files are not loaded; say so rather than leave their twins
+		// undefined.
+		if len(p.GoFiles) > 0 {
+			tests, _ := filepath.Glob(filepath.Join(filepath.Dir(p.GoFiles[0]), "*_test.go"))
+			for _, f := range tests {
+				af, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+				if err != nil {
+					continue // go test reports it
+				}
+				for _, d := range af.Decls {
+					if fd, ok := d.(*ast.FuncDecl); ok && hasDirective(fd.Doc) {
+						errs = append(errs, fmt.Sprintf("%s: //async:func in a test file is not supported yet; move %s to a non-test file of the package", posString(fset, fd.Pos()), fd.Name.Name))
+					}
+				}
+			}
+		}
 		owned := map[string]bool{}
 		for _, sf := range plan.files {
 			owned[sf.outPath] = true
