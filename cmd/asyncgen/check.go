@@ -10,7 +10,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 )
 
 // twin is a suspension point: a call of X whose twin XAsync exists.
@@ -335,5 +334,3 @@ func (g *pkgGen) typeString(t types.Type) string {
 		return p.Name()
 	})
 }
-
-var _ = strings.TrimSpace

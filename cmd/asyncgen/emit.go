@@ -457,14 +457,12 @@ func (l *lowerer) escapes() {
 			v.escapes = true
 		}
 	}
-	var lits []*ast.FuncLit
 	ast.Inspect(l.fn.decl.Body, func(n ast.Node) bool {
 		if n == nil {
 			return true
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			lits = append(lits, n)
 			ast.Inspect(n.Body, func(m ast.Node) bool {
 				if id, ok := m.(*ast.Ident); ok {
 					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) {
@@ -493,7 +491,6 @@ func (l *lowerer) escapes() {
 		}
 		return true
 	})
-	_ = lits
 }
 
 // liveness decides which machine variables are fields and returns the set of

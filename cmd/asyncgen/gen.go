@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/go/packages"
@@ -245,5 +244,3 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
-
-var _ = strings.TrimSpace

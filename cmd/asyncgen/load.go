@@ -272,25 +272,19 @@ func stub(fset *token.FileSet, f *ast.File, funcs []*ast.FuncDecl) []byte {
 	// Import only what the signatures use: go list compiles the stub, and an
 	// unused import is an error there.
 	usedNames := map[string]bool{}
-	for _, fd := range funcs {
-		ast.Inspect(fd.Type, func(n ast.Node) bool {
-			if se, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := se.X.(*ast.Ident); ok {
-					usedNames[id.Name] = true
-				}
+	collect := func(n ast.Node) bool {
+		if se, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := se.X.(*ast.Ident); ok {
+				usedNames[id.Name] = true
 			}
-			return true
-		})
-		if fd.Recv != nil {
-			ast.Inspect(fd.Recv, func(n ast.Node) bool {
-				if se, ok := n.(*ast.SelectorExpr); ok {
-					if id, ok := se.X.(*ast.Ident); ok {
-						usedNames[id.Name] = true
-					}
-				}
-				return true
-			})
 		}
+		return true
+	}
+	for _, fd := range funcs {
+		if fd.Recv != nil {
+			ast.Inspect(fd.Recv, collect)
+		}
+		ast.Inspect(fd.Type, collect)
 	}
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)

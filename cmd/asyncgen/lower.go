@@ -44,7 +44,6 @@ type variable struct {
 }
 
 type block struct {
-	id     int
 	order  int // fill order, for emission; -1 until filled
 	stmts  []lstmt
 	term   any // *jumpTerm, *ifTerm, *returnTerm, *awaitTerm or nil
@@ -116,7 +115,7 @@ type lowerer struct {
 }
 
 func (l *lowerer) newBlock() *block {
-	b := &block{id: len(l.blocks), order: -1}
+	b := &block{order: -1}
 	l.blocks = append(l.blocks, b)
 	return b
 }
@@ -663,8 +662,8 @@ func (l *lowerer) jumpTarget(s *ast.BranchStmt) *block {
 			return t.cont
 		}
 	}
-	l.g.errorf(s.Pos(), "corio/asyncgen: no target for %s", s.Tok)
-	return nil
+	// The type checker accepted the branch, so a target exists.
+	panic("corio/asyncgen: no target for " + s.Tok.String() + " at " + posString(l.g.fset, s.Pos()))
 }
 
 // lhsOperands returns the operand slots of assignment targets: the operands of
@@ -955,7 +954,6 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			step = func() {
 				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(i)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.ref(next)}})
 			}
-			defer func() {}()
 			// decode at the top of body
 			decode := func() {
 				size := l.temp(intType, "size")

@@ -52,15 +52,14 @@ func (l *lowerer) print(n ast.Node) string {
 	return render(c)
 }
 
+// loc is where a variable is stored (for a cell, the pointer): a field of
+// the future or a local of Poll.
 func (l *lowerer) loc(v *variable) string {
 	if v.field || v.param {
 		return l.nFut + "." + v.name
 	}
 	return v.name
 }
-
-// rawLoc is where a variable is stored: for a cell, the pointer.
-func (l *lowerer) rawLoc(v *variable) string { return l.loc(v) }
 
 // access is how the source's use of v reads in Poll.
 func (l *lowerer) access(v *variable) string {
@@ -164,7 +163,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 	switch n := n.(type) {
 	case *ast.Ident:
 		if v := l.rawVar[n]; v != nil {
-			return rawExpr(l.rawLoc(v))
+			return rawExpr(l.loc(v))
 		}
 		if v := l.varOf(n); v != nil {
 			if !v.machine {
@@ -189,7 +188,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 					p.binds[v] = true
 					return rawExpr(v.bind)
 				}
-				return rawExpr(l.rawLoc(v))
+				return rawExpr(l.loc(v))
 			}
 		}
 	case *ast.FuncLit:
@@ -215,7 +214,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		for _, v := range l.vars {
 			if binds[v] {
 				params = append(params, v.bind+" *"+l.varType(v))
-				args = append(args, l.rawLoc(v))
+				args = append(args, l.loc(v))
 			}
 		}
 		ftype := "func()" // a literal made by the lowering has no type information
