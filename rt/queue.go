@@ -55,7 +55,8 @@ func (q *localQueue) grow() {
 
 // injectQueue receives tasks from goroutines that do not hold the core:
 // remote wakes, aborts, direct-mode spawns. Once closed (runtime shutdown) it
-// refuses pushes.
+// refuses pushes. Pushes go through Runtime.pushInject, which also decides
+// under mu whether to start the background driver.
 type injectQueue struct {
 	mu     sync.Mutex
 	q      localQueue // protected by mu
@@ -63,19 +64,6 @@ type injectQueue struct {
 	// size mirrors q.n for lock-free emptiness checks. Written under mu, read
 	// without it; it is the store half of the park protocol (see park).
 	size atomic.Int64
-}
-
-// push appends t and reports whether it was accepted (false once closed).
-func (iq *injectQueue) push(t *taskHeader) bool {
-	iq.mu.Lock()
-	if iq.closed {
-		iq.mu.Unlock()
-		return false
-	}
-	iq.q.push(t)
-	iq.size.Add(1)
-	iq.mu.Unlock()
-	return true
 }
 
 // pop removes the oldest task, or returns nil.
