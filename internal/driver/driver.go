@@ -1,0 +1,293 @@
+package driver
+
+import (
+	"errors"
+	"math"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/corio-go/corio/poller"
+	"github.com/corio-go/corio/timewheel"
+)
+
+// Waker is what a timer or a readiness registration wakes: in corio, a task.
+// Wake must only schedule (push the task on a queue), never run it: it is
+// called on the goroutine that parks in the driver.
+type Waker interface {
+	Wake()
+}
+
+// Config configures a Driver. The zero Config is a driver on the real clock
+// with one timer shard per GOMAXPROCS.
+type Config struct {
+	// Clock is the clock timers are measured on. nil means a real clock
+	// started by New. A *timewheel.ManualClock makes the driver paused:
+	// time moves only by Advance, or by Park's auto-advance.
+	Clock timewheel.Clock
+
+	// TimerShards is the number of timer wheels, each behind its own mutex
+	// (see the package documentation). 0 means runtime.GOMAXPROCS(0). It is
+	// rounded up to a power of two and capped at maxShards.
+	TimerShards int
+}
+
+// maxShards caps Config.TimerShards: Park visits every shard, so more shards
+// than workers only lengthen the park path. 64 covers any worker count the
+// multi-thread runtime is likely to be given.
+const maxShards = 64
+
+// parked-until encodings in Driver.parkedUntil (see Park and Arm).
+const (
+	notParked  = 0              // no holder is about to block: arming never unparks
+	parkedLong = math.MaxUint64 // the holder blocks with no timer bound (or is computing one)
+)
+
+// A Driver is one engine for readiness and time: a poller.Poller for
+// descriptors, sharded timewheel.Shared wheels for timers, and the clock both
+// are read against. One goroutine at a time drives it (TryLock, Park, Unlock);
+// every other method may be called from any goroutine.
+type Driver struct {
+	clock  timewheel.Clock        // immutable
+	manual *timewheel.ManualClock // immutable; non-nil when the clock is paused
+	poller *poller.Poller         // immutable
+
+	shards    []shard // immutable slice; each shard guards itself
+	shardMask uint32  // immutable: len(shards)-1
+
+	// locked is the drive lock: true while a goroutine holds the right to Park.
+	locked atomic.Bool
+
+	// parkedUntil is the tick up to which the lock holder blocks in Poll
+	// (notParked, parkedLong or a deadline tick). Stored by the holder only;
+	// loaded by Arm after its insert. Ordering partner: the shard mutexes (see
+	// Park for the argument).
+	parkedUntil atomic.Uint64
+
+	// notified is set by Unpark before it wakes the poller and cleared by
+	// Park after Poll returned; it tells Park that new work arrived, so a
+	// paused clock must not auto-advance.
+	notified atomic.Bool
+
+	closed atomic.Bool
+
+	// bg is non-nil for drivers driven by a background goroutine of their own
+	// (Default). Immutable pointer.
+	bg *background
+}
+
+// shard is one timer wheel with its mutex, padded to its own cache lines so
+// that workers arming timers on different shards do not false-share.
+type shard struct {
+	timewheel.Shared
+	_ [64]byte
+}
+
+// ErrClosed is returned by Register after Close.
+var ErrClosed = errors.New("corio/driver: driver closed")
+
+// New creates a Driver: a kernel poller and the timer shards.
+func New(cfg Config) (*Driver, error) {
+	p, err := poller.New()
+	if err != nil {
+		return nil, err
+	}
+	d := &Driver{poller: p, clock: cfg.Clock}
+	if d.clock == nil {
+		d.clock = timewheel.NewRealClock()
+	}
+	d.manual, _ = d.clock.(*timewheel.ManualClock)
+	n := cfg.TimerShards
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	n = min(n, maxShards)
+	size := 1
+	for size < n {
+		size <<= 1
+	}
+	d.shards = make([]shard, size)
+	d.shardMask = uint32(size - 1)
+	// A wheel starts at tick 0; a clock may already be past it (a manual
+	// clock set before New). Position every shard at the current tick so that
+	// the first Park does not walk the wheel from zero.
+	if now := d.clock.Now(); now > 0 {
+		for i := range d.shards {
+			d.shards[i].AdvanceTo(now)
+		}
+	}
+	return d, nil
+}
+
+// Clock returns the clock the driver's timers are measured on.
+func (d *Driver) Clock() timewheel.Clock { return d.clock }
+
+// Paused reports whether the driver runs on a manual clock.
+func (d *Driver) Paused() bool { return d.manual != nil }
+
+// Now returns the driver's current time as an instant: the clock's start plus
+// its elapsed time (with the monotonic reading, when the clock's start has one).
+func (d *Driver) Now() time.Time { return d.clock.Start().Add(d.clock.Elapsed()) }
+
+// TryLock takes the right to Park, without waiting: it returns false if
+// another goroutine holds it. At most one goroutine drives the driver.
+func (d *Driver) TryLock() bool {
+	return !d.locked.Load() && d.locked.CompareAndSwap(false, true)
+}
+
+// Unlock gives back the right to Park. Only the holder may call it.
+func (d *Driver) Unlock() {
+	if !d.locked.Swap(false) {
+		panic("corio/driver: Unlock of an unlocked driver")
+	}
+}
+
+// Park blocks the lock holder until I/O readiness, a timer's deadline, an
+// Unpark or the timeout, then fires every due timer and wakes ready I/O (the
+// wakers only schedule). timeout < 0 means no limit of the caller's own;
+// timeout == 0 polls without blocking. Park may return early, with nothing
+// done: callers re-check their queues and park again.
+//
+// autoAdvance applies to a paused driver only: when nothing is ready (no event,
+// no Unpark, no timer due), Park moves the clock forward to the next timer's
+// deadline and fires it instead of blocking — Tokio's start_paused
+// auto-advance. A scheduler passes true only when every one of its workers is
+// idle. On a real clock autoAdvance is ignored.
+//
+// Park after Close returns at once.
+func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
+	if d.closed.Load() {
+		return
+	}
+	pollTimeout := timeout
+	if timeout != 0 {
+		// Lost-wake-up argument for timers armed while we compute the
+		// timeout (all atomics sequentially consistent): we store
+		// parkedLong before reading any shard, and lower it to the
+		// computed deadline after. Arm inserts under a shard lock and
+		// loads parkedUntil after. If our read of that shard came after
+		// the insert, the computed deadline includes it; otherwise the
+		// insert's lock release follows our read, which follows our store
+		// of parkedLong, so Arm loads parkedLong or our final deadline —
+		// and unparks if its deadline is earlier. Storing the final value
+		// can only lower the bound below what an Arm already compared.
+		d.parkedUntil.Store(parkedLong)
+	}
+	next, hasNext := d.nextExpiration()
+	now := d.clock.Now()
+	switch {
+	case hasNext && next <= now:
+		pollTimeout = 0 // a timer is already due
+	case d.manual != nil:
+		if hasNext && autoAdvance {
+			pollTimeout = 0 // look for I/O first, then jump the clock
+		}
+	case hasNext:
+		untilNext := timewheel.TicksToDuration(next) - d.clock.Elapsed()
+		if untilNext < 0 {
+			untilNext = 0
+		}
+		if pollTimeout < 0 || untilNext < pollTimeout {
+			pollTimeout = untilNext
+		}
+	}
+	if timeout != 0 {
+		switch {
+		case d.manual != nil || !hasNext:
+			// parkedLong stays: on a paused clock any arming may be due.
+		default:
+			d.parkedUntil.Store(uint64(next))
+		}
+	}
+	n, err := d.poller.Poll(pollTimeout)
+	d.parkedUntil.Store(notParked)
+	notified := d.notified.Swap(false)
+	if err != nil {
+		if errors.Is(err, poller.ErrClosed) {
+			return
+		}
+		panic("corio/driver: poll: " + err.Error())
+	}
+	fired := d.fire(d.clock.Now())
+	if d.manual != nil && autoAdvance && n == 0 && !notified && fired == 0 {
+		d.autoAdvance()
+	}
+}
+
+// autoAdvance jumps a paused clock to the next timer and fires what is due,
+// repeating while the wheel only cascades (NextExpiration may name the start
+// of a coarser slot, which fires nothing).
+func (d *Driver) autoAdvance() {
+	for {
+		next, ok := d.nextExpiration()
+		if !ok {
+			return
+		}
+		if at := timewheel.TicksToDuration(next); at > d.manual.Elapsed() {
+			d.manual.Set(at)
+		}
+		if d.fire(d.clock.Now()) > 0 {
+			return
+		}
+	}
+}
+
+// nextExpiration is the earliest NextExpiration over the shards.
+func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
+	var next timewheel.Tick
+	found := false
+	for i := range d.shards {
+		if t, ok := d.shards[i].NextExpiration(); ok && (!found || t < next) {
+			next, found = t, true
+		}
+	}
+	return next, found
+}
+
+// fire advances every shard to now and returns how many timers fired.
+func (d *Driver) fire(now timewheel.Tick) int {
+	fired := 0
+	for i := range d.shards {
+		fired += d.shards[i].AdvanceTo(now)
+	}
+	if fired > 0 && d.bg != nil {
+		d.bg.armed.Add(-int64(fired))
+	}
+	return fired
+}
+
+// Unpark makes the current Park, or the next one if none is in progress,
+// return promptly. Any goroutine may call it; calls coalesce: while one is
+// pending, another costs an atomic load.
+func (d *Driver) Unpark() {
+	if d.notified.Load() {
+		return
+	}
+	d.notified.Store(true)
+	d.poller.Wakeup()
+}
+
+// Advance moves a paused driver's clock forward by dur and unparks the driver
+// so that the timers now due fire. It panics on a real clock.
+func (d *Driver) Advance(dur time.Duration) {
+	if d.manual == nil {
+		panic("corio/driver: Advance on a driver with a real clock")
+	}
+	d.manual.Advance(dur)
+	d.Unpark()
+}
+
+// Close releases the poller: a Park in progress returns, later Parks return at
+// once, every registration is shut down (its waiters woken). Pending timers
+// never fire after Close; their owners are expected to be cancelled by the
+// runtime's shutdown. Close is idempotent. The Default driver must not be
+// closed (it panics).
+func (d *Driver) Close() error {
+	if d.bg != nil {
+		panic("corio/driver: Close of the default driver")
+	}
+	if d.closed.Swap(true) {
+		return nil
+	}
+	return d.poller.Close()
+}

@@ -1,0 +1,137 @@
+package driver
+
+import (
+	"time"
+	"unsafe"
+
+	"github.com/corio-go/corio/timewheel"
+)
+
+// A Timer is one timer of a Driver, embedded in what waits for it (a Sleep
+// future), so arming it allocates nothing. The zero Timer is unarmed; an
+// unarmed Timer costs nothing to cancel or drop.
+//
+// A Timer belongs to one owner at a time (the future holding it): Arm,
+// SetWaker, Cancel and the accessors are the owner's, never called
+// concurrently for one Timer. The driver fires it from the parking goroutine.
+type Timer struct {
+	entry timewheel.Entry
+	shard *shard // owner-only: the shard it was last armed on; nil if never armed
+	waker Waker  // owner-only: the waker entry was last Init'ed with
+}
+
+// Armed reports whether t was ever armed.
+func (t *Timer) Armed() bool { return t.shard != nil }
+
+// Fired reports whether t's latest arming fired. Once true, it stays true
+// until t is armed again, and the waker has been or is being woken.
+func (t *Timer) Fired() bool { return t.entry.State() == timewheel.Fired }
+
+// Pending reports whether t is armed and has neither fired nor been cancelled.
+func (t *Timer) Pending() bool { return t.entry.State() == timewheel.Pending }
+
+// Deadline returns the tick t was last armed for.
+func (t *Timer) Deadline() timewheel.Tick { return t.entry.Deadline() }
+
+// DeadlineAfter returns the deadline tick of a timer of duration dur armed
+// now (rounded up to the wheel's 1 ms resolution: it never fires early).
+func (d *Driver) DeadlineAfter(dur time.Duration) timewheel.Tick {
+	return timewheel.DeadlineAfter(d.clock, dur)
+}
+
+// DeadlineAt returns the deadline tick for the instant at on the driver's
+// clock; instants before the clock's start are due at once.
+func (d *Driver) DeadlineAt(at time.Time) timewheel.Tick {
+	return timewheel.DeadlineAt(d.clock, at)
+}
+
+// TickTime returns the instant a tick stands for.
+func (d *Driver) TickTime(t timewheel.Tick) time.Time {
+	return d.clock.Start().Add(timewheel.TicksToDuration(t))
+}
+
+// Arm arms t to wake w at deadline. t must not be pending (arm a fired or
+// cancelled timer again freely; Cancel a pending one first). hint picks the
+// timer shard: timers armed with the same hint share a wheel and its lock, so
+// a scheduler passes its worker's index; a negative hint spreads timers over
+// the shards by their address.
+//
+// If the deadline is earlier than what the parked holder is sleeping until,
+// Arm unparks it, so the timer is not fired late. A deadline already past
+// fires at the next Park.
+func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
+	if t.entry.State() == timewheel.Pending {
+		panic("corio/driver: Arm of a pending timer")
+	}
+	t.entry.Init(w) // a plain store: t is not pending
+	t.waker = w
+	s := d.shardFor(t, hint)
+	t.shard = s
+	if d.bg != nil {
+		d.bg.armed.Add(1)
+	}
+	s.Insert(&t.entry, deadline)
+	// See Park for why this load, after the insert, cannot miss a holder
+	// that parks past the deadline.
+	if uint64(deadline) < d.parkedUntil.Load() {
+		d.Unpark()
+	}
+	if d.bg != nil {
+		d.bg.ensureRunning(d)
+	}
+}
+
+// shardFor picks t's shard: hint modulo the shard count, or a hash of t's
+// address (Fibonacci hashing; the low bits of an address are its size class
+// alignment, so they are mixed in by the multiply rather than used directly).
+func (d *Driver) shardFor(t *Timer, hint int) *shard {
+	if d.shardMask == 0 {
+		return &d.shards[0]
+	}
+	var i uint32
+	if hint >= 0 {
+		i = uint32(hint)
+	} else {
+		h := uint64(uintptr(unsafe.Pointer(t))) * 0x9E3779B97F4A7C15
+		i = uint32(h >> 40)
+	}
+	return &d.shards[i&d.shardMask]
+}
+
+// Cancel disarms t and reports whether it was pending: true means the waker
+// will not be woken by this arming. Cancelling a timer that was never armed,
+// already fired or was cancelled takes no lock and returns false; so does
+// cancel after fire, which is always safe.
+func (d *Driver) Cancel(t *Timer) bool {
+	if t.shard == nil || t.entry.State() != timewheel.Pending {
+		return false
+	}
+	if !t.shard.Cancel(&t.entry) {
+		return false // fired meanwhile
+	}
+	if d.bg != nil && d.bg.armed.Add(-1) == 0 {
+		d.bg.maybeIdle(d)
+	}
+	return true
+}
+
+// SetWaker makes a pending t wake w instead of the waker it was armed with,
+// keeping its deadline, and reports whether t is still pending. It does
+// nothing when w is already t's waker (the common case: a task re-polling its
+// own timer; wakers are compared with ==, so they must be comparable, as
+// pointers are). If t fired meanwhile it returns false and the caller should treat
+// the timer as fired.
+func (d *Driver) SetWaker(t *Timer, w Waker) bool {
+	if t.waker == w {
+		return t.Pending()
+	}
+	if !d.Cancel(t) {
+		return false
+	}
+	d.Arm(t, t.entry.Deadline(), w, int(t.shardIndex(d)))
+	return true
+}
+
+func (t *Timer) shardIndex(d *Driver) uint32 {
+	return uint32((uintptr(unsafe.Pointer(t.shard)) - uintptr(unsafe.Pointer(&d.shards[0]))) / unsafe.Sizeof(shard{}))
+}
