@@ -108,7 +108,11 @@
 //     access; loaded by anyone without a lock (an atomic). The Fired store
 //     happens before the Wake call, so the woken task's Poll sees Fired. While
 //     an entry is Fired or Cancelled nothing but its owner re-arming it can
-//     change its state, so an owner that reads either can act on it.
+//     change its state, so an owner that reads either can act on it — at
+//     once, even re-Init it: the wheel copies the waker out before it stores
+//     Fired and touches the entry no more after that store. (An earlier
+//     version read the waker after the store, so an owner re-arming with a
+//     new waker raced with the fire; TestSharedReinitAfterFired keeps it out.)
 //
 // A Cancel that races with the firing of the same entry on another goroutine
 // is harmless, and the state word decides the winner under Shared.mu: if the

@@ -116,8 +116,12 @@ func (s *Shared) AdvanceTo(now Tick) int {
 			}
 			s.wheel.pending--
 			e.where = whereNone
-			e.state.Store(uint32(Fired))
+			// Copy the waker out before publishing Fired: an owner that
+			// loads Fired may re-Init the entry at once (Init writes the
+			// waker without a lock), so nothing of e may be read after
+			// the store.
 			batch[n] = e.waker
+			e.state.Store(uint32(Fired))
 			n++
 		}
 		if debug {

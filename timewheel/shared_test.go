@@ -154,3 +154,46 @@ func TestSharedBatches(t *testing.T) {
 		t.Fatalf("Elapsed %d Len %d", s.Elapsed(), s.Len())
 	}
 }
+
+// flagWaker records that it was woken.
+type flagWaker struct{ woken atomic.Bool }
+
+func (w *flagWaker) Wake() { w.woken.Store(true) }
+
+// TestSharedReinitAfterFired is the regression test for a race in
+// Shared.AdvanceTo: it stored Fired in an entry before copying the entry's
+// waker out, so an owner that saw Fired and re-armed the entry with a new waker
+// (Init, a plain write) raced with that read. The owner here does exactly
+// that, as fast as it can, while a driver goroutine fires the entry; under
+// -race the old order fails within a few iterations. Each fire must also wake
+// the waker the entry was armed with, never a later one.
+func TestSharedReinitAfterFired(t *testing.T) {
+	const iterations = 2000
+	var s Shared
+	var e Entry
+	var stop atomic.Bool
+	var now atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for !stop.Load() {
+			s.AdvanceTo(Tick(now.Add(1)))
+		}
+	}()
+	wakers := make([]flagWaker, iterations)
+	for i := range wakers {
+		e.Init(&wakers[i]) // the entry is Idle or Fired here: legal
+		s.Insert(&e, Tick(now.Load()))
+		for e.State() != Fired {
+		}
+	}
+	stop.Store(true)
+	<-done
+	// Every fire was handed the waker it was armed with: with the old
+	// order a fire could read the next arming's waker and skip its own.
+	for i := range wakers {
+		if !wakers[i].woken.Load() {
+			t.Fatalf("arming %d was never woken", i)
+		}
+	}
+}

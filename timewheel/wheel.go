@@ -367,8 +367,9 @@ func (w *Wheel) AdvanceTo(now Tick) int {
 		}
 		w.pending--
 		e.where = whereNone
+		wk := e.waker // before Fired is published: see Shared.AdvanceTo
 		e.state.Store(uint32(Fired))
-		e.waker.Wake()
+		wk.Wake()
 		fired++
 	}
 	if debug {
