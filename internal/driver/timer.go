@@ -135,3 +135,13 @@ func (d *Driver) SetWaker(t *Timer, w Waker) bool {
 func (t *Timer) shardIndex(d *Driver) uint32 {
 	return uint32((uintptr(unsafe.Pointer(t.shard)) - uintptr(unsafe.Pointer(&d.shards[0]))) / unsafe.Sizeof(shard{}))
 }
+
+// Timers returns the number of timers armed and neither fired nor cancelled,
+// summed over the shards (each read under its lock; the sum is a snapshot).
+func (d *Driver) Timers() int {
+	n := 0
+	for i := range d.shards {
+		n += d.shards[i].Len()
+	}
+	return n
+}

@@ -1,0 +1,36 @@
+package rt
+
+import "github.com/corio-go/corio/internal/driver"
+
+// Which driver a leaf uses.
+//
+// A leaf future (Sleep, a readiness wait) needs a driver to arm its timer or
+// register its descriptor. Inside a runtime that is the runtime's driver,
+// reached through the polling Context. A leaf polled with no runtime — under
+// direct-mode Await, or with a Context from NewContext — uses the process
+// default driver (driver.Default), created at first use and driven by a
+// background goroutine of its own that runs only while a timer is armed or a
+// descriptor registered. So rt.Sleep in plain Go just sleeps, and there is no
+// "no reactor running" panic (Tokio's behaviour) anywhere in corio.
+
+// driverOf returns the driver leaves polled with cx arm timers and register
+// descriptors on: cx's runtime driver, or the default driver.
+func driverOf(cx *Context) *driver.Driver {
+	// SWITCH(drv): when the scheduler gives Context its driver field, use it:
+	//	if cx.drv != nil { return cx.drv }
+	if testDriver != nil {
+		return testDriver
+	}
+	return driver.Default()
+}
+
+// testDriver, when set by a test before any leaf is polled, replaces the
+// default driver for Contexts without a runtime driver; it lets the time tests
+// run on a paused clock before runtimes carry drivers. Never set outside tests.
+var testDriver *driver.Driver
+
+// timerShardHint returns the timer-shard hint for timers armed under cx: the
+// polling worker's index once workers have one, else -1 (spread by address).
+func timerShardHint(cx *Context) int {
+	return -1
+}
