@@ -3,6 +3,9 @@ package driver
 import (
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/corio-go/corio/timewheel"
 )
 
 // background is the state of a driver driven by a goroutine of its own. The
@@ -29,10 +32,25 @@ func (b *background) ensureRunning(d *Driver) {
 	}
 }
 
-// maybeIdle wakes the goroutine when a counter reached zero so that it can
-// notice it has nothing left to wait for and exit.
+// bgLinger is how long the background goroutine stays after the driver
+// became idle before it exits: 20 ms. It keeps a program that arms and
+// cancels timers one at a time (a request with a timeout, in a loop) from
+// starting a goroutine and writing the eventfd per timer, and it is short
+// enough that a test checking for leaked goroutines (goleak retries for about
+// a second) sees the goroutine gone.
+const bgLinger = 20 * time.Millisecond
+
+// maybeIdle wakes the goroutine when a counter reached zero and the goroutine
+// is parked for longer than bgLinger (for a timer just cancelled, say), so
+// that it can linger and exit instead of sleeping until a deadline nobody
+// waits for. A goroutine parked for less than that, or running, notices the
+// idleness by itself: this keeps arm/cancel churn free of eventfd writes.
 func (b *background) maybeIdle(d *Driver) {
-	if b.idle() {
+	if !b.idle() {
+		return
+	}
+	p := d.parkedUntil.Load()
+	if p != notParked && p > uint64(d.clock.Now())+uint64(timewheel.DurationToTicks(bgLinger)) {
 		d.Unpark()
 	}
 }
@@ -42,8 +60,15 @@ func (d *Driver) runBackground() {
 		if !d.TryLock() {
 			panic("corio/driver: the default driver was locked by another goroutine")
 		}
-		for !d.bg.idle() {
-			d.Park(-1, false)
+		for {
+			if !d.bg.idle() {
+				d.Park(-1, false)
+				continue
+			}
+			d.Park(bgLinger, false)
+			if d.bg.idle() {
+				break
+			}
 		}
 		d.Unlock()
 		d.bg.running.Store(false)

@@ -191,13 +191,18 @@ func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
 			pollTimeout = untilNext
 		}
 	}
-	if timeout != 0 {
-		switch {
-		case d.manual != nil || !hasNext:
-			// parkedLong stays: on a paused clock any arming may be due.
-		default:
-			d.parkedUntil.Store(uint64(next))
+	if timeout != 0 && d.manual == nil {
+		// Publish the tick we wake by at the latest: the next timer, or the
+		// caller's timeout, whichever is first. (On a paused clock
+		// parkedLong stays: any arming may already be due.)
+		until := uint64(parkedLong)
+		if hasNext {
+			until = uint64(next)
 		}
+		if timeout > 0 {
+			until = min(until, uint64(timewheel.DeadlineAfter(d.clock, timeout)))
+		}
+		d.parkedUntil.Store(until)
 	}
 	n, err := d.poller.Poll(pollTimeout)
 	d.parkedUntil.Store(notParked)
