@@ -90,13 +90,13 @@ func (s *SleepFuture) Poll(cx *Context) (struct{}, bool) {
 	if s.drv == nil {
 		d := driverOf(cx)
 		s.drv = d
-		var deadline timewheel.Tick
+		var deadline, now timewheel.Tick
 		if s.absolute {
-			deadline = d.DeadlineAt(s.at)
+			deadline, now = d.DeadlineAt(s.at), d.Clock().Now()
 		} else {
-			deadline = d.DeadlineAfter(s.dur)
+			deadline, now = d.Deadline(s.dur) // one clock reading
 		}
-		if deadline <= d.Clock().Now() {
+		if deadline <= now {
 			s.done = true // already due: no timer at all
 			return struct{}{}, true
 		}
@@ -200,8 +200,7 @@ func (t *timeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	if t.drv == nil {
 		d := driverOf(cx)
 		t.drv = d
-		deadline := d.DeadlineAfter(t.dur)
-		if deadline > d.Clock().Now() {
+		if deadline, now := d.Deadline(t.dur); deadline > now {
 			d.Arm(&t.timer, deadline, cx.Waker(), timerShardHint(cx))
 			return Tuple2[T, error]{}, false
 		}

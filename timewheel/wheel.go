@@ -130,6 +130,10 @@ func (e *Entry) Init(w Waker) {
 	e.waker = w
 }
 
+// Waker returns the waker e was last given by Init. Only e's owner may call
+// it (Init is the owner's): it reads what the owner wrote.
+func (e *Entry) Waker() Waker { return e.waker }
+
 // State reports e's state. It is safe to call from any goroutine at any time;
 // with Shared, the answer can be stale by the time the caller looks at it,
 // except that Fired and Cancelled stay so until e's owner re-inserts it.

@@ -4,8 +4,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/corio-go/corio/timewheel"
 )
 
 // background is the state of a driver driven by a goroutine of its own. The
@@ -13,12 +11,28 @@ import (
 // registered. So a program (or a test checking for leaked goroutines) that
 // has no timer and no registration left has no driver goroutine either.
 type background struct {
-	armed   atomic.Int64 // timers armed and neither fired nor cancelled
+	// The count of armed timers lives in the shards (shard.armed), so that
+	// arming on different shards touches no common cache line.
 	regs    atomic.Int64 // registrations not yet deregistered
 	running atomic.Bool  // a background goroutine exists (or is being started)
+	// lingering is true while the goroutine parks for bgLinger with the
+	// driver idle; written by the goroutine only.
+	lingering atomic.Bool
 }
 
-func (b *background) idle() bool { return b.armed.Load() == 0 && b.regs.Load() == 0 }
+// idle reports whether nothing is armed or registered on d (a background
+// driver).
+func (d *Driver) idle() bool {
+	if d.bg.regs.Load() != 0 {
+		return false
+	}
+	for i := range d.shards {
+		if d.shards[i].armed.Load() != 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // ensureRunning starts the goroutine if none runs. Called after the counter
 // increment that makes the driver busy. Lost-start argument (sequentially
@@ -40,17 +54,14 @@ func (b *background) ensureRunning(d *Driver) {
 // a second) sees the goroutine gone.
 const bgLinger = 20 * time.Millisecond
 
-// maybeIdle wakes the goroutine when a counter reached zero and the goroutine
-// is parked for longer than bgLinger (for a timer just cancelled, say), so
-// that it can linger and exit instead of sleeping until a deadline nobody
-// waits for. A goroutine parked for less than that, or running, notices the
-// idleness by itself: this keeps arm/cancel churn free of eventfd writes.
+// maybeIdle wakes the goroutine when a counter reached zero while the
+// goroutine is parked on something other than its linger (a timer just
+// cancelled, say), so that it lingers and exits instead of sleeping until a
+// deadline nobody waits for. A goroutine that already lingers, or runs,
+// notices the idleness by itself: this keeps arm/cancel churn free of
+// eventfd writes and of clock reads.
 func (b *background) maybeIdle(d *Driver) {
-	if !b.idle() {
-		return
-	}
-	p := d.parkedUntil.Load()
-	if p != notParked && p > uint64(d.clock.Now())+uint64(timewheel.DurationToTicks(bgLinger)) {
+	if d.idle() && !b.lingering.Load() && d.parkedUntil.Load() != notParked {
 		d.Unpark()
 	}
 }
@@ -61,18 +72,20 @@ func (d *Driver) runBackground() {
 			panic("corio/driver: the default driver was locked by another goroutine")
 		}
 		for {
-			if !d.bg.idle() {
+			if !d.idle() {
 				d.Park(-1, false)
 				continue
 			}
+			d.bg.lingering.Store(true)
 			d.Park(bgLinger, false)
-			if d.bg.idle() {
+			d.bg.lingering.Store(false)
+			if d.idle() {
 				break
 			}
 		}
 		d.Unlock()
 		d.bg.running.Store(false)
-		if d.bg.idle() || !d.bg.running.CompareAndSwap(false, true) {
+		if d.idle() || !d.bg.running.CompareAndSwap(false, true) {
 			return
 		}
 	}

@@ -80,7 +80,10 @@ type Driver struct {
 // that workers arming timers on different shards do not false-share.
 type shard struct {
 	timewheel.Shared
-	_ [64]byte
+	// armed counts the shard's timers armed and neither fired nor
+	// cancelled; kept for background drivers only (see background).
+	armed atomic.Int64
+	_     [64]byte
 }
 
 // ErrClosed is returned by Register after Close.
@@ -253,10 +256,12 @@ func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
 func (d *Driver) fire(now timewheel.Tick) int {
 	fired := 0
 	for i := range d.shards {
-		fired += d.shards[i].AdvanceTo(now)
-	}
-	if fired > 0 && d.bg != nil {
-		d.bg.armed.Add(-int64(fired))
+		s := &d.shards[i]
+		n := s.AdvanceTo(now)
+		if n > 0 && d.bg != nil {
+			s.armed.Add(-int64(n))
+		}
+		fired += n
 	}
 	return fired
 }

@@ -18,7 +18,12 @@ type countWaker struct{ n atomic.Int32 }
 
 func (w *countWaker) Wake() { w.n.Add(1) }
 
-func newPaused(t *testing.T) (*Driver, *timewheel.ManualClock) {
+// atomicInt hands out 0, 1, 2, … to concurrent callers.
+type atomicInt struct{ n atomic.Int32 }
+
+func (a *atomicInt) add() int { return int(a.n.Add(1) - 1) }
+
+func newPaused(t testing.TB) (*Driver, *timewheel.ManualClock) {
 	t.Helper()
 	clk := timewheel.NewManualClock(time.Unix(1_700_000_000, 0))
 	d, err := New(Config{Clock: clk})

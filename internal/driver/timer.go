@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"math"
 	"time"
 	"unsafe"
 
@@ -17,7 +18,6 @@ import (
 type Timer struct {
 	entry timewheel.Entry
 	shard *shard // owner-only: the shard it was last armed on; nil if never armed
-	waker Waker  // owner-only: the waker entry was last Init'ed with
 }
 
 // Armed reports whether t was ever armed.
@@ -45,6 +45,22 @@ func (d *Driver) DeadlineAt(at time.Time) timewheel.Tick {
 	return timewheel.DeadlineAt(d.clock, at)
 }
 
+// Deadline returns, from one clock reading, the deadline tick of a timer of
+// duration dur armed now (as DeadlineAfter) and the current tick; a deadline
+// <= now is already due. A leaf arming a timer needs both, and on many
+// machines reading the clock costs more than arming the timer.
+func (d *Driver) Deadline(dur time.Duration) (deadline, now timewheel.Tick) {
+	el := d.clock.Elapsed()
+	now = timewheel.Tick(el / timewheel.TickDuration)
+	if dur <= 0 {
+		return now, now
+	}
+	if dur > math.MaxInt64-el {
+		dur = math.MaxInt64 - el // saturate: ~292 years is "never" for a timer
+	}
+	return timewheel.DurationToTicks(el + dur), now
+}
+
 // TickTime returns the instant a tick stands for.
 func (d *Driver) TickTime(t timewheel.Tick) time.Time {
 	return d.clock.Start().Add(timewheel.TicksToDuration(t))
@@ -64,11 +80,10 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 		panic("corio/driver: Arm of a pending timer")
 	}
 	t.entry.Init(w) // a plain store: t is not pending
-	t.waker = w
 	s := d.shardFor(t, hint)
 	t.shard = s
 	if d.bg != nil {
-		d.bg.armed.Add(1)
+		s.armed.Add(1)
 	}
 	s.Insert(&t.entry, deadline)
 	// See Park for why this load, after the insert, cannot miss a holder
@@ -109,7 +124,7 @@ func (d *Driver) Cancel(t *Timer) bool {
 	if !t.shard.Cancel(&t.entry) {
 		return false // fired meanwhile
 	}
-	if d.bg != nil && d.bg.armed.Add(-1) == 0 {
+	if d.bg != nil && t.shard.armed.Add(-1) == 0 {
 		d.bg.maybeIdle(d)
 	}
 	return true
@@ -122,7 +137,7 @@ func (d *Driver) Cancel(t *Timer) bool {
 // pointers are). If t fired meanwhile it returns false and the caller should treat
 // the timer as fired.
 func (d *Driver) SetWaker(t *Timer, w Waker) bool {
-	if t.waker == w {
+	if t.entry.Waker() == w {
 		return t.Pending()
 	}
 	if !d.Cancel(t) {
