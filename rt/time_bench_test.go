@@ -15,10 +15,14 @@ func BenchmarkSleepArmCancel(b *testing.B) {
 	cx := NewContext(nopWaker{})
 	b.ReportAllocs()
 	for b.Loop() {
-		s := SleepAsync(time.Second)
-		s.Poll(cx)
-		s.Cancel()
+		sleepArmCancel(cx)
 	}
+}
+
+func sleepArmCancel(cx *Context) {
+	s := SleepAsync(time.Second)
+	s.Poll(cx)
+	s.Cancel()
 }
 
 // BenchmarkSleepArmCancelParallel is BenchmarkSleepArmCancel from every P.
@@ -27,9 +31,7 @@ func BenchmarkSleepArmCancelParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		cx := NewContext(nopWaker{})
 		for pb.Next() {
-			s := SleepAsync(time.Second)
-			s.Poll(cx)
-			s.Cancel()
+			sleepArmCancel(cx)
 		}
 	})
 }
