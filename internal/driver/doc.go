@@ -1,14 +1,140 @@
-// Package driver is corio's engine for readiness and time: one poller.Poller
-// and the runtime's timer wheels behind one park/unpark contract, which the
-// schedulers of package rt park their idle workers on.
+// Package driver is corio's engine for readiness and time: one poller.Poller,
+// the runtime's timer wheels and the clock they are read against, behind one
+// park/unpark contract. Every runtime has a Driver; the schedulers of package
+// rt park their idle workers on it; and the process has a default Driver,
+// driven by a goroutine of its own, for leaves polled outside any runtime.
 //
-// (Design essay in progress; see the end of this comment for the contract.)
+// # Concepts
 //
-// # Contract
+// Drive lock. One goroutine at a time may Park: the one whose TryLock
+// succeeded. TryLock never waits — a worker that finds the driver taken goes
+// to sleep on its scheduler's own condition instead, and the holder wakes it
+// when it schedules work. This is Tokio's "driver is held by one parked worker,
+// the others sleep on a condvar" and the Go runtime's "one M blocks in
+// netpoll" (findRunnable's netpoll with a pollUntil).
 //
-// One goroutine at a time holds the drive lock (TryLock, never waiting) and
-// calls Park, which blocks in the poller until readiness, the earliest timer
-// deadline, an Unpark, or the caller's timeout; then fires due timers and
-// wakes ready descriptors. Wakers only schedule. Unpark, Arm, Cancel,
-// Register and Deregister may be called from any goroutine.
+// Park. The holder blocks in poller.Poll until readiness, the earliest timer
+// deadline, an Unpark, or its own timeout; then it fires the due timers and
+// the poller wakes the ready descriptors' waiters. Wakers only schedule: they
+// run on the parking goroutine, which then goes back to running tasks.
+// Park(0) polls without blocking — a busy worker does that every so many
+// ticks so that I/O and timers are not starved by CPU-bound tasks.
+//
+// Unpark. Any goroutine that makes work for a parked worker publishes the
+// work first and calls Unpark second: the current Park, or the next one,
+// returns promptly. Unparks coalesce in a flag and in the poller's eventfd
+// word: while one is pending, another costs an atomic load.
+//
+// Timers. A Timer is embedded in what waits for it (a Sleep future), so
+// arming allocates nothing. Arm puts it in one of the driver's timer shards,
+// Cancel takes it out, and the holder fires it. Deadlines are ticks of the
+// driver's clock (1 ms, rounded up; see package timewheel).
+//
+// Clock. Real (monotonic, from New) or paused (a *timewheel.ManualClock):
+// a paused driver's time moves only by Advance, or by Park's auto-advance,
+// which, when the caller says every worker is idle and nothing is ready, jumps
+// the clock to the next timer instead of sleeping (Tokio's start_paused), so
+// an hour of timers runs in microseconds and in a deterministic order.
+//
+// Registrations. Register puts a descriptor in the poller and returns its
+// poller.Registration (readiness word, one waiter per direction);
+// Deregister takes it out. Package rt wraps them into its readiness API.
+//
+// # Timers: sharded locked wheels, one per worker
+//
+// A driver holds TimerShards wheels (timewheel.Shared: a hierarchical wheel
+// behind its own mutex, each on its own cache lines), by default one per
+// GOMAXPROCS. Arm takes the hint the caller gives — a scheduler passes its
+// worker's index — so each worker arms and cancels on its own shard, and that
+// shard's mutex is uncontended except for a moment per park when the holder
+// reads its next deadline and fires what is due. Without a hint (direct mode,
+// a hand-made Context) the shard is a hash of the timer's address.
+//
+// The holder visits every shard per park: K uncontended lock pairs and K
+// next-expiration lookups, O(levels) each, for K workers. That is the price
+// of any worker being able to fire any timer, which matters: a timer must
+// fire on time even while the worker that armed it runs a long task.
+//
+// Alternatives weighed:
+//
+//   - One shared wheel (Tokio's design until now). Every arm and cancel of
+//     every worker takes one mutex; Tokio's users hit it with many timeouts
+//     on many threads (tokio#6504, "Reduce contention in timer driver").
+//     Measured here with 2 goroutines arming and cancelling at once
+//     (BenchmarkTimerArmCancelContended vs …Parallel): one wheel costs about
+//     twice as much per timer as one shard per goroutine.
+//   - Tokio's first sharding (tokio#6534), which picked a random shard per
+//     timer and put all shards behind a runtime-wide RwLock so that shutdown
+//     could take them all; the RwLock's shared reader count became the new
+//     contended line, and the change was reverted (tokio#7226). Here the
+//     shard slice is immutable for the driver's life and nothing takes all
+//     locks at once: Close leaves the wheels in place and only stops firing.
+//   - Per-worker wheels without locks (the direction of tokio#7384 and its
+//     sub-issues). Cheapest when a timer is armed, polled and cancelled on
+//     one worker; but a task stolen by another worker cancels from there,
+//     which then needs a message to the owner, and a busy owner's wheel is
+//     fired late unless others may fire it — which brings a lock back. The
+//     Go runtime faces the same choice with per-P timer heaps, each behind a
+//     per-P lock, any P allowed to run another P's due timers (runtime/time.go);
+//     corio takes the same shape.
+//   - A heap of deadlines (the Go runtime's 4-ary heap): O(log n) arm and
+//     cancel, where corio's common timer, a timeout cancelled long before it
+//     fires, wants O(1) (see package timewheel).
+//
+// Lazy arming. A Timer costs nothing until Arm: a future arms at its first
+// poll, so a Sleep or a Timeout dropped or cancelled before it is polled takes
+// no lock and touches no wheel (tokio#6504 names that case: Tokio's Sleep
+// locked the driver in its destructor even if never polled). Cancel of a timer
+// never armed, already fired or already cancelled reads one atomic and returns.
+//
+// Arming earlier than the park. The holder publishes parkedUntil, the tick it
+// will wake at by the latest (its earliest timer, or its own timeout), before
+// it blocks; Arm, after its insert, compares its deadline with it and Unparks
+// when earlier. The race between the holder computing its deadline and an
+// Arm in another shard is closed by the order of two steps on each side (all
+// atomics sequentially consistent, the shard mutex ordering the rest):
+//
+//	holder                                  Arm
+//	1. parkedUntil = parkedLong             a. insert, under the shard's lock
+//	2. read every shard's next, under locks b. load parkedUntil
+//	3. parkedUntil = that deadline          c. Unpark if deadline < loaded
+//	4. Poll
+//
+// If 2 read the shard after a, the deadline includes the new timer. Otherwise
+// a's unlock follows 2's read of that shard, which follows 1, so b loads
+// parkedLong or the value of 3, and c unparks if the new deadline is earlier.
+// Step 3 only ever lowers the bound below what b could have compared with.
+// This is the Go runtime's wakeNetPoller(when) against sched.pollUntil. On a
+// paused clock the holder blocks without a timer bound (the clock does not
+// move while it sleeps), so parkedUntil stays parkedLong and every Arm during
+// a park unparks.
+//
+// # The default driver
+//
+// Tokio panics with "no reactor running" when a timer or socket is used
+// outside its runtime. corio cannot: its direct mode runs async code as plain
+// Go, where rt.Sleep must simply sleep. So leaves polled without a runtime
+// driver use Default(): a driver on the real clock, created at first use, and
+// driven by a background goroutine of its own. That goroutine exists only
+// while something can wake — a timer armed or a descriptor registered — and
+// lingers 20 ms after the last one goes (so arm/cancel churn does not start
+// a goroutine per timer), then exits: a program or test with nothing armed has
+// no driver goroutine, and leak checkers see none. The counts that decide it
+// are kept per shard for timers (no shared counter on the arm path) and in one
+// atomic for registrations, and the start/exit race is closed by the same
+// store-then-load pairing as above (see background).
+//
+// # Promises and behaviour at the time of writing
+//
+// Promised: a timer never fires before its deadline; a timer armed while the
+// driver is parked for later wakes it; Cancel returning true means no wake
+// for that arming, and Cancel is safe at any point of a timer's life; Unpark
+// makes the current or next Park return; after Close, Park returns at once,
+// registrations are shut down, and no goroutine or descriptor of the driver is
+// left; a leaf never lacks a driver.
+//
+// Behaviour at the time of writing: one shard per GOMAXPROCS (at most 64);
+// the default driver's goroutine lingers 20 ms; timers still pending at Close
+// never fire (the runtime cancels their owners first); wakers of timers that
+// fire in one Park run in shard order, each shard's in deadline order.
 package driver
