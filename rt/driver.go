@@ -1,6 +1,10 @@
 package rt
 
-import "github.com/corio-go/corio/internal/driver"
+import (
+	"sync/atomic"
+
+	"github.com/corio-go/corio/internal/driver"
+)
 
 // Which driver a leaf uses.
 //
@@ -18,8 +22,8 @@ import "github.com/corio-go/corio/internal/driver"
 func driverOf(cx *Context) *driver.Driver {
 	// SWITCH(drv): when the scheduler gives Context its driver field, use it:
 	//	if cx.drv != nil { return cx.drv }
-	if testDriver != nil {
-		return testDriver
+	if d := testDriver.Load(); d != nil {
+		return d
 	}
 	return driver.Default()
 }
@@ -27,7 +31,9 @@ func driverOf(cx *Context) *driver.Driver {
 // testDriver, when set by a test before any leaf is polled, replaces the
 // default driver for Contexts without a runtime driver; it lets the time tests
 // run on a paused clock before runtimes carry drivers. Never set outside tests.
-var testDriver *driver.Driver
+// (Atomic because goroutines left over from earlier tests may poll leaves
+// while a test sets it.)
+var testDriver atomic.Pointer[driver.Driver]
 
 // timerShardHint returns the timer-shard hint for timers armed under cx: the
 // polling worker's index once workers have one, else -1 (spread by address).

@@ -36,9 +36,9 @@ func runPaused[T any](t *testing.T, f Future[T]) (T, time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testDriver = d
+	testDriver.Store(d)
 	defer func() {
-		testDriver = nil
+		testDriver.Store(nil)
 		if err := d.Close(); err != nil {
 			t.Error(err)
 		}
@@ -142,12 +142,12 @@ func TestSleepCancelPendingPaused(t *testing.T) {
 				if _, ok := long.Poll(cx); ok {
 					t.Error("1h sleep ready at once")
 				}
-				if testDriver.Timers() != 1 {
-					t.Errorf("timers armed = %d, want 1", testDriver.Timers())
+				if testDriver.Load().Timers() != 1 {
+					t.Errorf("timers armed = %d, want 1", testDriver.Load().Timers())
 				}
 				long.Cancel()
-				if testDriver.Timers() != 0 {
-					t.Errorf("timers after Cancel = %d, want 0", testDriver.Timers())
+				if testDriver.Load().Timers() != 0 {
+					t.Errorf("timers after Cancel = %d, want 0", testDriver.Load().Timers())
 				}
 			}
 			return true
@@ -191,7 +191,7 @@ func TestTimeoutInnerWinsPaused(t *testing.T) {
 	_, took := runPaused(t, seq(
 		await(TimeoutAsync[struct{}](time.Hour, inner), &out),
 		func(*Context) bool {
-			if n := testDriver.Timers(); n != 0 {
+			if n := testDriver.Load().Timers(); n != 0 {
 				t.Errorf("%d timers left armed after the inner future won", n)
 			}
 			return true
@@ -210,7 +210,7 @@ func TestTimeoutCancelPaused(t *testing.T) {
 			t.Error("ready at once")
 		}
 		Cancel(f)
-		if n := testDriver.Timers(); n != 0 {
+		if n := testDriver.Load().Timers(); n != 0 {
 			t.Errorf("%d timers armed after Cancel", n)
 		}
 		return struct{}{}, true
