@@ -358,3 +358,61 @@ func TestSleepInRunRealClock(t *testing.T) {
 		t.Fatalf("50 sleeps up to 9ms done after %v", el)
 	}
 }
+
+func TestSleepUntilPastArmsNothingPaused(t *testing.T) {
+	s := SleepUntilAsync(pausedStart.Add(-time.Hour))
+	_, took := runPaused(t, seq(await(Future[struct{}](s), nil)))
+	if took != 0 || s.timer.Armed() {
+		t.Fatalf("past SleepUntil took %v, armed %v; want 0, false", took, s.timer.Armed())
+	}
+}
+
+func TestIntervalAtAndResetPaused(t *testing.T) {
+	iv := NewIntervalAt(pausedStart.Add(time.Minute), 10*time.Second)
+	var ticks []time.Duration
+	tick := func(cx *Context) bool {
+		v, ok := iv.TickAsync().Poll(cx)
+		if ok {
+			ticks = append(ticks, v.Sub(pausedStart))
+		}
+		return ok
+	}
+	_, took := runPaused(t, seq(
+		tick, // at 1m
+		tick, // at 1m10s
+		await(Future[struct{}](SleepAsync(3*time.Second)), nil),
+		func(*Context) bool { iv.Reset(); return true }, // next: 1m13s + 10s
+		tick,
+	))
+	iv.Stop()
+	want := []time.Duration{time.Minute, 70 * time.Second, 83 * time.Second}
+	if !equalDurations(ticks, want) || took != 83*time.Second {
+		t.Fatalf("ticks %v after %v; want %v after 1m23s", ticks, took, want)
+	}
+}
+
+func TestTimeoutOfSleepPaused(t *testing.T) {
+	inner := SleepAsync(2 * time.Hour)
+	var out Tuple2[struct{}, error]
+	_, took := runPaused(t, seq(
+		await(TimeoutAsync[struct{}](time.Hour, inner), &out),
+		func(*Context) bool {
+			if n := testDriver.Load().Timers(); n != 0 {
+				t.Errorf("%d timers armed after the timeout cancelled its sleep", n)
+			}
+			return true
+		},
+	))
+	if !errors.Is(out.V1, ErrTimeout) || took != time.Hour {
+		t.Fatalf("err %v after %v; want a timeout after 1h", out.V1, took)
+	}
+}
+
+func TestNowDirectIsTheRealClock(t *testing.T) {
+	before := time.Now()
+	now := Now()
+	after := time.Now()
+	if now.Before(before) || now.After(after) {
+		t.Fatalf("rt.Now() = %v, not between %v and %v", now, before, after)
+	}
+}
