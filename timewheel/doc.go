@@ -126,9 +126,10 @@
 //
 // # How the runtime's driver uses it
 //
-// The current-thread runtime owns a Wheel; the multi-thread runtime shares a
-// Shared among its workers (any worker may arm or cancel a timer), and the one
-// worker that parks on the driver does:
+// The runtime's driver (corio's internal/driver) keeps one Shared per worker
+// — a worker arms and cancels on its own shard, and any worker may cancel a
+// timer on any shard — and the one worker that parks on the driver does, for
+// every shard:
 //
 //	for {
 //		wheel.AdvanceTo(clock.Now()) // fire what is due
@@ -185,9 +186,10 @@
 // the wheel's own slot reported that slot first and hid earlier timers; the
 // property test found it.
 //
-// One wheel per worker (sharding, as recent Tokio does) would remove the lock
-// from the arm and cancel paths; it is left for when the runtime measures
-// contention on Shared.mu.
+// Making Wheel itself lock-free across goroutines was not attempted: the
+// runtime's driver removes the contention instead by giving each worker its
+// own Shared (sharding; see the driver's documentation for the measurements
+// and for Tokio's experience with the same choice).
 //
 // # Promises and behaviour at the time of writing
 //
