@@ -359,3 +359,27 @@ func TestDefaultGoroutineComesAndGoes(t *testing.T) {
 		t.Fatal("Close of the default driver:", err)
 	}
 }
+
+// sliceWaker is a non-comparable waker type: == on two of them panics.
+type sliceWaker struct {
+	n    *atomic.Int32
+	tags []int
+}
+
+func (w sliceWaker) Wake() { w.n.Add(1) }
+
+func TestSetWakerNonComparable(t *testing.T) {
+	d, _ := newPaused(t)
+	var n atomic.Int32
+	var tm Timer
+	d.Arm(&tm, d.DeadlineAfter(time.Second), sliceWaker{n: &n}, -1)
+	if !d.SetWaker(&tm, sliceWaker{n: &n}) { // must not panic
+		t.Fatal("SetWaker on a pending timer returned false")
+	}
+	d.TryLock()
+	defer d.Unlock()
+	d.Park(-1, true)
+	if n.Load() != 1 {
+		t.Fatalf("woken %d times, want 1", n.Load())
+	}
+}

@@ -133,11 +133,10 @@ func (d *Driver) Cancel(t *Timer) bool {
 // SetWaker makes a pending t wake w instead of the waker it was armed with,
 // keeping its deadline, and reports whether t is still pending. It does
 // nothing when w is already t's waker (the common case: a task re-polling its
-// own timer; wakers are compared with ==, so they must be comparable, as
-// pointers are). If t fired meanwhile it returns false and the caller should treat
+// own timer). If t fired meanwhile it returns false and the caller should treat
 // the timer as fired.
 func (d *Driver) SetWaker(t *Timer, w Waker) bool {
-	if t.entry.Waker() == w {
+	if sameWaker(t.entry.Waker(), w) {
 		return t.Pending()
 	}
 	if !d.Cancel(t) {
@@ -159,4 +158,16 @@ func (d *Driver) Timers() int {
 		n += d.shards[i].Len()
 	}
 	return n
+}
+
+// sameWaker reports whether a and b are certainly the same waker: the same
+// dynamic type and the same data word. For pointer-shaped wakers (pointers,
+// funcs, maps, channels: every waker corio makes) that is identity; for other
+// types it may report false for equal values, which costs a needless re-arm,
+// never a wrong answer. Comparing with == would panic on a non-comparable
+// waker type (a struct holding a slice, say), which a Context made by hand
+// may carry.
+func sameWaker(a, b Waker) bool {
+	type iface struct{ tab, data unsafe.Pointer }
+	return *(*iface)(unsafe.Pointer(&a)) == *(*iface)(unsafe.Pointer(&b))
 }
