@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corio-go/corio/internal/driver"
 	"golang.org/x/sys/unix"
 )
 
@@ -176,5 +177,46 @@ func TestIOCancelForgetsWaker(t *testing.T) {
 	// A new wait sees the recorded readiness at once.
 	if ev, ok := f.Poll(cx); !ok || ev.Ready&Readable == 0 {
 		t.Fatalf("Readable after data: %+v %v", ev, ok)
+	}
+}
+
+// TestPollIOKeepsReadinessFromDuringTheAttempt checks the tick guard: the
+// descriptor becomes readable while the operation runs (after PollIO took its
+// snapshot), and the operation still reports EAGAIN, as a read that raced the
+// data's arrival would. PollIO must not clear that readiness: it retries at
+// once instead of waiting for an edge that will never come again.
+func TestPollIOKeepsReadinessFromDuringTheAttempt(t *testing.T) {
+	d, err := driver.New(driver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.TryLock()
+	defer d.Unlock()
+	a, b := socketPair(t)
+	r, err := register(d, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Deregister()
+	d.Park(0, false) // consume the registration's first edge (writable)
+	calls := 0
+	buf := make([]byte, 8)
+	var n int
+	op := func() error {
+		calls++
+		if calls == 1 {
+			unix.Write(b, []byte("late"))
+			for r.Readiness().Ready&Readable == 0 {
+				d.Park(-1, false) // records the readable edge
+			}
+			return unix.EAGAIN
+		}
+		return readOp(a, buf, &n)()
+	}
+	w := &countingWaker{}
+	done, err := r.PollIO(NewContext(w), DirRead, op)
+	if !done || err != nil || string(buf[:n]) != "late" || calls != 2 {
+		t.Fatalf("done %v err %v read %q after %d calls; want the data on the retry", done, err, buf[:n], calls)
 	}
 }
