@@ -95,14 +95,18 @@
 // atomics sequentially consistent, the shard mutex ordering the rest):
 //
 //	holder                                  Arm
-//	1. parkedUntil = parkedLong             a. insert, under the shard's lock
-//	2. read every shard's next, under locks b. load parkedUntil
-//	3. parkedUntil = that deadline          c. Unpark if deadline < loaded
+//	1. parkedUntil = parkedLong             a0. the shard's count += 1
+//	2. per shard: load its count; if not    a.  insert, under the shard's lock
+//	   zero, read its next under its lock   b.  load parkedUntil
+//	3. parkedUntil = that deadline          c.  Unpark if deadline < loaded
 //	4. Poll
 //
 // If 2 read the shard after a, the deadline includes the new timer. Otherwise
-// a's unlock follows 2's read of that shard, which follows 1, so b loads
-// parkedLong or the value of 3, and c unparks if the new deadline is earlier.
+// either 2 loaded a zero count before a0, or read the shard under its lock
+// before a; both follow 1, so b loads parkedLong or the value of 3, and c
+// unparks if the new deadline is earlier. (The count lets a park skip empty
+// shards without their locks: Park(0), which a busy worker calls often, then
+// costs one atomic load per empty shard.)
 // Step 3 only ever lowers the bound below what b could have compared with.
 // This is the Go runtime's wakeNetPoller(when) against sched.pollUntil. On a
 // paused clock the holder blocks without a timer bound (the clock does not

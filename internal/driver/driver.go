@@ -81,7 +81,10 @@ type Driver struct {
 type shard struct {
 	timewheel.Shared
 	// armed counts the shard's timers armed and neither fired nor
-	// cancelled; kept for background drivers only (see background).
+	// cancelled. Arm increments it before its insert, so a zero read means
+	// the shard holds nothing that an Arm could have announced: Park skips
+	// such shards without their locks (the proof in doc.go covers it), and
+	// the default driver's goroutine exits when all are zero.
 	armed atomic.Int64
 	_     [64]byte
 }
@@ -245,6 +248,9 @@ func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
 	var next timewheel.Tick
 	found := false
 	for i := range d.shards {
+		if d.shards[i].armed.Load() == 0 {
+			continue
+		}
 		if t, ok := d.shards[i].NextExpiration(); ok && (!found || t < next) {
 			next, found = t, true
 		}
@@ -257,8 +263,11 @@ func (d *Driver) fire(now timewheel.Tick) int {
 	fired := 0
 	for i := range d.shards {
 		s := &d.shards[i]
+		if s.armed.Load() == 0 {
+			continue // nothing to fire; its position catches up later
+		}
 		n := s.AdvanceTo(now)
-		if n > 0 && d.bg != nil {
+		if n > 0 {
 			s.armed.Add(-int64(n))
 		}
 		fired += n

@@ -383,3 +383,30 @@ func TestSetWakerNonComparable(t *testing.T) {
 		t.Fatalf("woken %d times, want 1", n.Load())
 	}
 }
+
+// A shard that Park skipped while it was empty has a stale position; a timer
+// armed on it later must still fire at exactly its deadline.
+func TestSkippedShardFiresOnTime(t *testing.T) {
+	clk := timewheel.NewManualClock(time.Time{})
+	d, err := New(Config{Clock: clk, TimerShards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.TryLock()
+	defer d.Unlock()
+	var a, b Timer
+	var w countWaker
+	d.Arm(&a, d.DeadlineAfter(3*time.Hour), &w, 0)
+	d.Park(-1, true) // shard 1 is empty and skipped throughout
+	if clk.Elapsed() != 3*time.Hour || w.n.Load() != 1 {
+		t.Fatalf("first timer: clock %v wakes %d", clk.Elapsed(), w.n.Load())
+	}
+	d.Arm(&b, d.DeadlineAfter(1500*time.Millisecond), &w, 1)
+	for w.n.Load() != 2 {
+		d.Park(-1, true)
+	}
+	if want := 3*time.Hour + 1500*time.Millisecond; clk.Elapsed() != want {
+		t.Fatalf("timer on the skipped shard fired at %v, want %v", clk.Elapsed(), want)
+	}
+}

@@ -82,9 +82,7 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	t.entry.Init(w) // a plain store: t is not pending
 	s := d.shardFor(t, hint)
 	t.shard = s
-	if d.bg != nil {
-		s.armed.Add(1)
-	}
+	s.armed.Add(1) // before the insert: see shard.armed
 	s.Insert(&t.entry, deadline)
 	// See Park for why this load, after the insert, cannot miss a holder
 	// that parks past the deadline.
@@ -124,7 +122,7 @@ func (d *Driver) Cancel(t *Timer) bool {
 	if !t.shard.Cancel(&t.entry) {
 		return false // fired meanwhile
 	}
-	if d.bg != nil && t.shard.armed.Add(-1) == 0 {
+	if t.shard.armed.Add(-1) == 0 && d.bg != nil {
 		d.bg.maybeIdle(d)
 	}
 	return true
