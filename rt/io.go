@@ -109,7 +109,9 @@ func (r *Registration) Readiness() ReadyEvent { return r.reg.Readiness() }
 // ClearReadiness clears ev's bits after an operation returned EAGAIN, unless
 // new readiness arrived since ev was taken (its tick moved on): then nothing
 // is cleared and the operation should simply be retried. ReadClosed and
-// WriteClosed are never cleared.
+// WriteClosed are never cleared. Mask ev.Ready with the direction's bits
+// (ev.Ready &= dir.Mask()) first, so that a read's EAGAIN does not erase the
+// writing half's readiness; PollIO does.
 func (r *Registration) ClearReadiness(ev ReadyEvent) { r.reg.ClearReadiness(ev) }
 
 // Readable blocks until the descriptor is readable (or read-closed, or has an
@@ -197,6 +199,9 @@ func (r *Registration) PollIO(cx *Context, dir Direction, op func() error) (done
 		if ev.Shutdown {
 			return true, ErrDeregistered
 		}
+		// Clear only dir's bits: a read's EAGAIN says nothing about
+		// writability, which the writing half may be about to use.
+		ev.Ready &= dir.Mask()
 		r.reg.ClearReadiness(ev)
 		if _, ready := r.reg.PollReady(dir, cx.Waker()); !ready {
 			return false, nil

@@ -220,3 +220,31 @@ func TestPollIOKeepsReadinessFromDuringTheAttempt(t *testing.T) {
 		t.Fatalf("done %v err %v read %q after %d calls; want the data on the retry", done, err, buf[:n], calls)
 	}
 }
+
+// A read that hits EAGAIN must not erase the writing half's readiness.
+func TestPollIOClearsOnlyItsDirection(t *testing.T) {
+	d, err := driver.New(driver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.TryLock()
+	defer d.Unlock()
+	a, _ := socketPair(t)
+	r, err := register(d, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Deregister()
+	for r.Readiness().Ready&Writable == 0 {
+		d.Park(-1, false) // the registration's first edge: writable
+	}
+	var n int
+	done, err := r.PollIO(NewContext(&countingWaker{}), DirRead, readOp(a, make([]byte, 1), &n))
+	if done || err != nil {
+		t.Fatalf("read of an empty socket: done %v err %v", done, err)
+	}
+	if r.Readiness().Ready&Writable == 0 {
+		t.Fatal("a read's EAGAIN cleared Writable")
+	}
+}
