@@ -1,0 +1,66 @@
+package main
+
+import (
+	"time"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// The corio side's plumbing: each workload runs on a fresh runtime of the
+// flavour being measured, inside a task (see inside in workloads.go).
+
+func corioTime(fl flavor, f rt.Future[time.Duration]) time.Duration {
+	r := fl.newRuntime()
+	defer r.Shutdown()
+	return rt.BlockOn(r, insideAsync(f))
+}
+
+// timerFuture arms n timers through rt.SleepAsync futures (a sleep arms its
+// timer at its first poll) and then cancels them all: the Tokio anchor's
+// "create sleeps, poll each once, drop all". It is hand-written because an
+// async function has no way to poll a future once and move on.
+type timerFuture struct {
+	n int
+}
+
+func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
+	sl := make([]*rt.SleepFuture, t.n)
+	start := time.Now()
+	for i := range sl {
+		s := rt.SleepAsync(timerDelay(i))
+		if _, ready := s.Poll(cx); ready {
+			panic("asyncbench: a one-second sleep was ready at its first poll")
+		}
+		sl[i] = s
+	}
+	for _, s := range sl {
+		s.Cancel()
+	}
+	return time.Since(start), true
+}
+
+// corioTimers runs timerFuture unconstrained: with the cooperative budget a
+// sleep polled after 128 others in one task poll would refuse and arm nothing.
+func corioTimers(fl flavor, n int) time.Duration {
+	return corioTime(fl, rt.Unconstrained[time.Duration](&timerFuture{n: n}))
+}
+
+// corioIdle spawns n tasks suspended on a notify (sleep false) or on a
+// one-hour rt.Sleep, and returns the heap bytes they hold, per task. The
+// tasks stay suspended on the runtime between BlockOn and the measurement;
+// closing the notify and shutting the runtime down releases them.
+func corioIdle(fl flavor, n int, sleep bool) float64 {
+	r := fl.newRuntime()
+	before := heapInUse()
+	var nt *notify
+	if !sleep {
+		nt = &notify{}
+	}
+	rt.BlockOn(r, spawnIdleAsync(n, nt))
+	after := heapInUse()
+	if nt != nil {
+		nt.Close()
+	}
+	r.Shutdown()
+	return float64(int64(after)-int64(before)) / float64(n)
+}

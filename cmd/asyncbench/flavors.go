@@ -1,0 +1,23 @@
+package main
+
+import (
+	"github.com/corio-go/corio/rt"
+)
+
+// flavor is one runtime configuration and the GOMAXPROCS both sides of a
+// comparison run at.
+type flavor struct {
+	name       string
+	procs      int // GOMAXPROCS for the corio side and the goroutine side
+	newRuntime func() *rt.Runtime
+}
+
+func currentThread() flavor {
+	return flavor{name: "current-thread", procs: 1, newRuntime: rt.NewCurrentThread}
+}
+
+// multiThread returns the multi-thread flavour with w workers, and false
+// while rt has no multi-thread runtime.
+func multiThread(w int) (flavor, bool) {
+	return flavor{}, false
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// The goroutine side of each workload: the same programs as the goroutines
+// anchor (shared/anchors/goroutines), so this table and the anchor agree.
+
+func goSpawnMany(n int) time.Duration {
+	var wg sync.WaitGroup
+	start := time.Now()
+	wg.Add(n)
+	for i := 0; i < n; i++ {
+		go func() { wg.Done() }()
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+func goChainedSpawn(n int) time.Duration {
+	done := make(chan struct{})
+	var step func(i int)
+	step = func(i int) {
+		if i == 0 {
+			close(done)
+			return
+		}
+		go step(i - 1)
+	}
+	start := time.Now()
+	go step(n)
+	<-done
+	return time.Since(start)
+}
+
+func goPingPong(n int) time.Duration {
+	a, b := make(chan int), make(chan int)
+	go func() {
+		for v := range a {
+			b <- v
+		}
+		close(b)
+	}()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		a <- i
+		<-b
+	}
+	elapsed := time.Since(start)
+	close(a)
+	<-b
+	return elapsed
+}
+
+func goYieldMany(tasks, yields int) time.Duration {
+	var wg sync.WaitGroup
+	start := time.Now()
+	wg.Add(tasks)
+	for t := 0; t < tasks; t++ {
+		go func() {
+			for i := 0; i < yields; i++ {
+				runtime.Gosched()
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// goTimers arms n timers (deadlines spread over 10 s, a second away) and
+// stops them all.
+func goTimers(n int) time.Duration {
+	ts := make([]*time.Timer, n)
+	start := time.Now()
+	for i := range ts {
+		ts[i] = time.AfterFunc(timerDelay(i), func() {})
+	}
+	for _, t := range ts {
+		t.Stop()
+	}
+	return time.Since(start)
+}
+
+func timerDelay(i int) time.Duration {
+	return time.Second + time.Duration(i%10000)*time.Millisecond
+}
+
+// goIdle parks n goroutines (on a channel, or in time.Sleep) and returns the
+// heap and stack bytes they hold, per goroutine.
+func goIdle(n int, sleep bool) float64 {
+	before := heapInUse()
+	block := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := 0; i < n; i++ {
+		if sleep {
+			go func() {
+				wg.Done()
+				t := time.NewTimer(time.Hour)
+				select {
+				case <-t.C:
+				case <-block:
+					t.Stop()
+				}
+			}()
+		} else {
+			go func() { wg.Done(); <-block }()
+		}
+	}
+	wg.Wait()
+	after := heapInUse()
+	close(block)
+	return float64(after-before) / float64(n)
+}
+
+// heapInUse is the memory held by live objects and goroutine stacks after a
+// full collection (the anchor's measure).
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
+}
