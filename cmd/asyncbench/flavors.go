@@ -9,6 +9,7 @@ import (
 type flavor struct {
 	name       string
 	procs      int // GOMAXPROCS for the corio side and the goroutine side
+	workers    int // multi-thread workers; 0 for the current-thread runtime
 	newRuntime func() *rt.Runtime
 }
 

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -115,6 +120,32 @@ func goIdle(n int, sleep bool) float64 {
 	after := heapInUse()
 	close(block)
 	return float64(after-before) / float64(n)
+}
+
+// goIdleChild measures goIdle in a fresh child process (this program with
+// -child) at the current GOMAXPROCS. A fresh process because Go sizes new
+// goroutines' initial stacks from the average stack depth seen at the last
+// collection: in this process, after the other workloads, parked goroutines
+// start with 4 KiB stacks instead of 2 KiB, which would flatter corio's ratio.
+// A fresh process is what a goroutine-per-task program gets (and what the
+// goroutines anchor measures).
+func goIdleChild(kind string) float64 {
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd := exec.Command(exe, "-child", kind, "-idle", strconv.Itoa(*idleN))
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(runtime.GOMAXPROCS(0)))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		panic(fmt.Sprintf("asyncbench: idle child: %v", err))
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		panic(fmt.Sprintf("asyncbench: idle child printed %q", out))
+	}
+	return v
 }
 
 // heapInUse is the memory held by live objects and goroutine stacks after a

@@ -28,6 +28,8 @@ var (
 	scale   = flag.Bool("scale", false, "scaling run: the multi-thread runtime at 1, 2, 4, … workers up to NumCPU against goroutines at the same GOMAXPROCS")
 	only    = flag.String("only", "", "comma-separated rows to run (default: all)")
 	workers = flag.Int("workers", 2, "workers of the multi-thread runtime in the table (GOMAXPROCS for both sides)")
+	child   = flag.String("child", "", "internal: measure one goroutine idle row in this fresh process and print it")
+	tokio   = flag.String("tokio", "", "path of the built Tokio anchor (shared/anchors/tokio): adds a Tokio column measured in the same runs")
 )
 
 // row is one workload: how to measure each side and what ratio corio must reach.
@@ -67,11 +69,11 @@ func rows() []row {
 		{name: "idle_notify", unit: "B/task", target: 0.1, memory: true,
 			note:  "task suspended on a notify vs goroutine parked on a channel (heap+stack in use)",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, false) },
-			gor:   func() float64 { return goIdle(*idleN, false) }},
+			gor:   func() float64 { return goIdleChild("notify") }},
 		{name: "idle_sleep", unit: "B/task", target: 0.1, memory: true,
 			note:  "task in rt.Sleep(1h) vs goroutine waiting on a 1h timer or a channel",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, true) },
-			gor:   func() float64 { return goIdle(*idleN, true) }},
+			gor:   func() float64 { return goIdleChild("sleep") }},
 		{name: "timers", unit: "ns/arm+cancel", target: 0.25,
 			note:  "rt.SleepAsync polled once then Cancel vs time.AfterFunc+Stop",
 			corio: func(fl flavor) float64 { return perOp(corioTimers(fl, n), n) },
@@ -95,7 +97,7 @@ func selected(rs []row) []row {
 
 // sample is the measurements of one row on one flavour.
 type sample struct {
-	corio, gor []float64
+	corio, gor, tokio []float64
 }
 
 // measure runs every row on every flavour *runs times, interleaved (each run
@@ -121,6 +123,16 @@ func measure(label string, fls []flavor, rs []row) [][]sample {
 				}
 			}
 			runtime.GOMAXPROCS(prev)
+			if *tokio != "" && label != "warm-up" {
+				tk, err := runTokio(*tokio, fl, rs)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "asyncbench:", err)
+					os.Exit(1)
+				}
+				for ri, r := range rs {
+					out[fi][ri].tokio = append(out[fi][ri].tokio, tk[r.name])
+				}
+			}
 		}
 	}
 	return out
@@ -137,7 +149,12 @@ func median(xs []float64) float64 {
 
 func printTable(fls []flavor, rs []row, res [][]sample) (misses int) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\truntime\tcorio\tgoroutines\tunit\tratio\ttarget\t\t")
+	withTokio := *tokio != ""
+	head := "workload\truntime\tcorio\tgoroutines\tunit\tratio\ttarget\t\t"
+	if withTokio {
+		head += "tokio\tvs tokio\t"
+	}
+	fmt.Fprintln(tw, head)
 	for fi, fl := range fls {
 		for ri, r := range rs {
 			s := res[fi][ri]
@@ -148,8 +165,13 @@ func printTable(fls []flavor, rs []row, res [][]sample) (misses int) {
 				verdict = "MISS"
 				misses++
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%.2fx\t<=%.2fx\t%s\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%.2fx\t<=%.2fx\t%s\t",
 				r.name, fl.name, c, g, r.unit, ratio, r.target, verdict)
+			if withTokio {
+				tk := median(s.tokio)
+				fmt.Fprintf(tw, "%.1f\t%.2fx\t", tk, c/tk)
+			}
+			fmt.Fprintln(tw)
 		}
 	}
 	tw.Flush()
@@ -158,6 +180,10 @@ func printTable(fls []flavor, rs []row, res [][]sample) (misses int) {
 
 func main() {
 	flag.Parse()
+	if *child != "" {
+		fmt.Println(goIdle(*idleN, *child == "sleep"))
+		return
+	}
 	if *runs < 1 {
 		fmt.Fprintln(os.Stderr, "asyncbench: -n must be at least 1")
 		os.Exit(2)
@@ -196,6 +222,9 @@ func main() {
 		}
 	}
 	fmt.Printf("  ratio = corio / goroutines (lower is better); both sides at the runtime's GOMAXPROCS (multi-thread: workers; current-thread: 1)\n")
+	if *tokio != "" {
+		fmt.Printf("  tokio: %s, same runs (fixed 1M size; idle rows are RSS growth in a fresh process)\n", *tokio)
+	}
 }
 
 // runScale measures the time rows on the multi-thread runtime with 1, 2, 4, …
