@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +29,7 @@ var (
 	scale   = flag.Bool("scale", false, "scaling run: the multi-thread runtime at 1, 2, 4, … workers up to NumCPU against goroutines at the same GOMAXPROCS")
 	only    = flag.String("only", "", "comma-separated rows to run (default: all)")
 	workers = flag.Int("workers", 2, "workers of the multi-thread runtime in the table (GOMAXPROCS for both sides)")
+	cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the measured runs (both sides; combine with -only)")
 	child   = flag.String("child", "", "internal: measure one goroutine idle row in this fresh process and print it")
 	tokio   = flag.String("tokio", "", "path of the built Tokio anchor (shared/anchors/tokio): adds a Tokio column measured in the same runs")
 )
@@ -212,7 +214,9 @@ func main() {
 	*runs = 1
 	measure("warm-up", fls, rs)
 	*runs = warm
+	stop := startProfile()
 	res := measure("measured", fls, rs)
+	stop()
 	fmt.Println()
 	printTable(fls, rs, res)
 	fmt.Println()
@@ -255,4 +259,25 @@ func runScale(rs []row) {
 	res := measure("scale", fls, timed)
 	fmt.Println()
 	printTable(fls, timed, res)
+}
+
+// startProfile starts the CPU profile asked for with -cpuprofile and returns
+// the function that stops it.
+func startProfile() func() {
+	if *cpuprof == "" {
+		return func() {}
+	}
+	f, err := os.Create(*cpuprof)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "asyncbench:", err)
+		os.Exit(1)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "asyncbench:", err)
+		os.Exit(1)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
