@@ -99,14 +99,14 @@ func (y *yieldNow) Poll(cx *Context) (struct{}, bool) {
 // with a deep stack.
 var drivingGoroutines atomic.Int32 // goroutines currently inside driverFrame
 
-// driverFrame drives c on the calling goroutine; its frame marks the
-// goroutine as a runtime driver (see onDriverStack).
+// driverFrame runs drive (a worker's loop) on the calling goroutine; its
+// frame marks the goroutine as a runtime driver (see onDriverStack).
 //
 //go:noinline
-func driverFrame(c *core, pollMain func() bool) {
+func driverFrame(drive func()) {
 	drivingGoroutines.Add(1)
 	defer drivingGoroutines.Add(-1)
-	c.drive(pollMain)
+	drive()
 }
 
 var driverFrameName = runtime.FuncForPC(reflect.ValueOf(driverFrame).Pointer()).Name()

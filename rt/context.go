@@ -1,5 +1,7 @@
 package rt
 
+import "github.com/corio-go/corio/internal/driver"
+
 // taskBudget is the number of budget units one task poll may spend (DESIGN §3,
 // Tokio's coop budget): 128 is Tokio's value, large enough that a task doing
 // ordinary work rarely hits it and small enough that a task spinning on
@@ -11,8 +13,16 @@ const taskBudget = 128
 const budgetUnconstrained = -1
 
 // Context is what Poll receives: the waker of the task being polled, the
-// task's remaining cooperative budget, and (inside a runtime) the scheduler
-// core that is polling, which SpawnAsync uses to spawn onto the same runtime.
+// task's remaining cooperative budget, and, inside a runtime, the runtime,
+// the worker that is polling and the runtime's driver — what Tokio keeps in
+// thread-local storage. SpawnAsync uses it to spawn onto the same runtime,
+// leaves to arm timers and register descriptors on the runtime's driver, and
+// Context.Wake to wake a task onto the polling worker without a lock.
+//
+// An rt.Context is not a context.Context: it carries no cancellation,
+// deadline or values and lives for one Poll call only. TaskContextAsync gives
+// a task a context.Context that is cancelled when the task is aborted, and
+// ContextDoneAsync turns a context.Context into a future.
 //
 // A Context is valid only during the Poll call it was passed to; futures keep
 // cx.Waker(), never cx. The runtime reuses one Context for every poll it makes,
@@ -25,7 +35,11 @@ type Context struct {
 	// exhausted is set when ConsumeBudget refused a unit during this poll; the
 	// runtime counts it as one budget yield.
 	exhausted bool
-	core      *core // nil outside a runtime (NewContext)
+
+	rt   *Runtime       // the runtime polling; nil outside a runtime (NewContext)
+	w    *worker        // the worker polling; nil outside a runtime and for a multi-thread BlockOn main future
+	drv  *driver.Driver // rt's driver; nil outside a runtime (leaves then use the default driver)
+	task *taskHeader    // the task being polled; nil for main futures and NewContext
 }
 
 // NewContext returns a Context for hand-written executors and tests: its
@@ -68,6 +82,33 @@ func (cx *Context) reset(w Waker) {
 	cx.budget = taskBudget
 	cx.exhausted = false
 }
+
+// Wake wakes w from inside the poll cx was passed to. If w is a task of the
+// runtime that is polling, the task goes straight to the polling worker — its
+// LIFO slot on a multi-thread runtime, so a task that wakes another (a channel
+// send waking the receiver) has the receiver run next, on the same worker —
+// with no lock and no cross-goroutine wake-up. Otherwise it is w.Wake().
+//
+// Leaves that wake other tasks during a poll (a channel send, a mutex
+// unlock) should call cx.Wake(w) rather than w.Wake(): plain Wake cannot tell
+// which goroutine calls it (Go has no goroutine-local storage), so it always
+// takes the runtime's inject queue.
+func (cx *Context) Wake(w Waker) {
+	if wk := cx.w; wk != nil {
+		if tw, ok := w.(taskWaker); ok {
+			if h := tw.header(); h.rt == cx.rt {
+				if h.state.wake() {
+					wk.scheduleLocal(h)
+				}
+				return
+			}
+		}
+	}
+	w.Wake()
+}
+
+// Runtime returns the runtime polling cx, or nil outside any runtime.
+func (cx *Context) Runtime() *Runtime { return cx.rt }
 
 // Unconstrained returns a future that polls f with budget checks disabled:
 // leaves inside f never refuse for lack of budget. Use it for work that must

@@ -1,6 +1,7 @@
 package rt_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/corio-go/corio/rt"
@@ -117,17 +118,19 @@ func ExampleJoinHandle_Abort() {
 	h := rt.SpawnOn[struct{}](r, forever{})
 	h.Abort()
 	res := rt.BlockOn(r, h.JoinAsync())
-	fmt.Println(res.V1)
+	var je *rt.JoinError
+	fmt.Println(errors.As(res.V1, &je), je.IsCancelled(), je.ID() == h.ID())
 	// Output:
 	// cancelled
-	// corio/rt: task cancelled
+	// true true true
 }
 
 func ExampleJoinError() {
 	h := rt.Spawn(rt.PollFunc(func(*rt.Context) (int, bool) { panic("boom") }))
 	_, err := h.Join()
-	je := err.(*rt.JoinError)
-	fmt.Println(je.IsPanic(), je.Value, len(je.Stack) > 0)
+	var je *rt.JoinError
+	errors.As(err, &je)
+	fmt.Println(je.IsPanic(), je.PanicValue(), len(je.StackTrace()) > 0)
 	// Output:
 	// true boom true
 }

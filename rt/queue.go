@@ -5,11 +5,20 @@ import (
 	"sync/atomic"
 )
 
-// localQueue is a FIFO of runnable tasks owned by one goroutine: the goroutine
-// that holds the runtime's core. It is a growable ring buffer; no locks, no
-// atomics. The type is only reachable through core, which carries the
-// ownership. At the time of writing the ring never shrinks: a burst of spawns
-// keeps its high-water mark (8 bytes per slot).
+// Run queues. Three kinds:
+//
+//   - localQueue: the current-thread worker's FIFO, owner-only, no atomics; a
+//     growable ring that shrinks back when it drains.
+//   - ring: a multi-thread worker's fixed-capacity ring. Only its owner pushes
+//     and pops (ringOwner); any other worker may steal half of it at once
+//     (ringStealer). After Tokio's runtime/scheduler/multi_thread/queue.rs.
+//   - injectQueue: the runtime-wide FIFO for work from outside a worker
+//     (remote wakes, spawns, overflow): a linked list through
+//     taskHeader.qnext behind a mutex, with an atomic length read without it.
+
+// localQueue is a FIFO of runnable tasks owned by one goroutine: the
+// goroutine that holds a current-thread runtime's core. It is a growable ring
+// buffer; no locks, no atomics.
 type localQueue struct {
 	buf  []*taskHeader // len(buf) is a power of two, or zero
 	head int           // index of the oldest element
@@ -19,6 +28,11 @@ type localQueue struct {
 // localQueueInitial is the first ring size: Tokio's per-worker queue holds 256
 // tasks; a current-thread runtime starts there and doubles on demand.
 const localQueueInitial = 256
+
+// localQueueShrink: a ring that grew past this many slots goes back to
+// localQueueInitial once it drains, so a burst of spawns does not pin its
+// high-water mark forever.
+const localQueueShrink = 4 * localQueueInitial
 
 func (q *localQueue) len() int { return q.n }
 
@@ -38,6 +52,9 @@ func (q *localQueue) pop() *taskHeader {
 	q.buf[q.head] = nil
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.n--
+	if q.n == 0 && len(q.buf) > localQueueShrink {
+		q.buf, q.head = make([]*taskHeader, localQueueInitial), 0
+	}
 	return t
 }
 
@@ -53,17 +70,236 @@ func (q *localQueue) grow() {
 	q.buf, q.head = buf, 0
 }
 
-// injectQueue receives tasks from goroutines that do not hold the core:
-// remote wakes, aborts, direct-mode spawns. Once closed (runtime shutdown) it
-// refuses pushes. Pushes go through Runtime.pushInject, which also decides
-// under mu whether to start the background driver.
+// ring is a multi-thread worker's run queue: a fixed power-of-two ring.
+//
+// head packs two 32-bit indices, steal (high) and real (low). real is the
+// next slot the owner pops; steal is where an in-progress steal started
+// (equal to real when no steal is in progress). tail is written only by the
+// owner. The slots in [steal, tail) hold tasks; the owner may write a slot
+// only when it is outside [steal, tail), so a stealer copying [steal, real)
+// after claiming it never sees a slot overwritten. Indices wrap at 2^32;
+// differences are taken in uint32.
+type ring struct {
+	head atomic.Uint64
+	_    [56]byte // keep the stealers' head and the owner's tail on separate lines
+	tail atomic.Uint32
+	mask uint32
+	buf  []*taskHeader // slots: written by the owner, read by a stealer after it claimed them
+}
+
+func newRing(capacity int) *ring {
+	if capacity < 2 || capacity&(capacity-1) != 0 {
+		panic("corio/rt: local queue capacity must be a power of two >= 2")
+	}
+	return &ring{mask: uint32(capacity - 1), buf: make([]*taskHeader, capacity)}
+}
+
+func pack(steal, real uint32) uint64       { return uint64(steal)<<32 | uint64(real) }
+func unpack(v uint64) (steal, real uint32) { return uint32(v >> 32), uint32(v) }
+
+func (q *ring) capacity() uint32 { return q.mask + 1 }
+
+// len is a snapshot of the number of queued tasks (exact for the owner when
+// no steal is in progress).
+func (q *ring) len() int {
+	_, real := unpack(q.head.Load())
+	return int(q.tail.Load() - real)
+}
+
+// ringOwner is the owner's handle on a ring: push and pop.
+type ringOwner struct{ q *ring }
+
+// ringStealer is another worker's handle on a ring: steal half.
+type ringStealer struct{ q *ring }
+
+// pushBack queues t at the tail. When the ring is full it moves half of it
+// plus t to inject in one batch (or, while a steal is in progress and the
+// ring is full, just t); it reports whether it overflowed.
+func (o ringOwner) pushBack(t *taskHeader, inject *injectQueue) (overflowed bool) {
+	q := o.q
+	tail := q.tail.Load()
+	for {
+		head := q.head.Load()
+		steal, real := unpack(head)
+		if tail-steal < q.capacity() {
+			break
+		}
+		if steal != real {
+			// A stealer is making room right now; don't wait for it.
+			inject.push(t)
+			return true
+		}
+		if o.pushOverflow(t, real, tail, inject) {
+			return true
+		}
+		// A stealer claimed some tasks between the load and the CAS: retry.
+	}
+	q.buf[tail&q.mask] = t
+	q.tail.Store(tail + 1)
+	return false
+}
+
+// pushOverflow moves the older half of a full ring and t to inject as one
+// linked batch, under one lock.
+func (o ringOwner) pushOverflow(t *taskHeader, head, tail uint32, inject *injectQueue) bool {
+	q := o.q
+	n := q.capacity() / 2
+	if tail-head != q.capacity() {
+		panic("corio/rt: ring overflow with a queue that is not full")
+	}
+	if !q.head.CompareAndSwap(pack(head, head), pack(head+n, head+n)) {
+		return false
+	}
+	// The claimed slots are ours now: no stealer can reach them.
+	first := q.buf[head&q.mask]
+	last := first
+	for i := uint32(1); i < n; i++ {
+		h := q.buf[(head+i)&q.mask]
+		last.qnext = h
+		last = h
+	}
+	last.qnext = t
+	t.qnext = nil
+	inject.pushBatch(first, t, int64(n)+1)
+	return true
+}
+
+// pop takes the task at the head, or returns nil.
+func (o ringOwner) pop() *taskHeader {
+	q := o.q
+	head := q.head.Load()
+	for {
+		steal, real := unpack(head)
+		if real == q.tail.Load() {
+			return nil
+		}
+		next := pack(steal, real+1)
+		if steal == real {
+			next = pack(real+1, real+1)
+		}
+		if q.head.CompareAndSwap(head, next) {
+			t := q.buf[real&q.mask]
+			return t
+		}
+		head = q.head.Load()
+	}
+}
+
+// isEmpty is a snapshot; any goroutine may call it.
+func (q *ring) isEmpty() bool { return q.len() <= 0 }
+
+// stealInto moves about half of the victim's tasks into dst (the caller's own
+// ring, which must be empty enough to hold them) and returns one of them to
+// run, or nil if there was nothing to steal.
+func (s ringStealer) stealInto(dst ringOwner) *taskHeader {
+	d := dst.q
+	dstTail := d.tail.Load()
+	dsteal, _ := unpack(d.head.Load())
+	if dstTail-dsteal > d.capacity()/2 {
+		return nil // dst has no room for half a ring: it has work anyway
+	}
+	n := s.stealInto2(d, dstTail)
+	if n == 0 {
+		return nil
+	}
+	n-- // the last one stolen is returned, not queued
+	t := d.buf[(dstTail+n)&d.mask]
+	d.buf[(dstTail+n)&d.mask] = nil
+	if n > 0 {
+		d.tail.Store(dstTail + n)
+	}
+	return t
+}
+
+func (s ringStealer) stealInto2(d *ring, dstTail uint32) uint32 {
+	q := s.q
+	prev := q.head.Load()
+	var next uint64
+	var n, first uint32
+	for {
+		steal, real := unpack(prev)
+		srcTail := q.tail.Load()
+		if steal != real {
+			return 0 // another stealer is at work
+		}
+		n = srcTail - real
+		n -= n / 2
+		if n == 0 || n > q.capacity() {
+			return 0
+		}
+		first = real
+		next = pack(steal, real+n)
+		if q.head.CompareAndSwap(prev, next) {
+			break
+		}
+		prev = q.head.Load()
+	}
+	for i := uint32(0); i < n; i++ {
+		d.buf[(dstTail+i)&d.mask] = q.buf[(first+i)&q.mask]
+	}
+	// Release the claim: steal catches up with real (which the owner may
+	// have moved meanwhile by popping).
+	prev = next
+	for {
+		_, real := unpack(prev)
+		if q.head.CompareAndSwap(prev, pack(real, real)) {
+			return n
+		}
+		prev = q.head.Load()
+	}
+}
+
+// injectQueue receives tasks from goroutines that are not polling on one of
+// the runtime's workers: remote wakes, aborts, spawns from outside, and ring
+// overflow. Once closed (runtime shutdown) it refuses pushes.
 type injectQueue struct {
-	mu     sync.Mutex
-	q      localQueue // protected by mu
-	closed bool       // protected by mu
-	// size mirrors q.n for lock-free emptiness checks. Written under mu, read
-	// without it; it is the store half of the park protocol (see park).
+	mu         sync.Mutex
+	head, tail *taskHeader // protected by mu; linked through taskHeader.qnext
+	closed     bool        // protected by mu
+	// size is the number of queued tasks: written under mu, read without it
+	// (emptiness checks on hot paths, and the store half of park protocols).
 	size atomic.Int64
+}
+
+func (iq *injectQueue) len() int64 { return iq.size.Load() }
+
+// push queues h; it reports false (and queues nothing) once closed.
+func (iq *injectQueue) push(h *taskHeader) bool {
+	h.qnext = nil
+	return iq.pushBatch(h, h, 1)
+}
+
+// pushBatch queues the linked list first..last of n tasks.
+func (iq *injectQueue) pushBatch(first, last *taskHeader, n int64) bool {
+	iq.mu.Lock()
+	if iq.closed {
+		iq.mu.Unlock()
+		return false
+	}
+	if iq.tail == nil {
+		iq.head = first
+	} else {
+		iq.tail.qnext = first
+	}
+	iq.tail = last
+	iq.size.Add(n)
+	iq.mu.Unlock()
+	return true
+}
+
+// popLocked takes the oldest task; the caller holds mu.
+func (iq *injectQueue) popLocked() *taskHeader {
+	h := iq.head
+	if h == nil {
+		return nil
+	}
+	iq.head = h.qnext
+	if iq.head == nil {
+		iq.tail = nil
+	}
+	h.qnext = nil
+	iq.size.Add(-1)
+	return h
 }
 
 // pop removes the oldest task, or returns nil.
@@ -72,12 +308,9 @@ func (iq *injectQueue) pop() *taskHeader {
 		return nil
 	}
 	iq.mu.Lock()
-	t := iq.q.pop()
-	if t != nil {
-		iq.size.Add(-1)
-	}
+	h := iq.popLocked()
 	iq.mu.Unlock()
-	return t
+	return h
 }
 
 // close refuses further pushes and returns what was queued.
@@ -86,9 +319,14 @@ func (iq *injectQueue) close() []*taskHeader {
 	defer iq.mu.Unlock()
 	iq.closed = true
 	var out []*taskHeader
-	for t := iq.q.pop(); t != nil; t = iq.q.pop() {
-		out = append(out, t)
+	for h := iq.popLocked(); h != nil; h = iq.popLocked() {
+		out = append(out, h)
 	}
-	iq.size.Store(0)
 	return out
+}
+
+func (iq *injectQueue) isClosed() bool {
+	iq.mu.Lock()
+	defer iq.mu.Unlock()
+	return iq.closed
 }

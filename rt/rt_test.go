@@ -156,7 +156,7 @@ func TestAbortBeforeRunning(t *testing.T) {
 	h.Abort() // idempotent
 	res := BlockOn(r, h.JoinAsync())
 	var je *JoinError
-	if !errors.As(res.V1, &je) || !je.Cancelled || je.IsPanic() {
+	if !errors.As(res.V1, &je) || !je.IsCancelled() || je.IsPanic() {
 		t.Fatalf("join error = %#v", res.V1)
 	}
 	if n := f.cancels.Load(); n != 1 {
@@ -187,7 +187,7 @@ func TestAbortIdleAfterRunning(t *testing.T) {
 		},
 		await(h.JoinAsync(), &res),
 	))
-	if je, ok := res.V1.(*JoinError); !ok || !je.Cancelled {
+	if je, ok := res.V1.(*JoinError); !ok || !je.IsCancelled() {
 		t.Fatalf("join error = %v", res.V1)
 	}
 	if n := sig.cancels.Load(); n != 1 {
@@ -223,7 +223,7 @@ func TestAbortWhileRunning(t *testing.T) {
 				}
 				return
 			}
-			if je, ok := res.V1.(*JoinError); !ok || !je.Cancelled {
+			if je, ok := res.V1.(*JoinError); !ok || !je.IsCancelled() {
 				t.Fatalf("join error = %v", res.V1)
 			}
 			if f.cancels.Load() != 1 || f.g.polls.Load() != 2 {
@@ -274,7 +274,7 @@ func TestPanicBecomesJoinError(t *testing.T) {
 		return ok
 	}))
 	var je *JoinError
-	if !errors.As(res.V1, &je) || !je.IsPanic() || je.Cancelled {
+	if !errors.As(res.V1, &je) || !je.IsPanic() || je.IsCancelled() {
 		t.Fatalf("join error = %#v", res.V1)
 	}
 	if je.Value != any(boom) {
@@ -338,7 +338,7 @@ func TestShutdown(t *testing.T) {
 		if ps[i].polls.Load() != 1 || ps[i].cancels.Load() != 1 {
 			t.Fatalf("task %d: polls %d cancels %d", i, ps[i].polls.Load(), ps[i].cancels.Load())
 		}
-		if _, err := hs[i].Join(); err == nil || !err.(*JoinError).Cancelled {
+		if _, err := hs[i].Join(); err == nil || !err.(*JoinError).IsCancelled() {
 			t.Fatalf("task %d: join err %v", i, err)
 		}
 	}
@@ -641,9 +641,9 @@ func TestJoinErrorStrings(t *testing.T) {
 		e    *JoinError
 		want string
 	}{
-		{&JoinError{Cancelled: true}, "corio/rt: task cancelled"},
-		{&JoinError{Value: "x", Stack: []byte("s")}, "corio/rt: task panicked: x"},
-		{&JoinError{Value: "x", Stack: []byte("s"), Cancelled: true}, "corio/rt: task cancelled; Cancel panicked: x"},
+		{&JoinError{cancelled: true, id: 7}, "corio/rt: task 7 cancelled"},
+		{&JoinError{Value: "x", Stack: []byte("s"), id: 7}, "corio/rt: task 7 panicked: x"},
+		{&JoinError{Value: "x", Stack: []byte("s"), cancelled: true, id: 7}, "corio/rt: task 7 cancelled; Cancel panicked: x"},
 	} {
 		if got := c.e.Error(); got != c.want {
 			t.Errorf("Error() = %q, want %q", got, c.want)
@@ -657,7 +657,7 @@ func TestCancelPanicRecorded(t *testing.T) {
 	r.Shutdown()
 	_, err := h.Join()
 	je := err.(*JoinError)
-	if !je.Cancelled || !je.IsPanic() || je.Value != "cancel boom" {
+	if !je.IsCancelled() || !je.IsPanic() || je.Value != "cancel boom" {
 		t.Fatalf("join error %#v", je)
 	}
 }

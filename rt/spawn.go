@@ -11,7 +11,13 @@ var defaultRT struct {
 }
 
 func defaultRuntime() *Runtime {
-	defaultRT.once.Do(func() { defaultRT.r = newRuntime(true) })
+	defaultRT.once.Do(func() {
+		c := newConfig(nil)
+		c.workers = 1
+		r := newHandle(c, true)
+		r.sched = newCurrentThread(r, c, true)
+		defaultRT.r = r
+	})
 	return defaultRT.r
 }
 
@@ -57,9 +63,12 @@ func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	t := (*task[T])(s)
 	if !t.spawned {
 		t.spawned = true
-		if cx.core != nil {
-			cx.core.spawnLocal(&t.taskHeader)
-		} else {
+		switch {
+		case cx.w != nil:
+			cx.w.spawnLocal(&t.taskHeader)
+		case cx.rt != nil:
+			cx.rt.spawnRemote(&t.taskHeader)
+		default:
 			defaultRuntime().spawnRemote(&t.taskHeader)
 		}
 	}

@@ -41,17 +41,21 @@ import "sync/atomic"
 //	abort   Complete or already CANCELLED    -> unchanged (no-op)
 //	startRun Scheduled    (runner, popped)   -> Running              poll
 //	startRun Scheduled|CANCELLED             -> Running|CANCELLED    cancel
+//	startRun RUNNING or COMPLETE set         -> unchanged            stale entry: drop
 //	endPoll Running       (runner, pending)  -> Idle
 //	endPoll RunningNotified                  -> Scheduled            runner pushes
 //	endPoll any with CANCELLED               -> unchanged            runner cancels
 //	complete Running*     (runner)           -> Complete(|CANCELLED)
-//	shutdown Idle/Scheduled (owner of all queues) -> Running|CANCELLED  owner cancels
+//	shutdown Idle/Scheduled (Shutdown)       -> Running|CANCELLED    Shutdown cancels;
+//	                                                                 a queued entry goes stale
 //	shutdown Running*                        -> same|CANCELLED       runner cancels
 //
 // The one invariant every transition keeps: a task is pushed onto a run queue
 // only by the goroutine whose CAS moved it out of {Idle} into {Scheduled}
 // (wake, abort) or out of RunningNotified into Scheduled (endPoll), so a task is
-// never queued twice and never polled by two goroutines at once; and a wake that
+// never queued twice and never polled by two goroutines at once (the one
+// exception, a stale entry left in a queue by shutdown, is never polled: its
+// popper finds RUNNING or COMPLETE and drops it); and a wake that
 // lands while the task runs is recorded in NOTIFIED, which endPoll reads in the
 // same CAS that clears RUNNING, so it is never lost.
 const (
@@ -106,18 +110,41 @@ func (s *taskState) abort() bool {
 	}
 }
 
-// startRun is called by a runner that popped the task from a run queue. It
-// takes RUNNING and reports whether the task must be cancelled instead of
-// polled.
-func (s *taskState) startRun() (cancel bool) {
+// startResult says what a runner does with a task it popped.
+type startResult uint8
+
+const (
+	startPoll   startResult = iota // RUNNING taken: poll the task
+	startCancel                    // RUNNING taken, CANCELLED set: cancel it
+	startSkip                      // a stale queue entry: someone else owns or finished the task
+)
+
+// startRun is called by a runner that popped the task from a run queue. In
+// the Scheduled state it takes RUNNING and says whether to poll or cancel.
+// Under parallelism a popped entry can also be stale: shutdown cancelled the
+// task while it sat in a queue (it took RUNNING, and may have completed it
+// since), so RUNNING or COMPLETE set means "not yours, drop the entry". The
+// Idle state is never met (a task in a queue has NOTIFIED until it is popped
+// or shut down); meeting it is a scheduler bug, reported under debug and
+// otherwise treated as stale.
+func (s *taskState) startRun() startResult {
 	for {
 		cur := s.v.Load()
-		if cur&(stateNotified|stateRunning|stateComplete) != stateNotified {
-			panic("corio/rt: task popped from a run queue in state " + stateString(cur))
+		if cur&(stateRunning|stateComplete) != 0 {
+			return startSkip
+		}
+		if cur&stateNotified == 0 {
+			if debug {
+				panic("corio/rt: task popped from a run queue in state " + stateString(cur))
+			}
+			return startSkip
 		}
 		next := (cur &^ stateNotified) | stateRunning
 		if s.v.CompareAndSwap(cur, next) {
-			return cur&stateCancelled != 0
+			if cur&stateCancelled != 0 {
+				return startCancel
+			}
+			return startPoll
 		}
 	}
 }
@@ -168,11 +195,14 @@ func (s *taskState) complete(cancelled bool) {
 	}
 }
 
-// shutdown is called by the goroutine that owns every run queue of the
-// runtime (for the current-thread runtime: the holder of the core) to cancel a
-// task. It reports whether the caller took RUNNING and must cancel the task
-// itself; false means the task is complete or is running elsewhere (then
-// CANCELLED is set and that runner cancels it after its poll).
+// shutdown is called by a runtime's Shutdown to cancel a task (Tokio's
+// transition_to_shutdown). It sets CANCELLED and, unless the task is running
+// or complete, takes RUNNING — also from Scheduled, i.e. while the task sits
+// in some worker's queue: that queue entry becomes stale, and whoever pops it
+// later drops it (startRun returns startSkip). It reports whether the caller
+// took RUNNING and must cancel the task itself; false means the task is
+// complete, or is running on some worker, which cancels it after its poll
+// (endPoll sees CANCELLED).
 func (s *taskState) shutdown() bool {
 	for {
 		cur := s.v.Load()
@@ -180,7 +210,7 @@ func (s *taskState) shutdown() bool {
 			return false
 		}
 		if cur&stateRunning != 0 {
-			if s.v.CompareAndSwap(cur, cur|stateCancelled) {
+			if cur&stateCancelled != 0 || s.v.CompareAndSwap(cur, cur|stateCancelled) {
 				return false
 			}
 			continue

@@ -13,8 +13,8 @@ func TestStateTransitions(t *testing.T) {
 	if s.wake() || s.load() != stateNotified {
 		t.Fatal("wake of a Scheduled task must be a no-op")
 	}
-	if s.startRun() {
-		t.Fatal("startRun reported cancel")
+	if s.startRun() != startPoll {
+		t.Fatal("startRun did not report poll")
 	}
 	if s.wake() || s.load() != stateRunning|stateNotified {
 		t.Fatalf("wake while running: %s", stateString(s.load()))
@@ -48,7 +48,7 @@ func TestStateTransitions(t *testing.T) {
 	if idle.abort() {
 		t.Fatal("second abort must be a no-op")
 	}
-	if !idle.startRun() {
+	if idle.startRun() != startCancel {
 		t.Fatal("startRun of an aborted task must report cancel")
 	}
 
@@ -57,14 +57,25 @@ func TestStateTransitions(t *testing.T) {
 	if !sched.shutdown() || sched.load() != stateRunning|stateCancelled {
 		t.Fatalf("shutdown of Scheduled: %s", stateString(sched.load()))
 	}
-
-	defer func() {
-		if recover() == nil {
-			t.Fatal("startRun of an Idle task must panic")
-		}
-	}()
-	var bad taskState
-	bad.startRun()
+	// The queue entry of a task shutdown took is stale: whoever pops it
+	// drops it, while shutdown cancels and after it completed.
+	if sched.startRun() != startSkip {
+		t.Fatal("startRun of a task taken by shutdown must skip")
+	}
+	sched.complete(true)
+	if sched.startRun() != startSkip || sched.load() != stateComplete|stateCancelled {
+		t.Fatalf("startRun of a completed task must skip: %s", stateString(sched.load()))
+	}
+	// shutdown of a running task marks it; its runner cancels after the poll.
+	var running taskState
+	running.start()
+	running.startRun()
+	if running.shutdown() || running.load() != stateRunning|stateCancelled {
+		t.Fatalf("shutdown of Running: %s", stateString(running.load()))
+	}
+	if running.shutdown() || running.endPoll() != endPollCancel {
+		t.Fatal("second shutdown must be a no-op; endPoll must cancel")
+	}
 }
 
 // TestStateConcurrent drives the state word with a model executor (a channel
@@ -91,9 +102,13 @@ func TestStateConcurrent(t *testing.T) {
 			for {
 				<-queue
 				queued.Add(-1)
-				if s.startRun() {
+				switch s.startRun() {
+				case startCancel:
 					cancels++
 					s.complete(true)
+					return
+				case startSkip:
+					t.Error("runner met a stale entry with no shutdown")
 					return
 				}
 				if running.Add(1) != 1 {

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"context"
 	"fmt"
 	rdebug "runtime/debug"
 	"sync"
@@ -8,24 +9,34 @@ import (
 )
 
 // runner is the type-erased view of a task[T] that run queues and the owned
-// list dispatch through. Both methods are called only by the goroutine that
-// holds the task's runtime core (for cancelTask with c == nil: by the spawner
-// of a task that never reached a runtime).
+// lists dispatch through. run and panicked are called by the worker that
+// popped the task; cancelTask by whoever holds the task's RUNNING bit (a
+// worker, Shutdown, or with w == nil the spawner of a task that never reached
+// a runtime).
 type runner interface {
 	// run is called on a task popped from a run queue: it takes RUNNING and
-	// polls or cancels.
-	run(c *core)
+	// polls or cancels it (or drops a stale entry). The caller sets the budget.
+	run(w *worker)
 	// cancelTask cancels a task whose RUNNING bit the caller holds.
-	cancelTask(c *core)
-	// panicked completes the task after its Poll panicked (see core.runBatch).
-	panicked(c *core, p any, stack []byte)
+	cancelTask(w *worker)
+	// panicked completes the task after its Poll panicked (see worker.runBatch).
+	panicked(w *worker, p any, stack []byte)
+}
+
+// taskWaker is implemented by every task: Context.Wake uses it to recognise a
+// waker that is a task and reach its header.
+type taskWaker interface {
+	header() *taskHeader
 }
 
 // taskHeader is the part of a task the scheduler sees. It is the first field
 // of task[T], so a task is one allocation: header, future, output, handle.
 type taskHeader struct {
 	state taskState // atomic; see state.go
-	bound bool      // owner-only (the goroutine holding rt's core): the task is on core.owned
+	// bound is owned by whoever may touch the owned list the task is on (the
+	// current-thread core, or the multi-thread shard's mutex): the task is
+	// listed for Shutdown.
+	bound bool
 	// spawned is owned by the poller of the SpawnAsync future: the task was
 	// handed to a runtime. (Beside state to fill its padding.)
 	spawned bool
@@ -34,12 +45,36 @@ type taskHeader struct {
 	rt   *Runtime // set once by the spawner before the task is first pushed; immutable after
 	self runner   // immutable after creation: the task[T] this header belongs to
 
-	// Owned-list links. Owner-only: the goroutine holding rt's core.
+	// qnext links the task in an inject queue or an overflow batch; owned by
+	// whoever holds the queue (its mutex, or the overflowing worker).
+	qnext *taskHeader
+	// Owned-list links, protected like bound.
 	prev, next *taskHeader
 
 	joinMu    sync.Mutex
-	joinWaker Waker         // protected by joinMu: the pending JoinAsync future's waker
-	done      chan struct{} // protected by joinMu: created by the first blocking Join, closed on completion
+	joinWaker Waker      // protected by joinMu: the first pending JoinAsync waiter (the common case: no allocation)
+	join      *joinState // protected by joinMu: nil until a second joiner, a blocking Join or a TaskContext needs it
+}
+
+// joinState is what a task needs only when someone waits on it: the wakers of
+// pending JoinAsync futures, the channel of blocking Joins, the
+// context.Context of TaskContextAsync. Kept out of line so that a task nobody
+// joins carries one pointer for all of it.
+type joinState struct {
+	wakers []Waker         // further pending JoinAsync wakers (distinct, beside joinWaker)
+	done   chan struct{}   // created by the first blocking Join, closed on completion
+	ctx    context.Context // TaskContextAsync's context
+	cancel context.CancelCauseFunc
+}
+
+func (h *taskHeader) header() *taskHeader { return h }
+
+// joinLocked returns h's join state, creating it; the caller holds joinMu.
+func (h *taskHeader) joinLocked() *joinState {
+	if h.join == nil {
+		h.join = &joinState{}
+	}
+	return h.join
 }
 
 // nextTaskID numbers tasks from 1, in spawn order, process-wide.
@@ -69,52 +104,60 @@ func newTask[T any](f Future[T]) *task[T] {
 }
 
 // Wake schedules the task to be polled again. Any goroutine, any time, any
-// number of times; see "Waker rules" in doc.go.
+// number of times; see "Waker rules" in doc.go. From inside a poll,
+// Context.Wake is cheaper.
 func (t *task[T]) Wake() {
 	if t.state.wake() {
-		t.rt.pushRemote(&t.taskHeader)
+		t.rt.scheduleRemote(&t.taskHeader)
 	}
 }
 
-func (t *task[T]) run(c *core) {
-	if t.state.startRun() {
-		t.cancelTask(c)
+func (t *task[T]) run(w *worker) {
+	switch t.state.startRun() {
+	case startSkip:
+		return
+	case startCancel:
+		t.cancelTask(w)
 		return
 	}
-	cx := &c.cx
-	cx.reset(t)
-	c.stats.polls++
-	// A panic in Poll unwinds to core.runBatch, which recovers it once per
+	cx := &w.cx
+	cx.waker = t
+	cx.task = &t.taskHeader
+	cx.exhausted = false
+	w.stats.polls++
+	// A panic in Poll unwinds to worker.runBatch, which recovers it once per
 	// batch rather than paying for a deferred recover on every poll, and
-	// hands it to panicked through c.polling.
-	c.polling = t
+	// hands it to panicked through w.polling.
+	w.polling = t
 	v, ok := t.fut.Poll(cx)
-	c.polling = nil
+	w.polling = nil
+	cx.task = nil
 	if cx.exhausted {
-		c.stats.budgetYields++
+		w.stats.budgetYields++
 	}
 	if ok {
 		t.out = v
-		t.finish(c, nil, false)
+		t.finish(w, nil, false)
 		return
 	}
 	switch t.state.endPoll() {
 	case endPollIdle:
 	case endPollReschedule:
-		c.local.push(&t.taskHeader)
+		w.reschedule(&t.taskHeader)
 	case endPollCancel:
-		t.cancelTask(c)
+		t.cancelTask(w)
 	}
 }
 
 // panicked completes a task whose Poll panicked with p; the caller (the
-// recovering core) still holds the task's RUNNING bit.
-func (t *task[T]) panicked(c *core, p any, stack []byte) {
-	t.finish(c, &JoinError{Value: p, Stack: stack}, false)
+// recovering worker) still holds the task's RUNNING bit.
+func (t *task[T]) panicked(w *worker, p any, stack []byte) {
+	w.cx.task = nil
+	t.finish(w, &JoinError{id: t.id, Value: p, Stack: stack}, false)
 }
 
-func (t *task[T]) cancelTask(c *core) {
-	jerr := &JoinError{Cancelled: true}
+func (t *task[T]) cancelTask(w *worker) {
+	jerr := &JoinError{id: t.id, cancelled: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -123,31 +166,61 @@ func (t *task[T]) cancelTask(c *core) {
 		}()
 		Cancel(t.fut)
 	}()
-	t.finish(c, jerr, true)
+	t.finish(w, jerr, true)
 }
 
 // finish completes a task whose RUNNING bit the caller holds.
-func (t *task[T]) finish(c *core, jerr *JoinError, cancelled bool) {
+func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	t.err = jerr
 	t.fut = nil
 	t.state.complete(cancelled)
-	if c != nil {
-		c.unbind(&t.taskHeader)
-		c.stats.completed++
+	if t.rt != nil {
+		t.rt.unbind(w, &t.taskHeader)
 	}
-	t.notifyJoiner()
+	if w != nil {
+		w.stats.completed++
+	}
+	t.notifyJoiners(w)
 }
 
-func (h *taskHeader) notifyJoiner() {
+// notifyJoiners wakes every JoinAsync waiter, releases blocking Joins and
+// cancels the task's context. A worker that completes the task wakes waiters
+// that are tasks of its runtime onto itself (see Context.Wake).
+func (h *taskHeader) notifyJoiners(w *worker) {
 	h.joinMu.Lock()
-	w := h.joinWaker
+	first := h.joinWaker
 	h.joinWaker = nil
-	if h.done != nil {
-		close(h.done)
+	j := h.join
+	if j == nil {
+		h.joinMu.Unlock()
+		if first != nil {
+			if w != nil {
+				w.cx.Wake(first)
+			} else {
+				first.Wake()
+			}
+		}
+		return
 	}
+	wakers := j.wakers
+	j.wakers = nil
+	if j.done != nil {
+		close(j.done)
+	}
+	cancel := j.cancel
 	h.joinMu.Unlock()
-	if w != nil {
-		w.Wake()
+	if cancel != nil {
+		cancel(errTaskDone)
+	}
+	if first != nil {
+		wakers = append(wakers, first)
+	}
+	for _, wk := range wakers {
+		if w != nil {
+			w.cx.Wake(wk)
+		} else {
+			wk.Wake()
+		}
 	}
 }
 
@@ -188,8 +261,9 @@ func (h *JoinHandle[T]) IsFinished() bool { return h.t.complete() }
 func (h *JoinHandle[T]) Abort() {
 	t := h.t
 	if t.state.abort() {
-		t.rt.pushRemote(&t.taskHeader)
+		t.rt.scheduleRemote(&t.taskHeader)
 	}
+	t.cancelContext(errTaskAborted)
 }
 
 // Join blocks the calling goroutine until the task completes and returns its
@@ -206,10 +280,11 @@ func (h *JoinHandle[T]) Join() (T, error) {
 	if !t.complete() {
 		t.joinMu.Lock()
 		if !t.complete() {
-			if t.done == nil {
-				t.done = make(chan struct{})
+			j := t.joinLocked()
+			if j.done == nil {
+				j.done = make(chan struct{})
 			}
-			done := t.done
+			done := j.done
 			t.joinMu.Unlock()
 			checkNotOnDriver("Join", "JoinAsync")
 			<-done
@@ -222,12 +297,16 @@ func (h *JoinHandle[T]) Join() (T, error) {
 
 // JoinAsync returns a future of the task's output: pending until the task
 // completes, then Tuple2{output, nil} or Tuple2{zero, *JoinError}. Polling it
-// registers the polling task's waker; cancelling it unregisters. It is a leaf
-// and spends one budget unit per poll.
+// registers the polling task's waker; it is a leaf and spends one budget unit
+// per poll.
 //
-// At most one JoinAsync future may be pending on a handle at a time: a second
-// registration replaces the first. (Blocking Join does not count.) Every call
-// returns the same future value, which lives inside the task: no allocation.
+// Any number of tasks may await one handle at the same time: each pending
+// poll adds its waker (once per distinct waker) to the handle's waiters, and
+// completion wakes them all. Every call returns the same future value, which
+// lives inside the task: no allocation. Because the value is shared, Cancel
+// cannot tell joiners apart: it unregisters the waiter only when it is the
+// sole one; with several, a cancelled joiner keeps its place and gets one
+// spurious wake-up when the task completes (harmless, see the waker rules).
 func (h *JoinHandle[T]) JoinAsync() Future[Tuple2[T, error]] {
 	return (*joinFuture[T])(h.t)
 }
@@ -246,7 +325,16 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 		// Re-check under joinMu: finish sets COMPLETE before taking joinMu,
 		// so either we see COMPLETE here or finish sees our waker.
 		if !t.complete() {
-			t.joinWaker = cx.Waker()
+			wk := cx.Waker()
+			switch {
+			case t.joinWaker == nil || sameWaker(t.joinWaker, wk):
+				t.joinWaker = wk
+			default:
+				js := t.joinLocked()
+				if !containsWaker(js.wakers, wk) {
+					js.wakers = append(js.wakers, wk)
+				}
+			}
 			t.joinMu.Unlock()
 			return Tuple2[T, error]{}, false
 		}
@@ -256,38 +344,81 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	return Tuple2[T, error]{V0: v, V1: err}, true
 }
 
-// Cancel unregisters the joiner's waker. The task keeps running.
+// Cancel unregisters the joiner's waker if it is the only one (see
+// JoinAsync). The task keeps running.
 func (j *joinFuture[T]) Cancel() {
 	t := (*task[T])(j)
 	t.joinMu.Lock()
-	t.joinWaker = nil
+	if t.join == nil || len(t.join.wakers) == 0 {
+		t.joinWaker = nil
+	}
 	t.joinMu.Unlock()
 }
 
-// JoinError is the error of a task that did not return normally: it panicked
-// (Value is the panic value, Stack the panicking goroutine's stack at
-// recovery) or was cancelled (Cancelled; by JoinHandle.Abort or runtime
-// shutdown). A future whose Cancel method panics gives both.
-type JoinError struct {
-	Value     any
-	Stack     []byte
-	Cancelled bool
+// containsWaker reports whether ws holds w. Wakers are compared as
+// interface values; a waker of a type that is not comparable never matches
+// (it is then listed once per poll, costing spurious wake-ups, not errors).
+func containsWaker(ws []Waker, w Waker) bool {
+	for _, x := range ws {
+		if sameWaker(x, w) {
+			return true
+		}
+	}
+	return false
 }
 
-// IsPanic reports whether the task panicked (Value holds the panic value).
+func sameWaker(a, b Waker) (same bool) {
+	if ta, ok := a.(taskWaker); ok {
+		tb, ok := b.(taskWaker)
+		return ok && ta.header() == tb.header()
+	}
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+// JoinError is the error of a task that did not return normally: it panicked
+// (PanicValue is the panic value, Stack the panicking goroutine's stack at
+// recovery) or was cancelled (IsCancelled; by JoinHandle.Abort or runtime
+// shutdown). A future whose Cancel method panics gives both. ID names the
+// task. Use errors.As to get one from a Join error; errors.Is and errors.As
+// also see through it to a panic value that is an error.
+type JoinError struct {
+	// Value and Stack are the panic value and stack; read them through
+	// PanicValue and StackTrace. (Exported for code written before the
+	// accessors; they are never changed after the task completes.)
+	Value     any
+	Stack     []byte
+	cancelled bool
+	id        uint64
+}
+
+// ID returns the id of the task that failed (see JoinHandle.ID).
+func (e *JoinError) ID() uint64 { return e.id }
+
+// PanicValue returns the value the task (or its Cancel) panicked with, or nil.
+func (e *JoinError) PanicValue() any { return e.Value }
+
+// StackTrace returns the panicking goroutine's stack at recovery, or nil.
+func (e *JoinError) StackTrace() []byte { return e.Stack }
+
+// IsPanic reports whether the task panicked (PanicValue holds the value).
 func (e *JoinError) IsPanic() bool { return e.Stack != nil }
 
 // IsCancelled reports whether the task was cancelled.
-func (e *JoinError) IsCancelled() bool { return e.Cancelled }
+func (e *JoinError) IsCancelled() bool { return e.cancelled }
 
 func (e *JoinError) Error() string {
 	switch {
-	case e.Cancelled && e.IsPanic():
-		return fmt.Sprintf("corio/rt: task cancelled; Cancel panicked: %v", e.Value)
-	case e.Cancelled:
-		return "corio/rt: task cancelled"
+	case e.cancelled && e.IsPanic():
+		return fmt.Sprintf("corio/rt: task %d cancelled; Cancel panicked: %v", e.id, e.Value)
+	case e.cancelled:
+		return fmt.Sprintf("corio/rt: task %d cancelled", e.id)
 	default:
-		return fmt.Sprintf("corio/rt: task panicked: %v", e.Value)
+		return fmt.Sprintf("corio/rt: task %d panicked: %v", e.id, e.Value)
 	}
 }
 

@@ -1,0 +1,300 @@
+package rt
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// currentThread is the current-thread scheduler: one worker (the core),
+// driven by whichever goroutine holds coreMu — the goroutine in BlockOn, the
+// background goroutine of the process default runtime, or Shutdown.
+type currentThread struct {
+	r *Runtime // immutable
+
+	coreMu sync.Mutex
+	core   *worker // protected by coreMu
+	shut   bool    // protected by coreMu: shutdown ran
+
+	// Park protocol (see park). parked is set by the core holder just before
+	// it sleeps; a waker that publishes work and then wins the CAS
+	// parked true->false wakes it: through the driver when the runtime has
+	// one, else by sending the single token on unpark.
+	parked atomic.Bool
+	unpark chan struct{} // capacity 1; at most one token outstanding (no driver)
+
+	mainWoken atomic.Bool // BlockOn's main future was woken; consumed by the core holder
+
+	// driving is true while a goroutine holding coreMu drives the runtime;
+	// Shutdown reads it to refuse shutting down from a runtime goroutine
+	// (see onDriverStack).
+	driving atomic.Bool
+
+	background bool // immutable: driven by a background goroutine (the default runtime)
+	// active: a background driver goroutine exists (running or about to take
+	// coreMu). Background runtimes only.
+	active atomic.Bool
+
+	eventInterval int // immutable
+}
+
+func newCurrentThread(r *Runtime, c config, background bool) *currentThread {
+	s := &currentThread{r: r, unpark: make(chan struct{}, 1), background: background, eventInterval: c.eventInterval}
+	s.core = newWorker(r, nil, 0, c)
+	return s
+}
+
+// mainWaker is the waker of BlockOn's main future: the scheduler itself under
+// another method set, so it allocates nothing.
+type mainWaker currentThread
+
+func (m *mainWaker) Wake() {
+	s := (*currentThread)(m)
+	if !s.mainWoken.Swap(true) {
+		s.unparkOne()
+	}
+}
+
+// unparkOne wakes the core holder if it is parked, and starts the background
+// driver of the default runtime if none runs. It must be called after the
+// work it announces is published (inject size or mainWoken stored).
+func (s *currentThread) unparkOne() {
+	if s.parked.Load() && s.parked.CompareAndSwap(true, false) {
+		if s.r.ownsDrv {
+			s.r.drv.Unpark()
+		} else {
+			s.unpark <- struct{}{}
+		}
+	}
+	if s.background && !s.active.Load() && s.active.CompareAndSwap(false, true) {
+		go s.driveBackground()
+	}
+}
+
+func (s *currentThread) bind(w *worker, h *taskHeader) bool {
+	if w != nil {
+		w.owned.push(h) // w is the core: its holder is spawning
+		return true
+	}
+	// From another goroutine: the core adopts the task when it first takes
+	// it off the inject queue (the inject queue refuses it after shutdown).
+	return true
+}
+
+func (s *currentThread) unbind(w *worker, h *taskHeader) {
+	if w != nil {
+		w.owned.remove(h)
+	}
+	// w == nil: a task cancelled by its spawner, never bound.
+}
+
+func (s *currentThread) localDepth() int { return int(s.r.stats.localDepthCT.Load()) }
+func (s *currentThread) liveTasks() int  { return int(s.r.stats.liveCT.Load()) }
+
+// park sleeps until a waker announces work. The ordering that guarantees no
+// lost wake-up (all operations sequentially consistent):
+//
+//	core holder                     waker
+//	1. parked.Store(true)           a. publish: inject push / mainWoken.Store
+//	2. load inject size, mainWoken  b. parked.CompareAndSwap(true, false)
+//	3. sleep (driver or channel)    c. if b won: Unpark the driver / send the token
+//
+// In the total order either 1 precedes b (the waker sees parked and wakes the
+// sleep of 3) or b precedes 1, hence a precedes 2 (the core sees the work and
+// does not sleep). If both happen, the core's own CAS in the "found work"
+// branch fails: on the channel it takes the token the waker is sending, so
+// the channel is empty again before the next park; on the driver the pending
+// Unpark makes the next Park return at once (one spurious loop).
+//
+// With a driver the core sleeps in it, so timers fire and I/O wakes tasks
+// while it sleeps; on a paused clock it lets the driver auto-advance, since
+// the one worker is idle.
+func (s *currentThread) park(c *worker, withMain bool) {
+	r := s.r
+	s.flush(c)
+	s.parked.Store(true)
+	if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
+		if !s.parked.CompareAndSwap(true, false) && !r.ownsDrv {
+			<-s.unpark
+		}
+		return
+	}
+	r.stats.parks.Add(1)
+	if r.ownsDrv {
+		r.drv.Park(-1, true)
+		s.parked.Store(false)
+		return
+	}
+	<-s.unpark
+}
+
+// pollDriver lets a busy core fire due timers and I/O without blocking.
+func (s *currentThread) pollDriver() {
+	if s.r.ownsDrv {
+		s.r.drv.Park(0, false)
+	}
+}
+
+// next takes the next runnable task: local queue first, except every
+// interval-th tick, which looks at the inject queue first.
+func (c *worker) nextCT() *taskHeader {
+	c.tick++
+	if c.tick%c.interval == 0 {
+		if h := c.popInjectCT(); h != nil {
+			return h
+		}
+	}
+	if h := c.local.pop(); h != nil {
+		return h
+	}
+	// The local queue is empty: move a batch from the inject queue under one
+	// lock, so that remotely woken tasks keep their FIFO order among
+	// themselves and the lock is taken once per batch, not per task.
+	iq := &c.rt.inject
+	if iq.len() == 0 {
+		return nil
+	}
+	iq.mu.Lock()
+	for i := 0; i < injectBatch; i++ {
+		h := iq.popLocked()
+		if h == nil {
+			break
+		}
+		c.adopt(h)
+		c.local.push(h)
+	}
+	iq.mu.Unlock()
+	return c.local.pop()
+}
+
+// injectBatch is how many tasks one refill takes from the inject queue: a
+// quarter of the initial local ring, so a refill never has to grow it.
+const injectBatch = localQueueInitial / 4
+
+func (c *worker) popInjectCT() *taskHeader {
+	h := c.rt.inject.pop()
+	if h != nil {
+		c.adopt(h)
+	}
+	return h
+}
+
+// adopt binds a task that came through the inject queue if it was spawned
+// from another goroutine: the runtime takes ownership when it first sees it.
+func (c *worker) adopt(h *taskHeader) {
+	if !h.bound && h.state.load()&stateComplete == 0 {
+		c.owned.push(h)
+	}
+}
+
+// drive runs tasks until pollMain reports the main future ready, or, for a
+// background runtime (pollMain == nil), until the runtime has no tasks left.
+func (s *currentThread) drive(c *worker, pollMain func() bool) {
+	for {
+		if pollMain != nil && s.mainWoken.Swap(false) {
+			if pollMain() {
+				return
+			}
+		}
+		if n := c.runBatch(s.eventInterval, (*worker).nextCT); n > 0 {
+			s.flush(c)
+			if n == s.eventInterval {
+				s.pollDriver()
+			}
+			continue
+		}
+		if pollMain == nil {
+			if c.owned.n == 0 && s.stopBackground() {
+				return
+			}
+		} else if s.mainWoken.Load() {
+			continue
+		}
+		s.park(c, pollMain != nil)
+	}
+}
+
+// stopBackground ends the background driver if nothing was queued meanwhile.
+// Lost-start argument: the driver stores active=false and then loads the
+// inject size; a spawner pushes and then loads active (unparkOne). One sees
+// the other's write: either the driver sees the task and takes active back
+// (or loses that CAS to a spawner that is starting a new driver), or the
+// spawner sees false and starts a driver.
+func (s *currentThread) stopBackground() bool {
+	s.active.Store(false)
+	if s.r.inject.len() == 0 {
+		return true
+	}
+	return !s.active.CompareAndSwap(false, true)
+}
+
+func (s *currentThread) driveBackground() {
+	s.coreMu.Lock()
+	defer s.coreMu.Unlock()
+	s.driving.Store(true)
+	defer s.driving.Store(false)
+	driverFrame(func() { s.drive(s.core, nil) })
+	s.flush(s.core)
+}
+
+func (s *currentThread) blockOn(main func(cx *Context) bool) {
+	s.coreMu.Lock()
+	defer s.coreMu.Unlock()
+	if s.shut {
+		panic("corio/rt: BlockOn on a runtime that was shut down")
+	}
+	c := s.core
+	s.driving.Store(true)
+	defer s.driving.Store(false)
+	defer s.flush(c)
+	w := (*mainWaker)(s)
+	s.mainWoken.Store(true)
+	driverFrame(func() {
+		s.drive(c, func() bool {
+			c.cx.reset(w)
+			c.stats.mainPolls++
+			return main(&c.cx)
+		})
+	})
+}
+
+func (s *currentThread) drivenHere() bool { return s.driving.Load() && onDriverStack() }
+
+// shutdown cancels every incomplete task on the calling goroutine, which
+// holds the core (it waits for a BlockOn in progress to return).
+func (s *currentThread) shutdown(time.Duration) bool {
+	s.coreMu.Lock()
+	defer s.coreMu.Unlock()
+	if s.shut {
+		return true
+	}
+	s.shut = true
+	c := s.core
+	for _, h := range s.r.inject.close() {
+		c.adopt(h)
+	}
+	for c.local.pop() != nil {
+	}
+	// Every incomplete task is on the owned list now. Cancelling one may wake
+	// or abort others; those pushes are refused (the inject queue is closed)
+	// and the loop cancels them anyway.
+	for h := c.owned.head; h != nil; h = c.owned.head {
+		if h.state.shutdown() {
+			h.self.cancelTask(c)
+			continue
+		}
+		if h.state.load()&stateComplete == 0 {
+			panic("corio/rt: task running during Shutdown")
+		}
+		c.owned.remove(h)
+	}
+	s.flush(c)
+	return true
+}
+
+func (s *currentThread) flush(c *worker) {
+	st := &s.r.stats
+	c.stats.flush(st)
+	st.localDepthCT.Store(int64(c.local.len()))
+	st.liveCT.Store(int64(c.owned.n))
+}

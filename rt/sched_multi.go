@@ -1,0 +1,533 @@
+package rt
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/corio-go/corio/internal/driver"
+)
+
+// multiThread is the work-stealing scheduler: a fixed set of workers, each
+// run by a goroutine of its own, each with a ring and a LIFO slot, sharing the
+// runtime's inject queue and driver. See "The multi-thread scheduler" in
+// doc.go for the protocols.
+type multiThread struct {
+	r       *Runtime  // immutable
+	workers []*worker // immutable
+	idle    idleState
+
+	shut atomic.Bool    // Shutdown started: workers stop at their next check
+	wg   sync.WaitGroup // worker goroutines
+
+	owned     []ownedShard // immutable slice: every bound task, by id
+	ownedMask uint64
+
+	eventInterval int  // immutable
+	paused        bool // immutable: the driver's clock is paused
+}
+
+// ownedShard is one shard of the multi-thread runtime's list of live tasks:
+// tasks bind at spawn and unbind at completion, on any worker, so the list is
+// sharded by task id with a mutex per shard (Tokio's OwnedTasks).
+type ownedShard struct {
+	mu     sync.Mutex
+	list   taskList // protected by mu
+	closed bool     // protected by mu: shutdown; bind refuses
+	_      [32]byte // one shard per cache line (with mu and list)
+}
+
+func newMultiThread(r *Runtime, c config) *multiThread {
+	m := &multiThread{r: r, eventInterval: c.eventInterval, paused: r.drv.Paused()}
+	n := c.workers
+	shards := 1
+	for shards < 4*n {
+		shards <<= 1
+	}
+	m.owned = make([]ownedShard, shards)
+	m.ownedMask = uint64(shards - 1)
+	m.workers = make([]*worker, n)
+	for i := range m.workers {
+		m.workers[i] = newWorker(r, m, i, c)
+	}
+	m.idle.init(n)
+	m.wg.Add(n)
+	for _, w := range m.workers {
+		go func() {
+			defer m.wg.Done()
+			driverFrame(w.runMT)
+		}()
+	}
+	return m
+}
+
+func (m *multiThread) bind(_ *worker, h *taskHeader) bool {
+	s := &m.owned[h.id&m.ownedMask]
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	s.list.push(h)
+	s.mu.Unlock()
+	return true
+}
+
+func (m *multiThread) unbind(_ *worker, h *taskHeader) {
+	s := &m.owned[h.id&m.ownedMask]
+	s.mu.Lock()
+	s.list.remove(h)
+	s.mu.Unlock()
+}
+
+func (m *multiThread) localDepth() int {
+	n := 0
+	for _, w := range m.workers {
+		n += max(w.ring.len(), 0)
+		if w.lifo.Load() != nil {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *multiThread) liveTasks() int {
+	n := 0
+	for i := range m.owned {
+		s := &m.owned[i]
+		s.mu.Lock()
+		n += s.list.n
+		s.mu.Unlock()
+	}
+	return n
+}
+
+func (m *multiThread) drivenHere() bool { return onDriverStack() }
+
+// unparkOne is called after a push onto the inject queue.
+func (m *multiThread) unparkOne() { m.notifyParked() }
+
+// notifyParked wakes one parked worker if no worker is searching (a searcher
+// will find the work) and some worker is parked (Go's wakep rule).
+func (m *multiThread) notifyParked() {
+	if id := m.idle.workerToNotify(); id >= 0 {
+		m.workers[id].park.unpark(m.r.drv)
+	}
+}
+
+// hasWork reports whether any queue holds a task: what the last searcher
+// re-checks before it parks.
+func (m *multiThread) hasWork() bool {
+	if m.r.inject.len() > 0 {
+		return true
+	}
+	for _, w := range m.workers {
+		if !w.ring.isEmpty() {
+			return true
+		}
+	}
+	return false
+}
+
+// runMT is a worker goroutine's loop: run batches of tasks, maintain, park.
+func (w *worker) runMT() {
+	m := w.mt
+	for !m.shut.Load() {
+		n := w.runBatch(m.eventInterval, (*worker).nextMT)
+		if n > 0 {
+			w.stats.flush(&m.r.stats)
+			if n == m.eventInterval {
+				// A busy worker polls the driver without blocking every
+				// event interval, so timers and I/O are not starved by
+				// CPU-bound tasks.
+				if d := m.r.drv; d.TryLock() {
+					d.Park(0, false)
+					d.Unlock()
+				}
+			}
+			continue
+		}
+		w.parkMT()
+	}
+	w.stats.flush(&m.r.stats)
+}
+
+// nextMT takes the next task: every interval-th tick the inject queue first;
+// then a task left in the LIFO slot (after a panic); the ring; a batch from
+// the inject queue; finally stealing (as a searcher, if allowed).
+func (w *worker) nextMT() *taskHeader {
+	w.tick++
+	if w.tick%w.interval == 0 {
+		if h := w.rt.inject.pop(); h != nil {
+			return w.found(h)
+		}
+	}
+	if w.lifo.Load() != nil {
+		if h := w.lifo.Swap(nil); h != nil {
+			return w.found(h)
+		}
+	}
+	if h := w.run.pop(); h != nil {
+		return w.found(h)
+	}
+	if h := w.refill(); h != nil {
+		return w.found(h)
+	}
+	if h := w.steal(); h != nil {
+		return w.found(h)
+	}
+	return nil
+}
+
+// found ends a search that found h: if this was the last searcher, it wakes
+// another worker to keep searching (Go's spinning-M rule), since finding one
+// task suggests there is more.
+func (w *worker) found(h *taskHeader) *taskHeader {
+	if w.searching {
+		w.searching = false
+		if w.mt.idle.transitionFromSearching() {
+			w.mt.notifyParked()
+		}
+	}
+	return h
+}
+
+// refill moves a batch from the inject queue into the ring (a fair share: the
+// queue's length over the workers, at most half a ring) and returns one task.
+func (w *worker) refill() *taskHeader {
+	iq := &w.rt.inject
+	size := iq.len()
+	if size == 0 {
+		return nil
+	}
+	q := w.ring
+	room := int64(q.capacity()) - int64(q.len())
+	n := min(size/int64(len(w.mt.workers))+1, int64(q.capacity()/2), room)
+	if n <= 0 {
+		return iq.pop()
+	}
+	iq.mu.Lock()
+	first := iq.head
+	h := first
+	var k int64
+	for ; k < n && h != nil; k++ {
+		last := h
+		h = h.qnext
+		if k == n-1 || h == nil {
+			last.qnext = nil
+		}
+	}
+	iq.head = h
+	if h == nil {
+		iq.tail = nil
+	}
+	iq.size.Add(-k)
+	iq.mu.Unlock()
+	if first == nil {
+		return nil
+	}
+	// The chain is ours now; queue all but the first (room was checked, and
+	// only this worker pushes onto its ring).
+	for t := first.qnext; t != nil; {
+		next := t.qnext
+		t.qnext = nil
+		w.pushRing(t)
+		t = next
+	}
+	first.qnext = nil
+	return first
+}
+
+// steal looks for work on the other workers, as a searcher: half of a
+// victim's ring, then the inject queue, then (after one Gosched, to let its
+// owner run it) a task stranded in a victim's LIFO slot.
+func (w *worker) steal() *taskHeader {
+	m := w.mt
+	if !w.searching {
+		if !m.idle.transitionToSearching() {
+			return nil
+		}
+		w.searching = true
+	}
+	n := len(m.workers)
+	w.rand ^= w.rand << 13
+	w.rand ^= w.rand >> 17
+	w.rand ^= w.rand << 5
+	start := int(w.rand % uint32(n))
+	for i := 0; i < n; i++ {
+		v := m.workers[(start+i)%n]
+		if v == w {
+			continue
+		}
+		if h := (ringStealer{v.ring}).stealInto(w.run); h != nil {
+			w.stats.steals++
+			return h
+		}
+	}
+	if h := w.refill(); h != nil {
+		return h
+	}
+	for i := 0; i < n; i++ {
+		v := m.workers[(start+i)%n]
+		if v == w || v.lifo.Load() == nil {
+			continue
+		}
+		runtime.Gosched()
+		if h := v.lifo.Swap(nil); h != nil {
+			w.stats.steals++
+			return h
+		}
+	}
+	return nil
+}
+
+// parkMT parks the worker until it is notified (or the runtime shuts down).
+// The worker that holds the driver parks in it; the others sleep on their own
+// parker. The last searcher to park re-checks every queue first, so work
+// pushed while every worker was going to sleep is not stranded.
+func (w *worker) parkMT() {
+	m := w.mt
+	w.stats.flush(&m.r.stats)
+	if m.idle.transitionToParked(w.index, w.searching) && m.hasWork() {
+		m.notifyParked()
+	}
+	w.searching = false
+	for !m.shut.Load() {
+		m.r.stats.parks.Add(1)
+		// On a paused clock the driver may jump to the next timer only when
+		// every worker is idle and nothing is queued.
+		auto := m.paused && m.idle.allParked() && m.r.inject.len() == 0
+		w.park.park(m.r.drv, auto)
+		if m.idle.transitionFromParked(w.index) {
+			w.searching = true // notified workers start as searchers
+			return
+		}
+	}
+}
+
+// shutdown stops the workers (waiting up to timeout for a poll in progress to
+// end), then cancels every task that has not completed on the calling
+// goroutine. A task stuck in a poll on a worker that did not stop in time is
+// marked CANCELLED: its worker cancels it when the poll returns.
+func (m *multiThread) shutdown(timeout time.Duration) bool {
+	r := m.r
+	r.inject.close()
+	for i := range m.owned {
+		s := &m.owned[i]
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+	}
+	m.shut.Store(true)
+	for _, w := range m.workers {
+		w.park.unpark(r.drv)
+	}
+	stopped := waitTimeout(&m.wg, timeout)
+	if stopped {
+		// Queue entries left behind are stale now (their tasks are bound and
+		// get cancelled below): drop them so they hold no memory.
+		for _, w := range m.workers {
+			w.lifo.Store(nil)
+			for w.run.pop() != nil {
+			}
+		}
+	}
+	var batch []*taskHeader
+	for i := range m.owned {
+		s := &m.owned[i]
+		for {
+			batch = batch[:0]
+			s.mu.Lock()
+			for h := s.list.head; h != nil; h = h.next {
+				batch = append(batch, h)
+			}
+			s.mu.Unlock()
+			progress := false
+			for _, h := range batch {
+				if h.state.shutdown() {
+					h.self.cancelTask(nil)
+					r.stats.completed.Add(1)
+					progress = true
+				} else if h.state.load()&stateComplete != 0 {
+					m.unbind(nil, h)
+					progress = true
+				}
+				// else: running on a worker that did not stop; it cancels.
+			}
+			if !progress {
+				break
+			}
+		}
+	}
+	return stopped
+}
+
+// waitTimeout waits for wg, at most timeout (negative: no limit).
+func waitTimeout(wg *sync.WaitGroup, timeout time.Duration) bool {
+	if timeout < 0 {
+		wg.Wait()
+		return true
+	}
+	done := make(chan bool, 1)
+	expired := time.AfterFunc(timeout, func() { done <- false })
+	go func() {
+		wg.Wait()
+		if expired.Stop() {
+			done <- true
+		}
+	}()
+	return <-done
+}
+
+// blockOn polls main on the calling goroutine, which is not a worker: it
+// sleeps on a parker between wake-ups while the workers run the tasks.
+func (m *multiThread) blockOn(main func(cx *Context) bool) {
+	p := parkerPool.Get().(*parker)
+	defer parkerPool.Put(p)
+	cx := Context{waker: p, rt: m.r, drv: m.r.drv}
+	for {
+		cx.reset(p)
+		m.r.stats.mainPolls.Add(1)
+		if main(&cx) {
+			return
+		}
+		<-p.ch
+	}
+}
+
+// idleState tracks parked and searching workers (Tokio's Idle): one atomic
+// word packs the number of searching workers (high half) and of unparked
+// workers (low half), so the notify fast path is one load; the list of
+// sleepers is behind a mutex.
+type idleState struct {
+	state atomic.Uint64
+	n     uint32 // immutable: number of workers
+
+	mu       sync.Mutex
+	sleepers []int  // protected by mu: parked workers, most recent last
+	asleep   []bool // protected by mu: by worker index
+}
+
+const searchingOne = 1 << 32
+
+func (s *idleState) init(n int) {
+	s.n = uint32(n)
+	s.state.Store(uint64(n)) // all unparked, none searching
+	s.asleep = make([]bool, n)
+	s.sleepers = make([]int, 0, n)
+}
+
+func numSearching(st uint64) uint32 { return uint32(st >> 32) }
+func numUnparked(st uint64) uint32  { return uint32(st) }
+
+func (s *idleState) shouldNotify(st uint64) bool {
+	return numSearching(st) == 0 && numUnparked(st) < s.n
+}
+
+// workerToNotify picks a parked worker to wake, already counted as unparked
+// and searching, or returns -1 if none should be woken.
+func (s *idleState) workerToNotify() int {
+	if !s.shouldNotify(s.state.Load()) {
+		return -1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.shouldNotify(s.state.Load()) || len(s.sleepers) == 0 {
+		return -1
+	}
+	s.state.Add(searchingOne + 1)
+	id := s.sleepers[len(s.sleepers)-1]
+	s.sleepers = s.sleepers[:len(s.sleepers)-1]
+	s.asleep[id] = false
+	return id
+}
+
+// transitionToSearching counts the caller as a searcher, unless half the
+// workers already search (the cap that keeps idle workers from burning CPU
+// on each other's queues).
+func (s *idleState) transitionToSearching() bool {
+	st := s.state.Load()
+	if 2*numSearching(st) >= s.n {
+		return false
+	}
+	s.state.Add(searchingOne)
+	return true
+}
+
+// transitionFromSearching uncounts a searcher and reports whether it was the
+// last one.
+func (s *idleState) transitionFromSearching() bool {
+	prev := s.state.Add(^uint64(searchingOne-1)) + searchingOne
+	return numSearching(prev) == 1
+}
+
+// transitionToParked lists worker id as parked and reports whether it was the
+// last searcher (then it must re-check every queue).
+func (s *idleState) transitionToParked(id int, searching bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dec := uint64(1)
+	if searching {
+		dec += searchingOne
+	}
+	prev := s.state.Add(-dec) + dec
+	s.sleepers = append(s.sleepers, id)
+	s.asleep[id] = true
+	return searching && numSearching(prev) == 1
+}
+
+// transitionFromParked reports whether worker id was notified (taken off the
+// sleepers by workerToNotify); false means a spurious wake-up.
+func (s *idleState) transitionFromParked(id int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.asleep[id]
+}
+
+func (s *idleState) allParked() bool { return numUnparked(s.state.Load()) == 0 }
+
+// wparker is a worker's sleep: in the driver if it took the driver's lock,
+// otherwise on its own channel. unpark from any goroutine wakes whichever.
+type wparker struct {
+	state atomic.Int32
+	ch    chan struct{} // capacity 1: the one token of a parkedChan wake-up
+}
+
+const (
+	parkEmpty int32 = iota
+	parkedChan
+	parkedDriver
+	parkNotified
+)
+
+func (p *wparker) park(d *driver.Driver, autoAdvance bool) {
+	if p.state.CompareAndSwap(parkNotified, parkEmpty) {
+		return
+	}
+	if d.TryLock() {
+		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
+			d.Park(-1, autoAdvance)
+		}
+		p.state.Store(parkEmpty) // consume a notification, if any
+		d.Unlock()
+		return
+	}
+	if !p.state.CompareAndSwap(parkEmpty, parkedChan) {
+		p.state.Store(parkEmpty)
+		return
+	}
+	<-p.ch
+	p.state.Store(parkEmpty)
+}
+
+// unpark wakes the worker's current or next park. The caller published the
+// work (or the shutdown flag) before calling it.
+func (p *wparker) unpark(d *driver.Driver) {
+	switch p.state.Swap(parkNotified) {
+	case parkedChan:
+		p.ch <- struct{}{}
+	case parkedDriver:
+		d.Unpark()
+	}
+}

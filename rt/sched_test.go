@@ -1,0 +1,208 @@
+package rt
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// flavours are the runtime constructors every flavour-generic test runs on:
+// the current-thread runtime, a multi-thread runtime with default knobs, and
+// one with shrunken capacities (ring of 4, inject checked every tick) that
+// exercises overflow and stealing on every few tasks.
+var flavours = []struct {
+	name string
+	new  func() *Runtime
+}{
+	{"current", NewCurrentThread},
+	{"multi", func() *Runtime { return NewMultiThread(WithWorkers(4)) }},
+	{"multi-tiny", func() *Runtime {
+		return NewMultiThread(WithWorkers(3), WithLocalQueueCapacity(4), WithGlobalQueueInterval(1), WithEventInterval(2))
+	}},
+}
+
+func forFlavours(t *testing.T, f func(t *testing.T, newRT func() *Runtime)) {
+	for _, fl := range flavours {
+		t.Run(fl.name, func(t *testing.T) { f(t, fl.new) })
+	}
+}
+
+// spawnTree spawns n tasks from inside a task, each yielding k times, and
+// joins them all: the sum of their outputs is checked.
+func TestSpawnJoinAllFlavours(t *testing.T) {
+	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
+		r := newRT()
+		defer r.Shutdown()
+		const n = 2000
+		var hs []*JoinHandle[int]
+		sum := 0
+		got := BlockOn(r, seq(
+			func(cx *Context) bool {
+				for i := 0; i < n; i++ {
+					h, _ := SpawnAsync[int](&counterFuture{t: t, k: i % 5, out: i}).Poll(cx)
+					hs = append(hs, h)
+				}
+				return true
+			},
+			func(cx *Context) bool {
+				for len(hs) > 0 {
+					res, ok := hs[0].JoinAsync().Poll(cx)
+					if !ok {
+						return false
+					}
+					if res.V1 != nil {
+						t.Fatal(res.V1)
+					}
+					sum += res.V0
+					hs = hs[1:]
+				}
+				return true
+			},
+		))
+		_ = got
+		if want := n * (n - 1) / 2; sum != want {
+			t.Fatalf("sum %d, want %d", sum, want)
+		}
+		r.Shutdown() // workers publish their counters as they stop
+		m := r.Metrics()
+		if m.Spawned != n || m.Completed != n || m.LiveTasks != 0 {
+			t.Fatalf("metrics %+v", m)
+		}
+	})
+}
+
+// TestManyJoiners: several tasks await one handle at once; all complete.
+func TestManyJoiners(t *testing.T) {
+	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
+		r := newRT()
+		defer r.Shutdown()
+		sig := &signalFuture{t: t, target: 1}
+		target := SpawnOn[int64](r, sig)
+		const joiners = 5
+		var done atomic.Int32
+		var hs []*JoinHandle[struct{}]
+		for i := 0; i < joiners; i++ {
+			hs = append(hs, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				res, ok := target.JoinAsync().Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				if res.V0 != 1 || res.V1 != nil {
+					t.Errorf("joiner got %v", res)
+				}
+				done.Add(1)
+				return struct{}{}, true
+			})))
+		}
+		// Let every joiner register before the target completes.
+		BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			target.t.joinMu.Lock()
+			n := 0
+			if target.t.joinWaker != nil {
+				n = 1
+			}
+			if target.t.join != nil {
+				n += len(target.t.join.wakers)
+			}
+			target.t.joinMu.Unlock()
+			if n < joiners {
+				cx.Waker().Wake()
+				return struct{}{}, false
+			}
+			return struct{}{}, true
+		}))
+		sig.fire()
+		for _, h := range hs {
+			BlockOn(r, h.JoinAsync())
+		}
+		if done.Load() != joiners {
+			t.Fatalf("%d joiners completed, want %d", done.Load(), joiners)
+		}
+	})
+}
+
+func TestJoinErrorIDAndAccessors(t *testing.T) {
+	r := NewMultiThread(WithWorkers(2))
+	defer r.Shutdown()
+	boom := errors.New("boom")
+	h := SpawnOn(r, PollFunc(func(*Context) (int, bool) { panic(boom) }))
+	_, err := h.Join()
+	var je *JoinError
+	if !errors.As(err, &je) || je.ID() != h.ID() || !je.IsPanic() || je.IsCancelled() || je.PanicValue() != boom || len(je.StackTrace()) == 0 {
+		t.Fatalf("JoinError %#v", je)
+	}
+	if !errors.Is(err, boom) || je.Error() != fmt.Sprintf("corio/rt: task %d panicked: boom", h.ID()) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// TestRemoteWakesParkedMulti: every remote wake of a task on a parked
+// multi-thread runtime runs it (no lost wake-up at park).
+func TestRemoteWakesParkedMulti(t *testing.T) {
+	r := NewMultiThread(WithWorkers(2))
+	defer r.Shutdown()
+	const rounds = 2000
+	ping := newChanSlot[int](1)
+	pong := make(chan int)
+	recv := ping.recv()
+	h := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		for {
+			v, ok := recv.Poll(cx)
+			if !ok {
+				return struct{}{}, false
+			}
+			pong <- v
+			if v == rounds-1 {
+				return struct{}{}, true
+			}
+		}
+	}))
+	for i := 0; i < rounds; i++ {
+		ping.send(i)
+		if got := <-pong; got != i {
+			t.Fatalf("got %d want %d", got, i)
+		}
+	}
+	if _, err := h.Join(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMultiShutdownCancelsEverything(t *testing.T) {
+	r := NewMultiThread(WithWorkers(3), WithLocalQueueCapacity(4))
+	var ps []*pending
+	var hs []*JoinHandle[struct{}]
+	for i := 0; i < 200; i++ {
+		p := &pending{}
+		ps = append(ps, p)
+		hs = append(hs, SpawnOn[struct{}](r, p))
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 100; i++ { // yielders, queued or running at shutdown
+		wg.Add(1)
+		SpawnOn(r, &counterFuture{t: t, k: 1 << 30, onPoll: func(n int) {
+			if n == 0 {
+				wg.Done()
+			}
+		}})
+	}
+	wg.Wait()
+	r.Shutdown()
+	for i, p := range ps {
+		if p.cancels.Load() != 1 {
+			t.Fatalf("task %d: %d cancels", i, p.cancels.Load())
+		}
+		if _, err := hs[i].Join(); err == nil || !err.(*JoinError).IsCancelled() {
+			t.Fatalf("task %d: %v", i, err)
+		}
+	}
+	if m := r.Metrics(); m.LiveTasks != 0 || m.Completed != m.Spawned {
+		t.Fatalf("after shutdown: %+v", m)
+	}
+	h := SpawnOn[struct{}](r, &pending{})
+	if _, err := h.Join(); err == nil {
+		t.Fatal("spawn after shutdown must be cancelled")
+	}
+}

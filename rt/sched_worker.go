@@ -1,0 +1,206 @@
+package rt
+
+import (
+	rdebug "runtime/debug"
+	"sync/atomic"
+)
+
+// worker is what polls tasks: the current-thread runtime's core (one, owned by
+// the goroutine in BlockOn or the background driver) or one of a multi-thread
+// runtime's workers (owned by its goroutine). The fields marked owner-only are
+// touched only by the goroutine that owns the worker at the time.
+type worker struct {
+	rt    *Runtime     // immutable
+	mt    *multiThread // immutable; nil on the current-thread runtime
+	index int          // immutable: position in mt.workers (0 for current-thread)
+
+	// Current-thread only (owner-only).
+	local localQueue // growable FIFO
+	owned taskList   // every spawned, not yet completed task bound to the runtime
+
+	// Multi-thread only.
+	run  ringOwner                  // owner-only handle on the ring
+	ring *ring                      // immutable; stealers reach it through ringStealer
+	lifo atomic.Pointer[taskHeader] // the task the running task just woke; owner sets, owner or a parking stealer takes
+	// lifoEnabled is false for the rest of a tick once maxLIFOPolls LIFO
+	// tasks ran back to back (owner-only).
+	lifoEnabled bool
+	searching   bool // owner-only: counted in the idle state's searchers
+	park        wparker
+	rand        uint32 // owner-only: victim choice
+
+	tick     uint32  // owner-only: tasks taken from queues, for the global queue interval
+	interval uint32  // immutable: global queue interval
+	cx       Context // owner-only: reused for every poll
+	// polling is the task whose Poll is running, for runBatch's recover.
+	// Owner-only; nil between polls.
+	polling runner
+	stats   coreStats // owner-only; flushed into Runtime.stats
+}
+
+func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
+	w := &worker{rt: r, mt: mt, index: index, interval: c.globalQueueInterval, lifoEnabled: true}
+	w.cx.rt, w.cx.w, w.cx.drv = r, w, r.drv
+	w.rand = uint32(index)*2654435761 + 1
+	if mt != nil {
+		w.ring = newRing(c.localQueueCapacity)
+		w.run = ringOwner{w.ring}
+		w.park.ch = make(chan struct{}, 1)
+	}
+	return w
+}
+
+// taskList is an intrusive doubly linked list through taskHeader.prev/next.
+type taskList struct {
+	head *taskHeader
+	n    int
+}
+
+func (l *taskList) push(h *taskHeader) {
+	if debug && h.bound {
+		panic("corio/rt: task bound twice")
+	}
+	h.bound = true
+	h.prev, h.next = nil, l.head
+	if l.head != nil {
+		l.head.prev = h
+	}
+	l.head = h
+	l.n++
+}
+
+func (l *taskList) remove(h *taskHeader) {
+	if !h.bound {
+		return
+	}
+	if h.prev != nil {
+		h.prev.next = h.next
+	} else {
+		l.head = h.next
+	}
+	if h.next != nil {
+		h.next.prev = h.prev
+	}
+	h.prev, h.next, h.bound = nil, nil, false
+	l.n--
+}
+
+// scheduleLocal queues a task that was woken from inside a poll on this
+// worker (Context.Wake): the LIFO slot on a multi-thread runtime, the local
+// queue on the current-thread runtime. No lock, and a cross-goroutine wake-up
+// only if another worker should come and share the work.
+func (w *worker) scheduleLocal(h *taskHeader) {
+	if w.mt == nil {
+		w.local.push(h)
+		return
+	}
+	if !w.lifoEnabled {
+		w.pushRing(h)
+		w.mt.notifyParked()
+		return
+	}
+	if prev := w.lifo.Swap(h); prev != nil {
+		// The displaced task goes to the back of the ring, and there is now
+		// more work here than this worker runs next: let a parked worker
+		// come and steal.
+		w.pushRing(prev)
+		w.mt.notifyParked()
+	}
+}
+
+// reschedule queues a task whose poll ended with a pending self-wake (a
+// yield): the back of the local queue, so yielding tasks run round-robin.
+func (w *worker) reschedule(h *taskHeader) {
+	if w.mt == nil {
+		w.local.push(h)
+		return
+	}
+	w.pushRing(h)
+	if w.ring.len() > 1 {
+		w.mt.notifyParked()
+	}
+}
+
+// spawnLocal starts a task from a poll on this worker (SpawnAsync).
+func (w *worker) spawnLocal(h *taskHeader) {
+	r := w.rt
+	h.rt = r
+	h.state.start()
+	w.stats.spawned++
+	if !r.sched.bind(w, h) {
+		r.cancelUnstarted(h)
+		return
+	}
+	if w.mt == nil {
+		w.local.push(h)
+		return
+	}
+	w.pushRing(h)
+	w.mt.notifyParked()
+}
+
+func (w *worker) pushRing(h *taskHeader) {
+	if w.run.pushBack(h, &w.rt.inject) {
+		w.stats.overflows++
+	}
+}
+
+// runTask polls h with a fresh budget; on a multi-thread runtime it then runs
+// the tasks h woke into the LIFO slot, sharing h's budget, at most
+// maxLIFOPolls in a row.
+func (w *worker) runTask(h *taskHeader) {
+	w.cx.budget = taskBudget
+	h.self.run(w)
+	if w.mt == nil {
+		return
+	}
+	for n := 0; ; n++ {
+		if w.lifo.Load() == nil {
+			return
+		}
+		t := w.lifo.Swap(nil)
+		if t == nil {
+			return // a parking worker took it
+		}
+		if n >= maxLIFOPolls || w.cx.budget == 0 {
+			// Fairness: the slot is off until the next tick and the task
+			// waits its turn at the back of the queue.
+			w.lifoEnabled = false
+			w.pushRing(t)
+			return
+		}
+		w.stats.lifoHits++
+		t.self.run(w)
+	}
+}
+
+// runBatch runs up to max tasks taken by next and returns how many ran. It is
+// also where a panic in a task's Poll is recovered: one deferred recover per
+// batch instead of one per poll. After a panic the batch ends early (the
+// panicking task counts as run) and the caller starts the next one.
+func (w *worker) runBatch(max int, next func(w *worker) *taskHeader) (n int) {
+	defer func() {
+		t := w.polling
+		if t == nil {
+			return // not a task panic (or no panic): let it propagate
+		}
+		w.polling = nil
+		p := recover()
+		if p == nil {
+			// Only runtime.Goexit unwinds without a panic value; the goroutine
+			// is exiting, but the task must still complete for its joiners.
+			p = "corio/rt: runtime.Goexit called inside a task"
+		}
+		t.panicked(w, p, rdebug.Stack())
+		n++
+	}()
+	for n < max {
+		h := next(w)
+		if h == nil {
+			return n
+		}
+		w.runTask(h)
+		n++
+	}
+	return n
+}
