@@ -20,22 +20,14 @@ import (
 // recently idle first, and lets a goroutine exit after it was idle for the
 // keep-alive (DefaultBlockingKeepAlive), so an idle pool holds no goroutine.
 //
-// Wiring into a Runtime (for the scheduler): every runtime owns one pool.
-//
-//   - Runtime gets a field `blocking *blockingPool`, set by every constructor
-//     (NewCurrentThread, NewMultiThread, the process default runtime) to
-//     newBlockingPool(max, keepAlive) with DefaultMaxBlocking and
-//     DefaultBlockingKeepAlive unless an option sets them (suggested option
-//     funcs: WithMaxBlocking(n int), WithBlockingKeepAlive(d time.Duration)).
-//   - Runtime.Shutdown / ShutdownTimeout, after cancelling every task, call
-//     r.blocking.shutdown(timeout) and report its result: it refuses new jobs,
-//     drops queued jobs that have not started, and waits up to timeout for the
-//     running ones (whose tasks are already cancelled).
-//   - blockingPoolOf below then returns cx's runtime's pool: replace its body
-//     by the runtime lookup (today: cx.core.rt.blocking), keeping the default
-//     pool for a Context with no runtime.
-//
-// The process default runtime uses the process default pool (defaultPool),
+// Each runtime owns one pool (Runtime.blocking), created by its constructor
+// with newBlockingPool from the WithMaxBlocking and WithBlockingKeepAlive
+// options; Runtime.Shutdown, after cancelling every task, calls its shutdown
+// with the caller's timeout: the pool refuses new jobs, drops queued jobs that
+// have not started, and waits for the running ones (whose tasks are already
+// cancelled). SpawnBlockingAsync submits to the pool of the runtime polling
+// it (blockingPoolOf). The process default runtime has no pool of its own: it
+// and direct-mode SpawnBlocking use the process default pool (defaultPool),
 // which is never shut down; its goroutines exit when idle.
 
 // DefaultMaxBlocking is the default cap on the goroutines of a blocking pool
@@ -238,7 +230,7 @@ func (p *blockingPool) shutdown(timeout time.Duration) bool {
 }
 
 // defaultPool is the process default blocking pool, used by direct-mode
-// SpawnBlocking and by runtimes not yet wired to a pool of their own. It is
+// SpawnBlocking and by the process default runtime. It is
 // created on first use and never shut down: its goroutines exit after
 // defaultPoolKeepAlive idle. (Tests replace it; see resetDefaultPool.)
 var defaultPool struct {
@@ -261,11 +253,12 @@ func defaultBlockingPool() *blockingPool {
 }
 
 // blockingPoolOf returns the pool that blocking work submitted from a poll
-// with cx goes to. See the wiring notes at the top of this file: until the
-// runtime carries a pool of its own, every runtime shares the process default
-// pool.
+// with cx goes to: the polling runtime's, or the process default pool outside
+// a runtime (and on the process default runtime).
 func blockingPoolOf(cx *Context) *blockingPool {
-	_ = cx
+	if cx.rt != nil && cx.rt.blocking != nil {
+		return cx.rt.blocking
+	}
 	return defaultBlockingPool()
 }
 

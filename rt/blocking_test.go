@@ -424,3 +424,104 @@ func BenchmarkBlockingPoolSubmit(b *testing.B) {
 	})
 	wg.Wait()
 }
+
+// spawnJoinBlocking is a main future that starts f with SpawnBlockingAsync
+// and joins it.
+func spawnJoinBlocking[T any](f func() T) Future[Tuple2[T, error]] {
+	var h *JoinHandle[T]
+	sp := SpawnBlockingAsync(f)
+	return PollFunc(func(cx *Context) (Tuple2[T, error], bool) {
+		if h == nil {
+			h, _ = sp.Poll(cx)
+		}
+		return h.JoinAsync().Poll(cx)
+	})
+}
+
+func TestSpawnBlockingAsyncUsesTheRuntimesPool(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer resetDefaultPool(t)
+	resetDefaultPool(t)
+	r := NewCurrentThreadWith(WithMaxBlocking(1))
+	var workers int
+	out := BlockOn(r, spawnJoinBlocking(func() int {
+		workers, _, _ = r.blocking.counts()
+		return 7
+	}))
+	if out.V0 != 7 || out.V1 != nil {
+		t.Fatalf("join = %v, %v", out.V0, out.V1)
+	}
+	if workers != 1 {
+		t.Fatalf("the runtime's pool had %d goroutines while the job ran, want 1", workers)
+	}
+	defaultPool.mu.Lock()
+	used := defaultPool.p != nil
+	defaultPool.mu.Unlock()
+	if used {
+		t.Fatal("SpawnBlockingAsync on a runtime used the process default pool")
+	}
+	r.Shutdown()
+	if w, idle, _ := r.blocking.counts(); w != 0 || idle != 0 {
+		t.Fatalf("after Shutdown the pool has %d goroutines (%d idle)", w, idle)
+	}
+}
+
+func TestShutdownTimeoutWaitsForBlockingJob(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	r := NewCurrentThread()
+	started, gate := make(chan struct{}), make(chan struct{})
+	var h *JoinHandle[int]
+	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		h, _ = SpawnBlockingAsync(func() int { close(started); <-gate; return 1 }).Poll(cx)
+		return struct{}{}, true
+	}))
+	<-started
+	if r.ShutdownTimeout(time.Millisecond) {
+		t.Fatal("ShutdownTimeout reported done while a blocking job runs")
+	}
+	var je *JoinError
+	if _, err := h.Join(); !errors.As(err, &je) || !je.IsCancelled() {
+		t.Fatalf("blocking task after shutdown: %v, want cancelled", err)
+	}
+	if r.blocking.submit(func() { t.Error("a job submitted after Shutdown ran") }) {
+		t.Fatal("the pool accepted a job after Shutdown")
+	}
+	close(gate)
+	if !r.blocking.shutdown(time.Minute) {
+		t.Fatal("the pool did not drain after the job returned")
+	}
+}
+
+func TestSpawnBlockingAsyncMultiThread(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	r := NewMultiThread(WithWorkers(2), WithMaxBlocking(4))
+	defer r.Shutdown()
+	const n = 64
+	var peak, cur atomic.Int64
+	hs := make([]*JoinHandle[int], n)
+	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		for i := range hs {
+			hs[i], _ = SpawnBlockingAsync(func() int {
+				c := cur.Add(1)
+				for {
+					p := peak.Load()
+					if c <= p || peak.CompareAndSwap(p, c) {
+						break
+					}
+				}
+				time.Sleep(100 * time.Microsecond)
+				cur.Add(-1)
+				return i
+			}).Poll(cx)
+		}
+		return struct{}{}, true
+	}))
+	for i, h := range hs {
+		if v, err := h.Join(); v != i || err != nil {
+			t.Fatalf("job %d: %d, %v", i, v, err)
+		}
+	}
+	if p := peak.Load(); p > 4 {
+		t.Fatalf("%d jobs ran at once on a pool capped at 4", p)
+	}
+}
