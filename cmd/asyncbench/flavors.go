@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/corio-go/corio/rt"
 )
 
@@ -17,8 +19,13 @@ func currentThread() flavor {
 	return flavor{name: "current-thread", procs: 1, newRuntime: rt.NewCurrentThread}
 }
 
-// multiThread returns the multi-thread flavour with w workers, and false
-// while rt has no multi-thread runtime.
+// multiThread returns the multi-thread flavour with w workers (and
+// GOMAXPROCS w on both sides).
 func multiThread(w int) (flavor, bool) {
-	return flavor{}, false
+	return flavor{
+		name:       fmt.Sprintf("multi-thread(%d)", w),
+		procs:      w,
+		workers:    w,
+		newRuntime: func() *rt.Runtime { return rt.NewMultiThread(rt.WithWorkers(w)) },
+	}, true
 }
