@@ -1,5 +1,5 @@
 // Command sleepers runs 10,000 tasks that each sleep a random duration and
-// wake, all at once on one corio runtime, then prints how many woke, how long
+// wake, all at once on corio's multi-thread runtime, then prints how many woke, how long
 // it took, how late the timers fired, and how much memory a sleeping task
 // holds.
 //
