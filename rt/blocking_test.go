@@ -387,26 +387,40 @@ func BenchmarkSpawnBlockingJoin(b *testing.B) {
 	}
 }
 
-// BenchmarkSpawnBlockingAsync measures a blocking job started and joined from
-// async code on a current-thread runtime: spawn, pool hand-off, wake, join.
+// BenchmarkSpawnBlockingAsync measures a blocking job started and joined
+// from a task, one after another: spawn, hand-off to a pool goroutine, the
+// wake back onto the runtime (parked in its driver meanwhile), join.
 func BenchmarkSpawnBlockingAsync(b *testing.B) {
-	defer resetDefaultPool(b)
-	b.ReportAllocs()
-	r := NewCurrentThread()
-	defer r.Shutdown()
-	for i := 0; i < b.N; i++ {
-		var h *JoinHandle[int]
-		sp := SpawnBlockingAsync(func() int { return 1 })
-		v := BlockOn(r, PollFunc(func(cx *Context) (int, bool) {
-			if h == nil {
-				h, _ = sp.Poll(cx)
-			}
-			res, ok := h.JoinAsync().Poll(cx)
-			return res.V0, ok
-		}))
-		if v != 1 {
-			b.Fatal("wrong result")
-		}
+	for _, fl := range []struct {
+		name string
+		new  func() *Runtime
+	}{
+		{"current-thread", NewCurrentThread},
+		{"multi-thread", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+	} {
+		b.Run(fl.name, func(b *testing.B) {
+			r := fl.new()
+			defer r.Shutdown()
+			b.ReportAllocs()
+			i := 0
+			var h *JoinHandle[int]
+			BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				for ; i < b.N; i++ {
+					if h == nil {
+						h, _ = SpawnBlockingAsync(func() int { return 1 }).Poll(cx)
+					}
+					res, ok := h.JoinAsync().Poll(cx)
+					if !ok {
+						return struct{}{}, false
+					}
+					if res.V0 != 1 {
+						b.Fatal("wrong result")
+					}
+					h = nil
+				}
+				return struct{}{}, true
+			}))
+		})
 	}
 }
 
