@@ -371,10 +371,16 @@ func TestSpawnBlockingAsyncDoesNotStallRuntime(t *testing.T) {
 
 func TestSpawnBlockingAsyncCancelledBeforePoll(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	defer resetDefaultPool(t)
+	resetDefaultPool(t)
 	f := SpawnBlockingAsync(func() int { t.Error("ran although never polled"); return 0 })
 	Cancel(f)
-	_ = f
+	// Nothing was submitted anywhere: not even the default pool exists.
+	defaultPool.mu.Lock()
+	created := defaultPool.p != nil
+	defaultPool.mu.Unlock()
+	if created {
+		t.Fatal("SpawnBlockingAsync submitted work before its first poll")
+	}
 }
 
 func BenchmarkSpawnBlockingJoin(b *testing.B) {
