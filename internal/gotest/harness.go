@@ -225,6 +225,11 @@ func (h *Harness) run(ctx context.Context, p *Program, dir string, r *Result) er
 		if !t.MainAsync {
 			r.Class = Rejected
 			r.Detail = "main is not lowered"
+			for _, u := range r.Unmarked {
+				if strings.HasPrefix(u, "main: ") {
+					r.Detail = "main rejected: " + strings.TrimPrefix(u, "main: ")
+				}
+			}
 			return nil
 		}
 		if err := os.WriteFile(file, t.Src, 0o644); err != nil {
