@@ -20,23 +20,28 @@ import (
 // driverOf returns the driver leaves polled with cx arm timers and register
 // descriptors on: cx's runtime driver, or the default driver.
 func driverOf(cx *Context) *driver.Driver {
-	// SWITCH(drv): when the scheduler gives Context its driver field, use it:
-	//	if cx.drv != nil { return cx.drv }
+	if cx.drv != nil {
+		return cx.drv
+	}
 	if d := testDriver.Load(); d != nil {
 		return d
 	}
 	return driver.Default()
 }
 
-// testDriver, when set by a test before any leaf is polled, replaces the
-// default driver for Contexts without a runtime driver; it lets the time tests
-// run on a paused clock before runtimes carry drivers. Never set outside tests.
+// testDriver, when set by a test, replaces the default driver for Contexts
+// without a runtime driver; it lets the time tests drive a paused driver by
+// hand, without a scheduler in between. Never set outside tests.
 // (Atomic because goroutines left over from earlier tests may poll leaves
 // while a test sets it.)
 var testDriver atomic.Pointer[driver.Driver]
 
 // timerShardHint returns the timer-shard hint for timers armed under cx: the
-// polling worker's index once workers have one, else -1 (spread by address).
+// polling worker's index, so that each worker arms and cancels on its own
+// shard of the driver's timers; -1 outside a worker (spread by address).
 func timerShardHint(cx *Context) int {
+	if cx.w != nil {
+		return cx.w.index
+	}
 	return -1
 }

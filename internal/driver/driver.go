@@ -158,7 +158,10 @@ func (d *Driver) Unlock() {
 // no Unpark, no timer due), Park moves the clock forward to the next timer's
 // deadline and fires it instead of blocking — Tokio's start_paused
 // auto-advance. A scheduler passes true only when every one of its workers is
-// idle. On a real clock autoAdvance is ignored.
+// idle. The flag is read when Park starts: if the holder parked with false
+// and the other workers go idle afterwards, the last of them must Unpark the
+// driver so that the holder parks again with true, or a paused runtime whose
+// tasks all wait on timers stops. On a real clock autoAdvance is ignored.
 //
 // Park after Close returns at once.
 func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
