@@ -1,107 +1,130 @@
-// Package rt is corio's runtime core: futures, tasks, join handles,
-// cancellation, the cooperative budget, and the current-thread scheduler that
-// polls tasks. It is the part of corio every other package builds on; see
-// DESIGN.md §2–3 for the contract with the code generator.
+// Package rt is corio's runtime: futures, tasks, the schedulers that poll
+// them, time, readiness, blocking work and cancellation. Async functions
+// (marked //async:func and compiled by asyncgen into FAsync futures) and
+// hand-written futures run on it.
 //
-// # Concepts
+// # How do I run async code?
 //
-// A Future[T] is a value that becomes ready later. Poll(cx) never blocks: it
-// returns (v, true) when the output is ready, or (zero, false) after arranging
-// for cx.Waker() to be woken when polling again can make progress. Async
-// functions marked //async:func are compiled by asyncgen into state-machine
-// futures (the FAsync twin of F); hand-written futures follow the same rules.
-// A future's output type follows one rule for generated and hand-written
-// futures alike: no results → struct{}, one result → T, several → TupleN
-// (fields V0…).
+// From main or a test, hand the root future to Run:
 //
-// A Context is what Poll receives: the waker, the remaining cooperative
-// budget, and, inside a runtime, the scheduler core that is polling (which is
-// how SpawnAsync finds "the runtime running the caller"). It is valid only for
-// the duration of one Poll; the runtime reuses one Context for all its polls.
+//	out := rt.Run(MainAsync(args))         // a fresh current-thread runtime
+//	out := rt.RunMulti(MainAsync(args))    // a fresh multi-thread runtime
 //
-// A Waker is a one-method interface, Wake(). The waker the runtime hands out
-// is the task itself (*task[T]): storing it and waking it allocate nothing.
-// Leaves that live outside rt (poller, timewheel) wake through the same
-// interface and never import rt.
+// To keep a runtime across calls, build one and BlockOn it:
 //
-// A task is a spawned future plus its output, one allocation: task[T] holds
-// the header the scheduler sees (state word, runtime, list links, join
-// waiter), the future, the output and the JoinHandle. SpawnAsync's future and
-// JoinAsync's future are the same allocation seen through other method sets.
+//	r := rt.NewMultiThread(rt.WithWorkers(4))
+//	defer r.Shutdown()
+//	out := rt.BlockOn(r, MainAsync(args))
 //
-// A JoinHandle[T] waits for the output (Join blocks a goroutine; JoinAsync is
-// its twin for async code), cancels the task (Abort) or tests completion
-// (IsFinished). A task that panics completes with a *JoinError holding the
-// panic value and the stack at recovery; the runtime keeps running its other
-// tasks. Dropping a handle detaches the task.
+// # How do I spawn a task?
 //
-// # Cancellation protocol
+// Inside an async function, `h := rt.Spawn(WorkAsync(x))` compiles to
+// SpawnAsync: the task starts on the runtime running the caller. In plain Go,
+// Spawn starts it on the process default runtime, and SpawnOn(r, f) on r.
+// Every spawn returns a *JoinHandle: Join (or JoinAsync) waits for the
+// output, Abort cancels the task, IsFinished polls. A task that panics
+// completes with a *JoinError (errors.As) holding the task's ID, the panic
+// value and the stack; the runtime keeps running its other tasks. Dropping a
+// handle detaches the task.
+//
+// # Which runtime flavour?
+//
+//   - Current-thread (NewCurrentThread, Run): tasks run one at a time on the
+//     goroutine inside BlockOn, and only while it is inside. No locks between
+//     tasks, no parallelism; the cheapest per task. Good for tests, tools, and
+//     programs sharded by hand.
+//   - Multi-thread (NewMultiThread, RunMulti): WithWorkers goroutines
+//     (default GOMAXPROCS) run tasks in parallel and steal work from each
+//     other. The choice for servers.
+//
+// Run uses the current-thread flavour (deterministic order, nothing to tune);
+// RunMulti and NewMultiThread give the other. Both take the same tasks,
+// wakers and handles. Options (With…) set every knob: worker count, queue
+// capacity, fairness intervals, a paused clock, the blocking pool's size.
+// Direct-mode Spawn uses the process default runtime, a current-thread
+// runtime driven by a goroutine of its own that exists while it has tasks.
+//
+// # How do I sleep or time out?
+//
+// Sleep(d) and SleepUntil(t) in plain Go, SleepAsync/SleepUntilAsync in async
+// code; Timeout(d, f) runs f with a deadline and cancels it on expiry;
+// NewInterval ticks. Time comes from the runtime's driver: the real clock, or
+// with WithPausedClock a clock that jumps to the next timer whenever every
+// task is idle, so a test of an hour-long timeout takes microseconds.
+//
+//	rt.Sleep(100 * time.Millisecond)             // plain Go: just sleeps
+//	v, err := rt.Timeout(time.Second, FetchAsync(url))
+//
+// # How do I run blocking code?
+//
+// Never block a runtime goroutine: a blocked worker stalls its queue. Code
+// that blocks (a syscall without readiness, cgo, a library with only a
+// blocking API) goes to SpawnBlocking(f), which runs f on a bounded pool of
+// goroutines and returns an awaitable JoinHandle. Direct-mode blocking calls
+// (Await, Join, BlockOn, Sleep) made from inside a task are detected and
+// panic with a message naming the async twin, rather than stalling silently.
+//
+// # Cancellation and context.Context
 //
 // Go has no destructors, so abandoning a pending future is explicit: a future
-// that holds anything implements Canceler, and whoever abandons it calls
-// Cancel exactly once, after which it is never polled. For tasks:
+// that holds anything implements Canceler, and whoever abandons it (Abort,
+// Timeout, select, Shutdown) calls Cancel exactly once; it is never polled
+// afterwards. An rt.Context is not a context.Context: it is what one Poll
+// call receives (waker, budget, the polling worker and driver) and is valid
+// only during that call. The two meet through bridges: ContextDoneAsync(ctx)
+// is a future that completes when a context.Context is done, and
+// TaskContextAsync gives a task a context.Context that is cancelled as soon as
+// the task is aborted — hand it to blocking work the task starts.
 //
-//  1. Abort sets CANCELLED in the task's state word (see below). A task that is
-//     idle is queued so that its runtime cancels it; a queued task is
-//     cancelled instead of polled when popped; a running task is cancelled
-//     right after the current poll, unless that poll completed it.
-//  2. "Cancelled" means: the runtime's goroutine calls Cancel on the task's
-//     future (if it implements Canceler) exactly once, stores a JoinError with
-//     Cancelled set, and wakes the joiners. A panic in Cancel is recorded in
-//     the same JoinError (Value and Stack).
-//  3. Runtime.Shutdown cancels every incomplete task the same way, on the
-//     goroutine calling Shutdown, and closes the inject queue: later spawns
-//     onto the runtime are cancelled at once, later wakes are dropped.
+// # Writing futures and leaves
 //
-// # The cooperative budget
+// A Future[T] has one method, Poll(cx) (T, bool): it never blocks; it returns
+// (v, true) when ready or (zero, false) after arranging for cx.Waker() to be
+// woken. Output types follow one rule: no results → struct{}, one → T,
+// several → TupleN. A leaf (an operation that can complete without waiting)
+// calls cx.ConsumeBudget() first and yields when it returns false, so a task
+// that always finds work ready still lets others run (128 units per poll,
+// Tokio's number; Unconstrained lifts it). A leaf that wakes another task
+// during its poll (a channel send) calls cx.Wake(w), which puts the woken task
+// on the polling worker without a lock. PollFunc, Ready, YieldNowAsync, the
+// readiness API (Register, Readable/Writable) and the time API are the
+// building blocks.
 //
-// Each task poll starts with 128 units (Tokio's number). Leaf futures — an
-// operation that may complete without waiting — call cx.ConsumeBudget() first;
-// when it returns false they wake their task and return pending, so a task
-// that finds everything ready (a busy channel, a socket that always has data)
-// still goes to the back of the queue after 128 operations instead of
-// starving its neighbours. Unconstrained(f) polls f with the budget disabled.
-// Metrics.BudgetYields counts task polls in which a leaf refused.
+// # Internals
 //
-// # Direct mode and async mode
+// The rest of this comment is for people changing rt.
 //
-// Every operation that can wait comes as a pair: X blocks the calling
-// goroutine ("direct mode", what an async function's source does when called
-// as ordinary Go), XAsync returns a future ("async mode", what the generated
-// twin calls). In this package: Await/AwaitAsync, JoinHandle.Join/JoinAsync,
-// Spawn/SpawnAsync, YieldNow/YieldNowAsync.
+// # Runtime, scheduler, driver
 //
-// Direct mode must never block a goroutine that is driving a runtime: that
-// would stall every task of the runtime, silently. Go has no goroutine-local
-// storage, so the mark is on the stack: a goroutine drives a runtime inside
-// driverFrame, a function never inlined, and Await and Join (when they are
-// about to block), BlockOn and Shutdown look for that frame on their own stack
-// and panic with "corio/rt: <op> called from inside a task on a runtime
-// goroutine; use <op>Async in an async function". The check costs one atomic
-// load when no runtime is being driven anywhere and a stack walk (about 1µs)
-// when one is — paid only on paths that are about to park a goroutine anyway;
-// driving a runtime costs nothing for it. Await of a future that is ready at
-// once does not block and is allowed anywhere.
+// A Runtime is a handle: the inject queue (work from outside), the driver,
+// the blocking pool, counters, and a scheduler behind a small internal
+// interface (scheduler: unparkOne, bind/unbind for the shutdown list, blockOn,
+// shutdown). Two schedulers implement it: currentThread and multiThread. Both
+// poll tasks through one worker type, which owns a Context reused for every
+// poll; tasks hold only the *Runtime. The driver (internal/driver) is one
+// engine for readiness and time: a poller, timer wheels and a clock behind
+// TryLock/Park(timeout, autoAdvance)/Unpark.
 //
-// Direct-mode Spawn runs the task on the process default runtime: a
-// current-thread runtime driven by one background goroutine that the first
-// Spawn starts and that exits when the runtime has no task left. Direct-mode
-// tasks thus run one at a time, interleaved at their suspension points, like
-// tasks of any current-thread runtime, and tasks they spawn with SpawnAsync
-// join them there. SpawnAsync polled outside any runtime (a Context from
-// NewContext, as inside Await) spawns there too, so Await(SpawnAsync(f)) and
-// Spawn(f) agree. We chose one shared runtime over one goroutine per spawn
-// because the latter would make every direct-mode task a goroutine — the cost
-// corio exists to avoid — and would put SpawnAsync children on a different
-// runtime from their parent.
+// Context carries what Tokio keeps in thread-local storage: the runtime, the
+// polling worker (nil for a multi-thread BlockOn main future, which is polled
+// on the caller's goroutine), the driver and the task being polled. Go's
+// explicit cx makes that free: SpawnAsync spawns onto cx's worker, leaves arm
+// timers on cx's driver, Context.Wake reaches the worker's LIFO slot.
+//
+// # A leaf with no runtime
+//
+// A leaf polled with no runtime — under direct-mode Await, or with a Context
+// from NewContext — has no driver in cx. It uses the process default driver,
+// created at first use and driven by a goroutine of its own that runs only
+// while a timer is armed or a descriptor registered. So Sleep in plain Go
+// just sleeps; there is no "no reactor running" panic anywhere in corio.
 //
 // # Task state
 //
 // A task's state is one atomic word (state.go, after Tokio's
 // runtime/task/state.rs) with four bits: RUNNING (a goroutine owns the future
 // and is polling, cancelling or completing it), NOTIFIED (a wake-up is
-// pending), COMPLETE (terminal) and CANCELLED (cancellation requested). The
-// named states and every legal transition:
+// pending), COMPLETE (terminal) and CANCELLED (cancellation requested):
 //
 //	Idle            = 0                    not queued, not running
 //	Scheduled       = NOTIFIED             in exactly one run queue
@@ -116,135 +139,208 @@
 //	abort  Idle                     -> Scheduled|CANCELLED  aborter pushes
 //	abort  Scheduled, Running(Notified) -> same|CANCELLED
 //	abort  Complete, already CANCELLED  -> unchanged
-//	startRun Scheduled(|CANCELLED)  -> Running(|CANCELLED)  runner polls (cancels if CANCELLED)
+//	startRun Scheduled(|CANCELLED)  -> Running(|CANCELLED)  popper polls (cancels if CANCELLED)
+//	startRun RUNNING or COMPLETE set -> unchanged           stale entry: popper drops it
 //	endPoll Running                 -> Idle
-//	endPoll RunningNotified         -> Scheduled            runner pushes (local queue)
+//	endPoll RunningNotified         -> Scheduled            runner pushes (back of its queue)
 //	endPoll with CANCELLED          -> unchanged            runner cancels
 //	complete Running*               -> Complete(|CANCELLED)
-//	shutdown Idle or Scheduled      -> Running|CANCELLED    shutdown cancels
-//	shutdown Running*               -> same|CANCELLED       its runner cancels
+//	shutdown Idle or Scheduled      -> Running|CANCELLED    Shutdown cancels; a queued entry goes stale
+//	shutdown Running*               -> same|CANCELLED       its runner cancels after the poll
 //
-// Each transition is one CAS loop; the word needs no lock and nothing in it
-// assumes a single worker, so the multi-thread scheduler reuses it as is.
+// Each transition is one CAS loop, so any number of goroutines — wakers,
+// aborters, workers popping and stealing, Shutdown — share the word without a
+// lock. Under parallelism the one subtle case is Shutdown meeting a task that
+// sits in another worker's queue (Scheduled): like Tokio's
+// transition_to_shutdown it takes RUNNING anyway and cancels the task, and the
+// queue entry becomes stale; whoever pops it later finds RUNNING or COMPLETE
+// and drops it. No other transition leaves a stale entry, so apart from it a
+// task is in at most one queue and never polled by two goroutines at once.
 //
 // # Waker rules
 //
 //  1. Wake may be called from any goroutine, at any time, any number of times:
-//     before the first poll, during a poll (from the task itself or from
-//     elsewhere), after the task completed. Extra wakes cost at most one
-//     spurious poll; a wake after completion does nothing.
+//     before the first poll, during a poll, after completion. Extra wakes
+//     cost at most one spurious poll; a wake after completion does nothing.
 //  2. A wake-up is never lost: a wake that lands while the task is being
 //     polled sets NOTIFIED, and the runner reads NOTIFIED in the same CAS that
 //     clears RUNNING (endPoll), so the task is polled again.
-//  3. A task is never polled by two goroutines at once and is never in two run
-//     queues: only the goroutine whose CAS moved the task into Scheduled
-//     (wake or abort from Idle, endPoll from RunningNotified, spawn) pushes it.
-//  4. Waking a task allocates nothing: the waker is the *task.
-//  5. A future registers cx.Waker() before it re-checks the condition it waits
-//     for (register, then check), because a wake can race with its Poll; a
-//     future that returns pending must have arranged a wake-up, or its task
-//     waits forever (it costs memory, not a goroutine).
-//  6. A task that wakes itself during its own poll (YieldNowAsync, a leaf out
-//     of budget) costs no queue operation until the poll ends; the runner
-//     then puts it at the back of the local queue, so yielding tasks run
-//     round-robin in FIFO order.
-//  7. Any other wake goes through the runtime's inject queue: one uncontended
-//     mutex, plus one channel send if the driving goroutine is parked. This
-//     includes a wake from the driving goroutine itself outside the task's
-//     own poll (task A waking task B), because without goroutine-local
-//     storage the waker cannot tell who calls it cheaply.
+//  3. Only the goroutine whose CAS moved the task into Scheduled pushes it
+//     (wake or abort from Idle, endPoll from RunningNotified, spawn).
+//  4. Waking allocates nothing: the waker is the *task.
+//  5. A future registers cx.Waker() before it re-checks the condition it
+//     waits for (register, then check).
+//  6. A task that wakes itself during its own poll (a yield, a leaf out of
+//     budget) costs no queue operation until the poll ends; the runner then
+//     puts it at the back of its queue, so yielding tasks run round-robin and
+//     a task that wakes itself forever cannot starve the others.
+//  7. Context.Wake(w) from inside a poll puts a task of the same runtime on
+//     the polling worker: its LIFO slot (multi-thread) or local queue
+//     (current-thread), no lock. Plain Wake cannot know which goroutine calls
+//     it — Go has no goroutine-local storage, and reading the goroutine id
+//     (runtime.Stack, about 1µs, or assembly reaching into the runtime's g)
+//     costs more than the lock or is unsupported — so it always goes through
+//     the inject queue and unparks one worker. JoinHandle completion wakes its
+//     joiners through the completing worker's Context.
 //
 // # The current-thread scheduler
 //
-// A Runtime is driven by whichever goroutine is inside BlockOn (or, for the
-// default runtime, the background driver); that goroutine holds coreMu and
-// with it the core: the local run queue (a ring buffer, owner-only, no
-// locks), the list of owned tasks, and the Context. Other goroutines reach
-// the runtime only through the inject queue (a mutex-protected FIFO) and the
-// park channel.
+// One worker, driven by whichever goroutine holds the scheduler's core mutex:
+// BlockOn's caller, the default runtime's background goroutine, or Shutdown.
+// Its queue is a growable ring, owner-only, no atomics, that shrinks back to
+// 256 slots when it drains after growing past 1024. The driving loop polls
+// the main future when it was woken, then runs a batch of at most 61 tasks
+// (event interval), then polls the driver without blocking after a full batch
+// and starts over. Every 61st pick looks at the inject queue first (global
+// queue interval); when the local queue is empty up to 64 tasks move from the
+// inject queue at once, in order, under one lock.
 //
-// The driving loop polls the main future when it was woken, then runs a
-// batch of at most 61 tasks (Tokio's event_interval), then starts over. Tasks
-// come from the local queue, except that every 61st pick (Tokio's
-// global_queue_interval) looks at the inject queue first, so remote wakes
-// cannot be starved by tasks that keep waking themselves; when the local
-// queue is empty, up to 64 tasks move from the inject queue at once, in
-// order, under one lock. A task spawned from another goroutine becomes owned
-// by the runtime (listed for Shutdown) when the driver first takes it.
+// When nothing is runnable the core parks in the runtime's driver (so timers
+// fire and I/O completes while it sleeps; on a paused clock it lets the driver
+// jump to the next timer, since its one worker is idle). The default runtime
+// has no driver of its own and parks on a 1-buffered channel. The no-lost-
+// wake-up ordering (all atomics sequentially consistent):
 //
-// When nothing is runnable the driver parks on a 1-buffered channel. The
-// ordering that guarantees no lost wake-up (all atomics sequentially
-// consistent):
-//
-//	driver                                waker
-//	1. parked.Store(true)                 a. publish work (inject size, mainWoken)
+//	core                                  waker
+//	1. parked.Store(true)                 a. publish work (inject push, mainWoken)
 //	2. re-check inject size, mainWoken    b. CAS parked true→false
-//	3. receive on the channel             c. if b succeeded, send one token
+//	3. sleep (driver Park / channel)      c. if b succeeded: driver Unpark / send a token
 //
-// Either 1 precedes b, and the waker sends the token that 3 receives, or b
-// precedes 1, so a precedes 2 and the driver sees the work. If the driver
-// finds work but its own CAS parked true→false fails, a waker is sending a
-// token and the driver receives it before going on, so at most one token is
-// ever outstanding and a later park never returns early for an old wake.
+// Either 1 precedes b, and the waker wakes the sleep of 3, or b precedes 1, so
+// a precedes 2 and the core sees the work. If the core finds work but loses
+// its own CAS, a waker is waking it: on the channel it takes the token before
+// going on (at most one token is ever outstanding); on the driver the pending
+// Unpark makes the next Park return at once (one spurious loop).
 //
-// A panic in a task's Poll is recovered by one deferred recover per batch
-// (runBatch), not per poll; the core remembers which task it is polling, and
-// that task completes with a JoinError carrying the value and debug.Stack()
-// taken inside the deferred function, where the panicking frames are still
-// on the stack. A panic in BlockOn's main future is not recovered: it
-// propagates out of BlockOn (and Run) with its original value and stack.
+// # The multi-thread scheduler
+//
+// Workers are goroutines, one per WithWorkers, each running inside
+// driverFrame (which is how direct-mode blocking on them is detected). Each
+// has a ring (fixed capacity, 256 by default) that only it pushes and pops,
+// and that others steal from; types separate the owner's handle (ringOwner:
+// pushBack, pop) from a stealer's (ringStealer: stealInto). The ring's head
+// packs two indices, the owner's next pop and the start of a steal in
+// progress, so a steal is claim (CAS), copy, release (CAS), and the owner
+// never overwrites slots a stealer is copying (Tokio's queue.rs). A push onto
+// a full ring moves half of it plus the new task to the inject queue in one
+// linked batch under one lock. The inject queue is a linked list through the
+// task header, behind a mutex, with an atomic length read without it.
+//
+// Where a worker looks for its next task: every global-queue-interval (61)
+// ticks the inject queue first; then its LIFO slot, its ring, a fair batch
+// from the inject queue (its length over the worker count, at most half a
+// ring); finally, as a searcher, it steals half of another worker's ring,
+// starting at a random victim.
+//
+// LIFO slot. A task woken through Context.Wake goes to the waking worker's
+// LIFO slot and runs right after the current poll, on the same worker, with
+// what is left of the current task's budget — so a message-passing pair runs
+// back to back with hot caches. A displaced LIFO task goes to the back of the
+// ring. At most 3 LIFO polls run in a row; then the slot is off for the tick
+// and the task waits its turn in the ring, so two tasks waking each other
+// cannot starve the rest. The slot is an atomic pointer: a worker about to
+// park takes a task stranded in another worker's slot (after one Gosched,
+// to let the owner run it), so a worker stuck in a long poll does not strand
+// the task it just woke.
+//
+// Searching and parking (Tokio's Idle, Go's spinning Ms). One atomic word
+// counts searching and unparked workers. A worker with no local work becomes
+// a searcher only while fewer than half the workers search. A searcher that
+// finds work stops searching, and if it was the last searcher it wakes a
+// parked worker to take its place (finding work suggests there is more). A
+// push from outside a worker (inject queue), a spawn, or a ring push that
+// leaves more than one task queued wakes one parked worker if no worker is
+// searching. A worker that parks lists itself as a sleeper; if it was the last
+// searcher it re-checks every queue first and wakes a worker if it finds
+// work, which closes the race with a push that saw a searcher and so woke
+// nobody. Its sleep: the first idle worker to TryLock the driver parks in it
+// (no timeout: the driver bounds its sleep by the next timer itself), the
+// others sleep on their own channel. Unparking a worker is one atomic swap on
+// its parker, plus a channel send if it sleeps on the channel or a driver
+// Unpark (an eventfd write, coalesced) if it holds the driver. Every event
+// interval (61 tasks) a busy worker polls the driver without blocking, so
+// timers and I/O are not starved by CPU-bound tasks. On a paused clock the
+// parking driver holder lets the clock jump only when every worker is parked
+// and the inject queue is empty.
+//
+// BlockOn on a multi-thread runtime polls the main future on the calling
+// goroutine, which sleeps between wake-ups on a pooled parker; any number of
+// goroutines may do it at once.
+//
+// # Shutdown
+//
+// Shutdown closes the inject queue and the owned-task lists (later spawns are
+// cancelled on the spot), stops the workers (each finishes its current poll,
+// gives the driver back and exits; ShutdownTimeout bounds the wait), then on
+// the calling goroutine cancels every task that has not completed: Cancel
+// runs exactly once per task, joiners get a cancelled JoinError. A task stuck
+// in a poll on a worker that did not stop is marked CANCELLED and cancelled by
+// that worker when the poll returns. Then the blocking pool is shut down and
+// the driver closed: no goroutine and no descriptor of the runtime is left.
+// Live tasks are listed for this in shards by task id, each behind its own
+// mutex (Tokio's OwnedTasks): tasks bind at spawn and unbind at completion on
+// any worker. The current-thread runtime keeps one owner-only list.
+//
+// A panic in a task's Poll is recovered by one deferred recover per batch,
+// not per poll; the worker remembers which task it is polling, and that task
+// completes with a JoinError carrying the value and debug.Stack(). A panic in
+// BlockOn's main future propagates out of BlockOn with its original value.
 //
 // # Promises and behaviour at the time of writing
 //
-// Promises: the API above; the waker rules; Abort/Shutdown call Cancel
+// Promises: the API above; the waker rules; Abort and Shutdown call Cancel
 // exactly once; a panicking task yields a JoinError and never stops the
 // runtime; direct-mode blocking on a runtime goroutine panics rather than
 // deadlocks; a wake-up is never lost and a task is never polled concurrently;
-// the budget is enforced per task poll and Unconstrained disables it.
+// the budget is enforced per task poll.
 //
-// Behaviour at the time of writing, which may change: the budget is 128;
-// tasks that yield run in FIFO order; the batch and inject intervals are 61
-// and the inject refill is 64; wakes from outside a task's own poll go through
-// the inject queue; the default runtime is a single current-thread runtime
-// whose driver goroutine exits when idle; YieldNowAsync allocates one tiny
-// object per call; Metrics counters kept by the driver are published once per
-// batch and when it parks or returns; concurrent BlockOn calls on one runtime
-// are serialized.
+// Behaviour at the time of writing, which may change: the budget is 128; the
+// event and global-queue intervals are 61 (fixed; Tokio's adaptive interval
+// was not measured yet); the ring holds 256; LIFO polls are capped at 3; a
+// current-thread inject refill takes 64; plain Wake goes through the inject
+// queue; the default runtime is a single current-thread runtime whose driving
+// goroutine exits when idle; YieldNowAsync allocates one tiny object per call;
+// a spawn allocates the task (one allocation) beside the future the caller
+// built; metrics are published once per batch and when a worker parks;
+// concurrent BlockOn calls on one current-thread runtime are serialized.
 //
 // # Alternatives rejected
 //
 //   - A goroutine per task: the stack (2–8 KiB) per suspended task is what
 //     corio avoids; a goroutine per direct-mode spawn was rejected for the same
-//     reason (see Direct mode).
+//     reason.
 //   - A mutex per task instead of the state word: a lock held across a
-//     wake-vs-poll race serializes wakers behind the poll; the CAS protocol
-//     never waits and is what the multi-thread scheduler needs anyway.
+//     wake-vs-poll race serializes wakers behind the poll.
 //   - Separate allocations for handle, spawn future and join future: they are
 //     the task seen through other method sets (type conversions of *task[T]).
 //   - A deferred recover per poll: measurable on a 30 ns poll path; one per
-//     batch of 61 polls does the same job.
+//     batch does the same job.
 //   - Cancelling an idle task inline on the aborting goroutine: it would run
 //     the future's Cancel on an arbitrary goroutine concurrently with the
-//     runtime's own bookkeeping; like Tokio, Abort queues the task and its
-//     runtime cancels it (Shutdown, which owns the core, cancels inline).
+//     runtime; like Tokio, Abort queues the task and its runtime cancels it.
 //   - A zero-allocation YieldNowAsync: the future must remember that it
 //     already yielded. A value type converted to Future[struct{}] is an
-//     immutable copy (a pointer receiver is impossible), and keeping the flag
-//     in the task (a per-poll epoch) misbehaves when two yields are pending in
-//     one task or one is cancelled by a select, because the flag is not tied
-//     to the future's identity. So YieldNowAsync allocates a 1-byte object
-//     (Go's tiny allocator); the yield itself — wake, requeue, poll — is
-//     allocation-free, and a hand-written future that keeps its own flag
-//     yields with zero allocations (see BenchmarkYield/reused).
-//   - Telling local from remote wakes by goroutine id on every Wake:
-//     runtime.Stack costs about 1µs, far more than the inject queue's mutex.
+//     immutable copy, and keeping the flag in the task misbehaves when two
+//     yields are pending in one task or one is cancelled by a select. So
+//     YieldNowAsync allocates a 1-byte object (Go's tiny allocator); the yield
+//     itself is allocation-free.
+//   - A shutdown distributed over the workers (Tokio's, where each worker
+//     cancels what its queues hold): stopping the workers first and then
+//     cancelling on one goroutine needs no cross-worker protocol beyond the
+//     stale-entry rule, and Cancel runs on the caller of Shutdown, as on the
+//     current-thread runtime.
+//   - Notifying a parked worker for every LIFO placement: it would wake a
+//     worker for each message of a ping-pong pair that the current worker runs
+//     next anyway (Tokio does not either); a lone LIFO task is instead
+//     stealable by a worker about to park.
 //
 // # Sources
 //
-//   - Tokio, tokio/src/runtime/task/state.rs and task/mod.rs (the state word
-//     and the numbered waker rules), runtime/task/join.rs, runtime/coop.rs (the
-//     budget), runtime/scheduler/current_thread/mod.rs (the driving loop,
-//     event_interval, global_queue_interval, block_on).
-//   - Go, src/runtime/proc.go (the design-essay form; park/unpark ordering in
-//     the spirit of its spinning-M protocol) and src/runtime/chan.go.
+//   - Tokio: runtime/task/state.rs, task/mod.rs (the state word, waker
+//     rules), runtime/task/join.rs, runtime/coop.rs (budget),
+//     runtime/scheduler/current_thread/mod.rs, multi_thread/{worker,queue,
+//     idle,park}.rs (rings, LIFO slot, searching, parking on the driver),
+//     runtime/task/list.rs (OwnedTasks).
+//   - Go: src/runtime/proc.go (spinning Ms, wakep, runnext, netpoll with a
+//     pollUntil) and src/runtime/chan.go.
 package rt

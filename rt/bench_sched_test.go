@@ -1,0 +1,238 @@
+package rt
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// Scheduler benchmarks after Tokio's rt_multi_threaded / rt_current_thread
+// benches, on both flavours. One op is one task spawned (spawn_many,
+// chained_spawn), one yield (yield_many) or one round trip (ping_pong).
+//
+//	go test -run - -bench 'Sched' -benchmem -count 5 ./rt
+
+// benchFlavours: the current-thread runtime and a multi-thread runtime with
+// two workers (the size the benchmark table uses on a 2-core machine).
+var benchFlavours = []struct {
+	name string
+	new  func() *Runtime
+}{
+	{"current", NewCurrentThread},
+	{"multi2", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+}
+
+func forBenchFlavours(b *testing.B, f func(b *testing.B, r *Runtime)) {
+	for _, fl := range benchFlavours {
+		b.Run(fl.name, func(b *testing.B) {
+			r := fl.new()
+			defer r.Shutdown()
+			b.ReportAllocs()
+			f(b, r)
+		})
+	}
+}
+
+// doneCounter completes a waiting future when n tasks reported done.
+type doneCounter struct {
+	left  atomic.Int64
+	mu    sync.Mutex
+	waker Waker
+}
+
+func (d *doneCounter) done() {
+	if d.left.Add(-1) == 0 {
+		d.mu.Lock()
+		w := d.waker
+		d.mu.Unlock()
+		if w != nil {
+			w.Wake()
+		}
+	}
+}
+
+func (d *doneCounter) Poll(cx *Context) (struct{}, bool) {
+	if d.left.Load() == 0 {
+		return struct{}{}, true
+	}
+	d.mu.Lock()
+	d.waker = cx.Waker()
+	d.mu.Unlock()
+	return struct{}{}, d.left.Load() == 0
+}
+
+// doneTask is a trivial task that reports to a counter: a pointer-shaped
+// future, so the spawn allocates only the task.
+type doneTask doneCounter
+
+func (t *doneTask) Poll(*Context) (struct{}, bool) {
+	(*doneCounter)(t).done()
+	return struct{}{}, true
+}
+
+// BenchmarkSchedSpawnMany: a task spawns b.N trivial tasks and waits for all.
+func BenchmarkSchedSpawnMany(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+		d := &doneCounter{}
+		d.left.Store(int64(b.N))
+		i := 0
+		b.ResetTimer()
+		BlockOn(r, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			for ; i < b.N; i++ {
+				SpawnAsync[struct{}]((*doneTask)(d)).Poll(cx)
+			}
+			return d.Poll(cx)
+		})).JoinAsync())
+	})
+}
+
+// chainTask spawns the next link until the chain is b.N long.
+type chainTask struct {
+	left int
+	d    *doneCounter
+}
+
+func (c *chainTask) Poll(cx *Context) (struct{}, bool) {
+	if c.left == 0 {
+		c.d.done()
+		return struct{}{}, true
+	}
+	SpawnAsync[struct{}](&chainTask{left: c.left - 1, d: c.d}).Poll(cx)
+	return struct{}{}, true
+}
+
+// BenchmarkSchedChainedSpawn: each task spawns the next; b.N tasks in all.
+func BenchmarkSchedChainedSpawn(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+		d := &doneCounter{}
+		d.left.Store(1)
+		b.ResetTimer()
+		SpawnOn[struct{}](r, &chainTask{left: b.N, d: d})
+		BlockOn[struct{}](r, d)
+	})
+}
+
+// BenchmarkSchedYieldMany: 200 tasks yield (YieldNowAsync) b.N times in all.
+func BenchmarkSchedYieldMany(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+		const tasks = 200
+		d := &doneCounter{}
+		d.left.Store(tasks)
+		per := b.N/tasks + 1
+		b.ResetTimer()
+		for i := 0; i < tasks; i++ {
+			loop := yieldLoop(per, YieldNowAsync)
+			SpawnOn(r, seq(
+				func(cx *Context) bool {
+					_, ok := loop.Poll(cx)
+					return ok
+				},
+				func(*Context) bool { d.done(); return true },
+			))
+		}
+		BlockOn[struct{}](r, d)
+	})
+}
+
+// pingSlot is a one-value mailbox between two tasks. send wakes the receiver
+// either from the sender's poll (Context.Wake: the local path) or with plain
+// Wake (the inject path).
+type pingSlot struct {
+	mu     sync.Mutex
+	full   bool
+	v      int
+	waiter Waker
+}
+
+func (s *pingSlot) send(cx *Context, v int, local bool) {
+	s.mu.Lock()
+	s.full, s.v = true, v
+	w := s.waiter
+	s.waiter = nil
+	s.mu.Unlock()
+	if w != nil {
+		if local {
+			cx.Wake(w)
+		} else {
+			w.Wake()
+		}
+	}
+}
+
+func (s *pingSlot) recv(cx *Context) (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.full {
+		s.full = false
+		return s.v, true
+	}
+	s.waiter = cx.Waker()
+	return 0, false
+}
+
+// pingPong runs n round trips between two tasks of r.
+func pingPong(r *Runtime, n int, local bool) {
+	var a, b pingSlot
+	sent := false
+	i := 0
+	ping := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		for i < n {
+			if !sent {
+				a.send(cx, i, local)
+				sent = true
+			}
+			if _, ok := b.recv(cx); !ok {
+				return struct{}{}, false
+			}
+			sent = false
+			i++
+		}
+		return struct{}{}, true
+	}))
+	j := 0
+	SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		for j < n {
+			v, ok := a.recv(cx)
+			if !ok {
+				return struct{}{}, false
+			}
+			b.send(cx, v, local)
+			j++
+		}
+		return struct{}{}, true
+	}))
+	BlockOn(r, ping.JoinAsync())
+}
+
+// BenchmarkSchedPingPong: round trips between two tasks; local wakes through
+// Context.Wake (LIFO slot / local queue) vs plain Wake (inject queue).
+func BenchmarkSchedPingPong(b *testing.B) {
+	for _, local := range []bool{true, false} {
+		name := "wake=inject"
+		if local {
+			name = "wake=local"
+		}
+		b.Run(name, func(b *testing.B) {
+			forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+				pingPong(r, b.N, local)
+			})
+		})
+	}
+}
+
+// BenchmarkGoPingPong is ping_pong's goroutine equivalent: two goroutines and
+// two unbuffered channels.
+func BenchmarkGoPingPong(b *testing.B) {
+	b.ReportAllocs()
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		ping <- i
+		<-pong
+	}
+	close(ping)
+}
