@@ -178,13 +178,14 @@ func TestSleepersMultiThreadRealClock(t *testing.T) {
 }
 
 // BenchmarkPausedHourOfSleepers measures a virtual hour: 100 tasks each
-// sleeping 36 s ten times over, on a paused current-thread runtime.
+// sleeping 36 s a hundred times over (10,000 sleeps), on a paused
+// current-thread runtime.
 func BenchmarkPausedHourOfSleepers(b *testing.B) {
 	for b.Loop() {
 		r := NewCurrentThreadWith(WithPausedClock(pausedStart))
 		hs := make([]*JoinHandle[time.Duration], 100)
 		for i := range hs {
-			hs[i] = SpawnOn(r, repeatSleep(10, 36*time.Second))
+			hs[i] = SpawnOn(r, repeatSleep(100, 36*time.Second))
 		}
 		got := BlockOn(r, joinAll(hs))
 		r.Shutdown()
