@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden generated files in testdata/")
 
 // programs lists the differential test programs: testdata/<case> at the
-// repository root, except testdata/errors.
+// repository root, except testdata/errors and testdata/warnings.
 func programs(t *testing.T) []string {
 	t.Helper()
 	entries, err := os.ReadDir("testdata")
@@ -25,7 +25,7 @@ func programs(t *testing.T) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() && e.Name() != "errors" {
+		if e.IsDir() && e.Name() != "errors" && e.Name() != "warnings" {
 			out = append(out, e.Name())
 		}
 	}
@@ -142,27 +142,63 @@ func TestDifferential(t *testing.T) {
 }
 
 // TestErrors runs asyncgen on each testdata/errors/<case>: it must fail with
-// exactly the diagnostics in want.txt and write nothing.
+// exactly the diagnostics in want.txt and write nothing. The cases are
+// loaded together (one go list), and a case whose diagnostics an earlier
+// stage's errors in another case hid is run again on its own.
 func TestErrors(t *testing.T) {
 	t.Chdir("../..")
 	entries, err := os.ReadDir("testdata/errors")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var dirs []string
+	before := map[string]string{}
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		t.Run(e.Name(), func(t *testing.T) {
+		if e.IsDir() {
 			dir := "testdata/errors/" + e.Name()
+			dirs = append(dirs, dir)
+			before[dir] = listDir(t, dir)
+		}
+	}
+	// Rounds: a load-stage error in one case stops the later stages for
+	// all, so the cases that got no diagnostics run again together.
+	got := map[string][]string{}
+	for remaining := dirs; len(remaining) > 0; {
+		var pats, next []string
+		for _, d := range remaining {
+			pats = append(pats, "./"+d)
+		}
+		_, all := generate("", pats)
+		for _, l := range all {
+			for _, d := range remaining {
+				if strings.HasPrefix(l, d+"/") {
+					got[d] = append(got[d], l)
+				}
+			}
+		}
+		for _, d := range remaining {
+			if len(got[d]) == 0 {
+				next = append(next, d)
+			}
+		}
+		if len(next) == len(remaining) {
+			break // these succeed (or fail without positions): reported below
+		}
+		remaining = next
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := listDir(t, dir)
-			p, errs := generate("", []string{"./" + dir})
-			if p != nil || len(errs) == 0 {
-				t.Fatalf("asyncgen succeeded; want errors:\n%s", want)
+			errs := got[dir]
+			if len(errs) == 0 {
+				var p *plan
+				p, errs = generate("", []string{"./" + dir})
+				if p != nil || len(errs) == 0 {
+					t.Fatalf("asyncgen succeeded; want errors:\n%s", want)
+				}
 			}
 			got := strings.Join(errs, "\n") + "\n"
 			if got != string(want) {
@@ -173,8 +209,8 @@ func TestErrors(t *testing.T) {
 					t.Errorf("diagnostic lacks a file:line:col position: %s", l)
 				}
 			}
-			if after := listDir(t, dir); after != before {
-				t.Errorf("asyncgen changed the directory: before %s, after %s", before, after)
+			if after := listDir(t, dir); after != before[dir] {
+				t.Errorf("asyncgen changed the directory: before %s, after %s", before[dir], after)
 			}
 		})
 	}
@@ -190,4 +226,31 @@ func listDir(t *testing.T, dir string) string {
 		names = append(names, e.Name())
 	}
 	return strings.Join(names, ",")
+}
+
+// TestWarnings runs asyncgen on testdata/warnings/<case>: it must succeed
+// and print exactly the warnings in want.txt (near-miss directives).
+func TestWarnings(t *testing.T) {
+	t.Chdir("../..")
+	entries, err := os.ReadDir("testdata/warnings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Run(e.Name(), func(t *testing.T) {
+			dir := "testdata/warnings/" + e.Name()
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, errs := generate("", []string{"./" + dir})
+			if len(errs) > 0 {
+				t.Fatalf("asyncgen failed: %s", strings.Join(errs, "\n"))
+			}
+			got := strings.Join(p.warnings, "\n") + "\n"
+			if got != string(want) {
+				t.Errorf("warnings differ\ngot:\n%swant:\n%s", got, want)
+			}
+		})
+	}
 }

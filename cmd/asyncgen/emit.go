@@ -34,7 +34,7 @@ func upperFirst(s string) string {
 
 func (g *pkgGen) uniqueTypeName(base string) string {
 	n := base
-	for i := 2; g.taken[n]; i++ {
+	for i := 2; g.taken[n] || g.declared[n]; i++ {
 		n = fmt.Sprintf("%s%d", base, i)
 	}
 	g.taken[n] = true
@@ -48,6 +48,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		return "", false
 	}
 	fd := fn.decl
+	fname := fd.Name.Name
 	l := &lowerer{
 		g: g, fn: fn, susp: susp,
 		objVar: map[types.Object]*variable{}, refVar: map[*ast.Ident]*variable{},
@@ -79,6 +80,9 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			l.names[imp.Name.Name] = true
 		}
 	}
+	// Fields share a namespace with the future's methods.
+	l.names["Poll"], l.names["Cancel"] = true, true
+	g.missing = nil
 	// User labels keep their names (they stay in verbatim code); the label
 	// of Poll's loop must differ from them.
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -209,10 +213,28 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		b.state = i
 	}
 	used, read := l.liveness(reach)
+	for _, v := range l.vars {
+		if !used[v] || v.text != "" {
+			continue
+		}
+		if bad, ok := g.spellable(v.typ); !ok {
+			pos, what := fd.Pos(), "a value"
+			if v.obj != nil {
+				pos, what = v.obj.Pos(), "variable "+v.obj.Name()
+			}
+			g.errorf(pos, "%s has type %s, which cannot be written outside its package (it involves %s), but the future of %s must declare it; give it a type that can be written, such as an exported interface it implements", what, g.typeString(v.typ), bad, fname)
+		}
+	}
+	if len(g.errs) > nerr {
+		return "", false
+	}
 
 	// Await fields, one per distinct future type: only one await is pending
 	// at a time.
-	type awField struct{ name, typ string }
+	type awField struct {
+		name, typ string
+		t         types.Type
+	}
 	var aws []awField
 	awByType := map[string]string{}
 	for _, b := range reach {
@@ -220,7 +242,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			typ := g.typeText(g.futureOf(t.out))
 			if awByType[typ] == "" {
 				awByType[typ] = l.name(fmt.Sprintf("aw%d", len(aws)))
-				aws = append(aws, awField{awByType[typ], typ})
+				aws = append(aws, awField{awByType[typ], typ, g.futureOf(t.out)})
 			}
 			t.field = awByType[typ]
 		}
@@ -229,7 +251,6 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	// The text.
 	srcPos := g.fset.Position(fd.Pos())
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
-	fname := fd.Name.Name
 	display := fname
 	base := lowerFirst(fname)
 	if recv != nil || fd.Recv != nil {
@@ -249,7 +270,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	p("// %s is the state machine of %s (%s).\n", l.futName, display, where)
-	p("type %s struct {\n%s int // the next case of Poll; -1 once done\n", l.futName, l.nState)
+	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
 	for _, v := range l.vars {
 		switch {
 		case v.param:
@@ -310,6 +331,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 
 	// Poll.
 	p("// Poll advances %s to its next suspension point; see rt.Future.\n", display)
+	g.needUniverse("bool")
 	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", f, l.futName, l.nCx, rtm, outText)
 	if len(aws) > 0 {
 		p("var %s %s\nvar %s bool\n", l.nZero, outText, l.nReady)
@@ -347,8 +369,8 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			if r.dst != nil {
 				dst = l.loc(r.dst)
 			}
-			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, false\n}\n%s.%s = nil\n",
-				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, f, r.field)
+			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
+				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
 		}
 		for _, s := range blk.stmts {
 			body.WriteString(l.directive(s.pos) + l.print(s.s) + "\n")
@@ -379,19 +401,20 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		case *awaitTerm:
 			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
 		case *unreachableTerm:
-			fmt.Fprintf(body, "panic(\"corio: %sAsync: unreachable end of function\")\n", display)
+			fmt.Fprintf(body, "%s\n", g.panicText("corio: "+display+"Async: unreachable end of function"))
 		}
 	}
 	if l.labelUsed {
 		p("%s:\n", l.pollLabel)
 	}
-	p("for {\nswitch %s {\n%sdefault:\npanic(\"corio: %sAsync future polled after it completed or was cancelled\")\n}\n}\n}\n\n", l.nState, body.String(), display)
+	p("for {\nswitch %s {\n%sdefault:\n%s\n}\n}\n}\n\n", l.nState, body.String(), g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
 
 	// Cancel.
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
 	p("func (%s *%s) Cancel() {\n", f, l.futName)
 	for _, a := range aws {
-		p("if %s.%s != nil {\n%s.Cancel(%s.%s)\n%s.%s = nil\n}\n", f, a.name, rtm, f, a.name, f, a.name)
+		nilA := g.nilOf(a.t)
+		p("if %s.%s != %s {\n%s.Cancel(%s.%s)\n%s.%s = %s\n}\n", f, a.name, nilA, rtm, f, a.name, f, a.name, nilA)
 	}
 	p("%s.%s = -1\n}\n\n", f, l.nState)
 
@@ -413,6 +436,15 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + fname
 	}
 	p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", display, guardT, guardX)
+	if len(g.missing) > 0 {
+		var names []string
+		for n := range g.missing {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		g.errorf(fd.Pos(), "the package redeclares the predeclared %s, which the code generated for async function %s must name; rename the package's %s", strings.Join(names, ", "), fname, strings.Join(names, ", "))
+		return "", false
+	}
 	return b.String(), true
 }
 

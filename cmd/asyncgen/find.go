@@ -51,6 +51,9 @@ func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
 			}
 			sig := obj.Type().(*types.Signature)
 			switch {
+			case fd.Name.Name == "_":
+				g.errorf(fd.Pos(), "blank function %s marked //async:func: a blank function cannot be called, so it has no twin; remove the directive", types.ExprString(fd.Name))
+				continue
 			case fd.Body == nil:
 				g.errorf(fd.Pos(), "async function %s has no body; //async:func needs Go source to lower", fd.Name.Name)
 				continue
@@ -61,7 +64,7 @@ func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
 				g.errorf(fd.Pos(), "async method %s of a generic type is not supported yet; make it a function of a concrete type", fd.Name.Name)
 				continue
 			case sig.Results().Len() > 8:
-				g.errorf(fd.Pos(), "async function %s has %d results; at most 8 fit rt.Tuple8 (return a struct instead)", fd.Name.Name, sig.Results().Len())
+				g.errorf(fd.Pos(), "async function %s has %d results; a future's output holds at most 8 (rt.Tuple8): return a struct instead", fd.Name.Name, sig.Results().Len())
 				continue
 			case strings.HasSuffix(fd.Name.Name, "Async"):
 				g.errorf(fd.Name.Pos(), "async function %s already ends in Async; its twin would be %sAsync (rename it)", fd.Name.Name, fd.Name.Name)

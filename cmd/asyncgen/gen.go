@@ -28,6 +28,15 @@ type pkgGen struct {
 	pnames   []string
 	taken    map[string]bool // package-level names, including generated types
 	reserved map[string]bool // universe and imported package names
+
+	// naming.go
+	declared  map[string]bool            // names the package's syntax declares
+	pkgNames  map[string]map[string]bool // import name → paths it denotes
+	shadowed  map[string]bool            // predeclared names the package redeclares
+	missing   map[string]bool            // shadowed predeclared names generated code needed
+	genNames  map[string]bool            // names the generator chose for locals and fields
+	aliases   map[string]string          // import path → alias in generated files
+	aliasUsed map[string]bool
 }
 
 // Markers stand for package names in printed code; emit turns each
@@ -48,6 +57,9 @@ func (g *pkgGen) marker(path, name string) string {
 func (g *pkgGen) pkgRef(path, name string) *ast.Ident { return rawExpr(g.marker(path, name)) }
 
 func (g *pkgGen) typeText(t types.Type) string {
+	if len(g.shadowed) > 0 {
+		g.notePredeclared(t)
+	}
 	return types.TypeString(t, func(p *types.Package) string {
 		if p == g.pkg {
 			return ""
@@ -58,8 +70,20 @@ func (g *pkgGen) typeText(t types.Type) string {
 
 func (g *pkgGen) typeExpr(t types.Type) ast.Expr { return rawExpr(g.typeText(t)) }
 
+// convert converts x to the predeclared string type (for helpers that take
+// string while the value's type is a defined type with underlying string).
+func (g *pkgGen) convert(t types.Type, x ast.Expr) ast.Expr {
+	if b, ok := t.(*types.Basic); ok && b.Kind() == types.String && g.shadowed["string"] {
+		return &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{x}}, Sel: ast.NewIdent("String")}}
+	}
+	return &ast.CallExpr{Fun: g.typeExpr(t), Args: []ast.Expr{x}}
+}
+
 // zero is the zero value of t as an expression.
 func (g *pkgGen) zero(t types.Type) ast.Expr {
+	if g.shadowed["false"] || g.shadowed["nil"] || g.shadowed["new"] {
+		return rawExpr(g.zeroOf(t))
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {
@@ -107,8 +131,9 @@ type write struct {
 // plan is what a run decided: nothing is written until every package has
 // been generated without error.
 type plan struct {
-	writes  []write
-	deletes []string
+	warnings []string // printed, but not failures
+	writes   []write
+	deletes  []string
 }
 
 // stale lists the files that -check reports.
@@ -179,6 +204,7 @@ func generate(dir string, patterns []string) (*plan, []string) {
 			continue
 		}
 		out.deletes = append(out.deletes, pp.orphans...)
+		out.warnings = append(out.warnings, pp.warnings...)
 		if len(pp.files) == 0 {
 			continue
 		}
@@ -194,6 +220,7 @@ func generate(dir string, patterns []string) (*plan, []string) {
 		for _, n := range p.Types.Scope().Names() {
 			g.taken[n] = true
 		}
+		g.scanNames()
 		for _, of := range g.find(p, pp) {
 			content, err := g.file(of)
 			if err != nil {
@@ -213,6 +240,19 @@ func generate(dir string, patterns []string) (*plan, []string) {
 	return out, nil
 }
 
+// lowerSafe lowers one function; a panic in the generator (always a bug in
+// asyncgen, never in the user's valid Go) becomes an error that names the
+// function's position, so the user gets a report to file instead of a crash.
+func (g *pkgGen) lowerSafe(of *outFile, fn *asyncFunc) (text string, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.errorf(fn.decl.Pos(), "asyncgen internal error lowering %s (a bug in asyncgen; please report it with this function): %v", fn.decl.Name.Name, r)
+			text, ok = "", false
+		}
+	}()
+	return g.lowerFunc(of, fn)
+}
+
 // file generates one <file>_async.go.
 func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	jf := jen.NewFilePathName(g.pkg.Path(), g.pkg.Name())
@@ -222,7 +262,7 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	}
 	var decls []string
 	for _, fn := range of.funcs {
-		text, ok := g.lowerFunc(of, fn)
+		text, ok := g.lowerSafe(of, fn)
 		if !ok {
 			continue
 		}
@@ -232,7 +272,11 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 		return nil, nil
 	}
 	for i, p := range g.paths {
-		jf.ImportName(p, g.pnames[i])
+		if a := g.importAlias(p, g.pnames[i]); a != g.pnames[i] {
+			jf.ImportAlias(p, a)
+		} else {
+			jf.ImportName(p, g.pnames[i])
+		}
 	}
 	for _, d := range decls {
 		jf.Add(g.code(d))

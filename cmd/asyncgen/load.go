@@ -8,7 +8,7 @@ package main
 // async functions). Yet the rest of the package may call FAsync twins that only
 // the generated files declare. So before type checking, every file asyncgen
 // owns is replaced, through the go/packages overlay, by a stub holding just
-// the twins' signatures (FAsync(params) rt.Future[R] { panic(…) }), written
+// the twins' signatures (FAsync(params) (f rt.Future[R]) { return f }), written
 // from the source's syntax. The stub copies its source file's imports so the
 // parameter types resolve; the "imported and not used" errors that this
 // causes in the stub are the only errors ignored.
@@ -24,6 +24,7 @@ import (
 	"os"
 	pathpkg "path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +47,7 @@ type srcFile struct {
 
 // pkgPlan is what asyncgen found in one package before type checking.
 type pkgPlan struct {
+	warnings  []string // near-miss directives
 	id        string
 	name      string
 	files     []*srcFile
@@ -129,6 +131,7 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 				}
 			}
 			checkMisplacedDirectives(fset, af, &errs)
+			plan.warnings = append(plan.warnings, nearMissDirectives(fset, af)...)
 			if len(sf.funcs) == 0 {
 				continue
 			}
@@ -249,6 +252,47 @@ func checkMisplacedDirectives(fset *token.FileSet, f *ast.File, errs *[]string) 
 	}
 }
 
+// nearMiss matches comments that look meant as //async:func but are not it.
+var nearMiss = regexp.MustCompile(`^//\s*(?i:async)\s*:|^//go:async`)
+
+// nearMissDirectives warns about directives that asyncgen would otherwise
+// ignore silently: a misspelt //async:func, or a correct one that is not in
+// a declaration's doc comment (a blank line between it and the func).
+func nearMissDirectives(fset *token.FileSet, f *ast.File) []string {
+	docs := map[*ast.CommentGroup]bool{}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			docs[d.Doc] = true
+		case *ast.GenDecl:
+			docs[d.Doc] = true
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					docs[s.Doc] = true
+				case *ast.ValueSpec:
+					docs[s.Doc] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, g := range f.Comments {
+		for _, c := range g.List {
+			text := strings.TrimRight(c.Text, " \t")
+			switch {
+			case text == "//async:func":
+				if !docs[g] {
+					out = append(out, fmt.Sprintf("%s: warning: //async:func is not in a func's doc comment, so it marks nothing; remove the blank line between it and the func declaration", posString(fset, c.Pos())))
+				}
+			case nearMiss.MatchString(text):
+				out = append(out, fmt.Sprintf("%s: warning: %q is not the //async:func directive, which asyncgen would ignore; write exactly //async:func (no space after //)", posString(fset, c.Pos()), text))
+			}
+		}
+	}
+	return out
+}
+
 func scanErrors(err error) []string {
 	var out []string
 	if list, ok := err.(scanner.ErrorList); ok {
@@ -301,13 +345,21 @@ func stub(fset *token.FileSet, f *ast.File, funcs []*ast.FuncDecl) []byte {
 		}
 		fmt.Fprintf(&b, "import %s%s\n", prefix, imp.Path.Value)
 	}
-	fmt.Fprintf(&b, "import %s %q\n\n", stubRT, rtPath)
+	for _, fd := range funcs {
+		if fd.Name.Name != "_" {
+			fmt.Fprintf(&b, "import %s %q\n\n", stubRT, rtPath)
+			break
+		}
+	}
 	src := func(n ast.Node) string {
 		var sb strings.Builder
 		printer.Fprint(&sb, fset, n)
 		return sb.String()
 	}
 	for _, fd := range funcs {
+		if fd.Name.Name == "_" {
+			continue // reported by find; a blank function has no twin
+		}
 		b.WriteString("func ")
 		if fd.Recv != nil {
 			b.WriteString("(" + fieldList(src, fd.Recv) + ") ")
@@ -333,10 +385,15 @@ func stub(fset *token.FileSet, f *ast.File, funcs []*ast.FuncDecl) []byte {
 		switch {
 		case len(results) == 1:
 			out = results[0]
+		case len(results) > 8:
+			// No tuple holds them; find reports the function. The stub
+			// only has to type-check.
+			out = "struct{}"
 		case len(results) > 1:
 			out = fmt.Sprintf("%s.Tuple%d[%s]", stubRT, len(results), strings.Join(results, ", "))
 		}
-		fmt.Fprintf(&b, "%s.Future[%s] { panic(\"asyncgen stub\") }\n", stubRT, out)
+		// No predeclared name: the package may redeclare panic or nil.
+		fmt.Fprintf(&b, "(asyncgen_future %s.Future[%s]) { return asyncgen_future }\n", stubRT, out)
 	}
 	return b.Bytes()
 }

@@ -159,6 +159,7 @@ func (l *lowerer) name(base string) string {
 		n = base + "_" + itoa(i)
 	}
 	l.names[n] = true
+	l.g.genNames[n] = true
 	return n
 }
 
@@ -226,8 +227,7 @@ func (l *lowerer) declareNew(ids []*ast.Ident) {
 		}
 		v := l.declare(obj)
 		if v.cell {
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN,
-				Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("new"), Args: []ast.Expr{l.g.typeExpr(v.typ)}}}})
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{rawExpr(l.g.newOf(v.typ, ""))}})
 		}
 	}
 }
@@ -364,12 +364,7 @@ func (l *lowerer) expr(e ast.Expr, spill bool) ast.Expr {
 		if tw := l.susp[x]; tw != nil {
 			return l.await(x, tw, true)
 		}
-		if len(x.Args) == 1 && isTuple(l.typeOf(x.Args[0])) {
-			c := *x
-			c.Fun = l.expr(x.Fun, true)
-			c.Args = l.tuple(x.Args[0].(*ast.CallExpr))
-			return l.maybeSpill(&c, x, spill)
-		}
+		return l.maybeSpill(l.callOperands(x), x, spill)
 	case *ast.BinaryExpr:
 		// A suspending right operand must run only if the left one lets
 		// it; so must a right operand whose calls would be spilled.
@@ -434,7 +429,7 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 		if len(x.Args) == 1 && isTuple(l.typeOf(x.Args[0])) {
 			c := *x
 			c.Fun = l.spillCalls(x.Fun)
-			c.Args = l.tuple(x.Args[0].(*ast.CallExpr))
+			c.Args = l.tuple(ast.Unparen(x.Args[0]).(*ast.CallExpr))
 			return l.maybeSpill(&c, x, true)
 		}
 	}
@@ -448,6 +443,21 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 	return c
 }
 
+// callOperands lowers the callee and arguments of a call in order. An
+// argument list that is one multi-valued call, f(g()), is spread: g's
+// results become f's arguments one by one, whether g suspends or not.
+func (l *lowerer) callOperands(call *ast.CallExpr) *ast.CallExpr {
+	if len(call.Args) == 1 && isTuple(l.typeOf(call.Args[0])) && l.hasSusp(call.Args[0]) {
+		c := *call
+		c.Fun = l.expr(call.Fun, true)
+		c.Args = l.tuple(ast.Unparen(call.Args[0]).(*ast.CallExpr))
+		return &c
+	}
+	c, kids := shallow(call, l.g.info)
+	l.list(kids, false)
+	return c.(*ast.CallExpr)
+}
+
 // tuple evaluates a multi-valued call into temporaries and returns them.
 func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 	tt := l.typeOf(call).(*types.Tuple)
@@ -459,8 +469,7 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 		}
 		return out
 	}
-	c, kids := shallow(call, l.g.info)
-	l.list(kids, false)
+	c := l.callOperands(call)
 	var lhs []ast.Expr
 	for i := 0; i < tt.Len(); i++ {
 		v := l.temp(tt.At(i).Type(), "t")
@@ -474,9 +483,7 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 // await lowers a suspension point: the twin's future is created and awaited;
 // the returned expression holds its output.
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
-	c, kids := shallow(call, l.g.info)
-	l.list(kids, false)
-	cc := c.(*ast.CallExpr)
+	cc := l.callOperands(call)
 	cc.Fun = twinFun(cc.Fun)
 	next := l.newBlock()
 	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos()}
@@ -592,6 +599,10 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		l.rangeStmt(s, label)
 	case *ast.SwitchStmt:
 		l.switchStmt(s, label)
+	case *ast.GoStmt:
+		// The function value and arguments are evaluated here, in order;
+		// the plain function runs in the new goroutine.
+		l.emit(&ast.GoStmt{Call: l.callOperands(s.Call)})
 	default:
 		l.g.errorf(s.Pos(), "%T with a suspension point is not supported yet", s)
 	}
@@ -744,12 +755,13 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 				}
 			}
 		case len(vs.Names) > 1 && len(vs.Values) == 1:
-			call := ast.Unparen(vs.Values[0]).(*ast.CallExpr)
+			// A multi-valued call, or a comma-ok form (m[k], x.(T), <-ch)
+			// whose operands are lowered in place so the form stays.
 			var rhs []ast.Expr
-			if l.hasSusp(call) {
+			if call, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr); ok && isTuple(l.typeOf(call)) && l.hasSusp(call) {
 				rhs = l.tuple(call)
 			} else {
-				rhs = []ast.Expr{call}
+				rhs = []ast.Expr{l.expr(vs.Values[0], false)}
 			}
 			l.declareNew(vs.Names)
 			l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
@@ -878,8 +890,12 @@ func (l *lowerer) forStmt(s *ast.ForStmt, label string) {
 	// the post statement runs.
 	for _, v := range loopVars {
 		if v.cell {
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN,
-				Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("new"), Args: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}}})
+			var fresh ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("new"), Args: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}
+			if l.g.shadowed["new"] {
+				fresh = &ast.UnaryExpr{Op: token.AND, X: &ast.SelectorExpr{Sel: ast.NewIdent("v"), X: &ast.ParenExpr{X: &ast.UnaryExpr{Op: token.AND, X: &ast.CompositeLit{
+					Type: rawExpr("struct{ v " + l.g.typeText(v.typ) + " }"), Elts: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}}}}}
+			}
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{fresh}})
 		}
 	}
 	if s.Post != nil {
@@ -940,8 +956,15 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 	switch u := under.(type) {
 	case *types.Basic:
 		if u.Info()&types.IsString != 0 {
-			str := l.temp(xt, "str")
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(str)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.expr(s.X, false)}})
+			// The string is held as a plain string: utf8's functions
+			// take string, and xt may be a defined type (type Name string).
+			strT := types.Typ[types.String]
+			str := l.temp(strT, "str")
+			x := l.expr(s.X, false)
+			if _, basic := xt.(*types.Basic); !basic {
+				x = l.g.convert(strT, x)
+			}
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(str)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
 			i := idx(intType)
 			next := l.temp(intType, "next")
 			var rune ast.Expr = ast.NewIdent("_")
@@ -950,6 +973,9 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 				rune, val = l.ref(r), l.ref(r)
 			}
 			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(str)}}}
+			if l.g.shadowed["len"] {
+				cond = &ast.BinaryExpr{X: &ast.SliceExpr{X: l.ref(str), Low: l.ref(i)}, Op: token.NEQ, Y: &ast.BasicLit{Kind: token.STRING, Value: `""`}}
+			}
 			key = l.ref(i)
 			step = func() {
 				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(i)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.ref(next)}})
@@ -995,7 +1021,11 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		if isArray {
 			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.BasicLit{Kind: token.INT, Value: itoa(int(arr.Len()))}}
 		} else {
-			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(seq)}}}
+			var n ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(seq)}}
+			if l.g.shadowed["len"] {
+				n = &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{l.ref(seq)}}, Sel: ast.NewIdent("Len")}}
+			}
+			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: n}
 		}
 		key = l.ref(i)
 		if hasVal {

@@ -43,6 +43,9 @@ func run(patterns []string, check bool, stdout, stderr *os.File) int {
 		}
 		return 1
 	}
+	for _, w := range plan.warnings {
+		fmt.Fprintln(stderr, w)
+	}
 	if check {
 		stale := plan.stale()
 		for _, s := range stale {

@@ -178,6 +178,17 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		if pn, ok := l.g.info.Uses[n].(*types.PkgName); ok {
 			return rawExpr(l.g.marker(pn.Imported().Path(), pn.Imported().Name()))
 		}
+		// A package-level name of another package used unqualified came
+		// through a dot import, which the generated file does not have.
+		if obj := l.g.info.Uses[n]; obj != nil && obj.Pkg() != nil && obj.Pkg() != l.g.pkg && obj.Parent() == obj.Pkg().Scope() {
+			return rawExpr(l.g.marker(obj.Pkg().Path(), obj.Pkg().Name()) + "." + n.Name)
+		}
+	case *ast.SelectorExpr:
+		if id, ok := n.X.(*ast.Ident); ok {
+			if pn, ok := l.g.info.Uses[id].(*types.PkgName); ok {
+				return rawExpr(l.g.marker(pn.Imported().Path(), pn.Imported().Name()) + "." + n.Sel.Name)
+			}
+		}
 	case *ast.UnaryExpr:
 		if n.Op != token.AND {
 			return nil
@@ -281,6 +292,6 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 		}
 		out = l.g.typeText(l.out) + "{" + strings.Join(vals, ", ") + "}"
 	}
-	pre = append(pre, l.nFut+"."+l.nState+" = -1", l.directive(pos)+"return "+out+", true")
+	pre = append(pre, l.nFut+"."+l.nState+" = -1", l.directive(pos)+"return "+out+", "+l.g.univ("true"))
 	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
 }

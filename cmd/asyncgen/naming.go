@@ -1,0 +1,316 @@
+package main
+
+// Naming: how the generated code spells things so that no user identifier
+// can capture or collide with them.
+//
+//   - Locals and fields of a future get names from lowerer.name, which
+//     avoids every identifier of the package's syntax that could be in scope
+//     (package-level names, import names, the function's own names) and the
+//     method names of the future (Poll, Cancel): a field and a method of one
+//     type share a namespace.
+//   - Future type names avoid every identifier of the package's syntax, so a
+//     parameter named like the future type cannot shadow it in the twin.
+//   - Import aliases of the generated file are chosen after lowering: a
+//     package's own name when nothing in the package's syntax and nothing
+//     the generator named spells it, else name_2, name_3… (importAlias).
+//   - Predeclared identifiers (true, false, nil, len, new, panic, int…)
+//     may be redeclared by the package (const true = false). The generated
+//     code spells the ones it needs without them when the package declares
+//     one anywhere (univ), and reports an error for what has no other
+//     spelling (bool in Poll's signature, a predeclared type in a type the
+//     generated code must write).
+//   - A reference to a name of another package that the source reaches
+//     without a qualifier (a dot import) is printed qualified.
+
+import (
+	"go/types"
+	"strconv"
+)
+
+// scanNames records the names the package's syntax declares (and could
+// bring into scope where generated code runs), the packages each import name
+// denotes, and the predeclared names the package redeclares.
+func (g *pkgGen) scanNames() {
+	g.declared = map[string]bool{}
+	g.pkgNames = map[string]map[string]bool{}
+	g.shadowed = map[string]bool{}
+	g.genNames = map[string]bool{}
+	note := func(obj types.Object) {
+		if obj == nil {
+			return
+		}
+		switch o := obj.(type) {
+		case *types.PkgName:
+			if g.pkgNames[o.Name()] == nil {
+				g.pkgNames[o.Name()] = map[string]bool{}
+			}
+			g.pkgNames[o.Name()][o.Imported().Path()] = true
+			return
+		case *types.Var:
+			if o.IsField() {
+				return
+			}
+		case *types.Func:
+			if o.Type().(*types.Signature).Recv() != nil {
+				return
+			}
+		}
+		g.declared[obj.Name()] = true
+		if types.Universe.Lookup(obj.Name()) != nil {
+			g.shadowed[obj.Name()] = true
+		}
+	}
+	for _, obj := range g.info.Defs {
+		note(obj)
+	}
+	for _, obj := range g.info.Implicits {
+		note(obj)
+	}
+}
+
+// univ spells a predeclared value or function for generated code. For a
+// name the package redeclares it returns an equivalent that names nothing
+// predeclared, or "" when there is none (the caller reports it).
+func (g *pkgGen) univ(name string) string {
+	if !g.shadowed[name] {
+		return name
+	}
+	switch name {
+	case "true":
+		return "(0 == 0)"
+	case "false":
+		return "(0 != 0)"
+	}
+	return ""
+}
+
+// needUniverse notes that generated code needs the predeclared name; a
+// redeclared one is reported at pos by the caller via universeErrors.
+func (g *pkgGen) needUniverse(name string) {
+	if g.shadowed[name] {
+		if g.missing == nil {
+			g.missing = map[string]bool{}
+		}
+		g.missing[name] = true
+	}
+}
+
+// zeroOf is a zero value of t that names nothing predeclared.
+func (g *pkgGen) zeroOf(t types.Type) string {
+	return "(struct{ v " + g.typeText(t) + " }{}).v"
+}
+
+// panicText is a call that panics with msg.
+func (g *pkgGen) panicText(msg string) string {
+	if g.shadowed["panic"] {
+		return g.marker("log", "log") + ".Panic(" + strconv.Quote(msg) + ")"
+	}
+	return "panic(" + strconv.Quote(msg) + ")"
+}
+
+// nilOf is the nil value of t (a pointer, interface, slice, map, chan or func type).
+func (g *pkgGen) nilOf(t types.Type) string {
+	if g.shadowed["nil"] {
+		return g.zeroOf(t)
+	}
+	return "nil"
+}
+
+// newOf is an expression allocating a fresh T holding init ("" for zero).
+func (g *pkgGen) newOf(t types.Type, init string) string {
+	if g.shadowed["new"] {
+		return "&(&struct{ v " + g.typeText(t) + " }{" + init + "}).v"
+	}
+	if init == "" {
+		return "new(" + g.typeText(t) + ")"
+	}
+	return "new(" + init + ")"
+}
+
+// spellable reports whether t can be written outside its packages: a named
+// type that another package does not export cannot.
+func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type) bool
+	walk = func(t types.Type) bool {
+		if t == nil || seen[t] {
+			return true
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Alias:
+			return walk(types.Unalias(t))
+		case *types.Named:
+			o := t.Obj()
+			if o.Pkg() != nil && o.Pkg() != g.pkg && !o.Exported() {
+				bad = o.Pkg().Name() + "." + o.Name()
+				return false
+			}
+			if o.Pkg() == g.pkg && o.Parent() != nil && o.Parent() != g.pkg.Scope() {
+				bad = o.Name() + " (a local type)"
+				return false
+			}
+			if ta := t.TypeArgs(); ta != nil {
+				for i := 0; i < ta.Len(); i++ {
+					if !walk(ta.At(i)) {
+						return false
+					}
+				}
+			}
+			return true
+		case *types.Pointer:
+			return walk(t.Elem())
+		case *types.Slice:
+			return walk(t.Elem())
+		case *types.Array:
+			return walk(t.Elem())
+		case *types.Chan:
+			return walk(t.Elem())
+		case *types.Map:
+			return walk(t.Key()) && walk(t.Elem())
+		case *types.Signature:
+			for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
+				for i := 0; i < tup.Len(); i++ {
+					if !walk(tup.At(i).Type()) {
+						return false
+					}
+				}
+			}
+			return true
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				f := t.Field(i)
+				if !walk(f.Type()) {
+					return false
+				}
+				if !f.Exported() && f.Pkg() != g.pkg {
+					bad = "a struct with unexported fields of package " + f.Pkg().Name()
+					return false
+				}
+			}
+			return true
+		case *types.Interface:
+			for i := 0; i < t.NumMethods(); i++ {
+				m := t.Method(i)
+				if !m.Exported() && m.Pkg() != g.pkg {
+					bad = "an interface with unexported methods of package " + m.Pkg().Name()
+					return false
+				}
+				if !walk(m.Type()) {
+					return false
+				}
+			}
+			return true
+		case *types.Tuple:
+			for i := 0; i < t.Len(); i++ {
+				if !walk(t.At(i).Type()) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	ok = walk(t)
+	return bad, ok
+}
+
+// importAlias picks the name under which the generated files import path:
+// the package's name unless the package's syntax or the generator's own
+// names use it.
+func (g *pkgGen) importAlias(path, name string) string {
+	if a, ok := g.aliases[path]; ok {
+		return a
+	}
+	if g.aliases == nil {
+		g.aliases = map[string]string{}
+		g.aliasUsed = map[string]bool{}
+	}
+	a := name
+	clash := func(a string) bool {
+		for p := range g.pkgNames[a] {
+			if p != path {
+				return true
+			}
+		}
+		return g.taken[a] || g.genNames[a] || g.aliasUsed[a] || types.Universe.Lookup(a) != nil
+	}
+	for i := 2; clash(a); i++ {
+		a = name + "_" + strconv.Itoa(i)
+	}
+	g.aliases[path] = a
+	g.aliasUsed[a] = true
+	return a
+}
+
+// notePredeclared records the redeclared predeclared names that printing t
+// would write.
+func (g *pkgGen) notePredeclared(t types.Type) {
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Basic:
+			if t.Info()&types.IsUntyped == 0 {
+				g.needUniverse(t.Name())
+			}
+		case *types.Alias:
+			if t.Obj().Pkg() == nil {
+				g.needUniverse(t.Obj().Name())
+				return
+			}
+			walk(types.Unalias(t))
+		case *types.Named:
+			if t.Obj().Pkg() == nil {
+				g.needUniverse(t.Obj().Name())
+			}
+			if ta := t.TypeArgs(); ta != nil {
+				for i := 0; i < ta.Len(); i++ {
+					walk(ta.At(i))
+				}
+			}
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Signature:
+			walk(t.Params())
+			walk(t.Results())
+		case *types.Tuple:
+			for i := 0; i < t.Len(); i++ {
+				walk(t.At(i).Type())
+			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				walk(t.Field(i).Type())
+			}
+		case *types.Interface:
+			for i := 0; i < t.NumMethods(); i++ {
+				walk(t.Method(i).Type())
+			}
+		}
+	}
+	walk(t)
+}
+
+// stateType is the type of a future's state field: an integer type whose
+// name the package does not redeclare.
+func (g *pkgGen) stateType() string {
+	for _, n := range []string{"int", "int32", "int64", "int16"} {
+		if !g.shadowed[n] {
+			return n
+		}
+	}
+	g.needUniverse("int")
+	return "int"
+}
