@@ -254,3 +254,21 @@ func TestWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestVet runs go vet's default analyzers over every test program, the
+// committed generated files included: generated code must not make vet fail
+// on a user's correct code (a self-assignment of a named result, code after
+// a panic or an endless loop).
+func TestVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	t.Chdir("../..")
+	args := []string{"vet"}
+	for _, c := range programs(t) {
+		args = append(args, "./testdata/"+c)
+	}
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		t.Errorf("go vet: %v\n%s", err, out)
+	}
+}

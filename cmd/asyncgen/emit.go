@@ -166,6 +166,13 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		return true
 	})
 	l.escapes()
+	// Parameters whose address is taken get a cell too: the twin's
+	// parameter itself, whose address the constructor stores.
+	for _, v := range append([]*variable{recv}, params...) {
+		if v != nil && v.escapes {
+			v.cell = true
+		}
+	}
 	for _, v := range l.vars {
 		if v.escapes {
 			v.bind = l.name(v.name + "_p")
@@ -273,6 +280,8 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
 	for _, v := range l.vars {
 		switch {
+		case v.param && v.cell:
+			p("%s *%s\n", v.name, g.typeText(v.typ))
 		case v.param:
 			p("%s %s\n", v.name, g.typeText(v.typ))
 		case v.field && used[v]:
@@ -325,7 +334,11 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			p(", ")
 		}
 		first = false
-		p("%s: %s", v.name, v.name)
+		if v.cell {
+			p("%s: &%s", v.name, v.name)
+		} else {
+			p("%s: %s", v.name, v.name)
+		}
 	}
 	p("}\n}\n\n")
 
@@ -400,6 +413,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
 			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
+		case *panicTerm:
 		case *unreachableTerm:
 			fmt.Fprintf(body, "%s\n", g.panicText("corio: "+display+"Async: unreachable end of function"))
 		}

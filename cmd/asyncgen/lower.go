@@ -63,6 +63,9 @@ type jumpTerm struct{ to *block }
 // unreachableTerm ends a block that Go's terminating-statement rule makes
 // unreachable (the end of a function with results).
 type unreachableTerm struct{}
+
+// panicTerm ends a block whose last statement panics.
+type panicTerm struct{}
 type ifTerm struct {
 	cond      ast.Expr
 	then, els *block
@@ -211,7 +214,12 @@ func (l *lowerer) declare(obj types.Object) *variable {
 		panic("corio/asyncgen: undeclared object " + obj.Name())
 	}
 	v.machine = true
-	if v.escapes && l.loops > 0 {
+	// A variable whose address is taken lives in a cell of its own, as Go's
+	// escape analysis would put it on the heap: a pointer into the future
+	// would be an interior pointer (runtime.SetFinalizer rejects it) that
+	// keeps the whole future alive. In a loop the cell is fresh per
+	// declaration and per iteration (Go 1.22).
+	if v.escapes {
 		v.cell = true
 	}
 	return v
@@ -259,6 +267,16 @@ func (l *lowerer) isCall(call *ast.CallExpr) bool {
 	return true
 }
 
+// isUnsafePointerConv reports whether call converts to unsafe.Pointer.
+func (l *lowerer) isUnsafePointerConv(call *ast.CallExpr) bool {
+	tv, ok := l.g.info.Types[call.Fun]
+	if !ok || !tv.IsType() {
+		return false
+	}
+	b, ok := tv.Type.(*types.Basic)
+	return ok && b.Kind() == types.UnsafePointer
+}
+
 func (l *lowerer) hasCall(e ast.Node) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -276,6 +294,11 @@ func (l *lowerer) hasCall(e ast.Node) bool {
 }
 
 func (l *lowerer) typeOf(e ast.Expr) types.Type { return l.g.info.TypeOf(e) }
+
+func isUntyped(t types.Type) bool {
+	b, ok := t.(*types.Basic)
+	return ok && b.Info()&types.IsUntyped != 0
+}
 
 func isTuple(t types.Type) bool {
 	_, ok := t.(*types.Tuple)
@@ -426,6 +449,12 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 	case *ast.FuncLit:
 		return e
 	case *ast.CallExpr:
+		// unsafe.Pointer(x.Pointer()) stays one expression: a uintptr
+		// held in a temporary is no reference, so the GC may free its
+		// object while a later operand suspends.
+		if l.isUnsafePointerConv(x) {
+			return l.spillTo(x, l.typeOf(x))
+		}
 		if len(x.Args) == 1 && isTuple(l.typeOf(x.Args[0])) {
 			c := *x
 			c.Fun = l.spillCalls(x.Fun)
@@ -579,6 +608,15 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		if x := l.expr(s.X, false); x != nil {
 			l.emit(&ast.ExprStmt{X: x})
 		}
+		// After a call of the builtin panic nothing runs: the block gets
+		// no jump (vet reports code after panic as unreachable).
+		if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+				if b, ok := l.g.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+					l.terminate(&panicTerm{})
+				}
+			}
+		}
 	case *ast.IncDecStmt:
 		c, kids := shallow(s.X, l.g.info)
 		l.list(kids, false)
@@ -632,6 +670,113 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		return true
 	})
 	l.emit(s)
+	// Nothing follows a terminating statement (an endless loop left only
+	// through jumps to lowered code, say): no jump after it, which vet
+	// would report as unreachable.
+	if l.terminating(s, "") {
+		l.terminate(&panicTerm{})
+	}
+}
+
+// terminating reports whether s is a terminating statement (the Go spec's
+// rule, which vet and the compiler apply).
+func (l *lowerer) terminating(s ast.Stmt, label string) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return s.Tok == token.GOTO || s.Tok == token.FALLTHROUGH
+	case *ast.ExprStmt:
+		if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+				if b, ok := l.g.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+					return true
+				}
+			}
+		}
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && l.terminating(s.List[len(s.List)-1], "")
+	case *ast.IfStmt:
+		return s.Else != nil && l.terminating(s.Body, "") && l.terminating(s.Else, "")
+	case *ast.LabeledStmt:
+		return l.terminating(s.Stmt, s.Label.Name)
+	case *ast.ForStmt:
+		return s.Cond == nil && !hasBreak(s.Body, label, true)
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		var body *ast.BlockStmt
+		switch s := s.(type) {
+		case *ast.SwitchStmt:
+			body = s.Body
+		case *ast.TypeSwitchStmt:
+			body = s.Body
+		case *ast.SelectStmt:
+			body = s.Body
+		}
+		hasDefault := false
+		for _, c := range body.List {
+			var list []ast.Stmt
+			switch c := c.(type) {
+			case *ast.CaseClause:
+				list = c.Body
+				hasDefault = hasDefault || c.List == nil
+			case *ast.CommClause:
+				list = c.Body
+				hasDefault = true // select needs no default
+			}
+			if len(list) == 0 || hasBreakList(list, label) {
+				return false
+			}
+			last := list[len(list)-1]
+			if br, ok := last.(*ast.BranchStmt); ok && br.Tok == token.FALLTHROUGH {
+				continue
+			}
+			if !l.terminating(last, "") {
+				return false
+			}
+		}
+		return hasDefault
+	}
+	return false
+}
+
+func hasBreakList(list []ast.Stmt, label string) bool {
+	for _, s := range list {
+		if hasBreak(s, label, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBreak reports whether s holds a break that refers to the enclosing
+// statement: an unlabeled one not inside a nested for, switch or select
+// (when implicit), or one naming label.
+func hasBreak(s ast.Node, label string, implicit bool) bool {
+	found := false
+	var walk func(n ast.Node, implicit bool)
+	walk = func(n ast.Node, implicit bool) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if found || m == nil {
+				return false
+			}
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				if m.Tok == token.BREAK && ((m.Label == nil && implicit) || (m.Label != nil && m.Label.Name == label)) {
+					found = true
+				}
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if m != n {
+					walk(m, false)
+					return false
+				}
+			}
+			return true
+		})
+	}
+	walk(s, implicit)
+	return found
 }
 
 // internalJump reports whether a branch statement's target lies inside the
@@ -773,9 +918,11 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 			}
 			l.list(kids, false)
 			l.declareNew(vs.Names)
-			// The values take the declared type: convert untyped constants.
+			// The values take the declared type: convert untyped constants
+			// (not other values: a generic function assigned to a func
+			// variable is instantiated by the assignment, not convertible).
 			for i, n := range vs.Names {
-				if vs.Type != nil && n.Name != "_" {
+				if tv, ok := l.g.info.Types[vs.Values[i]]; ok && vs.Type != nil && n.Name != "_" && isUntyped(tv.Type) {
 					rhs[i] = &ast.CallExpr{Fun: &ast.ParenExpr{X: l.g.typeExpr(l.g.info.Defs[n].Type())}, Args: []ast.Expr{rhs[i]}}
 				}
 			}

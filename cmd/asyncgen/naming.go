@@ -23,6 +23,7 @@ package main
 //     without a qualifier (a dot import) is printed qualified.
 
 import (
+	"go/constant"
 	"go/types"
 	"strconv"
 )
@@ -313,4 +314,48 @@ func (g *pkgGen) stateType() string {
 	}
 	g.needUniverse("int")
 	return "int"
+}
+
+// constText writes a constant of type t as a Go constant expression: the
+// exact value, converted to t unless t is untyped.
+func (g *pkgGen) constText(t types.Type, v constant.Value) string {
+	var num func(v constant.Value) string
+	num = func(v constant.Value) string {
+		switch v.Kind() {
+		case constant.Int:
+			return v.ExactString()
+		case constant.Float:
+			n, d := constant.Num(v), constant.Denom(v)
+			if d.ExactString() == "1" {
+				return "(" + n.ExactString() + ".0)"
+			}
+			return "(" + n.ExactString() + ".0 / " + d.ExactString() + ")"
+		case constant.Complex:
+			return "(" + num(constant.Real(v)) + " + " + num(constant.Imag(v)) + "*1i)"
+		}
+		return v.ExactString()
+	}
+	var lit string
+	b, untyped := t.(*types.Basic)
+	untyped = untyped && b.Info()&types.IsUntyped != 0
+	switch v.Kind() {
+	case constant.Bool:
+		lit = g.univ("false")
+		if constant.BoolVal(v) {
+			lit = g.univ("true")
+		}
+	case constant.String:
+		lit = v.ExactString()
+	default:
+		lit = num(v)
+		if untyped && b.Kind() == types.UntypedRune {
+			if r, ok := constant.Int64Val(v); ok && r >= 0 && r <= 0x10FFFF {
+				lit = strconv.QuoteRune(rune(r))
+			}
+		}
+	}
+	if untyped {
+		return lit
+	}
+	return g.typeText(t) + "(" + lit + ")"
 }

@@ -74,7 +74,37 @@ func (l *lowerer) directive(pos token.Pos) string {
 		return ""
 	}
 	p := l.g.fset.Position(pos)
+	if p.Column == 0 {
+		// A //line comment in the source without a column: so is ours.
+		return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + "*/ "
+	}
 	return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + ":" + itoa(p.Column) + "*/ "
+}
+
+// constDecl prints a local const declaration with each constant's value
+// written out. The source's form cannot be reprinted with renamed names: for
+// an implicitly repeated expression list (const ( X = X + X; Y )) go/types
+// records the repeated operands again for Y, in Y's scope, so one syntax
+// node would need two names.
+func (l *lowerer) constDecl(gd *ast.GenDecl) string {
+	var lines []string
+	for _, spec := range gd.Specs {
+		for _, n := range spec.(*ast.ValueSpec).Names {
+			c, ok := l.g.info.Defs[n].(*types.Const)
+			if !ok || n.Name == "_" {
+				continue
+			}
+			name := n.Name
+			if v := l.objVar[c]; v != nil {
+				name = v.name
+			}
+			lines = append(lines, name+" = "+l.g.constText(c.Type(), c.Val()))
+		}
+	}
+	if len(lines) == 0 {
+		return "const ()"
+	}
+	return "const (\n" + strings.Join(lines, "\n") + "\n)"
 }
 
 func (p *stmtPrinter) inLit() bool {
@@ -202,6 +232,10 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 				return rawExpr(l.loc(v))
 			}
 		}
+	case *ast.DeclStmt:
+		if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+			return rawStmt(l.constDecl(gd))
+		}
 	case *ast.FuncLit:
 		if p.inLit() {
 			return nil
@@ -277,7 +311,18 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 		for _, v := range l.results {
 			lhs = append(lhs, l.access(v))
 		}
-		pre = append(pre, strings.Join(lhs, ", ")+" = "+strings.Join(vals, ", "))
+		// Pairs that assign a result to itself are left out (vet's
+		// self-assignment check): the assignment is simultaneous, so the
+		// others are unaffected.
+		var dl, dv []string
+		for i := range lhs {
+			if lhs[i] != vals[i] {
+				dl, dv = append(dl, lhs[i]), append(dv, vals[i])
+			}
+		}
+		if len(dl) > 0 {
+			pre = append(pre, strings.Join(dl, ", ")+" = "+strings.Join(dv, ", "))
+		}
 		vals = lhs
 	}
 	var out string

@@ -117,7 +117,7 @@ var _ func(func(int) int, int) int = Apply
 // makeCounterFuture is the state machine of MakeCounter (main.go:25).
 type makeCounterFuture struct {
 	state int // the next case of Poll; -1 once done
-	n     int
+	n     *int
 	inc   func() int
 	aw0   rt.Future[struct{}]
 }
@@ -137,11 +137,14 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 	for {
 		switch state {
 		case 0: // MakeCounter starts
-			/*line main.go:26:2*/ fut.n = 0
-			/*line main.go:27:2*/ fut.inc = func() int {
-				/*line main.go:27:22*/ fut.n++
-				/*line main.go:27:27*/ return fut.n
-			}
+			/*line main.go:26:2*/ fut.n = new(int)
+			(*fut.n) = 0
+			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
+				return func() int {
+					/*line main.go:27:22*/ (*n_p)++
+					/*line main.go:27:27*/ return (*n_p)
+				}
+			}(fut.n)
 			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 1: // resumes at main.go:28:2
@@ -151,10 +154,12 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:29:2*/ get = func() int {
-				/*line main.go:29:22*/ return fut.n
-			}
-			/*line main.go:30:2*/ fut.n = 10
+			/*line main.go:29:2*/ get = func(n_p *int) func() int {
+				return func() int {
+					/*line main.go:29:22*/ return (*n_p)
+				}
+			}(fut.n)
+			/*line main.go:30:2*/ (*fut.n) = 10
 			{
 				fut.state = -1
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
@@ -181,21 +186,21 @@ var _ func() (func() int, func() int) = MakeCounter
 // mainFuture is the state machine of Main (main.go:37).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	x     int
+	x     *int
 	f     func() int
-	y     int
+	y     *int
 	g     func()
-	k     int
-	t     T
+	k     *int
+	t     *T
 	pt    *T
 	h     func()
-	z     int
+	z     *int
 	pz    *int
 	acc   func(int) int
 	i     int
-	fib   func(int) int
+	fib   *func(int) int
 	fs    []func() int
-	w     int
+	w     *int
 	set   func(int)
 	read  func() int
 	t2    T
@@ -236,10 +241,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:39:2*/ fut.x = 1
-			/*line main.go:40:2*/ fut.f = func() int {
-				/*line main.go:40:20*/ return fut.x * 100
-			}
+			/*line main.go:39:2*/ fut.x = new(int)
+			(*fut.x) = 1
+			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
+				return func() int {
+					/*line main.go:40:20*/ return (*x_p) * 100
+				}
+			}(fut.x)
 			/*line main.go:41:6*/ fut.aw0 = VAsync(2)
 			fallthrough
 		case 1: // resumes at main.go:41:6
@@ -249,12 +257,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:41:2*/ fut.x = r_2
-			/*line main.go:42:2*/ fmt.Println("captured after", fut.f(), fut.x)
-			/*line main.go:45:2*/ fut.y = 0
-			/*line main.go:46:2*/ fut.g = func() {
-				/*line main.go:46:16*/ fut.y += 5
-			}
+			/*line main.go:41:2*/ (*fut.x) = r_2
+			/*line main.go:42:2*/ fmt.Println("captured after", fut.f(), (*fut.x))
+			/*line main.go:45:2*/ fut.y = new(int)
+			(*fut.y) = 0
+			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
+				return func() {
+					/*line main.go:46:16*/ (*y_p) += 5
+				}
+			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.aw0 = VAsync(0)
 			fallthrough
@@ -266,8 +277,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:49:2*/ fut.g()
-			/*line main.go:50:2*/ fmt.Println("mutated", fut.y)
-			/*line main.go:53:2*/ fut.k = 3
+			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
+			/*line main.go:53:2*/ fut.k = new(int)
+			(*fut.k) = 3
 			/*line main.go:54:63*/ fut.aw0 = VAsync(7)
 			fallthrough
 		case 3: // resumes at main.go:54:63
@@ -277,9 +289,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:54:23*/ fut.aw0 = ApplyAsync(func(n int) int {
-				/*line main.go:54:47*/ return n * fut.k
-			}, r_3)
+			/*line main.go:54:23*/ fut.aw0 = ApplyAsync(func(k_p *int) func(n int) int {
+				return func(n int) int {
+					/*line main.go:54:47*/ return n * (*k_p)
+				}
+			}(fut.k), r_3)
 			fallthrough
 		case 4: // resumes at main.go:54:23
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.Poll(cx)
@@ -289,11 +303,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:54:2*/ fmt.Println("apply", r_4)
-			/*line main.go:55:2*/ fut.k = 4
-			/*line main.go:56:24*/ fut.aw0 = ApplyAsync(func(n_2 int) int {
-				/*line main.go:56:48*/ fut.k++
-				/*line main.go:56:53*/ return n_2 * fut.k
-			}, 2)
+			/*line main.go:55:2*/ (*fut.k) = 4
+			/*line main.go:56:24*/ fut.aw0 = ApplyAsync(func(k_p *int) func(n int) int {
+				return func(n_2 int) int {
+					/*line main.go:56:48*/ (*k_p)++
+					/*line main.go:56:53*/ return n_2 * (*k_p)
+				}
+			}(fut.k), 2)
 			fallthrough
 		case 5: // resumes at main.go:56:24
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.Poll(cx)
@@ -302,7 +318,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:56:2*/ fmt.Println("apply2", r_5, fut.k)
+			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.k))
 			/*line main.go:59:14*/ fut.aw1 = MakeCounterAsync()
 			fallthrough
 		case 6: // resumes at main.go:59:14
@@ -316,11 +332,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ inc()
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
-			/*line main.go:65:2*/ fut.t = T{1, 2}
-			/*line main.go:66:2*/ fut.pt = &fut.t
-			/*line main.go:67:2*/ fut.h = func() {
-				/*line main.go:67:16*/ fut.t.A = 100
-			}
+			/*line main.go:65:2*/ fut.t = new(T)
+			(*fut.t) = T{1, 2}
+			/*line main.go:66:2*/ fut.pt = fut.t
+			/*line main.go:67:2*/ fut.h = func(t_p *T) func() {
+				return func() {
+					/*line main.go:67:16*/ (*t_p).A = 100
+				}
+			}(fut.t)
 			/*line main.go:68:2*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 7: // resumes at main.go:68:2
@@ -331,9 +350,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:69:2*/ fut.h()
-			/*line main.go:70:2*/ fmt.Println("struct", fut.t, *fut.pt)
-			/*line main.go:73:2*/ fut.z = 5
-			/*line main.go:74:2*/ fut.pz = &fut.z
+			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *fut.pt)
+			/*line main.go:73:2*/ fut.z = new(int)
+			(*fut.z) = 5
+			/*line main.go:74:2*/ fut.pz = fut.z
 			/*line main.go:75:2*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 8: // resumes at main.go:75:2
@@ -344,7 +364,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:76:2*/ *fut.pz = 6
-			/*line main.go:77:2*/ fmt.Println("pointer", fut.z)
+			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.z))
 			/*line main.go:78:6*/ fut.aw0 = VAsync(7)
 			fallthrough
 		case 9: // resumes at main.go:78:6
@@ -354,7 +374,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:78:2*/ fut.z = r_7
+			/*line main.go:78:2*/ (*fut.z) = r_7
 			/*line main.go:79:2*/ fmt.Println("pointer read", *fut.pz)
 			/*line main.go:82:2*/ fut.acc = func() func(int) int {
 				/*line main.go:83:3*/ sum := 0
@@ -398,9 +418,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:92:2*/ fut.t_2 = func() int {
-				/*line main.go:92:27*/ return fut.x
-			}()
+			/*line main.go:92:2*/ fut.t_2 = func(x_p *int) func() int {
+				return func() int {
+					/*line main.go:92:27*/ return (*x_p)
+				}
+			}(fut.x)()
 			/*line main.go:92:42*/ fut.aw0 = VAsync(10)
 			fallthrough
 		case 16: // resumes at main.go:92:42
@@ -412,13 +434,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			r = fut.r_9 + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
-			/*line main.go:96:2*/ fut.fib = nil
-			/*line main.go:97:2*/ fut.fib = func(n_3 int) int {
-				/*line main.go:98:3*/ if n_3 < 2 {
-					/*line main.go:99:4*/ return n_3
+			/*line main.go:96:2*/ fut.fib = new(func(int) int)
+			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
+				return func(n_3 int) int {
+					/*line main.go:98:3*/ if n_3 < 2 {
+						/*line main.go:99:4*/ return n_3
+					}
+					/*line main.go:101:3*/ return (*fib_p)(n_3-1) + (*fib_p)(n_3-2)
 				}
-				/*line main.go:101:3*/ return fut.fib(n_3-1) + fut.fib(n_3-2)
-			}
+			}(fut.fib)
 			/*line main.go:103:33*/ fut.aw0 = VAsync(10)
 			fallthrough
 		case 17: // resumes at main.go:103:33
@@ -428,7 +452,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:103:2*/ fmt.Println("fib closure", fut.fib(r_11))
+			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.aw0 = VAsync(8)
 			fallthrough
@@ -439,10 +463,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:3*/ fut.w = r_12
-			/*line main.go:109:3*/ fut.fs = append(fut.fs, func() int {
-				/*line main.go:109:32*/ return fut.w
-			})
+			/*line main.go:108:3*/ fut.w = new(int)
+			(*fut.w) = r_12
+			/*line main.go:109:3*/ fut.fs = append(fut.fs, func(w_p *int) func() int {
+				return func() int {
+					/*line main.go:109:32*/ return (*w_p)
+				}
+			}(fut.w))
 			/*line main.go:110:7*/ fut.aw0 = VAsync(9)
 			fallthrough
 		case 19: // resumes at main.go:110:7
@@ -452,7 +479,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:110:3*/ fut.w = r_13
+			/*line main.go:110:3*/ (*fut.w) = r_13
 			/*line main.go:112:2*/ fmt.Println("block", fut.fs[0]())
 			/*line main.go:115:2*/ fut.set, fut.read = func() (func(int), func() int) {
 				/*line main.go:116:3*/ var v int

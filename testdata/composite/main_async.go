@@ -731,7 +731,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:101:2*/ iface = (any)(r_30)
+			/*line main.go:101:2*/ iface = r_30
 			/*line main.go:102:2*/ flush(fmt.Sprint("any ", iface))
 			/*line main.go:105:8*/ fut.aw3 = MakePAsync()
 			fallthrough
@@ -1092,7 +1092,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:165:2*/ st = (fmt.Stringer)(strBox{r_65})
+			/*line main.go:165:2*/ st = strBox{r_65}
 			/*line main.go:166:2*/ flush("stringer " + st.String())
 			/*line main.go:169:2*/ fut.aw0 = VAsync(99)
 			fallthrough

@@ -97,7 +97,7 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 			fut.aw0 = nil
 			/*line main.go:26:2*/ fut.r = 2
 			{
-				fut.r, fut.get = 5, fut.get
+				fut.r = 5
 				fut.state = -1
 				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: fut.r, V1: fut.get}, true
 			}
@@ -164,7 +164,7 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 			}
 			fut.aw1 = nil
 			{
-				fut.r, fut.p = r_2, fut.p
+				fut.r = r_2
 				fut.state = -1
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
 			}
@@ -356,7 +356,6 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 			fallthrough
 		case 2:
 			/*line main.go:56:3*/ panic("non-positive")
-			fallthrough
 		case 3:
 			{
 				fut.state = -1
@@ -634,7 +633,7 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			continue
 		case 10:
 			{
-				fut.found, fut.steps = -1, fut.steps
+				fut.found = -1
 				fut.state = -1
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}

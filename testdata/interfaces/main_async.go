@@ -136,7 +136,7 @@ var _ func(Source) int = Sum
 // mainFuture is the state machine of Main (main.go:65).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	n     Named
+	n     *Named
 	v     int
 	ok    bool
 	h     *rt.JoinHandle[int]
@@ -179,8 +179,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
-			/*line main.go:67:2*/ fut.n = Named{&Counter{max: 3}, "embedded"}
-			/*line main.go:68:11*/ fut.aw1 = fut.n.NextAsync()
+			/*line main.go:67:2*/ fut.n = new(Named)
+			(*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main.go:68:11*/ fut.aw1 = (*fut.n).NextAsync()
 			fallthrough
 		case 2: // resumes at main.go:68:11
 			/*line main.go:68:11*/ r_3, ready = fut.aw1.Poll(cx)
@@ -190,7 +191,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
-			/*line main.go:69:29*/ fut.aw0 = SumAsync(fut.n)
+			/*line main.go:69:29*/ fut.aw0 = SumAsync((*fut.n))
 			fallthrough
 		case 3: // resumes at main.go:69:29
 			/*line main.go:69:29*/ r_4, ready = fut.aw0.Poll(cx)
@@ -199,7 +200,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:69:2*/ fmt.Println(fut.n.name, fut.v, fut.ok, r_4)
+			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
 			fallthrough
 		case 4: // resumes at main.go:70:23

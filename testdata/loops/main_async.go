@@ -764,7 +764,6 @@ poll:
 				}
 				/*line main.go:172:4*/ logf("%d%d", fut.i_8, j_2)
 			}
-			fallthrough
 		case 59:
 			/*line main.go:167:25*/ fut.aw1 = IncAsync(fut.i_8)
 			fallthrough

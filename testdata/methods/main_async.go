@@ -453,13 +453,13 @@ var _ func(*Wrapper, int) int = (*Wrapper).Recur
 // mainFuture is the state machine of Main (main.go:93).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	c     Counter
+	c     *Counter
 	pc    *Counter
-	d     Counter
+	d     *Counter
 	r     int
 	e     *Counter
-	n     Num
-	w     Wrapper
+	n     *Num
+	w     *Wrapper
 	cs    []Counter
 	cc    *Counter
 	mp    map[string]*Counter
@@ -508,8 +508,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:94:2*/ fut.c = Counter{N: 1, Tags: []string{"a"}}
-			/*line main.go:95:22*/ fut.aw0 = fut.c.BumpAsync(10)
+			/*line main.go:94:2*/ fut.c = new(Counter)
+			(*fut.c) = Counter{N: 1, Tags: []string{"a"}}
+			/*line main.go:95:22*/ fut.aw0 = (*fut.c).BumpAsync(10)
 			fallthrough
 		case 1: // resumes at main.go:95:22
 			/*line main.go:95:22*/ r_2, ready = fut.aw0.Poll(cx)
@@ -518,8 +519,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:95:2*/ fmt.Println("bump", r_2, fut.c.N, fut.c.Arr)
-			/*line main.go:96:22*/ fut.aw0 = fut.c.PeekAsync(5)
+			/*line main.go:95:2*/ fmt.Println("bump", r_2, (*fut.c).N, (*fut.c).Arr)
+			/*line main.go:96:22*/ fut.aw0 = (*fut.c).PeekAsync(5)
 			fallthrough
 		case 2: // resumes at main.go:96:22
 			/*line main.go:96:22*/ r_3, ready = fut.aw0.Poll(cx)
@@ -528,8 +529,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:2*/ fmt.Println("peek", r_3, fut.c.N, fut.c.Arr, fut.c.Tags)
-			/*line main.go:97:2*/ fut.pc = &fut.c
+			/*line main.go:96:2*/ fmt.Println("peek", r_3, (*fut.c).N, (*fut.c).Arr, (*fut.c).Tags)
+			/*line main.go:97:2*/ fut.pc = fut.c
 			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1)
 			fallthrough
 		case 3: // resumes at main.go:98:30
@@ -539,7 +540,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, fut.c.N)
+			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
 			fallthrough
 		case 4: // resumes at main.go:99:30
@@ -549,9 +550,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, fut.c.N)
-			/*line main.go:104:2*/ fut.d = Counter{N: 5}
-			/*line main.go:105:11*/ fut.aw0 = fut.d.CopyAtAsync()
+			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, (*fut.c).N)
+			/*line main.go:104:2*/ fut.d = new(Counter)
+			(*fut.d) = Counter{N: 5}
+			/*line main.go:105:11*/ fut.aw0 = (*fut.d).CopyAtAsync()
 			fallthrough
 		case 5: // resumes at main.go:105:11
 			/*line main.go:105:11*/ fut.r_6, ready = fut.aw0.Poll(cx)
@@ -560,7 +562,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:105:23*/ fut.aw0 = fut.d.BumpAsync(1)
+			/*line main.go:105:23*/ fut.aw0 = (*fut.d).BumpAsync(1)
 			fallthrough
 		case 6: // resumes at main.go:105:23
 			/*line main.go:105:23*/ r_7, ready = fut.aw0.Poll(cx)
@@ -570,9 +572,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:105:2*/ fut.r = add(fut.r_6, r_7)
-			/*line main.go:106:2*/ fmt.Println("copy at call", fut.r, fut.d.N)
-			/*line main.go:107:2*/ fut.d = Counter{N: 5}
-			/*line main.go:108:10*/ fut.aw0 = fut.d.BumpAsync(1)
+			/*line main.go:106:2*/ fmt.Println("copy at call", fut.r, (*fut.d).N)
+			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
+			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1)
 			fallthrough
 		case 7: // resumes at main.go:108:10
 			/*line main.go:108:10*/ fut.r_8, ready = fut.aw0.Poll(cx)
@@ -581,7 +583,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:21*/ fut.aw0 = fut.d.CopyAtAsync()
+			/*line main.go:108:21*/ fut.aw0 = (*fut.d).CopyAtAsync()
 			fallthrough
 		case 8: // resumes at main.go:108:21
 			/*line main.go:108:21*/ r_9, ready = fut.aw0.Poll(cx)
@@ -591,7 +593,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:108:2*/ fut.r = add(fut.r_8, r_9)
-			/*line main.go:109:2*/ fmt.Println("copy at call 2", fut.r, fut.d.N)
+			/*line main.go:109:2*/ fmt.Println("copy at call 2", fut.r, (*fut.d).N)
 			/*line main.go:112:2*/ fut.e = &Counter{}
 			/*line main.go:113:23*/ fut.aw1 = fut.e.ChainAsync()
 			fallthrough
@@ -621,8 +623,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.e.N)
-			/*line main.go:116:2*/ fut.n = (Num)(21)
-			/*line main.go:117:21*/ fut.aw2 = fut.n.DoubleAsync()
+			/*line main.go:116:2*/ fut.n = new(Num)
+			(*fut.n) = 21
+			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
 			fallthrough
 		case 12: // resumes at main.go:117:21
 			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
@@ -631,8 +634,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:117:2*/ fmt.Println("num", r_13, fut.n)
-			/*line main.go:118:2*/ fut.aw3 = fut.n.IncAsync()
+			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
+			/*line main.go:118:2*/ fut.aw3 = (*fut.n).IncAsync()
 			fallthrough
 		case 13: // resumes at main.go:118:2
 			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
@@ -641,7 +644,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:119:2*/ fut.aw3 = fut.n.IncAsync()
+			/*line main.go:119:2*/ fut.aw3 = (*fut.n).IncAsync()
 			fallthrough
 		case 14: // resumes at main.go:119:2
 			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
@@ -650,9 +653,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:120:2*/ fmt.Println("num inc", fut.n)
-			/*line main.go:123:2*/ fut.w = Wrapper{Name: "w"}
-			/*line main.go:124:26*/ fut.aw0 = fut.w.BumpAsync(2)
+			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
+			/*line main.go:123:2*/ fut.w = new(Wrapper)
+			(*fut.w) = Wrapper{Name: "w"}
+			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
 			fallthrough
 		case 15: // resumes at main.go:124:26
 			/*line main.go:124:26*/ fut.r_14, ready = fut.aw0.Poll(cx)
@@ -661,7 +665,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:42*/ fut.aw0 = fut.w.PeekAsync(1)
+			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1)
 			fallthrough
 		case 16: // resumes at main.go:124:42
 			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
@@ -670,8 +674,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_14, fut.w.N, r_15, fut.w.N)
-			/*line main.go:125:30*/ fut.aw4 = fut.w.HelloAsync()
+			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_14, (*fut.w).N, r_15, (*fut.w).N)
+			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
 			fallthrough
 		case 17: // resumes at main.go:125:30
 			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
@@ -681,7 +685,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw4 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
-			/*line main.go:126:34*/ fut.aw0 = fut.w.RecurAsync(3)
+			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3)
 			fallthrough
 		case 18: // resumes at main.go:126:34
 			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
@@ -690,7 +694,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, fut.w.N)
+			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.seq = fut.cs
 			fut.i_2 = 0
@@ -758,7 +762,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
-			/*line main.go:145:22*/ fut.aw0 = getC(&fut.c).BumpAsync(0)
+			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
 			fallthrough
 		case 30: // resumes at main.go:145:22
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
@@ -768,7 +772,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
-			/*line main.go:148:2*/ b = (Bumper)(&Counter{N: 40})
+			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
 			fallthrough
 		case 31: // resumes at main.go:149:27

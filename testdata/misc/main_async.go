@@ -128,7 +128,7 @@ type mainFuture struct {
 	z     *int
 	k     *int
 	v     *int
-	w     W
+	w     *W
 	i_3   *int
 	j     *int
 	ms    []map[string]int
@@ -337,8 +337,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:88:2*/ fmt.Println("paren callee", r_4)
-			/*line main.go:91:2*/ fut.w = W{C: &C{N: 1}}
-			/*line main.go:92:30*/ fut.aw0 = fut.w.AddAsync(2)
+			/*line main.go:91:2*/ fut.w = new(W)
+			(*fut.w) = W{C: &C{N: 1}}
+			/*line main.go:92:30*/ fut.aw0 = (*fut.w).AddAsync(2)
 			fallthrough
 		case 22: // resumes at main.go:92:30
 			/*line main.go:92:30*/ r_5, ready = fut.aw0.Poll(cx)
@@ -347,7 +348,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, fut.w.N)
+			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
 			/*line main.go:97:6*/ fut.i_3 = new(int)
 			(*fut.i_3) = 0

@@ -235,7 +235,7 @@ type mainFuture struct {
 	i      *int
 	k      *int
 	v      *string
-	p_2    P
+	p_2    *P
 	i_2    int
 	j      int
 	v_2    int
@@ -481,8 +481,9 @@ poll:
 			continue
 		case 24:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
-			/*line main.go:72:2*/ fut.p_2 = P{}
-			/*line main.go:73:14*/ fut.aw0 = fut.p_2.IncAsync()
+			/*line main.go:72:2*/ fut.p_2 = new(P)
+			(*fut.p_2) = P{}
+			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync()
 			fallthrough
 		case 25: // resumes at main.go:73:14
 			/*line main.go:73:14*/ fut.r_8, ready = fut.aw0.Poll(cx)
@@ -491,7 +492,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:23*/ fut.aw0 = fut.p_2.IncAsync()
+			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync()
 			fallthrough
 		case 26: // resumes at main.go:73:23
 			/*line main.go:73:23*/ fut.r_9, ready = fut.aw0.Poll(cx)
@@ -500,7 +501,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:32*/ fut.aw0 = fut.p_2.IncCopyAsync()
+			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync()
 			fallthrough
 		case 27: // resumes at main.go:73:32
 			/*line main.go:73:32*/ r_10, ready = fut.aw0.Poll(cx)
@@ -509,7 +510,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:2*/ fmt.Println(fut.r_8, fut.r_9, r_10, fut.p_2.n)
+			/*line main.go:73:2*/ fmt.Println(fut.r_8, fut.r_9, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
 			fut.i_6 = 0
 			fallthrough

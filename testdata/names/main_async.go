@@ -498,7 +498,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw3 = nil
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
-			/*line main.go:79:2*/ fut.r, fut.r_2, fut.aw0 = (int)(4), (int)(5), (int)(6)
+			/*line main.go:79:2*/ fut.r, fut.r_2, fut.aw0 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
 			fallthrough
 		case 12: // resumes at main.go:80:2

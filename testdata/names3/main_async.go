@@ -85,8 +85,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r int
 	var r_2 int
 	var r_3 int
-	const n = 3
-	const n_2 = 10
+	const (
+		n = 3
+	)
+	const (
+		n_2 = 10
+	)
 	state := fut.state
 	for {
 		switch state {

@@ -155,12 +155,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 8:
 			/*line main.go:82:3*/ panic(42)
-			state = 25
-			continue
 		case 9:
 			/*line main.go:84:3*/ panic(&myErr{7})
-			state = 25
-			continue
 		case 10:
 			/*line main.go:86:3*/ fut.total = 0
 			/*line main.go:87:3*/ fut.n = 5

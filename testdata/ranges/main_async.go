@@ -231,7 +231,7 @@ type mainFuture struct {
 	v      int
 	i_4    int
 	v_2    int
-	arr    [3]int
+	arr    *[3]int
 	i_5    int
 	v_3    int
 	i_6    int
@@ -470,8 +470,9 @@ poll:
 			state = 16
 			continue
 		case 20:
-			/*line main.go:73:2*/ fut.arr = [3]int{1, 2, 3}
-			/*line main.go:74:2*/ fut.seq_3 = fut.arr
+			/*line main.go:73:2*/ fut.arr = new([3]int)
+			(*fut.arr) = [3]int{1, 2, 3}
+			/*line main.go:74:2*/ fut.seq_3 = (*fut.arr)
 			fut.i_19 = 0
 			fallthrough
 		case 21:
@@ -491,16 +492,16 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:76:3*/ fut.arr[2] = 100
-			/*line main.go:77:3*/ fmt.Println("array", fut.i_5, fut.v_3, fut.arr[fut.i_5])
+			/*line main.go:76:3*/ (*fut.arr)[2] = 100
+			/*line main.go:77:3*/ fmt.Println("array", fut.i_5, fut.v_3, (*fut.arr)[fut.i_5])
 			fallthrough
 		case 24:
 			fut.i_19++
 			state = 21
 			continue
 		case 25:
-			/*line main.go:80:2*/ fut.arr = [3]int{1, 2, 3}
-			/*line main.go:81:2*/ fut.seq_4 = &fut.arr
+			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
+			/*line main.go:81:2*/ fut.seq_4 = fut.arr
 			fut.i_20 = 0
 			fallthrough
 		case 26:
@@ -520,7 +521,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:83:3*/ fut.arr[2] = 100
+			/*line main.go:83:3*/ (*fut.arr)[2] = 100
 			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i_6, fut.v_4)
 			fallthrough
 		case 29:
@@ -528,9 +529,11 @@ poll:
 			state = 26
 			continue
 		case 30:
-			/*line main.go:87:2*/ _ = func() {
-				_ = fut.arr
-			}
+			/*line main.go:87:2*/ _ = func(arr_p *[3]int) func() {
+				return func() {
+					_ = (*arr_p)
+				}
+			}(fut.arr)
 			fut.i_21 = 0
 			fallthrough
 		case 31:

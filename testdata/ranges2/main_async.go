@@ -131,7 +131,7 @@ type mainFuture struct {
 	i_7   int
 	j     int
 	v_3   int
-	a     [3]int
+	a     *[3]int
 	i_8   int
 	v_4   int
 	total int
@@ -193,7 +193,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var rn int32
 	var size int
 	var kv int
-	const c = 2
+	const (
+		c = 2
+	)
 	state := fut.state
 	for {
 		switch state {
@@ -348,7 +350,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 22
 			continue
 		case 26:
-			/*line main.go:61:2*/ n = (Num)(2)
+			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
 			fut.i_18 = 0
 			fallthrough
@@ -447,8 +449,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 37
 			continue
 		case 44:
-			/*line main.go:79:2*/ fut.a = [3]int{1, 2, 3}
-			/*line main.go:80:2*/ fut.seq_7 = &fut.a
+			/*line main.go:79:2*/ fut.a = new([3]int)
+			(*fut.a) = [3]int{1, 2, 3}
+			/*line main.go:80:2*/ fut.seq_7 = fut.a
 			fut.i_22 = 0
 			fallthrough
 		case 45:
@@ -460,7 +463,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 46:
 			fut.i_8, fut.v_4 = fut.i_22, fut.seq_7[fut.i_22]
 			/*line main.go:81:3*/ if fut.i_8 == 0 {
-				/*line main.go:82:4*/ fut.a[1] = 20
+				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.aw0 = YAsync()
 			fallthrough
@@ -531,7 +534,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 54
 			continue
 		case 58:
-			/*line main.go:101:2*/ big = (int64)(2)
+			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
 			fut.i_24 = 0
 			fallthrough

@@ -561,7 +561,7 @@ var _ func(int) int = Deep
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	t     *Tree
-	out   []int
+	out   *[]int
 	n     int
 	i_2   int
 	r_2   bool
@@ -648,8 +648,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			/*line main.go:91:2*/ fmt.Println("even", fut.r_2, fut.r_3, r_4)
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
-			/*line main.go:93:2*/ fut.out = nil
-			/*line main.go:94:2*/ fut.aw2 = WalkAsync(fut.t, &fut.out)
+			/*line main.go:93:2*/ fut.out = new([]int)
+			/*line main.go:94:2*/ fut.aw2 = WalkAsync(fut.t, fut.out)
 			fallthrough
 		case 9: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw2.Poll(cx)
@@ -667,7 +667,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:95:2*/ fmt.Println("walk", fut.out, "depth", r_5)
+			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.aw0 = AckermannAsync(2, 3)
 			fallthrough
 		case 11: // resumes at main.go:96:27

@@ -11,7 +11,7 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     *int
-	x     int
+	x     *int
 	aw0   rt.Future[struct{}]
 }
 
@@ -60,7 +60,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 1
 			continue
 		case 5:
-			/*line main.go:20:2*/ fut.x = 1
+			/*line main.go:20:2*/ fut.x = new(int)
+			(*fut.x) = 1
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 6: // resumes at main.go:21:2
@@ -70,10 +71,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:22:2*/ if func() bool {
-				/*line main.go:22:19*/ return fut.x > 0
-			}() {
-				/*line main.go:23:3*/ fmt.Println("if", fut.x)
+			/*line main.go:22:2*/ if func(x_p *int) func() bool {
+				return func() bool {
+					/*line main.go:22:19*/ return (*x_p) > 0
+				}
+			}(fut.x)() {
+				/*line main.go:23:3*/ fmt.Println("if", (*fut.x))
 			}
 			{
 				fut.state = -1

@@ -163,7 +163,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.m = map[string]int{"a": 1, "b": 2}
 			/*line main.go:32:2*/ fut.v, fut.ok = fut.m["a"]
-			/*line main.go:33:2*/ x = (any)(3)
+			/*line main.go:33:2*/ x = 3
 			/*line main.go:34:2*/ fut.s, fut.isInt = x.(int)
 			/*line main.go:35:2*/ fut.str, fut.isStr = x.(string)
 			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
@@ -227,7 +227,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:45:2*/ y = (any)(r_4)
+			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.q, fut.isQ = y.(string)
 			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough

@@ -70,7 +70,7 @@ type mainFuture struct {
 	r      rune
 	k      Name
 	v      int
-	t      Triple
+	t      *Triple
 	i_3    int
 	x      int
 	i_4    int
@@ -127,7 +127,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:31:2*/ fut.n = (Name)("héllo, wörld")
+			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
 			fut.i_6 = 0
 			fallthrough
@@ -239,8 +239,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 16
 			continue
 		case 19:
-			/*line main.go:47:2*/ fut.t = Triple{1, 2, 3}
-			/*line main.go:48:2*/ fut.seq_2 = fut.t
+			/*line main.go:47:2*/ fut.t = new(Triple)
+			(*fut.t) = Triple{1, 2, 3}
+			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
 			fut.i_9 = 0
 			fallthrough
 		case 20:
@@ -260,7 +261,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:50:3*/ fut.t[2] = 9
+			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i_3, fut.x)
 			fallthrough
 		case 23:
@@ -268,7 +269,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 20
 			continue
 		case 24:
-			/*line main.go:53:2*/ pt = &fut.t
+			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
 			fut.i_10 = 0
 			fallthrough
@@ -296,7 +297,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 25
 			continue
 		case 29:
-			/*line main.go:58:2*/ c = (Count)(3)
+			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
 			fut.i_11 = 0
 			fallthrough
@@ -365,7 +366,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:68:2*/ s = (Name)(Name(r_4))
+			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + fut.n[:1])
 			{
 				fut.state = -1

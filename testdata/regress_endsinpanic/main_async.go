@@ -44,7 +44,6 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:18:2*/ panic("non-positive")
-			panic("corio: CheckAsync: unreachable end of function")
 		default:
 			panic("corio: CheckAsync future polled after it completed or was cancelled")
 		}

@@ -40,7 +40,7 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 			}
 			fut.aw0 = nil
 			{
-				fut.r, fut.p = 5, fut.p
+				fut.r = 5
 				fut.state = -1
 				/*line main.go:18:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
 			}

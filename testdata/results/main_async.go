@@ -663,9 +663,9 @@ type mainFuture struct {
 	p     int
 	err   error
 	t     int
-	g     int
+	g     *int
 	arr   []int
-	sl    []int
+	sl    *[]int
 	sl2   []int
 	m     map[string]int
 	i     int
@@ -928,12 +928,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			/*line main.go:138:2*/ fut.t <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.t))
-			/*line main.go:142:2*/ fut.g = 10
-			/*line main.go:143:2*/ fut.g += func() int {
-				/*line main.go:143:20*/ fut.g = 100
-				/*line main.go:143:29*/ return 1
-			}()
-			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", fut.g))
+			/*line main.go:142:2*/ fut.g = new(int)
+			(*fut.g) = 10
+			/*line main.go:143:2*/ (*fut.g) += func(g_p *int) func() int {
+				return func() int {
+					/*line main.go:143:20*/ (*g_p) = 100
+					/*line main.go:143:29*/ return 1
+				}
+			}(fut.g)()
+			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*fut.g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.aw1 = IdxAsync(1)
 			fallthrough
@@ -1025,8 +1028,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			/*line main.go:154:2*/ fut.arr[fut.r_24] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", fut.arr))
-			/*line main.go:158:2*/ fut.sl = []int{1, 2, 3}
-			/*line main.go:159:2*/ fut.sl2 = fut.sl
+			/*line main.go:158:2*/ fut.sl = new([]int)
+			(*fut.sl) = []int{1, 2, 3}
+			/*line main.go:159:2*/ fut.sl2 = (*fut.sl)
 			/*line main.go:160:5*/ fut.aw1 = VAsync(0)
 			fallthrough
 		case 26: // resumes at main.go:160:5
@@ -1036,11 +1040,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:160:2*/ fut.sl[r_26] = func() int {
-				/*line main.go:160:26*/ fut.sl = []int{7, 7, 7}
-				/*line main.go:160:47*/ return 9
-			}()
-			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", fut.sl, fut.sl2))
+			/*line main.go:160:2*/ (*fut.sl)[r_26] = func(sl_p *[]int) func() int {
+				return func() int {
+					/*line main.go:160:26*/ (*sl_p) = []int{7, 7, 7}
+					/*line main.go:160:47*/ return 9
+				}
+			}(fut.sl)()
+			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.sl2))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.aw5 = KeyAsync("a")
 			fallthrough
@@ -1191,7 +1197,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:196:2*/ anyv = (any)(r_40)
+			/*line main.go:196:2*/ anyv = r_40
 			/*line main.go:197:2*/ iv, fut.ok = anyv.(int)
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, fut.ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}

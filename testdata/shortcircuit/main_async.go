@@ -121,7 +121,7 @@ type mainFuture struct {
 	b       bool
 	n       int
 	i       int
-	v       int
+	v       *int
 	set     func() bool
 	cond    bool
 	cond_2  bool
@@ -734,11 +734,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 85:
 			fmt.Println("args", fut.cond_16, fut.cond_17, fut.cond_18)
 			/*line main.go:110:2*/ flush("args")
-			/*line main.go:112:2*/ fut.v = 0
-			/*line main.go:113:2*/ fut.set = func() bool {
-				/*line main.go:113:23*/ fut.v++
-				/*line main.go:113:28*/ return true
-			}
+			/*line main.go:112:2*/ fut.v = new(int)
+			(*fut.v) = 0
+			/*line main.go:113:2*/ fut.set = func(v_p *int) func() bool {
+				return func() bool {
+					/*line main.go:113:23*/ (*v_p)++
+					/*line main.go:113:28*/ return true
+				}
+			}(fut.v)
 			/*line main.go:114:2*/ fut.cond_20 = fut.set()
 			if !(fut.cond_20) {
 				state = 88
@@ -778,7 +781,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 91:
 			fut.b = fut.cond_19 && fut.set()
-			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", fut.b, fut.v))
+			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", fut.b, (*fut.v)))
 			{
 				fut.state = -1
 				return struct{}{}, true

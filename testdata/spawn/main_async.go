@@ -325,8 +325,8 @@ type mainFuture struct {
 	hs    []*rt.JoinHandle[int]
 	i     int
 	i_2   int
-	je    *rt.JoinError
-	je2   *rt.JoinError
+	je    **rt.JoinError
+	je2   **rt.JoinError
 	seq   []*rt.JoinHandle[int]
 	i_3   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
@@ -521,8 +521,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:81:2*/ bv, fut.err = r_11.V0, r_11.V1
-			/*line main.go:82:2*/ fut.je = nil
-			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(fut.err, &fut.je), fut.je != nil && fut.je.IsPanic(), fut.je != nil && fmt.Sprint(fut.je.Value) == "boom 3")
+			/*line main.go:82:2*/ fut.je = new(*rt.JoinError)
+			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(fut.err, fut.je), (*fut.je) != nil && (*fut.je).IsPanic(), (*fut.je) != nil && fmt.Sprint((*fut.je).Value) == "boom 3")
 			/*line main.go:86:8*/ fut.aw4 = rt.AwaitAsync(WorkerAsync(3, 3))
 			fallthrough
 		case 19: // resumes at main.go:86:8
@@ -597,8 +597,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:100:2*/ _, fut.err = r_18.V0, r_18.V1
-			/*line main.go:101:2*/ fut.je2 = nil
-			/*line main.go:102:2*/ fmt.Println("abort", errors.As(fut.err, &fut.je2) && fut.je2.IsCancelled())
+			/*line main.go:101:2*/ fut.je2 = new(*rt.JoinError)
+			/*line main.go:102:2*/ fmt.Println("abort", errors.As(fut.err, fut.je2) && (*fut.je2).IsCancelled())
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -123,16 +123,16 @@ type mainFuture struct {
 	s2    S
 	arr   [3]int
 	arr2  [3]int
-	x     int
+	x     *int
 	i     int
 	z     *int
 	sl    []int
-	y     int
+	y     *int
 	f1    rt.Future[int]
 	b     int
 	t     int
 	iv    any
-	sb    strings.Builder
+	sb    *strings.Builder
 	n     int
 	r_5   *int
 	r_7   *int
@@ -174,7 +174,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_13 int
 	var r_14 int
 	var r_15 int
-	const k = 7
+	const (
+		k = 7
+	)
 	state := fut.state
 	for {
 		switch state {
@@ -207,8 +209,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:56:2*/ fut.arr[1] = 20
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
-			/*line main.go:61:2*/ fut.x = 1
-			/*line main.go:62:2*/ global = &fut.x
+			/*line main.go:61:2*/ fut.x = new(int)
+			(*fut.x) = 1
+			/*line main.go:62:2*/ global = fut.x
 			/*line main.go:63:2*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 3: // resumes at main.go:63:2
@@ -219,7 +222,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:64:2*/ *global = 2
-			/*line main.go:65:2*/ fmt.Println("escaped", fut.x, *global)
+			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
 			/*line main.go:66:6*/ fut.aw0 = VAsync(3)
 			fallthrough
 		case 4: // resumes at main.go:66:6
@@ -229,7 +232,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:66:2*/ fut.x = r
+			/*line main.go:66:2*/ (*fut.x) = r
 			/*line main.go:67:2*/ fmt.Println("escaped 2", *global)
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
@@ -298,8 +301,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", fut.sl))
-			/*line main.go:93:2*/ fut.y = 5
-			/*line main.go:94:3*/ fut.aw1 = PAsync(&fut.y)
+			/*line main.go:93:2*/ fut.y = new(int)
+			(*fut.y) = 5
+			/*line main.go:94:3*/ fut.aw1 = PAsync(fut.y)
 			fallthrough
 		case 13: // resumes at main.go:94:3
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
@@ -318,8 +322,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:94:2*/ *fut.r_5 = r_6
-			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", fut.y))
-			/*line main.go:96:3*/ fut.aw1 = PAsync(&fut.y)
+			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.y)))
+			/*line main.go:96:3*/ fut.aw1 = PAsync(fut.y)
 			fallthrough
 		case 15: // resumes at main.go:96:3
 			/*line main.go:96:3*/ fut.r_7, ready = fut.aw1.Poll(cx)
@@ -338,7 +342,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:96:2*/ *fut.r_7 += r_8
-			/*line main.go:97:2*/ flush(fmt.Sprint("deref op= ", fut.y))
+			/*line main.go:97:2*/ flush(fmt.Sprint("deref op= ", (*fut.y)))
 			/*line main.go:100:2*/ fut.f1 = VAsync(100)
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
@@ -395,7 +399,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.t))
 			/*line main.go:114:2*/ g = V
 			/*line main.go:115:2*/ flush(fmt.Sprint("func value ", g(7)))
-			/*line main.go:118:2*/ fut.iv = (any)(fut.s1)
+			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.aw0 = VAsync(0)
 			fallthrough
@@ -408,7 +412,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:121:2*/ fmt.Println("iface copy", fut.iv.(S).A, fut.s1.A)
 			/*line main.go:122:2*/ flush("")
-			/*line main.go:125:2*/ fut.sb = strings.Builder{}
+			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.n_3 = 3
 			fut.i_4 = 0
 			fallthrough
@@ -429,14 +433,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:127:3*/ fut.sb.WriteString(fmt.Sprint(r_12))
+			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
 			fallthrough
 		case 28:
 			fut.i_4++
 			state = 25
 			continue
 		case 29:
-			/*line main.go:129:2*/ flush("builder " + fut.sb.String())
+			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.aw0 = VAsync(fut.s1.A)
 			fallthrough
 		case 30: // resumes at main.go:132:21
