@@ -4,11 +4,7 @@ package main
 // states, and write the future type, its constructor (the twin), Poll and
 // Cancel.
 //
-// Liveness is deliberately simple and sound: a machine variable stays a local
-// of Poll only when every reference to it is in one block and the first of
-// them assigns it whole. Such a variable is dead on entry to that block, so no
-// value of it can cross a suspension point. Everything else that is used
-// becomes a field, as do parameters and variables whose address escapes.
+// Where each variable lives is decided in liveness.go.
 
 import (
 	"fmt"
@@ -278,13 +274,15 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 
 	p("// %s is the state machine of %s (%s).\n", l.futName, display, where)
 	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
+	declaredField := map[string]bool{}
 	for _, v := range l.vars {
 		switch {
 		case v.param && v.cell:
 			p("%s *%s\n", v.name, g.typeText(v.typ))
 		case v.param:
 			p("%s %s\n", v.name, g.typeText(v.typ))
-		case v.field && used[v]:
+		case v.field && used[v] && !declaredField[v.name]:
+			declaredField[v.name] = true // variables may share a field (liveness.go)
 			t := l.varType(v)
 			if v.cell {
 				t = "*" + t
@@ -352,7 +350,11 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	var unread []string
 	for _, v := range l.vars {
 		if used[v] && !v.field && !v.param && v.machine {
-			p("var %s %s\n", v.name, l.varType(v))
+			t := l.varType(v)
+			if v.cell {
+				t = "*" + t
+			}
+			p("var %s %s\n", v.name, t)
 			if !read[v] {
 				unread = append(unread, v.name)
 			}
@@ -386,7 +388,9 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
 		}
 		for _, s := range blk.stmts {
-			body.WriteString(l.directive(s.pos) + l.print(s.s) + "\n")
+			if text := l.printStmt(s.s); text != "" {
+				body.WriteString(l.directive(s.pos) + text + "\n")
+			}
 		}
 		next := i + 1
 		goTo := func(to *block) string {
@@ -412,7 +416,24 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
 			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
-			fmt.Fprintf(body, "%s%s.%s = %s\n%s\n", l.directive(t.pos), f, t.field, l.print(t.fut), goTo(t.next))
+			fmt.Fprintf(body, "%s%s.%s = %s\n", l.directive(t.pos), f, t.field, l.print(t.fut))
+			// Dead pointer fields are cleared before suspending, so the
+			// sleeping task keeps nothing reachable that it will not use.
+			for _, v := range t.clear {
+				var z string
+				switch {
+				case v.text != "" && g.shadowed["nil"]:
+					z = "(struct{ v " + v.text + " }{}).v"
+				case v.text != "":
+					z = "nil"
+				case v.cell:
+					z = g.nilOf(types.NewPointer(v.typ))
+				default:
+					z = render(g.zero(v.typ))
+				}
+				fmt.Fprintf(body, "%s = %s\n", l.loc(v), z)
+			}
+			fmt.Fprintf(body, "%s\n", goTo(t.next))
 		case *panicTerm:
 		case *unreachableTerm:
 			fmt.Fprintf(body, "%s\n", g.panicText("corio: "+display+"Async: unreachable end of function"))
@@ -537,98 +558,6 @@ func (l *lowerer) escapes() {
 		}
 		return true
 	})
-}
-
-// liveness decides which machine variables are fields and returns the set of
-// variables referenced by reachable code.
-func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
-	read = map[*variable]bool{}
-	blocksOf := map[*variable]map[*block]bool{}
-	defFirst := map[*variable]bool{}
-	note := func(b *block, seen map[*variable]bool, v *variable, def bool) {
-		if v == nil || !v.machine {
-			return
-		}
-		if blocksOf[v] == nil {
-			blocksOf[v] = map[*block]bool{}
-		}
-		blocksOf[v][b] = true
-		if !def {
-			read[v] = true
-		}
-		if !seen[v] {
-			seen[v] = true
-			if len(blocksOf[v]) == 1 {
-				defFirst[v] = def
-			}
-		}
-	}
-	uses := func(b *block, seen map[*variable]bool, n ast.Node) {
-		if n == nil {
-			return
-		}
-		ast.Inspect(n, func(m ast.Node) bool {
-			if id, ok := m.(*ast.Ident); ok {
-				note(b, seen, l.varOf(id), false)
-			}
-			return true
-		})
-	}
-	for _, b := range reach {
-		seen := map[*variable]bool{}
-		if b.resume != nil && b.resume.dst != nil {
-			note(b, seen, b.resume.dst, true)
-		}
-		for _, s := range b.stmts {
-			as, ok := s.s.(*ast.AssignStmt)
-			if !ok || as.Tok != token.ASSIGN {
-				uses(b, seen, s.s)
-				continue
-			}
-			for _, r := range as.Rhs {
-				uses(b, seen, r)
-			}
-			var defs []*variable
-			for _, e := range as.Lhs {
-				if id, ok := e.(*ast.Ident); ok {
-					if v := l.varOf(id); v != nil && !v.cell && l.rawVar[id] == nil {
-						defs = append(defs, v)
-						continue
-					}
-				}
-				uses(b, seen, e)
-			}
-			for _, v := range defs {
-				note(b, seen, v, true)
-			}
-		}
-		switch t := b.term.(type) {
-		case *ifTerm:
-			uses(b, seen, t.cond)
-		case *awaitTerm:
-			uses(b, seen, t.fut)
-		case *returnTerm:
-			for _, r := range t.results {
-				uses(b, seen, r)
-			}
-			if t.results == nil {
-				for _, v := range l.results {
-					note(b, seen, v, false)
-				}
-			}
-		}
-	}
-	used = map[*variable]bool{}
-	for v, bs := range blocksOf {
-		used[v] = true
-		v.field = v.param || v.escapes || len(bs) > 1 || !defFirst[v]
-	}
-	// Named results are read by bare returns, also inside verbatim
-	// statements, which this analysis does not look into.
-	for _, v := range l.results {
-		used[v], v.field = true, true
-	}
-	return used, read
 }
 
 func (l *lowerer) varType(v *variable) string {

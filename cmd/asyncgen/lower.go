@@ -79,7 +79,8 @@ type awaitTerm struct {
 	out   types.Type
 	dst   *variable // receives the output; nil when discarded
 	next  *block
-	field string // the await field, assigned in emit
+	field string      // the await field, assigned in emit
+	clear []*variable // pointer fields dead from here on (liveness.go)
 	pos   token.Pos
 }
 

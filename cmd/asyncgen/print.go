@@ -52,6 +52,30 @@ func (l *lowerer) print(n ast.Node) string {
 	return render(c)
 }
 
+// printStmt prints a lowered statement. In an assignment, pairs that assign
+// a field to itself (two variables sharing one field, liveness.go) are left
+// out; "" when nothing remains.
+func (l *lowerer) printStmt(s ast.Stmt) string {
+	as, ok := s.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+		return l.print(s)
+	}
+	var lhs, rhs []string
+	for i := range as.Lhs {
+		a, b := l.print(as.Lhs[i]), l.print(as.Rhs[i])
+		if a != b {
+			lhs, rhs = append(lhs, a), append(rhs, b)
+		}
+	}
+	if len(lhs) == len(as.Lhs) {
+		return l.print(s)
+	}
+	if len(lhs) == 0 {
+		return ""
+	}
+	return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
+}
+
 // loc is where a variable is stored (for a cell, the pointer): a field of
 // the future or a local of Poll.
 func (l *lowerer) loc(v *variable) string {

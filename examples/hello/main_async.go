@@ -89,8 +89,6 @@ type mainFuture struct {
 	sum     int
 	i       int
 	seq     []string
-	i_2     int
-	seq_2   []*rt.JoinHandle[int]
 	i_3     int
 	aw0     rt.Future[*rt.JoinHandle[int]]
 	aw1     rt.Future[rt.Tuple2[int, error]]
@@ -118,16 +116,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.handles = nil
 			/*line main.go:41:2*/ fut.seq = fut.names
-			fut.i_2 = 0
+			fut.sum = 0
 			fallthrough
 		case 1:
-			if !(fut.i_2 < len(fut.seq)) {
+			if !(fut.sum < len(fut.seq)) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			name = fut.seq[fut.i_2]
+			name = fut.seq[fut.sum]
 			/*line main.go:44:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
 			fallthrough
 		case 3: // resumes at main.go:44:29
@@ -140,23 +138,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			/*line main.go:44:3*/ fut.handles = append(fut.handles, r)
 			fallthrough
 		case 4:
-			fut.i_2++
+			fut.sum++
 			state = 1
 			continue
 		case 5:
 			/*line main.go:46:2*/ fut.sum = 0
-			/*line main.go:47:2*/ fut.seq_2 = fut.handles
 			fut.i_3 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_3 < len(fut.seq_2)) {
+			if !(fut.i_3 < len(fut.handles)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			fut.i, h = fut.i_3, fut.seq_2[fut.i_3]
+			fut.i, h = fut.i_3, fut.handles[fut.i_3]
 			/*line main.go:48:13*/ fut.aw1 = h.JoinAsync()
+			fut.seq = nil
 			fallthrough
 		case 8: // resumes at main.go:48:13
 			/*line main.go:48:13*/ r_2, ready = fut.aw1.Poll(cx)

@@ -211,11 +211,8 @@ type fanOutFuture struct {
 	n     int
 	hs    []*rt.JoinHandle[int]
 	i     int
-	sum   int
 	seq   []*rt.JoinHandle[int]
 	i_2   int
-	seq_2 []*rt.JoinHandle[int]
-	i_3   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -266,19 +263,19 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 			state = 1
 			continue
 		case 5:
-			/*line genbench.go:49:2*/ fut.sum = 0
-			/*line genbench.go:50:2*/ fut.seq_2 = fut.hs
-			fut.i_3 = 0
+			/*line genbench.go:49:2*/ fut.i = 0
+			fut.i_2 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_3 < len(fut.seq_2)) {
+			if !(fut.i_2 < len(fut.hs)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			h = fut.seq_2[fut.i_3]
+			h = fut.hs[fut.i_2]
 			/*line genbench.go:51:11*/ fut.aw1 = h.JoinAsync()
+			fut.seq = nil
 			fallthrough
 		case 8: // resumes at genbench.go:51:11
 			/*line genbench.go:51:11*/ r_2, ready = fut.aw1.Poll(cx)
@@ -288,16 +285,16 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			fut.aw1 = nil
 			/*line genbench.go:51:3*/ v, _ = r_2.V0, r_2.V1
-			/*line genbench.go:52:3*/ fut.sum += v
+			/*line genbench.go:52:3*/ fut.i += v
 			fallthrough
 		case 9:
-			fut.i_3++
+			fut.i_2++
 			state = 6
 			continue
 		case 10:
 			{
 				fut.state = -1
-				/*line genbench.go:54:2*/ return fut.sum, true
+				/*line genbench.go:54:2*/ return fut.i, true
 			}
 		default:
 			panic("corio: FanOutAsync future polled after it completed or was cancelled")
@@ -347,6 +344,7 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:76:2*/ fut.count = fut.id
 			/*line genbench.go:77:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
+			fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:77:2
 			/*line genbench.go:77:2*/ _, ready = fut.aw0.Poll(cx)

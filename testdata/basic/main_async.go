@@ -130,8 +130,6 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	x     int
 	i     int
-	q     int
-	err   error
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -147,6 +145,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var y int
+	var q int
+	var err error
 	var r int
 	var r_2 int
 	var r_3 rt.Tuple2[int, error]
@@ -201,8 +201,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:37:2*/ fut.q, fut.err = r_3.V0, r_3.V1
-			/*line main.go:38:2*/ fmt.Println(fut.q, fut.err)
+			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
+			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.aw1 = DivAsync(7, 0)
 			fallthrough
 		case 8: // resumes at main.go:39:11
@@ -212,8 +212,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:39:2*/ fut.q, fut.err = r_4.V0, r_4.V1
-			/*line main.go:40:2*/ fmt.Println(fut.q, fut.err)
+			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
+			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -190,22 +190,15 @@ type mainFuture struct {
 	f     func() int
 	y     *int
 	g     func()
-	k     *int
 	t     *T
 	pt    *T
-	h     func()
-	z     *int
 	pz    *int
 	acc   func(int) int
 	i     int
 	fib   *func(int) int
 	fs    []func() int
-	w     *int
 	set   func(int)
-	read  func() int
 	t2    T
-	show  func() int
-	r_9   int
 	t_2   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[func() int, func() int]]
@@ -268,6 +261,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.aw0 = VAsync(0)
+			fut.f = nil
 			fallthrough
 		case 2: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
@@ -278,9 +272,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:49:2*/ fut.g()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
-			/*line main.go:53:2*/ fut.k = new(int)
-			(*fut.k) = 3
+			/*line main.go:53:2*/ fut.y = new(int)
+			(*fut.y) = 3
 			/*line main.go:54:63*/ fut.aw0 = VAsync(7)
+			fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:54:63
 			/*line main.go:54:63*/ r_3, ready = fut.aw0.Poll(cx)
@@ -293,7 +288,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func(n int) int {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
-			}(fut.k), r_3)
+			}(fut.y), r_3)
 			fallthrough
 		case 4: // resumes at main.go:54:23
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.Poll(cx)
@@ -303,13 +298,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:54:2*/ fmt.Println("apply", r_4)
-			/*line main.go:55:2*/ (*fut.k) = 4
+			/*line main.go:55:2*/ (*fut.y) = 4
 			/*line main.go:56:24*/ fut.aw0 = ApplyAsync(func(k_p *int) func(n int) int {
 				return func(n_2 int) int {
 					/*line main.go:56:48*/ (*k_p)++
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
-			}(fut.k), 2)
+			}(fut.y), 2)
 			fallthrough
 		case 5: // resumes at main.go:56:24
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.Poll(cx)
@@ -318,8 +313,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.k))
+			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.aw1 = MakeCounterAsync()
+			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
 			/*line main.go:59:14*/ r_6, ready = fut.aw1.Poll(cx)
@@ -335,7 +331,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:65:2*/ fut.t = new(T)
 			(*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
-			/*line main.go:67:2*/ fut.h = func(t_p *T) func() {
+			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
 					/*line main.go:67:16*/ (*t_p).A = 100
 				}
@@ -349,12 +345,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:69:2*/ fut.h()
+			/*line main.go:69:2*/ fut.g()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *fut.pt)
-			/*line main.go:73:2*/ fut.z = new(int)
-			(*fut.z) = 5
-			/*line main.go:74:2*/ fut.pz = fut.z
+			/*line main.go:73:2*/ fut.y = new(int)
+			(*fut.y) = 5
+			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.aw0 = VAsync(0)
+			fut.t = nil
+			fut.pt = nil
+			fut.g = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
 			/*line main.go:75:2*/ _, ready = fut.aw0.Poll(cx)
@@ -364,7 +363,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:76:2*/ *fut.pz = 6
-			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.z))
+			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.aw0 = VAsync(7)
 			fallthrough
 		case 9: // resumes at main.go:78:6
@@ -374,7 +373,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:78:2*/ (*fut.z) = r_7
+			/*line main.go:78:2*/ (*fut.y) = r_7
 			/*line main.go:79:2*/ fmt.Println("pointer read", *fut.pz)
 			/*line main.go:82:2*/ fut.acc = func() func(int) int {
 				/*line main.go:83:3*/ sum := 0
@@ -393,6 +392,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.aw0 = VAsync(fut.i + 1)
+			fut.y = nil
+			fut.pz = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
 			/*line main.go:87:7*/ r_8, ready = fut.aw0.Poll(cx)
@@ -410,9 +411,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", fut.acc(0))
 			/*line main.go:92:7*/ fut.aw0 = VAsync(1)
+			fut.y = nil
+			fut.pz = nil
+			fut.acc = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
-			/*line main.go:92:7*/ fut.r_9, ready = fut.aw0.Poll(cx)
+			/*line main.go:92:7*/ fut.i, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 15
 				return zero, false
@@ -424,6 +428,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.aw0 = VAsync(10)
+			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
 			/*line main.go:92:42*/ r_10, ready = fut.aw0.Poll(cx)
@@ -432,7 +437,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			r = fut.r_9 + fut.t_2 + r_10
+			r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -455,6 +460,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.aw0 = VAsync(8)
+			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
 			/*line main.go:108:8*/ r_12, ready = fut.aw0.Poll(cx)
@@ -463,13 +469,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:3*/ fut.w = new(int)
-			(*fut.w) = r_12
+			/*line main.go:108:3*/ fut.x = new(int)
+			(*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(fut.fs, func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
-			}(fut.w))
+			}(fut.x))
 			/*line main.go:110:7*/ fut.aw0 = VAsync(9)
 			fallthrough
 		case 19: // resumes at main.go:110:7
@@ -479,9 +485,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:110:3*/ (*fut.w) = r_13
+			/*line main.go:110:3*/ (*fut.x) = r_13
 			/*line main.go:112:2*/ fmt.Println("block", fut.fs[0]())
-			/*line main.go:115:2*/ fut.set, fut.read = func() (func(int), func() int) {
+			/*line main.go:115:2*/ fut.set, fut.f = func() (func(int), func() int) {
 				/*line main.go:116:3*/ var v int
 				/*line main.go:117:3*/ return func(n_4 int) {
 						/*line main.go:117:24*/ v = n_4
@@ -490,6 +496,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.aw0 = VAsync(11)
+			fut.fs = nil
+			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
 			/*line main.go:119:6*/ r_14, ready = fut.aw0.Poll(cx)
@@ -499,14 +507,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:119:2*/ fut.set(r_14)
-			/*line main.go:120:2*/ fmt.Println("shared", fut.read())
+			/*line main.go:120:2*/ fmt.Println("shared", fut.f())
 			/*line main.go:123:2*/ func() {
 				/*line main.go:124:3*/ defer fmt.Println("deferred in literal")
 				/*line main.go:125:3*/ fmt.Println("in literal")
 			}()
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
-			/*line main.go:130:2*/ fut.show = fut.t2.Show
+			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.aw0 = VAsync(2)
+			fut.set = nil
 			fallthrough
 		case 21: // resumes at main.go:131:9
 			/*line main.go:131:9*/ r_15, ready = fut.aw0.Poll(cx)
@@ -516,7 +525,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:131:2*/ fut.t2.A = r_15
-			/*line main.go:132:2*/ fmt.Println("method value", fut.show(), fut.t2.Show())
+			/*line main.go:132:2*/ fmt.Println("method value", fut.f(), fut.t2.Show())
 			{
 				fut.state = -1
 				return struct{}{}, true

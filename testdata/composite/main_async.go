@@ -319,36 +319,12 @@ type mainFuture struct {
 	q     *P
 	s     []int
 	m     map[string]int
-	sum   int
-	cp    []int
 	r     int
-	r_3   int
 	r_4   int
 	r_5   string
-	r_7   int
-	r_9   string
-	r_10  int
-	r_12  int
 	r_14  []int
-	r_16  []int
-	r_17  int
-	r_19  int
-	r_20  int
-	r_22  string
-	r_24  string
-	r_32  int
-	r_33  string
-	r_35  string
 	r_36  string
-	r_38  int
-	r_39  int
 	r_44  *P
-	r_47  int
-	r_52  []int
-	r_54  int
-	r_56  int
-	r_58  int
-	r_62  P
 	aw0   rt.Future[int]
 	aw1   rt.Future[string]
 	aw2   rt.Future[[]int]
@@ -379,6 +355,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var iface any
 	var mp P
 	var joined string
+	var sum int
 	var sl []int
 	var pp P
 	var ap *[]int
@@ -456,7 +433,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:10*/ fut.aw0 = VAsync(3)
 			fallthrough
 		case 3: // resumes at main.go:68:10
-			/*line main.go:68:10*/ fut.r_3, ready = fut.aw0.Poll(cx)
+			/*line main.go:68:10*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
@@ -489,12 +466,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:68:2*/ fut.q = &P{fut.r_3, fut.r_4, []string{fut.r_5}, &P{X: r_6}}
+			/*line main.go:68:2*/ fut.q = &P{fut.r, fut.r_4, []string{fut.r_5}, &P{X: r_6}}
 			/*line main.go:69:2*/ flush(fmt.Sprint("nested ", fut.q.X, fut.q.Y, fut.q.Tags, fut.q.In.X))
 			/*line main.go:71:13*/ fut.aw0 = VAsync(1)
+			fut.r_5 = ""
 			fallthrough
 		case 7: // resumes at main.go:71:13
-			/*line main.go:71:13*/ fut.r_7, ready = fut.aw0.Poll(cx)
+			/*line main.go:71:13*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 7
 				return zero, false
@@ -509,12 +487,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:71:2*/ fut.s = []int{fut.r_7, 2, r_8, plain(4)}
+			/*line main.go:71:2*/ fut.s = []int{fut.r, 2, r_8, plain(4)}
 			/*line main.go:72:2*/ flush(fmt.Sprint("slice lit ", fut.s))
 			/*line main.go:74:22*/ fut.aw1 = SAsync("k1")
 			fallthrough
 		case 9: // resumes at main.go:74:22
-			/*line main.go:74:22*/ fut.r_9, ready = fut.aw1.Poll(cx)
+			/*line main.go:74:22*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 9
 				return zero, false
@@ -523,7 +501,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:31*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 10: // resumes at main.go:74:31
-			/*line main.go:74:31*/ fut.r_10, ready = fut.aw0.Poll(cx)
+			/*line main.go:74:31*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 10
 				return zero, false
@@ -538,12 +516,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:74:2*/ fut.m = map[string]int{fut.r_9: fut.r_10, "k2": r_11}
+			/*line main.go:74:2*/ fut.m = map[string]int{fut.r_5: fut.r, "k2": r_11}
 			/*line main.go:75:2*/ flush(fmt.Sprint("map lit ", fut.m["k1"], fut.m["k2"]))
 			/*line main.go:77:19*/ fut.aw0 = VAsync(9)
+			fut.r_5 = ""
 			fallthrough
 		case 12: // resumes at main.go:77:19
-			/*line main.go:77:19*/ fut.r_12, ready = fut.aw0.Poll(cx)
+			/*line main.go:77:19*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 12
 				return zero, false
@@ -558,7 +537,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:77:2*/ a = [...]int{2: fut.r_12, 0: r_13}
+			/*line main.go:77:2*/ a = [...]int{2: fut.r, 0: r_13}
 			/*line main.go:78:2*/ flush(fmt.Sprint("array lit ", a))
 			/*line main.go:81:7*/ fut.aw2 = SlAsync()
 			fallthrough
@@ -581,9 +560,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ e = fut.r_14[r_15]
 			/*line main.go:82:2*/ flush(fmt.Sprint("index ", e))
 			/*line main.go:83:9*/ fut.aw2 = SlAsync()
+			fut.r_14 = nil
 			fallthrough
 		case 16: // resumes at main.go:83:9
-			/*line main.go:83:9*/ fut.r_16, ready = fut.aw2.Poll(cx)
+			/*line main.go:83:9*/ fut.r_14, ready = fut.aw2.Poll(cx)
 			if !ready {
 				fut.state = 16
 				return zero, false
@@ -592,7 +572,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:83:14*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 17: // resumes at main.go:83:14
-			/*line main.go:83:14*/ fut.r_17, ready = fut.aw0.Poll(cx)
+			/*line main.go:83:14*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 17
 				return zero, false
@@ -607,12 +587,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:83:2*/ sub = fut.r_16[fut.r_17:r_18]
+			/*line main.go:83:2*/ sub = fut.r_14[fut.r:r_18]
 			/*line main.go:84:2*/ flush(fmt.Sprint("slice ", sub))
 			/*line main.go:85:12*/ fut.aw0 = VAsync(0)
+			fut.r_14 = nil
 			fallthrough
 		case 19: // resumes at main.go:85:12
-			/*line main.go:85:12*/ fut.r_19, ready = fut.aw0.Poll(cx)
+			/*line main.go:85:12*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 19
 				return zero, false
@@ -621,7 +602,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:17*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 20: // resumes at main.go:85:17
-			/*line main.go:85:17*/ fut.r_20, ready = fut.aw0.Poll(cx)
+			/*line main.go:85:17*/ fut.r_4, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 20
 				return zero, false
@@ -636,12 +617,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:2*/ sub3 = fut.s[fut.r_19:fut.r_20:r_21]
+			/*line main.go:85:2*/ sub3 = fut.s[fut.r:fut.r_4:r_21]
 			/*line main.go:86:2*/ flush(fmt.Sprint("slice3 ", sub3, cap(sub3)))
 			/*line main.go:87:9*/ fut.aw1 = SAsync("hello")
 			fallthrough
 		case 22: // resumes at main.go:87:9
-			/*line main.go:87:9*/ fut.r_22, ready = fut.aw1.Poll(cx)
+			/*line main.go:87:9*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 22
 				return zero, false
@@ -656,12 +637,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:87:2*/ str = fut.r_22[r_23:]
+			/*line main.go:87:2*/ str = fut.r_5[r_23:]
 			/*line main.go:88:2*/ flush("string slice " + str)
 			/*line main.go:89:8*/ fut.aw1 = SAsync("xyz")
+			fut.r_5 = ""
 			fallthrough
 		case 24: // resumes at main.go:89:8
-			/*line main.go:89:8*/ fut.r_24, ready = fut.aw1.Poll(cx)
+			/*line main.go:89:8*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 24
 				return zero, false
@@ -676,9 +658,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:89:2*/ ch = fut.r_24[r_25]
+			/*line main.go:89:2*/ ch = fut.r_5[r_25]
 			/*line main.go:90:2*/ flush(fmt.Sprint("string index ", string(ch)))
 			/*line main.go:91:10*/ fut.aw1 = SAsync("k2")
+			fut.r_5 = ""
 			fallthrough
 		case 26: // resumes at main.go:91:10
 			/*line main.go:91:10*/ r_26, ready = fut.aw1.Poll(cx)
@@ -747,7 +730,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:26*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 32: // resumes at main.go:109:26
-			/*line main.go:109:26*/ fut.r_32, ready = fut.aw0.Poll(cx)
+			/*line main.go:109:26*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 32
 				return zero, false
@@ -756,7 +739,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:32*/ fut.aw1 = SAsync("two")
 			fallthrough
 		case 33: // resumes at main.go:109:32
-			/*line main.go:109:32*/ fut.r_33, ready = fut.aw1.Poll(cx)
+			/*line main.go:109:32*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 33
 				return zero, false
@@ -771,12 +754,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:109:2*/ fmt.Println("variadic", fut.r_32, fut.r_33, []any{r_34})
+			/*line main.go:109:2*/ fmt.Println("variadic", fut.r, fut.r_5, []any{r_34})
 			/*line main.go:110:2*/ flush("variadic")
 			/*line main.go:111:34*/ fut.aw1 = SAsync("a")
+			fut.r_5 = ""
 			fallthrough
 		case 35: // resumes at main.go:111:34
-			/*line main.go:111:34*/ fut.r_35, ready = fut.aw1.Poll(cx)
+			/*line main.go:111:34*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 35
 				return zero, false
@@ -800,12 +784,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:111:2*/ joined = strings.Join([]string{fut.r_35, fut.r_36}, r_37)
+			/*line main.go:111:2*/ joined = strings.Join([]string{fut.r_5, fut.r_36}, r_37)
 			/*line main.go:112:2*/ flush("join " + joined)
 			/*line main.go:113:14*/ fut.aw0 = VAsync(1)
+			fut.r_5 = ""
+			fut.r_36 = ""
 			fallthrough
 		case 38: // resumes at main.go:113:14
-			/*line main.go:113:14*/ fut.r_38, ready = fut.aw0.Poll(cx)
+			/*line main.go:113:14*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 38
 				return zero, false
@@ -814,7 +800,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:113:20*/ fut.aw0 = VAsync(2)
 			fallthrough
 		case 39: // resumes at main.go:113:20
-			/*line main.go:113:20*/ fut.r_39, ready = fut.aw0.Poll(cx)
+			/*line main.go:113:20*/ fut.r_4, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 39
 				return zero, false
@@ -829,8 +815,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:113:2*/ fut.sum = sumv(fut.r_38, fut.r_39, r_40)
-			/*line main.go:114:2*/ flush(fmt.Sprint("sumv ", fut.sum))
+			/*line main.go:113:2*/ sum = sumv(fut.r, fut.r_4, r_40)
+			/*line main.go:114:2*/ flush(fmt.Sprint("sumv ", sum))
 			/*line main.go:115:8*/ fut.aw2 = SlAsync()
 			fallthrough
 		case 41: // resumes at main.go:115:8
@@ -841,8 +827,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw2 = nil
 			/*line main.go:115:2*/ sl = r_41
-			/*line main.go:116:2*/ fut.sum = sumv(sl[0], sl[4])
-			/*line main.go:117:2*/ flush(fmt.Sprint("sumv spread ", fut.sum))
+			/*line main.go:116:2*/ sum = sumv(sl[0], sl[4])
+			/*line main.go:117:2*/ flush(fmt.Sprint("sumv spread ", sum))
 			/*line main.go:120:8*/ fut.aw0 = VAsync(11)
 			fallthrough
 		case 42: // resumes at main.go:120:8
@@ -884,6 +870,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fut.r_44.X = r_45
 			/*line main.go:123:2*/ flush(fmt.Sprint("fields ", fut.p.X, fut.q.In.Y))
 			/*line main.go:124:31*/ fut.aw4 = PtAsync(5, 6)
+			fut.p = P{}
+			fut.q = nil
+			fut.r_44 = nil
 			fallthrough
 		case 46: // resumes at main.go:124:31
 			/*line main.go:124:31*/ r_46, ready = fut.aw4.Poll(cx)
@@ -897,7 +886,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:128:37*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 47: // resumes at main.go:128:37
-			/*line main.go:128:37*/ fut.r_47, ready = fut.aw0.Poll(cx)
+			/*line main.go:128:37*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 47
 				return zero, false
@@ -912,7 +901,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:128:34*/ fut.aw4 = PtAsync(fut.r_47, r_48)
+			/*line main.go:128:34*/ fut.aw4 = PtAsync(fut.r, r_48)
 			fallthrough
 		case 49: // resumes at main.go:128:34
 			/*line main.go:128:34*/ r_49, ready = fut.aw4.Poll(cx)
@@ -948,7 +937,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:140:11*/ fut.aw2 = SlAsync()
 			fallthrough
 		case 52: // resumes at main.go:140:11
-			/*line main.go:140:11*/ fut.r_52, ready = fut.aw2.Poll(cx)
+			/*line main.go:140:11*/ fut.r_14, ready = fut.aw2.Poll(cx)
 			if !ready {
 				fut.state = 52
 				return zero, false
@@ -963,12 +952,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:140:2*/ n = len(fut.r_52) + cap(fut.s[:r_53])
+			/*line main.go:140:2*/ n = len(fut.r_14) + cap(fut.s[:r_53])
 			/*line main.go:141:2*/ flush(fmt.Sprint("len/cap ", n))
 			/*line main.go:142:16*/ fut.aw0 = VAsync(5)
+			fut.r_14 = nil
 			fallthrough
 		case 54: // resumes at main.go:142:16
-			/*line main.go:142:16*/ fut.r_54, ready = fut.aw0.Poll(cx)
+			/*line main.go:142:16*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 54
 				return zero, false
@@ -983,12 +973,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:142:2*/ fut.s = append(fut.s, fut.r_54, r_55)
+			/*line main.go:142:2*/ fut.s = append(fut.s, fut.r, r_55)
 			/*line main.go:143:2*/ flush(fmt.Sprint("append ", fut.s))
 			/*line main.go:144:12*/ fut.aw0 = VAsync(3)
+			fut.s = nil
 			fallthrough
 		case 56: // resumes at main.go:144:12
-			/*line main.go:144:12*/ fut.r_56, ready = fut.aw0.Poll(cx)
+			/*line main.go:144:12*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 56
 				return zero, false
@@ -1003,12 +994,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:144:2*/ mx = max(fut.r_56, 1, r_57)
+			/*line main.go:144:2*/ mx = max(fut.r, 1, r_57)
 			/*line main.go:145:2*/ flush(fmt.Sprint("max ", mx))
 			/*line main.go:146:20*/ fut.aw0 = VAsync(3)
 			fallthrough
 		case 58: // resumes at main.go:146:20
-			/*line main.go:146:20*/ fut.r_58, ready = fut.aw0.Poll(cx)
+			/*line main.go:146:20*/ fut.r, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 58
 				return zero, false
@@ -1023,8 +1014,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:146:2*/ fut.cp = make([]int, fut.r_58, r_59)
-			/*line main.go:147:2*/ flush(fmt.Sprint("make ", len(fut.cp), cap(fut.cp)))
+			/*line main.go:146:2*/ fut.s = make([]int, fut.r, r_59)
+			/*line main.go:147:2*/ flush(fmt.Sprint("make ", len(fut.s), cap(fut.s)))
 			/*line main.go:148:18*/ fut.aw2 = SlAsync()
 			fallthrough
 		case 60: // resumes at main.go:148:18
@@ -1034,9 +1025,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:148:2*/ cnt = copy(fut.cp, r_60)
-			/*line main.go:149:2*/ flush(fmt.Sprint("copy ", cnt, fut.cp))
+			/*line main.go:148:2*/ cnt = copy(fut.s, r_60)
+			/*line main.go:149:2*/ flush(fmt.Sprint("copy ", cnt, fut.s))
 			/*line main.go:150:12*/ fut.aw1 = SAsync("k1")
+			fut.s = nil
 			fallthrough
 		case 61: // resumes at main.go:150:12
 			/*line main.go:150:12*/ r_61, ready = fut.aw1.Poll(cx)
@@ -1048,9 +1040,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:150:2*/ delete(fut.m, r_61)
 			/*line main.go:151:2*/ flush(fmt.Sprint("delete ", len(fut.m)))
 			/*line main.go:154:8*/ fut.aw3 = MakePAsync()
+			fut.m = nil
 			fallthrough
 		case 62: // resumes at main.go:154:8
-			/*line main.go:154:8*/ fut.r_62, ready = fut.aw3.Poll(cx)
+			/*line main.go:154:8*/ fut.p, ready = fut.aw3.Poll(cx)
 			if !ready {
 				fut.state = 62
 				return zero, false
@@ -1065,9 +1058,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:154:2*/ eq = fut.r_62.X == r_63
+			/*line main.go:154:2*/ eq = fut.p.X == r_63
 			/*line main.go:155:2*/ flush(fmt.Sprint("eq ", eq))
 			/*line main.go:161:7*/ fut.aw0 = VAsync(4)
+			fut.p = P{}
 			fallthrough
 		case 64: // resumes at main.go:161:7
 			/*line main.go:161:7*/ r_64, ready = fut.aw0.Poll(cx)

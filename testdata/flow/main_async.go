@@ -384,7 +384,6 @@ var _ func(int) int = EndsInPanic
 type endsInSwitchFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	tag   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[struct{}]
 }
@@ -400,6 +399,7 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
 	var ready bool
 	var r int
+	var tag int
 	state := fut.state
 	for {
 		switch state {
@@ -413,14 +413,14 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:63:9*/ fut.tag = r
-			if fut.tag == 0 {
+			/*line main.go:63:9*/ tag = r
+			if tag == 0 {
 				state = 3
 				continue
 			}
 			fallthrough
 		case 2:
-			if fut.tag == 1 {
+			if tag == 1 {
 				state = 4
 			} else {
 				state = 6
@@ -658,32 +658,21 @@ var _ func(int) (int, int) = ReturnInNested
 
 // mainFuture is the state machine of Main (main.go:102).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	f      int
-	s      int
-	pi     *int
-	i      *int
-	ps     []*int
-	i_2    *int
-	i_3    int
-	v      string
-	i_4    int
-	a      int
-	n      int
-	r_7    string
-	r_8    string
-	r_10   string
-	n_2    int
-	i_5    int
-	seq    []string
-	i_6    int
-	cond   bool
-	cond_2 bool
-	aw0    rt.Future[rt.Tuple2[int, func() int]]
-	aw1    rt.Future[rt.Tuple2[int, *int]]
-	aw2    rt.Future[int]
-	aw3    rt.Future[string]
-	aw4    rt.Future[rt.Tuple2[int, int]]
+	state int // the next case of Poll; -1 once done
+	pi    *int
+	i     *int
+	ps    []*int
+	v     string
+	n     int
+	r_8   string
+	i_5   int
+	seq   []string
+	cond  bool
+	aw0   rt.Future[rt.Tuple2[int, func() int]]
+	aw1   rt.Future[rt.Tuple2[int, *int]]
+	aw2   rt.Future[int]
+	aw3   rt.Future[string]
+	aw4   rt.Future[rt.Tuple2[int, int]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -702,6 +691,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var p *int
 	var r3 int
 	var get3 func() int
+	var f int
+	var s int
+	var i_3 int
+	var i_4 int
+	var a int
 	var b *int
 	var r_2 rt.Tuple2[int, func() int]
 	var r_3 rt.Tuple2[int, *int]
@@ -717,6 +711,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_16 rt.Tuple2[int, *int]
 	var r_17 int
 	var r_18 int
+	var cond_2 bool
 	var r_19 int
 	var r_20 int
 	var r_21 int
@@ -781,7 +776,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:112:32*/ fut.aw3 = EndsInSwitchAsync(0)
 			fallthrough
 		case 6: // resumes at main.go:112:32
-			/*line main.go:112:32*/ fut.r_7, ready = fut.aw3.Poll(cx)
+			/*line main.go:112:32*/ fut.v, ready = fut.aw3.Poll(cx)
 			if !ready {
 				fut.state = 6
 				return zero, false
@@ -805,11 +800,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:112:2*/ fmt.Println("ends in switch", fut.r_7, fut.r_8, r_9)
+			/*line main.go:112:2*/ fmt.Println("ends in switch", fut.v, fut.r_8, r_9)
 			/*line main.go:113:32*/ fut.aw3 = EndsInIfElseAsync(2)
+			fut.v = ""
+			fut.r_8 = ""
 			fallthrough
 		case 9: // resumes at main.go:113:32
-			/*line main.go:113:32*/ fut.r_10, ready = fut.aw3.Poll(cx)
+			/*line main.go:113:32*/ fut.v, ready = fut.aw3.Poll(cx)
 			if !ready {
 				fut.state = 9
 				return zero, false
@@ -824,8 +821,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:113:2*/ fmt.Println("ends in ifelse", fut.r_10, r_11)
+			/*line main.go:113:2*/ fmt.Println("ends in ifelse", fut.v, r_11)
 			/*line main.go:114:10*/ fut.aw4 = ReturnInNestedAsync(6)
+			fut.v = ""
 			fallthrough
 		case 11: // resumes at main.go:114:10
 			/*line main.go:114:10*/ r_12, ready = fut.aw4.Poll(cx)
@@ -834,8 +832,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw4 = nil
-			/*line main.go:114:2*/ fut.f, fut.s = r_12.V0, r_12.V1
-			/*line main.go:115:2*/ fmt.Println("return nested", fut.f, fut.s)
+			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
+			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.aw4 = ReturnInNestedAsync(100)
 			fallthrough
 		case 12: // resumes at main.go:116:9
@@ -845,8 +843,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw4 = nil
-			/*line main.go:116:2*/ fut.f, fut.s = r_13.V0, r_13.V1
-			/*line main.go:117:2*/ fmt.Println("return nested none", fut.f, fut.s)
+			/*line main.go:116:2*/ f, s = r_13.V0, r_13.V1
+			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
 			(*fut.i) = 0
@@ -879,20 +877,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
-			/*line main.go:131:2*/ fut.n_2 = 3
+			/*line main.go:131:2*/ fut.n = 3
 			fut.i_5 = 0
 			fallthrough
 		case 18:
-			if !(fut.i_5 < fut.n_2) {
+			if !(fut.i_5 < fut.n) {
 				state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			fut.i_2 = new(int)
-			(*fut.i_2) = fut.i_5
-			/*line main.go:132:3*/ fut.ps = append(fut.ps, fut.i_2)
+			fut.i = new(int)
+			(*fut.i) = fut.i_5
+			/*line main.go:132:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:133:3*/ fut.aw2 = VAsync(0)
+			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
 			/*line main.go:133:3*/ _, ready = fut.aw2.Poll(cx)
@@ -901,7 +900,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:134:3*/ (*fut.i_2) += 10
+			/*line main.go:134:3*/ (*fut.i) += 10
 			fallthrough
 		case 21:
 			fut.i_5++
@@ -914,17 +913,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			fut.i_6 = 0
+			fut.n = 0
 			fallthrough
 		case 23:
-			if !(fut.i_6 < len(fut.seq)) {
+			if !(fut.n < len(fut.seq)) {
 				state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			fut.i_3, fut.v = fut.i_6, fut.seq[fut.i_6]
-			/*line main.go:144:7*/ fut.aw2 = VAsync(fut.i_3 * 100)
+			i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main.go:144:7*/ fut.aw2 = VAsync(i_3 * 100)
+			fut.pi = nil
+			fut.i = nil
+			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
 			/*line main.go:144:7*/ r_14, ready = fut.aw2.Poll(cx)
@@ -933,15 +935,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:144:3*/ fut.i_3 = r_14
-			/*line main.go:145:3*/ fmt.Println("range key modify", fut.i_3, fut.v)
+			/*line main.go:144:3*/ i_3 = r_14
+			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, fut.v)
 			fallthrough
 		case 26:
-			fut.i_6++
+			fut.n++
 			state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.aw2 = VAsync(2)
+			fut.pi = nil
+			fut.i = nil
+			fut.ps = nil
+			fut.v = ""
+			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
 			/*line main.go:149:11*/ r_15, ready = fut.aw2.Poll(cx)
@@ -950,19 +957,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:149:6*/ fut.i_4 = r_15
+			/*line main.go:149:6*/ i_4 = r_15
 			fallthrough
 		case 29:
-			if !(fut.i_4 < 4) {
+			if !(i_4 < 4) {
 				state = 32
 				continue
 			}
 			fallthrough
 		case 30:
-			/*line main.go:150:3*/ fmt.Println("init", fut.i_4)
+			/*line main.go:150:3*/ fmt.Println("init", i_4)
 			fallthrough
 		case 31:
-			/*line main.go:149:24*/ fut.i_4++
+			/*line main.go:149:24*/ i_4++
 			state = 29
 			continue
 		case 32:
@@ -975,14 +982,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:154:5*/ fut.a, b = r_16.V0, r_16.V1
-			if !(fut.a == *b) {
+			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
+			if !(a == *b) {
 				state = 35
 				continue
 			}
 			fallthrough
 		case 34:
-			/*line main.go:155:3*/ fmt.Println("if multi init", fut.a)
+			/*line main.go:155:3*/ fmt.Println("if multi init", a)
 			fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.aw2 = VAsync(1)
@@ -1022,8 +1029,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			fut.cond_2 = r_19 == 3
-			if fut.cond_2 {
+			cond_2 = r_19 == 3
+			if cond_2 {
 				state = 43
 				continue
 			}
@@ -1038,10 +1045,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			fut.cond_2 = r_20 == 4
+			cond_2 = r_20 == 4
 			fallthrough
 		case 43:
-			fmt.Println("and in args", both(fut.cond, fut.cond_2))
+			fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
 			fallthrough
 		case 44:

@@ -140,7 +140,6 @@ type mainFuture struct {
 	v     int
 	ok    bool
 	h     *rt.JoinHandle[int]
-	r_5   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, bool]]
 	aw2   rt.Future[*rt.JoinHandle[int]]
@@ -202,9 +201,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
+			fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
-			/*line main.go:70:23*/ fut.r_5, ready = fut.aw0.Poll(cx)
+			/*line main.go:70:23*/ fut.v, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 4
 				return zero, false
@@ -219,7 +219,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:70:2*/ fmt.Println("await", fut.r_5, r_6)
+			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
 			/*line main.go:71:7*/ fut.aw2 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
 			fallthrough
 		case 6: // resumes at main.go:71:7

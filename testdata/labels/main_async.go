@@ -84,6 +84,7 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:31:2*/ logf("%s", fut.s)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
@@ -118,23 +119,14 @@ var _ func(string) = Y
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	i     int
 	i_2   int
 	x     any
-	i_3   int
-	i_4   int
-	r     int
 	row   []int
-	a     int
 	b     int
 	c     int
-	i_5   int
-	x_2   int
 	i_6   *int
 	seq   []any
-	i_7   int
 	seq_2 [][]int
-	i_8   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[struct{}]
 }
@@ -149,7 +141,11 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var i int
+	var i_3 int
 	var m [][]int
+	var i_5 int
+	var x_2 int
 	var r_2 int
 	var r_3 int
 	var r_4 int
@@ -159,16 +155,16 @@ poll:
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:40:6*/ fut.i = 0
+			/*line main.go:40:6*/ i = 0
 			fallthrough
 		case 1:
-			if !(fut.i < len(vals)) {
+			if !(i < len(vals)) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:41:3*/ switch v := vals[fut.i].(type) {
+			/*line main.go:41:3*/ switch v := vals[i].(type) {
 			/*line main.go:42:3*/ case string:
 				/*line main.go:43:4*/ {
 					state = 3
@@ -185,10 +181,10 @@ poll:
 			default:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
-			/*line main.go:52:3*/ logf("end%d", fut.i)
+			/*line main.go:52:3*/ logf("end%d", i)
 			fallthrough
 		case 3:
-			/*line main.go:40:33*/ fut.aw0 = IncAsync(fut.i)
+			/*line main.go:40:33*/ fut.aw0 = IncAsync(i)
 			fallthrough
 		case 4: // resumes at main.go:40:33
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.Poll(cx)
@@ -197,22 +193,22 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:40:29*/ fut.i = r_2
+			/*line main.go:40:29*/ i = r_2
 			state = 1
 			continue
 		case 5:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			fut.i_7 = 0
+			fut.b = 0
 			fallthrough
 		case 6:
-			if !(fut.i_7 < len(fut.seq)) {
+			if !(fut.b < len(fut.seq)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			fut.i_2, fut.x = fut.i_7, fut.seq[fut.i_7]
+			fut.i_2, fut.x = fut.b, fut.seq[fut.b]
 			/*line main.go:59:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
 			fallthrough
 		case 8: // resumes at main.go:59:3
@@ -238,21 +234,21 @@ poll:
 			/*line main.go:66:3*/ logf("end%d", fut.i_2)
 			fallthrough
 		case 9:
-			fut.i_7++
+			fut.b++
 			state = 6
 			continue
 		case 10:
 			/*line main.go:68:2*/ flush("type switch labels")
-			/*line main.go:71:6*/ fut.i_3 = 0
+			/*line main.go:71:6*/ i_3 = 0
 			fallthrough
 		case 11:
-			if !(fut.i_3 < 5) {
+			if !(i_3 < 5) {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main.go:72:3*/ switch fut.i_3 {
+			/*line main.go:72:3*/ switch i_3 {
 			/*line main.go:73:3*/ case 1:
 				/*line main.go:74:4*/ {
 					state = 13
@@ -263,12 +259,14 @@ poll:
 				/*line main.go:76:4*/ break
 				/*line main.go:77:3*/
 			default:
-				/*line main.go:78:4*/ logf("d%d", fut.i_3)
+				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
-			/*line main.go:80:3*/ logf("e%d", fut.i_3)
+			/*line main.go:80:3*/ logf("e%d", i_3)
 			fallthrough
 		case 13:
-			/*line main.go:71:25*/ fut.aw0 = IncAsync(fut.i_3)
+			/*line main.go:71:25*/ fut.aw0 = IncAsync(i_3)
+			fut.x = nil
+			fut.seq = nil
 			fallthrough
 		case 14: // resumes at main.go:71:25
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.Poll(cx)
@@ -277,21 +275,23 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:71:21*/ fut.i_3 = r_3
+			/*line main.go:71:21*/ i_3 = r_3
 			state = 11
 			continue
 		case 15:
 			/*line main.go:82:2*/ flush("plain switch")
-			/*line main.go:85:6*/ fut.i_4 = 0
+			/*line main.go:85:6*/ fut.i_2 = 0
 			fallthrough
 		case 16:
-			if !(fut.i_4 < 5) {
+			if !(fut.i_2 < 5) {
 				state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main.go:86:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_4))
+			/*line main.go:86:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
+			fut.x = nil
+			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:86:3
 			/*line main.go:86:3*/ _, ready = fut.aw1.Poll(cx)
@@ -301,40 +301,42 @@ poll:
 			}
 			fut.aw1 = nil
 			/*line main.go:87:3*/ {
-				/*line main.go:88:4*/ if fut.i_4 == 1 {
+				/*line main.go:88:4*/ if fut.i_2 == 1 {
 					/*line main.go:89:5*/ {
 						state = 19
 						continue poll
 					}
 				}
-				/*line main.go:91:4*/ if fut.i_4 == 3 {
+				/*line main.go:91:4*/ if fut.i_2 == 3 {
 					/*line main.go:92:5*/ {
 						state = 20
 						continue poll
 					}
 				}
 			}
-			/*line main.go:95:3*/ logf("e%d", fut.i_4)
+			/*line main.go:95:3*/ logf("e%d", fut.i_2)
 			fallthrough
 		case 19:
-			/*line main.go:85:21*/ fut.i_4++
+			/*line main.go:85:21*/ fut.i_2++
 			state = 16
 			continue
 		case 20:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.seq_2 = m
-			fut.i_8 = 0
+			fut.b = 0
 			fallthrough
 		case 21:
-			if !(fut.i_8 < len(fut.seq_2)) {
+			if !(fut.b < len(fut.seq_2)) {
 				state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			fut.r, fut.row = fut.i_8, fut.seq_2[fut.i_8]
-			/*line main.go:103:3*/ fut.aw1 = YAsync(fmt.Sprint("r", fut.r))
+			fut.i_2, fut.row = fut.b, fut.seq_2[fut.b]
+			/*line main.go:103:3*/ fut.aw1 = YAsync(fmt.Sprint("r", fut.i_2))
+			fut.x = nil
+			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw1.Poll(cx)
@@ -358,18 +360,18 @@ poll:
 				}
 				/*line main.go:111:4*/ logf("%d", v)
 			}
-			/*line main.go:113:3*/ logf("rowend%d", fut.r)
+			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
 			fallthrough
 		case 24:
-			fut.i_8++
+			fut.b++
 			state = 21
 			continue
 		case 25:
 			/*line main.go:115:2*/ flush("plain inner range")
-			/*line main.go:118:6*/ fut.a = 0
+			/*line main.go:118:6*/ fut.i_2 = 0
 			fallthrough
 		case 26:
-			if !(fut.a < 2) {
+			if !(fut.i_2 < 2) {
 				state = 36
 				continue
 			}
@@ -393,7 +395,11 @@ poll:
 			}
 			fallthrough
 		case 31:
-			/*line main.go:122:5*/ fut.aw1 = YAsync(fmt.Sprintf("%d%d%d", fut.a, fut.b, fut.c))
+			/*line main.go:122:5*/ fut.aw1 = YAsync(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
+			fut.x = nil
+			fut.row = nil
+			fut.seq = nil
+			fut.seq_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:122:5
 			/*line main.go:122:5*/ _, ready = fut.aw1.Poll(cx)
@@ -424,15 +430,15 @@ poll:
 			state = 28
 			continue
 		case 35:
-			/*line main.go:118:21*/ fut.a++
+			/*line main.go:118:21*/ fut.i_2++
 			state = 26
 			continue
 		case 36:
 			/*line main.go:132:2*/ flush("three levels")
-			/*line main.go:136:6*/ fut.i_5 = 0
+			/*line main.go:136:6*/ i_5 = 0
 			fallthrough
 		case 37:
-			if !(fut.i_5 < 4) {
+			if !(i_5 < 4) {
 				state = 41
 				continue
 			}
@@ -440,17 +446,21 @@ poll:
 		case 38:
 			/*line main.go:137:3*/ for j := 0; j < 2; j++ {
 				/*line main.go:138:4*/ switch {
-				/*line main.go:139:4*/ case fut.i_5 == j:
+				/*line main.go:139:4*/ case i_5 == j:
 					/*line main.go:140:5*/ {
 						state = 39
 						continue poll
 					}
 				}
-				/*line main.go:142:4*/ logf("%d%d", fut.i_5, j)
+				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
 			fallthrough
 		case 39:
-			/*line main.go:136:25*/ fut.aw0 = IncAsync(fut.i_5)
+			/*line main.go:136:25*/ fut.aw0 = IncAsync(i_5)
+			fut.x = nil
+			fut.row = nil
+			fut.seq = nil
+			fut.seq_2 = nil
 			fallthrough
 		case 40: // resumes at main.go:136:25
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.Poll(cx)
@@ -459,21 +469,25 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:136:21*/ fut.i_5 = r_4
+			/*line main.go:136:21*/ i_5 = r_4
 			state = 37
 			continue
 		case 41:
 			/*line main.go:145:2*/ flush("continue L from switch")
-			/*line main.go:148:2*/ fut.x_2 = 0
+			/*line main.go:148:2*/ x_2 = 0
 			fallthrough
 		case 42:
-			if !(fut.x_2 < 3) {
+			if !(x_2 < 3) {
 				state = 45
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main.go:151:7*/ fut.aw0 = IncAsync(fut.x_2)
+			/*line main.go:151:7*/ fut.aw0 = IncAsync(x_2)
+			fut.x = nil
+			fut.row = nil
+			fut.seq = nil
+			fut.seq_2 = nil
 			fallthrough
 		case 44: // resumes at main.go:151:7
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.Poll(cx)
@@ -482,18 +496,18 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:151:3*/ fut.x_2 = r_5
-			/*line main.go:152:3*/ if fut.x_2 == 1 {
+			/*line main.go:151:3*/ x_2 = r_5
+			/*line main.go:152:3*/ if x_2 == 1 {
 				/*line main.go:153:4*/ {
 					state = 42
 					continue poll
 				}
 			}
-			/*line main.go:155:3*/ logf("x%d", fut.x_2)
+			/*line main.go:155:3*/ logf("x%d", x_2)
 			state = 42
 			continue
 		case 45:
-			/*line main.go:157:2*/ _ = fut.x_2
+			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
 			(*fut.i_6) = 0
@@ -506,6 +520,10 @@ poll:
 			fallthrough
 		case 47:
 			/*line main.go:162:3*/ fut.aw1 = YAsync(fmt.Sprint("f", (*fut.i_6)))
+			fut.x = nil
+			fut.row = nil
+			fut.seq = nil
+			fut.seq_2 = nil
 			fallthrough
 		case 48: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw1.Poll(cx)

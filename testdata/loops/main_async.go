@@ -139,6 +139,7 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:38:2*/ logf("%s", fut.s)
 			/*line main.go:39:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = fut.aw0.Poll(cx)
@@ -264,8 +265,6 @@ type firstNegFuture struct {
 	state int // the next case of Poll; -1 once done
 	xs    []int
 	i     int
-	seq   []int
-	i_2   int
 	aw0   rt.Future[struct{}]
 }
 
@@ -280,21 +279,23 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
 	var x int
+	var seq []int
+	var i_2 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // FirstNeg starts
-			/*line main.go:57:2*/ fut.seq = fut.xs
-			fut.i_2 = 0
+			/*line main.go:57:2*/ seq = fut.xs
+			i_2 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_2 < len(fut.seq)) {
+			if !(i_2 < len(seq)) {
 				state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i, x = fut.i_2, fut.seq[fut.i_2]
+			fut.i, x = i_2, seq[i_2]
 			if !(x < 0) {
 				state = 5
 				continue
@@ -302,6 +303,7 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 			fallthrough
 		case 3:
 			/*line main.go:59:4*/ fut.aw0 = YAsync("neg")
+			fut.xs = nil
 			fallthrough
 		case 4: // resumes at main.go:59:4
 			/*line main.go:59:4*/ _, ready = fut.aw0.Poll(cx)
@@ -315,11 +317,12 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:60:4*/ return fut.i, true
 			}
 		case 5:
-			/*line main.go:60:4*/ fut.i_2++
+			/*line main.go:60:4*/ i_2++
 			state = 1
 			continue
 		case 6:
 			/*line main.go:63:2*/ fut.aw0 = YAsync("none")
+			fut.xs = nil
 			fallthrough
 		case 7: // resumes at main.go:63:2
 			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
@@ -355,26 +358,7 @@ var _ func([]int) int = FirstNeg
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
-	i_2   int
-	i_3   int
-	i_4   int
-	i_5   int
-	i_6   int
-	n     int
-	i_7   int
 	j     int
-	i_8   int
-	i_9   int
-	i_10  int
-	j_4   int
-	k     int
-	a     int
-	b     int
-	i_11  int
-	total int
-	i_12  int
-	j_5   int
-	r_11  int
 	aw0   rt.Future[bool]
 	aw1   rt.Future[int]
 	aw2   rt.Future[struct{}]
@@ -391,6 +375,12 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var i_2 int
+	var i_5 int
+	var i_8 int
+	var a int
+	var b int
+	var j_5 int
 	var r bool
 	var r_2 int
 	var r_3 bool
@@ -434,19 +424,19 @@ poll:
 			continue
 		case 5:
 			/*line main.go:73:2*/ flush("cond")
-			/*line main.go:76:6*/ fut.i_2 = 0
+			/*line main.go:76:6*/ i_2 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_2 < 3) {
+			if !(i_2 < 3) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main.go:77:3*/ logf("b%d", fut.i_2)
+			/*line main.go:77:3*/ logf("b%d", i_2)
 			fallthrough
 		case 8:
-			/*line main.go:76:25*/ fut.aw1 = IncAsync(fut.i_2)
+			/*line main.go:76:25*/ fut.aw1 = IncAsync(i_2)
 			fallthrough
 		case 9: // resumes at main.go:76:25
 			/*line main.go:76:25*/ r_2, ready = fut.aw1.Poll(cx)
@@ -455,21 +445,21 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:76:21*/ fut.i_2 = r_2
+			/*line main.go:76:21*/ i_2 = r_2
 			state = 6
 			continue
 		case 10:
 			/*line main.go:79:2*/ flush("post")
-			/*line main.go:82:6*/ fut.i_3 = 0
+			/*line main.go:82:6*/ fut.i = 0
 			fallthrough
 		case 11:
-			if !(fut.i_3 < 3) {
+			if !(fut.i < 3) {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main.go:83:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i_3))
+			/*line main.go:83:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i))
 			fallthrough
 		case 13: // resumes at main.go:83:3
 			/*line main.go:83:3*/ _, ready = fut.aw2.Poll(cx)
@@ -480,15 +470,15 @@ poll:
 			fut.aw2 = nil
 			fallthrough
 		case 14:
-			/*line main.go:82:21*/ fut.i_3++
+			/*line main.go:82:21*/ fut.i++
 			state = 11
 			continue
 		case 15:
 			/*line main.go:85:2*/ flush("body")
-			/*line main.go:88:6*/ fut.i_4 = 0
+			/*line main.go:88:6*/ fut.i = 0
 			fallthrough
 		case 16:
-			/*line main.go:88:14*/ fut.aw0 = LessAsync(fut.i_4, 4)
+			/*line main.go:88:14*/ fut.aw0 = LessAsync(fut.i, 4)
 			fallthrough
 		case 17: // resumes at main.go:88:14
 			/*line main.go:88:14*/ r_3, ready = fut.aw0.Poll(cx)
@@ -503,7 +493,7 @@ poll:
 			}
 			fallthrough
 		case 18:
-			/*line main.go:89:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i_4))
+			/*line main.go:89:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i))
 			fallthrough
 		case 19: // resumes at main.go:89:3
 			/*line main.go:89:3*/ _, ready = fut.aw2.Poll(cx)
@@ -514,7 +504,7 @@ poll:
 			fut.aw2 = nil
 			fallthrough
 		case 20:
-			/*line main.go:88:30*/ fut.aw1 = IncAsync(fut.i_4)
+			/*line main.go:88:30*/ fut.aw1 = IncAsync(fut.i)
 			fallthrough
 		case 21: // resumes at main.go:88:30
 			/*line main.go:88:30*/ r_4, ready = fut.aw1.Poll(cx)
@@ -523,30 +513,30 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:88:26*/ fut.i_4 = r_4
+			/*line main.go:88:26*/ fut.i = r_4
 			state = 16
 			continue
 		case 22:
 			/*line main.go:91:2*/ flush("all")
-			/*line main.go:94:6*/ fut.i_5 = 0
+			/*line main.go:94:6*/ i_5 = 0
 			fallthrough
 		case 23:
-			if !(fut.i_5 < 6) {
+			if !(i_5 < 6) {
 				state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main.go:95:3*/ if fut.i_5%2 == 0 {
+			/*line main.go:95:3*/ if i_5%2 == 0 {
 				/*line main.go:96:4*/ {
 					state = 25
 					continue poll
 				}
 			}
-			/*line main.go:98:3*/ logf("odd%d", fut.i_5)
+			/*line main.go:98:3*/ logf("odd%d", i_5)
 			fallthrough
 		case 25:
-			/*line main.go:94:25*/ fut.aw1 = IncAsync(fut.i_5)
+			/*line main.go:94:25*/ fut.aw1 = IncAsync(i_5)
 			fallthrough
 		case 26: // resumes at main.go:94:25
 			/*line main.go:94:25*/ r_5, ready = fut.aw1.Poll(cx)
@@ -555,15 +545,15 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:94:21*/ fut.i_5 = r_5
+			/*line main.go:94:21*/ i_5 = r_5
 			state = 23
 			continue
 		case 27:
 			/*line main.go:100:2*/ flush("continue+post")
-			/*line main.go:103:6*/ fut.i_6 = 0
+			/*line main.go:103:6*/ fut.i = 0
 			fallthrough
 		case 28:
-			/*line main.go:103:14*/ fut.aw0 = LessAsync(fut.i_6, 4)
+			/*line main.go:103:14*/ fut.aw0 = LessAsync(fut.i, 4)
 			fallthrough
 		case 29: // resumes at main.go:103:14
 			/*line main.go:103:14*/ r_6, ready = fut.aw0.Poll(cx)
@@ -578,7 +568,7 @@ poll:
 			}
 			fallthrough
 		case 30:
-			/*line main.go:104:3*/ fut.aw2 = YAsync(fmt.Sprint("y", fut.i_6))
+			/*line main.go:104:3*/ fut.aw2 = YAsync(fmt.Sprint("y", fut.i))
 			fallthrough
 		case 31: // resumes at main.go:104:3
 			/*line main.go:104:3*/ _, ready = fut.aw2.Poll(cx)
@@ -587,30 +577,30 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:105:3*/ if fut.i_6 == 1 {
+			/*line main.go:105:3*/ if fut.i == 1 {
 				/*line main.go:106:4*/ {
 					state = 32
 					continue poll
 				}
 			}
-			/*line main.go:108:3*/ logf("after%d", fut.i_6)
+			/*line main.go:108:3*/ logf("after%d", fut.i)
 			fallthrough
 		case 32:
-			/*line main.go:103:26*/ fut.i_6++
+			/*line main.go:103:26*/ fut.i++
 			state = 28
 			continue
 		case 33:
 			/*line main.go:110:2*/ flush("continue after susp")
-			/*line main.go:113:2*/ fut.n = 0
+			/*line main.go:113:2*/ fut.i = 0
 			fallthrough
 		case 34:
-			if !(fut.n < 3) {
+			if !(fut.i < 3) {
 				state = 37
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main.go:115:3*/ fut.aw2 = YAsync(fmt.Sprint("w", fut.n))
+			/*line main.go:115:3*/ fut.aw2 = YAsync(fmt.Sprint("w", fut.i))
 			fallthrough
 		case 36: // resumes at main.go:115:3
 			/*line main.go:115:3*/ _, ready = fut.aw2.Poll(cx)
@@ -619,15 +609,15 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:116:3*/ fut.n++
+			/*line main.go:116:3*/ fut.i++
 			state = 34
 			continue
 		case 37:
 			/*line main.go:118:2*/ flush("while")
-			/*line main.go:121:2*/ fut.n = 0
+			/*line main.go:121:2*/ fut.i = 0
 			fallthrough
 		case 38:
-			/*line main.go:122:6*/ fut.aw0 = LessAsync(fut.n, 2)
+			/*line main.go:122:6*/ fut.aw0 = LessAsync(fut.i, 2)
 			fallthrough
 		case 39: // resumes at main.go:122:6
 			/*line main.go:122:6*/ r_7, ready = fut.aw0.Poll(cx)
@@ -642,15 +632,15 @@ poll:
 			}
 			fallthrough
 		case 40:
-			/*line main.go:123:3*/ fut.n++
+			/*line main.go:123:3*/ fut.i++
 			state = 38
 			continue
 		case 41:
 			/*line main.go:125:2*/ flush("while cond")
-			/*line main.go:128:2*/ fut.n = 0
+			/*line main.go:128:2*/ fut.i = 0
 			fallthrough
 		case 42:
-			/*line main.go:130:3*/ fut.aw2 = YAsync(fmt.Sprint("inf", fut.n))
+			/*line main.go:130:3*/ fut.aw2 = YAsync(fmt.Sprint("inf", fut.i))
 			fallthrough
 		case 43: // resumes at main.go:130:3
 			/*line main.go:130:3*/ _, ready = fut.aw2.Poll(cx)
@@ -659,8 +649,8 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:131:3*/ fut.n++
-			/*line main.go:132:3*/ if fut.n == 3 {
+			/*line main.go:131:3*/ fut.i++
+			/*line main.go:132:3*/ if fut.i == 3 {
 				/*line main.go:133:4*/ {
 					state = 44
 					continue poll
@@ -670,17 +660,17 @@ poll:
 			continue
 		case 44:
 			/*line main.go:136:2*/ flush("infinite")
-			/*line main.go:139:2*/ fut.n = 0
+			/*line main.go:139:2*/ fut.i = 0
 			fallthrough
 		case 45:
-			/*line main.go:141:3*/ if fut.n == 2 {
+			/*line main.go:141:3*/ if fut.i == 2 {
 				/*line main.go:142:4*/ {
 					state = 47
 					continue poll
 				}
 			}
-			/*line main.go:144:3*/ fut.n++
-			/*line main.go:145:3*/ fut.aw2 = YAsync(fmt.Sprint("inf2-", fut.n))
+			/*line main.go:144:3*/ fut.i++
+			/*line main.go:145:3*/ fut.aw2 = YAsync(fmt.Sprint("inf2-", fut.i))
 			fallthrough
 		case 46: // resumes at main.go:145:3
 			/*line main.go:145:3*/ _, ready = fut.aw2.Poll(cx)
@@ -693,10 +683,10 @@ poll:
 			continue
 		case 47:
 			/*line main.go:147:2*/ flush("infinite2")
-			/*line main.go:151:6*/ fut.i_7 = 0
+			/*line main.go:151:6*/ fut.i = 0
 			fallthrough
 		case 48:
-			if !(fut.i_7 < 4) {
+			if !(fut.i < 4) {
 				state = 56
 				continue
 			}
@@ -711,7 +701,7 @@ poll:
 			}
 			fallthrough
 		case 51:
-			/*line main.go:153:4*/ fut.aw2 = YAsync(fmt.Sprintf("%d%d", fut.i_7, fut.j))
+			/*line main.go:153:4*/ fut.aw2 = YAsync(fmt.Sprintf("%d%d", fut.i, fut.j))
 			fallthrough
 		case 52: // resumes at main.go:153:4
 			/*line main.go:153:4*/ _, ready = fut.aw2.Poll(cx)
@@ -726,7 +716,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:157:4*/ if fut.i_7 == 2 {
+			/*line main.go:157:4*/ if fut.i == 2 {
 				/*line main.go:158:5*/ {
 					state = 56
 					continue poll
@@ -741,31 +731,31 @@ poll:
 			/*line main.go:161:3*/ logf("never")
 			fallthrough
 		case 55:
-			/*line main.go:151:21*/ fut.i_7++
+			/*line main.go:151:21*/ fut.i++
 			state = 48
 			continue
 		case 56:
 			/*line main.go:163:2*/ flush("labels")
-			/*line main.go:167:6*/ fut.i_8 = 0
+			/*line main.go:167:6*/ i_8 = 0
 			fallthrough
 		case 57:
-			if !(fut.i_8 < 3) {
+			if !(i_8 < 3) {
 				state = 61
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:168:3*/ for j_2 := 0; ; j_2++ {
-				/*line main.go:169:4*/ if j_2 > fut.i_8 {
+				/*line main.go:169:4*/ if j_2 > i_8 {
 					/*line main.go:170:5*/ {
 						state = 59
 						continue poll
 					}
 				}
-				/*line main.go:172:4*/ logf("%d%d", fut.i_8, j_2)
+				/*line main.go:172:4*/ logf("%d%d", i_8, j_2)
 			}
 		case 59:
-			/*line main.go:167:25*/ fut.aw1 = IncAsync(fut.i_8)
+			/*line main.go:167:25*/ fut.aw1 = IncAsync(i_8)
 			fallthrough
 		case 60: // resumes at main.go:167:25
 			/*line main.go:167:25*/ r_8, ready = fut.aw1.Poll(cx)
@@ -774,21 +764,21 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:167:21*/ fut.i_8 = r_8
+			/*line main.go:167:21*/ i_8 = r_8
 			state = 57
 			continue
 		case 61:
 			/*line main.go:175:2*/ flush("labeled continue post")
-			/*line main.go:179:6*/ fut.i_9 = 0
+			/*line main.go:179:6*/ fut.i = 0
 			fallthrough
 		case 62:
-			if !(fut.i_9 < 4) {
+			if !(fut.i < 4) {
 				state = 66
 				continue
 			}
 			fallthrough
 		case 63:
-			/*line main.go:180:3*/ fut.aw2 = YAsync(fmt.Sprint("o", fut.i_9))
+			/*line main.go:180:3*/ fut.aw2 = YAsync(fmt.Sprint("o", fut.i))
 			fallthrough
 		case 64: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw2.Poll(cx)
@@ -798,13 +788,13 @@ poll:
 			}
 			fut.aw2 = nil
 			/*line main.go:181:3*/ for j_3 := 0; j_3 < 4; j_3++ {
-				/*line main.go:182:4*/ if j_3 == 1 && fut.i_9 == 1 {
+				/*line main.go:182:4*/ if j_3 == 1 && fut.i == 1 {
 					/*line main.go:183:5*/ {
 						state = 65
 						continue poll
 					}
 				}
-				/*line main.go:185:4*/ if fut.i_9 == 3 {
+				/*line main.go:185:4*/ if fut.i == 3 {
 					/*line main.go:186:5*/ {
 						state = 66
 						continue poll
@@ -813,41 +803,41 @@ poll:
 				/*line main.go:188:4*/ if j_3 == 2 {
 					/*line main.go:189:5*/ break
 				}
-				/*line main.go:191:4*/ logf("in%d%d", fut.i_9, j_3)
+				/*line main.go:191:4*/ logf("in%d%d", fut.i, j_3)
 			}
-			/*line main.go:193:3*/ logf("end%d", fut.i_9)
+			/*line main.go:193:3*/ logf("end%d", fut.i)
 			fallthrough
 		case 65:
-			/*line main.go:179:21*/ fut.i_9++
+			/*line main.go:179:21*/ fut.i++
 			state = 62
 			continue
 		case 66:
 			/*line main.go:195:2*/ flush("plain inner")
-			/*line main.go:198:6*/ fut.i_10 = 0
+			/*line main.go:198:6*/ fut.i = 0
 			fallthrough
 		case 67:
-			if !(fut.i_10 < 3) {
+			if !(fut.i < 3) {
 				state = 74
 				continue
 			}
 			fallthrough
 		case 68:
-			/*line main.go:199:7*/ fut.j_4 = 0
+			/*line main.go:199:7*/ fut.j = 0
 			fallthrough
 		case 69:
-			if !(fut.j_4 < 3) {
+			if !(fut.j < 3) {
 				state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main.go:200:4*/ if fut.j_4 == fut.i_10 {
+			/*line main.go:200:4*/ if fut.j == fut.i {
 				/*line main.go:201:5*/ {
 					state = 73
 					continue poll
 				}
 			}
-			/*line main.go:203:4*/ fut.aw2 = YAsync(fmt.Sprintf("x%d%d", fut.i_10, fut.j_4))
+			/*line main.go:203:4*/ fut.aw2 = YAsync(fmt.Sprintf("x%d%d", fut.i, fut.j))
 			fallthrough
 		case 71: // resumes at main.go:203:4
 			/*line main.go:203:4*/ _, ready = fut.aw2.Poll(cx)
@@ -858,20 +848,20 @@ poll:
 			fut.aw2 = nil
 			fallthrough
 		case 72:
-			/*line main.go:199:22*/ fut.j_4++
+			/*line main.go:199:22*/ fut.j++
 			state = 69
 			continue
 		case 73:
-			/*line main.go:198:21*/ fut.i_10++
+			/*line main.go:198:21*/ fut.i++
 			state = 67
 			continue
 		case 74:
 			/*line main.go:206:2*/ flush("inner break")
-			/*line main.go:209:2*/ fut.k = 0
+			/*line main.go:209:2*/ fut.i = 0
 			fallthrough
 		case 75:
-			/*line main.go:213:4*/ fut.k++
-			/*line main.go:214:4*/ fut.aw2 = YAsync(fmt.Sprint("k", fut.k))
+			/*line main.go:213:4*/ fut.i++
+			/*line main.go:214:4*/ fut.aw2 = YAsync(fmt.Sprint("k", fut.i))
 			fallthrough
 		case 76: // resumes at main.go:214:4
 			/*line main.go:214:4*/ _, ready = fut.aw2.Poll(cx)
@@ -880,7 +870,7 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:215:4*/ if fut.k > 2 {
+			/*line main.go:215:4*/ if fut.i > 2 {
 				/*line main.go:216:5*/ {
 					state = 77
 					continue poll
@@ -899,8 +889,8 @@ poll:
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:222:2*/ fut.a, fut.b = r_9.V0, r_9.V1
-			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", fut.a, fut.b))
+			/*line main.go:222:2*/ a, b = r_9.V0, r_9.V1
+			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", a, b))
 			/*line main.go:224:9*/ fut.aw3 = FindPairAsync(100)
 			fallthrough
 		case 79: // resumes at main.go:224:9
@@ -910,12 +900,12 @@ poll:
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:224:2*/ fut.a, fut.b = r_10.V0, r_10.V1
-			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", fut.a, fut.b))
+			/*line main.go:224:2*/ a, b = r_10.V0, r_10.V1
+			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", a, b))
 			/*line main.go:226:26*/ fut.aw1 = FirstNegAsync([]int{1, 2, -3, 4})
 			fallthrough
 		case 80: // resumes at main.go:226:26
-			/*line main.go:226:26*/ fut.r_11, ready = fut.aw1.Poll(cx)
+			/*line main.go:226:26*/ fut.i, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 80
 				return zero, false
@@ -930,18 +920,18 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.r_11, r_12)
+			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.i, r_12)
 			/*line main.go:227:2*/ flush("FirstNeg")
-			/*line main.go:230:6*/ fut.i_11 = 0
+			/*line main.go:230:6*/ fut.i = 0
 			fallthrough
 		case 82:
-			if !(fut.i_11 < 10) {
+			if !(fut.i < 10) {
 				state = 86
 				continue
 			}
 			fallthrough
 		case 83:
-			/*line main.go:231:3*/ fut.aw2 = YAsync(fmt.Sprint("m", fut.i_11))
+			/*line main.go:231:3*/ fut.aw2 = YAsync(fmt.Sprint("m", fut.i))
 			fallthrough
 		case 84: // resumes at main.go:231:3
 			/*line main.go:231:3*/ _, ready = fut.aw2.Poll(cx)
@@ -950,37 +940,37 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:232:3*/ fut.i_11 += 2
+			/*line main.go:232:3*/ fut.i += 2
 			fallthrough
 		case 85:
-			/*line main.go:230:22*/ fut.i_11++
+			/*line main.go:230:22*/ fut.i++
 			state = 82
 			continue
 		case 86:
 			/*line main.go:234:2*/ flush("modify i")
-			/*line main.go:237:2*/ fut.total = 0
-			/*line main.go:238:6*/ fut.i_12 = 0
+			/*line main.go:237:2*/ fut.i = 0
+			/*line main.go:238:6*/ fut.j = 0
 			fallthrough
 		case 87:
-			if !(fut.i_12 < 3) {
+			if !(fut.j < 3) {
 				state = 94
 				continue
 			}
 			fallthrough
 		case 88:
-			/*line main.go:239:7*/ fut.j_5 = fut.i_12
+			/*line main.go:239:7*/ j_5 = fut.j
 			fallthrough
 		case 89:
-			if !(fut.j_5 < 3) {
+			if !(j_5 < 3) {
 				state = 93
 				continue
 			}
 			fallthrough
 		case 90:
-			/*line main.go:240:4*/ fut.total += fut.i_12 * fut.j_5
+			/*line main.go:240:4*/ fut.i += fut.j * j_5
 			fallthrough
 		case 91:
-			/*line main.go:239:26*/ fut.aw1 = IncAsync(fut.j_5)
+			/*line main.go:239:26*/ fut.aw1 = IncAsync(j_5)
 			fallthrough
 		case 92: // resumes at main.go:239:26
 			/*line main.go:239:26*/ r_13, ready = fut.aw1.Poll(cx)
@@ -989,15 +979,15 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:239:22*/ fut.j_5 = r_13
+			/*line main.go:239:22*/ j_5 = r_13
 			state = 89
 			continue
 		case 93:
-			/*line main.go:238:21*/ fut.i_12++
+			/*line main.go:238:21*/ fut.j++
 			state = 87
 			continue
 		case 94:
-			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.total))
+			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.i))
 			{
 				fut.state = -1
 				return struct{}{}, true

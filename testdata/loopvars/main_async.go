@@ -118,39 +118,16 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	fs    []func() int
 	i     *int
-	i_2   *int
-	i_3   *int
 	ps    []*int
-	i_4   *int
-	i_5   *int
 	p     *int
-	i_6   *int
 	incs  []func()
-	i_7   *int
-	i_8   *int
-	i_9   *int
-	v     *int
-	v_2   *int
-	i_10  *int
 	r     *rune
-	i_11  *int
 	j     *int
 	i_12  int
-	x     *int
-	i_13  int
-	x_2   *int
-	i_14  *int
 	f     func() int
-	i_15  *int
-	n     int
 	i_16  int
 	seq   []int
-	i_17  int
-	seq_2 []int
-	i_18  int
 	str   string
-	i_19  int
-	next  int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[int]
 }
@@ -165,8 +142,11 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var i_9 *int
+	var v *int
 	var r_2 int
 	var r_3 int
+	var i_19 int
 	var rn int32
 	var size int
 	state := fut.state
@@ -207,11 +187,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line main.go:45:2*/ show("3clause capture before", fut.fs)
 			/*line main.go:48:2*/ fut.fs = nil
-			/*line main.go:49:6*/ fut.i_2 = new(int)
-			(*fut.i_2) = 0
+			/*line main.go:49:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 6:
-			if !((*fut.i_2) < 3) {
+			if !((*fut.i) < 3) {
 				state = 10
 				continue
 			}
@@ -230,21 +210,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:51:32*/ return (*i_2_p)
 				}
-			}(fut.i_2))
+			}(fut.i))
 			fallthrough
 		case 9:
-			fut.i_2 = new(*fut.i_2)
-			/*line main.go:49:21*/ (*fut.i_2)++
+			fut.i = new(*fut.i)
+			/*line main.go:49:21*/ (*fut.i)++
 			state = 6
 			continue
 		case 10:
 			/*line main.go:53:2*/ show("3clause capture after", fut.fs)
 			/*line main.go:56:2*/ fut.fs = nil
-			/*line main.go:57:6*/ fut.i_3 = new(int)
-			(*fut.i_3) = 0
+			/*line main.go:57:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 11:
-			if !((*fut.i_3) < 6) {
+			if !((*fut.i) < 6) {
 				state = 15
 				continue
 			}
@@ -254,7 +234,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:58:32*/ return (*i_3_p) * 10
 				}
-			}(fut.i_3))
+			}(fut.i))
 			/*line main.go:59:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 13: // resumes at main.go:59:3
@@ -264,28 +244,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:60:3*/ (*fut.i_3)++
+			/*line main.go:60:3*/ (*fut.i)++
 			fallthrough
 		case 14:
-			fut.i_3 = new(*fut.i_3)
-			/*line main.go:57:21*/ (*fut.i_3)++
+			fut.i = new(*fut.i)
+			/*line main.go:57:21*/ (*fut.i)++
 			state = 11
 			continue
 		case 15:
 			/*line main.go:62:2*/ show("3clause modify after capture", fut.fs)
 			/*line main.go:65:2*/ fut.ps = nil
-			/*line main.go:66:6*/ fut.i_4 = new(int)
-			(*fut.i_4) = 0
+			/*line main.go:66:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 16:
-			if !((*fut.i_4) < 3) {
+			if !((*fut.i) < 3) {
 				state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main.go:67:3*/ fut.ps = append(fut.ps, fut.i_4)
+			/*line main.go:67:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:68:3*/ fut.aw0 = YAsync()
+			fut.fs = nil
 			fallthrough
 		case 18: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
@@ -296,25 +277,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fallthrough
 		case 19:
-			/*line main.go:68:3*/ fut.i_4 = new(*fut.i_4)
-			/*line main.go:66:21*/ (*fut.i_4)++
+			/*line main.go:68:3*/ fut.i = new(*fut.i)
+			/*line main.go:66:21*/ (*fut.i)++
 			state = 16
 			continue
 		case 20:
 			/*line main.go:70:2*/ showp("3clause &i", fut.ps)
 			/*line main.go:73:2*/ fut.ps = nil
-			/*line main.go:74:6*/ fut.i_5 = new(int)
-			(*fut.i_5) = 0
+			/*line main.go:74:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 21:
-			if !((*fut.i_5) < 5) {
+			if !((*fut.i) < 5) {
 				state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main.go:75:3*/ fut.p = fut.i_5
+			/*line main.go:75:3*/ fut.p = fut.i
 			/*line main.go:76:3*/ fut.aw0 = YAsync()
+			fut.fs = nil
 			fallthrough
 		case 23: // resumes at main.go:76:3
 			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
@@ -327,18 +309,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:78:3*/ fut.ps = append(fut.ps, fut.p)
 			fallthrough
 		case 24:
-			fut.i_5 = new(*fut.i_5)
-			/*line main.go:74:21*/ (*fut.i_5)++
+			fut.i = new(*fut.i)
+			/*line main.go:74:21*/ (*fut.i)++
 			state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ showp("3clause write via &i", fut.ps)
 			/*line main.go:83:2*/ fut.fs = nil
-			/*line main.go:84:6*/ fut.i_6 = new(int)
-			(*fut.i_6) = 0
+			/*line main.go:84:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 26:
-			/*line main.go:84:14*/ fut.aw1 = IdAsync((*fut.i_6))
+			/*line main.go:84:14*/ fut.aw1 = IdAsync((*fut.i))
+			fut.ps = nil
+			fut.p = nil
 			fallthrough
 		case 27: // resumes at main.go:84:14
 			/*line main.go:84:14*/ r_2, ready = fut.aw1.Poll(cx)
@@ -357,11 +341,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:85:32*/ return (*i_6_p)
 				}
-			}(fut.i_6))
+			}(fut.i))
 			fallthrough
 		case 29:
-			fut.i_6 = new(*fut.i_6)
-			/*line main.go:84:29*/ fut.aw1 = IdAsync((*fut.i_6) + 1)
+			fut.i = new(*fut.i)
+			/*line main.go:84:29*/ fut.aw1 = IdAsync((*fut.i) + 1)
 			fallthrough
 		case 30: // resumes at main.go:84:29
 			/*line main.go:84:29*/ r_3, ready = fut.aw1.Poll(cx)
@@ -370,18 +354,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:84:25*/ (*fut.i_6) = r_3
+			/*line main.go:84:25*/ (*fut.i) = r_3
 			state = 26
 			continue
 		case 31:
 			/*line main.go:87:2*/ show("3clause susp cond/post", fut.fs)
 			/*line main.go:90:2*/ fut.fs = nil
 			/*line main.go:91:2*/ fut.incs = nil
-			/*line main.go:92:6*/ fut.i_7 = new(int)
-			(*fut.i_7) = 0
+			/*line main.go:92:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 32:
-			if !((*fut.i_7) < 6) {
+			if !((*fut.i) < 6) {
 				state = 36
 				continue
 			}
@@ -391,12 +375,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() {
 					/*line main.go:93:32*/ (*i_7_p) += 100
 				}
-			}(fut.i_7))
+			}(fut.i))
 			/*line main.go:94:3*/ fut.fs = append(fut.fs, func(i_7_p *int) func() int {
 				return func() int {
 					/*line main.go:94:32*/ return (*i_7_p)
 				}
-			}(fut.i_7))
+			}(fut.i))
 			/*line main.go:95:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 34: // resumes at main.go:95:3
@@ -406,32 +390,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:3*/ if (*fut.i_7) == 2 {
+			/*line main.go:96:3*/ if (*fut.i) == 2 {
 				/*line main.go:97:4*/ fut.incs[len(fut.incs)-1]()
 			}
 			fallthrough
 		case 35:
-			fut.i_7 = new(*fut.i_7)
-			/*line main.go:92:21*/ (*fut.i_7)++
+			fut.i = new(*fut.i)
+			/*line main.go:92:21*/ (*fut.i)++
 			state = 32
 			continue
 		case 36:
 			/*line main.go:100:2*/ show("3clause mutate via closure", fut.fs)
 			/*line main.go:103:2*/ fut.fs = nil
 			/*line main.go:104:2*/ fut.ps = nil
-			/*line main.go:105:2*/ fut.n = 3
+			/*line main.go:105:2*/ fut.i_12 = 3
 			fut.i_16 = 0
 			fallthrough
 		case 37:
-			if !(fut.i_16 < fut.n) {
+			if !(fut.i_16 < fut.i_12) {
 				state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			fut.i_8 = new(int)
-			(*fut.i_8) = fut.i_16
+			fut.i = new(int)
+			(*fut.i) = fut.i_16
 			/*line main.go:106:3*/ fut.aw0 = YAsync()
+			fut.incs = nil
 			fallthrough
 		case 39: // resumes at main.go:106:3
 			/*line main.go:106:3*/ _, ready = fut.aw0.Poll(cx)
@@ -444,8 +429,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:107:32*/ return (*i_8_p)
 				}
-			}(fut.i_8))
-			/*line main.go:108:3*/ fut.ps = append(fut.ps, fut.i_8)
+			}(fut.i))
+			/*line main.go:108:3*/ fut.ps = append(fut.ps, fut.i)
 			fallthrough
 		case 40:
 			fut.i_16++
@@ -456,24 +441,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ showp("range int ptr", fut.ps)
 			/*line main.go:114:2*/ fut.fs = nil
 			/*line main.go:115:2*/ fut.seq = []int{10, 20, 30}
-			fut.i_17 = 0
+			fut.i_12 = 0
 			fallthrough
 		case 42:
-			if !(fut.i_17 < len(fut.seq)) {
+			if !(fut.i_12 < len(fut.seq)) {
 				state = 46
 				continue
 			}
 			fallthrough
 		case 43:
-			fut.i_9 = new(int)
-			fut.v = new(int)
-			(*fut.i_9), (*fut.v) = fut.i_17, fut.seq[fut.i_17]
+			i_9 = new(int)
+			v = new(int)
+			(*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
 			/*line main.go:116:3*/ fut.fs = append(fut.fs, func(i_9_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:116:32*/ return (*i_9_p)*1000 + (*v_p)
 				}
-			}(fut.i_9, fut.v))
+			}(i_9, v))
 			/*line main.go:117:3*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.i = nil
+			fut.incs = nil
 			fallthrough
 		case 44: // resumes at main.go:117:3
 			/*line main.go:117:3*/ _, ready = fut.aw0.Poll(cx)
@@ -484,25 +472,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fallthrough
 		case 45:
-			/*line main.go:117:3*/ fut.i_17++
+			/*line main.go:117:3*/ fut.i_12++
 			state = 42
 			continue
 		case 46:
 			/*line main.go:119:2*/ show("range slice closure", fut.fs)
 			/*line main.go:121:2*/ fut.ps = nil
-			/*line main.go:122:2*/ fut.seq_2 = []int{7, 8, 9}
-			fut.i_18 = 0
+			/*line main.go:122:2*/ fut.seq = []int{7, 8, 9}
+			fut.i_12 = 0
 			fallthrough
 		case 47:
-			if !(fut.i_18 < len(fut.seq_2)) {
+			if !(fut.i_12 < len(fut.seq)) {
 				state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			fut.v_2 = new(int)
-			(*fut.v_2) = fut.seq_2[fut.i_18]
+			fut.i = new(int)
+			(*fut.i) = fut.seq[fut.i_12]
 			/*line main.go:123:3*/ fut.aw0 = YAsync()
+			fut.fs = nil
+			fut.incs = nil
 			fallthrough
 		case 49: // resumes at main.go:123:3
 			/*line main.go:123:3*/ _, ready = fut.aw0.Poll(cx)
@@ -511,31 +501,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:3*/ fut.ps = append(fut.ps, fut.v_2)
+			/*line main.go:124:3*/ fut.ps = append(fut.ps, fut.i)
 			fallthrough
 		case 50:
-			fut.i_18++
+			fut.i_12++
 			state = 47
 			continue
 		case 51:
 			/*line main.go:126:2*/ showp("range slice &v", fut.ps)
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.str = "héllo"
-			fut.i_19 = 0
+			i_19 = 0
 			fallthrough
 		case 52:
-			if !(fut.i_19 < len(fut.str)) {
+			if !(i_19 < len(fut.str)) {
 				state = 56
 				continue
 			}
 			fallthrough
 		case 53:
-			rn, size = utf8.DecodeRuneInString(fut.str[fut.i_19:])
-			fut.next = fut.i_19 + size
-			fut.i_10 = new(int)
+			rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
+			fut.i_12 = i_19 + size
+			fut.i = new(int)
 			fut.r = new(rune)
-			(*fut.i_10), (*fut.r) = fut.i_19, rn
+			(*fut.i), (*fut.r) = i_19, rn
 			/*line main.go:131:3*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.incs = nil
+			fut.seq = nil
 			fallthrough
 		case 54: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
@@ -548,20 +541,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:132:32*/ return (*i_10_p)*1000 + int((*r_p))
 				}
-			}(fut.i_10, fut.r))
+			}(fut.i, fut.r))
 			fallthrough
 		case 55:
-			fut.i_19 = fut.next
+			i_19 = fut.i_12
 			state = 52
 			continue
 		case 56:
 			/*line main.go:134:2*/ show("range string closure", fut.fs)
 			/*line main.go:137:2*/ fut.fs = nil
-			/*line main.go:138:6*/ fut.i_11 = new(int)
-			(*fut.i_11) = 0
+			/*line main.go:138:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 57:
-			if !((*fut.i_11) < 2) {
+			if !((*fut.i) < 2) {
 				state = 64
 				continue
 			}
@@ -578,6 +571,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 60:
 			/*line main.go:140:4*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.incs = nil
+			fut.r = nil
+			fut.seq = nil
+			fut.str = ""
 			fallthrough
 		case 61: // resumes at main.go:140:4
 			/*line main.go:140:4*/ _, ready = fut.aw0.Poll(cx)
@@ -590,7 +588,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:141:33*/ return (*i_11_p)*10 + (*j_p)
 				}
-			}(fut.i_11, fut.j))
+			}(fut.i, fut.j))
 			fallthrough
 		case 62:
 			fut.j = new(*fut.j)
@@ -598,8 +596,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 59
 			continue
 		case 63:
-			fut.i_11 = new(*fut.i_11)
-			/*line main.go:138:21*/ (*fut.i_11)++
+			fut.i = new(*fut.i)
+			/*line main.go:138:21*/ (*fut.i)++
 			state = 57
 			continue
 		case 64:
@@ -614,9 +612,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 66:
-			/*line main.go:149:3*/ fut.x = new(int)
-			(*fut.x) = fut.i_12 * 2
+			/*line main.go:149:3*/ fut.i = new(int)
+			(*fut.i) = fut.i_12 * 2
 			/*line main.go:150:3*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.incs = nil
+			fut.r = nil
+			fut.j = nil
+			fut.seq = nil
+			fut.str = ""
 			fallthrough
 		case 67: // resumes at main.go:150:3
 			/*line main.go:150:3*/ _, ready = fut.aw0.Poll(cx)
@@ -629,8 +633,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:151:32*/ return (*x_p)
 				}
-			}(fut.x))
-			/*line main.go:152:3*/ (*fut.x)++
+			}(fut.i))
+			/*line main.go:152:3*/ (*fut.i)++
 			fallthrough
 		case 68:
 			/*line main.go:148:21*/ fut.i_12++
@@ -639,23 +643,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 69:
 			/*line main.go:154:2*/ show("body var capture", fut.fs)
 			/*line main.go:157:2*/ fut.fs = nil
-			/*line main.go:158:6*/ fut.i_13 = 0
+			/*line main.go:158:6*/ fut.i_12 = 0
 			fallthrough
 		case 70:
-			if !(fut.i_13 < 3) {
+			if !(fut.i_12 < 3) {
 				state = 74
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main.go:159:3*/ fut.x_2 = new(int)
+			/*line main.go:159:3*/ fut.i = new(int)
 			/*line main.go:160:3*/ fut.fs = append(fut.fs, func(x_2_p *int) func() int {
 				return func() int {
 					/*line main.go:160:32*/ return (*x_2_p)
 				}
-			}(fut.x_2))
-			/*line main.go:161:3*/ (*fut.x_2) += fut.i_13 + 1
+			}(fut.i))
+			/*line main.go:161:3*/ (*fut.i) += fut.i_12 + 1
 			/*line main.go:162:3*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.incs = nil
+			fut.r = nil
+			fut.j = nil
+			fut.seq = nil
+			fut.str = ""
 			fallthrough
 		case 72: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw0.Poll(cx)
@@ -664,19 +674,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:163:3*/ (*fut.x_2) += 10
+			/*line main.go:163:3*/ (*fut.i) += 10
 			fallthrough
 		case 73:
-			/*line main.go:158:21*/ fut.i_13++
+			/*line main.go:158:21*/ fut.i_12++
 			state = 70
 			continue
 		case 74:
 			/*line main.go:165:2*/ show("body var zero capture", fut.fs)
-			/*line main.go:168:6*/ fut.i_14 = new(int)
-			(*fut.i_14) = 0
+			/*line main.go:168:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 75:
-			if !((*fut.i_14) < 3) {
+			if !((*fut.i) < 3) {
 				state = 79
 				continue
 			}
@@ -686,8 +696,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:169:21*/ return (*i_14_p)
 				}
-			}(fut.i_14)
+			}(fut.i)
 			/*line main.go:170:3*/ fut.aw0 = YAsync()
+			fut.fs = nil
+			fut.ps = nil
+			fut.incs = nil
+			fut.r = nil
+			fut.j = nil
+			fut.seq = nil
+			fut.str = ""
 			fallthrough
 		case 77: // resumes at main.go:170:3
 			/*line main.go:170:3*/ _, ready = fut.aw0.Poll(cx)
@@ -696,21 +713,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:171:3*/ (*fut.i_14) += 0
-			/*line main.go:172:3*/ fmt.Println("inside", fut.f(), (*fut.i_14))
+			/*line main.go:171:3*/ (*fut.i) += 0
+			/*line main.go:172:3*/ fmt.Println("inside", fut.f(), (*fut.i))
 			fallthrough
 		case 78:
-			fut.i_14 = new(*fut.i_14)
-			/*line main.go:168:21*/ (*fut.i_14)++
+			fut.i = new(*fut.i)
+			/*line main.go:168:21*/ (*fut.i)++
 			state = 75
 			continue
 		case 79:
 			/*line main.go:176:2*/ fut.fs = nil
-			/*line main.go:177:6*/ fut.i_15 = new(int)
-			(*fut.i_15) = 0
+			/*line main.go:177:6*/ fut.i = new(int)
+			(*fut.i) = 0
 			fallthrough
 		case 80:
-			if !((*fut.i_15) < 5) {
+			if !((*fut.i) < 5) {
 				state = 86
 				continue
 			}
@@ -720,14 +737,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:178:32*/ return (*i_15_p)
 				}
-			}(fut.i_15))
-			if !((*fut.i_15)%2 == 0) {
+			}(fut.i))
+			if !((*fut.i)%2 == 0) {
 				state = 84
 				continue
 			}
 			fallthrough
 		case 82:
 			/*line main.go:180:4*/ fut.aw0 = YAsync()
+			fut.ps = nil
+			fut.incs = nil
+			fut.r = nil
+			fut.j = nil
+			fut.f = nil
+			fut.seq = nil
+			fut.str = ""
 			fallthrough
 		case 83: // resumes at main.go:180:4
 			/*line main.go:180:4*/ _, ready = fut.aw0.Poll(cx)
@@ -739,11 +763,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 85
 			continue
 		case 84:
-			/*line main.go:183:3*/ (*fut.i_15)++
+			/*line main.go:183:3*/ (*fut.i)++
 			fallthrough
 		case 85:
-			fut.i_15 = new(*fut.i_15)
-			/*line main.go:177:21*/ (*fut.i_15)++
+			fut.i = new(*fut.i)
+			/*line main.go:177:21*/ (*fut.i)++
 			state = 80
 			continue
 		case 86:

@@ -419,6 +419,7 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:88:2*/ fut.w.N++
 			/*line main.go:89:9*/ fut.aw0 = fut.w.RecurAsync(fut.n - 1)
+			fut.w = nil
 			fallthrough
 		case 1: // resumes at main.go:89:9
 			/*line main.go:89:9*/ r, ready = fut.aw0.Poll(cx)
@@ -456,20 +457,12 @@ type mainFuture struct {
 	c     *Counter
 	pc    *Counter
 	d     *Counter
-	r     int
-	e     *Counter
 	n     *Num
 	w     *Wrapper
 	cs    []Counter
-	cc    *Counter
 	mp    map[string]*Counter
 	r_6   int
-	r_8   int
-	r_14  int
 	seq   []Counter
-	i_2   int
-	seq_2 []Counter
-	i_3   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[*Counter]
 	aw2   rt.Future[Num]
@@ -487,7 +480,9 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var r int
 	var i int
+	var cc *Counter
 	var b Bumper
 	var r_2 int
 	var r_3 int
@@ -542,6 +537,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
+			fut.pc = nil
 			fallthrough
 		case 4: // resumes at main.go:99:30
 			/*line main.go:99:30*/ r_5, ready = fut.aw0.Poll(cx)
@@ -571,13 +567,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:105:2*/ fut.r = add(fut.r_6, r_7)
-			/*line main.go:106:2*/ fmt.Println("copy at call", fut.r, (*fut.d).N)
+			/*line main.go:105:2*/ r = add(fut.r_6, r_7)
+			/*line main.go:106:2*/ fmt.Println("copy at call", r, (*fut.d).N)
 			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1)
 			fallthrough
 		case 7: // resumes at main.go:108:10
-			/*line main.go:108:10*/ fut.r_8, ready = fut.aw0.Poll(cx)
+			/*line main.go:108:10*/ fut.r_6, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 7
 				return zero, false
@@ -592,10 +588,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:2*/ fut.r = add(fut.r_8, r_9)
-			/*line main.go:109:2*/ fmt.Println("copy at call 2", fut.r, (*fut.d).N)
-			/*line main.go:112:2*/ fut.e = &Counter{}
-			/*line main.go:113:23*/ fut.aw1 = fut.e.ChainAsync()
+			/*line main.go:108:2*/ r = add(fut.r_6, r_9)
+			/*line main.go:109:2*/ fmt.Println("copy at call 2", r, (*fut.d).N)
+			/*line main.go:112:2*/ fut.pc = &Counter{}
+			/*line main.go:113:23*/ fut.aw1 = fut.pc.ChainAsync()
+			fut.d = nil
 			fallthrough
 		case 9: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_10, ready = fut.aw1.Poll(cx)
@@ -622,10 +619,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.e.N)
+			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.pc.N)
 			/*line main.go:116:2*/ fut.n = new(Num)
 			(*fut.n) = 21
 			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
+			fut.pc = nil
 			fallthrough
 		case 12: // resumes at main.go:117:21
 			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
@@ -657,9 +655,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
 			(*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
+			fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
-			/*line main.go:124:26*/ fut.r_14, ready = fut.aw0.Poll(cx)
+			/*line main.go:124:26*/ fut.r_6, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 15
 				return zero, false
@@ -674,7 +673,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_14, (*fut.w).N, r_15, (*fut.w).N)
+			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_6, (*fut.w).N, r_15, (*fut.w).N)
 			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
 			fallthrough
 		case 17: // resumes at main.go:125:30
@@ -697,17 +696,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.seq = fut.cs
-			fut.i_2 = 0
+			fut.r_6 = 0
 			fallthrough
 		case 19:
-			if !(fut.i_2 < len(fut.seq)) {
+			if !(fut.r_6 < len(fut.seq)) {
 				state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			i = fut.i_2
+			i = fut.r_6
 			/*line main.go:131:3*/ fut.aw0 = fut.cs[i].BumpAsync(100)
+			fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
@@ -718,24 +718,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fallthrough
 		case 22:
-			/*line main.go:131:3*/ fut.i_2++
+			/*line main.go:131:3*/ fut.r_6++
 			state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
-			/*line main.go:134:2*/ fut.seq_2 = fut.cs
-			fut.i_3 = 0
+			/*line main.go:134:2*/ fut.seq = fut.cs
+			fut.r_6 = 0
 			fallthrough
 		case 24:
-			if !(fut.i_3 < len(fut.seq_2)) {
+			if !(fut.r_6 < len(fut.seq)) {
 				state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			fut.cc = new(Counter)
-			(*fut.cc) = fut.seq_2[fut.i_3]
-			/*line main.go:135:3*/ fut.aw0 = (*fut.cc).BumpAsync(1)
+			cc = new(Counter)
+			(*cc) = fut.seq[fut.r_6]
+			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1)
+			fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
 			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
@@ -746,13 +747,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fallthrough
 		case 27:
-			/*line main.go:135:3*/ fut.i_3++
+			/*line main.go:135:3*/ fut.r_6++
 			state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
+			fut.w = nil
+			fut.cs = nil
+			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
@@ -763,6 +767,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
+			fut.c = nil
+			fut.mp = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)

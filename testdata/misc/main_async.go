@@ -123,18 +123,10 @@ type mainFuture struct {
 	fs    []func() int
 	i     int
 	x     *int
-	y     *int
-	i_2   int
-	z     *int
-	k     *int
 	v     *int
 	w     *W
-	i_3   *int
-	j     *int
 	ms    []map[string]int
 	iter  *reflect.MapIter
-	r_2   int
-	r_6   int
 	t     string
 	aw0   rt.Future[int]
 }
@@ -151,6 +143,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var ready bool
 	var got []int
 	var r int
+	var j *int
 	var tag int
 	var kv int
 	var kv_2 int
@@ -200,8 +193,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 7
 			continue
 		case 5:
-			/*line main.go:48:4*/ fut.y = new(int)
-			(*fut.y) = fut.i
+			/*line main.go:48:4*/ fut.x = new(int)
+			(*fut.x) = fut.i
 			/*line main.go:49:4*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 6: // resumes at main.go:49:4
@@ -215,7 +208,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
-			}(fut.y))
+			}(fut.x))
 			fallthrough
 		case 7:
 			/*line main.go:40:21*/ fut.i++
@@ -228,18 +221,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:57:2*/ fmt.Println()
 			/*line main.go:60:2*/ fut.fs = nil
-			/*line main.go:61:6*/ fut.i_2 = 0
+			/*line main.go:61:6*/ fut.i = 0
 			fallthrough
 		case 9:
-			if !(fut.i_2 < 2) {
+			if !(fut.i < 2) {
 				state = 14
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main.go:62:6*/ fut.z = new(int)
-			(*fut.z) = fut.i_2 + 100
-			if !((*fut.z) > 0) {
+			/*line main.go:62:6*/ fut.x = new(int)
+			(*fut.x) = fut.i + 100
+			if !((*fut.x) > 0) {
 				state = 13
 				continue
 			}
@@ -249,7 +242,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:63:33*/ return (*z_p)
 				}
-			}(fut.z))
+			}(fut.x))
 			/*line main.go:64:4*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 12: // resumes at main.go:64:4
@@ -259,10 +252,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:65:4*/ (*fut.z) += 1000
+			/*line main.go:65:4*/ (*fut.x) += 1000
 			fallthrough
 		case 13:
-			/*line main.go:61:21*/ fut.i_2++
+			/*line main.go:61:21*/ fut.i++
 			state = 9
 			continue
 		case 14:
@@ -279,9 +272,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 16:
 			kv, _ = fut.iter.Key().Interface().(int)
 			kv_2, _ = fut.iter.Value().Interface().(int)
-			fut.k = new(int)
+			fut.x = new(int)
 			fut.v = new(int)
-			(*fut.k), (*fut.v) = kv, kv_2
+			(*fut.x), (*fut.v) = kv, kv_2
 			/*line main.go:73:3*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 17: // resumes at main.go:73:3
@@ -295,7 +288,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
-			}(fut.k, fut.v))
+			}(fut.x, fut.v))
 			state = 15
 			continue
 		case 18:
@@ -306,9 +299,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ sort.Ints(got)
 			/*line main.go:81:2*/ fmt.Println("map range closures", got)
 			/*line main.go:84:43*/ fut.aw0 = VAsync(10)
+			fut.fs = nil
+			fut.x = nil
+			fut.v = nil
+			fut.iter = nil
 			fallthrough
 		case 19: // resumes at main.go:84:43
-			/*line main.go:84:43*/ fut.r_2, ready = fut.aw0.Poll(cx)
+			/*line main.go:84:43*/ fut.i, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 19
 				return zero, false
@@ -325,7 +322,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:84:2*/ r = func(a, b int) int {
 				/*line main.go:84:28*/ return a - b
-			}(fut.r_2, r_3)
+			}(fut.i, r_3)
 			/*line main.go:85:2*/ fmt.Println("iife args", r)
 			/*line main.go:88:30*/ fut.aw0 = VAsync(5)
 			fallthrough
@@ -350,27 +347,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
-			/*line main.go:97:6*/ fut.i_3 = new(int)
-			(*fut.i_3) = 0
+			/*line main.go:97:6*/ fut.x = new(int)
+			(*fut.x) = 0
 			fallthrough
 		case 23:
-			if !((*fut.i_3) < 3) {
+			if !((*fut.x) < 3) {
 				state = 31
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main.go:98:7*/ fut.j = new(int)
-			(*fut.j) = 0
+			/*line main.go:98:7*/ j = new(int)
+			(*j) = 0
 			fallthrough
 		case 25:
-			if !((*fut.j) < 3) {
+			if !((*j) < 3) {
 				state = 30
 				continue
 			}
 			fallthrough
 		case 26:
-			if !((*fut.j) > (*fut.i_3)) {
+			if !((*j) > (*fut.x)) {
 				state = 29
 				continue
 			}
@@ -380,8 +377,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() int {
 					/*line main.go:100:34*/ return (*i_3_p)*10 + (*j_p)
 				}
-			}(fut.i_3, fut.j))
+			}(fut.x, j))
 			/*line main.go:101:5*/ fut.aw0 = VAsync(0)
+			fut.w = nil
 			fallthrough
 		case 28: // resumes at main.go:101:5
 			/*line main.go:101:5*/ _, ready = fut.aw0.Poll(cx)
@@ -393,13 +391,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 30
 			continue
 		case 29:
-			/*line main.go:102:5*/ fut.j = new(*fut.j)
-			/*line main.go:98:22*/ (*fut.j)++
+			/*line main.go:102:5*/ j = new(*j)
+			/*line main.go:98:22*/ (*j)++
 			state = 25
 			continue
 		case 30:
-			fut.i_3 = new(*fut.i_3)
-			/*line main.go:97:21*/ (*fut.i_3)++
+			fut.x = new(*fut.x)
+			/*line main.go:97:21*/ (*fut.x)++
 			state = 23
 			continue
 		case 31:
@@ -410,9 +408,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fmt.Println()
 			/*line main.go:113:2*/ fut.ms = []map[string]int{{}, {}}
 			/*line main.go:114:5*/ fut.aw0 = VAsync(1)
+			fut.fs = nil
+			fut.w = nil
+			fut.x = nil
 			fallthrough
 		case 32: // resumes at main.go:114:5
-			/*line main.go:114:5*/ fut.r_6, ready = fut.aw0.Poll(cx)
+			/*line main.go:114:5*/ fut.i, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 32
 				return zero, false
@@ -437,7 +438,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.ms[fut.r_6][fut.t] = r_8
+			fut.ms[fut.i][fut.t] = r_8
 			/*line main.go:115:2*/ fmt.Println("lhs nested index", fut.ms)
 			{
 				fut.state = -1

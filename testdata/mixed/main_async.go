@@ -229,40 +229,23 @@ var _ func(P) int = (P).IncCopy
 
 // mainFuture is the state machine of Main (main.go:39).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	fs     []func() int
-	ps     []*int
-	i      *int
-	k      *int
-	v      *string
-	p_2    *P
-	i_2    int
-	j      int
-	v_2    int
-	sum    int
-	i_3    int
-	r      rune
-	arr    [3]int
-	i_4    int
-	v_4    int
-	t      int
-	cond   bool
-	cond_2 bool
-	seq    []string
-	i_5    int
-	r_8    int
-	r_9    int
-	n      int
-	i_6    int
-	tag    int
-	iter   *reflect.MapIter
-	str    string
-	i_7    int
-	next   int
-	seq_2  [3]int
-	i_8    int
-	aw0    rt.Future[int]
-	aw1    rt.Future[bool]
+	state int // the next case of Poll; -1 once done
+	fs    []func() int
+	ps    []*int
+	i     *int
+	p_2   *P
+	i_2   int
+	j     int
+	r     rune
+	arr   [3]int
+	seq   []string
+	n     int
+	i_6   int
+	iter  *reflect.MapIter
+	str   string
+	seq_2 [3]int
+	aw0   rt.Future[int]
+	aw1   rt.Future[bool]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -276,12 +259,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var x int
+	var k *int
+	var v *string
 	var m map[string]int
 	var k_2 string
 	var v_3 int
 	var r_2 int
+	var cond bool
 	var r_3 bool
 	var r_4 bool
+	var cond_2 bool
 	var r_5 bool
 	var r_6 bool
 	var r_7 int
@@ -294,6 +281,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var kv string
 	var kv_2 int
 	var r_16 int
+	var i_7 int
 	var rn int32
 	var size int
 	var r_17 int
@@ -303,7 +291,7 @@ poll:
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:40:2*/ fut.t = plain("a", 1)
+			/*line main.go:40:2*/ fut.i_2 = plain("a", 1)
 			/*line main.go:40:23*/ fut.aw0 = ValAsync("b", 2)
 			fallthrough
 		case 1: // resumes at main.go:40:23
@@ -313,7 +301,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			x = fut.t + r_2 + plain("c", 3)
+			x = fut.i_2 + r_2 + plain("c", 3)
 			/*line main.go:41:2*/ fmt.Println(x, log)
 			/*line main.go:42:2*/ log = nil
 			/*line main.go:43:5*/ fut.aw1 = BoolAsync("l", false)
@@ -325,8 +313,8 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			fut.cond = r_3
-			if !(fut.cond) {
+			cond = r_3
+			if !(cond) {
 				state = 5
 				continue
 			}
@@ -341,10 +329,10 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			fut.cond = r_4
+			cond = r_4
 			fallthrough
 		case 5:
-			if !(fut.cond) {
+			if !(cond) {
 				state = 7
 				continue
 			}
@@ -362,8 +350,8 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			fut.cond_2 = r_5
-			if fut.cond_2 {
+			cond_2 = r_5
+			if cond_2 {
 				state = 11
 				continue
 			}
@@ -378,10 +366,10 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			fut.cond_2 = r_6
+			cond_2 = r_6
 			fallthrough
 		case 11:
-			if !(fut.cond_2) {
+			if !(cond_2) {
 				state = 13
 				continue
 			}
@@ -448,24 +436,26 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			fut.i_5 = 0
+			fut.i_2 = 0
 			fallthrough
 		case 20:
-			if !(fut.i_5 < len(fut.seq)) {
+			if !(fut.i_2 < len(fut.seq)) {
 				state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			fut.k = new(int)
-			fut.v = new(string)
-			(*fut.k), (*fut.v) = fut.i_5, fut.seq[fut.i_5]
+			k = new(int)
+			v = new(string)
+			(*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
-			}(fut.k, fut.v))
-			/*line main.go:69:3*/ fut.aw0 = ValAsync((*fut.v), (*fut.k))
+			}(k, v))
+			/*line main.go:69:3*/ fut.aw0 = ValAsync((*v), (*k))
+			fut.ps = nil
+			fut.i = nil
 			fallthrough
 		case 22: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
@@ -476,7 +466,7 @@ poll:
 			fut.aw0 = nil
 			fallthrough
 		case 23:
-			/*line main.go:69:3*/ fut.i_5++
+			/*line main.go:69:3*/ fut.i_2++
 			state = 20
 			continue
 		case 24:
@@ -484,9 +474,13 @@ poll:
 			/*line main.go:72:2*/ fut.p_2 = new(P)
 			(*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync()
+			fut.fs = nil
+			fut.ps = nil
+			fut.i = nil
+			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:73:14
-			/*line main.go:73:14*/ fut.r_8, ready = fut.aw0.Poll(cx)
+			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 25
 				return zero, false
@@ -495,7 +489,7 @@ poll:
 			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync()
 			fallthrough
 		case 26: // resumes at main.go:73:23
-			/*line main.go:73:23*/ fut.r_9, ready = fut.aw0.Poll(cx)
+			/*line main.go:73:23*/ fut.j, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 26
 				return zero, false
@@ -510,7 +504,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:2*/ fmt.Println(fut.r_8, fut.r_9, r_10, (*fut.p_2).n)
+			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
 			fut.i_6 = 0
 			fallthrough
@@ -544,6 +538,7 @@ poll:
 				}
 			}
 			/*line main.go:83:20*/ fut.aw0 = ValAsync("ij", fut.i_2*fut.j)
+			fut.p_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:83:20
 			/*line main.go:83:20*/ r_11, ready = fut.aw0.Poll(cx)
@@ -565,6 +560,7 @@ poll:
 		case 35:
 			/*line main.go:86:2*/ fmt.Println()
 			/*line main.go:87:14*/ fut.aw0 = ValAsync("sw", 2)
+			fut.p_2 = nil
 			fallthrough
 		case 36: // resumes at main.go:87:14
 			/*line main.go:87:14*/ r_12, ready = fut.aw0.Poll(cx)
@@ -573,8 +569,8 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:87:9*/ fut.v_2 = r_12
-			/*line main.go:87:28*/ fut.tag = fut.v_2
+			/*line main.go:87:9*/ fut.i_2 = r_12
+			/*line main.go:87:28*/ fut.j = fut.i_2
 			/*line main.go:88:7*/ fut.aw0 = ValAsync("c1", 1)
 			fallthrough
 		case 37: // resumes at main.go:88:7
@@ -584,7 +580,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag == r_13 {
+			if fut.j == r_13 {
 				state = 42
 				continue
 			}
@@ -599,7 +595,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag == r_14 {
+			if fut.j == r_14 {
 				state = 42
 				continue
 			}
@@ -614,14 +610,14 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag == r_15 {
+			if fut.j == r_15 {
 				state = 43
 			} else {
 				state = 44
 			}
 			continue
 		case 42:
-			/*line main.go:89:3*/ fmt.Println("matched", fut.v_2)
+			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
 			fallthrough
 		case 43:
 			/*line main.go:92:3*/ fmt.Println("fell")
@@ -632,7 +628,7 @@ poll:
 			fallthrough
 		case 45:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
-			/*line main.go:97:2*/ fut.sum = 0
+			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
 			fallthrough
 		case 46:
@@ -654,25 +650,26 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:99:3*/ fut.sum += r_16
+			/*line main.go:99:3*/ fut.i_2 += r_16
 			state = 46
 			continue
 		case 49:
-			/*line main.go:101:2*/ fmt.Println(fut.sum)
+			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			fut.i_7 = 0
+			i_7 = 0
 			fallthrough
 		case 50:
-			if !(fut.i_7 < len(fut.str)) {
+			if !(i_7 < len(fut.str)) {
 				state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			rn, size = utf8.DecodeRuneInString(fut.str[fut.i_7:])
-			fut.next = fut.i_7 + size
-			fut.i_3, fut.r = fut.i_7, rn
-			/*line main.go:103:27*/ fut.aw0 = ValAsync("r", fut.i_3)
+			rn, size = utf8.DecodeRuneInString(fut.str[i_7:])
+			fut.j = i_7 + size
+			fut.i_2, fut.r = i_7, rn
+			/*line main.go:103:27*/ fut.aw0 = ValAsync("r", fut.i_2)
+			fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:103:27
 			/*line main.go:103:27*/ r_17, ready = fut.aw0.Poll(cx)
@@ -681,28 +678,30 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:103:3*/ fmt.Print(fut.i_3, string(fut.r), r_17, " ")
+			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
 			fallthrough
 		case 53:
-			fut.i_7 = fut.next
+			i_7 = fut.j
 			state = 50
 			continue
 		case 54:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			fut.i_8 = 0
+			fut.n = 0
 			fallthrough
 		case 55:
-			if !(fut.i_8 < 3) {
+			if !(fut.n < 3) {
 				state = 59
 				continue
 			}
 			fallthrough
 		case 56:
-			fut.i_4, fut.v_4 = fut.i_8, fut.seq_2[fut.i_8]
+			fut.i_2, fut.j = fut.n, fut.seq_2[fut.n]
 			/*line main.go:108:3*/ fut.arr[2] = 100
-			/*line main.go:109:19*/ fut.aw0 = ValAsync("a", fut.v_4)
+			/*line main.go:109:19*/ fut.aw0 = ValAsync("a", fut.j)
+			fut.iter = nil
+			fut.str = ""
 			fallthrough
 		case 57: // resumes at main.go:109:19
 			/*line main.go:109:19*/ r_18, ready = fut.aw0.Poll(cx)
@@ -711,10 +710,10 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:109:3*/ fmt.Print(fut.i_4, fut.v_4, r_18, " ")
+			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
 			fallthrough
 		case 58:
-			fut.i_8++
+			fut.n++
 			state = 55
 			continue
 		case 59:

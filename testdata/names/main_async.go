@@ -350,13 +350,8 @@ type mainFuture struct {
 	state_2 int
 	ready_2 bool
 	zero_2  string
-	r       int
-	r_2     int
-	aw0     int
 	fmt_    func(a ...any) string
-	i       int
 	seq     []int
-	r_5     string
 	r_6     string
 	aw0_2   rt.Future[int]
 	aw1     rt.Future[rt.Tuple2[int, string]]
@@ -410,7 +405,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:26*/ fut.aw2 = VariadicAsync("p")
 			fallthrough
 		case 3: // resumes at main.go:62:26
-			/*line main.go:62:26*/ fut.r_5, ready = fut.aw2.Poll(cx)
+			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw2.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
@@ -434,9 +429,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:62:2*/ fmt.Println("variadic", fut.r_5, fut.r_6, r_7)
+			/*line main.go:62:2*/ fmt.Println("variadic", fut.zero_2, fut.r_6, r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.aw2 = VariadicAsync("s", xs...)
+			fut.zero_2 = ""
+			fut.r_6 = ""
 			fallthrough
 		case 6: // resumes at main.go:64:37
 			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
@@ -498,8 +495,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw3 = nil
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
-			/*line main.go:79:2*/ fut.r, fut.r_2, fut.aw0 = 4, 5, 6
+			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
+			fut.zero_2 = ""
 			fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
@@ -508,7 +506,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:81:2*/ fmt.Println("locals2", fut.r, fut.r_2, fut.aw0)
+			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
 			fallthrough
@@ -520,17 +518,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw3 = nil
 			/*line main.go:84:2*/ fmt.Println(fut.fmt_("fmt_", 1))
-			/*line main.go:85:6*/ fut.i = 0
+			/*line main.go:85:6*/ fut.cx_2 = 0
 			fallthrough
 		case 14:
-			if !(fut.i < 2) {
+			if !(fut.cx_2 < 2) {
 				state = 18
 				continue
 			}
 			fallthrough
 		case 15:
-			/*line main.go:86:3*/ fut.seq = []int{fut.i}
+			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
+			fut.fmt_ = nil
 			fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
@@ -542,7 +541,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:3*/ fmt.Println("seq", fut.seq)
 			fallthrough
 		case 17:
-			/*line main.go:85:21*/ fut.i++
+			/*line main.go:85:21*/ fut.cx_2++
 			state = 14
 			continue
 		case 18:
@@ -551,6 +550,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
+			fut.fmt_ = nil
+			fut.seq = nil
 			fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)

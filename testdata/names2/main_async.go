@@ -102,6 +102,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(fut.rt_2, a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.aw0 = PairAsync(fmt_2)
+			fut.rt_2 = ""
 			fallthrough
 		case 2: // resumes at main.go:27:11
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)

@@ -66,8 +66,6 @@ type mainFuture struct {
 	total int
 	i     int
 	n_3   string
-	fut_2 int
-	cx_2  int
 	aw0   rt.Future[int]
 }
 
@@ -142,8 +140,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:40:4*/ fmt.Println("pair", i_2, j)
 				}
 			}
-			/*line main.go:43:2*/ state_2, fut.fut_2, fut.cx_2 = 1, 2, 3
+			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.aw0 = TwiceAsync(state_2)
+			fut.n_3 = ""
 			fallthrough
 		case 7: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
@@ -152,7 +151,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:44:2*/ fmt.Println(r_3, fut.fut_2, fut.cx_2)
+			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -228,25 +228,13 @@ var _ func(string) string = Str
 // mainFuture is the state machine of Main (main.go:69).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	y     int
 	arr   []int
 	f     func(a int, b int) int
 	r_2   int
-	r_4   int
-	t     int
-	t_2   int
 	r_8   int
 	t_3   int
-	r_11  int
-	t_4   int
-	r_17  int
 	r_19  string
 	r_20  string
-	r_22  int
-	t_5   int
-	r_24  int
-	r_25  int
-	r_27  int
 	t_6   func(int) int
 	aw0   rt.Future[int]
 	aw1   rt.Future[string]
@@ -263,6 +251,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var r int
+	var y int
 	var s string
 	var z int
 	var g func() func(int) int
@@ -310,7 +299,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:7*/ fut.aw0 = AAsync(3)
 			fallthrough
 		case 3: // resumes at main.go:73:7
-			/*line main.go:73:7*/ fut.r_4, ready = fut.aw0.Poll(cx)
+			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 3
 				return zero, false
@@ -325,9 +314,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:2*/ fut.y = fut.r_4 + r_5
-			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", fut.y))
-			/*line main.go:76:2*/ fut.t = plain(1)
+			/*line main.go:73:2*/ y = fut.r_2 + r_5
+			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
+			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.aw0 = AAsync(5)
 			fallthrough
 		case 5: // resumes at main.go:76:17
@@ -337,8 +326,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.y = fut.t + r_6
-			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", fut.y))
+			y = fut.r_2 + r_6
+			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.aw0 = AAsync(6)
 			fallthrough
 		case 6: // resumes at main.go:79:6
@@ -348,9 +337,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:79:2*/ fut.y = r_7 + plain(2)
-			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", fut.y))
-			/*line main.go:82:2*/ fut.t_2 = plain(3)
+			/*line main.go:79:2*/ y = r_7 + plain(2)
+			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
+			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.aw0 = AAsync(7)
 			fallthrough
 		case 7: // resumes at main.go:82:17
@@ -370,8 +359,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.y = fut.t_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
-			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", fut.y))
+			y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.aw0 = BAsync(1)
 			fallthrough
 		case 9: // resumes at main.go:85:16
@@ -384,7 +373,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:10*/ fut.aw0 = AAsync(two(r_10, plain(6)))
 			fallthrough
 		case 10: // resumes at main.go:85:10
-			/*line main.go:85:10*/ fut.r_11, ready = fut.aw0.Poll(cx)
+			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 10
 				return zero, false
@@ -399,9 +388,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:2*/ fut.y = two(fut.r_11, r_12)
-			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", fut.y))
-			/*line main.go:88:2*/ fut.t_4 = plain(7)
+			/*line main.go:85:2*/ y = two(fut.r_2, r_12)
+			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
+			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.aw0 = AAsync(10)
 			fallthrough
 		case 12: // resumes at main.go:88:22
@@ -411,8 +400,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.y = three(fut.t_4, r_13, plain(8))
-			/*line main.go:89:2*/ flush(fmt.Sprint("three ", fut.y))
+			y = three(fut.r_2, r_13, plain(8))
+			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.aw0 = SetXAsync(5)
 			fallthrough
@@ -423,11 +412,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:92:2*/ fut.y = x + r_14
-			/*line main.go:93:2*/ flush(fmt.Sprint("x+setX ", fut.y, x))
+			/*line main.go:92:2*/ y = x + r_14
+			/*line main.go:93:2*/ flush(fmt.Sprint("x+setX ", y, x))
 			/*line main.go:95:2*/ x = 1
-			/*line main.go:96:2*/ fut.y = x + setXPlain(5)
-			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", fut.y, x))
+			/*line main.go:96:2*/ y = x + setXPlain(5)
+			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.aw0 = SetXAsync(7)
 			fallthrough
@@ -438,8 +427,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:100:2*/ fut.y = r_15 + x
-			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", fut.y, x))
+			/*line main.go:100:2*/ y = r_15 + x
+			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.aw0 = SetXAsync(4)
 			fallthrough
@@ -450,13 +439,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:104:2*/ fut.y = three(x, r_16, x)
-			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", fut.y, x))
+			/*line main.go:104:2*/ y = three(x, r_16, x)
+			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.aw0 = AAsync(11)
 			fallthrough
 		case 16: // resumes at main.go:108:19
-			/*line main.go:108:19*/ fut.r_17, ready = fut.aw0.Poll(cx)
+			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 16
 				return zero, false
@@ -471,9 +460,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_17, r_18
+			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", fut.arr))
 			/*line main.go:111:7*/ fut.aw1 = StrAsync("a")
+			fut.arr = nil
 			fallthrough
 		case 18: // resumes at main.go:111:7
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw1.Poll(cx)
@@ -503,15 +493,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ s = fut.r_19 + fut.r_20 + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.aw0 = AAsync(13)
+			fut.r_19 = ""
+			fut.r_20 = ""
 			fallthrough
 		case 21: // resumes at main.go:114:25
-			/*line main.go:114:25*/ fut.r_22, ready = fut.aw0.Poll(cx)
+			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:114:2*/ fut.t_5 = plain(9)
+			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.aw0 = BAsync(14)
 			fallthrough
 		case 22: // resumes at main.go:114:42
@@ -521,12 +513,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println("println", fut.r_22, fut.t_5, r_23)
+			fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.aw0 = AAsync(15)
 			fallthrough
 		case 23: // resumes at main.go:117:8
-			/*line main.go:117:8*/ fut.r_24, ready = fut.aw0.Poll(cx)
+			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 23
 				return zero, false
@@ -535,7 +527,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:17*/ fut.aw0 = BAsync(16)
 			fallthrough
 		case 24: // resumes at main.go:117:17
-			/*line main.go:117:17*/ fut.r_25, ready = fut.aw0.Poll(cx)
+			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 24
 				return zero, false
@@ -550,7 +542,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:117:2*/ z = -fut.r_24 * (fut.r_25 - r_26)
+			/*line main.go:117:2*/ z = -fut.r_2 * (fut.r_8 - r_26)
 			/*line main.go:118:2*/ flush(fmt.Sprint("unary/paren ", z))
 			/*line main.go:120:2*/ fut.f = func(a, b int) int {
 				/*line main.go:120:31*/ logf("f")
@@ -559,7 +551,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:8*/ fut.aw0 = AAsync(18)
 			fallthrough
 		case 26: // resumes at main.go:121:8
-			/*line main.go:121:8*/ fut.r_27, ready = fut.aw0.Poll(cx)
+			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 26
 				return zero, false
@@ -574,8 +566,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:121:2*/ fut.y = fut.f(fut.r_27, r_28)
-			/*line main.go:122:2*/ flush(fmt.Sprint("funcval ", fut.y))
+			/*line main.go:121:2*/ y = fut.f(fut.r_2, r_28)
+			/*line main.go:122:2*/ flush(fmt.Sprint("funcval ", y))
 			/*line main.go:124:2*/ g = func() func(int) int {
 				/*line main.go:125:3*/ logf("getfn")
 				/*line main.go:126:3*/ return func(v int) int {
@@ -584,6 +576,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.aw0 = AAsync(20)
+			fut.f = nil
 			fallthrough
 		case 28: // resumes at main.go:128:10
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.Poll(cx)
@@ -592,8 +585,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.y = fut.t_6(r_29)
-			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", fut.y))
+			y = fut.t_6(r_29)
+			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
 				fut.state = -1
 				return struct{}{}, true

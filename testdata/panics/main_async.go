@@ -71,8 +71,6 @@ type mainFuture struct {
 	total int
 	s     []int
 	m     map[string]int
-	i_3   int
-	tag   string
 	n     int
 	i_4   int
 	aw0   rt.Future[struct{}]
@@ -92,6 +90,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var i int
 	var i_2 int
 	var z int
+	var tag string
 	var r int
 	var r_2 int
 	var r_3 int
@@ -110,44 +109,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:80:9*/ fut.tag = cases[fut.which]
-			if fut.tag == "value" {
+			/*line main.go:80:9*/ tag = cases[fut.which]
+			if tag == "value" {
 				state = 8
 				continue
 			}
 			fallthrough
 		case 2:
-			if fut.tag == "error" {
+			if tag == "error" {
 				state = 9
 				continue
 			}
 			fallthrough
 		case 3:
-			if fut.tag == "nested" {
+			if tag == "nested" {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 4:
-			if fut.tag == "index" {
+			if tag == "index" {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 5:
-			if fut.tag == "nilmap" {
+			if tag == "nilmap" {
 				state = 17
 				continue
 			}
 			fallthrough
 		case 6:
-			if fut.tag == "loop" {
+			if tag == "loop" {
 				state = 19
 				continue
 			}
 			fallthrough
 		case 7:
-			if fut.tag == "divide" {
+			if tag == "divide" {
 				state = 23
 			} else {
 				state = 25
@@ -216,7 +215,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 25
 			continue
 		case 19:
-			/*line main.go:99:7*/ fut.i_3 = 0
+			/*line main.go:99:7*/ fut.total = 0
 			fallthrough
 		case 20:
 			/*line main.go:100:4*/ fut.aw0 = rt.YieldNowAsync()
@@ -228,12 +227,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:101:4*/ if fut.i_3 == 3 {
+			/*line main.go:101:4*/ if fut.total == 3 {
 				/*line main.go:102:5*/ panic(errors.New("loop 3"))
 			}
 			fallthrough
 		case 22:
-			/*line main.go:99:17*/ fut.i_3++
+			/*line main.go:99:17*/ fut.total++
 			state = 20
 			continue
 		case 23:

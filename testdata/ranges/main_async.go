@@ -224,94 +224,28 @@ var _ func() []int = Slice
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
-	n      int
 	i      int
 	s      []int
-	i_3    int
 	v      int
-	i_4    int
-	v_2    int
 	arr    *[3]int
-	i_5    int
-	v_3    int
-	i_6    int
-	v_4    int
-	i_7    int
-	str    string
-	i_8    int
 	r      rune
-	r_2    rune
 	m      map[string]int
-	sum    int
 	keys   []string
 	k      string
-	v_5    int
-	count  int
-	k_2    string
-	i_9    int
-	v_6    int
-	k_3    string
-	r_3    rune
 	ps     [2]pt
-	i_10   int
-	v_7    int
-	c      int
 	pts    []pt
 	p      pt
-	i_11   int
-	i_12   int
-	v_8    int
 	i_13   uint8
-	i_14   int
-	r_4    rune
-	n_2    int
 	i_15   int
-	n_3    int
-	i_16   int
 	seq    []int
-	i_17   int
-	seq_2  []int
-	i_18   int
 	seq_3  [3]int
-	i_19   int
 	seq_4  *[3]int
-	i_20   int
-	i_21   int
-	str_2  string
-	i_22   int
-	next   int
-	str_3  string
-	i_23   int
-	next_2 int
 	iter   *reflect.MapIter
 	iter_2 *reflect.MapIter
-	seq_5  []int
-	i_24   int
 	iter_3 *reflect.MapIter
-	str_4  string
-	i_25   int
-	next_3 int
-	seq_6  []int
-	i_26   int
-	seq_7  []int
-	i_27   int
-	seq_8  []int
-	i_28   int
-	n_4    int
-	i_29   int
-	seq_9  []string
-	i_30   int
 	seq_10 []pt
-	i_31   int
-	seq_11 []pt
-	i_32   int
-	seq_12 []int
-	i_33   int
 	n_5    uint8
 	i_34   uint8
-	str_5  string
-	i_35   int
-	next_4 int
 	aw0    rt.Future[struct{}]
 	aw1    rt.Future[int]
 	aw2    rt.Future[[]int]
@@ -328,22 +262,30 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var n int
 	var i_2 int
+	var str string
 	var nilS []int
 	var type_ uint8
+	var n_3 int
 	var r_5 int
+	var i_16 int
+	var i_22 int
 	var rn int32
 	var size int
+	var i_23 int
 	var rn_2 int32
 	var size_2 int
 	var kv string
 	var kv_2 int
 	var kv_3 string
 	var kv_4 string
+	var i_25 int
 	var rn_3 int32
 	var size_3 int
 	var r_6 []int
 	var r_7 string
+	var i_35 int
 	var rn_4 int32
 	var size_4 int
 	state := fut.state
@@ -351,12 +293,12 @@ poll:
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:40:2*/ fut.n = 3
-			/*line main.go:41:2*/ fut.n_2 = fut.n
+			/*line main.go:40:2*/ n = 3
+			/*line main.go:41:2*/ fut.v = n
 			fut.i_15 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_15 < fut.n_2) {
+			if !(fut.i_15 < fut.v) {
 				state = 5
 				continue
 			}
@@ -372,8 +314,8 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:43:3*/ fut.n = 10
-			/*line main.go:44:3*/ fmt.Println("int", fut.i, fut.n)
+			/*line main.go:43:3*/ n = 10
+			/*line main.go:44:3*/ fmt.Println("int", fut.i, n)
 			fallthrough
 		case 4:
 			fut.i_15++
@@ -389,36 +331,36 @@ poll:
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:48:2*/ fut.n_3 = r_5
-			fut.i_16 = 0
+			/*line main.go:48:2*/ n_3 = r_5
+			i_16 = 0
 			fallthrough
 		case 7:
-			if !(fut.i_16 < fut.n_3) {
+			if !(i_16 < n_3) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			i_2 = fut.i_16
+			i_2 = i_16
 			/*line main.go:49:3*/ fmt.Println("int susp", i_2)
 			fallthrough
 		case 9:
-			fut.i_16++
+			i_16++
 			state = 7
 			continue
 		case 10:
 			/*line main.go:53:2*/ fut.s = []int{1, 2, 3}
 			/*line main.go:54:2*/ fut.seq = fut.s
-			fut.i_17 = 0
+			fut.i_15 = 0
 			fallthrough
 		case 11:
-			if !(fut.i_17 < len(fut.seq)) {
+			if !(fut.i_15 < len(fut.seq)) {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			fut.i_3, fut.v = fut.i_17, fut.seq[fut.i_17]
+			fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
 			/*line main.go:55:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 13: // resumes at main.go:55:3
@@ -428,29 +370,29 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:56:3*/ if fut.i_3 == 0 {
+			/*line main.go:56:3*/ if fut.i == 0 {
 				/*line main.go:57:4*/ fut.s = append(fut.s, 99)
 				/*line main.go:58:4*/ fut.s[2] = 30
 			}
-			/*line main.go:60:3*/ fmt.Println("slice", fut.i_3, fut.v, len(fut.s))
+			/*line main.go:60:3*/ fmt.Println("slice", fut.i, fut.v, len(fut.s))
 			fallthrough
 		case 14:
-			fut.i_17++
+			fut.i_15++
 			state = 11
 			continue
 		case 15:
 			/*line main.go:63:2*/ fut.s = make([]int, 3, 10)
-			/*line main.go:64:2*/ fut.seq_2 = fut.s
-			fut.i_18 = 0
+			/*line main.go:64:2*/ fut.seq = fut.s
+			fut.i_15 = 0
 			fallthrough
 		case 16:
-			if !(fut.i_18 < len(fut.seq_2)) {
+			if !(fut.i_15 < len(fut.seq)) {
 				state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			fut.i_4, fut.v_2 = fut.i_18, fut.seq_2[fut.i_18]
+			fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
 			/*line main.go:65:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 18: // resumes at main.go:65:3
@@ -460,30 +402,32 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:66:3*/ if fut.i_4+1 < len(fut.s) {
-				/*line main.go:67:4*/ fut.s[fut.i_4+1] = fut.v_2 + 5
+			/*line main.go:66:3*/ if fut.i+1 < len(fut.s) {
+				/*line main.go:67:4*/ fut.s[fut.i+1] = fut.v + 5
 			}
-			/*line main.go:69:3*/ fmt.Println("slice write", fut.i_4, fut.v_2)
+			/*line main.go:69:3*/ fmt.Println("slice write", fut.i, fut.v)
 			fallthrough
 		case 19:
-			fut.i_18++
+			fut.i_15++
 			state = 16
 			continue
 		case 20:
 			/*line main.go:73:2*/ fut.arr = new([3]int)
 			(*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:74:2*/ fut.seq_3 = (*fut.arr)
-			fut.i_19 = 0
+			fut.i_15 = 0
 			fallthrough
 		case 21:
-			if !(fut.i_19 < 3) {
+			if !(fut.i_15 < 3) {
 				state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			fut.i_5, fut.v_3 = fut.i_19, fut.seq_3[fut.i_19]
+			fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
 			/*line main.go:75:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = fut.aw0.Poll(cx)
@@ -493,26 +437,28 @@ poll:
 			}
 			fut.aw0 = nil
 			/*line main.go:76:3*/ (*fut.arr)[2] = 100
-			/*line main.go:77:3*/ fmt.Println("array", fut.i_5, fut.v_3, (*fut.arr)[fut.i_5])
+			/*line main.go:77:3*/ fmt.Println("array", fut.i, fut.v, (*fut.arr)[fut.i])
 			fallthrough
 		case 24:
-			fut.i_19++
+			fut.i_15++
 			state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:81:2*/ fut.seq_4 = fut.arr
-			fut.i_20 = 0
+			fut.i_15 = 0
 			fallthrough
 		case 26:
-			if !(fut.i_20 < 3) {
+			if !(fut.i_15 < 3) {
 				state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			fut.i_6, fut.v_4 = fut.i_20, fut.seq_4[fut.i_20]
+			fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
 			/*line main.go:82:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:3
 			/*line main.go:82:3*/ _, ready = fut.aw0.Poll(cx)
@@ -522,10 +468,10 @@ poll:
 			}
 			fut.aw0 = nil
 			/*line main.go:83:3*/ (*fut.arr)[2] = 100
-			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i_6, fut.v_4)
+			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i, fut.v)
 			fallthrough
 		case 29:
-			fut.i_20++
+			fut.i_15++
 			state = 26
 			continue
 		case 30:
@@ -534,17 +480,21 @@ poll:
 					_ = (*arr_p)
 				}
 			}(fut.arr)
-			fut.i_21 = 0
+			fut.v = 0
 			fallthrough
 		case 31:
-			if !(fut.i_21 < 3) {
+			if !(fut.v < 3) {
 				state = 35
 				continue
 			}
 			fallthrough
 		case 32:
-			fut.i_7 = fut.i_21
+			fut.i = fut.v
 			/*line main.go:88:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.seq = nil
+			fut.seq_4 = nil
 			fallthrough
 		case 33: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = fut.aw0.Poll(cx)
@@ -553,28 +503,32 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:89:3*/ fmt.Println("array key", fut.i_7)
+			/*line main.go:89:3*/ fmt.Println("array key", fut.i)
 			fallthrough
 		case 34:
-			fut.i_21++
+			fut.v++
 			state = 31
 			continue
 		case 35:
-			/*line main.go:93:2*/ fut.str = "aé\xffz世\xc3"
-			/*line main.go:94:2*/ fut.str_2 = fut.str
-			fut.i_22 = 0
+			/*line main.go:93:2*/ str = "aé\xffz世\xc3"
+			/*line main.go:94:2*/ fut.k = str
+			i_22 = 0
 			fallthrough
 		case 36:
-			if !(fut.i_22 < len(fut.str_2)) {
+			if !(i_22 < len(fut.k)) {
 				state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			rn, size = utf8.DecodeRuneInString(fut.str_2[fut.i_22:])
-			fut.next = fut.i_22 + size
-			fut.i_8, fut.r = fut.i_22, rn
+			rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
+			fut.v = i_22 + size
+			fut.i, fut.r = i_22, rn
 			/*line main.go:95:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.seq = nil
+			fut.seq_4 = nil
 			fallthrough
 		case 38: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
@@ -583,29 +537,33 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i_8, fut.r, fut.r)
+			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i, fut.r, fut.r)
 			fallthrough
 		case 39:
-			fut.i_22 = fut.next
+			i_22 = fut.v
 			state = 36
 			continue
 		case 40:
-			/*line main.go:99:2*/ fut.str = "abc"
-			/*line main.go:100:2*/ fut.str_3 = fut.str
-			fut.i_23 = 0
+			/*line main.go:99:2*/ str = "abc"
+			/*line main.go:100:2*/ fut.k = str
+			i_23 = 0
 			fallthrough
 		case 41:
-			if !(fut.i_23 < len(fut.str_3)) {
+			if !(i_23 < len(fut.k)) {
 				state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			rn_2, size_2 = utf8.DecodeRuneInString(fut.str_3[fut.i_23:])
-			fut.next_2 = fut.i_23 + size_2
-			fut.r_2 = rn_2
-			/*line main.go:101:3*/ fut.str = "zzzzzzz"
+			rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
+			fut.i = i_23 + size_2
+			fut.r = rn_2
+			/*line main.go:101:3*/ str = "zzzzzzz"
 			/*line main.go:102:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.seq = nil
+			fut.seq_4 = nil
 			fallthrough
 		case 43: // resumes at main.go:102:3
 			/*line main.go:102:3*/ _, ready = fut.aw0.Poll(cx)
@@ -614,15 +572,15 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r_2))
+			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r))
 			fallthrough
 		case 44:
-			fut.i_23 = fut.next_2
+			i_23 = fut.i
 			state = 41
 			continue
 		case 45:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
-			/*line main.go:108:2*/ fut.sum = 0
+			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
 			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
 			fallthrough
@@ -635,8 +593,13 @@ poll:
 		case 47:
 			kv, _ = fut.iter.Key().Interface().(string)
 			kv_2, _ = fut.iter.Value().Interface().(int)
-			fut.k, fut.v_5 = kv, kv_2
+			fut.k, fut.v = kv, kv_2
 			/*line main.go:111:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.m = nil
+			fut.seq = nil
+			fut.seq_4 = nil
 			fallthrough
 		case 48: // resumes at main.go:111:3
 			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
@@ -645,15 +608,15 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:112:3*/ fut.sum += fut.v_5
+			/*line main.go:112:3*/ fut.i += fut.v
 			/*line main.go:113:3*/ fut.keys = append(fut.keys, fut.k)
 			state = 46
 			continue
 		case 49:
 			/*line main.go:115:2*/ sort.Strings(fut.keys)
-			/*line main.go:116:2*/ fmt.Println("map", fut.sum, fut.keys)
+			/*line main.go:116:2*/ fmt.Println("map", fut.i, fut.keys)
 			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
-			/*line main.go:119:2*/ fut.count = 0
+			/*line main.go:119:2*/ fut.i = 0
 			/*line main.go:120:2*/ fut.iter_2 = reflect.ValueOf(fut.m).MapRange()
 			fallthrough
 		case 50:
@@ -664,8 +627,14 @@ poll:
 			fallthrough
 		case 51:
 			kv_3, _ = fut.iter_2.Key().Interface().(string)
-			fut.k_2 = kv_3
+			fut.k = kv_3
 			/*line main.go:121:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.keys = nil
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
@@ -674,30 +643,38 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:122:3*/ fut.count++
+			/*line main.go:122:3*/ fut.i++
 			/*line main.go:123:3*/ for k2 := range fut.m {
-				/*line main.go:124:4*/ if k2 != fut.k_2 {
+				/*line main.go:124:4*/ if k2 != fut.k {
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
 			state = 50
 			continue
 		case 53:
-			/*line main.go:129:2*/ fmt.Println("map delete", fut.count, len(fut.m))
-			/*line main.go:132:2*/ fut.i_9 = 0
-			fut.v_6 = 0
-			/*line main.go:133:2*/ fut.seq_5 = []int{5, 6, 7}
-			fut.i_24 = 0
+			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(fut.m))
+			/*line main.go:132:2*/ fut.i = 0
+			fut.v = 0
+			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
+			fut.i_15 = 0
 			fallthrough
 		case 54:
-			if !(fut.i_24 < len(fut.seq_5)) {
+			if !(fut.i_15 < len(fut.s)) {
 				state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			fut.i_9, fut.v_6 = fut.i_24, fut.seq_5[fut.i_24]
+			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:134:3*/ fut.aw0 = YAsync()
+			fut.arr = nil
+			fut.m = nil
+			fut.keys = nil
+			fut.k = ""
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
+			fut.iter_2 = nil
 			fallthrough
 		case 56: // resumes at main.go:134:3
 			/*line main.go:134:3*/ _, ready = fut.aw0.Poll(cx)
@@ -708,13 +685,13 @@ poll:
 			fut.aw0 = nil
 			fallthrough
 		case 57:
-			/*line main.go:134:3*/ fut.i_24++
+			/*line main.go:134:3*/ fut.i_15++
 			state = 54
 			continue
 		case 58:
-			/*line main.go:136:2*/ fmt.Println("assign", fut.i_9, fut.v_6)
-			/*line main.go:137:2*/ fut.k_3 = ""
-			/*line main.go:138:2*/ fut.r_3 = 0
+			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
+			/*line main.go:137:2*/ fut.k = ""
+			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter_3 = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
 			fallthrough
 		case 59:
@@ -725,8 +702,16 @@ poll:
 			fallthrough
 		case 60:
 			kv_4, _ = fut.iter_3.Key().Interface().(string)
-			fut.k_3 = kv_4
+			fut.k = kv_4
 			/*line main.go:140:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.m = nil
+			fut.keys = nil
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
+			fut.iter_2 = nil
 			fallthrough
 		case 61: // resumes at main.go:140:3
 			/*line main.go:140:3*/ _, ready = fut.aw0.Poll(cx)
@@ -738,21 +723,30 @@ poll:
 			state = 59
 			continue
 		case 62:
-			/*line main.go:142:2*/ fmt.Println("assign map", fut.k_3)
-			/*line main.go:143:2*/ fut.str_4 = "xyz"
-			fut.i_25 = 0
+			/*line main.go:142:2*/ fmt.Println("assign map", fut.k)
+			/*line main.go:143:2*/ fut.k = "xyz"
+			i_25 = 0
 			fallthrough
 		case 63:
-			if !(fut.i_25 < len(fut.str_4)) {
+			if !(i_25 < len(fut.k)) {
 				state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			rn_3, size_3 = utf8.DecodeRuneInString(fut.str_4[fut.i_25:])
-			fut.next_3 = fut.i_25 + size_3
-			fut.i_9, fut.r_3 = fut.i_25, rn_3
+			rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
+			fut.v = i_25 + size_3
+			fut.i, fut.r = i_25, rn_3
 			/*line main.go:144:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.m = nil
+			fut.keys = nil
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
+			fut.iter_2 = nil
+			fut.iter_3 = nil
 			fallthrough
 		case 65: // resumes at main.go:144:3
 			/*line main.go:144:3*/ _, ready = fut.aw0.Poll(cx)
@@ -763,24 +757,33 @@ poll:
 			fut.aw0 = nil
 			fallthrough
 		case 66:
-			/*line main.go:144:3*/ fut.i_25 = fut.next_3
+			/*line main.go:144:3*/ i_25 = fut.v
 			state = 63
 			continue
 		case 67:
-			/*line main.go:146:2*/ fmt.Println("assign str", fut.i_9, string(fut.r_3))
+			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
-			/*line main.go:148:2*/ fut.seq_6 = []int{4, 5}
-			fut.i_26 = 0
+			/*line main.go:148:2*/ fut.s = []int{4, 5}
+			fut.i = 0
 			fallthrough
 		case 68:
-			if !(fut.i_26 < len(fut.seq_6)) {
+			if !(fut.i < len(fut.s)) {
 				state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			fut.ps[0].x, fut.ps[1].y = fut.i_26, fut.seq_6[fut.i_26]
+			fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
 			/*line main.go:149:3*/ fut.aw0 = YAsync()
+			fut.arr = nil
+			fut.m = nil
+			fut.keys = nil
+			fut.k = ""
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
+			fut.iter_2 = nil
+			fut.iter_3 = nil
 			fallthrough
 		case 70: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
@@ -791,12 +794,22 @@ poll:
 			fut.aw0 = nil
 			fallthrough
 		case 71:
-			/*line main.go:149:3*/ fut.i_26++
+			/*line main.go:149:3*/ fut.i++
 			state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
 			/*line main.go:153:20*/ fut.aw2 = SliceAsync()
+			fut.s = nil
+			fut.arr = nil
+			fut.m = nil
+			fut.keys = nil
+			fut.k = ""
+			fut.seq = nil
+			fut.seq_4 = nil
+			fut.iter = nil
+			fut.iter_2 = nil
+			fut.iter_3 = nil
 			fallthrough
 		case 73: // resumes at main.go:153:20
 			/*line main.go:153:20*/ r_6, ready = fut.aw2.Poll(cx)
@@ -805,17 +818,17 @@ poll:
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:153:2*/ fut.seq_7 = r_6
-			fut.i_27 = 0
+			/*line main.go:153:2*/ fut.s = r_6
+			fut.i_15 = 0
 			fallthrough
 		case 74:
-			if !(fut.i_27 < len(fut.seq_7)) {
+			if !(fut.i_15 < len(fut.s)) {
 				state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			fut.i_10, fut.v_7 = fut.i_27, fut.seq_7[fut.i_27]
+			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:154:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 76: // resumes at main.go:154:3
@@ -825,19 +838,19 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i_10, fut.v_7)
+			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
 			fallthrough
 		case 77:
-			fut.i_27++
+			fut.i_15++
 			state = 74
 			continue
 		case 78:
 			/*line main.go:159:2*/ nilS = nil
-			/*line main.go:160:2*/ fut.seq_8 = nilS
-			fut.i_28 = 0
+			/*line main.go:160:2*/ fut.s = nilS
+			fut.i = 0
 			fallthrough
 		case 79:
-			if !(fut.i_28 < len(fut.seq_8)) {
+			if !(fut.i < len(fut.s)) {
 				state = 83
 				continue
 			}
@@ -855,21 +868,22 @@ poll:
 			/*line main.go:162:3*/ fmt.Println("never")
 			fallthrough
 		case 82:
-			fut.i_28++
+			fut.i++
 			state = 79
 			continue
 		case 83:
-			/*line main.go:164:2*/ fut.n_4 = 0
-			fut.i_29 = 0
+			/*line main.go:164:2*/ fut.i = 0
+			fut.v = 0
 			fallthrough
 		case 84:
-			if !(fut.i_29 < fut.n_4) {
+			if !(fut.v < fut.i) {
 				state = 88
 				continue
 			}
 			fallthrough
 		case 85:
 			/*line main.go:165:3*/ fut.aw0 = YAsync()
+			fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
 			/*line main.go:165:3*/ _, ready = fut.aw0.Poll(cx)
@@ -881,22 +895,23 @@ poll:
 			/*line main.go:166:3*/ fmt.Println("never")
 			fallthrough
 		case 87:
-			fut.i_29++
+			fut.v++
 			state = 84
 			continue
 		case 88:
-			/*line main.go:169:2*/ fut.c = 0
-			/*line main.go:170:2*/ fut.seq_9 = []string{"a", "b"}
-			fut.i_30 = 0
+			/*line main.go:169:2*/ fut.i = 0
+			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
+			fut.v = 0
 			fallthrough
 		case 89:
-			if !(fut.i_30 < len(fut.seq_9)) {
+			if !(fut.v < len(fut.keys)) {
 				state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:171:3*/ fut.aw0 = YAsync()
+			fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.Poll(cx)
@@ -905,28 +920,30 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:172:3*/ fut.c++
+			/*line main.go:172:3*/ fut.i++
 			fallthrough
 		case 92:
-			fut.i_30++
+			fut.v++
 			state = 89
 			continue
 		case 93:
-			/*line main.go:174:2*/ fmt.Println("novars", fut.c)
+			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
 			/*line main.go:178:2*/ fut.seq_10 = fut.pts
-			fut.i_31 = 0
+			fut.i = 0
 			fallthrough
 		case 94:
-			if !(fut.i_31 < len(fut.seq_10)) {
+			if !(fut.i < len(fut.seq_10)) {
 				state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			fut.p = fut.seq_10[fut.i_31]
+			fut.p = fut.seq_10[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
 			/*line main.go:180:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
@@ -938,22 +955,24 @@ poll:
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
 			fallthrough
 		case 97:
-			fut.i_31++
+			fut.i++
 			state = 94
 			continue
 		case 98:
-			/*line main.go:183:2*/ fut.seq_11 = fut.pts
-			fut.i_32 = 0
+			/*line main.go:183:2*/ fut.seq_10 = fut.pts
+			fut.v = 0
 			fallthrough
 		case 99:
-			if !(fut.i_32 < len(fut.seq_11)) {
+			if !(fut.v < len(fut.seq_10)) {
 				state = 103
 				continue
 			}
 			fallthrough
 		case 100:
-			fut.i_11 = fut.i_32
+			fut.i = fut.v
 			/*line main.go:184:3*/ fut.aw0 = YAsync()
+			fut.s = nil
+			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
 			/*line main.go:184:3*/ _, ready = fut.aw0.Poll(cx)
@@ -962,32 +981,35 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:185:3*/ fut.pts[fut.i_11].x = 100 + fut.i_11
+			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
 			fallthrough
 		case 102:
-			fut.i_32++
+			fut.v++
 			state = 99
 			continue
 		case 103:
 			/*line main.go:187:2*/ fmt.Println("by index", fut.pts)
-			/*line main.go:190:2*/ fut.seq_12 = []int{1, 2, 3, 4, 5}
-			fut.i_33 = 0
+			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
+			fut.i_15 = 0
 			fallthrough
 		case 104:
-			if !(fut.i_33 < len(fut.seq_12)) {
+			if !(fut.i_15 < len(fut.s)) {
 				state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			fut.i_12, fut.v_8 = fut.i_33, fut.seq_12[fut.i_33]
-			/*line main.go:191:3*/ if fut.v_8 == 2 {
+			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
 					continue poll
 				}
 			}
 			/*line main.go:194:3*/ fut.aw0 = YAsync()
+			fut.pts = nil
+			fut.keys = nil
+			fut.seq_10 = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
 			/*line main.go:194:3*/ _, ready = fut.aw0.Poll(cx)
@@ -996,16 +1018,16 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:195:3*/ if fut.v_8 == 4 {
+			/*line main.go:195:3*/ if fut.v == 4 {
 				/*line main.go:196:4*/ {
 					state = 108
 					continue poll
 				}
 			}
-			/*line main.go:198:3*/ fmt.Println("bc", fut.i_12, fut.v_8)
+			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
 			fallthrough
 		case 107:
-			fut.i_33++
+			fut.i_15++
 			state = 104
 			continue
 		case 108:
@@ -1022,6 +1044,10 @@ poll:
 		case 110:
 			fut.i_13 = fut.i_34
 			/*line main.go:204:3*/ fut.aw0 = YAsync()
+			fut.pts = nil
+			fut.s = nil
+			fut.keys = nil
+			fut.seq_10 = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
 			/*line main.go:204:3*/ _, ready = fut.aw0.Poll(cx)
@@ -1038,6 +1064,10 @@ poll:
 			continue
 		case 113:
 			/*line main.go:208:20*/ fut.aw3 = IdSAsync("ab")
+			fut.pts = nil
+			fut.s = nil
+			fut.keys = nil
+			fut.seq_10 = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
 			/*line main.go:208:20*/ r_7, ready = fut.aw3.Poll(cx)
@@ -1046,19 +1076,19 @@ poll:
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:208:2*/ fut.str_5 = r_7
-			fut.i_35 = 0
+			/*line main.go:208:2*/ fut.k = r_7
+			i_35 = 0
 			fallthrough
 		case 115:
-			if !(fut.i_35 < len(fut.str_5)) {
+			if !(i_35 < len(fut.k)) {
 				state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			rn_4, size_4 = utf8.DecodeRuneInString(fut.str_5[fut.i_35:])
-			fut.next_4 = fut.i_35 + size_4
-			fut.i_14, fut.r_4 = fut.i_35, rn_4
+			rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
+			fut.v = i_35 + size_4
+			fut.i, fut.r = i_35, rn_4
 			/*line main.go:209:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 117: // resumes at main.go:209:3
@@ -1068,10 +1098,10 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:210:3*/ fmt.Println("susp string", fut.i_14, string(fut.r_4))
+			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
 			fallthrough
 		case 118:
-			fut.i_35 = fut.next_4
+			i_35 = fut.v
 			state = 115
 			continue
 		case 119:

@@ -118,59 +118,30 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
 	g     Grid
-	i_2   int
 	row   [2]int
-	i_3   int
 	v     int
-	i_4   int
-	v_2   int
-	i_5   int
 	s     string
 	i_6   Num
 	r     rune
-	i_7   int
-	j     int
 	v_3   int
 	a     *[3]int
-	i_8   int
-	v_4   int
-	total int
-	v_5   int
-	i_9   int
 	i_10  int64
-	i_11  int
 	b     byte
-	i_12  int
-	r_2   rune
-	i_13  int
 	seq   [2][2]int
-	i_14  int
 	seq_2 [3]int
-	i_15  int
-	seq_3 [3]int
-	i_16  int
 	seq_4 Named
-	i_17  int
 	n_2   Num
 	i_18  Num
-	str   string
-	i_19  int
-	next  int
 	seq_5 [][]int
 	i_20  int
 	seq_6 []int
 	i_21  int
 	seq_7 *[3]int
-	i_22  int
 	iter  *reflect.MapIter
-	n_3   int
-	i_23  int
 	n_4   int64
 	i_24  int64
 	seq_8 []byte
-	i_25  int
 	seq_9 []rune
-	i_26  int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[[3]int]
 }
@@ -190,6 +161,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var row_2 []int
 	var big int64
 	var r_3 [3]int
+	var i_19 int
 	var rn int32
 	var size int
 	var kv int
@@ -205,16 +177,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			fut.i_13 = 0
+			fut.v = 0
 			fallthrough
 		case 1:
-			if !(fut.i_13 < 3) {
+			if !(fut.v < 3) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i = fut.i_13
+			fut.i = fut.v
 			/*line main.go:37:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 3: // resumes at main.go:37:3
@@ -227,22 +199,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
 			fallthrough
 		case 4:
-			fut.i_13++
+			fut.v++
 			state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			fut.i_14 = 0
+			fut.v = 0
 			fallthrough
 		case 6:
-			if !(fut.i_14 < 2) {
+			if !(fut.v < 2) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			fut.i_2, fut.row = fut.i_14, fut.seq[fut.i_14]
+			fut.i, fut.row = fut.v, fut.seq[fut.v]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
 			/*line main.go:44:3*/ fut.aw0 = YAsync()
 			fallthrough
@@ -253,24 +225,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:45:3*/ fmt.Println("field array", fut.i_2, fut.row)
+			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
 			fallthrough
 		case 9:
-			fut.i_14++
+			fut.v++
 			state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			fut.i_15 = 0
+			fut.v_3 = 0
 			fallthrough
 		case 11:
-			if !(fut.i_15 < 3) {
+			if !(fut.v_3 < 3) {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			fut.i_3, fut.v = fut.i_15, fut.seq_2[fut.i_15]
+			fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
 			/*line main.go:49:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 13: // resumes at main.go:49:3
@@ -280,10 +252,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:50:3*/ fmt.Println("array call", fut.i_3, fut.v, calls)
+			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
 			fallthrough
 		case 14:
-			fut.i_15++
+			fut.v_3++
 			state = 11
 			continue
 		case 15:
@@ -296,17 +268,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:52:2*/ fut.seq_3 = r_3
-			fut.i_16 = 0
+			/*line main.go:52:2*/ fut.seq_2 = r_3
+			fut.v_3 = 0
 			fallthrough
 		case 17:
-			if !(fut.i_16 < 3) {
+			if !(fut.v_3 < 3) {
 				state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			fut.i_4, fut.v_2 = fut.i_16, fut.seq_3[fut.i_16]
+			fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
 			/*line main.go:53:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 19: // resumes at main.go:53:3
@@ -316,24 +288,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:54:3*/ fmt.Println("async array call", fut.i_4, fut.v_2)
+			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
 			fallthrough
 		case 20:
-			fut.i_16++
+			fut.v_3++
 			state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			fut.i_17 = 0
+			fut.v = 0
 			fallthrough
 		case 22:
-			if !(fut.i_17 < len(fut.seq_4)) {
+			if !(fut.v < len(fut.seq_4)) {
 				state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			fut.i_5, fut.s = fut.i_17, fut.seq_4[fut.i_17]
+			fut.i, fut.s = fut.v, fut.seq_4[fut.v]
 			/*line main.go:58:3*/ fut.aw0 = YAsync()
 			fallthrough
 		case 24: // resumes at main.go:58:3
@@ -343,10 +315,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:59:3*/ fmt.Println("named", fut.i_5, fut.s)
+			/*line main.go:59:3*/ fmt.Println("named", fut.i, fut.s)
 			fallthrough
 		case 25:
-			fut.i_17++
+			fut.v++
 			state = 22
 			continue
 		case 26:
@@ -363,6 +335,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 28:
 			fut.i_6 = fut.i_18
 			/*line main.go:63:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
@@ -378,20 +352,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 27
 			continue
 		case 31:
-			/*line main.go:67:2*/ fut.str = "é!"
-			fut.i_19 = 0
+			/*line main.go:67:2*/ fut.s = "é!"
+			i_19 = 0
 			fallthrough
 		case 32:
-			if !(fut.i_19 < len(fut.str)) {
+			if !(i_19 < len(fut.s)) {
 				state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			rn, size = utf8.DecodeRuneInString(fut.str[fut.i_19:])
-			fut.next = fut.i_19 + size
+			rn, size = utf8.DecodeRuneInString(fut.s[i_19:])
+			fut.i = i_19 + size
 			fut.r = rn
 			/*line main.go:68:3*/ fut.aw0 = YAsync()
+			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
@@ -403,7 +378,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
 			fallthrough
 		case 35:
-			fut.i_19 = fut.next
+			i_19 = fut.i
 			state = 32
 			continue
 		case 36:
@@ -417,7 +392,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 38:
-			fut.i_7, row_2 = fut.i_20, fut.seq_5[fut.i_20]
+			fut.i, row_2 = fut.i_20, fut.seq_5[fut.i_20]
 			/*line main.go:73:3*/ fut.seq_6 = row_2
 			fut.i_21 = 0
 			fallthrough
@@ -428,8 +403,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 40:
-			fut.j, fut.v_3 = fut.i_21, fut.seq_6[fut.i_21]
+			fut.v, fut.v_3 = fut.i_21, fut.seq_6[fut.i_21]
 			/*line main.go:74:4*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.seq_4 = nil
 			fallthrough
 		case 41: // resumes at main.go:74:4
 			/*line main.go:74:4*/ _, ready = fut.aw0.Poll(cx)
@@ -438,7 +415,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:75:4*/ fmt.Println("nested", fut.i_7, fut.j, fut.v_3)
+			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
 			fallthrough
 		case 42:
 			fut.i_21++
@@ -452,20 +429,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:79:2*/ fut.a = new([3]int)
 			(*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_7 = fut.a
-			fut.i_22 = 0
+			fut.v_3 = 0
 			fallthrough
 		case 45:
-			if !(fut.i_22 < 3) {
+			if !(fut.v_3 < 3) {
 				state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			fut.i_8, fut.v_4 = fut.i_22, fut.seq_7[fut.i_22]
-			/*line main.go:81:3*/ if fut.i_8 == 0 {
+			fut.i, fut.v = fut.v_3, fut.seq_7[fut.v_3]
+			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
@@ -474,14 +455,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i_8, fut.v_4)
+			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
 			fallthrough
 		case 48:
-			fut.i_22++
+			fut.v_3++
 			state = 45
 			continue
 		case 49:
-			/*line main.go:88:2*/ fut.total = 0
+			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
 			fallthrough
 		case 50:
@@ -492,8 +473,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 51:
 			kv, _ = fut.iter.Value().Interface().(int)
-			fut.v_5 = kv
+			fut.v = kv
 			/*line main.go:90:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.a = nil
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
+			fut.seq_7 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
 			/*line main.go:90:3*/ _, ready = fut.aw0.Poll(cx)
@@ -502,23 +489,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:91:3*/ fut.total += fut.v_5
+			/*line main.go:91:3*/ fut.i += fut.v
 			state = 50
 			continue
 		case 53:
-			/*line main.go:93:2*/ fmt.Println("map total", fut.total)
-			/*line main.go:96:2*/ fut.n_3 = c * 2
-			fut.i_23 = 0
+			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
+			/*line main.go:96:2*/ fut.v = c * 2
+			fut.v_3 = 0
 			fallthrough
 		case 54:
-			if !(fut.i_23 < fut.n_3) {
+			if !(fut.v_3 < fut.v) {
 				state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			fut.i_9 = fut.i_23
+			fut.i = fut.v_3
 			/*line main.go:97:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.a = nil
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
+			fut.seq_7 = nil
+			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
 			/*line main.go:97:3*/ _, ready = fut.aw0.Poll(cx)
@@ -527,10 +521,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:98:3*/ fmt.Println("const", fut.i_9)
+			/*line main.go:98:3*/ fmt.Println("const", fut.i)
 			fallthrough
 		case 57:
-			fut.i_23++
+			fut.v_3++
 			state = 54
 			continue
 		case 58:
@@ -547,6 +541,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 60:
 			fut.i_10 = fut.i_24
 			/*line main.go:103:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.a = nil
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
+			fut.seq_7 = nil
+			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw0.Poll(cx)
@@ -563,17 +564,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_8 = []byte("hi")
-			fut.i_25 = 0
+			fut.v = 0
 			fallthrough
 		case 64:
-			if !(fut.i_25 < len(fut.seq_8)) {
+			if !(fut.v < len(fut.seq_8)) {
 				state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			fut.i_11, fut.b = fut.i_25, fut.seq_8[fut.i_25]
+			fut.i, fut.b = fut.v, fut.seq_8[fut.v]
 			/*line main.go:108:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.a = nil
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
+			fut.seq_7 = nil
+			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
@@ -582,25 +590,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:109:3*/ fmt.Println("bytes", fut.i_11, fut.b)
+			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
 			fallthrough
 		case 67:
-			fut.i_25++
+			fut.v++
 			state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_9 = []rune("añ")
-			fut.i_26 = 0
+			fut.v = 0
 			fallthrough
 		case 69:
-			if !(fut.i_26 < len(fut.seq_9)) {
+			if !(fut.v < len(fut.seq_9)) {
 				state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			fut.i_12, fut.r_2 = fut.i_26, fut.seq_9[fut.i_26]
+			fut.i, fut.r = fut.v, fut.seq_9[fut.v]
 			/*line main.go:113:3*/ fut.aw0 = YAsync()
+			fut.s = ""
+			fut.a = nil
+			fut.seq_4 = nil
+			fut.seq_5 = nil
+			fut.seq_6 = nil
+			fut.seq_7 = nil
+			fut.iter = nil
+			fut.seq_8 = nil
 			fallthrough
 		case 71: // resumes at main.go:113:3
 			/*line main.go:113:3*/ _, ready = fut.aw0.Poll(cx)
@@ -609,10 +625,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:114:3*/ fmt.Println("runes", fut.i_12, string(fut.r_2))
+			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
 			fallthrough
 		case 72:
-			fut.i_26++
+			fut.v++
 			state = 69
 			continue
 		case 73:

@@ -279,6 +279,8 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out)
+			fut.t = nil
+			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
@@ -349,6 +351,7 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R)
+			fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
@@ -659,6 +662,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw2 = nil
 			/*line main.go:95:36*/ fut.aw0 = DepthAsync(fut.t)
+			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
 			/*line main.go:95:36*/ r_5, ready = fut.aw0.Poll(cx)
@@ -669,6 +673,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.aw0 = AckermannAsync(2, 3)
+			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
 			/*line main.go:96:27*/ r_6, ready = fut.aw0.Poll(cx)

@@ -169,15 +169,11 @@ var _ func(int) int = A
 
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	r      int
-	t      bool
-	t_2    bool
-	cond   bool
-	cond_2 bool
-	cond_3 bool
-	aw0    rt.Future[int]
-	aw1    rt.Future[bool]
+	state int // the next case of Poll; -1 once done
+	r     int
+	t     bool
+	aw0   rt.Future[int]
+	aw1   rt.Future[bool]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -216,7 +212,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
-			/*line main.go:43:2*/ fut.t_2 = g == 9 || fut.r == 1
+			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
 			/*line main.go:43:46*/ fut.aw0 = SetGAsync(5)
 			fallthrough
 		case 2: // resumes at main.go:43:46
@@ -226,7 +222,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println("||:", Sel(fut.t_2, 1, r_3))
+			fmt.Println("||:", Sel(fut.t, 1, r_3))
 			/*line main.go:44:14*/ fut.aw1 = BoAsync(false)
 			fallthrough
 		case 3: // resumes at main.go:44:14
@@ -236,14 +232,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:44:2*/ fut.cond = r_4
-			if !(fut.cond) {
+			/*line main.go:44:2*/ fut.t = r_4
+			if !(fut.t) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			fut.cond = Pb("and-right", true)
+			fut.t = Pb("and-right", true)
 			fallthrough
 		case 5:
 			/*line main.go:44:50*/ fut.aw0 = AAsync(1)
@@ -255,7 +251,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.cond, r_5)
+			fmt.Println(fut.t, r_5)
 			/*line main.go:45:14*/ fut.aw1 = BoAsync(true)
 			fallthrough
 		case 7: // resumes at main.go:45:14
@@ -265,14 +261,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:45:2*/ fut.cond_2 = r_6
-			if fut.cond_2 {
+			/*line main.go:45:2*/ fut.t = r_6
+			if fut.t {
 				state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			fut.cond_2 = Pb("or-right", true)
+			fut.t = Pb("or-right", true)
 			fallthrough
 		case 9:
 			/*line main.go:45:48*/ fut.aw0 = AAsync(2)
@@ -284,7 +280,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.cond_2, r_7)
+			fmt.Println(fut.t, r_7)
 			/*line main.go:46:14*/ fut.aw1 = BoAsync(true)
 			fallthrough
 		case 11: // resumes at main.go:46:14
@@ -294,14 +290,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:46:2*/ fut.cond_3 = r_8
-			if !(fut.cond_3) {
+			/*line main.go:46:2*/ fut.t = r_8
+			if !(fut.t) {
 				state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			fut.cond_3 = Pb("and-right-runs", true)
+			fut.t = Pb("and-right-runs", true)
 			fallthrough
 		case 13:
 			/*line main.go:46:54*/ fut.aw0 = AAsync(3)
@@ -313,7 +309,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.cond_3, r_9)
+			fmt.Println(fut.t, r_9)
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -11,7 +11,6 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     *int
-	x     *int
 	aw0   rt.Future[struct{}]
 }
 
@@ -60,8 +59,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 1
 			continue
 		case 5:
-			/*line main.go:20:2*/ fut.x = new(int)
-			(*fut.x) = 1
+			/*line main.go:20:2*/ fut.i = new(int)
+			(*fut.i) = 1
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 6: // resumes at main.go:21:2
@@ -75,8 +74,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return func() bool {
 					/*line main.go:22:19*/ return (*x_p) > 0
 				}
-			}(fut.x)() {
-				/*line main.go:23:3*/ fmt.Println("if", (*fut.x))
+			}(fut.i)() {
+				/*line main.go:23:3*/ fmt.Println("if", (*fut.i))
 			}
 			{
 				fut.state = -1

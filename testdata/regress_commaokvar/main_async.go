@@ -122,15 +122,7 @@ type mainFuture struct {
 	isInt bool
 	str   string
 	isStr bool
-	w     int
-	ok2   bool
-	n     int
 	err   error
-	ps    string
-	pb    bool
-	q     string
-	isQ   bool
-	i     int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[string]
 	aw2   rt.Future[rt.Tuple2[int, error]]
@@ -177,6 +169,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, fut.str, fut.isStr)
 			/*line main.go:38:17*/ fut.aw1 = KeyAsync("b")
+			fut.str = ""
 			fallthrough
 		case 2: // resumes at main.go:38:17
 			/*line main.go:38:17*/ r, ready = fut.aw1.Poll(cx)
@@ -185,7 +178,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:38:2*/ fut.w, fut.ok2 = fut.m[r]
+			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
 			/*line main.go:39:20*/ fut.aw1 = KeyAsync("zz")
 			fallthrough
 		case 3: // resumes at main.go:39:20
@@ -196,7 +189,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
-			/*line main.go:40:2*/ fmt.Println(fut.w, fut.ok2, miss, ok3)
+			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
 			/*line main.go:41:15*/ fut.aw2 = PairAsync()
 			fallthrough
 		case 4: // resumes at main.go:41:15
@@ -206,8 +199,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:41:2*/ fut.n, fut.err = r_3.V0, r_3.V1
-			/*line main.go:42:2*/ fut.ps, fut.pb = plainPair()
+			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
+			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
 			/*line main.go:43:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 5: // resumes at main.go:43:2
@@ -217,8 +210,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:44:2*/ fmt.Println(fut.n, fut.err, fut.ps, fut.pb)
+			/*line main.go:44:2*/ fmt.Println(fut.v, fut.err, fut.str, fut.ok)
 			/*line main.go:45:14*/ fut.aw1 = KeyAsync("q")
+			fut.err = nil
+			fut.str = ""
 			fallthrough
 		case 6: // resumes at main.go:45:14
 			/*line main.go:45:14*/ r_4, ready = fut.aw1.Poll(cx)
@@ -228,7 +223,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:45:2*/ y = r_4
-			/*line main.go:46:2*/ fut.q, fut.isQ = y.(string)
+			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
 			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 7: // resumes at main.go:47:2
@@ -238,17 +233,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:48:2*/ fmt.Println(fut.q, fut.isQ)
-			/*line main.go:49:6*/ fut.i = 0
+			/*line main.go:48:2*/ fmt.Println(fut.str, fut.ok)
+			/*line main.go:49:6*/ fut.v = 0
 			fallthrough
 		case 8:
-			if !(fut.i < 2) {
+			if !(fut.v < 2) {
 				state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:50:20*/ fut.aw1 = KeyAsync("a")
+			fut.str = ""
 			fallthrough
 		case 10: // resumes at main.go:50:20
 			/*line main.go:50:20*/ r_5, ready = fut.aw1.Poll(cx)
@@ -258,10 +254,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
-			/*line main.go:51:3*/ fmt.Println(fut.i, got, has)
+			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
 			fallthrough
 		case 11:
-			/*line main.go:49:21*/ fut.i++
+			/*line main.go:49:21*/ fut.v++
 			state = 8
 			continue
 		case 12:

@@ -64,38 +64,26 @@ var _ func(string) string = Show
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	n      Name
-	i      int
-	r      rune
-	k      Name
-	v      int
-	t      *Triple
-	i_3    int
-	x      int
-	i_4    int
-	x_2    int
-	i_5    Count
-	f      Fn
-	str    string
-	i_6    int
-	next   int
-	str_2  string
-	i_7    int
-	next_2 int
-	seq    Names
-	i_8    int
-	iter   *reflect.MapIter
-	seq_2  Triple
-	i_9    int
-	seq_3  *Triple
-	i_10   int
-	n_2    Count
-	i_11   Count
-	seq_4  Fns
-	i_12   int
-	aw0    rt.Future[struct{}]
-	aw1    rt.Future[string]
+	state int // the next case of Poll; -1 once done
+	n     Name
+	i     int
+	r     rune
+	k     Name
+	t     *Triple
+	x     int
+	i_5   Count
+	f     Fn
+	str   string
+	seq   Names
+	iter  *reflect.MapIter
+	seq_2 Triple
+	i_9   int
+	seq_3 *Triple
+	n_2   Count
+	i_11  Count
+	seq_4 Fns
+	aw0   rt.Future[struct{}]
+	aw1   rt.Future[string]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -115,8 +103,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var c Count
 	var fs Fns
 	var s Name
+	var i_6 int
 	var rn int32
 	var size int
+	var i_7 int
 	var size_2 int
 	var r_2 string
 	var r_3 string
@@ -129,18 +119,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			fut.i_6 = 0
+			i_6 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_6 < len(fut.str)) {
+			if !(i_6 < len(fut.str)) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			rn, size = utf8.DecodeRuneInString(fut.str[fut.i_6:])
-			fut.next = fut.i_6 + size
-			fut.i, fut.r = fut.i_6, rn
+			rn, size = utf8.DecodeRuneInString(fut.str[i_6:])
+			fut.x = i_6 + size
+			fut.i, fut.r = i_6, rn
 			/*line main.go:33:3*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 3: // resumes at main.go:33:3
@@ -153,23 +143,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
 			fallthrough
 		case 4:
-			fut.i_6 = fut.next
+			i_6 = fut.x
 			state = 1
 			continue
 		case 5:
-			/*line main.go:36:2*/ fut.str_2 = string(fut.n)
-			fut.i_7 = 0
+			/*line main.go:36:2*/ fut.str = string(fut.n)
+			i_7 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_7 < len(fut.str_2)) {
+			if !(i_7 < len(fut.str)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			_, size_2 = utf8.DecodeRuneInString(fut.str_2[fut.i_7:])
-			fut.next_2 = fut.i_7 + size_2
-			i_2 = fut.i_7
+			_, size_2 = utf8.DecodeRuneInString(fut.str[i_7:])
+			fut.i = i_7 + size_2
+			i_2 = i_7
 			/*line main.go:37:15*/ fut.aw1 = ShowAsync(fmt.Sprint(i_2))
 			fallthrough
 		case 8: // resumes at main.go:37:15
@@ -182,22 +172,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:3*/ fmt.Println(r_2)
 			fallthrough
 		case 9:
-			fut.i_7 = fut.next_2
+			i_7 = fut.i
 			state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			fut.i_8 = 0
+			fut.i = 0
 			fallthrough
 		case 11:
-			if !(fut.i_8 < len(fut.seq)) {
+			if !(fut.i < len(fut.seq)) {
 				state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			nm = fut.seq[fut.i_8]
+			nm = fut.seq[fut.i]
 			/*line main.go:40:15*/ fut.aw1 = ShowAsync(string(nm))
+			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
 			/*line main.go:40:15*/ r_3, ready = fut.aw1.Poll(cx)
@@ -209,7 +200,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:3*/ fmt.Println(r_3)
 			fallthrough
 		case 14:
-			fut.i_8++
+			fut.i++
 			state = 11
 			continue
 		case 15:
@@ -225,8 +216,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 17:
 			kv, _ = fut.iter.Key().Interface().(Name)
 			kv_2, _ = fut.iter.Value().Interface().(int)
-			fut.k, fut.v = kv, kv_2
+			fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.str = ""
+			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
@@ -235,7 +228,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:45:3*/ fmt.Println(fut.k, fut.v)
+			/*line main.go:45:3*/ fmt.Println(fut.k, fut.i)
 			state = 16
 			continue
 		case 19:
@@ -251,8 +244,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 21:
-			fut.i_3, fut.x = fut.i_9, fut.seq_2[fut.i_9]
+			fut.i, fut.x = fut.i_9, fut.seq_2[fut.i_9]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.k = ""
+			fut.str = ""
+			fut.seq = nil
+			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
@@ -262,7 +259,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
-			/*line main.go:51:3*/ fmt.Println(fut.i_3, fut.x)
+			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
 			fallthrough
 		case 23:
 			fut.i_9++
@@ -271,17 +268,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			fut.i_10 = 0
+			fut.i_9 = 0
 			fallthrough
 		case 25:
-			if !(fut.i_10 < 3) {
+			if !(fut.i_9 < 3) {
 				state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			fut.i_4, fut.x_2 = fut.i_10, fut.seq_3[fut.i_10]
+			fut.i, fut.x = fut.i_9, fut.seq_3[fut.i_9]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.k = ""
+			fut.t = nil
+			fut.str = ""
+			fut.seq = nil
+			fut.iter = nil
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
@@ -290,10 +292,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:56:3*/ fmt.Println(fut.i_4, fut.x_2)
+			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
 			fallthrough
 		case 28:
-			fut.i_10++
+			fut.i_9++
 			state = 25
 			continue
 		case 29:
@@ -310,6 +312,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 31:
 			fut.i_5 = fut.i_11
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.k = ""
+			fut.t = nil
+			fut.str = ""
+			fut.seq = nil
+			fut.iter = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
@@ -331,17 +339,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.seq_4 = fs
-			fut.i_12 = 0
+			fut.i = 0
 			fallthrough
 		case 35:
-			if !(fut.i_12 < len(fut.seq_4)) {
+			if !(fut.i < len(fut.seq_4)) {
 				state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			fut.f = fut.seq_4[fut.i_12]
+			fut.f = fut.seq_4[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.k = ""
+			fut.t = nil
+			fut.str = ""
+			fut.seq = nil
+			fut.iter = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
@@ -353,11 +367,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:66:3*/ fmt.Println(fut.f(10))
 			fallthrough
 		case 38:
-			fut.i_12++
+			fut.i++
 			state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.aw1 = ShowAsync("x")
+			fut.k = ""
+			fut.t = nil
+			fut.f = nil
+			fut.str = ""
+			fut.seq = nil
+			fut.iter = nil
+			fut.seq_3 = nil
+			fut.seq_4 = nil
 			fallthrough
 		case 40: // resumes at main.go:68:20
 			/*line main.go:68:20*/ r_4, ready = fut.aw1.Poll(cx)

@@ -143,6 +143,7 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
@@ -244,6 +245,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.f = nil
+			fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
@@ -269,6 +272,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.aw1 = ValAsync(1)
+			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
 			/*line main.go:74:49*/ r_3, ready = fut.aw1.Poll(cx)
@@ -279,6 +283,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			fmt.Println(deref(fut.t, r_3))
 			/*line main.go:75:14*/ fut.aw3 = NamedAsync()
+			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:75:14
 			/*line main.go:75:14*/ r_4, ready = fut.aw3.Poll(cx)

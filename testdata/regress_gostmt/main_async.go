@@ -69,7 +69,6 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	x     int
 	ch    chan int
-	i     int
 	b     *Bus
 	aw0   rt.Future[int]
 	aw1   rt.Future[struct{}]
@@ -108,18 +107,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ waitAll()
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
-			/*line main.go:63:6*/ fut.i = 0
+			/*line main.go:63:6*/ fut.x = 0
 			fallthrough
 		case 2:
-			if !(fut.i < 3) {
+			if !(fut.x < 3) {
 				state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:64:3*/ select {
-			/*line main.go:65:3*/ case fut.ch <- fut.i:
-				/*line main.go:66:4*/ fmt.Println("sent", fut.i)
+			/*line main.go:65:3*/ case fut.ch <- fut.x:
+				/*line main.go:66:4*/ fmt.Println("sent", fut.x)
 				/*line main.go:67:3*/
 			case v := <-fut.ch:
 				/*line main.go:68:4*/ fmt.Println("received", v)
@@ -138,13 +137,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			fallthrough
 		case 5:
-			/*line main.go:63:21*/ fut.i++
+			/*line main.go:63:21*/ fut.x++
 			state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
 			/*line main.go:76:2*/ fut.aw1 = rt.YieldNowAsync()
+			fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw1.Poll(cx)

@@ -70,16 +70,9 @@ type mainFuture struct {
 	Cancel_2  int
 	reflect_2 string
 	iter      string
-	i         int
 	r         rune
-	k         string
-	v         int
-	s         string
 	str       string
-	i_2       int
-	next      int
 	iter_2    *reflect.MapIter
-	t         string
 	aw0       rt.Future[struct{}]
 	aw1       rt.Future[int]
 }
@@ -94,6 +87,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var i_2 int
 	var rn int32
 	var size int
 	var kv string
@@ -118,18 +112,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:32:2*/ fut.reflect_2 = "r"
 			/*line main.go:33:2*/ fut.iter = "i"
 			/*line main.go:34:2*/ fut.str = "añb"
-			fut.i_2 = 0
+			i_2 = 0
 			fallthrough
 		case 2:
-			if !(fut.i_2 < len(fut.str)) {
+			if !(i_2 < len(fut.str)) {
 				state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			rn, size = utf8_2.DecodeRuneInString(fut.str[fut.i_2:])
-			fut.next = fut.i_2 + size
-			fut.i, fut.r = fut.i_2, rn
+			rn, size = utf8_2.DecodeRuneInString(fut.str[i_2:])
+			fut.Cancel_2 = i_2 + size
+			fut.Poll_2, fut.r = i_2, rn
 			/*line main.go:35:3*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 4: // resumes at main.go:35:3
@@ -139,10 +133,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:36:3*/ fmt.Println(fut.i, fut.r, fut.reflect_2, fut.iter)
+			/*line main.go:36:3*/ fmt.Println(fut.Poll_2, fut.r, fut.reflect_2, fut.iter)
 			fallthrough
 		case 5:
-			fut.i_2 = fut.next
+			i_2 = fut.Cancel_2
 			state = 2
 			continue
 		case 6:
@@ -157,8 +151,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 8:
 			kv, _ = fut.iter_2.Key().Interface().(string)
 			kv_2, _ = fut.iter_2.Value().Interface().(int)
-			fut.k, fut.v = kv, kv_2
+			fut.reflect_2, fut.Poll_2 = kv, kv_2
 			/*line main.go:39:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.iter = ""
+			fut.str = ""
 			fallthrough
 		case 9: // resumes at main.go:39:3
 			/*line main.go:39:3*/ _, ready = fut.aw0.Poll(cx)
@@ -167,12 +163,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:40:3*/ fmt.Println(fut.k, fut.v)
+			/*line main.go:40:3*/ fmt.Println(fut.reflect_2, fut.Poll_2)
 			state = 7
 			continue
 		case 10:
-			/*line main.go:42:2*/ fut.t = strings.ToUpper("dot")
+			/*line main.go:42:2*/ fut.reflect_2 = strings.ToUpper("dot")
 			/*line main.go:42:30*/ fut.aw1 = WorkAsync(3)
+			fut.iter = ""
+			fut.str = ""
+			fut.iter_2 = nil
 			fallthrough
 		case 11: // resumes at main.go:42:30
 			/*line main.go:42:30*/ r_2, ready = fut.aw1.Poll(cx)
@@ -181,8 +180,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			fmt.Println(fut.t, r_2, utf8)
-			/*line main.go:43:2*/ fut.s = strings.ToUpper("x")
+			fmt.Println(fut.reflect_2, r_2, utf8)
+			/*line main.go:43:2*/ fut.reflect_2 = strings.ToUpper("x")
 			/*line main.go:44:2*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 12: // resumes at main.go:44:2
@@ -201,7 +200,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:45:2*/ fmt.Println(fut.s, strings.Repeat(fut.s, r_3))
+			/*line main.go:45:2*/ fmt.Println(fut.reflect_2, strings.Repeat(fut.reflect_2, r_3))
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -71,13 +71,10 @@ type mainFuture struct {
 	i_2   int
 	e     error
 	b     bool
-	i_3   int
 	r     rune
 	seq   []int
 	i_4   int
 	str   string
-	i_5   int
-	next  int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -96,6 +93,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var n int
 	var err error
 	var r_2 rt.Tuple2[int, error]
+	var i_5 int
 	var rn int32
 	var size int
 	state := fut.state
@@ -146,6 +144,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 7:
 			fut.i_2, x = fut.i_4, fut.seq[fut.i_4]
 			/*line main.go:43:13*/ fut.aw1 = GetAsync(x)
+			fut.ps = (struct{ v []*int }{}).v
+			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
 			/*line main.go:43:13*/ r_2, ready = fut.aw1.Poll(cx)
@@ -167,6 +167,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
 			/*line main.go:48:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.ps = (struct{ v []*int }{}).v
+			fut.i = (struct{ v *int }{}).v
+			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
@@ -177,19 +180,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:49:2*/ fmt.Println(fut.e, fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			fut.i_5 = 0
+			i_5 = 0
 			fallthrough
 		case 12:
-			if !(fut.str[fut.i_5:] != "") {
+			if !(fut.str[i_5:] != "") {
 				state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			rn, size = utf8.DecodeRuneInString(fut.str[fut.i_5:])
-			fut.next = fut.i_5 + size
-			fut.i_3, fut.r = fut.i_5, rn
+			rn, size = utf8.DecodeRuneInString(fut.str[i_5:])
+			fut.i_4 = i_5 + size
+			fut.i_2, fut.r = i_5, rn
 			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
+			fut.e = (struct{ v error }{}).v
 			fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = fut.aw0.Poll(cx)
@@ -198,10 +202,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-			/*line main.go:52:3*/ fmt.Println(fut.i_3, fut.r)
+			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
 			fallthrough
 		case 15:
-			fut.i_5 = fut.next
+			i_5 = fut.i_4
 			state = 12
 			continue
 		case 16:

@@ -16,7 +16,6 @@ type mainFuture struct {
 	n     int
 	i_2   int
 	i_3   int
-	i_4   int
 	aw0   rt.Future[struct{}]
 }
 
@@ -90,16 +89,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					_ = arr_p
 				}
 			}(fut.arr)
-			fut.i_4 = 0
+			fut.k = 0
 			fallthrough
 		case 8:
-			if !(fut.i_4 < 2) {
+			if !(fut.k < 2) {
 				state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:27:4*/ fut.aw0 = rt.YieldNowAsync()
+			fut.arr = nil
 			fallthrough
 		case 10: // resumes at main.go:27:4
 			/*line main.go:27:4*/ _, ready = fut.aw0.Poll(cx)
@@ -110,7 +110,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fallthrough
 		case 11:
-			/*line main.go:27:4*/ fut.i_4++
+			/*line main.go:27:4*/ fut.k++
 			state = 8
 			continue
 		case 12:

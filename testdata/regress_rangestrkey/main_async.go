@@ -10,16 +10,11 @@ import (
 
 // mainFuture is the state machine of Main (main.go:13).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	i      int
-	i_2    int
-	str    string
-	i_3    int
-	next   int
-	str_2  string
-	i_4    int
-	next_2 int
-	aw0    rt.Future[struct{}]
+	state int // the next case of Poll; -1 once done
+	i     int
+	str   string
+	next  int
+	aw0   rt.Future[struct{}]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -32,25 +27,27 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var i_3 int
 	var size int
+	var i_4 int
 	var size_2 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:14:2*/ fut.str = "héllo"
-			fut.i_3 = 0
+			i_3 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_3 < len(fut.str)) {
+			if !(i_3 < len(fut.str)) {
 				state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			_, size = utf8.DecodeRuneInString(fut.str[fut.i_3:])
-			fut.next = fut.i_3 + size
-			fut.i = fut.i_3
+			_, size = utf8.DecodeRuneInString(fut.str[i_3:])
+			fut.next = i_3 + size
+			fut.i = i_3
 			/*line main.go:15:3*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 3: // resumes at main.go:15:3
@@ -63,23 +60,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:16:3*/ fmt.Println("string key", fut.i)
 			fallthrough
 		case 4:
-			fut.i_3 = fut.next
+			i_3 = fut.next
 			state = 1
 			continue
 		case 5:
-			/*line main.go:18:2*/ fut.str_2 = "aé"
-			fut.i_4 = 0
+			/*line main.go:18:2*/ fut.str = "aé"
+			i_4 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_4 < len(fut.str_2)) {
+			if !(i_4 < len(fut.str)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			_, size_2 = utf8.DecodeRuneInString(fut.str_2[fut.i_4:])
-			fut.next_2 = fut.i_4 + size_2
-			fut.i_2 = fut.i_4
+			_, size_2 = utf8.DecodeRuneInString(fut.str[i_4:])
+			fut.next = i_4 + size_2
+			fut.i = i_4
 			/*line main.go:19:3*/ fut.aw0 = rt.YieldNowAsync()
 			fallthrough
 		case 8: // resumes at main.go:19:3
@@ -89,10 +86,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:20:3*/ fmt.Println("string key, blank value", fut.i_2)
+			/*line main.go:20:3*/ fmt.Println("string key, blank value", fut.i)
 			fallthrough
 		case 9:
-			fut.i_4 = fut.next_2
+			i_4 = fut.next
 			state = 6
 			continue
 		case 10:

@@ -302,6 +302,7 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.aw0 = PairAsync(fut.tag)
+			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
 			/*line main.go:51:51*/ r, ready = fut.aw0.Poll(cx)
@@ -352,7 +353,6 @@ type mainFuture struct {
 	t     *T
 	x     int
 	y     string
-	r_14  string
 	aw0   rt.Future[rt.Tuple2[int, string]]
 	aw1   rt.Future[string]
 	aw2   rt.Future[int]
@@ -443,6 +443,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:60:14*/ fut.aw1 = fut.t.TakeAsync(r_5.V0, r_5.V1)
+			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
 			/*line main.go:60:14*/ r_6, ready = fut.aw1.Poll(cx)
@@ -515,6 +516,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			/*line main.go:66:2*/ fmt.Println(fut.x, fut.y, r_12)
 			/*line main.go:67:19*/ fut.aw0 = PairAsync("p")
+			fut.y = ""
 			fallthrough
 		case 13: // resumes at main.go:67:19
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.Poll(cx)
@@ -526,7 +528,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:67:14*/ fut.aw1 = TakeAsync(r_13.V0, r_13.V1)
 			fallthrough
 		case 14: // resumes at main.go:67:14
-			/*line main.go:67:14*/ fut.r_14, ready = fut.aw1.Poll(cx)
+			/*line main.go:67:14*/ fut.y, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 14
 				return zero, false
@@ -550,7 +552,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:67:2*/ fmt.Println(fut.r_14 + r_16)
+			/*line main.go:67:2*/ fmt.Println(fut.y + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
 				fut.state = -1

@@ -657,20 +657,10 @@ var _ func(string) string = Key
 // mainFuture is the state machine of Main (main.go:104).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	a     int
 	b     int
-	s     int
-	p     int
-	err   error
-	t     int
-	g     *int
 	arr   []int
 	sl    *[]int
-	sl2   []int
 	m     map[string]int
-	i     int
-	s2    []int
-	u     int
 	w     int
 	type2 struct {
 		A int
@@ -678,21 +668,9 @@ type mainFuture struct {
 	}
 	pp   *int
 	mm   map[int]string
-	ok   bool
 	cnt  *struct{ N int }
 	ss   string
-	r_17 int
-	t_2  int
-	r_20 int
-	r_21 int
 	r_22 int
-	r_24 int
-	r_27 string
-	r_29 string
-	r_31 string
-	r_33 int
-	n_2  int
-	i_2  int
 	aw0  rt.Future[rt.Tuple2[int, int]]
 	aw1  rt.Future[int]
 	aw2  rt.Future[rt.Tuple3[int, int, error]]
@@ -711,11 +689,17 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var a int
+	var s int
+	var p int
+	var err error
 	var str string
 	var n int
 	var x string
 	var y string
+	var g *int
 	var val string
+	var ok bool
 	var anyv any
 	var iv int
 	var r rt.Tuple2[int, int]
@@ -764,9 +748,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:105:2*/ fut.a, fut.b = r.V0, r.V1
-			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", fut.a, fut.b))
-			/*line main.go:107:9*/ fut.aw0 = PairAsync(fut.b, fut.a)
+			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
+			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
+			/*line main.go:107:9*/ fut.aw0 = PairAsync(fut.b, a)
 			fallthrough
 		case 2: // resumes at main.go:107:9
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.Poll(cx)
@@ -775,9 +759,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:107:2*/ fut.a, fut.b = r_2.V0, r_2.V1
-			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", fut.a, fut.b))
-			/*line main.go:109:12*/ fut.aw1 = VAsync(fut.a)
+			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
+			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
+			/*line main.go:109:12*/ fut.aw1 = VAsync(a)
 			fallthrough
 		case 3: // resumes at main.go:109:12
 			/*line main.go:109:12*/ r_3, ready = fut.aw1.Poll(cx)
@@ -786,8 +770,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:109:2*/ fut.a, fut.b = fut.b, r_3
-			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", fut.a, fut.b))
+			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
+			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
 			/*line main.go:112:15*/ fut.aw2 = NamedAsync(3)
 			fallthrough
 		case 4: // resumes at main.go:112:15
@@ -797,8 +781,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:112:2*/ fut.s, fut.p, fut.err = r_4.V0, r_4.V1, r_4.V2
-			/*line main.go:113:2*/ flush(fmt.Sprint("named ", fut.s, fut.p, fut.err))
+			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
+			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
 			/*line main.go:114:14*/ fut.aw2 = NamedAsync(-2)
 			fallthrough
 		case 5: // resumes at main.go:114:14
@@ -808,8 +792,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:114:2*/ fut.s, fut.p, fut.err = r_5.V0, r_5.V1, r_5.V2
-			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", fut.s, fut.p, fut.err))
+			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
+			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
 			/*line main.go:116:14*/ fut.aw2 = NamedAsync(0)
 			fallthrough
 		case 6: // resumes at main.go:116:14
@@ -819,8 +803,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:116:2*/ fut.s, fut.p, fut.err = r_6.V0, r_6.V1, r_6.V2
-			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", fut.s, fut.p, fut.err))
+			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
+			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
 			/*line main.go:119:9*/ fut.aw0 = ForwardAsync(5)
 			fallthrough
 		case 7: // resumes at main.go:119:9
@@ -830,8 +814,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:119:2*/ fut.a, fut.b = r_7.V0, r_7.V1
-			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", fut.a, fut.b))
+			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
+			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
 			/*line main.go:121:9*/ fut.aw0 = ForwardNamedAsync(7)
 			fallthrough
 		case 8: // resumes at main.go:121:9
@@ -841,8 +825,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:121:2*/ fut.a, fut.b = r_8.V0, r_8.V1
-			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", fut.a, fut.b))
+			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
+			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
 			/*line main.go:123:17*/ fut.aw3 = ForwardTripleAsync()
 			fallthrough
 		case 9: // resumes at main.go:123:17
@@ -852,8 +836,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:123:2*/ str, n, fut.err = r_9.V0, r_9.V1, r_9.V2
-			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, fut.err))
+			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
+			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
 			/*line main.go:125:38*/ fut.aw1 = NamedModifiedAfterSuspAsync()
 			fallthrough
 		case 10: // resumes at main.go:125:38
@@ -886,7 +870,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:130:2*/ _, fut.b = r_12.V0, r_12.V1
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
-			/*line main.go:134:2*/ fut.t = 1
+			/*line main.go:134:2*/ fut.b = 1
 			/*line main.go:135:7*/ fut.aw1 = VAsync(2)
 			fallthrough
 		case 13: // resumes at main.go:135:7
@@ -896,7 +880,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:135:2*/ fut.t += r_13
+			/*line main.go:135:2*/ fut.b += r_13
 			/*line main.go:136:7*/ fut.aw1 = VAsync(3)
 			fallthrough
 		case 14: // resumes at main.go:136:7
@@ -906,7 +890,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:136:2*/ fut.t *= r_14
+			/*line main.go:136:2*/ fut.b *= r_14
 			/*line main.go:137:7*/ fut.aw1 = VAsync(1)
 			fallthrough
 		case 15: // resumes at main.go:137:7
@@ -916,7 +900,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:137:2*/ fut.t -= r_15
+			/*line main.go:137:2*/ fut.b -= r_15
 			/*line main.go:138:8*/ fut.aw1 = VAsync(1)
 			fallthrough
 		case 16: // resumes at main.go:138:8
@@ -926,22 +910,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:138:2*/ fut.t <<= r_16
-			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.t))
-			/*line main.go:142:2*/ fut.g = new(int)
-			(*fut.g) = 10
-			/*line main.go:143:2*/ (*fut.g) += func(g_p *int) func() int {
+			/*line main.go:138:2*/ fut.b <<= r_16
+			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
+			/*line main.go:142:2*/ g = new(int)
+			(*g) = 10
+			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
 					/*line main.go:143:29*/ return 1
 				}
-			}(fut.g)()
-			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*fut.g)))
+			}(g)()
+			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.aw1 = IdxAsync(1)
 			fallthrough
 		case 17: // resumes at main.go:148:6
-			/*line main.go:148:6*/ fut.r_17, ready = fut.aw1.Poll(cx)
+			/*line main.go:148:6*/ fut.b, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 17
 				return zero, false
@@ -956,9 +940,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:148:2*/ fut.arr[fut.r_17] = r_18
+			/*line main.go:148:2*/ fut.arr[fut.b] = r_18
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
-			/*line main.go:150:2*/ fut.t_2 = pidx(2)
+			/*line main.go:150:2*/ fut.b = pidx(2)
 			/*line main.go:150:17*/ fut.aw1 = VAsync(20)
 			fallthrough
 		case 19: // resumes at main.go:150:17
@@ -968,12 +952,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			fut.arr[fut.t_2] = r_19
+			fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
 			/*line main.go:152:6*/ fut.aw1 = IdxAsync(3)
 			fallthrough
 		case 20: // resumes at main.go:152:6
-			/*line main.go:152:6*/ fut.r_20, ready = fut.aw1.Poll(cx)
+			/*line main.go:152:6*/ fut.b, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 20
 				return zero, false
@@ -982,7 +966,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:152:19*/ fut.aw1 = IdxAsync(4)
 			fallthrough
 		case 21: // resumes at main.go:152:19
-			/*line main.go:152:19*/ fut.r_21, ready = fut.aw1.Poll(cx)
+			/*line main.go:152:19*/ fut.w, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 21
 				return zero, false
@@ -1006,12 +990,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:152:2*/ fut.arr[fut.r_20], fut.arr[fut.r_21] = fut.r_22, r_23
+			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
 			/*line main.go:154:6*/ fut.aw1 = IdxAsync(0)
 			fallthrough
 		case 24: // resumes at main.go:154:6
-			/*line main.go:154:6*/ fut.r_24, ready = fut.aw1.Poll(cx)
+			/*line main.go:154:6*/ fut.b, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 24
 				return zero, false
@@ -1026,11 +1010,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:154:2*/ fut.arr[fut.r_24] += r_25
+			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", fut.arr))
 			/*line main.go:158:2*/ fut.sl = new([]int)
 			(*fut.sl) = []int{1, 2, 3}
-			/*line main.go:159:2*/ fut.sl2 = (*fut.sl)
+			/*line main.go:159:2*/ fut.arr = (*fut.sl)
 			/*line main.go:160:5*/ fut.aw1 = VAsync(0)
 			fallthrough
 		case 26: // resumes at main.go:160:5
@@ -1046,12 +1030,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:160:47*/ return 9
 				}
 			}(fut.sl)()
-			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.sl2))
+			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.arr))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.aw5 = KeyAsync("a")
+			fut.sl = nil
+			fut.arr = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
-			/*line main.go:165:4*/ fut.r_27, ready = fut.aw5.Poll(cx)
+			/*line main.go:165:4*/ fut.ss, ready = fut.aw5.Poll(cx)
 			if !ready {
 				fut.state = 27
 				return zero, false
@@ -1066,11 +1052,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:165:2*/ fut.m[fut.r_27] += r_28
+			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.aw5 = KeyAsync("b")
+			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
-			/*line main.go:166:4*/ fut.r_29, ready = fut.aw5.Poll(cx)
+			/*line main.go:166:4*/ fut.ss, ready = fut.aw5.Poll(cx)
 			if !ready {
 				fut.state = 29
 				return zero, false
@@ -1085,11 +1072,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:166:2*/ fut.m[fut.r_29] += r_30
+			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.aw5 = KeyAsync("c")
+			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
-			/*line main.go:167:4*/ fut.r_31, ready = fut.aw5.Poll(cx)
+			/*line main.go:167:4*/ fut.ss, ready = fut.aw5.Poll(cx)
 			if !ready {
 				fut.state = 31
 				return zero, false
@@ -1104,16 +1092,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:167:2*/ fut.m[fut.r_31] = r_32
+			/*line main.go:167:2*/ fut.m[fut.ss] = r_32
 			/*line main.go:168:2*/ flush(fmt.Sprint("map ", fut.m["a"], fut.m["b"], fut.m["c"], len(fut.m)))
 			/*line main.go:169:2*/ fut.m["a"]++
 			/*line main.go:170:2*/ flush(fmt.Sprint("map ++ ", fut.m["a"]))
-			/*line main.go:173:2*/ fut.i = 0
-			/*line main.go:174:2*/ fut.s2 = []int{0, 0, 0}
+			/*line main.go:173:2*/ fut.b = 0
+			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.aw1 = VAsync(2)
+			fut.m = nil
+			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
-			/*line main.go:175:13*/ fut.r_33, ready = fut.aw1.Poll(cx)
+			/*line main.go:175:13*/ fut.w, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 33
 				return zero, false
@@ -1128,8 +1118,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:175:2*/ fut.i, fut.s2[fut.i] = fut.r_33, r_34
-			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.i, fut.s2))
+			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
+			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.aw1 = VAsync(6)
 			fallthrough
 		case 35: // resumes at main.go:177:16
@@ -1139,10 +1129,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:177:2*/ fut.i, fut.s2[fut.i] = 1, r_35
-			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.i, fut.s2))
-			/*line main.go:181:2*/ fut.u, fut.w = 1, 2
+			/*line main.go:177:2*/ fut.b, fut.arr[fut.b] = 1, r_35
+			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, fut.arr))
+			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.aw1 = VAsync(0)
+			fut.arr = nil
 			fallthrough
 		case 36: // resumes at main.go:182:14
 			/*line main.go:182:14*/ r_36, ready = fut.aw1.Poll(cx)
@@ -1151,8 +1142,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:182:2*/ fut.u, fut.w = fut.w, fut.u+r_36
-			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.u, fut.w))
+			/*line main.go:182:2*/ fut.b, fut.w = fut.w, fut.b+r_36
+			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.aw0 = PairAsync(3, 4)
 			fallthrough
@@ -1178,6 +1169,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *fut.pp))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.aw1 = VAsync(1)
+			fut.pp = nil
 			fallthrough
 		case 39: // resumes at main.go:194:16
 			/*line main.go:194:16*/ r_39, ready = fut.aw1.Poll(cx)
@@ -1186,9 +1178,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:194:2*/ val, fut.ok = fut.mm[r_39]
-			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, fut.ok))
+			/*line main.go:194:2*/ val, ok = fut.mm[r_39]
+			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.aw1 = VAsync(3)
+			fut.mm = nil
 			fallthrough
 		case 40: // resumes at main.go:196:17
 			/*line main.go:196:17*/ r_40, ready = fut.aw1.Poll(cx)
@@ -1198,14 +1191,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:196:2*/ anyv = r_40
-			/*line main.go:197:2*/ iv, fut.ok = anyv.(int)
-			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, fut.ok))
+			/*line main.go:197:2*/ iv, ok = anyv.(int)
+			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
-			/*line main.go:202:2*/ fut.n_2 = 3
-			fut.i_2 = 0
+			/*line main.go:202:2*/ fut.b = 3
+			fut.w = 0
 			fallthrough
 		case 41:
-			if !(fut.i_2 < fut.n_2) {
+			if !(fut.w < fut.b) {
 				state = 45
 				continue
 			}
@@ -1223,13 +1216,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:203:3*/ fut.cnt.N += r_41
 			fallthrough
 		case 44:
-			fut.i_2++
+			fut.w++
 			state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", fut.cnt.N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.aw1 = VAsync(1)
+			fut.cnt = nil
 			fallthrough
 		case 46: // resumes at main.go:209:19
 			/*line main.go:209:19*/ r_42, ready = fut.aw1.Poll(cx)

@@ -126,41 +126,13 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	a     int
 	b     int
-	c     int
-	x     int
-	x_2   int
-	x_3   int
 	err   error
-	v     int
-	err_2 error
-	v_2   int
-	v_3   int
-	y     int
-	i     int
 	y_2   int
 	y_3   int
-	i_2   int
 	z     *int
 	s     S
 	p     *int
 	sl    []int
-	n_2   int
-	acc   int
-	a_2   int
-	b_2   int
-	c_2   int
-	i_3   int
-	i_4   int
-	q     int
-	k     int
-	m     int
-	o     int
-	pp    int
-	seq   []int
-	i_5   int
-	r_11  int
-	r_13  int
-	r_16  int
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -176,9 +148,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var n int
+	var c int
+	var x_2 int
+	var v int
+	var err_2 error
+	var v_3 int
 	var err_3 error
 	var a_3 int
+	var b_2 int
 	var d int
+	var q int
+	var k int
 	var qq int
 	var fmt_2 int
 	var r int
@@ -201,17 +181,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:37:2*/ fut.seq = []int{-1, 0, 1, 5}
-			fut.i_5 = 0
+			/*line main.go:37:2*/ fut.sl = []int{-1, 0, 1, 5}
+			fut.y_2 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_5 < len(fut.seq)) {
+			if !(fut.y_2 < len(fut.sl)) {
 				state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			n = fut.seq[fut.i_5]
+			n = fut.sl[fut.y_2]
 			/*line main.go:38:11*/ fut.aw0 = VAsync(n)
 			fallthrough
 		case 3: // resumes at main.go:38:11
@@ -261,28 +241,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:42:13*/ fut.c = r_3
-			if !(fut.c < 20) {
+			/*line main.go:42:13*/ c = r_3
+			if !(c < 20) {
 				state = 11
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, fut.c)
+			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, c)
 			state = 12
 			continue
 		case 11:
 			/*line main.go:44:10*/ {
-				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, fut.c)
+				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, c)
 			}
 			fallthrough
 		case 12:
-			fut.i_5++
+			fut.y_2++
 			state = 1
 			continue
 		case 13:
-			/*line main.go:50:2*/ fut.x = 1
+			/*line main.go:50:2*/ fut.a = 1
 			/*line main.go:51:10*/ fut.aw0 = VAsync(5)
+			fut.sl = nil
 			fallthrough
 		case 14: // resumes at main.go:51:10
 			/*line main.go:51:10*/ r_4, ready = fut.aw0.Poll(cx)
@@ -291,15 +272,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:51:5*/ fut.x_2 = r_4
-			if !(fut.x_2 > 0) {
+			/*line main.go:51:5*/ x_2 = r_4
+			if !(x_2 > 0) {
 				state = 17
 				continue
 			}
 			fallthrough
 		case 15:
-			/*line main.go:52:3*/ fmt.Println("inner x", fut.x_2)
-			/*line main.go:53:3*/ fut.x_3 = fut.x_2 * 2
+			/*line main.go:52:3*/ fmt.Println("inner x", x_2)
+			/*line main.go:53:3*/ fut.b = x_2 * 2
 			/*line main.go:54:3*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 16: // resumes at main.go:54:3
@@ -309,10 +290,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.x_3)
+			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.b)
 			fallthrough
 		case 17:
-			/*line main.go:57:2*/ fmt.Println("outer x", fut.x)
+			/*line main.go:57:2*/ fmt.Println("outer x", fut.a)
 			/*line main.go:60:2*/ fut.err = nil
 			/*line main.go:61:15*/ fut.aw1 = GetAsync(-1)
 			fallthrough
@@ -323,18 +304,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:61:5*/ fut.v, fut.err_2 = r_5.V0, r_5.V1
-			if !(fut.err_2 != nil) {
+			/*line main.go:61:5*/ v, err_2 = r_5.V0, r_5.V1
+			if !(err_2 != nil) {
 				state = 20
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main.go:62:3*/ fmt.Println("if err", fut.v, fut.err_2)
+			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
 			fallthrough
 		case 20:
 			/*line main.go:64:2*/ fmt.Println("outer err", fut.err)
 			/*line main.go:65:12*/ fut.aw1 = GetAsync(3)
+			fut.err = nil
 			fallthrough
 		case 21: // resumes at main.go:65:12
 			/*line main.go:65:12*/ r_6, ready = fut.aw1.Poll(cx)
@@ -343,9 +325,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:65:2*/ fut.v_2, fut.err = r_6.V0, r_6.V1
-			/*line main.go:66:2*/ fmt.Println("get", fut.v_2, fut.err)
+			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
+			/*line main.go:66:2*/ fmt.Println("get", fut.a, fut.err)
 			/*line main.go:67:15*/ fut.aw1 = GetAsync(4)
+			fut.err = nil
 			fallthrough
 		case 22: // resumes at main.go:67:15
 			/*line main.go:67:15*/ r_7, ready = fut.aw1.Poll(cx)
@@ -354,30 +337,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:67:5*/ fut.v_3, err_3 = r_7.V0, r_7.V1
+			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			if !(err_3 == nil) {
 				state = 24
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main.go:68:3*/ fut.v_3++
-			/*line main.go:69:3*/ fmt.Println("inner v", fut.v_3)
+			/*line main.go:68:3*/ v_3++
+			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
 			fallthrough
 		case 24:
-			/*line main.go:71:2*/ fmt.Println("outer v", fut.v_2)
-			/*line main.go:74:2*/ fut.y = 100
-			/*line main.go:75:6*/ fut.i = 0
+			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
+			/*line main.go:74:2*/ fut.a = 100
+			/*line main.go:75:6*/ fut.b = 0
 			fallthrough
 		case 25:
-			if !(fut.i < 3) {
+			if !(fut.b < 3) {
 				state = 30
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main.go:76:3*/ fut.y_2 = fut.y + fut.i
-			/*line main.go:77:3*/ fut.aw0 = VAsync(fut.i)
+			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
+			/*line main.go:77:3*/ fut.aw0 = VAsync(fut.b)
 			fallthrough
 		case 27: // resumes at main.go:77:3
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
@@ -400,15 +383,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
 			fallthrough
 		case 29:
-			/*line main.go:75:21*/ fut.i++
+			/*line main.go:75:21*/ fut.b++
 			state = 25
 			continue
 		case 30:
-			/*line main.go:85:2*/ fmt.Println("final y", fut.y)
-			/*line main.go:88:6*/ fut.i_2 = 0
+			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
+			/*line main.go:88:6*/ fut.a = 0
 			fallthrough
 		case 31:
-			if !(fut.i_2 < 3) {
+			if !(fut.a < 3) {
 				state = 35
 				continue
 			}
@@ -419,12 +402,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:91:3*/ fut.p = nil
 			/*line main.go:92:3*/ fut.sl = nil
 			/*line main.go:93:3*/ fmt.Println("zeroed", (*fut.z), fut.s.A, len(fut.s.B), fut.p == nil, fut.sl == nil)
-			/*line main.go:94:3*/ (*fut.z) += fut.i_2 + 1
-			/*line main.go:95:3*/ fut.s.A = fut.i_2 + 1
-			/*line main.go:96:3*/ fut.s.B = append(fut.s.B, fut.i_2)
-			/*line main.go:97:3*/ fut.sl = append(fut.sl, fut.i_2)
+			/*line main.go:94:3*/ (*fut.z) += fut.a + 1
+			/*line main.go:95:3*/ fut.s.A = fut.a + 1
+			/*line main.go:96:3*/ fut.s.B = append(fut.s.B, fut.a)
+			/*line main.go:97:3*/ fut.sl = append(fut.sl, fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
-			/*line main.go:99:3*/ fut.aw0 = VAsync(fut.i_2)
+			/*line main.go:99:3*/ fut.aw0 = VAsync(fut.a)
 			fallthrough
 		case 33: // resumes at main.go:99:3
 			/*line main.go:99:3*/ _, ready = fut.aw0.Poll(cx)
@@ -436,21 +419,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), fut.s, *fut.p, fut.sl)
 			fallthrough
 		case 34:
-			/*line main.go:88:21*/ fut.i_2++
+			/*line main.go:88:21*/ fut.a++
 			state = 31
 			continue
 		case 35:
-			/*line main.go:104:2*/ fut.n_2 = 0
+			/*line main.go:104:2*/ fut.a = 0
 			fallthrough
 		case 36:
-			if !(fut.n_2 < 3) {
+			if !(fut.a < 3) {
 				state = 39
 				continue
 			}
 			fallthrough
 		case 37:
-			/*line main.go:106:3*/ fut.acc = 0
-			/*line main.go:107:10*/ fut.aw0 = VAsync(fut.n_2)
+			/*line main.go:106:3*/ fut.b = 0
+			/*line main.go:107:10*/ fut.aw0 = VAsync(fut.a)
+			fut.z = nil
+			fut.s = S{}
+			fut.p = nil
+			fut.sl = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
 			/*line main.go:107:10*/ r_8, ready = fut.aw0.Poll(cx)
@@ -459,14 +446,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:107:3*/ fut.acc += r_8
-			/*line main.go:108:3*/ fut.acc += fut.n_2
-			/*line main.go:109:3*/ fmt.Println("acc", fut.acc)
-			/*line main.go:110:3*/ fut.n_2++
+			/*line main.go:107:3*/ fut.b += r_8
+			/*line main.go:108:3*/ fut.b += fut.a
+			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
+			/*line main.go:110:3*/ fut.a++
 			state = 36
 			continue
 		case 39:
 			/*line main.go:114:7*/ fut.aw0 = VAsync(1)
+			fut.z = nil
+			fut.s = S{}
+			fut.p = nil
+			fut.sl = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
 			/*line main.go:114:7*/ r_9, ready = fut.aw0.Poll(cx)
@@ -475,7 +466,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:114:2*/ fut.a_2 = r_9
+			/*line main.go:114:2*/ fut.a = r_9
 			/*line main.go:116:8*/ fut.aw0 = VAsync(2)
 			fallthrough
 		case 41: // resumes at main.go:116:8
@@ -496,11 +487,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:120:2*/ fmt.Println("a", fut.a_2)
+			/*line main.go:120:2*/ fmt.Println("a", fut.a)
 			/*line main.go:123:10*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 43: // resumes at main.go:123:10
-			/*line main.go:123:10*/ fut.r_11, ready = fut.aw0.Poll(cx)
+			/*line main.go:123:10*/ fut.a, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 43
 				return zero, false
@@ -515,11 +506,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:123:2*/ fut.b_2, fut.c_2 = fut.r_11, r_12
+			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
 			/*line main.go:124:10*/ fut.aw0 = VAsync(3)
 			fallthrough
 		case 45: // resumes at main.go:124:10
-			/*line main.go:124:10*/ fut.r_13, ready = fut.aw0.Poll(cx)
+			/*line main.go:124:10*/ fut.b, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 45
 				return zero, false
@@ -534,19 +525,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:2*/ fut.b_2, d = fut.r_13, r_14
-			/*line main.go:125:2*/ fmt.Println("bcd", fut.b_2, fut.c_2, d)
-			/*line main.go:128:6*/ fut.i_3 = 0
+			/*line main.go:124:2*/ b_2, d = fut.b, r_14
+			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
+			/*line main.go:128:6*/ fut.a = 0
 			fallthrough
 		case 47:
-			if !(fut.i_3 < 2) {
+			if !(fut.a < 2) {
 				state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main.go:129:3*/ fut.i_4 = fut.i_3 * 10
-			/*line main.go:130:3*/ fut.aw0 = VAsync(fut.i_4)
+			/*line main.go:129:3*/ fut.b = fut.a * 10
+			/*line main.go:130:3*/ fut.aw0 = VAsync(fut.b)
 			fallthrough
 		case 49: // resumes at main.go:130:3
 			/*line main.go:130:3*/ _, ready = fut.aw0.Poll(cx)
@@ -555,21 +546,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:131:3*/ fmt.Println("i shadow", fut.i_4)
+			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
 			fallthrough
 		case 50:
-			/*line main.go:128:21*/ fut.i_3++
+			/*line main.go:128:21*/ fut.a++
 			state = 47
 			continue
 		case 51:
-			/*line main.go:135:5*/ fut.q = 3
-			if !(fut.q > 2) {
+			/*line main.go:135:5*/ q = 3
+			if !(q > 2) {
 				state = 54
 				continue
 			}
 			fallthrough
 		case 52:
-			/*line main.go:136:7*/ fut.aw0 = VAsync(fut.q + 1)
+			/*line main.go:136:7*/ fut.aw0 = VAsync(q + 1)
 			fallthrough
 		case 53: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_15, ready = fut.aw0.Poll(cx)
@@ -578,8 +569,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:136:3*/ fut.q = r_15
-			/*line main.go:137:3*/ fmt.Println("q", fut.q)
+			/*line main.go:136:3*/ q = r_15
+			/*line main.go:137:3*/ fmt.Println("q", q)
 			state = 55
 			continue
 		case 54:
@@ -588,8 +579,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 55:
-			/*line main.go:143:2*/ fut.k = 2
-			if !(fut.k == 0) {
+			/*line main.go:143:2*/ k = 2
+			if !(k == 0) {
 				state = 57
 				continue
 			}
@@ -599,7 +590,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 61
 			continue
 		case 57:
-			if !(fut.k == 1) {
+			if !(k == 1) {
 				state = 59
 				continue
 			}
@@ -609,7 +600,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 61
 			continue
 		case 59:
-			/*line main.go:149:3*/ fut.aw0 = VAsync(fut.k)
+			/*line main.go:149:3*/ fut.aw0 = VAsync(k)
 			fallthrough
 		case 60: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
@@ -624,7 +615,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:13*/ fut.aw0 = VAsync(7)
 			fallthrough
 		case 62: // resumes at main.go:154:13
-			/*line main.go:154:13*/ fut.r_16, ready = fut.aw0.Poll(cx)
+			/*line main.go:154:13*/ fut.a, ready = fut.aw0.Poll(cx)
 			if !ready {
 				fut.state = 62
 				return zero, false
@@ -639,8 +630,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:154:2*/ fut.m, fut.o = fut.r_16, r_17
-			/*line main.go:155:2*/ fut.pp = 0
+			/*line main.go:154:2*/ fut.b = r_17
+			/*line main.go:155:2*/ fut.y_2 = 0
 			/*line main.go:157:8*/ fut.aw0 = VAsync(9)
 			fallthrough
 		case 64: // resumes at main.go:157:8
@@ -651,7 +642,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			qq = r_18
-			/*line main.go:159:2*/ fmt.Println("vars", fut.m, fut.o, fut.pp, qq)
+			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
 			/*line main.go:162:9*/ fut.aw0 = VAsync(42)
 			fallthrough
 		case 65: // resumes at main.go:162:9

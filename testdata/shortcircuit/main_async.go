@@ -30,6 +30,7 @@ func (fut *tFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // T starts
 			/*line main.go:24:2*/ logf("T%s", fut.name)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.name = ""
 			fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
@@ -84,6 +85,7 @@ func (fut *fFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // F starts
 			/*line main.go:31:2*/ logf("F%s", fut.name)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.name = ""
 			fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
@@ -118,31 +120,11 @@ var _ func(string) bool = F
 // mainFuture is the state machine of Main (main.go:40).
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
-	b       bool
 	n       int
-	i       int
 	v       *int
 	set     func() bool
-	cond    bool
-	cond_2  bool
-	cond_3  bool
-	cond_4  bool
-	cond_5  bool
-	cond_6  bool
-	cond_7  bool
-	cond_8  bool
-	cond_9  bool
-	cond_10 bool
-	cond_11 bool
-	cond_12 bool
-	cond_13 bool
-	cond_14 bool
-	cond_15 bool
 	cond_16 bool
 	cond_17 bool
-	cond_18 bool
-	cond_19 bool
-	cond_20 bool
 	aw0     rt.Future[bool]
 }
 
@@ -156,42 +138,61 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var b bool
 	var s []int
 	var ok bool
+	var cond bool
 	var r bool
+	var cond_2 bool
 	var r_2 bool
+	var cond_3 bool
 	var r_3 bool
+	var cond_4 bool
 	var r_4 bool
 	var r_5 bool
 	var r_6 bool
+	var cond_5 bool
 	var r_7 bool
 	var r_8 bool
+	var cond_6 bool
+	var cond_7 bool
 	var r_9 bool
 	var r_10 bool
 	var r_11 bool
+	var cond_8 bool
 	var r_12 bool
+	var cond_9 bool
 	var r_13 bool
 	var r_14 bool
+	var cond_10 bool
+	var cond_11 bool
 	var r_15 bool
 	var r_16 bool
+	var cond_12 bool
 	var r_17 bool
 	var r_18 bool
+	var cond_13 bool
 	var r_19 bool
+	var cond_14 bool
 	var r_20 bool
+	var cond_15 bool
 	var r_21 bool
 	var r_22 bool
 	var r_23 bool
 	var r_24 bool
 	var r_25 bool
+	var cond_18 bool
 	var r_26 bool
+	var cond_19 bool
+	var cond_20 bool
 	var r_27 bool
 	var r_28 bool
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
-			fut.cond = pf("1")
-			if !(fut.cond) {
+			cond = pf("1")
+			if !(cond) {
 				state = 3
 				continue
 			}
@@ -206,10 +207,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond = r
+			cond = r
 			fallthrough
 		case 3:
-			if !(fut.cond) {
+			if !(cond) {
 				state = 5
 				continue
 			}
@@ -225,8 +226,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 6:
 			/*line main.go:46:2*/ flush("pf && T")
-			fut.cond_2 = pt("2")
-			if fut.cond_2 {
+			cond_2 = pt("2")
+			if cond_2 {
 				state = 9
 				continue
 			}
@@ -241,10 +242,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_2 = r_2
+			cond_2 = r_2
 			fallthrough
 		case 9:
-			if !(fut.cond_2) {
+			if !(cond_2) {
 				state = 11
 				continue
 			}
@@ -254,8 +255,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 11:
 			/*line main.go:51:2*/ flush("pt || T")
-			fut.cond_3 = pt("3")
-			if !(fut.cond_3) {
+			cond_3 = pt("3")
+			if !(cond_3) {
 				state = 14
 				continue
 			}
@@ -270,10 +271,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_3 = r_3
+			cond_3 = r_3
 			fallthrough
 		case 14:
-			if !(fut.cond_3) {
+			if !(cond_3) {
 				state = 16
 				continue
 			}
@@ -283,8 +284,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 16:
 			/*line main.go:56:2*/ flush("pt && T")
-			fut.cond_4 = pf("4")
-			if fut.cond_4 {
+			cond_4 = pf("4")
+			if cond_4 {
 				state = 19
 				continue
 			}
@@ -299,10 +300,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_4 = r_4
+			cond_4 = r_4
 			fallthrough
 		case 19:
-			if !(fut.cond_4) {
+			if !(cond_4) {
 				state = 21
 				continue
 			}
@@ -371,8 +372,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:77:2*/ fut.cond_5 = r_7
-			if !(fut.cond_5) {
+			/*line main.go:77:2*/ cond_5 = r_7
+			if !(cond_5) {
 				state = 33
 				continue
 			}
@@ -387,11 +388,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_5 = r_8
+			cond_5 = r_8
 			fallthrough
 		case 33:
-			fut.b = fut.cond_5
-			/*line main.go:78:2*/ flush(fmt.Sprint("assign F && T ", fut.b))
+			b = cond_5
+			/*line main.go:78:2*/ flush(fmt.Sprint("assign F && T ", b))
 			/*line main.go:80:6*/ fut.aw0 = TAsync("8")
 			fallthrough
 		case 34: // resumes at main.go:80:6
@@ -401,8 +402,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:80:2*/ fut.cond_7 = r_9
-			if !(fut.cond_7) {
+			/*line main.go:80:2*/ cond_7 = r_9
+			if !(cond_7) {
 				state = 37
 				continue
 			}
@@ -417,11 +418,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_7 = r_10
+			cond_7 = r_10
 			fallthrough
 		case 37:
-			fut.cond_6 = fut.cond_7
-			if fut.cond_6 {
+			cond_6 = cond_7
+			if cond_6 {
 				state = 40
 				continue
 			}
@@ -436,11 +437,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_6 = r_11
+			cond_6 = r_11
 			fallthrough
 		case 40:
-			fut.b = fut.cond_6
-			/*line main.go:81:2*/ flush(fmt.Sprint("T && F || T ", fut.b))
+			b = cond_6
+			/*line main.go:81:2*/ flush(fmt.Sprint("T && F || T ", b))
 			/*line main.go:83:6*/ fut.aw0 = FAsync("10")
 			fallthrough
 		case 41: // resumes at main.go:83:6
@@ -450,8 +451,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:83:2*/ fut.cond_8 = r_12
-			if fut.cond_8 {
+			/*line main.go:83:2*/ cond_8 = r_12
+			if cond_8 {
 				state = 47
 				continue
 			}
@@ -466,8 +467,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_9 = r_13
-			if !(fut.cond_9) {
+			cond_9 = r_13
+			if !(cond_9) {
 				state = 46
 				continue
 			}
@@ -482,16 +483,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_9 = r_14
+			cond_9 = r_14
 			fallthrough
 		case 46:
-			fut.cond_8 = fut.cond_9
+			cond_8 = cond_9
 			fallthrough
 		case 47:
-			fut.b = fut.cond_8
-			/*line main.go:84:2*/ flush(fmt.Sprint("F || T && F ", fut.b))
-			/*line main.go:86:2*/ fut.cond_10 = pf("13")
-			if !(fut.cond_10) {
+			b = cond_8
+			/*line main.go:84:2*/ flush(fmt.Sprint("F || T && F ", b))
+			/*line main.go:86:2*/ cond_10 = pf("13")
+			if !(cond_10) {
 				state = 53
 				continue
 			}
@@ -506,8 +507,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_11 = r_15
-			if fut.cond_11 {
+			cond_11 = r_15
+			if cond_11 {
 				state = 52
 				continue
 			}
@@ -522,14 +523,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_11 = r_16
+			cond_11 = r_16
 			fallthrough
 		case 52:
-			fut.cond_10 = (fut.cond_11)
+			cond_10 = (cond_11)
 			fallthrough
 		case 53:
-			fut.b = fut.cond_10
-			/*line main.go:87:2*/ flush(fmt.Sprint("pf && (T||T) ", fut.b))
+			b = cond_10
+			/*line main.go:87:2*/ flush(fmt.Sprint("pf && (T||T) ", b))
 			/*line main.go:89:8*/ fut.aw0 = TAsync("15")
 			fallthrough
 		case 54: // resumes at main.go:89:8
@@ -539,8 +540,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:89:2*/ fut.cond_12 = r_17
-			if !(fut.cond_12) {
+			/*line main.go:89:2*/ cond_12 = r_17
+			if !(cond_12) {
 				state = 57
 				continue
 			}
@@ -555,16 +556,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_12 = !r_18
+			cond_12 = !r_18
 			fallthrough
 		case 57:
-			fut.b = !(fut.cond_12)
-			/*line main.go:90:2*/ flush(fmt.Sprint("!(T && !F) ", fut.b))
+			b = !(cond_12)
+			/*line main.go:90:2*/ flush(fmt.Sprint("!(T && !F) ", b))
 			/*line main.go:92:2*/ fut.n = 0
 			fallthrough
 		case 58:
-			/*line main.go:93:6*/ fut.cond_13 = fut.n < 5
-			if !(fut.cond_13) {
+			/*line main.go:93:6*/ cond_13 = fut.n < 5
+			if !(cond_13) {
 				state = 61
 				continue
 			}
@@ -579,10 +580,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_13 = r_19
+			cond_13 = r_19
 			fallthrough
 		case 61:
-			if !(fut.cond_13) {
+			if !(cond_13) {
 				state = 63
 				continue
 			}
@@ -593,23 +594,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 63:
 			/*line main.go:96:2*/ flush(fmt.Sprint("for cond ", fut.n))
-			/*line main.go:98:6*/ fut.i = 0
+			/*line main.go:98:6*/ fut.n = 0
 			fallthrough
 		case 64:
-			if !(fut.i < 3) {
+			if !(fut.n < 3) {
 				state = 71
 				continue
 			}
 			fallthrough
 		case 65:
-			fut.cond_14 = fut.i%2 == 0
-			if fut.cond_14 {
+			cond_14 = fut.n%2 == 0
+			if cond_14 {
 				state = 68
 				continue
 			}
 			fallthrough
 		case 66:
-			/*line main.go:99:18*/ fut.aw0 = FAsync(fmt.Sprint("odd", fut.i))
+			/*line main.go:99:18*/ fut.aw0 = FAsync(fmt.Sprint("odd", fut.n))
 			fallthrough
 		case 67: // resumes at main.go:99:18
 			/*line main.go:99:18*/ r_20, ready = fut.aw0.Poll(cx)
@@ -618,26 +619,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_14 = r_20
+			cond_14 = r_20
 			fallthrough
 		case 68:
-			if !(fut.cond_14) {
+			if !(cond_14) {
 				state = 70
 				continue
 			}
 			fallthrough
 		case 69:
-			/*line main.go:100:4*/ logf("even%d", fut.i)
+			/*line main.go:100:4*/ logf("even%d", fut.n)
 			fallthrough
 		case 70:
-			/*line main.go:98:21*/ fut.i++
+			/*line main.go:98:21*/ fut.n++
 			state = 64
 			continue
 		case 71:
 			/*line main.go:103:2*/ flush("in loop")
 			/*line main.go:105:2*/ s = nil
-			/*line main.go:106:2*/ fut.cond_15 = len(s) > 0 && s[0] == 1
-			if !(fut.cond_15) {
+			/*line main.go:106:2*/ cond_15 = len(s) > 0 && s[0] == 1
+			if !(cond_15) {
 				state = 74
 				continue
 			}
@@ -652,10 +653,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_15 = r_21
+			cond_15 = r_21
 			fallthrough
 		case 74:
-			ok = fut.cond_15
+			ok = cond_15
 			/*line main.go:107:2*/ flush(fmt.Sprint("guard ", ok))
 			/*line main.go:109:22*/ fut.aw0 = TAsync("a")
 			fallthrough
@@ -713,8 +714,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.cond_17 = r_25
 			fallthrough
 		case 82:
-			fut.cond_18 = pt("e")
-			if fut.cond_18 {
+			cond_18 = pt("e")
+			if cond_18 {
 				state = 85
 				continue
 			}
@@ -729,10 +730,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_18 = r_26
+			cond_18 = r_26
 			fallthrough
 		case 85:
-			fmt.Println("args", fut.cond_16, fut.cond_17, fut.cond_18)
+			fmt.Println("args", fut.cond_16, fut.cond_17, cond_18)
 			/*line main.go:110:2*/ flush("args")
 			/*line main.go:112:2*/ fut.v = new(int)
 			(*fut.v) = 0
@@ -742,8 +743,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:113:28*/ return true
 				}
 			}(fut.v)
-			/*line main.go:114:2*/ fut.cond_20 = fut.set()
-			if !(fut.cond_20) {
+			/*line main.go:114:2*/ cond_20 = fut.set()
+			if !(cond_20) {
 				state = 88
 				continue
 			}
@@ -758,11 +759,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_20 = r_27
+			cond_20 = r_27
 			fallthrough
 		case 88:
-			fut.cond_19 = fut.cond_20 && fut.set()
-			if !(fut.cond_19) {
+			cond_19 = cond_20 && fut.set()
+			if !(cond_19) {
 				state = 91
 				continue
 			}
@@ -777,11 +778,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.cond_19 = r_28
+			cond_19 = r_28
 			fallthrough
 		case 91:
-			fut.b = fut.cond_19 && fut.set()
-			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", fut.b, (*fut.v)))
+			b = cond_19 && fut.set()
+			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", b, (*fut.v)))
 			{
 				fut.state = -1
 				return struct{}{}, true

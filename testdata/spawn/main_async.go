@@ -200,10 +200,7 @@ type fanoutFuture struct {
 	n     int
 	hs    []*rt.JoinHandle[int]
 	total int
-	n_2   int
 	i_2   int
-	seq   []*rt.JoinHandle[int]
-	i_3   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -229,11 +226,11 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
-			/*line main.go:41:2*/ fut.n_2 = fut.n
+			/*line main.go:41:2*/ fut.total = fut.n
 			fut.i_2 = 0
 			fallthrough
 		case 1:
-			if !(fut.i_2 < fut.n_2) {
+			if !(fut.i_2 < fut.total) {
 				state = 5
 				continue
 			}
@@ -257,17 +254,16 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 			continue
 		case 5:
 			/*line main.go:44:2*/ fut.total = 0
-			/*line main.go:45:2*/ fut.seq = fut.hs
-			fut.i_3 = 0
+			fut.i_2 = 0
 			fallthrough
 		case 6:
-			if !(fut.i_3 < len(fut.seq)) {
+			if !(fut.i_2 < len(fut.hs)) {
 				state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			h = fut.seq[fut.i_3]
+			h = fut.hs[fut.i_2]
 			/*line main.go:46:13*/ fut.aw1 = h.JoinAsync()
 			fallthrough
 		case 8: // resumes at main.go:46:13
@@ -287,7 +283,7 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:50:3*/ fut.total += v
 			fallthrough
 		case 9:
-			fut.i_3++
+			fut.i_2++
 			state = 6
 			continue
 		case 10:
@@ -321,13 +317,8 @@ var _ func(int) int = Fanout
 // mainFuture is the state machine of Main (main.go:56).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	err   error
 	hs    []*rt.JoinHandle[int]
 	i     int
-	i_2   int
-	je    **rt.JoinError
-	je2   **rt.JoinError
-	seq   []*rt.JoinHandle[int]
 	i_3   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
@@ -349,6 +340,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var ready bool
 	var h *rt.JoinHandle[int]
 	var v int
+	var err error
 	var h_2 *rt.JoinHandle[int]
 	var v_2 int
 	var err_2 error
@@ -358,11 +350,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var fv int
 	var hb *rt.JoinHandle[int]
 	var bv int
+	var je **rt.JoinError
 	var av int
 	var ap rt.Tuple2[int, string]
 	var r int
 	var v2 int
 	var ha *rt.JoinHandle[int]
+	var je2 **rt.JoinError
 	var r_2 *rt.JoinHandle[int]
 	var r_3 rt.Tuple2[int, error]
 	var r_4 *rt.JoinHandle[int]
@@ -403,8 +397,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:58:2*/ v, fut.err = r_3.V0, r_3.V1
-			/*line main.go:59:2*/ fmt.Println("join", v, fut.err)
+			/*line main.go:58:2*/ v, err = r_3.V0, r_3.V1
+			/*line main.go:59:2*/ fmt.Println("join", v, err)
 			/*line main.go:61:2*/ fut.hs = nil
 			/*line main.go:62:6*/ fut.i = 1
 			fallthrough
@@ -431,17 +425,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			state = 3
 			continue
 		case 7:
-			/*line main.go:65:2*/ fut.seq = fut.hs
 			fut.i_3 = 0
 			fallthrough
 		case 8:
-			if !(fut.i_3 < len(fut.seq)) {
+			if !(fut.i_3 < len(fut.hs)) {
 				state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			fut.i_2, h_2 = fut.i_3, fut.seq[fut.i_3]
+			fut.i, h_2 = fut.i_3, fut.hs[fut.i_3]
 			/*line main.go:66:13*/ fut.aw1 = h_2.JoinAsync()
 			fallthrough
 		case 10: // resumes at main.go:66:13
@@ -452,7 +445,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			/*line main.go:66:3*/ v_2, err_2 = r_5.V0, r_5.V1
-			/*line main.go:67:3*/ fmt.Println("worker", fut.i_2+1, v_2, err_2)
+			/*line main.go:67:3*/ fmt.Println("worker", fut.i+1, v_2, err_2)
 			fallthrough
 		case 11:
 			fut.i_3++
@@ -460,6 +453,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 12:
 			/*line main.go:70:8*/ fut.aw2 = rt.SpawnAsync(PairAsync(7))
+			fut.hs = nil
 			fallthrough
 		case 13: // resumes at main.go:70:8
 			/*line main.go:70:8*/ r_6, ready = fut.aw2.Poll(cx)
@@ -478,8 +472,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:71:2*/ tup, fut.err = r_7.V0, r_7.V1
-			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, fut.err)
+			/*line main.go:71:2*/ tup, err = r_7.V0, r_7.V1
+			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:75:8*/ fut.aw0 = rt.SpawnAsync(FanoutAsync(5))
 			fallthrough
 		case 15: // resumes at main.go:75:8
@@ -499,8 +493,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:76:2*/ fv, fut.err = r_9.V0, r_9.V1
-			/*line main.go:77:2*/ fmt.Println("fanout", fv, fut.err)
+			/*line main.go:76:2*/ fv, err = r_9.V0, r_9.V1
+			/*line main.go:77:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:80:8*/ fut.aw0 = rt.SpawnAsync(BoomAsync(3))
 			fallthrough
 		case 17: // resumes at main.go:80:8
@@ -520,9 +514,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:81:2*/ bv, fut.err = r_11.V0, r_11.V1
-			/*line main.go:82:2*/ fut.je = new(*rt.JoinError)
-			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(fut.err, fut.je), (*fut.je) != nil && (*fut.je).IsPanic(), (*fut.je) != nil && fmt.Sprint((*fut.je).Value) == "boom 3")
+			/*line main.go:81:2*/ bv, err = r_11.V0, r_11.V1
+			/*line main.go:82:2*/ je = new(*rt.JoinError)
+			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:86:8*/ fut.aw4 = rt.AwaitAsync(WorkerAsync(3, 3))
 			fallthrough
 		case 19: // resumes at main.go:86:8
@@ -596,9 +590,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:100:2*/ _, fut.err = r_18.V0, r_18.V1
-			/*line main.go:101:2*/ fut.je2 = new(*rt.JoinError)
-			/*line main.go:102:2*/ fmt.Println("abort", errors.As(fut.err, fut.je2) && (*fut.je2).IsCancelled())
+			/*line main.go:100:2*/ _, err = r_18.V0, r_18.V1
+			/*line main.go:101:2*/ je2 = new(*rt.JoinError)
+			/*line main.go:102:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			{
 				fut.state = -1
 				return struct{}{}, true

@@ -85,6 +85,7 @@ func (fut *bFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // B starts
 			/*line main.go:31:2*/ logf("%s", fut.name)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
+			fut.name = ""
 			fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
@@ -223,28 +224,9 @@ var _ func(int) string = Classify
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
 	x      int
-	x_2    int
-	i      int
 	y      int
-	z      int
-	n      int
-	i_2    int
-	i_3    int
-	j      int
-	x_3    int
-	x_4    int
 	seq    []int
-	i_4    int
 	tag    int
-	seq_2  []int
-	i_5    int
-	tag_2  int
-	tag_4  int
-	tag_5  int
-	tag_6  int
-	tag_8  string
-	seq_3  []int
-	i_6    int
 	tag_10 bool
 	aw0    rt.Future[int]
 	aw1    rt.Future[bool]
@@ -276,11 +258,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_10 int
 	var tag_3 int
 	var r_11 int
+	var tag_4 int
 	var r_12 int
+	var tag_6 int
 	var r_13 bool
 	var r_14 bool
 	var r_15 int
 	var tag_7 int
+	var tag_8 string
 	var r_16 string
 	var r_17 int
 	var tag_9 int
@@ -295,16 +280,16 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:54:2*/ fut.seq = []int{1, 2, 3, 4}
-			fut.i_4 = 0
+			fut.y = 0
 			fallthrough
 		case 1:
-			if !(fut.i_4 < len(fut.seq)) {
+			if !(fut.y < len(fut.seq)) {
 				state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.x = fut.seq[fut.i_4]
+			fut.x = fut.seq[fut.y]
 			/*line main.go:55:10*/ fut.aw0 = VAsync(fut.x)
 			fallthrough
 		case 3: // resumes at main.go:55:10
@@ -366,22 +351,22 @@ poll:
 			/*line main.go:63:3*/ flush(fmt.Sprint("tag ", fut.x))
 			fallthrough
 		case 12:
-			fut.i_4++
+			fut.y++
 			state = 1
 			continue
 		case 13:
-			/*line main.go:67:2*/ fut.seq_2 = []int{1, 5, 3}
-			fut.i_5 = 0
+			/*line main.go:67:2*/ fut.seq = []int{1, 5, 3}
+			fut.y = 0
 			fallthrough
 		case 14:
-			if !(fut.i_5 < len(fut.seq_2)) {
+			if !(fut.y < len(fut.seq)) {
 				state = 25
 				continue
 			}
 			fallthrough
 		case 15:
-			fut.x_2 = fut.seq_2[fut.i_5]
-			/*line main.go:68:10*/ fut.tag_2 = fut.x_2
+			fut.x = fut.seq[fut.y]
+			/*line main.go:68:10*/ fut.tag = fut.x
 			/*line main.go:69:8*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 16: // resumes at main.go:69:8
@@ -391,7 +376,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag_2 == r_4 {
+			if fut.tag == r_4 {
 				state = 19
 				continue
 			}
@@ -406,7 +391,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag_2 == r_5 {
+			if fut.tag == r_5 {
 				state = 22
 			} else {
 				state = 20
@@ -433,23 +418,24 @@ poll:
 			/*line main.go:75:4*/ logf("three")
 			fallthrough
 		case 23:
-			/*line main.go:77:3*/ flush(fmt.Sprint("default middle ", fut.x_2))
+			/*line main.go:77:3*/ flush(fmt.Sprint("default middle ", fut.x))
 			fallthrough
 		case 24:
-			fut.i_5++
+			fut.y++
 			state = 14
 			continue
 		case 25:
-			/*line main.go:81:6*/ fut.i = 0
+			/*line main.go:81:6*/ fut.x = 0
 			fallthrough
 		case 26:
-			if !(fut.i < 4) {
+			if !(fut.x < 4) {
 				state = 41
 				continue
 			}
 			fallthrough
 		case 27:
-			/*line main.go:82:15*/ fut.aw0 = VAsync(fut.i)
+			/*line main.go:82:15*/ fut.aw0 = VAsync(fut.x)
+			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:15
 			/*line main.go:82:15*/ r_6, ready = fut.aw0.Poll(cx)
@@ -520,14 +506,15 @@ poll:
 			/*line main.go:93:4*/ logf("dflt %d", fut.y)
 			fallthrough
 		case 39:
-			/*line main.go:95:3*/ flush(fmt.Sprint("init tagless ", fut.i))
+			/*line main.go:95:3*/ flush(fmt.Sprint("init tagless ", fut.x))
 			fallthrough
 		case 40:
-			/*line main.go:81:21*/ fut.i++
+			/*line main.go:81:21*/ fut.x++
 			state = 26
 			continue
 		case 41:
 			/*line main.go:99:14*/ fut.aw0 = VAsync(7)
+			fut.seq = nil
 			fallthrough
 		case 42: // resumes at main.go:99:14
 			/*line main.go:99:14*/ r_9, ready = fut.aw0.Poll(cx)
@@ -536,7 +523,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:99:9*/ fut.z = r_9
+			/*line main.go:99:9*/ fut.x = r_9
 			/*line main.go:99:24*/ fut.aw0 = VAsync(1)
 			fallthrough
 		case 43: // resumes at main.go:99:24
@@ -546,14 +533,14 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:99:20*/ tag_3 = fut.z + r_10
+			/*line main.go:99:20*/ tag_3 = fut.x + r_10
 			if !(tag_3 == 8) {
 				state = 45
 				continue
 			}
 			fallthrough
 		case 44:
-			/*line main.go:101:3*/ logf("eight %d", fut.z)
+			/*line main.go:101:3*/ logf("eight %d", fut.x)
 			fallthrough
 		case 45:
 			/*line main.go:103:2*/ flush("init tag")
@@ -566,20 +553,20 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:106:9*/ fut.tag_4 = r_11
-			if fut.tag_4 == 1 {
+			/*line main.go:106:9*/ tag_4 = r_11
+			if tag_4 == 1 {
 				state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			if fut.tag_4 == 2 {
+			if tag_4 == 2 {
 				state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			if fut.tag_4 == 4 {
+			if tag_4 == 4 {
 				state = 55
 			} else {
 				state = 53
@@ -624,8 +611,8 @@ poll:
 			fallthrough
 		case 56:
 			/*line main.go:118:2*/ flush("fallthrough")
-			/*line main.go:121:9*/ fut.tag_5 = 5
-			if fut.tag_5 == 5 {
+			/*line main.go:121:9*/ fut.x = 5
+			if fut.x == 5 {
 				state = 59
 				continue
 			}
@@ -640,7 +627,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.tag_5 == r_12 {
+			if fut.x == r_12 {
 				state = 61
 			} else {
 				state = 60
@@ -657,31 +644,31 @@ poll:
 			fallthrough
 		case 62:
 			/*line main.go:131:2*/ flush("fallthrough default")
-			/*line main.go:134:2*/ fut.n = 0
-			/*line main.go:135:6*/ fut.i_2 = 0
+			/*line main.go:134:2*/ fut.x = 0
+			/*line main.go:135:6*/ fut.y = 0
 			fallthrough
 		case 63:
-			if !(fut.i_2 < 4) {
+			if !(fut.y < 4) {
 				state = 73
 				continue
 			}
 			fallthrough
 		case 64:
-			/*line main.go:136:10*/ fut.tag_6 = fut.i_2
-			if fut.tag_6 == 1 {
+			/*line main.go:136:10*/ tag_6 = fut.y
+			if tag_6 == 1 {
 				state = 66
 				continue
 			}
 			fallthrough
 		case 65:
-			if fut.tag_6 == 2 {
+			if tag_6 == 2 {
 				state = 68
 			} else {
 				state = 71
 			}
 			continue
 		case 66:
-			/*line main.go:138:4*/ fut.aw0 = VAsync(fut.i_2)
+			/*line main.go:138:4*/ fut.aw0 = VAsync(fut.y)
 			fallthrough
 		case 67: // resumes at main.go:138:4
 			/*line main.go:138:4*/ _, ready = fut.aw0.Poll(cx)
@@ -711,31 +698,31 @@ poll:
 			/*line main.go:144:4*/ logf("never")
 			fallthrough
 		case 71:
-			/*line main.go:146:3*/ fut.n++
-			/*line main.go:147:3*/ logf("after%d", fut.i_2)
+			/*line main.go:146:3*/ fut.x++
+			/*line main.go:147:3*/ logf("after%d", fut.y)
 			fallthrough
 		case 72:
-			/*line main.go:135:21*/ fut.i_2++
+			/*line main.go:135:21*/ fut.y++
 			state = 63
 			continue
 		case 73:
-			/*line main.go:149:2*/ flush(fmt.Sprint("break in switch ", fut.n))
-			/*line main.go:153:6*/ fut.i_3 = 0
+			/*line main.go:149:2*/ flush(fmt.Sprint("break in switch ", fut.x))
+			/*line main.go:153:6*/ fut.x = 0
 			fallthrough
 		case 74:
-			if !(fut.i_3 < 5) {
+			if !(fut.x < 5) {
 				state = 82
 				continue
 			}
 			fallthrough
 		case 75:
-			if fut.i_3 == 1 {
+			if fut.x == 1 {
 				state = 78
 				continue
 			}
 			fallthrough
 		case 76:
-			/*line main.go:158:8*/ fut.aw1 = BAsync(fmt.Sprint("t", fut.i_3), fut.i_3 == 3)
+			/*line main.go:158:8*/ fut.aw1 = BAsync(fmt.Sprint("t", fut.x), fut.x == 3)
 			fallthrough
 		case 77: // resumes at main.go:158:8
 			/*line main.go:158:8*/ r_14, ready = fut.aw1.Poll(cx)
@@ -751,7 +738,7 @@ poll:
 			}
 			continue
 		case 78:
-			/*line main.go:156:4*/ fut.aw0 = VAsync(fut.i_3)
+			/*line main.go:156:4*/ fut.aw0 = VAsync(fut.x)
 			fallthrough
 		case 79: // resumes at main.go:156:4
 			/*line main.go:156:4*/ _, ready = fut.aw0.Poll(cx)
@@ -763,10 +750,10 @@ poll:
 			state = 81
 			continue
 		case 80:
-			/*line main.go:161:3*/ logf("end%d", fut.i_3)
+			/*line main.go:161:3*/ logf("end%d", fut.x)
 			fallthrough
 		case 81:
-			/*line main.go:153:21*/ fut.i_3++
+			/*line main.go:153:21*/ fut.x++
 			state = 74
 			continue
 		case 82:
@@ -787,16 +774,16 @@ poll:
 			}
 			fallthrough
 		case 84:
-			/*line main.go:169:7*/ fut.j = 0
+			/*line main.go:169:7*/ fut.x = 0
 			fallthrough
 		case 85:
-			if !(fut.j < 3) {
+			if !(fut.x < 3) {
 				state = 89
 				continue
 			}
 			fallthrough
 		case 86:
-			/*line main.go:170:4*/ fut.aw0 = VAsync(fut.j + 10)
+			/*line main.go:170:4*/ fut.aw0 = VAsync(fut.x + 10)
 			fallthrough
 		case 87: // resumes at main.go:170:4
 			/*line main.go:170:4*/ _, ready = fut.aw0.Poll(cx)
@@ -805,7 +792,7 @@ poll:
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:171:4*/ if fut.j == 1 {
+			/*line main.go:171:4*/ if fut.x == 1 {
 				/*line main.go:172:5*/ {
 					state = 90
 					continue poll
@@ -813,7 +800,7 @@ poll:
 			}
 			fallthrough
 		case 88:
-			/*line main.go:169:22*/ fut.j++
+			/*line main.go:169:22*/ fut.x++
 			state = 85
 			continue
 		case 89:
@@ -822,14 +809,14 @@ poll:
 		case 90:
 			/*line main.go:177:2*/ flush("labeled switch")
 			/*line main.go:180:9*/ s = "x"
-			/*line main.go:180:19*/ fut.tag_8 = s
-			if fut.tag_8 == "a" {
+			/*line main.go:180:19*/ tag_8 = s
+			if tag_8 == "a" {
 				state = 92
 				continue
 			}
 			fallthrough
 		case 91:
-			if !(fut.tag_8 == "b") {
+			if !(tag_8 == "b") {
 				state = 94
 				continue
 			}
@@ -847,18 +834,18 @@ poll:
 			fallthrough
 		case 94:
 			/*line main.go:184:2*/ flush("nomatch")
-			/*line main.go:186:2*/ fut.seq_3 = []int{-1, 0, 5, 50}
-			fut.i_6 = 0
+			/*line main.go:186:2*/ fut.seq = []int{-1, 0, 5, 50}
+			fut.y = 0
 			fallthrough
 		case 95:
-			if !(fut.i_6 < len(fut.seq_3)) {
+			if !(fut.y < len(fut.seq)) {
 				state = 99
 				continue
 			}
 			fallthrough
 		case 96:
-			fut.x_3 = fut.seq_3[fut.i_6]
-			/*line main.go:187:14*/ fut.aw2 = ClassifyAsync(fut.x_3)
+			fut.x = fut.seq[fut.y]
+			/*line main.go:187:14*/ fut.aw2 = ClassifyAsync(fut.x)
 			fallthrough
 		case 97: // resumes at main.go:187:14
 			/*line main.go:187:14*/ r_16, ready = fut.aw2.Poll(cx)
@@ -868,15 +855,16 @@ poll:
 			}
 			fut.aw2 = nil
 			/*line main.go:187:3*/ logf("%s", r_16)
-			/*line main.go:188:3*/ flush(fmt.Sprint("classify ", fut.x_3))
+			/*line main.go:188:3*/ flush(fmt.Sprint("classify ", fut.x))
 			fallthrough
 		case 98:
-			fut.i_6++
+			fut.y++
 			state = 95
 			continue
 		case 99:
-			/*line main.go:192:2*/ fut.x_4 = 1
+			/*line main.go:192:2*/ fut.x = 1
 			/*line main.go:193:14*/ fut.aw0 = VAsync(2)
+			fut.seq = nil
 			fallthrough
 		case 100: // resumes at main.go:193:14
 			/*line main.go:193:14*/ r_17, ready = fut.aw0.Poll(cx)
@@ -906,7 +894,7 @@ poll:
 			/*line main.go:196:3*/ logf("inner %d", x_6)
 			fallthrough
 		case 103:
-			/*line main.go:198:2*/ flush(fmt.Sprint("shadow ", fut.x_4))
+			/*line main.go:198:2*/ flush(fmt.Sprint("shadow ", fut.x))
 			/*line main.go:201:9*/ fut.aw1 = BAsync("tag", true)
 			fallthrough
 		case 104: // resumes at main.go:201:9

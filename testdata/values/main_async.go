@@ -125,21 +125,13 @@ type mainFuture struct {
 	arr2  [3]int
 	x     *int
 	i     int
-	z     *int
 	sl    []int
-	y     *int
 	f1    rt.Future[int]
-	b     int
-	t     int
 	iv    any
 	sb    *strings.Builder
-	n     int
 	r_5   *int
-	r_7   *int
 	seq   []rt.Future[int]
 	i_3   int
-	n_3   int
-	i_4   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[*int]
 }
@@ -245,7 +237,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 6:
-			/*line main.go:73:3*/ fut.z = new(int)
+			/*line main.go:73:3*/ fut.x = new(int)
 			/*line main.go:74:7*/ fut.aw0 = VAsync(fut.i * 10)
 			fallthrough
 		case 7: // resumes at main.go:74:7
@@ -255,8 +247,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:74:3*/ (*fut.z) = r_2
-			/*line main.go:75:3*/ gs = append(gs, fut.z)
+			/*line main.go:74:3*/ (*fut.x) = r_2
+			/*line main.go:75:3*/ gs = append(gs, fut.x)
 			/*line main.go:76:3*/ fut.aw0 = VAsync(0)
 			fallthrough
 		case 8: // resumes at main.go:76:3
@@ -266,7 +258,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:77:3*/ (*fut.z)++
+			/*line main.go:77:3*/ (*fut.x)++
 			fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
@@ -281,6 +273,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:88:5*/ fut.aw0 = VAsync(1)
+			fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
 			/*line main.go:88:5*/ r_3, ready = fut.aw0.Poll(cx)
@@ -301,9 +294,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", fut.sl))
-			/*line main.go:93:2*/ fut.y = new(int)
-			(*fut.y) = 5
-			/*line main.go:94:3*/ fut.aw1 = PAsync(fut.y)
+			/*line main.go:93:2*/ fut.x = new(int)
+			(*fut.x) = 5
+			/*line main.go:94:3*/ fut.aw1 = PAsync(fut.x)
+			fut.sl = nil
 			fallthrough
 		case 13: // resumes at main.go:94:3
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
@@ -322,11 +316,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:94:2*/ *fut.r_5 = r_6
-			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.y)))
-			/*line main.go:96:3*/ fut.aw1 = PAsync(fut.y)
+			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
+			/*line main.go:96:3*/ fut.aw1 = PAsync(fut.x)
+			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
-			/*line main.go:96:3*/ fut.r_7, ready = fut.aw1.Poll(cx)
+			/*line main.go:96:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
 			if !ready {
 				fut.state = 15
 				return zero, false
@@ -341,12 +336,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:2*/ *fut.r_7 += r_8
-			/*line main.go:97:2*/ flush(fmt.Sprint("deref op= ", (*fut.y)))
+			/*line main.go:96:2*/ *fut.r_5 += r_8
+			/*line main.go:97:2*/ flush(fmt.Sprint("deref op= ", (*fut.x)))
 			/*line main.go:100:2*/ fut.f1 = VAsync(100)
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
+			fut.x = nil
+			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.Poll(cx)
@@ -355,8 +352,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:103:2*/ fut.b = r_9
+			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
+			fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.Poll(cx)
@@ -366,9 +364,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:104:2*/ a = r_10
-			/*line main.go:105:2*/ flush(fmt.Sprint("await stored ", a, fut.b))
+			/*line main.go:105:2*/ flush(fmt.Sprint("await stored ", a, fut.i))
 			/*line main.go:106:2*/ fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
-			/*line main.go:107:2*/ fut.t = 0
+			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.seq = fs
 			fut.i_3 = 0
 			fallthrough
@@ -389,19 +387,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:109:3*/ fut.t += r_11
+			/*line main.go:109:3*/ fut.i += r_11
 			fallthrough
 		case 22:
 			fut.i_3++
 			state = 19
 			continue
 		case 23:
-			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.t))
+			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
 			/*line main.go:114:2*/ g = V
 			/*line main.go:115:2*/ flush(fmt.Sprint("func value ", g(7)))
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.aw0 = VAsync(0)
+			fut.seq = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
 			/*line main.go:120:2*/ _, ready = fut.aw0.Poll(cx)
@@ -413,18 +412,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:2*/ fmt.Println("iface copy", fut.iv.(S).A, fut.s1.A)
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
-			/*line main.go:126:2*/ fut.n_3 = 3
-			fut.i_4 = 0
+			/*line main.go:126:2*/ fut.i = 3
+			fut.i_3 = 0
 			fallthrough
 		case 25:
-			if !(fut.i_4 < fut.n_3) {
+			if !(fut.i_3 < fut.i) {
 				state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			i_2 = fut.i_4
+			i_2 = fut.i_3
 			/*line main.go:127:29*/ fut.aw0 = VAsync(i_2)
+			fut.iv = nil
 			fallthrough
 		case 27: // resumes at main.go:127:29
 			/*line main.go:127:29*/ r_12, ready = fut.aw0.Poll(cx)
@@ -436,12 +436,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
 			fallthrough
 		case 28:
-			fut.i_4++
+			fut.i_3++
 			state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.aw0 = VAsync(fut.s1.A)
+			fut.iv = nil
+			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
 			/*line main.go:132:21*/ r_13, ready = fut.aw0.Poll(cx)
@@ -452,8 +454,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:132:2*/ fut.s1.A, fut.s2.A = fut.s2.A, r_13
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
-			/*line main.go:136:2*/ fut.n = 1
-			/*line main.go:138:8*/ fut.aw0 = VAsync(fut.n + 1)
+			/*line main.go:136:2*/ fut.i = 1
+			/*line main.go:138:8*/ fut.aw0 = VAsync(fut.i + 1)
 			fallthrough
 		case 31: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_14, ready = fut.aw0.Poll(cx)
@@ -464,7 +466,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:138:3*/ n_2 = r_14
 			/*line main.go:139:3*/ logf("inner %d", n_2)
-			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.n))
+			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.aw0 = VAsync(k)
 			fallthrough
 		case 32: // resumes at main.go:145:23

@@ -1,0 +1,400 @@
+package main
+
+// Liveness: a backward dataflow analysis over the control-flow graph decides
+// which machine variables must be fields of the future, and a forward one
+// decides which pointer-holding fields to clear at each suspension point.
+//
+// A Poll call runs from one suspension point to the next, and Poll's locals
+// do not survive its return. So a variable must be a field exactly when it is
+// live at some suspension point: live on entry to the block that resumes
+// there (the awaited output, which that block assigns first, excepted).
+// Everything else is a local of Poll, zeroed at each call, which no path
+// reads before writing. Parameters and named results are always fields (the
+// constructor stores the first, bare returns in kept statements read the
+// second).
+//
+// A field that holds pointers and is dead at a suspension point would keep
+// what it points to reachable while the task sleeps, which a goroutine's
+// precise stack maps would not. So at each suspension point the fields that
+// may hold a value there (assigned on some path since they were last
+// cleared) but are dead are set to their zero value.
+//
+// Statements kept as written (no suspension point inside) are one unit: every
+// variable they mention is a use, none a definition, which is conservative.
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// varSet is a set of variables, as a bit set over lowerer.vars indexes.
+type varSet []uint64
+
+func newVarSet(n int) varSet { return make(varSet, (n+63)/64) }
+
+func (s varSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
+func (s varSet) add(i int)      { s[i/64] |= 1 << (i % 64) }
+func (s varSet) del(i int)      { s[i/64] &^= 1 << (i % 64) }
+func (s varSet) copy() varSet   { return append(varSet(nil), s...) }
+
+// union adds o to s and reports whether s changed.
+func (s varSet) union(o varSet) bool {
+	changed := false
+	for i := range s {
+		if n := s[i] | o[i]; n != s[i] {
+			s[i], changed = n, true
+		}
+	}
+	return changed
+}
+
+// ref is one reference to a variable in a block, in execution order.
+type ref struct {
+	v   *variable
+	def bool // a whole assignment; else a read (or a partial write)
+}
+
+type blockFacts struct {
+	refs    []ref // in order; the resume's output first, the terminator's last
+	liveIn  varSet
+	liveOut varSet
+	defs    varSet
+	dirtyIn varSet
+	clear   []*variable // fields to clear at this block's await
+}
+
+// liveness decides which machine variables are fields, and returns the
+// variables that reachable code references (used) and reads (read).
+func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
+	index := map[*variable]int{}
+	for i, v := range l.vars {
+		index[v] = i
+	}
+	n := len(l.vars)
+	facts := map[*block]*blockFacts{}
+	used, read = map[*variable]bool{}, map[*variable]bool{}
+	for _, b := range reach {
+		f := &blockFacts{liveIn: newVarSet(n), liveOut: newVarSet(n), defs: newVarSet(n), dirtyIn: newVarSet(n)}
+		facts[b] = f
+		note := func(v *variable, def bool) {
+			if v == nil || !v.machine {
+				return
+			}
+			used[v] = true
+			if !def {
+				read[v] = true
+			}
+			f.refs = append(f.refs, ref{v, def})
+		}
+		uses := func(n ast.Node) {
+			if n == nil {
+				return
+			}
+			ast.Inspect(n, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					note(l.varOf(id), false)
+				}
+				return true
+			})
+		}
+		if b.resume != nil && b.resume.dst != nil {
+			note(b.resume.dst, true)
+		}
+		for _, s := range b.stmts {
+			as, ok := s.s.(*ast.AssignStmt)
+			if !ok || as.Tok != token.ASSIGN {
+				uses(s.s)
+				continue
+			}
+			for _, r := range as.Rhs {
+				uses(r)
+			}
+			var defs []*variable
+			for _, e := range as.Lhs {
+				if id, ok := e.(*ast.Ident); ok {
+					// x = … defines x; a cell's pointer p = new(T)
+					// defines the cell variable; *p = … is a use.
+					if v := l.varOf(id); v != nil && (!v.cell || l.rawVar[id] != nil) {
+						defs = append(defs, v)
+						continue
+					}
+				}
+				uses(e)
+			}
+			for _, v := range defs {
+				note(v, true)
+			}
+		}
+		switch t := b.term.(type) {
+		case *ifTerm:
+			uses(t.cond)
+		case *awaitTerm:
+			uses(t.fut)
+		case *returnTerm:
+			for _, r := range t.results {
+				uses(r)
+			}
+			if t.results == nil {
+				for _, v := range l.results {
+					note(v, false)
+				}
+			}
+		}
+		for _, r := range f.refs {
+			if r.def {
+				f.defs.add(index[r.v])
+			}
+		}
+	}
+
+	// Backward: live-in = uses before any definition, plus live-out minus
+	// definitions; to a fixed point.
+	transfer := func(b *block) varSet {
+		f := facts[b]
+		live := f.liveOut.copy()
+		for i := len(f.refs) - 1; i >= 0; i-- {
+			r := f.refs[i]
+			if r.def {
+				live.del(index[r.v])
+			} else {
+				live.add(index[r.v])
+			}
+		}
+		return live
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(reach) - 1; i >= 0; i-- {
+			b := reach[i]
+			f := facts[b]
+			for _, s := range successors(b) {
+				if sf := facts[s]; sf != nil && f.liveOut.union(sf.liveIn) {
+					changed = true
+				}
+			}
+			if f.liveIn.union(transfer(b)) {
+				changed = true
+			}
+		}
+	}
+
+	for _, v := range l.vars {
+		v.field = false
+	}
+	for _, b := range reach {
+		if t, ok := b.term.(*awaitTerm); ok {
+			in := facts[t.next].liveIn
+			for i, v := range l.vars {
+				if in.has(i) {
+					v.field = true
+				}
+			}
+		}
+	}
+	for _, v := range l.vars {
+		if v.param {
+			v.field = true
+		}
+	}
+	// Named results are read by bare returns, also inside kept statements.
+	for _, v := range l.results {
+		used[v], v.field = true, true
+	}
+
+	l.shareSlots(reach, facts, index)
+
+	// Forward: which pointer-holding fields may hold a value at each
+	// suspension point. Parameters hold theirs from the start.
+	clearable := newVarSet(n)
+	for i, v := range l.vars {
+		if v.field && !isResult(l, v) && used[v] && (v.cell || hasPointers(v.typ, v.text != "")) {
+			clearable.add(i)
+		}
+	}
+	entry := facts[reach[0]]
+	for i, v := range l.vars {
+		if v.param && clearable.has(i) {
+			entry.dirtyIn.add(i)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, b := range reach {
+			f := facts[b]
+			out := f.dirtyIn.copy()
+			out.union(f.defs)
+			for _, s := range successors(b) {
+				sf := facts[s]
+				if sf == nil {
+					continue
+				}
+				edge := out
+				if t, ok := b.term.(*awaitTerm); ok && s == t.next {
+					edge = out.copy()
+					for i := range l.vars {
+						if clearable.has(i) && !sf.liveIn.has(i) {
+							edge.del(i)
+						}
+					}
+				}
+				if sf.dirtyIn.union(edge) {
+					changed = true
+				}
+			}
+		}
+	}
+	for _, b := range reach {
+		t, ok := b.term.(*awaitTerm)
+		if !ok {
+			continue
+		}
+		f := facts[b]
+		out := f.dirtyIn.copy()
+		out.union(f.defs)
+		next := facts[t.next].liveIn
+		// A shared field is cleared only when every variable in it is dead.
+		liveSlot := map[string]bool{}
+		for i, v := range l.vars {
+			if v.field && next.has(i) {
+				liveSlot[v.name] = true
+			}
+		}
+		cleared := map[string]bool{}
+		for i, v := range l.vars {
+			if clearable.has(i) && out.has(i) && !next.has(i) && (t.dst == nil || t.dst != v) && !liveSlot[v.name] && !cleared[v.name] {
+				cleared[v.name] = true
+				t.clear = append(t.clear, v)
+			}
+		}
+	}
+	return used, read
+}
+
+// shareSlots lets field variables of identical types that are never live at
+// the same time share one field, as a register allocator shares a stack slot:
+// the future shrinks towards the most that is live at any suspension point.
+// Two variables interfere when one is assigned while the other is live, or
+// both are live where a block starts.
+func (l *lowerer) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
+	var cand []*variable
+	for _, v := range l.vars {
+		if v.field && !v.param && !isResult(l, v) && v.text == "" && v.typ != nil {
+			cand = append(cand, v)
+		}
+	}
+	if len(cand) < 2 {
+		return
+	}
+	isCand := map[int]bool{}
+	for _, v := range cand {
+		isCand[index[v]] = true
+	}
+	interfere := map[[2]int]bool{}
+	pair := func(a, b int) {
+		if a != b && isCand[a] && isCand[b] {
+			if a > b {
+				a, b = b, a
+			}
+			interfere[[2]int{a, b}] = true
+		}
+	}
+	liveList := func(s varSet) []int {
+		var out []int
+		for i := range l.vars {
+			if isCand[i] && s.has(i) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	for _, b := range reach {
+		f := facts[b]
+		in := liveList(f.liveIn)
+		for x := range in {
+			for y := x + 1; y < len(in); y++ {
+				pair(in[x], in[y])
+			}
+		}
+		live := f.liveOut.copy()
+		for i := len(f.refs) - 1; i >= 0; i-- {
+			r := f.refs[i]
+			vi := index[r.v]
+			if r.def {
+				for _, u := range liveList(live) {
+					pair(vi, u)
+				}
+				live.del(vi)
+			} else {
+				live.add(vi)
+			}
+		}
+	}
+	type slot struct {
+		name    string
+		members []int
+		v       *variable
+	}
+	var slots []*slot
+	for _, v := range cand {
+		vi := index[v]
+		var home *slot
+		for _, s := range slots {
+			if s.v.cell != v.cell || !types.Identical(s.v.typ, v.typ) {
+				continue
+			}
+			ok := true
+			for _, m := range s.members {
+				a, b := m, vi
+				if a > b {
+					a, b = b, a
+				}
+				if interfere[[2]int{a, b}] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				home = s
+				break
+			}
+		}
+		if home == nil {
+			slots = append(slots, &slot{name: v.name, members: []int{vi}, v: v})
+			continue
+		}
+		home.members = append(home.members, vi)
+		v.name = home.name
+	}
+}
+
+func isResult(l *lowerer, v *variable) bool {
+	for _, r := range l.results {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPointers reports whether values of t can hold pointers (opaque types,
+// given as text, are assumed to).
+func hasPointers(t types.Type, opaque bool) bool {
+	if opaque || t == nil {
+		return true
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Kind() == types.String || u.Kind() == types.UnsafePointer || u.Kind() == types.UntypedNil
+	case *types.Array:
+		return u.Len() > 0 && hasPointers(u.Elem(), false)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if hasPointers(u.Field(i).Type(), false) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
