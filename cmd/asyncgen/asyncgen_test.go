@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"go/types"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +68,18 @@ func TestGolden(t *testing.T) {
 		if !bytes.Equal(old, w.content) {
 			t.Errorf("%s: generated code differs from the golden file (review, then run go test ./cmd/asyncgen -update)\n%s", rel(w.path), firstDiff(string(old), string(w.content)))
 		}
+	}
+	// The futures' sizes (for a 64-bit target) are pinned too: a future is
+	// a suspended task's whole memory, so growth is a reviewed change.
+	var sizes bytes.Buffer
+	writeSizes(&sizes, p.sizes, types.SizesFor("gc", "amd64"))
+	const sizesGolden = "cmd/asyncgen/testdata/sizes.golden"
+	if *update {
+		if err := os.WriteFile(sizesGolden, sizes.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if old, err := os.ReadFile(sizesGolden); err != nil || !bytes.Equal(old, sizes.Bytes()) {
+		t.Errorf("%s: the futures' sizes changed (review, then run go test ./cmd/asyncgen -update)\n%s", sizesGolden, firstDiff(string(old), sizes.String()))
 	}
 	// Determinism: a second run produces the same bytes.
 	p2, _ := generate("", patterns)

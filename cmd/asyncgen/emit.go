@@ -275,12 +275,16 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p("// %s is the state machine of %s (%s).\n", l.futName, display, where)
 	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
 	declaredField := map[string]bool{}
+	st := g.stateType()
+	layout := []sizeField{{l.nState, types.Universe.Lookup(st).Type(), st}}
 	for _, v := range l.vars {
 		switch {
 		case v.param && v.cell:
 			p("%s *%s\n", v.name, g.typeText(v.typ))
+			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ)})
 		case v.param:
 			p("%s %s\n", v.name, g.typeText(v.typ))
+			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ)})
 		case v.field && used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
 			t := l.varType(v)
@@ -288,12 +292,22 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 				t = "*" + t
 			}
 			p("%s %s\n", v.name, t)
+			switch {
+			case v.text != "":
+				layout = append(layout, sizeField{v.name, types.Typ[types.UnsafePointer], g.unmark(v.text)})
+			case v.cell:
+				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ)})
+			default:
+				layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ)})
+			}
 		}
 	}
 	for _, a := range aws {
 		p("%s %s\n", a.name, a.typ)
+		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t)})
 	}
 	p("}\n\n")
+	g.sizes = append(g.sizes, &futureSize{name: l.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
 
 	// The twin.
 	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)

@@ -29,6 +29,8 @@ type pkgGen struct {
 	taken    map[string]bool // package-level names, including generated types
 	reserved map[string]bool // universe and imported package names
 
+	sizes []*futureSize // sizes.go
+
 	// naming.go
 	declared  map[string]bool            // names the package's syntax declares
 	pkgNames  map[string]map[string]bool // import name → paths it denotes
@@ -131,6 +133,7 @@ type write struct {
 // plan is what a run decided: nothing is written until every package has
 // been generated without error.
 type plan struct {
+	sizes    []*futureSize // every generated future, for -sizes
 	warnings []string // printed, but not failures
 	writes   []write
 	deletes  []string
@@ -230,6 +233,7 @@ func generate(dir string, patterns []string) (*plan, []string) {
 			out.writes = append(out.writes, write{of.src.outPath, content})
 		}
 		errs = append(errs, g.errs...)
+		out.sizes = append(out.sizes, g.sizes...)
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
