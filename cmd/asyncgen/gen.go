@@ -134,7 +134,7 @@ type write struct {
 // been generated without error.
 type plan struct {
 	sizes    []*futureSize // every generated future, for -sizes
-	warnings []string // printed, but not failures
+	warnings []string      // printed, but not failures
 	writes   []write
 	deletes  []string
 }
