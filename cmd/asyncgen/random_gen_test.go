@@ -170,6 +170,28 @@ func Sel(b bool, x, y int) int {
 	return y
 }
 
+// Sum is an async function taking two ints, called as Sum(Two(…)): a
+// multi-valued async call spread into an async call.
+//
+//async:func
+func Sum(a, b int) int {
+	logf("sum(%d,%d)", a, b)
+	rt.YieldNow()
+	return a + b
+}
+
+// Swap is async with two parameters and two results: Swap(Two(…)).
+//
+//async:func
+func Swap(a, b int) (int, int) {
+	rt.YieldNow()
+	return b, a
+}
+
+// Defined types that range statements and conversions use.
+type Nm string
+type Ints []int
+
 // ix is an index into a slice of length 3.
 func ix(tag string, n int) int {
 	logf("I%s(%d)", tag, n)
@@ -278,7 +300,9 @@ type rgen struct {
 	lowerCalls int
 }
 
-var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q", "x", "y", "z"}
+var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q", "x", "y", "z",
+	// names the generated code uses or imports: they must not collide
+	"Poll", "Cancel", "utf8", "reflect", "iter", "fut", "state", "cx", "zero", "ready"}
 
 // randProgram is the program of one seed: a file of package main.
 func randProgram(seed int64) string {
@@ -456,7 +480,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 		return g.intLeaf(ns)
 	}
 	for {
-		switch g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2) {
+		switch g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1) {
 		case 0: // suspension point
 			if ns {
 				continue
@@ -520,6 +544,14 @@ func (g *rgen) intExpr(d int, ns bool) string {
 			return fmt.Sprintf("func() int { return %s }()", g.intExpr(d-1, true))
 		case 11:
 			return fmt.Sprintf("Sel(%s, %s, %s)", g.boolExpr(d-1, ns), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
+		case 13: // multi-valued async calls spread into async calls
+			if ns {
+				continue
+			}
+			if g.chance(0.5) {
+				return fmt.Sprintf("Sum(Two(%s, %s, %s))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
+			}
+			return fmt.Sprintf("Add2(Swap(Two(%s, %s, %s)))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
 		case 12: // async methods: pointer and value receivers
 			v := g.oneOf(g.visibleWhere(isCtr))
 			if v == nil || ns {
@@ -779,11 +811,24 @@ func (g *rgen) stmt(depth int) string {
 				continue
 			}
 			var rhs string
-			switch g.n(3) {
+			switch g.n(6) {
 			case 0:
 				rhs = fmt.Sprintf("Two(%s, %s, %s)", g.newTag(), g.intExpr(2, false), g.intExpr(2, false))
 			case 1:
 				rhs = g.intExpr(2, false) + ", " + g.intExpr(2, false)
+			case 3: // var with several names and one value
+				s := fmt.Sprintf("var %s, %s = Two(%s, %s, %s)\n", n1, n2, g.newTag(), g.intExpr(2, false), g.intExpr(2, false))
+				g.declare(n1, kInt, mFree)
+				g.declare(n2, kInt, mFree)
+				return s
+			case 4: // comma-ok map index in a var declaration
+				s := fmt.Sprintf("var %s, _ = map[int]int{1: %s, 2: %s}[ix(%s, %s)]\n", n1, g.intExpr(2, false), g.intExpr(1, false), g.newTag(), g.intExpr(2, false))
+				g.declare(n1, kInt, mFree)
+				return s
+			case 5: // comma-ok type assertion in a var declaration
+				s := fmt.Sprintf("var %s, _ = any(%s).(int)\n", n1, g.intExpr(2, false))
+				g.declare(n1, kInt, mFree)
+				return s
 			default:
 				s := fmt.Sprintf("%s, _ := Named(%s, %s)\n", n1, g.newTag(), g.intExpr(2, false))
 				g.declare(n1, kInt, mFree)
@@ -1230,6 +1275,9 @@ func (g *rgen) rangeStmt(depth int) string {
 			x = g.arrLit(1)
 			isArray = true
 		}
+		if !isArray && g.chance(0.25) {
+			x = "Ints(" + x + ")" // a defined slice type
+		}
 		form := g.n(4)
 		switch form {
 		case 0:
@@ -1253,6 +1301,9 @@ func (g *rgen) rangeStmt(depth int) string {
 		x := rangeStrings[g.n(len(rangeStrings))]
 		if g.chance(0.5) {
 			x = fmt.Sprintf("Str(%s, %s)", g.newTag(), x)
+		}
+		if g.chance(0.3) {
+			x = "Nm(" + x + ")" // a defined string type
 		}
 		n := g.newName()
 		i := g.declare(n, kInt, mFree)
