@@ -35,6 +35,7 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		switch state {
 		case 0: // inside starts
 			/*line workloads.go:22:7*/ fut.aw0 = rt.SpawnAsync(fut.f)
+			fut.f = nil
 			fallthrough
 		case 1: // resumes at workloads.go:22:7
 			/*line workloads.go:22:7*/ r, ready = fut.aw0.Poll(cx)
@@ -174,6 +175,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			continue
 		case 5:
 			/*line workloads.go:46:2*/ fut.aw1 = fut.c.done.WaitAsync()
+			fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:46:2
 			/*line workloads.go:46:2*/ _, ready = fut.aw1.Poll(cx)
@@ -239,6 +241,7 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line workloads.go:58:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n-1, fut.done))
+			fut.done = nil
 			fallthrough
 		case 1: // resumes at workloads.go:58:2
 			/*line workloads.go:58:2*/ _, ready = fut.aw0.Poll(cx)
@@ -306,6 +309,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			fut.aw0 = nil
 			/*line workloads.go:68:2*/ fut.aw1 = fut.done.WaitAsync()
+			fut.done = nil
 			fallthrough
 		case 2: // resumes at workloads.go:68:2
 			/*line workloads.go:68:2*/ _, ready = fut.aw1.Poll(cx)
@@ -465,6 +469,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			continue
 		case 5:
 			/*line workloads.go:91:2*/ fut.aw1 = fut.c.done.WaitAsync()
+			fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:91:2
 			/*line workloads.go:91:2*/ _, ready = fut.aw1.Poll(cx)
@@ -634,6 +639,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.elapsed = time.Since(fut.start)
 			/*line workloads.go:120:2*/ fut.a.Send(-1)
 			/*line workloads.go:121:2*/ fut.aw2 = fut.h.JoinAsync()
+			fut.a = nil
+			fut.b = nil
+			fut.h = nil
+			fut.start = time.Time{}
 			fallthrough
 		case 7: // resumes at workloads.go:121:2
 			/*line workloads.go:121:2*/ _, ready = fut.aw2.Poll(cx)
@@ -697,6 +706,8 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:129:2*/ fut.started.dec()
 			/*line workloads.go:130:2*/ fut.aw0 = fut.n.WaitAsync()
+			fut.n = nil
+			fut.started = nil
 			fallthrough
 		case 1: // resumes at workloads.go:130:2
 			/*line workloads.go:130:2*/ _, ready = fut.aw0.Poll(cx)
@@ -751,6 +762,7 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:137:2*/ fut.started.dec()
 			/*line workloads.go:138:2*/ fut.aw0 = rt.SleepAsync(time.Hour)
+			fut.started = nil
 			fallthrough
 		case 1: // resumes at workloads.go:138:2
 			/*line workloads.go:138:2*/ _, ready = fut.aw0.Poll(cx)
@@ -851,6 +863,8 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 8:
 			/*line workloads.go:154:2*/ fut.aw1 = fut.started.done.WaitAsync()
+			fut.n = nil
+			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:154:2
 			/*line workloads.go:154:2*/ _, ready = fut.aw1.Poll(cx)

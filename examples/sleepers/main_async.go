@@ -71,15 +71,13 @@ type mainFuture struct {
 	state      int // the next case of Poll; -1 once done
 	durs       []time.Duration
 	heapBefore uint64
-	c          counts
+	c          *counts
 	handles    []*rt.JoinHandle[time.Duration]
 	i          int
 	s          Summary
 	total      time.Duration
 	seq        []time.Duration
 	i_2        int
-	seq_2      []*rt.JoinHandle[time.Duration]
-	i_3        int
 	aw0        rt.Future[*rt.JoinHandle[time.Duration]]
 	aw1        rt.Future[struct{}]
 	aw2        rt.Future[rt.Tuple2[time.Duration, error]]
@@ -105,7 +103,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:62:2*/ fut.c = counts{}
+			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
 			/*line main.go:64:2*/ fut.seq = fut.durs
 			fut.i_2 = 0
@@ -118,7 +116,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			fallthrough
 		case 2:
 			fut.i, d = fut.i_2, fut.seq[fut.i_2]
-			/*line main.go:65:16*/ fut.aw0 = rt.SpawnAsync(SleeperAsync(d, &fut.c))
+			/*line main.go:65:16*/ fut.aw0 = rt.SpawnAsync(SleeperAsync(d, fut.c))
 			fallthrough
 		case 3: // resumes at main.go:65:16
 			/*line main.go:65:16*/ r, ready = fut.aw0.Poll(cx)
@@ -134,13 +132,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			state = 1
 			continue
 		case 5:
-			if !(fut.c.asleep.Load() < int64(len(fut.durs)) && fut.c.woke.Load() == 0) {
+			if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
 				state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:69:3*/ fut.aw1 = rt.SleepAsync(time.Millisecond)
+			fut.seq = nil
 			fallthrough
 		case 7: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = fut.aw1.Poll(cx)
@@ -153,22 +152,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			continue
 		case 8:
 			/*line main.go:71:2*/ fut.s = Summary{}
-			/*line main.go:72:2*/ fut.s.Asleep = fut.c.asleep.Load()
+			/*line main.go:72:2*/ fut.s.Asleep = (*fut.c).asleep.Load()
 			/*line main.go:73:2*/ fut.s.HeapPerTask = float64(int64(heapInUse())-int64(fut.heapBefore)) / float64(fut.s.Asleep)
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
-			/*line main.go:76:2*/ fut.seq_2 = fut.handles
-			fut.i_3 = 0
+			fut.i = 0
 			fallthrough
 		case 9:
-			if !(fut.i_3 < len(fut.seq_2)) {
+			if !(fut.i < len(fut.handles)) {
 				state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			h = fut.seq_2[fut.i_3]
+			h = fut.handles[fut.i]
 			/*line main.go:77:16*/ fut.aw2 = h.JoinAsync()
+			fut.c = nil
+			fut.seq = nil
 			fallthrough
 		case 11: // resumes at main.go:77:16
 			/*line main.go:77:16*/ r_2, ready = fut.aw2.Poll(cx)
@@ -190,7 +190,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
 			fallthrough
 		case 12:
-			fut.i_3++
+			fut.i++
 			state = 9
 			continue
 		case 13:
