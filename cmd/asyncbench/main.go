@@ -65,7 +65,7 @@ func rows() []row {
 			},
 			gor: func() float64 { return perOp(goYieldMany(yieldTasks, yieldEach), yieldTasks*yieldEach) }},
 		{name: "ping_pong", unit: "ns/round trip", target: 0.5,
-			note:  "corio: hand-written mailbox future (no syncx yet); goroutines: unbuffered channels",
+			note:  "corio: hand-written mailbox futures (no syncx yet), send wakes via cx.Wake; goroutines: unbuffered channels",
 			corio: func(fl flavor) float64 { return perOp(corioTime(fl, pingPongAsync(n)), n) },
 			gor:   func() float64 { return perOp(goPingPong(n), n) }},
 		{name: "idle_notify", unit: "B/task", target: 0.1, memory: true,

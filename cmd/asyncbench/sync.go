@@ -71,30 +71,55 @@ func (c *counter) dec() {
 	}
 }
 
-// mailbox is a single-slot channel with one receiver. Send never waits: the
-// ping-pong workload alternates strictly, so the slot is always empty when a
-// value is sent (Send panics otherwise).
+// mailbox is a single-slot channel with one sender and one receiver. A send
+// never waits: the ping-pong workload alternates strictly, so the slot is
+// always empty when a value is sent (a send panics otherwise).
 type mailbox struct {
 	mu   sync.Mutex
 	full bool     // protected by mu
 	v    int      // protected by mu
 	w    rt.Waker // protected by mu: the receiver's waker
+
+	staged int // owned by the single sender: SendAsync's value
 }
 
-// Send puts v in the slot and wakes the receiver.
-func (m *mailbox) Send(v int) {
+// put fills the slot and returns the receiver's waker, if it waits.
+func (m *mailbox) put(v int) rt.Waker {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.full {
-		m.mu.Unlock()
 		panic("asyncbench: mailbox send on a full slot")
 	}
 	m.v, m.full = v, true
 	w := m.w
 	m.w = nil
-	m.mu.Unlock()
-	if w != nil {
+	return w
+}
+
+// Send puts v in the slot and wakes the receiver (direct mode of SendAsync).
+func (m *mailbox) Send(v int) {
+	if w := m.put(v); w != nil {
 		w.Wake()
 	}
+}
+
+// SendAsync returns a future that, at its first poll, puts v in the slot and
+// wakes the receiver through cx.Wake — onto the polling worker, with no lock
+// and no cross-goroutine wake-up, as a syncx channel send will. It allocates
+// nothing: the value is staged in the mailbox (one sender at a time).
+func (m *mailbox) SendAsync(v int) rt.Future[struct{}] {
+	m.staged = v
+	return (*mailboxSend)(m)
+}
+
+type mailboxSend mailbox
+
+func (f *mailboxSend) Poll(cx *rt.Context) (struct{}, bool) {
+	m := (*mailbox)(f)
+	if w := m.put(m.staged); w != nil {
+		cx.Wake(w)
+	}
+	return struct{}{}, true
 }
 
 // Recv waits for a value (direct mode of RecvAsync).

@@ -35,21 +35,21 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		switch state {
 		case 0: // inside starts
 			/*line workloads.go:22:7*/ fut.aw0 = rt.SpawnAsync(fut.f)
-			fut.f = nil
+			/*line workloads_async.go:38:4*/ fut.f = nil
 			fallthrough
 		case 1: // resumes at workloads.go:22:7
 			/*line workloads.go:22:7*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:22:2*/ h = r
 			/*line workloads.go:23:12*/ fut.aw1 = h.JoinAsync()
-			fallthrough
+			/*line workloads_async.go:49:4*/ fallthrough
 		case 2: // resumes at workloads.go:23:12
 			/*line workloads.go:23:12*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:52:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -59,11 +59,11 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:25:3*/ panic(err)
 			}
 			{
-				fut.state = -1
+				/*line workloads.go:27:2*/ fut.state = -1
 				/*line workloads.go:27:2*/ return d, true
 			}
 		default:
-			panic("corio: insideAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:66:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -105,11 +105,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:34:2*/ fut.c.dec()
 			{
-				fut.state = -1
+				/*line workloads_async.go:108:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:112:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -151,45 +151,45 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:41:2*/ fut.c = newCounter(fut.n)
 			/*line workloads.go:42:2*/ fut.start = time.Now()
 			/*line workloads.go:43:6*/ fut.i = 0
-			fallthrough
+			/*line workloads_async.go:154:4*/ fallthrough
 		case 1:
-			if !(fut.i < fut.n) {
-				state = 5
+			/*line workloads.go:43:14*/ if !(fut.i < fut.n) {
+				/*line workloads_async.go:157:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:44:3*/ fut.aw0 = rt.SpawnAsync(trivialAsync(fut.c))
-			fallthrough
+			/*line workloads_async.go:163:4*/ fallthrough
 		case 3: // resumes at workloads.go:44:3
 			/*line workloads.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:166:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line workloads_async.go:171:4*/ fallthrough
 		case 4:
 			/*line workloads.go:43:21*/ fut.i++
-			state = 1
+			/*line workloads_async.go:174:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:46:2*/ fut.aw1 = fut.c.done.WaitAsync()
-			fut.c = nil
+			/*line workloads_async.go:178:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:46:2
 			/*line workloads.go:46:2*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:182:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line workloads.go:47:2*/ fut.state = -1
 				/*line workloads.go:47:2*/ return time.Since(fut.start), true
 			}
 		default:
-			panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:192:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -236,26 +236,26 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:54:2*/ if fut.n == 0 {
 				/*line workloads.go:55:3*/ fut.done.Fire()
 				/*line workloads.go:56:3*/ {
-					fut.state = -1
+					/*line workloads.go:56:3*/ fut.state = -1
 					/*line workloads.go:56:3*/ return struct{}{}, true
 				}
 			}
 			/*line workloads.go:58:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n-1, fut.done))
-			fut.done = nil
+			/*line workloads_async.go:244:4*/ fut.done = nil
 			fallthrough
 		case 1: // resumes at workloads.go:58:2
 			/*line workloads.go:58:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:248:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line workloads_async.go:254:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:258:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -300,30 +300,30 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:65:2*/ fut.done = &signal{}
 			/*line workloads.go:66:2*/ fut.start = time.Now()
 			/*line workloads.go:67:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n, fut.done))
-			fallthrough
+			/*line workloads_async.go:303:4*/ fallthrough
 		case 1: // resumes at workloads.go:67:2
 			/*line workloads.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:306:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:68:2*/ fut.aw1 = fut.done.WaitAsync()
-			fut.done = nil
+			/*line workloads_async.go:312:4*/ fut.done = nil
 			fallthrough
 		case 2: // resumes at workloads.go:68:2
 			/*line workloads.go:68:2*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:316:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line workloads.go:69:2*/ fut.state = -1
 				/*line workloads.go:69:2*/ return time.Since(fut.start), true
 			}
 		default:
-			panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:326:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -369,36 +369,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:76:6*/ fut.i = 0
-			fallthrough
+			/*line workloads_async.go:372:4*/ fallthrough
 		case 1:
-			if !(fut.i < fut.k) {
-				state = 5
+			/*line workloads.go:76:14*/ if !(fut.i < fut.k) {
+				/*line workloads_async.go:375:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:77:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line workloads_async.go:381:4*/ fallthrough
 		case 3: // resumes at workloads.go:77:3
 			/*line workloads.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:384:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line workloads_async.go:389:4*/ fallthrough
 		case 4:
 			/*line workloads.go:76:21*/ fut.i++
-			state = 1
+			/*line workloads_async.go:392:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:79:2*/ fut.c.dec()
 			{
-				fut.state = -1
+				/*line workloads_async.go:397:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:401:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -445,45 +445,45 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:86:2*/ fut.c = newCounter(fut.tasks)
 			/*line workloads.go:87:2*/ fut.start = time.Now()
 			/*line workloads.go:88:6*/ fut.i = 0
-			fallthrough
+			/*line workloads_async.go:448:4*/ fallthrough
 		case 1:
-			if !(fut.i < fut.tasks) {
-				state = 5
+			/*line workloads.go:88:14*/ if !(fut.i < fut.tasks) {
+				/*line workloads_async.go:451:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:89:3*/ fut.aw0 = rt.SpawnAsync(yielderAsync(fut.k, fut.c))
-			fallthrough
+			/*line workloads_async.go:457:4*/ fallthrough
 		case 3: // resumes at workloads.go:89:3
 			/*line workloads.go:89:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:460:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line workloads_async.go:465:4*/ fallthrough
 		case 4:
 			/*line workloads.go:88:25*/ fut.i++
-			state = 1
+			/*line workloads_async.go:468:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:91:2*/ fut.aw1 = fut.c.done.WaitAsync()
-			fut.c = nil
+			/*line workloads_async.go:472:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:91:2
 			/*line workloads.go:91:2*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:476:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line workloads.go:92:2*/ fut.state = -1
 				/*line workloads.go:92:2*/ return time.Since(fut.start), true
 			}
 		default:
-			panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:486:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -511,6 +511,7 @@ type echoFuture struct {
 	in    *mailbox
 	out   *mailbox
 	aw0   rt.Future[int]
+	aw1   rt.Future[struct{}]
 }
 
 // echoAsync is the asynchronous twin of echo: it returns a future that runs the
@@ -529,13 +530,13 @@ func (fut *echoFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // echo starts
-			fallthrough
+			/*line workloads_async.go:533:4*/ fallthrough
 		case 1:
 			/*line workloads.go:100:8*/ fut.aw0 = fut.in.RecvAsync()
-			fallthrough
+			/*line workloads_async.go:536:4*/ fallthrough
 		case 2: // resumes at workloads.go:100:8
 			/*line workloads.go:100:8*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:539:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -543,15 +544,23 @@ func (fut *echoFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:100:3*/ v = r
 			/*line workloads.go:101:3*/ if v < 0 {
 				/*line workloads.go:102:4*/ {
-					fut.state = -1
+					/*line workloads.go:102:4*/ fut.state = -1
 					/*line workloads.go:102:4*/ return struct{}{}, true
 				}
 			}
-			/*line workloads.go:104:3*/ fut.out.Send(v)
-			state = 1
+			/*line workloads.go:104:3*/ fut.aw1 = fut.out.SendAsync(v)
+			/*line workloads_async.go:552:4*/ fallthrough
+		case 3: // resumes at workloads.go:104:3
+			/*line workloads.go:104:3*/ _, ready = fut.aw1.Poll(cx)
+			/*line workloads_async.go:555:4*/ if !ready {
+				fut.state = 3
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line workloads_async.go:560:4*/ state = 1
 			continue
 		default:
-			panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:563:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -562,6 +571,10 @@ func (fut *echoFuture) Cancel() {
 	if fut.aw0 != nil {
 		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
+	}
+	if fut.aw1 != nil {
+		rt.Cancel(fut.aw1)
+		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -580,8 +593,9 @@ type pingPongFuture struct {
 	i       int
 	elapsed time.Duration
 	aw0     rt.Future[*rt.JoinHandle[struct{}]]
-	aw1     rt.Future[int]
-	aw2     rt.Future[rt.Tuple2[struct{}, error]]
+	aw1     rt.Future[struct{}]
+	aw2     rt.Future[int]
+	aw3     rt.Future[rt.Tuple2[struct{}, error]]
 }
 
 // pingPongAsync is the asynchronous twin of pingPong: it returns a future that runs the
@@ -601,10 +615,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // pingPong starts
 			/*line workloads.go:112:2*/ fut.a, fut.b = &mailbox{}, &mailbox{}
 			/*line workloads.go:113:7*/ fut.aw0 = rt.SpawnAsync(echoAsync(fut.a, fut.b))
-			fallthrough
+			/*line workloads_async.go:618:4*/ fallthrough
 		case 1: // resumes at workloads.go:113:7
 			/*line workloads.go:113:7*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:621:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -612,51 +626,67 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:113:2*/ fut.h = r
 			/*line workloads.go:114:2*/ fut.start = time.Now()
 			/*line workloads.go:115:6*/ fut.i = 0
-			fallthrough
+			/*line workloads_async.go:629:4*/ fallthrough
 		case 2:
-			if !(fut.i < fut.n) {
-				state = 6
+			/*line workloads.go:115:14*/ if !(fut.i < fut.n) {
+				/*line workloads_async.go:632:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line workloads.go:116:3*/ fut.a.Send(fut.i)
-			/*line workloads.go:117:3*/ fut.aw1 = fut.b.RecvAsync()
-			fallthrough
-		case 4: // resumes at workloads.go:117:3
-			/*line workloads.go:117:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads.go:116:3*/ fut.aw1 = fut.a.SendAsync(fut.i)
+			/*line workloads_async.go:638:4*/ fallthrough
+		case 4: // resumes at workloads.go:116:3
+			/*line workloads.go:116:3*/ _, ready = fut.aw1.Poll(cx)
+			/*line workloads_async.go:641:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
-			fallthrough
-		case 5:
-			/*line workloads.go:115:21*/ fut.i++
-			state = 2
-			continue
-		case 6:
-			/*line workloads.go:119:2*/ fut.elapsed = time.Since(fut.start)
-			/*line workloads.go:120:2*/ fut.a.Send(-1)
-			/*line workloads.go:121:2*/ fut.aw2 = fut.h.JoinAsync()
-			fut.a = nil
-			fut.b = nil
-			fut.h = nil
-			fut.start = time.Time{}
-			fallthrough
-		case 7: // resumes at workloads.go:121:2
-			/*line workloads.go:121:2*/ _, ready = fut.aw2.Poll(cx)
-			if !ready {
-				fut.state = 7
+			/*line workloads.go:117:3*/ fut.aw2 = fut.b.RecvAsync()
+			/*line workloads_async.go:647:4*/ fallthrough
+		case 5: // resumes at workloads.go:117:3
+			/*line workloads.go:117:3*/ _, ready = fut.aw2.Poll(cx)
+			/*line workloads_async.go:650:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw2 = nil
+			/*line workloads_async.go:655:4*/ fallthrough
+		case 6:
+			/*line workloads.go:115:21*/ fut.i++
+			/*line workloads_async.go:658:4*/ state = 2
+			continue
+		case 7:
+			/*line workloads.go:119:2*/ fut.elapsed = time.Since(fut.start)
+			/*line workloads.go:120:2*/ fut.aw1 = fut.a.SendAsync(-1)
+			/*line workloads_async.go:663:4*/ fut.a = nil
+			fut.b = nil
+			fut.start = time.Time{}
+			fallthrough
+		case 8: // resumes at workloads.go:120:2
+			/*line workloads.go:120:2*/ _, ready = fut.aw1.Poll(cx)
+			/*line workloads_async.go:669:4*/ if !ready {
+				fut.state = 8
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line workloads.go:121:2*/ fut.aw3 = fut.h.JoinAsync()
+			/*line workloads_async.go:675:4*/ fut.h = nil
+			fallthrough
+		case 9: // resumes at workloads.go:121:2
+			/*line workloads.go:121:2*/ _, ready = fut.aw3.Poll(cx)
+			/*line workloads_async.go:679:4*/ if !ready {
+				fut.state = 9
+				return zero, false
+			}
+			fut.aw3 = nil
 			{
-				fut.state = -1
+				/*line workloads.go:122:2*/ fut.state = -1
 				/*line workloads.go:122:2*/ return fut.elapsed, true
 			}
 		default:
-			panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:689:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -675,6 +705,10 @@ func (fut *pingPongFuture) Cancel() {
 	if fut.aw2 != nil {
 		rt.Cancel(fut.aw2)
 		fut.aw2 = nil
+	}
+	if fut.aw3 != nil {
+		rt.Cancel(fut.aw3)
+		fut.aw3 = nil
 	}
 	fut.state = -1
 }
@@ -706,22 +740,22 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:129:2*/ fut.started.dec()
 			/*line workloads.go:130:2*/ fut.aw0 = fut.n.WaitAsync()
-			fut.n = nil
+			/*line workloads_async.go:743:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 1: // resumes at workloads.go:130:2
 			/*line workloads.go:130:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:748:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line workloads_async.go:754:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:758:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -762,21 +796,21 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:137:2*/ fut.started.dec()
 			/*line workloads.go:138:2*/ fut.aw0 = rt.SleepAsync(time.Hour)
-			fut.started = nil
+			/*line workloads_async.go:799:4*/ fut.started = nil
 			fallthrough
 		case 1: // resumes at workloads.go:138:2
 			/*line workloads.go:138:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:803:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line workloads_async.go:809:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:813:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -821,64 +855,64 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // spawnIdle starts
 			/*line workloads.go:146:2*/ fut.started = newCounter(fut.k)
 			/*line workloads.go:147:6*/ fut.i = 0
-			fallthrough
+			/*line workloads_async.go:858:4*/ fallthrough
 		case 1:
-			if !(fut.i < fut.k) {
-				state = 8
+			/*line workloads.go:147:14*/ if !(fut.i < fut.k) {
+				/*line workloads_async.go:861:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
-			if !(fut.n != nil) {
-				state = 5
+			/*line workloads.go:148:6*/ if !(fut.n != nil) {
+				/*line workloads_async.go:867:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:149:4*/ fut.aw0 = rt.SpawnAsync(idleOnNotifyAsync(fut.n, fut.started))
-			fallthrough
+			/*line workloads_async.go:873:4*/ fallthrough
 		case 4: // resumes at workloads.go:149:4
 			/*line workloads.go:149:4*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:876:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			state = 7
+			/*line workloads_async.go:881:4*/ state = 7
 			continue
 		case 5:
 			/*line workloads.go:151:4*/ fut.aw0 = rt.SpawnAsync(idleOnSleepAsync(fut.started))
-			fallthrough
+			/*line workloads_async.go:885:4*/ fallthrough
 		case 6: // resumes at workloads.go:151:4
 			/*line workloads.go:151:4*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:888:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line workloads_async.go:893:4*/ fallthrough
 		case 7:
 			/*line workloads.go:147:21*/ fut.i++
-			state = 1
+			/*line workloads_async.go:896:4*/ state = 1
 			continue
 		case 8:
 			/*line workloads.go:154:2*/ fut.aw1 = fut.started.done.WaitAsync()
-			fut.n = nil
+			/*line workloads_async.go:900:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:154:2
 			/*line workloads.go:154:2*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line workloads_async.go:905:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line workloads_async.go:911:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:915:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

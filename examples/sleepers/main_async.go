@@ -33,10 +33,10 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line main.go:39:2*/ fut.start = time.Now()
 			/*line main.go:40:2*/ fut.c.asleep.Add(1)
 			/*line main.go:41:2*/ fut.aw0 = rt.SleepAsync(fut.d)
-			fallthrough
+			/*line main_async.go:36:4*/ fallthrough
 		case 1: // resumes at main.go:41:2
 			/*line main.go:41:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:39:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,11 +44,11 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line main.go:42:2*/ fut.c.asleep.Add(-1)
 			/*line main.go:43:2*/ fut.c.woke.Add(1)
 			{
-				fut.state = -1
+				/*line main.go:44:2*/ fut.state = -1
 				/*line main.go:44:2*/ return time.Since(fut.start) - fut.d, true
 			}
 		default:
-			panic("corio: SleeperAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: SleeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -106,49 +106,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
 			/*line main.go:64:2*/ fut.seq = fut.durs
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:109:4*/ fut.i_2 = 0
+			/*line main_async.go:110:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < len(fut.seq)) {
-				state = 5
+			/*line main.go:64:20*/ if !(fut.i_2 < len(fut.seq)) {
+				/*line main_async.go:113:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i, d = fut.i_2, fut.seq[fut.i_2]
+			/*line main_async.go:118:4*/ fut.i, d = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:65:16*/ fut.aw0 = rt.SpawnAsync(SleeperAsync(d, fut.c))
-			fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 3: // resumes at main.go:65:16
 			/*line main.go:65:16*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:3*/ fut.handles[fut.i] = r
-			fallthrough
+			/*line main_async.go:129:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:131:4*/ fut.i_2++
+			/*line main_async.go:132:4*/ state = 1
 			continue
 		case 5:
-			if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
-				state = 8
+			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
+				/*line main_async.go:136:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:69:3*/ fut.aw1 = rt.SleepAsync(time.Millisecond)
-			fut.seq = nil
+			/*line main_async.go:142:4*/ fut.seq = nil
 			fallthrough
 		case 7: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:146:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
-			state = 5
+			/*line main_async.go:151:4*/ state = 5
 			continue
 		case 8:
 			/*line main.go:71:2*/ fut.s = Summary{}
@@ -156,23 +156,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:73:2*/ fut.s.HeapPerTask = float64(int64(heapInUse())-int64(fut.heapBefore)) / float64(fut.s.Asleep)
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
-			fut.i = 0
-			fallthrough
+			/*line main_async.go:159:4*/ fut.i = 0
+			/*line main_async.go:160:4*/ fallthrough
 		case 9:
-			if !(fut.i < len(fut.handles)) {
-				state = 13
+			/*line main.go:76:20*/ if !(fut.i < len(fut.handles)) {
+				/*line main_async.go:163:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			h = fut.handles[fut.i]
+			/*line main_async.go:168:4*/ h = fut.handles[fut.i]
 			/*line main.go:77:16*/ fut.aw2 = h.JoinAsync()
-			fut.c = nil
+			/*line main_async.go:170:4*/ fut.c = nil
 			fut.seq = nil
 			fallthrough
 		case 11: // resumes at main.go:77:16
 			/*line main.go:77:16*/ r_2, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -180,7 +180,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:77:3*/ late, err = r_2.V0, r_2.V1
 			/*line main.go:78:3*/ if err != nil {
 				/*line main.go:79:4*/ {
-					fut.state = -1
+					/*line main.go:79:4*/ fut.state = -1
 					/*line main.go:79:4*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: err}, true
 				}
 			}
@@ -188,19 +188,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:82:3*/ fut.total += late
 			/*line main.go:83:3*/ fut.s.MinLate = min(fut.s.MinLate, late)
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
-			fallthrough
+			/*line main_async.go:191:4*/ fallthrough
 		case 12:
-			fut.i++
-			state = 9
+			/*line main_async.go:193:4*/ fut.i++
+			/*line main_async.go:194:4*/ state = 9
 			continue
 		case 13:
 			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(fut.durs))
 			{
-				fut.state = -1
+				/*line main.go:87:2*/ fut.state = -1
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:203:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
