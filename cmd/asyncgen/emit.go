@@ -398,12 +398,16 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			if r.dst != nil {
 				dst = l.loc(r.dst)
 			}
-			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\nif !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
+			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
 				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
 		}
 		for _, s := range blk.stmts {
 			if text := l.printStmt(s.s); text != "" {
-				body.WriteString(l.directive(s.pos) + text + "\n")
+				d := l.directive(s.pos)
+				if d == "" {
+					d = resetMark // glue of the lowering, not the user's code
+				}
+				body.WriteString(d + text + "\n")
 			}
 		}
 		next := i + 1
@@ -415,22 +419,22 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		}
 		switch t := blk.term.(type) {
 		case *jumpTerm:
-			body.WriteString(goTo(t.to) + "\n")
+			body.WriteString(resetMark + goTo(t.to) + "\n")
 		case *ifTerm:
 			cond := l.print(t.cond)
 			switch {
 			case t.then.state == next:
-				fmt.Fprintf(body, "if !(%s) {\n%s = %d\ncontinue\n}\nfallthrough\n", cond, l.nState, t.els.state)
+				fmt.Fprintf(body, "%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.els.state)
 			case t.els.state == next:
-				fmt.Fprintf(body, "if %s {\n%s = %d\ncontinue\n}\nfallthrough\n", cond, l.nState, t.then.state)
+				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.then.state)
 			default:
-				fmt.Fprintf(body, "if %s {\n%s = %d\n} else {\n%s = %d\n}\ncontinue\n", cond, l.nState, t.then.state, l.nState, t.els.state)
+				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.then.state, l.nState, t.els.state)
 			}
 		case *returnTerm:
 			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
 			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
-			fmt.Fprintf(body, "%s%s.%s = %s\n", l.directive(t.pos), f, t.field, l.print(t.fut))
+			fmt.Fprintf(body, "%s%s.%s = %s\n%s", l.directive(t.pos), f, t.field, l.print(t.fut), resetMark)
 			// Dead pointer fields are cleared before suspending, so the
 			// sleeping task keeps nothing reachable that it will not use.
 			for _, v := range t.clear {
@@ -450,13 +454,13 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			fmt.Fprintf(body, "%s\n", goTo(t.next))
 		case *panicTerm:
 		case *unreachableTerm:
-			fmt.Fprintf(body, "%s\n", g.panicText("corio: "+display+"Async: unreachable end of function"))
+			fmt.Fprintf(body, "%s%s\n", resetMark, g.panicText("corio: "+display+"Async: unreachable end of function"))
 		}
 	}
 	if l.labelUsed {
 		p("%s:\n", l.pollLabel)
 	}
-	p("for {\nswitch %s {\n%sdefault:\n%s\n}\n}\n}\n\n", l.nState, body.String(), g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
+	p("for {\nswitch %s {\n%sdefault:\n%s%s\n}\n}\n}\n\n", l.nState, body.String(), resetMark, g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
 
 	// Cancel.
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/token"
 	"go/types"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/go/packages"
@@ -288,7 +290,32 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	if err := jf.Render(&b); err != nil {
-		return nil, fmt.Errorf("asyncgen: internal error: the code generated for %s does not compile as Go (please report this with the source): %v", rel(of.src.path), err)
+		return nil, fmt.Errorf("%s:1:1: asyncgen internal error: the code generated for this file does not compile as Go (a bug in asyncgen; please report it with the source): %v", rel(of.src.path), err)
 	}
-	return b.Bytes(), nil
+	out, err := format.Source(resetLines(b.Bytes(), filepath.Base(of.src.outPath)))
+	if err != nil {
+		return nil, fmt.Errorf("%s:1:1: asyncgen internal error: formatting the generated code: %v", rel(of.src.path), err)
+	}
+	return out, nil
+}
+
+// resetLines replaces each reset mark with a //line directive that names the
+// generated file's own line and column.
+func resetLines(src []byte, name string) []byte {
+	mark := []byte(strings.TrimSpace(resetMark))
+	lines := bytes.Split(src, []byte("\n"))
+	for i, line := range lines {
+		for {
+			k := bytes.Index(line, mark)
+			if k < 0 {
+				break
+			}
+			col := k + 1
+			rest := bytes.TrimLeft(line[k+len(mark):], " ")
+			d := fmt.Sprintf("/*line %s:%d:%d*/ ", name, i+1, col)
+			line = append(append(append([]byte{}, line[:k]...), d...), rest...)
+		}
+		lines[i] = line
+	}
+	return bytes.Join(lines, []byte("\n"))
 }

@@ -69,6 +69,7 @@ type panicTerm struct{}
 type ifTerm struct {
 	cond      ast.Expr
 	then, els *block
+	pos       token.Pos // the source condition, for its //line directive
 }
 type returnTerm struct {
 	results []ast.Expr // nil: bare return (named results, or none)
@@ -981,9 +982,9 @@ func (l *lowerer) ifStmt(s *ast.IfStmt) {
 	}
 	join := l.newBlock()
 	if els == nil {
-		l.cur.term = &ifTerm{cond: cond, then: then, els: join}
+		l.cur.term = &ifTerm{cond: cond, then: then, els: join, pos: s.Cond.Pos()}
 	} else {
-		l.cur.term = &ifTerm{cond: cond, then: then, els: els}
+		l.cur.term = &ifTerm{cond: cond, then: then, els: els, pos: s.Cond.Pos()}
 	}
 	l.enter(then)
 	l.stmtList(s.Body.List)
@@ -1024,7 +1025,7 @@ func (l *lowerer) forStmt(s *ast.ForStmt, label string) {
 	if s.Cond != nil {
 		l.pos = s.Cond.Pos()
 		cond := l.expr(s.Cond, false)
-		l.cur.term = &ifTerm{cond: cond, then: body, els: exit}
+		l.cur.term = &ifTerm{cond: cond, then: body, els: exit, pos: s.Cond.Pos()}
 	} else {
 		l.jump(body)
 	}
@@ -1214,7 +1215,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 func (l *lowerer) rangeLoop(s *ast.RangeStmt, label string, head, body, post, exit *block, cond ast.Expr, start, step func()) {
 	l.jump(head)
 	l.enter(head)
-	l.cur.term = &ifTerm{cond: cond, then: body, els: exit}
+	l.cur.term = &ifTerm{cond: cond, then: body, els: exit, pos: s.X.Pos()}
 	l.targets = append(l.targets, target{label: label, brk: exit, cont: post})
 	l.enter(body)
 	start()
@@ -1264,7 +1265,7 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 				cond = &ast.BinaryExpr{X: l.ref(tag), Op: token.EQL, Y: x}
 			}
 			next := l.newBlock()
-			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next}
+			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}
 			l.enter(next)
 		}
 	}

@@ -105,6 +105,20 @@ func (l *lowerer) directive(pos token.Pos) string {
 	return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + ":" + itoa(p.Column) + "*/ "
 }
 
+// resetMark marks a line of the lowering's own code that follows the user's:
+// file() replaces it with a /*line*/ directive naming the generated file's
+// own position, as cgo does, so that code which is not the user's is not
+// reported at a user's line (a stale drift guard's compile error, say).
+const resetMark = "/*asyncgen:reset*/ "
+
+// directiveOr is the directive for pos, or a reset when pos is unknown.
+func (l *lowerer) directiveOr(pos token.Pos) string {
+	if d := l.directive(pos); d != "" {
+		return d
+	}
+	return resetMark
+}
+
 // constDecl prints a local const declaration with each constant's value
 // written out. The source's form cannot be reprinted with renamed names: for
 // an implicitly repeated expression list (const ( X = X + X; Y )) go/types
@@ -362,5 +376,8 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 		out = l.g.typeText(l.out) + "{" + strings.Join(vals, ", ") + "}"
 	}
 	pre = append(pre, l.nFut+"."+l.nState+" = -1", l.directive(pos)+"return "+out+", "+l.g.univ("true"))
+	// The result expressions are evaluated in the first lines: they carry
+	// the return's position.
+	pre[0] = l.directiveOr(pos) + strings.TrimPrefix(pre[0], l.directive(pos))
 	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
 }

@@ -49,8 +49,12 @@ func TestGenerateProperty(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates many random programs")
 	}
+	n := *propN
+	if raceEnabled {
+		n = min(n, 16) // the generator under the race detector is several times slower
+	}
 	var seeds []int64
-	for i := range *propN {
+	for i := range n {
 		seeds = append(seeds, 100000+int64(i))
 	}
 	if errs := generateSeeds(t, seeds); len(errs) > 0 {

@@ -29,36 +29,36 @@ func (fut *yieldsFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Yields starts
 			/*line genbench.go:15:2*/ fut.done = 0
 			/*line genbench.go:16:6*/ fut.i = 0
-			fallthrough
+			/*line genbench_async.go:32:4*/ fallthrough
 		case 1:
-			if !(fut.i < fut.n) {
-				state = 5
+			/*line genbench.go:16:14*/ if !(fut.i < fut.n) {
+				/*line genbench_async.go:35:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:17:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line genbench_async.go:41:4*/ fallthrough
 		case 3: // resumes at genbench.go:17:3
 			/*line genbench.go:17:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:44:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:18:3*/ fut.done++
-			fallthrough
+			/*line genbench_async.go:50:4*/ fallthrough
 		case 4:
 			/*line genbench.go:16:21*/ fut.i++
-			state = 1
+			/*line genbench_async.go:53:4*/ state = 1
 			continue
 		case 5:
 			{
-				fut.state = -1
+				/*line genbench.go:20:2*/ fut.state = -1
 				/*line genbench.go:20:2*/ return fut.done, true
 			}
 		default:
-			panic("corio: YieldsAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:61:4*/ panic("corio: YieldsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -98,20 +98,20 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Leaf starts
 			/*line genbench.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line genbench_async.go:101:4*/ fallthrough
 		case 1: // resumes at genbench.go:27:2
 			/*line genbench.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:104:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line genbench.go:28:2*/ fut.state = -1
 				/*line genbench.go:28:2*/ return fut.x + 1, true
 			}
 		default:
-			panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:114:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -153,41 +153,41 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Chain starts
-			if !(fut.depth == 0) {
-				state = 3
+			/*line genbench.go:35:5*/ if !(fut.depth == 0) {
+				/*line genbench_async.go:157:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:36:10*/ fut.aw0 = LeafAsync(fut.x)
-			fallthrough
+			/*line genbench_async.go:163:4*/ fallthrough
 		case 2: // resumes at genbench.go:36:10
 			/*line genbench.go:36:10*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:166:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line genbench.go:36:3*/ fut.state = -1
 				/*line genbench.go:36:3*/ return r, true
 			}
 		case 3:
 			/*line genbench.go:38:9*/ fut.aw0 = ChainAsync(fut.depth-1, fut.x)
-			fallthrough
+			/*line genbench_async.go:177:4*/ fallthrough
 		case 4: // resumes at genbench.go:38:9
 			/*line genbench.go:38:9*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:180:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line genbench.go:38:2*/ fut.state = -1
 				/*line genbench.go:38:2*/ return r_2 + 1, true
 			}
 		default:
-			panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:190:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -237,67 +237,67 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // FanOut starts
 			/*line genbench.go:45:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
 			/*line genbench.go:46:2*/ fut.seq = fut.hs
-			fut.i_2 = 0
-			fallthrough
+			/*line genbench_async.go:240:4*/ fut.i_2 = 0
+			/*line genbench_async.go:241:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < len(fut.seq)) {
-				state = 5
+			/*line genbench.go:46:17*/ if !(fut.i_2 < len(fut.seq)) {
+				/*line genbench_async.go:244:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i = fut.i_2
+			/*line genbench_async.go:249:4*/ fut.i = fut.i_2
 			/*line genbench.go:47:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			fallthrough
+			/*line genbench_async.go:251:4*/ fallthrough
 		case 3: // resumes at genbench.go:47:11
 			/*line genbench.go:47:11*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:254:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:47:3*/ fut.hs[fut.i] = r
-			fallthrough
+			/*line genbench_async.go:260:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line genbench_async.go:262:4*/ fut.i_2++
+			/*line genbench_async.go:263:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:49:2*/ fut.i = 0
-			fut.i_2 = 0
-			fallthrough
+			/*line genbench_async.go:267:4*/ fut.i_2 = 0
+			/*line genbench_async.go:268:4*/ fallthrough
 		case 6:
-			if !(fut.i_2 < len(fut.hs)) {
-				state = 10
+			/*line genbench.go:50:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line genbench_async.go:271:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			h = fut.hs[fut.i_2]
+			/*line genbench_async.go:276:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:51:11*/ fut.aw1 = h.JoinAsync()
-			fut.seq = nil
+			/*line genbench_async.go:278:4*/ fut.seq = nil
 			fallthrough
 		case 8: // resumes at genbench.go:51:11
 			/*line genbench.go:51:11*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:282:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line genbench.go:51:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:52:3*/ fut.i += v
-			fallthrough
+			/*line genbench_async.go:289:4*/ fallthrough
 		case 9:
-			fut.i_2++
-			state = 6
+			/*line genbench_async.go:291:4*/ fut.i_2++
+			/*line genbench_async.go:292:4*/ state = 6
 			continue
 		case 10:
 			{
-				fut.state = -1
+				/*line genbench.go:54:2*/ fut.state = -1
 				/*line genbench.go:54:2*/ return fut.i, true
 			}
 		default:
-			panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:300:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -344,21 +344,21 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:76:2*/ fut.count = fut.id
 			/*line genbench.go:77:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			fut.open = nil
+			/*line genbench_async.go:347:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:77:2
 			/*line genbench.go:77:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line genbench_async.go:351:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line genbench.go:78:2*/ fut.state = -1
 				/*line genbench.go:78:2*/ return fut.count, true
 			}
 		default:
-			panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:361:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,20 +29,20 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:45:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -83,20 +83,20 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Apply starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:86:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:89:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.f(fut.n), true
 			}
 		default:
-			panic("corio: ApplyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:99:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,7 +138,7 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 		switch state {
 		case 0: // MakeCounter starts
 			/*line main.go:26:2*/ fut.n = new(int)
-			(*fut.n) = 0
+			/*line main_async.go:141:4*/ (*fut.n) = 0
 			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:27:22*/ (*n_p)++
@@ -146,10 +146,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				}
 			}(fut.n)
 			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:149:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
 			/*line main.go:28:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -161,11 +161,11 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 			}(fut.n)
 			/*line main.go:30:2*/ (*fut.n) = 10
 			{
-				fut.state = -1
+				/*line main.go:31:2*/ fut.state = -1
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
 			}
 		default:
-			panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -235,17 +235,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			(*fut.x) = 1
+			/*line main_async.go:238:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
 			/*line main.go:41:6*/ fut.aw0 = VAsync(2)
-			fallthrough
+			/*line main_async.go:245:4*/ fallthrough
 		case 1: // resumes at main.go:41:6
 			/*line main.go:41:6*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -253,7 +253,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", fut.f(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			(*fut.y) = 0
+			/*line main_async.go:256:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
@@ -261,11 +261,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.aw0 = VAsync(0)
-			fut.f = nil
+			/*line main_async.go:264:4*/ fut.f = nil
 			fallthrough
 		case 2: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -273,13 +273,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:49:2*/ fut.g()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			(*fut.y) = 3
+			/*line main_async.go:276:4*/ (*fut.y) = 3
 			/*line main.go:54:63*/ fut.aw0 = VAsync(7)
-			fut.g = nil
+			/*line main_async.go:278:4*/ fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:54:63
 			/*line main.go:54:63*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:282:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -289,10 +289,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			fallthrough
+			/*line main_async.go:292:4*/ fallthrough
 		case 4: // resumes at main.go:54:23
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -305,21 +305,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 5: // resumes at main.go:56:24
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:311:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.aw1 = MakeCounterAsync()
-			fut.y = nil
+			/*line main_async.go:318:4*/ fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
 			/*line main.go:59:14*/ r_6, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:322:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -329,7 +329,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			(*fut.t) = T{1, 2}
+			/*line main_async.go:332:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
@@ -337,10 +337,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.t)
 			/*line main.go:68:2*/ fut.aw0 = VAsync(0)
-			fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 7: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -348,16 +348,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ fut.g()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *fut.pt)
 			/*line main.go:73:2*/ fut.y = new(int)
-			(*fut.y) = 5
+			/*line main_async.go:351:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.aw0 = VAsync(0)
-			fut.t = nil
+			/*line main_async.go:354:4*/ fut.t = nil
 			fut.pt = nil
 			fut.g = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
 			/*line main.go:75:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -365,10 +365,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.aw0 = VAsync(7)
-			fallthrough
+			/*line main_async.go:368:4*/ fallthrough
 		case 9: // resumes at main.go:78:6
 			/*line main.go:78:6*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -383,41 +383,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:386:4*/ fallthrough
 		case 10:
-			if !(fut.i < 3) {
-				state = 14
+			/*line main.go:86:14*/ if !(fut.i < 3) {
+				/*line main_async.go:389:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.aw0 = VAsync(fut.i + 1)
-			fut.y = nil
+			/*line main_async.go:395:4*/ fut.y = nil
 			fut.pz = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
 			/*line main.go:87:7*/ r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:87:3*/ fut.acc(r_8)
-			fallthrough
+			/*line main_async.go:406:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			state = 10
+			/*line main_async.go:409:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", fut.acc(0))
 			/*line main.go:92:7*/ fut.aw0 = VAsync(1)
-			fut.y = nil
+			/*line main_async.go:414:4*/ fut.y = nil
 			fut.pz = nil
 			fut.acc = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
 			/*line main.go:92:7*/ fut.i, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -428,16 +428,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.aw0 = VAsync(10)
-			fut.x = nil
+			/*line main_async.go:431:4*/ fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
 			/*line main.go:92:42*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			r = fut.i + fut.t_2 + r_10
+			/*line main_async.go:440:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -449,10 +449,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.fib)
 			/*line main.go:103:33*/ fut.aw0 = VAsync(10)
-			fallthrough
+			/*line main_async.go:452:4*/ fallthrough
 		case 17: // resumes at main.go:103:33
 			/*line main.go:103:33*/ r_11, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:455:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -460,27 +460,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.aw0 = VAsync(8)
-			fut.fib = nil
+			/*line main_async.go:463:4*/ fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
 			/*line main.go:108:8*/ r_12, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:3*/ fut.x = new(int)
-			(*fut.x) = r_12
+			/*line main_async.go:473:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(fut.fs, func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
 			/*line main.go:110:7*/ fut.aw0 = VAsync(9)
-			fallthrough
+			/*line main_async.go:480:4*/ fallthrough
 		case 19: // resumes at main.go:110:7
 			/*line main.go:110:7*/ r_13, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:483:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -496,12 +496,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.aw0 = VAsync(11)
-			fut.fs = nil
+			/*line main_async.go:499:4*/ fut.fs = nil
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
 			/*line main.go:119:6*/ r_14, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -515,11 +515,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.aw0 = VAsync(2)
-			fut.set = nil
+			/*line main_async.go:518:4*/ fut.set = nil
 			fallthrough
 		case 21: // resumes at main.go:131:9
 			/*line main.go:131:9*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -527,11 +527,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", fut.f(), fut.t2.Show())
 			{
-				fut.state = -1
+				/*line main_async.go:530:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:534:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

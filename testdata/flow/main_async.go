@@ -29,20 +29,20 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:45:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -87,22 +87,22 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 			}
 			/*line main.go:24:2*/ fut.r = 1
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:90:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:93:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:26:2*/ fut.r = 2
 			{
-				fut.r = 5
+				/*line main.go:27:2*/ fut.r = 5
 				fut.state = -1
 				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: fut.r, V1: fut.get}, true
 			}
 		default:
-			panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:105:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -146,30 +146,30 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 		case 0: // NamedPtr starts
 			/*line main.go:32:2*/ fut.p = &fut.r
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:149:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:9*/ fut.aw1 = VAsync(7)
-			fallthrough
+			/*line main_async.go:158:4*/ fallthrough
 		case 2: // resumes at main.go:34:9
 			/*line main.go:34:9*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.r = r_2
+				/*line main.go:34:2*/ fut.r = r_2
 				fut.state = -1
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
 			}
 		default:
-			panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:172:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -218,21 +218,21 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 				/*line main.go:39:21*/ return fut.r * 10
 			}
 			/*line main.go:40:6*/ fut.aw0 = VAsync(3)
-			fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 1: // resumes at main.go:40:6
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:40:2*/ fut.r = r_2
 			{
-				fut.state = -1
+				/*line main.go:41:2*/ fut.state = -1
 				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: fut.r, V1: fut.get}, true
 			}
 		default:
-			panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:235:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -274,33 +274,33 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:277:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.aw0 = VAsync(fut.i)
-			fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 2: // resumes at main.go:47:6
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			if !(r == fut.n) {
-				state = 4
+			/*line main.go:47:6*/ if !(r == fut.n) {
+				/*line main_async.go:289:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			{
-				fut.state = -1
+				/*line main.go:48:4*/ fut.state = -1
 				/*line main.go:48:4*/ return fut.i * 2, true
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			state = 1
+			/*line main_async.go:300:4*/ state = 1
 			continue
 		default:
-			panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:303:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -341,16 +341,16 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.aw0 = VAsync(fut.n)
-			fallthrough
+			/*line main_async.go:344:4*/ fallthrough
 		case 1: // resumes at main.go:55:5
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:347:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			if !(r <= 0) {
-				state = 3
+			/*line main.go:55:5*/ if !(r <= 0) {
+				/*line main_async.go:353:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -358,11 +358,11 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:56:3*/ panic("non-positive")
 		case 3:
 			{
-				fut.state = -1
+				/*line main.go:58:2*/ fut.state = -1
 				/*line main.go:58:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:365:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,53 +405,53 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.aw0 = VAsync(fut.n)
-			fallthrough
+			/*line main_async.go:408:4*/ fallthrough
 		case 1: // resumes at main.go:63:9
 			/*line main.go:63:9*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:411:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:9*/ tag = r
-			if tag == 0 {
-				state = 3
+			/*line main.go:64:7*/ if tag == 0 {
+				/*line main_async.go:418:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
-			if tag == 1 {
-				state = 4
+			/*line main.go:66:7*/ if tag == 1 {
+				/*line main_async.go:424:5*/ state = 4
 			} else {
 				state = 6
 			}
 			continue
 		case 3:
 			{
-				fut.state = -1
+				/*line main.go:65:3*/ fut.state = -1
 				/*line main.go:65:3*/ return "zero", true
 			}
 		case 4:
 			/*line main.go:67:3*/ fut.aw1 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:436:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:439:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:68:3*/ fut.state = -1
 				/*line main.go:68:3*/ return "one", true
 			}
 		case 6:
 			{
-				fut.state = -1
+				/*line main.go:70:3*/ fut.state = -1
 				/*line main.go:70:3*/ return "many", true
 			}
 		default:
-			panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:454:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -497,40 +497,40 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.aw0 = VAsync(fut.n)
-			fallthrough
+			/*line main_async.go:500:4*/ fallthrough
 		case 1: // resumes at main.go:76:5
 			/*line main.go:76:5*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:503:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			if !(r%2 == 0) {
-				state = 3
+			/*line main.go:76:5*/ if !(r%2 == 0) {
+				/*line main_async.go:509:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			{
-				fut.state = -1
+				/*line main.go:77:3*/ fut.state = -1
 				/*line main.go:77:3*/ return "even", true
 			}
 		case 3:
 			/*line main.go:79:3*/ fut.aw1 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:520:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return "odd", true
 			}
 		default:
-			panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:533:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -579,66 +579,66 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:582:4*/ fallthrough
 		case 1:
-			if !(fut.i < 5) {
-				state = 10
+			/*line main.go:86:14*/ if !(fut.i < 5) {
+				/*line main_async.go:585:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
-			if !(fut.i%2 == 0) {
-				state = 9
+			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
+				/*line main_async.go:591:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			fallthrough
+			/*line main_async.go:597:4*/ fallthrough
 		case 4:
-			if !(fut.j < 5) {
-				state = 9
+			/*line main.go:89:16*/ if !(fut.j < 5) {
+				/*line main_async.go:600:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.aw0 = VAsync(fut.i * fut.j)
-			fallthrough
+			/*line main_async.go:607:4*/ fallthrough
 		case 6: // resumes at main.go:91:8
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:610:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			if !(r >= fut.limit) {
-				state = 8
+			/*line main.go:91:8*/ if !(r >= fut.limit) {
+				/*line main_async.go:616:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:92:6*/ fut.found = fut.i*10 + fut.j
 			{
-				fut.state = -1
+				/*line main.go:93:6*/ fut.state = -1
 				/*line main.go:93:6*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			state = 4
+			/*line main_async.go:628:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			state = 1
+			/*line main_async.go:632:4*/ state = 1
 			continue
 		case 10:
 			{
-				fut.found = -1
+				/*line main.go:98:2*/ fut.found = -1
 				fut.state = -1
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		default:
-			panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:641:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -721,10 +721,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:103:12*/ fut.aw0 = NamedCaptureAsync()
-			fallthrough
+			/*line main_async.go:724:4*/ fallthrough
 		case 1: // resumes at main.go:103:12
 			/*line main.go:103:12*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:727:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -732,10 +732,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
 			/*line main.go:105:11*/ fut.aw1 = NamedPtrAsync()
-			fallthrough
+			/*line main_async.go:735:4*/ fallthrough
 		case 2: // resumes at main.go:105:11
 			/*line main.go:105:11*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:738:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -743,10 +743,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
 			/*line main.go:107:14*/ fut.aw0 = NamedBareAsync()
-			fallthrough
+			/*line main_async.go:746:4*/ fallthrough
 		case 3: // resumes at main.go:107:14
 			/*line main.go:107:14*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:749:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -754,80 +754,80 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.aw2 = EndsInLoopAsync(3)
-			fallthrough
+			/*line main_async.go:757:4*/ fallthrough
 		case 4: // resumes at main.go:110:30
 			/*line main.go:110:30*/ r_5, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.aw2 = EndsInPanicAsync(4)
-			fallthrough
+			/*line main_async.go:767:4*/ fallthrough
 		case 5: // resumes at main.go:111:31
 			/*line main.go:111:31*/ r_6, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:770:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.aw3 = EndsInSwitchAsync(0)
-			fallthrough
+			/*line main_async.go:777:4*/ fallthrough
 		case 6: // resumes at main.go:112:32
 			/*line main.go:112:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:780:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:112:49*/ fut.aw3 = EndsInSwitchAsync(1)
-			fallthrough
+			/*line main_async.go:786:4*/ fallthrough
 		case 7: // resumes at main.go:112:49
 			/*line main.go:112:49*/ fut.r_8, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:789:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:112:66*/ fut.aw3 = EndsInSwitchAsync(9)
-			fallthrough
+			/*line main_async.go:795:4*/ fallthrough
 		case 8: // resumes at main.go:112:66
 			/*line main.go:112:66*/ r_9, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:112:2*/ fmt.Println("ends in switch", fut.v, fut.r_8, r_9)
 			/*line main.go:113:32*/ fut.aw3 = EndsInIfElseAsync(2)
-			fut.v = ""
+			/*line main_async.go:805:4*/ fut.v = ""
 			fut.r_8 = ""
 			fallthrough
 		case 9: // resumes at main.go:113:32
 			/*line main.go:113:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:810:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:113:49*/ fut.aw3 = EndsInIfElseAsync(3)
-			fallthrough
+			/*line main_async.go:816:4*/ fallthrough
 		case 10: // resumes at main.go:113:49
 			/*line main.go:113:49*/ r_11, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:819:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", fut.v, r_11)
 			/*line main.go:114:10*/ fut.aw4 = ReturnInNestedAsync(6)
-			fut.v = ""
+			/*line main_async.go:826:4*/ fut.v = ""
 			fallthrough
 		case 11: // resumes at main.go:114:10
 			/*line main.go:114:10*/ r_12, ready = fut.aw4.Poll(cx)
-			if !ready {
+			/*line main_async.go:830:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -835,10 +835,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.aw4 = ReturnInNestedAsync(100)
-			fallthrough
+			/*line main_async.go:838:4*/ fallthrough
 		case 12: // resumes at main.go:116:9
 			/*line main.go:116:9*/ r_13, ready = fut.aw4.Poll(cx)
-			if !ready {
+			/*line main_async.go:841:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -847,11 +847,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			(*fut.i) = 0
-			fallthrough
+			/*line main_async.go:850:4*/ (*fut.i) = 0
+			/*line main_async.go:851:4*/ fallthrough
 		case 13:
-			if !((*fut.i) < 3) {
-				state = 17
+			/*line main.go:121:14*/ if !((*fut.i) < 3) {
+				/*line main_async.go:854:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -860,51 +860,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.aw2 = VAsync(0)
-			fallthrough
+			/*line main_async.go:863:4*/ fallthrough
 		case 15: // resumes at main.go:125:3
 			/*line main.go:125:3*/ _, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:866:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			fallthrough
+			/*line main_async.go:872:4*/ fallthrough
 		case 16:
-			fut.i = new(*fut.i)
+			/*line main_async.go:874:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			state = 13
+			/*line main_async.go:876:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			fut.i_5 = 0
-			fallthrough
+			/*line main_async.go:881:4*/ fut.i_5 = 0
+			/*line main_async.go:882:4*/ fallthrough
 		case 18:
-			if !(fut.i_5 < fut.n) {
-				state = 22
+			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
+				/*line main_async.go:885:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			fut.i = new(int)
-			(*fut.i) = fut.i_5
+			/*line main_async.go:890:4*/ fut.i = new(int)
+			/*line main_async.go:891:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:133:3*/ fut.aw2 = VAsync(0)
-			fut.pi = nil
+			/*line main_async.go:894:4*/ fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
 			/*line main.go:133:3*/ _, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:898:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:134:3*/ (*fut.i) += 10
-			fallthrough
+			/*line main_async.go:904:4*/ fallthrough
 		case 21:
-			fut.i_5++
-			state = 18
+			/*line main_async.go:906:4*/ fut.i_5++
+			/*line main_async.go:907:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -913,38 +913,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			fut.n = 0
-			fallthrough
+			/*line main_async.go:916:4*/ fut.n = 0
+			/*line main_async.go:917:4*/ fallthrough
 		case 23:
-			if !(fut.n < len(fut.seq)) {
-				state = 27
+			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
+				/*line main_async.go:920:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:925:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.aw2 = VAsync(i_3 * 100)
-			fut.pi = nil
+			/*line main_async.go:927:4*/ fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
 			/*line main.go:144:7*/ r_14, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:933:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, fut.v)
-			fallthrough
+			/*line main_async.go:940:4*/ fallthrough
 		case 26:
-			fut.n++
-			state = 23
+			/*line main_async.go:942:4*/ fut.n++
+			/*line main_async.go:943:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.aw2 = VAsync(2)
-			fut.pi = nil
+			/*line main_async.go:947:4*/ fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fut.v = ""
@@ -952,132 +952,132 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 28: // resumes at main.go:149:11
 			/*line main.go:149:11*/ r_15, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:955:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:149:6*/ i_4 = r_15
-			fallthrough
+			/*line main_async.go:961:4*/ fallthrough
 		case 29:
-			if !(i_4 < 4) {
-				state = 32
+			/*line main.go:149:17*/ if !(i_4 < 4) {
+				/*line main_async.go:964:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			fallthrough
+			/*line main_async.go:970:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			state = 29
+			/*line main_async.go:973:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.aw1 = NamedPtrAsync()
-			fallthrough
+			/*line main_async.go:977:4*/ fallthrough
 		case 33: // resumes at main.go:154:13
 			/*line main.go:154:13*/ r_16, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:980:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
-			if !(a == *b) {
-				state = 35
+			/*line main.go:154:25*/ if !(a == *b) {
+				/*line main_async.go:987:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			fallthrough
+			/*line main_async.go:993:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.aw2 = VAsync(1)
-			fallthrough
+			/*line main_async.go:996:4*/ fallthrough
 		case 36: // resumes at main.go:159:34
 			/*line main.go:159:34*/ r_17, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:999:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			if !(fut.cond) {
-				state = 39
+			/*line main_async.go:1005:4*/ if !(fut.cond) {
+				/*line main_async.go:1006:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.aw2 = VAsync(2)
-			fallthrough
+			/*line main_async.go:1012:4*/ fallthrough
 		case 38: // resumes at main.go:159:46
 			/*line main.go:159:46*/ r_18, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:1015:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw2 = nil
-			fut.cond = r_18 > 5
-			fallthrough
+			/*line main_async.go:1020:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1021:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.aw2 = VAsync(3)
-			fallthrough
+			/*line main_async.go:1024:4*/ fallthrough
 		case 40: // resumes at main.go:159:56
 			/*line main.go:159:56*/ r_19, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:1027:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw2 = nil
-			cond_2 = r_19 == 3
-			if cond_2 {
-				state = 43
+			/*line main_async.go:1032:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1033:4*/ if cond_2 {
+				/*line main_async.go:1034:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.aw2 = VAsync(4)
-			fallthrough
+			/*line main_async.go:1040:4*/ fallthrough
 		case 42: // resumes at main.go:159:69
 			/*line main.go:159:69*/ r_20, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:1043:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw2 = nil
-			cond_2 = r_20 == 4
-			fallthrough
+			/*line main_async.go:1048:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1049:4*/ fallthrough
 		case 43:
-			fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1051:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			fallthrough
+			/*line main_async.go:1053:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.aw2 = VAsync(fut.n)
-			fallthrough
+			/*line main_async.go:1056:4*/ fallthrough
 		case 45: // resumes at main.go:163:8
 			/*line main.go:163:8*/ r_21, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:1059:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw2 = nil
-			if !(r_21 < 3) {
-				state = 48
+			/*line main.go:163:8*/ if !(r_21 < 3) {
+				/*line main_async.go:1065:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.aw2 = VAsync(fut.n + 1)
-			fallthrough
+			/*line main_async.go:1071:4*/ fallthrough
 		case 47: // resumes at main.go:163:22
 			/*line main.go:163:22*/ r_22, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:1074:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:163:18*/ fut.n = r_22
-			state = 44
+			/*line main_async.go:1080:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1085,11 +1085,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				fut.state = -1
+				/*line main_async.go:1088:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1092:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,27 +29,27 @@ func (fut *counterNextFuture) Poll(cx *rt.Context) (rt.Tuple2[int, bool], bool) 
 		switch state {
 		case 0: // Counter.Next starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:25:2*/ if fut.c.n >= fut.c.max {
 				/*line main.go:26:3*/ {
-					fut.state = -1
+					/*line main.go:26:3*/ fut.state = -1
 					/*line main.go:26:3*/ return rt.Tuple2[int, bool]{V0: 0, V1: false}, true
 				}
 			}
 			/*line main.go:28:2*/ fut.c.n++
 			{
-				fut.state = -1
+				/*line main.go:29:2*/ fut.state = -1
 				/*line main.go:29:2*/ return rt.Tuple2[int, bool]{V0: fut.c.n, V1: true}, true
 			}
 		default:
-			panic("corio: Counter.NextAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: Counter.NextAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -93,13 +93,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Sum starts
 			/*line main.go:54:2*/ fut.total = 0
-			fallthrough
+			/*line main_async.go:96:4*/ fallthrough
 		case 1:
 			/*line main.go:56:12*/ fut.aw0 = fut.s.NextAsync()
-			fallthrough
+			/*line main_async.go:99:4*/ fallthrough
 		case 2: // resumes at main.go:56:12
 			/*line main.go:56:12*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:102:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -107,15 +107,15 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:56:3*/ v, ok = r.V0, r.V1
 			/*line main.go:57:3*/ if !ok {
 				/*line main.go:58:4*/ {
-					fut.state = -1
+					/*line main.go:58:4*/ fut.state = -1
 					/*line main.go:58:4*/ return fut.total, true
 				}
 			}
 			/*line main.go:60:3*/ fut.total += v
-			state = 1
+			/*line main_async.go:115:4*/ state = 1
 			continue
 		default:
-			panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:118:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -169,72 +169,72 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:21*/ fut.aw0 = SumAsync(&Counter{max: 4})
-			fallthrough
+			/*line main_async.go:172:4*/ fallthrough
 		case 1: // resumes at main.go:66:21
 			/*line main.go:66:21*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
 			/*line main.go:67:2*/ fut.n = new(Named)
-			(*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main_async.go:182:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
 			/*line main.go:68:11*/ fut.aw1 = (*fut.n).NextAsync()
-			fallthrough
+			/*line main_async.go:184:4*/ fallthrough
 		case 2: // resumes at main.go:68:11
 			/*line main.go:68:11*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:187:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
 			/*line main.go:69:29*/ fut.aw0 = SumAsync((*fut.n))
-			fallthrough
+			/*line main_async.go:194:4*/ fallthrough
 		case 3: // resumes at main.go:69:29
 			/*line main.go:69:29*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
-			fut.n = nil
+			/*line main_async.go:204:4*/ fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
 			/*line main.go:70:23*/ fut.v, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:208:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:59*/ fut.aw0 = rt.AwaitAsync(rt.Future[int](&later{k: 1, v: 7}))
-			fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 5: // resumes at main.go:70:59
 			/*line main.go:70:59*/ r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:217:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
 			/*line main.go:71:7*/ fut.aw2 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
-			fallthrough
+			/*line main_async.go:224:4*/ fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_7, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:227:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:71:2*/ fut.h = r_7
 			/*line main.go:72:12*/ fut.aw3 = fut.h.JoinAsync()
-			fallthrough
+			/*line main_async.go:234:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_8, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:237:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -242,11 +242,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, fut.h.IsFinished())
 			{
-				fut.state = -1
+				/*line main_async.go:245:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:249:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -30,20 +30,20 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Inc starts
 			/*line main.go:24:2*/ logf("p%d", fut.i)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return fut.i + 1, true
 			}
 		default:
-			panic("corio: IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:46:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -84,21 +84,21 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:31:2*/ logf("%s", fut.s)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			fut.s = ""
+			/*line main_async.go:87:4*/ fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:91:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main_async.go:97:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:101:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -156,10 +156,10 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:40:6*/ i = 0
-			fallthrough
+			/*line main_async.go:159:4*/ fallthrough
 		case 1:
-			if !(i < len(vals)) {
-				state = 5
+			/*line main.go:40:14*/ if !(i < len(vals)) {
+				/*line main_async.go:162:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -182,38 +182,38 @@ poll:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
 			/*line main.go:52:3*/ logf("end%d", i)
-			fallthrough
+			/*line main_async.go:185:4*/ fallthrough
 		case 3:
 			/*line main.go:40:33*/ fut.aw0 = IncAsync(i)
-			fallthrough
+			/*line main_async.go:188:4*/ fallthrough
 		case 4: // resumes at main.go:40:33
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:191:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:40:29*/ i = r_2
-			state = 1
+			/*line main_async.go:197:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			fut.b = 0
-			fallthrough
+			/*line main_async.go:202:4*/ fut.b = 0
+			/*line main_async.go:203:4*/ fallthrough
 		case 6:
-			if !(fut.b < len(fut.seq)) {
-				state = 10
+			/*line main.go:58:20*/ if !(fut.b < len(fut.seq)) {
+				/*line main_async.go:206:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			fut.i_2, fut.x = fut.b, fut.seq[fut.b]
+			/*line main_async.go:211:4*/ fut.i_2, fut.x = fut.b, fut.seq[fut.b]
 			/*line main.go:59:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
-			fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 8: // resumes at main.go:59:3
 			/*line main.go:59:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -232,18 +232,18 @@ poll:
 				}
 			}
 			/*line main.go:66:3*/ logf("end%d", fut.i_2)
-			fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 9:
-			fut.b++
-			state = 6
+			/*line main_async.go:237:4*/ fut.b++
+			/*line main_async.go:238:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:68:2*/ flush("type switch labels")
 			/*line main.go:71:6*/ i_3 = 0
-			fallthrough
+			/*line main_async.go:243:4*/ fallthrough
 		case 11:
-			if !(i_3 < 5) {
-				state = 15
+			/*line main.go:71:14*/ if !(i_3 < 5) {
+				/*line main_async.go:246:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -262,40 +262,40 @@ poll:
 				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
 			/*line main.go:80:3*/ logf("e%d", i_3)
-			fallthrough
+			/*line main_async.go:265:4*/ fallthrough
 		case 13:
 			/*line main.go:71:25*/ fut.aw0 = IncAsync(i_3)
-			fut.x = nil
+			/*line main_async.go:268:4*/ fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 14: // resumes at main.go:71:25
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:273:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:21*/ i_3 = r_3
-			state = 11
+			/*line main_async.go:279:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:82:2*/ flush("plain switch")
 			/*line main.go:85:6*/ fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:284:4*/ fallthrough
 		case 16:
-			if !(fut.i_2 < 5) {
-				state = 20
+			/*line main.go:85:14*/ if !(fut.i_2 < 5) {
+				/*line main_async.go:287:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:86:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
-			fut.x = nil
+			/*line main_async.go:293:4*/ fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:86:3
 			/*line main.go:86:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:298:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -315,32 +315,32 @@ poll:
 				}
 			}
 			/*line main.go:95:3*/ logf("e%d", fut.i_2)
-			fallthrough
+			/*line main_async.go:318:4*/ fallthrough
 		case 19:
 			/*line main.go:85:21*/ fut.i_2++
-			state = 16
+			/*line main_async.go:321:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.seq_2 = m
-			fut.b = 0
-			fallthrough
+			/*line main_async.go:327:4*/ fut.b = 0
+			/*line main_async.go:328:4*/ fallthrough
 		case 21:
-			if !(fut.b < len(fut.seq_2)) {
-				state = 25
+			/*line main.go:102:22*/ if !(fut.b < len(fut.seq_2)) {
+				/*line main_async.go:331:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			fut.i_2, fut.row = fut.b, fut.seq_2[fut.b]
+			/*line main_async.go:336:4*/ fut.i_2, fut.row = fut.b, fut.seq_2[fut.b]
 			/*line main.go:103:3*/ fut.aw1 = YAsync(fmt.Sprint("r", fut.i_2))
-			fut.x = nil
+			/*line main_async.go:338:4*/ fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -361,49 +361,49 @@ poll:
 				/*line main.go:111:4*/ logf("%d", v)
 			}
 			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
-			fallthrough
+			/*line main_async.go:364:4*/ fallthrough
 		case 24:
-			fut.b++
-			state = 21
+			/*line main_async.go:366:4*/ fut.b++
+			/*line main_async.go:367:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:115:2*/ flush("plain inner range")
 			/*line main.go:118:6*/ fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:372:4*/ fallthrough
 		case 26:
-			if !(fut.i_2 < 2) {
-				state = 36
+			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
+				/*line main_async.go:375:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:120:7*/ fut.b = 0
-			fallthrough
+			/*line main_async.go:381:4*/ fallthrough
 		case 28:
-			if !(fut.b < 3) {
-				state = 35
+			/*line main.go:120:15*/ if !(fut.b < 3) {
+				/*line main_async.go:384:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:121:8*/ fut.c = 0
-			fallthrough
+			/*line main_async.go:390:4*/ fallthrough
 		case 30:
-			if !(fut.c < 3) {
-				state = 34
+			/*line main.go:121:16*/ if !(fut.c < 3) {
+				/*line main_async.go:393:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:122:5*/ fut.aw1 = YAsync(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
-			fut.x = nil
+			/*line main_async.go:399:4*/ fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:122:5
 			/*line main.go:122:5*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -420,26 +420,26 @@ poll:
 					continue poll
 				}
 			}
-			fallthrough
+			/*line main_async.go:423:4*/ fallthrough
 		case 33:
 			/*line main.go:121:23*/ fut.c++
-			state = 30
+			/*line main_async.go:426:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:120:22*/ fut.b++
-			state = 28
+			/*line main_async.go:430:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:118:21*/ fut.i_2++
-			state = 26
+			/*line main_async.go:434:4*/ state = 26
 			continue
 		case 36:
 			/*line main.go:132:2*/ flush("three levels")
 			/*line main.go:136:6*/ i_5 = 0
-			fallthrough
+			/*line main_async.go:439:4*/ fallthrough
 		case 37:
-			if !(i_5 < 4) {
-				state = 41
+			/*line main.go:136:14*/ if !(i_5 < 4) {
+				/*line main_async.go:442:5*/ state = 41
 				continue
 			}
 			fallthrough
@@ -454,44 +454,44 @@ poll:
 				}
 				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
-			fallthrough
+			/*line main_async.go:457:4*/ fallthrough
 		case 39:
 			/*line main.go:136:25*/ fut.aw0 = IncAsync(i_5)
-			fut.x = nil
+			/*line main_async.go:460:4*/ fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 40: // resumes at main.go:136:25
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:136:21*/ i_5 = r_4
-			state = 37
+			/*line main_async.go:473:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:145:2*/ flush("continue L from switch")
 			/*line main.go:148:2*/ x_2 = 0
-			fallthrough
+			/*line main_async.go:478:4*/ fallthrough
 		case 42:
-			if !(x_2 < 3) {
-				state = 45
+			/*line main.go:150:6*/ if !(x_2 < 3) {
+				/*line main_async.go:481:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 43:
 			/*line main.go:151:7*/ fut.aw0 = IncAsync(x_2)
-			fut.x = nil
+			/*line main_async.go:487:4*/ fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 44: // resumes at main.go:151:7
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:494:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -504,30 +504,30 @@ poll:
 				}
 			}
 			/*line main.go:155:3*/ logf("x%d", x_2)
-			state = 42
+			/*line main_async.go:507:4*/ state = 42
 			continue
 		case 45:
 			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
-			(*fut.i_6) = 0
-			fallthrough
+			/*line main_async.go:513:4*/ (*fut.i_6) = 0
+			/*line main_async.go:514:4*/ fallthrough
 		case 46:
-			if !((*fut.i_6) < 2) {
-				state = 50
+			/*line main.go:161:14*/ if !((*fut.i_6) < 2) {
+				/*line main_async.go:517:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:162:3*/ fut.aw1 = YAsync(fmt.Sprint("f", (*fut.i_6)))
-			fut.x = nil
+			/*line main_async.go:523:4*/ fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 48: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
@@ -542,20 +542,20 @@ poll:
 					}
 				}
 			}(fut.i_6)()
-			fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 49:
-			fut.i_6 = new(*fut.i_6)
+			/*line main_async.go:547:4*/ fut.i_6 = new(*fut.i_6)
 			/*line main.go:161:21*/ (*fut.i_6)++
-			state = 46
+			/*line main_async.go:549:4*/ state = 46
 			continue
 		case 50:
 			/*line main.go:172:2*/ flush("literal loop")
 			{
-				fut.state = -1
+				/*line main_async.go:554:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:558:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -31,10 +31,10 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Counter.Bump starts
 			/*line main.go:22:2*/ fut.c.N += fut.by
 			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,11 +42,11 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:24:2*/ fut.c.N += fut.by
 			/*line main.go:25:2*/ fut.c.Arr[0]++
 			{
-				fut.state = -1
+				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return fut.c.N, true
 			}
 		default:
-			panic("corio: Counter.BumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:49:4*/ panic("corio: Counter.BumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -90,21 +90,21 @@ func (fut *counterPeekFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:34:2*/ fut.c.Arr[1] = 77
 			/*line main.go:35:2*/ fut.c.Tags = append(fut.c.Tags, "peek")
 			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:93:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
 			/*line main.go:36:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:96:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:37:2*/ fut.c.N *= 2
 			{
-				fut.state = -1
+				/*line main.go:38:2*/ fut.state = -1
 				/*line main.go:38:2*/ return fut.c.N, true
 			}
 		default:
-			panic("corio: Counter.PeekAsync future polled after it completed or was cancelled")
+			/*line main_async.go:107:4*/ panic("corio: Counter.PeekAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,20 +144,20 @@ func (fut *counterCopyAtFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Counter.CopyAt starts
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:147:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:150:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:46:2*/ fut.state = -1
 				/*line main.go:46:2*/ return fut.c.N, true
 			}
 		default:
-			panic("corio: Counter.CopyAtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:160:4*/ panic("corio: Counter.CopyAtAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -197,21 +197,21 @@ func (fut *counterChainFuture) Poll(cx *rt.Context) (*Counter, bool) {
 		switch state {
 		case 0: // Counter.Chain starts
 			/*line main.go:51:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:200:4*/ fallthrough
 		case 1: // resumes at main.go:51:2
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.c.N++
 			{
-				fut.state = -1
+				/*line main.go:53:2*/ fut.state = -1
 				/*line main.go:53:2*/ return fut.c, true
 			}
 		default:
-			panic("corio: Counter.ChainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:214:4*/ panic("corio: Counter.ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -251,20 +251,20 @@ func (fut *numDoubleFuture) Poll(cx *rt.Context) (Num, bool) {
 		switch state {
 		case 0: // Num.Double starts
 			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:254:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:257:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:61:2*/ fut.state = -1
 				/*line main.go:61:2*/ return fut.n * 2, true
 			}
 		default:
-			panic("corio: Num.DoubleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:267:4*/ panic("corio: Num.DoubleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -304,21 +304,21 @@ func (fut *numIncFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Num.Inc starts
 			/*line main.go:66:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:307:4*/ fallthrough
 		case 1: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:310:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:67:2*/ *fut.n++
 			{
-				fut.state = -1
+				/*line main_async.go:317:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: Num.IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:321:4*/ panic("corio: Num.IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -357,20 +357,20 @@ func (fut *wrapperHelloFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Wrapper.Hello starts
 			/*line main.go:79:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 1: // resumes at main.go:79:2
 			/*line main.go:79:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:363:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:80:2*/ fut.state = -1
 				/*line main.go:80:2*/ return "hello", true
 			}
 		default:
-			panic("corio: Wrapper.HelloAsync future polled after it completed or was cancelled")
+			/*line main_async.go:373:4*/ panic("corio: Wrapper.HelloAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -413,27 +413,27 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Wrapper.Recur starts
 			/*line main.go:85:2*/ if fut.n == 0 {
 				/*line main.go:86:3*/ {
-					fut.state = -1
+					/*line main.go:86:3*/ fut.state = -1
 					/*line main.go:86:3*/ return fut.w.N, true
 				}
 			}
 			/*line main.go:88:2*/ fut.w.N++
 			/*line main.go:89:9*/ fut.aw0 = fut.w.RecurAsync(fut.n - 1)
-			fut.w = nil
+			/*line main_async.go:422:4*/ fut.w = nil
 			fallthrough
 		case 1: // resumes at main.go:89:9
 			/*line main.go:89:9*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:426:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:89:2*/ fut.state = -1
 				/*line main.go:89:2*/ return r, true
 			}
 		default:
-			panic("corio: Wrapper.RecurAsync future polled after it completed or was cancelled")
+			/*line main_async.go:436:4*/ panic("corio: Wrapper.RecurAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -504,22 +504,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:94:2*/ fut.c = new(Counter)
-			(*fut.c) = Counter{N: 1, Tags: []string{"a"}}
+			/*line main_async.go:507:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
 			/*line main.go:95:22*/ fut.aw0 = (*fut.c).BumpAsync(10)
-			fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 1: // resumes at main.go:95:22
 			/*line main.go:95:22*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("bump", r_2, (*fut.c).N, (*fut.c).Arr)
 			/*line main.go:96:22*/ fut.aw0 = (*fut.c).PeekAsync(5)
-			fallthrough
+			/*line main_async.go:519:4*/ fallthrough
 		case 2: // resumes at main.go:96:22
 			/*line main.go:96:22*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -527,42 +527,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:2*/ fmt.Println("peek", r_3, (*fut.c).N, (*fut.c).Arr, (*fut.c).Tags)
 			/*line main.go:97:2*/ fut.pc = fut.c
 			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1)
-			fallthrough
+			/*line main_async.go:530:4*/ fallthrough
 		case 3: // resumes at main.go:98:30
 			/*line main.go:98:30*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
-			fut.pc = nil
+			/*line main_async.go:540:4*/ fut.pc = nil
 			fallthrough
 		case 4: // resumes at main.go:99:30
 			/*line main.go:99:30*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:544:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, (*fut.c).N)
 			/*line main.go:104:2*/ fut.d = new(Counter)
-			(*fut.d) = Counter{N: 5}
+			/*line main_async.go:551:4*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:105:11*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			fallthrough
+			/*line main_async.go:553:4*/ fallthrough
 		case 5: // resumes at main.go:105:11
 			/*line main.go:105:11*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:556:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:105:23*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			fallthrough
+			/*line main_async.go:562:4*/ fallthrough
 		case 6: // resumes at main.go:105:23
 			/*line main.go:105:23*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -571,19 +571,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fmt.Println("copy at call", r, (*fut.d).N)
 			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			fallthrough
+			/*line main_async.go:574:4*/ fallthrough
 		case 7: // resumes at main.go:108:10
 			/*line main.go:108:10*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:577:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:21*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			fallthrough
+			/*line main_async.go:583:4*/ fallthrough
 		case 8: // resumes at main.go:108:21
 			/*line main.go:108:21*/ r_9, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -592,103 +592,103 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ fmt.Println("copy at call 2", r, (*fut.d).N)
 			/*line main.go:112:2*/ fut.pc = &Counter{}
 			/*line main.go:113:23*/ fut.aw1 = fut.pc.ChainAsync()
-			fut.d = nil
+			/*line main_async.go:595:4*/ fut.d = nil
 			fallthrough
 		case 9: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_10, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:113:23*/ fut.aw1 = r_10.ChainAsync()
-			fallthrough
+			/*line main_async.go:605:4*/ fallthrough
 		case 10: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_11, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:113:23*/ fut.aw0 = r_11.BumpAsync(3)
-			fallthrough
+			/*line main_async.go:614:4*/ fallthrough
 		case 11: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_12, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:617:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.pc.N)
 			/*line main.go:116:2*/ fut.n = new(Num)
-			(*fut.n) = 21
+			/*line main_async.go:624:4*/ (*fut.n) = 21
 			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
-			fut.pc = nil
+			/*line main_async.go:626:4*/ fut.pc = nil
 			fallthrough
 		case 12: // resumes at main.go:117:21
 			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:630:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
 			/*line main.go:118:2*/ fut.aw3 = (*fut.n).IncAsync()
-			fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 13: // resumes at main.go:118:2
 			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:640:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:119:2*/ fut.aw3 = (*fut.n).IncAsync()
-			fallthrough
+			/*line main_async.go:646:4*/ fallthrough
 		case 14: // resumes at main.go:119:2
 			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
-			(*fut.w) = Wrapper{Name: "w"}
+			/*line main_async.go:656:4*/ (*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
-			fut.n = nil
+			/*line main_async.go:658:4*/ fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
 			/*line main.go:124:26*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1)
-			fallthrough
+			/*line main_async.go:668:4*/ fallthrough
 		case 16: // resumes at main.go:124:42
 			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:671:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_6, (*fut.w).N, r_15, (*fut.w).N)
 			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
-			fallthrough
+			/*line main_async.go:678:4*/ fallthrough
 		case 17: // resumes at main.go:125:30
 			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
-			if !ready {
+			/*line main_async.go:681:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
 			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3)
-			fallthrough
+			/*line main_async.go:688:4*/ fallthrough
 		case 18: // resumes at main.go:126:34
 			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:691:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -696,83 +696,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.seq = fut.cs
-			fut.r_6 = 0
-			fallthrough
+			/*line main_async.go:699:4*/ fut.r_6 = 0
+			/*line main_async.go:700:4*/ fallthrough
 		case 19:
-			if !(fut.r_6 < len(fut.seq)) {
-				state = 23
+			/*line main.go:130:17*/ if !(fut.r_6 < len(fut.seq)) {
+				/*line main_async.go:703:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			i = fut.r_6
+			/*line main_async.go:708:4*/ i = fut.r_6
 			/*line main.go:131:3*/ fut.aw0 = fut.cs[i].BumpAsync(100)
-			fut.w = nil
+			/*line main_async.go:710:4*/ fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:714:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:719:4*/ fallthrough
 		case 22:
 			/*line main.go:131:3*/ fut.r_6++
-			state = 19
+			/*line main_async.go:722:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:134:2*/ fut.seq = fut.cs
-			fut.r_6 = 0
-			fallthrough
+			/*line main_async.go:727:4*/ fut.r_6 = 0
+			/*line main_async.go:728:4*/ fallthrough
 		case 24:
-			if !(fut.r_6 < len(fut.seq)) {
-				state = 28
+			/*line main.go:134:21*/ if !(fut.r_6 < len(fut.seq)) {
+				/*line main_async.go:731:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			cc = new(Counter)
-			(*cc) = fut.seq[fut.r_6]
+			/*line main_async.go:736:4*/ cc = new(Counter)
+			/*line main_async.go:737:4*/ (*cc) = fut.seq[fut.r_6]
 			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1)
-			fut.w = nil
+			/*line main_async.go:739:4*/ fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
 			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:743:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:748:4*/ fallthrough
 		case 27:
 			/*line main.go:135:3*/ fut.r_6++
-			state = 24
+			/*line main_async.go:751:4*/ state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
-			fut.w = nil
+			/*line main_async.go:757:4*/ fut.w = nil
 			fut.cs = nil
 			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:763:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
-			fut.c = nil
+			/*line main_async.go:770:4*/ fut.c = nil
 			fut.mp = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:775:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -780,21 +780,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
 			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
-			fallthrough
+			/*line main_async.go:783:4*/ fallthrough
 		case 31: // resumes at main.go:149:27
 			/*line main.go:149:27*/ r_19, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:786:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
-				fut.state = -1
+				/*line main_async.go:793:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:797:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

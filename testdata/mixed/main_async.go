@@ -32,21 +32,21 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Val starts
 			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
 			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:17:2*/ log = append(log, fut.s)
 			{
-				fut.state = -1
+				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.v, true
 			}
 		default:
-			panic("corio: ValAsync future polled after it completed or was cancelled")
+			/*line main_async.go:49:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -87,21 +87,21 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bool starts
 			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:90:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:93:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ log = append(log, fut.s)
 			{
-				fut.state = -1
+				/*line main.go:25:2*/ fut.state = -1
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		default:
-			panic("corio: BoolAsync future polled after it completed or was cancelled")
+			/*line main_async.go:104:4*/ panic("corio: BoolAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -141,21 +141,21 @@ func (fut *pIncFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.Inc starts
 			/*line main.go:33:25*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:144:4*/ fallthrough
 		case 1: // resumes at main.go:33:25
 			/*line main.go:33:25*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:147:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:33:40*/ fut.p.n++
 			{
-				fut.state = -1
+				/*line main.go:33:47*/ fut.state = -1
 				/*line main.go:33:47*/ return fut.p.n, true
 			}
 		default:
-			panic("corio: P.IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:158:4*/ panic("corio: P.IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -195,21 +195,21 @@ func (fut *pIncCopyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.IncCopy starts
 			/*line main.go:36:28*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:198:4*/ fallthrough
 		case 1: // resumes at main.go:36:28
 			/*line main.go:36:28*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:36:43*/ fut.p.n++
 			{
-				fut.state = -1
+				/*line main.go:36:50*/ fut.state = -1
 				/*line main.go:36:50*/ return fut.p.n, true
 			}
 		default:
-			panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:212:4*/ panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -293,100 +293,100 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.i_2 = plain("a", 1)
 			/*line main.go:40:23*/ fut.aw0 = ValAsync("b", 2)
-			fallthrough
+			/*line main_async.go:296:4*/ fallthrough
 		case 1: // resumes at main.go:40:23
 			/*line main.go:40:23*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:299:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			x = fut.i_2 + r_2 + plain("c", 3)
+			/*line main_async.go:304:4*/ x = fut.i_2 + r_2 + plain("c", 3)
 			/*line main.go:41:2*/ fmt.Println(x, log)
 			/*line main.go:42:2*/ log = nil
 			/*line main.go:43:5*/ fut.aw1 = BoolAsync("l", false)
-			fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 2: // resumes at main.go:43:5
 			/*line main.go:43:5*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:311:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
-			cond = r_3
-			if !(cond) {
-				state = 5
+			/*line main_async.go:316:4*/ cond = r_3
+			/*line main_async.go:317:4*/ if !(cond) {
+				/*line main_async.go:318:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:25*/ fut.aw1 = BoolAsync("r", true)
-			fallthrough
+			/*line main_async.go:324:4*/ fallthrough
 		case 4: // resumes at main.go:43:25
 			/*line main.go:43:25*/ r_4, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:327:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
-			cond = r_4
-			fallthrough
+			/*line main_async.go:332:4*/ cond = r_4
+			/*line main_async.go:333:4*/ fallthrough
 		case 5:
-			if !(cond) {
-				state = 7
+			/*line main.go:43:5*/ if !(cond) {
+				/*line main_async.go:336:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:44:3*/ fmt.Println("yes")
-			fallthrough
+			/*line main_async.go:342:4*/ fallthrough
 		case 7:
 			/*line main.go:46:5*/ fut.aw1 = BoolAsync("l", true)
-			fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 8: // resumes at main.go:46:5
 			/*line main.go:46:5*/ r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
-			cond_2 = r_5
-			if cond_2 {
-				state = 11
+			/*line main_async.go:353:4*/ cond_2 = r_5
+			/*line main_async.go:354:4*/ if cond_2 {
+				/*line main_async.go:355:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:46:24*/ fut.aw1 = BoolAsync("r", true)
-			fallthrough
+			/*line main_async.go:361:4*/ fallthrough
 		case 10: // resumes at main.go:46:24
 			/*line main.go:46:24*/ r_6, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:364:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
-			cond_2 = r_6
-			fallthrough
+			/*line main_async.go:369:4*/ cond_2 = r_6
+			/*line main_async.go:370:4*/ fallthrough
 		case 11:
-			if !(cond_2) {
-				state = 13
+			/*line main.go:46:5*/ if !(cond_2) {
+				/*line main_async.go:373:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:47:3*/ fmt.Println("yes2")
-			fallthrough
+			/*line main_async.go:379:4*/ fallthrough
 		case 13:
 			/*line main.go:49:2*/ fmt.Println(log)
 			/*line main.go:50:2*/ fut.fs = nil
 			/*line main.go:51:2*/ fut.ps = nil
 			/*line main.go:52:6*/ fut.i = new(int)
-			(*fut.i) = 0
-			fallthrough
+			/*line main_async.go:385:4*/ (*fut.i) = 0
+			/*line main_async.go:386:4*/ fallthrough
 		case 14:
-			if !((*fut.i) < 3) {
-				state = 19
+			/*line main.go:52:14*/ if !((*fut.i) < 3) {
+				/*line main_async.go:389:5*/ state = 19
 				continue
 			}
 			fallthrough
@@ -404,28 +404,28 @@ poll:
 				}
 			}
 			/*line main.go:58:3*/ fut.aw0 = ValAsync("body", 0)
-			fallthrough
+			/*line main_async.go:407:4*/ fallthrough
 		case 16: // resumes at main.go:58:3
 			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:410:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 17:
 			/*line main.go:58:3*/ fut.i = new(*fut.i)
 			/*line main.go:52:25*/ fut.aw0 = ValAsync("post", (*fut.i)+1)
-			fallthrough
+			/*line main_async.go:419:4*/ fallthrough
 		case 18: // resumes at main.go:52:25
 			/*line main.go:52:25*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:422:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:21*/ (*fut.i) = r_7
-			state = 14
+			/*line main_async.go:428:4*/ state = 14
 			continue
 		case 19:
 			/*line main.go:60:2*/ for _, f := range fut.fs {
@@ -436,91 +436,91 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:439:4*/ fut.i_2 = 0
+			/*line main_async.go:440:4*/ fallthrough
 		case 20:
-			if !(fut.i_2 < len(fut.seq)) {
-				state = 24
+			/*line main.go:67:20*/ if !(fut.i_2 < len(fut.seq)) {
+				/*line main_async.go:443:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			k = new(int)
-			v = new(string)
-			(*k), (*v) = fut.i_2, fut.seq[fut.i_2]
+			/*line main_async.go:448:4*/ k = new(int)
+			/*line main_async.go:449:4*/ v = new(string)
+			/*line main_async.go:450:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
 			}(k, v))
 			/*line main.go:69:3*/ fut.aw0 = ValAsync((*v), (*k))
-			fut.ps = nil
+			/*line main_async.go:457:4*/ fut.ps = nil
 			fut.i = nil
 			fallthrough
 		case 22: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:462:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:467:4*/ fallthrough
 		case 23:
 			/*line main.go:69:3*/ fut.i_2++
-			state = 20
+			/*line main_async.go:470:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
 			/*line main.go:72:2*/ fut.p_2 = new(P)
-			(*fut.p_2) = P{}
+			/*line main_async.go:475:4*/ (*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync()
-			fut.fs = nil
+			/*line main_async.go:477:4*/ fut.fs = nil
 			fut.ps = nil
 			fut.i = nil
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:73:14
 			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:484:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync()
-			fallthrough
+			/*line main_async.go:490:4*/ fallthrough
 		case 26: // resumes at main.go:73:23
 			/*line main.go:73:23*/ fut.j, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync()
-			fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 27: // resumes at main.go:73:32
 			/*line main.go:73:32*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
-			fut.i_6 = 0
-			fallthrough
+			/*line main_async.go:509:4*/ fut.i_6 = 0
+			/*line main_async.go:510:4*/ fallthrough
 		case 28:
-			if !(fut.i_6 < fut.n) {
-				state = 35
+			/*line main.go:75:17*/ if !(fut.i_6 < fut.n) {
+				/*line main_async.go:513:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
-			fut.i_2 = fut.i_6
+			/*line main_async.go:518:4*/ fut.i_2 = fut.i_6
 			/*line main.go:76:7*/ fut.j = 0
-			fallthrough
+			/*line main_async.go:520:4*/ fallthrough
 		case 30:
-			if !(fut.j < 3) {
-				state = 34
+			/*line main.go:76:15*/ if !(fut.j < 3) {
+				/*line main_async.go:523:5*/ state = 34
 				continue
 			}
 			fallthrough
@@ -538,33 +538,33 @@ poll:
 				}
 			}
 			/*line main.go:83:20*/ fut.aw0 = ValAsync("ij", fut.i_2*fut.j)
-			fut.p_2 = nil
+			/*line main_async.go:541:4*/ fut.p_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:83:20
 			/*line main.go:83:20*/ r_11, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:83:4*/ fmt.Print(fut.i_2, fut.j, r_11, ";")
-			fallthrough
+			/*line main_async.go:551:4*/ fallthrough
 		case 33:
 			/*line main.go:76:22*/ fut.j++
-			state = 30
+			/*line main_async.go:554:4*/ state = 30
 			continue
 		case 34:
-			fut.i_6++
-			state = 28
+			/*line main_async.go:557:4*/ fut.i_6++
+			/*line main_async.go:558:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:86:2*/ fmt.Println()
 			/*line main.go:87:14*/ fut.aw0 = ValAsync("sw", 2)
-			fut.p_2 = nil
+			/*line main_async.go:563:4*/ fut.p_2 = nil
 			fallthrough
 		case 36: // resumes at main.go:87:14
 			/*line main.go:87:14*/ r_12, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:567:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -572,158 +572,158 @@ poll:
 			/*line main.go:87:9*/ fut.i_2 = r_12
 			/*line main.go:87:28*/ fut.j = fut.i_2
 			/*line main.go:88:7*/ fut.aw0 = ValAsync("c1", 1)
-			fallthrough
+			/*line main_async.go:575:4*/ fallthrough
 		case 37: // resumes at main.go:88:7
 			/*line main.go:88:7*/ r_13, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:578:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.j == r_13 {
-				state = 42
+			/*line main.go:88:7*/ if fut.j == r_13 {
+				/*line main_async.go:584:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 38:
 			/*line main.go:88:21*/ fut.aw0 = ValAsync("c2", 2)
-			fallthrough
+			/*line main_async.go:590:4*/ fallthrough
 		case 39: // resumes at main.go:88:21
 			/*line main.go:88:21*/ r_14, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.j == r_14 {
-				state = 42
+			/*line main.go:88:21*/ if fut.j == r_14 {
+				/*line main_async.go:599:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:91:7*/ fut.aw0 = ValAsync("c3", 3)
-			fallthrough
+			/*line main_async.go:605:4*/ fallthrough
 		case 41: // resumes at main.go:91:7
 			/*line main.go:91:7*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
-			if fut.j == r_15 {
-				state = 43
+			/*line main.go:91:7*/ if fut.j == r_15 {
+				/*line main_async.go:614:5*/ state = 43
 			} else {
 				state = 44
 			}
 			continue
 		case 42:
 			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
-			fallthrough
+			/*line main_async.go:621:4*/ fallthrough
 		case 43:
 			/*line main.go:92:3*/ fmt.Println("fell")
-			state = 45
+			/*line main_async.go:624:4*/ state = 45
 			continue
 		case 44:
 			/*line main.go:94:3*/ fmt.Println("default")
-			fallthrough
+			/*line main_async.go:628:4*/ fallthrough
 		case 45:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
 			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
-			fallthrough
+			/*line main_async.go:633:4*/ fallthrough
 		case 46:
-			if !(fut.iter.Next()) {
-				state = 49
+			/*line main.go:98:20*/ if !(fut.iter.Next()) {
+				/*line main_async.go:636:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			kv, _ = fut.iter.Key().Interface().(string)
-			kv_2, _ = fut.iter.Value().Interface().(int)
-			k_2, v_3 = kv, kv_2
+			/*line main_async.go:641:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:642:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:643:4*/ k_2, v_3 = kv, kv_2
 			/*line main.go:99:10*/ fut.aw0 = ValAsync(k_2, v_3)
-			fallthrough
+			/*line main_async.go:645:4*/ fallthrough
 		case 48: // resumes at main.go:99:10
 			/*line main.go:99:10*/ r_16, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:648:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:99:3*/ fut.i_2 += r_16
-			state = 46
+			/*line main_async.go:654:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			i_7 = 0
-			fallthrough
+			/*line main_async.go:659:4*/ i_7 = 0
+			/*line main_async.go:660:4*/ fallthrough
 		case 50:
-			if !(i_7 < len(fut.str)) {
-				state = 54
+			/*line main.go:102:20*/ if !(i_7 < len(fut.str)) {
+				/*line main_async.go:663:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			rn, size = utf8.DecodeRuneInString(fut.str[i_7:])
-			fut.j = i_7 + size
-			fut.i_2, fut.r = i_7, rn
+			/*line main_async.go:668:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_7:])
+			/*line main_async.go:669:4*/ fut.j = i_7 + size
+			/*line main_async.go:670:4*/ fut.i_2, fut.r = i_7, rn
 			/*line main.go:103:27*/ fut.aw0 = ValAsync("r", fut.i_2)
-			fut.iter = nil
+			/*line main_async.go:672:4*/ fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:103:27
 			/*line main.go:103:27*/ r_17, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:676:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
-			fallthrough
+			/*line main_async.go:682:4*/ fallthrough
 		case 53:
-			i_7 = fut.j
-			state = 50
+			/*line main_async.go:684:4*/ i_7 = fut.j
+			/*line main_async.go:685:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			fut.n = 0
-			fallthrough
+			/*line main_async.go:691:4*/ fut.n = 0
+			/*line main_async.go:692:4*/ fallthrough
 		case 55:
-			if !(fut.n < 3) {
-				state = 59
+			/*line main.go:107:20*/ if !(fut.n < 3) {
+				/*line main_async.go:695:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 56:
-			fut.i_2, fut.j = fut.n, fut.seq_2[fut.n]
+			/*line main_async.go:700:4*/ fut.i_2, fut.j = fut.n, fut.seq_2[fut.n]
 			/*line main.go:108:3*/ fut.arr[2] = 100
 			/*line main.go:109:19*/ fut.aw0 = ValAsync("a", fut.j)
-			fut.iter = nil
+			/*line main_async.go:703:4*/ fut.iter = nil
 			fut.str = ""
 			fallthrough
 		case 57: // resumes at main.go:109:19
 			/*line main.go:109:19*/ r_18, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:708:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
-			fallthrough
+			/*line main_async.go:714:4*/ fallthrough
 		case 58:
-			fut.n++
-			state = 55
+			/*line main_async.go:716:4*/ fut.n++
+			/*line main_async.go:717:4*/ state = 55
 			continue
 		case 59:
 			/*line main.go:111:2*/ fmt.Println(fut.arr)
 			{
-				fut.state = -1
+				/*line main_async.go:722:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:726:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

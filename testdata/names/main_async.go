@@ -43,31 +43,31 @@ func (fut *clashFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:16:2*/ fut.aw0 = fut.fut_2 + fut.cx_2
 			/*line main.go:17:2*/ fut.r_2 = fut.state_2 * fut.ready_2
 			/*line main.go:18:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:46:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0_2.Poll(cx)
-			if !ready {
+			/*line main_async.go:49:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:19:2*/ fut.i_2, fut.seq, fut.next, fut.size, fut.rn = 1, 2, 3, 4, 5
 			/*line main.go:20:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:56:4*/ fallthrough
 		case 2: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0_2.Poll(cx)
-			if !ready {
+			/*line main_async.go:59:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:21:2*/ fut.r = fut.aw0 + fut.r_2 + fut.zero_2 + fut.i_2 + fut.seq + fut.next + fut.size + fut.rn
 			{
-				fut.state = -1
+				/*line main.go:22:2*/ fut.state = -1
 				/*line main.go:22:2*/ return fut.r, true
 			}
 		default:
-			panic("corio: ClashAsync future polled after it completed or was cancelled")
+			/*line main_async.go:70:4*/ panic("corio: ClashAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -107,20 +107,20 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Unnamed starts
 			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return rt.Tuple2[int, string]{V0: fut.b, V1: "u"}, true
 			}
 		default:
-			panic("corio: UnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:123:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -161,20 +161,20 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Variadic starts
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:164:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:167:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fmt.Sprint(fut.prefix, len(fut.xs), fut.xs), true
 			}
 		default:
-			panic("corio: VariadicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:177:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -210,11 +210,11 @@ func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoBody starts
 			{
-				fut.state = -1
+				/*line main_async.go:213:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: NoBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:217:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -247,11 +247,11 @@ func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // NoSuspend starts
 			{
-				fut.state = -1
+				/*line main.go:41:29*/ fut.state = -1
 				/*line main.go:41:29*/ return fut.x * 3, true
 			}
 		default:
-			panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:254:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -288,10 +288,10 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // EarlyReturn starts
 			/*line main.go:45:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:291:4*/ fallthrough
 		case 1:
-			if !(fut.i < 10) {
-				state = 5
+			/*line main.go:45:14*/ if !(fut.i < 10) {
+				/*line main_async.go:294:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -299,32 +299,32 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:46:3*/ if fut.i == fut.n {
 				/*line main.go:47:4*/ fmt.Println("early", fut.i)
 				/*line main.go:48:4*/ {
-					fut.state = -1
+					/*line main.go:48:4*/ fut.state = -1
 					/*line main.go:48:4*/ return struct{}{}, true
 				}
 			}
 			/*line main.go:50:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:307:4*/ fallthrough
 		case 3: // resumes at main.go:50:3
 			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:310:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:315:4*/ fallthrough
 		case 4:
 			/*line main.go:45:22*/ fut.i++
-			state = 1
+			/*line main_async.go:318:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:52:2*/ fmt.Println("full")
 			{
-				fut.state = -1
+				/*line main_async.go:323:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
+			/*line main_async.go:327:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -382,20 +382,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:59:23*/ fut.aw0_2 = ClashAsync(1, 2, 3, 4, 5)
-			fallthrough
+			/*line main_async.go:385:4*/ fallthrough
 		case 1: // resumes at main.go:59:23
 			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.Poll(cx)
-			if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
 			/*line main.go:60:10*/ fut.aw1 = UnnamedAsync(1, 2, "x")
-			fallthrough
+			/*line main_async.go:395:4*/ fallthrough
 		case 2: // resumes at main.go:60:10
 			/*line main.go:60:10*/ r_4, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -403,28 +403,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
 			/*line main.go:62:26*/ fut.aw2 = VariadicAsync("p")
-			fallthrough
+			/*line main_async.go:406:4*/ fallthrough
 		case 3: // resumes at main.go:62:26
 			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:62:41*/ fut.aw2 = VariadicAsync("q", 1, 2)
-			fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 4: // resumes at main.go:62:41
 			/*line main.go:62:41*/ fut.r_6, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:418:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:62:62*/ fut.aw2 = VariadicAsync("r", []int{4, 5, 6}...)
-			fallthrough
+			/*line main_async.go:424:4*/ fallthrough
 		case 5: // resumes at main.go:62:62
 			/*line main.go:62:62*/ r_7, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:427:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -432,50 +432,50 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fmt.Println("variadic", fut.zero_2, fut.r_6, r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.aw2 = VariadicAsync("s", xs...)
-			fut.zero_2 = ""
+			/*line main_async.go:435:4*/ fut.zero_2 = ""
 			fut.r_6 = ""
 			fallthrough
 		case 6: // resumes at main.go:64:37
 			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.aw3 = NoBodyAsync()
-			fallthrough
+			/*line main_async.go:447:4*/ fallthrough
 		case 7: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:450:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:66:27*/ fut.aw0_2 = NoSuspendAsync(4)
-			fallthrough
+			/*line main_async.go:456:4*/ fallthrough
 		case 8: // resumes at main.go:66:27
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.Poll(cx)
-			if !ready {
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.aw3 = EarlyReturnAsync(2)
-			fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 9: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:68:2*/ fut.aw3 = EarlyReturnAsync(20)
-			fallthrough
+			/*line main_async.go:475:4*/ fallthrough
 		case 10: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:478:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -486,10 +486,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
 			/*line main.go:76:2*/ fut.aw3 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:489:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:492:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -497,11 +497,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
-			fut.zero_2 = ""
+			/*line main_async.go:500:4*/ fut.zero_2 = ""
 			fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -509,40 +509,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:512:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:84:2*/ fmt.Println(fut.fmt_("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			fallthrough
+			/*line main_async.go:522:4*/ fallthrough
 		case 14:
-			if !(fut.cx_2 < 2) {
-				state = 18
+			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
+				/*line main_async.go:525:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
-			fut.fmt_ = nil
+			/*line main_async.go:532:4*/ fut.fmt_ = nil
 			fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:536:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:88:3*/ fmt.Println("seq", fut.seq)
-			fallthrough
+			/*line main_async.go:542:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			state = 14
+			/*line main_async.go:545:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
@@ -550,23 +550,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
-			fut.fmt_ = nil
+			/*line main_async.go:553:4*/ fut.fmt_ = nil
 			fut.seq = nil
 			fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:558:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				fut.state = -1
+				/*line main_async.go:565:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:569:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,20 +29,20 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return rt.Tuple2[int, int]{V0: fut.n, V1: fut.n + 1}, true
 			}
 		default:
-			panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:45:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -90,10 +90,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
 			/*line main.go:22:11*/ fut.aw0 = PairAsync(1)
-			fallthrough
+			/*line main_async.go:93:4*/ fallthrough
 		case 1: // resumes at main.go:22:11
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:96:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -102,11 +102,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(fut.rt_2, a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.aw0 = PairAsync(fmt_2)
-			fut.rt_2 = ""
+			/*line main_async.go:105:4*/ fut.rt_2 = ""
 			fallthrough
 		case 2: // resumes at main.go:27:11
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:109:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -114,11 +114,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				fut.state = -1
+				/*line main_async.go:117:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:121:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,20 +29,20 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Twice starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return 2 * fut.x, true
 			}
 		default:
-			panic("corio: TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:45:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -95,43 +95,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:24:2*/ fut.total = 0
 			/*line main.go:25:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1:
-			if !(fut.i < n) {
-				state = 5
+			/*line main.go:25:14*/ if !(fut.i < n) {
+				/*line main_async.go:101:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:27:12*/ fut.aw0 = TwiceAsync(fut.i)
-			fallthrough
+			/*line main_async.go:107:4*/ fallthrough
 		case 3: // resumes at main.go:27:12
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:110:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:3*/ fut.total += r + n_2
-			fallthrough
+			/*line main_async.go:116:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			state = 1
+			/*line main_async.go:119:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
 			/*line main.go:31:18*/ fut.aw0 = TwiceAsync(1)
-			fallthrough
+			/*line main_async.go:124:4*/ fallthrough
 		case 6: // resumes at main.go:31:18
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:127:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:31:3*/ fmt.Println(fut.n_3, r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-		poll:
+			/*line main_async.go:134:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -142,22 +142,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.aw0 = TwiceAsync(state_2)
-			fut.n_3 = ""
+			/*line main_async.go:145:4*/ fut.n_3 = ""
 			fallthrough
 		case 7: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:149:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				fut.state = -1
+				/*line main_async.go:156:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:160:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -30,21 +30,21 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // A starts
 			/*line main.go:24:2*/ logf("A%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:26:2*/ logf("A%d'", fut.n)
 			{
-				fut.state = -1
+				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:47:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -85,20 +85,20 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // B starts
 			/*line main.go:32:2*/ logf("B%d", fut.n)
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:88:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:91:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fut.n * 10, true
 			}
 		default:
-			panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:101:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,10 +138,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetX starts
 			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:144:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -149,11 +149,11 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:54:2*/ logf("setX%d", fut.v)
 			/*line main.go:55:2*/ x = fut.v
 			{
-				fut.state = -1
+				/*line main.go:56:2*/ fut.state = -1
 				/*line main.go:56:2*/ return fut.v, true
 			}
 		default:
-			panic("corio: SetXAsync future polled after it completed or was cancelled")
+			/*line main_async.go:156:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -194,20 +194,20 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Str starts
 			/*line main.go:63:2*/ logf("S%s", fut.s)
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:197:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:200:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:65:2*/ fut.state = -1
 				/*line main.go:65:2*/ return fut.s, true
 			}
 		default:
-			panic("corio: StrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:210:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -277,19 +277,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:11*/ fut.aw0 = AAsync(1)
-			fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 1: // resumes at main.go:70:11
 			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:17*/ fut.aw0 = BAsync(2)
-			fallthrough
+			/*line main_async.go:289:4*/ fallthrough
 		case 2: // resumes at main.go:70:17
 			/*line main.go:70:17*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -297,19 +297,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
 			/*line main.go:73:7*/ fut.aw0 = AAsync(3)
-			fallthrough
+			/*line main_async.go:300:4*/ fallthrough
 		case 3: // resumes at main.go:73:7
 			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:303:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:14*/ fut.aw0 = BAsync(4)
-			fallthrough
+			/*line main_async.go:309:4*/ fallthrough
 		case 4: // resumes at main.go:73:14
 			/*line main.go:73:14*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:312:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -318,21 +318,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.aw0 = AAsync(5)
-			fallthrough
+			/*line main_async.go:321:4*/ fallthrough
 		case 5: // resumes at main.go:76:17
 			/*line main.go:76:17*/ r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:324:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			y = fut.r_2 + r_6
+			/*line main_async.go:329:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.aw0 = AAsync(6)
-			fallthrough
+			/*line main_async.go:332:4*/ fallthrough
 		case 6: // resumes at main.go:79:6
 			/*line main.go:79:6*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:335:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -341,49 +341,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.aw0 = AAsync(7)
-			fallthrough
+			/*line main_async.go:344:4*/ fallthrough
 		case 7: // resumes at main.go:82:17
 			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:347:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			fut.t_3 = plain(4)
+			/*line main_async.go:352:4*/ fut.t_3 = plain(4)
 			/*line main.go:82:35*/ fut.aw0 = BAsync(8)
-			fallthrough
+			/*line main_async.go:354:4*/ fallthrough
 		case 8: // resumes at main.go:82:35
 			/*line main.go:82:35*/ r_9, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main_async.go:362:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.aw0 = BAsync(1)
-			fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 9: // resumes at main.go:85:16
 			/*line main.go:85:16*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:368:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:85:10*/ fut.aw0 = AAsync(two(r_10, plain(6)))
-			fallthrough
+			/*line main_async.go:374:4*/ fallthrough
 		case 10: // resumes at main.go:85:10
 			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:85:34*/ fut.aw0 = AAsync(9)
-			fallthrough
+			/*line main_async.go:383:4*/ fallthrough
 		case 11: // resumes at main.go:85:34
 			/*line main.go:85:34*/ r_12, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:386:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -392,22 +392,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.aw0 = AAsync(10)
-			fallthrough
+			/*line main_async.go:395:4*/ fallthrough
 		case 12: // resumes at main.go:88:22
 			/*line main.go:88:22*/ r_13, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			y = three(fut.r_2, r_13, plain(8))
+			/*line main_async.go:403:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.aw0 = SetXAsync(5)
-			fallthrough
+			/*line main_async.go:407:4*/ fallthrough
 		case 13: // resumes at main.go:92:10
 			/*line main.go:92:10*/ r_14, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:410:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -419,10 +419,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.aw0 = SetXAsync(7)
-			fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 14: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:425:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -431,10 +431,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.aw0 = SetXAsync(4)
-			fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 15: // resumes at main.go:104:15
 			/*line main.go:104:15*/ r_16, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -443,19 +443,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.aw0 = AAsync(11)
-			fallthrough
+			/*line main_async.go:446:4*/ fallthrough
 		case 16: // resumes at main.go:108:19
 			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:449:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:26*/ fut.aw0 = BAsync(12)
-			fallthrough
+			/*line main_async.go:455:4*/ fallthrough
 		case 17: // resumes at main.go:108:26
 			/*line main.go:108:26*/ r_18, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -463,29 +463,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", fut.arr))
 			/*line main.go:111:7*/ fut.aw1 = StrAsync("a")
-			fut.arr = nil
+			/*line main_async.go:466:4*/ fut.arr = nil
 			fallthrough
 		case 18: // resumes at main.go:111:7
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:111:18*/ fut.aw1 = StrAsync("b")
-			fallthrough
+			/*line main_async.go:476:4*/ fallthrough
 		case 19: // resumes at main.go:111:18
 			/*line main.go:111:18*/ fut.r_20, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:111:35*/ fut.aw1 = StrAsync("d")
-			fallthrough
+			/*line main_async.go:485:4*/ fallthrough
 		case 20: // resumes at main.go:111:35
 			/*line main.go:111:35*/ r_21, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:488:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -493,51 +493,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ s = fut.r_19 + fut.r_20 + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.aw0 = AAsync(13)
-			fut.r_19 = ""
+			/*line main_async.go:496:4*/ fut.r_19 = ""
 			fut.r_20 = ""
 			fallthrough
 		case 21: // resumes at main.go:114:25
 			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:501:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.aw0 = BAsync(14)
-			fallthrough
+			/*line main_async.go:508:4*/ fallthrough
 		case 22: // resumes at main.go:114:42
 			/*line main.go:114:42*/ r_23, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:516:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.aw0 = AAsync(15)
-			fallthrough
+			/*line main_async.go:519:4*/ fallthrough
 		case 23: // resumes at main.go:117:8
 			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:117:17*/ fut.aw0 = BAsync(16)
-			fallthrough
+			/*line main_async.go:528:4*/ fallthrough
 		case 24: // resumes at main.go:117:17
 			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:117:25*/ fut.aw0 = AAsync(17)
-			fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 25: // resumes at main.go:117:25
 			/*line main.go:117:25*/ r_26, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -549,19 +549,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.aw0 = AAsync(18)
-			fallthrough
+			/*line main_async.go:552:4*/ fallthrough
 		case 26: // resumes at main.go:121:8
 			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:555:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:121:15*/ fut.aw0 = BAsync(19)
-			fallthrough
+			/*line main_async.go:561:4*/ fallthrough
 		case 27: // resumes at main.go:121:15
 			/*line main.go:121:15*/ r_28, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -576,23 +576,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.aw0 = AAsync(20)
-			fut.f = nil
+			/*line main_async.go:579:4*/ fut.f = nil
 			fallthrough
 		case 28: // resumes at main.go:128:10
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
-			y = fut.t_6(r_29)
+			/*line main_async.go:588:4*/ y = fut.t_6(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				fut.state = -1
+				/*line main_async.go:591:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:595:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -23,7 +23,7 @@ func main() {
 	})
 }
 
-var cases = []string{"value", "error", "nested", "index", "nilmap", "loop", "divide", "none"}
+var cases = []string{"value", "error", "nested", "index", "nilmap", "loop", "divide", "cond", "rangex", "tag", "caseexpr", "ifcond", "none"}
 
 // catch runs f, prints the recovered value and the main.go line the panic
 // came from (the first frame in main.go below the runtime's panic machinery).
@@ -105,6 +105,38 @@ func Main(which int) {
 	case "divide":
 		z := Inner(0)
 		fmt.Println(10 / z)
+	case "cond": // a panic in a for condition
+		s := []int{1, 1}
+		for i := 0; s[i] > 0; i++ {
+			rt.YieldNow()
+		}
+	case "rangex": // a panic in a range expression
+		grid := [][]int{{1}}
+		k := Inner(1)
+		for _, x := range grid[k] {
+			rt.YieldNow()
+			fmt.Println(x)
+		}
+	case "tag": // a panic in a switch tag
+		var p *myErr
+		rt.YieldNow()
+		switch p.code {
+		case Inner(1):
+			fmt.Println("one")
+		}
+	case "caseexpr": // a panic in a case expression
+		s := []int{}
+		switch Inner(1) {
+		case 0:
+		case s[0]:
+			fmt.Println("zero")
+		}
+	case "ifcond": // a panic in an if condition after a suspension
+		var m map[string]*myErr
+		rt.YieldNow()
+		if m["x"].code > Inner(1) {
+			fmt.Println("big")
+		}
 	}
 	fmt.Println("end")
 }

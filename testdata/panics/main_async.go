@@ -30,10 +30,10 @@ func (fut *innerFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Inner starts
 			/*line main.go:69:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:69:2
 			/*line main.go:69:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,11 +42,11 @@ func (fut *innerFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:71:3*/ panic(fmt.Sprintf("inner %d", fut.n))
 			}
 			{
-				fut.state = -1
+				/*line main.go:73:2*/ fut.state = -1
 				/*line main.go:73:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: InnerAsync future polled after it completed or was cancelled")
+			/*line main_async.go:49:4*/ panic("corio: InnerAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -71,8 +71,11 @@ type mainFuture struct {
 	total int
 	s     []int
 	m     map[string]int
+	grid  [][]int
+	p     *myErr
+	m_2   map[string]*myErr
 	n     int
-	i_4   int
+	i_5   int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[int]
 }
@@ -90,172 +93,359 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var i int
 	var i_2 int
 	var z int
+	var k int
 	var tag string
 	var r int
 	var r_2 int
 	var r_3 int
 	var r_4 int
+	var r_5 int
+	var r_6 int
+	var r_7 int
+	var tag_3 int
+	var r_8 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:78:2*/ fmt.Println("case", cases[fut.which])
 			/*line main.go:79:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:113:4*/ fallthrough
 		case 1: // resumes at main.go:79:2
 			/*line main.go:79:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:116:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:9*/ tag = cases[fut.which]
-			if tag == "value" {
-				state = 8
+			/*line main.go:81:7*/ if tag == "value" {
+				/*line main_async.go:123:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			if tag == "error" {
-				state = 9
+			/*line main.go:83:7*/ if tag == "error" {
+				/*line main_async.go:129:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 3:
-			if tag == "nested" {
-				state = 10
+			/*line main.go:85:7*/ if tag == "nested" {
+				/*line main_async.go:135:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 4:
-			if tag == "index" {
-				state = 15
+			/*line main.go:91:7*/ if tag == "index" {
+				/*line main_async.go:141:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 5:
-			if tag == "nilmap" {
-				state = 17
+			/*line main.go:95:7*/ if tag == "nilmap" {
+				/*line main_async.go:147:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 6:
-			if tag == "loop" {
-				state = 19
+			/*line main.go:98:7*/ if tag == "loop" {
+				/*line main_async.go:153:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 7:
-			if tag == "divide" {
-				state = 23
-			} else {
-				state = 25
+			/*line main.go:105:7*/ if tag == "divide" {
+				/*line main_async.go:159:5*/ state = 28
+				continue
 			}
-			continue
+			fallthrough
 		case 8:
-			/*line main.go:82:3*/ panic(42)
+			/*line main.go:108:7*/ if tag == "cond" {
+				/*line main_async.go:165:5*/ state = 30
+				continue
+			}
+			fallthrough
 		case 9:
-			/*line main.go:84:3*/ panic(&myErr{7})
+			/*line main.go:113:7*/ if tag == "rangex" {
+				/*line main_async.go:171:5*/ state = 35
+				continue
+			}
+			fallthrough
 		case 10:
-			/*line main.go:86:3*/ fut.total = 0
-			/*line main.go:87:3*/ fut.n = 5
-			fut.i_4 = 0
+			/*line main.go:120:7*/ if tag == "tag" {
+				/*line main_async.go:177:5*/ state = 41
+				continue
+			}
 			fallthrough
 		case 11:
-			if !(fut.i_4 < fut.n) {
-				state = 25
+			/*line main.go:127:7*/ if tag == "caseexpr" {
+				/*line main_async.go:183:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 12:
-			i = fut.i_4
-			/*line main.go:88:13*/ fut.aw1 = InnerAsync(i)
+			/*line main.go:134:7*/ if tag == "ifcond" {
+				/*line main_async.go:189:5*/ state = 49
+			} else {
+				state = 53
+			}
+			continue
+		case 13:
+			/*line main.go:82:3*/ panic(42)
+		case 14:
+			/*line main.go:84:3*/ panic(&myErr{7})
+		case 15:
+			/*line main.go:86:3*/ fut.total = 0
+			/*line main.go:87:3*/ fut.n = 5
+			/*line main_async.go:201:4*/ fut.i_5 = 0
+			/*line main_async.go:202:4*/ fallthrough
+		case 16:
+			/*line main.go:87:18*/ if !(fut.i_5 < fut.n) {
+				/*line main_async.go:205:5*/ state = 53
+				continue
+			}
 			fallthrough
-		case 13: // resumes at main.go:88:13
+		case 17:
+			/*line main_async.go:210:4*/ i = fut.i_5
+			/*line main.go:88:13*/ fut.aw1 = InnerAsync(i)
+			/*line main_async.go:212:4*/ fallthrough
+		case 18: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw1.Poll(cx)
-			if !ready {
-				fut.state = 13
+			/*line main_async.go:215:4*/ if !ready {
+				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:88:4*/ fut.total += r
 			/*line main.go:89:4*/ fmt.Println("total", fut.total)
-			fallthrough
-		case 14:
-			fut.i_4++
-			state = 11
+			/*line main_async.go:222:4*/ fallthrough
+		case 19:
+			/*line main_async.go:224:4*/ fut.i_5++
+			/*line main_async.go:225:4*/ state = 16
 			continue
-		case 15:
+		case 20:
 			/*line main.go:92:3*/ fut.s = []int{1, 2}
 			/*line main.go:93:8*/ fut.aw1 = InnerAsync(2)
-			fallthrough
-		case 16: // resumes at main.go:93:8
+			/*line main_async.go:230:4*/ fallthrough
+		case 21: // resumes at main.go:93:8
 			/*line main.go:93:8*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
-				fut.state = 16
+			/*line main_async.go:233:4*/ if !ready {
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:93:3*/ i_2 = r_2
 			/*line main.go:94:3*/ fmt.Println(fut.s[i_2])
-			state = 25
+			/*line main_async.go:240:4*/ state = 53
 			continue
-		case 17:
+		case 22:
 			/*line main.go:96:3*/ fut.m = nil
 			/*line main.go:97:16*/ fut.aw1 = InnerAsync(1)
-			fallthrough
-		case 18: // resumes at main.go:97:16
+			/*line main_async.go:245:4*/ fallthrough
+		case 23: // resumes at main.go:97:16
 			/*line main.go:97:16*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
-				fut.state = 18
+			/*line main_async.go:248:4*/ if !ready {
+				fut.state = 23
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:97:3*/ fut.m[fmt.Sprint(r_3)] = 1
-			state = 25
+			/*line main_async.go:254:4*/ state = 53
 			continue
-		case 19:
+		case 24:
 			/*line main.go:99:7*/ fut.total = 0
-			fallthrough
-		case 20:
+			/*line main_async.go:258:4*/ fallthrough
+		case 25:
 			/*line main.go:100:4*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
-		case 21: // resumes at main.go:100:4
+			/*line main_async.go:261:4*/ fallthrough
+		case 26: // resumes at main.go:100:4
 			/*line main.go:100:4*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
-				fut.state = 21
+			/*line main_async.go:264:4*/ if !ready {
+				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:101:4*/ if fut.total == 3 {
 				/*line main.go:102:5*/ panic(errors.New("loop 3"))
 			}
-			fallthrough
-		case 22:
+			/*line main_async.go:272:4*/ fallthrough
+		case 27:
 			/*line main.go:99:17*/ fut.total++
-			state = 20
+			/*line main_async.go:275:4*/ state = 25
 			continue
-		case 23:
+		case 28:
 			/*line main.go:106:8*/ fut.aw1 = InnerAsync(0)
-			fallthrough
-		case 24: // resumes at main.go:106:8
+			/*line main_async.go:279:4*/ fallthrough
+		case 29: // resumes at main.go:106:8
 			/*line main.go:106:8*/ r_4, ready = fut.aw1.Poll(cx)
-			if !ready {
-				fut.state = 24
+			/*line main_async.go:282:4*/ if !ready {
+				fut.state = 29
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:106:3*/ z = r_4
 			/*line main.go:107:3*/ fmt.Println(10 / z)
+			/*line main_async.go:289:4*/ state = 53
+			continue
+		case 30:
+			/*line main.go:109:3*/ fut.s = []int{1, 1}
+			/*line main.go:110:7*/ fut.total = 0
+			/*line main_async.go:294:4*/ fallthrough
+		case 31:
+			/*line main.go:110:15*/ if !(fut.s[fut.total] > 0) {
+				/*line main_async.go:297:5*/ state = 53
+				continue
+			}
 			fallthrough
-		case 25:
-			/*line main.go:109:2*/ fmt.Println("end")
+		case 32:
+			/*line main.go:111:4*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:303:4*/ fallthrough
+		case 33: // resumes at main.go:111:4
+			/*line main.go:111:4*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:306:4*/ if !ready {
+				fut.state = 33
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main_async.go:311:4*/ fallthrough
+		case 34:
+			/*line main.go:110:25*/ fut.total++
+			/*line main_async.go:314:4*/ state = 31
+			continue
+		case 35:
+			/*line main.go:114:3*/ fut.grid = [][]int{{1}}
+			/*line main.go:115:8*/ fut.aw1 = InnerAsync(1)
+			/*line main_async.go:319:4*/ fallthrough
+		case 36: // resumes at main.go:115:8
+			/*line main.go:115:8*/ r_5, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:322:4*/ if !ready {
+				fut.state = 36
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line main.go:115:3*/ k = r_5
+			/*line main.go:116:3*/ fut.s = fut.grid[k]
+			/*line main_async.go:329:4*/ fut.n = 0
+			/*line main_async.go:330:4*/ fallthrough
+		case 37:
+			/*line main.go:116:21*/ if !(fut.n < len(fut.s)) {
+				/*line main_async.go:333:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 38:
+			/*line main_async.go:338:4*/ fut.total = fut.s[fut.n]
+			/*line main.go:117:4*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:340:4*/ fut.grid = nil
+			fallthrough
+		case 39: // resumes at main.go:117:4
+			/*line main.go:117:4*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:344:4*/ if !ready {
+				fut.state = 39
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:118:4*/ fmt.Println(fut.total)
+			/*line main_async.go:350:4*/ fallthrough
+		case 40:
+			/*line main_async.go:352:4*/ fut.n++
+			/*line main_async.go:353:4*/ state = 37
+			continue
+		case 41:
+			/*line main.go:121:3*/ fut.p = nil
+			/*line main.go:122:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:358:4*/ fallthrough
+		case 42: // resumes at main.go:122:3
+			/*line main.go:122:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:361:4*/ if !ready {
+				fut.state = 42
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:123:10*/ fut.total = fut.p.code
+			/*line main.go:124:8*/ fut.aw1 = InnerAsync(1)
+			/*line main_async.go:368:4*/ fut.p = nil
+			fallthrough
+		case 43: // resumes at main.go:124:8
+			/*line main.go:124:8*/ r_6, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:372:4*/ if !ready {
+				fut.state = 43
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line main.go:124:8*/ if !(fut.total == r_6) {
+				/*line main_async.go:378:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 44:
+			/*line main.go:125:4*/ fmt.Println("one")
+			/*line main_async.go:384:4*/ state = 53
+			continue
+		case 45:
+			/*line main.go:128:3*/ fut.s = []int{}
+			/*line main.go:129:10*/ fut.aw1 = InnerAsync(1)
+			/*line main_async.go:389:4*/ fallthrough
+		case 46: // resumes at main.go:129:10
+			/*line main.go:129:10*/ r_7, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:392:4*/ if !ready {
+				fut.state = 46
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line main.go:129:10*/ tag_3 = r_7
+			/*line main.go:130:8*/ if tag_3 == 0 {
+				/*line main_async.go:399:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 47:
+			/*line main.go:131:8*/ if !(tag_3 == fut.s[0]) {
+				/*line main_async.go:405:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 48:
+			/*line main.go:132:4*/ fmt.Println("zero")
+			/*line main_async.go:411:4*/ state = 53
+			continue
+		case 49:
+			/*line main.go:135:3*/ fut.m_2 = nil
+			/*line main.go:136:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:416:4*/ fallthrough
+		case 50: // resumes at main.go:136:3
+			/*line main.go:136:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:419:4*/ if !ready {
+				fut.state = 50
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:137:20*/ fut.aw1 = InnerAsync(1)
+			/*line main_async.go:425:4*/ fallthrough
+		case 51: // resumes at main.go:137:20
+			/*line main.go:137:20*/ r_8, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:428:4*/ if !ready {
+				fut.state = 51
+				return zero, false
+			}
+			fut.aw1 = nil
+			/*line main.go:137:6*/ if !(fut.m_2["x"].code > r_8) {
+				/*line main_async.go:434:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 52:
+			/*line main.go:138:4*/ fmt.Println("big")
+			/*line main_async.go:440:4*/ fallthrough
+		case 53:
+			/*line main.go:141:2*/ fmt.Println("end")
 			{
-				fut.state = -1
+				/*line main_async.go:444:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:448:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

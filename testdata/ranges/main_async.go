@@ -31,20 +31,20 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:14:12*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:14:12
 			/*line main.go:14:12*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main_async.go:43:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:47:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -84,20 +84,20 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:18:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:87:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:90:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:19:2*/ fut.state = -1
 				/*line main.go:19:2*/ return fut.v, true
 			}
 		default:
-			panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:100:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -137,20 +137,20 @@ func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // IdS starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:140:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:25:2*/ fut.state = -1
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		default:
-			panic("corio: IdSAsync future polled after it completed or was cancelled")
+			/*line main_async.go:153:4*/ panic("corio: IdSAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -190,20 +190,20 @@ func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Slice starts
 			/*line main.go:30:2*/ fmt.Println("Slice evaluated")
 			/*line main.go:31:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:193:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:32:2*/ fut.state = -1
 				/*line main.go:32:2*/ return []int{1, 2, 3}, true
 			}
 		default:
-			panic("corio: SliceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:206:4*/ panic("corio: SliceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -295,77 +295,77 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ n = 3
 			/*line main.go:41:2*/ fut.v = n
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:298:4*/ fut.i_15 = 0
+			/*line main_async.go:299:4*/ fallthrough
 		case 1:
-			if !(fut.i_15 < fut.v) {
-				state = 5
+			/*line main.go:41:17*/ if !(fut.i_15 < fut.v) {
+				/*line main_async.go:302:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i = fut.i_15
+			/*line main_async.go:307:4*/ fut.i = fut.i_15
 			/*line main.go:42:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:309:4*/ fallthrough
 		case 3: // resumes at main.go:42:3
 			/*line main.go:42:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:312:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:43:3*/ n = 10
 			/*line main.go:44:3*/ fmt.Println("int", fut.i, n)
-			fallthrough
+			/*line main_async.go:319:4*/ fallthrough
 		case 4:
-			fut.i_15++
-			state = 1
+			/*line main_async.go:321:4*/ fut.i_15++
+			/*line main_async.go:322:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:48:17*/ fut.aw1 = IdAsync(2)
-			fallthrough
+			/*line main_async.go:326:4*/ fallthrough
 		case 6: // resumes at main.go:48:17
 			/*line main.go:48:17*/ r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:48:2*/ n_3 = r_5
-			i_16 = 0
-			fallthrough
+			/*line main_async.go:335:4*/ i_16 = 0
+			/*line main_async.go:336:4*/ fallthrough
 		case 7:
-			if !(i_16 < n_3) {
-				state = 10
+			/*line main.go:48:17*/ if !(i_16 < n_3) {
+				/*line main_async.go:339:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			i_2 = i_16
+			/*line main_async.go:344:4*/ i_2 = i_16
 			/*line main.go:49:3*/ fmt.Println("int susp", i_2)
-			fallthrough
+			/*line main_async.go:346:4*/ fallthrough
 		case 9:
-			i_16++
-			state = 7
+			/*line main_async.go:348:4*/ i_16++
+			/*line main_async.go:349:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:53:2*/ fut.s = []int{1, 2, 3}
 			/*line main.go:54:2*/ fut.seq = fut.s
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:354:4*/ fut.i_15 = 0
+			/*line main_async.go:355:4*/ fallthrough
 		case 11:
-			if !(fut.i_15 < len(fut.seq)) {
-				state = 15
+			/*line main.go:54:20*/ if !(fut.i_15 < len(fut.seq)) {
+				/*line main_async.go:358:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main_async.go:363:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
 			/*line main.go:55:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 13: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:368:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -375,29 +375,29 @@ poll:
 				/*line main.go:58:4*/ fut.s[2] = 30
 			}
 			/*line main.go:60:3*/ fmt.Println("slice", fut.i, fut.v, len(fut.s))
-			fallthrough
+			/*line main_async.go:378:4*/ fallthrough
 		case 14:
-			fut.i_15++
-			state = 11
+			/*line main_async.go:380:4*/ fut.i_15++
+			/*line main_async.go:381:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:63:2*/ fut.s = make([]int, 3, 10)
 			/*line main.go:64:2*/ fut.seq = fut.s
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:386:4*/ fut.i_15 = 0
+			/*line main_async.go:387:4*/ fallthrough
 		case 16:
-			if !(fut.i_15 < len(fut.seq)) {
-				state = 20
+			/*line main.go:64:20*/ if !(fut.i_15 < len(fut.seq)) {
+				/*line main_async.go:390:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main_async.go:395:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
 			/*line main.go:65:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:397:4*/ fallthrough
 		case 18: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -406,73 +406,73 @@ poll:
 				/*line main.go:67:4*/ fut.s[fut.i+1] = fut.v + 5
 			}
 			/*line main.go:69:3*/ fmt.Println("slice write", fut.i, fut.v)
-			fallthrough
+			/*line main_async.go:409:4*/ fallthrough
 		case 19:
-			fut.i_15++
-			state = 16
+			/*line main_async.go:411:4*/ fut.i_15++
+			/*line main_async.go:412:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:73:2*/ fut.arr = new([3]int)
-			(*fut.arr) = [3]int{1, 2, 3}
+			/*line main_async.go:416:4*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:74:2*/ fut.seq_3 = (*fut.arr)
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:418:4*/ fut.i_15 = 0
+			/*line main_async.go:419:4*/ fallthrough
 		case 21:
-			if !(fut.i_15 < 3) {
-				state = 25
+			/*line main.go:74:20*/ if !(fut.i_15 < 3) {
+				/*line main_async.go:422:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
+			/*line main_async.go:427:4*/ fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
 			/*line main.go:75:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:429:4*/ fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:434:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:76:3*/ (*fut.arr)[2] = 100
 			/*line main.go:77:3*/ fmt.Println("array", fut.i, fut.v, (*fut.arr)[fut.i])
-			fallthrough
+			/*line main_async.go:441:4*/ fallthrough
 		case 24:
-			fut.i_15++
-			state = 21
+			/*line main_async.go:443:4*/ fut.i_15++
+			/*line main_async.go:444:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:81:2*/ fut.seq_4 = fut.arr
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:449:4*/ fut.i_15 = 0
+			/*line main_async.go:450:4*/ fallthrough
 		case 26:
-			if !(fut.i_15 < 3) {
-				state = 30
+			/*line main.go:81:20*/ if !(fut.i_15 < 3) {
+				/*line main_async.go:453:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
+			/*line main_async.go:458:4*/ fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
 			/*line main.go:82:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:460:4*/ fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:3
 			/*line main.go:82:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:83:3*/ (*fut.arr)[2] = 100
 			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i, fut.v)
-			fallthrough
+			/*line main_async.go:472:4*/ fallthrough
 		case 29:
-			fut.i_15++
-			state = 26
+			/*line main_async.go:474:4*/ fut.i_15++
+			/*line main_async.go:475:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:87:2*/ _ = func(arr_p *[3]int) func() {
@@ -480,122 +480,122 @@ poll:
 					_ = (*arr_p)
 				}
 			}(fut.arr)
-			fut.v = 0
-			fallthrough
+			/*line main_async.go:483:4*/ fut.v = 0
+			/*line main_async.go:484:4*/ fallthrough
 		case 31:
-			if !(fut.v < 3) {
-				state = 35
+			/*line main.go:87:17*/ if !(fut.v < 3) {
+				/*line main_async.go:487:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 32:
-			fut.i = fut.v
+			/*line main_async.go:492:4*/ fut.i = fut.v
 			/*line main.go:88:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:494:4*/ fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 33: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:501:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:89:3*/ fmt.Println("array key", fut.i)
-			fallthrough
+			/*line main_async.go:507:4*/ fallthrough
 		case 34:
-			fut.v++
-			state = 31
+			/*line main_async.go:509:4*/ fut.v++
+			/*line main_async.go:510:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:93:2*/ str = "aé\xffz世\xc3"
 			/*line main.go:94:2*/ fut.k = str
-			i_22 = 0
-			fallthrough
+			/*line main_async.go:515:4*/ i_22 = 0
+			/*line main_async.go:516:4*/ fallthrough
 		case 36:
-			if !(i_22 < len(fut.k)) {
-				state = 40
+			/*line main.go:94:20*/ if !(i_22 < len(fut.k)) {
+				/*line main_async.go:519:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
-			fut.v = i_22 + size
-			fut.i, fut.r = i_22, rn
+			/*line main_async.go:524:4*/ rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
+			/*line main_async.go:525:4*/ fut.v = i_22 + size
+			/*line main_async.go:526:4*/ fut.i, fut.r = i_22, rn
 			/*line main.go:95:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:528:4*/ fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 38: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:535:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i, fut.r, fut.r)
-			fallthrough
+			/*line main_async.go:541:4*/ fallthrough
 		case 39:
-			i_22 = fut.v
-			state = 36
+			/*line main_async.go:543:4*/ i_22 = fut.v
+			/*line main_async.go:544:4*/ state = 36
 			continue
 		case 40:
 			/*line main.go:99:2*/ str = "abc"
 			/*line main.go:100:2*/ fut.k = str
-			i_23 = 0
-			fallthrough
+			/*line main_async.go:549:4*/ i_23 = 0
+			/*line main_async.go:550:4*/ fallthrough
 		case 41:
-			if !(i_23 < len(fut.k)) {
-				state = 45
+			/*line main.go:100:20*/ if !(i_23 < len(fut.k)) {
+				/*line main_async.go:553:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
-			fut.i = i_23 + size_2
-			fut.r = rn_2
+			/*line main_async.go:558:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
+			/*line main_async.go:559:4*/ fut.i = i_23 + size_2
+			/*line main_async.go:560:4*/ fut.r = rn_2
 			/*line main.go:101:3*/ str = "zzzzzzz"
 			/*line main.go:102:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:563:4*/ fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 43: // resumes at main.go:102:3
 			/*line main.go:102:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:570:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r))
-			fallthrough
+			/*line main_async.go:576:4*/ fallthrough
 		case 44:
-			i_23 = fut.i
-			state = 41
+			/*line main_async.go:578:4*/ i_23 = fut.i
+			/*line main_async.go:579:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
 			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			fallthrough
+			/*line main_async.go:586:4*/ fallthrough
 		case 46:
-			if !(fut.iter.Next()) {
-				state = 49
+			/*line main.go:110:20*/ if !(fut.iter.Next()) {
+				/*line main_async.go:589:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			kv, _ = fut.iter.Key().Interface().(string)
-			kv_2, _ = fut.iter.Value().Interface().(int)
-			fut.k, fut.v = kv, kv_2
+			/*line main_async.go:594:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:595:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:596:4*/ fut.k, fut.v = kv, kv_2
 			/*line main.go:111:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:598:4*/ fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.seq = nil
@@ -603,14 +603,14 @@ poll:
 			fallthrough
 		case 48: // resumes at main.go:111:3
 			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:606:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:112:3*/ fut.i += fut.v
 			/*line main.go:113:3*/ fut.keys = append(fut.keys, fut.k)
-			state = 46
+			/*line main_async.go:613:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:115:2*/ sort.Strings(fut.keys)
@@ -618,18 +618,18 @@ poll:
 			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:119:2*/ fut.i = 0
 			/*line main.go:120:2*/ fut.iter_2 = reflect.ValueOf(fut.m).MapRange()
-			fallthrough
+			/*line main_async.go:621:4*/ fallthrough
 		case 50:
-			if !(fut.iter_2.Next()) {
-				state = 53
+			/*line main.go:120:17*/ if !(fut.iter_2.Next()) {
+				/*line main_async.go:624:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			kv_3, _ = fut.iter_2.Key().Interface().(string)
-			fut.k = kv_3
+			/*line main_async.go:629:4*/ kv_3, _ = fut.iter_2.Key().Interface().(string)
+			/*line main_async.go:630:4*/ fut.k = kv_3
 			/*line main.go:121:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:632:4*/ fut.s = nil
 			fut.arr = nil
 			fut.keys = nil
 			fut.seq = nil
@@ -638,7 +638,7 @@ poll:
 			fallthrough
 		case 52: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -649,25 +649,25 @@ poll:
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
-			state = 50
+			/*line main_async.go:652:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(fut.m))
 			/*line main.go:132:2*/ fut.i = 0
-			fut.v = 0
+			/*line main_async.go:657:4*/ fut.v = 0
 			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:659:4*/ fut.i_15 = 0
+			/*line main_async.go:660:4*/ fallthrough
 		case 54:
-			if !(fut.i_15 < len(fut.s)) {
-				state = 58
+			/*line main.go:133:19*/ if !(fut.i_15 < len(fut.s)) {
+				/*line main_async.go:663:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:668:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:134:3*/ fut.aw0 = YAsync()
-			fut.arr = nil
+			/*line main_async.go:670:4*/ fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
@@ -678,33 +678,33 @@ poll:
 			fallthrough
 		case 56: // resumes at main.go:134:3
 			/*line main.go:134:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:681:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:686:4*/ fallthrough
 		case 57:
 			/*line main.go:134:3*/ fut.i_15++
-			state = 54
+			/*line main_async.go:689:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
 			/*line main.go:137:2*/ fut.k = ""
 			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter_3 = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
-			fallthrough
+			/*line main_async.go:696:4*/ fallthrough
 		case 59:
-			if !(fut.iter_3.Next()) {
-				state = 62
+			/*line main.go:139:16*/ if !(fut.iter_3.Next()) {
+				/*line main_async.go:699:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 60:
-			kv_4, _ = fut.iter_3.Key().Interface().(string)
-			fut.k = kv_4
+			/*line main_async.go:704:4*/ kv_4, _ = fut.iter_3.Key().Interface().(string)
+			/*line main_async.go:705:4*/ fut.k = kv_4
 			/*line main.go:140:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:707:4*/ fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -715,30 +715,30 @@ poll:
 			fallthrough
 		case 61: // resumes at main.go:140:3
 			/*line main.go:140:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:718:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
-			state = 59
+			/*line main_async.go:723:4*/ state = 59
 			continue
 		case 62:
 			/*line main.go:142:2*/ fmt.Println("assign map", fut.k)
 			/*line main.go:143:2*/ fut.k = "xyz"
-			i_25 = 0
-			fallthrough
+			/*line main_async.go:728:4*/ i_25 = 0
+			/*line main_async.go:729:4*/ fallthrough
 		case 63:
-			if !(i_25 < len(fut.k)) {
-				state = 67
+			/*line main.go:143:19*/ if !(i_25 < len(fut.k)) {
+				/*line main_async.go:732:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
-			fut.v = i_25 + size_3
-			fut.i, fut.r = i_25, rn_3
+			/*line main_async.go:737:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
+			/*line main_async.go:738:4*/ fut.v = i_25 + size_3
+			/*line main_async.go:739:4*/ fut.i, fut.r = i_25, rn_3
 			/*line main.go:144:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:741:4*/ fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -750,32 +750,32 @@ poll:
 			fallthrough
 		case 65: // resumes at main.go:144:3
 			/*line main.go:144:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:753:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:758:4*/ fallthrough
 		case 66:
 			/*line main.go:144:3*/ i_25 = fut.v
-			state = 63
+			/*line main_async.go:761:4*/ state = 63
 			continue
 		case 67:
 			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
 			/*line main.go:148:2*/ fut.s = []int{4, 5}
-			fut.i = 0
-			fallthrough
+			/*line main_async.go:767:4*/ fut.i = 0
+			/*line main_async.go:768:4*/ fallthrough
 		case 68:
-			if !(fut.i < len(fut.s)) {
-				state = 72
+			/*line main.go:148:31*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:771:5*/ state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
+			/*line main_async.go:776:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
 			/*line main.go:149:3*/ fut.aw0 = YAsync()
-			fut.arr = nil
+			/*line main_async.go:778:4*/ fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
@@ -787,20 +787,20 @@ poll:
 			fallthrough
 		case 70: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:790:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:795:4*/ fallthrough
 		case 71:
 			/*line main.go:149:3*/ fut.i++
-			state = 68
+			/*line main_async.go:798:4*/ state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
 			/*line main.go:153:20*/ fut.aw2 = SliceAsync()
-			fut.s = nil
+			/*line main_async.go:803:4*/ fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -813,193 +813,193 @@ poll:
 			fallthrough
 		case 73: // resumes at main.go:153:20
 			/*line main.go:153:20*/ r_6, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:816:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:153:2*/ fut.s = r_6
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:822:4*/ fut.i_15 = 0
+			/*line main_async.go:823:4*/ fallthrough
 		case 74:
-			if !(fut.i_15 < len(fut.s)) {
-				state = 78
+			/*line main.go:153:20*/ if !(fut.i_15 < len(fut.s)) {
+				/*line main_async.go:826:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:831:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:154:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:833:4*/ fallthrough
 		case 76: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:836:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
-			fallthrough
+			/*line main_async.go:842:4*/ fallthrough
 		case 77:
-			fut.i_15++
-			state = 74
+			/*line main_async.go:844:4*/ fut.i_15++
+			/*line main_async.go:845:4*/ state = 74
 			continue
 		case 78:
 			/*line main.go:159:2*/ nilS = nil
 			/*line main.go:160:2*/ fut.s = nilS
-			fut.i = 0
-			fallthrough
+			/*line main_async.go:850:4*/ fut.i = 0
+			/*line main_async.go:851:4*/ fallthrough
 		case 79:
-			if !(fut.i < len(fut.s)) {
-				state = 83
+			/*line main.go:160:12*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:854:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:161:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:860:4*/ fallthrough
 		case 81: // resumes at main.go:161:3
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:863:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:162:3*/ fmt.Println("never")
-			fallthrough
+			/*line main_async.go:869:4*/ fallthrough
 		case 82:
-			fut.i++
-			state = 79
+			/*line main_async.go:871:4*/ fut.i++
+			/*line main_async.go:872:4*/ state = 79
 			continue
 		case 83:
 			/*line main.go:164:2*/ fut.i = 0
-			fut.v = 0
-			fallthrough
+			/*line main_async.go:876:4*/ fut.v = 0
+			/*line main_async.go:877:4*/ fallthrough
 		case 84:
-			if !(fut.v < fut.i) {
-				state = 88
+			/*line main.go:164:12*/ if !(fut.v < fut.i) {
+				/*line main_async.go:880:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 85:
 			/*line main.go:165:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:886:4*/ fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
 			/*line main.go:165:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:890:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:166:3*/ fmt.Println("never")
-			fallthrough
+			/*line main_async.go:896:4*/ fallthrough
 		case 87:
-			fut.v++
-			state = 84
+			/*line main_async.go:898:4*/ fut.v++
+			/*line main_async.go:899:4*/ state = 84
 			continue
 		case 88:
 			/*line main.go:169:2*/ fut.i = 0
 			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
-			fut.v = 0
-			fallthrough
+			/*line main_async.go:904:4*/ fut.v = 0
+			/*line main_async.go:905:4*/ fallthrough
 		case 89:
-			if !(fut.v < len(fut.keys)) {
-				state = 93
+			/*line main.go:170:12*/ if !(fut.v < len(fut.keys)) {
+				/*line main_async.go:908:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:171:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:914:4*/ fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:918:4*/ if !ready {
 				fut.state = 91
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:172:3*/ fut.i++
-			fallthrough
+			/*line main_async.go:924:4*/ fallthrough
 		case 92:
-			fut.v++
-			state = 89
+			/*line main_async.go:926:4*/ fut.v++
+			/*line main_async.go:927:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
 			/*line main.go:178:2*/ fut.seq_10 = fut.pts
-			fut.i = 0
-			fallthrough
+			/*line main_async.go:933:4*/ fut.i = 0
+			/*line main_async.go:934:4*/ fallthrough
 		case 94:
-			if !(fut.i < len(fut.seq_10)) {
-				state = 98
+			/*line main.go:178:20*/ if !(fut.i < len(fut.seq_10)) {
+				/*line main_async.go:937:5*/ state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			fut.p = fut.seq_10[fut.i]
+			/*line main_async.go:942:4*/ fut.p = fut.seq_10[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
 			/*line main.go:180:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:945:4*/ fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:950:4*/ if !ready {
 				fut.state = 96
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
-			fallthrough
+			/*line main_async.go:956:4*/ fallthrough
 		case 97:
-			fut.i++
-			state = 94
+			/*line main_async.go:958:4*/ fut.i++
+			/*line main_async.go:959:4*/ state = 94
 			continue
 		case 98:
 			/*line main.go:183:2*/ fut.seq_10 = fut.pts
-			fut.v = 0
-			fallthrough
+			/*line main_async.go:963:4*/ fut.v = 0
+			/*line main_async.go:964:4*/ fallthrough
 		case 99:
-			if !(fut.v < len(fut.seq_10)) {
-				state = 103
+			/*line main.go:183:17*/ if !(fut.v < len(fut.seq_10)) {
+				/*line main_async.go:967:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 100:
-			fut.i = fut.v
+			/*line main_async.go:972:4*/ fut.i = fut.v
 			/*line main.go:184:3*/ fut.aw0 = YAsync()
-			fut.s = nil
+			/*line main_async.go:974:4*/ fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
 			/*line main.go:184:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:979:4*/ if !ready {
 				fut.state = 101
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
-			fallthrough
+			/*line main_async.go:985:4*/ fallthrough
 		case 102:
-			fut.v++
-			state = 99
+			/*line main_async.go:987:4*/ fut.v++
+			/*line main_async.go:988:4*/ state = 99
 			continue
 		case 103:
 			/*line main.go:187:2*/ fmt.Println("by index", fut.pts)
 			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
-			fut.i_15 = 0
-			fallthrough
+			/*line main_async.go:993:4*/ fut.i_15 = 0
+			/*line main_async.go:994:4*/ fallthrough
 		case 104:
-			if !(fut.i_15 < len(fut.s)) {
-				state = 108
+			/*line main.go:190:20*/ if !(fut.i_15 < len(fut.s)) {
+				/*line main_async.go:997:5*/ state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:1002:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
@@ -1007,13 +1007,13 @@ poll:
 				}
 			}
 			/*line main.go:194:3*/ fut.aw0 = YAsync()
-			fut.pts = nil
+			/*line main_async.go:1010:4*/ fut.pts = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
 			/*line main.go:194:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:1016:4*/ if !ready {
 				fut.state = 106
 				return zero, false
 			}
@@ -1025,92 +1025,92 @@ poll:
 				}
 			}
 			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			fallthrough
+			/*line main_async.go:1028:4*/ fallthrough
 		case 107:
-			fut.i_15++
-			state = 104
+			/*line main_async.go:1030:4*/ fut.i_15++
+			/*line main_async.go:1031:4*/ state = 104
 			continue
 		case 108:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			fut.i_34 = 0
-			fallthrough
+			/*line main_async.go:1036:4*/ fut.i_34 = 0
+			/*line main_async.go:1037:4*/ fallthrough
 		case 109:
-			if !(fut.i_34 < fut.n_5) {
-				state = 113
+			/*line main.go:203:17*/ if !(fut.i_34 < fut.n_5) {
+				/*line main_async.go:1040:5*/ state = 113
 				continue
 			}
 			fallthrough
 		case 110:
-			fut.i_13 = fut.i_34
+			/*line main_async.go:1045:4*/ fut.i_13 = fut.i_34
 			/*line main.go:204:3*/ fut.aw0 = YAsync()
-			fut.pts = nil
+			/*line main_async.go:1047:4*/ fut.pts = nil
 			fut.s = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
 			/*line main.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:1054:4*/ if !ready {
 				fut.state = 111
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			fallthrough
+			/*line main_async.go:1060:4*/ fallthrough
 		case 112:
-			fut.i_34++
-			state = 109
+			/*line main_async.go:1062:4*/ fut.i_34++
+			/*line main_async.go:1063:4*/ state = 109
 			continue
 		case 113:
 			/*line main.go:208:20*/ fut.aw3 = IdSAsync("ab")
-			fut.pts = nil
+			/*line main_async.go:1067:4*/ fut.pts = nil
 			fut.s = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
 			/*line main.go:208:20*/ r_7, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:1074:4*/ if !ready {
 				fut.state = 114
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:208:2*/ fut.k = r_7
-			i_35 = 0
-			fallthrough
+			/*line main_async.go:1080:4*/ i_35 = 0
+			/*line main_async.go:1081:4*/ fallthrough
 		case 115:
-			if !(i_35 < len(fut.k)) {
-				state = 119
+			/*line main.go:208:20*/ if !(i_35 < len(fut.k)) {
+				/*line main_async.go:1084:5*/ state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
-			fut.v = i_35 + size_4
-			fut.i, fut.r = i_35, rn_4
+			/*line main_async.go:1089:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
+			/*line main_async.go:1090:4*/ fut.v = i_35 + size_4
+			/*line main_async.go:1091:4*/ fut.i, fut.r = i_35, rn_4
 			/*line main.go:209:3*/ fut.aw0 = YAsync()
-			fallthrough
+			/*line main_async.go:1093:4*/ fallthrough
 		case 117: // resumes at main.go:209:3
 			/*line main.go:209:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:1096:4*/ if !ready {
 				fut.state = 117
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			fallthrough
+			/*line main_async.go:1102:4*/ fallthrough
 		case 118:
-			i_35 = fut.v
-			state = 115
+			/*line main_async.go:1104:4*/ i_35 = fut.v
+			/*line main_async.go:1105:4*/ state = 115
 			continue
 		case 119:
 			{
-				fut.state = -1
+				/*line main_async.go:1109:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1113:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -32,50 +32,50 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
-			if !(fut.n < 2) {
-				state = 3
+			/*line main.go:17:5*/ if !(fut.n < 2) {
+				/*line main_async.go:36:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:18:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
 			/*line main.go:18:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:19:3*/ fut.state = -1
 				/*line main.go:19:3*/ return fut.n, true
 			}
 		case 3:
 			/*line main.go:21:9*/ fut.aw1 = FibAsync(fut.n - 1)
-			fallthrough
+			/*line main_async.go:56:4*/ fallthrough
 		case 4: // resumes at main.go:21:9
 			/*line main.go:21:9*/ fut.r, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:59:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:21:20*/ fut.aw1 = FibAsync(fut.n - 2)
-			fallthrough
+			/*line main_async.go:65:4*/ fallthrough
 		case 5: // resumes at main.go:21:20
 			/*line main.go:21:20*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:68:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
 		default:
-			panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:78:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -122,34 +122,34 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // IsEven starts
 			/*line main.go:26:2*/ if fut.n == 0 {
 				/*line main.go:27:3*/ {
-					fut.state = -1
+					/*line main.go:27:3*/ fut.state = -1
 					/*line main.go:27:3*/ return true, true
 				}
 			}
 			/*line main.go:29:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:130:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
 			/*line main.go:29:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:133:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:30:9*/ fut.aw1 = IsOddAsync(fut.n - 1)
-			fallthrough
+			/*line main_async.go:139:4*/ fallthrough
 		case 2: // resumes at main.go:30:9
 			/*line main.go:30:9*/ r, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:142:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:30:2*/ fut.state = -1
 				/*line main.go:30:2*/ return r, true
 			}
 		default:
-			panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:152:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -195,25 +195,25 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // IsOdd starts
 			/*line main.go:35:2*/ if fut.n == 0 {
 				/*line main.go:36:3*/ {
-					fut.state = -1
+					/*line main.go:36:3*/ fut.state = -1
 					/*line main.go:36:3*/ return false, true
 				}
 			}
 			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1)
-			fallthrough
+			/*line main_async.go:203:4*/ fallthrough
 		case 1: // resumes at main.go:38:9
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:206:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:38:2*/ fut.state = -1
 				/*line main.go:38:2*/ return r, true
 			}
 		default:
-			panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:216:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -255,46 +255,46 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Walk starts
 			/*line main.go:48:2*/ if fut.t == nil {
 				/*line main.go:49:3*/ {
-					fut.state = -1
+					/*line main.go:49:3*/ fut.state = -1
 					/*line main.go:49:3*/ return struct{}{}, true
 				}
 			}
 			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out)
-			fallthrough
+			/*line main_async.go:263:4*/ fallthrough
 		case 1: // resumes at main.go:51:2
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:266:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
 			/*line main.go:52:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:275:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out)
-			fut.t = nil
+			/*line main_async.go:282:4*/ fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:287:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main_async.go:293:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:297:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -337,35 +337,35 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Depth starts
 			/*line main.go:59:2*/ if fut.t == nil {
 				/*line main.go:60:3*/ {
-					fut.state = -1
+					/*line main.go:60:3*/ fut.state = -1
 					/*line main.go:60:3*/ return 0, true
 				}
 			}
 			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L)
-			fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 1: // resumes at main.go:62:17
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R)
-			fut.t = nil
+			/*line main_async.go:354:4*/ fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:62:2*/ fut.state = -1
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
 		default:
-			panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:368:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -408,62 +408,62 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Ackermann starts
-			if fut.m == 0 {
-				state = 2
+			/*line main.go:68:7*/ if fut.m == 0 {
+				/*line main_async.go:412:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
-			if fut.n == 0 {
-				state = 3
+			/*line main.go:70:7*/ if fut.n == 0 {
+				/*line main_async.go:418:5*/ state = 3
 			} else {
 				state = 5
 			}
 			continue
 		case 2:
 			{
-				fut.state = -1
+				/*line main.go:69:3*/ fut.state = -1
 				/*line main.go:69:3*/ return fut.n + 1, true
 			}
 		case 3:
 			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1)
-			fallthrough
+			/*line main_async.go:430:4*/ fallthrough
 		case 4: // resumes at main.go:71:10
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:71:3*/ fut.state = -1
 				/*line main.go:71:3*/ return r, true
 			}
 		case 5:
 			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1)
-			fallthrough
+			/*line main_async.go:444:4*/ fallthrough
 		case 6: // resumes at main.go:73:24
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2)
-			fallthrough
+			/*line main_async.go:453:4*/ fallthrough
 		case 7: // resumes at main.go:73:9
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:73:2*/ fut.state = -1
 				/*line main.go:73:2*/ return r_3, true
 			}
 		default:
-			panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:466:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -504,41 +504,41 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			if !(fut.n == 0) {
-				state = 3
+			/*line main.go:78:5*/ if !(fut.n == 0) {
+				/*line main_async.go:508:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:514:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:517:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return 0, true
 			}
 		case 3:
 			/*line main.go:82:9*/ fut.aw1 = DeepAsync(fut.n - 1)
-			fallthrough
+			/*line main_async.go:528:4*/ fallthrough
 		case 4: // resumes at main.go:82:9
 			/*line main.go:82:9*/ r, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:82:2*/ fut.state = -1
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		default:
-			panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:541:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -595,56 +595,56 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:598:4*/ fut.i_2 = 0
+			/*line main_async.go:599:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < fut.n) {
-				state = 5
+			/*line main.go:87:17*/ if !(fut.i_2 < fut.n) {
+				/*line main_async.go:602:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			i = fut.i_2
+			/*line main_async.go:607:4*/ i = fut.i_2
 			/*line main.go:88:13*/ fut.aw0 = FibAsync(i)
-			fallthrough
+			/*line main_async.go:609:4*/ fallthrough
 		case 3: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			fallthrough
+			/*line main_async.go:618:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:620:4*/ fut.i_2++
+			/*line main_async.go:621:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
 			/*line main.go:91:22*/ fut.aw1 = IsEvenAsync(10)
-			fallthrough
+			/*line main_async.go:626:4*/ fallthrough
 		case 6: // resumes at main.go:91:22
 			/*line main.go:91:22*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:91:34*/ fut.aw1 = IsEvenAsync(7)
-			fallthrough
+			/*line main_async.go:635:4*/ fallthrough
 		case 7: // resumes at main.go:91:34
 			/*line main.go:91:34*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:638:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:91:45*/ fut.aw1 = IsOddAsync(7)
-			fallthrough
+			/*line main_async.go:644:4*/ fallthrough
 		case 8: // resumes at main.go:91:45
 			/*line main.go:91:45*/ r_4, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:647:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -653,52 +653,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
 			/*line main.go:94:2*/ fut.aw2 = WalkAsync(fut.t, fut.out)
-			fallthrough
+			/*line main_async.go:656:4*/ fallthrough
 		case 9: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:659:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:95:36*/ fut.aw0 = DepthAsync(fut.t)
-			fut.t = nil
+			/*line main_async.go:665:4*/ fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
 			/*line main.go:95:36*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.aw0 = AckermannAsync(2, 3)
-			fut.out = nil
+			/*line main_async.go:676:4*/ fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
 			/*line main.go:96:27*/ r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:680:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:97:22*/ fut.aw0 = DeepAsync(10000)
-			fallthrough
+			/*line main_async.go:687:4*/ fallthrough
 		case 12: // resumes at main.go:97:22
 			/*line main.go:97:22*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:690:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				fut.state = -1
+				/*line main_async.go:697:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:701:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,21 +29,21 @@ func (fut *setGFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetG starts
 			/*line main.go:15:24*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:15:24
 			/*line main.go:15:24*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:15:39*/ g = fut.v
 			{
-				fut.state = -1
+				/*line main.go:15:46*/ fut.state = -1
 				/*line main.go:15:46*/ return fut.v, true
 			}
 		default:
-			panic("corio: SetGAsync future polled after it completed or was cancelled")
+			/*line main_async.go:46:4*/ panic("corio: SetGAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -83,20 +83,20 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bo starts
 			/*line main.go:18:24*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:86:4*/ fallthrough
 		case 1: // resumes at main.go:18:24
 			/*line main.go:18:24*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:89:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:18:39*/ fut.state = -1
 				/*line main.go:18:39*/ return fut.b, true
 			}
 		default:
-			panic("corio: BoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:99:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -136,20 +136,20 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // A starts
 			/*line main.go:21:21*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:139:4*/ fallthrough
 		case 1: // resumes at main.go:21:21
 			/*line main.go:21:21*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:142:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:21:36*/ fut.state = -1
 				/*line main.go:21:36*/ return fut.n, true
 			}
 		default:
-			panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:152:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,120 +202,120 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ g = 9
 			/*line main.go:41:2*/ fut.t = 6 <= g && fut.r == 0
 			/*line main.go:41:46*/ fut.aw0 = SetGAsync(5)
-			fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 1: // resumes at main.go:41:46
 			/*line main.go:41:46*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:208:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println("&&:", Sel(fut.t, 1, r_2))
+			/*line main_async.go:213:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
 			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
 			/*line main.go:43:46*/ fut.aw0 = SetGAsync(5)
-			fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 2: // resumes at main.go:43:46
 			/*line main.go:43:46*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println("||:", Sel(fut.t, 1, r_3))
+			/*line main_async.go:225:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
 			/*line main.go:44:14*/ fut.aw1 = BoAsync(false)
-			fallthrough
+			/*line main_async.go:227:4*/ fallthrough
 		case 3: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_4, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:44:2*/ fut.t = r_4
-			if !(fut.t) {
-				state = 5
+			/*line main_async.go:236:4*/ if !(fut.t) {
+				/*line main_async.go:237:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			fut.t = Pb("and-right", true)
-			fallthrough
+			/*line main_async.go:242:4*/ fut.t = Pb("and-right", true)
+			/*line main_async.go:243:4*/ fallthrough
 		case 5:
 			/*line main.go:44:50*/ fut.aw0 = AAsync(1)
-			fallthrough
+			/*line main_async.go:246:4*/ fallthrough
 		case 6: // resumes at main.go:44:50
 			/*line main.go:44:50*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.t, r_5)
+			/*line main_async.go:254:4*/ fmt.Println(fut.t, r_5)
 			/*line main.go:45:14*/ fut.aw1 = BoAsync(true)
-			fallthrough
+			/*line main_async.go:256:4*/ fallthrough
 		case 7: // resumes at main.go:45:14
 			/*line main.go:45:14*/ r_6, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:45:2*/ fut.t = r_6
-			if fut.t {
-				state = 9
+			/*line main_async.go:265:4*/ if fut.t {
+				/*line main_async.go:266:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			fut.t = Pb("or-right", true)
-			fallthrough
+			/*line main_async.go:271:4*/ fut.t = Pb("or-right", true)
+			/*line main_async.go:272:4*/ fallthrough
 		case 9:
 			/*line main.go:45:48*/ fut.aw0 = AAsync(2)
-			fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 10: // resumes at main.go:45:48
 			/*line main.go:45:48*/ r_7, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:278:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.t, r_7)
+			/*line main_async.go:283:4*/ fmt.Println(fut.t, r_7)
 			/*line main.go:46:14*/ fut.aw1 = BoAsync(true)
-			fallthrough
+			/*line main_async.go:285:4*/ fallthrough
 		case 11: // resumes at main.go:46:14
 			/*line main.go:46:14*/ r_8, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:288:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:46:2*/ fut.t = r_8
-			if !(fut.t) {
-				state = 13
+			/*line main_async.go:294:4*/ if !(fut.t) {
+				/*line main_async.go:295:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			fut.t = Pb("and-right-runs", true)
-			fallthrough
+			/*line main_async.go:300:4*/ fut.t = Pb("and-right-runs", true)
+			/*line main_async.go:301:4*/ fallthrough
 		case 13:
 			/*line main.go:46:54*/ fut.aw0 = AAsync(3)
-			fallthrough
+			/*line main_async.go:304:4*/ fallthrough
 		case 14: // resumes at main.go:46:54
 			/*line main.go:46:54*/ r_9, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
-			fmt.Println(fut.t, r_9)
+			/*line main_async.go:312:4*/ fmt.Println(fut.t, r_9)
 			{
-				fut.state = -1
+				/*line main_async.go:314:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:318:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

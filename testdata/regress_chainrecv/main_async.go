@@ -29,21 +29,21 @@ func (fut *cNextFuture) Poll(cx *rt.Context) (*C, bool) {
 		switch state {
 		case 0: // C.Next starts
 			/*line main.go:19:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
 			/*line main.go:19:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:20:2*/ fut.c.N++
 			{
-				fut.state = -1
+				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.c, true
 			}
 		default:
-			panic("corio: C.NextAsync future polled after it completed or was cancelled")
+			/*line main_async.go:46:4*/ panic("corio: C.NextAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -86,30 +86,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:26:2*/ c = &C{}
 			/*line main.go:27:14*/ fut.aw0 = c.NextAsync()
-			fallthrough
+			/*line main_async.go:89:4*/ fallthrough
 		case 1: // resumes at main.go:27:14
 			/*line main.go:27:14*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:92:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:14*/ fut.aw0 = r.NextAsync()
-			fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 2: // resumes at main.go:27:14
 			/*line main.go:27:14*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:2*/ fmt.Println(r_2.N)
 			{
-				fut.state = -1
+				/*line main_async.go:108:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:112:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

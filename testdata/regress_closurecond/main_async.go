@@ -29,43 +29,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:15:6*/ fut.i = new(int)
-			(*fut.i) = 0
-			fallthrough
+			/*line main_async.go:32:4*/ (*fut.i) = 0
+			/*line main_async.go:33:4*/ fallthrough
 		case 1:
-			if !(func(i_p *int) func() bool {
+			/*line main.go:15:14*/ if !(func(i_p *int) func() bool {
 				return func() bool {
 					/*line main.go:15:28*/ return (*i_p) < 2
 				}
 			}(fut.i)()) {
-				state = 5
+				/*line main_async.go:40:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:16:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:46:4*/ fallthrough
 		case 3: // resumes at main.go:16:3
 			/*line main.go:16:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:49:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:17:3*/ fmt.Println("loop", (*fut.i))
-			fallthrough
+			/*line main_async.go:55:4*/ fallthrough
 		case 4:
-			fut.i = new(*fut.i)
+			/*line main_async.go:57:4*/ fut.i = new(*fut.i)
 			/*line main.go:15:46*/ (*fut.i)++
-			state = 1
+			/*line main_async.go:59:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:20:2*/ fut.i = new(int)
-			(*fut.i) = 1
+			/*line main_async.go:63:4*/ (*fut.i) = 1
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:65:4*/ fallthrough
 		case 6: // resumes at main.go:21:2
 			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:68:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -78,11 +78,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:23:3*/ fmt.Println("if", (*fut.i))
 			}
 			{
-				fut.state = -1
+				/*line main_async.go:81:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:85:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

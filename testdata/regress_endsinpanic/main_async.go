@@ -29,23 +29,23 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Check starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:15:2*/ if fut.n > 0 {
 				/*line main.go:16:3*/ {
-					fut.state = -1
+					/*line main.go:16:3*/ fut.state = -1
 					/*line main.go:16:3*/ return fut.n, true
 				}
 			}
 			/*line main.go:18:2*/ panic("non-positive")
 		default:
-			panic("corio: CheckAsync future polled after it completed or was cancelled")
+			/*line main_async.go:48:4*/ panic("corio: CheckAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -85,21 +85,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:22:27*/ fut.aw0 = CheckAsync(4)
-			fallthrough
+			/*line main_async.go:88:4*/ fallthrough
 		case 1: // resumes at main.go:22:27
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:91:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				fut.state = -1
+				/*line main_async.go:98:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:102:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

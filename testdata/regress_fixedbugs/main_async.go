@@ -32,20 +32,20 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Val starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: ValAsync future polled after it completed or was cancelled")
+			/*line main_async.go:48:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -87,21 +87,21 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:6*/ fut.aw0 = ValAsync(4)
-			fallthrough
+			/*line main_async.go:90:4*/ fallthrough
 		case 1: // resumes at main.go:38:6
 			/*line main.go:38:6*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:93:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:38:2*/ fut.c = r
 			{
-				fut.state = -1
+				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[int, error]{V0: fut.c, V1: fut.err}, true
 			}
 		default:
-			panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:104:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,22 +143,22 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			fut.s = nil
+			/*line main_async.go:146:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:150:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:46:2*/ fut.p.n++
 			{
-				fut.state = -1
+				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.p, true
 			}
 		default:
-			panic("corio: PointAsync future polled after it completed or was cancelled")
+			/*line main_async.go:161:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -220,10 +220,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
 			/*line main.go:61:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:223:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
 			/*line main.go:61:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:226:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -231,26 +231,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
 			/*line main.go:64:16*/ fut.aw1 = ValAsync(1)
-			fallthrough
+			/*line main_async.go:234:4*/ fallthrough
 		case 2: // resumes at main.go:64:16
 			/*line main.go:64:16*/ r, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:237:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:64:2*/ fmt.Println(fut.f(r), fut.g("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			(*fut.s) = S{5}
+			/*line main_async.go:244:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			fut.f = nil
+			/*line main_async.go:248:4*/ fut.f = nil
 			fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:253:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -258,10 +258,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.aw2 = PointAsync((*fut.s))
-			fallthrough
+			/*line main_async.go:261:4*/ fallthrough
 		case 4: // resumes at main.go:70:19
 			/*line main.go:70:19*/ r_2, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:264:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -272,43 +272,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.aw1 = ValAsync(1)
-			fut.s = nil
+			/*line main_async.go:275:4*/ fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
 			/*line main.go:74:49*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:279:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
-			fmt.Println(deref(fut.t, r_3))
+			/*line main_async.go:284:4*/ fmt.Println(deref(fut.t, r_3))
 			/*line main.go:75:14*/ fut.aw3 = NamedAsync()
-			fut.t = nil
+			/*line main_async.go:286:4*/ fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:75:14
 			/*line main.go:75:14*/ r_4, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:290:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.aw1 = ValAsync(7)
-			fallthrough
+			/*line main_async.go:297:4*/ fallthrough
 		case 7: // resumes at fixed.go:100:0
 			/*line fixed.go:100*/ r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:300:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				fut.state = -1
+				/*line main_async.go:307:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:311:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -29,10 +29,10 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Work starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:32:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:35:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,11 +42,11 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:27:2*/ mu.Unlock()
 			/*line main.go:28:2*/ wg.Done()
 			{
-				fut.state = -1
+				/*line main.go:29:2*/ fut.state = -1
 				/*line main.go:29:2*/ return fut.x, true
 			}
 		default:
-			panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:49:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -95,10 +95,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
 			/*line main.go:59:15*/ fut.aw0 = WorkAsync(5)
-			fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:59:15
 			/*line main.go:59:15*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -108,10 +108,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			fallthrough
+			/*line main_async.go:111:4*/ fallthrough
 		case 2:
-			if !(fut.x < 3) {
-				state = 6
+			/*line main.go:63:14*/ if !(fut.x < 3) {
+				/*line main_async.go:114:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -127,28 +127,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
 			/*line main.go:72:3*/ fut.aw1 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:130:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
 			/*line main.go:72:3*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:133:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
-			fallthrough
+			/*line main_async.go:138:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			state = 2
+			/*line main_async.go:141:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
 			/*line main.go:76:2*/ fut.aw1 = rt.YieldNowAsync()
-			fut.ch = nil
+			/*line main_async.go:147:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:151:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -161,11 +161,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				fut.state = -1
+				/*line main_async.go:164:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -38,10 +38,10 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:24:2*/ fut.buf[1] = 7
 			/*line main.go:25:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,38 +49,38 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:27:2*/ fut.sum = int(fut.buf[1]) + len(fut.buf)>>20
 			/*line main.go:28:2*/ collected = false
 			/*line main.go:29:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:52:4*/ fallthrough
 		case 2:
-			if !(fut.i < 20 && !collected) {
-				state = 6
+			/*line main.go:29:14*/ if !(fut.i < 20 && !collected) {
+				/*line main_async.go:55:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:30:3*/ fut.aw0 = rt.YieldNowAsync()
-			fut.buf = nil
+			/*line main_async.go:61:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:30:3
 			/*line main.go:30:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:65:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:31:3*/ runtime.GC()
 			/*line main.go:32:3*/ collected = fut.w.Value() == nil
-			fallthrough
+			/*line main_async.go:72:4*/ fallthrough
 		case 5:
 			/*line main.go:29:36*/ fut.i++
-			state = 2
+			/*line main_async.go:75:4*/ state = 2
 			continue
 		case 6:
 			{
-				fut.state = -1
+				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fmt.Sprint("field: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		default:
-			panic("corio: FieldAsync future polled after it completed or was cancelled")
+			/*line main_async.go:83:4*/ panic("corio: FieldAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -129,37 +129,37 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:44:2*/ fut.sum = int(buf[2])
 			/*line main.go:45:2*/ collected = false
 			/*line main.go:46:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:132:4*/ fallthrough
 		case 1:
-			if !(fut.i < 20 && !collected) {
-				state = 5
+			/*line main.go:46:14*/ if !(fut.i < 20 && !collected) {
+				/*line main_async.go:135:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:47:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 3: // resumes at main.go:47:3
 			/*line main.go:47:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:144:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:48:3*/ runtime.GC()
 			/*line main.go:49:3*/ collected = fut.w.Value() == nil
-			fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 4:
 			/*line main.go:46:36*/ fut.i++
-			state = 1
+			/*line main_async.go:154:4*/ state = 1
 			continue
 		case 5:
 			{
-				fut.state = -1
+				/*line main.go:51:2*/ fut.state = -1
 				/*line main.go:51:2*/ return fmt.Sprint("local: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		default:
-			panic("corio: LocalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:162:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -207,38 +207,38 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:210:4*/ fallthrough
 		case 1:
-			if !(fut.i < 20 && !collected) {
-				state = 5
+			/*line main.go:62:14*/ if !(fut.i < 20 && !collected) {
+				/*line main_async.go:213:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:63:3*/ fut.aw0 = rt.YieldNowAsync()
-			fut.p = nil
+			/*line main_async.go:219:4*/ fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:223:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:3*/ runtime.GC()
 			/*line main.go:65:3*/ collected = fut.w.Value() == nil
-			fallthrough
+			/*line main_async.go:230:4*/ fallthrough
 		case 4:
 			/*line main.go:62:36*/ fut.i++
-			state = 1
+			/*line main_async.go:233:4*/ state = 1
 			continue
 		case 5:
 			{
-				fut.state = -1
+				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fmt.Sprint("param: ", fut.first, " collected while suspended: ", collected), true
 			}
 		default:
-			panic("corio: ParamAsync future polled after it completed or was cancelled")
+			/*line main_async.go:241:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -280,41 +280,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:72:14*/ fut.aw0 = FieldAsync()
-			fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 1: // resumes at main.go:72:14
 			/*line main.go:72:14*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fmt.Println(r)
 			/*line main.go:73:14*/ fut.aw0 = LocalAsync()
-			fallthrough
+			/*line main_async.go:293:4*/ fallthrough
 		case 2: // resumes at main.go:73:14
 			/*line main.go:73:14*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(r_2)
 			/*line main.go:74:14*/ fut.aw0 = ParamAsync(new([16 << 20]byte))
-			fallthrough
+			/*line main_async.go:303:4*/ fallthrough
 		case 3: // resumes at main.go:74:14
 			/*line main.go:74:14*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				fut.state = -1
+				/*line main_async.go:313:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:317:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

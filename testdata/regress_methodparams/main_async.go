@@ -30,21 +30,21 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // C.Add starts
 			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
 			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:17:2*/ fut.c.N += fut.by
 			{
-				fut.state = -1
+				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.c.N, true
 			}
 		default:
-			panic("corio: C.AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:47:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -86,21 +86,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:23:2*/ c = &C{}
 			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2)
-			fallthrough
+			/*line main_async.go:89:4*/ fallthrough
 		case 1: // resumes at main.go:24:14
 			/*line main.go:24:14*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:92:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ fmt.Println(r)
 			{
-				fut.state = -1
+				/*line main_async.go:99:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:103:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

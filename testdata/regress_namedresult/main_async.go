@@ -31,21 +31,21 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 		case 0: // F starts
 			/*line main.go:16:2*/ fut.p = &fut.r
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.r = 5
+				/*line main.go:18:2*/ fut.r = 5
 				fut.state = -1
 				/*line main.go:18:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
 			}
 		default:
-			panic("corio: FAsync future polled after it completed or was cancelled")
+			/*line main_async.go:48:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -87,10 +87,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:23:10*/ fut.aw0 = FAsync()
-			fallthrough
+			/*line main_async.go:90:4*/ fallthrough
 		case 1: // resumes at main.go:23:10
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:93:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,11 +98,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				fut.state = -1
+				/*line main_async.go:101:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:105:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -32,20 +32,20 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Get starts
 			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			{
-				fut.state = -1
+				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return rt.Tuple2[int, error]{V0: fut.x + nil, V1: error(fmt.Errorf("e%d", fut.x))}, (0 == 0)
 			}
 		default:
-			log.Panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:48:4*/ log.Panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -103,53 +103,53 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ fmt.Println(true, false, panic, nil, len([]int{1}))
 			/*line main.go:34:2*/ fut.ps = (struct{ v []*int }{}).v
 			/*line main.go:35:6*/ fut.i = &(&struct{ v int }{}).v
-			(*fut.i) = 0
-			fallthrough
+			/*line main_async.go:106:4*/ (*fut.i) = 0
+			/*line main_async.go:107:4*/ fallthrough
 		case 1:
-			if !((*fut.i) < 3) {
-				state = 5
+			/*line main.go:35:14*/ if !((*fut.i) < 3) {
+				/*line main_async.go:110:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:36:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:37:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:117:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:120:4*/ if !ready {
 				fut.state = 3
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-			fallthrough
+			/*line main_async.go:125:4*/ fallthrough
 		case 4:
 			/*line main.go:37:3*/ fut.i = &(&struct{ v int }{*fut.i}).v
 			/*line main.go:35:21*/ (*fut.i)++
-			state = 1
+			/*line main_async.go:129:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:39:2*/ for _, p := range fut.ps {
 				/*line main.go:40:3*/ fmt.Println(*p, *new(*p))
 			}
 			/*line main.go:42:2*/ fut.seq = []int{4, 5}
-			fut.i_4 = 0
-			fallthrough
+			/*line main_async.go:136:4*/ fut.i_4 = 0
+			/*line main_async.go:137:4*/ fallthrough
 		case 6:
-			if !(fut.i_4 < reflect.ValueOf(fut.seq).Len()) {
-				state = 10
+			/*line main.go:42:20*/ if !(fut.i_4 < reflect.ValueOf(fut.seq).Len()) {
+				/*line main_async.go:140:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			fut.i_2, x = fut.i_4, fut.seq[fut.i_4]
+			/*line main_async.go:145:4*/ fut.i_2, x = fut.i_4, fut.seq[fut.i_4]
 			/*line main.go:43:13*/ fut.aw1 = GetAsync(x)
-			fut.ps = (struct{ v []*int }{}).v
+			/*line main_async.go:147:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
 			/*line main.go:43:13*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 8
 				return zero, (0 != 0)
 			}
@@ -158,63 +158,63 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}{}).v
 			/*line main.go:43:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:44:3*/ fmt.Println(fut.i_2, n, err)
-			fallthrough
+			/*line main_async.go:161:4*/ fallthrough
 		case 9:
-			fut.i_4++
-			state = 6
+			/*line main_async.go:163:4*/ fut.i_4++
+			/*line main_async.go:164:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
 			/*line main.go:48:2*/ fut.aw0 = rt.YieldNowAsync()
-			fut.ps = (struct{ v []*int }{}).v
+			/*line main_async.go:170:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:176:4*/ if !ready {
 				fut.state = 11
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:49:2*/ fmt.Println(fut.e, fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			i_5 = 0
-			fallthrough
+			/*line main_async.go:183:4*/ i_5 = 0
+			/*line main_async.go:184:4*/ fallthrough
 		case 12:
-			if !(fut.str[i_5:] != "") {
-				state = 16
+			/*line main.go:50:20*/ if !(fut.str[i_5:] != "") {
+				/*line main_async.go:187:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			rn, size = utf8.DecodeRuneInString(fut.str[i_5:])
-			fut.i_4 = i_5 + size
-			fut.i_2, fut.r = i_5, rn
+			/*line main_async.go:192:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_5:])
+			/*line main_async.go:193:4*/ fut.i_4 = i_5 + size
+			/*line main_async.go:194:4*/ fut.i_2, fut.r = i_5, rn
 			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
-			fut.e = (struct{ v error }{}).v
+			/*line main_async.go:196:4*/ fut.e = (struct{ v error }{}).v
 			fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:200:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			fallthrough
+			/*line main_async.go:206:4*/ fallthrough
 		case 15:
-			i_5 = fut.i_4
-			state = 12
+			/*line main_async.go:208:4*/ i_5 = fut.i_4
+			/*line main_async.go:209:4*/ state = 12
 			continue
 		case 16:
 			{
-				fut.state = -1
+				/*line main_async.go:213:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:217:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -36,18 +36,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:18:2*/ fut.fs = nil
 			/*line main.go:19:2*/ fut.n = 2
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:39:4*/ fut.i_2 = 0
+			/*line main_async.go:40:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < fut.n) {
-				state = 13
+			/*line main.go:19:17*/ if !(fut.i_2 < fut.n) {
+				/*line main_async.go:43:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			i = fut.i_2
+			/*line main_async.go:48:4*/ i = fut.i_2
 			/*line main.go:20:3*/ fut.arr = new([2]int)
-			(*fut.arr) = [2]int{i, 5}
+			/*line main_async.go:50:4*/ (*fut.arr) = [2]int{i, 5}
 			/*line main.go:21:3*/ fut.fs = append(fut.fs, func(arr_p *[2]int) func() int {
 				return func() int {
 					/*line main.go:21:32*/ return (*arr_p)[0]
@@ -58,30 +58,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					_ = (*arr_p)
 				}
 			}(fut.arr)
-			fut.i_3 = 0
-			fallthrough
+			/*line main_async.go:61:4*/ fut.i_3 = 0
+			/*line main_async.go:62:4*/ fallthrough
 		case 3:
-			if !(fut.i_3 < 2) {
-				state = 7
+			/*line main.go:22:18*/ if !(fut.i_3 < 2) {
+				/*line main_async.go:65:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			fut.k = fut.i_3
+			/*line main_async.go:70:4*/ fut.k = fut.i_3
 			/*line main.go:23:4*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:72:4*/ fallthrough
 		case 5: // resumes at main.go:23:4
 			/*line main.go:23:4*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:75:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:4*/ fmt.Println("k", fut.k)
-			fallthrough
+			/*line main_async.go:81:4*/ fallthrough
 		case 6:
-			fut.i_3++
-			state = 3
+			/*line main_async.go:83:4*/ fut.i_3++
+			/*line main_async.go:84:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:26:3*/ _ = func(arr_p *[2]int) func() {
@@ -89,42 +89,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					_ = arr_p
 				}
 			}(fut.arr)
-			fut.k = 0
-			fallthrough
+			/*line main_async.go:92:4*/ fut.k = 0
+			/*line main_async.go:93:4*/ fallthrough
 		case 8:
-			if !(fut.k < 2) {
-				state = 12
+			/*line main.go:26:13*/ if !(fut.k < 2) {
+				/*line main_async.go:96:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:27:4*/ fut.aw0 = rt.YieldNowAsync()
-			fut.arr = nil
+			/*line main_async.go:102:4*/ fut.arr = nil
 			fallthrough
 		case 10: // resumes at main.go:27:4
 			/*line main.go:27:4*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:106:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:111:4*/ fallthrough
 		case 11:
 			/*line main.go:27:4*/ fut.k++
-			state = 8
+			/*line main_async.go:114:4*/ state = 8
 			continue
 		case 12:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:117:4*/ fut.i_2++
+			/*line main_async.go:118:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:30:2*/ fmt.Println(fut.fs[0](), fut.fs[1]())
 			{
-				fut.state = -1
+				/*line main_async.go:123:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:127:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

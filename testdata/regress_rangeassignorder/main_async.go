@@ -34,38 +34,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:14:2*/ fut.idx = 0
 			/*line main.go:15:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:16:2*/ fut.seq = []int{7, 8, 9}
-			fut.i = 0
-			fallthrough
+			/*line main_async.go:37:4*/ fut.i = 0
+			/*line main_async.go:38:4*/ fallthrough
 		case 1:
-			if !(fut.i < len(fut.seq)) {
-				state = 5
+			/*line main.go:16:27*/ if !(fut.i < len(fut.seq)) {
+				/*line main_async.go:41:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.idx, fut.sl[fut.idx] = fut.i, fut.seq[fut.i]
+			/*line main_async.go:46:4*/ fut.idx, fut.sl[fut.idx] = fut.i, fut.seq[fut.i]
 			/*line main.go:17:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:48:4*/ fallthrough
 		case 3: // resumes at main.go:17:3
 			/*line main.go:17:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:51:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			fallthrough
+			/*line main_async.go:56:4*/ fallthrough
 		case 4:
 			/*line main.go:17:3*/ fut.i++
-			state = 1
+			/*line main_async.go:59:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:19:2*/ fmt.Println(fut.idx, fut.sl)
 			{
-				fut.state = -1
+				/*line main_async.go:64:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:68:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

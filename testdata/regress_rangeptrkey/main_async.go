@@ -34,38 +34,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:15:2*/ _ = func() {
 				_ = pa
 			}
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:37:4*/ fut.i_2 = 0
+			/*line main_async.go:38:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < 3) {
-				state = 5
+			/*line main.go:15:17*/ if !(fut.i_2 < 3) {
+				/*line main_async.go:41:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i = fut.i_2
+			/*line main_async.go:46:4*/ fut.i = fut.i_2
 			/*line main.go:16:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:48:4*/ fallthrough
 		case 3: // resumes at main.go:16:3
 			/*line main.go:16:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:51:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:17:3*/ fmt.Println(fut.i)
-			fallthrough
+			/*line main_async.go:57:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:59:4*/ fut.i_2++
+			/*line main_async.go:60:4*/ state = 1
 			continue
 		case 5:
 			{
-				fut.state = -1
+				/*line main_async.go:64:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:68:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -36,69 +36,69 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:14:2*/ fut.str = "héllo"
-			i_3 = 0
-			fallthrough
+			/*line main_async.go:39:4*/ i_3 = 0
+			/*line main_async.go:40:4*/ fallthrough
 		case 1:
-			if !(i_3 < len(fut.str)) {
-				state = 5
+			/*line main.go:14:17*/ if !(i_3 < len(fut.str)) {
+				/*line main_async.go:43:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			_, size = utf8.DecodeRuneInString(fut.str[i_3:])
-			fut.next = i_3 + size
-			fut.i = i_3
+			/*line main_async.go:48:4*/ _, size = utf8.DecodeRuneInString(fut.str[i_3:])
+			/*line main_async.go:49:4*/ fut.next = i_3 + size
+			/*line main_async.go:50:4*/ fut.i = i_3
 			/*line main.go:15:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:52:4*/ fallthrough
 		case 3: // resumes at main.go:15:3
 			/*line main.go:15:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:55:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:16:3*/ fmt.Println("string key", fut.i)
-			fallthrough
+			/*line main_async.go:61:4*/ fallthrough
 		case 4:
-			i_3 = fut.next
-			state = 1
+			/*line main_async.go:63:4*/ i_3 = fut.next
+			/*line main_async.go:64:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:18:2*/ fut.str = "aé"
-			i_4 = 0
-			fallthrough
+			/*line main_async.go:68:4*/ i_4 = 0
+			/*line main_async.go:69:4*/ fallthrough
 		case 6:
-			if !(i_4 < len(fut.str)) {
-				state = 10
+			/*line main.go:18:20*/ if !(i_4 < len(fut.str)) {
+				/*line main_async.go:72:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			_, size_2 = utf8.DecodeRuneInString(fut.str[i_4:])
-			fut.next = i_4 + size_2
-			fut.i = i_4
+			/*line main_async.go:77:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_4:])
+			/*line main_async.go:78:4*/ fut.next = i_4 + size_2
+			/*line main_async.go:79:4*/ fut.i = i_4
 			/*line main.go:19:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:81:4*/ fallthrough
 		case 8: // resumes at main.go:19:3
 			/*line main.go:19:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:84:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:20:3*/ fmt.Println("string key, blank value", fut.i)
-			fallthrough
+			/*line main_async.go:90:4*/ fallthrough
 		case 9:
-			i_4 = fut.next
-			state = 6
+			/*line main_async.go:92:4*/ i_4 = fut.next
+			/*line main_async.go:93:4*/ state = 6
 			continue
 		case 10:
 			{
-				fut.state = -1
+				/*line main_async.go:97:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:101:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -28,20 +28,20 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 		switch state {
 		case 0: // Nums starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:31:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:34:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return []any{1, 2, 3}, true
 			}
 		default:
-			panic("corio: NumsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:44:4*/ panic("corio: NumsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -81,21 +81,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:20:14*/ fut.aw0 = NumsAsync()
-			fallthrough
+			/*line main_async.go:84:4*/ fallthrough
 		case 1: // resumes at main.go:20:14
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:87:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				fut.state = -1
+				/*line main_async.go:94:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:98:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

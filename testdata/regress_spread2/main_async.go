@@ -30,21 +30,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:14:2*/ fut.xs = []any{1, 2, 3}
 			/*line main.go:15:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:15:2
 			/*line main.go:15:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:16:2*/ fmt.Println(fut.xs...)
 			{
-				fut.state = -1
+				/*line main_async.go:43:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:47:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -30,20 +30,20 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		case 0: // Pair starts
 			/*line main.go:19:2*/ trace = append(trace, "pair "+fut.tag)
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:33:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:36:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return rt.Tuple2[int, string]{V0: len(fut.tag), V1: fut.tag}, true
 			}
 		default:
-			panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:46:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -84,20 +84,20 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Take starts
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:87:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:90:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fmt.Sprint(fut.a, ":", fut.b), true
 			}
 		default:
-			panic("corio: TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:100:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -137,20 +137,20 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // TakeV starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:140:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return len(fut.xs), true
 			}
 		default:
-			panic("corio: TakeVAsync future polled after it completed or was cancelled")
+			/*line main_async.go:153:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -191,20 +191,20 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:38:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:194:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
 			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[string, int]{V0: fut.b, V1: fut.a}, true
 			}
 		default:
-			panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:207:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -246,20 +246,20 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // T.Take starts
 			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:249:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:252:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.t.name + fut.b, true
 			}
 		default:
-			panic("corio: T.TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:262:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -302,30 +302,30 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.aw0 = PairAsync(fut.tag)
-			fut.tag = ""
+			/*line main_async.go:305:4*/ fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
 			/*line main.go:51:51*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:51:46*/ fut.aw1 = SwapAsync(r.V0, r.V1)
-			fallthrough
+			/*line main_async.go:315:4*/ fallthrough
 		case 2: // resumes at main.go:51:46
 			/*line main.go:51:46*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			{
-				fut.state = -1
+				/*line main.go:51:39*/ fut.state = -1
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:328:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -395,38 +395,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:19*/ fut.aw0 = PairAsync("abc")
-			fallthrough
+			/*line main_async.go:398:4*/ fallthrough
 		case 1: // resumes at main.go:57:19
 			/*line main.go:57:19*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:401:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:57:14*/ fut.aw1 = TakeAsync(r.V0, r.V1)
-			fallthrough
+			/*line main_async.go:407:4*/ fallthrough
 		case 2: // resumes at main.go:57:14
 			/*line main.go:57:14*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:410:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:57:2*/ fmt.Println(r_2)
 			/*line main.go:58:20*/ fut.aw0 = PairAsync("de")
-			fallthrough
+			/*line main_async.go:417:4*/ fallthrough
 		case 3: // resumes at main.go:58:20
 			/*line main.go:58:20*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:58:14*/ fut.aw2 = TakeVAsync(r_3.V0, r_3.V1)
-			fallthrough
+			/*line main_async.go:426:4*/ fallthrough
 		case 4: // resumes at main.go:58:14
 			/*line main.go:58:14*/ r_4, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:429:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -434,49 +434,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
 			/*line main.go:60:21*/ fut.aw0 = PairAsync("f")
-			fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 5: // resumes at main.go:60:21
 			/*line main.go:60:21*/ r_5, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:60:14*/ fut.aw1 = fut.t.TakeAsync(r_5.V0, r_5.V1)
-			fut.t = nil
+			/*line main_async.go:446:4*/ fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
 			/*line main.go:60:14*/ r_6, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:450:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
 			/*line main.go:61:14*/ fut.aw3 = BothAsync("ghij")
-			fallthrough
+			/*line main_async.go:457:4*/ fallthrough
 		case 7: // resumes at main.go:61:14
 			/*line main.go:61:14*/ r_7, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:460:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
 			/*line main.go:62:15*/ fut.aw0 = PairAsync("k")
-			fallthrough
+			/*line main_async.go:467:4*/ fallthrough
 		case 8: // resumes at main.go:62:15
 			/*line main.go:62:15*/ r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:62:10*/ fut.aw3 = SwapAsync(r_8.V0, r_8.V1)
-			fallthrough
+			/*line main_async.go:476:4*/ fallthrough
 		case 9: // resumes at main.go:62:10
 			/*line main.go:62:10*/ r_9, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -484,70 +484,70 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
 			/*line main.go:64:24*/ fut.aw0 = PairAsync("lm")
-			fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 10: // resumes at main.go:64:24
 			/*line main.go:64:24*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			fmt.Println(t_2, t_3)
+			/*line main_async.go:496:4*/ fmt.Println(t_2, t_3)
 			/*line main.go:65:20*/ fut.aw0 = PairAsync("n")
-			fallthrough
+			/*line main_async.go:498:4*/ fallthrough
 		case 11: // resumes at main.go:65:20
 			/*line main.go:65:20*/ r_11, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:501:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			fut.x, fut.y = t_4, t_5
+			/*line main_async.go:507:4*/ fut.x, fut.y = t_4, t_5
 			/*line main.go:66:20*/ fut.aw1 = TakeAsync(plainTake(3, "o"))
-			fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 12: // resumes at main.go:66:20
 			/*line main.go:66:20*/ r_12, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:66:2*/ fmt.Println(fut.x, fut.y, r_12)
 			/*line main.go:67:19*/ fut.aw0 = PairAsync("p")
-			fut.y = ""
+			/*line main_async.go:519:4*/ fut.y = ""
 			fallthrough
 		case 13: // resumes at main.go:67:19
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:67:14*/ fut.aw1 = TakeAsync(r_13.V0, r_13.V1)
-			fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 14: // resumes at main.go:67:14
 			/*line main.go:67:14*/ fut.y, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:67:37*/ fut.aw0 = PairAsync("q")
-			fallthrough
+			/*line main_async.go:538:4*/ fallthrough
 		case 15: // resumes at main.go:67:37
 			/*line main.go:67:37*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:541:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:67:32*/ fut.aw1 = TakeAsync(r_15.V0, r_15.V1)
-			fallthrough
+			/*line main_async.go:547:4*/ fallthrough
 		case 16: // resumes at main.go:67:32
 			/*line main.go:67:32*/ r_16, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -555,11 +555,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:67:2*/ fmt.Println(fut.y + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				fut.state = -1
+				/*line main_async.go:558:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:562:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

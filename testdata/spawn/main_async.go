@@ -36,38 +36,38 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Worker starts
 			/*line main.go:15:2*/ fut.sum = 0
 			/*line main.go:16:2*/ fut.n_2 = fut.n
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:39:4*/ fut.i_2 = 0
+			/*line main_async.go:40:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < fut.n_2) {
-				state = 5
+			/*line main.go:16:17*/ if !(fut.i_2 < fut.n_2) {
+				/*line main_async.go:43:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			fut.i = fut.i_2
+			/*line main_async.go:48:4*/ fut.i = fut.i_2
 			/*line main.go:17:3*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:50:4*/ fallthrough
 		case 3: // resumes at main.go:17:3
 			/*line main.go:17:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:53:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:18:3*/ fut.sum += fut.id * fut.i
-			fallthrough
+			/*line main_async.go:59:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:61:4*/ fut.i_2++
+			/*line main_async.go:62:4*/ state = 1
 			continue
 		case 5:
 			{
-				fut.state = -1
+				/*line main.go:20:2*/ fut.state = -1
 				/*line main.go:20:2*/ return fut.sum, true
 			}
 		default:
-			panic("corio: WorkerAsync future polled after it completed or was cancelled")
+			/*line main_async.go:70:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -107,20 +107,20 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return rt.Tuple2[int, string]{V0: fut.id, V1: fmt.Sprint("w", fut.id)}, true
 			}
 		default:
-			panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:123:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -160,10 +160,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:31:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:163:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:166:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -172,11 +172,11 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:3*/ panic(fmt.Sprint("boom ", fut.id))
 			}
 			{
-				fut.state = -1
+				/*line main.go:35:2*/ fut.state = -1
 				/*line main.go:35:2*/ return fut.id, true
 			}
 		default:
-			panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:179:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -227,48 +227,48 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
 			/*line main.go:41:2*/ fut.total = fut.n
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:230:4*/ fut.i_2 = 0
+			/*line main_async.go:231:4*/ fallthrough
 		case 1:
-			if !(fut.i_2 < fut.total) {
-				state = 5
+			/*line main.go:41:17*/ if !(fut.i_2 < fut.total) {
+				/*line main_async.go:234:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			i = fut.i_2
+			/*line main_async.go:239:4*/ i = fut.i_2
 			/*line main.go:42:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(i, 3))
-			fallthrough
+			/*line main_async.go:241:4*/ fallthrough
 		case 3: // resumes at main.go:42:19
 			/*line main.go:42:19*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:42:3*/ fut.hs = append(fut.hs, r)
-			fallthrough
+			/*line main_async.go:250:4*/ fallthrough
 		case 4:
-			fut.i_2++
-			state = 1
+			/*line main_async.go:252:4*/ fut.i_2++
+			/*line main_async.go:253:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:44:2*/ fut.total = 0
-			fut.i_2 = 0
-			fallthrough
+			/*line main_async.go:257:4*/ fut.i_2 = 0
+			/*line main_async.go:258:4*/ fallthrough
 		case 6:
-			if !(fut.i_2 < len(fut.hs)) {
-				state = 10
+			/*line main.go:45:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line main_async.go:261:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			h = fut.hs[fut.i_2]
+			/*line main_async.go:266:4*/ h = fut.hs[fut.i_2]
 			/*line main.go:46:13*/ fut.aw1 = h.JoinAsync()
-			fallthrough
+			/*line main_async.go:268:4*/ fallthrough
 		case 8: // resumes at main.go:46:13
 			/*line main.go:46:13*/ r_2, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:271:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -276,23 +276,23 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:46:3*/ v, err = r_2.V0, r_2.V1
 			/*line main.go:47:3*/ if err != nil {
 				/*line main.go:48:4*/ {
-					fut.state = -1
+					/*line main.go:48:4*/ fut.state = -1
 					/*line main.go:48:4*/ return -1, true
 				}
 			}
 			/*line main.go:50:3*/ fut.total += v
-			fallthrough
+			/*line main_async.go:284:4*/ fallthrough
 		case 9:
-			fut.i_2++
-			state = 6
+			/*line main_async.go:286:4*/ fut.i_2++
+			/*line main_async.go:287:4*/ state = 6
 			continue
 		case 10:
 			{
-				fut.state = -1
+				/*line main.go:52:2*/ fut.state = -1
 				/*line main.go:52:2*/ return fut.total, true
 			}
 		default:
-			panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:295:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -379,20 +379,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:7*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(2, 5))
-			fallthrough
+			/*line main_async.go:382:4*/ fallthrough
 		case 1: // resumes at main.go:57:7
 			/*line main.go:57:7*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:385:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:57:2*/ h = r_2
 			/*line main.go:58:12*/ fut.aw1 = h.JoinAsync()
-			fallthrough
+			/*line main_async.go:392:4*/ fallthrough
 		case 2: // resumes at main.go:58:12
 			/*line main.go:58:12*/ r_3, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -401,73 +401,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:59:2*/ fmt.Println("join", v, err)
 			/*line main.go:61:2*/ fut.hs = nil
 			/*line main.go:62:6*/ fut.i = 1
-			fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 3:
-			if !(fut.i <= 4) {
-				state = 7
+			/*line main.go:62:14*/ if !(fut.i <= 4) {
+				/*line main_async.go:407:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:63:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, fut.i))
-			fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 5: // resumes at main.go:63:19
 			/*line main.go:63:19*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ fut.hs = append(fut.hs, r_4)
-			fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 6:
 			/*line main.go:62:22*/ fut.i++
-			state = 3
+			/*line main_async.go:425:4*/ state = 3
 			continue
 		case 7:
-			fut.i_3 = 0
-			fallthrough
+			/*line main_async.go:428:4*/ fut.i_3 = 0
+			/*line main_async.go:429:4*/ fallthrough
 		case 8:
-			if !(fut.i_3 < len(fut.hs)) {
-				state = 12
+			/*line main.go:65:20*/ if !(fut.i_3 < len(fut.hs)) {
+				/*line main_async.go:432:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			fut.i, h_2 = fut.i_3, fut.hs[fut.i_3]
+			/*line main_async.go:437:4*/ fut.i, h_2 = fut.i_3, fut.hs[fut.i_3]
 			/*line main.go:66:13*/ fut.aw1 = h_2.JoinAsync()
-			fallthrough
+			/*line main_async.go:439:4*/ fallthrough
 		case 10: // resumes at main.go:66:13
 			/*line main.go:66:13*/ r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:66:3*/ v_2, err_2 = r_5.V0, r_5.V1
 			/*line main.go:67:3*/ fmt.Println("worker", fut.i+1, v_2, err_2)
-			fallthrough
+			/*line main_async.go:449:4*/ fallthrough
 		case 11:
-			fut.i_3++
-			state = 8
+			/*line main_async.go:451:4*/ fut.i_3++
+			/*line main_async.go:452:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:70:8*/ fut.aw2 = rt.SpawnAsync(PairAsync(7))
-			fut.hs = nil
+			/*line main_async.go:456:4*/ fut.hs = nil
 			fallthrough
 		case 13: // resumes at main.go:70:8
 			/*line main.go:70:8*/ r_6, ready = fut.aw2.Poll(cx)
-			if !ready {
+			/*line main_async.go:460:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:70:2*/ hp = r_6
 			/*line main.go:71:14*/ fut.aw3 = hp.JoinAsync()
-			fallthrough
+			/*line main_async.go:467:4*/ fallthrough
 		case 14: // resumes at main.go:71:14
 			/*line main.go:71:14*/ r_7, ready = fut.aw3.Poll(cx)
-			if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -475,20 +475,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:71:2*/ tup, err = r_7.V0, r_7.V1
 			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:75:8*/ fut.aw0 = rt.SpawnAsync(FanoutAsync(5))
-			fallthrough
+			/*line main_async.go:478:4*/ fallthrough
 		case 15: // resumes at main.go:75:8
 			/*line main.go:75:8*/ r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:75:2*/ hf = r_8
 			/*line main.go:76:13*/ fut.aw1 = hf.JoinAsync()
-			fallthrough
+			/*line main_async.go:488:4*/ fallthrough
 		case 16: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r_9, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -496,20 +496,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ fv, err = r_9.V0, r_9.V1
 			/*line main.go:77:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:80:8*/ fut.aw0 = rt.SpawnAsync(BoomAsync(3))
-			fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 17: // resumes at main.go:80:8
 			/*line main.go:80:8*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:2*/ hb = r_10
 			/*line main.go:81:13*/ fut.aw1 = hb.JoinAsync()
-			fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 18: // resumes at main.go:81:13
 			/*line main.go:81:13*/ r_11, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -518,10 +518,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:82:2*/ je = new(*rt.JoinError)
 			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:86:8*/ fut.aw4 = rt.AwaitAsync(WorkerAsync(3, 3))
-			fallthrough
+			/*line main_async.go:521:4*/ fallthrough
 		case 19: // resumes at main.go:86:8
 			/*line main.go:86:8*/ r_12, ready = fut.aw4.Poll(cx)
-			if !ready {
+			/*line main_async.go:524:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -529,10 +529,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ av = r_12
 			/*line main.go:87:2*/ fmt.Println("await", av)
 			/*line main.go:88:8*/ fut.aw5 = rt.AwaitAsync(PairAsync(9))
-			fallthrough
+			/*line main_async.go:532:4*/ fallthrough
 		case 20: // resumes at main.go:88:8
 			/*line main.go:88:8*/ r_13, ready = fut.aw5.Poll(cx)
-			if !ready {
+			/*line main_async.go:535:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -540,10 +540,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ ap = r_13
 			/*line main.go:89:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
 			/*line main.go:90:7*/ fut.aw4 = rt.AwaitAsync(rt.Ready(42))
-			fallthrough
+			/*line main_async.go:543:4*/ fallthrough
 		case 21: // resumes at main.go:90:7
 			/*line main.go:90:7*/ r_14, ready = fut.aw4.Poll(cx)
-			if !ready {
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -551,19 +551,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:2*/ r = r_14
 			/*line main.go:91:2*/ fmt.Println("ready", r)
 			/*line main.go:94:11*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 4))
-			fallthrough
+			/*line main_async.go:554:4*/ fallthrough
 		case 22: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:11*/ fut.aw1 = r_15.JoinAsync()
-			fallthrough
+			/*line main_async.go:563:4*/ fallthrough
 		case 23: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_16, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -571,10 +571,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ v2, _ = r_16.V0, r_16.V1
 			/*line main.go:95:2*/ fmt.Println("inline", v2)
 			/*line main.go:98:8*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 1000000))
-			fallthrough
+			/*line main_async.go:574:4*/ fallthrough
 		case 24: // resumes at main.go:98:8
 			/*line main.go:98:8*/ r_17, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:577:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -582,10 +582,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:98:2*/ ha = r_17
 			/*line main.go:99:2*/ ha.Abort()
 			/*line main.go:100:11*/ fut.aw1 = ha.JoinAsync()
-			fallthrough
+			/*line main_async.go:585:4*/ fallthrough
 		case 25: // resumes at main.go:100:11
 			/*line main.go:100:11*/ r_18, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -594,11 +594,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:102:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			{
-				fut.state = -1
+				/*line main_async.go:597:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:601:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -31,20 +31,20 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:24:2*/ logf("v%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return fut.n, true
 			}
 		default:
-			panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -85,20 +85,20 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 		case 0: // P starts
 			/*line main.go:31:2*/ logf("P")
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			fallthrough
+			/*line main_async.go:88:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:91:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				fut.state = -1
+				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.p, true
 			}
 		default:
-			panic("corio: PAsync future polled after it completed or was cancelled")
+			/*line main_async.go:101:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -176,10 +176,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:47:2*/ fut.s1 = S{A: 1, Arr: [3]int{1, 2, 3}}
 			/*line main.go:48:2*/ fut.s2 = fut.s1
 			/*line main.go:49:2*/ fut.aw0 = VAsync(0)
-			fallthrough
+			/*line main_async.go:179:4*/ fallthrough
 		case 1: // resumes at main.go:49:2
 			/*line main.go:49:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -190,10 +190,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:53:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:54:2*/ fut.arr2 = fut.arr
 			/*line main.go:55:2*/ fut.aw0 = VAsync(0)
-			fallthrough
+			/*line main_async.go:193:4*/ fallthrough
 		case 2: // resumes at main.go:55:2
 			/*line main.go:55:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -202,13 +202,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
 			/*line main.go:61:2*/ fut.x = new(int)
-			(*fut.x) = 1
+			/*line main_async.go:205:4*/ (*fut.x) = 1
 			/*line main.go:62:2*/ global = fut.x
 			/*line main.go:63:2*/ fut.aw0 = VAsync(0)
-			fallthrough
+			/*line main_async.go:208:4*/ fallthrough
 		case 3: // resumes at main.go:63:2
 			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -216,10 +216,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:64:2*/ *global = 2
 			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
 			/*line main.go:66:6*/ fut.aw0 = VAsync(3)
-			fallthrough
+			/*line main_async.go:219:4*/ fallthrough
 		case 4: // resumes at main.go:66:6
 			/*line main.go:66:6*/ r, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:222:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -229,20 +229,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
 			/*line main.go:72:6*/ fut.i = 0
-			fallthrough
+			/*line main_async.go:232:4*/ fallthrough
 		case 5:
-			if !(fut.i < 3) {
-				state = 10
+			/*line main.go:72:14*/ if !(fut.i < 3) {
+				/*line main_async.go:235:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:73:3*/ fut.x = new(int)
 			/*line main.go:74:7*/ fut.aw0 = VAsync(fut.i * 10)
-			fallthrough
+			/*line main_async.go:242:4*/ fallthrough
 		case 7: // resumes at main.go:74:7
 			/*line main.go:74:7*/ r_2, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:245:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -250,19 +250,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:3*/ (*fut.x) = r_2
 			/*line main.go:75:3*/ gs = append(gs, fut.x)
 			/*line main.go:76:3*/ fut.aw0 = VAsync(0)
-			fallthrough
+			/*line main_async.go:253:4*/ fallthrough
 		case 8: // resumes at main.go:76:3
 			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:256:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:77:3*/ (*fut.x)++
-			fallthrough
+			/*line main_async.go:262:4*/ fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
-			state = 5
+			/*line main_async.go:265:4*/ state = 5
 			continue
 		case 10:
 			/*line main.go:79:2*/ fmt.Print("collected")
@@ -273,21 +273,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:88:5*/ fut.aw0 = VAsync(1)
-			fut.x = nil
+			/*line main_async.go:276:4*/ fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
 			/*line main.go:88:5*/ r_3, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:280:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:88:2*/ fut.sl[r_3]++
 			/*line main.go:89:5*/ fut.aw0 = VAsync(2)
-			fallthrough
+			/*line main_async.go:287:4*/ fallthrough
 		case 12: // resumes at main.go:89:5
 			/*line main.go:89:5*/ r_4, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:290:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -295,22 +295,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", fut.sl))
 			/*line main.go:93:2*/ fut.x = new(int)
-			(*fut.x) = 5
+			/*line main_async.go:298:4*/ (*fut.x) = 5
 			/*line main.go:94:3*/ fut.aw1 = PAsync(fut.x)
-			fut.sl = nil
+			/*line main_async.go:300:4*/ fut.sl = nil
 			fallthrough
 		case 13: // resumes at main.go:94:3
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:304:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:94:11*/ fut.aw0 = VAsync(6)
-			fallthrough
+			/*line main_async.go:310:4*/ fallthrough
 		case 14: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_6, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:313:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -318,20 +318,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
 			/*line main.go:96:3*/ fut.aw1 = PAsync(fut.x)
-			fut.r_5 = nil
+			/*line main_async.go:321:4*/ fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
 			/*line main.go:96:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			if !ready {
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:96:12*/ fut.aw0 = VAsync(1)
-			fallthrough
+			/*line main_async.go:331:4*/ fallthrough
 		case 16: // resumes at main.go:96:12
 			/*line main.go:96:12*/ r_8, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:334:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -342,23 +342,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			fut.x = nil
+			/*line main_async.go:345:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:350:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			fut.f1 = nil
+			/*line main_async.go:357:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -368,30 +368,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.seq = fs
-			fut.i_3 = 0
-			fallthrough
+			/*line main_async.go:371:4*/ fut.i_3 = 0
+			/*line main_async.go:372:4*/ fallthrough
 		case 19:
-			if !(fut.i_3 < len(fut.seq)) {
-				state = 23
+			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.seq)) {
+				/*line main_async.go:375:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			f = fut.seq[fut.i_3]
+			/*line main_async.go:380:4*/ f = fut.seq[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			fallthrough
+			/*line main_async.go:382:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
 			/*line main.go:109:8*/ r_11, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:385:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			fallthrough
+			/*line main_async.go:391:4*/ fallthrough
 		case 22:
-			fut.i_3++
-			state = 19
+			/*line main_async.go:393:4*/ fut.i_3++
+			/*line main_async.go:394:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
@@ -400,11 +400,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.aw0 = VAsync(0)
-			fut.seq = nil
+			/*line main_async.go:403:4*/ fut.seq = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
 			/*line main.go:120:2*/ _, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -413,41 +413,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i = 3
-			fut.i_3 = 0
-			fallthrough
+			/*line main_async.go:416:4*/ fut.i_3 = 0
+			/*line main_async.go:417:4*/ fallthrough
 		case 25:
-			if !(fut.i_3 < fut.i) {
-				state = 29
+			/*line main.go:126:17*/ if !(fut.i_3 < fut.i) {
+				/*line main_async.go:420:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			i_2 = fut.i_3
+			/*line main_async.go:425:4*/ i_2 = fut.i_3
 			/*line main.go:127:29*/ fut.aw0 = VAsync(i_2)
-			fut.iv = nil
+			/*line main_async.go:427:4*/ fut.iv = nil
 			fallthrough
 		case 27: // resumes at main.go:127:29
 			/*line main.go:127:29*/ r_12, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
-			fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 28:
-			fut.i_3++
-			state = 25
+			/*line main_async.go:439:4*/ fut.i_3++
+			/*line main_async.go:440:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.aw0 = VAsync(fut.s1.A)
-			fut.iv = nil
+			/*line main_async.go:445:4*/ fut.iv = nil
 			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
 			/*line main.go:132:21*/ r_13, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:450:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -456,10 +456,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
 			/*line main.go:138:8*/ fut.aw0 = VAsync(fut.i + 1)
-			fallthrough
+			/*line main_async.go:459:4*/ fallthrough
 		case 31: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_14, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:462:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -468,10 +468,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.aw0 = VAsync(k)
-			fallthrough
+			/*line main_async.go:471:4*/ fallthrough
 		case 32: // resumes at main.go:145:23
 			/*line main.go:145:23*/ r_15, ready = fut.aw0.Poll(cx)
-			if !ready {
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -479,11 +479,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("const", r_15*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				fut.state = -1
+				/*line main_async.go:482:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:486:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
