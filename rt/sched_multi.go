@@ -18,8 +18,9 @@ type multiThread struct {
 	workers []*worker // immutable
 	idle    idleState
 
-	shut atomic.Bool    // Shutdown started: workers stop at their next check
-	wg   sync.WaitGroup // worker goroutines
+	shut    atomic.Bool   // Shutdown started: workers stop at their next check
+	running atomic.Int32  // worker goroutines not yet exited
+	exited  chan struct{} // closed by the last worker goroutine to exit
 
 	owned     []ownedShard // immutable slice: every bound task, by id
 	ownedMask uint64
@@ -52,10 +53,15 @@ func newMultiThread(r *Runtime, c config) *multiThread {
 		m.workers[i] = newWorker(r, m, i, c)
 	}
 	m.idle.init(n)
-	m.wg.Add(n)
+	m.exited = make(chan struct{})
+	m.running.Store(int32(n))
 	for _, w := range m.workers {
 		go func() {
-			defer m.wg.Done()
+			defer func() {
+				if m.running.Add(-1) == 0 {
+					close(m.exited)
+				}
+			}()
 			driverFrame(w.runMT)
 		}()
 	}
@@ -293,6 +299,12 @@ func (w *worker) parkMT() {
 		m.notifyParked()
 	}
 	w.searching = false
+	if m.paused && m.idle.allParked() {
+		// The last worker to go idle: the driver's holder may have parked
+		// while others were busy (without auto-advance); make it park again
+		// and see that every worker is idle now.
+		m.r.drv.Unpark()
+	}
 	for !m.shut.Load() {
 		m.r.stats.parks.Add(1)
 		// On a paused clock the driver may jump to the next timer only when
@@ -323,7 +335,7 @@ func (m *multiThread) shutdown(timeout time.Duration) bool {
 	for _, w := range m.workers {
 		w.park.unpark(r.drv)
 	}
-	stopped := waitTimeout(&m.wg, timeout)
+	stopped := waitTimeout(m.exited, timeout)
 	if stopped {
 		// Queue entries left behind are stale now (their tasks are bound and
 		// get cancelled below): drop them so they hold no memory.
@@ -363,21 +375,26 @@ func (m *multiThread) shutdown(timeout time.Duration) bool {
 	return stopped
 }
 
-// waitTimeout waits for wg, at most timeout (negative: no limit).
-func waitTimeout(wg *sync.WaitGroup, timeout time.Duration) bool {
+// waitTimeout waits for done to be closed, at most timeout (negative: no
+// limit).
+func waitTimeout(done <-chan struct{}, timeout time.Duration) bool {
 	if timeout < 0 {
-		wg.Wait()
+		<-done
 		return true
 	}
-	done := make(chan bool, 1)
-	expired := time.AfterFunc(timeout, func() { done <- false })
-	go func() {
-		wg.Wait()
-		if expired.Stop() {
-			done <- true
-		}
-	}()
-	return <-done
+	select {
+	case <-done:
+		return true
+	default:
+	}
+	expired := time.NewTimer(timeout)
+	defer expired.Stop()
+	select {
+	case <-done:
+		return true
+	case <-expired.C:
+		return false
+	}
 }
 
 // blockOn polls main on the calling goroutine, which is not a worker: it

@@ -180,13 +180,13 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	if w != nil {
 		w.stats.completed++
 	}
-	t.notifyJoiners(w)
+	t.notifyJoiners(w, cancelled)
 }
 
 // notifyJoiners wakes every JoinAsync waiter, releases blocking Joins and
 // cancels the task's context. A worker that completes the task wakes waiters
 // that are tasks of its runtime onto itself (see Context.Wake).
-func (h *taskHeader) notifyJoiners(w *worker) {
+func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
 	h.joinMu.Lock()
 	first := h.joinWaker
 	h.joinWaker = nil
@@ -210,7 +210,11 @@ func (h *taskHeader) notifyJoiners(w *worker) {
 	cancel := j.cancel
 	h.joinMu.Unlock()
 	if cancel != nil {
-		cancel(errTaskDone)
+		if cancelled {
+			cancel(errTaskAborted)
+		} else {
+			cancel(errTaskDone)
+		}
 	}
 	if first != nil {
 		wakers = append(wakers, first)
@@ -260,10 +264,14 @@ func (h *JoinHandle[T]) IsFinished() bool { return h.t.complete() }
 // output stands). Abort on a finished task does nothing. Abort never blocks.
 func (h *JoinHandle[T]) Abort() {
 	t := h.t
+	// The context first: once the task is queued its runtime may cancel and
+	// complete it at once, and the cause must say "aborted".
+	if t.state.load()&(stateComplete|stateCancelled) == 0 {
+		t.cancelContext(errTaskAborted)
+	}
 	if t.state.abort() {
 		t.rt.scheduleRemote(&t.taskHeader)
 	}
-	t.cancelContext(errTaskAborted)
 }
 
 // Join blocks the calling goroutine until the task completes and returns its
