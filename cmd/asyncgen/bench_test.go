@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// BenchmarkGenerate1000 generates a package of 1000 async functions (DESIGN
-// §4 target: under 2 s), loading and type checking included.
+// BenchmarkGenerate1000 generates a package of 1000 async functions (the
+// target: under 2 s), loading and type checking included.
 func BenchmarkGenerate1000(b *testing.B) {
 	dir, err := os.MkdirTemp("testdata", "tmp-bench-")
 	if err != nil {

@@ -1,7 +1,7 @@
 package main
 
-// Stage 3: check. Decide which calls are suspension points (the twin rule of
-// DESIGN §2) and reject what cannot be lowered faithfully: constructs not
+// Stage 3: check. Decide which calls are suspension points (the twin rule in
+// doc.go) and reject what cannot be lowered faithfully: constructs not
 // lowered yet, suspension points where a plain function would run them, and
 // blocking operations that would stall the runtime thread.
 
@@ -17,7 +17,7 @@ import (
 type twin struct {
 	call *ast.CallExpr
 	fn   *types.Func // the twin XAsync
-	out  types.Type  // the twin future's output (DESIGN §2 result rule)
+	out  types.Type  // the twin future's output (the result rule in doc.go)
 }
 
 // outputType applies the result rule: () → struct{}, (T) → T,

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	asyncgen [-check] [packages]
+//	asyncgen [-check | -sizes] [packages]
 //
 // Put a directive in one file of the package and run go generate:
 //
@@ -17,7 +17,9 @@
 // With no arguments asyncgen processes the package in the current directory;
 // otherwise the named packages (any go list pattern, such as ./...).
 // With -check it writes nothing, lists each generated file that is missing,
-// stale or orphaned, and exits 1 if there is any: run it in CI.
+// stale or orphaned, and exits 1 if there is any: run it in CI. With -sizes
+// it writes nothing and prints each generated future's size in bytes and its
+// fields, largest first: a future is the whole memory of a suspended task.
 //
 // # Async functions
 //
@@ -31,10 +33,19 @@
 // of direct mode, suspending instead of blocking.
 //
 // Suspension points are the calls of any function or method X for which a
-// twin XAsync exists with the same parameters and one result, a future of X's
-// results; corio's packages follow that convention for every operation that
-// can wait (rt.YieldNow, rt.Spawn, JoinHandle.Join, rt.Await…), and every
-// async function gets its twin from asyncgen. rt.Await(f) awaits any future.
+// twin XAsync exists whose one result is a future (a type with the method
+// Poll(*rt.Context) (T, bool)); the twin must take X's parameters and its
+// future's output must follow the result rule below, else the call is an
+// error. An XAsync whose result is not a future (a method returning a
+// channel, say) is unrelated: X stays an ordinary call. corio's packages
+// follow the convention for every operation that can wait (rt.YieldNow,
+// rt.Spawn, JoinHandle.Join, rt.Sleep, rt.Await…), and every async function
+// gets its twin from asyncgen. rt.Await(f) awaits any future.
+//
+// This is the contract: FAsync(args) returns a future whose polling runs F's
+// body with F's observable behaviour (the same calls in the same order, the
+// same results and panics), suspending where F would wait; cancelling it
+// (rt.Cancel) cancels the future it awaits and abandons the rest.
 //
 // A future's output type follows one rule: no results give struct{}, one
 // result T gives T, and results T0…Tn-1 (n ≤ 8) give rt.TupleN[T0, …, Tn-1]
@@ -44,41 +55,74 @@
 // # What is lowered
 //
 // Statements and expressions: assignments of every form, var and const
-// declarations (a var is re-zeroed each time its declaration runs), blocks
+// declarations (a var is re-zeroed each time its declaration runs; var
+// v, ok = m[k], x.(T) and multi-valued calls included), blocks
 // and shadowing, if/else with init statements, every for form, range over
 // integers, slices, arrays (over a copy), pointers to arrays, strings (by
 // rune) and maps, expression and tagless switch with init (case expressions
 // evaluated lazily, in order) and fallthrough, labeled and unlabeled break
 // and continue, return with multiple, named and bare results, methods with
 // pointer and value receivers (a value receiver works on a copy), recursion.
-// Suspension points may appear anywhere in an expression; calls run in Go's
-// left-to-right order and && and || short-circuit as in plain Go. Loop
-// variables are per iteration (Go 1.22), also when a closure or a pointer
-// captures one across a suspension.
+// Suspension points may appear anywhere in an expression, also as the whole
+// argument list of another call (f(g()), g multi-valued, either async);
+// calls run in Go's left-to-right order and && and || short-circuit as in
+// plain Go. Loop variables are per iteration (Go 1.22), also when a closure
+// or a pointer captures one across a suspension. Values of defined types
+// (type Name string, defined slices, maps, arrays, integers) work wherever
+// their underlying types do.
 //
 // Statements that hold no suspension point are kept as written: func
-// literals, go statements, type switches and range over function iterators
-// inside them behave exactly as plain Go.
+// literals, type switches, selects with a default case (which never block)
+// and range over function iterators inside them behave exactly as plain Go.
+// A go statement runs the plain function in a new goroutine, so go F(x) is
+// accepted for an async F (nothing suspends there); a suspension point in
+// its arguments is evaluated first, as Go evaluates them.
 //
 // # What is rejected, for now
 //
 // Each is reported as file:line:col: message, naming the construct and the
 // fix, and nothing is written: defer, goto and recover in an async function;
-// a suspension point inside a func literal, a go statement, a type switch or
-// a range over a function iterator; generic async functions and async methods
+// a suspension point inside a func literal, a type switch, a select or a
+// range over a function iterator; generic async functions and async methods
 // of generic types; local type declarations; async functions in _test.go
-// files. Blocking operations — Go channel
-// send, receive, range and select, time.Sleep, sync.WaitGroup.Wait, blocking
-// net and os I/O — are errors in an async function, with the corio
-// replacement to use: they would stall every task of the runtime thread.
+// files; blank functions (func _) marked async, which have no twin; more
+// than 8 results (return a struct); a variable live across a suspension
+// point whose type cannot be written outside its package
+// (bo := binary.LittleEndian); a package that redeclares a predeclared name
+// the generated code has no other spelling for (bool, or a predeclared type
+// the code must write).
+//
+// Blocking operations are errors in an async function, with the corio
+// replacement to use, because they would stall every task of the runtime
+// thread: Go channel send, receive and range, select without default,
+// time.Sleep, sync.WaitGroup.Wait, rt.Run inside a task, and blocking I/O —
+// matched by the method the call resolves to, so c.Read on a *net.TCPConn
+// (a method promoted from net's unexported conn) is caught, as are net.Conn
+// through the interface, *os.File, http.Get and friends, and io.ReadAll or
+// io.Copy on a socket, a file or an HTTP response body. A sync.Mutex or
+// RWMutex locked before a suspension point and unlocked after it (in source
+// order) is an error naming corio/syncx.Mutex: another task that locks it
+// deadlocks the thread. A future made and dropped (FAsync(x) as a
+// statement) is an error: it would never run.
+//
+// A comment that looks meant as the directive but is not it (// async:func,
+// //async:fn, or //async:func separated from its func by a blank line) is
+// a warning with its position: asyncgen would otherwise ignore it silently.
 //
 // # Output
 //
 // Each generated file begins with "// Code generated by asyncgen. DO NOT
-// EDIT.", is gofmt-clean and byte-for-byte deterministic, carries /*line*/
-// directives so that panics and stack traces point at the source lines, and
-// ends each function's code with a compile-time guard that fails if the
-// function's signature changed since generation. Asyncgen never overwrites a
+// EDIT.", is gofmt-clean, passes go vet's default analyzers and is
+// byte-for-byte deterministic. It carries /*line*/ directives so that panics
+// and stack traces point at the source lines: on every statement and every
+// branch condition (if, for, range, switch tag and case), and the code that
+// is the generator's own carries directives naming the generated file's own
+// lines, as cgo does, so it is never reported at a user's line. Frames name
+// the source file by its base name (main.go) where direct mode names the
+// absolute path: the generated files are committed, and an absolute path
+// would make them differ from one checkout to another. Each function's code
+// ends with a compile-time guard that fails if the function's signature
+// changed since generation. Asyncgen never overwrites a
 // file that lacks the header, writes through a temporary file and a rename (a
 // failed run leaves every file as it was), removes generated files whose
 // source no longer has async functions, and works with stale or missing
@@ -92,13 +136,51 @@
 // that only another platform builds, run it with that GOOS and GOARCH (such
 // twins are never removed or reported by a run that excludes them).
 //
+// # Names
+//
+// No user identifier can collide with the generated code's. Locals and
+// fields of a future avoid every name in scope there and the future's
+// method names (Poll, Cancel share the fields' namespace); future type
+// names avoid every name the package declares, so a parameter named like the
+// type cannot shadow it; import aliases of the generated file (rt, utf8,
+// reflect…) are chosen after lowering and take a suffix when the package's
+// scope or the generated code uses the name; a name the source reaches
+// through a dot import is written qualified. Where the package redeclares a
+// predeclared identifier the generated code needs (const true = false,
+// var nil = 0, const panic = 24, func len…), the code spells it without the
+// name ((0 == 0), a zero value from a struct literal, log.Panic, …).
+//
+// # Memory
+//
+// A future holds only what it needs across suspension points. Liveness is a
+// backward dataflow analysis over the control-flow graph: a variable is a
+// field of the future only when it is live at some suspension point, else a
+// local of Poll; fields of identical types that are never live together
+// share one field (as a compiler shares a stack slot); and a field that holds
+// pointers is cleared at the first suspension point where it is dead, so a
+// large buffer used before a loop of suspensions is not kept reachable by
+// the sleeping task — as a goroutine's precise stack maps would not keep it.
+// A variable whose address is taken gets an allocation of its own, as Go's
+// escape analysis would give it, never a pointer into the future (which
+// runtime.SetFinalizer rejects and which would keep the whole future
+// alive). A child future is allocated by its twin at each await.
+//
 // # Design
 //
 // The generator is a pipeline with a file per stage: load.go (go/packages,
-// stubs for generated files), find.go (the marked declarations), check.go
-// (suspension points by the twin rule; rejected constructs), lower.go (the
-// control-flow graph), emit.go (liveness, states, the Go text) and gen.go
-// (jennifer files, the plan of writes). It is built like a small compiler
+// stubs for generated files, near-miss directives), find.go (the marked
+// declarations), check.go (suspension points by the twin rule; rejected
+// constructs; blocking calls), lower.go (the control-flow graph of blocks
+// and terminators), liveness.go (where each variable lives, shared fields,
+// clearing), emit.go (states, the Go text), naming.go (the naming scheme),
+// sizes.go (-sizes) and gen.go (files, the plan of writes). Jennifer (the
+// github.com/dave/jennifer code builder) is used for the file around the
+// code: the package clause, the header and build constraint, and the import
+// block, whose aliases it writes from the qualified names the code uses.
+// The code itself is printed Go text. A generator panic is caught and
+// reported as an internal error at the async function's position, never a
+// crash; a fuzz test (FuzzGenerate) and a property test over random valid
+// programs check that none occurs. It is built like a small compiler
 // because simpler schemes get Go's semantics wrong:
 //
 //   - Re-entering structured code on resume (a switch jumping into the
@@ -127,10 +209,9 @@
 //   - Turning every variable into a field costs memory in every suspended
 //     task and breaks Go 1.22 loop variables. Each variable gets a unique
 //     name (scopes are flattened into one Poll); a variable stays a local of
-//     Poll unless it may be live across a suspension point; one whose address
-//     escapes and whose declaration runs more than once lives in a fresh heap
-//     cell per declaration and per iteration, copied before the post
-//     statement as the Go 1.22 rules say.
+//     Poll unless it is live across a suspension point; one whose address
+//     escapes lives in a heap cell, fresh per declaration and per iteration,
+//     copied before the post statement as the Go 1.22 rules say.
 //   - Goroutine-backed coroutines (iter.Pull, channels) keep a stack per
 //     task, which is exactly the cost corio exists to avoid.
 //
@@ -139,5 +220,8 @@
 // continue out of it to a lowered statement is rewritten.
 //
 // Every package reference in printed code is a marker that becomes a
-// jennifer qualified name, so jennifer writes the imports.
+// jennifer qualified name, so jennifer writes the imports. Local constants
+// are written by value (an implicitly repeated const list cannot be
+// reprinted with renamed names), and an unsafe.Pointer conversion is spilled
+// whole, never its uintptr operand, as the unsafe rules require.
 package main

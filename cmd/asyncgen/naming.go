@@ -11,8 +11,9 @@ package main
 //   - Future type names avoid every identifier of the package's syntax, so a
 //     parameter named like the future type cannot shadow it in the twin.
 //   - Import aliases of the generated file are chosen after lowering: a
-//     package's own name when nothing in the package's syntax and nothing
-//     the generator named spells it, else name_2, name_3… (importAlias).
+//     package's own name when no package-level name, no other import's name
+//     and nothing the generator named spells it, else name_2, name_3…
+//     (importAlias).
 //   - Predeclared identifiers (true, false, nil, len, new, panic, int…)
 //     may be redeclared by the package (const true = false). The generated
 //     code spells the ones it needs without them when the package declares

@@ -81,8 +81,8 @@ func BenchmarkGoFanOut100(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/task")
 }
 
-// BenchmarkIdleTasks reports the heap bytes one suspended task costs (DESIGN
-// §4 idle_tasks: target ≤ 256 B, ≤ 0.1× a parked goroutine) beside a
+// BenchmarkIdleTasks reports the heap bytes one suspended task costs (the
+// project's idle-task target: ≤ 256 B, ≤ 0.1× a parked goroutine) beside a
 // goroutine parked on a channel, measured the same way.
 func BenchmarkIdleTasks(b *testing.B) {
 	const n = 10000
