@@ -69,6 +69,13 @@ func SleepUntilAsync(at time.Time) *SleepFuture {
 // SleepFuture is the future of SleepAsync and SleepUntilAsync. Its output is
 // struct{} (no results). It is owned by the task polling it: its methods are
 // not safe for concurrent use.
+//
+// A hand-written future may also hold a SleepFuture by value, which makes its
+// sleeps allocate nothing: the zero SleepFuture is a sleep of zero (ready at
+// its first poll), and Reset or ResetUntil turns it into a new sleep, disarming
+// the previous one. Once polled, a SleepFuture must not be copied (its timer is
+// linked into the driver's wheel by address) until it completed or was
+// cancelled.
 type SleepFuture struct {
 	timer    driver.Timer   // armed at the first poll
 	drv      *driver.Driver // nil until the first poll
@@ -76,6 +83,21 @@ type SleepFuture struct {
 	at       time.Time      // SleepUntilAsync's instant
 	absolute bool           // at, not dur, is the deadline
 	done     bool           // completed or cancelled
+	armed    bool           // the first poll armed the timer (it was not due yet)
+}
+
+// Reset makes s a sleep of d measured from its next poll, exactly as if it
+// had been returned by SleepAsync(d): a timer it armed before is disarmed
+// first, and the new one is armed lazily, at the next poll.
+func (s *SleepFuture) Reset(d time.Duration) {
+	s.Cancel()
+	s.drv, s.dur, s.absolute, s.done, s.armed = nil, d, false, false, false
+}
+
+// ResetUntil makes s a sleep until the instant at, as SleepUntilAsync(at).
+func (s *SleepFuture) ResetUntil(at time.Time) {
+	s.Reset(0)
+	s.at, s.absolute = at, true
 }
 
 // Poll implements Future.
@@ -101,6 +123,7 @@ func (s *SleepFuture) Poll(cx *Context) (struct{}, bool) {
 			return struct{}{}, true
 		}
 		d.Arm(&s.timer, deadline, cx.Waker(), timerShardHint(cx))
+		s.armed = true
 		return struct{}{}, false
 	}
 	if s.timer.Fired() || !s.drv.SetWaker(&s.timer, cx.Waker()) {
@@ -126,10 +149,10 @@ func (s *SleepFuture) Deadline() (time.Time, bool) {
 	if s.drv == nil {
 		return time.Time{}, false
 	}
-	if s.absolute && !s.timer.Armed() {
+	if s.absolute && !s.armed {
 		return s.at, true
 	}
-	if !s.timer.Armed() {
+	if !s.armed {
 		return s.drv.Now(), true // was due at its first poll
 	}
 	return s.drv.TickTime(s.timer.Deadline()), true

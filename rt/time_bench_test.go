@@ -25,6 +25,20 @@ func sleepArmCancel(cx *Context) {
 	s.Cancel()
 }
 
+// BenchmarkSleepArmCancelByValue is BenchmarkSleepArmCancel with the
+// SleepFuture held by value (as a hand-written future embeds it) and re-armed
+// with Reset: the same arm and cancel, without the future's allocation.
+func BenchmarkSleepArmCancelByValue(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	var s SleepFuture
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Reset(time.Second)
+		s.Poll(cx)
+		s.Cancel()
+	}
+}
+
 // BenchmarkSleepArmCancelParallel is BenchmarkSleepArmCancel from every P.
 func BenchmarkSleepArmCancelParallel(b *testing.B) {
 	b.ReportAllocs()

@@ -88,8 +88,23 @@ func TestSleepersOnPausedRuntimes(t *testing.T) {
 			for i := range n {
 				// Durations from 0 to ~1h 40m, unordered, some equal.
 				want[i] = time.Duration((i*7919)%n) * 30 * time.Second
-				hs[i] = SpawnOn(r, sleeperTask(want[i]))
 			}
+			// The sleepers are spawned by a task, not from this goroutine:
+			// a runtime whose workers are all idle may auto-advance its
+			// clock at any moment, so sleepers spawned one by one from
+			// outside could start at different virtual times. A worker
+			// polling the spawner is busy until all of them are queued.
+			spawner := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				for i := range n {
+					h, ok := SpawnAsync(sleeperTask(want[i])).Poll(cx)
+					if !ok {
+						panic("SpawnAsync not ready at its first poll")
+					}
+					hs[i] = h
+				}
+				return struct{}{}, true
+			}))
+			blockOnPaused(t, r, spawner.JoinAsync())
 			got := blockOnPaused(t, r, joinAll(hs))
 			for i := range n {
 				if got[i] != want[i] {

@@ -159,6 +159,63 @@ func TestSleepCancelPendingPaused(t *testing.T) {
 	}
 }
 
+// TestSleepByValueResetPaused holds one SleepFuture by value and reuses it:
+// the zero value is ready at once, Reset of a pending sleep disarms its timer
+// (the hour never elapses), Reset after completion sleeps again, and
+// ResetUntil sleeps to an instant.
+func TestSleepByValueResetPaused(t *testing.T) {
+	var s SleepFuture
+	step := 0
+	_, took := runPaused(t, PollFunc(func(cx *Context) (struct{}, bool) {
+		for {
+			switch step {
+			case 0:
+				if _, ok := s.Poll(cx); !ok {
+					t.Fatal("zero SleepFuture not ready at its first poll")
+				}
+				s.Reset(time.Hour)
+				if _, ok := s.Poll(cx); ok {
+					t.Fatal("1h sleep ready at once")
+				}
+				if n := testDriver.Load().Timers(); n != 1 {
+					t.Fatalf("timers after arming = %d, want 1", n)
+				}
+				s.Reset(2 * time.Second)
+				if n := testDriver.Load().Timers(); n != 0 {
+					t.Fatalf("timers after Reset of a pending sleep = %d, want 0", n)
+				}
+				step = 1
+			case 1:
+				if _, ok := s.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				if d, ok := s.Deadline(); !ok || !d.Equal(pausedStart.Add(2*time.Second)) {
+					t.Fatalf("Deadline = %v, %v; want start+2s", d, ok)
+				}
+				s.Reset(3 * time.Second)
+				if _, ok := s.Deadline(); ok {
+					t.Fatal("Deadline known after Reset, before the next poll")
+				}
+				step = 2
+			case 2:
+				if _, ok := s.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				s.ResetUntil(pausedStart.Add(10 * time.Second))
+				step = 3
+			case 3:
+				if _, ok := s.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				return struct{}{}, true
+			}
+		}
+	}))
+	if took != 10*time.Second {
+		t.Fatalf("virtual time %v, want 10s (2s, then 3s, then until 10s)", took)
+	}
+}
+
 func TestSleepCancelAfterFirePaused(t *testing.T) {
 	s := SleepAsync(time.Minute)
 	runPaused(t, seq(await(Future[struct{}](s), nil)))
