@@ -101,7 +101,21 @@ func (c *chainTask) Poll(cx *Context) (struct{}, bool) {
 	return struct{}{}, true
 }
 
+// inlineChainTask is chainTask spawned by value (SpawnInlineAsync): one
+// allocation per link.
+type inlineChainTask chainTask
+
+func (c *inlineChainTask) Poll(cx *Context) (struct{}, bool) {
+	if c.left == 0 {
+		c.d.done()
+		return struct{}{}, true
+	}
+	SpawnInlineAsync[struct{}](inlineChainTask{left: c.left - 1, d: c.d}).Poll(cx)
+	return struct{}{}, true
+}
+
 // BenchmarkSchedChainedSpawn: each task spawns the next; b.N tasks in all.
+// inline: the next link is spawned by value (one allocation per spawn).
 func BenchmarkSchedChainedSpawn(b *testing.B) {
 	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
 		d := &doneCounter{}
@@ -109,6 +123,15 @@ func BenchmarkSchedChainedSpawn(b *testing.B) {
 		b.ResetTimer()
 		SpawnOn[struct{}](r, &chainTask{left: b.N, d: d})
 		BlockOn[struct{}](r, d)
+	})
+	b.Run("inline", func(b *testing.B) {
+		forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+			d := &doneCounter{}
+			d.left.Store(1)
+			b.ResetTimer()
+			SpawnOn[struct{}](r, &inlineChainTask{left: b.N, d: d})
+			BlockOn[struct{}](r, d)
+		})
 	})
 }
 

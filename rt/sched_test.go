@@ -206,3 +206,36 @@ func TestMultiShutdownCancelsEverything(t *testing.T) {
 		t.Fatal("spawn after shutdown must be cancelled")
 	}
 }
+
+type addFuture struct{ a, b int }
+
+func (f *addFuture) Poll(*Context) (int, bool) { return f.a + f.b, true }
+
+func TestSpawnInline(t *testing.T) {
+	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
+		r := newRT()
+		defer r.Shutdown()
+		var h *JoinHandle[int]
+		res := BlockOn(r, SpawnOn(r, PollFunc(func(cx *Context) (int, bool) {
+			if h != nil {
+				res, _ := h.JoinAsync().Poll(cx)
+				return res.V0, res.V1 == nil && h.IsFinished()
+			}
+			h, _ = SpawnInlineAsync[int](addFuture{a: 40, b: 2}).Poll(cx)
+			if got := testing.AllocsPerRun(10, func() { SpawnInlineAsync[int](addFuture{}) }); got != 1 {
+				t.Errorf("SpawnInlineAsync: %v allocations, want 1", got)
+			}
+			res, ok := h.JoinAsync().Poll(cx)
+			if ok {
+				return res.V0, true
+			}
+			return 0, false
+		})).JoinAsync())
+		if res.V0 != 42 || res.V1 != nil {
+			t.Fatal(res)
+		}
+	})
+	if v, err := SpawnInline[int](addFuture{a: 1, b: 2}).Join(); v != 3 || err != nil {
+		t.Fatal(v, err)
+	}
+}

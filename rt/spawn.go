@@ -74,3 +74,53 @@ func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	}
 	return &t.handle, true
 }
+
+// inlineTask is a task whose future is stored in the same allocation: the
+// task's fut field points at f.
+type inlineTask[T, F any] struct {
+	task[T]
+	f F // owned like task.fut
+}
+
+// newInlineTask copies f into a new task and points the task's future at
+// that copy: one allocation for the task and its future.
+func newInlineTask[T, F any, PF interface {
+	*F
+	Future[T]
+}](f F) *task[T] {
+	it := &inlineTask[T, F]{f: f}
+	t := &it.task
+	t.fut = PF(&it.f)
+	t.id = nextTaskID.Add(1)
+	t.self = t
+	t.handle.t = t
+	return t
+}
+
+// SpawnInlineAsync is SpawnAsync for a future given by value: the future is
+// copied into the task, so the spawn is one allocation in all, where
+// SpawnAsync(&fut) costs the future's allocation plus the task's. F is the
+// future's struct type and *F must implement Future[T]; name T and let the
+// rest be inferred:
+//
+//	h := rt.SpawnInlineAsync[int](workFuture{n: 10})
+//
+// Use it for hand-written futures built on the spot; a generated FAsync
+// constructor returns a pointer that is already allocated.
+func SpawnInlineAsync[T, F any, PF interface {
+	*F
+	Future[T]
+}](f F) Future[*JoinHandle[T]] {
+	return (*spawnFuture[T])(newInlineTask[T, F, PF](f))
+}
+
+// SpawnInline is the direct mode of SpawnInlineAsync: it starts the future
+// on the process default runtime, like Spawn.
+func SpawnInline[T, F any, PF interface {
+	*F
+	Future[T]
+}](f F) *JoinHandle[T] {
+	t := newInlineTask[T, F, PF](f)
+	defaultRuntime().spawnRemote(&t.taskHeader)
+	return &t.handle
+}
