@@ -73,6 +73,19 @@ type Registration struct {
 // RegisterAsync, which in an async function registers with the running
 // runtime's driver instead). fd must be non-blocking, must not be owned by
 // the Go runtime, and must stay open until Deregister returns.
+//
+// The wait loop, in plain Go or in an async function alike:
+//
+//	for {
+//		ev := reg.Readable() // returns at once while the fd is known readable
+//		n, err := unix.Read(fd, buf)
+//		if err != unix.EAGAIN {
+//			return n, err
+//		}
+//		reg.ClearReadiness(ev) // then wait for the next edge
+//	}
+//
+// Registration.IO packs the same loop for a closure.
 func Register(fd int) (*Registration, error) { return register(driver.Default(), fd) }
 
 // RegisterAsync returns a future, ready at its first poll, that registers fd

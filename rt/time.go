@@ -41,8 +41,14 @@ func (nowFuture) Poll(cx *Context) (time.Time, bool) { return cx.Now(), true }
 func (cx *Context) Now() time.Time { return driverOf(cx).Now() }
 
 // Sleep blocks the calling goroutine for at least d (direct mode of
-// SleepAsync). d <= 0 returns at once. In plain Go it sleeps on the process
-// default driver; like Await, it panics if called from inside a task.
+// SleepAsync). d <= 0 returns at once. Timers have millisecond resolution:
+// the deadline is rounded up, so Sleep may return up to about a millisecond
+// after d (more on a busy runtime), never before.
+//
+// In plain Go it sleeps on the process default driver. In an async function
+// asyncgen turns a call of Sleep into an await of SleepAsync, which suspends
+// the task instead; a hand-written Poll must use SleepAsync, since Sleep, like
+// Await, panics if called from inside a task.
 func Sleep(d time.Duration) { Await(SleepAsync(d)) }
 
 // SleepAsync returns a future that becomes ready once d has passed on the
@@ -182,8 +188,11 @@ func (e *elapsedError) Unwrap() error { return ErrTimeout }
 func (e *elapsedError) Timeout() bool { return true }
 
 // Timeout runs f to completion on the calling goroutine unless d passes
-// first (direct mode of TimeoutAsync). On expiry f is cancelled (rt.Cancel)
-// and the error wraps ErrTimeout.
+// first (direct mode of TimeoutAsync), and returns f's value and nil, or
+// f's zero value and an error wrapping ErrTimeout, after cancelling f
+// (rt.Cancel). f is a future: to bound an async function F, pass its twin,
+// as in v, err := rt.Timeout(time.Second, FAsync(x)); in an async function
+// the same line awaits TimeoutAsync.
 func Timeout[T any](d time.Duration, f Future[T]) (T, error) {
 	out := Await(TimeoutAsync(d, f))
 	return out.V0, out.V1
