@@ -288,6 +288,10 @@ func (s *currentThread) shutdown(time.Duration) bool {
 		}
 		c.owned.remove(h)
 	}
+	// Joiners woken by the cancellations were queued here; they are
+	// cancelled too, so their entries are stale.
+	for c.local.pop() != nil {
+	}
 	s.flush(c)
 	return true
 }
