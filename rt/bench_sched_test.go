@@ -1,6 +1,8 @@
 package rt
 
 import (
+	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -71,8 +73,10 @@ func (t *doneTask) Poll(*Context) (struct{}, bool) {
 }
 
 // BenchmarkSchedSpawnMany: a task spawns b.N trivial tasks and waits for all.
-func BenchmarkSchedSpawnMany(b *testing.B) {
-	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+func BenchmarkSchedSpawnMany(b *testing.B) { forBenchFlavours(b, benchSpawnMany) }
+
+func benchSpawnMany(b *testing.B, r *Runtime) {
+	{
 		d := &doneCounter{}
 		d.left.Store(int64(b.N))
 		i := 0
@@ -83,7 +87,7 @@ func BenchmarkSchedSpawnMany(b *testing.B) {
 			}
 			return d.Poll(cx)
 		})).JoinAsync())
-	})
+	}
 }
 
 // chainTask spawns the next link until the chain is b.N long.
@@ -136,8 +140,10 @@ func BenchmarkSchedChainedSpawn(b *testing.B) {
 }
 
 // BenchmarkSchedYieldMany: 200 tasks yield (YieldNowAsync) b.N times in all.
-func BenchmarkSchedYieldMany(b *testing.B) {
-	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+func BenchmarkSchedYieldMany(b *testing.B) { forBenchFlavours(b, benchYieldMany) }
+
+func benchYieldMany(b *testing.B, r *Runtime) {
+	{
 		const tasks = 200
 		d := &doneCounter{}
 		d.left.Store(tasks)
@@ -154,7 +160,7 @@ func BenchmarkSchedYieldMany(b *testing.B) {
 			))
 		}
 		BlockOn[struct{}](r, d)
-	})
+	}
 }
 
 // pingSlot is a one-value mailbox between two tasks. send wakes the receiver
@@ -258,4 +264,27 @@ func BenchmarkGoPingPong(b *testing.B) {
 		<-pong
 	}
 	close(ping)
+}
+
+// BenchmarkSchedScaling runs spawn_many and yield_many on multi-thread
+// runtimes of 1, 2, 4, … workers up to the machine's CPU count: the scaling
+// run for a many-core machine.
+//
+//	go test -run - -bench SchedScaling -benchmem ./rt
+func BenchmarkSchedScaling(b *testing.B) {
+	for w := 1; w <= runtime.NumCPU(); w *= 2 {
+		newRT := func() *Runtime { return NewMultiThread(WithWorkers(w)) }
+		b.Run(fmt.Sprintf("spawn_many/workers=%d", w), func(b *testing.B) {
+			r := newRT()
+			defer r.Shutdown()
+			b.ReportAllocs()
+			benchSpawnMany(b, r)
+		})
+		b.Run(fmt.Sprintf("yield_many/workers=%d", w), func(b *testing.B) {
+			r := newRT()
+			defer r.Shutdown()
+			b.ReportAllocs()
+			benchYieldMany(b, r)
+		})
+	}
 }
