@@ -273,8 +273,8 @@ func TestWarnings(t *testing.T) {
 // on a user's correct code (a self-assignment of a named result, code after
 // a panic or an endless loop).
 func TestVet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go vet")
+	if testing.Short() || raceEnabled {
+		t.Skip("runs go vet (not under -race, which adds nothing to it)")
 	}
 	t.Chdir("../..")
 	args := []string{"vet"}

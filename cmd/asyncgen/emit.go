@@ -39,8 +39,8 @@ func (g *pkgGen) uniqueTypeName(base string) string {
 
 func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	nerr := len(g.errs)
-	susp := g.check(fn)
-	if len(g.errs) > nerr {
+	susp := fn.susp
+	if fn.failed {
 		return "", false
 	}
 	fd := fn.decl
@@ -240,6 +240,10 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	}
 	var aws []awField
 	awByType := map[string]string{}
+	// Inlined child futures, one field per callee: one await is pending
+	// at a time, but a field is reused only by the same callee's future.
+	childField := map[*asyncFunc]string{}
+	var children []*asyncFunc
 	for _, b := range reach {
 		if t, ok := b.term.(*awaitTerm); ok {
 			typ := g.typeText(g.futureOf(t.out))
@@ -248,24 +252,21 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 				aws = append(aws, awField{awByType[typ], typ, g.futureOf(t.out)})
 			}
 			t.field = awByType[typ]
+			if t.child != nil {
+				if childField[t.child] == "" {
+					childField[t.child] = l.name("c_" + lowerFirst(t.child.decl.Name.Name))
+					children = append(children, t.child)
+				}
+				t.cfield = childField[t.child]
+			}
 		}
 	}
 
 	// The text.
 	srcPos := g.fset.Position(fd.Pos())
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
-	display := fname
-	base := lowerFirst(fname)
-	if recv != nil || fd.Recv != nil {
-		rt := fn.sig.Recv().Type()
-		if p, ok := rt.(*types.Pointer); ok {
-			rt = p.Elem()
-		}
-		rname := rt.(*types.Named).Obj().Name()
-		display = rname + "." + fname
-		base = lowerFirst(rname) + upperFirst(fname)
-	}
-	l.futName = g.uniqueTypeName(base + "Future")
+	display := displayName(fn)
+	l.futName = fn.futName
 	outText := g.typeText(l.out)
 	rtm := g.marker(rtPath, "rt")
 	f := l.nFut
@@ -276,15 +277,15 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
 	declaredField := map[string]bool{}
 	st := g.stateType()
-	layout := []sizeField{{l.nState, types.Universe.Lookup(st).Type(), st}}
+	layout := []sizeField{{l.nState, types.Universe.Lookup(st).Type(), st, ""}}
 	for _, v := range l.vars {
 		switch {
 		case v.param && v.cell:
 			p("%s *%s\n", v.name, g.typeText(v.typ))
-			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ)})
+			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
 		case v.param:
 			p("%s %s\n", v.name, g.typeText(v.typ))
-			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ)})
+			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
 		case v.field && used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
 			t := l.varType(v)
@@ -294,20 +295,24 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			p("%s %s\n", v.name, t)
 			switch {
 			case v.text != "":
-				layout = append(layout, sizeField{v.name, types.Typ[types.UnsafePointer], g.unmark(v.text)})
+				layout = append(layout, sizeField{v.name, types.Typ[types.UnsafePointer], g.unmark(v.text), ""})
 			case v.cell:
-				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ)})
+				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
 			default:
-				layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ)})
+				layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
 			}
 		}
 	}
 	for _, a := range aws {
 		p("%s %s\n", a.name, a.typ)
-		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t)})
+		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
+	}
+	for _, c := range children {
+		p("%s %s // %s's future, held by value\n", childField[c], c.futName, displayName(c))
+		layout = append(layout, sizeField{childField[c], nil, c.futName, c.futName})
 	}
 	p("}\n\n")
-	g.sizes = append(g.sizes, &futureSize{name: l.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
+	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: l.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
 
 	// The twin.
 	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)
@@ -353,6 +358,44 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		}
 	}
 	p("}\n}\n\n")
+	if fn.initName != "" {
+		// The future by value, for callers in the package that hold it
+		// inline (inline.go).
+		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, display)
+		p("func %s(", fn.initName)
+		for i, v := range params {
+			if i > 0 {
+				p(", ")
+			}
+			name := "_"
+			if v != nil {
+				name = v.name
+			}
+			t := fn.sig.Params().At(i).Type()
+			if fn.sig.Variadic() && i == len(params)-1 {
+				p("%s ...%s", name, g.typeText(t.(*types.Slice).Elem()))
+			} else {
+				p("%s %s", name, g.typeText(t))
+			}
+		}
+		p(") %s {\nreturn %s{", l.futName, l.futName)
+		first := true
+		for _, v := range params {
+			if v == nil {
+				continue
+			}
+			if !first {
+				p(", ")
+			}
+			first = false
+			if v.cell {
+				p("%s: &%s", v.name, v.name)
+			} else {
+				p("%s: %s", v.name, v.name)
+			}
+		}
+		p("}\n}\n\n")
+	}
 
 	// Poll.
 	p("// Poll advances %s to its next suspension point; see rt.Future.\n", display)
@@ -400,6 +443,10 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			}
 			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
 				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
+			if r.child != nil {
+				// The finished child keeps nothing reachable.
+				fmt.Fprintf(body, "%s.%s = %s{}\n", f, r.cfield, r.child.futName)
+			}
 		}
 		for _, s := range blk.stmts {
 			if text := l.printStmt(s.s); text != "" {
@@ -434,7 +481,11 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
 			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
 		case *awaitTerm:
-			fmt.Fprintf(body, "%s%s.%s = %s\n%s", l.directive(t.pos), f, t.field, l.print(t.fut), resetMark)
+			if t.child != nil {
+				fmt.Fprintf(body, "%s%s.%s = %s\n%s%s.%s = &%s.%s\n", l.directive(t.pos), f, t.cfield, l.print(t.fut), resetMark, f, t.field, f, t.cfield)
+			} else {
+				fmt.Fprintf(body, "%s%s.%s = %s\n%s", l.directive(t.pos), f, t.field, l.print(t.fut), resetMark)
+			}
 			// Dead pointer fields are cleared before suspending, so the
 			// sleeping task keeps nothing reachable that it will not use.
 			for _, v := range t.clear {

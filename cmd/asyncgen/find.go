@@ -18,6 +18,13 @@ type asyncFunc struct {
 	decl *ast.FuncDecl
 	obj  *types.Func
 	sig  *types.Signature
+
+	// Set by prepare (inline.go), before any function is lowered.
+	susp     map[*ast.CallExpr]*twin
+	failed   bool         // check reported errors
+	futName  string       // the future type
+	callees  []*asyncFunc // async functions of the package it awaits
+	initName string       // the by-value constructor, when a caller inlines it
 }
 
 // outFile is the generated file for one source file.

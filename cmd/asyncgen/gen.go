@@ -31,7 +31,8 @@ type pkgGen struct {
 	taken    map[string]bool // package-level names, including generated types
 	reserved map[string]bool // universe and imported package names
 
-	sizes []*futureSize // sizes.go
+	sizes   []*futureSize              // sizes.go
+	asyncOf map[*types.Func]*asyncFunc // inline.go
 
 	// naming.go
 	declared  map[string]bool            // names the package's syntax declares
@@ -226,7 +227,9 @@ func generate(dir string, patterns []string) (*plan, []string) {
 			g.taken[n] = true
 		}
 		g.scanNames()
-		for _, of := range g.find(p, pp) {
+		files := g.find(p, pp)
+		g.prepare(files)
+		for _, of := range files {
 			content, err := g.file(of)
 			if err != nil {
 				g.errs = append(g.errs, err.Error())

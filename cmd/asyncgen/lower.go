@@ -76,13 +76,15 @@ type returnTerm struct {
 	pos     token.Pos
 }
 type awaitTerm struct {
-	fut   ast.Expr
-	out   types.Type
-	dst   *variable // receives the output; nil when discarded
-	next  *block
-	field string      // the await field, assigned in emit
-	clear []*variable // pointer fields dead from here on (liveness.go)
-	pos   token.Pos
+	fut    ast.Expr
+	out    types.Type
+	dst    *variable // receives the output; nil when discarded
+	next   *block
+	field  string      // the await field, assigned in emit
+	clear  []*variable // pointer fields dead from here on (liveness.go)
+	child  *asyncFunc  // a callee whose future is held by value (inline.go)
+	cfield string      // its field
+	pos    token.Pos
 }
 
 type target struct {
@@ -515,9 +517,19 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 // the returned expression holds its output.
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	cc := l.callOperands(call)
-	cc.Fun = twinFun(cc.Fun)
+	var child *asyncFunc
+	if f, _ := l.g.callee(call); f != nil {
+		if c := l.g.asyncOf[f]; c != nil && c.initName != "" && l.g.inlinable(l.fn, c) {
+			child = c
+		}
+	}
+	if child != nil {
+		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
+	} else {
+		cc.Fun = twinFun(cc.Fun)
+	}
 	next := l.newBlock()
-	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos()}
+	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos(), child: child}
 	if want {
 		t.dst = l.temp(tw.out, "r")
 	}

@@ -16,6 +16,7 @@ import (
 
 // futureSize is the layout of one generated future type.
 type futureSize struct {
+	pkg    string // the package path
 	name   string // the future type
 	fn     string // the async function
 	pos    string // its position
@@ -23,20 +24,36 @@ type futureSize struct {
 }
 
 type sizeField struct {
-	name string
-	t    types.Type
-	text string // the type as written for the report
+	name  string
+	t     types.Type
+	text  string // the type as written for the report
+	child string // an inlined child future: its type (t is nil)
 }
 
 // layout returns the size of the future and of each field, for a target's
 // sizes, in declaration order.
-func (f *futureSize) layout(sizes types.Sizes) (total int64, each []int64) {
+func (f *futureSize) layout(sizes types.Sizes, byName map[string]*futureSize) (total int64, each []int64) {
+	st, each := f.structType(sizes, byName, 0)
+	return sizes.Sizeof(st), each
+}
+
+// structType is the future as a struct type; an inlined child becomes its
+// own struct type.
+func (f *futureSize) structType(sizes types.Sizes, byName map[string]*futureSize, depth int) (*types.Struct, []int64) {
 	var vars []*types.Var
+	var each []int64
 	for _, fl := range f.fields {
-		vars = append(vars, types.NewField(0, nil, fl.name, fl.t, false))
-		each = append(each, sizes.Sizeof(fl.t))
+		t := fl.t
+		if fl.child != "" {
+			t = types.Typ[types.Int]
+			if c := byName[fl.child]; c != nil && depth < 64 {
+				t, _ = c.structType(sizes, byName, depth+1)
+			}
+		}
+		vars = append(vars, types.NewField(0, nil, fl.name, t, false))
+		each = append(each, sizes.Sizeof(t))
 	}
-	return sizes.Sizeof(types.NewStruct(vars, nil)), each
+	return types.NewStruct(vars, nil), each
 }
 
 // writeSizes prints every future, largest first (then by name), with its
@@ -48,8 +65,18 @@ func writeSizes(w io.Writer, futures []*futureSize, sizes types.Sizes) {
 		each  []int64
 	}
 	var rows []row
+	byName := map[string]*futureSize{}
 	for _, f := range futures {
-		t, e := f.layout(sizes)
+		byName[f.pkg+"."+f.name] = f
+	}
+	for _, f := range futures {
+		pkgNames := map[string]*futureSize{}
+		for k, v := range byName {
+			if strings.HasPrefix(k, f.pkg+".") {
+				pkgNames[strings.TrimPrefix(k, f.pkg+".")] = v
+			}
+		}
+		t, e := f.layout(sizes, pkgNames)
 		rows = append(rows, row{f, t, e})
 	}
 	slices.SortStableFunc(rows, func(a, b row) int {

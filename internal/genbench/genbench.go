@@ -38,6 +38,40 @@ func Chain(depth, x int) int {
 	return Chain(depth-1, x) + 1
 }
 
+// L1 … L10 are a ten-deep chain of distinct async functions (no recursion):
+// asyncgen holds each callee's future by value in its caller's future, so
+// running L10 allocates one future, not ten.
+//
+//async:func
+func L1(x int) int { return Leaf(x) + 1 }
+
+//async:func
+func L2(x int) int { return L1(x) + 1 }
+
+//async:func
+func L3(x int) int { return L2(x) + 1 }
+
+//async:func
+func L4(x int) int { return L3(x) + 1 }
+
+//async:func
+func L5(x int) int { return L4(x) + 1 }
+
+//async:func
+func L6(x int) int { return L5(x) + 1 }
+
+//async:func
+func L7(x int) int { return L6(x) + 1 }
+
+//async:func
+func L8(x int) int { return L7(x) + 1 }
+
+//async:func
+func L9(x int) int { return L8(x) + 1 }
+
+//async:func
+func L10(x int) int { return L9(x) + 1 }
+
 // FanOut spawns n tasks that each yield once, then joins them in order.
 //
 //async:func

@@ -89,6 +89,11 @@ func LeafAsync(x int) rt.Future[int] {
 	return &leafFuture{x: x}
 }
 
+// initLeafFuture makes Leaf's future by value, for an async caller that holds it inline.
+func initLeafFuture(x int) leafFuture {
+	return leafFuture{x: x}
+}
+
 // Poll advances Leaf to its next suspension point; see rt.Future.
 func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -98,10 +103,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Leaf starts
 			/*line genbench.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line genbench_async.go:101:4*/ fallthrough
+			/*line genbench_async.go:106:4*/ fallthrough
 		case 1: // resumes at genbench.go:27:2
 			/*line genbench.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:104:4*/ if !ready {
+			/*line genbench_async.go:109:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -111,7 +116,7 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:28:2*/ return fut.x + 1, true
 			}
 		default:
-			/*line genbench_async.go:114:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:119:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -131,10 +136,11 @@ var _ func(int) int = Leaf
 
 // chainFuture is the state machine of Chain (genbench.go:34).
 type chainFuture struct {
-	state int // the next case of Poll; -1 once done
-	depth int
-	x     int
-	aw0   rt.Future[int]
+	state  int // the next case of Poll; -1 once done
+	depth  int
+	x      int
+	aw0    rt.Future[int]
+	c_leaf leafFuture // Leaf's future, held by value
 }
 
 // ChainAsync is the asynchronous twin of Chain: it returns a future that runs the
@@ -154,30 +160,32 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Chain starts
 			/*line genbench.go:35:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:157:5*/ state = 3
+				/*line genbench_async.go:163:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line genbench.go:36:10*/ fut.aw0 = LeafAsync(fut.x)
-			/*line genbench_async.go:163:4*/ fallthrough
+			/*line genbench.go:36:10*/ fut.c_leaf = initLeafFuture(fut.x)
+			/*line genbench_async.go:169:4*/ fut.aw0 = &fut.c_leaf
+			fallthrough
 		case 2: // resumes at genbench.go:36:10
 			/*line genbench.go:36:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:166:4*/ if !ready {
+			/*line genbench_async.go:173:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_leaf = leafFuture{}
 			{
 				/*line genbench.go:36:3*/ fut.state = -1
 				/*line genbench.go:36:3*/ return r, true
 			}
 		case 3:
 			/*line genbench.go:38:9*/ fut.aw0 = ChainAsync(fut.depth-1, fut.x)
-			/*line genbench_async.go:177:4*/ fallthrough
+			/*line genbench_async.go:185:4*/ fallthrough
 		case 4: // resumes at genbench.go:38:9
 			/*line genbench.go:38:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:180:4*/ if !ready {
+			/*line genbench_async.go:188:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -187,7 +195,7 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:38:2*/ return r_2 + 1, true
 			}
 		default:
-			/*line genbench_async.go:190:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:198:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -205,7 +213,622 @@ func (fut *chainFuture) Cancel() {
 // If this fails to compile, Chain changed since asyncgen ran: run go generate.
 var _ func(int, int) int = Chain
 
-// fanOutFuture is the state machine of FanOut (genbench.go:44).
+// l1Future is the state machine of L1 (genbench.go:46).
+type l1Future struct {
+	state  int // the next case of Poll; -1 once done
+	x      int
+	aw0    rt.Future[int]
+	c_leaf leafFuture // Leaf's future, held by value
+}
+
+// L1Async is the asynchronous twin of L1: it returns a future that runs the
+// body of L1 as a state machine, suspending where L1 would block.
+func L1Async(x int) rt.Future[int] {
+	return &l1Future{x: x}
+}
+
+// initL1Future makes L1's future by value, for an async caller that holds it inline.
+func initL1Future(x int) l1Future {
+	return l1Future{x: x}
+}
+
+// Poll advances L1 to its next suspension point; see rt.Future.
+func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L1 starts
+			/*line genbench.go:46:29*/ fut.c_leaf = initLeafFuture(fut.x)
+			/*line genbench_async.go:245:4*/ fut.aw0 = &fut.c_leaf
+			fallthrough
+		case 1: // resumes at genbench.go:46:29
+			/*line genbench.go:46:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:249:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_leaf = leafFuture{}
+			{
+				/*line genbench.go:46:22*/ fut.state = -1
+				/*line genbench.go:46:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:260:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l1Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L1 changed since asyncgen ran: run go generate.
+var _ func(int) int = L1
+
+// l2Future is the state machine of L2 (genbench.go:49).
+type l2Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l1  l1Future // L1's future, held by value
+}
+
+// L2Async is the asynchronous twin of L2: it returns a future that runs the
+// body of L2 as a state machine, suspending where L2 would block.
+func L2Async(x int) rt.Future[int] {
+	return &l2Future{x: x}
+}
+
+// initL2Future makes L2's future by value, for an async caller that holds it inline.
+func initL2Future(x int) l2Future {
+	return l2Future{x: x}
+}
+
+// Poll advances L2 to its next suspension point; see rt.Future.
+func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L2 starts
+			/*line genbench.go:49:29*/ fut.c_l1 = initL1Future(fut.x)
+			/*line genbench_async.go:307:4*/ fut.aw0 = &fut.c_l1
+			fallthrough
+		case 1: // resumes at genbench.go:49:29
+			/*line genbench.go:49:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:311:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l1 = l1Future{}
+			{
+				/*line genbench.go:49:22*/ fut.state = -1
+				/*line genbench.go:49:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:322:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l2Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L2 changed since asyncgen ran: run go generate.
+var _ func(int) int = L2
+
+// l3Future is the state machine of L3 (genbench.go:52).
+type l3Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l2  l2Future // L2's future, held by value
+}
+
+// L3Async is the asynchronous twin of L3: it returns a future that runs the
+// body of L3 as a state machine, suspending where L3 would block.
+func L3Async(x int) rt.Future[int] {
+	return &l3Future{x: x}
+}
+
+// initL3Future makes L3's future by value, for an async caller that holds it inline.
+func initL3Future(x int) l3Future {
+	return l3Future{x: x}
+}
+
+// Poll advances L3 to its next suspension point; see rt.Future.
+func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L3 starts
+			/*line genbench.go:52:29*/ fut.c_l2 = initL2Future(fut.x)
+			/*line genbench_async.go:369:4*/ fut.aw0 = &fut.c_l2
+			fallthrough
+		case 1: // resumes at genbench.go:52:29
+			/*line genbench.go:52:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:373:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l2 = l2Future{}
+			{
+				/*line genbench.go:52:22*/ fut.state = -1
+				/*line genbench.go:52:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:384:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l3Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L3 changed since asyncgen ran: run go generate.
+var _ func(int) int = L3
+
+// l4Future is the state machine of L4 (genbench.go:55).
+type l4Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l3  l3Future // L3's future, held by value
+}
+
+// L4Async is the asynchronous twin of L4: it returns a future that runs the
+// body of L4 as a state machine, suspending where L4 would block.
+func L4Async(x int) rt.Future[int] {
+	return &l4Future{x: x}
+}
+
+// initL4Future makes L4's future by value, for an async caller that holds it inline.
+func initL4Future(x int) l4Future {
+	return l4Future{x: x}
+}
+
+// Poll advances L4 to its next suspension point; see rt.Future.
+func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L4 starts
+			/*line genbench.go:55:29*/ fut.c_l3 = initL3Future(fut.x)
+			/*line genbench_async.go:431:4*/ fut.aw0 = &fut.c_l3
+			fallthrough
+		case 1: // resumes at genbench.go:55:29
+			/*line genbench.go:55:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:435:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l3 = l3Future{}
+			{
+				/*line genbench.go:55:22*/ fut.state = -1
+				/*line genbench.go:55:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:446:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l4Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L4 changed since asyncgen ran: run go generate.
+var _ func(int) int = L4
+
+// l5Future is the state machine of L5 (genbench.go:58).
+type l5Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l4  l4Future // L4's future, held by value
+}
+
+// L5Async is the asynchronous twin of L5: it returns a future that runs the
+// body of L5 as a state machine, suspending where L5 would block.
+func L5Async(x int) rt.Future[int] {
+	return &l5Future{x: x}
+}
+
+// initL5Future makes L5's future by value, for an async caller that holds it inline.
+func initL5Future(x int) l5Future {
+	return l5Future{x: x}
+}
+
+// Poll advances L5 to its next suspension point; see rt.Future.
+func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L5 starts
+			/*line genbench.go:58:29*/ fut.c_l4 = initL4Future(fut.x)
+			/*line genbench_async.go:493:4*/ fut.aw0 = &fut.c_l4
+			fallthrough
+		case 1: // resumes at genbench.go:58:29
+			/*line genbench.go:58:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:497:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l4 = l4Future{}
+			{
+				/*line genbench.go:58:22*/ fut.state = -1
+				/*line genbench.go:58:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:508:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l5Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L5 changed since asyncgen ran: run go generate.
+var _ func(int) int = L5
+
+// l6Future is the state machine of L6 (genbench.go:61).
+type l6Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l5  l5Future // L5's future, held by value
+}
+
+// L6Async is the asynchronous twin of L6: it returns a future that runs the
+// body of L6 as a state machine, suspending where L6 would block.
+func L6Async(x int) rt.Future[int] {
+	return &l6Future{x: x}
+}
+
+// initL6Future makes L6's future by value, for an async caller that holds it inline.
+func initL6Future(x int) l6Future {
+	return l6Future{x: x}
+}
+
+// Poll advances L6 to its next suspension point; see rt.Future.
+func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L6 starts
+			/*line genbench.go:61:29*/ fut.c_l5 = initL5Future(fut.x)
+			/*line genbench_async.go:555:4*/ fut.aw0 = &fut.c_l5
+			fallthrough
+		case 1: // resumes at genbench.go:61:29
+			/*line genbench.go:61:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:559:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l5 = l5Future{}
+			{
+				/*line genbench.go:61:22*/ fut.state = -1
+				/*line genbench.go:61:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:570:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l6Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L6 changed since asyncgen ran: run go generate.
+var _ func(int) int = L6
+
+// l7Future is the state machine of L7 (genbench.go:64).
+type l7Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l6  l6Future // L6's future, held by value
+}
+
+// L7Async is the asynchronous twin of L7: it returns a future that runs the
+// body of L7 as a state machine, suspending where L7 would block.
+func L7Async(x int) rt.Future[int] {
+	return &l7Future{x: x}
+}
+
+// initL7Future makes L7's future by value, for an async caller that holds it inline.
+func initL7Future(x int) l7Future {
+	return l7Future{x: x}
+}
+
+// Poll advances L7 to its next suspension point; see rt.Future.
+func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L7 starts
+			/*line genbench.go:64:29*/ fut.c_l6 = initL6Future(fut.x)
+			/*line genbench_async.go:617:4*/ fut.aw0 = &fut.c_l6
+			fallthrough
+		case 1: // resumes at genbench.go:64:29
+			/*line genbench.go:64:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:621:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l6 = l6Future{}
+			{
+				/*line genbench.go:64:22*/ fut.state = -1
+				/*line genbench.go:64:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:632:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l7Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L7 changed since asyncgen ran: run go generate.
+var _ func(int) int = L7
+
+// l8Future is the state machine of L8 (genbench.go:67).
+type l8Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l7  l7Future // L7's future, held by value
+}
+
+// L8Async is the asynchronous twin of L8: it returns a future that runs the
+// body of L8 as a state machine, suspending where L8 would block.
+func L8Async(x int) rt.Future[int] {
+	return &l8Future{x: x}
+}
+
+// initL8Future makes L8's future by value, for an async caller that holds it inline.
+func initL8Future(x int) l8Future {
+	return l8Future{x: x}
+}
+
+// Poll advances L8 to its next suspension point; see rt.Future.
+func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L8 starts
+			/*line genbench.go:67:29*/ fut.c_l7 = initL7Future(fut.x)
+			/*line genbench_async.go:679:4*/ fut.aw0 = &fut.c_l7
+			fallthrough
+		case 1: // resumes at genbench.go:67:29
+			/*line genbench.go:67:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:683:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l7 = l7Future{}
+			{
+				/*line genbench.go:67:22*/ fut.state = -1
+				/*line genbench.go:67:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:694:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l8Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L8 changed since asyncgen ran: run go generate.
+var _ func(int) int = L8
+
+// l9Future is the state machine of L9 (genbench.go:70).
+type l9Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l8  l8Future // L8's future, held by value
+}
+
+// L9Async is the asynchronous twin of L9: it returns a future that runs the
+// body of L9 as a state machine, suspending where L9 would block.
+func L9Async(x int) rt.Future[int] {
+	return &l9Future{x: x}
+}
+
+// initL9Future makes L9's future by value, for an async caller that holds it inline.
+func initL9Future(x int) l9Future {
+	return l9Future{x: x}
+}
+
+// Poll advances L9 to its next suspension point; see rt.Future.
+func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L9 starts
+			/*line genbench.go:70:29*/ fut.c_l8 = initL8Future(fut.x)
+			/*line genbench_async.go:741:4*/ fut.aw0 = &fut.c_l8
+			fallthrough
+		case 1: // resumes at genbench.go:70:29
+			/*line genbench.go:70:29*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:745:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l8 = l8Future{}
+			{
+				/*line genbench.go:70:22*/ fut.state = -1
+				/*line genbench.go:70:22*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:756:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l9Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L9 changed since asyncgen ran: run go generate.
+var _ func(int) int = L9
+
+// l10Future is the state machine of L10 (genbench.go:73).
+type l10Future struct {
+	state int // the next case of Poll; -1 once done
+	x     int
+	aw0   rt.Future[int]
+	c_l9  l9Future // L9's future, held by value
+}
+
+// L10Async is the asynchronous twin of L10: it returns a future that runs the
+// body of L10 as a state machine, suspending where L10 would block.
+func L10Async(x int) rt.Future[int] {
+	return &l10Future{x: x}
+}
+
+// Poll advances L10 to its next suspension point; see rt.Future.
+func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
+	var zero int
+	var ready bool
+	var r int
+	state := fut.state
+	for {
+		switch state {
+		case 0: // L10 starts
+			/*line genbench.go:73:30*/ fut.c_l9 = initL9Future(fut.x)
+			/*line genbench_async.go:798:4*/ fut.aw0 = &fut.c_l9
+			fallthrough
+		case 1: // resumes at genbench.go:73:30
+			/*line genbench.go:73:30*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:802:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_l9 = l9Future{}
+			{
+				/*line genbench.go:73:23*/ fut.state = -1
+				/*line genbench.go:73:23*/ return r + 1, true
+			}
+		default:
+			/*line genbench_async.go:813:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
+		}
+	}
+}
+
+// Cancel abandons the future: it cancels the future it awaits, if any; see
+// rt.Canceler. The future must not be polled afterwards.
+func (fut *l10Future) Cancel() {
+	if fut.aw0 != nil {
+		rt.Cancel(fut.aw0)
+		fut.aw0 = nil
+	}
+	fut.state = -1
+}
+
+// If this fails to compile, L10 changed since asyncgen ran: run go generate.
+var _ func(int) int = L10
+
+// fanOutFuture is the state machine of FanOut (genbench.go:78).
 type fanOutFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
@@ -235,69 +858,69 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // FanOut starts
-			/*line genbench.go:45:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line genbench.go:46:2*/ fut.seq = fut.hs
-			/*line genbench_async.go:240:4*/ fut.i_2 = 0
-			/*line genbench_async.go:241:4*/ fallthrough
+			/*line genbench.go:79:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
+			/*line genbench.go:80:2*/ fut.seq = fut.hs
+			/*line genbench_async.go:863:4*/ fut.i_2 = 0
+			/*line genbench_async.go:864:4*/ fallthrough
 		case 1:
-			/*line genbench.go:46:17*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line genbench_async.go:244:5*/ state = 5
+			/*line genbench.go:80:17*/ if !(fut.i_2 < len(fut.seq)) {
+				/*line genbench_async.go:867:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line genbench_async.go:249:4*/ fut.i = fut.i_2
-			/*line genbench.go:47:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:251:4*/ fallthrough
-		case 3: // resumes at genbench.go:47:11
-			/*line genbench.go:47:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:254:4*/ if !ready {
+			/*line genbench_async.go:872:4*/ fut.i = fut.i_2
+			/*line genbench.go:81:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
+			/*line genbench_async.go:874:4*/ fallthrough
+		case 3: // resumes at genbench.go:81:11
+			/*line genbench.go:81:11*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:877:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench.go:47:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:260:4*/ fallthrough
+			/*line genbench.go:81:3*/ fut.hs[fut.i] = r
+			/*line genbench_async.go:883:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:262:4*/ fut.i_2++
-			/*line genbench_async.go:263:4*/ state = 1
+			/*line genbench_async.go:885:4*/ fut.i_2++
+			/*line genbench_async.go:886:4*/ state = 1
 			continue
 		case 5:
-			/*line genbench.go:49:2*/ fut.i = 0
-			/*line genbench_async.go:267:4*/ fut.i_2 = 0
-			/*line genbench_async.go:268:4*/ fallthrough
+			/*line genbench.go:83:2*/ fut.i = 0
+			/*line genbench_async.go:890:4*/ fut.i_2 = 0
+			/*line genbench_async.go:891:4*/ fallthrough
 		case 6:
-			/*line genbench.go:50:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:271:5*/ state = 10
+			/*line genbench.go:84:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line genbench_async.go:894:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:276:4*/ h = fut.hs[fut.i_2]
-			/*line genbench.go:51:11*/ fut.aw1 = h.JoinAsync()
-			/*line genbench_async.go:278:4*/ fut.seq = nil
+			/*line genbench_async.go:899:4*/ h = fut.hs[fut.i_2]
+			/*line genbench.go:85:11*/ fut.aw1 = h.JoinAsync()
+			/*line genbench_async.go:901:4*/ fut.seq = nil
 			fallthrough
-		case 8: // resumes at genbench.go:51:11
-			/*line genbench.go:51:11*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line genbench_async.go:282:4*/ if !ready {
+		case 8: // resumes at genbench.go:85:11
+			/*line genbench.go:85:11*/ r_2, ready = fut.aw1.Poll(cx)
+			/*line genbench_async.go:905:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line genbench.go:51:3*/ v, _ = r_2.V0, r_2.V1
-			/*line genbench.go:52:3*/ fut.i += v
-			/*line genbench_async.go:289:4*/ fallthrough
+			/*line genbench.go:85:3*/ v, _ = r_2.V0, r_2.V1
+			/*line genbench.go:86:3*/ fut.i += v
+			/*line genbench_async.go:912:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:291:4*/ fut.i_2++
-			/*line genbench_async.go:292:4*/ state = 6
+			/*line genbench_async.go:914:4*/ fut.i_2++
+			/*line genbench_async.go:915:4*/ state = 6
 			continue
 		case 10:
 			{
-				/*line genbench.go:54:2*/ fut.state = -1
-				/*line genbench.go:54:2*/ return fut.i, true
+				/*line genbench.go:88:2*/ fut.state = -1
+				/*line genbench.go:88:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:300:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:923:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -319,7 +942,7 @@ func (fut *fanOutFuture) Cancel() {
 // If this fails to compile, FanOut changed since asyncgen ran: run go generate.
 var _ func(int) int = FanOut
 
-// idleFuture is the state machine of Idle (genbench.go:75).
+// idleFuture is the state machine of Idle (genbench.go:109).
 type idleFuture struct {
 	state int // the next case of Poll; -1 once done
 	id    int
@@ -342,23 +965,23 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Idle starts
-			/*line genbench.go:76:2*/ fut.count = fut.id
-			/*line genbench.go:77:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:347:4*/ fut.open = nil
+			/*line genbench.go:110:2*/ fut.count = fut.id
+			/*line genbench.go:111:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
+			/*line genbench_async.go:970:4*/ fut.open = nil
 			fallthrough
-		case 1: // resumes at genbench.go:77:2
-			/*line genbench.go:77:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:351:4*/ if !ready {
+		case 1: // resumes at genbench.go:111:2
+			/*line genbench.go:111:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:974:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line genbench.go:78:2*/ fut.state = -1
-				/*line genbench.go:78:2*/ return fut.count, true
+				/*line genbench.go:112:2*/ fut.state = -1
+				/*line genbench.go:112:2*/ return fut.count, true
 			}
 		default:
-			/*line genbench_async.go:361:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:984:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -45,6 +45,20 @@ func BenchmarkChain10(b *testing.B) {
 	}
 }
 
+// BenchmarkLinear10: a chain of ten distinct async functions (L10 … L1, then
+// Leaf) that suspends at the bottom: the callees' futures are held by value
+// in their callers' futures, so one op allocates the outermost future only.
+func BenchmarkLinear10(b *testing.B) {
+	b.ReportAllocs()
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	for b.Loop() {
+		if got := rt.BlockOn(r, L10Async(0)); got != 11 {
+			b.Fatal(got)
+		}
+	}
+}
+
 // BenchmarkFanOut100: spawn 100 tasks that each suspend once, join them all;
 // reported per task.
 func BenchmarkFanOut100(b *testing.B) {

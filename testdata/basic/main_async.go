@@ -21,6 +21,11 @@ func AddAsync(a int, b int) rt.Future[int] {
 	return &addFuture{a: a, b: b}
 }
 
+// initAddFuture makes Add's future by value, for an async caller that holds it inline.
+func initAddFuture(a int, b int) addFuture {
+	return addFuture{a: a, b: b}
+}
+
 // Poll advances Add to its next suspension point; see rt.Future.
 func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -30,10 +35,10 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Add starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -43,7 +48,7 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ return fut.a + fut.b, true
 			}
 		default:
-			/*line main_async.go:46:4*/ panic("corio: AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: AddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -86,10 +91,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Div starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:89:4*/ fallthrough
+			/*line main_async.go:94:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:92:4*/ if !ready {
+			/*line main_async.go:97:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -107,7 +112,7 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
 		default:
-			/*line main_async.go:110:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
+			/*line main_async.go:115:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -132,6 +137,7 @@ type mainFuture struct {
 	i     int
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, error]]
+	c_add addFuture // Add's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -155,48 +161,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:31:7*/ fut.aw0 = AddAsync(1, 2)
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
+			/*line main_async.go:165:4*/ fut.aw0 = &fut.c_add
+			fallthrough
 		case 1: // resumes at main.go:31:7
 			/*line main.go:31:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:162:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_add = addFuture{}
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:170:4*/ fallthrough
+			/*line main_async.go:178:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:173:5*/ state = 6
+				/*line main_async.go:181:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:34:8*/ fut.aw0 = AddAsync(fut.i, fut.x)
-			/*line main_async.go:179:4*/ fallthrough
+			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
+			/*line main_async.go:187:4*/ fut.aw0 = &fut.c_add
+			fallthrough
 		case 4: // resumes at main.go:34:8
 			/*line main.go:34:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:182:4*/ if !ready {
+			/*line main_async.go:191:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:189:4*/ fallthrough
+			/*line main_async.go:199:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:192:4*/ state = 2
+			/*line main_async.go:202:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:37:12*/ fut.aw1 = DivAsync(7, 2)
-			/*line main_async.go:196:4*/ fallthrough
+			/*line main_async.go:206:4*/ fallthrough
 		case 7: // resumes at main.go:37:12
 			/*line main.go:37:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main_async.go:209:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -204,10 +214,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.aw1 = DivAsync(7, 0)
-			/*line main_async.go:207:4*/ fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 8: // resumes at main.go:39:11
 			/*line main.go:39:11*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:210:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -215,11 +225,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:218:5*/ fut.state = -1
+				/*line main_async.go:228:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:222:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:232:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

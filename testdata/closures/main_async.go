@@ -20,6 +20,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -29,10 +34,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,7 +47,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:45:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:50:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -74,6 +79,11 @@ func ApplyAsync(f func(int) int, n int) rt.Future[int] {
 	return &applyFuture{f: f, n: n}
 }
 
+// initApplyFuture makes Apply's future by value, for an async caller that holds it inline.
+func initApplyFuture(f func(int) int, n int) applyFuture {
+	return applyFuture{f: f, n: n}
+}
+
 // Poll advances Apply to its next suspension point; see rt.Future.
 func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -83,10 +93,10 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Apply starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:86:4*/ fallthrough
+			/*line main_async.go:96:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:89:4*/ if !ready {
+			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -96,7 +106,7 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ return fut.f(fut.n), true
 			}
 		default:
-			/*line main_async.go:99:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:109:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,6 +138,11 @@ func MakeCounterAsync() rt.Future[rt.Tuple2[func() int, func() int]] {
 	return &makeCounterFuture{}
 }
 
+// initMakeCounterFuture makes MakeCounter's future by value, for an async caller that holds it inline.
+func initMakeCounterFuture() makeCounterFuture {
+	return makeCounterFuture{}
+}
+
 // Poll advances MakeCounter to its next suspension point; see rt.Future.
 func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func() int], bool) {
 	var zero rt.Tuple2[func() int, func() int]
@@ -138,7 +153,7 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 		switch state {
 		case 0: // MakeCounter starts
 			/*line main.go:26:2*/ fut.n = new(int)
-			/*line main_async.go:141:4*/ (*fut.n) = 0
+			/*line main_async.go:156:4*/ (*fut.n) = 0
 			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:27:22*/ (*n_p)++
@@ -146,10 +161,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				}
 			}(fut.n)
 			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:149:4*/ fallthrough
+			/*line main_async.go:164:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
 			/*line main.go:28:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:152:4*/ if !ready {
+			/*line main_async.go:167:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -165,7 +180,7 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
 			}
 		default:
-			/*line main_async.go:168:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:183:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -185,23 +200,26 @@ var _ func() (func() int, func() int) = MakeCounter
 
 // mainFuture is the state machine of Main (main.go:37).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	x     *int
-	f     func() int
-	y     *int
-	g     func()
-	t     *T
-	pt    *T
-	pz    *int
-	acc   func(int) int
-	i     int
-	fib   *func(int) int
-	fs    []func() int
-	set   func(int)
-	t2    T
-	t_2   int
-	aw0   rt.Future[int]
-	aw1   rt.Future[rt.Tuple2[func() int, func() int]]
+	state         int // the next case of Poll; -1 once done
+	x             *int
+	f             func() int
+	y             *int
+	g             func()
+	t             *T
+	pt            *T
+	pz            *int
+	acc           func(int) int
+	i             int
+	fib           *func(int) int
+	fs            []func() int
+	set           func(int)
+	t2            T
+	t_2           int
+	aw0           rt.Future[int]
+	aw1           rt.Future[rt.Tuple2[func() int, func() int]]
+	c_v           vFuture           // V's future, held by value
+	c_apply       applyFuture       // Apply's future, held by value
+	c_makeCounter makeCounterFuture // MakeCounter's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -235,144 +253,162 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			/*line main_async.go:238:4*/ (*fut.x) = 1
+			/*line main_async.go:256:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
-			/*line main.go:41:6*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:245:4*/ fallthrough
+			/*line main.go:41:6*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:41:6
 			/*line main.go:41:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:248:4*/ if !ready {
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", fut.f(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			/*line main_async.go:256:4*/ (*fut.y) = 0
+			/*line main_async.go:276:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
 				}
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
-			/*line main.go:48:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:264:4*/ fut.f = nil
+			/*line main.go:48:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_v
+			fut.f = nil
 			fallthrough
 		case 2: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:49:2*/ fut.g()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			/*line main_async.go:276:4*/ (*fut.y) = 3
-			/*line main.go:54:63*/ fut.aw0 = VAsync(7)
-			/*line main_async.go:278:4*/ fut.g = nil
+			/*line main_async.go:298:4*/ (*fut.y) = 3
+			/*line main.go:54:63*/ fut.c_v = initVFuture(7)
+			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_v
+			fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:54:63
 			/*line main.go:54:63*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main_async.go:305:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:54:23*/ fut.aw0 = ApplyAsync(func(k_p *int) func(n int) int {
+			fut.c_v = vFuture{}
+			/*line main.go:54:23*/ fut.c_apply = initApplyFuture(func(k_p *int) func(n int) int {
 				return func(n int) int {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			/*line main_async.go:292:4*/ fallthrough
+			/*line main_async.go:316:4*/ fut.aw0 = &fut.c_apply
+			fallthrough
 		case 4: // resumes at main.go:54:23
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main_async.go:320:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_apply = applyFuture{}
 			/*line main.go:54:2*/ fmt.Println("apply", r_4)
 			/*line main.go:55:2*/ (*fut.y) = 4
-			/*line main.go:56:24*/ fut.aw0 = ApplyAsync(func(k_p *int) func(n int) int {
+			/*line main.go:56:24*/ fut.c_apply = initApplyFuture(func(k_p *int) func(n int) int {
 				return func(n_2 int) int {
 					/*line main.go:56:48*/ (*k_p)++
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_apply
+			fallthrough
 		case 5: // resumes at main.go:56:24
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:311:4*/ if !ready {
+			/*line main_async.go:338:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_apply = applyFuture{}
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
-			/*line main.go:59:14*/ fut.aw1 = MakeCounterAsync()
-			/*line main_async.go:318:4*/ fut.y = nil
+			/*line main.go:59:14*/ fut.c_makeCounter = initMakeCounterFuture()
+			/*line main_async.go:346:4*/ fut.aw1 = &fut.c_makeCounter
+			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
 			/*line main.go:59:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:322:4*/ if !ready {
+			/*line main_async.go:351:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_makeCounter = makeCounterFuture{}
 			/*line main.go:59:2*/ inc, get = r_6.V0, r_6.V1
 			/*line main.go:60:2*/ inc()
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			/*line main_async.go:332:4*/ (*fut.t) = T{1, 2}
+			/*line main_async.go:362:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
 					/*line main.go:67:16*/ (*t_p).A = 100
 				}
 			}(fut.t)
-			/*line main.go:68:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main.go:68:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 7: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:374:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:69:2*/ fut.g()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *fut.pt)
 			/*line main.go:73:2*/ fut.y = new(int)
-			/*line main_async.go:351:4*/ (*fut.y) = 5
+			/*line main_async.go:383:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
-			/*line main.go:75:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:354:4*/ fut.t = nil
+			/*line main.go:75:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_v
+			fut.t = nil
 			fut.pt = nil
 			fut.g = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
 			/*line main.go:75:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
-			/*line main.go:78:6*/ fut.aw0 = VAsync(7)
-			/*line main_async.go:368:4*/ fallthrough
+			/*line main.go:78:6*/ fut.c_v = initVFuture(7)
+			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 9: // resumes at main.go:78:6
 			/*line main.go:78:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:78:2*/ (*fut.y) = r_7
 			/*line main.go:79:2*/ fmt.Println("pointer read", *fut.pz)
 			/*line main.go:82:2*/ fut.acc = func() func(int) int {
@@ -383,61 +419,67 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:386:4*/ fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 10:
 			/*line main.go:86:14*/ if !(fut.i < 3) {
-				/*line main_async.go:389:5*/ state = 14
+				/*line main_async.go:425:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
-			/*line main.go:87:7*/ fut.aw0 = VAsync(fut.i + 1)
-			/*line main_async.go:395:4*/ fut.y = nil
+			/*line main.go:87:7*/ fut.c_v = initVFuture(fut.i + 1)
+			/*line main_async.go:431:4*/ fut.aw0 = &fut.c_v
+			fut.y = nil
 			fut.pz = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
 			/*line main.go:87:7*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:400:4*/ if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:87:3*/ fut.acc(r_8)
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main_async.go:444:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:409:4*/ state = 10
+			/*line main_async.go:447:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", fut.acc(0))
-			/*line main.go:92:7*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:414:4*/ fut.y = nil
+			/*line main.go:92:7*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_v
+			fut.y = nil
 			fut.pz = nil
 			fut.acc = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
 			/*line main.go:92:7*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:420:4*/ if !ready {
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:92:2*/ fut.t_2 = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:92:27*/ return (*x_p)
 				}
 			}(fut.x)()
-			/*line main.go:92:42*/ fut.aw0 = VAsync(10)
-			/*line main_async.go:431:4*/ fut.x = nil
+			/*line main.go:92:42*/ fut.c_v = initVFuture(10)
+			/*line main_async.go:471:4*/ fut.aw0 = &fut.c_v
+			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
 			/*line main.go:92:42*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:435:4*/ if !ready {
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:440:4*/ r = fut.i + fut.t_2 + r_10
+			fut.c_v = vFuture{}
+			/*line main_async.go:482:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -448,43 +490,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:101:3*/ return (*fib_p)(n_3-1) + (*fib_p)(n_3-2)
 				}
 			}(fut.fib)
-			/*line main.go:103:33*/ fut.aw0 = VAsync(10)
-			/*line main_async.go:452:4*/ fallthrough
+			/*line main.go:103:33*/ fut.c_v = initVFuture(10)
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 17: // resumes at main.go:103:33
 			/*line main.go:103:33*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:455:4*/ if !ready {
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
-			/*line main.go:108:8*/ fut.aw0 = VAsync(8)
-			/*line main_async.go:463:4*/ fut.fib = nil
+			/*line main.go:108:8*/ fut.c_v = initVFuture(8)
+			/*line main_async.go:507:4*/ fut.aw0 = &fut.c_v
+			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
 			/*line main.go:108:8*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:108:3*/ fut.x = new(int)
-			/*line main_async.go:473:4*/ (*fut.x) = r_12
+			/*line main_async.go:519:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(fut.fs, func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
-			/*line main.go:110:7*/ fut.aw0 = VAsync(9)
-			/*line main_async.go:480:4*/ fallthrough
+			/*line main.go:110:7*/ fut.c_v = initVFuture(9)
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 19: // resumes at main.go:110:7
 			/*line main.go:110:7*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:483:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:110:3*/ (*fut.x) = r_13
 			/*line main.go:112:2*/ fmt.Println("block", fut.fs[0]())
 			/*line main.go:115:2*/ fut.set, fut.f = func() (func(int), func() int) {
@@ -495,17 +543,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 						/*line main.go:117:46*/ return v
 					}
 			}()
-			/*line main.go:119:6*/ fut.aw0 = VAsync(11)
-			/*line main_async.go:499:4*/ fut.fs = nil
+			/*line main.go:119:6*/ fut.c_v = initVFuture(11)
+			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
+			fut.fs = nil
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
 			/*line main.go:119:6*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:504:4*/ if !ready {
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:119:2*/ fut.set(r_14)
 			/*line main.go:120:2*/ fmt.Println("shared", fut.f())
 			/*line main.go:123:2*/ func() {
@@ -514,24 +564,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}()
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
-			/*line main.go:131:9*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:518:4*/ fut.set = nil
+			/*line main.go:131:9*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:568:4*/ fut.aw0 = &fut.c_v
+			fut.set = nil
 			fallthrough
 		case 21: // resumes at main.go:131:9
 			/*line main.go:131:9*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:522:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", fut.f(), fut.t2.Show())
 			{
-				/*line main_async.go:530:5*/ fut.state = -1
+				/*line main_async.go:582:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:534:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:586:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -21,6 +21,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -31,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:24:2*/ logf("v%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:26:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func SAsync(s string) rt.Future[string] {
 	return &sFuture{s: s}
 }
 
+// initSFuture makes S's future by value, for an async caller that holds it inline.
+func initSFuture(s string) sFuture {
+	return sFuture{s: s}
+}
+
 // Poll advances S to its next suspension point; see rt.Future.
 func (fut *sFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -85,10 +95,10 @@ func (fut *sFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // S starts
 			/*line main.go:31:2*/ logf("s%s", fut.s)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,7 +108,7 @@ func (fut *sFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:33:2*/ return fut.s, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: SAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: SAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,6 +138,11 @@ func SlAsync() rt.Future[[]int] {
 	return &slFuture{}
 }
 
+// initSlFuture makes Sl's future by value, for an async caller that holds it inline.
+func initSlFuture() slFuture {
+	return slFuture{}
+}
+
 // Poll advances Sl to its next suspension point; see rt.Future.
 func (fut *slFuture) Poll(cx *rt.Context) ([]int, bool) {
 	var zero []int
@@ -138,10 +153,10 @@ func (fut *slFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Sl starts
 			/*line main.go:38:2*/ logf("sl")
 			/*line main.go:39:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:156:4*/ fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -151,7 +166,7 @@ func (fut *slFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line main.go:40:2*/ return []int{10, 20, 30, 40, 50}, true
 			}
 		default:
-			/*line main_async.go:154:4*/ panic("corio: SlAsync future polled after it completed or was cancelled")
+			/*line main_async.go:169:4*/ panic("corio: SlAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -183,6 +198,11 @@ func PtAsync(x int, y int) rt.Future[*P] {
 	return &ptFuture{x: x, y: y}
 }
 
+// initPtFuture makes Pt's future by value, for an async caller that holds it inline.
+func initPtFuture(x int, y int) ptFuture {
+	return ptFuture{x: x, y: y}
+}
+
 // Poll advances Pt to its next suspension point; see rt.Future.
 func (fut *ptFuture) Poll(cx *rt.Context) (*P, bool) {
 	var zero *P
@@ -193,10 +213,10 @@ func (fut *ptFuture) Poll(cx *rt.Context) (*P, bool) {
 		case 0: // Pt starts
 			/*line main.go:45:2*/ logf("pt")
 			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:196:4*/ fallthrough
+			/*line main_async.go:216:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -206,7 +226,7 @@ func (fut *ptFuture) Poll(cx *rt.Context) (*P, bool) {
 				/*line main.go:47:2*/ return &P{X: fut.x, Y: fut.y}, true
 			}
 		default:
-			/*line main_async.go:209:4*/ panic("corio: PtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:229:4*/ panic("corio: PtAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -232,12 +252,19 @@ type makePFuture struct {
 	r_3   string
 	aw0   rt.Future[int]
 	aw1   rt.Future[string]
+	c_v   vFuture // V's future, held by value
+	c_s   sFuture // S's future, held by value
 }
 
 // MakePAsync is the asynchronous twin of MakeP: it returns a future that runs the
 // body of MakeP as a state machine, suspending where MakeP would block.
 func MakePAsync() rt.Future[P] {
 	return &makePFuture{}
+}
+
+// initMakePFuture makes MakeP's future by value, for an async caller that holds it inline.
+func initMakePFuture() makePFuture {
+	return makePFuture{}
 }
 
 // Poll advances MakeP to its next suspension point; see rt.Future.
@@ -249,48 +276,56 @@ func (fut *makePFuture) Poll(cx *rt.Context) (P, bool) {
 	for {
 		switch state {
 		case 0: // MakeP starts
-			/*line main.go:60:14*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:253:4*/ fallthrough
+			/*line main.go:60:14*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:280:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:60:14
 			/*line main.go:60:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:60:23*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:262:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:60:23*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:291:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 2: // resumes at main.go:60:23
 			/*line main.go:60:23*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:265:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:60:44*/ fut.aw1 = SAsync("a")
-			/*line main_async.go:271:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:60:44*/ fut.c_s = initSFuture("a")
+			/*line main_async.go:302:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 3: // resumes at main.go:60:44
 			/*line main.go:60:44*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:274:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:60:57*/ fut.aw1 = SAsync("c")
-			/*line main_async.go:280:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:60:57*/ fut.c_s = initSFuture("c")
+			/*line main_async.go:313:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 4: // resumes at main.go:60:57
 			/*line main.go:60:57*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:283:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			{
 				/*line main.go:60:2*/ fut.state = -1
 				/*line main.go:60:2*/ return P{X: fut.r, Y: fut.r_2, Tags: []string{fut.r_3, "b", r_4}}, true
 			}
 		default:
-			/*line main_async.go:293:4*/ panic("corio: MakePAsync future polled after it completed or was cancelled")
+			/*line main_async.go:328:4*/ panic("corio: MakePAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -314,22 +349,27 @@ var _ func() P = MakeP
 
 // mainFuture is the state machine of Main (main.go:64).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	p     P
-	q     *P
-	s     []int
-	m     map[string]int
-	r     int
-	r_4   int
-	r_5   string
-	r_14  []int
-	r_36  string
-	r_44  *P
-	aw0   rt.Future[int]
-	aw1   rt.Future[string]
-	aw2   rt.Future[[]int]
-	aw3   rt.Future[P]
-	aw4   rt.Future[*P]
+	state   int // the next case of Poll; -1 once done
+	p       P
+	q       *P
+	s       []int
+	m       map[string]int
+	r       int
+	r_4     int
+	r_5     string
+	r_14    []int
+	r_36    string
+	r_44    *P
+	aw0     rt.Future[int]
+	aw1     rt.Future[string]
+	aw2     rt.Future[[]int]
+	aw3     rt.Future[P]
+	aw4     rt.Future[*P]
+	c_v     vFuture     // V's future, held by value
+	c_s     sFuture     // S's future, held by value
+	c_sl    slFuture    // Sl's future, held by value
+	c_makeP makePFuture // MakeP's future, held by value
+	c_pt    ptFuture    // Pt's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -410,666 +450,794 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:65:12*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:414:4*/ fallthrough
+			/*line main.go:65:12*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:454:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:65:12
 			/*line main.go:65:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:417:4*/ if !ready {
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:65:21*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:423:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:65:21*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 2: // resumes at main.go:65:21
 			/*line main.go:65:21*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:65:2*/ fut.p = P{Y: fut.r, X: r_2}
 			/*line main.go:66:2*/ flush(fmt.Sprint("struct lit keyed out of order ", fut.p.X, fut.p.Y))
-			/*line main.go:68:10*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main.go:68:10*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:478:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 3: // resumes at main.go:68:10
 			/*line main.go:68:10*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:437:4*/ if !ready {
+			/*line main_async.go:482:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:68:16*/ fut.aw0 = VAsync(4)
-			/*line main_async.go:443:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:68:16*/ fut.c_v = initVFuture(4)
+			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 4: // resumes at main.go:68:16
 			/*line main.go:68:16*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:68:31*/ fut.aw1 = SAsync("x")
-			/*line main_async.go:452:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:68:31*/ fut.c_s = initSFuture("x")
+			/*line main_async.go:500:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 5: // resumes at main.go:68:31
 			/*line main.go:68:31*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:455:4*/ if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:68:46*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:461:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:68:46*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 6: // resumes at main.go:68:46
 			/*line main.go:68:46*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:68:2*/ fut.q = &P{fut.r, fut.r_4, []string{fut.r_5}, &P{X: r_6}}
 			/*line main.go:69:2*/ flush(fmt.Sprint("nested ", fut.q.X, fut.q.Y, fut.q.Tags, fut.q.In.X))
-			/*line main.go:71:13*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:472:4*/ fut.r_5 = ""
+			/*line main.go:71:13*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:524:4*/ fut.aw0 = &fut.c_v
+			fut.r_5 = ""
 			fallthrough
 		case 7: // resumes at main.go:71:13
 			/*line main.go:71:13*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:476:4*/ if !ready {
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:71:22*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:482:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:71:22*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 8: // resumes at main.go:71:22
 			/*line main.go:71:22*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:71:2*/ fut.s = []int{fut.r, 2, r_8, plain(4)}
 			/*line main.go:72:2*/ flush(fmt.Sprint("slice lit ", fut.s))
-			/*line main.go:74:22*/ fut.aw1 = SAsync("k1")
-			/*line main_async.go:493:4*/ fallthrough
+			/*line main.go:74:22*/ fut.c_s = initSFuture("k1")
+			/*line main_async.go:549:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 9: // resumes at main.go:74:22
 			/*line main.go:74:22*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:496:4*/ if !ready {
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:74:31*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:502:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:74:31*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 10: // resumes at main.go:74:31
 			/*line main.go:74:31*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:505:4*/ if !ready {
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:74:43*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:511:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:74:43*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 11: // resumes at main.go:74:43
 			/*line main.go:74:43*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:575:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:74:2*/ fut.m = map[string]int{fut.r_5: fut.r, "k2": r_11}
 			/*line main.go:75:2*/ flush(fmt.Sprint("map lit ", fut.m["k1"], fut.m["k2"]))
-			/*line main.go:77:19*/ fut.aw0 = VAsync(9)
-			/*line main_async.go:522:4*/ fut.r_5 = ""
+			/*line main.go:77:19*/ fut.c_v = initVFuture(9)
+			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
+			fut.r_5 = ""
 			fallthrough
 		case 12: // resumes at main.go:77:19
 			/*line main.go:77:19*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:526:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:77:28*/ fut.aw0 = VAsync(7)
-			/*line main_async.go:532:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:77:28*/ fut.c_v = initVFuture(7)
+			/*line main_async.go:596:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 13: // resumes at main.go:77:28
 			/*line main.go:77:28*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:535:4*/ if !ready {
+			/*line main_async.go:600:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:77:2*/ a = [...]int{2: fut.r, 0: r_13}
 			/*line main.go:78:2*/ flush(fmt.Sprint("array lit ", a))
-			/*line main.go:81:7*/ fut.aw2 = SlAsync()
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main.go:81:7*/ fut.c_sl = initSlFuture()
+			/*line main_async.go:609:4*/ fut.aw2 = &fut.c_sl
+			fallthrough
 		case 14: // resumes at main.go:81:7
 			/*line main.go:81:7*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:81:12*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:552:4*/ fallthrough
+			fut.c_sl = slFuture{}
+			/*line main.go:81:12*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 15: // resumes at main.go:81:12
 			/*line main.go:81:12*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:555:4*/ if !ready {
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:81:2*/ e = fut.r_14[r_15]
 			/*line main.go:82:2*/ flush(fmt.Sprint("index ", e))
-			/*line main.go:83:9*/ fut.aw2 = SlAsync()
-			/*line main_async.go:563:4*/ fut.r_14 = nil
+			/*line main.go:83:9*/ fut.c_sl = initSlFuture()
+			/*line main_async.go:633:4*/ fut.aw2 = &fut.c_sl
+			fut.r_14 = nil
 			fallthrough
 		case 16: // resumes at main.go:83:9
 			/*line main.go:83:9*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:638:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:83:14*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:573:4*/ fallthrough
+			fut.c_sl = slFuture{}
+			/*line main.go:83:14*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:645:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 17: // resumes at main.go:83:14
 			/*line main.go:83:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:83:19*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:582:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:83:19*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 18: // resumes at main.go:83:19
 			/*line main.go:83:19*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:585:4*/ if !ready {
+			/*line main_async.go:660:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:83:2*/ sub = fut.r_14[fut.r:r_18]
 			/*line main.go:84:2*/ flush(fmt.Sprint("slice ", sub))
-			/*line main.go:85:12*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:593:4*/ fut.r_14 = nil
+			/*line main.go:85:12*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:669:4*/ fut.aw0 = &fut.c_v
+			fut.r_14 = nil
 			fallthrough
 		case 19: // resumes at main.go:85:12
 			/*line main.go:85:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:597:4*/ if !ready {
+			/*line main_async.go:674:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:17*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:603:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:85:17*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:681:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 20: // resumes at main.go:85:17
 			/*line main.go:85:17*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:606:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:22*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:612:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:85:22*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:692:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 21: // resumes at main.go:85:22
 			/*line main.go:85:22*/ r_21, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:615:4*/ if !ready {
+			/*line main_async.go:696:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:85:2*/ sub3 = fut.s[fut.r:fut.r_4:r_21]
 			/*line main.go:86:2*/ flush(fmt.Sprint("slice3 ", sub3, cap(sub3)))
-			/*line main.go:87:9*/ fut.aw1 = SAsync("hello")
-			/*line main_async.go:623:4*/ fallthrough
+			/*line main.go:87:9*/ fut.c_s = initSFuture("hello")
+			/*line main_async.go:705:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 22: // resumes at main.go:87:9
 			/*line main.go:87:9*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:626:4*/ if !ready {
+			/*line main_async.go:709:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:87:20*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:632:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:87:20*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 23: // resumes at main.go:87:20
 			/*line main.go:87:20*/ r_23, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:635:4*/ if !ready {
+			/*line main_async.go:720:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:87:2*/ str = fut.r_5[r_23:]
 			/*line main.go:88:2*/ flush("string slice " + str)
-			/*line main.go:89:8*/ fut.aw1 = SAsync("xyz")
-			/*line main_async.go:643:4*/ fut.r_5 = ""
+			/*line main.go:89:8*/ fut.c_s = initSFuture("xyz")
+			/*line main_async.go:729:4*/ fut.aw1 = &fut.c_s
+			fut.r_5 = ""
 			fallthrough
 		case 24: // resumes at main.go:89:8
 			/*line main.go:89:8*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main_async.go:734:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:89:17*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:653:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:89:17*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:741:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 25: // resumes at main.go:89:17
 			/*line main.go:89:17*/ r_25, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:656:4*/ if !ready {
+			/*line main_async.go:745:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:89:2*/ ch = fut.r_5[r_25]
 			/*line main.go:90:2*/ flush(fmt.Sprint("string index ", string(ch)))
-			/*line main.go:91:10*/ fut.aw1 = SAsync("k2")
-			/*line main_async.go:664:4*/ fut.r_5 = ""
+			/*line main.go:91:10*/ fut.c_s = initSFuture("k2")
+			/*line main_async.go:754:4*/ fut.aw1 = &fut.c_s
+			fut.r_5 = ""
 			fallthrough
 		case 26: // resumes at main.go:91:10
 			/*line main.go:91:10*/ r_26, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:668:4*/ if !ready {
+			/*line main_async.go:759:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			/*line main.go:91:2*/ mv = fut.m[r_26]
 			/*line main.go:92:2*/ flush(fmt.Sprint("map index ", mv))
-			/*line main.go:95:15*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:676:4*/ fallthrough
+			/*line main.go:95:15*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:768:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 27: // resumes at main.go:95:15
 			/*line main.go:95:15*/ r_27, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:679:4*/ if !ready {
+			/*line main_async.go:772:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:95:2*/ f = float64(r_27) / 2
 			/*line main.go:96:2*/ flush(fmt.Sprint("conversion ", f))
-			/*line main.go:97:15*/ fut.aw1 = SAsync("ab")
-			/*line main_async.go:687:4*/ fallthrough
+			/*line main.go:97:15*/ fut.c_s = initSFuture("ab")
+			/*line main_async.go:781:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 28: // resumes at main.go:97:15
 			/*line main.go:97:15*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:690:4*/ if !ready {
+			/*line main_async.go:785:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			/*line main.go:97:2*/ bs = []byte(r_28)
 			/*line main.go:98:2*/ flush(fmt.Sprint("bytes ", bs))
-			/*line main.go:99:13*/ fut.aw0 = VAsync(300 - 44)
-			/*line main_async.go:698:4*/ fallthrough
+			/*line main.go:99:13*/ fut.c_v = initVFuture(300 - 44)
+			/*line main_async.go:794:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 29: // resumes at main.go:99:13
 			/*line main.go:99:13*/ r_29, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:701:4*/ if !ready {
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:99:2*/ u = uint8(r_29)
 			/*line main.go:100:2*/ flush(fmt.Sprint("uint8 ", u))
-			/*line main.go:101:18*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:709:4*/ fallthrough
+			/*line main.go:101:18*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:807:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 30: // resumes at main.go:101:18
 			/*line main.go:101:18*/ r_30, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:712:4*/ if !ready {
+			/*line main_async.go:811:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:101:2*/ iface = r_30
 			/*line main.go:102:2*/ flush(fmt.Sprint("any ", iface))
-			/*line main.go:105:8*/ fut.aw3 = MakePAsync()
-			/*line main_async.go:720:4*/ fallthrough
+			/*line main.go:105:8*/ fut.c_makeP = initMakePFuture()
+			/*line main_async.go:820:4*/ fut.aw3 = &fut.c_makeP
+			fallthrough
 		case 31: // resumes at main.go:105:8
 			/*line main.go:105:8*/ r_31, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:824:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_makeP = makePFuture{}
 			/*line main.go:105:2*/ mp = r_31
 			/*line main.go:106:2*/ flush(fmt.Sprint("return composite ", mp.X, mp.Y, mp.Tags))
-			/*line main.go:109:26*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:731:4*/ fallthrough
+			/*line main.go:109:26*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 32: // resumes at main.go:109:26
 			/*line main.go:109:26*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:734:4*/ if !ready {
+			/*line main_async.go:837:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:109:32*/ fut.aw1 = SAsync("two")
-			/*line main_async.go:740:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:109:32*/ fut.c_s = initSFuture("two")
+			/*line main_async.go:844:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 33: // resumes at main.go:109:32
 			/*line main.go:109:32*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:743:4*/ if !ready {
+			/*line main_async.go:848:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:109:48*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:749:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:109:48*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:855:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 34: // resumes at main.go:109:48
 			/*line main.go:109:48*/ r_34, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:752:4*/ if !ready {
+			/*line main_async.go:859:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:109:2*/ fmt.Println("variadic", fut.r, fut.r_5, []any{r_34})
 			/*line main.go:110:2*/ flush("variadic")
-			/*line main.go:111:34*/ fut.aw1 = SAsync("a")
-			/*line main_async.go:760:4*/ fut.r_5 = ""
+			/*line main.go:111:34*/ fut.c_s = initSFuture("a")
+			/*line main_async.go:868:4*/ fut.aw1 = &fut.c_s
+			fut.r_5 = ""
 			fallthrough
 		case 35: // resumes at main.go:111:34
 			/*line main.go:111:34*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:764:4*/ if !ready {
+			/*line main_async.go:873:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:111:42*/ fut.aw1 = SAsync("b")
-			/*line main_async.go:770:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:111:42*/ fut.c_s = initSFuture("b")
+			/*line main_async.go:880:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 36: // resumes at main.go:111:42
 			/*line main.go:111:42*/ fut.r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:773:4*/ if !ready {
+			/*line main_async.go:884:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:111:51*/ fut.aw1 = SAsync("-")
-			/*line main_async.go:779:4*/ fallthrough
+			fut.c_s = sFuture{}
+			/*line main.go:111:51*/ fut.c_s = initSFuture("-")
+			/*line main_async.go:891:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 37: // resumes at main.go:111:51
 			/*line main.go:111:51*/ r_37, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:782:4*/ if !ready {
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			/*line main.go:111:2*/ joined = strings.Join([]string{fut.r_5, fut.r_36}, r_37)
 			/*line main.go:112:2*/ flush("join " + joined)
-			/*line main.go:113:14*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:790:4*/ fut.r_5 = ""
+			/*line main.go:113:14*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:904:4*/ fut.aw0 = &fut.c_v
+			fut.r_5 = ""
 			fut.r_36 = ""
 			fallthrough
 		case 38: // resumes at main.go:113:14
 			/*line main.go:113:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:795:4*/ if !ready {
+			/*line main_async.go:910:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:113:20*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:801:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:113:20*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:917:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 39: // resumes at main.go:113:20
 			/*line main.go:113:20*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:804:4*/ if !ready {
+			/*line main_async.go:921:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:113:26*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:810:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:113:26*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:928:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 40: // resumes at main.go:113:26
 			/*line main.go:113:26*/ r_40, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:813:4*/ if !ready {
+			/*line main_async.go:932:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:113:2*/ sum = sumv(fut.r, fut.r_4, r_40)
 			/*line main.go:114:2*/ flush(fmt.Sprint("sumv ", sum))
-			/*line main.go:115:8*/ fut.aw2 = SlAsync()
-			/*line main_async.go:821:4*/ fallthrough
+			/*line main.go:115:8*/ fut.c_sl = initSlFuture()
+			/*line main_async.go:941:4*/ fut.aw2 = &fut.c_sl
+			fallthrough
 		case 41: // resumes at main.go:115:8
 			/*line main.go:115:8*/ r_41, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:824:4*/ if !ready {
+			/*line main_async.go:945:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_sl = slFuture{}
 			/*line main.go:115:2*/ sl = r_41
 			/*line main.go:116:2*/ sum = sumv(sl[0], sl[4])
 			/*line main.go:117:2*/ flush(fmt.Sprint("sumv spread ", sum))
-			/*line main.go:120:8*/ fut.aw0 = VAsync(11)
-			/*line main_async.go:833:4*/ fallthrough
+			/*line main.go:120:8*/ fut.c_v = initVFuture(11)
+			/*line main_async.go:955:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 42: // resumes at main.go:120:8
 			/*line main.go:120:8*/ r_42, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:836:4*/ if !ready {
+			/*line main_async.go:959:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fut.p.X = r_42
-			/*line main.go:121:11*/ fut.aw0 = VAsync(12)
-			/*line main_async.go:843:4*/ fallthrough
+			/*line main.go:121:11*/ fut.c_v = initVFuture(12)
+			/*line main_async.go:967:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 43: // resumes at main.go:121:11
 			/*line main.go:121:11*/ r_43, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:846:4*/ if !ready {
+			/*line main_async.go:971:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:121:2*/ fut.q.In.Y = r_43
-			/*line main.go:122:2*/ fut.aw4 = PtAsync(0, 0)
-			/*line main_async.go:853:4*/ fallthrough
+			/*line main.go:122:2*/ fut.c_pt = initPtFuture(0, 0)
+			/*line main_async.go:979:4*/ fut.aw4 = &fut.c_pt
+			fallthrough
 		case 44: // resumes at main.go:122:2
 			/*line main.go:122:2*/ fut.r_44, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:856:4*/ if !ready {
+			/*line main_async.go:983:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw4 = nil
-			/*line main.go:122:15*/ fut.aw0 = VAsync(13)
-			/*line main_async.go:862:4*/ fallthrough
+			fut.c_pt = ptFuture{}
+			/*line main.go:122:15*/ fut.c_v = initVFuture(13)
+			/*line main_async.go:990:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 45: // resumes at main.go:122:15
 			/*line main.go:122:15*/ r_45, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:865:4*/ if !ready {
+			/*line main_async.go:994:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:122:2*/ fut.r_44.X = r_45
 			/*line main.go:123:2*/ flush(fmt.Sprint("fields ", fut.p.X, fut.q.In.Y))
-			/*line main.go:124:31*/ fut.aw4 = PtAsync(5, 6)
-			/*line main_async.go:873:4*/ fut.p = P{}
+			/*line main.go:124:31*/ fut.c_pt = initPtFuture(5, 6)
+			/*line main_async.go:1003:4*/ fut.aw4 = &fut.c_pt
+			fut.p = P{}
 			fut.q = nil
 			fut.r_44 = nil
 			fallthrough
 		case 46: // resumes at main.go:124:31
 			/*line main.go:124:31*/ r_46, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:879:4*/ if !ready {
+			/*line main_async.go:1010:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw4 = nil
+			fut.c_pt = ptFuture{}
 			/*line main.go:124:2*/ fmt.Println("field of call", r_46.Y)
 			/*line main.go:125:2*/ flush("field of call")
-			/*line main.go:128:37*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:887:4*/ fallthrough
+			/*line main.go:128:37*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1019:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 47: // resumes at main.go:128:37
 			/*line main.go:128:37*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:890:4*/ if !ready {
+			/*line main_async.go:1023:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:128:43*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:896:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:128:43*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:1030:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 48: // resumes at main.go:128:43
 			/*line main.go:128:43*/ r_48, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:899:4*/ if !ready {
+			/*line main_async.go:1034:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:128:34*/ fut.aw4 = PtAsync(fut.r, r_48)
-			/*line main_async.go:905:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:128:34*/ fut.c_pt = initPtFuture(fut.r, r_48)
+			/*line main_async.go:1041:4*/ fut.aw4 = &fut.c_pt
+			fallthrough
 		case 49: // resumes at main.go:128:34
 			/*line main.go:128:34*/ r_49, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:908:4*/ if !ready {
+			/*line main_async.go:1045:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw4 = nil
+			fut.c_pt = ptFuture{}
 			/*line main.go:128:2*/ fmt.Println("method on result", r_49.Sum())
 			/*line main.go:129:2*/ flush("method on result")
-			/*line main.go:132:9*/ fut.aw4 = PtAsync(7, 8)
-			/*line main_async.go:916:4*/ fallthrough
+			/*line main.go:132:9*/ fut.c_pt = initPtFuture(7, 8)
+			/*line main_async.go:1054:4*/ fut.aw4 = &fut.c_pt
+			fallthrough
 		case 50: // resumes at main.go:132:9
 			/*line main.go:132:9*/ r_50, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:919:4*/ if !ready {
+			/*line main_async.go:1058:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw4 = nil
+			fut.c_pt = ptFuture{}
 			/*line main.go:132:2*/ pp = *r_50
 			/*line main.go:133:2*/ flush(fmt.Sprint("deref ", pp.X))
-			/*line main.go:136:15*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:927:4*/ fallthrough
+			/*line main.go:136:15*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1067:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 51: // resumes at main.go:136:15
 			/*line main.go:136:15*/ r_51, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:930:4*/ if !ready {
+			/*line main_async.go:1071:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ ap = &[]int{r_51}
 			/*line main.go:137:2*/ flush(fmt.Sprint("addr ", *ap))
-			/*line main.go:140:11*/ fut.aw2 = SlAsync()
-			/*line main_async.go:938:4*/ fallthrough
+			/*line main.go:140:11*/ fut.c_sl = initSlFuture()
+			/*line main_async.go:1080:4*/ fut.aw2 = &fut.c_sl
+			fallthrough
 		case 52: // resumes at main.go:140:11
 			/*line main.go:140:11*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:941:4*/ if !ready {
+			/*line main_async.go:1084:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:140:26*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:947:4*/ fallthrough
+			fut.c_sl = slFuture{}
+			/*line main.go:140:26*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:1091:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 53: // resumes at main.go:140:26
 			/*line main.go:140:26*/ r_53, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:950:4*/ if !ready {
+			/*line main_async.go:1095:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:140:2*/ n = len(fut.r_14) + cap(fut.s[:r_53])
 			/*line main.go:141:2*/ flush(fmt.Sprint("len/cap ", n))
-			/*line main.go:142:16*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:958:4*/ fut.r_14 = nil
+			/*line main.go:142:16*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:1104:4*/ fut.aw0 = &fut.c_v
+			fut.r_14 = nil
 			fallthrough
 		case 54: // resumes at main.go:142:16
 			/*line main.go:142:16*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:962:4*/ if !ready {
+			/*line main_async.go:1109:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:142:22*/ fut.aw0 = VAsync(6)
-			/*line main_async.go:968:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:142:22*/ fut.c_v = initVFuture(6)
+			/*line main_async.go:1116:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 55: // resumes at main.go:142:22
 			/*line main.go:142:22*/ r_55, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:971:4*/ if !ready {
+			/*line main_async.go:1120:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:142:2*/ fut.s = append(fut.s, fut.r, r_55)
 			/*line main.go:143:2*/ flush(fmt.Sprint("append ", fut.s))
-			/*line main.go:144:12*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:979:4*/ fut.s = nil
+			/*line main.go:144:12*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:1129:4*/ fut.aw0 = &fut.c_v
+			fut.s = nil
 			fallthrough
 		case 56: // resumes at main.go:144:12
 			/*line main.go:144:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:983:4*/ if !ready {
+			/*line main_async.go:1134:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:144:21*/ fut.aw0 = VAsync(9)
-			/*line main_async.go:989:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:144:21*/ fut.c_v = initVFuture(9)
+			/*line main_async.go:1141:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 57: // resumes at main.go:144:21
 			/*line main.go:144:21*/ r_57, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:992:4*/ if !ready {
+			/*line main_async.go:1145:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:144:2*/ mx = max(fut.r, 1, r_57)
 			/*line main.go:145:2*/ flush(fmt.Sprint("max ", mx))
-			/*line main.go:146:20*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:1000:4*/ fallthrough
+			/*line main.go:146:20*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:1154:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 58: // resumes at main.go:146:20
 			/*line main.go:146:20*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1003:4*/ if !ready {
+			/*line main_async.go:1158:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:146:26*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:1009:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:146:26*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:1165:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 59: // resumes at main.go:146:26
 			/*line main.go:146:26*/ r_59, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1012:4*/ if !ready {
+			/*line main_async.go:1169:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:146:2*/ fut.s = make([]int, fut.r, r_59)
 			/*line main.go:147:2*/ flush(fmt.Sprint("make ", len(fut.s), cap(fut.s)))
-			/*line main.go:148:18*/ fut.aw2 = SlAsync()
-			/*line main_async.go:1020:4*/ fallthrough
+			/*line main.go:148:18*/ fut.c_sl = initSlFuture()
+			/*line main_async.go:1178:4*/ fut.aw2 = &fut.c_sl
+			fallthrough
 		case 60: // resumes at main.go:148:18
 			/*line main.go:148:18*/ r_60, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1023:4*/ if !ready {
+			/*line main_async.go:1182:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_sl = slFuture{}
 			/*line main.go:148:2*/ cnt = copy(fut.s, r_60)
 			/*line main.go:149:2*/ flush(fmt.Sprint("copy ", cnt, fut.s))
-			/*line main.go:150:12*/ fut.aw1 = SAsync("k1")
-			/*line main_async.go:1031:4*/ fut.s = nil
+			/*line main.go:150:12*/ fut.c_s = initSFuture("k1")
+			/*line main_async.go:1191:4*/ fut.aw1 = &fut.c_s
+			fut.s = nil
 			fallthrough
 		case 61: // resumes at main.go:150:12
 			/*line main.go:150:12*/ r_61, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1035:4*/ if !ready {
+			/*line main_async.go:1196:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			/*line main.go:150:2*/ delete(fut.m, r_61)
 			/*line main.go:151:2*/ flush(fmt.Sprint("delete ", len(fut.m)))
-			/*line main.go:154:8*/ fut.aw3 = MakePAsync()
-			/*line main_async.go:1043:4*/ fut.m = nil
+			/*line main.go:154:8*/ fut.c_makeP = initMakePFuture()
+			/*line main_async.go:1205:4*/ fut.aw3 = &fut.c_makeP
+			fut.m = nil
 			fallthrough
 		case 62: // resumes at main.go:154:8
 			/*line main.go:154:8*/ fut.p, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:1047:4*/ if !ready {
+			/*line main_async.go:1210:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:154:21*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:1053:4*/ fallthrough
+			fut.c_makeP = makePFuture{}
+			/*line main.go:154:21*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1217:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 63: // resumes at main.go:154:21
 			/*line main.go:154:21*/ r_63, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1056:4*/ if !ready {
+			/*line main_async.go:1221:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:154:2*/ eq = fut.p.X == r_63
 			/*line main.go:155:2*/ flush(fmt.Sprint("eq ", eq))
-			/*line main.go:161:7*/ fut.aw0 = VAsync(4)
-			/*line main_async.go:1064:4*/ fut.p = P{}
+			/*line main.go:161:7*/ fut.c_v = initVFuture(4)
+			/*line main_async.go:1230:4*/ fut.aw0 = &fut.c_v
+			fut.p = P{}
 			fallthrough
 		case 64: // resumes at main.go:161:7
 			/*line main.go:161:7*/ r_64, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1068:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:158:2*/ anon = struct {
 				A int
 				F func() int
@@ -1077,43 +1245,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:161:29*/ return 1
 			}}
 			/*line main.go:162:2*/ flush(fmt.Sprint("anon ", anon.A, anon.F()))
-			/*line main.go:165:31*/ fut.aw1 = SAsync("box")
-			/*line main_async.go:1081:4*/ fallthrough
+			/*line main.go:165:31*/ fut.c_s = initSFuture("box")
+			/*line main_async.go:1249:4*/ fut.aw1 = &fut.c_s
+			fallthrough
 		case 65: // resumes at main.go:165:31
 			/*line main.go:165:31*/ r_65, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1084:4*/ if !ready {
+			/*line main_async.go:1253:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_s = sFuture{}
 			/*line main.go:165:2*/ st = strBox{r_65}
 			/*line main.go:166:2*/ flush("stringer " + st.String())
-			/*line main.go:169:2*/ fut.aw0 = VAsync(99)
-			/*line main_async.go:1092:4*/ fallthrough
+			/*line main.go:169:2*/ fut.c_v = initVFuture(99)
+			/*line main_async.go:1262:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 66: // resumes at main.go:169:2
 			/*line main.go:169:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1095:4*/ if !ready {
+			/*line main_async.go:1266:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:170:6*/ fut.aw0 = VAsync(100)
-			/*line main_async.go:1101:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:170:6*/ fut.c_v = initVFuture(100)
+			/*line main_async.go:1273:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 67: // resumes at main.go:170:6
 			/*line main.go:170:6*/ r_66, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1104:4*/ if !ready {
+			/*line main_async.go:1277:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:170:2*/ _ = r_66
 			/*line main.go:171:2*/ flush("discard")
 			{
-				/*line main_async.go:1112:5*/ fut.state = -1
+				/*line main_async.go:1286:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1116:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1290:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

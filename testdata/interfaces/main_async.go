@@ -81,6 +81,11 @@ func SumAsync(s Source) rt.Future[int] {
 	return &sumFuture{s: s}
 }
 
+// initSumFuture makes Sum's future by value, for an async caller that holds it inline.
+func initSumFuture(s Source) sumFuture {
+	return sumFuture{s: s}
+}
+
 // Poll advances Sum to its next suspension point; see rt.Future.
 func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -93,13 +98,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Sum starts
 			/*line main.go:54:2*/ fut.total = 0
-			/*line main_async.go:96:4*/ fallthrough
+			/*line main_async.go:101:4*/ fallthrough
 		case 1:
 			/*line main.go:56:12*/ fut.aw0 = fut.s.NextAsync()
-			/*line main_async.go:99:4*/ fallthrough
+			/*line main_async.go:104:4*/ fallthrough
 		case 2: // resumes at main.go:56:12
 			/*line main.go:56:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:107:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -112,10 +117,10 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:60:3*/ fut.total += v
-			/*line main_async.go:115:4*/ state = 1
+			/*line main_async.go:120:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:118:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:123:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +149,7 @@ type mainFuture struct {
 	aw1   rt.Future[rt.Tuple2[int, bool]]
 	aw2   rt.Future[*rt.JoinHandle[int]]
 	aw3   rt.Future[rt.Tuple2[int, error]]
+	c_sum sumFuture // Sum's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -168,73 +174,77 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:66:21*/ fut.aw0 = SumAsync(&Counter{max: 4})
-			/*line main_async.go:172:4*/ fallthrough
+			/*line main.go:66:21*/ fut.c_sum = initSumFuture(&Counter{max: 4})
+			/*line main_async.go:178:4*/ fut.aw0 = &fut.c_sum
+			fallthrough
 		case 1: // resumes at main.go:66:21
 			/*line main.go:66:21*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:175:4*/ if !ready {
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_sum = sumFuture{}
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
 			/*line main.go:67:2*/ fut.n = new(Named)
-			/*line main_async.go:182:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main_async.go:190:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
 			/*line main.go:68:11*/ fut.aw1 = (*fut.n).NextAsync()
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main_async.go:192:4*/ fallthrough
 		case 2: // resumes at main.go:68:11
 			/*line main.go:68:11*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
-			/*line main.go:69:29*/ fut.aw0 = SumAsync((*fut.n))
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main.go:69:29*/ fut.c_sum = initSumFuture((*fut.n))
+			/*line main_async.go:202:4*/ fut.aw0 = &fut.c_sum
+			fallthrough
 		case 3: // resumes at main.go:69:29
 			/*line main.go:69:29*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main_async.go:206:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_sum = sumFuture{}
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
-			/*line main_async.go:204:4*/ fut.n = nil
+			/*line main_async.go:214:4*/ fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
 			/*line main.go:70:23*/ fut.v, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:218:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:59*/ fut.aw0 = rt.AwaitAsync(rt.Future[int](&later{k: 1, v: 7}))
-			/*line main_async.go:214:4*/ fallthrough
+			/*line main_async.go:224:4*/ fallthrough
 		case 5: // resumes at main.go:70:59
 			/*line main.go:70:59*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:217:4*/ if !ready {
+			/*line main_async.go:227:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
 			/*line main.go:71:7*/ fut.aw2 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
-			/*line main_async.go:224:4*/ fallthrough
+			/*line main_async.go:234:4*/ fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_7, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:227:4*/ if !ready {
+			/*line main_async.go:237:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:71:2*/ fut.h = r_7
 			/*line main.go:72:12*/ fut.aw3 = fut.h.JoinAsync()
-			/*line main_async.go:234:4*/ fallthrough
+			/*line main_async.go:244:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_8, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:247:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -242,11 +252,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, fut.h.IsFinished())
 			{
-				/*line main_async.go:245:5*/ fut.state = -1
+				/*line main_async.go:255:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:249:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:259:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

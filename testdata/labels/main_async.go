@@ -20,6 +20,11 @@ func IncAsync(i int) rt.Future[int] {
 	return &incFuture{i: i}
 }
 
+// initIncFuture makes Inc's future by value, for an async caller that holds it inline.
+func initIncFuture(i int) incFuture {
+	return incFuture{i: i}
+}
+
 // Poll advances Inc to its next suspension point; see rt.Future.
 func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -30,10 +35,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Inc starts
 			/*line main.go:24:2*/ logf("p%d", fut.i)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -43,7 +48,7 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:26:2*/ return fut.i + 1, true
 			}
 		default:
-			/*line main_async.go:46:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -74,6 +79,11 @@ func YAsync(s string) rt.Future[struct{}] {
 	return &yFuture{s: s}
 }
 
+// initYFuture makes Y's future by value, for an async caller that holds it inline.
+func initYFuture(s string) yFuture {
+	return yFuture{s: s}
+}
+
 // Poll advances Y to its next suspension point; see rt.Future.
 func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -84,21 +94,21 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:31:2*/ logf("%s", fut.s)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:87:4*/ fut.s = ""
+			/*line main_async.go:97:4*/ fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:97:5*/ fut.state = -1
+				/*line main_async.go:107:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -129,6 +139,8 @@ type mainFuture struct {
 	seq_2 [][]int
 	aw0   rt.Future[int]
 	aw1   rt.Future[struct{}]
+	c_inc incFuture // Inc's future, held by value
+	c_y   yFuture   // Y's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -156,10 +168,10 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:40:6*/ i = 0
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main_async.go:171:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(i < len(vals)) {
-				/*line main_async.go:162:5*/ state = 5
+				/*line main_async.go:174:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -182,42 +194,46 @@ poll:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
 			/*line main.go:52:3*/ logf("end%d", i)
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main_async.go:197:4*/ fallthrough
 		case 3:
-			/*line main.go:40:33*/ fut.aw0 = IncAsync(i)
-			/*line main_async.go:188:4*/ fallthrough
+			/*line main.go:40:33*/ fut.c_inc = initIncFuture(i)
+			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_inc
+			fallthrough
 		case 4: // resumes at main.go:40:33
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:191:4*/ if !ready {
+			/*line main_async.go:204:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:40:29*/ i = r_2
-			/*line main_async.go:197:4*/ state = 1
+			/*line main_async.go:211:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			/*line main_async.go:202:4*/ fut.b = 0
-			/*line main_async.go:203:4*/ fallthrough
+			/*line main_async.go:216:4*/ fut.b = 0
+			/*line main_async.go:217:4*/ fallthrough
 		case 6:
 			/*line main.go:58:20*/ if !(fut.b < len(fut.seq)) {
-				/*line main_async.go:206:5*/ state = 10
+				/*line main_async.go:220:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:211:4*/ fut.i_2, fut.x = fut.b, fut.seq[fut.b]
-			/*line main.go:59:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:213:4*/ fallthrough
+			/*line main_async.go:225:4*/ fut.i_2, fut.x = fut.b, fut.seq[fut.b]
+			/*line main.go:59:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
+			/*line main_async.go:227:4*/ fut.aw1 = &fut.c_y
+			fallthrough
 		case 8: // resumes at main.go:59:3
 			/*line main.go:59:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:216:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:60:3*/ switch fut.x.(type) {
 			/*line main.go:61:3*/ case float64:
 				/*line main.go:62:4*/ {
@@ -232,18 +248,18 @@ poll:
 				}
 			}
 			/*line main.go:66:3*/ logf("end%d", fut.i_2)
-			/*line main_async.go:235:4*/ fallthrough
+			/*line main_async.go:251:4*/ fallthrough
 		case 9:
-			/*line main_async.go:237:4*/ fut.b++
-			/*line main_async.go:238:4*/ state = 6
+			/*line main_async.go:253:4*/ fut.b++
+			/*line main_async.go:254:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:68:2*/ flush("type switch labels")
 			/*line main.go:71:6*/ i_3 = 0
-			/*line main_async.go:243:4*/ fallthrough
+			/*line main_async.go:259:4*/ fallthrough
 		case 11:
 			/*line main.go:71:14*/ if !(i_3 < 5) {
-				/*line main_async.go:246:5*/ state = 15
+				/*line main_async.go:262:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -262,44 +278,48 @@ poll:
 				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
 			/*line main.go:80:3*/ logf("e%d", i_3)
-			/*line main_async.go:265:4*/ fallthrough
+			/*line main_async.go:281:4*/ fallthrough
 		case 13:
-			/*line main.go:71:25*/ fut.aw0 = IncAsync(i_3)
-			/*line main_async.go:268:4*/ fut.x = nil
+			/*line main.go:71:25*/ fut.c_inc = initIncFuture(i_3)
+			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_inc
+			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 14: // resumes at main.go:71:25
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:290:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:71:21*/ i_3 = r_3
-			/*line main_async.go:279:4*/ state = 11
+			/*line main_async.go:297:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:82:2*/ flush("plain switch")
 			/*line main.go:85:6*/ fut.i_2 = 0
-			/*line main_async.go:284:4*/ fallthrough
+			/*line main_async.go:302:4*/ fallthrough
 		case 16:
 			/*line main.go:85:14*/ if !(fut.i_2 < 5) {
-				/*line main_async.go:287:5*/ state = 20
+				/*line main_async.go:305:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main.go:86:3*/ fut.aw1 = YAsync(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:293:4*/ fut.x = nil
+			/*line main.go:86:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
+			/*line main_async.go:311:4*/ fut.aw1 = &fut.c_y
+			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:86:3
 			/*line main.go:86:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:298:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:87:3*/ {
 				/*line main.go:88:4*/ if fut.i_2 == 1 {
 					/*line main.go:89:5*/ {
@@ -315,36 +335,38 @@ poll:
 				}
 			}
 			/*line main.go:95:3*/ logf("e%d", fut.i_2)
-			/*line main_async.go:318:4*/ fallthrough
+			/*line main_async.go:338:4*/ fallthrough
 		case 19:
 			/*line main.go:85:21*/ fut.i_2++
-			/*line main_async.go:321:4*/ state = 16
+			/*line main_async.go:341:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.seq_2 = m
-			/*line main_async.go:327:4*/ fut.b = 0
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:347:4*/ fut.b = 0
+			/*line main_async.go:348:4*/ fallthrough
 		case 21:
 			/*line main.go:102:22*/ if !(fut.b < len(fut.seq_2)) {
-				/*line main_async.go:331:5*/ state = 25
+				/*line main_async.go:351:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:336:4*/ fut.i_2, fut.row = fut.b, fut.seq_2[fut.b]
-			/*line main.go:103:3*/ fut.aw1 = YAsync(fmt.Sprint("r", fut.i_2))
-			/*line main_async.go:338:4*/ fut.x = nil
+			/*line main_async.go:356:4*/ fut.i_2, fut.row = fut.b, fut.seq_2[fut.b]
+			/*line main.go:103:3*/ fut.c_y = initYFuture(fmt.Sprint("r", fut.i_2))
+			/*line main_async.go:358:4*/ fut.aw1 = &fut.c_y
+			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:364:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ for _, v := range fut.row {
 				/*line main.go:105:4*/ if v < 0 {
 					/*line main.go:106:5*/ {
@@ -361,53 +383,55 @@ poll:
 				/*line main.go:111:4*/ logf("%d", v)
 			}
 			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
-			/*line main_async.go:364:4*/ fallthrough
+			/*line main_async.go:386:4*/ fallthrough
 		case 24:
-			/*line main_async.go:366:4*/ fut.b++
-			/*line main_async.go:367:4*/ state = 21
+			/*line main_async.go:388:4*/ fut.b++
+			/*line main_async.go:389:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:115:2*/ flush("plain inner range")
 			/*line main.go:118:6*/ fut.i_2 = 0
-			/*line main_async.go:372:4*/ fallthrough
+			/*line main_async.go:394:4*/ fallthrough
 		case 26:
 			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:375:5*/ state = 36
+				/*line main_async.go:397:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:120:7*/ fut.b = 0
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:403:4*/ fallthrough
 		case 28:
 			/*line main.go:120:15*/ if !(fut.b < 3) {
-				/*line main_async.go:384:5*/ state = 35
+				/*line main_async.go:406:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:121:8*/ fut.c = 0
-			/*line main_async.go:390:4*/ fallthrough
+			/*line main_async.go:412:4*/ fallthrough
 		case 30:
 			/*line main.go:121:16*/ if !(fut.c < 3) {
-				/*line main_async.go:393:5*/ state = 34
+				/*line main_async.go:415:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
-			/*line main.go:122:5*/ fut.aw1 = YAsync(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
-			/*line main_async.go:399:4*/ fut.x = nil
+			/*line main.go:122:5*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
+			/*line main_async.go:421:4*/ fut.aw1 = &fut.c_y
+			fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:122:5
 			/*line main.go:122:5*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:406:4*/ if !ready {
+			/*line main_async.go:429:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:123:5*/ if fut.c == 1 {
 				/*line main.go:124:6*/ {
 					state = 34
@@ -420,26 +444,26 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:423:4*/ fallthrough
+			/*line main_async.go:447:4*/ fallthrough
 		case 33:
 			/*line main.go:121:23*/ fut.c++
-			/*line main_async.go:426:4*/ state = 30
+			/*line main_async.go:450:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:120:22*/ fut.b++
-			/*line main_async.go:430:4*/ state = 28
+			/*line main_async.go:454:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:118:21*/ fut.i_2++
-			/*line main_async.go:434:4*/ state = 26
+			/*line main_async.go:458:4*/ state = 26
 			continue
 		case 36:
 			/*line main.go:132:2*/ flush("three levels")
 			/*line main.go:136:6*/ i_5 = 0
-			/*line main_async.go:439:4*/ fallthrough
+			/*line main_async.go:463:4*/ fallthrough
 		case 37:
 			/*line main.go:136:14*/ if !(i_5 < 4) {
-				/*line main_async.go:442:5*/ state = 41
+				/*line main_async.go:466:5*/ state = 41
 				continue
 			}
 			fallthrough
@@ -454,48 +478,52 @@ poll:
 				}
 				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
-			/*line main_async.go:457:4*/ fallthrough
+			/*line main_async.go:481:4*/ fallthrough
 		case 39:
-			/*line main.go:136:25*/ fut.aw0 = IncAsync(i_5)
-			/*line main_async.go:460:4*/ fut.x = nil
+			/*line main.go:136:25*/ fut.c_inc = initIncFuture(i_5)
+			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_inc
+			fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 40: // resumes at main.go:136:25
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
+			/*line main_async.go:492:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:136:21*/ i_5 = r_4
-			/*line main_async.go:473:4*/ state = 37
+			/*line main_async.go:499:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:145:2*/ flush("continue L from switch")
 			/*line main.go:148:2*/ x_2 = 0
-			/*line main_async.go:478:4*/ fallthrough
+			/*line main_async.go:504:4*/ fallthrough
 		case 42:
 			/*line main.go:150:6*/ if !(x_2 < 3) {
-				/*line main_async.go:481:5*/ state = 45
+				/*line main_async.go:507:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main.go:151:7*/ fut.aw0 = IncAsync(x_2)
-			/*line main_async.go:487:4*/ fut.x = nil
+			/*line main.go:151:7*/ fut.c_inc = initIncFuture(x_2)
+			/*line main_async.go:513:4*/ fut.aw0 = &fut.c_inc
+			fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 44: // resumes at main.go:151:7
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:494:4*/ if !ready {
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:151:3*/ x_2 = r_5
 			/*line main.go:152:3*/ if x_2 == 1 {
 				/*line main.go:153:4*/ {
@@ -504,34 +532,36 @@ poll:
 				}
 			}
 			/*line main.go:155:3*/ logf("x%d", x_2)
-			/*line main_async.go:507:4*/ state = 42
+			/*line main_async.go:535:4*/ state = 42
 			continue
 		case 45:
 			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
-			/*line main_async.go:513:4*/ (*fut.i_6) = 0
-			/*line main_async.go:514:4*/ fallthrough
+			/*line main_async.go:541:4*/ (*fut.i_6) = 0
+			/*line main_async.go:542:4*/ fallthrough
 		case 46:
 			/*line main.go:161:14*/ if !((*fut.i_6) < 2) {
-				/*line main_async.go:517:5*/ state = 50
+				/*line main_async.go:545:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main.go:162:3*/ fut.aw1 = YAsync(fmt.Sprint("f", (*fut.i_6)))
-			/*line main_async.go:523:4*/ fut.x = nil
+			/*line main.go:162:3*/ fut.c_y = initYFuture(fmt.Sprint("f", (*fut.i_6)))
+			/*line main_async.go:551:4*/ fut.aw1 = &fut.c_y
+			fut.x = nil
 			fut.row = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 48: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:530:4*/ if !ready {
+			/*line main_async.go:559:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:163:3*/ func(i_6_p *int) func() {
 				return func() {
 					/*line main.go:164:4*/ for j_2 := 0; j_2 < 3; j_2++ {
@@ -542,20 +572,20 @@ poll:
 					}
 				}
 			}(fut.i_6)()
-			/*line main_async.go:545:4*/ fallthrough
+			/*line main_async.go:575:4*/ fallthrough
 		case 49:
-			/*line main_async.go:547:4*/ fut.i_6 = new(*fut.i_6)
+			/*line main_async.go:577:4*/ fut.i_6 = new(*fut.i_6)
 			/*line main.go:161:21*/ (*fut.i_6)++
-			/*line main_async.go:549:4*/ state = 46
+			/*line main_async.go:579:4*/ state = 46
 			continue
 		case 50:
 			/*line main.go:172:2*/ flush("literal loop")
 			{
-				/*line main_async.go:554:5*/ fut.state = -1
+				/*line main_async.go:584:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:558:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:588:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -21,6 +21,11 @@ func LessAsync(i int, n int) rt.Future[bool] {
 	return &lessFuture{i: i, n: n}
 }
 
+// initLessFuture makes Less's future by value, for an async caller that holds it inline.
+func initLessFuture(i int, n int) lessFuture {
+	return lessFuture{i: i, n: n}
+}
+
 // Poll advances Less to its next suspension point; see rt.Future.
 func (fut *lessFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
@@ -31,10 +36,10 @@ func (fut *lessFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // Less starts
 			/*line main.go:24:2*/ logf("c%d", fut.i)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *lessFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:26:2*/ return fut.i < fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: LessAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: LessAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func IncAsync(i int) rt.Future[int] {
 	return &incFuture{i: i}
 }
 
+// initIncFuture makes Inc's future by value, for an async caller that holds it inline.
+func initIncFuture(i int) incFuture {
+	return incFuture{i: i}
+}
+
 // Poll advances Inc to its next suspension point; see rt.Future.
 func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -85,10 +95,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Inc starts
 			/*line main.go:31:2*/ logf("p%d", fut.i)
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,7 +108,7 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return fut.i + 1, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -129,6 +139,11 @@ func YAsync(s string) rt.Future[struct{}] {
 	return &yFuture{s: s}
 }
 
+// initYFuture makes Y's future by value, for an async caller that holds it inline.
+func initYFuture(s string) yFuture {
+	return yFuture{s: s}
+}
+
 // Poll advances Y to its next suspension point; see rt.Future.
 func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -139,21 +154,21 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:38:2*/ logf("%s", fut.s)
 			/*line main.go:39:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:142:4*/ fut.s = ""
+			/*line main_async.go:157:4*/ fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:146:4*/ if !ready {
+			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:152:5*/ fut.state = -1
+				/*line main_async.go:167:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:156:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:171:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -178,12 +193,18 @@ type findPairFuture struct {
 	i      int
 	j      int
 	aw0    rt.Future[struct{}]
+	c_y    yFuture // Y's future, held by value
 }
 
 // FindPairAsync is the asynchronous twin of FindPair: it returns a future that runs the
 // body of FindPair as a state machine, suspending where FindPair would block.
 func FindPairAsync(target int) rt.Future[rt.Tuple2[int, int]] {
 	return &findPairFuture{target: target}
+}
+
+// initFindPairFuture makes FindPair's future by value, for an async caller that holds it inline.
+func initFindPairFuture(target int) findPairFuture {
+	return findPairFuture{target: target}
 }
 
 // Poll advances FindPair to its next suspension point; see rt.Future.
@@ -195,46 +216,48 @@ func (fut *findPairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // FindPair starts
 			/*line main.go:44:6*/ fut.i = 0
-			/*line main_async.go:198:4*/ fallthrough
+			/*line main_async.go:219:4*/ fallthrough
 		case 1:
 			/*line main.go:44:14*/ if !(fut.i < 5) {
-				/*line main_async.go:201:5*/ state = 8
+				/*line main_async.go:222:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:45:7*/ fut.j = 0
-			/*line main_async.go:207:4*/ fallthrough
+			/*line main_async.go:228:4*/ fallthrough
 		case 3:
 			/*line main.go:45:15*/ if !(fut.j < 5) {
-				/*line main_async.go:210:5*/ state = 7
+				/*line main_async.go:231:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main.go:46:4*/ fut.aw0 = YAsync(fmt.Sprintf("f%d%d", fut.i, fut.j))
-			/*line main_async.go:216:4*/ fallthrough
+			/*line main.go:46:4*/ fut.c_y = initYFuture(fmt.Sprintf("f%d%d", fut.i, fut.j))
+			/*line main_async.go:237:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 5: // resumes at main.go:46:4
 			/*line main.go:46:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:47:4*/ if fut.i*fut.j == fut.target {
 				/*line main.go:48:5*/ {
 					/*line main.go:48:5*/ fut.state = -1
 					/*line main.go:48:5*/ return rt.Tuple2[int, int]{V0: fut.i, V1: fut.j}, true
 				}
 			}
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:253:4*/ fallthrough
 		case 6:
 			/*line main.go:45:22*/ fut.j++
-			/*line main_async.go:233:4*/ state = 3
+			/*line main_async.go:256:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:44:21*/ fut.i++
-			/*line main_async.go:237:4*/ state = 1
+			/*line main_async.go:260:4*/ state = 1
 			continue
 		case 8:
 			{
@@ -242,7 +265,7 @@ func (fut *findPairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:52:2*/ return rt.Tuple2[int, int]{V0: -1, V1: -1}, true
 			}
 		default:
-			/*line main_async.go:245:4*/ panic("corio: FindPairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:268:4*/ panic("corio: FindPairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -266,12 +289,18 @@ type firstNegFuture struct {
 	xs    []int
 	i     int
 	aw0   rt.Future[struct{}]
+	c_y   yFuture // Y's future, held by value
 }
 
 // FirstNegAsync is the asynchronous twin of FirstNeg: it returns a future that runs the
 // body of FirstNeg as a state machine, suspending where FirstNeg would block.
 func FirstNegAsync(xs []int) rt.Future[int] {
 	return &firstNegFuture{xs: xs}
+}
+
+// initFirstNegFuture makes FirstNeg's future by value, for an async caller that holds it inline.
+func initFirstNegFuture(xs []int) firstNegFuture {
+	return firstNegFuture{xs: xs}
 }
 
 // Poll advances FirstNeg to its next suspension point; see rt.Future.
@@ -286,57 +315,61 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FirstNeg starts
 			/*line main.go:57:2*/ seq = fut.xs
-			/*line main_async.go:289:4*/ i_2 = 0
-			/*line main_async.go:290:4*/ fallthrough
+			/*line main_async.go:318:4*/ i_2 = 0
+			/*line main_async.go:319:4*/ fallthrough
 		case 1:
 			/*line main.go:57:20*/ if !(i_2 < len(seq)) {
-				/*line main_async.go:293:5*/ state = 6
+				/*line main_async.go:322:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:298:4*/ fut.i, x = i_2, seq[i_2]
+			/*line main_async.go:327:4*/ fut.i, x = i_2, seq[i_2]
 			/*line main.go:58:6*/ if !(x < 0) {
-				/*line main_async.go:300:5*/ state = 5
+				/*line main_async.go:329:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:59:4*/ fut.aw0 = YAsync("neg")
-			/*line main_async.go:306:4*/ fut.xs = nil
+			/*line main.go:59:4*/ fut.c_y = initYFuture("neg")
+			/*line main_async.go:335:4*/ fut.aw0 = &fut.c_y
+			fut.xs = nil
 			fallthrough
 		case 4: // resumes at main.go:59:4
 			/*line main.go:59:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:310:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			{
 				/*line main.go:60:4*/ fut.state = -1
 				/*line main.go:60:4*/ return fut.i, true
 			}
 		case 5:
 			/*line main.go:60:4*/ i_2++
-			/*line main_async.go:321:4*/ state = 1
+			/*line main_async.go:352:4*/ state = 1
 			continue
 		case 6:
-			/*line main.go:63:2*/ fut.aw0 = YAsync("none")
-			/*line main_async.go:325:4*/ fut.xs = nil
+			/*line main.go:63:2*/ fut.c_y = initYFuture("none")
+			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_y
+			fut.xs = nil
 			fallthrough
 		case 7: // resumes at main.go:63:2
 			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:329:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			{
 				/*line main.go:64:2*/ fut.state = -1
 				/*line main.go:64:2*/ return -1, true
 			}
 		default:
-			/*line main_async.go:339:4*/ panic("corio: FirstNegAsync future polled after it completed or was cancelled")
+			/*line main_async.go:372:4*/ panic("corio: FirstNegAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -356,13 +389,18 @@ var _ func([]int) int = FirstNeg
 
 // mainFuture is the state machine of Main (main.go:68).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	i     int
-	j     int
-	aw0   rt.Future[bool]
-	aw1   rt.Future[int]
-	aw2   rt.Future[struct{}]
-	aw3   rt.Future[rt.Tuple2[int, int]]
+	state      int // the next case of Poll; -1 once done
+	i          int
+	j          int
+	aw0        rt.Future[bool]
+	aw1        rt.Future[int]
+	aw2        rt.Future[struct{}]
+	aw3        rt.Future[rt.Tuple2[int, int]]
+	c_less     lessFuture     // Less's future, held by value
+	c_inc      incFuture      // Inc's future, held by value
+	c_y        yFuture        // Y's future, held by value
+	c_findPair findPairFuture // FindPair's future, held by value
+	c_firstNeg firstNegFuture // FirstNeg's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -399,130 +437,142 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:6*/ fut.i = 0
-			/*line main_async.go:402:4*/ fallthrough
+			/*line main_async.go:440:4*/ fallthrough
 		case 1:
-			/*line main.go:70:14*/ fut.aw0 = LessAsync(fut.i, 3)
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main.go:70:14*/ fut.c_less = initLessFuture(fut.i, 3)
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_less
+			fallthrough
 		case 2: // resumes at main.go:70:14
 			/*line main.go:70:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_less = lessFuture{}
 			/*line main.go:70:14*/ if !(r) {
-				/*line main_async.go:414:5*/ state = 5
+				/*line main_async.go:454:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:71:3*/ logf("b%d", fut.i)
-			/*line main_async.go:420:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 4:
 			/*line main.go:70:26*/ fut.i++
-			/*line main_async.go:423:4*/ state = 1
+			/*line main_async.go:463:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:73:2*/ flush("cond")
 			/*line main.go:76:6*/ i_2 = 0
-			/*line main_async.go:428:4*/ fallthrough
+			/*line main_async.go:468:4*/ fallthrough
 		case 6:
 			/*line main.go:76:14*/ if !(i_2 < 3) {
-				/*line main_async.go:431:5*/ state = 10
+				/*line main_async.go:471:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:77:3*/ logf("b%d", i_2)
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:477:4*/ fallthrough
 		case 8:
-			/*line main.go:76:25*/ fut.aw1 = IncAsync(i_2)
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main.go:76:25*/ fut.c_inc = initIncFuture(i_2)
+			/*line main_async.go:480:4*/ fut.aw1 = &fut.c_inc
+			fallthrough
 		case 9: // resumes at main.go:76:25
 			/*line main.go:76:25*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:443:4*/ if !ready {
+			/*line main_async.go:484:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:76:21*/ i_2 = r_2
-			/*line main_async.go:449:4*/ state = 6
+			/*line main_async.go:491:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:79:2*/ flush("post")
 			/*line main.go:82:6*/ fut.i = 0
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:496:4*/ fallthrough
 		case 11:
 			/*line main.go:82:14*/ if !(fut.i < 3) {
-				/*line main_async.go:457:5*/ state = 15
+				/*line main_async.go:499:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main.go:83:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i))
-			/*line main_async.go:463:4*/ fallthrough
+			/*line main.go:83:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
+			/*line main_async.go:505:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 13: // resumes at main.go:83:3
 			/*line main.go:83:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:466:4*/ if !ready {
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main_async.go:471:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:515:4*/ fallthrough
 		case 14:
 			/*line main.go:82:21*/ fut.i++
-			/*line main_async.go:474:4*/ state = 11
+			/*line main_async.go:518:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:85:2*/ flush("body")
 			/*line main.go:88:6*/ fut.i = 0
-			/*line main_async.go:479:4*/ fallthrough
+			/*line main_async.go:523:4*/ fallthrough
 		case 16:
-			/*line main.go:88:14*/ fut.aw0 = LessAsync(fut.i, 4)
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main.go:88:14*/ fut.c_less = initLessFuture(fut.i, 4)
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_less
+			fallthrough
 		case 17: // resumes at main.go:88:14
 			/*line main.go:88:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_less = lessFuture{}
 			/*line main.go:88:14*/ if !(r_3) {
-				/*line main_async.go:491:5*/ state = 22
+				/*line main_async.go:537:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main.go:89:3*/ fut.aw2 = YAsync(fmt.Sprint("b", fut.i))
-			/*line main_async.go:497:4*/ fallthrough
+			/*line main.go:89:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
+			/*line main_async.go:543:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 19: // resumes at main.go:89:3
 			/*line main.go:89:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:500:4*/ if !ready {
+			/*line main_async.go:547:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main_async.go:505:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:553:4*/ fallthrough
 		case 20:
-			/*line main.go:88:30*/ fut.aw1 = IncAsync(fut.i)
-			/*line main_async.go:508:4*/ fallthrough
+			/*line main.go:88:30*/ fut.c_inc = initIncFuture(fut.i)
+			/*line main_async.go:556:4*/ fut.aw1 = &fut.c_inc
+			fallthrough
 		case 21: // resumes at main.go:88:30
 			/*line main.go:88:30*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:88:26*/ fut.i = r_4
-			/*line main_async.go:517:4*/ state = 16
+			/*line main_async.go:567:4*/ state = 16
 			continue
 		case 22:
 			/*line main.go:91:2*/ flush("all")
 			/*line main.go:94:6*/ i_5 = 0
-			/*line main_async.go:522:4*/ fallthrough
+			/*line main_async.go:572:4*/ fallthrough
 		case 23:
 			/*line main.go:94:14*/ if !(i_5 < 6) {
-				/*line main_async.go:525:5*/ state = 27
+				/*line main_async.go:575:5*/ state = 27
 				continue
 			}
 			fallthrough
@@ -534,49 +584,55 @@ poll:
 				}
 			}
 			/*line main.go:98:3*/ logf("odd%d", i_5)
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:587:4*/ fallthrough
 		case 25:
-			/*line main.go:94:25*/ fut.aw1 = IncAsync(i_5)
-			/*line main_async.go:540:4*/ fallthrough
+			/*line main.go:94:25*/ fut.c_inc = initIncFuture(i_5)
+			/*line main_async.go:590:4*/ fut.aw1 = &fut.c_inc
+			fallthrough
 		case 26: // resumes at main.go:94:25
 			/*line main.go:94:25*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:543:4*/ if !ready {
+			/*line main_async.go:594:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:94:21*/ i_5 = r_5
-			/*line main_async.go:549:4*/ state = 23
+			/*line main_async.go:601:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:100:2*/ flush("continue+post")
 			/*line main.go:103:6*/ fut.i = 0
-			/*line main_async.go:554:4*/ fallthrough
+			/*line main_async.go:606:4*/ fallthrough
 		case 28:
-			/*line main.go:103:14*/ fut.aw0 = LessAsync(fut.i, 4)
-			/*line main_async.go:557:4*/ fallthrough
+			/*line main.go:103:14*/ fut.c_less = initLessFuture(fut.i, 4)
+			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_less
+			fallthrough
 		case 29: // resumes at main.go:103:14
 			/*line main.go:103:14*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:560:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_less = lessFuture{}
 			/*line main.go:103:14*/ if !(r_6) {
-				/*line main_async.go:566:5*/ state = 33
+				/*line main_async.go:620:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 30:
-			/*line main.go:104:3*/ fut.aw2 = YAsync(fmt.Sprint("y", fut.i))
-			/*line main_async.go:572:4*/ fallthrough
+			/*line main.go:104:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i))
+			/*line main_async.go:626:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 31: // resumes at main.go:104:3
 			/*line main.go:104:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main_async.go:630:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:105:3*/ if fut.i == 1 {
 				/*line main.go:106:4*/ {
 					state = 32
@@ -584,71 +640,77 @@ poll:
 				}
 			}
 			/*line main.go:108:3*/ logf("after%d", fut.i)
-			/*line main_async.go:587:4*/ fallthrough
+			/*line main_async.go:643:4*/ fallthrough
 		case 32:
 			/*line main.go:103:26*/ fut.i++
-			/*line main_async.go:590:4*/ state = 28
+			/*line main_async.go:646:4*/ state = 28
 			continue
 		case 33:
 			/*line main.go:110:2*/ flush("continue after susp")
 			/*line main.go:113:2*/ fut.i = 0
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main_async.go:651:4*/ fallthrough
 		case 34:
 			/*line main.go:114:6*/ if !(fut.i < 3) {
-				/*line main_async.go:598:5*/ state = 37
+				/*line main_async.go:654:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main.go:115:3*/ fut.aw2 = YAsync(fmt.Sprint("w", fut.i))
-			/*line main_async.go:604:4*/ fallthrough
+			/*line main.go:115:3*/ fut.c_y = initYFuture(fmt.Sprint("w", fut.i))
+			/*line main_async.go:660:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 36: // resumes at main.go:115:3
 			/*line main.go:115:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:607:4*/ if !ready {
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:116:3*/ fut.i++
-			/*line main_async.go:613:4*/ state = 34
+			/*line main_async.go:671:4*/ state = 34
 			continue
 		case 37:
 			/*line main.go:118:2*/ flush("while")
 			/*line main.go:121:2*/ fut.i = 0
-			/*line main_async.go:618:4*/ fallthrough
+			/*line main_async.go:676:4*/ fallthrough
 		case 38:
-			/*line main.go:122:6*/ fut.aw0 = LessAsync(fut.i, 2)
-			/*line main_async.go:621:4*/ fallthrough
+			/*line main.go:122:6*/ fut.c_less = initLessFuture(fut.i, 2)
+			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_less
+			fallthrough
 		case 39: // resumes at main.go:122:6
 			/*line main.go:122:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:624:4*/ if !ready {
+			/*line main_async.go:683:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_less = lessFuture{}
 			/*line main.go:122:6*/ if !(r_7) {
-				/*line main_async.go:630:5*/ state = 41
+				/*line main_async.go:690:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:123:3*/ fut.i++
-			/*line main_async.go:636:4*/ state = 38
+			/*line main_async.go:696:4*/ state = 38
 			continue
 		case 41:
 			/*line main.go:125:2*/ flush("while cond")
 			/*line main.go:128:2*/ fut.i = 0
-			/*line main_async.go:641:4*/ fallthrough
+			/*line main_async.go:701:4*/ fallthrough
 		case 42:
-			/*line main.go:130:3*/ fut.aw2 = YAsync(fmt.Sprint("inf", fut.i))
-			/*line main_async.go:644:4*/ fallthrough
+			/*line main.go:130:3*/ fut.c_y = initYFuture(fmt.Sprint("inf", fut.i))
+			/*line main_async.go:704:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 43: // resumes at main.go:130:3
 			/*line main.go:130:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main_async.go:708:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:131:3*/ fut.i++
 			/*line main.go:132:3*/ if fut.i == 3 {
 				/*line main.go:133:4*/ {
@@ -656,12 +718,12 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:659:4*/ state = 42
+			/*line main_async.go:721:4*/ state = 42
 			continue
 		case 44:
 			/*line main.go:136:2*/ flush("infinite")
 			/*line main.go:139:2*/ fut.i = 0
-			/*line main_async.go:664:4*/ fallthrough
+			/*line main_async.go:726:4*/ fallthrough
 		case 45:
 			/*line main.go:141:3*/ if fut.i == 2 {
 				/*line main.go:142:4*/ {
@@ -670,46 +732,50 @@ poll:
 				}
 			}
 			/*line main.go:144:3*/ fut.i++
-			/*line main.go:145:3*/ fut.aw2 = YAsync(fmt.Sprint("inf2-", fut.i))
-			/*line main_async.go:674:4*/ fallthrough
+			/*line main.go:145:3*/ fut.c_y = initYFuture(fmt.Sprint("inf2-", fut.i))
+			/*line main_async.go:736:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 46: // resumes at main.go:145:3
 			/*line main.go:145:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:677:4*/ if !ready {
+			/*line main_async.go:740:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main_async.go:682:4*/ state = 45
+			fut.c_y = yFuture{}
+			/*line main_async.go:746:4*/ state = 45
 			continue
 		case 47:
 			/*line main.go:147:2*/ flush("infinite2")
 			/*line main.go:151:6*/ fut.i = 0
-			/*line main_async.go:687:4*/ fallthrough
+			/*line main_async.go:751:4*/ fallthrough
 		case 48:
 			/*line main.go:151:14*/ if !(fut.i < 4) {
-				/*line main_async.go:690:5*/ state = 56
+				/*line main_async.go:754:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 49:
 			/*line main.go:152:7*/ fut.j = 0
-			/*line main_async.go:696:4*/ fallthrough
+			/*line main_async.go:760:4*/ fallthrough
 		case 50:
 			/*line main.go:152:15*/ if !(fut.j < 4) {
-				/*line main_async.go:699:5*/ state = 54
+				/*line main_async.go:763:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main.go:153:4*/ fut.aw2 = YAsync(fmt.Sprintf("%d%d", fut.i, fut.j))
-			/*line main_async.go:705:4*/ fallthrough
+			/*line main.go:153:4*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d", fut.i, fut.j))
+			/*line main_async.go:769:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 52: // resumes at main.go:153:4
 			/*line main.go:153:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:708:4*/ if !ready {
+			/*line main_async.go:773:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:154:4*/ if fut.j == 2 {
 				/*line main.go:155:5*/ {
 					state = 55
@@ -722,25 +788,25 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:725:4*/ fallthrough
+			/*line main_async.go:791:4*/ fallthrough
 		case 53:
 			/*line main.go:152:22*/ fut.j++
-			/*line main_async.go:728:4*/ state = 50
+			/*line main_async.go:794:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:161:3*/ logf("never")
-			/*line main_async.go:732:4*/ fallthrough
+			/*line main_async.go:798:4*/ fallthrough
 		case 55:
 			/*line main.go:151:21*/ fut.i++
-			/*line main_async.go:735:4*/ state = 48
+			/*line main_async.go:801:4*/ state = 48
 			continue
 		case 56:
 			/*line main.go:163:2*/ flush("labels")
 			/*line main.go:167:6*/ i_8 = 0
-			/*line main_async.go:740:4*/ fallthrough
+			/*line main_async.go:806:4*/ fallthrough
 		case 57:
 			/*line main.go:167:14*/ if !(i_8 < 3) {
-				/*line main_async.go:743:5*/ state = 61
+				/*line main_async.go:809:5*/ state = 61
 				continue
 			}
 			fallthrough
@@ -755,38 +821,42 @@ poll:
 				/*line main.go:172:4*/ logf("%d%d", i_8, j_2)
 			}
 		case 59:
-			/*line main.go:167:25*/ fut.aw1 = IncAsync(i_8)
-			/*line main_async.go:759:4*/ fallthrough
+			/*line main.go:167:25*/ fut.c_inc = initIncFuture(i_8)
+			/*line main_async.go:825:4*/ fut.aw1 = &fut.c_inc
+			fallthrough
 		case 60: // resumes at main.go:167:25
 			/*line main.go:167:25*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:762:4*/ if !ready {
+			/*line main_async.go:829:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:167:21*/ i_8 = r_8
-			/*line main_async.go:768:4*/ state = 57
+			/*line main_async.go:836:4*/ state = 57
 			continue
 		case 61:
 			/*line main.go:175:2*/ flush("labeled continue post")
 			/*line main.go:179:6*/ fut.i = 0
-			/*line main_async.go:773:4*/ fallthrough
+			/*line main_async.go:841:4*/ fallthrough
 		case 62:
 			/*line main.go:179:14*/ if !(fut.i < 4) {
-				/*line main_async.go:776:5*/ state = 66
+				/*line main_async.go:844:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 63:
-			/*line main.go:180:3*/ fut.aw2 = YAsync(fmt.Sprint("o", fut.i))
-			/*line main_async.go:782:4*/ fallthrough
+			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("o", fut.i))
+			/*line main_async.go:850:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 64: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:785:4*/ if !ready {
+			/*line main_async.go:854:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ for j_3 := 0; j_3 < 4; j_3++ {
 				/*line main.go:182:4*/ if j_3 == 1 && fut.i == 1 {
 					/*line main.go:183:5*/ {
@@ -806,27 +876,27 @@ poll:
 				/*line main.go:191:4*/ logf("in%d%d", fut.i, j_3)
 			}
 			/*line main.go:193:3*/ logf("end%d", fut.i)
-			/*line main_async.go:809:4*/ fallthrough
+			/*line main_async.go:879:4*/ fallthrough
 		case 65:
 			/*line main.go:179:21*/ fut.i++
-			/*line main_async.go:812:4*/ state = 62
+			/*line main_async.go:882:4*/ state = 62
 			continue
 		case 66:
 			/*line main.go:195:2*/ flush("plain inner")
 			/*line main.go:198:6*/ fut.i = 0
-			/*line main_async.go:817:4*/ fallthrough
+			/*line main_async.go:887:4*/ fallthrough
 		case 67:
 			/*line main.go:198:14*/ if !(fut.i < 3) {
-				/*line main_async.go:820:5*/ state = 74
+				/*line main_async.go:890:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 68:
 			/*line main.go:199:7*/ fut.j = 0
-			/*line main_async.go:826:4*/ fallthrough
+			/*line main_async.go:896:4*/ fallthrough
 		case 69:
 			/*line main.go:199:15*/ if !(fut.j < 3) {
-				/*line main_async.go:829:5*/ state = 73
+				/*line main_async.go:899:5*/ state = 73
 				continue
 			}
 			fallthrough
@@ -837,163 +907,179 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:203:4*/ fut.aw2 = YAsync(fmt.Sprintf("x%d%d", fut.i, fut.j))
-			/*line main_async.go:841:4*/ fallthrough
+			/*line main.go:203:4*/ fut.c_y = initYFuture(fmt.Sprintf("x%d%d", fut.i, fut.j))
+			/*line main_async.go:911:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 71: // resumes at main.go:203:4
 			/*line main.go:203:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:844:4*/ if !ready {
+			/*line main_async.go:915:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main_async.go:849:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:921:4*/ fallthrough
 		case 72:
 			/*line main.go:199:22*/ fut.j++
-			/*line main_async.go:852:4*/ state = 69
+			/*line main_async.go:924:4*/ state = 69
 			continue
 		case 73:
 			/*line main.go:198:21*/ fut.i++
-			/*line main_async.go:856:4*/ state = 67
+			/*line main_async.go:928:4*/ state = 67
 			continue
 		case 74:
 			/*line main.go:206:2*/ flush("inner break")
 			/*line main.go:209:2*/ fut.i = 0
-			/*line main_async.go:861:4*/ fallthrough
+			/*line main_async.go:933:4*/ fallthrough
 		case 75:
 			/*line main.go:213:4*/ fut.i++
-			/*line main.go:214:4*/ fut.aw2 = YAsync(fmt.Sprint("k", fut.i))
-			/*line main_async.go:865:4*/ fallthrough
+			/*line main.go:214:4*/ fut.c_y = initYFuture(fmt.Sprint("k", fut.i))
+			/*line main_async.go:937:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 76: // resumes at main.go:214:4
 			/*line main.go:214:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:868:4*/ if !ready {
+			/*line main_async.go:941:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:215:4*/ if fut.i > 2 {
 				/*line main.go:216:5*/ {
 					state = 77
 					continue poll
 				}
 			}
-			/*line main_async.go:879:4*/ state = 75
+			/*line main_async.go:953:4*/ state = 75
 			continue
 		case 77:
 			/*line main.go:220:2*/ flush("break lbl")
-			/*line main.go:222:10*/ fut.aw3 = FindPairAsync(6)
-			/*line main_async.go:884:4*/ fallthrough
+			/*line main.go:222:10*/ fut.c_findPair = initFindPairFuture(6)
+			/*line main_async.go:958:4*/ fut.aw3 = &fut.c_findPair
+			fallthrough
 		case 78: // resumes at main.go:222:10
 			/*line main.go:222:10*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:887:4*/ if !ready {
+			/*line main_async.go:962:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_findPair = findPairFuture{}
 			/*line main.go:222:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", a, b))
-			/*line main.go:224:9*/ fut.aw3 = FindPairAsync(100)
-			/*line main_async.go:895:4*/ fallthrough
+			/*line main.go:224:9*/ fut.c_findPair = initFindPairFuture(100)
+			/*line main_async.go:971:4*/ fut.aw3 = &fut.c_findPair
+			fallthrough
 		case 79: // resumes at main.go:224:9
 			/*line main.go:224:9*/ r_10, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:898:4*/ if !ready {
+			/*line main_async.go:975:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_findPair = findPairFuture{}
 			/*line main.go:224:2*/ a, b = r_10.V0, r_10.V1
 			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", a, b))
-			/*line main.go:226:26*/ fut.aw1 = FirstNegAsync([]int{1, 2, -3, 4})
-			/*line main_async.go:906:4*/ fallthrough
+			/*line main.go:226:26*/ fut.c_firstNeg = initFirstNegFuture([]int{1, 2, -3, 4})
+			/*line main_async.go:984:4*/ fut.aw1 = &fut.c_firstNeg
+			fallthrough
 		case 80: // resumes at main.go:226:26
 			/*line main.go:226:26*/ fut.i, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:909:4*/ if !ready {
+			/*line main_async.go:988:4*/ if !ready {
 				fut.state = 80
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:226:56*/ fut.aw1 = FirstNegAsync(nil)
-			/*line main_async.go:915:4*/ fallthrough
+			fut.c_firstNeg = firstNegFuture{}
+			/*line main.go:226:56*/ fut.c_firstNeg = initFirstNegFuture(nil)
+			/*line main_async.go:995:4*/ fut.aw1 = &fut.c_firstNeg
+			fallthrough
 		case 81: // resumes at main.go:226:56
 			/*line main.go:226:56*/ r_12, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:918:4*/ if !ready {
+			/*line main_async.go:999:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_firstNeg = firstNegFuture{}
 			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.i, r_12)
 			/*line main.go:227:2*/ flush("FirstNeg")
 			/*line main.go:230:6*/ fut.i = 0
-			/*line main_async.go:926:4*/ fallthrough
+			/*line main_async.go:1008:4*/ fallthrough
 		case 82:
 			/*line main.go:230:14*/ if !(fut.i < 10) {
-				/*line main_async.go:929:5*/ state = 86
+				/*line main_async.go:1011:5*/ state = 86
 				continue
 			}
 			fallthrough
 		case 83:
-			/*line main.go:231:3*/ fut.aw2 = YAsync(fmt.Sprint("m", fut.i))
-			/*line main_async.go:935:4*/ fallthrough
+			/*line main.go:231:3*/ fut.c_y = initYFuture(fmt.Sprint("m", fut.i))
+			/*line main_async.go:1017:4*/ fut.aw2 = &fut.c_y
+			fallthrough
 		case 84: // resumes at main.go:231:3
 			/*line main.go:231:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:938:4*/ if !ready {
+			/*line main_async.go:1021:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:232:3*/ fut.i += 2
-			/*line main_async.go:944:4*/ fallthrough
+			/*line main_async.go:1028:4*/ fallthrough
 		case 85:
 			/*line main.go:230:22*/ fut.i++
-			/*line main_async.go:947:4*/ state = 82
+			/*line main_async.go:1031:4*/ state = 82
 			continue
 		case 86:
 			/*line main.go:234:2*/ flush("modify i")
 			/*line main.go:237:2*/ fut.i = 0
 			/*line main.go:238:6*/ fut.j = 0
-			/*line main_async.go:953:4*/ fallthrough
+			/*line main_async.go:1037:4*/ fallthrough
 		case 87:
 			/*line main.go:238:14*/ if !(fut.j < 3) {
-				/*line main_async.go:956:5*/ state = 94
+				/*line main_async.go:1040:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 88:
 			/*line main.go:239:7*/ j_5 = fut.j
-			/*line main_async.go:962:4*/ fallthrough
+			/*line main_async.go:1046:4*/ fallthrough
 		case 89:
 			/*line main.go:239:15*/ if !(j_5 < 3) {
-				/*line main_async.go:965:5*/ state = 93
+				/*line main_async.go:1049:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:240:4*/ fut.i += fut.j * j_5
-			/*line main_async.go:971:4*/ fallthrough
+			/*line main_async.go:1055:4*/ fallthrough
 		case 91:
-			/*line main.go:239:26*/ fut.aw1 = IncAsync(j_5)
-			/*line main_async.go:974:4*/ fallthrough
+			/*line main.go:239:26*/ fut.c_inc = initIncFuture(j_5)
+			/*line main_async.go:1058:4*/ fut.aw1 = &fut.c_inc
+			fallthrough
 		case 92: // resumes at main.go:239:26
 			/*line main.go:239:26*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:977:4*/ if !ready {
+			/*line main_async.go:1062:4*/ if !ready {
 				fut.state = 92
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_inc = incFuture{}
 			/*line main.go:239:22*/ j_5 = r_13
-			/*line main_async.go:983:4*/ state = 89
+			/*line main_async.go:1069:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:238:21*/ fut.j++
-			/*line main_async.go:987:4*/ state = 87
+			/*line main_async.go:1073:4*/ state = 87
 			continue
 		case 94:
 			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.i))
 			{
-				/*line main_async.go:992:5*/ fut.state = -1
+				/*line main_async.go:1078:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:996:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1082:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,6 +20,11 @@ func YAsync() rt.Future[struct{}] {
 	return &yFuture{}
 }
 
+// initYFuture makes Y's future by value, for an async caller that holds it inline.
+func initYFuture() yFuture {
+	return yFuture{}
+}
+
 // Poll advances Y to its next suspension point; see rt.Future.
 func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -29,20 +34,20 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:13:12*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:13:12
 			/*line main.go:13:12*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:41:5*/ fut.state = -1
+				/*line main_async.go:46:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:45:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:50:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -73,6 +78,11 @@ func IdAsync(i int) rt.Future[int] {
 	return &idFuture{i: i}
 }
 
+// initIdFuture makes Id's future by value, for an async caller that holds it inline.
+func initIdFuture(i int) idFuture {
+	return idFuture{i: i}
+}
+
 // Poll advances Id to its next suspension point; see rt.Future.
 func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -82,10 +92,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:85:4*/ fallthrough
+			/*line main_async.go:95:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:88:4*/ if !ready {
+			/*line main_async.go:98:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -95,7 +105,7 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:18:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:98:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:108:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -130,6 +140,8 @@ type mainFuture struct {
 	str   string
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[int]
+	c_y   yFuture  // Y's future, held by value
+	c_id  idFuture // Id's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -155,11 +167,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.fs = nil
 			/*line main.go:41:6*/ fut.i = new(int)
-			/*line main_async.go:158:4*/ (*fut.i) = 0
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main_async.go:170:4*/ (*fut.i) = 0
+			/*line main_async.go:171:4*/ fallthrough
 		case 1:
 			/*line main.go:41:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:162:5*/ state = 5
+				/*line main_async.go:174:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -169,63 +181,67 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:42:32*/ return (*i_p)
 				}
 			}(fut.i))
-			/*line main.go:43:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:173:4*/ fallthrough
+			/*line main.go:43:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:185:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 3: // resumes at main.go:43:3
 			/*line main.go:43:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:176:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:181:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:195:4*/ fallthrough
 		case 4:
 			/*line main.go:43:3*/ fut.i = new(*fut.i)
 			/*line main.go:41:21*/ (*fut.i)++
-			/*line main_async.go:185:4*/ state = 1
+			/*line main_async.go:199:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:45:2*/ show("3clause capture before", fut.fs)
 			/*line main.go:48:2*/ fut.fs = nil
 			/*line main.go:49:6*/ fut.i = new(int)
-			/*line main_async.go:191:4*/ (*fut.i) = 0
-			/*line main_async.go:192:4*/ fallthrough
+			/*line main_async.go:205:4*/ (*fut.i) = 0
+			/*line main_async.go:206:4*/ fallthrough
 		case 6:
 			/*line main.go:49:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:195:5*/ state = 10
+				/*line main_async.go:209:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main.go:50:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:201:4*/ fallthrough
+			/*line main.go:50:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:215:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 8: // resumes at main.go:50:3
 			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:51:3*/ fut.fs = append(fut.fs, func(i_2_p *int) func() int {
 				return func() int {
 					/*line main.go:51:32*/ return (*i_2_p)
 				}
 			}(fut.i))
-			/*line main_async.go:214:4*/ fallthrough
+			/*line main_async.go:230:4*/ fallthrough
 		case 9:
-			/*line main_async.go:216:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:232:4*/ fut.i = new(*fut.i)
 			/*line main.go:49:21*/ (*fut.i)++
-			/*line main_async.go:218:4*/ state = 6
+			/*line main_async.go:234:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:53:2*/ show("3clause capture after", fut.fs)
 			/*line main.go:56:2*/ fut.fs = nil
 			/*line main.go:57:6*/ fut.i = new(int)
-			/*line main_async.go:224:4*/ (*fut.i) = 0
-			/*line main_async.go:225:4*/ fallthrough
+			/*line main_async.go:240:4*/ (*fut.i) = 0
+			/*line main_async.go:241:4*/ fallthrough
 		case 11:
 			/*line main.go:57:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:228:5*/ state = 15
+				/*line main_async.go:244:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -235,104 +251,112 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:58:32*/ return (*i_3_p) * 10
 				}
 			}(fut.i))
-			/*line main.go:59:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:239:4*/ fallthrough
+			/*line main.go:59:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 13: // resumes at main.go:59:3
 			/*line main.go:59:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:242:4*/ if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:60:3*/ (*fut.i)++
-			/*line main_async.go:248:4*/ fallthrough
+			/*line main_async.go:266:4*/ fallthrough
 		case 14:
-			/*line main_async.go:250:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:268:4*/ fut.i = new(*fut.i)
 			/*line main.go:57:21*/ (*fut.i)++
-			/*line main_async.go:252:4*/ state = 11
+			/*line main_async.go:270:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:62:2*/ show("3clause modify after capture", fut.fs)
 			/*line main.go:65:2*/ fut.ps = nil
 			/*line main.go:66:6*/ fut.i = new(int)
-			/*line main_async.go:258:4*/ (*fut.i) = 0
-			/*line main_async.go:259:4*/ fallthrough
+			/*line main_async.go:276:4*/ (*fut.i) = 0
+			/*line main_async.go:277:4*/ fallthrough
 		case 16:
 			/*line main.go:66:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:262:5*/ state = 20
+				/*line main_async.go:280:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:67:3*/ fut.ps = append(fut.ps, fut.i)
-			/*line main.go:68:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:269:4*/ fut.fs = nil
+			/*line main.go:68:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:287:4*/ fut.aw0 = &fut.c_y
+			fut.fs = nil
 			fallthrough
 		case 18: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:278:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:298:4*/ fallthrough
 		case 19:
 			/*line main.go:68:3*/ fut.i = new(*fut.i)
 			/*line main.go:66:21*/ (*fut.i)++
-			/*line main_async.go:282:4*/ state = 16
+			/*line main_async.go:302:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:70:2*/ showp("3clause &i", fut.ps)
 			/*line main.go:73:2*/ fut.ps = nil
 			/*line main.go:74:6*/ fut.i = new(int)
-			/*line main_async.go:288:4*/ (*fut.i) = 0
-			/*line main_async.go:289:4*/ fallthrough
+			/*line main_async.go:308:4*/ (*fut.i) = 0
+			/*line main_async.go:309:4*/ fallthrough
 		case 21:
 			/*line main.go:74:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:292:5*/ state = 25
+				/*line main_async.go:312:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:75:3*/ fut.p = fut.i
-			/*line main.go:76:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:299:4*/ fut.fs = nil
+			/*line main.go:76:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:319:4*/ fut.aw0 = &fut.c_y
+			fut.fs = nil
 			fallthrough
 		case 23: // resumes at main.go:76:3
 			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:324:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:77:3*/ *fut.p += 1
 			/*line main.go:78:3*/ fut.ps = append(fut.ps, fut.p)
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:332:4*/ fallthrough
 		case 24:
-			/*line main_async.go:312:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:334:4*/ fut.i = new(*fut.i)
 			/*line main.go:74:21*/ (*fut.i)++
-			/*line main_async.go:314:4*/ state = 21
+			/*line main_async.go:336:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ showp("3clause write via &i", fut.ps)
 			/*line main.go:83:2*/ fut.fs = nil
 			/*line main.go:84:6*/ fut.i = new(int)
-			/*line main_async.go:320:4*/ (*fut.i) = 0
-			/*line main_async.go:321:4*/ fallthrough
+			/*line main_async.go:342:4*/ (*fut.i) = 0
+			/*line main_async.go:343:4*/ fallthrough
 		case 26:
-			/*line main.go:84:14*/ fut.aw1 = IdAsync((*fut.i))
-			/*line main_async.go:324:4*/ fut.ps = nil
+			/*line main.go:84:14*/ fut.c_id = initIdFuture((*fut.i))
+			/*line main_async.go:346:4*/ fut.aw1 = &fut.c_id
+			fut.ps = nil
 			fut.p = nil
 			fallthrough
 		case 27: // resumes at main.go:84:14
 			/*line main.go:84:14*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:329:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_id = idFuture{}
 			/*line main.go:84:14*/ if !(r_2 < 3) {
-				/*line main_async.go:335:5*/ state = 31
+				/*line main_async.go:359:5*/ state = 31
 				continue
 			}
 			fallthrough
@@ -342,31 +366,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:85:32*/ return (*i_6_p)
 				}
 			}(fut.i))
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main_async.go:369:4*/ fallthrough
 		case 29:
-			/*line main_async.go:347:4*/ fut.i = new(*fut.i)
-			/*line main.go:84:29*/ fut.aw1 = IdAsync((*fut.i) + 1)
-			/*line main_async.go:349:4*/ fallthrough
+			/*line main_async.go:371:4*/ fut.i = new(*fut.i)
+			/*line main.go:84:29*/ fut.c_id = initIdFuture((*fut.i) + 1)
+			/*line main_async.go:373:4*/ fut.aw1 = &fut.c_id
+			fallthrough
 		case 30: // resumes at main.go:84:29
 			/*line main.go:84:29*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:352:4*/ if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_id = idFuture{}
 			/*line main.go:84:25*/ (*fut.i) = r_3
-			/*line main_async.go:358:4*/ state = 26
+			/*line main_async.go:384:4*/ state = 26
 			continue
 		case 31:
 			/*line main.go:87:2*/ show("3clause susp cond/post", fut.fs)
 			/*line main.go:90:2*/ fut.fs = nil
 			/*line main.go:91:2*/ fut.incs = nil
 			/*line main.go:92:6*/ fut.i = new(int)
-			/*line main_async.go:365:4*/ (*fut.i) = 0
-			/*line main_async.go:366:4*/ fallthrough
+			/*line main_async.go:391:4*/ (*fut.i) = 0
+			/*line main_async.go:392:4*/ fallthrough
 		case 32:
 			/*line main.go:92:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:369:5*/ state = 36
+				/*line main_async.go:395:5*/ state = 36
 				continue
 			}
 			fallthrough
@@ -381,197 +407,208 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:94:32*/ return (*i_7_p)
 				}
 			}(fut.i))
-			/*line main.go:95:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:385:4*/ fallthrough
+			/*line main.go:95:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:411:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 34: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:388:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:96:3*/ if (*fut.i) == 2 {
 				/*line main.go:97:4*/ fut.incs[len(fut.incs)-1]()
 			}
-			/*line main_async.go:396:4*/ fallthrough
+			/*line main_async.go:424:4*/ fallthrough
 		case 35:
-			/*line main_async.go:398:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:426:4*/ fut.i = new(*fut.i)
 			/*line main.go:92:21*/ (*fut.i)++
-			/*line main_async.go:400:4*/ state = 32
+			/*line main_async.go:428:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:100:2*/ show("3clause mutate via closure", fut.fs)
 			/*line main.go:103:2*/ fut.fs = nil
 			/*line main.go:104:2*/ fut.ps = nil
 			/*line main.go:105:2*/ fut.i_12 = 3
-			/*line main_async.go:407:4*/ fut.i_16 = 0
-			/*line main_async.go:408:4*/ fallthrough
+			/*line main_async.go:435:4*/ fut.i_16 = 0
+			/*line main_async.go:436:4*/ fallthrough
 		case 37:
 			/*line main.go:105:17*/ if !(fut.i_16 < fut.i_12) {
-				/*line main_async.go:411:5*/ state = 41
+				/*line main_async.go:439:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:416:4*/ fut.i = new(int)
-			/*line main_async.go:417:4*/ (*fut.i) = fut.i_16
-			/*line main.go:106:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:419:4*/ fut.incs = nil
+			/*line main_async.go:444:4*/ fut.i = new(int)
+			/*line main_async.go:445:4*/ (*fut.i) = fut.i_16
+			/*line main.go:106:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_y
+			fut.incs = nil
 			fallthrough
 		case 39: // resumes at main.go:106:3
 			/*line main.go:106:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:423:4*/ if !ready {
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:107:3*/ fut.fs = append(fut.fs, func(i_8_p *int) func() int {
 				return func() int {
 					/*line main.go:107:32*/ return (*i_8_p)
 				}
 			}(fut.i))
 			/*line main.go:108:3*/ fut.ps = append(fut.ps, fut.i)
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main_async.go:464:4*/ fallthrough
 		case 40:
-			/*line main_async.go:436:4*/ fut.i_16++
-			/*line main_async.go:437:4*/ state = 37
+			/*line main_async.go:466:4*/ fut.i_16++
+			/*line main_async.go:467:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:110:2*/ show("range int closure", fut.fs)
 			/*line main.go:111:2*/ showp("range int ptr", fut.ps)
 			/*line main.go:114:2*/ fut.fs = nil
 			/*line main.go:115:2*/ fut.seq = []int{10, 20, 30}
-			/*line main_async.go:444:4*/ fut.i_12 = 0
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:474:4*/ fut.i_12 = 0
+			/*line main_async.go:475:4*/ fallthrough
 		case 42:
 			/*line main.go:115:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:448:5*/ state = 46
+				/*line main_async.go:478:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:453:4*/ i_9 = new(int)
-			/*line main_async.go:454:4*/ v = new(int)
-			/*line main_async.go:455:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
+			/*line main_async.go:483:4*/ i_9 = new(int)
+			/*line main_async.go:484:4*/ v = new(int)
+			/*line main_async.go:485:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
 			/*line main.go:116:3*/ fut.fs = append(fut.fs, func(i_9_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:116:32*/ return (*i_9_p)*1000 + (*v_p)
 				}
 			}(i_9, v))
-			/*line main.go:117:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:462:4*/ fut.ps = nil
+			/*line main.go:117:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:492:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.i = nil
 			fut.incs = nil
 			fallthrough
 		case 44: // resumes at main.go:117:3
 			/*line main.go:117:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:473:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:505:4*/ fallthrough
 		case 45:
 			/*line main.go:117:3*/ fut.i_12++
-			/*line main_async.go:476:4*/ state = 42
+			/*line main_async.go:508:4*/ state = 42
 			continue
 		case 46:
 			/*line main.go:119:2*/ show("range slice closure", fut.fs)
 			/*line main.go:121:2*/ fut.ps = nil
 			/*line main.go:122:2*/ fut.seq = []int{7, 8, 9}
-			/*line main_async.go:482:4*/ fut.i_12 = 0
-			/*line main_async.go:483:4*/ fallthrough
+			/*line main_async.go:514:4*/ fut.i_12 = 0
+			/*line main_async.go:515:4*/ fallthrough
 		case 47:
 			/*line main.go:122:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:486:5*/ state = 51
+				/*line main_async.go:518:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:491:4*/ fut.i = new(int)
-			/*line main_async.go:492:4*/ (*fut.i) = fut.seq[fut.i_12]
-			/*line main.go:123:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:494:4*/ fut.fs = nil
+			/*line main_async.go:523:4*/ fut.i = new(int)
+			/*line main_async.go:524:4*/ (*fut.i) = fut.seq[fut.i_12]
+			/*line main.go:123:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_y
+			fut.fs = nil
 			fut.incs = nil
 			fallthrough
 		case 49: // resumes at main.go:123:3
 			/*line main.go:123:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:499:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:124:3*/ fut.ps = append(fut.ps, fut.i)
-			/*line main_async.go:505:4*/ fallthrough
+			/*line main_async.go:539:4*/ fallthrough
 		case 50:
-			/*line main_async.go:507:4*/ fut.i_12++
-			/*line main_async.go:508:4*/ state = 47
+			/*line main_async.go:541:4*/ fut.i_12++
+			/*line main_async.go:542:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:126:2*/ showp("range slice &v", fut.ps)
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.str = "héllo"
-			/*line main_async.go:514:4*/ i_19 = 0
-			/*line main_async.go:515:4*/ fallthrough
+			/*line main_async.go:548:4*/ i_19 = 0
+			/*line main_async.go:549:4*/ fallthrough
 		case 52:
 			/*line main.go:130:20*/ if !(i_19 < len(fut.str)) {
-				/*line main_async.go:518:5*/ state = 56
+				/*line main_async.go:552:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:523:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
-			/*line main_async.go:524:4*/ fut.i_12 = i_19 + size
-			/*line main_async.go:525:4*/ fut.i = new(int)
-			/*line main_async.go:526:4*/ fut.r = new(rune)
-			/*line main_async.go:527:4*/ (*fut.i), (*fut.r) = i_19, rn
-			/*line main.go:131:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:529:4*/ fut.ps = nil
+			/*line main_async.go:557:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
+			/*line main_async.go:558:4*/ fut.i_12 = i_19 + size
+			/*line main_async.go:559:4*/ fut.i = new(int)
+			/*line main_async.go:560:4*/ fut.r = new(rune)
+			/*line main_async.go:561:4*/ (*fut.i), (*fut.r) = i_19, rn
+			/*line main.go:131:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:563:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.incs = nil
 			fut.seq = nil
 			fallthrough
 		case 54: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:535:4*/ if !ready {
+			/*line main_async.go:570:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:132:3*/ fut.fs = append(fut.fs, func(i_10_p *int, r_p *rune) func() int {
 				return func() int {
 					/*line main.go:132:32*/ return (*i_10_p)*1000 + int((*r_p))
 				}
 			}(fut.i, fut.r))
-			/*line main_async.go:545:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 55:
-			/*line main_async.go:547:4*/ i_19 = fut.i_12
-			/*line main_async.go:548:4*/ state = 52
+			/*line main_async.go:583:4*/ i_19 = fut.i_12
+			/*line main_async.go:584:4*/ state = 52
 			continue
 		case 56:
 			/*line main.go:134:2*/ show("range string closure", fut.fs)
 			/*line main.go:137:2*/ fut.fs = nil
 			/*line main.go:138:6*/ fut.i = new(int)
-			/*line main_async.go:554:4*/ (*fut.i) = 0
-			/*line main_async.go:555:4*/ fallthrough
+			/*line main_async.go:590:4*/ (*fut.i) = 0
+			/*line main_async.go:591:4*/ fallthrough
 		case 57:
 			/*line main.go:138:14*/ if !((*fut.i) < 2) {
-				/*line main_async.go:558:5*/ state = 64
+				/*line main_async.go:594:5*/ state = 64
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:139:7*/ fut.j = new(int)
-			/*line main_async.go:564:4*/ (*fut.j) = 0
-			/*line main_async.go:565:4*/ fallthrough
+			/*line main_async.go:600:4*/ (*fut.j) = 0
+			/*line main_async.go:601:4*/ fallthrough
 		case 59:
 			/*line main.go:139:15*/ if !((*fut.j) < 2) {
-				/*line main_async.go:568:5*/ state = 63
+				/*line main_async.go:604:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main.go:140:4*/ fut.aw0 = YAsync()
-			/*line main_async.go:574:4*/ fut.ps = nil
+			/*line main.go:140:4*/ fut.c_y = initYFuture()
+			/*line main_async.go:610:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.incs = nil
 			fut.r = nil
 			fut.seq = nil
@@ -579,43 +616,45 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 61: // resumes at main.go:140:4
 			/*line main.go:140:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:582:4*/ if !ready {
+			/*line main_async.go:619:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:141:4*/ fut.fs = append(fut.fs, func(i_11_p *int, j_p *int) func() int {
 				return func() int {
 					/*line main.go:141:33*/ return (*i_11_p)*10 + (*j_p)
 				}
 			}(fut.i, fut.j))
-			/*line main_async.go:592:4*/ fallthrough
+			/*line main_async.go:630:4*/ fallthrough
 		case 62:
-			/*line main_async.go:594:4*/ fut.j = new(*fut.j)
+			/*line main_async.go:632:4*/ fut.j = new(*fut.j)
 			/*line main.go:139:22*/ (*fut.j)++
-			/*line main_async.go:596:4*/ state = 59
+			/*line main_async.go:634:4*/ state = 59
 			continue
 		case 63:
-			/*line main_async.go:599:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:637:4*/ fut.i = new(*fut.i)
 			/*line main.go:138:21*/ (*fut.i)++
-			/*line main_async.go:601:4*/ state = 57
+			/*line main_async.go:639:4*/ state = 57
 			continue
 		case 64:
 			/*line main.go:144:2*/ show("nested capture", fut.fs)
 			/*line main.go:147:2*/ fut.fs = nil
 			/*line main.go:148:6*/ fut.i_12 = 0
-			/*line main_async.go:607:4*/ fallthrough
+			/*line main_async.go:645:4*/ fallthrough
 		case 65:
 			/*line main.go:148:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:610:5*/ state = 69
+				/*line main_async.go:648:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:149:3*/ fut.i = new(int)
-			/*line main_async.go:616:4*/ (*fut.i) = fut.i_12 * 2
-			/*line main.go:150:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:618:4*/ fut.ps = nil
+			/*line main_async.go:654:4*/ (*fut.i) = fut.i_12 * 2
+			/*line main.go:150:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -624,30 +663,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 67: // resumes at main.go:150:3
 			/*line main.go:150:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main_async.go:666:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:151:3*/ fut.fs = append(fut.fs, func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:151:32*/ return (*x_p)
 				}
 			}(fut.i))
 			/*line main.go:152:3*/ (*fut.i)++
-			/*line main_async.go:638:4*/ fallthrough
+			/*line main_async.go:678:4*/ fallthrough
 		case 68:
 			/*line main.go:148:21*/ fut.i_12++
-			/*line main_async.go:641:4*/ state = 65
+			/*line main_async.go:681:4*/ state = 65
 			continue
 		case 69:
 			/*line main.go:154:2*/ show("body var capture", fut.fs)
 			/*line main.go:157:2*/ fut.fs = nil
 			/*line main.go:158:6*/ fut.i_12 = 0
-			/*line main_async.go:647:4*/ fallthrough
+			/*line main_async.go:687:4*/ fallthrough
 		case 70:
 			/*line main.go:158:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:650:5*/ state = 74
+				/*line main_async.go:690:5*/ state = 74
 				continue
 			}
 			fallthrough
@@ -659,8 +699,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:161:3*/ (*fut.i) += fut.i_12 + 1
-			/*line main.go:162:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:663:4*/ fut.ps = nil
+			/*line main.go:162:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:703:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -669,25 +710,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 72: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 72
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:163:3*/ (*fut.i) += 10
-			/*line main_async.go:678:4*/ fallthrough
+			/*line main_async.go:720:4*/ fallthrough
 		case 73:
 			/*line main.go:158:21*/ fut.i_12++
-			/*line main_async.go:681:4*/ state = 70
+			/*line main_async.go:723:4*/ state = 70
 			continue
 		case 74:
 			/*line main.go:165:2*/ show("body var zero capture", fut.fs)
 			/*line main.go:168:6*/ fut.i = new(int)
-			/*line main_async.go:686:4*/ (*fut.i) = 0
-			/*line main_async.go:687:4*/ fallthrough
+			/*line main_async.go:728:4*/ (*fut.i) = 0
+			/*line main_async.go:729:4*/ fallthrough
 		case 75:
 			/*line main.go:168:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:690:5*/ state = 79
+				/*line main_async.go:732:5*/ state = 79
 				continue
 			}
 			fallthrough
@@ -697,8 +739,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:169:21*/ return (*i_14_p)
 				}
 			}(fut.i)
-			/*line main.go:170:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:701:4*/ fut.fs = nil
+			/*line main.go:170:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_y
+			fut.fs = nil
 			fut.ps = nil
 			fut.incs = nil
 			fut.r = nil
@@ -708,27 +751,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 77: // resumes at main.go:170:3
 			/*line main.go:170:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:711:4*/ if !ready {
+			/*line main_async.go:754:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:171:3*/ (*fut.i) += 0
 			/*line main.go:172:3*/ fmt.Println("inside", fut.f(), (*fut.i))
-			/*line main_async.go:718:4*/ fallthrough
+			/*line main_async.go:762:4*/ fallthrough
 		case 78:
-			/*line main_async.go:720:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:764:4*/ fut.i = new(*fut.i)
 			/*line main.go:168:21*/ (*fut.i)++
-			/*line main_async.go:722:4*/ state = 75
+			/*line main_async.go:766:4*/ state = 75
 			continue
 		case 79:
 			/*line main.go:176:2*/ fut.fs = nil
 			/*line main.go:177:6*/ fut.i = new(int)
-			/*line main_async.go:727:4*/ (*fut.i) = 0
-			/*line main_async.go:728:4*/ fallthrough
+			/*line main_async.go:771:4*/ (*fut.i) = 0
+			/*line main_async.go:772:4*/ fallthrough
 		case 80:
 			/*line main.go:177:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:731:5*/ state = 86
+				/*line main_async.go:775:5*/ state = 86
 				continue
 			}
 			fallthrough
@@ -739,13 +783,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:179:6*/ if !((*fut.i)%2 == 0) {
-				/*line main_async.go:742:5*/ state = 84
+				/*line main_async.go:786:5*/ state = 84
 				continue
 			}
 			fallthrough
 		case 82:
-			/*line main.go:180:4*/ fut.aw0 = YAsync()
-			/*line main_async.go:748:4*/ fut.ps = nil
+			/*line main.go:180:4*/ fut.c_y = initYFuture()
+			/*line main_async.go:792:4*/ fut.aw0 = &fut.c_y
+			fut.ps = nil
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -755,29 +800,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 83: // resumes at main.go:180:4
 			/*line main.go:180:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:758:4*/ if !ready {
+			/*line main_async.go:803:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:763:4*/ state = 85
+			fut.c_y = yFuture{}
+			/*line main_async.go:809:4*/ state = 85
 			continue
 		case 84:
 			/*line main.go:183:3*/ (*fut.i)++
-			/*line main_async.go:767:4*/ fallthrough
+			/*line main_async.go:813:4*/ fallthrough
 		case 85:
-			/*line main_async.go:769:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:815:4*/ fut.i = new(*fut.i)
 			/*line main.go:177:21*/ (*fut.i)++
-			/*line main_async.go:771:4*/ state = 80
+			/*line main_async.go:817:4*/ state = 80
 			continue
 		case 86:
 			/*line main.go:185:2*/ show("continue capture", fut.fs)
 			{
-				/*line main_async.go:776:5*/ fut.state = -1
+				/*line main_async.go:822:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:780:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:826:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

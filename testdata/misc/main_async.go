@@ -22,6 +22,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -31,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:18:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -85,10 +90,10 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // C.Add starts
 			/*line main.go:26:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:93:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:96:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -99,7 +104,7 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:28:2*/ return fut.c.N, true
 			}
 		default:
-			/*line main_async.go:102:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:107:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -129,6 +134,7 @@ type mainFuture struct {
 	iter  *reflect.MapIter
 	t     string
 	aw0   rt.Future[int]
+	c_v   vFuture // V's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -158,61 +164,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.fs = nil
 			/*line main.go:40:6*/ fut.i = 0
-			/*line main_async.go:161:4*/ fallthrough
+			/*line main_async.go:167:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(fut.i < 3) {
-				/*line main_async.go:164:5*/ state = 8
+				/*line main_async.go:170:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:41:10*/ tag = fut.i % 2
 			/*line main.go:42:8*/ if !(tag == 0) {
-				/*line main_async.go:171:5*/ state = 5
+				/*line main_async.go:177:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:4*/ fut.x = new(int)
-			/*line main_async.go:177:4*/ (*fut.x) = fut.i * 10
+			/*line main_async.go:183:4*/ (*fut.x) = fut.i * 10
 			/*line main.go:44:4*/ fut.fs = append(fut.fs, func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:44:33*/ return (*x_p)
 				}
 			}(fut.x))
-			/*line main.go:45:4*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main.go:45:4*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:190:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 4: // resumes at main.go:45:4
 			/*line main.go:45:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main_async.go:194:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:46:4*/ (*fut.x)++
-			/*line main_async.go:193:4*/ state = 7
+			/*line main_async.go:201:4*/ state = 7
 			continue
 		case 5:
 			/*line main.go:48:4*/ fut.x = new(int)
-			/*line main_async.go:197:4*/ (*fut.x) = fut.i
-			/*line main.go:49:4*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:199:4*/ fallthrough
+			/*line main_async.go:205:4*/ (*fut.x) = fut.i
+			/*line main.go:49:4*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:207:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 6: // resumes at main.go:49:4
 			/*line main.go:49:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:50:4*/ fut.fs = append(fut.fs, func(y_p *int) func() int {
 				return func() int {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
 			}(fut.x))
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:222:4*/ fallthrough
 		case 7:
 			/*line main.go:40:21*/ fut.i++
-			/*line main_async.go:215:4*/ state = 1
+			/*line main_async.go:225:4*/ state = 1
 			continue
 		case 8:
 			/*line main.go:53:2*/ fmt.Print("switch clause vars")
@@ -222,18 +232,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println()
 			/*line main.go:60:2*/ fut.fs = nil
 			/*line main.go:61:6*/ fut.i = 0
-			/*line main_async.go:225:4*/ fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 9:
 			/*line main.go:61:14*/ if !(fut.i < 2) {
-				/*line main_async.go:228:5*/ state = 14
+				/*line main_async.go:238:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:62:6*/ fut.x = new(int)
-			/*line main_async.go:234:4*/ (*fut.x) = fut.i + 100
+			/*line main_async.go:244:4*/ (*fut.x) = fut.i + 100
 			/*line main.go:62:20*/ if !((*fut.x) > 0) {
-				/*line main_async.go:236:5*/ state = 13
+				/*line main_async.go:246:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -243,53 +253,57 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:63:33*/ return (*z_p)
 				}
 			}(fut.x))
-			/*line main.go:64:4*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:247:4*/ fallthrough
+			/*line main.go:64:4*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 12: // resumes at main.go:64:4
 			/*line main.go:64:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:250:4*/ if !ready {
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:65:4*/ (*fut.x) += 1000
-			/*line main_async.go:256:4*/ fallthrough
+			/*line main_async.go:268:4*/ fallthrough
 		case 13:
 			/*line main.go:61:21*/ fut.i++
-			/*line main_async.go:259:4*/ state = 9
+			/*line main_async.go:271:4*/ state = 9
 			continue
 		case 14:
 			/*line main.go:68:2*/ fmt.Println("if init vars", fut.fs[0](), fut.fs[1]())
 			/*line main.go:71:2*/ fut.fs = nil
 			/*line main.go:72:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20, 3: 30}).MapRange()
-			/*line main_async.go:265:4*/ fallthrough
+			/*line main_async.go:277:4*/ fallthrough
 		case 15:
 			/*line main.go:72:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:268:5*/ state = 18
+				/*line main_async.go:280:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 16:
-			/*line main_async.go:273:4*/ kv, _ = fut.iter.Key().Interface().(int)
-			/*line main_async.go:274:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:275:4*/ fut.x = new(int)
-			/*line main_async.go:276:4*/ fut.v = new(int)
-			/*line main_async.go:277:4*/ (*fut.x), (*fut.v) = kv, kv_2
-			/*line main.go:73:3*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:279:4*/ fallthrough
+			/*line main_async.go:285:4*/ kv, _ = fut.iter.Key().Interface().(int)
+			/*line main_async.go:286:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:287:4*/ fut.x = new(int)
+			/*line main_async.go:288:4*/ fut.v = new(int)
+			/*line main_async.go:289:4*/ (*fut.x), (*fut.v) = kv, kv_2
+			/*line main.go:73:3*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:291:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 17: // resumes at main.go:73:3
 			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:74:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
 			}(fut.x, fut.v))
-			/*line main_async.go:292:4*/ state = 15
+			/*line main_async.go:306:4*/ state = 15
 			continue
 		case 18:
 			/*line main.go:76:2*/ got = nil
@@ -298,49 +312,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:80:2*/ sort.Ints(got)
 			/*line main.go:81:2*/ fmt.Println("map range closures", got)
-			/*line main.go:84:43*/ fut.aw0 = VAsync(10)
-			/*line main_async.go:302:4*/ fut.fs = nil
+			/*line main.go:84:43*/ fut.c_v = initVFuture(10)
+			/*line main_async.go:316:4*/ fut.aw0 = &fut.c_v
+			fut.fs = nil
 			fut.x = nil
 			fut.v = nil
 			fut.iter = nil
 			fallthrough
 		case 19: // resumes at main.go:84:43
 			/*line main.go:84:43*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main_async.go:324:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:84:50*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:315:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:84:50*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:331:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 20: // resumes at main.go:84:50
 			/*line main.go:84:50*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:335:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:84:2*/ r = func(a, b int) int {
 				/*line main.go:84:28*/ return a - b
 			}(fut.i, r_3)
 			/*line main.go:85:2*/ fmt.Println("iife args", r)
-			/*line main.go:88:30*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main.go:88:30*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:346:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 21: // resumes at main.go:88:30
 			/*line main.go:88:30*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:350:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fmt.Println("paren callee", r_4)
 			/*line main.go:91:2*/ fut.w = new(W)
-			/*line main_async.go:338:4*/ (*fut.w) = W{C: &C{N: 1}}
+			/*line main_async.go:358:4*/ (*fut.w) = W{C: &C{N: 1}}
 			/*line main.go:92:30*/ fut.aw0 = (*fut.w).AddAsync(2)
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 22: // resumes at main.go:92:30
 			/*line main.go:92:30*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:363:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -348,27 +368,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
 			/*line main.go:97:6*/ fut.x = new(int)
-			/*line main_async.go:351:4*/ (*fut.x) = 0
-			/*line main_async.go:352:4*/ fallthrough
+			/*line main_async.go:371:4*/ (*fut.x) = 0
+			/*line main_async.go:372:4*/ fallthrough
 		case 23:
 			/*line main.go:97:14*/ if !((*fut.x) < 3) {
-				/*line main_async.go:355:5*/ state = 31
+				/*line main_async.go:375:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:98:7*/ j = new(int)
-			/*line main_async.go:361:4*/ (*j) = 0
-			/*line main_async.go:362:4*/ fallthrough
+			/*line main_async.go:381:4*/ (*j) = 0
+			/*line main_async.go:382:4*/ fallthrough
 		case 25:
 			/*line main.go:98:15*/ if !((*j) < 3) {
-				/*line main_async.go:365:5*/ state = 30
+				/*line main_async.go:385:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:99:7*/ if !((*j) > (*fut.x)) {
-				/*line main_async.go:371:5*/ state = 29
+				/*line main_async.go:391:5*/ state = 29
 				continue
 			}
 			fallthrough
@@ -378,27 +398,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:100:34*/ return (*i_3_p)*10 + (*j_p)
 				}
 			}(fut.x, j))
-			/*line main.go:101:5*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:382:4*/ fut.w = nil
+			/*line main.go:101:5*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_v
+			fut.w = nil
 			fallthrough
 		case 28: // resumes at main.go:101:5
 			/*line main.go:101:5*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:391:4*/ state = 30
+			fut.c_v = vFuture{}
+			/*line main_async.go:413:4*/ state = 30
 			continue
 		case 29:
 			/*line main.go:102:5*/ j = new(*j)
 			/*line main.go:98:22*/ (*j)++
-			/*line main_async.go:396:4*/ state = 25
+			/*line main_async.go:418:4*/ state = 25
 			continue
 		case 30:
-			/*line main_async.go:399:4*/ fut.x = new(*fut.x)
+			/*line main_async.go:421:4*/ fut.x = new(*fut.x)
 			/*line main.go:97:21*/ (*fut.x)++
-			/*line main_async.go:401:4*/ state = 23
+			/*line main_async.go:423:4*/ state = 23
 			continue
 		case 31:
 			/*line main.go:106:2*/ fmt.Print("labeled capture")
@@ -407,45 +429,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:110:2*/ fmt.Println()
 			/*line main.go:113:2*/ fut.ms = []map[string]int{{}, {}}
-			/*line main.go:114:5*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:411:4*/ fut.fs = nil
+			/*line main.go:114:5*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:433:4*/ fut.aw0 = &fut.c_v
+			fut.fs = nil
 			fut.w = nil
 			fut.x = nil
 			fallthrough
 		case 32: // resumes at main.go:114:5
 			/*line main.go:114:5*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:417:4*/ if !ready {
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:114:22*/ fut.aw0 = VAsync(7)
-			/*line main_async.go:423:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:114:22*/ fut.c_v = initVFuture(7)
+			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 33: // resumes at main.go:114:22
 			/*line main.go:114:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main_async.go:451:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.t = fmt.Sprint(r_7)
-			/*line main.go:114:31*/ fut.aw0 = VAsync(9)
-			/*line main_async.go:433:4*/ fallthrough
+			/*line main.go:114:31*/ fut.c_v = initVFuture(9)
+			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 34: // resumes at main.go:114:31
 			/*line main.go:114:31*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:436:4*/ if !ready {
+			/*line main_async.go:463:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:441:4*/ fut.ms[fut.i][fut.t] = r_8
+			fut.c_v = vFuture{}
+			/*line main_async.go:469:4*/ fut.ms[fut.i][fut.t] = r_8
 			/*line main.go:115:2*/ fmt.Println("lhs nested index", fut.ms)
 			{
-				/*line main_async.go:444:5*/ fut.state = -1
+				/*line main_async.go:472:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:448:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:476:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

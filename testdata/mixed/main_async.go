@@ -23,6 +23,11 @@ func ValAsync(s string, v int) rt.Future[int] {
 	return &valFuture{s: s, v: v}
 }
 
+// initValFuture makes Val's future by value, for an async caller that holds it inline.
+func initValFuture(s string, v int) valFuture {
+	return valFuture{s: s, v: v}
+}
+
 // Poll advances Val to its next suspension point; see rt.Future.
 func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -32,10 +37,10 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Val starts
 			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:35:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
 			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:38:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -46,7 +51,7 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:18:2*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:49:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
+			/*line main_async.go:54:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -78,6 +83,11 @@ func BoolAsync(s string, v bool) rt.Future[bool] {
 	return &boolFuture{s: s, v: v}
 }
 
+// initBoolFuture makes Bool's future by value, for an async caller that holds it inline.
+func initBoolFuture(s string, v bool) boolFuture {
+	return boolFuture{s: s, v: v}
+}
+
 // Poll advances Bool to its next suspension point; see rt.Future.
 func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
@@ -87,10 +97,10 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bool starts
 			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main_async.go:100:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:93:4*/ if !ready {
+			/*line main_async.go:103:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -101,7 +111,7 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:104:4*/ panic("corio: BoolAsync future polled after it completed or was cancelled")
+			/*line main_async.go:114:4*/ panic("corio: BoolAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -141,10 +151,10 @@ func (fut *pIncFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.Inc starts
 			/*line main.go:33:25*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:154:4*/ fallthrough
 		case 1: // resumes at main.go:33:25
 			/*line main.go:33:25*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:147:4*/ if !ready {
+			/*line main_async.go:157:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -155,7 +165,7 @@ func (fut *pIncFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:47*/ return fut.p.n, true
 			}
 		default:
-			/*line main_async.go:158:4*/ panic("corio: P.IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: P.IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -195,10 +205,10 @@ func (fut *pIncCopyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.IncCopy starts
 			/*line main.go:36:28*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:198:4*/ fallthrough
+			/*line main_async.go:208:4*/ fallthrough
 		case 1: // resumes at main.go:36:28
 			/*line main.go:36:28*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -209,7 +219,7 @@ func (fut *pIncCopyFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:36:50*/ return fut.p.n, true
 			}
 		default:
-			/*line main_async.go:212:4*/ panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:222:4*/ panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -229,23 +239,25 @@ var _ func(P) int = (P).IncCopy
 
 // mainFuture is the state machine of Main (main.go:39).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	fs    []func() int
-	ps    []*int
-	i     *int
-	p_2   *P
-	i_2   int
-	j     int
-	r     rune
-	arr   [3]int
-	seq   []string
-	n     int
-	i_6   int
-	iter  *reflect.MapIter
-	str   string
-	seq_2 [3]int
-	aw0   rt.Future[int]
-	aw1   rt.Future[bool]
+	state  int // the next case of Poll; -1 once done
+	fs     []func() int
+	ps     []*int
+	i      *int
+	p_2    *P
+	i_2    int
+	j      int
+	r      rune
+	arr    [3]int
+	seq    []string
+	n      int
+	i_6    int
+	iter   *reflect.MapIter
+	str    string
+	seq_2  [3]int
+	aw0    rt.Future[int]
+	aw1    rt.Future[bool]
+	c_val  valFuture  // Val's future, held by value
+	c_bool boolFuture // Bool's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -292,101 +304,111 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.i_2 = plain("a", 1)
-			/*line main.go:40:23*/ fut.aw0 = ValAsync("b", 2)
-			/*line main_async.go:296:4*/ fallthrough
+			/*line main.go:40:23*/ fut.c_val = initValFuture("b", 2)
+			/*line main_async.go:308:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 1: // resumes at main.go:40:23
 			/*line main.go:40:23*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:299:4*/ if !ready {
+			/*line main_async.go:312:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:304:4*/ x = fut.i_2 + r_2 + plain("c", 3)
+			fut.c_val = valFuture{}
+			/*line main_async.go:318:4*/ x = fut.i_2 + r_2 + plain("c", 3)
 			/*line main.go:41:2*/ fmt.Println(x, log)
 			/*line main.go:42:2*/ log = nil
-			/*line main.go:43:5*/ fut.aw1 = BoolAsync("l", false)
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main.go:43:5*/ fut.c_bool = initBoolFuture("l", false)
+			/*line main_async.go:322:4*/ fut.aw1 = &fut.c_bool
+			fallthrough
 		case 2: // resumes at main.go:43:5
 			/*line main.go:43:5*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:311:4*/ if !ready {
+			/*line main_async.go:326:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:316:4*/ cond = r_3
-			/*line main_async.go:317:4*/ if !(cond) {
-				/*line main_async.go:318:5*/ state = 5
+			fut.c_bool = boolFuture{}
+			/*line main_async.go:332:4*/ cond = r_3
+			/*line main_async.go:333:4*/ if !(cond) {
+				/*line main_async.go:334:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:43:25*/ fut.aw1 = BoolAsync("r", true)
-			/*line main_async.go:324:4*/ fallthrough
+			/*line main.go:43:25*/ fut.c_bool = initBoolFuture("r", true)
+			/*line main_async.go:340:4*/ fut.aw1 = &fut.c_bool
+			fallthrough
 		case 4: // resumes at main.go:43:25
 			/*line main.go:43:25*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:327:4*/ if !ready {
+			/*line main_async.go:344:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:332:4*/ cond = r_4
-			/*line main_async.go:333:4*/ fallthrough
+			fut.c_bool = boolFuture{}
+			/*line main_async.go:350:4*/ cond = r_4
+			/*line main_async.go:351:4*/ fallthrough
 		case 5:
 			/*line main.go:43:5*/ if !(cond) {
-				/*line main_async.go:336:5*/ state = 7
+				/*line main_async.go:354:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:44:3*/ fmt.Println("yes")
-			/*line main_async.go:342:4*/ fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 7:
-			/*line main.go:46:5*/ fut.aw1 = BoolAsync("l", true)
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main.go:46:5*/ fut.c_bool = initBoolFuture("l", true)
+			/*line main_async.go:363:4*/ fut.aw1 = &fut.c_bool
+			fallthrough
 		case 8: // resumes at main.go:46:5
 			/*line main.go:46:5*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:367:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:353:4*/ cond_2 = r_5
-			/*line main_async.go:354:4*/ if cond_2 {
-				/*line main_async.go:355:5*/ state = 11
+			fut.c_bool = boolFuture{}
+			/*line main_async.go:373:4*/ cond_2 = r_5
+			/*line main_async.go:374:4*/ if cond_2 {
+				/*line main_async.go:375:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main.go:46:24*/ fut.aw1 = BoolAsync("r", true)
-			/*line main_async.go:361:4*/ fallthrough
+			/*line main.go:46:24*/ fut.c_bool = initBoolFuture("r", true)
+			/*line main_async.go:381:4*/ fut.aw1 = &fut.c_bool
+			fallthrough
 		case 10: // resumes at main.go:46:24
 			/*line main.go:46:24*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:364:4*/ if !ready {
+			/*line main_async.go:385:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:369:4*/ cond_2 = r_6
-			/*line main_async.go:370:4*/ fallthrough
+			fut.c_bool = boolFuture{}
+			/*line main_async.go:391:4*/ cond_2 = r_6
+			/*line main_async.go:392:4*/ fallthrough
 		case 11:
 			/*line main.go:46:5*/ if !(cond_2) {
-				/*line main_async.go:373:5*/ state = 13
+				/*line main_async.go:395:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:47:3*/ fmt.Println("yes2")
-			/*line main_async.go:379:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 13:
 			/*line main.go:49:2*/ fmt.Println(log)
 			/*line main.go:50:2*/ fut.fs = nil
 			/*line main.go:51:2*/ fut.ps = nil
 			/*line main.go:52:6*/ fut.i = new(int)
-			/*line main_async.go:385:4*/ (*fut.i) = 0
-			/*line main_async.go:386:4*/ fallthrough
+			/*line main_async.go:407:4*/ (*fut.i) = 0
+			/*line main_async.go:408:4*/ fallthrough
 		case 14:
 			/*line main.go:52:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:389:5*/ state = 19
+				/*line main_async.go:411:5*/ state = 19
 				continue
 			}
 			fallthrough
@@ -403,29 +425,33 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:58:3*/ fut.aw0 = ValAsync("body", 0)
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main.go:58:3*/ fut.c_val = initValFuture("body", 0)
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 16: // resumes at main.go:58:3
 			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:415:4*/ fallthrough
+			fut.c_val = valFuture{}
+			/*line main_async.go:439:4*/ fallthrough
 		case 17:
 			/*line main.go:58:3*/ fut.i = new(*fut.i)
-			/*line main.go:52:25*/ fut.aw0 = ValAsync("post", (*fut.i)+1)
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main.go:52:25*/ fut.c_val = initValFuture("post", (*fut.i)+1)
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 18: // resumes at main.go:52:25
 			/*line main.go:52:25*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:422:4*/ if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:52:21*/ (*fut.i) = r_7
-			/*line main_async.go:428:4*/ state = 14
+			/*line main_async.go:454:4*/ state = 14
 			continue
 		case 19:
 			/*line main.go:60:2*/ for _, f := range fut.fs {
@@ -436,91 +462,93 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			/*line main_async.go:439:4*/ fut.i_2 = 0
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:465:4*/ fut.i_2 = 0
+			/*line main_async.go:466:4*/ fallthrough
 		case 20:
 			/*line main.go:67:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:443:5*/ state = 24
+				/*line main_async.go:469:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:448:4*/ k = new(int)
-			/*line main_async.go:449:4*/ v = new(string)
-			/*line main_async.go:450:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
+			/*line main_async.go:474:4*/ k = new(int)
+			/*line main_async.go:475:4*/ v = new(string)
+			/*line main_async.go:476:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
 			}(k, v))
-			/*line main.go:69:3*/ fut.aw0 = ValAsync((*v), (*k))
-			/*line main_async.go:457:4*/ fut.ps = nil
+			/*line main.go:69:3*/ fut.c_val = initValFuture((*v), (*k))
+			/*line main_async.go:483:4*/ fut.aw0 = &fut.c_val
+			fut.ps = nil
 			fut.i = nil
 			fallthrough
 		case 22: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:467:4*/ fallthrough
+			fut.c_val = valFuture{}
+			/*line main_async.go:495:4*/ fallthrough
 		case 23:
 			/*line main.go:69:3*/ fut.i_2++
-			/*line main_async.go:470:4*/ state = 20
+			/*line main_async.go:498:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
 			/*line main.go:72:2*/ fut.p_2 = new(P)
-			/*line main_async.go:475:4*/ (*fut.p_2) = P{}
+			/*line main_async.go:503:4*/ (*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync()
-			/*line main_async.go:477:4*/ fut.fs = nil
+			/*line main_async.go:505:4*/ fut.fs = nil
 			fut.ps = nil
 			fut.i = nil
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:73:14
 			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:484:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync()
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:518:4*/ fallthrough
 		case 26: // resumes at main.go:73:23
 			/*line main.go:73:23*/ fut.j, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:493:4*/ if !ready {
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync()
-			/*line main_async.go:499:4*/ fallthrough
+			/*line main_async.go:527:4*/ fallthrough
 		case 27: // resumes at main.go:73:32
 			/*line main.go:73:32*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
-			/*line main_async.go:509:4*/ fut.i_6 = 0
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:537:4*/ fut.i_6 = 0
+			/*line main_async.go:538:4*/ fallthrough
 		case 28:
 			/*line main.go:75:17*/ if !(fut.i_6 < fut.n) {
-				/*line main_async.go:513:5*/ state = 35
+				/*line main_async.go:541:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
-			/*line main_async.go:518:4*/ fut.i_2 = fut.i_6
+			/*line main_async.go:546:4*/ fut.i_2 = fut.i_6
 			/*line main.go:76:7*/ fut.j = 0
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:548:4*/ fallthrough
 		case 30:
 			/*line main.go:76:15*/ if !(fut.j < 3) {
-				/*line main_async.go:523:5*/ state = 34
+				/*line main_async.go:551:5*/ state = 34
 				continue
 			}
 			fallthrough
@@ -537,193 +565,209 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:83:20*/ fut.aw0 = ValAsync("ij", fut.i_2*fut.j)
-			/*line main_async.go:541:4*/ fut.p_2 = nil
+			/*line main.go:83:20*/ fut.c_val = initValFuture("ij", fut.i_2*fut.j)
+			/*line main_async.go:569:4*/ fut.aw0 = &fut.c_val
+			fut.p_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:83:20
 			/*line main.go:83:20*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:574:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:83:4*/ fmt.Print(fut.i_2, fut.j, r_11, ";")
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 33:
 			/*line main.go:76:22*/ fut.j++
-			/*line main_async.go:554:4*/ state = 30
+			/*line main_async.go:584:4*/ state = 30
 			continue
 		case 34:
-			/*line main_async.go:557:4*/ fut.i_6++
-			/*line main_async.go:558:4*/ state = 28
+			/*line main_async.go:587:4*/ fut.i_6++
+			/*line main_async.go:588:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:86:2*/ fmt.Println()
-			/*line main.go:87:14*/ fut.aw0 = ValAsync("sw", 2)
-			/*line main_async.go:563:4*/ fut.p_2 = nil
+			/*line main.go:87:14*/ fut.c_val = initValFuture("sw", 2)
+			/*line main_async.go:593:4*/ fut.aw0 = &fut.c_val
+			fut.p_2 = nil
 			fallthrough
 		case 36: // resumes at main.go:87:14
 			/*line main.go:87:14*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:87:9*/ fut.i_2 = r_12
 			/*line main.go:87:28*/ fut.j = fut.i_2
-			/*line main.go:88:7*/ fut.aw0 = ValAsync("c1", 1)
-			/*line main_async.go:575:4*/ fallthrough
+			/*line main.go:88:7*/ fut.c_val = initValFuture("c1", 1)
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 37: // resumes at main.go:88:7
 			/*line main.go:88:7*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:578:4*/ if !ready {
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:88:7*/ if fut.j == r_13 {
-				/*line main_async.go:584:5*/ state = 42
+				/*line main_async.go:618:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main.go:88:21*/ fut.aw0 = ValAsync("c2", 2)
-			/*line main_async.go:590:4*/ fallthrough
+			/*line main.go:88:21*/ fut.c_val = initValFuture("c2", 2)
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 39: // resumes at main.go:88:21
 			/*line main.go:88:21*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main_async.go:628:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:88:21*/ if fut.j == r_14 {
-				/*line main_async.go:599:5*/ state = 42
+				/*line main_async.go:635:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main.go:91:7*/ fut.aw0 = ValAsync("c3", 3)
-			/*line main_async.go:605:4*/ fallthrough
+			/*line main.go:91:7*/ fut.c_val = initValFuture("c3", 3)
+			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 41: // resumes at main.go:91:7
 			/*line main.go:91:7*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main_async.go:645:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:91:7*/ if fut.j == r_15 {
-				/*line main_async.go:614:5*/ state = 43
+				/*line main_async.go:652:5*/ state = 43
 			} else {
 				state = 44
 			}
 			continue
 		case 42:
 			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
-			/*line main_async.go:621:4*/ fallthrough
+			/*line main_async.go:659:4*/ fallthrough
 		case 43:
 			/*line main.go:92:3*/ fmt.Println("fell")
-			/*line main_async.go:624:4*/ state = 45
+			/*line main_async.go:662:4*/ state = 45
 			continue
 		case 44:
 			/*line main.go:94:3*/ fmt.Println("default")
-			/*line main_async.go:628:4*/ fallthrough
+			/*line main_async.go:666:4*/ fallthrough
 		case 45:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
 			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
-			/*line main_async.go:633:4*/ fallthrough
+			/*line main_async.go:671:4*/ fallthrough
 		case 46:
 			/*line main.go:98:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:636:5*/ state = 49
+				/*line main_async.go:674:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:641:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:642:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:643:4*/ k_2, v_3 = kv, kv_2
-			/*line main.go:99:10*/ fut.aw0 = ValAsync(k_2, v_3)
-			/*line main_async.go:645:4*/ fallthrough
+			/*line main_async.go:679:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:680:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:681:4*/ k_2, v_3 = kv, kv_2
+			/*line main.go:99:10*/ fut.c_val = initValFuture(k_2, v_3)
+			/*line main_async.go:683:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 48: // resumes at main.go:99:10
 			/*line main.go:99:10*/ r_16, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:648:4*/ if !ready {
+			/*line main_async.go:687:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:99:3*/ fut.i_2 += r_16
-			/*line main_async.go:654:4*/ state = 46
+			/*line main_async.go:694:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			/*line main_async.go:659:4*/ i_7 = 0
-			/*line main_async.go:660:4*/ fallthrough
+			/*line main_async.go:699:4*/ i_7 = 0
+			/*line main_async.go:700:4*/ fallthrough
 		case 50:
 			/*line main.go:102:20*/ if !(i_7 < len(fut.str)) {
-				/*line main_async.go:663:5*/ state = 54
+				/*line main_async.go:703:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:668:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_7:])
-			/*line main_async.go:669:4*/ fut.j = i_7 + size
-			/*line main_async.go:670:4*/ fut.i_2, fut.r = i_7, rn
-			/*line main.go:103:27*/ fut.aw0 = ValAsync("r", fut.i_2)
-			/*line main_async.go:672:4*/ fut.iter = nil
+			/*line main_async.go:708:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_7:])
+			/*line main_async.go:709:4*/ fut.j = i_7 + size
+			/*line main_async.go:710:4*/ fut.i_2, fut.r = i_7, rn
+			/*line main.go:103:27*/ fut.c_val = initValFuture("r", fut.i_2)
+			/*line main_async.go:712:4*/ fut.aw0 = &fut.c_val
+			fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:103:27
 			/*line main.go:103:27*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:676:4*/ if !ready {
+			/*line main_async.go:717:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
-			/*line main_async.go:682:4*/ fallthrough
+			/*line main_async.go:724:4*/ fallthrough
 		case 53:
-			/*line main_async.go:684:4*/ i_7 = fut.j
-			/*line main_async.go:685:4*/ state = 50
+			/*line main_async.go:726:4*/ i_7 = fut.j
+			/*line main_async.go:727:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			/*line main_async.go:691:4*/ fut.n = 0
-			/*line main_async.go:692:4*/ fallthrough
+			/*line main_async.go:733:4*/ fut.n = 0
+			/*line main_async.go:734:4*/ fallthrough
 		case 55:
 			/*line main.go:107:20*/ if !(fut.n < 3) {
-				/*line main_async.go:695:5*/ state = 59
+				/*line main_async.go:737:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 56:
-			/*line main_async.go:700:4*/ fut.i_2, fut.j = fut.n, fut.seq_2[fut.n]
+			/*line main_async.go:742:4*/ fut.i_2, fut.j = fut.n, fut.seq_2[fut.n]
 			/*line main.go:108:3*/ fut.arr[2] = 100
-			/*line main.go:109:19*/ fut.aw0 = ValAsync("a", fut.j)
-			/*line main_async.go:703:4*/ fut.iter = nil
+			/*line main.go:109:19*/ fut.c_val = initValFuture("a", fut.j)
+			/*line main_async.go:745:4*/ fut.aw0 = &fut.c_val
+			fut.iter = nil
 			fut.str = ""
 			fallthrough
 		case 57: // resumes at main.go:109:19
 			/*line main.go:109:19*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:708:4*/ if !ready {
+			/*line main_async.go:751:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main_async.go:758:4*/ fallthrough
 		case 58:
-			/*line main_async.go:716:4*/ fut.n++
-			/*line main_async.go:717:4*/ state = 55
+			/*line main_async.go:760:4*/ fut.n++
+			/*line main_async.go:761:4*/ state = 55
 			continue
 		case 59:
 			/*line main.go:111:2*/ fmt.Println(fut.arr)
 			{
-				/*line main_async.go:722:5*/ fut.state = -1
+				/*line main_async.go:766:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:726:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:770:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

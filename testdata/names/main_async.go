@@ -98,6 +98,11 @@ func UnnamedAsync(_ int, b int, _ string) rt.Future[rt.Tuple2[int, string]] {
 	return &unnamedFuture{b: b}
 }
 
+// initUnnamedFuture makes Unnamed's future by value, for an async caller that holds it inline.
+func initUnnamedFuture(_ int, b int, _ string) unnamedFuture {
+	return unnamedFuture{b: b}
+}
+
 // Poll advances Unnamed to its next suspension point; see rt.Future.
 func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 	var zero rt.Tuple2[int, string]
@@ -107,10 +112,10 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Unnamed starts
 			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:115:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:118:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,7 +125,7 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:28:2*/ return rt.Tuple2[int, string]{V0: fut.b, V1: "u"}, true
 			}
 		default:
-			/*line main_async.go:123:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:128:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -152,6 +157,11 @@ func VariadicAsync(prefix string, xs ...int) rt.Future[string] {
 	return &variadicFuture{prefix: prefix, xs: xs}
 }
 
+// initVariadicFuture makes Variadic's future by value, for an async caller that holds it inline.
+func initVariadicFuture(prefix string, xs ...int) variadicFuture {
+	return variadicFuture{prefix: prefix, xs: xs}
+}
+
 // Poll advances Variadic to its next suspension point; see rt.Future.
 func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -161,10 +171,10 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Variadic starts
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:174:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main_async.go:177:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -174,7 +184,7 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:34:2*/ return fmt.Sprint(fut.prefix, len(fut.xs), fut.xs), true
 			}
 		default:
-			/*line main_async.go:177:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:187:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -203,6 +213,11 @@ func NoBodyAsync() rt.Future[struct{}] {
 	return &noBodyFuture{}
 }
 
+// initNoBodyFuture makes NoBody's future by value, for an async caller that holds it inline.
+func initNoBodyFuture() noBodyFuture {
+	return noBodyFuture{}
+}
+
 // Poll advances NoBody to its next suspension point; see rt.Future.
 func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	state := fut.state
@@ -210,11 +225,11 @@ func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoBody starts
 			{
-				/*line main_async.go:213:5*/ fut.state = -1
+				/*line main_async.go:228:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:217:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:232:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -240,6 +255,11 @@ func NoSuspendAsync(x int) rt.Future[int] {
 	return &noSuspendFuture{x: x}
 }
 
+// initNoSuspendFuture makes NoSuspend's future by value, for an async caller that holds it inline.
+func initNoSuspendFuture(x int) noSuspendFuture {
+	return noSuspendFuture{x: x}
+}
+
 // Poll advances NoSuspend to its next suspension point; see rt.Future.
 func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 	state := fut.state
@@ -251,7 +271,7 @@ func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:41:29*/ return fut.x * 3, true
 			}
 		default:
-			/*line main_async.go:254:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:274:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -279,6 +299,11 @@ func EarlyReturnAsync(n int) rt.Future[struct{}] {
 	return &earlyReturnFuture{n: n}
 }
 
+// initEarlyReturnFuture makes EarlyReturn's future by value, for an async caller that holds it inline.
+func initEarlyReturnFuture(n int) earlyReturnFuture {
+	return earlyReturnFuture{n: n}
+}
+
 // Poll advances EarlyReturn to its next suspension point; see rt.Future.
 func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -288,10 +313,10 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // EarlyReturn starts
 			/*line main.go:45:6*/ fut.i = 0
-			/*line main_async.go:291:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 1:
 			/*line main.go:45:14*/ if !(fut.i < 10) {
-				/*line main_async.go:294:5*/ state = 5
+				/*line main_async.go:319:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -304,27 +329,27 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:307:4*/ fallthrough
+			/*line main_async.go:332:4*/ fallthrough
 		case 3: // resumes at main.go:50:3
 			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:310:4*/ if !ready {
+			/*line main_async.go:335:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:315:4*/ fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 4:
 			/*line main.go:45:22*/ fut.i++
-			/*line main_async.go:318:4*/ state = 1
+			/*line main_async.go:343:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:52:2*/ fmt.Println("full")
 			{
-				/*line main_async.go:323:5*/ fut.state = -1
+				/*line main_async.go:348:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:327:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
+			/*line main_async.go:352:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -344,19 +369,24 @@ var _ func(int) = EarlyReturn
 
 // mainFuture is the state machine of Main (main.go:58).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
-	cx_2    int
-	fut_2   int
-	state_2 int
-	ready_2 bool
-	zero_2  string
-	fmt_    func(a ...any) string
-	seq     []int
-	r_6     string
-	aw0_2   rt.Future[int]
-	aw1     rt.Future[rt.Tuple2[int, string]]
-	aw2     rt.Future[string]
-	aw3     rt.Future[struct{}]
+	state         int // the next case of Poll; -1 once done
+	cx_2          int
+	fut_2         int
+	state_2       int
+	ready_2       bool
+	zero_2        string
+	fmt_          func(a ...any) string
+	seq           []int
+	r_6           string
+	aw0_2         rt.Future[int]
+	aw1           rt.Future[rt.Tuple2[int, string]]
+	aw2           rt.Future[string]
+	aw3           rt.Future[struct{}]
+	c_unnamed     unnamedFuture     // Unnamed's future, held by value
+	c_variadic    variadicFuture    // Variadic's future, held by value
+	c_noBody      noBodyFuture      // NoBody's future, held by value
+	c_noSuspend   noSuspendFuture   // NoSuspend's future, held by value
+	c_earlyReturn earlyReturnFuture // EarlyReturn's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -382,114 +412,132 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:59:23*/ fut.aw0_2 = ClashAsync(1, 2, 3, 4, 5)
-			/*line main_async.go:385:4*/ fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 1: // resumes at main.go:59:23
 			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:388:4*/ if !ready {
+			/*line main_async.go:418:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
-			/*line main.go:60:10*/ fut.aw1 = UnnamedAsync(1, 2, "x")
-			/*line main_async.go:395:4*/ fallthrough
+			/*line main.go:60:10*/ fut.c_unnamed = initUnnamedFuture(1, 2, "x")
+			/*line main_async.go:425:4*/ fut.aw1 = &fut.c_unnamed
+			fallthrough
 		case 2: // resumes at main.go:60:10
 			/*line main.go:60:10*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:398:4*/ if !ready {
+			/*line main_async.go:429:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_unnamed = unnamedFuture{}
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
-			/*line main.go:62:26*/ fut.aw2 = VariadicAsync("p")
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main.go:62:26*/ fut.c_variadic = initVariadicFuture("p")
+			/*line main_async.go:438:4*/ fut.aw2 = &fut.c_variadic
+			fallthrough
 		case 3: // resumes at main.go:62:26
 			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:62:41*/ fut.aw2 = VariadicAsync("q", 1, 2)
-			/*line main_async.go:415:4*/ fallthrough
+			fut.c_variadic = variadicFuture{}
+			/*line main.go:62:41*/ fut.c_variadic = initVariadicFuture("q", 1, 2)
+			/*line main_async.go:449:4*/ fut.aw2 = &fut.c_variadic
+			fallthrough
 		case 4: // resumes at main.go:62:41
 			/*line main.go:62:41*/ fut.r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:418:4*/ if !ready {
+			/*line main_async.go:453:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:62:62*/ fut.aw2 = VariadicAsync("r", []int{4, 5, 6}...)
-			/*line main_async.go:424:4*/ fallthrough
+			fut.c_variadic = variadicFuture{}
+			/*line main.go:62:62*/ fut.c_variadic = initVariadicFuture("r", []int{4, 5, 6}...)
+			/*line main_async.go:460:4*/ fut.aw2 = &fut.c_variadic
+			fallthrough
 		case 5: // resumes at main.go:62:62
 			/*line main.go:62:62*/ r_7, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:427:4*/ if !ready {
+			/*line main_async.go:464:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:2*/ fmt.Println("variadic", fut.zero_2, fut.r_6, r_7)
 			/*line main.go:63:2*/ xs = []int{7}
-			/*line main.go:64:37*/ fut.aw2 = VariadicAsync("s", xs...)
-			/*line main_async.go:435:4*/ fut.zero_2 = ""
+			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
+			/*line main_async.go:473:4*/ fut.aw2 = &fut.c_variadic
+			fut.zero_2 = ""
 			fut.r_6 = ""
 			fallthrough
 		case 6: // resumes at main.go:64:37
 			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
-			/*line main.go:65:2*/ fut.aw3 = NoBodyAsync()
-			/*line main_async.go:447:4*/ fallthrough
+			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
+			/*line main_async.go:487:4*/ fut.aw3 = &fut.c_noBody
+			fallthrough
 		case 7: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:66:27*/ fut.aw0_2 = NoSuspendAsync(4)
-			/*line main_async.go:456:4*/ fallthrough
+			fut.c_noBody = noBodyFuture{}
+			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
+			/*line main_async.go:498:4*/ fut.aw0_2 = &fut.c_noSuspend
+			fallthrough
 		case 8: // resumes at main.go:66:27
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:459:4*/ if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0_2 = nil
+			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
-			/*line main.go:67:2*/ fut.aw3 = EarlyReturnAsync(2)
-			/*line main_async.go:466:4*/ fallthrough
+			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
+			/*line main_async.go:510:4*/ fut.aw3 = &fut.c_earlyReturn
+			fallthrough
 		case 9: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:469:4*/ if !ready {
+			/*line main_async.go:514:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:68:2*/ fut.aw3 = EarlyReturnAsync(20)
-			/*line main_async.go:475:4*/ fallthrough
+			fut.c_earlyReturn = earlyReturnFuture{}
+			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
+			/*line main_async.go:521:4*/ fut.aw3 = &fut.c_earlyReturn
+			fallthrough
 		case 10: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:478:4*/ if !ready {
+			/*line main_async.go:525:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:71:2*/ fut.cx_2 = 1
 			/*line main.go:72:2*/ fut.fut_2 = 2
 			/*line main.go:73:2*/ fut.state_2 = 3
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
 			/*line main.go:76:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:489:4*/ fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:492:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -497,11 +545,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:500:4*/ fut.zero_2 = ""
+			/*line main_async.go:548:4*/ fut.zero_2 = ""
 			fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:504:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -509,40 +557,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:512:4*/ fallthrough
+			/*line main_async.go:560:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:515:4*/ if !ready {
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:84:2*/ fmt.Println(fut.fmt_("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:522:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:525:5*/ state = 18
+				/*line main_async.go:573:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:532:4*/ fut.fmt_ = nil
+			/*line main_async.go:580:4*/ fut.fmt_ = nil
 			fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:584:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:88:3*/ fmt.Println("seq", fut.seq)
-			/*line main_async.go:542:4*/ fallthrough
+			/*line main_async.go:590:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:545:4*/ state = 14
+			/*line main_async.go:593:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
@@ -550,23 +598,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:553:4*/ fut.fmt_ = nil
+			/*line main_async.go:601:4*/ fut.fmt_ = nil
 			fut.seq = nil
 			fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main_async.go:606:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:565:5*/ fut.state = -1
+				/*line main_async.go:613:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:569:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:617:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,6 +20,11 @@ func PairAsync(n int) rt.Future[rt.Tuple2[int, int]] {
 	return &pairFuture{n: n}
 }
 
+// initPairFuture makes Pair's future by value, for an async caller that holds it inline.
+func initPairFuture(n int) pairFuture {
+	return pairFuture{n: n}
+}
+
 // Poll advances Pair to its next suspension point; see rt.Future.
 func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	var zero rt.Tuple2[int, int]
@@ -29,10 +34,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,7 +47,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:15:2*/ return rt.Tuple2[int, int]{V0: fut.n, V1: fut.n + 1}, true
 			}
 		default:
-			/*line main_async.go:45:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:50:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -62,9 +67,10 @@ var _ func(int) (int, int) = Pair
 
 // mainFuture is the state machine of Main (main.go:19).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	rt_2  string
-	aw0   rt.Future[rt.Tuple2[int, int]]
+	state  int // the next case of Poll; -1 once done
+	rt_2   string
+	aw0    rt.Future[rt.Tuple2[int, int]]
+	c_pair pairFuture // Pair's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -89,36 +95,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
-			/*line main.go:22:11*/ fut.aw0 = PairAsync(1)
-			/*line main_async.go:93:4*/ fallthrough
+			/*line main.go:22:11*/ fut.c_pair = initPairFuture(1)
+			/*line main_async.go:99:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 1: // resumes at main.go:22:11
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:96:4*/ if !ready {
+			/*line main_async.go:103:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:22:3*/ a, b = r.V0, r.V1
 			/*line main.go:23:3*/ fmt.Println(fut.rt_2, a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
-			/*line main.go:27:11*/ fut.aw0 = PairAsync(fmt_2)
-			/*line main_async.go:105:4*/ fut.rt_2 = ""
+			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
+			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_pair
+			fut.rt_2 = ""
 			fallthrough
 		case 2: // resumes at main.go:27:11
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main_async.go:118:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:117:5*/ fut.state = -1
+				/*line main_async.go:127:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:121:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

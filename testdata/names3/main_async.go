@@ -20,6 +20,11 @@ func TwiceAsync(x int) rt.Future[int] {
 	return &twiceFuture{x: x}
 }
 
+// initTwiceFuture makes Twice's future by value, for an async caller that holds it inline.
+func initTwiceFuture(x int) twiceFuture {
+	return twiceFuture{x: x}
+}
+
 // Poll advances Twice to its next suspension point; see rt.Future.
 func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -29,10 +34,10 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Twice starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,7 +47,7 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ return 2 * fut.x, true
 			}
 		default:
-			/*line main_async.go:45:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:50:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -62,11 +67,12 @@ var _ func(int) int = Twice
 
 // mainFuture is the state machine of Main (main.go:22).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	total int
-	i     int
-	n_3   string
-	aw0   rt.Future[int]
+	state   int // the next case of Poll; -1 once done
+	total   int
+	i       int
+	n_3     string
+	aw0     rt.Future[int]
+	c_twice twiceFuture // Twice's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -95,43 +101,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:24:2*/ fut.total = 0
 			/*line main.go:25:6*/ fut.i = 0
-			/*line main_async.go:98:4*/ fallthrough
+			/*line main_async.go:104:4*/ fallthrough
 		case 1:
 			/*line main.go:25:14*/ if !(fut.i < n) {
-				/*line main_async.go:101:5*/ state = 5
+				/*line main_async.go:107:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:27:12*/ fut.aw0 = TwiceAsync(fut.i)
-			/*line main_async.go:107:4*/ fallthrough
+			/*line main.go:27:12*/ fut.c_twice = initTwiceFuture(fut.i)
+			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_twice
+			fallthrough
 		case 3: // resumes at main.go:27:12
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:110:4*/ if !ready {
+			/*line main_async.go:117:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_twice = twiceFuture{}
 			/*line main.go:27:3*/ fut.total += r + n_2
-			/*line main_async.go:116:4*/ fallthrough
+			/*line main_async.go:124:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			/*line main_async.go:119:4*/ state = 1
+			/*line main_async.go:127:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
-			/*line main.go:31:18*/ fut.aw0 = TwiceAsync(1)
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main.go:31:18*/ fut.c_twice = initTwiceFuture(1)
+			/*line main_async.go:132:4*/ fut.aw0 = &fut.c_twice
+			fallthrough
 		case 6: // resumes at main.go:31:18
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_twice = twiceFuture{}
 			/*line main.go:31:3*/ fmt.Println(fut.n_3, r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-			/*line main_async.go:134:4*/ poll:
+			/*line main_async.go:144:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -141,23 +151,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
-			/*line main.go:44:14*/ fut.aw0 = TwiceAsync(state_2)
-			/*line main_async.go:145:4*/ fut.n_3 = ""
+			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
+			/*line main_async.go:155:4*/ fut.aw0 = &fut.c_twice
+			fut.n_3 = ""
 			fallthrough
 		case 7: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:156:5*/ fut.state = -1
+				/*line main_async.go:168:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:160:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:172:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

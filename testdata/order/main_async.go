@@ -20,6 +20,11 @@ func AAsync(n int) rt.Future[int] {
 	return &aFuture{n: n}
 }
 
+// initAFuture makes A's future by value, for an async caller that holds it inline.
+func initAFuture(n int) aFuture {
+	return aFuture{n: n}
+}
+
 // Poll advances A to its next suspension point; see rt.Future.
 func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -30,10 +35,10 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // A starts
 			/*line main.go:24:2*/ logf("A%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:27:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func BAsync(n int) rt.Future[int] {
 	return &bFuture{n: n}
 }
 
+// initBFuture makes B's future by value, for an async caller that holds it inline.
+func initBFuture(n int) bFuture {
+	return bFuture{n: n}
+}
+
 // Poll advances B to its next suspension point; see rt.Future.
 func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -85,10 +95,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // B starts
 			/*line main.go:32:2*/ logf("B%d", fut.n)
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,7 +108,7 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:34:2*/ return fut.n * 10, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -129,6 +139,11 @@ func SetXAsync(v int) rt.Future[int] {
 	return &setXFuture{v: v}
 }
 
+// initSetXFuture makes SetX's future by value, for an async caller that holds it inline.
+func initSetXFuture(v int) setXFuture {
+	return setXFuture{v: v}
+}
+
 // Poll advances SetX to its next suspension point; see rt.Future.
 func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -138,10 +153,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetX starts
 			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:156:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -153,7 +168,7 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:56:2*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:156:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
+			/*line main_async.go:171:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -184,6 +199,11 @@ func StrAsync(s string) rt.Future[string] {
 	return &strFuture{s: s}
 }
 
+// initStrFuture makes Str's future by value, for an async caller that holds it inline.
+func initStrFuture(s string) strFuture {
+	return strFuture{s: s}
+}
+
 // Poll advances Str to its next suspension point; see rt.Future.
 func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -194,10 +214,10 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Str starts
 			/*line main.go:63:2*/ logf("S%s", fut.s)
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:197:4*/ fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:200:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -207,7 +227,7 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:65:2*/ return fut.s, true
 			}
 		default:
-			/*line main_async.go:210:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:230:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -227,17 +247,21 @@ var _ func(string) string = Str
 
 // mainFuture is the state machine of Main (main.go:69).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	arr   []int
-	f     func(a int, b int) int
-	r_2   int
-	r_8   int
-	t_3   int
-	r_19  string
-	r_20  string
-	t_6   func(int) int
-	aw0   rt.Future[int]
-	aw1   rt.Future[string]
+	state  int // the next case of Poll; -1 once done
+	arr    []int
+	f      func(a int, b int) int
+	r_2    int
+	r_8    int
+	t_3    int
+	r_19   string
+	r_20   string
+	t_6    func(int) int
+	aw0    rt.Future[int]
+	aw1    rt.Future[string]
+	c_a    aFuture    // A's future, held by value
+	c_b    bFuture    // B's future, held by value
+	c_setX setXFuture // SetX's future, held by value
+	c_str  strFuture  // Str's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -276,296 +300,350 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:70:11*/ fut.aw0 = AAsync(1)
-			/*line main_async.go:280:4*/ fallthrough
+			/*line main.go:70:11*/ fut.c_a = initAFuture(1)
+			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 1: // resumes at main.go:70:11
 			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:283:4*/ if !ready {
+			/*line main_async.go:308:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:70:17*/ fut.aw0 = BAsync(2)
-			/*line main_async.go:289:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:70:17*/ fut.c_b = initBFuture(2)
+			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 2: // resumes at main.go:70:17
 			/*line main.go:70:17*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:292:4*/ if !ready {
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_b = bFuture{}
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
-			/*line main.go:73:7*/ fut.aw0 = AAsync(3)
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main.go:73:7*/ fut.c_a = initAFuture(3)
+			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 3: // resumes at main.go:73:7
 			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:14*/ fut.aw0 = BAsync(4)
-			/*line main_async.go:309:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:73:14*/ fut.c_b = initBFuture(4)
+			/*line main_async.go:339:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 4: // resumes at main.go:73:14
 			/*line main.go:73:14*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:312:4*/ if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_b = bFuture{}
 			/*line main.go:73:2*/ y = fut.r_2 + r_5
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
-			/*line main.go:76:17*/ fut.aw0 = AAsync(5)
-			/*line main_async.go:321:4*/ fallthrough
+			/*line main.go:76:17*/ fut.c_a = initAFuture(5)
+			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 5: // resumes at main.go:76:17
 			/*line main.go:76:17*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:329:4*/ y = fut.r_2 + r_6
+			fut.c_a = aFuture{}
+			/*line main_async.go:363:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
-			/*line main.go:79:6*/ fut.aw0 = AAsync(6)
-			/*line main_async.go:332:4*/ fallthrough
+			/*line main.go:79:6*/ fut.c_a = initAFuture(6)
+			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 6: // resumes at main.go:79:6
 			/*line main.go:79:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:335:4*/ if !ready {
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_a = aFuture{}
 			/*line main.go:79:2*/ y = r_7 + plain(2)
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
-			/*line main.go:82:17*/ fut.aw0 = AAsync(7)
-			/*line main_async.go:344:4*/ fallthrough
+			/*line main.go:82:17*/ fut.c_a = initAFuture(7)
+			/*line main_async.go:380:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 7: // resumes at main.go:82:17
 			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:347:4*/ if !ready {
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:352:4*/ fut.t_3 = plain(4)
-			/*line main.go:82:35*/ fut.aw0 = BAsync(8)
-			/*line main_async.go:354:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main_async.go:390:4*/ fut.t_3 = plain(4)
+			/*line main.go:82:35*/ fut.c_b = initBFuture(8)
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 8: // resumes at main.go:82:35
 			/*line main.go:82:35*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:362:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			fut.c_b = bFuture{}
+			/*line main_async.go:402:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
-			/*line main.go:85:16*/ fut.aw0 = BAsync(1)
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main.go:85:16*/ fut.c_b = initBFuture(1)
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 9: // resumes at main.go:85:16
 			/*line main.go:85:16*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:368:4*/ if !ready {
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:10*/ fut.aw0 = AAsync(two(r_10, plain(6)))
-			/*line main_async.go:374:4*/ fallthrough
+			fut.c_b = bFuture{}
+			/*line main.go:85:10*/ fut.c_a = initAFuture(two(r_10, plain(6)))
+			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 10: // resumes at main.go:85:10
 			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:377:4*/ if !ready {
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:85:34*/ fut.aw0 = AAsync(9)
-			/*line main_async.go:383:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:85:34*/ fut.c_a = initAFuture(9)
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 11: // resumes at main.go:85:34
 			/*line main.go:85:34*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_a = aFuture{}
 			/*line main.go:85:2*/ y = two(fut.r_2, r_12)
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
-			/*line main.go:88:22*/ fut.aw0 = AAsync(10)
-			/*line main_async.go:395:4*/ fallthrough
+			/*line main.go:88:22*/ fut.c_a = initAFuture(10)
+			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 12: // resumes at main.go:88:22
 			/*line main.go:88:22*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:398:4*/ if !ready {
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:403:4*/ y = three(fut.r_2, r_13, plain(8))
+			fut.c_a = aFuture{}
+			/*line main_async.go:451:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
-			/*line main.go:92:10*/ fut.aw0 = SetXAsync(5)
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main.go:92:10*/ fut.c_setX = initSetXFuture(5)
+			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_setX
+			fallthrough
 		case 13: // resumes at main.go:92:10
 			/*line main.go:92:10*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_setX = setXFuture{}
 			/*line main.go:92:2*/ y = x + r_14
 			/*line main.go:93:2*/ flush(fmt.Sprint("x+setX ", y, x))
 			/*line main.go:95:2*/ x = 1
 			/*line main.go:96:2*/ y = x + setXPlain(5)
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
-			/*line main.go:100:6*/ fut.aw0 = SetXAsync(7)
-			/*line main_async.go:422:4*/ fallthrough
+			/*line main.go:100:6*/ fut.c_setX = initSetXFuture(7)
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_setX
+			fallthrough
 		case 14: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:425:4*/ if !ready {
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_setX = setXFuture{}
 			/*line main.go:100:2*/ y = r_15 + x
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
-			/*line main.go:104:15*/ fut.aw0 = SetXAsync(4)
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main.go:104:15*/ fut.c_setX = initSetXFuture(4)
+			/*line main_async.go:486:4*/ fut.aw0 = &fut.c_setX
+			fallthrough
 		case 15: // resumes at main.go:104:15
 			/*line main.go:104:15*/ r_16, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:437:4*/ if !ready {
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_setX = setXFuture{}
 			/*line main.go:104:2*/ y = three(x, r_16, x)
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
-			/*line main.go:108:19*/ fut.aw0 = AAsync(11)
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main.go:108:19*/ fut.c_a = initAFuture(11)
+			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 16: // resumes at main.go:108:19
 			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:449:4*/ if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:26*/ fut.aw0 = BAsync(12)
-			/*line main_async.go:455:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:108:26*/ fut.c_b = initBFuture(12)
+			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 17: // resumes at main.go:108:26
 			/*line main.go:108:26*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:458:4*/ if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_b = bFuture{}
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", fut.arr))
-			/*line main.go:111:7*/ fut.aw1 = StrAsync("a")
-			/*line main_async.go:466:4*/ fut.arr = nil
+			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
+			/*line main_async.go:524:4*/ fut.aw1 = &fut.c_str
+			fut.arr = nil
 			fallthrough
 		case 18: // resumes at main.go:111:7
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:111:18*/ fut.aw1 = StrAsync("b")
-			/*line main_async.go:476:4*/ fallthrough
+			fut.c_str = strFuture{}
+			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
+			/*line main_async.go:536:4*/ fut.aw1 = &fut.c_str
+			fallthrough
 		case 19: // resumes at main.go:111:18
 			/*line main.go:111:18*/ fut.r_20, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:111:35*/ fut.aw1 = StrAsync("d")
-			/*line main_async.go:485:4*/ fallthrough
+			fut.c_str = strFuture{}
+			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
+			/*line main_async.go:547:4*/ fut.aw1 = &fut.c_str
+			fallthrough
 		case 20: // resumes at main.go:111:35
 			/*line main.go:111:35*/ r_21, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_str = strFuture{}
 			/*line main.go:111:2*/ s = fut.r_19 + fut.r_20 + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
-			/*line main.go:114:25*/ fut.aw0 = AAsync(13)
-			/*line main_async.go:496:4*/ fut.r_19 = ""
+			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_a
+			fut.r_19 = ""
 			fut.r_20 = ""
 			fallthrough
 		case 21: // resumes at main.go:114:25
 			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:501:4*/ if !ready {
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
-			/*line main.go:114:42*/ fut.aw0 = BAsync(14)
-			/*line main_async.go:508:4*/ fallthrough
+			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
+			/*line main_async.go:574:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 22: // resumes at main.go:114:42
 			/*line main.go:114:42*/ r_23, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:578:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:516:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			fut.c_b = bFuture{}
+			/*line main_async.go:584:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
-			/*line main.go:117:8*/ fut.aw0 = AAsync(15)
-			/*line main_async.go:519:4*/ fallthrough
+			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
+			/*line main_async.go:587:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 23: // resumes at main.go:117:8
 			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:522:4*/ if !ready {
+			/*line main_async.go:591:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:117:17*/ fut.aw0 = BAsync(16)
-			/*line main_async.go:528:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
+			/*line main_async.go:598:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 24: // resumes at main.go:117:17
 			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main_async.go:602:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:117:25*/ fut.aw0 = AAsync(17)
-			/*line main_async.go:537:4*/ fallthrough
+			fut.c_b = bFuture{}
+			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
+			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 25: // resumes at main.go:117:25
 			/*line main.go:117:25*/ r_26, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_a = aFuture{}
 			/*line main.go:117:2*/ z = -fut.r_2 * (fut.r_8 - r_26)
 			/*line main.go:118:2*/ flush(fmt.Sprint("unary/paren ", z))
 			/*line main.go:120:2*/ fut.f = func(a, b int) int {
 				/*line main.go:120:31*/ logf("f")
 				/*line main.go:120:42*/ return a - b
 			}
-			/*line main.go:121:8*/ fut.aw0 = AAsync(18)
-			/*line main_async.go:552:4*/ fallthrough
+			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
+			/*line main_async.go:626:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 26: // resumes at main.go:121:8
 			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:555:4*/ if !ready {
+			/*line main_async.go:630:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:121:15*/ fut.aw0 = BAsync(19)
-			/*line main_async.go:561:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
+			/*line main_async.go:637:4*/ fut.aw0 = &fut.c_b
+			fallthrough
 		case 27: // resumes at main.go:121:15
 			/*line main.go:121:15*/ r_28, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_b = bFuture{}
 			/*line main.go:121:2*/ y = fut.f(fut.r_2, r_28)
 			/*line main.go:122:2*/ flush(fmt.Sprint("funcval ", y))
 			/*line main.go:124:2*/ g = func() func(int) int {
@@ -575,24 +653,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
-			/*line main.go:128:10*/ fut.aw0 = AAsync(20)
-			/*line main_async.go:579:4*/ fut.f = nil
+			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
+			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_a
+			fut.f = nil
 			fallthrough
 		case 28: // resumes at main.go:128:10
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:583:4*/ if !ready {
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:588:4*/ y = fut.t_6(r_29)
+			fut.c_a = aFuture{}
+			/*line main_async.go:668:4*/ y = fut.t_6(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:591:5*/ fut.state = -1
+				/*line main_async.go:671:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:595:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:675:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -22,6 +22,11 @@ func YAsync() rt.Future[struct{}] {
 	return &yFuture{}
 }
 
+// initYFuture makes Y's future by value, for an async caller that holds it inline.
+func initYFuture() yFuture {
+	return yFuture{}
+}
+
 // Poll advances Y to its next suspension point; see rt.Future.
 func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -31,20 +36,20 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:14:12*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:12
 			/*line main.go:14:12*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:43:5*/ fut.state = -1
+				/*line main_async.go:48:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func IdAsync(v int) rt.Future[int] {
 	return &idFuture{v: v}
 }
 
+// initIdFuture makes Id's future by value, for an async caller that holds it inline.
+func initIdFuture(v int) idFuture {
+	return idFuture{v: v}
+}
+
 // Poll advances Id to its next suspension point; see rt.Future.
 func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -84,10 +94,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:18:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:87:4*/ fallthrough
+			/*line main_async.go:97:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:90:4*/ if !ready {
+			/*line main_async.go:100:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -97,7 +107,7 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:2*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:100:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:110:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,6 +138,11 @@ func IdSAsync(v string) rt.Future[string] {
 	return &idSFuture{v: v}
 }
 
+// initIdSFuture makes IdS's future by value, for an async caller that holds it inline.
+func initIdSFuture(v string) idSFuture {
+	return idSFuture{v: v}
+}
+
 // Poll advances IdS to its next suspension point; see rt.Future.
 func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -137,10 +152,10 @@ func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // IdS starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:140:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:143:4*/ if !ready {
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -150,7 +165,7 @@ func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:153:4*/ panic("corio: IdSAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: IdSAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -180,6 +195,11 @@ func SliceAsync() rt.Future[[]int] {
 	return &sliceFuture{}
 }
 
+// initSliceFuture makes Slice's future by value, for an async caller that holds it inline.
+func initSliceFuture() sliceFuture {
+	return sliceFuture{}
+}
+
 // Poll advances Slice to its next suspension point; see rt.Future.
 func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 	var zero []int
@@ -190,10 +210,10 @@ func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Slice starts
 			/*line main.go:30:2*/ fmt.Println("Slice evaluated")
 			/*line main.go:31:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:196:4*/ if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -203,7 +223,7 @@ func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line main.go:32:2*/ return []int{1, 2, 3}, true
 			}
 		default:
-			/*line main_async.go:206:4*/ panic("corio: SliceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:226:4*/ panic("corio: SliceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -223,33 +243,37 @@ var _ func() []int = Slice
 
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	i      int
-	s      []int
-	v      int
-	arr    *[3]int
-	r      rune
-	m      map[string]int
-	keys   []string
-	k      string
-	ps     [2]pt
-	pts    []pt
-	p      pt
-	i_13   uint8
-	i_15   int
-	seq    []int
-	seq_3  [3]int
-	seq_4  *[3]int
-	iter   *reflect.MapIter
-	iter_2 *reflect.MapIter
-	iter_3 *reflect.MapIter
-	seq_10 []pt
-	n_5    uint8
-	i_34   uint8
-	aw0    rt.Future[struct{}]
-	aw1    rt.Future[int]
-	aw2    rt.Future[[]int]
-	aw3    rt.Future[string]
+	state   int // the next case of Poll; -1 once done
+	i       int
+	s       []int
+	v       int
+	arr     *[3]int
+	r       rune
+	m       map[string]int
+	keys    []string
+	k       string
+	ps      [2]pt
+	pts     []pt
+	p       pt
+	i_13    uint8
+	i_15    int
+	seq     []int
+	seq_3   [3]int
+	seq_4   *[3]int
+	iter    *reflect.MapIter
+	iter_2  *reflect.MapIter
+	iter_3  *reflect.MapIter
+	seq_10  []pt
+	n_5     uint8
+	i_34    uint8
+	aw0     rt.Future[struct{}]
+	aw1     rt.Future[int]
+	aw2     rt.Future[[]int]
+	aw3     rt.Future[string]
+	c_y     yFuture     // Y's future, held by value
+	c_id    idFuture    // Id's future, held by value
+	c_slice sliceFuture // Slice's future, held by value
+	c_idS   idSFuture   // IdS's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -295,184 +319,196 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ n = 3
 			/*line main.go:41:2*/ fut.v = n
-			/*line main_async.go:298:4*/ fut.i_15 = 0
-			/*line main_async.go:299:4*/ fallthrough
+			/*line main_async.go:322:4*/ fut.i_15 = 0
+			/*line main_async.go:323:4*/ fallthrough
 		case 1:
 			/*line main.go:41:17*/ if !(fut.i_15 < fut.v) {
-				/*line main_async.go:302:5*/ state = 5
+				/*line main_async.go:326:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:307:4*/ fut.i = fut.i_15
-			/*line main.go:42:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:331:4*/ fut.i = fut.i_15
+			/*line main.go:42:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 3: // resumes at main.go:42:3
 			/*line main.go:42:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:312:4*/ if !ready {
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:43:3*/ n = 10
 			/*line main.go:44:3*/ fmt.Println("int", fut.i, n)
-			/*line main_async.go:319:4*/ fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 4:
-			/*line main_async.go:321:4*/ fut.i_15++
-			/*line main_async.go:322:4*/ state = 1
+			/*line main_async.go:347:4*/ fut.i_15++
+			/*line main_async.go:348:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:48:17*/ fut.aw1 = IdAsync(2)
-			/*line main_async.go:326:4*/ fallthrough
+			/*line main.go:48:17*/ fut.c_id = initIdFuture(2)
+			/*line main_async.go:352:4*/ fut.aw1 = &fut.c_id
+			fallthrough
 		case 6: // resumes at main.go:48:17
 			/*line main.go:48:17*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:329:4*/ if !ready {
+			/*line main_async.go:356:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_id = idFuture{}
 			/*line main.go:48:2*/ n_3 = r_5
-			/*line main_async.go:335:4*/ i_16 = 0
-			/*line main_async.go:336:4*/ fallthrough
+			/*line main_async.go:363:4*/ i_16 = 0
+			/*line main_async.go:364:4*/ fallthrough
 		case 7:
 			/*line main.go:48:17*/ if !(i_16 < n_3) {
-				/*line main_async.go:339:5*/ state = 10
+				/*line main_async.go:367:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:344:4*/ i_2 = i_16
+			/*line main_async.go:372:4*/ i_2 = i_16
 			/*line main.go:49:3*/ fmt.Println("int susp", i_2)
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main_async.go:374:4*/ fallthrough
 		case 9:
-			/*line main_async.go:348:4*/ i_16++
-			/*line main_async.go:349:4*/ state = 7
+			/*line main_async.go:376:4*/ i_16++
+			/*line main_async.go:377:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:53:2*/ fut.s = []int{1, 2, 3}
 			/*line main.go:54:2*/ fut.seq = fut.s
-			/*line main_async.go:354:4*/ fut.i_15 = 0
-			/*line main_async.go:355:4*/ fallthrough
+			/*line main_async.go:382:4*/ fut.i_15 = 0
+			/*line main_async.go:383:4*/ fallthrough
 		case 11:
 			/*line main.go:54:20*/ if !(fut.i_15 < len(fut.seq)) {
-				/*line main_async.go:358:5*/ state = 15
+				/*line main_async.go:386:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:363:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
-			/*line main.go:55:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main_async.go:391:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main.go:55:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 13: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:368:4*/ if !ready {
+			/*line main_async.go:397:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:56:3*/ if fut.i == 0 {
 				/*line main.go:57:4*/ fut.s = append(fut.s, 99)
 				/*line main.go:58:4*/ fut.s[2] = 30
 			}
 			/*line main.go:60:3*/ fmt.Println("slice", fut.i, fut.v, len(fut.s))
-			/*line main_async.go:378:4*/ fallthrough
+			/*line main_async.go:408:4*/ fallthrough
 		case 14:
-			/*line main_async.go:380:4*/ fut.i_15++
-			/*line main_async.go:381:4*/ state = 11
+			/*line main_async.go:410:4*/ fut.i_15++
+			/*line main_async.go:411:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:63:2*/ fut.s = make([]int, 3, 10)
 			/*line main.go:64:2*/ fut.seq = fut.s
-			/*line main_async.go:386:4*/ fut.i_15 = 0
-			/*line main_async.go:387:4*/ fallthrough
+			/*line main_async.go:416:4*/ fut.i_15 = 0
+			/*line main_async.go:417:4*/ fallthrough
 		case 16:
 			/*line main.go:64:20*/ if !(fut.i_15 < len(fut.seq)) {
-				/*line main_async.go:390:5*/ state = 20
+				/*line main_async.go:420:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:395:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
-			/*line main.go:65:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:397:4*/ fallthrough
+			/*line main_async.go:425:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main.go:65:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 18: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:400:4*/ if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:66:3*/ if fut.i+1 < len(fut.s) {
 				/*line main.go:67:4*/ fut.s[fut.i+1] = fut.v + 5
 			}
 			/*line main.go:69:3*/ fmt.Println("slice write", fut.i, fut.v)
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:441:4*/ fallthrough
 		case 19:
-			/*line main_async.go:411:4*/ fut.i_15++
-			/*line main_async.go:412:4*/ state = 16
+			/*line main_async.go:443:4*/ fut.i_15++
+			/*line main_async.go:444:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:73:2*/ fut.arr = new([3]int)
-			/*line main_async.go:416:4*/ (*fut.arr) = [3]int{1, 2, 3}
+			/*line main_async.go:448:4*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:74:2*/ fut.seq_3 = (*fut.arr)
-			/*line main_async.go:418:4*/ fut.i_15 = 0
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:450:4*/ fut.i_15 = 0
+			/*line main_async.go:451:4*/ fallthrough
 		case 21:
 			/*line main.go:74:20*/ if !(fut.i_15 < 3) {
-				/*line main_async.go:422:5*/ state = 25
+				/*line main_async.go:454:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:427:4*/ fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
-			/*line main.go:75:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:429:4*/ fut.s = nil
+			/*line main_async.go:459:4*/ fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
+			/*line main.go:75:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:76:3*/ (*fut.arr)[2] = 100
 			/*line main.go:77:3*/ fmt.Println("array", fut.i, fut.v, (*fut.arr)[fut.i])
-			/*line main_async.go:441:4*/ fallthrough
+			/*line main_async.go:475:4*/ fallthrough
 		case 24:
-			/*line main_async.go:443:4*/ fut.i_15++
-			/*line main_async.go:444:4*/ state = 21
+			/*line main_async.go:477:4*/ fut.i_15++
+			/*line main_async.go:478:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:81:2*/ fut.seq_4 = fut.arr
-			/*line main_async.go:449:4*/ fut.i_15 = 0
-			/*line main_async.go:450:4*/ fallthrough
+			/*line main_async.go:483:4*/ fut.i_15 = 0
+			/*line main_async.go:484:4*/ fallthrough
 		case 26:
 			/*line main.go:81:20*/ if !(fut.i_15 < 3) {
-				/*line main_async.go:453:5*/ state = 30
+				/*line main_async.go:487:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			/*line main_async.go:458:4*/ fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
-			/*line main.go:82:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:460:4*/ fut.s = nil
+			/*line main_async.go:492:4*/ fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
+			/*line main.go:82:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:3
 			/*line main.go:82:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:83:3*/ (*fut.arr)[2] = 100
 			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i, fut.v)
-			/*line main_async.go:472:4*/ fallthrough
+			/*line main_async.go:508:4*/ fallthrough
 		case 29:
-			/*line main_async.go:474:4*/ fut.i_15++
-			/*line main_async.go:475:4*/ state = 26
+			/*line main_async.go:510:4*/ fut.i_15++
+			/*line main_async.go:511:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:87:2*/ _ = func(arr_p *[3]int) func() {
@@ -480,122 +516,129 @@ poll:
 					_ = (*arr_p)
 				}
 			}(fut.arr)
-			/*line main_async.go:483:4*/ fut.v = 0
-			/*line main_async.go:484:4*/ fallthrough
+			/*line main_async.go:519:4*/ fut.v = 0
+			/*line main_async.go:520:4*/ fallthrough
 		case 31:
 			/*line main.go:87:17*/ if !(fut.v < 3) {
-				/*line main_async.go:487:5*/ state = 35
+				/*line main_async.go:523:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 32:
-			/*line main_async.go:492:4*/ fut.i = fut.v
-			/*line main.go:88:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:494:4*/ fut.s = nil
+			/*line main_async.go:528:4*/ fut.i = fut.v
+			/*line main.go:88:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:530:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 33: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:501:4*/ if !ready {
+			/*line main_async.go:538:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:89:3*/ fmt.Println("array key", fut.i)
-			/*line main_async.go:507:4*/ fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 34:
-			/*line main_async.go:509:4*/ fut.v++
-			/*line main_async.go:510:4*/ state = 31
+			/*line main_async.go:547:4*/ fut.v++
+			/*line main_async.go:548:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:93:2*/ str = "aé\xffz世\xc3"
 			/*line main.go:94:2*/ fut.k = str
-			/*line main_async.go:515:4*/ i_22 = 0
-			/*line main_async.go:516:4*/ fallthrough
+			/*line main_async.go:553:4*/ i_22 = 0
+			/*line main_async.go:554:4*/ fallthrough
 		case 36:
 			/*line main.go:94:20*/ if !(i_22 < len(fut.k)) {
-				/*line main_async.go:519:5*/ state = 40
+				/*line main_async.go:557:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			/*line main_async.go:524:4*/ rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
-			/*line main_async.go:525:4*/ fut.v = i_22 + size
-			/*line main_async.go:526:4*/ fut.i, fut.r = i_22, rn
-			/*line main.go:95:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:528:4*/ fut.s = nil
+			/*line main_async.go:562:4*/ rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
+			/*line main_async.go:563:4*/ fut.v = i_22 + size
+			/*line main_async.go:564:4*/ fut.i, fut.r = i_22, rn
+			/*line main.go:95:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:566:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 38: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:535:4*/ if !ready {
+			/*line main_async.go:574:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i, fut.r, fut.r)
-			/*line main_async.go:541:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 39:
-			/*line main_async.go:543:4*/ i_22 = fut.v
-			/*line main_async.go:544:4*/ state = 36
+			/*line main_async.go:583:4*/ i_22 = fut.v
+			/*line main_async.go:584:4*/ state = 36
 			continue
 		case 40:
 			/*line main.go:99:2*/ str = "abc"
 			/*line main.go:100:2*/ fut.k = str
-			/*line main_async.go:549:4*/ i_23 = 0
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:589:4*/ i_23 = 0
+			/*line main_async.go:590:4*/ fallthrough
 		case 41:
 			/*line main.go:100:20*/ if !(i_23 < len(fut.k)) {
-				/*line main_async.go:553:5*/ state = 45
+				/*line main_async.go:593:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			/*line main_async.go:558:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
-			/*line main_async.go:559:4*/ fut.i = i_23 + size_2
-			/*line main_async.go:560:4*/ fut.r = rn_2
+			/*line main_async.go:598:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
+			/*line main_async.go:599:4*/ fut.i = i_23 + size_2
+			/*line main_async.go:600:4*/ fut.r = rn_2
 			/*line main.go:101:3*/ str = "zzzzzzz"
-			/*line main.go:102:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:563:4*/ fut.s = nil
+			/*line main.go:102:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
 			fut.seq_4 = nil
 			fallthrough
 		case 43: // resumes at main.go:102:3
 			/*line main.go:102:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:570:4*/ if !ready {
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r))
-			/*line main_async.go:576:4*/ fallthrough
+			/*line main_async.go:618:4*/ fallthrough
 		case 44:
-			/*line main_async.go:578:4*/ i_23 = fut.i
-			/*line main_async.go:579:4*/ state = 41
+			/*line main_async.go:620:4*/ i_23 = fut.i
+			/*line main_async.go:621:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
 			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:586:4*/ fallthrough
+			/*line main_async.go:628:4*/ fallthrough
 		case 46:
 			/*line main.go:110:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:589:5*/ state = 49
+				/*line main_async.go:631:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:594:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:595:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:596:4*/ fut.k, fut.v = kv, kv_2
-			/*line main.go:111:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:598:4*/ fut.s = nil
+			/*line main_async.go:636:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:637:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:638:4*/ fut.k, fut.v = kv, kv_2
+			/*line main.go:111:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:640:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.seq = nil
@@ -603,14 +646,15 @@ poll:
 			fallthrough
 		case 48: // resumes at main.go:111:3
 			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:606:4*/ if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:112:3*/ fut.i += fut.v
 			/*line main.go:113:3*/ fut.keys = append(fut.keys, fut.k)
-			/*line main_async.go:613:4*/ state = 46
+			/*line main_async.go:657:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:115:2*/ sort.Strings(fut.keys)
@@ -618,18 +662,19 @@ poll:
 			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:119:2*/ fut.i = 0
 			/*line main.go:120:2*/ fut.iter_2 = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:621:4*/ fallthrough
+			/*line main_async.go:665:4*/ fallthrough
 		case 50:
 			/*line main.go:120:17*/ if !(fut.iter_2.Next()) {
-				/*line main_async.go:624:5*/ state = 53
+				/*line main_async.go:668:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:629:4*/ kv_3, _ = fut.iter_2.Key().Interface().(string)
-			/*line main_async.go:630:4*/ fut.k = kv_3
-			/*line main.go:121:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:632:4*/ fut.s = nil
+			/*line main_async.go:673:4*/ kv_3, _ = fut.iter_2.Key().Interface().(string)
+			/*line main_async.go:674:4*/ fut.k = kv_3
+			/*line main.go:121:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.keys = nil
 			fut.seq = nil
@@ -638,36 +683,38 @@ poll:
 			fallthrough
 		case 52: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:641:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:122:3*/ fut.i++
 			/*line main.go:123:3*/ for k2 := range fut.m {
 				/*line main.go:124:4*/ if k2 != fut.k {
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
-			/*line main_async.go:652:4*/ state = 50
+			/*line main_async.go:698:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(fut.m))
 			/*line main.go:132:2*/ fut.i = 0
-			/*line main_async.go:657:4*/ fut.v = 0
+			/*line main_async.go:703:4*/ fut.v = 0
 			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
-			/*line main_async.go:659:4*/ fut.i_15 = 0
-			/*line main_async.go:660:4*/ fallthrough
+			/*line main_async.go:705:4*/ fut.i_15 = 0
+			/*line main_async.go:706:4*/ fallthrough
 		case 54:
 			/*line main.go:133:19*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:663:5*/ state = 58
+				/*line main_async.go:709:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:668:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
-			/*line main.go:134:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:670:4*/ fut.arr = nil
+			/*line main_async.go:714:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main.go:134:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_y
+			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
@@ -678,33 +725,35 @@ poll:
 			fallthrough
 		case 56: // resumes at main.go:134:3
 			/*line main.go:134:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:681:4*/ if !ready {
+			/*line main_async.go:728:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:686:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:734:4*/ fallthrough
 		case 57:
 			/*line main.go:134:3*/ fut.i_15++
-			/*line main_async.go:689:4*/ state = 54
+			/*line main_async.go:737:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
 			/*line main.go:137:2*/ fut.k = ""
 			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter_3 = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
-			/*line main_async.go:696:4*/ fallthrough
+			/*line main_async.go:744:4*/ fallthrough
 		case 59:
 			/*line main.go:139:16*/ if !(fut.iter_3.Next()) {
-				/*line main_async.go:699:5*/ state = 62
+				/*line main_async.go:747:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:704:4*/ kv_4, _ = fut.iter_3.Key().Interface().(string)
-			/*line main_async.go:705:4*/ fut.k = kv_4
-			/*line main.go:140:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:707:4*/ fut.s = nil
+			/*line main_async.go:752:4*/ kv_4, _ = fut.iter_3.Key().Interface().(string)
+			/*line main_async.go:753:4*/ fut.k = kv_4
+			/*line main.go:140:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:755:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -715,30 +764,32 @@ poll:
 			fallthrough
 		case 61: // resumes at main.go:140:3
 			/*line main.go:140:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:718:4*/ if !ready {
+			/*line main_async.go:767:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:723:4*/ state = 59
+			fut.c_y = yFuture{}
+			/*line main_async.go:773:4*/ state = 59
 			continue
 		case 62:
 			/*line main.go:142:2*/ fmt.Println("assign map", fut.k)
 			/*line main.go:143:2*/ fut.k = "xyz"
-			/*line main_async.go:728:4*/ i_25 = 0
-			/*line main_async.go:729:4*/ fallthrough
+			/*line main_async.go:778:4*/ i_25 = 0
+			/*line main_async.go:779:4*/ fallthrough
 		case 63:
 			/*line main.go:143:19*/ if !(i_25 < len(fut.k)) {
-				/*line main_async.go:732:5*/ state = 67
+				/*line main_async.go:782:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			/*line main_async.go:737:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
-			/*line main_async.go:738:4*/ fut.v = i_25 + size_3
-			/*line main_async.go:739:4*/ fut.i, fut.r = i_25, rn_3
-			/*line main.go:144:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:741:4*/ fut.s = nil
+			/*line main_async.go:787:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
+			/*line main_async.go:788:4*/ fut.v = i_25 + size_3
+			/*line main_async.go:789:4*/ fut.i, fut.r = i_25, rn_3
+			/*line main.go:144:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:791:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -750,32 +801,34 @@ poll:
 			fallthrough
 		case 65: // resumes at main.go:144:3
 			/*line main.go:144:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:753:4*/ if !ready {
+			/*line main_async.go:804:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:758:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:810:4*/ fallthrough
 		case 66:
 			/*line main.go:144:3*/ i_25 = fut.v
-			/*line main_async.go:761:4*/ state = 63
+			/*line main_async.go:813:4*/ state = 63
 			continue
 		case 67:
 			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
 			/*line main.go:148:2*/ fut.s = []int{4, 5}
-			/*line main_async.go:767:4*/ fut.i = 0
-			/*line main_async.go:768:4*/ fallthrough
+			/*line main_async.go:819:4*/ fut.i = 0
+			/*line main_async.go:820:4*/ fallthrough
 		case 68:
 			/*line main.go:148:31*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:771:5*/ state = 72
+				/*line main_async.go:823:5*/ state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			/*line main_async.go:776:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
-			/*line main.go:149:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:778:4*/ fut.arr = nil
+			/*line main_async.go:828:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
+			/*line main.go:149:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:830:4*/ fut.aw0 = &fut.c_y
+			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
@@ -787,20 +840,22 @@ poll:
 			fallthrough
 		case 70: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:790:4*/ if !ready {
+			/*line main_async.go:843:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:795:4*/ fallthrough
+			fut.c_y = yFuture{}
+			/*line main_async.go:849:4*/ fallthrough
 		case 71:
 			/*line main.go:149:3*/ fut.i++
-			/*line main_async.go:798:4*/ state = 68
+			/*line main_async.go:852:4*/ state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
-			/*line main.go:153:20*/ fut.aw2 = SliceAsync()
-			/*line main_async.go:803:4*/ fut.s = nil
+			/*line main.go:153:20*/ fut.c_slice = initSliceFuture()
+			/*line main_async.go:857:4*/ fut.aw2 = &fut.c_slice
+			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
@@ -813,211 +868,226 @@ poll:
 			fallthrough
 		case 73: // resumes at main.go:153:20
 			/*line main.go:153:20*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:816:4*/ if !ready {
+			/*line main_async.go:871:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_slice = sliceFuture{}
 			/*line main.go:153:2*/ fut.s = r_6
-			/*line main_async.go:822:4*/ fut.i_15 = 0
-			/*line main_async.go:823:4*/ fallthrough
+			/*line main_async.go:878:4*/ fut.i_15 = 0
+			/*line main_async.go:879:4*/ fallthrough
 		case 74:
 			/*line main.go:153:20*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:826:5*/ state = 78
+				/*line main_async.go:882:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			/*line main_async.go:831:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
-			/*line main.go:154:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:833:4*/ fallthrough
+			/*line main_async.go:887:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main.go:154:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:889:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 76: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:836:4*/ if !ready {
+			/*line main_async.go:893:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
-			/*line main_async.go:842:4*/ fallthrough
+			/*line main_async.go:900:4*/ fallthrough
 		case 77:
-			/*line main_async.go:844:4*/ fut.i_15++
-			/*line main_async.go:845:4*/ state = 74
+			/*line main_async.go:902:4*/ fut.i_15++
+			/*line main_async.go:903:4*/ state = 74
 			continue
 		case 78:
 			/*line main.go:159:2*/ nilS = nil
 			/*line main.go:160:2*/ fut.s = nilS
-			/*line main_async.go:850:4*/ fut.i = 0
-			/*line main_async.go:851:4*/ fallthrough
+			/*line main_async.go:908:4*/ fut.i = 0
+			/*line main_async.go:909:4*/ fallthrough
 		case 79:
 			/*line main.go:160:12*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:854:5*/ state = 83
+				/*line main_async.go:912:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 80:
-			/*line main.go:161:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:860:4*/ fallthrough
+			/*line main.go:161:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:918:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 81: // resumes at main.go:161:3
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:863:4*/ if !ready {
+			/*line main_async.go:922:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:162:3*/ fmt.Println("never")
-			/*line main_async.go:869:4*/ fallthrough
+			/*line main_async.go:929:4*/ fallthrough
 		case 82:
-			/*line main_async.go:871:4*/ fut.i++
-			/*line main_async.go:872:4*/ state = 79
+			/*line main_async.go:931:4*/ fut.i++
+			/*line main_async.go:932:4*/ state = 79
 			continue
 		case 83:
 			/*line main.go:164:2*/ fut.i = 0
-			/*line main_async.go:876:4*/ fut.v = 0
-			/*line main_async.go:877:4*/ fallthrough
+			/*line main_async.go:936:4*/ fut.v = 0
+			/*line main_async.go:937:4*/ fallthrough
 		case 84:
 			/*line main.go:164:12*/ if !(fut.v < fut.i) {
-				/*line main_async.go:880:5*/ state = 88
+				/*line main_async.go:940:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 85:
-			/*line main.go:165:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:886:4*/ fut.s = nil
+			/*line main.go:165:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:946:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
 			/*line main.go:165:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:890:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:166:3*/ fmt.Println("never")
-			/*line main_async.go:896:4*/ fallthrough
+			/*line main_async.go:958:4*/ fallthrough
 		case 87:
-			/*line main_async.go:898:4*/ fut.v++
-			/*line main_async.go:899:4*/ state = 84
+			/*line main_async.go:960:4*/ fut.v++
+			/*line main_async.go:961:4*/ state = 84
 			continue
 		case 88:
 			/*line main.go:169:2*/ fut.i = 0
 			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
-			/*line main_async.go:904:4*/ fut.v = 0
-			/*line main_async.go:905:4*/ fallthrough
+			/*line main_async.go:966:4*/ fut.v = 0
+			/*line main_async.go:967:4*/ fallthrough
 		case 89:
 			/*line main.go:170:12*/ if !(fut.v < len(fut.keys)) {
-				/*line main_async.go:908:5*/ state = 93
+				/*line main_async.go:970:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
-			/*line main.go:171:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:914:4*/ fut.s = nil
+			/*line main.go:171:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:976:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:918:4*/ if !ready {
+			/*line main_async.go:981:4*/ if !ready {
 				fut.state = 91
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:172:3*/ fut.i++
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main_async.go:988:4*/ fallthrough
 		case 92:
-			/*line main_async.go:926:4*/ fut.v++
-			/*line main_async.go:927:4*/ state = 89
+			/*line main_async.go:990:4*/ fut.v++
+			/*line main_async.go:991:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
 			/*line main.go:178:2*/ fut.seq_10 = fut.pts
-			/*line main_async.go:933:4*/ fut.i = 0
-			/*line main_async.go:934:4*/ fallthrough
+			/*line main_async.go:997:4*/ fut.i = 0
+			/*line main_async.go:998:4*/ fallthrough
 		case 94:
 			/*line main.go:178:20*/ if !(fut.i < len(fut.seq_10)) {
-				/*line main_async.go:937:5*/ state = 98
+				/*line main_async.go:1001:5*/ state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			/*line main_async.go:942:4*/ fut.p = fut.seq_10[fut.i]
+			/*line main_async.go:1006:4*/ fut.p = fut.seq_10[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
-			/*line main.go:180:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:945:4*/ fut.s = nil
+			/*line main.go:180:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:1009:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:950:4*/ if !ready {
+			/*line main_async.go:1015:4*/ if !ready {
 				fut.state = 96
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
-			/*line main_async.go:956:4*/ fallthrough
+			/*line main_async.go:1022:4*/ fallthrough
 		case 97:
-			/*line main_async.go:958:4*/ fut.i++
-			/*line main_async.go:959:4*/ state = 94
+			/*line main_async.go:1024:4*/ fut.i++
+			/*line main_async.go:1025:4*/ state = 94
 			continue
 		case 98:
 			/*line main.go:183:2*/ fut.seq_10 = fut.pts
-			/*line main_async.go:963:4*/ fut.v = 0
-			/*line main_async.go:964:4*/ fallthrough
+			/*line main_async.go:1029:4*/ fut.v = 0
+			/*line main_async.go:1030:4*/ fallthrough
 		case 99:
 			/*line main.go:183:17*/ if !(fut.v < len(fut.seq_10)) {
-				/*line main_async.go:967:5*/ state = 103
+				/*line main_async.go:1033:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 100:
-			/*line main_async.go:972:4*/ fut.i = fut.v
-			/*line main.go:184:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:974:4*/ fut.s = nil
+			/*line main_async.go:1038:4*/ fut.i = fut.v
+			/*line main.go:184:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:1040:4*/ fut.aw0 = &fut.c_y
+			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
 			/*line main.go:184:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:979:4*/ if !ready {
+			/*line main_async.go:1046:4*/ if !ready {
 				fut.state = 101
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
-			/*line main_async.go:985:4*/ fallthrough
+			/*line main_async.go:1053:4*/ fallthrough
 		case 102:
-			/*line main_async.go:987:4*/ fut.v++
-			/*line main_async.go:988:4*/ state = 99
+			/*line main_async.go:1055:4*/ fut.v++
+			/*line main_async.go:1056:4*/ state = 99
 			continue
 		case 103:
 			/*line main.go:187:2*/ fmt.Println("by index", fut.pts)
 			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
-			/*line main_async.go:993:4*/ fut.i_15 = 0
-			/*line main_async.go:994:4*/ fallthrough
+			/*line main_async.go:1061:4*/ fut.i_15 = 0
+			/*line main_async.go:1062:4*/ fallthrough
 		case 104:
 			/*line main.go:190:20*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:997:5*/ state = 108
+				/*line main_async.go:1065:5*/ state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			/*line main_async.go:1002:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:1070:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
 					continue poll
 				}
 			}
-			/*line main.go:194:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:1010:4*/ fut.pts = nil
+			/*line main.go:194:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:1078:4*/ fut.aw0 = &fut.c_y
+			fut.pts = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
 			/*line main.go:194:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1016:4*/ if !ready {
+			/*line main_async.go:1085:4*/ if !ready {
 				fut.state = 106
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:195:3*/ if fut.v == 4 {
 				/*line main.go:196:4*/ {
 					state = 108
@@ -1025,92 +1095,98 @@ poll:
 				}
 			}
 			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			/*line main_async.go:1028:4*/ fallthrough
+			/*line main_async.go:1098:4*/ fallthrough
 		case 107:
-			/*line main_async.go:1030:4*/ fut.i_15++
-			/*line main_async.go:1031:4*/ state = 104
+			/*line main_async.go:1100:4*/ fut.i_15++
+			/*line main_async.go:1101:4*/ state = 104
 			continue
 		case 108:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			/*line main_async.go:1036:4*/ fut.i_34 = 0
-			/*line main_async.go:1037:4*/ fallthrough
+			/*line main_async.go:1106:4*/ fut.i_34 = 0
+			/*line main_async.go:1107:4*/ fallthrough
 		case 109:
 			/*line main.go:203:17*/ if !(fut.i_34 < fut.n_5) {
-				/*line main_async.go:1040:5*/ state = 113
+				/*line main_async.go:1110:5*/ state = 113
 				continue
 			}
 			fallthrough
 		case 110:
-			/*line main_async.go:1045:4*/ fut.i_13 = fut.i_34
-			/*line main.go:204:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:1047:4*/ fut.pts = nil
+			/*line main_async.go:1115:4*/ fut.i_13 = fut.i_34
+			/*line main.go:204:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:1117:4*/ fut.aw0 = &fut.c_y
+			fut.pts = nil
 			fut.s = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
 			/*line main.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1054:4*/ if !ready {
+			/*line main_async.go:1125:4*/ if !ready {
 				fut.state = 111
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			/*line main_async.go:1060:4*/ fallthrough
+			/*line main_async.go:1132:4*/ fallthrough
 		case 112:
-			/*line main_async.go:1062:4*/ fut.i_34++
-			/*line main_async.go:1063:4*/ state = 109
+			/*line main_async.go:1134:4*/ fut.i_34++
+			/*line main_async.go:1135:4*/ state = 109
 			continue
 		case 113:
-			/*line main.go:208:20*/ fut.aw3 = IdSAsync("ab")
-			/*line main_async.go:1067:4*/ fut.pts = nil
+			/*line main.go:208:20*/ fut.c_idS = initIdSFuture("ab")
+			/*line main_async.go:1139:4*/ fut.aw3 = &fut.c_idS
+			fut.pts = nil
 			fut.s = nil
 			fut.keys = nil
 			fut.seq_10 = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
 			/*line main.go:208:20*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:1074:4*/ if !ready {
+			/*line main_async.go:1147:4*/ if !ready {
 				fut.state = 114
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_idS = idSFuture{}
 			/*line main.go:208:2*/ fut.k = r_7
-			/*line main_async.go:1080:4*/ i_35 = 0
-			/*line main_async.go:1081:4*/ fallthrough
+			/*line main_async.go:1154:4*/ i_35 = 0
+			/*line main_async.go:1155:4*/ fallthrough
 		case 115:
 			/*line main.go:208:20*/ if !(i_35 < len(fut.k)) {
-				/*line main_async.go:1084:5*/ state = 119
+				/*line main_async.go:1158:5*/ state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			/*line main_async.go:1089:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
-			/*line main_async.go:1090:4*/ fut.v = i_35 + size_4
-			/*line main_async.go:1091:4*/ fut.i, fut.r = i_35, rn_4
-			/*line main.go:209:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:1093:4*/ fallthrough
+			/*line main_async.go:1163:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
+			/*line main_async.go:1164:4*/ fut.v = i_35 + size_4
+			/*line main_async.go:1165:4*/ fut.i, fut.r = i_35, rn_4
+			/*line main.go:209:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:1167:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 117: // resumes at main.go:209:3
 			/*line main.go:209:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1096:4*/ if !ready {
+			/*line main_async.go:1171:4*/ if !ready {
 				fut.state = 117
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			/*line main_async.go:1102:4*/ fallthrough
+			/*line main_async.go:1178:4*/ fallthrough
 		case 118:
-			/*line main_async.go:1104:4*/ i_35 = fut.v
-			/*line main_async.go:1105:4*/ state = 115
+			/*line main_async.go:1180:4*/ i_35 = fut.v
+			/*line main_async.go:1181:4*/ state = 115
 			continue
 		case 119:
 			{
-				/*line main_async.go:1109:5*/ fut.state = -1
+				/*line main_async.go:1185:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1113:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1189:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

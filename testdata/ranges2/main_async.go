@@ -21,6 +21,11 @@ func YAsync() rt.Future[struct{}] {
 	return &yFuture{}
 }
 
+// initYFuture makes Y's future by value, for an async caller that holds it inline.
+func initYFuture() yFuture {
+	return yFuture{}
+}
+
 // Poll advances Y to its next suspension point; see rt.Future.
 func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -30,20 +35,20 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:13:12*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:13:12
 			/*line main.go:13:12*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:42:5*/ fut.state = -1
+				/*line main_async.go:47:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:46:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -73,6 +78,11 @@ func ArrAsync() rt.Future[[3]int] {
 	return &arrFuture{}
 }
 
+// initArrFuture makes Arr's future by value, for an async caller that holds it inline.
+func initArrFuture() arrFuture {
+	return arrFuture{}
+}
+
 // Poll advances Arr to its next suspension point; see rt.Future.
 func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 	var zero [3]int
@@ -82,10 +92,10 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 		switch state {
 		case 0: // Arr starts
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:85:4*/ fallthrough
+			/*line main_async.go:95:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
 			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:88:4*/ if !ready {
+			/*line main_async.go:98:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -95,7 +105,7 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 				/*line main.go:22:2*/ return [3]int{7, 8, 9}, true
 			}
 		default:
-			/*line main_async.go:98:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:108:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,8 @@ type mainFuture struct {
 	seq_9 []rune
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[[3]int]
+	c_y   yFuture   // Y's future, held by value
+	c_arr arrFuture // Arr's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -177,305 +189,326 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:180:4*/ fut.v = 0
-			/*line main_async.go:181:4*/ fallthrough
+			/*line main_async.go:192:4*/ fut.v = 0
+			/*line main_async.go:193:4*/ fallthrough
 		case 1:
 			/*line main.go:36:17*/ if !(fut.v < 3) {
-				/*line main_async.go:184:5*/ state = 5
+				/*line main_async.go:196:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:189:4*/ fut.i = fut.v
-			/*line main.go:37:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:191:4*/ fallthrough
+			/*line main_async.go:201:4*/ fut.i = fut.v
+			/*line main.go:37:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:203:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main_async.go:207:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
-			/*line main_async.go:200:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 4:
-			/*line main_async.go:202:4*/ fut.v++
-			/*line main_async.go:203:4*/ state = 1
+			/*line main_async.go:216:4*/ fut.v++
+			/*line main_async.go:217:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			/*line main_async.go:208:4*/ fut.v = 0
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:222:4*/ fut.v = 0
+			/*line main_async.go:223:4*/ fallthrough
 		case 6:
 			/*line main.go:42:22*/ if !(fut.v < 2) {
-				/*line main_async.go:212:5*/ state = 10
+				/*line main_async.go:226:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:217:4*/ fut.i, fut.row = fut.v, fut.seq[fut.v]
+			/*line main_async.go:231:4*/ fut.i, fut.row = fut.v, fut.seq[fut.v]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
-			/*line main.go:44:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:220:4*/ fallthrough
+			/*line main.go:44:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:234:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 8: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
+			/*line main_async.go:238:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
-			/*line main_async.go:229:4*/ fallthrough
+			/*line main_async.go:245:4*/ fallthrough
 		case 9:
-			/*line main_async.go:231:4*/ fut.v++
-			/*line main_async.go:232:4*/ state = 6
+			/*line main_async.go:247:4*/ fut.v++
+			/*line main_async.go:248:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			/*line main_async.go:236:4*/ fut.v_3 = 0
-			/*line main_async.go:237:4*/ fallthrough
+			/*line main_async.go:252:4*/ fut.v_3 = 0
+			/*line main_async.go:253:4*/ fallthrough
 		case 11:
 			/*line main.go:48:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:240:5*/ state = 15
+				/*line main_async.go:256:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:245:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
-			/*line main.go:49:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:247:4*/ fallthrough
+			/*line main_async.go:261:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
+			/*line main.go:49:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 13: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:250:4*/ if !ready {
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
-			/*line main_async.go:256:4*/ fallthrough
+			/*line main_async.go:274:4*/ fallthrough
 		case 14:
-			/*line main_async.go:258:4*/ fut.v_3++
-			/*line main_async.go:259:4*/ state = 11
+			/*line main_async.go:276:4*/ fut.v_3++
+			/*line main_async.go:277:4*/ state = 11
 			continue
 		case 15:
-			/*line main.go:52:20*/ fut.aw1 = ArrAsync()
-			/*line main_async.go:263:4*/ fallthrough
+			/*line main.go:52:20*/ fut.c_arr = initArrFuture()
+			/*line main_async.go:281:4*/ fut.aw1 = &fut.c_arr
+			fallthrough
 		case 16: // resumes at main.go:52:20
 			/*line main.go:52:20*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:266:4*/ if !ready {
+			/*line main_async.go:285:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_arr = arrFuture{}
 			/*line main.go:52:2*/ fut.seq_2 = r_3
-			/*line main_async.go:272:4*/ fut.v_3 = 0
-			/*line main_async.go:273:4*/ fallthrough
+			/*line main_async.go:292:4*/ fut.v_3 = 0
+			/*line main_async.go:293:4*/ fallthrough
 		case 17:
 			/*line main.go:52:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:276:5*/ state = 21
+				/*line main_async.go:296:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:281:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
-			/*line main.go:53:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:283:4*/ fallthrough
+			/*line main_async.go:301:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
+			/*line main.go:53:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:303:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 19: // resumes at main.go:53:3
 			/*line main.go:53:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:286:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
-			/*line main_async.go:292:4*/ fallthrough
+			/*line main_async.go:314:4*/ fallthrough
 		case 20:
-			/*line main_async.go:294:4*/ fut.v_3++
-			/*line main_async.go:295:4*/ state = 17
+			/*line main_async.go:316:4*/ fut.v_3++
+			/*line main_async.go:317:4*/ state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			/*line main_async.go:299:4*/ fut.v = 0
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main_async.go:321:4*/ fut.v = 0
+			/*line main_async.go:322:4*/ fallthrough
 		case 22:
 			/*line main.go:57:20*/ if !(fut.v < len(fut.seq_4)) {
-				/*line main_async.go:303:5*/ state = 26
+				/*line main_async.go:325:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:308:4*/ fut.i, fut.s = fut.v, fut.seq_4[fut.v]
-			/*line main.go:58:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:330:4*/ fut.i, fut.s = fut.v, fut.seq_4[fut.v]
+			/*line main.go:58:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_y
+			fallthrough
 		case 24: // resumes at main.go:58:3
 			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:313:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:59:3*/ fmt.Println("named", fut.i, fut.s)
-			/*line main_async.go:319:4*/ fallthrough
+			/*line main_async.go:343:4*/ fallthrough
 		case 25:
-			/*line main_async.go:321:4*/ fut.v++
-			/*line main_async.go:322:4*/ state = 22
+			/*line main_async.go:345:4*/ fut.v++
+			/*line main_async.go:346:4*/ state = 22
 			continue
 		case 26:
 			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
-			/*line main_async.go:327:4*/ fut.i_18 = 0
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:351:4*/ fut.i_18 = 0
+			/*line main_async.go:352:4*/ fallthrough
 		case 27:
 			/*line main.go:62:17*/ if !(fut.i_18 < fut.n_2) {
-				/*line main_async.go:331:5*/ state = 31
+				/*line main_async.go:355:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
-			/*line main_async.go:336:4*/ fut.i_6 = fut.i_18
-			/*line main.go:63:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:338:4*/ fut.s = ""
+			/*line main_async.go:360:4*/ fut.i_6 = fut.i_18
+			/*line main.go:63:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:368:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:349:4*/ fallthrough
+			/*line main_async.go:375:4*/ fallthrough
 		case 30:
-			/*line main_async.go:351:4*/ fut.i_18++
-			/*line main_async.go:352:4*/ state = 27
+			/*line main_async.go:377:4*/ fut.i_18++
+			/*line main_async.go:378:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:356:4*/ i_19 = 0
-			/*line main_async.go:357:4*/ fallthrough
+			/*line main_async.go:382:4*/ i_19 = 0
+			/*line main_async.go:383:4*/ fallthrough
 		case 32:
 			/*line main.go:67:20*/ if !(i_19 < len(fut.s)) {
-				/*line main_async.go:360:5*/ state = 36
+				/*line main_async.go:386:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:365:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_19:])
-			/*line main_async.go:366:4*/ fut.i = i_19 + size
-			/*line main_async.go:367:4*/ fut.r = rn
-			/*line main.go:68:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:369:4*/ fut.seq_4 = nil
+			/*line main_async.go:391:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_19:])
+			/*line main_async.go:392:4*/ fut.i = i_19 + size
+			/*line main_async.go:393:4*/ fut.r = rn
+			/*line main.go:68:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_y
+			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:379:4*/ fallthrough
+			/*line main_async.go:407:4*/ fallthrough
 		case 35:
-			/*line main_async.go:381:4*/ i_19 = fut.i
-			/*line main_async.go:382:4*/ state = 32
+			/*line main_async.go:409:4*/ i_19 = fut.i
+			/*line main_async.go:410:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:386:4*/ fut.i_20 = 0
-			/*line main_async.go:387:4*/ fallthrough
+			/*line main_async.go:414:4*/ fut.i_20 = 0
+			/*line main_async.go:415:4*/ fallthrough
 		case 37:
 			/*line main.go:72:22*/ if !(fut.i_20 < len(fut.seq_5)) {
-				/*line main_async.go:390:5*/ state = 44
+				/*line main_async.go:418:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:395:4*/ fut.i, row_2 = fut.i_20, fut.seq_5[fut.i_20]
+			/*line main_async.go:423:4*/ fut.i, row_2 = fut.i_20, fut.seq_5[fut.i_20]
 			/*line main.go:73:3*/ fut.seq_6 = row_2
-			/*line main_async.go:397:4*/ fut.i_21 = 0
-			/*line main_async.go:398:4*/ fallthrough
+			/*line main_async.go:425:4*/ fut.i_21 = 0
+			/*line main_async.go:426:4*/ fallthrough
 		case 39:
 			/*line main.go:73:21*/ if !(fut.i_21 < len(fut.seq_6)) {
-				/*line main_async.go:401:5*/ state = 43
+				/*line main_async.go:429:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:406:4*/ fut.v, fut.v_3 = fut.i_21, fut.seq_6[fut.i_21]
-			/*line main.go:74:4*/ fut.aw0 = YAsync()
-			/*line main_async.go:408:4*/ fut.s = ""
+			/*line main_async.go:434:4*/ fut.v, fut.v_3 = fut.i_21, fut.seq_6[fut.i_21]
+			/*line main.go:74:4*/ fut.c_y = initYFuture()
+			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.seq_4 = nil
 			fallthrough
 		case 41: // resumes at main.go:74:4
 			/*line main.go:74:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:413:4*/ if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:449:4*/ fallthrough
 		case 42:
-			/*line main_async.go:421:4*/ fut.i_21++
-			/*line main_async.go:422:4*/ state = 39
+			/*line main_async.go:451:4*/ fut.i_21++
+			/*line main_async.go:452:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:425:4*/ fut.i_20++
-			/*line main_async.go:426:4*/ state = 37
+			/*line main_async.go:455:4*/ fut.i_20++
+			/*line main_async.go:456:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:430:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main_async.go:460:4*/ (*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_7 = fut.a
-			/*line main_async.go:432:4*/ fut.v_3 = 0
-			/*line main_async.go:433:4*/ fallthrough
+			/*line main_async.go:462:4*/ fut.v_3 = 0
+			/*line main_async.go:463:4*/ fallthrough
 		case 45:
 			/*line main.go:80:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:436:5*/ state = 49
+				/*line main_async.go:466:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:441:4*/ fut.i, fut.v = fut.v_3, fut.seq_7[fut.v_3]
+			/*line main_async.go:471:4*/ fut.i, fut.v = fut.v_3, fut.seq_7[fut.v_3]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
-			/*line main.go:84:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:446:4*/ fut.s = ""
+			/*line main.go:84:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main_async.go:484:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:459:4*/ fallthrough
+			/*line main_async.go:491:4*/ fallthrough
 		case 48:
-			/*line main_async.go:461:4*/ fut.v_3++
-			/*line main_async.go:462:4*/ state = 45
+			/*line main_async.go:493:4*/ fut.v_3++
+			/*line main_async.go:494:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:467:4*/ fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:470:5*/ state = 53
+				/*line main_async.go:502:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:475:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:476:4*/ fut.v = kv
-			/*line main.go:90:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:478:4*/ fut.s = ""
+			/*line main_async.go:507:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:508:4*/ fut.v = kv
+			/*line main.go:90:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
@@ -484,29 +517,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 52: // resumes at main.go:90:3
 			/*line main.go:90:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:487:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:493:4*/ state = 50
+			/*line main_async.go:527:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:498:4*/ fut.v_3 = 0
-			/*line main_async.go:499:4*/ fallthrough
+			/*line main_async.go:532:4*/ fut.v_3 = 0
+			/*line main_async.go:533:4*/ fallthrough
 		case 54:
 			/*line main.go:96:17*/ if !(fut.v_3 < fut.v) {
-				/*line main_async.go:502:5*/ state = 58
+				/*line main_async.go:536:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:507:4*/ fut.i = fut.v_3
-			/*line main.go:97:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:509:4*/ fut.s = ""
+			/*line main_async.go:541:4*/ fut.i = fut.v_3
+			/*line main.go:97:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:543:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
@@ -516,32 +551,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 56: // resumes at main.go:97:3
 			/*line main.go:97:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:519:4*/ if !ready {
+			/*line main_async.go:554:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:525:4*/ fallthrough
+			/*line main_async.go:561:4*/ fallthrough
 		case 57:
-			/*line main_async.go:527:4*/ fut.v_3++
-			/*line main_async.go:528:4*/ state = 54
+			/*line main_async.go:563:4*/ fut.v_3++
+			/*line main_async.go:564:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:533:4*/ fut.i_24 = 0
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:569:4*/ fut.i_24 = 0
+			/*line main_async.go:570:4*/ fallthrough
 		case 59:
 			/*line main.go:102:17*/ if !(fut.i_24 < fut.n_4) {
-				/*line main_async.go:537:5*/ state = 63
+				/*line main_async.go:573:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:542:4*/ fut.i_10 = fut.i_24
-			/*line main.go:103:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:544:4*/ fut.s = ""
+			/*line main_async.go:578:4*/ fut.i_10 = fut.i_24
+			/*line main.go:103:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:580:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
@@ -551,31 +588,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 61: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:554:4*/ if !ready {
+			/*line main_async.go:591:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:560:4*/ fallthrough
+			/*line main_async.go:598:4*/ fallthrough
 		case 62:
-			/*line main_async.go:562:4*/ fut.i_24++
-			/*line main_async.go:563:4*/ state = 59
+			/*line main_async.go:600:4*/ fut.i_24++
+			/*line main_async.go:601:4*/ state = 59
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_8 = []byte("hi")
-			/*line main_async.go:567:4*/ fut.v = 0
-			/*line main_async.go:568:4*/ fallthrough
+			/*line main_async.go:605:4*/ fut.v = 0
+			/*line main_async.go:606:4*/ fallthrough
 		case 64:
 			/*line main.go:107:20*/ if !(fut.v < len(fut.seq_8)) {
-				/*line main_async.go:571:5*/ state = 68
+				/*line main_async.go:609:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:576:4*/ fut.i, fut.b = fut.v, fut.seq_8[fut.v]
-			/*line main.go:108:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:578:4*/ fut.s = ""
+			/*line main_async.go:614:4*/ fut.i, fut.b = fut.v, fut.seq_8[fut.v]
+			/*line main.go:108:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:616:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
@@ -585,31 +624,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 66: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main_async.go:627:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:594:4*/ fallthrough
+			/*line main_async.go:634:4*/ fallthrough
 		case 67:
-			/*line main_async.go:596:4*/ fut.v++
-			/*line main_async.go:597:4*/ state = 64
+			/*line main_async.go:636:4*/ fut.v++
+			/*line main_async.go:637:4*/ state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_9 = []rune("añ")
-			/*line main_async.go:601:4*/ fut.v = 0
-			/*line main_async.go:602:4*/ fallthrough
+			/*line main_async.go:641:4*/ fut.v = 0
+			/*line main_async.go:642:4*/ fallthrough
 		case 69:
 			/*line main.go:112:20*/ if !(fut.v < len(fut.seq_9)) {
-				/*line main_async.go:605:5*/ state = 73
+				/*line main_async.go:645:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:610:4*/ fut.i, fut.r = fut.v, fut.seq_9[fut.v]
-			/*line main.go:113:3*/ fut.aw0 = YAsync()
-			/*line main_async.go:612:4*/ fut.s = ""
+			/*line main_async.go:650:4*/ fut.i, fut.r = fut.v, fut.seq_9[fut.v]
+			/*line main.go:113:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:652:4*/ fut.aw0 = &fut.c_y
+			fut.s = ""
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
@@ -620,24 +661,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 71: // resumes at main.go:113:3
 			/*line main.go:113:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:629:4*/ fallthrough
+			/*line main_async.go:671:4*/ fallthrough
 		case 72:
-			/*line main_async.go:631:4*/ fut.v++
-			/*line main_async.go:632:4*/ state = 69
+			/*line main_async.go:673:4*/ fut.v++
+			/*line main_async.go:674:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:636:5*/ fut.state = -1
+				/*line main_async.go:678:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:640:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:682:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

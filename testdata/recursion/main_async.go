@@ -22,6 +22,11 @@ func FibAsync(n int) rt.Future[int] {
 	return &fibFuture{n: n}
 }
 
+// initFibFuture makes Fib's future by value, for an async caller that holds it inline.
+func initFibFuture(n int) fibFuture {
+	return fibFuture{n: n}
+}
+
 // Poll advances Fib to its next suspension point; see rt.Future.
 func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -33,16 +38,16 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
 			/*line main.go:17:5*/ if !(fut.n < 2) {
-				/*line main_async.go:36:5*/ state = 3
+				/*line main_async.go:41:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:18:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:42:4*/ fallthrough
+			/*line main_async.go:47:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
 			/*line main.go:18:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:45:4*/ if !ready {
+			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -53,19 +58,19 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:21:9*/ fut.aw1 = FibAsync(fut.n - 1)
-			/*line main_async.go:56:4*/ fallthrough
+			/*line main_async.go:61:4*/ fallthrough
 		case 4: // resumes at main.go:21:9
 			/*line main.go:21:9*/ fut.r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:59:4*/ if !ready {
+			/*line main_async.go:64:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:21:20*/ fut.aw1 = FibAsync(fut.n - 2)
-			/*line main_async.go:65:4*/ fallthrough
+			/*line main_async.go:70:4*/ fallthrough
 		case 5: // resumes at main.go:21:20
 			/*line main.go:21:20*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:68:4*/ if !ready {
+			/*line main_async.go:73:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -75,7 +80,7 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
 		default:
-			/*line main_async.go:78:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:83:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -111,6 +116,11 @@ func IsEvenAsync(n int) rt.Future[bool] {
 	return &isEvenFuture{n: n}
 }
 
+// initIsEvenFuture makes IsEven's future by value, for an async caller that holds it inline.
+func initIsEvenFuture(n int) isEvenFuture {
+	return isEvenFuture{n: n}
+}
+
 // Poll advances IsEven to its next suspension point; see rt.Future.
 func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
@@ -127,19 +137,19 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:29:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main_async.go:140:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
 			/*line main.go:29:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:133:4*/ if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:30:9*/ fut.aw1 = IsOddAsync(fut.n - 1)
-			/*line main_async.go:139:4*/ fallthrough
+			/*line main_async.go:149:4*/ fallthrough
 		case 2: // resumes at main.go:30:9
 			/*line main.go:30:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:142:4*/ if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -149,7 +159,7 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:30:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:152:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:162:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -184,6 +194,11 @@ func IsOddAsync(n int) rt.Future[bool] {
 	return &isOddFuture{n: n}
 }
 
+// initIsOddFuture makes IsOdd's future by value, for an async caller that holds it inline.
+func initIsOddFuture(n int) isOddFuture {
+	return isOddFuture{n: n}
+}
+
 // Poll advances IsOdd to its next suspension point; see rt.Future.
 func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
@@ -200,10 +215,10 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1)
-			/*line main_async.go:203:4*/ fallthrough
+			/*line main_async.go:218:4*/ fallthrough
 		case 1: // resumes at main.go:38:9
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:206:4*/ if !ready {
+			/*line main_async.go:221:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -213,7 +228,7 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:38:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:216:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:231:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -245,6 +260,11 @@ func WalkAsync(t *Tree, out *[]int) rt.Future[struct{}] {
 	return &walkFuture{t: t, out: out}
 }
 
+// initWalkFuture makes Walk's future by value, for an async caller that holds it inline.
+func initWalkFuture(t *Tree, out *[]int) walkFuture {
+	return walkFuture{t: t, out: out}
+}
+
 // Poll advances Walk to its next suspension point; see rt.Future.
 func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -260,41 +280,41 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out)
-			/*line main_async.go:263:4*/ fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 1: // resumes at main.go:51:2
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:266:4*/ if !ready {
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:292:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
 			/*line main.go:52:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:275:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out)
-			/*line main_async.go:282:4*/ fut.t = nil
+			/*line main_async.go:302:4*/ fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:287:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:293:5*/ fut.state = -1
+				/*line main_async.go:313:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:297:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:317:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -326,6 +346,11 @@ func DepthAsync(t *Tree) rt.Future[int] {
 	return &depthFuture{t: t}
 }
 
+// initDepthFuture makes Depth's future by value, for an async caller that holds it inline.
+func initDepthFuture(t *Tree) depthFuture {
+	return depthFuture{t: t}
+}
+
 // Poll advances Depth to its next suspension point; see rt.Future.
 func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -342,20 +367,20 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L)
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main_async.go:370:4*/ fallthrough
 		case 1: // resumes at main.go:62:17
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:373:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R)
-			/*line main_async.go:354:4*/ fut.t = nil
+			/*line main_async.go:379:4*/ fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -365,7 +390,7 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
 		default:
-			/*line main_async.go:368:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:393:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -397,6 +422,11 @@ func AckermannAsync(m int, n int) rt.Future[int] {
 	return &ackermannFuture{m: m, n: n}
 }
 
+// initAckermannFuture makes Ackermann's future by value, for an async caller that holds it inline.
+func initAckermannFuture(m int, n int) ackermannFuture {
+	return ackermannFuture{m: m, n: n}
+}
+
 // Poll advances Ackermann to its next suspension point; see rt.Future.
 func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -409,13 +439,13 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Ackermann starts
 			/*line main.go:68:7*/ if fut.m == 0 {
-				/*line main_async.go:412:5*/ state = 2
+				/*line main_async.go:442:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:70:7*/ if fut.n == 0 {
-				/*line main_async.go:418:5*/ state = 3
+				/*line main_async.go:448:5*/ state = 3
 			} else {
 				state = 5
 			}
@@ -427,10 +457,10 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1)
-			/*line main_async.go:430:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 4: // resumes at main.go:71:10
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main_async.go:463:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -441,19 +471,19 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 5:
 			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1)
-			/*line main_async.go:444:4*/ fallthrough
+			/*line main_async.go:474:4*/ fallthrough
 		case 6: // resumes at main.go:73:24
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:447:4*/ if !ready {
+			/*line main_async.go:477:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2)
-			/*line main_async.go:453:4*/ fallthrough
+			/*line main_async.go:483:4*/ fallthrough
 		case 7: // resumes at main.go:73:9
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:486:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -463,7 +493,7 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:73:2*/ return r_3, true
 			}
 		default:
-			/*line main_async.go:466:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:496:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -495,6 +525,11 @@ func DeepAsync(n int) rt.Future[int] {
 	return &deepFuture{n: n}
 }
 
+// initDeepFuture makes Deep's future by value, for an async caller that holds it inline.
+func initDeepFuture(n int) deepFuture {
+	return deepFuture{n: n}
+}
+
 // Poll advances Deep to its next suspension point; see rt.Future.
 func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -505,16 +540,16 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:508:5*/ state = 3
+				/*line main_async.go:543:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:514:4*/ fallthrough
+			/*line main_async.go:549:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:517:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -525,10 +560,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:82:9*/ fut.aw1 = DeepAsync(fut.n - 1)
-			/*line main_async.go:528:4*/ fallthrough
+			/*line main_async.go:563:4*/ fallthrough
 		case 4: // resumes at main.go:82:9
 			/*line main.go:82:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -538,7 +573,7 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		default:
-			/*line main_async.go:541:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:576:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -562,16 +597,23 @@ var _ func(int) int = Deep
 
 // mainFuture is the state machine of Main (main.go:86).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	t     *Tree
-	out   *[]int
-	n     int
-	i_2   int
-	r_2   bool
-	r_3   bool
-	aw0   rt.Future[int]
-	aw1   rt.Future[bool]
-	aw2   rt.Future[struct{}]
+	state       int // the next case of Poll; -1 once done
+	t           *Tree
+	out         *[]int
+	n           int
+	i_2         int
+	r_2         bool
+	r_3         bool
+	aw0         rt.Future[int]
+	aw1         rt.Future[bool]
+	aw2         rt.Future[struct{}]
+	c_fib       fibFuture       // Fib's future, held by value
+	c_isEven    isEvenFuture    // IsEven's future, held by value
+	c_isOdd     isOddFuture     // IsOdd's future, held by value
+	c_walk      walkFuture      // Walk's future, held by value
+	c_depth     depthFuture     // Depth's future, held by value
+	c_ackermann ackermannFuture // Ackermann's future, held by value
+	c_deep      deepFuture      // Deep's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -595,110 +637,126 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			/*line main_async.go:598:4*/ fut.i_2 = 0
-			/*line main_async.go:599:4*/ fallthrough
+			/*line main_async.go:640:4*/ fut.i_2 = 0
+			/*line main_async.go:641:4*/ fallthrough
 		case 1:
 			/*line main.go:87:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:602:5*/ state = 5
+				/*line main_async.go:644:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:607:4*/ i = fut.i_2
-			/*line main.go:88:13*/ fut.aw0 = FibAsync(i)
-			/*line main_async.go:609:4*/ fallthrough
+			/*line main_async.go:649:4*/ i = fut.i_2
+			/*line main.go:88:13*/ fut.c_fib = initFibFuture(i)
+			/*line main_async.go:651:4*/ fut.aw0 = &fut.c_fib
+			fallthrough
 		case 3: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:612:4*/ if !ready {
+			/*line main_async.go:655:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_fib = fibFuture{}
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			/*line main_async.go:618:4*/ fallthrough
+			/*line main_async.go:662:4*/ fallthrough
 		case 4:
-			/*line main_async.go:620:4*/ fut.i_2++
-			/*line main_async.go:621:4*/ state = 1
+			/*line main_async.go:664:4*/ fut.i_2++
+			/*line main_async.go:665:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
-			/*line main.go:91:22*/ fut.aw1 = IsEvenAsync(10)
-			/*line main_async.go:626:4*/ fallthrough
+			/*line main.go:91:22*/ fut.c_isEven = initIsEvenFuture(10)
+			/*line main_async.go:670:4*/ fut.aw1 = &fut.c_isEven
+			fallthrough
 		case 6: // resumes at main.go:91:22
 			/*line main.go:91:22*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:674:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:91:34*/ fut.aw1 = IsEvenAsync(7)
-			/*line main_async.go:635:4*/ fallthrough
+			fut.c_isEven = isEvenFuture{}
+			/*line main.go:91:34*/ fut.c_isEven = initIsEvenFuture(7)
+			/*line main_async.go:681:4*/ fut.aw1 = &fut.c_isEven
+			fallthrough
 		case 7: // resumes at main.go:91:34
 			/*line main.go:91:34*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:638:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:91:45*/ fut.aw1 = IsOddAsync(7)
-			/*line main_async.go:644:4*/ fallthrough
+			fut.c_isEven = isEvenFuture{}
+			/*line main.go:91:45*/ fut.c_isOdd = initIsOddFuture(7)
+			/*line main_async.go:692:4*/ fut.aw1 = &fut.c_isOdd
+			fallthrough
 		case 8: // resumes at main.go:91:45
 			/*line main.go:91:45*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main_async.go:696:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_isOdd = isOddFuture{}
 			/*line main.go:91:2*/ fmt.Println("even", fut.r_2, fut.r_3, r_4)
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
-			/*line main.go:94:2*/ fut.aw2 = WalkAsync(fut.t, fut.out)
-			/*line main_async.go:656:4*/ fallthrough
+			/*line main.go:94:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
+			/*line main_async.go:706:4*/ fut.aw2 = &fut.c_walk
+			fallthrough
 		case 9: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:659:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw2 = nil
-			/*line main.go:95:36*/ fut.aw0 = DepthAsync(fut.t)
-			/*line main_async.go:665:4*/ fut.t = nil
+			fut.c_walk = walkFuture{}
+			/*line main.go:95:36*/ fut.c_depth = initDepthFuture(fut.t)
+			/*line main_async.go:717:4*/ fut.aw0 = &fut.c_depth
+			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
 			/*line main.go:95:36*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:722:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_depth = depthFuture{}
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
-			/*line main.go:96:27*/ fut.aw0 = AckermannAsync(2, 3)
-			/*line main_async.go:676:4*/ fut.out = nil
+			/*line main.go:96:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
+			/*line main_async.go:730:4*/ fut.aw0 = &fut.c_ackermann
+			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
 			/*line main.go:96:27*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
-			/*line main.go:97:22*/ fut.aw0 = DeepAsync(10000)
-			/*line main_async.go:687:4*/ fallthrough
+			/*line main.go:97:22*/ fut.c_deep = initDeepFuture(10000)
+			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_deep
+			fallthrough
 		case 12: // resumes at main.go:97:22
 			/*line main.go:97:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:690:4*/ if !ready {
+			/*line main_async.go:747:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_deep = deepFuture{}
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				/*line main_async.go:697:5*/ fut.state = -1
+				/*line main_async.go:755:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:701:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:759:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,6 +20,11 @@ func SetGAsync(v int) rt.Future[int] {
 	return &setGFuture{v: v}
 }
 
+// initSetGFuture makes SetG's future by value, for an async caller that holds it inline.
+func initSetGFuture(v int) setGFuture {
+	return setGFuture{v: v}
+}
+
 // Poll advances SetG to its next suspension point; see rt.Future.
 func (fut *setGFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -29,10 +34,10 @@ func (fut *setGFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetG starts
 			/*line main.go:15:24*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:15:24
 			/*line main.go:15:24*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -43,7 +48,7 @@ func (fut *setGFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:46*/ return fut.v, true
 			}
 		default:
-			/*line main_async.go:46:4*/ panic("corio: SetGAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: SetGAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -74,6 +79,11 @@ func BoAsync(b bool) rt.Future[bool] {
 	return &boFuture{b: b}
 }
 
+// initBoFuture makes Bo's future by value, for an async caller that holds it inline.
+func initBoFuture(b bool) boFuture {
+	return boFuture{b: b}
+}
+
 // Poll advances Bo to its next suspension point; see rt.Future.
 func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
@@ -83,10 +93,10 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bo starts
 			/*line main.go:18:24*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:86:4*/ fallthrough
+			/*line main_async.go:96:4*/ fallthrough
 		case 1: // resumes at main.go:18:24
 			/*line main.go:18:24*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:89:4*/ if !ready {
+			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -96,7 +106,7 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:18:39*/ return fut.b, true
 			}
 		default:
-			/*line main_async.go:99:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:109:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -127,6 +137,11 @@ func AAsync(n int) rt.Future[int] {
 	return &aFuture{n: n}
 }
 
+// initAFuture makes A's future by value, for an async caller that holds it inline.
+func initAFuture(n int) aFuture {
+	return aFuture{n: n}
+}
+
 // Poll advances A to its next suspension point; see rt.Future.
 func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -136,10 +151,10 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // A starts
 			/*line main.go:21:21*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:139:4*/ fallthrough
+			/*line main_async.go:154:4*/ fallthrough
 		case 1: // resumes at main.go:21:21
 			/*line main.go:21:21*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:142:4*/ if !ready {
+			/*line main_async.go:157:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -149,7 +164,7 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:36*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:152:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:167:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -169,11 +184,14 @@ var _ func(int) int = A
 
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	r     int
-	t     bool
-	aw0   rt.Future[int]
-	aw1   rt.Future[bool]
+	state  int // the next case of Poll; -1 once done
+	r      int
+	t      bool
+	aw0    rt.Future[int]
+	aw1    rt.Future[bool]
+	c_setG setGFuture // SetG's future, held by value
+	c_bo   boFuture   // Bo's future, held by value
+	c_a    aFuture    // A's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -201,121 +219,137 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ fut.r = 0
 			/*line main.go:40:2*/ g = 9
 			/*line main.go:41:2*/ fut.t = 6 <= g && fut.r == 0
-			/*line main.go:41:46*/ fut.aw0 = SetGAsync(5)
-			/*line main_async.go:205:4*/ fallthrough
+			/*line main.go:41:46*/ fut.c_setG = initSetGFuture(5)
+			/*line main_async.go:223:4*/ fut.aw0 = &fut.c_setG
+			fallthrough
 		case 1: // resumes at main.go:41:46
 			/*line main.go:41:46*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:227:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:213:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
+			fut.c_setG = setGFuture{}
+			/*line main_async.go:233:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
 			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
-			/*line main.go:43:46*/ fut.aw0 = SetGAsync(5)
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main.go:43:46*/ fut.c_setG = initSetGFuture(5)
+			/*line main_async.go:237:4*/ fut.aw0 = &fut.c_setG
+			fallthrough
 		case 2: // resumes at main.go:43:46
 			/*line main.go:43:46*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:225:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
-			/*line main.go:44:14*/ fut.aw1 = BoAsync(false)
-			/*line main_async.go:227:4*/ fallthrough
+			fut.c_setG = setGFuture{}
+			/*line main_async.go:247:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
+			/*line main.go:44:14*/ fut.c_bo = initBoFuture(false)
+			/*line main_async.go:249:4*/ fut.aw1 = &fut.c_bo
+			fallthrough
 		case 3: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main_async.go:253:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_bo = boFuture{}
 			/*line main.go:44:2*/ fut.t = r_4
-			/*line main_async.go:236:4*/ if !(fut.t) {
-				/*line main_async.go:237:5*/ state = 5
+			/*line main_async.go:260:4*/ if !(fut.t) {
+				/*line main_async.go:261:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:242:4*/ fut.t = Pb("and-right", true)
-			/*line main_async.go:243:4*/ fallthrough
+			/*line main_async.go:266:4*/ fut.t = Pb("and-right", true)
+			/*line main_async.go:267:4*/ fallthrough
 		case 5:
-			/*line main.go:44:50*/ fut.aw0 = AAsync(1)
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main.go:44:50*/ fut.c_a = initAFuture(1)
+			/*line main_async.go:270:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 6: // resumes at main.go:44:50
 			/*line main.go:44:50*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:249:4*/ if !ready {
+			/*line main_async.go:274:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:254:4*/ fmt.Println(fut.t, r_5)
-			/*line main.go:45:14*/ fut.aw1 = BoAsync(true)
-			/*line main_async.go:256:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main_async.go:280:4*/ fmt.Println(fut.t, r_5)
+			/*line main.go:45:14*/ fut.c_bo = initBoFuture(true)
+			/*line main_async.go:282:4*/ fut.aw1 = &fut.c_bo
+			fallthrough
 		case 7: // resumes at main.go:45:14
 			/*line main.go:45:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:259:4*/ if !ready {
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_bo = boFuture{}
 			/*line main.go:45:2*/ fut.t = r_6
-			/*line main_async.go:265:4*/ if fut.t {
-				/*line main_async.go:266:5*/ state = 9
+			/*line main_async.go:293:4*/ if fut.t {
+				/*line main_async.go:294:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:271:4*/ fut.t = Pb("or-right", true)
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:299:4*/ fut.t = Pb("or-right", true)
+			/*line main_async.go:300:4*/ fallthrough
 		case 9:
-			/*line main.go:45:48*/ fut.aw0 = AAsync(2)
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main.go:45:48*/ fut.c_a = initAFuture(2)
+			/*line main_async.go:303:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 10: // resumes at main.go:45:48
 			/*line main.go:45:48*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:278:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:283:4*/ fmt.Println(fut.t, r_7)
-			/*line main.go:46:14*/ fut.aw1 = BoAsync(true)
-			/*line main_async.go:285:4*/ fallthrough
+			fut.c_a = aFuture{}
+			/*line main_async.go:313:4*/ fmt.Println(fut.t, r_7)
+			/*line main.go:46:14*/ fut.c_bo = initBoFuture(true)
+			/*line main_async.go:315:4*/ fut.aw1 = &fut.c_bo
+			fallthrough
 		case 11: // resumes at main.go:46:14
 			/*line main.go:46:14*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:288:4*/ if !ready {
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_bo = boFuture{}
 			/*line main.go:46:2*/ fut.t = r_8
-			/*line main_async.go:294:4*/ if !(fut.t) {
-				/*line main_async.go:295:5*/ state = 13
+			/*line main_async.go:326:4*/ if !(fut.t) {
+				/*line main_async.go:327:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:300:4*/ fut.t = Pb("and-right-runs", true)
-			/*line main_async.go:301:4*/ fallthrough
+			/*line main_async.go:332:4*/ fut.t = Pb("and-right-runs", true)
+			/*line main_async.go:333:4*/ fallthrough
 		case 13:
-			/*line main.go:46:54*/ fut.aw0 = AAsync(3)
-			/*line main_async.go:304:4*/ fallthrough
+			/*line main.go:46:54*/ fut.c_a = initAFuture(3)
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_a
+			fallthrough
 		case 14: // resumes at main.go:46:54
 			/*line main.go:46:54*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:307:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:312:4*/ fmt.Println(fut.t, r_9)
+			fut.c_a = aFuture{}
+			/*line main_async.go:346:4*/ fmt.Println(fut.t, r_9)
 			{
-				/*line main_async.go:314:5*/ fut.state = -1
+				/*line main_async.go:348:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:318:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:352:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,6 +20,11 @@ func KeyAsync(k string) rt.Future[string] {
 	return &keyFuture{k: k}
 }
 
+// initKeyFuture makes Key's future by value, for an async caller that holds it inline.
+func initKeyFuture(k string) keyFuture {
+	return keyFuture{k: k}
+}
+
 // Poll advances Key to its next suspension point; see rt.Future.
 func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -29,10 +34,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Key starts
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -42,7 +47,7 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:18:2*/ return fut.k, true
 			}
 		default:
-			/*line main_async.go:45:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:50:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -72,6 +77,11 @@ func PairAsync() rt.Future[rt.Tuple2[int, error]] {
 	return &pairFuture{}
 }
 
+// initPairFuture makes Pair's future by value, for an async caller that holds it inline.
+func initPairFuture() pairFuture {
+	return pairFuture{}
+}
+
 // Poll advances Pair to its next suspension point; see rt.Future.
 func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
@@ -81,10 +91,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:84:4*/ fallthrough
+			/*line main_async.go:94:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:87:4*/ if !ready {
+			/*line main_async.go:97:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -94,7 +104,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:24:2*/ return rt.Tuple2[int, error]{V0: 7, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:97:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:107:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -114,18 +124,20 @@ var _ func() (int, error) = Pair
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	m     map[string]int
-	v     int
-	ok    bool
-	s     int
-	isInt bool
-	str   string
-	isStr bool
-	err   error
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[string]
-	aw2   rt.Future[rt.Tuple2[int, error]]
+	state  int // the next case of Poll; -1 once done
+	m      map[string]int
+	v      int
+	ok     bool
+	s      int
+	isInt  bool
+	str    string
+	isStr  bool
+	err    error
+	aw0    rt.Future[struct{}]
+	aw1    rt.Future[string]
+	aw2    rt.Future[rt.Tuple2[int, error]]
+	c_key  keyFuture  // Key's future, held by value
+	c_pair pairFuture // Pair's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -159,114 +171,124 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:34:2*/ fut.s, fut.isInt = x.(int)
 			/*line main.go:35:2*/ fut.str, fut.isStr = x.(string)
 			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:162:4*/ fallthrough
+			/*line main_async.go:174:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
 			/*line main.go:36:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:165:4*/ if !ready {
+			/*line main_async.go:177:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, fut.str, fut.isStr)
-			/*line main.go:38:17*/ fut.aw1 = KeyAsync("b")
-			/*line main_async.go:172:4*/ fut.str = ""
+			/*line main.go:38:17*/ fut.c_key = initKeyFuture("b")
+			/*line main_async.go:184:4*/ fut.aw1 = &fut.c_key
+			fut.str = ""
 			fallthrough
 		case 2: // resumes at main.go:38:17
 			/*line main.go:38:17*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:176:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_key = keyFuture{}
 			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
-			/*line main.go:39:20*/ fut.aw1 = KeyAsync("zz")
-			/*line main_async.go:183:4*/ fallthrough
+			/*line main.go:39:20*/ fut.c_key = initKeyFuture("zz")
+			/*line main_async.go:197:4*/ fut.aw1 = &fut.c_key
+			fallthrough
 		case 3: // resumes at main.go:39:20
 			/*line main.go:39:20*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:186:4*/ if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_key = keyFuture{}
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
 			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
-			/*line main.go:41:15*/ fut.aw2 = PairAsync()
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main.go:41:15*/ fut.c_pair = initPairFuture()
+			/*line main_async.go:210:4*/ fut.aw2 = &fut.c_pair
+			fallthrough
 		case 4: // resumes at main.go:41:15
 			/*line main.go:41:15*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
 			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
 			/*line main.go:43:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:205:4*/ fallthrough
+			/*line main_async.go:223:4*/ fallthrough
 		case 5: // resumes at main.go:43:2
 			/*line main.go:43:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:226:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:44:2*/ fmt.Println(fut.v, fut.err, fut.str, fut.ok)
-			/*line main.go:45:14*/ fut.aw1 = KeyAsync("q")
-			/*line main_async.go:215:4*/ fut.err = nil
+			/*line main.go:45:14*/ fut.c_key = initKeyFuture("q")
+			/*line main_async.go:233:4*/ fut.aw1 = &fut.c_key
+			fut.err = nil
 			fut.str = ""
 			fallthrough
 		case 6: // resumes at main.go:45:14
 			/*line main.go:45:14*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main_async.go:239:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_key = keyFuture{}
 			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
 			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:248:4*/ fallthrough
 		case 7: // resumes at main.go:47:2
 			/*line main.go:47:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:48:2*/ fmt.Println(fut.str, fut.ok)
 			/*line main.go:49:6*/ fut.v = 0
-			/*line main_async.go:238:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 8:
 			/*line main.go:49:14*/ if !(fut.v < 2) {
-				/*line main_async.go:241:5*/ state = 12
+				/*line main_async.go:261:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main.go:50:20*/ fut.aw1 = KeyAsync("a")
-			/*line main_async.go:247:4*/ fut.str = ""
+			/*line main.go:50:20*/ fut.c_key = initKeyFuture("a")
+			/*line main_async.go:267:4*/ fut.aw1 = &fut.c_key
+			fut.str = ""
 			fallthrough
 		case 10: // resumes at main.go:50:20
 			/*line main.go:50:20*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_key = keyFuture{}
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
 			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
-			/*line main_async.go:258:4*/ fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 11:
 			/*line main.go:49:21*/ fut.v++
-			/*line main_async.go:261:4*/ state = 8
+			/*line main_async.go:283:4*/ state = 8
 			continue
 		case 12:
 			{
-				/*line main_async.go:265:5*/ fut.state = -1
+				/*line main_async.go:287:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:269:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:291:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -22,6 +22,11 @@ func ShowAsync(s string) rt.Future[string] {
 	return &showFuture{s: s}
 }
 
+// initShowFuture makes Show's future by value, for an async caller that holds it inline.
+func initShowFuture(s string) showFuture {
+	return showFuture{s: s}
+}
+
 // Poll advances Show to its next suspension point; see rt.Future.
 func (fut *showFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -31,10 +36,10 @@ func (fut *showFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Show starts
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *showFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:26:2*/ return "<" + fut.s + ">", true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: ShowAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: ShowAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -64,26 +69,27 @@ var _ func(string) string = Show
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     Name
-	i     int
-	r     rune
-	k     Name
-	t     *Triple
-	x     int
-	i_5   Count
-	f     Fn
-	str   string
-	seq   Names
-	iter  *reflect.MapIter
-	seq_2 Triple
-	i_9   int
-	seq_3 *Triple
-	n_2   Count
-	i_11  Count
-	seq_4 Fns
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[string]
+	state  int // the next case of Poll; -1 once done
+	n      Name
+	i      int
+	r      rune
+	k      Name
+	t      *Triple
+	x      int
+	i_5    Count
+	f      Fn
+	str    string
+	seq    Names
+	iter   *reflect.MapIter
+	seq_2  Triple
+	i_9    int
+	seq_3  *Triple
+	n_2    Count
+	i_11   Count
+	seq_4  Fns
+	aw0    rt.Future[struct{}]
+	aw1    rt.Future[string]
+	c_show showFuture // Show's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -119,167 +125,171 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			/*line main_async.go:122:4*/ i_6 = 0
-			/*line main_async.go:123:4*/ fallthrough
+			/*line main_async.go:128:4*/ i_6 = 0
+			/*line main_async.go:129:4*/ fallthrough
 		case 1:
 			/*line main.go:32:20*/ if !(i_6 < len(fut.str)) {
-				/*line main_async.go:126:5*/ state = 5
+				/*line main_async.go:132:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:131:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_6:])
-			/*line main_async.go:132:4*/ fut.x = i_6 + size
-			/*line main_async.go:133:4*/ fut.i, fut.r = i_6, rn
+			/*line main_async.go:137:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_6:])
+			/*line main_async.go:138:4*/ fut.x = i_6 + size
+			/*line main_async.go:139:4*/ fut.i, fut.r = i_6, rn
 			/*line main.go:33:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:135:4*/ fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 3: // resumes at main.go:33:3
 			/*line main.go:33:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:144:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:150:4*/ fallthrough
 		case 4:
-			/*line main_async.go:146:4*/ i_6 = fut.x
-			/*line main_async.go:147:4*/ state = 1
+			/*line main_async.go:152:4*/ i_6 = fut.x
+			/*line main_async.go:153:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:36:2*/ fut.str = string(fut.n)
-			/*line main_async.go:151:4*/ i_7 = 0
-			/*line main_async.go:152:4*/ fallthrough
+			/*line main_async.go:157:4*/ i_7 = 0
+			/*line main_async.go:158:4*/ fallthrough
 		case 6:
 			/*line main.go:36:17*/ if !(i_7 < len(fut.str)) {
-				/*line main_async.go:155:5*/ state = 10
+				/*line main_async.go:161:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:160:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_7:])
-			/*line main_async.go:161:4*/ fut.i = i_7 + size_2
-			/*line main_async.go:162:4*/ i_2 = i_7
-			/*line main.go:37:15*/ fut.aw1 = ShowAsync(fmt.Sprint(i_2))
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:166:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_7:])
+			/*line main_async.go:167:4*/ fut.i = i_7 + size_2
+			/*line main_async.go:168:4*/ i_2 = i_7
+			/*line main.go:37:15*/ fut.c_show = initShowFuture(fmt.Sprint(i_2))
+			/*line main_async.go:170:4*/ fut.aw1 = &fut.c_show
+			fallthrough
 		case 8: // resumes at main.go:37:15
 			/*line main.go:37:15*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main_async.go:174:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_show = showFuture{}
 			/*line main.go:37:3*/ fmt.Println(r_2)
-			/*line main_async.go:173:4*/ fallthrough
+			/*line main_async.go:181:4*/ fallthrough
 		case 9:
-			/*line main_async.go:175:4*/ i_7 = fut.i
-			/*line main_async.go:176:4*/ state = 6
+			/*line main_async.go:183:4*/ i_7 = fut.i
+			/*line main_async.go:184:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			/*line main_async.go:180:4*/ fut.i = 0
-			/*line main_async.go:181:4*/ fallthrough
+			/*line main_async.go:188:4*/ fut.i = 0
+			/*line main_async.go:189:4*/ fallthrough
 		case 11:
 			/*line main.go:39:21*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:184:5*/ state = 15
+				/*line main_async.go:192:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:189:4*/ nm = fut.seq[fut.i]
-			/*line main.go:40:15*/ fut.aw1 = ShowAsync(string(nm))
-			/*line main_async.go:191:4*/ fut.str = ""
+			/*line main_async.go:197:4*/ nm = fut.seq[fut.i]
+			/*line main.go:40:15*/ fut.c_show = initShowFuture(string(nm))
+			/*line main_async.go:199:4*/ fut.aw1 = &fut.c_show
+			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
 			/*line main.go:40:15*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:195:4*/ if !ready {
+			/*line main_async.go:204:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_show = showFuture{}
 			/*line main.go:40:3*/ fmt.Println(r_3)
-			/*line main_async.go:201:4*/ fallthrough
+			/*line main_async.go:211:4*/ fallthrough
 		case 14:
-			/*line main_async.go:203:4*/ fut.i++
-			/*line main_async.go:204:4*/ state = 11
+			/*line main_async.go:213:4*/ fut.i++
+			/*line main_async.go:214:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:42:2*/ ages = Ages{"ann": 3}
 			/*line main.go:43:2*/ fut.iter = reflect.ValueOf(ages).MapRange()
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:219:4*/ fallthrough
 		case 16:
 			/*line main.go:43:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:212:5*/ state = 19
+				/*line main_async.go:222:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:217:4*/ kv, _ = fut.iter.Key().Interface().(Name)
-			/*line main_async.go:218:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:219:4*/ fut.k, fut.i = kv, kv_2
+			/*line main_async.go:227:4*/ kv, _ = fut.iter.Key().Interface().(Name)
+			/*line main_async.go:228:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:229:4*/ fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:221:4*/ fut.str = ""
+			/*line main_async.go:231:4*/ fut.str = ""
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:226:4*/ if !ready {
+			/*line main_async.go:236:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fmt.Println(fut.k, fut.i)
-			/*line main_async.go:232:4*/ state = 16
+			/*line main_async.go:242:4*/ state = 16
 			continue
 		case 19:
 			/*line main.go:47:2*/ fut.t = new(Triple)
-			/*line main_async.go:236:4*/ (*fut.t) = Triple{1, 2, 3}
+			/*line main_async.go:246:4*/ (*fut.t) = Triple{1, 2, 3}
 			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
-			/*line main_async.go:238:4*/ fut.i_9 = 0
-			/*line main_async.go:239:4*/ fallthrough
+			/*line main_async.go:248:4*/ fut.i_9 = 0
+			/*line main_async.go:249:4*/ fallthrough
 		case 20:
 			/*line main.go:48:20*/ if !(fut.i_9 < 3) {
-				/*line main_async.go:242:5*/ state = 24
+				/*line main_async.go:252:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:247:4*/ fut.i, fut.x = fut.i_9, fut.seq_2[fut.i_9]
+			/*line main_async.go:257:4*/ fut.i, fut.x = fut.i_9, fut.seq_2[fut.i_9]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:249:4*/ fut.k = ""
+			/*line main_async.go:259:4*/ fut.k = ""
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:266:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:263:4*/ fallthrough
+			/*line main_async.go:273:4*/ fallthrough
 		case 23:
-			/*line main_async.go:265:4*/ fut.i_9++
-			/*line main_async.go:266:4*/ state = 20
+			/*line main_async.go:275:4*/ fut.i_9++
+			/*line main_async.go:276:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:271:4*/ fut.i_9 = 0
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:281:4*/ fut.i_9 = 0
+			/*line main_async.go:282:4*/ fallthrough
 		case 25:
 			/*line main.go:54:20*/ if !(fut.i_9 < 3) {
-				/*line main_async.go:275:5*/ state = 29
+				/*line main_async.go:285:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:280:4*/ fut.i, fut.x = fut.i_9, fut.seq_3[fut.i_9]
+			/*line main_async.go:290:4*/ fut.i, fut.x = fut.i_9, fut.seq_3[fut.i_9]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:282:4*/ fut.k = ""
+			/*line main_async.go:292:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -287,32 +297,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:300:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:296:4*/ fallthrough
+			/*line main_async.go:306:4*/ fallthrough
 		case 28:
-			/*line main_async.go:298:4*/ fut.i_9++
-			/*line main_async.go:299:4*/ state = 25
+			/*line main_async.go:308:4*/ fut.i_9++
+			/*line main_async.go:309:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:304:4*/ fut.i_11 = 0
-			/*line main_async.go:305:4*/ fallthrough
+			/*line main_async.go:314:4*/ fut.i_11 = 0
+			/*line main_async.go:315:4*/ fallthrough
 		case 30:
 			/*line main.go:59:17*/ if !(fut.i_11 < fut.n_2) {
-				/*line main_async.go:308:5*/ state = 34
+				/*line main_async.go:318:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
-			/*line main_async.go:313:4*/ fut.i_5 = fut.i_11
+			/*line main_async.go:323:4*/ fut.i_5 = fut.i_11
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:315:4*/ fut.k = ""
+			/*line main_async.go:325:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -321,16 +331,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:334:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 33:
-			/*line main_async.go:332:4*/ fut.i_11++
-			/*line main_async.go:333:4*/ state = 30
+			/*line main_async.go:342:4*/ fut.i_11++
+			/*line main_async.go:343:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:63:2*/ fs = Fns{func(x_3 int) int {
@@ -339,18 +349,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.seq_4 = fs
-			/*line main_async.go:342:4*/ fut.i = 0
-			/*line main_async.go:343:4*/ fallthrough
+			/*line main_async.go:352:4*/ fut.i = 0
+			/*line main_async.go:353:4*/ fallthrough
 		case 35:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:346:5*/ state = 39
+				/*line main_async.go:356:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:351:4*/ fut.f = fut.seq_4[fut.i]
+			/*line main_async.go:361:4*/ fut.f = fut.seq_4[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:353:4*/ fut.k = ""
+			/*line main_async.go:363:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -359,20 +369,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:362:4*/ if !ready {
+			/*line main_async.go:372:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:3*/ fmt.Println(fut.f(10))
-			/*line main_async.go:368:4*/ fallthrough
+			/*line main_async.go:378:4*/ fallthrough
 		case 38:
-			/*line main_async.go:370:4*/ fut.i++
-			/*line main_async.go:371:4*/ state = 35
+			/*line main_async.go:380:4*/ fut.i++
+			/*line main_async.go:381:4*/ state = 35
 			continue
 		case 39:
-			/*line main.go:68:20*/ fut.aw1 = ShowAsync("x")
-			/*line main_async.go:375:4*/ fut.k = ""
+			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
+			/*line main_async.go:385:4*/ fut.aw1 = &fut.c_show
+			fut.k = ""
 			fut.t = nil
 			fut.f = nil
 			fut.str = ""
@@ -383,19 +394,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 40: // resumes at main.go:68:20
 			/*line main.go:68:20*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:397:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_show = showFuture{}
 			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + fut.n[:1])
 			{
-				/*line main_async.go:394:5*/ fut.state = -1
+				/*line main_async.go:406:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:398:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:410:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

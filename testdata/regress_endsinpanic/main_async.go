@@ -20,6 +20,11 @@ func CheckAsync(n int) rt.Future[int] {
 	return &checkFuture{n: n}
 }
 
+// initCheckFuture makes Check's future by value, for an async caller that holds it inline.
+func initCheckFuture(n int) checkFuture {
+	return checkFuture{n: n}
+}
+
 // Poll advances Check to its next suspension point; see rt.Future.
 func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -29,10 +34,10 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Check starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -45,7 +50,7 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:18:2*/ panic("non-positive")
 		default:
-			/*line main_async.go:48:4*/ panic("corio: CheckAsync future polled after it completed or was cancelled")
+			/*line main_async.go:53:4*/ panic("corio: CheckAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -65,8 +70,9 @@ var _ func(int) int = Check
 
 // mainFuture is the state machine of Main (main.go:22).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[int]
+	state   int // the next case of Poll; -1 once done
+	aw0     rt.Future[int]
+	c_check checkFuture // Check's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -84,22 +90,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:22:27*/ fut.aw0 = CheckAsync(4)
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main.go:22:27*/ fut.c_check = initCheckFuture(4)
+			/*line main_async.go:94:4*/ fut.aw0 = &fut.c_check
+			fallthrough
 		case 1: // resumes at main.go:22:27
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:98:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_check = checkFuture{}
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				/*line main_async.go:98:5*/ fut.state = -1
+				/*line main_async.go:106:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:102:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:110:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

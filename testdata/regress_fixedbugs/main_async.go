@@ -23,6 +23,11 @@ func ValAsync(n int) rt.Future[int] {
 	return &valFuture{n: n}
 }
 
+// initValFuture makes Val's future by value, for an async caller that holds it inline.
+func initValFuture(n int) valFuture {
+	return valFuture{n: n}
+}
+
 // Poll advances Val to its next suspension point; see rt.Future.
 func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -32,10 +37,10 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Val starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:35:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:38:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -45,7 +50,7 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:48:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
+			/*line main_async.go:53:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -69,12 +74,18 @@ type namedFuture struct {
 	c     int
 	err   error
 	aw0   rt.Future[int]
+	c_val valFuture // Val's future, held by value
 }
 
 // NamedAsync is the asynchronous twin of Named: it returns a future that runs the
 // body of Named as a state machine, suspending where Named would block.
 func NamedAsync() rt.Future[rt.Tuple2[int, error]] {
 	return &namedFuture{}
+}
+
+// initNamedFuture makes Named's future by value, for an async caller that holds it inline.
+func initNamedFuture() namedFuture {
+	return namedFuture{}
 }
 
 // Poll advances Named to its next suspension point; see rt.Future.
@@ -86,22 +97,24 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main.go:38:6*/ fut.aw0 = ValAsync(4)
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main.go:38:6*/ fut.c_val = initValFuture(4)
+			/*line main_async.go:101:4*/ fut.aw0 = &fut.c_val
+			fallthrough
 		case 1: // resumes at main.go:38:6
 			/*line main.go:38:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:93:4*/ if !ready {
+			/*line main_async.go:105:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:38:2*/ fut.c = r
 			{
 				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[int, error]{V0: fut.c, V1: fut.err}, true
 			}
 		default:
-			/*line main_async.go:104:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:117:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -133,6 +146,11 @@ func PointAsync(s S) rt.Future[*S] {
 	return &pointFuture{s: &s}
 }
 
+// initPointFuture makes Point's future by value, for an async caller that holds it inline.
+func initPointFuture(s S) pointFuture {
+	return pointFuture{s: &s}
+}
+
 // Poll advances Point to its next suspension point; see rt.Future.
 func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 	var zero *S
@@ -143,11 +161,11 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:146:4*/ fut.s = nil
+			/*line main_async.go:164:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:150:4*/ if !ready {
+			/*line main_async.go:168:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -158,7 +176,7 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 				/*line main.go:47:2*/ return fut.p, true
 			}
 		default:
-			/*line main_async.go:161:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
+			/*line main_async.go:179:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -178,15 +196,18 @@ var _ func(S) *S = Point
 
 // mainFuture is the state machine of Main (main.go:51).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	f     func(int) string
-	g     func(x string) string
-	s     *S
-	t     unsafe.Pointer
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
-	aw2   rt.Future[*S]
-	aw3   rt.Future[rt.Tuple2[int, error]]
+	state   int // the next case of Poll; -1 once done
+	f       func(int) string
+	g       func(x string) string
+	s       *S
+	t       unsafe.Pointer
+	aw0     rt.Future[struct{}]
+	aw1     rt.Future[int]
+	aw2     rt.Future[*S]
+	aw3     rt.Future[rt.Tuple2[int, error]]
+	c_val   valFuture   // Val's future, held by value
+	c_point pointFuture // Point's future, held by value
+	c_named namedFuture // Named's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -220,95 +241,105 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
 			/*line main.go:61:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:223:4*/ fallthrough
+			/*line main_async.go:244:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
 			/*line main.go:61:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:226:4*/ if !ready {
+			/*line main_async.go:247:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
-			/*line main.go:64:16*/ fut.aw1 = ValAsync(1)
-			/*line main_async.go:234:4*/ fallthrough
+			/*line main.go:64:16*/ fut.c_val = initValFuture(1)
+			/*line main_async.go:255:4*/ fut.aw1 = &fut.c_val
+			fallthrough
 		case 2: // resumes at main.go:64:16
 			/*line main.go:64:16*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_val = valFuture{}
 			/*line main.go:64:2*/ fmt.Println(fut.f(r), fut.g("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			/*line main_async.go:244:4*/ (*fut.s) = S{5}
+			/*line main_async.go:267:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:248:4*/ fut.f = nil
+			/*line main_async.go:271:4*/ fut.f = nil
 			fut.g = nil
 			fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:253:4*/ if !ready {
+			/*line main_async.go:276:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
-			/*line main.go:70:19*/ fut.aw2 = PointAsync((*fut.s))
-			/*line main_async.go:261:4*/ fallthrough
+			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
+			/*line main_async.go:284:4*/ fut.aw2 = &fut.c_point
+			fallthrough
 		case 4: // resumes at main.go:70:19
 			/*line main.go:70:19*/ r_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:264:4*/ if !ready {
+			/*line main_async.go:288:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_point = pointFuture{}
 			/*line main.go:70:2*/ fmt.Println((*fut.s).n, r_2.n, (*fut.s).n)
 			/*line main.go:71:2*/ xs = []int{42}
 			/*line main.go:72:2*/ v = reflect.ValueOf(xs)
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
-			/*line main.go:74:49*/ fut.aw1 = ValAsync(1)
-			/*line main_async.go:275:4*/ fut.s = nil
+			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
+			/*line main_async.go:300:4*/ fut.aw1 = &fut.c_val
+			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
 			/*line main.go:74:49*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:305:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:284:4*/ fmt.Println(deref(fut.t, r_3))
-			/*line main.go:75:14*/ fut.aw3 = NamedAsync()
-			/*line main_async.go:286:4*/ fut.t = nil
+			fut.c_val = valFuture{}
+			/*line main_async.go:311:4*/ fmt.Println(deref(fut.t, r_3))
+			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
+			/*line main_async.go:313:4*/ fut.aw3 = &fut.c_named
+			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:75:14
 			/*line main.go:75:14*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
-			/*line fixed.go:100*/ fut.aw1 = ValAsync(7)
-			/*line main_async.go:297:4*/ fallthrough
+			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
+			/*line main_async.go:326:4*/ fut.aw1 = &fut.c_val
+			fallthrough
 		case 7: // resumes at fixed.go:100:0
 			/*line fixed.go:100*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:300:4*/ if !ready {
+			/*line main_async.go:330:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:307:5*/ fut.state = -1
+				/*line main_async.go:338:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:311:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:342:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

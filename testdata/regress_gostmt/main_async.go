@@ -20,6 +20,11 @@ func WorkAsync(x int) rt.Future[int] {
 	return &workFuture{x: x}
 }
 
+// initWorkFuture makes Work's future by value, for an async caller that holds it inline.
+func initWorkFuture(x int) workFuture {
+	return workFuture{x: x}
+}
+
 // Poll advances Work to its next suspension point; see rt.Future.
 func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -29,10 +34,10 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Work starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:32:4*/ fallthrough
+			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:35:4*/ if !ready {
+			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -46,7 +51,7 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:29:2*/ return fut.x, true
 			}
 		default:
-			/*line main_async.go:49:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:54:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -66,12 +71,13 @@ var _ func(int) int = Work
 
 // mainFuture is the state machine of Main (main.go:54).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	x     int
-	ch    chan int
-	b     *Bus
-	aw0   rt.Future[int]
-	aw1   rt.Future[struct{}]
+	state  int // the next case of Poll; -1 once done
+	x      int
+	ch     chan int
+	b      *Bus
+	aw0    rt.Future[int]
+	aw1    rt.Future[struct{}]
+	c_work workFuture // Work's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -94,24 +100,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:56:2*/ wg.Add(4)
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
-			/*line main.go:59:15*/ fut.aw0 = WorkAsync(5)
-			/*line main_async.go:98:4*/ fallthrough
+			/*line main.go:59:15*/ fut.c_work = initWorkFuture(5)
+			/*line main_async.go:104:4*/ fut.aw0 = &fut.c_work
+			fallthrough
 		case 1: // resumes at main.go:59:15
 			/*line main.go:59:15*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:101:4*/ if !ready {
+			/*line main_async.go:108:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_work = workFuture{}
 			/*line main.go:59:2*/ go record(fut.x, r)
 			/*line main.go:60:2*/ waitAll()
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 2:
 			/*line main.go:63:14*/ if !(fut.x < 3) {
-				/*line main_async.go:114:5*/ state = 6
+				/*line main_async.go:122:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -127,28 +135,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
 			/*line main.go:72:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main_async.go:138:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
 			/*line main.go:72:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:133:4*/ if !ready {
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:138:4*/ fallthrough
+			/*line main_async.go:146:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			/*line main_async.go:141:4*/ state = 2
+			/*line main_async.go:149:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
 			/*line main.go:76:2*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:147:4*/ fut.ch = nil
+			/*line main_async.go:155:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:151:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -161,11 +169,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				/*line main_async.go:164:5*/ fut.state = -1
+				/*line main_async.go:172:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:168:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

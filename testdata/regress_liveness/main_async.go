@@ -25,6 +25,11 @@ func FieldAsync() rt.Future[string] {
 	return &fieldFuture{}
 }
 
+// initFieldFuture makes Field's future by value, for an async caller that holds it inline.
+func initFieldFuture() fieldFuture {
+	return fieldFuture{}
+}
+
 // Poll advances Field to its next suspension point; see rt.Future.
 func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -38,10 +43,10 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:24:2*/ fut.buf[1] = 7
 			/*line main.go:25:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:46:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:44:4*/ if !ready {
+			/*line main_async.go:49:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,30 +54,30 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:27:2*/ fut.sum = int(fut.buf[1]) + len(fut.buf)>>20
 			/*line main.go:28:2*/ collected = false
 			/*line main.go:29:6*/ fut.i = 0
-			/*line main_async.go:52:4*/ fallthrough
+			/*line main_async.go:57:4*/ fallthrough
 		case 2:
 			/*line main.go:29:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:55:5*/ state = 6
+				/*line main_async.go:60:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:30:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:61:4*/ fut.buf = nil
+			/*line main_async.go:66:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:30:3
 			/*line main.go:30:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:65:4*/ if !ready {
+			/*line main_async.go:70:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:31:3*/ runtime.GC()
 			/*line main.go:32:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:72:4*/ fallthrough
+			/*line main_async.go:77:4*/ fallthrough
 		case 5:
 			/*line main.go:29:36*/ fut.i++
-			/*line main_async.go:75:4*/ state = 2
+			/*line main_async.go:80:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -80,7 +85,7 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:34:2*/ return fmt.Sprint("field: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		default:
-			/*line main_async.go:83:4*/ panic("corio: FieldAsync future polled after it completed or was cancelled")
+			/*line main_async.go:88:4*/ panic("corio: FieldAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -113,6 +118,11 @@ func LocalAsync() rt.Future[string] {
 	return &localFuture{}
 }
 
+// initLocalFuture makes Local's future by value, for an async caller that holds it inline.
+func initLocalFuture() localFuture {
+	return localFuture{}
+}
+
 // Poll advances Local to its next suspension point; see rt.Future.
 func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -129,29 +139,29 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:44:2*/ fut.sum = int(buf[2])
 			/*line main.go:45:2*/ collected = false
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:132:4*/ fallthrough
+			/*line main_async.go:142:4*/ fallthrough
 		case 1:
 			/*line main.go:46:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:135:5*/ state = 5
+				/*line main_async.go:145:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:47:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 3: // resumes at main.go:47:3
 			/*line main.go:47:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main_async.go:154:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:48:3*/ runtime.GC()
 			/*line main.go:49:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:151:4*/ fallthrough
+			/*line main_async.go:161:4*/ fallthrough
 		case 4:
 			/*line main.go:46:36*/ fut.i++
-			/*line main_async.go:154:4*/ state = 1
+			/*line main_async.go:164:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -159,7 +169,7 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:51:2*/ return fmt.Sprint("local: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		default:
-			/*line main_async.go:162:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:172:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -193,6 +203,11 @@ func ParamAsync(p *[16777216]byte) rt.Future[string] {
 	return &paramFuture{p: p}
 }
 
+// initParamFuture makes Param's future by value, for an async caller that holds it inline.
+func initParamFuture(p *[16777216]byte) paramFuture {
+	return paramFuture{p: p}
+}
+
 // Poll advances Param to its next suspension point; see rt.Future.
 func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -207,30 +222,30 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
-			/*line main_async.go:210:4*/ fallthrough
+			/*line main_async.go:225:4*/ fallthrough
 		case 1:
 			/*line main.go:62:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:213:5*/ state = 5
+				/*line main_async.go:228:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:63:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:219:4*/ fut.p = nil
+			/*line main_async.go:234:4*/ fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
+			/*line main_async.go:238:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:3*/ runtime.GC()
 			/*line main.go:65:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:245:4*/ fallthrough
 		case 4:
 			/*line main.go:62:36*/ fut.i++
-			/*line main_async.go:233:4*/ state = 1
+			/*line main_async.go:248:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -238,7 +253,7 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:67:2*/ return fmt.Sprint("param: ", fut.first, " collected while suspended: ", collected), true
 			}
 		default:
-			/*line main_async.go:241:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
+			/*line main_async.go:256:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -258,8 +273,11 @@ var _ func(*[16777216]byte) string = Param
 
 // mainFuture is the state machine of Main (main.go:71).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[string]
+	state   int // the next case of Poll; -1 once done
+	aw0     rt.Future[string]
+	c_field fieldFuture // Field's future, held by value
+	c_local localFuture // Local's future, held by value
+	c_param paramFuture // Param's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -279,42 +297,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:72:14*/ fut.aw0 = FieldAsync()
-			/*line main_async.go:283:4*/ fallthrough
+			/*line main.go:72:14*/ fut.c_field = initFieldFuture()
+			/*line main_async.go:301:4*/ fut.aw0 = &fut.c_field
+			fallthrough
 		case 1: // resumes at main.go:72:14
 			/*line main.go:72:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:286:4*/ if !ready {
+			/*line main_async.go:305:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_field = fieldFuture{}
 			/*line main.go:72:2*/ fmt.Println(r)
-			/*line main.go:73:14*/ fut.aw0 = LocalAsync()
-			/*line main_async.go:293:4*/ fallthrough
+			/*line main.go:73:14*/ fut.c_local = initLocalFuture()
+			/*line main_async.go:313:4*/ fut.aw0 = &fut.c_local
+			fallthrough
 		case 2: // resumes at main.go:73:14
 			/*line main.go:73:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_local = localFuture{}
 			/*line main.go:73:2*/ fmt.Println(r_2)
-			/*line main.go:74:14*/ fut.aw0 = ParamAsync(new([16 << 20]byte))
-			/*line main_async.go:303:4*/ fallthrough
+			/*line main.go:74:14*/ fut.c_param = initParamFuture(new([16 << 20]byte))
+			/*line main_async.go:325:4*/ fut.aw0 = &fut.c_param
+			fallthrough
 		case 3: // resumes at main.go:74:14
 			/*line main.go:74:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_param = paramFuture{}
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:313:5*/ fut.state = -1
+				/*line main_async.go:337:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:317:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:341:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -19,6 +19,11 @@ func NumsAsync() rt.Future[[]any] {
 	return &numsFuture{}
 }
 
+// initNumsFuture makes Nums's future by value, for an async caller that holds it inline.
+func initNumsFuture() numsFuture {
+	return numsFuture{}
+}
+
 // Poll advances Nums to its next suspension point; see rt.Future.
 func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 	var zero []any
@@ -28,10 +33,10 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 		switch state {
 		case 0: // Nums starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:31:4*/ fallthrough
+			/*line main_async.go:36:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:34:4*/ if !ready {
+			/*line main_async.go:39:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -41,7 +46,7 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 				/*line main.go:15:2*/ return []any{1, 2, 3}, true
 			}
 		default:
-			/*line main_async.go:44:4*/ panic("corio: NumsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:49:4*/ panic("corio: NumsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -61,8 +66,9 @@ var _ func() []any = Nums
 
 // mainFuture is the state machine of Main (main.go:19).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[[]any]
+	state  int // the next case of Poll; -1 once done
+	aw0    rt.Future[[]any]
+	c_nums numsFuture // Nums's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -80,22 +86,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:20:14*/ fut.aw0 = NumsAsync()
-			/*line main_async.go:84:4*/ fallthrough
+			/*line main.go:20:14*/ fut.c_nums = initNumsFuture()
+			/*line main_async.go:90:4*/ fut.aw0 = &fut.c_nums
+			fallthrough
 		case 1: // resumes at main.go:20:14
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:87:4*/ if !ready {
+			/*line main_async.go:94:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_nums = numsFuture{}
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				/*line main_async.go:94:5*/ fut.state = -1
+				/*line main_async.go:102:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:98:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:106:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,6 +20,11 @@ func PairAsync(tag string) rt.Future[rt.Tuple2[int, string]] {
 	return &pairFuture{tag: tag}
 }
 
+// initPairFuture makes Pair's future by value, for an async caller that holds it inline.
+func initPairFuture(tag string) pairFuture {
+	return pairFuture{tag: tag}
+}
+
 // Poll advances Pair to its next suspension point; see rt.Future.
 func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 	var zero rt.Tuple2[int, string]
@@ -30,10 +35,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		case 0: // Pair starts
 			/*line main.go:19:2*/ trace = append(trace, "pair "+fut.tag)
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -43,7 +48,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:21:2*/ return rt.Tuple2[int, string]{V0: len(fut.tag), V1: fut.tag}, true
 			}
 		default:
-			/*line main_async.go:46:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func TakeAsync(a int, b string) rt.Future[string] {
 	return &takeFuture{a: a, b: b}
 }
 
+// initTakeFuture makes Take's future by value, for an async caller that holds it inline.
+func initTakeFuture(a int, b string) takeFuture {
+	return takeFuture{a: a, b: b}
+}
+
 // Poll advances Take to its next suspension point; see rt.Future.
 func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -84,10 +94,10 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Take starts
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:87:4*/ fallthrough
+			/*line main_async.go:97:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:90:4*/ if !ready {
+			/*line main_async.go:100:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -97,7 +107,7 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:27:2*/ return fmt.Sprint(fut.a, ":", fut.b), true
 			}
 		default:
-			/*line main_async.go:100:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:110:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,6 +138,11 @@ func TakeVAsync(xs ...any) rt.Future[int] {
 	return &takeVFuture{xs: xs}
 }
 
+// initTakeVFuture makes TakeV's future by value, for an async caller that holds it inline.
+func initTakeVFuture(xs ...any) takeVFuture {
+	return takeVFuture{xs: xs}
+}
+
 // Poll advances TakeV to its next suspension point; see rt.Future.
 func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -137,10 +152,10 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // TakeV starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:140:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:143:4*/ if !ready {
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -150,7 +165,7 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return len(fut.xs), true
 			}
 		default:
-			/*line main_async.go:153:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -182,6 +197,11 @@ func SwapAsync(a int, b string) rt.Future[rt.Tuple2[string, int]] {
 	return &swapFuture{a: a, b: b}
 }
 
+// initSwapFuture makes Swap's future by value, for an async caller that holds it inline.
+func initSwapFuture(a int, b string) swapFuture {
+	return swapFuture{a: a, b: b}
+}
+
 // Poll advances Swap to its next suspension point; see rt.Future.
 func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 	var zero rt.Tuple2[string, int]
@@ -191,10 +211,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:38:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
 			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main_async.go:217:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -204,7 +224,7 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:39:2*/ return rt.Tuple2[string, int]{V0: fut.b, V1: fut.a}, true
 			}
 		default:
-			/*line main_async.go:207:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:227:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -246,10 +266,10 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // T.Take starts
 			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -259,7 +279,7 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:47:2*/ return fut.t.name + fut.b, true
 			}
 		default:
-			/*line main_async.go:262:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:282:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -279,16 +299,23 @@ var _ func(*T, int, string) string = (*T).Take
 
 // bothFuture is the state machine of Both (main.go:51).
 type bothFuture struct {
-	state int // the next case of Poll; -1 once done
-	tag   string
-	aw0   rt.Future[rt.Tuple2[int, string]]
-	aw1   rt.Future[rt.Tuple2[string, int]]
+	state  int // the next case of Poll; -1 once done
+	tag    string
+	aw0    rt.Future[rt.Tuple2[int, string]]
+	aw1    rt.Future[rt.Tuple2[string, int]]
+	c_pair pairFuture // Pair's future, held by value
+	c_swap swapFuture // Swap's future, held by value
 }
 
 // BothAsync is the asynchronous twin of Both: it returns a future that runs the
 // body of Both as a state machine, suspending where Both would block.
 func BothAsync(tag string) rt.Future[rt.Tuple2[string, int]] {
 	return &bothFuture{tag: tag}
+}
+
+// initBothFuture makes Both's future by value, for an async caller that holds it inline.
+func initBothFuture(tag string) bothFuture {
+	return bothFuture{tag: tag}
 }
 
 // Poll advances Both to its next suspension point; see rt.Future.
@@ -301,31 +328,35 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 	for {
 		switch state {
 		case 0: // Both starts
-			/*line main.go:51:51*/ fut.aw0 = PairAsync(fut.tag)
-			/*line main_async.go:305:4*/ fut.tag = ""
+			/*line main.go:51:51*/ fut.c_pair = initPairFuture(fut.tag)
+			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_pair
+			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
 			/*line main.go:51:51*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:51:46*/ fut.aw1 = SwapAsync(r.V0, r.V1)
-			/*line main_async.go:315:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:51:46*/ fut.c_swap = initSwapFuture(r.V0, r.V1)
+			/*line main_async.go:344:4*/ fut.aw1 = &fut.c_swap
+			fallthrough
 		case 2: // resumes at main.go:51:46
 			/*line main.go:51:46*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_swap = swapFuture{}
 			{
 				/*line main.go:51:39*/ fut.state = -1
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			/*line main_async.go:328:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:359:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -349,14 +380,19 @@ var _ func(string) (string, int) = Both
 
 // mainFuture is the state machine of Main (main.go:56).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	t     *T
-	x     int
-	y     string
-	aw0   rt.Future[rt.Tuple2[int, string]]
-	aw1   rt.Future[string]
-	aw2   rt.Future[int]
-	aw3   rt.Future[rt.Tuple2[string, int]]
+	state   int // the next case of Poll; -1 once done
+	t       *T
+	x       int
+	y       string
+	aw0     rt.Future[rt.Tuple2[int, string]]
+	aw1     rt.Future[string]
+	aw2     rt.Future[int]
+	aw3     rt.Future[rt.Tuple2[string, int]]
+	c_pair  pairFuture  // Pair's future, held by value
+	c_take  takeFuture  // Take's future, held by value
+	c_takeV takeVFuture // TakeV's future, held by value
+	c_both  bothFuture  // Both's future, held by value
+	c_swap  swapFuture  // Swap's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -394,172 +430,202 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:57:19*/ fut.aw0 = PairAsync("abc")
-			/*line main_async.go:398:4*/ fallthrough
+			/*line main.go:57:19*/ fut.c_pair = initPairFuture("abc")
+			/*line main_async.go:434:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 1: // resumes at main.go:57:19
 			/*line main.go:57:19*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:401:4*/ if !ready {
+			/*line main_async.go:438:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:57:14*/ fut.aw1 = TakeAsync(r.V0, r.V1)
-			/*line main_async.go:407:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:57:14*/ fut.c_take = initTakeFuture(r.V0, r.V1)
+			/*line main_async.go:445:4*/ fut.aw1 = &fut.c_take
+			fallthrough
 		case 2: // resumes at main.go:57:14
 			/*line main.go:57:14*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:449:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_take = takeFuture{}
 			/*line main.go:57:2*/ fmt.Println(r_2)
-			/*line main.go:58:20*/ fut.aw0 = PairAsync("de")
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main.go:58:20*/ fut.c_pair = initPairFuture("de")
+			/*line main_async.go:457:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 3: // resumes at main.go:58:20
 			/*line main.go:58:20*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:420:4*/ if !ready {
+			/*line main_async.go:461:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:58:14*/ fut.aw2 = TakeVAsync(r_3.V0, r_3.V1)
-			/*line main_async.go:426:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:58:14*/ fut.c_takeV = initTakeVFuture(r_3.V0, r_3.V1)
+			/*line main_async.go:468:4*/ fut.aw2 = &fut.c_takeV
+			fallthrough
 		case 4: // resumes at main.go:58:14
 			/*line main.go:58:14*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:429:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_takeV = takeVFuture{}
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
-			/*line main.go:60:21*/ fut.aw0 = PairAsync("f")
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main.go:60:21*/ fut.c_pair = initPairFuture("f")
+			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 5: // resumes at main.go:60:21
 			/*line main.go:60:21*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:485:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:60:14*/ fut.aw1 = fut.t.TakeAsync(r_5.V0, r_5.V1)
-			/*line main_async.go:446:4*/ fut.t = nil
+			/*line main_async.go:492:4*/ fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
 			/*line main.go:60:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main_async.go:496:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
-			/*line main.go:61:14*/ fut.aw3 = BothAsync("ghij")
-			/*line main_async.go:457:4*/ fallthrough
+			/*line main.go:61:14*/ fut.c_both = initBothFuture("ghij")
+			/*line main_async.go:503:4*/ fut.aw3 = &fut.c_both
+			fallthrough
 		case 7: // resumes at main.go:61:14
 			/*line main.go:61:14*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:460:4*/ if !ready {
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_both = bothFuture{}
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
-			/*line main.go:62:15*/ fut.aw0 = PairAsync("k")
-			/*line main_async.go:467:4*/ fallthrough
+			/*line main.go:62:15*/ fut.c_pair = initPairFuture("k")
+			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 8: // resumes at main.go:62:15
 			/*line main.go:62:15*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:62:10*/ fut.aw3 = SwapAsync(r_8.V0, r_8.V1)
-			/*line main_async.go:476:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:62:10*/ fut.c_swap = initSwapFuture(r_8.V0, r_8.V1)
+			/*line main_async.go:526:4*/ fut.aw3 = &fut.c_swap
+			fallthrough
 		case 9: // resumes at main.go:62:10
 			/*line main.go:62:10*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_swap = swapFuture{}
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
-			/*line main.go:64:24*/ fut.aw0 = PairAsync("lm")
-			/*line main_async.go:487:4*/ fallthrough
+			/*line main.go:64:24*/ fut.c_pair = initPairFuture("lm")
+			/*line main_async.go:539:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 10: // resumes at main.go:64:24
 			/*line main.go:64:24*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:490:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			/*line main_async.go:496:4*/ fmt.Println(t_2, t_3)
-			/*line main.go:65:20*/ fut.aw0 = PairAsync("n")
-			/*line main_async.go:498:4*/ fallthrough
+			/*line main_async.go:550:4*/ fmt.Println(t_2, t_3)
+			/*line main.go:65:20*/ fut.c_pair = initPairFuture("n")
+			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 11: // resumes at main.go:65:20
 			/*line main.go:65:20*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:501:4*/ if !ready {
+			/*line main_async.go:556:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			/*line main_async.go:507:4*/ fut.x, fut.y = t_4, t_5
-			/*line main.go:66:20*/ fut.aw1 = TakeAsync(plainTake(3, "o"))
-			/*line main_async.go:509:4*/ fallthrough
+			/*line main_async.go:563:4*/ fut.x, fut.y = t_4, t_5
+			/*line main.go:66:20*/ fut.c_take = initTakeFuture(plainTake(3, "o"))
+			/*line main_async.go:565:4*/ fut.aw1 = &fut.c_take
+			fallthrough
 		case 12: // resumes at main.go:66:20
 			/*line main.go:66:20*/ r_12, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:512:4*/ if !ready {
+			/*line main_async.go:569:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_take = takeFuture{}
 			/*line main.go:66:2*/ fmt.Println(fut.x, fut.y, r_12)
-			/*line main.go:67:19*/ fut.aw0 = PairAsync("p")
-			/*line main_async.go:519:4*/ fut.y = ""
+			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
+			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_pair
+			fut.y = ""
 			fallthrough
 		case 13: // resumes at main.go:67:19
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:67:14*/ fut.aw1 = TakeAsync(r_13.V0, r_13.V1)
-			/*line main_async.go:529:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
+			/*line main_async.go:589:4*/ fut.aw1 = &fut.c_take
+			fallthrough
 		case 14: // resumes at main.go:67:14
 			/*line main.go:67:14*/ fut.y, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:67:37*/ fut.aw0 = PairAsync("q")
-			/*line main_async.go:538:4*/ fallthrough
+			fut.c_take = takeFuture{}
+			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
+			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 15: // resumes at main.go:67:37
 			/*line main.go:67:37*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:541:4*/ if !ready {
+			/*line main_async.go:604:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:67:32*/ fut.aw1 = TakeAsync(r_15.V0, r_15.V1)
-			/*line main_async.go:547:4*/ fallthrough
+			fut.c_pair = pairFuture{}
+			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
+			/*line main_async.go:611:4*/ fut.aw1 = &fut.c_take
+			fallthrough
 		case 16: // resumes at main.go:67:32
 			/*line main.go:67:32*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:615:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_take = takeFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.y + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:558:5*/ fut.state = -1
+				/*line main_async.go:624:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:562:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:628:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

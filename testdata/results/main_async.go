@@ -21,6 +21,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -31,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:25:2*/ logf("v%d", fut.n)
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:27:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -76,6 +81,11 @@ func PairAsync(a int, b int) rt.Future[rt.Tuple2[int, int]] {
 	return &pairFuture{a: a, b: b}
 }
 
+// initPairFuture makes Pair's future by value, for an async caller that holds it inline.
+func initPairFuture(a int, b int) pairFuture {
+	return pairFuture{a: a, b: b}
+}
+
 // Poll advances Pair to its next suspension point; see rt.Future.
 func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	var zero rt.Tuple2[int, int]
@@ -85,10 +95,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,7 +108,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:33:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -124,6 +134,7 @@ type namedFuture struct {
 	prod  int
 	err   error
 	aw0   rt.Future[int]
+	c_v   vFuture // V's future, held by value
 }
 
 // NamedAsync is the asynchronous twin of Named: it returns a future that runs the
@@ -142,15 +153,17 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main.go:38:8*/ fut.aw0 = VAsync(fut.n)
-			/*line main_async.go:146:4*/ fallthrough
+			/*line main.go:38:8*/ fut.c_v = initVFuture(fut.n)
+			/*line main_async.go:157:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:38:8
 			/*line main.go:38:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:38:2*/ fut.sum = r + fut.n
 			/*line main.go:39:2*/ fut.prod = fut.n * fut.n
 			/*line main.go:40:2*/ if fut.n < 0 {
@@ -167,22 +180,24 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 					/*line main.go:45:3*/ return rt.Tuple3[int, int, error]{V0: fut.sum, V1: fut.prod, V2: fut.err}, true
 				}
 			}
-			/*line main.go:47:9*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main.go:47:9*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:184:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 2: // resumes at main.go:47:9
 			/*line main.go:47:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:174:4*/ if !ready {
+			/*line main_async.go:188:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:47:2*/ fut.sum += r_2
 			{
 				/*line main.go:48:2*/ fut.state = -1
 				/*line main.go:48:2*/ return rt.Tuple3[int, int, error]{V0: fut.sum, V1: fut.prod, V2: fut.err}, true
 			}
 		default:
-			/*line main_async.go:185:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:200:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,16 +217,23 @@ var _ func(int) (int, int, error) = Named
 
 // forwardFuture is the state machine of Forward (main.go:52).
 type forwardFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     int
-	aw0   rt.Future[int]
-	aw1   rt.Future[rt.Tuple2[int, int]]
+	state  int // the next case of Poll; -1 once done
+	n      int
+	aw0    rt.Future[int]
+	aw1    rt.Future[rt.Tuple2[int, int]]
+	c_v    vFuture    // V's future, held by value
+	c_pair pairFuture // Pair's future, held by value
 }
 
 // ForwardAsync is the asynchronous twin of Forward: it returns a future that runs the
 // body of Forward as a state machine, suspending where Forward would block.
 func ForwardAsync(n int) rt.Future[rt.Tuple2[int, int]] {
 	return &forwardFuture{n: n}
+}
+
+// initForwardFuture makes Forward's future by value, for an async caller that holds it inline.
+func initForwardFuture(n int) forwardFuture {
+	return forwardFuture{n: n}
 }
 
 // Poll advances Forward to its next suspension point; see rt.Future.
@@ -224,30 +246,34 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	for {
 		switch state {
 		case 0: // Forward starts
-			/*line main.go:53:17*/ fut.aw0 = VAsync(fut.n + 1)
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main.go:53:17*/ fut.c_v = initVFuture(fut.n + 1)
+			/*line main_async.go:250:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:53:17
 			/*line main.go:53:17*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:254:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:53:9*/ fut.aw1 = PairAsync(fut.n, r)
-			/*line main_async.go:237:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:53:9*/ fut.c_pair = initPairFuture(fut.n, r)
+			/*line main_async.go:261:4*/ fut.aw1 = &fut.c_pair
+			fallthrough
 		case 2: // resumes at main.go:53:9
 			/*line main.go:53:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:240:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_pair = pairFuture{}
 			{
 				/*line main.go:53:2*/ fut.state = -1
 				/*line main.go:53:2*/ return rt.Tuple2[int, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			/*line main_async.go:250:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
+			/*line main_async.go:276:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -271,17 +297,23 @@ var _ func(int) (int, int) = Forward
 
 // forwardNamedFuture is the state machine of ForwardNamed (main.go:57).
 type forwardNamedFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     int
-	a     int
-	b     int
-	aw0   rt.Future[rt.Tuple2[int, int]]
+	state  int // the next case of Poll; -1 once done
+	n      int
+	a      int
+	b      int
+	aw0    rt.Future[rt.Tuple2[int, int]]
+	c_pair pairFuture // Pair's future, held by value
 }
 
 // ForwardNamedAsync is the asynchronous twin of ForwardNamed: it returns a future that runs the
 // body of ForwardNamed as a state machine, suspending where ForwardNamed would block.
 func ForwardNamedAsync(n int) rt.Future[rt.Tuple2[int, int]] {
 	return &forwardNamedFuture{n: n}
+}
+
+// initForwardNamedFuture makes ForwardNamed's future by value, for an async caller that holds it inline.
+func initForwardNamedFuture(n int) forwardNamedFuture {
+	return forwardNamedFuture{n: n}
 }
 
 // Poll advances ForwardNamed to its next suspension point; see rt.Future.
@@ -294,22 +326,24 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 		switch state {
 		case 0: // ForwardNamed starts
 			/*line main.go:58:2*/ fut.a = 99
-			/*line main.go:59:9*/ fut.aw0 = PairAsync(fut.n, fut.a)
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main.go:59:9*/ fut.c_pair = initPairFuture(fut.n, fut.a)
+			/*line main_async.go:330:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 1: // resumes at main.go:59:9
 			/*line main.go:59:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:334:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			{
 				/*line main.go:59:2*/ fut.a, fut.b = r.V0, r.V1
 				fut.state = -1
 				/*line main.go:59:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		default:
-			/*line main_async.go:312:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:346:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -339,6 +373,11 @@ func TripleAsync() rt.Future[rt.Tuple3[string, int, error]] {
 	return &tripleFuture{}
 }
 
+// initTripleFuture makes Triple's future by value, for an async caller that holds it inline.
+func initTripleFuture() tripleFuture {
+	return tripleFuture{}
+}
+
 // Poll advances Triple to its next suspension point; see rt.Future.
 func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bool) {
 	var zero rt.Tuple3[string, int, error]
@@ -348,10 +387,10 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 		switch state {
 		case 0: // Triple starts
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:351:4*/ fallthrough
+			/*line main_async.go:390:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:354:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -361,7 +400,7 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 				/*line main.go:65:2*/ return rt.Tuple3[string, int, error]{V0: "t", V1: 3, V2: nil}, true
 			}
 		default:
-			/*line main_async.go:364:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -381,17 +420,23 @@ var _ func() (string, int, error) = Triple
 
 // forwardTripleFuture is the state machine of ForwardTriple (main.go:69).
 type forwardTripleFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
-	n     int
-	err   error
-	aw0   rt.Future[rt.Tuple3[string, int, error]]
+	state    int // the next case of Poll; -1 once done
+	s        string
+	n        int
+	err      error
+	aw0      rt.Future[rt.Tuple3[string, int, error]]
+	c_triple tripleFuture // Triple's future, held by value
 }
 
 // ForwardTripleAsync is the asynchronous twin of ForwardTriple: it returns a future that runs the
 // body of ForwardTriple as a state machine, suspending where ForwardTriple would block.
 func ForwardTripleAsync() rt.Future[rt.Tuple3[string, int, error]] {
 	return &forwardTripleFuture{}
+}
+
+// initForwardTripleFuture makes ForwardTriple's future by value, for an async caller that holds it inline.
+func initForwardTripleFuture() forwardTripleFuture {
+	return forwardTripleFuture{}
 }
 
 // Poll advances ForwardTriple to its next suspension point; see rt.Future.
@@ -403,22 +448,24 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 	for {
 		switch state {
 		case 0: // ForwardTriple starts
-			/*line main.go:70:9*/ fut.aw0 = TripleAsync()
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main.go:70:9*/ fut.c_triple = initTripleFuture()
+			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_triple
+			fallthrough
 		case 1: // resumes at main.go:70:9
 			/*line main.go:70:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_triple = tripleFuture{}
 			{
 				/*line main.go:70:2*/ fut.s, fut.n, fut.err = r.V0, r.V1, r.V2
 				fut.state = -1
 				/*line main.go:70:2*/ return rt.Tuple3[string, int, error]{V0: fut.s, V1: fut.n, V2: fut.err}, true
 			}
 		default:
-			/*line main_async.go:421:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:468:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -459,10 +506,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // NamedModifiedAfterSusp starts
 			/*line main.go:75:2*/ fut.r = 1
 			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 1: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -474,7 +521,7 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.r, true
 			}
 		default:
-			/*line main_async.go:477:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
+			/*line main_async.go:524:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -506,6 +553,11 @@ func SwapAsync(a string, b string) rt.Future[rt.Tuple2[string, string]] {
 	return &swapFuture{a: a, b: b}
 }
 
+// initSwapFuture makes Swap's future by value, for an async caller that holds it inline.
+func initSwapFuture(a string, b string) swapFuture {
+	return swapFuture{a: a, b: b}
+}
+
 // Poll advances Swap to its next suspension point; see rt.Future.
 func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 	var zero rt.Tuple2[string, string]
@@ -515,10 +567,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:83:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:518:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:521:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -528,7 +580,7 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 				/*line main.go:84:2*/ return rt.Tuple2[string, string]{V0: fut.b, V1: fut.a}, true
 			}
 		default:
-			/*line main_async.go:531:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:583:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -559,6 +611,11 @@ func IdxAsync(i int) rt.Future[int] {
 	return &idxFuture{i: i}
 }
 
+// initIdxFuture makes Idx's future by value, for an async caller that holds it inline.
+func initIdxFuture(i int) idxFuture {
+	return idxFuture{i: i}
+}
+
 // Poll advances Idx to its next suspension point; see rt.Future.
 func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -569,10 +626,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:89:2*/ logf("i%d", fut.i)
 			/*line main.go:90:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:572:4*/ fallthrough
+			/*line main_async.go:629:4*/ fallthrough
 		case 1: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main_async.go:632:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -582,7 +639,7 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:585:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:642:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -613,6 +670,11 @@ func KeyAsync(k string) rt.Future[string] {
 	return &keyFuture{k: k}
 }
 
+// initKeyFuture makes Key's future by value, for an async caller that holds it inline.
+func initKeyFuture(k string) keyFuture {
+	return keyFuture{k: k}
+}
+
 // Poll advances Key to its next suspension point; see rt.Future.
 func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -623,10 +685,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Key starts
 			/*line main.go:96:2*/ logf("k%s", fut.k)
 			/*line main.go:97:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:626:4*/ fallthrough
+			/*line main_async.go:688:4*/ fallthrough
 		case 1: // resumes at main.go:97:2
 			/*line main.go:97:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:691:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -636,7 +698,7 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:98:2*/ return fut.k, true
 			}
 		default:
-			/*line main_async.go:639:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:701:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -666,17 +728,25 @@ type mainFuture struct {
 		A int
 		B int
 	}
-	pp   *int
-	mm   map[int]string
-	cnt  *struct{ N int }
-	ss   string
-	r_22 int
-	aw0  rt.Future[rt.Tuple2[int, int]]
-	aw1  rt.Future[int]
-	aw2  rt.Future[rt.Tuple3[int, int, error]]
-	aw3  rt.Future[rt.Tuple3[string, int, error]]
-	aw4  rt.Future[rt.Tuple2[string, string]]
-	aw5  rt.Future[string]
+	pp              *int
+	mm              map[int]string
+	cnt             *struct{ N int }
+	ss              string
+	r_22            int
+	aw0             rt.Future[rt.Tuple2[int, int]]
+	aw1             rt.Future[int]
+	aw2             rt.Future[rt.Tuple3[int, int, error]]
+	aw3             rt.Future[rt.Tuple3[string, int, error]]
+	aw4             rt.Future[rt.Tuple2[string, string]]
+	aw5             rt.Future[string]
+	c_pair          pairFuture          // Pair's future, held by value
+	c_v             vFuture             // V's future, held by value
+	c_forward       forwardFuture       // Forward's future, held by value
+	c_forwardNamed  forwardNamedFuture  // ForwardNamed's future, held by value
+	c_forwardTriple forwardTripleFuture // ForwardTriple's future, held by value
+	c_swap          swapFuture          // Swap's future, held by value
+	c_idx           idxFuture           // Idx's future, held by value
+	c_key           keyFuture           // Key's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -739,44 +809,50 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:105:10*/ fut.aw0 = PairAsync(1, 2)
-			/*line main_async.go:743:4*/ fallthrough
+			/*line main.go:105:10*/ fut.c_pair = initPairFuture(1, 2)
+			/*line main_async.go:813:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 1: // resumes at main.go:105:10
 			/*line main.go:105:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:746:4*/ if !ready {
+			/*line main_async.go:817:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
 			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
-			/*line main.go:107:9*/ fut.aw0 = PairAsync(fut.b, a)
-			/*line main_async.go:754:4*/ fallthrough
+			/*line main.go:107:9*/ fut.c_pair = initPairFuture(fut.b, a)
+			/*line main_async.go:826:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 2: // resumes at main.go:107:9
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:757:4*/ if !ready {
+			/*line main_async.go:830:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
 			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
-			/*line main.go:109:12*/ fut.aw1 = VAsync(a)
-			/*line main_async.go:765:4*/ fallthrough
+			/*line main.go:109:12*/ fut.c_v = initVFuture(a)
+			/*line main_async.go:839:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 3: // resumes at main.go:109:12
 			/*line main.go:109:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:768:4*/ if !ready {
+			/*line main_async.go:843:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
 			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
 			/*line main.go:112:15*/ fut.aw2 = NamedAsync(3)
-			/*line main_async.go:776:4*/ fallthrough
+			/*line main_async.go:852:4*/ fallthrough
 		case 4: // resumes at main.go:112:15
 			/*line main.go:112:15*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:779:4*/ if !ready {
+			/*line main_async.go:855:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -784,10 +860,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
 			/*line main.go:114:14*/ fut.aw2 = NamedAsync(-2)
-			/*line main_async.go:787:4*/ fallthrough
+			/*line main_async.go:863:4*/ fallthrough
 		case 5: // resumes at main.go:114:14
 			/*line main.go:114:14*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:790:4*/ if !ready {
+			/*line main_async.go:866:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -795,125 +871,143 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
 			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
 			/*line main.go:116:14*/ fut.aw2 = NamedAsync(0)
-			/*line main_async.go:798:4*/ fallthrough
+			/*line main_async.go:874:4*/ fallthrough
 		case 6: // resumes at main.go:116:14
 			/*line main.go:116:14*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:801:4*/ if !ready {
+			/*line main_async.go:877:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
 			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
-			/*line main.go:119:9*/ fut.aw0 = ForwardAsync(5)
-			/*line main_async.go:809:4*/ fallthrough
+			/*line main.go:119:9*/ fut.c_forward = initForwardFuture(5)
+			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_forward
+			fallthrough
 		case 7: // resumes at main.go:119:9
 			/*line main.go:119:9*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:812:4*/ if !ready {
+			/*line main_async.go:889:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_forward = forwardFuture{}
 			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
 			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
-			/*line main.go:121:9*/ fut.aw0 = ForwardNamedAsync(7)
-			/*line main_async.go:820:4*/ fallthrough
+			/*line main.go:121:9*/ fut.c_forwardNamed = initForwardNamedFuture(7)
+			/*line main_async.go:898:4*/ fut.aw0 = &fut.c_forwardNamed
+			fallthrough
 		case 8: // resumes at main.go:121:9
 			/*line main.go:121:9*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:823:4*/ if !ready {
+			/*line main_async.go:902:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_forwardNamed = forwardNamedFuture{}
 			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
 			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
-			/*line main.go:123:17*/ fut.aw3 = ForwardTripleAsync()
-			/*line main_async.go:831:4*/ fallthrough
+			/*line main.go:123:17*/ fut.c_forwardTriple = initForwardTripleFuture()
+			/*line main_async.go:911:4*/ fut.aw3 = &fut.c_forwardTriple
+			fallthrough
 		case 9: // resumes at main.go:123:17
 			/*line main.go:123:17*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:834:4*/ if !ready {
+			/*line main_async.go:915:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
+			fut.c_forwardTriple = forwardTripleFuture{}
 			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
 			/*line main.go:125:38*/ fut.aw1 = NamedModifiedAfterSuspAsync()
-			/*line main_async.go:842:4*/ fallthrough
+			/*line main_async.go:924:4*/ fallthrough
 		case 10: // resumes at main.go:125:38
 			/*line main.go:125:38*/ r_10, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:845:4*/ if !ready {
+			/*line main_async.go:927:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:125:2*/ flush(fmt.Sprint("named modified ", r_10))
-			/*line main.go:127:10*/ fut.aw4 = SwapAsync("x", "y")
-			/*line main_async.go:852:4*/ fallthrough
+			/*line main.go:127:10*/ fut.c_swap = initSwapFuture("x", "y")
+			/*line main_async.go:934:4*/ fut.aw4 = &fut.c_swap
+			fallthrough
 		case 11: // resumes at main.go:127:10
 			/*line main.go:127:10*/ r_11, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:855:4*/ if !ready {
+			/*line main_async.go:938:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw4 = nil
+			fut.c_swap = swapFuture{}
 			/*line main.go:127:2*/ x, y = r_11.V0, r_11.V1
 			/*line main.go:128:2*/ flush(fmt.Sprint("swap str ", x, y))
-			/*line main.go:130:9*/ fut.aw0 = PairAsync(10, 20)
-			/*line main_async.go:863:4*/ fallthrough
+			/*line main.go:130:9*/ fut.c_pair = initPairFuture(10, 20)
+			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 12: // resumes at main.go:130:9
 			/*line main.go:130:9*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:866:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:130:2*/ _, fut.b = r_12.V0, r_12.V1
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
 			/*line main.go:134:2*/ fut.b = 1
-			/*line main.go:135:7*/ fut.aw1 = VAsync(2)
-			/*line main_async.go:875:4*/ fallthrough
+			/*line main.go:135:7*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:961:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 13: // resumes at main.go:135:7
 			/*line main.go:135:7*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:878:4*/ if !ready {
+			/*line main_async.go:965:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:135:2*/ fut.b += r_13
-			/*line main.go:136:7*/ fut.aw1 = VAsync(3)
-			/*line main_async.go:885:4*/ fallthrough
+			/*line main.go:136:7*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:973:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 14: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_14, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:888:4*/ if !ready {
+			/*line main_async.go:977:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ fut.b *= r_14
-			/*line main.go:137:7*/ fut.aw1 = VAsync(1)
-			/*line main_async.go:895:4*/ fallthrough
+			/*line main.go:137:7*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:985:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 15: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r_15, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:898:4*/ if !ready {
+			/*line main_async.go:989:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:137:2*/ fut.b -= r_15
-			/*line main.go:138:8*/ fut.aw1 = VAsync(1)
-			/*line main_async.go:905:4*/ fallthrough
+			/*line main.go:138:8*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:997:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 16: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:908:4*/ if !ready {
+			/*line main_async.go:1001:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:138:2*/ fut.b <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
 			/*line main.go:142:2*/ g = new(int)
-			/*line main_async.go:916:4*/ (*g) = 10
+			/*line main_async.go:1010:4*/ (*g) = 10
 			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
@@ -922,108 +1016,128 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(g)()
 			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
-			/*line main.go:148:6*/ fut.aw1 = IdxAsync(1)
-			/*line main_async.go:926:4*/ fallthrough
+			/*line main.go:148:6*/ fut.c_idx = initIdxFuture(1)
+			/*line main_async.go:1020:4*/ fut.aw1 = &fut.c_idx
+			fallthrough
 		case 17: // resumes at main.go:148:6
 			/*line main.go:148:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:929:4*/ if !ready {
+			/*line main_async.go:1024:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:148:16*/ fut.aw1 = VAsync(10)
-			/*line main_async.go:935:4*/ fallthrough
+			fut.c_idx = idxFuture{}
+			/*line main.go:148:16*/ fut.c_v = initVFuture(10)
+			/*line main_async.go:1031:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 18: // resumes at main.go:148:16
 			/*line main.go:148:16*/ r_18, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:938:4*/ if !ready {
+			/*line main_async.go:1035:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:148:2*/ fut.arr[fut.b] = r_18
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
 			/*line main.go:150:2*/ fut.b = pidx(2)
-			/*line main.go:150:17*/ fut.aw1 = VAsync(20)
-			/*line main_async.go:947:4*/ fallthrough
+			/*line main.go:150:17*/ fut.c_v = initVFuture(20)
+			/*line main_async.go:1045:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 19: // resumes at main.go:150:17
 			/*line main.go:150:17*/ r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:950:4*/ if !ready {
+			/*line main_async.go:1049:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main_async.go:955:4*/ fut.arr[fut.b] = r_19
+			fut.c_v = vFuture{}
+			/*line main_async.go:1055:4*/ fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
-			/*line main.go:152:6*/ fut.aw1 = IdxAsync(3)
-			/*line main_async.go:958:4*/ fallthrough
+			/*line main.go:152:6*/ fut.c_idx = initIdxFuture(3)
+			/*line main_async.go:1058:4*/ fut.aw1 = &fut.c_idx
+			fallthrough
 		case 20: // resumes at main.go:152:6
 			/*line main.go:152:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:961:4*/ if !ready {
+			/*line main_async.go:1062:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:152:19*/ fut.aw1 = IdxAsync(4)
-			/*line main_async.go:967:4*/ fallthrough
+			fut.c_idx = idxFuture{}
+			/*line main.go:152:19*/ fut.c_idx = initIdxFuture(4)
+			/*line main_async.go:1069:4*/ fut.aw1 = &fut.c_idx
+			fallthrough
 		case 21: // resumes at main.go:152:19
 			/*line main.go:152:19*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:970:4*/ if !ready {
+			/*line main_async.go:1073:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:152:29*/ fut.aw1 = VAsync(30)
-			/*line main_async.go:976:4*/ fallthrough
+			fut.c_idx = idxFuture{}
+			/*line main.go:152:29*/ fut.c_v = initVFuture(30)
+			/*line main_async.go:1080:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 22: // resumes at main.go:152:29
 			/*line main.go:152:29*/ fut.r_22, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:979:4*/ if !ready {
+			/*line main_async.go:1084:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:152:36*/ fut.aw1 = VAsync(40)
-			/*line main_async.go:985:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:152:36*/ fut.c_v = initVFuture(40)
+			/*line main_async.go:1091:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 23: // resumes at main.go:152:36
 			/*line main.go:152:36*/ r_23, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:988:4*/ if !ready {
+			/*line main_async.go:1095:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
-			/*line main.go:154:6*/ fut.aw1 = IdxAsync(0)
-			/*line main_async.go:996:4*/ fallthrough
+			/*line main.go:154:6*/ fut.c_idx = initIdxFuture(0)
+			/*line main_async.go:1104:4*/ fut.aw1 = &fut.c_idx
+			fallthrough
 		case 24: // resumes at main.go:154:6
 			/*line main.go:154:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:999:4*/ if !ready {
+			/*line main_async.go:1108:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:154:17*/ fut.aw1 = VAsync(5)
-			/*line main_async.go:1005:4*/ fallthrough
+			fut.c_idx = idxFuture{}
+			/*line main.go:154:17*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:1115:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 25: // resumes at main.go:154:17
 			/*line main.go:154:17*/ r_25, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1008:4*/ if !ready {
+			/*line main_async.go:1119:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", fut.arr))
 			/*line main.go:158:2*/ fut.sl = new([]int)
-			/*line main_async.go:1016:4*/ (*fut.sl) = []int{1, 2, 3}
+			/*line main_async.go:1128:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
-			/*line main.go:160:5*/ fut.aw1 = VAsync(0)
-			/*line main_async.go:1019:4*/ fallthrough
+			/*line main.go:160:5*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:1131:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 26: // resumes at main.go:160:5
 			/*line main.go:160:5*/ r_26, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1022:4*/ if !ready {
+			/*line main_async.go:1135:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:160:2*/ (*fut.sl)[r_26] = func(sl_p *[]int) func() int {
 				return func() int {
 					/*line main.go:160:26*/ (*sl_p) = []int{7, 7, 7}
@@ -1032,214 +1146,246 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.sl)()
 			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.arr))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
-			/*line main.go:165:4*/ fut.aw5 = KeyAsync("a")
-			/*line main_async.go:1036:4*/ fut.sl = nil
+			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
+			/*line main_async.go:1150:4*/ fut.aw5 = &fut.c_key
+			fut.sl = nil
 			fut.arr = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
 			/*line main.go:165:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1041:4*/ if !ready {
+			/*line main_async.go:1156:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw5 = nil
-			/*line main.go:165:17*/ fut.aw1 = VAsync(2)
-			/*line main_async.go:1047:4*/ fallthrough
+			fut.c_key = keyFuture{}
+			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:1163:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 28: // resumes at main.go:165:17
 			/*line main.go:165:17*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1050:4*/ if !ready {
+			/*line main_async.go:1167:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
-			/*line main.go:166:4*/ fut.aw5 = KeyAsync("b")
-			/*line main_async.go:1057:4*/ fut.ss = ""
+			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
+			/*line main_async.go:1175:4*/ fut.aw5 = &fut.c_key
+			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
 			/*line main.go:166:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1061:4*/ if !ready {
+			/*line main_async.go:1180:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw5 = nil
-			/*line main.go:166:17*/ fut.aw1 = VAsync(3)
-			/*line main_async.go:1067:4*/ fallthrough
+			fut.c_key = keyFuture{}
+			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:1187:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 30: // resumes at main.go:166:17
 			/*line main.go:166:17*/ r_30, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1070:4*/ if !ready {
+			/*line main_async.go:1191:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
-			/*line main.go:167:4*/ fut.aw5 = KeyAsync("c")
-			/*line main_async.go:1077:4*/ fut.ss = ""
+			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
+			/*line main_async.go:1199:4*/ fut.aw5 = &fut.c_key
+			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
 			/*line main.go:167:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1081:4*/ if !ready {
+			/*line main_async.go:1204:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw5 = nil
-			/*line main.go:167:16*/ fut.aw1 = VAsync(4)
-			/*line main_async.go:1087:4*/ fallthrough
+			fut.c_key = keyFuture{}
+			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
+			/*line main_async.go:1211:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 32: // resumes at main.go:167:16
 			/*line main.go:167:16*/ r_32, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1090:4*/ if !ready {
+			/*line main_async.go:1215:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:167:2*/ fut.m[fut.ss] = r_32
 			/*line main.go:168:2*/ flush(fmt.Sprint("map ", fut.m["a"], fut.m["b"], fut.m["c"], len(fut.m)))
 			/*line main.go:169:2*/ fut.m["a"]++
 			/*line main.go:170:2*/ flush(fmt.Sprint("map ++ ", fut.m["a"]))
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
-			/*line main.go:175:13*/ fut.aw1 = VAsync(2)
-			/*line main_async.go:1102:4*/ fut.m = nil
+			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:1228:4*/ fut.aw1 = &fut.c_v
+			fut.m = nil
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
 			/*line main.go:175:13*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1107:4*/ if !ready {
+			/*line main_async.go:1234:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:175:19*/ fut.aw1 = VAsync(5)
-			/*line main_async.go:1113:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:1241:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 34: // resumes at main.go:175:19
 			/*line main.go:175:19*/ r_34, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1116:4*/ if !ready {
+			/*line main_async.go:1245:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
-			/*line main.go:177:16*/ fut.aw1 = VAsync(6)
-			/*line main_async.go:1124:4*/ fallthrough
+			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
+			/*line main_async.go:1254:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 35: // resumes at main.go:177:16
 			/*line main.go:177:16*/ r_35, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1127:4*/ if !ready {
+			/*line main_async.go:1258:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:177:2*/ fut.b, fut.arr[fut.b] = 1, r_35
 			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, fut.arr))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
-			/*line main.go:182:14*/ fut.aw1 = VAsync(0)
-			/*line main_async.go:1136:4*/ fut.arr = nil
+			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:1268:4*/ fut.aw1 = &fut.c_v
+			fut.arr = nil
 			fallthrough
 		case 36: // resumes at main.go:182:14
 			/*line main.go:182:14*/ r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1140:4*/ if !ready {
+			/*line main_async.go:1273:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:182:2*/ fut.b, fut.w = fut.w, fut.b+r_36
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
-			/*line main.go:187:21*/ fut.aw0 = PairAsync(3, 4)
-			/*line main_async.go:1149:4*/ fallthrough
+			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
+			/*line main_async.go:1283:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 37: // resumes at main.go:187:21
 			/*line main.go:187:21*/ r_37, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1152:4*/ if !ready {
+			/*line main_async.go:1287:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
-			/*line main.go:189:11*/ fut.aw0 = PairAsync(8, 9)
-			/*line main_async.go:1160:4*/ fallthrough
+			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
+			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_pair
+			fallthrough
 		case 38: // resumes at main.go:189:11
 			/*line main.go:189:11*/ r_38, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1163:4*/ if !ready {
+			/*line main_async.go:1300:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_pair = pairFuture{}
 			/*line main.go:189:2*/ *fut.pp, _ = r_38.V0, r_38.V1
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *fut.pp))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
-			/*line main.go:194:16*/ fut.aw1 = VAsync(1)
-			/*line main_async.go:1172:4*/ fut.pp = nil
+			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1310:4*/ fut.aw1 = &fut.c_v
+			fut.pp = nil
 			fallthrough
 		case 39: // resumes at main.go:194:16
 			/*line main.go:194:16*/ r_39, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1176:4*/ if !ready {
+			/*line main_async.go:1315:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:194:2*/ val, ok = fut.mm[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
-			/*line main.go:196:17*/ fut.aw1 = VAsync(3)
-			/*line main_async.go:1184:4*/ fut.mm = nil
+			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:1324:4*/ fut.aw1 = &fut.c_v
+			fut.mm = nil
 			fallthrough
 		case 40: // resumes at main.go:196:17
 			/*line main.go:196:17*/ r_40, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1188:4*/ if !ready {
+			/*line main_async.go:1329:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:196:2*/ anyv = r_40
 			/*line main.go:197:2*/ iv, ok = anyv.(int)
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1198:4*/ fut.w = 0
-			/*line main_async.go:1199:4*/ fallthrough
+			/*line main_async.go:1340:4*/ fut.w = 0
+			/*line main_async.go:1341:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1202:5*/ state = 45
+				/*line main_async.go:1344:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			/*line main.go:203:12*/ fut.aw1 = VAsync(1)
-			/*line main_async.go:1208:4*/ fallthrough
+			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1350:4*/ fut.aw1 = &fut.c_v
+			fallthrough
 		case 43: // resumes at main.go:203:12
 			/*line main.go:203:12*/ r_41, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1211:4*/ if !ready {
+			/*line main_async.go:1354:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1217:4*/ fallthrough
+			/*line main_async.go:1361:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1219:4*/ fut.w++
-			/*line main_async.go:1220:4*/ state = 41
+			/*line main_async.go:1363:4*/ fut.w++
+			/*line main_async.go:1364:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", fut.cnt.N))
 			/*line main.go:208:2*/ fut.ss = "a"
-			/*line main.go:209:19*/ fut.aw1 = VAsync(1)
-			/*line main_async.go:1226:4*/ fut.cnt = nil
+			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:1370:4*/ fut.aw1 = &fut.c_v
+			fut.cnt = nil
 			fallthrough
 		case 46: // resumes at main.go:209:19
 			/*line main.go:209:19*/ r_42, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1230:4*/ if !ready {
+			/*line main_async.go:1375:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
 			/*line main.go:210:2*/ flush("str op= " + fut.ss)
 			{
-				/*line main_async.go:1238:5*/ fut.state = -1
+				/*line main_async.go:1384:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1242:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1388:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

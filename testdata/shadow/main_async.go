@@ -21,6 +21,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -31,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:15:2*/ fmt.Println("  V", fut.n)
 			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
 			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:17:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func GetAsync(n int) rt.Future[rt.Tuple2[int, error]] {
 	return &getFuture{n: n}
 }
 
+// initGetFuture makes Get's future by value, for an async caller that holds it inline.
+func initGetFuture(n int) getFuture {
+	return getFuture{n: n}
+}
+
 // Poll advances Get to its next suspension point; see rt.Future.
 func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
@@ -84,10 +94,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Get starts
 			/*line main.go:22:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:87:4*/ fallthrough
+			/*line main_async.go:97:4*/ fallthrough
 		case 1: // resumes at main.go:22:2
 			/*line main.go:22:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:90:4*/ if !ready {
+			/*line main_async.go:100:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -103,7 +113,7 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.n * 2, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:106:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:116:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -135,6 +145,8 @@ type mainFuture struct {
 	sl    []int
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, error]]
+	c_v   vFuture   // V's future, held by value
+	c_get getFuture // Get's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -182,217 +194,237 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:37:2*/ fut.sl = []int{-1, 0, 1, 5}
-			/*line main_async.go:185:4*/ fut.y_2 = 0
-			/*line main_async.go:186:4*/ fallthrough
+			/*line main_async.go:197:4*/ fut.y_2 = 0
+			/*line main_async.go:198:4*/ fallthrough
 		case 1:
 			/*line main.go:37:20*/ if !(fut.y_2 < len(fut.sl)) {
-				/*line main_async.go:189:5*/ state = 13
+				/*line main_async.go:201:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:194:4*/ n = fut.sl[fut.y_2]
-			/*line main.go:38:11*/ fut.aw0 = VAsync(n)
-			/*line main_async.go:196:4*/ fallthrough
+			/*line main_async.go:206:4*/ n = fut.sl[fut.y_2]
+			/*line main.go:38:11*/ fut.c_v = initVFuture(n)
+			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 3: // resumes at main.go:38:11
 			/*line main.go:38:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:38:6*/ fut.a = r
 			/*line main.go:38:17*/ if !(fut.a < 0) {
-				/*line main_async.go:206:5*/ state = 5
+				/*line main_async.go:220:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:39:4*/ fmt.Println("neg", fut.a)
-			/*line main_async.go:212:4*/ state = 12
+			/*line main_async.go:226:4*/ state = 12
 			continue
 		case 5:
-			/*line main.go:40:18*/ fut.aw0 = VAsync(fut.a * 10)
-			/*line main_async.go:216:4*/ fallthrough
+			/*line main.go:40:18*/ fut.c_v = initVFuture(fut.a * 10)
+			/*line main_async.go:230:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 6: // resumes at main.go:40:18
 			/*line main.go:40:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main_async.go:234:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:40:13*/ fut.b = r_2
 			/*line main.go:40:29*/ if !(fut.b == 0) {
-				/*line main_async.go:226:5*/ state = 8
+				/*line main_async.go:242:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:41:4*/ fmt.Println("zero", fut.a, fut.b)
-			/*line main_async.go:232:4*/ state = 12
+			/*line main_async.go:248:4*/ state = 12
 			continue
 		case 8:
-			/*line main.go:42:18*/ fut.aw0 = VAsync(fut.b + 1)
-			/*line main_async.go:236:4*/ fallthrough
+			/*line main.go:42:18*/ fut.c_v = initVFuture(fut.b + 1)
+			/*line main_async.go:252:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 9: // resumes at main.go:42:18
 			/*line main.go:42:18*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:239:4*/ if !ready {
+			/*line main_async.go:256:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:42:13*/ c = r_3
 			/*line main.go:42:28*/ if !(c < 20) {
-				/*line main_async.go:246:5*/ state = 11
+				/*line main_async.go:264:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, c)
-			/*line main_async.go:252:4*/ state = 12
+			/*line main_async.go:270:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:44:10*/ {
 				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, c)
 			}
-			/*line main_async.go:258:4*/ fallthrough
+			/*line main_async.go:276:4*/ fallthrough
 		case 12:
-			/*line main_async.go:260:4*/ fut.y_2++
-			/*line main_async.go:261:4*/ state = 1
+			/*line main_async.go:278:4*/ fut.y_2++
+			/*line main_async.go:279:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:50:2*/ fut.a = 1
-			/*line main.go:51:10*/ fut.aw0 = VAsync(5)
-			/*line main_async.go:266:4*/ fut.sl = nil
+			/*line main.go:51:10*/ fut.c_v = initVFuture(5)
+			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_v
+			fut.sl = nil
 			fallthrough
 		case 14: // resumes at main.go:51:10
 			/*line main.go:51:10*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:270:4*/ if !ready {
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:51:5*/ x_2 = r_4
 			/*line main.go:51:16*/ if !(x_2 > 0) {
-				/*line main_async.go:277:5*/ state = 17
+				/*line main_async.go:297:5*/ state = 17
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:52:3*/ fmt.Println("inner x", x_2)
 			/*line main.go:53:3*/ fut.b = x_2 * 2
-			/*line main.go:54:3*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main.go:54:3*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:305:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 16: // resumes at main.go:54:3
 			/*line main.go:54:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:288:4*/ if !ready {
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.b)
-			/*line main_async.go:294:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 17:
 			/*line main.go:57:2*/ fmt.Println("outer x", fut.a)
 			/*line main.go:60:2*/ fut.err = nil
-			/*line main.go:61:15*/ fut.aw1 = GetAsync(-1)
-			/*line main_async.go:299:4*/ fallthrough
+			/*line main.go:61:15*/ fut.c_get = initGetFuture(-1)
+			/*line main_async.go:321:4*/ fut.aw1 = &fut.c_get
+			fallthrough
 		case 18: // resumes at main.go:61:15
 			/*line main.go:61:15*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:302:4*/ if !ready {
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_get = getFuture{}
 			/*line main.go:61:5*/ v, err_2 = r_5.V0, r_5.V1
 			/*line main.go:61:24*/ if !(err_2 != nil) {
-				/*line main_async.go:309:5*/ state = 20
+				/*line main_async.go:333:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
-			/*line main_async.go:315:4*/ fallthrough
+			/*line main_async.go:339:4*/ fallthrough
 		case 20:
 			/*line main.go:64:2*/ fmt.Println("outer err", fut.err)
-			/*line main.go:65:12*/ fut.aw1 = GetAsync(3)
-			/*line main_async.go:319:4*/ fut.err = nil
+			/*line main.go:65:12*/ fut.c_get = initGetFuture(3)
+			/*line main_async.go:343:4*/ fut.aw1 = &fut.c_get
+			fut.err = nil
 			fallthrough
 		case 21: // resumes at main.go:65:12
 			/*line main.go:65:12*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:323:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_get = getFuture{}
 			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
 			/*line main.go:66:2*/ fmt.Println("get", fut.a, fut.err)
-			/*line main.go:67:15*/ fut.aw1 = GetAsync(4)
-			/*line main_async.go:331:4*/ fut.err = nil
+			/*line main.go:67:15*/ fut.c_get = initGetFuture(4)
+			/*line main_async.go:357:4*/ fut.aw1 = &fut.c_get
+			fut.err = nil
 			fallthrough
 		case 22: // resumes at main.go:67:15
 			/*line main.go:67:15*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:335:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_get = getFuture{}
 			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			/*line main.go:67:23*/ if !(err_3 == nil) {
-				/*line main_async.go:342:5*/ state = 24
+				/*line main_async.go:370:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:68:3*/ v_3++
 			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
-			/*line main_async.go:349:4*/ fallthrough
+			/*line main_async.go:377:4*/ fallthrough
 		case 24:
 			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
 			/*line main.go:74:2*/ fut.a = 100
 			/*line main.go:75:6*/ fut.b = 0
-			/*line main_async.go:354:4*/ fallthrough
+			/*line main_async.go:382:4*/ fallthrough
 		case 25:
 			/*line main.go:75:14*/ if !(fut.b < 3) {
-				/*line main_async.go:357:5*/ state = 30
+				/*line main_async.go:385:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
-			/*line main.go:77:3*/ fut.aw0 = VAsync(fut.b)
-			/*line main_async.go:364:4*/ fallthrough
+			/*line main.go:77:3*/ fut.c_v = initVFuture(fut.b)
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 27: // resumes at main.go:77:3
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:367:4*/ if !ready {
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:79:4*/ fut.y_3 = fut.y_2 * 2
-			/*line main.go:80:4*/ fut.aw0 = VAsync(fut.y_3)
-			/*line main_async.go:374:4*/ fallthrough
+			/*line main.go:80:4*/ fut.c_v = initVFuture(fut.y_3)
+			/*line main_async.go:404:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 28: // resumes at main.go:80:4
 			/*line main.go:80:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:377:4*/ if !ready {
+			/*line main_async.go:408:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:81:4*/ fmt.Println("block y", fut.y_3)
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:416:4*/ fallthrough
 		case 29:
 			/*line main.go:75:21*/ fut.b++
-			/*line main_async.go:387:4*/ state = 25
+			/*line main_async.go:419:4*/ state = 25
 			continue
 		case 30:
 			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
 			/*line main.go:88:6*/ fut.a = 0
-			/*line main_async.go:392:4*/ fallthrough
+			/*line main_async.go:424:4*/ fallthrough
 		case 31:
 			/*line main.go:88:14*/ if !(fut.a < 3) {
-				/*line main_async.go:395:5*/ state = 35
+				/*line main_async.go:427:5*/ state = 35
 				continue
 			}
 			fallthrough
@@ -407,260 +439,292 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:3*/ fut.s.B = append(fut.s.B, fut.a)
 			/*line main.go:97:3*/ fut.sl = append(fut.sl, fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
-			/*line main.go:99:3*/ fut.aw0 = VAsync(fut.a)
-			/*line main_async.go:411:4*/ fallthrough
+			/*line main.go:99:3*/ fut.c_v = initVFuture(fut.a)
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 33: // resumes at main.go:99:3
 			/*line main.go:99:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:414:4*/ if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), fut.s, *fut.p, fut.sl)
-			/*line main_async.go:420:4*/ fallthrough
+			/*line main_async.go:454:4*/ fallthrough
 		case 34:
 			/*line main.go:88:21*/ fut.a++
-			/*line main_async.go:423:4*/ state = 31
+			/*line main_async.go:457:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:104:2*/ fut.a = 0
-			/*line main_async.go:427:4*/ fallthrough
+			/*line main_async.go:461:4*/ fallthrough
 		case 36:
 			/*line main.go:105:6*/ if !(fut.a < 3) {
-				/*line main_async.go:430:5*/ state = 39
+				/*line main_async.go:464:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:106:3*/ fut.b = 0
-			/*line main.go:107:10*/ fut.aw0 = VAsync(fut.a)
-			/*line main_async.go:437:4*/ fut.z = nil
+			/*line main.go:107:10*/ fut.c_v = initVFuture(fut.a)
+			/*line main_async.go:471:4*/ fut.aw0 = &fut.c_v
+			fut.z = nil
 			fut.s = S{}
 			fut.p = nil
 			fut.sl = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
 			/*line main.go:107:10*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:444:4*/ if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:107:3*/ fut.b += r_8
 			/*line main.go:108:3*/ fut.b += fut.a
 			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
 			/*line main.go:110:3*/ fut.a++
-			/*line main_async.go:453:4*/ state = 36
+			/*line main_async.go:489:4*/ state = 36
 			continue
 		case 39:
-			/*line main.go:114:7*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:457:4*/ fut.z = nil
+			/*line main.go:114:7*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:493:4*/ fut.aw0 = &fut.c_v
+			fut.z = nil
 			fut.s = S{}
 			fut.p = nil
 			fut.sl = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
 			/*line main.go:114:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:501:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.a = r_9
-			/*line main.go:116:8*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:471:4*/ fallthrough
+			/*line main.go:116:8*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 41: // resumes at main.go:116:8
 			/*line main.go:116:8*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:116:3*/ a_3 = r_10
 			/*line main.go:117:3*/ a_3++
-			/*line main.go:118:3*/ fut.aw0 = VAsync(a_3)
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main.go:118:3*/ fut.c_v = initVFuture(a_3)
+			/*line main_async.go:522:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 42: // resumes at main.go:118:3
 			/*line main.go:118:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fmt.Println("a", fut.a)
-			/*line main.go:123:10*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main.go:123:10*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 43: // resumes at main.go:123:10
 			/*line main.go:123:10*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:495:4*/ if !ready {
+			/*line main_async.go:538:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:123:16*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:501:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:123:16*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:545:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 44: // resumes at main.go:123:16
 			/*line main.go:123:16*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:504:4*/ if !ready {
+			/*line main_async.go:549:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
-			/*line main.go:124:10*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main.go:124:10*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 45: // resumes at main.go:124:10
 			/*line main.go:124:10*/ fut.b, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:16*/ fut.aw0 = VAsync(4)
-			/*line main_async.go:520:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:124:16*/ fut.c_v = initVFuture(4)
+			/*line main_async.go:568:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 46: // resumes at main.go:124:16
 			/*line main.go:124:16*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:124:2*/ b_2, d = fut.b, r_14
 			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
 			/*line main.go:128:6*/ fut.a = 0
-			/*line main_async.go:531:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 47:
 			/*line main.go:128:14*/ if !(fut.a < 2) {
-				/*line main_async.go:534:5*/ state = 51
+				/*line main_async.go:584:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:129:3*/ fut.b = fut.a * 10
-			/*line main.go:130:3*/ fut.aw0 = VAsync(fut.b)
-			/*line main_async.go:541:4*/ fallthrough
+			/*line main.go:130:3*/ fut.c_v = initVFuture(fut.b)
+			/*line main_async.go:591:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 49: // resumes at main.go:130:3
 			/*line main.go:130:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:595:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:602:4*/ fallthrough
 		case 50:
 			/*line main.go:128:21*/ fut.a++
-			/*line main_async.go:553:4*/ state = 47
+			/*line main_async.go:605:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:135:5*/ q = 3
 			/*line main.go:135:13*/ if !(q > 2) {
-				/*line main_async.go:558:5*/ state = 54
+				/*line main_async.go:610:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 52:
-			/*line main.go:136:7*/ fut.aw0 = VAsync(q + 1)
-			/*line main_async.go:564:4*/ fallthrough
+			/*line main.go:136:7*/ fut.c_v = initVFuture(q + 1)
+			/*line main_async.go:616:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 53: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:620:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:136:3*/ q = r_15
 			/*line main.go:137:3*/ fmt.Println("q", q)
-			/*line main_async.go:574:4*/ state = 55
+			/*line main_async.go:628:4*/ state = 55
 			continue
 		case 54:
 			/*line main.go:138:9*/ {
 				/*line main.go:139:3*/ fmt.Println("never")
 			}
-			/*line main_async.go:580:4*/ fallthrough
+			/*line main_async.go:634:4*/ fallthrough
 		case 55:
 			/*line main.go:143:2*/ k = 2
 			/*line main.go:144:5*/ if !(k == 0) {
-				/*line main_async.go:584:5*/ state = 57
+				/*line main_async.go:638:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 56:
 			/*line main.go:145:3*/ fmt.Println("k0")
-			/*line main_async.go:590:4*/ state = 61
+			/*line main_async.go:644:4*/ state = 61
 			continue
 		case 57:
 			/*line main.go:146:12*/ if !(k == 1) {
-				/*line main_async.go:594:5*/ state = 59
+				/*line main_async.go:648:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:147:3*/ fmt.Println("k1")
-			/*line main_async.go:600:4*/ state = 61
+			/*line main_async.go:654:4*/ state = 61
 			continue
 		case 59:
-			/*line main.go:149:3*/ fut.aw0 = VAsync(k)
-			/*line main_async.go:604:4*/ fallthrough
+			/*line main.go:149:3*/ fut.c_v = initVFuture(k)
+			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 60: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:607:4*/ if !ready {
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:150:3*/ fmt.Println("kelse")
-			/*line main_async.go:613:4*/ fallthrough
+			/*line main_async.go:669:4*/ fallthrough
 		case 61:
-			/*line main.go:154:13*/ fut.aw0 = VAsync(7)
-			/*line main_async.go:616:4*/ fallthrough
+			/*line main.go:154:13*/ fut.c_v = initVFuture(7)
+			/*line main_async.go:672:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 62: // resumes at main.go:154:13
 			/*line main.go:154:13*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:619:4*/ if !ready {
+			/*line main_async.go:676:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:154:19*/ fut.aw0 = VAsync(8)
-			/*line main_async.go:625:4*/ fallthrough
+			fut.c_v = vFuture{}
+			/*line main.go:154:19*/ fut.c_v = initVFuture(8)
+			/*line main_async.go:683:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 63: // resumes at main.go:154:19
 			/*line main.go:154:19*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main_async.go:687:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:154:2*/ fut.b = r_17
 			/*line main.go:155:2*/ fut.y_2 = 0
-			/*line main.go:157:8*/ fut.aw0 = VAsync(9)
-			/*line main_async.go:636:4*/ fallthrough
+			/*line main.go:157:8*/ fut.c_v = initVFuture(9)
+			/*line main_async.go:696:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 64: // resumes at main.go:157:8
 			/*line main.go:157:8*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:700:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:644:4*/ qq = r_18
+			fut.c_v = vFuture{}
+			/*line main_async.go:706:4*/ qq = r_18
 			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
-			/*line main.go:162:9*/ fut.aw0 = VAsync(42)
-			/*line main_async.go:647:4*/ fallthrough
+			/*line main.go:162:9*/ fut.c_v = initVFuture(42)
+			/*line main_async.go:709:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 65: // resumes at main.go:162:9
 			/*line main.go:162:9*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:650:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:162:2*/ fmt_2 = r_19
 			/*line main.go:163:2*/ _ = fmt_2
 			/*line main.go:164:2*/ println2(fmt_2)
 			{
-				/*line main_async.go:659:5*/ fut.state = -1
+				/*line main_async.go:723:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:663:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:727:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -21,6 +21,11 @@ func VAsync(n int) rt.Future[int] {
 	return &vFuture{n: n}
 }
 
+// initVFuture makes V's future by value, for an async caller that holds it inline.
+func initVFuture(n int) vFuture {
+	return vFuture{n: n}
+}
+
 // Poll advances V to its next suspension point; see rt.Future.
 func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -31,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:24:2*/ logf("v%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,7 +49,7 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:26:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:47:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -75,6 +80,11 @@ func PAsync(p *int) rt.Future[*int] {
 	return &pFuture{p: p}
 }
 
+// initPFuture makes P's future by value, for an async caller that holds it inline.
+func initPFuture(p *int) pFuture {
+	return pFuture{p: p}
+}
+
 // Poll advances P to its next suspension point; see rt.Future.
 func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 	var zero *int
@@ -85,10 +95,10 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 		case 0: // P starts
 			/*line main.go:31:2*/ logf("P")
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:88:4*/ fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:91:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -98,7 +108,7 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 				/*line main.go:33:2*/ return fut.p, true
 			}
 		default:
-			/*line main_async.go:101:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -134,6 +144,8 @@ type mainFuture struct {
 	i_3   int
 	aw0   rt.Future[int]
 	aw1   rt.Future[*int]
+	c_v   vFuture // V's future, held by value
+	c_p   pFuture // P's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -175,94 +187,106 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:47:2*/ fut.s1 = S{A: 1, Arr: [3]int{1, 2, 3}}
 			/*line main.go:48:2*/ fut.s2 = fut.s1
-			/*line main.go:49:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:179:4*/ fallthrough
+			/*line main.go:49:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:191:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 1: // resumes at main.go:49:2
 			/*line main.go:49:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:182:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:50:2*/ fut.s1.A = 10
 			/*line main.go:51:2*/ fut.s1.Arr[0] = 10
 			/*line main.go:52:2*/ fmt.Println("struct copy", fut.s1, fut.s2)
 			/*line main.go:53:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:54:2*/ fut.arr2 = fut.arr
-			/*line main.go:55:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main.go:55:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:207:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 2: // resumes at main.go:55:2
 			/*line main.go:55:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:196:4*/ if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:56:2*/ fut.arr[1] = 20
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
 			/*line main.go:61:2*/ fut.x = new(int)
-			/*line main_async.go:205:4*/ (*fut.x) = 1
+			/*line main_async.go:221:4*/ (*fut.x) = 1
 			/*line main.go:62:2*/ global = fut.x
-			/*line main.go:63:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:208:4*/ fallthrough
+			/*line main.go:63:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:224:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 3: // resumes at main.go:63:2
 			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:211:4*/ if !ready {
+			/*line main_async.go:228:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:64:2*/ *global = 2
 			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
-			/*line main.go:66:6*/ fut.aw0 = VAsync(3)
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main.go:66:6*/ fut.c_v = initVFuture(3)
+			/*line main_async.go:237:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 4: // resumes at main.go:66:6
 			/*line main.go:66:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:222:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:66:2*/ (*fut.x) = r
 			/*line main.go:67:2*/ fmt.Println("escaped 2", *global)
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
 			/*line main.go:72:6*/ fut.i = 0
-			/*line main_async.go:232:4*/ fallthrough
+			/*line main_async.go:252:4*/ fallthrough
 		case 5:
 			/*line main.go:72:14*/ if !(fut.i < 3) {
-				/*line main_async.go:235:5*/ state = 10
+				/*line main_async.go:255:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:73:3*/ fut.x = new(int)
-			/*line main.go:74:7*/ fut.aw0 = VAsync(fut.i * 10)
-			/*line main_async.go:242:4*/ fallthrough
+			/*line main.go:74:7*/ fut.c_v = initVFuture(fut.i * 10)
+			/*line main_async.go:262:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 7: // resumes at main.go:74:7
 			/*line main.go:74:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:266:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:74:3*/ (*fut.x) = r_2
 			/*line main.go:75:3*/ gs = append(gs, fut.x)
-			/*line main.go:76:3*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:253:4*/ fallthrough
+			/*line main.go:76:3*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:275:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 8: // resumes at main.go:76:3
 			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:279:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:77:3*/ (*fut.x)++
-			/*line main_async.go:262:4*/ fallthrough
+			/*line main_async.go:286:4*/ fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
-			/*line main_async.go:265:4*/ state = 5
+			/*line main_async.go:289:4*/ state = 5
 			continue
 		case 10:
 			/*line main.go:79:2*/ fmt.Print("collected")
@@ -272,93 +296,105 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:83:2*/ fmt.Println()
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
-			/*line main.go:88:5*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:276:4*/ fut.x = nil
+			/*line main.go:88:5*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_v
+			fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
 			/*line main.go:88:5*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main_async.go:305:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fut.sl[r_3]++
-			/*line main.go:89:5*/ fut.aw0 = VAsync(2)
-			/*line main_async.go:287:4*/ fallthrough
+			/*line main.go:89:5*/ fut.c_v = initVFuture(2)
+			/*line main_async.go:313:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 12: // resumes at main.go:89:5
 			/*line main.go:89:5*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", fut.sl))
 			/*line main.go:93:2*/ fut.x = new(int)
-			/*line main_async.go:298:4*/ (*fut.x) = 5
-			/*line main.go:94:3*/ fut.aw1 = PAsync(fut.x)
-			/*line main_async.go:300:4*/ fut.sl = nil
+			/*line main_async.go:326:4*/ (*fut.x) = 5
+			/*line main.go:94:3*/ fut.c_p = initPFuture(fut.x)
+			/*line main_async.go:328:4*/ fut.aw1 = &fut.c_p
+			fut.sl = nil
 			fallthrough
 		case 13: // resumes at main.go:94:3
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:304:4*/ if !ready {
+			/*line main_async.go:333:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:94:11*/ fut.aw0 = VAsync(6)
-			/*line main_async.go:310:4*/ fallthrough
+			fut.c_p = pFuture{}
+			/*line main.go:94:11*/ fut.c_v = initVFuture(6)
+			/*line main_async.go:340:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 14: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:313:4*/ if !ready {
+			/*line main_async.go:344:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
-			/*line main.go:96:3*/ fut.aw1 = PAsync(fut.x)
-			/*line main_async.go:321:4*/ fut.r_5 = nil
+			/*line main.go:96:3*/ fut.c_p = initPFuture(fut.x)
+			/*line main_async.go:353:4*/ fut.aw1 = &fut.c_p
+			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
 			/*line main.go:96:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:96:12*/ fut.aw0 = VAsync(1)
-			/*line main_async.go:331:4*/ fallthrough
+			fut.c_p = pFuture{}
+			/*line main.go:96:12*/ fut.c_v = initVFuture(1)
+			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 16: // resumes at main.go:96:12
 			/*line main.go:96:12*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:334:4*/ if !ready {
+			/*line main_async.go:369:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:96:2*/ *fut.r_5 += r_8
 			/*line main.go:97:2*/ flush(fmt.Sprint("deref op= ", (*fut.x)))
 			/*line main.go:100:2*/ fut.f1 = VAsync(100)
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			/*line main_async.go:345:4*/ fut.x = nil
+			/*line main_async.go:381:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:350:4*/ if !ready {
+			/*line main_async.go:386:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			/*line main_async.go:357:4*/ fut.f1 = nil
+			/*line main_async.go:393:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main_async.go:397:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -368,30 +404,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.seq = fs
-			/*line main_async.go:371:4*/ fut.i_3 = 0
-			/*line main_async.go:372:4*/ fallthrough
+			/*line main_async.go:407:4*/ fut.i_3 = 0
+			/*line main_async.go:408:4*/ fallthrough
 		case 19:
 			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.seq)) {
-				/*line main_async.go:375:5*/ state = 23
+				/*line main_async.go:411:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:380:4*/ f = fut.seq[fut.i_3]
+			/*line main_async.go:416:4*/ f = fut.seq[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:382:4*/ fallthrough
+			/*line main_async.go:418:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
 			/*line main.go:109:8*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:385:4*/ if !ready {
+			/*line main_async.go:421:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			/*line main_async.go:391:4*/ fallthrough
+			/*line main_async.go:427:4*/ fallthrough
 		case 22:
-			/*line main_async.go:393:4*/ fut.i_3++
-			/*line main_async.go:394:4*/ state = 19
+			/*line main_async.go:429:4*/ fut.i_3++
+			/*line main_async.go:430:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
@@ -399,91 +435,101 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:115:2*/ flush(fmt.Sprint("func value ", g(7)))
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
-			/*line main.go:120:2*/ fut.aw0 = VAsync(0)
-			/*line main_async.go:403:4*/ fut.seq = nil
+			/*line main.go:120:2*/ fut.c_v = initVFuture(0)
+			/*line main_async.go:439:4*/ fut.aw0 = &fut.c_v
+			fut.seq = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
 			/*line main.go:120:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:444:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:121:2*/ fmt.Println("iface copy", fut.iv.(S).A, fut.s1.A)
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i = 3
-			/*line main_async.go:416:4*/ fut.i_3 = 0
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main_async.go:454:4*/ fut.i_3 = 0
+			/*line main_async.go:455:4*/ fallthrough
 		case 25:
 			/*line main.go:126:17*/ if !(fut.i_3 < fut.i) {
-				/*line main_async.go:420:5*/ state = 29
+				/*line main_async.go:458:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:425:4*/ i_2 = fut.i_3
-			/*line main.go:127:29*/ fut.aw0 = VAsync(i_2)
-			/*line main_async.go:427:4*/ fut.iv = nil
+			/*line main_async.go:463:4*/ i_2 = fut.i_3
+			/*line main.go:127:29*/ fut.c_v = initVFuture(i_2)
+			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
+			fut.iv = nil
 			fallthrough
 		case 27: // resumes at main.go:127:29
 			/*line main.go:127:29*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:431:4*/ if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:477:4*/ fallthrough
 		case 28:
-			/*line main_async.go:439:4*/ fut.i_3++
-			/*line main_async.go:440:4*/ state = 25
+			/*line main_async.go:479:4*/ fut.i_3++
+			/*line main_async.go:480:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
-			/*line main.go:132:21*/ fut.aw0 = VAsync(fut.s1.A)
-			/*line main_async.go:445:4*/ fut.iv = nil
+			/*line main.go:132:21*/ fut.c_v = initVFuture(fut.s1.A)
+			/*line main_async.go:485:4*/ fut.aw0 = &fut.c_v
+			fut.iv = nil
 			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
 			/*line main.go:132:21*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:132:2*/ fut.s1.A, fut.s2.A = fut.s2.A, r_13
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
-			/*line main.go:138:8*/ fut.aw0 = VAsync(fut.i + 1)
-			/*line main_async.go:459:4*/ fallthrough
+			/*line main.go:138:8*/ fut.c_v = initVFuture(fut.i + 1)
+			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 31: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main_async.go:505:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:138:3*/ n_2 = r_14
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
-			/*line main.go:145:23*/ fut.aw0 = VAsync(k)
-			/*line main_async.go:471:4*/ fallthrough
+			/*line main.go:145:23*/ fut.c_v = initVFuture(k)
+			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
+			fallthrough
 		case 32: // resumes at main.go:145:23
 			/*line main.go:145:23*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_v = vFuture{}
 			/*line main.go:145:2*/ fmt.Println("const", r_15*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				/*line main_async.go:482:5*/ fut.state = -1
+				/*line main_async.go:528:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:486:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:532:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

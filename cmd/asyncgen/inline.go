@@ -1,0 +1,147 @@
+package main
+
+// Inline child futures. Awaiting an async function of the same package
+// stores the callee's future by value in a field of the caller's future
+// instead of allocating it, so a chain of async calls costs one allocation
+// (the outermost twin's) instead of one per level. Only where the call graph
+// allows it: a callee that can reach its caller again (recursion, directly or
+// through others) would make the future contain itself, so it is awaited
+// through its twin as before. Methods and other packages' functions are
+// awaited through their twins too.
+//
+// This needs every function's suspension points and future type name before
+// any is lowered: prepare computes them for the package.
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// prepare checks every async function of the package, names its future and
+// records the async functions of the package it awaits.
+func (g *pkgGen) prepare(files []*outFile) {
+	g.asyncOf = map[*types.Func]*asyncFunc{}
+	var all []*asyncFunc
+	for _, of := range files {
+		for _, fn := range of.funcs {
+			nerr := len(g.errs)
+			g.checkSafe(fn)
+			fn.failed = len(g.errs) > nerr
+			fn.futName = g.uniqueTypeName(futureBase(fn) + "Future")
+			g.asyncOf[fn.obj] = fn
+			all = append(all, fn)
+		}
+	}
+	for _, fn := range all {
+		seen := map[*asyncFunc]bool{}
+		for call := range fn.susp {
+			callee, _ := g.callee(call)
+			if c := g.asyncOf[callee]; c != nil && !seen[c] {
+				seen[c] = true
+				fn.callees = append(fn.callees, c)
+			}
+		}
+	}
+	for _, fn := range all {
+		for _, c := range fn.callees {
+			if g.inlinable(fn, c) && c.initName == "" {
+				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
+			}
+		}
+	}
+}
+
+// checkSafe runs check, turning a generator panic into an error.
+func (g *pkgGen) checkSafe(fn *asyncFunc) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.errorf(fn.decl.Pos(), "asyncgen internal error checking %s (a bug in asyncgen; please report it with this function): %v", fn.decl.Name.Name, r)
+		}
+	}()
+	fn.susp = g.check(fn)
+}
+
+// inlinable reports whether parent may hold child's future by value: child
+// is a plain function (not a method) of the package that cannot reach
+// parent through awaits.
+func (g *pkgGen) inlinable(parent, child *asyncFunc) bool {
+	if child.decl.Recv != nil || child.failed || resultsMayEscape(child) {
+		return false
+	}
+	seen := map[*asyncFunc]bool{}
+	var reaches func(f *asyncFunc) bool
+	reaches = func(f *asyncFunc) bool {
+		if f == parent {
+			return true
+		}
+		if seen[f] {
+			return false
+		}
+		seen[f] = true
+		for _, c := range f.callees {
+			if reaches(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return !reaches(child)
+}
+
+// futureBase is the stem of a function's future type name: fFuture for F,
+// tMFuture for T.M.
+func futureBase(fn *asyncFunc) string {
+	if fn.decl.Recv == nil {
+		return lowerFirst(fn.decl.Name.Name)
+	}
+	rt := fn.sig.Recv().Type()
+	if p, ok := rt.(*types.Pointer); ok {
+		rt = p.Elem()
+	}
+	return lowerFirst(rt.(*types.Named).Obj().Name()) + upperFirst(fn.decl.Name.Name)
+}
+
+// displayName is F, or T.M for a method.
+func displayName(fn *asyncFunc) string {
+	if fn.decl.Recv == nil {
+		return fn.decl.Name.Name
+	}
+	rt := fn.sig.Recv().Type()
+	if p, ok := rt.(*types.Pointer); ok {
+		rt = p.Elem()
+	}
+	return rt.(*types.Named).Obj().Name() + "." + fn.decl.Name.Name
+}
+
+// resultsMayEscape reports whether a named result's address may be taken
+// (conservatively: the function has named results and takes any address or
+// has a func literal or a method call). Named results live in the future
+// itself, so a pointer to one would point into the caller's reused field.
+func resultsMayEscape(fn *asyncFunc) bool {
+	named := false
+	if fn.decl.Type.Results != nil {
+		for _, f := range fn.decl.Type.Results.List {
+			if len(f.Names) > 0 {
+				named = true
+			}
+		}
+	}
+	if !named {
+		return false
+	}
+	found := false
+	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.AND
+		case *ast.FuncLit, *ast.SliceExpr:
+			found = true
+		case *ast.CallExpr:
+			_, sel := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			found = found || sel
+		}
+		return !found
+	})
+	return found
+}
