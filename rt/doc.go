@@ -238,10 +238,12 @@
 // back to back with hot caches. A displaced LIFO task goes to the back of the
 // ring. At most 3 LIFO polls run in a row; then the slot is off for the tick
 // and the task waits its turn in the ring, so two tasks waking each other
-// cannot starve the rest. The slot is an atomic pointer: a worker about to
-// park takes a task stranded in another worker's slot (after one Gosched,
-// to let the owner run it), so a worker stuck in a long poll does not strand
-// the task it just woke.
+// cannot starve the rest. The slot is an atomic pointer: a searching worker
+// that found nothing in the rings and the inject queue takes a task left in
+// another worker's slot (after one Gosched, to let the owner run it first), so
+// a worker stuck in a long poll does not strand the task it just woke. (A
+// lone LIFO task does not wake a parked worker, so it waits for the current
+// poll if every other worker is parked.)
 //
 // Searching and parking (Tokio's Idle, Go's spinning Ms). One atomic word
 // counts searching and unparked workers. A worker with no local work becomes

@@ -239,3 +239,20 @@ func TestSpawnInline(t *testing.T) {
 		t.Fatal(v, err)
 	}
 }
+
+// TestLocalWakeUsesLIFO: Context.Wake between two tasks of a multi-thread
+// runtime goes through the LIFO slot; plain Wake never does.
+func TestLocalWakeUsesLIFO(t *testing.T) {
+	for _, local := range []bool{true, false} {
+		r := NewMultiThread(WithWorkers(2))
+		pingPong(r, 2000, local)
+		r.Shutdown() // workers publish their counters as they stop
+		hits := r.Metrics().LIFOHits
+		if local && hits == 0 {
+			t.Fatal("local wakes: no LIFO hits")
+		}
+		if !local && hits != 0 {
+			t.Fatalf("inject wakes: %d LIFO hits", hits)
+		}
+	}
+}
