@@ -163,7 +163,14 @@
 // A variable whose address is taken gets an allocation of its own, as Go's
 // escape analysis would give it, never a pointer into the future (which
 // runtime.SetFinalizer rejects and which would keep the whole future
-// alive). A child future is allocated by its twin at each await.
+// alive). Awaiting an async function of the same package holds the callee's
+// future by value in a field of the caller's future (one field per callee,
+// zeroed when the await completes), so a chain of async calls allocates one
+// future, not one per level; a callee that can reach its caller again
+// (recursion), a method, a callee whose named result's address may escape,
+// and functions of other packages are awaited through their twins, each
+// allocating its future. The price is size: a caller's future holds every
+// inlined callee's future side by side (see -sizes).
 //
 // # Design
 //
@@ -172,7 +179,8 @@
 // declarations), check.go (suspension points by the twin rule; rejected
 // constructs; blocking calls), lower.go (the control-flow graph of blocks
 // and terminators), liveness.go (where each variable lives, shared fields,
-// clearing), emit.go (states, the Go text), naming.go (the naming scheme),
+// clearing), inline.go (the package's call graph, callees held by value),
+// emit.go (states, the Go text), naming.go (the naming scheme),
 // sizes.go (-sizes) and gen.go (files, the plan of writes). Jennifer (the
 // github.com/dave/jennifer code builder) is used for the file around the
 // code: the package clause, the header and build constraint, and the import
