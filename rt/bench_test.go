@@ -82,6 +82,34 @@ func BenchmarkPoll(b *testing.B) {
 	})
 }
 
+// benchRemoteWake: a goroutine wakes a task of r that waits on it and waits
+// for the task's answer, b.N times.
+func benchRemoteWake(b *testing.B, r *Runtime) {
+	b.ReportAllocs()
+	defer r.Shutdown()
+	ping := newChanSlot[int](1)
+	pong := make(chan int, 1)
+	go func() {
+		for i := 0; i < b.N; i++ {
+			ping.send(i)
+			<-pong
+		}
+	}()
+	n := 0
+	recv := ping.recv() // stateless: one future, polled again and again
+	BlockOn(r, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		for n < b.N {
+			v, ok := recv.Poll(cx)
+			if !ok {
+				return struct{}{}, false
+			}
+			pong <- v
+			n++
+		}
+		return struct{}{}, true
+	})).JoinAsync())
+}
+
 // runTask runs f as a task (not as BlockOn's main future, whose wake-ups
 // take a different path) on a fresh runtime.
 func runTask[T any](f Future[T]) T {
@@ -201,32 +229,8 @@ func BenchmarkAwait(b *testing.B) {
 // for the task's answer: one cross-goroutine round trip per op (inject queue,
 // unpark), beside the same round trip between two goroutines over channels.
 func BenchmarkRemoteWake(b *testing.B) {
-	b.Run("task", func(b *testing.B) {
-		b.ReportAllocs()
-		r := NewCurrentThread()
-		defer r.Shutdown()
-		ping := newChanSlot[int](1)
-		pong := make(chan int, 1)
-		go func() {
-			for i := 0; i < b.N; i++ {
-				ping.send(i)
-				<-pong
-			}
-		}()
-		n := 0
-		recv := ping.recv() // stateless: one future, polled again and again
-		BlockOn(r, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
-			for n < b.N {
-				v, ok := recv.Poll(cx)
-				if !ok {
-					return struct{}{}, false
-				}
-				pong <- v
-				n++
-			}
-			return struct{}{}, true
-		})).JoinAsync())
-	})
+	b.Run("task", func(b *testing.B) { benchRemoteWake(b, NewCurrentThread()) })
+	b.Run("task-multi2", func(b *testing.B) { benchRemoteWake(b, NewMultiThread(WithWorkers(2))) })
 	b.Run("goroutine", func(b *testing.B) {
 		b.ReportAllocs()
 		ping, pong := make(chan int), make(chan int)

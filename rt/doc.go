@@ -195,7 +195,13 @@
 // queue interval); when the local queue is empty up to 64 tasks move from the
 // inject queue at once, in order, under one lock.
 //
-// When nothing is runnable the core parks in the runtime's driver (so timers
+// When nothing is runnable the core first gives other goroutines a few
+// scheduler rounds (8 Gosched calls, each about 100ns when nothing else is
+// runnable), so that a reply about to come from a partner goroutine is not
+// delayed by a blocking syscall: sleeping in the driver is an epoll wait, and
+// waking it is an eventfd write plus winning a P back, which on a loaded
+// machine measured 20–30µs per remote wake against 2–3µs with the spin. Then
+// the core parks in the runtime's driver (so timers
 // fire and I/O completes while it sleeps; on a paused clock it lets the driver
 // jump to the next timer, since its one worker is idle). The default runtime
 // has no driver of its own and parks on a 1-buffered channel. The no-lost-
@@ -259,7 +265,10 @@
 // (no timeout: the driver bounds its sleep by the next timer itself), the
 // others sleep on their own channel. Unparking a worker is one atomic swap on
 // its parker, plus a channel send if it sleeps on the channel or a driver
-// Unpark (an eventfd write, coalesced) if it holds the driver. Every event
+// Unpark (an eventfd write, coalesced) if it holds the driver. A notify
+// prefers the most recently parked worker that is not the driver's holder
+// (a goroutine hand-off rather than a syscall return), and the holder spins
+// a few Gosched rounds before it blocks, as the current-thread core does. Every event
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked

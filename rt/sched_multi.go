@@ -117,7 +117,7 @@ func (m *multiThread) unparkOne() { m.notifyParked() }
 // notifyParked wakes one parked worker if no worker is searching (a searcher
 // will find the work) and some worker is parked (Go's wakep rule).
 func (m *multiThread) notifyParked() {
-	if id := m.idle.workerToNotify(); id >= 0 {
+	if id := m.idle.workerToNotify(m.workers); id >= 0 {
 		m.workers[id].park.unpark(m.r.drv)
 	}
 }
@@ -444,18 +444,29 @@ func (s *idleState) shouldNotify(st uint64) bool {
 
 // workerToNotify picks a parked worker to wake, already counted as unparked
 // and searching, or returns -1 if none should be woken.
-func (s *idleState) workerToNotify() int {
+//
+// It prefers the most recently parked worker that is not sleeping in the
+// driver: waking a channel sleeper is a goroutine hand-off, while waking the
+// driver's holder is an eventfd write and a return from a blocking syscall,
+// and the holder keeps the driver parked for the others.
+func (s *idleState) workerToNotify(workers []*worker) int {
 	if !s.shouldNotify(s.state.Load()) {
 		return -1
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.shouldNotify(s.state.Load()) || len(s.sleepers) == 0 {
+	n := len(s.sleepers)
+	if !s.shouldNotify(s.state.Load()) || n == 0 {
 		return -1
 	}
 	s.state.Add(searchingOne + 1)
-	id := s.sleepers[len(s.sleepers)-1]
-	s.sleepers = s.sleepers[:len(s.sleepers)-1]
+	i := n - 1
+	if n > 1 && workers[s.sleepers[i]].park.state.Load() == parkedDriver {
+		i = n - 2 // only one worker holds the driver
+	}
+	id := s.sleepers[i]
+	copy(s.sleepers[i:], s.sleepers[i+1:])
+	s.sleepers = s.sleepers[:n-1]
 	s.asleep[id] = false
 	return id
 }
@@ -523,6 +534,11 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool) {
 		return
 	}
 	if d.TryLock() {
+		// As on the current-thread runtime: a few scheduler rounds before
+		// the blocking syscall, for a wake that is about to come.
+		for i := 0; i < parkSpins && p.state.Load() != parkNotified; i++ {
+			runtime.Gosched()
+		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
 			d.Park(-1, autoAdvance)
 		}
