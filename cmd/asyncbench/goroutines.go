@@ -95,7 +95,9 @@ func timerDelay(i int) time.Duration {
 }
 
 // goIdle parks n goroutines (on a channel, or in time.Sleep) and returns the
-// heap and stack bytes they hold, per goroutine.
+// heap and stack bytes they hold, per goroutine. It runs in a child process
+// (goIdleChild), which exits right after: the sleeping goroutines are never
+// woken, exactly as in the goroutines anchor.
 func goIdle(n int, sleep bool) float64 {
 	before := heapInUse()
 	block := make(chan struct{})
@@ -103,15 +105,7 @@ func goIdle(n int, sleep bool) float64 {
 	wg.Add(n)
 	for i := 0; i < n; i++ {
 		if sleep {
-			go func() {
-				wg.Done()
-				t := time.NewTimer(time.Hour)
-				select {
-				case <-t.C:
-				case <-block:
-					t.Stop()
-				}
-			}()
+			go func() { wg.Done(); time.Sleep(time.Hour) }()
 		} else {
 			go func() { wg.Done(); <-block }()
 		}

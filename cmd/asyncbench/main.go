@@ -73,7 +73,7 @@ func rows() []row {
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, false) },
 			gor:   func() float64 { return goIdleChild("notify") }},
 		{name: "idle_sleep", unit: "B/task", target: 0.1, memory: true,
-			note:  "task in rt.Sleep(1h) vs goroutine waiting on a 1h timer or a channel",
+			note:  "task in rt.Sleep(1h) vs goroutine in time.Sleep(1h) (heap+stack in use)",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, true) },
 			gor:   func() float64 { return goIdleChild("sleep") }},
 		{name: "timers", unit: "ns/arm+cancel", target: 0.25,
