@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"go/format"
 	"go/types"
 	"os"
 	"os/exec"
@@ -54,6 +55,9 @@ func TestGolden(t *testing.T) {
 		t.Errorf("generated %d files for %d programs", len(p.writes), len(cases))
 	}
 	for _, w := range p.writes {
+		if f, err := format.Source(w.content); err != nil || !bytes.Equal(f, w.content) {
+			t.Errorf("%s: generated code is not gofmt-clean (%v)\n%s", rel(w.path), err, firstDiff(string(w.content), string(f)))
+		}
 		if *update {
 			if err := os.WriteFile(w.path, w.content, 0o644); err != nil {
 				t.Fatal(err)
