@@ -11,8 +11,9 @@ import (
 // registered. So a program (or a test checking for leaked goroutines) that
 // has no timer and no registration left has no driver goroutine either.
 type background struct {
-	// The count of armed timers lives in the shards (shard.armed), so that
-	// arming on different shards touches no common cache line.
+	// Whether timers are armed is read from the shards (shard.busy, then
+	// the wheel under its lock), so that arming on different shards
+	// touches no common cache line.
 	regs    atomic.Int64 // registrations not yet deregistered
 	running atomic.Bool  // a background goroutine exists (or is being started)
 	// lingering is true while the goroutine parks for bgLinger with the
@@ -21,23 +22,28 @@ type background struct {
 }
 
 // idle reports whether nothing is armed or registered on d (a background
-// driver).
-func (d *Driver) idle() bool {
+// driver). It locks the busy shards to check them (clearing busy on the empty
+// ones); except is a shard the caller just found empty, or nil.
+func (d *Driver) idle(except *shard) bool {
 	if d.bg.regs.Load() != 0 {
 		return false
 	}
 	for i := range d.shards {
-		if d.shards[i].armed.Load() != 0 {
+		s := &d.shards[i]
+		if s != except && s.busy.Load() && !s.empty() {
 			return false
 		}
 	}
 	return true
 }
 
-// ensureRunning starts the goroutine if none runs. Called after the counter
-// increment that makes the driver busy. Lost-start argument (sequentially
-// consistent atomics): the exiting goroutine stores running=false and then
-// reads the counters; the busy-maker increments a counter and then reads
+// ensureRunning starts the goroutine if none runs. Called after the insert
+// or registration that makes the driver busy. Lost-start argument
+// (sequentially consistent atomics; the shard mutex orders the rest): the
+// exiting goroutine stores running=false and then checks idle (the
+// registration count; each shard's busy flag, and a busy shard's wheel under
+// its lock); the busy-maker increments the registration count, or inserts
+// under the shard's lock (setting busy if it was clear), and then reads
 // running. One of them sees the other's write: either the goroutine sees the
 // work and takes running back, or the busy-maker sees false and starts one.
 func (b *background) ensureRunning(d *Driver) {
@@ -54,14 +60,15 @@ func (b *background) ensureRunning(d *Driver) {
 // a second) sees the goroutine gone.
 const bgLinger = 20 * time.Millisecond
 
-// maybeIdle wakes the goroutine when a counter reached zero while the
-// goroutine is parked on something other than its linger (a timer just
-// cancelled, say), so that it lingers and exits instead of sleeping until a
-// deadline nobody waits for. A goroutine that already lingers, or runs,
-// notices the idleness by itself: this keeps arm/cancel churn free of
-// eventfd writes and of clock reads.
-func (b *background) maybeIdle(d *Driver) {
-	if d.idle() && !b.lingering.Load() && d.parkedUntil.Load() != notParked {
+// maybeIdle wakes the goroutine when the cancel of a timer left shard s
+// empty while the goroutine is parked on something other than its linger (on
+// the cancelled timer's deadline, say), so that it lingers and exits instead
+// of sleeping until a deadline nobody waits for. A goroutine that already
+// lingers, or runs, notices the idleness by itself: this keeps arm/cancel
+// churn free of eventfd writes and of clock reads, and the cheap loads come
+// first so that churn locks no other shard.
+func (b *background) maybeIdle(d *Driver, s *shard) {
+	if !b.lingering.Load() && d.parkedUntil.Load() != notParked && d.idle(s) {
 		d.Unpark()
 	}
 }
@@ -72,20 +79,20 @@ func (d *Driver) runBackground() {
 			panic("corio/driver: the default driver was locked by another goroutine")
 		}
 		for {
-			if !d.idle() {
+			if !d.idle(nil) {
 				d.Park(-1, false)
 				continue
 			}
 			d.bg.lingering.Store(true)
 			d.Park(bgLinger, false)
 			d.bg.lingering.Store(false)
-			if d.idle() {
+			if d.idle(nil) {
 				break
 			}
 		}
 		d.Unlock()
 		d.bg.running.Store(false)
-		if d.idle() || !d.bg.running.CompareAndSwap(false, true) {
+		if d.idle(nil) || !d.bg.running.CompareAndSwap(false, true) {
 			return
 		}
 	}

@@ -44,7 +44,7 @@ const (
 )
 
 // A Driver is one engine for readiness and time: a poller.Poller for
-// descriptors, sharded timewheel.Shared wheels for timers, and the clock both
+// descriptors, sharded locked timer wheels (timewheel.Wheel) for timers, and the clock both
 // are read against. One goroutine at a time drives it (TryLock, Park, Unlock);
 // every other method may be called from any goroutine.
 type Driver struct {
@@ -74,19 +74,9 @@ type Driver struct {
 	// bg is non-nil for drivers driven by a background goroutine of their own
 	// (Default). Immutable pointer.
 	bg *background
-}
 
-// shard is one timer wheel with its mutex, padded to its own cache lines so
-// that workers arming timers on different shards do not false-share.
-type shard struct {
-	timewheel.Shared
-	// armed counts the shard's timers armed and neither fired nor
-	// cancelled. Arm increments it before its insert, so a zero read means
-	// the shard holds nothing that an Arm could have announced: Park skips
-	// such shards without their locks (the proof in doc.go covers it), and
-	// the default driver's goroutine exits when all are zero.
-	armed atomic.Int64
-	_     [64]byte
+	// fireBuf is the lock holder's buffer for the wakers of firing timers.
+	fireBuf []Waker
 }
 
 // ErrClosed is returned by Register after Close.
@@ -119,7 +109,7 @@ func New(cfg Config) (*Driver, error) {
 	// the first Park does not walk the wheel from zero.
 	if now := d.clock.Now(); now > 0 {
 		for i := range d.shards {
-			d.shards[i].AdvanceTo(now)
+			d.shards[i].advance(now, nil)
 		}
 	}
 	return d, nil
@@ -246,34 +236,39 @@ func (d *Driver) autoAdvance() {
 	}
 }
 
-// nextExpiration is the earliest NextExpiration over the shards.
+// nextExpiration is the earliest NextExpiration over the shards; it skips
+// shards not busy without their locks (and clears busy on empty ones).
 func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
 	var next timewheel.Tick
 	found := false
 	for i := range d.shards {
-		if d.shards[i].armed.Load() == 0 {
+		if !d.shards[i].busy.Load() {
 			continue
 		}
-		if t, ok := d.shards[i].NextExpiration(); ok && (!found || t < next) {
+		if t, ok := d.shards[i].nextExpiration(); ok && (!found || t < next) {
 			next, found = t, true
 		}
 	}
 	return next, found
 }
 
-// fire advances every shard to now and returns how many timers fired.
+// fire advances every busy shard to now, wakes the timers that fired (after
+// each shard's lock is released) and returns how many fired. Only the lock
+// holder calls it; fireBuf is its buffer.
 func (d *Driver) fire(now timewheel.Tick) int {
 	fired := 0
 	for i := range d.shards {
 		s := &d.shards[i]
-		if s.armed.Load() == 0 {
+		if !s.busy.Load() {
 			continue // nothing to fire; its position catches up later
 		}
-		n := s.AdvanceTo(now)
-		if n > 0 {
-			s.armed.Add(-int64(n))
+		buf := s.advance(now, d.fireBuf[:0])
+		for j, w := range buf {
+			w.Wake()
+			buf[j] = nil // keep no task reachable from the buffer
 		}
-		fired += n
+		fired += len(buf)
+		d.fireBuf = buf[:0]
 	}
 	return fired
 }

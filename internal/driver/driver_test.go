@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -199,7 +200,7 @@ func TestShardsSpread(t *testing.T) {
 		d.Arm(&timers[i], 10, &w, -1)
 	}
 	for i := range d.shards {
-		if n := d.shards[i].Len(); n < 16 {
+		if n := d.shards[i].len(); n < 16 {
 			t.Errorf("shard %d holds %d of 256 address-hashed timers", i, n)
 		}
 	}
@@ -409,4 +410,97 @@ func TestSkippedShardFiresOnTime(t *testing.T) {
 	if want := 3*time.Hour + 1500*time.Millisecond; clk.Elapsed() != want {
 		t.Fatalf("timer on the skipped shard fired at %v, want %v", clk.Elapsed(), want)
 	}
+}
+
+// TestRearmOnFiredRacesFire has owners that re-arm their timer the moment
+// they see it Fired — on other goroutines, while the holder may still be
+// firing the rest of that shard — with a new hint each time. The race
+// detector checks that the re-arm (which writes the timer's waker) never
+// overlaps the fire that reads it: a re-armed timer stays on its first shard,
+// whose lock orders the two. Every arming fires exactly once.
+func TestRearmOnFiredRacesFire(t *testing.T) {
+	d, clk := newPaused(t)
+	const owners, rounds = 4, 200
+	timers := make([]Timer, owners)
+	wakers := make([]countWaker, owners)
+	first := make([]*shard, owners)
+	for i := range timers {
+		d.Arm(&timers[i], d.clock.Now()+1, &wakers[i], i)
+		first[i] = timers[i].shard
+	}
+	done := make(chan struct{})
+	for i := range owners {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for r := 1; r < rounds; r++ {
+				for !timers[i].Fired() {
+					runtime.Gosched()
+				}
+				d.Arm(&timers[i], d.clock.Now()+1, &wakers[i], i+r)
+				if timers[i].shard != first[i] {
+					t.Errorf("timer %d moved from its first shard on re-arm", i)
+					return
+				}
+			}
+		}()
+	}
+	if !d.TryLock() {
+		t.Fatal("TryLock of a new driver failed")
+	}
+	defer d.Unlock()
+	finished := 0
+	for finished < owners {
+		select {
+		case <-done:
+			finished++
+		default:
+			clk.Advance(time.Millisecond)
+			d.Park(0, false)
+		}
+	}
+	for range 2 { // the last armings
+		clk.Advance(time.Millisecond)
+		d.Park(0, false)
+	}
+	for i := range wakers {
+		if n := wakers[i].n.Load(); n != rounds {
+			t.Errorf("owner %d woken %d times for %d armings", i, n, rounds)
+		}
+	}
+	if d.Timers() != 0 {
+		t.Errorf("%d timers left", d.Timers())
+	}
+}
+
+// TestBusyFlagSkipsEmptyShards checks the bookkeeping that lets Park skip
+// shards: a shard is busy after an arming, stays busy after its last cancel
+// (cancel writes nothing but the wheel), and the holder's next Park clears it.
+func TestBusyFlagSkipsEmptyShards(t *testing.T) {
+	d, _ := newPaused(t)
+	var tm Timer
+	var w countWaker
+	d.Arm(&tm, d.clock.Now()+100, &w, 1)
+	s := tm.shard
+	if !s.busy.Load() {
+		t.Fatal("shard not busy after Arm")
+	}
+	if !d.Cancel(&tm) {
+		t.Fatal("Cancel of a pending timer failed")
+	}
+	if !s.busy.Load() {
+		t.Fatal("Cancel cleared busy: the cancel path should write nothing but the wheel")
+	}
+	if !d.TryLock() {
+		t.Fatal("TryLock failed")
+	}
+	d.Park(0, false)
+	d.Unlock()
+	if s.busy.Load() {
+		t.Fatal("Park left an empty shard busy")
+	}
+	d.Arm(&tm, d.clock.Now()+100, &w, 1)
+	if !s.busy.Load() {
+		t.Fatal("shard not busy after re-arming")
+	}
+	d.Cancel(&tm)
 }

@@ -18,7 +18,7 @@ func (d *Driver) Register(fd int) (*poller.Registration, error) {
 	r, err := d.poller.Register(fd)
 	if err != nil {
 		if d.bg != nil && d.bg.regs.Add(-1) == 0 {
-			d.bg.maybeIdle(d)
+			d.bg.maybeIdle(d, nil)
 		}
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (d *Driver) Register(fd int) (*poller.Registration, error) {
 func (d *Driver) Deregister(r *poller.Registration) error {
 	err := r.Deregister()
 	if d.bg != nil && d.bg.regs.Add(-1) == 0 {
-		d.bg.maybeIdle(d)
+		d.bg.maybeIdle(d, nil)
 	}
 	return err
 }

@@ -16,8 +16,9 @@ import (
 // SetWaker, Cancel and the accessors are the owner's, never called
 // concurrently for one Timer. The driver fires it from the parking goroutine.
 type Timer struct {
-	entry timewheel.Entry
-	shard *shard // owner-only: the shard it was last armed on; nil if never armed
+	entry timewheel.Entry // its waker is the Timer itself (timerWaker)
+	shard *shard          // owner-only: the shard it is armed on; nil if never armed
+	w     Waker           // guarded by shard.mu: what firing wakes
 }
 
 // Armed reports whether t was ever armed.
@@ -68,9 +69,11 @@ func (d *Driver) TickTime(t timewheel.Tick) time.Time {
 
 // Arm arms t to wake w at deadline. t must not be pending (arm a fired or
 // cancelled timer again freely; Cancel a pending one first). hint picks the
-// timer shard: timers armed with the same hint share a wheel and its lock, so
-// a scheduler passes its worker's index; a negative hint spreads timers over
-// the shards by their address.
+// timer shard at t's first arming: timers armed with the same hint share a
+// wheel and its lock, so a scheduler passes its worker's index; a negative
+// hint spreads timers over the shards by their address. A timer armed again
+// stays on its first shard (any shard fires on time; staying means a late
+// fire on the old shard can never race with an arming on a new one).
 //
 // If the deadline is earlier than what the parked holder is sleeping until,
 // Arm unparks it, so the timer is not fired late. A deadline already past
@@ -79,11 +82,18 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	if t.entry.State() == timewheel.Pending {
 		panic("corio/driver: Arm of a pending timer")
 	}
-	t.entry.Init(w) // a plain store: t is not pending
-	s := d.shardFor(t, hint)
-	t.shard = s
-	s.armed.Add(1) // before the insert: see shard.armed
-	s.Insert(&t.entry, deadline)
+	if w == nil {
+		panic("corio/driver: Arm with a nil Waker")
+	}
+	s := t.shard
+	if s == nil {
+		s = d.shardFor(t, hint)
+		t.shard = s
+		// The entry's waker never changes: a plain store before the
+		// first insert, which publishes it.
+		t.entry.Init((*timerWaker)(t))
+	}
+	s.insert(t, w, deadline)
 	// See Park for why this load, after the insert, cannot miss a holder
 	// that parks past the deadline.
 	if uint64(deadline) < d.parkedUntil.Load() {
@@ -114,18 +124,17 @@ func (d *Driver) shardFor(t *Timer, hint int) *shard {
 // Cancel disarms t and reports whether it was pending: true means the waker
 // will not be woken by this arming. Cancelling a timer that was never armed,
 // already fired or was cancelled takes no lock and returns false; so does
-// cancel after fire, which is always safe.
+// cancel after fire, which is always safe. Cancelling a pending timer is one
+// lock pair and no other atomic write.
 func (d *Driver) Cancel(t *Timer) bool {
 	if t.shard == nil || t.entry.State() != timewheel.Pending {
 		return false
 	}
-	if !t.shard.Cancel(&t.entry) {
-		return false // fired meanwhile
+	ok, empty := t.shard.cancel(t)
+	if ok && empty && d.bg != nil {
+		d.bg.maybeIdle(d, t.shard)
 	}
-	if t.shard.armed.Add(-1) == 0 && d.bg != nil {
-		d.bg.maybeIdle(d)
-	}
-	return true
+	return ok
 }
 
 // SetWaker makes a pending t wake w instead of the waker it was armed with,
@@ -134,26 +143,26 @@ func (d *Driver) Cancel(t *Timer) bool {
 // own timer). If t fired meanwhile it returns false and the caller should treat
 // the timer as fired.
 func (d *Driver) SetWaker(t *Timer, w Waker) bool {
-	if sameWaker(t.entry.Waker(), w) {
-		return t.Pending()
-	}
-	if !d.Cancel(t) {
+	if t.shard == nil {
 		return false
 	}
-	d.Arm(t, t.entry.Deadline(), w, int(t.shardIndex(d)))
-	return true
+	if sameWaker(t.waker(), w) {
+		return t.Pending()
+	}
+	return t.shard.setWaker(t, w)
 }
 
-func (t *Timer) shardIndex(d *Driver) uint32 {
-	return uint32((uintptr(unsafe.Pointer(t.shard)) - uintptr(unsafe.Pointer(&d.shards[0]))) / unsafe.Sizeof(shard{}))
-}
+// waker is t's current waker. Only t's owner may call it: t.w is written
+// under the shard's lock, but only by the owner (Arm, SetWaker), so the
+// owner reads its own write.
+func (t *Timer) waker() Waker { return t.w }
 
 // Timers returns the number of timers armed and neither fired nor cancelled,
 // summed over the shards (each read under its lock; the sum is a snapshot).
 func (d *Driver) Timers() int {
 	n := 0
 	for i := range d.shards {
-		n += d.shards[i].Len()
+		n += d.shards[i].len()
 	}
 	return n
 }
