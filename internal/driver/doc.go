@@ -95,6 +95,19 @@
 //     cancel, where corio's common timer, a timeout cancelled long before it
 //     fires, wants O(1) (see package timewheel).
 //
+// Clock reads. Arming a relative timer reads the clock once (Deadline gives
+// the deadline and the current tick from one reading): about 30-50 ns on the
+// development VM, a quarter to a third of an arm and cancel. Reading a "now"
+// cached by the holder at each park instead was weighed and rejected: the
+// cache is stale by however long the holder has been parked, or a worker has
+// been running a task since its last park, and a deadline computed from a
+// stale now fires early by exactly that staleness — a 1 ms Sleep armed during
+// a 10 s park of the default driver would complete at once. No rounding
+// repairs that (rounding up covers the sub-tick part of a fresh reading, not
+// an unbounded lag). Tokio reads the clock per sleep as well (sleep(d) is
+// Instant::now() + d); its time source caches only the start instant, as the
+// clocks here do.
+//
 // Lazy arming. A Timer costs nothing until Arm: a future arms at its first
 // poll, so a Sleep or a Timeout dropped or cancelled before it is polled takes
 // no lock and touches no wheel (tokio#6504 names that case: Tokio's Sleep
