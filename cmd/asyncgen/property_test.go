@@ -19,7 +19,7 @@ import (
 	"testing"
 )
 
-var propN = flag.Int("prop.n", 64, "TestGenerateProperty: number of random programs to generate")
+var propN = flag.Int("prop.n", 40, "TestGenerateProperty: number of random programs to generate")
 
 // generateSeeds writes the programs of seeds into one package under dir and
 // runs the generator on it; it returns the diagnostics.
