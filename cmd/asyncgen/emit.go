@@ -216,6 +216,12 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		b.state = i
 	}
 	used, read := l.liveness(reach)
+	if sanityChecks {
+		if msg := l.sanity(reach); msg != "" {
+			g.errorf(fd.Pos(), "asyncgen internal error lowering %s: %s (a bug in asyncgen; please report it with this function)", fname, msg)
+			return "", false
+		}
+	}
 	for _, v := range l.vars {
 		if !used[v] || v.text != "" {
 			continue
