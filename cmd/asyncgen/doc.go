@@ -181,7 +181,8 @@
 // and terminators), liveness.go (where each variable lives, shared fields,
 // clearing), inline.go (the package's call graph, callees held by value),
 // emit.go (states, the Go text), naming.go (the naming scheme),
-// sizes.go (-sizes) and gen.go (files, the plan of writes). Jennifer (the
+// sizes.go (-sizes), sanity.go (invariants of the lowered graph, checked
+// in the tests) and gen.go (files, the plan of writes). Jennifer (the
 // github.com/dave/jennifer code builder) is used for the file around the
 // code: the package clause, the header and build constraint, and the import
 // block, whose aliases it writes from the qualified names the code uses.
