@@ -167,9 +167,8 @@
 // future by value in a field of the caller's future (one field per callee,
 // zeroed when the await completes), so a chain of async calls allocates one
 // future, not one per level; a callee that can reach its caller again
-// (recursion), a method, a callee whose named result's address may escape,
-// and functions of other packages are awaited through their twins, each
-// allocating its future. The price is size: a caller's future holds every
+// (recursion), a method, and functions of other packages are awaited
+// through their twins, each allocating its future. The price is size: a caller's future holds every
 // inlined callee's future side by side (see -sizes).
 //
 // # Design

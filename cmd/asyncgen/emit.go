@@ -178,6 +178,14 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	// Lower.
 	l.entry = l.newBlock()
 	l.enter(l.entry)
+	// A named result whose address is taken gets a cell of its own, like
+	// any variable: a pointer into the future would be an interior one.
+	for _, v := range l.results {
+		if v.escapes && v.obj != nil {
+			v.cell = true
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{rawExpr(g.newOf(v.typ, ""))}})
+		}
+	}
 	l.stmtList(fd.Body.List)
 	// Falling off the end returns, when the function has no results or
 	// named ones. Otherwise Go guarantees a terminating statement (a panic,

@@ -7,14 +7,14 @@ package main
 // allows it: a callee that can reach its caller again (recursion, directly or
 // through others) would make the future contain itself, so it is awaited
 // through its twin as before. Methods and other packages' functions are
-// awaited through their twins too.
+// awaited through their twins too. Nothing points into a child's field
+// after it completes (its escaping variables, named results included, live
+// in cells of their own), so the field is zeroed and reused.
 //
 // This needs every function's suspension points and future type name before
 // any is lowered: prepare computes them for the package.
 
 import (
-	"go/ast"
-	"go/token"
 	"go/types"
 )
 
@@ -66,7 +66,7 @@ func (g *pkgGen) checkSafe(fn *asyncFunc) {
 // is a plain function (not a method) of the package that cannot reach
 // parent through awaits.
 func (g *pkgGen) inlinable(parent, child *asyncFunc) bool {
-	if child.decl.Recv != nil || child.failed || resultsMayEscape(child) {
+	if child.decl.Recv != nil || child.failed {
 		return false
 	}
 	seen := map[*asyncFunc]bool{}
@@ -112,36 +112,4 @@ func displayName(fn *asyncFunc) string {
 		rt = p.Elem()
 	}
 	return rt.(*types.Named).Obj().Name() + "." + fn.decl.Name.Name
-}
-
-// resultsMayEscape reports whether a named result's address may be taken
-// (conservatively: the function has named results and takes any address or
-// has a func literal or a method call). Named results live in the future
-// itself, so a pointer to one would point into the caller's reused field.
-func resultsMayEscape(fn *asyncFunc) bool {
-	named := false
-	if fn.decl.Type.Results != nil {
-		for _, f := range fn.decl.Type.Results.List {
-			if len(f.Names) > 0 {
-				named = true
-			}
-		}
-	}
-	if !named {
-		return false
-	}
-	found := false
-	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.UnaryExpr:
-			found = found || n.Op == token.AND
-		case *ast.FuncLit, *ast.SliceExpr:
-			found = true
-		case *ast.CallExpr:
-			_, sel := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-			found = found || sel
-		}
-		return !found
-	})
-	return found
 }

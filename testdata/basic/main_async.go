@@ -82,6 +82,11 @@ func DivAsync(a int, b int) rt.Future[rt.Tuple2[int, error]] {
 	return &divFuture{a: a, b: b}
 }
 
+// initDivFuture makes Div's future by value, for an async caller that holds it inline.
+func initDivFuture(a int, b int) divFuture {
+	return divFuture{a: a, b: b}
+}
+
 // Poll advances Div to its next suspension point; see rt.Future.
 func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
@@ -91,10 +96,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Div starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:94:4*/ fallthrough
+			/*line main_async.go:99:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:97:4*/ if !ready {
+			/*line main_async.go:102:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -112,7 +117,7 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
 		default:
-			/*line main_async.go:115:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
+			/*line main_async.go:120:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,6 +143,7 @@ type mainFuture struct {
 	aw0   rt.Future[int]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 	c_add addFuture // Add's future, held by value
+	c_div divFuture // Div's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -162,11 +168,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
-			/*line main_async.go:165:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:171:4*/ fut.aw0 = &fut.c_add
 			fallthrough
 		case 1: // resumes at main.go:31:7
 			/*line main.go:31:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:169:4*/ if !ready {
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -175,20 +181,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:178:4*/ fallthrough
+			/*line main_async.go:184:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:181:5*/ state = 6
+				/*line main_async.go:187:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
-			/*line main_async.go:187:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_add
 			fallthrough
 		case 4: // resumes at main.go:34:8
 			/*line main.go:34:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:191:4*/ if !ready {
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -196,40 +202,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:199:4*/ fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:202:4*/ state = 2
+			/*line main_async.go:208:4*/ state = 2
 			continue
 		case 6:
-			/*line main.go:37:12*/ fut.aw1 = DivAsync(7, 2)
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main.go:37:12*/ fut.c_div = initDivFuture(7, 2)
+			/*line main_async.go:212:4*/ fut.aw1 = &fut.c_div
+			fallthrough
 		case 7: // resumes at main.go:37:12
 			/*line main.go:37:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:209:4*/ if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_div = divFuture{}
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
-			/*line main.go:39:11*/ fut.aw1 = DivAsync(7, 0)
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main.go:39:11*/ fut.c_div = initDivFuture(7, 0)
+			/*line main_async.go:225:4*/ fut.aw1 = &fut.c_div
+			fallthrough
 		case 8: // resumes at main.go:39:11
 			/*line main.go:39:11*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_div = divFuture{}
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:228:5*/ fut.state = -1
+				/*line main_async.go:238:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:232:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:242:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -68,7 +68,7 @@ var _ func(int) int = V
 // namedCaptureFuture is the state machine of NamedCapture (main.go:22).
 type namedCaptureFuture struct {
 	state int // the next case of Poll; -1 once done
-	r     int
+	r     *int
 	get   func() int
 	aw0   rt.Future[struct{}]
 }
@@ -79,6 +79,11 @@ func NamedCaptureAsync() rt.Future[rt.Tuple2[int, func() int]] {
 	return &namedCaptureFuture{}
 }
 
+// initNamedCaptureFuture makes NamedCapture's future by value, for an async caller that holds it inline.
+func initNamedCaptureFuture() namedCaptureFuture {
+	return namedCaptureFuture{}
+}
+
 // Poll advances NamedCapture to its next suspension point; see rt.Future.
 func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bool) {
 	var zero rt.Tuple2[int, func() int]
@@ -87,27 +92,30 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 	for {
 		switch state {
 		case 0: // NamedCapture starts
-			/*line main.go:23:2*/ fut.get = func() int {
-				/*line main.go:23:21*/ return fut.r
-			}
-			/*line main.go:24:2*/ fut.r = 1
+			/*line main_async.go:95:4*/ fut.r = new(int)
+			/*line main.go:23:2*/ fut.get = func(r_p *int) func() int {
+				return func() int {
+					/*line main.go:23:21*/ return (*r_p)
+				}
+			}(fut.r)
+			/*line main.go:24:2*/ (*fut.r) = 1
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:95:4*/ fallthrough
+			/*line main_async.go:103:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:98:4*/ if !ready {
+			/*line main_async.go:106:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:26:2*/ fut.r = 2
+			/*line main.go:26:2*/ (*fut.r) = 2
 			{
-				/*line main.go:27:2*/ fut.r = 5
+				/*line main.go:27:2*/ (*fut.r) = 5
 				fut.state = -1
-				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: fut.r, V1: fut.get}, true
+				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		default:
-			/*line main_async.go:110:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:118:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,7 +136,7 @@ var _ func() (int, func() int) = NamedCapture
 // namedPtrFuture is the state machine of NamedPtr (main.go:31).
 type namedPtrFuture struct {
 	state int // the next case of Poll; -1 once done
-	r     int
+	r     *int
 	p     *int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[int]
@@ -141,6 +149,11 @@ func NamedPtrAsync() rt.Future[rt.Tuple2[int, *int]] {
 	return &namedPtrFuture{}
 }
 
+// initNamedPtrFuture makes NamedPtr's future by value, for an async caller that holds it inline.
+func initNamedPtrFuture() namedPtrFuture {
+	return namedPtrFuture{}
+}
+
 // Poll advances NamedPtr to its next suspension point; see rt.Future.
 func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	var zero rt.Tuple2[int, *int]
@@ -150,34 +163,35 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // NamedPtr starts
-			/*line main.go:32:2*/ fut.p = &fut.r
+			/*line main_async.go:166:4*/ fut.r = new(int)
+			/*line main.go:32:2*/ fut.p = fut.r
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:169:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:158:4*/ if !ready {
+			/*line main_async.go:172:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:9*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:164:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:178:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:34:9
 			/*line main.go:34:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:168:4*/ if !ready {
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			{
-				/*line main.go:34:2*/ fut.r = r_2
+				/*line main.go:34:2*/ (*fut.r) = r_2
 				fut.state = -1
-				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
+				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:180:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:194:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,7 +216,7 @@ var _ func() (int, *int) = NamedPtr
 // namedBareFuture is the state machine of NamedBare (main.go:38).
 type namedBareFuture struct {
 	state int // the next case of Poll; -1 once done
-	r     int
+	r     *int
 	get   func() int
 	aw0   rt.Future[int]
 	c_v   vFuture // V's future, held by value
@@ -214,6 +228,11 @@ func NamedBareAsync() rt.Future[rt.Tuple2[int, func() int]] {
 	return &namedBareFuture{}
 }
 
+// initNamedBareFuture makes NamedBare's future by value, for an async caller that holds it inline.
+func initNamedBareFuture() namedBareFuture {
+	return namedBareFuture{}
+}
+
 // Poll advances NamedBare to its next suspension point; see rt.Future.
 func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bool) {
 	var zero rt.Tuple2[int, func() int]
@@ -223,27 +242,30 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 	for {
 		switch state {
 		case 0: // NamedBare starts
-			/*line main.go:39:2*/ fut.get = func() int {
-				/*line main.go:39:21*/ return fut.r * 10
-			}
+			/*line main_async.go:245:4*/ fut.r = new(int)
+			/*line main.go:39:2*/ fut.get = func(r_p *int) func() int {
+				return func() int {
+					/*line main.go:39:21*/ return (*r_p) * 10
+				}
+			}(fut.r)
 			/*line main.go:40:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:230:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:252:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:40:6
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:234:4*/ if !ready {
+			/*line main_async.go:256:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:40:2*/ fut.r = r_2
+			/*line main.go:40:2*/ (*fut.r) = r_2
 			{
 				/*line main.go:41:2*/ fut.state = -1
-				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: fut.r, V1: fut.get}, true
+				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		default:
-			/*line main_async.go:246:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:268:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -291,21 +313,21 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:294:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:319:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:47:6
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:323:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:47:6*/ if !(r == fut.n) {
-				/*line main_async.go:308:5*/ state = 4
+				/*line main_async.go:330:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -316,10 +338,10 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			/*line main_async.go:319:4*/ state = 1
+			/*line main_async.go:341:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:322:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:344:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -366,18 +388,18 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:391:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:55:5
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:5*/ if !(r <= 0) {
-				/*line main_async.go:380:5*/ state = 3
+				/*line main_async.go:402:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -389,7 +411,7 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:392:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:414:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -438,11 +460,11 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:63:9
 			/*line main.go:63:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:445:4*/ if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -450,13 +472,13 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:63:9*/ tag = r
 			/*line main.go:64:7*/ if tag == 0 {
-				/*line main_async.go:453:5*/ state = 3
+				/*line main_async.go:475:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:66:7*/ if tag == 1 {
-				/*line main_async.go:459:5*/ state = 4
+				/*line main_async.go:481:5*/ state = 4
 			} else {
 				state = 6
 			}
@@ -468,10 +490,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 4:
 			/*line main.go:67:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:471:4*/ fallthrough
+			/*line main_async.go:493:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:496:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -486,7 +508,7 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:70:3*/ return "many", true
 			}
 		default:
-			/*line main_async.go:489:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:511:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -538,18 +560,18 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:563:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:76:5
 			/*line main.go:76:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:567:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:76:5*/ if !(r%2 == 0) {
-				/*line main_async.go:552:5*/ state = 3
+				/*line main_async.go:574:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -560,10 +582,10 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 3:
 			/*line main.go:79:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:563:4*/ fallthrough
+			/*line main_async.go:585:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:566:4*/ if !ready {
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -573,7 +595,7 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:80:3*/ return "odd", true
 			}
 		default:
-			/*line main_async.go:576:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:598:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -628,43 +650,43 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:631:4*/ fallthrough
+			/*line main_async.go:653:4*/ fallthrough
 		case 1:
 			/*line main.go:86:14*/ if !(fut.i < 5) {
-				/*line main_async.go:634:5*/ state = 10
+				/*line main_async.go:656:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
-				/*line main_async.go:640:5*/ state = 9
+				/*line main_async.go:662:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			/*line main_async.go:646:4*/ fallthrough
+			/*line main_async.go:668:4*/ fallthrough
 		case 4:
 			/*line main.go:89:16*/ if !(fut.j < 5) {
-				/*line main_async.go:649:5*/ state = 9
+				/*line main_async.go:671:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.c_v = initVFuture(fut.i * fut.j)
-			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 6: // resumes at main.go:91:8
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:660:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:91:8*/ if !(r >= fut.limit) {
-				/*line main_async.go:667:5*/ state = 8
+				/*line main_async.go:689:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -676,11 +698,11 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			/*line main_async.go:679:4*/ state = 4
+			/*line main_async.go:701:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:683:4*/ state = 1
+			/*line main_async.go:705:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -689,7 +711,7 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		default:
-			/*line main_async.go:692:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:714:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -724,6 +746,9 @@ type mainFuture struct {
 	aw2              rt.Future[int]
 	aw3              rt.Future[string]
 	aw4              rt.Future[rt.Tuple2[int, int]]
+	c_namedCapture   namedCaptureFuture   // NamedCapture's future, held by value
+	c_namedPtr       namedPtrFuture       // NamedPtr's future, held by value
+	c_namedBare      namedBareFuture      // NamedBare's future, held by value
 	c_endsInLoop     endsInLoopFuture     // EndsInLoop's future, held by value
 	c_endsInPanic    endsInPanicFuture    // EndsInPanic's future, held by value
 	c_endsInSwitch   endsInSwitchFuture   // EndsInSwitch's future, held by value
@@ -777,45 +802,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:103:12*/ fut.aw0 = NamedCaptureAsync()
-			/*line main_async.go:781:4*/ fallthrough
+			/*line main.go:103:12*/ fut.c_namedCapture = initNamedCaptureFuture()
+			/*line main_async.go:806:4*/ fut.aw0 = &fut.c_namedCapture
+			fallthrough
 		case 1: // resumes at main.go:103:12
 			/*line main.go:103:12*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:784:4*/ if !ready {
+			/*line main_async.go:810:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_namedCapture = namedCaptureFuture{}
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
-			/*line main.go:105:11*/ fut.aw1 = NamedPtrAsync()
-			/*line main_async.go:792:4*/ fallthrough
+			/*line main.go:105:11*/ fut.c_namedPtr = initNamedPtrFuture()
+			/*line main_async.go:819:4*/ fut.aw1 = &fut.c_namedPtr
+			fallthrough
 		case 2: // resumes at main.go:105:11
 			/*line main.go:105:11*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:795:4*/ if !ready {
+			/*line main_async.go:823:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
-			/*line main.go:107:14*/ fut.aw0 = NamedBareAsync()
-			/*line main_async.go:803:4*/ fallthrough
+			/*line main.go:107:14*/ fut.c_namedBare = initNamedBareFuture()
+			/*line main_async.go:832:4*/ fut.aw0 = &fut.c_namedBare
+			fallthrough
 		case 3: // resumes at main.go:107:14
 			/*line main.go:107:14*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:806:4*/ if !ready {
+			/*line main_async.go:836:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_namedBare = namedBareFuture{}
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.c_endsInLoop = initEndsInLoopFuture(3)
-			/*line main_async.go:814:4*/ fut.aw2 = &fut.c_endsInLoop
+			/*line main_async.go:845:4*/ fut.aw2 = &fut.c_endsInLoop
 			fallthrough
 		case 4: // resumes at main.go:110:30
 			/*line main.go:110:30*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:818:4*/ if !ready {
+			/*line main_async.go:849:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -823,11 +854,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInLoop = endsInLoopFuture{}
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.c_endsInPanic = initEndsInPanicFuture(4)
-			/*line main_async.go:826:4*/ fut.aw2 = &fut.c_endsInPanic
+			/*line main_async.go:857:4*/ fut.aw2 = &fut.c_endsInPanic
 			fallthrough
 		case 5: // resumes at main.go:111:31
 			/*line main.go:111:31*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:830:4*/ if !ready {
+			/*line main_async.go:861:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -835,33 +866,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInPanic = endsInPanicFuture{}
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.c_endsInSwitch = initEndsInSwitchFuture(0)
-			/*line main_async.go:838:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:869:4*/ fut.aw3 = &fut.c_endsInSwitch
 			fallthrough
 		case 6: // resumes at main.go:112:32
 			/*line main.go:112:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:842:4*/ if !ready {
+			/*line main_async.go:873:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:49*/ fut.c_endsInSwitch = initEndsInSwitchFuture(1)
-			/*line main_async.go:849:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:880:4*/ fut.aw3 = &fut.c_endsInSwitch
 			fallthrough
 		case 7: // resumes at main.go:112:49
 			/*line main.go:112:49*/ fut.r_8, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:853:4*/ if !ready {
+			/*line main_async.go:884:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:66*/ fut.c_endsInSwitch = initEndsInSwitchFuture(9)
-			/*line main_async.go:860:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:891:4*/ fut.aw3 = &fut.c_endsInSwitch
 			fallthrough
 		case 8: // resumes at main.go:112:66
 			/*line main.go:112:66*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:864:4*/ if !ready {
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -869,24 +900,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:2*/ fmt.Println("ends in switch", fut.v, fut.r_8, r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
-			/*line main_async.go:872:4*/ fut.aw3 = &fut.c_endsInIfElse
+			/*line main_async.go:903:4*/ fut.aw3 = &fut.c_endsInIfElse
 			fut.v = ""
 			fut.r_8 = ""
 			fallthrough
 		case 9: // resumes at main.go:113:32
 			/*line main.go:113:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:878:4*/ if !ready {
+			/*line main_async.go:909:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:885:4*/ fut.aw3 = &fut.c_endsInIfElse
+			/*line main_async.go:916:4*/ fut.aw3 = &fut.c_endsInIfElse
 			fallthrough
 		case 10: // resumes at main.go:113:49
 			/*line main.go:113:49*/ r_11, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:889:4*/ if !ready {
+			/*line main_async.go:920:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -894,12 +925,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", fut.v, r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:897:4*/ fut.aw4 = &fut.c_returnInNested
+			/*line main_async.go:928:4*/ fut.aw4 = &fut.c_returnInNested
 			fut.v = ""
 			fallthrough
 		case 11: // resumes at main.go:114:10
 			/*line main.go:114:10*/ r_12, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:902:4*/ if !ready {
+			/*line main_async.go:933:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -908,11 +939,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:911:4*/ fut.aw4 = &fut.c_returnInNested
+			/*line main_async.go:942:4*/ fut.aw4 = &fut.c_returnInNested
 			fallthrough
 		case 12: // resumes at main.go:116:9
 			/*line main.go:116:9*/ r_13, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:915:4*/ if !ready {
+			/*line main_async.go:946:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -922,11 +953,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:925:4*/ (*fut.i) = 0
-			/*line main_async.go:926:4*/ fallthrough
+			/*line main_async.go:956:4*/ (*fut.i) = 0
+			/*line main_async.go:957:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:929:5*/ state = 17
+				/*line main_async.go:960:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -935,55 +966,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:938:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:969:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:125:3
 			/*line main.go:125:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:942:4*/ if !ready {
+			/*line main_async.go:973:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:949:4*/ fallthrough
+			/*line main_async.go:980:4*/ fallthrough
 		case 16:
-			/*line main_async.go:951:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:982:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:953:4*/ state = 13
+			/*line main_async.go:984:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:958:4*/ fut.i_5 = 0
-			/*line main_async.go:959:4*/ fallthrough
+			/*line main_async.go:989:4*/ fut.i_5 = 0
+			/*line main_async.go:990:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:962:5*/ state = 22
+				/*line main_async.go:993:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:967:4*/ fut.i = new(int)
-			/*line main_async.go:968:4*/ (*fut.i) = fut.i_5
+			/*line main_async.go:998:4*/ fut.i = new(int)
+			/*line main_async.go:999:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:971:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1002:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
 			/*line main.go:133:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:976:4*/ if !ready {
+			/*line main_async.go:1007:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:983:4*/ fallthrough
+			/*line main_async.go:1014:4*/ fallthrough
 		case 21:
-			/*line main_async.go:985:4*/ fut.i_5++
-			/*line main_async.go:986:4*/ state = 18
+			/*line main_async.go:1016:4*/ fut.i_5++
+			/*line main_async.go:1017:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -992,25 +1023,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:995:4*/ fut.n = 0
-			/*line main_async.go:996:4*/ fallthrough
+			/*line main_async.go:1026:4*/ fut.n = 0
+			/*line main_async.go:1027:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:999:5*/ state = 27
+				/*line main_async.go:1030:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1004:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1035:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1006:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1037:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
 			/*line main.go:144:7*/ r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1013:4*/ if !ready {
+			/*line main_async.go:1044:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1018,14 +1049,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, fut.v)
-			/*line main_async.go:1021:4*/ fallthrough
+			/*line main_async.go:1052:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1023:4*/ fut.n++
-			/*line main_async.go:1024:4*/ state = 23
+			/*line main_async.go:1054:4*/ fut.n++
+			/*line main_async.go:1055:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1028:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1059:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
@@ -1034,145 +1065,147 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 28: // resumes at main.go:149:11
 			/*line main.go:149:11*/ r_15, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1037:4*/ if !ready {
+			/*line main_async.go:1068:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1044:4*/ fallthrough
+			/*line main_async.go:1075:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1047:5*/ state = 32
+				/*line main_async.go:1078:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1053:4*/ fallthrough
+			/*line main_async.go:1084:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1056:4*/ state = 29
+			/*line main_async.go:1087:4*/ state = 29
 			continue
 		case 32:
-			/*line main.go:154:13*/ fut.aw1 = NamedPtrAsync()
-			/*line main_async.go:1060:4*/ fallthrough
+			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
+			/*line main_async.go:1091:4*/ fut.aw1 = &fut.c_namedPtr
+			fallthrough
 		case 33: // resumes at main.go:154:13
 			/*line main.go:154:13*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1063:4*/ if !ready {
+			/*line main_async.go:1095:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1070:5*/ state = 35
+				/*line main_async.go:1103:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1076:4*/ fallthrough
+			/*line main_async.go:1109:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1079:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1112:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 36: // resumes at main.go:159:34
 			/*line main.go:159:34*/ r_17, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1083:4*/ if !ready {
+			/*line main_async.go:1116:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1090:4*/ if !(fut.cond) {
-				/*line main_async.go:1091:5*/ state = 39
+			/*line main_async.go:1123:4*/ if !(fut.cond) {
+				/*line main_async.go:1124:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1097:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1130:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 38: // resumes at main.go:159:46
 			/*line main.go:159:46*/ r_18, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1101:4*/ if !ready {
+			/*line main_async.go:1134:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1107:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1108:4*/ fallthrough
+			/*line main_async.go:1140:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1141:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1111:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1144:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:159:56
 			/*line main.go:159:56*/ r_19, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1115:4*/ if !ready {
+			/*line main_async.go:1148:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1121:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1122:4*/ if cond_2 {
-				/*line main_async.go:1123:5*/ state = 43
+			/*line main_async.go:1154:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1155:4*/ if cond_2 {
+				/*line main_async.go:1156:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1129:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1162:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:159:69
 			/*line main.go:159:69*/ r_20, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1133:4*/ if !ready {
+			/*line main_async.go:1166:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1139:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1140:4*/ fallthrough
+			/*line main_async.go:1172:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1173:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1142:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1175:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1144:4*/ fallthrough
+			/*line main_async.go:1177:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1147:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1180:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:163:8
 			/*line main.go:163:8*/ r_21, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1151:4*/ if !ready {
+			/*line main_async.go:1184:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1158:5*/ state = 48
+				/*line main_async.go:1191:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1164:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1197:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 47: // resumes at main.go:163:22
 			/*line main.go:163:22*/ r_22, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1168:4*/ if !ready {
+			/*line main_async.go:1201:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1175:4*/ state = 44
+			/*line main_async.go:1208:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1180,11 +1213,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1183:5*/ fut.state = -1
+				/*line main_async.go:1216:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1187:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1220:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -32,6 +32,11 @@ func ClashAsync(fut_2 int, cx_2 int, state_2 int, ready_2 int, zero_2 int) rt.Fu
 	return &clashFuture{fut_2: fut_2, cx_2: cx_2, state_2: state_2, ready_2: ready_2, zero_2: zero_2}
 }
 
+// initClashFuture makes Clash's future by value, for an async caller that holds it inline.
+func initClashFuture(fut_2 int, cx_2 int, state_2 int, ready_2 int, zero_2 int) clashFuture {
+	return clashFuture{fut_2: fut_2, cx_2: cx_2, state_2: state_2, ready_2: ready_2, zero_2: zero_2}
+}
+
 // Poll advances Clash to its next suspension point; see rt.Future.
 func (fut *clashFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -43,20 +48,20 @@ func (fut *clashFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:16:2*/ fut.aw0 = fut.fut_2 + fut.cx_2
 			/*line main.go:17:2*/ fut.r_2 = fut.state_2 * fut.ready_2
 			/*line main.go:18:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:46:4*/ fallthrough
+			/*line main_async.go:51:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:49:4*/ if !ready {
+			/*line main_async.go:54:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			/*line main.go:19:2*/ fut.i_2, fut.seq, fut.next, fut.size, fut.rn = 1, 2, 3, 4, 5
 			/*line main.go:20:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:56:4*/ fallthrough
+			/*line main_async.go:61:4*/ fallthrough
 		case 2: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:59:4*/ if !ready {
+			/*line main_async.go:64:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -67,7 +72,7 @@ func (fut *clashFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:22:2*/ return fut.r, true
 			}
 		default:
-			/*line main_async.go:70:4*/ panic("corio: ClashAsync future polled after it completed or was cancelled")
+			/*line main_async.go:75:4*/ panic("corio: ClashAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -112,10 +117,10 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Unnamed starts
 			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:115:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -125,7 +130,7 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:28:2*/ return rt.Tuple2[int, string]{V0: fut.b, V1: "u"}, true
 			}
 		default:
-			/*line main_async.go:128:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:133:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -171,10 +176,10 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Variadic starts
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:174:4*/ fallthrough
+			/*line main_async.go:179:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:177:4*/ if !ready {
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -184,7 +189,7 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:34:2*/ return fmt.Sprint(fut.prefix, len(fut.xs), fut.xs), true
 			}
 		default:
-			/*line main_async.go:187:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:192:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -225,11 +230,11 @@ func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoBody starts
 			{
-				/*line main_async.go:228:5*/ fut.state = -1
+				/*line main_async.go:233:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:232:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:237:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -271,7 +276,7 @@ func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:41:29*/ return fut.x * 3, true
 			}
 		default:
-			/*line main_async.go:274:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:279:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -313,10 +318,10 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // EarlyReturn starts
 			/*line main.go:45:6*/ fut.i = 0
-			/*line main_async.go:316:4*/ fallthrough
+			/*line main_async.go:321:4*/ fallthrough
 		case 1:
 			/*line main.go:45:14*/ if !(fut.i < 10) {
-				/*line main_async.go:319:5*/ state = 5
+				/*line main_async.go:324:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -329,27 +334,27 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:332:4*/ fallthrough
+			/*line main_async.go:337:4*/ fallthrough
 		case 3: // resumes at main.go:50:3
 			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:335:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 4:
 			/*line main.go:45:22*/ fut.i++
-			/*line main_async.go:343:4*/ state = 1
+			/*line main_async.go:348:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:52:2*/ fmt.Println("full")
 			{
-				/*line main_async.go:348:5*/ fut.state = -1
+				/*line main_async.go:353:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:352:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
+			/*line main_async.go:357:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -382,6 +387,7 @@ type mainFuture struct {
 	aw1           rt.Future[rt.Tuple2[int, string]]
 	aw2           rt.Future[string]
 	aw3           rt.Future[struct{}]
+	c_clash       clashFuture       // Clash's future, held by value
 	c_unnamed     unnamedFuture     // Unnamed's future, held by value
 	c_variadic    variadicFuture    // Variadic's future, held by value
 	c_noBody      noBodyFuture      // NoBody's future, held by value
@@ -411,22 +417,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:59:23*/ fut.aw0_2 = ClashAsync(1, 2, 3, 4, 5)
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main.go:59:23*/ fut.c_clash = initClashFuture(1, 2, 3, 4, 5)
+			/*line main_async.go:421:4*/ fut.aw0_2 = &fut.c_clash
+			fallthrough
 		case 1: // resumes at main.go:59:23
 			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:418:4*/ if !ready {
+			/*line main_async.go:425:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0_2 = nil
+			fut.c_clash = clashFuture{}
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
 			/*line main.go:60:10*/ fut.c_unnamed = initUnnamedFuture(1, 2, "x")
-			/*line main_async.go:425:4*/ fut.aw1 = &fut.c_unnamed
+			/*line main_async.go:433:4*/ fut.aw1 = &fut.c_unnamed
 			fallthrough
 		case 2: // resumes at main.go:60:10
 			/*line main.go:60:10*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:429:4*/ if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -435,33 +443,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
 			/*line main.go:62:26*/ fut.c_variadic = initVariadicFuture("p")
-			/*line main_async.go:438:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:446:4*/ fut.aw2 = &fut.c_variadic
 			fallthrough
 		case 3: // resumes at main.go:62:26
 			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:442:4*/ if !ready {
+			/*line main_async.go:450:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:41*/ fut.c_variadic = initVariadicFuture("q", 1, 2)
-			/*line main_async.go:449:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:457:4*/ fut.aw2 = &fut.c_variadic
 			fallthrough
 		case 4: // resumes at main.go:62:41
 			/*line main.go:62:41*/ fut.r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main_async.go:461:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:62*/ fut.c_variadic = initVariadicFuture("r", []int{4, 5, 6}...)
-			/*line main_async.go:460:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:468:4*/ fut.aw2 = &fut.c_variadic
 			fallthrough
 		case 5: // resumes at main.go:62:62
 			/*line main.go:62:62*/ r_7, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -470,13 +478,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fmt.Println("variadic", fut.zero_2, fut.r_6, r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
-			/*line main_async.go:473:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:481:4*/ fut.aw2 = &fut.c_variadic
 			fut.zero_2 = ""
 			fut.r_6 = ""
 			fallthrough
 		case 6: // resumes at main.go:64:37
 			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -484,22 +492,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
-			/*line main_async.go:487:4*/ fut.aw3 = &fut.c_noBody
+			/*line main_async.go:495:4*/ fut.aw3 = &fut.c_noBody
 			fallthrough
 		case 7: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_noBody = noBodyFuture{}
 			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
-			/*line main_async.go:498:4*/ fut.aw0_2 = &fut.c_noSuspend
+			/*line main_async.go:506:4*/ fut.aw0_2 = &fut.c_noSuspend
 			fallthrough
 		case 8: // resumes at main.go:66:27
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:510:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -507,22 +515,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
-			/*line main_async.go:510:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:518:4*/ fut.aw3 = &fut.c_earlyReturn
 			fallthrough
 		case 9: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
-			/*line main_async.go:521:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:529:4*/ fut.aw3 = &fut.c_earlyReturn
 			fallthrough
 		case 10: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -534,10 +542,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
 			/*line main.go:76:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main_async.go:548:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -545,11 +553,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:548:4*/ fut.zero_2 = ""
+			/*line main_async.go:556:4*/ fut.zero_2 = ""
 			fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:552:4*/ if !ready {
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -557,40 +565,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:560:4*/ fallthrough
+			/*line main_async.go:568:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:84:2*/ fmt.Println(fut.fmt_("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:570:4*/ fallthrough
+			/*line main_async.go:578:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:573:5*/ state = 18
+				/*line main_async.go:581:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:580:4*/ fut.fmt_ = nil
+			/*line main_async.go:588:4*/ fut.fmt_ = nil
 			fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:584:4*/ if !ready {
+			/*line main_async.go:592:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:88:3*/ fmt.Println("seq", fut.seq)
-			/*line main_async.go:590:4*/ fallthrough
+			/*line main_async.go:598:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:593:4*/ state = 14
+			/*line main_async.go:601:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
@@ -598,23 +606,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:601:4*/ fut.fmt_ = nil
+			/*line main_async.go:609:4*/ fut.fmt_ = nil
 			fut.seq = nil
 			fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:606:4*/ if !ready {
+			/*line main_async.go:614:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:613:5*/ fut.state = -1
+				/*line main_async.go:621:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:617:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:625:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -380,7 +380,7 @@ var _ func(int) bool = Odd
 // ptrFuture is the state machine of Ptr (main.go:58).
 type ptrFuture struct {
 	state int // the next case of Poll; -1 once done
-	r     int
+	r     *int
 	p     *int
 	aw0   rt.Future[struct{}]
 }
@@ -391,6 +391,11 @@ func PtrAsync() rt.Future[rt.Tuple2[int, *int]] {
 	return &ptrFuture{}
 }
 
+// initPtrFuture makes Ptr's future by value, for an async caller that holds it inline.
+func initPtrFuture() ptrFuture {
+	return ptrFuture{}
+}
+
 // Poll advances Ptr to its next suspension point; see rt.Future.
 func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	var zero rt.Tuple2[int, *int]
@@ -399,23 +404,24 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main.go:59:2*/ fut.p = &fut.r
+			/*line main_async.go:407:4*/ fut.r = new(int)
+			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:404:4*/ fallthrough
+			/*line main_async.go:410:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:413:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main.go:61:2*/ fut.r = 7
+				/*line main.go:61:2*/ (*fut.r) = 7
 				fut.state = -1
-				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
+				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:418:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:424:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -450,6 +456,7 @@ type mainFuture struct {
 	c_top  topFuture  // Top's future, held by value
 	c_even evenFuture // Even's future, held by value
 	c_odd  oddFuture  // Odd's future, held by value
+	c_ptr  ptrFuture  // Ptr's future, held by value
 	c_leaf leafFuture // Leaf's future, held by value
 }
 
@@ -478,11 +485,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_top
 			fallthrough
 		case 1: // resumes at main.go:66:14
 			/*line main.go:66:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:492:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -490,76 +497,80 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:493:4*/ fut.aw1 = &fut.c_even
+			/*line main_async.go:500:4*/ fut.aw1 = &fut.c_even
 			fallthrough
 		case 2: // resumes at main.go:67:14
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:497:4*/ if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:504:4*/ fut.aw1 = &fut.c_odd
+			/*line main_async.go:511:4*/ fut.aw1 = &fut.c_odd
 			fallthrough
 		case 3: // resumes at main.go:67:23
 			/*line main.go:67:23*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:508:4*/ if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
-			/*line main.go:68:12*/ fut.aw2 = PtrAsync()
-			/*line main_async.go:516:4*/ fallthrough
+			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
+			/*line main_async.go:523:4*/ fut.aw2 = &fut.c_ptr
+			fallthrough
 		case 4: // resumes at main.go:68:12
 			/*line main.go:68:12*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:519:4*/ if !ready {
+			/*line main_async.go:527:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
-			/*line main.go:69:12*/ fut.aw2 = PtrAsync()
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
+			/*line main_async.go:535:4*/ fut.aw2 = &fut.c_ptr
+			fallthrough
 		case 5: // resumes at main.go:69:12
 			/*line main.go:69:12*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_ptr = ptrFuture{}
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw3 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:537:4*/ fut.p1 = nil
+			/*line main_async.go:548:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:541:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw4 = h.JoinAsync()
-			/*line main_async.go:548:4*/ fallthrough
+			/*line main_async.go:559:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:551:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:558:4*/ fut.aw5 = &fut.c_leaf
+			/*line main_async.go:569:4*/ fut.aw5 = &fut.c_leaf
 			fallthrough
 		case 8: // resumes at main.go:73:22
 			/*line main.go:73:22*/ r_8, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -567,11 +578,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(fut.v, fut.err, r_8)
 			{
-				/*line main_async.go:570:5*/ fut.state = -1
+				/*line main_async.go:581:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:574:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:585:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

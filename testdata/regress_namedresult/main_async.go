@@ -10,7 +10,7 @@ import (
 // fFuture is the state machine of F (main.go:15).
 type fFuture struct {
 	state int // the next case of Poll; -1 once done
-	r     int
+	r     *int
 	p     *int
 	aw0   rt.Future[struct{}]
 }
@@ -21,6 +21,11 @@ func FAsync() rt.Future[rt.Tuple2[int, *int]] {
 	return &fFuture{}
 }
 
+// initFFuture makes F's future by value, for an async caller that holds it inline.
+func initFFuture() fFuture {
+	return fFuture{}
+}
+
 // Poll advances F to its next suspension point; see rt.Future.
 func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	var zero rt.Tuple2[int, *int]
@@ -29,23 +34,24 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // F starts
-			/*line main.go:16:2*/ fut.p = &fut.r
+			/*line main_async.go:37:4*/ fut.r = new(int)
+			/*line main.go:16:2*/ fut.p = fut.r
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main.go:18:2*/ fut.r = 5
+				/*line main.go:18:2*/ (*fut.r) = 5
 				fut.state = -1
-				/*line main.go:18:2*/ return rt.Tuple2[int, *int]{V0: fut.r, V1: fut.p}, true
+				/*line main.go:18:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:48:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
+			/*line main_async.go:54:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -67,6 +73,7 @@ var _ func() (int, *int) = F
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	aw0   rt.Future[rt.Tuple2[int, *int]]
+	c_f   fFuture // F's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -86,23 +93,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:23:10*/ fut.aw0 = FAsync()
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main.go:23:10*/ fut.c_f = initFFuture()
+			/*line main_async.go:97:4*/ fut.aw0 = &fut.c_f
+			fallthrough
 		case 1: // resumes at main.go:23:10
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:93:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
+			fut.c_f = fFuture{}
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				/*line main_async.go:101:5*/ fut.state = -1
+				/*line main_async.go:110:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:105:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:114:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

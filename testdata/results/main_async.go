@@ -143,6 +143,11 @@ func NamedAsync(n int) rt.Future[rt.Tuple3[int, int, error]] {
 	return &namedFuture{n: n}
 }
 
+// initNamedFuture makes Named's future by value, for an async caller that holds it inline.
+func initNamedFuture(n int) namedFuture {
+	return namedFuture{n: n}
+}
+
 // Poll advances Named to its next suspension point; see rt.Future.
 func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) {
 	var zero rt.Tuple3[int, int, error]
@@ -154,11 +159,11 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:157:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:162:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:38:8
 			/*line main.go:38:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:161:4*/ if !ready {
+			/*line main_async.go:166:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -181,11 +186,11 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				}
 			}
 			/*line main.go:47:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:184:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:189:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:47:9
 			/*line main.go:47:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:188:4*/ if !ready {
+			/*line main_async.go:193:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -197,7 +202,7 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				/*line main.go:48:2*/ return rt.Tuple3[int, int, error]{V0: fut.sum, V1: fut.prod, V2: fut.err}, true
 			}
 		default:
-			/*line main_async.go:200:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:205:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -247,22 +252,22 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Forward starts
 			/*line main.go:53:17*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:250:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:53:17
 			/*line main.go:53:17*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:53:9*/ fut.c_pair = initPairFuture(fut.n, r)
-			/*line main_async.go:261:4*/ fut.aw1 = &fut.c_pair
+			/*line main_async.go:266:4*/ fut.aw1 = &fut.c_pair
 			fallthrough
 		case 2: // resumes at main.go:53:9
 			/*line main.go:53:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:265:4*/ if !ready {
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -273,7 +278,7 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:53:2*/ return rt.Tuple2[int, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			/*line main_async.go:276:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
+			/*line main_async.go:281:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -327,11 +332,11 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 		case 0: // ForwardNamed starts
 			/*line main.go:58:2*/ fut.a = 99
 			/*line main.go:59:9*/ fut.c_pair = initPairFuture(fut.n, fut.a)
-			/*line main_async.go:330:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:335:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:59:9
 			/*line main.go:59:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:334:4*/ if !ready {
+			/*line main_async.go:339:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -343,7 +348,7 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 				/*line main.go:59:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		default:
-			/*line main_async.go:346:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:351:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -387,10 +392,10 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 		switch state {
 		case 0: // Triple starts
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:390:4*/ fallthrough
+			/*line main_async.go:395:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:393:4*/ if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -400,7 +405,7 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 				/*line main.go:65:2*/ return rt.Tuple3[string, int, error]{V0: "t", V1: 3, V2: nil}, true
 			}
 		default:
-			/*line main_async.go:403:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:408:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -449,11 +454,11 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 		switch state {
 		case 0: // ForwardTriple starts
 			/*line main.go:70:9*/ fut.c_triple = initTripleFuture()
-			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_triple
+			/*line main_async.go:457:4*/ fut.aw0 = &fut.c_triple
 			fallthrough
 		case 1: // resumes at main.go:70:9
 			/*line main.go:70:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:461:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -465,7 +470,7 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 				/*line main.go:70:2*/ return rt.Tuple3[string, int, error]{V0: fut.s, V1: fut.n, V2: fut.err}, true
 			}
 		default:
-			/*line main_async.go:468:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:473:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -496,6 +501,11 @@ func NamedModifiedAfterSuspAsync() rt.Future[int] {
 	return &namedModifiedAfterSuspFuture{}
 }
 
+// initNamedModifiedAfterSuspFuture makes NamedModifiedAfterSusp's future by value, for an async caller that holds it inline.
+func initNamedModifiedAfterSuspFuture() namedModifiedAfterSuspFuture {
+	return namedModifiedAfterSuspFuture{}
+}
+
 // Poll advances NamedModifiedAfterSusp to its next suspension point; see rt.Future.
 func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -506,10 +516,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // NamedModifiedAfterSusp starts
 			/*line main.go:75:2*/ fut.r = 1
 			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:509:4*/ fallthrough
+			/*line main_async.go:519:4*/ fallthrough
 		case 1: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:512:4*/ if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -521,7 +531,7 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.r, true
 			}
 		default:
-			/*line main_async.go:524:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
+			/*line main_async.go:534:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -567,10 +577,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:83:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:570:4*/ fallthrough
+			/*line main_async.go:580:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:573:4*/ if !ready {
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -580,7 +590,7 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 				/*line main.go:84:2*/ return rt.Tuple2[string, string]{V0: fut.b, V1: fut.a}, true
 			}
 		default:
-			/*line main_async.go:583:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:593:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -626,10 +636,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:89:2*/ logf("i%d", fut.i)
 			/*line main.go:90:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:629:4*/ fallthrough
+			/*line main_async.go:639:4*/ fallthrough
 		case 1: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:632:4*/ if !ready {
+			/*line main_async.go:642:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -639,7 +649,7 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:642:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:652:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -685,10 +695,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Key starts
 			/*line main.go:96:2*/ logf("k%s", fut.k)
 			/*line main.go:97:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:688:4*/ fallthrough
+			/*line main_async.go:698:4*/ fallthrough
 		case 1: // resumes at main.go:97:2
 			/*line main.go:97:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:691:4*/ if !ready {
+			/*line main_async.go:701:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -698,7 +708,7 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:98:2*/ return fut.k, true
 			}
 		default:
-			/*line main_async.go:701:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:711:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -728,25 +738,27 @@ type mainFuture struct {
 		A int
 		B int
 	}
-	pp              *int
-	mm              map[int]string
-	cnt             *struct{ N int }
-	ss              string
-	r_22            int
-	aw0             rt.Future[rt.Tuple2[int, int]]
-	aw1             rt.Future[int]
-	aw2             rt.Future[rt.Tuple3[int, int, error]]
-	aw3             rt.Future[rt.Tuple3[string, int, error]]
-	aw4             rt.Future[rt.Tuple2[string, string]]
-	aw5             rt.Future[string]
-	c_pair          pairFuture          // Pair's future, held by value
-	c_v             vFuture             // V's future, held by value
-	c_forward       forwardFuture       // Forward's future, held by value
-	c_forwardNamed  forwardNamedFuture  // ForwardNamed's future, held by value
-	c_forwardTriple forwardTripleFuture // ForwardTriple's future, held by value
-	c_swap          swapFuture          // Swap's future, held by value
-	c_idx           idxFuture           // Idx's future, held by value
-	c_key           keyFuture           // Key's future, held by value
+	pp                       *int
+	mm                       map[int]string
+	cnt                      *struct{ N int }
+	ss                       string
+	r_22                     int
+	aw0                      rt.Future[rt.Tuple2[int, int]]
+	aw1                      rt.Future[int]
+	aw2                      rt.Future[rt.Tuple3[int, int, error]]
+	aw3                      rt.Future[rt.Tuple3[string, int, error]]
+	aw4                      rt.Future[rt.Tuple2[string, string]]
+	aw5                      rt.Future[string]
+	c_pair                   pairFuture                   // Pair's future, held by value
+	c_v                      vFuture                      // V's future, held by value
+	c_named                  namedFuture                  // Named's future, held by value
+	c_forward                forwardFuture                // Forward's future, held by value
+	c_forwardNamed           forwardNamedFuture           // ForwardNamed's future, held by value
+	c_forwardTriple          forwardTripleFuture          // ForwardTriple's future, held by value
+	c_namedModifiedAfterSusp namedModifiedAfterSuspFuture // NamedModifiedAfterSusp's future, held by value
+	c_swap                   swapFuture                   // Swap's future, held by value
+	c_idx                    idxFuture                    // Idx's future, held by value
+	c_key                    keyFuture                    // Key's future, held by value
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -810,11 +822,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:105:10*/ fut.c_pair = initPairFuture(1, 2)
-			/*line main_async.go:813:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:825:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:105:10
 			/*line main.go:105:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:817:4*/ if !ready {
+			/*line main_async.go:829:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -823,11 +835,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
 			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
 			/*line main.go:107:9*/ fut.c_pair = initPairFuture(fut.b, a)
-			/*line main_async.go:826:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:838:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 2: // resumes at main.go:107:9
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:830:4*/ if !ready {
+			/*line main_async.go:842:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -836,11 +848,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
 			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
 			/*line main.go:109:12*/ fut.c_v = initVFuture(a)
-			/*line main_async.go:839:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:851:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:109:12
 			/*line main.go:109:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:843:4*/ if !ready {
+			/*line main_async.go:855:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -848,45 +860,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
 			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
-			/*line main.go:112:15*/ fut.aw2 = NamedAsync(3)
-			/*line main_async.go:852:4*/ fallthrough
+			/*line main.go:112:15*/ fut.c_named = initNamedFuture(3)
+			/*line main_async.go:864:4*/ fut.aw2 = &fut.c_named
+			fallthrough
 		case 4: // resumes at main.go:112:15
 			/*line main.go:112:15*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:855:4*/ if !ready {
+			/*line main_async.go:868:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_named = namedFuture{}
 			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
-			/*line main.go:114:14*/ fut.aw2 = NamedAsync(-2)
-			/*line main_async.go:863:4*/ fallthrough
+			/*line main.go:114:14*/ fut.c_named = initNamedFuture(-2)
+			/*line main_async.go:877:4*/ fut.aw2 = &fut.c_named
+			fallthrough
 		case 5: // resumes at main.go:114:14
 			/*line main.go:114:14*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:866:4*/ if !ready {
+			/*line main_async.go:881:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_named = namedFuture{}
 			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
 			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
-			/*line main.go:116:14*/ fut.aw2 = NamedAsync(0)
-			/*line main_async.go:874:4*/ fallthrough
+			/*line main.go:116:14*/ fut.c_named = initNamedFuture(0)
+			/*line main_async.go:890:4*/ fut.aw2 = &fut.c_named
+			fallthrough
 		case 6: // resumes at main.go:116:14
 			/*line main.go:116:14*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:877:4*/ if !ready {
+			/*line main_async.go:894:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw2 = nil
+			fut.c_named = namedFuture{}
 			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
 			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
 			/*line main.go:119:9*/ fut.c_forward = initForwardFuture(5)
-			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_forward
+			/*line main_async.go:903:4*/ fut.aw0 = &fut.c_forward
 			fallthrough
 		case 7: // resumes at main.go:119:9
 			/*line main.go:119:9*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:889:4*/ if !ready {
+			/*line main_async.go:907:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -895,11 +913,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
 			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
 			/*line main.go:121:9*/ fut.c_forwardNamed = initForwardNamedFuture(7)
-			/*line main_async.go:898:4*/ fut.aw0 = &fut.c_forwardNamed
+			/*line main_async.go:916:4*/ fut.aw0 = &fut.c_forwardNamed
 			fallthrough
 		case 8: // resumes at main.go:121:9
 			/*line main.go:121:9*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:902:4*/ if !ready {
+			/*line main_async.go:920:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -908,11 +926,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
 			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
 			/*line main.go:123:17*/ fut.c_forwardTriple = initForwardTripleFuture()
-			/*line main_async.go:911:4*/ fut.aw3 = &fut.c_forwardTriple
+			/*line main_async.go:929:4*/ fut.aw3 = &fut.c_forwardTriple
 			fallthrough
 		case 9: // resumes at main.go:123:17
 			/*line main.go:123:17*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:915:4*/ if !ready {
+			/*line main_async.go:933:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -920,22 +938,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_forwardTriple = forwardTripleFuture{}
 			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
-			/*line main.go:125:38*/ fut.aw1 = NamedModifiedAfterSuspAsync()
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main.go:125:38*/ fut.c_namedModifiedAfterSusp = initNamedModifiedAfterSuspFuture()
+			/*line main_async.go:942:4*/ fut.aw1 = &fut.c_namedModifiedAfterSusp
+			fallthrough
 		case 10: // resumes at main.go:125:38
 			/*line main.go:125:38*/ r_10, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:927:4*/ if !ready {
+			/*line main_async.go:946:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
+			fut.c_namedModifiedAfterSusp = namedModifiedAfterSuspFuture{}
 			/*line main.go:125:2*/ flush(fmt.Sprint("named modified ", r_10))
 			/*line main.go:127:10*/ fut.c_swap = initSwapFuture("x", "y")
-			/*line main_async.go:934:4*/ fut.aw4 = &fut.c_swap
+			/*line main_async.go:954:4*/ fut.aw4 = &fut.c_swap
 			fallthrough
 		case 11: // resumes at main.go:127:10
 			/*line main.go:127:10*/ r_11, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:938:4*/ if !ready {
+			/*line main_async.go:958:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -944,11 +964,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:127:2*/ x, y = r_11.V0, r_11.V1
 			/*line main.go:128:2*/ flush(fmt.Sprint("swap str ", x, y))
 			/*line main.go:130:9*/ fut.c_pair = initPairFuture(10, 20)
-			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:967:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 12: // resumes at main.go:130:9
 			/*line main.go:130:9*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:951:4*/ if !ready {
+			/*line main_async.go:971:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -958,11 +978,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
 			/*line main.go:134:2*/ fut.b = 1
 			/*line main.go:135:7*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:961:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:981:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 13: // resumes at main.go:135:7
 			/*line main.go:135:7*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:965:4*/ if !ready {
+			/*line main_async.go:985:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -970,11 +990,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:135:2*/ fut.b += r_13
 			/*line main.go:136:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:973:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:993:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 14: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_14, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:977:4*/ if !ready {
+			/*line main_async.go:997:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -982,11 +1002,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ fut.b *= r_14
 			/*line main.go:137:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:985:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1005:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r_15, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:989:4*/ if !ready {
+			/*line main_async.go:1009:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -994,11 +1014,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:137:2*/ fut.b -= r_15
 			/*line main.go:138:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:997:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1017:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1001:4*/ if !ready {
+			/*line main_async.go:1021:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -1007,7 +1027,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fut.b <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
 			/*line main.go:142:2*/ g = new(int)
-			/*line main_async.go:1010:4*/ (*g) = 10
+			/*line main_async.go:1030:4*/ (*g) = 10
 			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
@@ -1017,22 +1037,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:1020:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1040:4*/ fut.aw1 = &fut.c_idx
 			fallthrough
 		case 17: // resumes at main.go:148:6
 			/*line main.go:148:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1024:4*/ if !ready {
+			/*line main_async.go:1044:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:148:16*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:1031:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1051:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 18: // resumes at main.go:148:16
 			/*line main.go:148:16*/ r_18, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1035:4*/ if !ready {
+			/*line main_async.go:1055:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -1042,57 +1062,57 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
 			/*line main.go:150:2*/ fut.b = pidx(2)
 			/*line main.go:150:17*/ fut.c_v = initVFuture(20)
-			/*line main_async.go:1045:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1065:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 19: // resumes at main.go:150:17
 			/*line main.go:150:17*/ r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1049:4*/ if !ready {
+			/*line main_async.go:1069:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1055:4*/ fut.arr[fut.b] = r_19
+			/*line main_async.go:1075:4*/ fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
 			/*line main.go:152:6*/ fut.c_idx = initIdxFuture(3)
-			/*line main_async.go:1058:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1078:4*/ fut.aw1 = &fut.c_idx
 			fallthrough
 		case 20: // resumes at main.go:152:6
 			/*line main.go:152:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1062:4*/ if !ready {
+			/*line main_async.go:1082:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:19*/ fut.c_idx = initIdxFuture(4)
-			/*line main_async.go:1069:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1089:4*/ fut.aw1 = &fut.c_idx
 			fallthrough
 		case 21: // resumes at main.go:152:19
 			/*line main.go:152:19*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1073:4*/ if !ready {
+			/*line main_async.go:1093:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:29*/ fut.c_v = initVFuture(30)
-			/*line main_async.go:1080:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1100:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 22: // resumes at main.go:152:29
 			/*line main.go:152:29*/ fut.r_22, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1084:4*/ if !ready {
+			/*line main_async.go:1104:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:152:36*/ fut.c_v = initVFuture(40)
-			/*line main_async.go:1091:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1111:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 23: // resumes at main.go:152:36
 			/*line main.go:152:36*/ r_23, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1095:4*/ if !ready {
+			/*line main_async.go:1115:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -1101,22 +1121,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
 			/*line main.go:154:6*/ fut.c_idx = initIdxFuture(0)
-			/*line main_async.go:1104:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1124:4*/ fut.aw1 = &fut.c_idx
 			fallthrough
 		case 24: // resumes at main.go:154:6
 			/*line main.go:154:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1108:4*/ if !ready {
+			/*line main_async.go:1128:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:154:17*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1115:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1135:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 25: // resumes at main.go:154:17
 			/*line main.go:154:17*/ r_25, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1119:4*/ if !ready {
+			/*line main_async.go:1139:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1125,14 +1145,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", fut.arr))
 			/*line main.go:158:2*/ fut.sl = new([]int)
-			/*line main_async.go:1128:4*/ (*fut.sl) = []int{1, 2, 3}
+			/*line main_async.go:1148:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
 			/*line main.go:160:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1131:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1151:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 26: // resumes at main.go:160:5
 			/*line main.go:160:5*/ r_26, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1135:4*/ if !ready {
+			/*line main_async.go:1155:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1147,24 +1167,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.arr))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:1150:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1170:4*/ fut.aw5 = &fut.c_key
 			fut.sl = nil
 			fut.arr = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
 			/*line main.go:165:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1156:4*/ if !ready {
+			/*line main_async.go:1176:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1163:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1183:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 28: // resumes at main.go:165:17
 			/*line main.go:165:17*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1167:4*/ if !ready {
+			/*line main_async.go:1187:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1172,23 +1192,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:1175:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1195:4*/ fut.aw5 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
 			/*line main.go:166:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1180:4*/ if !ready {
+			/*line main_async.go:1200:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1187:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1207:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 30: // resumes at main.go:166:17
 			/*line main.go:166:17*/ r_30, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1191:4*/ if !ready {
+			/*line main_async.go:1211:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -1196,23 +1216,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
-			/*line main_async.go:1199:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1219:4*/ fut.aw5 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
 			/*line main.go:167:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1204:4*/ if !ready {
+			/*line main_async.go:1224:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1211:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1231:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:167:16
 			/*line main.go:167:16*/ r_32, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1215:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -1225,24 +1245,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1228:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1248:4*/ fut.aw1 = &fut.c_v
 			fut.m = nil
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
 			/*line main.go:175:13*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1234:4*/ if !ready {
+			/*line main_async.go:1254:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1241:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1261:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 34: // resumes at main.go:175:19
 			/*line main.go:175:19*/ r_34, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1245:4*/ if !ready {
+			/*line main_async.go:1265:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -1251,11 +1271,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1254:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1274:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 35: // resumes at main.go:177:16
 			/*line main.go:177:16*/ r_35, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1258:4*/ if !ready {
+			/*line main_async.go:1278:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
@@ -1265,12 +1285,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, fut.arr))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1268:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1288:4*/ fut.aw1 = &fut.c_v
 			fut.arr = nil
 			fallthrough
 		case 36: // resumes at main.go:182:14
 			/*line main.go:182:14*/ r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1273:4*/ if !ready {
+			/*line main_async.go:1293:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -1280,11 +1300,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
-			/*line main_async.go:1283:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1303:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 37: // resumes at main.go:187:21
 			/*line main.go:187:21*/ r_37, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1287:4*/ if !ready {
+			/*line main_async.go:1307:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1293,11 +1313,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
 			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
-			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1316:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 38: // resumes at main.go:189:11
 			/*line main.go:189:11*/ r_38, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1300:4*/ if !ready {
+			/*line main_async.go:1320:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -1307,12 +1327,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *fut.pp))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1310:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1330:4*/ fut.aw1 = &fut.c_v
 			fut.pp = nil
 			fallthrough
 		case 39: // resumes at main.go:194:16
 			/*line main.go:194:16*/ r_39, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1315:4*/ if !ready {
+			/*line main_async.go:1335:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -1321,12 +1341,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:194:2*/ val, ok = fut.mm[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1324:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1344:4*/ fut.aw1 = &fut.c_v
 			fut.mm = nil
 			fallthrough
 		case 40: // resumes at main.go:196:17
 			/*line main.go:196:17*/ r_40, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1329:4*/ if !ready {
+			/*line main_async.go:1349:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -1337,42 +1357,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1340:4*/ fut.w = 0
-			/*line main_async.go:1341:4*/ fallthrough
+			/*line main_async.go:1360:4*/ fut.w = 0
+			/*line main_async.go:1361:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1344:5*/ state = 45
+				/*line main_async.go:1364:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1350:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1370:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:203:12
 			/*line main.go:203:12*/ r_41, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1354:4*/ if !ready {
+			/*line main_async.go:1374:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1361:4*/ fallthrough
+			/*line main_async.go:1381:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1363:4*/ fut.w++
-			/*line main_async.go:1364:4*/ state = 41
+			/*line main_async.go:1383:4*/ fut.w++
+			/*line main_async.go:1384:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", fut.cnt.N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1370:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1390:4*/ fut.aw1 = &fut.c_v
 			fut.cnt = nil
 			fallthrough
 		case 46: // resumes at main.go:209:19
 			/*line main.go:209:19*/ r_42, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1375:4*/ if !ready {
+			/*line main_async.go:1395:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -1381,11 +1401,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
 			/*line main.go:210:2*/ flush("str op= " + fut.ss)
 			{
-				/*line main_async.go:1384:5*/ fut.state = -1
+				/*line main_async.go:1404:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1388:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1408:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
