@@ -126,10 +126,12 @@
 //
 // # How the runtime's driver uses it
 //
-// The runtime's driver (corio's internal/driver) keeps one Shared per worker
-// — a worker arms and cancels on its own shard, and any worker may cancel a
-// timer on any shard — and the one worker that parks on the driver does, for
-// every shard:
+// The runtime's driver (corio's internal/driver) keeps one shard per worker:
+// a plain Wheel under the shard's own lock, with Shared's protocol re-done
+// there so that arming and cancelling cost one lock pair each. A worker arms
+// on its own shard, any worker may cancel a timer on any shard, and the one
+// worker that parks on the driver does, for every shard (Shared remains the
+// ready-made locked wheel for other users):
 //
 //	for {
 //		wheel.AdvanceTo(clock.Now()) // fire what is due
@@ -188,7 +190,7 @@
 //
 // Making Wheel itself lock-free across goroutines was not attempted: the
 // runtime's driver removes the contention instead by giving each worker its
-// own Shared (sharding; see the driver's documentation for the measurements
+// own locked Wheel (sharding; see the driver's documentation for the measurements
 // and for Tokio's experience with the same choice).
 //
 // # Promises and behaviour at the time of writing
