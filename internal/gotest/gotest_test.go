@@ -16,14 +16,16 @@ import (
 // each building and running in about a second: programs of test/ and
 // test/ken that exercise calls, methods, closures, loops, switches, maps,
 // strings, arguments, evaluation order and recovered panics, and one known
-// failure that keeps the expectations mechanism honest.
+// failure that keeps the expectations mechanism honest (noinit.go, whose
+// difference is inherent: it requires package main to have no init function,
+// which the inserted yields make impossible by defeating inlining).
 var subset = []string{
 	"args.go",
 	"closure1.go",
-	"const8.go",
 	"escape.go",
 	"helloworld.go",
 	"map.go",
+	"noinit.go",
 	"range3.go",
 	"recover1.go",
 	"reorder.go",
@@ -38,7 +40,7 @@ var subset = []string{
 
 // TestGoSuite runs the subset (or, with CORIO_GOTEST=all, every run program
 // of test/ and test/ken; a list of directories such as "chan,fixedbugs" adds
-// those) and fails if a program that expectations.txt does not list as a
+// those; CORIO_GOTEST_ONLY=a.go,fixedbugs/b.go runs just the programs named) and fails if a program that expectations.txt does not list as a
 // known failure stops agreeing, or a known failure fails in another class.
 func TestGoSuite(t *testing.T) {
 	if testing.Short() {
@@ -55,8 +57,12 @@ func TestGoSuite(t *testing.T) {
 
 	var progs []*Program
 	mode := os.Getenv("CORIO_GOTEST")
-	if mode == "" {
-		for _, name := range subset {
+	names := subset
+	if only := os.Getenv("CORIO_GOTEST_ONLY"); only != "" {
+		names, mode = strings.Split(only, ","), "only"
+	}
+	if mode == "" || mode == "only" {
+		for _, name := range names {
 			p, err := Load(root, name)
 			if err != nil {
 				t.Fatal(err)
