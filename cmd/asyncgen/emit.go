@@ -339,76 +339,36 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		}
 		p("(%s %s) ", rn, g.typeText(fn.sig.Recv().Type()))
 	}
-	p("%sAsync(", fname)
+	// The parameter list and the future's initial fields, shared by the
+	// twin and the by-value constructor.
+	var plist, inits []string
 	for i, v := range params {
-		if i > 0 {
-			p(", ")
-		}
 		name := "_"
 		if v != nil {
 			name = v.name
 		}
 		t := fn.sig.Params().At(i).Type()
 		if fn.sig.Variadic() && i == len(params)-1 {
-			p("%s ...%s", name, g.typeText(t.(*types.Slice).Elem()))
+			plist = append(plist, name+" ..."+g.typeText(t.(*types.Slice).Elem()))
 		} else {
-			p("%s %s", name, g.typeText(t))
+			plist = append(plist, name+" "+g.typeText(t))
 		}
 	}
-	p(") %s {\nreturn &%s{", g.typeText(g.futureOf(l.out)), l.futName)
-	first := true
 	for _, v := range append([]*variable{recv}, params...) {
-		if v == nil {
-			continue
-		}
-		if !first {
-			p(", ")
-		}
-		first = false
-		if v.cell {
-			p("%s: &%s", v.name, v.name)
-		} else {
-			p("%s: %s", v.name, v.name)
+		switch {
+		case v == nil:
+		case v.cell:
+			inits = append(inits, v.name+": &"+v.name)
+		default:
+			inits = append(inits, v.name+": "+v.name)
 		}
 	}
-	p("}\n}\n\n")
+	p("%sAsync(%s) %s {\nreturn &%s{%s}\n}\n\n", fname, strings.Join(plist, ", "), g.typeText(g.futureOf(l.out)), l.futName, strings.Join(inits, ", "))
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
-		// inline (inline.go).
+		// inline (inline.go); only plain functions, so no receiver.
 		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, display)
-		p("func %s(", fn.initName)
-		for i, v := range params {
-			if i > 0 {
-				p(", ")
-			}
-			name := "_"
-			if v != nil {
-				name = v.name
-			}
-			t := fn.sig.Params().At(i).Type()
-			if fn.sig.Variadic() && i == len(params)-1 {
-				p("%s ...%s", name, g.typeText(t.(*types.Slice).Elem()))
-			} else {
-				p("%s %s", name, g.typeText(t))
-			}
-		}
-		p(") %s {\nreturn %s{", l.futName, l.futName)
-		first := true
-		for _, v := range params {
-			if v == nil {
-				continue
-			}
-			if !first {
-				p(", ")
-			}
-			first = false
-			if v.cell {
-				p("%s: &%s", v.name, v.name)
-			} else {
-				p("%s: %s", v.name, v.name)
-			}
-		}
-		p("}\n}\n\n")
+		p("func %s(%s) %s {\nreturn %s{%s}\n}\n\n", fn.initName, strings.Join(plist, ", "), l.futName, l.futName, strings.Join(inits, ", "))
 	}
 
 	// Poll.
