@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,9 @@ func (h *Harness) stdlibImportcfg() (string, error) {
 // network beyond the module cache.
 func New(repo, work string) (*Harness, error) {
 	h := &Harness{Repo: repo, Work: work, Timeout: 60 * time.Second, MaxRounds: 8}
+	if err := statSources(repo); err != nil {
+		return nil, err
+	}
 	h.Asyncgen = filepath.Join(work, "asyncgen")
 	cmd := exec.Command("go", "build", "-o", h.Asyncgen, "./cmd/asyncgen")
 	cmd.Dir = repo
@@ -107,6 +111,28 @@ func New(repo, work string) (*Harness, error) {
 	}
 	h.gomod = programGoMod(string(mod), repo)
 	return h, nil
+}
+
+// statSources stats every Go file of the module at repo. The harness builds
+// asyncgen and the programs in child processes, whose reads go test's result
+// cache does not see; a stat in the test process makes the cached result of a
+// test that uses the harness depend on the generator's and runtime's sources.
+func statSources(repo string) error {
+	return filepath.WalkDir(repo, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != repo && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum" {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
 }
 
 // programGoMod derives a program module's go.mod from corio's: the same go
