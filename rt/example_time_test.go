@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/rt"
-	"golang.org/x/sys/unix"
 )
 
 // In plain Go, Sleep blocks the goroutine; in an async function the same call
@@ -56,31 +55,4 @@ func ExampleNewInterval() {
 	second := iv.Tick()
 	fmt.Println(second.Sub(first))
 	// Output: 5ms
-}
-
-// The readiness API: register a non-blocking descriptor, try the syscall, and
-// let IO wait for readiness whenever it returns EAGAIN.
-func ExampleRegister() {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		panic(err)
-	}
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
-	reg, err := rt.Register(fds[0])
-	if err != nil {
-		panic(err)
-	}
-	defer reg.Deregister() // before the Close above
-
-	go unix.Write(fds[1], []byte("hello"))
-	buf := make([]byte, 16)
-	var n int
-	err = reg.IO(rt.DirRead, func() error {
-		var err error
-		n, err = unix.Read(fds[0], buf)
-		return err
-	})
-	fmt.Println(string(buf[:n]), err)
-	// Output: hello <nil>
 }

@@ -2,10 +2,10 @@ package rt
 
 import (
 	"errors"
+	"syscall"
 
 	"github.com/corio-go/corio/internal/driver"
 	"github.com/corio-go/corio/poller"
-	"golang.org/x/sys/unix"
 )
 
 // Readiness API: the one way corio code waits for a file descriptor.
@@ -206,7 +206,7 @@ func (r *Registration) PollIO(cx *Context, dir Direction, op func() error) (done
 	for {
 		ev := r.reg.Readiness()
 		err := op()
-		if !errors.Is(err, unix.EAGAIN) {
+		if !errors.Is(err, syscall.EAGAIN) {
 			return true, err
 		}
 		if ev.Shutdown {
