@@ -191,6 +191,23 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	if err != nil {
 		return nil, nil, []string{"asyncgen: " + err.Error()}
 	}
+	// A dependency that go list cannot load (a missing go.sum entry, a
+	// module not downloaded) surfaces in the packages that import it as
+	// type errors ("undefined: unix", "imported and not used") that hide the
+	// cause. Report go list's own errors, from any package in the graph,
+	// instead of their consequences.
+	var listErrs []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			if e.Kind == packages.ListError {
+				listErrs = append(listErrs, "asyncgen: "+e.Error())
+			}
+		}
+	})
+	if len(listErrs) > 0 {
+		sort.Strings(listErrs)
+		return pkgs, plans, dedup(listErrs)
+	}
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
 			if e.Pos == "" && strings.HasPrefix(e.Msg, "# ") {
