@@ -35,7 +35,8 @@ type Waker interface {
 }
 
 // Tuple2 .. Tuple8 are the outputs of futures for functions with several
-// results. The output rule (fixed, DESIGN §2) for a function with results
+// results. The output rule (a promise to users, shared by generated and
+// hand-written futures) for a function with results
 // (R0, …, Rn-1) is:
 //
 //	n == 0  →  struct{}
