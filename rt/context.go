@@ -2,7 +2,7 @@ package rt
 
 import "github.com/corio-go/corio/internal/driver"
 
-// taskBudget is the number of budget units one task poll may spend (the
+// taskBudget is the number of budget units one task poll may spend (as
 // Tokio's coop budget): 128 is Tokio's value, large enough that a task doing
 // ordinary work rarely hits it and small enough that a task spinning on
 // always-ready leaves (a busy channel, a socket with data) yields within a few
