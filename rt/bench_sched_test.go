@@ -288,3 +288,89 @@ func BenchmarkSchedScaling(b *testing.B) {
 		})
 	}
 }
+
+// gqiFlavours: the fixed global queue interval (61) against the adaptive one.
+var gqiFlavours = []struct {
+	name string
+	n    int
+}{{"gqi=61", 61}, {"gqi=adaptive", 0}}
+
+// spinWork burns about n iterations of CPU (a task's "work").
+func spinWork(n int) uint32 {
+	x := uint32(n) | 1
+	for i := 0; i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+	}
+	return x
+}
+
+var spinSink atomic.Uint32
+
+// BenchmarkSchedInjectLatency measures how long a task spawned from outside
+// the runtime waits for its first poll while every worker is busy with
+// self-waking tasks (64, each doing `work` iterations per poll): one op is
+// one remote spawn and its first poll. This is what the global queue
+// interval bounds. One worker, so that the spawning goroutine has a P of its
+// own on a 2-core machine (otherwise Go's 10ms time slice dominates). Also
+// run: spawn_many and yield_many per interval.
+//
+//	go test -run - -bench 'SchedInjectLatency|SchedInterval' -benchmem -count 6 ./rt
+func BenchmarkSchedInjectLatency(b *testing.B) {
+	for _, work := range []int{0, 2000} {
+		for _, g := range gqiFlavours {
+			b.Run(fmt.Sprintf("work=%d/%s", work, g.name), func(b *testing.B) {
+				const workers, perWorker = 1, 64
+				r := NewMultiThread(WithWorkers(workers), WithGlobalQueueInterval(g.n))
+				defer r.Shutdown()
+				var stop atomic.Bool
+				busy := make([]*JoinHandle[struct{}], 0, workers*perWorker)
+				for i := 0; i < workers*perWorker; i++ {
+					busy = append(busy, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+						if stop.Load() {
+							return struct{}{}, true
+						}
+						spinSink.Add(spinWork(work))
+						cx.Waker().Wake() // self-wake: back of the ring
+						return struct{}{}, false
+					})))
+				}
+				ran := make(chan struct{}, 1)
+				probe := PollFunc(func(*Context) (struct{}, bool) {
+					ran <- struct{}{}
+					return struct{}{}, true
+				})
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					SpawnOn[struct{}](r, probe)
+					<-ran
+				}
+				b.StopTimer()
+				stop.Store(true)
+				for _, h := range busy {
+					BlockOn(r, h.JoinAsync())
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSchedInterval: spawn_many and yield_many (two workers) under the
+// fixed and the adaptive global queue interval.
+func BenchmarkSchedInterval(b *testing.B) {
+	for _, g := range gqiFlavours {
+		for _, wl := range []struct {
+			name string
+			f    func(*testing.B, *Runtime)
+		}{{"spawn_many", benchSpawnMany}, {"yield_many", benchYieldMany}} {
+			b.Run(wl.name+"/"+g.name, func(b *testing.B) {
+				r := NewMultiThread(WithWorkers(2), WithGlobalQueueInterval(g.n))
+				defer r.Shutdown()
+				b.ReportAllocs()
+				wl.f(b, r)
+			})
+		}
+	}
+}

@@ -232,19 +232,34 @@
 // linked batch under one lock. The inject queue is a linked list through the
 // task header, behind a mutex, with an atomic length read without it.
 //
-// Where a worker looks for its next task: every global-queue-interval (61)
+// Where a worker looks for its next task: every global-queue-interval
 // ticks the inject queue first; then its LIFO slot, its ring, a fair batch
 // from the inject queue (its length over the worker count, at most half a
 // ring); finally, as a searcher, it steals half of another worker's ring,
 // starting at a random victim.
 //
+// The global queue interval is adaptive by default (Tokio's): each worker
+// keeps an exponentially weighted moving average of its poll time (alpha 0.1
+// per poll, measured per batch with two clock reads) and sets the interval so
+// that it looks at the inject queue about every 200µs of work, clamped to
+// 2..127 ticks; WithGlobalQueueInterval(n > 0) fixes it. Measured on a
+// 2-core machine (BenchmarkSchedInjectLatency, one worker busy with 64
+// self-waking tasks, latency of a remote spawn to its first poll, -count 6):
+// with ~5µs polls adaptive cut it from 632µs to 300µs (-53%); with trivial
+// polls it raised it from 158µs to 199µs (+26%); spawn_many and yield_many
+// did not change measurably (BenchmarkSchedInterval). The bound on a
+// remote task's wait under CPU-bound tasks matters more than a few
+// microseconds under trivial ones, so adaptive is the default.
+//
 // LIFO slot. A task woken through Context.Wake goes to the waking worker's
 // LIFO slot and runs right after the current poll, on the same worker, with
 // what is left of the current task's budget — so a message-passing pair runs
 // back to back with hot caches. A displaced LIFO task goes to the back of the
-// ring. At most 3 LIFO polls run in a row; then the slot is off for the tick
-// and the task waits its turn in the ring, so two tasks waking each other
-// cannot starve the rest. The slot is an atomic pointer: a searching worker
+// ring. At most 3 LIFO polls run in a row: during the third the slot is off,
+// so what it wakes waits its turn in the ring, and two tasks waking each
+// other cannot starve the rest; the slot is on again for the next task taken
+// from a queue. Such a capped wake notifies a parked worker only if the ring
+// then holds more than that task (which this worker runs next anyway). The slot is an atomic pointer: a searching worker
 // that found nothing in the rings and the inject queue takes a task left in
 // another worker's slot (after one Gosched, to let the owner run it first), so
 // a worker stuck in a long poll does not strand the task it just woke. (A
@@ -306,8 +321,8 @@
 // the budget is enforced per task poll.
 //
 // Behaviour at the time of writing, which may change: the budget is 128; the
-// event and global-queue intervals are 61 (fixed; Tokio's adaptive interval
-// was not measured yet); the ring holds 256; LIFO polls are capped at 3; a
+// event interval is 61; the global-queue interval is adaptive (2..127) on the
+// multi-thread runtime and 61 on the current-thread one; the ring holds 256; LIFO polls are capped at 3; a
 // current-thread inject refill takes 64; plain Wake goes through the inject
 // queue; the default runtime is a single current-thread runtime whose driving
 // goroutine exits when idle; YieldNowAsync allocates one tiny object per call;

@@ -98,7 +98,7 @@ type config struct {
 func newConfig(opts []Option) config {
 	c := config{
 		workers:             runtime.GOMAXPROCS(0),
-		globalQueueInterval: defaultGlobalQueueInterval,
+		globalQueueInterval: 0, // adaptive (multi-thread); 61 on current-thread
 		eventInterval:       defaultEventInterval,
 		localQueueCapacity:  defaultLocalQueueCapacity,
 	}
@@ -115,9 +115,13 @@ func WithWorkers(n int) Option {
 }
 
 // WithGlobalQueueInterval sets how many ticks a worker runs between two
-// looks at the inject queue ahead of its local queue (default 61; at least 1).
+// looks at the inject queue ahead of its local queue. n <= 0 (the default)
+// asks a multi-thread runtime for Tokio's adaptive interval: each worker
+// keeps a moving average of its poll time and looks at the inject queue about
+// every 200µs of work (every 2 to 127 ticks); the current-thread runtime
+// then uses 61.
 func WithGlobalQueueInterval(n int) Option {
-	return func(c *config) { c.globalQueueInterval = uint32(max(n, 1)) }
+	return func(c *config) { c.globalQueueInterval = uint32(max(n, 0)) }
 }
 
 // WithEventInterval sets how many tasks a worker runs between maintenance

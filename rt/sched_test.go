@@ -256,3 +256,17 @@ func TestLocalWakeUsesLIFO(t *testing.T) {
 		}
 	}
 }
+
+// TestLIFOCapIsPerTick: the cap on consecutive LIFO polls ends one run of
+// them, not the LIFO slot: a local ping-pong on one worker runs 3 of every 4
+// polls from the slot (regression: the slot stayed off forever after the
+// first cap, and every later local wake went through the ring).
+func TestLIFOCapIsPerTick(t *testing.T) {
+	const rounds = 2000
+	r := NewMultiThread(WithWorkers(1))
+	pingPong(r, rounds, true)
+	r.Shutdown()
+	if hits := r.Metrics().LIFOHits; hits < rounds {
+		t.Fatalf("%d LIFO hits in %d local round trips (want >= %d)", hits, rounds, rounds)
+	}
+}

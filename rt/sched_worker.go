@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"math"
 	rdebug "runtime/debug"
 	"sync/atomic"
 )
@@ -22,15 +23,17 @@ type worker struct {
 	run  ringOwner                  // owner-only handle on the ring
 	ring *ring                      // immutable; stealers reach it through ringStealer
 	lifo atomic.Pointer[taskHeader] // the task the running task just woke; owner sets, owner or a parking stealer takes
-	// lifoEnabled is false for the rest of a tick once maxLIFOPolls LIFO
-	// tasks ran back to back (owner-only).
+	// lifoEnabled is false during the last of maxLIFOPolls LIFO polls in a
+	// row; runTask turns it on again for the next task (owner-only).
 	lifoEnabled bool
 	searching   bool // owner-only: counted in the idle state's searchers
 	park        wparker
 	rand        uint32 // owner-only: victim choice
 
 	tick     uint32  // owner-only: tasks taken from queues, for the global queue interval
-	interval uint32  // immutable: global queue interval
+	interval uint32  // global queue interval; owner-only when adaptive, else immutable
+	adaptive bool    // immutable: interval tuned from pollEWMA (multi-thread)
+	pollEWMA float64 // owner-only: moving average of a poll's duration, in ns
 	cx       Context // owner-only: reused for every poll
 	// polling is the task whose Poll is running, for runBatch's recover.
 	// Owner-only; nil between polls.
@@ -40,6 +43,11 @@ type worker struct {
 
 func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
 	w := &worker{rt: r, mt: mt, index: index, interval: c.globalQueueInterval, lifoEnabled: true}
+	if w.interval == 0 {
+		w.interval = defaultGlobalQueueInterval
+		w.adaptive = mt != nil
+		w.pollEWMA = targetGlobalQueueInterval / defaultGlobalQueueInterval
+	}
 	w.cx.rt, w.cx.w, w.cx.drv = r, w, r.drv
 	w.rand = uint32(index)*2654435761 + 1
 	if mt != nil {
@@ -95,8 +103,12 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 		return
 	}
 	if !w.lifoEnabled {
+		// This worker runs h itself unless something is queued ahead of
+		// it: only then is there work for another worker to steal.
 		w.pushRing(h)
-		w.mt.notifyParked()
+		if w.ring.len() > 1 {
+			w.mt.notifyParked()
+		}
 		return
 	}
 	if prev := w.lifo.Swap(h); prev != nil {
@@ -147,14 +159,18 @@ func (w *worker) pushRing(h *taskHeader) {
 
 // runTask polls h with a fresh budget; on a multi-thread runtime it then runs
 // the tasks h woke into the LIFO slot, sharing h's budget, at most
-// maxLIFOPolls in a row.
+// maxLIFOPolls in a row (Tokio's run_task). The LIFO slot is on again for
+// every task taken from a queue; during the last LIFO poll of the run it is
+// off, so what that poll wakes waits its turn in the ring.
 func (w *worker) runTask(h *taskHeader) {
 	w.cx.budget = taskBudget
-	h.self.run(w)
 	if w.mt == nil {
+		h.self.run(w)
 		return
 	}
-	for n := 0; ; n++ {
+	w.lifoEnabled = true
+	h.self.run(w)
+	for n := 1; ; n++ {
 		if w.lifo.Load() == nil {
 			return
 		}
@@ -162,16 +178,38 @@ func (w *worker) runTask(h *taskHeader) {
 		if t == nil {
 			return // a parking worker took it
 		}
-		if n >= maxLIFOPolls || w.cx.budget == 0 {
-			// Fairness: the slot is off until the next tick and the task
-			// waits its turn at the back of the queue.
-			w.lifoEnabled = false
-			w.pushRing(t)
+		if w.cx.budget == 0 {
+			w.pushRing(t) // out of budget: wait in the ring
 			return
+		}
+		if n >= maxLIFOPolls {
+			w.lifoEnabled = false
 		}
 		w.stats.lifoHits++
 		t.self.run(w)
 	}
+}
+
+// Adaptive global queue interval (Tokio's stats.rs): the inject queue is
+// looked at about every targetGlobalQueueInterval ns of polling, estimated
+// from an exponentially weighted moving average of the poll time.
+const (
+	targetGlobalQueueInterval = 200e3 // ns
+	maxAdaptiveInterval       = 127
+	pollEWMAAlpha             = 0.1
+)
+
+// tuneInterval folds a batch of n polls that took elapsed ns into the poll
+// time average and recomputes the interval (owner-only).
+func (w *worker) tuneInterval(elapsed int64, n int) {
+	mean := float64(elapsed) / float64(n)
+	a := 1 - math.Pow(1-pollEWMAAlpha, float64(n))
+	w.pollEWMA = a*mean + (1-a)*w.pollEWMA
+	k := maxAdaptiveInterval
+	if w.pollEWMA > 0 {
+		k = int(min(targetGlobalQueueInterval/w.pollEWMA, maxAdaptiveInterval))
+	}
+	w.interval = uint32(max(k, 2))
 }
 
 // runBatch runs up to max tasks taken by next and returns how many ran. It is
