@@ -50,7 +50,15 @@
 // code; Timeout(d, f) runs f with a deadline and cancels it on expiry;
 // NewInterval ticks. Time comes from the runtime's driver: the real clock, or
 // with WithPausedClock a clock that jumps to the next timer whenever every
-// task is idle, so a test of an hour-long timeout takes microseconds.
+// task is idle, so a test of an hour-long timeout takes microseconds. On a
+// multi-thread runtime "idle" means every worker is parked and the inject
+// queue is empty, which can happen between two spawns made one by one from
+// another goroutine: those tasks may start at different virtual times (Tokio
+// allows start_paused only on its current-thread runtime). Spawn the tasks of
+// such a test from inside a task running on the runtime (SpawnOn one task
+// that spawns the others with SpawnAsync; BlockOn's main future is not such a
+// task, it runs outside the workers), or use the current-thread runtime, to
+// start them at the same instant.
 //
 //	rt.Sleep(100 * time.Millisecond)             // plain Go: just sleeps
 //	v, err := rt.Timeout(time.Second, FetchAsync(url))
@@ -287,7 +295,9 @@
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked
-// and the inject queue is empty.
+// and the inject queue is empty. It cannot see a goroutine outside the
+// runtime that is about to spawn, so the clock may jump between two such
+// spawns (see "How do I sleep or time out?" above).
 //
 // BlockOn on a multi-thread runtime polls the main future on the calling
 // goroutine, which sleeps between wake-ups on a pooled parker; any number of

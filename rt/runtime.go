@@ -159,6 +159,14 @@ func WithBlockingKeepAlive(d time.Duration) Option {
 // time moves only when every task is idle, and then jumps straight to the
 // next timer (Tokio's start_paused). A test of an hour-long timeout runs in
 // microseconds and in a deterministic order.
+//
+// On a multi-thread runtime the clock also jumps whenever every worker is
+// idle and the inject queue is empty, even while a goroutine outside the
+// runtime is between two spawns: tasks spawned one by one from outside may
+// start at different virtual times (Tokio allows start_paused only on its
+// current-thread runtime). Spawn them with SpawnAsync from inside a task
+// running on the runtime (not from BlockOn's main future, which runs outside
+// the workers), or use NewCurrentThreadWith, so they start together.
 func WithPausedClock(start time.Time) Option {
 	return func(c *config) { c.clock = timewheel.NewManualClock(start) }
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // flavours are the runtime constructors every flavour-generic test runs on:
@@ -268,5 +269,52 @@ func TestLIFOCapIsPerTick(t *testing.T) {
 	r.Shutdown()
 	if hits := r.Metrics().LIFOHits; hits < rounds {
 		t.Fatalf("%d LIFO hits in %d local round trips (want >= %d)", hits, rounds, rounds)
+	}
+}
+
+// TestPausedClockSpawnFromTask: on a multi-thread runtime with a paused
+// clock, tasks spawned from inside a task running on a worker all start at
+// the same virtual instant even though each sleeps an hour as soon as it runs:
+// the spawning worker is busy until they are queued, so the clock cannot jump
+// between them (the usage that rt's doc and WithPausedClock recommend).
+func TestPausedClockSpawnFromTask(t *testing.T) {
+	const n = 16
+	r := NewMultiThread(WithWorkers(2), WithPausedClock(pausedStart))
+	defer r.Shutdown()
+	var started [n]time.Time
+	child := func(i int) Future[struct{}] {
+		var sleep *SleepFuture
+		return PollFunc(func(cx *Context) (struct{}, bool) {
+			if sleep == nil {
+				started[i] = cx.Now()
+				sleep = SleepAsync(time.Hour)
+			}
+			return sleep.Poll(cx)
+		})
+	}
+	var hs []*JoinHandle[struct{}]
+	spawner := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		if hs == nil {
+			for i := 0; i < n; i++ {
+				h, _ := SpawnAsync(child(i)).Poll(cx)
+				hs = append(hs, h)
+			}
+		}
+		for len(hs) > 0 {
+			if _, ok := hs[0].JoinAsync().Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			hs = hs[1:]
+		}
+		return struct{}{}, true
+	}))
+	BlockOn(r, spawner.JoinAsync())
+	for i, at := range started {
+		if !at.Equal(pausedStart) {
+			t.Fatalf("task %d started at %v, want %v (the clock jumped between spawns)", i, at, pausedStart)
+		}
+	}
+	if got := BlockOn(r, NowAsync()); got.Sub(pausedStart) < time.Hour {
+		t.Fatalf("clock at %v after the sleeps, want >= %v", got, pausedStart.Add(time.Hour))
 	}
 }
