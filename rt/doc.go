@@ -246,18 +246,19 @@
 // ring); finally, as a searcher, it steals half of another worker's ring,
 // starting at a random victim.
 //
-// The global queue interval is adaptive by default (Tokio's): each worker
+// The global queue interval is adaptive by default (Tokio's): a busy worker
 // keeps an exponentially weighted moving average of its poll time (alpha 0.1
-// per poll, measured per batch with two clock reads) and sets the interval so
-// that it looks at the inject queue about every 200µs of work, clamped to
-// 2..127 ticks; WithGlobalQueueInterval(n > 0) fixes it. Measured on a
-// 2-core machine (BenchmarkSchedInjectLatency, one worker busy with 64
-// self-waking tasks, latency of a remote spawn to its first poll, -count 6):
-// with ~5µs polls adaptive cut it from 632µs to 300µs (-53%); with trivial
-// polls it raised it from 158µs to 199µs (+26%); spawn_many and yield_many
-// did not change measurably (BenchmarkSchedInterval). The bound on a
-// remote task's wait under CPU-bound tasks matters more than a few
-// microseconds under trivial ones, so adaptive is the default.
+// per poll, one clock read per full batch of 61, none for the short batches
+// of a worker that parks in between, since a worker whose queue runs dry
+// looks at the inject queue anyway) and sets the interval so that it looks
+// at the inject queue about every 200µs of work, clamped to 2..127 ticks;
+// WithGlobalQueueInterval(n > 0) fixes it. Measured on a shared 2-core
+// machine (BenchmarkSchedInjectLatency: one worker busy with 64 self-waking
+// tasks, time from a remote spawn to its first poll, -count 6): with trivial
+// polls 143µs either way; with 4µs polls 297µs fixed (61) against 246µs
+// adaptive; with 40µs polls 2.6ms against 229µs. spawn_many and yield_many
+// did not change measurably (BenchmarkSchedInterval), so adaptive is the
+// default.
 //
 // LIFO slot. A task woken through Context.Wake goes to the waking worker's
 // LIFO slot and runs right after the current poll, on the same worker, with

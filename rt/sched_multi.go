@@ -140,15 +140,11 @@ func (m *multiThread) hasWork() bool {
 func (w *worker) runMT() {
 	m := w.mt
 	for !m.shut.Load() {
-		var start time.Time
-		if w.adaptive {
-			start = time.Now()
-		}
 		n := w.runBatch(m.eventInterval, (*worker).nextMT)
+		if w.adaptive {
+			w.timeBatch(n == m.eventInterval)
+		}
 		if n > 0 {
-			if w.adaptive {
-				w.tuneInterval(int64(time.Since(start)), n)
-			}
 			w.stats.flush(&m.r.stats)
 			if n == m.eventInterval {
 				// A busy worker polls the driver without blocking every

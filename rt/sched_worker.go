@@ -4,6 +4,7 @@ import (
 	"math"
 	rdebug "runtime/debug"
 	"sync/atomic"
+	"time"
 )
 
 // worker is what polls tasks: the current-thread runtime's core (one, owned by
@@ -34,6 +35,7 @@ type worker struct {
 	interval uint32  // global queue interval; owner-only when adaptive, else immutable
 	adaptive bool    // immutable: interval tuned from pollEWMA (multi-thread)
 	pollEWMA float64 // owner-only: moving average of a poll's duration, in ns
+	busyFrom int64   // owner-only: clock (ns) at the end of the last full batch; 0 if not busy
 	cx       Context // owner-only: reused for every poll
 	// polling is the task whose Poll is running, for runBatch's recover.
 	// Owner-only; nil between polls.
@@ -198,6 +200,27 @@ const (
 	maxAdaptiveInterval       = 127
 	pollEWMAAlpha             = 0.1
 )
+
+// timeBatch is called after each batch on an adaptive worker. The interval
+// matters only while a worker stays busy (a worker whose queue runs dry looks
+// at the inject queue anyway), so only back-to-back full batches are timed:
+// one clock read per full batch, none when a worker runs a task or two
+// between parks. A full batch's time includes the maintenance after the
+// previous one, which is small beside 61 polls.
+func (w *worker) timeBatch(full bool) {
+	if !full {
+		w.busyFrom = 0
+		return
+	}
+	now := int64(time.Since(clockBase))
+	if w.busyFrom != 0 {
+		w.tuneInterval(now-w.busyFrom, w.mt.eventInterval)
+	}
+	w.busyFrom = now
+}
+
+// clockBase anchors timeBatch's monotonic clock readings.
+var clockBase = time.Now()
 
 // tuneInterval folds a batch of n polls that took elapsed ns into the poll
 // time average and recomputes the interval (owner-only).
