@@ -5,6 +5,7 @@
 // with WorkerAsync and MainAsync, futures that run the same bodies as state
 // machines. rt.Run drives MainAsync on a current-thread runtime: every task
 // runs on one goroutine, and each rt.YieldNow() hands it to the next task.
+// Then main calls Main itself, as plain Go ("direct mode"), which must agree.
 //
 //	go run ./examples/hello
 package main
@@ -62,4 +63,14 @@ func main() {
 		return
 	}
 	fmt.Printf("%s: done, checksum %d\n", strings.Join(names, ", "), out.V0)
+
+	// Direct mode: the same source run as plain Go. Main runs on this
+	// goroutine and blocks in Join; the workers it spawns run on the process
+	// default runtime. Both modes must agree on the result.
+	sum, err := Main(names)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Printf("direct mode: checksum %d\n", sum)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/corio-go/corio/rt"
 )
 
-// workerFuture is the state machine of Worker (main.go:26).
+// workerFuture is the state machine of Worker (main.go:27).
 type workerFuture struct {
 	state int // the next case of Poll; -1 once done
 	name  string
@@ -31,22 +31,22 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Worker starts
-			/*line main.go:27:2*/ fut.total = 0
-			/*line main.go:28:6*/ fut.i = 1
+			/*line main.go:28:2*/ fut.total = 0
+			/*line main.go:29:6*/ fut.i = 1
 			/*line main_async.go:36:4*/ fallthrough
 		case 1:
-			/*line main.go:28:14*/ if !(fut.i <= fut.steps) {
+			/*line main.go:29:14*/ if !(fut.i <= fut.steps) {
 				/*line main_async.go:39:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:29:3*/ fmt.Printf("%-4s step %d of %d\n", fut.name, fut.i, fut.steps)
-			/*line main.go:30:3*/ fut.total += fut.i * len(fut.name)
-			/*line main.go:31:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:30:3*/ fmt.Printf("%-4s step %d of %d\n", fut.name, fut.i, fut.steps)
+			/*line main.go:31:3*/ fut.total += fut.i * len(fut.name)
+			/*line main.go:32:3*/ fut.aw0 = rt.YieldNowAsync()
 			/*line main_async.go:47:4*/ fallthrough
-		case 3: // resumes at main.go:31:3
-			/*line main.go:31:3*/ _, ready = fut.aw0.Poll(cx)
+		case 3: // resumes at main.go:32:3
+			/*line main.go:32:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 3
 				return zero, false
@@ -54,13 +54,13 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			/*line main_async.go:55:4*/ fallthrough
 		case 4:
-			/*line main.go:28:26*/ fut.i++
+			/*line main.go:29:26*/ fut.i++
 			/*line main_async.go:58:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line main.go:33:2*/ fut.state = -1
-				/*line main.go:33:2*/ return fut.total, true
+				/*line main.go:34:2*/ fut.state = -1
+				/*line main.go:34:2*/ return fut.total, true
 			}
 		default:
 			/*line main_async.go:66:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
@@ -81,7 +81,7 @@ func (fut *workerFuture) Cancel() {
 // If this fails to compile, Worker changed since asyncgen ran: run go generate.
 var _ func(string, int) int = Worker
 
-// mainFuture is the state machine of Main (main.go:39).
+// mainFuture is the state machine of Main (main.go:40).
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
 	names   []string
@@ -114,63 +114,63 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:40:2*/ fut.handles = nil
-			/*line main.go:41:2*/ fut.seq = fut.names
+			/*line main.go:41:2*/ fut.handles = nil
+			/*line main.go:42:2*/ fut.seq = fut.names
 			/*line main_async.go:119:4*/ fut.sum = 0
 			/*line main_async.go:120:4*/ fallthrough
 		case 1:
-			/*line main.go:41:23*/ if !(fut.sum < len(fut.seq)) {
+			/*line main.go:42:23*/ if !(fut.sum < len(fut.seq)) {
 				/*line main_async.go:123:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main_async.go:128:4*/ name = fut.seq[fut.sum]
-			/*line main.go:44:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
+			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
 			/*line main_async.go:130:4*/ fallthrough
-		case 3: // resumes at main.go:44:29
-			/*line main.go:44:29*/ r, ready = fut.aw0.Poll(cx)
+		case 3: // resumes at main.go:45:29
+			/*line main.go:45:29*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:133:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:44:3*/ fut.handles = append(fut.handles, r)
+			/*line main.go:45:3*/ fut.handles = append(fut.handles, r)
 			/*line main_async.go:139:4*/ fallthrough
 		case 4:
 			/*line main_async.go:141:4*/ fut.sum++
 			/*line main_async.go:142:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:46:2*/ fut.sum = 0
+			/*line main.go:47:2*/ fut.sum = 0
 			/*line main_async.go:146:4*/ fut.i_3 = 0
 			/*line main_async.go:147:4*/ fallthrough
 		case 6:
-			/*line main.go:47:20*/ if !(fut.i_3 < len(fut.handles)) {
+			/*line main.go:48:20*/ if !(fut.i_3 < len(fut.handles)) {
 				/*line main_async.go:150:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main_async.go:155:4*/ fut.i, h = fut.i_3, fut.handles[fut.i_3]
-			/*line main.go:48:13*/ fut.aw1 = h.JoinAsync()
+			/*line main.go:49:13*/ fut.aw1 = h.JoinAsync()
 			/*line main_async.go:157:4*/ fut.seq = nil
 			fallthrough
-		case 8: // resumes at main.go:48:13
-			/*line main.go:48:13*/ r_2, ready = fut.aw1.Poll(cx)
+		case 8: // resumes at main.go:49:13
+			/*line main.go:49:13*/ r_2, ready = fut.aw1.Poll(cx)
 			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:48:3*/ n, err = r_2.V0, r_2.V1
-			/*line main.go:49:3*/ if err != nil {
-				/*line main.go:50:4*/ {
-					/*line main.go:50:4*/ fut.state = -1
-					/*line main.go:50:4*/ return rt.Tuple2[int, error]{V0: 0, V1: fmt.Errorf("worker %s: %w", fut.names[fut.i], err)}, true
+			/*line main.go:49:3*/ n, err = r_2.V0, r_2.V1
+			/*line main.go:50:3*/ if err != nil {
+				/*line main.go:51:4*/ {
+					/*line main.go:51:4*/ fut.state = -1
+					/*line main.go:51:4*/ return rt.Tuple2[int, error]{V0: 0, V1: fmt.Errorf("worker %s: %w", fut.names[fut.i], err)}, true
 				}
 			}
-			/*line main.go:52:3*/ fut.sum += n
+			/*line main.go:53:3*/ fut.sum += n
 			/*line main_async.go:174:4*/ fallthrough
 		case 9:
 			/*line main_async.go:176:4*/ fut.i_3++
@@ -178,8 +178,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			continue
 		case 10:
 			{
-				/*line main.go:54:2*/ fut.state = -1
-				/*line main.go:54:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
+				/*line main.go:55:2*/ fut.state = -1
+				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
 			/*line main_async.go:185:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
