@@ -318,3 +318,34 @@ func TestPausedClockSpawnFromTask(t *testing.T) {
 		t.Fatalf("clock at %v after the sleeps, want >= %v", got, pausedStart.Add(time.Hour))
 	}
 }
+
+// TestAdaptiveGlobalQueueInterval: the adaptive interval follows the poll
+// time average toward ~200µs of work per look at the inject queue, clamped
+// to 2..127; a fixed interval and the current-thread runtime do not adapt.
+func TestAdaptiveGlobalQueueInterval(t *testing.T) {
+	r := NewMultiThread(WithWorkers(1))
+	defer r.Shutdown()
+	w := newWorker(r, r.sched.(*multiThread), 0, newConfig(nil))
+	if !w.adaptive || w.interval != defaultGlobalQueueInterval {
+		t.Fatalf("default multi-thread worker: adaptive=%v interval=%d", w.adaptive, w.interval)
+	}
+	for _, c := range []struct {
+		pollNs int64
+		want   uint32
+	}{{10e3, 20}, {1, maxAdaptiveInterval}, {1e6, 2}, {4e3, 50}} {
+		for i := 0; i < 20; i++ { // 20 batches of 61 polls: the average converges
+			w.tuneInterval(c.pollNs*61, 61)
+		}
+		if w.interval != c.want {
+			t.Errorf("polls of %dns: interval %d, want %d", c.pollNs, w.interval, c.want)
+		}
+	}
+	fixed := newWorker(r, r.sched.(*multiThread), 0, newConfig([]Option{WithGlobalQueueInterval(31)}))
+	if fixed.adaptive || fixed.interval != 31 {
+		t.Fatalf("WithGlobalQueueInterval(31): adaptive=%v interval=%d", fixed.adaptive, fixed.interval)
+	}
+	ct := newWorker(r, nil, 0, newConfig(nil))
+	if ct.adaptive || ct.interval != defaultGlobalQueueInterval {
+		t.Fatalf("current-thread worker: adaptive=%v interval=%d", ct.adaptive, ct.interval)
+	}
+}
