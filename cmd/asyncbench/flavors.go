@@ -21,11 +21,11 @@ func currentThread() flavor {
 
 // multiThread returns the multi-thread flavour with w workers (and
 // GOMAXPROCS w on both sides).
-func multiThread(w int) (flavor, bool) {
+func multiThread(w int) flavor {
 	return flavor{
 		name:       fmt.Sprintf("multi-thread(%d)", w),
 		procs:      w,
 		workers:    w,
 		newRuntime: func() *rt.Runtime { return rt.NewMultiThread(rt.WithWorkers(w)) },
-	}, true
+	}
 }

@@ -201,13 +201,7 @@ func main() {
 		runScale(rs)
 		return
 	}
-	var fls []flavor
-	if mt, ok := multiThread(*workers); ok {
-		fls = append(fls, mt)
-	} else {
-		fmt.Println("(no multi-thread runtime in rt yet: current-thread rows only)")
-	}
-	fls = append(fls, currentThread())
+	fls := []flavor{multiThread(*workers), currentThread()}
 	// One unrecorded warm-up pass: first-touch costs (heap growth, goroutine
 	// and stack caches) land on neither side's figures.
 	warm := *runs
@@ -245,11 +239,7 @@ func runScale(rs []row) {
 		if w > runtime.NumCPU() {
 			w = runtime.NumCPU()
 		}
-		fl, ok := multiThread(w)
-		if !ok {
-			fmt.Println("no multi-thread runtime in rt yet: nothing to scale")
-			return
-		}
+		fl := multiThread(w)
 		fl.name = fmt.Sprintf("%d workers", w)
 		fls = append(fls, fl)
 		if w == runtime.NumCPU() {
