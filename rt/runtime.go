@@ -179,11 +179,7 @@ func newHandle(c config, background bool) *Runtime {
 			panic("corio/rt: creating the runtime's driver: " + err.Error())
 		}
 		r.drv, r.ownsDrv = d, true
-		if c.maxBlocking > 0 || c.blockingKeepAlive > 0 {
-			r.blocking = newBlockingPool(c.maxBlocking, c.blockingKeepAlive)
-		} else {
-			r.blocking = newBlockingPool(DefaultMaxBlocking, DefaultBlockingKeepAlive)
-		}
+		r.blocking = newBlockingPool(c.maxBlocking, c.blockingKeepAlive) // <= 0: the defaults
 	}
 	return r
 }
