@@ -12,7 +12,7 @@ func TestSleepersAllWakeNeverEarly(t *testing.T) {
 	for i := range durs {
 		durs[i] = time.Duration(1+i%20) * time.Millisecond
 	}
-	r := newRuntime()
+	r := rt.NewMultiThread()
 	defer r.Shutdown()
 	out := rt.BlockOn(r, MainAsync(durs, heapInUse()))
 	if out.V1 != nil {
