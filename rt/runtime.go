@@ -47,10 +47,10 @@ type Runtime struct {
 	sched  scheduler   // immutable: the flavour
 	inject injectQueue // work from outside the workers
 
-	// drv is the runtime's driver (timers, readiness); nil for the process
-	// default runtime, whose leaves use the process default driver.
+	// drv is the runtime's own driver (timers, readiness), closed by
+	// Shutdown; nil for the process default runtime, whose leaves use the
+	// process default driver. Immutable.
 	drv      *driver.Driver
-	ownsDrv  bool          // immutable: Shutdown closes drv
 	blocking *blockingPool // SpawnBlocking's pool; nil means the process default pool
 	name     string        // immutable
 
@@ -178,7 +178,7 @@ func newHandle(c config, background bool) *Runtime {
 		if err != nil {
 			panic("corio/rt: creating the runtime's driver: " + err.Error())
 		}
-		r.drv, r.ownsDrv = d, true
+		r.drv = d
 		r.blocking = newBlockingPool(c.maxBlocking, c.blockingKeepAlive) // <= 0: the defaults
 	}
 	return r
@@ -326,7 +326,7 @@ func (r *Runtime) ShutdownTimeout(timeout time.Duration) bool {
 			ok = false
 		}
 	}
-	if r.ownsDrv {
+	if r.drv != nil {
 		r.drv.Close()
 	}
 	return ok

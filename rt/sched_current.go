@@ -61,7 +61,7 @@ func (m *mainWaker) Wake() {
 // work it announces is published (inject size or mainWoken stored).
 func (s *currentThread) unparkOne() {
 	if s.parked.Load() && s.parked.CompareAndSwap(true, false) {
-		if s.r.ownsDrv {
+		if s.r.drv != nil {
 			s.r.drv.Unpark()
 		} else {
 			s.unpark <- struct{}{}
@@ -113,7 +113,7 @@ func (s *currentThread) liveTasks() int  { return int(s.r.stats.liveCT.Load()) }
 func (s *currentThread) park(c *worker, withMain bool) {
 	r := s.r
 	s.flush(c)
-	if r.ownsDrv {
+	if r.drv != nil {
 		// Sleeping in the driver is a blocking syscall: its wake-up is an
 		// eventfd write, and the sleeper must win a P back, which on a busy
 		// machine takes tens of microseconds. Give a wake that is about to
@@ -129,13 +129,13 @@ func (s *currentThread) park(c *worker, withMain bool) {
 	}
 	s.parked.Store(true)
 	if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
-		if !s.parked.CompareAndSwap(true, false) && !r.ownsDrv {
+		if !s.parked.CompareAndSwap(true, false) && r.drv == nil {
 			<-s.unpark
 		}
 		return
 	}
 	r.stats.parks.Add(1)
-	if r.ownsDrv {
+	if r.drv != nil {
 		r.drv.Park(-1, true)
 		s.parked.Store(false)
 		return
@@ -148,7 +148,7 @@ const parkSpins = 8
 
 // pollDriver lets a busy core fire due timers and I/O without blocking.
 func (s *currentThread) pollDriver() {
-	if s.r.ownsDrv {
+	if s.r.drv != nil {
 		s.r.drv.Park(0, false)
 	}
 }
