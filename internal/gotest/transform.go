@@ -19,9 +19,9 @@ const RTAlias = "corio_rt"
 const MainName = "corioMain"
 
 // Func is one function declaration with a body in a test program, the unit
-// that the harness marks async and un-marks when asyncgen rejects it.
+// that the harness marks async and un-marks when asyncgen rejects it. Its
+// index in Transformed.Funcs identifies it to Transform's unmark.
 type Func struct {
-	Index     int    // position among the file's function declarations with a body
 	Name      string // the declared name; "Recv.Name" for a method
 	StartLine int    // line of the func keyword (or of its doc comment), original numbering
 	EndLine   int    // line of the closing brace
@@ -38,7 +38,7 @@ type Transformed struct {
 }
 
 // Transform rewrites a single-file main program so that every function with
-// a body except init and those in unmark (by Func.Index) is an async
+// a body except init and those in unmark (by index in Transformed.Funcs) is an async
 // function, with rt.YieldNow() inserted before every statement of its body
 // outside func literals, type switches and selects. main is renamed MainName
 // and a new main, appended after the last line, runs it with rt.Run (or calls
@@ -71,14 +71,12 @@ func Transform(filename string, src []byte, unmark map[int]bool) (*Transformed, 
 
 	t := &Transformed{}
 	var mainMarked, hasMain bool
-	idx := 0
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Body == nil {
 			continue
 		}
-		i := idx
-		idx++
+		i := len(t.Funcs)
 		name := fd.Name.Name
 		if fd.Recv != nil && len(fd.Recv.List) == 1 {
 			name = recvName(fd.Recv.List[0].Type) + "." + name
@@ -87,7 +85,7 @@ func Transform(filename string, src []byte, unmark map[int]bool) (*Transformed, 
 		if fd.Doc != nil {
 			start = fd.Doc.Pos()
 		}
-		t.Funcs = append(t.Funcs, Func{Index: i, Name: name, StartLine: fset.Position(start).Line, EndLine: fset.Position(fd.End()).Line})
+		t.Funcs = append(t.Funcs, Func{Name: name, StartLine: fset.Position(start).Line, EndLine: fset.Position(fd.End()).Line})
 		isMain := fd.Recv == nil && fd.Name.Name == "main"
 		if isMain {
 			hasMain = true
@@ -123,9 +121,8 @@ func Transform(filename string, src []byte, unmark map[int]bool) (*Transformed, 
 		call = RTAlias + ".Run(" + MainName + "Async())"
 	}
 	tail := "\nfunc main() { " + call + " }\n"
-	if mainMarked {
-		// Keep the import used when main is the only user.
-	} else {
+	if !mainMarked {
+		// Nothing else may use the import.
 		tail += "\nvar _ = " + RTAlias + ".YieldNow\n"
 	}
 
