@@ -32,7 +32,7 @@ func TestHarnessClasses(t *testing.T) {
 	write("rejected.go", "// run\n\npackage main\n\nfunc main() {\n\tc := make(chan int, 1)\n\tc <- 1\n}\n")
 	write("fails.go", "// run\n\npackage main\n\nfunc main() { panic(\"original fails\") }\n")
 	write("flags.go", "// run -gcflags=-l\n\npackage main\n\nfunc main() {}\n")
-	write("other.go", "//go:build !"+strings.ReplaceAll(goos(), "-", "")+"\n\n// run\n\npackage main\n\nfunc main() {}\n")
+	write("other.go", "//go:build !"+runtime.GOOS+"\n\n// run\n\npackage main\n\nfunc main() {}\n")
 
 	repo, err := filepath.Abs("../..")
 	if err != nil {
@@ -63,5 +63,3 @@ func TestHarnessClasses(t *testing.T) {
 		t.Errorf("table:\n%s", table)
 	}
 }
-
-func goos() string { return runtime.GOOS }
