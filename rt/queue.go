@@ -313,6 +313,33 @@ func (iq *injectQueue) pop() *taskHeader {
 	return h
 }
 
+// popN takes up to n of the oldest tasks under one lock and returns them as a
+// chain through qnext, oldest first and nil-terminated, or nil if the queue
+// is empty. The caller unlinks each task (qnext = nil) before queuing it again.
+func (iq *injectQueue) popN(n int) *taskHeader {
+	if n <= 0 || iq.size.Load() == 0 {
+		return nil
+	}
+	iq.mu.Lock()
+	first := iq.head
+	var last *taskHeader
+	k := 0
+	for h := first; h != nil && k < n; h = h.qnext {
+		last = h
+		k++
+	}
+	if last != nil {
+		iq.head = last.qnext
+		if iq.head == nil {
+			iq.tail = nil
+		}
+		last.qnext = nil
+		iq.size.Add(-int64(k))
+	}
+	iq.mu.Unlock()
+	return first
+}
+
 // close refuses further pushes and returns what was queued.
 func (iq *injectQueue) close() []*taskHeader {
 	iq.mu.Lock()

@@ -168,20 +168,13 @@ func (c *worker) nextCT() *taskHeader {
 	// The local queue is empty: move a batch from the inject queue under one
 	// lock, so that remotely woken tasks keep their FIFO order among
 	// themselves and the lock is taken once per batch, not per task.
-	iq := &c.rt.inject
-	if iq.len() == 0 {
-		return nil
-	}
-	iq.mu.Lock()
-	for i := 0; i < injectBatch; i++ {
-		h := iq.popLocked()
-		if h == nil {
-			break
-		}
+	for h := c.rt.inject.popN(injectBatch); h != nil; {
+		next := h.qnext
+		h.qnext = nil
 		c.adopt(h)
 		c.local.push(h)
+		h = next
 	}
-	iq.mu.Unlock()
 	return c.local.pop()
 }
 

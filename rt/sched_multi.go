@@ -216,23 +216,7 @@ func (w *worker) refill() *taskHeader {
 	if n <= 0 {
 		return iq.pop()
 	}
-	iq.mu.Lock()
-	first := iq.head
-	h := first
-	var k int64
-	for ; k < n && h != nil; k++ {
-		last := h
-		h = h.qnext
-		if k == n-1 || h == nil {
-			last.qnext = nil
-		}
-	}
-	iq.head = h
-	if h == nil {
-		iq.tail = nil
-	}
-	iq.size.Add(-k)
-	iq.mu.Unlock()
+	first := iq.popN(int(n))
 	if first == nil {
 		return nil
 	}
