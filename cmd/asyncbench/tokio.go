@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -40,8 +41,8 @@ func runTokio(path string, fl flavor, rs []row) (map[string]float64, error) {
 	}
 	out := map[string]float64{}
 	var modes []string
-	if want["spawn_many"] || want["chained_spawn"] || want["yield_many"] || want["ping_pong"] || want["timers"] {
-		modes = append(modes, "")
+	if slices.ContainsFunc(rs, func(r row) bool { return !r.memory }) {
+		modes = append(modes, "") // the anchor's default run prints every timed row
 	}
 	if want["idle_notify"] {
 		modes = append(modes, "idle")
