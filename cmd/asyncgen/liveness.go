@@ -61,7 +61,6 @@ type blockFacts struct {
 	liveOut varSet
 	defs    varSet
 	dirtyIn varSet
-	clear   []*variable // fields to clear at this block's await
 }
 
 // liveness decides which machine variables are fields, and returns the
