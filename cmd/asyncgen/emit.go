@@ -57,20 +57,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
 	l.out = g.outputType(fn.sig.Results())
 
-	// Names: everything the body may refer to outside itself is reserved, so
-	// flattening scopes into one Poll never shadows it.
-	if g.reserved == nil {
-		g.reserved = map[string]bool{}
-		for _, n := range types.Universe.Names() {
-			g.reserved[n] = true
-		}
-		for _, p := range g.pkg.Imports() {
-			g.reserved[p.Name()] = true
-		}
-		for _, n := range []string{"rt", "utf8", "reflect"} {
-			g.reserved[n] = true
-		}
-	}
+	// Names (naming.go): the file's import names are in scope here too.
 	for _, imp := range of.file.Imports {
 		if imp.Name != nil {
 			l.names[imp.Name.Name] = true

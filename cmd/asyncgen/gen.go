@@ -19,21 +19,21 @@ import (
 
 // pkgGen holds what the stages share for one package.
 type pkgGen struct {
-	p        *packages.Package
-	fset     *token.FileSet
-	info     *types.Info
-	pkg      *types.Package
-	rt       *types.Package
-	errs     []string
-	paths    []string // marker index → import path
-	pnames   []string
-	taken    map[string]bool // package-level names, including generated types
-	reserved map[string]bool // universe and imported package names
+	p      *packages.Package
+	fset   *token.FileSet
+	info   *types.Info
+	pkg    *types.Package
+	rt     *types.Package
+	errs   []string
+	paths  []string // marker index → import path
+	pnames []string
+	taken  map[string]bool // package-level names, including generated types
 
 	sizes   []*futureSize              // sizes.go
 	asyncOf map[*types.Func]*asyncFunc // inline.go
 
 	// naming.go
+	reserved  map[string]bool            // universe and imported package names
 	declared  map[string]bool            // names the package's syntax declares
 	pkgNames  map[string]map[string]bool // import name → paths it denotes
 	shadowed  map[string]bool            // predeclared names the package redeclares

@@ -30,13 +30,26 @@ import (
 )
 
 // scanNames records the names the package's syntax declares (and could
-// bring into scope where generated code runs), the packages each import name
-// denotes, and the predeclared names the package redeclares.
+// bring into scope where generated code runs), the names generated locals
+// must not take (reserved), the packages each import name denotes, and the
+// predeclared names the package redeclares.
 func (g *pkgGen) scanNames() {
 	g.declared = map[string]bool{}
 	g.pkgNames = map[string]map[string]bool{}
 	g.shadowed = map[string]bool{}
 	g.genNames = map[string]bool{}
+	// Everything a body may refer to outside itself is reserved, so
+	// flattening scopes into one Poll never shadows it.
+	g.reserved = map[string]bool{}
+	for _, n := range types.Universe.Names() {
+		g.reserved[n] = true
+	}
+	for _, p := range g.pkg.Imports() {
+		g.reserved[p.Name()] = true
+	}
+	for _, n := range []string{"rt", "utf8", "reflect"} {
+		g.reserved[n] = true
+	}
 	note := func(obj types.Object) {
 		if obj == nil {
 			return
