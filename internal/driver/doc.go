@@ -1,8 +1,11 @@
 // Package driver is corio's engine for readiness and time: one poller.Poller,
 // the runtime's timer wheels and the clock they are read against, behind one
-// park/unpark contract. Every runtime has a Driver; the schedulers of package
-// rt park their idle workers on it; and the process has a default Driver,
-// driven by a goroutine of its own, for leaves polled outside any runtime.
+// park/unpark contract. Every runtime built by package rt's constructors owns
+// a Driver, sized with one timer shard per worker, and its schedulers park
+// their idle workers on it. The process has a default Driver, driven by a
+// goroutine of its own, for leaves polled outside any runtime and for those
+// of rt's process default runtime, which has no Driver of its own (its idle
+// goroutine sleeps on a channel instead).
 //
 // # Concepts
 //
