@@ -102,16 +102,17 @@ type sample struct {
 	corio, gor, tokio []float64
 }
 
-// measure runs every row on every flavour *runs times, interleaved (each run
+// measure runs every row on every flavour n times, interleaved (each run
 // measures every row once, alternating which side goes first), and returns
-// the samples keyed by flavour index and row index.
-func measure(label string, fls []flavor, rs []row) [][]sample {
+// the samples keyed by flavour index and row index. With a tokioPath, each
+// run also runs the Tokio anchor for each flavour.
+func measure(label string, n int, tokioPath string, fls []flavor, rs []row) [][]sample {
 	out := make([][]sample, len(fls))
 	for i := range out {
 		out[i] = make([]sample, len(rs))
 	}
-	for run := 0; run < *runs; run++ {
-		fmt.Fprintf(os.Stderr, "%s run %d/%d\n", label, run+1, *runs)
+	for run := 0; run < n; run++ {
+		fmt.Fprintf(os.Stderr, "%s run %d/%d\n", label, run+1, n)
 		for fi, fl := range fls {
 			prev := runtime.GOMAXPROCS(fl.procs)
 			for ri, r := range rs {
@@ -125,8 +126,8 @@ func measure(label string, fls []flavor, rs []row) [][]sample {
 				}
 			}
 			runtime.GOMAXPROCS(prev)
-			if *tokio != "" && label != "warm-up" {
-				tk, err := runTokio(*tokio, fl, rs)
+			if tokioPath != "" {
+				tk, err := runTokio(tokioPath, fl, rs)
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "asyncbench:", err)
 					os.Exit(1)
@@ -204,12 +205,9 @@ func main() {
 	fls := []flavor{multiThread(*workers), currentThread()}
 	// One unrecorded warm-up pass: first-touch costs (heap growth, goroutine
 	// and stack caches) land on neither side's figures.
-	warm := *runs
-	*runs = 1
-	measure("warm-up", fls, rs)
-	*runs = warm
+	measure("warm-up", 1, "", fls, rs)
 	stop := startProfile()
-	res := measure("measured", fls, rs)
+	res := measure("measured", *runs, *tokio, fls, rs)
 	stop()
 	fmt.Println()
 	printTable(fls, rs, res)
@@ -246,7 +244,7 @@ func runScale(rs []row) {
 			break
 		}
 	}
-	res := measure("scale", fls, timed)
+	res := measure("scale", *runs, *tokio, fls, timed)
 	fmt.Println()
 	printTable(fls, timed, res)
 }
