@@ -351,9 +351,3 @@ func (iq *injectQueue) close() []*taskHeader {
 	}
 	return out
 }
-
-func (iq *injectQueue) isClosed() bool {
-	iq.mu.Lock()
-	defer iq.mu.Unlock()
-	return iq.closed
-}
