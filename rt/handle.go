@@ -46,11 +46,6 @@ var ErrTaskAborted = errors.New("corio/rt: task aborted")
 // task completed.
 var ErrTaskDone = errors.New("corio/rt: task completed")
 
-var (
-	errTaskAborted = ErrTaskAborted
-	errTaskDone    = ErrTaskDone
-)
-
 // TaskContext returns context.Background(): outside a task there is nothing
 // to be cancelled by. It is the direct mode of TaskContextAsync.
 func TaskContext() context.Context { return context.Background() }
@@ -80,9 +75,9 @@ func (taskContext) Poll(cx *Context) (context.Context, bool) {
 	if j.ctx == nil {
 		j.ctx, j.cancel = context.WithCancelCause(context.Background())
 		if st := h.state.load(); st&stateComplete != 0 {
-			j.cancel(errTaskDone)
+			j.cancel(ErrTaskDone)
 		} else if st&stateCancelled != 0 {
-			j.cancel(errTaskAborted)
+			j.cancel(ErrTaskAborted)
 		}
 	}
 	return j.ctx, true

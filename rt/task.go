@@ -211,9 +211,9 @@ func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
 	h.joinMu.Unlock()
 	if cancel != nil {
 		if cancelled {
-			cancel(errTaskAborted)
+			cancel(ErrTaskAborted)
 		} else {
-			cancel(errTaskDone)
+			cancel(ErrTaskDone)
 		}
 	}
 	if first != nil {
@@ -267,7 +267,7 @@ func (h *JoinHandle[T]) Abort() {
 	// The context first: once the task is queued its runtime may cancel and
 	// complete it at once, and the cause must say "aborted".
 	if t.state.load()&(stateComplete|stateCancelled) == 0 {
-		t.cancelContext(errTaskAborted)
+		t.cancelContext(ErrTaskAborted)
 	}
 	if t.state.abort() {
 		t.rt.scheduleRemote(&t.taskHeader)
