@@ -65,18 +65,16 @@ func writeSizes(w io.Writer, futures []*futureSize, sizes types.Sizes) {
 		each  []int64
 	}
 	var rows []row
-	byName := map[string]*futureSize{}
+	// An inlined child is named by its type, which is unique in its package.
+	byPkg := map[string]map[string]*futureSize{}
 	for _, f := range futures {
-		byName[f.pkg+"."+f.name] = f
+		if byPkg[f.pkg] == nil {
+			byPkg[f.pkg] = map[string]*futureSize{}
+		}
+		byPkg[f.pkg][f.name] = f
 	}
 	for _, f := range futures {
-		pkgNames := map[string]*futureSize{}
-		for k, v := range byName {
-			if strings.HasPrefix(k, f.pkg+".") {
-				pkgNames[strings.TrimPrefix(k, f.pkg+".")] = v
-			}
-		}
-		t, e := f.layout(sizes, pkgNames)
+		t, e := f.layout(sizes, byPkg[f.pkg])
 		rows = append(rows, row{f, t, e})
 	}
 	slices.SortStableFunc(rows, func(a, b row) int {
