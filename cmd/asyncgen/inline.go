@@ -95,11 +95,7 @@ func futureBase(fn *asyncFunc) string {
 	if fn.decl.Recv == nil {
 		return lowerFirst(fn.decl.Name.Name)
 	}
-	rt := fn.sig.Recv().Type()
-	if p, ok := rt.(*types.Pointer); ok {
-		rt = p.Elem()
-	}
-	return lowerFirst(rt.(*types.Named).Obj().Name()) + upperFirst(fn.decl.Name.Name)
+	return lowerFirst(recvTypeName(fn)) + upperFirst(fn.decl.Name.Name)
 }
 
 // displayName is F, or T.M for a method.
@@ -107,9 +103,14 @@ func displayName(fn *asyncFunc) string {
 	if fn.decl.Recv == nil {
 		return fn.decl.Name.Name
 	}
+	return recvTypeName(fn) + "." + fn.decl.Name.Name
+}
+
+// recvTypeName is T for a method of T or *T.
+func recvTypeName(fn *asyncFunc) string {
 	rt := fn.sig.Recv().Type()
 	if p, ok := rt.(*types.Pointer); ok {
 		rt = p.Elem()
 	}
-	return rt.(*types.Named).Obj().Name() + "." + fn.decl.Name.Name
+	return rt.(*types.Named).Obj().Name()
 }
