@@ -104,14 +104,16 @@
 //
 // # Runtime, scheduler, driver
 //
-// A Runtime is a handle: the inject queue (work from outside), the driver,
-// the blocking pool, counters, and a scheduler behind a small internal
-// interface (scheduler: unparkOne, bind/unbind for the shutdown list, blockOn,
-// shutdown). Two schedulers implement it: currentThread and multiThread. Both
-// poll tasks through one worker type, which owns a Context reused for every
-// poll; tasks hold only the *Runtime. The driver (internal/driver) is one
-// engine for readiness and time: a poller, timer wheels and a clock behind
-// TryLock/Park(timeout, autoAdvance)/Unpark.
+// A Runtime is a handle: the inject queue (work from outside), the driver, the
+// blocking pool, counters, and a scheduler behind a small internal interface
+// (scheduler: unparkOne, bind/unbind for the shutdown list, blockOn, shutdown,
+// drivenHere, and two metrics snapshots). The process default runtime has no
+// driver and no pool of its own: its leaves use the process default driver and
+// its blocking work the process default pool. Two schedulers implement it:
+// currentThread and multiThread. Both poll tasks through one worker type,
+// which owns a Context reused for every poll; tasks hold only the *Runtime.
+// The driver (internal/driver) is one engine for readiness and time: a poller,
+// timer wheels and a clock behind TryLock/Park(timeout, autoAdvance)/Unpark.
 //
 // Context carries what Tokio keeps in thread-local storage: the runtime, the
 // polling worker (nil for a multi-thread BlockOn main future, which is polled
@@ -265,40 +267,41 @@
 // what is left of the current task's budget — so a message-passing pair runs
 // back to back with hot caches. A displaced LIFO task goes to the back of the
 // ring. At most 3 LIFO polls run in a row: during the third the slot is off,
-// so what it wakes waits its turn in the ring, and two tasks waking each
-// other cannot starve the rest; the slot is on again for the next task taken
-// from a queue. Such a capped wake notifies a parked worker only if the ring
-// then holds more than that task (which this worker runs next anyway). The slot is an atomic pointer: a searching worker
-// that found nothing in the rings and the inject queue takes a task left in
-// another worker's slot (after one Gosched, to let the owner run it first), so
-// a worker stuck in a long poll does not strand the task it just woke. (A
-// lone LIFO task does not wake a parked worker, so it waits for the current
-// poll if every other worker is parked.)
+// so what it wakes waits its turn in the ring, and two tasks waking each other
+// cannot starve the rest; the slot is on again for the next task taken from a
+// queue. Such a capped wake notifies a parked worker only if the ring then
+// holds more than that task (which this worker runs next anyway). The slot is
+// an atomic pointer: a searching worker that found nothing in the rings and
+// the inject queue takes a task left in another worker's slot (after one
+// Gosched, to let the owner run it first), so a worker stuck in a long poll
+// does not strand the task it just woke. (A lone LIFO task does not wake a
+// parked worker, so it waits for the current poll if every other worker is
+// parked.)
 //
 // Searching and parking (Tokio's Idle, Go's spinning Ms). One atomic word
-// counts searching and unparked workers. A worker with no local work becomes
-// a searcher only while fewer than half the workers search. A searcher that
+// counts searching and unparked workers. A worker with no local work becomes a
+// searcher only while fewer than half the workers search. A searcher that
 // finds work stops searching, and if it was the last searcher it wakes a
 // parked worker to take its place (finding work suggests there is more). A
 // push from outside a worker (inject queue), a spawn, or a ring push that
 // leaves more than one task queued wakes one parked worker if no worker is
 // searching. A worker that parks lists itself as a sleeper; if it was the last
-// searcher it re-checks every queue first and wakes a worker if it finds
-// work, which closes the race with a push that saw a searcher and so woke
-// nobody. Its sleep: the first idle worker to TryLock the driver parks in it
-// (no timeout: the driver bounds its sleep by the next timer itself), the
-// others sleep on their own channel. Unparking a worker is one atomic swap on
-// its parker, plus a channel send if it sleeps on the channel or a driver
-// Unpark (an eventfd write, coalesced) if it holds the driver. A notify
-// prefers the most recently parked worker that is not the driver's holder
-// (a goroutine hand-off rather than a syscall return), and the holder spins
-// a few Gosched rounds before it blocks, as the current-thread core does. Every event
+// searcher it re-checks every queue first and wakes a worker if it finds work,
+// which closes the race with a push that saw a searcher and so woke nobody.
+// Its sleep: the first idle worker to TryLock the driver parks in it (no
+// timeout: the driver bounds its sleep by the next timer itself), the others
+// sleep on their own channel. Unparking a worker is one atomic swap on its
+// parker, plus a channel send if it sleeps on the channel or a driver Unpark
+// (an eventfd write, coalesced) if it holds the driver. A notify prefers the
+// most recently parked worker that is not the driver's holder (a goroutine
+// hand-off rather than a syscall return), and the holder spins a few Gosched
+// rounds before it blocks, as the current-thread core does. Every event
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked
-// and the inject queue is empty. It cannot see a goroutine outside the
-// runtime that is about to spawn, so the clock may jump between two such
-// spawns (see "How do I sleep or time out?" above).
+// and the inject queue is empty. It cannot see a goroutine outside the runtime
+// that is about to spawn, so the clock may jump between two such spawns (see
+// "How do I sleep or time out?" above).
 //
 // BlockOn on a multi-thread runtime polls the main future on the calling
 // goroutine, which sleeps between wake-ups on a pooled parker; any number of
@@ -333,13 +336,15 @@
 //
 // Behaviour at the time of writing, which may change: the budget is 128; the
 // event interval is 61; the global-queue interval is adaptive (2..127) on the
-// multi-thread runtime and 61 on the current-thread one; the ring holds 256; LIFO polls are capped at 3; a
-// current-thread inject refill takes 64; plain Wake goes through the inject
-// queue; the default runtime is a single current-thread runtime whose driving
-// goroutine exits when idle; YieldNowAsync allocates one tiny object per call;
-// a spawn allocates the task (one allocation) beside the future the caller
-// built; metrics are published once per batch and when a worker parks;
-// concurrent BlockOn calls on one current-thread runtime are serialized.
+// multi-thread runtime and 61 on the current-thread one; the ring holds 256;
+// LIFO polls are capped at 3; a current-thread inject refill takes 64; plain
+// Wake goes through the inject queue; the default runtime is a single
+// current-thread runtime whose driving goroutine exits when the runtime has no
+// task left (not merely when its tasks wait: it then sleeps on its channel);
+// YieldNowAsync allocates one tiny object per call; a spawn allocates the task
+// (one allocation) beside the future the caller built; metrics are published
+// once per batch and when a worker parks; concurrent BlockOn calls on one
+// current-thread runtime are serialized.
 //
 // # Alternatives rejected
 //
