@@ -96,8 +96,9 @@
 // # Concurrency: what guards what
 //
 //   - Wheel: every field is owner-only. A Wheel is used by one goroutine at a
-//     time (the driver, or a current-thread runtime), and its Wake callbacks
-//     run on that goroutine, inside AdvanceTo.
+//     time (in corio, whichever goroutine holds the lock of the driver's
+//     shard around it), and its Wake callbacks run on that goroutine, inside
+//     AdvanceTo.
 //   - Shared: Shared.mu guards the whole inner Wheel, and with it every
 //     field of every Pending entry linked in it (links, deadline, where, the
 //     wheel pointer). Wake runs without mu.
@@ -190,8 +191,8 @@
 //
 // Making Wheel itself lock-free across goroutines was not attempted: the
 // runtime's driver removes the contention instead by giving each worker its
-// own locked Wheel (sharding; see the driver's documentation for the measurements
-// and for Tokio's experience with the same choice).
+// own locked Wheel (sharding; see the driver's documentation for the
+// measurements and for Tokio's experience with the same choice).
 //
 // # Promises and behaviour at the time of writing
 //
