@@ -185,13 +185,16 @@
 //     puts it at the back of its queue, so yielding tasks run round-robin and
 //     a task that wakes itself forever cannot starve the others.
 //  7. Context.Wake(w) from inside a poll puts a task of the same runtime on
-//     the polling worker: its LIFO slot (multi-thread) or local queue
-//     (current-thread), no lock. Plain Wake cannot know which goroutine calls
-//     it — Go has no goroutine-local storage, and reading the goroutine id
-//     (runtime.Stack, about 1µs, or assembly reaching into the runtime's g)
-//     costs more than the lock or is unsupported — so it always goes through
-//     the inject queue and unparks one worker. JoinHandle completion wakes its
-//     joiners through the completing worker's Context.
+//     the polling worker: its LIFO slot (multi-thread; the back of its ring
+//     during the last of 3 LIFO polls in a row, see "LIFO slot" below) or
+//     local queue (current-thread), no lock; a poll with no worker (a
+//     multi-thread BlockOn main future) falls back to plain Wake. Plain Wake
+//     cannot know which goroutine calls it — Go has no goroutine-local
+//     storage, and reading the goroutine id (runtime.Stack, about 1µs, or
+//     assembly reaching into the runtime's g) costs more than the lock or is
+//     unsupported — so it always goes through the inject queue and unparks one
+//     worker. JoinHandle completion wakes its joiners through the completing
+//     worker's Context.
 //
 // # The current-thread scheduler
 //
