@@ -624,12 +624,8 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		}
 		// After a call of the builtin panic nothing runs: the block gets
 		// no jump (vet reports code after panic as unreachable).
-		if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-				if b, ok := l.g.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
-					l.terminate(&panicTerm{})
-				}
-			}
+		if l.terminating(s, "") {
+			l.terminate(&panicTerm{})
 		}
 	case *ast.IncDecStmt:
 		c, kids := shallow(s.X, l.g.info)
