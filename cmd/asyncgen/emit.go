@@ -411,11 +411,8 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		}
 		for _, s := range blk.stmts {
 			if text := l.printStmt(s.s); text != "" {
-				d := l.directive(s.pos)
-				if d == "" {
-					d = resetMark // glue of the lowering, not the user's code
-				}
-				body.WriteString(d + text + "\n")
+				// No position: glue of the lowering, not the user's code.
+				body.WriteString(l.directiveOr(s.pos) + text + "\n")
 			}
 		}
 		next := i + 1
