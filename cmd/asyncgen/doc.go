@@ -18,8 +18,11 @@
 // otherwise the named packages (any go list pattern, such as ./...).
 // With -check it writes nothing, lists each generated file that is missing,
 // stale or orphaned, and exits 1 if there is any: run it in CI. With -sizes
-// it writes nothing and prints each generated future's size in bytes and its
-// fields, largest first: a future is the whole memory of a suspended task.
+// it writes nothing and prints each generated future's size in bytes (for
+// the gc compiler and $GOARCH, default the host's) and its fields, largest
+// first: a future is the whole memory of a suspended task. Warnings go to
+// standard error and do not change the exit status; when there are errors,
+// only the errors are printed.
 //
 // # Async functions
 //
@@ -85,8 +88,12 @@
 // a suspension point inside a func literal, a type switch, a select or a
 // range over a function iterator; generic async functions and async methods
 // of generic types; local type declarations; async functions in _test.go
-// files; blank functions (func _) marked async, which have no twin; more
-// than 8 results (return a struct); a variable live across a suspension
+// files; blank functions (func _) marked async, which have no twin; an
+// async function without a body, or whose name already ends in Async; a
+// suspending method called through a method expression (T.M(x)); a call of
+// X whose twin XAsync returns a future but takes other parameters or yields
+// another output than the result rule gives; more than 8 results (return a
+// struct); a variable live across a suspension
 // point whose type cannot be written outside its package
 // (bo := binary.LittleEndian); a package that redeclares a predeclared name
 // the generated code has no other spelling for (bool, or a predeclared type
@@ -101,7 +108,8 @@
 // through the interface, *os.File, http.Get and friends, and io.ReadAll or
 // io.Copy on a socket, a file or an HTTP response body. A sync.Mutex or
 // RWMutex locked before a suspension point and unlocked after it (in source
-// order) is an error naming corio/syncx.Mutex: another task that locks it
+// order, the receiver written the same way), or never unlocked in the
+// function, is an error naming corio/syncx.Mutex: another task that locks it
 // deadlocks the thread. A future made and dropped (FAsync(x) as a
 // statement) is an error: it would never run.
 //
@@ -168,8 +176,9 @@
 // zeroed when the await completes), so a chain of async calls allocates one
 // future, not one per level; a callee that can reach its caller again
 // (recursion), a method, and functions of other packages are awaited
-// through their twins, each allocating its future. The price is size: a caller's future holds every
-// inlined callee's future side by side (see -sizes).
+// through their twins, each allocating its future. The price is size: a
+// caller's future holds every inlined callee's future side by side (see
+// -sizes).
 //
 // # Design
 //
@@ -179,7 +188,9 @@
 // constructs; blocking calls), lower.go (the control-flow graph of blocks
 // and terminators), liveness.go (where each variable lives, shared fields,
 // clearing), inline.go (the package's call graph, callees held by value),
-// emit.go (states, the Go text), naming.go (the naming scheme),
+// emit.go (states, the Go text), print.go (lowered syntax as text, the
+// /*line*/ directives), naming.go (the naming scheme), constraint.go (the
+// generated files' build constraints),
 // sizes.go (-sizes), sanity.go (invariants of the lowered graph, checked
 // in the tests) and gen.go (files, the plan of writes). Jennifer (the
 // github.com/dave/jennifer code builder) is used for the file around the
