@@ -78,9 +78,15 @@ func (g *pkgGen) typeExpr(t types.Type) ast.Expr { return rawExpr(g.typeText(t))
 // string while the value's type is a defined type with underlying string).
 func (g *pkgGen) convert(t types.Type, x ast.Expr) ast.Expr {
 	if b, ok := t.(*types.Basic); ok && b.Kind() == types.String && g.shadowed["string"] {
-		return &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{x}}, Sel: ast.NewIdent("String")}}
+		return g.reflectCall(x, "String")
 	}
 	return &ast.CallExpr{Fun: g.typeExpr(t), Args: []ast.Expr{x}}
+}
+
+// reflectCall is reflect.ValueOf(x).method() in generated code: a map's
+// iterator, and len or a string conversion where the package redeclares them.
+func (g *pkgGen) reflectCall(x ast.Expr, method string) ast.Expr {
+	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{x}}, Sel: ast.NewIdent(method)}}
 }
 
 // zero is the zero value of t as an expression.

@@ -1180,7 +1180,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		} else {
 			var n ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(seq)}}
 			if l.g.shadowed["len"] {
-				n = &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{l.ref(seq)}}, Sel: ast.NewIdent("Len")}}
+				n = l.g.reflectCall(l.ref(seq), "Len")
 			}
 			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: n}
 		}
@@ -1192,8 +1192,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		it := l.temp(nil, "iter")
 		it.text = "*" + l.g.marker("reflect", "reflect") + ".MapIter"
 		x := l.expr(s.X, false)
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(it)}, Tok: token.ASSIGN, Rhs: []ast.Expr{
-			&ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{x}}, Sel: ast.NewIdent("MapRange")}}}})
+		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(it)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.g.reflectCall(x, "MapRange")}})
 		cond = &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.ref(it), Sel: ast.NewIdent("Next")}}
 		get := func(method string, t types.Type) ast.Expr {
 			v := l.temp(t, "kv")
