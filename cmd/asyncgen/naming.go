@@ -145,16 +145,8 @@ func (g *pkgGen) newOf(t types.Type, init string) string {
 // spellable reports whether t can be written outside its packages: a named
 // type that another package does not export cannot.
 func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
-	seen := map[types.Type]bool{}
-	var walk func(t types.Type) bool
-	walk = func(t types.Type) bool {
-		if t == nil || seen[t] {
-			return true
-		}
-		seen[t] = true
+	ok = eachType(t, func(t types.Type) bool {
 		switch t := t.(type) {
-		case *types.Alias:
-			return walk(types.Unalias(t))
 		case *types.Named:
 			o := t.Obj()
 			if o.Pkg() != nil && o.Pkg() != g.pkg && !o.Exported() {
@@ -165,6 +157,45 @@ func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
 				bad = o.Name() + " (a local type)"
 				return false
 			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				if f := t.Field(i); !f.Exported() && f.Pkg() != g.pkg {
+					bad = "a struct with unexported fields of package " + f.Pkg().Name()
+					return false
+				}
+			}
+		case *types.Interface:
+			for i := 0; i < t.NumMethods(); i++ {
+				if m := t.Method(i); !m.Exported() && m.Pkg() != g.pkg {
+					bad = "an interface with unexported methods of package " + m.Pkg().Name()
+					return false
+				}
+			}
+		}
+		return true
+	})
+	return bad, ok
+}
+
+// eachType calls f on t and on every type written inside it (type
+// arguments, elements, keys, parameters, results, fields, methods; not a
+// named type's underlying type), each once, and stops when f returns false.
+// It reports whether the walk ran to the end.
+func eachType(t types.Type, f func(types.Type) bool) bool {
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type) bool
+	walk = func(t types.Type) bool {
+		if t == nil || seen[t] {
+			return true
+		}
+		seen[t] = true
+		if !f(t) {
+			return false
+		}
+		switch t := t.(type) {
+		case *types.Alias:
+			return walk(types.Unalias(t))
+		case *types.Named:
 			if ta := t.TypeArgs(); ta != nil {
 				for i := 0; i < ta.Len(); i++ {
 					if !walk(ta.At(i)) {
@@ -172,7 +203,6 @@ func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
 					}
 				}
 			}
-			return true
 		case *types.Pointer:
 			return walk(t.Elem())
 		case *types.Slice:
@@ -184,49 +214,29 @@ func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
 		case *types.Map:
 			return walk(t.Key()) && walk(t.Elem())
 		case *types.Signature:
-			for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
-				for i := 0; i < tup.Len(); i++ {
-					if !walk(tup.At(i).Type()) {
-						return false
-					}
-				}
-			}
-			return true
-		case *types.Struct:
-			for i := 0; i < t.NumFields(); i++ {
-				f := t.Field(i)
-				if !walk(f.Type()) {
-					return false
-				}
-				if !f.Exported() && f.Pkg() != g.pkg {
-					bad = "a struct with unexported fields of package " + f.Pkg().Name()
-					return false
-				}
-			}
-			return true
-		case *types.Interface:
-			for i := 0; i < t.NumMethods(); i++ {
-				m := t.Method(i)
-				if !m.Exported() && m.Pkg() != g.pkg {
-					bad = "an interface with unexported methods of package " + m.Pkg().Name()
-					return false
-				}
-				if !walk(m.Type()) {
-					return false
-				}
-			}
-			return true
+			return walk(t.Params()) && walk(t.Results())
 		case *types.Tuple:
 			for i := 0; i < t.Len(); i++ {
 				if !walk(t.At(i).Type()) {
 					return false
 				}
 			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				if !walk(t.Field(i).Type()) {
+					return false
+				}
+			}
+		case *types.Interface:
+			for i := 0; i < t.NumMethods(); i++ {
+				if !walk(t.Method(i).Type()) {
+					return false
+				}
+			}
 		}
 		return true
 	}
-	ok = walk(t)
-	return bad, ok
+	return walk(t)
 }
 
 // importAlias picks the name under which the generated files import path:
@@ -260,13 +270,7 @@ func (g *pkgGen) importAlias(path, name string) string {
 // notePredeclared records the redeclared predeclared names that printing t
 // would write.
 func (g *pkgGen) notePredeclared(t types.Type) {
-	seen := map[types.Type]bool{}
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		if t == nil || seen[t] {
-			return
-		}
-		seen[t] = true
+	eachType(t, func(t types.Type) bool {
 		switch t := t.(type) {
 		case *types.Basic:
 			if t.Info()&types.IsUntyped == 0 {
@@ -275,47 +279,14 @@ func (g *pkgGen) notePredeclared(t types.Type) {
 		case *types.Alias:
 			if t.Obj().Pkg() == nil {
 				g.needUniverse(t.Obj().Name())
-				return
 			}
-			walk(types.Unalias(t))
 		case *types.Named:
 			if t.Obj().Pkg() == nil {
 				g.needUniverse(t.Obj().Name())
 			}
-			if ta := t.TypeArgs(); ta != nil {
-				for i := 0; i < ta.Len(); i++ {
-					walk(ta.At(i))
-				}
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Signature:
-			walk(t.Params())
-			walk(t.Results())
-		case *types.Tuple:
-			for i := 0; i < t.Len(); i++ {
-				walk(t.At(i).Type())
-			}
-		case *types.Struct:
-			for i := 0; i < t.NumFields(); i++ {
-				walk(t.Field(i).Type())
-			}
-		case *types.Interface:
-			for i := 0; i < t.NumMethods(); i++ {
-				walk(t.Method(i).Type())
-			}
 		}
-	}
-	walk(t)
+		return true
+	})
 }
 
 // stateType is the type of a future's state field: an integer type whose
