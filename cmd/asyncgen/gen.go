@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/corio-go/corio/internal/asyncrules"
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/go/packages"
 )
@@ -269,8 +270,15 @@ func (g *pkgGen) lowerSafe(of *outFile, fn *asyncFunc) (text string, ok bool) {
 
 // file generates one <file>_async.go.
 func (g *pkgGen) file(of *outFile) ([]byte, error) {
+	src, err := os.ReadFile(of.src.path)
+	if err != nil {
+		return nil, err
+	}
 	jf := jen.NewFilePathName(g.pkg.Path(), g.pkg.Name())
 	jf.HeaderComment(header)
+	// The source's hash lets the asynccheck analyzer tell a stale twin
+	// without running the generator (asyncrules.SourceLine).
+	jf.HeaderComment(asyncrules.SourceLine(src))
 	if c := buildConstraint(of.src.path, of.file); c != "" {
 		jf.HeaderComment("//go:build " + c)
 	}

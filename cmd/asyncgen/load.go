@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/corio-go/corio/internal/asyncrules"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -55,32 +56,15 @@ type pkgPlan struct {
 	generated map[string]bool
 }
 
+// isGeneratedContent reports whether a file carries asyncgen's header
+// before its package clause.
 func isGeneratedContent(b []byte) bool {
-	// The header must come before the package clause, on a line of its own.
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == header {
-			return true
-		}
-		if strings.HasPrefix(line, "package ") {
-			return false
-		}
-	}
-	return false
+	generated, _ := asyncrules.ParseHeader(b)
+	return generated
 }
 
 // hasDirective reports whether a doc comment holds the //async:func line.
-func hasDirective(doc *ast.CommentGroup) bool {
-	if doc == nil {
-		return false
-	}
-	for _, c := range doc.List {
-		if strings.TrimSpace(c.Text) == "//async:func" {
-			return true
-		}
-	}
-	return false
-}
+func hasDirective(doc *ast.CommentGroup) bool { return asyncrules.HasDirective(doc) }
 
 // load lists the packages, builds the stub overlay and type-checks them.
 func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPlan, []string) {

@@ -1,0 +1,381 @@
+package asyncrules
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// blocking names the Go operations that block the goroutine they run on,
+// by the full name of the function or method object the call resolves to
+// (a method promoted from an embedded type has its declaring type's name:
+// (*net.TCPConn).Read is (*net.conn).Read). Inside an async function that
+// goroutine is a runtime thread shared by many tasks.
+var blocking = map[string]string{
+	"time.Sleep":             "use rt.Sleep(d), which suspends only this task",
+	"(*sync.WaitGroup).Wait": "join the tasks' JoinHandles (h.Join() suspends) instead",
+	"(*sync.Cond).Wait":      "corio/syncx (not yet available) will offer a notification that suspends; until then, wait in a plain goroutine",
+	RTPath + ".Run":          "await the future with rt.Await(f) (or call its function directly) instead of starting a nested runtime",
+	RTPath + ".RunMulti":     "await the future with rt.Await(f) (or call its function directly) instead of starting a nested runtime",
+	RTPath + ".BlockOn":      "await the future with rt.Await(f) (or call its function directly) instead of blocking on it",
+}
+
+// blockingIO are calls that block on I/O; the fix is the same for each.
+var blockingIO = []string{
+	"net.Dial", "net.DialTimeout", "net.DialTCP", "net.DialUDP", "net.Listen", "net.ListenTCP",
+	"(net.Conn).Read", "(net.Conn).Write", "(net.Listener).Accept",
+	"(*net.conn).Read", "(*net.conn).Write",
+	"(*net.TCPListener).Accept", "(*net.TCPListener).AcceptTCP", "(*net.UnixListener).Accept",
+	"(*net.UDPConn).ReadFrom", "(*net.UDPConn).ReadFromUDP", "(*net.UDPConn).WriteTo", "(*net.UDPConn).WriteToUDP",
+	"net/http.Get", "net/http.Post", "net/http.Head", "net/http.PostForm",
+	"(*net/http.Client).Do", "(*net/http.Client).Get", "(*net/http.Client).Post", "(*net/http.Client).Head",
+	"net/http.ListenAndServe", "(*net/http.Server).ListenAndServe", "(*net/http.Server).Serve",
+	"(*os.File).Read", "(*os.File).Write", "(*os.File).ReadAt", "(*os.File).WriteAt", "(*os.File).ReadFrom", "(*os.File).WriteString",
+	"os.ReadFile", "os.WriteFile", "os.Open", "os.Create", "os.OpenFile", "os.ReadDir",
+}
+
+const ioFix = "run it in rt.SpawnBlocking(func() T { … }) and await the handle's Join(), or do the I/O outside the async function (corio/netx, not yet available, will provide sockets whose operations suspend)"
+
+func init() {
+	for _, n := range blockingIO {
+		blocking[n] = ioFix
+	}
+}
+
+// blockingReaders are functions that block when their reader or writer
+// argument does: flagged when an argument's type is a known blocking one.
+var blockingReaders = map[string]bool{
+	"io.ReadAll": true, "io.Copy": true, "io.CopyN": true, "io.ReadFull": true, "io.ReadAtLeast": true,
+	"io.WriteString": true, "(*bufio.Reader).ReadString": true, "(*bufio.Reader).ReadLine": true,
+	"(*bufio.Scanner).Scan": true,
+}
+
+// blockingValue reports whether e is a value whose reads and writes block:
+// a socket, a file, or an HTTP response body.
+func (c *Checker) blockingValue(e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if se, ok := e.(*ast.SelectorExpr); ok && se.Sel.Name == "Body" {
+		if t := c.Info.TypeOf(se.X); t != nil && isNamed(t, "net/http", "Response") {
+			return true
+		}
+	}
+	t := c.Info.TypeOf(e)
+	if t == nil {
+		return false
+	}
+	return isNamed(t, "os", "File") || isNamed(t, "net", "TCPConn") || isNamed(t, "net", "UDPConn") ||
+		isNamed(t, "net", "UnixConn") || isNamed(t, "net", "Conn") || isNamed(t, "crypto/tls", "Conn")
+}
+
+// isNamed reports whether t (or *t) is the named type path.name.
+func isNamed(t types.Type, path, name string) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
+}
+
+// Check walks the body of async function name: it returns the suspension
+// points and reports what cannot be lowered or would block.
+func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twin {
+	susp := map[*ast.CallExpr]*Twin{}
+	var stack []ast.Node
+	inLit := func() bool {
+		for _, n := range stack {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return true
+			}
+		}
+		return false
+	}
+	// The communication clauses of a select with a default case never
+	// block: they are not reported as channel operations.
+	skip := map[ast.Node]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if skip[n] {
+			return false
+		}
+		stack = append(stack, n)
+		lit := inLit()
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if se, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && !lit {
+				if sel := c.Info.Selections[se]; sel != nil && sel.Kind() == types.MethodExpr {
+					if obj, _, _ := types.LookupFieldOrMethod(sel.Recv(), true, sel.Obj().Pkg(), sel.Obj().Name()+"Async"); obj != nil {
+						c.errorf(n.Pos(), Unsupported, "method expression %s suspends but is not lowered yet; call it as a method, x.%s(…)", se.Sel.Name, se.Sel.Name)
+					}
+				}
+			}
+			// go f(x) runs the plain f in a new goroutine: not a
+			// suspension point of this function.
+			if len(stack) >= 2 {
+				if gs, ok := stack[len(stack)-2].(*ast.GoStmt); ok && gs.Call == n {
+					return true
+				}
+			}
+			if tw := c.TwinOf(n); tw != nil {
+				if lit {
+					c.errorf(n.Pos(), Unsupported, "%s suspends, but it is called inside a func literal, which runs as plain Go (a func literal cannot be an async function); call it from the async function itself, or move the literal's body into a named async function and call or rt.Spawn that", CalleeName(n))
+				} else {
+					susp[n] = tw
+				}
+				return true
+			}
+			if lit {
+				return true
+			}
+			c.checkBlockingCall(name, n)
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				if b, ok := c.Info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
+					c.errorf(n.Pos(), Unsupported, "recover in an async function is not supported yet (it needs defer); let the panic reach the task, where JoinHandle.Join reports it as a *rt.JoinError, or recover inside a plain function you call")
+				}
+			}
+		case *ast.ExprStmt:
+			// A future made and dropped never runs (Rust's must_use).
+			if call := droppedFuture(c.Info, n); call != nil && !lit {
+				c.errorf(n.Pos(), Dropped, "the future returned by %s is dropped, so it never runs; await it (call the function without Async, or rt.Await(f)), or run it as a task with rt.Spawn", CalleeName(call))
+			}
+		case *ast.DeferStmt:
+			if !lit {
+				c.errorf(n.Pos(), Unsupported, "defer in an async function is not supported yet; call the cleanup explicitly before each return")
+			}
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO && !lit {
+				c.errorf(n.Pos(), Unsupported, "goto in an async function is not supported yet; use a labeled loop with break/continue")
+			}
+		case *ast.SelectStmt:
+			if lit {
+				return true
+			}
+			for _, cl := range n.Body.List {
+				if cl.(*ast.CommClause).Comm == nil {
+					// With default, the select never blocks.
+					for _, cl := range n.Body.List {
+						if cc := cl.(*ast.CommClause); cc.Comm != nil {
+							skip[cc.Comm] = true
+						}
+					}
+					return true
+				}
+			}
+			c.errorf(n.Pos(), Blocking, "select on Go channels blocks the runtime thread inside an async function; corio/syncx (not yet available) will offer a select that suspends; until then, add a default case (a select that never blocks), or do the channel work in a plain goroutine and hand the result over with a future")
+			return false
+		case *ast.SendStmt:
+			if !lit {
+				c.errorf(n.Pos(), Blocking, "a send on a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, send from a plain goroutine or in a select with a default case")
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !lit {
+				c.errorf(n.Pos(), Blocking, "a receive from a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, receive in a plain goroutine or in a select with a default case")
+			}
+		case *ast.RangeStmt:
+			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Chan); ok && !lit {
+				c.errorf(n.Pos(), Blocking, "range over a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, drain the channel in a plain goroutine")
+			}
+		case *ast.DeclStmt:
+			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE && !lit {
+				c.errorf(n.Pos(), Unsupported, "local type declaration in async function %s is not supported; move the type to package level", name)
+			}
+		}
+		return true
+	})
+	c.checkSuspendingConstructs(body, susp)
+	c.checkMutexes(body, susp)
+	return susp
+}
+
+// checkBlockingCall reports a call that blocks the runtime thread, by the
+// object the call resolves to.
+func (c *Checker) checkBlockingCall(name string, call *ast.CallExpr) {
+	f, _ := c.Callee(call)
+	if f == nil {
+		return
+	}
+	full := f.FullName()
+	if fix, ok := blocking[full]; ok {
+		c.errorf(call.Pos(), Blocking, "%s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), name, fix)
+		return
+	}
+	if !blockingReaders[full] {
+		return
+	}
+	for _, a := range call.Args {
+		if c.blockingValue(a) {
+			c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(a)), name, ioFix)
+			return
+		}
+	}
+}
+
+// checkSuspendingConstructs reports constructs that are fine as plain Go but
+// not lowered yet when they contain a suspension point.
+func (c *Checker) checkSuspendingConstructs(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin) {
+	contains := func(n ast.Node) bool {
+		for call := range susp {
+			if call.Pos() >= n.Pos() && call.End() <= n.End() {
+				return true
+			}
+		}
+		return false
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.TypeSwitchStmt:
+			if contains(n) {
+				c.errorf(n.Pos(), Unsupported, "type switch containing a suspension point is not supported yet; compute the value first or use if with type assertions")
+			}
+		case *ast.RangeStmt:
+			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Signature); ok && contains(n) {
+				c.errorf(n.Pos(), Unsupported, "range over a function iterator containing a suspension point is not supported yet; collect the values first")
+			}
+		case *ast.SelectStmt:
+			if contains(n) {
+				c.errorf(n.Pos(), Unsupported, "select containing a suspension point is not supported yet; decide in the select, then suspend after it")
+			}
+		}
+		return true
+	})
+}
+
+// calleeDisplay names a called function for a message: a method by the
+// receiver type the source uses, (*net.TCPConn).Read rather than the
+// unexported (*net.conn).Read that declares it.
+func (c *Checker) calleeDisplay(call *ast.CallExpr, f *types.Func) string {
+	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if sel := c.Info.Selections[se]; sel != nil && sel.Kind() == types.MethodVal {
+			recv := sel.Recv()
+			if _, ptr := f.Type().(*types.Signature).Recv().Type().(*types.Pointer); ptr {
+				if _, isPtr := recv.(*types.Pointer); !isPtr {
+					recv = types.NewPointer(recv)
+				}
+			}
+			return "(" + types.TypeString(recv, (*types.Package).Name) + ")." + f.Name()
+		}
+	}
+	if f.Pkg() != nil {
+		return f.Pkg().Name() + "." + f.Name()
+	}
+	return f.Name()
+}
+
+// checkMutexes reports a sync.Mutex or RWMutex locked before a suspension
+// point and unlocked after it (in source order, the receiver written the
+// same way), or never unlocked in the function: another task on the same
+// thread that locks it deadlocks the thread.
+func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin) {
+	type lockCall struct {
+		call *ast.CallExpr
+		recv string
+		name string
+	}
+	var locks, unlocks []lockCall
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		f, _ := c.Callee(call)
+		se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if f == nil || !ok {
+			return true
+		}
+		recv := types.ExprString(se.X) + "." + se.Sel.Name + "()"
+		switch f.FullName() {
+		case "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock":
+			locks = append(locks, lockCall{call, recv, f.FullName()})
+		case "(*sync.Mutex).Unlock", "(*sync.RWMutex).Unlock", "(*sync.RWMutex).RUnlock":
+			unlocks = append(unlocks, lockCall{call, recv, f.FullName()})
+		}
+		return true
+	})
+	for _, lk := range locks {
+		end := body.End()
+		for _, u := range unlocks {
+			if strings.TrimSuffix(u.recv, "Unlock()") == strings.TrimSuffix(strings.TrimSuffix(lk.recv, "RLock()"), "Lock()") && u.call.Pos() > lk.call.Pos() && u.call.Pos() < end {
+				end = u.call.Pos()
+			}
+		}
+		var first token.Pos
+		for call := range susp {
+			if call.Pos() > lk.call.End() && call.Pos() < end && (first == token.NoPos || call.Pos() < first) {
+				first = call.Pos()
+			}
+		}
+		if first.IsValid() {
+			c.errorf(lk.call.Pos(), Mutex, "%s holds a %s across the suspension point at %s: another task on this runtime thread that locks it deadlocks the thread; use corio/syncx.Mutex (not yet available), which suspends, or unlock before suspending", lk.recv, strings.TrimPrefix(strings.Split(lk.name, ")")[0], "(*"), c.Where(first))
+		}
+	}
+}
+
+// droppedFuture returns the call of an expression statement whose result,
+// a future, the statement discards; nil otherwise.
+func droppedFuture(info *types.Info, s *ast.ExprStmt) *ast.CallExpr {
+	call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if ok && PollOutput(info.TypeOf(call)) != nil {
+		return call
+	}
+	return nil
+}
+
+// CheckDropped reports every future that n discards outside async code's
+// own rule: an expression statement, go statement or defer statement whose
+// call returns a future, anywhere (plain functions and func literals
+// included). done holds the statements already reported by Check.
+func (c *Checker) CheckDropped(n ast.Node, done map[token.Pos]bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		var call *ast.CallExpr
+		switch s := n.(type) {
+		case *ast.ExprStmt:
+			call = droppedFuture(c.Info, s)
+		case *ast.GoStmt:
+			call = s.Call
+		case *ast.DeferStmt:
+			call = s.Call
+		default:
+			return true
+		}
+		if call == nil || done[n.Pos()] || PollOutput(c.Info.TypeOf(call)) == nil {
+			return true
+		}
+		c.errorf(n.Pos(), Dropped, "the future returned by %s is dropped, so it never runs; run it with rt.Run(f) or rt.Spawn(f), or call the function without Async", CalleeName(call))
+		return true
+	})
+}
+
+// CalleeName names a call's function as the source writes it, for messages.
+func CalleeName(call *ast.CallExpr) string {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok {
+			return x.Name + "." + f.Sel.Name
+		}
+		return f.Sel.Name
+	}
+	return "the call"
+}
+
+// HasDirective reports whether a doc comment holds the //async:func line.
+func HasDirective(doc *ast.CommentGroup) bool {
+	if doc == nil {
+		return false
+	}
+	for _, c := range doc.List {
+		if strings.TrimSpace(c.Text) == "//async:func" {
+			return true
+		}
+	}
+	return false
+}
