@@ -1,0 +1,181 @@
+package syncx
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// Channel benchmarks, each beside the Go-channel version of the same
+// workload. Run with
+//
+//	go test -run '^$' -bench 'Chan|PingPong|Oneshot' -benchmem -count 5 ./syncx
+//
+// The corio tasks are hand-written futures shaped like asyncgen's output
+// (one future field per await, reset to nil after it completes), so the
+// numbers are those of generated code.
+
+// benchRun runs the tasks on a fresh runtime (current-thread or multi-thread
+// with the default number of workers) and waits for all of them.
+func benchRun(b *testing.B, multi bool, fs ...rt.Future[struct{}]) {
+	var r *rt.Runtime
+	if multi {
+		r = rt.NewMultiThread()
+	} else {
+		r = rt.NewCurrentThread()
+	}
+	defer r.Shutdown()
+	joins := make([]rt.Future[rt.Tuple2[struct{}, error]], len(fs))
+	b.ResetTimer()
+	for i, f := range fs {
+		joins[i] = rt.SpawnOn(r, f).JoinAsync()
+	}
+	next := 0
+	rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		for next < len(joins) {
+			if _, ok := joins[next].Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			next++
+		}
+		return struct{}{}, true
+	}))
+	b.StopTimer()
+}
+
+// pingPongTask sends i on out and waits for the reply on in, n times
+// (starter), or waits on in and sends back on out (echoer).
+func pingPongTask(in *Receiver[int], out *Sender[int], n int, starter bool) rt.Future[struct{}] {
+	i := 0
+	var sf *SendFuture[int]
+	var rf *RecvFuture[int]
+	sending := starter
+	return rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		for i < n {
+			if sending {
+				if sf == nil {
+					sf = out.SendAsync(i)
+				}
+				if _, ok := sf.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				sf = nil
+				sending = false
+				if !starter {
+					i++
+				}
+				continue
+			}
+			if rf == nil {
+				rf = in.RecvAsync()
+			}
+			if _, ok := rf.Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			rf = nil
+			sending = true
+			if starter {
+				i++
+				sending = i < n
+			}
+		}
+		return struct{}{}, true
+	})
+}
+
+// BenchmarkPingPong: one op is a round trip between two tasks over two
+// channels of capacity 1.
+func BenchmarkPingPong(b *testing.B) {
+	for _, mode := range []struct {
+		name  string
+		multi bool
+	}{{"corio/current", false}, {"corio/multi", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			atx, arx := NewChannel[int](1)
+			btx, brx := NewChannel[int](1)
+			b.ReportAllocs()
+			benchRun(b, mode.multi, pingPongTask(brx, atx, b.N, true), pingPongTask(arx, btx, b.N, false))
+		})
+	}
+	for _, size := range []int{0, 1} {
+		b.Run("go/buffer="+strconv.Itoa(size), func(b *testing.B) {
+			ping, pong := make(chan int, size), make(chan int, size)
+			b.ReportAllocs()
+			go func() {
+				for v := range ping {
+					pong <- v
+				}
+				close(pong)
+			}()
+			for i := 0; i < b.N; i++ {
+				ping <- i
+				<-pong
+			}
+			close(ping)
+		})
+	}
+}
+
+// BenchmarkChanThroughput: one op is one value through a channel of
+// capacity 64 from P producers to one consumer.
+func BenchmarkChanThroughput(b *testing.B) {
+	for _, producers := range []int{1, 2, 8} {
+		p := strconv.Itoa(producers)
+		for _, mode := range []struct {
+			name  string
+			multi bool
+		}{{"corio/current", false}, {"corio/multi", true}} {
+			b.Run(mode.name+"/producers="+p, func(b *testing.B) {
+				tx, rx := NewChannel[int](64)
+				count := 0
+				tasks := []rt.Future[struct{}]{chReceiveAll(rx, func(int) { count++ })}
+				for i := 0; i < producers; i++ {
+					s := tx
+					if i > 0 {
+						s = tx.Clone()
+					}
+					n := b.N / producers
+					if i == 0 {
+						n += b.N % producers
+					}
+					tasks = append(tasks, chSender(s, 0, n))
+				}
+				b.ReportAllocs()
+				benchRun(b, mode.multi, tasks...)
+				if count != b.N {
+					b.Fatalf("received %d of %d", count, b.N)
+				}
+			})
+		}
+		for _, size := range []int{0, 64} {
+			b.Run("go/buffer="+strconv.Itoa(size)+"/producers="+p, func(b *testing.B) {
+				ch := make(chan int, size)
+				var wg sync.WaitGroup
+				b.ReportAllocs()
+				for i := 0; i < producers; i++ {
+					n := b.N / producers
+					if i == 0 {
+						n += b.N % producers
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for j := 0; j < n; j++ {
+							ch <- j
+						}
+					}()
+				}
+				go func() { wg.Wait(); close(ch) }()
+				count := 0
+				for range ch {
+					count++
+				}
+				if count != b.N {
+					b.Fatalf("received %d of %d", count, b.N)
+				}
+			})
+		}
+	}
+}
