@@ -1,0 +1,324 @@
+package syncx
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// Mutex is a FIFO-fair mutual exclusion lock for tasks and goroutines. The
+// zero value is an unlocked mutex; a Mutex must not be copied after first
+// use.
+//
+// The API is Go's, not a guard's: Lock (or LockAsync) then Unlock. A Mutex
+// is not tied to a task or goroutine: one task may lock it and another unlock
+// it, as with sync.Mutex.
+//
+// Fairness. Unlock hands the lock directly to the first queued waiter: the
+// mutex stays locked and the waiter owns it when it next polls, so a task
+// that unlocks and locks again in a loop cannot overtake a waiter, and a new
+// arrival never barges ahead of the queue. The uncontended path (no waiter
+// queued) is one compare-and-swap for Lock and one for Unlock, as for
+// sync.Mutex; the price of the hand-off is that under contention every
+// acquisition waits for the next waiter to be scheduled (a lock convoy), so
+// keep critical sections short.
+type Mutex struct {
+	// state is mutexLocked|mutexWaiters. Outside mu only two transitions
+	// happen: 0 → mutexLocked (a fast Lock) and mutexLocked → 0 (a fast
+	// Unlock); every other transition is made under mu. Invariant (under
+	// mu): waiters non-empty ⇒ state == mutexLocked|mutexWaiters, so a fast
+	// Lock fails while anyone is queued.
+	state atomic.Int32
+
+	mu      sync.Mutex // guards waiters and the waiter nodes on it
+	waiters waitList   // LockFutures waiting, first in first out
+}
+
+const (
+	mutexLocked  = 1 << iota // someone holds the lock (or it was handed to a waiter)
+	mutexWaiters             // waiters is non-empty
+)
+
+// Lock locks m, blocking the calling goroutine until the lock is available
+// (direct mode of LockAsync). The uncontended path does not allocate. If it
+// would have to wait on a goroutine that is driving a runtime (inside a
+// task), it panics instead: use LockAsync there.
+func (m *Mutex) Lock() {
+	if m.state.CompareAndSwap(0, mutexLocked) {
+		return
+	}
+	f := lockPool.get()
+	f.m = m
+	directAwait[struct{}](f, "Mutex.Lock", "LockAsync")
+	lockPool.put(f)
+}
+
+var lockPool directPool[LockFuture]
+
+// LockAsync returns a future that locks m: it is ready, with the lock held
+// by the caller, once m was handed to it. Waiters are served first in, first
+// out. The future spends one budget unit per poll.
+//
+// Cancel-safe: cancelling the pending future removes it from the queue, and
+// if the lock had already been handed to it, unlocks (handing the lock to the
+// next waiter); nothing is held afterwards.
+func (m *Mutex) LockAsync() *LockFuture { return &LockFuture{m: m} }
+
+// TryLock locks m if it is unlocked and nobody is queued for it, and reports
+// whether it did. It never waits.
+func (m *Mutex) TryLock() bool { return m.state.CompareAndSwap(0, mutexLocked) }
+
+// Unlock unlocks m, handing it to the first waiter if there is one (that
+// waiter's task is woken). It panics if m is not locked. It never blocks and
+// may be called from any goroutine or task.
+func (m *Mutex) Unlock() {
+	if m.state.CompareAndSwap(mutexLocked, 0) {
+		return
+	}
+	m.unlockSlow()
+}
+
+func (m *Mutex) unlockSlow() {
+	m.mu.Lock()
+	if m.state.Load()&mutexLocked == 0 {
+		m.mu.Unlock()
+		panic("corio/syncx: Unlock of unlocked Mutex")
+	}
+	// Hand over: the lock stays locked and now belongs to the first waiter.
+	wk, ok := notifyFront(&m.waiters)
+	switch {
+	case !ok:
+		m.state.Store(0)
+	case m.waiters.empty():
+		m.state.Store(mutexLocked)
+	}
+	m.mu.Unlock()
+	if wk != nil {
+		wk.Wake()
+	}
+}
+
+// LockFuture is the future of Mutex.LockAsync. Its output is struct{} (Lock
+// has no result). It must be polled by one task at a time.
+type LockFuture struct {
+	m     *Mutex
+	state pendState // owned by the poller
+	w     waiter    // guarded by m.mu
+}
+
+// Poll implements rt.Future.
+func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
+	m := f.m
+	switch f.state {
+	case pendDone:
+		panic("corio/syncx: LockFuture polled after completion")
+	case pendIdle:
+		if !cx.ConsumeBudget() {
+			cx.Waker().Wake()
+			return struct{}{}, false
+		}
+		if m.state.CompareAndSwap(0, mutexLocked) {
+			f.state = pendDone
+			return struct{}{}, true
+		}
+		return f.lockSlow(cx)
+	}
+	if !repoll(&m.mu, &f.w, cx) {
+		return struct{}{}, false
+	}
+	f.state = pendDone
+	return struct{}{}, true
+}
+
+// lockSlow takes the lock under m.mu if it is free, else queues f.
+func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
+	m := f.m
+	m.mu.Lock()
+	for {
+		s := m.state.Load()
+		if s&mutexLocked == 0 {
+			// By the invariant nobody is queued (s == 0): take it.
+			if m.state.CompareAndSwap(s, s|mutexLocked) {
+				m.mu.Unlock()
+				f.state = pendDone
+				return struct{}{}, true
+			}
+			continue // a fast Lock took it meanwhile
+		}
+		if m.state.CompareAndSwap(s, s|mutexWaiters) {
+			break // a fast Unlock now fails and comes to mu
+		}
+	}
+	f.w.waker = cx.Waker()
+	f.w.n = 1
+	m.waiters.pushBack(&f.w)
+	m.mu.Unlock()
+	f.state = pendWaiting
+	return struct{}{}, false
+}
+
+// Cancel abandons the lock: it removes f from the queue, or, if the lock was
+// already handed to f, unlocks m. Cancel is idempotent and does nothing for a
+// future that completed (the caller then holds the lock and must Unlock) or
+// was never polled.
+func (f *LockFuture) Cancel() {
+	if !f.state.cancel() {
+		return
+	}
+	m := f.m
+	m.mu.Lock()
+	granted := withdraw(&m.waiters, &f.w)
+	if !granted && m.waiters.empty() {
+		m.state.Store(mutexLocked) // still held by someone: clear mutexWaiters
+	}
+	m.mu.Unlock()
+	if granted {
+		m.Unlock() // pass the lock on, as its owner would
+	}
+}
+
+// pendState is the poller-owned progress of a waiting future of this
+// package. Transitions: pendIdle → pendWaiting (a poll queued its waiter) →
+// pendDone (ready or cancelled); pendIdle → pendDone (ready at the first
+// poll, or cancelled before any poll: it held nothing).
+type pendState uint8
+
+const (
+	pendIdle    pendState = iota // not queued, holds nothing
+	pendWaiting                  // its waiter is queued or was granted
+	pendDone                     // completed or cancelled
+)
+
+// cancel moves s to pendDone and reports whether it was pendWaiting: whether
+// the Cancel calling it has a waiter to withdraw.
+func (s *pendState) cancel() (wasWaiting bool) {
+	wasWaiting = *s == pendWaiting
+	*s = pendDone
+	return wasWaiting
+}
+
+// directPool recycles the futures of direct-mode waits, so that a blocking
+// wait allocates nothing in steady state. Only directAwait's futures go
+// back: they are unreachable once it returns.
+type directPool[F any] struct{ p sync.Pool }
+
+func (p *directPool[F]) get() *F {
+	if f, ok := p.p.Get().(*F); ok {
+		return f
+	}
+	return new(F)
+}
+
+func (p *directPool[F]) put(f *F) {
+	var zero F
+	*f = zero
+	p.p.Put(f)
+}
+
+// notifyFront takes the first waiter off l, marks it notified and returns
+// its waker (to wake once the lock guarding l is released); ok is false if
+// l was empty.
+func notifyFront(l *waitList) (wk rt.Waker, ok bool) {
+	w := l.popFront()
+	if w == nil {
+		return nil, false
+	}
+	w.notified = true
+	wk = w.waker
+	w.waker = nil
+	return wk, true
+}
+
+// notifyUnlock takes waiters off the front of l while take accepts the
+// first one (nil take: all of them), marks each notified if grant is set —
+// unset, the waiter is merely unlinked, which Semaphore's futures read as
+// refused — and releases mu, which guards l and must be held. The waiters
+// are woken without the lock (through cx when non-nil: the caller is
+// inside a Poll); when the wake batch fills, mu is dropped to wake it and
+// taken again, so take must re-check whatever it relies on, and waiters that
+// queue meanwhile are seen too (a take that stops at them is how a caller
+// confines the release to the waiters that were there before).
+func notifyUnlock(mu *sync.Mutex, l *waitList, cx *rt.Context, grant bool, take func(w *waiter) bool) {
+	var b wakeBatch
+	for w := l.front(); w != nil && (take == nil || take(w)); w = l.front() {
+		l.popFront()
+		w.notified = grant
+		wk := w.waker
+		w.waker = nil
+		if b.add(wk) {
+			mu.Unlock()
+			b.wake(cx)
+			mu.Lock()
+		}
+	}
+	mu.Unlock()
+	b.wake(cx)
+}
+
+// directFuture is a future that can be abandoned: every waiting future of
+// this package.
+type directFuture[T any] interface {
+	rt.Future[T]
+	rt.Canceler
+}
+
+// directAwait is the direct mode of every waiting operation: it drives f to
+// completion on the calling goroutine with rt.Await. rt.Await refuses (by
+// panicking) to park a goroutine that drives a runtime; f's waiter was queued
+// by then, so directAwait cancels f — nothing stays queued or granted — and
+// re-panics naming the operation (op, like "Mutex.Lock") and its twin (alt).
+// Any other panic is re-raised unchanged after the cancel.
+func directAwait[T any](f directFuture[T], op, alt string) T {
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		f.Cancel()
+		r := recover()
+		if r == nil {
+			return // runtime.Goexit: let it continue
+		}
+		if s, isStr := r.(string); isStr && strings.HasPrefix(s, "corio/rt: Await called from inside a task") {
+			panic("corio/syncx: " + op + " called from inside a task on a runtime goroutine; use " + alt + " in an async function")
+		}
+		panic(r)
+	}()
+	v := rt.Await[T](f)
+	ok = true
+	return v
+}
+
+// repoll is the poll of a future whose waiter w was queued on a list guarded
+// by mu (pendWaiting): it spends the budget unit (a queued waiter is woken by
+// its grant, never by the budget, so a refusal changes nothing) and reports
+// whether w was notified, consuming the notification; else it refreshes w's
+// waker.
+func repoll(mu *sync.Mutex, w *waiter, cx *rt.Context) (notified bool) {
+	cx.ConsumeBudget()
+	mu.Lock()
+	if w.notified {
+		w.notified = false
+		mu.Unlock()
+		return true
+	}
+	w.waker = cx.Waker()
+	mu.Unlock()
+	return false
+}
+
+// withdraw takes w off l if it is still queued, and otherwise reports (and
+// consumes) whether it had been notified, for the caller to hand back what
+// the notification granted. The lock guarding l must be held.
+func withdraw(l *waitList, w *waiter) (notified bool) {
+	if w.queued {
+		l.remove(w)
+		w.waker = nil
+		return false
+	}
+	notified = w.notified
+	w.notified = false
+	return notified
+}

@@ -1,0 +1,115 @@
+package syncx
+
+import "github.com/corio-go/corio/rt"
+
+// RwLock is a fair, write-preferring reader/writer lock for tasks and
+// goroutines: any number of readers or one writer hold it. The zero value is
+// unlocked; an RwLock must not be copied after first use.
+//
+// It is a FIFO semaphore of rwMaxReaders permits: a reader takes one, a
+// writer all of them. Waiters are served in arrival order, so once a writer
+// waits, readers that arrive after it wait behind it (write-preferring: a
+// stream of readers cannot starve a writer), and when the writer unlocks,
+// the readers queued behind it are let in together up to the next queued
+// writer (readers cannot starve either). As with Mutex, the lock is handed
+// to waiters directly; nothing barges ahead of the queue.
+type RwLock struct {
+	s sema
+}
+
+// rwMaxReaders bounds the readers holding an RwLock at once (a writer takes
+// all of them); large enough never to be reached in practice.
+const rwMaxReaders = 1 << 30
+
+// RLock locks rw for reading, blocking the calling goroutine until it can
+// (direct mode of RLockAsync). It panics instead if it would have to wait on
+// a goroutine that drives a runtime.
+func (rw *RwLock) RLock() { rw.lockDirect(1, "RwLock.RLock", "RLockAsync") }
+
+// RLockAsync returns a future that locks rw for reading; it spends one budget
+// unit per poll.
+//
+// Cancel-safe: cancelling the pending future removes it from the queue, and
+// a read lock already handed to it is released (letting a waiting writer
+// in); nothing is held afterwards.
+func (rw *RwLock) RLockAsync() *RwLockFuture { return rw.future(1) }
+
+// TryRLock locks rw for reading if no writer holds it and nobody is queued,
+// and reports whether it did.
+func (rw *RwLock) TryRLock() bool { return rw.s.tryAcquire(1, rwMaxReaders) }
+
+// RUnlock releases one read lock. It panics if rw is not read-locked.
+func (rw *RwLock) RUnlock() { rw.release(1, "corio/syncx: RUnlock of unlocked RwLock") }
+
+// Lock locks rw for writing, blocking the calling goroutine until every
+// holder has left (direct mode of LockAsync). It panics instead if it would
+// have to wait on a goroutine that drives a runtime.
+func (rw *RwLock) Lock() { rw.lockDirect(rwMaxReaders, "RwLock.Lock", "LockAsync") }
+
+// LockAsync returns a future that locks rw for writing; it spends one budget
+// unit per poll.
+//
+// Cancel-safe: cancelling the pending future removes it from the queue (the
+// readers queued behind it may then proceed), and a write lock already
+// handed to it is released; nothing is held afterwards.
+func (rw *RwLock) LockAsync() *RwLockFuture { return rw.future(rwMaxReaders) }
+
+// TryLock locks rw for writing if nobody holds it and nobody is queued, and
+// reports whether it did.
+func (rw *RwLock) TryLock() bool { return rw.s.tryAcquire(rwMaxReaders, rwMaxReaders) }
+
+// Unlock releases the write lock. It panics if rw is not write-locked (as far
+// as it can tell: with readers inside it panics; an RUnlock of a write lock
+// is not detected).
+func (rw *RwLock) Unlock() {
+	rw.release(rwMaxReaders, "corio/syncx: Unlock of RwLock not locked for writing")
+}
+
+func (rw *RwLock) future(n int) *RwLockFuture {
+	return &RwLockFuture{sw: semaWait{s: &rw.s, n: n, base: rwMaxReaders}}
+}
+
+func (rw *RwLock) lockDirect(n int, op, alt string) {
+	if rw.s.tryAcquire(n, rwMaxReaders) {
+		return
+	}
+	f := rwPool.get()
+	f.sw = semaWait{s: &rw.s, n: n, base: rwMaxReaders}
+	directAwait[struct{}](f, op, alt)
+	rwPool.put(f)
+}
+
+var rwPool directPool[RwLockFuture]
+
+// release returns n permits, panicking with msg if that would make more
+// available than exist (an unlock of what was not locked).
+func (rw *RwLock) release(n int, msg string) {
+	rw.s.mu.Lock()
+	if rw.s.permits+n > 0 {
+		rw.s.mu.Unlock()
+		panic(msg)
+	}
+	rw.s.permits += n
+	if rw.s.waiters.empty() {
+		rw.s.mu.Unlock()
+		return
+	}
+	rw.s.grantAndUnlock(rwMaxReaders)
+}
+
+// RwLockFuture is the future of RLockAsync and LockAsync; its output is
+// struct{}. It must be polled by one task at a time.
+type RwLockFuture struct {
+	sw semaWait
+}
+
+// Poll implements rt.Future.
+func (f *RwLockFuture) Poll(cx *rt.Context) (struct{}, bool) {
+	_, ready := f.sw.poll(cx) // an RwLock is never closed: ready means granted
+	return struct{}{}, ready
+}
+
+// Cancel abandons the lock: see RLockAsync and LockAsync. It is idempotent
+// and does nothing for a completed future (the caller holds the lock) or one
+// never polled.
+func (f *RwLockFuture) Cancel() { f.sw.cancel() }
