@@ -328,10 +328,12 @@ func droppedFuture(info *types.Info, s *ast.ExprStmt) *ast.CallExpr {
 	return nil
 }
 
-// CheckDropped reports every future that n discards outside async code's
-// own rule: an expression statement, go statement or defer statement whose
-// call returns a future, anywhere (plain functions and func literals
-// included). done holds the statements already reported by Check.
+// CheckDropped reports every future that n discards: an expression
+// statement, go statement or defer statement whose call returns a future,
+// anywhere (plain functions and func literals included, not only async
+// functions as Check does). Statements whose position is in done (Check
+// reported them) are skipped. _ = FAsync(x) says the drop is meant and is
+// not reported.
 func (c *Checker) CheckDropped(n ast.Node, done map[token.Pos]bool) {
 	ast.Inspect(n, func(n ast.Node) bool {
 		var call *ast.CallExpr
@@ -355,7 +357,14 @@ func (c *Checker) CheckDropped(n ast.Node, done map[token.Pos]bool) {
 
 // CalleeName names a call's function as the source writes it, for messages.
 func CalleeName(call *ast.CallExpr) string {
-	switch f := ast.Unparen(call.Fun).(type) {
+	fun := ast.Unparen(call.Fun)
+	switch x := fun.(type) { // an explicit instantiation, F[int](x)
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	switch f := fun.(type) {
 	case *ast.Ident:
 		return f.Name
 	case *ast.SelectorExpr:

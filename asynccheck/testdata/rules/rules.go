@@ -1,0 +1,127 @@
+// Package rules holds async functions that break asyncgen's rules, each
+// line with the diagnostic the analyzer must report (want comments). It has
+// no generated twin file, so the first async function is also reported as
+// missing its twins.
+package rules
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+)
+
+//async:func
+func Sleeps(d time.Duration) { // want `rules_async.go: missing: the twins of rules.go's async functions \(SleepsAsync…\) are not generated; run go generate \(asyncgen\)`
+	time.Sleep(d) // want `time.Sleep blocks the runtime thread inside async function Sleeps; use rt.Sleep\(d\), which suspends only this task`
+	rt.Sleep(d)   // a suspension point: rt has SleepAsync
+}
+
+//async:func
+func Channels(ch chan int, done chan struct{}) int {
+	ch <- 1             // want `a send on a Go channel blocks the runtime thread`
+	v := <-ch           // want `a receive from a Go channel blocks the runtime thread`
+	for x := range ch { // want `range over a Go channel blocks the runtime thread`
+		v += x
+	}
+	select { // want `select on Go channels blocks the runtime thread inside an async function`
+	case <-done:
+	case v = <-ch:
+	}
+	select { // with default it never blocks
+	case <-done:
+	case ch <- v:
+	default:
+	}
+	go func() { ch <- v }() // a func literal runs as plain Go
+	return v
+}
+
+//async:func
+func Waits(wg *sync.WaitGroup) {
+	wg.Wait() // want `\(\*sync.WaitGroup\).Wait blocks the runtime thread inside async function Waits; join the tasks' JoinHandles`
+}
+
+//async:func
+func Sockets(tc *net.TCPConn, c net.Conn, f *os.File, buf []byte) {
+	tc.Read(buf)                                 // want `\(\*net.TCPConn\).Read blocks the runtime thread inside async function Sockets; run it in rt.SpawnBlocking`
+	c.Write(buf)                                 // want `\(net.Conn\).Write blocks the runtime thread`
+	f.Read(buf)                                  // want `\(\*os.File\).Read blocks the runtime thread`
+	io.ReadAll(c)                                // want `io.ReadAll on net.Conn blocks the runtime thread inside async function Sockets`
+	io.ReadAll(bytes.NewReader(buf))             // a bytes.Reader never blocks
+	resp, err := http.Get("http://example.com/") // want `http.Get blocks the runtime thread`
+	if err == nil {
+		io.ReadAll(resp.Body) // want `io.ReadAll on io.ReadCloser blocks the runtime thread`
+	}
+}
+
+//async:func
+func Nested() {
+	rt.Run(rt.YieldNowAsync()) // want `rt.Run blocks the runtime thread inside async function Nested; await the future with rt.Await\(f\)`
+}
+
+//async:func
+func Drops() {
+	rt.YieldNowAsync()     // want `the future returned by rt.YieldNowAsync is dropped, so it never runs; await it \(call the function without Async, or rt.Await\(f\)\), or run it as a task with rt.Spawn`
+	_ = rt.YieldNowAsync() // meant: not reported
+	func() {
+		rt.YieldNowAsync() // want `the future returned by rt.YieldNowAsync is dropped, so it never runs; run it with rt.Run\(f\) or rt.Spawn\(f\)`
+	}()
+}
+
+// Plain is not async: blocking is fine here, dropping a future is not.
+func Plain(d time.Duration) {
+	time.Sleep(d)
+	rt.YieldNowAsync()    // want `the future returned by rt.YieldNowAsync is dropped, so it never runs; run it with rt.Run`
+	go rt.YieldNowAsync() // want `the future returned by rt.YieldNowAsync is dropped`
+	h := rt.Spawn(rt.YieldNowAsync())
+	_ = h
+	rt.Spawn(rt.YieldNowAsync()) // a JoinHandle is not a future: dropping it detaches the task
+}
+
+var mu sync.Mutex
+
+//async:func
+func Locks(rw *sync.RWMutex) {
+	mu.Lock() // want `mu.Lock\(\) holds a sync.Mutex across the suspension point at rules.go:\d+:\d+: another task on this runtime thread that locks it deadlocks the thread`
+	rt.YieldNow()
+	mu.Unlock()
+	mu.Lock() // unlocked before the suspension point
+	mu.Unlock()
+	rt.YieldNow()
+	rw.RLock() // want `rw.RLock\(\) holds a sync.RWMutex across the suspension point`
+	rt.YieldNow()
+	rw.RUnlock()
+}
+
+// Fetch's FetchAsync returns a future but takes other parameters.
+func Fetch(x int) int { return x }
+
+// FetchAsync is not Fetch's twin.
+func FetchAsync(x string) rt.Future[int] { return nil }
+
+// Publish's PublishAsync returns no future: it is unrelated to Publish.
+func Publish(x int) {}
+
+// PublishAsync returns a channel, not a future.
+func PublishAsync(x int) <-chan error { return nil }
+
+//async:func
+func Twins() int {
+	Publish(1)
+	return Fetch(1) // want `Fetch has a twin FetchAsync, but its parameters differ; a twin must take the same parameters and return rt.Future\[int\]`
+}
+
+//async:func
+func Unsupported(x any) {
+	defer println()   // want `defer in an async function is not supported yet`
+	switch x.(type) { // want `type switch containing a suspension point is not supported yet`
+	case int:
+		rt.YieldNow()
+	}
+}
