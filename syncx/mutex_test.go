@@ -1,0 +1,319 @@
+package syncx
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// Test helpers of the lock tests (mutex, rwlock, semaphore, notify, barrier,
+// oncecell, waitgroup, canceltoken); the runtime helpers chRunTasks, chModes
+// and chCheckGoroutines are the channel tests'.
+
+// critTask is a hand-written task that, iters times, acquires (awaiting the
+// future acquire returns), calls enter, yields once while holding — so that
+// other tasks run while it is inside — calls leave and releases.
+type critTask struct {
+	iters          int
+	acquire        func() rt.Future[struct{}]
+	enter, leave   func()
+	release        func()
+	i              int
+	cur            rt.Future[struct{}]
+	holding, yield bool
+}
+
+func (c *critTask) Poll(cx *rt.Context) (struct{}, bool) {
+	for c.i < c.iters {
+		if !c.holding {
+			if c.cur == nil {
+				c.cur = c.acquire()
+			}
+			if _, ok := c.cur.Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			c.cur = nil
+			c.holding, c.yield = true, true
+			c.enter()
+		}
+		if c.yield {
+			c.yield = false
+			cx.Waker().Wake()
+			return struct{}{}, false
+		}
+		c.leave()
+		c.release()
+		c.holding = false
+		c.i++
+	}
+	return struct{}{}, true
+}
+
+// exclusion counts who is inside a critical section and fails t when the
+// count exceeds max.
+type exclusion struct {
+	t      testing.TB
+	max    int32
+	inside atomic.Int32
+	total  atomic.Int64
+}
+
+func (e *exclusion) enter() {
+	if n := e.inside.Add(1); n > e.max {
+		e.t.Errorf("%d inside a section that admits %d", n, e.max)
+	}
+	e.total.Add(1)
+}
+
+func (e *exclusion) leave() { e.inside.Add(-1) }
+
+// panicMessage runs f and returns what it panicked with, as a string ("" if
+// it did not panic).
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _ = r.(string)
+			if msg == "" {
+				msg = "non-string panic"
+			}
+		}
+	}()
+	f()
+	return ""
+}
+
+// refusedInTask runs block inside a task of a current-thread runtime and
+// returns the message it panicked with.
+func refusedInTask(t *testing.T, block func()) string {
+	t.Helper()
+	return rt.Run(rt.PollFunc(func(*rt.Context) (string, bool) {
+		return panicMessage(block), true
+	}))
+}
+
+func TestMutexBasic(t *testing.T) {
+	var m Mutex
+	if !m.TryLock() {
+		t.Fatal("TryLock of a zero Mutex failed")
+	}
+	if m.TryLock() {
+		t.Fatal("TryLock of a locked Mutex succeeded")
+	}
+	m.Unlock()
+	m.Lock()
+	m.Unlock()
+	if msg := panicMessage(m.Unlock); msg != "corio/syncx: Unlock of unlocked Mutex" {
+		t.Fatalf("Unlock of unlocked: panic %q", msg)
+	}
+}
+
+// TestMutexFIFOHandOff checks by hand that Unlock hands the lock to the
+// first waiter (waking only it), that nobody barges while it has not polled,
+// and that a granted waiter that is cancelled passes the lock on.
+func TestMutexFIFOHandOff(t *testing.T) {
+	var m Mutex
+	m.Lock()
+	ws := make([]*explWaker, 3)
+	fs := make([]*LockFuture, 3)
+	for i := range fs {
+		ws[i], fs[i] = &explWaker{}, m.LockAsync()
+		if _, ok := fs[i].Poll(rt.NewContext(ws[i])); ok {
+			t.Fatalf("waiter %d got a held lock", i)
+		}
+	}
+	m.Unlock()
+	if !ws[0].woken || ws[1].woken || ws[2].woken {
+		t.Fatalf("woken after Unlock: %v %v %v, want only the first", ws[0].woken, ws[1].woken, ws[2].woken)
+	}
+	if m.TryLock() {
+		t.Fatal("TryLock barged ahead of the granted waiter")
+	}
+	fs[0].Cancel() // granted, never polled: the lock passes to fs[1]
+	fs[0].Cancel()
+	if !ws[1].woken || ws[2].woken {
+		t.Fatal("cancelling the granted waiter did not pass the lock to the next")
+	}
+	if _, ok := fs[1].Poll(rt.NewContext(ws[1])); !ok {
+		t.Fatal("second waiter not ready after the hand-off")
+	}
+	fs[2].Cancel() // queued: leaves the queue
+	m.Unlock()
+	if !m.TryLock() {
+		t.Fatal("lock not free after the last waiter left")
+	}
+	m.Unlock()
+	never := m.LockAsync()
+	never.Cancel() // never polled: holds nothing
+	if !m.TryLock() {
+		t.Fatal("an unpolled cancelled future held the lock")
+	}
+	m.Unlock()
+}
+
+func TestMutexTasks(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		before := runtime.NumGoroutine()
+		var m Mutex
+		ex := &exclusion{t: t, max: 1}
+		const tasks, iters = 8, 200
+		fs := make([]rt.Future[struct{}], tasks)
+		for i := range fs {
+			fs[i] = &critTask{iters: iters, enter: ex.enter, leave: ex.leave, release: m.Unlock,
+				acquire: func() rt.Future[struct{}] { return m.LockAsync() }}
+		}
+		chRunTasks(t, multi, fs...)
+		if got := ex.total.Load(); got != tasks*iters {
+			t.Fatalf("%d critical sections, want %d", got, tasks*iters)
+		}
+		if !m.TryLock() {
+			t.Fatal("mutex left locked")
+		}
+		chCheckGoroutines(t, before)
+	})
+}
+
+// TestMutexGoroutinesAndTasks shares one mutex between plain goroutines
+// (Lock, blocking) and tasks of a multi-thread runtime (LockAsync).
+func TestMutexGoroutinesAndTasks(t *testing.T) {
+	var m Mutex
+	ex := &exclusion{t: t, max: 1}
+	var wg sync.WaitGroup
+	const gs, iters = 4, 300
+	for range gs {
+		wg.Go(func() {
+			for range iters {
+				m.Lock()
+				ex.enter()
+				runtime.Gosched()
+				ex.leave()
+				m.Unlock()
+			}
+		})
+	}
+	fs := make([]rt.Future[struct{}], 4)
+	for i := range fs {
+		fs[i] = &critTask{iters: iters, enter: ex.enter, leave: ex.leave, release: m.Unlock,
+			acquire: func() rt.Future[struct{}] { return m.LockAsync() }}
+	}
+	chRunTasks(t, true, fs...)
+	wg.Wait()
+	if got := ex.total.Load(); got != (gs+4)*iters {
+		t.Fatalf("%d critical sections, want %d", got, (gs+4)*iters)
+	}
+}
+
+// TestMutexRefusedOnRuntime checks that the blocking Lock panics inside a
+// task, naming the async twin, and leaves no waiter behind.
+func TestMutexRefusedOnRuntime(t *testing.T) {
+	var m Mutex
+	m.Lock()
+	msg := refusedInTask(t, m.Lock)
+	want := "corio/syncx: Mutex.Lock called from inside a task on a runtime goroutine; use LockAsync in an async function"
+	if msg != want {
+		t.Fatalf("panic %q, want %q", msg, want)
+	}
+	m.Unlock()
+	if !m.TryLock() {
+		t.Fatal("the refused Lock left a waiter that took the lock")
+	}
+	m.Unlock()
+	// Uncontended, Lock does not wait and is fine anywhere.
+	if msg := refusedInTask(t, func() { m.Lock(); m.Unlock() }); msg != "" {
+		t.Fatalf("uncontended Lock in a task panicked: %q", msg)
+	}
+}
+
+// TestMutexTimeoutLosesNothing: a LockAsync under rt.TimeoutAsync that
+// times out (and is cancelled by it) leaves no place in the queue and no
+// lock behind: the waiter queued behind it gets the lock next.
+func TestMutexTimeoutLosesNothing(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		var m Mutex
+		m.Lock() // held by the test until the timed lock gave up
+		var timed rt.Future[rt.Tuple2[struct{}, error]]
+		var behind *LockFuture
+		var err error
+		phase := 0
+		chRunTasks(t, multi, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			switch phase {
+			case 0:
+				timed = rt.TimeoutAsync(time.Millisecond, rt.Future[struct{}](m.LockAsync()))
+				behind = m.LockAsync()
+				if _, ok := timed.Poll(cx); ok {
+					t.Error("timed lock ready while the mutex is held")
+				}
+				if _, ok := behind.Poll(cx); ok {
+					t.Error("second lock ready while the mutex is held")
+				}
+				phase = 1
+				fallthrough
+			case 1:
+				out, ok := timed.Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				err = out.V1
+				m.Unlock() // the test's hold: must go to behind, not to the timed-out one
+				phase = 2
+				fallthrough
+			default:
+				if _, ok := behind.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				m.Unlock()
+				return struct{}{}, true
+			}
+		}))
+		if !errors.Is(err, rt.ErrTimeout) {
+			t.Fatalf("timed lock: err %v, want ErrTimeout", err)
+		}
+		if !m.TryLock() {
+			t.Fatal("lock held after everyone unlocked")
+		}
+	})
+}
+
+// TestMutexBudget: LockAsync spends the task's budget, so a task that locks
+// and unlocks in a loop yields after its budget (128 units) instead of
+// monopolising the worker.
+func TestMutexBudget(t *testing.T) {
+	var m Mutex
+	var firstPoll int
+	polls := 0
+	rt.Run(rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		polls++
+		for i := 0; ; i++ {
+			if _, ok := m.LockAsync().Poll(cx); !ok {
+				if polls == 1 {
+					firstPoll = i
+				}
+				return struct{}{}, polls == 3
+			}
+			m.Unlock()
+		}
+	}))
+	if firstPoll != 128 {
+		t.Fatalf("%d locks in one poll, want the budget (128)", firstPoll)
+	}
+	if !m.TryLock() {
+		t.Fatal("a budget refusal left the lock held")
+	}
+}
+
+func TestMutexDirectAwaitReraisesOtherPanics(t *testing.T) {
+	f := &panickyFuture{}
+	msg := panicMessage(func() { directAwait[struct{}](f, "X", "XAsync") })
+	if msg != "boom" || !f.cancelled {
+		t.Fatalf("panic %q, cancelled %v; want boom and a cancel", msg, f.cancelled)
+	}
+}
+
+type panickyFuture struct{ cancelled bool }
+
+func (*panickyFuture) Poll(*rt.Context) (struct{}, bool) { panic("boom") }
+func (f *panickyFuture) Cancel()                          { f.cancelled = true }
