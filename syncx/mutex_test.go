@@ -316,4 +316,4 @@ func TestMutexDirectAwaitReraisesOtherPanics(t *testing.T) {
 type panickyFuture struct{ cancelled bool }
 
 func (*panickyFuture) Poll(*rt.Context) (struct{}, bool) { panic("boom") }
-func (f *panickyFuture) Cancel()                          { f.cancelled = true }
+func (f *panickyFuture) Cancel()                         { f.cancelled = true }
