@@ -97,21 +97,33 @@ func chCollector(rx *Receiver[int], got *[]int) rt.Future[struct{}] {
 // chReceiveAll is a task that receives with RecvAsync until the channel is
 // closed and drained, calling each for every value.
 func chReceiveAll(rx *Receiver[int], each func(int)) rt.Future[struct{}] {
-	var f *RecvFuture[int]
+	return chAwaitLoop(func() rt.Future[rt.Tuple2[int, bool]] { return rx.RecvAsync() },
+		func(out rt.Tuple2[int, bool]) bool {
+			if out.V1 {
+				each(out.V0)
+			}
+			return out.V1
+		})
+}
+
+// chAwaitLoop is a task that awaits next() again and again, the way
+// asyncgen's code awaits in a loop, passing each output to each until it
+// returns false.
+func chAwaitLoop[T any](next func() rt.Future[T], each func(T) bool) rt.Future[struct{}] {
+	var f rt.Future[T]
 	return rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
 		for {
 			if f == nil {
-				f = rx.RecvAsync()
+				f = next()
 			}
 			out, ok := f.Poll(cx)
 			if !ok {
 				return struct{}{}, false
 			}
 			f = nil
-			if !out.V1 {
+			if !each(out) {
 				return struct{}{}, true
 			}
-			each(out.V0)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package syncx
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/corio-go/corio/rt"
@@ -121,5 +122,120 @@ func (s *reuseSlot) claim() bool { return s.busy.CompareAndSwap(false, true) }
 func (s *reuseSlot) release() {
 	if s != nil {
 		s.busy.Store(false)
+	}
+}
+
+// leave takes w off l, if it is queued there, under mu: the Cancel of a
+// future that was granted nothing but its place in the queue.
+func leave(mu *sync.Mutex, l *waitList, w *waiter) {
+	mu.Lock()
+	if w.queued {
+		l.remove(w)
+	}
+	mu.Unlock()
+}
+
+// wakeAllUnlock empties l, waking every waiter, and unlocks mu (which the
+// caller holds, and which guards l). Past a wakeBatch's worth of waiters it
+// unlocks to wake them and locks again, so the lock is never held while
+// more than a batch is woken.
+func wakeAllUnlock(mu *sync.Mutex, l *waitList) {
+	var b wakeBatch
+	for w := l.popFront(); w != nil; w = l.popFront() {
+		if b.add(w.waker) {
+			mu.Unlock()
+			b.wake(nil)
+			mu.Lock()
+		}
+	}
+	mu.Unlock()
+	b.wake(nil)
+}
+
+// closeWake sets *closed and wakes every waiter on l, the first time only;
+// mu guards both.
+func closeWake(mu *sync.Mutex, closed *bool, l *waitList) {
+	mu.Lock()
+	if *closed {
+		mu.Unlock()
+		return
+	}
+	*closed = true
+	wakeAllUnlock(mu, l)
+}
+
+// reuse returns the handle's embedded future and its slot when the slot is
+// free, or a fresh future and a nil slot when the embedded one is in use.
+func reuse[F any](slot *reuseSlot, embedded *F) (*F, *reuseSlot) {
+	if slot.claim() {
+		return embedded, slot
+	}
+	return new(F), nil
+}
+
+// chanFuture is the part every channel future shares: its waiter node
+// (first, so that a queued *waiter converts back to its future), the reuse
+// slot to release and the done flag.
+type chanFuture struct {
+	w    waiter     // guarded by the channel's lock
+	slot *reuseSlot // released by finish; nil for an allocated future
+	done bool       // owned by the poller
+}
+
+// finish marks the future done and releases its slot. It must be the
+// future's last access: a later XAsync on the handle may reuse it at once.
+// The future must have left its queue (the channel's lock orders that
+// before this call).
+func (f *chanFuture) finish() {
+	if f.w.queued {
+		panic("corio/syncx: a channel future finished while still queued")
+	}
+	f.w.waker, f.done = nil, true
+	s := f.slot
+	f.slot = nil
+	s.release()
+}
+
+// checkPoll panics on a poll after completion or Cancel.
+func (f *chanFuture) checkPoll(what string) {
+	if f.done {
+		panic("corio/syncx: " + what + " polled after it completed or was cancelled")
+	}
+}
+
+// taker is a receive's non-waiting step: the value, or ErrEmpty to wait.
+type taker[T any] interface{ takeLocked() (T, error) }
+
+// pollTake is the Poll of a receive that waits on l, guarded by mu, until
+// k.takeLocked returns something other than ErrEmpty. It spends one budget
+// unit.
+func pollTake[T any, K taker[T]](cx *rt.Context, mu *sync.Mutex, l *waitList, f *chanFuture, k K) (rt.Tuple2[T, error], bool) {
+	if !cx.ConsumeBudget() {
+		cx.Waker().Wake()
+		return rt.Tuple2[T, error]{}, false
+	}
+	mu.Lock()
+	v, err := k.takeLocked()
+	if err == ErrEmpty {
+		if !f.w.queued {
+			l.pushBack(&f.w)
+		}
+		f.w.waker = cx.Waker()
+		mu.Unlock()
+		return rt.Tuple2[T, error]{}, false
+	}
+	if f.w.queued {
+		l.remove(&f.w)
+	}
+	mu.Unlock()
+	f.finish()
+	return rt.Tuple2[T, error]{V0: v, V1: err}, true
+}
+
+// cancelTake is the Cancel of a pollTake receive.
+func cancelTake(mu *sync.Mutex, l *waitList, f *chanFuture) {
+	if !f.done {
+		leave(mu, l, &f.w)
+		f.finish()
 	}
 }

@@ -96,23 +96,9 @@ func (c *chanCore[T]) dispatch(wk *wakeFew) {
 // holds it on return.
 func (c *chanCore[T]) closeLocked() {
 	c.closed = true
-	var b wakeBatch
-	for {
-		w := c.recvq.popFront()
-		if w == nil {
-			w = c.sendq.popFront()
-		}
-		if w == nil {
-			break
-		}
-		if b.add(w.waker) {
-			c.mu.Unlock()
-			b.wake(nil)
-			c.mu.Lock()
-		}
-	}
-	c.mu.Unlock()
-	b.wake(nil)
+	wakeAllUnlock(&c.mu, &c.recvq)
+	c.mu.Lock()
+	wakeAllUnlock(&c.mu, &c.sendq)
 	c.mu.Lock()
 }
 
@@ -237,13 +223,8 @@ func (s *Sender[T]) Send(v T) error { return rt.Await[error](s.SendAsync(v)) }
 // on this handle once it completed or was cancelled: poll or cancel it only
 // until then, as rt.Future requires.
 func (s *Sender[T]) SendAsync(v T) *SendFuture[T] {
-	f := &s.send
-	if !s.sendSlot.claim() {
-		f = new(SendFuture[T])
-		*f = SendFuture[T]{c: s.c, v: v, refused: s.closed.Load()}
-		return f
-	}
-	*f = SendFuture[T]{c: s.c, v: v, slot: &s.sendSlot, refused: s.closed.Load()}
+	f, slot := reuse(&s.sendSlot, &s.send)
+	*f = SendFuture[T]{chanFuture: chanFuture{slot: slot}, c: s.c, v: v, refused: s.closed.Load()}
 	return f
 }
 
@@ -289,24 +270,17 @@ func (s *Sender[T]) Reserve() (Permit[T], error) {
 //
 // The future may be the handle's embedded one; see SendAsync.
 func (s *Sender[T]) ReserveAsync() *ReserveFuture[T] {
-	f := &s.rsv
-	if !s.rsvSlot.claim() {
-		f = new(ReserveFuture[T])
-		*f = ReserveFuture[T]{c: s.c, refused: s.closed.Load()}
-		return f
-	}
-	*f = ReserveFuture[T]{c: s.c, slot: &s.rsvSlot, refused: s.closed.Load()}
+	f, slot := reuse(&s.rsvSlot, &s.rsv)
+	*f = ReserveFuture[T]{chanFuture: chanFuture{slot: slot}, c: s.c, refused: s.closed.Load()}
 	return f
 }
 
 // SendFuture is the future of SendAsync. It is owned by the task polling it.
 type SendFuture[T any] struct {
-	w       waiter // first field (see recvOf); c.mu
+	chanFuture
 	c       *chanCore[T]
-	v       T          // the value to send; owned by the poller
-	slot    *reuseSlot // released when done; nil for an allocated future
-	done    bool       // owned by the poller
-	refused bool       // immutable: made by a closed handle, fails with ErrClosed
+	v       T    // the value to send; owned by the poller
+	refused bool // immutable: made by a closed handle, fails with ErrClosed
 }
 
 // takeSlot is the common step of a send and a reservation polled with the
@@ -356,9 +330,7 @@ func (c *chanCore[T]) cancelSender(w *waiter) {
 
 // Poll implements rt.Future.
 func (f *SendFuture[T]) Poll(cx *rt.Context) (error, bool) {
-	if f.done {
-		panic("corio/syncx: SendFuture polled after it completed or was cancelled")
-	}
+	f.checkPoll("SendFuture")
 	if !cx.ConsumeBudget() {
 		cx.Waker().Wake()
 		return nil, false
@@ -392,28 +364,22 @@ func (f *SendFuture[T]) Cancel() {
 
 func (f *SendFuture[T]) finish() {
 	var zero T
-	f.v, f.w.waker, f.done = zero, nil, true
-	s := f.slot
-	f.slot = nil
-	s.release() // last: a later SendAsync may reuse f at once
+	f.v = zero
+	f.chanFuture.finish()
 }
 
 // ReserveFuture is the future of ReserveAsync. It is owned by the task
 // polling it.
 type ReserveFuture[T any] struct {
-	w       waiter // c.mu
+	chanFuture
 	c       *chanCore[T]
-	slot    *reuseSlot
-	done    bool // owned by the poller
 	refused bool // immutable: made by a closed handle, fails with ErrClosed
 }
 
 // Poll implements rt.Future.
 func (f *ReserveFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[Permit[T], error], bool) {
 	type out = rt.Tuple2[Permit[T], error]
-	if f.done {
-		panic("corio/syncx: ReserveFuture polled after it completed or was cancelled")
-	}
+	f.checkPoll("ReserveFuture")
 	if !cx.ConsumeBudget() {
 		cx.Waker().Wake()
 		return out{}, false
@@ -445,13 +411,6 @@ func (f *ReserveFuture[T]) Cancel() {
 		f.c.cancelSender(&f.w)
 		f.finish()
 	}
-}
-
-func (f *ReserveFuture[T]) finish() {
-	f.w.waker, f.done = nil, true
-	s := f.slot
-	f.slot = nil
-	s.release()
 }
 
 // Permit is a slot reserved in a channel by Reserve. Use it exactly once,
@@ -538,13 +497,8 @@ func (r *Receiver[T]) Recv() (v T, ok bool) {
 // once it completed or was cancelled: poll or cancel it only until then, as
 // rt.Future requires.
 func (r *Receiver[T]) RecvAsync() *RecvFuture[T] {
-	f := &r.recv
-	if !r.recvSlot.claim() {
-		f = new(RecvFuture[T])
-		f.c = r.c
-		return f
-	}
-	*f = RecvFuture[T]{c: r.c, slot: &r.recvSlot}
+	f, slot := reuse(&r.recvSlot, &r.recv)
+	*f = RecvFuture[T]{chanFuture: chanFuture{slot: slot}, c: r.c}
 	return f
 }
 
@@ -591,19 +545,15 @@ func (r *Receiver[T]) Cap() int { return r.c.cap() }
 
 // RecvFuture is the future of RecvAsync. It is owned by the task polling it.
 type RecvFuture[T any] struct {
-	w    waiter // first field: recvOf converts a queued *waiter back; c.mu
-	c    *chanCore[T]
-	v    T // c.mu: the value a send moved in (w.notified)
-	slot *reuseSlot
-	done bool // owned by the poller
+	chanFuture // first field: recvOf converts a queued *waiter back
+	c          *chanCore[T]
+	v          T // c.mu: the value a send moved in (w.notified)
 }
 
 // Poll implements rt.Future.
 func (f *RecvFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, bool], bool) {
 	type out = rt.Tuple2[T, bool]
-	if f.done {
-		panic("corio/syncx: RecvFuture polled after it completed or was cancelled")
-	}
+	f.checkPoll("RecvFuture")
 	if !cx.ConsumeBudget() {
 		cx.Waker().Wake()
 		return out{}, false
@@ -668,11 +618,4 @@ func (f *RecvFuture[T]) Cancel() {
 	c.mu.Unlock()
 	wk.wake(nil)
 	f.finish()
-}
-
-func (f *RecvFuture[T]) finish() {
-	f.w.waker, f.done = nil, true
-	s := f.slot
-	f.slot = nil
-	s.release()
 }
