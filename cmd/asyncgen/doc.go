@@ -243,4 +243,16 @@
 // are written by value (an implicitly repeated const list cannot be
 // reprinted with renamed names), and an unsafe.Pointer conversion is spilled
 // whole, never its uintptr operand, as the unsafe rules require.
+//
+// # Checking without generating
+//
+// The asynccheck package (cmd/asyncvet runs it, also as go vet
+// -vettool=$(command -v asyncvet)) applies check.go's rules, from the same
+// code (internal/asyncrules), as a go/analysis analyzer, so editors and CI
+// see what asyncgen would reject without running it. To tell a stale twin without
+// generating, each generated file records on the line after its header the
+// sha256 of its source file's bytes (// asyncgen:source sha256:<hex>);
+// -check compares it like the rest of the file. A file from an older
+// asyncgen, without that line, is still asyncgen's to overwrite, and the
+// analyzer reports it stale.
 package main
