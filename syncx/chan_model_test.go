@@ -326,7 +326,9 @@ func mpscCheckInvariants(t *testing.T, c *chanCore[int], prods []*mpscProducer, 
 }
 
 // sendWaiter returns the waiter of a pending send or reservation, or nil.
-func sendWaiter[F interface{ *SendFuture[int] | *ReserveFuture[int] }](f F) *waiter {
+func sendWaiter[F interface {
+	*SendFuture[int] | *ReserveFuture[int]
+}](f F) *waiter {
 	switch f := any(f).(type) {
 	case *SendFuture[int]:
 		if f != nil {
@@ -459,8 +461,19 @@ func TestChanModelBroadcast(t *testing.T) {
 		}
 		for step := 0; step < 300; step++ {
 			if rng.Intn(3) == 0 {
+				var waiting []*recv
+				for _, r := range rs {
+					if r.f != nil && r.f.w.queued {
+						waiting = append(waiting, r)
+					}
+				}
 				b.Send(sent)
 				sent++
+				for _, r := range waiting {
+					if r.w.n.Load() == 0 {
+						t.Fatalf("seed %d: a waiting receive was not woken by a send", seed)
+					}
+				}
 				continue
 			}
 			r := rs[rng.Intn(len(rs))]
@@ -530,8 +543,19 @@ func TestChanModelWatch(t *testing.T) {
 		}
 		for step := 0; step < 200; step++ {
 			if rng.Intn(3) == 0 {
+				var waiting []*recv
+				for _, r := range rs {
+					if r.f != nil && r.f.w.queued {
+						waiting = append(waiting, r)
+					}
+				}
 				latest++
 				w.Send(latest)
+				for _, r := range waiting {
+					if r.wk.n.Load() == 0 {
+						t.Fatalf("seed %d: a waiting Changed was not woken by a send", seed)
+					}
+				}
 				continue
 			}
 			r := rs[rng.Intn(len(rs))]

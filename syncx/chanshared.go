@@ -140,7 +140,16 @@ func leave(mu *sync.Mutex, l *waitList, w *waiter) {
 // unlocks to wake them and locks again, so the lock is never held while
 // more than a batch is woken.
 func wakeAllUnlock(mu *sync.Mutex, l *waitList) {
+	first := l.popFront()
+	if l.empty() { // none or one: no batch to clear (it is 512 bytes)
+		mu.Unlock()
+		if first != nil && first.waker != nil {
+			first.waker.Wake()
+		}
+		return
+	}
 	var b wakeBatch
+	b.add(first.waker)
 	for w := l.popFront(); w != nil; w = l.popFront() {
 		if b.add(w.waker) {
 			mu.Unlock()
