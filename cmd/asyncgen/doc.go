@@ -185,17 +185,29 @@
 // The generator is a pipeline with a file per stage: load.go (go/packages,
 // stubs for generated files, near-miss directives), find.go (the marked
 // declarations), check.go (suspension points by the twin rule; rejected
-// constructs; blocking calls), lower.go (the control-flow graph of blocks
-// and terminators), liveness.go (where each variable lives, shared fields,
-// clearing), inline.go (the package's call graph, callees held by value),
-// emit.go (states, the Go text), print.go (lowered syntax as text, the
-// /*line*/ directives), naming.go (the naming scheme), constraint.go (the
-// generated files' build constraints),
-// sizes.go (-sizes), sanity.go (invariants of the lowered graph, checked
-// in the tests) and gen.go (files, the plan of writes). Jennifer (the
-// github.com/dave/jennifer code builder) is used for the file around the
-// code: the package clause, the header and build constraint, and the import
-// block, whose aliases it writes from the qualified names the code uses.
+// constructs; blocking calls), inline.go (the package's call graph, callees
+// held by value), then, for each function, a small compiler over an IR of
+// its own (ir.go): lowering builds a control-flow graph of blocks, each a
+// list of instructions that hold no suspension point and one terminator
+// (jump, branch, return, await), from the body — lower.go (the builder and
+// the function's variables), stmt.go (statements), range.go (range loops),
+// expr.go (order-preserving expression lowering); escape.go (variables
+// whose address escapes get cells, run before the graph is built);
+// optimize.go (jump threading, states numbered densely in source order);
+// liveness.go (where each variable lives, shared fields, clearing);
+// layout.go (await and inlined-child fields); emit.go (the Go text, which
+// reads the IR and changes nothing in it) with print.go (source syntax as
+// text, the /*line*/ directives). emit.go's lowerFunc runs these passes in
+// order; sanity.go checks the IR's invariants after each pass in the tests
+// (every block terminated, every target a block of the function, each await
+// resumed by exactly one block, states dense, every variable live at a
+// suspension point in a field of its own, cleared fields dead there).
+// Around them: naming.go (the naming scheme), constraint.go (the generated
+// files' build constraints), sizes.go (-sizes) and gen.go (files, the plan
+// of writes). Jennifer (the github.com/dave/jennifer code builder) is used
+// for the file around the code: the package clause, the header and build
+// constraint, and the import block, whose aliases it writes from the
+// qualified names the code uses.
 // The code itself is printed Go text. A generator panic is caught and
 // reported as an internal error at the async function's position, never a
 // crash; a fuzz test (FuzzGenerate) and a property test over random valid

@@ -1,14 +1,12 @@
 package main
 
-// Stage 5: emit. Decide where each variable lives (liveness), number the
-// states, and write the future type, its constructor (the twin), Poll and
-// Cancel.
-//
-// Where each variable lives is decided in liveness.go.
+// Emission, the last pass: the Go text of one function's future type, its
+// constructor (the twin), Poll and Cancel, from the IR. It reads the IR and
+// changes nothing in it; package references and predeclared names it writes
+// are recorded in the pkgGen (g.marker, g.needUniverse) for the file.
 
 import (
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"path/filepath"
@@ -37,249 +35,57 @@ func (g *pkgGen) uniqueTypeName(base string) string {
 	return n
 }
 
+// lowerFunc compiles one async function: the passes of ir.go, in order,
+// then emission. sanity.go checks the IR after each pass in the tests.
 func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
-	nerr := len(g.errs)
-	susp := fn.susp
 	if fn.failed {
 		return "", false
 	}
+	g.missing = nil
+	ir := g.newIR(of, fn)
+	ir.escapes()
+	if !g.lower(ir) || !ir.checked("lower") {
+		return "", false
+	}
+	ir.thread()
+	if !ir.checked("thread") {
+		return "", false
+	}
+	ir.number()
+	if !ir.checked("number") {
+		return "", false
+	}
+	ir.liveness()
+	if !ir.checked("liveness") {
+		return "", false
+	}
+	if !ir.layout() || !ir.checked("layout") {
+		return "", false
+	}
+	return g.emitFunc(ir)
+}
+
+// emitFunc writes the function's declarations as Go text with markers.
+func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
+	fn := ir.fn
 	fd := fn.decl
 	fname := fd.Name.Name
-	l := &lowerer{
-		g: g, fn: fn, susp: susp,
-		objVar: map[types.Object]*variable{}, refVar: map[*ast.Ident]*variable{},
-		rawVar: map[*ast.Ident]*variable{}, extJump: map[*ast.BranchStmt]*block{},
-		names: map[string]bool{},
-	}
-	for c := range susp {
-		l.spans = append(l.spans, c)
-	}
-	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
-	l.out = g.outputType(fn.sig.Results())
-
-	// Names (naming.go): the file's import names are in scope here too.
-	for _, imp := range of.file.Imports {
-		if imp.Name != nil {
-			l.names[imp.Name.Name] = true
-		}
-	}
-	// Fields share a namespace with the future's methods.
-	l.names["Poll"], l.names["Cancel"] = true, true
-	g.missing = nil
-	// User labels keep their names (they stay in verbatim code); the label
-	// of Poll's loop must differ from them.
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if ls, ok := n.(*ast.LabeledStmt); ok {
-			l.names[ls.Label.Name] = true
-		}
-		return true
-	})
-	l.nFut, l.nCx, l.nState = l.name("fut"), l.name("cx"), l.name("state")
-	l.nZero, l.nReady, l.pollLabel = l.name("zero"), l.name("ready"), l.name("poll")
-
-	// Variables: receiver, parameters, named results, then the body's.
-	addVar := func(id *ast.Ident) *variable {
-		if id.Name == "_" {
-			return nil
-		}
-		obj := g.info.Defs[id]
-		switch o := obj.(type) {
-		case *types.Var:
-			if o.IsField() {
-				return nil
-			}
-		case *types.Const:
-			// local constants are renamed like variables: scopes are flattened
-		default:
-			return nil
-		}
-		if v := l.objVar[obj]; v != nil {
-			return v
-		}
-		v := &variable{name: l.name(id.Name), typ: obj.Type(), obj: obj}
-		l.objVar[obj] = v
-		l.vars = append(l.vars, v)
-		return v
-	}
-	var params []*variable // in signature order; nil for unnamed or blank
-	var recv *variable
-	if fd.Recv != nil {
-		for _, f := range fd.Recv.List {
-			for _, n := range f.Names {
-				if n.Name != "_" {
-					recv = addVar(n)
-					recv.param, recv.machine = true, true
-				}
-			}
-		}
-	}
-	for _, f := range fd.Type.Params.List {
-		if len(f.Names) == 0 {
-			params = append(params, nil)
-		}
-		for _, n := range f.Names {
-			var v *variable
-			if n.Name != "_" {
-				v = addVar(n)
-				v.param, v.machine = true, true
-			}
-			params = append(params, v)
-		}
-	}
-	if fd.Type.Results != nil {
-		i := 0
-		for _, f := range fd.Type.Results.List {
-			for _, n := range f.Names {
-				var v *variable
-				if n.Name == "_" {
-					v = l.temp(fn.sig.Results().At(i).Type(), "result")
-				} else {
-					v = addVar(n)
-					v.machine = true
-				}
-				l.results = append(l.results, v)
-				i++
-			}
-		}
-	}
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			addVar(id)
-		}
-		return true
-	})
-	l.escapes()
-	// Parameters whose address is taken get a cell too: the twin's
-	// parameter itself, whose address the constructor stores.
-	for _, v := range append([]*variable{recv}, params...) {
-		if v != nil && v.escapes {
-			v.cell = true
-		}
-	}
-	for _, v := range l.vars {
-		if v.escapes {
-			v.bind = l.name(v.name + "_p")
-		}
-	}
-
-	// Lower.
-	l.entry = l.newBlock()
-	l.enter(l.entry)
-	// A named result whose address is taken gets a cell of its own, like
-	// any variable: a pointer into the future would be an interior one.
-	for _, v := range l.results {
-		if v.escapes && v.obj != nil {
-			v.cell = true
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{rawExpr(g.newOf(v.typ, ""))}})
-		}
-	}
-	l.stmtList(fd.Body.List)
-	// Falling off the end returns, when the function has no results or
-	// named ones. Otherwise Go guarantees a terminating statement (a panic,
-	// an endless loop), so the end is unreachable.
-	for _, b := range l.blocks {
-		if b.term == nil {
-			if fn.sig.Results().Len() > 0 && len(l.results) == 0 {
-				b.term = &unreachableTerm{}
-			} else {
-				b.term = &returnTerm{}
-			}
-		}
-	}
-	if len(g.errs) > nerr {
-		return "", false
-	}
-
-	l.thread()
-
-	// Reachable blocks, numbered in the order they were filled.
-	var reach []*block
-	var visit func(b *block)
-	visit = func(b *block) {
-		if b == nil || b.reach {
-			return
-		}
-		b.reach = true
-		reach = append(reach, b)
-		for _, s := range successors(b) {
-			visit(s)
-		}
-	}
-	visit(l.entry)
-	sort.Slice(reach, func(i, j int) bool { return reach[i].order < reach[j].order })
-	for i, b := range reach {
-		b.state = i
-	}
-	used, read := l.liveness(reach)
-	if sanityChecks {
-		if msg := l.sanity(reach); msg != "" {
-			g.errorf(fd.Pos(), "asyncgen internal error lowering %s: %s (a bug in asyncgen; please report it with this function)", fname, msg)
-			return "", false
-		}
-	}
-	for _, v := range l.vars {
-		if !used[v] || v.text != "" {
-			continue
-		}
-		if bad, ok := g.spellable(v.typ); !ok {
-			pos, what := fd.Pos(), "a value"
-			if v.obj != nil {
-				pos, what = v.obj.Pos(), "variable "+v.obj.Name()
-			}
-			g.errorf(pos, "%s has type %s, which cannot be written outside its package (it involves %s), but the future of %s must declare it; give it a type that can be written, such as an exported interface it implements", what, g.typeString(v.typ), bad, fname)
-		}
-	}
-	if len(g.errs) > nerr {
-		return "", false
-	}
-
-	// Await fields, one per distinct future type: only one await is pending
-	// at a time.
-	type awField struct {
-		name, typ string
-		t         types.Type
-	}
-	var aws []awField
-	awByType := map[string]string{}
-	// Inlined child futures, one field per callee: one await is pending
-	// at a time, but a field is reused only by the same callee's future.
-	childField := map[*asyncFunc]string{}
-	var children []*asyncFunc
-	for _, b := range reach {
-		if t, ok := b.term.(*awaitTerm); ok {
-			typ := g.typeText(g.futureOf(t.out))
-			if awByType[typ] == "" {
-				awByType[typ] = l.name(fmt.Sprintf("aw%d", len(aws)))
-				aws = append(aws, awField{awByType[typ], typ, g.futureOf(t.out)})
-			}
-			t.field = awByType[typ]
-			if t.child != nil {
-				if childField[t.child] == "" {
-					childField[t.child] = l.name("c_" + lowerFirst(t.child.decl.Name.Name))
-					children = append(children, t.child)
-				}
-				t.cfield = childField[t.child]
-			}
-		}
-	}
-
 	// The text.
 	srcPos := g.fset.Position(fd.Pos())
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
 	display := displayName(fn)
-	l.futName = fn.futName
-	outText := g.typeText(l.out)
+	outText := g.typeText(ir.out)
 	rtm := g.marker(rtPath, "rt")
-	f := l.nFut
+	f := ir.nFut
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
-	p("// %s is the state machine of %s (%s).\n", l.futName, display, where)
-	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", l.futName, l.nState, g.stateType())
+	p("// %s is the state machine of %s (%s).\n", ir.futName, display, where)
+	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", ir.futName, ir.nState, g.stateType())
 	declaredField := map[string]bool{}
 	st := g.stateType()
-	layout := []sizeField{{l.nState, types.Universe.Lookup(st).Type(), st, ""}}
-	for _, v := range l.vars {
+	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
+	for _, v := range ir.vars {
 		switch {
 		case v.param && v.cell:
 			p("%s *%s\n", v.name, g.typeText(v.typ))
@@ -287,9 +93,9 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		case v.param:
 			p("%s %s\n", v.name, g.typeText(v.typ))
 			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
-		case v.field && used[v] && !declaredField[v.name]:
+		case v.field && ir.used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
-			t := l.varType(v)
+			t := ir.varType(v)
 			if v.cell {
 				t = "*" + t
 			}
@@ -304,16 +110,16 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			}
 		}
 	}
-	for _, a := range aws {
+	for _, a := range ir.awaits {
 		p("%s %s\n", a.name, a.typ)
 		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
 	}
-	for _, c := range children {
-		p("%s %s // %s's future, held by value\n", childField[c], c.futName, displayName(c))
-		layout = append(layout, sizeField{childField[c], nil, c.futName, c.futName})
+	for _, c := range ir.children {
+		p("%s %s // %s's future, held by value\n", ir.childField[c], c.futName, displayName(c))
+		layout = append(layout, sizeField{ir.childField[c], nil, c.futName, c.futName})
 	}
 	p("}\n\n")
-	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: l.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
+	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
 
 	// The twin.
 	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)
@@ -321,27 +127,27 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	p("func ")
 	if fd.Recv != nil {
 		rn := "_"
-		if recv != nil {
-			rn = recv.name
+		if ir.recv != nil {
+			rn = ir.recv.name
 		}
 		p("(%s %s) ", rn, g.typeText(fn.sig.Recv().Type()))
 	}
 	// The parameter list and the future's initial fields, shared by the
 	// twin and the by-value constructor.
 	var plist, inits []string
-	for i, v := range params {
+	for i, v := range ir.params {
 		name := "_"
 		if v != nil {
 			name = v.name
 		}
 		t := fn.sig.Params().At(i).Type()
-		if fn.sig.Variadic() && i == len(params)-1 {
+		if fn.sig.Variadic() && i == len(ir.params)-1 {
 			plist = append(plist, name+" ..."+g.typeText(t.(*types.Slice).Elem()))
 		} else {
 			plist = append(plist, name+" "+g.typeText(t))
 		}
 	}
-	for _, v := range append([]*variable{recv}, params...) {
+	for _, v := range append([]*variable{ir.recv}, ir.params...) {
 		switch {
 		case v == nil:
 		case v.cell:
@@ -350,30 +156,30 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			inits = append(inits, v.name+": "+v.name)
 		}
 	}
-	p("%sAsync(%s) %s {\nreturn &%s{%s}\n}\n\n", fname, strings.Join(plist, ", "), g.typeText(g.futureOf(l.out)), l.futName, strings.Join(inits, ", "))
+	p("%sAsync(%s) %s {\nreturn &%s{%s}\n}\n\n", fname, strings.Join(plist, ", "), g.typeText(g.futureOf(ir.out)), ir.futName, strings.Join(inits, ", "))
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
 		// inline (inline.go); only plain functions, so no receiver.
 		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, display)
-		p("func %s(%s) %s {\nreturn %s{%s}\n}\n\n", fn.initName, strings.Join(plist, ", "), l.futName, l.futName, strings.Join(inits, ", "))
+		p("func %s(%s) %s {\nreturn %s{%s}\n}\n\n", fn.initName, strings.Join(plist, ", "), ir.futName, ir.futName, strings.Join(inits, ", "))
 	}
 
 	// Poll.
 	p("// Poll advances %s to its next suspension point; see rt.Future.\n", display)
 	g.needUniverse("bool")
-	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", f, l.futName, l.nCx, rtm, outText)
-	if len(aws) > 0 {
-		p("var %s %s\nvar %s bool\n", l.nZero, outText, l.nReady)
+	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", f, ir.futName, ir.nCx, rtm, outText)
+	if len(ir.awaits) > 0 {
+		p("var %s %s\nvar %s bool\n", ir.nZero, outText, ir.nReady)
 	}
 	var unread []string
-	for _, v := range l.vars {
-		if used[v] && !v.field && !v.param && v.machine {
-			t := l.varType(v)
+	for _, v := range ir.vars {
+		if ir.used[v] && !v.field && !v.param && v.machine {
+			t := ir.varType(v)
 			if v.cell {
 				t = "*" + t
 			}
 			p("var %s %s\n", v.name, t)
-			if !read[v] {
+			if !ir.read[v] {
 				unread = append(unread, v.name)
 			}
 		}
@@ -383,12 +189,12 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	for _, n := range unread {
 		p("_ = %s\n", n)
 	}
-	for _, c := range l.consts {
-		p("%s\n", l.print(c))
+	for _, c := range ir.consts {
+		p("%s\n", ir.print(c))
 	}
-	p("%s := %s.%s\n", l.nState, f, l.nState)
+	p("%s := %s.%s\n", ir.nState, f, ir.nState)
 	body := &strings.Builder{}
-	for i, blk := range reach {
+	for i, blk := range ir.reach {
 		fmt.Fprintf(body, "case %d:", blk.state)
 		if i == 0 {
 			fmt.Fprintf(body, " // %s starts", display)
@@ -400,19 +206,19 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 		if r := blk.resume; r != nil {
 			dst := "_"
 			if r.dst != nil {
-				dst = l.loc(r.dst)
+				dst = ir.loc(r.dst)
 			}
 			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
-				l.directive(r.pos), dst, l.nReady, f, r.field, l.nCx, l.nReady, f, l.nState, blk.state, l.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
+				ir.directive(r.pos), dst, ir.nReady, f, r.field, ir.nCx, ir.nReady, f, ir.nState, blk.state, ir.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
 			if r.child != nil {
 				// The finished child keeps nothing reachable.
 				fmt.Fprintf(body, "%s.%s = %s{}\n", f, r.cfield, r.child.futName)
 			}
 		}
 		for _, s := range blk.stmts {
-			if text := l.printStmt(s.s); text != "" {
+			if text := ir.printStmt(s.s); text != "" {
 				// No position: glue of the lowering, not the user's code.
-				body.WriteString(l.directiveOr(s.pos) + text + "\n")
+				body.WriteString(ir.directiveOr(s.pos) + text + "\n")
 			}
 		}
 		next := i + 1
@@ -420,29 +226,29 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			if to.state == next {
 				return "fallthrough"
 			}
-			return fmt.Sprintf("%s = %d\ncontinue", l.nState, to.state)
+			return fmt.Sprintf("%s = %d\ncontinue", ir.nState, to.state)
 		}
 		switch t := blk.term.(type) {
 		case *jumpTerm:
 			body.WriteString(resetMark + goTo(t.to) + "\n")
 		case *ifTerm:
-			cond := l.print(t.cond)
+			cond := ir.print(t.cond)
 			switch {
 			case t.then.state == next:
-				fmt.Fprintf(body, "%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.els.state)
+				fmt.Fprintf(body, "%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.els.state)
 			case t.els.state == next:
-				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.then.state)
+				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state)
 			default:
-				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", l.directiveOr(t.pos), cond, resetMark, l.nState, t.then.state, l.nState, t.els.state)
+				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state, ir.nState, t.els.state)
 			}
 		case *returnTerm:
-			sp := &stmtPrinter{l: l, binds: map[*variable]bool{}}
-			body.WriteString(render(sp.returnStmt(t.results, t.pos)) + "\n")
+			sp := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
+			body.WriteString(render(sp.returnStmt(t.results, t.pos, nil)) + "\n")
 		case *awaitTerm:
 			if t.child != nil {
-				fmt.Fprintf(body, "%s%s.%s = %s\n%s%s.%s = &%s.%s\n", l.directive(t.pos), f, t.cfield, l.print(t.fut), resetMark, f, t.field, f, t.cfield)
+				fmt.Fprintf(body, "%s%s.%s = %s\n%s%s.%s = &%s.%s\n", ir.directive(t.pos), f, t.cfield, ir.print(t.fut), resetMark, f, t.field, f, t.cfield)
 			} else {
-				fmt.Fprintf(body, "%s%s.%s = %s\n%s", l.directive(t.pos), f, t.field, l.print(t.fut), resetMark)
+				fmt.Fprintf(body, "%s%s.%s = %s\n%s", ir.directive(t.pos), f, t.field, ir.print(t.fut), resetMark)
 			}
 			// Dead pointer fields are cleared before suspending, so the
 			// sleeping task keeps nothing reachable that it will not use.
@@ -458,7 +264,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 				default:
 					z = render(g.zero(v.typ))
 				}
-				fmt.Fprintf(body, "%s = %s\n", l.loc(v), z)
+				fmt.Fprintf(body, "%s = %s\n", ir.loc(v), z)
 			}
 			fmt.Fprintf(body, "%s\n", goTo(t.next))
 		case *panicTerm:
@@ -466,19 +272,19 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 			fmt.Fprintf(body, "%s%s\n", resetMark, g.panicText("corio: "+display+"Async: unreachable end of function"))
 		}
 	}
-	if l.labelUsed {
-		p("%s:\n", l.pollLabel)
+	if ir.labelUsed {
+		p("%s:\n", ir.pollLabel)
 	}
-	p("for {\nswitch %s {\n%sdefault:\n%s%s\n}\n}\n}\n\n", l.nState, body.String(), resetMark, g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
+	p("for {\nswitch %s {\n%sdefault:\n%s%s\n}\n}\n}\n\n", ir.nState, body.String(), resetMark, g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
 
 	// Cancel.
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
-	p("func (%s *%s) Cancel() {\n", f, l.futName)
-	for _, a := range aws {
+	p("func (%s *%s) Cancel() {\n", f, ir.futName)
+	for _, a := range ir.awaits {
 		nilA := g.nilOf(a.t)
 		p("if %s.%s != %s {\n%s.Cancel(%s.%s)\n%s.%s = %s\n}\n", f, a.name, nilA, rtm, f, a.name, f, a.name, nilA)
 	}
-	p("%s.%s = -1\n}\n\n", f, l.nState)
+	p("%s.%s = -1\n}\n\n", f, ir.nState)
 
 	// The drift guard.
 	// Unnamed parameters: a receiver cannot be named alongside them.
@@ -510,112 +316,9 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	return b.String(), true
 }
 
-func successors(b *block) []*block {
-	out := append([]*block(nil), b.extra...)
-	switch t := b.term.(type) {
-	case *jumpTerm:
-		out = append(out, t.to)
-	case *ifTerm:
-		out = append(out, t.then, t.els)
-	case *awaitTerm:
-		out = append(out, t.next)
-	}
-	return out
-}
-
-// escapes marks the variables whose address escapes: taken with &, taken
-// implicitly by a pointer method or by slicing an array, or captured by a
-// closure.
-func (l *lowerer) escapes() {
-	info := l.g.info
-	var root func(e ast.Expr) *variable
-	root = func(e ast.Expr) *variable {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return l.objVar[info.Uses[e]]
-		case *ast.SelectorExpr:
-			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
-				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
-					return root(e.X)
-				}
-			}
-		case *ast.IndexExpr:
-			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
-				return root(e.X)
-			}
-		}
-		return nil
-	}
-	mark := func(v *variable) {
-		if v != nil {
-			v.escapes = true
-		}
-	}
-	ast.Inspect(l.fn.decl.Body, func(n ast.Node) bool {
-		if n == nil {
-			return true
-		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			ast.Inspect(n.Body, func(m ast.Node) bool {
-				if id, ok := m.(*ast.Ident); ok {
-					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) {
-						mark(l.objVar[obj])
-					}
-				}
-				return true
-			})
-		case *ast.UnaryExpr:
-			if n.Op == token.AND {
-				mark(root(n.X))
-			}
-		case *ast.SliceExpr:
-			if _, ok := info.TypeOf(n.X).Underlying().(*types.Array); ok {
-				mark(root(n.X))
-			}
-		case *ast.SelectorExpr:
-			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
-				recv := sel.Obj().(*types.Func).Type().(*types.Signature).Recv()
-				if _, ptr := recv.Type().(*types.Pointer); ptr {
-					if _, isPtr := sel.Recv().Underlying().(*types.Pointer); !isPtr {
-						mark(root(n.X))
-					}
-				}
-			}
-		}
-		return true
-	})
-}
-
-func (l *lowerer) varType(v *variable) string {
+func (ir *irFunc) varType(v *variable) string {
 	if v.text != "" {
 		return v.text
 	}
-	return l.g.typeText(v.typ)
-}
-
-// thread forwards jumps past empty blocks (the joins and loop heads that
-// structured code leaves behind), so no state only jumps elsewhere.
-func (l *lowerer) thread() {
-	var final func(b *block, depth int) *block
-	final = func(b *block, depth int) *block {
-		if t, ok := b.term.(*jumpTerm); ok && b != l.entry && len(b.stmts) == 0 && b.resume == nil && len(b.extra) == 0 && depth < len(l.blocks) {
-			return final(t.to, depth+1)
-		}
-		return b
-	}
-	for _, b := range l.blocks {
-		switch t := b.term.(type) {
-		case *jumpTerm:
-			t.to = final(t.to, 0)
-		case *ifTerm:
-			t.then, t.els = final(t.then, 0), final(t.els, 0)
-		}
-		for i, x := range b.extra {
-			b.extra[i] = final(x, 0)
-		}
-	}
-	for br, b := range l.extJump {
-		l.extJump[br] = final(b, 0)
-	}
+	return ir.g.typeText(v.typ)
 }

@@ -63,16 +63,19 @@ type blockFacts struct {
 	dirtyIn varSet
 }
 
-// liveness decides which machine variables are fields, and returns the
-// variables that reachable code references (used) and reads (read).
-func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
+// liveness decides which machine variables are fields, and records the
+// variables that reachable code references (used) and reads (read), and
+// those live at each suspension point (for sanity.go).
+func (ir *irFunc) liveness() {
+	reach := ir.reach
 	index := map[*variable]int{}
-	for i, v := range l.vars {
+	for i, v := range ir.vars {
 		index[v] = i
 	}
-	n := len(l.vars)
+	n := len(ir.vars)
 	facts := map[*block]*blockFacts{}
-	used, read = map[*variable]bool{}, map[*variable]bool{}
+	used, read := map[*variable]bool{}, map[*variable]bool{}
+	ir.used, ir.read = used, read
 	for _, b := range reach {
 		f := &blockFacts{liveIn: newVarSet(n), liveOut: newVarSet(n), defs: newVarSet(n), dirtyIn: newVarSet(n)}
 		facts[b] = f
@@ -92,7 +95,7 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 			}
 			ast.Inspect(n, func(m ast.Node) bool {
 				if id, ok := m.(*ast.Ident); ok {
-					note(l.varOf(id), false)
+					note(ir.varOf(id), false)
 				}
 				return true
 			})
@@ -114,7 +117,7 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 				if id, ok := e.(*ast.Ident); ok {
 					// x = … defines x; a cell's pointer p = new(T)
 					// defines the cell variable; *p = … is a use.
-					if v := l.varOf(id); v != nil && (!v.cell || l.rawVar[id] != nil) {
+					if v := ir.varOf(id); v != nil && (!v.cell || ir.rawVar[id] != nil) {
 						defs = append(defs, v)
 						continue
 					}
@@ -135,7 +138,7 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 				uses(r)
 			}
 			if t.results == nil {
-				for _, v := range l.results {
+				for _, v := range ir.results {
 					note(v, false)
 				}
 			}
@@ -178,41 +181,43 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 		}
 	}
 
-	for _, v := range l.vars {
+	for _, v := range ir.vars {
 		v.field = false
 	}
+	ir.suspLive = map[*awaitTerm][]*variable{}
 	for _, b := range reach {
 		if t, ok := b.term.(*awaitTerm); ok {
 			in := facts[t.next].liveIn
-			for i, v := range l.vars {
+			for i, v := range ir.vars {
 				if in.has(i) {
 					v.field = true
+					ir.suspLive[t] = append(ir.suspLive[t], v)
 				}
 			}
 		}
 	}
-	for _, v := range l.vars {
+	for _, v := range ir.vars {
 		if v.param {
 			v.field = true
 		}
 	}
 	// Named results are read by bare returns, also inside kept statements.
-	for _, v := range l.results {
+	for _, v := range ir.results {
 		used[v], v.field = true, true
 	}
 
-	l.shareSlots(reach, facts, index)
+	ir.shareSlots(reach, facts, index)
 
 	// Forward: which pointer-holding fields may hold a value at each
 	// suspension point. Parameters hold theirs from the start.
 	clearable := newVarSet(n)
-	for i, v := range l.vars {
-		if v.field && !isResult(l, v) && used[v] && (v.cell || hasPointers(v.typ, v.text != "")) {
+	for i, v := range ir.vars {
+		if v.field && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ, v.text != "")) {
 			clearable.add(i)
 		}
 	}
 	entry := facts[reach[0]]
-	for i, v := range l.vars {
+	for i, v := range ir.vars {
 		if v.param && clearable.has(i) {
 			entry.dirtyIn.add(i)
 		}
@@ -231,7 +236,7 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 				edge := out
 				if t, ok := b.term.(*awaitTerm); ok && s == t.next {
 					edge = out.copy()
-					for i := range l.vars {
+					for i := range ir.vars {
 						if clearable.has(i) && !sf.liveIn.has(i) {
 							edge.del(i)
 						}
@@ -254,20 +259,19 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 		next := facts[t.next].liveIn
 		// A shared field is cleared only when every variable in it is dead.
 		liveSlot := map[string]bool{}
-		for i, v := range l.vars {
+		for i, v := range ir.vars {
 			if v.field && next.has(i) {
 				liveSlot[v.name] = true
 			}
 		}
 		cleared := map[string]bool{}
-		for i, v := range l.vars {
+		for i, v := range ir.vars {
 			if clearable.has(i) && out.has(i) && !next.has(i) && (t.dst == nil || t.dst != v) && !liveSlot[v.name] && !cleared[v.name] {
 				cleared[v.name] = true
 				t.clear = append(t.clear, v)
 			}
 		}
 	}
-	return used, read
 }
 
 // shareSlots lets field variables of identical types that are never live at
@@ -275,10 +279,10 @@ func (l *lowerer) liveness(reach []*block) (used, read map[*variable]bool) {
 // the future shrinks towards the most that is live at any suspension point.
 // Two variables interfere when one is assigned while the other is live, or
 // both are live where a block starts.
-func (l *lowerer) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
+func (ir *irFunc) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
 	var cand []*variable
-	for _, v := range l.vars {
-		if v.field && !v.param && !isResult(l, v) && v.text == "" && v.typ != nil {
+	for _, v := range ir.vars {
+		if v.field && !v.param && !ir.isResult(v) && v.text == "" && v.typ != nil {
 			cand = append(cand, v)
 		}
 	}
@@ -300,7 +304,7 @@ func (l *lowerer) shareSlots(reach []*block, facts map[*block]*blockFacts, index
 	}
 	liveList := func(s varSet) []int {
 		var out []int
-		for i := range l.vars {
+		for i := range ir.vars {
 			if isCand[i] && s.has(i) {
 				out = append(out, i)
 			}
@@ -367,8 +371,8 @@ func (l *lowerer) shareSlots(reach []*block, facts map[*block]*blockFacts, index
 	}
 }
 
-func isResult(l *lowerer, v *variable) bool {
-	for _, r := range l.results {
+func (ir *irFunc) isResult(v *variable) bool {
+	for _, r := range ir.results {
 		if r == v {
 			return true
 		}

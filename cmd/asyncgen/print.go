@@ -19,7 +19,7 @@ import (
 )
 
 type stmtPrinter struct {
-	l     *lowerer
+	ir    *irFunc
 	stack []ast.Node
 	binds map[*variable]bool
 }
@@ -46,8 +46,8 @@ func render(n ast.Node) string {
 }
 
 // print renders a lowered statement or expression as Go text with markers.
-func (l *lowerer) print(n ast.Node) string {
-	p := &stmtPrinter{l: l, binds: map[*variable]bool{}}
+func (ir *irFunc) print(n ast.Node) string {
+	p := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
 	c := p.copy(reflect.ValueOf(n)).Interface().(ast.Node)
 	return render(c)
 }
@@ -55,20 +55,20 @@ func (l *lowerer) print(n ast.Node) string {
 // printStmt prints a lowered statement. In an assignment, pairs that assign
 // a field to itself (two variables sharing one field, liveness.go) are left
 // out; "" when nothing remains.
-func (l *lowerer) printStmt(s ast.Stmt) string {
+func (ir *irFunc) printStmt(s ast.Stmt) string {
 	as, ok := s.(*ast.AssignStmt)
 	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
-		return l.print(s)
+		return ir.print(s)
 	}
 	var lhs, rhs []string
 	for i := range as.Lhs {
-		a, b := l.print(as.Lhs[i]), l.print(as.Rhs[i])
+		a, b := ir.print(as.Lhs[i]), ir.print(as.Rhs[i])
 		if a != b {
 			lhs, rhs = append(lhs, a), append(rhs, b)
 		}
 	}
 	if len(lhs) == len(as.Lhs) {
-		return l.print(s)
+		return ir.print(s)
 	}
 	if len(lhs) == 0 {
 		return ""
@@ -78,26 +78,26 @@ func (l *lowerer) printStmt(s ast.Stmt) string {
 
 // loc is where a variable is stored (for a cell, the pointer): a field of
 // the future or a local of Poll.
-func (l *lowerer) loc(v *variable) string {
+func (ir *irFunc) loc(v *variable) string {
 	if v.field || v.param {
-		return l.nFut + "." + v.name
+		return ir.nFut + "." + v.name
 	}
 	return v.name
 }
 
 // access is how the source's use of v reads in Poll.
-func (l *lowerer) access(v *variable) string {
+func (ir *irFunc) access(v *variable) string {
 	if v.cell {
-		return "(*" + l.loc(v) + ")"
+		return "(*" + ir.loc(v) + ")"
 	}
-	return l.loc(v)
+	return ir.loc(v)
 }
 
-func (l *lowerer) directive(pos token.Pos) string {
+func (ir *irFunc) directive(pos token.Pos) string {
 	if !pos.IsValid() {
 		return ""
 	}
-	p := l.g.fset.Position(pos)
+	p := ir.g.fset.Position(pos)
 	if p.Column == 0 {
 		// A //line comment in the source without a column: so is ours.
 		return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + "*/ "
@@ -112,8 +112,8 @@ func (l *lowerer) directive(pos token.Pos) string {
 const resetMark = "/*asyncgen:reset*/ "
 
 // directiveOr is the directive for pos, or a reset when pos is unknown.
-func (l *lowerer) directiveOr(pos token.Pos) string {
-	if d := l.directive(pos); d != "" {
+func (ir *irFunc) directiveOr(pos token.Pos) string {
+	if d := ir.directive(pos); d != "" {
 		return d
 	}
 	return resetMark
@@ -124,19 +124,19 @@ func (l *lowerer) directiveOr(pos token.Pos) string {
 // an implicitly repeated expression list (const ( X = X + X; Y )) go/types
 // records the repeated operands again for Y, in Y's scope, so one syntax
 // node would need two names.
-func (l *lowerer) constDecl(gd *ast.GenDecl) string {
+func (ir *irFunc) constDecl(gd *ast.GenDecl) string {
 	var lines []string
 	for _, spec := range gd.Specs {
 		for _, n := range spec.(*ast.ValueSpec).Names {
-			c, ok := l.g.info.Defs[n].(*types.Const)
+			c, ok := ir.g.info.Defs[n].(*types.Const)
 			if !ok || n.Name == "_" {
 				continue
 			}
 			name := n.Name
-			if v := l.objVar[c]; v != nil {
+			if v := ir.objVar[c]; v != nil {
 				name = v.name
 			}
-			lines = append(lines, name+" = "+l.g.constText(c.Type(), c.Val()))
+			lines = append(lines, name+" = "+ir.g.constText(c.Type(), c.Val()))
 		}
 	}
 	if len(lines) == 0 {
@@ -221,19 +221,19 @@ func (p *stmtPrinter) stmts(v reflect.Value) reflect.Value {
 	out := make([]ast.Stmt, len(list))
 	for i, s := range list {
 		c := p.copy(reflect.ValueOf(&s).Elem()).Interface().(ast.Stmt)
-		out[i] = rawStmt(p.l.directive(s.Pos()) + render(c))
+		out[i] = rawStmt(p.ir.directive(s.Pos()) + render(c))
 	}
 	return reflect.ValueOf(out)
 }
 
 func (p *stmtPrinter) replace(n ast.Node) ast.Node {
-	l := p.l
+	ir := p.ir
 	switch n := n.(type) {
 	case *ast.Ident:
-		if v := l.rawVar[n]; v != nil {
-			return rawExpr(l.loc(v))
+		if v := ir.rawVar[n]; v != nil {
+			return rawExpr(ir.loc(v))
 		}
-		if v := l.varOf(n); v != nil {
+		if v := ir.varOf(n); v != nil {
 			if !v.machine {
 				return rawExpr(v.name)
 			}
@@ -241,20 +241,20 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 				p.binds[v] = true
 				return rawExpr("(*" + v.bind + ")")
 			}
-			return rawExpr(l.access(v))
+			return rawExpr(ir.access(v))
 		}
-		if pn, ok := l.g.info.Uses[n].(*types.PkgName); ok {
-			return rawExpr(l.g.marker(pn.Imported().Path(), pn.Imported().Name()))
+		if pn, ok := ir.g.info.Uses[n].(*types.PkgName); ok {
+			return rawExpr(ir.g.marker(pn.Imported().Path(), pn.Imported().Name()))
 		}
 		// A package-level name of another package used unqualified came
 		// through a dot import, which the generated file does not have.
-		if obj := l.g.info.Uses[n]; obj != nil && obj.Pkg() != nil && obj.Pkg() != l.g.pkg && obj.Parent() == obj.Pkg().Scope() {
-			return rawExpr(l.g.marker(obj.Pkg().Path(), obj.Pkg().Name()) + "." + n.Name)
+		if obj := ir.g.info.Uses[n]; obj != nil && obj.Pkg() != nil && obj.Pkg() != ir.g.pkg && obj.Parent() == obj.Pkg().Scope() {
+			return rawExpr(ir.g.marker(obj.Pkg().Path(), obj.Pkg().Name()) + "." + n.Name)
 		}
 	case *ast.SelectorExpr:
 		if id, ok := n.X.(*ast.Ident); ok {
-			if pn, ok := l.g.info.Uses[id].(*types.PkgName); ok {
-				return rawExpr(l.g.marker(pn.Imported().Path(), pn.Imported().Name()) + "." + n.Sel.Name)
+			if pn, ok := ir.g.info.Uses[id].(*types.PkgName); ok {
+				return rawExpr(ir.g.marker(pn.Imported().Path(), pn.Imported().Name()) + "." + n.Sel.Name)
 			}
 		}
 	case *ast.UnaryExpr:
@@ -262,17 +262,17 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 			return nil
 		}
 		if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
-			if v := l.varOf(id); v != nil && v.machine && v.cell {
+			if v := ir.varOf(id); v != nil && v.machine && v.cell {
 				if p.inLit() {
 					p.binds[v] = true
 					return rawExpr(v.bind)
 				}
-				return rawExpr(l.loc(v))
+				return rawExpr(ir.loc(v))
 			}
 		}
 	case *ast.DeclStmt:
 		if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.CONST {
-			return rawStmt(l.constDecl(gd))
+			return rawStmt(ir.constDecl(gd))
 		}
 	case *ast.FuncLit:
 		if p.inLit() {
@@ -294,49 +294,46 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 			return rawExpr(lit)
 		}
 		var params, args []string
-		for _, v := range l.vars {
+		for _, v := range ir.vars {
 			if binds[v] {
-				params = append(params, v.bind+" *"+l.varType(v))
-				args = append(args, l.loc(v))
+				params = append(params, v.bind+" *"+ir.varType(v))
+				args = append(args, ir.loc(v))
 			}
 		}
 		ftype := "func()" // a literal made by the lowering has no type information
-		if t := l.g.info.TypeOf(n); t != nil {
-			ftype = l.g.typeText(t)
+		if t := ir.g.info.TypeOf(n); t != nil {
+			ftype = ir.g.typeText(t)
 		}
 		return rawExpr("func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + lit + "\n}(" + strings.Join(args, ", ") + ")")
 	case *ast.ReturnStmt:
 		if p.inLit() {
 			return nil
 		}
-		return p.returnStmt(n.Results, n.Pos())
+		return p.returnStmt(n.Results, n.Pos(), p.ir.retTmps[n])
 	case *ast.BranchStmt:
-		if b := l.extJump[n]; b != nil && !p.inLit() {
-			l.labelUsed = true
-			return rawStmt("{\n" + l.nState + " = " + itoa(b.state) + "\ncontinue " + l.pollLabel + "\n}")
+		if b := ir.extJump[n]; b != nil && !p.inLit() {
+			ir.labelUsed = true
+			return rawStmt("{\n" + ir.nState + " = " + itoa(b.state) + "\ncontinue " + ir.pollLabel + "\n}")
 		}
 	}
 	return nil
 }
 
-// returnStmt is the state machine's return of the given source results.
-func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
-	l := p.l
-	n := l.fn.sig.Results().Len()
+// returnStmt is the state machine's return of the given source results;
+// tmps names the values of a return of one multi-valued call.
+func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []string) ast.Stmt {
+	ir := p.ir
+	n := ir.fn.sig.Results().Len()
 	var pre []string
 	var vals []string
 	switch {
 	case len(results) == 0:
-		for _, v := range l.results {
-			vals = append(vals, l.access(v))
+		for _, v := range ir.results {
+			vals = append(vals, ir.access(v))
 		}
 	case len(results) == 1 && n > 1:
-		names := make([]string, n)
-		for i := range names {
-			names[i] = l.name("ret")
-		}
-		pre = append(pre, strings.Join(names, ", ")+" := "+render(p.copy(reflect.ValueOf(&results[0]).Elem()).Interface().(ast.Node)))
-		vals = names
+		pre = append(pre, strings.Join(tmps, ", ")+" := "+render(p.copy(reflect.ValueOf(&results[0]).Elem()).Interface().(ast.Node)))
+		vals = tmps
 	default:
 		for _, r := range results {
 			vals = append(vals, render(p.copy(reflect.ValueOf(&r).Elem()).Interface().(ast.Node)))
@@ -344,10 +341,10 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 	}
 	// Named results are assigned by return: closures, pointers (and,
 	// later, deferred calls) may observe them.
-	if len(results) > 0 && len(l.results) > 0 {
+	if len(results) > 0 && len(ir.results) > 0 {
 		var lhs []string
-		for _, v := range l.results {
-			lhs = append(lhs, l.access(v))
+		for _, v := range ir.results {
+			lhs = append(lhs, ir.access(v))
 		}
 		// Pairs that assign a result to itself are left out (vet's
 		// self-assignment check): the assignment is simultaneous, so the
@@ -373,11 +370,11 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos) ast.Stmt {
 		for i := range vals {
 			vals[i] = "V" + itoa(i) + ": " + vals[i]
 		}
-		out = l.g.typeText(l.out) + "{" + strings.Join(vals, ", ") + "}"
+		out = ir.g.typeText(ir.out) + "{" + strings.Join(vals, ", ") + "}"
 	}
-	pre = append(pre, l.nFut+"."+l.nState+" = -1", l.directive(pos)+"return "+out+", "+l.g.univ("true"))
+	pre = append(pre, ir.nFut+"."+ir.nState+" = -1", ir.directive(pos)+"return "+out+", "+ir.g.univ("true"))
 	// The result expressions are evaluated in the first lines: they carry
 	// the return's position.
-	pre[0] = l.directiveOr(pos) + strings.TrimPrefix(pre[0], l.directive(pos))
+	pre[0] = ir.directiveOr(pos) + strings.TrimPrefix(pre[0], ir.directive(pos))
 	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
 }

@@ -1,9 +1,9 @@
 package main
 
-// Sanity: invariants of the lowered control-flow graph and of the variable
-// placement, checked after liveness when sanityChecks is set (the tests set
-// it, so every test program and random program is checked). A violation is
-// a generator bug, reported as an internal error at the function.
+// Sanity: invariants of the IR, checked after every pass when sanityChecks
+// is set (the tests set it, so every test program and random program is
+// checked). A violation is a generator bug, reported as an internal error
+// at the function.
 
 import (
 	"fmt"
@@ -13,51 +13,100 @@ import (
 // sanityChecks turns the checks on; the tests set it.
 var sanityChecks = false
 
-// sanity returns the first violated invariant, or "".
-func (l *lowerer) sanity(reach []*block) string {
-	if len(reach) == 0 || reach[0] != l.entry || l.entry.state != 0 || l.entry.resume != nil {
-		return "the entry block is not state 0, or it resumes an await"
+// checked runs the checks that hold after pass, reporting a violation as
+// an internal error; false when there was one.
+func (ir *irFunc) checked(pass string) bool {
+	if !sanityChecks {
+		return true
 	}
-	inReach := map[*block]bool{}
-	for i, b := range reach {
-		if b.state != i {
-			return fmt.Sprintf("block %d has state %d: states must be dense, in order", i, b.state)
-		}
-		inReach[b] = true
+	if msg := ir.sanity(pass); msg != "" {
+		ir.g.errorf(ir.fn.decl.Pos(), "asyncgen internal error lowering %s: after %s: %s (a bug in asyncgen; please report it with this function)", ir.fn.decl.Name.Name, pass, msg)
+		return false
+	}
+	return true
+}
+
+// sanity returns the first invariant violated after pass, or "".
+func (ir *irFunc) sanity(pass string) string {
+	after := map[string]int{"lower": 0, "thread": 1, "number": 2, "liveness": 3, "layout": 4}[pass]
+	// The graph: every block terminated, every target a block of the
+	// function, never the entry; each await resumed by exactly its next
+	// block, into a variable of the machine.
+	inFunc := map[*block]bool{}
+	for _, b := range ir.blocks {
+		inFunc[b] = true
+	}
+	if ir.entry == nil || !inFunc[ir.entry] || ir.entry.resume != nil {
+		return "the entry block is missing, or it resumes an await"
 	}
 	resumedBy := map[*block]int{}
-	for _, b := range reach {
+	for i, b := range ir.blocks {
 		if b.term == nil {
-			return fmt.Sprintf("state %d has no terminator", b.state)
+			return fmt.Sprintf("block %d has no terminator", i)
 		}
 		for _, s := range successors(b) {
-			if s == nil || !inReach[s] {
-				return fmt.Sprintf("state %d jumps to a block that is not numbered", b.state)
+			if s == nil || !inFunc[s] {
+				return fmt.Sprintf("block %d jumps to a block that is not the function's", i)
 			}
-			if s == l.entry {
-				return fmt.Sprintf("state %d jumps back to the entry", b.state)
+			if s == ir.entry {
+				return fmt.Sprintf("block %d jumps back to the entry", i)
 			}
 		}
 		if t, ok := b.term.(*awaitTerm); ok {
 			if t.next.resume != t {
-				return fmt.Sprintf("state %d awaits, but its next block does not resume that await", b.state)
+				return fmt.Sprintf("block %d awaits, but its next block does not resume that await", i)
 			}
 			resumedBy[t.next]++
 			if t.dst != nil && !t.dst.machine {
-				return fmt.Sprintf("state %d awaits into a variable that is not the machine's", b.state)
+				return fmt.Sprintf("block %d awaits into a variable that is not the machine's", i)
 			}
 		}
 	}
-	for _, b := range reach {
-		if (b.resume != nil) != (resumedBy[b] == 1) {
-			return fmt.Sprintf("state %d resumes an await that is not exactly one block's terminator", b.state)
+	for i, b := range ir.blocks {
+		if b.resume != nil && resumedBy[b] != 1 {
+			return fmt.Sprintf("block %d resumes an await that is not exactly one block's terminator", i)
 		}
 	}
-	// Variables sharing a field have identical types and cell-ness; a
-	// parameter or named result is a field.
+	for br, b := range ir.extJump {
+		if !inFunc[b] {
+			return fmt.Sprintf("the jump at %s leaves its kept statement for a block that is not the function's", posString(ir.g.fset, br.Pos()))
+		}
+	}
+	if after < 2 {
+		return ""
+	}
+	// The states: the reachable blocks, numbered densely in order from the
+	// entry, closed under successors.
+	if len(ir.reach) == 0 || ir.reach[0] != ir.entry || ir.entry.state != 0 {
+		return "the entry block is not state 0"
+	}
+	inReach := map[*block]bool{}
+	for i, b := range ir.reach {
+		if b.state != i || !b.reach {
+			return fmt.Sprintf("block %d has state %d: states must be dense, in order", i, b.state)
+		}
+		inReach[b] = true
+	}
+	for _, b := range ir.reach {
+		for _, s := range successors(b) {
+			if !inReach[s] {
+				return fmt.Sprintf("state %d jumps to a block that is not numbered", b.state)
+			}
+		}
+		if len(b.extra) > 0 && !ir.labelUsed {
+			return fmt.Sprintf("state %d has jumps out of kept statements, but Poll's loop has no label", b.state)
+		}
+	}
+	if after < 3 {
+		return ""
+	}
+	// Placement: parameters and named results are fields; variables that
+	// share a field have identical types and cell-ness and are never live
+	// at the same suspension point; a variable live at a suspension point
+	// is a field; a cleared field is dead there.
 	byName := map[string]*variable{}
-	for _, v := range l.vars {
-		if (v.param || isResult(l, v)) && !v.field {
+	for _, v := range ir.vars {
+		if (v.param || ir.isResult(v)) && !v.field {
 			return fmt.Sprintf("parameter or result %s is not a field", v.name)
 		}
 		if !v.field || v.typ == nil {
@@ -67,6 +116,31 @@ func (l *lowerer) sanity(reach []*block) string {
 			return fmt.Sprintf("field %s is shared by variables of different types", v.name)
 		}
 		byName[v.name] = v
+	}
+	for _, b := range ir.reach {
+		t, ok := b.term.(*awaitTerm)
+		if !ok {
+			continue
+		}
+		slot := map[string]*variable{}
+		live := map[*variable]bool{}
+		for _, v := range ir.suspLive[t] {
+			if !v.field || !v.machine {
+				return fmt.Sprintf("%s is live across the suspension point of state %d but has no field", v.name, b.state)
+			}
+			if o := slot[v.name]; o != nil && o != v {
+				return fmt.Sprintf("two variables live across the suspension point of state %d share the field %s", b.state, v.name)
+			}
+			slot[v.name], live[v] = v, true
+		}
+		for _, v := range t.clear {
+			if live[v] || !v.field {
+				return fmt.Sprintf("state %d clears %s, which is live there or not a field", b.state, v.name)
+			}
+		}
+		if after >= 4 && (t.field == "" || (t.child != nil) != (t.cfield != "")) {
+			return fmt.Sprintf("the await of state %d has no field", b.state)
+		}
 	}
 	return ""
 }

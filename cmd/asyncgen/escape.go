@@ -1,0 +1,88 @@
+package main
+
+// Escape analysis: a variable whose address escapes lives in a cell of its
+// own (lower.go), as Go's escape analysis would move it to the heap. It runs
+// on the source before the graph is built, since lowering a declaration
+// needs to know whether it makes a cell.
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// escapes marks the variables whose address escapes: taken with &, taken
+// implicitly by a pointer method or by slicing an array, or captured by a
+// closure.
+func (ir *irFunc) escapes() {
+	info := ir.g.info
+	var root func(e ast.Expr) *variable
+	root = func(e ast.Expr) *variable {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return ir.objVar[info.Uses[e]]
+		case *ast.SelectorExpr:
+			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
+					return root(e.X)
+				}
+			}
+		case *ast.IndexExpr:
+			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
+				return root(e.X)
+			}
+		}
+		return nil
+	}
+	mark := func(v *variable) {
+		if v != nil {
+			v.escapes = true
+		}
+	}
+	ast.Inspect(ir.fn.decl.Body, func(n ast.Node) bool {
+		if n == nil {
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) {
+						mark(ir.objVar[obj])
+					}
+				}
+				return true
+			})
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				mark(root(n.X))
+			}
+		case *ast.SliceExpr:
+			if _, ok := info.TypeOf(n.X).Underlying().(*types.Array); ok {
+				mark(root(n.X))
+			}
+		case *ast.SelectorExpr:
+			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
+				recv := sel.Obj().(*types.Func).Type().(*types.Signature).Recv()
+				if _, ptr := recv.Type().(*types.Pointer); ptr {
+					if _, isPtr := sel.Recv().Underlying().(*types.Pointer); !isPtr {
+						mark(root(n.X))
+					}
+				}
+			}
+		}
+		return true
+	})
+	// Parameters whose address is taken get a cell too: the twin's
+	// parameter itself, whose address the constructor stores.
+	for _, v := range append([]*variable{ir.recv}, ir.params...) {
+		if v != nil && v.escapes {
+			v.cell = true
+		}
+	}
+	for _, v := range ir.vars {
+		if v.escapes {
+			v.bind = ir.name(v.name + "_p")
+		}
+	}
+}

@@ -1,0 +1,280 @@
+package main
+
+// Expression lowering, order-preserving: an expression that holds a
+// suspension point is taken apart so that the suspension point becomes an
+// await terminator and every call Go would make before it still runs before
+// it, in order.
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// shallow copies e and returns the slots of its operands in evaluation order.
+func shallow(e ast.Expr, info *types.Info) (ast.Expr, []*ast.Expr) {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X}
+	case *ast.UnaryExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X}
+	case *ast.StarExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X}
+	case *ast.BinaryExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X, &c.Y}
+	case *ast.SelectorExpr:
+		c := *e
+		if id, ok := c.X.(*ast.Ident); ok {
+			if _, ok := info.Uses[id].(*types.PkgName); ok {
+				return &c, nil
+			}
+		}
+		return &c, []*ast.Expr{&c.X}
+	case *ast.IndexExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X, &c.Index}
+	case *ast.SliceExpr:
+		c := *e
+		var kids []*ast.Expr
+		for _, p := range []*ast.Expr{&c.X, &c.Low, &c.High, &c.Max} {
+			if *p != nil {
+				kids = append(kids, p)
+			}
+		}
+		return &c, kids
+	case *ast.TypeAssertExpr:
+		c := *e
+		return &c, []*ast.Expr{&c.X}
+	case *ast.CallExpr:
+		c := *e
+		c.Args = append([]ast.Expr(nil), e.Args...)
+		kids := []*ast.Expr{&c.Fun}
+		for i := range c.Args {
+			kids = append(kids, &c.Args[i])
+		}
+		return &c, kids
+	case *ast.CompositeLit:
+		c := *e
+		c.Elts = append([]ast.Expr(nil), e.Elts...)
+		var kids []*ast.Expr
+		for i := range c.Elts {
+			if kv, ok := c.Elts[i].(*ast.KeyValueExpr); ok {
+				kc := *kv
+				c.Elts[i] = &kc
+				kids = append(kids, &kc.Key, &kc.Value)
+			} else {
+				kids = append(kids, &c.Elts[i])
+			}
+		}
+		return &c, kids
+	}
+	return e, nil
+}
+
+// expr lowers e so that it holds no suspension point, emitting what must run
+// before it. With spill set, the calls in e are also hoisted, because a
+// suspension point to their right must run after them.
+func (l *lowerer) expr(e ast.Expr, spill bool) ast.Expr {
+	if e == nil {
+		return nil
+	}
+	if !l.hasSusp(e) {
+		if spill {
+			return l.spillCalls(e)
+		}
+		return e
+	}
+	switch x := e.(type) {
+	case *ast.CallExpr:
+		if tw := l.susp[x]; tw != nil {
+			return l.await(x, tw, true)
+		}
+		return l.maybeSpill(l.callOperands(x), x, spill)
+	case *ast.BinaryExpr:
+		// A suspending right operand must run only if the left one lets
+		// it; so must a right operand whose calls would be spilled.
+		if (x.Op == token.LAND || x.Op == token.LOR) && (l.hasSusp(x.Y) || spill) {
+			return l.logical(x)
+		}
+	}
+	c, kids := shallow(e, l.g.info)
+	l.list(kids, spill)
+	if call, ok := e.(*ast.CallExpr); ok {
+		return l.maybeSpill(c, call, spill)
+	}
+	return c
+}
+
+func (l *lowerer) maybeSpill(c ast.Expr, orig *ast.CallExpr, spill bool) ast.Expr {
+	if spill && l.isCall(orig) && !isTuple(l.typeOf(orig)) {
+		return l.spillTo(c, l.typeOf(orig))
+	}
+	return c
+}
+
+// list lowers operands in order: those left of the last suspending operand
+// have their calls spilled.
+func (l *lowerer) list(kids []*ast.Expr, spill bool) {
+	last := -1
+	for i, k := range kids {
+		if l.hasSusp(*k) {
+			last = i
+		}
+	}
+	for i, k := range kids {
+		*k = l.expr(*k, spill || i < last)
+	}
+}
+
+func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
+	v := l.temp(t, "t")
+	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{e}})
+	return l.ref(v)
+}
+
+// spillCalls hoists every call in e into a temporary, in order.
+func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
+	if e == nil {
+		return e
+	}
+	// gc evaluates && and || into a temporary in order, like a call, even
+	// when their operands make no call; as a unit, short-circuit intact.
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && (b.Op == token.LAND || b.Op == token.LOR) {
+		if tv, ok := l.g.info.Types[e]; !ok || tv.Value == nil {
+			return l.spillTo(e, l.typeOf(e))
+		}
+	}
+	if !l.hasCall(e) {
+		return e
+	}
+	switch x := e.(type) {
+	case *ast.FuncLit:
+		return e
+	case *ast.CallExpr:
+		// unsafe.Pointer(x.Pointer()) stays one expression: a uintptr
+		// held in a temporary is no reference, so the GC may free its
+		// object while a later operand suspends.
+		if l.isUnsafePointerConv(x) {
+			return l.spillTo(x, l.typeOf(x))
+		}
+		if len(x.Args) == 1 && isTuple(l.typeOf(x.Args[0])) {
+			c := *x
+			c.Fun = l.spillCalls(x.Fun)
+			c.Args = l.tuple(ast.Unparen(x.Args[0]).(*ast.CallExpr))
+			return l.maybeSpill(&c, x, true)
+		}
+	}
+	c, kids := shallow(e, l.g.info)
+	for _, k := range kids {
+		*k = l.spillCalls(*k)
+	}
+	if call, ok := e.(*ast.CallExpr); ok {
+		return l.maybeSpill(c, call, true)
+	}
+	return c
+}
+
+// callOperands lowers the callee and arguments of a call in order. An
+// argument list that is one multi-valued call, f(g()), is spread: g's
+// results become f's arguments one by one, whether g suspends or not.
+func (l *lowerer) callOperands(call *ast.CallExpr) *ast.CallExpr {
+	if len(call.Args) == 1 && isTuple(l.typeOf(call.Args[0])) && l.hasSusp(call.Args[0]) {
+		c := *call
+		c.Fun = l.expr(call.Fun, true)
+		c.Args = l.tuple(ast.Unparen(call.Args[0]).(*ast.CallExpr))
+		return &c
+	}
+	c, kids := shallow(call, l.g.info)
+	l.list(kids, false)
+	return c.(*ast.CallExpr)
+}
+
+// tuple evaluates a multi-valued call into temporaries and returns them.
+func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
+	tt := l.typeOf(call).(*types.Tuple)
+	var out []ast.Expr
+	if tw := l.susp[call]; tw != nil {
+		r := l.await(call, tw, true)
+		for i := 0; i < tt.Len(); i++ {
+			out = append(out, &ast.SelectorExpr{X: r, Sel: ast.NewIdent("V" + itoa(i))})
+		}
+		return out
+	}
+	c := l.callOperands(call)
+	var lhs []ast.Expr
+	for i := 0; i < tt.Len(); i++ {
+		v := l.temp(tt.At(i).Type(), "t")
+		lhs = append(lhs, l.ref(v))
+		out = append(out, l.ref(v))
+	}
+	l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: []ast.Expr{c}})
+	return out
+}
+
+// await lowers a suspension point: the twin's future is created and awaited;
+// the returned expression holds its output.
+func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
+	cc := l.callOperands(call)
+	var child *asyncFunc
+	if f, _ := l.g.callee(call); f != nil {
+		if c := l.g.asyncOf[f]; c != nil && c.initName != "" && l.g.inlinable(l.fn, c) {
+			child = c
+		}
+	}
+	if child != nil {
+		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
+	} else {
+		cc.Fun = twinFun(cc.Fun)
+	}
+	next := l.newBlock()
+	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos(), child: child}
+	if want {
+		t.dst = l.temp(tw.out, "r")
+	}
+	l.cur.term = t
+	next.resume = t
+	l.enter(next)
+	if t.dst == nil {
+		return nil
+	}
+	return l.ref(t.dst)
+}
+
+func twinFun(fun ast.Expr) ast.Expr {
+	switch f := fun.(type) {
+	case *ast.Ident:
+		return ast.NewIdent(f.Name + "Async")
+	case *ast.SelectorExpr:
+		return &ast.SelectorExpr{X: f.X, Sel: ast.NewIdent(f.Sel.Name + "Async")}
+	case *ast.IndexExpr:
+		return &ast.IndexExpr{X: twinFun(f.X), Index: f.Index}
+	case *ast.IndexListExpr:
+		return &ast.IndexListExpr{X: twinFun(f.X), Indices: f.Indices}
+	case *ast.ParenExpr:
+		return twinFun(f.X)
+	}
+	panic("corio/asyncgen: unexpected callee form")
+}
+
+// logical lowers x && y / x || y whose right operand suspends.
+func (l *lowerer) logical(e *ast.BinaryExpr) ast.Expr {
+	t := l.temp(l.typeOf(e), "cond")
+	x := l.expr(e.X, false)
+	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(t)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
+	right, join := l.newBlock(), l.newBlock()
+	if e.Op == token.LAND {
+		l.cur.term = &ifTerm{cond: l.ref(t), then: right, els: join}
+	} else {
+		l.cur.term = &ifTerm{cond: l.ref(t), then: join, els: right}
+	}
+	l.enter(right)
+	y := l.expr(e.Y, false)
+	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(t)}, Tok: token.ASSIGN, Rhs: []ast.Expr{y}})
+	l.jump(join)
+	l.enter(join)
+	return l.ref(t)
+}

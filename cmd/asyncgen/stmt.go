@@ -1,0 +1,562 @@
+package main
+
+// Statement lowering: if, for, switch, assignments, declarations, returns
+// and jumps become instructions and terminators; a statement without a
+// suspension point is kept as written (verbatim).
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+type target struct {
+	label     string
+	brk, cont *block
+}
+
+func isCompound(s ast.Stmt) bool {
+	switch s.(type) {
+	case *ast.BlockStmt, *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
+		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.LabeledStmt, *ast.GoStmt:
+		return true
+	}
+	return false
+}
+
+func (l *lowerer) stmtList(list []ast.Stmt) {
+	for _, s := range list {
+		l.stmt(s)
+	}
+}
+
+func (l *lowerer) stmt(s ast.Stmt) {
+	label := l.label
+	l.label = ""
+	if s == nil {
+		return
+	}
+	if _, isLabeled := s.(*ast.LabeledStmt); !isLabeled {
+		l.pos = s.Pos()
+	}
+	if isCompound(s) && !l.hasSusp(s) {
+		l.verbatim(s)
+		return
+	}
+	switch s := s.(type) {
+	case *ast.LabeledStmt:
+		l.label = s.Label.Name
+		l.stmt(s.Stmt)
+	case *ast.EmptyStmt:
+	case *ast.BlockStmt:
+		l.stmtList(s.List)
+	case *ast.ExprStmt:
+		if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
+			if tw := l.susp[call]; tw != nil {
+				l.await(call, tw, false)
+				return
+			}
+		}
+		if x := l.expr(s.X, false); x != nil {
+			l.emit(&ast.ExprStmt{X: x})
+		}
+		// After a call of the builtin panic nothing runs: the block gets
+		// no jump (vet reports code after panic as unreachable).
+		if l.terminating(s, "") {
+			l.terminate(&panicTerm{})
+		}
+	case *ast.IncDecStmt:
+		c, kids := shallow(s.X, l.g.info)
+		l.list(kids, false)
+		l.emit(&ast.IncDecStmt{X: c, Tok: s.Tok})
+	case *ast.AssignStmt:
+		l.assign(s)
+	case *ast.DeclStmt:
+		l.decl(s)
+	case *ast.ReturnStmt:
+		l.ret(s)
+	case *ast.BranchStmt:
+		l.branch(s)
+	case *ast.IfStmt:
+		l.ifStmt(s)
+	case *ast.ForStmt:
+		l.forStmt(s, label)
+	case *ast.RangeStmt:
+		l.rangeStmt(s, label)
+	case *ast.SwitchStmt:
+		l.switchStmt(s, label)
+	case *ast.GoStmt:
+		// The function value and arguments are evaluated here, in order;
+		// the plain function runs in the new goroutine.
+		l.emit(&ast.GoStmt{Call: l.callOperands(s.Call)})
+	default:
+		l.g.errorf(s.Pos(), "%T with a suspension point is not supported yet", s)
+	}
+}
+
+// verbatim keeps a statement without suspension points as written; the
+// variables it declares stay plain Go variables.
+func (l *lowerer) verbatim(s ast.Stmt) {
+	var stack []ast.Node
+	ast.Inspect(s, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			// A return of one multi-valued call unpacks it into names
+			// chosen here, so that printing names nothing.
+			if k := l.fn.sig.Results().Len(); len(n.Results) == 1 && k > 1 {
+				for range k {
+					l.retTmps[n] = append(l.retTmps[n], l.name("ret"))
+				}
+			}
+		case *ast.BranchStmt:
+			if !internalJump(stack, n) {
+				if b := l.jumpTarget(n); b != nil {
+					l.extJump[n] = b
+					l.cur.extra = append(l.cur.extra, b)
+				}
+			}
+		}
+		stack = append(stack, n)
+		return true
+	})
+	l.emit(s)
+	// Nothing follows a terminating statement (an endless loop left only
+	// through jumps to lowered code, say): no jump after it, which vet
+	// would report as unreachable.
+	if l.terminating(s, "") {
+		l.terminate(&panicTerm{})
+	}
+}
+
+// terminating reports whether s is a terminating statement (the Go spec's
+// rule, which vet and the compiler apply).
+func (l *lowerer) terminating(s ast.Stmt, label string) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return s.Tok == token.GOTO || s.Tok == token.FALLTHROUGH
+	case *ast.ExprStmt:
+		if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+				if b, ok := l.g.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+					return true
+				}
+			}
+		}
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && l.terminating(s.List[len(s.List)-1], "")
+	case *ast.IfStmt:
+		return s.Else != nil && l.terminating(s.Body, "") && l.terminating(s.Else, "")
+	case *ast.LabeledStmt:
+		return l.terminating(s.Stmt, s.Label.Name)
+	case *ast.ForStmt:
+		return s.Cond == nil && !hasBreak(s.Body, label, true)
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		var body *ast.BlockStmt
+		switch s := s.(type) {
+		case *ast.SwitchStmt:
+			body = s.Body
+		case *ast.TypeSwitchStmt:
+			body = s.Body
+		case *ast.SelectStmt:
+			body = s.Body
+		}
+		hasDefault := false
+		for _, c := range body.List {
+			var list []ast.Stmt
+			switch c := c.(type) {
+			case *ast.CaseClause:
+				list = c.Body
+				hasDefault = hasDefault || c.List == nil
+			case *ast.CommClause:
+				list = c.Body
+				hasDefault = true // select needs no default
+			}
+			if len(list) == 0 || hasBreakList(list, label) {
+				return false
+			}
+			last := list[len(list)-1]
+			if br, ok := last.(*ast.BranchStmt); ok && br.Tok == token.FALLTHROUGH {
+				continue
+			}
+			if !l.terminating(last, "") {
+				return false
+			}
+		}
+		return hasDefault
+	}
+	return false
+}
+
+func hasBreakList(list []ast.Stmt, label string) bool {
+	for _, s := range list {
+		if hasBreak(s, label, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBreak reports whether s holds a break that refers to the enclosing
+// statement: an unlabeled one not inside a nested for, switch or select
+// (when implicit), or one naming label.
+func hasBreak(s ast.Node, label string, implicit bool) bool {
+	found := false
+	var walk func(n ast.Node, implicit bool)
+	walk = func(n ast.Node, implicit bool) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if found || m == nil {
+				return false
+			}
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				if m.Tok == token.BREAK && ((m.Label == nil && implicit) || (m.Label != nil && m.Label.Name == label)) {
+					found = true
+				}
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if m != n {
+					walk(m, false)
+					return false
+				}
+			}
+			return true
+		})
+	}
+	walk(s, implicit)
+	return found
+}
+
+// internalJump reports whether a branch statement's target lies inside the
+// verbatim statement (stack holds its ancestors there).
+func internalJump(stack []ast.Node, br *ast.BranchStmt) bool {
+	if br.Tok == token.FALLTHROUGH || br.Tok == token.GOTO {
+		return true
+	}
+	for _, n := range stack {
+		switch n := n.(type) {
+		case *ast.LabeledStmt:
+			if br.Label != nil && n.Label.Name == br.Label.Name {
+				return true
+			}
+		case *ast.ForStmt, *ast.RangeStmt:
+			if br.Label == nil {
+				return true
+			}
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if br.Label == nil && br.Tok == token.BREAK {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jumpTarget resolves break/continue against the lowered statements.
+func (l *lowerer) jumpTarget(s *ast.BranchStmt) *block {
+	for i := len(l.targets) - 1; i >= 0; i-- {
+		t := l.targets[i]
+		if s.Label != nil && t.label != s.Label.Name {
+			continue
+		}
+		if s.Tok == token.BREAK && t.brk != nil {
+			return t.brk
+		}
+		if s.Tok == token.CONTINUE && t.cont != nil {
+			return t.cont
+		}
+	}
+	// The type checker accepted the branch, so a target exists.
+	panic("corio/asyncgen: no target for " + s.Tok.String() + " at " + posString(l.g.fset, s.Pos()))
+}
+
+// lhsOperands returns the operand slots of assignment targets: the operands of
+// index expressions and pointer indirections, which Go evaluates with the
+// right-hand side, in order, before assigning.
+func (l *lowerer) lhsOperands(lhs []ast.Expr) ([]ast.Expr, []*ast.Expr) {
+	out := make([]ast.Expr, len(lhs))
+	var kids []*ast.Expr
+	for i, e := range lhs {
+		if _, ok := ast.Unparen(e).(*ast.Ident); ok {
+			out[i] = e
+			continue
+		}
+		c, k := shallow(e, l.g.info)
+		out[i] = c
+		kids = append(kids, k...)
+	}
+	return out, kids
+}
+
+func (l *lowerer) assign(s *ast.AssignStmt) {
+	var newIDs []*ast.Ident
+	if s.Tok == token.DEFINE {
+		for _, e := range s.Lhs {
+			if id, ok := e.(*ast.Ident); ok && l.g.info.Defs[id] != nil {
+				newIDs = append(newIDs, id)
+			}
+		}
+	}
+	lhs, kids := l.lhsOperands(s.Lhs)
+	var rhs []ast.Expr
+	if len(s.Lhs) > 1 && len(s.Rhs) == 1 {
+		if call, ok := ast.Unparen(s.Rhs[0]).(*ast.CallExpr); ok && isTuple(l.typeOf(call)) && l.hasSusp(call) {
+			l.list(kids, true)
+			rhs = l.tuple(call)
+		}
+	}
+	if rhs == nil {
+		rhs = append([]ast.Expr(nil), s.Rhs...)
+		all := kids
+		for i := range rhs {
+			all = append(all, &rhs[i])
+		}
+		l.list(all, false)
+	}
+	l.declareNew(newIDs)
+	tok := s.Tok
+	if tok == token.DEFINE {
+		tok = token.ASSIGN
+	}
+	l.emit(&ast.AssignStmt{Lhs: lhs, Tok: tok, Rhs: rhs})
+}
+
+func (l *lowerer) decl(s *ast.DeclStmt) {
+	gd := s.Decl.(*ast.GenDecl)
+	switch gd.Tok {
+	case token.CONST:
+		l.consts = append(l.consts, s)
+		return
+	case token.TYPE:
+		return // reported by check
+	}
+	for _, spec := range gd.Specs {
+		vs := spec.(*ast.ValueSpec)
+		lhs := make([]ast.Expr, len(vs.Names))
+		for i, n := range vs.Names {
+			lhs[i] = n
+		}
+		switch {
+		case len(vs.Values) == 0:
+			l.declareNew(vs.Names)
+			for _, n := range vs.Names {
+				if n.Name == "_" {
+					continue
+				}
+				if v := l.objVar[l.g.info.Defs[n]]; v != nil && !v.cell {
+					l.emit(&ast.AssignStmt{Lhs: []ast.Expr{n}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.g.zero(v.typ)}})
+				}
+			}
+		case len(vs.Names) > 1 && len(vs.Values) == 1:
+			// A multi-valued call, or a comma-ok form (m[k], x.(T), <-ch)
+			// whose operands are lowered in place so the form stays.
+			var rhs []ast.Expr
+			if call, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr); ok && isTuple(l.typeOf(call)) && l.hasSusp(call) {
+				rhs = l.tuple(call)
+			} else {
+				rhs = []ast.Expr{l.expr(vs.Values[0], false)}
+			}
+			l.declareNew(vs.Names)
+			l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+		default:
+			rhs := append([]ast.Expr(nil), vs.Values...)
+			kids := make([]*ast.Expr, len(rhs))
+			for i := range rhs {
+				kids[i] = &rhs[i]
+			}
+			l.list(kids, false)
+			l.declareNew(vs.Names)
+			// The values take the declared type: convert untyped constants
+			// (not other values: a generic function assigned to a func
+			// variable is instantiated by the assignment, not convertible).
+			for i, n := range vs.Names {
+				if tv, ok := l.g.info.Types[vs.Values[i]]; ok && vs.Type != nil && n.Name != "_" && isUntyped(tv.Type) {
+					rhs[i] = &ast.CallExpr{Fun: &ast.ParenExpr{X: l.g.typeExpr(l.g.info.Defs[n].Type())}, Args: []ast.Expr{rhs[i]}}
+				}
+			}
+			l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+		}
+	}
+}
+
+func (l *lowerer) ret(s *ast.ReturnStmt) {
+	n := l.fn.sig.Results().Len()
+	var results []ast.Expr
+	switch {
+	case len(s.Results) == 0:
+	case len(s.Results) == 1 && n > 1:
+		call := ast.Unparen(s.Results[0]).(*ast.CallExpr)
+		if l.hasSusp(call) {
+			results = l.tuple(call)
+		} else {
+			results = l.tuple(call) // evaluate into temporaries; the tuple literal needs each value
+		}
+	default:
+		results = append([]ast.Expr(nil), s.Results...)
+		kids := make([]*ast.Expr, len(results))
+		for i := range results {
+			kids[i] = &results[i]
+		}
+		l.list(kids, false)
+	}
+	l.terminate(&returnTerm{results: results, pos: s.Pos()})
+}
+
+func (l *lowerer) branch(s *ast.BranchStmt) {
+	switch s.Tok {
+	case token.FALLTHROUGH:
+		l.terminate(&jumpTerm{l.fallTo})
+		return
+	case token.GOTO:
+		return // reported by check
+	}
+	if b := l.jumpTarget(s); b != nil {
+		l.terminate(&jumpTerm{b})
+	}
+}
+
+func (l *lowerer) ifStmt(s *ast.IfStmt) {
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	l.pos = 0
+	cond := l.expr(s.Cond, false)
+	then := l.newBlock()
+	var els *block
+	if s.Else != nil {
+		els = l.newBlock()
+	}
+	join := l.newBlock()
+	if els == nil {
+		l.cur.term = &ifTerm{cond: cond, then: then, els: join, pos: s.Cond.Pos()}
+	} else {
+		l.cur.term = &ifTerm{cond: cond, then: then, els: els, pos: s.Cond.Pos()}
+	}
+	l.enter(then)
+	l.stmtList(s.Body.List)
+	l.jump(join)
+	if els != nil {
+		l.enter(els)
+		l.stmt(s.Else)
+		l.jump(join)
+	}
+	l.enter(join)
+}
+
+// defined returns the variables a statement declares with :=.
+func (l *lowerer) defined(s ast.Stmt) []*variable {
+	var out []*variable
+	if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+		for _, e := range as.Lhs {
+			if id, ok := e.(*ast.Ident); ok {
+				if v := l.objVar[l.g.info.Defs[id]]; v != nil {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (l *lowerer) forStmt(s *ast.ForStmt, label string) {
+	l.loops++
+	defer func() { l.loops-- }()
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	loopVars := l.defined(s.Init)
+	head, body, post, exit := l.newBlock(), l.newBlock(), l.newBlock(), l.newBlock()
+	l.jump(head)
+	l.enter(head)
+	if s.Cond != nil {
+		l.pos = s.Cond.Pos()
+		cond := l.expr(s.Cond, false)
+		l.cur.term = &ifTerm{cond: cond, then: body, els: exit, pos: s.Cond.Pos()}
+	} else {
+		l.jump(body)
+	}
+	l.targets = append(l.targets, target{label: label, brk: exit, cont: post})
+	l.enter(body)
+	l.stmtList(s.Body.List)
+	l.jump(post)
+	l.targets = l.targets[:len(l.targets)-1]
+	l.enter(post)
+	// Go 1.22: the next iteration's variables are fresh copies, made before
+	// the post statement runs.
+	for _, v := range loopVars {
+		if v.cell {
+			var fresh ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("new"), Args: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}
+			if l.g.shadowed["new"] {
+				fresh = &ast.UnaryExpr{Op: token.AND, X: &ast.SelectorExpr{Sel: ast.NewIdent("v"), X: &ast.ParenExpr{X: &ast.UnaryExpr{Op: token.AND, X: &ast.CompositeLit{
+					Type: rawExpr("struct{ v " + l.g.typeText(v.typ) + " }"), Elts: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}}}}}
+			}
+			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{fresh}})
+		}
+	}
+	if s.Post != nil {
+		l.stmt(s.Post)
+	}
+	l.jump(head)
+	l.enter(exit)
+}
+
+func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	var tag *variable
+	if s.Tag != nil {
+		l.pos = s.Tag.Pos()
+		x := l.expr(s.Tag, false)
+		tag = l.temp(types.Default(l.typeOf(s.Tag)), "tag")
+		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(tag)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
+	}
+	clauses := s.Body.List
+	bodies := make([]*block, len(clauses))
+	for i := range clauses {
+		bodies[i] = l.newBlock()
+	}
+	exit := l.newBlock()
+	def := exit
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		if cc.List == nil {
+			def = bodies[i]
+			continue
+		}
+		for _, e := range cc.List {
+			l.pos = e.Pos()
+			x := l.expr(e, false)
+			cond := x
+			if tag != nil {
+				cond = &ast.BinaryExpr{X: l.ref(tag), Op: token.EQL, Y: x}
+			}
+			next := l.newBlock()
+			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}
+			l.enter(next)
+		}
+	}
+	l.jump(def)
+	l.targets = append(l.targets, target{label: label, brk: exit})
+	saved := l.fallTo
+	for i, c := range clauses {
+		l.fallTo = nil
+		if i+1 < len(bodies) {
+			l.fallTo = bodies[i+1]
+		}
+		l.enter(bodies[i])
+		l.stmtList(c.(*ast.CaseClause).Body)
+		l.jump(exit)
+	}
+	l.fallTo = saved
+	l.targets = l.targets[:len(l.targets)-1]
+	l.enter(exit)
+}
