@@ -35,12 +35,15 @@
 //     spelling. Func literals inside an async function run as plain Go and
 //     are not checked for blocking.
 //   - dropped: a future made and discarded (FAsync(x), go FAsync(x) or
-//     defer FAsync(x) as a statement): it never runs. This is reported
-//     everywhere, in plain functions and tests too, not only in async
-//     functions where asyncgen rejects it: a discarded future is almost
-//     surely a forgotten await or rt.Spawn, as Rust's must_use on futures
-//     says. Write _ = FAsync(x) to discard one on purpose (to measure its
-//     allocations, say). A *rt.JoinHandle is not a future: dropping one
+//     defer FAsync(x) as a statement): it never runs. This is reported in
+//     every function of the package's non-test files, plain functions and
+//     func literals included, not only in async functions where asyncgen
+//     rejects it: there a discarded future is almost surely a forgotten
+//     await or rt.Spawn, as Rust's must_use on futures says. In _test.go
+//     files only async functions are held to it, because tests make
+//     futures for their side effects on purpose (that a constructor
+//     panics, what it allocates). Write _ = FAsync(x) to discard one on
+//     purpose anywhere. A *rt.JoinHandle is not a future: dropping one
 //     detaches its task and is not reported.
 //   - mutex: a sync.Mutex or RWMutex locked before a suspension point and
 //     unlocked after it (in source order, the receiver written the same
