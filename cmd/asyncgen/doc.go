@@ -188,8 +188,12 @@
 // constructs; blocking calls), inline.go (the package's call graph, callees
 // held by value), then, for each function, a small compiler over an IR of
 // its own (ir.go): lowering builds a control-flow graph of blocks, each a
-// list of instructions that hold no suspension point and one terminator
-// (jump, branch, return, await), from the body — lower.go (the builder and
+// list of instructions that hold no suspension point (assignments, cells,
+// statements kept as the source wrote them…) and one terminator (jump,
+// branch, return, await); expressions are the source's go/ast syntax with
+// nodes of the IR for what the lowering adds (a variable of the machine, a
+// member of another package, a type), so the printer is told what to spell
+// rather than handed text. The passes: lower.go (the builder and
 // the function's variables), stmt.go (statements), range.go (range loops),
 // expr.go (order-preserving expression lowering); escape.go (variables
 // whose address escapes get cells, run before the graph is built);

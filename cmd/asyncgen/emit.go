@@ -95,14 +95,12 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
 		case v.field && ir.used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
-			t := ir.varType(v)
+			t := g.typeText(v.typ)
 			if v.cell {
 				t = "*" + t
 			}
 			p("%s %s\n", v.name, t)
 			switch {
-			case v.text != "":
-				layout = append(layout, sizeField{v.name, types.Typ[types.UnsafePointer], g.unmark(v.text), ""})
 			case v.cell:
 				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
 			default:
@@ -174,7 +172,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 	var unread []string
 	for _, v := range ir.vars {
 		if ir.used[v] && !v.field && !v.param && v.machine {
-			t := ir.varType(v)
+			t := g.typeText(v.typ)
 			if v.cell {
 				t = "*" + t
 			}
@@ -190,7 +188,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		p("_ = %s\n", n)
 	}
 	for _, c := range ir.consts {
-		p("%s\n", ir.print(c))
+		p("%s\n", ir.constDecl(c.consts))
 	}
 	p("%s := %s.%s\n", ir.nState, f, ir.nState)
 	body := &strings.Builder{}
@@ -216,9 +214,9 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 			}
 		}
 		for _, s := range blk.stmts {
-			if text := ir.printStmt(s.s); text != "" {
+			if text := ir.printInstr(s); text != "" {
 				// No position: glue of the lowering, not the user's code.
-				body.WriteString(ir.directiveOr(s.pos) + text + "\n")
+				body.WriteString(ir.directiveOr(s.at()) + text + "\n")
 			}
 		}
 		next := i + 1
@@ -255,14 +253,10 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 			for _, v := range t.clear {
 				var z string
 				switch {
-				case v.text != "" && g.shadowed["nil"]:
-					z = "(struct{ v " + v.text + " }{}).v"
-				case v.text != "":
-					z = "nil"
 				case v.cell:
 					z = g.nilOf(types.NewPointer(v.typ))
 				default:
-					z = render(g.zero(v.typ))
+					z = g.zeroText(v.typ)
 				}
 				fmt.Fprintf(body, "%s = %s\n", ir.loc(v), z)
 			}
@@ -314,11 +308,4 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		return "", false
 	}
 	return b.String(), true
-}
-
-func (ir *irFunc) varType(v *variable) string {
-	if v.text != "" {
-		return v.text
-	}
-	return ir.g.typeText(v.typ)
 }

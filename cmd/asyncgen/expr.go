@@ -132,8 +132,8 @@ func (l *lowerer) list(kids []*ast.Expr, spill bool) {
 
 func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
 	v := l.temp(t, "t")
-	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{e}})
-	return l.ref(v)
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{e}})
+	return ref(v)
 }
 
 // spillCalls hoists every call in e into a temporary, in order.
@@ -208,10 +208,10 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 	var lhs []ast.Expr
 	for i := 0; i < tt.Len(); i++ {
 		v := l.temp(tt.At(i).Type(), "t")
-		lhs = append(lhs, l.ref(v))
-		out = append(out, l.ref(v))
+		lhs = append(lhs, ref(v))
+		out = append(out, ref(v))
 	}
-	l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: []ast.Expr{c}})
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: lhs, rhs: []ast.Expr{c}})
 	return out
 }
 
@@ -228,7 +228,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	if child != nil {
 		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
 	} else {
-		cc.Fun = twinFun(cc.Fun)
+		cc.Fun = l.twinFun(cc.Fun)
 	}
 	next := l.newBlock()
 	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos(), child: child}
@@ -241,21 +241,27 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	if t.dst == nil {
 		return nil
 	}
-	return l.ref(t.dst)
+	return ref(t.dst)
 }
 
-func twinFun(fun ast.Expr) ast.Expr {
+// twinFun is the twin XAsync of the callee X: a function of the package, a
+// method, a function of another package through its import or a dot
+// import.
+func (l *lowerer) twinFun(fun ast.Expr) ast.Expr {
 	switch f := fun.(type) {
 	case *ast.Ident:
+		if obj := l.g.info.Uses[f]; obj != nil && obj.Pkg() != nil && obj.Pkg() != l.g.pkg {
+			return &pkgRef{path: obj.Pkg().Path(), name: obj.Pkg().Name(), member: f.Name + "Async"}
+		}
 		return ast.NewIdent(f.Name + "Async")
 	case *ast.SelectorExpr:
 		return &ast.SelectorExpr{X: f.X, Sel: ast.NewIdent(f.Sel.Name + "Async")}
 	case *ast.IndexExpr:
-		return &ast.IndexExpr{X: twinFun(f.X), Index: f.Index}
+		return &ast.IndexExpr{X: l.twinFun(f.X), Index: f.Index}
 	case *ast.IndexListExpr:
-		return &ast.IndexListExpr{X: twinFun(f.X), Indices: f.Indices}
+		return &ast.IndexListExpr{X: l.twinFun(f.X), Indices: f.Indices}
 	case *ast.ParenExpr:
-		return twinFun(f.X)
+		return l.twinFun(f.X)
 	}
 	panic("corio/asyncgen: unexpected callee form")
 }
@@ -264,17 +270,17 @@ func twinFun(fun ast.Expr) ast.Expr {
 func (l *lowerer) logical(e *ast.BinaryExpr) ast.Expr {
 	t := l.temp(l.typeOf(e), "cond")
 	x := l.expr(e.X, false)
-	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(t)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(t)}, rhs: []ast.Expr{x}})
 	right, join := l.newBlock(), l.newBlock()
 	if e.Op == token.LAND {
-		l.cur.term = &ifTerm{cond: l.ref(t), then: right, els: join}
+		l.cur.term = &ifTerm{cond: ref(t), then: right, els: join}
 	} else {
-		l.cur.term = &ifTerm{cond: l.ref(t), then: join, els: right}
+		l.cur.term = &ifTerm{cond: ref(t), then: join, els: right}
 	}
 	l.enter(right)
 	y := l.expr(e.Y, false)
-	l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(t)}, Tok: token.ASSIGN, Rhs: []ast.Expr{y}})
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(t)}, rhs: []ast.Expr{y}})
 	l.jump(join)
 	l.enter(join)
-	return l.ref(t)
+	return ref(t)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"os"
@@ -59,8 +58,6 @@ func (g *pkgGen) marker(path, name string) string {
 	return "__asyncgenP" + strconv.Itoa(len(g.paths)-1) + "__"
 }
 
-func (g *pkgGen) pkgRef(path, name string) *ast.Ident { return rawExpr(g.marker(path, name)) }
-
 func (g *pkgGen) typeText(t types.Type) string {
 	if len(g.shadowed) > 0 {
 		g.notePredeclared(t)
@@ -71,48 +68,6 @@ func (g *pkgGen) typeText(t types.Type) string {
 		}
 		return g.marker(p.Path(), p.Name())
 	})
-}
-
-func (g *pkgGen) typeExpr(t types.Type) ast.Expr { return rawExpr(g.typeText(t)) }
-
-// convert converts x to the predeclared string type (for helpers that take
-// string while the value's type is a defined type with underlying string).
-func (g *pkgGen) convert(t types.Type, x ast.Expr) ast.Expr {
-	if b, ok := t.(*types.Basic); ok && b.Kind() == types.String && g.shadowed["string"] {
-		return g.reflectCall(x, "String")
-	}
-	return &ast.CallExpr{Fun: g.typeExpr(t), Args: []ast.Expr{x}}
-}
-
-// reflectCall is reflect.ValueOf(x).method() in generated code: a map's
-// iterator, and len or a string conversion where the package redeclares them.
-func (g *pkgGen) reflectCall(x ast.Expr, method string) ast.Expr {
-	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: g.pkgRef("reflect", "reflect"), Sel: ast.NewIdent("ValueOf")}, Args: []ast.Expr{x}}, Sel: ast.NewIdent(method)}}
-}
-
-// zero is the zero value of t as an expression.
-func (g *pkgGen) zero(t types.Type) ast.Expr {
-	if g.shadowed["false"] || g.shadowed["nil"] || g.shadowed["new"] {
-		return rawExpr(g.zeroOf(t))
-	}
-	switch u := t.Underlying().(type) {
-	case *types.Basic:
-		switch {
-		case u.Info()&types.IsBoolean != 0:
-			return rawExpr("false")
-		case u.Info()&types.IsString != 0:
-			return rawExpr(`""`)
-		case u.Info()&types.IsNumeric != 0:
-			return rawExpr("0")
-		default:
-			return rawExpr("nil")
-		}
-	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
-		return rawExpr("nil")
-	case *types.Struct, *types.Array:
-		return rawExpr(g.typeText(t) + "{}")
-	}
-	return rawExpr("*new(" + g.typeText(t) + ")")
 }
 
 // code converts printed Go text with markers into jennifer code.

@@ -40,7 +40,6 @@ type variable struct {
 	cell    bool         // held through a *T cell, fresh per declaration
 	field   bool         // a field of the future, else a local of Poll (liveness.go)
 	bind    string       // name binding the cell inside func literals
-	text    string       // the type as text, for types not in the type checker's view
 }
 
 // block is a basic block: instructions, then one terminator.
@@ -55,11 +54,105 @@ type block struct {
 }
 
 // instr is one instruction: a statement that holds no suspension point,
-// either built by the lowering or kept as the source wrote it, with the
-// source position its //line directive names (0 for the lowering's glue).
-type instr struct {
-	s   ast.Stmt
-	pos token.Pos
+// built by the lowering or kept as the source wrote it, with the source
+// position its //line directive names (0 for the lowering's own glue).
+type instr interface {
+	at() token.Pos
+	setAt(token.Pos)
+}
+
+type srcPos struct{ pos token.Pos }
+
+func (p *srcPos) at() token.Pos     { return p.pos }
+func (p *srcPos) setAt(x token.Pos) { p.pos = x }
+
+// assignInstr is lhs tok rhs (= or an operator assignment), as Go assigns:
+// index and pointer operands on the left were evaluated before (lowering
+// leaves only plain operands there).
+type assignInstr struct {
+	srcPos
+	lhs, rhs []ast.Expr
+	tok      token.Token
+}
+
+type exprInstr struct {
+	srcPos
+	x ast.Expr
+}
+
+type incDecInstr struct {
+	srcPos
+	x   ast.Expr
+	tok token.Token
+}
+
+// goInstr starts call in a new goroutine.
+type goInstr struct {
+	srcPos
+	call *ast.CallExpr
+}
+
+// keptInstr is a source statement without suspension points, kept as
+// written; jumps out of it are in irFunc.extJump.
+type keptInstr struct {
+	srcPos
+	s ast.Stmt
+}
+
+// cellInstr gives cell variable v a new cell: a zero one where v is
+// declared, or (fresh) a copy of the current one, the next iteration's
+// variable of a loop (Go 1.22).
+type cellInstr struct {
+	srcPos
+	v     *variable
+	fresh bool
+}
+
+// zeroInstr sets v to its zero value: a var declaration without values.
+type zeroInstr struct {
+	srcPos
+	v *variable
+}
+
+// touchInstr evaluates nothing but refers to the variables of x, an
+// expression the lowering does not evaluate (the operand of a range over an
+// array whose length is constant), which Go still counts as used.
+type touchInstr struct {
+	srcPos
+	x ast.Expr
+}
+
+// IR expressions. Lowered expressions are go/ast expressions, source nodes
+// or nodes the lowering builds around lowered operands; what is not source
+// syntax is one of the node types below, which carry what the printer needs
+// to spell them. They embed ast.BadExpr only to stand where go/ast expects
+// an ast.Expr: go/printer never sees one (print.go replaces each).
+
+// varRef is a machine variable: its value (through its cell, for a cell
+// variable), or with ptr the cell pointer itself.
+type varRef struct {
+	ast.BadExpr
+	v   *variable
+	ptr bool
+}
+
+// pkgRef is a member of another package (utf8.DecodeRuneInString).
+type pkgRef struct {
+	ast.BadExpr
+	path, name, member string
+}
+
+// typeRef is a type, where an expression names one (a conversion, a type
+// assertion).
+type typeRef struct {
+	ast.BadExpr
+	t types.Type
+}
+
+// constDecl is one local const declaration of the source: its constants,
+// declared at the top of Poll with their values written out.
+type constDecl struct {
+	consts []*types.Const
 }
 
 // terminator ends a block: *jumpTerm, *ifTerm, *returnTerm, *awaitTerm,
@@ -124,20 +217,16 @@ type irFunc struct {
 	fn  *asyncFunc
 	out types.Type // the future's output (the result rule)
 
-	// Variables, in declaration order; objVar maps the source's objects,
-	// refVar and rawVar the identifiers the lowering made (a variable's
-	// value, and a cell variable's pointer).
+	// Variables, in declaration order; objVar maps the source's objects.
 	vars    []*variable
 	objVar  map[types.Object]*variable
-	refVar  map[*ast.Ident]*variable
-	rawVar  map[*ast.Ident]*variable
 	recv    *variable
 	params  []*variable // in signature order; nil for unnamed or blank
 	results []*variable // named results
 
 	entry   *block
 	blocks  []*block
-	consts  []ast.Stmt                   // local constants, declared at the top of Poll
+	consts  []constDecl                  // local constants, declared at the top of Poll
 	extJump map[*ast.BranchStmt]*block   // jumps out of kept statements
 	retTmps map[*ast.ReturnStmt][]string // names for a kept return of one multi-valued call
 	names   map[string]bool              // every name the function's code uses
@@ -177,17 +266,25 @@ func (ir *irFunc) name(base string) string {
 	return n
 }
 
-// varOf is the variable an identifier denotes, nil for none.
+// varOf is the machine or kept variable a source identifier denotes, nil
+// for none.
 func (ir *irFunc) varOf(id *ast.Ident) *variable {
-	if v := ir.refVar[id]; v != nil {
-		return v
-	}
-	if v := ir.rawVar[id]; v != nil {
-		return v
-	}
 	obj := ir.g.info.Defs[id]
 	if obj == nil {
 		obj = ir.g.info.Uses[id]
 	}
 	return ir.objVar[obj]
+}
+
+// inspect is ast.Inspect over lowered syntax: f also sees the IR's own
+// expression nodes, which have no children.
+func inspect(n ast.Node, f func(ast.Node) bool) {
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m.(type) {
+		case *varRef, *pkgRef, *typeRef:
+			f(m)
+			return false
+		}
+		return f(m)
+	})
 }

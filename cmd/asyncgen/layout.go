@@ -14,7 +14,7 @@ func (ir *irFunc) layout() bool {
 	nerr := len(g.errs)
 	fd := ir.fn.decl
 	for _, v := range ir.vars {
-		if !ir.used[v] || v.text != "" {
+		if !ir.used[v] {
 			continue
 		}
 		if bad, ok := g.spellable(v.typ); !ok {

@@ -49,14 +49,14 @@ func (s varSet) union(o varSet) bool {
 	return changed
 }
 
-// ref is one reference to a variable in a block, in execution order.
-type ref struct {
+// mention is one reference to a variable in a block, in execution order.
+type mention struct {
 	v   *variable
 	def bool // a whole assignment; else a read (or a partial write)
 }
 
 type blockFacts struct {
-	refs    []ref // in order; the resume's output first, the terminator's last
+	refs    []mention // in order; the resume's output first, the terminator's last
 	liveIn  varSet
 	liveOut varSet
 	defs    varSet
@@ -87,15 +87,18 @@ func (ir *irFunc) liveness() {
 			if !def {
 				read[v] = true
 			}
-			f.refs = append(f.refs, ref{v, def})
+			f.refs = append(f.refs, mention{v, def})
 		}
 		uses := func(n ast.Node) {
 			if n == nil {
 				return
 			}
-			ast.Inspect(n, func(m ast.Node) bool {
-				if id, ok := m.(*ast.Ident); ok {
-					note(ir.varOf(id), false)
+			inspect(n, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.Ident:
+					note(ir.varOf(m), false)
+				case *varRef:
+					note(m.v, false)
 				}
 				return true
 			})
@@ -104,28 +107,47 @@ func (ir *irFunc) liveness() {
 			note(b.resume.dst, true)
 		}
 		for _, s := range b.stmts {
-			as, ok := s.s.(*ast.AssignStmt)
-			if !ok || as.Tok != token.ASSIGN {
-				uses(s.s)
-				continue
-			}
-			for _, r := range as.Rhs {
-				uses(r)
-			}
-			var defs []*variable
-			for _, e := range as.Lhs {
-				if id, ok := e.(*ast.Ident); ok {
-					// x = … defines x; a cell's pointer p = new(T)
-					// defines the cell variable; *p = … is a use.
-					if v := ir.varOf(id); v != nil && (!v.cell || ir.rawVar[id] != nil) {
+			switch s := s.(type) {
+			case *assignInstr:
+				if s.tok != token.ASSIGN {
+					for _, e := range append(append([]ast.Expr(nil), s.lhs...), s.rhs...) {
+						uses(e)
+					}
+					continue
+				}
+				for _, r := range s.rhs {
+					uses(r)
+				}
+				// x = … defines x; a cell's pointer p = new(T) defines
+				// the cell variable; *p = … is a use.
+				var defs []*variable
+				for _, e := range s.lhs {
+					if v := assigned(ir, e); v != nil {
 						defs = append(defs, v)
-						continue
+					} else {
+						uses(e)
 					}
 				}
-				uses(e)
-			}
-			for _, v := range defs {
-				note(v, true)
+				for _, v := range defs {
+					note(v, true)
+				}
+			case *cellInstr:
+				if s.fresh {
+					note(s.v, false) // the new cell copies the old one
+				}
+				note(s.v, true)
+			case *zeroInstr:
+				note(s.v, true)
+			case *exprInstr:
+				uses(s.x)
+			case *incDecInstr:
+				uses(s.x)
+			case *goInstr:
+				uses(s.call)
+			case *keptInstr:
+				uses(s.s)
+			case *touchInstr:
+				uses(s.x)
 			}
 		}
 		switch t := b.term.(type) {
@@ -212,7 +234,7 @@ func (ir *irFunc) liveness() {
 	// suspension point. Parameters hold theirs from the start.
 	clearable := newVarSet(n)
 	for i, v := range ir.vars {
-		if v.field && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ, v.text != "")) {
+		if v.field && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ)) {
 			clearable.add(i)
 		}
 	}
@@ -282,7 +304,7 @@ func (ir *irFunc) liveness() {
 func (ir *irFunc) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
 	var cand []*variable
 	for _, v := range ir.vars {
-		if v.field && !v.param && !ir.isResult(v) && v.text == "" && v.typ != nil {
+		if v.field && !v.param && !ir.isResult(v) && v.typ != nil {
 			cand = append(cand, v)
 		}
 	}
@@ -380,24 +402,40 @@ func (ir *irFunc) isResult(v *variable) bool {
 	return false
 }
 
-// hasPointers reports whether values of t can hold pointers (opaque types,
-// given as text, are assumed to).
-func hasPointers(t types.Type, opaque bool) bool {
-	if opaque || t == nil {
+// hasPointers reports whether values of t can hold pointers.
+func hasPointers(t types.Type) bool {
+	if t == nil {
 		return true
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		return u.Kind() == types.String || u.Kind() == types.UnsafePointer || u.Kind() == types.UntypedNil
 	case *types.Array:
-		return u.Len() > 0 && hasPointers(u.Elem(), false)
+		return u.Len() > 0 && hasPointers(u.Elem())
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
-			if hasPointers(u.Field(i).Type(), false) {
+			if hasPointers(u.Field(i).Type()) {
 				return true
 			}
 		}
 		return false
 	}
 	return true
+}
+
+// assigned is the variable an assignment to e defines as a whole: a
+// variable that is not a cell, or a cell variable's pointer; nil when the
+// assignment writes through e (a cell's value, an element, a field).
+func assigned(ir *irFunc, e ast.Expr) *variable {
+	switch e := e.(type) {
+	case *varRef:
+		if e.ptr || !e.v.cell {
+			return e.v
+		}
+	case *ast.Ident:
+		if v := ir.varOf(e); v != nil && !v.cell {
+			return v
+		}
+	}
+	return nil
 }

@@ -52,8 +52,8 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 	fd := fn.decl
 	ir := &irFunc{
 		g: g, fn: fn, out: g.outputType(fn.sig.Results()),
-		objVar: map[types.Object]*variable{}, refVar: map[*ast.Ident]*variable{},
-		rawVar: map[*ast.Ident]*variable{}, extJump: map[*ast.BranchStmt]*block{},
+		objVar:  map[types.Object]*variable{},
+		extJump: map[*ast.BranchStmt]*block{},
 		retTmps: map[*ast.ReturnStmt][]string{}, names: map[string]bool{},
 		futName: fn.futName,
 	}
@@ -163,7 +163,7 @@ func (g *pkgGen) lower(ir *irFunc) bool {
 	for _, v := range l.results {
 		if v.escapes && v.obj != nil {
 			v.cell = true
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{rawExpr(g.newOf(v.typ, ""))}})
+			l.emit(&cellInstr{v: v})
 		}
 	}
 	l.stmtList(fn.decl.Body.List)
@@ -197,8 +197,9 @@ func (l *lowerer) enter(b *block) {
 	l.cur = b
 }
 
-func (l *lowerer) emit(s ast.Stmt) {
-	l.cur.stmts = append(l.cur.stmts, instr{s: s, pos: l.pos})
+func (l *lowerer) emit(i instr) {
+	i.setAt(l.pos)
+	l.cur.stmts = append(l.cur.stmts, i)
 	l.pos = 0 // one directive per source statement
 }
 
@@ -230,19 +231,11 @@ func (ir *irFunc) temp(t types.Type, base string) *variable {
 	return v
 }
 
-// ref returns a new identifier denoting v.
-func (ir *irFunc) ref(v *variable) *ast.Ident {
-	id := ast.NewIdent(v.name)
-	ir.refVar[id] = v
-	return id
-}
+// ref is the value of v.
+func ref(v *variable) ast.Expr { return &varRef{v: v} }
 
-// raw returns an identifier denoting the pointer of cell variable v.
-func (ir *irFunc) raw(v *variable) *ast.Ident {
-	id := ast.NewIdent(v.name)
-	ir.rawVar[id] = v
-	return id
-}
+// cellPtr is the pointer of cell variable v.
+func cellPtr(v *variable) ast.Expr { return &varRef{v: v, ptr: true} }
 
 // declare marks a source variable as declared at the machine level, here.
 func (l *lowerer) declare(obj types.Object) *variable {
@@ -272,7 +265,7 @@ func (l *lowerer) declareNew(ids []*ast.Ident) {
 		}
 		v := l.declare(obj)
 		if v.cell {
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{rawExpr(l.g.newOf(v.typ, ""))}})
+			l.emit(&cellInstr{v: v})
 		}
 	}
 }
@@ -341,3 +334,24 @@ func isTuple(t types.Type) bool {
 	_, ok := t.(*types.Tuple)
 	return ok
 }
+
+// convert converts x to t, the predeclared string type (for helpers that
+// take string while the value's type is a defined type with underlying
+// string).
+func (l *lowerer) convert(t types.Type, x ast.Expr) ast.Expr {
+	if b, ok := t.(*types.Basic); ok && b.Kind() == types.String && l.g.shadowed["string"] {
+		return reflectCall(x, "String")
+	}
+	return &ast.CallExpr{Fun: &typeRef{t: t}, Args: []ast.Expr{x}}
+}
+
+// reflectCall is reflect.ValueOf(x).method(): a map's iterator, and len or
+// a string conversion where the package redeclares them.
+func reflectCall(x ast.Expr, method string) ast.Expr {
+	valueOf := &ast.CallExpr{Fun: &pkgRef{path: "reflect", name: "reflect", member: "ValueOf"}, Args: []ast.Expr{x}}
+	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: valueOf, Sel: ast.NewIdent(method)}}
+}
+
+// mapIterType is reflect.MapIter, the iterator of a lowered range over a
+// map; only its name and package matter to the generated code.
+var mapIterType = types.NewNamed(types.NewTypeName(token.NoPos, types.NewPackage("reflect", "reflect"), "MapIter", nil), types.NewStruct(nil, nil), nil)

@@ -344,3 +344,28 @@ func (g *pkgGen) constText(t types.Type, v constant.Value) string {
 	}
 	return g.typeText(t) + "(" + lit + ")"
 }
+
+// zeroText spells the zero value of t.
+func (g *pkgGen) zeroText(t types.Type) string {
+	if g.shadowed["false"] || g.shadowed["nil"] || g.shadowed["new"] {
+		return g.zeroOf(t)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false"
+		case u.Info()&types.IsString != 0:
+			return `""`
+		case u.Info()&types.IsNumeric != 0:
+			return "0"
+		default:
+			return "nil"
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return "nil"
+	case *types.Struct, *types.Array:
+		return g.typeText(t) + "{}"
+	}
+	return "*new(" + g.typeText(t) + ")"
+}

@@ -9,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/printer"
 	"go/token"
@@ -52,28 +53,50 @@ func (ir *irFunc) print(n ast.Node) string {
 	return render(c)
 }
 
-// printStmt prints a lowered statement. In an assignment, pairs that assign
-// a field to itself (two variables sharing one field, liveness.go) are left
+// printInstr prints an instruction. In an assignment, pairs that assign a
+// field to itself (two variables sharing one field, liveness.go) are left
 // out; "" when nothing remains.
-func (ir *irFunc) printStmt(s ast.Stmt) string {
-	as, ok := s.(*ast.AssignStmt)
-	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
-		return ir.print(s)
-	}
-	var lhs, rhs []string
-	for i := range as.Lhs {
-		a, b := ir.print(as.Lhs[i]), ir.print(as.Rhs[i])
-		if a != b {
-			lhs, rhs = append(lhs, a), append(rhs, b)
+func (ir *irFunc) printInstr(i instr) string {
+	switch i := i.(type) {
+	case *assignInstr:
+		if i.tok != token.ASSIGN || len(i.lhs) != len(i.rhs) {
+			return ir.print(&ast.AssignStmt{Lhs: i.lhs, Tok: i.tok, Rhs: i.rhs})
 		}
+		var lhs, rhs []string
+		for k := range i.lhs {
+			a, b := ir.print(i.lhs[k]), ir.print(i.rhs[k])
+			if a != b {
+				lhs, rhs = append(lhs, a), append(rhs, b)
+			}
+		}
+		if len(lhs) == 0 {
+			return ""
+		}
+		return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
+	case *exprInstr:
+		return ir.print(i.x)
+	case *incDecInstr:
+		return ir.print(i.x) + i.tok.String()
+	case *goInstr:
+		return "go " + ir.print(i.call)
+	case *keptInstr:
+		return ir.print(i.s)
+	case *touchInstr:
+		// An uncalled literal: its variables stay used, as in the source.
+		return "_ = func() {\n_ = " + ir.print(i.x) + "\n}"
+	case *zeroInstr:
+		return ir.access(i.v) + " = " + ir.g.zeroText(i.v.typ)
+	case *cellInstr:
+		if !i.fresh {
+			return ir.loc(i.v) + " = " + ir.g.newOf(i.v.typ, "")
+		}
+		// The next iteration's variable: a new cell holding the value.
+		if ir.g.shadowed["new"] {
+			return ir.loc(i.v) + " = &(&struct{ v " + ir.g.typeText(i.v.typ) + " }{*" + ir.loc(i.v) + "}).v"
+		}
+		return ir.loc(i.v) + " = new(*" + ir.loc(i.v) + ")"
 	}
-	if len(lhs) == len(as.Lhs) {
-		return ir.print(s)
-	}
-	if len(lhs) == 0 {
-		return ""
-	}
-	return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
+	panic(fmt.Sprintf("corio/asyncgen: unknown instruction %T", i))
 }
 
 // loc is where a variable is stored (for a cell, the pointer): a field of
@@ -124,25 +147,32 @@ func (ir *irFunc) directiveOr(pos token.Pos) string {
 // an implicitly repeated expression list (const ( X = X + X; Y )) go/types
 // records the repeated operands again for Y, in Y's scope, so one syntax
 // node would need two names.
-func (ir *irFunc) constDecl(gd *ast.GenDecl) string {
+func (ir *irFunc) constDecl(consts []*types.Const) string {
 	var lines []string
-	for _, spec := range gd.Specs {
-		for _, n := range spec.(*ast.ValueSpec).Names {
-			c, ok := ir.g.info.Defs[n].(*types.Const)
-			if !ok || n.Name == "_" {
-				continue
-			}
-			name := n.Name
-			if v := ir.objVar[c]; v != nil {
-				name = v.name
-			}
-			lines = append(lines, name+" = "+ir.g.constText(c.Type(), c.Val()))
+	for _, c := range consts {
+		name := c.Name()
+		if v := ir.objVar[c]; v != nil {
+			name = v.name
 		}
+		lines = append(lines, name+" = "+ir.g.constText(c.Type(), c.Val()))
 	}
 	if len(lines) == 0 {
 		return "const ()"
 	}
 	return "const (\n" + strings.Join(lines, "\n") + "\n)"
+}
+
+// keptConsts are the constants a const declaration in kept code declares.
+func (ir *irFunc) keptConsts(gd *ast.GenDecl) []*types.Const {
+	var out []*types.Const
+	for _, spec := range gd.Specs {
+		for _, n := range spec.(*ast.ValueSpec).Names {
+			if c, ok := ir.g.info.Defs[n].(*types.Const); ok && n.Name != "_" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func (p *stmtPrinter) inLit() bool {
@@ -229,10 +259,16 @@ func (p *stmtPrinter) stmts(v reflect.Value) reflect.Value {
 func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 	ir := p.ir
 	switch n := n.(type) {
-	case *ast.Ident:
-		if v := ir.rawVar[n]; v != nil {
-			return rawExpr(ir.loc(v))
+	case *varRef:
+		if n.ptr {
+			return rawExpr(ir.loc(n.v))
 		}
+		return rawExpr(ir.access(n.v))
+	case *pkgRef:
+		return rawExpr(ir.g.marker(n.path, n.name) + "." + n.member)
+	case *typeRef:
+		return rawExpr(ir.g.typeText(n.t))
+	case *ast.Ident:
 		if v := ir.varOf(n); v != nil {
 			if !v.machine {
 				return rawExpr(v.name)
@@ -272,7 +308,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		}
 	case *ast.DeclStmt:
 		if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.CONST {
-			return rawStmt(ir.constDecl(gd))
+			return rawStmt(ir.constDecl(ir.keptConsts(gd)))
 		}
 	case *ast.FuncLit:
 		if p.inLit() {
@@ -296,7 +332,7 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		var params, args []string
 		for _, v := range ir.vars {
 			if binds[v] {
-				params = append(params, v.bind+" *"+ir.varType(v))
+				params = append(params, v.bind+" *"+ir.g.typeText(v.typ))
 				args = append(args, ir.loc(v))
 			}
 		}

@@ -30,12 +30,12 @@ func (l *lowerer) iterVars(s *ast.RangeStmt, key, val ast.Expr) {
 			ids = append(ids, e.(*ast.Ident))
 		}
 		l.declareNew(ids)
-		l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: lhs, rhs: rhs})
 		return
 	}
 	targets, kids := l.lhsOperands(lhs)
 	l.list(kids, false)
-	l.emit(&ast.AssignStmt{Lhs: targets, Tok: token.ASSIGN, Rhs: rhs})
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: targets, rhs: rhs})
 }
 
 func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
@@ -50,8 +50,8 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 	intType := types.Typ[types.Int]
 	idx := func(t types.Type) *variable {
 		i := l.temp(t, "i")
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(i)}, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.BasicLit{Kind: token.INT, Value: "0"}}})
-		step = func() { l.emit(&ast.IncDecStmt{X: l.ref(i), Tok: token.INC}) }
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(i)}, rhs: []ast.Expr{&ast.BasicLit{Kind: token.INT, Value: "0"}}})
+		step = func() { l.emit(&incDecInstr{x: ref(i), tok: token.INC}) }
 		return i
 	}
 	under := xt.Underlying()
@@ -67,31 +67,31 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			str := l.temp(strT, "str")
 			x := l.expr(s.X, false)
 			if _, basic := xt.(*types.Basic); !basic {
-				x = l.g.convert(strT, x)
+				x = l.convert(strT, x)
 			}
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(str)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(str)}, rhs: []ast.Expr{x}})
 			i := idx(intType)
 			next := l.temp(intType, "next")
 			var rune ast.Expr = ast.NewIdent("_")
 			if hasVal {
 				r := l.temp(types.Typ[types.Rune], "rn")
-				rune, val = l.ref(r), l.ref(r)
+				rune, val = ref(r), ref(r)
 			}
-			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(str)}}}
+			cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{ref(str)}}}
 			if l.g.shadowed["len"] {
-				cond = &ast.BinaryExpr{X: &ast.SliceExpr{X: l.ref(str), Low: l.ref(i)}, Op: token.NEQ, Y: &ast.BasicLit{Kind: token.STRING, Value: `""`}}
+				cond = &ast.BinaryExpr{X: &ast.SliceExpr{X: ref(str), Low: ref(i)}, Op: token.NEQ, Y: &ast.BasicLit{Kind: token.STRING, Value: `""`}}
 			}
-			key = l.ref(i)
+			key = ref(i)
 			step = func() {
-				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(i)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.ref(next)}})
+				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(i)}, rhs: []ast.Expr{ref(next)}})
 			}
 			// decode at the top of body
 			decode := func() {
 				size := l.temp(intType, "size")
-				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{rune, l.ref(size)}, Tok: token.ASSIGN, Rhs: []ast.Expr{
-					&ast.CallExpr{Fun: &ast.SelectorExpr{X: l.g.pkgRef("unicode/utf8", "utf8"), Sel: ast.NewIdent("DecodeRuneInString")},
-						Args: []ast.Expr{&ast.SliceExpr{X: l.ref(str), Low: l.ref(i)}}}}})
-				l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(next)}, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.BinaryExpr{X: l.ref(i), Op: token.ADD, Y: l.ref(size)}}})
+				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{rune, ref(size)}, rhs: []ast.Expr{
+					&ast.CallExpr{Fun: &pkgRef{path: "unicode/utf8", name: "utf8", member: "DecodeRuneInString"},
+						Args: []ast.Expr{&ast.SliceExpr{X: ref(str), Low: ref(i)}}}}})
+				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(next)}, rhs: []ast.Expr{&ast.BinaryExpr{X: ref(i), Op: token.ADD, Y: ref(size)}}})
 			}
 			l.rangeLoop(s, label, head, body, post, exit, cond, func() { decode(); l.iterVars(s, key, val) }, step)
 			return
@@ -105,49 +105,46 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			}
 		}
 		n := l.temp(t, "n")
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(n)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.expr(s.X, false)}})
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(n)}, rhs: []ast.Expr{l.expr(s.X, false)}})
 		i := idx(t)
-		cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: l.ref(n)}
-		key = l.ref(i)
+		cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: ref(n)}
+		key = ref(i)
 	case *types.Slice, *types.Array:
 		var seq *variable
 		arr, isArray := u.(*types.Array)
 		if isArray && !hasVal && !l.hasCall(s.X) {
 			// len is constant and the range expression is not evaluated;
 			// an uncalled literal keeps its variables used, as in the source.
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{
-				&ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{
-					&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{s.X}}}}}}})
+			l.emit(&touchInstr{x: s.X})
 		} else {
 			seq = l.temp(xt, "seq")
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(seq)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.expr(s.X, false)}})
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(seq)}, rhs: []ast.Expr{l.expr(s.X, false)}})
 		}
 		i := idx(intType)
 		if isArray {
-			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: &ast.BasicLit{Kind: token.INT, Value: itoa(int(arr.Len()))}}
+			cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: &ast.BasicLit{Kind: token.INT, Value: itoa(int(arr.Len()))}}
 		} else {
-			var n ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(seq)}}
+			var n ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{ref(seq)}}
 			if l.g.shadowed["len"] {
-				n = l.g.reflectCall(l.ref(seq), "Len")
+				n = reflectCall(ref(seq), "Len")
 			}
-			cond = &ast.BinaryExpr{X: l.ref(i), Op: token.LSS, Y: n}
+			cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: n}
 		}
-		key = l.ref(i)
+		key = ref(i)
 		if hasVal {
-			val = &ast.IndexExpr{X: l.ref(seq), Index: l.ref(i)}
+			val = &ast.IndexExpr{X: ref(seq), Index: ref(i)}
 		}
 	case *types.Map:
-		it := l.temp(nil, "iter")
-		it.text = "*" + l.g.marker("reflect", "reflect") + ".MapIter"
+		it := l.temp(types.NewPointer(mapIterType), "iter")
 		x := l.expr(s.X, false)
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(it)}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.g.reflectCall(x, "MapRange")}})
-		cond = &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.ref(it), Sel: ast.NewIdent("Next")}}
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(it)}, rhs: []ast.Expr{reflectCall(x, "MapRange")}})
+		cond = &ast.CallExpr{Fun: &ast.SelectorExpr{X: ref(it), Sel: ast.NewIdent("Next")}}
 		get := func(method string, t types.Type) ast.Expr {
 			v := l.temp(t, "kv")
 			// v, _ = it.Key().Interface().(K): comma-ok so a nil interface key yields nil.
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(v), ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{
-				&ast.TypeAssertExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.ref(it), Sel: ast.NewIdent(method)}}, Sel: ast.NewIdent("Interface")}}, Type: l.g.typeExpr(t)}}})
-			return l.ref(v)
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v), ast.NewIdent("_")}, rhs: []ast.Expr{
+				&ast.TypeAssertExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: ref(it), Sel: ast.NewIdent(method)}}, Sel: ast.NewIdent("Interface")}}, Type: &typeRef{t: t}}}})
+			return ref(v)
 		}
 		l.rangeLoop(s, label, head, body, post, exit, cond, func() {
 			var k, v ast.Expr

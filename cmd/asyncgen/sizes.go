@@ -97,13 +97,3 @@ func writeSizes(w io.Writer, futures []*futureSize, sizes types.Sizes) {
 		}
 	}
 }
-
-// unmark writes generated type text with package names for the markers.
-func (g *pkgGen) unmark(text string) string {
-	return markerRE.ReplaceAllStringFunc(text, func(m string) string {
-		sub := markerRE.FindStringSubmatch(m)
-		i := 0
-		fmt.Sscan(sub[1], &i)
-		return g.pnames[i] + "." + sub[2]
-	})
-}

@@ -58,7 +58,7 @@ func (l *lowerer) stmt(s ast.Stmt) {
 			}
 		}
 		if x := l.expr(s.X, false); x != nil {
-			l.emit(&ast.ExprStmt{X: x})
+			l.emit(&exprInstr{x: x})
 		}
 		// After a call of the builtin panic nothing runs: the block gets
 		// no jump (vet reports code after panic as unreachable).
@@ -68,7 +68,7 @@ func (l *lowerer) stmt(s ast.Stmt) {
 	case *ast.IncDecStmt:
 		c, kids := shallow(s.X, l.g.info)
 		l.list(kids, false)
-		l.emit(&ast.IncDecStmt{X: c, Tok: s.Tok})
+		l.emit(&incDecInstr{x: c, tok: s.Tok})
 	case *ast.AssignStmt:
 		l.assign(s)
 	case *ast.DeclStmt:
@@ -88,7 +88,7 @@ func (l *lowerer) stmt(s ast.Stmt) {
 	case *ast.GoStmt:
 		// The function value and arguments are evaluated here, in order;
 		// the plain function runs in the new goroutine.
-		l.emit(&ast.GoStmt{Call: l.callOperands(s.Call)})
+		l.emit(&goInstr{call: l.callOperands(s.Call)})
 	default:
 		l.g.errorf(s.Pos(), "%T with a suspension point is not supported yet", s)
 	}
@@ -125,7 +125,7 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		stack = append(stack, n)
 		return true
 	})
-	l.emit(s)
+	l.emit(&keptInstr{s: s})
 	// Nothing follows a terminating statement (an endless loop left only
 	// through jumps to lowered code, say): no jump after it, which vet
 	// would report as unreachable.
@@ -326,14 +326,22 @@ func (l *lowerer) assign(s *ast.AssignStmt) {
 	if tok == token.DEFINE {
 		tok = token.ASSIGN
 	}
-	l.emit(&ast.AssignStmt{Lhs: lhs, Tok: tok, Rhs: rhs})
+	l.emit(&assignInstr{lhs: lhs, tok: tok, rhs: rhs})
 }
 
 func (l *lowerer) decl(s *ast.DeclStmt) {
 	gd := s.Decl.(*ast.GenDecl)
 	switch gd.Tok {
 	case token.CONST:
-		l.consts = append(l.consts, s)
+		var cd constDecl
+		for _, spec := range gd.Specs {
+			for _, n := range spec.(*ast.ValueSpec).Names {
+				if c, ok := l.g.info.Defs[n].(*types.Const); ok && n.Name != "_" {
+					cd.consts = append(cd.consts, c)
+				}
+			}
+		}
+		l.consts = append(l.consts, cd)
 		return
 	case token.TYPE:
 		return // reported by check
@@ -352,7 +360,7 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 					continue
 				}
 				if v := l.objVar[l.g.info.Defs[n]]; v != nil && !v.cell {
-					l.emit(&ast.AssignStmt{Lhs: []ast.Expr{n}, Tok: token.ASSIGN, Rhs: []ast.Expr{l.g.zero(v.typ)}})
+					l.emit(&zeroInstr{v: v})
 				}
 			}
 		case len(vs.Names) > 1 && len(vs.Values) == 1:
@@ -365,7 +373,7 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 				rhs = []ast.Expr{l.expr(vs.Values[0], false)}
 			}
 			l.declareNew(vs.Names)
-			l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: lhs, rhs: rhs})
 		default:
 			rhs := append([]ast.Expr(nil), vs.Values...)
 			kids := make([]*ast.Expr, len(rhs))
@@ -379,10 +387,10 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 			// variable is instantiated by the assignment, not convertible).
 			for i, n := range vs.Names {
 				if tv, ok := l.g.info.Types[vs.Values[i]]; ok && vs.Type != nil && n.Name != "_" && isUntyped(tv.Type) {
-					rhs[i] = &ast.CallExpr{Fun: &ast.ParenExpr{X: l.g.typeExpr(l.g.info.Defs[n].Type())}, Args: []ast.Expr{rhs[i]}}
+					rhs[i] = &ast.CallExpr{Fun: &ast.ParenExpr{X: &typeRef{t: l.g.info.Defs[n].Type()}}, Args: []ast.Expr{rhs[i]}}
 				}
 			}
-			l.emit(&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: lhs, rhs: rhs})
 		}
 	}
 }
@@ -493,12 +501,7 @@ func (l *lowerer) forStmt(s *ast.ForStmt, label string) {
 	// the post statement runs.
 	for _, v := range loopVars {
 		if v.cell {
-			var fresh ast.Expr = &ast.CallExpr{Fun: ast.NewIdent("new"), Args: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}
-			if l.g.shadowed["new"] {
-				fresh = &ast.UnaryExpr{Op: token.AND, X: &ast.SelectorExpr{Sel: ast.NewIdent("v"), X: &ast.ParenExpr{X: &ast.UnaryExpr{Op: token.AND, X: &ast.CompositeLit{
-					Type: rawExpr("struct{ v " + l.g.typeText(v.typ) + " }"), Elts: []ast.Expr{&ast.StarExpr{X: l.raw(v)}}}}}}}
-			}
-			l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.raw(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{fresh}})
+			l.emit(&cellInstr{v: v, fresh: true})
 		}
 	}
 	if s.Post != nil {
@@ -517,7 +520,7 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 		l.pos = s.Tag.Pos()
 		x := l.expr(s.Tag, false)
 		tag = l.temp(types.Default(l.typeOf(s.Tag)), "tag")
-		l.emit(&ast.AssignStmt{Lhs: []ast.Expr{l.ref(tag)}, Tok: token.ASSIGN, Rhs: []ast.Expr{x}})
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(tag)}, rhs: []ast.Expr{x}})
 	}
 	clauses := s.Body.List
 	bodies := make([]*block, len(clauses))
@@ -537,7 +540,7 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 			x := l.expr(e, false)
 			cond := x
 			if tag != nil {
-				cond = &ast.BinaryExpr{X: l.ref(tag), Op: token.EQL, Y: x}
+				cond = &ast.BinaryExpr{X: ref(tag), Op: token.EQL, Y: x}
 			}
 			next := l.newBlock()
 			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}

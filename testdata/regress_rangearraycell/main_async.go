@@ -54,78 +54,74 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:21:32*/ return (*arr_p)[0]
 				}
 			}(fut.arr))
-			/*line main.go:22:3*/ _ = func(arr_p *[2]int) func() {
-				return func() {
-					_ = (*arr_p)
-				}
-			}(fut.arr)
-			/*line main_async.go:62:4*/ fut.i_3 = 0
-			/*line main_async.go:63:4*/ fallthrough
+			/*line main.go:22:3*/ _ = func() {
+				_ = (*fut.arr)
+			}
+			/*line main_async.go:60:4*/ fut.i_3 = 0
+			/*line main_async.go:61:4*/ fallthrough
 		case 3:
 			/*line main.go:22:18*/ if !(fut.i_3 < 2) {
-				/*line main_async.go:66:5*/ state = 7
+				/*line main_async.go:64:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:71:4*/ fut.k = fut.i_3
+			/*line main_async.go:69:4*/ fut.k = fut.i_3
 			/*line main.go:23:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:73:4*/ fallthrough
+			/*line main_async.go:71:4*/ fallthrough
 		case 5: // resumes at main.go:23:4
 			/*line main.go:23:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:76:4*/ if !ready {
+			/*line main_async.go:74:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:4*/ fmt.Println("k", fut.k)
-			/*line main_async.go:82:4*/ fallthrough
+			/*line main_async.go:80:4*/ fallthrough
 		case 6:
-			/*line main_async.go:84:4*/ fut.i_3++
-			/*line main_async.go:85:4*/ state = 3
+			/*line main_async.go:82:4*/ fut.i_3++
+			/*line main_async.go:83:4*/ state = 3
 			continue
 		case 7:
-			/*line main.go:26:3*/ _ = func(arr_p *[2]int) func() {
-				return func() {
-					_ = arr_p
-				}
-			}(fut.arr)
-			/*line main_async.go:93:4*/ fut.k = 0
-			/*line main_async.go:94:4*/ fallthrough
+			/*line main.go:26:3*/ _ = func() {
+				_ = fut.arr
+			}
+			/*line main_async.go:89:4*/ fut.k = 0
+			/*line main_async.go:90:4*/ fallthrough
 		case 8:
 			/*line main.go:26:13*/ if !(fut.k < 2) {
-				/*line main_async.go:97:5*/ state = 12
+				/*line main_async.go:93:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:27:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:103:4*/ fut.arr = nil
+			/*line main_async.go:99:4*/ fut.arr = nil
 			fallthrough
 		case 10: // resumes at main.go:27:4
 			/*line main.go:27:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:107:4*/ if !ready {
+			/*line main_async.go:103:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:112:4*/ fallthrough
+			/*line main_async.go:108:4*/ fallthrough
 		case 11:
 			/*line main.go:27:4*/ fut.k++
-			/*line main_async.go:115:4*/ state = 8
+			/*line main_async.go:111:4*/ state = 8
 			continue
 		case 12:
-			/*line main_async.go:118:4*/ fut.i_2++
-			/*line main_async.go:119:4*/ state = 1
+			/*line main_async.go:114:4*/ fut.i_2++
+			/*line main_async.go:115:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:30:2*/ fmt.Println(fut.fs[0](), fut.fs[1]())
 			{
-				/*line main_async.go:124:5*/ fut.state = -1
+				/*line main_async.go:120:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:128:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
