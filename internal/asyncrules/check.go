@@ -14,8 +14,8 @@ import (
 // goroutine is a runtime thread shared by many tasks.
 var blocking = map[string]string{
 	"time.Sleep":             "use rt.Sleep(d), which suspends only this task",
-	"(*sync.WaitGroup).Wait": "join the tasks' JoinHandles (h.Join() suspends) instead",
-	"(*sync.Cond).Wait":      "corio/syncx (not yet available) will offer a notification that suspends; until then, wait in a plain goroutine",
+	"(*sync.WaitGroup).Wait": "use syncx.WaitGroup (wg.Wait() suspends), or join the tasks' JoinHandles (h.Join() suspends)",
+	"(*sync.Cond).Wait":      "use syncx.Notify (n.Notified() suspends) or a syncx channel instead",
 	RTPath + ".Run":          "await the future with rt.Await(f) (or call its function directly) instead of starting a nested runtime",
 	RTPath + ".RunMulti":     "await the future with rt.Await(f) (or call its function directly) instead of starting a nested runtime",
 	RTPath + ".BlockOn":      "await the future with rt.Await(f) (or call its function directly) instead of blocking on it",
@@ -164,19 +164,19 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 					return true
 				}
 			}
-			c.errorf(n.Pos(), Blocking, "select on Go channels blocks the runtime thread inside an async function; corio/syncx (not yet available) will offer a select that suspends; until then, add a default case (a select that never blocks), or do the channel work in a plain goroutine and hand the result over with a future")
+			c.errorf(n.Pos(), Blocking, "select on Go channels blocks the runtime thread inside an async function; use syncx channels and rt.Select2(rx.RecvAsync(), …), which suspends only this task, or add a default case (a select that never blocks)")
 			return false
 		case *ast.SendStmt:
 			if !lit {
-				c.errorf(n.Pos(), Blocking, "a send on a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, send from a plain goroutine or in a select with a default case")
+				c.errorf(n.Pos(), Blocking, "a send on a Go channel blocks the runtime thread inside an async function; use a syncx channel (tx.Send(v) suspends), or send in a select with a default case")
 			}
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW && !lit {
-				c.errorf(n.Pos(), Blocking, "a receive from a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, receive in a plain goroutine or in a select with a default case")
+				c.errorf(n.Pos(), Blocking, "a receive from a Go channel blocks the runtime thread inside an async function; use a syncx channel (v, ok := rx.Recv() suspends), or receive in a select with a default case")
 			}
 		case *ast.RangeStmt:
 			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Chan); ok && !lit {
-				c.errorf(n.Pos(), Blocking, "range over a Go channel blocks the runtime thread inside an async function; corio/syncx channels (not yet available) will suspend instead; until then, drain the channel in a plain goroutine")
+				c.errorf(n.Pos(), Blocking, "range over a Go channel blocks the runtime thread inside an async function; use a syncx channel and loop on v, ok := rx.Recv(), which suspends")
 			}
 		case *ast.DeclStmt:
 			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE && !lit {
@@ -313,7 +313,12 @@ func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin
 			}
 		}
 		if first.IsValid() {
-			c.errorf(lk.call.Pos(), Mutex, "%s holds a %s across the suspension point at %s: another task on this runtime thread that locks it deadlocks the thread; use corio/syncx.Mutex (not yet available), which suspends, or unlock before suspending", lk.recv, strings.TrimPrefix(strings.Split(lk.name, ")")[0], "(*"), c.Where(first))
+			typ := strings.TrimPrefix(strings.Split(lk.name, ")")[0], "(*")
+			fix := "syncx.Mutex (mu.Lock() suspends)"
+			if typ == "sync.RWMutex" {
+				fix = "syncx.RwLock (rw.Lock() and rw.RLock() suspend)"
+			}
+			c.errorf(lk.call.Pos(), Mutex, "%s holds a %s across the suspension point at %s: another task on this runtime thread that locks it deadlocks the thread; use %s, or unlock before suspending", lk.recv, typ, c.Where(first), fix)
 		}
 	}
 }

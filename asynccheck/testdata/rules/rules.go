@@ -44,7 +44,7 @@ func Channels(ch chan int, done chan struct{}) int {
 
 //async:func
 func Waits(wg *sync.WaitGroup) {
-	wg.Wait() // want `\(\*sync.WaitGroup\).Wait blocks the runtime thread inside async function Waits; join the tasks' JoinHandles`
+	wg.Wait() // want `\(\*sync.WaitGroup\).Wait blocks the runtime thread inside async function Waits; use syncx.WaitGroup`
 }
 
 //async:func
