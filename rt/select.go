@@ -1,0 +1,425 @@
+package rt
+
+import "math/rand/v2"
+
+// Select: wait for the first of several futures.
+//
+// Select2 … Select4 take futures of any types and return a SelectedN naming
+// the branch that won and holding its value; SelectN takes a slice of futures
+// of one type and returns the winner's index and value. Each has an XAsync
+// twin with the same parameters, so in an async function
+//
+//	s := rt.Select2(q.RecvAsync(), rt.SleepAsync(time.Second))
+//	switch s.Index {
+//	case 0: // s.V0 is the message
+//	case 1: // timed out
+//	}
+//
+// is a suspension point, and the same line in plain Go blocks the goroutine.
+// The contract (which branches run, which are cancelled, when) is in doc.go,
+// "Select and Join".
+
+// Selected2 is the output of Select2: Index is the branch that completed
+// first (0 or 1) and Vi holds its value; the other fields are zero.
+type Selected2[T0, T1 any] struct {
+	Index int
+	V0    T0
+	V1    T1
+}
+
+// Selected3 is the output of Select3; see Selected2.
+type Selected3[T0, T1, T2 any] struct {
+	Index int
+	V0    T0
+	V1    T1
+	V2    T2
+}
+
+// Selected4 is the output of Select4; see Selected2.
+type Selected4[T0, T1, T2, T3 any] struct {
+	Index int
+	V0    T0
+	V1    T1
+	V2    T2
+	V3    T3
+}
+
+// Select2 waits for the first of f0 and f1 to complete, cancels the other and
+// returns which one won with its value. It is the direct mode of
+// Select2Async: it blocks the calling goroutine (and, like Await, panics if
+// that goroutine drives a runtime and the select must wait).
+func Select2[T0, T1 any](f0 Future[T0], f1 Future[T1]) Selected2[T0, T1] {
+	return Await(Select2Async(f0, f1))
+}
+
+// Select2Async returns a future that polls f0 and f1, starting each poll at a
+// random one of them, until one is ready; it then cancels the other (Cancel
+// runs exactly once) and is ready with the winner's index and value. Cancel
+// cancels both. It allocates once (the returned future) and nothing per poll.
+func Select2Async[T0, T1 any](f0 Future[T0], f1 Future[T1]) Future[Selected2[T0, T1]] {
+	s := new(select2[T0, T1])
+	s.bs = newBranches2(f0, f1)
+	return s
+}
+
+// Select2Biased is Select2 that polls f0 before f1 at every poll, so f0 wins
+// whenever both are ready (Tokio's `biased;`). It is the direct mode of
+// Select2BiasedAsync.
+func Select2Biased[T0, T1 any](f0 Future[T0], f1 Future[T1]) Selected2[T0, T1] {
+	return Await(Select2BiasedAsync(f0, f1))
+}
+
+// Select2BiasedAsync is Select2Async polling its branches in argument order.
+func Select2BiasedAsync[T0, T1 any](f0 Future[T0], f1 Future[T1]) Future[Selected2[T0, T1]] {
+	s := Select2Async(f0, f1).(*select2[T0, T1])
+	s.biased = true
+	return s
+}
+
+// Select3 is Select2 with three branches (direct mode of Select3Async).
+func Select3[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Selected3[T0, T1, T2] {
+	return Await(Select3Async(f0, f1, f2))
+}
+
+// Select3Async is Select2Async with three branches.
+func Select3Async[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Future[Selected3[T0, T1, T2]] {
+	s := new(select3[T0, T1, T2])
+	s.bs = newBranches3(f0, f1, f2)
+	return s
+}
+
+// Select3Biased is Select2Biased with three branches (direct mode of
+// Select3BiasedAsync).
+func Select3Biased[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Selected3[T0, T1, T2] {
+	return Await(Select3BiasedAsync(f0, f1, f2))
+}
+
+// Select3BiasedAsync is Select3Async polling its branches in argument order.
+func Select3BiasedAsync[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Future[Selected3[T0, T1, T2]] {
+	s := Select3Async(f0, f1, f2).(*select3[T0, T1, T2])
+	s.biased = true
+	return s
+}
+
+// Select4 is Select2 with four branches (direct mode of Select4Async).
+func Select4[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Selected4[T0, T1, T2, T3] {
+	return Await(Select4Async(f0, f1, f2, f3))
+}
+
+// Select4Async is Select2Async with four branches.
+func Select4Async[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Future[Selected4[T0, T1, T2, T3]] {
+	s := new(select4[T0, T1, T2, T3])
+	s.bs = newBranches4(f0, f1, f2, f3)
+	return s
+}
+
+// Select4Biased is Select2Biased with four branches (direct mode of
+// Select4BiasedAsync).
+func Select4Biased[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Selected4[T0, T1, T2, T3] {
+	return Await(Select4BiasedAsync(f0, f1, f2, f3))
+}
+
+// Select4BiasedAsync is Select4Async polling its branches in argument order.
+func Select4BiasedAsync[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Future[Selected4[T0, T1, T2, T3]] {
+	s := Select4Async(f0, f1, f2, f3).(*select4[T0, T1, T2, T3])
+	s.biased = true
+	return s
+}
+
+// SelectN waits for the first of fs to complete, cancels the others and
+// returns the winner's index in fs and its value (direct mode of
+// SelectNAsync). It panics if fs is empty: a select of nothing would never
+// complete.
+func SelectN[T any](fs []Future[T]) (int, T) {
+	out := Await(SelectNAsync(fs))
+	return out.V0, out.V1
+}
+
+// SelectNAsync is Select2Async over a slice of futures of one type: its
+// output is Tuple2{index of the winner in fs, its value}. It keeps fs (no
+// copy) and reads it at every poll, so fs must not be modified until the
+// future completed or was cancelled. It panics if fs is empty.
+func SelectNAsync[T any](fs []Future[T]) Future[Tuple2[int, T]] {
+	if len(fs) == 0 {
+		panic("corio/rt: SelectN of no futures")
+	}
+	return &selectN[T]{fs: fs}
+}
+
+// SelectNBiased is SelectN polling fs in order at every poll, so the lowest
+// ready index wins (direct mode of SelectNBiasedAsync).
+func SelectNBiased[T any](fs []Future[T]) (int, T) {
+	out := Await(SelectNBiasedAsync(fs))
+	return out.V0, out.V1
+}
+
+// SelectNBiasedAsync is SelectNAsync polling fs in order.
+func SelectNBiasedAsync[T any](fs []Future[T]) Future[Tuple2[int, T]] {
+	s := SelectNAsync(fs).(*selectN[T])
+	s.biased = true
+	return s
+}
+
+// branch is one child of a select or join: the future until it completed or
+// was cancelled, then its output (zero if cancelled). Owned by the poller.
+type branch[T any] struct {
+	f    Future[T] // nil once done
+	v    T
+	done bool // completed or cancelled
+}
+
+// poll polls the branch unless it is done, and reports whether it is done.
+func (b *branch[T]) poll(cx *Context) bool {
+	if b.done {
+		return true
+	}
+	v, ok := b.f.Poll(cx)
+	if ok {
+		b.v, b.f, b.done = v, nil, true
+	}
+	return ok
+}
+
+// cancel cancels the branch unless it is done: Cancel runs at most once.
+func (b *branch[T]) cancel() {
+	if b.done {
+		return
+	}
+	f := b.f
+	b.f, b.done = nil, true
+	Cancel(f)
+}
+
+// combo is the state of a fixed-arity select or join: its branches (a
+// branches2, 3 or 4) and what the select or join keeps between polls.
+type combo[B any, PB interface {
+	*B
+	cancel()
+}] struct {
+	bs     B
+	over   bool  // completed or cancelled
+	biased bool  // select: poll the branches in argument order
+	next   uint8 // join: the branch to poll first at the next poll
+}
+
+// Cancel cancels every branch that has not completed, each exactly once;
+// after the select or join completed it does nothing.
+func (c *combo[B, PB]) Cancel() {
+	c.over = true
+	PB(&c.bs).cancel()
+}
+
+// selectStart marks the beginning of a poll of a select of n branches and
+// returns the branch to poll first: 0 when biased, otherwise a random one.
+func (c *combo[B, PB]) selectStart(cx *Context, n int) int {
+	if c.over {
+		panic("corio/rt: Select future polled after completion")
+	}
+	if c.biased {
+		return 0
+	}
+	return randIndex(cx, n)
+}
+
+// joinStart marks the beginning of a poll of a join of n branches and
+// returns the branch to poll first, one further each time, so that a branch
+// that exhausts the task's budget does not starve the others.
+func (c *combo[B, PB]) joinStart(n int) int {
+	if c.over {
+		panic("corio/rt: Join future polled after completion")
+	}
+	k := int(c.next)
+	if c.next++; int(c.next) == n {
+		c.next = 0
+	}
+	return k
+}
+
+// randIndex returns a pseudo-random index below n. On a worker it steps the
+// worker's own xorshift generator (owner-only, no atomics); elsewhere (a
+// multi-thread BlockOn main future, Await) it asks math/rand/v2, whose
+// top-level functions use the Go runtime's per-thread generator and take no
+// lock.
+func randIndex(cx *Context, n int) int {
+	var r uint32
+	if w := cx.w; w != nil {
+		r = w.rand
+		r ^= r << 13
+		r ^= r >> 17
+		r ^= r << 5
+		w.rand = r
+	} else {
+		r = rand.Uint32()
+	}
+	return int(uint64(r) * uint64(n) >> 32)
+}
+
+// branches2 … branches4 are the children of a fixed-arity select or join.
+
+func newBranches2[T0, T1 any](f0 Future[T0], f1 Future[T1]) branches2[T0, T1] {
+	return branches2[T0, T1]{branch[T0]{f: f0}, branch[T1]{f: f1}}
+}
+
+func newBranches3[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) branches3[T0, T1, T2] {
+	return branches3[T0, T1, T2]{newBranches2(f0, f1), branch[T2]{f: f2}}
+}
+
+func newBranches4[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) branches4[T0, T1, T2, T3] {
+	return branches4[T0, T1, T2, T3]{newBranches3(f0, f1, f2), branch[T3]{f: f3}}
+}
+
+type branches2[T0, T1 any] struct {
+	b0 branch[T0]
+	b1 branch[T1]
+}
+
+// poll polls branch k (unless done) and reports whether it is done.
+func (b *branches2[T0, T1]) poll(cx *Context, k int) bool {
+	if k == 0 {
+		return b.b0.poll(cx)
+	}
+	return b.b1.poll(cx)
+}
+
+func (b *branches2[T0, T1]) done() bool { return b.b0.done && b.b1.done }
+
+func (b *branches2[T0, T1]) cancel() {
+	b.b0.cancel()
+	b.b1.cancel()
+}
+
+type branches3[T0, T1, T2 any] struct {
+	branches2[T0, T1]
+	b2 branch[T2]
+}
+
+func (b *branches3[T0, T1, T2]) poll(cx *Context, k int) bool {
+	if k == 2 {
+		return b.b2.poll(cx)
+	}
+	return b.branches2.poll(cx, k)
+}
+
+func (b *branches3[T0, T1, T2]) done() bool { return b.branches2.done() && b.b2.done }
+
+func (b *branches3[T0, T1, T2]) cancel() {
+	b.branches2.cancel()
+	b.b2.cancel()
+}
+
+type branches4[T0, T1, T2, T3 any] struct {
+	branches3[T0, T1, T2]
+	b3 branch[T3]
+}
+
+func (b *branches4[T0, T1, T2, T3]) poll(cx *Context, k int) bool {
+	if k == 3 {
+		return b.b3.poll(cx)
+	}
+	return b.branches3.poll(cx, k)
+}
+
+func (b *branches4[T0, T1, T2, T3]) done() bool { return b.branches3.done() && b.b3.done }
+
+func (b *branches4[T0, T1, T2, T3]) cancel() {
+	b.branches3.cancel()
+	b.b3.cancel()
+}
+
+type select2[T0, T1 any] struct {
+	combo[branches2[T0, T1], *branches2[T0, T1]]
+}
+
+func (s *select2[T0, T1]) Poll(cx *Context) (Selected2[T0, T1], bool) {
+	k := s.selectStart(cx, 2)
+	for range 2 {
+		if s.bs.poll(cx, k) {
+			s.Cancel() // the losers; the winner is done
+			return Selected2[T0, T1]{Index: k, V0: s.bs.b0.v, V1: s.bs.b1.v}, true
+		}
+		k ^= 1
+	}
+	return Selected2[T0, T1]{}, false
+}
+
+type select3[T0, T1, T2 any] struct {
+	combo[branches3[T0, T1, T2], *branches3[T0, T1, T2]]
+}
+
+func (s *select3[T0, T1, T2]) Poll(cx *Context) (Selected3[T0, T1, T2], bool) {
+	k := s.selectStart(cx, 3)
+	for range 3 {
+		if s.bs.poll(cx, k) {
+			s.Cancel()
+			b := &s.bs
+			return Selected3[T0, T1, T2]{Index: k, V0: b.b0.v, V1: b.b1.v, V2: b.b2.v}, true
+		}
+		if k++; k == 3 {
+			k = 0
+		}
+	}
+	return Selected3[T0, T1, T2]{}, false
+}
+
+type select4[T0, T1, T2, T3 any] struct {
+	combo[branches4[T0, T1, T2, T3], *branches4[T0, T1, T2, T3]]
+}
+
+func (s *select4[T0, T1, T2, T3]) Poll(cx *Context) (Selected4[T0, T1, T2, T3], bool) {
+	k := s.selectStart(cx, 4)
+	for range 4 {
+		if s.bs.poll(cx, k) {
+			s.Cancel()
+			b := &s.bs
+			return Selected4[T0, T1, T2, T3]{Index: k, V0: b.b0.v, V1: b.b1.v, V2: b.b2.v, V3: b.b3.v}, true
+		}
+		k = (k + 1) & 3
+	}
+	return Selected4[T0, T1, T2, T3]{}, false
+}
+
+type selectN[T any] struct {
+	fs     []Future[T] // the caller's slice; entries are never written
+	over   bool        // completed or cancelled
+	biased bool
+}
+
+func (s *selectN[T]) Poll(cx *Context) (Tuple2[int, T], bool) {
+	if s.over {
+		panic("corio/rt: Select future polled after completion")
+	}
+	n := len(s.fs)
+	k := 0
+	if !s.biased {
+		k = randIndex(cx, n)
+	}
+	for range n {
+		if v, ok := s.fs[k].Poll(cx); ok {
+			s.over = true
+			s.cancelExcept(k)
+			return Tuple2[int, T]{V0: k, V1: v}, true
+		}
+		if k++; k == n {
+			k = 0
+		}
+	}
+	return Tuple2[int, T]{}, false
+}
+
+// cancelExcept cancels every branch but skip (-1: all).
+func (s *selectN[T]) cancelExcept(skip int) {
+	for i, f := range s.fs {
+		if i != skip {
+			Cancel(f)
+		}
+	}
+}
+
+// Cancel cancels every branch; after the select completed it does nothing.
+func (s *selectN[T]) Cancel() {
+	if s.over {
+		return
+	}
+	s.over = true
+	s.cancelExcept(-1)
+}
