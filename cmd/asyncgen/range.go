@@ -48,8 +48,17 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 	var step func()       // in post
 	hasVal := s.Value != nil && !isBlank(s.Value)
 	intType := types.Typ[types.Int]
+	// idx makes the loop's index: a temporary, or the key variable itself
+	// where the body cannot tell the two apart (stableKey), which then
+	// needs no assignment per iteration (key stays nil).
 	idx := func(t types.Type) *variable {
-		i := l.temp(t, "i")
+		i := l.stableKey(s)
+		if i != nil {
+			l.declareNew([]*ast.Ident{s.Key.(*ast.Ident)})
+		} else {
+			i = l.temp(t, "i")
+			key = ref(i)
+		}
 		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(i)}, rhs: []ast.Expr{&ast.BasicLit{Kind: token.INT, Value: "0"}}})
 		step = func() { l.emit(&incDecInstr{x: ref(i), tok: token.INC}) }
 		return i
@@ -81,7 +90,6 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			if l.g.shadowed["len"] {
 				cond = &ast.BinaryExpr{X: &ast.SliceExpr{X: ref(str), Low: ref(i)}, Op: token.NEQ, Y: &ast.BasicLit{Kind: token.STRING, Value: `""`}}
 			}
-			key = ref(i)
 			step = func() {
 				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(i)}, rhs: []ast.Expr{ref(next)}})
 			}
@@ -108,7 +116,6 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(n)}, rhs: []ast.Expr{l.expr(s.X, false)}})
 		i := idx(t)
 		cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: ref(n)}
-		key = ref(i)
 	case *types.Slice, *types.Array:
 		var seq *variable
 		arr, isArray := u.(*types.Array)
@@ -116,6 +123,8 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			// len is constant and the range expression is not evaluated;
 			// an uncalled literal keeps its variables used, as in the source.
 			l.emit(&touchInstr{x: s.X})
+		} else if v := l.stableSlice(s); v != nil {
+			seq = v // no copy: nothing can change the variable during the loop
 		} else {
 			seq = l.temp(xt, "seq")
 			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(seq)}, rhs: []ast.Expr{l.expr(s.X, false)}})
@@ -130,7 +139,6 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			}
 			cond = &ast.BinaryExpr{X: ref(i), Op: token.LSS, Y: n}
 		}
-		key = ref(i)
 		if hasVal {
 			val = &ast.IndexExpr{X: ref(seq), Index: ref(i)}
 		}
@@ -162,6 +170,79 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		return
 	}
 	l.rangeLoop(s, label, head, body, post, exit, cond, func() { l.iterVars(s, key, val) }, step)
+}
+
+// stableSlice is the variable a range over a slice ranges over when the loop
+// can read it instead of a copy: a local variable of the machine, not in a
+// cell (so no pointer or closure reaches it), that neither the loop's body
+// nor its own assignment assigns. Go evaluates the range expression once;
+// such a variable holds that value for the whole loop, and the future is a
+// slice header smaller.
+func (l *lowerer) stableSlice(s *ast.RangeStmt) *variable {
+	if _, ok := l.typeOf(s.X).Underlying().(*types.Slice); !ok {
+		return nil
+	}
+	id, ok := ast.Unparen(s.X).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v := l.varOf(id)
+	if v == nil || !v.machine || v.cell {
+		return nil
+	}
+	if assignedIn(l, s, v) {
+		return nil
+	}
+	return v
+}
+
+// stableKey is the key variable of a range over an integer, a slice or an
+// array when it can serve as the loop's index: declared by the range (:=),
+// not in a cell, and not assigned by the body. Each iteration's key is then
+// the index's value throughout the iteration, as Go 1.22's per-iteration
+// variable would be, and the future holds one integer instead of two.
+func (l *lowerer) stableKey(s *ast.RangeStmt) *variable {
+	id, ok := s.Key.(*ast.Ident)
+	if s.Tok != token.DEFINE || !ok || id.Name == "_" {
+		return nil
+	}
+	v := l.varOf(id)
+	if v == nil || v.escapes || assignedIn(l, s, v) {
+		return nil
+	}
+	return v
+}
+
+// assignedIn reports whether a range statement's own assignment (=) or
+// its body assigns v as a whole.
+func assignedIn(l *lowerer, s *ast.RangeStmt, v *variable) bool {
+	assigns := false
+	check := func(e ast.Expr) {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok && l.varOf(id) == v {
+			assigns = true
+		}
+	}
+	if s.Tok == token.ASSIGN {
+		check(s.Key)
+		check(s.Value)
+	}
+	ast.Inspect(s.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, e := range n.Lhs {
+				check(e)
+			}
+		case *ast.IncDecStmt:
+			check(n.X)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				check(n.Key)
+				check(n.Value)
+			}
+		}
+		return !assigns
+	})
+	return assigns
 }
 
 func (l *lowerer) rangeLoop(s *ast.RangeStmt, label string, head, body, post, exit *block, cond ast.Expr, start, step func()) {

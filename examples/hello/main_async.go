@@ -89,8 +89,6 @@ type mainFuture struct {
 	handles []*rt.JoinHandle[int]
 	sum     int
 	i       int
-	seq     []string
-	i_3     int
 	aw0     rt.Future[*rt.JoinHandle[int]]
 	aw1     rt.Future[rt.Tuple2[int, error]]
 }
@@ -116,50 +114,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
-			/*line main.go:42:2*/ fut.seq = fut.names
-			/*line main_async.go:120:4*/ fut.sum = 0
-			/*line main_async.go:121:4*/ fallthrough
+			/*line main.go:42:2*/ fut.sum = 0
+			/*line main_async.go:118:4*/ fallthrough
 		case 1:
-			/*line main.go:42:23*/ if !(fut.sum < len(fut.seq)) {
-				/*line main_async.go:124:5*/ state = 5
+			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
+				/*line main_async.go:121:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:129:4*/ name = fut.seq[fut.sum]
+			/*line main_async.go:126:4*/ name = fut.names[fut.sum]
 			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
-			/*line main_async.go:131:4*/ fallthrough
+			/*line main_async.go:128:4*/ fallthrough
 		case 3: // resumes at main.go:45:29
 			/*line main.go:45:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:134:4*/ if !ready {
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fut.handles = append(fut.handles, r)
-			/*line main_async.go:140:4*/ fallthrough
+			/*line main_async.go:137:4*/ fallthrough
 		case 4:
-			/*line main_async.go:142:4*/ fut.sum++
-			/*line main_async.go:143:4*/ state = 1
+			/*line main_async.go:139:4*/ fut.sum++
+			/*line main_async.go:140:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:47:2*/ fut.sum = 0
-			/*line main_async.go:147:4*/ fut.i_3 = 0
-			/*line main_async.go:148:4*/ fallthrough
+			/*line main.go:48:2*/ fut.i = 0
+			/*line main_async.go:145:4*/ fallthrough
 		case 6:
-			/*line main.go:48:20*/ if !(fut.i_3 < len(fut.handles)) {
-				/*line main_async.go:151:5*/ state = 10
+			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
+				/*line main_async.go:148:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:156:4*/ fut.i, h = fut.i_3, fut.handles[fut.i_3]
+			/*line main_async.go:153:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:158:4*/ fut.seq = nil
-			fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 8: // resumes at main.go:49:13
 			/*line main.go:49:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:162:4*/ if !ready {
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -172,10 +168,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:175:4*/ fallthrough
+			/*line main_async.go:171:4*/ fallthrough
 		case 9:
-			/*line main_async.go:177:4*/ fut.i_3++
-			/*line main_async.go:178:4*/ state = 6
+			/*line main_async.go:173:4*/ fut.i++
+			/*line main_async.go:174:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -183,7 +179,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:182:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -494,7 +494,7 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 				/*line main.go:162:3*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: err}, true
 			}
 		case 11:
-			/*line main_async.go:497:4*/ fut.i = 0
+			/*line main.go:164:2*/ fut.i = 0
 			/*line main_async.go:498:4*/ fallthrough
 		case 12:
 			/*line main.go:164:20*/ if !(fut.i < len(fut.handles)) {

@@ -835,7 +835,6 @@ type fanOutFuture struct {
 	n     int
 	hs    []*rt.JoinHandle[int]
 	i     int
-	seq   []*rt.JoinHandle[int]
 	i_2   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
@@ -860,60 +859,57 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOut starts
 			/*line genbench.go:79:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line genbench.go:80:2*/ fut.seq = fut.hs
-			/*line genbench_async.go:864:4*/ fut.i_2 = 0
-			/*line genbench_async.go:865:4*/ fallthrough
+			/*line genbench.go:80:2*/ fut.i = 0
+			/*line genbench_async.go:863:4*/ fallthrough
 		case 1:
-			/*line genbench.go:80:17*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line genbench_async.go:868:5*/ state = 5
+			/*line genbench.go:80:17*/ if !(fut.i < len(fut.hs)) {
+				/*line genbench_async.go:866:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line genbench_async.go:873:4*/ fut.i = fut.i_2
 			/*line genbench.go:81:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:875:4*/ fallthrough
+			/*line genbench_async.go:872:4*/ fallthrough
 		case 3: // resumes at genbench.go:81:11
 			/*line genbench.go:81:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:878:4*/ if !ready {
+			/*line genbench_async.go:875:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:81:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:884:4*/ fallthrough
+			/*line genbench_async.go:881:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:886:4*/ fut.i_2++
-			/*line genbench_async.go:887:4*/ state = 1
+			/*line genbench_async.go:883:4*/ fut.i++
+			/*line genbench_async.go:884:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:83:2*/ fut.i = 0
-			/*line genbench_async.go:891:4*/ fut.i_2 = 0
-			/*line genbench_async.go:892:4*/ fallthrough
+			/*line genbench.go:84:2*/ fut.i_2 = 0
+			/*line genbench_async.go:889:4*/ fallthrough
 		case 6:
 			/*line genbench.go:84:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:895:5*/ state = 10
+				/*line genbench_async.go:892:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:900:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:897:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:85:11*/ fut.aw1 = h.JoinAsync()
-			/*line genbench_async.go:902:4*/ fut.seq = nil
-			fallthrough
+			/*line genbench_async.go:899:4*/ fallthrough
 		case 8: // resumes at genbench.go:85:11
 			/*line genbench.go:85:11*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line genbench_async.go:906:4*/ if !ready {
+			/*line genbench_async.go:902:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line genbench.go:85:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:86:3*/ fut.i += v
-			/*line genbench_async.go:913:4*/ fallthrough
+			/*line genbench_async.go:909:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:915:4*/ fut.i_2++
-			/*line genbench_async.go:916:4*/ state = 6
+			/*line genbench_async.go:911:4*/ fut.i_2++
+			/*line genbench_async.go:912:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -921,7 +917,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:88:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:924:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:920:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -968,11 +964,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:110:2*/ fut.count = fut.id
 			/*line genbench.go:111:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:971:4*/ fut.open = nil
+			/*line genbench_async.go:967:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:111:2
 			/*line genbench.go:111:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:975:4*/ if !ready {
+			/*line genbench_async.go:971:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -982,7 +978,7 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:112:2*/ return fut.count, true
 			}
 		default:
-			/*line genbench_async.go:985:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:981:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

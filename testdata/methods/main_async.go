@@ -461,9 +461,8 @@ type mainFuture struct {
 	n     *Num
 	w     *Wrapper
 	cs    []Counter
+	i     int
 	mp    map[string]*Counter
-	r_6   int
-	seq   []Counter
 	aw0   rt.Future[int]
 	aw1   rt.Future[*Counter]
 	aw2   rt.Future[Num]
@@ -482,7 +481,6 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var r int
-	var i int
 	var cc *Counter
 	var b Bumper
 	var r_2 int
@@ -505,22 +503,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:94:2*/ fut.c = new(Counter)
-			/*line main_async.go:508:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
+			/*line main_async.go:506:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
 			/*line main.go:95:22*/ fut.aw0 = (*fut.c).BumpAsync(10)
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:508:4*/ fallthrough
 		case 1: // resumes at main.go:95:22
 			/*line main.go:95:22*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("bump", r_2, (*fut.c).N, (*fut.c).Arr)
 			/*line main.go:96:22*/ fut.aw0 = (*fut.c).PeekAsync(5)
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:518:4*/ fallthrough
 		case 2: // resumes at main.go:96:22
 			/*line main.go:96:22*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -528,252 +526,248 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:2*/ fmt.Println("peek", r_3, (*fut.c).N, (*fut.c).Arr, (*fut.c).Tags)
 			/*line main.go:97:2*/ fut.pc = fut.c
 			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1)
-			/*line main_async.go:531:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 3: // resumes at main.go:98:30
 			/*line main.go:98:30*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:534:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
-			/*line main_async.go:541:4*/ fut.pc = nil
+			/*line main_async.go:539:4*/ fut.pc = nil
 			fallthrough
 		case 4: // resumes at main.go:99:30
 			/*line main.go:99:30*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, (*fut.c).N)
 			/*line main.go:104:2*/ fut.d = new(Counter)
-			/*line main_async.go:552:4*/ (*fut.d) = Counter{N: 5}
+			/*line main_async.go:550:4*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:105:11*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			/*line main_async.go:554:4*/ fallthrough
+			/*line main_async.go:552:4*/ fallthrough
 		case 5: // resumes at main.go:105:11
-			/*line main.go:105:11*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main.go:105:11*/ fut.i, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:555:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:105:23*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			/*line main_async.go:563:4*/ fallthrough
+			/*line main_async.go:561:4*/ fallthrough
 		case 6: // resumes at main.go:105:23
 			/*line main.go:105:23*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:566:4*/ if !ready {
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:105:2*/ r = add(fut.r_6, r_7)
+			/*line main.go:105:2*/ r = add(fut.i, r_7)
 			/*line main.go:106:2*/ fmt.Println("copy at call", r, (*fut.d).N)
 			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			/*line main_async.go:575:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 7: // resumes at main.go:108:10
-			/*line main.go:108:10*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:578:4*/ if !ready {
+			/*line main.go:108:10*/ fut.i, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:576:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:21*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			/*line main_async.go:584:4*/ fallthrough
+			/*line main_async.go:582:4*/ fallthrough
 		case 8: // resumes at main.go:108:21
 			/*line main.go:108:21*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:587:4*/ if !ready {
+			/*line main_async.go:585:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:108:2*/ r = add(fut.r_6, r_9)
+			/*line main.go:108:2*/ r = add(fut.i, r_9)
 			/*line main.go:109:2*/ fmt.Println("copy at call 2", r, (*fut.d).N)
 			/*line main.go:112:2*/ fut.pc = &Counter{}
 			/*line main.go:113:23*/ fut.aw1 = fut.pc.ChainAsync()
-			/*line main_async.go:596:4*/ fut.d = nil
+			/*line main_async.go:594:4*/ fut.d = nil
 			fallthrough
 		case 9: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_10, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:600:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:113:23*/ fut.aw1 = r_10.ChainAsync()
-			/*line main_async.go:606:4*/ fallthrough
+			/*line main_async.go:604:4*/ fallthrough
 		case 10: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_11, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:113:23*/ fut.aw0 = r_11.BumpAsync(3)
-			/*line main_async.go:615:4*/ fallthrough
+			/*line main_async.go:613:4*/ fallthrough
 		case 11: // resumes at main.go:113:23
 			/*line main.go:113:23*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.pc.N)
 			/*line main.go:116:2*/ fut.n = new(Num)
-			/*line main_async.go:625:4*/ (*fut.n) = 21
+			/*line main_async.go:623:4*/ (*fut.n) = 21
 			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
-			/*line main_async.go:627:4*/ fut.pc = nil
+			/*line main_async.go:625:4*/ fut.pc = nil
 			fallthrough
 		case 12: // resumes at main.go:117:21
 			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:631:4*/ if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
 			/*line main.go:118:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:638:4*/ fallthrough
+			/*line main_async.go:636:4*/ fallthrough
 		case 13: // resumes at main.go:118:2
 			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:641:4*/ if !ready {
+			/*line main_async.go:639:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:119:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:647:4*/ fallthrough
+			/*line main_async.go:645:4*/ fallthrough
 		case 14: // resumes at main.go:119:2
 			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:650:4*/ if !ready {
+			/*line main_async.go:648:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
-			/*line main_async.go:657:4*/ (*fut.w) = Wrapper{Name: "w"}
+			/*line main_async.go:655:4*/ (*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
-			/*line main_async.go:659:4*/ fut.n = nil
+			/*line main_async.go:657:4*/ fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
-			/*line main.go:124:26*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main.go:124:26*/ fut.i, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:661:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1)
-			/*line main_async.go:669:4*/ fallthrough
+			/*line main_async.go:667:4*/ fallthrough
 		case 16: // resumes at main.go:124:42
 			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:2*/ fmt.Println("embedded", fut.r_6, (*fut.w).N, r_15, (*fut.w).N)
+			/*line main.go:124:2*/ fmt.Println("embedded", fut.i, (*fut.w).N, r_15, (*fut.w).N)
 			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
-			/*line main_async.go:679:4*/ fallthrough
+			/*line main_async.go:677:4*/ fallthrough
 		case 17: // resumes at main.go:125:30
 			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main_async.go:680:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
 			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3)
-			/*line main_async.go:689:4*/ fallthrough
+			/*line main_async.go:687:4*/ fallthrough
 		case 18: // resumes at main.go:126:34
 			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:692:4*/ if !ready {
+			/*line main_async.go:690:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
-			/*line main.go:130:2*/ fut.seq = fut.cs
-			/*line main_async.go:700:4*/ fut.r_6 = 0
-			/*line main_async.go:701:4*/ fallthrough
+			/*line main.go:130:2*/ fut.i = 0
+			/*line main_async.go:698:4*/ fallthrough
 		case 19:
-			/*line main.go:130:17*/ if !(fut.r_6 < len(fut.seq)) {
-				/*line main_async.go:704:5*/ state = 23
+			/*line main.go:130:17*/ if !(fut.i < len(fut.cs)) {
+				/*line main_async.go:701:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:709:4*/ i = fut.r_6
-			/*line main.go:131:3*/ fut.aw0 = fut.cs[i].BumpAsync(100)
-			/*line main_async.go:711:4*/ fut.w = nil
+			/*line main.go:131:3*/ fut.aw0 = fut.cs[fut.i].BumpAsync(100)
+			/*line main_async.go:707:4*/ fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:715:4*/ if !ready {
+			/*line main_async.go:711:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:720:4*/ fallthrough
+			/*line main_async.go:716:4*/ fallthrough
 		case 22:
-			/*line main.go:131:3*/ fut.r_6++
-			/*line main_async.go:723:4*/ state = 19
+			/*line main.go:131:3*/ fut.i++
+			/*line main_async.go:719:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
-			/*line main.go:134:2*/ fut.seq = fut.cs
-			/*line main_async.go:728:4*/ fut.r_6 = 0
-			/*line main_async.go:729:4*/ fallthrough
+			/*line main.go:134:2*/ fut.i = 0
+			/*line main_async.go:724:4*/ fallthrough
 		case 24:
-			/*line main.go:134:21*/ if !(fut.r_6 < len(fut.seq)) {
-				/*line main_async.go:732:5*/ state = 28
+			/*line main.go:134:21*/ if !(fut.i < len(fut.cs)) {
+				/*line main_async.go:727:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			/*line main_async.go:737:4*/ cc = new(Counter)
-			/*line main_async.go:738:4*/ (*cc) = fut.seq[fut.r_6]
+			/*line main_async.go:732:4*/ cc = new(Counter)
+			/*line main_async.go:733:4*/ (*cc) = fut.cs[fut.i]
 			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1)
-			/*line main_async.go:740:4*/ fut.w = nil
+			/*line main_async.go:735:4*/ fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
 			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:744:4*/ if !ready {
+			/*line main_async.go:739:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:749:4*/ fallthrough
+			/*line main_async.go:744:4*/ fallthrough
 		case 27:
-			/*line main.go:135:3*/ fut.r_6++
-			/*line main_async.go:752:4*/ state = 24
+			/*line main.go:135:3*/ fut.i++
+			/*line main_async.go:747:4*/ state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
-			/*line main_async.go:758:4*/ fut.w = nil
+			/*line main_async.go:753:4*/ fut.w = nil
 			fut.cs = nil
-			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:764:4*/ if !ready {
+			/*line main_async.go:758:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
-			/*line main_async.go:771:4*/ fut.c = nil
+			/*line main_async.go:765:4*/ fut.c = nil
 			fut.mp = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:776:4*/ if !ready {
+			/*line main_async.go:770:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -781,21 +775,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
 			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
-			/*line main_async.go:784:4*/ fallthrough
+			/*line main_async.go:778:4*/ fallthrough
 		case 31: // resumes at main.go:149:27
 			/*line main.go:149:27*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:787:4*/ if !ready {
+			/*line main_async.go:781:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
-				/*line main_async.go:794:5*/ fut.state = -1
+				/*line main_async.go:788:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:798:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:792:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

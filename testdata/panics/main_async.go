@@ -75,13 +75,13 @@ type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
 	which   int
 	total   int
+	i       int
 	s       []int
 	m       map[string]int
 	grid    [][]int
 	p       *myErr
 	m_2     map[string]*myErr
 	n       int
-	i_5     int
 	aw0     rt.Future[struct{}]
 	aw1     rt.Future[int]
 	c_inner innerFuture // Inner's future, held by value
@@ -97,7 +97,6 @@ func MainAsync(which int) rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var i int
 	var i_2 int
 	var z int
 	var k int
@@ -117,83 +116,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:78:2*/ fmt.Println("case", cases[fut.which])
 			/*line main.go:79:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:120:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:79:2
 			/*line main.go:79:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:123:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:9*/ tag = cases[fut.which]
 			/*line main.go:81:7*/ if tag == "value" {
-				/*line main_async.go:130:5*/ state = 13
+				/*line main_async.go:129:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:83:7*/ if tag == "error" {
-				/*line main_async.go:136:5*/ state = 14
+				/*line main_async.go:135:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:85:7*/ if tag == "nested" {
-				/*line main_async.go:142:5*/ state = 15
+				/*line main_async.go:141:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:91:7*/ if tag == "index" {
-				/*line main_async.go:148:5*/ state = 20
+				/*line main_async.go:147:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:95:7*/ if tag == "nilmap" {
-				/*line main_async.go:154:5*/ state = 22
+				/*line main_async.go:153:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:98:7*/ if tag == "loop" {
-				/*line main_async.go:160:5*/ state = 24
+				/*line main_async.go:159:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:105:7*/ if tag == "divide" {
-				/*line main_async.go:166:5*/ state = 28
+				/*line main_async.go:165:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:108:7*/ if tag == "cond" {
-				/*line main_async.go:172:5*/ state = 30
+				/*line main_async.go:171:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:113:7*/ if tag == "rangex" {
-				/*line main_async.go:178:5*/ state = 35
+				/*line main_async.go:177:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:120:7*/ if tag == "tag" {
-				/*line main_async.go:184:5*/ state = 41
+				/*line main_async.go:183:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:127:7*/ if tag == "caseexpr" {
-				/*line main_async.go:190:5*/ state = 45
+				/*line main_async.go:189:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:134:7*/ if tag == "ifcond" {
-				/*line main_async.go:196:5*/ state = 49
+				/*line main_async.go:195:5*/ state = 49
 			} else {
 				state = 53
 			}
@@ -205,22 +204,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 15:
 			/*line main.go:86:3*/ fut.total = 0
 			/*line main.go:87:3*/ fut.n = 5
-			/*line main_async.go:208:4*/ fut.i_5 = 0
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:207:4*/ fut.i = 0
+			/*line main_async.go:208:4*/ fallthrough
 		case 16:
-			/*line main.go:87:18*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:212:5*/ state = 53
+			/*line main.go:87:18*/ if !(fut.i < fut.n) {
+				/*line main_async.go:211:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:217:4*/ i = fut.i_5
-			/*line main.go:88:13*/ fut.c_inner = initInnerFuture(i)
-			/*line main_async.go:219:4*/ fut.aw1 = &fut.c_inner
+			/*line main.go:88:13*/ fut.c_inner = initInnerFuture(fut.i)
+			/*line main_async.go:217:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 18: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
+			/*line main_async.go:221:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -228,19 +226,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:88:4*/ fut.total += r
 			/*line main.go:89:4*/ fmt.Println("total", fut.total)
-			/*line main_async.go:231:4*/ fallthrough
+			/*line main_async.go:229:4*/ fallthrough
 		case 19:
-			/*line main_async.go:233:4*/ fut.i_5++
-			/*line main_async.go:234:4*/ state = 16
+			/*line main_async.go:231:4*/ fut.i++
+			/*line main_async.go:232:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:92:3*/ fut.s = []int{1, 2}
 			/*line main.go:93:8*/ fut.c_inner = initInnerFuture(2)
-			/*line main_async.go:239:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:237:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 21: // resumes at main.go:93:8
 			/*line main.go:93:8*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -248,33 +246,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:93:3*/ i_2 = r_2
 			/*line main.go:94:3*/ fmt.Println(fut.s[i_2])
-			/*line main_async.go:251:4*/ state = 53
+			/*line main_async.go:249:4*/ state = 53
 			continue
 		case 22:
 			/*line main.go:96:3*/ fut.m = nil
 			/*line main.go:97:16*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:256:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:254:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 23: // resumes at main.go:97:16
 			/*line main.go:97:16*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main_async.go:258:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:97:3*/ fut.m[fmt.Sprint(r_3)] = 1
-			/*line main_async.go:267:4*/ state = 53
+			/*line main_async.go:265:4*/ state = 53
 			continue
 		case 24:
 			/*line main.go:99:7*/ fut.total = 0
-			/*line main_async.go:271:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 25:
 			/*line main.go:100:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:274:4*/ fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 26: // resumes at main.go:100:4
 			/*line main.go:100:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:277:4*/ if !ready {
+			/*line main_async.go:275:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -282,18 +280,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:4*/ if fut.total == 3 {
 				/*line main.go:102:5*/ panic(errors.New("loop 3"))
 			}
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 27:
 			/*line main.go:99:17*/ fut.total++
-			/*line main_async.go:288:4*/ state = 25
+			/*line main_async.go:286:4*/ state = 25
 			continue
 		case 28:
 			/*line main.go:106:8*/ fut.c_inner = initInnerFuture(0)
-			/*line main_async.go:292:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:290:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 29: // resumes at main.go:106:8
 			/*line main.go:106:8*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -301,41 +299,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:106:3*/ z = r_4
 			/*line main.go:107:3*/ fmt.Println(10 / z)
-			/*line main_async.go:304:4*/ state = 53
+			/*line main_async.go:302:4*/ state = 53
 			continue
 		case 30:
 			/*line main.go:109:3*/ fut.s = []int{1, 1}
 			/*line main.go:110:7*/ fut.total = 0
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:307:4*/ fallthrough
 		case 31:
 			/*line main.go:110:15*/ if !(fut.s[fut.total] > 0) {
-				/*line main_async.go:312:5*/ state = 53
+				/*line main_async.go:310:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 32:
 			/*line main.go:111:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:318:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 33: // resumes at main.go:111:4
 			/*line main.go:111:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:321:4*/ if !ready {
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:326:4*/ fallthrough
+			/*line main_async.go:324:4*/ fallthrough
 		case 34:
 			/*line main.go:110:25*/ fut.total++
-			/*line main_async.go:329:4*/ state = 31
+			/*line main_async.go:327:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:114:3*/ fut.grid = [][]int{{1}}
 			/*line main.go:115:8*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:334:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:332:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 36: // resumes at main.go:115:8
 			/*line main.go:115:8*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:338:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -343,73 +341,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:115:3*/ k = r_5
 			/*line main.go:116:3*/ fut.s = fut.grid[k]
-			/*line main_async.go:346:4*/ fut.n = 0
-			/*line main_async.go:347:4*/ fallthrough
+			/*line main_async.go:344:4*/ fut.i = 0
+			/*line main_async.go:345:4*/ fallthrough
 		case 37:
-			/*line main.go:116:21*/ if !(fut.n < len(fut.s)) {
-				/*line main_async.go:350:5*/ state = 53
+			/*line main.go:116:21*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:348:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:355:4*/ fut.total = fut.s[fut.n]
+			/*line main_async.go:353:4*/ fut.total = fut.s[fut.i]
 			/*line main.go:117:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:357:4*/ fut.grid = nil
+			/*line main_async.go:355:4*/ fut.grid = nil
 			fallthrough
 		case 39: // resumes at main.go:117:4
 			/*line main.go:117:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main_async.go:359:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:118:4*/ fmt.Println(fut.total)
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 40:
-			/*line main_async.go:369:4*/ fut.n++
-			/*line main_async.go:370:4*/ state = 37
+			/*line main_async.go:367:4*/ fut.i++
+			/*line main_async.go:368:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:121:3*/ fut.p = nil
 			/*line main.go:122:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:375:4*/ fallthrough
+			/*line main_async.go:373:4*/ fallthrough
 		case 42: // resumes at main.go:122:3
 			/*line main.go:122:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:378:4*/ if !ready {
+			/*line main_async.go:376:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:123:10*/ fut.total = fut.p.code
 			/*line main.go:124:8*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:385:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:383:4*/ fut.aw1 = &fut.c_inner
 			fut.p = nil
 			fallthrough
 		case 43: // resumes at main.go:124:8
 			/*line main.go:124:8*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:390:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:124:8*/ if !(fut.total == r_6) {
-				/*line main_async.go:397:5*/ state = 53
+				/*line main_async.go:395:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:125:4*/ fmt.Println("one")
-			/*line main_async.go:403:4*/ state = 53
+			/*line main_async.go:401:4*/ state = 53
 			continue
 		case 45:
 			/*line main.go:128:3*/ fut.s = []int{}
 			/*line main.go:129:10*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:408:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:406:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 46: // resumes at main.go:129:10
 			/*line main.go:129:10*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main_async.go:410:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -417,58 +415,58 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:129:10*/ tag_3 = r_7
 			/*line main.go:130:8*/ if tag_3 == 0 {
-				/*line main_async.go:420:5*/ state = 53
+				/*line main_async.go:418:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:131:8*/ if !(tag_3 == fut.s[0]) {
-				/*line main_async.go:426:5*/ state = 53
+				/*line main_async.go:424:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:132:4*/ fmt.Println("zero")
-			/*line main_async.go:432:4*/ state = 53
+			/*line main_async.go:430:4*/ state = 53
 			continue
 		case 49:
 			/*line main.go:135:3*/ fut.m_2 = nil
 			/*line main.go:136:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:435:4*/ fallthrough
 		case 50: // resumes at main.go:136:3
 			/*line main.go:136:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:438:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:137:20*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:446:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:444:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 51: // resumes at main.go:137:20
 			/*line main.go:137:20*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main_async.go:448:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:137:6*/ if !(fut.m_2["x"].code > r_8) {
-				/*line main_async.go:457:5*/ state = 53
+				/*line main_async.go:455:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:138:4*/ fmt.Println("big")
-			/*line main_async.go:463:4*/ fallthrough
+			/*line main_async.go:461:4*/ fallthrough
 		case 53:
 			/*line main.go:141:2*/ fmt.Println("end")
 			{
-				/*line main_async.go:467:5*/ fut.state = -1
+				/*line main_async.go:465:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:471:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:469:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

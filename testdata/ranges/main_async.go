@@ -257,14 +257,12 @@ type mainFuture struct {
 	pts     []pt
 	p       pt
 	i_13    uint8
-	i_15    int
 	seq     []int
-	seq_3   [3]int
-	seq_4   *[3]int
+	seq_2   [3]int
+	seq_3   *[3]int
 	iter    *reflect.MapIter
-	seq_10  []pt
+	i_16    int
 	n_5     uint8
-	i_34    uint8
 	aw0     rt.Future[struct{}]
 	aw1     rt.Future[int]
 	aw2     rt.Future[[]int]
@@ -288,27 +286,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var n int
 	var i_2 int
 	var str string
-	var nilS []int
 	var type_ uint8
 	var n_3 int
 	var r_5 int
-	var i_16 int
-	var i_22 int
 	var rn int32
 	var size int
-	var i_23 int
+	var i_15 int
 	var rn_2 int32
 	var size_2 int
 	var kv string
 	var kv_2 int
 	var kv_3 string
 	var kv_4 string
-	var i_25 int
+	var i_17 int
 	var rn_3 int32
 	var size_3 int
 	var r_6 []int
 	var r_7 string
-	var i_35 int
 	var rn_4 int32
 	var size_4 int
 	state := fut.state
@@ -318,22 +312,21 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ n = 3
 			/*line main.go:41:2*/ fut.v = n
-			/*line main_async.go:321:4*/ fut.i_15 = 0
-			/*line main_async.go:322:4*/ fallthrough
+			/*line main_async.go:315:4*/ fut.i = 0
+			/*line main_async.go:316:4*/ fallthrough
 		case 1:
-			/*line main.go:41:17*/ if !(fut.i_15 < fut.v) {
-				/*line main_async.go:325:5*/ state = 5
+			/*line main.go:41:17*/ if !(fut.i < fut.v) {
+				/*line main_async.go:319:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:330:4*/ fut.i = fut.i_15
 			/*line main.go:42:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:325:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:42:3
 			/*line main.go:42:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:336:4*/ if !ready {
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -341,59 +334,58 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:43:3*/ n = 10
 			/*line main.go:44:3*/ fmt.Println("int", fut.i, n)
-			/*line main_async.go:344:4*/ fallthrough
+			/*line main_async.go:337:4*/ fallthrough
 		case 4:
-			/*line main_async.go:346:4*/ fut.i_15++
-			/*line main_async.go:347:4*/ state = 1
+			/*line main_async.go:339:4*/ fut.i++
+			/*line main_async.go:340:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:48:17*/ fut.c_id = initIdFuture(2)
-			/*line main_async.go:351:4*/ fut.aw1 = &fut.c_id
+			/*line main_async.go:344:4*/ fut.aw1 = &fut.c_id
 			fallthrough
 		case 6: // resumes at main.go:48:17
 			/*line main.go:48:17*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:355:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:48:2*/ n_3 = r_5
-			/*line main_async.go:362:4*/ i_16 = 0
-			/*line main_async.go:363:4*/ fallthrough
+			/*line main_async.go:355:4*/ i_2 = 0
+			/*line main_async.go:356:4*/ fallthrough
 		case 7:
-			/*line main.go:48:17*/ if !(i_16 < n_3) {
-				/*line main_async.go:366:5*/ state = 10
+			/*line main.go:48:17*/ if !(i_2 < n_3) {
+				/*line main_async.go:359:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:371:4*/ i_2 = i_16
 			/*line main.go:49:3*/ fmt.Println("int susp", i_2)
-			/*line main_async.go:373:4*/ fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 9:
-			/*line main_async.go:375:4*/ i_16++
-			/*line main_async.go:376:4*/ state = 7
+			/*line main_async.go:367:4*/ i_2++
+			/*line main_async.go:368:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:53:2*/ fut.s = []int{1, 2, 3}
 			/*line main.go:54:2*/ fut.seq = fut.s
-			/*line main_async.go:381:4*/ fut.i_15 = 0
-			/*line main_async.go:382:4*/ fallthrough
+			/*line main_async.go:373:4*/ fut.i = 0
+			/*line main_async.go:374:4*/ fallthrough
 		case 11:
-			/*line main.go:54:20*/ if !(fut.i_15 < len(fut.seq)) {
-				/*line main_async.go:385:5*/ state = 15
+			/*line main.go:54:20*/ if !(fut.i < len(fut.seq)) {
+				/*line main_async.go:377:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:390:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main_async.go:382:4*/ fut.v = fut.seq[fut.i]
 			/*line main.go:55:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:384:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 13: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -404,30 +396,30 @@ poll:
 				/*line main.go:58:4*/ fut.s[2] = 30
 			}
 			/*line main.go:60:3*/ fmt.Println("slice", fut.i, fut.v, len(fut.s))
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 14:
-			/*line main_async.go:409:4*/ fut.i_15++
-			/*line main_async.go:410:4*/ state = 11
+			/*line main_async.go:401:4*/ fut.i++
+			/*line main_async.go:402:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:63:2*/ fut.s = make([]int, 3, 10)
-			/*line main.go:64:2*/ fut.seq = fut.s
-			/*line main_async.go:415:4*/ fut.i_15 = 0
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main.go:64:2*/ fut.i = 0
+			/*line main_async.go:407:4*/ fallthrough
 		case 16:
-			/*line main.go:64:20*/ if !(fut.i_15 < len(fut.seq)) {
-				/*line main_async.go:419:5*/ state = 20
+			/*line main.go:64:20*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:410:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:424:4*/ fut.i, fut.v = fut.i_15, fut.seq[fut.i_15]
+			/*line main_async.go:415:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:65:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_y
+			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:430:4*/ if !ready {
+			/*line main_async.go:422:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -437,33 +429,33 @@ poll:
 				/*line main.go:67:4*/ fut.s[fut.i+1] = fut.v + 5
 			}
 			/*line main.go:69:3*/ fmt.Println("slice write", fut.i, fut.v)
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:432:4*/ fallthrough
 		case 19:
-			/*line main_async.go:442:4*/ fut.i_15++
-			/*line main_async.go:443:4*/ state = 16
+			/*line main_async.go:434:4*/ fut.i++
+			/*line main_async.go:435:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:73:2*/ fut.arr = new([3]int)
-			/*line main_async.go:447:4*/ (*fut.arr) = [3]int{1, 2, 3}
-			/*line main.go:74:2*/ fut.seq_3 = (*fut.arr)
-			/*line main_async.go:449:4*/ fut.i_15 = 0
-			/*line main_async.go:450:4*/ fallthrough
+			/*line main_async.go:439:4*/ (*fut.arr) = [3]int{1, 2, 3}
+			/*line main.go:74:2*/ fut.seq_2 = (*fut.arr)
+			/*line main_async.go:441:4*/ fut.i = 0
+			/*line main_async.go:442:4*/ fallthrough
 		case 21:
-			/*line main.go:74:20*/ if !(fut.i_15 < 3) {
-				/*line main_async.go:453:5*/ state = 25
+			/*line main.go:74:20*/ if !(fut.i < 3) {
+				/*line main_async.go:445:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:458:4*/ fut.i, fut.v = fut.i_15, fut.seq_3[fut.i_15]
+			/*line main_async.go:450:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:75:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:466:4*/ if !ready {
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -471,32 +463,32 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:76:3*/ (*fut.arr)[2] = 100
 			/*line main.go:77:3*/ fmt.Println("array", fut.i, fut.v, (*fut.arr)[fut.i])
-			/*line main_async.go:474:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 24:
-			/*line main_async.go:476:4*/ fut.i_15++
-			/*line main_async.go:477:4*/ state = 21
+			/*line main_async.go:468:4*/ fut.i++
+			/*line main_async.go:469:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
-			/*line main.go:81:2*/ fut.seq_4 = fut.arr
-			/*line main_async.go:482:4*/ fut.i_15 = 0
-			/*line main_async.go:483:4*/ fallthrough
+			/*line main.go:81:2*/ fut.seq_3 = fut.arr
+			/*line main_async.go:474:4*/ fut.i = 0
+			/*line main_async.go:475:4*/ fallthrough
 		case 26:
-			/*line main.go:81:20*/ if !(fut.i_15 < 3) {
-				/*line main_async.go:486:5*/ state = 30
+			/*line main.go:81:20*/ if !(fut.i < 3) {
+				/*line main_async.go:478:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			/*line main_async.go:491:4*/ fut.i, fut.v = fut.i_15, fut.seq_4[fut.i_15]
+			/*line main_async.go:483:4*/ fut.v = fut.seq_3[fut.i]
 			/*line main.go:82:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:493:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:485:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:3
 			/*line main.go:82:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:499:4*/ if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -504,146 +496,145 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:83:3*/ (*fut.arr)[2] = 100
 			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i, fut.v)
-			/*line main_async.go:507:4*/ fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 29:
-			/*line main_async.go:509:4*/ fut.i_15++
-			/*line main_async.go:510:4*/ state = 26
+			/*line main_async.go:501:4*/ fut.i++
+			/*line main_async.go:502:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:87:2*/ _ = func() {
 				_ = (*fut.arr)
 			}
-			/*line main_async.go:516:4*/ fut.v = 0
-			/*line main_async.go:517:4*/ fallthrough
+			/*line main_async.go:508:4*/ fut.i = 0
+			/*line main_async.go:509:4*/ fallthrough
 		case 31:
-			/*line main.go:87:17*/ if !(fut.v < 3) {
-				/*line main_async.go:520:5*/ state = 35
+			/*line main.go:87:17*/ if !(fut.i < 3) {
+				/*line main_async.go:512:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 32:
-			/*line main_async.go:525:4*/ fut.i = fut.v
 			/*line main.go:88:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:527:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 33: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:535:4*/ if !ready {
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:89:3*/ fmt.Println("array key", fut.i)
-			/*line main_async.go:542:4*/ fallthrough
+			/*line main_async.go:533:4*/ fallthrough
 		case 34:
-			/*line main_async.go:544:4*/ fut.v++
-			/*line main_async.go:545:4*/ state = 31
+			/*line main_async.go:535:4*/ fut.i++
+			/*line main_async.go:536:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:93:2*/ str = "aé\xffz世\xc3"
 			/*line main.go:94:2*/ fut.k = str
-			/*line main_async.go:550:4*/ i_22 = 0
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:541:4*/ fut.i = 0
+			/*line main_async.go:542:4*/ fallthrough
 		case 36:
-			/*line main.go:94:20*/ if !(i_22 < len(fut.k)) {
-				/*line main_async.go:554:5*/ state = 40
+			/*line main.go:94:20*/ if !(fut.i < len(fut.k)) {
+				/*line main_async.go:545:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			/*line main_async.go:559:4*/ rn, size = utf8.DecodeRuneInString(fut.k[i_22:])
-			/*line main_async.go:560:4*/ fut.v = i_22 + size
-			/*line main_async.go:561:4*/ fut.i, fut.r = i_22, rn
+			/*line main_async.go:550:4*/ rn, size = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:551:4*/ fut.v = fut.i + size
+			/*line main_async.go:552:4*/ fut.r = rn
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:563:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:554:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 38: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:571:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i, fut.r, fut.r)
-			/*line main_async.go:578:4*/ fallthrough
+			/*line main_async.go:569:4*/ fallthrough
 		case 39:
-			/*line main_async.go:580:4*/ i_22 = fut.v
-			/*line main_async.go:581:4*/ state = 36
+			/*line main_async.go:571:4*/ fut.i = fut.v
+			/*line main_async.go:572:4*/ state = 36
 			continue
 		case 40:
 			/*line main.go:99:2*/ str = "abc"
 			/*line main.go:100:2*/ fut.k = str
-			/*line main_async.go:586:4*/ i_23 = 0
-			/*line main_async.go:587:4*/ fallthrough
+			/*line main_async.go:577:4*/ i_15 = 0
+			/*line main_async.go:578:4*/ fallthrough
 		case 41:
-			/*line main.go:100:20*/ if !(i_23 < len(fut.k)) {
-				/*line main_async.go:590:5*/ state = 45
+			/*line main.go:100:20*/ if !(i_15 < len(fut.k)) {
+				/*line main_async.go:581:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			/*line main_async.go:595:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_23:])
-			/*line main_async.go:596:4*/ fut.i = i_23 + size_2
-			/*line main_async.go:597:4*/ fut.r = rn_2
+			/*line main_async.go:586:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_15:])
+			/*line main_async.go:587:4*/ fut.i = i_15 + size_2
+			/*line main_async.go:588:4*/ fut.r = rn_2
 			/*line main.go:101:3*/ str = "zzzzzzz"
 			/*line main.go:102:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:591:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 43: // resumes at main.go:102:3
 			/*line main.go:102:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r))
-			/*line main_async.go:615:4*/ fallthrough
+			/*line main_async.go:606:4*/ fallthrough
 		case 44:
-			/*line main_async.go:617:4*/ i_23 = fut.i
-			/*line main_async.go:618:4*/ state = 41
+			/*line main_async.go:608:4*/ i_15 = fut.i
+			/*line main_async.go:609:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
 			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:625:4*/ fallthrough
+			/*line main_async.go:616:4*/ fallthrough
 		case 46:
 			/*line main.go:110:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:628:5*/ state = 49
+				/*line main_async.go:619:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:633:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:634:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:635:4*/ fut.k, fut.v = kv, kv_2
+			/*line main_async.go:624:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:625:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:626:4*/ fut.k, fut.v = kv, kv_2
 			/*line main.go:111:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:637:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:628:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 48: // resumes at main.go:111:3
 			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:646:4*/ if !ready {
+			/*line main_async.go:637:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
@@ -651,7 +642,7 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:112:3*/ fut.i += fut.v
 			/*line main.go:113:3*/ fut.keys = append(fut.keys, fut.k)
-			/*line main_async.go:654:4*/ state = 46
+			/*line main_async.go:645:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:115:2*/ sort.Strings(fut.keys)
@@ -659,27 +650,27 @@ poll:
 			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:119:2*/ fut.i = 0
 			/*line main.go:120:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:662:4*/ fallthrough
+			/*line main_async.go:653:4*/ fallthrough
 		case 50:
 			/*line main.go:120:17*/ if !(fut.iter.Next()) {
-				/*line main_async.go:665:5*/ state = 53
+				/*line main_async.go:656:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:670:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:671:4*/ fut.k = kv_3
+			/*line main_async.go:661:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:662:4*/ fut.k = kv_3
 			/*line main.go:121:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:673:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:664:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.keys = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 52: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main_async.go:673:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -691,370 +682,366 @@ poll:
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
-			/*line main_async.go:694:4*/ state = 50
+			/*line main_async.go:685:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(fut.m))
 			/*line main.go:132:2*/ fut.i = 0
-			/*line main_async.go:699:4*/ fut.v = 0
+			/*line main_async.go:690:4*/ fut.v = 0
 			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
-			/*line main_async.go:701:4*/ fut.i_15 = 0
-			/*line main_async.go:702:4*/ fallthrough
+			/*line main_async.go:692:4*/ fut.i_16 = 0
+			/*line main_async.go:693:4*/ fallthrough
 		case 54:
-			/*line main.go:133:19*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:705:5*/ state = 58
+			/*line main.go:133:19*/ if !(fut.i_16 < len(fut.s)) {
+				/*line main_async.go:696:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:710:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:701:4*/ fut.i, fut.v = fut.i_16, fut.s[fut.i_16]
 			/*line main.go:134:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:712:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:703:4*/ fut.aw0 = &fut.c_y
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:134:3
 			/*line main.go:134:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:714:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:729:4*/ fallthrough
+			/*line main_async.go:720:4*/ fallthrough
 		case 57:
-			/*line main.go:134:3*/ fut.i_15++
-			/*line main_async.go:732:4*/ state = 54
+			/*line main.go:134:3*/ fut.i_16++
+			/*line main_async.go:723:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
 			/*line main.go:137:2*/ fut.k = ""
 			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
-			/*line main_async.go:739:4*/ fallthrough
+			/*line main_async.go:730:4*/ fallthrough
 		case 59:
 			/*line main.go:139:16*/ if !(fut.iter.Next()) {
-				/*line main_async.go:742:5*/ state = 62
+				/*line main_async.go:733:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:747:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:748:4*/ fut.k = kv_4
+			/*line main_async.go:738:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:739:4*/ fut.k = kv_4
 			/*line main.go:140:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:750:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:741:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fallthrough
 		case 61: // resumes at main.go:140:3
 			/*line main.go:140:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:751:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:766:4*/ state = 59
+			/*line main_async.go:757:4*/ state = 59
 			continue
 		case 62:
 			/*line main.go:142:2*/ fmt.Println("assign map", fut.k)
 			/*line main.go:143:2*/ fut.k = "xyz"
-			/*line main_async.go:771:4*/ i_25 = 0
-			/*line main_async.go:772:4*/ fallthrough
+			/*line main_async.go:762:4*/ i_17 = 0
+			/*line main_async.go:763:4*/ fallthrough
 		case 63:
-			/*line main.go:143:19*/ if !(i_25 < len(fut.k)) {
-				/*line main_async.go:775:5*/ state = 67
+			/*line main.go:143:19*/ if !(i_17 < len(fut.k)) {
+				/*line main_async.go:766:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			/*line main_async.go:780:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_25:])
-			/*line main_async.go:781:4*/ fut.v = i_25 + size_3
-			/*line main_async.go:782:4*/ fut.i, fut.r = i_25, rn_3
+			/*line main_async.go:771:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_17:])
+			/*line main_async.go:772:4*/ fut.v = i_17 + size_3
+			/*line main_async.go:773:4*/ fut.i, fut.r = i_17, rn_3
 			/*line main.go:144:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:784:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:775:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fut.iter = nil
 			fallthrough
 		case 65: // resumes at main.go:144:3
 			/*line main.go:144:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:795:4*/ if !ready {
+			/*line main_async.go:786:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:801:4*/ fallthrough
+			/*line main_async.go:792:4*/ fallthrough
 		case 66:
-			/*line main.go:144:3*/ i_25 = fut.v
-			/*line main_async.go:804:4*/ state = 63
+			/*line main.go:144:3*/ i_17 = fut.v
+			/*line main_async.go:795:4*/ state = 63
 			continue
 		case 67:
 			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
 			/*line main.go:148:2*/ fut.s = []int{4, 5}
-			/*line main_async.go:810:4*/ fut.i = 0
-			/*line main_async.go:811:4*/ fallthrough
+			/*line main_async.go:801:4*/ fut.i = 0
+			/*line main_async.go:802:4*/ fallthrough
 		case 68:
 			/*line main.go:148:31*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:814:5*/ state = 72
+				/*line main_async.go:805:5*/ state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			/*line main_async.go:819:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
+			/*line main_async.go:810:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
 			/*line main.go:149:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:821:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:812:4*/ fut.aw0 = &fut.c_y
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fut.iter = nil
 			fallthrough
 		case 70: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:832:4*/ if !ready {
+			/*line main_async.go:823:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:838:4*/ fallthrough
+			/*line main_async.go:829:4*/ fallthrough
 		case 71:
 			/*line main.go:149:3*/ fut.i++
-			/*line main_async.go:841:4*/ state = 68
+			/*line main_async.go:832:4*/ state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
 			/*line main.go:153:20*/ fut.c_slice = initSliceFuture()
-			/*line main_async.go:846:4*/ fut.aw2 = &fut.c_slice
+			/*line main_async.go:837:4*/ fut.aw2 = &fut.c_slice
 			fut.s = nil
 			fut.arr = nil
 			fut.m = nil
 			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
-			fut.seq_4 = nil
+			fut.seq_3 = nil
 			fut.iter = nil
 			fallthrough
 		case 73: // resumes at main.go:153:20
 			/*line main.go:153:20*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:858:4*/ if !ready {
+			/*line main_async.go:849:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_slice = sliceFuture{}
 			/*line main.go:153:2*/ fut.s = r_6
-			/*line main_async.go:865:4*/ fut.i_15 = 0
-			/*line main_async.go:866:4*/ fallthrough
+			/*line main_async.go:856:4*/ fut.i = 0
+			/*line main_async.go:857:4*/ fallthrough
 		case 74:
-			/*line main.go:153:20*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:869:5*/ state = 78
+			/*line main.go:153:20*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:860:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			/*line main_async.go:874:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:865:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:154:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:876:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:867:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 76: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:880:4*/ if !ready {
+			/*line main_async.go:871:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
-			/*line main_async.go:887:4*/ fallthrough
+			/*line main_async.go:878:4*/ fallthrough
 		case 77:
-			/*line main_async.go:889:4*/ fut.i_15++
-			/*line main_async.go:890:4*/ state = 74
+			/*line main_async.go:880:4*/ fut.i++
+			/*line main_async.go:881:4*/ state = 74
 			continue
 		case 78:
-			/*line main.go:159:2*/ nilS = nil
-			/*line main.go:160:2*/ fut.s = nilS
-			/*line main_async.go:895:4*/ fut.i = 0
-			/*line main_async.go:896:4*/ fallthrough
+			/*line main.go:159:2*/ fut.s = nil
+			/*line main.go:160:2*/ fut.i = 0
+			/*line main_async.go:886:4*/ fallthrough
 		case 79:
 			/*line main.go:160:12*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:899:5*/ state = 83
+				/*line main_async.go:889:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:161:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:905:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:895:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 81: // resumes at main.go:161:3
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:909:4*/ if !ready {
+			/*line main_async.go:899:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:162:3*/ fmt.Println("never")
-			/*line main_async.go:916:4*/ fallthrough
+			/*line main_async.go:906:4*/ fallthrough
 		case 82:
-			/*line main_async.go:918:4*/ fut.i++
-			/*line main_async.go:919:4*/ state = 79
+			/*line main_async.go:908:4*/ fut.i++
+			/*line main_async.go:909:4*/ state = 79
 			continue
 		case 83:
 			/*line main.go:164:2*/ fut.i = 0
-			/*line main_async.go:923:4*/ fut.v = 0
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main_async.go:913:4*/ fut.v = 0
+			/*line main_async.go:914:4*/ fallthrough
 		case 84:
 			/*line main.go:164:12*/ if !(fut.v < fut.i) {
-				/*line main_async.go:927:5*/ state = 88
+				/*line main_async.go:917:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 85:
 			/*line main.go:165:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:933:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:923:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
 			/*line main.go:165:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:938:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:166:3*/ fmt.Println("never")
-			/*line main_async.go:945:4*/ fallthrough
+			/*line main_async.go:935:4*/ fallthrough
 		case 87:
-			/*line main_async.go:947:4*/ fut.v++
-			/*line main_async.go:948:4*/ state = 84
+			/*line main_async.go:937:4*/ fut.v++
+			/*line main_async.go:938:4*/ state = 84
 			continue
 		case 88:
 			/*line main.go:169:2*/ fut.i = 0
 			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
-			/*line main_async.go:953:4*/ fut.v = 0
-			/*line main_async.go:954:4*/ fallthrough
+			/*line main_async.go:943:4*/ fut.v = 0
+			/*line main_async.go:944:4*/ fallthrough
 		case 89:
 			/*line main.go:170:12*/ if !(fut.v < len(fut.keys)) {
-				/*line main_async.go:957:5*/ state = 93
+				/*line main_async.go:947:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:171:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:963:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:953:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:968:4*/ if !ready {
+			/*line main_async.go:958:4*/ if !ready {
 				fut.state = 91
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:172:3*/ fut.i++
-			/*line main_async.go:975:4*/ fallthrough
+			/*line main_async.go:965:4*/ fallthrough
 		case 92:
-			/*line main_async.go:977:4*/ fut.v++
-			/*line main_async.go:978:4*/ state = 89
+			/*line main_async.go:967:4*/ fut.v++
+			/*line main_async.go:968:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
-			/*line main.go:178:2*/ fut.seq_10 = fut.pts
-			/*line main_async.go:984:4*/ fut.i = 0
-			/*line main_async.go:985:4*/ fallthrough
+			/*line main.go:178:2*/ fut.i = 0
+			/*line main_async.go:974:4*/ fallthrough
 		case 94:
-			/*line main.go:178:20*/ if !(fut.i < len(fut.seq_10)) {
-				/*line main_async.go:988:5*/ state = 98
+			/*line main.go:178:20*/ if !(fut.i < len(fut.pts)) {
+				/*line main_async.go:977:5*/ state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			/*line main_async.go:993:4*/ fut.p = fut.seq_10[fut.i]
+			/*line main_async.go:982:4*/ fut.p = fut.pts[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
 			/*line main.go:180:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:996:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:985:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1002:4*/ if !ready {
+			/*line main_async.go:991:4*/ if !ready {
 				fut.state = 96
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
-			/*line main_async.go:1009:4*/ fallthrough
+			/*line main_async.go:998:4*/ fallthrough
 		case 97:
-			/*line main_async.go:1011:4*/ fut.i++
-			/*line main_async.go:1012:4*/ state = 94
+			/*line main_async.go:1000:4*/ fut.i++
+			/*line main_async.go:1001:4*/ state = 94
 			continue
 		case 98:
-			/*line main.go:183:2*/ fut.seq_10 = fut.pts
-			/*line main_async.go:1016:4*/ fut.v = 0
-			/*line main_async.go:1017:4*/ fallthrough
+			/*line main.go:183:2*/ fut.i = 0
+			/*line main_async.go:1005:4*/ fallthrough
 		case 99:
-			/*line main.go:183:17*/ if !(fut.v < len(fut.seq_10)) {
-				/*line main_async.go:1020:5*/ state = 103
+			/*line main.go:183:17*/ if !(fut.i < len(fut.pts)) {
+				/*line main_async.go:1008:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 100:
-			/*line main_async.go:1025:4*/ fut.i = fut.v
 			/*line main.go:184:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1027:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1014:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
 			/*line main.go:184:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1033:4*/ if !ready {
+			/*line main_async.go:1020:4*/ if !ready {
 				fut.state = 101
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
-			/*line main_async.go:1040:4*/ fallthrough
+			/*line main_async.go:1027:4*/ fallthrough
 		case 102:
-			/*line main_async.go:1042:4*/ fut.v++
-			/*line main_async.go:1043:4*/ state = 99
+			/*line main_async.go:1029:4*/ fut.i++
+			/*line main_async.go:1030:4*/ state = 99
 			continue
 		case 103:
 			/*line main.go:187:2*/ fmt.Println("by index", fut.pts)
 			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
-			/*line main_async.go:1048:4*/ fut.i_15 = 0
-			/*line main_async.go:1049:4*/ fallthrough
+			/*line main_async.go:1035:4*/ fut.i = 0
+			/*line main_async.go:1036:4*/ fallthrough
 		case 104:
-			/*line main.go:190:20*/ if !(fut.i_15 < len(fut.s)) {
-				/*line main_async.go:1052:5*/ state = 108
+			/*line main.go:190:20*/ if !(fut.i < len(fut.s)) {
+				/*line main_async.go:1039:5*/ state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			/*line main_async.go:1057:4*/ fut.i, fut.v = fut.i_15, fut.s[fut.i_15]
+			/*line main_async.go:1044:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
@@ -1062,14 +1049,13 @@ poll:
 				}
 			}
 			/*line main.go:194:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1065:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1052:4*/ fut.aw0 = &fut.c_y
 			fut.pts = nil
 			fut.keys = nil
-			fut.seq_10 = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
 			/*line main.go:194:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1072:4*/ if !ready {
+			/*line main_async.go:1058:4*/ if !ready {
 				fut.state = 106
 				return zero, false
 			}
@@ -1082,98 +1068,95 @@ poll:
 				}
 			}
 			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			/*line main_async.go:1085:4*/ fallthrough
+			/*line main_async.go:1071:4*/ fallthrough
 		case 107:
-			/*line main_async.go:1087:4*/ fut.i_15++
-			/*line main_async.go:1088:4*/ state = 104
+			/*line main_async.go:1073:4*/ fut.i++
+			/*line main_async.go:1074:4*/ state = 104
 			continue
 		case 108:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			/*line main_async.go:1093:4*/ fut.i_34 = 0
-			/*line main_async.go:1094:4*/ fallthrough
+			/*line main_async.go:1079:4*/ fut.i_13 = 0
+			/*line main_async.go:1080:4*/ fallthrough
 		case 109:
-			/*line main.go:203:17*/ if !(fut.i_34 < fut.n_5) {
-				/*line main_async.go:1097:5*/ state = 113
+			/*line main.go:203:17*/ if !(fut.i_13 < fut.n_5) {
+				/*line main_async.go:1083:5*/ state = 113
 				continue
 			}
 			fallthrough
 		case 110:
-			/*line main_async.go:1102:4*/ fut.i_13 = fut.i_34
 			/*line main.go:204:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1104:4*/ fut.aw0 = &fut.c_y
-			fut.pts = nil
+			/*line main_async.go:1089:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
+			fut.pts = nil
 			fut.keys = nil
-			fut.seq_10 = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
 			/*line main.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1112:4*/ if !ready {
+			/*line main_async.go:1096:4*/ if !ready {
 				fut.state = 111
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			/*line main_async.go:1119:4*/ fallthrough
+			/*line main_async.go:1103:4*/ fallthrough
 		case 112:
-			/*line main_async.go:1121:4*/ fut.i_34++
-			/*line main_async.go:1122:4*/ state = 109
+			/*line main_async.go:1105:4*/ fut.i_13++
+			/*line main_async.go:1106:4*/ state = 109
 			continue
 		case 113:
 			/*line main.go:208:20*/ fut.c_idS = initIdSFuture("ab")
-			/*line main_async.go:1126:4*/ fut.aw3 = &fut.c_idS
-			fut.pts = nil
+			/*line main_async.go:1110:4*/ fut.aw3 = &fut.c_idS
 			fut.s = nil
+			fut.pts = nil
 			fut.keys = nil
-			fut.seq_10 = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
 			/*line main.go:208:20*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:1134:4*/ if !ready {
+			/*line main_async.go:1117:4*/ if !ready {
 				fut.state = 114
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_idS = idSFuture{}
 			/*line main.go:208:2*/ fut.k = r_7
-			/*line main_async.go:1141:4*/ i_35 = 0
-			/*line main_async.go:1142:4*/ fallthrough
+			/*line main_async.go:1124:4*/ fut.i = 0
+			/*line main_async.go:1125:4*/ fallthrough
 		case 115:
-			/*line main.go:208:20*/ if !(i_35 < len(fut.k)) {
-				/*line main_async.go:1145:5*/ state = 119
+			/*line main.go:208:20*/ if !(fut.i < len(fut.k)) {
+				/*line main_async.go:1128:5*/ state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			/*line main_async.go:1150:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[i_35:])
-			/*line main_async.go:1151:4*/ fut.v = i_35 + size_4
-			/*line main_async.go:1152:4*/ fut.i, fut.r = i_35, rn_4
+			/*line main_async.go:1133:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:1134:4*/ fut.v = fut.i + size_4
+			/*line main_async.go:1135:4*/ fut.r = rn_4
 			/*line main.go:209:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1154:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1137:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 117: // resumes at main.go:209:3
 			/*line main.go:209:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1158:4*/ if !ready {
+			/*line main_async.go:1141:4*/ if !ready {
 				fut.state = 117
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			/*line main_async.go:1165:4*/ fallthrough
+			/*line main_async.go:1148:4*/ fallthrough
 		case 118:
-			/*line main_async.go:1167:4*/ i_35 = fut.v
-			/*line main_async.go:1168:4*/ state = 115
+			/*line main_async.go:1150:4*/ fut.i = fut.v
+			/*line main_async.go:1151:4*/ state = 115
 			continue
 		case 119:
 			{
-				/*line main_async.go:1172:5*/ fut.state = -1
+				/*line main_async.go:1155:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1159:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

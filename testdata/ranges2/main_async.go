@@ -134,6 +134,7 @@ type mainFuture struct {
 	s     string
 	i_6   Num
 	r     rune
+	row_2 []int
 	v_3   int
 	a     *[3]int
 	i_10  int64
@@ -142,17 +143,12 @@ type mainFuture struct {
 	seq_2 [3]int
 	seq_4 Named
 	n_2   Num
-	i_18  Num
 	seq_5 [][]int
-	i_20  int
-	seq_6 []int
-	i_21  int
-	seq_7 *[3]int
+	seq_6 *[3]int
 	iter  *reflect.MapIter
 	n_4   int64
-	i_24  int64
-	seq_8 []byte
-	seq_9 []rune
+	seq_7 []byte
+	seq_8 []rune
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[[3]int]
 	c_y   yFuture   // Y's future, held by value
@@ -171,10 +167,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var ready bool
 	var pa *[3]int
 	var n Num
-	var row_2 []int
 	var big int64
 	var r_3 [3]int
-	var i_19 int
+	var i_13 int
 	var rn int32
 	var size int
 	var kv int
@@ -190,497 +185,492 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:193:4*/ fut.v = 0
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main_async.go:188:4*/ fut.i = 0
+			/*line main_async.go:189:4*/ fallthrough
 		case 1:
-			/*line main.go:36:17*/ if !(fut.v < 3) {
-				/*line main_async.go:197:5*/ state = 5
+			/*line main.go:36:17*/ if !(fut.i < 3) {
+				/*line main_async.go:192:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:202:4*/ fut.i = fut.v
 			/*line main.go:37:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:204:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:198:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:202:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
-			/*line main_async.go:215:4*/ fallthrough
+			/*line main_async.go:209:4*/ fallthrough
 		case 4:
-			/*line main_async.go:217:4*/ fut.v++
-			/*line main_async.go:218:4*/ state = 1
+			/*line main_async.go:211:4*/ fut.i++
+			/*line main_async.go:212:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			/*line main_async.go:223:4*/ fut.v = 0
-			/*line main_async.go:224:4*/ fallthrough
+			/*line main_async.go:217:4*/ fut.i = 0
+			/*line main_async.go:218:4*/ fallthrough
 		case 6:
-			/*line main.go:42:22*/ if !(fut.v < 2) {
-				/*line main_async.go:227:5*/ state = 10
+			/*line main.go:42:22*/ if !(fut.i < 2) {
+				/*line main_async.go:221:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:232:4*/ fut.i, fut.row = fut.v, fut.seq[fut.v]
+			/*line main_async.go:226:4*/ fut.row = fut.seq[fut.i]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
 			/*line main.go:44:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:229:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:239:4*/ if !ready {
+			/*line main_async.go:233:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:240:4*/ fallthrough
 		case 9:
-			/*line main_async.go:248:4*/ fut.v++
-			/*line main_async.go:249:4*/ state = 6
+			/*line main_async.go:242:4*/ fut.i++
+			/*line main_async.go:243:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			/*line main_async.go:253:4*/ fut.v_3 = 0
-			/*line main_async.go:254:4*/ fallthrough
+			/*line main_async.go:247:4*/ fut.i = 0
+			/*line main_async.go:248:4*/ fallthrough
 		case 11:
-			/*line main.go:48:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:257:5*/ state = 15
+			/*line main.go:48:20*/ if !(fut.i < 3) {
+				/*line main_async.go:251:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:262:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
+			/*line main_async.go:256:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:264:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 13: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main_async.go:262:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 14:
-			/*line main_async.go:277:4*/ fut.v_3++
-			/*line main_async.go:278:4*/ state = 11
+			/*line main_async.go:271:4*/ fut.i++
+			/*line main_async.go:272:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:52:20*/ fut.c_arr = initArrFuture()
-			/*line main_async.go:282:4*/ fut.aw1 = &fut.c_arr
+			/*line main_async.go:276:4*/ fut.aw1 = &fut.c_arr
 			fallthrough
 		case 16: // resumes at main.go:52:20
 			/*line main.go:52:20*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:286:4*/ if !ready {
+			/*line main_async.go:280:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_arr = arrFuture{}
 			/*line main.go:52:2*/ fut.seq_2 = r_3
-			/*line main_async.go:293:4*/ fut.v_3 = 0
-			/*line main_async.go:294:4*/ fallthrough
+			/*line main_async.go:287:4*/ fut.i = 0
+			/*line main_async.go:288:4*/ fallthrough
 		case 17:
-			/*line main.go:52:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:297:5*/ state = 21
+			/*line main.go:52:20*/ if !(fut.i < 3) {
+				/*line main_async.go:291:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:302:4*/ fut.i, fut.v = fut.v_3, fut.seq_2[fut.v_3]
+			/*line main_async.go:296:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:53:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:298:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 19: // resumes at main.go:53:3
 			/*line main.go:53:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:308:4*/ if !ready {
+			/*line main_async.go:302:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
-			/*line main_async.go:315:4*/ fallthrough
+			/*line main_async.go:309:4*/ fallthrough
 		case 20:
-			/*line main_async.go:317:4*/ fut.v_3++
-			/*line main_async.go:318:4*/ state = 17
+			/*line main_async.go:311:4*/ fut.i++
+			/*line main_async.go:312:4*/ state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			/*line main_async.go:322:4*/ fut.v = 0
-			/*line main_async.go:323:4*/ fallthrough
+			/*line main_async.go:316:4*/ fut.i = 0
+			/*line main_async.go:317:4*/ fallthrough
 		case 22:
-			/*line main.go:57:20*/ if !(fut.v < len(fut.seq_4)) {
-				/*line main_async.go:326:5*/ state = 26
+			/*line main.go:57:20*/ if !(fut.i < len(fut.seq_4)) {
+				/*line main_async.go:320:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:331:4*/ fut.i, fut.s = fut.v, fut.seq_4[fut.v]
+			/*line main_async.go:325:4*/ fut.s = fut.seq_4[fut.i]
 			/*line main.go:58:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 24: // resumes at main.go:58:3
 			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:337:4*/ if !ready {
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:59:3*/ fmt.Println("named", fut.i, fut.s)
-			/*line main_async.go:344:4*/ fallthrough
+			/*line main_async.go:338:4*/ fallthrough
 		case 25:
-			/*line main_async.go:346:4*/ fut.v++
-			/*line main_async.go:347:4*/ state = 22
+			/*line main_async.go:340:4*/ fut.i++
+			/*line main_async.go:341:4*/ state = 22
 			continue
 		case 26:
 			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
-			/*line main_async.go:352:4*/ fut.i_18 = 0
-			/*line main_async.go:353:4*/ fallthrough
+			/*line main_async.go:346:4*/ fut.i_6 = 0
+			/*line main_async.go:347:4*/ fallthrough
 		case 27:
-			/*line main.go:62:17*/ if !(fut.i_18 < fut.n_2) {
-				/*line main_async.go:356:5*/ state = 31
+			/*line main.go:62:17*/ if !(fut.i_6 < fut.n_2) {
+				/*line main_async.go:350:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
-			/*line main_async.go:361:4*/ fut.i_6 = fut.i_18
 			/*line main.go:63:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:369:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:376:4*/ fallthrough
+			/*line main_async.go:369:4*/ fallthrough
 		case 30:
-			/*line main_async.go:378:4*/ fut.i_18++
-			/*line main_async.go:379:4*/ state = 27
+			/*line main_async.go:371:4*/ fut.i_6++
+			/*line main_async.go:372:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:383:4*/ i_19 = 0
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:376:4*/ i_13 = 0
+			/*line main_async.go:377:4*/ fallthrough
 		case 32:
-			/*line main.go:67:20*/ if !(i_19 < len(fut.s)) {
-				/*line main_async.go:387:5*/ state = 36
+			/*line main.go:67:20*/ if !(i_13 < len(fut.s)) {
+				/*line main_async.go:380:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:392:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_19:])
-			/*line main_async.go:393:4*/ fut.i = i_19 + size
-			/*line main_async.go:394:4*/ fut.r = rn
+			/*line main_async.go:385:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
+			/*line main_async.go:386:4*/ fut.i = i_13 + size
+			/*line main_async.go:387:4*/ fut.r = rn
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:401:4*/ if !ready {
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:408:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 35:
-			/*line main_async.go:410:4*/ i_19 = fut.i
-			/*line main_async.go:411:4*/ state = 32
+			/*line main_async.go:403:4*/ i_13 = fut.i
+			/*line main_async.go:404:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:415:4*/ fut.i_20 = 0
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:408:4*/ fut.i = 0
+			/*line main_async.go:409:4*/ fallthrough
 		case 37:
-			/*line main.go:72:22*/ if !(fut.i_20 < len(fut.seq_5)) {
-				/*line main_async.go:419:5*/ state = 44
+			/*line main.go:72:22*/ if !(fut.i < len(fut.seq_5)) {
+				/*line main_async.go:412:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:424:4*/ fut.i, row_2 = fut.i_20, fut.seq_5[fut.i_20]
-			/*line main.go:73:3*/ fut.seq_6 = row_2
-			/*line main_async.go:426:4*/ fut.i_21 = 0
-			/*line main_async.go:427:4*/ fallthrough
+			/*line main_async.go:417:4*/ fut.row_2 = fut.seq_5[fut.i]
+			/*line main.go:73:3*/ fut.v = 0
+			/*line main_async.go:419:4*/ fallthrough
 		case 39:
-			/*line main.go:73:21*/ if !(fut.i_21 < len(fut.seq_6)) {
-				/*line main_async.go:430:5*/ state = 43
+			/*line main.go:73:21*/ if !(fut.v < len(fut.row_2)) {
+				/*line main_async.go:422:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:435:4*/ fut.v, fut.v_3 = fut.i_21, fut.seq_6[fut.i_21]
+			/*line main_async.go:427:4*/ fut.v_3 = fut.row_2[fut.v]
 			/*line main.go:74:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:437:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
 			fut.seq_4 = nil
 			fallthrough
 		case 41: // resumes at main.go:74:4
 			/*line main.go:74:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:443:4*/ if !ready {
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:450:4*/ fallthrough
+			/*line main_async.go:442:4*/ fallthrough
 		case 42:
-			/*line main_async.go:452:4*/ fut.i_21++
-			/*line main_async.go:453:4*/ state = 39
+			/*line main_async.go:444:4*/ fut.v++
+			/*line main_async.go:445:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:456:4*/ fut.i_20++
-			/*line main_async.go:457:4*/ state = 37
+			/*line main_async.go:448:4*/ fut.i++
+			/*line main_async.go:449:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:461:4*/ (*fut.a) = [3]int{1, 2, 3}
-			/*line main.go:80:2*/ fut.seq_7 = fut.a
-			/*line main_async.go:463:4*/ fut.v_3 = 0
-			/*line main_async.go:464:4*/ fallthrough
+			/*line main_async.go:453:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main.go:80:2*/ fut.seq_6 = fut.a
+			/*line main_async.go:455:4*/ fut.i = 0
+			/*line main_async.go:456:4*/ fallthrough
 		case 45:
-			/*line main.go:80:20*/ if !(fut.v_3 < 3) {
-				/*line main_async.go:467:5*/ state = 49
+			/*line main.go:80:20*/ if !(fut.i < 3) {
+				/*line main_async.go:459:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:472:4*/ fut.i, fut.v = fut.v_3, fut.seq_7[fut.v_3]
+			/*line main_async.go:464:4*/ fut.v = fut.seq_6[fut.i]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:477:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
-			fut.seq_6 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:477:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main_async.go:484:4*/ fallthrough
 		case 48:
-			/*line main_async.go:494:4*/ fut.v_3++
-			/*line main_async.go:495:4*/ state = 45
+			/*line main_async.go:486:4*/ fut.i++
+			/*line main_async.go:487:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:500:4*/ fallthrough
+			/*line main_async.go:492:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:503:5*/ state = 53
+				/*line main_async.go:495:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:508:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:509:4*/ fut.v = kv
+			/*line main_async.go:500:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:501:4*/ fut.v = kv
 			/*line main.go:90:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:503:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
-			fut.seq_7 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
 			/*line main.go:90:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:521:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:528:4*/ state = 50
+			/*line main_async.go:520:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:533:4*/ fut.v_3 = 0
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:525:4*/ fut.i = 0
+			/*line main_async.go:526:4*/ fallthrough
 		case 54:
-			/*line main.go:96:17*/ if !(fut.v_3 < fut.v) {
-				/*line main_async.go:537:5*/ state = 58
+			/*line main.go:96:17*/ if !(fut.i < fut.v) {
+				/*line main_async.go:529:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:542:4*/ fut.i = fut.v_3
 			/*line main.go:97:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:544:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
-			fut.seq_7 = nil
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
 			/*line main.go:97:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:555:4*/ if !ready {
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:562:4*/ fallthrough
+			/*line main_async.go:553:4*/ fallthrough
 		case 57:
-			/*line main_async.go:564:4*/ fut.v_3++
-			/*line main_async.go:565:4*/ state = 54
+			/*line main_async.go:555:4*/ fut.i++
+			/*line main_async.go:556:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:570:4*/ fut.i_24 = 0
-			/*line main_async.go:571:4*/ fallthrough
+			/*line main_async.go:561:4*/ fut.i_10 = 0
+			/*line main_async.go:562:4*/ fallthrough
 		case 59:
-			/*line main.go:102:17*/ if !(fut.i_24 < fut.n_4) {
-				/*line main_async.go:574:5*/ state = 63
+			/*line main.go:102:17*/ if !(fut.i_10 < fut.n_4) {
+				/*line main_async.go:565:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:579:4*/ fut.i_10 = fut.i_24
 			/*line main.go:103:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:581:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
-			fut.seq_7 = nil
 			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:592:4*/ if !ready {
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:599:4*/ fallthrough
+			/*line main_async.go:589:4*/ fallthrough
 		case 62:
-			/*line main_async.go:601:4*/ fut.i_24++
-			/*line main_async.go:602:4*/ state = 59
+			/*line main_async.go:591:4*/ fut.i_10++
+			/*line main_async.go:592:4*/ state = 59
 			continue
 		case 63:
-			/*line main.go:107:2*/ fut.seq_8 = []byte("hi")
-			/*line main_async.go:606:4*/ fut.v = 0
-			/*line main_async.go:607:4*/ fallthrough
+			/*line main.go:107:2*/ fut.seq_7 = []byte("hi")
+			/*line main_async.go:596:4*/ fut.i = 0
+			/*line main_async.go:597:4*/ fallthrough
 		case 64:
-			/*line main.go:107:20*/ if !(fut.v < len(fut.seq_8)) {
-				/*line main_async.go:610:5*/ state = 68
+			/*line main.go:107:20*/ if !(fut.i < len(fut.seq_7)) {
+				/*line main_async.go:600:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:615:4*/ fut.i, fut.b = fut.v, fut.seq_8[fut.v]
+			/*line main_async.go:605:4*/ fut.b = fut.seq_7[fut.i]
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:617:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
-			fut.seq_7 = nil
 			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main_async.go:618:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:635:4*/ fallthrough
+			/*line main_async.go:625:4*/ fallthrough
 		case 67:
-			/*line main_async.go:637:4*/ fut.v++
-			/*line main_async.go:638:4*/ state = 64
+			/*line main_async.go:627:4*/ fut.i++
+			/*line main_async.go:628:4*/ state = 64
 			continue
 		case 68:
-			/*line main.go:112:2*/ fut.seq_9 = []rune("añ")
-			/*line main_async.go:642:4*/ fut.v = 0
-			/*line main_async.go:643:4*/ fallthrough
+			/*line main.go:112:2*/ fut.seq_8 = []rune("añ")
+			/*line main_async.go:632:4*/ fut.i = 0
+			/*line main_async.go:633:4*/ fallthrough
 		case 69:
-			/*line main.go:112:20*/ if !(fut.v < len(fut.seq_9)) {
-				/*line main_async.go:646:5*/ state = 73
+			/*line main.go:112:20*/ if !(fut.i < len(fut.seq_8)) {
+				/*line main_async.go:636:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:651:4*/ fut.i, fut.r = fut.v, fut.seq_9[fut.v]
+			/*line main_async.go:641:4*/ fut.r = fut.seq_8[fut.i]
 			/*line main.go:113:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:653:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_y
 			fut.s = ""
+			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
 			fut.seq_5 = nil
 			fut.seq_6 = nil
-			fut.seq_7 = nil
 			fut.iter = nil
-			fut.seq_8 = nil
+			fut.seq_7 = nil
 			fallthrough
 		case 71: // resumes at main.go:113:3
 			/*line main.go:113:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:665:4*/ if !ready {
+			/*line main_async.go:655:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:672:4*/ fallthrough
+			/*line main_async.go:662:4*/ fallthrough
 		case 72:
-			/*line main_async.go:674:4*/ fut.v++
-			/*line main_async.go:675:4*/ state = 69
+			/*line main_async.go:664:4*/ fut.i++
+			/*line main_async.go:665:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:679:5*/ fut.state = -1
+				/*line main_async.go:669:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:683:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:673:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

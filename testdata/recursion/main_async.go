@@ -599,10 +599,10 @@ var _ func(int) int = Deep
 // mainFuture is the state machine of Main (main.go:86).
 type mainFuture struct {
 	state       int // the next case of Poll; -1 once done
+	i           int
 	t           *Tree
 	out         *[]int
 	n           int
-	i_2         int
 	r_2         bool
 	r_3         bool
 	aw0         rt.Future[int]
@@ -627,7 +627,6 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var i int
 	var r int
 	var r_4 bool
 	var r_5 int
@@ -638,63 +637,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			/*line main_async.go:641:4*/ fut.i_2 = 0
-			/*line main_async.go:642:4*/ fallthrough
+			/*line main_async.go:640:4*/ fut.i = 0
+			/*line main_async.go:641:4*/ fallthrough
 		case 1:
-			/*line main.go:87:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:645:5*/ state = 5
+			/*line main.go:87:17*/ if !(fut.i < fut.n) {
+				/*line main_async.go:644:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:650:4*/ i = fut.i_2
-			/*line main.go:88:13*/ fut.c_fib = initFibFuture(i)
-			/*line main_async.go:652:4*/ fut.aw0 = &fut.c_fib
+			/*line main.go:88:13*/ fut.c_fib = initFibFuture(fut.i)
+			/*line main_async.go:650:4*/ fut.aw0 = &fut.c_fib
 			fallthrough
 		case 3: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:656:4*/ if !ready {
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			/*line main_async.go:663:4*/ fallthrough
+			/*line main_async.go:661:4*/ fallthrough
 		case 4:
-			/*line main_async.go:665:4*/ fut.i_2++
-			/*line main_async.go:666:4*/ state = 1
+			/*line main_async.go:663:4*/ fut.i++
+			/*line main_async.go:664:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
 			/*line main.go:91:22*/ fut.c_isEven = initIsEvenFuture(10)
-			/*line main_async.go:671:4*/ fut.aw1 = &fut.c_isEven
+			/*line main_async.go:669:4*/ fut.aw1 = &fut.c_isEven
 			fallthrough
 		case 6: // resumes at main.go:91:22
 			/*line main.go:91:22*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:675:4*/ if !ready {
+			/*line main_async.go:673:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:34*/ fut.c_isEven = initIsEvenFuture(7)
-			/*line main_async.go:682:4*/ fut.aw1 = &fut.c_isEven
+			/*line main_async.go:680:4*/ fut.aw1 = &fut.c_isEven
 			fallthrough
 		case 7: // resumes at main.go:91:34
 			/*line main.go:91:34*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main_async.go:684:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:45*/ fut.c_isOdd = initIsOddFuture(7)
-			/*line main_async.go:693:4*/ fut.aw1 = &fut.c_isOdd
+			/*line main_async.go:691:4*/ fut.aw1 = &fut.c_isOdd
 			fallthrough
 		case 8: // resumes at main.go:91:45
 			/*line main.go:91:45*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:697:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -704,23 +702,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
 			/*line main.go:94:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
-			/*line main_async.go:707:4*/ fut.aw2 = &fut.c_walk
+			/*line main_async.go:705:4*/ fut.aw2 = &fut.c_walk
 			fallthrough
 		case 9: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:711:4*/ if !ready {
+			/*line main_async.go:709:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_walk = walkFuture{}
 			/*line main.go:95:36*/ fut.c_depth = initDepthFuture(fut.t)
-			/*line main_async.go:718:4*/ fut.aw0 = &fut.c_depth
+			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_depth
 			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
 			/*line main.go:95:36*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:721:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -728,12 +726,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_depth = depthFuture{}
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
-			/*line main_async.go:731:4*/ fut.aw0 = &fut.c_ackermann
+			/*line main_async.go:729:4*/ fut.aw0 = &fut.c_ackermann
 			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
 			/*line main.go:96:27*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:736:4*/ if !ready {
+			/*line main_async.go:734:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -741,11 +739,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:97:22*/ fut.c_deep = initDeepFuture(10000)
-			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:742:4*/ fut.aw0 = &fut.c_deep
 			fallthrough
 		case 12: // resumes at main.go:97:22
 			/*line main.go:97:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:748:4*/ if !ready {
+			/*line main_async.go:746:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -753,11 +751,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deep = deepFuture{}
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				/*line main_async.go:756:5*/ fut.state = -1
+				/*line main_async.go:754:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:760:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:758:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

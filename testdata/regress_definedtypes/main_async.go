@@ -78,16 +78,14 @@ type mainFuture struct {
 	t      *Triple
 	x      int
 	i_5    Count
+	fs     Fns
 	f      Fn
 	str    string
 	seq    Names
 	iter   *reflect.MapIter
 	seq_2  Triple
-	i_9    int
 	seq_3  *Triple
 	n_2    Count
-	i_11   Count
-	seq_4  Fns
 	aw0    rt.Future[struct{}]
 	aw1    rt.Future[string]
 	c_show showFuture // Show's future, held by value
@@ -108,12 +106,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var ages Ages
 	var pt *Triple
 	var c Count
-	var fs Fns
 	var s Name
-	var i_6 int
 	var rn int32
 	var size int
-	var i_7 int
 	var size_2 int
 	var r_2 string
 	var r_3 string
@@ -126,171 +121,170 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			/*line main_async.go:129:4*/ i_6 = 0
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main_async.go:124:4*/ fut.i = 0
+			/*line main_async.go:125:4*/ fallthrough
 		case 1:
-			/*line main.go:32:20*/ if !(i_6 < len(fut.str)) {
-				/*line main_async.go:133:5*/ state = 5
+			/*line main.go:32:20*/ if !(fut.i < len(fut.str)) {
+				/*line main_async.go:128:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:138:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_6:])
-			/*line main_async.go:139:4*/ fut.x = i_6 + size
-			/*line main_async.go:140:4*/ fut.i, fut.r = i_6, rn
+			/*line main_async.go:133:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:134:4*/ fut.x = fut.i + size
+			/*line main_async.go:135:4*/ fut.r = rn
 			/*line main.go:33:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:142:4*/ fallthrough
+			/*line main_async.go:137:4*/ fallthrough
 		case 3: // resumes at main.go:33:3
 			/*line main.go:33:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:145:4*/ if !ready {
+			/*line main_async.go:140:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
-			/*line main_async.go:151:4*/ fallthrough
+			/*line main_async.go:146:4*/ fallthrough
 		case 4:
-			/*line main_async.go:153:4*/ i_6 = fut.x
-			/*line main_async.go:154:4*/ state = 1
+			/*line main_async.go:148:4*/ fut.i = fut.x
+			/*line main_async.go:149:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:36:2*/ fut.str = string(fut.n)
-			/*line main_async.go:158:4*/ i_7 = 0
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main_async.go:153:4*/ i_2 = 0
+			/*line main_async.go:154:4*/ fallthrough
 		case 6:
-			/*line main.go:36:17*/ if !(i_7 < len(fut.str)) {
-				/*line main_async.go:162:5*/ state = 10
+			/*line main.go:36:17*/ if !(i_2 < len(fut.str)) {
+				/*line main_async.go:157:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:167:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_7:])
-			/*line main_async.go:168:4*/ fut.i = i_7 + size_2
-			/*line main_async.go:169:4*/ i_2 = i_7
+			/*line main_async.go:162:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
+			/*line main_async.go:163:4*/ fut.i = i_2 + size_2
 			/*line main.go:37:15*/ fut.c_show = initShowFuture(fmt.Sprint(i_2))
-			/*line main_async.go:171:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:165:4*/ fut.aw1 = &fut.c_show
 			fallthrough
 		case 8: // resumes at main.go:37:15
 			/*line main.go:37:15*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:175:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:37:3*/ fmt.Println(r_2)
-			/*line main_async.go:182:4*/ fallthrough
+			/*line main_async.go:176:4*/ fallthrough
 		case 9:
-			/*line main_async.go:184:4*/ i_7 = fut.i
-			/*line main_async.go:185:4*/ state = 6
+			/*line main_async.go:178:4*/ i_2 = fut.i
+			/*line main_async.go:179:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			/*line main_async.go:189:4*/ fut.i = 0
-			/*line main_async.go:190:4*/ fallthrough
+			/*line main_async.go:183:4*/ fut.i = 0
+			/*line main_async.go:184:4*/ fallthrough
 		case 11:
 			/*line main.go:39:21*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:193:5*/ state = 15
+				/*line main_async.go:187:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:198:4*/ nm = fut.seq[fut.i]
+			/*line main_async.go:192:4*/ nm = fut.seq[fut.i]
 			/*line main.go:40:15*/ fut.c_show = initShowFuture(string(nm))
-			/*line main_async.go:200:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:194:4*/ fut.aw1 = &fut.c_show
 			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
 			/*line main.go:40:15*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:205:4*/ if !ready {
+			/*line main_async.go:199:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:40:3*/ fmt.Println(r_3)
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:206:4*/ fallthrough
 		case 14:
-			/*line main_async.go:214:4*/ fut.i++
-			/*line main_async.go:215:4*/ state = 11
+			/*line main_async.go:208:4*/ fut.i++
+			/*line main_async.go:209:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:42:2*/ ages = Ages{"ann": 3}
 			/*line main.go:43:2*/ fut.iter = reflect.ValueOf(ages).MapRange()
-			/*line main_async.go:220:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 16:
 			/*line main.go:43:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:223:5*/ state = 19
+				/*line main_async.go:217:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:228:4*/ kv, _ = fut.iter.Key().Interface().(Name)
-			/*line main_async.go:229:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:230:4*/ fut.k, fut.i = kv, kv_2
+			/*line main_async.go:222:4*/ kv, _ = fut.iter.Key().Interface().(Name)
+			/*line main_async.go:223:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:224:4*/ fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:232:4*/ fut.str = ""
+			/*line main_async.go:226:4*/ fut.str = ""
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fmt.Println(fut.k, fut.i)
-			/*line main_async.go:243:4*/ state = 16
+			/*line main_async.go:237:4*/ state = 16
 			continue
 		case 19:
 			/*line main.go:47:2*/ fut.t = new(Triple)
-			/*line main_async.go:247:4*/ (*fut.t) = Triple{1, 2, 3}
+			/*line main_async.go:241:4*/ (*fut.t) = Triple{1, 2, 3}
 			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
-			/*line main_async.go:249:4*/ fut.i_9 = 0
-			/*line main_async.go:250:4*/ fallthrough
+			/*line main_async.go:243:4*/ fut.i = 0
+			/*line main_async.go:244:4*/ fallthrough
 		case 20:
-			/*line main.go:48:20*/ if !(fut.i_9 < 3) {
-				/*line main_async.go:253:5*/ state = 24
+			/*line main.go:48:20*/ if !(fut.i < 3) {
+				/*line main_async.go:247:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:258:4*/ fut.i, fut.x = fut.i_9, fut.seq_2[fut.i_9]
+			/*line main_async.go:252:4*/ fut.x = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:260:4*/ fut.k = ""
+			/*line main_async.go:254:4*/ fut.k = ""
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:267:4*/ if !ready {
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:274:4*/ fallthrough
+			/*line main_async.go:268:4*/ fallthrough
 		case 23:
-			/*line main_async.go:276:4*/ fut.i_9++
-			/*line main_async.go:277:4*/ state = 20
+			/*line main_async.go:270:4*/ fut.i++
+			/*line main_async.go:271:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:282:4*/ fut.i_9 = 0
-			/*line main_async.go:283:4*/ fallthrough
+			/*line main_async.go:276:4*/ fut.i = 0
+			/*line main_async.go:277:4*/ fallthrough
 		case 25:
-			/*line main.go:54:20*/ if !(fut.i_9 < 3) {
-				/*line main_async.go:286:5*/ state = 29
+			/*line main.go:54:20*/ if !(fut.i < 3) {
+				/*line main_async.go:280:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:291:4*/ fut.i, fut.x = fut.i_9, fut.seq_3[fut.i_9]
+			/*line main_async.go:285:4*/ fut.x = fut.seq_3[fut.i]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:293:4*/ fut.k = ""
+			/*line main_async.go:287:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -298,32 +292,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:307:4*/ fallthrough
+			/*line main_async.go:301:4*/ fallthrough
 		case 28:
-			/*line main_async.go:309:4*/ fut.i_9++
-			/*line main_async.go:310:4*/ state = 25
+			/*line main_async.go:303:4*/ fut.i++
+			/*line main_async.go:304:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:315:4*/ fut.i_11 = 0
-			/*line main_async.go:316:4*/ fallthrough
+			/*line main_async.go:309:4*/ fut.i_5 = 0
+			/*line main_async.go:310:4*/ fallthrough
 		case 30:
-			/*line main.go:59:17*/ if !(fut.i_11 < fut.n_2) {
-				/*line main_async.go:319:5*/ state = 34
+			/*line main.go:59:17*/ if !(fut.i_5 < fut.n_2) {
+				/*line main_async.go:313:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
-			/*line main_async.go:324:4*/ fut.i_5 = fut.i_11
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:326:4*/ fut.k = ""
+			/*line main_async.go:319:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -332,36 +325,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:335:4*/ if !ready {
+			/*line main_async.go:328:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:341:4*/ fallthrough
+			/*line main_async.go:334:4*/ fallthrough
 		case 33:
-			/*line main_async.go:343:4*/ fut.i_11++
-			/*line main_async.go:344:4*/ state = 30
+			/*line main_async.go:336:4*/ fut.i_5++
+			/*line main_async.go:337:4*/ state = 30
 			continue
 		case 34:
-			/*line main.go:63:2*/ fs = Fns{func(x_3 int) int {
+			/*line main.go:63:2*/ fut.fs = Fns{func(x_3 int) int {
 				/*line main.go:63:30*/ return x_3 + 1
 			}, func(x_4 int) int {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
-			/*line main.go:64:2*/ fut.seq_4 = fs
-			/*line main_async.go:353:4*/ fut.i = 0
-			/*line main_async.go:354:4*/ fallthrough
+			/*line main.go:64:2*/ fut.i = 0
+			/*line main_async.go:346:4*/ fallthrough
 		case 35:
-			/*line main.go:64:20*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:357:5*/ state = 39
+			/*line main.go:64:20*/ if !(fut.i < len(fut.fs)) {
+				/*line main_async.go:349:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:362:4*/ fut.f = fut.seq_4[fut.i]
+			/*line main_async.go:354:4*/ fut.f = fut.fs[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:364:4*/ fut.k = ""
+			/*line main_async.go:356:4*/ fut.k = ""
 			fut.t = nil
 			fut.str = ""
 			fut.seq = nil
@@ -370,32 +362,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:365:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:3*/ fmt.Println(fut.f(10))
-			/*line main_async.go:379:4*/ fallthrough
+			/*line main_async.go:371:4*/ fallthrough
 		case 38:
-			/*line main_async.go:381:4*/ fut.i++
-			/*line main_async.go:382:4*/ state = 35
+			/*line main_async.go:373:4*/ fut.i++
+			/*line main_async.go:374:4*/ state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
-			/*line main_async.go:386:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:378:4*/ fut.aw1 = &fut.c_show
 			fut.k = ""
 			fut.t = nil
+			fut.fs = nil
 			fut.f = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fut.seq_3 = nil
-			fut.seq_4 = nil
 			fallthrough
 		case 40: // resumes at main.go:68:20
 			/*line main.go:68:20*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:398:4*/ if !ready {
+			/*line main_async.go:390:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -404,11 +396,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + fut.n[:1])
 			{
-				/*line main_async.go:407:5*/ fut.state = -1
+				/*line main_async.go:399:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:411:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -151,8 +151,8 @@ type topFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	total int
+	i     int
 	n_2   int
-	i_2   int
 	aw0   rt.Future[rt.Tuple2[string, int]]
 	c_mid midFuture // Mid's future, held by value
 }
@@ -172,7 +172,6 @@ func initTopFuture(n int) topFuture {
 func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var i int
 	var s string
 	var k int
 	var r rt.Tuple2[string, int]
@@ -182,22 +181,21 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Top starts
 			/*line main.go:32:2*/ fut.total = 0
 			/*line main.go:33:2*/ fut.n_2 = fut.n
-			/*line main_async.go:185:4*/ fut.i_2 = 0
-			/*line main_async.go:186:4*/ fallthrough
+			/*line main_async.go:184:4*/ fut.i = 0
+			/*line main_async.go:185:4*/ fallthrough
 		case 1:
-			/*line main.go:33:17*/ if !(fut.i_2 < fut.n_2) {
-				/*line main_async.go:189:5*/ state = 5
+			/*line main.go:33:17*/ if !(fut.i < fut.n_2) {
+				/*line main_async.go:188:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:194:4*/ i = fut.i_2
-			/*line main.go:34:11*/ fut.c_mid = initMidFuture(fmt.Sprint(i), i)
-			/*line main_async.go:196:4*/ fut.aw0 = &fut.c_mid
+			/*line main.go:34:11*/ fut.c_mid = initMidFuture(fmt.Sprint(fut.i), fut.i)
+			/*line main_async.go:194:4*/ fut.aw0 = &fut.c_mid
 			fallthrough
 		case 3: // resumes at main.go:34:11
 			/*line main.go:34:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:200:4*/ if !ready {
+			/*line main_async.go:198:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -205,10 +203,10 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.c_mid = midFuture{}
 			/*line main.go:34:3*/ s, k = r.V0, r.V1
 			/*line main.go:35:3*/ fut.total += k + len(s)
-			/*line main_async.go:208:4*/ fallthrough
+			/*line main_async.go:206:4*/ fallthrough
 		case 4:
-			/*line main_async.go:210:4*/ fut.i_2++
-			/*line main_async.go:211:4*/ state = 1
+			/*line main_async.go:208:4*/ fut.i++
+			/*line main_async.go:209:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -216,7 +214,7 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:37:2*/ return fut.total, true
 			}
 		default:
-			/*line main_async.go:219:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:217:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -269,19 +267,19 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:270:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:275:4*/ if !ready {
+			/*line main_async.go:273:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:46:9*/ fut.aw1 = OddAsync(fut.n - 1)
-			/*line main_async.go:281:4*/ fallthrough
+			/*line main_async.go:279:4*/ fallthrough
 		case 2: // resumes at main.go:46:9
 			/*line main.go:46:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main_async.go:282:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -291,7 +289,7 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:46:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:294:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:292:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -347,10 +345,10 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1)
-			/*line main_async.go:350:4*/ fallthrough
+			/*line main_async.go:348:4*/ fallthrough
 		case 1: // resumes at main.go:54:9
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:353:4*/ if !ready {
+			/*line main_async.go:351:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -360,7 +358,7 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:54:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:363:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:361:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,13 +403,13 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:408:4*/ fut.r = new(int)
+			/*line main_async.go:406:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:411:4*/ fallthrough
+			/*line main_async.go:409:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:414:4*/ if !ready {
+			/*line main_async.go:412:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -422,7 +420,7 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:425:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:423:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -486,11 +484,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_top
 			fallthrough
 		case 1: // resumes at main.go:66:14
 			/*line main.go:66:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:493:4*/ if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -498,22 +496,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:501:4*/ fut.aw1 = &fut.c_even
+			/*line main_async.go:499:4*/ fut.aw1 = &fut.c_even
 			fallthrough
 		case 2: // resumes at main.go:67:14
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:505:4*/ if !ready {
+			/*line main_async.go:503:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:512:4*/ fut.aw1 = &fut.c_odd
+			/*line main_async.go:510:4*/ fut.aw1 = &fut.c_odd
 			fallthrough
 		case 3: // resumes at main.go:67:23
 			/*line main.go:67:23*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:516:4*/ if !ready {
+			/*line main_async.go:514:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -521,11 +519,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:524:4*/ fut.aw2 = &fut.c_ptr
+			/*line main_async.go:522:4*/ fut.aw2 = &fut.c_ptr
 			fallthrough
 		case 4: // resumes at main.go:68:12
 			/*line main.go:68:12*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:528:4*/ if !ready {
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -533,11 +531,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:536:4*/ fut.aw2 = &fut.c_ptr
+			/*line main_async.go:534:4*/ fut.aw2 = &fut.c_ptr
 			fallthrough
 		case 5: // resumes at main.go:69:12
 			/*line main.go:69:12*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main_async.go:538:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -546,32 +544,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw3 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:549:4*/ fut.p1 = nil
+			/*line main_async.go:547:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw4 = h.JoinAsync()
-			/*line main_async.go:560:4*/ fallthrough
+			/*line main_async.go:558:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:570:4*/ fut.aw5 = &fut.c_leaf
+			/*line main_async.go:568:4*/ fut.aw5 = &fut.c_leaf
 			fallthrough
 		case 8: // resumes at main.go:73:22
 			/*line main.go:73:22*/ r_8, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:574:4*/ if !ready {
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -579,11 +577,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(fut.v, fut.err, r_8)
 			{
-				/*line main_async.go:582:5*/ fut.state = -1
+				/*line main_async.go:580:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:586:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:584:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

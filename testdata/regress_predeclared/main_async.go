@@ -79,8 +79,8 @@ type mainFuture struct {
 	b     bool
 	r     rune
 	seq   []int
-	i_4   int
 	str   string
+	next  int
 	aw0   rt.Future[struct{}]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 	c_get getFuture // Get's future, held by value
@@ -100,7 +100,6 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var n int
 	var err error
 	var r_2 rt.Tuple2[int, error]
-	var i_5 int
 	var rn int32
 	var size int
 	state := fut.state
@@ -110,54 +109,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ fmt.Println(true, false, panic, nil, len([]int{1}))
 			/*line main.go:34:2*/ fut.ps = (struct{ v []*int }{}).v
 			/*line main.go:35:6*/ fut.i = &(&struct{ v int }{}).v
-			/*line main_async.go:113:4*/ (*fut.i) = 0
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main_async.go:112:4*/ (*fut.i) = 0
+			/*line main_async.go:113:4*/ fallthrough
 		case 1:
 			/*line main.go:35:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:117:5*/ state = 5
+				/*line main_async.go:116:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:36:3*/ fut.ps = append(fut.ps, fut.i)
 			/*line main.go:37:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main_async.go:123:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 3
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-			/*line main_async.go:132:4*/ fallthrough
+			/*line main_async.go:131:4*/ fallthrough
 		case 4:
 			/*line main.go:37:3*/ fut.i = &(&struct{ v int }{*fut.i}).v
 			/*line main.go:35:21*/ (*fut.i)++
-			/*line main_async.go:136:4*/ state = 1
+			/*line main_async.go:135:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:39:2*/ for _, p := range fut.ps {
 				/*line main.go:40:3*/ fmt.Println(*p, *new(*p))
 			}
 			/*line main.go:42:2*/ fut.seq = []int{4, 5}
-			/*line main_async.go:143:4*/ fut.i_4 = 0
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:142:4*/ fut.i_2 = 0
+			/*line main_async.go:143:4*/ fallthrough
 		case 6:
-			/*line main.go:42:20*/ if !(fut.i_4 < reflect.ValueOf(fut.seq).Len()) {
-				/*line main_async.go:147:5*/ state = 10
+			/*line main.go:42:20*/ if !(fut.i_2 < reflect.ValueOf(fut.seq).Len()) {
+				/*line main_async.go:146:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:152:4*/ fut.i_2, x = fut.i_4, fut.seq[fut.i_4]
+			/*line main_async.go:151:4*/ x = fut.seq[fut.i_2]
 			/*line main.go:43:13*/ fut.c_get = initGetFuture(x)
-			/*line main_async.go:154:4*/ fut.aw1 = &fut.c_get
+			/*line main_async.go:153:4*/ fut.aw1 = &fut.c_get
 			fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
 			/*line main.go:43:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 8
 				return zero, (0 != 0)
 			}
@@ -167,63 +166,63 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:43:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:44:3*/ fmt.Println(fut.i_2, n, err)
-			/*line main_async.go:170:4*/ fallthrough
+			/*line main_async.go:169:4*/ fallthrough
 		case 9:
-			/*line main_async.go:172:4*/ fut.i_4++
-			/*line main_async.go:173:4*/ state = 6
+			/*line main_async.go:171:4*/ fut.i_2++
+			/*line main_async.go:172:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
 			/*line main.go:48:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:179:4*/ fut.ps = (struct{ v []*int }{}).v
+			/*line main_async.go:178:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:185:4*/ if !ready {
+			/*line main_async.go:184:4*/ if !ready {
 				fut.state = 11
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:49:2*/ fmt.Println(fut.e, fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			/*line main_async.go:192:4*/ i_5 = 0
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main_async.go:191:4*/ fut.i_2 = 0
+			/*line main_async.go:192:4*/ fallthrough
 		case 12:
-			/*line main.go:50:20*/ if !(fut.str[i_5:] != "") {
-				/*line main_async.go:196:5*/ state = 16
+			/*line main.go:50:20*/ if !(fut.str[fut.i_2:] != "") {
+				/*line main_async.go:195:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:201:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_5:])
-			/*line main_async.go:202:4*/ fut.i_4 = i_5 + size
-			/*line main_async.go:203:4*/ fut.i_2, fut.r = i_5, rn
+			/*line main_async.go:200:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:201:4*/ fut.next = fut.i_2 + size
+			/*line main_async.go:202:4*/ fut.r = rn
 			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:205:4*/ fut.e = (struct{ v error }{}).v
+			/*line main_async.go:204:4*/ fut.e = (struct{ v error }{}).v
 			fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:209:4*/ if !ready {
+			/*line main_async.go:208:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			/*line main_async.go:215:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 15:
-			/*line main_async.go:217:4*/ i_5 = fut.i_4
-			/*line main_async.go:218:4*/ state = 12
+			/*line main_async.go:216:4*/ fut.i_2 = fut.next
+			/*line main_async.go:217:4*/ state = 12
 			continue
 		case 16:
 			{
-				/*line main_async.go:222:5*/ fut.state = -1
+				/*line main_async.go:221:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			/*line main_async.go:226:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:225:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,11 +12,10 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	fs    []func() int
+	i     int
 	arr   *[2]int
 	k     int
 	n     int
-	i_2   int
-	i_3   int
 	aw0   rt.Future[struct{}]
 }
 
@@ -30,25 +29,23 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:18:2*/ fut.fs = nil
 			/*line main.go:19:2*/ fut.n = 2
-			/*line main_async.go:40:4*/ fut.i_2 = 0
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:38:4*/ fut.i = 0
+			/*line main_async.go:39:4*/ fallthrough
 		case 1:
-			/*line main.go:19:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:44:5*/ state = 13
+			/*line main.go:19:17*/ if !(fut.i < fut.n) {
+				/*line main_async.go:42:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:49:4*/ i = fut.i_2
 			/*line main.go:20:3*/ fut.arr = new([2]int)
-			/*line main_async.go:51:4*/ (*fut.arr) = [2]int{i, 5}
+			/*line main_async.go:48:4*/ (*fut.arr) = [2]int{fut.i, 5}
 			/*line main.go:21:3*/ fut.fs = append(fut.fs, func(arr_p *[2]int) func() int {
 				return func() int {
 					/*line main.go:21:32*/ return (*arr_p)[0]
@@ -57,71 +54,70 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:22:3*/ _ = func() {
 				_ = (*fut.arr)
 			}
-			/*line main_async.go:60:4*/ fut.i_3 = 0
-			/*line main_async.go:61:4*/ fallthrough
+			/*line main_async.go:57:4*/ fut.k = 0
+			/*line main_async.go:58:4*/ fallthrough
 		case 3:
-			/*line main.go:22:18*/ if !(fut.i_3 < 2) {
-				/*line main_async.go:64:5*/ state = 7
+			/*line main.go:22:18*/ if !(fut.k < 2) {
+				/*line main_async.go:61:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:69:4*/ fut.k = fut.i_3
 			/*line main.go:23:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:71:4*/ fallthrough
+			/*line main_async.go:67:4*/ fallthrough
 		case 5: // resumes at main.go:23:4
 			/*line main.go:23:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:74:4*/ if !ready {
+			/*line main_async.go:70:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:4*/ fmt.Println("k", fut.k)
-			/*line main_async.go:80:4*/ fallthrough
+			/*line main_async.go:76:4*/ fallthrough
 		case 6:
-			/*line main_async.go:82:4*/ fut.i_3++
-			/*line main_async.go:83:4*/ state = 3
+			/*line main_async.go:78:4*/ fut.k++
+			/*line main_async.go:79:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:26:3*/ _ = func() {
 				_ = fut.arr
 			}
-			/*line main_async.go:89:4*/ fut.k = 0
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main_async.go:85:4*/ fut.k = 0
+			/*line main_async.go:86:4*/ fallthrough
 		case 8:
 			/*line main.go:26:13*/ if !(fut.k < 2) {
-				/*line main_async.go:93:5*/ state = 12
+				/*line main_async.go:89:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:27:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:99:4*/ fut.arr = nil
+			/*line main_async.go:95:4*/ fut.arr = nil
 			fallthrough
 		case 10: // resumes at main.go:27:4
 			/*line main.go:27:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:103:4*/ if !ready {
+			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:108:4*/ fallthrough
+			/*line main_async.go:104:4*/ fallthrough
 		case 11:
 			/*line main.go:27:4*/ fut.k++
-			/*line main_async.go:111:4*/ state = 8
+			/*line main_async.go:107:4*/ state = 8
 			continue
 		case 12:
-			/*line main_async.go:114:4*/ fut.i_2++
-			/*line main_async.go:115:4*/ state = 1
+			/*line main_async.go:110:4*/ fut.i++
+			/*line main_async.go:111:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:30:2*/ fmt.Println(fut.fs[0](), fut.fs[1]())
 			{
-				/*line main_async.go:120:5*/ fut.state = -1
+				/*line main_async.go:116:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:120:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
-	i_2   int
 	aw0   rt.Future[struct{}]
 }
 
@@ -35,38 +34,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:15:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:38:4*/ fut.i_2 = 0
-			/*line main_async.go:39:4*/ fallthrough
+			/*line main_async.go:37:4*/ fut.i = 0
+			/*line main_async.go:38:4*/ fallthrough
 		case 1:
-			/*line main.go:15:17*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:42:5*/ state = 5
+			/*line main.go:15:17*/ if !(fut.i < 3) {
+				/*line main_async.go:41:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:47:4*/ fut.i = fut.i_2
 			/*line main.go:16:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:49:4*/ fallthrough
+			/*line main_async.go:47:4*/ fallthrough
 		case 3: // resumes at main.go:16:3
 			/*line main.go:16:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:52:4*/ if !ready {
+			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:17:3*/ fmt.Println(fut.i)
-			/*line main_async.go:58:4*/ fallthrough
+			/*line main_async.go:56:4*/ fallthrough
 		case 4:
-			/*line main_async.go:60:4*/ fut.i_2++
-			/*line main_async.go:61:4*/ state = 1
+			/*line main_async.go:58:4*/ fut.i++
+			/*line main_async.go:59:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line main_async.go:65:5*/ fut.state = -1
+				/*line main_async.go:63:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:69:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:67:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

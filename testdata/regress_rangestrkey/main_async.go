@@ -28,78 +28,74 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var i_3 int
 	var size int
-	var i_4 int
 	var size_2 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:14:2*/ fut.str = "héllo"
-			/*line main_async.go:40:4*/ i_3 = 0
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:38:4*/ fut.i = 0
+			/*line main_async.go:39:4*/ fallthrough
 		case 1:
-			/*line main.go:14:17*/ if !(i_3 < len(fut.str)) {
-				/*line main_async.go:44:5*/ state = 5
+			/*line main.go:14:17*/ if !(fut.i < len(fut.str)) {
+				/*line main_async.go:42:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:49:4*/ _, size = utf8.DecodeRuneInString(fut.str[i_3:])
-			/*line main_async.go:50:4*/ fut.next = i_3 + size
-			/*line main_async.go:51:4*/ fut.i = i_3
+			/*line main_async.go:47:4*/ _, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:48:4*/ fut.next = fut.i + size
 			/*line main.go:15:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:53:4*/ fallthrough
+			/*line main_async.go:50:4*/ fallthrough
 		case 3: // resumes at main.go:15:3
 			/*line main.go:15:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:56:4*/ if !ready {
+			/*line main_async.go:53:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:16:3*/ fmt.Println("string key", fut.i)
-			/*line main_async.go:62:4*/ fallthrough
+			/*line main_async.go:59:4*/ fallthrough
 		case 4:
-			/*line main_async.go:64:4*/ i_3 = fut.next
-			/*line main_async.go:65:4*/ state = 1
+			/*line main_async.go:61:4*/ fut.i = fut.next
+			/*line main_async.go:62:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:18:2*/ fut.str = "aé"
-			/*line main_async.go:69:4*/ i_4 = 0
-			/*line main_async.go:70:4*/ fallthrough
+			/*line main_async.go:66:4*/ fut.i = 0
+			/*line main_async.go:67:4*/ fallthrough
 		case 6:
-			/*line main.go:18:20*/ if !(i_4 < len(fut.str)) {
-				/*line main_async.go:73:5*/ state = 10
+			/*line main.go:18:20*/ if !(fut.i < len(fut.str)) {
+				/*line main_async.go:70:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:78:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_4:])
-			/*line main_async.go:79:4*/ fut.next = i_4 + size_2
-			/*line main_async.go:80:4*/ fut.i = i_4
+			/*line main_async.go:75:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:76:4*/ fut.next = fut.i + size_2
 			/*line main.go:19:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:82:4*/ fallthrough
+			/*line main_async.go:78:4*/ fallthrough
 		case 8: // resumes at main.go:19:3
 			/*line main.go:19:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:85:4*/ if !ready {
+			/*line main_async.go:81:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:20:3*/ fmt.Println("string key, blank value", fut.i)
-			/*line main_async.go:91:4*/ fallthrough
+			/*line main_async.go:87:4*/ fallthrough
 		case 9:
-			/*line main_async.go:93:4*/ i_4 = fut.next
-			/*line main_async.go:94:4*/ state = 6
+			/*line main_async.go:89:4*/ fut.i = fut.next
+			/*line main_async.go:90:4*/ state = 6
 			continue
 		case 10:
 			{
-				/*line main_async.go:98:5*/ fut.state = -1
+				/*line main_async.go:94:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:102:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:98:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -17,7 +17,6 @@ type workerFuture struct {
 	sum   int
 	i     int
 	n_2   int
-	i_2   int
 	aw0   rt.Future[struct{}]
 }
 
@@ -37,30 +36,29 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Worker starts
 			/*line main.go:15:2*/ fut.sum = 0
 			/*line main.go:16:2*/ fut.n_2 = fut.n
-			/*line main_async.go:40:4*/ fut.i_2 = 0
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:39:4*/ fut.i = 0
+			/*line main_async.go:40:4*/ fallthrough
 		case 1:
-			/*line main.go:16:17*/ if !(fut.i_2 < fut.n_2) {
-				/*line main_async.go:44:5*/ state = 5
+			/*line main.go:16:17*/ if !(fut.i < fut.n_2) {
+				/*line main_async.go:43:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:49:4*/ fut.i = fut.i_2
 			/*line main.go:17:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:51:4*/ fallthrough
+			/*line main_async.go:49:4*/ fallthrough
 		case 3: // resumes at main.go:17:3
 			/*line main.go:17:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:54:4*/ if !ready {
+			/*line main_async.go:52:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:18:3*/ fut.sum += fut.id * fut.i
-			/*line main_async.go:60:4*/ fallthrough
+			/*line main_async.go:58:4*/ fallthrough
 		case 4:
-			/*line main_async.go:62:4*/ fut.i_2++
-			/*line main_async.go:63:4*/ state = 1
+			/*line main_async.go:60:4*/ fut.i++
+			/*line main_async.go:61:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -68,7 +66,7 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:20:2*/ return fut.sum, true
 			}
 		default:
-			/*line main_async.go:71:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
+			/*line main_async.go:69:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -108,10 +106,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,7 +119,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, string]{V0: fut.id, V1: fmt.Sprint("w", fut.id)}, true
 			}
 		default:
-			/*line main_async.go:124:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:122:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -161,10 +159,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:31:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:162:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main_async.go:165:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -177,7 +175,7 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:35:2*/ return fut.id, true
 			}
 		default:
-			/*line main_async.go:180:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:178:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -200,8 +198,8 @@ type fanoutFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	hs    []*rt.JoinHandle[int]
-	total int
-	i_2   int
+	i     int
+	n_2   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 }
@@ -216,7 +214,6 @@ func FanoutAsync(n int) rt.Future[int] {
 func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var i int
 	var h *rt.JoinHandle[int]
 	var v int
 	var err error
@@ -227,49 +224,48 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
-			/*line main.go:41:2*/ fut.total = fut.n
-			/*line main_async.go:231:4*/ fut.i_2 = 0
-			/*line main_async.go:232:4*/ fallthrough
+			/*line main.go:41:2*/ fut.n_2 = fut.n
+			/*line main_async.go:228:4*/ fut.i = 0
+			/*line main_async.go:229:4*/ fallthrough
 		case 1:
-			/*line main.go:41:17*/ if !(fut.i_2 < fut.total) {
-				/*line main_async.go:235:5*/ state = 5
+			/*line main.go:41:17*/ if !(fut.i < fut.n_2) {
+				/*line main_async.go:232:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:240:4*/ i = fut.i_2
-			/*line main.go:42:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(i, 3))
-			/*line main_async.go:242:4*/ fallthrough
+			/*line main.go:42:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, 3))
+			/*line main_async.go:238:4*/ fallthrough
 		case 3: // resumes at main.go:42:19
 			/*line main.go:42:19*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:42:3*/ fut.hs = append(fut.hs, r)
-			/*line main_async.go:251:4*/ fallthrough
+			/*line main_async.go:247:4*/ fallthrough
 		case 4:
-			/*line main_async.go:253:4*/ fut.i_2++
-			/*line main_async.go:254:4*/ state = 1
+			/*line main_async.go:249:4*/ fut.i++
+			/*line main_async.go:250:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:44:2*/ fut.total = 0
-			/*line main_async.go:258:4*/ fut.i_2 = 0
-			/*line main_async.go:259:4*/ fallthrough
+			/*line main.go:44:2*/ fut.i = 0
+			/*line main.go:45:2*/ fut.n_2 = 0
+			/*line main_async.go:255:4*/ fallthrough
 		case 6:
-			/*line main.go:45:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:262:5*/ state = 10
+			/*line main.go:45:20*/ if !(fut.n_2 < len(fut.hs)) {
+				/*line main_async.go:258:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:267:4*/ h = fut.hs[fut.i_2]
+			/*line main_async.go:263:4*/ h = fut.hs[fut.n_2]
 			/*line main.go:46:13*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:265:4*/ fallthrough
 		case 8: // resumes at main.go:46:13
 			/*line main.go:46:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -281,19 +277,19 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 					/*line main.go:48:4*/ return -1, true
 				}
 			}
-			/*line main.go:50:3*/ fut.total += v
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main.go:50:3*/ fut.i += v
+			/*line main_async.go:281:4*/ fallthrough
 		case 9:
-			/*line main_async.go:287:4*/ fut.i_2++
-			/*line main_async.go:288:4*/ state = 6
+			/*line main_async.go:283:4*/ fut.n_2++
+			/*line main_async.go:284:4*/ state = 6
 			continue
 		case 10:
 			{
 				/*line main.go:52:2*/ fut.state = -1
-				/*line main.go:52:2*/ return fut.total, true
+				/*line main.go:52:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:296:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:292:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -320,7 +316,6 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	hs    []*rt.JoinHandle[int]
 	i     int
-	i_3   int
 	aw0   rt.Future[*rt.JoinHandle[int]]
 	aw1   rt.Future[rt.Tuple2[int, error]]
 	aw2   rt.Future[*rt.JoinHandle[rt.Tuple2[int, string]]]
@@ -380,20 +375,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:7*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(2, 5))
-			/*line main_async.go:383:4*/ fallthrough
+			/*line main_async.go:378:4*/ fallthrough
 		case 1: // resumes at main.go:57:7
 			/*line main.go:57:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:381:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:57:2*/ h = r_2
 			/*line main.go:58:12*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:393:4*/ fallthrough
+			/*line main_async.go:388:4*/ fallthrough
 		case 2: // resumes at main.go:58:12
 			/*line main.go:58:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:391:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -402,73 +397,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:59:2*/ fmt.Println("join", v, err)
 			/*line main.go:61:2*/ fut.hs = nil
 			/*line main.go:62:6*/ fut.i = 1
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main_async.go:400:4*/ fallthrough
 		case 3:
 			/*line main.go:62:14*/ if !(fut.i <= 4) {
-				/*line main_async.go:408:5*/ state = 7
+				/*line main_async.go:403:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:63:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, fut.i))
-			/*line main_async.go:414:4*/ fallthrough
+			/*line main_async.go:409:4*/ fallthrough
 		case 5: // resumes at main.go:63:19
 			/*line main.go:63:19*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:417:4*/ if !ready {
+			/*line main_async.go:412:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ fut.hs = append(fut.hs, r_4)
-			/*line main_async.go:423:4*/ fallthrough
+			/*line main_async.go:418:4*/ fallthrough
 		case 6:
 			/*line main.go:62:22*/ fut.i++
-			/*line main_async.go:426:4*/ state = 3
+			/*line main_async.go:421:4*/ state = 3
 			continue
 		case 7:
-			/*line main_async.go:429:4*/ fut.i_3 = 0
-			/*line main_async.go:430:4*/ fallthrough
+			/*line main.go:65:2*/ fut.i = 0
+			/*line main_async.go:425:4*/ fallthrough
 		case 8:
-			/*line main.go:65:20*/ if !(fut.i_3 < len(fut.hs)) {
-				/*line main_async.go:433:5*/ state = 12
+			/*line main.go:65:20*/ if !(fut.i < len(fut.hs)) {
+				/*line main_async.go:428:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:438:4*/ fut.i, h_2 = fut.i_3, fut.hs[fut.i_3]
+			/*line main_async.go:433:4*/ h_2 = fut.hs[fut.i]
 			/*line main.go:66:13*/ fut.aw1 = h_2.JoinAsync()
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:435:4*/ fallthrough
 		case 10: // resumes at main.go:66:13
 			/*line main.go:66:13*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:443:4*/ if !ready {
+			/*line main_async.go:438:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw1 = nil
 			/*line main.go:66:3*/ v_2, err_2 = r_5.V0, r_5.V1
 			/*line main.go:67:3*/ fmt.Println("worker", fut.i+1, v_2, err_2)
-			/*line main_async.go:450:4*/ fallthrough
+			/*line main_async.go:445:4*/ fallthrough
 		case 11:
-			/*line main_async.go:452:4*/ fut.i_3++
-			/*line main_async.go:453:4*/ state = 8
+			/*line main_async.go:447:4*/ fut.i++
+			/*line main_async.go:448:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:70:8*/ fut.aw2 = rt.SpawnAsync(PairAsync(7))
-			/*line main_async.go:457:4*/ fut.hs = nil
+			/*line main_async.go:452:4*/ fut.hs = nil
 			fallthrough
 		case 13: // resumes at main.go:70:8
 			/*line main.go:70:8*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:461:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:70:2*/ hp = r_6
 			/*line main.go:71:14*/ fut.aw3 = hp.JoinAsync()
-			/*line main_async.go:468:4*/ fallthrough
+			/*line main_async.go:463:4*/ fallthrough
 		case 14: // resumes at main.go:71:14
 			/*line main.go:71:14*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:471:4*/ if !ready {
+			/*line main_async.go:466:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -476,20 +471,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:71:2*/ tup, err = r_7.V0, r_7.V1
 			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:75:8*/ fut.aw0 = rt.SpawnAsync(FanoutAsync(5))
-			/*line main_async.go:479:4*/ fallthrough
+			/*line main_async.go:474:4*/ fallthrough
 		case 15: // resumes at main.go:75:8
 			/*line main.go:75:8*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:482:4*/ if !ready {
+			/*line main_async.go:477:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:75:2*/ hf = r_8
 			/*line main.go:76:13*/ fut.aw1 = hf.JoinAsync()
-			/*line main_async.go:489:4*/ fallthrough
+			/*line main_async.go:484:4*/ fallthrough
 		case 16: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r_9, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:492:4*/ if !ready {
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -497,20 +492,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ fv, err = r_9.V0, r_9.V1
 			/*line main.go:77:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:80:8*/ fut.aw0 = rt.SpawnAsync(BoomAsync(3))
-			/*line main_async.go:500:4*/ fallthrough
+			/*line main_async.go:495:4*/ fallthrough
 		case 17: // resumes at main.go:80:8
 			/*line main.go:80:8*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:2*/ hb = r_10
 			/*line main.go:81:13*/ fut.aw1 = hb.JoinAsync()
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:505:4*/ fallthrough
 		case 18: // resumes at main.go:81:13
 			/*line main.go:81:13*/ r_11, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -519,10 +514,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:82:2*/ je = new(*rt.JoinError)
 			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:86:8*/ fut.aw4 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:522:4*/ fallthrough
+			/*line main_async.go:517:4*/ fallthrough
 		case 19: // resumes at main.go:86:8
 			/*line main.go:86:8*/ r_12, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -530,10 +525,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ av = r_12
 			/*line main.go:87:2*/ fmt.Println("await", av)
 			/*line main.go:88:8*/ fut.aw5 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:533:4*/ fallthrough
+			/*line main_async.go:528:4*/ fallthrough
 		case 20: // resumes at main.go:88:8
 			/*line main.go:88:8*/ r_13, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -541,10 +536,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ ap = r_13
 			/*line main.go:89:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
 			/*line main.go:90:7*/ fut.aw4 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main_async.go:539:4*/ fallthrough
 		case 21: // resumes at main.go:90:7
 			/*line main.go:90:7*/ r_14, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:547:4*/ if !ready {
+			/*line main_async.go:542:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -552,19 +547,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:2*/ r = r_14
 			/*line main.go:91:2*/ fmt.Println("ready", r)
 			/*line main.go:94:11*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 4))
-			/*line main_async.go:555:4*/ fallthrough
+			/*line main_async.go:550:4*/ fallthrough
 		case 22: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:11*/ fut.aw1 = r_15.JoinAsync()
-			/*line main_async.go:564:4*/ fallthrough
+			/*line main_async.go:559:4*/ fallthrough
 		case 23: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -572,10 +567,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ v2, _ = r_16.V0, r_16.V1
 			/*line main.go:95:2*/ fmt.Println("inline", v2)
 			/*line main.go:98:8*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 1000000))
-			/*line main_async.go:575:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 24: // resumes at main.go:98:8
 			/*line main.go:98:8*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:578:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -583,10 +578,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:98:2*/ ha = r_17
 			/*line main.go:99:2*/ ha.Abort()
 			/*line main.go:100:11*/ fut.aw1 = ha.JoinAsync()
-			/*line main_async.go:586:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 25: // resumes at main.go:100:11
 			/*line main.go:100:11*/ r_18, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main_async.go:584:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -595,11 +590,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:102:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			{
-				/*line main_async.go:598:5*/ fut.state = -1
+				/*line main_async.go:593:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:602:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:597:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
