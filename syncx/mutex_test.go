@@ -2,6 +2,7 @@ package syncx
 
 import (
 	"errors"
+	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -317,3 +318,65 @@ type panickyFuture struct{ cancelled bool }
 
 func (*panickyFuture) Poll(*rt.Context) (struct{}, bool) { panic("boom") }
 func (f *panickyFuture) Cancel()                         { f.cancelled = true }
+
+// timedCritTask is a task that, iters times, tries to acquire within a
+// random few microseconds (rt.TimeoutAsync over the future acquire
+// returns); on success it enters, yields while holding, leaves and
+// releases. Timeouts cancel acquisitions at every stage — queued, or
+// granted but not yet polled — under real concurrency.
+func timedCritTask(seed uint64, iters int, acquire func() rt.Future[struct{}], enter, leave, release func(), timeouts *atomic.Int64) rt.Future[struct{}] {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var cur rt.Future[rt.Tuple2[struct{}, error]]
+	holding := false
+	return rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		for iters > 0 {
+			if holding {
+				leave()
+				release()
+				holding = false
+				iters--
+				continue
+			}
+			if cur == nil {
+				cur = rt.TimeoutAsync(time.Duration(rng.IntN(20))*time.Microsecond, acquire())
+			}
+			out, ok := cur.Poll(cx)
+			if !ok {
+				return struct{}{}, false
+			}
+			cur = nil
+			if out.V1 != nil {
+				timeouts.Add(1)
+				iters--
+				continue
+			}
+			enter()
+			holding = true
+			cx.Waker().Wake() // hold the lock across a yield
+			return struct{}{}, false
+		}
+		return struct{}{}, true
+	})
+}
+
+// TestMutexTimeoutStress: tasks on a multi-thread runtime lock under short
+// timeouts; mutual exclusion holds throughout and the mutex ends unlocked
+// with nobody queued.
+func TestMutexTimeoutStress(t *testing.T) {
+	var m Mutex
+	ex := &exclusion{t: t, max: 1}
+	var timeouts atomic.Int64
+	fs := make([]rt.Future[struct{}], 8)
+	for i := range fs {
+		fs[i] = timedCritTask(uint64(i), 300, func() rt.Future[struct{}] { return m.LockAsync() },
+			ex.enter, ex.leave, m.Unlock, &timeouts)
+	}
+	chRunTasks(t, true, fs...)
+	t.Logf("%d sections, %d timeouts", ex.total.Load(), timeouts.Load())
+	if ex.total.Load()+timeouts.Load() != 8*300 {
+		t.Fatalf("%d sections + %d timeouts != %d", ex.total.Load(), timeouts.Load(), 8*300)
+	}
+	if !m.TryLock() || !m.waiters.empty() {
+		t.Fatal("mutex left locked or with waiters")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corio-go/corio/rt"
@@ -146,6 +147,9 @@ func (e errFree) Poll(cx *rt.Context) (struct{}, bool) {
 	return struct{}{}, ok
 }
 
+// Cancel forwards to the acquisition, so that a timeout cancels it.
+func (e errFree) Cancel() { rt.Cancel(e.f) }
+
 func TestSemaphoreGoroutines(t *testing.T) {
 	s := NewSemaphore(2)
 	ex := &exclusion{t: t, max: 2}
@@ -193,5 +197,32 @@ func waitQueued(mu *sync.Mutex, l *waitList, n int) {
 			return
 		}
 		runtime.Gosched()
+	}
+}
+
+// TestSemaphoreTimeoutStress: as TestMutexTimeoutStress, with requests of 1
+// to 3 of 4 permits; every permit is back at the end.
+func TestSemaphoreTimeoutStress(t *testing.T) {
+	s := NewSemaphore(4)
+	var held atomic.Int32
+	var sections, timeouts atomic.Int64
+	fs := make([]rt.Future[struct{}], 8)
+	for i := range fs {
+		n := 1 + i%3
+		fs[i] = timedCritTask(uint64(i), 300,
+			func() rt.Future[struct{}] { return errFree{t, s.AcquireAsync(n)} },
+			func() {
+				if held.Add(int32(n)) > 4 {
+					t.Error("more than 4 permits held")
+				}
+				sections.Add(1)
+			},
+			func() { held.Add(-int32(n)) },
+			func() { s.Release(n) }, &timeouts)
+	}
+	chRunTasks(t, true, fs...)
+	t.Logf("%d sections, %d timeouts", sections.Load(), timeouts.Load())
+	if sections.Load()+timeouts.Load() != 8*300 || s.Available() != 4 {
+		t.Fatalf("%d sections + %d timeouts, %d permits available", sections.Load(), timeouts.Load(), s.Available())
 	}
 }
