@@ -78,11 +78,13 @@ func (f *BarrierFuture) Poll(cx *rt.Context) (bool, bool) {
 		}
 		// The last arrival: release the generation. If the wake batch fills,
 		// the lock is dropped for a moment and the next generation may start
-		// queueing behind; the generation tag stops the release there.
+		// queueing behind; the generation tag stops the release there (and a
+		// next generation that completes within that moment releases what is
+		// left of this one ahead of its own: hence <=).
 		gen := b.gen
 		b.gen++
 		b.arrived = 0
-		notifyUnlock(&b.mu, &b.waiters, cx, true, func(w *waiter) bool { return w.n == gen })
+		notifyUnlock(&b.mu, &b.waiters, cx, true, func(w *waiter) bool { return w.n <= gen })
 		f.state = pendDone
 		return true, true
 	}

@@ -140,3 +140,42 @@ func TestBarrierRefusedOnRuntime(t *testing.T) {
 		t.Fatal("the refused Wait left its arrival counted")
 	}
 }
+
+// TestBarrierGenerationInsideRelease: a whole next generation that arrives
+// while the previous one's wakers run (more than a wake batch, so the lock
+// is dropped) is released too.
+func TestBarrierGenerationInsideRelease(t *testing.T) {
+	const parties = 40
+	b := NewBarrier(parties)
+	arrive := func(gen string) ([]*BarrierFuture, []*hookWaker) {
+		fs := make([]*BarrierFuture, parties-1)
+		ws := make([]*hookWaker, parties-1)
+		for i := range fs {
+			fs[i], ws[i] = b.WaitAsync(), &hookWaker{}
+			if _, ok := fs[i].Poll(rt.NewContext(ws[i])); ok {
+				t.Fatalf("%s: waiter %d ready early", gen, i)
+			}
+		}
+		return fs, ws
+	}
+	first, firstW := arrive("first")
+	var second []*BarrierFuture
+	var secondW []*hookWaker
+	firstW[0].hook = func() {
+		second, secondW = arrive("second")
+		if leader, ok := b.WaitAsync().Poll(rt.NewContext(&hookWaker{})); !ok || !leader {
+			t.Error("second generation's last arrival not the leader")
+		}
+	}
+	if leader, ok := b.WaitAsync().Poll(rt.NewContext(&hookWaker{})); !ok || !leader {
+		t.Fatal("first generation's last arrival not the leader")
+	}
+	for gen, fs := range [][]*BarrierFuture{first, second} {
+		ws := [][]*hookWaker{firstW, secondW}[gen]
+		for i := range fs {
+			if leader, ok := fs[i].Poll(rt.NewContext(ws[i])); !ok || leader || !ws[i].woken {
+				t.Fatalf("generation %d waiter %d: ready %v leader %v woken %v", gen, i, ok, leader, ws[i].woken)
+			}
+		}
+	}
+}

@@ -37,11 +37,13 @@ func (wg *WaitGroup) Add(delta int) {
 		return
 	}
 	// Wake this round's waiters. If the wake batch fills, the lock is dropped
-	// for a moment; waiters of a later round (queued after a new Add) carry
-	// a later round number and stay.
+	// for a moment: waiters of a later round (queued after a new Add) carry
+	// a later round number and stay; a later round that ends within that
+	// moment releases the earlier rounds' waiters still queued ahead of its
+	// own (hence <=).
 	round := wg.round
 	wg.round++
-	notifyUnlock(&wg.mu, &wg.waiters, nil, true, func(w *waiter) bool { return w.n == round })
+	notifyUnlock(&wg.mu, &wg.waiters, nil, true, func(w *waiter) bool { return w.n <= round })
 }
 
 // Done subtracts one from the counter.

@@ -112,3 +112,53 @@ func TestWaitGroupRefusedOnRuntime(t *testing.T) {
 		t.Fatalf("Wait at zero in a task panicked: %q", msg)
 	}
 }
+
+// hookWaker records its wake-up and runs hook (once) from inside it: from
+// inside a wake batch, while the primitive's lock is dropped.
+type hookWaker struct {
+	woken bool
+	hook  func()
+}
+
+func (w *hookWaker) Wake() {
+	w.woken = true
+	if h := w.hook; h != nil {
+		w.hook = nil
+		h()
+	}
+}
+
+// TestWaitGroupReleaseInsideRelease: with more waiters than a wake batch, a
+// second round that starts and ends while the first round's wakers run
+// (the lock dropped) still releases everyone: the first round's rest and
+// the second round's waiter.
+func TestWaitGroupReleaseInsideRelease(t *testing.T) {
+	var wg WaitGroup
+	wg.Add(1)
+	const n = 40 // more than a wakeBatch holds
+	fs := make([]*WaitGroupFuture, n)
+	ws := make([]*hookWaker, n)
+	late, lateW := wg.WaitAsync(), &hookWaker{}
+	for i := range fs {
+		fs[i], ws[i] = wg.WaitAsync(), &hookWaker{}
+		if _, ok := fs[i].Poll(rt.NewContext(ws[i])); ok {
+			t.Fatal("ready with the counter at 1")
+		}
+	}
+	ws[0].hook = func() {
+		wg.Add(1)
+		if _, ok := late.Poll(rt.NewContext(lateW)); ok {
+			t.Error("second round's waiter ready early")
+		}
+		wg.Done()
+	}
+	wg.Done()
+	for i := range fs {
+		if _, ok := fs[i].Poll(rt.NewContext(ws[i])); !ok || !ws[i].woken {
+			t.Fatalf("first round's waiter %d not released", i)
+		}
+	}
+	if _, ok := late.Poll(rt.NewContext(lateW)); !ok || !lateW.woken {
+		t.Fatal("second round's waiter stuck behind the first round's release")
+	}
+}
