@@ -13,6 +13,10 @@ import "github.com/corio-go/corio/rt"
 // the readers queued behind it are let in together up to the next queued
 // writer (readers cannot starve either). As with Mutex, the lock is handed
 // to waiters directly; nothing barges ahead of the queue.
+//
+// As with sync.RWMutex, a read lock is not reentrant: a holder that read-locks
+// again while a writer waits deadlocks, since the second RLock queues behind
+// the writer, which waits for the first.
 type RwLock struct {
 	s sema
 }

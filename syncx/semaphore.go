@@ -18,6 +18,11 @@ import (
 //
 // Close refuses every pending and later acquisition with an error that
 // matches ErrClosed; Release still returns permits to the count.
+//
+// The semaphore does not know a maximum: Release may add permits that were
+// never acquired, and an acquisition of more permits than will ever be
+// available waits (blocking the queue behind it) until it is cancelled or
+// the semaphore is closed.
 type Semaphore struct {
 	s sema
 }
