@@ -41,25 +41,6 @@ func goChainedSpawn(n int) time.Duration {
 	return time.Since(start)
 }
 
-func goPingPong(n int) time.Duration {
-	a, b := make(chan int), make(chan int)
-	go func() {
-		for v := range a {
-			b <- v
-		}
-		close(b)
-	}()
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		a <- i
-		<-b
-	}
-	elapsed := time.Since(start)
-	close(a)
-	<-b
-	return elapsed
-}
-
 func goYieldMany(tasks, yields int) time.Duration {
 	var wg sync.WaitGroup
 	start := time.Now()

@@ -13,6 +13,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -20,6 +21,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/corio-go/corio/rt"
 )
 
 var (
@@ -38,49 +41,113 @@ var (
 type row struct {
 	name   string
 	unit   string
-	target float64 // corio/goroutines must be at most this
+	target float64 // corio/goroutines must be at most this; 0: no target (reported only)
 	note   string
 	corio  func(fl flavor) float64
 	gor    func() float64
 	memory bool // a memory row: measured the same, not timed
+
+	// ops is the number of operations one measurement makes (the divisor of
+	// the allocs/op columns); 0 for the memory rows, whose allocations are
+	// not counted.
+	ops int
+	// allocs is the most heap allocations per operation corio's side may
+	// make (with 0.01 of slack for the runtime's own start-up, spread over
+	// ops); negative: no allocation target.
+	allocs float64
 }
 
 func perOp(d time.Duration, n int) float64 { return float64(d.Nanoseconds()) / float64(n) }
+
+// mpscProducers are the producer counts of the mpsc rows.
+var mpscProducers = []int{1, 2, 8}
+
+// lockTasks is the number of tasks (goroutines) sharing the lock in the
+// contended Mutex and Semaphore rows.
+const lockTasks = 8
 
 func rows() []row {
 	n := *size
 	yieldTasks := 1000
 	yieldEach := max(1, n/yieldTasks)
-	return []row{
-		{name: "spawn_many", unit: "ns/task", target: 0.5,
+	rs := []row{
+		{name: "spawn_many", unit: "ns/task", target: 0.5, ops: n, allocs: -1,
 			corio: func(fl flavor) float64 { return perOp(corioTime(fl, spawnManyAsync(n)), n) },
 			gor:   func() float64 { return perOp(goSpawnMany(n), n) }},
-		{name: "chained_spawn", unit: "ns/spawn", target: 0.7,
+		{name: "chained_spawn", unit: "ns/spawn", target: 0.7, ops: n, allocs: -1,
 			corio: func(fl flavor) float64 { return perOp(corioTime(fl, chainedSpawnAsync(n)), n) },
 			gor:   func() float64 { return perOp(goChainedSpawn(n), n) }},
-		{name: "yield_many", unit: "ns/yield", target: 0.25,
+		{name: "yield_many", unit: "ns/yield", target: 0.25, ops: yieldTasks * yieldEach, allocs: -1,
 			note: fmt.Sprintf("%d tasks x %d yields; goroutines: runtime.Gosched", yieldTasks, yieldEach),
 			corio: func(fl flavor) float64 {
 				return perOp(corioTime(fl, yieldManyAsync(yieldTasks, yieldEach)), yieldTasks*yieldEach)
 			},
 			gor: func() float64 { return perOp(goYieldMany(yieldTasks, yieldEach), yieldTasks*yieldEach) }},
-		{name: "ping_pong", unit: "ns/round trip", target: 0.5,
-			note:  "corio: hand-written mailbox futures (no syncx yet), send wakes via cx.Wake; goroutines: unbuffered channels",
+		{name: "ping_pong", unit: "ns/round trip", target: 0.5, ops: n, allocs: 0,
+			note:  "two syncx channels of capacity 1 vs two unbuffered Go channels",
 			corio: func(fl flavor) float64 { return perOp(corioTime(fl, pingPongAsync(n)), n) },
-			gor:   func() float64 { return perOp(goPingPong(n), n) }},
-		{name: "idle_notify", unit: "B/task", target: 0.1, memory: true,
+			gor:   func() float64 { return perOp(goPingPongBuf(n, 0), n) }},
+		{name: "ping_pong_buf1", unit: "ns/round trip", target: 0.5, ops: n, allocs: 0,
+			note:  "the same corio side vs two Go channels of capacity 1",
+			corio: func(fl flavor) float64 { return perOp(corioTime(fl, pingPongAsync(n)), n) },
+			gor:   func() float64 { return perOp(goPingPongBuf(n, 1), n) }},
+	}
+	for _, p := range mpscProducers {
+		each := n / p
+		rs = append(rs, row{name: fmt.Sprintf("mpsc_%d", p), unit: "ns/msg", ops: each * p, allocs: 0,
+			note: fmt.Sprintf("%d producer task(s), each with its own Sender, into a syncx channel of %d vs a Go channel of %d",
+				p, chanCap, chanCap),
+			corio: func(fl flavor) float64 { return perOp(corioTime(fl, mpscAsync(p, n)), each*p) },
+			gor:   func() float64 { return perOp(goMPSC(p, n), each*p) }})
+	}
+	rs = append(rs,
+		row{name: "oneshot", unit: "ns/op", ops: n, allocs: 1,
+			note:  "NewOneshot+Send+Recv in one task vs make(chan int, 1)+send+receive (1 alloc: the channel)",
+			corio: func(fl flavor) float64 { return perOp(corioTime(fl, oneshotsAsync(n)), n) },
+			gor:   func() float64 { return perOp(goOneshots(n), n) }},
+		lockRow("mutex", "ns/lock", "syncx.Mutex Lock+Unlock", "sync.Mutex", 2, n, 1, mutexRunAsync, goMutex),
+		lockRow("mutex", "ns/lock", "syncx.Mutex Lock+Unlock", "sync.Mutex", 0, n, lockTasks, mutexRunAsync, goMutex),
+		lockRow("sem", "ns/acquire", "syncx.Semaphore(1) Acquire(1)+Release(1)", "x/sync semaphore.Weighted(1)",
+			0, n, 1, semaphoreRunAsync, goSemaphore),
+		lockRow("sem", "ns/acquire", "syncx.Semaphore(1) Acquire(1)+Release(1)", "x/sync semaphore.Weighted(1)",
+			0, n, lockTasks, semaphoreRunAsync, goSemaphore),
+	)
+	rs = append(rs, row{name: "select2", unit: "ns/msg", ops: n / 2 * 2, allocs: 0,
+		note: fmt.Sprintf("rt.Select2 over two syncx channels' RecvAsync vs select over two Go channels (capacity %d, a producer each)",
+			chanCap),
+		corio: func(fl flavor) float64 { return perOp(corioTime(fl, selectTwoAsync(n)), n/2*2) },
+		gor:   func() float64 { return perOp(goSelect(n), n/2*2) }})
+	rs = append(rs,
+		row{name: "idle_notify", unit: "B/task", target: 0.1, memory: true, allocs: -1,
 			note:  "task suspended on a notify vs goroutine parked on a channel (heap+stack in use)",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, false) },
 			gor:   func() float64 { return goIdleChild("notify") }},
-		{name: "idle_sleep", unit: "B/task", target: 0.1, memory: true,
+		row{name: "idle_sleep", unit: "B/task", target: 0.1, memory: true, allocs: -1,
 			note:  "task in rt.Sleep(1h) vs goroutine in time.Sleep(1h) (heap+stack in use)",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, true) },
 			gor:   func() float64 { return goIdleChild("sleep") }},
-		{name: "timers", unit: "ns/arm+cancel", target: 0.25,
+		row{name: "timers", unit: "ns/arm+cancel", target: 0.25, ops: n, allocs: -1,
 			note:  "rt.SleepAsync polled once then Cancel vs time.AfterFunc+Stop",
 			corio: func(fl flavor) float64 { return perOp(corioTimers(fl, n), n) },
 			gor:   func() float64 { return perOp(goTimers(n), n) }},
+	)
+	return rs
+}
+
+// lockRow is the row of kind ("mutex", "sem") with t tasks (goroutines)
+// sharing one lock for n acquisitions in all: _uncontended for t == 1, else
+// _contended.
+func lockRow(kind, unit, what, gowhat string, target float64, n, t int,
+	corio func(t, n int) rt.Future[time.Duration], gor func(t, n int) time.Duration) row {
+	name, note := kind+"_uncontended", fmt.Sprintf("one task: %s vs %s", what, gowhat)
+	if t > 1 {
+		name = kind + "_contended"
+		note = fmt.Sprintf("%d tasks incrementing one counter under %s vs %d goroutines under %s", t, what, t, gowhat)
 	}
+	ops := n / t * t
+	return row{name: name, unit: unit, target: target, ops: ops, allocs: 0, note: note,
+		corio: func(fl flavor) float64 { return perOp(corioTime(fl, corio(t, n)), ops) },
+		gor:   func() float64 { return perOp(gor(t, n), ops) }}
 }
 
 func selected(rs []row) []row {
@@ -97,9 +164,30 @@ func selected(rs []row) []row {
 	return out
 }
 
-// sample is the measurements of one row on one flavour.
+// sample is the measurements of one row on one flavour: the figures, and the
+// heap allocations per operation of each side.
 type sample struct {
-	corio, gor, tokio []float64
+	corio, gor, tokio      []float64
+	corioAllocs, gorAllocs []float64
+}
+
+// mallocs is the number of heap allocations made so far by this process.
+func mallocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
+// counted runs f and returns its figure and, if ops > 0, the heap allocations
+// per operation it made (counted outside f's timed region, so the count's
+// stop-the-world costs neither side).
+func counted(ops int, f func() float64) (v, allocs float64) {
+	if ops == 0 {
+		return f(), math.NaN()
+	}
+	before := mallocs()
+	v = f()
+	return v, float64(mallocs()-before) / float64(ops)
 }
 
 // measure runs every row on every flavour n times, interleaved (each run
@@ -117,13 +205,21 @@ func measure(label string, n int, tokioPath string, fls []flavor, rs []row) [][]
 			prev := runtime.GOMAXPROCS(fl.procs)
 			for ri, r := range rs {
 				s := &out[fi][ri]
-				if run%2 == 0 {
-					s.corio = append(s.corio, r.corio(fl))
-					s.gor = append(s.gor, r.gor())
-				} else {
-					s.gor = append(s.gor, r.gor())
-					s.corio = append(s.corio, r.corio(fl))
+				sides := []func(){
+					func() {
+						v, a := counted(r.ops, func() float64 { return r.corio(fl) })
+						s.corio, s.corioAllocs = append(s.corio, v), append(s.corioAllocs, a)
+					},
+					func() {
+						v, a := counted(r.ops, r.gor)
+						s.gor, s.gorAllocs = append(s.gor, v), append(s.gorAllocs, a)
+					},
 				}
+				if run%2 == 1 {
+					sides[0], sides[1] = sides[1], sides[0]
+				}
+				sides[0]()
+				sides[1]()
 			}
 			runtime.GOMAXPROCS(prev)
 			if tokioPath != "" {
@@ -133,7 +229,11 @@ func measure(label string, n int, tokioPath string, fls []flavor, rs []row) [][]
 					os.Exit(1)
 				}
 				for ri, r := range rs {
-					out[fi][ri].tokio = append(out[fi][ri].tokio, tk[r.name])
+					v, ok := tk[r.name]
+					if !ok {
+						v = math.NaN() // no such row in the anchor
+					}
+					out[fi][ri].tokio = append(out[fi][ri].tokio, v)
 				}
 			}
 		}
@@ -150,10 +250,15 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// allocSlack is how far above its allocation target a row's corio side may
+// be and still pass: the runtime's own start-up and shutdown allocations,
+// spread over the row's operations.
+const allocSlack = 0.01
+
 func printTable(fls []flavor, rs []row, res [][]sample) (misses int) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	withTokio := *tokio != ""
-	head := "workload\truntime\tcorio\tgoroutines\tunit\tratio\ttarget\t\t"
+	head := "workload\truntime\tcorio\tgoroutines\tunit\tratio\ttarget\t\tallocs/op corio\tgoroutines\ttarget\t\t"
 	if withTokio {
 		head += "tokio\tvs tokio\t"
 	}
@@ -163,22 +268,45 @@ func printTable(fls []flavor, rs []row, res [][]sample) (misses int) {
 			s := res[fi][ri]
 			c, g := median(s.corio), median(s.gor)
 			ratio := c / g
-			verdict := "PASS"
-			if ratio > r.target {
-				verdict = "MISS"
-				misses++
+			target, verdict := "-", "-"
+			if r.target > 0 {
+				target, verdict = fmt.Sprintf("<=%.2fx", r.target), "PASS"
+				if ratio > r.target {
+					verdict = "MISS"
+					misses++
+				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%.2fx\t<=%.2fx\t%s\t",
-				r.name, fl.name, c, g, r.unit, ratio, r.target, verdict)
+			ca, ga := median(s.corioAllocs), median(s.gorAllocs)
+			atarget, averdict := "-", "-"
+			if r.allocs >= 0 {
+				atarget, averdict = fmt.Sprintf("<=%g", r.allocs), "PASS"
+				if ca > r.allocs+allocSlack {
+					averdict = "MISS"
+					misses++
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%.2fx\t%s\t%s\t%s\t%s\t%s\t%s\t",
+				r.name, fl.name, c, g, r.unit, ratio, target, verdict,
+				fmtAllocs(ca), fmtAllocs(ga), atarget, averdict)
 			if withTokio {
-				tk := median(s.tokio)
-				fmt.Fprintf(tw, "%.1f\t%.2fx\t", tk, c/tk)
+				if tk := median(s.tokio); math.IsNaN(tk) {
+					fmt.Fprintf(tw, "-\t-\t")
+				} else {
+					fmt.Fprintf(tw, "%.1f\t%.2fx\t", tk, c/tk)
+				}
 			}
 			fmt.Fprintln(tw)
 		}
 	}
 	tw.Flush()
 	return misses
+}
+
+func fmtAllocs(a float64) string {
+	if math.IsNaN(a) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", a)
 }
 
 func main() {
@@ -218,6 +346,7 @@ func main() {
 		}
 	}
 	fmt.Printf("  ratio = corio / goroutines (lower is better); both sides at the runtime's GOMAXPROCS (multi-thread: workers; current-thread: 1)\n")
+	fmt.Printf("  allocs/op = heap allocations (runtime.MemStats.Mallocs) per operation over a whole measurement, runtime start-up included; target: corio's side\n")
 	if *tokio != "" {
 		fmt.Printf("  tokio: %s, same runs (fixed 1M size; idle rows are RSS growth in a fresh process)\n", *tokio)
 	}

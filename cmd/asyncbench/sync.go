@@ -7,12 +7,12 @@ import (
 	"github.com/corio-go/corio/rt"
 )
 
-// Hand-written rt-level synchronisation for the benchmarks, standing in for
-// syncx until it exists: a one-shot signal (one waiter), a single-slot
-// mailbox (one receiver) and a notify-all (any number of waiters). Each
-// follows the future contract as syncx will: register the waker, then
-// re-check; the wake happens outside the lock. Each has the direct-mode and
-// Async twins that asyncgen needs to treat a call as a suspension point.
+// Hand-written rt-level synchronisation for the benchmarks' plumbing (not
+// what the rows measure): a one-shot signal (one waiter) and a notify-all
+// (any number of waiters), written before syncx existed. Each follows the
+// future contract: register the waker, then re-check; the wake happens
+// outside the lock. Each has the direct-mode and Async twins that asyncgen
+// needs to treat a call as a suspension point.
 
 // signal is a one-shot event with a single waiter.
 type signal struct {
@@ -69,82 +69,6 @@ func (c *counter) dec() {
 	if c.left.Add(-1) == 0 {
 		c.done.Fire()
 	}
-}
-
-// mailbox is a single-slot channel with one sender and one receiver. A send
-// never waits: the ping-pong workload alternates strictly, so the slot is
-// always empty when a value is sent (a send panics otherwise).
-type mailbox struct {
-	mu   sync.Mutex
-	full bool     // protected by mu
-	v    int      // protected by mu
-	w    rt.Waker // protected by mu: the receiver's waker
-
-	staged int // owned by the single sender: SendAsync's value
-}
-
-// put fills the slot and returns the receiver's waker, if it waits.
-func (m *mailbox) put(v int) rt.Waker {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.full {
-		panic("asyncbench: mailbox send on a full slot")
-	}
-	m.v, m.full = v, true
-	w := m.w
-	m.w = nil
-	return w
-}
-
-// Send puts v in the slot and wakes the receiver (direct mode of SendAsync).
-func (m *mailbox) Send(v int) {
-	if w := m.put(v); w != nil {
-		w.Wake()
-	}
-}
-
-// SendAsync returns a future that, at its first poll, puts v in the slot and
-// wakes the receiver through cx.Wake — onto the polling worker, with no lock
-// and no cross-goroutine wake-up, as a syncx channel send will. It allocates
-// nothing: the value is staged in the mailbox (one sender at a time).
-func (m *mailbox) SendAsync(v int) rt.Future[struct{}] {
-	m.staged = v
-	return (*mailboxSend)(m)
-}
-
-type mailboxSend mailbox
-
-func (f *mailboxSend) Poll(cx *rt.Context) (struct{}, bool) {
-	m := (*mailbox)(f)
-	if w := m.put(m.staged); w != nil {
-		cx.Wake(w)
-	}
-	return struct{}{}, true
-}
-
-// Recv waits for a value (direct mode of RecvAsync).
-func (m *mailbox) Recv() int { return rt.Await(m.RecvAsync()) }
-
-// RecvAsync returns a future of the next value; the mailbox is its own future.
-func (m *mailbox) RecvAsync() rt.Future[int] { return (*mailboxRecv)(m) }
-
-type mailboxRecv mailbox
-
-func (f *mailboxRecv) Poll(cx *rt.Context) (int, bool) {
-	m := (*mailbox)(f)
-	// A leaf: spend budget like a channel receive, so a busy pair yields.
-	if !cx.ConsumeBudget() {
-		cx.Waker().Wake()
-		return 0, false
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.full {
-		m.full = false
-		return m.v, true
-	}
-	m.w = cx.Waker()
-	return 0, false
 }
 
 // notify wakes every waiter once Close is called; a Wait after Close returns
