@@ -65,6 +65,7 @@ func (c *chanCore[T]) push(v T, wk *wakeFew) {
 		f.v = v
 		w.notified = true
 		wk.add(w.waker)
+		f.handed.Store(true) // last: publishes f.v to the receiver's lock-free check
 		return
 	}
 	c.buf.pushBack(v)
@@ -547,7 +548,11 @@ func (r *Receiver[T]) Cap() int { return r.c.cap() }
 type RecvFuture[T any] struct {
 	chanFuture // first field: recvOf converts a queued *waiter back
 	c          *chanCore[T]
-	v          T // c.mu: the value a send moved in (w.notified)
+	v          T // the value a send moved in: written under c.mu before handed
+	// handed is set (with w.notified, under c.mu) once a send moved a value
+	// into v: the poll that finds it set takes v without the lock, since no
+	// one writes v after handing it over. Reset by the owner only.
+	handed atomic.Bool
 }
 
 // Poll implements rt.Future.
@@ -558,14 +563,17 @@ func (f *RecvFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, bool], bool) {
 		cx.Waker().Wake()
 		return out{}, false
 	}
-	c := f.c
 	var v T
+	if f.handed.Load() { // the common wake-up: a send handed a value over
+		v = f.takeHanded()
+		f.finish()
+		return out{V0: v, V1: true}, true
+	}
+	c := f.c
 	c.mu.Lock()
 	switch {
-	case f.w.notified:
-		v = f.v
-		var zero T
-		f.v, f.w.notified = zero, false
+	case f.w.notified: // handed over since the check above
+		v = f.takeHanded()
 		c.mu.Unlock()
 	case c.buf.len() > 0:
 		// recvq is non-empty only while buf is empty, so this receive is
@@ -610,12 +618,19 @@ func (f *RecvFuture[T]) Cancel() {
 		c.recvq.remove(&f.w)
 	}
 	if f.w.notified {
-		var zero T
-		c.buf.pushFront(f.v)
-		f.v, f.w.notified = zero, false
+		c.buf.pushFront(f.takeHanded())
 		c.dispatch(&wk)
 	}
 	c.mu.Unlock()
 	wk.wake(nil)
 	f.finish()
+}
+
+// takeHanded takes the value a send handed over and clears the hand-over.
+func (f *RecvFuture[T]) takeHanded() T {
+	var zero T
+	v := f.v
+	f.v, f.w.notified = zero, false
+	f.handed.Store(false)
+	return v
 }
