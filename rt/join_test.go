@@ -8,9 +8,7 @@ import (
 )
 
 func TestJoin2(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		p0, p1 := newProbe(t, 3, 3), newProbe(t, "five", 5)
 		out := runOn(t, r, Join2Async[int, string](p0, p1))
 		if out != (Tuple2[int, string]{3, "five"}) {
@@ -115,9 +113,6 @@ func TestJoinRotationBudget(t *testing.T) {
 func TestJoinCancel(t *testing.T) {
 	cx := NewContext(nopWaker{})
 	ps := probes(t, 1, 0, 0, 0)
-	for _, p := range ps {
-		p.spin = false
-	}
 	cases := []struct {
 		name string
 		f    Future[any]
@@ -210,9 +205,6 @@ func sleepThen[T any](d time.Duration, v T) func(cx *Context) (T, bool) {
 func TestJoinAllTimeout(t *testing.T) {
 	forPaused(t, func(t *testing.T, r *Runtime) {
 		ps := probes(t, 1, 0, 0)
-		for _, p := range ps {
-			p.spin = false
-		}
 		out := runOn(t, r, TimeoutAsync(time.Second, JoinAllAsync([]Future[int]{ps[0], ps[1], ps[2]})))
 		if !errors.Is(out.V1, ErrTimeout) {
 			t.Fatalf("err %v, want a timeout", out.V1)
@@ -226,9 +218,7 @@ func TestJoinAllTimeout(t *testing.T) {
 var errBoom = errors.New("boom")
 
 func TestTryJoin2(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		out := runOn(t, r, TryJoin2Async(okAfter(newProbe(t, 1, 2)), okAfter(newProbe(t, "two", 3))))
 		if out != (Tuple3[int, string, error]{1, "two", nil}) {
 			t.Fatalf("success: got %+v", out)
@@ -252,9 +242,7 @@ func TestTryJoin2(t *testing.T) {
 }
 
 func TestTryJoinAll(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		fs := []Future[Tuple2[int, error]]{okAfter(newProbe(t, 1, 3)), okAfter(newProbe(t, 2, 1)), okAfter(newProbe(t, 3, 2))}
 		out := runOn(t, r, TryJoinAllAsync(fs))
 		if out.V1 != nil || !slices.Equal(out.V0, []int{1, 2, 3}) {

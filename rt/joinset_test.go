@@ -83,14 +83,9 @@ func TestJoinSetCompletionOrder(t *testing.T) {
 // JoinNext cancelled, their futures cancelled once; a task that finished
 // before the abort keeps its output.
 func TestJoinSetAbortAll(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		var set JoinSet[int]
 		ps := probes(t, 0, 0, 0)
-		for _, p := range ps {
-			p.spin = false
-		}
 		var got []joined
 		runOn(t, r, seq(
 			spawnAll(&set, ps[0], ps[1], ps[2], Ready(7)),
@@ -137,12 +132,9 @@ func readyTaskFinished(set *JoinSet[int]) bool {
 // TestJoinSetShutdown: Shutdown aborts and awaits every task, leaves the set
 // empty and reusable; AbortHandle aborts one task.
 func TestJoinSetShutdown(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		var set JoinSet[int]
 		ps := probes(t, 0, 0, 5)
-		ps[0].spin, ps[1].spin = false, false
 		var got []joined
 		var h AbortHandle
 		runOn(t, r, seq(
@@ -214,8 +206,7 @@ func TestJoinSetDirect(t *testing.T) {
 	if !slices.Equal(vs, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
 		t.Fatalf("got %v", vs)
 	}
-	p := newProbe(t, 0, 0)
-	p.spin = false
+	p := probes(t, 0)[0]
 	set.SpawnOn(r, p)
 	set.Shutdown()
 	if set.Len() != 0 || p.cancels.Load() != 1 {

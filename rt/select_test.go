@@ -13,7 +13,7 @@ import (
 
 // probe is the combinator tests' hand-written future: ready with v at its
 // readyAt-th poll (never when readyAt is 0), waking itself at every pending
-// poll when spin is set. It counts polls and Cancel calls, and fails the test
+// poll when spin is set (by newProbe, when it ever becomes ready). It counts polls and Cancel calls, and fails the test
 // when it is polled after it completed or was cancelled, or cancelled after
 // it completed — none of which a combinator may do.
 type probe[T any] struct {
@@ -52,7 +52,7 @@ func (p *probe[T]) Cancel() {
 }
 
 func newProbe[T any](t testing.TB, v T, readyAt int32) *probe[T] {
-	return &probe[T]{t: t, v: v, readyAt: readyAt, spin: true}
+	return &probe[T]{t: t, v: v, readyAt: readyAt, spin: readyAt > 0}
 }
 
 // testQueue is an unbounded FIFO of ints with one cancel-safe receiver: a
@@ -119,6 +119,15 @@ func runOn[T any](t testing.TB, r *Runtime, f Future[T]) T {
 	return res.V0
 }
 
+// forRuntimes runs f on a fresh runtime of each of flavours.
+func forRuntimes(t *testing.T, f func(t *testing.T, r *Runtime)) {
+	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
+		r := newRT()
+		defer r.Shutdown()
+		f(t, r)
+	})
+}
+
 // forPaused runs f on each runtime flavour built on a paused clock
 // (pausedFlavours), so that timeouts are exact and the tests wait for nothing.
 func forPaused(t *testing.T, f func(t *testing.T, r *Runtime)) {
@@ -132,9 +141,7 @@ func forPaused(t *testing.T, f func(t *testing.T, r *Runtime)) {
 }
 
 func TestSelect2FirstReadyWins(t *testing.T) {
-	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
-		r := newRT()
-		defer r.Shutdown()
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
 		p0 := newProbe(t, 7, 0)     // never ready
 		p1 := newProbe(t, "one", 3) // ready at its third poll
 		s := runOn(t, r, Select2Async[int, string](p0, p1))
@@ -500,7 +507,6 @@ func TestSelectLoopRealProducer(t *testing.T) {
 func TestSelectInsideTimeout(t *testing.T) {
 	forPaused(t, func(t *testing.T, r *Runtime) {
 		p0, p1 := newProbe(t, 0, 0), newProbe(t, "", 0)
-		p0.spin, p1.spin = false, false
 		out := runOn(t, r, TimeoutAsync(time.Second, Select2Async[int, string](p0, p1)))
 		if !errors.Is(out.V1, ErrTimeout) {
 			t.Fatalf("err %v, want a timeout", out.V1)
@@ -517,7 +523,6 @@ func TestSelectInsideTimeout(t *testing.T) {
 func TestTimeoutInsideSelect(t *testing.T) {
 	forPaused(t, func(t *testing.T, r *Runtime) {
 		inner, other := newProbe(t, 0, 0), newProbe(t, 0, 0)
-		inner.spin, other.spin = false, false
 		s := runOn(t, r, Select2Async[Tuple2[int, error], int](TimeoutAsync[int](time.Second, inner), other))
 		if s.Index != 0 || !errors.Is(s.V0.V1, ErrTimeout) {
 			t.Fatalf("got %+v, want the timeout branch with ErrTimeout", s)
@@ -527,7 +532,6 @@ func TestTimeoutInsideSelect(t *testing.T) {
 		}
 
 		inner = newProbe(t, 0, 0)
-		inner.spin = false
 		q := &testQueue{}
 		q.push(5)
 		s2 := runOn(t, r, Select2BiasedAsync[int, Tuple2[int, error]](q.recvAsync(), TimeoutAsync[int](time.Hour, inner)))
