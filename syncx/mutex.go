@@ -46,9 +46,12 @@ const (
 // would have to wait on a goroutine that is driving a runtime (inside a
 // task), it panics instead: use LockAsync there.
 func (m *Mutex) Lock() {
-	if m.state.CompareAndSwap(0, mutexLocked) {
-		return
+	if !m.state.CompareAndSwap(0, mutexLocked) {
+		m.lockSlow() // a separate function keeps Lock inlinable, as sync.Mutex's
 	}
+}
+
+func (m *Mutex) lockSlow() {
 	f := lockPool.get()
 	f.m = m
 	directAwait[struct{}](f, "Mutex.Lock", "LockAsync")
