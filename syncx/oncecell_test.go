@@ -1,6 +1,7 @@
 package syncx
 
 import (
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -203,5 +204,121 @@ func TestOnceCellRefusedOnRuntime(t *testing.T) {
 	fA.Cancel()
 	if v := c.GetOrInit(func() rt.Future[int] { return rt.Ready(5) }); v != 5 {
 		t.Fatalf("GetOrInit after the initializer left = %d", v)
+	}
+}
+
+// countedInit is an initializer whose future waits for gate and is ready
+// with v; running counts initializer futures alive (made, not yet ready or
+// cancelled) across all actors.
+type countedInit struct {
+	gate    *NotifiedFuture
+	v       int
+	running *int
+	live    bool
+}
+
+func (c *countedInit) Poll(cx *rt.Context) (int, bool) {
+	if _, ok := c.gate.Poll(cx); !ok {
+		return 0, false
+	}
+	c.live = false
+	*c.running--
+	return c.v, true
+}
+
+func (c *countedInit) Cancel() {
+	c.gate.Cancel()
+	if c.live {
+		c.live = false
+		*c.running--
+	}
+}
+
+// TestExploreOnceCell drives GetOrInitAsync futures by hand on a seeded
+// schedule of first polls, repolls, cancels (of waiters, of the initializer,
+// of a waiter just handed the role) and gate openings, checking that at most
+// one initializer runs at a time, that every result is the one value the
+// cell was set to, and, at the end, that every waiter completes by polling
+// only on wake-ups (no waiter stranded, no wake-up lost).
+func TestExploreOnceCell(t *testing.T) {
+	const actors, steps = 5, 200
+	for seed := uint64(0); seed < 300; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		var c OnceCell[int]
+		running := 0
+		gates := make([]Notify, actors)
+		fs := make([]*OnceCellFuture[int], actors)
+		ws := make([]*explWaker, actors)
+		value := 0
+		fail := func(step int, format string, args ...any) {
+			t.Helper()
+			t.Fatalf("seed %d step %d: "+format, append([]any{seed, step}, args...)...)
+		}
+		mk := func(i int) {
+			fs[i], ws[i] = c.GetOrInitAsync(func() rt.Future[int] {
+				running++
+				return &countedInit{gate: gates[i].NotifiedAsync(), v: 100 + i, running: &running, live: true}
+			}), &explWaker{}
+		}
+		check := func(step, i int, v int, ok bool) {
+			if !ok {
+				return
+			}
+			if value == 0 {
+				value = v
+			}
+			if got, set := c.Get(); v != value || !set || got != value {
+				fail(step, "actor %d got %d, cell %d (set %v), first value %d", i, v, got, set, value)
+			}
+			fs[i] = nil
+		}
+		for step := range steps {
+			i := rng.IntN(actors)
+			switch {
+			case rng.IntN(4) == 0:
+				gates[i].NotifyOne()
+			case fs[i] == nil:
+				mk(i)
+				v, ok := fs[i].Poll(rt.NewContext(ws[i]))
+				check(step, i, v, ok)
+			case rng.IntN(3) == 0:
+				fs[i].Cancel()
+				fs[i].Cancel()
+				fs[i] = nil
+			default:
+				ws[i].woken = false
+				v, ok := fs[i].Poll(rt.NewContext(ws[i]))
+				check(step, i, v, ok)
+			}
+			if running > 1 {
+				fail(step, "%d initializers running", running)
+			}
+		}
+		// Liveness: open every gate and poll only the woken.
+		for i := range gates {
+			gates[i].NotifyOne()
+		}
+		for round := 0; ; round++ {
+			progress, pending := false, false
+			for i, f := range fs {
+				if f == nil {
+					continue
+				}
+				pending = true
+				if !ws[i].woken {
+					continue
+				}
+				progress = true
+				ws[i].woken = false
+				v, ok := f.Poll(rt.NewContext(ws[i]))
+				check(steps, i, v, ok)
+			}
+			if !pending {
+				break
+			}
+			if !progress {
+				fail(steps, "waiters stranded after round %d: %v (running %d)", round, fs, running)
+			}
+		}
 	}
 }
