@@ -1,0 +1,317 @@
+package netx
+
+import (
+	"io"
+	"net"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+	"golang.org/x/sys/unix"
+)
+
+// reader is the reading half of a stream socket; TCPStream, UnixStream and
+// ReadHalf share its methods.
+type reader struct{ fd *netFD }
+
+// writer is the writing half; see reader.
+type writer struct{ fd *netFD }
+
+// conn is a connected stream socket: both halves, and what concerns the
+// whole socket.
+type conn struct {
+	reader
+	writer
+}
+
+func newConn(fd *netFD) conn { return conn{reader{fd}, writer{fd}} }
+
+// Read reads up to len(b) bytes, blocking until at least one is available;
+// at the end of the stream it returns 0, io.EOF (direct mode of ReadAsync).
+func (r *reader) Read(b []byte) (int, error) {
+	d := &r.fd.rd
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := rt.Await(r.ReadAsync(b))
+	return out.V0, out.V1
+}
+
+// ReadAsync returns a future of Read's results. It spends one budget unit
+// per poll; cancelling it reads nothing.
+func (r *reader) ReadAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return (*readFuture)(r.fd.rd.fut.start(opRead, b))
+}
+
+// ReadFull reads exactly len(b) bytes; fewer only with an error, which is
+// io.ErrUnexpectedEOF if the stream ended after some of them and io.EOF if
+// it ended before any (io.ReadFull's rule). Direct mode of ReadFullAsync.
+func (r *reader) ReadFull(b []byte) (int, error) {
+	d := &r.fd.rd
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := rt.Await(r.ReadFullAsync(b))
+	return out.V0, out.V1
+}
+
+// ReadFullAsync returns a future of ReadFull's results. Cancelling it may
+// have consumed a prefix of the bytes it was reading.
+func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return &readFullFuture{r: (*readFuture)(r.fd.rd.fut.start(opRead, b)), b: b}
+}
+
+// ReadPooled waits until the socket is readable, then reads into a buffer
+// borrowed from netx's pool (at most PooledBufferSize bytes) and returns it;
+// the caller calls Release once done with the data. While it waits nothing
+// is borrowed, so a connection parked in ReadPooled holds no buffer. At the
+// end of the stream it returns nil, io.EOF. Direct mode of ReadPooledAsync.
+func (r *reader) ReadPooled() (*Buf, error) {
+	d := &r.fd.rd
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := rt.Await(r.ReadPooledAsync())
+	return out.V0, out.V1
+}
+
+// ReadPooledAsync returns a future of ReadPooled's results. Cancelling it
+// reads nothing and borrows nothing.
+func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
+	return (*readPooledFuture)(r.fd.rd.fut.start(opReadPooled, nil))
+}
+
+// TryRead reads what is available without waiting: ErrWouldBlock (wrapped
+// in a *net.OpError) if nothing is. It spends no budget. After
+// ErrWouldBlock, Readable waits for new data.
+func (r *reader) TryRead(b []byte) (int, error) {
+	var f ioFuture
+	f.fd, f.d, f.dir = r.fd, &r.fd.rd, rt.DirRead
+	f.start(opRead, b)
+	if len(b) == 0 {
+		return 0, nil
+	}
+	err := f.tryOp()
+	return f.n, r.fd.opErr("read", err)
+}
+
+// Readable blocks until the socket is readable, at the end of its stream,
+// in error or closed (direct mode of ReadableAsync). It returns an error
+// only for a closed socket or an expired read deadline; a read tells the
+// rest.
+func (r *reader) Readable() error {
+	d := &r.fd.rd
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return rt.Await(r.ReadableAsync())
+}
+
+// ReadableAsync returns a future of Readable's result. It spends one budget
+// unit per poll.
+func (r *reader) ReadableAsync() rt.Future[error] {
+	return (*readyFuture)(r.fd.rd.fut.start(opReady, nil))
+}
+
+// SetReadDeadline sets the deadline of pending and future reads (and
+// Readable, ReadPooled); see net.Conn. The zero time means none.
+func (r *reader) SetReadDeadline(t time.Time) error {
+	if r.fd.closed() {
+		return r.fd.opErr("set", errClosing)
+	}
+	r.fd.rd.setDeadline(t)
+	return nil
+}
+
+// CloseRead shuts down the reading side: reads return io.EOF.
+func (r *reader) CloseRead() error {
+	return r.fd.shutdown(unix.SHUT_RD)
+}
+
+// Write writes all of b, blocking while the socket's send buffer is full; it
+// returns len(b), nil or the count written before an error (direct mode of
+// WriteAsync).
+func (w *writer) Write(b []byte) (int, error) {
+	d := &w.fd.wr
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := rt.Await(w.WriteAsync(b))
+	return out.V0, out.V1
+}
+
+// WriteAsync returns a future of Write's results. It spends one budget unit
+// per poll. Cancelling it may leave a prefix of b written.
+func (w *writer) WriteAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return (*writeFuture)(w.fd.wr.fut.start(opWrite, b))
+}
+
+// WriteAll is Write, which already writes everything; it is there so that
+// code written against a short-writing writer reads the same (direct mode of
+// WriteAllAsync).
+func (w *writer) WriteAll(b []byte) (int, error) { return w.Write(b) }
+
+// WriteAllAsync is WriteAsync.
+func (w *writer) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return w.WriteAsync(b)
+}
+
+// TryWrite writes what fits in the send buffer now, without waiting: the
+// count and nil if all of b went, the count and ErrWouldBlock (wrapped in a
+// *net.OpError) if only a prefix (maybe empty) did. It spends no budget.
+func (w *writer) TryWrite(b []byte) (int, error) {
+	var f ioFuture
+	f.fd, f.d, f.dir = w.fd, &w.fd.wr, rt.DirWrite
+	f.start(opWrite, b)
+	err := f.tryOp()
+	return f.n, w.fd.opErr("write", err)
+}
+
+// Writable blocks until the socket is writable, write-closed, in error or
+// closed (direct mode of WritableAsync); see Readable for the result.
+func (w *writer) Writable() error {
+	d := &w.fd.wr
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return rt.Await(w.WritableAsync())
+}
+
+// WritableAsync returns a future of Writable's result.
+func (w *writer) WritableAsync() rt.Future[error] {
+	return (*readyFuture)(w.fd.wr.fut.start(opReady, nil))
+}
+
+// SetWriteDeadline sets the deadline of pending and future writes; see
+// net.Conn.
+func (w *writer) SetWriteDeadline(t time.Time) error {
+	if w.fd.closed() {
+		return w.fd.opErr("set", errClosing)
+	}
+	w.fd.wr.setDeadline(t)
+	return nil
+}
+
+// CloseWrite shuts down the writing side: the peer reads io.EOF after the
+// data already sent. Reading goes on.
+func (w *writer) CloseWrite() error {
+	return w.fd.shutdown(unix.SHUT_WR)
+}
+
+// Close closes the socket. Pending operations on it return errors wrapping
+// net.ErrClosed; so does a second Close.
+func (c *conn) Close() error { return c.reader.fd.Close() }
+
+// LocalAddr returns the local address (a *net.TCPAddr or *net.UnixAddr).
+func (c *conn) LocalAddr() net.Addr { return c.reader.fd.localAddr() }
+
+// RemoteAddr returns the peer's address.
+func (c *conn) RemoteAddr() net.Addr { return c.reader.fd.remoteAddr() }
+
+// SetDeadline sets both the read and the write deadline; see net.Conn.
+func (c *conn) SetDeadline(t time.Time) error {
+	if err := c.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return c.SetWriteDeadline(t)
+}
+
+// Split returns the stream's reading and writing halves, for one task to
+// read while another writes. Each half is a view: closing the stream
+// closes both.
+func (c *conn) Split() (*ReadHalf, *WriteHalf) {
+	return &ReadHalf{c.reader}, &WriteHalf{c.writer}
+}
+
+// ReadHalf is the reading half of a stream (see Split).
+type ReadHalf struct{ reader }
+
+// WriteHalf is the writing half of a stream (see Split).
+type WriteHalf struct{ writer }
+
+func (fd *netFD) shutdown(how int) error {
+	err := fd.sysErr(func(s int) error { return unix.Shutdown(s, how) })
+	if err != nil {
+		return fd.opErr("shutdown", wrapSyscall("shutdown", err))
+	}
+	return nil
+}
+
+// The typed futures: an ioFuture seen with the output of one operation.
+
+type readFuture ioFuture
+
+func (f *readFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return rt.Tuple2[int, error]{}, false
+	}
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("read", g.err)}, true
+}
+
+func (f *readFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+type writeFuture ioFuture
+
+func (f *writeFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return rt.Tuple2[int, error]{}, false
+	}
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("write", g.err)}, true
+}
+
+func (f *writeFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+type readPooledFuture ioFuture
+
+func (f *readPooledFuture) Poll(cx *rt.Context) (rt.Tuple2[*Buf, error], bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return rt.Tuple2[*Buf, error]{}, false
+	}
+	b := g.pb
+	g.pb = nil
+	return rt.Tuple2[*Buf, error]{V0: b, V1: g.fd.opErr("read", g.err)}, true
+}
+
+func (f *readPooledFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+type readyFuture ioFuture
+
+func (f *readyFuture) Poll(cx *rt.Context) (error, bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return nil, false
+	}
+	op := "read"
+	if g.dir == rt.DirWrite {
+		op = "write"
+	}
+	return g.fd.opErr(op, g.err), true
+}
+
+func (f *readyFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+// readFullFuture repeats the direction's read until b is full.
+type readFullFuture struct {
+	r *readFuture
+	b []byte
+	n int
+}
+
+func (f *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+	for {
+		out, ok := f.r.Poll(cx)
+		if !ok {
+			return rt.Tuple2[int, error]{}, false
+		}
+		f.n += out.V0
+		if out.V1 != nil || f.n == len(f.b) {
+			err := out.V1
+			if err == io.EOF && f.n > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			if f.n == len(f.b) && err != nil && out.V0 > 0 {
+				err = nil
+			}
+			return rt.Tuple2[int, error]{V0: f.n, V1: err}, true
+		}
+		(*ioFuture)(f.r).start(opRead, f.b[f.n:])
+	}
+}
+
+func (f *readFullFuture) Cancel() { f.r.Cancel() }

@@ -1,0 +1,120 @@
+// Package netx provides async sockets on corio's reactor: TCP, UDP and Unix
+// sockets, and I/O helpers (Copy, CopyBidirectional, ReadFull, a buffered
+// Reader and Writer) that spend the cooperative budget.
+//
+// # Twins
+//
+// Every operation that can wait comes as a twin pair: X blocks the calling
+// goroutine (direct mode) and XAsync returns an rt.Future of X's results
+// (one result T gives T, several give rt.TupleN). Inside an //async:func
+// function a call of X is a suspension point, so the same source serves plain
+// Go and tasks:
+//
+//	//async:func
+//	func Serve(ln *netx.TCPListener) error {
+//		for {
+//			c, err := ln.AcceptTCP() // AcceptTCPAsync in the generated code
+//			if err != nil {
+//				return err
+//			}
+//			rt.Spawn(HandleAsync(c))
+//		}
+//	}
+//
+// Operations that never wait (Listen, Close, SetNoDelay, TryRead, …) have no
+// twin, except where the choice of driver matters: Listen, ListenUDP and
+// friends have Async twins that register the socket with the driver of the
+// runtime polling them, where the plain form registers with the process
+// default driver (rt.Register and rt.RegisterAsync make the same choice).
+// Accepted and dialled sockets register with the driver of whoever polls the
+// Accept or Dial future.
+//
+// # Direct mode is net's contract
+//
+// Called from ordinary goroutines, a *TCPStream is a net.Conn and a
+// *TCPListener a net.Listener (likewise *UnixStream and *UnixListener; a
+// *UDPConn or *UnixDatagram is a net.PacketConn), so bufio, io.Copy,
+// crypto/tls and net/http work on them unchanged. Methods may be called from
+// several goroutines at once: blocking calls in the same direction are
+// serialised, reads and writes proceed independently, and Close wakes every
+// pending call, which returns an error wrapping net.ErrClosed.
+// SetDeadline, SetReadDeadline and SetWriteDeadline bound the pending and
+// future calls in that direction (the async futures as well): they fail
+// with an error wrapping os.ErrDeadlineExceeded. Changing a deadline wakes a
+// pending call, so SetReadDeadline(time.Now()) unblocks a Read, as net/http
+// relies on.
+//
+// A blocking call must not run inside a task: if it would wait there it
+// panics (rt.Await's rule) instead of stalling the runtime. Use the twin.
+//
+// # Errors
+//
+// Errors have net's shapes, so the errors.Is and errors.As checks users
+// already write keep working: *net.OpError wrapping an *os.SyscallError
+// around the errno (errors.Is(err, syscall.ECONNRESET)), net.ErrClosed for
+// a closed socket (including a second Close), os.ErrDeadlineExceeded for an
+// expired deadline or DialTimeout, io.EOF at the end of a stream. No
+// operation on a closed socket panics.
+//
+// # Tasks, directions and budget
+//
+// Each socket has a reading and a writing direction, each with one pending
+// operation at a time (as rt's readiness API, which netx is built on and
+// nothing else). Split returns the two halves of a stream as separate values
+// so that one task reads while another writes. The futures of the stream's
+// own operations live inside the socket: starting an operation allocates
+// nothing, and starting a second one in the same direction while the first
+// is pending is a misuse (the blocking forms serialise themselves).
+//
+// Every operation spends one unit of the polling task's cooperative budget
+// before its syscall, so a task copying from an always-readable socket still
+// yields to the other tasks of its runtime. Cancelling a pending future
+// (rt.Cancel, a Timeout or Select that gave up) forgets its waker and loses
+// nothing that was not already returned: a cancelled Read has read nothing,
+// a cancelled Write may have written a prefix of its buffer (as a
+// timed-out net.Conn.Write), a cancelled Accept leaves the connection in the
+// backlog.
+//
+// # No buffer per idle connection
+//
+// The straightforward loop keeps its buffer alive while it waits:
+//
+//	buf := make([]byte, 4096) // held by the suspended task, 4 KiB per connection
+//	for {
+//		n, err := c.Read(buf)
+//		…
+//	}
+//
+// ReadPooled waits for readability first and only then borrows a buffer
+// from a process-wide pool for the read; the caller releases it after
+// using the data. An idle connection then holds no buffer at all, only the
+// socket and its task's live variables:
+//
+//	for {
+//		b, err := c.ReadPooled() // waits holding nothing
+//		if err != nil {
+//			return err
+//		}
+//		_, err = c.Write(b.Bytes())
+//		b.Release()
+//		…
+//	}
+//
+// Readable followed by TryRead into a buffer of one's own choosing is the
+// same pattern by hand.
+//
+// # Lifetime
+//
+// Close deregisters the descriptor and closes it once no syscall is using it
+// (a reference count, as net's fd mutex), so a Close racing a Read never
+// closes a descriptor number another socket may already reuse. A socket that
+// becomes unreachable without Close is closed by the garbage collector, as
+// os.File is: this is also what closes the sockets of tasks cancelled by a
+// runtime shutdown, whose async functions cannot run a deferred Close.
+//
+// # Platforms
+//
+// The implementation is Linux (epoll, through rt). On other systems the
+// package builds, and every constructor returns an error wrapping
+// errors.ErrUnsupported.
+package netx

@@ -1,0 +1,275 @@
+package netx
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/corio-go/corio/rt"
+	"golang.org/x/sys/unix"
+)
+
+// ErrWouldBlock is returned by TryRead, TryWrite and the other Try
+// operations when the operation would have to wait.
+var ErrWouldBlock = errors.New("corio/netx: operation would block")
+
+// errClosing is what an attempt finds on a socket that Close has started to
+// close; opErr turns it into net.ErrClosed.
+var errClosing = errors.New("use of closed network connection")
+
+// netFD is one non-blocking socket registered with a driver: the state every
+// socket type shares. The socket types hold it by pointer so that a cleanup
+// attached to the outer value can close it when the value is lost.
+type netFD struct {
+	fd  int              // immutable
+	reg *rt.Registration // immutable
+
+	// state is the closed bit (1) plus twice the number of syscalls in
+	// progress: the descriptor is closed when both say so, never while a
+	// syscall may still use its number.
+	state atomic.Uint64
+
+	family int    // immutable: unix.AF_INET, AF_INET6, AF_UNIX
+	sotype int    // immutable: unix.SOCK_STREAM, SOCK_DGRAM
+	net    string // immutable: "tcp", "udp", "unix", "unixgram", …
+
+	addrs atomic.Pointer[addrPair] // the local and remote addresses, looked up once
+
+	cleanup runtime.Cleanup // closes the descriptor if the netFD is lost unclosed; stopped by Close
+
+	rd ioDir // the reading direction (also accept)
+	wr ioDir // the writing direction (also connect)
+}
+
+type addrPair struct{ local, remote net.Addr }
+
+// ioDir is one direction of a socket: its in-flight future, its deadline,
+// and the lock that serialises blocking calls in that direction.
+type ioDir struct {
+	mu  sync.Mutex               // held by a blocking call for its whole wait
+	dl  atomic.Pointer[deadline] // nil until a deadline is first set
+	fut ioFuture                 // the pending operation's state
+}
+
+func newFD(fd int, reg *rt.Registration, family, sotype int, network string) *netFD {
+	f := &netFD{fd: fd, reg: reg, family: family, sotype: sotype, net: network}
+	f.rd.fut.fd, f.rd.fut.dir, f.rd.fut.d = f, rt.DirRead, &f.rd
+	f.wr.fut.fd, f.wr.fut.dir, f.wr.fut.d = f, rt.DirWrite, &f.wr
+	// The cleanup is on the netFD, which every pending operation reaches
+	// (a task waiting on the socket is reachable from the poller through
+	// its waker), not on the outer value, which may become unreachable
+	// while a read it started is still pending.
+	f.cleanup = runtime.AddCleanup(f, closeLost, lostFD{fd, reg})
+	return f
+}
+
+// lostFD is what the cleanup of a netFD closed by nobody needs.
+type lostFD struct {
+	fd  int
+	reg *rt.Registration
+}
+
+// closeLost deregisters and closes the descriptor of a netFD that became
+// unreachable without Close (a dropped socket, or one whose task a runtime
+// shutdown cancelled): nothing can use it any more.
+func closeLost(l lostFD) {
+	l.reg.Deregister()
+	unix.Close(l.fd)
+}
+
+// incref admits one syscall; false once Close has started.
+func (fd *netFD) incref() bool {
+	for {
+		s := fd.state.Load()
+		if s&1 != 0 {
+			return false
+		}
+		if fd.state.CompareAndSwap(s, s+2) {
+			return true
+		}
+	}
+}
+
+// decref ends a syscall; the last one after Close closes the descriptor.
+func (fd *netFD) decref() {
+	if fd.state.Add(^uint64(1)) == 1 {
+		unix.Close(fd.fd)
+	}
+}
+
+// Close deregisters and closes the socket, waking every pending operation.
+// A second Close returns net.ErrClosed.
+func (fd *netFD) Close() error {
+	for {
+		s := fd.state.Load()
+		if s&1 != 0 {
+			return fd.opErr("close", errClosing)
+		}
+		// Take a reference of our own while deregistering, so that a
+		// syscall finishing meanwhile cannot close the descriptor before
+		// it is deregistered.
+		if fd.state.CompareAndSwap(s, (s|1)+2) {
+			break
+		}
+	}
+	fd.cleanup.Stop()
+	fd.reg.Deregister()
+	fd.rd.wakeDeadline()
+	fd.wr.wakeDeadline()
+	fd.decref()
+	return nil
+}
+
+func (fd *netFD) closed() bool { return fd.state.Load()&1 != 0 }
+
+// sysErr runs one syscall under a reference.
+func (fd *netFD) sysErr(f func(int) error) error {
+	if !fd.incref() {
+		return errClosing
+	}
+	defer fd.decref()
+	return f(fd.fd)
+}
+
+// addresses returns the local and remote addresses, looked up at first use.
+func (fd *netFD) addresses() *addrPair {
+	if p := fd.addrs.Load(); p != nil {
+		return p
+	}
+	p := &addrPair{}
+	fd.sysErr(func(s int) error {
+		if sa, err := unix.Getsockname(s); err == nil {
+			p.local = sockaddrToAddr(fd.net, sa)
+		}
+		if sa, err := unix.Getpeername(s); err == nil {
+			p.remote = sockaddrToAddr(fd.net, sa)
+		}
+		return nil
+	})
+	if p.local == nil && p.remote == nil {
+		return p // closed, or not bound yet: do not cache
+	}
+	fd.addrs.CompareAndSwap(nil, p)
+	return fd.addrs.Load()
+}
+
+func (fd *netFD) localAddr() net.Addr  { return fd.addresses().local }
+func (fd *netFD) remoteAddr() net.Addr { return fd.addresses().remote }
+
+// opErr wraps err in net's shape for operation op.
+func (fd *netFD) opErr(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	var src, dst net.Addr
+	if fd.fd >= 0 && !fd.closed() {
+		p := fd.addresses()
+		src, dst = p.local, p.remote
+		if op == "accept" || op == "listen" {
+			src, dst = nil, p.local
+		}
+	}
+	return opError(op, fd.net, src, dst, err)
+}
+
+func opError(op, network string, src, dst net.Addr, err error) error {
+	switch {
+	case err == errClosing || errors.Is(err, rt.ErrDeregistered):
+		err = net.ErrClosed
+	case err == os.ErrDeadlineExceeded || err == ErrWouldBlock:
+	default:
+		var errno syscall.Errno
+		if errors.As(err, &errno) && !isSyscallError(err) {
+			err = os.NewSyscallError(syscallName(op), errno)
+		}
+	}
+	return &net.OpError{Op: op, Net: network, Source: src, Addr: dst, Err: err}
+}
+
+func isSyscallError(err error) bool {
+	var se *os.SyscallError
+	return errors.As(err, &se)
+}
+
+func syscallName(op string) string {
+	switch op {
+	case "read":
+		return "read"
+	case "write":
+		return "write"
+	case "accept":
+		return "accept4"
+	case "dial":
+		return "connect"
+	case "listen":
+		return "listen"
+	case "close":
+		return "close"
+	}
+	return op
+}
+
+// sockaddrToAddr converts a kernel address to net's type for network.
+func sockaddrToAddr(network string, sa unix.Sockaddr) net.Addr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		ip := net.IP(append([]byte(nil), sa.Addr[:]...))
+		if isUDP(network) {
+			return &net.UDPAddr{IP: ip, Port: sa.Port}
+		}
+		return &net.TCPAddr{IP: ip, Port: sa.Port}
+	case *unix.SockaddrInet6:
+		ip := net.IP(append([]byte(nil), sa.Addr[:]...))
+		zone := zoneName(int(sa.ZoneId))
+		if isUDP(network) {
+			return &net.UDPAddr{IP: ip, Port: sa.Port, Zone: zone}
+		}
+		return &net.TCPAddr{IP: ip, Port: sa.Port, Zone: zone}
+	case *unix.SockaddrUnix:
+		return &net.UnixAddr{Name: sa.Name, Net: network}
+	}
+	return nil
+}
+
+func zoneName(id int) string {
+	if id == 0 {
+		return ""
+	}
+	if ifi, err := net.InterfaceByIndex(id); err == nil {
+		return ifi.Name
+	}
+	return ""
+}
+
+func isUDP(network string) bool {
+	return network == "udp" || network == "udp4" || network == "udp6"
+}
+
+// setsockoptInt sets an integer socket option under a reference.
+func (fd *netFD) setsockoptInt(op string, level, opt, v int) error {
+	err := fd.sysErr(func(s int) error { return unix.SetsockoptInt(s, level, opt, v) })
+	if err != nil {
+		return fd.opErr(op, wrapSyscall("setsockopt", err))
+	}
+	return nil
+}
+
+func wrapSyscall(name string, err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return os.NewSyscallError(name, errno)
+	}
+	return err
+}
+
+func boolint(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

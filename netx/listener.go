@@ -1,0 +1,213 @@
+package netx
+
+import (
+	"errors"
+	"log"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+	"golang.org/x/sys/unix"
+)
+
+// listener is a listening socket; TCPListener and UnixListener share it.
+type listener struct {
+	fd *netFD
+
+	// Accept's back-off when the process is out of descriptors: a timer
+	// (backoff.sleep, armed while backoff.armed) and the waiting Accept's
+	// waker, which Close wakes. Owned by the pending Accept.
+	backoff deadline
+	delay   time.Duration
+
+	unlinkPath string // a Unix socket file to remove on Close
+}
+
+// Accept back-off bounds: the first wait after EMFILE, and the longest.
+const (
+	minAcceptBackoff = 5 * time.Millisecond
+	maxAcceptBackoff = time.Second
+)
+
+var emfileLogged atomic.Bool
+
+// pollAccept advances the pending Accept; true once done, with the new
+// socket's descriptor and registration or an error in net's shape.
+func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg *rt.Registration, err error, done bool) {
+	f := &l.fd.rd.fut
+	for {
+		if bo := &l.backoff; bo.armed {
+			if l.fd.closed() {
+				bo.release()
+				return -1, nil, l.fd.opErr("accept", errClosing), true
+			}
+			bo.mu.Lock()
+			bo.waker = cx.Waker()
+			bo.mu.Unlock()
+			if l.fd.closed() { // Close ran before the waker was stored
+				continue
+			}
+			if _, ok := bo.sleep.Poll(cx); !ok {
+				return -1, nil, nil, false
+			}
+			bo.release()
+			f.start(opAccept, nil)
+		}
+		if !f.poll(cx) {
+			return -1, nil, nil, false
+		}
+		switch {
+		case f.err == nil:
+		case errors.Is(f.err, unix.ECONNABORTED):
+			f.start(opAccept, nil) // the peer gave up in the backlog: next one
+			continue
+		case isResourceExhausted(f.err):
+			// Out of descriptors (or kernel memory): the pending
+			// connection stays in the backlog and the socket stays
+			// readable, so retrying at once would spin. Wait, doubling
+			// the wait up to maxAcceptBackoff, and say so once.
+			if emfileLogged.CompareAndSwap(false, true) {
+				log.Printf("corio/netx: accept: %v; backing off (up to %v) until descriptors are freed", f.err, maxAcceptBackoff)
+			}
+			l.delay = min(max(l.delay*2, minAcceptBackoff), maxAcceptBackoff)
+			l.backoff.sleep.Reset(l.delay)
+			l.backoff.armed = true
+			continue
+		default:
+			return -1, nil, l.fd.opErr("accept", f.err), true
+		}
+		l.delay = 0
+		nfd = f.nfd
+		out, _ := rt.RegisterAsync(nfd).Poll(cx) // ready at its first poll
+		if out.V1 != nil {
+			unix.Close(nfd)
+			return -1, nil, l.fd.opErr("accept", out.V1), true
+		}
+		return nfd, out.V0, nil, true
+	}
+}
+
+func (l *listener) cancelAccept() {
+	l.backoff.release()
+	l.fd.rd.fut.cancel()
+}
+
+func isResourceExhausted(err error) bool {
+	return errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) ||
+		errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
+}
+
+// startAccept prepares the direction's future for an Accept.
+func (l *listener) startAccept() {
+	l.fd.rd.fut.start(opAccept, nil)
+}
+
+// Close stops listening; a pending Accept returns an error wrapping
+// net.ErrClosed, and so does a second Close.
+func (l *listener) Close() error {
+	err := l.fd.Close()
+	l.backoff.wake()
+	if err == nil && l.unlinkPath != "" {
+		unix.Unlink(l.unlinkPath)
+	}
+	return err
+}
+
+// Addr returns the address the socket listens on.
+func (l *listener) Addr() net.Addr { return l.fd.localAddr() }
+
+// SetDeadline sets the deadline of pending and future Accepts (the zero time:
+// none); an expired deadline fails them with an error wrapping
+// os.ErrDeadlineExceeded.
+func (l *listener) SetDeadline(t time.Time) error {
+	if l.fd.closed() {
+		return l.fd.opErr("set", errClosing)
+	}
+	l.fd.rd.setDeadline(t)
+	return nil
+}
+
+// listenFD creates, binds and listens on a socket for sa.
+func listenFD(sa unix.Sockaddr, sotype int, network string, lc *ListenConfig, cx *rt.Context) (*netFD, error) {
+	family := familyOf(sa)
+	s, err := sysSocket(family, sotype)
+	if err != nil {
+		return nil, wrapSyscall("socket", err)
+	}
+	fail := func(name string, err error) (*netFD, error) {
+		unix.Close(s)
+		return nil, wrapSyscall(name, err)
+	}
+	if family != unix.AF_UNIX {
+		if !lc.NoReuseAddr {
+			if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+				return fail("setsockopt", err)
+			}
+		}
+		if lc.ReusePort {
+			if err := unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+				return fail("setsockopt", err)
+			}
+		}
+		if family == unix.AF_INET6 {
+			v6only := boolint(network[len(network)-1] == '6')
+			if err := unix.SetsockoptInt(s, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
+				return fail("setsockopt", err)
+			}
+		}
+	}
+	if lc.Control != nil {
+		if err := lc.Control(s); err != nil {
+			unix.Close(s)
+			return nil, err
+		}
+	}
+	if err := unix.Bind(s, sa); err != nil {
+		return fail("bind", err)
+	}
+	if sotype == unix.SOCK_STREAM {
+		backlog := lc.Backlog
+		if backlog <= 0 || backlog > maxListenerBacklog() {
+			backlog = maxListenerBacklog()
+		}
+		if err := unix.Listen(s, backlog); err != nil {
+			return fail("listen", err)
+		}
+	}
+	reg, err := register(cx, s)
+	if err != nil {
+		unix.Close(s)
+		return nil, err
+	}
+	return newFD(s, reg, family, sotype, network), nil
+}
+
+// register registers s with cx's driver, or the default driver for a nil cx
+// (rt.Register's choice).
+func register(cx *rt.Context, s int) (*rt.Registration, error) {
+	if cx == nil {
+		return rt.Register(s)
+	}
+	out, _ := rt.RegisterAsync(s).Poll(cx)
+	return out.V0, out.V1
+}
+
+// ListenConfig holds the options of a listening socket. The zero value is
+// net's default: SO_REUSEADDR set, the kernel's largest backlog.
+type ListenConfig struct {
+	// Backlog is the length of the queue of connections not yet accepted;
+	// 0 (or more than the kernel allows) means the kernel's maximum
+	// (net.core.somaxconn).
+	Backlog int
+	// NoReuseAddr leaves SO_REUSEADDR unset, so that binding fails while
+	// connections to the port linger in TIME_WAIT.
+	NoReuseAddr bool
+	// ReusePort sets SO_REUSEPORT: several sockets (in one process or
+	// several) may listen on the same address, and the kernel spreads the
+	// incoming connections among them.
+	ReusePort bool
+	// Control, if not nil, is called with the raw socket after netx's
+	// options are set and before bind, to set others.
+	Control func(fd int) error
+}

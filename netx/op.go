@@ -1,0 +1,343 @@
+package netx
+
+import (
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+	"golang.org/x/sys/unix"
+)
+
+// opKind says what an ioFuture's attempt does.
+type opKind uint8
+
+const (
+	opRead       opKind = iota // read(2) into buf
+	opReadPooled               // read(2) into a pooled Buf
+	opWrite                    // write(2) all of buf
+	opRecvFrom                 // recvfrom(2) into buf
+	opSendTo                   // sendmsg(2) buf to sa (nil: the connected peer)
+	opAccept                   // accept4(2)
+	opConnect                  // a non-blocking connect completing
+	opReady                    // the direction's readiness, nothing else
+)
+
+// ioFuture is the state of one direction's pending operation. It lives in
+// the socket (one per direction), so starting an operation allocates
+// nothing; the typed futures the Async methods return are the same memory
+// under other names (readFuture, acceptFuture, …).
+type ioFuture struct {
+	fd   *netFD       // immutable
+	d    *ioDir       // immutable: the direction this future belongs to
+	dir  rt.Direction // immutable
+	kind opKind
+
+	buf []byte        // read, write, recvfrom, sendto
+	n   int           // bytes done
+	sa  unix.Sockaddr // recvfrom's source, sendto's destination
+	nfd int           // accept's new descriptor
+	pb  *Buf          // opReadPooled's buffer, once read into
+	err error         // the result, set when done
+
+	// The deadline in force for this poll (zero: none). attempt checks it
+	// too: a write that keeps finding a little room would otherwise loop
+	// inside one poll past its deadline.
+	at time.Time
+}
+
+// start resets f for a new operation of kind k on buf.
+func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
+	f.kind, f.buf, f.n, f.sa, f.nfd, f.pb, f.err, f.at = k, buf, 0, nil, -1, nil, nil, time.Time{}
+	return f
+}
+
+// poll advances the operation; true once f.err (and the results) are set.
+func (f *ioFuture) poll(cx *rt.Context) bool {
+	dl := f.d.dl.Load()
+	var at time.Time
+	var gen uint64
+	if dl != nil {
+		dl.mu.Lock()
+		at, gen, dl.waker = dl.at, dl.gen, nil
+		dl.mu.Unlock()
+		if !at.IsZero() && !time.Now().Before(at) {
+			return f.finish(dl, os.ErrDeadlineExceeded)
+		}
+	}
+	f.at = at
+	if f.kind == opRead && len(f.buf) == 0 {
+		// A zero-length read returns at once, as net's does.
+		if f.fd.closed() {
+			return f.finish(dl, errClosing)
+		}
+		return f.finish(dl, nil)
+	}
+	if done, err := f.fd.reg.PollIO(cx, f.dir, f.attempt); done {
+		return f.finish(dl, err)
+	}
+	if dl == nil {
+		return false
+	}
+	// Pending with a deadline object: let SetDeadline wake us, and arm the
+	// deadline's timer.
+	dl.mu.Lock()
+	changed := dl.gen != gen
+	if !changed {
+		dl.waker = cx.Waker()
+	}
+	dl.mu.Unlock()
+	if changed {
+		cx.Waker().Wake() // the deadline moved while we looked: look again
+		return false
+	}
+	if at.IsZero() {
+		if dl.armed {
+			dl.sleep.Cancel()
+			dl.armed = false
+		}
+		return false
+	}
+	if !dl.armed || dl.sleepGen != gen {
+		dl.sleep.ResetUntil(at)
+		dl.sleepGen, dl.armed = gen, true
+	}
+	if _, fired := dl.sleep.Poll(cx); fired {
+		return f.finish(dl, os.ErrDeadlineExceeded)
+	}
+	return false
+}
+
+// finish records err as the result and drops the deadline's hold on f.
+func (f *ioFuture) finish(dl *deadline, err error) bool {
+	f.err = err
+	f.buf = nil
+	if dl != nil {
+		dl.release()
+	}
+	return true
+}
+
+// cancel abandons a pending operation.
+func (f *ioFuture) cancel() {
+	if dl := f.d.dl.Load(); dl != nil {
+		dl.release()
+	}
+	rt.Cancel(f.fd.reg.ReadyAsync(f.dir))
+	if f.pb != nil {
+		f.pb.Release()
+		f.pb = nil
+	}
+	f.buf = nil
+}
+
+// attempt makes one try of the operation's syscall, returning unix.EAGAIN if
+// it would block (rt.Registration.PollIO's contract).
+func (f *ioFuture) attempt() error {
+	fd := f.fd
+	if !fd.incref() {
+		return errClosing
+	}
+	defer fd.decref()
+	if !f.at.IsZero() && !time.Now().Before(f.at) {
+		return os.ErrDeadlineExceeded
+	}
+	switch f.kind {
+	case opRead:
+		n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, f.buf) })
+		if err != nil {
+			return err
+		}
+		f.n = n
+		if n == 0 && fd.sotype == unix.SOCK_STREAM {
+			return io.EOF
+		}
+	case opReadPooled:
+		b := getBuf()
+		n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, b.b[:cap(b.b)]) })
+		if err != nil || n == 0 {
+			b.Release()
+			if err == nil {
+				err = io.EOF
+			}
+			return err
+		}
+		b.b = b.b[:n]
+		f.pb, f.n = b, n
+	case opWrite:
+		for f.n < len(f.buf) {
+			n, err := ignoringEINTR(func() (int, error) { return unix.Write(fd.fd, f.buf[f.n:]) })
+			if n > 0 {
+				f.n += n
+			}
+			if err != nil {
+				return err
+			}
+		}
+	case opRecvFrom:
+		n, sa, err := recvfrom(fd.fd, f.buf)
+		if err != nil {
+			return err
+		}
+		f.n, f.sa = n, sa
+	case opSendTo:
+		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.fd, f.buf, nil, f.sa, 0) })
+		if err != nil {
+			return err
+		}
+		f.n = n
+	case opAccept:
+		nfd, sa, err := accept(fd.fd)
+		if err != nil {
+			return err
+		}
+		f.nfd, f.sa = nfd, sa
+	case opConnect:
+		if fd.reg.Readiness().Ready&rt.DirWrite.Mask() == 0 {
+			return unix.EAGAIN
+		}
+		soerr, err := unix.GetsockoptInt(fd.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if err != nil {
+			return err
+		}
+		if soerr != 0 {
+			return unix.Errno(soerr)
+		}
+		if _, err := unix.Getpeername(fd.fd); err != nil {
+			if err == unix.ENOTCONN {
+				return unix.EAGAIN // a spurious wake-up: still connecting
+			}
+			return err
+		}
+	case opReady:
+		if fd.reg.Readiness().Ready&f.dir.Mask() == 0 {
+			return unix.EAGAIN
+		}
+	}
+	return nil
+}
+
+func recvfrom(fd int, b []byte) (int, unix.Sockaddr, error) {
+	for {
+		n, sa, err := unix.Recvfrom(fd, b, 0)
+		if err != unix.EINTR {
+			return n, sa, err
+		}
+	}
+}
+
+func ignoringEINTR(f func() (int, error)) (int, error) {
+	for {
+		n, err := f()
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
+
+// tryOp runs one attempt of f's operation without waiting: it spends no
+// budget and records no waker, and it clears the direction's readiness
+// (keeping readiness that arrived meanwhile) when the syscall would block, so
+// that the next Readable or Writable waits for a new edge.
+func (f *ioFuture) tryOp() error {
+	ev := f.fd.reg.Readiness()
+	err := f.attempt()
+	if err == unix.EAGAIN {
+		ev.Ready &= f.dir.Mask()
+		f.fd.reg.ClearReadiness(ev)
+		return ErrWouldBlock
+	}
+	return err
+}
+
+// deadline is one direction's deadline. SetDeadline writes at and wakes the
+// pending operation; the operation arms sleep for at.
+type deadline struct {
+	mu    sync.Mutex
+	at    time.Time // protected by mu; zero means none
+	gen   uint64    // protected by mu; counts changes of at
+	waker rt.Waker  // protected by mu; the pending operation, to wake on change
+
+	// Owned by the direction's pending operation.
+	sleep    rt.SleepFuture
+	sleepGen uint64 // the gen sleep was armed for
+	armed    bool
+}
+
+// release forgets the pending operation and disarms its timer; called by
+// that operation.
+func (dl *deadline) release() {
+	dl.mu.Lock()
+	dl.waker = nil
+	dl.mu.Unlock()
+	if dl.armed {
+		dl.sleep.Cancel()
+		dl.armed = false
+	}
+}
+
+// setDeadline sets the direction's deadline (zero: none) and wakes its
+// pending operation so that it sees the change.
+func (d *ioDir) setDeadline(t time.Time) {
+	dl := d.dl.Load()
+	if dl == nil {
+		if t.IsZero() {
+			return
+		}
+		d.dl.CompareAndSwap(nil, new(deadline))
+		dl = d.dl.Load()
+	}
+	dl.mu.Lock()
+	dl.at = t
+	dl.gen++
+	dl.mu.Unlock()
+	dl.wake()
+}
+
+// wakeDeadline wakes an operation waiting on the deadline (Close).
+func (d *ioDir) wakeDeadline() {
+	if dl := d.dl.Load(); dl != nil {
+		dl.wake()
+	}
+}
+
+// wake wakes the operation waiting on dl, if any.
+func (dl *deadline) wake() {
+	dl.mu.Lock()
+	w := dl.waker
+	dl.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+// Buf is a buffer borrowed from netx's pool by ReadPooled. Its bytes are
+// valid until Release, which returns it to the pool; after Release the Buf
+// and its bytes must not be used.
+type Buf struct {
+	b []byte
+}
+
+// PooledBufferSize is the capacity of the buffers ReadPooled borrows: the
+// most one ReadPooled returns.
+const PooledBufferSize = 16 << 10
+
+var bufPool = sync.Pool{New: func() any { return &Buf{b: make([]byte, 0, PooledBufferSize)} }}
+
+func getBuf() *Buf { return bufPool.Get().(*Buf) }
+
+// Bytes returns the data read.
+func (b *Buf) Bytes() []byte { return b.b }
+
+// Len returns len(b.Bytes()).
+func (b *Buf) Len() int { return len(b.b) }
+
+// Release returns b to the pool. Release on a nil *Buf does nothing.
+func (b *Buf) Release() {
+	if b == nil {
+		return
+	}
+	b.b = b.b[:0]
+	bufPool.Put(b)
+}

@@ -1,0 +1,461 @@
+//go:build linux
+
+package netx
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// listen returns a listener on a loopback port, closed at the test's end.
+func listen(t testing.TB) *TCPListener {
+	t.Helper()
+	ln, err := Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+// echoServer serves ln from plain goroutines, echoing with io.Copy.
+func echoServer(t testing.TB, ln net.Listener) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				if !errors.Is(err, net.ErrClosed) {
+					t.Errorf("accept: %v", err)
+				}
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	return &wg
+}
+
+func TestDirectEchoBufio(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	c, err := Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	for i := range 100 {
+		line := strings.Repeat("x", i) + "\n"
+		if _, err := io.WriteString(c, line); err != nil {
+			t.Fatal(err)
+		}
+		got, err := br.ReadString('\n')
+		if err != nil || got != line {
+			t.Fatalf("line %d: got %q, %v", i, got, err)
+		}
+	}
+	if err := c.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("after CloseWrite: %v, want io.EOF", err)
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestDialHostName(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	c, err := Dial("tcp", "localhost:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("hi"))
+	var b [2]byte
+	if _, err := c.ReadFull(b[:]); err != nil || string(b[:]) != "hi" {
+		t.Fatalf("got %q, %v", b, err)
+	}
+	if ra := c.RemoteAddr().(*net.TCPAddr); ra.Port != ln.Addr().(*net.TCPAddr).Port {
+		t.Fatalf("RemoteAddr %v, listener %v", ra, ln.Addr())
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestLargeWriteAndCopy(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	c, err := Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 8<<20)
+	rand.Read(data)
+	go func() {
+		if _, err := c.Write(data); err != nil {
+			t.Error(err)
+		}
+		c.CloseWrite()
+	}()
+	got, err := io.ReadAll(c)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("echoed %d bytes (equal %v), %v", len(got), bytes.Equal(got, data), err)
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestHTTPServerAndClient(t *testing.T) {
+	ln := listen(t)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Write([]byte("hello " + r.URL.Path + " " + string(body)))
+	})}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	tr := &http.Transport{Dial: func(network, addr string) (net.Conn, error) { return Dial(network, addr) }}
+	cl := &http.Client{Transport: tr}
+	for i := range 20 {
+		resp, err := cl.Post("http://"+ln.Addr().String()+"/p", "text/plain", strings.NewReader("body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || string(b) != "hello /p body" {
+			t.Fatalf("request %d: %q, %v", i, b, err)
+		}
+	}
+	tr.CloseIdleConnections()
+	srv.Close()
+	if err := <-done; err != http.ErrServerClosed {
+		t.Fatal(err)
+	}
+}
+
+func selfSigned(t testing.TB) tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "corio"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func TestTLS(t *testing.T) {
+	cert := selfSigned(t)
+	ln := listen(t)
+	tln := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}})
+	wg := echoServer(t, tln)
+	raw, err := Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true})
+	msg := []byte("over tls")
+	if _, err := c.Write(msg); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestReadDeadline(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	c, err := Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var b [1]byte
+
+	// A deadline in the past fails at once.
+	c.SetReadDeadline(time.Now().Add(-time.Second))
+	_, err = c.Read(b[:])
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("past deadline: %v", err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("%v is not a net.Error timeout", err)
+	}
+
+	// A deadline that passes while Read waits.
+	c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	if _, err := c.Read(b[:]); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("deadline while waiting: %v", err)
+	}
+
+	// Moving the deadline from another goroutine wakes the pending Read
+	// (net/http's way of aborting a background read).
+	c.SetReadDeadline(time.Time{})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		c.SetReadDeadline(time.Now())
+	}()
+	if _, err := c.Read(b[:]); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("deadline moved while waiting: %v", err)
+	}
+
+	// Clearing the deadline makes the stream usable again.
+	c.SetDeadline(time.Time{})
+	c.Write([]byte("z"))
+	if _, err := c.Read(b[:]); err != nil || b[0] != 'z' {
+		t.Fatalf("after clearing: %q, %v", b, err)
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestWriteDeadline(t *testing.T) {
+	ln := listen(t)
+	c, err := Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer, err := ln.AcceptTCP() // never reads
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	n, err := c.Write(make([]byte, 64<<20))
+	if !errors.Is(err, os.ErrDeadlineExceeded) || n >= 64<<20 {
+		t.Fatalf("wrote %d, %v; want a prefix and a deadline error", n, err)
+	}
+}
+
+func TestCloseWakesPendingReadAndAccept(t *testing.T) {
+	ln := listen(t)
+	acceptErr := make(chan error, 1)
+	go func() {
+		_, err := ln.Accept()
+		acceptErr <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	ln.Close()
+	if err := <-acceptErr; !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Accept after Close: %v", err)
+	}
+	if err := ln.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("second listener Close: %v", err)
+	}
+
+	ln2 := listen(t)
+	c, err := Dial("tcp", ln2.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, _ := ln2.AcceptTCP()
+	defer peer.Close()
+	readErr := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := c.Read(b[:])
+		readErr <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	c.Close()
+	if err := <-readErr; !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Read after Close: %v", err)
+	}
+	var b [1]byte
+	if _, err := c.Read(b[:]); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Read on closed: %v", err)
+	}
+	if _, err := c.Write(b[:]); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Write on closed: %v", err)
+	}
+	if _, err := c.TryRead(b[:]); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("TryRead on closed: %v", err)
+	}
+	if err := c.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+	if err := c.SetNoDelay(true); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("SetNoDelay on closed: %v", err)
+	}
+}
+
+func TestDialRefused(t *testing.T) {
+	ln := listen(t)
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err := Dial("tcp", addr)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("dial closed port: %v", err)
+	}
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "dial" {
+		t.Fatalf("%#v is not a dial *net.OpError", err)
+	}
+}
+
+func TestDialTimeout(t *testing.T) {
+	// A listener with a full backlog that never accepts: further SYNs are
+	// dropped, so the connect hangs until the timeout.
+	lc := ListenConfig{Backlog: 1}
+	ln, err := lc.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns []*TCPStream
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; ; i++ {
+		c, err := DialTimeout("tcp", ln.Addr().String(), 100*time.Millisecond)
+		if err == nil {
+			conns = append(conns, c)
+			if i > 64 {
+				t.Skip("the kernel keeps accepting into a backlog of 1")
+			}
+			continue
+		}
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("dial %d: %v, want a deadline error", i, err)
+		}
+		break
+	}
+}
+
+func TestUnknownNetworkAndBadAddress(t *testing.T) {
+	if _, err := Dial("tcpx", "127.0.0.1:1"); err == nil {
+		t.Fatal("unknown network accepted")
+	}
+	if _, err := Listen("tcp", "no-port"); err == nil {
+		t.Fatal("address without port accepted")
+	}
+	if _, err := Dial("tcp4", "[::1]:80"); err == nil {
+		t.Fatal("tcp4 dialled an IPv6 address")
+	}
+}
+
+func TestAsyncEcho(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	addr := ln.Addr().String()
+	// A hand-written task that dials, writes, reads back, on a runtime.
+	out := rt.RunMulti(rt.PollFunc(pingPong(addr, 50)))
+	if out != nil {
+		t.Fatal(out)
+	}
+	ln.Close()
+	wg.Wait()
+}
+
+// pingPong returns a Poll function that dials addr and does n 5-byte round
+// trips with the Async twins.
+func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
+	var (
+		dial  rt.Future[rt.Tuple2[*TCPStream, error]]
+		c     *TCPStream
+		i     int
+		wr    rt.Future[rt.Tuple2[int, error]]
+		rd    rt.Future[rt.Tuple2[int, error]]
+		buf   [5]byte
+		state int
+	)
+	return func(cx *rt.Context) (error, bool) {
+		for {
+			switch state {
+			case 0:
+				dial = DialAsync("tcp", addr)
+				state = 1
+			case 1:
+				out, ok := dial.Poll(cx)
+				if !ok {
+					return nil, false
+				}
+				if out.V1 != nil {
+					return out.V1, true
+				}
+				c = out.V0
+				state = 2
+			case 2:
+				if i == n {
+					return c.Close(), true
+				}
+				wr = c.WriteAsync([]byte("hello"))
+				state = 3
+			case 3:
+				out, ok := wr.Poll(cx)
+				if !ok {
+					return nil, false
+				}
+				if out.V1 != nil {
+					return out.V1, true
+				}
+				rd = c.ReadFullAsync(buf[:])
+				state = 4
+			case 4:
+				out, ok := rd.Poll(cx)
+				if !ok {
+					return nil, false
+				}
+				if out.V1 != nil {
+					return out.V1, true
+				}
+				if string(buf[:]) != "hello" {
+					return errors.New("bad echo " + string(buf[:])), true
+				}
+				i++
+				state = 2
+			}
+		}
+	}
+}
