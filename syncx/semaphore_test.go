@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/corio-go/corio/rt"
 )
@@ -225,4 +226,59 @@ func TestSemaphoreTimeoutStress(t *testing.T) {
 	if sections.Load()+timeouts.Load() != 8*300 || s.Available() != 4 {
 		t.Fatalf("%d sections + %d timeouts, %d permits available", sections.Load(), timeouts.Load(), s.Available())
 	}
+}
+
+// TestSemaphoreSelectLoopLosesNothing: a task loops on rt.Select2Biased of
+// a short sleep and an acquisition while a goroutine releases permits one by
+// one; every lost race cancels the acquisition, possibly just after it was
+// granted. Every released permit must reach the task.
+func TestSemaphoreSelectLoopLosesNothing(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		const n = 300
+		s := NewSemaphore(0)
+		var produced atomic.Bool
+		go func() {
+			for range n {
+				s.Release(1)
+				time.Sleep(10 * time.Microsecond) // about the task's sleep: grants race timeouts
+			}
+			produced.Store(true)
+		}()
+		got, sleeps := 0, 0
+		var sel rt.Future[rt.Selected2[struct{}, error]]
+		chRunTasks(t, multi, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			for got < n {
+				if sel == nil {
+					// Biased towards the sleep: a sleep that fired wins even
+					// over an acquisition granted meanwhile, which is then
+					// cancelled holding its permit.
+					sel = rt.Select2BiasedAsync[struct{}, error](rt.SleepAsync(10*time.Microsecond), s.AcquireAsync(1))
+				}
+				out, ok := sel.Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				sel = nil
+				switch {
+				case out.Index == 1 && out.V1 == nil:
+					got++
+				case out.Index == 1:
+					t.Errorf("acquire: %v", out.V1)
+					return struct{}{}, true
+				case produced.Load():
+					sleeps++
+					if !s.TryAcquire(1) {
+						return struct{}{}, true // everything released is either taken or lost
+					}
+					got++
+				default:
+					sleeps++
+				}
+			}
+			return struct{}{}, true
+		}))
+		if got != n || s.Available() != 0 {
+			t.Fatalf("took %d of %d released permits (%d available, %d sleeps won)", got, n, s.Available(), sleeps)
+		}
+	})
 }
