@@ -1,6 +1,7 @@
 package syncx
 
 import (
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -175,6 +176,79 @@ func TestBarrierGenerationInsideRelease(t *testing.T) {
 		for i := range fs {
 			if leader, ok := fs[i].Poll(rt.NewContext(ws[i])); !ok || leader || !ws[i].woken {
 				t.Fatalf("generation %d waiter %d: ready %v leader %v woken %v", gen, i, ok, leader, ws[i].woken)
+			}
+		}
+	}
+}
+
+// TestExploreBarrier drives a barrier of 3 by hand with 5 actors on a
+// seeded schedule of arrivals, repolls and cancels, against a model: the
+// third live arrival leads and releases (and wakes) exactly the waiting
+// two; a cancelled wait withdraws its arrival unless its generation was
+// released already.
+func TestExploreBarrier(t *testing.T) {
+	const parties, actors, steps = 3, 5, 300
+	for seed := uint64(0); seed < 300; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		b := NewBarrier(parties)
+		fs := make([]*BarrierFuture, actors)
+		ws := make([]*explWaker, actors)
+		released := make([]bool, actors)
+		var queue []int
+		fail := func(step int, format string, args ...any) {
+			t.Helper()
+			t.Fatalf("seed %d step %d: "+format, append([]any{seed, step}, args...)...)
+		}
+		for step := range steps {
+			i := rng.IntN(actors)
+			switch {
+			case fs[i] == nil:
+				fs[i], ws[i] = b.WaitAsync(), &explWaker{}
+				leader, ok := fs[i].Poll(rt.NewContext(ws[i]))
+				if len(queue)+1 == parties {
+					if !ok || !leader {
+						fail(step, "last arrival %d: ready %v leader %v", i, ok, leader)
+					}
+					for _, q := range queue {
+						released[q] = true
+						if !ws[q].woken {
+							fail(step, "released waiter %d not woken", q)
+						}
+					}
+					queue = nil
+					fs[i] = nil
+				} else {
+					if ok {
+						fail(step, "arrival %d of %d ready", len(queue)+1, parties)
+					}
+					queue = append(queue, i)
+				}
+			case rng.IntN(3) == 0:
+				fs[i].Cancel()
+				fs[i].Cancel()
+				if !released[i] {
+					for k, q := range queue {
+						if q == i {
+							queue = append(queue[:k:k], queue[k+1:]...)
+						}
+					}
+				}
+				fs[i], released[i] = nil, false
+			default:
+				ws[i].woken = false
+				leader, ok := fs[i].Poll(rt.NewContext(ws[i]))
+				if ok != released[i] || leader {
+					fail(step, "poll of %d: ready %v leader %v, model released %v", i, ok, leader, released[i])
+				}
+				if ok {
+					fs[i], released[i] = nil, false
+				}
+			}
+			b.mu.Lock()
+			arrived := b.arrived
+			b.mu.Unlock()
+			if arrived != len(queue) {
+				fail(step, "arrived %d, model %d", arrived, len(queue))
 			}
 		}
 	}
