@@ -279,33 +279,6 @@ func TestMutexTimeoutLosesNothing(t *testing.T) {
 	})
 }
 
-// TestMutexBudget: LockAsync spends the task's budget, so a task that locks
-// and unlocks in a loop yields after its budget (128 units) instead of
-// monopolising the worker.
-func TestMutexBudget(t *testing.T) {
-	var m Mutex
-	var firstPoll int
-	polls := 0
-	rt.Run(rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
-		polls++
-		for i := 0; ; i++ {
-			if _, ok := m.LockAsync().Poll(cx); !ok {
-				if polls == 1 {
-					firstPoll = i
-				}
-				return struct{}{}, polls == 3
-			}
-			m.Unlock()
-		}
-	}))
-	if firstPoll != 128 {
-		t.Fatalf("%d locks in one poll, want the budget (128)", firstPoll)
-	}
-	if !m.TryLock() {
-		t.Fatal("a budget refusal left the lock held")
-	}
-}
-
 func TestMutexDirectAwaitReraisesOtherPanics(t *testing.T) {
 	f := &panickyFuture{}
 	msg := panicMessage(func() { directAwait[struct{}](f, "X", "XAsync") })
@@ -378,5 +351,81 @@ func TestMutexTimeoutStress(t *testing.T) {
 	}
 	if !m.TryLock() || !m.waiters.empty() {
 		t.Fatal("mutex left locked or with waiters")
+	}
+}
+
+// TestBudgetEveryOperation: every operation that can wait spends one unit of
+// the task's budget even when it is ready at once, so a task looping on
+// ready operations yields after its 128 units.
+func TestBudgetEveryOperation(t *testing.T) {
+	var m Mutex
+	var rw RwLock
+	s := NewSemaphore(1)
+	var n Notify
+	var wg WaitGroup
+	tok := NewCancelToken()
+	tok.Cancel()
+	b := NewBarrier(1)
+	var cell OnceCell[int]
+	cell.Set(1)
+	ops := map[string]func(cx *rt.Context) bool{
+		"Mutex.LockAsync": func(cx *rt.Context) bool {
+			_, ok := m.LockAsync().Poll(cx)
+			if ok {
+				m.Unlock()
+			}
+			return ok
+		},
+		"RwLock.RLockAsync": func(cx *rt.Context) bool {
+			_, ok := rw.RLockAsync().Poll(cx)
+			if ok {
+				rw.RUnlock()
+			}
+			return ok
+		},
+		"RwLock.LockAsync": func(cx *rt.Context) bool {
+			_, ok := rw.LockAsync().Poll(cx)
+			if ok {
+				rw.Unlock()
+			}
+			return ok
+		},
+		"Semaphore.AcquireAsync": func(cx *rt.Context) bool {
+			_, ok := s.AcquireAsync(1).Poll(cx)
+			if ok {
+				s.Release(1)
+			}
+			return ok
+		},
+		"Notify.NotifiedAsync": func(cx *rt.Context) bool {
+			n.NotifyOne()
+			_, ok := n.NotifiedAsync().Poll(cx)
+			return ok
+		},
+		"WaitGroup.WaitAsync":         func(cx *rt.Context) bool { _, ok := wg.WaitAsync().Poll(cx); return ok },
+		"CancelToken.CancelledAsync":  func(cx *rt.Context) bool { _, ok := tok.CancelledAsync().Poll(cx); return ok },
+		"Barrier.WaitAsync":           func(cx *rt.Context) bool { _, ok := b.WaitAsync().Poll(cx); return ok },
+		"OnceCell.GetOrInitAsync/set": func(cx *rt.Context) bool { _, ok := cell.GetOrInitAsync(nil).Poll(cx); return ok },
+	}
+	for name, op := range ops {
+		polls, first := 0, 0
+		rt.Run(rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			polls++
+			for i := 0; ; i++ {
+				if !op(cx) {
+					if polls == 1 {
+						first = i
+					}
+					return struct{}{}, polls == 2
+				}
+			}
+		}))
+		if first != 128 {
+			t.Errorf("%s: %d ready operations in one poll, want the budget (128)", name, first)
+		}
+	}
+	n.Notified() // the permit the refused NotifiedAsync left stored
+	if !m.TryLock() || !s.TryAcquire(1) || !rw.TryLock() {
+		t.Fatal("a refused operation kept what it would have taken")
 	}
 }
