@@ -33,6 +33,7 @@ type JoinSet[T any] struct {
 	waker Waker          // protected by mu: the pending JoinNextAsync's waker
 
 	// Owned by the set's owner.
+	taken    joinSetList[T]  // finished tasks moved off ready in one batch, not yet returned (through rnext)
 	members  joinSetList[T]  // every task in the set, finished or not (through node.prev/next)
 	n        int             // len(members)
 	free     *joinSetNode[T] // recycled nodes, through next
@@ -151,11 +152,11 @@ func (s *JoinSet[T]) node(t *task[T]) *joinSetNode[T] {
 	return n
 }
 
-// add makes n's task a member, registering n as its joiner; the task has not
-// been handed to a runtime yet, so it cannot have finished.
+// add makes n's task a member, registering n as its joiner (as a pending
+// JoinAsync would). The task has not been handed to a runtime yet: no other
+// goroutine can see it, so its join slot is written without its lock.
 func (s *JoinSet[T]) add(n *joinSetNode[T]) {
-	cx := Context{waker: n, budget: budgetUnconstrained}
-	(*joinFuture[T])(n.t).Poll(&cx)
+	n.t.joinWaker = n
 	n.prev = s.members.tail
 	if s.members.tail == nil {
 		s.members.head = n
@@ -187,20 +188,23 @@ func (s *JoinSet[T]) take(n *joinSetNode[T]) Tuple3[T, bool, error] {
 }
 
 // popReady pops the first finished task; if there is none it registers w
-// (when not nil) to be woken by the next finish.
+// (when not nil) to be woken by the next finish. It takes the whole ready
+// list under one lock and hands it out from the owner's taken list, so that
+// draining k finished tasks locks the set once, not k times.
 func (s *JoinSet[T]) popReady(w Waker) *joinSetNode[T] {
-	s.mu.Lock()
-	n := s.ready.head
-	if n != nil {
-		s.ready.head = n.rnext
-		if s.ready.head == nil {
-			s.ready.tail = nil
+	if s.taken.head == nil {
+		s.mu.Lock()
+		s.taken, s.ready = s.ready, joinSetList[T]{}
+		if s.taken.head == nil && w != nil {
+			s.waker = w
 		}
-		n.rnext = nil
-	} else if w != nil {
-		s.waker = w
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
+	n := s.taken.head
+	if n != nil {
+		s.taken.head = n.rnext
+		n.rnext = nil
+	}
 	return n
 }
 

@@ -1,0 +1,210 @@
+package rt
+
+import "testing"
+
+// Combinator benchmarks. One op is one select or join built, polled to
+// completion and dropped; allocs/op counts what the combinator allocates (the
+// branches are reusable futures that allocate nothing).
+
+// never is a zero-size future that is never ready.
+type never struct{}
+
+func (never) Poll(*Context) (int, bool) { return 0, false }
+
+// BenchmarkSelect2Ready: Select2Async of two ready futures, polled once with
+// a plain Context (outside a runtime: the random start comes from
+// math/rand/v2).
+func BenchmarkSelect2Ready(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Select2Async(benchFuture, benchFuture).Poll(cx); !ok {
+			b.Fatal("not ready")
+		}
+	}
+}
+
+// BenchmarkSelect2PollPending: one poll of a pending Select2 (both branches
+// pending): the steady-state cost of a wake-up of a waiting select, which
+// must allocate nothing.
+func BenchmarkSelect2PollPending(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	var n Future[int] = never{}
+	s := Select2Async(n, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := s.Poll(cx); ok {
+			b.Fatal("ready")
+		}
+	}
+}
+
+// BenchmarkGoSelectReady is the reference for BenchmarkSelect2Ready: Go's
+// select over two buffered channels that both hold a value.
+func BenchmarkGoSelectReady(b *testing.B) {
+	c0, c1 := make(chan int, 1), make(chan int, 1)
+	c0 <- 1
+	c1 <- 1
+	b.ReportAllocs()
+	for b.Loop() {
+		select {
+		case v := <-c0:
+			c0 <- v
+		case v := <-c1:
+			c1 <- v
+		}
+	}
+}
+
+// BenchmarkSelect2Wake: inside a task, Select2 of a branch that is never
+// ready and a branch that pends once (waking the task) and is ready at the
+// next poll: build, poll, reschedule, poll, win, cancel the loser.
+func BenchmarkSelect2Wake(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+		y := &reusableYield{}
+		var n Future[int] = never{}
+		i := 0
+		var cur Future[Selected2[int, struct{}]]
+		f := PollFunc(func(cx *Context) (struct{}, bool) {
+			for i < b.N {
+				if cur == nil {
+					cur = Select2Async[int, struct{}](n, y)
+				}
+				s, ok := cur.Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				if s.Index != 1 {
+					panic("the never-ready branch won")
+				}
+				cur = nil
+				i++
+			}
+			return struct{}{}, true
+		})
+		b.ResetTimer()
+		BlockOn(r, SpawnOn(r, f).JoinAsync())
+	})
+}
+
+// BenchmarkJoin2Ready: Join2Async of two ready futures, polled once.
+func BenchmarkJoin2Ready(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Join2Async(benchFuture, benchFuture).Poll(cx); !ok {
+			b.Fatal("not ready")
+		}
+	}
+}
+
+// BenchmarkJoin2Wake: inside a task, Join2 of two futures that each pend
+// once: build, poll both, reschedule, poll both, done.
+func BenchmarkJoin2Wake(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
+		y0, y1 := &reusableYield{}, &reusableYield{}
+		i := 0
+		var cur Future[Tuple2[struct{}, struct{}]]
+		f := PollFunc(func(cx *Context) (struct{}, bool) {
+			for i < b.N {
+				if cur == nil {
+					cur = Join2Async[struct{}, struct{}](y0, y1)
+				}
+				if _, ok := cur.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				cur = nil
+				i++
+			}
+			return struct{}{}, true
+		})
+		b.ResetTimer()
+		BlockOn(r, SpawnOn(r, f).JoinAsync())
+	})
+}
+
+// BenchmarkJoinAll16: JoinAllAsync of 16 ready futures, polled once.
+func BenchmarkJoinAll16(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	fs := make([]Future[int], 16)
+	for i := range fs {
+		fs[i] = benchFuture
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if out, ok := JoinAllAsync(fs).Poll(cx); !ok || len(out) != 16 {
+			b.Fatal("not ready")
+		}
+	}
+}
+
+// BenchmarkJoinAll16PollPending: one poll of a JoinAll of 16 children of
+// which one is still pending: a wake-up re-polls only that child, but scans
+// the other 15 slots. Must allocate nothing.
+func BenchmarkJoinAll16PollPending(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	fs := make([]Future[int], 16)
+	for i := range fs {
+		fs[i] = benchFuture
+	}
+	fs[7] = never{}
+	j := JoinAllAsync(fs)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := j.Poll(cx); ok {
+			b.Fatal("ready")
+		}
+	}
+}
+
+// benchSpawnJoin100 runs, inside a task, b.N rounds of: spawn 100 trivial
+// tasks, then take all 100 results — through a JoinSet (set true) or through
+// SpawnAsync and each handle's JoinAsync in spawn order.
+func benchSpawnJoin100(b *testing.B, r *Runtime, set bool) {
+	const n = 100
+	var js JoinSet[int]
+	hs := make([]*JoinHandle[int], 0, n)
+	i, k := 0, 0 // round, next handle to join
+	f := PollFunc(func(cx *Context) (struct{}, bool) {
+		for i < b.N {
+			if set && js.Len() == 0 {
+				for range n {
+					js.SpawnAsync(trivial{}).Poll(cx)
+				}
+			}
+			if !set && len(hs) == 0 {
+				for range n {
+					h, _ := SpawnAsync[int](trivial{}).Poll(cx)
+					hs = append(hs, h)
+				}
+			}
+			for set && js.Len() > 0 {
+				if _, ok := js.JoinNextAsync().Poll(cx); !ok {
+					return struct{}{}, false
+				}
+			}
+			for ; k < len(hs); k++ {
+				if _, ok := hs[k].JoinAsync().Poll(cx); !ok {
+					return struct{}{}, false
+				}
+			}
+			hs, k = hs[:0], 0
+			i++
+		}
+		return struct{}{}, true
+	})
+	b.ResetTimer()
+	BlockOn(r, SpawnOn(r, f).JoinAsync())
+}
+
+// BenchmarkJoinSet100: one op is 100 tasks spawned into a JoinSet and joined
+// with JoinNext as they finish.
+func BenchmarkJoinSet100(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) { benchSpawnJoin100(b, r, true) })
+}
+
+// BenchmarkSpawnJoin100 is the reference for BenchmarkJoinSet100: the same
+// 100 tasks spawned with SpawnAsync and joined handle by handle.
+func BenchmarkSpawnJoin100(b *testing.B) {
+	forBenchFlavours(b, func(b *testing.B, r *Runtime) { benchSpawnJoin100(b, r, false) })
+}
