@@ -82,7 +82,7 @@ func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
 // ErrWouldBlock, Readable waits for new data.
 func (r *reader) TryRead(b []byte) (int, error) {
 	var f ioFuture
-	f.fd, f.d, f.dir = r.fd, &r.fd.rd, rt.DirRead
+	f.fd, f.dir = r.fd, rt.DirRead
 	f.start(opRead, b)
 	if len(b) == 0 {
 		return 0, nil
@@ -155,7 +155,7 @@ func (w *writer) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // *net.OpError) if only a prefix (maybe empty) did. It spends no budget.
 func (w *writer) TryWrite(b []byte) (int, error) {
 	var f ioFuture
-	f.fd, f.d, f.dir = w.fd, &w.fd.wr, rt.DirWrite
+	f.fd, f.dir = w.fd, rt.DirWrite
 	f.start(opWrite, b)
 	err := f.tryOp()
 	return f.n, w.fd.opErr("write", err)

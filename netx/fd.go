@@ -34,8 +34,8 @@ type netFD struct {
 	// syscall may still use its number.
 	state atomic.Uint64
 
-	family int    // immutable: unix.AF_INET, AF_INET6, AF_UNIX
-	sotype int    // immutable: unix.SOCK_STREAM, SOCK_DGRAM
+	family int32  // immutable: unix.AF_INET, AF_INET6, AF_UNIX
+	sotype int32  // immutable: unix.SOCK_STREAM, SOCK_DGRAM
 	net    string // immutable: "tcp", "udp", "unix", "unixgram", …
 
 	addrs atomic.Pointer[addrPair] // the local and remote addresses, looked up once
@@ -57,9 +57,9 @@ type ioDir struct {
 }
 
 func newFD(fd int, reg *rt.Registration, family, sotype int, network string) *netFD {
-	f := &netFD{fd: fd, reg: reg, family: family, sotype: sotype, net: network}
-	f.rd.fut.fd, f.rd.fut.dir, f.rd.fut.d = f, rt.DirRead, &f.rd
-	f.wr.fut.fd, f.wr.fut.dir, f.wr.fut.d = f, rt.DirWrite, &f.wr
+	f := &netFD{fd: fd, reg: reg, family: int32(family), sotype: int32(sotype), net: network}
+	f.rd.fut.fd, f.rd.fut.dir = f, rt.DirRead
+	f.wr.fut.fd, f.wr.fut.dir = f, rt.DirWrite
 	// The cleanup is on the netFD, which every pending operation reaches
 	// (a task waiting on the socket is reachable from the poller through
 	// its waker), not on the outer value, which may become unreachable

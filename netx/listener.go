@@ -78,7 +78,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg *rt.Registration, er
 			return -1, nil, l.fd.opErr("accept", f.err), true
 		}
 		l.delay = 0
-		nfd = f.nfd
+		nfd = f.n
 		out, _ := rt.RegisterAsync(nfd).Poll(cx) // ready at its first poll
 		if out.V1 != nil {
 			unix.Close(nfd)

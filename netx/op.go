@@ -30,39 +30,49 @@ const (
 // under other names (readFuture, acceptFuture, …).
 type ioFuture struct {
 	fd   *netFD       // immutable
-	d    *ioDir       // immutable: the direction this future belongs to
 	dir  rt.Direction // immutable
 	kind opKind
 
 	buf []byte        // read, write, recvfrom, sendto
-	n   int           // bytes done
+	n   int           // bytes done; accept's new descriptor
 	sa  unix.Sockaddr // recvfrom's source, sendto's destination
-	nfd int           // accept's new descriptor
 	pb  *Buf          // opReadPooled's buffer, once read into
 	err error         // the result, set when done
 
-	// The deadline in force for this poll (zero: none). attempt checks it
-	// too: a write that keeps finding a little room would otherwise loop
-	// inside one poll past its deadline.
-	at time.Time
+	// The deadline in force for this poll, in Unix nanoseconds (0: none).
+	// attempt checks it too: a write that keeps finding a little room
+	// would otherwise loop inside one poll past its deadline.
+	at int64
 }
+
+// ioDir returns the direction f belongs to.
+func (f *ioFuture) ioDir() *ioDir {
+	if f.dir == rt.DirWrite {
+		return &f.fd.wr
+	}
+	return &f.fd.rd
+}
+
+// expired reports whether the deadline at (Unix nanoseconds, 0: none) has
+// passed.
+func expired(at int64) bool { return at != 0 && time.Now().UnixNano() >= at }
 
 // start resets f for a new operation of kind k on buf.
 func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	f.kind, f.buf, f.n, f.sa, f.nfd, f.pb, f.err, f.at = k, buf, 0, nil, -1, nil, nil, time.Time{}
+	f.kind, f.buf, f.n, f.sa, f.pb, f.err, f.at = k, buf, 0, nil, nil, nil, 0
 	return f
 }
 
 // poll advances the operation; true once f.err (and the results) are set.
 func (f *ioFuture) poll(cx *rt.Context) bool {
-	dl := f.d.dl.Load()
-	var at time.Time
+	dl := f.ioDir().dl.Load()
+	var at int64
 	var gen uint64
 	if dl != nil {
 		dl.mu.Lock()
 		at, gen, dl.waker = dl.at, dl.gen, nil
 		dl.mu.Unlock()
-		if !at.IsZero() && !time.Now().Before(at) {
+		if expired(at) {
 			return f.finish(dl, os.ErrDeadlineExceeded)
 		}
 	}
@@ -92,7 +102,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 		cx.Waker().Wake() // the deadline moved while we looked: look again
 		return false
 	}
-	if at.IsZero() {
+	if at == 0 {
 		if dl.armed {
 			dl.sleep.Cancel()
 			dl.armed = false
@@ -100,7 +110,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 		return false
 	}
 	if !dl.armed || dl.sleepGen != gen {
-		dl.sleep.ResetUntil(at)
+		dl.sleep.ResetUntil(time.Unix(0, at))
 		dl.sleepGen, dl.armed = gen, true
 	}
 	if _, fired := dl.sleep.Poll(cx); fired {
@@ -121,7 +131,7 @@ func (f *ioFuture) finish(dl *deadline, err error) bool {
 
 // cancel abandons a pending operation.
 func (f *ioFuture) cancel() {
-	if dl := f.d.dl.Load(); dl != nil {
+	if dl := f.ioDir().dl.Load(); dl != nil {
 		dl.release()
 	}
 	rt.Cancel(f.fd.reg.ReadyAsync(f.dir))
@@ -140,7 +150,7 @@ func (f *ioFuture) attempt() error {
 		return errClosing
 	}
 	defer fd.decref()
-	if !f.at.IsZero() && !time.Now().Before(f.at) {
+	if expired(f.at) {
 		return os.ErrDeadlineExceeded
 	}
 	switch f.kind {
@@ -192,7 +202,7 @@ func (f *ioFuture) attempt() error {
 		if err != nil {
 			return err
 		}
-		f.nfd, f.sa = nfd, sa
+		f.n, f.sa = nfd, sa
 	case opConnect:
 		if fd.reg.Readiness().Ready&rt.DirWrite.Mask() == 0 {
 			return unix.EAGAIN
@@ -255,9 +265,9 @@ func (f *ioFuture) tryOp() error {
 // pending operation; the operation arms sleep for at.
 type deadline struct {
 	mu    sync.Mutex
-	at    time.Time // protected by mu; zero means none
-	gen   uint64    // protected by mu; counts changes of at
-	waker rt.Waker  // protected by mu; the pending operation, to wake on change
+	at    int64    // protected by mu; Unix nanoseconds, 0 means none
+	gen   uint64   // protected by mu; counts changes of at
+	waker rt.Waker // protected by mu; the pending operation, to wake on change
 
 	// Owned by the direction's pending operation.
 	sleep    rt.SleepFuture
@@ -288,8 +298,12 @@ func (d *ioDir) setDeadline(t time.Time) {
 		d.dl.CompareAndSwap(nil, new(deadline))
 		dl = d.dl.Load()
 	}
+	at := int64(0)
+	if !t.IsZero() {
+		at = max(t.UnixNano(), 1)
+	}
 	dl.mu.Lock()
-	dl.at = t
+	dl.at = at
 	dl.gen++
 	dl.mu.Unlock()
 	dl.wake()

@@ -1,0 +1,176 @@
+// Command echo is a TCP echo server on corio: one task per connection, no
+// goroutine per connection, and no buffer held by an idle connection.
+//
+// Handle reads with ReadPooled, which waits for the socket to be readable
+// before it borrows a buffer from netx's pool; the buffer goes back to the
+// pool as soon as the bytes are echoed. A connection parked between
+// messages holds its socket and its suspended task (the few live variables
+// of Handle), nothing else. HandlePlain is the straightforward loop with a
+// buffer of its own, kept for comparison (-plain): its 4 KiB buffer stays
+// alive across every wait.
+//
+// SIGINT or SIGTERM shuts the server down gracefully: it stops accepting,
+// gives the open connections up to -grace to finish, then shuts the
+// runtime down, which cancels what is left.
+//
+//	go run ./examples/echo -addr 127.0.0.1:7000
+package main
+
+//go:generate go run github.com/corio-go/corio/cmd/asyncgen
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/corio-go/corio/netx"
+	"github.com/corio-go/corio/rt"
+)
+
+// Stats counts the server's connections.
+type Stats struct {
+	Active   atomic.Int64 // connections being served
+	Accepted atomic.Int64 // connections accepted so far
+	Bytes    atomic.Int64 // bytes echoed
+}
+
+// Handle echoes what c sends until c closes its side, then closes c.
+//
+//async:func
+func Handle(c *netx.TCPStream, st *Stats) error {
+	for {
+		b, err := c.ReadPooled() // waits holding no buffer
+		if err != nil {
+			return finish(c, st, err)
+		}
+		_, err = c.Write(b.Bytes())
+		st.Bytes.Add(int64(b.Len()))
+		b.Release() // back to the pool before the next wait
+		if err != nil {
+			return finish(c, st, err)
+		}
+	}
+}
+
+// HandlePlain is Handle with a buffer of its own, allocated once per
+// connection and kept across every wait.
+//
+//async:func
+func HandlePlain(c *netx.TCPStream, st *Stats) error {
+	buf := make([]byte, 4096)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return finish(c, st, err)
+		}
+		st.Bytes.Add(int64(n))
+		if _, err := c.Write(buf[:n]); err != nil {
+			return finish(c, st, err)
+		}
+	}
+}
+
+// finish closes c when its handler ends with err, which is not an error at
+// the end of the stream.
+func finish(c *netx.TCPStream, st *Stats, err error) error {
+	c.Close()
+	st.Active.Add(-1)
+	if err == io.EOF {
+		return nil
+	}
+	return err
+}
+
+// Serve accepts connections until ln is closed, spawning one task per
+// connection.
+//
+//async:func
+func Serve(ln *netx.TCPListener, plain bool, st *Stats) error {
+	for {
+		c, err := ln.AcceptTCP()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return err
+		}
+		st.Accepted.Add(1)
+		st.Active.Add(1)
+		if plain {
+			rt.Spawn(HandlePlainAsync(c, st))
+		} else {
+			rt.Spawn(HandleAsync(c, st))
+		}
+	}
+}
+
+// Main listens on addr and serves until a signal arrives on sigs, then
+// stops accepting and waits up to grace for the open connections to finish.
+// It calls onListen with the bound address once it listens, and returns the
+// signal that stopped it.
+//
+//async:func
+func Main(addr string, sigs *rt.Signals, plain bool, grace time.Duration, st *Stats, onListen func(net.Addr)) (os.Signal, error) {
+	ln, err := netx.Listen("tcp", addr) // on the running runtime's driver
+	if err != nil {
+		return nil, err
+	}
+	onListen(ln.Addr())
+	srv := rt.Spawn(ServeAsync(ln, plain, st))
+	sig, _ := sigs.Recv()
+	ln.Close() // Serve's AcceptTCP returns net.ErrClosed
+	serveErr, joinErr := srv.Join()
+	if joinErr != nil {
+		return sig, joinErr
+	}
+	for waited := time.Duration(0); st.Active.Load() > 0 && waited < grace; waited += 10 * time.Millisecond {
+		rt.Sleep(10 * time.Millisecond)
+	}
+	return sig, serveErr
+}
+
+// run is main with its arguments; onListen is called with the address once
+// the server listens.
+func run(args []string, onListen func(net.Addr)) error {
+	fs := flag.NewFlagSet("echo", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:7000", "address to listen on")
+	plain := fs.Bool("plain", false, "use HandlePlain (a 4 KiB buffer per connection) instead of Handle")
+	workers := fs.Int("workers", 0, "runtime workers (0: one per CPU)")
+	grace := fs.Duration("grace", 5*time.Second, "how long open connections may finish after a signal")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var opts []rt.Option
+	if *workers > 0 {
+		opts = append(opts, rt.WithWorkers(*workers))
+	}
+	r := rt.NewMultiThread(opts...)
+	defer r.Shutdown() // cancels the connections still open after the grace
+	sigs := rt.NotifySignals(os.Interrupt, syscall.SIGTERM)
+	defer sigs.Stop()
+	var st Stats
+	out := rt.BlockOn(r, MainAsync(*addr, sigs, *plain, *grace, &st, func(a net.Addr) {
+		log.Printf("echo: listening on %v", a)
+		onListen(a)
+	}))
+	if out.V1 != nil {
+		return out.V1
+	}
+	log.Printf("echo: %v: stopped after %d connections, %d bytes; %d still open",
+		out.V0, st.Accepted.Load(), st.Bytes.Load(), st.Active.Load())
+	return nil
+}
+
+func main() {
+	if err := run(os.Args[1:], func(net.Addr) {}); err != nil {
+		fmt.Fprintln(os.Stderr, "echo:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,194 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/netx"
+	"github.com/corio-go/corio/rt"
+)
+
+// exchange connects to addr with plain net and checks that a few messages
+// come back, then closes.
+func exchange(t *testing.T, addr net.Addr) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for i := range 10 {
+		msg := fmt.Sprintf("message %d\n", i)
+		if _, err := io.WriteString(c, msg); err != nil {
+			t.Fatal(err)
+		}
+		got, err := br.ReadString('\n')
+		if err != nil || got != msg {
+			t.Fatalf("got %q, %v; want %q", got, err, msg)
+		}
+	}
+}
+
+// TestEchoAsyncAndSIGINT runs the program as main does (MainAsync on a
+// multi-thread runtime), echoes on loopback, then stops it with SIGINT.
+func TestEchoAsyncAndSIGINT(t *testing.T) {
+	for _, plain := range []string{"false", "true"} {
+		addrs := make(chan net.Addr, 1)
+		done := make(chan error, 1)
+		go func() {
+			done <- run([]string{"-addr", "127.0.0.1:0", "-plain=" + plain, "-grace", "1s"}, func(a net.Addr) { addrs <- a })
+		}()
+		addr := <-addrs
+		exchange(t, addr)
+		exchange(t, addr)
+		syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+		if err := <-done; err != nil {
+			t.Fatalf("plain=%s: %v", plain, err)
+		}
+		if _, err := net.Dial("tcp", addr.String()); err == nil {
+			t.Fatalf("plain=%s: still accepting after SIGINT", plain)
+		}
+	}
+}
+
+// TestEchoDirectMode calls Main as plain Go: it runs on this goroutine, its
+// tasks on the process default runtime.
+func TestEchoDirectMode(t *testing.T) {
+	sigs := rt.NotifySignals(syscall.SIGUSR1)
+	defer sigs.Stop()
+	addrs := make(chan net.Addr, 1)
+	var st Stats
+	type result struct {
+		sig os.Signal
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sig, err := Main("127.0.0.1:0", sigs, false, time.Second, &st, func(a net.Addr) { addrs <- a })
+		done <- result{sig, err}
+	}()
+	addr := <-addrs
+	exchange(t, addr)
+	syscall.Kill(syscall.Getpid(), syscall.SIGUSR1)
+	res := <-done
+	if res.err != nil || res.sig != syscall.SIGUSR1 {
+		t.Fatalf("Main returned %v, %v", res.sig, res.err)
+	}
+	if st.Accepted.Load() != 1 || st.Bytes.Load() != 100 {
+		t.Fatalf("stats: %d accepted, %d bytes; want 1 and 100", st.Accepted.Load(), st.Bytes.Load())
+	}
+}
+
+// TestIdleHeapPerConnection holds n idle connections open against each
+// handler and weighs the server's heap: Handle (ReadPooled) holds no buffer
+// while idle, HandlePlain holds its 4 KiB one. The clients live in a child
+// process so that only the server's side is weighed.
+func TestIdleHeapPerConnection(t *testing.T) {
+	n := 10000
+	if testing.Short() {
+		n = 500
+	}
+	pooled := idleHeap(t, false, n)
+	plain := idleHeap(t, true, n)
+	t.Logf("heap per idle connection, %d connections: ReadPooled loop %.0f B, plain 4 KiB-buffer loop %.0f B", n, pooled, plain)
+	if plain-pooled < 4096*0.9 {
+		t.Fatalf("the plain loop costs %.0f B per idle connection, the pooled one %.0f B: the 4 KiB buffer should make the difference", plain, pooled)
+	}
+}
+
+func heapInUse() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+func idleHeap(t *testing.T, plain bool, n int) float64 {
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	if lnOut.V1 != nil {
+		t.Fatal(lnOut.V1)
+	}
+	ln := lnOut.V0
+	var st Stats
+	srv := rt.SpawnOn(r, ServeAsync(ln, plain, &st))
+
+	before := heapInUse()
+	child := exec.Command(os.Args[0], "-test.run=^TestIdleClients$")
+	child.Env = append(os.Environ(), "ECHO_IDLE_ADDR="+ln.Addr().String(), "ECHO_IDLE_N="+strconv.Itoa(n))
+	stdin, _ := child.StdinPipe()
+	stdout, _ := child.StdoutPipe()
+	child.Stderr = os.Stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		t.Fatalf("client process: %q, %v", line, err)
+	}
+	for st.Active.Load() < int64(n) {
+		time.Sleep(time.Millisecond)
+	}
+	after := heapInUse()
+
+	stdin.Close() // the child closes its connections and exits
+	child.Wait()
+	for st.Active.Load() > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	ln.Close()
+	if _, err := srv.Join(); err != nil {
+		t.Fatal(err)
+	}
+	return float64(int64(after)-int64(before)) / float64(n)
+}
+
+// TestIdleClients is the child process of TestIdleHeapPerConnection: it opens
+// the connections, echoes one byte on each, reports ready and holds them
+// until its stdin closes.
+func TestIdleClients(t *testing.T) {
+	addr := os.Getenv("ECHO_IDLE_ADDR")
+	if addr == "" {
+		t.Skip("run by TestIdleHeapPerConnection")
+	}
+	n, _ := strconv.Atoi(os.Getenv("ECHO_IDLE_N"))
+	conns := make([]net.Conn, 0, n)
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			fmt.Fprintln(os.Stdout, "dial:", err)
+			os.Exit(1)
+		}
+		conns = append(conns, c)
+	}
+	var b [1]byte
+	for _, c := range conns {
+		c.Write([]byte{'x'})
+	}
+	for _, c := range conns {
+		if _, err := io.ReadFull(c, b[:]); err != nil {
+			fmt.Fprintln(os.Stdout, "read:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Fprintln(os.Stdout, "ready")
+	io.Copy(io.Discard, os.Stdin)
+	for _, c := range conns {
+		c.Close()
+	}
+	os.Exit(0)
+}
