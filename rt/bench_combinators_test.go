@@ -11,17 +11,44 @@ type never struct{}
 
 func (never) Poll(*Context) (int, bool) { return 0, false }
 
-// BenchmarkSelect2Ready: Select2Async of two ready futures, polled once with
-// a plain Context (outside a runtime: the random start comes from
-// math/rand/v2).
-func BenchmarkSelect2Ready(b *testing.B) {
+// benchReadyAtOnce builds a future with build and polls it once with a plain
+// Context (outside a runtime), b.N times; it must be ready at that poll.
+func benchReadyAtOnce[T any](b *testing.B, build func() Future[T]) {
 	cx := NewContext(nopWaker{})
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := Select2Async(benchFuture, benchFuture).Poll(cx); !ok {
+		if _, ok := build().Poll(cx); !ok {
 			b.Fatal("not ready")
 		}
 	}
+}
+
+// benchInTask builds a future with build and awaits it, b.N times, inside a
+// task on r.
+func benchInTask[T any](b *testing.B, r *Runtime, build func() Future[T]) {
+	i := 0
+	var cur Future[T]
+	f := PollFunc(func(cx *Context) (struct{}, bool) {
+		for i < b.N {
+			if cur == nil {
+				cur = build()
+			}
+			if _, ok := cur.Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			cur = nil
+			i++
+		}
+		return struct{}{}, true
+	})
+	b.ResetTimer()
+	BlockOn(r, SpawnOn(r, f).JoinAsync())
+}
+
+// BenchmarkSelect2Ready: Select2Async of two ready futures, polled once
+// (outside a runtime, so the random start comes from math/rand/v2).
+func BenchmarkSelect2Ready(b *testing.B) {
+	benchReadyAtOnce(b, func() Future[Selected2[int, int]] { return Select2Async(benchFuture, benchFuture) })
 }
 
 // BenchmarkSelect2PollPending: one poll of a pending Select2 (both branches
@@ -63,39 +90,13 @@ func BenchmarkSelect2Wake(b *testing.B) {
 	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
 		y := &reusableYield{}
 		var n Future[int] = never{}
-		i := 0
-		var cur Future[Selected2[int, struct{}]]
-		f := PollFunc(func(cx *Context) (struct{}, bool) {
-			for i < b.N {
-				if cur == nil {
-					cur = Select2Async[int, struct{}](n, y)
-				}
-				s, ok := cur.Poll(cx)
-				if !ok {
-					return struct{}{}, false
-				}
-				if s.Index != 1 {
-					panic("the never-ready branch won")
-				}
-				cur = nil
-				i++
-			}
-			return struct{}{}, true
-		})
-		b.ResetTimer()
-		BlockOn(r, SpawnOn(r, f).JoinAsync())
+		benchInTask(b, r, func() Future[Selected2[int, struct{}]] { return Select2Async[int, struct{}](n, y) })
 	})
 }
 
 // BenchmarkJoin2Ready: Join2Async of two ready futures, polled once.
 func BenchmarkJoin2Ready(b *testing.B) {
-	cx := NewContext(nopWaker{})
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, ok := Join2Async(benchFuture, benchFuture).Poll(cx); !ok {
-			b.Fatal("not ready")
-		}
-	}
+	benchReadyAtOnce(b, func() Future[Tuple2[int, int]] { return Join2Async(benchFuture, benchFuture) })
 }
 
 // BenchmarkJoin2Wake: inside a task, Join2 of two futures that each pend
@@ -103,39 +104,17 @@ func BenchmarkJoin2Ready(b *testing.B) {
 func BenchmarkJoin2Wake(b *testing.B) {
 	forBenchFlavours(b, func(b *testing.B, r *Runtime) {
 		y0, y1 := &reusableYield{}, &reusableYield{}
-		i := 0
-		var cur Future[Tuple2[struct{}, struct{}]]
-		f := PollFunc(func(cx *Context) (struct{}, bool) {
-			for i < b.N {
-				if cur == nil {
-					cur = Join2Async[struct{}, struct{}](y0, y1)
-				}
-				if _, ok := cur.Poll(cx); !ok {
-					return struct{}{}, false
-				}
-				cur = nil
-				i++
-			}
-			return struct{}{}, true
-		})
-		b.ResetTimer()
-		BlockOn(r, SpawnOn(r, f).JoinAsync())
+		benchInTask(b, r, func() Future[Tuple2[struct{}, struct{}]] { return Join2Async[struct{}, struct{}](y0, y1) })
 	})
 }
 
 // BenchmarkJoinAll16: JoinAllAsync of 16 ready futures, polled once.
 func BenchmarkJoinAll16(b *testing.B) {
-	cx := NewContext(nopWaker{})
 	fs := make([]Future[int], 16)
 	for i := range fs {
 		fs[i] = benchFuture
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if out, ok := JoinAllAsync(fs).Poll(cx); !ok || len(out) != 16 {
-			b.Fatal("not ready")
-		}
-	}
+	benchReadyAtOnce(b, func() Future[[]int] { return JoinAllAsync(fs) })
 }
 
 // BenchmarkJoinAll16PollPending: one poll of a JoinAll of 16 children of
