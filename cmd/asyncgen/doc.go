@@ -187,31 +187,36 @@
 // declarations), check.go (suspension points by the twin rule; rejected
 // constructs; blocking calls), inline.go (the package's call graph, callees
 // held by value), then, for each function, a small compiler over an IR of
-// its own (ir.go): lowering builds a control-flow graph of blocks, each a
+// its own (ir.go). Lowering builds a control-flow graph of blocks, each a
 // list of instructions that hold no suspension point (assignments, cells,
 // statements kept as the source wrote them…) and one terminator (jump,
 // branch, return, await); expressions are the source's go/ast syntax with
 // nodes of the IR for what the lowering adds (a variable of the machine, a
 // member of another package, a type), so the printer is told what to spell
-// rather than handed text. The passes: lower.go (the builder and
-// the function's variables), stmt.go (statements), range.go (range loops),
-// expr.go (order-preserving expression lowering); escape.go (variables
-// whose address escapes get cells, run before the graph is built);
-// optimize.go (jump threading, states numbered densely in source order);
-// liveness.go (where each variable lives, shared fields, clearing);
-// layout.go (await and inlined-child fields); emit.go (the Go text, which
-// reads the IR and changes nothing in it) with print.go (source syntax as
-// text, the /*line*/ directives). emit.go's lowerFunc runs these passes in
-// order; sanity.go checks the IR's invariants after each pass in the tests
-// (every block terminated, every target a block of the function, each await
-// resumed by exactly one block, states dense, every variable live at a
-// suspension point in a field of its own, cleared fields dead there).
-// Around them: naming.go (the naming scheme), constraint.go (the generated
-// files' build constraints), sizes.go (-sizes) and gen.go (files, the plan
-// of writes). Jennifer (the github.com/dave/jennifer code builder) is used
-// for the file around the code: the package clause, the header and build
-// constraint, and the import block, whose aliases it writes from the
-// qualified names the code uses.
+// rather than handed text. The passes, which emit.go's lowerFunc runs in
+// order: escape.go (variables whose address escapes get cells; it runs
+// first, since lowering a declaration depends on it); lower.go (the builder
+// and the function's variables) with stmt.go (statements), range.go (range
+// loops; a slice variable nothing can change is read in place, and a key
+// nothing changes is the index) and expr.go (order-preserving expression
+// lowering); optimize.go (jump threading, states numbered densely in source
+// order); liveness.go (where each variable lives, shared fields, and
+// clearing: a pointer-holding field is moved out of the future at its last
+// use, through a small generic helper the file declares, and cleared at the
+// first suspension point where it is dead); layout.go (await and
+// inlined-child fields); emit.go (the Go text, which reads the IR and
+// changes nothing in it) with print.go (source syntax as text, the
+// /*line*/ directives). sanity.go checks the IR's invariants after each
+// pass in the tests: every block terminated, every target a block of the
+// function, each await resumed by exactly one block, states dense, every
+// variable live at a suspension point in a field of its own, cleared fields
+// dead there, a moved field mentioned once by its instruction. Around them:
+// naming.go (the naming scheme), constraint.go (the generated files' build
+// constraints), sizes.go (-sizes) and gen.go (files, the plan of writes).
+// Jennifer (the github.com/dave/jennifer code builder) is used for the file
+// around the code: the package clause, the header and build constraint,
+// and the import block, whose aliases it writes from the qualified names
+// the code uses.
 // The code itself is printed Go text. A generator panic is caught and
 // reported as an internal error at the async function's position, never a
 // crash; a fuzz test (FuzzGenerate) and a property test over random valid

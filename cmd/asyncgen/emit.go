@@ -230,7 +230,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		case *jumpTerm:
 			body.WriteString(resetMark + goTo(t.to) + "\n")
 		case *ifTerm:
-			cond := ir.print(t.cond)
+			cond := ir.printIn(t.cond, t)
 			switch {
 			case t.then.state == next:
 				fmt.Fprintf(body, "%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.els.state)

@@ -29,8 +29,9 @@ type pkgGen struct {
 	pnames []string
 	taken  map[string]bool // package-level names, including generated types
 
-	sizes   []*futureSize              // sizes.go
-	asyncOf map[*types.Func]*asyncFunc // inline.go
+	sizes    []*futureSize              // sizes.go
+	takeName string                     // the current file's helper for last uses (print.go)
+	asyncOf  map[*types.Func]*asyncFunc // inline.go
 
 	// naming.go
 	reserved  map[string]bool            // universe and imported package names
@@ -238,6 +239,7 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 		jf.HeaderComment("//go:build " + c)
 	}
 	var decls []string
+	g.takeName = ""
 	for _, fn := range of.funcs {
 		text, ok := g.lowerSafe(of, fn)
 		if !ok {
@@ -247,6 +249,10 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	}
 	if len(g.errs) > 0 {
 		return nil, nil
+	}
+	if g.takeName != "" {
+		// Constrained by interface{}, not any: the package may redeclare any.
+		decls = append(decls, fmt.Sprintf("// %s returns *p and clears it: the last use of a future's field moves the\n// value out, so the future no longer keeps it reachable.\nfunc %s[T interface{}](p *T) T {\nv := *p\nvar z T\n*p = z\nreturn v\n}\n", g.takeName, g.takeName))
 	}
 	for i, p := range g.paths {
 		if a := g.importAlias(p, g.pnames[i]); a != g.pnames[i] {

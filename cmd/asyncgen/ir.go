@@ -238,7 +238,8 @@ type irFunc struct {
 	reach     []*block // reachable blocks in state order (optimize.go)
 	labelUsed bool     // a kept statement jumps out through Poll's label
 
-	used, read map[*variable]bool // referenced, and read, by reachable code (liveness.go)
+	used, read map[*variable]bool  // referenced, and read, by reachable code (liveness.go)
+	moves      map[any][]*variable // per instruction or branch: fields it reads last (lastUses)
 	suspLive   map[*awaitTerm][]*variable
 
 	awaits     []awField // layout.go

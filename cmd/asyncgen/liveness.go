@@ -51,15 +51,18 @@ func (s varSet) union(o varSet) bool {
 
 // mention is one reference to a variable in a block, in execution order.
 type mention struct {
-	v   *variable
-	def bool // a whole assignment; else a read (or a partial write)
+	v       *variable
+	def     bool // a whole assignment; else a read (or a partial write)
+	at      int  // the instruction: an index of b.stmts, -1 the resume, len(b.stmts) the terminator
+	movable bool // a read whose value the instruction may take by moving it out (lastUse)
 }
 
 type blockFacts struct {
 	refs    []mention // in order; the resume's output first, the terminator's last
 	liveIn  varSet
 	liveOut varSet
-	defs    varSet
+	defs    varSet // assigned, and not moved out afterwards, in the block
+	moved   varSet // moved out at a last use, and not assigned afterwards
 	dirtyIn varSet
 }
 
@@ -77,8 +80,9 @@ func (ir *irFunc) liveness() {
 	used, read := map[*variable]bool{}, map[*variable]bool{}
 	ir.used, ir.read = used, read
 	for _, b := range reach {
-		f := &blockFacts{liveIn: newVarSet(n), liveOut: newVarSet(n), defs: newVarSet(n), dirtyIn: newVarSet(n)}
+		f := &blockFacts{liveIn: newVarSet(n), liveOut: newVarSet(n), defs: newVarSet(n), moved: newVarSet(n), dirtyIn: newVarSet(n)}
 		facts[b] = f
+		at, movable := -1, false
 		note := func(v *variable, def bool) {
 			if v == nil || !v.machine {
 				return
@@ -87,7 +91,7 @@ func (ir *irFunc) liveness() {
 			if !def {
 				read[v] = true
 			}
-			f.refs = append(f.refs, mention{v, def})
+			f.refs = append(f.refs, mention{v, def, at, movable && !def})
 		}
 		uses := func(n ast.Node) {
 			if n == nil {
@@ -106,17 +110,22 @@ func (ir *irFunc) liveness() {
 		if b.resume != nil && b.resume.dst != nil {
 			note(b.resume.dst, true)
 		}
-		for _, s := range b.stmts {
+		for k, s := range b.stmts {
+			at, movable = k, false
 			switch s := s.(type) {
 			case *assignInstr:
-				if s.tok != token.ASSIGN {
-					for _, e := range append(append([]ast.Expr(nil), s.lhs...), s.rhs...) {
+				for _, e := range s.lhs {
+					if s.tok != token.ASSIGN {
 						uses(e)
 					}
-					continue
 				}
+				movable = true
 				for _, r := range s.rhs {
 					uses(r)
+				}
+				movable = false
+				if s.tok != token.ASSIGN {
+					continue
 				}
 				// x = … defines x; a cell's pointer p = new(T) defines
 				// the cell variable; *p = … is a use.
@@ -139,10 +148,12 @@ func (ir *irFunc) liveness() {
 			case *zeroInstr:
 				note(s.v, true)
 			case *exprInstr:
+				movable = true
 				uses(s.x)
 			case *incDecInstr:
 				uses(s.x)
 			case *goInstr:
+				movable = true
 				uses(s.call)
 			case *keptInstr:
 				uses(s.s)
@@ -150,8 +161,10 @@ func (ir *irFunc) liveness() {
 				uses(s.x)
 			}
 		}
+		at, movable = len(b.stmts), false
 		switch t := b.term.(type) {
 		case *ifTerm:
+			movable = true
 			uses(t.cond)
 		case *awaitTerm:
 			uses(t.fut)
@@ -163,11 +176,6 @@ func (ir *irFunc) liveness() {
 				for _, v := range ir.results {
 					note(v, false)
 				}
-			}
-		}
-		for _, r := range f.refs {
-			if r.def {
-				f.defs.add(index[r.v])
 			}
 		}
 	}
@@ -229,6 +237,7 @@ func (ir *irFunc) liveness() {
 	}
 
 	ir.shareSlots(reach, facts, index)
+	ir.lastUses(reach, facts, index)
 
 	// Forward: which pointer-holding fields may hold a value at each
 	// suspension point. Parameters hold theirs from the start.
@@ -248,8 +257,7 @@ func (ir *irFunc) liveness() {
 		changed = false
 		for _, b := range reach {
 			f := facts[b]
-			out := f.dirtyIn.copy()
-			out.union(f.defs)
+			out := f.dirtyOut()
 			for _, s := range successors(b) {
 				sf := facts[s]
 				if sf == nil {
@@ -275,9 +283,7 @@ func (ir *irFunc) liveness() {
 		if !ok {
 			continue
 		}
-		f := facts[b]
-		out := f.dirtyIn.copy()
-		out.union(f.defs)
+		out := facts[b].dirtyOut()
 		next := facts[t.next].liveIn
 		// A shared field is cleared only when every variable in it is dead.
 		liveSlot := map[string]bool{}
@@ -292,6 +298,73 @@ func (ir *irFunc) liveness() {
 				cleared[v.name] = true
 				t.clear = append(t.clear, v)
 			}
+		}
+	}
+}
+
+// dirtyOut is what may hold a value where the block ends: what did where it
+// began and was not moved out, and what it assigned.
+func (f *blockFacts) dirtyOut() varSet {
+	out := f.dirtyIn.copy()
+	for i := range out {
+		out[i] &^= f.moved[i]
+	}
+	out.union(f.defs)
+	return out
+}
+
+// lastUses finds, in each instruction that evaluates its operands once (an
+// assignment's right side, an expression or go statement, a branch
+// condition), the pointer-holding fields it reads for the last time: no
+// later read before an assignment, and no other mention in the
+// instruction. The instruction moves such a value out of the future (reads
+// it and clears the field) where it reads it, so a large object dies with
+// its last use, as in a goroutine, also when a plain call made before the
+// next suspension point runs for long or collects garbage. It also sets
+// each block's defs and moved, for the clearing at suspension points.
+func (ir *irFunc) lastUses(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
+	ir.moves = map[any][]*variable{}
+	for _, b := range reach {
+		f := facts[b]
+		type key struct{ at, v int }
+		count, last, ok := map[key]int{}, map[key]bool{}, map[key]bool{}
+		live := f.liveOut.copy()
+		for i := len(f.refs) - 1; i >= 0; i-- {
+			r := f.refs[i]
+			vi := index[r.v]
+			if r.def {
+				live.del(vi)
+				continue
+			}
+			k := key{r.at, vi}
+			count[k]++
+			ok[k] = r.movable && (count[k] == 1 || ok[k])
+			if !live.has(vi) {
+				last[k] = true
+			}
+			live.add(vi)
+		}
+		moved := map[key]bool{}
+		for _, r := range f.refs {
+			vi := index[r.v]
+			k := key{r.at, vi}
+			v := r.v
+			if r.def {
+				f.defs.add(vi)
+				f.moved.del(vi)
+				continue
+			}
+			if moved[k] || count[k] != 1 || !ok[k] || !last[k] || !v.field || v.cell || ir.isResult(v) || !hasPointers(v.typ) {
+				continue
+			}
+			moved[k] = true
+			f.defs.del(vi)
+			f.moved.add(vi)
+			var in any = b.term
+			if r.at < len(b.stmts) {
+				in = b.stmts[r.at]
+			}
+			ir.moves[in] = append(ir.moves[in], v)
 		}
 	}
 }

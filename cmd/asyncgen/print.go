@@ -23,6 +23,7 @@ type stmtPrinter struct {
 	ir    *irFunc
 	stack []ast.Node
 	binds map[*variable]bool
+	moves map[*variable]bool // fields the instruction reads last: moved out
 }
 
 var (
@@ -47,10 +48,31 @@ func render(n ast.Node) string {
 }
 
 // print renders a lowered statement or expression as Go text with markers.
-func (ir *irFunc) print(n ast.Node) string {
+func (ir *irFunc) print(n ast.Node) string { return ir.printIn(n, nil) }
+
+// printIn prints part of instruction in (an instr or an *ifTerm), whose
+// last reads of fields (liveness.go's lastUses) move the value out.
+func (ir *irFunc) printIn(n ast.Node, in any) string {
 	p := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
+	if in != nil {
+		for _, v := range ir.moves[in] {
+			if p.moves == nil {
+				p.moves = map[*variable]bool{}
+			}
+			p.moves[v] = true
+		}
+	}
 	c := p.copy(reflect.ValueOf(n)).Interface().(ast.Node)
 	return render(c)
+}
+
+// take is the expression that reads field variable v and clears it, for
+// its last use: the file's generic helper (gen.go) applied to its address.
+func (ir *irFunc) take(v *variable) string {
+	if ir.g.takeName == "" {
+		ir.g.takeName = ir.g.uniqueTypeName("take")
+	}
+	return ir.g.takeName + "(&" + ir.loc(v) + ")"
 }
 
 // printInstr prints an instruction. In an assignment, pairs that assign a
@@ -59,26 +81,34 @@ func (ir *irFunc) print(n ast.Node) string {
 func (ir *irFunc) printInstr(i instr) string {
 	switch i := i.(type) {
 	case *assignInstr:
-		if i.tok != token.ASSIGN || len(i.lhs) != len(i.rhs) {
-			return ir.print(&ast.AssignStmt{Lhs: i.lhs, Tok: i.tok, Rhs: i.rhs})
-		}
+		// The left side is printed without moves: a variable moved out on
+		// the right may be assigned again on the left.
 		var lhs, rhs []string
-		for k := range i.lhs {
-			a, b := ir.print(i.lhs[k]), ir.print(i.rhs[k])
-			if a != b {
-				lhs, rhs = append(lhs, a), append(rhs, b)
+		for _, e := range i.lhs {
+			lhs = append(lhs, ir.print(e))
+		}
+		for _, e := range i.rhs {
+			rhs = append(rhs, ir.printIn(e, i))
+		}
+		if i.tok == token.ASSIGN && len(lhs) == len(rhs) {
+			var dl, dr []string
+			for k := range lhs {
+				if lhs[k] != rhs[k] {
+					dl, dr = append(dl, lhs[k]), append(dr, rhs[k])
+				}
 			}
+			lhs, rhs = dl, dr
 		}
 		if len(lhs) == 0 {
 			return ""
 		}
-		return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
+		return strings.Join(lhs, ", ") + " " + i.tok.String() + " " + strings.Join(rhs, ", ")
 	case *exprInstr:
-		return ir.print(i.x)
+		return ir.printIn(i.x, i)
 	case *incDecInstr:
 		return ir.print(i.x) + i.tok.String()
 	case *goInstr:
-		return "go " + ir.print(i.call)
+		return "go " + ir.printIn(i.call, i)
 	case *keptInstr:
 		return ir.print(i.s)
 	case *touchInstr:
@@ -263,6 +293,9 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		if n.ptr {
 			return rawExpr(ir.loc(n.v))
 		}
+		if p.moves[n.v] {
+			return rawExpr(ir.take(n.v))
+		}
 		return rawExpr(ir.access(n.v))
 	case *pkgRef:
 		return rawExpr(ir.g.marker(n.path, n.name) + "." + n.member)
@@ -272,6 +305,9 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		if v := ir.varOf(n); v != nil {
 			if !v.machine {
 				return rawExpr(v.name)
+			}
+			if p.moves[v] {
+				return rawExpr(ir.take(v))
 			}
 			if v.cell && p.inLit() {
 				p.binds[v] = true

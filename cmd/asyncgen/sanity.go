@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"go/ast"
 	"go/types"
 )
 
@@ -140,6 +141,44 @@ func (ir *irFunc) sanity(pass string) string {
 		}
 		if after >= 4 && (t.field == "" || (t.child != nil) != (t.cfield != "")) {
 			return fmt.Sprintf("the await of state %d has no field", b.state)
+		}
+	}
+	// A move (a field's last use) reads a field that is not a cell, which
+	// its instruction mentions exactly once where it evaluates operands once.
+	for in, vs := range ir.moves {
+		var operands []ast.Expr
+		switch in := in.(type) {
+		case *assignInstr:
+			operands = in.rhs
+		case *exprInstr:
+			operands = []ast.Expr{in.x}
+		case *goInstr:
+			operands = []ast.Expr{in.call}
+		case *ifTerm:
+			operands = []ast.Expr{in.cond}
+		default:
+			return fmt.Sprintf("a move in a %T, which is not an instruction that evaluates its operands once", in)
+		}
+		for _, v := range vs {
+			n := 0
+			for _, e := range operands {
+				inspect(e, func(m ast.Node) bool {
+					switch m := m.(type) {
+					case *varRef:
+						if m.v == v {
+							n++
+						}
+					case *ast.Ident:
+						if ir.varOf(m) == v {
+							n++
+						}
+					}
+					return true
+				})
+			}
+			if n != 1 || !v.field || v.cell {
+				return fmt.Sprintf("%s is moved out by an instruction that mentions it %d times, or it is not a field of its own", v.name, n)
+			}
 		}
 	}
 	return ""

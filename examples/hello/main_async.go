@@ -133,7 +133,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:45:3*/ fut.handles = append(fut.handles, r)
+			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
 			/*line main_async.go:137:4*/ fallthrough
 		case 4:
 			/*line main_async.go:139:4*/ fut.sum++
@@ -200,3 +200,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func([]string) (int, error) = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

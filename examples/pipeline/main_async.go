@@ -115,7 +115,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			fallthrough
 		case 4:
-			/*line main.go:74:4*/ fut.jobs.Close()
+			/*line main.go:74:4*/ take(&fut.jobs).Close()
 			{
 				/*line main.go:75:4*/ fut.state = -1
 				/*line main.go:75:4*/ return err, true
@@ -125,7 +125,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main_async.go:125:4*/ state = 1
 			continue
 		case 6:
-			/*line main.go:78:2*/ fut.jobs.Close()
+			/*line main.go:78:2*/ take(&fut.jobs).Close()
 			{
 				/*line main.go:79:2*/ fut.state = -1
 				/*line main.go:79:2*/ return nil, true
@@ -234,7 +234,7 @@ poll:
 			/*line main_async.go:234:4*/ state = 1
 			continue
 		case 6:
-			/*line main.go:103:2*/ fut.results.Close()
+			/*line main.go:103:2*/ take(&fut.results).Close()
 			{
 				/*line main.go:104:2*/ fut.state = -1
 				/*line main.go:104:2*/ return fut.delivered, true
@@ -313,7 +313,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:119:3*/ fut.got = append(fut.got, r)
+			/*line main.go:119:3*/ fut.got = append(take(&fut.got), r)
 			/*line main.go:120:3*/ if len(fut.got) == fut.stopAfter {
 				/*line main.go:121:4*/ fut.jobs.Close()
 				/*line main.go:122:4*/ fut.results.Close()
@@ -428,22 +428,21 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 				return zero, false
 			}
 			fut.aw1 = nil
-			/*line main.go:149:3*/ fut.handles = append(fut.handles, r_2)
+			/*line main.go:149:3*/ fut.handles = append(take(&fut.handles), r_2)
 			/*line main_async.go:432:4*/ fallthrough
 		case 5:
 			/*line main.go:146:27*/ fut.i++
 			/*line main_async.go:435:4*/ state = 2
 			continue
 		case 6:
-			/*line main.go:151:2*/ fut.resultsTx.Close()
+			/*line main.go:151:2*/ take(&fut.resultsTx).Close()
 			/*line main.go:152:15*/ fut.aw2 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter))
 			/*line main_async.go:440:4*/ fut.jobsRx = nil
-			fut.resultsTx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:152:15
 			/*line main.go:152:15*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -451,10 +450,10 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 			/*line main.go:152:2*/ collector = r_3
 			/*line main.go:154:2*/ fut.rep = new(Report)
 			/*line main.go:155:18*/ fut.aw3 = collector.JoinAsync()
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:453:4*/ fallthrough
 		case 8: // resumes at main.go:155:18
 			/*line main.go:155:18*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:457:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -473,18 +472,18 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 				}
 			}(fut.rep))
 			/*line main.go:161:28*/ fut.aw4 = fut.producer.JoinAsync()
-			/*line main_async.go:476:4*/ fut.producer = nil
+			/*line main_async.go:475:4*/ fut.producer = nil
 			fallthrough
 		case 9: // resumes at main.go:161:28
 			/*line main.go:161:28*/ r_5, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:480:4*/ if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:161:5*/ (*fut.rep).ProducerErr, err = r_5.V0, r_5.V1
 			/*line main.go:161:45*/ if !(err != nil) {
-				/*line main_async.go:487:5*/ state = 11
+				/*line main_async.go:486:5*/ state = 11
 				continue
 			}
 			fallthrough
@@ -495,20 +494,20 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 			}
 		case 11:
 			/*line main.go:164:2*/ fut.i = 0
-			/*line main_async.go:498:4*/ fallthrough
+			/*line main_async.go:497:4*/ fallthrough
 		case 12:
 			/*line main.go:164:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:501:5*/ state = 16
+				/*line main_async.go:500:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:506:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:505:4*/ h = fut.handles[fut.i]
 			/*line main.go:165:21*/ fut.aw5 = h.JoinAsync()
-			/*line main_async.go:508:4*/ fallthrough
+			/*line main_async.go:507:4*/ fallthrough
 		case 14: // resumes at main.go:165:21
 			/*line main.go:165:21*/ r_6, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:510:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -522,10 +521,10 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 			}
 			/*line main.go:169:3*/ (*fut.rep).Delivered += delivered
 			/*line main.go:170:3*/ (*fut.rep).Workers++
-			/*line main_async.go:525:4*/ fallthrough
+			/*line main_async.go:524:4*/ fallthrough
 		case 15:
-			/*line main_async.go:527:4*/ fut.i++
-			/*line main_async.go:528:4*/ state = 12
+			/*line main_async.go:526:4*/ fut.i++
+			/*line main_async.go:527:4*/ state = 12
 			continue
 		case 16:
 			{
@@ -533,7 +532,7 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 				/*line main.go:172:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:536:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:535:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -570,3 +569,12 @@ func (fut *runFuture) Cancel() {
 
 // If this fails to compile, Run changed since asyncgen ran: run go generate.
 var _ func(int, int, time.Duration, int) (Report, error) = Run
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -43,7 +43,7 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:42:2*/ fut.c.asleep.Add(-1)
-			/*line main.go:43:2*/ fut.c.woke.Add(1)
+			/*line main.go:43:2*/ take(&fut.c).woke.Add(1)
 			{
 				/*line main.go:44:2*/ fut.state = -1
 				/*line main.go:44:2*/ return time.Since(fut.start) - fut.d, true
@@ -190,7 +190,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main_async.go:190:4*/ state = 9
 			continue
 		case 13:
-			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(fut.durs))
+			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(take(&fut.durs)))
 			{
 				/*line main.go:87:2*/ fut.state = -1
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
@@ -221,3 +221,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func([]time.Duration, uint64) (Summary, error) = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -899,39 +899,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw3 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
-			/*line main.go:112:2*/ fmt.Println("ends in switch", fut.v, fut.r_8, r_9)
+			/*line main.go:112:2*/ fmt.Println("ends in switch", take(&fut.v), take(&fut.r_8), r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
 			/*line main_async.go:904:4*/ fut.aw3 = &fut.c_endsInIfElse
-			fut.v = ""
-			fut.r_8 = ""
 			fallthrough
 		case 9: // resumes at main.go:113:32
 			/*line main.go:113:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:910:4*/ if !ready {
+			/*line main_async.go:908:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:917:4*/ fut.aw3 = &fut.c_endsInIfElse
+			/*line main_async.go:915:4*/ fut.aw3 = &fut.c_endsInIfElse
 			fallthrough
 		case 10: // resumes at main.go:113:49
 			/*line main.go:113:49*/ r_11, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:921:4*/ if !ready {
+			/*line main_async.go:919:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
-			/*line main.go:113:2*/ fmt.Println("ends in ifelse", fut.v, r_11)
+			/*line main.go:113:2*/ fmt.Println("ends in ifelse", take(&fut.v), r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:929:4*/ fut.aw4 = &fut.c_returnInNested
-			fut.v = ""
+			/*line main_async.go:927:4*/ fut.aw4 = &fut.c_returnInNested
 			fallthrough
 		case 11: // resumes at main.go:114:10
 			/*line main.go:114:10*/ r_12, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:934:4*/ if !ready {
+			/*line main_async.go:931:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -940,11 +937,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:943:4*/ fut.aw4 = &fut.c_returnInNested
+			/*line main_async.go:940:4*/ fut.aw4 = &fut.c_returnInNested
 			fallthrough
 		case 12: // resumes at main.go:116:9
 			/*line main.go:116:9*/ r_13, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:947:4*/ if !ready {
+			/*line main_async.go:944:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -954,11 +951,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:957:4*/ (*fut.i) = 0
-			/*line main_async.go:958:4*/ fallthrough
+			/*line main_async.go:954:4*/ (*fut.i) = 0
+			/*line main_async.go:955:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:961:5*/ state = 17
+				/*line main_async.go:958:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -967,55 +964,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:970:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:967:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:125:3
 			/*line main.go:125:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:974:4*/ if !ready {
+			/*line main_async.go:971:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:981:4*/ fallthrough
+			/*line main_async.go:978:4*/ fallthrough
 		case 16:
-			/*line main_async.go:983:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:980:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:985:4*/ state = 13
+			/*line main_async.go:982:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:990:4*/ fut.i_5 = 0
-			/*line main_async.go:991:4*/ fallthrough
+			/*line main_async.go:987:4*/ fut.i_5 = 0
+			/*line main_async.go:988:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:994:5*/ state = 22
+				/*line main_async.go:991:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:999:4*/ fut.i = new(int)
-			/*line main_async.go:1000:4*/ (*fut.i) = fut.i_5
-			/*line main.go:132:3*/ fut.ps = append(fut.ps, fut.i)
+			/*line main_async.go:996:4*/ fut.i = new(int)
+			/*line main_async.go:997:4*/ (*fut.i) = fut.i_5
+			/*line main.go:132:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1003:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1000:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
 			/*line main.go:133:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1008:4*/ if !ready {
+			/*line main_async.go:1005:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:1015:4*/ fallthrough
+			/*line main_async.go:1012:4*/ fallthrough
 		case 21:
-			/*line main_async.go:1017:4*/ fut.i_5++
-			/*line main_async.go:1018:4*/ state = 18
+			/*line main_async.go:1014:4*/ fut.i_5++
+			/*line main_async.go:1015:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -1024,76 +1021,75 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:1027:4*/ fut.n = 0
-			/*line main_async.go:1028:4*/ fallthrough
+			/*line main_async.go:1024:4*/ fut.n = 0
+			/*line main_async.go:1025:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:1031:5*/ state = 27
+				/*line main_async.go:1028:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1036:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1033:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1038:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1035:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
 			/*line main.go:144:7*/ r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1045:4*/ if !ready {
+			/*line main_async.go:1042:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
-			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, fut.v)
-			/*line main_async.go:1053:4*/ fallthrough
+			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, take(&fut.v))
+			/*line main_async.go:1050:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1055:4*/ fut.n++
-			/*line main_async.go:1056:4*/ state = 23
+			/*line main_async.go:1052:4*/ fut.n++
+			/*line main_async.go:1053:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1060:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1057:4*/ fut.aw2 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
-			fut.v = ""
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
 			/*line main.go:149:11*/ r_15, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1069:4*/ if !ready {
+			/*line main_async.go:1065:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1076:4*/ fallthrough
+			/*line main_async.go:1072:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1079:5*/ state = 32
+				/*line main_async.go:1075:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1085:4*/ fallthrough
+			/*line main_async.go:1081:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1088:4*/ state = 29
+			/*line main_async.go:1084:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:1092:4*/ fut.aw1 = &fut.c_namedPtr
+			/*line main_async.go:1088:4*/ fut.aw1 = &fut.c_namedPtr
 			fallthrough
 		case 33: // resumes at main.go:154:13
 			/*line main.go:154:13*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1096:4*/ if !ready {
+			/*line main_async.go:1092:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1101,112 +1097,112 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1104:5*/ state = 35
+				/*line main_async.go:1100:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1110:4*/ fallthrough
+			/*line main_async.go:1106:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1113:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1109:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 36: // resumes at main.go:159:34
 			/*line main.go:159:34*/ r_17, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1117:4*/ if !ready {
+			/*line main_async.go:1113:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1124:4*/ if !(fut.cond) {
-				/*line main_async.go:1125:5*/ state = 39
+			/*line main_async.go:1120:4*/ if !(fut.cond) {
+				/*line main_async.go:1121:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1131:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1127:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 38: // resumes at main.go:159:46
 			/*line main.go:159:46*/ r_18, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1135:4*/ if !ready {
+			/*line main_async.go:1131:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1141:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1142:4*/ fallthrough
+			/*line main_async.go:1137:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1138:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1145:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1141:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:159:56
 			/*line main.go:159:56*/ r_19, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1149:4*/ if !ready {
+			/*line main_async.go:1145:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1155:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1156:4*/ if cond_2 {
-				/*line main_async.go:1157:5*/ state = 43
+			/*line main_async.go:1151:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1152:4*/ if cond_2 {
+				/*line main_async.go:1153:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1163:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1159:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:159:69
 			/*line main.go:159:69*/ r_20, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1167:4*/ if !ready {
+			/*line main_async.go:1163:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1173:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1174:4*/ fallthrough
+			/*line main_async.go:1169:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1170:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1176:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1172:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1178:4*/ fallthrough
+			/*line main_async.go:1174:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1181:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1177:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:163:8
 			/*line main.go:163:8*/ r_21, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1185:4*/ if !ready {
+			/*line main_async.go:1181:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1192:5*/ state = 48
+				/*line main_async.go:1188:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1198:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1194:4*/ fut.aw2 = &fut.c_v
 			fallthrough
 		case 47: // resumes at main.go:163:22
 			/*line main.go:163:22*/ r_22, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1202:4*/ if !ready {
+			/*line main_async.go:1198:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1209:4*/ state = 44
+			/*line main_async.go:1205:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1214,11 +1210,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1217:5*/ fut.state = -1
+				/*line main_async.go:1213:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1221:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1217:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1251,3 +1247,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

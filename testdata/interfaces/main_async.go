@@ -251,7 +251,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw3 = nil
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
-			/*line main.go:73:2*/ fmt.Println("joined", r, err, fut.h.IsFinished())
+			/*line main.go:73:2*/ fmt.Println("joined", r, err, take(&fut.h).IsFinished())
 			{
 				/*line main_async.go:256:5*/ fut.state = -1
 				return struct{}{}, true
@@ -286,3 +286,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -93,23 +93,22 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Y starts
-			/*line main.go:31:2*/ logf("%s", fut.s)
+			/*line main.go:31:2*/ logf("%s", take(&fut.s))
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:98:4*/ fut.s = ""
-			fallthrough
+			/*line main_async.go:98:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:101:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:108:5*/ fut.state = -1
+				/*line main_async.go:107:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:112:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:111:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -168,10 +167,10 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:40:6*/ i = 0
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main_async.go:170:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(i < len(vals)) {
-				/*line main_async.go:174:5*/ state = 5
+				/*line main_async.go:173:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -194,41 +193,41 @@ poll:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
 			/*line main.go:52:3*/ logf("end%d", i)
-			/*line main_async.go:197:4*/ fallthrough
+			/*line main_async.go:196:4*/ fallthrough
 		case 3:
 			/*line main.go:40:33*/ fut.c_inc = initIncFuture(i)
-			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:199:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 4: // resumes at main.go:40:33
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:40:29*/ i = r_2
-			/*line main_async.go:211:4*/ state = 1
+			/*line main_async.go:210:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			/*line main_async.go:216:4*/ fut.i_2 = 0
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main_async.go:215:4*/ fut.i_2 = 0
+			/*line main_async.go:216:4*/ fallthrough
 		case 6:
 			/*line main.go:58:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:220:5*/ state = 10
+				/*line main_async.go:219:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:225:4*/ fut.x = fut.seq[fut.i_2]
+			/*line main_async.go:224:4*/ fut.x = fut.seq[fut.i_2]
 			/*line main.go:59:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:227:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:226:4*/ fut.aw1 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:59:3
 			/*line main.go:59:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -248,18 +247,18 @@ poll:
 				}
 			}
 			/*line main.go:66:3*/ logf("end%d", fut.i_2)
-			/*line main_async.go:251:4*/ fallthrough
+			/*line main_async.go:250:4*/ fallthrough
 		case 9:
-			/*line main_async.go:253:4*/ fut.i_2++
-			/*line main_async.go:254:4*/ state = 6
+			/*line main_async.go:252:4*/ fut.i_2++
+			/*line main_async.go:253:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:68:2*/ flush("type switch labels")
 			/*line main.go:71:6*/ i_3 = 0
-			/*line main_async.go:259:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 11:
 			/*line main.go:71:14*/ if !(i_3 < 5) {
-				/*line main_async.go:262:5*/ state = 15
+				/*line main_async.go:261:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -278,43 +277,43 @@ poll:
 				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
 			/*line main.go:80:3*/ logf("e%d", i_3)
-			/*line main_async.go:281:4*/ fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 13:
 			/*line main.go:71:25*/ fut.c_inc = initIncFuture(i_3)
-			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:283:4*/ fut.aw0 = &fut.c_inc
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 14: // resumes at main.go:71:25
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:71:21*/ i_3 = r_3
-			/*line main_async.go:297:4*/ state = 11
+			/*line main_async.go:296:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:82:2*/ flush("plain switch")
 			/*line main.go:85:6*/ fut.i_2 = 0
-			/*line main_async.go:302:4*/ fallthrough
+			/*line main_async.go:301:4*/ fallthrough
 		case 16:
 			/*line main.go:85:14*/ if !(fut.i_2 < 5) {
-				/*line main_async.go:305:5*/ state = 20
+				/*line main_async.go:304:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:86:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:311:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:310:4*/ fut.aw1 = &fut.c_y
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:86:3
 			/*line main.go:86:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:317:4*/ if !ready {
+			/*line main_async.go:316:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -335,32 +334,32 @@ poll:
 				}
 			}
 			/*line main.go:95:3*/ logf("e%d", fut.i_2)
-			/*line main_async.go:338:4*/ fallthrough
+			/*line main_async.go:337:4*/ fallthrough
 		case 19:
 			/*line main.go:85:21*/ fut.i_2++
-			/*line main_async.go:341:4*/ state = 16
+			/*line main_async.go:340:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ fut.m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.i_2 = 0
-			/*line main_async.go:347:4*/ fallthrough
+			/*line main_async.go:346:4*/ fallthrough
 		case 21:
 			/*line main.go:102:22*/ if !(fut.i_2 < len(fut.m)) {
-				/*line main_async.go:350:5*/ state = 25
+				/*line main_async.go:349:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:355:4*/ fut.row = fut.m[fut.i_2]
+			/*line main_async.go:354:4*/ fut.row = fut.m[fut.i_2]
 			/*line main.go:103:3*/ fut.c_y = initYFuture(fmt.Sprint("r", fut.i_2))
-			/*line main_async.go:357:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:356:4*/ fut.aw1 = &fut.c_y
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:363:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -382,42 +381,42 @@ poll:
 				/*line main.go:111:4*/ logf("%d", v)
 			}
 			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
-			/*line main_async.go:385:4*/ fallthrough
+			/*line main_async.go:384:4*/ fallthrough
 		case 24:
-			/*line main_async.go:387:4*/ fut.i_2++
-			/*line main_async.go:388:4*/ state = 21
+			/*line main_async.go:386:4*/ fut.i_2++
+			/*line main_async.go:387:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:115:2*/ flush("plain inner range")
 			/*line main.go:118:6*/ fut.i_2 = 0
-			/*line main_async.go:393:4*/ fallthrough
+			/*line main_async.go:392:4*/ fallthrough
 		case 26:
 			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:396:5*/ state = 36
+				/*line main_async.go:395:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:120:7*/ fut.b = 0
-			/*line main_async.go:402:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 28:
 			/*line main.go:120:15*/ if !(fut.b < 3) {
-				/*line main_async.go:405:5*/ state = 35
+				/*line main_async.go:404:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:121:8*/ fut.c = 0
-			/*line main_async.go:411:4*/ fallthrough
+			/*line main_async.go:410:4*/ fallthrough
 		case 30:
 			/*line main.go:121:16*/ if !(fut.c < 3) {
-				/*line main_async.go:414:5*/ state = 34
+				/*line main_async.go:413:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:122:5*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
-			/*line main_async.go:420:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:419:4*/ fut.aw1 = &fut.c_y
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
@@ -425,7 +424,7 @@ poll:
 			fallthrough
 		case 32: // resumes at main.go:122:5
 			/*line main.go:122:5*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:428:4*/ if !ready {
+			/*line main_async.go:427:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -443,26 +442,26 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main_async.go:445:4*/ fallthrough
 		case 33:
 			/*line main.go:121:23*/ fut.c++
-			/*line main_async.go:449:4*/ state = 30
+			/*line main_async.go:448:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:120:22*/ fut.b++
-			/*line main_async.go:453:4*/ state = 28
+			/*line main_async.go:452:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:118:21*/ fut.i_2++
-			/*line main_async.go:457:4*/ state = 26
+			/*line main_async.go:456:4*/ state = 26
 			continue
 		case 36:
 			/*line main.go:132:2*/ flush("three levels")
 			/*line main.go:136:6*/ i_5 = 0
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:461:4*/ fallthrough
 		case 37:
 			/*line main.go:136:14*/ if !(i_5 < 4) {
-				/*line main_async.go:465:5*/ state = 41
+				/*line main_async.go:464:5*/ state = 41
 				continue
 			}
 			fallthrough
@@ -477,10 +476,10 @@ poll:
 				}
 				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
-			/*line main_async.go:480:4*/ fallthrough
+			/*line main_async.go:479:4*/ fallthrough
 		case 39:
 			/*line main.go:136:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:483:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:482:4*/ fut.aw0 = &fut.c_inc
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
@@ -488,28 +487,28 @@ poll:
 			fallthrough
 		case 40: // resumes at main.go:136:25
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:136:21*/ i_5 = r_4
-			/*line main_async.go:498:4*/ state = 37
+			/*line main_async.go:497:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:145:2*/ flush("continue L from switch")
 			/*line main.go:148:2*/ x_2 = 0
-			/*line main_async.go:503:4*/ fallthrough
+			/*line main_async.go:502:4*/ fallthrough
 		case 42:
 			/*line main.go:150:6*/ if !(x_2 < 3) {
-				/*line main_async.go:506:5*/ state = 45
+				/*line main_async.go:505:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 43:
 			/*line main.go:151:7*/ fut.c_inc = initIncFuture(x_2)
-			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_inc
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
@@ -517,7 +516,7 @@ poll:
 			fallthrough
 		case 44: // resumes at main.go:151:7
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -531,23 +530,23 @@ poll:
 				}
 			}
 			/*line main.go:155:3*/ logf("x%d", x_2)
-			/*line main_async.go:534:4*/ state = 42
+			/*line main_async.go:533:4*/ state = 42
 			continue
 		case 45:
 			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
-			/*line main_async.go:540:4*/ (*fut.i_6) = 0
-			/*line main_async.go:541:4*/ fallthrough
+			/*line main_async.go:539:4*/ (*fut.i_6) = 0
+			/*line main_async.go:540:4*/ fallthrough
 		case 46:
 			/*line main.go:161:14*/ if !((*fut.i_6) < 2) {
-				/*line main_async.go:544:5*/ state = 50
+				/*line main_async.go:543:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:162:3*/ fut.c_y = initYFuture(fmt.Sprint("f", (*fut.i_6)))
-			/*line main_async.go:550:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:549:4*/ fut.aw1 = &fut.c_y
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
@@ -555,7 +554,7 @@ poll:
 			fallthrough
 		case 48: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
@@ -571,20 +570,20 @@ poll:
 					}
 				}
 			}(fut.i_6)()
-			/*line main_async.go:574:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 49:
-			/*line main_async.go:576:4*/ fut.i_6 = new(*fut.i_6)
+			/*line main_async.go:575:4*/ fut.i_6 = new(*fut.i_6)
 			/*line main.go:161:21*/ (*fut.i_6)++
-			/*line main_async.go:578:4*/ state = 46
+			/*line main_async.go:577:4*/ state = 46
 			continue
 		case 50:
 			/*line main.go:172:2*/ flush("literal loop")
 			{
-				/*line main_async.go:583:5*/ fut.state = -1
+				/*line main_async.go:582:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:587:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:586:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -605,3 +604,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -618,76 +618,75 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:113:2*/ fmt.Println("chain", r_12, fut.pc.N)
+			/*line main.go:113:2*/ fmt.Println("chain", r_12, take(&fut.pc).N)
 			/*line main.go:116:2*/ fut.n = new(Num)
 			/*line main_async.go:623:4*/ (*fut.n) = 21
 			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
-			/*line main_async.go:625:4*/ fut.pc = nil
-			fallthrough
+			/*line main_async.go:625:4*/ fallthrough
 		case 12: // resumes at main.go:117:21
 			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:628:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw2 = nil
 			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
 			/*line main.go:118:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:636:4*/ fallthrough
+			/*line main_async.go:635:4*/ fallthrough
 		case 13: // resumes at main.go:118:2
 			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:638:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:119:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:645:4*/ fallthrough
+			/*line main_async.go:644:4*/ fallthrough
 		case 14: // resumes at main.go:119:2
 			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:648:4*/ if !ready {
+			/*line main_async.go:647:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
-			/*line main_async.go:655:4*/ (*fut.w) = Wrapper{Name: "w"}
+			/*line main_async.go:654:4*/ (*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
-			/*line main_async.go:657:4*/ fut.n = nil
+			/*line main_async.go:656:4*/ fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
 			/*line main.go:124:26*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:661:4*/ if !ready {
+			/*line main_async.go:660:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1)
-			/*line main_async.go:667:4*/ fallthrough
+			/*line main_async.go:666:4*/ fallthrough
 		case 16: // resumes at main.go:124:42
 			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:670:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:2*/ fmt.Println("embedded", fut.i, (*fut.w).N, r_15, (*fut.w).N)
 			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
-			/*line main_async.go:677:4*/ fallthrough
+			/*line main_async.go:676:4*/ fallthrough
 		case 17: // resumes at main.go:125:30
 			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main_async.go:679:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw4 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
 			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3)
-			/*line main_async.go:687:4*/ fallthrough
+			/*line main_async.go:686:4*/ fallthrough
 		case 18: // resumes at main.go:126:34
 			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:690:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -695,79 +694,78 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.i = 0
-			/*line main_async.go:698:4*/ fallthrough
+			/*line main_async.go:697:4*/ fallthrough
 		case 19:
 			/*line main.go:130:17*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:701:5*/ state = 23
+				/*line main_async.go:700:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:131:3*/ fut.aw0 = fut.cs[fut.i].BumpAsync(100)
-			/*line main_async.go:707:4*/ fut.w = nil
+			/*line main_async.go:706:4*/ fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
 			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:711:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:716:4*/ fallthrough
+			/*line main_async.go:715:4*/ fallthrough
 		case 22:
 			/*line main.go:131:3*/ fut.i++
-			/*line main_async.go:719:4*/ state = 19
+			/*line main_async.go:718:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:134:2*/ fut.i = 0
-			/*line main_async.go:724:4*/ fallthrough
+			/*line main_async.go:723:4*/ fallthrough
 		case 24:
 			/*line main.go:134:21*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:727:5*/ state = 28
+				/*line main_async.go:726:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			/*line main_async.go:732:4*/ cc = new(Counter)
-			/*line main_async.go:733:4*/ (*cc) = fut.cs[fut.i]
+			/*line main_async.go:731:4*/ cc = new(Counter)
+			/*line main_async.go:732:4*/ (*cc) = fut.cs[fut.i]
 			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1)
-			/*line main_async.go:735:4*/ fut.w = nil
+			/*line main_async.go:734:4*/ fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
 			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:739:4*/ if !ready {
+			/*line main_async.go:738:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:744:4*/ fallthrough
+			/*line main_async.go:743:4*/ fallthrough
 		case 27:
 			/*line main.go:135:3*/ fut.i++
-			/*line main_async.go:747:4*/ state = 24
+			/*line main_async.go:746:4*/ state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
-			/*line main_async.go:753:4*/ fut.w = nil
+			/*line main_async.go:752:4*/ fut.w = nil
 			fut.cs = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:758:4*/ if !ready {
+			/*line main_async.go:757:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:140:2*/ fmt.Println("map ptr", fut.mp["x"].N)
+			/*line main.go:140:2*/ fmt.Println("map ptr", take(&fut.mp)["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
-			/*line main_async.go:765:4*/ fut.c = nil
-			fut.mp = nil
+			/*line main_async.go:764:4*/ fut.c = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:770:4*/ if !ready {
+			/*line main_async.go:768:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -775,21 +773,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
 			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
-			/*line main_async.go:778:4*/ fallthrough
+			/*line main_async.go:776:4*/ fallthrough
 		case 31: // resumes at main.go:149:27
 			/*line main.go:149:27*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:781:4*/ if !ready {
+			/*line main_async.go:779:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
-				/*line main_async.go:788:5*/ fut.state = -1
+				/*line main_async.go:786:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:792:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:790:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -822,3 +820,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

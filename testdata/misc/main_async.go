@@ -182,7 +182,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 3:
 			/*line main.go:43:4*/ fut.x = new(int)
 			/*line main_async.go:184:4*/ (*fut.x) = fut.i * 10
-			/*line main.go:44:4*/ fut.fs = append(fut.fs, func(x_p *int) func() int {
+			/*line main.go:44:4*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:44:33*/ return (*x_p)
 				}
@@ -215,7 +215,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:50:4*/ fut.fs = append(fut.fs, func(y_p *int) func() int {
+			/*line main.go:50:4*/ fut.fs = append(take(&fut.fs), func(y_p *int) func() int {
 				return func() int {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
@@ -249,7 +249,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 11:
-			/*line main.go:63:4*/ fut.fs = append(fut.fs, func(z_p *int) func() int {
+			/*line main.go:63:4*/ fut.fs = append(take(&fut.fs), func(z_p *int) func() int {
 				return func() int {
 					/*line main.go:63:33*/ return (*z_p)
 				}
@@ -299,7 +299,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:74:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *int) func() int {
+			/*line main.go:74:3*/ fut.fs = append(take(&fut.fs), func(k_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
@@ -394,7 +394,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 27:
-			/*line main.go:100:5*/ fut.fs = append(fut.fs, func(i_3_p *int, j_p *int) func() int {
+			/*line main.go:100:5*/ fut.fs = append(take(&fut.fs), func(i_3_p *int, j_p *int) func() int {
 				return func() int {
 					/*line main.go:100:34*/ return (*i_3_p)*10 + (*j_p)
 				}
@@ -468,7 +468,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main_async.go:470:4*/ fut.ms[fut.i][fut.t] = r_8
-			/*line main.go:115:2*/ fmt.Println("lhs nested index", fut.ms)
+			/*line main.go:115:2*/ fmt.Println("lhs nested index", take(&fut.ms))
 			{
 				/*line main_async.go:473:5*/ fut.state = -1
 				return struct{}{}, true
@@ -491,3 +491,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

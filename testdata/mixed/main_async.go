@@ -46,7 +46,7 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:17:2*/ log = append(log, fut.s)
+			/*line main.go:17:2*/ log = append(log, take(&fut.s))
 			{
 				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.v, true
@@ -106,7 +106,7 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:24:2*/ log = append(log, fut.s)
+			/*line main.go:24:2*/ log = append(log, take(&fut.s))
 			{
 				/*line main.go:25:2*/ fut.state = -1
 				/*line main.go:25:2*/ return fut.v, true
@@ -412,12 +412,12 @@ poll:
 			}
 			fallthrough
 		case 15:
-			/*line main.go:53:3*/ fut.fs = append(fut.fs, func(i_p *int) func() int {
+			/*line main.go:53:3*/ fut.fs = append(take(&fut.fs), func(i_p *int) func() int {
 				return func() int {
 					/*line main.go:53:32*/ return (*i_p)
 				}
 			}(fut.i))
-			/*line main.go:54:3*/ fut.ps = append(fut.ps, fut.i)
+			/*line main.go:54:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:55:3*/ if (*fut.i) == 1 {
 				/*line main.go:56:4*/ {
 					state = 17
@@ -473,7 +473,7 @@ poll:
 			/*line main_async.go:473:4*/ k = new(int)
 			/*line main_async.go:474:4*/ v = new(string)
 			/*line main_async.go:475:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
-			/*line main.go:68:3*/ fut.fs = append(fut.fs, func(k_p *int, v_p *string) func() int {
+			/*line main.go:68:3*/ fut.fs = append(take(&fut.fs), func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
@@ -786,3 +786,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

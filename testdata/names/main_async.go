@@ -476,16 +476,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw2 = nil
 			fut.c_variadic = variadicFuture{}
-			/*line main.go:62:2*/ fmt.Println("variadic", fut.zero_2, fut.r_6, r_7)
+			/*line main.go:62:2*/ fmt.Println("variadic", take(&fut.zero_2), take(&fut.r_6), r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
 			/*line main_async.go:482:4*/ fut.aw2 = &fut.c_variadic
-			fut.zero_2 = ""
-			fut.r_6 = ""
 			fallthrough
 		case 6: // resumes at main.go:64:37
 			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main_async.go:486:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -493,22 +491,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
-			/*line main_async.go:496:4*/ fut.aw3 = &fut.c_noBody
+			/*line main_async.go:494:4*/ fut.aw3 = &fut.c_noBody
 			fallthrough
 		case 7: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:500:4*/ if !ready {
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_noBody = noBodyFuture{}
 			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
-			/*line main_async.go:507:4*/ fut.aw0_2 = &fut.c_noSuspend
+			/*line main_async.go:505:4*/ fut.aw0_2 = &fut.c_noSuspend
 			fallthrough
 		case 8: // resumes at main.go:66:27
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -516,22 +514,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
-			/*line main_async.go:519:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:517:4*/ fut.aw3 = &fut.c_earlyReturn
 			fallthrough
 		case 9: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
-			/*line main_async.go:530:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:528:4*/ fut.aw3 = &fut.c_earlyReturn
 			fallthrough
 		case 10: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:534:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -543,22 +541,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
 			/*line main.go:76:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:546:4*/ fallthrough
+			/*line main_async.go:544:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:549:4*/ if !ready {
+			/*line main_async.go:547:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, fut.zero_2)
+			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, take(&fut.zero_2))
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:557:4*/ fut.zero_2 = ""
-			fallthrough
+			/*line main_async.go:555:4*/ fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main_async.go:558:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -566,40 +563,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:569:4*/ fallthrough
+			/*line main_async.go:566:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main_async.go:569:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:84:2*/ fmt.Println(fut.fmt_("fmt_", 1))
+			/*line main.go:84:2*/ fmt.Println(take(&fut.fmt_)("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:579:4*/ fallthrough
+			/*line main_async.go:576:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:582:5*/ state = 18
+				/*line main_async.go:579:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:589:4*/ fut.fmt_ = nil
-			fallthrough
+			/*line main_async.go:586:4*/ fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw3 = nil
-			/*line main.go:88:3*/ fmt.Println("seq", fut.seq)
-			/*line main_async.go:599:4*/ fallthrough
+			/*line main.go:88:3*/ fmt.Println("seq", take(&fut.seq))
+			/*line main_async.go:595:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:602:4*/ state = 14
+			/*line main_async.go:598:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
@@ -607,23 +603,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:610:4*/ fut.fmt_ = nil
-			fut.seq = nil
-			fallthrough
+			/*line main_async.go:606:4*/ fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:615:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw3 = nil
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:622:5*/ fut.state = -1
+				/*line main_async.go:616:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:626:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:620:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -652,3 +646,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

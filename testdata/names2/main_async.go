@@ -108,15 +108,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:22:3*/ a, b = r.V0, r.V1
-			/*line main.go:23:3*/ fmt.Println(fut.rt_2, a, b)
+			/*line main.go:23:3*/ fmt.Println(take(&fut.rt_2), a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
 			/*line main_async.go:114:4*/ fut.aw0 = &fut.c_pair
-			fut.rt_2 = ""
 			fallthrough
 		case 2: // resumes at main.go:27:11
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:118:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -125,11 +124,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:128:5*/ fut.state = -1
+				/*line main_async.go:127:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:132:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -146,3 +145,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -140,7 +140,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_twice = twiceFuture{}
-			/*line main.go:31:3*/ fmt.Println(fut.n_3, r_2)
+			/*line main.go:31:3*/ fmt.Println(take(&fut.n_3), r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
 			/*line main_async.go:145:4*/ poll:
 			for i_2 := range 3 {
@@ -154,11 +154,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
 			/*line main_async.go:156:4*/ fut.aw0 = &fut.c_twice
-			fut.n_3 = ""
 			fallthrough
 		case 7: // resumes at main.go:44:14
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:161:4*/ if !ready {
+			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -166,11 +165,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:169:5*/ fut.state = -1
+				/*line main_async.go:168:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:173:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:172:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -187,3 +186,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -520,51 +520,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
-			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", fut.arr))
+			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", take(&fut.arr)))
 			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
 			/*line main_async.go:525:4*/ fut.aw1 = &fut.c_str
-			fut.arr = nil
 			fallthrough
 		case 18: // resumes at main.go:111:7
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:530:4*/ if !ready {
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
-			/*line main_async.go:537:4*/ fut.aw1 = &fut.c_str
+			/*line main_async.go:536:4*/ fut.aw1 = &fut.c_str
 			fallthrough
 		case 19: // resumes at main.go:111:18
 			/*line main.go:111:18*/ fut.r_20, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:541:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
-			/*line main_async.go:548:4*/ fut.aw1 = &fut.c_str
+			/*line main_async.go:547:4*/ fut.aw1 = &fut.c_str
 			fallthrough
 		case 20: // resumes at main.go:111:35
 			/*line main.go:111:35*/ r_21, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:552:4*/ if !ready {
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_str = strFuture{}
-			/*line main.go:111:2*/ s = fut.r_19 + fut.r_20 + "c" + r_21
+			/*line main.go:111:2*/ s = take(&fut.r_19) + take(&fut.r_20) + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
-			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_a
-			fut.r_19 = ""
-			fut.r_20 = ""
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 21: // resumes at main.go:114:25
 			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -572,46 +569,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
-			/*line main_async.go:575:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 22: // resumes at main.go:114:42
 			/*line main.go:114:42*/ r_23, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:579:4*/ if !ready {
+			/*line main_async.go:576:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:585:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:582:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
-			/*line main_async.go:588:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:585:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 23: // resumes at main.go:117:8
 			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:592:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
-			/*line main_async.go:599:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:596:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 24: // resumes at main.go:117:17
 			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:603:4*/ if !ready {
+			/*line main_async.go:600:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
-			/*line main_async.go:610:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 25: // resumes at main.go:117:25
 			/*line main.go:117:25*/ r_26, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:614:4*/ if !ready {
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -624,28 +621,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
-			/*line main_async.go:627:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 26: // resumes at main.go:121:8
 			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:631:4*/ if !ready {
+			/*line main_async.go:628:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
-			/*line main_async.go:638:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:635:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 27: // resumes at main.go:121:15
 			/*line main.go:121:15*/ r_28, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:642:4*/ if !ready {
+			/*line main_async.go:639:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main.go:121:2*/ y = fut.f(fut.r_2, r_28)
+			/*line main.go:121:2*/ y = take(&fut.f)(fut.r_2, r_28)
 			/*line main.go:122:2*/ flush(fmt.Sprint("funcval ", y))
 			/*line main.go:124:2*/ g = func() func(int) int {
 				/*line main.go:125:3*/ logf("getfn")
@@ -655,25 +652,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
-			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_a
-			fut.f = nil
+			/*line main_async.go:655:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 28: // resumes at main.go:128:10
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main_async.go:659:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:669:4*/ y = fut.t_6(r_29)
+			/*line main_async.go:665:4*/ y = take(&fut.t_6)(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:672:5*/ fut.state = -1
+				/*line main_async.go:668:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:676:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:672:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -694,3 +690,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

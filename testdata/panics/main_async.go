@@ -245,7 +245,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:93:3*/ i_2 = r_2
-			/*line main.go:94:3*/ fmt.Println(fut.s[i_2])
+			/*line main.go:94:3*/ fmt.Println(take(&fut.s)[i_2])
 			/*line main_async.go:249:4*/ state = 53
 			continue
 		case 22:
@@ -340,7 +340,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:115:3*/ k = r_5
-			/*line main.go:116:3*/ fut.s = fut.grid[k]
+			/*line main.go:116:3*/ fut.s = take(&fut.grid)[k]
 			/*line main_async.go:344:4*/ fut.i = 0
 			/*line main_async.go:345:4*/ fallthrough
 		case 37:
@@ -352,62 +352,60 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 38:
 			/*line main_async.go:353:4*/ fut.total = fut.s[fut.i]
 			/*line main.go:117:4*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:355:4*/ fut.grid = nil
-			fallthrough
+			/*line main_async.go:355:4*/ fallthrough
 		case 39: // resumes at main.go:117:4
 			/*line main.go:117:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:359:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:118:4*/ fmt.Println(fut.total)
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main_async.go:364:4*/ fallthrough
 		case 40:
-			/*line main_async.go:367:4*/ fut.i++
-			/*line main_async.go:368:4*/ state = 37
+			/*line main_async.go:366:4*/ fut.i++
+			/*line main_async.go:367:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:121:3*/ fut.p = nil
 			/*line main.go:122:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:373:4*/ fallthrough
+			/*line main_async.go:372:4*/ fallthrough
 		case 42: // resumes at main.go:122:3
 			/*line main.go:122:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:376:4*/ if !ready {
+			/*line main_async.go:375:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:123:10*/ fut.total = fut.p.code
+			/*line main.go:123:10*/ fut.total = take(&fut.p).code
 			/*line main.go:124:8*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:383:4*/ fut.aw1 = &fut.c_inner
-			fut.p = nil
+			/*line main_async.go:382:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 43: // resumes at main.go:124:8
 			/*line main.go:124:8*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:388:4*/ if !ready {
+			/*line main_async.go:386:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:124:8*/ if !(fut.total == r_6) {
-				/*line main_async.go:395:5*/ state = 53
+				/*line main_async.go:393:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:125:4*/ fmt.Println("one")
-			/*line main_async.go:401:4*/ state = 53
+			/*line main_async.go:399:4*/ state = 53
 			continue
 		case 45:
 			/*line main.go:128:3*/ fut.s = []int{}
 			/*line main.go:129:10*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:406:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:404:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 46: // resumes at main.go:129:10
 			/*line main.go:129:10*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:408:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -415,58 +413,58 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:129:10*/ tag_3 = r_7
 			/*line main.go:130:8*/ if tag_3 == 0 {
-				/*line main_async.go:418:5*/ state = 53
+				/*line main_async.go:416:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main.go:131:8*/ if !(tag_3 == fut.s[0]) {
-				/*line main_async.go:424:5*/ state = 53
+			/*line main.go:131:8*/ if !(tag_3 == take(&fut.s)[0]) {
+				/*line main_async.go:422:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:132:4*/ fmt.Println("zero")
-			/*line main_async.go:430:4*/ state = 53
+			/*line main_async.go:428:4*/ state = 53
 			continue
 		case 49:
 			/*line main.go:135:3*/ fut.m_2 = nil
 			/*line main.go:136:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:435:4*/ fallthrough
+			/*line main_async.go:433:4*/ fallthrough
 		case 50: // resumes at main.go:136:3
 			/*line main.go:136:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:438:4*/ if !ready {
+			/*line main_async.go:436:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:137:20*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:444:4*/ fut.aw1 = &fut.c_inner
+			/*line main_async.go:442:4*/ fut.aw1 = &fut.c_inner
 			fallthrough
 		case 51: // resumes at main.go:137:20
 			/*line main.go:137:20*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:448:4*/ if !ready {
+			/*line main_async.go:446:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_inner = innerFuture{}
-			/*line main.go:137:6*/ if !(fut.m_2["x"].code > r_8) {
-				/*line main_async.go:455:5*/ state = 53
+			/*line main.go:137:6*/ if !(take(&fut.m_2)["x"].code > r_8) {
+				/*line main_async.go:453:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:138:4*/ fmt.Println("big")
-			/*line main_async.go:461:4*/ fallthrough
+			/*line main_async.go:459:4*/ fallthrough
 		case 53:
 			/*line main.go:141:2*/ fmt.Println("end")
 			{
-				/*line main_async.go:465:5*/ fut.state = -1
+				/*line main_async.go:463:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:469:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:467:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -487,3 +485,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func(int) = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -612,7 +612,7 @@ poll:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
-			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
+			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(take(&fut.m)).MapRange()
 			/*line main_async.go:616:4*/ fallthrough
 		case 46:
 			/*line main.go:110:20*/ if !(fut.iter.Next()) {
@@ -628,49 +628,47 @@ poll:
 			/*line main_async.go:628:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
-			fut.m = nil
 			fut.seq = nil
 			fut.seq_3 = nil
 			fallthrough
 		case 48: // resumes at main.go:111:3
 			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:637:4*/ if !ready {
+			/*line main_async.go:636:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:112:3*/ fut.i += fut.v
-			/*line main.go:113:3*/ fut.keys = append(fut.keys, fut.k)
-			/*line main_async.go:645:4*/ state = 46
+			/*line main.go:113:3*/ fut.keys = append(take(&fut.keys), take(&fut.k))
+			/*line main_async.go:644:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:115:2*/ sort.Strings(fut.keys)
-			/*line main.go:116:2*/ fmt.Println("map", fut.i, fut.keys)
+			/*line main.go:116:2*/ fmt.Println("map", fut.i, take(&fut.keys))
 			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:119:2*/ fut.i = 0
 			/*line main.go:120:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:653:4*/ fallthrough
+			/*line main_async.go:652:4*/ fallthrough
 		case 50:
 			/*line main.go:120:17*/ if !(fut.iter.Next()) {
-				/*line main_async.go:656:5*/ state = 53
+				/*line main_async.go:655:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:661:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:662:4*/ fut.k = kv_3
+			/*line main_async.go:660:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:661:4*/ fut.k = kv_3
 			/*line main.go:121:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:664:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
-			fut.keys = nil
 			fut.seq = nil
 			fut.seq_3 = nil
 			fallthrough
 		case 52: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:673:4*/ if !ready {
+			/*line main_async.go:671:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -682,28 +680,26 @@ poll:
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
-			/*line main_async.go:685:4*/ state = 50
+			/*line main_async.go:683:4*/ state = 50
 			continue
 		case 53:
-			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(fut.m))
+			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(take(&fut.m)))
 			/*line main.go:132:2*/ fut.i = 0
-			/*line main_async.go:690:4*/ fut.v = 0
+			/*line main_async.go:688:4*/ fut.v = 0
 			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
-			/*line main_async.go:692:4*/ fut.i_16 = 0
-			/*line main_async.go:693:4*/ fallthrough
+			/*line main_async.go:690:4*/ fut.i_16 = 0
+			/*line main_async.go:691:4*/ fallthrough
 		case 54:
 			/*line main.go:133:19*/ if !(fut.i_16 < len(fut.s)) {
-				/*line main_async.go:696:5*/ state = 58
+				/*line main_async.go:694:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:701:4*/ fut.i, fut.v = fut.i_16, fut.s[fut.i_16]
+			/*line main_async.go:699:4*/ fut.i, fut.v = fut.i_16, fut.s[fut.i_16]
 			/*line main.go:134:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:703:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_y
 			fut.arr = nil
-			fut.m = nil
-			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
 			fut.seq_3 = nil
@@ -711,108 +707,102 @@ poll:
 			fallthrough
 		case 56: // resumes at main.go:134:3
 			/*line main.go:134:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:714:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:720:4*/ fallthrough
+			/*line main_async.go:716:4*/ fallthrough
 		case 57:
 			/*line main.go:134:3*/ fut.i_16++
-			/*line main_async.go:723:4*/ state = 54
+			/*line main_async.go:719:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
 			/*line main.go:137:2*/ fut.k = ""
 			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
-			/*line main_async.go:730:4*/ fallthrough
+			/*line main_async.go:726:4*/ fallthrough
 		case 59:
 			/*line main.go:139:16*/ if !(fut.iter.Next()) {
-				/*line main_async.go:733:5*/ state = 62
+				/*line main_async.go:729:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:738:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:739:4*/ fut.k = kv_4
+			/*line main_async.go:734:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:735:4*/ fut.k = kv_4
 			/*line main.go:140:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:741:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
-			fut.m = nil
-			fut.keys = nil
 			fut.seq = nil
 			fut.seq_3 = nil
 			fallthrough
 		case 61: // resumes at main.go:140:3
 			/*line main.go:140:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:751:4*/ if !ready {
+			/*line main_async.go:745:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:757:4*/ state = 59
+			/*line main_async.go:751:4*/ state = 59
 			continue
 		case 62:
-			/*line main.go:142:2*/ fmt.Println("assign map", fut.k)
+			/*line main.go:142:2*/ fmt.Println("assign map", take(&fut.k))
 			/*line main.go:143:2*/ fut.k = "xyz"
-			/*line main_async.go:762:4*/ i_17 = 0
-			/*line main_async.go:763:4*/ fallthrough
+			/*line main_async.go:756:4*/ i_17 = 0
+			/*line main_async.go:757:4*/ fallthrough
 		case 63:
 			/*line main.go:143:19*/ if !(i_17 < len(fut.k)) {
-				/*line main_async.go:766:5*/ state = 67
+				/*line main_async.go:760:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			/*line main_async.go:771:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_17:])
-			/*line main_async.go:772:4*/ fut.v = i_17 + size_3
-			/*line main_async.go:773:4*/ fut.i, fut.r = i_17, rn_3
+			/*line main_async.go:765:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_17:])
+			/*line main_async.go:766:4*/ fut.v = i_17 + size_3
+			/*line main_async.go:767:4*/ fut.i, fut.r = i_17, rn_3
 			/*line main.go:144:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:775:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:769:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.arr = nil
-			fut.m = nil
-			fut.keys = nil
 			fut.seq = nil
 			fut.seq_3 = nil
 			fut.iter = nil
 			fallthrough
 		case 65: // resumes at main.go:144:3
 			/*line main.go:144:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:786:4*/ if !ready {
+			/*line main_async.go:778:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:792:4*/ fallthrough
+			/*line main_async.go:784:4*/ fallthrough
 		case 66:
 			/*line main.go:144:3*/ i_17 = fut.v
-			/*line main_async.go:795:4*/ state = 63
+			/*line main_async.go:787:4*/ state = 63
 			continue
 		case 67:
 			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
 			/*line main.go:148:2*/ fut.s = []int{4, 5}
-			/*line main_async.go:801:4*/ fut.i = 0
-			/*line main_async.go:802:4*/ fallthrough
+			/*line main_async.go:793:4*/ fut.i = 0
+			/*line main_async.go:794:4*/ fallthrough
 		case 68:
 			/*line main.go:148:31*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:805:5*/ state = 72
+				/*line main_async.go:797:5*/ state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			/*line main_async.go:810:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
+			/*line main_async.go:802:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
 			/*line main.go:149:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:812:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:804:4*/ fut.aw0 = &fut.c_y
 			fut.arr = nil
-			fut.m = nil
-			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
 			fut.seq_3 = nil
@@ -820,25 +810,23 @@ poll:
 			fallthrough
 		case 70: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:823:4*/ if !ready {
+			/*line main_async.go:813:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:829:4*/ fallthrough
+			/*line main_async.go:819:4*/ fallthrough
 		case 71:
 			/*line main.go:149:3*/ fut.i++
-			/*line main_async.go:832:4*/ state = 68
+			/*line main_async.go:822:4*/ state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
 			/*line main.go:153:20*/ fut.c_slice = initSliceFuture()
-			/*line main_async.go:837:4*/ fut.aw2 = &fut.c_slice
+			/*line main_async.go:827:4*/ fut.aw2 = &fut.c_slice
 			fut.s = nil
 			fut.arr = nil
-			fut.m = nil
-			fut.keys = nil
 			fut.k = ""
 			fut.seq = nil
 			fut.seq_3 = nil
@@ -846,202 +834,202 @@ poll:
 			fallthrough
 		case 73: // resumes at main.go:153:20
 			/*line main.go:153:20*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:849:4*/ if !ready {
+			/*line main_async.go:837:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw2 = nil
 			fut.c_slice = sliceFuture{}
 			/*line main.go:153:2*/ fut.s = r_6
-			/*line main_async.go:856:4*/ fut.i = 0
-			/*line main_async.go:857:4*/ fallthrough
+			/*line main_async.go:844:4*/ fut.i = 0
+			/*line main_async.go:845:4*/ fallthrough
 		case 74:
 			/*line main.go:153:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:860:5*/ state = 78
+				/*line main_async.go:848:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			/*line main_async.go:865:4*/ fut.v = fut.s[fut.i]
+			/*line main_async.go:853:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:154:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:867:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:855:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 76: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:871:4*/ if !ready {
+			/*line main_async.go:859:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
-			/*line main_async.go:878:4*/ fallthrough
+			/*line main_async.go:866:4*/ fallthrough
 		case 77:
-			/*line main_async.go:880:4*/ fut.i++
-			/*line main_async.go:881:4*/ state = 74
+			/*line main_async.go:868:4*/ fut.i++
+			/*line main_async.go:869:4*/ state = 74
 			continue
 		case 78:
 			/*line main.go:159:2*/ fut.s = nil
 			/*line main.go:160:2*/ fut.i = 0
-			/*line main_async.go:886:4*/ fallthrough
+			/*line main_async.go:874:4*/ fallthrough
 		case 79:
 			/*line main.go:160:12*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:889:5*/ state = 83
+				/*line main_async.go:877:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:161:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:895:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:883:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 81: // resumes at main.go:161:3
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:899:4*/ if !ready {
+			/*line main_async.go:887:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:162:3*/ fmt.Println("never")
-			/*line main_async.go:906:4*/ fallthrough
+			/*line main_async.go:894:4*/ fallthrough
 		case 82:
-			/*line main_async.go:908:4*/ fut.i++
-			/*line main_async.go:909:4*/ state = 79
+			/*line main_async.go:896:4*/ fut.i++
+			/*line main_async.go:897:4*/ state = 79
 			continue
 		case 83:
 			/*line main.go:164:2*/ fut.i = 0
-			/*line main_async.go:913:4*/ fut.v = 0
-			/*line main_async.go:914:4*/ fallthrough
+			/*line main_async.go:901:4*/ fut.v = 0
+			/*line main_async.go:902:4*/ fallthrough
 		case 84:
 			/*line main.go:164:12*/ if !(fut.v < fut.i) {
-				/*line main_async.go:917:5*/ state = 88
+				/*line main_async.go:905:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 85:
 			/*line main.go:165:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:923:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:911:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
 			/*line main.go:165:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:928:4*/ if !ready {
+			/*line main_async.go:916:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:166:3*/ fmt.Println("never")
-			/*line main_async.go:935:4*/ fallthrough
+			/*line main_async.go:923:4*/ fallthrough
 		case 87:
-			/*line main_async.go:937:4*/ fut.v++
-			/*line main_async.go:938:4*/ state = 84
+			/*line main_async.go:925:4*/ fut.v++
+			/*line main_async.go:926:4*/ state = 84
 			continue
 		case 88:
 			/*line main.go:169:2*/ fut.i = 0
 			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
-			/*line main_async.go:943:4*/ fut.v = 0
-			/*line main_async.go:944:4*/ fallthrough
+			/*line main_async.go:931:4*/ fut.v = 0
+			/*line main_async.go:932:4*/ fallthrough
 		case 89:
 			/*line main.go:170:12*/ if !(fut.v < len(fut.keys)) {
-				/*line main_async.go:947:5*/ state = 93
+				/*line main_async.go:935:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:171:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:953:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:941:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:958:4*/ if !ready {
+			/*line main_async.go:946:4*/ if !ready {
 				fut.state = 91
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:172:3*/ fut.i++
-			/*line main_async.go:965:4*/ fallthrough
+			/*line main_async.go:953:4*/ fallthrough
 		case 92:
-			/*line main_async.go:967:4*/ fut.v++
-			/*line main_async.go:968:4*/ state = 89
+			/*line main_async.go:955:4*/ fut.v++
+			/*line main_async.go:956:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
 			/*line main.go:178:2*/ fut.i = 0
-			/*line main_async.go:974:4*/ fallthrough
+			/*line main_async.go:962:4*/ fallthrough
 		case 94:
 			/*line main.go:178:20*/ if !(fut.i < len(fut.pts)) {
-				/*line main_async.go:977:5*/ state = 98
+				/*line main_async.go:965:5*/ state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			/*line main_async.go:982:4*/ fut.p = fut.pts[fut.i]
+			/*line main_async.go:970:4*/ fut.p = fut.pts[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
 			/*line main.go:180:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:985:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:973:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:991:4*/ if !ready {
+			/*line main_async.go:979:4*/ if !ready {
 				fut.state = 96
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
-			/*line main_async.go:998:4*/ fallthrough
+			/*line main_async.go:986:4*/ fallthrough
 		case 97:
-			/*line main_async.go:1000:4*/ fut.i++
-			/*line main_async.go:1001:4*/ state = 94
+			/*line main_async.go:988:4*/ fut.i++
+			/*line main_async.go:989:4*/ state = 94
 			continue
 		case 98:
 			/*line main.go:183:2*/ fut.i = 0
-			/*line main_async.go:1005:4*/ fallthrough
+			/*line main_async.go:993:4*/ fallthrough
 		case 99:
 			/*line main.go:183:17*/ if !(fut.i < len(fut.pts)) {
-				/*line main_async.go:1008:5*/ state = 103
+				/*line main_async.go:996:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 100:
 			/*line main.go:184:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1014:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1002:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
 			/*line main.go:184:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1020:4*/ if !ready {
+			/*line main_async.go:1008:4*/ if !ready {
 				fut.state = 101
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
-			/*line main_async.go:1027:4*/ fallthrough
+			/*line main_async.go:1015:4*/ fallthrough
 		case 102:
-			/*line main_async.go:1029:4*/ fut.i++
-			/*line main_async.go:1030:4*/ state = 99
+			/*line main_async.go:1017:4*/ fut.i++
+			/*line main_async.go:1018:4*/ state = 99
 			continue
 		case 103:
-			/*line main.go:187:2*/ fmt.Println("by index", fut.pts)
+			/*line main.go:187:2*/ fmt.Println("by index", take(&fut.pts))
 			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
-			/*line main_async.go:1035:4*/ fut.i = 0
-			/*line main_async.go:1036:4*/ fallthrough
+			/*line main_async.go:1023:4*/ fut.i = 0
+			/*line main_async.go:1024:4*/ fallthrough
 		case 104:
 			/*line main.go:190:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:1039:5*/ state = 108
+				/*line main_async.go:1027:5*/ state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			/*line main_async.go:1044:4*/ fut.v = fut.s[fut.i]
+			/*line main_async.go:1032:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
@@ -1049,13 +1037,12 @@ poll:
 				}
 			}
 			/*line main.go:194:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1052:4*/ fut.aw0 = &fut.c_y
-			fut.pts = nil
+			/*line main_async.go:1040:4*/ fut.aw0 = &fut.c_y
 			fut.keys = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
 			/*line main.go:194:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1058:4*/ if !ready {
+			/*line main_async.go:1045:4*/ if !ready {
 				fut.state = 106
 				return zero, false
 			}
@@ -1068,95 +1055,93 @@ poll:
 				}
 			}
 			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			/*line main_async.go:1071:4*/ fallthrough
+			/*line main_async.go:1058:4*/ fallthrough
 		case 107:
-			/*line main_async.go:1073:4*/ fut.i++
-			/*line main_async.go:1074:4*/ state = 104
+			/*line main_async.go:1060:4*/ fut.i++
+			/*line main_async.go:1061:4*/ state = 104
 			continue
 		case 108:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			/*line main_async.go:1079:4*/ fut.i_13 = 0
-			/*line main_async.go:1080:4*/ fallthrough
+			/*line main_async.go:1066:4*/ fut.i_13 = 0
+			/*line main_async.go:1067:4*/ fallthrough
 		case 109:
 			/*line main.go:203:17*/ if !(fut.i_13 < fut.n_5) {
-				/*line main_async.go:1083:5*/ state = 113
+				/*line main_async.go:1070:5*/ state = 113
 				continue
 			}
 			fallthrough
 		case 110:
 			/*line main.go:204:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1089:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1076:4*/ fut.aw0 = &fut.c_y
 			fut.s = nil
-			fut.pts = nil
 			fut.keys = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
 			/*line main.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1096:4*/ if !ready {
+			/*line main_async.go:1082:4*/ if !ready {
 				fut.state = 111
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			/*line main_async.go:1103:4*/ fallthrough
+			/*line main_async.go:1089:4*/ fallthrough
 		case 112:
-			/*line main_async.go:1105:4*/ fut.i_13++
-			/*line main_async.go:1106:4*/ state = 109
+			/*line main_async.go:1091:4*/ fut.i_13++
+			/*line main_async.go:1092:4*/ state = 109
 			continue
 		case 113:
 			/*line main.go:208:20*/ fut.c_idS = initIdSFuture("ab")
-			/*line main_async.go:1110:4*/ fut.aw3 = &fut.c_idS
+			/*line main_async.go:1096:4*/ fut.aw3 = &fut.c_idS
 			fut.s = nil
-			fut.pts = nil
 			fut.keys = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
 			/*line main.go:208:20*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:1117:4*/ if !ready {
+			/*line main_async.go:1102:4*/ if !ready {
 				fut.state = 114
 				return zero, false
 			}
 			fut.aw3 = nil
 			fut.c_idS = idSFuture{}
 			/*line main.go:208:2*/ fut.k = r_7
-			/*line main_async.go:1124:4*/ fut.i = 0
-			/*line main_async.go:1125:4*/ fallthrough
+			/*line main_async.go:1109:4*/ fut.i = 0
+			/*line main_async.go:1110:4*/ fallthrough
 		case 115:
 			/*line main.go:208:20*/ if !(fut.i < len(fut.k)) {
-				/*line main_async.go:1128:5*/ state = 119
+				/*line main_async.go:1113:5*/ state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			/*line main_async.go:1133:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
-			/*line main_async.go:1134:4*/ fut.v = fut.i + size_4
-			/*line main_async.go:1135:4*/ fut.r = rn_4
+			/*line main_async.go:1118:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:1119:4*/ fut.v = fut.i + size_4
+			/*line main_async.go:1120:4*/ fut.r = rn_4
 			/*line main.go:209:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1137:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1122:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 117: // resumes at main.go:209:3
 			/*line main.go:209:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1141:4*/ if !ready {
+			/*line main_async.go:1126:4*/ if !ready {
 				fut.state = 117
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			/*line main_async.go:1148:4*/ fallthrough
+			/*line main_async.go:1133:4*/ fallthrough
 		case 118:
-			/*line main_async.go:1150:4*/ fut.i = fut.v
-			/*line main_async.go:1151:4*/ state = 115
+			/*line main_async.go:1135:4*/ fut.i = fut.v
+			/*line main_async.go:1136:4*/ state = 115
 			continue
 		case 119:
 			{
-				/*line main_async.go:1155:5*/ fut.state = -1
+				/*line main_async.go:1140:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1159:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1144:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1185,3 +1170,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -334,7 +334,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:59:3*/ fmt.Println("named", fut.i, fut.s)
+			/*line main.go:59:3*/ fmt.Println("named", fut.i, take(&fut.s))
 			/*line main_async.go:338:4*/ fallthrough
 		case 25:
 			/*line main_async.go:340:4*/ fut.i++
@@ -354,297 +354,296 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 28:
 			/*line main.go:63:3*/ fut.c_y = initYFuture()
 			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:362:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:369:4*/ fallthrough
+			/*line main_async.go:368:4*/ fallthrough
 		case 30:
-			/*line main_async.go:371:4*/ fut.i_6++
-			/*line main_async.go:372:4*/ state = 27
+			/*line main_async.go:370:4*/ fut.i_6++
+			/*line main_async.go:371:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:376:4*/ i_13 = 0
-			/*line main_async.go:377:4*/ fallthrough
+			/*line main_async.go:375:4*/ i_13 = 0
+			/*line main_async.go:376:4*/ fallthrough
 		case 32:
 			/*line main.go:67:20*/ if !(i_13 < len(fut.s)) {
-				/*line main_async.go:380:5*/ state = 36
+				/*line main_async.go:379:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:385:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
-			/*line main_async.go:386:4*/ fut.i = i_13 + size
-			/*line main_async.go:387:4*/ fut.r = rn
+			/*line main_async.go:384:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
+			/*line main_async.go:385:4*/ fut.i = i_13 + size
+			/*line main_async.go:386:4*/ fut.r = rn
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:388:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
 			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:401:4*/ fallthrough
+			/*line main_async.go:400:4*/ fallthrough
 		case 35:
-			/*line main_async.go:403:4*/ i_13 = fut.i
-			/*line main_async.go:404:4*/ state = 32
+			/*line main_async.go:402:4*/ i_13 = fut.i
+			/*line main_async.go:403:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:408:4*/ fut.i = 0
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:407:4*/ fut.i = 0
+			/*line main_async.go:408:4*/ fallthrough
 		case 37:
 			/*line main.go:72:22*/ if !(fut.i < len(fut.seq_5)) {
-				/*line main_async.go:412:5*/ state = 44
+				/*line main_async.go:411:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:417:4*/ fut.row_2 = fut.seq_5[fut.i]
+			/*line main_async.go:416:4*/ fut.row_2 = fut.seq_5[fut.i]
 			/*line main.go:73:3*/ fut.v = 0
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:418:4*/ fallthrough
 		case 39:
 			/*line main.go:73:21*/ if !(fut.v < len(fut.row_2)) {
-				/*line main_async.go:422:5*/ state = 43
+				/*line main_async.go:421:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:427:4*/ fut.v_3 = fut.row_2[fut.v]
+			/*line main_async.go:426:4*/ fut.v_3 = fut.row_2[fut.v]
 			/*line main.go:74:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
+			fut.s = ""
 			fallthrough
 		case 41: // resumes at main.go:74:4
 			/*line main.go:74:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:435:4*/ if !ready {
+			/*line main_async.go:434:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:442:4*/ fallthrough
+			/*line main_async.go:441:4*/ fallthrough
 		case 42:
-			/*line main_async.go:444:4*/ fut.v++
-			/*line main_async.go:445:4*/ state = 39
+			/*line main_async.go:443:4*/ fut.v++
+			/*line main_async.go:444:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:448:4*/ fut.i++
-			/*line main_async.go:449:4*/ state = 37
+			/*line main_async.go:447:4*/ fut.i++
+			/*line main_async.go:448:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:453:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main_async.go:452:4*/ (*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_6 = fut.a
-			/*line main_async.go:455:4*/ fut.i = 0
-			/*line main_async.go:456:4*/ fallthrough
+			/*line main_async.go:454:4*/ fut.i = 0
+			/*line main_async.go:455:4*/ fallthrough
 		case 45:
 			/*line main.go:80:20*/ if !(fut.i < 3) {
-				/*line main_async.go:459:5*/ state = 49
+				/*line main_async.go:458:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:464:4*/ fut.v = fut.seq_6[fut.i]
+			/*line main_async.go:463:4*/ fut.v = fut.seq_6[fut.i]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:468:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:477:4*/ if !ready {
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:484:4*/ fallthrough
+			/*line main_async.go:483:4*/ fallthrough
 		case 48:
-			/*line main_async.go:486:4*/ fut.i++
-			/*line main_async.go:487:4*/ state = 45
+			/*line main_async.go:485:4*/ fut.i++
+			/*line main_async.go:486:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main_async.go:491:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:495:5*/ state = 53
+				/*line main_async.go:494:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:500:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:501:4*/ fut.v = kv
+			/*line main_async.go:499:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:500:4*/ fut.v = kv
 			/*line main.go:90:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:503:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
 			/*line main.go:90:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:520:4*/ state = 50
+			/*line main_async.go:519:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:525:4*/ fut.i = 0
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:524:4*/ fut.i = 0
+			/*line main_async.go:525:4*/ fallthrough
 		case 54:
 			/*line main.go:96:17*/ if !(fut.i < fut.v) {
-				/*line main_async.go:529:5*/ state = 58
+				/*line main_async.go:528:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:97:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
 			/*line main.go:97:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:553:4*/ fallthrough
+			/*line main_async.go:552:4*/ fallthrough
 		case 57:
-			/*line main_async.go:555:4*/ fut.i++
-			/*line main_async.go:556:4*/ state = 54
+			/*line main_async.go:554:4*/ fut.i++
+			/*line main_async.go:555:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:561:4*/ fut.i_10 = 0
-			/*line main_async.go:562:4*/ fallthrough
+			/*line main_async.go:560:4*/ fut.i_10 = 0
+			/*line main_async.go:561:4*/ fallthrough
 		case 59:
 			/*line main.go:102:17*/ if !(fut.i_10 < fut.n_4) {
-				/*line main_async.go:565:5*/ state = 63
+				/*line main_async.go:564:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:103:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
 			/*line main.go:103:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:582:4*/ if !ready {
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:589:4*/ fallthrough
+			/*line main_async.go:588:4*/ fallthrough
 		case 62:
-			/*line main_async.go:591:4*/ fut.i_10++
-			/*line main_async.go:592:4*/ state = 59
+			/*line main_async.go:590:4*/ fut.i_10++
+			/*line main_async.go:591:4*/ state = 59
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_7 = []byte("hi")
-			/*line main_async.go:596:4*/ fut.i = 0
-			/*line main_async.go:597:4*/ fallthrough
+			/*line main_async.go:595:4*/ fut.i = 0
+			/*line main_async.go:596:4*/ fallthrough
 		case 64:
 			/*line main.go:107:20*/ if !(fut.i < len(fut.seq_7)) {
-				/*line main_async.go:600:5*/ state = 68
+				/*line main_async.go:599:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:605:4*/ fut.b = fut.seq_7[fut.i]
+			/*line main_async.go:604:4*/ fut.b = fut.seq_7[fut.i]
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:617:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:625:4*/ fallthrough
+			/*line main_async.go:624:4*/ fallthrough
 		case 67:
-			/*line main_async.go:627:4*/ fut.i++
-			/*line main_async.go:628:4*/ state = 64
+			/*line main_async.go:626:4*/ fut.i++
+			/*line main_async.go:627:4*/ state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_8 = []rune("añ")
-			/*line main_async.go:632:4*/ fut.i = 0
-			/*line main_async.go:633:4*/ fallthrough
+			/*line main_async.go:631:4*/ fut.i = 0
+			/*line main_async.go:632:4*/ fallthrough
 		case 69:
 			/*line main.go:112:20*/ if !(fut.i < len(fut.seq_8)) {
-				/*line main_async.go:636:5*/ state = 73
+				/*line main_async.go:635:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:641:4*/ fut.r = fut.seq_8[fut.i]
+			/*line main_async.go:640:4*/ fut.r = fut.seq_8[fut.i]
 			/*line main.go:113:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_y
-			fut.s = ""
+			/*line main_async.go:642:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
+			fut.s = ""
 			fut.seq_5 = nil
 			fut.seq_6 = nil
 			fut.iter = nil
@@ -652,25 +651,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 71: // resumes at main.go:113:3
 			/*line main.go:113:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:662:4*/ fallthrough
+			/*line main_async.go:661:4*/ fallthrough
 		case 72:
-			/*line main_async.go:664:4*/ fut.i++
-			/*line main_async.go:665:4*/ state = 69
+			/*line main_async.go:663:4*/ fut.i++
+			/*line main_async.go:664:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:669:5*/ fut.state = -1
+				/*line main_async.go:668:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:673:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:672:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -691,3 +690,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

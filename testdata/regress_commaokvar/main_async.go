@@ -180,14 +180,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, fut.str, fut.isStr)
+			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, take(&fut.str), fut.isStr)
 			/*line main.go:38:17*/ fut.c_key = initKeyFuture("b")
 			/*line main_async.go:185:4*/ fut.aw1 = &fut.c_key
-			fut.str = ""
 			fallthrough
 		case 2: // resumes at main.go:38:17
 			/*line main.go:38:17*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:190:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -195,11 +194,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
 			/*line main.go:39:20*/ fut.c_key = initKeyFuture("zz")
-			/*line main_async.go:198:4*/ fut.aw1 = &fut.c_key
+			/*line main_async.go:197:4*/ fut.aw1 = &fut.c_key
 			fallthrough
 		case 3: // resumes at main.go:39:20
 			/*line main.go:39:20*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -208,11 +207,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
 			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
 			/*line main.go:41:15*/ fut.c_pair = initPairFuture()
-			/*line main_async.go:211:4*/ fut.aw2 = &fut.c_pair
+			/*line main_async.go:210:4*/ fut.aw2 = &fut.c_pair
 			fallthrough
 		case 4: // resumes at main.go:41:15
 			/*line main.go:41:15*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:215:4*/ if !ready {
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -221,23 +220,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
 			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
 			/*line main.go:43:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:224:4*/ fallthrough
+			/*line main_async.go:223:4*/ fallthrough
 		case 5: // resumes at main.go:43:2
 			/*line main.go:43:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:227:4*/ if !ready {
+			/*line main_async.go:226:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:44:2*/ fmt.Println(fut.v, fut.err, fut.str, fut.ok)
+			/*line main.go:44:2*/ fmt.Println(fut.v, take(&fut.err), take(&fut.str), fut.ok)
 			/*line main.go:45:14*/ fut.c_key = initKeyFuture("q")
-			/*line main_async.go:234:4*/ fut.aw1 = &fut.c_key
-			fut.err = nil
-			fut.str = ""
+			/*line main_async.go:233:4*/ fut.aw1 = &fut.c_key
 			fallthrough
 		case 6: // resumes at main.go:45:14
 			/*line main.go:45:14*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:240:4*/ if !ready {
+			/*line main_async.go:237:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -246,31 +243,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
 			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:246:4*/ fallthrough
 		case 7: // resumes at main.go:47:2
 			/*line main.go:47:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:48:2*/ fmt.Println(fut.str, fut.ok)
+			/*line main.go:48:2*/ fmt.Println(take(&fut.str), fut.ok)
 			/*line main.go:49:6*/ fut.v = 0
-			/*line main_async.go:259:4*/ fallthrough
+			/*line main_async.go:256:4*/ fallthrough
 		case 8:
 			/*line main.go:49:14*/ if !(fut.v < 2) {
-				/*line main_async.go:262:5*/ state = 12
+				/*line main_async.go:259:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:50:20*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:268:4*/ fut.aw1 = &fut.c_key
-			fut.str = ""
+			/*line main_async.go:265:4*/ fut.aw1 = &fut.c_key
 			fallthrough
 		case 10: // resumes at main.go:50:20
 			/*line main.go:50:20*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:269:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -278,18 +274,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
 			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
-			/*line main_async.go:281:4*/ fallthrough
+			/*line main_async.go:277:4*/ fallthrough
 		case 11:
 			/*line main.go:49:21*/ fut.v++
-			/*line main_async.go:284:4*/ state = 8
+			/*line main_async.go:280:4*/ state = 8
 			continue
 		case 12:
 			{
-				/*line main_async.go:288:5*/ fut.state = -1
+				/*line main_async.go:284:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:292:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:288:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -314,3 +310,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -233,7 +233,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:45:3*/ fmt.Println(fut.k, fut.i)
+			/*line main.go:45:3*/ fmt.Println(take(&fut.k), fut.i)
 			/*line main_async.go:237:4*/ state = 16
 			continue
 		case 19:
@@ -251,73 +251,70 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 21:
 			/*line main_async.go:252:4*/ fut.x = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:254:4*/ fut.k = ""
-			fut.str = ""
+			/*line main_async.go:254:4*/ fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:261:4*/ if !ready {
+			/*line main_async.go:260:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:268:4*/ fallthrough
+			/*line main_async.go:267:4*/ fallthrough
 		case 23:
-			/*line main_async.go:270:4*/ fut.i++
-			/*line main_async.go:271:4*/ state = 20
+			/*line main_async.go:269:4*/ fut.i++
+			/*line main_async.go:270:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:276:4*/ fut.i = 0
-			/*line main_async.go:277:4*/ fallthrough
+			/*line main_async.go:275:4*/ fut.i = 0
+			/*line main_async.go:276:4*/ fallthrough
 		case 25:
 			/*line main.go:54:20*/ if !(fut.i < 3) {
-				/*line main_async.go:280:5*/ state = 29
+				/*line main_async.go:279:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:285:4*/ fut.x = fut.seq_3[fut.i]
+			/*line main_async.go:284:4*/ fut.x = fut.seq_3[fut.i]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:287:4*/ fut.k = ""
-			fut.t = nil
+			/*line main_async.go:286:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main_async.go:293:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:301:4*/ fallthrough
+			/*line main_async.go:299:4*/ fallthrough
 		case 28:
-			/*line main_async.go:303:4*/ fut.i++
-			/*line main_async.go:304:4*/ state = 25
+			/*line main_async.go:301:4*/ fut.i++
+			/*line main_async.go:302:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:309:4*/ fut.i_5 = 0
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:307:4*/ fut.i_5 = 0
+			/*line main_async.go:308:4*/ fallthrough
 		case 30:
 			/*line main.go:59:17*/ if !(fut.i_5 < fut.n_2) {
-				/*line main_async.go:313:5*/ state = 34
+				/*line main_async.go:311:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:319:4*/ fut.k = ""
-			fut.t = nil
+			/*line main_async.go:317:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -325,16 +322,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:328:4*/ if !ready {
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:334:4*/ fallthrough
+			/*line main_async.go:331:4*/ fallthrough
 		case 33:
-			/*line main_async.go:336:4*/ fut.i_5++
-			/*line main_async.go:337:4*/ state = 30
+			/*line main_async.go:333:4*/ fut.i_5++
+			/*line main_async.go:334:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:63:2*/ fut.fs = Fns{func(x_3 int) int {
@@ -343,18 +340,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main_async.go:343:4*/ fallthrough
 		case 35:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:349:5*/ state = 39
+				/*line main_async.go:346:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:354:4*/ fut.f = fut.fs[fut.i]
+			/*line main_async.go:351:4*/ fut.f = fut.fs[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:356:4*/ fut.k = ""
-			fut.t = nil
+			/*line main_async.go:353:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -362,24 +358,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:365:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:66:3*/ fmt.Println(fut.f(10))
-			/*line main_async.go:371:4*/ fallthrough
+			/*line main.go:66:3*/ fmt.Println(take(&fut.f)(10))
+			/*line main_async.go:367:4*/ fallthrough
 		case 38:
-			/*line main_async.go:373:4*/ fut.i++
-			/*line main_async.go:374:4*/ state = 35
+			/*line main_async.go:369:4*/ fut.i++
+			/*line main_async.go:370:4*/ state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
-			/*line main_async.go:378:4*/ fut.aw1 = &fut.c_show
-			fut.k = ""
+			/*line main_async.go:374:4*/ fut.aw1 = &fut.c_show
 			fut.t = nil
 			fut.fs = nil
-			fut.f = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -387,20 +381,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 40: // resumes at main.go:68:20
 			/*line main.go:68:20*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:390:4*/ if !ready {
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:68:2*/ s = Name(r_4)
-			/*line main.go:69:2*/ fmt.Println(s + fut.n[:1])
+			/*line main.go:69:2*/ fmt.Println(s + take(&fut.n)[:1])
 			{
-				/*line main_async.go:399:5*/ fut.state = -1
+				/*line main_async.go:393:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:403:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:397:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -421,3 +415,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -263,18 +263,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			fut.c_val = valFuture{}
-			/*line main.go:64:2*/ fmt.Println(fut.f(r), fut.g("x"))
+			/*line main.go:64:2*/ fmt.Println(take(&fut.f)(r), take(&fut.g)("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
 			/*line main_async.go:268:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:272:4*/ fut.f = nil
-			fut.g = nil
-			fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:277:4*/ if !ready {
+			/*line main_async.go:275:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -282,11 +280,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
-			/*line main_async.go:285:4*/ fut.aw2 = &fut.c_point
+			/*line main_async.go:283:4*/ fut.aw2 = &fut.c_point
 			fallthrough
 		case 4: // resumes at main.go:70:19
 			/*line main.go:70:19*/ r_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:289:4*/ if !ready {
+			/*line main_async.go:287:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -298,25 +296,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:301:4*/ fut.aw1 = &fut.c_val
+			/*line main_async.go:299:4*/ fut.aw1 = &fut.c_val
 			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
 			/*line main.go:74:49*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:304:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:312:4*/ fmt.Println(deref(fut.t, r_3))
+			/*line main_async.go:310:4*/ fmt.Println(deref(take(&fut.t), r_3))
 			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:314:4*/ fut.aw3 = &fut.c_named
-			fut.t = nil
+			/*line main_async.go:312:4*/ fut.aw3 = &fut.c_named
 			fallthrough
 		case 6: // resumes at main.go:75:14
 			/*line main.go:75:14*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:319:4*/ if !ready {
+			/*line main_async.go:316:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -324,11 +321,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
-			/*line main_async.go:327:4*/ fut.aw1 = &fut.c_val
+			/*line main_async.go:324:4*/ fut.aw1 = &fut.c_val
 			fallthrough
 		case 7: // resumes at fixed.go:100:0
 			/*line fixed.go:100*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:328:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -336,11 +333,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:339:5*/ fut.state = -1
+				/*line main_async.go:336:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:343:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:340:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -369,3 +366,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -575,7 +575,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw5 = nil
 			fut.c_leaf = leafFuture{}
-			/*line main.go:73:2*/ fmt.Println(fut.v, fut.err, r_8)
+			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
 				/*line main_async.go:580:5*/ fut.state = -1
 				return struct{}{}, true
@@ -618,3 +618,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -219,7 +219,7 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Param starts
 			/*line main.go:58:2*/ fut.w = weak.Make(fut.p)
-			/*line main.go:59:2*/ fut.first = fut.p[0]
+			/*line main.go:59:2*/ fut.first = take(&fut.p)[0]
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
@@ -356,3 +356,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

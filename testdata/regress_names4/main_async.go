@@ -169,7 +169,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:40:3*/ fmt.Println(fut.reflect_2, fut.Poll_2)
+			/*line main.go:40:3*/ fmt.Println(take(&fut.reflect_2), fut.Poll_2)
 			/*line main_async.go:173:4*/ state = 7
 			continue
 		case 10:
@@ -188,7 +188,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			fut.c_work = workFuture2{}
-			/*line main_async.go:191:4*/ fmt.Println(fut.reflect_2, r_2, utf8)
+			/*line main_async.go:191:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
 			/*line main.go:43:2*/ fut.reflect_2 = strings.ToUpper("x")
 			/*line main.go:44:2*/ fut.aw0 = rt.YieldNowAsync()
 			/*line main_async.go:194:4*/ fallthrough
@@ -237,3 +237,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

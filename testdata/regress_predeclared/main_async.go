@@ -118,7 +118,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line main.go:36:3*/ fut.ps = append(fut.ps, fut.i)
+			/*line main.go:36:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:37:3*/ fut.aw0 = rt.YieldNowAsync()
 			/*line main_async.go:123:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
@@ -186,7 +186,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-			/*line main.go:49:2*/ fmt.Println(fut.e, fut.b)
+			/*line main.go:49:2*/ fmt.Println(take(&fut.e), fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
 			/*line main_async.go:191:4*/ fut.i_2 = 0
 			/*line main_async.go:192:4*/ fallthrough
@@ -201,28 +201,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:201:4*/ fut.next = fut.i_2 + size
 			/*line main_async.go:202:4*/ fut.r = rn
 			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:204:4*/ fut.e = (struct{ v error }{}).v
-			fallthrough
+			/*line main_async.go:204:4*/ fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:207:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
 			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			/*line main_async.go:214:4*/ fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 15:
-			/*line main_async.go:216:4*/ fut.i_2 = fut.next
-			/*line main_async.go:217:4*/ state = 12
+			/*line main_async.go:215:4*/ fut.i_2 = fut.next
+			/*line main_async.go:216:4*/ state = 12
 			continue
 		case 16:
 			{
-				/*line main_async.go:221:5*/ fut.state = -1
+				/*line main_async.go:220:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			/*line main_async.go:225:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:224:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -247,3 +246,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

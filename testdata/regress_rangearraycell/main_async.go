@@ -46,7 +46,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 2:
 			/*line main.go:20:3*/ fut.arr = new([2]int)
 			/*line main_async.go:48:4*/ (*fut.arr) = [2]int{fut.i, 5}
-			/*line main.go:21:3*/ fut.fs = append(fut.fs, func(arr_p *[2]int) func() int {
+			/*line main.go:21:3*/ fut.fs = append(take(&fut.fs), func(arr_p *[2]int) func() int {
 				return func() int {
 					/*line main.go:21:32*/ return (*arr_p)[0]
 				}
@@ -134,3 +134,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -60,7 +60,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:60:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:19:2*/ fmt.Println(fut.idx, fut.sl)
+			/*line main.go:19:2*/ fmt.Println(fut.idx, take(&fut.sl))
 			{
 				/*line main_async.go:65:5*/ fut.state = -1
 				return struct{}{}, true
@@ -83,3 +83,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

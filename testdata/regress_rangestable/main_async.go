@@ -69,7 +69,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:22:3*/ fut.s = append(fut.s, fut.x*10)
+			/*line main.go:22:3*/ fut.s = append(take(&fut.s), fut.x*10)
 			/*line main.go:23:3*/ fmt.Println("append", fut.i, fut.x, len(fut.s))
 			/*line main_async.go:74:4*/ fallthrough
 		case 4:
@@ -78,7 +78,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			continue
 		case 5:
 			/*line main.go:25:2*/ fut.t = []string{"a", "b", "c"}
-			/*line main.go:26:2*/ fut.seq_2 = fut.t
+			/*line main.go:26:2*/ fut.seq_2 = take(&fut.t)
 			/*line main_async.go:82:4*/ fut.i = 0
 			/*line main_async.go:83:4*/ fallthrough
 		case 6:
@@ -99,7 +99,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:29:3*/ fmt.Println("replace", fut.i, len(fut.t))
+			/*line main.go:29:3*/ fmt.Println("replace", fut.i, len(take(&fut.t)))
 			/*line main_async.go:103:4*/ fallthrough
 		case 9:
 			/*line main_async.go:105:4*/ fut.i++
@@ -119,108 +119,104 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:119:4*/ fut.i = fut.u[fut.x]
 			/*line main.go:33:3*/ fut.u[2] = 60
 			/*line main.go:34:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:122:4*/ fut.t = nil
-			fut.seq_2 = nil
+			/*line main_async.go:122:4*/ fut.seq_2 = nil
 			fallthrough
 		case 13: // resumes at main.go:34:3
 			/*line main.go:34:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:35:3*/ fmt.Println("elem", fut.i)
-			/*line main_async.go:133:4*/ fallthrough
+			/*line main_async.go:132:4*/ fallthrough
 		case 14:
-			/*line main_async.go:135:4*/ fut.x++
-			/*line main_async.go:136:4*/ state = 11
+			/*line main_async.go:134:4*/ fut.x++
+			/*line main_async.go:135:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:37:2*/ fut.v = new([]int)
-			/*line main_async.go:140:4*/ (*fut.v) = []int{7, 8}
+			/*line main_async.go:139:4*/ (*fut.v) = []int{7, 8}
 			/*line main.go:38:2*/ fut.reset = func(v_p *[]int) func() {
 				return func() {
 					/*line main.go:38:20*/ (*v_p) = nil
 				}
 			}(fut.v)
 			/*line main.go:39:2*/ fut.u = (*fut.v)
-			/*line main_async.go:147:4*/ fut.i = 0
-			/*line main_async.go:148:4*/ fallthrough
+			/*line main_async.go:146:4*/ fut.i = 0
+			/*line main_async.go:147:4*/ fallthrough
 		case 16:
 			/*line main.go:39:20*/ if !(fut.i < len(fut.u)) {
-				/*line main_async.go:151:5*/ state = 20
+				/*line main_async.go:150:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:156:4*/ fut.x = fut.u[fut.i]
+			/*line main_async.go:155:4*/ fut.x = fut.u[fut.i]
 			/*line main.go:40:3*/ fut.reset()
 			/*line main.go:41:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:159:4*/ fut.t = nil
-			fut.seq_2 = nil
+			/*line main_async.go:158:4*/ fut.seq_2 = nil
 			fallthrough
 		case 18: // resumes at main.go:41:3
 			/*line main.go:41:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:164:4*/ if !ready {
+			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:42:3*/ fmt.Println("closure", fut.i, fut.x, (*fut.v) == nil)
-			/*line main_async.go:170:4*/ fallthrough
+			/*line main_async.go:168:4*/ fallthrough
 		case 19:
-			/*line main_async.go:172:4*/ fut.i++
-			/*line main_async.go:173:4*/ state = 16
+			/*line main_async.go:170:4*/ fut.i++
+			/*line main_async.go:171:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:44:2*/ fut.w = [][]int{{1}, {2}}
 			/*line main.go:45:2*/ fut.seq_4 = fut.w
-			/*line main_async.go:178:4*/ fut.i = 0
-			/*line main_async.go:179:4*/ fallthrough
+			/*line main_async.go:176:4*/ fut.i = 0
+			/*line main_async.go:177:4*/ fallthrough
 		case 21:
 			/*line main.go:45:21*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:182:5*/ state = 25
+				/*line main_async.go:180:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:187:4*/ fut.u = fut.seq_4[fut.i]
+			/*line main_async.go:185:4*/ fut.u = fut.seq_4[fut.i]
 			/*line main.go:46:3*/ for _, fut.w = range [][][]int{{{9}}} {
 			}
 			/*line main.go:48:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:191:4*/ fut.t = nil
-			fut.v = nil
+			/*line main_async.go:189:4*/ fut.v = nil
 			fut.reset = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 23: // resumes at main.go:48:3
 			/*line main.go:48:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:198:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:49:3*/ fmt.Println("nested", fut.u, len(fut.w))
-			/*line main_async.go:204:4*/ fallthrough
+			/*line main.go:49:3*/ fmt.Println("nested", take(&fut.u), len(fut.w))
+			/*line main_async.go:201:4*/ fallthrough
 		case 24:
-			/*line main_async.go:206:4*/ fut.i++
-			/*line main_async.go:207:4*/ state = 21
+			/*line main_async.go:203:4*/ fut.i++
+			/*line main_async.go:204:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:51:2*/ fut.x = 4
-			/*line main_async.go:211:4*/ fut.i_11 = 0
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:208:4*/ fut.i_11 = 0
+			/*line main_async.go:209:4*/ fallthrough
 		case 26:
 			/*line main.go:51:17*/ if !(fut.i_11 < fut.x) {
-				/*line main_async.go:215:5*/ state = 30
+				/*line main_async.go:212:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			/*line main_async.go:220:4*/ fut.i = fut.i_11
+			/*line main_async.go:217:4*/ fut.i = fut.i_11
 			/*line main.go:52:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:222:4*/ fut.t = nil
-			fut.u = nil
+			/*line main_async.go:219:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
 			fut.w = nil
@@ -229,36 +225,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 28: // resumes at main.go:52:3
 			/*line main.go:52:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:232:4*/ if !ready {
+			/*line main_async.go:228:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:3*/ fut.i += 10
 			/*line main.go:54:3*/ fmt.Println("key", fut.i)
-			/*line main_async.go:239:4*/ fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 29:
-			/*line main_async.go:241:4*/ fut.i_11++
-			/*line main_async.go:242:4*/ state = 26
+			/*line main_async.go:237:4*/ fut.i_11++
+			/*line main_async.go:238:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:56:2*/ fut.ps = nil
 			/*line main.go:57:2*/ fut.i = 3
-			/*line main_async.go:247:4*/ fut.x = 0
-			/*line main_async.go:248:4*/ fallthrough
+			/*line main_async.go:243:4*/ fut.x = 0
+			/*line main_async.go:244:4*/ fallthrough
 		case 31:
 			/*line main.go:57:17*/ if !(fut.x < fut.i) {
-				/*line main_async.go:251:5*/ state = 35
+				/*line main_async.go:247:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 32:
-			/*line main_async.go:256:4*/ i_5 = new(int)
-			/*line main_async.go:257:4*/ (*i_5) = fut.x
-			/*line main.go:58:3*/ fut.ps = append(fut.ps, i_5)
+			/*line main_async.go:252:4*/ i_5 = new(int)
+			/*line main_async.go:253:4*/ (*i_5) = fut.x
+			/*line main.go:58:3*/ fut.ps = append(take(&fut.ps), i_5)
 			/*line main.go:59:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:260:4*/ fut.t = nil
-			fut.u = nil
+			/*line main_async.go:256:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
 			fut.w = nil
@@ -267,15 +262,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 33: // resumes at main.go:59:3
 			/*line main.go:59:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:270:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:270:4*/ fallthrough
 		case 34:
 			/*line main.go:59:3*/ fut.x++
-			/*line main_async.go:278:4*/ state = 31
+			/*line main_async.go:273:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:61:2*/ for _, p := range fut.ps {
@@ -283,24 +278,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:64:2*/ fut.fs = nil
 			/*line main.go:65:2*/ fut.t = []string{"x", "y"}
-			/*line main_async.go:286:4*/ fut.i = 0
-			/*line main_async.go:287:4*/ fallthrough
+			/*line main_async.go:281:4*/ fut.i = 0
+			/*line main_async.go:282:4*/ fallthrough
 		case 36:
 			/*line main.go:65:17*/ if !(fut.i < len(fut.t)) {
-				/*line main_async.go:290:5*/ state = 40
+				/*line main_async.go:285:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			/*line main_async.go:295:4*/ i_6 = new(int)
-			/*line main_async.go:296:4*/ (*i_6) = fut.i
-			/*line main.go:66:3*/ fut.fs = append(fut.fs, func(i_6_p *int) func() int {
+			/*line main_async.go:290:4*/ i_6 = new(int)
+			/*line main_async.go:291:4*/ (*i_6) = fut.i
+			/*line main.go:66:3*/ fut.fs = append(take(&fut.fs), func(i_6_p *int) func() int {
 				return func() int {
 					/*line main.go:66:32*/ return (*i_6_p)
 				}
 			}(i_6))
 			/*line main.go:67:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:303:4*/ fut.u = nil
+			/*line main_async.go:298:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
 			fut.w = nil
@@ -310,36 +305,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 38: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:313:4*/ if !ready {
+			/*line main_async.go:308:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:318:4*/ fallthrough
+			/*line main_async.go:313:4*/ fallthrough
 		case 39:
 			/*line main.go:67:3*/ fut.i++
-			/*line main_async.go:321:4*/ state = 36
+			/*line main_async.go:316:4*/ state = 36
 			continue
 		case 40:
 			/*line main.go:69:2*/ for _, f := range fut.fs {
 				/*line main.go:70:3*/ fmt.Println("captured", f())
 			}
 			/*line main.go:72:2*/ fut.str = "héllo"
-			/*line main_async.go:328:4*/ fut.i = 0
-			/*line main_async.go:329:4*/ fallthrough
+			/*line main_async.go:323:4*/ fut.i = 0
+			/*line main_async.go:324:4*/ fallthrough
 		case 41:
 			/*line main.go:72:20*/ if !(fut.i < len(fut.str)) {
-				/*line main_async.go:332:5*/ state = 45
+				/*line main_async.go:327:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			/*line main_async.go:337:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
-			/*line main_async.go:338:4*/ fut.x = fut.i + size
-			/*line main_async.go:339:4*/ fut.r = rn
+			/*line main_async.go:332:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:333:4*/ fut.x = fut.i + size
+			/*line main_async.go:334:4*/ fut.r = rn
 			/*line main.go:73:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:341:4*/ fut.t = nil
-			fut.u = nil
+			/*line main_async.go:336:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
 			fut.w = nil
@@ -347,34 +341,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.fs = nil
 			fut.seq_2 = nil
 			fut.seq_4 = nil
+			fut.t = nil
 			fallthrough
 		case 43: // resumes at main.go:73:3
 			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:353:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:74:3*/ fmt.Println("rune", fut.i, string(fut.r))
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:354:4*/ fallthrough
 		case 44:
-			/*line main_async.go:361:4*/ fut.i = fut.x
-			/*line main_async.go:362:4*/ state = 41
+			/*line main_async.go:356:4*/ fut.i = fut.x
+			/*line main_async.go:357:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:76:2*/ fut.i = 0
 			/*line main.go:77:2*/ fut.x = 0
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:362:4*/ fallthrough
 		case 46:
 			/*line main.go:77:17*/ if !(fut.x < len(fut.s)) {
-				/*line main_async.go:370:5*/ state = 50
+				/*line main_async.go:365:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:78:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:376:4*/ fut.t = nil
-			fut.u = nil
+			/*line main_async.go:371:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
 			fut.w = nil
@@ -382,29 +376,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.fs = nil
 			fut.seq_2 = nil
 			fut.seq_4 = nil
+			fut.t = nil
 			fut.str = ""
 			fallthrough
 		case 48: // resumes at main.go:78:3
 			/*line main.go:78:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:389:4*/ if !ready {
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:79:3*/ fut.i += fut.x
-			/*line main_async.go:395:4*/ fallthrough
+			/*line main_async.go:390:4*/ fallthrough
 		case 49:
-			/*line main_async.go:397:4*/ fut.x++
-			/*line main_async.go:398:4*/ state = 46
+			/*line main_async.go:392:4*/ fut.x++
+			/*line main_async.go:393:4*/ state = 46
 			continue
 		case 50:
 			/*line main.go:81:2*/ fmt.Println("sum", fut.i)
 			{
-				/*line main_async.go:403:5*/ fut.state = -1
+				/*line main_async.go:398:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:407:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:402:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -421,3 +416,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -39,7 +39,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:16:2*/ fmt.Println(fut.xs...)
+			/*line main.go:16:2*/ fmt.Println(take(&fut.xs)...)
 			{
 				/*line main_async.go:44:5*/ fut.state = -1
 				return struct{}{}, true
@@ -62,3 +62,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

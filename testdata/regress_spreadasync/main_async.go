@@ -573,60 +573,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw1 = nil
 			fut.c_take = takeFuture{}
-			/*line main.go:66:2*/ fmt.Println(fut.x, fut.y, r_12)
+			/*line main.go:66:2*/ fmt.Println(fut.x, take(&fut.y), r_12)
 			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
 			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_pair
-			fut.y = ""
 			fallthrough
 		case 13: // resumes at main.go:67:19
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:583:4*/ if !ready {
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
-			/*line main_async.go:590:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:589:4*/ fut.aw1 = &fut.c_take
 			fallthrough
 		case 14: // resumes at main.go:67:14
 			/*line main.go:67:14*/ fut.y, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:594:4*/ if !ready {
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
-			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 15: // resumes at main.go:67:37
 			/*line main.go:67:37*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:605:4*/ if !ready {
+			/*line main_async.go:604:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
-			/*line main_async.go:612:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:611:4*/ fut.aw1 = &fut.c_take
 			fallthrough
 		case 16: // resumes at main.go:67:32
 			/*line main.go:67:32*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main_async.go:615:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_take = takeFuture{}
-			/*line main.go:67:2*/ fmt.Println(fut.y + r_16)
+			/*line main.go:67:2*/ fmt.Println(take(&fut.y) + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:625:5*/ fut.state = -1
+				/*line main_async.go:624:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:629:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:628:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -655,3 +654,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

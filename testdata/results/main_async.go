@@ -1144,7 +1144,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
-			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", fut.arr))
+			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", take(&fut.arr)))
 			/*line main.go:158:2*/ fut.sl = new([]int)
 			/*line main_async.go:1149:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
@@ -1165,27 +1165,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:160:47*/ return 9
 				}
 			}(fut.sl)()
-			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), fut.arr))
+			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), take(&fut.arr)))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
 			/*line main_async.go:1171:4*/ fut.aw5 = &fut.c_key
 			fut.sl = nil
-			fut.arr = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
 			/*line main.go:165:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1177:4*/ if !ready {
+			/*line main_async.go:1176:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1184:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1183:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 28: // resumes at main.go:165:17
 			/*line main.go:165:17*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1188:4*/ if !ready {
+			/*line main_async.go:1187:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1193,23 +1192,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:1196:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1195:4*/ fut.aw5 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
 			/*line main.go:166:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1201:4*/ if !ready {
+			/*line main_async.go:1200:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1208:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1207:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 30: // resumes at main.go:166:17
 			/*line main.go:166:17*/ r_30, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1212:4*/ if !ready {
+			/*line main_async.go:1211:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -1217,23 +1216,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
-			/*line main_async.go:1220:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1219:4*/ fut.aw5 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
 			/*line main.go:167:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1225:4*/ if !ready {
+			/*line main_async.go:1224:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw5 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1232:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1231:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:167:16
 			/*line main.go:167:16*/ r_32, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1236:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -1242,28 +1241,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:167:2*/ fut.m[fut.ss] = r_32
 			/*line main.go:168:2*/ flush(fmt.Sprint("map ", fut.m["a"], fut.m["b"], fut.m["c"], len(fut.m)))
 			/*line main.go:169:2*/ fut.m["a"]++
-			/*line main.go:170:2*/ flush(fmt.Sprint("map ++ ", fut.m["a"]))
+			/*line main.go:170:2*/ flush(fmt.Sprint("map ++ ", take(&fut.m)["a"]))
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1249:4*/ fut.aw1 = &fut.c_v
-			fut.m = nil
+			/*line main_async.go:1248:4*/ fut.aw1 = &fut.c_v
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
 			/*line main.go:175:13*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1255:4*/ if !ready {
+			/*line main_async.go:1253:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1262:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1260:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 34: // resumes at main.go:175:19
 			/*line main.go:175:19*/ r_34, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1266:4*/ if !ready {
+			/*line main_async.go:1264:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -1272,26 +1270,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1275:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1273:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 35: // resumes at main.go:177:16
 			/*line main.go:177:16*/ r_35, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1279:4*/ if !ready {
+			/*line main_async.go:1277:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:177:2*/ fut.b, fut.arr[fut.b] = 1, r_35
-			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, fut.arr))
+			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, take(&fut.arr)))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1289:4*/ fut.aw1 = &fut.c_v
-			fut.arr = nil
+			/*line main_async.go:1287:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 36: // resumes at main.go:182:14
 			/*line main.go:182:14*/ r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1294:4*/ if !ready {
+			/*line main_async.go:1291:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -1301,11 +1298,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
-			/*line main_async.go:1304:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1301:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 37: // resumes at main.go:187:21
 			/*line main.go:187:21*/ r_37, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1308:4*/ if !ready {
+			/*line main_async.go:1305:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1314,40 +1311,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
 			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
-			/*line main_async.go:1317:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1314:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 38: // resumes at main.go:189:11
 			/*line main.go:189:11*/ r_38, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1321:4*/ if !ready {
+			/*line main_async.go:1318:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:189:2*/ *fut.pp, _ = r_38.V0, r_38.V1
-			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *fut.pp))
+			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *take(&fut.pp)))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1331:4*/ fut.aw1 = &fut.c_v
-			fut.pp = nil
+			/*line main_async.go:1328:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 39: // resumes at main.go:194:16
 			/*line main.go:194:16*/ r_39, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1336:4*/ if !ready {
+			/*line main_async.go:1332:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:194:2*/ val, ok = fut.mm[r_39]
+			/*line main.go:194:2*/ val, ok = take(&fut.mm)[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1345:4*/ fut.aw1 = &fut.c_v
-			fut.mm = nil
+			/*line main_async.go:1341:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:196:17
 			/*line main.go:196:17*/ r_40, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1350:4*/ if !ready {
+			/*line main_async.go:1345:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -1358,55 +1353,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1361:4*/ fut.w = 0
-			/*line main_async.go:1362:4*/ fallthrough
+			/*line main_async.go:1356:4*/ fut.w = 0
+			/*line main_async.go:1357:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1365:5*/ state = 45
+				/*line main_async.go:1360:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1371:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1366:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:203:12
 			/*line main.go:203:12*/ r_41, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1375:4*/ if !ready {
+			/*line main_async.go:1370:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1382:4*/ fallthrough
+			/*line main_async.go:1377:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1384:4*/ fut.w++
-			/*line main_async.go:1385:4*/ state = 41
+			/*line main_async.go:1379:4*/ fut.w++
+			/*line main_async.go:1380:4*/ state = 41
 			continue
 		case 45:
-			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", fut.cnt.N))
+			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", take(&fut.cnt).N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1391:4*/ fut.aw1 = &fut.c_v
-			fut.cnt = nil
+			/*line main_async.go:1386:4*/ fut.aw1 = &fut.c_v
 			fallthrough
 		case 46: // resumes at main.go:209:19
 			/*line main.go:209:19*/ r_42, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1396:4*/ if !ready {
+			/*line main_async.go:1390:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
-			/*line main.go:210:2*/ flush("str op= " + fut.ss)
+			/*line main.go:210:2*/ flush("str op= " + take(&fut.ss))
 			{
-				/*line main_async.go:1405:5*/ fut.state = -1
+				/*line main_async.go:1399:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1409:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1403:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1443,3 +1437,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

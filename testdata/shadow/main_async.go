@@ -339,28 +339,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
 			/*line main_async.go:340:4*/ fallthrough
 		case 20:
-			/*line main.go:64:2*/ fmt.Println("outer err", fut.err)
+			/*line main.go:64:2*/ fmt.Println("outer err", take(&fut.err))
 			/*line main.go:65:12*/ fut.c_get = initGetFuture(3)
 			/*line main_async.go:344:4*/ fut.aw1 = &fut.c_get
-			fut.err = nil
 			fallthrough
 		case 21: // resumes at main.go:65:12
 			/*line main.go:65:12*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
-			/*line main.go:66:2*/ fmt.Println("get", fut.a, fut.err)
+			/*line main.go:66:2*/ fmt.Println("get", fut.a, take(&fut.err))
 			/*line main.go:67:15*/ fut.c_get = initGetFuture(4)
-			/*line main_async.go:358:4*/ fut.aw1 = &fut.c_get
-			fut.err = nil
+			/*line main_async.go:357:4*/ fut.aw1 = &fut.c_get
 			fallthrough
 		case 22: // resumes at main.go:67:15
 			/*line main.go:67:15*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:363:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -368,33 +366,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			/*line main.go:67:23*/ if !(err_3 == nil) {
-				/*line main_async.go:371:5*/ state = 24
+				/*line main_async.go:369:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:68:3*/ v_3++
 			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
-			/*line main_async.go:378:4*/ fallthrough
+			/*line main_async.go:376:4*/ fallthrough
 		case 24:
 			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
 			/*line main.go:74:2*/ fut.a = 100
 			/*line main.go:75:6*/ fut.b = 0
-			/*line main_async.go:383:4*/ fallthrough
+			/*line main_async.go:381:4*/ fallthrough
 		case 25:
 			/*line main.go:75:14*/ if !(fut.b < 3) {
-				/*line main_async.go:386:5*/ state = 30
+				/*line main_async.go:384:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
 			/*line main.go:77:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:391:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 27: // resumes at main.go:77:3
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:397:4*/ if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -402,11 +400,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:79:4*/ fut.y_3 = fut.y_2 * 2
 			/*line main.go:80:4*/ fut.c_v = initVFuture(fut.y_3)
-			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:403:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 28: // resumes at main.go:80:4
 			/*line main.go:80:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -414,18 +412,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:81:4*/ fmt.Println("block y", fut.y_3)
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 29:
 			/*line main.go:75:21*/ fut.b++
-			/*line main_async.go:420:4*/ state = 25
+			/*line main_async.go:418:4*/ state = 25
 			continue
 		case 30:
 			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
 			/*line main.go:88:6*/ fut.a = 0
-			/*line main_async.go:425:4*/ fallthrough
+			/*line main_async.go:423:4*/ fallthrough
 		case 31:
 			/*line main.go:88:14*/ if !(fut.a < 3) {
-				/*line main_async.go:428:5*/ state = 35
+				/*line main_async.go:426:5*/ state = 35
 				continue
 			}
 			fallthrough
@@ -434,50 +432,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:3*/ fut.s = S{}
 			/*line main.go:91:3*/ fut.p = nil
 			/*line main.go:92:3*/ fut.sl = nil
-			/*line main.go:93:3*/ fmt.Println("zeroed", (*fut.z), fut.s.A, len(fut.s.B), fut.p == nil, fut.sl == nil)
+			/*line main.go:93:3*/ fmt.Println("zeroed", (*fut.z), fut.s.A, len(fut.s.B), take(&fut.p) == nil, fut.sl == nil)
 			/*line main.go:94:3*/ (*fut.z) += fut.a + 1
 			/*line main.go:95:3*/ fut.s.A = fut.a + 1
 			/*line main.go:96:3*/ fut.s.B = append(fut.s.B, fut.a)
-			/*line main.go:97:3*/ fut.sl = append(fut.sl, fut.a)
+			/*line main.go:97:3*/ fut.sl = append(take(&fut.sl), fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
 			/*line main.go:99:3*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:444:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 33: // resumes at main.go:99:3
 			/*line main.go:99:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:448:4*/ if !ready {
+			/*line main_async.go:446:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), fut.s, *fut.p, fut.sl)
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), take(&fut.s), *take(&fut.p), take(&fut.sl))
+			/*line main_async.go:453:4*/ fallthrough
 		case 34:
 			/*line main.go:88:21*/ fut.a++
-			/*line main_async.go:458:4*/ state = 31
+			/*line main_async.go:456:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:104:2*/ fut.a = 0
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 36:
 			/*line main.go:105:6*/ if !(fut.a < 3) {
-				/*line main_async.go:465:5*/ state = 39
+				/*line main_async.go:463:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:106:3*/ fut.b = 0
 			/*line main.go:107:10*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:470:4*/ fut.aw0 = &fut.c_v
 			fut.z = nil
-			fut.s = S{}
-			fut.p = nil
-			fut.sl = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
 			/*line main.go:107:10*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:480:4*/ if !ready {
+			/*line main_async.go:475:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -487,19 +482,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:3*/ fut.b += fut.a
 			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
 			/*line main.go:110:3*/ fut.a++
-			/*line main_async.go:490:4*/ state = 36
+			/*line main_async.go:485:4*/ state = 36
 			continue
 		case 39:
 			/*line main.go:114:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_v
 			fut.z = nil
-			fut.s = S{}
-			fut.p = nil
-			fut.sl = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
 			/*line main.go:114:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:494:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -507,11 +499,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.a = r_9
 			/*line main.go:116:8*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 41: // resumes at main.go:116:8
 			/*line main.go:116:8*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:506:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -520,11 +512,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:3*/ a_3 = r_10
 			/*line main.go:117:3*/ a_3++
 			/*line main.go:118:3*/ fut.c_v = initVFuture(a_3)
-			/*line main_async.go:523:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:118:3
 			/*line main.go:118:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -532,22 +524,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fmt.Println("a", fut.a)
 			/*line main.go:123:10*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:527:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:123:10
 			/*line main.go:123:10*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:539:4*/ if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:123:16*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:546:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:538:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 44: // resumes at main.go:123:16
 			/*line main.go:123:16*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:542:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -555,22 +547,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
 			/*line main.go:124:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:550:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:124:10
 			/*line main.go:124:10*/ fut.b, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:554:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:124:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:569:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 46: // resumes at main.go:124:16
 			/*line main.go:124:16*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:573:4*/ if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -579,46 +571,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ b_2, d = fut.b, r_14
 			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
 			/*line main.go:128:6*/ fut.a = 0
-			/*line main_async.go:582:4*/ fallthrough
+			/*line main_async.go:574:4*/ fallthrough
 		case 47:
 			/*line main.go:128:14*/ if !(fut.a < 2) {
-				/*line main_async.go:585:5*/ state = 51
+				/*line main_async.go:577:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:129:3*/ fut.b = fut.a * 10
 			/*line main.go:130:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:592:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 49: // resumes at main.go:130:3
 			/*line main.go:130:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:596:4*/ if !ready {
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
-			/*line main_async.go:603:4*/ fallthrough
+			/*line main_async.go:595:4*/ fallthrough
 		case 50:
 			/*line main.go:128:21*/ fut.a++
-			/*line main_async.go:606:4*/ state = 47
+			/*line main_async.go:598:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:135:5*/ q = 3
 			/*line main.go:135:13*/ if !(q > 2) {
-				/*line main_async.go:611:5*/ state = 54
+				/*line main_async.go:603:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:136:7*/ fut.c_v = initVFuture(q + 1)
-			/*line main_async.go:617:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 53: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:621:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -626,66 +618,66 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:3*/ q = r_15
 			/*line main.go:137:3*/ fmt.Println("q", q)
-			/*line main_async.go:629:4*/ state = 55
+			/*line main_async.go:621:4*/ state = 55
 			continue
 		case 54:
 			/*line main.go:138:9*/ {
 				/*line main.go:139:3*/ fmt.Println("never")
 			}
-			/*line main_async.go:635:4*/ fallthrough
+			/*line main_async.go:627:4*/ fallthrough
 		case 55:
 			/*line main.go:143:2*/ k = 2
 			/*line main.go:144:5*/ if !(k == 0) {
-				/*line main_async.go:639:5*/ state = 57
+				/*line main_async.go:631:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 56:
 			/*line main.go:145:3*/ fmt.Println("k0")
-			/*line main_async.go:645:4*/ state = 61
+			/*line main_async.go:637:4*/ state = 61
 			continue
 		case 57:
 			/*line main.go:146:12*/ if !(k == 1) {
-				/*line main_async.go:649:5*/ state = 59
+				/*line main_async.go:641:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:147:3*/ fmt.Println("k1")
-			/*line main_async.go:655:4*/ state = 61
+			/*line main_async.go:647:4*/ state = 61
 			continue
 		case 59:
 			/*line main.go:149:3*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:659:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:651:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 60: // resumes at main.go:149:3
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main_async.go:655:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:150:3*/ fmt.Println("kelse")
-			/*line main_async.go:670:4*/ fallthrough
+			/*line main_async.go:662:4*/ fallthrough
 		case 61:
 			/*line main.go:154:13*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:673:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:665:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 62: // resumes at main.go:154:13
 			/*line main.go:154:13*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:677:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:19*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:684:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 63: // resumes at main.go:154:19
 			/*line main.go:154:19*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:688:4*/ if !ready {
+			/*line main_async.go:680:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -694,24 +686,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.b = r_17
 			/*line main.go:155:2*/ fut.y_2 = 0
 			/*line main.go:157:8*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:697:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:689:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 64: // resumes at main.go:157:8
 			/*line main.go:157:8*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:701:4*/ if !ready {
+			/*line main_async.go:693:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:707:4*/ qq = r_18
+			/*line main_async.go:699:4*/ qq = r_18
 			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
 			/*line main.go:162:9*/ fut.c_v = initVFuture(42)
-			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 65: // resumes at main.go:162:9
 			/*line main.go:162:9*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:714:4*/ if !ready {
+			/*line main_async.go:706:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -721,11 +713,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ _ = fmt_2
 			/*line main.go:164:2*/ println2(fmt_2)
 			{
-				/*line main_async.go:724:5*/ fut.state = -1
+				/*line main_async.go:716:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:728:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:720:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -746,3 +738,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -243,7 +243,7 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:42:3*/ fut.hs = append(fut.hs, r)
+			/*line main.go:42:3*/ fut.hs = append(take(&fut.hs), r)
 			/*line main_async.go:247:4*/ fallthrough
 		case 4:
 			/*line main_async.go:249:4*/ fut.i++
@@ -414,7 +414,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:63:3*/ fut.hs = append(fut.hs, r_4)
+			/*line main.go:63:3*/ fut.hs = append(take(&fut.hs), r_4)
 			/*line main_async.go:418:4*/ fallthrough
 		case 6:
 			/*line main.go:62:22*/ fut.i++
@@ -631,3 +631,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

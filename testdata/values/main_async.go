@@ -320,27 +320,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:89:2*/ fut.sl[r_4]--
-			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", fut.sl))
+			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", take(&fut.sl)))
 			/*line main.go:93:2*/ fut.x = new(int)
 			/*line main_async.go:325:4*/ (*fut.x) = 5
 			/*line main.go:94:3*/ fut.c_p = initPFuture(fut.x)
 			/*line main_async.go:327:4*/ fut.aw1 = &fut.c_p
-			fut.sl = nil
 			fallthrough
 		case 13: // resumes at main.go:94:3
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:94:11*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:339:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:338:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 14: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:342:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -349,23 +348,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
 			/*line main.go:96:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:352:4*/ fut.aw1 = &fut.c_p
+			/*line main_async.go:351:4*/ fut.aw1 = &fut.c_p
 			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
 			/*line main.go:96:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:356:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw1 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:96:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:364:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:96:12
 			/*line main.go:96:12*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:368:4*/ if !ready {
+			/*line main_async.go:367:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -377,23 +376,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			/*line main_async.go:380:4*/ fut.x = nil
+			/*line main_async.go:379:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:385:4*/ if !ready {
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			/*line main_async.go:392:4*/ fut.f1 = nil
+			/*line main_async.go:391:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -403,29 +402,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fut.fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.i_3 = 0
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main_async.go:405:4*/ fallthrough
 		case 19:
 			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.fs)) {
-				/*line main_async.go:409:5*/ state = 23
+				/*line main_async.go:408:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:414:4*/ f = fut.fs[fut.i_3]
+			/*line main_async.go:413:4*/ f = fut.fs[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
 			/*line main.go:109:8*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:419:4*/ if !ready {
+			/*line main_async.go:418:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			/*line main_async.go:425:4*/ fallthrough
+			/*line main_async.go:424:4*/ fallthrough
 		case 22:
-			/*line main_async.go:427:4*/ fut.i_3++
-			/*line main_async.go:428:4*/ state = 19
+			/*line main_async.go:426:4*/ fut.i_3++
+			/*line main_async.go:427:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
@@ -434,58 +433,56 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:437:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_v
 			fut.fs = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
 			/*line main.go:120:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:442:4*/ if !ready {
+			/*line main_async.go:441:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:121:2*/ fmt.Println("iface copy", fut.iv.(S).A, fut.s1.A)
+			/*line main.go:121:2*/ fmt.Println("iface copy", take(&fut.iv).(S).A, fut.s1.A)
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i_3 = 3
-			/*line main_async.go:452:4*/ fut.i = 0
-			/*line main_async.go:453:4*/ fallthrough
+			/*line main_async.go:451:4*/ fut.i = 0
+			/*line main_async.go:452:4*/ fallthrough
 		case 25:
 			/*line main.go:126:17*/ if !(fut.i < fut.i_3) {
-				/*line main_async.go:456:5*/ state = 29
+				/*line main_async.go:455:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:127:29*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:462:4*/ fut.aw0 = &fut.c_v
-			fut.iv = nil
+			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 27: // resumes at main.go:127:29
 			/*line main.go:127:29*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
-			/*line main_async.go:474:4*/ fallthrough
+			/*line main_async.go:472:4*/ fallthrough
 		case 28:
-			/*line main_async.go:476:4*/ fut.i++
-			/*line main_async.go:477:4*/ state = 25
+			/*line main_async.go:474:4*/ fut.i++
+			/*line main_async.go:475:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.c_v = initVFuture(fut.s1.A)
-			/*line main_async.go:482:4*/ fut.aw0 = &fut.c_v
-			fut.iv = nil
+			/*line main_async.go:480:4*/ fut.aw0 = &fut.c_v
 			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
 			/*line main.go:132:21*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main_async.go:485:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -495,11 +492,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
 			/*line main.go:138:8*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:495:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 31: // resumes at main.go:138:8
 			/*line main.go:138:8*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -509,11 +506,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:145:23
 			/*line main.go:145:23*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:516:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -522,11 +519,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("const", r_15*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				/*line main_async.go:525:5*/ fut.state = -1
+				/*line main_async.go:522:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:529:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:526:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -547,3 +544,12 @@ func (fut *mainFuture) Cancel() {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}
