@@ -84,6 +84,87 @@
 // TaskContextAsync gives a task a context.Context that is cancelled as soon as
 // the task is aborted — hand it to blocking work the task starts.
 //
+// # Select and Join
+//
+// Select2, Select3, Select4 and SelectN wait for the first of several
+// futures; Join2, Join3, Join4 and JoinAll for all of them; TryJoin2 and
+// TryJoinAll for all of them or the first error; a JoinSet for spawned tasks
+// as they finish. Each is a twin (SelectNAsync, JoinAllAsync, …), so in an
+// async function they are suspension points:
+//
+//	s := rt.Select2(q.RecvAsync(), rt.SleepAsync(time.Second))
+//	switch s.Index {
+//	case 0: // s.V0 is the message
+//	case 1: // timed out; the receive was cancelled and took nothing
+//	}
+//	a, b := rt.Join2(FetchAsync(x), FetchAsync(y))
+//
+// The contract:
+//
+//   - A select polls its branches one after the other, starting at a random
+//     branch at every poll (drawn from the polling worker's own generator, or
+//     math/rand/v2's per-thread one outside a worker: no lock), and stops at
+//     the first branch that is ready: that branch wins. No branch is polled
+//     after the winner, in that poll or later. Every other branch is then
+//     cancelled, exactly once, before the select returns.
+//   - So a select loses nothing that its losers do not: a loser was either
+//     polled and pending, or not polled at all, and its Cancel hands back
+//     what it held. With cancel-safe branches (JoinNextAsync, the time
+//     futures, syncx receives) a value that arrives "at the same time" as
+//     the winner stays where it was — in the channel, in the set — for the
+//     next receive. A loop of selects over a receive and a timeout loses no
+//     message.
+//   - The random start is what keeps an always-ready branch from starving
+//     the others (Go's select is random for the same reason). Select2Biased
+//     … SelectNBiased poll in argument order instead (Tokio's `biased;`):
+//     the first ready branch in argument order always wins. Use it to give
+//     one branch priority (a shutdown signal before work), knowing that an
+//     always-ready early branch starves the later ones.
+//   - Cancelling a pending select cancels every branch exactly once;
+//     cancelling a completed one does nothing. A select, like any future, is
+//     polled no more after it completed or was cancelled (it panics).
+//   - A select consumes its branches: the losers are cancelled, and a
+//     cancelled future is done. Build fresh branch futures for every select;
+//     to keep one deadline across the iterations of a loop, pass
+//     SleepUntilAsync(deadline), a new sleep to the same instant, each time.
+//   - A join polls, at every poll, each child that is not done (a child that
+//     completed is never polled again), starting one child further along each
+//     time, so that a child that spends the whole budget at every poll cannot
+//     starve its siblings (Tokio's join! rotates the same way). Outputs are
+//     kept in argument (or slice) order. Cancelling a pending join cancels
+//     the children not done, exactly once each.
+//   - TryJoin2 and TryJoinAll take futures of (value, error) — what an async
+//     function returning (T, error) compiles to — and end at the first error
+//     they observe (in polling order): every child not done is cancelled
+//     exactly once and never polled again, and the output is zero values
+//     with that error. That is errgroup's contract, with Cancel in place of
+//     a context.
+//   - Select and join children run concurrently inside the calling task, not
+//     in parallel, and they share the task's waker: a wake-up of any child
+//     re-polls every child still pending. That costs one poll per pending
+//     child per wake-up, nothing for a handful of children; a JoinAll of n
+//     children that wake one by one costs O(n²) polls in all, so for many
+//     independent pieces of work spawn tasks (a JoinSet), which are woken
+//     individually. (Tokio gives each child of a large join_all its own
+//     waker; corio does not yet.) Each select or join allocates its future
+//     once when built — JoinAll three times: the future, its copy of the
+//     slice and the output — and nothing per poll.
+//   - A JoinSet hands out results in completion order. JoinNextAsync is
+//     cancel-safe: a result leaves the set only in the poll that returns it,
+//     so a JoinNext that loses a select or times out loses no task. AbortAll
+//     cancels every task (their results still come out, as cancelled
+//     JoinErrors); Shutdown aborts them all and waits until every one has
+//     ended. Go has no destructors: a set that is merely dropped leaves its
+//     tasks running detached, like dropped JoinHandles, until they finish or
+//     their runtime shuts down. The owner ends them: `defer set.Shutdown()` in
+//     plain Go, an explicit set.Shutdown() before returning in an async
+//     function, or JoinNext until the set reports empty. A finalizer could
+//     not help: running tasks refer to their set, so it stays reachable.
+//   - All of them compose with Timeout: Timeout(d, SelectXAsync(…)) cancels
+//     the select and so every branch; a TimeoutAsync used as a branch is
+//     cancelled like any loser (its timer disarmed, the future it wraps
+//     cancelled once); Timeout(d, set.JoinNextAsync()) loses no task.
+//
 // # Writing futures and leaves
 //
 // A Future[T] has one method, Poll(cx) (T, bool): it never blocks; it returns

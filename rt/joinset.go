@@ -17,8 +17,8 @@ import "sync"
 // the owner's job to end them: a JoinSet that is simply dropped leaves its
 // tasks running detached, exactly like dropped JoinHandles (they still end
 // with their runtime's Shutdown). Call Shutdown — `defer set.Shutdown()` in
-// the function that owns the set — or drain the set with JoinNext until it
-// reports empty. The set cannot be finalized behind the owner's back: each
+// plain Go, set.Shutdown() before each return in an async function — or
+// drain the set with JoinNext until it reports empty. The set cannot be finalized behind the owner's back: each
 // running task refers to the set (to report its completion), so the set is
 // reachable until its last task finished.
 //
