@@ -67,6 +67,21 @@ func parseTarget(network, address string, listen bool) (target, error) {
 	return t, nil
 }
 
+// listenTarget parses a listen address of network, which must be of the
+// kind proto ("tcp" or "udp"); with lookupNow it also resolves a host name
+// on the calling goroutine (plain Go may block on DNS).
+func listenTarget(network, address, proto string, lookupNow bool) (target, error) {
+	t, err := parseTarget(network, address, true)
+	if err == nil && network[:3] != proto {
+		err = net.UnknownNetworkError(network)
+	}
+	if err == nil && lookupNow && t.host != "" {
+		t.sas, err = t.lookup()
+		t.host = ""
+	}
+	return t, err
+}
+
 func wildcardHost(network string, listen bool) string {
 	if !listen {
 		return "localhost"

@@ -100,11 +100,7 @@ func ListenAsync(network, address string) rt.Future[rt.Tuple2[*TCPListener, erro
 
 // Listen is the package's Listen with lc's options.
 func (lc *ListenConfig) Listen(network, address string) (*TCPListener, error) {
-	t, err := parseTarget(network, address, true)
-	if err == nil && t.host != "" {
-		t.sas, err = t.lookup() // plain Go may block on DNS
-		t.host = ""
-	}
+	t, err := listenTarget(network, address, "tcp", true)
 	if err != nil {
 		return nil, opError("listen", network, nil, nil, err)
 	}
@@ -114,8 +110,8 @@ func (lc *ListenConfig) Listen(network, address string) (*TCPListener, error) {
 // ListenAsync is the package's ListenAsync with lc's options. The future
 // reads *lc when it is first polled.
 func (lc *ListenConfig) ListenAsync(network, address string) rt.Future[rt.Tuple2[*TCPListener, error]] {
-	t, err := parseTarget(network, address, true)
-	return &listenFuture{lc: lc, t: t, err: err}
+	t, err := listenTarget(network, address, "tcp", false)
+	return &listenFuture[*TCPListener]{t: t, err: err, mk: lc.listenTCP}
 }
 
 func (lc *ListenConfig) listenTCP(t target, cx *rt.Context) (*TCPListener, error) {
@@ -130,29 +126,31 @@ func (lc *ListenConfig) listenTCP(t target, cx *rt.Context) (*TCPListener, error
 	return l, nil
 }
 
-type listenFuture struct {
-	lc  *ListenConfig
+// listenFuture resolves a listen address on the blocking pool if needed,
+// then makes the socket with mk on the polling runtime's driver.
+type listenFuture[T any] struct {
 	t   target
 	err error
 	res resolving
+	mk  func(target, *rt.Context) (T, error)
 }
 
-func (f *listenFuture) Poll(cx *rt.Context) (rt.Tuple2[*TCPListener, error], bool) {
+func (f *listenFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 	if f.err == nil {
 		done, err := f.res.poll(cx, &f.t)
 		if !done {
-			return rt.Tuple2[*TCPListener, error]{}, false
+			return rt.Tuple2[T, error]{}, false
 		}
 		f.err = err
 	}
 	if f.err != nil {
-		return rt.Tuple2[*TCPListener, error]{V1: opError("listen", f.t.network, nil, nil, f.err)}, true
+		return rt.Tuple2[T, error]{V1: opError("listen", f.t.network, nil, nil, f.err)}, true
 	}
-	l, err := f.lc.listenTCP(f.t, cx)
-	return rt.Tuple2[*TCPListener, error]{V0: l, V1: err}, true
+	v, err := f.mk(f.t, cx)
+	return rt.Tuple2[T, error]{V0: v, V1: err}, true
 }
 
-func (f *listenFuture) Cancel() { f.res.cancel() }
+func (f *listenFuture[T]) Cancel() { f.res.cancel() }
 
 // AcceptTCP waits for the next connection and returns it (direct mode of
 // AcceptTCPAsync). When the process is out of descriptors (EMFILE, ENFILE)

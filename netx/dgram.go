@@ -1,0 +1,275 @@
+package netx
+
+import (
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/corio-go/corio/rt"
+	"golang.org/x/sys/unix"
+)
+
+// dgram is a datagram socket; UDPConn and UnixDatagram share its methods.
+type dgram struct{ fd *netFD }
+
+// SendTo sends b as one datagram to addr (a *net.UDPAddr for UDP, a
+// *net.UnixAddr for Unix datagrams), waiting while the send buffer is full
+// (direct mode of SendToAsync).
+func (d *dgram) SendTo(b []byte, addr net.Addr) (int, error) {
+	dir := &d.fd.wr
+	dir.mu.Lock()
+	defer dir.mu.Unlock()
+	out := rt.Await(d.SendToAsync(b, addr))
+	return out.V0, out.V1
+}
+
+// SendToAsync returns a future of SendTo's results. It spends one budget
+// unit per poll.
+func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, error]] {
+	sa, err := d.fd.sockaddrOf(addr)
+	if err != nil {
+		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.net, d.fd.localAddr(), addr, err)})
+	}
+	f := d.fd.wr.fut.start(opSendTo, b)
+	f.sa = sa
+	return (*writeFuture)(f)
+}
+
+// WriteTo is SendTo, for net.PacketConn (direct mode of WriteToAsync).
+func (d *dgram) WriteTo(b []byte, addr net.Addr) (int, error) { return d.SendTo(b, addr) }
+
+// WriteToAsync is SendToAsync.
+func (d *dgram) WriteToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, error]] {
+	return d.SendToAsync(b, addr)
+}
+
+// Send sends b as one datagram to the connected peer (see Connect); direct
+// mode of SendAsync.
+func (d *dgram) Send(b []byte) (int, error) {
+	dir := &d.fd.wr
+	dir.mu.Lock()
+	defer dir.mu.Unlock()
+	out := rt.Await(d.SendAsync(b))
+	return out.V0, out.V1
+}
+
+// SendAsync returns a future of Send's results.
+func (d *dgram) SendAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return (*writeFuture)(d.fd.wr.fut.start(opSendTo, b))
+}
+
+// RecvFrom waits for one datagram, copies it into b (truncating it if b is
+// short, as recvfrom(2)) and returns its length and sender (direct mode of
+// RecvFromAsync).
+func (d *dgram) RecvFrom(b []byte) (int, net.Addr, error) {
+	dir := &d.fd.rd
+	dir.mu.Lock()
+	defer dir.mu.Unlock()
+	out := rt.Await(d.RecvFromAsync(b))
+	return out.V0, out.V1, out.V2
+}
+
+// RecvFromAsync returns a future of RecvFrom's results. It spends one budget
+// unit per poll; cancelling it receives nothing.
+func (d *dgram) RecvFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error]] {
+	return (*recvFromFuture)(d.fd.rd.fut.start(opRecvFrom, b))
+}
+
+// ReadFrom is RecvFrom, for net.PacketConn (direct mode of ReadFromAsync).
+func (d *dgram) ReadFrom(b []byte) (int, net.Addr, error) { return d.RecvFrom(b) }
+
+// ReadFromAsync is RecvFromAsync.
+func (d *dgram) ReadFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error]] {
+	return d.RecvFromAsync(b)
+}
+
+// Recv waits for one datagram from the connected peer and copies it into b
+// (direct mode of RecvAsync).
+func (d *dgram) Recv(b []byte) (int, error) {
+	dir := &d.fd.rd
+	dir.mu.Lock()
+	defer dir.mu.Unlock()
+	out := rt.Await(d.RecvAsync(b))
+	return out.V0, out.V1
+}
+
+// RecvAsync returns a future of Recv's results.
+func (d *dgram) RecvAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	return (*recvFuture)(d.fd.rd.fut.start(opRecvFrom, b))
+}
+
+// Close closes the socket; pending operations return errors wrapping
+// net.ErrClosed, and so does a second Close.
+func (d *dgram) Close() error { return d.fd.Close() }
+
+// LocalAddr returns the socket's local address.
+func (d *dgram) LocalAddr() net.Addr { return d.fd.localAddr() }
+
+// RemoteAddr returns the connected peer's address, or nil.
+func (d *dgram) RemoteAddr() net.Addr { return d.fd.remoteAddr() }
+
+// SetReadDeadline sets the deadline of pending and future receives.
+func (d *dgram) SetReadDeadline(t time.Time) error { return (&reader{d.fd}).SetReadDeadline(t) }
+
+// SetWriteDeadline sets the deadline of pending and future sends.
+func (d *dgram) SetWriteDeadline(t time.Time) error { return (&writer{d.fd}).SetWriteDeadline(t) }
+
+// SetDeadline sets both deadlines.
+func (d *dgram) SetDeadline(t time.Time) error {
+	if err := d.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return d.SetWriteDeadline(t)
+}
+
+// connect fixes the socket's peer: Send and Recv then talk to it only.
+func (d *dgram) connect(sa unix.Sockaddr) error {
+	err := d.fd.sysErr(func(s int) error { return unix.Connect(s, sa) })
+	if err != nil {
+		return d.fd.opErr("dial", wrapSyscall("connect", err))
+	}
+	d.fd.addrs.Store(nil) // now it has a remote address
+	return nil
+}
+
+type recvFromFuture ioFuture
+
+func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return rt.Tuple3[int, net.Addr, error]{}, false
+	}
+	var from net.Addr
+	if g.sa != nil {
+		from = sockaddrToAddr(g.fd.net, g.sa)
+	}
+	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.fd.opErr("read", g.err)}, true
+}
+
+func (f *recvFromFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+type recvFuture ioFuture
+
+func (f *recvFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+	g := (*ioFuture)(f)
+	if !g.poll(cx) {
+		return rt.Tuple2[int, error]{}, false
+	}
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("read", g.err)}, true
+}
+
+func (f *recvFuture) Cancel() { (*ioFuture)(f).cancel() }
+
+// sockaddrOf converts addr for this socket: an IPv4 address becomes
+// v4-mapped on a dual-stack IPv6 socket.
+func (fd *netFD) sockaddrOf(addr net.Addr) (unix.Sockaddr, error) {
+	switch a := addr.(type) {
+	case *net.UDPAddr:
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok {
+			return nil, &net.AddrError{Err: "invalid IP address", Addr: a.String()}
+		}
+		ip = ip.WithZone(a.Zone)
+		if fd.family == unix.AF_INET6 && ip.Unmap().Is4() {
+			ip = netip.AddrFrom16(ip.Unmap().As16())
+		}
+		network := fd.net
+		if fd.family == unix.AF_INET6 {
+			network = "udp6"
+		}
+		return sockaddrFor(network, ip, a.Port)
+	case *net.UnixAddr:
+		return &unix.SockaddrUnix{Name: a.Name}, nil
+	case nil:
+		return nil, errMissingAddress
+	}
+	return nil, &net.AddrError{Err: "unexpected address type", Addr: addr.String()}
+}
+
+var errMissingAddress = &net.AddrError{Err: "missing address"}
+
+// UDPConn is a UDP socket. In plain Go it is a net.PacketConn.
+type UDPConn struct {
+	dgram
+}
+
+var _ net.PacketConn = (*UDPConn)(nil)
+
+// ListenUDP opens a UDP socket bound to address ("host:port"; an empty host
+// or port 0 mean any) on network "udp", "udp4" or "udp6", registered with
+// the process default driver (ListenUDPAsync: the running runtime's).
+func ListenUDP(network, address string) (*UDPConn, error) {
+	t, err := listenTarget(network, address, "udp", true)
+	if err != nil {
+		return nil, opError("listen", network, nil, nil, err)
+	}
+	return listenUDP(t, nil)
+}
+
+// ListenUDPAsync returns a future of ListenUDP's results that registers the
+// socket with the driver of the runtime polling it; a host name is resolved
+// on the blocking pool.
+func ListenUDPAsync(network, address string) rt.Future[rt.Tuple2[*UDPConn, error]] {
+	t, err := listenTarget(network, address, "udp", false)
+	return &listenFuture[*UDPConn]{t: t, err: err, mk: listenUDP}
+}
+
+func listenUDP(t target, cx *rt.Context) (*UDPConn, error) {
+	if !supported {
+		return nil, opError("listen", t.network, nil, nil, errUnsupported)
+	}
+	var lc ListenConfig
+	fd, err := listenFD(t.sas[0], unix.SOCK_DGRAM, t.network, &lc, cx)
+	if err != nil {
+		return nil, opError("listen", t.network, nil, sockaddrToAddr(t.network, t.sas[0]), err)
+	}
+	return &UDPConn{dgram{fd}}, nil
+}
+
+// Connect fixes the socket's peer to address ("host:port"): Send and Recv
+// then talk to it, and datagrams from elsewhere are dropped. A host name is
+// resolved first, on the calling goroutine (direct mode of ConnectAsync,
+// which resolves on the blocking pool).
+func (c *UDPConn) Connect(address string) error {
+	return rt.Await(c.ConnectAsync(address))
+}
+
+// ConnectAsync returns a future of Connect's result.
+func (c *UDPConn) ConnectAsync(address string) rt.Future[error] {
+	t, err := parseTarget(c.fd.net, address, false)
+	return &udpConnectFuture{c: c, t: t, err: err}
+}
+
+type udpConnectFuture struct {
+	c   *UDPConn
+	t   target
+	err error
+	res resolving
+}
+
+func (f *udpConnectFuture) Poll(cx *rt.Context) (error, bool) {
+	if f.err == nil {
+		done, err := f.res.poll(cx, &f.t)
+		if !done {
+			return nil, false
+		}
+		f.err = err
+	}
+	if f.err != nil {
+		return opError("dial", f.t.network, nil, nil, f.err), true
+	}
+	var last error
+	for _, sa := range f.t.sas {
+		ua := sockaddrToAddr("udp", sa)
+		sa, err := f.c.fd.sockaddrOf(ua)
+		if err == nil {
+			if err = f.c.connect(sa); err == nil {
+				return nil, true
+			}
+		}
+		last = err
+	}
+	return opError("dial", f.t.network, nil, nil, last), true
+}
+
+func (f *udpConnectFuture) Cancel() { f.res.cancel() }
