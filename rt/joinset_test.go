@@ -2,6 +2,7 @@ package rt
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -281,4 +282,80 @@ func TestJoinSetRecyclesNodes(t *testing.T) {
 	if inSet > plain {
 		t.Fatalf("%.1f allocations per 8 spawns into a set, %.1f per 8 plain spawns: the set's records are not reused", inSet, plain)
 	}
+}
+
+// TestJoinSetStress: on a multi-thread runtime, a task spawns many tasks
+// that yield a random number of times, aborts some of them through their
+// AbortHandles while they run, and joins them all: every task comes out
+// exactly once, with its value or cancelled, and the records are recycled
+// across rounds while other workers complete tasks.
+func TestJoinSetStress(t *testing.T) {
+	const tasks, rounds = 200, 5
+	r := NewMultiThread(WithWorkers(4))
+	defer r.Shutdown()
+	var set JoinSet[int]
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range rounds {
+		seen := make([]int, tasks)
+		index := make(map[uint64]int) // task id -> i
+		var aborts []AbortHandle
+		runOn(t, r, seq(
+			func(cx *Context) bool {
+				for i := range tasks {
+					h, _ := set.SpawnAsync(&yieldThen{k: rng.IntN(20), v: i}).Poll(cx)
+					index[h.ID()] = i
+					if rng.IntN(4) == 0 {
+						aborts = append(aborts, h)
+					}
+				}
+				return true
+			},
+			func(cx *Context) bool {
+				for _, h := range aborts {
+					h.Abort()
+				}
+				return true
+			},
+			func(cx *Context) bool {
+				for {
+					res, ok := set.JoinNextAsync().Poll(cx)
+					if !ok {
+						return false
+					}
+					if !res.V1 {
+						return true
+					}
+					var je *JoinError
+					switch {
+					case res.V2 == nil:
+						seen[res.V0]++
+					case errors.As(res.V2, &je) && je.IsCancelled():
+						seen[index[je.ID()]]++
+					default:
+						t.Errorf("round %d: unexpected result %+v", round, res)
+					}
+				}
+			},
+		))
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("round %d: task %d came out %d times", round, i, c)
+			}
+		}
+		if set.Len() != 0 {
+			t.Fatalf("round %d: Len %d after draining", round, set.Len())
+		}
+	}
+}
+
+// yieldThen yields k times, then is ready with v.
+type yieldThen struct{ k, v int }
+
+func (y *yieldThen) Poll(cx *Context) (int, bool) {
+	if y.k == 0 {
+		return y.v, true
+	}
+	y.k--
+	cx.Waker().Wake()
+	return 0, false
 }
