@@ -105,7 +105,7 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // trivial starts
-			/*line workloads.go:35:2*/ fut.c.dec()
+			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
 				/*line workloads_async.go:110:5*/ fut.state = -1
 				return struct{}{}, true
@@ -394,7 +394,7 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads_async.go:394:4*/ state = 1
 			continue
 		case 5:
-			/*line workloads.go:80:2*/ fut.c.dec()
+			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
 				/*line workloads_async.go:399:5*/ fut.state = -1
 				return struct{}{}, true
@@ -572,7 +572,7 @@ poll:
 		case 4:
 			/*line workloads.go:106:4*/ panic(err)
 		case 5:
-			/*line workloads.go:109:2*/ fut.out.Close()
+			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
 				/*line workloads_async.go:577:5*/ fut.state = -1
 				return struct{}{}, true
@@ -702,8 +702,8 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads_async.go:702:4*/ state = 2
 			continue
 		case 10:
-			/*line workloads.go:129:2*/ fut.elapsed = time.Since(fut.start)
-			/*line workloads.go:130:2*/ fut.atx.Close()
+			/*line workloads.go:129:2*/ fut.elapsed = time.Since(take(&fut.start))
+			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw3 = fut.h.JoinAsync()
 			/*line workloads_async.go:708:4*/ fut.brx = nil
 			fut.h = nil
@@ -926,7 +926,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads_async.go:926:4*/ state = 6
 			continue
 		case 9:
-			/*line workloads.go:169:2*/ elapsed = time.Since(fut.start)
+			/*line workloads.go:169:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:170:2*/ checkMPSC(fut.p, fut.each, fut.i, fut.sum)
 			{
 				/*line workloads.go:171:2*/ fut.state = -1
@@ -1020,7 +1020,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads_async.go:1020:4*/ state = 1
 			continue
 		case 5:
-			/*line workloads.go:192:2*/ elapsed = time.Since(fut.start)
+			/*line workloads.go:192:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:193:2*/ if fut.sum != fut.n*(fut.n-1)/2 {
 				/*line workloads.go:194:3*/ panic("asyncbench: oneshot lost a value")
 			}
@@ -1103,7 +1103,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads_async.go:1103:4*/ state = 1
 			continue
 		case 5:
-			/*line workloads.go:208:2*/ fut.c.dec()
+			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
 				/*line workloads_async.go:1108:5*/ fut.state = -1
 				return struct{}{}, true
@@ -1223,7 +1223,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			fut.aw0 = nil
 			/*line workloads_async.go:1224:4*/ fallthrough
 		case 10:
-			/*line workloads.go:229:2*/ elapsed = time.Since(fut.start)
+			/*line workloads.go:229:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:231:3*/ panic("asyncbench: the mutex let two tasks in")
 			}
@@ -1321,7 +1321,7 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads_async.go:1321:4*/ state = 1
 			continue
 		case 7:
-			/*line workloads.go:247:2*/ fut.c.dec()
+			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
 				/*line workloads_async.go:1326:5*/ fut.state = -1
 				return struct{}{}, true
@@ -1441,7 +1441,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			fut.aw0 = nil
 			/*line workloads_async.go:1442:4*/ fallthrough
 		case 10:
-			/*line workloads.go:268:2*/ elapsed = time.Since(fut.start)
+			/*line workloads.go:268:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:270:3*/ panic("asyncbench: the semaphore let two tasks in")
 			}
@@ -1566,7 +1566,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads_async.go:1566:4*/ state = 3
 			continue
 		case 7:
-			/*line workloads.go:300:2*/ elapsed = time.Since(fut.start)
+			/*line workloads.go:300:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:301:2*/ checkMPSC(1, fut.each, fut.got[0], fut.sum[0])
 			/*line workloads.go:302:2*/ checkMPSC(1, fut.each, fut.got[1], fut.sum[1])
 			{
@@ -1618,7 +1618,7 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // idleOnNotify starts
-			/*line workloads.go:310:2*/ fut.started.dec()
+			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
 			/*line workloads_async.go:1623:4*/ fut.n = nil
 			fallthrough
@@ -1673,7 +1673,7 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // idleOnSleep starts
-			/*line workloads.go:318:2*/ fut.started.dec()
+			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.aw0 = rt.SleepAsync(time.Hour)
 			/*line workloads_async.go:1678:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
@@ -1811,3 +1811,12 @@ func (fut *spawnIdleFuture) Cancel() {
 
 // If this fails to compile, spawnIdle changed since asyncgen ran: run go generate.
 var _ func(int, *notify) = spawnIdle
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}
