@@ -299,6 +299,7 @@ func TestJoinSetStress(t *testing.T) {
 		seen := make([]int, tasks)
 		index := make(map[uint64]int) // task id -> i
 		var aborts []AbortHandle
+		var got []joined
 		runOn(t, r, seq(
 			func(cx *Context) bool {
 				for i := range tasks {
@@ -316,27 +317,19 @@ func TestJoinSetStress(t *testing.T) {
 				}
 				return true
 			},
-			func(cx *Context) bool {
-				for {
-					res, ok := set.JoinNextAsync().Poll(cx)
-					if !ok {
-						return false
-					}
-					if !res.V1 {
-						return true
-					}
-					var je *JoinError
-					switch {
-					case res.V2 == nil:
-						seen[res.V0]++
-					case errors.As(res.V2, &je) && je.IsCancelled():
-						seen[index[je.ID()]]++
-					default:
-						t.Errorf("round %d: unexpected result %+v", round, res)
-					}
-				}
-			},
+			drain(&set, &got),
 		))
+		for _, res := range got {
+			var je *JoinError
+			switch {
+			case res.V2 == nil:
+				seen[res.V0]++
+			case errors.As(res.V2, &je) && je.IsCancelled():
+				seen[index[je.ID()]]++
+			default:
+				t.Fatalf("round %d: unexpected result %+v", round, res)
+			}
+		}
 		for i, c := range seen {
 			if c != 1 {
 				t.Fatalf("round %d: task %d came out %d times", round, i, c)
