@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -191,4 +192,50 @@ func TestIdleClients(t *testing.T) {
 		c.Close()
 	}
 	os.Exit(0)
+}
+
+// TestShutdownClosesConnections shuts the runtime down while connections are
+// open: the cancelled Handle tasks cannot run a Close of their own, and the
+// sockets they held are closed once collected, so the clients see the end
+// of the stream.
+func TestShutdownClosesConnections(t *testing.T) {
+	r := rt.NewMultiThread()
+	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	if lnOut.V1 != nil {
+		t.Fatal(lnOut.V1)
+	}
+	var st Stats
+	rt.SpawnOn(r, ServeAsync(lnOut.V0, false, &st))
+	var clients []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", lnOut.V0.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte("x"))
+		var b [1]byte
+		if _, err := io.ReadFull(c, b[:]); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	r.Shutdown()
+	for i, c := range clients {
+		var b [1]byte
+		for try := 0; ; try++ {
+			runtime.GC()
+			c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+			_, err := c.Read(b[:])
+			if err == io.EOF || errors.Is(err, syscall.ECONNRESET) {
+				break
+			}
+			if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+				t.Fatalf("client %d: %v", i, err)
+			}
+			if try == 500 {
+				t.Fatalf("client %d: connection still open after the runtime shut down", i)
+			}
+		}
+	}
 }
