@@ -1,5 +1,62 @@
 package syncx
 
+// Channels: the design shared by mpsc.go, oneshot.go, broadcast.go and
+// watch.go.
+//
+// Kinds. NewChannel/NewUnboundedChannel: many senders, values delivered once
+// each, FIFO (a Receiver may be shared by several tasks, each value going to
+// one of them). NewOneshot: one value, typically a reply. NewBroadcast: every
+// subscriber sees every value, from a ring of the last capacity values; a
+// subscriber that falls behind is told how many it missed (*LaggedError) and
+// goes on from the oldest kept. NewWatch: one current value; receivers wait
+// for it to change and see only the latest.
+//
+// Locking. Each channel is one sync.Mutex around plain state, not a lock-free
+// queue: every operation is a few loads and stores under the lock, which an
+// uncontended Go mutex makes two atomic operations, and the waiter queues,
+// hand-over and cancellation stay simple enough to check exhaustively (see
+// chan_model_test.go). Wakers are collected under the lock and woken after
+// it is released, through cx.Wake when the operation runs inside a Poll, so
+// a send that wakes a receiver of the same runtime puts it in the worker's
+// LIFO slot and it runs next.
+//
+// Hand-over. A value sent while a receive waits is moved into that receive's
+// future (not into the buffer) and the receive is woken: it completes at its
+// next poll without contending with later receives, which is what makes
+// waiting receivers FIFO and keeps a fast producer from starving them. A
+// freed slot is likewise granted to the first waiting sender (reserved),
+// which fills it at its next poll; a sender arriving meanwhile finds no room
+// and queues behind it.
+//
+// Cancellation hands back exactly what was granted: a receive cancelled
+// after a value was moved into it puts the value back at the front of the
+// buffer (or into the next waiting receive); a send or reservation cancelled
+// after it was granted a slot passes the slot on. A cancelled send never
+// half-sends: its value is in the channel only if the send completed. The
+// lock orders a cancellation against the hand-over, so there is no window in
+// which a value belongs to nobody.
+//
+// Zero allocations. The futures are intrusive: the waiter node is their
+// first field. And each handle embeds one future per waiting operation
+// (Receiver.RecvAsync, Sender.SendAsync and ReserveAsync, ...), which XAsync
+// hands out again once the previous one completed or was cancelled, guarded
+// by an atomic claim (reuseSlot); only when the embedded one is in use — two
+// operations of one handle pending at the same time — does XAsync allocate.
+// So a task that sends or receives in a loop allocates nothing, in generated
+// code too. The price is a rule rt.Future already states: a future is not
+// touched after it completed or was cancelled. Rejected: a value-type future
+// (asyncgen stores a future in an rt.Future interface, which would box it on
+// every call) and a sync.Pool of futures (same reuse rule, plus the pool's
+// cost).
+//
+// Closing. Go has no destructors, so the Tokio rule "the channel closes when
+// the last Sender is dropped" becomes: Close releases one Sender handle
+// (Clone makes another) and the channel closes when every handle and every
+// unused Permit has been released; with one handle that is Go's close(ch).
+// A receiver may close from its side too. After a close, sends fail with
+// ErrClosed and receives drain what is buffered, then report closed (ok ==
+// false, or ErrClosed where a receive returns an error).
+
 import (
 	"sync"
 	"sync/atomic"

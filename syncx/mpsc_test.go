@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,4 +266,218 @@ func TestChannelSpendsBudget(t *testing.T) {
 	if seenByNeighbour < 0 || seenByNeighbour >= n {
 		t.Fatalf("neighbour ran after %d of %d receives; the receiver did not yield", seenByNeighbour, n)
 	}
+}
+
+// Waiting senders are served in the order they started waiting, and so are
+// waiting receivers; a sender arriving later cannot pass a waiting one, even
+// with TrySend at the moment a slot frees.
+func TestChannelFIFOWaiters(t *testing.T) {
+	tx, rx := NewChannel[string](1)
+	tx.TrySend("first")
+	ws := make([]chWaker, 3)
+	fs := make([]*SendFuture[string], 3)
+	for i, v := range []string{"a", "b", "c"} {
+		fs[i] = tx.Clone().SendAsync(v)
+		if _, ok := chPoll[error](fs[i], &ws[i]); ok {
+			t.Fatal("send on a full channel completed")
+		}
+	}
+	for _, want := range []string{"first", "a", "b", "c"} {
+		v, err := rx.TryRecv()
+		if err != nil || v != want {
+			t.Fatalf("TryRecv = %q, %v; want %q", v, err, want)
+		}
+		if want != "c" { // until the last waiting sender is through
+			if err := tx.TrySend("late"); err != ErrFull {
+				t.Fatalf("a late TrySend passed the waiting senders: %v", err)
+			}
+		}
+		for i := range fs {
+			if fs[i] != nil && ws[i].woken() {
+				if err, ok := chPoll[error](fs[i], &ws[i]); !ok || err != nil {
+					t.Fatalf("granted send %d = %v, %v", i, err, ok)
+				}
+				fs[i] = nil
+			}
+		}
+	}
+
+	// Receivers: two wait, the first waiter gets the first value.
+	var w1, w2 chWaker
+	r1, r2 := rx.RecvAsync(), rx.RecvAsync()
+	chPoll[rt.Tuple2[string, bool]](r1, &w1)
+	chPoll[rt.Tuple2[string, bool]](r2, &w2)
+	tx.TrySend("x")
+	tx.TrySend("y")
+	o1, _ := chPoll[rt.Tuple2[string, bool]](r1, &w1)
+	o2, _ := chPoll[rt.Tuple2[string, bool]](r2, &w2)
+	if o1.V0 != "x" || o2.V0 != "y" {
+		t.Fatalf("receivers got %q, %q", o1.V0, o2.V0)
+	}
+}
+
+// A receive cancelled after a value was moved into it puts the value back at
+// the front; a send cancelled after it was granted a slot sends nothing and
+// the slot goes to the next waiting sender.
+func TestChannelCancelHandsBack(t *testing.T) {
+	tx, rx := NewChannel[int](1)
+	var w chWaker
+	f := rx.RecvAsync()
+	if _, ok := chPoll[rt.Tuple2[int, bool]](f, &w); ok {
+		t.Fatal("receive on an empty channel completed")
+	}
+	tx.TrySend(1) // moved straight into f
+	if rx.Len() != 0 || !w.woken() {
+		t.Fatalf("value not handed to the waiting receive (Len %d)", rx.Len())
+	}
+	tx.TrySend(2)
+	f.Cancel()
+	f.Cancel()
+	if v, _ := rx.TryRecv(); v != 1 {
+		t.Fatalf("after the cancel the front value is %d, want 1", v)
+	}
+
+	// Now 2 is buffered: the channel is full. Two sends wait; the first is
+	// granted the slot freed by a receive and then cancelled.
+	var wa, wb chWaker
+	a, b := tx.SendAsync(10), tx.Clone().SendAsync(20)
+	chPoll[error](a, &wa)
+	chPoll[error](b, &wb)
+	if v, _ := rx.TryRecv(); v != 2 {
+		t.Fatalf("TryRecv = %d", v)
+	}
+	if !wa.woken() || wb.woken() {
+		t.Fatal("the freed slot was not granted to the first waiting send")
+	}
+	a.Cancel()
+	if !wb.woken() {
+		t.Fatal("the cancelled send's slot was not passed on")
+	}
+	if err, ok := chPoll[error](b, &wb); !ok || err != nil {
+		t.Fatalf("second send = %v, %v", err, ok)
+	}
+	if v, err := rx.TryRecv(); v != 20 || err != nil {
+		t.Fatalf("TryRecv = %d, %v; the cancelled send must not have sent", v, err)
+	}
+	if _, err := rx.TryRecv(); err != ErrEmpty {
+		t.Fatalf("channel not empty: %v", err)
+	}
+}
+
+func TestChannelPermits(t *testing.T) {
+	tx, rx := NewChannel[int](2)
+	p1, err := tx.Reserve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := tx.Reserve()
+	if err := tx.TrySend(0); err != ErrFull {
+		t.Fatalf("TrySend with every slot reserved: %v", err)
+	}
+	var w chWaker
+	r := tx.ReserveAsync()
+	if _, ok := chPoll[rt.Tuple2[Permit[int], error]](r, &w); ok {
+		t.Fatal("third reservation completed")
+	}
+	p1.Release()
+	if !w.woken() {
+		t.Fatal("a released slot did not go to the waiting reservation")
+	}
+	r.Cancel() // granted, then cancelled: the slot comes back
+	if err := tx.TrySend(3); err != nil {
+		t.Fatalf("slot not returned by the cancelled reservation: %v", err)
+	}
+	// Permits keep the channel open after the last handle is closed.
+	tx.Close()
+	if err := p2.Send(2); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{3, 2} {
+		if v, ok := rx.Recv(); v != want || !ok {
+			t.Fatalf("Recv = %d, %v; want %d", v, ok, want)
+		}
+	}
+	if _, ok := rx.Recv(); ok {
+		t.Fatal("channel open after the last permit was used")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a used permit did not panic")
+		}
+	}()
+	p2.Send(4)
+}
+
+// The blocking forms refuse to block a goroutine that drives a runtime.
+func TestChannelBlockingRefusedInTask(t *testing.T) {
+	_, rx := NewChannel[int](1)
+	var got any
+	chRunTasks(t, false, rt.PollFunc(func(cx *rt.Context) (_ struct{}, done bool) {
+		defer func() { got, done = recover(), true }()
+		rx.Recv()
+		return struct{}{}, true
+	}))
+	if s, _ := got.(string); !strings.Contains(s, "RecvAsync") && !strings.Contains(s, "AwaitAsync") {
+		t.Fatalf("Recv inside a task: recovered %v", got)
+	}
+}
+
+// Receives abandoned by TimeoutAsync inside tasks on both runtimes, while
+// producers send at random moments, lose nothing and duplicate nothing.
+func TestChannelTimeoutRecvInTasks(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		const producers, n = 2, 150
+		tx, rx := NewChannel[int](1)
+		var tasks []rt.Future[struct{}]
+		for p := 0; p < producers; p++ {
+			s := tx
+			if p > 0 {
+				s = tx.Clone()
+			}
+			rng := rand.New(rand.NewSource(int64(p)))
+			i := p * n
+			var f rt.Future[error]
+			var nap rt.Future[struct{}]
+			tasks = append(tasks, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+				for i < p*n+n {
+					if nap == nil && f == nil && rng.Intn(4) == 0 {
+						nap = rt.SleepAsync(time.Duration(rng.Intn(3)) * time.Millisecond)
+					}
+					if nap != nil {
+						if _, ok := nap.Poll(cx); !ok {
+							return struct{}{}, false
+						}
+						nap = nil
+					}
+					if f == nil {
+						f = s.SendAsync(i)
+					}
+					if _, ok := f.Poll(cx); !ok {
+						return struct{}{}, false
+					}
+					f = nil
+					i++
+				}
+				s.Close()
+				return struct{}{}, true
+			}))
+		}
+		var got []int
+		timeouts := 0
+		tasks = append(tasks, chAwaitLoop(func() rt.Future[rt.Tuple2[rt.Tuple2[int, bool], error]] {
+			return rt.TimeoutAsync(time.Millisecond, rt.Future[rt.Tuple2[int, bool]](rx.RecvAsync()))
+		}, func(out rt.Tuple2[rt.Tuple2[int, bool], error]) bool {
+			if out.V1 != nil {
+				timeouts++
+				return true
+			}
+			if out.V0.V1 {
+				got = append(got, out.V0.V0)
+			}
+			return out.V0.V1
+		}))
+		chRunTasks(t, multi, tasks...)
+		checkFIFO(t, got, producers, n)
+		t.Logf("%d receives timed out", timeouts)
+	})
 }
