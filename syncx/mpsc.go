@@ -8,7 +8,9 @@ import (
 	"github.com/corio-go/corio/rt"
 )
 
-// The mpsc channel: many senders, one receiving side, bounded or unbounded.
+// The mpsc channel: many senders, one receiving side (which several tasks
+// may share), bounded or unbounded. The design common to all channels is in
+// chanshared.go.
 //
 // Why two handles (Sender, Receiver) and not one *Chan like Go's chan: the
 // two ends have different operations (Go expresses that with chan<- and
@@ -31,9 +33,6 @@ import (
 //     waiter (notified, reserved++), which fills it at its next poll;
 //   - reserved counts slots granted and not yet filled (permits, granted
 //     sends); a send finds room when len(buf)+reserved < cap.
-// Cancellation hands back what a future was granted: a receive puts its value
-// back at the front of buf (or into the next waiting receive), a send or a
-// reservation returns its slot to the next waiting sender.
 
 // chanCore is the state shared by a channel's handles.
 type chanCore[T any] struct {

@@ -481,3 +481,81 @@ func TestChannelTimeoutRecvInTasks(t *testing.T) {
 		t.Logf("%d receives timed out", timeouts)
 	})
 }
+
+// rt.Select2 of a receive and a sleep, in a loop, loses no value: a receive
+// that loses the select is cancelled, and a value already moved into it goes
+// back to the front. Inside tasks on both runtimes, and in direct mode.
+func TestChannelSelectLoopLosesNothing(t *testing.T) {
+	const n = 300
+	producer := func(tx *Sender[int], seed int64) rt.Future[struct{}] {
+		rng := rand.New(rand.NewSource(seed))
+		i := 0
+		var nap rt.Future[struct{}]
+		var f rt.Future[error]
+		return rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			for i < n {
+				if nap == nil && f == nil && rng.Intn(3) == 0 {
+					nap = rt.SleepAsync(time.Duration(rng.Intn(2)) * time.Millisecond)
+				}
+				if nap != nil {
+					if _, ok := nap.Poll(cx); !ok {
+						return struct{}{}, false
+					}
+					nap = nil
+				}
+				if f == nil {
+					f = tx.SendAsync(i)
+				}
+				if _, ok := f.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				f, i = nil, i+1
+			}
+			tx.Close()
+			return struct{}{}, true
+		})
+	}
+	type sel = rt.Selected2[rt.Tuple2[int, bool], struct{}]
+	check := func(t *testing.T, got []int, sleeps int) {
+		t.Helper()
+		checkFIFO(t, got, 1, n)
+		t.Logf("%d selects won by the sleep", sleeps)
+	}
+	chModes(t, func(t *testing.T, multi bool) {
+		tx, rx := NewChannel[int](1)
+		var got []int
+		sleeps := 0
+		consumer := chAwaitLoop(func() rt.Future[sel] {
+			return rt.Select2Async(rx.RecvAsync(), rt.SleepAsync(time.Millisecond))
+		}, func(s sel) bool {
+			if s.Index == 1 {
+				sleeps++
+				return true
+			}
+			if s.V0.V1 {
+				got = append(got, s.V0.V0)
+			}
+			return s.V0.V1
+		})
+		chRunTasks(t, multi, producer(tx, 1), consumer)
+		check(t, got, sleeps)
+	})
+	t.Run("direct", func(t *testing.T) {
+		tx, rx := NewChannel[int](1)
+		go rt.Await(producer(tx, 2))
+		var got []int
+		sleeps := 0
+		for {
+			s := rt.Select2(rx.RecvAsync(), rt.SleepAsync(time.Millisecond))
+			if s.Index == 1 {
+				sleeps++
+				continue
+			}
+			if !s.V0.V1 {
+				break
+			}
+			got = append(got, s.V0.V0)
+		}
+		check(t, got, sleeps)
+	})
+}
