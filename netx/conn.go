@@ -1,7 +1,6 @@
 package netx
 
 import (
-	"io"
 	"net"
 	"time"
 
@@ -55,7 +54,7 @@ func (r *reader) ReadFull(b []byte) (int, error) {
 // ReadFullAsync returns a future of ReadFull's results. Cancelling it may
 // have consumed a prefix of the bytes it was reading.
 func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return &readFullFuture{r: (*readFuture)(r.fd.rd.fut.start(opRead, b)), b: b}
+	return (*readFuture)(r.fd.rd.fut.start(opReadFull, b))
 }
 
 // ReadPooled waits until the socket is readable, then reads into a buffer
@@ -285,33 +284,3 @@ func (f *readyFuture) Poll(cx *rt.Context) (error, bool) {
 }
 
 func (f *readyFuture) Cancel() { (*ioFuture)(f).cancel() }
-
-// readFullFuture repeats the direction's read until b is full.
-type readFullFuture struct {
-	r *readFuture
-	b []byte
-	n int
-}
-
-func (f *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
-	for {
-		out, ok := f.r.Poll(cx)
-		if !ok {
-			return rt.Tuple2[int, error]{}, false
-		}
-		f.n += out.V0
-		if out.V1 != nil || f.n == len(f.b) {
-			err := out.V1
-			if err == io.EOF && f.n > 0 {
-				err = io.ErrUnexpectedEOF
-			}
-			if f.n == len(f.b) && err != nil && out.V0 > 0 {
-				err = nil
-			}
-			return rt.Tuple2[int, error]{V0: f.n, V1: err}, true
-		}
-		(*ioFuture)(f.r).start(opRead, f.b[f.n:])
-	}
-}
-
-func (f *readFullFuture) Cancel() { f.r.Cancel() }

@@ -163,8 +163,8 @@ func (fd *netFD) remoteAddr() net.Addr { return fd.addresses().remote }
 
 // opErr wraps err in net's shape for operation op.
 func (fd *netFD) opErr(op string, err error) error {
-	if err == nil || err == io.EOF {
-		return err
+	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF {
+		return err // bare, as io.ReadFull returns them
 	}
 	var src, dst net.Addr
 	if fd.fd >= 0 && !fd.closed() {

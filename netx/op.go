@@ -15,6 +15,7 @@ type opKind uint8
 
 const (
 	opRead       opKind = iota // read(2) into buf
+	opReadFull                 // read(2) until buf is full
 	opReadPooled               // read(2) into a pooled Buf
 	opWrite                    // write(2) all of buf
 	opRecvFrom                 // recvfrom(2) into buf
@@ -77,7 +78,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 		}
 	}
 	f.at = at
-	if f.kind == opRead && len(f.buf) == 0 {
+	if (f.kind == opRead || f.kind == opReadFull) && len(f.buf) == 0 {
 		// A zero-length read returns at once, as net's does.
 		if f.fd.closed() {
 			return f.finish(dl, errClosing)
@@ -163,6 +164,20 @@ func (f *ioFuture) attempt() error {
 		if n == 0 && fd.sotype == unix.SOCK_STREAM {
 			return io.EOF
 		}
+	case opReadFull:
+		for f.n < len(f.buf) {
+			n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, f.buf[f.n:]) })
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				if f.n > 0 {
+					return io.ErrUnexpectedEOF
+				}
+				return io.EOF
+			}
+			f.n += n
+		}
 	case opReadPooled:
 		b := getBuf()
 		n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, b.b[:cap(b.b)]) })
@@ -204,9 +219,9 @@ func (f *ioFuture) attempt() error {
 		}
 		f.n, f.sa = nfd, sa
 	case opConnect:
-		if fd.reg.Readiness().Ready&rt.DirWrite.Mask() == 0 {
-			return unix.EAGAIN
-		}
+		// Ask the socket rather than wait for the writable edge to come
+		// through the poller: a loopback connect has usually completed by
+		// the first poll.
 		soerr, err := unix.GetsockoptInt(fd.fd, unix.SOL_SOCKET, unix.SO_ERROR)
 		if err != nil {
 			return err

@@ -398,7 +398,7 @@ func TestAsyncEcho(t *testing.T) {
 	wg.Wait()
 }
 
-// pingPong returns a Poll function that dials addr and does n 5-byte round
+// pingPong returns a Poll function that dials addr and does n 64-byte round
 // trips with the Async twins.
 func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 	var (
@@ -407,7 +407,8 @@ func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 		i     int
 		wr    rt.Future[rt.Tuple2[int, error]]
 		rd    rt.Future[rt.Tuple2[int, error]]
-		buf   [5]byte
+		msg   = []byte(strings.Repeat("hello, corio! ", 5)[:64])
+		buf   = make([]byte, 64)
 		state int
 	)
 	return func(cx *rt.Context) (error, bool) {
@@ -430,7 +431,7 @@ func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 				if i == n {
 					return c.Close(), true
 				}
-				wr = c.WriteAsync([]byte("hello"))
+				wr = c.WriteAsync(msg)
 				state = 3
 			case 3:
 				out, ok := wr.Poll(cx)
@@ -440,7 +441,7 @@ func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 				if out.V1 != nil {
 					return out.V1, true
 				}
-				rd = c.ReadFullAsync(buf[:])
+				rd = c.ReadFullAsync(buf)
 				state = 4
 			case 4:
 				out, ok := rd.Poll(cx)
@@ -450,8 +451,8 @@ func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 				if out.V1 != nil {
 					return out.V1, true
 				}
-				if string(buf[:]) != "hello" {
-					return errors.New("bad echo " + string(buf[:])), true
+				if string(buf) != string(msg) {
+					return errors.New("bad echo " + string(buf)), true
 				}
 				i++
 				state = 2
