@@ -187,3 +187,35 @@ func BenchmarkJoinSet100(b *testing.B) {
 func BenchmarkSpawnJoin100(b *testing.B) {
 	forBenchFlavours(b, func(b *testing.B, r *Runtime) { benchSpawnJoin100(b, r, false) })
 }
+
+// wakerKeeper is a never-ready future that keeps the waker of its last
+// poll.
+type wakerKeeper struct{ w Waker }
+
+func (k *wakerKeeper) Poll(cx *Context) (int, bool) {
+	k.w = cx.Waker()
+	return 0, false
+}
+
+// BenchmarkJoinAll64WakeOne: a JoinAll of 64 pending children (per-child
+// wakers) of which one is woken, then the join polled: the cost of one
+// wake-up of a large join, which polls only the woken child. Must allocate
+// nothing.
+func BenchmarkJoinAll64WakeOne(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	k := &wakerKeeper{}
+	fs := make([]Future[int], 64)
+	for i := range fs {
+		fs[i] = never{}
+	}
+	fs[33] = k
+	j := JoinAllAsync(fs)
+	j.Poll(cx)
+	b.ReportAllocs()
+	for b.Loop() {
+		k.w.Wake()
+		if _, ok := j.Poll(cx); ok {
+			b.Fatal("ready")
+		}
+	}
+}

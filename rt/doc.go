@@ -140,15 +140,18 @@
 //     with that error. That is errgroup's contract, with Cancel in place of
 //     a context.
 //   - Select and join children run concurrently inside the calling task, not
-//     in parallel, and they share the task's waker: a wake-up of any child
-//     re-polls every child still pending. That costs one poll per pending
-//     child per wake-up, nothing for a handful of children; a JoinAll of n
-//     children that wake one by one costs O(n²) polls in all, so for many
-//     independent pieces of work spawn tasks (a JoinSet), which are woken
-//     individually. (Tokio gives each child of a large join_all its own
-//     waker; corio does not yet.) Each select or join allocates its future
-//     once when built — JoinAll three times: the future, its copy of the
-//     slice and the output — and nothing per poll.
+//     in parallel. The children of a select, of Join2…Join4 and of a JoinAll
+//     of fewer than 32 share the task's waker: a wake-up of any child
+//     re-polls every child still pending, one poll each, which for a handful
+//     of children is cheaper than telling them apart. From 32 children on,
+//     JoinAll and TryJoinAll give each child a waker of its own (as Tokio's
+//     join_all does beyond 30): a wake-up re-polls only the children woken
+//     since the last poll, so n children waking one by one cost about 2n
+//     polls, not n²/2. Such a child's waker is not the task, so a wake
+//     aimed at it takes the runtime's inject queue rather than the waking
+//     worker's LIFO slot. Each select or join allocates its future once when
+//     built — JoinAll three times (the future, its copy of the slice, the
+//     output; three more from 32 children on) — and nothing per poll.
 //   - A JoinSet hands out results in completion order. JoinNextAsync is
 //     cancel-safe: a result leaves the set only in the poll that returns it,
 //     so a JoinNext that loses a select or times out loses no task. AbortAll

@@ -1,6 +1,10 @@
 package rt
 
-import "cmp"
+import (
+	"cmp"
+	mathbits "math/bits"
+	"sync"
+)
 
 // Join: run several futures concurrently inside one task and wait for all.
 //
@@ -69,10 +73,12 @@ func JoinAll[T any](fs []Future[T]) []T {
 // JoinAllAsync returns a future that polls every future of fs until each is
 // ready, and is then ready with their outputs, out[i] from fs[i]. An empty fs
 // is ready at once with an empty slice. It copies fs (so the caller may reuse
-// the slice) and allocates the output up front: three allocations per call,
-// none per poll. Every poll polls every child not yet done, starting one
-// further along each time; see doc.go for what that costs with many children.
-// Cancel cancels the children that are not done.
+// the slice) and allocates the output up front: three allocations per call
+// (six from 32 children on, for the per-child wakers), none per poll. A poll
+// polls the children not yet done, starting one further along each time:
+// below 32 children every one of them, from 32 on only those woken since the
+// previous poll (each child has a waker of its own); see doc.go. Cancel
+// cancels the children that are not done.
 func JoinAllAsync[T any](fs []Future[T]) Future[[]T] {
 	return &joinAllFuture[T]{all: newAllBranches(fs), out: make([]T, len(fs))}
 }
@@ -189,50 +195,170 @@ func (f *tryJoin2[T0, T1]) Poll(cx *Context) (Tuple3[T0, T1, error], bool) {
 	return Tuple3[T0, T1, error]{V0: f.bs.b0.v.V0, V1: f.bs.b1.v.V0}, true
 }
 
+// childWakersFrom is the number of children from which JoinAll and
+// TryJoinAll give every child a waker of its own (Tokio's join_all switches
+// to per-child wakers beyond 30 children). Below it a wake-up re-polls every
+// pending child, which for a few children is cheaper than the bookkeeping.
+const childWakersFrom = 32
+
 // allBranches is the state of a join over a slice: a copy of the futures,
 // each set to nil once it completed or was cancelled, and where the next
 // poll starts.
 type allBranches[R any] struct {
-	fs   []Future[R] // a copy of the caller's slice; nil entries are done
-	left int         // entries of fs not nil
-	next int         // index the next poll starts at
-	done bool        // the join finished (completed, failed or cancelled)
+	fs   []Future[R]  // a copy of the caller's slice; nil entries are done
+	left int          // entries of fs not nil
+	next int          // index the next poll starts at
+	done bool         // the join finished (completed, failed or cancelled)
+	cw   *childWakers // per-child wakers; nil below childWakersFrom children
 }
 
 func newAllBranches[R any](fs []Future[R]) allBranches[R] {
-	return allBranches[R]{fs: append([]Future[R](nil), fs...), left: len(fs)}
+	a := allBranches[R]{fs: append([]Future[R](nil), fs...), left: len(fs)}
+	if len(fs) >= childWakersFrom {
+		a.cw = newChildWakers(len(fs))
+	}
+	return a
 }
 
-// poll polls every child not done once, starting at a.next, and passes each
-// output to got(i, r) as it arrives; got returns false to stop the join
-// (TryJoinAll's first error), and then poll cancels every child still
-// pending. It reports whether the join finished.
+// poll polls the children not done — every one, or with per-child wakers
+// those woken since the last poll — once each, starting at a.next and going
+// round, and passes each output to got(i, r) as it arrives; got returns
+// false to stop the join (TryJoinAll's first error), and then poll cancels
+// every child still pending. It reports whether the join finished.
 func (a *allBranches[R]) poll(cx *Context, got func(i int, r R) bool) bool {
 	if a.done {
 		panic("corio/rt: Join future polled after completion")
 	}
 	n := len(a.fs)
-	k := a.next
+	start := a.next
 	if a.next++; a.next >= n {
 		a.next = 0
 	}
-	for range n {
-		if f := a.fs[k]; f != nil {
-			if r, ok := f.Poll(cx); ok {
-				a.fs[k] = nil
-				a.left--
-				if !got(k, r) {
-					a.cancel()
-					return true
-				}
-			}
+	if a.cw != nil {
+		return a.pollWoken(cx, start, got)
+	}
+	for k := range n {
+		if k += start; k >= n {
+			k -= n
 		}
-		if k++; k == n {
-			k = 0
+		if a.pollOne(cx, k, got) {
+			return true
 		}
 	}
 	a.done = a.left == 0
 	return a.done
+}
+
+// pollWoken is poll with per-child wakers: it polls only the children woken
+// since the last poll, each with its own waker in cx.
+func (a *allBranches[R]) pollWoken(cx *Context, start int, got func(i int, r R) bool) bool {
+	bits := a.cw.take(cx.waker)
+	// A panic in a child must not leave a child's waker in cx: Await
+	// reuses its Context.
+	defer func(w Waker) { cx.waker = w }(cx.waker)
+	for _, from := range [2]int{start, 0} { // bits from start to the end, then the rest
+		for i := nextBit(bits, from); i >= 0; i = nextBit(bits, i+1) {
+			bits[i>>6] &^= 1 << (i & 63)
+			cx.waker = &a.cw.wakers[i]
+			if a.pollOne(cx, i, got) {
+				return true
+			}
+		}
+	}
+	a.done = a.left == 0
+	return a.done
+}
+
+// pollOne polls child k unless it is done, and reports whether got stopped
+// the join (it is then cancelled).
+func (a *allBranches[R]) pollOne(cx *Context, k int, got func(i int, r R) bool) bool {
+	f := a.fs[k]
+	if f == nil {
+		return false
+	}
+	r, ok := f.Poll(cx)
+	if !ok {
+		return false
+	}
+	a.fs[k] = nil
+	a.left--
+	if !got(k, r) {
+		a.cancel()
+		return true
+	}
+	return false
+}
+
+// nextBit returns the index of the first bit set in bits at or after from,
+// or -1.
+func nextBit(bits []uint64, from int) int {
+	for w := from >> 6; w < len(bits); w++ {
+		word := bits[w]
+		if w == from>>6 {
+			word &^= 1<<(from&63) - 1
+		}
+		if word != 0 {
+			return w<<6 + mathbits.TrailingZeros64(word)
+		}
+	}
+	return -1
+}
+
+// childWakers gives each child of a large join its own waker, so that a
+// wake-up re-polls only the children that were woken, not all of them.
+type childWakers struct {
+	mu      sync.Mutex
+	parent  Waker    // protected by mu: the waker of the join's last poll
+	woken   []uint64 // protected by mu: bit i set when child i was woken since the last take
+	pending bool     // protected by mu: some bit is set and parent was woken for it
+	taken   []uint64 // owned by the poller: the bits the current poll works through, zero between polls
+	wakers  []childWaker
+}
+
+func newChildWakers(n int) *childWakers {
+	words := (n + 63) / 64
+	bits := make([]uint64, 2*words)
+	c := &childWakers{woken: bits[:words:words], taken: bits[words:], wakers: make([]childWaker, n)}
+	for i := range c.wakers {
+		c.wakers[i] = childWaker{c: c, i: i}
+	}
+	for i := range n { // the first poll polls every child
+		c.woken[i>>6] |= 1 << (i & 63)
+	}
+	return c
+}
+
+// take records the poller's waker and returns the children woken since the
+// last take, clearing them.
+func (c *childWakers) take(parent Waker) []uint64 {
+	c.mu.Lock()
+	c.parent = parent
+	c.woken, c.taken = c.taken, c.woken
+	c.pending = false
+	c.mu.Unlock()
+	return c.taken
+}
+
+// childWaker is the waker child i of a large join sees in cx.
+type childWaker struct {
+	c *childWakers
+	i int
+}
+
+// Wake marks the child woken and wakes the join's poller, unless an earlier
+// wake since the last poll already did.
+func (w *childWaker) Wake() {
+	c := w.c
+	c.mu.Lock()
+	c.woken[w.i>>6] |= 1 << (w.i & 63)
+	var p Waker
+	if !c.pending {
+		c.pending, p = true, c.parent
+	}
+	c.mu.Unlock()
+	if p != nil {
+		p.Wake()
+	}
 }
 
 // cancel cancels every child not done, each exactly once.

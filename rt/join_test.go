@@ -2,6 +2,7 @@ package rt
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -288,4 +289,105 @@ func TestJoinDirect(t *testing.T) {
 	if !slices.Equal(out, []int{0, 1, 2}) || !slices.Equal(first, []int{0, 1, 2}) {
 		t.Fatalf("JoinAll = %v; first polls %v", out, first)
 	}
+}
+
+// TestJoinAllChildWakers: from childWakersFrom children on, a wake-up
+// re-polls only the child that was woken: firing n children one by one costs
+// about 2n child polls (the first poll, then one per wake), not n²/2, and
+// wakes the joining task once per fire.
+func TestJoinAllChildWakers(t *testing.T) {
+	const n = 4 * childWakersFrom
+	sigs := make([]*signalFuture, n)
+	fs := make([]Future[int64], n)
+	for i := range sigs {
+		sigs[i] = &signalFuture{t: t, target: 1}
+		fs[i] = sigs[i]
+	}
+	var w countWaker
+	cx := NewContext(&w)
+	j := JoinAllAsync(fs)
+	if _, ok := j.Poll(cx); ok {
+		t.Fatal("ready before any child fired")
+	}
+	var out []int64
+	for k, i := range rand.Perm(n) {
+		sigs[i].fire()
+		if w.n.Load() != int32(k+1) {
+			t.Fatalf("after %d fires the task was woken %d times", k+1, w.n.Load())
+		}
+		var ok bool
+		if out, ok = j.Poll(cx); ok != (k == n-1) {
+			t.Fatalf("ready %v after %d of %d fires", ok, k+1, n)
+		}
+	}
+	var polls int64
+	for _, s := range sigs {
+		polls += s.g.polls.Load()
+	}
+	if polls != 2*n {
+		t.Fatalf("%d child polls for %d children fired one by one, want %d", polls, n, 2*n)
+	}
+	if len(out) != n || slices.Contains(out, 0) {
+		t.Fatalf("outputs %v", out)
+	}
+}
+
+// TestJoinAllChildWakersBudget: with per-child wakers too, a child that
+// spends the whole budget at every poll does not starve its siblings.
+func TestJoinAllChildWakersBudget(t *testing.T) {
+	leafDone := false
+	hogPolls := 0
+	fs := []Future[int]{
+		PollFunc(func(cx *Context) (int, bool) {
+			hogPolls++
+			if leafDone || hogPolls > 100 {
+				return hogPolls, true
+			}
+			for readyLeaf(cx) {
+			}
+			return 0, false
+		}),
+		PollFunc(func(cx *Context) (int, bool) {
+			if !readyLeaf(cx) {
+				return 0, false
+			}
+			leafDone = true
+			return 1, true
+		}),
+	}
+	for len(fs) < childWakersFrom {
+		fs = append(fs, Ready(0))
+	}
+	out := runTask(JoinAllAsync(fs))
+	if out[0] > 3 {
+		t.Fatalf("the hog was polled %d times before the leaf got a unit of budget", out[0])
+	}
+}
+
+// TestTryJoinAllChildWakers: the first error cancels every pending child
+// once, with per-child wakers as without.
+func TestTryJoinAllChildWakers(t *testing.T) {
+	forRuntimes(t, func(t *testing.T, r *Runtime) {
+		ps := probes(t, allAt(childWakersFrom+8, 0)...)
+		fs := make([]Future[Tuple2[int, error]], len(ps))
+		for i, p := range ps {
+			fs[i] = okAfter(p)
+		}
+		ps[5].readyAt, ps[5].spin = 1, true
+		ps[20].readyAt, ps[20].spin = 4, true
+		fs[20] = failAfter(ps[20], errBoom)
+		out := runOn(t, r, TryJoinAllAsync(fs))
+		if out.V1 != errBoom {
+			t.Fatalf("got %+v", out)
+		}
+		for i, p := range ps {
+			want := int32(1)
+			if i == 5 || i == 20 {
+				want = 0
+			}
+			if p.cancels.Load() != want {
+				t.Fatalf("child %d cancelled %d times, want %d", i, p.cancels.Load(), want)
+			}
+		}
+	})
 }
