@@ -10,12 +10,14 @@
 // cancelled: rt.Timeout cancels its future, which stops its timer, and the
 // worker reports the timeout and goes on.
 //
-// Stopping early is cancellation too: after stopAfter results the collector
-// closes both channels from the receiving side. The producer's next Send and
-// each worker's next Send then fail with syncx.ErrClosed, so every task
-// returns, and the runtime is left with nothing running. A worker waiting in
-// Recv or Send when that happens loses nothing and leaks nothing: channel
-// operations are cancel-safe.
+// The collector receives with rt.Select2 of the receive and an idle timer:
+// the branch that loses is cancelled, and a cancelled receive loses nothing.
+// It stops the pipeline early after stopAfter results, or when no result
+// came for a while: it closes both channels from the receiving side, so the
+// producer's and the workers' next sends fail with syncx.ErrClosed, and Run
+// aborts the workers (a JoinSet) still stuck inside a job. Nothing leaks:
+// an aborted worker's pending Timeout, Sleep, Recv or Send is cancelled
+// with it.
 //
 // Every function below is marked //async:func; `go generate` (asyncgen)
 // writes main_async.go with their XAsync futures. main runs the pipeline
@@ -104,70 +106,96 @@ func Work(jobs *syncx.Receiver[int], results *syncx.Sender[Result], limit time.D
 	return delivered
 }
 
-// Collect receives results until every worker is done, or until it has
-// stopAfter of them (0: no limit) — then it stops the pipeline by closing
-// both channels from the receiving side.
+// Collect receives results until every worker is done, or stops the
+// pipeline early: after stopAfter results (0: no limit), or when no result
+// came for idle. Stopping closes both channels from the receiving side, so
+// the producer's and the workers' next sends fail; why says what stopped it
+// ("" if nothing did).
 //
 //async:func
-func Collect(results *syncx.Receiver[Result], jobs *syncx.Receiver[int], stopAfter int) []Result {
-	var got []Result
+func Collect(results *syncx.Receiver[Result], jobs *syncx.Receiver[int], stopAfter int, idle time.Duration) (got []Result, why string) {
 	for {
-		r, ok := results.Recv()
-		if !ok {
+		// Whichever finishes first wins; the other is cancelled. A receive
+		// that loses keeps nothing: a result already moved into it goes back
+		// to the front of the channel.
+		s := rt.Select2(results.RecvAsync(), rt.SleepAsync(idle))
+		if s.Index == 1 {
+			why = fmt.Sprintf("no result for %v", idle)
 			break
+		}
+		r, ok := s.V0.V0, s.V0.V1
+		if !ok {
+			return got, "" // every worker is done
 		}
 		got = append(got, r)
 		if len(got) == stopAfter {
-			jobs.Close()
-			results.Close()
+			why = fmt.Sprintf("%d results are enough", stopAfter)
 			break
 		}
 	}
-	return got
+	jobs.Close()
+	results.Close()
+	return got, why
 }
 
 // Report is what Run found.
 type Report struct {
 	Results     []Result // sorted by job
+	Stopped     string   // why the collector stopped early, or ""
 	ProducerErr error
-	Delivered   int // results the workers delivered, in total
-	Workers     int // workers that returned
+	Delivered   int // results the workers that returned delivered
+	Returned    int // workers that returned
+	Aborted     int // workers aborted, stuck in a job, after an early stop
 }
 
-// Run builds the pipeline — one producer, workers workers, one collector,
-// each a task — for jobs 1..n and waits for all of them.
+// Run builds the pipeline — one producer, workers workers in a JoinSet, one
+// collector, each a task — for jobs 1..n and waits for all of them.
 //
 //async:func
-func Run(n, workers int, limit time.Duration, stopAfter int) (Report, error) {
+func Run(n, workers int, limit, idle time.Duration, stopAfter int) (Report, error) {
 	jobsTx, jobsRx := syncx.NewChannel[int](2)
 	resultsTx, resultsRx := syncx.NewChannel[Result](2)
 	producer := rt.Spawn(ProduceAsync(jobsTx, n))
-	var handles []*rt.JoinHandle[int]
+	var set rt.JoinSet[int]
 	for i := 0; i < workers; i++ {
 		// Each worker has its own handle; the results channel closes when
 		// the last one is closed.
-		handles = append(handles, rt.Spawn(WorkAsync(jobsRx, resultsTx.Clone(), limit)))
+		set.Spawn(WorkAsync(jobsRx, resultsTx.Clone(), limit))
 	}
 	resultsTx.Close()
-	collector := rt.Spawn(CollectAsync(resultsRx, jobsRx, stopAfter))
+	collector := rt.Spawn(CollectAsync(resultsRx, jobsRx, stopAfter, idle))
 
 	var rep Report
-	results, err := collector.Join()
+	out, err := collector.Join()
 	if err != nil {
+		set.Shutdown()
 		return rep, err
 	}
-	rep.Results = results
+	rep.Results, rep.Stopped = out.V0, out.V1
 	sort.Slice(rep.Results, func(i, j int) bool { return rep.Results[i].Job < rep.Results[j].Job })
+	if rep.Stopped != "" {
+		// Cancellation: a worker still inside a job is aborted; its
+		// Timeout and Sleep are cancelled with it (their timers disarmed).
+		set.AbortAll()
+	}
+	for {
+		delivered, ok, err := set.JoinNext()
+		if !ok {
+			break
+		}
+		var je *rt.JoinError
+		switch {
+		case errors.As(err, &je) && je.IsCancelled():
+			rep.Aborted++
+		case err != nil:
+			return rep, err
+		default:
+			rep.Returned++
+			rep.Delivered += delivered
+		}
+	}
 	if rep.ProducerErr, err = producer.Join(); err != nil {
 		return rep, err
-	}
-	for _, h := range handles {
-		delivered, err := h.Join()
-		if err != nil {
-			return rep, err
-		}
-		rep.Delivered += delivered
-		rep.Workers++
 	}
 	return rep, nil
 }
@@ -185,7 +213,18 @@ func (rep Report) String() string {
 		}
 	}
 	fmt.Fprintf(&b, "%d results (%d timed out), producer: %v\n", len(rep.Results), timeouts, errText(rep.ProducerErr))
+	if rep.Stopped != "" {
+		fmt.Fprintf(&b, "stopped: %s; workers: %d returned, %d aborted\n", rep.Stopped, rep.Returned, rep.Aborted)
+	}
 	return b.String()
+}
+
+// Summary describes a run stopped after a number of results: which results
+// arrived first is a matter of timing, how many, and that every task ended,
+// are not.
+func (rep Report) Summary(workers int) string {
+	return fmt.Sprintf("stopped: %s; %d results; producer: %v; all %d workers ended: %v\n",
+		rep.Stopped, len(rep.Results), errText(rep.ProducerErr), workers, rep.Returned+rep.Aborted == workers)
 }
 
 func errText(err error) string {
@@ -195,32 +234,39 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// Stopped describes a run stopped early: which results arrived first is a
-// matter of timing, how many arrived and how every task ended is not.
-func (rep Report) Stopped() string {
-	return fmt.Sprintf("stopped after %d results; producer: %v; %d workers returned\n",
-		len(rep.Results), errText(rep.ProducerErr), rep.Workers)
-}
-
 func main() {
-	const n, workers, limit, stopAfter = 12, 3, 100 * time.Millisecond, 4
+	const n, workers, limit, idle = 12, 3, 100 * time.Millisecond, time.Second
 
+	// Three runs: all jobs; stopped after 4 results; and jobs that never
+	// end (a limit of an hour), which the collector notices by its idle
+	// timeout, stopping the pipeline and aborting the stuck workers.
 	fmt.Println("futures on a corio runtime:")
-	full := rt.Run(RunAsync(n, workers, limit, 0))
-	stopped := rt.Run(RunAsync(40, workers, limit, stopAfter))
-	if full.V1 != nil || stopped.V1 != nil {
-		fmt.Println("error:", full.V1, stopped.V1)
+	full := rt.Run(RunAsync(n, workers, limit, idle, 0))
+	early := rt.Run(RunAsync(40, workers, limit, idle, 4))
+	stuck := rt.Run(RunAsync(40, workers, time.Hour, stuckIdle, 0))
+	if full.V1 != nil || early.V1 != nil || stuck.V1 != nil {
+		fmt.Println("error:", full.V1, early.V1, stuck.V1)
 		return
 	}
-	fmt.Print(full.V0, stopped.V0.Stopped())
+	printRuns(full.V0, early.V0, stuck.V0, workers)
 
 	// Direct mode: the same source as plain Go.
 	fmt.Println("direct mode:")
-	rep, err := Run(n, workers, limit, 0)
-	rep2, err2 := Run(40, workers, limit, stopAfter)
-	if err != nil || err2 != nil {
-		fmt.Println("error:", err, err2)
+	rep, err := Run(n, workers, limit, idle, 0)
+	rep2, err2 := Run(40, workers, limit, idle, 4)
+	rep3, err3 := Run(40, workers, time.Hour, stuckIdle, 0)
+	if err != nil || err2 != nil || err3 != nil {
+		fmt.Println("error:", err, err2, err3)
 		return
 	}
-	fmt.Print(rep, rep2.Stopped())
+	printRuns(rep, rep2, rep3, workers)
+}
+
+// stuckIdle is how long the collector of the third run waits for a result
+// before it decides the pipeline is stuck: long enough that a job that does
+// finish (within 2ms) is never taken for stuck on a loaded machine.
+const stuckIdle = 300 * time.Millisecond
+
+func printRuns(full, early, stuck Report, workers int) {
+	fmt.Print("- every job\n", full, "- stop after 4 results\n", early.Summary(workers), "- jobs that never end\n", stuck)
 }

@@ -14,51 +14,57 @@ import (
 const testLimit = 250 * time.Millisecond
 
 // The pipeline gives the same report as futures on both runtimes and as
-// plain Go, and every task ends, in the full run and in the stopped one.
+// plain Go, in a full run and in runs stopped early (after enough results,
+// and with stuck workers aborted), and every task ends.
 func TestPipelineBothModes(t *testing.T) {
 	before := runtime.NumGoroutine()
-	direct, err := Run(12, 3, testLimit, 0)
-	if err != nil {
-		t.Fatal(err)
+	type run struct {
+		n            int
+		limit, idle  time.Duration
+		stopAfter    int
+		format       func(Report) string
+		wantContains []string
 	}
-	want := direct.String()
-	if !strings.Contains(want, "12 results (2 timed out), producer: done") ||
-		!strings.Contains(want, "job  5: timed out") || !strings.Contains(want, "job 12: 144") {
-		t.Fatalf("direct mode report:\n%s", want)
+	runs := []run{
+		{12, testLimit, 2 * time.Second, 0, Report.String, []string{
+			"job  5: timed out", "job 12: 144", "12 results (2 timed out), producer: done\n"}},
+		{40, testLimit, 2 * time.Second, 4, func(r Report) string { return r.Summary(3) }, []string{
+			"stopped: 4 results are enough; 4 results; producer: corio/syncx: channel closed; all 3 workers ended: true\n"}},
+		{40, time.Hour, stuckIdle, 0, Report.String, []string{
+			"job 14: 196\n12 results (0 timed out), producer: corio/syncx: channel closed\n",
+			"stopped: no result for 300ms; workers: 0 returned, 3 aborted\n"}},
 	}
-	if direct.Delivered != 12 || direct.Workers != 3 {
-		t.Fatalf("direct mode: %d delivered by %d workers", direct.Delivered, direct.Workers)
-	}
-	for _, r := range []*rt.Runtime{rt.NewCurrentThread(), rt.NewMultiThread(rt.WithWorkers(2))} {
-		out := rt.BlockOn(r, RunAsync(12, 3, testLimit, 0))
-		if out.V1 != nil {
-			t.Fatal(out.V1)
-		}
-		if got := out.V0.String(); got != want {
-			t.Fatalf("%s runtime report:\n%s\ndirect mode:\n%s", r.Name(), got, want)
-		}
-		stopped := rt.BlockOn(r, RunAsync(40, 3, testLimit, 4))
-		if stopped.V1 != nil {
-			t.Fatal(stopped.V1)
-		}
-		directStopped, err := Run(40, 3, testLimit, 4)
+	for i, c := range runs {
+		direct, err := Run(c.n, 3, c.limit, c.idle, c.stopAfter)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := stopped.V0.Stopped(), directStopped.Stopped(); got != want ||
-			want != "stopped after 4 results; producer: corio/syncx: channel closed; 3 workers returned\n" {
-			t.Fatalf("stopped run: futures %q, direct mode %q", got, want)
+		want := c.format(direct)
+		for _, s := range c.wantContains {
+			if !strings.Contains(want, s) {
+				t.Fatalf("run %d, direct mode report lacks %q:\n%s", i, s, want)
+			}
 		}
-		r.Shutdown()
+		for _, r := range []*rt.Runtime{rt.NewCurrentThread(), rt.NewMultiThread(rt.WithWorkers(2))} {
+			out := rt.BlockOn(r, RunAsync(c.n, 3, c.limit, c.idle, c.stopAfter))
+			r.Shutdown()
+			if out.V1 != nil {
+				t.Fatal(out.V1)
+			}
+			if got := c.format(out.V0); got != want {
+				t.Fatalf("run %d on the %s runtime:\n%s\ndirect mode:\n%s", i, r.Name(), got, want)
+			}
+		}
 	}
-	// Every runtime was shut down and every task returned: no goroutine of
-	// the test is left (the process default runtime's goroutine exits once
-	// it has no task).
+	// Every runtime was shut down and every task ended: no goroutine of the
+	// test is left (the process default runtime's goroutine exits once it
+	// has no task).
 	for i := 0; runtime.NumGoroutine() > before && i < 1000; i++ {
 		time.Sleep(time.Millisecond)
 	}
 	if n := runtime.NumGoroutine(); n > before {
-		t.Fatalf("%d goroutines before, %d after", before, n)
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
 
@@ -66,6 +72,7 @@ func Example() {
 	main()
 	// Output:
 	// futures on a corio runtime:
+	// - every job
 	// job  1: 1
 	// job  2: 4
 	// job  3: 9
@@ -79,8 +86,25 @@ func Example() {
 	// job 11: 121
 	// job 12: 144
 	// 12 results (2 timed out), producer: done
-	// stopped after 4 results; producer: corio/syncx: channel closed; 3 workers returned
+	// - stop after 4 results
+	// stopped: 4 results are enough; 4 results; producer: corio/syncx: channel closed; all 3 workers ended: true
+	// - jobs that never end
+	// job  1: 1
+	// job  2: 4
+	// job  3: 9
+	// job  4: 16
+	// job  6: 36
+	// job  7: 49
+	// job  8: 64
+	// job  9: 81
+	// job 11: 121
+	// job 12: 144
+	// job 13: 169
+	// job 14: 196
+	// 12 results (0 timed out), producer: corio/syncx: channel closed
+	// stopped: no result for 300ms; workers: 0 returned, 3 aborted
 	// direct mode:
+	// - every job
 	// job  1: 1
 	// job  2: 4
 	// job  3: 9
@@ -94,5 +118,21 @@ func Example() {
 	// job 11: 121
 	// job 12: 144
 	// 12 results (2 timed out), producer: done
-	// stopped after 4 results; producer: corio/syncx: channel closed; 3 workers returned
+	// - stop after 4 results
+	// stopped: 4 results are enough; 4 results; producer: corio/syncx: channel closed; all 3 workers ended: true
+	// - jobs that never end
+	// job  1: 1
+	// job  2: 4
+	// job  3: 9
+	// job  4: 16
+	// job  6: 36
+	// job  7: 49
+	// job  8: 64
+	// job  9: 81
+	// job 11: 121
+	// job 12: 144
+	// job 13: 169
+	// job 14: 196
+	// 12 results (0 timed out), producer: corio/syncx: channel closed
+	// stopped: no result for 300ms; workers: 0 returned, 3 aborted
 }
