@@ -176,19 +176,7 @@ func generate(dir string, patterns []string) (*plan, []string) {
 		if len(pp.files) == 0 {
 			continue
 		}
-		g := &pkgGen{p: p, fset: p.Fset, info: p.TypesInfo, pkg: p.Types, taken: map[string]bool{}}
-		for _, imp := range p.Types.Imports() {
-			if imp.Path() == rtPath {
-				g.rt = imp
-			}
-		}
-		if p.Types.Path() == rtPath {
-			g.rt = p.Types
-		}
-		for _, n := range p.Types.Scope().Names() {
-			g.taken[n] = true
-		}
-		g.scanNames()
+		g := newPkgGen(p)
 		files := g.find(p, pp)
 		g.prepare(files)
 		for _, of := range files {
@@ -209,6 +197,24 @@ func generate(dir string, patterns []string) (*plan, []string) {
 	sort.Slice(out.writes, func(i, j int) bool { return out.writes[i].path < out.writes[j].path })
 	sort.Strings(out.deletes)
 	return out, nil
+}
+
+// newPkgGen starts the generation of one loaded package.
+func newPkgGen(p *packages.Package) *pkgGen {
+	g := &pkgGen{p: p, fset: p.Fset, info: p.TypesInfo, pkg: p.Types, taken: map[string]bool{}}
+	for _, imp := range p.Types.Imports() {
+		if imp.Path() == rtPath {
+			g.rt = imp
+		}
+	}
+	if p.Types.Path() == rtPath {
+		g.rt = p.Types
+	}
+	for _, n := range p.Types.Scope().Names() {
+		g.taken[n] = true
+	}
+	g.scanNames()
+	return g
 }
 
 // lowerSafe lowers one function; a panic in the generator (always a bug in

@@ -1,11 +1,15 @@
 package main
 
-// Printing lowered syntax. Lowered statements share nodes with the user's
-// syntax tree (whose nodes key types.Info), so they are never edited in place:
-// printing copies the tree, substituting as it goes — a variable becomes its
-// field or local, a package name a marker that emit turns into a jennifer
-// qualified name, and inside verbatim statements a return or a jump out of
-// the statement becomes the state machine's return or state change.
+// Printing the IR's instructions and expressions as Go text. Expressions
+// share nodes with the user's syntax tree (whose nodes key types.Info), so
+// they are never edited in place: printing copies the tree, substituting as
+// it goes — a variable becomes its field or local (or, at its last use, a
+// move out of the future), an IR node (varRef, pkgRef, typeRef) its
+// spelling, a package name a marker that gen.go turns into a jennifer
+// qualified name, and inside kept statements a return or a jump out of the
+// statement becomes the state machine's return or state change. The copy
+// is rendered by go/printer; rawExpr splices the substituted text into it,
+// and is used nowhere else.
 
 import (
 	"bytes"

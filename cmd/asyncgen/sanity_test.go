@@ -1,4 +1,137 @@
 package main
 
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
 // Every generation in the tests checks the lowering's invariants (sanity.go).
 func init() { sanityChecks = true }
+
+// TestSanityCatches breaks the IR of a sample function in each way sanity.go
+// looks for, after the pass whose invariant it is, and expects the check to
+// report it: a checker that cannot fail would prove nothing about the
+// programs it passes.
+func TestSanityCatches(t *testing.T) {
+	dir, err := os.MkdirTemp("testdata", "tmp-sanity-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	src := `package p
+
+import (
+	"fmt"
+
+	"github.com/corio-go/corio/rt"
+)
+
+//async:func
+func F(n int) int {
+	s := []int{1, 2}
+	p := new(int)
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+		*p += i
+	}
+	rt.YieldNow()
+	fmt.Println(s)
+	return *p
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkgs, plans, errs := load(dir, []string{"."})
+	if len(errs) > 0 || len(pkgs) != 1 {
+		t.Fatalf("load: %v", errs)
+	}
+	g := newPkgGen(pkgs[0])
+	files := g.find(pkgs[0], plans[pkgs[0].ID])
+	g.prepare(files)
+	if len(g.errs) > 0 || len(files) != 1 || len(files[0].funcs) != 1 {
+		t.Fatalf("find: %v", g.errs)
+	}
+	build := func() *irFunc {
+		ir := g.newIR(files[0], files[0].funcs[0])
+		ir.escapes()
+		if !g.lower(ir) {
+			t.Fatalf("lower: %v", g.errs)
+		}
+		ir.thread()
+		ir.number()
+		ir.liveness()
+		if !ir.layout() {
+			t.Fatalf("layout: %v", g.errs)
+		}
+		return ir
+	}
+	awaitWith := func(ir *irFunc, live int) *awaitTerm {
+		for _, b := range ir.reach {
+			if a, ok := b.term.(*awaitTerm); ok && len(ir.suspLive[a]) >= live {
+				return a
+			}
+		}
+		t.Fatalf("no await with %d variables live", live)
+		return nil
+	}
+	cases := []struct {
+		name, pass, want string
+		corrupt          func(ir *irFunc)
+	}{
+		{"unterminated", "lower", "has no terminator", func(ir *irFunc) { ir.blocks[len(ir.blocks)-1].term = nil }},
+		{"foreign target", "lower", "not the function's", func(ir *irFunc) {
+			for _, b := range ir.blocks {
+				if j, ok := b.term.(*jumpTerm); ok {
+					j.to = &block{}
+					return
+				}
+			}
+		}},
+		{"await not resumed", "lower", "does not resume", func(ir *irFunc) { awaitWith(ir, 0).next.resume = nil }},
+		{"states not dense", "number", "dense", func(ir *irFunc) { ir.reach[1].state, ir.reach[2].state = ir.reach[2].state, ir.reach[1].state }},
+		{"shared live field", "liveness", "share the field", func(ir *irFunc) {
+			live := ir.suspLive[awaitWith(ir, 2)]
+			live[1].name = live[0].name
+			live[1].typ = live[0].typ
+			live[1].cell = live[0].cell
+		}},
+		{"live field cleared", "liveness", "clears", func(ir *irFunc) {
+			a := awaitWith(ir, 1)
+			a.clear = append(a.clear, ir.suspLive[a][0])
+		}},
+		{"live variable not a field", "liveness", "has no field", func(ir *irFunc) {
+			for _, v := range ir.suspLive[awaitWith(ir, 2)] {
+				if !v.param {
+					v.field = false
+					return
+				}
+			}
+		}},
+		{"move of an unmentioned field", "liveness", "mentions it 0 times", func(ir *irFunc) {
+			var moved *variable
+			for _, vs := range ir.moves {
+				moved = vs[0]
+			}
+			if moved == nil {
+				t.Fatal("the sample has no last use to move")
+			}
+			ir.moves[&exprInstr{x: &varRef{v: ir.vars[0]}}] = []*variable{moved}
+		}},
+		{"await without a field", "layout", "has no field", func(ir *irFunc) { awaitWith(ir, 0).field = "" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ir := build()
+			if msg := ir.sanity("layout"); msg != "" {
+				t.Fatalf("the sample's IR is reported before it is broken: %s", msg)
+			}
+			c.corrupt(ir)
+			if msg := ir.sanity(c.pass); !strings.Contains(msg, c.want) {
+				t.Errorf("sanity after %s = %q, want a report containing %q", c.pass, msg, c.want)
+			}
+		})
+	}
+}
