@@ -19,6 +19,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -458,5 +459,35 @@ func pingPong(addr string, n int) func(cx *rt.Context) (error, bool) {
 				state = 2
 			}
 		}
+	}
+}
+
+type countingWaker struct{ n atomic.Int32 }
+
+func (w *countingWaker) Wake() { w.n.Add(1) }
+
+// TestCancelledReadForgetsWaker: a read abandoned while pending (a timeout
+// that won) must not leave its task's waker in the registration.
+func TestCancelledReadForgetsWaker(t *testing.T) {
+	a, b := pair(t)
+	w := &countingWaker{}
+	cx := rt.NewContext(w)
+	var buf [4]byte
+	f := a.ReadAsync(buf[:])
+	if _, ok := f.Poll(cx); ok {
+		t.Fatal("read of an empty socket ready")
+	}
+	rt.Cancel(f)
+	b.Write([]byte("late"))
+	for a.reader.fd.reg.Readiness().Ready&rt.Readable == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	rt.Sleep(2 * time.Millisecond) // the driver has woken that batch's waiters
+	if n := w.n.Load(); n != 0 {
+		t.Fatalf("the cancelled read's waker was woken %d times", n)
+	}
+	// The data is still there for the next read.
+	if n, err := a.Read(buf[:]); err != nil || string(buf[:n]) != "late" {
+		t.Fatalf("read after cancel: %q, %v", buf[:n], err)
 	}
 }

@@ -180,12 +180,12 @@ func (f *readyFuture) Poll(cx *Context) (ReadyEvent, bool) {
 	return ev, ok
 }
 
-// Cancel forgets the recorded waker, if any.
+// Cancel forgets the waker recorded for the direction, if any: this
+// future's, or the one a PollIO loop recorded (PollIO's doc sends a future
+// that stops waiting here; there is one waiter per direction).
 func (f *readyFuture) Cancel() {
-	if f.waiting {
-		f.reg.ClearWaker(f.dir)
-		f.waiting = false
-	}
+	f.reg.ClearWaker(f.dir)
+	f.waiting = false
 }
 
 // PollIO is the readiness loop for hand-written leaf futures. It spends one
