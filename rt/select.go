@@ -161,33 +161,42 @@ func SelectNBiasedAsync[T any](fs []Future[T]) Future[Tuple2[int, T]] {
 }
 
 // branch is one child of a select or join: the future until it completed or
-// was cancelled, then its output (zero if cancelled). Owned by the poller.
+// was cancelled (then nil), and its output (zero if cancelled). Owned by the
+// poller. Done-ness is the nil future, not a flag, which keeps Select2 and
+// Join2 of word-sized outputs in a 64-byte allocation.
 type branch[T any] struct {
-	f    Future[T] // nil once done
-	v    T
-	done bool // completed or cancelled
+	f Future[T] // nil once done
+	v T
 }
+
+func newBranch[T any](f Future[T]) branch[T] {
+	if f == nil {
+		panic("corio/rt: nil future passed to a select or join")
+	}
+	return branch[T]{f: f}
+}
+
+// done reports whether the branch completed or was cancelled.
+func (b *branch[T]) done() bool { return b.f == nil }
 
 // poll polls the branch unless it is done, and reports whether it is done.
 func (b *branch[T]) poll(cx *Context) bool {
-	if b.done {
+	if b.f == nil {
 		return true
 	}
 	v, ok := b.f.Poll(cx)
 	if ok {
-		b.v, b.f, b.done = v, nil, true
+		b.v, b.f = v, nil
 	}
 	return ok
 }
 
 // cancel cancels the branch unless it is done: Cancel runs at most once.
 func (b *branch[T]) cancel() {
-	if b.done {
-		return
+	if f := b.f; f != nil {
+		b.f = nil
+		Cancel(f)
 	}
-	f := b.f
-	b.f, b.done = nil, true
-	Cancel(f)
 }
 
 // combo is the state of a fixed-arity select or join: its branches (a
@@ -257,15 +266,15 @@ func randIndex(cx *Context, n int) int {
 // branches2 … branches4 are the children of a fixed-arity select or join.
 
 func newBranches2[T0, T1 any](f0 Future[T0], f1 Future[T1]) branches2[T0, T1] {
-	return branches2[T0, T1]{branch[T0]{f: f0}, branch[T1]{f: f1}}
+	return branches2[T0, T1]{newBranch(f0), newBranch(f1)}
 }
 
 func newBranches3[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) branches3[T0, T1, T2] {
-	return branches3[T0, T1, T2]{newBranches2(f0, f1), branch[T2]{f: f2}}
+	return branches3[T0, T1, T2]{newBranches2(f0, f1), newBranch(f2)}
 }
 
 func newBranches4[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) branches4[T0, T1, T2, T3] {
-	return branches4[T0, T1, T2, T3]{newBranches3(f0, f1, f2), branch[T3]{f: f3}}
+	return branches4[T0, T1, T2, T3]{newBranches3(f0, f1, f2), newBranch(f3)}
 }
 
 type branches2[T0, T1 any] struct {
@@ -281,7 +290,7 @@ func (b *branches2[T0, T1]) poll(cx *Context, k int) bool {
 	return b.b1.poll(cx)
 }
 
-func (b *branches2[T0, T1]) done() bool { return b.b0.done && b.b1.done }
+func (b *branches2[T0, T1]) done() bool { return b.b0.done() && b.b1.done() }
 
 func (b *branches2[T0, T1]) cancel() {
 	b.b0.cancel()
@@ -300,7 +309,7 @@ func (b *branches3[T0, T1, T2]) poll(cx *Context, k int) bool {
 	return b.branches2.poll(cx, k)
 }
 
-func (b *branches3[T0, T1, T2]) done() bool { return b.branches2.done() && b.b2.done }
+func (b *branches3[T0, T1, T2]) done() bool { return b.branches2.done() && b.b2.done() }
 
 func (b *branches3[T0, T1, T2]) cancel() {
 	b.branches2.cancel()
@@ -319,7 +328,7 @@ func (b *branches4[T0, T1, T2, T3]) poll(cx *Context, k int) bool {
 	return b.branches3.poll(cx, k)
 }
 
-func (b *branches4[T0, T1, T2, T3]) done() bool { return b.branches3.done() && b.b3.done }
+func (b *branches4[T0, T1, T2, T3]) done() bool { return b.branches3.done() && b.b3.done() }
 
 func (b *branches4[T0, T1, T2, T3]) cancel() {
 	b.branches3.cancel()

@@ -360,9 +360,18 @@ func panicMessage(f func()) (msg string) {
 	return "<no panic>"
 }
 
-func TestSelectNEmptyPanics(t *testing.T) {
+// TestCombinatorArgumentPanics: a select of nothing, or a nil branch,
+// panics when the future is built, not at some later poll.
+func TestCombinatorArgumentPanics(t *testing.T) {
 	if msg := panicMessage(func() { SelectNAsync[int](nil) }); msg != "corio/rt: SelectN of no futures" {
-		t.Fatalf("panic %q", msg)
+		t.Fatalf("SelectN(nil): panic %q", msg)
+	}
+	const nilMsg = "corio/rt: nil future passed to a select or join"
+	if msg := panicMessage(func() { Select2Async[int, int](Ready(1), nil) }); msg != nilMsg {
+		t.Fatalf("Select2 with a nil branch: panic %q", msg)
+	}
+	if msg := panicMessage(func() { Join3Async[int, int, int](Ready(1), Ready(2), nil) }); msg != nilMsg {
+		t.Fatalf("Join3 with a nil branch: panic %q", msg)
 	}
 }
 
