@@ -213,6 +213,7 @@ type allBranches[R any] struct {
 }
 
 func newAllBranches[R any](fs []Future[R]) allBranches[R] {
+	checkNoNil(fs)
 	a := allBranches[R]{fs: append([]Future[R](nil), fs...), left: len(fs)}
 	if len(fs) >= childWakersFrom {
 		a.cw = newChildWakers(len(fs))

@@ -143,6 +143,7 @@ func SelectNAsync[T any](fs []Future[T]) Future[Tuple2[int, T]] {
 	if len(fs) == 0 {
 		panic("corio/rt: SelectN of no futures")
 	}
+	checkNoNil(fs)
 	return &selectN[T]{fs: fs}
 }
 
@@ -171,9 +172,20 @@ type branch[T any] struct {
 
 func newBranch[T any](f Future[T]) branch[T] {
 	if f == nil {
-		panic("corio/rt: nil future passed to a select or join")
+		panic(errNilBranch)
 	}
 	return branch[T]{f: f}
+}
+
+const errNilBranch = "corio/rt: nil future passed to a select or join"
+
+// checkNoNil panics if a future of fs is nil.
+func checkNoNil[T any](fs []Future[T]) {
+	for _, f := range fs {
+		if f == nil {
+			panic(errNilBranch)
+		}
+	}
 }
 
 // done reports whether the branch completed or was cancelled.

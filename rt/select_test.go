@@ -373,6 +373,12 @@ func TestCombinatorArgumentPanics(t *testing.T) {
 	if msg := panicMessage(func() { Join3Async[int, int, int](Ready(1), Ready(2), nil) }); msg != nilMsg {
 		t.Fatalf("Join3 with a nil branch: panic %q", msg)
 	}
+	if msg := panicMessage(func() { SelectNAsync([]Future[int]{Ready(1), nil}) }); msg != nilMsg {
+		t.Fatalf("SelectN with a nil branch: panic %q", msg)
+	}
+	if msg := panicMessage(func() { JoinAllAsync([]Future[int]{nil}) }); msg != nilMsg {
+		t.Fatalf("JoinAll with a nil branch: panic %q", msg)
+	}
 }
 
 // selectLoop receives n items from q, each through a fresh
