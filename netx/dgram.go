@@ -28,7 +28,7 @@ func (d *dgram) SendTo(b []byte, addr net.Addr) (int, error) {
 func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, error]] {
 	sa, err := d.fd.sockaddrOf(addr)
 	if err != nil {
-		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.net, d.fd.localAddr(), addr, err)})
+		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.network(), d.fd.localAddr(), addr, err)})
 	}
 	f := d.fd.wr.fut.start(opSendTo, b)
 	f.sa = sa
@@ -141,7 +141,7 @@ func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], 
 	}
 	var from net.Addr
 	if g.sa != nil {
-		from = sockaddrToAddr(g.fd.net, g.sa)
+		from = sockaddrToAddr(g.fd.network(), g.sa)
 	}
 	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.fd.opErr("read", g.err)}, true
 }
@@ -173,7 +173,7 @@ func (fd *netFD) sockaddrOf(addr net.Addr) (unix.Sockaddr, error) {
 		if fd.family == unix.AF_INET6 && ip.Unmap().Is4() {
 			ip = netip.AddrFrom16(ip.Unmap().As16())
 		}
-		network := fd.net
+		network := fd.network()
 		if fd.family == unix.AF_INET6 {
 			network = "udp6"
 		}
@@ -236,7 +236,7 @@ func (c *UDPConn) Connect(address string) error {
 
 // ConnectAsync returns a future of Connect's result.
 func (c *UDPConn) ConnectAsync(address string) rt.Future[error] {
-	t, err := parseTarget(c.fd.net, address, false)
+	t, err := parseTarget(c.fd.network(), address, false)
 	return &udpConnectFuture{c: c, t: t, err: err}
 }
 

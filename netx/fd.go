@@ -34,9 +34,9 @@ type netFD struct {
 	// syscall may still use its number.
 	state atomic.Uint64
 
-	family int32  // immutable: unix.AF_INET, AF_INET6, AF_UNIX
-	sotype int32  // immutable: unix.SOCK_STREAM, SOCK_DGRAM
-	net    string // immutable: "tcp", "udp", "unix", "unixgram", …
+	family int16   // immutable: unix.AF_INET, AF_INET6, AF_UNIX
+	sotype int16   // immutable: unix.SOCK_STREAM, SOCK_DGRAM
+	net    netName // immutable: "tcp", "udp", "unix", "unixgram", …
 
 	addrs atomic.Pointer[addrPair] // the local and remote addresses, looked up once
 
@@ -57,29 +57,42 @@ type ioDir struct {
 }
 
 func newFD(fd int, reg *rt.Registration, family, sotype int, network string) *netFD {
-	f := &netFD{fd: fd, reg: reg, family: int32(family), sotype: int32(sotype), net: network}
+	f := &netFD{fd: fd, reg: reg, family: int16(family), sotype: int16(sotype), net: netNameOf(network)}
 	f.rd.fut.fd, f.rd.fut.dir = f, rt.DirRead
 	f.wr.fut.fd, f.wr.fut.dir = f, rt.DirWrite
 	// The cleanup is on the netFD, which every pending operation reaches
 	// (a task waiting on the socket is reachable from the poller through
 	// its waker), not on the outer value, which may become unreachable
 	// while a read it started is still pending.
-	f.cleanup = runtime.AddCleanup(f, closeLost, lostFD{fd, reg})
+	f.cleanup = runtime.AddCleanup(f, closeLost, reg)
 	return f
 }
 
-// lostFD is what the cleanup of a netFD closed by nobody needs.
-type lostFD struct {
-	fd  int
-	reg *rt.Registration
+// netName is a network's name as an index into networks, a byte where a
+// string would cost sixteen in every socket.
+type netName uint8
+
+var networks = [...]string{"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"}
+
+func netNameOf(network string) netName {
+	for i, n := range networks {
+		if n == network {
+			return netName(i)
+		}
+	}
+	panic("corio/netx: unknown network " + network)
 }
+
+// network returns the socket's network name, as net spells it.
+func (fd *netFD) network() string { return networks[fd.net] }
 
 // closeLost deregisters and closes the descriptor of a netFD that became
 // unreachable without Close (a dropped socket, or one whose task a runtime
 // shutdown cancelled): nothing can use it any more.
-func closeLost(l lostFD) {
-	l.reg.Deregister()
-	unix.Close(l.fd)
+func closeLost(reg *rt.Registration) {
+	fd := reg.Fd()
+	reg.Deregister()
+	unix.Close(fd)
 }
 
 // incref admits one syscall; false once Close has started.
@@ -144,10 +157,10 @@ func (fd *netFD) addresses() *addrPair {
 	p := &addrPair{}
 	fd.sysErr(func(s int) error {
 		if sa, err := unix.Getsockname(s); err == nil {
-			p.local = sockaddrToAddr(fd.net, sa)
+			p.local = sockaddrToAddr(fd.network(), sa)
 		}
 		if sa, err := unix.Getpeername(s); err == nil {
-			p.remote = sockaddrToAddr(fd.net, sa)
+			p.remote = sockaddrToAddr(fd.network(), sa)
 		}
 		return nil
 	})
@@ -174,7 +187,7 @@ func (fd *netFD) opErr(op string, err error) error {
 			src, dst = nil, p.local
 		}
 	}
-	return opError(op, fd.net, src, dst, err)
+	return opError(op, fd.network(), src, dst, err)
 }
 
 func opError(op, network string, src, dst net.Addr, err error) error {

@@ -491,3 +491,51 @@ func TestCancelledReadForgetsWaker(t *testing.T) {
 		t.Fatalf("read after cancel: %q, %v", buf[:n], err)
 	}
 }
+
+// TestSplitHalvesFromTwoTasks: one task writes through the write half while
+// another reads the echo through the read half, on a multi-thread runtime.
+func TestSplitHalvesFromTwoTasks(t *testing.T) {
+	ln := listen(t)
+	wg := echoServer(t, ln)
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	out := rt.BlockOn(r, DialAsync("tcp", ln.Addr().String()))
+	if out.V1 != nil {
+		t.Fatal(out.V1)
+	}
+	c := out.V0
+	rh, wh := c.Split()
+	data := make([]byte, 2<<20)
+	rand.Read(data)
+	got := make([]byte, len(data))
+	reader := rt.SpawnOn(r, rh.ReadFullAsync(got))
+	writer := rt.SpawnOn(r, wh.WriteAsync(data))
+	if w, err := writer.Join(); err != nil || w.V1 != nil || w.V0 != len(data) {
+		t.Fatalf("write half: %+v, %v", w, err)
+	}
+	if rd, err := reader.Join(); err != nil || rd.V1 != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read half: %+v, %v", rd, err)
+	}
+	c.Close()
+	ln.Close()
+	wg.Wait()
+}
+
+func TestListenerDeadline(t *testing.T) {
+	ln := listen(t)
+	ln.SetDeadline(time.Now().Add(10 * time.Millisecond))
+	if _, err := ln.Accept(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Accept past the deadline: %v", err)
+	}
+	ln.SetDeadline(time.Time{})
+	go func() {
+		if c, err := Dial("tcp", ln.Addr().String()); err == nil {
+			c.Close()
+		}
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("Accept after clearing the deadline: %v", err)
+	}
+	c.Close()
+}
