@@ -2,6 +2,25 @@
 // sockets, and I/O helpers (Copy, CopyBidirectional, ReadFull, a buffered
 // Reader and Writer) that spend the cooperative budget.
 //
+// # The types
+//
+//   - TCPListener (Listen, ListenConfig.Listen): AcceptTCP, Accept.
+//   - TCPStream (Dial, DialTimeout, AcceptTCP): Read, ReadFull, ReadPooled,
+//     TryRead, Readable; Write, WriteAll, TryWrite, Writable; CloseRead,
+//     CloseWrite, Close; SetNoDelay, SetKeepAlive, SetKeepAlivePeriod,
+//     SetLinger; LocalAddr, RemoteAddr; the three deadlines; Split into a
+//     ReadHalf and a WriteHalf.
+//   - UnixListener, UnixStream (ListenUnix, DialUnix): the same as TCP.
+//   - UDPConn (ListenUDP) and UnixDatagram (ListenUnixgram): SendTo,
+//     RecvFrom, Connect, Send, Recv, and net.PacketConn's ReadFrom and
+//     WriteTo.
+//   - Copy, CopyBidirectional, ReadFull over the AsyncReader and
+//     AsyncWriter interfaces; Reader (Read, ReadBytes, ReadLine) and Writer
+//     (Write, Flush).
+//
+// Signals for graceful shutdown are rt.NotifySignals, in package rt: they
+// concern the whole process, not a socket.
+//
 // # Twins
 //
 // Every operation that can wait comes as a twin pair: X blocks the calling
@@ -108,9 +127,21 @@
 // Close deregisters the descriptor and closes it once no syscall is using it
 // (a reference count, as net's fd mutex), so a Close racing a Read never
 // closes a descriptor number another socket may already reuse. A socket that
-// becomes unreachable without Close is closed by the garbage collector, as
-// os.File is: this is also what closes the sockets of tasks cancelled by a
-// runtime shutdown, whose async functions cannot run a deferred Close.
+// becomes unreachable without Close is closed by the garbage collector (a
+// runtime.AddCleanup on its inner state, which a pending operation keeps
+// reachable), as os.File is: this is also what closes the sockets of tasks
+// cancelled by a runtime shutdown, at the next collection, since their async
+// functions cannot run a deferred Close.
+//
+// # Costs
+//
+// An idle *TCPStream holds about 490 bytes of heap (its state with one
+// pending-operation slot per direction, rt's registration, the cleanup),
+// against about 340 for an idle *net.TCPConn; but a net connection is
+// served by a goroutine whose stack (2–8 KiB) and read buffer stay with it
+// while it waits, where a corio connection is served by a task holding only
+// its live variables and, with ReadPooled, no buffer. Each operation
+// allocates nothing in steady state.
 //
 // # Platforms
 //
