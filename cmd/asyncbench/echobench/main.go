@@ -54,8 +54,9 @@ var (
 	sysDur    = flag.Duration("sysd", 2*time.Second, "duration of each syscall-counting load (0: skip; needs perf)")
 	profile   = flag.String("profile", "", "also profile echobench's own netx echo server (-serve) under load at the largest -conns, writing the CPU profile here")
 
-	serveAddr  = flag.String("serve", "", "internal: serve echo with netx on this address (the loop of examples/echo) until SIGINT")
-	cpuprofile = flag.String("cpuprofile", "", "internal, with -serve: write a CPU profile of the server")
+	serveAddr  = flag.String("serve", "", "serve echo with netx on this address (the loop of examples/echo) until SIGINT, for profiling")
+	cpuprofile = flag.String("cpuprofile", "", "with -serve: write a CPU profile of the server")
+	memprofile = flag.String("memprofile", "", "with -serve: write a heap profile when SIGINT arrives, before the connections close")
 )
 
 // result is what one server measured.
@@ -85,7 +86,7 @@ func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "echobench: "+format+"\n", args...) }
 	flag.Parse()
 	if *serveAddr != "" {
-		if err := serve(*serveAddr, *cpuprofile); err != nil {
+		if err := serve(*serveAddr, *cpuprofile, *memprofile); err != nil {
 			log("serve: %v", err)
 			os.Exit(1)
 		}
@@ -247,10 +248,12 @@ func measure(ctx context.Context, procs *procSet, res *result, argv []string, co
 			return fmt.Errorf("%d conns: %v", c, err)
 		}
 		l.rw = math.NaN()
-		if io1, err := procIO(srv.pid); err == nil && ioErr == nil && l.rps > 0 {
+		// Tokio's server uses recv and send, which /proc does not count:
+		// no count is shown as "-", not as 0.
+		if io1, err := procIO(srv.pid); err == nil && ioErr == nil && l.rps > 0 && io1 > io0 {
 			l.rw = float64(io1-io0) / (l.rps * dur.Seconds())
 		}
-		if *sysDur > 0 && c > 1 {
+		if *sysDur > 0 {
 			if l.sys, err = countSyscalls(ctx, addr, srv.pid, c); err != nil {
 				fmt.Fprintf(os.Stderr, "echobench: %s: syscall count at %d conns: %v\n", res.name, c, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -58,10 +59,14 @@ func acceptLoop(ln *netx.TCPListener) error {
 
 // serve runs the echo server on a multi-thread runtime (one worker per CPU)
 // until SIGINT or SIGTERM, writing a CPU profile of the whole run if
-// profile is set.
-func serve(addr, profile string) error {
+// profile is set, and a heap profile taken when the signal arrives (with
+// the connections still open) if memprofile is set.
+func serve(addr, profile, memprofile string) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	if memprofile != "" {
+		runtime.MemProfileRate = 1 // every allocation, so that bytes per connection are exact
+	}
 	r := rt.NewMultiThread()
 	defer r.Shutdown()
 	out := rt.BlockOn(r, netx.ListenAsync("tcp", addr))
@@ -82,6 +87,18 @@ func serve(addr, profile string) error {
 	}
 	srv := rt.SpawnOn(r, acceptLoopAsync(ln))
 	<-sigs
+	if memprofile != "" {
+		f, err := os.Create(memprofile)
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		err = pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
 	ln.Close()
 	serveErr, joinErr := srv.Join()
 	return errors.Join(serveErr, joinErr)
