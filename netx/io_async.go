@@ -252,8 +252,8 @@ func (fut *copyHalfFuture) Cancel() {
 // If this fails to compile, copyHalf changed since asyncgen ran: run go generate.
 var _ func(Stream, AsyncReader) (int64, error) = copyHalf
 
-// readFullFuture2 is the state machine of ReadFull (io.go:111).
-type readFullFuture2 struct {
+// readFullFuture is the state machine of ReadFull (io.go:111).
+type readFullFuture struct {
 	state int // the next case of Poll; -1 once done
 	r     AsyncReader
 	b     []byte
@@ -264,11 +264,11 @@ type readFullFuture2 struct {
 // ReadFullAsync is the asynchronous twin of ReadFull: it returns a future that runs the
 // body of ReadFull as a state machine, suspending where ReadFull would block.
 func ReadFullAsync(r AsyncReader, b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return &readFullFuture2{r: r, b: b}
+	return &readFullFuture{r: r, b: b}
 }
 
 // Poll advances ReadFull to its next suspension point; see rt.Future.
-func (fut *readFullFuture2) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
 	var m int
@@ -331,7 +331,7 @@ func (fut *readFullFuture2) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
-func (fut *readFullFuture2) Cancel() {
+func (fut *readFullFuture) Cancel() {
 	if fut.aw0 != nil {
 		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
