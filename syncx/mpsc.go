@@ -564,7 +564,11 @@ func (f *RecvFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, bool], bool) {
 	}
 	var v T
 	if f.handed.Load() { // the common wake-up: a send handed a value over
-		v = f.takeHanded()
+		// f is finished here, so handed and w.notified need no reset (an
+		// atomic store is a locked instruction): the next RecvAsync that
+		// reuses f rewrites the whole future.
+		var zero T
+		v, f.v = f.v, zero // keep no reference to the value
 		f.finish()
 		return out{V0: v, V1: true}, true
 	}
