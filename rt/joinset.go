@@ -13,14 +13,14 @@ import "sync"
 // methods must not be called concurrently. Its tasks run on any worker and
 // finish on any goroutine; that side is synchronized inside the set.
 //
-// Tasks never outlive the set unnoticed, but Go has no destructors, so it is
-// the owner's job to end them: a JoinSet that is simply dropped leaves its
-// tasks running detached, exactly like dropped JoinHandles (they still end
-// with their runtime's Shutdown). Call Shutdown — `defer set.Shutdown()` in
-// plain Go, set.Shutdown() before each return in an async function — or
-// drain the set with JoinNext until it reports empty. The set cannot be finalized behind the owner's back: each
-// running task refers to the set (to report its completion), so the set is
-// reachable until its last task finished.
+// Go has no destructors, so ending the tasks is the owner's job: a JoinSet
+// that is simply dropped leaves its tasks running detached, exactly like
+// dropped JoinHandles (they still end with their runtime's Shutdown). Call
+// Shutdown — `defer set.Shutdown()` in plain Go, set.Shutdown() before each
+// return in an async function — or drain the set with JoinNext until it
+// reports empty. A finalizer could not do it behind the owner's back: each
+// running task refers to the set (to report its completion), so the set
+// stays reachable until its last task finished.
 //
 // Cost: a spawn allocates the task (one allocation, as SpawnAsync) and the
 // set's per-task record, which the set reuses once JoinNext returned its
@@ -48,7 +48,7 @@ type joinSetNode[T any] struct {
 	t   *task[T]    // the task; nil on the free list
 
 	prev, next *joinSetNode[T] // members list (or free list): owned by the set's owner
-	rnext      *joinSetNode[T] // ready list: protected by set.mu
+	rnext      *joinSetNode[T] // ready list (protected by set.mu), then the owner's taken list
 	woken      bool            // the task finished: protected by set.mu
 }
 
