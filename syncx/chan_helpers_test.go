@@ -57,10 +57,16 @@ func chRunTasks(t testing.TB, multi bool, fs ...rt.Future[struct{}]) {
 	}))
 }
 
-// chModes runs f for the current-thread and the multi-thread runtime.
+// chModes runs f for the current-thread and the multi-thread runtime, and
+// checks that each leaves no goroutine behind.
 func chModes(t *testing.T, f func(t *testing.T, multi bool)) {
-	t.Run("current", func(t *testing.T) { f(t, false) })
-	t.Run("multi", func(t *testing.T) { f(t, true) })
+	for _, multi := range []bool{false, true} {
+		t.Run(map[bool]string{false: "current", true: "multi"}[multi], func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			f(t, multi)
+			chCheckGoroutines(t, before)
+		})
+	}
 }
 
 // chSender is a task that sends from..from+n-1 with SendAsync and then closes

@@ -2,8 +2,10 @@ package syncx
 
 import (
 	"errors"
+	"fmt"
 	"math/rand"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -557,5 +559,91 @@ func TestChannelSelectLoopLosesNothing(t *testing.T) {
 			got = append(got, s.V0.V0)
 		}
 		check(t, got, sleeps)
+	})
+}
+
+// Stress on both runtimes: producers whose sends time out (a timed-out send
+// did not send) and consumers sharing one Receiver whose receives time out;
+// every value whose send succeeded is received exactly once.
+func TestChannelTimeoutsBothSides(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		const producers, consumers, n = 3, 2, 200
+		tx, rx := NewChannel[int](1)
+		sent := make([][]int, producers)
+		got := make([][]int, consumers)
+		var tasks []rt.Future[struct{}]
+		for p := 0; p < producers; p++ {
+			s := tx
+			if p > 0 {
+				s = tx.Clone()
+			}
+			v := p * n
+			tasks = append(tasks, chAwaitLoop(func() rt.Future[rt.Tuple2[error, error]] {
+				return rt.TimeoutAsync(time.Millisecond, rt.Future[error](s.SendAsync(v)))
+			}, func(out rt.Tuple2[error, error]) bool {
+				if out.V1 == nil && out.V0 == nil {
+					sent[p] = append(sent[p], v)
+				}
+				v++
+				if v == p*n+n {
+					s.Close()
+					return false
+				}
+				return true
+			}))
+		}
+		for c := 0; c < consumers; c++ {
+			rng := rand.New(rand.NewSource(int64(c)))
+			var nap rt.Future[struct{}]
+			var f rt.Future[rt.Tuple2[rt.Tuple2[int, bool], error]]
+			tasks = append(tasks, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+				for {
+					// Now and then a nap, so that waiting sends time out,
+					// and a receive deadline short enough to expire.
+					if nap == nil && f == nil && rng.Intn(8) == 0 {
+						nap = rt.SleepAsync(2 * time.Millisecond)
+					}
+					if nap != nil {
+						if _, ok := nap.Poll(cx); !ok {
+							return struct{}{}, false
+						}
+						nap = nil
+					}
+					if f == nil {
+						d := time.Hour
+						if rng.Intn(3) == 0 {
+							d = time.Millisecond
+						}
+						f = rt.TimeoutAsync(d, rt.Future[rt.Tuple2[int, bool]](rx.RecvAsync()))
+					}
+					out, ok := f.Poll(cx)
+					if !ok {
+						return struct{}{}, false
+					}
+					f = nil
+					if out.V1 != nil {
+						continue
+					}
+					if !out.V0.V1 {
+						return struct{}{}, true
+					}
+					got[c] = append(got[c], out.V0.V0)
+				}
+			}))
+		}
+		chRunTasks(t, multi, tasks...)
+		var all, want []int
+		for _, g := range got {
+			all = append(all, g...)
+		}
+		for _, s := range sent {
+			want = append(want, s...)
+		}
+		sort.Ints(all)
+		sort.Ints(want)
+		if fmt.Sprint(all) != fmt.Sprint(want) {
+			t.Fatalf("sent %d values, received %d:\nsent %v\nreceived %v", len(want), len(all), want, all)
+		}
+		t.Logf("%d of %d sends succeeded", len(want), producers*n)
 	})
 }
