@@ -1,11 +1,12 @@
 // Command echobench measures corio's TCP echo server beside its peers in one
 // sitting: goroutine-per-connection net (the anchors' goroutines/echo), gnet
-// and Tokio's echo server. It starts each server in turn on a loopback port,
-// drives it with the anchors' echoload client (64-byte messages, closed loop,
-// 1, 100 and 1000 connections, a few seconds each), measures the server's
-// RSS per idle connection with 10,000 idle connections on a fresh process,
-// counts the server's syscalls per request, stops the server by its pid, and
-// prints one table with corio's ratios against goroutines and Tokio.
+// and Tokio's echo server. It starts the servers on loopback ports, drives
+// each in turn with the anchors' echoload client (64-byte messages, closed
+// loop, 1, 100 and 1000 connections, a few seconds each, several rounds in
+// rotating order, medians), counts each server's syscalls per request,
+// measures its RSS per idle connection with 10,000 idle connections on a
+// fresh process, stops every server by its pid, and prints one table with
+// corio's ratios against goroutines and Tokio.
 //
 //	cd cmd/asyncbench && go run ./echobench              # every server, default paths under /tmp
 //	go run ./echobench -servers corio,goroutines -d 5s   # some servers, longer loads
@@ -31,6 +32,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,7 +51,8 @@ var (
 	servers   = flag.String("servers", "corio,goroutines,gnet,tokio", "servers to measure, in order")
 	connsFlag = flag.String("conns", "1,100,1000", "closed-loop connection counts")
 	size      = flag.Int("s", 64, "message size in bytes")
-	dur       = flag.Duration("d", 3*time.Second, "duration of each closed-loop load")
+	dur       = flag.Duration("d", 2*time.Second, "duration of each closed-loop load")
+	rounds    = flag.Int("n", 3, "rounds of closed-loop loads; each figure is the median")
 	idleN     = flag.Int("idle", 10000, "idle connections for the RSS-per-connection row (0: skip)")
 	sysDur    = flag.Duration("sysd", 2*time.Second, "duration of each syscall-counting load (0: skip; needs perf)")
 	profile   = flag.String("profile", "", "also profile echobench's own netx echo server (-serve) under load at the largest -conns, writing the CPU profile here")
@@ -121,10 +124,8 @@ func main() {
 	defer os.RemoveAll(tmp)
 
 	var results []*result
+	var srvs []*server
 	for _, name := range strings.Split(*servers, ",") {
-		if ctx.Err() != nil {
-			break
-		}
 		res := &result{name: name, idle: math.NaN()}
 		results = append(results, res)
 		argv, err := serverCommand(name, tmp)
@@ -134,9 +135,16 @@ func main() {
 			continue
 		}
 		log("%s: %s", name, strings.Join(argv, " "))
-		res.err = measure(ctx, &procs, res, argv, conns)
-		if res.err != nil {
-			log("%s: %v", name, res.err)
+		srvs = append(srvs, &server{res: res, argv: argv})
+	}
+	measureLoads(ctx, &procs, srvs, conns)
+	for _, s := range srvs {
+		if *idleN == 0 || s.res.err != nil || ctx.Err() != nil {
+			continue
+		}
+		if err := measureIdle(ctx, &procs, s); err != nil {
+			s.res.err = err
+			log("%s: %v", s.res.name, err)
 		}
 	}
 	if *profile != "" && ctx.Err() == nil {
@@ -227,51 +235,129 @@ func findRepo() (string, error) {
 	}
 }
 
-// measure runs every load against one server: the closed-loop loads and the
-// syscall counts on one process, the idle row on a fresh one (so that memory
-// the loads left behind cannot absorb the idle connections').
-func measure(ctx context.Context, procs *procSet, res *result, argv []string, conns []int) error {
-	srv, addr, err := procs.start(ctx, argv)
-	if err != nil {
-		return err
+// server is one server under measurement.
+type server struct {
+	res  *result
+	argv []string
+	p    *proc // nil when not running
+	addr string
+	runs map[int][]load // by connection count, one per round
+}
+
+// measureLoads runs the closed-loop loads. Every server runs at once (an
+// idle echo server costs nothing), and each round loads each of them in
+// turn, starting with a different one each round, so that drift in the
+// machine's speed lands on all of them; each figure is the median of the
+// rounds. Then it counts syscalls per request once per server and load, and
+// stops the servers.
+func measureLoads(ctx context.Context, procs *procSet, srvs []*server, conns []int) {
+	fail := func(s *server, err error) {
+		s.res.err = err
+		fmt.Fprintf(os.Stderr, "echobench: %s: %v\n", s.res.name, err)
+		if s.p != nil {
+			procs.kill(s.p)
+			s.p = nil
+		}
 	}
-	for _, c := range conns {
-		io0, ioErr := procIO(srv.pid)
-		out, err := runLoad(ctx, addr, srv.pid, c, *dur, 0)
-		if err != nil {
-			procs.kill(srv)
-			return fmt.Errorf("%d conns: %v", c, err)
+	for _, s := range srvs {
+		var err error
+		if s.p, s.addr, err = procs.start(ctx, s.argv); err != nil {
+			fail(s, err)
 		}
-		l, err := parseLoad(out)
-		if err != nil {
-			procs.kill(srv)
-			return fmt.Errorf("%d conns: %v", c, err)
-		}
-		l.rw = math.NaN()
-		// Tokio's server uses recv and send, which /proc does not count:
-		// no count is shown as "-", not as 0.
-		if io1, err := procIO(srv.pid); err == nil && ioErr == nil && l.rps > 0 && io1 > io0 {
-			l.rw = float64(io1-io0) / (l.rps * dur.Seconds())
-		}
-		if *sysDur > 0 {
-			if l.sys, err = countSyscalls(ctx, addr, srv.pid, c); err != nil {
-				fmt.Fprintf(os.Stderr, "echobench: %s: syscall count at %d conns: %v\n", res.name, c, err)
+		s.runs = map[int][]load{}
+	}
+	for round := 0; round < *rounds; round++ {
+		for _, c := range conns {
+			for i := range srvs {
+				s := srvs[(i+round)%len(srvs)]
+				if s.p == nil || ctx.Err() != nil {
+					continue
+				}
+				l, err := oneLoad(ctx, s, c)
+				if err != nil {
+					fail(s, fmt.Errorf("%d conns: %v", c, err))
+					continue
+				}
+				s.runs[c] = append(s.runs[c], l)
 			}
 		}
-		res.loads = append(res.loads, l)
 	}
-	if err := procs.kill(srv); err != nil {
-		return err
+	for _, s := range srvs {
+		if s.p == nil {
+			continue
+		}
+		for _, c := range conns {
+			l := medianLoad(s.runs[c])
+			if *sysDur > 0 && ctx.Err() == nil {
+				var err error
+				if l.sys, err = countSyscalls(ctx, s.addr, s.p.pid, c); err != nil {
+					fmt.Fprintf(os.Stderr, "echobench: %s: syscall count at %d conns: %v\n", s.res.name, c, err)
+				}
+			}
+			s.res.loads = append(s.res.loads, l)
+		}
+		if err := procs.kill(s.p); err != nil {
+			s.res.err = err
+		}
+		s.p = nil
 	}
-	if *idleN == 0 {
-		return nil
+}
+
+// oneLoad runs one closed-loop load of -d against s.
+func oneLoad(ctx context.Context, s *server, conns int) (load, error) {
+	io0, ioErr := procIO(s.p.pid)
+	out, err := runLoad(ctx, s.addr, s.p.pid, conns, *dur, 0)
+	if err != nil {
+		return load{}, err
 	}
-	srv, addr, err = procs.start(ctx, argv)
+	l, err := parseLoad(out)
+	if err != nil {
+		return l, err
+	}
+	l.rw = math.NaN()
+	// Tokio's server uses recv and send, which /proc does not count: a
+	// count far below one per request is shown as "-", not as 0.
+	if io1, err := procIO(s.p.pid); err == nil && ioErr == nil {
+		if rw := float64(io1-io0) / (l.rps * dur.Seconds()); rw >= 0.1 {
+			l.rw = rw
+		}
+	}
+	return l, nil
+}
+
+// medianLoad returns the median of each figure of runs (not empty).
+func medianLoad(runs []load) load {
+	med := func(f func(load) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		if n := len(v); n%2 == 0 {
+			return (v[n/2-1] + v[n/2]) / 2
+		}
+		return v[len(v)/2]
+	}
+	return load{
+		conns: runs[0].conns,
+		rps:   med(func(l load) float64 { return l.rps }),
+		p50:   time.Duration(med(func(l load) float64 { return float64(l.p50) })),
+		p99:   time.Duration(med(func(l load) float64 { return float64(l.p99) })),
+		cpuNs: med(func(l load) float64 { return l.cpuNs }),
+		rw:    med(func(l load) float64 { return l.rw }),
+	}
+}
+
+// measureIdle measures the server's RSS per idle connection on a fresh
+// process, so that memory the loads left behind cannot absorb the idle
+// connections'.
+func measureIdle(ctx context.Context, procs *procSet, s *server) error {
+	p, addr, err := procs.start(ctx, s.argv)
 	if err != nil {
 		return err
 	}
-	defer procs.kill(srv)
-	out, err := runLoad(ctx, addr, srv.pid, 1, 500*time.Millisecond, *idleN)
+	defer procs.kill(p)
+	out, err := runLoad(ctx, addr, p.pid, 1, 500*time.Millisecond, *idleN)
 	if err != nil {
 		return fmt.Errorf("idle: %v", err)
 	}
@@ -282,7 +368,7 @@ func measure(ctx context.Context, procs *procSet, res *result, argv []string, co
 	if n, _ := strconv.Atoi(m[1]); n != *idleN {
 		return fmt.Errorf("idle: only %d of %d connections opened:\n%s", n, *idleN, out)
 	}
-	res.idle, _ = strconv.ParseFloat(m[2], 64)
+	s.res.idle, _ = strconv.ParseFloat(m[2], 64)
 	return nil
 }
 
@@ -617,6 +703,7 @@ func parseInts(s string) ([]int, error) {
 // printTable prints the results, then corio's ratios against goroutines and
 // Tokio (lower is better for CPU, latency and memory; higher for req/s).
 func printTable(w *os.File, results []*result, conns []int) {
+	fmt.Fprintf(w, "%d-byte echo, closed loop; each figure the median of %d rounds of %v per server (syscalls: one %v load)\n", *size, *rounds, *dur, *sysDur)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "server\tconns\treq/s\tp50\tp99\tCPU µs/req\tsyscalls/req\tio\tpoll\tfutex\tr+w (/proc)\t\n")
 	byName := map[string]*result{}
