@@ -28,13 +28,13 @@ type CancelToken struct {
 
 	mu        sync.Mutex
 	waiters   waitList        // guarded by mu: CancelledFutures
-	callbacks callbackList    // guarded by mu: run once when cancelled
+	callbacks callbackSet     // guarded by mu: run once when cancelled
 	ctx       context.Context // guarded by mu: built by the first Context call
 	base      context.Context // immutable: FromContext's context, or nil
 	ctxStop   func() bool     // guarded by mu: unregisters from base; nil if none
 
 	parent *CancelToken // immutable: nil for a root
-	link   callback     // guarded by parent.mu: this token in parent's callbacks
+	link   callback     // immutable: this token's entry in parent's callbacks
 }
 
 // ErrTokenCancelled is the cause (context.Cause) of the context a
@@ -81,7 +81,7 @@ func (t *CancelToken) Child() *CancelToken {
 		c.cancelled.Store(true)
 		return c
 	}
-	t.callbacks.pushBack(&c.link)
+	t.callbacks.add(&c.link)
 	t.mu.Unlock()
 	return c
 }
@@ -100,7 +100,8 @@ func (t *CancelToken) Cancel() {
 		return
 	}
 	t.cancelled.Store(true)
-	cbs := t.callbacks.takeAll()
+	cbs := t.callbacks
+	t.callbacks = nil
 	stop := t.ctxStop
 	t.ctxStop = nil
 	// New waiters see cancelled while the lock is dropped to wake a full batch.
@@ -110,13 +111,11 @@ func (t *CancelToken) Cancel() {
 	}
 	if p := t.parent; p != nil {
 		p.mu.Lock()
-		p.callbacks.remove(&t.link) // if still linked: p was not cancelled
+		p.callbacks.remove(&t.link) // if still there: p was not cancelled
 		p.mu.Unlock()
 	}
-	for cb := cbs; cb != nil; {
-		next := cb.next // unlinked: nobody writes it any more
+	for cb := range cbs { // taken out of t: nobody else reads or writes cbs
 		cb.run()
-		cb = next
 	}
 }
 
@@ -132,7 +131,7 @@ func (t *CancelToken) AfterFunc(f func()) (stop func() bool) {
 		go f()
 		return func() bool { return false }
 	}
-	t.callbacks.pushBack(cb)
+	t.callbacks.add(cb)
 	t.mu.Unlock()
 	return func() bool {
 		t.mu.Lock()
@@ -161,7 +160,7 @@ func (t *CancelToken) Context() context.Context {
 	if t.cancelled.Load() {
 		cancel(ErrTokenCancelled)
 	} else {
-		t.callbacks.pushBack(&callback{ctxCancel: cancel})
+		t.callbacks.add(&callback{ctxCancel: cancel})
 	}
 	return ctx
 }
@@ -244,9 +243,6 @@ func (f *CancelledFuture) Cancel() {
 // callback is one thing to do when a token is cancelled: cancel a child
 // token, cancel the context Context built, or start an AfterFunc function.
 type callback struct {
-	prev, next *callback // guarded by the owning token's mu
-	linked     bool      // guarded by the owning token's mu
-
 	child     *CancelToken            // immutable
 	ctxCancel context.CancelCauseFunc // immutable
 	f         func()                  // immutable
@@ -263,51 +259,21 @@ func (cb *callback) run() {
 	}
 }
 
-// callbackList is a doubly linked list of callbacks in registration order.
-type callbackList struct {
-	head, tail *callback
+// callbackSet holds a token's callbacks; they run in no particular order.
+// The nil set is empty (a token without children or callbacks allocates no
+// map).
+type callbackSet map[*callback]struct{}
+
+func (s *callbackSet) add(cb *callback) {
+	if *s == nil {
+		*s = callbackSet{}
+	}
+	(*s)[cb] = struct{}{}
 }
 
-func (l *callbackList) pushBack(cb *callback) {
-	cb.prev, cb.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = cb
-	} else {
-		l.head = cb
-	}
-	l.tail = cb
-	cb.linked = true
-}
-
-// remove unlinks cb if it is linked, and reports whether it was.
-func (l *callbackList) remove(cb *callback) bool {
-	if !cb.linked {
-		return false
-	}
-	if cb.prev != nil {
-		cb.prev.next = cb.next
-	} else {
-		l.head = cb.next
-	}
-	if cb.next != nil {
-		cb.next.prev = cb.prev
-	} else {
-		l.tail = cb.prev
-	}
-	cb.prev, cb.next = nil, nil
-	cb.linked = false
-	return true
-}
-
-// takeAll empties the list and returns its first callback; the rest follow
-// through next. The taken callbacks are marked unlinked, so remove no longer
-// touches them.
-func (l *callbackList) takeAll() *callback {
-	first := l.head
-	for cb := first; cb != nil; cb = cb.next {
-		cb.linked = false
-		cb.prev = nil
-	}
-	l.head, l.tail = nil, nil
-	return first
+// remove deletes cb and reports whether it was there.
+func (s callbackSet) remove(cb *callback) bool {
+	_, ok := s[cb]
+	delete(s, cb)
+	return ok
 }

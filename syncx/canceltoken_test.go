@@ -42,7 +42,7 @@ func TestCancelTokenChildUnlinks(t *testing.T) {
 	}
 	root.mu.Lock()
 	defer root.mu.Unlock()
-	if root.callbacks.head != nil {
+	if len(root.callbacks) != 0 {
 		t.Fatal("cancelled children are still linked to their parent")
 	}
 }
