@@ -65,22 +65,47 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 	return g.emitFunc(ir)
 }
 
-// emitFunc writes the function's declarations as Go text with markers.
-func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
-	fn := ir.fn
-	fd := fn.decl
-	fname := fd.Name.Name
-	// The text.
-	srcPos := g.fset.Position(fd.Pos())
-	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
-	display := displayName(fn)
-	outText := g.typeText(ir.out)
-	rtm := g.marker(rtPath, "rt")
-	f := ir.nFut
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+// emitter writes one function's declarations.
+type emitter struct {
+	g       *pkgGen
+	ir      *irFunc
+	b       strings.Builder
+	display string // F, or T.M
+	fut     string // Poll's receiver
+	rtm     string // rt, as a marker
+}
 
-	p("// %s is the state machine of %s (%s).\n", ir.futName, display, where)
+func (e *emitter) p(format string, args ...any) { fmt.Fprintf(&e.b, format, args...) }
+
+// emitFunc writes the function's declarations as Go text with markers:
+// the future type, the twin (and the by-value constructor an inlining
+// caller uses), Poll, Cancel and the drift guard.
+func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
+	e := &emitter{g: g, ir: ir, display: displayName(ir.fn), fut: ir.nFut, rtm: g.marker(rtPath, "rt")}
+	e.futureType()
+	e.twins()
+	e.poll()
+	e.cancel()
+	e.guard()
+	if len(g.missing) > 0 {
+		var names []string
+		for n := range g.missing {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fname := ir.fn.decl.Name.Name
+		g.errorf(ir.fn.decl.Pos(), "the package redeclares the predeclared %s, which the code generated for async function %s must name; rename the package's %s", strings.Join(names, ", "), fname, strings.Join(names, ", "))
+		return "", false
+	}
+	return e.b.String(), true
+}
+
+// futureType declares the future's struct and records its layout for -sizes.
+func (e *emitter) futureType() {
+	g, ir, p := e.g, e.ir, e.p
+	srcPos := g.fset.Position(ir.fn.decl.Pos())
+	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
+	p("// %s is the state machine of %s (%s).\n", ir.futName, e.display, where)
 	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", ir.futName, ir.nState, g.stateType())
 	declaredField := map[string]bool{}
 	st := g.stateType()
@@ -95,15 +120,11 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
 		case v.field && ir.used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
-			t := g.typeText(v.typ)
 			if v.cell {
-				t = "*" + t
-			}
-			p("%s %s\n", v.name, t)
-			switch {
-			case v.cell:
+				p("%s *%s\n", v.name, g.typeText(v.typ))
 				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
-			default:
+			} else {
+				p("%s %s\n", v.name, g.typeText(v.typ))
 				layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
 			}
 		}
@@ -117,13 +138,19 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		layout = append(layout, sizeField{ir.childField[c], nil, c.futName, c.futName})
 	}
 	p("}\n\n")
-	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: display, pos: posString(g.fset, fd.Pos()), fields: layout})
+	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: e.display, pos: posString(g.fset, ir.fn.decl.Pos()), fields: layout})
+}
 
-	// The twin.
+// twins writes FAsync and, when a caller inlines the future, its by-value
+// constructor.
+func (e *emitter) twins() {
+	g, ir, p := e.g, e.ir, e.p
+	fn := ir.fn
+	fname := fn.decl.Name.Name
 	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)
 	p("// body of %s as a state machine, suspending where %s would block.\n", fname, fname)
 	p("func ")
-	if fd.Recv != nil {
+	if fn.decl.Recv != nil {
 		rn := "_"
 		if ir.recv != nil {
 			rn = ir.recv.name
@@ -158,14 +185,19 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
 		// inline (inline.go); only plain functions, so no receiver.
-		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, display)
+		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, e.display)
 		p("func %s(%s) %s {\nreturn %s{%s}\n}\n\n", fn.initName, strings.Join(plist, ", "), ir.futName, ir.futName, strings.Join(inits, ", "))
 	}
+}
 
-	// Poll.
-	p("// Poll advances %s to its next suspension point; see rt.Future.\n", display)
+// poll writes Poll: the locals, then a loop over a switch with one case
+// per state.
+func (e *emitter) poll() {
+	g, ir, p := e.g, e.ir, e.p
+	outText := g.typeText(ir.out)
+	p("// Poll advances %s to its next suspension point; see rt.Future.\n", e.display)
 	g.needUniverse("bool")
-	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", f, ir.futName, ir.nCx, rtm, outText)
+	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", e.fut, ir.futName, ir.nCx, e.rtm, outText)
 	if len(ir.awaits) > 0 {
 		p("var %s %s\nvar %s bool\n", ir.nZero, outText, ir.nReady)
 	}
@@ -190,100 +222,110 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 	for _, c := range ir.consts {
 		p("%s\n", ir.constDecl(c.consts))
 	}
-	p("%s := %s.%s\n", ir.nState, f, ir.nState)
-	body := &strings.Builder{}
-	for i, blk := range ir.reach {
-		fmt.Fprintf(body, "case %d:", blk.state)
-		if i == 0 {
-			fmt.Fprintf(body, " // %s starts", display)
-		} else if blk.resume != nil {
-			pos := g.fset.Position(blk.resume.pos)
-			fmt.Fprintf(body, " // resumes at %s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
-		}
-		body.WriteString("\n")
-		if r := blk.resume; r != nil {
-			dst := "_"
-			if r.dst != nil {
-				dst = ir.loc(r.dst)
-			}
-			fmt.Fprintf(body, "%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
-				ir.directive(r.pos), dst, ir.nReady, f, r.field, ir.nCx, ir.nReady, f, ir.nState, blk.state, ir.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
-			if r.child != nil {
-				// The finished child keeps nothing reachable.
-				fmt.Fprintf(body, "%s.%s = %s{}\n", f, r.cfield, r.child.futName)
-			}
-		}
-		for _, s := range blk.stmts {
-			if text := ir.printInstr(s); text != "" {
-				// No position: glue of the lowering, not the user's code.
-				body.WriteString(ir.directiveOr(s.at()) + text + "\n")
-			}
-		}
-		next := i + 1
-		goTo := func(to *block) string {
-			if to.state == next {
-				return "fallthrough"
-			}
-			return fmt.Sprintf("%s = %d\ncontinue", ir.nState, to.state)
-		}
-		switch t := blk.term.(type) {
-		case *jumpTerm:
-			body.WriteString(resetMark + goTo(t.to) + "\n")
-		case *ifTerm:
-			cond := ir.printIn(t.cond, t)
-			switch {
-			case t.then.state == next:
-				fmt.Fprintf(body, "%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.els.state)
-			case t.els.state == next:
-				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state)
-			default:
-				fmt.Fprintf(body, "%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state, ir.nState, t.els.state)
-			}
-		case *returnTerm:
-			sp := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
-			body.WriteString(render(sp.returnStmt(t.results, t.pos, nil)) + "\n")
-		case *awaitTerm:
-			if t.child != nil {
-				fmt.Fprintf(body, "%s%s.%s = %s\n%s%s.%s = &%s.%s\n", ir.directive(t.pos), f, t.cfield, ir.print(t.fut), resetMark, f, t.field, f, t.cfield)
-			} else {
-				fmt.Fprintf(body, "%s%s.%s = %s\n%s", ir.directive(t.pos), f, t.field, ir.print(t.fut), resetMark)
-			}
-			// Dead pointer fields are cleared before suspending, so the
-			// sleeping task keeps nothing reachable that it will not use.
-			for _, v := range t.clear {
-				var z string
-				switch {
-				case v.cell:
-					z = g.nilOf(types.NewPointer(v.typ))
-				default:
-					z = g.zeroText(v.typ)
-				}
-				fmt.Fprintf(body, "%s = %s\n", ir.loc(v), z)
-			}
-			fmt.Fprintf(body, "%s\n", goTo(t.next))
-		case *panicTerm:
-		case *unreachableTerm:
-			fmt.Fprintf(body, "%s%s\n", resetMark, g.panicText("corio: "+display+"Async: unreachable end of function"))
-		}
-	}
+	p("%s := %s.%s\n", ir.nState, e.fut, ir.nState)
 	if ir.labelUsed {
 		p("%s:\n", ir.pollLabel)
 	}
-	p("for {\nswitch %s {\n%sdefault:\n%s%s\n}\n}\n}\n\n", ir.nState, body.String(), resetMark, g.panicText("corio: "+display+"Async future polled after it completed or was cancelled"))
+	p("for {\nswitch %s {\n", ir.nState)
+	for i, blk := range ir.reach {
+		e.state(i, blk)
+	}
+	p("default:\n%s%s\n}\n}\n}\n\n", resetMark, g.panicText("corio: "+e.display+"Async future polled after it completed or was cancelled"))
+}
 
-	// Cancel.
+// state writes the case of Poll's switch that runs block blk, the i-th.
+func (e *emitter) state(i int, blk *block) {
+	g, ir, p, f := e.g, e.ir, e.p, e.fut
+	p("case %d:", blk.state)
+	if i == 0 {
+		p(" // %s starts", e.display)
+	} else if blk.resume != nil {
+		pos := g.fset.Position(blk.resume.pos)
+		p(" // resumes at %s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+	}
+	p("\n")
+	if r := blk.resume; r != nil {
+		dst := "_"
+		if r.dst != nil {
+			dst = ir.loc(r.dst)
+		}
+		p("%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
+			ir.directive(r.pos), dst, ir.nReady, f, r.field, ir.nCx, ir.nReady, f, ir.nState, blk.state, ir.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
+		if r.child != nil {
+			// The finished child keeps nothing reachable.
+			p("%s.%s = %s{}\n", f, r.cfield, r.child.futName)
+		}
+	}
+	for _, s := range blk.stmts {
+		if text := ir.printInstr(s); text != "" {
+			// No position: glue of the lowering, not the user's code.
+			p("%s%s\n", ir.directiveOr(s.at()), text)
+		}
+	}
+	next := i + 1
+	goTo := func(to *block) string {
+		if to.state == next {
+			return "fallthrough"
+		}
+		return fmt.Sprintf("%s = %d\ncontinue", ir.nState, to.state)
+	}
+	switch t := blk.term.(type) {
+	case *jumpTerm:
+		p("%s%s\n", resetMark, goTo(t.to))
+	case *ifTerm:
+		cond := ir.printIn(t.cond, t)
+		switch {
+		case t.then.state == next:
+			p("%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.els.state)
+		case t.els.state == next:
+			p("%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state)
+		default:
+			p("%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state, ir.nState, t.els.state)
+		}
+	case *returnTerm:
+		sp := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
+		p("%s\n", render(sp.returnStmt(t.results, t.pos, nil)))
+	case *awaitTerm:
+		if t.child != nil {
+			p("%s%s.%s = %s\n%s%s.%s = &%s.%s\n", ir.directive(t.pos), f, t.cfield, ir.print(t.fut), resetMark, f, t.field, f, t.cfield)
+		} else {
+			p("%s%s.%s = %s\n%s", ir.directive(t.pos), f, t.field, ir.print(t.fut), resetMark)
+		}
+		// Dead pointer fields are cleared before suspending, so the
+		// sleeping task keeps nothing reachable that it will not use.
+		for _, v := range t.clear {
+			z := g.zeroText(v.typ)
+			if v.cell {
+				z = g.nilOf(types.NewPointer(v.typ))
+			}
+			p("%s = %s\n", ir.loc(v), z)
+		}
+		p("%s\n", goTo(t.next))
+	case *panicTerm:
+	case *unreachableTerm:
+		p("%s%s\n", resetMark, g.panicText("corio: "+e.display+"Async: unreachable end of function"))
+	}
+}
+
+// cancel writes Cancel, which cancels the pending await.
+func (e *emitter) cancel() {
+	g, ir, p, f := e.g, e.ir, e.p, e.fut
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
 	p("func (%s *%s) Cancel() {\n", f, ir.futName)
 	for _, a := range ir.awaits {
 		nilA := g.nilOf(a.t)
-		p("if %s.%s != %s {\n%s.Cancel(%s.%s)\n%s.%s = %s\n}\n", f, a.name, nilA, rtm, f, a.name, f, a.name, nilA)
+		p("if %s.%s != %s {\n%s.Cancel(%s.%s)\n%s.%s = %s\n}\n", f, a.name, nilA, e.rtm, f, a.name, f, a.name, nilA)
 	}
 	p("%s.%s = -1\n}\n\n", f, ir.nState)
+}
 
-	// The drift guard.
+// guard writes the drift guard: a declaration that no longer compiles once
+// the function's signature changes.
+func (e *emitter) guard() {
+	g, fn := e.g, e.ir.fn
 	// Unnamed parameters: a receiver cannot be named alongside them.
 	var gp, gr []*types.Var
-	if fd.Recv != nil {
+	if fn.decl.Recv != nil {
 		gp = append(gp, types.NewParam(token.NoPos, nil, "", fn.sig.Recv().Type()))
 	}
 	for i := 0; i < fn.sig.Params().Len(); i++ {
@@ -293,19 +335,9 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		gr = append(gr, types.NewParam(token.NoPos, nil, "", fn.sig.Results().At(i).Type()))
 	}
 	guardT := g.typeText(types.NewSignatureType(nil, nil, nil, types.NewTuple(gp...), types.NewTuple(gr...), fn.sig.Variadic()))
-	guardX := fname
-	if fd.Recv != nil {
-		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + fname
+	guardX := fn.decl.Name.Name
+	if fn.decl.Recv != nil {
+		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + guardX
 	}
-	p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", display, guardT, guardX)
-	if len(g.missing) > 0 {
-		var names []string
-		for n := range g.missing {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		g.errorf(fd.Pos(), "the package redeclares the predeclared %s, which the code generated for async function %s must name; rename the package's %s", strings.Join(names, ", "), fname, strings.Join(names, ", "))
-		return "", false
-	}
-	return b.String(), true
+	e.p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", e.display, guardT, guardX)
 }
