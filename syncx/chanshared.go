@@ -246,6 +246,10 @@ type chanFuture struct {
 	w    waiter     // guarded by the channel's lock
 	slot *reuseSlot // released by finish; nil for an allocated future
 	done bool       // owned by the poller
+	// polled is set by the first poll (owned by the poller). A future never
+	// polled holds nothing, so its Cancel — a Select branch that lost
+	// before it was polled — needs no lock.
+	polled bool
 }
 
 // finish marks the future done and releases its slot. It must be the
@@ -267,6 +271,7 @@ func (f *chanFuture) checkPoll(what string) {
 	if f.done {
 		panic("corio/syncx: " + what + " polled after it completed or was cancelled")
 	}
+	f.polled = true
 }
 
 // taker is a receive's non-waiting step: the value, or ErrEmpty to wait.
@@ -300,8 +305,11 @@ func pollTake[T any, K taker[T]](cx *rt.Context, mu *sync.Mutex, l *waitList, f 
 
 // cancelTake is the Cancel of a pollTake receive.
 func cancelTake(mu *sync.Mutex, l *waitList, f *chanFuture) {
-	if !f.done {
-		leave(mu, l, &f.w)
-		f.finish()
+	if f.done {
+		return
 	}
+	if f.polled {
+		leave(mu, l, &f.w)
+	}
+	f.finish()
 }

@@ -356,10 +356,13 @@ func (f *SendFuture[T]) Poll(cx *rt.Context) (error, bool) {
 // Cancel abandons the send: v is not sent; a slot the send had been granted
 // goes to the next waiting sender. Idempotent.
 func (f *SendFuture[T]) Cancel() {
-	if !f.done {
-		f.c.cancelSender(&f.w)
-		f.finish()
+	if f.done {
+		return
 	}
+	if f.polled {
+		f.c.cancelSender(&f.w)
+	}
+	f.finish()
 }
 
 func (f *SendFuture[T]) finish() {
@@ -407,10 +410,13 @@ func (f *ReserveFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[Permit[T], error], bo
 // Cancel abandons the reservation; a slot it had been granted goes to the
 // next waiting sender. Idempotent.
 func (f *ReserveFuture[T]) Cancel() {
-	if !f.done {
-		f.c.cancelSender(&f.w)
-		f.finish()
+	if f.done {
+		return
 	}
+	if f.polled {
+		f.c.cancelSender(&f.w)
+	}
+	f.finish()
 }
 
 // Permit is a slot reserved in a channel by Reserve. Use it exactly once,
@@ -614,18 +620,20 @@ func (f *RecvFuture[T]) Cancel() {
 	if f.done {
 		return
 	}
-	c := f.c
-	var wk wakeFew
-	c.mu.Lock()
-	if f.w.queued {
-		c.recvq.remove(&f.w)
+	if f.polled {
+		c := f.c
+		var wk wakeFew
+		c.mu.Lock()
+		if f.w.queued {
+			c.recvq.remove(&f.w)
+		}
+		if f.w.notified {
+			c.buf.pushFront(f.takeHanded())
+			c.dispatch(&wk)
+		}
+		c.mu.Unlock()
+		wk.wake(nil)
 	}
-	if f.w.notified {
-		c.buf.pushFront(f.takeHanded())
-		c.dispatch(&wk)
-	}
-	c.mu.Unlock()
-	wk.wake(nil)
 	f.finish()
 }
 

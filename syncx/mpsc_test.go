@@ -647,3 +647,38 @@ func TestChannelTimeoutsBothSides(t *testing.T) {
 		t.Logf("%d of %d sends succeeded", len(want), producers*n)
 	})
 }
+
+// The handles' embedded futures are reused once done, a second pending
+// operation on one handle gets its own, and a send and a receive in steady
+// state allocate nothing.
+func TestChannelFutureReuse(t *testing.T) {
+	tx, rx := NewChannel[int](4)
+	var w chWaker
+	a := rx.RecvAsync()
+	b := rx.RecvAsync() // a is in use: b is a fresh future
+	if a == b {
+		t.Fatal("two pending receives share one future")
+	}
+	b.Cancel() // never polled: nothing to hand back
+	a.Cancel()
+	if c := rx.RecvAsync(); c != a {
+		t.Fatal("the embedded receive future was not reused after Cancel")
+	} else {
+		tx.TrySend(1)
+		if out, ok := chPoll[rt.Tuple2[int, bool]](c, &w); !ok || out.V0 != 1 {
+			t.Fatalf("receive = %v, %v", out, ok)
+		}
+	}
+	cx := rt.NewContext(&w)
+	allocs := testing.AllocsPerRun(1000, func() {
+		if err, ok := tx.SendAsync(7).Poll(cx); !ok || err != nil {
+			t.Fatal("send failed")
+		}
+		if out, ok := rx.RecvAsync().Poll(cx); !ok || out.V0 != 7 {
+			t.Fatal("receive failed")
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("a send and a receive allocate %v times", allocs)
+	}
+}
