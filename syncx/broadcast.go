@@ -35,6 +35,8 @@ func NewBroadcast[T any](capacity int) *Broadcast[T] {
 // Send sends v to every current receiver and returns how many there are (0
 // is not an error: the value is then seen by nobody, as later subscribers
 // start after it). It never waits. After Close it returns ErrClosed.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (b *Broadcast[T]) Send(v T) (int, error) {
 	b.mu.Lock()
 	if b.closed {
@@ -108,6 +110,8 @@ func (r *BroadcastReceiver[T]) RecvAsync() *BroadcastRecvFuture[T] {
 
 // TryRecv receives the next value if there is one now; otherwise it returns
 // ErrEmpty (or a *LaggedError, or ErrClosed, as Recv). It never waits.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (r *BroadcastReceiver[T]) TryRecv() (T, error) {
 	r.b.mu.Lock()
 	defer r.b.mu.Unlock()

@@ -231,6 +231,8 @@ func (s *Sender[T]) SendAsync(v T) *SendFuture[T] {
 // TrySend sends v if the channel has a free slot now and no sender is
 // waiting ahead of it; otherwise it returns ErrFull, or ErrClosed if the
 // channel is closed. It never waits.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (s *Sender[T]) TrySend(v T) error {
 	c := s.c
 	var wk wakeFew
@@ -430,6 +432,8 @@ type Permit[T any] struct {
 // Send sends v into the reserved slot without waiting. It returns ErrClosed,
 // dropping v, only if the receiver closed the channel meanwhile. Using a
 // Permit twice panics.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (p *Permit[T]) Send(v T) error {
 	c := p.take("Send")
 	var wk wakeFew
@@ -449,6 +453,8 @@ func (p *Permit[T]) Send(v T) error {
 
 // Release gives the slot back unused (to the next waiting sender).
 // Releasing a Permit twice, or after Send, panics.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (p *Permit[T]) Release() {
 	c := p.take("Release")
 	var wk wakeFew
@@ -511,6 +517,8 @@ func (r *Receiver[T]) RecvAsync() *RecvFuture[T] {
 // TryRecv receives a value if one is buffered now. Otherwise it returns
 // ErrEmpty, or ErrClosed once the channel is closed and drained. It never
 // waits.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (r *Receiver[T]) TryRecv() (T, error) {
 	c := r.c
 	var wk wakeFew

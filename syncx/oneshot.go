@@ -49,6 +49,8 @@ func NewOneshot[T any]() (*OneshotSender[T], *OneshotReceiver[T]) {
 // Send stores v for the receiver and wakes it. It never waits. It returns
 // ErrClosed, without sending, if the receiver has closed its end. Send after
 // Send or after Close panics.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (s *OneshotSender[T]) Send(v T) error {
 	o := (*oneshot[T])(s)
 	o.mu.Lock()
@@ -116,6 +118,8 @@ func (r *OneshotReceiver[T]) RecvAsync() *OneshotRecvFuture[T] {
 // TryRecv returns the value if it has been sent, ErrEmpty if not yet, or
 // ErrClosed (sender closed without sending, or value already received). It
 // never waits.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (r *OneshotReceiver[T]) TryRecv() (T, error) {
 	o := (*oneshot[T])(r)
 	o.mu.Lock()

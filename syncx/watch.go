@@ -26,6 +26,8 @@ func NewWatch[T any](initial T) *Watch[T] {
 
 // Send replaces the value and wakes every receiver waiting in Changed. It
 // never waits. After Close it returns ErrClosed and changes nothing.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (w *Watch[T]) Send(v T) error {
 	w.mu.Lock()
 	if w.closed {
@@ -70,6 +72,8 @@ type WatchReceiver[T any] struct {
 
 // Load returns the current value and marks it seen, so that Changed waits
 // for a newer one.
+//
+// Cancel-safe: it never waits, so there is no pending state to cancel.
 func (r *WatchReceiver[T]) Load() T {
 	r.w.mu.Lock()
 	defer r.w.mu.Unlock()
