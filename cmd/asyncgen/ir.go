@@ -12,15 +12,16 @@ package main
 // the IR (emit.go's lowerFunc runs them; sanity.go checks the invariants
 // after each one in the tests):
 //
-//	lower.go, stmt.go, range.go, expr.go  build the graph from the body
 //	escape.go                              variables whose address escapes
+//	lower.go, stmt.go, range.go, expr.go  build the graph from the body
 //	optimize.go                            jump threading, state numbering
-//	liveness.go                            fields, shared slots, clearing
+//	liveness.go                            fields, shared slots, last uses, clearing
 //	layout.go                              the future's await and child fields
-//	emit.go                                the Go text (reads the IR only)
+//	emit.go, print.go                      the Go text (reads the IR only)
 //
-// Escape analysis runs before the graph is built, because it decides which
-// variables live in cells, which the lowering of their declarations needs.
+// Escape analysis runs on the source before the graph is built, because it
+// decides which variables live in cells, which the lowering of their
+// declarations needs.
 
 import (
 	"go/ast"

@@ -1,8 +1,9 @@
 package main
 
 // Liveness: a backward dataflow analysis over the control-flow graph decides
-// which machine variables must be fields of the future, and a forward one
-// decides which pointer-holding fields to clear at each suspension point.
+// which machine variables must be fields of the future and where each
+// pointer-holding field is read for the last time (moved out there), and a
+// forward one decides which such fields to clear at each suspension point.
 //
 // A Poll call runs from one suspension point to the next, and Poll's locals
 // do not survive its return. So a variable must be a field exactly when it is
