@@ -59,6 +59,7 @@ var (
 
 	serveAddr  = flag.String("serve", "", "serve echo with netx on this address (the loop of examples/echo) until SIGINT, for profiling")
 	cpuprofile = flag.String("cpuprofile", "", "with -serve: write a CPU profile of the server")
+	proto      = flag.String("proto", "", "with -serve: run the prototype read path instead of netx (proto, proto-short, proto-short-raw, proto-raw; see proto_linux.go)")
 	memprofile = flag.String("memprofile", "", "with -serve: write a heap profile when SIGINT arrives, before the connections close")
 )
 
@@ -89,7 +90,18 @@ func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "echobench: "+format+"\n", args...) }
 	flag.Parse()
 	if *serveAddr != "" {
-		if err := serve(*serveAddr, *cpuprofile, *memprofile); err != nil {
+		var err error
+		if *proto != "" {
+			o, ok := protoVariants[*proto]
+			if !ok {
+				log("-proto: unknown variant %q", *proto)
+				os.Exit(2)
+			}
+			err = protoServe(*serveAddr, o)
+		} else {
+			err = serve(*serveAddr, *cpuprofile, *memprofile)
+		}
+		if err != nil {
 			log("serve: %v", err)
 			os.Exit(1)
 		}
@@ -194,7 +206,14 @@ func serverCommand(name, tmp string) ([]string, error) {
 		}
 		return []string{self, "-serve", "ADDR"}, nil
 	}
-	return nil, fmt.Errorf("unknown server %q (corio, goroutines, gnet, tokio, netx)", name)
+	if _, ok := protoVariants[name]; ok {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		return []string{self, "-serve", "ADDR", "-proto", name}, nil
+	}
+	return nil, fmt.Errorf("unknown server %q (corio, goroutines, gnet, tokio, netx, proto, proto-short, proto-short-raw, proto-raw)", name)
 }
 
 // buildCorio builds examples/echo of the repository into tmp.
@@ -564,7 +583,7 @@ func (ps *procSet) start(ctx context.Context, argv []string) (*proc, string, err
 	p := &proc{cmd: exec.Command(args[0], args[1:]...), done: make(chan struct{}), out: &syncBuffer{}}
 	p.cmd.Stdout = p.out
 	p.cmd.Stderr = p.out
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = serverAttr()
 	if err := p.cmd.Start(); err != nil {
 		return nil, "", err
 	}
