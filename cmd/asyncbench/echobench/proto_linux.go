@@ -54,18 +54,19 @@ func (o protoOpts) read(fd int, b []byte) (int, error) {
 	if !o.raw {
 		return syscall.Read(fd, b)
 	}
-	n, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
-	if e != 0 {
-		return -1, e
-	}
-	return int(n), nil
+	return rawIO(syscall.SYS_READ, fd, b)
 }
 
 func (o protoOpts) write(fd int, b []byte) (int, error) {
 	if !o.raw {
 		return syscall.Write(fd, b)
 	}
-	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+	return rawIO(syscall.SYS_WRITE, fd, b)
+}
+
+// rawIO is read or write (trap) through RawSyscall.
+func rawIO(trap uintptr, fd int, b []byte) (int, error) {
+	n, _, e := syscall.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
 	if e != 0 {
 		return -1, e
 	}
