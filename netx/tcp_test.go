@@ -539,3 +539,51 @@ func TestListenerDeadline(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestReadsSpendBudget: a task reading a socket that always has data still
+// yields to its neighbours on a one-thread runtime, because every read
+// spends budget.
+func TestReadsSpendBudget(t *testing.T) {
+	a, b := pair(t)
+	const n = 4096
+	a.Write(make([]byte, n)) // all there before the reader starts
+	var other atomic.Bool
+	var otherRanFirst bool
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	var buf [1]byte
+	var read int
+	var rd rt.Future[rt.Tuple2[int, error]]
+	reader := rt.SpawnOn(r, rt.PollFunc(func(cx *rt.Context) (error, bool) {
+		for read < n {
+			if rd == nil {
+				rd = b.ReadAsync(buf[:]) // one byte per read: n reads
+			}
+			out, ok := rd.Poll(cx)
+			if !ok {
+				return nil, false
+			}
+			rd = nil
+			if out.V1 != nil {
+				return out.V1, true
+			}
+			read += out.V0
+		}
+		otherRanFirst = other.Load()
+		return nil, true
+	}))
+	rt.SpawnOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		other.Store(true)
+		return struct{}{}, true
+	}))
+	// A current-thread runtime runs its tasks while something blocks on it.
+	if out := rt.BlockOn(r, reader.JoinAsync()); out.V0 != nil || out.V1 != nil {
+		t.Fatal(out.V0, out.V1)
+	}
+	if !otherRanFirst {
+		t.Fatal("a task doing 4096 ready reads never let the other task run")
+	}
+	if m := r.Metrics(); m.BudgetYields == 0 {
+		t.Fatalf("no budget yield recorded: %+v", m)
+	}
+}
