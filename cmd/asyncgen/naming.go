@@ -3,7 +3,7 @@ package main
 // Naming: how the generated code spells things so that no user identifier
 // can capture or collide with them.
 //
-//   - Locals and fields of a future get names from lowerer.name, which
+//   - Locals and fields of a future get names from irFunc.name, which
 //     avoids every identifier of the package's syntax that could be in scope
 //     (package-level names, import names, the function's own names) and the
 //     method names of the future (Poll, Cancel): a field and a method of one
