@@ -6,9 +6,7 @@ import (
 	"github.com/corio-go/corio/rt"
 )
 
-// oneshot is the state of a one-value channel; OneshotSender and
-// OneshotReceiver are two views of the same object, so a oneshot channel is
-// one allocation, its receive future included.
+// oneshot is the state of a one-value channel, its receive future included.
 type oneshot[T any] struct {
 	mu     sync.Mutex
 	state  oneshotState // mu
@@ -33,17 +31,26 @@ const (
 )
 
 // OneshotSender is the sending end of a oneshot channel: it sends one value.
-type OneshotSender[T any] oneshot[T]
+type OneshotSender[T any] struct{ o *oneshot[T] }
 
 // OneshotReceiver is the receiving end of a oneshot channel.
-type OneshotReceiver[T any] oneshot[T]
+type OneshotReceiver[T any] struct{ o *oneshot[T] }
+
+// oneshotAlloc is a oneshot channel with its two ends: one allocation.
+type oneshotAlloc[T any] struct {
+	o oneshot[T]
+	s OneshotSender[T]
+	r OneshotReceiver[T]
+}
 
 // NewOneshot returns the two ends of a channel that carries one value, such
 // as the reply to a request: the sender sends it (or closes without sending),
-// the receiver waits for it.
+// the receiver waits for it. The channel, both ends and the receive future
+// are one allocation.
 func NewOneshot[T any]() (*OneshotSender[T], *OneshotReceiver[T]) {
-	o := new(oneshot[T])
-	return (*OneshotSender[T])(o), (*OneshotReceiver[T])(o)
+	a := new(oneshotAlloc[T])
+	a.s.o, a.r.o = &a.o, &a.o
+	return &a.s, &a.r
 }
 
 // Send stores v for the receiver and wakes it. It never waits. It returns
@@ -52,7 +59,7 @@ func NewOneshot[T any]() (*OneshotSender[T], *OneshotReceiver[T]) {
 //
 // Cancel-safe: it never waits, so there is no pending state to cancel.
 func (s *OneshotSender[T]) Send(v T) error {
-	o := (*oneshot[T])(s)
+	o := s.o
 	o.mu.Lock()
 	if o.state != oneshotEmpty {
 		o.mu.Unlock()
@@ -71,7 +78,7 @@ func (s *OneshotSender[T]) Send(v T) error {
 // later receives fail with ErrClosed. After Send, or a second time, it does
 // nothing.
 func (s *OneshotSender[T]) Close() {
-	o := (*oneshot[T])(s)
+	o := s.o
 	o.mu.Lock()
 	if o.state != oneshotEmpty {
 		o.mu.Unlock()
@@ -84,7 +91,7 @@ func (s *OneshotSender[T]) Close() {
 // Closed reports whether the receiver has closed its end (a sender may then
 // skip computing the value).
 func (s *OneshotSender[T]) Closed() bool {
-	o := (*oneshot[T])(s)
+	o := s.o
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.rclose
@@ -109,7 +116,7 @@ func (r *OneshotReceiver[T]) Recv() (T, error) {
 // The future may be the channel's embedded one, reused by a later RecvAsync
 // once it completed or was cancelled: poll or cancel it only until then.
 func (r *OneshotReceiver[T]) RecvAsync() *OneshotRecvFuture[T] {
-	o := (*oneshot[T])(r)
+	o := r.o
 	f, slot := reuse(&o.recvSlot, &o.recv)
 	*f = OneshotRecvFuture[T]{chanFuture: chanFuture{slot: slot}, o: o}
 	return f
@@ -121,7 +128,7 @@ func (r *OneshotReceiver[T]) RecvAsync() *OneshotRecvFuture[T] {
 //
 // Cancel-safe: it never waits, so there is no pending state to cancel.
 func (r *OneshotReceiver[T]) TryRecv() (T, error) {
-	o := (*oneshot[T])(r)
+	o := r.o
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.takeLocked()
@@ -144,7 +151,7 @@ func (o *oneshot[T]) takeLocked() (T, error) {
 // Close closes the receiving end: a later Send returns ErrClosed. A value
 // already sent can still be received.
 func (r *OneshotReceiver[T]) Close() {
-	o := (*oneshot[T])(r)
+	o := r.o
 	o.mu.Lock()
 	o.rclose = true
 	o.mu.Unlock()
