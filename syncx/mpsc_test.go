@@ -682,3 +682,56 @@ func TestChannelFutureReuse(t *testing.T) {
 		t.Fatalf("a send and a receive allocate %v times", allocs)
 	}
 }
+
+// Several tasks sharing one Sender (no Clone) and one Receiver: pending
+// operations beyond the handle's embedded future get futures of their own,
+// and nothing is lost or duplicated.
+func TestChannelSharedHandles(t *testing.T) {
+	chModes(t, func(t *testing.T, multi bool) {
+		const producers, consumers, n = 4, 3, 300
+		tx, rx := NewChannel[int](2)
+		var mu sync.Mutex
+		var got []int
+		var tasks []rt.Future[struct{}]
+		for p := 0; p < producers; p++ {
+			v := p * n
+			tasks = append(tasks, chAwaitLoop(func() rt.Future[error] { return tx.SendAsync(v) },
+				func(err error) bool {
+					if err != nil {
+						panic(err)
+					}
+					v++
+					return v < p*n+n
+				}))
+		}
+		for c := 0; c < consumers; c++ {
+			tasks = append(tasks, chReceiveAll(rx, func(v int) {
+				mu.Lock()
+				got = append(got, v)
+				mu.Unlock()
+			}))
+		}
+		// The consumers end when the channel closes: close it once every
+		// producer is done, from a task that joins them.
+		r := chRuntime(multi)
+		defer r.Shutdown()
+		var joins []rt.Future[rt.Tuple2[struct{}, error]]
+		for _, f := range tasks {
+			joins = append(joins, rt.SpawnOn(r, f).JoinAsync())
+		}
+		next := 0
+		rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			for next < len(joins) {
+				if _, ok := joins[next].Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				if next++; next == producers {
+					tx.Close()
+				}
+			}
+			return struct{}{}, true
+		}))
+		sort.Ints(got)
+		checkFIFO(t, got, producers, n)
+	})
+}
