@@ -89,7 +89,7 @@ type BroadcastReceiver[T any] struct {
 //
 // Cancel-safe: see RecvAsync.
 func (r *BroadcastReceiver[T]) Recv() (T, error) {
-	out := rt.Await[rt.Tuple2[T, error]](r.RecvAsync())
+	out := directAwait[rt.Tuple2[T, error]](r.RecvAsync(), "BroadcastReceiver.Recv", "RecvAsync")
 	return out.V0, out.V1
 }
 

@@ -204,11 +204,14 @@ func (c *chanCore[T]) cap() int {
 
 // Send sends v, waiting while the channel is full (direct mode of SendAsync).
 // It returns ErrClosed, without sending, if the channel is or becomes closed
-// before v is in it. Like rt.Await it panics rather than block a goroutine
-// that drives a runtime.
+// before v is in it. Like rt.Await it refuses, by panicking, to block a
+// goroutine that drives a runtime; the refused send is cancelled first, so
+// it leaves nothing queued.
 //
 // Cancel-safe: see SendAsync.
-func (s *Sender[T]) Send(v T) error { return rt.Await[error](s.SendAsync(v)) }
+func (s *Sender[T]) Send(v T) error {
+	return directAwait[error](s.SendAsync(v), "Sender.Send", "SendAsync")
+}
 
 // SendAsync returns a future that sends v, waiting while the channel is full;
 // its output is nil once v is in the channel, or ErrClosed. Waiting senders
@@ -256,7 +259,7 @@ func (s *Sender[T]) TrySend(v T) error {
 //
 // Cancel-safe: see ReserveAsync.
 func (s *Sender[T]) Reserve() (Permit[T], error) {
-	out := rt.Await[rt.Tuple2[Permit[T], error]](s.ReserveAsync())
+	out := directAwait[rt.Tuple2[Permit[T], error]](s.ReserveAsync(), "Sender.Reserve", "ReserveAsync")
 	return out.V0, out.V1
 }
 
@@ -488,11 +491,12 @@ type Receiver[T any] struct {
 // Recv receives the next value, waiting until one is sent (direct mode of
 // RecvAsync). ok is false once the channel is closed and every buffered
 // value has been received, as with Go's v, ok := <-ch. Like rt.Await it
-// panics rather than block a goroutine that drives a runtime.
+// refuses, by panicking, to block a goroutine that drives a runtime; the
+// refused operation is cancelled first, so it leaves nothing queued.
 //
 // Cancel-safe: see RecvAsync.
 func (r *Receiver[T]) Recv() (v T, ok bool) {
-	out := rt.Await[rt.Tuple2[T, bool]](r.RecvAsync())
+	out := directAwait[rt.Tuple2[T, bool]](r.RecvAsync(), "Receiver.Recv", "RecvAsync")
 	return out.V0, out.V1
 }
 

@@ -410,17 +410,37 @@ func TestChannelPermits(t *testing.T) {
 	p2.Send(4)
 }
 
-// The blocking forms refuse to block a goroutine that drives a runtime.
+// The blocking forms refuse to block a goroutine that drives a runtime, and
+// the refused operation leaves nothing queued: a value sent afterwards is
+// not lost in an abandoned receive.
 func TestChannelBlockingRefusedInTask(t *testing.T) {
-	_, rx := NewChannel[int](1)
-	var got any
+	tx, rx := NewChannel[int](1)
+	tx.TrySend(1) // full: a Send must wait
+	var gotRecv, gotSend any
 	chRunTasks(t, false, rt.PollFunc(func(cx *rt.Context) (_ struct{}, done bool) {
-		defer func() { got, done = recover(), true }()
+		defer func() { gotSend, done = recover(), true }()
+		tx.Send(2)
+		return struct{}{}, true
+	}))
+	if v, _ := rx.TryRecv(); v != 1 {
+		t.Fatalf("TryRecv = %d", v)
+	}
+	chRunTasks(t, false, rt.PollFunc(func(cx *rt.Context) (_ struct{}, done bool) {
+		defer func() { gotRecv, done = recover(), true }()
 		rx.Recv()
 		return struct{}{}, true
 	}))
-	if s, _ := got.(string); !strings.Contains(s, "RecvAsync") && !strings.Contains(s, "AwaitAsync") {
-		t.Fatalf("Recv inside a task: recovered %v", got)
+	for op, got := range map[string]any{"Receiver.Recv": gotRecv, "Sender.Send": gotSend} {
+		if s, _ := got.(string); !strings.Contains(s, op) || !strings.Contains(s, "Async") {
+			t.Fatalf("%s inside a task: recovered %v", op, got)
+		}
+	}
+	tx.TrySend(3)
+	if v, err := rx.TryRecv(); v != 3 || err != nil {
+		t.Fatalf("TryRecv = %d, %v: the refused receive kept a place in the queue", v, err)
+	}
+	if _, err := rx.TryRecv(); err != ErrEmpty {
+		t.Fatalf("the refused send left its value: %v", err)
 	}
 }
 

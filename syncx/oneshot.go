@@ -102,7 +102,7 @@ func (s *OneshotSender[T]) Closed() bool {
 //
 // Cancel-safe: see RecvAsync.
 func (r *OneshotReceiver[T]) Recv() (T, error) {
-	out := rt.Await[rt.Tuple2[T, error]](r.RecvAsync())
+	out := directAwait[rt.Tuple2[T, error]](r.RecvAsync(), "OneshotReceiver.Recv", "RecvAsync")
 	return out.V0, out.V1
 }
 

@@ -93,7 +93,9 @@ func (r *WatchReceiver[T]) HasChanged() bool {
 // It returns ErrClosed if the Watch is closed and nothing newer was sent.
 //
 // Cancel-safe: see ChangedAsync.
-func (r *WatchReceiver[T]) Changed() error { return rt.Await[error](r.ChangedAsync()) }
+func (r *WatchReceiver[T]) Changed() error {
+	return directAwait[error](r.ChangedAsync(), "WatchReceiver.Changed", "ChangedAsync")
+}
 
 // ChangedAsync returns a future that waits for a change; see Changed. Each
 // poll spends one budget unit.
