@@ -235,7 +235,7 @@ func errText(err error) string {
 }
 
 func main() {
-	const n, workers, limit, idle = 12, 3, 100 * time.Millisecond, time.Second
+	const n, workers, limit, idle = 12, 3, 500 * time.Millisecond, time.Second
 
 	// Three runs: all jobs; stopped after 4 results; and jobs that never
 	// end (a limit of an hour), which the collector notices by its idle
@@ -265,7 +265,7 @@ func main() {
 // stuckIdle is how long the collector of the third run waits for a result
 // before it decides the pipeline is stuck: long enough that a job that does
 // finish (within 2ms) is never taken for stuck on a loaded machine.
-const stuckIdle = 300 * time.Millisecond
+const stuckIdle = time.Second
 
 func printRuns(full, early, stuck Report, workers int) {
 	fmt.Print("- every job\n", full, "- stop after 4 results\n", early.Summary(workers), "- jobs that never end\n", stuck)

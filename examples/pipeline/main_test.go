@@ -11,7 +11,7 @@ import (
 
 // The limit leaves a loaded machine ample room: only the jobs that take an
 // hour may time out.
-const testLimit = 250 * time.Millisecond
+const testLimit = time.Second
 
 // The pipeline gives the same report as futures on both runtimes and as
 // plain Go, in a full run and in runs stopped early (after enough results,
@@ -32,7 +32,7 @@ func TestPipelineBothModes(t *testing.T) {
 			"stopped: 4 results are enough; 4 results; producer: corio/syncx: channel closed; all 3 workers ended: true\n"}},
 		{40, time.Hour, stuckIdle, 0, Report.String, []string{
 			"job 14: 196\n12 results (0 timed out), producer: corio/syncx: channel closed\n",
-			"stopped: no result for 300ms; workers: 0 returned, 3 aborted\n"}},
+			"stopped: no result for 1s; workers: 0 returned, 3 aborted\n"}},
 	}
 	for i, c := range runs {
 		direct, err := Run(c.n, 3, c.limit, c.idle, c.stopAfter)
@@ -77,12 +77,12 @@ func Example() {
 	// job  2: 4
 	// job  3: 9
 	// job  4: 16
-	// job  5: timed out after 100ms
+	// job  5: timed out after 500ms
 	// job  6: 36
 	// job  7: 49
 	// job  8: 64
 	// job  9: 81
-	// job 10: timed out after 100ms
+	// job 10: timed out after 500ms
 	// job 11: 121
 	// job 12: 144
 	// 12 results (2 timed out), producer: done
@@ -102,19 +102,19 @@ func Example() {
 	// job 13: 169
 	// job 14: 196
 	// 12 results (0 timed out), producer: corio/syncx: channel closed
-	// stopped: no result for 300ms; workers: 0 returned, 3 aborted
+	// stopped: no result for 1s; workers: 0 returned, 3 aborted
 	// direct mode:
 	// - every job
 	// job  1: 1
 	// job  2: 4
 	// job  3: 9
 	// job  4: 16
-	// job  5: timed out after 100ms
+	// job  5: timed out after 500ms
 	// job  6: 36
 	// job  7: 49
 	// job  8: 64
 	// job  9: 81
-	// job 10: timed out after 100ms
+	// job 10: timed out after 500ms
 	// job 11: 121
 	// job 12: 144
 	// 12 results (2 timed out), producer: done
@@ -134,5 +134,5 @@ func Example() {
 	// job 13: 169
 	// job 14: 196
 	// 12 results (0 timed out), producer: corio/syncx: channel closed
-	// stopped: no result for 300ms; workers: 0 returned, 3 aborted
+	// stopped: no result for 1s; workers: 0 returned, 3 aborted
 }
