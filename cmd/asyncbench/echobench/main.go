@@ -84,6 +84,7 @@ type load struct {
 // sysCount is a syscall count per request from perf.
 type sysCount struct {
 	total, io, poll, futex float64
+	cs                     float64 // context switches of the server's threads (not a syscall)
 }
 
 func main() {
@@ -480,7 +481,7 @@ func countSyscalls(ctx context.Context, addr string, pid, conns int) (*sysCount,
 	if err != nil {
 		return nil, err
 	}
-	events := []string{"raw_syscalls:sys_enter", "syscalls:sys_enter_futex"}
+	events := []string{"raw_syscalls:sys_enter", "syscalls:sys_enter_futex", "context-switches"}
 	for _, s := range append(append([]string{}, ioCalls...), pollCalls...) {
 		events = append(events, "syscalls:sys_enter_"+s)
 	}
@@ -545,7 +546,7 @@ func countSyscalls(ctx context.Context, addr string, pid, conns int) (*sysCount,
 	// before it started and stopped after it ended, when the server is
 	// idle).
 	reqs := l.rps * sysDur.Seconds()
-	sc := &sysCount{total: total / reqs, futex: counts["futex"] / reqs}
+	sc := &sysCount{total: total / reqs, futex: counts["futex"] / reqs, cs: counts["context-switches"] / reqs}
 	for _, s := range ioCalls {
 		sc.io += counts[s] / reqs
 	}
@@ -724,17 +725,17 @@ func parseInts(s string) ([]int, error) {
 func printTable(w *os.File, results []*result, conns []int) {
 	fmt.Fprintf(w, "%d-byte echo, closed loop; each figure the median of %d rounds of %v per server (syscalls: one %v load)\n", *size, *rounds, *dur, *sysDur)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "server\tconns\treq/s\tp50\tp99\tCPU µs/req\tsyscalls/req\tio\tpoll\tfutex\tr+w (/proc)\t\n")
+	fmt.Fprintf(tw, "server\tconns\treq/s\tp50\tp99\tCPU µs/req\tsyscalls/req\tio\tpoll\tfutex\tr+w (/proc)\tctxsw/req\t\n")
 	byName := map[string]*result{}
 	for _, r := range results {
 		byName[r.name] = r
 		for _, l := range r.loads {
-			s := [4]string{"-", "-", "-", "-"}
+			s := [5]string{"-", "-", "-", "-", "-"}
 			if l.sys != nil {
-				s = [4]string{f2(l.sys.total), f2(l.sys.io), f2(l.sys.poll), f2(l.sys.futex)}
+				s = [5]string{f2(l.sys.total), f2(l.sys.io), f2(l.sys.poll), f2(l.sys.futex), f2(l.sys.cs)}
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t\n", r.name, l.conns, l.rps,
-				dur3(l.p50), dur3(l.p99), l.cpuNs/1000, s[0], s[1], s[2], s[3], f2(l.rw))
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, l.conns, l.rps,
+				dur3(l.p50), dur3(l.p99), l.cpuNs/1000, s[0], s[1], s[2], s[3], f2(l.rw), s[4])
 		}
 	}
 	tw.Flush()
