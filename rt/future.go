@@ -13,9 +13,17 @@ type Future[T any] interface {
 
 // Canceler is implemented by futures that hold something while pending — a
 // waiter slot, a permit, an I/O interest, a child future. Cancel releases all of
-// it; the future must not be polled afterwards. Cancel on a future that has
-// completed, or was never polled, is a no-op. Combinators (select, timeout,
-// JoinHandle.Abort, runtime shutdown) call Cancel on the futures they abandon.
+// it; the future must not be polled afterwards. Cancel on a future that was
+// never polled releases nothing (it holds nothing yet). Combinators (select,
+// timeout, JoinHandle.Abort, runtime shutdown) call Cancel on the futures they
+// abandon, and only on futures that have not completed.
+//
+// Once a future completed or was cancelled, its owner must not poll or cancel
+// it again: some futures are recycled by what made them (syncx's channel and
+// lock handles hand the same embedded future out again, which is how a
+// receive in a loop allocates nothing), so a late Cancel could reach a later
+// operation. Generated code and rt's combinators drop a future when it
+// completes.
 type Canceler interface {
 	Cancel()
 }
