@@ -369,3 +369,16 @@ func (g *pkgGen) zeroText(t types.Type) string {
 	}
 	return "*new(" + g.typeText(t) + ")"
 }
+
+// helperName picks the package-level name of a helper a generated file
+// declares (print.go's take): unlike every name of the package's syntax,
+// every import name, every import alias and every name the generator chose
+// so far; later choices avoid it in turn (taken).
+func (g *pkgGen) helperName(base string) string {
+	n := base
+	for i := 2; g.taken[n] || g.declared[n] || g.reserved[n] || g.genNames[n] || g.aliasUsed[n] || g.pkgNames[n] != nil; i++ {
+		n = base + strconv.Itoa(i)
+	}
+	g.taken[n] = true
+	return n
+}

@@ -74,7 +74,7 @@ func (ir *irFunc) printIn(n ast.Node, in any) string {
 // its last use: the file's generic helper (gen.go) applied to its address.
 func (ir *irFunc) take(v *variable) string {
 	if ir.g.takeName == "" {
-		ir.g.takeName = ir.g.uniqueTypeName("take")
+		ir.g.takeName = ir.g.helperName("take")
 	}
 	return ir.g.takeName + "(&" + ir.loc(v) + ")"
 }
