@@ -94,10 +94,15 @@ type goInstr struct {
 }
 
 // keptInstr is a source statement without suspension points, kept as
-// written; jumps out of it are in irFunc.extJump.
+// written. A break or continue in it that leaves it for a lowered statement
+// becomes a change of state (jumps; its block's extra lists the targets),
+// and a return of one multi-valued call unpacks it into names chosen by the
+// lowering (retTmps), so that printing names nothing.
 type keptInstr struct {
 	srcPos
-	s ast.Stmt
+	s       ast.Stmt
+	jumps   map[*ast.BranchStmt]*block
+	retTmps map[*ast.ReturnStmt][]string
 }
 
 // cellInstr gives cell variable v a new cell: a zero one where v is
@@ -225,12 +230,10 @@ type irFunc struct {
 	params  []*variable // in signature order; nil for unnamed or blank
 	results []*variable // named results
 
-	entry   *block
-	blocks  []*block
-	consts  []constDecl                  // local constants, declared at the top of Poll
-	extJump map[*ast.BranchStmt]*block   // jumps out of kept statements
-	retTmps map[*ast.ReturnStmt][]string // names for a kept return of one multi-valued call
-	names   map[string]bool              // every name the function's code uses
+	entry  *block
+	blocks []*block
+	consts []constDecl     // local constants, declared at the top of Poll
+	names  map[string]bool // every name the function's code uses
 
 	// The generated code's own names.
 	futName                                     string

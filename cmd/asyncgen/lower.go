@@ -53,8 +53,7 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 	ir := &irFunc{
 		g: g, fn: fn, out: g.outputType(fn.sig.Results()),
 		objVar:  map[types.Object]*variable{},
-		extJump: map[*ast.BranchStmt]*block{},
-		retTmps: map[*ast.ReturnStmt][]string{}, names: map[string]bool{},
+		names:   map[string]bool{},
 		futName: fn.futName,
 	}
 	// Names (naming.go): the file's import names are in scope here too.

@@ -25,9 +25,13 @@ func (ir *irFunc) thread() {
 		for i, x := range b.extra {
 			b.extra[i] = final(x, 0)
 		}
-	}
-	for br, b := range ir.extJump {
-		ir.extJump[br] = final(b, 0)
+		for _, s := range b.stmts {
+			if k, ok := s.(*keptInstr); ok {
+				for br, to := range k.jumps {
+					k.jumps[br] = final(to, 0)
+				}
+			}
+		}
 	}
 }
 

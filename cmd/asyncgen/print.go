@@ -28,6 +28,7 @@ type stmtPrinter struct {
 	stack []ast.Node
 	binds map[*variable]bool
 	moves map[*variable]bool // fields the instruction reads last: moved out
+	kept  *keptInstr         // the kept statement being printed, if any
 }
 
 var (
@@ -58,6 +59,7 @@ func (ir *irFunc) print(n ast.Node) string { return ir.printIn(n, nil) }
 // last reads of fields (liveness.go's lastUses) move the value out.
 func (ir *irFunc) printIn(n ast.Node, in any) string {
 	p := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
+	p.kept, _ = in.(*keptInstr)
 	if in != nil {
 		for _, v := range ir.moves[in] {
 			if p.moves == nil {
@@ -114,7 +116,7 @@ func (ir *irFunc) printInstr(i instr) string {
 	case *goInstr:
 		return "go " + ir.printIn(i.call, i)
 	case *keptInstr:
-		return ir.print(i.s)
+		return ir.printIn(i.s, i)
 	case *touchInstr:
 		// An uncalled literal: its variables stay used, as in the source.
 		return "_ = func() {\n_ = " + ir.print(i.x) + "\n}"
@@ -385,10 +387,16 @@ func (p *stmtPrinter) replace(n ast.Node) ast.Node {
 		if p.inLit() {
 			return nil
 		}
-		return p.returnStmt(n.Results, n.Pos(), p.ir.retTmps[n])
+		var tmps []string
+		if p.kept != nil {
+			tmps = p.kept.retTmps[n]
+		}
+		return p.returnStmt(n.Results, n.Pos(), tmps)
 	case *ast.BranchStmt:
-		if b := ir.extJump[n]; b != nil && !p.inLit() {
-			ir.labelUsed = true
+		if p.kept == nil {
+			return nil
+		}
+		if b := p.kept.jumps[n]; b != nil && !p.inLit() {
 			return rawStmt("{\n" + ir.nState + " = " + itoa(b.state) + "\ncontinue " + ir.pollLabel + "\n}")
 		}
 	}

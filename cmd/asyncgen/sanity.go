@@ -68,9 +68,23 @@ func (ir *irFunc) sanity(pass string) string {
 			return fmt.Sprintf("block %d resumes an await that is not exactly one block's terminator", i)
 		}
 	}
-	for br, b := range ir.extJump {
-		if !inFunc[b] {
-			return fmt.Sprintf("the jump at %s leaves its kept statement for a block that is not the function's", posString(ir.g.fset, br.Pos()))
+	// A jump out of a kept statement goes to a block of the function that
+	// its own block lists among its successors (for liveness).
+	for _, b := range ir.blocks {
+		extra := map[*block]bool{}
+		for _, x := range b.extra {
+			extra[x] = true
+		}
+		for _, s := range b.stmts {
+			k, ok := s.(*keptInstr)
+			if !ok {
+				continue
+			}
+			for br, to := range k.jumps {
+				if !inFunc[to] || !extra[to] {
+					return fmt.Sprintf("the jump at %s leaves its kept statement for a block that is not the function's or not its block's successor", posString(ir.g.fset, br.Pos()))
+				}
+			}
 		}
 	}
 	if after < 2 {

@@ -97,6 +97,7 @@ func (l *lowerer) stmt(s ast.Stmt) {
 // verbatim keeps a statement without suspension points as written; the
 // variables it declares stay plain Go variables.
 func (l *lowerer) verbatim(s ast.Stmt) {
+	kept := &keptInstr{s: s}
 	var stack []ast.Node
 	ast.Inspect(s, func(n ast.Node) bool {
 		if n == nil {
@@ -110,14 +111,20 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 			// A return of one multi-valued call unpacks it into names
 			// chosen here, so that printing names nothing.
 			if k := l.fn.sig.Results().Len(); len(n.Results) == 1 && k > 1 {
+				if kept.retTmps == nil {
+					kept.retTmps = map[*ast.ReturnStmt][]string{}
+				}
 				for range k {
-					l.retTmps[n] = append(l.retTmps[n], l.name("ret"))
+					kept.retTmps[n] = append(kept.retTmps[n], l.name("ret"))
 				}
 			}
 		case *ast.BranchStmt:
 			if !internalJump(stack, n) {
 				if b := l.jumpTarget(n); b != nil {
-					l.extJump[n] = b
+					if kept.jumps == nil {
+						kept.jumps = map[*ast.BranchStmt]*block{}
+					}
+					kept.jumps[n] = b
 					l.cur.extra = append(l.cur.extra, b)
 				}
 			}
@@ -125,7 +132,7 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		stack = append(stack, n)
 		return true
 	})
-	l.emit(&keptInstr{s: s})
+	l.emit(kept)
 	// Nothing follows a terminating statement (an endless loop left only
 	// through jumps to lowered code, say): no jump after it, which vet
 	// would report as unreachable.
