@@ -24,6 +24,10 @@ import (
 // sync.Mutex; the price of the hand-off is that under contention every
 // acquisition waits for the next waiter to be scheduled (a lock convoy), so
 // keep critical sections short.
+//
+// A Mutex embeds one LockFuture, which LockAsync hands out whenever it is
+// free (see LockAsync), so locking in a loop allocates nothing; that makes a
+// Mutex about 120 bytes, against sync.Mutex's 8.
 type Mutex struct {
 	// state is mutexLocked|mutexWaiters. Outside mu only two transitions
 	// happen: 0 → mutexLocked (a fast Lock) and mutexLocked → 0 (a fast
@@ -34,6 +38,11 @@ type Mutex struct {
 
 	mu      sync.Mutex // guards waiters and the waiter nodes on it
 	waiters waitList   // LockFutures waiting, first in first out
+
+	// lockSlot is claimed while lock, the embedded future, is handed out:
+	// from LockAsync until that future completes or is cancelled.
+	lockSlot reuseSlot
+	lock     LockFuture
 }
 
 const (
@@ -67,7 +76,30 @@ var lockPool directPool[LockFuture]
 // Cancel-safe: cancelling the pending future removes it from the queue, and
 // if the lock had already been handed to it, unlocks (handing the lock to the
 // next waiter); nothing is held afterwards.
-func (m *Mutex) LockAsync() *LockFuture { return &LockFuture{m: m} }
+//
+// Reuse: the future is m's embedded one whenever no other future of m's is
+// pending, and it is handed out again by a later LockAsync as soon as it
+// completed or was cancelled; only a second LockAsync pending at the same
+// time allocates. So poll or cancel it only until it completes or is
+// cancelled (the rule of rt.Future, which rt's combinators and generated code
+// follow), and do not keep it afterwards: a late Poll or Cancel through an
+// old pointer would act on the next LockAsync's wait. Such misuse is caught
+// where it can be: the next wait's owner then panics at its next poll (a
+// wait withdrawn by a late Cancel is woken for that poll) instead of hanging.
+// A future that is dropped without
+// completing or being cancelled keeps the embedded one busy, so that later
+// calls allocate; Cancel (free when never polled) gives it back.
+func (m *Mutex) LockAsync() *LockFuture {
+	if !m.lockSlot.claim() {
+		return &LockFuture{m: m}
+	}
+	f := &m.lock
+	if f.m != m {
+		f.m = m // first use; skipped later to spare the write barrier
+	}
+	f.state = pendIdle // the waiter node was left clean by the last use
+	return f
+}
 
 // TryLock locks m if it is unlocked and nobody is queued for it, and reports
 // whether it did. It never waits.
@@ -116,14 +148,14 @@ func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	m := f.m
 	switch f.state {
 	case pendDone:
-		panic("corio/syncx: LockFuture polled after completion")
+		panicPolledDone("LockFuture", "Mutex.LockAsync")
 	case pendIdle:
 		if !cx.ConsumeBudget() {
 			cx.Waker().Wake()
 			return struct{}{}, false
 		}
 		if m.state.CompareAndSwap(0, mutexLocked) {
-			f.state = pendDone
+			f.finish()
 			return struct{}{}, true
 		}
 		return f.lockSlow(cx)
@@ -131,8 +163,20 @@ func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	if !repoll(&m.mu, &f.w, cx) {
 		return struct{}{}, false
 	}
-	f.state = pendDone
+	f.finish()
 	return struct{}{}, true
+}
+
+// finish marks f done and, if it is m's embedded future, frees it for the
+// next LockAsync: f must not be touched afterwards. Its waiter node is clean
+// by then (not queued, no waker, not notified), which is what lets
+// LockAsync reset only the state.
+func (f *LockFuture) finish() {
+	m := f.m
+	f.state = pendDone
+	if f == &m.lock {
+		m.lockSlot.release()
+	}
 }
 
 // lockSlow takes the lock under m.mu if it is free, else queues f.
@@ -145,7 +189,7 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 			// By the invariant nobody is queued (s == 0): take it.
 			if m.state.CompareAndSwap(s, s|mutexLocked) {
 				m.mu.Unlock()
-				f.state = pendDone
+				f.finish()
 				return struct{}{}, true
 			}
 			continue // a fast Lock took it meanwhile
@@ -163,23 +207,65 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 }
 
 // Cancel abandons the lock: it removes f from the queue, or, if the lock was
-// already handed to f, unlocks m. Cancel is idempotent and does nothing for a
-// future that completed (the caller then holds the lock and must Unlock) or
-// was never polled.
+// already handed to f, unlocks m. Cancel does nothing for a future that
+// completed (the caller then holds the lock and must Unlock), and is
+// idempotent until LockAsync hands f out again (see LockAsync: then it must
+// not be called).
 func (f *LockFuture) Cancel() {
-	if !f.state.cancel() {
+	if cancelUnqueued(f.state, f) {
 		return
 	}
 	m := f.m
 	m.mu.Lock()
+	wk := staleWaker(&f.w, f == &m.lock)
 	granted := withdraw(&m.waiters, &f.w)
 	if !granted && m.waiters.empty() {
 		m.state.Store(mutexLocked) // still held by someone: clear mutexWaiters
 	}
 	m.mu.Unlock()
+	f.finish()
 	if granted {
 		m.Unlock() // pass the lock on, as its owner would
 	}
+	if wk != nil {
+		wk.Wake()
+	}
+}
+
+// cancelUnqueued is the start of the Cancel of a waiting future in state s
+// (f finishes it: see LockFuture.finish): it reports whether Cancel is over,
+// because f completed or was cancelled before (nothing to do) or was never
+// polled (it holds nothing: f is finished, which gives an embedded future
+// back); false means a waiter is queued or was granted, to withdraw.
+func cancelUnqueued(s pendState, f interface{ finish() }) bool {
+	if s == pendWaiting {
+		return false
+	}
+	if s == pendIdle {
+		f.finish()
+	}
+	return true
+}
+
+// staleWaker returns, for an embedded (reusable) future whose waiter w is
+// still queued, the waker to wake once its Cancel has withdrawn w; nil
+// otherwise. The lock guarding w must be held. A legitimate Cancel pays one
+// spurious wake-up of its own task, on this path only; a Cancel through a
+// stale pointer (the future was handed out again, see Mutex.LockAsync) has
+// just withdrawn another task's wait, and the wake-up makes that task poll
+// it and panic with panicPolledDone rather than wait forever.
+func staleWaker(w *waiter, embedded bool) rt.Waker {
+	if embedded && w.queued {
+		return w.waker
+	}
+	return nil
+}
+
+// panicPolledDone is the panic of a poll after completion or Cancel; what
+// names the future type and op the method that made it.
+func panicPolledDone(what, op string) {
+	panic("corio/syncx: " + what + " polled after it completed or was cancelled (" + op +
+		" hands the same future out again once it completed or was cancelled, so a late Poll or Cancel through an old pointer breaks the next wait)")
 }
 
 // pendState is the poller-owned progress of a waiting future of this

@@ -27,7 +27,10 @@ import (
 //	}
 //
 // The future holds nothing until it is polled: the creation only records
-// how many NotifyWaiters calls had happened.
+// how many NotifyWaiters calls had happened. If the condition holds and f is
+// not awaited, cancel it (f.Cancel(), free for a future never polled): a
+// Notify embeds one future, which NotifiedAsync hands out whenever it is
+// free, and an abandoned one stays taken, so that later calls allocate.
 type Notify struct {
 	// waitersCalls counts NotifyWaiters calls; written under mu, read
 	// atomically by NotifiedAsync.
@@ -36,6 +39,11 @@ type Notify struct {
 	mu      sync.Mutex
 	permit  bool     // guarded by mu: a NotifyOne found nobody waiting
 	waiters waitList // guarded by mu: NotifiedFutures in arrival order; see notifiedByOne for their n
+
+	// slot is claimed while fut, the embedded future, is handed out: from
+	// NotifiedAsync until it completes or is cancelled.
+	slot reuseSlot
+	fut  NotifiedFuture
 }
 
 // NotifyOne wakes the first waiter, or, if nobody waits, stores a permit for
@@ -100,8 +108,25 @@ var notifiedPool directPool[NotifiedFuture]
 // Cancel-safe: cancelling the pending future removes it from the queue; if a
 // NotifyOne had already picked it, the notification passes to the next
 // waiter, or is stored as the permit if nobody waits, so it is not lost.
+//
+// Reuse: the future is n's embedded one whenever no other NotifiedAsync
+// future of n's is pending, and it is handed out again as soon as it
+// completed or was cancelled; only concurrent waiters allocate. So poll or
+// cancel it only until it completes or is cancelled (the rule of rt.Future)
+// and do not keep it afterwards; see Mutex.LockAsync for what a late Poll or
+// Cancel through an old pointer does and how it is caught.
 func (n *Notify) NotifiedAsync() *NotifiedFuture {
-	return &NotifiedFuture{n: n, calls: n.waitersCalls.Load()}
+	if !n.slot.claim() {
+		return &NotifiedFuture{n: n, calls: n.waitersCalls.Load()}
+	}
+	f := &n.fut
+	if f.n != n {
+		f.n = n // first use; skipped later to spare the write barrier
+	}
+	// The waiter node was left clean (not queued, no waker, not notified)
+	// by the last use.
+	f.calls, f.state = n.waitersCalls.Load(), pendIdle
+	return f
 }
 
 // NotifiedFuture is the future of Notify.NotifiedAsync; its output is
@@ -118,7 +143,7 @@ func (f *NotifiedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	n := f.n
 	switch f.state {
 	case pendDone:
-		panic("corio/syncx: NotifiedFuture polled after completion")
+		panicPolledDone("NotifiedFuture", "Notify.NotifiedAsync")
 	case pendIdle:
 		if !cx.ConsumeBudget() {
 			cx.Waker().Wake()
@@ -130,7 +155,7 @@ func (f *NotifiedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				n.permit = false // consumed; a NotifyWaiters since creation leaves it
 			}
 			n.mu.Unlock()
-			f.state = pendDone
+			f.finish()
 			return struct{}{}, true
 		}
 		f.w.n = int(f.calls)
@@ -143,21 +168,37 @@ func (f *NotifiedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	if !repoll(&n.mu, &f.w, cx) {
 		return struct{}{}, false
 	}
-	f.state = pendDone
+	f.finish()
 	return struct{}{}, true
 }
 
-// Cancel abandons the wait: see NotifiedAsync. It is idempotent and does
-// nothing for a completed future or one never polled.
+// finish marks f done and, if it is n's embedded future, frees it for the
+// next NotifiedAsync: f must not be touched afterwards.
+func (f *NotifiedFuture) finish() {
+	n := f.n
+	f.state = pendDone
+	if f == &n.fut {
+		n.slot.release()
+	}
+}
+
+// Cancel abandons the wait: see NotifiedAsync. It does nothing for a
+// completed future or one never polled, and is idempotent until
+// NotifiedAsync hands f out again.
 func (f *NotifiedFuture) Cancel() {
-	if !f.state.cancel() {
+	if cancelUnqueued(f.state, f) {
 		return
 	}
 	n := f.n
 	n.mu.Lock()
+	wk := staleWaker(&f.w, f == &n.fut)
 	handBack := withdraw(&n.waiters, &f.w) && f.w.n == notifiedByOne
 	n.mu.Unlock()
+	f.finish()
 	if handBack {
 		n.NotifyOne()
+	}
+	if wk != nil {
+		wk.Wake()
 	}
 }

@@ -96,6 +96,7 @@ func TestExploreNotify(t *testing.T) {
 		byAll   bool
 		granted bool
 	}
+	reuses := 0
 	for seed := uint64(0); seed < 400; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		var n Notify
@@ -143,7 +144,19 @@ func TestExploreNotify(t *testing.T) {
 				a := as[id]
 				switch a.state {
 				case 0:
+					free := true // no live future holds the embedded one
+					for _, b := range as {
+						if b.state != 0 && b.f == &n.fut {
+							free = false
+						}
+					}
 					a.f, a.w, a.calls = n.NotifiedAsync(), &explWaker{}, calls
+					if got := a.f == &n.fut; got != free {
+						fail(step, "actor %d got the embedded future: %v; it was free: %v", id, got, free)
+					}
+					if free {
+						reuses++
+					}
 					a.state = 1
 					if rng.IntN(2) == 0 {
 						break // poll it later: NotifyWaiters may come first
@@ -202,6 +215,9 @@ func TestExploreNotify(t *testing.T) {
 				fail(step, "permit %v, model %v", got, permit)
 			}
 		}
+	}
+	if reuses < 2*400 {
+		t.Fatalf("only %d NotifiedAsync calls reused the embedded future over 400 seeds", reuses)
 	}
 }
 

@@ -17,8 +17,13 @@ import "github.com/corio-go/corio/rt"
 // As with sync.RWMutex, a read lock is not reentrant: a holder that read-locks
 // again while a writer waits deadlocks, since the second RLock queues behind
 // the writer, which waits for the first.
+//
+// An RwLock embeds one RwLockFuture, shared by RLockAsync and LockAsync and
+// handed out whenever it is free (see RLockAsync), so locking in a loop
+// allocates nothing.
 type RwLock struct {
-	s sema
+	s   sema
+	fut RwLockFuture // the embedded future; s.slot says when it is handed out
 }
 
 // rwMaxReaders bounds the readers holding an RwLock at once (a writer takes
@@ -36,6 +41,15 @@ func (rw *RwLock) RLock() { rw.lockDirect(1, "RwLock.RLock", "RLockAsync") }
 // Cancel-safe: cancelling the pending future removes it from the queue, and
 // a read lock already handed to it is released (letting a waiting writer
 // in); nothing is held afterwards.
+//
+// Reuse: the future is rw's embedded one (shared with LockAsync) whenever no
+// other future of rw's is pending, and it is handed out again as soon as it
+// completed or was cancelled; only concurrent waits allocate. So poll or
+// cancel it only until it completes or is cancelled (the rule of rt.Future)
+// and do not keep it afterwards; see Mutex.LockAsync for what a late Poll or
+// Cancel through an old pointer does and how it is caught. A future dropped
+// without completing or being cancelled keeps the embedded one busy (later
+// calls allocate); Cancel gives it back.
 func (rw *RwLock) RLockAsync() *RwLockFuture { return rw.future(1) }
 
 // TryRLock locks rw for reading if no writer holds it and nobody is queued,
@@ -56,6 +70,9 @@ func (rw *RwLock) Lock() { rw.lockDirect(rwMaxReaders, "RwLock.Lock", "LockAsync
 // Cancel-safe: cancelling the pending future removes it from the queue (the
 // readers queued behind it may then proceed), and a write lock already
 // handed to it is released; nothing is held afterwards.
+//
+// Reuse: as for RLockAsync, the future may be rw's embedded one; poll or
+// cancel it only until it completes or is cancelled.
 func (rw *RwLock) LockAsync() *RwLockFuture { return rw.future(rwMaxReaders) }
 
 // TryLock locks rw for writing if nobody holds it and nobody is queued, and
@@ -70,7 +87,11 @@ func (rw *RwLock) Unlock() {
 }
 
 func (rw *RwLock) future(n int) *RwLockFuture {
-	return &RwLockFuture{sw: semaWait{s: &rw.s, n: n, base: rwMaxReaders}}
+	if !rw.s.slot.claim() {
+		return &RwLockFuture{sw: semaWait{s: &rw.s, n: n, base: rwMaxReaders}}
+	}
+	rw.fut.sw.reset(&rw.s, n, rwMaxReaders)
+	return &rw.fut
 }
 
 func (rw *RwLock) lockDirect(n int, op, alt string) {
@@ -113,7 +134,7 @@ func (f *RwLockFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	return struct{}{}, ready
 }
 
-// Cancel abandons the lock: see RLockAsync and LockAsync. It is idempotent
-// and does nothing for a completed future (the caller holds the lock) or one
-// never polled.
+// Cancel abandons the lock: see RLockAsync and LockAsync. It does nothing
+// for a completed future (the caller holds the lock) or one never polled,
+// and is idempotent until rw hands f out again.
 func (f *RwLockFuture) Cancel() { f.sw.cancel() }

@@ -23,8 +23,12 @@ import (
 // never acquired, and an acquisition of more permits than will ever be
 // available waits (blocking the queue behind it) until it is cancelled or
 // the semaphore is closed.
+//
+// A Semaphore embeds one AcquireFuture, which AcquireAsync hands out whenever
+// it is free (see AcquireAsync), so acquiring in a loop allocates nothing.
 type Semaphore struct {
-	s sema
+	s   sema
+	acq AcquireFuture // the embedded future; s.slot says when it is handed out
 }
 
 // ErrSemaphoreClosed is what an acquisition of a closed Semaphore returns.
@@ -74,11 +78,24 @@ var acquirePool directPool[AcquireFuture]
 // Cancel-safe: cancelling the pending future removes it from the queue
 // (letting smaller requests behind it proceed), and permits already assigned
 // to it are released to the next waiters; nothing is lost.
+//
+// Reuse: the future is s's embedded one whenever no other AcquireAsync
+// future of s's is pending, and it is handed out again as soon as it
+// completed or was cancelled; only concurrent acquisitions allocate. So poll
+// or cancel it only until it completes or is cancelled (the rule of
+// rt.Future) and do not keep it afterwards; see Mutex.LockAsync for what a
+// late Poll or Cancel through an old pointer does and how it is caught. A
+// future dropped without completing or being cancelled keeps the embedded
+// one busy (later calls allocate); Cancel gives it back.
 func (s *Semaphore) AcquireAsync(n int) *AcquireFuture {
 	if n < 0 {
 		panic("corio/syncx: Semaphore.AcquireAsync with negative n")
 	}
-	return &AcquireFuture{sw: semaWait{s: &s.s, n: n}}
+	if !s.s.slot.claim() {
+		return &AcquireFuture{sw: semaWait{s: &s.s, n: n}}
+	}
+	s.acq.sw.reset(&s.s, n, 0)
+	return &s.acq
 }
 
 // TryAcquire acquires n permits if they are available and nobody is queued,
@@ -130,9 +147,9 @@ func (f *AcquireFuture) Poll(cx *rt.Context) (error, bool) {
 	return nil, true
 }
 
-// Cancel abandons the acquisition: see AcquireAsync. It is idempotent and
-// does nothing for a completed future (its permits belong to the caller) or
-// one never polled.
+// Cancel abandons the acquisition: see AcquireAsync. It does nothing for a
+// completed future (its permits belong to the caller) or one never polled,
+// and is idempotent until AcquireAsync hands f out again.
 func (f *AcquireFuture) Cancel() { f.sw.cancel() }
 
 // sema is the FIFO permit pool under Semaphore and RwLock.
@@ -146,6 +163,10 @@ type sema struct {
 	permits int      // guarded by mu: available permits, minus base
 	closed  bool     // guarded by mu: refuse every acquisition
 	waiters waitList // guarded by mu: semaWaits in arrival order
+
+	// slot is claimed while the owner's embedded future (Semaphore.acq,
+	// RwLock.fut) is handed out, until it completes or is cancelled.
+	slot reuseSlot
 }
 
 // tryAcquire takes n permits if nobody is queued and they are available.
@@ -198,10 +219,33 @@ func (s *sema) close() {
 // after being queued — Close refused it.
 type semaWait struct {
 	s     *sema
-	n     int       // immutable: permits asked for
-	base  int       // immutable: s's base (see sema)
+	n     int       // immutable while handed out: permits asked for
+	base  int       // immutable while handed out: s's base (see sema)
 	state pendState // owned by the poller
-	w     waiter    // guarded by s.mu
+	// embedded marks the owner's embedded future, whose s.slot finish
+	// releases; immutable.
+	embedded bool
+	w        waiter // guarded by s.mu
+}
+
+// reset prepares the embedded semaWait, just claimed through s.slot, for an
+// acquisition of n permits. Its waiter node was left clean (not queued, no
+// waker, not notified) by the last use, so only these fields are written,
+// and s only the first time (sparing the write barrier).
+func (sw *semaWait) reset(s *sema, n, base int) {
+	if sw.s != s {
+		sw.s = s
+	}
+	sw.n, sw.base, sw.state, sw.embedded = n, base, pendIdle, true
+}
+
+// finish marks sw done and, if it is the embedded future, frees it for the
+// next acquisition: sw must not be touched afterwards.
+func (sw *semaWait) finish() {
+	sw.state = pendDone
+	if sw.embedded {
+		sw.s.slot.release()
+	}
 }
 
 // poll advances the acquisition: ready reports completion, granted whether
@@ -210,7 +254,10 @@ func (sw *semaWait) poll(cx *rt.Context) (granted, ready bool) {
 	s := sw.s
 	switch sw.state {
 	case pendDone:
-		panic("corio/syncx: semaphore future polled after completion")
+		if sw.base != 0 {
+			panicPolledDone("RwLockFuture", "RwLock.LockAsync or RLockAsync")
+		}
+		panicPolledDone("AcquireFuture", "Semaphore.AcquireAsync")
 	case pendIdle:
 		if !cx.ConsumeBudget() {
 			cx.Waker().Wake()
@@ -219,13 +266,13 @@ func (sw *semaWait) poll(cx *rt.Context) (granted, ready bool) {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			sw.state = pendDone
+			sw.finish()
 			return false, true
 		}
 		if s.waiters.empty() && sw.n <= s.permits+sw.base {
 			s.permits -= sw.n
 			s.mu.Unlock()
-			sw.state = pendDone
+			sw.finish()
 			return true, true
 		}
 		sw.w.n = sw.n
@@ -247,33 +294,39 @@ func (sw *semaWait) poll(cx *rt.Context) (granted, ready bool) {
 		return false, false
 	}
 	s.mu.Unlock()
-	sw.state = pendDone
+	sw.finish()
 	return granted, true
 }
 
 // cancel withdraws the acquisition and releases what was assigned to it.
 func (sw *semaWait) cancel() {
-	if !sw.state.cancel() {
+	if cancelUnqueued(sw.state, sw) {
 		return
 	}
-	s := sw.s
+	s, n, base := sw.s, sw.n, sw.base
 	s.mu.Lock()
+	wk := staleWaker(&sw.w, sw.embedded)
+	regrant := false
 	switch {
 	case sw.w.queued:
 		head := s.waiters.front() == &sw.w
 		s.waiters.remove(&sw.w)
 		sw.w.waker = nil
-		if head && !s.waiters.empty() {
-			s.grantAndUnlock(sw.base) // the next may fit where this one did not
-			return
-		}
+		regrant = head && !s.waiters.empty() // the next may fit where this one did not
 	case sw.w.notified:
 		sw.w.notified = false
-		s.permits += sw.n
-		if !s.waiters.empty() {
-			s.grantAndUnlock(sw.base)
-			return
-		}
+		s.permits += n
+		regrant = !s.waiters.empty()
 	}
-	s.mu.Unlock()
+	// Finish under the lock: once s.mu is released for the re-grant, the
+	// embedded future may be claimed again, and sw must not be touched.
+	sw.finish()
+	if regrant {
+		s.grantAndUnlock(base)
+	} else {
+		s.mu.Unlock()
+	}
+	if wk != nil {
+		wk.Wake()
+	}
 }

@@ -2,6 +2,7 @@ package syncx
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/corio-go/corio/rt"
@@ -20,7 +21,14 @@ import (
 //   - grants follow arrival order (the model grants only its queue's head),
 //     and nothing barges ahead of a queued waiter;
 //   - after cancelling every wait and releasing every hold, all permits are
-//     back.
+//     back;
+//   - an acquisition gets the primitive's embedded future exactly when no
+//     pending acquisition holds it (so every seed runs many generations of
+//     the one embedded future), and a late Cancel through the pointer of a
+//     future that completed or was cancelled — a misuse — either does
+//     nothing or, if that future was handed out again to a pending
+//     acquisition, acts as that acquisition's Cancel (permits conserved),
+//     wakes it, and makes its next poll panic with the reuse message.
 // A failure prints the seed and step; rerun one seed with -run and a
 // narrowed loop to debug it.
 
@@ -44,6 +52,9 @@ type semaOps struct {
 	try     func(n int) bool
 	avail   func() int
 	close   func() // nil: the primitive cannot be closed
+	// embedded is the probe of the primitive's embedded future: acquire
+	// returns it when it is free.
+	embedded explProbe
 }
 
 type actorState uint8
@@ -95,15 +106,26 @@ func (m *semaModel) dequeue(id int) (wasHead bool) {
 
 func exploreSema(t *testing.T, ops func() semaOps, seeds, steps, nActors int) {
 	t.Helper()
+	var reuses, stale int
 	for seed := uint64(0); seed < uint64(seeds); seed++ {
-		exploreSemaSeed(t, ops(), seed, steps, nActors)
+		r, st := exploreSemaSeed(t, ops(), seed, steps, nActors)
 		if t.Failed() {
 			return
 		}
+		reuses += r
+		stale += st
 	}
+	// Every seed reuses the embedded future; a late Cancel hits a reused,
+	// pending future in some of them.
+	if reuses < 2*seeds || stale == 0 {
+		t.Fatalf("exploration too thin: %d reuses of the embedded future, %d late Cancels that hit a pending reuse, over %d seeds", reuses, stale, seeds)
+	}
+	t.Logf("%d reuses of the embedded future, %d late Cancels detected", reuses, stale)
 }
 
-func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int) {
+// exploreSemaSeed explores one seed; it returns how many acquisitions got
+// the embedded future and how many late Cancels hit it while pending.
+func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int) (reuses, stale int) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	actors := make([]*semaActor, nActors)
@@ -123,7 +145,59 @@ func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int)
 			}
 		}
 	}
+	// cancelModel applies the Cancel of pending actor id to the model.
+	cancelModel := func(step, id int) {
+		t.Helper()
+		var ids []int
+		switch {
+		case m.granted[id]:
+			delete(m.granted, id)
+			m.avail += actors[id].n
+			ids = m.grant(actors)
+		case m.refused[id]:
+			delete(m.refused, id)
+		default:
+			if m.dequeue(id) {
+				ids = m.grant(actors)
+			}
+		}
+		expectWoken(step, ids, "granted after a cancel")
+		actors[id].state = actorIdle
+	}
+	// embeddedHeld reports whether a pending actor holds the embedded future.
+	embeddedHeld := func() int {
+		for i, a := range actors {
+			if a.state == actorPending && a.f == ops.embedded {
+				return i
+			}
+		}
+		return -1
+	}
 	for step := 0; step < steps; step++ {
+		if rng.IntN(16) == 0 { // a late Cancel through a finished future's pointer
+			id := rng.IntN(nActors)
+			if a := actors[id]; a.state != actorPending && a.f != nil {
+				victim := -1
+				for i, b := range actors {
+					if b.state == actorPending && b.f == a.f {
+						victim = i
+					}
+				}
+				a.f.cancel()
+				if victim >= 0 {
+					stale++
+					b := actors[victim]
+					cancelModel(step, victim)
+					if !b.w.woken {
+						fail(step, "a late Cancel withdrew actor %d's reused future without waking it", victim)
+					}
+					msg := panicMessage(func() { b.f.poll(rt.NewContext(b.w)) })
+					if !strings.Contains(msg, "polled after it completed or was cancelled") {
+						fail(step, "poll of actor %d's future after a late Cancel through a stale pointer: panic %q", victim, msg)
+					}
+				}
+			}
+		}
 		if ops.close != nil && !m.closed && rng.IntN(steps) == 0 {
 			ops.close()
 			m.closed = true
@@ -150,7 +224,14 @@ func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int)
 		switch a.state {
 		case actorIdle:
 			a.n = ops.sizes[rng.IntN(len(ops.sizes))]
+			free := embeddedHeld() < 0
 			a.f = ops.acquire(a.n)
+			if got := a.f == ops.embedded; got != free {
+				fail(step, "actor %d got the embedded future: %v; it was free: %v", id, got, free)
+			}
+			if free {
+				reuses++
+			}
 			a.w = &explWaker{}
 			ready, granted := a.f.poll(rt.NewContext(a.w))
 			switch {
@@ -196,22 +277,8 @@ func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int)
 				}
 			case 2: // cancel at this await
 				a.f.cancel()
-				a.f.cancel() // idempotent
-				var ids []int
-				switch {
-				case m.granted[id]:
-					delete(m.granted, id)
-					m.avail += a.n
-					ids = m.grant(actors)
-				case m.refused[id]:
-					delete(m.refused, id)
-				default:
-					if m.dequeue(id) {
-						ids = m.grant(actors)
-					}
-				}
-				expectWoken(step, ids, "granted after a cancel")
-				a.state = actorIdle
+				a.f.cancel() // idempotent (nobody took the future meanwhile)
+				cancelModel(step, id)
 			}
 		case actorHolding:
 			if rng.IntN(2) == 0 {
@@ -246,6 +313,7 @@ func exploreSemaSeed(t *testing.T, ops semaOps, seed uint64, steps, nActors int)
 	if got := ops.avail(); got != ops.total {
 		t.Fatalf("seed %d: %d permits available after winding down, want %d", seed, got, ops.total)
 	}
+	return reuses, stale
 }
 
 // Probes for each primitive.
@@ -272,12 +340,13 @@ func TestExploreMutex(t *testing.T) {
 	exploreSema(t, func() semaOps {
 		m := new(Mutex)
 		return semaOps{
-			total:   1,
-			sizes:   []int{1},
-			acquire: func(int) explProbe { return lockProbe{m.LockAsync()} },
-			release: func(int) { m.Unlock() },
-			try:     func(int) bool { return m.TryLock() },
-			avail:   func() int { return 1 - int(m.state.Load()&mutexLocked) },
+			total:    1,
+			sizes:    []int{1},
+			acquire:  func(int) explProbe { return lockProbe{m.LockAsync()} },
+			release:  func(int) { m.Unlock() },
+			try:      func(int) bool { return m.TryLock() },
+			avail:    func() int { return 1 - int(m.state.Load()&mutexLocked) },
+			embedded: lockProbe{&m.lock},
 		}
 	}, 400, 300, 5)
 }
@@ -286,13 +355,14 @@ func TestExploreSemaphore(t *testing.T) {
 	exploreSema(t, func() semaOps {
 		s := NewSemaphore(4)
 		return semaOps{
-			total:   4,
-			sizes:   []int{0, 1, 1, 2, 3, 4},
-			acquire: func(n int) explProbe { return acquireProbe{s.AcquireAsync(n)} },
-			release: s.Release,
-			try:     s.TryAcquire,
-			avail:   s.Available,
-			close:   s.Close,
+			total:    4,
+			sizes:    []int{0, 1, 1, 2, 3, 4},
+			acquire:  func(n int) explProbe { return acquireProbe{s.AcquireAsync(n)} },
+			release:  s.Release,
+			try:      s.TryAcquire,
+			avail:    s.Available,
+			close:    s.Close,
+			embedded: acquireProbe{&s.acq},
 		}
 	}, 400, 300, 6)
 }
@@ -327,6 +397,7 @@ func TestExploreRwLock(t *testing.T) {
 				defer rw.s.mu.Unlock()
 				return rw.s.permits + rwMaxReaders
 			},
+			embedded: rwProbe{&rw.fut},
 		}
 	}, 400, 300, 6)
 }
