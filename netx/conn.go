@@ -81,7 +81,7 @@ func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
 // ErrWouldBlock, Readable waits for new data.
 func (r *reader) TryRead(b []byte) (int, error) {
 	var f ioFuture
-	f.fd, f.dir = r.fd, rt.DirRead
+	f.fd, f.dir, f.try = r.fd, rt.DirRead, true
 	f.start(opRead, b)
 	if len(b) == 0 {
 		return 0, nil

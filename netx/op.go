@@ -33,6 +33,7 @@ type ioFuture struct {
 	fd   *netFD       // immutable
 	dir  rt.Direction // immutable
 	kind opKind
+	try  bool // TryRead: make the syscall even when readiness says it would fail
 
 	buf []byte        // read, write, recvfrom, sendto
 	n   int           // bytes done; accept's new descriptor
@@ -156,7 +157,7 @@ func (f *ioFuture) attempt() error {
 	}
 	switch f.kind {
 	case opRead:
-		n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, f.buf) })
+		n, err := fd.read(f.buf, f.try)
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func (f *ioFuture) attempt() error {
 		}
 	case opReadFull:
 		for f.n < len(f.buf) {
-			n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, f.buf[f.n:]) })
+			n, err := fd.read(f.buf[f.n:], false)
 			if err != nil {
 				return err
 			}
@@ -179,8 +180,11 @@ func (f *ioFuture) attempt() error {
 			f.n += n
 		}
 	case opReadPooled:
+		if !fd.mayRead() {
+			return unix.EAGAIN // borrow no buffer for a read bound to fail
+		}
 		b := getBuf()
-		n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, b.b[:cap(b.b)]) })
+		n, err := fd.read(b.b[:cap(b.b)], true)
 		if err != nil || n == 0 {
 			b.Release()
 			if err == nil {
@@ -241,6 +245,34 @@ func (f *ioFuture) attempt() error {
 		}
 	}
 	return nil
+}
+
+// mayRead reports whether a read can find data: false while the reading
+// readiness is clear — an EAGAIN or a drained stream cleared it and no event
+// came since — so that the read(2) that would fail is not made. With
+// edge-triggered epoll every arrival of data is a new event, so data is
+// never left unnoticed.
+func (fd *netFD) mayRead() bool {
+	ev := fd.reg.Readiness()
+	return ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown
+}
+
+// read reads into b; unless force, it skips the syscall when mayRead says
+// it would fail. A short read of a stream drained the socket: it clears the
+// Readable bit (tick-guarded: an event that came meanwhile keeps it), so
+// that the next read waits for the next edge instead of paying for a read(2)
+// that fails with EAGAIN. An echo then costs one read and one write.
+func (fd *netFD) read(b []byte, force bool) (int, error) {
+	ev := fd.reg.Readiness()
+	if !force && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown {
+		return 0, unix.EAGAIN
+	}
+	n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, b) })
+	if err == nil && n > 0 && n < len(b) && fd.sotype == unix.SOCK_STREAM {
+		ev.Ready &= rt.Readable
+		fd.reg.ClearReadiness(ev)
+	}
+	return n, err
 }
 
 func recvfrom(fd int, b []byte) (int, unix.Sockaddr, error) {
