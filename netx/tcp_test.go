@@ -587,3 +587,37 @@ func TestReadsSpendBudget(t *testing.T) {
 		t.Fatalf("no budget yield recorded: %+v", m)
 	}
 }
+
+func TestReadableTryRead(t *testing.T) {
+	a, b := pair(t)
+	var buf [8]byte
+	if _, err := b.TryRead(buf[:]); !errors.Is(err, ErrWouldBlock) {
+		t.Fatalf("TryRead on an empty socket: %v", err)
+	}
+	a.Write([]byte("abc"))
+	if err := b.Readable(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.TryRead(buf[:]); err != nil || string(buf[:n]) != "abc" {
+		t.Fatalf("TryRead after Readable: %q, %v", buf[:n], err)
+	}
+	if _, err := b.TryRead(buf[:]); !errors.Is(err, ErrWouldBlock) {
+		t.Fatalf("TryRead on a drained socket: %v", err)
+	}
+	if n, err := b.TryWrite([]byte("xyz")); err != nil || n != 3 {
+		t.Fatalf("TryWrite: %d, %v", n, err)
+	}
+	if err := a.Writable(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.ReadFull(buf[:3]); err != nil || string(buf[:n]) != "xyz" {
+		t.Fatalf("ReadFull: %q, %v", buf[:n], err)
+	}
+	a.CloseWrite()
+	if err := b.Readable(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.TryRead(buf[:]); err != io.EOF {
+		t.Fatalf("TryRead at the end of the stream: %v", err)
+	}
+}
