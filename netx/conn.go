@@ -262,8 +262,7 @@ func (f *readPooledFuture) Poll(cx *rt.Context) (rt.Tuple2[*Buf, error], bool) {
 	if !g.poll(cx) {
 		return rt.Tuple2[*Buf, error]{}, false
 	}
-	b := g.pb
-	g.pb = nil
+	b := g.takeBuf()
 	return rt.Tuple2[*Buf, error]{V0: b, V1: g.fd.opErr("read", g.err)}, true
 }
 

@@ -31,7 +31,7 @@ func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, er
 		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.network(), d.fd.localAddr(), addr, err)})
 	}
 	f := d.fd.wr.fut.start(opSendTo, b)
-	f.sa = sa
+	f.aux = sa
 	return (*writeFuture)(f)
 }
 
@@ -140,8 +140,8 @@ func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], 
 		return rt.Tuple3[int, net.Addr, error]{}, false
 	}
 	var from net.Addr
-	if g.sa != nil {
-		from = sockaddrToAddr(g.fd.network(), g.sa)
+	if sa := g.sockaddr(); sa != nil {
+		from = sockaddrToAddr(g.fd.network(), sa)
 	}
 	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.fd.opErr("read", g.err)}, true
 }

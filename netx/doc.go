@@ -135,7 +135,7 @@
 //
 // # Costs
 //
-// An idle *TCPStream holds about 490 bytes of heap (its state with one
+// An idle *TCPStream holds about 450 bytes of heap (its state with one
 // pending-operation slot per direction, rt's registration, the cleanup),
 // against about 340 for an idle *net.TCPConn; but a net connection is
 // served by a goroutine whose stack (2–8 KiB) and read buffer stay with it

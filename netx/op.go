@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corio-go/corio/rt"
@@ -35,16 +36,28 @@ type ioFuture struct {
 	kind opKind
 	try  bool // TryRead: make the syscall even when readiness says it would fail
 
-	buf []byte        // read, write, recvfrom, sendto
-	n   int           // bytes done; accept's new descriptor
-	sa  unix.Sockaddr // recvfrom's source, sendto's destination
-	pb  *Buf          // opReadPooled's buffer, once read into
-	err error         // the result, set when done
+	buf []byte // read, write, recvfrom, sendto
+	n   int    // bytes done; accept's new descriptor
+	err error  // the result, set when done
+	// aux is the operation's other datum: the unix.Sockaddr of recvfrom's
+	// source, sendto's destination or accept's peer, or opReadPooled's *Buf
+	// once read into (one field for both keeps every socket smaller).
+	aux any
+}
 
-	// The deadline in force for this poll, in Unix nanoseconds (0: none).
-	// attempt checks it too: a write that keeps finding a little room
-	// would otherwise loop inside one poll past its deadline.
-	at int64
+// sockaddr returns the address in aux, or nil.
+func (f *ioFuture) sockaddr() unix.Sockaddr {
+	sa, _ := f.aux.(unix.Sockaddr)
+	return sa
+}
+
+// takeBuf returns and forgets the pooled buffer in aux, or nil.
+func (f *ioFuture) takeBuf() *Buf {
+	b, _ := f.aux.(*Buf)
+	if b != nil {
+		f.aux = nil
+	}
+	return b
 }
 
 // ioDir returns the direction f belongs to.
@@ -61,7 +74,7 @@ func expired(at int64) bool { return at != 0 && time.Now().UnixNano() >= at }
 
 // start resets f for a new operation of kind k on buf.
 func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	f.kind, f.buf, f.n, f.sa, f.pb, f.err, f.at = k, buf, 0, nil, nil, nil, 0
+	f.kind, f.buf, f.n, f.err, f.aux = k, buf, 0, nil, nil
 	return f
 }
 
@@ -72,13 +85,12 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 	var gen uint64
 	if dl != nil {
 		dl.mu.Lock()
-		at, gen, dl.waker = dl.at, dl.gen, nil
+		at, gen, dl.waker = dl.at.Load(), dl.gen, nil
 		dl.mu.Unlock()
 		if expired(at) {
 			return f.finish(dl, os.ErrDeadlineExceeded)
 		}
 	}
-	f.at = at
 	if (f.kind == opRead || f.kind == opReadFull) && len(f.buf) == 0 {
 		// A zero-length read returns at once, as net's does.
 		if f.fd.closed() {
@@ -137,10 +149,7 @@ func (f *ioFuture) cancel() {
 		dl.release()
 	}
 	rt.Cancel(f.fd.reg.ReadyAsync(f.dir))
-	if f.pb != nil {
-		f.pb.Release()
-		f.pb = nil
-	}
+	f.takeBuf().Release()
 	f.buf = nil
 }
 
@@ -152,7 +161,9 @@ func (f *ioFuture) attempt() error {
 		return errClosing
 	}
 	defer fd.decref()
-	if expired(f.at) {
+	// The deadline is checked here too: a write that keeps finding a
+	// little room would otherwise loop inside one poll past its deadline.
+	if dl := f.ioDir().dl.Load(); dl != nil && expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
 	switch f.kind {
@@ -193,7 +204,7 @@ func (f *ioFuture) attempt() error {
 			return err
 		}
 		b.b = b.b[:n]
-		f.pb, f.n = b, n
+		f.aux, f.n = b, n
 	case opWrite:
 		for f.n < len(f.buf) {
 			n, err := ignoringEINTR(func() (int, error) { return unix.Write(fd.fd, f.buf[f.n:]) })
@@ -209,9 +220,9 @@ func (f *ioFuture) attempt() error {
 		if err != nil {
 			return err
 		}
-		f.n, f.sa = n, sa
+		f.n, f.aux = n, sa
 	case opSendTo:
-		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.fd, f.buf, nil, f.sa, 0) })
+		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.fd, f.buf, nil, f.sockaddr(), 0) })
 		if err != nil {
 			return err
 		}
@@ -221,7 +232,7 @@ func (f *ioFuture) attempt() error {
 		if err != nil {
 			return err
 		}
-		f.n, f.sa = nfd, sa
+		f.n, f.aux = nfd, sa
 	case opConnect:
 		// Ask the socket rather than wait for the writable edge to come
 		// through the poller: a loopback connect has usually completed by
@@ -312,9 +323,9 @@ func (f *ioFuture) tryOp() error {
 // pending operation; the operation arms sleep for at.
 type deadline struct {
 	mu    sync.Mutex
-	at    int64    // protected by mu; Unix nanoseconds, 0 means none
-	gen   uint64   // protected by mu; counts changes of at
-	waker rt.Waker // protected by mu; the pending operation, to wake on change
+	at    atomic.Int64 // written under mu (read without it by attempt); Unix nanoseconds, 0: none
+	gen   uint64       // protected by mu; counts changes of at
+	waker rt.Waker     // protected by mu; the pending operation, to wake on change
 
 	// Owned by the direction's pending operation.
 	sleep    rt.SleepFuture
@@ -350,7 +361,7 @@ func (d *ioDir) setDeadline(t time.Time) {
 		at = max(t.UnixNano(), 1)
 	}
 	dl.mu.Lock()
-	dl.at = at
+	dl.at.Store(at)
 	dl.gen++
 	dl.mu.Unlock()
 	dl.wake()
