@@ -94,7 +94,8 @@ func (ir *irFunc) liveness() {
 			}
 			f.refs = append(f.refs, mention{v, def, at, movable && !def})
 		}
-		uses := func(n ast.Node) {
+		var uses func(n ast.Node)
+		uses = func(n ast.Node) {
 			if n == nil {
 				return
 			}
@@ -104,6 +105,18 @@ func (ir *irFunc) liveness() {
 					note(ir.varOf(m), false)
 				case *varRef:
 					note(m.v, false)
+				case *ast.BinaryExpr:
+					// The right operand of && and || may not run: a read
+					// there cannot move the value out (the clearing at
+					// suspension points would count it as moved).
+					if m.Op == token.LAND || m.Op == token.LOR {
+						uses(m.X)
+						saved := movable
+						movable = false
+						uses(m.Y)
+						movable = saved
+						return false
+					}
 				}
 				return true
 			})

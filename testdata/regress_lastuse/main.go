@@ -68,9 +68,30 @@ func Reused() string {
 	return fmt.Sprint("reused: ", s, " ", buf[1])
 }
 
+// Cond's last use of buf is the right operand of an && that does not run:
+// that read cannot move the value out, and the field is cleared at the next
+// suspension point instead.
+//
+//async:func
+func Cond(skip bool) string {
+	buf := make([]byte, 64<<20)
+	buf[1] = 5
+	w := weak.Make(&buf[0])
+	rt.YieldNow()
+	ok := !skip && len(buf) > 0
+	collected := false
+	for i := 0; i < 20 && !collected; i++ {
+		rt.YieldNow() // buf is dead here
+		runtime.GC()
+		collected = w.Value() == nil
+	}
+	return fmt.Sprint("cond: ", ok, " collected while suspended: ", collected)
+}
+
 //async:func
 func Main() {
 	fmt.Println(Assign())
 	Stmt()
 	fmt.Println(Reused())
+	fmt.Println(Cond(true))
 }

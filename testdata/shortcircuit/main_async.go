@@ -848,7 +848,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:848:4*/ cond_19 = r_28
 			/*line main_async.go:849:4*/ fallthrough
 		case 91:
-			/*line main_async.go:851:4*/ b = cond_19 && take(&fut.set)()
+			/*line main_async.go:851:4*/ b = cond_19 && fut.set()
 			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", b, (*fut.v)))
 			{
 				/*line main_async.go:854:5*/ fut.state = -1
