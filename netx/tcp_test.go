@@ -395,6 +395,11 @@ func TestAsyncEcho(t *testing.T) {
 	if out != nil {
 		t.Fatal(out)
 	}
+	// A host name is resolved on the runtime's blocking pool.
+	out = rt.Run(rt.PollFunc(pingPong("localhost:"+portOf(ln.Addr()), 5)))
+	if out != nil {
+		t.Fatal(out)
+	}
 	ln.Close()
 	wg.Wait()
 }
