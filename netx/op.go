@@ -34,7 +34,7 @@ type ioFuture struct {
 	fd   *netFD       // immutable
 	dir  rt.Direction // immutable
 	kind opKind
-	try  bool // TryRead: make the syscall even when readiness says it would fail
+	try  bool // make the syscall even when readiness says it would fail (TryRead, direct mode)
 
 	buf []byte // read, write, recvfrom, sendto
 	n   int    // bytes done; accept's new descriptor
@@ -98,6 +98,10 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 		}
 		return f.finish(dl, nil)
 	}
+	// Outside a runtime (direct mode) a read is always attempted: no worker
+	// polls this goroutine's events, and finding the data already there
+	// saves a hand-off through the driver's goroutine.
+	f.try = cx.Runtime() == nil
 	if done, err := f.fd.reg.PollIO(cx, f.dir, f.attempt); done {
 		return f.finish(dl, err)
 	}
@@ -178,7 +182,7 @@ func (f *ioFuture) attempt() error {
 		}
 	case opReadFull:
 		for f.n < len(f.buf) {
-			n, err := fd.read(f.buf[f.n:], false)
+			n, err := fd.read(f.buf[f.n:], f.try)
 			if err != nil {
 				return err
 			}
@@ -191,7 +195,7 @@ func (f *ioFuture) attempt() error {
 			f.n += n
 		}
 	case opReadPooled:
-		if !fd.mayRead() {
+		if !f.try && !fd.mayRead() {
 			return unix.EAGAIN // borrow no buffer for a read bound to fail
 		}
 		b := getBuf()
