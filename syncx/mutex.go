@@ -83,12 +83,16 @@ var lockPool directPool[LockFuture]
 // time allocates. So poll or cancel it only until it completes or is
 // cancelled (the rule of rt.Future, which rt's combinators and generated code
 // follow), and do not keep it afterwards: a late Poll or Cancel through an
-// old pointer would act on the next LockAsync's wait. Such misuse is caught
-// where it can be: the next wait's owner then panics at its next poll (a
-// wait withdrawn by a late Cancel is woken for that poll) instead of hanging.
-// A future that is dropped without
-// completing or being cancelled keeps the embedded one busy, so that later
-// calls allocate; Cancel (free when never polled) gives it back.
+// old pointer would act on the next LockAsync's wait. A late Cancel is caught:
+// it withdraws that wait (handing on a lock already granted to it) and wakes
+// it, and the wait's next poll panics with a message naming this rule,
+// instead of hanging. A late Poll is caught only when it completes the wait
+// (the rightful owner's poll then panics; the late poller holds the lock and
+// must unlock it); one that finds the wait still queued takes over its
+// wake-up. In particular, never defer a Cancel of the future: cancel it
+// only while it is pending. A future that is dropped without completing or
+// being cancelled keeps the embedded one busy, so that later calls
+// allocate; Cancel (free when never polled) gives it back.
 func (m *Mutex) LockAsync() *LockFuture {
 	if !m.lockSlot.claim() {
 		return &LockFuture{m: m}
@@ -246,6 +250,16 @@ func cancelUnqueued(s pendState, f interface{ finish() }) bool {
 	}
 	return true
 }
+
+// Misuse of a reused future. A generation counter in the future cannot tell a
+// stale pointer from the live one: the old owner and the next one hold the
+// same pointer and would read the same counter; only a handle carrying its
+// own copy of the generation (a value type, boxed into an rt.Future at every
+// call: the allocation the reuse removes) could. What is cheap to catch is
+// the damage: a late Cancel marks the future done, so the next owner's poll
+// panics (panicPolledDone), and staleWaker makes sure that poll happens. A
+// granted lock, permit or notification withdrawn that way is handed on as
+// by any Cancel, so nothing is lost or held twice.
 
 // staleWaker returns, for an embedded (reusable) future whose waiter w is
 // still queued, the waker to wake once its Cancel has withdrawn w; nil
