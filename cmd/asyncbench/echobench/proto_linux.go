@@ -21,9 +21,10 @@ import (
 // the bytes back, return the buffer — with three switches:
 //
 //   - tryFirst: read before looking at the readiness snapshot, and wait only
-//     after EAGAIN, as rt.Registration.PollIO (and so netx) does at the time
-//     of writing. After a successful read the snapshot still says readable,
-//     so the next read finds nothing: three syscalls per request.
+//     after EAGAIN, as rt.Registration.PollIO does, and netx did before its
+//     reads learned to skip the syscall (commit 6040b95). After a successful
+//     read the snapshot still says readable, so the next read finds nothing:
+//     three syscalls per request.
 //   - shortClear: after a read shorter than the buffer, clear the read
 //     readiness (with the snapshot taken before the read, so readiness that
 //     arrived meanwhile is kept), as Tokio does for TCP streams; with the
