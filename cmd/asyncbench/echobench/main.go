@@ -307,6 +307,9 @@ func measureLoads(ctx context.Context, procs *procSet, srvs []*server, conns []i
 			continue
 		}
 		for _, c := range conns {
+			if len(s.runs[c]) == 0 { // interrupted before this load ran
+				continue
+			}
 			l := medianLoad(s.runs[c])
 			if *sysDur > 0 && ctx.Err() == nil {
 				var err error
@@ -739,13 +742,18 @@ func printTable(w *os.File, results []*result, conns []int) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nserver RSS per idle connection (%d idle connections, fresh server):\n", *idleN)
+	if *idleN > 0 {
+		fmt.Fprintf(w, "\nserver RSS per idle connection (%d idle connections, fresh server):\n", *idleN)
+	} else {
+		fmt.Fprintf(w, "\n")
+	}
 	for _, r := range results {
-		if r.err != nil {
+		switch {
+		case r.err != nil:
 			fmt.Fprintf(w, "  %-11s error: %v\n", r.name, firstLine(r.err))
-			continue
+		case *idleN > 0:
+			fmt.Fprintf(w, "  %-11s %s B\n", r.name, f0(r.idle))
 		}
-		fmt.Fprintf(w, "  %-11s %s B\n", r.name, f0(r.idle))
 	}
 
 	corio := byName["corio"]
