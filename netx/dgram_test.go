@@ -184,3 +184,32 @@ func TestUnixDatagram(t *testing.T) {
 		t.Fatalf("Recv: %q, %v", buf[:n], err)
 	}
 }
+
+func TestUnixAsyncTwins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.sock")
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	lnOut := rt.BlockOn(r, ListenUnixAsync(path))
+	if lnOut.V1 != nil {
+		t.Fatal(lnOut.V1)
+	}
+	ln := lnOut.V0
+	defer ln.Close()
+	acc := rt.SpawnOn(r, ln.AcceptUnixAsync())
+	c := rt.BlockOn(r, DialUnixAsync(path))
+	if c.V1 != nil {
+		t.Fatal(c.V1)
+	}
+	s, err := acc.Join()
+	if err != nil || s.V1 != nil {
+		t.Fatal(err, s.V1)
+	}
+	w := rt.BlockOn(r, c.V0.WriteAsync([]byte("twin")))
+	buf := make([]byte, 4)
+	rd := rt.BlockOn(r, s.V0.ReadFullAsync(buf))
+	if w.V1 != nil || rd.V1 != nil || string(buf) != "twin" {
+		t.Fatalf("write %v, read %q %v", w.V1, buf, rd.V1)
+	}
+	c.V0.Close()
+	s.V0.Close()
+}
