@@ -35,7 +35,7 @@ var blockingIO = []string{
 	"os.ReadFile", "os.WriteFile", "os.Open", "os.Create", "os.OpenFile", "os.ReadDir",
 }
 
-const ioFix = "run it in rt.SpawnBlocking(func() T { … }) and await the handle's Join(), or do the I/O outside the async function (corio/netx, not yet available, will provide sockets whose operations suspend)"
+const ioFix = "for sockets use corio/netx, whose Dial, Accept, Read and Write suspend; otherwise run the call in rt.SpawnBlocking(func() T { … }) and await the handle's Join()"
 
 func init() {
 	for _, n := range blockingIO {
