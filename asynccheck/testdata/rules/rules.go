@@ -49,7 +49,7 @@ func Waits(wg *sync.WaitGroup) {
 
 //async:func
 func Sockets(tc *net.TCPConn, c net.Conn, f *os.File, buf []byte) {
-	tc.Read(buf)                                 // want `\(\*net.TCPConn\).Read blocks the runtime thread inside async function Sockets; run it in rt.SpawnBlocking`
+	tc.Read(buf)                                 // want `\(\*net.TCPConn\).Read blocks the runtime thread inside async function Sockets; for sockets use corio/netx`
 	c.Write(buf)                                 // want `\(net.Conn\).Write blocks the runtime thread`
 	f.Read(buf)                                  // want `\(\*os.File\).Read blocks the runtime thread`
 	io.ReadAll(c)                                // want `io.ReadAll on net.Conn blocks the runtime thread inside async function Sockets`
