@@ -39,6 +39,17 @@ const rtPath = "github.com/corio-go/corio/rt"
 // with the user's own import names.
 const stubRT = "asyncgen_rt"
 
+// parseMode parses as go/packages does, without the deprecated object
+// resolution (ast.Object), which nothing here reads and go/types does not
+// need.
+const parseMode = parser.ParseComments | parser.AllErrors | parser.SkipObjectResolution
+
+// parsedFile is a source file as read and parsed by load.
+type parsedFile struct {
+	src []byte
+	f   *ast.File
+}
+
 // srcFile is one user source file with async functions.
 type srcFile struct {
 	path    string // absolute path of the source file
@@ -75,6 +86,7 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 		return nil, nil, []string{"asyncgen: " + err.Error()}
 	}
 	overlay := map[string][]byte{}
+	parsed := map[string]parsedFile{}
 	plans := map[string]*pkgPlan{}
 	fset := token.NewFileSet()
 	for _, p := range list {
@@ -103,11 +115,12 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 			if plan.generated[f] || strings.HasSuffix(f, "_test.go") {
 				continue
 			}
-			af, err := parser.ParseFile(fset, f, contents[f], parser.ParseComments|parser.AllErrors)
+			af, err := parser.ParseFile(fset, f, contents[f], parseMode)
 			if err != nil {
 				errs = append(errs, scanErrors(err)...)
 				continue
 			}
+			parsed[f] = parsedFile{contents[f], af}
 			sf := &srcFile{path: f, outPath: strings.TrimSuffix(f, ".go") + "_async.go"}
 			for _, d := range af.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && hasDirective(fd.Doc) {
@@ -170,6 +183,17 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 		Dir:     dir,
 		Overlay: overlay,
 		Fset:    fset,
+		// The source files were parsed above, into the same file set: the
+		// loader takes those syntax trees instead of parsing them again
+		// (for a package of many async functions, parsing is a good part
+		// of the run). It calls ParseFile concurrently; parsed is only
+		// read now.
+		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+			if pf, ok := parsed[filename]; ok && bytes.Equal(pf.src, src) {
+				return pf.f, nil
+			}
+			return parser.ParseFile(fset, filename, src, parseMode)
+		},
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
