@@ -26,8 +26,8 @@ var errClosing = errors.New("use of closed network connection")
 // socket type shares. The socket types hold it by pointer so that a cleanup
 // attached to the outer value can close it when the value is lost.
 type netFD struct {
-	fd  int              // immutable
-	reg *rt.Registration // immutable
+	fd  int             // immutable
+	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at
 
 	// state is the closed bit (1) plus twice the number of syscalls in
 	// progress: the descriptor is closed when both say so, never while a
@@ -56,7 +56,7 @@ type ioDir struct {
 	fut ioFuture                 // the pending operation's state
 }
 
-func newFD(fd int, reg *rt.Registration, family, sotype int, network string) *netFD {
+func newFD(fd int, reg rt.Registration, family, sotype int, network string) *netFD {
 	f := &netFD{fd: fd, reg: reg, family: int16(family), sotype: int16(sotype), net: netNameOf(network)}
 	f.rd.fut.fd, f.rd.fut.dir = f, rt.DirRead
 	f.wr.fut.fd, f.wr.fut.dir = f, rt.DirWrite
@@ -89,7 +89,7 @@ func (fd *netFD) network() string { return networks[fd.net] }
 // closeLost deregisters and closes the descriptor of a netFD that became
 // unreachable without Close (a dropped socket, or one whose task a runtime
 // shutdown cancelled): nothing can use it any more.
-func closeLost(reg *rt.Registration) {
+func closeLost(reg rt.Registration) {
 	fd := reg.Fd()
 	reg.Deregister()
 	unix.Close(fd)

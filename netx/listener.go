@@ -34,13 +34,13 @@ var emfileLogged atomic.Bool
 
 // pollAccept advances the pending Accept; true once done, with the new
 // socket's descriptor and registration or an error in net's shape.
-func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg *rt.Registration, err error, done bool) {
+func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err error, done bool) {
 	f := &l.fd.rd.fut
 	for {
 		if bo := &l.backoff; bo.armed {
 			if l.fd.closed() {
 				bo.release()
-				return -1, nil, l.fd.opErr("accept", errClosing), true
+				return -1, reg, l.fd.opErr("accept", errClosing), true
 			}
 			bo.mu.Lock()
 			bo.waker = cx.Waker()
@@ -49,13 +49,13 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg *rt.Registration, er
 				continue
 			}
 			if _, ok := bo.sleep.Poll(cx); !ok {
-				return -1, nil, nil, false
+				return -1, reg, nil, false
 			}
 			bo.release()
 			f.start(opAccept, nil)
 		}
 		if !f.poll(cx) {
-			return -1, nil, nil, false
+			return -1, reg, nil, false
 		}
 		switch {
 		case f.err == nil:
@@ -75,16 +75,15 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg *rt.Registration, er
 			l.backoff.armed = true
 			continue
 		default:
-			return -1, nil, l.fd.opErr("accept", f.err), true
+			return -1, reg, l.fd.opErr("accept", f.err), true
 		}
 		l.delay = 0
 		nfd = f.n
-		out, _ := rt.RegisterAsync(nfd).Poll(cx) // ready at its first poll
-		if out.V1 != nil {
+		if err := reg.Init(cx, nfd); err != nil {
 			unix.Close(nfd)
-			return -1, nil, l.fd.opErr("accept", out.V1), true
+			return -1, reg, l.fd.opErr("accept", err), true
 		}
-		return nfd, out.V0, nil, true
+		return nfd, reg, nil, true
 	}
 }
 
@@ -185,12 +184,10 @@ func listenFD(sa unix.Sockaddr, sotype int, network string, lc *ListenConfig, cx
 
 // register registers s with cx's driver, or the default driver for a nil cx
 // (rt.Register's choice).
-func register(cx *rt.Context, s int) (*rt.Registration, error) {
-	if cx == nil {
-		return rt.Register(s)
-	}
-	out, _ := rt.RegisterAsync(s).Poll(cx)
-	return out.V0, out.V1
+func register(cx *rt.Context, s int) (rt.Registration, error) {
+	var reg rt.Registration
+	err := reg.Init(cx, s)
+	return reg, err
 }
 
 // ListenConfig holds the options of a listening socket. The zero value is

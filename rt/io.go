@@ -62,11 +62,14 @@ var ErrDeregistered = errors.New("corio/rt: descriptor deregistered")
 // A Registration is a descriptor registered with a runtime's driver. Its
 // methods are safe for concurrent use, except that each direction has one
 // waiter at a time.
+//
+// A Registration is two immutable pointers and holds no state of its own
+// (the readiness and the waiters live in the driver's record), so a copy is
+// the same registration: a socket type may embed one by value, filled by
+// Init, instead of pointing at the one Register allocates.
 type Registration struct {
-	reg   *poller.Registration // immutable
-	drv   *driver.Driver       // immutable
-	read  readyFuture          // the DirRead waiter; owned by the task awaiting it
-	write readyFuture          // the DirWrite waiter; owned by the task awaiting it
+	reg *poller.Registration // immutable
+	drv *driver.Driver       // immutable
 }
 
 // Register registers fd with the process default driver (direct mode of
@@ -101,14 +104,33 @@ func (fd registerFuture) Poll(cx *Context) (Tuple2[*Registration, error], bool) 
 }
 
 func register(d *driver.Driver, fd int) (*Registration, error) {
-	pr, err := d.Register(fd)
-	if err != nil {
+	r := new(Registration)
+	if err := r.init(d, fd); err != nil {
 		return nil, err
 	}
-	r := &Registration{reg: pr, drv: d}
-	r.read = readyFuture{reg: pr, dir: poller.DirRead}
-	r.write = readyFuture{reg: pr, dir: poller.DirWrite}
 	return r, nil
+}
+
+func (r *Registration) init(d *driver.Driver, fd int) error {
+	pr, err := d.Register(fd)
+	if err != nil {
+		return err
+	}
+	*r = Registration{reg: pr, drv: d}
+	return nil
+}
+
+// Init registers fd into r, a Registration embedded in a larger value, with
+// the driver a leaf polled with cx uses: the running runtime's, or the
+// default driver when cx is nil or has no runtime (RegisterAsync's and
+// Register's choice). It saves the allocation Register makes. r must not be
+// registered already; fd's preconditions are Register's.
+func (r *Registration) Init(cx *Context, fd int) error {
+	d := driver.Default()
+	if cx != nil {
+		d = driverOf(cx)
+	}
+	return r.init(d, fd)
 }
 
 // Fd returns the registered descriptor.
@@ -137,14 +159,14 @@ func (r *Registration) Readable() ReadyEvent { return Await(r.ReadableAsync()) }
 // Registration (no allocation) and there is one per direction: at most one
 // task may await it at a time. It spends one budget unit per poll; its Cancel
 // forgets the waiting task.
-func (r *Registration) ReadableAsync() Future[ReadyEvent] { return &r.read }
+func (r *Registration) ReadableAsync() Future[ReadyEvent] { return (*readableFuture)(r) }
 
 // Writable is Readable for writing: the direct mode of WritableAsync.
 func (r *Registration) Writable() ReadyEvent { return Await(r.WritableAsync()) }
 
 // WritableAsync is ReadableAsync for writing (writable, write-closed, error
 // or deregistered).
-func (r *Registration) WritableAsync() Future[ReadyEvent] { return &r.write }
+func (r *Registration) WritableAsync() Future[ReadyEvent] { return (*writableFuture)(r) }
 
 // Ready blocks until dir is ready: Readable or Writable. It is the direct mode
 // of ReadyAsync.
@@ -153,9 +175,9 @@ func (r *Registration) Ready(dir Direction) ReadyEvent { return Await(r.ReadyAsy
 // ReadyAsync returns the future of dir: ReadableAsync or WritableAsync.
 func (r *Registration) ReadyAsync(dir Direction) Future[ReadyEvent] {
 	if dir == poller.DirWrite {
-		return &r.write
+		return (*writableFuture)(r)
 	}
-	return &r.read
+	return (*readableFuture)(r)
 }
 
 // Deregister stops watching the descriptor and wakes both waiters (their
@@ -163,30 +185,37 @@ func (r *Registration) ReadyAsync(dir Direction) Future[ReadyEvent] {
 // descriptor itself stays open. Call it once.
 func (r *Registration) Deregister() error { return r.drv.Deregister(r.reg) }
 
-// readyFuture waits for one direction of a registration.
-type readyFuture struct {
-	reg     *poller.Registration // immutable
-	dir     poller.Direction     // immutable
-	waiting bool                 // a waker is recorded; owned by the awaiting task
+// readableFuture and writableFuture wait for one direction of a
+// registration. They are the Registration itself under another name, so
+// ReadableAsync and WritableAsync allocate nothing and cost no memory in it.
+type (
+	readableFuture Registration
+	writableFuture Registration
+)
+
+func (f *readableFuture) Poll(cx *Context) (ReadyEvent, bool) {
+	return (*Registration)(f).pollReady(cx, poller.DirRead)
 }
 
-func (f *readyFuture) Poll(cx *Context) (ReadyEvent, bool) {
+func (f *writableFuture) Poll(cx *Context) (ReadyEvent, bool) {
+	return (*Registration)(f).pollReady(cx, poller.DirWrite)
+}
+
+func (r *Registration) pollReady(cx *Context, dir Direction) (ReadyEvent, bool) {
 	if !cx.ConsumeBudget() {
 		cx.Waker().Wake()
 		return ReadyEvent{}, false
 	}
-	ev, ok := f.reg.PollReady(f.dir, cx.Waker())
-	f.waiting = !ok
-	return ev, ok
+	return r.reg.PollReady(dir, cx.Waker())
 }
 
 // Cancel forgets the waker recorded for the direction, if any: this
 // future's, or the one a PollIO loop recorded (PollIO's doc sends a future
 // that stops waiting here; there is one waiter per direction).
-func (f *readyFuture) Cancel() {
-	f.reg.ClearWaker(f.dir)
-	f.waiting = false
-}
+func (f *readableFuture) Cancel() { f.reg.ClearWaker(poller.DirRead) }
+
+// Cancel is readableFuture's Cancel for writing.
+func (f *writableFuture) Cancel() { f.reg.ClearWaker(poller.DirWrite) }
 
 // PollIO is the readiness loop for hand-written leaf futures. It spends one
 // budget unit, then runs op until op succeeds, fails with an error other than
@@ -206,7 +235,7 @@ func (r *Registration) PollIO(cx *Context, dir Direction, op func() error) (done
 	for {
 		ev := r.reg.Readiness()
 		err := op()
-		if !errors.Is(err, syscall.EAGAIN) {
+		if err != syscall.EAGAIN && (err == nil || !errors.Is(err, syscall.EAGAIN)) {
 			return true, err
 		}
 		if ev.Shutdown {
