@@ -81,12 +81,12 @@ func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
 // ErrWouldBlock, Readable waits for new data.
 func (r *reader) TryRead(b []byte) (int, error) {
 	var f ioFuture
-	f.fd, f.dir, f.try = r.fd, rt.DirRead, true
+	f.dir, f.try = rt.DirRead, true
 	f.start(opRead, b)
 	if len(b) == 0 {
 		return 0, nil
 	}
-	err := f.tryOp()
+	err := f.tryOp(r.fd)
 	return f.n, r.fd.opErr("read", err)
 }
 
@@ -154,9 +154,9 @@ func (w *writer) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // *net.OpError) if only a prefix (maybe empty) did. It spends no budget.
 func (w *writer) TryWrite(b []byte) (int, error) {
 	var f ioFuture
-	f.fd, f.dir = w.fd, rt.DirWrite
+	f.dir = rt.DirWrite
 	f.start(opWrite, b)
-	err := f.tryOp()
+	err := f.tryOp(w.fd)
 	return f.n, w.fd.opErr("write", err)
 }
 
@@ -238,7 +238,7 @@ func (f *readFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	if !g.poll(cx) {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("read", g.err)}, true
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", g.result())}, true
 }
 
 func (f *readFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -250,7 +250,7 @@ func (f *writeFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	if !g.poll(cx) {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("write", g.err)}, true
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("write", g.result())}, true
 }
 
 func (f *writeFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -263,7 +263,7 @@ func (f *readPooledFuture) Poll(cx *rt.Context) (rt.Tuple2[*Buf, error], bool) {
 		return rt.Tuple2[*Buf, error]{}, false
 	}
 	b := g.takeBuf()
-	return rt.Tuple2[*Buf, error]{V0: b, V1: g.fd.opErr("read", g.err)}, true
+	return rt.Tuple2[*Buf, error]{V0: b, V1: g.owner().opErr("read", g.result())}, true
 }
 
 func (f *readPooledFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -279,7 +279,7 @@ func (f *readyFuture) Poll(cx *rt.Context) (error, bool) {
 	if g.dir == rt.DirWrite {
 		op = "write"
 	}
-	return g.fd.opErr(op, g.err), true
+	return g.owner().opErr(op, g.result()), true
 }
 
 func (f *readyFuture) Cancel() { (*ioFuture)(f).cancel() }

@@ -141,9 +141,9 @@ func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], 
 	}
 	var from net.Addr
 	if sa := g.sockaddr(); sa != nil {
-		from = sockaddrToAddr(g.fd.network(), sa)
+		from = sockaddrToAddr(g.owner().network(), sa)
 	}
-	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.fd.opErr("read", g.err)}, true
+	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.owner().opErr("read", g.result())}, true
 }
 
 func (f *recvFromFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -155,7 +155,7 @@ func (f *recvFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	if !g.poll(cx) {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.fd.opErr("read", g.err)}, true
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", g.result())}, true
 }
 
 func (f *recvFuture) Cancel() { (*ioFuture)(f).cancel() }

@@ -58,8 +58,7 @@ type ioDir struct {
 
 func newFD(fd int, reg rt.Registration, family, sotype int, network string) *netFD {
 	f := &netFD{fd: fd, reg: reg, family: int16(family), sotype: int16(sotype), net: netNameOf(network)}
-	f.rd.fut.fd, f.rd.fut.dir = f, rt.DirRead
-	f.wr.fut.fd, f.wr.fut.dir = f, rt.DirWrite
+	f.rd.fut.dir, f.wr.fut.dir = rt.DirRead, rt.DirWrite
 	// The cleanup is on the netFD, which every pending operation reaches
 	// (a task waiting on the socket is reachable from the poller through
 	// its waker), not on the outer value, which may become unreachable

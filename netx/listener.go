@@ -57,25 +57,26 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 		if !f.poll(cx) {
 			return -1, reg, nil, false
 		}
+		ferr := f.result()
 		switch {
-		case f.err == nil:
-		case errors.Is(f.err, unix.ECONNABORTED):
+		case ferr == nil:
+		case errors.Is(ferr, unix.ECONNABORTED):
 			f.start(opAccept, nil) // the peer gave up in the backlog: next one
 			continue
-		case isResourceExhausted(f.err):
+		case isResourceExhausted(ferr):
 			// Out of descriptors (or kernel memory): the pending
 			// connection stays in the backlog and the socket stays
 			// readable, so retrying at once would spin. Wait, doubling
 			// the wait up to maxAcceptBackoff, and say so once.
 			if emfileLogged.CompareAndSwap(false, true) {
-				log.Printf("corio/netx: accept: %v; backing off (up to %v) until descriptors are freed", f.err, maxAcceptBackoff)
+				log.Printf("corio/netx: accept: %v; backing off (up to %v) until descriptors are freed", ferr, maxAcceptBackoff)
 			}
 			l.delay = min(max(l.delay*2, minAcceptBackoff), maxAcceptBackoff)
 			l.backoff.sleep.Reset(l.delay)
 			l.backoff.armed = true
 			continue
 		default:
-			return -1, reg, l.fd.opErr("accept", f.err), true
+			return -1, reg, l.fd.opErr("accept", ferr), true
 		}
 		l.delay = 0
 		nfd = f.n

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/corio-go/corio/rt"
 	"golang.org/x/sys/unix"
@@ -30,19 +31,46 @@ const (
 // the socket (one per direction), so starting an operation allocates
 // nothing; the typed futures the Async methods return are the same memory
 // under other names (readFuture, acceptFuture, …).
+//
+// It holds no pointer to its socket: the socket is found from the future's
+// own address (owner), since the future sits at a fixed offset in it, which
+// saves a pointer per direction in every socket.
 type ioFuture struct {
-	fd   *netFD       // immutable
 	dir  rt.Direction // immutable
 	kind opKind
 	try  bool // make the syscall even when readiness says it would fail (TryRead, direct mode)
 
 	buf []byte // read, write, recvfrom, sendto
 	n   int    // bytes done; accept's new descriptor
-	err error  // the result, set when done
 	// aux is the operation's other datum: the unix.Sockaddr of recvfrom's
-	// source, sendto's destination or accept's peer, or opReadPooled's *Buf
-	// once read into (one field for both keeps every socket smaller).
+	// source, sendto's destination or accept's peer, opReadPooled's *Buf
+	// once read into, or, once done with an error, that error (none of the
+	// others is an error, and a failed operation has no other result). One
+	// field for all keeps every socket smaller.
 	aux any
+}
+
+// The offsets of the two directions' futures in a netFD.
+const (
+	rdFutOffset = unsafe.Offsetof(netFD{}.rd) + unsafe.Offsetof(ioDir{}.fut)
+	wrFutOffset = unsafe.Offsetof(netFD{}.wr) + unsafe.Offsetof(ioDir{}.fut)
+)
+
+// owner returns the socket f is a direction of. Only for the futures
+// embedded in a netFD (fd.rd.fut, fd.wr.fut): the Try operations' futures on
+// the stack pass their socket along instead.
+func (f *ioFuture) owner() *netFD {
+	off := rdFutOffset
+	if f.dir == rt.DirWrite {
+		off = wrFutOffset
+	}
+	return (*netFD)(unsafe.Add(unsafe.Pointer(f), -int(off)))
+}
+
+// result returns the operation's error, once done.
+func (f *ioFuture) result() error {
+	err, _ := f.aux.(error)
+	return err
 }
 
 // sockaddr returns the address in aux, or nil.
@@ -60,12 +88,12 @@ func (f *ioFuture) takeBuf() *Buf {
 	return b
 }
 
-// ioDir returns the direction f belongs to.
-func (f *ioFuture) ioDir() *ioDir {
-	if f.dir == rt.DirWrite {
-		return &f.fd.wr
+// ioDir returns fd's direction dir.
+func (fd *netFD) ioDir(dir rt.Direction) *ioDir {
+	if dir == rt.DirWrite {
+		return &fd.wr
 	}
-	return &f.fd.rd
+	return &fd.rd
 }
 
 // expired reports whether the deadline at (Unix nanoseconds, 0: none) has
@@ -74,13 +102,15 @@ func expired(at int64) bool { return at != 0 && time.Now().UnixNano() >= at }
 
 // start resets f for a new operation of kind k on buf.
 func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	f.kind, f.buf, f.n, f.err, f.aux = k, buf, 0, nil, nil
+	f.kind, f.buf, f.n, f.aux = k, buf, 0, nil
 	return f
 }
 
-// poll advances the operation; true once f.err (and the results) are set.
+// poll advances the operation; true once its results (and f.result()) are
+// set.
 func (f *ioFuture) poll(cx *rt.Context) bool {
-	dl := f.ioDir().dl.Load()
+	fd := f.owner()
+	dl := fd.ioDir(f.dir).dl.Load()
 	var at int64
 	var gen uint64
 	if dl != nil {
@@ -93,7 +123,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 	}
 	if (f.kind == opRead || f.kind == opReadFull) && len(f.buf) == 0 {
 		// A zero-length read returns at once, as net's does.
-		if f.fd.closed() {
+		if fd.closed() {
 			return f.finish(dl, errClosing)
 		}
 		return f.finish(dl, nil)
@@ -102,7 +132,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 	// polls this goroutine's events, and finding the data already there
 	// saves a hand-off through the driver's goroutine.
 	f.try = cx.Runtime() == nil
-	if done, err := f.fd.reg.PollIO(cx, f.dir, f.attempt); done {
+	if done, err := fd.reg.PollIO(cx, f.dir, func() error { return f.attempt(fd) }); done {
 		return f.finish(dl, err)
 	}
 	if dl == nil {
@@ -139,7 +169,9 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 
 // finish records err as the result and drops the deadline's hold on f.
 func (f *ioFuture) finish(dl *deadline, err error) bool {
-	f.err = err
+	if err != nil || f.kind == opSendTo {
+		f.aux = err // a failed attempt left no result in aux; drop sendto's address
+	}
 	f.buf = nil
 	if dl != nil {
 		dl.release()
@@ -149,25 +181,25 @@ func (f *ioFuture) finish(dl *deadline, err error) bool {
 
 // cancel abandons a pending operation.
 func (f *ioFuture) cancel() {
-	if dl := f.ioDir().dl.Load(); dl != nil {
+	fd := f.owner()
+	if dl := fd.ioDir(f.dir).dl.Load(); dl != nil {
 		dl.release()
 	}
-	rt.Cancel(f.fd.reg.ReadyAsync(f.dir))
+	rt.Cancel(fd.reg.ReadyAsync(f.dir))
 	f.takeBuf().Release()
 	f.buf = nil
 }
 
-// attempt makes one try of the operation's syscall, returning unix.EAGAIN if
-// it would block (rt.Registration.PollIO's contract).
-func (f *ioFuture) attempt() error {
-	fd := f.fd
+// attempt makes one try of the operation's syscall on fd, returning
+// unix.EAGAIN if it would block (rt.Registration.PollIO's contract).
+func (f *ioFuture) attempt(fd *netFD) error {
 	if !fd.incref() {
 		return errClosing
 	}
 	defer fd.decref()
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
-	if dl := f.ioDir().dl.Load(); dl != nil && expired(dl.at.Load()) {
+	if dl := fd.ioDir(f.dir).dl.Load(); dl != nil && expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
 	switch f.kind {
@@ -312,12 +344,12 @@ func ignoringEINTR(f func() (int, error)) (int, error) {
 // budget and records no waker, and it clears the direction's readiness
 // (keeping readiness that arrived meanwhile) when the syscall would block, so
 // that the next Readable or Writable waits for a new edge.
-func (f *ioFuture) tryOp() error {
-	ev := f.fd.reg.Readiness()
-	err := f.attempt()
+func (f *ioFuture) tryOp(fd *netFD) error {
+	ev := fd.reg.Readiness()
+	err := f.attempt(fd)
 	if err == unix.EAGAIN {
 		ev.Ready &= f.dir.Mask()
-		f.fd.reg.ClearReadiness(ev)
+		fd.reg.ClearReadiness(ev)
 		return ErrWouldBlock
 	}
 	return err

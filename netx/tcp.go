@@ -291,12 +291,12 @@ func (f *dialFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 				return zero, false
 			}
 			f.connecting = false
-			if w.err == nil {
+			if w.result() == nil {
 				fd := f.fd
 				f.fd = nil
 				return rt.Tuple2[T, error]{V0: f.mk(fd)}, true
 			}
-			f.fail(w.err)
+			f.fail(w.result())
 		}
 		if f.i >= len(f.t.sas) {
 			err := f.firstErr
