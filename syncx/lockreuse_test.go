@@ -2,6 +2,7 @@ package syncx
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corio-go/corio/rt"
@@ -259,6 +260,48 @@ func churn(stop chan struct{}) {
 			for range 64 {
 				churnSink = make([]byte, 4096)
 			}
+		}
+	}
+}
+
+// BenchmarkRecvFutureReset isolates the reset that RecvAsync makes of the
+// Receiver's embedded future: the former whole-struct assignment against the
+// field-wise reset it uses now, with the GC idle and with it kept busy (the
+// write barrier on). Each iteration first leaves the future as a completed
+// hand-over does (including the sender's atomic store of handed, common to
+// both forms).
+//
+//	go test -run '^$' -bench RecvFutureReset ./syncx
+func BenchmarkRecvFutureReset(b *testing.B) {
+	_, rx := NewChannel[*int](1)
+	r := rx
+	for _, gc := range []bool{false, true} {
+		gcName := map[bool]string{false: "idle-gc", true: "busy-gc"}[gc]
+		for _, fieldwise := range []bool{false, true} {
+			name := map[bool]string{false: "struct-assign", true: "fieldwise"}[fieldwise]
+			b.Run(gcName+"/"+name, func(b *testing.B) {
+				stop := make(chan struct{})
+				if gc {
+					go churn(stop)
+				}
+				for b.Loop() {
+					f := &r.recv
+					// As a completed hand-over leaves it.
+					f.done, f.w.notified, f.slot = true, true, nil
+					f.handed.Store(true)
+					if fieldwise {
+						if f.c != r.c {
+							f.c = r.c
+						}
+						f.slot = &r.recvSlot
+						f.done, f.polled, f.w.notified = false, false, false
+						f.handed = atomic.Bool{}
+					} else {
+						*f = RecvFuture[*int]{chanFuture: chanFuture{slot: &r.recvSlot}, c: r.c}
+					}
+				}
+				close(stop)
+			})
 		}
 	}
 }

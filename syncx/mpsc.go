@@ -513,8 +513,24 @@ func (r *Receiver[T]) Recv() (v T, ok bool) {
 // once it completed or was cancelled: poll or cancel it only until then, as
 // rt.Future requires.
 func (r *Receiver[T]) RecvAsync() *RecvFuture[T] {
-	f, slot := reuse(&r.recvSlot, &r.recv)
-	*f = RecvFuture[T]{chanFuture: chanFuture{slot: slot}, c: r.c}
+	if !r.recvSlot.claim() {
+		return &RecvFuture[T]{c: r.c}
+	}
+	// Reset the embedded future field by field rather than with a struct
+	// assignment, which copies the whole future (a bulk write barrier while
+	// the GC marks). The last use left it unqueued, without a waker or a
+	// value (finish and takeHanded clear them); only the slot (finish
+	// clears it), the flags that the hand-over fast path leaves set, and c
+	// on first use need writing.
+	f := &r.recv
+	if f.c != r.c {
+		f.c = r.c
+	}
+	f.slot = &r.recvSlot
+	f.done, f.polled, f.w.notified = false, false, false
+	// A plain store, as the struct assignment made: the slot's claim orders
+	// it after the last use, and no send can reach f before it is polled.
+	f.handed = atomic.Bool{}
 	return f
 }
 
@@ -584,7 +600,7 @@ func (f *RecvFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, bool], bool) {
 	if f.handed.Load() { // the common wake-up: a send handed a value over
 		// f is finished here, so handed and w.notified need no reset (an
 		// atomic store is a locked instruction): the next RecvAsync that
-		// reuses f rewrites the whole future.
+		// reuses f resets them.
 		var zero T
 		v, f.v = f.v, zero // keep no reference to the value
 		f.finish()
