@@ -215,6 +215,22 @@ func (r *Registration) Deregister() error {
 // goroutine may Poll at a time: a concurrent Poll panics. After Close, Poll
 // returns ErrClosed.
 func (p *Poller) Poll(timeout time.Duration) (n int, err error) {
+	return p.PollTo(timeout, nil)
+}
+
+// A Sink takes the wakers that a Poll dispatches, in place of calling their
+// Wake: the caller of PollTo can then queue the woken work where it runs
+// next (a scheduler's worker, its own queue) rather than through the path a
+// waker takes from an arbitrary goroutine. Dispatch runs on the goroutine in
+// PollTo, with no poller lock held, and must not block.
+type Sink interface {
+	Dispatch(w Waker)
+}
+
+// PollTo is Poll with the wakers of the satisfied waiters handed to s
+// (s.Dispatch(w) instead of w.Wake()). A nil s is Poll. Wake-ups by
+// Deregister and Close still call Wake.
+func (p *Poller) PollTo(timeout time.Duration, s Sink) (n int, err error) {
 	if !p.pollMu.TryLock() {
 		if p.wakeState.Load()&wakeClosed != 0 {
 			return 0, ErrClosed // Close holds pollMu
@@ -240,7 +256,7 @@ func (p *Poller) Poll(timeout time.Duration) (n int, err error) {
 		if k == 0 && !woken && ms < 0 {
 			continue // EINTR while waiting forever
 		}
-		return p.dispatch(p.events[:k]), nil
+		return p.dispatchTo(p.events[:k], s), nil
 	}
 }
 
@@ -258,7 +274,11 @@ func timeoutMillis(d time.Duration) int {
 
 // dispatch delivers a batch to the registrations its tokens still name and
 // wakes the satisfied waiters after the whole batch, with no lock held.
-func (p *Poller) dispatch(evs []polledEvent) int {
+func (p *Poller) dispatch(evs []polledEvent) int { return p.dispatchTo(evs, nil) }
+
+// dispatchTo records evs in their registrations and hands the satisfied
+// waiters to s (Wake when s is nil).
+func (p *Poller) dispatchTo(evs []polledEvent, s Sink) int {
 	t := p.table.Load()
 	wake := p.wakeBuf[:0]
 	n := 0
@@ -277,7 +297,11 @@ func (p *Poller) dispatch(evs []polledEvent) int {
 	}
 	for i, w := range wake {
 		wake[i] = nil // drop the reference before waking: Wake may re-arm
-		w.Wake()
+		if s != nil {
+			s.Dispatch(w)
+		} else {
+			w.Wake()
+		}
 	}
 	p.wakeBuf = wake[:0]
 	return n

@@ -372,13 +372,18 @@ func (r *Runtime) Metrics() Metrics {
 type runtimeStats struct {
 	spawned, completed, polls, mainPolls, budgetYields, parks atomic.Uint64
 	steals, lifoHits, overflows                               atomic.Uint64
-	localDepthCT, liveCT                                      atomic.Int64 // current-thread: published by the core holder
+	// dispatched: tasks a parking worker's driver woke onto its own queue;
+	// notifies: parked workers woken to share work (multi-thread). Not in
+	// Metrics; tests read them.
+	dispatched, notifies atomic.Uint64
+	localDepthCT, liveCT atomic.Int64 // current-thread: published by the core holder
 }
 
 // coreStats are one worker's unpublished deltas.
 type coreStats struct {
 	spawned, completed, polls, mainPolls, budgetYields uint64
 	steals, lifoHits, overflows                        uint64
+	dispatched                                         uint64
 }
 
 func (d *coreStats) flush(s *runtimeStats) {
@@ -395,5 +400,6 @@ func (d *coreStats) flush(s *runtimeStats) {
 	add(&s.steals, d.steals)
 	add(&s.lifoHits, d.lifoHits)
 	add(&s.overflows, d.overflows)
+	add(&s.dispatched, d.dispatched)
 	*d = coreStats{}
 }

@@ -136,7 +136,8 @@ func (s *currentThread) park(c *worker, withMain bool) {
 	}
 	r.stats.parks.Add(1)
 	if r.drv != nil {
-		r.drv.Park(-1, true)
+		r.drv.ParkTo(-1, true, c) // readiness and timer wakes queue on c.local
+		c.dispatched = 0
 		s.parked.Store(false)
 		return
 	}
@@ -147,9 +148,10 @@ func (s *currentThread) park(c *worker, withMain bool) {
 const parkSpins = 8
 
 // pollDriver lets a busy core fire due timers and I/O without blocking.
-func (s *currentThread) pollDriver() {
+func (s *currentThread) pollDriver(c *worker) {
 	if s.r.drv != nil {
-		s.r.drv.Park(0, false)
+		s.r.drv.ParkTo(0, false, c)
+		c.dispatched = 0
 	}
 }
 
@@ -210,7 +212,7 @@ func (s *currentThread) drive(c *worker, pollMain func() bool) {
 		if n := c.runBatch(s.eventInterval, (*worker).nextCT); n > 0 {
 			s.flush(c)
 			if n == s.eventInterval {
-				s.pollDriver()
+				s.pollDriver(c)
 			}
 			continue
 		}

@@ -118,6 +118,7 @@ func (m *multiThread) unparkOne() { m.notifyParked() }
 // will find the work) and some worker is parked (Go's wakep rule).
 func (m *multiThread) notifyParked() {
 	if id := m.idle.workerToNotify(m.workers); id >= 0 {
+		m.r.stats.notifies.Add(1)
 		m.workers[id].park.unpark(m.r.drv)
 	}
 }
@@ -151,8 +152,16 @@ func (w *worker) runMT() {
 				// event interval, so timers and I/O are not starved by
 				// CPU-bound tasks.
 				if d := m.r.drv; d.TryLock() {
-					d.Park(0, false)
+					d.ParkTo(0, false, w)
 					d.Unlock()
+					if w.dispatched > 0 {
+						// The tasks the driver woke joined this busy
+						// worker's ring: let a parked worker share them.
+						w.dispatched = 0
+						if w.ring.len() > 1 {
+							m.notifyParked()
+						}
+					}
 				}
 			}
 			continue
@@ -297,7 +306,21 @@ func (w *worker) parkMT() {
 		// On a paused clock the driver may jump to the next timer only when
 		// every worker is idle and nothing is queued.
 		auto := m.paused && m.idle.allParked() && m.r.inject.len() == 0
-		w.park.park(m.r.drv, auto)
+		w.park.park(m.r.drv, auto, w)
+		if w.dispatched > 0 {
+			// The driver woke tasks onto this worker's ring while it
+			// parked in it: run them here, with no other worker woken for
+			// the first (Tokio's "driver wake goes to the parking core").
+			// A notification that raced with the park is kept (the worker
+			// then counts as a searcher, as the notifier counted it).
+			n := w.dispatched
+			w.dispatched = 0
+			w.searching = m.idle.unparkSelf(w.index)
+			if n > 1 {
+				m.notifyParked() // more than this worker runs next
+			}
+			return
+		}
 		if m.idle.transitionFromParked(w.index) {
 			w.searching = true // notified workers start as searchers
 			return
@@ -500,6 +523,27 @@ func (s *idleState) transitionFromParked(id int) bool {
 	return !s.asleep[id]
 }
 
+// unparkSelf takes worker id off the sleepers and counts it as unparked, not
+// searching: it found work of its own while parked (the driver dispatched
+// tasks onto its ring). If a notifier took it off first, it is already
+// counted as unparked and searching; unparkSelf then reports true.
+func (s *idleState) unparkSelf(id int) (searching bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.asleep[id] {
+		return true
+	}
+	s.asleep[id] = false
+	for i, v := range s.sleepers {
+		if v == id {
+			s.sleepers = append(s.sleepers[:i], s.sleepers[i+1:]...)
+			break
+		}
+	}
+	s.state.Add(1)
+	return false
+}
+
 func (s *idleState) allParked() bool { return numUnparked(s.state.Load()) == 0 }
 
 // wparker is a worker's sleep: in the driver if it took the driver's lock,
@@ -516,7 +560,7 @@ const (
 	parkNotified
 )
 
-func (p *wparker) park(d *driver.Driver, autoAdvance bool) {
+func (p *wparker) park(d *driver.Driver, autoAdvance bool, sink driver.Sink) {
 	if p.state.CompareAndSwap(parkNotified, parkEmpty) {
 		return
 	}
@@ -527,7 +571,7 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool) {
 			runtime.Gosched()
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
-			d.Park(-1, autoAdvance)
+			d.ParkTo(-1, autoAdvance, sink)
 		}
 		p.state.Store(parkEmpty) // consume a notification, if any
 		d.Unlock()

@@ -2,6 +2,8 @@ package rt
 
 import (
 	"math"
+
+	"github.com/corio-go/corio/internal/driver"
 	rdebug "runtime/debug"
 	"sync/atomic"
 	"time"
@@ -41,6 +43,10 @@ type worker struct {
 	// Owner-only; nil between polls.
 	polling runner
 	stats   coreStats // owner-only; flushed into Runtime.stats
+
+	// dispatched counts the tasks Dispatch queued here during the current
+	// driver park (owner-only; the parking goroutine is the owner).
+	dispatched int
 }
 
 func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
@@ -120,6 +126,32 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 		w.pushRing(prev)
 		w.mt.notifyParked()
 	}
+}
+
+// Dispatch takes a waker that the driver wakes while this worker's goroutine
+// parks in it (a ready descriptor, a fired timer): a task of this runtime goes
+// on this worker's own queue — its ring, or the current-thread local queue —
+// with no inject-queue lock and no wake-up of another worker; the parking
+// goroutine runs it when the park returns (see "Wakes during a park" in
+// doc.go). Any other waker is woken as usual. Only the worker's owner calls
+// it, through driver.ParkTo.
+func (w *worker) Dispatch(wk driver.Waker) {
+	if tw, ok := wk.(taskWaker); ok {
+		if h := tw.header(); h.rt == w.rt {
+			if h.state.wake() {
+				w.dispatched++
+				w.stats.dispatched++
+				if w.mt == nil {
+					w.adopt(h)
+					w.local.push(h)
+				} else {
+					w.pushRing(h)
+				}
+			}
+			return
+		}
+	}
+	wk.Wake()
 }
 
 // reschedule queues a task whose poll ended with a pending self-wake (a

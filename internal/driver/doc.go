@@ -23,10 +23,31 @@
 // Park(0) polls without blocking — a busy worker does that every so many
 // ticks so that I/O and timers are not starved by CPU-bound tasks.
 //
+// Sink. ParkTo is Park with the wakers of ready descriptors and fired timers
+// handed to a Sink instead of woken. Go has no goroutine-local storage, so a
+// Waker cannot tell that it runs on the goroutine of a parked worker; the
+// sink can, because the worker passes itself. Package rt's workers pass
+// themselves and queue their own runtime's tasks on their own queue (no lock,
+// no wake-up of another worker: Tokio's "the driver's wakes go to the core
+// that parked"), and wake any other waker as usual.
+//
 // Unpark. Any goroutine that makes work for a parked worker publishes the
 // work first and calls Unpark second: the current Park, or the next one,
-// returns promptly. Unparks coalesce in a flag and in the poller's eventfd
-// word: while one is pending, another costs an atomic load.
+// returns promptly. Unpark sets a flag, notified, and writes the poller's
+// eventfd only while the holder may be blocked in epoll_wait (a second flag,
+// blocking, which the holder stores before a Poll that may block and clears
+// when the Poll hands it the first ready waker, or returns). The
+// holder stores blocking and then loads notified; Unpark stores notified and
+// then loads blocking (sequentially consistent): either the holder sees the
+// notification and polls without blocking, or Unpark sees it blocking and
+// wakes it. So an Unpark while the holder dispatches events, fires timers or
+// is not parking at all costs no syscall, and no eventfd is left to drain; an
+// eventfd written while the holder was blocked is read only when epoll
+// reports it (if the Poll returned for another event first, its next Poll
+// returns at once, one spurious loop). Park consumes notified when it
+// returns, after its wakers ran, so an Unpark that they caused does not make
+// the next Park return early. Unparks coalesce: while one is pending another
+// costs an atomic load.
 //
 // Timers. A Timer is embedded in what waits for it (a Sleep future), so
 // arming allocates nothing. Arm puts it in one of the driver's timer shards,

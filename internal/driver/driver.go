@@ -13,10 +13,16 @@ import (
 
 // Waker is what a timer or a readiness registration wakes: in corio, a task.
 // Wake must only schedule (push the task on a queue), never run it: it is
-// called on the goroutine that parks in the driver.
-type Waker interface {
-	Wake()
-}
+// called on the goroutine that parks in the driver. It is the poller's Waker,
+// so that one Sink takes the wakers of both.
+type Waker = poller.Waker
+
+// A Sink takes the wakers of a ParkTo — of ready descriptors and of fired
+// timers — in place of calling their Wake. Dispatch runs on the parking
+// goroutine, with no driver or poller lock held, and must not block. A
+// scheduler passes the parking worker, which queues the tasks it recognises
+// on its own queue (see package rt).
+type Sink = poller.Sink
 
 // Config configures a Driver. The zero Config is a driver on the real clock
 // with one timer shard per GOMAXPROCS.
@@ -64,10 +70,19 @@ type Driver struct {
 	// Park for the argument).
 	parkedUntil atomic.Uint64
 
-	// notified is set by Unpark before it wakes the poller and cleared by
-	// Park after Poll returned; it tells Park that new work arrived, so a
-	// paused clock must not auto-advance.
+	// notified is set by Unpark and cleared by Park once it returns; it tells
+	// Park that new work arrived, so a paused clock must not auto-advance,
+	// and that it must not block.
 	notified atomic.Bool
+
+	// blocking is true while the holder is in a Poll that may block (timeout
+	// not zero). Unpark writes the poller's eventfd only then; otherwise
+	// notified alone makes the holder's next blocking Poll not block. Stored
+	// by the holder only. Ordering partner: notified (see Park).
+	blocking atomic.Bool
+
+	// wakeups counts the Unparks that woke the poller (tests read it).
+	wakeups atomic.Uint64
 
 	closed atomic.Bool
 
@@ -77,6 +92,29 @@ type Driver struct {
 
 	// fireBuf is the lock holder's buffer for the wakers of firing timers.
 	fireBuf []Waker
+
+	// disp is the sink ParkTo gives the poller (owned by the lock holder).
+	disp dispatcher
+}
+
+// dispatcher is the poller's sink during a ParkTo: epoll_wait has returned
+// once it is called, so it clears blocking (an Unpark from now on, even one
+// that the dispatched wakers cause, costs no eventfd write), then hands the
+// waker on to the caller's sink, or wakes it.
+type dispatcher struct {
+	d    *Driver
+	sink Sink
+}
+
+func (x *dispatcher) Dispatch(w Waker) {
+	if x.d.blocking.Load() {
+		x.d.blocking.Store(false)
+	}
+	if x.sink != nil {
+		x.sink.Dispatch(w)
+	} else {
+		w.Wake()
+	}
 }
 
 // ErrClosed is returned by Register after Close.
@@ -89,6 +127,7 @@ func New(cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	d := &Driver{poller: p, clock: cfg.Clock}
+	d.disp.d = d
 	if d.clock == nil {
 		d.clock = timewheel.NewRealClock()
 	}
@@ -155,6 +194,12 @@ func (d *Driver) Unlock() {
 //
 // Park after Close returns at once.
 func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
+	d.ParkTo(timeout, autoAdvance, nil)
+}
+
+// ParkTo is Park with the wakers of ready descriptors and fired timers handed
+// to s (s.Dispatch(w) instead of w.Wake()). A nil s is Park.
+func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) {
 	if d.closed.Load() {
 		return
 	}
@@ -203,25 +248,44 @@ func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
 		}
 		d.parkedUntil.Store(until)
 	}
-	n, err := d.poller.Poll(pollTimeout)
+	if pollTimeout != 0 {
+		// Unpark writes the eventfd only while we may block: we store
+		// blocking and then load notified, Unpark stores notified and then
+		// loads blocking (sequentially consistent), so either we see its
+		// notification and do not block, or it sees us blocking and wakes
+		// the poller. An Unpark while we run (dispatch, timers, tasks) costs
+		// no syscall, and its eventfd need not be drained.
+		d.blocking.Store(true)
+		if d.notified.Load() {
+			pollTimeout = 0
+		}
+	}
+	d.disp.sink = s
+	n, err := d.poller.PollTo(pollTimeout, &d.disp)
+	d.disp.sink = nil
+	d.blocking.Store(false)
 	d.parkedUntil.Store(notParked)
-	notified := d.notified.Swap(false)
 	if err != nil {
+		d.notified.Store(false)
 		if errors.Is(err, poller.ErrClosed) {
 			return
 		}
 		panic("corio/driver: poll: " + err.Error())
 	}
-	fired := d.fire(d.clock.Now())
+	fired := d.fire(d.clock.Now(), s)
+	// Consumed after the wakers ran, so an Unpark that they caused (or that
+	// came while they ran) does not make the next Park return at once: the
+	// caller re-checks its queues after this one returns.
+	notified := d.notified.Swap(false)
 	if d.manual != nil && autoAdvance && n == 0 && !notified && fired == 0 {
-		d.autoAdvance()
+		d.autoAdvance(s)
 	}
 }
 
 // autoAdvance jumps a paused clock to the next timer and fires what is due,
 // repeating while the wheel only cascades (NextExpiration may name the start
 // of a coarser slot, which fires nothing).
-func (d *Driver) autoAdvance() {
+func (d *Driver) autoAdvance(s Sink) {
 	for {
 		next, ok := d.nextExpiration()
 		if !ok {
@@ -230,7 +294,7 @@ func (d *Driver) autoAdvance() {
 		if at := timewheel.TicksToDuration(next); at > d.manual.Elapsed() {
 			d.manual.Set(at)
 		}
-		if d.fire(d.clock.Now()) > 0 {
+		if d.fire(d.clock.Now(), s) > 0 {
 			return
 		}
 	}
@@ -253,9 +317,9 @@ func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
 }
 
 // fire advances every busy shard to now, wakes the timers that fired (after
-// each shard's lock is released) and returns how many fired. Only the lock
-// holder calls it; fireBuf is its buffer.
-func (d *Driver) fire(now timewheel.Tick) int {
+// each shard's lock is released; through sink when not nil) and returns how many
+// fired. Only the lock holder calls it; fireBuf is its buffer.
+func (d *Driver) fire(now timewheel.Tick, sink Sink) int {
 	fired := 0
 	for i := range d.shards {
 		s := &d.shards[i]
@@ -264,7 +328,11 @@ func (d *Driver) fire(now timewheel.Tick) int {
 		}
 		buf := s.advance(now, d.fireBuf[:0])
 		for j, w := range buf {
-			w.Wake()
+			if sink != nil {
+				sink.Dispatch(w)
+			} else {
+				w.Wake()
+			}
 			buf[j] = nil // keep no task reachable from the buffer
 		}
 		fired += len(buf)
@@ -281,7 +349,10 @@ func (d *Driver) Unpark() {
 		return
 	}
 	d.notified.Store(true)
-	d.poller.Wakeup()
+	if d.blocking.Load() {
+		d.wakeups.Add(1)
+		d.poller.Wakeup()
+	}
 }
 
 // Advance moves a paused driver's clock forward by dur and unparks the driver

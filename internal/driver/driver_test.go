@@ -72,6 +72,13 @@ func TestAutoAdvance(t *testing.T) {
 	if got := clk.Elapsed(); got != time.Hour {
 		t.Fatalf("clock at %v, want 1h", got)
 	}
+	// ParkTo hands the fired timer's waker to the sink instead of waking it.
+	d.Arm(&tm, d.DeadlineAfter(time.Second), &w, -1)
+	var s sinkWakers
+	d.ParkTo(-1, true, &s)
+	if len(s.got) != 1 || s.got[0] != Waker(&w) || w.n.Load() != 1 {
+		t.Fatalf("sink got %d wakers (woken %d); want the timer's, not woken", len(s.got), w.n.Load()-1)
+	}
 }
 
 func newReal(t testing.TB) *Driver {
@@ -504,3 +511,36 @@ func TestBusyFlagSkipsEmptyShards(t *testing.T) {
 	}
 	d.Cancel(&tm)
 }
+
+// Unpark writes the poller's eventfd only while the holder may block in Poll:
+// Unparks with no blocking Park in progress only set the flag, and the next
+// Park returns at once without blocking; an Unpark of a blocked holder wakes
+// it through the poller, once.
+func TestUnparkWakesPollerOnlyWhenBlocked(t *testing.T) {
+	d := newReal(t)
+	d.TryLock()
+	defer d.Unlock()
+	for range 3 {
+		d.Unpark()
+	}
+	d.Park(-1, false) // returns: notified, so it does not block
+	if n := d.wakeups.Load(); n != 0 {
+		t.Fatalf("%d poller wake-ups for Unparks with no blocked holder; want 0", n)
+	}
+	go func() {
+		for !d.blocking.Load() {
+			runtime.Gosched()
+		}
+		d.Unpark()
+		d.Unpark() // coalesced
+	}()
+	d.Park(-1, false) // returns only through the Unpark's eventfd write
+	if n := d.wakeups.Load(); n != 1 {
+		t.Fatalf("%d poller wake-ups for a blocked holder; want 1", n)
+	}
+}
+
+// sinkWakers collects what ParkTo hands to a sink.
+type sinkWakers struct{ got []Waker }
+
+func (s *sinkWakers) Dispatch(w Waker) { s.got = append(s.got, w) }
