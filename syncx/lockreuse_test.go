@@ -18,7 +18,7 @@ const reusePanic = "polled after it completed or was cancelled"
 func TestLockAsyncAllocs(t *testing.T) {
 	cx := rt.NewContext(nopWaker{})
 	var m Mutex
-	s := NewSemaphore(2)
+	s, s1 := NewSemaphore(2), NewSemaphore(1)
 	var rw RwLock
 	var n Notify
 	for _, c := range []struct {
@@ -43,6 +43,19 @@ func TestLockAsyncAllocs(t *testing.T) {
 			}
 			m.Unlock()
 		}},
+		{"Mutex.LockAsync/overlapping", func() { // the embedded future and the spare
+			m.Lock()
+			f1, f2 := m.LockAsync(), m.LockAsync()
+			f1.Poll(cx)
+			f2.Poll(cx)
+			for _, f := range []*LockFuture{f1, f2} {
+				m.Unlock()
+				if _, ok := f.Poll(cx); !ok {
+					t.Fatal("LockAsync not ready after the hand-off")
+				}
+			}
+			m.Unlock()
+		}},
 		{"Mutex.LockAsync/cancelled", func() {
 			m.Lock()
 			f := m.LockAsync()
@@ -55,6 +68,27 @@ func TestLockAsyncAllocs(t *testing.T) {
 				t.Fatal("uncontended AcquireAsync:", ok, err)
 			}
 			s.Release(1)
+		}},
+		{"Semaphore.AcquireAsync/overlapping", func() { // the embedded future and the spare
+			f1, f2 := s1.AcquireAsync(1), s1.AcquireAsync(1)
+			if err, ok := f1.Poll(cx); !ok || err != nil {
+				t.Fatal("AcquireAsync with a permit free:", ok, err)
+			}
+			if _, ok := f2.Poll(cx); ok {
+				t.Fatal("AcquireAsync ready with no permit free")
+			}
+			s1.Release(1)
+			if err, ok := f2.Poll(cx); !ok || err != nil {
+				t.Fatal("AcquireAsync not granted after a release:", ok, err)
+			}
+			s1.Release(1)
+		}},
+		{"RwLock.RLockAsync/overlapping", func() {
+			f1, f2 := rw.RLockAsync(), rw.RLockAsync()
+			f1.Poll(cx)
+			f2.Poll(cx)
+			rw.RUnlock()
+			rw.RUnlock()
 		}},
 		{"RwLock.RLockAsync", func() {
 			if _, ok := rw.RLockAsync().Poll(cx); !ok {
@@ -100,12 +134,24 @@ func TestLockAsyncReuse(t *testing.T) {
 	if f3 == f2 {
 		t.Fatal("LockAsync handed out the embedded future while it was pending")
 	}
+	if !f3.spare {
+		t.Fatal("the future made while the embedded one was out is not marked spare")
+	}
 	f3.Poll(cx)
 	m.Unlock() // to f2
 	if _, ok := f2.Poll(cx); !ok {
 		t.Fatal("second generation not handed the lock")
 	}
-	f3.Cancel()
+	f3.Cancel() // f3 becomes m's spare
+	if m.LockAsync() != f2 {
+		t.Fatal("the embedded future was not given back")
+	}
+	if f6 := m.LockAsync(); f6 != f3 {
+		t.Fatal("the second overlapping LockAsync did not take the spare")
+	} else {
+		f6.Cancel()
+	}
+	f2.Cancel()
 	m.Unlock()
 	if !m.TryLock() {
 		t.Fatal("mutex not free after the hand-offs")
@@ -166,6 +212,35 @@ func TestLockStaleCancel(t *testing.T) {
 		}
 		if !m.TryLock() {
 			t.Fatal("the lock granted to the withdrawn wait was not passed on")
+		}
+	})
+	t.Run("Mutex/spare", func(t *testing.T) {
+		var m Mutex
+		m.Lock()
+		first := m.LockAsync() // the embedded future, kept pending
+		first.Poll(rt.NewContext(nopWaker{}))
+		old := m.LockAsync() // a spare
+		old.Cancel()         // never polled: it becomes m's spare
+		w := &explWaker{}
+		f := m.LockAsync()
+		if f != old {
+			t.Fatal("the spare was not reused")
+		}
+		f.Poll(rt.NewContext(w))
+		old.Cancel() // the misuse
+		if !w.woken {
+			t.Fatal("the withdrawn wait was not woken")
+		}
+		if msg := panicMessage(func() { f.Poll(rt.NewContext(w)) }); !strings.Contains(msg, reusePanic) {
+			t.Fatalf("poll after a late Cancel: panic %q", msg)
+		}
+		m.Unlock() // to first
+		if _, ok := first.Poll(rt.NewContext(nopWaker{})); !ok {
+			t.Fatal("the queued embedded future was not handed the lock")
+		}
+		m.Unlock()
+		if !m.TryLock() {
+			t.Fatal("mutex not free")
 		}
 	})
 	t.Run("Semaphore", func(t *testing.T) {

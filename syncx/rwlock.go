@@ -19,8 +19,8 @@ import "github.com/corio-go/corio/rt"
 // the writer, which waits for the first.
 //
 // An RwLock embeds one RwLockFuture, shared by RLockAsync and LockAsync and
-// handed out whenever it is free (see RLockAsync), so locking in a loop
-// allocates nothing.
+// handed out whenever it is free, and keeps one spare (see RLockAsync), so
+// locking in a loop allocates nothing.
 type RwLock struct {
 	s   sema
 	fut RwLockFuture // the embedded future; s.slot says when it is handed out
@@ -44,12 +44,13 @@ func (rw *RwLock) RLock() { rw.lockDirect(1, "RwLock.RLock", "RLockAsync") }
 //
 // Reuse: the future is rw's embedded one (shared with LockAsync) whenever no
 // other future of rw's is pending, and it is handed out again as soon as it
-// completed or was cancelled; only concurrent waits allocate. So poll or
-// cancel it only until it completes or is cancelled (the rule of rt.Future)
-// and do not keep it afterwards; see Mutex.LockAsync for what a late Poll or
-// Cancel through an old pointer does and how it is caught. A future dropped
-// without completing or being cancelled keeps the embedded one busy (later
-// calls allocate); Cancel gives it back.
+// completed or was cancelled; a wait made while it is out takes the spare
+// that such a wait's future became when it finished, or allocates one. So
+// poll or cancel it only until it completes or is cancelled (the rule of
+// rt.Future) and do not keep it afterwards; see Mutex.LockAsync for what a
+// late Poll or Cancel through an old pointer does and how it is caught. A
+// future dropped without completing or being cancelled keeps the embedded
+// one busy (later calls allocate); Cancel gives it back.
 func (rw *RwLock) RLockAsync() *RwLockFuture { return rw.future(1) }
 
 // TryRLock locks rw for reading if no writer holds it and nobody is queued,
@@ -88,7 +89,11 @@ func (rw *RwLock) Unlock() {
 
 func (rw *RwLock) future(n int) *RwLockFuture {
 	if !rw.s.slot.claim() {
-		return &RwLockFuture{sw: semaWait{s: &rw.s, n: n, base: rwMaxReaders}}
+		if f := takeSpare(&rw.s.spareRw); f != nil {
+			f.sw.n, f.sw.state = n, pendIdle // its waiter node was left clean
+			return f
+		}
+		return &RwLockFuture{sw: semaWait{s: &rw.s, n: n, base: rwMaxReaders, spare: true}}
 	}
 	rw.fut.sw.reset(&rw.s, n, rwMaxReaders)
 	return &rw.fut
@@ -130,11 +135,20 @@ type RwLockFuture struct {
 
 // Poll implements rt.Future.
 func (f *RwLockFuture) Poll(cx *rt.Context) (struct{}, bool) {
-	_, ready := f.sw.poll(cx) // an RwLock is never closed: ready means granted
+	s, spare := f.sw.s, f.sw.spare // read first: finish may give f away
+	_, ready := f.sw.poll(cx)      // an RwLock is never closed: ready means granted
+	if ready && spare {
+		s.spareRw.Store(f) // a spare already there is left to the GC
+	}
 	return struct{}{}, ready
 }
 
 // Cancel abandons the lock: see RLockAsync and LockAsync. It does nothing
 // for a completed future (the caller holds the lock) or one never polled,
 // and is idempotent until rw hands f out again.
-func (f *RwLockFuture) Cancel() { f.sw.cancel() }
+func (f *RwLockFuture) Cancel() {
+	s, spare := f.sw.s, f.sw.spare // read first: finish may give f away
+	if f.sw.cancel() && spare {
+		s.spareRw.Store(f)
+	}
+}

@@ -2,6 +2,7 @@ package syncx
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/corio-go/corio/rt"
 )
@@ -25,7 +26,8 @@ import (
 // the semaphore is closed.
 //
 // A Semaphore embeds one AcquireFuture, which AcquireAsync hands out whenever
-// it is free (see AcquireAsync), so acquiring in a loop allocates nothing.
+// it is free, and keeps one spare (see AcquireAsync), so acquiring in a loop
+// allocates nothing.
 type Semaphore struct {
 	s   sema
 	acq AcquireFuture // the embedded future; s.slot says when it is handed out
@@ -81,7 +83,9 @@ var acquirePool directPool[AcquireFuture]
 //
 // Reuse: the future is s's embedded one whenever no other AcquireAsync
 // future of s's is pending, and it is handed out again as soon as it
-// completed or was cancelled; only concurrent acquisitions allocate. So poll
+// completed or was cancelled; an acquisition made while it is out takes the
+// spare that such an acquisition's future became when it finished, or
+// allocates one (see Mutex.LockAsync). So poll
 // or cancel it only until it completes or is cancelled (the rule of
 // rt.Future) and do not keep it afterwards; see Mutex.LockAsync for what a
 // late Poll or Cancel through an old pointer does and how it is caught. A
@@ -92,7 +96,11 @@ func (s *Semaphore) AcquireAsync(n int) *AcquireFuture {
 		panic("corio/syncx: Semaphore.AcquireAsync with negative n")
 	}
 	if !s.s.slot.claim() {
-		return &AcquireFuture{sw: semaWait{s: &s.s, n: n}}
+		if f := takeSpare(&s.s.spareAcq); f != nil {
+			f.sw.n, f.sw.state = n, pendIdle // its waiter node was left clean
+			return f
+		}
+		return &AcquireFuture{sw: semaWait{s: &s.s, n: n, spare: true}}
 	}
 	s.acq.sw.reset(&s.s, n, 0)
 	return &s.acq
@@ -137,9 +145,13 @@ type AcquireFuture struct {
 
 // Poll implements rt.Future.
 func (f *AcquireFuture) Poll(cx *rt.Context) (error, bool) {
+	s, spare := f.sw.s, f.sw.spare // read first: finish may give f away
 	granted, ready := f.sw.poll(cx)
 	if !ready {
 		return nil, false
+	}
+	if spare {
+		s.spareAcq.Store(f) // a spare already there is left to the GC
 	}
 	if !granted {
 		return ErrSemaphoreClosed, true
@@ -150,7 +162,12 @@ func (f *AcquireFuture) Poll(cx *rt.Context) (error, bool) {
 // Cancel abandons the acquisition: see AcquireAsync. It does nothing for a
 // completed future (its permits belong to the caller) or one never polled,
 // and is idempotent until AcquireAsync hands f out again.
-func (f *AcquireFuture) Cancel() { f.sw.cancel() }
+func (f *AcquireFuture) Cancel() {
+	s, spare := f.sw.s, f.sw.spare // read first: finish may give f away
+	if f.sw.cancel() && spare {
+		s.spareAcq.Store(f)
+	}
+}
 
 // sema is the FIFO permit pool under Semaphore and RwLock.
 //
@@ -167,6 +184,11 @@ type sema struct {
 	// slot is claimed while the owner's embedded future (Semaphore.acq,
 	// RwLock.fut) is handed out, until it completes or is cancelled.
 	slot reuseSlot
+	// spareAcq (Semaphore) or spareRw (RwLock) is a future that an
+	// acquisition allocated while the embedded one was out, left there when
+	// it finished, for the next acquisition that finds the embedded one out.
+	spareAcq atomic.Pointer[AcquireFuture]
+	spareRw  atomic.Pointer[RwLockFuture]
 }
 
 // tryAcquire takes n permits if nobody is queued and they are available.
@@ -223,9 +245,10 @@ type semaWait struct {
 	base  int       // immutable while handed out: s's base (see sema)
 	state pendState // owned by the poller
 	// embedded marks the owner's embedded future, whose s.slot finish
-	// releases; immutable.
-	embedded bool
-	w        waiter // guarded by s.mu
+	// releases; spare, a future that the Async method allocated, which its
+	// wrapper leaves as s's spare once finished. Both immutable.
+	embedded, spare bool
+	w               waiter // guarded by s.mu
 }
 
 // reset prepares the embedded semaWait, just claimed through s.slot, for an
@@ -298,14 +321,18 @@ func (sw *semaWait) poll(cx *rt.Context) (granted, ready bool) {
 	return granted, true
 }
 
-// cancel withdraws the acquisition and releases what was assigned to it.
-func (sw *semaWait) cancel() {
+// cancel withdraws the acquisition and releases what was assigned to it. It
+// reports whether it finished sw (false: sw had finished before).
+func (sw *semaWait) cancel() bool {
+	if sw.state == pendDone {
+		return false
+	}
 	if cancelUnqueued(sw.state, sw) {
-		return
+		return true
 	}
 	s, n, base := sw.s, sw.n, sw.base
 	s.mu.Lock()
-	wk := staleWaker(&sw.w, sw.embedded)
+	wk := staleWaker(&sw.w, sw.embedded || sw.spare)
 	regrant := false
 	switch {
 	case sw.w.queued:
@@ -329,4 +356,5 @@ func (sw *semaWait) cancel() {
 	if wk != nil {
 		wk.Wake()
 	}
+	return true
 }
