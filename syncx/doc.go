@@ -50,9 +50,10 @@
 // # Costs
 //
 // Waiting allocates nothing in steady state: the waiter node lives inside
-// the future (an intrusive FIFO list), and the channel handles embed the
-// future their next operation hands out again (see chanshared.go), so a task
-// sending or receiving in a loop allocates nothing, generated code included.
+// the future (an intrusive FIFO list), and every channel handle and lock
+// embeds the future its next operation hands out again (see chanshared.go;
+// Mutex, Semaphore and RwLock keep one spare besides), so a task sending,
+// receiving or locking in a loop allocates nothing, generated code included.
 // The rule that makes this safe is rt.Future's: a future is not polled or
 // cancelled after it completed or was cancelled. Waiters are served first
 // in, first out; a lock or slot freed while others wait is handed to the
