@@ -32,6 +32,7 @@ type pkgGen struct {
 	sizes    []*futureSize              // sizes.go
 	takeName string                     // the current file's helper for last uses (print.go)
 	asyncOf  map[*types.Func]*asyncFunc // inline.go
+	lineDirs map[*token.File]*fileDirs  // print.go: line directives inside statements
 
 	// naming.go
 	reserved  map[string]bool            // universe and imported package names

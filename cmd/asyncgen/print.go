@@ -18,8 +18,10 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 )
 
@@ -36,6 +38,7 @@ var (
 	objectType = reflect.TypeOf((*ast.Object)(nil))
 	scopeType  = reflect.TypeOf((*ast.Scope)(nil))
 	cgType     = reflect.TypeOf((*ast.CommentGroup)(nil))
+	exprType   = reflect.TypeOf((*ast.Expr)(nil)).Elem()
 )
 
 // raw text as an expression or statement node: go/printer prints an
@@ -152,11 +155,15 @@ func (ir *irFunc) access(v *variable) string {
 	return ir.loc(v)
 }
 
-func (ir *irFunc) directive(pos token.Pos) string {
+func (ir *irFunc) directive(pos token.Pos) string { return ir.g.directiveText(pos) }
+
+// directiveText is the /*line*/ directive that gives the next token the
+// source position pos; "" for no position.
+func (g *pkgGen) directiveText(pos token.Pos) string {
 	if !pos.IsValid() {
 		return ""
 	}
-	p := ir.g.fset.Position(pos)
+	p := g.fset.Position(pos)
 	if p.Column == 0 {
 		// A //line comment in the source without a column: so is ours.
 		return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + "*/ "
@@ -226,7 +233,8 @@ func (p *stmtPrinter) copy(v reflect.Value) reflect.Value {
 		if v.IsNil() || v.Type() == objectType || v.Type() == scopeType || v.Type() == cgType {
 			return reflect.Zero(v.Type())
 		}
-		if n, ok := v.Interface().(ast.Node); ok {
+		n, _ := v.Interface().(ast.Node)
+		if n != nil {
 			if r := p.replace(n); r != nil {
 				return reflect.ValueOf(r)
 			}
@@ -255,12 +263,20 @@ func (p *stmtPrinter) copy(v reflect.Value) reflect.Value {
 			}
 			nv.Elem().Field(i).Set(p.copy(f))
 		}
+		p.tokenDirectives(n, nv.Interface())
 		return nv
 	case reflect.Interface:
 		if v.IsNil() {
 			return v
 		}
 		c := p.copy(v.Elem())
+		if x, ok := v.Interface().(ast.Expr); ok && v.Type() == exprType {
+			// A line directive just before the expression in the source
+			// moves it (and what follows) to another line: so does ours.
+			if d := p.ir.g.directiveBefore(x.Pos()); d != "" {
+				c = reflect.ValueOf(rawExpr(d + render(c.Interface().(ast.Node))))
+			}
+		}
 		r := reflect.New(v.Type()).Elem()
 		r.Set(c)
 		return r
@@ -461,4 +477,106 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 	// the return's position.
 	pre[0] = ir.directiveOr(pos) + strings.TrimPrefix(pre[0], ir.directive(pos))
 	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
+}
+
+// Line directives inside a statement. The source's comments are not
+// copied, but the positions that a /*line*/ comment in the middle of a line
+// gives must survive: a bounds check fails at the position of its '['
+// (fixedbugs/issue29504 puts a directive just before it), a call at its '('.
+// So such a directive that immediately precedes an expression, or one of
+// those tokens, in the source is written again at the same place in the
+// copy, naming the position the source's directive gave. A directive that
+// begins its line (every //line one) precedes a statement, which carries
+// its own directive (stmts, and emit's for each instruction); one before a
+// continuation line of a statement is not reproduced.
+
+// fileDirs are a file's mid-line /*line*/ comments, in order, and its text.
+type fileDirs struct {
+	dirs []*ast.Comment
+	src  []byte
+}
+
+// directiveBefore is the directive for pos when a mid-line /*line*/
+// comment precedes pos in the source with only white space between; ""
+// otherwise.
+func (g *pkgGen) directiveBefore(pos token.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	if g.lineDirs == nil {
+		g.lineDirs = map[*token.File]*fileDirs{}
+		for _, f := range g.p.Syntax {
+			if fd := g.midLineDirectives(f); fd != nil {
+				g.lineDirs[g.fset.File(f.Pos())] = fd
+			}
+		}
+	}
+	tf := g.fset.File(pos)
+	fd := g.lineDirs[tf]
+	if fd == nil {
+		return ""
+	}
+	k := sort.Search(len(fd.dirs), func(k int) bool { return fd.dirs[k].End() > pos }) - 1
+	if k < 0 {
+		return ""
+	}
+	between := fd.src[tf.Offset(fd.dirs[k].End()):tf.Offset(pos)]
+	if len(bytes.TrimSpace(between)) > 0 {
+		return ""
+	}
+	return strings.TrimSpace(g.directiveText(pos))
+}
+
+// midLineDirectives collects f's /*line*/ comments that follow other text
+// on their line; nil when there are none.
+func (g *pkgGen) midLineDirectives(f *ast.File) *fileDirs {
+	var cands []*ast.Comment
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "/*line ") {
+				cands = append(cands, c)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	tf := g.fset.File(f.Pos())
+	src, err := os.ReadFile(tf.Name())
+	if err != nil || len(src) != tf.Size() {
+		return nil
+	}
+	fd := &fileDirs{src: src}
+	for _, c := range cands {
+		off := tf.Offset(c.Pos())
+		lineStart := bytes.LastIndexByte(src[:off], '\n') + 1
+		if len(bytes.TrimSpace(src[lineStart:off])) > 0 {
+			fd.dirs = append(fd.dirs, c)
+		}
+	}
+	if len(fd.dirs) == 0 {
+		return nil
+	}
+	return fd
+}
+
+// tokenDirectives writes the directive that precedes the '[' of an index
+// or slice expression, or the '(' of a call, in source node n at the end of
+// the operand in its copy c.
+func (p *stmtPrinter) tokenDirectives(n ast.Node, c any) {
+	mark := func(x *ast.Expr, pos token.Pos) {
+		if d := p.ir.g.directiveBefore(pos); d != "" {
+			*x = rawExpr(render(*x) + " " + d)
+		}
+	}
+	switch n := n.(type) {
+	case *ast.IndexExpr:
+		mark(&c.(*ast.IndexExpr).X, n.Lbrack)
+	case *ast.IndexListExpr:
+		mark(&c.(*ast.IndexListExpr).X, n.Lbrack)
+	case *ast.SliceExpr:
+		mark(&c.(*ast.SliceExpr).X, n.Lbrack)
+	case *ast.CallExpr:
+		mark(&c.(*ast.CallExpr).Fun, n.Lparen)
+	}
 }
