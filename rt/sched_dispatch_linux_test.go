@@ -241,3 +241,68 @@ func TestSpinGate(t *testing.T) {
 		t.Fatal("a spin that caught a wake did not open the gate")
 	}
 }
+
+// BenchmarkReadinessEcho: one byte echoed by a task over a socket pair per
+// op; the task is woken by readiness each time, through its worker's
+// Dispatch while that worker parks in the driver.
+func BenchmarkReadinessEcho(b *testing.B) {
+	for _, workers := range []int{1, 2} {
+		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[workers], func(b *testing.B) {
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer unix.Close(fds[0])
+			defer unix.Close(fds[1])
+			r := NewMultiThread(WithWorkers(workers))
+			defer r.Shutdown()
+			a, peer := fds[0], fds[1]
+			var reg Registration
+			registered := false
+			buf := make([]byte, 64)
+			h := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				if !registered {
+					if err := reg.Init(cx, a); err != nil {
+						b.Error(err)
+						return struct{}{}, true
+					}
+					registered = true
+				}
+				for {
+					var n int
+					done, err := reg.PollIO(cx, DirRead, readOp(a, buf, &n))
+					if !done {
+						return struct{}{}, false
+					}
+					if err != nil || n == 0 {
+						reg.Deregister()
+						return struct{}{}, true // peer closed
+					}
+					unix.Write(a, buf[:n])
+				}
+			}))
+			one := []byte{'x'}
+			in := make([]byte, 1)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := unix.Write(peer, one); err != nil {
+					b.Fatal(err)
+				}
+				for {
+					n, err := unix.Read(peer, in)
+					if n == 1 {
+						break
+					}
+					if err != unix.EAGAIN {
+						b.Fatal(err)
+					}
+					runtime.Gosched()
+				}
+			}
+			b.StopTimer()
+			unix.Shutdown(peer, unix.SHUT_WR)
+			h.Join()
+		})
+	}
+}
