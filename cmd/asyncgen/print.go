@@ -164,11 +164,25 @@ func (g *pkgGen) directiveText(pos token.Pos) string {
 		return ""
 	}
 	p := g.fset.Position(pos)
+	// The source file is named by its base name, which the compiler
+	// resolves in the package's directory, so generated files do not
+	// depend on where the module lies. A name that a //line directive of
+	// the source gave keeps its form, so that runtime.Caller reports what
+	// it reports for the source: go/scanner made a relative one absolute
+	// in the file's directory, and it is made relative again; any other
+	// ("/foo/bar.go", or empty) is written as it is.
+	name := filepath.Base(p.Filename)
+	if real := g.fset.PositionFor(pos, false).Filename; p.Filename != real && !strings.Contains(p.Filename, "*/") {
+		name = p.Filename
+		if rel, err := filepath.Rel(filepath.Dir(real), p.Filename); err == nil && filepath.IsLocal(rel) {
+			name = filepath.ToSlash(rel)
+		}
+	}
 	if p.Column == 0 {
 		// A //line comment in the source without a column: so is ours.
-		return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + "*/ "
+		return "/*line " + name + ":" + itoa(p.Line) + "*/ "
 	}
-	return "/*line " + filepath.Base(p.Filename) + ":" + itoa(p.Line) + ":" + itoa(p.Column) + "*/ "
+	return "/*line " + name + ":" + itoa(p.Line) + ":" + itoa(p.Column) + "*/ "
 }
 
 // resetMark marks a line of the lowering's own code that follows the user's:

@@ -1,7 +1,9 @@
 // Regression: a line directive inside a statement (fixedbugs/issue29504
 // puts one just before the '[' of an index) keeps its effect when asyncgen
 // reprints the statement: the bounds check fails at the directive's line,
-// in a func literal and in the async function's own statements alike.
+// in a func literal and in the async function's own statements alike. A
+// //line directive's file name stays as the source wrote it (absolute, or
+// empty), so runtime.Caller reports it unchanged.
 package main
 
 import (
@@ -77,6 +79,7 @@ func Main() {
 	var a [3]int
 	rt.YieldNow()
 	panicLine("no directive", func() { sink = a[i] })
+	Where()
 }
 
 // Direct indexes out of range in a statement of its own body.
@@ -86,4 +89,18 @@ func Direct() {
 	var b [2]int
 	rt.YieldNow()
 	sink = b /*line :999999:1*/ [ /*line :300:1*/ i]
+}
+
+// Where prints runtime.Caller's file and line under //line directives; it
+// comes last, as the directives rename the rest of the file.
+//
+//async:func
+func Where() {
+	rt.YieldNow()
+//line /foo/bar.go:123
+	_, file, line, _ := runtime.Caller(0)
+	fmt.Println(file, line)
+//line :1
+	_, file, line, _ = runtime.Caller(0)
+	fmt.Println(file, line)
 }
