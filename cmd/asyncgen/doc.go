@@ -89,7 +89,9 @@
 // range over a function iterator; generic async functions and async methods
 // of generic types; local type declarations; async functions in _test.go
 // files; blank functions (func _) marked async, which have no twin; an
-// async function without a body, or whose name already ends in Async; a
+// async function without a body, or whose name already ends in Async, or
+// marked //go:uintptrescapes (its future would hold the uintptr arguments
+// without keeping their objects alive); a
 // suspending method called through a method expression (T.M(x)); a call of
 // X whose twin XAsync returns a future but takes other parameters or yields
 // another output than the result rule gives; more than 8 results (return a

@@ -73,6 +73,9 @@ func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
 			case sig.Results().Len() > 8:
 				g.errorf(fd.Pos(), "async function %s has %d results; a future's output holds at most 8 (rt.Tuple8): return a struct instead", fd.Name.Name, sig.Results().Len())
 				continue
+			case hasCompilerDirective(fd.Doc, "//go:uintptrescapes"):
+				g.errorf(fd.Pos(), "async function %s is marked //go:uintptrescapes, which keeps the objects its uintptr arguments point to alive only while a call runs; its future would hold them without keeping the objects alive; remove //async:func or pass pointers", fd.Name.Name)
+				continue
 			case strings.HasSuffix(fd.Name.Name, "Async"):
 				g.errorf(fd.Name.Pos(), "async function %s already ends in Async; its twin would be %sAsync (rename it)", fd.Name.Name, fd.Name.Name)
 				continue
@@ -85,4 +88,18 @@ func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
 	}
 	sort.Slice(out, func(i, j int) bool { return filepath.Base(out[i].src.path) < filepath.Base(out[j].src.path) })
 	return out
+}
+
+// hasCompilerDirective reports whether doc holds the compiler directive d
+// (a //go: line) that changes what a call of the function means.
+func hasCompilerDirective(doc *ast.CommentGroup, d string) bool {
+	if doc == nil {
+		return false
+	}
+	for _, c := range doc.List {
+		if c.Text == d || strings.HasPrefix(c.Text, d+" ") {
+			return true
+		}
+	}
+	return false
 }
