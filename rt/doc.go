@@ -302,13 +302,7 @@
 // runnable), so that a reply about to come from a partner goroutine is not
 // delayed by a blocking syscall: sleeping in the driver is an epoll wait, and
 // waking it is an eventfd write plus winning a P back, which on a loaded
-// machine measured 20–30µs per remote wake against 2–3µs with the spin. The
-// spin runs only while it pays (spinGate): each Gosched wakes the thread of an
-// idle P, which finds nothing and sleeps again (a futex wake and wait), and
-// when the wakes come from the kernel (an echo server) no spin ever catches
-// one — that was 0.93 futex calls per request at one connection. After 8
-// spins in a row that caught nothing, only every 64th park spins, and a spin
-// that catches a wake turns it on again. Then
+// machine measured 20–30µs per remote wake against 2–3µs with the spin. Then
 // the core parks in the runtime's driver (so timers
 // fire and I/O completes while it sleeps; on a paused clock it lets the driver
 // jump to the next timer, since its one worker is idle). The default runtime
@@ -397,7 +391,7 @@
 // epoll_wait, coalesced; see internal/driver). A notify prefers the
 // most recently parked worker that is not the driver's holder (a goroutine
 // hand-off rather than a syscall return), and the holder spins a few Gosched
-// rounds before it blocks, gated as the current-thread core's spin is. Every event
+// rounds before it blocks, as the current-thread core does. Every event
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked
