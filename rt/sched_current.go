@@ -120,15 +120,11 @@ func (s *currentThread) park(c *worker, withMain bool) {
 		// come from another goroutine (a request/response partner) a few
 		// scheduler rounds first; each Gosched runs that goroutine if it is
 		// runnable and costs ~100ns if nothing else is.
-		if c.spin.shouldSpin() {
-			for i := 0; i < parkSpins; i++ {
-				if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
-					c.spin.record(true)
-					return
-				}
-				runtime.Gosched()
+		for i := 0; i < parkSpins; i++ {
+			if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
+				return
 			}
-			c.spin.record(false)
+			runtime.Gosched()
 		}
 	}
 	s.parked.Store(true)
@@ -150,42 +146,6 @@ func (s *currentThread) park(c *worker, withMain bool) {
 
 // parkSpins bounds the Gosched rounds before a core sleeps in its driver.
 const parkSpins = 8
-
-// spinGate turns the pre-park spin off while it does not pay. A Gosched puts
-// the goroutine on the Go scheduler's global queue and wakes an idle P's
-// thread (wakep), which finds nothing and sleeps again: a futex wake and a
-// futex wait per park, on a machine with an idle P. That buys a faster
-// hand-off when a partner goroutine is about to wake the worker (ping-pong
-// through a channel), and nothing when the wakes come from the kernel (an
-// echo server: measured 0.93 futex calls per request at one connection, all
-// from these Goscheds). After spinMisses spins in a row that caught no wake,
-// the gate lets only every spinProbe-th park spin, and one that catches a wake
-// opens it again. Owner-only.
-type spinGate struct {
-	misses uint32 // spins in a row that caught no wake
-	parks  uint32 // parks since the gate closed
-}
-
-const (
-	spinMisses = 8
-	spinProbe  = 64
-)
-
-func (g *spinGate) shouldSpin() bool {
-	if g.misses < spinMisses {
-		return true
-	}
-	g.parks++
-	return g.parks%spinProbe == 0
-}
-
-func (g *spinGate) record(hit bool) {
-	if hit {
-		g.misses, g.parks = 0, 0
-	} else if g.misses < spinMisses {
-		g.misses++
-	}
-}
 
 // pollDriver lets a busy core fire due timers and I/O without blocking.
 func (s *currentThread) pollDriver(c *worker) {

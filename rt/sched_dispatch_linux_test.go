@@ -213,35 +213,6 @@ func TestDriverWakeStressPaused(t *testing.T) {
 	}
 }
 
-// TestSpinGate: the pre-park spin stops after spinMisses fruitless spins,
-// is probed every spinProbe-th park, and a probe that catches a wake opens
-// it again.
-func TestSpinGate(t *testing.T) {
-	var g spinGate
-	for i := 0; i < spinMisses; i++ {
-		if !g.shouldSpin() {
-			t.Fatalf("spin %d refused before %d misses", i, spinMisses)
-		}
-		g.record(false)
-	}
-	spins := 0
-	for i := 0; i < 10*spinProbe; i++ {
-		if g.shouldSpin() {
-			spins++
-			g.record(false)
-		}
-	}
-	if spins != 10 {
-		t.Fatalf("%d probe spins in %d parks; want 10", spins, 10*spinProbe)
-	}
-	for !g.shouldSpin() {
-	}
-	g.record(true)
-	if !g.shouldSpin() || g.misses != 0 {
-		t.Fatal("a spin that caught a wake did not open the gate")
-	}
-}
-
 // BenchmarkReadinessEcho: one byte echoed by a task over a socket pair per
 // op; the task is woken by readiness each time, through its worker's
 // Dispatch while that worker parks in the driver.

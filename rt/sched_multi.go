@@ -551,7 +551,6 @@ func (s *idleState) allParked() bool { return numUnparked(s.state.Load()) == 0 }
 type wparker struct {
 	state atomic.Int32
 	ch    chan struct{} // capacity 1: the one token of a parkedChan wake-up
-	spin  spinGate      // owner-only
 }
 
 const (
@@ -567,13 +566,9 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool, sink driver.Sink) {
 	}
 	if d.TryLock() {
 		// As on the current-thread runtime: a few scheduler rounds before
-		// the blocking syscall, for a wake that is about to come — while
-		// such spins pay (see spinGate).
-		if p.spin.shouldSpin() {
-			for i := 0; i < parkSpins && p.state.Load() != parkNotified; i++ {
-				runtime.Gosched()
-			}
-			p.spin.record(p.state.Load() == parkNotified)
+		// the blocking syscall, for a wake that is about to come.
+		for i := 0; i < parkSpins && p.state.Load() != parkNotified; i++ {
+			runtime.Gosched()
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
 			d.ParkTo(-1, autoAdvance, sink)

@@ -47,8 +47,6 @@ type worker struct {
 	// dispatched counts the tasks Dispatch queued here during the current
 	// driver park (owner-only; the parking goroutine is the owner).
 	dispatched int
-
-	spin spinGate // current-thread core: the pre-park spin (owner-only)
 }
 
 func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
