@@ -196,7 +196,17 @@ func (f *ioFuture) attempt(fd *netFD) error {
 	if !fd.incref() {
 		return errClosing
 	}
-	defer fd.decref()
+	// No defer: with this many returns Go cannot open-code it, and the
+	// runtime's defer record and deferreturn would cost every read and
+	// write (the echo profile showed it). Nothing below calls user code or
+	// can panic short of a runtime fault.
+	err := f.attemptHeld(fd)
+	fd.decref()
+	return err
+}
+
+// attemptHeld is attempt with a reference on fd held.
+func (f *ioFuture) attemptHeld(fd *netFD) error {
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
 	if dl := fd.ioDir(f.dir).dl.Load(); dl != nil && expired(dl.at.Load()) {
