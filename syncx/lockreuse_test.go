@@ -380,3 +380,64 @@ func BenchmarkRecvFutureReset(b *testing.B) {
 		}
 	}
 }
+
+// TestMutexLentState drives the paths that find mutexLent set in the state
+// word (the embedded future handed out, not yet polled): TryLock, Lock and
+// Unlock must work around it, keep it, and leave the embedded future's
+// claim to the future; the embedded future's poll must then find the lock
+// held by another and queue, or free and take it.
+func TestMutexLentState(t *testing.T) {
+	cx := rt.NewContext(nopWaker{})
+	var m Mutex
+	f := m.LockAsync()
+	if f != &m.lock || m.state.Load() != mutexLent {
+		t.Fatalf("LockAsync of a free mutex: state %b, embedded %v", m.state.Load(), f == &m.lock)
+	}
+	if !m.TryLock() {
+		t.Fatal("TryLock failed on a free mutex whose embedded future is lent")
+	}
+	if m.TryLock() {
+		t.Fatal("TryLock succeeded twice")
+	}
+	m.Unlock()
+	m.Lock() // the direct fast path fails on mutexLent; its slow path must not wait
+	if m.state.Load() != mutexLocked|mutexLent {
+		t.Fatalf("state after Lock: %b", m.state.Load())
+	}
+	if _, ok := f.Poll(cx); ok {
+		t.Fatal("the lent future took a held lock")
+	}
+	if g := m.LockAsync(); g == f {
+		t.Fatal("the embedded future handed out while pending")
+	} else {
+		g.Cancel()
+	}
+	m.Unlock() // hands over to f
+	if m.state.Load() != mutexLocked|mutexLent {
+		t.Fatalf("state after the hand-over: %b", m.state.Load())
+	}
+	if _, ok := f.Poll(cx); !ok {
+		t.Fatal("the lent future was not handed the lock")
+	}
+	if m.state.Load() != mutexLocked {
+		t.Fatalf("the finished future kept mutexLent: state %b", m.state.Load())
+	}
+	m.Unlock()
+	if m.state.Load() != 0 {
+		t.Fatalf("state after the last Unlock: %b", m.state.Load())
+	}
+	// Unlock of an unlocked mutex panics with mutexLent set as without it.
+	f = m.LockAsync()
+	func() {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Fatal("Unlock of an unlocked mutex did not panic")
+			}
+		}()
+		m.Unlock()
+	}()
+	if _, ok := f.Poll(cx); !ok || m.state.Load() != mutexLocked {
+		t.Fatalf("the lent future did not take the free lock in one step: state %b", m.state.Load())
+	}
+	m.Unlock()
+}

@@ -20,7 +20,8 @@ import (
 // that unlocks and locks again in a loop cannot overtake a waiter, and a new
 // arrival never barges ahead of the queue. The uncontended path (no waiter
 // queued) is one compare-and-swap for Lock and one for Unlock, as for
-// sync.Mutex; the price of the hand-off is that under contention every
+// sync.Mutex, and one more for LockAsync, which claims the embedded future
+// (below) in the same word; the price of the hand-off is that under contention every
 // acquisition waits for the next waiter to be scheduled (a lock convoy), so
 // keep critical sections short.
 //
@@ -28,20 +29,26 @@ import (
 // free, and keeps one spare (see LockAsync), so locking in a loop allocates
 // nothing; that makes a Mutex about 130 bytes, against sync.Mutex's 8.
 type Mutex struct {
-	// state is mutexLocked|mutexWaiters. Outside mu only two transitions
-	// happen: 0 → mutexLocked (a fast Lock) and mutexLocked → 0 (a fast
-	// Unlock); every other transition is made under mu. Invariant (under
-	// mu): waiters non-empty ⇒ state == mutexLocked|mutexWaiters, so a fast
-	// Lock fails while anyone is queued.
+	// state is mutexLocked|mutexWaiters|mutexLent. mutexLent is set while
+	// lock, the embedded future, is handed out: from LockAsync until that
+	// future completes or is cancelled; keeping it in this word lets the
+	// embedded future's uncontended poll take the lock and give itself back
+	// in one compare-and-swap (mutexLent → mutexLocked).
+	//
+	// Outside mu, mutexLocked is set only while mutexLocked|mutexWaiters is
+	// clear (a fast Lock or poll) and cleared only while mutexWaiters is
+	// clear (a fast Unlock); mutexLent is set and cleared at any time
+	// (LockAsync, the embedded future's finish). Every change of
+	// mutexWaiters, and a hand-over's, is made under mu, with
+	// compare-and-swap or And so that a concurrent change of mutexLent is
+	// kept. Invariant (under mu): waiters non-empty ⇒ mutexLocked and
+	// mutexWaiters are set, so a fast Lock fails while anyone is queued.
 	state atomic.Int32
 
 	mu      sync.Mutex // guards waiters and the waiter nodes on it
 	waiters waitList   // LockFutures waiting, first in first out
 
-	// lockSlot is claimed while lock, the embedded future, is handed out:
-	// from LockAsync until that future completes or is cancelled.
-	lockSlot reuseSlot
-	lock     LockFuture
+	lock LockFuture // handed out by LockAsync while mutexLent is set
 	// spare is a future that LockAsync allocated while lock was out, left
 	// here when it finished, for the next LockAsync that finds lock out.
 	spare atomic.Pointer[LockFuture]
@@ -50,6 +57,7 @@ type Mutex struct {
 const (
 	mutexLocked  = 1 << iota // someone holds the lock (or it was handed to a waiter)
 	mutexWaiters             // waiters is non-empty
+	mutexLent                // the embedded future is handed out
 )
 
 // Lock locks m, blocking the calling goroutine until the lock is available
@@ -63,6 +71,9 @@ func (m *Mutex) Lock() {
 }
 
 func (m *Mutex) lockSlow() {
+	if m.TryLock() { // only mutexLent was set
+		return
+	}
 	f := lockPool.get()
 	f.m = m
 	directAwait[struct{}](f, "Mutex.Lock", "LockAsync")
@@ -98,9 +109,15 @@ var lockPool directPool[LockFuture]
 // being cancelled keeps the embedded one busy, so that later calls
 // allocate; Cancel (free when never polled) gives it back.
 func (m *Mutex) LockAsync() *LockFuture {
-	if !m.lockSlot.claim() {
-		return m.overflow()
+	if s := m.state.Load(); s&mutexLent != 0 || !m.state.CompareAndSwap(s, s|mutexLent) {
+		return m.lendSlow()
 	}
+	return m.lent()
+}
+
+// lent prepares the embedded future, just claimed (mutexLent set), for a new
+// wait and returns it.
+func (m *Mutex) lent() *LockFuture {
 	f := &m.lock
 	if f.m != m {
 		f.m = m // first use; skipped later to spare the write barrier
@@ -109,9 +126,19 @@ func (m *Mutex) LockAsync() *LockFuture {
 	return f
 }
 
-// overflow returns m's spare future, or a new one, for a LockAsync that found
-// the embedded future out.
-func (m *Mutex) overflow() *LockFuture {
+// lendSlow is LockAsync after its compare-and-swap failed: it claims the
+// embedded future if it is free (the state changed under the first try), or
+// returns m's spare future or a new one.
+func (m *Mutex) lendSlow() *LockFuture {
+	for {
+		s := m.state.Load()
+		if s&mutexLent != 0 {
+			break
+		}
+		if m.state.CompareAndSwap(s, s|mutexLent) {
+			return m.lent()
+		}
+	}
 	if f := takeSpare(&m.spare); f != nil {
 		f.state = pendIdle // its waiter node was left clean
 		return f
@@ -130,7 +157,17 @@ func takeSpare[F any](p *atomic.Pointer[F]) *F {
 
 // TryLock locks m if it is unlocked and nobody is queued for it, and reports
 // whether it did. It never waits.
-func (m *Mutex) TryLock() bool { return m.state.CompareAndSwap(0, mutexLocked) }
+func (m *Mutex) TryLock() bool {
+	for {
+		s := m.state.Load()
+		if s&(mutexLocked|mutexWaiters) != 0 {
+			return false
+		}
+		if m.state.CompareAndSwap(s, s|mutexLocked) {
+			return true
+		}
+	}
+}
 
 // Unlock unlocks m, handing it to the first waiter if there is one (that
 // waiter's task is woken). It panics if m is not locked. It never blocks and
@@ -143,18 +180,28 @@ func (m *Mutex) Unlock() {
 }
 
 func (m *Mutex) unlockSlow() {
-	m.mu.Lock()
-	if m.state.Load()&mutexLocked == 0 {
-		m.mu.Unlock()
-		panic("corio/syncx: Unlock of unlocked Mutex")
+	for { // without mu while nobody waits (mutexLent was set)
+		s := m.state.Load()
+		if s&mutexLocked == 0 {
+			panic("corio/syncx: Unlock of unlocked Mutex")
+		}
+		if s&mutexWaiters != 0 {
+			break
+		}
+		if m.state.CompareAndSwap(s, s&^mutexLocked) {
+			return
+		}
 	}
+	m.mu.Lock()
 	// Hand over: the lock stays locked and now belongs to the first waiter.
+	// mutexWaiters is set and only changes under mu, so mutexLocked does not
+	// change either.
 	wk, ok := notifyFront(&m.waiters)
 	switch {
 	case !ok:
-		m.state.Store(0)
+		m.state.And(^(mutexLocked | mutexWaiters))
 	case m.waiters.empty():
-		m.state.Store(mutexLocked)
+		m.state.And(^mutexWaiters)
 	}
 	m.mu.Unlock()
 	if wk != nil {
@@ -184,7 +231,15 @@ func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			cx.Waker().Wake()
 			return struct{}{}, false
 		}
-		if m.state.CompareAndSwap(0, mutexLocked) {
+		if f == &m.lock {
+			// Lock and give f back in one step: f is done before the
+			// swap, since a LockAsync may hand it out again right after.
+			f.state = pendDone
+			if m.state.CompareAndSwap(mutexLent, mutexLocked) {
+				return struct{}{}, true
+			}
+			f.state = pendIdle
+		} else if m.state.CompareAndSwap(0, mutexLocked) {
 			f.finish()
 			return struct{}{}, true
 		}
@@ -206,7 +261,7 @@ func (f *LockFuture) finish() {
 	f.state = pendDone
 	switch {
 	case f == &m.lock:
-		m.lockSlot.release()
+		m.state.And(^mutexLent)
 	case f.spare:
 		m.spare.Store(f) // a spare already there is left to the GC
 	}
@@ -219,7 +274,7 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 	for {
 		s := m.state.Load()
 		if s&mutexLocked == 0 {
-			// By the invariant nobody is queued (s == 0): take it.
+			// By the invariant nobody is queued: take it.
 			if m.state.CompareAndSwap(s, s|mutexLocked) {
 				m.mu.Unlock()
 				f.finish()
@@ -253,7 +308,7 @@ func (f *LockFuture) Cancel() {
 	wk := staleWaker(&f.w, f == &m.lock || f.spare)
 	granted := withdraw(&m.waiters, &f.w)
 	if !granted && m.waiters.empty() {
-		m.state.Store(mutexLocked) // still held by someone: clear mutexWaiters
+		m.state.And(^mutexWaiters) // still held by someone
 	}
 	m.mu.Unlock()
 	f.finish()
