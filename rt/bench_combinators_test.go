@@ -51,6 +51,22 @@ func BenchmarkSelect2Ready(b *testing.B) {
 	benchReadyAtOnce(b, func() Future[Selected2[int, int]] { return Select2Async(benchFuture, benchFuture) })
 }
 
+// BenchmarkSelect2ReadyByValue: BenchmarkSelect2Ready with the select made
+// by MakeSelect2 and held in the caller's state, as a hand-written future or
+// generated code holding it inline would: no allocation.
+func BenchmarkSelect2ReadyByValue(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	var state struct{ sel Select2Future[int, int] }
+	b.ReportAllocs()
+	for b.Loop() {
+		state.sel = MakeSelect2(benchFuture, benchFuture)
+		if _, ok := state.sel.Poll(cx); !ok {
+			b.Fatal("not ready")
+		}
+		state.sel = Select2Future[int, int]{}
+	}
+}
+
 // BenchmarkSelect2PollPending: one poll of a pending Select2 (both branches
 // pending): the steady-state cost of a wake-up of a waiting select, which
 // must allocate nothing.

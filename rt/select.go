@@ -18,6 +18,20 @@ import "math/rand/v2"
 // is a suspension point, and the same line in plain Go blocks the goroutine.
 // The contract (which branches run, which are cancelled, when) is in doc.go,
 // "Select and Join".
+//
+// Held by value. Select2Async … Select4Async allocate their future, as any
+// future returned behind the rt.Future interface must be. MakeSelect2 …
+// MakeSelect4 return the same future as a value (Select2Future …
+// Select4Future) for a caller that keeps it in a field of its own state
+// and polls it there, which allocates nothing: a hand-written future, or a
+// generated one. For generated code that means, for a suspension point
+// `s := rt.Select2(a, b)` with T0 and T1 the branches' outputs, a field
+// `sel rt.Select2Future[T0, T1]` of the caller's future instead of an
+// rt.Future field; `fut.sel = rt.MakeSelect2(a, b)` where the await
+// starts; `v, ready := fut.sel.Poll(cx)` at every poll; `fut.sel =
+// rt.Select2Future[T0, T1]{}` once ready (dropping the branches and the
+// value); and `fut.sel.Cancel()` in the caller's Cancel, which does nothing
+// for the zero value or a completed select, so it needs no flag.
 
 // Selected2 is the output of Select2: Index is the branch that completed
 // first (0 or 1) and Vi holds its value; the other fields are zero.
@@ -55,10 +69,26 @@ func Select2[T0, T1 any](f0 Future[T0], f1 Future[T1]) Selected2[T0, T1] {
 // Select2Async returns a future that polls f0 and f1, starting each poll at a
 // random one of them, until one is ready; it then cancels the other (Cancel
 // runs exactly once) and is ready with the winner's index and value. Cancel
-// cancels both. It allocates once (the returned future) and nothing per poll.
+// cancels both. It allocates once (the returned future) and nothing per poll;
+// MakeSelect2 is the same future by value, which allocates nothing.
 func Select2Async[T0, T1 any](f0 Future[T0], f1 Future[T1]) Future[Selected2[T0, T1]] {
-	s := new(select2[T0, T1])
+	s := new(Select2Future[T0, T1])
 	s.bs = newBranches2(f0, f1)
+	return s
+}
+
+// MakeSelect2 returns Select2Async's future by value, for a caller that holds
+// it in its own state and polls it through a pointer (see "Held by value"
+// above): nothing is allocated. It may be copied until it is first polled.
+func MakeSelect2[T0, T1 any](f0 Future[T0], f1 Future[T1]) Select2Future[T0, T1] {
+	return Select2Future[T0, T1]{combo: combo[branches2[T0, T1], *branches2[T0, T1]]{bs: newBranches2(f0, f1)}}
+}
+
+// MakeSelect2Biased is MakeSelect2 polling its branches in argument order
+// (see Select2BiasedAsync).
+func MakeSelect2Biased[T0, T1 any](f0 Future[T0], f1 Future[T1]) Select2Future[T0, T1] {
+	s := MakeSelect2(f0, f1)
+	s.biased = true
 	return s
 }
 
@@ -71,7 +101,7 @@ func Select2Biased[T0, T1 any](f0 Future[T0], f1 Future[T1]) Selected2[T0, T1] {
 
 // Select2BiasedAsync is Select2Async polling its branches in argument order.
 func Select2BiasedAsync[T0, T1 any](f0 Future[T0], f1 Future[T1]) Future[Selected2[T0, T1]] {
-	s := Select2Async(f0, f1).(*select2[T0, T1])
+	s := Select2Async(f0, f1).(*Select2Future[T0, T1])
 	s.biased = true
 	return s
 }
@@ -83,8 +113,20 @@ func Select3[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Select
 
 // Select3Async is Select2Async with three branches.
 func Select3Async[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Future[Selected3[T0, T1, T2]] {
-	s := new(select3[T0, T1, T2])
+	s := new(Select3Future[T0, T1, T2])
 	s.bs = newBranches3(f0, f1, f2)
+	return s
+}
+
+// MakeSelect3 is MakeSelect2 with three branches.
+func MakeSelect3[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Select3Future[T0, T1, T2] {
+	return Select3Future[T0, T1, T2]{combo: combo[branches3[T0, T1, T2], *branches3[T0, T1, T2]]{bs: newBranches3(f0, f1, f2)}}
+}
+
+// MakeSelect3Biased is MakeSelect3 polling its branches in argument order.
+func MakeSelect3Biased[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Select3Future[T0, T1, T2] {
+	s := MakeSelect3(f0, f1, f2)
+	s.biased = true
 	return s
 }
 
@@ -96,7 +138,7 @@ func Select3Biased[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) 
 
 // Select3BiasedAsync is Select3Async polling its branches in argument order.
 func Select3BiasedAsync[T0, T1, T2 any](f0 Future[T0], f1 Future[T1], f2 Future[T2]) Future[Selected3[T0, T1, T2]] {
-	s := Select3Async(f0, f1, f2).(*select3[T0, T1, T2])
+	s := Select3Async(f0, f1, f2).(*Select3Future[T0, T1, T2])
 	s.biased = true
 	return s
 }
@@ -108,8 +150,20 @@ func Select4[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3
 
 // Select4Async is Select2Async with four branches.
 func Select4Async[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Future[Selected4[T0, T1, T2, T3]] {
-	s := new(select4[T0, T1, T2, T3])
+	s := new(Select4Future[T0, T1, T2, T3])
 	s.bs = newBranches4(f0, f1, f2, f3)
+	return s
+}
+
+// MakeSelect4 is MakeSelect2 with four branches.
+func MakeSelect4[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Select4Future[T0, T1, T2, T3] {
+	return Select4Future[T0, T1, T2, T3]{combo: combo[branches4[T0, T1, T2, T3], *branches4[T0, T1, T2, T3]]{bs: newBranches4(f0, f1, f2, f3)}}
+}
+
+// MakeSelect4Biased is MakeSelect4 polling its branches in argument order.
+func MakeSelect4Biased[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Select4Future[T0, T1, T2, T3] {
+	s := MakeSelect4(f0, f1, f2, f3)
+	s.biased = true
 	return s
 }
 
@@ -121,7 +175,7 @@ func Select4Biased[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T
 
 // Select4BiasedAsync is Select4Async polling its branches in argument order.
 func Select4BiasedAsync[T0, T1, T2, T3 any](f0 Future[T0], f1 Future[T1], f2 Future[T2], f3 Future[T3]) Future[Selected4[T0, T1, T2, T3]] {
-	s := Select4Async(f0, f1, f2, f3).(*select4[T0, T1, T2, T3])
+	s := Select4Async(f0, f1, f2, f3).(*Select4Future[T0, T1, T2, T3])
 	s.biased = true
 	return s
 }
@@ -347,11 +401,15 @@ func (b *branches4[T0, T1, T2, T3]) cancel() {
 	b.b3.cancel()
 }
 
-type select2[T0, T1 any] struct {
+// Select2Future is the future of Select2Async and MakeSelect2. Its zero value
+// is an empty select: Cancel does nothing and Poll panics.
+type Select2Future[T0, T1 any] struct {
 	combo[branches2[T0, T1], *branches2[T0, T1]]
 }
 
-func (s *select2[T0, T1]) Poll(cx *Context) (Selected2[T0, T1], bool) {
+// Poll implements Future: see Select2Async.
+func (s *Select2Future[T0, T1]) Poll(cx *Context) (Selected2[T0, T1], bool) {
+	checkMade(s.bs.b0.f == nil && !s.over)
 	k := s.selectStart(cx, 2)
 	for range 2 {
 		if s.bs.poll(cx, k) {
@@ -363,11 +421,15 @@ func (s *select2[T0, T1]) Poll(cx *Context) (Selected2[T0, T1], bool) {
 	return Selected2[T0, T1]{}, false
 }
 
-type select3[T0, T1, T2 any] struct {
+// Select3Future is the future of Select3Async and MakeSelect3; see
+// Select2Future.
+type Select3Future[T0, T1, T2 any] struct {
 	combo[branches3[T0, T1, T2], *branches3[T0, T1, T2]]
 }
 
-func (s *select3[T0, T1, T2]) Poll(cx *Context) (Selected3[T0, T1, T2], bool) {
+// Poll implements Future: see Select2Async.
+func (s *Select3Future[T0, T1, T2]) Poll(cx *Context) (Selected3[T0, T1, T2], bool) {
+	checkMade(s.bs.b0.f == nil && !s.over)
 	k := s.selectStart(cx, 3)
 	for range 3 {
 		if s.bs.poll(cx, k) {
@@ -382,11 +444,15 @@ func (s *select3[T0, T1, T2]) Poll(cx *Context) (Selected3[T0, T1, T2], bool) {
 	return Selected3[T0, T1, T2]{}, false
 }
 
-type select4[T0, T1, T2, T3 any] struct {
+// Select4Future is the future of Select4Async and MakeSelect4; see
+// Select2Future.
+type Select4Future[T0, T1, T2, T3 any] struct {
 	combo[branches4[T0, T1, T2, T3], *branches4[T0, T1, T2, T3]]
 }
 
-func (s *select4[T0, T1, T2, T3]) Poll(cx *Context) (Selected4[T0, T1, T2, T3], bool) {
+// Poll implements Future: see Select2Async.
+func (s *Select4Future[T0, T1, T2, T3]) Poll(cx *Context) (Selected4[T0, T1, T2, T3], bool) {
+	checkMade(s.bs.b0.f == nil && !s.over)
 	k := s.selectStart(cx, 4)
 	for range 4 {
 		if s.bs.poll(cx, k) {
@@ -397,6 +463,15 @@ func (s *select4[T0, T1, T2, T3]) Poll(cx *Context) (Selected4[T0, T1, T2, T3], 
 		k = (k + 1) & 3
 	}
 	return Selected4[T0, T1, T2, T3]{}, false
+}
+
+// checkMade panics if zero is set: a select's first branch is nil while the
+// select is neither completed nor cancelled only in the zero value, which
+// no Select…Async or MakeSelect… made.
+func checkMade(zero bool) {
+	if zero {
+		panic("corio/rt: zero Select future polled (make it with MakeSelect2 … MakeSelect4)")
+	}
 }
 
 type selectN[T any] struct {

@@ -206,6 +206,29 @@ var selectCases = []selectCase{
 		}
 		return asIndexed(f, func(s Selected4[int, int, int, int]) (int, int) { return s.Index, s.V0 + s.V1 + s.V2 + s.V3 })
 	}},
+	// The by-value forms, through a pointer to a copy (as a caller holding
+	// one in its state polls it).
+	{"MakeSelect2", 2, func(ps []*probe[int], biased bool) Future[Tuple2[int, int]] {
+		s := MakeSelect2[int, int](ps[0], ps[1])
+		if biased {
+			s = MakeSelect2Biased[int, int](ps[0], ps[1])
+		}
+		return asIndexed[Selected2[int, int]](&s, func(s Selected2[int, int]) (int, int) { return s.Index, s.V0 + s.V1 })
+	}},
+	{"MakeSelect3", 3, func(ps []*probe[int], biased bool) Future[Tuple2[int, int]] {
+		s := MakeSelect3[int, int, int](ps[0], ps[1], ps[2])
+		if biased {
+			s = MakeSelect3Biased[int, int, int](ps[0], ps[1], ps[2])
+		}
+		return asIndexed[Selected3[int, int, int]](&s, func(s Selected3[int, int, int]) (int, int) { return s.Index, s.V0 + s.V1 + s.V2 })
+	}},
+	{"MakeSelect4", 4, func(ps []*probe[int], biased bool) Future[Tuple2[int, int]] {
+		s := MakeSelect4[int, int, int, int](ps[0], ps[1], ps[2], ps[3])
+		if biased {
+			s = MakeSelect4Biased[int, int, int, int](ps[0], ps[1], ps[2], ps[3])
+		}
+		return asIndexed[Selected4[int, int, int, int]](&s, func(s Selected4[int, int, int, int]) (int, int) { return s.Index, s.V0 + s.V1 + s.V2 + s.V3 })
+	}},
 	{"SelectN", 5, func(ps []*probe[int], biased bool) Future[Tuple2[int, int]] {
 		fs := make([]Future[int], len(ps))
 		for i, p := range ps {
@@ -558,3 +581,54 @@ func TestTimeoutInsideSelect(t *testing.T) {
 		}
 	})
 }
+
+// TestSelectByValue: the zero Select2Future … Select4Future panics when
+// polled and ignores Cancel; a select made by MakeSelect2 and held in the
+// caller's own state, built and polled to completion in a loop, allocates
+// nothing, and resetting it to the zero value after it completed drops the
+// branches.
+func TestSelectByValue(t *testing.T) {
+	cx := NewContext(nopWaker{})
+	var z2 Select2Future[int, int]
+	var z3 Select3Future[int, int, int]
+	var z4 Select4Future[int, int, int, int]
+	for name, z := range map[string]interface {
+		Canceler
+		poll(*Context)
+	}{"2": zeroPoller[Selected2[int, int]]{&z2}, "3": zeroPoller[Selected3[int, int, int]]{&z3}, "4": zeroPoller[Selected4[int, int, int, int]]{&z4}} {
+		want := "corio/rt: zero Select future polled (make it with MakeSelect2 … MakeSelect4)"
+		if msg := panicMessage(func() { z.poll(cx) }); msg != want {
+			t.Fatalf("Select%sFuture: poll of the zero value: panic %q", name, msg)
+		}
+		z.Cancel() // nothing to cancel, and no panic
+	}
+
+	// A caller's state holding the select inline, as generated code would.
+	var state struct {
+		sel Select2Future[int, int]
+	}
+	var n Future[int] = never{}
+	allocs := testing.AllocsPerRun(100, func() {
+		state.sel = MakeSelect2(n, benchFuture)
+		out, ok := state.sel.Poll(cx)
+		if !ok || out.Index != 1 {
+			t.Fatalf("select of a never-ready and a ready branch: %+v, %v", out, ok)
+		}
+		state.sel.Cancel() // completed: nothing more to cancel
+		state.sel = Select2Future[int, int]{}
+	})
+	if allocs != 0 {
+		t.Fatalf("MakeSelect2 held by value: %v allocs per select, want 0", allocs)
+	}
+}
+
+// zeroPoller polls a select through its pointer, whatever its output.
+type zeroPoller[S any] struct {
+	f interface {
+		Future[S]
+		Canceler
+	}
+}
+
+func (z zeroPoller[S]) poll(cx *Context) { z.f.Poll(cx) }
+func (z zeroPoller[S]) Cancel()          { z.f.Cancel() }
