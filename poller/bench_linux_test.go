@@ -92,7 +92,7 @@ func BenchmarkPollDispatch(b *testing.B) {
 				if regs[i], err = p.Register(fd); err != nil {
 					b.Fatal(err)
 				}
-				defer regs[i].Deregister()
+				defer p.Deregister(regs[i])
 			}
 			for { // consume the initial Writable edges
 				if k, _ := p.Poll(0); k == 0 {
@@ -155,7 +155,7 @@ func BenchmarkDispatchOnly(b *testing.B) {
 		if regs[i], err = p.Register(fd); err != nil {
 			b.Fatal(err)
 		}
-		defer regs[i].Deregister()
+		defer p.Deregister(regs[i])
 		evs[i] = polledEvent{regs[i].token, Readable}
 	}
 	b.ReportAllocs()

@@ -29,7 +29,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	defer r.Deregister() // before the fds close (defers run last-in first-out)
+	defer p.Deregister(r) // before the fds close (defers run last-in first-out)
 
 	// The task: try to read, hit EAGAIN, clear what it saw, wait.
 	buf := make([]byte, 16)

@@ -29,7 +29,7 @@ func ExamplePoller_PollTo() {
 	defer unix.Close(fds[0])
 	defer unix.Close(fds[1])
 	r := must(p.Register(fds[0]))
-	defer r.Deregister()
+	defer p.Deregister(r)
 
 	r.ClearReadiness(r.Readiness()) // as after a read that hit EAGAIN
 	r.PollReady(poller.DirRead, printWaker{"reader"})

@@ -129,7 +129,7 @@ func (f *fixture) register(fd int) *Registration {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	f.t.Cleanup(func() { r.Deregister() }) // before the fds close (LIFO)
+	f.t.Cleanup(func() { f.p.Deregister(r) }) // before the fds close (LIFO)
 	return r
 }
 

@@ -154,7 +154,7 @@ func (p *Poller) Register(fd int) (*Registration, error) {
 		p.gens = append(p.gens, 0)
 	}
 	p.gens[idx]++
-	r := &Registration{p: p, fd: fd, token: uint64(idx) | uint64(p.gens[idx])<<32}
+	r := &Registration{fd: fd, token: uint64(idx) | uint64(p.gens[idx])<<32}
 	// Publish before add: an event for r can only be collected after add, and
 	// dispatch loads the table after the wait that collected it.
 	p.slotTableFor(idx).slots[idx].Store(r)
@@ -182,14 +182,18 @@ func (p *Poller) slotTableFor(idx uint32) *slotTable {
 	return nt
 }
 
-// Deregister stops watching the descriptor, wakes both waiters and marks the
-// registration shut down (PollReady then reports Shutdown). It must be called
-// before the descriptor is closed: afterwards the number may belong to another
-// file. Events for the registration that are already in flight are dropped.
-// Deregister is idempotent and returns nil after Close; otherwise it returns
-// the backend's error, and the registration is shut down either way.
-func (r *Registration) Deregister() error {
-	p := r.p
+// Deregister stops watching r's descriptor, wakes both waiters and marks the
+// registration shut down (PollReady then reports Shutdown). r must have been
+// returned by p.Register. It must be called before the descriptor is closed:
+// afterwards the number may belong to another file. Events for the
+// registration that are already in flight are dropped. Deregister is
+// idempotent and returns nil after Close; otherwise it returns the backend's
+// error, and the registration is shut down either way.
+//
+// (A method of the Poller rather than of the Registration: a registration
+// that does not point back at its poller is 64 bytes instead of 80, and there
+// is one per descriptor.)
+func (p *Poller) Deregister(r *Registration) error {
 	idx := uint32(r.token)
 	p.mu.Lock()
 	if p.closed || p.table.Load().slots[idx].Load() != r {

@@ -285,7 +285,7 @@ func TestDeregisterWakesAndShutsDown(t *testing.T) {
 	f.drainPoll()
 	w := &countWaker{}
 	r.PollReady(DirRead, w)
-	if err := r.Deregister(); err != nil {
+	if err := f.p.Deregister(r); err != nil {
 		t.Fatal(err)
 	}
 	if w.count() != 1 {
@@ -295,7 +295,7 @@ func TestDeregisterWakesAndShutsDown(t *testing.T) {
 	if !ok || !ev.Shutdown || ev.Ready != DirRead.Mask() {
 		t.Fatalf("PollReady after Deregister = %+v, %v", ev, ok)
 	}
-	if err := r.Deregister(); err != nil {
+	if err := f.p.Deregister(r); err != nil {
 		t.Fatalf("second Deregister: %v", err)
 	}
 	write(t, wfd, "x")
@@ -331,7 +331,7 @@ func TestInFlightEventAfterDeregisterAndReuseIsDropped(t *testing.T) {
 	if k != 1 || f.p.events[0].token != ra.token {
 		t.Fatalf("collected %d events %v; want one for token %#x", k, f.p.events[:k], ra.token)
 	}
-	if err := ra.Deregister(); err != nil {
+	if err := f.p.Deregister(ra); err != nil {
 		t.Fatal(err)
 	}
 	f.close(a)
@@ -381,7 +381,7 @@ func TestFDReuseCannotWakeOldWaiter(t *testing.T) {
 			wOld := &countWaker{}
 			old.PollReady(DirRead, wOld)
 			if deregister {
-				old.Deregister()
+				f.p.Deregister(old)
 			} // else: closing the last reference drops the epoll item by itself
 			woken := wOld.count()
 			f.close(rfd)
@@ -456,7 +456,7 @@ func TestCloseWhilePollBlocked(t *testing.T) {
 		t.Fatalf("Register after Close: %v", err)
 	}
 	f.p.Wakeup() // no-op, must not touch a closed eventfd
-	if err := r.Deregister(); err != nil {
+	if err := f.p.Deregister(r); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.p.Close(); err != nil {
@@ -570,7 +570,7 @@ func TestStressRegisterDeregisterWhilePolling(t *testing.T) {
 					}
 				}
 				unix.Write(fds[1], []byte("y")) // an event likely in flight during Deregister
-				if err := r.Deregister(); err != nil {
+				if err := f.p.Deregister(r); err != nil {
 					t.Error(err)
 				}
 				unix.Close(fds[0])

@@ -109,10 +109,12 @@ func unpackWord(w uint64) ReadyEvent {
 // readiness the poller has seen for the descriptor and up to two waiting
 // Wakers, one per Direction, so the reading and writing halves of a socket
 // can wait independently. All methods are safe for concurrent use.
+//
+// A Registration is 64 bytes: it does not point back at its Poller (Deregister
+// is the Poller's method), so that one per descriptor stays in that size class.
 type Registration struct {
-	p     *Poller // immutable
-	fd    int     // immutable
-	token uint64  // immutable: slot index | generation<<32, the pointer-free epoll user data
+	fd    int    // immutable
+	token uint64 // immutable: slot index | generation<<32, the pointer-free epoll user data
 
 	// word is the readiness word described above. Atomic: written by the
 	// Poll caller (setReadiness), any task (ClearReadiness) and shutdown.

@@ -32,7 +32,7 @@ func (d *Driver) Register(fd int) (*poller.Registration, error) {
 // woken and see Shutdown). Call it before closing the descriptor. It is
 // idempotent per registration only through poller's own guard: call it once.
 func (d *Driver) Deregister(r *poller.Registration) error {
-	err := r.Deregister()
+	err := d.poller.Deregister(r)
 	if d.bg != nil && d.bg.regs.Add(-1) == 0 {
 		d.bg.maybeIdle(d, nil)
 	}
