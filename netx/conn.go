@@ -113,7 +113,7 @@ func (r *reader) SetReadDeadline(t time.Time) error {
 	if r.fd.closed() {
 		return r.fd.opErr("set", errClosing)
 	}
-	r.fd.rd.setDeadline(t)
+	r.fd.setDeadline(rt.DirRead, t)
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (w *writer) SetWriteDeadline(t time.Time) error {
 	if w.fd.closed() {
 		return w.fd.opErr("set", errClosing)
 	}
-	w.fd.wr.setDeadline(t)
+	w.fd.setDeadline(rt.DirWrite, t)
 	return nil
 }
 

@@ -66,8 +66,9 @@ func TestUDPConnectSendRecvAsync(t *testing.T) {
 	}
 	// b receives in a task while a sends from this goroutine.
 	buf := make([]byte, 8)
+	recv := b.RecvAsync(buf) // one future, polled until ready (a new one per poll would abandon a pending one)
 	h := rt.Spawn(rt.PollFunc(func(cx *rt.Context) (rt.Tuple2[int, error], bool) {
-		return b.RecvAsync(buf).Poll(cx)
+		return recv.Poll(cx)
 	}))
 	time.Sleep(5 * time.Millisecond)
 	if _, err := a.Send([]byte("hello")); err != nil {

@@ -83,7 +83,10 @@
 // so that one task reads while another writes. The futures of the stream's
 // own operations live inside the socket: starting an operation allocates
 // nothing, and starting a second one in the same direction while the first
-// is pending is a misuse (the blocking forms serialise themselves).
+// is pending (two tasks reading one stream at once) is a misuse, which
+// panics with a message naming it, as syncx reports the misuse of its
+// futures (the blocking forms serialise themselves, and a completed or
+// cancelled operation frees its direction).
 //
 // Every operation spends one unit of the polling task's cooperative budget
 // before its syscall, so a task copying from an always-readable socket still
@@ -129,9 +132,11 @@
 // closes a descriptor number another socket may already reuse. A socket that
 // becomes unreachable without Close is closed by the garbage collector (a
 // runtime.AddCleanup on its inner state, which a pending operation keeps
-// reachable), as os.File is: this is also what closes the sockets of tasks
-// cancelled by a runtime shutdown, at the next collection, since their async
-// functions cannot run a deferred Close.
+// reachable; a finalizer, so nothing the socket points to may lead back to
+// it once it is lost, which is why a completed operation forgets its wakers),
+// as os.File is: this is also what closes the sockets of tasks cancelled by a
+// runtime shutdown, at the next collection, since their async functions
+// cannot run a deferred Close.
 //
 // # Costs
 //
@@ -142,26 +147,29 @@
 // (BenchmarkRoundTrip64). Direct mode is for compatibility (bufio, TLS,
 // net/http over a netx socket), not speed.
 //
-// An idle *TCPStream holds about 400 bytes of heap, against about 340 for
-// an idle *net.TCPConn; but a net connection is served by a goroutine whose
-// stack (2–8 KiB) and read buffer stay with it while it waits, where a corio
-// connection is served by a task holding only its live variables and, with
-// ReadPooled, no buffer. The socket's part, per connection:
+// An idle *TCPStream holds about 265 bytes of heap, against about 340 for
+// an idle *net.TCPConn (BenchmarkIdleStreamHeap); and a net connection is
+// served by a goroutine whose stack (2–8 KiB) and read buffer stay with it
+// while it waits, where a corio connection is served by a task holding only
+// its live variables and, with ReadPooled, no buffer. The socket's part, per
+// connection:
 //
-//   - 208 B: the socket's state, one allocation: the descriptor, its rt
-//     registration (embedded, two pointers), the close/reference word, the
-//     address cache pointer, the garbage-collector cleanup handle, and per
-//     direction the blocking-call lock, the deadline pointer (the deadline
-//     itself is allocated only once one is set) and the 56-byte slot of the
-//     pending operation, which finds its socket from its own offset.
-//   - 32 B: the cleanup's closure (runtime.AddCleanup).
-//   - about 97 B: the driver's readiness record (80 B) and its share of the
+//   - 160 B: the socket's state, one allocation: the descriptor with the
+//     family, type and network packed in one word, its rt registration
+//     (embedded, two pointers), the close/reference word, the address cache
+//     pointer, one pointer for both directions' deadlines (allocated only
+//     once a deadline is set), and per direction the blocking-call lock and
+//     the 48-byte slot of the pending operation, which finds its socket from
+//     its own offset. The close-when-lost hook is a finalizer, which takes no
+//     heap.
+//   - about 77 B: the driver's readiness record (64 B) and its share of the
 //     poller's slot table.
 //   - 16 B: the *TCPStream itself (its two halves' pointers).
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (144 B) and its handler's frame (64 B): about 580 B in all. Each
-// operation allocates nothing in steady state.
+// (144 B) and its handler's frame (64 B): about 480 B of heap in all
+// (TestIdleHeapPerConnection). Each operation allocates nothing in steady
+// state.
 //
 // # Platforms
 //

@@ -371,3 +371,52 @@ func TestAcceptEMFILEChild(t *testing.T) {
 	fmt.Printf("accepted %d\n", total)
 	os.Exit(0)
 }
+
+// TestLostStreamClosedByGC: a stream dropped without Close is closed by the
+// garbage collector (its peer sees the end of the stream), including one
+// whose task armed a read deadline and had its read cancelled by a timeout:
+// nothing the operation left behind may lead back to the socket, or its
+// finalizer would never run.
+func TestLostStreamClosedByGC(t *testing.T) {
+	ln := listen(t)
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	for _, withTask := range []bool{false, true} {
+		peer, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer peer.Close()
+		func() { // s is unreachable once this returns
+			s, err := ln.AcceptTCP()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !withTask {
+				return
+			}
+			buf := make([]byte, 8)
+			var read rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]
+			h := rt.SpawnOn(r, rt.PollFunc(func(cx *rt.Context) (error, bool) {
+				if read == nil {
+					s.SetReadDeadline(time.Now().Add(time.Hour)) // arms a timer waking this task
+					read = rt.TimeoutAsync(5*time.Millisecond, s.ReadAsync(buf))
+				}
+				out, ok := read.Poll(cx)
+				return out.V1, ok
+			}))
+			if err, _ := h.Join(); !errors.Is(err, rt.ErrTimeout) {
+				t.Fatalf("the read in the task: %v; want its timeout", err)
+			}
+		}()
+		closed := settle(func() bool {
+			runtime.GC()
+			peer.SetReadDeadline(time.Now().Add(time.Millisecond))
+			_, err := peer.Read(make([]byte, 1))
+			return err == io.EOF
+		})
+		if !closed {
+			t.Fatalf("withTask=%v: the lost stream was never closed", withTask)
+		}
+	}
+}

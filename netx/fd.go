@@ -23,10 +23,19 @@ var ErrWouldBlock = errors.New("corio/netx: operation would block")
 var errClosing = errors.New("use of closed network connection")
 
 // netFD is one non-blocking socket registered with a driver: the state every
-// socket type shares. The socket types hold it by pointer so that a cleanup
-// attached to the outer value can close it when the value is lost.
+// socket type shares. The socket types hold it by pointer.
+//
+// Its size is what an idle connection costs, so it is packed into 160 bytes
+// (a size class): the descriptor and the three small immutables share a
+// word, both directions share one deadline pointer, each pending
+// operation's buffer is a pointer and a length, and the close-when-lost
+// hook is a finalizer (no handle, no closure; see newFD).
 type netFD struct {
-	fd  int             // immutable
+	fd     int32   // immutable
+	family uint8   // immutable: unix.AF_INET, AF_INET6, AF_UNIX
+	sotype uint8   // immutable: unix.SOCK_STREAM, SOCK_DGRAM
+	net    netName // immutable: "tcp", "udp", "unix", "unixgram", …
+
 	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at
 
 	// state is the closed bit (1) plus twice the number of syscalls in
@@ -34,13 +43,11 @@ type netFD struct {
 	// syscall may still use its number.
 	state atomic.Uint64
 
-	family int16   // immutable: unix.AF_INET, AF_INET6, AF_UNIX
-	sotype int16   // immutable: unix.SOCK_STREAM, SOCK_DGRAM
-	net    netName // immutable: "tcp", "udp", "unix", "unixgram", …
-
 	addrs atomic.Pointer[addrPair] // the local and remote addresses, looked up once
 
-	cleanup runtime.Cleanup // closes the descriptor if the netFD is lost unclosed; stopped by Close
+	// dls holds both directions' deadlines (indexed by rt.Direction); nil
+	// until a deadline is first set.
+	dls atomic.Pointer[[2]deadline]
 
 	rd ioDir // the reading direction (also accept)
 	wr ioDir // the writing direction (also connect)
@@ -48,22 +55,31 @@ type netFD struct {
 
 type addrPair struct{ local, remote net.Addr }
 
-// ioDir is one direction of a socket: its in-flight future, its deadline,
-// and the lock that serialises blocking calls in that direction.
+// ioDir is one direction of a socket: its in-flight future and the lock
+// that serialises blocking calls in that direction.
 type ioDir struct {
-	mu  sync.Mutex               // held by a blocking call for its whole wait
-	dl  atomic.Pointer[deadline] // nil until a deadline is first set
-	fut ioFuture                 // the pending operation's state
+	mu  sync.Mutex // held by a blocking call for its whole wait
+	fut ioFuture   // the pending operation's state
 }
 
 func newFD(fd int, reg rt.Registration, family, sotype int, network string) *netFD {
-	f := &netFD{fd: fd, reg: reg, family: int16(family), sotype: int16(sotype), net: netNameOf(network)}
+	f := &netFD{fd: int32(fd), reg: reg, family: uint8(family), sotype: uint8(sotype), net: netNameOf(network)}
 	f.rd.fut.dir, f.wr.fut.dir = rt.DirRead, rt.DirWrite
-	// The cleanup is on the netFD, which every pending operation reaches
-	// (a task waiting on the socket is reachable from the poller through
-	// its waker), not on the outer value, which may become unreachable
-	// while a read it started is still pending.
-	f.cleanup = runtime.AddCleanup(f, closeLost, reg)
+	// The close-when-lost hook is on the netFD, which every pending
+	// operation reaches (a task waiting on the socket is reachable from the
+	// poller through its waker), not on the outer value, which may become
+	// unreachable while a read it started is still pending.
+	//
+	// It is a finalizer rather than a runtime.AddCleanup: a cleanup costs
+	// 48 bytes per socket (its 16-byte handle, kept for Stop, and the 32
+	// bytes of its argument and closure) where a finalizer on a method
+	// costs nothing on the heap. What a finalizer asks in return is that
+	// the netFD be in no reference cycle once it is lost: nothing it points
+	// to may lead back to it. Its waiters are the only such paths, and none
+	// survives the operation: the poller's and the deadline's waker are
+	// forgotten when an operation completes or is cancelled, and the
+	// deadline's timer is zeroed then (deadline.release).
+	runtime.SetFinalizer(f, (*netFD).closeLost)
 	return f
 }
 
@@ -88,10 +104,9 @@ func (fd *netFD) network() string { return networks[fd.net] }
 // closeLost deregisters and closes the descriptor of a netFD that became
 // unreachable without Close (a dropped socket, or one whose task a runtime
 // shutdown cancelled): nothing can use it any more.
-func closeLost(reg rt.Registration) {
-	fd := reg.Fd()
-	reg.Deregister()
-	unix.Close(fd)
+func (fd *netFD) closeLost() {
+	fd.reg.Deregister()
+	unix.Close(int(fd.fd))
 }
 
 // incref admits one syscall; false once Close has started.
@@ -110,7 +125,7 @@ func (fd *netFD) incref() bool {
 // decref ends a syscall; the last one after Close closes the descriptor.
 func (fd *netFD) decref() {
 	if fd.state.Add(^uint64(1)) == 1 {
-		unix.Close(fd.fd)
+		unix.Close(int(fd.fd))
 	}
 }
 
@@ -129,10 +144,9 @@ func (fd *netFD) Close() error {
 			break
 		}
 	}
-	fd.cleanup.Stop()
+	runtime.SetFinalizer(fd, nil)
 	fd.reg.Deregister()
-	fd.rd.wakeDeadline()
-	fd.wr.wakeDeadline()
+	fd.wakeDeadlines()
 	fd.decref()
 	return nil
 }
@@ -145,7 +159,7 @@ func (fd *netFD) sysErr(f func(int) error) error {
 		return errClosing
 	}
 	defer fd.decref()
-	return f(fd.fd)
+	return f(int(fd.fd))
 }
 
 // addresses returns the local and remote addresses, looked up at first use.

@@ -124,7 +124,7 @@ func (l *listener) SetDeadline(t time.Time) error {
 	if l.fd.closed() {
 		return l.fd.opErr("set", errClosing)
 	}
-	l.fd.rd.setDeadline(t)
+	l.fd.setDeadline(rt.DirRead, t)
 	return nil
 }
 

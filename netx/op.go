@@ -39,9 +39,17 @@ type ioFuture struct {
 	dir  rt.Direction // immutable
 	kind opKind
 	try  bool // make the syscall even when readiness says it would fail (TryRead, direct mode)
+	// waiting is set while the operation is pending (its last poll
+	// returned not ready) and cleared when it completes or is cancelled:
+	// starting another operation in the direction meanwhile is the misuse
+	// start reports. Atomic, because the misuse is two tasks at once.
+	waiting atomic.Bool
 
-	buf []byte // read, write, recvfrom, sendto
-	n   int    // bytes done; accept's new descriptor
+	// The buffer of a read, write, recvfrom or sendto (bytes returns it):
+	// a slice without its capacity, which no operation needs.
+	base *byte
+	blen int
+	n    int // bytes done; accept's new descriptor
 	// aux is the operation's other datum: the unix.Sockaddr of recvfrom's
 	// source, sendto's destination or accept's peer, opReadPooled's *Buf
 	// once read into, or, once done with an error, that error (none of the
@@ -49,6 +57,9 @@ type ioFuture struct {
 	// field for all keeps every socket smaller.
 	aux any
 }
+
+// bytes returns the operation's buffer.
+func (f *ioFuture) bytes() []byte { return unsafe.Slice(f.base, f.blen) }
 
 // The offsets of the two directions' futures in a netFD.
 const (
@@ -88,29 +99,59 @@ func (f *ioFuture) takeBuf() *Buf {
 	return b
 }
 
-// ioDir returns fd's direction dir.
-func (fd *netFD) ioDir(dir rt.Direction) *ioDir {
-	if dir == rt.DirWrite {
-		return &fd.wr
+// deadline returns direction dir's deadline, nil if none was ever set.
+func (fd *netFD) deadline(dir rt.Direction) *deadline {
+	if dls := fd.dls.Load(); dls != nil {
+		return &dls[dir]
 	}
-	return &fd.rd
+	return nil
 }
 
 // expired reports whether the deadline at (Unix nanoseconds, 0: none) has
 // passed.
 func expired(at int64) bool { return at != 0 && time.Now().UnixNano() >= at }
 
-// start resets f for a new operation of kind k on buf.
+// start resets f for a new operation of kind k on buf. It panics if the
+// direction's previous operation is still pending: its task would be left
+// waiting on a future that now does something else.
 func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	f.kind, f.buf, f.n, f.aux = k, buf, 0, nil
+	if f.waiting.Load() {
+		panic(concurrentOpMisuse(f.dir))
+	}
+	f.kind, f.base, f.blen, f.n, f.aux = k, unsafe.SliceData(buf), len(buf), 0, nil
 	return f
+}
+
+// concurrentOpMisuse is the panic of start on a busy direction.
+func concurrentOpMisuse(dir rt.Direction) string {
+	what := "read (or accept)"
+	if dir == rt.DirWrite {
+		what = "write (or connect)"
+	}
+	return "corio/netx: a " + what + " started on a socket while another is pending in the same direction: " +
+		"a socket has one pending operation per direction, so two tasks must not read (or write) one socket at once; " +
+		"Split a stream to read in one task and write in another"
 }
 
 // poll advances the operation; true once its results (and f.result()) are
 // set.
 func (f *ioFuture) poll(cx *rt.Context) bool {
+	if f.pollOp(cx) {
+		if f.waiting.Load() {
+			f.waiting.Store(false)
+		}
+		return true
+	}
+	if !f.waiting.Load() {
+		f.waiting.Store(true)
+	}
+	return false
+}
+
+// pollOp is poll without the misuse bookkeeping.
+func (f *ioFuture) pollOp(cx *rt.Context) bool {
 	fd := f.owner()
-	dl := fd.ioDir(f.dir).dl.Load()
+	dl := fd.deadline(f.dir)
 	var at int64
 	var gen uint64
 	if dl != nil {
@@ -121,7 +162,7 @@ func (f *ioFuture) poll(cx *rt.Context) bool {
 			return f.finish(dl, os.ErrDeadlineExceeded)
 		}
 	}
-	if (f.kind == opRead || f.kind == opReadFull) && len(f.buf) == 0 {
+	if (f.kind == opRead || f.kind == opReadFull) && f.blen == 0 {
 		// A zero-length read returns at once, as net's does.
 		if fd.closed() {
 			return f.finish(dl, errClosing)
@@ -172,7 +213,7 @@ func (f *ioFuture) finish(dl *deadline, err error) bool {
 	if err != nil || f.kind == opSendTo {
 		f.aux = err // a failed attempt left no result in aux; drop sendto's address
 	}
-	f.buf = nil
+	f.base, f.blen = nil, 0
 	if dl != nil {
 		dl.release()
 	}
@@ -181,13 +222,14 @@ func (f *ioFuture) finish(dl *deadline, err error) bool {
 
 // cancel abandons a pending operation.
 func (f *ioFuture) cancel() {
+	f.waiting.Store(false)
 	fd := f.owner()
-	if dl := fd.ioDir(f.dir).dl.Load(); dl != nil {
+	if dl := fd.deadline(f.dir); dl != nil {
 		dl.release()
 	}
 	rt.Cancel(fd.reg.ReadyAsync(f.dir))
 	f.takeBuf().Release()
-	f.buf = nil
+	f.base, f.blen = nil, 0
 }
 
 // attempt makes one try of the operation's syscall on fd, returning
@@ -209,12 +251,12 @@ func (f *ioFuture) attempt(fd *netFD) error {
 func (f *ioFuture) attemptHeld(fd *netFD) error {
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
-	if dl := fd.ioDir(f.dir).dl.Load(); dl != nil && expired(dl.at.Load()) {
+	if dl := fd.deadline(f.dir); dl != nil && expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
 	switch f.kind {
 	case opRead:
-		n, err := fd.read(f.buf, f.try)
+		n, err := fd.read(f.bytes(), f.try)
 		if err != nil {
 			return err
 		}
@@ -223,8 +265,8 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			return io.EOF
 		}
 	case opReadFull:
-		for f.n < len(f.buf) {
-			n, err := fd.read(f.buf[f.n:], f.try)
+		for f.n < f.blen {
+			n, err := fd.read(f.bytes()[f.n:], f.try)
 			if err != nil {
 				return err
 			}
@@ -252,8 +294,8 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		b.b = b.b[:n]
 		f.aux, f.n = b, n
 	case opWrite:
-		for f.n < len(f.buf) {
-			n, err := ignoringEINTR(func() (int, error) { return unix.Write(fd.fd, f.buf[f.n:]) })
+		for f.n < f.blen {
+			n, err := ignoringEINTR(func() (int, error) { return unix.Write(int(fd.fd), f.bytes()[f.n:]) })
 			if n > 0 {
 				f.n += n
 			}
@@ -262,19 +304,19 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			}
 		}
 	case opRecvFrom:
-		n, sa, err := recvfrom(fd.fd, f.buf)
+		n, sa, err := recvfrom(int(fd.fd), f.bytes())
 		if err != nil {
 			return err
 		}
 		f.n, f.aux = n, sa
 	case opSendTo:
-		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.fd, f.buf, nil, f.sockaddr(), 0) })
+		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(int(fd.fd), f.bytes(), nil, f.sockaddr(), 0) })
 		if err != nil {
 			return err
 		}
 		f.n = n
 	case opAccept:
-		nfd, sa, err := accept(fd.fd)
+		nfd, sa, err := accept(int(fd.fd))
 		if err != nil {
 			return err
 		}
@@ -283,14 +325,14 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		// Ask the socket rather than wait for the writable edge to come
 		// through the poller: a loopback connect has usually completed by
 		// the first poll.
-		soerr, err := unix.GetsockoptInt(fd.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		soerr, err := unix.GetsockoptInt(int(fd.fd), unix.SOL_SOCKET, unix.SO_ERROR)
 		if err != nil {
 			return err
 		}
 		if soerr != 0 {
 			return unix.Errno(soerr)
 		}
-		if _, err := unix.Getpeername(fd.fd); err != nil {
+		if _, err := unix.Getpeername(int(fd.fd)); err != nil {
 			if err == unix.ENOTCONN {
 				return unix.EAGAIN // a spurious wake-up: still connecting
 			}
@@ -324,7 +366,7 @@ func (fd *netFD) read(b []byte, force bool) (int, error) {
 	if !force && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown {
 		return 0, unix.EAGAIN
 	}
-	n, err := ignoringEINTR(func() (int, error) { return unix.Read(fd.fd, b) })
+	n, err := ignoringEINTR(func() (int, error) { return unix.Read(int(fd.fd), b) })
 	if err == nil && n > 0 && n < len(b) && fd.sotype == unix.SOCK_STREAM {
 		ev.Ready &= rt.Readable
 		fd.reg.ClearReadiness(ev)
@@ -389,18 +431,22 @@ func (dl *deadline) release() {
 		dl.sleep.Cancel()
 		dl.armed = false
 	}
+	// Forget the timer's waker (the task, which leads back to the socket):
+	// a cancelled or fired timer is no longer in the wheel, so the zero
+	// value may replace it, and the next ResetUntil starts from there.
+	dl.sleep = rt.SleepFuture{}
 }
 
-// setDeadline sets the direction's deadline (zero: none) and wakes its
+// setDeadline sets direction dir's deadline (zero: none) and wakes its
 // pending operation so that it sees the change.
-func (d *ioDir) setDeadline(t time.Time) {
-	dl := d.dl.Load()
+func (fd *netFD) setDeadline(dir rt.Direction, t time.Time) {
+	dl := fd.deadline(dir)
 	if dl == nil {
 		if t.IsZero() {
 			return
 		}
-		d.dl.CompareAndSwap(nil, new(deadline))
-		dl = d.dl.Load()
+		fd.dls.CompareAndSwap(nil, new([2]deadline))
+		dl = fd.deadline(dir)
 	}
 	at := int64(0)
 	if !t.IsZero() {
@@ -413,10 +459,11 @@ func (d *ioDir) setDeadline(t time.Time) {
 	dl.wake()
 }
 
-// wakeDeadline wakes an operation waiting on the deadline (Close).
-func (d *ioDir) wakeDeadline() {
-	if dl := d.dl.Load(); dl != nil {
-		dl.wake()
+// wakeDeadlines wakes the operations waiting on a deadline (Close).
+func (fd *netFD) wakeDeadlines() {
+	if dls := fd.dls.Load(); dls != nil {
+		dls[rt.DirRead].wake()
+		dls[rt.DirWrite].wake()
 	}
 }
 

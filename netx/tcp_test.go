@@ -497,6 +497,82 @@ func TestCancelledReadForgetsWaker(t *testing.T) {
 	}
 }
 
+// TestSecondPendingOpSameDirectionPanics: two tasks reading one stream at
+// once is a misuse that start reports (with a panic naming it) instead of
+// silently stealing the first read's future; after the first read completes,
+// or is cancelled, the direction takes a new operation.
+func TestSecondPendingOpSameDirectionPanics(t *testing.T) {
+	a, b := pair(t)
+	cx := rt.NewContext(&countingWaker{})
+	var buf1, buf2 [4]byte
+	first := a.ReadAsync(buf1[:])
+	if _, ok := first.Poll(cx); ok {
+		t.Fatal("read of an empty socket ready")
+	}
+	for _, second := range []struct {
+		name  string
+		start func()
+	}{
+		{"ReadAsync", func() { a.ReadAsync(buf2[:]) }},
+		{"ReadPooledAsync", func() { a.ReadPooledAsync() }},
+		{"ReadableAsync", func() { a.ReadableAsync() }},
+		{"blocking Read", func() { a.Read(buf2[:]) }},
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, "corio/netx:") || !strings.Contains(msg, "pending in the same direction") {
+					t.Errorf("%s while a read is pending: recovered %q; want the misuse panic", second.name, msg)
+				}
+			}()
+			second.start()
+		}()
+	}
+	// The writing direction is independent.
+	if _, err := a.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	// Two tasks: the second one's Join reports the panic.
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	var second rt.Future[rt.Tuple2[int, error]]
+	h := rt.SpawnOn(r, rt.PollFunc(func(cx *rt.Context) (rt.Tuple2[int, error], bool) {
+		if second == nil {
+			second = a.ReadAsync(buf2[:]) // started inside the task
+		}
+		return second.Poll(cx)
+	}))
+	if _, err := h.Join(); err == nil || !strings.Contains(err.Error(), "pending in the same direction") {
+		t.Fatalf("a second task reading while the first waits: %v; want the misuse panic", err)
+	}
+	// The first read still completes, and then the direction is free.
+	b.Write([]byte("data"))
+	for {
+		out, ok := first.Poll(cx)
+		if ok {
+			if out.V1 != nil || string(buf1[:out.V0]) != "data" {
+				t.Fatalf("first read: %q, %v", buf1[:out.V0], out.V1)
+			}
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.Write([]byte("more"))
+	if n, err := a.Read(buf2[:]); err != nil || string(buf2[:n]) != "more" {
+		t.Fatalf("read after the first completed: %q, %v", buf2[:n], err)
+	}
+	// A cancelled read frees the direction too.
+	f := a.ReadAsync(buf1[:])
+	if _, ok := f.Poll(cx); ok {
+		t.Fatal("read of an empty socket ready")
+	}
+	rt.Cancel(f)
+	b.Write([]byte("last"))
+	if n, err := a.Read(buf2[:]); err != nil || string(buf2[:n]) != "last" {
+		t.Fatalf("read after a cancelled one: %q, %v", buf2[:n], err)
+	}
+}
+
 // TestSplitHalvesFromTwoTasks: one task writes through the write half while
 // another reads the echo through the read half, on a multi-thread runtime.
 func TestSplitHalvesFromTwoTasks(t *testing.T) {
