@@ -61,7 +61,11 @@
 // future calls in that direction (the async futures as well): they fail
 // with an error wrapping os.ErrDeadlineExceeded. Changing a deadline wakes a
 // pending call, so SetReadDeadline(time.Now()) unblocks a Read, as net/http
-// relies on.
+// relies on. A deadline is an instant on the clock of the driver the socket
+// is registered with: the real time, or, for a socket of a runtime built
+// with rt.WithPausedClock, that runtime's virtual clock (rt.NowAsync reads
+// it), so a test of an hour's deadline, or of an rt.Timeout around a read,
+// passes when the clock jumps there rather than after an hour.
 //
 // A blocking call must not run inside a task: if it would wait there it
 // panics (rt.Await's rule) instead of stalling the runtime. Use the twin.

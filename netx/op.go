@@ -108,8 +108,9 @@ func (fd *netFD) deadline(dir rt.Direction) *deadline {
 }
 
 // expired reports whether the deadline at (Unix nanoseconds, 0: none) has
-// passed.
-func expired(at int64) bool { return at != 0 && time.Now().UnixNano() >= at }
+// passed on the clock of fd's driver (a paused runtime's virtual clock, or
+// the real time; see rt.Registration.Now).
+func (fd *netFD) expired(at int64) bool { return at != 0 && fd.reg.Now().UnixNano() >= at }
 
 // start resets f for a new operation of kind k on buf. It panics if the
 // direction's previous operation is still pending: its task would be left
@@ -158,7 +159,7 @@ func (f *ioFuture) pollOp(cx *rt.Context) bool {
 		dl.mu.Lock()
 		at, gen, dl.waker = dl.at.Load(), dl.gen, nil
 		dl.mu.Unlock()
-		if expired(at) {
+		if fd.expired(at) {
 			return f.finish(dl, os.ErrDeadlineExceeded)
 		}
 	}
@@ -251,7 +252,7 @@ func (f *ioFuture) attempt(fd *netFD) error {
 func (f *ioFuture) attemptHeld(fd *netFD) error {
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
-	if dl := fd.deadline(f.dir); dl != nil && expired(dl.at.Load()) {
+	if dl := fd.deadline(f.dir); dl != nil && fd.expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
 	switch f.kind {

@@ -702,3 +702,86 @@ func TestReadableTryRead(t *testing.T) {
 		t.Fatalf("TryRead at the end of the stream: %v", err)
 	}
 }
+
+// TestTimeoutsUnderPausedClock: on a runtime with a paused clock, a read or
+// write bounded by rt.Timeout, or by a deadline set on the runtime's clock,
+// gives up when the clock jumps to it (every task idle) — an hour of virtual
+// time, no real waiting — and data already in the socket still wins over
+// the timer. The clock starts in 2000, far from the real time, so that a
+// deadline compared with the wrong clock shows.
+func TestTimeoutsUnderPausedClock(t *testing.T) {
+	start := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := rt.NewCurrentThreadWith(rt.WithPausedClock(start))
+	defer r.Shutdown()
+	ln := rt.BlockOn(r, ListenAsync("tcp", "127.0.0.1:0"))
+	if ln.V1 != nil {
+		t.Fatal(ln.V1)
+	}
+	defer ln.V0.Close()
+	peer, err := net.Dial("tcp", ln.V0.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	acc := rt.BlockOn(r, ln.V0.AcceptTCPAsync()) // registered with r's driver
+	if acc.V1 != nil {
+		t.Fatal(acc.V1)
+	}
+	s := acc.V0
+	defer s.Close()
+	now := func() time.Time { return rt.BlockOn(r, rt.NowAsync()) }
+	buf := make([]byte, 8)
+
+	// A read with nothing to read times out after an hour of virtual time.
+	t0 := now()
+	out := rt.BlockOn(r, rt.TimeoutAsync(time.Hour, s.ReadAsync(buf)))
+	if !errors.Is(out.V1, rt.ErrTimeout) {
+		t.Fatalf("read under rt.Timeout: %+v; want ErrTimeout", out)
+	}
+	if d := now().Sub(t0); d < time.Hour {
+		t.Fatalf("the read timed out after %v of virtual time; want an hour", d)
+	}
+
+	// Data already in the socket wins over the timeout, and the clock stays.
+	peer.Write([]byte("ping"))
+	t0 = now()
+	out = rt.BlockOn(r, rt.TimeoutAsync(time.Hour, s.ReadAsync(buf)))
+	if out.V1 != nil || out.V0.V1 != nil || string(buf[:out.V0.V0]) != "ping" {
+		t.Fatalf("read of available data under rt.Timeout: %+v", out)
+	}
+	if d := now().Sub(t0); d >= time.Hour {
+		t.Fatalf("the clock jumped %v during a read that had data", d)
+	}
+
+	// A write the peer does not drain times out too (having written a prefix).
+	big := make([]byte, 64<<20)
+	t0 = now()
+	wout := rt.BlockOn(r, rt.TimeoutAsync(time.Hour, s.WriteAsync(big)))
+	if !errors.Is(wout.V1, rt.ErrTimeout) {
+		t.Fatalf("write under rt.Timeout: %+v; want ErrTimeout", wout.V1)
+	}
+	if d := now().Sub(t0); d < time.Hour {
+		t.Fatalf("the write timed out after %v of virtual time; want an hour", d)
+	}
+
+	// A read deadline an hour ahead on the runtime's clock: it expires when
+	// the clock gets there, not at once (the real time is long past 2000).
+	t0 = now()
+	s.SetReadDeadline(t0.Add(time.Hour))
+	out2 := rt.BlockOn(r, s.ReadAsync(buf))
+	if !errors.Is(out2.V1, os.ErrDeadlineExceeded) {
+		t.Fatalf("read with a deadline: %+v; want os.ErrDeadlineExceeded", out2)
+	}
+	if d := now().Sub(t0); d < time.Hour {
+		t.Fatalf("the read deadline expired after %v of virtual time; want an hour", d)
+	}
+	// Past it, the deadline fails reads at once; cleared, a read proceeds.
+	if out2 = rt.BlockOn(r, s.ReadAsync(buf)); !errors.Is(out2.V1, os.ErrDeadlineExceeded) {
+		t.Fatalf("read past the deadline: %+v", out2)
+	}
+	s.SetReadDeadline(time.Time{})
+	peer.Write([]byte("pong"))
+	if out2 = rt.BlockOn(r, s.ReadAsync(buf)); out2.V1 != nil || string(buf[:out2.V0]) != "pong" {
+		t.Fatalf("read after clearing the deadline: %+v", out2)
+	}
+}

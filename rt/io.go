@@ -3,6 +3,7 @@ package rt
 import (
 	"errors"
 	"syscall"
+	"time"
 
 	"github.com/corio-go/corio/internal/driver"
 	"github.com/corio-go/corio/poller"
@@ -135,6 +136,13 @@ func (r *Registration) Init(cx *Context, fd int) error {
 
 // Fd returns the registered descriptor.
 func (r *Registration) Fd() int { return r.reg.Fd() }
+
+// Now returns the current time on the clock of the driver the descriptor is
+// registered with: the virtual time of a runtime built WithPausedClock, the
+// real time otherwise. A socket type measures its deadlines on it, so that a
+// deadline an hour ahead on a paused clock passes when that clock jumps
+// there, not after an hour of real time.
+func (r *Registration) Now() time.Time { return r.drv.Now() }
 
 // Readiness returns the current readiness snapshot without waiting. Take it
 // before an operation, and pass it to ClearReadiness if the operation hits

@@ -248,3 +248,34 @@ func TestPollIOClearsOnlyItsDirection(t *testing.T) {
 		t.Fatal("a read's EAGAIN cleared Writable")
 	}
 }
+
+// TestRegistrationNowIsItsDriversClock: a registration made in a runtime with
+// a paused clock reads that clock; one made with Register reads the real
+// time.
+func TestRegistrationNowIsItsDriversClock(t *testing.T) {
+	a, b := socketPair(t)
+	start := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := NewCurrentThreadWith(WithPausedClock(start))
+	defer r.Shutdown()
+	out := BlockOn(r, RegisterAsync(a))
+	if out.V1 != nil {
+		t.Fatal(out.V1)
+	}
+	defer out.V0.Deregister()
+	if got := out.V0.Now(); !got.Equal(start) {
+		t.Fatalf("Now of a registration on a paused runtime = %v; want its clock's %v", got, start)
+	}
+	BlockOn(r, SleepAsync(time.Hour))
+	if got := out.V0.Now(); !got.Equal(start.Add(time.Hour)) {
+		t.Fatalf("Now after an hour's sleep = %v; want %v", got, start.Add(time.Hour))
+	}
+	before := time.Now()
+	reg, err := Register(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Deregister()
+	if got := reg.Now(); got.Before(before.Add(-time.Second)) {
+		t.Fatalf("Now of a registration on the default driver = %v; want the real time (after %v)", got, before)
+	}
+}
