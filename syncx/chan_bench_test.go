@@ -85,8 +85,57 @@ func pingPongTask(in *Receiver[int], out *Sender[int], n int, starter bool) rt.F
 	})
 }
 
+// pingPongInline is pingPongTask holding its send and receive futures by
+// value in its own state (MakeSend, MakeRecv) instead of taking the
+// handles' embedded ones (SendAsync, RecvAsync): no claim and release, two
+// atomic operations per operation. It is what generated code would get if
+// asyncgen held other packages' futures inline.
+func pingPongInline(in *Receiver[int], out *Sender[int], n int, starter bool) rt.Future[struct{}] {
+	i := 0
+	var st struct {
+		sf     SendFuture[int]
+		rf     RecvFuture[int]
+		active bool // the future of the current step was made
+	}
+	sending := starter
+	return rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		for i < n {
+			if sending {
+				if !st.active {
+					st.sf = out.MakeSend(i)
+					st.active = true
+				}
+				if _, ok := st.sf.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				st.active = false
+				sending = false
+				if !starter {
+					i++
+				}
+				continue
+			}
+			if !st.active {
+				st.rf = in.MakeRecv()
+				st.active = true
+			}
+			if _, ok := st.rf.Poll(cx); !ok {
+				return struct{}{}, false
+			}
+			st.active = false
+			sending = true
+			if starter {
+				i++
+				sending = i < n
+			}
+		}
+		return struct{}{}, true
+	})
+}
+
 // BenchmarkPingPong: one op is a round trip between two tasks over two
-// channels of capacity 1.
+// channels of capacity 1. The inline rows hold the futures by value
+// (pingPongInline).
 func BenchmarkPingPong(b *testing.B) {
 	for _, mode := range []struct {
 		name  string
@@ -97,6 +146,12 @@ func BenchmarkPingPong(b *testing.B) {
 			btx, brx := NewChannel[int](1)
 			b.ReportAllocs()
 			benchRun(b, mode.multi, pingPongTask(brx, atx, b.N, true), pingPongTask(arx, btx, b.N, false))
+		})
+		b.Run(mode.name+"/inline", func(b *testing.B) {
+			atx, arx := NewChannel[int](1)
+			btx, brx := NewChannel[int](1)
+			b.ReportAllocs()
+			benchRun(b, mode.multi, pingPongInline(brx, atx, b.N, true), pingPongInline(arx, btx, b.N, false))
 		})
 	}
 	for _, size := range []int{0, 1} {

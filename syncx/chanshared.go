@@ -44,10 +44,13 @@ package syncx
 // operations of one handle pending at the same time — does XAsync allocate.
 // So a task that sends or receives in a loop allocates nothing, in generated
 // code too. The price is a rule rt.Future already states: a future is not
-// touched after it completed or was cancelled. Rejected: a value-type future
-// (asyncgen stores a future in an rt.Future interface, which would box it on
-// every call) and a sync.Pool of futures (same reuse rule, plus the pool's
-// cost).
+// touched after it completed or was cancelled. The claim and the release
+// are two atomic operations per operation; MakeSend and MakeRecv return the
+// future by value instead, for a caller that keeps it in a typed field of
+// its own state (a hand-written future; asyncgen stores an awaited future
+// of another package in an rt.Future field, which would box a value on
+// every call, so generated code takes the embedded one). Rejected: a
+// sync.Pool of futures (same reuse rule, plus the pool's cost).
 //
 // Closing. Go has no destructors, so the Tokio rule "the channel closes when
 // the last Sender is dropped" becomes: Close releases one Sender handle

@@ -58,7 +58,11 @@
 // cancelled after it completed or was cancelled. Waiters are served first
 // in, first out; a lock or slot freed while others wait is handed to the
 // first of them, so a fast producer or a task that unlocks and relocks in a
-// loop cannot starve a waiter. Every operation spends one unit of the task's
+// loop cannot starve a waiter. Claiming and giving back the embedded future
+// costs two atomic operations per operation; a caller that keeps the future
+// in a typed field of its own state (a hand-written future) can skip them
+// with Mutex.MakeLock, Sender.MakeSend and Receiver.MakeRecv, which return
+// the future by value. Every operation spends one unit of the task's
 // cooperative budget, so a task looping on an always-ready channel still
 // yields to its neighbours.
 package syncx

@@ -74,3 +74,43 @@ func ExampleMutex_LockAsync() {
 	fmt.Println(log)
 	// Output: [a in a out b in b out]
 }
+
+// incLocked is a hand-written future that increments *n under mu, holding
+// its lock future by value: MakeLock claims nothing and allocates nothing.
+type incLocked struct {
+	mu   *syncx.Mutex
+	n    *int
+	lock syncx.LockFuture
+	made bool
+}
+
+func (f *incLocked) Poll(cx *rt.Context) (struct{}, bool) {
+	if !f.made {
+		f.lock, f.made = f.mu.MakeLock(), true
+	}
+	if _, ok := f.lock.Poll(cx); !ok {
+		return struct{}{}, false
+	}
+	*f.n++
+	f.mu.Unlock()
+	return struct{}{}, true
+}
+
+// Cancel gives up the pending lock; the zero LockFuture's Cancel does nothing.
+func (f *incLocked) Cancel() { f.lock.Cancel() }
+
+func ExampleMutex_MakeLock() {
+	var mu syncx.Mutex
+	n := 0
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	hs := make([]*rt.JoinHandle[struct{}], 8)
+	for i := range hs {
+		hs[i] = rt.SpawnOn[struct{}](r, &incLocked{mu: &mu, n: &n})
+	}
+	for _, h := range hs {
+		h.Join()
+	}
+	fmt.Println(n)
+	// Output: 8
+}

@@ -231,6 +231,15 @@ func (s *Sender[T]) SendAsync(v T) *SendFuture[T] {
 	return f
 }
 
+// MakeSend returns SendAsync's future by value, for a caller that keeps it
+// in its own state and polls it there (see Mutex.MakeLock): it claims no
+// embedded future, so it saves SendAsync's two atomic operations, and it is
+// the caller's alone. It may be copied until its first poll, not after.
+// Cancel of the zero SendFuture does nothing.
+func (s *Sender[T]) MakeSend(v T) SendFuture[T] {
+	return SendFuture[T]{c: s.c, v: v, refused: s.closed.Load()}
+}
+
 // TrySend sends v if the channel has a free slot now and no sender is
 // waiting ahead of it; otherwise it returns ErrFull, or ErrClosed if the
 // channel is closed. It never waits.
@@ -533,6 +542,13 @@ func (r *Receiver[T]) RecvAsync() *RecvFuture[T] {
 	f.handed = atomic.Bool{}
 	return f
 }
+
+// MakeRecv returns RecvAsync's future by value, for a caller that keeps it
+// in its own state and polls it there (see Mutex.MakeLock): it claims no
+// embedded future, so it saves RecvAsync's two atomic operations, and it is
+// the caller's alone. It may be copied until its first poll, not after.
+// Cancel of the zero RecvFuture does nothing.
+func (r *Receiver[T]) MakeRecv() RecvFuture[T] { return RecvFuture[T]{c: r.c} }
 
 // TryRecv receives a value if one is buffered now. Otherwise it returns
 // ErrEmpty, or ErrClosed once the channel is closed and drained. It never

@@ -146,6 +146,17 @@ func (m *Mutex) lendSlow() *LockFuture {
 	return &LockFuture{m: m, spare: true}
 }
 
+// MakeLock returns LockAsync's future by value, for a caller that keeps it
+// in its own state and polls it there — a hand-written future, or generated
+// code once asyncgen holds other packages' futures inline. Nothing is
+// claimed or allocated, so an uncontended MakeLock, poll and Unlock cost two
+// atomic operations, as sync.Mutex's Lock and Unlock do. The future behaves
+// as LockAsync's (FIFO, cancel-safe, one budget unit per poll) and is the
+// caller's alone: no later call hands it out again. It may be copied until
+// its first poll, not after (its waiter node is linked into m's queue while
+// it waits). Cancel of the zero LockFuture does nothing.
+func (m *Mutex) MakeLock() LockFuture { return LockFuture{m: m} }
+
 // takeSpare takes the spare future in p, if there is one. It loads first, as
 // a Swap is a locked instruction.
 func takeSpare[F any](p *atomic.Pointer[F]) *F {
@@ -300,6 +311,9 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 // idempotent until LockAsync hands f out again (see LockAsync: then it must
 // not be called).
 func (f *LockFuture) Cancel() {
+	if f.m == nil { // the zero LockFuture: made by no call
+		return
+	}
 	if cancelUnqueued(f.state, f) {
 		return
 	}

@@ -1,0 +1,108 @@
+package syncx
+
+import (
+	"testing"
+
+	"github.com/corio-go/corio/rt"
+)
+
+// Tests of the futures made by value (Mutex.MakeLock, Sender.MakeSend,
+// Receiver.MakeRecv): they behave as the XAsync futures do — FIFO, handed
+// over, cancel-safe — without touching the handles' embedded futures, and
+// the zero value's Cancel does nothing.
+
+func TestMakeLock(t *testing.T) {
+	cx := rt.NewContext(nopWaker{})
+	var m Mutex
+	f := m.MakeLock()
+	if _, ok := f.Poll(cx); !ok || m.state.Load() != mutexLocked {
+		t.Fatalf("uncontended MakeLock: ready %v, state %b", ok, m.state.Load())
+	}
+	// Two waiters by value and one embedded: served in arrival order; a
+	// cancelled waiter that was handed the lock passes it on.
+	w1, w2 := m.MakeLock(), m.MakeLock()
+	w3 := m.LockAsync()
+	if w3 != &m.lock {
+		t.Fatal("MakeLock took the embedded future")
+	}
+	for _, p := range []rt.Future[struct{}]{&w1, &w2, w3} {
+		if _, ok := p.Poll(cx); ok {
+			t.Fatal("a waiter took a held lock")
+		}
+	}
+	m.Unlock() // to w1
+	if _, ok := w2.Poll(cx); ok {
+		t.Fatal("w2 overtook w1")
+	}
+	if _, ok := w1.Poll(cx); !ok {
+		t.Fatal("w1 not handed the lock")
+	}
+	m.Unlock() // to w2, which gives it up unpolled
+	w2.Cancel()
+	if _, ok := w3.Poll(cx); !ok {
+		t.Fatal("the lock w2 was handed did not pass to w3")
+	}
+	m.Unlock()
+	if m.state.Load() != 0 {
+		t.Fatalf("state after the hand-offs: %b", m.state.Load())
+	}
+	var zero LockFuture
+	zero.Cancel() // made by no call: nothing to do, no panic
+
+	if n := testing.AllocsPerRun(100, func() {
+		f = m.MakeLock()
+		f.Poll(cx)
+		m.Unlock()
+	}); n != 0 {
+		t.Fatalf("MakeLock+poll+Unlock: %v allocs, want 0", n)
+	}
+}
+
+func TestMakeSendRecv(t *testing.T) {
+	cx := rt.NewContext(nopWaker{})
+	tx, rx := NewChannel[int](1)
+	r := rx.MakeRecv()
+	if _, ok := r.Poll(cx); ok {
+		t.Fatal("receive from an empty channel ready")
+	}
+	s1, s2 := tx.MakeSend(1), tx.MakeSend(2)
+	if _, ok := s1.Poll(cx); !ok { // handed to r, leaving the slot free
+		t.Fatal("send 1 not ready")
+	}
+	if _, ok := s2.Poll(cx); !ok { // buffered
+		t.Fatal("send 2 not ready")
+	}
+	s3 := tx.MakeSend(3)
+	if _, ok := s3.Poll(cx); ok {
+		t.Fatal("send 3 into a full channel ready")
+	}
+	r.Cancel() // 1 goes back to the front
+	var r2 RecvFuture[int]
+	for want := 1; want <= 3; want++ {
+		r2 = rx.MakeRecv()
+		out, ok := r2.Poll(cx)
+		if !ok || out.V0 != want || !out.V1 {
+			t.Fatalf("receive %d: %+v, %v", want, out, ok)
+		}
+		if want == 2 {
+			if _, ok := s3.Poll(cx); !ok { // granted the slot 1 freed
+				t.Fatal("send 3 not granted the freed slot")
+			}
+		}
+	}
+	if tx.sendSlot.busy.Load() || rx.recvSlot.busy.Load() {
+		t.Fatal("a by-value future claimed a handle's embedded one")
+	}
+	var zs SendFuture[int]
+	var zr RecvFuture[int]
+	zs.Cancel()
+	zr.Cancel()
+	if n := testing.AllocsPerRun(100, func() {
+		s1 = tx.MakeSend(4)
+		s1.Poll(cx)
+		r2 = rx.MakeRecv()
+		r2.Poll(cx)
+	}); n != 0 {
+		t.Fatalf("MakeSend+MakeRecv: %v allocs, want 0", n)
+	}
+}
