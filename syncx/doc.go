@@ -61,8 +61,9 @@
 // loop cannot starve a waiter. Claiming and giving back the embedded future
 // costs two atomic operations per operation; a caller that keeps the future
 // in a typed field of its own state (a hand-written future) can skip them
-// with Mutex.MakeLock, Sender.MakeSend and Receiver.MakeRecv, which return
-// the future by value. Every operation spends one unit of the task's
+// with Mutex.MakeLock, Semaphore.MakeAcquire, RwLock.MakeLock and
+// MakeRLock, Sender.MakeSend and Receiver.MakeRecv, which return the future
+// by value. Every operation spends one unit of the task's
 // cooperative budget, so a task looping on an always-ready channel still
 // yields to its neighbours.
 package syncx

@@ -106,3 +106,57 @@ func TestMakeSendRecv(t *testing.T) {
 		t.Fatalf("MakeSend+MakeRecv: %v allocs, want 0", n)
 	}
 }
+
+func TestMakeAcquireAndRwLock(t *testing.T) {
+	cx := rt.NewContext(nopWaker{})
+	s := NewSemaphore(1)
+	a1, a2 := s.MakeAcquire(1), s.MakeAcquire(1)
+	if _, ok := a1.Poll(cx); !ok {
+		t.Fatal("MakeAcquire of a free permit pending")
+	}
+	if _, ok := a2.Poll(cx); ok {
+		t.Fatal("MakeAcquire of a taken permit ready")
+	}
+	e := s.AcquireAsync(1)
+	if e != &s.acq {
+		t.Fatal("MakeAcquire took the embedded future")
+	}
+	e.Poll(cx)
+	s.Release(1) // to a2, which gives it up: it goes on to e
+	a2.Cancel()
+	if err, ok := e.Poll(cx); !ok || err != nil {
+		t.Fatalf("the permit a2 gave up did not reach the next waiter: %v, %v", err, ok)
+	}
+	s.Release(1)
+	if s.Available() != 1 {
+		t.Fatalf("%d permits after the hand-offs, want 1", s.Available())
+	}
+	var za AcquireFuture
+	za.Cancel()
+
+	var rw RwLock
+	r1, r2, w := rw.MakeRLock(), rw.MakeRLock(), rw.MakeLock()
+	r1.Poll(cx)
+	r2.Poll(cx)
+	if _, ok := w.Poll(cx); ok {
+		t.Fatal("MakeLock took a read-locked RwLock")
+	}
+	rw.RUnlock()
+	rw.RUnlock()
+	if _, ok := w.Poll(cx); !ok {
+		t.Fatal("the writer was not handed the lock after both readers left")
+	}
+	rw.Unlock()
+	var zr RwLockFuture
+	zr.Cancel()
+	if n := testing.AllocsPerRun(100, func() {
+		a1 = s.MakeAcquire(1)
+		a1.Poll(cx)
+		s.Release(1)
+		r1 = rw.MakeRLock()
+		r1.Poll(cx)
+		rw.RUnlock()
+	}); n != 0 {
+		t.Fatalf("MakeAcquire, MakeRLock: %v allocs, want 0", n)
+	}
+}

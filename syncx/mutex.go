@@ -233,30 +233,37 @@ type LockFuture struct {
 
 // Poll implements rt.Future.
 func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
+	if f.state != pendIdle {
+		return f.repoll(cx)
+	}
+	if !cx.ConsumeBudget() {
+		cx.Waker().Wake()
+		return struct{}{}, false
+	}
 	m := f.m
-	switch f.state {
-	case pendDone:
-		panicPolledDone("LockFuture", "Mutex.LockAsync")
-	case pendIdle:
-		if !cx.ConsumeBudget() {
-			cx.Waker().Wake()
-			return struct{}{}, false
-		}
-		if f == &m.lock {
-			// Lock and give f back in one step: f is done before the
-			// swap, since a LockAsync may hand it out again right after.
-			f.state = pendDone
-			if m.state.CompareAndSwap(mutexLent, mutexLocked) {
-				return struct{}{}, true
-			}
-			f.state = pendIdle
-		} else if m.state.CompareAndSwap(0, mutexLocked) {
-			f.finish()
+	if f == &m.lock {
+		// Lock and give f back in one step: f is done before the swap,
+		// since a LockAsync may hand it out again right after.
+		f.state = pendDone
+		if m.state.CompareAndSwap(mutexLent, mutexLocked) {
 			return struct{}{}, true
 		}
-		return f.lockSlow(cx)
+		f.state = pendIdle
+	} else if m.state.CompareAndSwap(0, mutexLocked) {
+		f.finish()
+		return struct{}{}, true
 	}
-	if !repoll(&m.mu, &f.w, cx) {
+	return f.lockSlow(cx)
+}
+
+// repoll is Poll after the first (pendWaiting), or after completion or
+// Cancel (pendDone: a misuse, which panics). It is out of Poll to keep the
+// uncontended path short.
+func (f *LockFuture) repoll(cx *rt.Context) (struct{}, bool) {
+	if f.state == pendDone {
+		panicPolledDone("LockFuture", "Mutex.LockAsync")
+	}
+	if !repoll(&f.m.mu, &f.w, cx) {
 		return struct{}{}, false
 	}
 	f.finish()

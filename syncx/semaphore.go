@@ -65,7 +65,7 @@ func (s *Semaphore) Acquire(n int) error {
 		return nil
 	}
 	f := acquirePool.get()
-	f.sw = semaWait{s: &s.s, n: n}
+	*f = s.MakeAcquire(n)
 	err := directAwait[error](f, "Semaphore.Acquire", "AcquireAsync")
 	acquirePool.put(f)
 	return err
@@ -104,6 +104,19 @@ func (s *Semaphore) AcquireAsync(n int) *AcquireFuture {
 	}
 	s.acq.sw.reset(&s.s, n, 0)
 	return &s.acq
+}
+
+// MakeAcquire returns AcquireAsync's future by value, for a caller that
+// keeps it in its own state and polls it there (see Mutex.MakeLock): it
+// claims no embedded future, which saves AcquireAsync's two atomic
+// operations, and it is the caller's alone. It may be copied until its
+// first poll, not after. It panics if n < 0. Cancel of the zero
+// AcquireFuture does nothing.
+func (s *Semaphore) MakeAcquire(n int) AcquireFuture {
+	if n < 0 {
+		panic("corio/syncx: Semaphore.MakeAcquire with negative n")
+	}
+	return AcquireFuture{sw: semaWait{s: &s.s, n: n}}
 }
 
 // TryAcquire acquires n permits if they are available and nobody is queued,
