@@ -311,6 +311,54 @@ func BenchmarkSelectChannels(b *testing.B) {
 			b.Fatalf("received %d of %d", received, b.N)
 		}
 	})
+	// The same with the select and its receives held by value in the
+	// consumer's state (rt.MakeSelect2, MakeRecv), as generated code would
+	// hold them if asyncgen kept other packages' futures inline: no
+	// allocation, no embedded future claimed.
+	b.Run("corio/current/by-value", func(b *testing.B) {
+		tx1, rx1 := NewChannel[int](64)
+		tx2, rx2 := NewChannel[int](64)
+		rxs := [2]*Receiver[int]{rx1, rx2}
+		received := 0
+		closed := [2]bool{}
+		type recv = rt.Tuple2[int, bool]
+		never := rt.PollFunc(func(*rt.Context) (recv, bool) { return recv{}, false })
+		var st struct {
+			r      [2]RecvFuture[int]
+			sel    rt.Select2Future[recv, recv]
+			active bool
+		}
+		consumer := rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+			for !closed[0] || !closed[1] {
+				if !st.active {
+					f := [2]rt.Future[recv]{never, never}
+					for i, rx := range rxs {
+						if !closed[i] {
+							st.r[i] = rx.MakeRecv()
+							f[i] = &st.r[i]
+						}
+					}
+					st.sel, st.active = rt.MakeSelect2(f[0], f[1]), true
+				}
+				s, ok := st.sel.Poll(cx)
+				if !ok {
+					return struct{}{}, false
+				}
+				st.sel, st.active = rt.Select2Future[recv, recv]{}, false
+				if s.V0.V1 || s.V1.V1 {
+					received++
+				} else {
+					closed[s.Index] = true
+				}
+			}
+			return struct{}{}, true
+		})
+		b.ReportAllocs()
+		benchRun(b, false, consumer, chSender(tx1, 0, b.N/2), chSender(tx2, 0, b.N-b.N/2))
+		if received != b.N {
+			b.Fatalf("received %d of %d", received, b.N)
+		}
+	})
 	b.Run("go", func(b *testing.B) {
 		c1, c2 := make(chan int, 64), make(chan int, 64)
 		b.ReportAllocs()
