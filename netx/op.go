@@ -296,7 +296,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		f.aux, f.n = b, n
 	case opWrite:
 		for f.n < f.blen {
-			n, err := ignoringEINTR(func() (int, error) { return unix.Write(int(fd.fd), f.bytes()[f.n:]) })
+			n, err := ignoringEINTR(func() (int, error) { return sysWrite(int(fd.fd), f.bytes()[f.n:]) })
 			if n > 0 {
 				f.n += n
 			}
@@ -367,7 +367,7 @@ func (fd *netFD) read(b []byte, force bool) (int, error) {
 	if !force && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown {
 		return 0, unix.EAGAIN
 	}
-	n, err := ignoringEINTR(func() (int, error) { return unix.Read(int(fd.fd), b) })
+	n, err := ignoringEINTR(func() (int, error) { return sysRead(int(fd.fd), b) })
 	if err == nil && n > 0 && n < len(b) && fd.sotype == unix.SOCK_STREAM {
 		ev.Ready &= rt.Readable
 		fd.reg.ClearReadiness(ev)

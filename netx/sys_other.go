@@ -21,6 +21,10 @@ func sysSocket(family, sotype int) (int, error) { return -1, errUnsupported }
 
 func accept(fd int) (int, unix.Sockaddr, error) { return -1, nil, errUnsupported }
 
+func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
+
+func sysWrite(fd int, b []byte) (int, error) { return unix.Write(fd, b) }
+
 func setKeepAlivePeriod(fd int, d time.Duration) error { return errUnsupported }
 
 func ipv6Works() bool { return false }
