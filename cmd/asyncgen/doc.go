@@ -125,7 +125,9 @@
 // EDIT.", is gofmt-clean, passes go vet's default analyzers and is
 // byte-for-byte deterministic. It carries /*line*/ directives so that panics
 // and stack traces point at the source lines: on every statement and every
-// branch condition (if, for, range, switch tag and case), and the code that
+// branch condition (if, for, range, switch tag and case), again before each
+// token that a /*line*/ comment in the middle of a source line precedes (an
+// index's '[', an operator, a call's '('), and the code that
 // is the generator's own carries directives naming the generated file's own
 // lines, as cgo does, so it is never reported at a user's line. Frames name
 // the source file by its base name (main.go) where direct mode names the
@@ -208,9 +210,10 @@
 // clearing: a pointer-holding field is moved out of the future at its last
 // use, through a small generic helper the file declares, and cleared at the
 // first suspension point where it is dead); layout.go (await and
-// inlined-child fields); emit.go (the Go text, which reads the IR and
-// changes nothing in it) with print.go (source syntax as text, the
-// /*line*/ directives). sanity.go checks the IR's invariants after each
+// inlined-child fields); emit.go (the Go code, which reads the IR and
+// changes nothing in it) with print.go (instructions, returns, the
+// /*line*/ directives), printer_syntax.go (the printer of source syntax) and
+// printer_code.go (the code value and the printer of types). sanity.go checks the IR's invariants after each
 // pass in the tests: every block terminated, every target a block of the
 // function, each await resumed by exactly one block, states dense, every
 // variable live at a suspension point in a field of its own, cleared fields
@@ -219,9 +222,34 @@
 // constraints), sizes.go (-sizes) and gen.go (files, the plan of writes).
 // Jennifer (the github.com/dave/jennifer code builder) is used for the file
 // around the code: the package clause, the header and build constraint,
-// and the import block, whose aliases it writes from the qualified names
-// the code uses.
-// The code itself is printed Go text. A generator panic is caught and
+// the import block, whose aliases it writes from the qualified names the
+// code uses, and formatting (go/format) of the whole.
+//
+// The code itself is a value made of two kinds of pieces: literal Go text
+// and qualified references (an import path and a member's name), which
+// become jennifer's Op and Qual. Emission writes it through a small writer
+// (text, qualified names, types, printed syntax); types are written by a
+// printer of go/types types that mirrors types.TypeString and turns every
+// name of another package into a reference. Source syntax (expressions,
+// statements, types, func literals: whatever go/ast holds in a body) is
+// written by a printer of its own that walks the user's syntax tree without
+// copying or changing it, substituting as it writes: a variable becomes its
+// field, its local or, at its last use, a move out of the future; a name of
+// another package (qualified, or reached through a dot import) a reference;
+// a local const declaration its values; a return or a jump out of a kept
+// statement the state machine's return or change of state; and the
+// /*line*/ directives go before each statement and before any token that a
+// mid-line directive precedes in the source. The printer writes tokens and
+// line breaks only; spacing within a line is left to go/format, which keeps
+// the line breaks it is given (a statement per line, a func literal's body
+// over several lines, a struct or interface type on one line only when it
+// has a single small field). No text is parsed back. The one textual step
+// is the last: each line of the generator's own code that follows user code
+// carries a mark that is replaced, once the file is formatted, by a
+// directive naming the generated file's own line and column, which only
+// then are known.
+//
+// A generator panic is caught and
 // reported as an internal error at the async function's position, never a
 // crash; a fuzz test (FuzzGenerate) and a property test over random valid
 // programs check that none occurs. It is built like a small compiler
@@ -263,10 +291,11 @@
 // stays a plain loop, with its own variables; only a return or a break or
 // continue out of it to a lowered statement is rewritten.
 //
-// Every package reference in printed code is a marker that becomes a
-// jennifer qualified name, so jennifer writes the imports. Local constants
-// are written by value (an implicitly repeated const list cannot be
-// reprinted with renamed names), and an unsafe.Pointer conversion is spilled
+// Every package reference in the code is a qualified name for jennifer,
+// so jennifer writes the imports. Local constants are written by value,
+// exactly (an implicitly repeated const list cannot be reprinted with
+// renamed names; a value too large or small for a fraction, 1e646456992, is
+// written as a hexadecimal float), and an unsafe.Pointer conversion is spilled
 // whole, never its uintptr operand, as the unsafe rules require.
 //
 // # Checking without generating

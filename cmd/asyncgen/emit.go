@@ -3,7 +3,7 @@ package main
 // Emission, the last pass: the Go text of one function's future type, its
 // constructor (the twin), Poll and Cancel, from the IR. It reads the IR and
 // changes nothing in it; package references and predeclared names it writes
-// are recorded in the pkgGen (g.marker, g.needUniverse) for the file.
+// are recorded in the pkgGen (g.usePkg, g.needUniverse) for the file.
 
 import (
 	"fmt"
@@ -37,30 +37,30 @@ func (g *pkgGen) uniqueTypeName(base string) string {
 
 // lowerFunc compiles one async function: the passes of ir.go, in order,
 // then emission. sanity.go checks the IR after each pass in the tests.
-func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
+func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (code, bool) {
 	if fn.failed {
-		return "", false
+		return code{}, false
 	}
 	g.missing = nil
 	ir := g.newIR(of, fn)
 	ir.escapes()
 	if !g.lower(ir) || !ir.checked("lower") {
-		return "", false
+		return code{}, false
 	}
 	ir.thread()
 	if !ir.checked("thread") {
-		return "", false
+		return code{}, false
 	}
 	ir.number()
 	if !ir.checked("number") {
-		return "", false
+		return code{}, false
 	}
 	ir.liveness()
 	if !ir.checked("liveness") {
-		return "", false
+		return code{}, false
 	}
 	if !ir.layout() || !ir.checked("layout") {
-		return "", false
+		return code{}, false
 	}
 	return g.emitFunc(ir)
 }
@@ -69,19 +69,22 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (string, bool) {
 type emitter struct {
 	g       *pkgGen
 	ir      *irFunc
-	b       strings.Builder
+	w       *writer
 	display string // F, or T.M
 	fut     string // Poll's receiver
-	rtm     string // rt, as a marker
 }
 
-func (e *emitter) p(format string, args ...any) { fmt.Fprintf(&e.b, format, args...) }
+func (e *emitter) p(args ...any) { e.w.put(args...) }
 
-// emitFunc writes the function's declarations as Go text with markers:
-// the future type, the twin (and the by-value constructor an inlining
-// caller uses), Poll, Cancel and the drift guard.
-func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
-	e := &emitter{g: g, ir: ir, display: displayName(ir.fn), fut: ir.nFut, rtm: g.marker(rtPath, "rt")}
+// rt writes a reference to member of package rt.
+func (e *emitter) rt(member string) { e.w.qual(rtPath, "rt", member) }
+
+// emitFunc writes the function's declarations: the future type, the twin
+// (and the by-value constructor an inlining caller uses), Poll, Cancel and
+// the drift guard.
+func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
+	e := &emitter{g: g, ir: ir, w: newWriter(g), display: displayName(ir.fn), fut: ir.nFut}
+	g.usePkg(rtPath, "rt")
 	e.futureType()
 	e.twins()
 	e.poll()
@@ -95,9 +98,9 @@ func (g *pkgGen) emitFunc(ir *irFunc) (string, bool) {
 		sort.Strings(names)
 		fname := ir.fn.decl.Name.Name
 		g.errorf(ir.fn.decl.Pos(), "the package redeclares the predeclared %s, which the code generated for async function %s must name; rename the package's %s", strings.Join(names, ", "), fname, strings.Join(names, ", "))
-		return "", false
+		return code{}, false
 	}
-	return e.b.String(), true
+	return e.w.code, true
 }
 
 // futureType declares the future's struct and records its layout for -sizes.
@@ -105,36 +108,35 @@ func (e *emitter) futureType() {
 	g, ir, p := e.g, e.ir, e.p
 	srcPos := g.fset.Position(ir.fn.decl.Pos())
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
-	p("// %s is the state machine of %s (%s).\n", ir.futName, e.display, where)
-	p("type %s struct {\n%s %s // the next case of Poll; -1 once done\n", ir.futName, ir.nState, g.stateType())
-	declaredField := map[string]bool{}
+	p("// ", ir.futName, " is the state machine of ", e.display, " (", where, ").\n")
 	st := g.stateType()
+	p("type ", ir.futName, " struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
+	declaredField := map[string]bool{}
 	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
+	field := func(v *variable) {
+		if v.cell {
+			p(v.name, " *", v.typ, "\n")
+			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
+		} else {
+			p(v.name, " ", v.typ, "\n")
+			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
+		}
+	}
 	for _, v := range ir.vars {
 		switch {
-		case v.param && v.cell:
-			p("%s *%s\n", v.name, g.typeText(v.typ))
-			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
 		case v.param:
-			p("%s %s\n", v.name, g.typeText(v.typ))
-			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
+			field(v)
 		case v.field && ir.used[v] && !declaredField[v.name]:
 			declaredField[v.name] = true // variables may share a field (liveness.go)
-			if v.cell {
-				p("%s *%s\n", v.name, g.typeText(v.typ))
-				layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
-			} else {
-				p("%s %s\n", v.name, g.typeText(v.typ))
-				layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
-			}
+			field(v)
 		}
 	}
 	for _, a := range ir.awaits {
-		p("%s %s\n", a.name, a.typ)
+		p(a.name, " ", a.t, "\n")
 		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
 	}
 	for _, c := range ir.children {
-		p("%s %s // %s's future, held by value\n", ir.childField[c], c.futName, displayName(c))
+		p(ir.childField[c], " ", c.futName, " // ", displayName(c), "'s future, held by value\n")
 		layout = append(layout, sizeField{ir.childField[c], nil, c.futName, c.futName})
 	}
 	p("}\n\n")
@@ -147,31 +149,35 @@ func (e *emitter) twins() {
 	g, ir, p := e.g, e.ir, e.p
 	fn := ir.fn
 	fname := fn.decl.Name.Name
-	p("// %sAsync is the asynchronous twin of %s: it returns a future that runs the\n", fname, fname)
-	p("// body of %s as a state machine, suspending where %s would block.\n", fname, fname)
+	p("// ", fname, "Async is the asynchronous twin of ", fname, ": it returns a future that runs the\n")
+	p("// body of ", fname, " as a state machine, suspending where ", fname, " would block.\n")
 	p("func ")
 	if fn.decl.Recv != nil {
 		rn := "_"
 		if ir.recv != nil {
 			rn = ir.recv.name
 		}
-		p("(%s %s) ", rn, g.typeText(fn.sig.Recv().Type()))
+		p("(", rn, " ", fn.sig.Recv().Type(), ") ")
 	}
 	// The parameter list and the future's initial fields, shared by the
 	// twin and the by-value constructor.
-	var plist, inits []string
+	plist := newWriter(g)
 	for i, v := range ir.params {
 		name := "_"
 		if v != nil {
 			name = v.name
 		}
+		if i > 0 {
+			plist.text(", ")
+		}
 		t := fn.sig.Params().At(i).Type()
 		if fn.sig.Variadic() && i == len(ir.params)-1 {
-			plist = append(plist, name+" ..."+g.typeText(t.(*types.Slice).Elem()))
+			plist.put(name, " ...", t.(*types.Slice).Elem())
 		} else {
-			plist = append(plist, name+" "+g.typeText(t))
+			plist.put(name, " ", t)
 		}
 	}
+	var inits []string
 	for _, v := range append([]*variable{ir.recv}, ir.params...) {
 		switch {
 		case v == nil:
@@ -181,12 +187,12 @@ func (e *emitter) twins() {
 			inits = append(inits, v.name+": "+v.name)
 		}
 	}
-	p("%sAsync(%s) %s {\nreturn &%s{%s}\n}\n\n", fname, strings.Join(plist, ", "), g.typeText(g.futureOf(ir.out)), ir.futName, strings.Join(inits, ", "))
+	p(fname, "Async(", plist.code, ") ", g.futureOf(ir.out), " {\nreturn &", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
 		// inline (inline.go); only plain functions, so no receiver.
-		p("// %s makes %s's future by value, for an async caller that holds it inline.\n", fn.initName, e.display)
-		p("func %s(%s) %s {\nreturn %s{%s}\n}\n\n", fn.initName, strings.Join(plist, ", "), ir.futName, ir.futName, strings.Join(inits, ", "))
+		p("// ", fn.initName, " makes ", e.display, "'s future by value, for an async caller that holds it inline.\n")
+		p("func ", fn.initName, "(", plist.code, ") ", ir.futName, " {\nreturn ", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
 	}
 }
 
@@ -194,21 +200,22 @@ func (e *emitter) twins() {
 // per state.
 func (e *emitter) poll() {
 	g, ir, p := e.g, e.ir, e.p
-	outText := g.typeText(ir.out)
-	p("// Poll advances %s to its next suspension point; see rt.Future.\n", e.display)
+	p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
 	g.needUniverse("bool")
-	p("func (%s *%s) Poll(%s *%s.Context) (%s, bool) {\n", e.fut, ir.futName, ir.nCx, e.rtm, outText)
+	p("func (", e.fut, " *", ir.futName, ") Poll(", ir.nCx, " *")
+	e.rt("Context")
+	p(") (", ir.out, ", bool) {\n")
 	if len(ir.awaits) > 0 {
-		p("var %s %s\nvar %s bool\n", ir.nZero, outText, ir.nReady)
+		p("var ", ir.nZero, " ", ir.out, "\nvar ", ir.nReady, " bool\n")
 	}
 	var unread []string
 	for _, v := range ir.vars {
 		if ir.used[v] && !v.field && !v.param && v.machine {
-			t := g.typeText(v.typ)
+			p("var ", v.name, " ")
 			if v.cell {
-				t = "*" + t
+				p("*")
 			}
-			p("var %s %s\n", v.name, t)
+			p(v.typ, "\n")
 			if !ir.read[v] {
 				unread = append(unread, v.name)
 			}
@@ -217,31 +224,33 @@ func (e *emitter) poll() {
 	// A variable the source reads only in code that lowering removed (a
 	// range expression that is not evaluated, say) is still "used".
 	for _, n := range unread {
-		p("_ = %s\n", n)
+		p("_ = ", n, "\n")
 	}
 	for _, c := range ir.consts {
-		p("%s\n", ir.constDecl(c.consts))
+		p(ir.constDecl(c.consts), "\n")
 	}
-	p("%s := %s.%s\n", ir.nState, e.fut, ir.nState)
+	p(ir.nState, " := ", e.fut, ".", ir.nState, "\n")
 	if ir.labelUsed {
-		p("%s:\n", ir.pollLabel)
+		p(ir.pollLabel, ":\n")
 	}
-	p("for {\nswitch %s {\n", ir.nState)
+	p("for {\nswitch ", ir.nState, " {\n")
 	for i, blk := range ir.reach {
 		e.state(i, blk)
 	}
-	p("default:\n%s%s\n}\n}\n}\n\n", resetMark, g.panicText("corio: "+e.display+"Async future polled after it completed or was cancelled"))
+	p("default:\n", resetMark)
+	e.w.panic("corio: " + e.display + "Async future polled after it completed or was cancelled")
+	p("\n}\n}\n}\n\n")
 }
 
 // state writes the case of Poll's switch that runs block blk, the i-th.
 func (e *emitter) state(i int, blk *block) {
 	g, ir, p, f := e.g, e.ir, e.p, e.fut
-	p("case %d:", blk.state)
+	p("case ", blk.state, ":")
 	if i == 0 {
-		p(" // %s starts", e.display)
+		p(" // ", e.display, " starts")
 	} else if blk.resume != nil {
 		pos := g.fset.Position(blk.resume.pos)
-		p(" // resumes at %s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+		p(fmt.Sprintf(" // resumes at %s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column))
 	}
 	p("\n")
 	if r := blk.resume; r != nil {
@@ -249,80 +258,95 @@ func (e *emitter) state(i int, blk *block) {
 		if r.dst != nil {
 			dst = ir.loc(r.dst)
 		}
-		p("%s%s, %s = %s.%s.Poll(%s)\n"+resetMark+"if !%s {\n%s.%s = %d\nreturn %s, %s\n}\n%s.%s = %s\n",
-			ir.directive(r.pos), dst, ir.nReady, f, r.field, ir.nCx, ir.nReady, f, ir.nState, blk.state, ir.nZero, g.univ("false"), f, r.field, g.nilOf(g.futureOf(r.out)))
+		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", f, ".", r.field, ".Poll(", ir.nCx, ")\n",
+			resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
+			f, ".", r.field, " = ")
+		e.w.nilOf(g.futureOf(r.out))
+		p("\n")
 		if r.child != nil {
 			// The finished child keeps nothing reachable.
-			p("%s.%s = %s{}\n", f, r.cfield, r.child.futName)
+			p(f, ".", r.cfield, " = ", r.child.futName, "{}\n")
 		}
 	}
 	for _, s := range blk.stmts {
-		if text := ir.printInstr(s); text != "" {
+		if c := ir.printInstr(s); !c.empty() {
 			// No position: glue of the lowering, not the user's code.
-			p("%s%s\n", ir.directiveOr(s.at()), text)
+			p(ir.directiveOr(s.at()), c, "\n")
 		}
 	}
 	next := i + 1
-	goTo := func(to *block) string {
+	goTo := func(to *block) {
 		if to.state == next {
-			return "fallthrough"
+			p("fallthrough")
+			return
 		}
-		return fmt.Sprintf("%s = %d\ncontinue", ir.nState, to.state)
+		p(ir.nState, " = ", to.state, "\ncontinue")
 	}
 	switch t := blk.term.(type) {
 	case *jumpTerm:
-		p("%s%s\n", resetMark, goTo(t.to))
+		p(resetMark)
+		goTo(t.to)
+		p("\n")
 	case *ifTerm:
 		cond := ir.printIn(t.cond, t)
 		switch {
 		case t.then.state == next:
-			p("%sif !(%s) {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.els.state)
+			p(ir.directiveOr(t.pos), "if !(", cond, ") {\n", resetMark, ir.nState, " = ", t.els.state, "\ncontinue\n}\nfallthrough\n")
 		case t.els.state == next:
-			p("%sif %s {\n%s%s = %d\ncontinue\n}\nfallthrough\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state)
+			p(ir.directiveOr(t.pos), "if ", cond, " {\n", resetMark, ir.nState, " = ", t.then.state, "\ncontinue\n}\nfallthrough\n")
 		default:
-			p("%sif %s {\n%s%s = %d\n} else {\n%s = %d\n}\ncontinue\n", ir.directiveOr(t.pos), cond, resetMark, ir.nState, t.then.state, ir.nState, t.els.state)
+			p(ir.directiveOr(t.pos), "if ", cond, " {\n", resetMark, ir.nState, " = ", t.then.state, "\n} else {\n", ir.nState, " = ", t.els.state, "\n}\ncontinue\n")
 		}
 	case *returnTerm:
-		sp := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
-		p("%s\n", render(sp.returnStmt(t.results, t.pos, nil)))
+		sp := ir.printer(nil)
+		sp.returnStmt(t.results, t.pos, nil)
+		p(sp.w.code, "\n")
 	case *awaitTerm:
 		if t.child != nil {
-			p("%s%s.%s = %s\n%s%s.%s = &%s.%s\n", ir.directive(t.pos), f, t.cfield, ir.print(t.fut), resetMark, f, t.field, f, t.cfield)
+			p(ir.directive(t.pos), f, ".", t.cfield, " = ", ir.print(t.fut), "\n", resetMark, f, ".", t.field, " = &", f, ".", t.cfield, "\n")
 		} else {
-			p("%s%s.%s = %s\n%s", ir.directive(t.pos), f, t.field, ir.print(t.fut), resetMark)
+			p(ir.directive(t.pos), f, ".", t.field, " = ", ir.print(t.fut), "\n", resetMark)
 		}
 		// Dead pointer fields are cleared before suspending, so the
 		// sleeping task keeps nothing reachable that it will not use.
 		for _, v := range t.clear {
-			z := g.zeroText(v.typ)
+			p(ir.loc(v), " = ")
 			if v.cell {
-				z = g.nilOf(types.NewPointer(v.typ))
+				e.w.nilOf(types.NewPointer(v.typ))
+			} else {
+				e.w.zero(v.typ)
 			}
-			p("%s = %s\n", ir.loc(v), z)
+			p("\n")
 		}
-		p("%s\n", goTo(t.next))
+		goTo(t.next)
+		p("\n")
 	case *panicTerm:
 	case *unreachableTerm:
-		p("%s%s\n", resetMark, g.panicText("corio: "+e.display+"Async: unreachable end of function"))
+		p(resetMark)
+		e.w.panic("corio: " + e.display + "Async: unreachable end of function")
+		p("\n")
 	}
 }
 
 // cancel writes Cancel, which cancels the pending await.
 func (e *emitter) cancel() {
-	g, ir, p, f := e.g, e.ir, e.p, e.fut
+	ir, p, f := e.ir, e.p, e.fut
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
-	p("func (%s *%s) Cancel() {\n", f, ir.futName)
+	p("func (", f, " *", ir.futName, ") Cancel() {\n")
 	for _, a := range ir.awaits {
-		nilA := g.nilOf(a.t)
-		p("if %s.%s != %s {\n%s.Cancel(%s.%s)\n%s.%s = %s\n}\n", f, a.name, nilA, e.rtm, f, a.name, f, a.name, nilA)
+		nilA := newWriter(e.g)
+		nilA.nilOf(a.t)
+		p("if ", f, ".", a.name, " != ", nilA.code, " {\n")
+		e.rt("Cancel")
+		p("(", f, ".", a.name, ")\n", f, ".", a.name, " = ", nilA.code, "\n}\n")
 	}
-	p("%s.%s = -1\n}\n\n", f, ir.nState)
+	p(f, ".", ir.nState, " = -1\n}\n\n")
 }
 
 // guard writes the drift guard: a declaration that no longer compiles once
 // the function's signature changes.
 func (e *emitter) guard() {
-	g, fn := e.g, e.ir.fn
+	fn := e.ir.fn
 	// Unnamed parameters: a receiver cannot be named alongside them.
 	var gp, gr []*types.Var
 	if fn.decl.Recv != nil {
@@ -334,10 +358,10 @@ func (e *emitter) guard() {
 	for i := 0; i < fn.sig.Results().Len(); i++ {
 		gr = append(gr, types.NewParam(token.NoPos, nil, "", fn.sig.Results().At(i).Type()))
 	}
-	guardT := g.typeText(types.NewSignatureType(nil, nil, nil, types.NewTuple(gp...), types.NewTuple(gr...), fn.sig.Variadic()))
-	guardX := fn.decl.Name.Name
+	guardT := types.NewSignatureType(nil, nil, nil, types.NewTuple(gp...), types.NewTuple(gr...), fn.sig.Variadic())
+	e.p("// If this fails to compile, ", e.display, " changed since asyncgen ran: run go generate.\nvar _ ", guardT, " = ")
 	if fn.decl.Recv != nil {
-		guardX = "(" + g.typeText(fn.sig.Recv().Type()) + ")." + guardX
+		e.p("(", fn.sig.Recv().Type(), ").")
 	}
-	e.p("// If this fails to compile, %s changed since asyncgen ran: run go generate.\nvar _ %s = %s\n", e.display, guardT, guardX)
+	e.p(fn.decl.Name.Name, "\n")
 }

@@ -7,9 +7,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/corio-go/corio/internal/asyncrules"
@@ -19,15 +17,16 @@ import (
 
 // pkgGen holds what the stages share for one package.
 type pkgGen struct {
-	p      *packages.Package
-	fset   *token.FileSet
-	info   *types.Info
-	pkg    *types.Package
-	rt     *types.Package
-	errs   []string
-	paths  []string // marker index → import path
-	pnames []string
-	taken  map[string]bool // package-level names, including generated types
+	p        *packages.Package
+	fset     *token.FileSet
+	info     *types.Info
+	pkg      *types.Package
+	rt       *types.Package
+	errs     []string
+	paths    []string // the packages generated code refers to, in order of first use
+	pnames   []string // their names
+	pkgIndex map[string]int
+	taken    map[string]bool // package-level names, including generated types
 
 	sizes    []*futureSize              // sizes.go
 	takeName string                     // the current file's helper for last uses (print.go)
@@ -43,51 +42,6 @@ type pkgGen struct {
 	genNames  map[string]bool            // names the generator chose for locals and fields
 	aliases   map[string]string          // import path → alias in generated files
 	aliasUsed map[string]bool
-}
-
-// Markers stand for package names in printed code; emit turns each
-// "marker.Name" into jen.Qual(path, "Name") so jennifer manages imports.
-var markerRE = regexp.MustCompile(`__asyncgenP(\d+)__\.([\pL_][\pL\pN_]*)`)
-
-func (g *pkgGen) marker(path, name string) string {
-	for i, p := range g.paths {
-		if p == path {
-			return "__asyncgenP" + strconv.Itoa(i) + "__"
-		}
-	}
-	g.paths = append(g.paths, path)
-	g.pnames = append(g.pnames, name)
-	return "__asyncgenP" + strconv.Itoa(len(g.paths)-1) + "__"
-}
-
-func (g *pkgGen) typeText(t types.Type) string {
-	if len(g.shadowed) > 0 {
-		g.notePredeclared(t)
-	}
-	return types.TypeString(t, func(p *types.Package) string {
-		if p == g.pkg {
-			return ""
-		}
-		return g.marker(p.Path(), p.Name())
-	})
-}
-
-// code converts printed Go text with markers into jennifer code.
-func (g *pkgGen) code(text string) jen.Code {
-	var s []jen.Code
-	last := 0
-	for _, m := range markerRE.FindAllStringSubmatchIndex(text, -1) {
-		if m[0] > last {
-			s = append(s, jen.Op(text[last:m[0]]))
-		}
-		i, _ := strconv.Atoi(text[m[2]:m[3]])
-		s = append(s, jen.Qual(g.paths[i], text[m[4]:m[5]]))
-		last = m[1]
-	}
-	if last < len(text) {
-		s = append(s, jen.Op(text[last:]))
-	}
-	return jen.Add(s...)
 }
 
 // write is one file the plan creates or replaces.
@@ -221,11 +175,11 @@ func newPkgGen(p *packages.Package) *pkgGen {
 // lowerSafe lowers one function; a panic in the generator (always a bug in
 // asyncgen, never in the user's valid Go) becomes an error that names the
 // function's position, so the user gets a report to file instead of a crash.
-func (g *pkgGen) lowerSafe(of *outFile, fn *asyncFunc) (text string, ok bool) {
+func (g *pkgGen) lowerSafe(of *outFile, fn *asyncFunc) (c code, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			g.errorf(fn.decl.Pos(), "asyncgen internal error lowering %s (a bug in asyncgen; please report it with this function): %v", fn.decl.Name.Name, r)
-			text, ok = "", false
+			c, ok = code{}, false
 		}
 	}()
 	return g.lowerFunc(of, fn)
@@ -245,21 +199,21 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 	if c := buildConstraint(of.src.path, of.file); c != "" {
 		jf.HeaderComment("//go:build " + c)
 	}
-	var decls []string
+	var decls []jen.Code
 	g.takeName = ""
 	for _, fn := range of.funcs {
-		text, ok := g.lowerSafe(of, fn)
+		c, ok := g.lowerSafe(of, fn)
 		if !ok {
 			continue
 		}
-		decls = append(decls, text)
+		decls = append(decls, c.jen())
 	}
 	if len(g.errs) > 0 {
 		return nil, nil
 	}
 	if g.takeName != "" {
 		// Constrained by interface{}, not any: the package may redeclare any.
-		decls = append(decls, fmt.Sprintf("// %s returns *p and clears it: the last use of a future's field moves the\n// value out, so the future no longer keeps it reachable.\nfunc %s[T interface{}](p *T) T {\nv := *p\nvar z T\n*p = z\nreturn v\n}\n", g.takeName, g.takeName))
+		decls = append(decls, jen.Op(fmt.Sprintf("// %s returns *p and clears it: the last use of a future's field moves the\n// value out, so the future no longer keeps it reachable.\nfunc %s[T interface{}](p *T) T {\nv := *p\nvar z T\n*p = z\nreturn v\n}\n", g.takeName, g.takeName)))
 	}
 	for i, p := range g.paths {
 		if a := g.importAlias(p, g.pnames[i]); a != g.pnames[i] {
@@ -269,7 +223,7 @@ func (g *pkgGen) file(of *outFile) ([]byte, error) {
 		}
 	}
 	for _, d := range decls {
-		jf.Add(g.code(d))
+		jf.Add(d)
 		jf.Line()
 	}
 	var b bytes.Buffer

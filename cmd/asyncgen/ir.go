@@ -132,7 +132,7 @@ type touchInstr struct {
 // or nodes the lowering builds around lowered operands; what is not source
 // syntax is one of the node types below, which carry what the printer needs
 // to spell them. They embed ast.BadExpr only to stand where go/ast expects
-// an ast.Expr: go/printer never sees one (print.go replaces each).
+// an ast.Expr; the syntax printer (printer_syntax.go) spells each.
 
 // varRef is a machine variable: its value (through its cell, for a cell
 // variable), or with ptr the cell pointer itself.

@@ -26,6 +26,7 @@ package main
 import (
 	"go/constant"
 	"go/types"
+	"math/big"
 	"strconv"
 )
 
@@ -110,36 +111,40 @@ func (g *pkgGen) needUniverse(name string) {
 	}
 }
 
-// zeroOf is a zero value of t that names nothing predeclared.
-func (g *pkgGen) zeroOf(t types.Type) string {
-	return "(struct{ v " + g.typeText(t) + " }{}).v"
+// zeroOf writes a zero value of t that names nothing predeclared.
+func (w *writer) zeroOf(t types.Type) {
+	w.put("(struct{ v ", t, " }{}).v")
 }
 
-// panicText is a call that panics with msg.
-func (g *pkgGen) panicText(msg string) string {
-	if g.shadowed["panic"] {
-		return g.marker("log", "log") + ".Panic(" + strconv.Quote(msg) + ")"
+// panic writes a call that panics with msg.
+func (w *writer) panic(msg string) {
+	if w.g.shadowed["panic"] {
+		w.qual("log", "log", "Panic")
+		w.text("(" + strconv.Quote(msg) + ")")
+		return
 	}
-	return "panic(" + strconv.Quote(msg) + ")"
+	w.text("panic(" + strconv.Quote(msg) + ")")
 }
 
-// nilOf is the nil value of t (a pointer, interface, slice, map, chan or func type).
-func (g *pkgGen) nilOf(t types.Type) string {
-	if g.shadowed["nil"] {
-		return g.zeroOf(t)
+// nilOf writes the nil value of t (a pointer, interface, slice, map, chan or func type).
+func (w *writer) nilOf(t types.Type) {
+	if w.g.shadowed["nil"] {
+		w.zeroOf(t)
+		return
 	}
-	return "nil"
+	w.text("nil")
 }
 
-// newOf is an expression allocating a fresh T holding init ("" for zero).
-func (g *pkgGen) newOf(t types.Type, init string) string {
-	if g.shadowed["new"] {
-		return "&(&struct{ v " + g.typeText(t) + " }{" + init + "}).v"
+// newOf writes an expression allocating a fresh T holding init ("" for zero).
+func (w *writer) newOf(t types.Type, init string) {
+	switch {
+	case w.g.shadowed["new"]:
+		w.put("&(&struct{ v ", t, " }{", init, "}).v")
+	case init == "":
+		w.put("new(", t, ")")
+	default:
+		w.put("new(", init, ")")
 	}
-	if init == "" {
-		return "new(" + g.typeText(t) + ")"
-	}
-	return "new(" + init + ")"
 }
 
 // spellable reports whether t can be written outside its packages: a named
@@ -301,38 +306,22 @@ func (g *pkgGen) stateType() string {
 	return "int"
 }
 
-// constText writes a constant of type t as a Go constant expression: the
+// constant writes a constant of type t as a Go constant expression: the
 // exact value, converted to t unless t is untyped.
-func (g *pkgGen) constText(t types.Type, v constant.Value) string {
-	var num func(v constant.Value) string
-	num = func(v constant.Value) string {
-		switch v.Kind() {
-		case constant.Int:
-			return v.ExactString()
-		case constant.Float:
-			n, d := constant.Num(v), constant.Denom(v)
-			if d.ExactString() == "1" {
-				return "(" + n.ExactString() + ".0)"
-			}
-			return "(" + n.ExactString() + ".0 / " + d.ExactString() + ")"
-		case constant.Complex:
-			return "(" + num(constant.Real(v)) + " + " + num(constant.Imag(v)) + "*1i)"
-		}
-		return v.ExactString()
-	}
+func (w *writer) constant(t types.Type, v constant.Value) {
 	var lit string
 	b, untyped := t.(*types.Basic)
 	untyped = untyped && b.Info()&types.IsUntyped != 0
 	switch v.Kind() {
 	case constant.Bool:
-		lit = g.univ("false")
+		lit = w.g.univ("false")
 		if constant.BoolVal(v) {
-			lit = g.univ("true")
+			lit = w.g.univ("true")
 		}
 	case constant.String:
 		lit = v.ExactString()
 	default:
-		lit = num(v)
+		lit = constNum(v)
 		if untyped && b.Kind() == types.UntypedRune {
 			if r, ok := constant.Int64Val(v); ok && r >= 0 && r <= 0x10FFFF {
 				lit = strconv.QuoteRune(rune(r))
@@ -340,34 +329,63 @@ func (g *pkgGen) constText(t types.Type, v constant.Value) string {
 		}
 	}
 	if untyped {
-		return lit
+		w.text(lit)
+		return
 	}
-	return g.typeText(t) + "(" + lit + ")"
+	w.put(t, "(", lit, ")")
 }
 
-// zeroText spells the zero value of t.
-func (g *pkgGen) zeroText(t types.Type) string {
-	if g.shadowed["false"] || g.shadowed["nil"] || g.shadowed["new"] {
-		return g.zeroOf(t)
+// constNum writes a numeric constant exactly: an integer, a quotient of
+// integers, or a complex number of those.
+func constNum(v constant.Value) string {
+	switch v.Kind() {
+	case constant.Int:
+		return v.ExactString()
+	case constant.Float:
+		n, d := constant.Num(v), constant.Denom(v)
+		if n.Kind() == constant.Unknown {
+			// Too large or small for a fraction (1e646456992): go/constant
+			// holds it as a big.Float, written exactly in hexadecimal,
+			// which is also fast where the decimal text is not.
+			if f, ok := constant.Val(v).(*big.Float); ok {
+				return "(" + f.Text('x', -1) + ")"
+			}
+		}
+		if d.ExactString() == "1" {
+			return "(" + n.ExactString() + ".0)"
+		}
+		return "(" + n.ExactString() + ".0 / " + d.ExactString() + ")"
+	case constant.Complex:
+		return "(" + constNum(constant.Real(v)) + " + " + constNum(constant.Imag(v)) + "*1i)"
+	}
+	return v.ExactString()
+}
+
+// zero writes the zero value of t.
+func (w *writer) zero(t types.Type) {
+	if w.g.shadowed["false"] || w.g.shadowed["nil"] || w.g.shadowed["new"] {
+		w.zeroOf(t)
+		return
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {
 		case u.Info()&types.IsBoolean != 0:
-			return "false"
+			w.text("false")
 		case u.Info()&types.IsString != 0:
-			return `""`
+			w.text(`""`)
 		case u.Info()&types.IsNumeric != 0:
-			return "0"
+			w.text("0")
 		default:
-			return "nil"
+			w.text("nil")
 		}
 	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
-		return "nil"
+		w.text("nil")
 	case *types.Struct, *types.Array:
-		return g.typeText(t) + "{}"
+		w.put(t, "{}")
+	default:
+		w.put("*new(", t, ")")
 	}
-	return "*new(" + g.typeText(t) + ")"
 }
 
 // helperName picks the package-level name of a helper a generated file

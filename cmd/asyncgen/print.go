@@ -1,67 +1,43 @@
 package main
 
-// Printing the IR's instructions and expressions as Go text. Expressions
-// share nodes with the user's syntax tree (whose nodes key types.Info), so
-// they are never edited in place: printing copies the tree, substituting as
-// it goes — a variable becomes its field or local (or, at its last use, a
-// move out of the future), an IR node (varRef, pkgRef, typeRef) its
-// spelling, a package name a marker that gen.go turns into a jennifer
-// qualified name, and inside kept statements a return or a jump out of the
-// statement becomes the state machine's return or state change. The copy
-// is rendered by go/printer; rawExpr splices the substituted text into it,
-// and is used nowhere else.
+// Printing the IR's instructions: each is written to code by the syntax
+// printer (printer_syntax.go) and the writer (printer_code.go), with the
+// state machine's own spellings of variables (loc, access, take), returns
+// and line directives.
 
 import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/printer"
 	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 )
 
-type stmtPrinter struct {
-	ir    *irFunc
-	stack []ast.Node
-	binds map[*variable]bool
-	moves map[*variable]bool // fields the instruction reads last: moved out
-	kept  *keptInstr         // the kept statement being printed, if any
-}
+// print writes a lowered statement or expression.
+func (ir *irFunc) print(n ast.Node) code { return ir.printIn(n, nil) }
 
-var (
-	posType    = reflect.TypeOf(token.NoPos)
-	objectType = reflect.TypeOf((*ast.Object)(nil))
-	scopeType  = reflect.TypeOf((*ast.Scope)(nil))
-	cgType     = reflect.TypeOf((*ast.CommentGroup)(nil))
-	exprType   = reflect.TypeOf((*ast.Expr)(nil)).Elem()
-)
-
-// raw text as an expression or statement node: go/printer prints an
-// identifier's name as it is.
-func rawExpr(s string) *ast.Ident    { return &ast.Ident{Name: s} }
-func rawStmt(s string) *ast.ExprStmt { return &ast.ExprStmt{X: rawExpr(s)} }
-
-func render(n ast.Node) string {
-	var b bytes.Buffer
-	cfg := printer.Config{Mode: printer.RawFormat, Tabwidth: 8}
-	if err := cfg.Fprint(&b, token.NewFileSet(), n); err != nil {
-		panic("corio/asyncgen: print: " + err.Error())
-	}
-	return b.String()
-}
-
-// print renders a lowered statement or expression as Go text with markers.
-func (ir *irFunc) print(n ast.Node) string { return ir.printIn(n, nil) }
-
-// printIn prints part of instruction in (an instr or an *ifTerm), whose
+// printIn writes part of instruction in (an instr or an *ifTerm), whose
 // last reads of fields (liveness.go's lastUses) move the value out.
-func (ir *irFunc) printIn(n ast.Node, in any) string {
-	p := &stmtPrinter{ir: ir, binds: map[*variable]bool{}}
+func (ir *irFunc) printIn(n ast.Node, in any) code {
+	p := ir.printer(in)
+	switch n := n.(type) {
+	case ast.Expr:
+		p.expr(n)
+	case ast.Stmt:
+		p.stmt(n)
+	default:
+		panic(fmt.Sprintf("corio/asyncgen: print: unexpected node %T", n))
+	}
+	return p.w.code
+}
+
+// printer is a syntax printer for part of instruction in (nil for none).
+func (ir *irFunc) printer(in any) *stmtPrinter {
+	p := &stmtPrinter{ir: ir, w: newWriter(ir.g), binds: map[*variable]bool{}}
 	p.kept, _ = in.(*keptInstr)
 	if in != nil {
 		for _, v := range ir.moves[in] {
@@ -71,8 +47,7 @@ func (ir *irFunc) printIn(n ast.Node, in any) string {
 			p.moves[v] = true
 		}
 	}
-	c := p.copy(reflect.ValueOf(n)).Interface().(ast.Node)
-	return render(c)
+	return p
 }
 
 // take is the expression that reads field variable v and clears it, for
@@ -84,15 +59,16 @@ func (ir *irFunc) take(v *variable) string {
 	return ir.g.takeName + "(&" + ir.loc(v) + ")"
 }
 
-// printInstr prints an instruction. In an assignment, pairs that assign a
+// printInstr writes an instruction. In an assignment, pairs that assign a
 // field to itself (two variables sharing one field, liveness.go) are left
-// out; "" when nothing remains.
-func (ir *irFunc) printInstr(i instr) string {
+// out; empty code when nothing remains.
+func (ir *irFunc) printInstr(i instr) code {
+	w := newWriter(ir.g)
 	switch i := i.(type) {
 	case *assignInstr:
 		// The left side is printed without moves: a variable moved out on
 		// the right may be assigned again on the left.
-		var lhs, rhs []string
+		var lhs, rhs []code
 		for _, e := range i.lhs {
 			lhs = append(lhs, ir.print(e))
 		}
@@ -100,42 +76,59 @@ func (ir *irFunc) printInstr(i instr) string {
 			rhs = append(rhs, ir.printIn(e, i))
 		}
 		if i.tok == token.ASSIGN && len(lhs) == len(rhs) {
-			var dl, dr []string
+			var dl, dr []code
 			for k := range lhs {
-				if lhs[k] != rhs[k] {
+				if !lhs[k].equal(rhs[k]) {
 					dl, dr = append(dl, lhs[k]), append(dr, rhs[k])
 				}
 			}
 			lhs, rhs = dl, dr
 		}
 		if len(lhs) == 0 {
-			return ""
+			return code{}
 		}
-		return strings.Join(lhs, ", ") + " " + i.tok.String() + " " + strings.Join(rhs, ", ")
+		w.list(lhs)
+		w.put(" ", i.tok.String(), " ")
+		w.list(rhs)
 	case *exprInstr:
 		return ir.printIn(i.x, i)
 	case *incDecInstr:
-		return ir.print(i.x) + i.tok.String()
+		w.put(ir.print(i.x), i.tok.String())
 	case *goInstr:
-		return "go " + ir.printIn(i.call, i)
+		w.put("go ", ir.printIn(i.call, i))
 	case *keptInstr:
 		return ir.printIn(i.s, i)
 	case *touchInstr:
 		// An uncalled literal: its variables stay used, as in the source.
-		return "_ = func() {\n_ = " + ir.print(i.x) + "\n}"
+		w.put("_ = func() {\n_ = ", ir.print(i.x), "\n}")
 	case *zeroInstr:
-		return ir.access(i.v) + " = " + ir.g.zeroText(i.v.typ)
+		w.put(ir.access(i.v), " = ")
+		w.zero(i.v.typ)
 	case *cellInstr:
-		if !i.fresh {
-			return ir.loc(i.v) + " = " + ir.g.newOf(i.v.typ, "")
+		w.put(ir.loc(i.v), " = ")
+		switch {
+		case !i.fresh:
+			w.newOf(i.v.typ, "")
+		case ir.g.shadowed["new"]:
+			// The next iteration's variable: a new cell holding the value.
+			w.put("&(&struct{ v ", i.v.typ, " }{*", ir.loc(i.v), "}).v")
+		default:
+			w.put("new(*", ir.loc(i.v), ")")
 		}
-		// The next iteration's variable: a new cell holding the value.
-		if ir.g.shadowed["new"] {
-			return ir.loc(i.v) + " = &(&struct{ v " + ir.g.typeText(i.v.typ) + " }{*" + ir.loc(i.v) + "}).v"
-		}
-		return ir.loc(i.v) + " = new(*" + ir.loc(i.v) + ")"
+	default:
+		panic(fmt.Sprintf("corio/asyncgen: unknown instruction %T", i))
 	}
-	panic(fmt.Sprintf("corio/asyncgen: unknown instruction %T", i))
+	return w.code
+}
+
+// list writes the codes separated by commas.
+func (w *writer) list(cs []code) {
+	for k, c := range cs {
+		if k > 0 {
+			w.text(", ")
+		}
+		w.add(c)
+	}
 }
 
 // loc is where a variable is stored (for a cell, the pointer): a field of
@@ -199,24 +192,29 @@ func (ir *irFunc) directiveOr(pos token.Pos) string {
 	return resetMark
 }
 
-// constDecl prints a local const declaration with each constant's value
+// constDecl writes a local const declaration with each constant's value
 // written out. The source's form cannot be reprinted with renamed names: for
 // an implicitly repeated expression list (const ( X = X + X; Y )) go/types
 // records the repeated operands again for Y, in Y's scope, so one syntax
 // node would need two names.
-func (ir *irFunc) constDecl(consts []*types.Const) string {
-	var lines []string
+func (ir *irFunc) constDecl(consts []*types.Const) code {
+	w := newWriter(ir.g)
+	if len(consts) == 0 {
+		w.text("const ()")
+		return w.code
+	}
+	w.text("const (\n")
 	for _, c := range consts {
 		name := c.Name()
 		if v := ir.objVar[c]; v != nil {
 			name = v.name
 		}
-		lines = append(lines, name+" = "+ir.g.constText(c.Type(), c.Val()))
+		w.put(name, " = ")
+		w.constant(c.Type(), c.Val())
+		w.text("\n")
 	}
-	if len(lines) == 0 {
-		return "const ()"
-	}
-	return "const (\n" + strings.Join(lines, "\n") + "\n)"
+	w.text(")")
+	return w.code
 }
 
 // keptConsts are the constants a const declaration in kept code declares.
@@ -232,277 +230,100 @@ func (ir *irFunc) keptConsts(gd *ast.GenDecl) []*types.Const {
 	return out
 }
 
-func (p *stmtPrinter) inLit() bool {
-	for _, n := range p.stack {
-		if _, ok := n.(*ast.FuncLit); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *stmtPrinter) copy(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() || v.Type() == objectType || v.Type() == scopeType || v.Type() == cgType {
-			return reflect.Zero(v.Type())
-		}
-		n, _ := v.Interface().(ast.Node)
-		if n != nil {
-			if r := p.replace(n); r != nil {
-				return reflect.ValueOf(r)
-			}
-			p.stack = append(p.stack, n)
-			defer func() { p.stack = p.stack[:len(p.stack)-1] }()
-		}
-		elem := v.Elem()
-		if elem.Kind() != reflect.Struct {
-			return v
-		}
-		nv := reflect.New(elem.Type())
-		for i := 0; i < elem.NumField(); i++ {
-			f := elem.Field(i)
-			if f.Type() == posType {
-				// Positions are dropped so the printer lays code out
-				// afresh, but some record syntax (f(x...)): keep
-				// those valid.
-				if f.Interface().(token.Pos).IsValid() {
-					nv.Elem().Field(i).Set(reflect.ValueOf(token.Pos(1)))
-				}
-				continue
-			}
-			if f.Type() == reflect.TypeOf([]ast.Stmt(nil)) {
-				nv.Elem().Field(i).Set(p.stmts(f))
-				continue
-			}
-			nv.Elem().Field(i).Set(p.copy(f))
-		}
-		p.tokenDirectives(n, nv.Interface())
-		return nv
-	case reflect.Interface:
-		if v.IsNil() {
-			return v
-		}
-		c := p.copy(v.Elem())
-		if x, ok := v.Interface().(ast.Expr); ok && v.Type() == exprType {
-			// A line directive just before the expression in the source
-			// moves it (and what follows) to another line: so does ours.
-			if d := p.ir.g.directiveBefore(x.Pos()); d != "" {
-				c = reflect.ValueOf(rawExpr(d + render(c.Interface().(ast.Node))))
-			}
-		}
-		r := reflect.New(v.Type()).Elem()
-		r.Set(c)
-		return r
-	case reflect.Slice:
-		if v.IsNil() {
-			return v
-		}
-		ns := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			ns.Index(i).Set(p.copy(v.Index(i)))
-		}
-		return ns
-	}
-	return v
-}
-
-// stmts copies a nested statement list, giving each statement its //line
-// directive so that panics inside verbatim code point at the source.
-func (p *stmtPrinter) stmts(v reflect.Value) reflect.Value {
-	if v.IsNil() {
-		return v
-	}
-	list := v.Interface().([]ast.Stmt)
-	out := make([]ast.Stmt, len(list))
-	for i, s := range list {
-		c := p.copy(reflect.ValueOf(&s).Elem()).Interface().(ast.Stmt)
-		out[i] = rawStmt(p.ir.directive(s.Pos()) + render(c))
-	}
-	return reflect.ValueOf(out)
-}
-
-func (p *stmtPrinter) replace(n ast.Node) ast.Node {
-	ir := p.ir
-	switch n := n.(type) {
-	case *varRef:
-		if n.ptr {
-			return rawExpr(ir.loc(n.v))
-		}
-		if p.moves[n.v] {
-			return rawExpr(ir.take(n.v))
-		}
-		return rawExpr(ir.access(n.v))
-	case *pkgRef:
-		return rawExpr(ir.g.marker(n.path, n.name) + "." + n.member)
-	case *typeRef:
-		return rawExpr(ir.g.typeText(n.t))
-	case *ast.Ident:
-		if v := ir.varOf(n); v != nil {
-			if !v.machine {
-				return rawExpr(v.name)
-			}
-			if p.moves[v] {
-				return rawExpr(ir.take(v))
-			}
-			if v.cell && p.inLit() {
-				p.binds[v] = true
-				return rawExpr("(*" + v.bind + ")")
-			}
-			return rawExpr(ir.access(v))
-		}
-		if pn, ok := ir.g.info.Uses[n].(*types.PkgName); ok {
-			return rawExpr(ir.g.marker(pn.Imported().Path(), pn.Imported().Name()))
-		}
-		// A package-level name of another package used unqualified came
-		// through a dot import, which the generated file does not have.
-		if obj := ir.g.info.Uses[n]; obj != nil && obj.Pkg() != nil && obj.Pkg() != ir.g.pkg && obj.Parent() == obj.Pkg().Scope() {
-			return rawExpr(ir.g.marker(obj.Pkg().Path(), obj.Pkg().Name()) + "." + n.Name)
-		}
-	case *ast.SelectorExpr:
-		if id, ok := n.X.(*ast.Ident); ok {
-			if pn, ok := ir.g.info.Uses[id].(*types.PkgName); ok {
-				return rawExpr(ir.g.marker(pn.Imported().Path(), pn.Imported().Name()) + "." + n.Sel.Name)
-			}
-		}
-	case *ast.UnaryExpr:
-		if n.Op != token.AND {
-			return nil
-		}
-		if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
-			if v := ir.varOf(id); v != nil && v.machine && v.cell {
-				if p.inLit() {
-					p.binds[v] = true
-					return rawExpr(v.bind)
-				}
-				return rawExpr(ir.loc(v))
-			}
-		}
-	case *ast.DeclStmt:
-		if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.CONST {
-			return rawStmt(ir.constDecl(ir.keptConsts(gd)))
-		}
-	case *ast.FuncLit:
-		if p.inLit() {
-			return nil
-		}
-		// A closure that captures cells binds the current cells as it is
-		// created: func(i_p *int) func() { return func() { … *i_p … } }(fut.i),
-		// so a later iteration's fresh cell is not what it sees.
-		saved := p.binds
-		p.binds = map[*variable]bool{}
-		p.stack = append(p.stack, n)
-		c := p.copy(reflect.ValueOf(n.Body)).Interface().(*ast.BlockStmt)
-		ft := p.copy(reflect.ValueOf(n.Type)).Interface().(*ast.FuncType)
-		p.stack = p.stack[:len(p.stack)-1]
-		binds := p.binds
-		p.binds = saved
-		lit := render(&ast.FuncLit{Type: ft, Body: c})
-		if len(binds) == 0 {
-			return rawExpr(lit)
-		}
-		var params, args []string
-		for _, v := range ir.vars {
-			if binds[v] {
-				params = append(params, v.bind+" *"+ir.g.typeText(v.typ))
-				args = append(args, ir.loc(v))
-			}
-		}
-		ftype := "func()" // a literal made by the lowering has no type information
-		if t := ir.g.info.TypeOf(n); t != nil {
-			ftype = ir.g.typeText(t)
-		}
-		return rawExpr("func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + lit + "\n}(" + strings.Join(args, ", ") + ")")
-	case *ast.ReturnStmt:
-		if p.inLit() {
-			return nil
-		}
-		var tmps []string
-		if p.kept != nil {
-			tmps = p.kept.retTmps[n]
-		}
-		return p.returnStmt(n.Results, n.Pos(), tmps)
-	case *ast.BranchStmt:
-		if p.kept == nil {
-			return nil
-		}
-		if b := p.kept.jumps[n]; b != nil && !p.inLit() {
-			return rawStmt("{\n" + ir.nState + " = " + itoa(b.state) + "\ncontinue " + ir.pollLabel + "\n}")
-		}
-	}
-	return nil
-}
-
-// returnStmt is the state machine's return of the given source results;
+// returnStmt writes the state machine's return of the given source results;
 // tmps names the values of a return of one multi-valued call.
-func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []string) ast.Stmt {
+func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []string) {
 	ir := p.ir
 	n := ir.fn.sig.Results().Len()
-	var pre []string
-	var vals []string
+	var pre []code
+	var vals []code
+	text := func(s string) code { return code{buf: []byte(s)} }
 	switch {
 	case len(results) == 0:
 		for _, v := range ir.results {
-			vals = append(vals, ir.access(v))
+			vals = append(vals, text(ir.access(v)))
 		}
 	case len(results) == 1 && n > 1:
-		pre = append(pre, strings.Join(tmps, ", ")+" := "+render(p.copy(reflect.ValueOf(&results[0]).Elem()).Interface().(ast.Node)))
-		vals = tmps
+		c := p.sub(func() {
+			p.tok(strings.Join(tmps, ", ") + " := ")
+			p.slot(results[0])
+		})
+		pre = append(pre, c)
+		for _, t := range tmps {
+			vals = append(vals, text(t))
+		}
 	default:
 		for _, r := range results {
-			vals = append(vals, render(p.copy(reflect.ValueOf(&r).Elem()).Interface().(ast.Node)))
+			vals = append(vals, p.sub(func() { p.slot(r) }))
 		}
 	}
 	// Named results are assigned by return: closures, pointers (and,
 	// later, deferred calls) may observe them.
 	if len(results) > 0 && len(ir.results) > 0 {
-		var lhs []string
+		var lhs []code
 		for _, v := range ir.results {
-			lhs = append(lhs, ir.access(v))
+			lhs = append(lhs, text(ir.access(v)))
 		}
 		// Pairs that assign a result to itself are left out (vet's
 		// self-assignment check): the assignment is simultaneous, so the
 		// others are unaffected.
-		var dl, dv []string
+		var dl, dv []code
 		for i := range lhs {
-			if lhs[i] != vals[i] {
+			if !lhs[i].equal(vals[i]) {
 				dl, dv = append(dl, lhs[i]), append(dv, vals[i])
 			}
 		}
 		if len(dl) > 0 {
-			pre = append(pre, strings.Join(dl, ", ")+" = "+strings.Join(dv, ", "))
+			w := newWriter(ir.g)
+			w.list(dl)
+			w.text(" = ")
+			w.list(dv)
+			pre = append(pre, w.code)
 		}
 		vals = lhs
 	}
-	var out string
-	switch n {
-	case 0:
-		out = "struct{}{}"
-	case 1:
-		out = vals[0]
-	default:
-		for i := range vals {
-			vals[i] = "V" + itoa(i) + ": " + vals[i]
-		}
-		out = ir.g.typeText(ir.out) + "{" + strings.Join(vals, ", ") + "}"
-	}
-	pre = append(pre, ir.nFut+"."+ir.nState+" = -1", ir.directive(pos)+"return "+out+", "+ir.g.univ("true"))
+	w := p.w
 	// The result expressions are evaluated in the first lines: they carry
 	// the return's position.
-	pre[0] = ir.directiveOr(pos) + strings.TrimPrefix(pre[0], ir.directive(pos))
-	return rawStmt("{\n" + strings.Join(pre, "\n") + "\n}")
+	w.text("{\n" + ir.directiveOr(pos))
+	for _, c := range pre {
+		w.add(c)
+		w.text("\n")
+	}
+	w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + "return ")
+	switch n {
+	case 0:
+		w.text("struct{}{}")
+	case 1:
+		w.add(vals[0])
+	default:
+		w.typ(ir.out)
+		w.text("{")
+		for i, v := range vals {
+			if i > 0 {
+				w.text(", ")
+			}
+			w.put("V", i, ": ", v)
+		}
+		w.text("}")
+	}
+	w.put(", ", ir.g.univ("true"), "\n}")
 }
 
 // Line directives inside a statement. The source's comments are not
-// copied, but the positions that a /*line*/ comment in the middle of a line
-// gives must survive: a bounds check fails at the position of its '['
-// (fixedbugs/issue29504 puts a directive just before it), a call at its '('.
-// So such a directive that immediately precedes an expression, or one of
-// those tokens, in the source is written again at the same place in the
-// copy, naming the position the source's directive gave. A directive that
-// begins its line (every //line one) precedes a statement, which carries
-// its own directive (stmts, and emit's for each instruction); one before a
-// continuation line of a statement is not reproduced.
+// reprinted, but the positions that a /*line*/ comment in the middle of a
+// line gives must survive: a bounds check fails at the position of its '['
+// (fixedbugs/issue29504 puts a directive just before it), a division at its
+// operator, a call reports its caller's line. So such a directive that
+// immediately precedes a token the syntax tree records (an expression's
+// start, an operator, a bracket, a brace, a key's or a case's colon, an
+// assignment's token, an 'if' after else…) is written again before the
+// same token, naming the position the source's directive gave
+// (printer_syntax.go's slot and at). A directive that begins its line
+// (every //line one) precedes a statement, which carries its own directive.
+// Not reproduced: one before a token go/ast does not record (a selector's
+// '.', the 'else' keyword), and one before the '=' of an assignment that
+// the lowering rebuilt (an assignInstr records no position of its token).
 
 // fileDirs are a file's mid-line /*line*/ comments, in order, and its text.
 type fileDirs struct {
@@ -514,7 +335,7 @@ type fileDirs struct {
 // comment precedes pos in the source with only white space between; ""
 // otherwise.
 func (g *pkgGen) directiveBefore(pos token.Pos) string {
-	if !pos.IsValid() {
+	if !pos.IsValid() || g.lineDirs != nil && len(g.lineDirs) == 0 {
 		return ""
 	}
 	if g.lineDirs == nil {
@@ -572,25 +393,4 @@ func (g *pkgGen) midLineDirectives(f *ast.File) *fileDirs {
 		return nil
 	}
 	return fd
-}
-
-// tokenDirectives writes the directive that precedes the '[' of an index
-// or slice expression, or the '(' of a call, in source node n at the end of
-// the operand in its copy c.
-func (p *stmtPrinter) tokenDirectives(n ast.Node, c any) {
-	mark := func(x *ast.Expr, pos token.Pos) {
-		if d := p.ir.g.directiveBefore(pos); d != "" {
-			*x = rawExpr(render(*x) + " " + d)
-		}
-	}
-	switch n := n.(type) {
-	case *ast.IndexExpr:
-		mark(&c.(*ast.IndexExpr).X, n.Lbrack)
-	case *ast.IndexListExpr:
-		mark(&c.(*ast.IndexListExpr).X, n.Lbrack)
-	case *ast.SliceExpr:
-		mark(&c.(*ast.SliceExpr).X, n.Lbrack)
-	case *ast.CallExpr:
-		mark(&c.(*ast.CallExpr).Fun, n.Lparen)
-	}
 }
