@@ -16,10 +16,10 @@ import (
 type opKind uint8
 
 const (
-	opRead       opKind = iota // read(2) into buf
-	opReadFull                 // read(2) until buf is full
-	opReadPooled               // read(2) into a pooled Buf
-	opWrite                    // write(2) all of buf
+	opRead       opKind = iota // recv(2) into buf (sysRead)
+	opReadFull                 // recv(2) until buf is full
+	opReadPooled               // recv(2) into a pooled Buf
+	opWrite                    // send(2) all of buf (sysWrite)
 	opRecvFrom                 // recvfrom(2) into buf
 	opSendTo                   // sendmsg(2) buf to sa (nil: the connected peer)
 	opAccept                   // accept4(2)
@@ -349,7 +349,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 
 // mayRead reports whether a read can find data: false while the reading
 // readiness is clear — an EAGAIN or a drained stream cleared it and no event
-// came since — so that the read(2) that would fail is not made. With
+// came since — so that the recv(2) that would fail is not made. With
 // edge-triggered epoll every arrival of data is a new event, so data is
 // never left unnoticed.
 func (fd *netFD) mayRead() bool {
@@ -360,7 +360,7 @@ func (fd *netFD) mayRead() bool {
 // read reads into b; unless force, it skips the syscall when mayRead says
 // it would fail. A short read of a stream drained the socket: it clears the
 // Readable bit (tick-guarded: an event that came meanwhile keeps it), so
-// that the next read waits for the next edge instead of paying for a read(2)
+// that the next read waits for the next edge instead of paying for a recv(2)
 // that fails with EAGAIN. An echo then costs one read and one write.
 func (fd *netFD) read(b []byte, force bool) (int, error) {
 	ev := fd.reg.Readiness()
