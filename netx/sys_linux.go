@@ -61,6 +61,10 @@ func sysRead(fd int, b []byte) (int, error) {
 	if e != 0 {
 		return 0, e
 	}
+	if raceEnabled {
+		raceWriteRange(b[:n])
+		raceAcquireIO()
+	}
 	return int(n), nil
 }
 
@@ -72,6 +76,9 @@ func sysWrite(fd int, b []byte) (int, error) {
 	// the compiler keeps b's memory alive and in place for the call.
 	var n uintptr
 	var e syscall.Errno
+	if raceEnabled {
+		raceReleaseIO()
+	}
 	if len(b) > maxRawIO {
 		n, _, e = syscall.Syscall6(syscall.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), unix.MSG_NOSIGNAL, 0, 0)
 	} else {
@@ -79,6 +86,9 @@ func sysWrite(fd int, b []byte) (int, error) {
 	}
 	if e != 0 {
 		return 0, e
+	}
+	if raceEnabled {
+		raceReadRange(b[:n])
 	}
 	return int(n), nil
 }

@@ -785,3 +785,31 @@ func TestTimeoutsUnderPausedClock(t *testing.T) {
 		t.Fatalf("read after clearing the deadline: %+v", out2)
 	}
 }
+
+// TestSocketOrdersMemoryForRace: data handed from one goroutine to another
+// through a socket is ordered for the race detector, as with net (the
+// syscall package's read and write carry that edge; netx's raw recv and send
+// carry their own): under -race, the reader's access to what the writer
+// stored before its Write is not reported.
+func TestSocketOrdersMemoryForRace(t *testing.T) {
+	a, b := pair(t)
+	shared := make([]int, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var buf [1]byte
+		if _, err := b.Read(buf[:]); err != nil {
+			t.Error(err)
+			return
+		}
+		if shared[0] != 42 {
+			t.Errorf("shared = %d after the message; want 42", shared[0])
+		}
+	}()
+	time.Sleep(time.Millisecond) // let the reader wait first
+	shared[0] = 42
+	if _, err := a.Write([]byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+}
