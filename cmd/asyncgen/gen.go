@@ -17,16 +17,16 @@ import (
 
 // pkgGen holds what the stages share for one package.
 type pkgGen struct {
-	p        *packages.Package
-	fset     *token.FileSet
-	info     *types.Info
-	pkg      *types.Package
-	rt       *types.Package
-	errs     []string
-	paths    []string // the packages generated code refers to, in order of first use
-	pnames   []string // their names
-	pkgIndex map[string]int
-	taken    map[string]bool // package-level names, including generated types
+	p       *packages.Package
+	fset    *token.FileSet
+	info    *types.Info
+	pkg     *types.Package
+	rt      *types.Package
+	errs    []string
+	paths   []string        // the packages generated code refers to, in order of first use
+	pnames  []string        // their names
+	pkgUsed map[string]bool // the paths in paths
+	taken   map[string]bool // package-level names, including generated types
 
 	sizes    []*futureSize              // sizes.go
 	takeName string                     // the current file's helper for last uses (print.go)

@@ -123,13 +123,13 @@ func (w *writer) put(args ...any) {
 // order of first use: gen.go gives the file an import of each (jennifer
 // leaves out the ones a file does not use).
 func (g *pkgGen) usePkg(path, name string) {
-	if g.pkgIndex == nil {
-		g.pkgIndex = map[string]int{}
+	if g.pkgUsed == nil {
+		g.pkgUsed = map[string]bool{}
 	}
-	if _, ok := g.pkgIndex[path]; ok {
+	if g.pkgUsed[path] {
 		return
 	}
-	g.pkgIndex[path] = len(g.paths)
+	g.pkgUsed[path] = true
 	g.paths = append(g.paths, path)
 	g.pnames = append(g.pnames, name)
 }

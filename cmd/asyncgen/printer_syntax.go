@@ -14,11 +14,11 @@ package main
 //
 // Only the tokens and the line breaks matter: jennifer formats the file
 // with go/format, which keeps the line structure it is given and redoes
-// the spacing within lines. The line structure is go/printer's for a tree
-// without positions, which the generated files have always had: a
+// the spacing within lines. The line structure is the one the generated
+// files have always had (go/printer's for a tree without positions): a
 // statement per line, blocks and func literal bodies over several lines,
-// expression lists on one line, a struct or interface type on one line
-// only when it has one small field.
+// expression lists on one line. A struct or interface type is written on
+// one line, which go/format keeps only for one small field.
 
 import (
 	"fmt"
@@ -155,7 +155,7 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 	case *pkgRef:
 		p.w.qual(x.path, x.name, x.member)
 	case *typeRef:
-		p.w.typ(x.t)
+		p.add(p.sub(func() { p.w.typ(x.t) }))
 	case *ast.Ident:
 		p.ident(x)
 	case *ast.BasicLit:
@@ -410,41 +410,20 @@ func (p *stmtPrinter) names(list []*ast.Ident) {
 	}
 }
 
-// fieldList writes a struct's fields or an interface's methods: on one
-// line when there is one small field (go/printer's rule), else one a line.
+// fieldList writes a struct's fields or an interface's methods on one
+// line. go/format then keeps the line only for one small field without a
+// tag (go/printer's rule, which the generated files have always followed)
+// and puts each field on a line of its own otherwise.
 func (p *stmtPrinter) fieldList(l *ast.FieldList, isStruct bool) {
 	if len(l.List) == 0 {
 		p.tok("{}")
 		return
 	}
-	if f := l.List[0]; len(l.List) == 1 && f.Tag == nil {
-		typ := p.sub(func() { p.slot(f.Type) })
-		size := p.ir.g.legacySize(typ)
-		if len(f.Names) > 0 {
-			size++
+	p.tok("{ ")
+	for i, f := range l.List {
+		if i > 0 {
+			p.tok("; ")
 		}
-		if size <= 30 && !strings.Contains(string(typ.buf), "\n") {
-			p.tok("{ ")
-			if isStruct {
-				p.names(f.Names)
-				if len(f.Names) > 0 {
-					p.tok(" ")
-				}
-				p.add(typ)
-			} else if len(f.Names) > 0 {
-				p.ident(f.Names[0])
-				// f.Type was written as a func type: a method has no "func".
-				p.add(code{buf: typ.buf[len("func"):], refs: shift(typ.refs, -len("func"))})
-			} else {
-				p.add(typ)
-			}
-			p.tok(" }")
-			return
-		}
-	}
-	p.tok(" {")
-	for _, f := range l.List {
-		p.tok("\n")
 		if !isStruct && len(f.Names) > 0 {
 			p.ident(f.Names[0])
 			p.signature(f.Type.(*ast.FuncType))
@@ -459,27 +438,7 @@ func (p *stmtPrinter) fieldList(l *ast.FieldList, isStruct bool) {
 			p.tok(" " + f.Tag.Value)
 		}
 	}
-	p.tok("\n}")
-}
-
-func shift(refs []qualRef, d int) []qualRef {
-	out := make([]qualRef, len(refs))
-	for i, r := range refs {
-		r.at += d
-		out[i] = r
-	}
-	return out
-}
-
-// legacySize is the length of c's text as the printer of earlier versions
-// measured it, whose references were written as __asyncgenP<index>__.Name:
-// the one-line rule for field lists keeps the layout it gave.
-func (g *pkgGen) legacySize(c code) int {
-	n := len(c.buf)
-	for _, r := range c.refs {
-		n += len("__asyncgenP__.") + len(itoa(g.pkgIndex[r.path])) + len(r.name)
-	}
-	return n
+	p.tok(" }")
 }
 
 // block writes a block, one statement a line, each with its //line

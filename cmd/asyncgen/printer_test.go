@@ -56,6 +56,11 @@ func Body(xs []int, m map[string]int, ch chan int, p *S, v any) (n int, err erro
 	d[0] = -a ^ +b &^ *&a
 	_ = !true || 1 < 2 && 3 >= 4
 	_ = a<<2 | a>>1 & 0x0F % 3
+	_ = - -a + - +a - ^-a/ *&a &^ ^a
+	_ = !!true == !false
+	var chch chan chan int
+	_ = <-<-chch
+	_ = 1. + .5e1 + 0x1p-2 + 1_000 + 'x' + 2i
 	_ = local{x: 1, y: 2}
 	_ = []S{{1, 2}, {a: 3}}
 	_ = map[string][]int{"k": {1}}
