@@ -84,6 +84,7 @@ func (e *emitter) rt(member string) { e.w.qual(rtPath, "rt", member) }
 // the drift guard.
 func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
 	e := &emitter{g: g, ir: ir, w: newWriter(g), display: displayName(ir.fn), fut: ir.nFut}
+	e.w.buf = make([]byte, 0, g.codeSize) // about the size of the last function's
 	g.usePkg(rtPath, "rt")
 	e.futureType()
 	e.twins()
@@ -100,6 +101,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
 		g.errorf(ir.fn.decl.Pos(), "the package redeclares the predeclared %s, which the code generated for async function %s must name; rename the package's %s", strings.Join(names, ", "), fname, strings.Join(names, ", "))
 		return code{}, false
 	}
+	g.codeSize = len(e.w.buf)
 	return e.w.code, true
 }
 

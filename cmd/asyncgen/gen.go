@@ -29,6 +29,7 @@ type pkgGen struct {
 	taken   map[string]bool // package-level names, including generated types
 
 	sizes    []*futureSize              // sizes.go
+	codeSize int                        // the length of the last function's code (emit.go)
 	takeName string                     // the current file's helper for last uses (print.go)
 	asyncOf  map[*types.Func]*asyncFunc // inline.go
 	lineDirs map[*token.File]*fileDirs  // print.go: line directives inside statements

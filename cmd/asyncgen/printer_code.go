@@ -161,10 +161,11 @@ func (g *pkgGen) typeText(t types.Type) string {
 
 // typeWriter mirrors go/types' own type writer (typestring.go) in the form
 // types.TypeString gives with a qualifier, writing a qualified reference
-// for each name of another package.
+// for each name of another package. A type of a type-checked package has
+// no cycle that does not go through a named type, which is written by
+// name, so unlike go/types it keeps no record of the types it is in.
 type typeWriter struct {
-	w    *writer
-	seen map[types.Type]bool
+	w *writer
 }
 
 func (tw *typeWriter) name(obj *types.TypeName) {
@@ -177,14 +178,6 @@ func (tw *typeWriter) name(obj *types.TypeName) {
 
 func (tw *typeWriter) typ(t types.Type) {
 	w := tw.w
-	if tw.seen[t] {
-		panic("corio/asyncgen: cycle in type " + t.String())
-	}
-	if tw.seen == nil {
-		tw.seen = map[types.Type]bool{}
-	}
-	tw.seen[t] = true
-	defer delete(tw.seen, t)
 	switch t := t.(type) {
 	case *types.Basic:
 		if t.Kind() == types.UnsafePointer {
