@@ -51,10 +51,10 @@ type ioFuture struct {
 	blen int
 	n    int // bytes done; accept's new descriptor
 	// aux is the operation's other datum: the unix.Sockaddr of recvfrom's
-	// source, sendto's destination or accept's peer, opReadPooled's *Buf
-	// once read into, or, once done with an error, that error (none of the
-	// others is an error, and a failed operation has no other result). One
-	// field for all keeps every socket smaller.
+	// source or sendto's destination, opReadPooled's *Buf once read into,
+	// or, once done with an error, that error (none of the others is an
+	// error, and a failed operation has no other result). One field for all
+	// keeps every socket smaller.
 	aux any
 }
 
@@ -317,11 +317,11 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		}
 		f.n = n
 	case opAccept:
-		nfd, sa, err := accept(int(fd.fd))
+		nfd, err := accept(int(fd.fd))
 		if err != nil {
 			return err
 		}
-		f.n, f.aux = nfd, sa
+		f.n = nfd
 	case opConnect:
 		// Ask the socket rather than wait for the writable edge to come
 		// through the poller: a loopback connect has usually completed by

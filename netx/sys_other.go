@@ -19,7 +19,7 @@ var errUnsupported = fmt.Errorf("corio/netx: no reactor on %s yet: %w", runtime.
 
 func sysSocket(family, sotype int) (int, error) { return -1, errUnsupported }
 
-func accept(fd int) (int, unix.Sockaddr, error) { return -1, nil, errUnsupported }
+func accept(fd int) (int, error) { return -1, errUnsupported }
 
 func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
 
