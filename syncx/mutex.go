@@ -107,7 +107,8 @@ var lockPool directPool[LockFuture]
 // wake-up. In particular, never defer a Cancel of the future: cancel it
 // only while it is pending. A future that is dropped without completing or
 // being cancelled keeps the embedded one busy, so that later calls
-// allocate; Cancel (free when never polled) gives it back.
+// allocate; Cancel (free when never polled) gives it back. MakeLock's
+// future is never handed out again, and claims nothing.
 func (m *Mutex) LockAsync() *LockFuture {
 	if s := m.state.Load(); s&mutexLent != 0 || !m.state.CompareAndSwap(s, s|mutexLent) {
 		return m.lendSlow()
