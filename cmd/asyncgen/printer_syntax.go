@@ -28,6 +28,8 @@ import (
 	"strings"
 )
 
+// stmtPrinter writes source syntax and the IR's expressions for one
+// instruction (or branch condition) of a function.
 type stmtPrinter struct {
 	ir    *irFunc
 	w     *writer
