@@ -1,6 +1,9 @@
 package syncx
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corio-go/corio/rt"
@@ -158,5 +161,52 @@ func TestMakeAcquireAndRwLock(t *testing.T) {
 		rw.RUnlock()
 	}); n != 0 {
 		t.Fatalf("MakeAcquire, MakeRLock: %v allocs, want 0", n)
+	}
+}
+
+// TestMutexMixedStress mixes every way in on one Mutex at once — goroutines
+// spinning on TryLock and blocking in Lock, tasks with LockAsync under
+// random timeouts (cancelled waits, some already handed the lock) and tasks
+// with MakeLock — so that the state word's mutexLent bit changes under
+// every other transition; mutual exclusion and a free, empty mutex at the
+// end are checked.
+func TestMutexMixedStress(t *testing.T) {
+	var m Mutex
+	ex := &exclusion{t: t, max: 1}
+	var timeouts atomic.Int64
+	var wg sync.WaitGroup
+	const iters = 200
+	for g := range 4 {
+		wg.Go(func() {
+			for range iters {
+				if g%2 == 0 {
+					for !m.TryLock() {
+						runtime.Gosched()
+					}
+				} else {
+					m.Lock()
+				}
+				ex.enter()
+				ex.leave()
+				m.Unlock()
+			}
+		})
+	}
+	var fs []rt.Future[struct{}]
+	for i := range 4 {
+		fs = append(fs, timedCritTask(uint64(i), iters, func() rt.Future[struct{}] { return m.LockAsync() },
+			ex.enter, ex.leave, m.Unlock, &timeouts))
+	}
+	for range 2 {
+		fs = append(fs, &critTask{iters: iters, enter: ex.enter, leave: ex.leave, release: m.Unlock,
+			acquire: func() rt.Future[struct{}] { f := m.MakeLock(); return &f }})
+	}
+	chRunTasks(t, true, fs...)
+	wg.Wait()
+	if got, want := ex.total.Load()+timeouts.Load(), int64(4*iters+4*iters+2*iters); got != want {
+		t.Fatalf("%d sections + %d timeouts, want %d in all", ex.total.Load(), timeouts.Load(), want)
+	}
+	if m.state.Load() != 0 || !m.waiters.empty() {
+		t.Fatalf("mutex left with state %b, waiters %v", m.state.Load(), !m.waiters.empty())
 	}
 }
