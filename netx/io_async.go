@@ -19,8 +19,7 @@ type copyFuture struct {
 	b     *Buf
 	buf   []byte
 	err_2 error
-	aw0   rt.Future[rt.Tuple2[*Buf, error]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // CopyAsync is the asynchronous twin of Copy: it returns a future that runs the
@@ -55,17 +54,17 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 			/*line io.go:55:2*/ fut.total = 0
 			/*line io.go:56:5*/ fut.pr, ok = fut.src.(PooledReader)
 			/*line io.go:56:35*/ if !(ok) {
-				/*line io_async.go:58:5*/ state = 4
+				/*line io_async.go:57:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:58:14*/ fut.aw0 = fut.pr.ReadPooledAsync()
-			/*line io_async.go:64:4*/ fut.src = nil
+			/*line io_async.go:63:4*/ fut.src = nil
 			fallthrough
 		case 2: // resumes at io.go:58:14
-			/*line io.go:58:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:68:4*/ if !ready {
+			/*line io.go:58:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
+			/*line io_async.go:67:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -83,15 +82,15 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:63:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: err}, true
 				}
 			}
-			/*line io.go:65:14*/ fut.aw1 = fut.dst.WriteAsync(fut.b.Bytes())
-			/*line io_async.go:87:4*/ fallthrough
+			/*line io.go:65:14*/ fut.aw0 = fut.dst.WriteAsync(fut.b.Bytes())
+			/*line io_async.go:86:4*/ fallthrough
 		case 3: // resumes at io.go:65:14
-			/*line io.go:65:14*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line io_async.go:90:4*/ if !ready {
+			/*line io.go:65:14*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line io_async.go:89:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line io.go:65:4*/ n, err = r_2.V0, r_2.V1
 			/*line io.go:66:4*/ fut.total += int64(n)
 			/*line io.go:67:4*/ take(&fut.b).Release()
@@ -101,40 +100,40 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:69:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: err}, true
 				}
 			}
-			/*line io_async.go:104:4*/ state = 1
+			/*line io_async.go:103:4*/ state = 1
 			continue
 		case 4:
 			/*line io.go:73:2*/ fut.b = getBuf()
 			/*line io.go:74:2*/ fut.buf = fut.b.b[:cap(fut.b.b)]
-			/*line io_async.go:109:4*/ fallthrough
+			/*line io_async.go:108:4*/ fallthrough
 		case 5:
-			/*line io.go:76:13*/ fut.aw1 = fut.src.ReadAsync(fut.buf)
-			/*line io_async.go:112:4*/ fut.pr = nil
+			/*line io.go:76:13*/ fut.aw0 = fut.src.ReadAsync(fut.buf)
+			/*line io_async.go:111:4*/ fut.pr = nil
 			fut.err_2 = nil
 			fallthrough
 		case 6: // resumes at io.go:76:13
-			/*line io.go:76:13*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line io_async.go:117:4*/ if !ready {
+			/*line io.go:76:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line io_async.go:116:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line io.go:76:3*/ n_2, fut.err_2 = r_3.V0, r_3.V1
 			/*line io.go:77:6*/ if !(n_2 > 0) {
-				/*line io_async.go:124:5*/ state = 9
+				/*line io_async.go:123:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line io.go:78:15*/ fut.aw1 = fut.dst.WriteAsync(fut.buf[:n_2])
-			/*line io_async.go:130:4*/ fallthrough
+			/*line io.go:78:15*/ fut.aw0 = fut.dst.WriteAsync(fut.buf[:n_2])
+			/*line io_async.go:129:4*/ fallthrough
 		case 8: // resumes at io.go:78:15
-			/*line io.go:78:15*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line io_async.go:133:4*/ if !ready {
+			/*line io.go:78:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line io_async.go:132:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line io.go:78:4*/ w, werr = r_4.V0, r_4.V1
 			/*line io.go:79:4*/ fut.total += int64(w)
 			/*line io.go:80:4*/ if werr != nil {
@@ -144,7 +143,7 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:82:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: werr}, true
 				}
 			}
-			/*line io_async.go:147:4*/ fallthrough
+			/*line io_async.go:146:4*/ fallthrough
 		case 9:
 			/*line io.go:85:3*/ if fut.err_2 != nil {
 				/*line io.go:86:4*/ fut.b.Release()
@@ -159,10 +158,10 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:90:4*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: fut.err_2}, true
 				}
 			}
-			/*line io_async.go:162:4*/ state = 5
+			/*line io_async.go:161:4*/ state = 5
 			continue
 		default:
-			/*line io_async.go:165:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
+			/*line io_async.go:164:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -171,12 +170,10 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *copyFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -211,12 +208,12 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 		switch state {
 		case 0: // copyHalf starts
 			/*line io.go:100:12*/ fut.c_copy = initCopyFuture(fut.dst, fut.src)
-			/*line io_async.go:214:4*/ fut.aw0 = &fut.c_copy
+			/*line io_async.go:211:4*/ fut.aw0 = &fut.c_copy
 			fut.src = nil
 			fallthrough
 		case 1: // resumes at io.go:100:12
 			/*line io.go:100:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:219:4*/ if !ready {
+			/*line io_async.go:216:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -234,7 +231,7 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 				/*line io.go:104:2*/ return rt.Tuple2[int64, error]{V0: n, V1: fut.dst.CloseWrite()}, true
 			}
 		default:
-			/*line io_async.go:237:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
+			/*line io_async.go:234:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -279,19 +276,19 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // ReadFull starts
 			/*line io.go:112:2*/ fut.n = 0
-			/*line io_async.go:282:4*/ fallthrough
+			/*line io_async.go:279:4*/ fallthrough
 		case 1:
 			/*line io.go:113:6*/ if !(fut.n < len(fut.b)) {
-				/*line io_async.go:285:5*/ state = 4
+				/*line io_async.go:282:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line io.go:114:13*/ fut.aw0 = fut.r.ReadAsync(fut.b[fut.n:])
-			/*line io_async.go:291:4*/ fallthrough
+			/*line io_async.go:288:4*/ fallthrough
 		case 3: // resumes at io.go:114:13
 			/*line io.go:114:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:294:4*/ if !ready {
+			/*line io_async.go:291:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -316,7 +313,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 					/*line io.go:123:4*/ return rt.Tuple2[int, error]{V0: fut.n, V1: err}, true
 				}
 			}
-			/*line io_async.go:319:4*/ state = 1
+			/*line io_async.go:316:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -324,7 +321,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line io.go:126:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:327:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
+			/*line io_async.go:324:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -347,8 +344,7 @@ type readerFillFuture struct {
 	state int // the next case of Poll; -1 once done
 	r     *Reader
 	b_2   *Buf
-	aw0   rt.Future[rt.Tuple2[*Buf, error]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // fillAsync is the asynchronous twin of fill: it returns a future that runs the
@@ -381,16 +377,16 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line io.go:243:5*/ pr, ok = fut.r.src.(PooledReader)
 			/*line io.go:243:37*/ if !(ok) {
-				/*line io_async.go:384:5*/ state = 3
+				/*line io_async.go:380:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:244:13*/ fut.aw0 = pr.ReadPooledAsync()
-			/*line io_async.go:390:4*/ fallthrough
+			/*line io_async.go:386:4*/ fallthrough
 		case 2: // resumes at io.go:244:13
-			/*line io.go:244:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:393:4*/ if !ready {
+			/*line io.go:244:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
+			/*line io_async.go:389:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -409,15 +405,15 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 3:
 			/*line io.go:251:2*/ fut.b_2 = getBuf()
-			/*line io.go:252:12*/ fut.aw1 = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
-			/*line io_async.go:413:4*/ fallthrough
+			/*line io.go:252:12*/ fut.aw0 = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
+			/*line io_async.go:409:4*/ fallthrough
 		case 4: // resumes at io.go:252:12
-			/*line io.go:252:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line io_async.go:416:4*/ if !ready {
+			/*line io.go:252:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line io_async.go:412:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line io.go:252:2*/ n, err_2 = r_3.V0, r_3.V1
 			/*line io.go:253:2*/ if n > 0 {
 				/*line io.go:254:3*/ fut.b_2.b = fut.b_2.b[:n]
@@ -436,7 +432,7 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:262:2*/ return err_2, true
 			}
 		default:
-			/*line io_async.go:439:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
+			/*line io_async.go:435:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -445,12 +441,10 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *readerFillFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -490,23 +484,23 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				}
 			}
 			/*line io.go:273:5*/ if !(fut.r.Buffered() == 0) {
-				/*line io_async.go:493:5*/ state = 4
+				/*line io_async.go:487:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:274:13*/ fut.aw0 = fut.r.fillAsync()
-			/*line io_async.go:499:4*/ fallthrough
+			/*line io_async.go:493:4*/ fallthrough
 		case 2: // resumes at io.go:274:13
 			/*line io.go:274:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:502:4*/ if !ready {
+			/*line io_async.go:496:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:274:6*/ err = r_2
 			/*line io.go:274:23*/ if !(err != nil) {
-				/*line io_async.go:509:5*/ state = 4
+				/*line io_async.go:503:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -523,7 +517,7 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				/*line io.go:280:2*/ return rt.Tuple2[int, error]{V0: n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:526:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
+			/*line io_async.go:520:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -568,7 +562,7 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 		switch state {
 		case 0: // Reader.ReadBytes starts
 			/*line io.go:289:2*/ fut.out = nil
-			/*line io_async.go:571:4*/ fallthrough
+			/*line io_async.go:565:4*/ fallthrough
 		case 1:
 			/*line io.go:291:3*/ buf = fut.r.buffered()
 			/*line io.go:292:3*/ if i := bytes.IndexByte(buf, fut.delim); i >= 0 {
@@ -582,17 +576,17 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 			/*line io.go:297:3*/ fut.out = append(take(&fut.out), buf...)
 			/*line io.go:298:3*/ fut.r.consume(len(buf))
 			/*line io.go:299:13*/ fut.aw0 = fut.r.fillAsync()
-			/*line io_async.go:585:4*/ fallthrough
+			/*line io_async.go:579:4*/ fallthrough
 		case 2: // resumes at io.go:299:13
 			/*line io.go:299:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:588:4*/ if !ready {
+			/*line io_async.go:582:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:299:6*/ err = r_2
 			/*line io.go:299:23*/ if !(err != nil) {
-				/*line io_async.go:595:5*/ state = 1
+				/*line io_async.go:589:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -602,7 +596,7 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 				/*line io.go:300:4*/ return rt.Tuple2[[]byte, error]{V0: fut.out, V1: err}, true
 			}
 		default:
-			/*line io_async.go:605:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
+			/*line io_async.go:599:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -645,11 +639,11 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 		switch state {
 		case 0: // Reader.ReadLine starts
 			/*line io.go:311:15*/ fut.aw0 = fut.r.ReadBytesAsync('\n')
-			/*line io_async.go:648:4*/ fut.r = nil
+			/*line io_async.go:642:4*/ fut.r = nil
 			fallthrough
 		case 1: // resumes at io.go:311:15
 			/*line io.go:311:15*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:652:4*/ if !ready {
+			/*line io_async.go:646:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -665,7 +659,7 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 				/*line io.go:317:2*/ return rt.Tuple2[[]byte, error]{V0: line, V1: err}, true
 			}
 		default:
-			/*line io_async.go:668:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
+			/*line io_async.go:662:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -688,8 +682,7 @@ type writerWriteFuture struct {
 	state int // the next case of Poll; -1 once done
 	w     *Writer
 	p     []byte
-	aw0   rt.Future[error]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // WriteAsync is the asynchronous twin of Write: it returns a future that runs the
@@ -710,23 +703,23 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 		switch state {
 		case 0: // Writer.Write starts
 			/*line io.go:346:5*/ if !(fut.w.Buffered()+len(fut.p) > PooledBufferSize) {
-				/*line io_async.go:713:5*/ state = 7
+				/*line io_async.go:706:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:347:13*/ fut.aw0 = fut.w.FlushAsync()
-			/*line io_async.go:719:4*/ fallthrough
+			/*line io_async.go:712:4*/ fallthrough
 		case 2: // resumes at io.go:347:13
-			/*line io.go:347:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:722:4*/ if !ready {
+			/*line io.go:347:13*/ r, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line io_async.go:715:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:347:6*/ err = r
 			/*line io.go:347:24*/ if !(err != nil) {
-				/*line io_async.go:729:5*/ state = 4
+				/*line io_async.go:722:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -737,22 +730,22 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 			}
 		case 4:
 			/*line io.go:350:6*/ if !(len(fut.p) >= PooledBufferSize) {
-				/*line io_async.go:740:5*/ state = 7
+				/*line io_async.go:733:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line io.go:351:11*/ fut.aw1 = fut.w.dst.WriteAsync(fut.p)
-			/*line io_async.go:746:4*/ fut.w = nil
+			/*line io.go:351:11*/ fut.aw0 = fut.w.dst.WriteAsync(fut.p)
+			/*line io_async.go:739:4*/ fut.w = nil
 			fut.p = nil
 			fallthrough
 		case 6: // resumes at io.go:351:11
-			/*line io.go:351:11*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line io_async.go:751:4*/ if !ready {
+			/*line io.go:351:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line io_async.go:744:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line io.go:351:4*/ fut.state = -1
 				/*line io.go:351:4*/ return rt.Tuple2[int, error]{V0: r_2.V0, V1: r_2.V1}, true
@@ -767,7 +760,7 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 				/*line io.go:358:2*/ return rt.Tuple2[int, error]{V0: len(fut.p), V1: nil}, true
 			}
 		default:
-			/*line io_async.go:770:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
+			/*line io_async.go:763:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -776,12 +769,10 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *writerWriteFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -819,10 +810,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line io.go:369:12*/ fut.aw0 = fut.w.dst.WriteAsync(fut.w.b.b)
-			/*line io_async.go:822:4*/ fallthrough
+			/*line io_async.go:813:4*/ fallthrough
 		case 1: // resumes at io.go:369:12
 			/*line io.go:369:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:825:4*/ if !ready {
+			/*line io_async.go:816:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -835,7 +826,7 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:372:2*/ return err, true
 			}
 		default:
-			/*line io_async.go:838:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
+			/*line io_async.go:829:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
 		}
 	}
 }

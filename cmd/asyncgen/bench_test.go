@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corio-go/corio/rt"
 )
 
 // BenchmarkGenerate1000 generates a package of 1000 async functions (the
@@ -50,5 +52,92 @@ func F%d(n int, s []string) (int, error) {
 		if len(p.writes) != 1 {
 			b.Fatal("no output")
 		}
+	}
+}
+
+// The await field's cost at a resume (layout.go): a future that awaits
+// futures of two types either keeps one typed field per type
+// (resumeTyped) or shares one empty-interface field and asserts it back to
+// the future type at each resume (resumeShared), as generated code does.
+// Each op is two awaits, each ready at its first poll, so the difference
+// per op is two assertions.
+
+type readyInt struct{}
+
+func (*readyInt) Poll(*rt.Context) (int, bool) { return 1, true }
+
+type readyStr struct{}
+
+func (*readyStr) Poll(*rt.Context) (string, bool) { return "x", true }
+
+// Package-level interface values, so the compiler cannot devirtualize the
+// calls through the fields.
+var (
+	benchInt rt.Future[int]    = &readyInt{}
+	benchStr rt.Future[string] = &readyStr{}
+)
+
+type resumeTyped struct {
+	aw0 rt.Future[int]
+	aw1 rt.Future[string]
+	sum int
+}
+
+func (f *resumeTyped) step(cx *rt.Context) {
+	f.aw0 = benchInt
+	n, ready := f.aw0.Poll(cx)
+	if !ready {
+		return
+	}
+	f.aw0 = nil
+	f.aw1 = benchStr
+	s, ready := f.aw1.Poll(cx)
+	if !ready {
+		return
+	}
+	f.aw1 = nil
+	f.sum += n + len(s)
+}
+
+type resumeShared struct {
+	aw0 any
+	sum int
+}
+
+func (f *resumeShared) step(cx *rt.Context) {
+	f.aw0 = benchInt
+	n, ready := f.aw0.(rt.Future[int]).Poll(cx)
+	if !ready {
+		return
+	}
+	f.aw0 = nil
+	f.aw0 = benchStr
+	s, ready := f.aw0.(rt.Future[string]).Poll(cx)
+	if !ready {
+		return
+	}
+	f.aw0 = nil
+	f.sum += n + len(s)
+}
+
+func (f *resumeTyped) total() int  { return f.sum }
+func (f *resumeShared) total() int { return f.sum }
+
+func BenchmarkResume(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		f    interface {
+			step(*rt.Context)
+			total() int
+		}
+	}{{"typed", &resumeTyped{}}, {"shared", &resumeShared{}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.f.step(nil)
+			}
+			if c.f.total() == 0 {
+				b.Fatal("no resumes")
+			}
+		})
 	}
 }

@@ -260,7 +260,11 @@ func (e *emitter) state(i int, blk *block) {
 		if r.dst != nil {
 			dst = ir.loc(r.dst)
 		}
-		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", f, ".", r.field, ".Poll(", ir.nCx, ")\n",
+		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", f, ".", r.field)
+		if r.assert != nil { // a shared field (layout.go)
+			p(".(", r.assert, ")")
+		}
+		p(".Poll(", ir.nCx, ")\n",
 			resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
 			f, ".", r.field, " = ")
 		e.w.nilOf(g.futureOf(r.out))
@@ -338,6 +342,13 @@ func (e *emitter) cancel() {
 	for _, a := range ir.awaits {
 		nilA := newWriter(e.g)
 		nilA.nilOf(a.t)
+		if a.shared {
+			// Futures of several types: cancel whichever it holds.
+			p("if ", f, ".", a.name, " != ", nilA.code, " {\nif c, ok := ", f, ".", a.name, ".(")
+			e.rt("Canceler")
+			p("); ok {\nc.Cancel()\n}\n", f, ".", a.name, " = ", nilA.code, "\n}\n")
+			continue
+		}
 		p("if ", f, ".", a.name, " != ", nilA.code, " {\n")
 		e.rt("Cancel")
 		p("(", f, ".", a.name, ")\n", f, ".", a.name, " = ", nilA.code, "\n}\n")

@@ -189,6 +189,7 @@ type awaitTerm struct {
 	child  *asyncFunc  // a callee whose future is held by value (inline.go)
 	clear  []*variable // pointer fields dead from here on (liveness.go)
 	field  string      // the await field (layout.go)
+	assert types.Type  // where the field is shared (an interface): the future type it holds here
 	cfield string      // the child's field (layout.go)
 }
 
@@ -251,10 +252,13 @@ type irFunc struct {
 	childField map[*asyncFunc]string
 }
 
-// awField is a field holding the future being awaited.
+// awField is a field holding the future being awaited; shared when the
+// awaits of several future types share it (its type is then an empty
+// interface, and each await's assert says what it holds).
 type awField struct {
 	name, typ string
 	t         types.Type
+	shared    bool
 }
 
 // name allocates a unique identifier for the function's code.

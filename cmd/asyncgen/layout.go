@@ -1,12 +1,21 @@
 package main
 
 // Layout: the future's fields besides the variables (liveness.go places
-// those): one await field per distinct future type, since one await is
-// pending at a time, and one field per inlined callee (inline.go), reused
-// only by the same callee's future. It also rejects a variable the future
-// must declare whose type cannot be written outside its package.
+// those): one await field, since one await is pending at a time, and one
+// field per inlined callee (inline.go), reused only by the same callee's
+// future. The await field has the awaited future's type where the function
+// awaits futures of one type (the common case, which then costs nothing);
+// where it awaits several, the field is an empty interface that every await
+// shares, and each resume asserts it back to its future's type (a few
+// nanoseconds: BenchmarkResume in bench_test.go), which keeps the future at
+// one field's size instead of one per type. An interface, not a union of
+// memory: the garbage collector sees every pointer the field holds. Layout
+// also rejects a variable the future must declare whose type cannot be
+// written outside its package.
 
-import "fmt"
+import (
+	"go/types"
+)
 
 // layout assigns every await its field; false when it reported errors.
 func (ir *irFunc) layout() bool {
@@ -28,19 +37,33 @@ func (ir *irFunc) layout() bool {
 	if len(g.errs) > nerr {
 		return false
 	}
-	awByType := map[string]string{}
-	ir.childField = map[*asyncFunc]string{}
+	var awaits []*awaitTerm
+	var futs []types.Type // the distinct future types awaited
 	for _, b := range ir.reach {
-		t, ok := b.term.(*awaitTerm)
-		if !ok {
-			continue
+		if t, ok := b.term.(*awaitTerm); ok {
+			awaits = append(awaits, t)
+			if f := g.futureOf(t.out); !containsType(futs, f) {
+				futs = append(futs, f)
+			}
 		}
-		typ := g.typeText(g.futureOf(t.out))
-		if awByType[typ] == "" {
-			awByType[typ] = ir.name(fmt.Sprintf("aw%d", len(ir.awaits)))
-			ir.awaits = append(ir.awaits, awField{awByType[typ], typ, g.futureOf(t.out)})
+	}
+	if len(awaits) > 0 {
+		a := awField{name: ir.name("aw0"), t: futs[0]}
+		if len(futs) > 1 {
+			a.shared, a.t = true, types.Universe.Lookup("any").Type()
+			if g.shadowed["any"] {
+				a.t = types.NewInterfaceType(nil, nil)
+			}
 		}
-		t.field = awByType[typ]
+		a.typ = g.typeText(a.t)
+		ir.awaits = append(ir.awaits, a)
+	}
+	ir.childField = map[*asyncFunc]string{}
+	for _, t := range awaits {
+		t.field = ir.awaits[0].name
+		if ir.awaits[0].shared {
+			t.assert = g.futureOf(t.out)
+		}
 		if t.child != nil {
 			if ir.childField[t.child] == "" {
 				ir.childField[t.child] = ir.name("c_" + lowerFirst(t.child.decl.Name.Name))
@@ -50,4 +73,14 @@ func (ir *irFunc) layout() bool {
 		}
 	}
 	return true
+}
+
+// containsType reports whether ts holds a type identical to t.
+func containsType(ts []types.Type, t types.Type) bool {
+	for _, u := range ts {
+		if types.Identical(u, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -156,6 +156,34 @@ func (ir *irFunc) sanity(pass string) string {
 		if after >= 4 && (t.field == "" || (t.child != nil) != (t.cfield != "")) {
 			return fmt.Sprintf("the await of state %d has no field", b.state)
 		}
+		if after >= 4 {
+			// One await is pending at a time, so one field holds them
+			// all: typed where it holds one future type (the await's),
+			// shared (an interface, asserted at the resume) otherwise.
+			if len(ir.awaits) != 1 || ir.awaits[0].name != t.field {
+				return fmt.Sprintf("the await of state %d is not held by the future's one await field", b.state)
+			}
+			a, fut := ir.awaits[0], ir.g.futureOf(t.out)
+			switch {
+			case a.shared && (t.assert == nil || !types.Identical(t.assert, fut) || !types.IsInterface(a.t) || !types.AssignableTo(fut, a.t)):
+				return fmt.Sprintf("the await of state %d shares the field %s, but does not assert it to its future's type", b.state, a.name)
+			case !a.shared && (t.assert != nil || !types.Identical(a.t, fut)):
+				return fmt.Sprintf("the await of state %d is held by the field %s of another type", b.state, a.name)
+			}
+		}
+	}
+	// The common case costs nothing: a shared await field only where the
+	// awaits hold futures of several types.
+	if after >= 4 && len(ir.awaits) == 1 && ir.awaits[0].shared {
+		var futs []types.Type
+		for _, b := range ir.reach {
+			if t, ok := b.term.(*awaitTerm); ok && !containsType(futs, ir.g.futureOf(t.out)) {
+				futs = append(futs, ir.g.futureOf(t.out))
+			}
+		}
+		if len(futs) < 2 {
+			return fmt.Sprintf("the await field %s is shared, but every await holds a future of one type", ir.awaits[0].name)
+		}
 	}
 	// A move (a field's last use) reads a field that is not a cell, which
 	// its instruction mentions exactly once where it evaluates operands once.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/types"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,8 +38,14 @@ func F(n int) int {
 		*p += i
 	}
 	rt.YieldNow()
-	fmt.Println(s)
+	fmt.Println(s, G())
 	return *p
+}
+
+//async:func
+func G() int {
+	rt.YieldNow()
+	return 1
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o644); err != nil {
@@ -51,7 +58,7 @@ func F(n int) int {
 	g := newPkgGen(pkgs[0])
 	files := g.find(pkgs[0], plans[pkgs[0].ID])
 	g.prepare(files)
-	if len(g.errs) > 0 || len(files) != 1 || len(files[0].funcs) != 1 {
+	if len(g.errs) > 0 || len(files) != 1 || len(files[0].funcs) != 2 {
 		t.Fatalf("find: %v", g.errs)
 	}
 	build := func() *irFunc {
@@ -121,6 +128,28 @@ func F(n int) int {
 			ir.moves[&exprInstr{x: &varRef{v: ir.vars[0]}}] = []*variable{moved}
 		}},
 		{"await without a field", "layout", "has no field", func(ir *irFunc) { awaitWith(ir, 0).field = "" }},
+		{"a second await field", "layout", "one await field", func(ir *irFunc) {
+			a := awaitWith(ir, 0)
+			a.field = "aw_other"
+			ir.awaits = append(ir.awaits, awField{name: a.field, t: ir.awaits[0].t})
+		}},
+		{"shared field not asserted", "layout", "does not assert", func(ir *irFunc) { awaitWith(ir, 0).assert = nil }},
+		{"typed field of another type", "layout", "of another type", func(ir *irFunc) {
+			aw := &ir.awaits[0]
+			aw.shared, aw.t = false, g.futureOf(types.Typ[types.Int])
+			for _, b := range ir.reach {
+				if a, ok := b.term.(*awaitTerm); ok {
+					a.assert = nil
+				}
+			}
+		}},
+		{"shared field of one type", "layout", "holds a future of one type", func(ir *irFunc) {
+			for _, b := range ir.reach {
+				if a, ok := b.term.(*awaitTerm); ok {
+					a.out, a.assert = types.Typ[types.Int], g.futureOf(types.Typ[types.Int])
+				}
+			}
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -128,10 +128,7 @@ type sessionFuture struct {
 	ok      bool
 	sent    bool
 	i       int
-	aw0     rt.Future[*rt.JoinHandle[struct{}]]
-	aw1     rt.Future[error]
-	aw2     rt.Future[rt.Tuple2[*netx.Buf, error]]
-	aw3     rt.Future[rt.Tuple2[struct{}, error]]
+	aw0     any
 }
 
 // SessionAsync is the asynchronous twin of Session: it returns a future that runs the
@@ -163,49 +160,49 @@ poll:
 			/*line main.go:177:2*/ fut.c = &client{name: take(&fut.name), conn: fut.conn, outbox: fut.outTx}
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
 			/*line main.go:179:12*/ fut.aw0 = rt.SpawnAsync(WriteLoopAsync(fut.conn, wr, outRx))
-			/*line main_async.go:166:4*/ fut.conn = nil
+			/*line main_async.go:163:4*/ fut.conn = nil
 			fallthrough
 		case 1: // resumes at main.go:179:12
-			/*line main.go:179:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:170:4*/ if !ready {
+			/*line main.go:179:12*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line main_async.go:167:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:179:2*/ fut.writer = r
-			/*line main.go:180:5*/ fut.aw1 = fut.events.SendAsync(event{kind: joined, c: fut.c})
-			/*line main_async.go:177:4*/ fallthrough
+			/*line main.go:180:5*/ fut.aw0 = fut.events.SendAsync(event{kind: joined, c: fut.c})
+			/*line main_async.go:174:4*/ fallthrough
 		case 2: // resumes at main.go:180:5
-			/*line main.go:180:5*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:180:4*/ if !ready {
+			/*line main.go:180:5*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line main_async.go:177:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:180:5*/ if !(r_2 != nil) {
-				/*line main_async.go:186:5*/ state = 4
+				/*line main_async.go:183:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:192:4*/ state = 15
+			/*line main_async.go:189:4*/ state = 15
 			continue
 		case 4:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:196:4*/ fallthrough
+			/*line main_async.go:193:4*/ fallthrough
 		case 5:
-			/*line main.go:185:14*/ fut.aw2 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:199:4*/ fut.outTx = nil
+			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
+			/*line main_async.go:196:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
 		case 6: // resumes at main.go:185:14
-			/*line main.go:185:14*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main.go:185:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:185:4*/ b, err = r_3.V0, r_3.V1
 			/*line main.go:186:4*/ if err != nil {
 				/*line main.go:187:5*/ {
@@ -218,36 +215,36 @@ poll:
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:218:4*/ fallthrough
 		case 7:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:224:5*/ state = 12
+				/*line main_async.go:221:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:229:4*/ line = fut.lines[fut.i]
-			/*line main.go:194:8*/ fut.aw1 = fut.events.SendAsync(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:231:4*/ fallthrough
+			/*line main_async.go:226:4*/ line = fut.lines[fut.i]
+			/*line main.go:194:8*/ fut.aw0 = fut.events.SendAsync(event{kind: said, c: fut.c, line: line})
+			/*line main_async.go:228:4*/ fallthrough
 		case 9: // resumes at main.go:194:8
-			/*line main.go:194:8*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:234:4*/ if !ready {
+			/*line main.go:194:8*/ r_4, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:194:8*/ if !(r_4 != nil) {
-				/*line main_async.go:240:5*/ state = 11
+				/*line main_async.go:237:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:246:4*/ state = 12
+			/*line main_async.go:243:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:250:4*/ state = 7
+			/*line main_async.go:247:4*/ state = 7
 			continue
 		case 12:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
@@ -256,44 +253,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:259:4*/ state = 5
+			/*line main_async.go:256:4*/ state = 5
 			continue
 		case 13:
-			/*line main.go:205:3*/ fut.aw1 = fut.events.SendAsync(event{kind: left, c: fut.c})
-			/*line main_async.go:263:4*/ fut.c = nil
+			/*line main.go:205:3*/ fut.aw0 = fut.events.SendAsync(event{kind: left, c: fut.c})
+			/*line main_async.go:260:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
 		case 14: // resumes at main.go:205:3
-			/*line main.go:205:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:270:4*/ if !ready {
+			/*line main.go:205:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:275:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:272:4*/ fallthrough
 		case 15:
 			/*line main.go:207:2*/ take(&fut.events).Close()
-			/*line main.go:208:2*/ fut.aw3 = fut.writer.JoinAsync()
-			/*line main_async.go:279:4*/ fut.c = nil
+			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
+			/*line main_async.go:276:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
 		case 16: // resumes at main.go:208:2
-			/*line main.go:208:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
+			/*line main_async.go:282:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:292:5*/ fut.state = -1
+				/*line main_async.go:289:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:296:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:293:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -302,20 +299,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sessionFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }
@@ -329,8 +316,7 @@ type writeLoopFuture struct {
 	conn   *netx.TCPStream
 	wr     *netx.WriteHalf
 	outbox *syncx.Receiver[string]
-	aw0    rt.Future[rt.Tuple2[string, bool]]
-	aw1    rt.Future[rt.Tuple2[int, error]]
+	aw0    any
 }
 
 // WriteLoopAsync is the asynchronous twin of WriteLoop: it returns a future that runs the
@@ -354,13 +340,13 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:357:4*/ fallthrough
+			/*line main_async.go:343:4*/ fallthrough
 		case 1:
 			/*line main.go:220:14*/ fut.aw0 = fut.outbox.RecvAsync()
-			/*line main_async.go:360:4*/ fallthrough
+			/*line main_async.go:346:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
-			/*line main.go:220:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:363:4*/ if !ready {
+			/*line main.go:220:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[string, bool]]).Poll(cx)
+			/*line main_async.go:349:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -373,18 +359,18 @@ poll:
 				}
 			}
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
-			/*line main.go:225:16*/ fut.aw1 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:377:4*/ fallthrough
+			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
+			/*line main_async.go:363:4*/ fallthrough
 		case 3: // resumes at main.go:225:16
-			/*line main.go:225:16*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:380:4*/ if !ready {
+			/*line main.go:225:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:366:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:387:5*/ state = 1
+				/*line main_async.go:373:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -392,11 +378,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:395:5*/ fut.state = -1
+				/*line main_async.go:381:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:399:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:385:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,12 +391,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *writeLoopFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -426,8 +410,7 @@ type serveFuture struct {
 	cfg    Config
 	st     *Stats
 	n      int
-	aw0    rt.Future[rt.Tuple2[*netx.TCPStream, error]]
-	aw1    rt.Future[*rt.JoinHandle[struct{}]]
+	aw0    any
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -448,13 +431,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:451:4*/ fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
-			/*line main.go:286:16*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:457:4*/ if !ready {
+			/*line main.go:286:16*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -477,22 +460,22 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:295:4*/ conn.SetWriteBuffer(fut.cfg.WriteBuffer)
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
-			/*line main.go:298:3*/ fut.aw1 = rt.SpawnAsync(SessionAsync(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:481:4*/ fallthrough
+			/*line main.go:298:3*/ fut.aw0 = rt.SpawnAsync(SessionAsync(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
+			/*line main_async.go:464:4*/ fallthrough
 		case 3: // resumes at main.go:298:3
-			/*line main.go:298:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:484:4*/ if !ready {
+			/*line main.go:298:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:489:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:472:4*/ fallthrough
 		case 4:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:492:4*/ state = 1
+			/*line main_async.go:475:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:495:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:478:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -501,12 +484,10 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -529,14 +510,7 @@ type mainFuture struct {
 	sig      os.Signal
 	serveErr error
 	waited   time.Duration
-	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
-	aw1      rt.Future[*rt.JoinHandle[struct{}]]
-	aw2      rt.Future[*rt.JoinHandle[error]]
-	aw3      rt.Future[rt.Tuple2[os.Signal, bool]]
-	aw4      rt.Future[rt.Tuple2[error, error]]
-	aw5      rt.Future[error]
-	aw6      rt.Future[rt.Tuple2[struct{}, error]]
-	aw7      rt.Future[struct{}]
+	aw0      any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -563,11 +537,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:566:4*/ fut.addr = ""
+			/*line main_async.go:540:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
-			/*line main.go:308:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:570:4*/ if !ready {
+			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
+			/*line main_async.go:544:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -581,77 +555,77 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
-			/*line main.go:314:10*/ fut.aw1 = rt.SpawnAsync(RoomAsync(evRx, fut.st))
-			/*line main_async.go:585:4*/ fallthrough
+			/*line main.go:314:10*/ fut.aw0 = rt.SpawnAsync(RoomAsync(evRx, fut.st))
+			/*line main_async.go:559:4*/ fallthrough
 		case 2: // resumes at main.go:314:10
-			/*line main.go:314:10*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main.go:314:10*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:314:2*/ fut.room = r_2
-			/*line main.go:315:9*/ fut.aw2 = rt.SpawnAsync(ServeAsync(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main.go:315:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
+			/*line main_async.go:569:4*/ fallthrough
 		case 3: // resumes at main.go:315:9
-			/*line main.go:315:9*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main.go:315:9*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:315:2*/ fut.srv = r_3
-			/*line main.go:316:12*/ fut.aw3 = fut.sigs.RecvAsync()
-			/*line main_async.go:605:4*/ fut.sigs = nil
+			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
+			/*line main_async.go:579:4*/ fut.sigs = nil
 			fallthrough
 		case 4: // resumes at main.go:316:12
-			/*line main.go:316:12*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
-			/*line main.go:318:23*/ fut.aw4 = fut.srv.JoinAsync()
-			/*line main_async.go:617:4*/ fut.srv = nil
+			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
+			/*line main_async.go:591:4*/ fut.srv = nil
 			fallthrough
 		case 5: // resumes at main.go:318:23
-			/*line main.go:318:23*/ r_5, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:621:4*/ if !ready {
+			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:595:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:628:5*/ state = 9
+				/*line main_async.go:602:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:320:3*/ fut.aw5 = fut.evTx.SendAsync(event{kind: shutdown})
-			/*line main_async.go:634:4*/ fallthrough
+			/*line main.go:320:3*/ fut.aw0 = fut.evTx.SendAsync(event{kind: shutdown})
+			/*line main_async.go:608:4*/ fallthrough
 		case 7: // resumes at main.go:320:3
-			/*line main.go:320:3*/ _, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:637:4*/ if !ready {
+			/*line main.go:320:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
-			/*line main.go:322:16*/ fut.aw6 = fut.room.JoinAsync()
-			/*line main_async.go:644:4*/ fut.room = nil
+			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
+			/*line main_async.go:618:4*/ fut.room = nil
 			fallthrough
 		case 8: // resumes at main.go:322:16
-			/*line main.go:322:16*/ r_6, ready = fut.aw6.Poll(cx)
-			/*line main_async.go:648:4*/ if !ready {
+			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
+			/*line main_async.go:622:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw6 = nil
+			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:654:4*/ fallthrough
+			/*line main_async.go:628:4*/ fallthrough
 		case 9:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -660,29 +634,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:663:4*/ fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 10:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:666:5*/ state = 14
+				/*line main_async.go:640:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
-			/*line main.go:328:3*/ fut.aw7 = rt.SleepAsync(10 * time.Millisecond)
-			/*line main_async.go:672:4*/ fut.evTx = nil
+			/*line main.go:328:3*/ fut.aw0 = rt.SleepAsync(10 * time.Millisecond)
+			/*line main_async.go:646:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 12: // resumes at main.go:328:3
-			/*line main.go:328:3*/ _, ready = fut.aw7.Poll(cx)
-			/*line main_async.go:677:4*/ if !ready {
+			/*line main.go:328:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:651:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw7 = nil
-			/*line main_async.go:682:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:656:4*/ fallthrough
 		case 13:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:685:4*/ state = 10
+			/*line main_async.go:659:4*/ state = 10
 			continue
 		case 14:
 			{
@@ -690,7 +664,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:693:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:667:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -699,36 +673,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
-	}
-	if fut.aw5 != nil {
-		rt.Cancel(fut.aw5)
-		fut.aw5 = nil
-	}
-	if fut.aw6 != nil {
-		rt.Cancel(fut.aw6)
-		fut.aw6 = nil
-	}
-	if fut.aw7 != nil {
-		rt.Cancel(fut.aw7)
-		fut.aw7 = nil
 	}
 	fut.state = -1
 }

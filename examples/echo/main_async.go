@@ -18,8 +18,7 @@ type handleFuture struct {
 	c     *netx.TCPStream
 	st    *Stats
 	b     *netx.Buf
-	aw0   rt.Future[rt.Tuple2[*netx.Buf, error]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // HandleAsync is the asynchronous twin of Handle: it returns a future that runs the
@@ -39,13 +38,13 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Handle starts
-			/*line main_async.go:42:4*/ fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1:
 			/*line main.go:49:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line main_async.go:45:4*/ fallthrough
+			/*line main_async.go:44:4*/ fallthrough
 		case 2: // resumes at main.go:49:13
-			/*line main.go:49:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:48:4*/ if !ready {
+			/*line main.go:49:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
+			/*line main_async.go:47:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -57,15 +56,15 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:51:4*/ return finish(fut.c, fut.st, err), true
 				}
 			}
-			/*line main.go:53:12*/ fut.aw1 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line main_async.go:61:4*/ fallthrough
+			/*line main.go:53:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
+			/*line main_async.go:60:4*/ fallthrough
 		case 3: // resumes at main.go:53:12
-			/*line main.go:53:12*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:64:4*/ if !ready {
+			/*line main.go:53:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:63:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:53:3*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:54:3*/ fut.st.Bytes.Add(int64(fut.b.Len()))
 			/*line main.go:55:3*/ take(&fut.b).Release()
@@ -75,10 +74,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:57:4*/ return finish(fut.c, fut.st, err), true
 				}
 			}
-			/*line main_async.go:78:4*/ state = 1
+			/*line main_async.go:77:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:81:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:80:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -87,12 +86,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *handleFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -129,13 +126,13 @@ func (fut *handlePlainFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // HandlePlain starts
 			/*line main.go:67:2*/ fut.buf = make([]byte, 4096)
-			/*line main_async.go:132:4*/ fallthrough
+			/*line main_async.go:129:4*/ fallthrough
 		case 1:
 			/*line main.go:69:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:135:4*/ fallthrough
+			/*line main_async.go:132:4*/ fallthrough
 		case 2: // resumes at main.go:69:13
 			/*line main.go:69:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:135:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -149,17 +146,17 @@ func (fut *handlePlainFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:73:3*/ fut.st.Bytes.Add(int64(n))
 			/*line main.go:74:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:152:4*/ fallthrough
+			/*line main_async.go:149:4*/ fallthrough
 		case 3: // resumes at main.go:74:16
 			/*line main.go:74:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:155:4*/ if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:74:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:74:34*/ if !(err_2 != nil) {
-				/*line main_async.go:162:5*/ state = 1
+				/*line main_async.go:159:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -169,7 +166,7 @@ func (fut *handlePlainFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:75:4*/ return finish(fut.c, fut.st, err_2), true
 			}
 		default:
-			/*line main_async.go:172:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:169:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -193,8 +190,7 @@ type serveFuture struct {
 	ln    *netx.TCPListener
 	plain bool
 	st    *Stats
-	aw0   rt.Future[rt.Tuple2[*netx.TCPStream, error]]
-	aw1   rt.Future[*rt.JoinHandle[error]]
+	aw0   any
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -214,13 +210,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 1:
 			/*line main.go:97:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:220:4*/ fallthrough
+			/*line main_async.go:216:4*/ fallthrough
 		case 2: // resumes at main.go:97:13
-			/*line main.go:97:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
+			/*line main.go:97:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -241,36 +237,36 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:104:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:105:3*/ fut.st.Active.Add(1)
 			/*line main.go:106:6*/ if !(fut.plain) {
-				/*line main_async.go:244:5*/ state = 5
+				/*line main_async.go:240:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:107:4*/ fut.aw1 = rt.SpawnAsync(HandlePlainAsync(c, fut.st))
-			/*line main_async.go:250:4*/ fallthrough
+			/*line main.go:107:4*/ fut.aw0 = rt.SpawnAsync(HandlePlainAsync(c, fut.st))
+			/*line main_async.go:246:4*/ fallthrough
 		case 4: // resumes at main.go:107:4
-			/*line main.go:107:4*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:253:4*/ if !ready {
+			/*line main.go:107:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:258:4*/ state = 1
+			fut.aw0 = nil
+			/*line main_async.go:254:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:109:4*/ fut.aw1 = rt.SpawnAsync(HandleAsync(c, fut.st))
-			/*line main_async.go:262:4*/ fallthrough
+			/*line main.go:109:4*/ fut.aw0 = rt.SpawnAsync(HandleAsync(c, fut.st))
+			/*line main_async.go:258:4*/ fallthrough
 		case 6: // resumes at main.go:109:4
-			/*line main.go:109:4*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:265:4*/ if !ready {
+			/*line main.go:109:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:270:4*/ state = 1
+			fut.aw0 = nil
+			/*line main_async.go:266:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:273:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:269:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -279,12 +275,10 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -306,11 +300,7 @@ type mainFuture struct {
 	sig      os.Signal
 	serveErr error
 	waited   time.Duration
-	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
-	aw1      rt.Future[*rt.JoinHandle[error]]
-	aw2      rt.Future[rt.Tuple2[os.Signal, bool]]
-	aw3      rt.Future[rt.Tuple2[error, error]]
-	aw4      rt.Future[struct{}]
+	aw0      any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -334,11 +324,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:121:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:337:4*/ fut.addr = ""
+			/*line main_async.go:327:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:121:13
-			/*line main.go:121:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:341:4*/ if !ready {
+			/*line main.go:121:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -351,38 +341,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:125:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:126:9*/ fut.aw1 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:355:4*/ fallthrough
+			/*line main.go:126:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
+			/*line main_async.go:345:4*/ fallthrough
 		case 2: // resumes at main.go:126:9
-			/*line main.go:126:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main.go:126:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:126:2*/ fut.srv = r_2
-			/*line main.go:127:12*/ fut.aw2 = fut.sigs.RecvAsync()
-			/*line main_async.go:365:4*/ fut.sigs = nil
+			/*line main.go:127:12*/ fut.aw0 = fut.sigs.RecvAsync()
+			/*line main_async.go:355:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:127:12
-			/*line main.go:127:12*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:369:4*/ if !ready {
+			/*line main.go:127:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:359:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:127:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:128:2*/ take(&fut.ln).Close()
-			/*line main.go:129:23*/ fut.aw3 = fut.srv.JoinAsync()
-			/*line main_async.go:377:4*/ fut.srv = nil
+			/*line main.go:129:23*/ fut.aw0 = fut.srv.JoinAsync()
+			/*line main_async.go:367:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:129:23
-			/*line main.go:129:23*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main.go:129:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:129:2*/ fut.serveErr, joinErr = r_4.V0, r_4.V1
 			/*line main.go:130:2*/ if joinErr != nil {
 				/*line main.go:131:3*/ {
@@ -391,27 +381,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:133:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:394:4*/ fallthrough
+			/*line main_async.go:384:4*/ fallthrough
 		case 5:
 			/*line main.go:133:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:397:5*/ state = 9
+				/*line main_async.go:387:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:134:3*/ fut.aw4 = rt.SleepAsync(10 * time.Millisecond)
-			/*line main_async.go:403:4*/ fallthrough
+			/*line main.go:134:3*/ fut.aw0 = rt.SleepAsync(10 * time.Millisecond)
+			/*line main_async.go:393:4*/ fallthrough
 		case 7: // resumes at main.go:134:3
-			/*line main.go:134:3*/ _, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:406:4*/ if !ready {
+			/*line main.go:134:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw4 = nil
-			/*line main_async.go:411:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:401:4*/ fallthrough
 		case 8:
 			/*line main.go:133:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:414:4*/ state = 5
+			/*line main_async.go:404:4*/ state = 5
 			continue
 		case 9:
 			{
@@ -419,7 +409,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:136:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:422:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:412:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -428,24 +418,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
 	}
 	fut.state = -1
 }

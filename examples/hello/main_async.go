@@ -89,8 +89,7 @@ type mainFuture struct {
 	handles []*rt.JoinHandle[int]
 	sum     int
 	i       int
-	aw0     rt.Future[*rt.JoinHandle[int]]
-	aw1     rt.Future[rt.Tuple2[int, error]]
+	aw0     any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -115,51 +114,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
 			/*line main.go:42:2*/ fut.sum = 0
-			/*line main_async.go:118:4*/ fallthrough
+			/*line main_async.go:117:4*/ fallthrough
 		case 1:
 			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
-				/*line main_async.go:121:5*/ state = 5
+				/*line main_async.go:120:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:126:4*/ name = fut.names[fut.sum]
+			/*line main_async.go:125:4*/ name = fut.names[fut.sum]
 			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:127:4*/ fallthrough
 		case 3: // resumes at main.go:45:29
-			/*line main.go:45:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main.go:45:29*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:130:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:136:4*/ fallthrough
 		case 4:
-			/*line main_async.go:139:4*/ fut.sum++
-			/*line main_async.go:140:4*/ state = 1
+			/*line main_async.go:138:4*/ fut.sum++
+			/*line main_async.go:139:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:47:2*/ fut.sum = 0
 			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:145:4*/ fallthrough
+			/*line main_async.go:144:4*/ fallthrough
 		case 6:
 			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:148:5*/ state = 10
+				/*line main_async.go:147:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:153:4*/ h = fut.handles[fut.i]
-			/*line main.go:49:13*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:152:4*/ h = fut.handles[fut.i]
+			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
+			/*line main_async.go:154:4*/ fallthrough
 		case 8: // resumes at main.go:49:13
-			/*line main.go:49:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:158:4*/ if !ready {
+			/*line main.go:49:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:157:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:49:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:50:3*/ if err != nil {
 				/*line main.go:51:4*/ {
@@ -168,10 +167,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main_async.go:170:4*/ fallthrough
 		case 9:
-			/*line main_async.go:173:4*/ fut.i++
-			/*line main_async.go:174:4*/ state = 6
+			/*line main_async.go:172:4*/ fut.i++
+			/*line main_async.go:173:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -179,7 +178,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:182:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:181:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -188,12 +187,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

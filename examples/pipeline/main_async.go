@@ -157,9 +157,7 @@ type workFuture struct {
 	limit     time.Duration
 	delivered int
 	job       int
-	aw0       rt.Future[rt.Tuple2[int, bool]]
-	aw1       rt.Future[rt.Tuple2[int, error]]
-	aw2       rt.Future[error]
+	aw0       any
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -184,13 +182,13 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:187:4*/ fallthrough
+			/*line main_async.go:185:4*/ fallthrough
 		case 1:
 			/*line main.go:92:14*/ fut.aw0 = fut.jobs.RecvAsync()
-			/*line main_async.go:190:4*/ fallthrough
+			/*line main_async.go:188:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
-			/*line main.go:92:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:193:4*/ if !ready {
+			/*line main.go:92:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line main_async.go:191:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -202,36 +200,36 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:96:13*/ fut.aw1 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main.go:96:13*/ fut.aw0 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
+			/*line main_async.go:204:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
-			/*line main.go:96:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:209:4*/ if !ready {
+			/*line main.go:96:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:207:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:96:3*/ v, err = r_2.V0, r_2.V1
 			/*line main.go:97:3*/ if errors.Is(err, rt.ErrTimeout) {
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
-			/*line main.go:100:6*/ fut.aw2 = fut.results.SendAsync(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main.go:100:6*/ fut.aw0 = fut.results.SendAsync(Result{Job: fut.job, Value: v, Err: err})
+			/*line main_async.go:217:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
-			/*line main.go:100:6*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:222:4*/ if !ready {
+			/*line main.go:100:6*/ r_3, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:228:5*/ state = 6
+				/*line main_async.go:226:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:234:4*/ state = 1
+			/*line main_async.go:232:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -240,7 +238,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:243:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:241:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -249,16 +247,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *workFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }
@@ -297,13 +289,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main_async.go:292:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.aw0 = rt.Select2Async(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:303:4*/ fallthrough
+			/*line main_async.go:295:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:298:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -332,7 +324,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:335:4*/ state = 1
+			/*line main_async.go:327:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -342,7 +334,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:345:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:337:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -376,13 +368,7 @@ type runFuture struct {
 	i         int
 	rep       *Report
 	err       error
-	aw0       rt.Future[*rt.JoinHandle[error]]
-	aw1       rt.Future[rt.AbortHandle]
-	aw2       rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]
-	aw3       rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]
-	aw4       rt.Future[struct{}]
-	aw5       rt.Future[rt.Tuple3[int, bool, error]]
-	aw6       rt.Future[rt.Tuple2[error, error]]
+	aw0       any
 }
 
 // RunAsync is the asynchronous twin of Run: it returns a future that runs the
@@ -415,10 +401,10 @@ poll:
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
 			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
-			/*line main.go:158:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:421:4*/ if !ready {
+			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -426,70 +412,70 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:429:4*/ fallthrough
+			/*line main_async.go:415:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:432:5*/ state = 6
+				/*line main_async.go:418:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:163:3*/ fut.aw1 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:438:4*/ fallthrough
+			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
+			/*line main_async.go:424:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
-			/*line main.go:163:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:441:4*/ if !ready {
+			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
+			/*line main_async.go:427:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:446:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:432:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:449:4*/ state = 2
+			/*line main_async.go:435:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
-			/*line main.go:166:15*/ fut.aw2 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:454:4*/ fut.jobsRx = nil
+			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
+			/*line main_async.go:440:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
-			/*line main.go:166:15*/ r_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:459:4*/ if !ready {
+			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
-			/*line main.go:169:14*/ fut.aw3 = collector.JoinAsync()
-			/*line main_async.go:467:4*/ fallthrough
+			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
+			/*line main_async.go:453:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
-			/*line main.go:169:14*/ r_3, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:477:5*/ state = 11
+				/*line main_async.go:463:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main.go:171:3*/ fut.aw4 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:483:4*/ fut.producer = nil
+			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
+			/*line main_async.go:469:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
-			/*line main.go:171:3*/ _, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:172:3*/ fut.state = -1
 				/*line main.go:172:3*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: fut.err}, true
@@ -504,18 +490,18 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:507:4*/ fallthrough
+			/*line main_async.go:493:4*/ fallthrough
 		case 12:
-			/*line main.go:182:25*/ fut.aw5 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:510:4*/ fut.err = nil
+			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
+			/*line main_async.go:496:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
-			/*line main.go:182:25*/ r_4, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			/*line main.go:182:3*/ delivered, ok, err_2 = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:183:3*/ if !ok {
 				/*line main.go:184:4*/ {
@@ -538,23 +524,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:541:4*/ state = 12
+			/*line main_async.go:527:4*/ state = 12
 			continue
 		case 14:
-			/*line main.go:197:28*/ fut.aw6 = fut.producer.JoinAsync()
-			/*line main_async.go:545:4*/ fut.producer = nil
+			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
+			/*line main_async.go:531:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
-			/*line main.go:197:28*/ r_5, ready = fut.aw6.Poll(cx)
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:536:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
-			fut.aw6 = nil
+			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:557:5*/ state = 17
+				/*line main_async.go:543:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -569,7 +555,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:572:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:558:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -578,32 +564,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *runFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
-	}
-	if fut.aw5 != nil {
-		rt.Cancel(fut.aw5)
-		fut.aw5 = nil
-	}
-	if fut.aw6 != nil {
-		rt.Cancel(fut.aw6)
-		fut.aw6 = nil
 	}
 	fut.state = -1
 }

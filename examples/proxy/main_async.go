@@ -18,8 +18,7 @@ type proxyFuture struct {
 	upstream string
 	st       *Stats
 	server   *netx.TCPStream
-	aw0      rt.Future[rt.Tuple2[*netx.TCPStream, error]]
-	aw1      rt.Future[rt.Tuple3[int64, int64, error]]
+	aw0      any
 }
 
 // ProxyAsync is the asynchronous twin of Proxy: it returns a future that runs the
@@ -42,11 +41,11 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Proxy starts
 			/*line main.go:46:17*/ fut.aw0 = netx.DialAsync("tcp", fut.upstream)
-			/*line main_async.go:45:4*/ fut.upstream = ""
+			/*line main_async.go:44:4*/ fut.upstream = ""
 			fallthrough
 		case 1: // resumes at main.go:46:17
-			/*line main.go:46:17*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:49:4*/ if !ready {
+			/*line main.go:46:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main_async.go:48:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -61,15 +60,15 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:51:3*/ return err, true
 				}
 			}
-			/*line main.go:53:19*/ fut.aw1 = netx.CopyBidirectionalAsync(fut.client, fut.server)
-			/*line main_async.go:65:4*/ fallthrough
+			/*line main.go:53:19*/ fut.aw0 = netx.CopyBidirectionalAsync(fut.client, fut.server)
+			/*line main_async.go:64:4*/ fallthrough
 		case 2: // resumes at main.go:53:19
-			/*line main.go:53:19*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:68:4*/ if !ready {
+			/*line main.go:53:19*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int64, int64, error]]).Poll(cx)
+			/*line main_async.go:67:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:53:2*/ up, down, err = r_2.V0, r_2.V1, r_2.V2
 			/*line main.go:54:2*/ take(&fut.client).Close()
 			/*line main.go:55:2*/ take(&fut.server).Close()
@@ -84,7 +83,7 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:62:2*/ return err, true
 			}
 		default:
-			/*line main_async.go:87:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:86:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -93,12 +92,10 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *proxyFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -112,8 +109,7 @@ type serveFuture struct {
 	ln       *netx.TCPListener
 	upstream string
 	st       *Stats
-	aw0      rt.Future[rt.Tuple2[*netx.TCPStream, error]]
-	aw1      rt.Future[*rt.JoinHandle[error]]
+	aw0      any
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -133,13 +129,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:136:4*/ fallthrough
+			/*line main_async.go:132:4*/ fallthrough
 		case 1:
 			/*line main.go:70:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:139:4*/ fallthrough
+			/*line main_async.go:135:4*/ fallthrough
 		case 2: // resumes at main.go:70:13
-			/*line main.go:70:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:142:4*/ if !ready {
+			/*line main.go:70:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main_async.go:138:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -159,19 +155,19 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:77:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:78:3*/ fut.st.Active.Add(1)
-			/*line main.go:79:3*/ fut.aw1 = rt.SpawnAsync(ProxyAsync(c, fut.upstream, fut.st))
-			/*line main_async.go:163:4*/ fallthrough
+			/*line main.go:79:3*/ fut.aw0 = rt.SpawnAsync(ProxyAsync(c, fut.upstream, fut.st))
+			/*line main_async.go:159:4*/ fallthrough
 		case 3: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:166:4*/ if !ready {
+			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:171:4*/ state = 1
+			fut.aw0 = nil
+			/*line main_async.go:167:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:174:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:170:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -180,12 +176,10 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -204,10 +198,7 @@ type mainFuture struct {
 	ln       *netx.TCPListener
 	srv      *rt.JoinHandle[error]
 	sig      os.Signal
-	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
-	aw1      rt.Future[*rt.JoinHandle[error]]
-	aw2      rt.Future[rt.Tuple2[os.Signal, bool]]
-	aw3      rt.Future[rt.Tuple2[error, error]]
+	aw0      any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -232,11 +223,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:235:4*/ fut.listen = ""
+			/*line main_async.go:226:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
-			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:239:4*/ if !ready {
+			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -249,40 +240,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:93:9*/ fut.aw1 = rt.SpawnAsync(ServeAsync(fut.ln, fut.upstream, fut.st))
-			/*line main_async.go:253:4*/ fut.upstream = ""
+			/*line main.go:93:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.upstream, fut.st))
+			/*line main_async.go:244:4*/ fut.upstream = ""
 			fut.st = nil
 			fallthrough
 		case 2: // resumes at main.go:93:9
-			/*line main.go:93:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:258:4*/ if !ready {
+			/*line main.go:93:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:93:2*/ fut.srv = r_2
-			/*line main.go:94:12*/ fut.aw2 = fut.sigs.RecvAsync()
-			/*line main_async.go:265:4*/ fut.sigs = nil
+			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
+			/*line main_async.go:256:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:94:12
-			/*line main.go:94:12*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:269:4*/ if !ready {
+			/*line main.go:94:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:260:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:94:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
-			/*line main.go:96:23*/ fut.aw3 = fut.srv.JoinAsync()
-			/*line main_async.go:277:4*/ fut.srv = nil
+			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
+			/*line main_async.go:268:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:96:23
-			/*line main.go:96:23*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:281:4*/ if !ready {
+			/*line main.go:96:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:96:2*/ serveErr, joinErr = r_4.V0, r_4.V1
 			/*line main.go:97:2*/ if joinErr != nil {
 				/*line main.go:98:3*/ {
@@ -295,7 +286,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:298:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:289:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -304,20 +295,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

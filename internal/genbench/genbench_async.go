@@ -836,8 +836,7 @@ type fanOutFuture struct {
 	hs    []*rt.JoinHandle[int]
 	i     int
 	i_2   int
-	aw0   rt.Future[*rt.JoinHandle[int]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // FanOutAsync is the asynchronous twin of FanOut: it returns a future that runs the
@@ -860,56 +859,56 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // FanOut starts
 			/*line genbench.go:79:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
 			/*line genbench.go:80:2*/ fut.i = 0
-			/*line genbench_async.go:863:4*/ fallthrough
+			/*line genbench_async.go:862:4*/ fallthrough
 		case 1:
 			/*line genbench.go:80:17*/ if !(fut.i < len(fut.hs)) {
-				/*line genbench_async.go:866:5*/ state = 5
+				/*line genbench_async.go:865:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:81:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:872:4*/ fallthrough
+			/*line genbench_async.go:871:4*/ fallthrough
 		case 3: // resumes at genbench.go:81:11
-			/*line genbench.go:81:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:875:4*/ if !ready {
+			/*line genbench.go:81:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line genbench_async.go:874:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:81:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:881:4*/ fallthrough
+			/*line genbench_async.go:880:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:883:4*/ fut.i++
-			/*line genbench_async.go:884:4*/ state = 1
+			/*line genbench_async.go:882:4*/ fut.i++
+			/*line genbench_async.go:883:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:83:2*/ fut.i = 0
 			/*line genbench.go:84:2*/ fut.i_2 = 0
-			/*line genbench_async.go:889:4*/ fallthrough
+			/*line genbench_async.go:888:4*/ fallthrough
 		case 6:
 			/*line genbench.go:84:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:892:5*/ state = 10
+				/*line genbench_async.go:891:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:897:4*/ h = fut.hs[fut.i_2]
-			/*line genbench.go:85:11*/ fut.aw1 = h.JoinAsync()
-			/*line genbench_async.go:899:4*/ fallthrough
+			/*line genbench_async.go:896:4*/ h = fut.hs[fut.i_2]
+			/*line genbench.go:85:11*/ fut.aw0 = h.JoinAsync()
+			/*line genbench_async.go:898:4*/ fallthrough
 		case 8: // resumes at genbench.go:85:11
-			/*line genbench.go:85:11*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line genbench_async.go:902:4*/ if !ready {
+			/*line genbench.go:85:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line genbench_async.go:901:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line genbench.go:85:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:86:3*/ fut.i += v
-			/*line genbench_async.go:909:4*/ fallthrough
+			/*line genbench_async.go:908:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:911:4*/ fut.i_2++
-			/*line genbench_async.go:912:4*/ state = 6
+			/*line genbench_async.go:910:4*/ fut.i_2++
+			/*line genbench_async.go:911:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -917,7 +916,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:88:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:920:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:919:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -926,12 +925,10 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fanOutFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -964,11 +961,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:110:2*/ fut.count = fut.id
 			/*line genbench.go:111:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:967:4*/ fut.open = nil
+			/*line genbench_async.go:964:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:111:2
 			/*line genbench.go:111:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:971:4*/ if !ready {
+			/*line genbench_async.go:968:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -978,7 +975,7 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:112:2*/ return fut.count, true
 			}
 		default:
-			/*line genbench_async.go:981:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:978:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

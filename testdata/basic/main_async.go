@@ -141,8 +141,7 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	x     int
 	i     int
-	aw0   rt.Future[int]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 	c_add addFuture // Add's future, held by value
 	c_div divFuture // Div's future, held by value
 }
@@ -169,11 +168,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
-			/*line main_async.go:172:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:171:4*/ fut.aw0 = &fut.c_add
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main.go:31:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:176:4*/ if !ready {
+			/*line main.go:31:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -182,20 +181,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main_async.go:184:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:188:5*/ state = 6
+				/*line main_async.go:187:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
-			/*line main_async.go:194:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_add
 			fallthrough
 		case 4: // resumes at main.go:34:8
-			/*line main.go:34:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:198:4*/ if !ready {
+			/*line main.go:34:8*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -203,44 +202,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:209:4*/ state = 2
+			/*line main_async.go:208:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:37:12*/ fut.c_div = initDivFuture(7, 2)
-			/*line main_async.go:213:4*/ fut.aw1 = &fut.c_div
+			/*line main_async.go:212:4*/ fut.aw0 = &fut.c_div
 			fallthrough
 		case 7: // resumes at main.go:37:12
-			/*line main.go:37:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:217:4*/ if !ready {
+			/*line main.go:37:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_div = divFuture{}
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.c_div = initDivFuture(7, 0)
-			/*line main_async.go:226:4*/ fut.aw1 = &fut.c_div
+			/*line main_async.go:225:4*/ fut.aw0 = &fut.c_div
 			fallthrough
 		case 8: // resumes at main.go:39:11
-			/*line main.go:39:11*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main.go:39:11*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_div = divFuture{}
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:239:5*/ fut.state = -1
+				/*line main_async.go:238:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:243:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:242:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -249,12 +248,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -216,8 +216,7 @@ type mainFuture struct {
 	set           func(int)
 	t2            T
 	t_2           int
-	aw0           rt.Future[int]
-	aw1           rt.Future[rt.Tuple2[func() int, func() int]]
+	aw0           any
 	c_v           vFuture           // V's future, held by value
 	c_apply       applyFuture       // Apply's future, held by value
 	c_makeCounter makeCounterFuture // MakeCounter's future, held by value
@@ -254,18 +253,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			/*line main_async.go:257:4*/ (*fut.x) = 1
+			/*line main_async.go:256:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
 			/*line main.go:41:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:264:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:41:6
-			/*line main.go:41:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main.go:41:6*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -274,7 +273,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", take(&fut.f)(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			/*line main_async.go:277:4*/ (*fut.y) = 0
+			/*line main_async.go:276:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
@@ -282,11 +281,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:48:2
-			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:289:4*/ if !ready {
+			/*line main.go:48:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:288:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -295,13 +294,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:49:2*/ take(&fut.g)()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			/*line main_async.go:298:4*/ (*fut.y) = 3
+			/*line main_async.go:297:4*/ (*fut.y) = 3
 			/*line main.go:54:63*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:299:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:54:63
-			/*line main.go:54:63*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:304:4*/ if !ready {
+			/*line main.go:54:63*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:303:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -312,11 +311,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_apply
 			fallthrough
 		case 4: // resumes at main.go:54:23
-			/*line main.go:54:23*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:319:4*/ if !ready {
+			/*line main.go:54:23*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -330,11 +329,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_apply
 			fallthrough
 		case 5: // resumes at main.go:56:24
-			/*line main.go:56:24*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:337:4*/ if !ready {
+			/*line main.go:56:24*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -342,23 +341,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_apply = applyFuture{}
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.c_makeCounter = initMakeCounterFuture()
-			/*line main_async.go:345:4*/ fut.aw1 = &fut.c_makeCounter
+			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_makeCounter
 			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
-			/*line main.go:59:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:350:4*/ if !ready {
+			/*line main.go:59:14*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[func() int, func() int]]).Poll(cx)
+			/*line main_async.go:349:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_makeCounter = makeCounterFuture{}
 			/*line main.go:59:2*/ inc, get = r_6.V0, r_6.V1
 			/*line main.go:60:2*/ inc()
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			/*line main_async.go:361:4*/ (*fut.t) = T{1, 2}
+			/*line main_async.go:360:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
@@ -366,11 +365,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.t)
 			/*line main.go:68:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 7: // resumes at main.go:68:2
-			/*line main.go:68:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main.go:68:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:372:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -379,15 +378,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ take(&fut.g)()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *take(&fut.pt))
 			/*line main.go:73:2*/ fut.y = new(int)
-			/*line main_async.go:382:4*/ (*fut.y) = 5
+			/*line main_async.go:381:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:384:4*/ fut.aw0 = &fut.c_v
 			fut.t = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
-			/*line main.go:75:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:390:4*/ if !ready {
+			/*line main.go:75:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:389:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -396,11 +395,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:399:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:398:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 9: // resumes at main.go:78:6
-			/*line main.go:78:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:403:4*/ if !ready {
+			/*line main.go:78:6*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:402:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -416,41 +415,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:418:4*/ fallthrough
 		case 10:
 			/*line main.go:86:14*/ if !(fut.i < 3) {
-				/*line main_async.go:422:5*/ state = 14
+				/*line main_async.go:421:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_v
 			fut.y = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
-			/*line main.go:87:7*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main.go:87:7*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:432:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:87:3*/ fut.acc(r_8)
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:439:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:443:4*/ state = 10
+			/*line main_async.go:442:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", take(&fut.acc)(0))
 			/*line main.go:92:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:448:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_v
 			fut.y = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
-			/*line main.go:92:7*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main.go:92:7*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -462,18 +461,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_v
 			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
-			/*line main.go:92:42*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main.go:92:42*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:476:4*/ r = fut.i + fut.t_2 + r_10
+			/*line main_async.go:475:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -485,11 +484,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.fib)
 			/*line main.go:103:33*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 17: // resumes at main.go:103:33
-			/*line main.go:103:33*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:492:4*/ if !ready {
+			/*line main.go:103:33*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -498,30 +497,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_v
 			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
-			/*line main.go:108:8*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main.go:108:8*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:505:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:108:3*/ fut.x = new(int)
-			/*line main_async.go:513:4*/ (*fut.x) = r_12
+			/*line main_async.go:512:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(take(&fut.fs), func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
 			/*line main.go:110:7*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:520:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:519:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 19: // resumes at main.go:110:7
-			/*line main.go:110:7*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:524:4*/ if !ready {
+			/*line main.go:110:7*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -538,12 +537,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_v
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
-			/*line main.go:119:6*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main.go:119:6*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -558,11 +557,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 21: // resumes at main.go:131:9
-			/*line main.go:131:9*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:565:4*/ if !ready {
+			/*line main.go:131:9*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -571,11 +570,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", take(&fut.f)(), fut.t2.Show())
 			{
-				/*line main_async.go:574:5*/ fut.state = -1
+				/*line main_async.go:573:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:578:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:577:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -584,12 +583,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

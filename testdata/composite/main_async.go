@@ -251,8 +251,7 @@ type makePFuture struct {
 	r     int
 	r_2   int
 	r_3   string
-	aw0   rt.Future[int]
-	aw1   rt.Future[string]
+	aw0   any
 	c_v   vFuture // V's future, held by value
 	c_s   sFuture // S's future, held by value
 }
@@ -278,55 +277,55 @@ func (fut *makePFuture) Poll(cx *rt.Context) (P, bool) {
 		switch state {
 		case 0: // MakeP starts
 			/*line main.go:60:14*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:281:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:280:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:60:14
-			/*line main.go:60:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main.go:60:14*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:60:23*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:292:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:291:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:60:23
-			/*line main.go:60:23*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main.go:60:23*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:60:44*/ fut.c_s = initSFuture("a")
-			/*line main_async.go:303:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:302:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 3: // resumes at main.go:60:44
-			/*line main.go:60:44*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:307:4*/ if !ready {
+			/*line main.go:60:44*/ fut.r_3, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:60:57*/ fut.c_s = initSFuture("c")
-			/*line main_async.go:314:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:313:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 4: // resumes at main.go:60:57
-			/*line main.go:60:57*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main.go:60:57*/ r_4, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			{
 				/*line main.go:60:2*/ fut.state = -1
 				/*line main.go:60:2*/ return P{X: fut.r, Y: fut.r_2, Tags: []string{fut.r_3, "b", r_4}}, true
 			}
 		default:
-			/*line main_async.go:329:4*/ panic("corio: MakePAsync future polled after it completed or was cancelled")
+			/*line main_async.go:328:4*/ panic("corio: MakePAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -335,12 +334,10 @@ func (fut *makePFuture) Poll(cx *rt.Context) (P, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *makePFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -361,11 +358,7 @@ type mainFuture struct {
 	r_14    []int
 	r_36    string
 	r_44    *P
-	aw0     rt.Future[int]
-	aw1     rt.Future[string]
-	aw2     rt.Future[[]int]
-	aw3     rt.Future[P]
-	aw4     rt.Future[*P]
+	aw0     any
 	c_v     vFuture     // V's future, held by value
 	c_s     sFuture     // S's future, held by value
 	c_sl    slFuture    // Sl's future, held by value
@@ -452,22 +445,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:65:12*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:448:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:65:12
-			/*line main.go:65:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:459:4*/ if !ready {
+			/*line main.go:65:12*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:65:21*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:466:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:65:21
-			/*line main.go:65:21*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main.go:65:21*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:463:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -476,44 +469,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:65:2*/ fut.p = P{Y: fut.r, X: r_2}
 			/*line main.go:66:2*/ flush(fmt.Sprint("struct lit keyed out of order ", fut.p.X, fut.p.Y))
 			/*line main.go:68:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:68:10
-			/*line main.go:68:10*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:483:4*/ if !ready {
+			/*line main.go:68:10*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:68:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:490:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:483:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 4: // resumes at main.go:68:16
-			/*line main.go:68:16*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:494:4*/ if !ready {
+			/*line main.go:68:16*/ fut.r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:68:31*/ fut.c_s = initSFuture("x")
-			/*line main_async.go:501:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 5: // resumes at main.go:68:31
-			/*line main.go:68:31*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:505:4*/ if !ready {
+			/*line main.go:68:31*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:68:46*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:505:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 6: // resumes at main.go:68:46
-			/*line main.go:68:46*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:516:4*/ if !ready {
+			/*line main.go:68:46*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -522,22 +515,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ fut.q = &P{fut.r, fut.r_4, []string{take(&fut.r_5)}, &P{X: r_6}}
 			/*line main.go:69:2*/ flush(fmt.Sprint("nested ", fut.q.X, fut.q.Y, fut.q.Tags, fut.q.In.X))
 			/*line main.go:71:13*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:525:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 7: // resumes at main.go:71:13
-			/*line main.go:71:13*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main.go:71:13*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:71:22*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:529:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 8: // resumes at main.go:71:22
-			/*line main.go:71:22*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main.go:71:22*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -546,33 +539,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:71:2*/ fut.s = []int{fut.r, 2, r_8, plain(4)}
 			/*line main.go:72:2*/ flush(fmt.Sprint("slice lit ", fut.s))
 			/*line main.go:74:22*/ fut.c_s = initSFuture("k1")
-			/*line main_async.go:549:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:542:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 9: // resumes at main.go:74:22
-			/*line main.go:74:22*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main.go:74:22*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:74:31*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 10: // resumes at main.go:74:31
-			/*line main.go:74:31*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main.go:74:31*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:74:43*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:564:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 11: // resumes at main.go:74:43
-			/*line main.go:74:43*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main.go:74:43*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:568:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -581,22 +574,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ fut.m = map[string]int{take(&fut.r_5): fut.r, "k2": r_11}
 			/*line main.go:75:2*/ flush(fmt.Sprint("map lit ", fut.m["k1"], fut.m["k2"]))
 			/*line main.go:77:19*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 12: // resumes at main.go:77:19
-			/*line main.go:77:19*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main.go:77:19*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:77:28*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:595:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:588:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 13: // resumes at main.go:77:28
-			/*line main.go:77:28*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:599:4*/ if !ready {
+			/*line main.go:77:28*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:592:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -605,22 +598,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ a = [...]int{2: fut.r, 0: r_13}
 			/*line main.go:78:2*/ flush(fmt.Sprint("array lit ", a))
 			/*line main.go:81:7*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:608:4*/ fut.aw2 = &fut.c_sl
+			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_sl
 			fallthrough
 		case 14: // resumes at main.go:81:7
-			/*line main.go:81:7*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:612:4*/ if !ready {
+			/*line main.go:81:7*/ fut.r_14, ready = fut.aw0.(rt.Future[[]int]).Poll(cx)
+			/*line main_async.go:605:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:81:12*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:619:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:612:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:81:12
-			/*line main.go:81:12*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main.go:81:12*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -629,33 +622,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ e = take(&fut.r_14)[r_15]
 			/*line main.go:82:2*/ flush(fmt.Sprint("index ", e))
 			/*line main.go:83:9*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:632:4*/ fut.aw2 = &fut.c_sl
+			/*line main_async.go:625:4*/ fut.aw0 = &fut.c_sl
 			fallthrough
 		case 16: // resumes at main.go:83:9
-			/*line main.go:83:9*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:636:4*/ if !ready {
+			/*line main.go:83:9*/ fut.r_14, ready = fut.aw0.(rt.Future[[]int]).Poll(cx)
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:83:14*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:636:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 17: // resumes at main.go:83:14
-			/*line main.go:83:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main.go:83:14*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:640:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:83:19*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:647:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 18: // resumes at main.go:83:19
-			/*line main.go:83:19*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:658:4*/ if !ready {
+			/*line main.go:83:19*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:651:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -664,33 +657,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:83:2*/ sub = take(&fut.r_14)[fut.r:r_18]
 			/*line main.go:84:2*/ flush(fmt.Sprint("slice ", sub))
 			/*line main.go:85:12*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:667:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 19: // resumes at main.go:85:12
-			/*line main.go:85:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:671:4*/ if !ready {
+			/*line main.go:85:12*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:17*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:671:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 20: // resumes at main.go:85:17
-			/*line main.go:85:17*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main.go:85:17*/ fut.r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:675:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:22*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:689:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:682:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 21: // resumes at main.go:85:22
-			/*line main.go:85:22*/ r_21, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:693:4*/ if !ready {
+			/*line main.go:85:22*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -699,22 +692,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:2*/ sub3 = fut.s[fut.r:fut.r_4:r_21]
 			/*line main.go:86:2*/ flush(fmt.Sprint("slice3 ", sub3, cap(sub3)))
 			/*line main.go:87:9*/ fut.c_s = initSFuture("hello")
-			/*line main_async.go:702:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:695:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 22: // resumes at main.go:87:9
-			/*line main.go:87:9*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:706:4*/ if !ready {
+			/*line main.go:87:9*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:699:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:87:20*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:713:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:706:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 23: // resumes at main.go:87:20
-			/*line main.go:87:20*/ r_23, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:717:4*/ if !ready {
+			/*line main.go:87:20*/ r_23, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -723,22 +716,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:87:2*/ str = take(&fut.r_5)[r_23:]
 			/*line main.go:88:2*/ flush("string slice " + str)
 			/*line main.go:89:8*/ fut.c_s = initSFuture("xyz")
-			/*line main_async.go:726:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:719:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 24: // resumes at main.go:89:8
-			/*line main.go:89:8*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:730:4*/ if !ready {
+			/*line main.go:89:8*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:723:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:89:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:730:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 25: // resumes at main.go:89:17
-			/*line main.go:89:17*/ r_25, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:741:4*/ if !ready {
+			/*line main.go:89:17*/ r_25, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:734:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -747,24 +740,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ ch = take(&fut.r_5)[r_25]
 			/*line main.go:90:2*/ flush(fmt.Sprint("string index ", string(ch)))
 			/*line main.go:91:10*/ fut.c_s = initSFuture("k2")
-			/*line main_async.go:750:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 26: // resumes at main.go:91:10
-			/*line main.go:91:10*/ r_26, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:754:4*/ if !ready {
+			/*line main.go:91:10*/ r_26, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:747:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:91:2*/ mv = fut.m[r_26]
 			/*line main.go:92:2*/ flush(fmt.Sprint("map index ", mv))
 			/*line main.go:95:15*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:763:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:756:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 27: // resumes at main.go:95:15
-			/*line main.go:95:15*/ r_27, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:767:4*/ if !ready {
+			/*line main.go:95:15*/ r_27, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -773,24 +766,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:95:2*/ f = float64(r_27) / 2
 			/*line main.go:96:2*/ flush(fmt.Sprint("conversion ", f))
 			/*line main.go:97:15*/ fut.c_s = initSFuture("ab")
-			/*line main_async.go:776:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:769:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 28: // resumes at main.go:97:15
-			/*line main.go:97:15*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:780:4*/ if !ready {
+			/*line main.go:97:15*/ r_28, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:773:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:97:2*/ bs = []byte(r_28)
 			/*line main.go:98:2*/ flush(fmt.Sprint("bytes ", bs))
 			/*line main.go:99:13*/ fut.c_v = initVFuture(300 - 44)
-			/*line main_async.go:789:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:782:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 29: // resumes at main.go:99:13
-			/*line main.go:99:13*/ r_29, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:793:4*/ if !ready {
+			/*line main.go:99:13*/ r_29, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:786:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -799,11 +792,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:99:2*/ u = uint8(r_29)
 			/*line main.go:100:2*/ flush(fmt.Sprint("uint8 ", u))
 			/*line main.go:101:18*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:802:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:795:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 30: // resumes at main.go:101:18
-			/*line main.go:101:18*/ r_30, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:806:4*/ if !ready {
+			/*line main.go:101:18*/ r_30, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:799:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -812,46 +805,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ iface = r_30
 			/*line main.go:102:2*/ flush(fmt.Sprint("any ", iface))
 			/*line main.go:105:8*/ fut.c_makeP = initMakePFuture()
-			/*line main_async.go:815:4*/ fut.aw3 = &fut.c_makeP
+			/*line main_async.go:808:4*/ fut.aw0 = &fut.c_makeP
 			fallthrough
 		case 31: // resumes at main.go:105:8
-			/*line main.go:105:8*/ r_31, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:819:4*/ if !ready {
+			/*line main.go:105:8*/ r_31, ready = fut.aw0.(rt.Future[P]).Poll(cx)
+			/*line main_async.go:812:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_makeP = makePFuture{}
 			/*line main.go:105:2*/ mp = r_31
 			/*line main.go:106:2*/ flush(fmt.Sprint("return composite ", mp.X, mp.Y, mp.Tags))
 			/*line main.go:109:26*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:828:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:821:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:109:26
-			/*line main.go:109:26*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:832:4*/ if !ready {
+			/*line main.go:109:26*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:825:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:109:32*/ fut.c_s = initSFuture("two")
-			/*line main_async.go:839:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:832:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 33: // resumes at main.go:109:32
-			/*line main.go:109:32*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:843:4*/ if !ready {
+			/*line main.go:109:32*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:836:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:109:48*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:850:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:843:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 34: // resumes at main.go:109:48
-			/*line main.go:109:48*/ r_34, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:854:4*/ if !ready {
+			/*line main.go:109:48*/ r_34, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:847:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -860,68 +853,68 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ fmt.Println("variadic", fut.r, take(&fut.r_5), []any{r_34})
 			/*line main.go:110:2*/ flush("variadic")
 			/*line main.go:111:34*/ fut.c_s = initSFuture("a")
-			/*line main_async.go:863:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:856:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 35: // resumes at main.go:111:34
-			/*line main.go:111:34*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:867:4*/ if !ready {
+			/*line main.go:111:34*/ fut.r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:860:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:111:42*/ fut.c_s = initSFuture("b")
-			/*line main_async.go:874:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:867:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 36: // resumes at main.go:111:42
-			/*line main.go:111:42*/ fut.r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:878:4*/ if !ready {
+			/*line main.go:111:42*/ fut.r_36, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:871:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:111:51*/ fut.c_s = initSFuture("-")
-			/*line main_async.go:885:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:878:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 37: // resumes at main.go:111:51
-			/*line main.go:111:51*/ r_37, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:889:4*/ if !ready {
+			/*line main.go:111:51*/ r_37, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:882:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:111:2*/ joined = strings.Join([]string{take(&fut.r_5), take(&fut.r_36)}, r_37)
 			/*line main.go:112:2*/ flush("join " + joined)
 			/*line main.go:113:14*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:898:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:891:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 38: // resumes at main.go:113:14
-			/*line main.go:113:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:902:4*/ if !ready {
+			/*line main.go:113:14*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:113:20*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:909:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:902:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 39: // resumes at main.go:113:20
-			/*line main.go:113:20*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:913:4*/ if !ready {
+			/*line main.go:113:20*/ fut.r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:906:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:113:26*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:920:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:913:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:113:26
-			/*line main.go:113:26*/ r_40, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:924:4*/ if !ready {
+			/*line main.go:113:26*/ r_40, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:917:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -930,25 +923,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:113:2*/ sum = sumv(fut.r, fut.r_4, r_40)
 			/*line main.go:114:2*/ flush(fmt.Sprint("sumv ", sum))
 			/*line main.go:115:8*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:933:4*/ fut.aw2 = &fut.c_sl
+			/*line main_async.go:926:4*/ fut.aw0 = &fut.c_sl
 			fallthrough
 		case 41: // resumes at main.go:115:8
-			/*line main.go:115:8*/ r_41, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:937:4*/ if !ready {
+			/*line main.go:115:8*/ r_41, ready = fut.aw0.(rt.Future[[]int]).Poll(cx)
+			/*line main_async.go:930:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:115:2*/ sl = r_41
 			/*line main.go:116:2*/ sum = sumv(sl[0], sl[4])
 			/*line main.go:117:2*/ flush(fmt.Sprint("sumv spread ", sum))
 			/*line main.go:120:8*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:940:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:120:8
-			/*line main.go:120:8*/ r_42, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:951:4*/ if !ready {
+			/*line main.go:120:8*/ r_42, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:944:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -956,11 +949,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fut.p.X = r_42
 			/*line main.go:121:11*/ fut.c_v = initVFuture(12)
-			/*line main_async.go:959:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:952:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:121:11
-			/*line main.go:121:11*/ r_43, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:963:4*/ if !ready {
+			/*line main.go:121:11*/ r_43, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:956:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -968,22 +961,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:121:2*/ fut.q.In.Y = r_43
 			/*line main.go:122:2*/ fut.c_pt = initPtFuture(0, 0)
-			/*line main_async.go:971:4*/ fut.aw4 = &fut.c_pt
+			/*line main_async.go:964:4*/ fut.aw0 = &fut.c_pt
 			fallthrough
 		case 44: // resumes at main.go:122:2
-			/*line main.go:122:2*/ fut.r_44, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:975:4*/ if !ready {
+			/*line main.go:122:2*/ fut.r_44, ready = fut.aw0.(rt.Future[*P]).Poll(cx)
+			/*line main_async.go:968:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_pt = ptFuture{}
 			/*line main.go:122:15*/ fut.c_v = initVFuture(13)
-			/*line main_async.go:982:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:122:15
-			/*line main.go:122:15*/ r_45, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:986:4*/ if !ready {
+			/*line main.go:122:15*/ r_45, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:979:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
@@ -992,73 +985,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fut.r_44.X = r_45
 			/*line main.go:123:2*/ flush(fmt.Sprint("fields ", take(&fut.p).X, take(&fut.q).In.Y))
 			/*line main.go:124:31*/ fut.c_pt = initPtFuture(5, 6)
-			/*line main_async.go:995:4*/ fut.aw4 = &fut.c_pt
+			/*line main_async.go:988:4*/ fut.aw0 = &fut.c_pt
 			fut.r_44 = nil
 			fallthrough
 		case 46: // resumes at main.go:124:31
-			/*line main.go:124:31*/ r_46, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:1000:4*/ if !ready {
+			/*line main.go:124:31*/ r_46, ready = fut.aw0.(rt.Future[*P]).Poll(cx)
+			/*line main_async.go:993:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_pt = ptFuture{}
 			/*line main.go:124:2*/ fmt.Println("field of call", r_46.Y)
 			/*line main.go:125:2*/ flush("field of call")
 			/*line main.go:128:37*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1009:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1002:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 47: // resumes at main.go:128:37
-			/*line main.go:128:37*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1013:4*/ if !ready {
+			/*line main.go:128:37*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1006:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:43*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1020:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1013:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 48: // resumes at main.go:128:43
-			/*line main.go:128:43*/ r_48, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1024:4*/ if !ready {
+			/*line main.go:128:43*/ r_48, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1017:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:34*/ fut.c_pt = initPtFuture(fut.r, r_48)
-			/*line main_async.go:1031:4*/ fut.aw4 = &fut.c_pt
+			/*line main_async.go:1024:4*/ fut.aw0 = &fut.c_pt
 			fallthrough
 		case 49: // resumes at main.go:128:34
-			/*line main.go:128:34*/ r_49, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:1035:4*/ if !ready {
+			/*line main.go:128:34*/ r_49, ready = fut.aw0.(rt.Future[*P]).Poll(cx)
+			/*line main_async.go:1028:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_pt = ptFuture{}
 			/*line main.go:128:2*/ fmt.Println("method on result", r_49.Sum())
 			/*line main.go:129:2*/ flush("method on result")
 			/*line main.go:132:9*/ fut.c_pt = initPtFuture(7, 8)
-			/*line main_async.go:1044:4*/ fut.aw4 = &fut.c_pt
+			/*line main_async.go:1037:4*/ fut.aw0 = &fut.c_pt
 			fallthrough
 		case 50: // resumes at main.go:132:9
-			/*line main.go:132:9*/ r_50, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:1048:4*/ if !ready {
+			/*line main.go:132:9*/ r_50, ready = fut.aw0.(rt.Future[*P]).Poll(cx)
+			/*line main_async.go:1041:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_pt = ptFuture{}
 			/*line main.go:132:2*/ pp = *r_50
 			/*line main.go:133:2*/ flush(fmt.Sprint("deref ", pp.X))
 			/*line main.go:136:15*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1057:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1050:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 51: // resumes at main.go:136:15
-			/*line main.go:136:15*/ r_51, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1061:4*/ if !ready {
+			/*line main.go:136:15*/ r_51, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1054:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
@@ -1067,22 +1060,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:136:2*/ ap = &[]int{r_51}
 			/*line main.go:137:2*/ flush(fmt.Sprint("addr ", *ap))
 			/*line main.go:140:11*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:1070:4*/ fut.aw2 = &fut.c_sl
+			/*line main_async.go:1063:4*/ fut.aw0 = &fut.c_sl
 			fallthrough
 		case 52: // resumes at main.go:140:11
-			/*line main.go:140:11*/ fut.r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1074:4*/ if !ready {
+			/*line main.go:140:11*/ fut.r_14, ready = fut.aw0.(rt.Future[[]int]).Poll(cx)
+			/*line main_async.go:1067:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:140:26*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1081:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1074:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 53: // resumes at main.go:140:26
-			/*line main.go:140:26*/ r_53, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1085:4*/ if !ready {
+			/*line main.go:140:26*/ r_53, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1078:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -1091,22 +1084,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:140:2*/ n = len(take(&fut.r_14)) + cap(fut.s[:r_53])
 			/*line main.go:141:2*/ flush(fmt.Sprint("len/cap ", n))
 			/*line main.go:142:16*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1087:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 54: // resumes at main.go:142:16
-			/*line main.go:142:16*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1098:4*/ if !ready {
+			/*line main.go:142:16*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1091:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:142:22*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1105:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1098:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 55: // resumes at main.go:142:22
-			/*line main.go:142:22*/ r_55, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1109:4*/ if !ready {
+			/*line main.go:142:22*/ r_55, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1102:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
@@ -1115,22 +1108,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:142:2*/ fut.s = append(take(&fut.s), fut.r, r_55)
 			/*line main.go:143:2*/ flush(fmt.Sprint("append ", take(&fut.s)))
 			/*line main.go:144:12*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1118:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1111:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 56: // resumes at main.go:144:12
-			/*line main.go:144:12*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1122:4*/ if !ready {
+			/*line main.go:144:12*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1115:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:144:21*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:1129:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1122:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 57: // resumes at main.go:144:21
-			/*line main.go:144:21*/ r_57, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1133:4*/ if !ready {
+			/*line main.go:144:21*/ r_57, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1126:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -1139,22 +1132,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ mx = max(fut.r, 1, r_57)
 			/*line main.go:145:2*/ flush(fmt.Sprint("max ", mx))
 			/*line main.go:146:20*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1142:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1135:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 58: // resumes at main.go:146:20
-			/*line main.go:146:20*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1146:4*/ if !ready {
+			/*line main.go:146:20*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1139:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:146:26*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1153:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1146:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 59: // resumes at main.go:146:26
-			/*line main.go:146:26*/ r_59, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1157:4*/ if !ready {
+			/*line main.go:146:26*/ r_59, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1150:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
@@ -1163,48 +1156,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:146:2*/ fut.s = make([]int, fut.r, r_59)
 			/*line main.go:147:2*/ flush(fmt.Sprint("make ", len(fut.s), cap(fut.s)))
 			/*line main.go:148:18*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:1166:4*/ fut.aw2 = &fut.c_sl
+			/*line main_async.go:1159:4*/ fut.aw0 = &fut.c_sl
 			fallthrough
 		case 60: // resumes at main.go:148:18
-			/*line main.go:148:18*/ r_60, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1170:4*/ if !ready {
+			/*line main.go:148:18*/ r_60, ready = fut.aw0.(rt.Future[[]int]).Poll(cx)
+			/*line main_async.go:1163:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:148:2*/ cnt = copy(fut.s, r_60)
 			/*line main.go:149:2*/ flush(fmt.Sprint("copy ", cnt, take(&fut.s)))
 			/*line main.go:150:12*/ fut.c_s = initSFuture("k1")
-			/*line main_async.go:1179:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:1172:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 61: // resumes at main.go:150:12
-			/*line main.go:150:12*/ r_61, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1183:4*/ if !ready {
+			/*line main.go:150:12*/ r_61, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:1176:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:150:2*/ delete(fut.m, r_61)
 			/*line main.go:151:2*/ flush(fmt.Sprint("delete ", len(take(&fut.m))))
 			/*line main.go:154:8*/ fut.c_makeP = initMakePFuture()
-			/*line main_async.go:1192:4*/ fut.aw3 = &fut.c_makeP
+			/*line main_async.go:1185:4*/ fut.aw0 = &fut.c_makeP
 			fallthrough
 		case 62: // resumes at main.go:154:8
-			/*line main.go:154:8*/ fut.p, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:1196:4*/ if !ready {
+			/*line main.go:154:8*/ fut.p, ready = fut.aw0.(rt.Future[P]).Poll(cx)
+			/*line main_async.go:1189:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_makeP = makePFuture{}
 			/*line main.go:154:21*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1203:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1196:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 63: // resumes at main.go:154:21
-			/*line main.go:154:21*/ r_63, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1207:4*/ if !ready {
+			/*line main.go:154:21*/ r_63, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1200:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -1213,11 +1206,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ eq = take(&fut.p).X == r_63
 			/*line main.go:155:2*/ flush(fmt.Sprint("eq ", eq))
 			/*line main.go:161:7*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1216:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1209:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 64: // resumes at main.go:161:7
-			/*line main.go:161:7*/ r_64, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1220:4*/ if !ready {
+			/*line main.go:161:7*/ r_64, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1213:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
@@ -1231,35 +1224,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}}
 			/*line main.go:162:2*/ flush(fmt.Sprint("anon ", anon.A, anon.F()))
 			/*line main.go:165:31*/ fut.c_s = initSFuture("box")
-			/*line main_async.go:1234:4*/ fut.aw1 = &fut.c_s
+			/*line main_async.go:1227:4*/ fut.aw0 = &fut.c_s
 			fallthrough
 		case 65: // resumes at main.go:165:31
-			/*line main.go:165:31*/ r_65, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1238:4*/ if !ready {
+			/*line main.go:165:31*/ r_65, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:1231:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:165:2*/ st = strBox{r_65}
 			/*line main.go:166:2*/ flush("stringer " + st.String())
 			/*line main.go:169:2*/ fut.c_v = initVFuture(99)
-			/*line main_async.go:1247:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1240:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 66: // resumes at main.go:169:2
-			/*line main.go:169:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1251:4*/ if !ready {
+			/*line main.go:169:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1244:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:170:6*/ fut.c_v = initVFuture(100)
-			/*line main_async.go:1258:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1251:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 67: // resumes at main.go:170:6
-			/*line main.go:170:6*/ r_66, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1262:4*/ if !ready {
+			/*line main.go:170:6*/ r_66, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1255:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
@@ -1268,11 +1261,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:170:2*/ _ = r_66
 			/*line main.go:171:2*/ flush("discard")
 			{
-				/*line main_async.go:1271:5*/ fut.state = -1
+				/*line main_async.go:1264:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1275:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1268:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1281,24 +1274,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
 	}
 	fut.state = -1
 }

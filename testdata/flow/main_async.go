@@ -139,8 +139,7 @@ type namedPtrFuture struct {
 	state int // the next case of Poll; -1 once done
 	r     *int
 	p     *int
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
+	aw0   any
 	c_v   vFuture // V's future, held by value
 }
 
@@ -164,27 +163,27 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // NamedPtr starts
-			/*line main_async.go:167:4*/ fut.r = new(int)
+			/*line main_async.go:166:4*/ fut.r = new(int)
 			/*line main.go:32:2*/ fut.p = fut.r
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:170:4*/ fallthrough
+			/*line main_async.go:169:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
-			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:173:4*/ if !ready {
+			/*line main.go:33:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:172:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:9*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:179:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:178:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:34:9
-			/*line main.go:34:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:183:4*/ if !ready {
+			/*line main.go:34:9*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			{
 				/*line main.go:34:2*/ (*fut.r) = r_2
@@ -192,7 +191,7 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:195:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:194:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -201,12 +200,10 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedPtrFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -243,18 +240,18 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 	for {
 		switch state {
 		case 0: // NamedBare starts
-			/*line main_async.go:246:4*/ fut.r = new(int)
+			/*line main_async.go:243:4*/ fut.r = new(int)
 			/*line main.go:39:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:39:21*/ return (*r_p) * 10
 				}
 			}(fut.r)
 			/*line main.go:40:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:253:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:250:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:40:6
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:257:4*/ if !ready {
+			/*line main_async.go:254:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -266,7 +263,7 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		default:
-			/*line main_async.go:269:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:266:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -314,21 +311,21 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:317:4*/ fallthrough
+			/*line main_async.go:314:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:47:6
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:321:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:47:6*/ if !(r == fut.n) {
-				/*line main_async.go:331:5*/ state = 4
+				/*line main_async.go:328:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -339,10 +336,10 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			/*line main_async.go:342:4*/ state = 1
+			/*line main_async.go:339:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:345:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:342:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -389,18 +386,18 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:55:5
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:5*/ if !(r <= 0) {
-				/*line main_async.go:403:5*/ state = 3
+				/*line main_async.go:400:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -412,7 +409,7 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:2*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:415:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:412:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -434,8 +431,7 @@ var _ func(int) int = EndsInPanic
 type endsInSwitchFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[int]
-	aw1   rt.Future[struct{}]
+	aw0   any
 	c_v   vFuture // V's future, held by value
 }
 
@@ -461,11 +457,11 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:63:9
-			/*line main.go:63:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main.go:63:9*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:464:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -473,13 +469,13 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:63:9*/ tag = r
 			/*line main.go:64:7*/ if tag == 0 {
-				/*line main_async.go:476:5*/ state = 3
+				/*line main_async.go:472:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:66:7*/ if tag == 1 {
-				/*line main_async.go:482:5*/ state = 4
+				/*line main_async.go:478:5*/ state = 4
 			} else {
 				state = 6
 			}
@@ -490,15 +486,15 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:65:3*/ return "zero", true
 			}
 		case 4:
-			/*line main.go:67:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:494:4*/ fallthrough
+			/*line main.go:67:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:490:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
-			/*line main.go:67:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:497:4*/ if !ready {
+			/*line main.go:67:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:68:3*/ fut.state = -1
 				/*line main.go:68:3*/ return "one", true
@@ -509,7 +505,7 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:70:3*/ return "many", true
 			}
 		default:
-			/*line main_async.go:512:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:508:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -518,12 +514,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInSwitchFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -535,8 +529,7 @@ var _ func(int) string = EndsInSwitch
 type endsInIfElseFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[int]
-	aw1   rt.Future[struct{}]
+	aw0   any
 	c_v   vFuture // V's future, held by value
 }
 
@@ -561,18 +554,18 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:564:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:76:5
-			/*line main.go:76:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:568:4*/ if !ready {
+			/*line main.go:76:5*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:76:5*/ if !(r%2 == 0) {
-				/*line main_async.go:575:5*/ state = 3
+				/*line main_async.go:568:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -582,21 +575,21 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:77:3*/ return "even", true
 			}
 		case 3:
-			/*line main.go:79:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:586:4*/ fallthrough
+			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:579:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return "odd", true
 			}
 		default:
-			/*line main_async.go:599:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:592:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -605,12 +598,10 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInIfElseFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -651,43 +642,43 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:654:4*/ fallthrough
+			/*line main_async.go:645:4*/ fallthrough
 		case 1:
 			/*line main.go:86:14*/ if !(fut.i < 5) {
-				/*line main_async.go:657:5*/ state = 10
+				/*line main_async.go:648:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
-				/*line main_async.go:663:5*/ state = 9
+				/*line main_async.go:654:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			/*line main_async.go:669:4*/ fallthrough
+			/*line main_async.go:660:4*/ fallthrough
 		case 4:
 			/*line main.go:89:16*/ if !(fut.j < 5) {
-				/*line main_async.go:672:5*/ state = 9
+				/*line main_async.go:663:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.c_v = initVFuture(fut.i * fut.j)
-			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:670:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 6: // resumes at main.go:91:8
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:683:4*/ if !ready {
+			/*line main_async.go:674:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:91:8*/ if !(r >= fut.limit) {
-				/*line main_async.go:690:5*/ state = 8
+				/*line main_async.go:681:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -699,11 +690,11 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			/*line main_async.go:702:4*/ state = 4
+			/*line main_async.go:693:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:706:4*/ state = 1
+			/*line main_async.go:697:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -712,7 +703,7 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		default:
-			/*line main_async.go:715:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:706:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -742,11 +733,7 @@ type mainFuture struct {
 	i_5              int
 	seq              []string
 	cond             bool
-	aw0              rt.Future[rt.Tuple2[int, func() int]]
-	aw1              rt.Future[rt.Tuple2[int, *int]]
-	aw2              rt.Future[int]
-	aw3              rt.Future[string]
-	aw4              rt.Future[rt.Tuple2[int, int]]
+	aw0              any
 	c_namedCapture   namedCaptureFuture   // NamedCapture's future, held by value
 	c_namedPtr       namedPtrFuture       // NamedPtr's future, held by value
 	c_namedBare      namedBareFuture      // NamedBare's future, held by value
@@ -804,11 +791,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:103:12*/ fut.c_namedCapture = initNamedCaptureFuture()
-			/*line main_async.go:807:4*/ fut.aw0 = &fut.c_namedCapture
+			/*line main_async.go:794:4*/ fut.aw0 = &fut.c_namedCapture
 			fallthrough
 		case 1: // resumes at main.go:103:12
-			/*line main.go:103:12*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:811:4*/ if !ready {
+			/*line main.go:103:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, func() int]]).Poll(cx)
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -817,24 +804,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
 			/*line main.go:105:11*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:820:4*/ fut.aw1 = &fut.c_namedPtr
+			/*line main_async.go:807:4*/ fut.aw0 = &fut.c_namedPtr
 			fallthrough
 		case 2: // resumes at main.go:105:11
-			/*line main.go:105:11*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:824:4*/ if !ready {
+			/*line main.go:105:11*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
+			/*line main_async.go:811:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
 			/*line main.go:107:14*/ fut.c_namedBare = initNamedBareFuture()
-			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_namedBare
+			/*line main_async.go:820:4*/ fut.aw0 = &fut.c_namedBare
 			fallthrough
 		case 3: // resumes at main.go:107:14
-			/*line main.go:107:14*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:837:4*/ if !ready {
+			/*line main.go:107:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, func() int]]).Poll(cx)
+			/*line main_async.go:824:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -843,119 +830,119 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.c_endsInLoop = initEndsInLoopFuture(3)
-			/*line main_async.go:846:4*/ fut.aw2 = &fut.c_endsInLoop
+			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_endsInLoop
 			fallthrough
 		case 4: // resumes at main.go:110:30
-			/*line main.go:110:30*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:850:4*/ if !ready {
+			/*line main.go:110:30*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:837:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_endsInLoop = endsInLoopFuture{}
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.c_endsInPanic = initEndsInPanicFuture(4)
-			/*line main_async.go:858:4*/ fut.aw2 = &fut.c_endsInPanic
+			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_endsInPanic
 			fallthrough
 		case 5: // resumes at main.go:111:31
-			/*line main.go:111:31*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:862:4*/ if !ready {
+			/*line main.go:111:31*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:849:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_endsInPanic = endsInPanicFuture{}
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.c_endsInSwitch = initEndsInSwitchFuture(0)
-			/*line main_async.go:870:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:857:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fallthrough
 		case 6: // resumes at main.go:112:32
-			/*line main.go:112:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:874:4*/ if !ready {
+			/*line main.go:112:32*/ fut.v, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:861:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:49*/ fut.c_endsInSwitch = initEndsInSwitchFuture(1)
-			/*line main_async.go:881:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:868:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fallthrough
 		case 7: // resumes at main.go:112:49
-			/*line main.go:112:49*/ fut.r_8, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:885:4*/ if !ready {
+			/*line main.go:112:49*/ fut.r_8, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:872:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:66*/ fut.c_endsInSwitch = initEndsInSwitchFuture(9)
-			/*line main_async.go:892:4*/ fut.aw3 = &fut.c_endsInSwitch
+			/*line main_async.go:879:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fallthrough
 		case 8: // resumes at main.go:112:66
-			/*line main.go:112:66*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:896:4*/ if !ready {
+			/*line main.go:112:66*/ r_9, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:883:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:2*/ fmt.Println("ends in switch", take(&fut.v), take(&fut.r_8), r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
-			/*line main_async.go:904:4*/ fut.aw3 = &fut.c_endsInIfElse
+			/*line main_async.go:891:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fallthrough
 		case 9: // resumes at main.go:113:32
-			/*line main.go:113:32*/ fut.v, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:908:4*/ if !ready {
+			/*line main.go:113:32*/ fut.v, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:915:4*/ fut.aw3 = &fut.c_endsInIfElse
+			/*line main_async.go:902:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fallthrough
 		case 10: // resumes at main.go:113:49
-			/*line main.go:113:49*/ r_11, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:919:4*/ if !ready {
+			/*line main.go:113:49*/ r_11, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:906:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", take(&fut.v), r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:927:4*/ fut.aw4 = &fut.c_returnInNested
+			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_returnInNested
 			fallthrough
 		case 11: // resumes at main.go:114:10
-			/*line main.go:114:10*/ r_12, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:931:4*/ if !ready {
+			/*line main.go:114:10*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:918:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_returnInNested = returnInNestedFuture{}
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:940:4*/ fut.aw4 = &fut.c_returnInNested
+			/*line main_async.go:927:4*/ fut.aw0 = &fut.c_returnInNested
 			fallthrough
 		case 12: // resumes at main.go:116:9
-			/*line main.go:116:9*/ r_13, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:944:4*/ if !ready {
+			/*line main.go:116:9*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:931:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_returnInNested = returnInNestedFuture{}
 			/*line main.go:116:2*/ f, s = r_13.V0, r_13.V1
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:954:4*/ (*fut.i) = 0
-			/*line main_async.go:955:4*/ fallthrough
+			/*line main_async.go:941:4*/ (*fut.i) = 0
+			/*line main_async.go:942:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:958:5*/ state = 17
+				/*line main_async.go:945:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -964,55 +951,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:967:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:954:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:125:3
-			/*line main.go:125:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:971:4*/ if !ready {
+			/*line main.go:125:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:958:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:978:4*/ fallthrough
+			/*line main_async.go:965:4*/ fallthrough
 		case 16:
-			/*line main_async.go:980:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:967:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:982:4*/ state = 13
+			/*line main_async.go:969:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:987:4*/ fut.i_5 = 0
-			/*line main_async.go:988:4*/ fallthrough
+			/*line main_async.go:974:4*/ fut.i_5 = 0
+			/*line main_async.go:975:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:991:5*/ state = 22
+				/*line main_async.go:978:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:996:4*/ fut.i = new(int)
-			/*line main_async.go:997:4*/ (*fut.i) = fut.i_5
+			/*line main_async.go:983:4*/ fut.i = new(int)
+			/*line main_async.go:984:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1000:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:987:4*/ fut.aw0 = &fut.c_v
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
-			/*line main.go:133:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1005:4*/ if !ready {
+			/*line main.go:133:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:992:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:1012:4*/ fallthrough
+			/*line main_async.go:999:4*/ fallthrough
 		case 21:
-			/*line main_async.go:1014:4*/ fut.i_5++
-			/*line main_async.go:1015:4*/ state = 18
+			/*line main_async.go:1001:4*/ fut.i_5++
+			/*line main_async.go:1002:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -1021,188 +1008,188 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:1024:4*/ fut.n = 0
-			/*line main_async.go:1025:4*/ fallthrough
+			/*line main_async.go:1011:4*/ fut.n = 0
+			/*line main_async.go:1012:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:1028:5*/ state = 27
+				/*line main_async.go:1015:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1033:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1020:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1035:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1022:4*/ fut.aw0 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
-			/*line main.go:144:7*/ r_14, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1042:4*/ if !ready {
+			/*line main.go:144:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1029:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, take(&fut.v))
-			/*line main_async.go:1050:4*/ fallthrough
+			/*line main_async.go:1037:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1052:4*/ fut.n++
-			/*line main_async.go:1053:4*/ state = 23
+			/*line main_async.go:1039:4*/ fut.n++
+			/*line main_async.go:1040:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1057:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1044:4*/ fut.aw0 = &fut.c_v
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
-			/*line main.go:149:11*/ r_15, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1065:4*/ if !ready {
+			/*line main.go:149:11*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1052:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1072:4*/ fallthrough
+			/*line main_async.go:1059:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1075:5*/ state = 32
+				/*line main_async.go:1062:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1081:4*/ fallthrough
+			/*line main_async.go:1068:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1084:4*/ state = 29
+			/*line main_async.go:1071:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:1088:4*/ fut.aw1 = &fut.c_namedPtr
+			/*line main_async.go:1075:4*/ fut.aw0 = &fut.c_namedPtr
 			fallthrough
 		case 33: // resumes at main.go:154:13
-			/*line main.go:154:13*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1092:4*/ if !ready {
+			/*line main.go:154:13*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
+			/*line main_async.go:1079:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1100:5*/ state = 35
+				/*line main_async.go:1087:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1106:4*/ fallthrough
+			/*line main_async.go:1093:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1109:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1096:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 36: // resumes at main.go:159:34
-			/*line main.go:159:34*/ r_17, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1113:4*/ if !ready {
+			/*line main.go:159:34*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1100:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1120:4*/ if !(fut.cond) {
-				/*line main_async.go:1121:5*/ state = 39
+			/*line main_async.go:1107:4*/ if !(fut.cond) {
+				/*line main_async.go:1108:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1127:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1114:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 38: // resumes at main.go:159:46
-			/*line main.go:159:46*/ r_18, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1131:4*/ if !ready {
+			/*line main.go:159:46*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1118:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1137:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1138:4*/ fallthrough
+			/*line main_async.go:1124:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1125:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1141:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1128:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:159:56
-			/*line main.go:159:56*/ r_19, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1145:4*/ if !ready {
+			/*line main.go:159:56*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1132:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1151:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1152:4*/ if cond_2 {
-				/*line main_async.go:1153:5*/ state = 43
+			/*line main_async.go:1138:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1139:4*/ if cond_2 {
+				/*line main_async.go:1140:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1159:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1146:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:159:69
-			/*line main.go:159:69*/ r_20, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1163:4*/ if !ready {
+			/*line main.go:159:69*/ r_20, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1150:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1169:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1170:4*/ fallthrough
+			/*line main_async.go:1156:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1157:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1172:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1159:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1174:4*/ fallthrough
+			/*line main_async.go:1161:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1177:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1164:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:163:8
-			/*line main.go:163:8*/ r_21, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1181:4*/ if !ready {
+			/*line main.go:163:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1168:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1188:5*/ state = 48
+				/*line main_async.go:1175:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1194:4*/ fut.aw2 = &fut.c_v
+			/*line main_async.go:1181:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 47: // resumes at main.go:163:22
-			/*line main.go:163:22*/ r_22, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1198:4*/ if !ready {
+			/*line main.go:163:22*/ r_22, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1185:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1205:4*/ state = 44
+			/*line main_async.go:1192:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1210,11 +1197,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1213:5*/ fut.state = -1
+				/*line main_async.go:1200:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1217:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1204:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1223,24 +1210,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
 	}
 	fut.state = -1
 }

@@ -146,10 +146,7 @@ type mainFuture struct {
 	v     int
 	ok    bool
 	h     *rt.JoinHandle[int]
-	aw0   rt.Future[int]
-	aw1   rt.Future[rt.Tuple2[int, bool]]
-	aw2   rt.Future[*rt.JoinHandle[int]]
-	aw3   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 	c_sum sumFuture // Sum's future, held by value
 }
 
@@ -176,11 +173,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:21*/ fut.c_sum = initSumFuture(&Counter{max: 4})
-			/*line main_async.go:179:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:176:4*/ fut.aw0 = &fut.c_sum
 			fallthrough
 		case 1: // resumes at main.go:66:21
-			/*line main.go:66:21*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:183:4*/ if !ready {
+			/*line main.go:66:21*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:180:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -188,23 +185,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
 			/*line main.go:67:2*/ fut.n = new(Named)
-			/*line main_async.go:191:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
-			/*line main.go:68:11*/ fut.aw1 = (*fut.n).NextAsync()
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main_async.go:188:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main.go:68:11*/ fut.aw0 = (*fut.n).NextAsync()
+			/*line main_async.go:190:4*/ fallthrough
 		case 2: // resumes at main.go:68:11
-			/*line main.go:68:11*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:196:4*/ if !ready {
+			/*line main.go:68:11*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line main_async.go:193:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
 			/*line main.go:69:29*/ fut.c_sum = initSumFuture((*fut.n))
-			/*line main_async.go:203:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_sum
 			fallthrough
 		case 3: // resumes at main.go:69:29
-			/*line main.go:69:29*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:207:4*/ if !ready {
+			/*line main.go:69:29*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:204:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -212,52 +209,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
-			/*line main_async.go:215:4*/ fut.n = nil
+			/*line main_async.go:212:4*/ fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
-			/*line main.go:70:23*/ fut.v, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main.go:70:23*/ fut.v, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:59*/ fut.aw0 = rt.AwaitAsync(rt.Future[int](&later{k: 1, v: 7}))
-			/*line main_async.go:225:4*/ fallthrough
+			/*line main_async.go:222:4*/ fallthrough
 		case 5: // resumes at main.go:70:59
-			/*line main.go:70:59*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main.go:70:59*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:225:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
-			/*line main.go:71:7*/ fut.aw2 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
-			/*line main_async.go:235:4*/ fallthrough
+			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
+			/*line main_async.go:232:4*/ fallthrough
 		case 6: // resumes at main.go:71:7
-			/*line main.go:71:7*/ r_7, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:238:4*/ if !ready {
+			/*line main.go:71:7*/ r_7, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:235:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:71:2*/ fut.h = r_7
-			/*line main.go:72:12*/ fut.aw3 = fut.h.JoinAsync()
-			/*line main_async.go:245:4*/ fallthrough
+			/*line main.go:72:12*/ fut.aw0 = fut.h.JoinAsync()
+			/*line main_async.go:242:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
-			/*line main.go:72:12*/ r_8, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:248:4*/ if !ready {
+			/*line main.go:72:12*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:245:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, take(&fut.h).IsFinished())
 			{
-				/*line main_async.go:256:5*/ fut.state = -1
+				/*line main_async.go:253:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:260:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:257:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -266,20 +263,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

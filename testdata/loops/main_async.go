@@ -389,10 +389,7 @@ type mainFuture struct {
 	state      int // the next case of Poll; -1 once done
 	i          int
 	j          int
-	aw0        rt.Future[bool]
-	aw1        rt.Future[int]
-	aw2        rt.Future[struct{}]
-	aw3        rt.Future[rt.Tuple2[int, int]]
+	aw0        any
 	c_less     lessFuture     // Less's future, held by value
 	c_inc      incFuture      // Inc's future, held by value
 	c_y        yFuture        // Y's future, held by value
@@ -434,142 +431,142 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:6*/ fut.i = 0
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 1:
 			/*line main.go:70:14*/ fut.c_less = initLessFuture(fut.i, 3)
-			/*line main_async.go:440:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:437:4*/ fut.aw0 = &fut.c_less
 			fallthrough
 		case 2: // resumes at main.go:70:14
-			/*line main.go:70:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:444:4*/ if !ready {
+			/*line main.go:70:14*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:441:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:70:14*/ if !(r) {
-				/*line main_async.go:451:5*/ state = 5
+				/*line main_async.go:448:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:71:3*/ logf("b%d", fut.i)
-			/*line main_async.go:457:4*/ fallthrough
+			/*line main_async.go:454:4*/ fallthrough
 		case 4:
 			/*line main.go:70:26*/ fut.i++
-			/*line main_async.go:460:4*/ state = 1
+			/*line main_async.go:457:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:73:2*/ flush("cond")
 			/*line main.go:76:6*/ i_2 = 0
-			/*line main_async.go:465:4*/ fallthrough
+			/*line main_async.go:462:4*/ fallthrough
 		case 6:
 			/*line main.go:76:14*/ if !(i_2 < 3) {
-				/*line main_async.go:468:5*/ state = 10
+				/*line main_async.go:465:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:77:3*/ logf("b%d", i_2)
-			/*line main_async.go:474:4*/ fallthrough
+			/*line main_async.go:471:4*/ fallthrough
 		case 8:
 			/*line main.go:76:25*/ fut.c_inc = initIncFuture(i_2)
-			/*line main_async.go:477:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:474:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 9: // resumes at main.go:76:25
-			/*line main.go:76:25*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main.go:76:25*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:478:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:76:21*/ i_2 = r_2
-			/*line main_async.go:488:4*/ state = 6
+			/*line main_async.go:485:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:79:2*/ flush("post")
 			/*line main.go:82:6*/ fut.i = 0
-			/*line main_async.go:493:4*/ fallthrough
+			/*line main_async.go:490:4*/ fallthrough
 		case 11:
 			/*line main.go:82:14*/ if !(fut.i < 3) {
-				/*line main_async.go:496:5*/ state = 15
+				/*line main_async.go:493:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:83:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
-			/*line main_async.go:502:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:499:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 13: // resumes at main.go:83:3
-			/*line main.go:83:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main.go:83:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:503:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:512:4*/ fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 14:
 			/*line main.go:82:21*/ fut.i++
-			/*line main_async.go:515:4*/ state = 11
+			/*line main_async.go:512:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:85:2*/ flush("body")
 			/*line main.go:88:6*/ fut.i = 0
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:517:4*/ fallthrough
 		case 16:
 			/*line main.go:88:14*/ fut.c_less = initLessFuture(fut.i, 4)
-			/*line main_async.go:523:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:520:4*/ fut.aw0 = &fut.c_less
 			fallthrough
 		case 17: // resumes at main.go:88:14
-			/*line main.go:88:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main.go:88:14*/ r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:524:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:88:14*/ if !(r_3) {
-				/*line main_async.go:534:5*/ state = 22
+				/*line main_async.go:531:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:89:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
-			/*line main_async.go:540:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:537:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 19: // resumes at main.go:89:3
-			/*line main.go:89:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main.go:89:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:541:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:547:4*/ fallthrough
 		case 20:
 			/*line main.go:88:30*/ fut.c_inc = initIncFuture(fut.i)
-			/*line main_async.go:553:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:550:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 21: // resumes at main.go:88:30
-			/*line main.go:88:30*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main.go:88:30*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:554:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:88:26*/ fut.i = r_4
-			/*line main_async.go:564:4*/ state = 16
+			/*line main_async.go:561:4*/ state = 16
 			continue
 		case 22:
 			/*line main.go:91:2*/ flush("all")
 			/*line main.go:94:6*/ i_5 = 0
-			/*line main_async.go:569:4*/ fallthrough
+			/*line main_async.go:566:4*/ fallthrough
 		case 23:
 			/*line main.go:94:14*/ if !(i_5 < 6) {
-				/*line main_async.go:572:5*/ state = 27
+				/*line main_async.go:569:5*/ state = 27
 				continue
 			}
 			fallthrough
@@ -581,54 +578,54 @@ poll:
 				}
 			}
 			/*line main.go:98:3*/ logf("odd%d", i_5)
-			/*line main_async.go:584:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 25:
 			/*line main.go:94:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:587:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 26: // resumes at main.go:94:25
-			/*line main.go:94:25*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:591:4*/ if !ready {
+			/*line main.go:94:25*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:94:21*/ i_5 = r_5
-			/*line main_async.go:598:4*/ state = 23
+			/*line main_async.go:595:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:100:2*/ flush("continue+post")
 			/*line main.go:103:6*/ fut.i = 0
-			/*line main_async.go:603:4*/ fallthrough
+			/*line main_async.go:600:4*/ fallthrough
 		case 28:
 			/*line main.go:103:14*/ fut.c_less = initLessFuture(fut.i, 4)
-			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_less
 			fallthrough
 		case 29: // resumes at main.go:103:14
-			/*line main.go:103:14*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:610:4*/ if !ready {
+			/*line main.go:103:14*/ r_6, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:103:14*/ if !(r_6) {
-				/*line main_async.go:617:5*/ state = 33
+				/*line main_async.go:614:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:104:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i))
-			/*line main_async.go:623:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 31: // resumes at main.go:104:3
-			/*line main.go:104:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main.go:104:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:105:3*/ if fut.i == 1 {
 				/*line main.go:106:4*/ {
@@ -637,76 +634,76 @@ poll:
 				}
 			}
 			/*line main.go:108:3*/ logf("after%d", fut.i)
-			/*line main_async.go:640:4*/ fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 32:
 			/*line main.go:103:26*/ fut.i++
-			/*line main_async.go:643:4*/ state = 28
+			/*line main_async.go:640:4*/ state = 28
 			continue
 		case 33:
 			/*line main.go:110:2*/ flush("continue after susp")
 			/*line main.go:113:2*/ fut.i = 0
-			/*line main_async.go:648:4*/ fallthrough
+			/*line main_async.go:645:4*/ fallthrough
 		case 34:
 			/*line main.go:114:6*/ if !(fut.i < 3) {
-				/*line main_async.go:651:5*/ state = 37
+				/*line main_async.go:648:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
 			/*line main.go:115:3*/ fut.c_y = initYFuture(fmt.Sprint("w", fut.i))
-			/*line main_async.go:657:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 36: // resumes at main.go:115:3
-			/*line main.go:115:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:661:4*/ if !ready {
+			/*line main.go:115:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:658:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:116:3*/ fut.i++
-			/*line main_async.go:668:4*/ state = 34
+			/*line main_async.go:665:4*/ state = 34
 			continue
 		case 37:
 			/*line main.go:118:2*/ flush("while")
 			/*line main.go:121:2*/ fut.i = 0
-			/*line main_async.go:673:4*/ fallthrough
+			/*line main_async.go:670:4*/ fallthrough
 		case 38:
 			/*line main.go:122:6*/ fut.c_less = initLessFuture(fut.i, 2)
-			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:673:4*/ fut.aw0 = &fut.c_less
 			fallthrough
 		case 39: // resumes at main.go:122:6
-			/*line main.go:122:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main.go:122:6*/ r_7, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:677:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:122:6*/ if !(r_7) {
-				/*line main_async.go:687:5*/ state = 41
+				/*line main_async.go:684:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:123:3*/ fut.i++
-			/*line main_async.go:693:4*/ state = 38
+			/*line main_async.go:690:4*/ state = 38
 			continue
 		case 41:
 			/*line main.go:125:2*/ flush("while cond")
 			/*line main.go:128:2*/ fut.i = 0
-			/*line main_async.go:698:4*/ fallthrough
+			/*line main_async.go:695:4*/ fallthrough
 		case 42:
 			/*line main.go:130:3*/ fut.c_y = initYFuture(fmt.Sprint("inf", fut.i))
-			/*line main_async.go:701:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:698:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 43: // resumes at main.go:130:3
-			/*line main.go:130:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:705:4*/ if !ready {
+			/*line main.go:130:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:131:3*/ fut.i++
 			/*line main.go:132:3*/ if fut.i == 3 {
@@ -715,12 +712,12 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:718:4*/ state = 42
+			/*line main_async.go:715:4*/ state = 42
 			continue
 		case 44:
 			/*line main.go:136:2*/ flush("infinite")
 			/*line main.go:139:2*/ fut.i = 0
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:720:4*/ fallthrough
 		case 45:
 			/*line main.go:141:3*/ if fut.i == 2 {
 				/*line main.go:142:4*/ {
@@ -730,48 +727,48 @@ poll:
 			}
 			/*line main.go:144:3*/ fut.i++
 			/*line main.go:145:3*/ fut.c_y = initYFuture(fmt.Sprint("inf2-", fut.i))
-			/*line main_async.go:733:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:730:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 46: // resumes at main.go:145:3
-			/*line main.go:145:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:737:4*/ if !ready {
+			/*line main.go:145:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:734:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:743:4*/ state = 45
+			/*line main_async.go:740:4*/ state = 45
 			continue
 		case 47:
 			/*line main.go:147:2*/ flush("infinite2")
 			/*line main.go:151:6*/ fut.i = 0
-			/*line main_async.go:748:4*/ fallthrough
+			/*line main_async.go:745:4*/ fallthrough
 		case 48:
 			/*line main.go:151:14*/ if !(fut.i < 4) {
-				/*line main_async.go:751:5*/ state = 56
+				/*line main_async.go:748:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 49:
 			/*line main.go:152:7*/ fut.j = 0
-			/*line main_async.go:757:4*/ fallthrough
+			/*line main_async.go:754:4*/ fallthrough
 		case 50:
 			/*line main.go:152:15*/ if !(fut.j < 4) {
-				/*line main_async.go:760:5*/ state = 54
+				/*line main_async.go:757:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
 			/*line main.go:153:4*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d", fut.i, fut.j))
-			/*line main_async.go:766:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:763:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 52: // resumes at main.go:153:4
-			/*line main.go:153:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:770:4*/ if !ready {
+			/*line main.go:153:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:767:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:154:4*/ if fut.j == 2 {
 				/*line main.go:155:5*/ {
@@ -785,25 +782,25 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:788:4*/ fallthrough
+			/*line main_async.go:785:4*/ fallthrough
 		case 53:
 			/*line main.go:152:22*/ fut.j++
-			/*line main_async.go:791:4*/ state = 50
+			/*line main_async.go:788:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:161:3*/ logf("never")
-			/*line main_async.go:795:4*/ fallthrough
+			/*line main_async.go:792:4*/ fallthrough
 		case 55:
 			/*line main.go:151:21*/ fut.i++
-			/*line main_async.go:798:4*/ state = 48
+			/*line main_async.go:795:4*/ state = 48
 			continue
 		case 56:
 			/*line main.go:163:2*/ flush("labels")
 			/*line main.go:167:6*/ i_8 = 0
-			/*line main_async.go:803:4*/ fallthrough
+			/*line main_async.go:800:4*/ fallthrough
 		case 57:
 			/*line main.go:167:14*/ if !(i_8 < 3) {
-				/*line main_async.go:806:5*/ state = 61
+				/*line main_async.go:803:5*/ state = 61
 				continue
 			}
 			fallthrough
@@ -819,40 +816,40 @@ poll:
 			}
 		case 59:
 			/*line main.go:167:25*/ fut.c_inc = initIncFuture(i_8)
-			/*line main_async.go:822:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:819:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 60: // resumes at main.go:167:25
-			/*line main.go:167:25*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:826:4*/ if !ready {
+			/*line main.go:167:25*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:823:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:167:21*/ i_8 = r_8
-			/*line main_async.go:833:4*/ state = 57
+			/*line main_async.go:830:4*/ state = 57
 			continue
 		case 61:
 			/*line main.go:175:2*/ flush("labeled continue post")
 			/*line main.go:179:6*/ fut.i = 0
-			/*line main_async.go:838:4*/ fallthrough
+			/*line main_async.go:835:4*/ fallthrough
 		case 62:
 			/*line main.go:179:14*/ if !(fut.i < 4) {
-				/*line main_async.go:841:5*/ state = 66
+				/*line main_async.go:838:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 63:
 			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("o", fut.i))
-			/*line main_async.go:847:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:844:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 64: // resumes at main.go:180:3
-			/*line main.go:180:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:851:4*/ if !ready {
+			/*line main.go:180:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:848:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ for j_3 := 0; j_3 < 4; j_3++ {
 				/*line main.go:182:4*/ if j_3 == 1 && fut.i == 1 {
@@ -873,27 +870,27 @@ poll:
 				/*line main.go:191:4*/ logf("in%d%d", fut.i, j_3)
 			}
 			/*line main.go:193:3*/ logf("end%d", fut.i)
-			/*line main_async.go:876:4*/ fallthrough
+			/*line main_async.go:873:4*/ fallthrough
 		case 65:
 			/*line main.go:179:21*/ fut.i++
-			/*line main_async.go:879:4*/ state = 62
+			/*line main_async.go:876:4*/ state = 62
 			continue
 		case 66:
 			/*line main.go:195:2*/ flush("plain inner")
 			/*line main.go:198:6*/ fut.i = 0
-			/*line main_async.go:884:4*/ fallthrough
+			/*line main_async.go:881:4*/ fallthrough
 		case 67:
 			/*line main.go:198:14*/ if !(fut.i < 3) {
-				/*line main_async.go:887:5*/ state = 74
+				/*line main_async.go:884:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 68:
 			/*line main.go:199:7*/ fut.j = 0
-			/*line main_async.go:893:4*/ fallthrough
+			/*line main_async.go:890:4*/ fallthrough
 		case 69:
 			/*line main.go:199:15*/ if !(fut.j < 3) {
-				/*line main_async.go:896:5*/ state = 73
+				/*line main_async.go:893:5*/ state = 73
 				continue
 			}
 			fallthrough
@@ -905,41 +902,41 @@ poll:
 				}
 			}
 			/*line main.go:203:4*/ fut.c_y = initYFuture(fmt.Sprintf("x%d%d", fut.i, fut.j))
-			/*line main_async.go:908:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:905:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 71: // resumes at main.go:203:4
-			/*line main.go:203:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:912:4*/ if !ready {
+			/*line main.go:203:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:909:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:918:4*/ fallthrough
+			/*line main_async.go:915:4*/ fallthrough
 		case 72:
 			/*line main.go:199:22*/ fut.j++
-			/*line main_async.go:921:4*/ state = 69
+			/*line main_async.go:918:4*/ state = 69
 			continue
 		case 73:
 			/*line main.go:198:21*/ fut.i++
-			/*line main_async.go:925:4*/ state = 67
+			/*line main_async.go:922:4*/ state = 67
 			continue
 		case 74:
 			/*line main.go:206:2*/ flush("inner break")
 			/*line main.go:209:2*/ fut.i = 0
-			/*line main_async.go:930:4*/ fallthrough
+			/*line main_async.go:927:4*/ fallthrough
 		case 75:
 			/*line main.go:213:4*/ fut.i++
 			/*line main.go:214:4*/ fut.c_y = initYFuture(fmt.Sprint("k", fut.i))
-			/*line main_async.go:934:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:931:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 76: // resumes at main.go:214:4
-			/*line main.go:214:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:938:4*/ if !ready {
+			/*line main.go:214:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:935:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:215:4*/ if fut.i > 2 {
 				/*line main.go:216:5*/ {
@@ -947,136 +944,136 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:950:4*/ state = 75
+			/*line main_async.go:947:4*/ state = 75
 			continue
 		case 77:
 			/*line main.go:220:2*/ flush("break lbl")
 			/*line main.go:222:10*/ fut.c_findPair = initFindPairFuture(6)
-			/*line main_async.go:955:4*/ fut.aw3 = &fut.c_findPair
+			/*line main_async.go:952:4*/ fut.aw0 = &fut.c_findPair
 			fallthrough
 		case 78: // resumes at main.go:222:10
-			/*line main.go:222:10*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:959:4*/ if !ready {
+			/*line main.go:222:10*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:956:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_findPair = findPairFuture{}
 			/*line main.go:222:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", a, b))
 			/*line main.go:224:9*/ fut.c_findPair = initFindPairFuture(100)
-			/*line main_async.go:968:4*/ fut.aw3 = &fut.c_findPair
+			/*line main_async.go:965:4*/ fut.aw0 = &fut.c_findPair
 			fallthrough
 		case 79: // resumes at main.go:224:9
-			/*line main.go:224:9*/ r_10, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:972:4*/ if !ready {
+			/*line main.go:224:9*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:969:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_findPair = findPairFuture{}
 			/*line main.go:224:2*/ a, b = r_10.V0, r_10.V1
 			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", a, b))
 			/*line main.go:226:26*/ fut.c_firstNeg = initFirstNegFuture([]int{1, 2, -3, 4})
-			/*line main_async.go:981:4*/ fut.aw1 = &fut.c_firstNeg
+			/*line main_async.go:978:4*/ fut.aw0 = &fut.c_firstNeg
 			fallthrough
 		case 80: // resumes at main.go:226:26
-			/*line main.go:226:26*/ fut.i, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:985:4*/ if !ready {
+			/*line main.go:226:26*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:982:4*/ if !ready {
 				fut.state = 80
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_firstNeg = firstNegFuture{}
 			/*line main.go:226:56*/ fut.c_firstNeg = initFirstNegFuture(nil)
-			/*line main_async.go:992:4*/ fut.aw1 = &fut.c_firstNeg
+			/*line main_async.go:989:4*/ fut.aw0 = &fut.c_firstNeg
 			fallthrough
 		case 81: // resumes at main.go:226:56
-			/*line main.go:226:56*/ r_12, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:996:4*/ if !ready {
+			/*line main.go:226:56*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:993:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_firstNeg = firstNegFuture{}
 			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.i, r_12)
 			/*line main.go:227:2*/ flush("FirstNeg")
 			/*line main.go:230:6*/ fut.i = 0
-			/*line main_async.go:1005:4*/ fallthrough
+			/*line main_async.go:1002:4*/ fallthrough
 		case 82:
 			/*line main.go:230:14*/ if !(fut.i < 10) {
-				/*line main_async.go:1008:5*/ state = 86
+				/*line main_async.go:1005:5*/ state = 86
 				continue
 			}
 			fallthrough
 		case 83:
 			/*line main.go:231:3*/ fut.c_y = initYFuture(fmt.Sprint("m", fut.i))
-			/*line main_async.go:1014:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:1011:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 84: // resumes at main.go:231:3
-			/*line main.go:231:3*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:1018:4*/ if !ready {
+			/*line main.go:231:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:1015:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:232:3*/ fut.i += 2
-			/*line main_async.go:1025:4*/ fallthrough
+			/*line main_async.go:1022:4*/ fallthrough
 		case 85:
 			/*line main.go:230:22*/ fut.i++
-			/*line main_async.go:1028:4*/ state = 82
+			/*line main_async.go:1025:4*/ state = 82
 			continue
 		case 86:
 			/*line main.go:234:2*/ flush("modify i")
 			/*line main.go:237:2*/ fut.i = 0
 			/*line main.go:238:6*/ fut.j = 0
-			/*line main_async.go:1034:4*/ fallthrough
+			/*line main_async.go:1031:4*/ fallthrough
 		case 87:
 			/*line main.go:238:14*/ if !(fut.j < 3) {
-				/*line main_async.go:1037:5*/ state = 94
+				/*line main_async.go:1034:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 88:
 			/*line main.go:239:7*/ j_5 = fut.j
-			/*line main_async.go:1043:4*/ fallthrough
+			/*line main_async.go:1040:4*/ fallthrough
 		case 89:
 			/*line main.go:239:15*/ if !(j_5 < 3) {
-				/*line main_async.go:1046:5*/ state = 93
+				/*line main_async.go:1043:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:240:4*/ fut.i += fut.j * j_5
-			/*line main_async.go:1052:4*/ fallthrough
+			/*line main_async.go:1049:4*/ fallthrough
 		case 91:
 			/*line main.go:239:26*/ fut.c_inc = initIncFuture(j_5)
-			/*line main_async.go:1055:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:1052:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 92: // resumes at main.go:239:26
-			/*line main.go:239:26*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1059:4*/ if !ready {
+			/*line main.go:239:26*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1056:4*/ if !ready {
 				fut.state = 92
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:239:22*/ j_5 = r_13
-			/*line main_async.go:1066:4*/ state = 89
+			/*line main_async.go:1063:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:238:21*/ fut.j++
-			/*line main_async.go:1070:4*/ state = 87
+			/*line main_async.go:1067:4*/ state = 87
 			continue
 		case 94:
 			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.i))
 			{
-				/*line main_async.go:1075:5*/ fut.state = -1
+				/*line main_async.go:1072:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1079:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1076:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1085,20 +1082,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

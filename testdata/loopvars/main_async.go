@@ -139,8 +139,7 @@ type mainFuture struct {
 	i_16  int
 	seq   []int
 	str   string
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
+	aw0   any
 	c_y   yFuture  // Y's future, held by value
 	c_id  idFuture // Id's future, held by value
 }
@@ -168,11 +167,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.fs = nil
 			/*line main.go:41:6*/ fut.i = new(int)
-			/*line main_async.go:171:4*/ (*fut.i) = 0
-			/*line main_async.go:172:4*/ fallthrough
+			/*line main_async.go:170:4*/ (*fut.i) = 0
+			/*line main_async.go:171:4*/ fallthrough
 		case 1:
 			/*line main.go:41:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:175:5*/ state = 5
+				/*line main_async.go:174:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -183,41 +182,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:43:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:186:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:185:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:43:3
-			/*line main.go:43:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:190:4*/ if !ready {
+			/*line main.go:43:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:196:4*/ fallthrough
+			/*line main_async.go:195:4*/ fallthrough
 		case 4:
 			/*line main.go:43:3*/ fut.i = new(*fut.i)
 			/*line main.go:41:21*/ (*fut.i)++
-			/*line main_async.go:200:4*/ state = 1
+			/*line main_async.go:199:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:45:2*/ show("3clause capture before", take(&fut.fs))
 			/*line main.go:48:2*/ fut.fs = nil
 			/*line main.go:49:6*/ fut.i = new(int)
-			/*line main_async.go:206:4*/ (*fut.i) = 0
-			/*line main_async.go:207:4*/ fallthrough
+			/*line main_async.go:205:4*/ (*fut.i) = 0
+			/*line main_async.go:206:4*/ fallthrough
 		case 6:
 			/*line main.go:49:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:210:5*/ state = 10
+				/*line main_async.go:209:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:50:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:216:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:215:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:50:3
-			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main.go:50:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -228,21 +227,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:51:32*/ return (*i_2_p)
 				}
 			}(fut.i))
-			/*line main_async.go:231:4*/ fallthrough
+			/*line main_async.go:230:4*/ fallthrough
 		case 9:
-			/*line main_async.go:233:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:232:4*/ fut.i = new(*fut.i)
 			/*line main.go:49:21*/ (*fut.i)++
-			/*line main_async.go:235:4*/ state = 6
+			/*line main_async.go:234:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:53:2*/ show("3clause capture after", take(&fut.fs))
 			/*line main.go:56:2*/ fut.fs = nil
 			/*line main.go:57:6*/ fut.i = new(int)
-			/*line main_async.go:241:4*/ (*fut.i) = 0
-			/*line main_async.go:242:4*/ fallthrough
+			/*line main_async.go:240:4*/ (*fut.i) = 0
+			/*line main_async.go:241:4*/ fallthrough
 		case 11:
 			/*line main.go:57:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:245:5*/ state = 15
+				/*line main_async.go:244:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -253,74 +252,74 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:59:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 13: // resumes at main.go:59:3
-			/*line main.go:59:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main.go:59:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:60:3*/ (*fut.i)++
-			/*line main_async.go:267:4*/ fallthrough
+			/*line main_async.go:266:4*/ fallthrough
 		case 14:
-			/*line main_async.go:269:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:268:4*/ fut.i = new(*fut.i)
 			/*line main.go:57:21*/ (*fut.i)++
-			/*line main_async.go:271:4*/ state = 11
+			/*line main_async.go:270:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:62:2*/ show("3clause modify after capture", take(&fut.fs))
 			/*line main.go:65:2*/ fut.ps = nil
 			/*line main.go:66:6*/ fut.i = new(int)
-			/*line main_async.go:277:4*/ (*fut.i) = 0
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main_async.go:276:4*/ (*fut.i) = 0
+			/*line main_async.go:277:4*/ fallthrough
 		case 16:
 			/*line main.go:66:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:281:5*/ state = 20
+				/*line main_async.go:280:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:67:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:288:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:287:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 18: // resumes at main.go:68:3
-			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:292:4*/ if !ready {
+			/*line main.go:68:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:291:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main_async.go:297:4*/ fallthrough
 		case 19:
 			/*line main.go:68:3*/ fut.i = new(*fut.i)
 			/*line main.go:66:21*/ (*fut.i)++
-			/*line main_async.go:302:4*/ state = 16
+			/*line main_async.go:301:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:70:2*/ showp("3clause &i", take(&fut.ps))
 			/*line main.go:73:2*/ fut.ps = nil
 			/*line main.go:74:6*/ fut.i = new(int)
-			/*line main_async.go:308:4*/ (*fut.i) = 0
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:307:4*/ (*fut.i) = 0
+			/*line main_async.go:308:4*/ fallthrough
 		case 21:
 			/*line main.go:74:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:312:5*/ state = 25
+				/*line main_async.go:311:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:75:3*/ fut.p = fut.i
 			/*line main.go:76:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:319:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:318:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 23: // resumes at main.go:76:3
-			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:323:4*/ if !ready {
+			/*line main.go:76:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:322:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -328,32 +327,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:77:3*/ *fut.p += 1
 			/*line main.go:78:3*/ fut.ps = append(take(&fut.ps), take(&fut.p))
-			/*line main_async.go:331:4*/ fallthrough
+			/*line main_async.go:330:4*/ fallthrough
 		case 24:
-			/*line main_async.go:333:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:332:4*/ fut.i = new(*fut.i)
 			/*line main.go:74:21*/ (*fut.i)++
-			/*line main_async.go:335:4*/ state = 21
+			/*line main_async.go:334:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ showp("3clause write via &i", take(&fut.ps))
 			/*line main.go:83:2*/ fut.fs = nil
 			/*line main.go:84:6*/ fut.i = new(int)
-			/*line main_async.go:341:4*/ (*fut.i) = 0
-			/*line main_async.go:342:4*/ fallthrough
+			/*line main_async.go:340:4*/ (*fut.i) = 0
+			/*line main_async.go:341:4*/ fallthrough
 		case 26:
 			/*line main.go:84:14*/ fut.c_id = initIdFuture((*fut.i))
-			/*line main_async.go:345:4*/ fut.aw1 = &fut.c_id
+			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_id
 			fallthrough
 		case 27: // resumes at main.go:84:14
-			/*line main.go:84:14*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main.go:84:14*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:14*/ if !(r_2 < 3) {
-				/*line main_async.go:356:5*/ state = 31
+				/*line main_async.go:355:5*/ state = 31
 				continue
 			}
 			fallthrough
@@ -363,33 +362,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:85:32*/ return (*i_6_p)
 				}
 			}(fut.i))
-			/*line main_async.go:366:4*/ fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 29:
-			/*line main_async.go:368:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:367:4*/ fut.i = new(*fut.i)
 			/*line main.go:84:29*/ fut.c_id = initIdFuture((*fut.i) + 1)
-			/*line main_async.go:370:4*/ fut.aw1 = &fut.c_id
+			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_id
 			fallthrough
 		case 30: // resumes at main.go:84:29
-			/*line main.go:84:29*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main.go:84:29*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:373:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:25*/ (*fut.i) = r_3
-			/*line main_async.go:381:4*/ state = 26
+			/*line main_async.go:380:4*/ state = 26
 			continue
 		case 31:
 			/*line main.go:87:2*/ show("3clause susp cond/post", take(&fut.fs))
 			/*line main.go:90:2*/ fut.fs = nil
 			/*line main.go:91:2*/ fut.incs = nil
 			/*line main.go:92:6*/ fut.i = new(int)
-			/*line main_async.go:388:4*/ (*fut.i) = 0
-			/*line main_async.go:389:4*/ fallthrough
+			/*line main_async.go:387:4*/ (*fut.i) = 0
+			/*line main_async.go:388:4*/ fallthrough
 		case 32:
 			/*line main.go:92:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:392:5*/ state = 36
+				/*line main_async.go:391:5*/ state = 36
 				continue
 			}
 			fallthrough
@@ -405,11 +404,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:408:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:407:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 34: // resumes at main.go:95:3
-			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main.go:95:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:411:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -418,35 +417,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:3*/ if (*fut.i) == 2 {
 				/*line main.go:97:4*/ fut.incs[len(fut.incs)-1]()
 			}
-			/*line main_async.go:421:4*/ fallthrough
+			/*line main_async.go:420:4*/ fallthrough
 		case 35:
-			/*line main_async.go:423:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:422:4*/ fut.i = new(*fut.i)
 			/*line main.go:92:21*/ (*fut.i)++
-			/*line main_async.go:425:4*/ state = 32
+			/*line main_async.go:424:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:100:2*/ show("3clause mutate via closure", take(&fut.fs))
 			/*line main.go:103:2*/ fut.fs = nil
 			/*line main.go:104:2*/ fut.ps = nil
 			/*line main.go:105:2*/ fut.i_12 = 3
-			/*line main_async.go:432:4*/ fut.i_16 = 0
-			/*line main_async.go:433:4*/ fallthrough
+			/*line main_async.go:431:4*/ fut.i_16 = 0
+			/*line main_async.go:432:4*/ fallthrough
 		case 37:
 			/*line main.go:105:17*/ if !(fut.i_16 < fut.i_12) {
-				/*line main_async.go:436:5*/ state = 41
+				/*line main_async.go:435:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:441:4*/ fut.i = new(int)
-			/*line main_async.go:442:4*/ (*fut.i) = fut.i_16
+			/*line main_async.go:440:4*/ fut.i = new(int)
+			/*line main_async.go:441:4*/ (*fut.i) = fut.i_16
 			/*line main.go:106:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:444:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fallthrough
 		case 39: // resumes at main.go:106:3
-			/*line main.go:106:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:449:4*/ if !ready {
+			/*line main.go:106:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:448:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -458,110 +457,110 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:108:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:461:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 40:
-			/*line main_async.go:463:4*/ fut.i_16++
-			/*line main_async.go:464:4*/ state = 37
+			/*line main_async.go:462:4*/ fut.i_16++
+			/*line main_async.go:463:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:110:2*/ show("range int closure", take(&fut.fs))
 			/*line main.go:111:2*/ showp("range int ptr", take(&fut.ps))
 			/*line main.go:114:2*/ fut.fs = nil
 			/*line main.go:115:2*/ fut.seq = []int{10, 20, 30}
-			/*line main_async.go:471:4*/ fut.i_12 = 0
-			/*line main_async.go:472:4*/ fallthrough
+			/*line main_async.go:470:4*/ fut.i_12 = 0
+			/*line main_async.go:471:4*/ fallthrough
 		case 42:
 			/*line main.go:115:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:475:5*/ state = 46
+				/*line main_async.go:474:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:480:4*/ i_9 = new(int)
-			/*line main_async.go:481:4*/ v = new(int)
-			/*line main_async.go:482:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
+			/*line main_async.go:479:4*/ i_9 = new(int)
+			/*line main_async.go:480:4*/ v = new(int)
+			/*line main_async.go:481:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
 			/*line main.go:116:3*/ fut.fs = append(take(&fut.fs), func(i_9_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:116:32*/ return (*i_9_p)*1000 + (*v_p)
 				}
 			}(i_9, v))
 			/*line main.go:117:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_y
 			fut.i = nil
 			fut.incs = nil
 			fallthrough
 		case 44: // resumes at main.go:117:3
-			/*line main.go:117:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:495:4*/ if !ready {
+			/*line main.go:117:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:494:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:501:4*/ fallthrough
+			/*line main_async.go:500:4*/ fallthrough
 		case 45:
 			/*line main.go:117:3*/ fut.i_12++
-			/*line main_async.go:504:4*/ state = 42
+			/*line main_async.go:503:4*/ state = 42
 			continue
 		case 46:
 			/*line main.go:119:2*/ show("range slice closure", take(&fut.fs))
 			/*line main.go:121:2*/ fut.ps = nil
 			/*line main.go:122:2*/ fut.seq = []int{7, 8, 9}
-			/*line main_async.go:510:4*/ fut.i_12 = 0
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:509:4*/ fut.i_12 = 0
+			/*line main_async.go:510:4*/ fallthrough
 		case 47:
 			/*line main.go:122:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:514:5*/ state = 51
+				/*line main_async.go:513:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:519:4*/ fut.i = new(int)
-			/*line main_async.go:520:4*/ (*fut.i) = fut.seq[fut.i_12]
+			/*line main_async.go:518:4*/ fut.i = new(int)
+			/*line main_async.go:519:4*/ (*fut.i) = fut.seq[fut.i_12]
 			/*line main.go:123:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:522:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:521:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fallthrough
 		case 49: // resumes at main.go:123:3
-			/*line main.go:123:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main.go:123:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:124:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:533:4*/ fallthrough
 		case 50:
-			/*line main_async.go:536:4*/ fut.i_12++
-			/*line main_async.go:537:4*/ state = 47
+			/*line main_async.go:535:4*/ fut.i_12++
+			/*line main_async.go:536:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:126:2*/ showp("range slice &v", take(&fut.ps))
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.str = "héllo"
-			/*line main_async.go:543:4*/ i_19 = 0
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main_async.go:542:4*/ i_19 = 0
+			/*line main_async.go:543:4*/ fallthrough
 		case 52:
 			/*line main.go:130:20*/ if !(i_19 < len(fut.str)) {
-				/*line main_async.go:547:5*/ state = 56
+				/*line main_async.go:546:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:552:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
-			/*line main_async.go:553:4*/ fut.i_12 = i_19 + size
-			/*line main_async.go:554:4*/ fut.i = new(int)
-			/*line main_async.go:555:4*/ fut.r = new(rune)
-			/*line main_async.go:556:4*/ (*fut.i), (*fut.r) = i_19, rn
+			/*line main_async.go:551:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
+			/*line main_async.go:552:4*/ fut.i_12 = i_19 + size
+			/*line main_async.go:553:4*/ fut.i = new(int)
+			/*line main_async.go:554:4*/ fut.r = new(rune)
+			/*line main_async.go:555:4*/ (*fut.i), (*fut.r) = i_19, rn
 			/*line main.go:131:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.seq = nil
 			fallthrough
 		case 54: // resumes at main.go:131:3
-			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main.go:131:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
@@ -572,44 +571,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:132:32*/ return (*i_10_p)*1000 + int((*r_p))
 				}
 			}(fut.i, fut.r))
-			/*line main_async.go:575:4*/ fallthrough
+			/*line main_async.go:574:4*/ fallthrough
 		case 55:
-			/*line main_async.go:577:4*/ i_19 = fut.i_12
-			/*line main_async.go:578:4*/ state = 52
+			/*line main_async.go:576:4*/ i_19 = fut.i_12
+			/*line main_async.go:577:4*/ state = 52
 			continue
 		case 56:
 			/*line main.go:134:2*/ show("range string closure", take(&fut.fs))
 			/*line main.go:137:2*/ fut.fs = nil
 			/*line main.go:138:6*/ fut.i = new(int)
-			/*line main_async.go:584:4*/ (*fut.i) = 0
-			/*line main_async.go:585:4*/ fallthrough
+			/*line main_async.go:583:4*/ (*fut.i) = 0
+			/*line main_async.go:584:4*/ fallthrough
 		case 57:
 			/*line main.go:138:14*/ if !((*fut.i) < 2) {
-				/*line main_async.go:588:5*/ state = 64
+				/*line main_async.go:587:5*/ state = 64
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:139:7*/ fut.j = new(int)
-			/*line main_async.go:594:4*/ (*fut.j) = 0
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main_async.go:593:4*/ (*fut.j) = 0
+			/*line main_async.go:594:4*/ fallthrough
 		case 59:
 			/*line main.go:139:15*/ if !((*fut.j) < 2) {
-				/*line main_async.go:598:5*/ state = 63
+				/*line main_async.go:597:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:140:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.r = nil
 			fut.seq = nil
 			fut.str = ""
 			fallthrough
 		case 61: // resumes at main.go:140:4
-			/*line main.go:140:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:612:4*/ if !ready {
+			/*line main.go:140:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -620,33 +619,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:141:33*/ return (*i_11_p)*10 + (*j_p)
 				}
 			}(fut.i, fut.j))
-			/*line main_async.go:623:4*/ fallthrough
+			/*line main_async.go:622:4*/ fallthrough
 		case 62:
-			/*line main_async.go:625:4*/ fut.j = new(*fut.j)
+			/*line main_async.go:624:4*/ fut.j = new(*fut.j)
 			/*line main.go:139:22*/ (*fut.j)++
-			/*line main_async.go:627:4*/ state = 59
+			/*line main_async.go:626:4*/ state = 59
 			continue
 		case 63:
-			/*line main_async.go:630:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:629:4*/ fut.i = new(*fut.i)
 			/*line main.go:138:21*/ (*fut.i)++
-			/*line main_async.go:632:4*/ state = 57
+			/*line main_async.go:631:4*/ state = 57
 			continue
 		case 64:
 			/*line main.go:144:2*/ show("nested capture", take(&fut.fs))
 			/*line main.go:147:2*/ fut.fs = nil
 			/*line main.go:148:6*/ fut.i_12 = 0
-			/*line main_async.go:638:4*/ fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 65:
 			/*line main.go:148:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:641:5*/ state = 69
+				/*line main_async.go:640:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:149:3*/ fut.i = new(int)
-			/*line main_async.go:647:4*/ (*fut.i) = fut.i_12 * 2
+			/*line main_async.go:646:4*/ (*fut.i) = fut.i_12 * 2
 			/*line main.go:150:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:649:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:648:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -654,8 +653,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 67: // resumes at main.go:150:3
-			/*line main.go:150:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:658:4*/ if !ready {
+			/*line main.go:150:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:657:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
@@ -667,19 +666,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:152:3*/ (*fut.i)++
-			/*line main_async.go:670:4*/ fallthrough
+			/*line main_async.go:669:4*/ fallthrough
 		case 68:
 			/*line main.go:148:21*/ fut.i_12++
-			/*line main_async.go:673:4*/ state = 65
+			/*line main_async.go:672:4*/ state = 65
 			continue
 		case 69:
 			/*line main.go:154:2*/ show("body var capture", take(&fut.fs))
 			/*line main.go:157:2*/ fut.fs = nil
 			/*line main.go:158:6*/ fut.i_12 = 0
-			/*line main_async.go:679:4*/ fallthrough
+			/*line main_async.go:678:4*/ fallthrough
 		case 70:
 			/*line main.go:158:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:682:5*/ state = 74
+				/*line main_async.go:681:5*/ state = 74
 				continue
 			}
 			fallthrough
@@ -692,7 +691,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i))
 			/*line main.go:161:3*/ (*fut.i) += fut.i_12 + 1
 			/*line main.go:162:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:695:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -700,27 +699,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 72: // resumes at main.go:162:3
-			/*line main.go:162:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:704:4*/ if !ready {
+			/*line main.go:162:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 72
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:163:3*/ (*fut.i) += 10
-			/*line main_async.go:711:4*/ fallthrough
+			/*line main_async.go:710:4*/ fallthrough
 		case 73:
 			/*line main.go:158:21*/ fut.i_12++
-			/*line main_async.go:714:4*/ state = 70
+			/*line main_async.go:713:4*/ state = 70
 			continue
 		case 74:
 			/*line main.go:165:2*/ show("body var zero capture", take(&fut.fs))
 			/*line main.go:168:6*/ fut.i = new(int)
-			/*line main_async.go:719:4*/ (*fut.i) = 0
-			/*line main_async.go:720:4*/ fallthrough
+			/*line main_async.go:718:4*/ (*fut.i) = 0
+			/*line main_async.go:719:4*/ fallthrough
 		case 75:
 			/*line main.go:168:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:723:5*/ state = 79
+				/*line main_async.go:722:5*/ state = 79
 				continue
 			}
 			fallthrough
@@ -731,7 +730,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i)
 			/*line main.go:170:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:734:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:733:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -739,8 +738,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 77: // resumes at main.go:170:3
-			/*line main.go:170:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:743:4*/ if !ready {
+			/*line main.go:170:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:742:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
@@ -748,20 +747,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:171:3*/ (*fut.i) += 0
 			/*line main.go:172:3*/ fmt.Println("inside", take(&fut.f)(), (*fut.i))
-			/*line main_async.go:751:4*/ fallthrough
+			/*line main_async.go:750:4*/ fallthrough
 		case 78:
-			/*line main_async.go:753:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:752:4*/ fut.i = new(*fut.i)
 			/*line main.go:168:21*/ (*fut.i)++
-			/*line main_async.go:755:4*/ state = 75
+			/*line main_async.go:754:4*/ state = 75
 			continue
 		case 79:
 			/*line main.go:176:2*/ fut.fs = nil
 			/*line main.go:177:6*/ fut.i = new(int)
-			/*line main_async.go:760:4*/ (*fut.i) = 0
-			/*line main_async.go:761:4*/ fallthrough
+			/*line main_async.go:759:4*/ (*fut.i) = 0
+			/*line main_async.go:760:4*/ fallthrough
 		case 80:
 			/*line main.go:177:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:764:5*/ state = 86
+				/*line main_async.go:763:5*/ state = 86
 				continue
 			}
 			fallthrough
@@ -772,13 +771,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:179:6*/ if !((*fut.i)%2 == 0) {
-				/*line main_async.go:775:5*/ state = 84
+				/*line main_async.go:774:5*/ state = 84
 				continue
 			}
 			fallthrough
 		case 82:
 			/*line main.go:180:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:781:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:780:4*/ fut.aw0 = &fut.c_y
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -786,31 +785,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 83: // resumes at main.go:180:4
-			/*line main.go:180:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:790:4*/ if !ready {
+			/*line main.go:180:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:789:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:796:4*/ state = 85
+			/*line main_async.go:795:4*/ state = 85
 			continue
 		case 84:
 			/*line main.go:183:3*/ (*fut.i)++
-			/*line main_async.go:800:4*/ fallthrough
+			/*line main_async.go:799:4*/ fallthrough
 		case 85:
-			/*line main_async.go:802:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:801:4*/ fut.i = new(*fut.i)
 			/*line main.go:177:21*/ (*fut.i)++
-			/*line main_async.go:804:4*/ state = 80
+			/*line main_async.go:803:4*/ state = 80
 			continue
 		case 86:
 			/*line main.go:185:2*/ show("continue capture", take(&fut.fs))
 			{
-				/*line main_async.go:809:5*/ fut.state = -1
+				/*line main_async.go:808:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:813:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:812:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -819,12 +818,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

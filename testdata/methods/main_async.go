@@ -463,11 +463,7 @@ type mainFuture struct {
 	cs    []Counter
 	i     int
 	mp    map[string]*Counter
-	aw0   rt.Future[int]
-	aw1   rt.Future[*Counter]
-	aw2   rt.Future[Num]
-	aw3   rt.Future[struct{}]
-	aw4   rt.Future[string]
+	aw0   any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -503,22 +499,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:94:2*/ fut.c = new(Counter)
-			/*line main_async.go:506:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
+			/*line main_async.go:502:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
 			/*line main.go:95:22*/ fut.aw0 = (*fut.c).BumpAsync(10)
-			/*line main_async.go:508:4*/ fallthrough
+			/*line main_async.go:504:4*/ fallthrough
 		case 1: // resumes at main.go:95:22
-			/*line main.go:95:22*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main.go:95:22*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("bump", r_2, (*fut.c).N, (*fut.c).Arr)
 			/*line main.go:96:22*/ fut.aw0 = (*fut.c).PeekAsync(5)
-			/*line main_async.go:518:4*/ fallthrough
+			/*line main_async.go:514:4*/ fallthrough
 		case 2: // resumes at main.go:96:22
-			/*line main.go:96:22*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:521:4*/ if !ready {
+			/*line main.go:96:22*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:517:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -526,42 +522,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:2*/ fmt.Println("peek", r_3, (*fut.c).N, (*fut.c).Arr, (*fut.c).Tags)
 			/*line main.go:97:2*/ fut.pc = fut.c
 			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1)
-			/*line main_async.go:529:4*/ fallthrough
+			/*line main_async.go:525:4*/ fallthrough
 		case 3: // resumes at main.go:98:30
-			/*line main.go:98:30*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main.go:98:30*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:528:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1)
-			/*line main_async.go:539:4*/ fut.pc = nil
+			/*line main_async.go:535:4*/ fut.pc = nil
 			fallthrough
 		case 4: // resumes at main.go:99:30
-			/*line main.go:99:30*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:543:4*/ if !ready {
+			/*line main.go:99:30*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, (*fut.c).N)
 			/*line main.go:104:2*/ fut.d = new(Counter)
-			/*line main_async.go:550:4*/ (*fut.d) = Counter{N: 5}
+			/*line main_async.go:546:4*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:105:11*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			/*line main_async.go:552:4*/ fallthrough
+			/*line main_async.go:548:4*/ fallthrough
 		case 5: // resumes at main.go:105:11
-			/*line main.go:105:11*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:555:4*/ if !ready {
+			/*line main.go:105:11*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:105:23*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			/*line main_async.go:561:4*/ fallthrough
+			/*line main_async.go:557:4*/ fallthrough
 		case 6: // resumes at main.go:105:23
-			/*line main.go:105:23*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main.go:105:23*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -570,19 +566,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fmt.Println("copy at call", r, (*fut.d).N)
 			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1)
-			/*line main_async.go:573:4*/ fallthrough
+			/*line main_async.go:569:4*/ fallthrough
 		case 7: // resumes at main.go:108:10
-			/*line main.go:108:10*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main.go:108:10*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:21*/ fut.aw0 = (*fut.d).CopyAtAsync()
-			/*line main_async.go:582:4*/ fallthrough
+			/*line main_async.go:578:4*/ fallthrough
 		case 8: // resumes at main.go:108:21
-			/*line main.go:108:21*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:585:4*/ if !ready {
+			/*line main.go:108:21*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -590,103 +586,103 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ r = add(fut.i, r_9)
 			/*line main.go:109:2*/ fmt.Println("copy at call 2", r, (*fut.d).N)
 			/*line main.go:112:2*/ fut.pc = &Counter{}
-			/*line main.go:113:23*/ fut.aw1 = fut.pc.ChainAsync()
-			/*line main_async.go:594:4*/ fut.d = nil
+			/*line main.go:113:23*/ fut.aw0 = fut.pc.ChainAsync()
+			/*line main_async.go:590:4*/ fut.d = nil
 			fallthrough
 		case 9: // resumes at main.go:113:23
-			/*line main.go:113:23*/ r_10, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main.go:113:23*/ r_10, ready = fut.aw0.(rt.Future[*Counter]).Poll(cx)
+			/*line main_async.go:594:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main.go:113:23*/ fut.aw1 = r_10.ChainAsync()
-			/*line main_async.go:604:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main.go:113:23*/ fut.aw0 = r_10.ChainAsync()
+			/*line main_async.go:600:4*/ fallthrough
 		case 10: // resumes at main.go:113:23
-			/*line main.go:113:23*/ r_11, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:607:4*/ if !ready {
+			/*line main.go:113:23*/ r_11, ready = fut.aw0.(rt.Future[*Counter]).Poll(cx)
+			/*line main_async.go:603:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:113:23*/ fut.aw0 = r_11.BumpAsync(3)
-			/*line main_async.go:613:4*/ fallthrough
+			/*line main_async.go:609:4*/ fallthrough
 		case 11: // resumes at main.go:113:23
-			/*line main.go:113:23*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main.go:113:23*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:2*/ fmt.Println("chain", r_12, take(&fut.pc).N)
 			/*line main.go:116:2*/ fut.n = new(Num)
-			/*line main_async.go:623:4*/ (*fut.n) = 21
-			/*line main.go:117:21*/ fut.aw2 = (*fut.n).DoubleAsync()
-			/*line main_async.go:625:4*/ fallthrough
+			/*line main_async.go:619:4*/ (*fut.n) = 21
+			/*line main.go:117:21*/ fut.aw0 = (*fut.n).DoubleAsync()
+			/*line main_async.go:621:4*/ fallthrough
 		case 12: // resumes at main.go:117:21
-			/*line main.go:117:21*/ r_13, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main.go:117:21*/ r_13, ready = fut.aw0.(rt.Future[Num]).Poll(cx)
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
-			/*line main.go:118:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:635:4*/ fallthrough
+			/*line main.go:118:2*/ fut.aw0 = (*fut.n).IncAsync()
+			/*line main_async.go:631:4*/ fallthrough
 		case 13: // resumes at main.go:118:2
-			/*line main.go:118:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:638:4*/ if !ready {
+			/*line main.go:118:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:634:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw3 = nil
-			/*line main.go:119:2*/ fut.aw3 = (*fut.n).IncAsync()
-			/*line main_async.go:644:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main.go:119:2*/ fut.aw0 = (*fut.n).IncAsync()
+			/*line main_async.go:640:4*/ fallthrough
 		case 14: // resumes at main.go:119:2
-			/*line main.go:119:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main.go:119:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:643:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
-			/*line main_async.go:654:4*/ (*fut.w) = Wrapper{Name: "w"}
+			/*line main_async.go:650:4*/ (*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2)
-			/*line main_async.go:656:4*/ fut.n = nil
+			/*line main_async.go:652:4*/ fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
-			/*line main.go:124:26*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:660:4*/ if !ready {
+			/*line main.go:124:26*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:656:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1)
-			/*line main_async.go:666:4*/ fallthrough
+			/*line main_async.go:662:4*/ fallthrough
 		case 16: // resumes at main.go:124:42
-			/*line main.go:124:42*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main.go:124:42*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:665:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:2*/ fmt.Println("embedded", fut.i, (*fut.w).N, r_15, (*fut.w).N)
-			/*line main.go:125:30*/ fut.aw4 = (*fut.w).HelloAsync()
-			/*line main_async.go:676:4*/ fallthrough
+			/*line main.go:125:30*/ fut.aw0 = (*fut.w).HelloAsync()
+			/*line main_async.go:672:4*/ fallthrough
 		case 17: // resumes at main.go:125:30
-			/*line main.go:125:30*/ r_16, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:679:4*/ if !ready {
+			/*line main.go:125:30*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:675:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
 			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3)
-			/*line main_async.go:686:4*/ fallthrough
+			/*line main_async.go:682:4*/ fallthrough
 		case 18: // resumes at main.go:126:34
-			/*line main.go:126:34*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:689:4*/ if !ready {
+			/*line main.go:126:34*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -694,78 +690,78 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.i = 0
-			/*line main_async.go:697:4*/ fallthrough
+			/*line main_async.go:693:4*/ fallthrough
 		case 19:
 			/*line main.go:130:17*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:700:5*/ state = 23
+				/*line main_async.go:696:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:131:3*/ fut.aw0 = fut.cs[fut.i].BumpAsync(100)
-			/*line main_async.go:706:4*/ fut.w = nil
+			/*line main_async.go:702:4*/ fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
-			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:710:4*/ if !ready {
+			/*line main.go:131:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:706:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:715:4*/ fallthrough
+			/*line main_async.go:711:4*/ fallthrough
 		case 22:
 			/*line main.go:131:3*/ fut.i++
-			/*line main_async.go:718:4*/ state = 19
+			/*line main_async.go:714:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:134:2*/ fut.i = 0
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:719:4*/ fallthrough
 		case 24:
 			/*line main.go:134:21*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:726:5*/ state = 28
+				/*line main_async.go:722:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			/*line main_async.go:731:4*/ cc = new(Counter)
-			/*line main_async.go:732:4*/ (*cc) = fut.cs[fut.i]
+			/*line main_async.go:727:4*/ cc = new(Counter)
+			/*line main_async.go:728:4*/ (*cc) = fut.cs[fut.i]
 			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1)
-			/*line main_async.go:734:4*/ fut.w = nil
+			/*line main_async.go:730:4*/ fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
-			/*line main.go:135:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:738:4*/ if !ready {
+			/*line main.go:135:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:734:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:743:4*/ fallthrough
+			/*line main_async.go:739:4*/ fallthrough
 		case 27:
 			/*line main.go:135:3*/ fut.i++
-			/*line main_async.go:746:4*/ state = 24
+			/*line main_async.go:742:4*/ state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1)
-			/*line main_async.go:752:4*/ fut.w = nil
+			/*line main_async.go:748:4*/ fut.w = nil
 			fut.cs = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
-			/*line main.go:139:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:757:4*/ if !ready {
+			/*line main.go:139:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:753:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", take(&fut.mp)["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0)
-			/*line main_async.go:764:4*/ fut.c = nil
+			/*line main_async.go:760:4*/ fut.c = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
-			/*line main.go:145:22*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:768:4*/ if !ready {
+			/*line main.go:145:22*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:764:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -773,21 +769,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
 			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
-			/*line main_async.go:776:4*/ fallthrough
+			/*line main_async.go:772:4*/ fallthrough
 		case 31: // resumes at main.go:149:27
-			/*line main.go:149:27*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:779:4*/ if !ready {
+			/*line main.go:149:27*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:775:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
-				/*line main_async.go:786:5*/ fut.state = -1
+				/*line main_async.go:782:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:790:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:786:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -796,24 +792,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
 	}
 	fut.state = -1
 }

@@ -254,8 +254,7 @@ type mainFuture struct {
 	iter   *reflect.MapIter
 	str    string
 	seq_2  [3]int
-	aw0    rt.Future[int]
-	aw1    rt.Future[bool]
+	aw0    any
 	c_val  valFuture  // Val's future, held by value
 	c_bool boolFuture // Bool's future, held by value
 }
@@ -304,110 +303,110 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.i_2 = plain("a", 1)
 			/*line main.go:40:23*/ fut.c_val = initValFuture("b", 2)
-			/*line main_async.go:307:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 1: // resumes at main.go:40:23
-			/*line main.go:40:23*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:311:4*/ if !ready {
+			/*line main.go:40:23*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:310:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:317:4*/ x = fut.i_2 + r_2 + plain("c", 3)
+			/*line main_async.go:316:4*/ x = fut.i_2 + r_2 + plain("c", 3)
 			/*line main.go:41:2*/ fmt.Println(x, log)
 			/*line main.go:42:2*/ log = nil
 			/*line main.go:43:5*/ fut.c_bool = initBoolFuture("l", false)
-			/*line main_async.go:321:4*/ fut.aw1 = &fut.c_bool
+			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_bool
 			fallthrough
 		case 2: // resumes at main.go:43:5
-			/*line main.go:43:5*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main.go:43:5*/ r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:324:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:331:4*/ cond = r_3
-			/*line main_async.go:332:4*/ if !(cond) {
-				/*line main_async.go:333:5*/ state = 5
+			/*line main_async.go:330:4*/ cond = r_3
+			/*line main_async.go:331:4*/ if !(cond) {
+				/*line main_async.go:332:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:25*/ fut.c_bool = initBoolFuture("r", true)
-			/*line main_async.go:339:4*/ fut.aw1 = &fut.c_bool
+			/*line main_async.go:338:4*/ fut.aw0 = &fut.c_bool
 			fallthrough
 		case 4: // resumes at main.go:43:25
-			/*line main.go:43:25*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main.go:43:25*/ r_4, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:342:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:349:4*/ cond = r_4
-			/*line main_async.go:350:4*/ fallthrough
+			/*line main_async.go:348:4*/ cond = r_4
+			/*line main_async.go:349:4*/ fallthrough
 		case 5:
 			/*line main.go:43:5*/ if !(cond) {
-				/*line main_async.go:353:5*/ state = 7
+				/*line main_async.go:352:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:44:3*/ fmt.Println("yes")
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 7:
 			/*line main.go:46:5*/ fut.c_bool = initBoolFuture("l", true)
-			/*line main_async.go:362:4*/ fut.aw1 = &fut.c_bool
+			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_bool
 			fallthrough
 		case 8: // resumes at main.go:46:5
-			/*line main.go:46:5*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:366:4*/ if !ready {
+			/*line main.go:46:5*/ r_5, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:365:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:372:4*/ cond_2 = r_5
-			/*line main_async.go:373:4*/ if cond_2 {
-				/*line main_async.go:374:5*/ state = 11
+			/*line main_async.go:371:4*/ cond_2 = r_5
+			/*line main_async.go:372:4*/ if cond_2 {
+				/*line main_async.go:373:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:46:24*/ fut.c_bool = initBoolFuture("r", true)
-			/*line main_async.go:380:4*/ fut.aw1 = &fut.c_bool
+			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_bool
 			fallthrough
 		case 10: // resumes at main.go:46:24
-			/*line main.go:46:24*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main.go:46:24*/ r_6, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:390:4*/ cond_2 = r_6
-			/*line main_async.go:391:4*/ fallthrough
+			/*line main_async.go:389:4*/ cond_2 = r_6
+			/*line main_async.go:390:4*/ fallthrough
 		case 11:
 			/*line main.go:46:5*/ if !(cond_2) {
-				/*line main_async.go:394:5*/ state = 13
+				/*line main_async.go:393:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:47:3*/ fmt.Println("yes2")
-			/*line main_async.go:400:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 13:
 			/*line main.go:49:2*/ fmt.Println(log)
 			/*line main.go:50:2*/ fut.fs = nil
 			/*line main.go:51:2*/ fut.ps = nil
 			/*line main.go:52:6*/ fut.i = new(int)
-			/*line main_async.go:406:4*/ (*fut.i) = 0
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main_async.go:405:4*/ (*fut.i) = 0
+			/*line main_async.go:406:4*/ fallthrough
 		case 14:
 			/*line main.go:52:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:410:5*/ state = 19
+				/*line main_async.go:409:5*/ state = 19
 				continue
 			}
 			fallthrough
@@ -425,32 +424,32 @@ poll:
 				}
 			}
 			/*line main.go:58:3*/ fut.c_val = initValFuture("body", 0)
-			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 16: // resumes at main.go:58:3
-			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:432:4*/ if !ready {
+			/*line main.go:58:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:438:4*/ fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 17:
 			/*line main.go:58:3*/ fut.i = new(*fut.i)
 			/*line main.go:52:25*/ fut.c_val = initValFuture("post", (*fut.i)+1)
-			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 18: // resumes at main.go:52:25
-			/*line main.go:52:25*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main.go:52:25*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:52:21*/ (*fut.i) = r_7
-			/*line main_async.go:453:4*/ state = 14
+			/*line main_async.go:452:4*/ state = 14
 			continue
 		case 19:
 			/*line main.go:60:2*/ for _, f := range fut.fs {
@@ -461,92 +460,92 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			/*line main_async.go:464:4*/ fut.i_2 = 0
-			/*line main_async.go:465:4*/ fallthrough
+			/*line main_async.go:463:4*/ fut.i_2 = 0
+			/*line main_async.go:464:4*/ fallthrough
 		case 20:
 			/*line main.go:67:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:468:5*/ state = 24
+				/*line main_async.go:467:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:473:4*/ k = new(int)
-			/*line main_async.go:474:4*/ v = new(string)
-			/*line main_async.go:475:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
+			/*line main_async.go:472:4*/ k = new(int)
+			/*line main_async.go:473:4*/ v = new(string)
+			/*line main_async.go:474:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(take(&fut.fs), func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
 			}(k, v))
 			/*line main.go:69:3*/ fut.c_val = initValFuture((*v), (*k))
-			/*line main_async.go:482:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_val
 			fut.ps = nil
 			fut.i = nil
 			fallthrough
 		case 22: // resumes at main.go:69:3
-			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main.go:69:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:494:4*/ fallthrough
+			/*line main_async.go:493:4*/ fallthrough
 		case 23:
 			/*line main.go:69:3*/ fut.i_2++
-			/*line main_async.go:497:4*/ state = 20
+			/*line main_async.go:496:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
 			/*line main.go:72:2*/ fut.p_2 = new(P)
-			/*line main_async.go:502:4*/ (*fut.p_2) = P{}
+			/*line main_async.go:501:4*/ (*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync()
-			/*line main_async.go:504:4*/ fut.fs = nil
+			/*line main_async.go:503:4*/ fut.fs = nil
 			fut.ps = nil
 			fut.i = nil
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:73:14
-			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:510:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync()
-			/*line main_async.go:517:4*/ fallthrough
+			/*line main_async.go:516:4*/ fallthrough
 		case 26: // resumes at main.go:73:23
-			/*line main.go:73:23*/ fut.j, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main.go:73:23*/ fut.j, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync()
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:525:4*/ fallthrough
 		case 27: // resumes at main.go:73:32
-			/*line main.go:73:32*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main.go:73:32*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:528:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
-			/*line main_async.go:536:4*/ fut.i_2 = 0
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:535:4*/ fut.i_2 = 0
+			/*line main_async.go:536:4*/ fallthrough
 		case 28:
 			/*line main.go:75:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:540:5*/ state = 35
+				/*line main_async.go:539:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:76:7*/ fut.j = 0
-			/*line main_async.go:546:4*/ fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 30:
 			/*line main.go:76:15*/ if !(fut.j < 3) {
-				/*line main_async.go:549:5*/ state = 34
+				/*line main_async.go:548:5*/ state = 34
 				continue
 			}
 			fallthrough
@@ -564,36 +563,36 @@ poll:
 				}
 			}
 			/*line main.go:83:20*/ fut.c_val = initValFuture("ij", fut.i_2*fut.j)
-			/*line main_async.go:567:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:566:4*/ fut.aw0 = &fut.c_val
 			fut.p_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:83:20
-			/*line main.go:83:20*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main.go:83:20*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:83:4*/ fmt.Print(fut.i_2, fut.j, r_11, ";")
-			/*line main_async.go:579:4*/ fallthrough
+			/*line main_async.go:578:4*/ fallthrough
 		case 33:
 			/*line main.go:76:22*/ fut.j++
-			/*line main_async.go:582:4*/ state = 30
+			/*line main_async.go:581:4*/ state = 30
 			continue
 		case 34:
-			/*line main_async.go:585:4*/ fut.i_2++
-			/*line main_async.go:586:4*/ state = 28
+			/*line main_async.go:584:4*/ fut.i_2++
+			/*line main_async.go:585:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:86:2*/ fmt.Println()
 			/*line main.go:87:14*/ fut.c_val = initValFuture("sw", 2)
-			/*line main_async.go:591:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:590:4*/ fut.aw0 = &fut.c_val
 			fut.p_2 = nil
 			fallthrough
 		case 36: // resumes at main.go:87:14
-			/*line main.go:87:14*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:596:4*/ if !ready {
+			/*line main.go:87:14*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:595:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -602,170 +601,170 @@ poll:
 			/*line main.go:87:9*/ fut.i_2 = r_12
 			/*line main.go:87:28*/ fut.j = fut.i_2
 			/*line main.go:88:7*/ fut.c_val = initValFuture("c1", 1)
-			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 37: // resumes at main.go:88:7
-			/*line main.go:88:7*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main.go:88:7*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:7*/ if fut.j == r_13 {
-				/*line main_async.go:616:5*/ state = 42
+				/*line main_async.go:615:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 38:
 			/*line main.go:88:21*/ fut.c_val = initValFuture("c2", 2)
-			/*line main_async.go:622:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:621:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 39: // resumes at main.go:88:21
-			/*line main.go:88:21*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:626:4*/ if !ready {
+			/*line main.go:88:21*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:625:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:21*/ if fut.j == r_14 {
-				/*line main_async.go:633:5*/ state = 42
+				/*line main_async.go:632:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:91:7*/ fut.c_val = initValFuture("c3", 3)
-			/*line main_async.go:639:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:638:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 41: // resumes at main.go:91:7
-			/*line main.go:91:7*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main.go:91:7*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:642:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:91:7*/ if fut.j == r_15 {
-				/*line main_async.go:650:5*/ state = 43
+				/*line main_async.go:649:5*/ state = 43
 			} else {
 				state = 44
 			}
 			continue
 		case 42:
 			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
-			/*line main_async.go:657:4*/ fallthrough
+			/*line main_async.go:656:4*/ fallthrough
 		case 43:
 			/*line main.go:92:3*/ fmt.Println("fell")
-			/*line main_async.go:660:4*/ state = 45
+			/*line main_async.go:659:4*/ state = 45
 			continue
 		case 44:
 			/*line main.go:94:3*/ fmt.Println("default")
-			/*line main_async.go:664:4*/ fallthrough
+			/*line main_async.go:663:4*/ fallthrough
 		case 45:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
 			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
-			/*line main_async.go:669:4*/ fallthrough
+			/*line main_async.go:668:4*/ fallthrough
 		case 46:
 			/*line main.go:98:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:672:5*/ state = 49
+				/*line main_async.go:671:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:677:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:678:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:679:4*/ k_2, v_3 = kv, kv_2
+			/*line main_async.go:676:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:677:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:678:4*/ k_2, v_3 = kv, kv_2
 			/*line main.go:99:10*/ fut.c_val = initValFuture(k_2, v_3)
-			/*line main_async.go:681:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 48: // resumes at main.go:99:10
-			/*line main.go:99:10*/ r_16, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:685:4*/ if !ready {
+			/*line main.go:99:10*/ r_16, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:684:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:99:3*/ fut.i_2 += r_16
-			/*line main_async.go:692:4*/ state = 46
+			/*line main_async.go:691:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			/*line main_async.go:697:4*/ fut.i_2 = 0
-			/*line main_async.go:698:4*/ fallthrough
+			/*line main_async.go:696:4*/ fut.i_2 = 0
+			/*line main_async.go:697:4*/ fallthrough
 		case 50:
 			/*line main.go:102:20*/ if !(fut.i_2 < len(fut.str)) {
-				/*line main_async.go:701:5*/ state = 54
+				/*line main_async.go:700:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:706:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:707:4*/ fut.j = fut.i_2 + size
-			/*line main_async.go:708:4*/ fut.r = rn
+			/*line main_async.go:705:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:706:4*/ fut.j = fut.i_2 + size
+			/*line main_async.go:707:4*/ fut.r = rn
 			/*line main.go:103:27*/ fut.c_val = initValFuture("r", fut.i_2)
-			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:709:4*/ fut.aw0 = &fut.c_val
 			fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:103:27
-			/*line main.go:103:27*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:715:4*/ if !ready {
+			/*line main.go:103:27*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:714:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
-			/*line main_async.go:722:4*/ fallthrough
+			/*line main_async.go:721:4*/ fallthrough
 		case 53:
-			/*line main_async.go:724:4*/ fut.i_2 = fut.j
-			/*line main_async.go:725:4*/ state = 50
+			/*line main_async.go:723:4*/ fut.i_2 = fut.j
+			/*line main_async.go:724:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			/*line main_async.go:731:4*/ fut.i_2 = 0
-			/*line main_async.go:732:4*/ fallthrough
+			/*line main_async.go:730:4*/ fut.i_2 = 0
+			/*line main_async.go:731:4*/ fallthrough
 		case 55:
 			/*line main.go:107:20*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:735:5*/ state = 59
+				/*line main_async.go:734:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 56:
-			/*line main_async.go:740:4*/ fut.j = fut.seq_2[fut.i_2]
+			/*line main_async.go:739:4*/ fut.j = fut.seq_2[fut.i_2]
 			/*line main.go:108:3*/ fut.arr[2] = 100
 			/*line main.go:109:19*/ fut.c_val = initValFuture("a", fut.j)
-			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:742:4*/ fut.aw0 = &fut.c_val
 			fut.iter = nil
 			fut.str = ""
 			fallthrough
 		case 57: // resumes at main.go:109:19
-			/*line main.go:109:19*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:749:4*/ if !ready {
+			/*line main.go:109:19*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:748:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
-			/*line main_async.go:756:4*/ fallthrough
+			/*line main_async.go:755:4*/ fallthrough
 		case 58:
-			/*line main_async.go:758:4*/ fut.i_2++
-			/*line main_async.go:759:4*/ state = 55
+			/*line main_async.go:757:4*/ fut.i_2++
+			/*line main_async.go:758:4*/ state = 55
 			continue
 		case 59:
 			/*line main.go:111:2*/ fmt.Println(fut.arr)
 			{
-				/*line main_async.go:764:5*/ fut.state = -1
+				/*line main_async.go:763:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:768:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:767:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -774,12 +773,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

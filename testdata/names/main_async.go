@@ -384,10 +384,7 @@ type mainFuture struct {
 	fmt_          func(a ...any) string
 	seq           []int
 	r_6           string
-	aw0_2         rt.Future[int]
-	aw1           rt.Future[rt.Tuple2[int, string]]
-	aw2           rt.Future[string]
-	aw3           rt.Future[struct{}]
+	aw0_2         any
 	c_clash       clashFuture       // Clash's future, held by value
 	c_unnamed     unnamedFuture     // Unnamed's future, held by value
 	c_variadic    variadicFuture    // Variadic's future, held by value
@@ -419,11 +416,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:59:23*/ fut.c_clash = initClashFuture(1, 2, 3, 4, 5)
-			/*line main_async.go:422:4*/ fut.aw0_2 = &fut.c_clash
+			/*line main_async.go:419:4*/ fut.aw0_2 = &fut.c_clash
 			fallthrough
 		case 1: // resumes at main.go:59:23
-			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:423:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -431,82 +428,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_clash = clashFuture{}
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
 			/*line main.go:60:10*/ fut.c_unnamed = initUnnamedFuture(1, 2, "x")
-			/*line main_async.go:434:4*/ fut.aw1 = &fut.c_unnamed
+			/*line main_async.go:431:4*/ fut.aw0_2 = &fut.c_unnamed
 			fallthrough
 		case 2: // resumes at main.go:60:10
-			/*line main.go:60:10*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:438:4*/ if !ready {
+			/*line main.go:60:10*/ r_4, ready = fut.aw0_2.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0_2 = nil
 			fut.c_unnamed = unnamedFuture{}
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
 			/*line main.go:62:26*/ fut.c_variadic = initVariadicFuture("p")
-			/*line main_async.go:447:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:444:4*/ fut.aw0_2 = &fut.c_variadic
 			fallthrough
 		case 3: // resumes at main.go:62:26
-			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:451:4*/ if !ready {
+			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw0_2.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:448:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:41*/ fut.c_variadic = initVariadicFuture("q", 1, 2)
-			/*line main_async.go:458:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:455:4*/ fut.aw0_2 = &fut.c_variadic
 			fallthrough
 		case 4: // resumes at main.go:62:41
-			/*line main.go:62:41*/ fut.r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main.go:62:41*/ fut.r_6, ready = fut.aw0_2.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:62*/ fut.c_variadic = initVariadicFuture("r", []int{4, 5, 6}...)
-			/*line main_async.go:469:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:466:4*/ fut.aw0_2 = &fut.c_variadic
 			fallthrough
 		case 5: // resumes at main.go:62:62
-			/*line main.go:62:62*/ r_7, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:473:4*/ if !ready {
+			/*line main.go:62:62*/ r_7, ready = fut.aw0_2.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:2*/ fmt.Println("variadic", take(&fut.zero_2), take(&fut.r_6), r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
-			/*line main_async.go:482:4*/ fut.aw2 = &fut.c_variadic
+			/*line main_async.go:479:4*/ fut.aw0_2 = &fut.c_variadic
 			fallthrough
 		case 6: // resumes at main.go:64:37
-			/*line main.go:64:37*/ r_8, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:486:4*/ if !ready {
+			/*line main.go:64:37*/ r_8, ready = fut.aw0_2.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:483:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
-			/*line main_async.go:494:4*/ fut.aw3 = &fut.c_noBody
+			/*line main_async.go:491:4*/ fut.aw0_2 = &fut.c_noBody
 			fallthrough
 		case 7: // resumes at main.go:65:2
-			/*line main.go:65:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main.go:65:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:495:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			fut.c_noBody = noBodyFuture{}
 			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
-			/*line main_async.go:505:4*/ fut.aw0_2 = &fut.c_noSuspend
+			/*line main_async.go:502:4*/ fut.aw0_2 = &fut.c_noSuspend
 			fallthrough
 		case 8: // resumes at main.go:66:27
-			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.Poll(cx)
-			/*line main_async.go:509:4*/ if !ready {
+			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:506:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -514,110 +511,110 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
-			/*line main_async.go:517:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:514:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fallthrough
 		case 9: // resumes at main.go:67:2
-			/*line main.go:67:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:521:4*/ if !ready {
+			/*line main.go:67:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
-			/*line main_async.go:528:4*/ fut.aw3 = &fut.c_earlyReturn
+			/*line main_async.go:525:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fallthrough
 		case 10: // resumes at main.go:68:2
-			/*line main.go:68:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main.go:68:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:71:2*/ fut.cx_2 = 1
 			/*line main.go:72:2*/ fut.fut_2 = 2
 			/*line main.go:73:2*/ fut.state_2 = 3
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
-			/*line main.go:76:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main.go:76:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main_async.go:541:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
-			/*line main.go:76:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:547:4*/ if !ready {
+			/*line main.go:76:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:544:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, take(&fut.zero_2))
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
-			/*line main.go:80:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:555:4*/ fallthrough
+			/*line main.go:80:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main_async.go:552:4*/ fallthrough
 		case 12: // resumes at main.go:80:2
-			/*line main.go:80:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main.go:80:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:555:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
-			/*line main.go:83:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:566:4*/ fallthrough
+			/*line main.go:83:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main_async.go:563:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
-			/*line main.go:83:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:569:4*/ if !ready {
+			/*line main.go:83:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			/*line main.go:84:2*/ fmt.Println(take(&fut.fmt_)("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:576:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:579:5*/ state = 18
+				/*line main_async.go:576:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
-			/*line main.go:87:3*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:586:4*/ fallthrough
+			/*line main.go:87:3*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main_async.go:583:4*/ fallthrough
 		case 16: // resumes at main.go:87:3
-			/*line main.go:87:3*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main.go:87:3*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			/*line main.go:88:3*/ fmt.Println("seq", take(&fut.seq))
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main_async.go:592:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:598:4*/ state = 14
+			/*line main_async.go:595:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
 				/*line main.go:91:3*/ rt_2 := "shadowed rt"
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
-			/*line main.go:94:2*/ fut.aw3 = rt.YieldNowAsync()
-			/*line main_async.go:606:4*/ fallthrough
+			/*line main.go:94:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main_async.go:603:4*/ fallthrough
 		case 19: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main.go:94:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:606:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0_2 = nil
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:616:5*/ fut.state = -1
+				/*line main_async.go:613:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:620:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:617:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -626,20 +623,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0_2 != nil {
-		rt.Cancel(fut.aw0_2)
+		if c, ok := fut.aw0_2.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0_2 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

@@ -257,8 +257,7 @@ type mainFuture struct {
 	r_19   string
 	r_20   string
 	t_6    func(int) int
-	aw0    rt.Future[int]
-	aw1    rt.Future[string]
+	aw0    any
 	c_a    aFuture    // A's future, held by value
 	c_b    bFuture    // B's future, held by value
 	c_setX setXFuture // SetX's future, held by value
@@ -302,22 +301,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:11*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:305:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 1: // resumes at main.go:70:11
-			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:308:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:70:17*/ fut.c_b = initBFuture(2)
-			/*line main_async.go:316:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 2: // resumes at main.go:70:17
-			/*line main.go:70:17*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:320:4*/ if !ready {
+			/*line main.go:70:17*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -326,22 +325,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
 			/*line main.go:73:7*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:329:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 3: // resumes at main.go:73:7
-			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:333:4*/ if !ready {
+			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:73:14*/ fut.c_b = initBFuture(4)
-			/*line main_async.go:340:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:339:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 4: // resumes at main.go:73:14
-			/*line main.go:73:14*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:344:4*/ if !ready {
+			/*line main.go:73:14*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -351,24 +350,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.c_a = initAFuture(5)
-			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 5: // resumes at main.go:76:17
-			/*line main.go:76:17*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main.go:76:17*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:364:4*/ y = fut.r_2 + r_6
+			/*line main_async.go:363:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.c_a = initAFuture(6)
-			/*line main_async.go:367:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 6: // resumes at main.go:79:6
-			/*line main.go:79:6*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main.go:79:6*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -378,58 +377,58 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.c_a = initAFuture(7)
-			/*line main_async.go:381:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:380:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 7: // resumes at main.go:82:17
-			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:385:4*/ if !ready {
+			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:391:4*/ fut.t_3 = plain(4)
+			/*line main_async.go:390:4*/ fut.t_3 = plain(4)
 			/*line main.go:82:35*/ fut.c_b = initBFuture(8)
-			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 8: // resumes at main.go:82:35
-			/*line main.go:82:35*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:397:4*/ if !ready {
+			/*line main.go:82:35*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:403:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main_async.go:402:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.c_b = initBFuture(1)
-			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 9: // resumes at main.go:85:16
-			/*line main.go:85:16*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main.go:85:16*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:10*/ fut.c_a = initAFuture(two(r_10, plain(6)))
-			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 10: // resumes at main.go:85:10
-			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:421:4*/ if !ready {
+			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:85:34*/ fut.c_a = initAFuture(9)
-			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 11: // resumes at main.go:85:34
-			/*line main.go:85:34*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:432:4*/ if !ready {
+			/*line main.go:85:34*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -439,25 +438,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.c_a = initAFuture(10)
-			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 12: // resumes at main.go:88:22
-			/*line main.go:88:22*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main.go:88:22*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:452:4*/ y = three(fut.r_2, r_13, plain(8))
+			/*line main_async.go:451:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.c_setX = initSetXFuture(5)
-			/*line main_async.go:456:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_setX
 			fallthrough
 		case 13: // resumes at main.go:92:10
-			/*line main.go:92:10*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:460:4*/ if !ready {
+			/*line main.go:92:10*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -470,11 +469,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.c_setX = initSetXFuture(7)
-			/*line main_async.go:473:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_setX
 			fallthrough
 		case 14: // resumes at main.go:100:6
-			/*line main.go:100:6*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:477:4*/ if !ready {
+			/*line main.go:100:6*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -484,11 +483,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.c_setX = initSetXFuture(4)
-			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:486:4*/ fut.aw0 = &fut.c_setX
 			fallthrough
 		case 15: // resumes at main.go:104:15
-			/*line main.go:104:15*/ r_16, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main.go:104:15*/ r_16, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -498,22 +497,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.c_a = initAFuture(11)
-			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 16: // resumes at main.go:108:19
-			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:505:4*/ if !ready {
+			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:108:26*/ fut.c_b = initBFuture(12)
-			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 17: // resumes at main.go:108:26
-			/*line main.go:108:26*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:516:4*/ if !ready {
+			/*line main.go:108:26*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -522,46 +521,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", take(&fut.arr)))
 			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
-			/*line main_async.go:525:4*/ fut.aw1 = &fut.c_str
+			/*line main_async.go:524:4*/ fut.aw0 = &fut.c_str
 			fallthrough
 		case 18: // resumes at main.go:111:7
-			/*line main.go:111:7*/ fut.r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main.go:111:7*/ fut.r_19, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:528:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
-			/*line main_async.go:536:4*/ fut.aw1 = &fut.c_str
+			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_str
 			fallthrough
 		case 19: // resumes at main.go:111:18
-			/*line main.go:111:18*/ fut.r_20, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main.go:111:18*/ fut.r_20, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
-			/*line main_async.go:547:4*/ fut.aw1 = &fut.c_str
+			/*line main_async.go:546:4*/ fut.aw0 = &fut.c_str
 			fallthrough
 		case 20: // resumes at main.go:111:35
-			/*line main.go:111:35*/ r_21, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:551:4*/ if !ready {
+			/*line main.go:111:35*/ r_21, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:2*/ s = take(&fut.r_19) + take(&fut.r_20) + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:559:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 21: // resumes at main.go:114:25
-			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -569,46 +568,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
-			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 22: // resumes at main.go:114:42
-			/*line main.go:114:42*/ r_23, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main.go:114:42*/ r_23, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:575:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:582:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:581:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
-			/*line main_async.go:585:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 23: // resumes at main.go:117:8
-			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
-			/*line main_async.go:596:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:595:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 24: // resumes at main.go:117:17
-			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:600:4*/ if !ready {
+			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
-			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 25: // resumes at main.go:117:25
-			/*line main.go:117:25*/ r_26, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main.go:117:25*/ r_26, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:610:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -621,22 +620,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
-			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 26: // resumes at main.go:121:8
-			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:627:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
-			/*line main_async.go:635:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 27: // resumes at main.go:121:15
-			/*line main.go:121:15*/ r_28, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main.go:121:15*/ r_28, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:638:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -652,24 +651,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
-			/*line main_async.go:655:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 28: // resumes at main.go:128:10
-			/*line main.go:128:10*/ r_29, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:659:4*/ if !ready {
+			/*line main.go:128:10*/ r_29, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:658:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:665:4*/ y = take(&fut.t_6)(r_29)
+			/*line main_async.go:664:4*/ y = take(&fut.t_6)(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:668:5*/ fut.state = -1
+				/*line main_async.go:667:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:672:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -678,12 +677,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

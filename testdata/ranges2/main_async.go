@@ -149,8 +149,7 @@ type mainFuture struct {
 	n_4   int64
 	seq_7 []byte
 	seq_8 []rune
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[[3]int]
+	aw0   any
 	c_y   yFuture   // Y's future, held by value
 	c_arr arrFuture // Arr's future, held by value
 }
@@ -185,321 +184,321 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:188:4*/ fut.i = 0
-			/*line main_async.go:189:4*/ fallthrough
+			/*line main_async.go:187:4*/ fut.i = 0
+			/*line main_async.go:188:4*/ fallthrough
 		case 1:
 			/*line main.go:36:17*/ if !(fut.i < 3) {
-				/*line main_async.go:192:5*/ state = 5
+				/*line main_async.go:191:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:37:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:198:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:197:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:37:3
-			/*line main.go:37:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main.go:37:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:208:4*/ fallthrough
 		case 4:
-			/*line main_async.go:211:4*/ fut.i++
-			/*line main_async.go:212:4*/ state = 1
+			/*line main_async.go:210:4*/ fut.i++
+			/*line main_async.go:211:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			/*line main_async.go:217:4*/ fut.i = 0
-			/*line main_async.go:218:4*/ fallthrough
+			/*line main_async.go:216:4*/ fut.i = 0
+			/*line main_async.go:217:4*/ fallthrough
 		case 6:
 			/*line main.go:42:22*/ if !(fut.i < 2) {
-				/*line main_async.go:221:5*/ state = 10
+				/*line main_async.go:220:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:226:4*/ fut.row = fut.seq[fut.i]
+			/*line main_async.go:225:4*/ fut.row = fut.seq[fut.i]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
 			/*line main.go:44:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:229:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:228:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:44:3
-			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:233:4*/ if !ready {
+			/*line main.go:44:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:232:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
-			/*line main_async.go:240:4*/ fallthrough
+			/*line main_async.go:239:4*/ fallthrough
 		case 9:
-			/*line main_async.go:242:4*/ fut.i++
-			/*line main_async.go:243:4*/ state = 6
+			/*line main_async.go:241:4*/ fut.i++
+			/*line main_async.go:242:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			/*line main_async.go:247:4*/ fut.i = 0
-			/*line main_async.go:248:4*/ fallthrough
+			/*line main_async.go:246:4*/ fut.i = 0
+			/*line main_async.go:247:4*/ fallthrough
 		case 11:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:251:5*/ state = 15
+				/*line main_async.go:250:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:256:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:255:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 13: // resumes at main.go:49:3
-			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:262:4*/ if !ready {
+			/*line main.go:49:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:268:4*/ fallthrough
 		case 14:
-			/*line main_async.go:271:4*/ fut.i++
-			/*line main_async.go:272:4*/ state = 11
+			/*line main_async.go:270:4*/ fut.i++
+			/*line main_async.go:271:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:52:20*/ fut.c_arr = initArrFuture()
-			/*line main_async.go:276:4*/ fut.aw1 = &fut.c_arr
+			/*line main_async.go:275:4*/ fut.aw0 = &fut.c_arr
 			fallthrough
 		case 16: // resumes at main.go:52:20
-			/*line main.go:52:20*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main.go:52:20*/ r_3, ready = fut.aw0.(rt.Future[[3]int]).Poll(cx)
+			/*line main_async.go:279:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_arr = arrFuture{}
 			/*line main.go:52:2*/ fut.seq_2 = r_3
-			/*line main_async.go:287:4*/ fut.i = 0
-			/*line main_async.go:288:4*/ fallthrough
+			/*line main_async.go:286:4*/ fut.i = 0
+			/*line main_async.go:287:4*/ fallthrough
 		case 17:
 			/*line main.go:52:20*/ if !(fut.i < 3) {
-				/*line main_async.go:291:5*/ state = 21
+				/*line main_async.go:290:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:296:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:295:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:53:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:298:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 19: // resumes at main.go:53:3
-			/*line main.go:53:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:302:4*/ if !ready {
+			/*line main.go:53:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:301:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 20:
-			/*line main_async.go:311:4*/ fut.i++
-			/*line main_async.go:312:4*/ state = 17
+			/*line main_async.go:310:4*/ fut.i++
+			/*line main_async.go:311:4*/ state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			/*line main_async.go:316:4*/ fut.i = 0
-			/*line main_async.go:317:4*/ fallthrough
+			/*line main_async.go:315:4*/ fut.i = 0
+			/*line main_async.go:316:4*/ fallthrough
 		case 22:
 			/*line main.go:57:20*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:320:5*/ state = 26
+				/*line main_async.go:319:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:325:4*/ fut.s = fut.seq_4[fut.i]
+			/*line main_async.go:324:4*/ fut.s = fut.seq_4[fut.i]
 			/*line main.go:58:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 24: // resumes at main.go:58:3
-			/*line main.go:58:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main.go:58:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:330:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:59:3*/ fmt.Println("named", fut.i, take(&fut.s))
-			/*line main_async.go:338:4*/ fallthrough
+			/*line main_async.go:337:4*/ fallthrough
 		case 25:
-			/*line main_async.go:340:4*/ fut.i++
-			/*line main_async.go:341:4*/ state = 22
+			/*line main_async.go:339:4*/ fut.i++
+			/*line main_async.go:340:4*/ state = 22
 			continue
 		case 26:
 			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
-			/*line main_async.go:346:4*/ fut.i_6 = 0
-			/*line main_async.go:347:4*/ fallthrough
+			/*line main_async.go:345:4*/ fut.i_6 = 0
+			/*line main_async.go:346:4*/ fallthrough
 		case 27:
 			/*line main.go:62:17*/ if !(fut.i_6 < fut.n_2) {
-				/*line main_async.go:350:5*/ state = 31
+				/*line main_async.go:349:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
 			/*line main.go:63:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
-			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main.go:63:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:368:4*/ fallthrough
+			/*line main_async.go:367:4*/ fallthrough
 		case 30:
-			/*line main_async.go:370:4*/ fut.i_6++
-			/*line main_async.go:371:4*/ state = 27
+			/*line main_async.go:369:4*/ fut.i_6++
+			/*line main_async.go:370:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:375:4*/ i_13 = 0
-			/*line main_async.go:376:4*/ fallthrough
+			/*line main_async.go:374:4*/ i_13 = 0
+			/*line main_async.go:375:4*/ fallthrough
 		case 32:
 			/*line main.go:67:20*/ if !(i_13 < len(fut.s)) {
-				/*line main_async.go:379:5*/ state = 36
+				/*line main_async.go:378:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:384:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
-			/*line main_async.go:385:4*/ fut.i = i_13 + size
-			/*line main_async.go:386:4*/ fut.r = rn
+			/*line main_async.go:383:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
+			/*line main_async.go:384:4*/ fut.i = i_13 + size
+			/*line main_async.go:385:4*/ fut.r = rn
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:388:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
-			/*line main.go:68:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:393:4*/ if !ready {
+			/*line main.go:68:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:392:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:400:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 35:
-			/*line main_async.go:402:4*/ i_13 = fut.i
-			/*line main_async.go:403:4*/ state = 32
+			/*line main_async.go:401:4*/ i_13 = fut.i
+			/*line main_async.go:402:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:407:4*/ fut.i = 0
-			/*line main_async.go:408:4*/ fallthrough
+			/*line main_async.go:406:4*/ fut.i = 0
+			/*line main_async.go:407:4*/ fallthrough
 		case 37:
 			/*line main.go:72:22*/ if !(fut.i < len(fut.seq_5)) {
-				/*line main_async.go:411:5*/ state = 44
+				/*line main_async.go:410:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:416:4*/ fut.row_2 = fut.seq_5[fut.i]
+			/*line main_async.go:415:4*/ fut.row_2 = fut.seq_5[fut.i]
 			/*line main.go:73:3*/ fut.v = 0
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:417:4*/ fallthrough
 		case 39:
 			/*line main.go:73:21*/ if !(fut.v < len(fut.row_2)) {
-				/*line main_async.go:421:5*/ state = 43
+				/*line main_async.go:420:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:426:4*/ fut.v_3 = fut.row_2[fut.v]
+			/*line main_async.go:425:4*/ fut.v_3 = fut.row_2[fut.v]
 			/*line main.go:74:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_y
 			fut.seq_4 = nil
 			fut.s = ""
 			fallthrough
 		case 41: // resumes at main.go:74:4
-			/*line main.go:74:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main.go:74:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:441:4*/ fallthrough
+			/*line main_async.go:440:4*/ fallthrough
 		case 42:
-			/*line main_async.go:443:4*/ fut.v++
-			/*line main_async.go:444:4*/ state = 39
+			/*line main_async.go:442:4*/ fut.v++
+			/*line main_async.go:443:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:447:4*/ fut.i++
-			/*line main_async.go:448:4*/ state = 37
+			/*line main_async.go:446:4*/ fut.i++
+			/*line main_async.go:447:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:452:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main_async.go:451:4*/ (*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_6 = fut.a
-			/*line main_async.go:454:4*/ fut.i = 0
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main_async.go:453:4*/ fut.i = 0
+			/*line main_async.go:454:4*/ fallthrough
 		case 45:
 			/*line main.go:80:20*/ if !(fut.i < 3) {
-				/*line main_async.go:458:5*/ state = 49
+				/*line main_async.go:457:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:463:4*/ fut.v = fut.seq_6[fut.i]
+			/*line main_async.go:462:4*/ fut.v = fut.seq_6[fut.i]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:468:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:467:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.seq_4 = nil
 			fut.s = ""
 			fut.seq_5 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
-			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:476:4*/ if !ready {
+			/*line main.go:84:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:475:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:483:4*/ fallthrough
+			/*line main_async.go:482:4*/ fallthrough
 		case 48:
-			/*line main_async.go:485:4*/ fut.i++
-			/*line main_async.go:486:4*/ state = 45
+			/*line main_async.go:484:4*/ fut.i++
+			/*line main_async.go:485:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:491:4*/ fallthrough
+			/*line main_async.go:490:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:494:5*/ state = 53
+				/*line main_async.go:493:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:499:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:500:4*/ fut.v = kv
+			/*line main_async.go:498:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:499:4*/ fut.v = kv
 			/*line main.go:90:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -508,30 +507,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_6 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
-			/*line main.go:90:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:512:4*/ if !ready {
+			/*line main.go:90:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:519:4*/ state = 50
+			/*line main_async.go:518:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:524:4*/ fut.i = 0
-			/*line main_async.go:525:4*/ fallthrough
+			/*line main_async.go:523:4*/ fut.i = 0
+			/*line main_async.go:524:4*/ fallthrough
 		case 54:
 			/*line main.go:96:17*/ if !(fut.i < fut.v) {
-				/*line main_async.go:528:5*/ state = 58
+				/*line main_async.go:527:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:97:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:533:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -541,33 +540,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
-			/*line main.go:97:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main.go:97:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:544:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:552:4*/ fallthrough
+			/*line main_async.go:551:4*/ fallthrough
 		case 57:
-			/*line main_async.go:554:4*/ fut.i++
-			/*line main_async.go:555:4*/ state = 54
+			/*line main_async.go:553:4*/ fut.i++
+			/*line main_async.go:554:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:560:4*/ fut.i_10 = 0
-			/*line main_async.go:561:4*/ fallthrough
+			/*line main_async.go:559:4*/ fut.i_10 = 0
+			/*line main_async.go:560:4*/ fallthrough
 		case 59:
 			/*line main.go:102:17*/ if !(fut.i_10 < fut.n_4) {
-				/*line main_async.go:564:5*/ state = 63
+				/*line main_async.go:563:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:103:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:569:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -577,33 +576,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
-			/*line main.go:103:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:581:4*/ if !ready {
+			/*line main.go:103:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:580:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:588:4*/ fallthrough
+			/*line main_async.go:587:4*/ fallthrough
 		case 62:
-			/*line main_async.go:590:4*/ fut.i_10++
-			/*line main_async.go:591:4*/ state = 59
+			/*line main_async.go:589:4*/ fut.i_10++
+			/*line main_async.go:590:4*/ state = 59
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_7 = []byte("hi")
-			/*line main_async.go:595:4*/ fut.i = 0
-			/*line main_async.go:596:4*/ fallthrough
+			/*line main_async.go:594:4*/ fut.i = 0
+			/*line main_async.go:595:4*/ fallthrough
 		case 64:
 			/*line main.go:107:20*/ if !(fut.i < len(fut.seq_7)) {
-				/*line main_async.go:599:5*/ state = 68
+				/*line main_async.go:598:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:604:4*/ fut.b = fut.seq_7[fut.i]
+			/*line main_async.go:603:4*/ fut.b = fut.seq_7[fut.i]
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -613,33 +612,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
-			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:617:4*/ if !ready {
+			/*line main.go:108:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:624:4*/ fallthrough
+			/*line main_async.go:623:4*/ fallthrough
 		case 67:
-			/*line main_async.go:626:4*/ fut.i++
-			/*line main_async.go:627:4*/ state = 64
+			/*line main_async.go:625:4*/ fut.i++
+			/*line main_async.go:626:4*/ state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_8 = []rune("añ")
-			/*line main_async.go:631:4*/ fut.i = 0
-			/*line main_async.go:632:4*/ fallthrough
+			/*line main_async.go:630:4*/ fut.i = 0
+			/*line main_async.go:631:4*/ fallthrough
 		case 69:
 			/*line main.go:112:20*/ if !(fut.i < len(fut.seq_8)) {
-				/*line main_async.go:635:5*/ state = 73
+				/*line main_async.go:634:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:640:4*/ fut.r = fut.seq_8[fut.i]
+			/*line main_async.go:639:4*/ fut.r = fut.seq_8[fut.i]
 			/*line main.go:113:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:642:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_y
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -650,26 +649,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_7 = nil
 			fallthrough
 		case 71: // resumes at main.go:113:3
-			/*line main.go:113:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:654:4*/ if !ready {
+			/*line main.go:113:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:653:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:661:4*/ fallthrough
+			/*line main_async.go:660:4*/ fallthrough
 		case 72:
-			/*line main_async.go:663:4*/ fut.i++
-			/*line main_async.go:664:4*/ state = 69
+			/*line main_async.go:662:4*/ fut.i++
+			/*line main_async.go:663:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:668:5*/ fut.state = -1
+				/*line main_async.go:667:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:672:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -678,12 +677,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -13,8 +13,7 @@ type fibFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	r     int
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
+	aw0   any
 }
 
 // FibAsync is the asynchronous twin of Fib: it returns a future that runs the
@@ -39,16 +38,16 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
 			/*line main.go:17:5*/ if !(fut.n < 2) {
-				/*line main_async.go:42:5*/ state = 3
+				/*line main_async.go:41:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:18:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:48:4*/ fallthrough
+			/*line main_async.go:47:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
-			/*line main.go:18:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:51:4*/ if !ready {
+			/*line main.go:18:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -58,30 +57,30 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:3*/ return fut.n, true
 			}
 		case 3:
-			/*line main.go:21:9*/ fut.aw1 = FibAsync(fut.n - 1)
-			/*line main_async.go:62:4*/ fallthrough
+			/*line main.go:21:9*/ fut.aw0 = FibAsync(fut.n - 1)
+			/*line main_async.go:61:4*/ fallthrough
 		case 4: // resumes at main.go:21:9
-			/*line main.go:21:9*/ fut.r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:65:4*/ if !ready {
+			/*line main.go:21:9*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:64:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main.go:21:20*/ fut.aw1 = FibAsync(fut.n - 2)
-			/*line main_async.go:71:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main.go:21:20*/ fut.aw0 = FibAsync(fut.n - 2)
+			/*line main_async.go:70:4*/ fallthrough
 		case 5: // resumes at main.go:21:20
-			/*line main.go:21:20*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:74:4*/ if !ready {
+			/*line main.go:21:20*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:73:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
 		default:
-			/*line main_async.go:84:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:83:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -90,12 +89,10 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fibFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -107,8 +104,7 @@ var _ func(int) int = Fib
 type isEvenFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[bool]
+	aw0   any
 }
 
 // IsEvenAsync is the asynchronous twin of IsEven: it returns a future that runs the
@@ -138,29 +134,29 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:29:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:137:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
-			/*line main.go:29:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main.go:29:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:140:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:30:9*/ fut.aw1 = IsOddAsync(fut.n - 1)
-			/*line main_async.go:150:4*/ fallthrough
+			/*line main.go:30:9*/ fut.aw0 = IsOddAsync(fut.n - 1)
+			/*line main_async.go:146:4*/ fallthrough
 		case 2: // resumes at main.go:30:9
-			/*line main.go:30:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:153:4*/ if !ready {
+			/*line main.go:30:9*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:149:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:30:2*/ fut.state = -1
 				/*line main.go:30:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:163:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:159:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -169,12 +165,10 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *isEvenFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -216,10 +210,10 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1)
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 1: // resumes at main.go:38:9
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:222:4*/ if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -229,7 +223,7 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:38:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:232:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:226:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -281,41 +275,41 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out)
-			/*line main_async.go:284:4*/ fallthrough
+			/*line main_async.go:278:4*/ fallthrough
 		case 1: // resumes at main.go:51:2
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:287:4*/ if !ready {
+			/*line main_async.go:281:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:293:4*/ fallthrough
+			/*line main_async.go:287:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
 			/*line main.go:52:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:290:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out)
-			/*line main_async.go:303:4*/ fut.t = nil
+			/*line main_async.go:297:4*/ fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:308:4*/ if !ready {
+			/*line main_async.go:302:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:314:5*/ fut.state = -1
+				/*line main_async.go:308:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:318:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:312:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -368,20 +362,20 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L)
-			/*line main_async.go:371:4*/ fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 1: // resumes at main.go:62:17
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main_async.go:368:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R)
-			/*line main_async.go:380:4*/ fut.t = nil
+			/*line main_async.go:374:4*/ fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main_async.go:378:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -391,7 +385,7 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
 		default:
-			/*line main_async.go:394:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:388:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -440,13 +434,13 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Ackermann starts
 			/*line main.go:68:7*/ if fut.m == 0 {
-				/*line main_async.go:443:5*/ state = 2
+				/*line main_async.go:437:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:70:7*/ if fut.n == 0 {
-				/*line main_async.go:449:5*/ state = 3
+				/*line main_async.go:443:5*/ state = 3
 			} else {
 				state = 5
 			}
@@ -458,10 +452,10 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1)
-			/*line main_async.go:461:4*/ fallthrough
+			/*line main_async.go:455:4*/ fallthrough
 		case 4: // resumes at main.go:71:10
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -472,19 +466,19 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 5:
 			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1)
-			/*line main_async.go:475:4*/ fallthrough
+			/*line main_async.go:469:4*/ fallthrough
 		case 6: // resumes at main.go:73:24
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:478:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2)
-			/*line main_async.go:484:4*/ fallthrough
+			/*line main_async.go:478:4*/ fallthrough
 		case 7: // resumes at main.go:73:9
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:487:4*/ if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -494,7 +488,7 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:73:2*/ return r_3, true
 			}
 		default:
-			/*line main_async.go:497:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:491:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -516,8 +510,7 @@ var _ func(int, int) int = Ackermann
 type deepFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
+	aw0   any
 }
 
 // DeepAsync is the asynchronous twin of Deep: it returns a future that runs the
@@ -541,16 +534,16 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:544:5*/ state = 3
+				/*line main_async.go:537:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:543:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -560,21 +553,21 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:80:3*/ return 0, true
 			}
 		case 3:
-			/*line main.go:82:9*/ fut.aw1 = DeepAsync(fut.n - 1)
-			/*line main_async.go:564:4*/ fallthrough
+			/*line main.go:82:9*/ fut.aw0 = DeepAsync(fut.n - 1)
+			/*line main_async.go:557:4*/ fallthrough
 		case 4: // resumes at main.go:82:9
-			/*line main.go:82:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main.go:82:9*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:82:2*/ fut.state = -1
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		default:
-			/*line main_async.go:577:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:570:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -583,12 +576,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deepFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -605,9 +596,7 @@ type mainFuture struct {
 	n           int
 	r_2         bool
 	r_3         bool
-	aw0         rt.Future[int]
-	aw1         rt.Future[bool]
-	aw2         rt.Future[struct{}]
+	aw0         any
 	c_fib       fibFuture       // Fib's future, held by value
 	c_isEven    isEvenFuture    // IsEven's future, held by value
 	c_isOdd     isOddFuture     // IsOdd's future, held by value
@@ -637,88 +626,88 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			/*line main_async.go:640:4*/ fut.i = 0
-			/*line main_async.go:641:4*/ fallthrough
+			/*line main_async.go:629:4*/ fut.i = 0
+			/*line main_async.go:630:4*/ fallthrough
 		case 1:
 			/*line main.go:87:17*/ if !(fut.i < fut.n) {
-				/*line main_async.go:644:5*/ state = 5
+				/*line main_async.go:633:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:13*/ fut.c_fib = initFibFuture(fut.i)
-			/*line main_async.go:650:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:639:4*/ fut.aw0 = &fut.c_fib
 			fallthrough
 		case 3: // resumes at main.go:88:13
-			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:654:4*/ if !ready {
+			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:643:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			/*line main_async.go:661:4*/ fallthrough
+			/*line main_async.go:650:4*/ fallthrough
 		case 4:
-			/*line main_async.go:663:4*/ fut.i++
-			/*line main_async.go:664:4*/ state = 1
+			/*line main_async.go:652:4*/ fut.i++
+			/*line main_async.go:653:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
 			/*line main.go:91:22*/ fut.c_isEven = initIsEvenFuture(10)
-			/*line main_async.go:669:4*/ fut.aw1 = &fut.c_isEven
+			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_isEven
 			fallthrough
 		case 6: // resumes at main.go:91:22
-			/*line main.go:91:22*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:673:4*/ if !ready {
+			/*line main.go:91:22*/ fut.r_2, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:34*/ fut.c_isEven = initIsEvenFuture(7)
-			/*line main_async.go:680:4*/ fut.aw1 = &fut.c_isEven
+			/*line main_async.go:669:4*/ fut.aw0 = &fut.c_isEven
 			fallthrough
 		case 7: // resumes at main.go:91:34
-			/*line main.go:91:34*/ fut.r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:684:4*/ if !ready {
+			/*line main.go:91:34*/ fut.r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:673:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:45*/ fut.c_isOdd = initIsOddFuture(7)
-			/*line main_async.go:691:4*/ fut.aw1 = &fut.c_isOdd
+			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_isOdd
 			fallthrough
 		case 8: // resumes at main.go:91:45
-			/*line main.go:91:45*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:695:4*/ if !ready {
+			/*line main.go:91:45*/ r_4, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:684:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_isOdd = isOddFuture{}
 			/*line main.go:91:2*/ fmt.Println("even", fut.r_2, fut.r_3, r_4)
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
 			/*line main.go:94:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
-			/*line main_async.go:705:4*/ fut.aw2 = &fut.c_walk
+			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_walk
 			fallthrough
 		case 9: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:709:4*/ if !ready {
+			/*line main.go:94:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:698:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_walk = walkFuture{}
 			/*line main.go:95:36*/ fut.c_depth = initDepthFuture(fut.t)
-			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_depth
+			/*line main_async.go:705:4*/ fut.aw0 = &fut.c_depth
 			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
-			/*line main.go:95:36*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:721:4*/ if !ready {
+			/*line main.go:95:36*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -726,12 +715,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_depth = depthFuture{}
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
-			/*line main_async.go:729:4*/ fut.aw0 = &fut.c_ackermann
+			/*line main_async.go:718:4*/ fut.aw0 = &fut.c_ackermann
 			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
-			/*line main.go:96:27*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:734:4*/ if !ready {
+			/*line main.go:96:27*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:723:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -739,11 +728,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:97:22*/ fut.c_deep = initDeepFuture(10000)
-			/*line main_async.go:742:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:731:4*/ fut.aw0 = &fut.c_deep
 			fallthrough
 		case 12: // resumes at main.go:97:22
-			/*line main.go:97:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:746:4*/ if !ready {
+			/*line main.go:97:22*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -751,11 +740,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deep = deepFuture{}
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				/*line main_async.go:754:5*/ fut.state = -1
+				/*line main_async.go:743:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:758:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:747:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -764,16 +753,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }

@@ -188,8 +188,7 @@ type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
 	r      int
 	t      bool
-	aw0    rt.Future[int]
-	aw1    rt.Future[bool]
+	aw0    any
 	c_setG setGFuture // SetG's future, held by value
 	c_bo   boFuture   // Bo's future, held by value
 	c_a    aFuture    // A's future, held by value
@@ -221,136 +220,136 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ g = 9
 			/*line main.go:41:2*/ fut.t = 6 <= g && fut.r == 0
 			/*line main.go:41:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:224:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:223:4*/ fut.aw0 = &fut.c_setG
 			fallthrough
 		case 1: // resumes at main.go:41:46
-			/*line main.go:41:46*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main.go:41:46*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:227:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:234:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
+			/*line main_async.go:233:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
 			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
 			/*line main.go:43:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:238:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:237:4*/ fut.aw0 = &fut.c_setG
 			fallthrough
 		case 2: // resumes at main.go:43:46
-			/*line main.go:43:46*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:242:4*/ if !ready {
+			/*line main.go:43:46*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:248:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
+			/*line main_async.go:247:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
 			/*line main.go:44:14*/ fut.c_bo = initBoFuture(false)
-			/*line main_async.go:250:4*/ fut.aw1 = &fut.c_bo
+			/*line main_async.go:249:4*/ fut.aw0 = &fut.c_bo
 			fallthrough
 		case 3: // resumes at main.go:44:14
-			/*line main.go:44:14*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main.go:44:14*/ r_4, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:253:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:44:2*/ fut.t = r_4
-			/*line main_async.go:261:4*/ if !(fut.t) {
-				/*line main_async.go:262:5*/ state = 5
+			/*line main_async.go:260:4*/ if !(fut.t) {
+				/*line main_async.go:261:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:267:4*/ fut.t = Pb("and-right", true)
-			/*line main_async.go:268:4*/ fallthrough
+			/*line main_async.go:266:4*/ fut.t = Pb("and-right", true)
+			/*line main_async.go:267:4*/ fallthrough
 		case 5:
 			/*line main.go:44:50*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:270:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 6: // resumes at main.go:44:50
-			/*line main.go:44:50*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:275:4*/ if !ready {
+			/*line main.go:44:50*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:274:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:281:4*/ fmt.Println(fut.t, r_5)
+			/*line main_async.go:280:4*/ fmt.Println(fut.t, r_5)
 			/*line main.go:45:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:283:4*/ fut.aw1 = &fut.c_bo
+			/*line main_async.go:282:4*/ fut.aw0 = &fut.c_bo
 			fallthrough
 		case 7: // resumes at main.go:45:14
-			/*line main.go:45:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:287:4*/ if !ready {
+			/*line main.go:45:14*/ r_6, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:45:2*/ fut.t = r_6
-			/*line main_async.go:294:4*/ if fut.t {
-				/*line main_async.go:295:5*/ state = 9
+			/*line main_async.go:293:4*/ if fut.t {
+				/*line main_async.go:294:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:300:4*/ fut.t = Pb("or-right", true)
-			/*line main_async.go:301:4*/ fallthrough
+			/*line main_async.go:299:4*/ fut.t = Pb("or-right", true)
+			/*line main_async.go:300:4*/ fallthrough
 		case 9:
 			/*line main.go:45:48*/ fut.c_a = initAFuture(2)
-			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:303:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 10: // resumes at main.go:45:48
-			/*line main.go:45:48*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:308:4*/ if !ready {
+			/*line main.go:45:48*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:314:4*/ fmt.Println(fut.t, r_7)
+			/*line main_async.go:313:4*/ fmt.Println(fut.t, r_7)
 			/*line main.go:46:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:316:4*/ fut.aw1 = &fut.c_bo
+			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_bo
 			fallthrough
 		case 11: // resumes at main.go:46:14
-			/*line main.go:46:14*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:320:4*/ if !ready {
+			/*line main.go:46:14*/ r_8, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:46:2*/ fut.t = r_8
-			/*line main_async.go:327:4*/ if !(fut.t) {
-				/*line main_async.go:328:5*/ state = 13
+			/*line main_async.go:326:4*/ if !(fut.t) {
+				/*line main_async.go:327:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:333:4*/ fut.t = Pb("and-right-runs", true)
-			/*line main_async.go:334:4*/ fallthrough
+			/*line main_async.go:332:4*/ fut.t = Pb("and-right-runs", true)
+			/*line main_async.go:333:4*/ fallthrough
 		case 13:
 			/*line main.go:46:54*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:337:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_a
 			fallthrough
 		case 14: // resumes at main.go:46:54
-			/*line main.go:46:54*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:341:4*/ if !ready {
+			/*line main.go:46:54*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:347:4*/ fmt.Println(fut.t, r_9)
+			/*line main_async.go:346:4*/ fmt.Println(fut.t, r_9)
 			{
-				/*line main_async.go:349:5*/ fut.state = -1
+				/*line main_async.go:348:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:353:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:352:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -359,12 +358,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

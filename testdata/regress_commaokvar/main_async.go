@@ -134,9 +134,7 @@ type mainFuture struct {
 	str    string
 	isStr  bool
 	err    error
-	aw0    rt.Future[struct{}]
-	aw1    rt.Future[string]
-	aw2    rt.Future[rt.Tuple2[int, error]]
+	aw0    any
 	c_key  keyFuture  // Key's future, held by value
 	c_pair pairFuture // Pair's future, held by value
 }
@@ -172,120 +170,120 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:34:2*/ fut.s, fut.isInt = x.(int)
 			/*line main.go:35:2*/ fut.str, fut.isStr = x.(string)
 			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:175:4*/ fallthrough
+			/*line main_async.go:173:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
-			/*line main.go:36:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:178:4*/ if !ready {
+			/*line main.go:36:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:176:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, take(&fut.str), fut.isStr)
 			/*line main.go:38:17*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:185:4*/ fut.aw1 = &fut.c_key
+			/*line main_async.go:183:4*/ fut.aw0 = &fut.c_key
 			fallthrough
 		case 2: // resumes at main.go:38:17
-			/*line main.go:38:17*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
+			/*line main.go:38:17*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:187:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
 			/*line main.go:39:20*/ fut.c_key = initKeyFuture("zz")
-			/*line main_async.go:197:4*/ fut.aw1 = &fut.c_key
+			/*line main_async.go:195:4*/ fut.aw0 = &fut.c_key
 			fallthrough
 		case 3: // resumes at main.go:39:20
-			/*line main.go:39:20*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main.go:39:20*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:199:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
 			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
 			/*line main.go:41:15*/ fut.c_pair = initPairFuture()
-			/*line main_async.go:210:4*/ fut.aw2 = &fut.c_pair
+			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 4: // resumes at main.go:41:15
-			/*line main.go:41:15*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:214:4*/ if !ready {
+			/*line main.go:41:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
 			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
 			/*line main.go:43:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:223:4*/ fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 5: // resumes at main.go:43:2
-			/*line main.go:43:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:226:4*/ if !ready {
+			/*line main.go:43:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:44:2*/ fmt.Println(fut.v, take(&fut.err), take(&fut.str), fut.ok)
 			/*line main.go:45:14*/ fut.c_key = initKeyFuture("q")
-			/*line main_async.go:233:4*/ fut.aw1 = &fut.c_key
+			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_key
 			fallthrough
 		case 6: // resumes at main.go:45:14
-			/*line main.go:45:14*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main.go:45:14*/ r_4, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:235:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
 			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:244:4*/ fallthrough
 		case 7: // resumes at main.go:47:2
-			/*line main.go:47:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:249:4*/ if !ready {
+			/*line main.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:247:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:48:2*/ fmt.Println(take(&fut.str), fut.ok)
 			/*line main.go:49:6*/ fut.v = 0
-			/*line main_async.go:256:4*/ fallthrough
+			/*line main_async.go:254:4*/ fallthrough
 		case 8:
 			/*line main.go:49:14*/ if !(fut.v < 2) {
-				/*line main_async.go:259:5*/ state = 12
+				/*line main_async.go:257:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:50:20*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:265:4*/ fut.aw1 = &fut.c_key
+			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_key
 			fallthrough
 		case 10: // resumes at main.go:50:20
-			/*line main.go:50:20*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:269:4*/ if !ready {
+			/*line main.go:50:20*/ r_5, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
 			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
-			/*line main_async.go:277:4*/ fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 11:
 			/*line main.go:49:21*/ fut.v++
-			/*line main_async.go:280:4*/ state = 8
+			/*line main_async.go:278:4*/ state = 8
 			continue
 		case 12:
 			{
-				/*line main_async.go:284:5*/ fut.state = -1
+				/*line main_async.go:282:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:288:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:286:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -294,16 +292,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }

@@ -86,8 +86,7 @@ type mainFuture struct {
 	seq_2  Triple
 	seq_3  *Triple
 	n_2    Count
-	aw0    rt.Future[struct{}]
-	aw1    rt.Future[string]
+	aw0    any
 	c_show showFuture // Show's future, held by value
 }
 
@@ -121,217 +120,217 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			/*line main_async.go:124:4*/ fut.i = 0
-			/*line main_async.go:125:4*/ fallthrough
+			/*line main_async.go:123:4*/ fut.i = 0
+			/*line main_async.go:124:4*/ fallthrough
 		case 1:
 			/*line main.go:32:20*/ if !(fut.i < len(fut.str)) {
-				/*line main_async.go:128:5*/ state = 5
+				/*line main_async.go:127:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:133:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
-			/*line main_async.go:134:4*/ fut.x = fut.i + size
-			/*line main_async.go:135:4*/ fut.r = rn
+			/*line main_async.go:132:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:133:4*/ fut.x = fut.i + size
+			/*line main_async.go:134:4*/ fut.r = rn
 			/*line main.go:33:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:136:4*/ fallthrough
 		case 3: // resumes at main.go:33:3
-			/*line main.go:33:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:140:4*/ if !ready {
+			/*line main.go:33:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:139:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
-			/*line main_async.go:146:4*/ fallthrough
+			/*line main_async.go:145:4*/ fallthrough
 		case 4:
-			/*line main_async.go:148:4*/ fut.i = fut.x
-			/*line main_async.go:149:4*/ state = 1
+			/*line main_async.go:147:4*/ fut.i = fut.x
+			/*line main_async.go:148:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:36:2*/ fut.str = string(fut.n)
-			/*line main_async.go:153:4*/ i_2 = 0
-			/*line main_async.go:154:4*/ fallthrough
+			/*line main_async.go:152:4*/ i_2 = 0
+			/*line main_async.go:153:4*/ fallthrough
 		case 6:
 			/*line main.go:36:17*/ if !(i_2 < len(fut.str)) {
-				/*line main_async.go:157:5*/ state = 10
+				/*line main_async.go:156:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:162:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
-			/*line main_async.go:163:4*/ fut.i = i_2 + size_2
+			/*line main_async.go:161:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
+			/*line main_async.go:162:4*/ fut.i = i_2 + size_2
 			/*line main.go:37:15*/ fut.c_show = initShowFuture(fmt.Sprint(i_2))
-			/*line main_async.go:165:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:164:4*/ fut.aw0 = &fut.c_show
 			fallthrough
 		case 8: // resumes at main.go:37:15
-			/*line main.go:37:15*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:169:4*/ if !ready {
+			/*line main.go:37:15*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:168:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:37:3*/ fmt.Println(r_2)
-			/*line main_async.go:176:4*/ fallthrough
+			/*line main_async.go:175:4*/ fallthrough
 		case 9:
-			/*line main_async.go:178:4*/ i_2 = fut.i
-			/*line main_async.go:179:4*/ state = 6
+			/*line main_async.go:177:4*/ i_2 = fut.i
+			/*line main_async.go:178:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			/*line main_async.go:183:4*/ fut.i = 0
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main_async.go:182:4*/ fut.i = 0
+			/*line main_async.go:183:4*/ fallthrough
 		case 11:
 			/*line main.go:39:21*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:187:5*/ state = 15
+				/*line main_async.go:186:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:192:4*/ nm = fut.seq[fut.i]
+			/*line main_async.go:191:4*/ nm = fut.seq[fut.i]
 			/*line main.go:40:15*/ fut.c_show = initShowFuture(string(nm))
-			/*line main_async.go:194:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_show
 			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
-			/*line main.go:40:15*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main.go:40:15*/ r_3, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:198:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:40:3*/ fmt.Println(r_3)
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 14:
-			/*line main_async.go:208:4*/ fut.i++
-			/*line main_async.go:209:4*/ state = 11
+			/*line main_async.go:207:4*/ fut.i++
+			/*line main_async.go:208:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:42:2*/ ages = Ages{"ann": 3}
 			/*line main.go:43:2*/ fut.iter = reflect.ValueOf(ages).MapRange()
-			/*line main_async.go:214:4*/ fallthrough
+			/*line main_async.go:213:4*/ fallthrough
 		case 16:
 			/*line main.go:43:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:217:5*/ state = 19
+				/*line main_async.go:216:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:222:4*/ kv, _ = fut.iter.Key().Interface().(Name)
-			/*line main_async.go:223:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:224:4*/ fut.k, fut.i = kv, kv_2
+			/*line main_async.go:221:4*/ kv, _ = fut.iter.Key().Interface().(Name)
+			/*line main_async.go:222:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:223:4*/ fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:226:4*/ fut.str = ""
+			/*line main_async.go:225:4*/ fut.str = ""
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
-			/*line main.go:44:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main.go:44:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fmt.Println(take(&fut.k), fut.i)
-			/*line main_async.go:237:4*/ state = 16
+			/*line main_async.go:236:4*/ state = 16
 			continue
 		case 19:
 			/*line main.go:47:2*/ fut.t = new(Triple)
-			/*line main_async.go:241:4*/ (*fut.t) = Triple{1, 2, 3}
+			/*line main_async.go:240:4*/ (*fut.t) = Triple{1, 2, 3}
 			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
-			/*line main_async.go:243:4*/ fut.i = 0
-			/*line main_async.go:244:4*/ fallthrough
+			/*line main_async.go:242:4*/ fut.i = 0
+			/*line main_async.go:243:4*/ fallthrough
 		case 20:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:247:5*/ state = 24
+				/*line main_async.go:246:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:252:4*/ fut.x = fut.seq_2[fut.i]
+			/*line main_async.go:251:4*/ fut.x = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:254:4*/ fut.str = ""
+			/*line main_async.go:253:4*/ fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
-			/*line main.go:49:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main.go:49:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:267:4*/ fallthrough
+			/*line main_async.go:266:4*/ fallthrough
 		case 23:
-			/*line main_async.go:269:4*/ fut.i++
-			/*line main_async.go:270:4*/ state = 20
+			/*line main_async.go:268:4*/ fut.i++
+			/*line main_async.go:269:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:275:4*/ fut.i = 0
-			/*line main_async.go:276:4*/ fallthrough
+			/*line main_async.go:274:4*/ fut.i = 0
+			/*line main_async.go:275:4*/ fallthrough
 		case 25:
 			/*line main.go:54:20*/ if !(fut.i < 3) {
-				/*line main_async.go:279:5*/ state = 29
+				/*line main_async.go:278:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:284:4*/ fut.x = fut.seq_3[fut.i]
+			/*line main_async.go:283:4*/ fut.x = fut.seq_3[fut.i]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:286:4*/ fut.t = nil
+			/*line main_async.go:285:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 27: // resumes at main.go:55:3
-			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:293:4*/ if !ready {
+			/*line main.go:55:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:299:4*/ fallthrough
+			/*line main_async.go:298:4*/ fallthrough
 		case 28:
-			/*line main_async.go:301:4*/ fut.i++
-			/*line main_async.go:302:4*/ state = 25
+			/*line main_async.go:300:4*/ fut.i++
+			/*line main_async.go:301:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:307:4*/ fut.i_5 = 0
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:306:4*/ fut.i_5 = 0
+			/*line main_async.go:307:4*/ fallthrough
 		case 30:
 			/*line main.go:59:17*/ if !(fut.i_5 < fut.n_2) {
-				/*line main_async.go:311:5*/ state = 34
+				/*line main_async.go:310:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:317:4*/ fut.t = nil
+			/*line main_async.go:316:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fut.seq_3 = nil
 			fallthrough
 		case 32: // resumes at main.go:60:3
-			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main.go:60:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:324:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:331:4*/ fallthrough
+			/*line main_async.go:330:4*/ fallthrough
 		case 33:
-			/*line main_async.go:333:4*/ fut.i_5++
-			/*line main_async.go:334:4*/ state = 30
+			/*line main_async.go:332:4*/ fut.i_5++
+			/*line main_async.go:333:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:63:2*/ fut.fs = Fns{func(x_3 int) int {
@@ -340,38 +339,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:343:4*/ fallthrough
+			/*line main_async.go:342:4*/ fallthrough
 		case 35:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:346:5*/ state = 39
+				/*line main_async.go:345:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:351:4*/ fut.f = fut.fs[fut.i]
+			/*line main_async.go:350:4*/ fut.f = fut.fs[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:353:4*/ fut.t = nil
+			/*line main_async.go:352:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fut.seq_3 = nil
 			fallthrough
 		case 37: // resumes at main.go:65:3
-			/*line main.go:65:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main.go:65:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:3*/ fmt.Println(take(&fut.f)(10))
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:366:4*/ fallthrough
 		case 38:
-			/*line main_async.go:369:4*/ fut.i++
-			/*line main_async.go:370:4*/ state = 35
+			/*line main_async.go:368:4*/ fut.i++
+			/*line main_async.go:369:4*/ state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
-			/*line main_async.go:374:4*/ fut.aw1 = &fut.c_show
+			/*line main_async.go:373:4*/ fut.aw0 = &fut.c_show
 			fut.t = nil
 			fut.fs = nil
 			fut.str = ""
@@ -380,21 +379,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_3 = nil
 			fallthrough
 		case 40: // resumes at main.go:68:20
-			/*line main.go:68:20*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main.go:68:20*/ r_4, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + take(&fut.n)[:1])
 			{
-				/*line main_async.go:393:5*/ fut.state = -1
+				/*line main_async.go:392:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:397:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:396:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -403,12 +402,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

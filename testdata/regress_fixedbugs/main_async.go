@@ -202,10 +202,7 @@ type mainFuture struct {
 	g       func(x string) string
 	s       *S
 	t       unsafe.Pointer
-	aw0     rt.Future[struct{}]
-	aw1     rt.Future[int]
-	aw2     rt.Future[*S]
-	aw3     rt.Future[rt.Tuple2[int, error]]
+	aw0     any
 	c_val   valFuture   // Val's future, held by value
 	c_point pointFuture // Point's future, held by value
 	c_named namedFuture // Named's future, held by value
@@ -242,10 +239,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
 			/*line main.go:61:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:245:4*/ fallthrough
+			/*line main_async.go:242:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
-			/*line main.go:61:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:248:4*/ if !ready {
+			/*line main.go:61:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:245:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -253,26 +250,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
 			/*line main.go:64:16*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:256:4*/ fut.aw1 = &fut.c_val
+			/*line main_async.go:253:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 2: // resumes at main.go:64:16
-			/*line main.go:64:16*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main.go:64:16*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:257:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:64:2*/ fmt.Println(take(&fut.f)(r), take(&fut.g)("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			/*line main_async.go:268:4*/ (*fut.s) = S{5}
+			/*line main_async.go:265:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 3: // resumes at main.go:67:2
-			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:275:4*/ if !ready {
+			/*line main.go:67:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -280,15 +277,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
-			/*line main_async.go:283:4*/ fut.aw2 = &fut.c_point
+			/*line main_async.go:280:4*/ fut.aw0 = &fut.c_point
 			fallthrough
 		case 4: // resumes at main.go:70:19
-			/*line main.go:70:19*/ r_2, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:287:4*/ if !ready {
+			/*line main.go:70:19*/ r_2, ready = fut.aw0.(rt.Future[*S]).Poll(cx)
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:70:2*/ fmt.Println((*fut.s).n, r_2.n, (*fut.s).n)
 			/*line main.go:71:2*/ xs = []int{42}
@@ -296,48 +293,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:299:4*/ fut.aw1 = &fut.c_val
+			/*line main_async.go:296:4*/ fut.aw0 = &fut.c_val
 			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
-			/*line main.go:74:49*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:304:4*/ if !ready {
+			/*line main.go:74:49*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:301:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:310:4*/ fmt.Println(deref(take(&fut.t), r_3))
+			/*line main_async.go:307:4*/ fmt.Println(deref(take(&fut.t), r_3))
 			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:312:4*/ fut.aw3 = &fut.c_named
+			/*line main_async.go:309:4*/ fut.aw0 = &fut.c_named
 			fallthrough
 		case 6: // resumes at main.go:75:14
-			/*line main.go:75:14*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:316:4*/ if !ready {
+			/*line main.go:75:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:313:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
-			/*line main_async.go:324:4*/ fut.aw1 = &fut.c_val
+			/*line main_async.go:321:4*/ fut.aw0 = &fut.c_val
 			fallthrough
 		case 7: // resumes at fixed.go:100:0
-			/*line fixed.go:100*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:328:4*/ if !ready {
+			/*line fixed.go:100*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:336:5*/ fut.state = -1
+				/*line main_async.go:333:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:340:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:337:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -346,20 +343,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

@@ -76,8 +76,7 @@ type mainFuture struct {
 	x      int
 	ch     chan int
 	b      *Bus
-	aw0    rt.Future[int]
-	aw1    rt.Future[struct{}]
+	aw0    any
 	c_work workFuture // Work's future, held by value
 }
 
@@ -102,11 +101,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
 			/*line main.go:59:15*/ fut.c_work = initWorkFuture(5)
-			/*line main_async.go:105:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:104:4*/ fut.aw0 = &fut.c_work
 			fallthrough
 		case 1: // resumes at main.go:59:15
-			/*line main.go:59:15*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main.go:59:15*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:108:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,10 +116,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			/*line main_async.go:120:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 2:
 			/*line main.go:63:14*/ if !(fut.x < 3) {
-				/*line main_async.go:123:5*/ state = 6
+				/*line main_async.go:122:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -135,33 +134,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
-			/*line main.go:72:3*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:139:4*/ fallthrough
+			/*line main.go:72:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:138:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
-			/*line main.go:72:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:142:4*/ if !ready {
+			/*line main.go:72:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line main_async.go:147:4*/ fallthrough
+			fut.aw0 = nil
+			/*line main_async.go:146:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			/*line main_async.go:150:4*/ state = 2
+			/*line main_async.go:149:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
-			/*line main.go:76:2*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:156:4*/ fut.ch = nil
+			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:155:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
-			/*line main.go:76:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main.go:76:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:77:2*/ done = fut.b.PublishAsync("b")
 			/*line main.go:78:2*/ select {
 			/*line main.go:79:2*/ case ok := <-done:
@@ -170,11 +169,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				/*line main_async.go:173:5*/ fut.state = -1
+				/*line main_async.go:172:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:177:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -183,12 +182,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -236,8 +236,7 @@ var _ func(int) int = Top
 type evenFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[bool]
+	aw0   any
 }
 
 // EvenAsync is the asynchronous twin of Even: it returns a future that runs the
@@ -267,29 +266,29 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:270:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
-			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main.go:45:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:46:9*/ fut.aw1 = OddAsync(fut.n - 1)
-			/*line main_async.go:279:4*/ fallthrough
+			/*line main.go:46:9*/ fut.aw0 = OddAsync(fut.n - 1)
+			/*line main_async.go:278:4*/ fallthrough
 		case 2: // resumes at main.go:46:9
-			/*line main.go:46:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main.go:46:9*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:281:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line main.go:46:2*/ fut.state = -1
 				/*line main.go:46:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:292:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:291:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -298,12 +297,10 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *evenFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -345,10 +342,10 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1)
-			/*line main_async.go:348:4*/ fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 1: // resumes at main.go:54:9
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:351:4*/ if !ready {
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -358,7 +355,7 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:54:2*/ return r, true
 			}
 		default:
-			/*line main_async.go:361:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:358:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -403,13 +400,13 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:406:4*/ fut.r = new(int)
+			/*line main_async.go:403:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:406:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -420,7 +417,7 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		default:
-			/*line main_async.go:423:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:420:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -446,12 +443,7 @@ type mainFuture struct {
 	v      string
 	err    error
 	r_2    bool
-	aw0    rt.Future[int]
-	aw1    rt.Future[bool]
-	aw2    rt.Future[rt.Tuple2[int, *int]]
-	aw3    rt.Future[*rt.JoinHandle[string]]
-	aw4    rt.Future[rt.Tuple2[string, error]]
-	aw5    rt.Future[string]
+	aw0    any
 	c_top  topFuture  // Top's future, held by value
 	c_even evenFuture // Even's future, held by value
 	c_odd  oddFuture  // Odd's future, held by value
@@ -484,11 +476,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_top
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main.go:66:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main.go:66:14*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:483:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -496,92 +488,92 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:499:4*/ fut.aw1 = &fut.c_even
+			/*line main_async.go:491:4*/ fut.aw0 = &fut.c_even
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main.go:67:14*/ fut.r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:495:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:510:4*/ fut.aw1 = &fut.c_odd
+			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_odd
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main.go:67:23*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main.go:67:23*/ r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:506:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:522:4*/ fut.aw2 = &fut.c_ptr
+			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_ptr
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main.go:68:12*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:526:4*/ if !ready {
+			/*line main.go:68:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:534:4*/ fut.aw2 = &fut.c_ptr
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_ptr
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main.go:69:12*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:538:4*/ if !ready {
+			/*line main.go:69:12*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
-			/*line main.go:71:7*/ fut.aw3 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:547:4*/ fut.p1 = nil
+			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
+			/*line main_async.go:539:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
-			/*line main.go:71:7*/ r_6, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:551:4*/ if !ready {
+			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:71:2*/ h = r_6
-			/*line main.go:72:12*/ fut.aw4 = h.JoinAsync()
-			/*line main_async.go:558:4*/ fallthrough
+			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
+			/*line main_async.go:550:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
-			/*line main.go:72:12*/ r_7, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:568:4*/ fut.aw5 = &fut.c_leaf
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_leaf
 			fallthrough
 		case 8: // resumes at main.go:73:22
-			/*line main.go:73:22*/ r_8, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main.go:73:22*/ r_8, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:580:5*/ fut.state = -1
+				/*line main_async.go:572:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:584:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:576:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -590,28 +582,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
-	}
-	if fut.aw5 != nil {
-		rt.Cancel(fut.aw5)
-		fut.aw5 = nil
 	}
 	fut.state = -1
 }

@@ -326,8 +326,7 @@ var _ func(bool) string = Cond
 // mainFuture is the state machine of Main (main.go:92).
 type mainFuture struct {
 	state    int // the next case of Poll; -1 once done
-	aw0      rt.Future[string]
-	aw1      rt.Future[struct{}]
+	aw0      any
 	c_assign assignFuture // Assign's future, held by value
 	c_stmt   stmtFuture   // Stmt's future, held by value
 	c_reused reusedFuture // Reused's future, held by value
@@ -352,11 +351,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:93:14*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_assign
 			fallthrough
 		case 1: // resumes at main.go:93:14
-			/*line main.go:93:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:359:4*/ if !ready {
+			/*line main.go:93:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -364,22 +363,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_assign = assignFuture{}
 			/*line main.go:93:2*/ fmt.Println(r)
 			/*line main.go:94:2*/ fut.c_stmt = initStmtFuture()
-			/*line main_async.go:367:4*/ fut.aw1 = &fut.c_stmt
+			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_stmt
 			fallthrough
 		case 2: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main.go:94:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_stmt = stmtFuture{}
 			/*line main.go:95:14*/ fut.c_reused = initReusedFuture()
-			/*line main_async.go:378:4*/ fut.aw0 = &fut.c_reused
+			/*line main_async.go:377:4*/ fut.aw0 = &fut.c_reused
 			fallthrough
 		case 3: // resumes at main.go:95:14
-			/*line main.go:95:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:382:4*/ if !ready {
+			/*line main.go:95:14*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:381:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -387,11 +386,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_reused = reusedFuture{}
 			/*line main.go:95:2*/ fmt.Println(r_2)
 			/*line main.go:96:14*/ fut.c_cond = initCondFuture(true)
-			/*line main_async.go:390:4*/ fut.aw0 = &fut.c_cond
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_cond
 			fallthrough
 		case 4: // resumes at main.go:96:14
-			/*line main.go:96:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main.go:96:14*/ r_3, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -399,11 +398,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_cond = condFuture{}
 			/*line main.go:96:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:402:5*/ fut.state = -1
+				/*line main_async.go:401:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:406:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:405:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -412,12 +411,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -79,8 +79,7 @@ type mainFuture struct {
 	r         rune
 	str       string
 	iter_2    *reflect.MapIter
-	aw0       rt.Future[struct{}]
-	aw1       rt.Future[int]
+	aw0       any
 	c_work    workFuture2 // Work's future, held by value
 }
 
@@ -106,10 +105,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:29:2*/ fut.Poll_2, fut.Cancel_2 = 1, 2
 			/*line main.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:108:4*/ fallthrough
 		case 1: // resumes at main.go:30:2
-			/*line main.go:30:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main.go:30:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:111:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -118,105 +117,105 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:32:2*/ fut.reflect_2 = "r"
 			/*line main.go:33:2*/ fut.iter = "i"
 			/*line main.go:34:2*/ fut.str = "añb"
-			/*line main_async.go:121:4*/ fut.Poll_2 = 0
-			/*line main_async.go:122:4*/ fallthrough
+			/*line main_async.go:120:4*/ fut.Poll_2 = 0
+			/*line main_async.go:121:4*/ fallthrough
 		case 2:
 			/*line main.go:34:20*/ if !(fut.Poll_2 < len(fut.str)) {
-				/*line main_async.go:125:5*/ state = 6
+				/*line main_async.go:124:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:130:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
-			/*line main_async.go:131:4*/ fut.Cancel_2 = fut.Poll_2 + size
-			/*line main_async.go:132:4*/ fut.r = rn
+			/*line main_async.go:129:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
+			/*line main_async.go:130:4*/ fut.Cancel_2 = fut.Poll_2 + size
+			/*line main_async.go:131:4*/ fut.r = rn
 			/*line main.go:35:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:134:4*/ fallthrough
+			/*line main_async.go:133:4*/ fallthrough
 		case 4: // resumes at main.go:35:3
-			/*line main.go:35:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:137:4*/ if !ready {
+			/*line main.go:35:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:36:3*/ fmt.Println(fut.Poll_2, fut.r, fut.reflect_2, fut.iter)
-			/*line main_async.go:143:4*/ fallthrough
+			/*line main_async.go:142:4*/ fallthrough
 		case 5:
-			/*line main_async.go:145:4*/ fut.Poll_2 = fut.Cancel_2
-			/*line main_async.go:146:4*/ state = 2
+			/*line main_async.go:144:4*/ fut.Poll_2 = fut.Cancel_2
+			/*line main_async.go:145:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:38:2*/ fut.iter_2 = reflect.ValueOf(map[string]int{"k": 1}).MapRange()
-			/*line main_async.go:150:4*/ fallthrough
+			/*line main_async.go:149:4*/ fallthrough
 		case 7:
 			/*line main.go:38:20*/ if !(fut.iter_2.Next()) {
-				/*line main_async.go:153:5*/ state = 10
+				/*line main_async.go:152:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:158:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
-			/*line main_async.go:159:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
-			/*line main_async.go:160:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
+			/*line main_async.go:157:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
+			/*line main_async.go:158:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
+			/*line main_async.go:159:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
 			/*line main.go:39:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:162:4*/ fut.iter = ""
+			/*line main_async.go:161:4*/ fut.iter = ""
 			fut.str = ""
 			fallthrough
 		case 9: // resumes at main.go:39:3
-			/*line main.go:39:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main.go:39:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:166:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:40:3*/ fmt.Println(take(&fut.reflect_2), fut.Poll_2)
-			/*line main_async.go:173:4*/ state = 7
+			/*line main_async.go:172:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:42:2*/ fut.reflect_2 = strings.ToUpper("dot")
 			/*line main.go:42:30*/ fut.c_work = initWorkFuture2(3)
-			/*line main_async.go:178:4*/ fut.aw1 = &fut.c_work
+			/*line main_async.go:177:4*/ fut.aw0 = &fut.c_work
 			fut.iter = ""
 			fut.str = ""
 			fut.iter_2 = nil
 			fallthrough
 		case 11: // resumes at main.go:42:30
-			/*line main.go:42:30*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:185:4*/ if !ready {
+			/*line main.go:42:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:184:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_work = workFuture2{}
-			/*line main_async.go:191:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
+			/*line main_async.go:190:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
 			/*line main.go:43:2*/ fut.reflect_2 = strings.ToUpper("x")
 			/*line main.go:44:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main_async.go:193:4*/ fallthrough
 		case 12: // resumes at main.go:44:2
-			/*line main.go:44:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main.go:44:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:27*/ fut.c_work = initWorkFuture2(1)
-			/*line main_async.go:203:4*/ fut.aw1 = &fut.c_work
+			/*line main_async.go:202:4*/ fut.aw0 = &fut.c_work
 			fallthrough
 		case 13: // resumes at main.go:45:27
-			/*line main.go:45:27*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:207:4*/ if !ready {
+			/*line main.go:45:27*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:206:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_work = workFuture2{}
 			/*line main.go:45:2*/ fmt.Println(fut.reflect_2, strings.Repeat(fut.reflect_2, r_3))
 			{
-				/*line main_async.go:215:5*/ fut.state = -1
+				/*line main_async.go:214:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:219:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:218:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -225,12 +224,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -302,8 +302,7 @@ var _ func(*T, int, string) string = (*T).Take
 type bothFuture struct {
 	state  int // the next case of Poll; -1 once done
 	tag    string
-	aw0    rt.Future[rt.Tuple2[int, string]]
-	aw1    rt.Future[rt.Tuple2[string, int]]
+	aw0    any
 	c_pair pairFuture // Pair's future, held by value
 	c_swap swapFuture // Swap's future, held by value
 }
@@ -330,34 +329,34 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.c_pair = initPairFuture(fut.tag)
-			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_pair
 			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
-			/*line main.go:51:51*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:338:4*/ if !ready {
+			/*line main.go:51:51*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:51:46*/ fut.c_swap = initSwapFuture(r.V0, r.V1)
-			/*line main_async.go:345:4*/ fut.aw1 = &fut.c_swap
+			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_swap
 			fallthrough
 		case 2: // resumes at main.go:51:46
-			/*line main.go:51:46*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main.go:51:46*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
+			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_swap = swapFuture{}
 			{
 				/*line main.go:51:39*/ fut.state = -1
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			/*line main_async.go:360:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:359:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -366,12 +365,10 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *bothFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -385,10 +382,7 @@ type mainFuture struct {
 	t       *T
 	x       int
 	y       string
-	aw0     rt.Future[rt.Tuple2[int, string]]
-	aw1     rt.Future[string]
-	aw2     rt.Future[int]
-	aw3     rt.Future[rt.Tuple2[string, int]]
+	aw0     any
 	c_pair  pairFuture  // Pair's future, held by value
 	c_take  takeFuture  // Take's future, held by value
 	c_takeV takeVFuture // TakeV's future, held by value
@@ -432,200 +426,200 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:19*/ fut.c_pair = initPairFuture("abc")
-			/*line main_async.go:435:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:57:19
-			/*line main.go:57:19*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:439:4*/ if !ready {
+			/*line main.go:57:19*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:57:14*/ fut.c_take = initTakeFuture(r.V0, r.V1)
-			/*line main_async.go:446:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:440:4*/ fut.aw0 = &fut.c_take
 			fallthrough
 		case 2: // resumes at main.go:57:14
-			/*line main.go:57:14*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main.go:57:14*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:444:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:57:2*/ fmt.Println(r_2)
 			/*line main.go:58:20*/ fut.c_pair = initPairFuture("de")
-			/*line main_async.go:458:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 3: // resumes at main.go:58:20
-			/*line main.go:58:20*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main.go:58:20*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:58:14*/ fut.c_takeV = initTakeVFuture(r_3.V0, r_3.V1)
-			/*line main_async.go:469:4*/ fut.aw2 = &fut.c_takeV
+			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_takeV
 			fallthrough
 		case 4: // resumes at main.go:58:14
-			/*line main.go:58:14*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:473:4*/ if !ready {
+			/*line main.go:58:14*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_takeV = takeVFuture{}
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
 			/*line main.go:60:21*/ fut.c_pair = initPairFuture("f")
-			/*line main_async.go:482:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 5: // resumes at main.go:60:21
-			/*line main.go:60:21*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:486:4*/ if !ready {
+			/*line main.go:60:21*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:480:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
-			/*line main.go:60:14*/ fut.aw1 = fut.t.TakeAsync(r_5.V0, r_5.V1)
-			/*line main_async.go:493:4*/ fut.t = nil
+			/*line main.go:60:14*/ fut.aw0 = fut.t.TakeAsync(r_5.V0, r_5.V1)
+			/*line main_async.go:487:4*/ fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
-			/*line main.go:60:14*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:497:4*/ if !ready {
+			/*line main.go:60:14*/ r_6, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
 			/*line main.go:61:14*/ fut.c_both = initBothFuture("ghij")
-			/*line main_async.go:504:4*/ fut.aw3 = &fut.c_both
+			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_both
 			fallthrough
 		case 7: // resumes at main.go:61:14
-			/*line main.go:61:14*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:508:4*/ if !ready {
+			/*line main.go:61:14*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_both = bothFuture{}
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
 			/*line main.go:62:15*/ fut.c_pair = initPairFuture("k")
-			/*line main_async.go:516:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 8: // resumes at main.go:62:15
-			/*line main.go:62:15*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main.go:62:15*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:514:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:62:10*/ fut.c_swap = initSwapFuture(r_8.V0, r_8.V1)
-			/*line main_async.go:527:4*/ fut.aw3 = &fut.c_swap
+			/*line main_async.go:521:4*/ fut.aw0 = &fut.c_swap
 			fallthrough
 		case 9: // resumes at main.go:62:10
-			/*line main.go:62:10*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main.go:62:10*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
+			/*line main_async.go:525:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_swap = swapFuture{}
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
 			/*line main.go:64:24*/ fut.c_pair = initPairFuture("lm")
-			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 10: // resumes at main.go:64:24
-			/*line main.go:64:24*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main.go:64:24*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:538:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			/*line main_async.go:551:4*/ fmt.Println(t_2, t_3)
+			/*line main_async.go:545:4*/ fmt.Println(t_2, t_3)
 			/*line main.go:65:20*/ fut.c_pair = initPairFuture("n")
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 11: // resumes at main.go:65:20
-			/*line main.go:65:20*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main.go:65:20*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			/*line main_async.go:564:4*/ fut.x, fut.y = t_4, t_5
+			/*line main_async.go:558:4*/ fut.x, fut.y = t_4, t_5
 			/*line main.go:66:20*/ fut.c_take = initTakeFuture(plainTake(3, "o"))
-			/*line main_async.go:566:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_take
 			fallthrough
 		case 12: // resumes at main.go:66:20
-			/*line main.go:66:20*/ r_12, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:570:4*/ if !ready {
+			/*line main.go:66:20*/ r_12, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:66:2*/ fmt.Println(fut.x, take(&fut.y), r_12)
 			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
-			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 13: // resumes at main.go:67:19
-			/*line main.go:67:19*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:582:4*/ if !ready {
+			/*line main.go:67:19*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:576:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
-			/*line main_async.go:589:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:583:4*/ fut.aw0 = &fut.c_take
 			fallthrough
 		case 14: // resumes at main.go:67:14
-			/*line main.go:67:14*/ fut.y, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main.go:67:14*/ fut.y, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:587:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
-			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:594:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 15: // resumes at main.go:67:37
-			/*line main.go:67:37*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:604:4*/ if !ready {
+			/*line main.go:67:37*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
-			/*line main_async.go:611:4*/ fut.aw1 = &fut.c_take
+			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_take
 			fallthrough
 		case 16: // resumes at main.go:67:32
-			/*line main.go:67:32*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:615:4*/ if !ready {
+			/*line main.go:67:32*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:2*/ fmt.Println(take(&fut.y) + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:624:5*/ fut.state = -1
+				/*line main_async.go:618:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:628:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:622:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -634,20 +628,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }

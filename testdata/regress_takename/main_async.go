@@ -74,8 +74,7 @@ var _ func([]string) string = Join
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
 	words  []string
-	aw0    rt.Future[string]
-	aw1    rt.Future[struct{}]
+	aw0    any
 	c_join joinFuture // Join's future, held by value
 }
 
@@ -96,33 +95,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:28:2*/ fut.words = []string{"a", "b"}
 			/*line main.go:29:14*/ fut.c_join = initJoinFuture(fut.words)
-			/*line main_async.go:99:4*/ fut.aw0 = &fut.c_join
+			/*line main_async.go:98:4*/ fut.aw0 = &fut.c_join
 			fallthrough
 		case 1: // resumes at main.go:29:14
-			/*line main.go:29:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:103:4*/ if !ready {
+			/*line main.go:29:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:102:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_join = joinFuture{}
 			/*line main.go:29:2*/ fmt.Println(r)
-			/*line main.go:30:2*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:110:4*/ fallthrough
 		case 2: // resumes at main.go:30:2
-			/*line main.go:30:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main.go:30:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:31:2*/ fmt.Println(len(take4(&fut.words)))
 			{
-				/*line main_async.go:121:5*/ fut.state = -1
+				/*line main_async.go:120:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:125:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -131,12 +130,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -225,8 +225,7 @@ var _ func(int) (int, int, error) = Named
 type forwardFuture struct {
 	state  int // the next case of Poll; -1 once done
 	n      int
-	aw0    rt.Future[int]
-	aw1    rt.Future[rt.Tuple2[int, int]]
+	aw0    any
 	c_v    vFuture    // V's future, held by value
 	c_pair pairFuture // Pair's future, held by value
 }
@@ -253,33 +252,33 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Forward starts
 			/*line main.go:53:17*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:53:17
-			/*line main.go:53:17*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main.go:53:17*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:53:9*/ fut.c_pair = initPairFuture(fut.n, r)
-			/*line main_async.go:267:4*/ fut.aw1 = &fut.c_pair
+			/*line main_async.go:266:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 2: // resumes at main.go:53:9
-			/*line main.go:53:9*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:271:4*/ if !ready {
+			/*line main.go:53:9*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			{
 				/*line main.go:53:2*/ fut.state = -1
 				/*line main.go:53:2*/ return rt.Tuple2[int, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		default:
-			/*line main_async.go:282:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
+			/*line main_async.go:281:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -288,12 +287,10 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *forwardFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -333,11 +330,11 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 		case 0: // ForwardNamed starts
 			/*line main.go:58:2*/ fut.a = 99
 			/*line main.go:59:9*/ fut.c_pair = initPairFuture(fut.n, fut.a)
-			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:59:9
 			/*line main.go:59:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:340:4*/ if !ready {
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -349,7 +346,7 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 				/*line main.go:59:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		default:
-			/*line main_async.go:352:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:349:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -393,10 +390,10 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 		switch state {
 		case 0: // Triple starts
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:396:4*/ fallthrough
+			/*line main_async.go:393:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:399:4*/ if !ready {
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -406,7 +403,7 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 				/*line main.go:65:2*/ return rt.Tuple3[string, int, error]{V0: "t", V1: 3, V2: nil}, true
 			}
 		default:
-			/*line main_async.go:409:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:406:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -455,11 +452,11 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 		switch state {
 		case 0: // ForwardTriple starts
 			/*line main.go:70:9*/ fut.c_triple = initTripleFuture()
-			/*line main_async.go:458:4*/ fut.aw0 = &fut.c_triple
+			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_triple
 			fallthrough
 		case 1: // resumes at main.go:70:9
 			/*line main.go:70:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -471,7 +468,7 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 				/*line main.go:70:2*/ return rt.Tuple3[string, int, error]{V0: fut.s, V1: fut.n, V2: fut.err}, true
 			}
 		default:
-			/*line main_async.go:474:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:471:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -517,10 +514,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // NamedModifiedAfterSusp starts
 			/*line main.go:75:2*/ fut.r = 1
 			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:517:4*/ fallthrough
 		case 1: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -532,7 +529,7 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.r, true
 			}
 		default:
-			/*line main_async.go:535:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
+			/*line main_async.go:532:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -578,10 +575,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:83:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:581:4*/ fallthrough
+			/*line main_async.go:578:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:584:4*/ if !ready {
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -591,7 +588,7 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 				/*line main.go:84:2*/ return rt.Tuple2[string, string]{V0: fut.b, V1: fut.a}, true
 			}
 		default:
-			/*line main_async.go:594:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:591:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -637,10 +634,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:89:2*/ logf("i%d", fut.i)
 			/*line main.go:90:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:640:4*/ fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 1: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main_async.go:640:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -650,7 +647,7 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:653:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:650:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -696,10 +693,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Key starts
 			/*line main.go:96:2*/ logf("k%s", fut.k)
 			/*line main.go:97:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:699:4*/ fallthrough
+			/*line main_async.go:696:4*/ fallthrough
 		case 1: // resumes at main.go:97:2
 			/*line main.go:97:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:702:4*/ if !ready {
+			/*line main_async.go:699:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -709,7 +706,7 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:98:2*/ return fut.k, true
 			}
 		default:
-			/*line main_async.go:712:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:709:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -744,12 +741,7 @@ type mainFuture struct {
 	cnt                      *struct{ N int }
 	ss                       string
 	r_22                     int
-	aw0                      rt.Future[rt.Tuple2[int, int]]
-	aw1                      rt.Future[int]
-	aw2                      rt.Future[rt.Tuple3[int, int, error]]
-	aw3                      rt.Future[rt.Tuple3[string, int, error]]
-	aw4                      rt.Future[rt.Tuple2[string, string]]
-	aw5                      rt.Future[string]
+	aw0                      any
 	c_pair                   pairFuture                   // Pair's future, held by value
 	c_v                      vFuture                      // V's future, held by value
 	c_named                  namedFuture                  // Named's future, held by value
@@ -823,11 +815,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:105:10*/ fut.c_pair = initPairFuture(1, 2)
-			/*line main_async.go:826:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:105:10
-			/*line main.go:105:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:830:4*/ if !ready {
+			/*line main.go:105:10*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -836,11 +828,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
 			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
 			/*line main.go:107:9*/ fut.c_pair = initPairFuture(fut.b, a)
-			/*line main_async.go:839:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:831:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 2: // resumes at main.go:107:9
-			/*line main.go:107:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:843:4*/ if !ready {
+			/*line main.go:107:9*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:835:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -849,63 +841,63 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
 			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
 			/*line main.go:109:12*/ fut.c_v = initVFuture(a)
-			/*line main_async.go:852:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:844:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:109:12
-			/*line main.go:109:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:856:4*/ if !ready {
+			/*line main.go:109:12*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:848:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
 			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
 			/*line main.go:112:15*/ fut.c_named = initNamedFuture(3)
-			/*line main_async.go:865:4*/ fut.aw2 = &fut.c_named
+			/*line main_async.go:857:4*/ fut.aw0 = &fut.c_named
 			fallthrough
 		case 4: // resumes at main.go:112:15
-			/*line main.go:112:15*/ r_4, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:869:4*/ if !ready {
+			/*line main.go:112:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, int, error]]).Poll(cx)
+			/*line main_async.go:861:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_named = namedFuture{}
 			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
 			/*line main.go:114:14*/ fut.c_named = initNamedFuture(-2)
-			/*line main_async.go:878:4*/ fut.aw2 = &fut.c_named
+			/*line main_async.go:870:4*/ fut.aw0 = &fut.c_named
 			fallthrough
 		case 5: // resumes at main.go:114:14
-			/*line main.go:114:14*/ r_5, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:882:4*/ if !ready {
+			/*line main.go:114:14*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple3[int, int, error]]).Poll(cx)
+			/*line main_async.go:874:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_named = namedFuture{}
 			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
 			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
 			/*line main.go:116:14*/ fut.c_named = initNamedFuture(0)
-			/*line main_async.go:891:4*/ fut.aw2 = &fut.c_named
+			/*line main_async.go:883:4*/ fut.aw0 = &fut.c_named
 			fallthrough
 		case 6: // resumes at main.go:116:14
-			/*line main.go:116:14*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:895:4*/ if !ready {
+			/*line main.go:116:14*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple3[int, int, error]]).Poll(cx)
+			/*line main_async.go:887:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_named = namedFuture{}
 			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
 			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
 			/*line main.go:119:9*/ fut.c_forward = initForwardFuture(5)
-			/*line main_async.go:904:4*/ fut.aw0 = &fut.c_forward
+			/*line main_async.go:896:4*/ fut.aw0 = &fut.c_forward
 			fallthrough
 		case 7: // resumes at main.go:119:9
-			/*line main.go:119:9*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:908:4*/ if !ready {
+			/*line main.go:119:9*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:900:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -914,11 +906,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
 			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
 			/*line main.go:121:9*/ fut.c_forwardNamed = initForwardNamedFuture(7)
-			/*line main_async.go:917:4*/ fut.aw0 = &fut.c_forwardNamed
+			/*line main_async.go:909:4*/ fut.aw0 = &fut.c_forwardNamed
 			fallthrough
 		case 8: // resumes at main.go:121:9
-			/*line main.go:121:9*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:921:4*/ if !ready {
+			/*line main.go:121:9*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:913:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -927,49 +919,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
 			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
 			/*line main.go:123:17*/ fut.c_forwardTriple = initForwardTripleFuture()
-			/*line main_async.go:930:4*/ fut.aw3 = &fut.c_forwardTriple
+			/*line main_async.go:922:4*/ fut.aw0 = &fut.c_forwardTriple
 			fallthrough
 		case 9: // resumes at main.go:123:17
-			/*line main.go:123:17*/ r_9, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:934:4*/ if !ready {
+			/*line main.go:123:17*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple3[string, int, error]]).Poll(cx)
+			/*line main_async.go:926:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			fut.c_forwardTriple = forwardTripleFuture{}
 			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
 			/*line main.go:125:38*/ fut.c_namedModifiedAfterSusp = initNamedModifiedAfterSuspFuture()
-			/*line main_async.go:943:4*/ fut.aw1 = &fut.c_namedModifiedAfterSusp
+			/*line main_async.go:935:4*/ fut.aw0 = &fut.c_namedModifiedAfterSusp
 			fallthrough
 		case 10: // resumes at main.go:125:38
-			/*line main.go:125:38*/ r_10, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:947:4*/ if !ready {
+			/*line main.go:125:38*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:939:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_namedModifiedAfterSusp = namedModifiedAfterSuspFuture{}
 			/*line main.go:125:2*/ flush(fmt.Sprint("named modified ", r_10))
 			/*line main.go:127:10*/ fut.c_swap = initSwapFuture("x", "y")
-			/*line main_async.go:955:4*/ fut.aw4 = &fut.c_swap
+			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_swap
 			fallthrough
 		case 11: // resumes at main.go:127:10
-			/*line main.go:127:10*/ r_11, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:959:4*/ if !ready {
+			/*line main.go:127:10*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[string, string]]).Poll(cx)
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			fut.c_swap = swapFuture{}
 			/*line main.go:127:2*/ x, y = r_11.V0, r_11.V1
 			/*line main.go:128:2*/ flush(fmt.Sprint("swap str ", x, y))
 			/*line main.go:130:9*/ fut.c_pair = initPairFuture(10, 20)
-			/*line main_async.go:968:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:960:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 12: // resumes at main.go:130:9
-			/*line main.go:130:9*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:972:4*/ if !ready {
+			/*line main.go:130:9*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:964:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -979,56 +971,56 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
 			/*line main.go:134:2*/ fut.b = 1
 			/*line main.go:135:7*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:982:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:974:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 13: // resumes at main.go:135:7
-			/*line main.go:135:7*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:986:4*/ if !ready {
+			/*line main.go:135:7*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:978:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:135:2*/ fut.b += r_13
 			/*line main.go:136:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:994:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:986:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 14: // resumes at main.go:136:7
-			/*line main.go:136:7*/ r_14, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:998:4*/ if !ready {
+			/*line main.go:136:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:990:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ fut.b *= r_14
 			/*line main.go:137:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1006:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:998:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 15: // resumes at main.go:137:7
-			/*line main.go:137:7*/ r_15, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1010:4*/ if !ready {
+			/*line main.go:137:7*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1002:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:137:2*/ fut.b -= r_15
 			/*line main.go:138:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1018:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:138:8
-			/*line main.go:138:8*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1022:4*/ if !ready {
+			/*line main.go:138:8*/ r_16, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1014:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:138:2*/ fut.b <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
 			/*line main.go:142:2*/ g = new(int)
-			/*line main_async.go:1031:4*/ (*g) = 10
+			/*line main_async.go:1023:4*/ (*g) = 10
 			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
@@ -1038,126 +1030,126 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:1041:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1033:4*/ fut.aw0 = &fut.c_idx
 			fallthrough
 		case 17: // resumes at main.go:148:6
-			/*line main.go:148:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1045:4*/ if !ready {
+			/*line main.go:148:6*/ fut.b, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1037:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:148:16*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:1052:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1044:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 18: // resumes at main.go:148:16
-			/*line main.go:148:16*/ r_18, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1056:4*/ if !ready {
+			/*line main.go:148:16*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1048:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:148:2*/ fut.arr[fut.b] = r_18
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
 			/*line main.go:150:2*/ fut.b = pidx(2)
 			/*line main.go:150:17*/ fut.c_v = initVFuture(20)
-			/*line main_async.go:1066:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1058:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 19: // resumes at main.go:150:17
-			/*line main.go:150:17*/ r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1070:4*/ if !ready {
+			/*line main.go:150:17*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1062:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1076:4*/ fut.arr[fut.b] = r_19
+			/*line main_async.go:1068:4*/ fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
 			/*line main.go:152:6*/ fut.c_idx = initIdxFuture(3)
-			/*line main_async.go:1079:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1071:4*/ fut.aw0 = &fut.c_idx
 			fallthrough
 		case 20: // resumes at main.go:152:6
-			/*line main.go:152:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1083:4*/ if !ready {
+			/*line main.go:152:6*/ fut.b, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1075:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:19*/ fut.c_idx = initIdxFuture(4)
-			/*line main_async.go:1090:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1082:4*/ fut.aw0 = &fut.c_idx
 			fallthrough
 		case 21: // resumes at main.go:152:19
-			/*line main.go:152:19*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1094:4*/ if !ready {
+			/*line main.go:152:19*/ fut.w, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1086:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:29*/ fut.c_v = initVFuture(30)
-			/*line main_async.go:1101:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1093:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 22: // resumes at main.go:152:29
-			/*line main.go:152:29*/ fut.r_22, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1105:4*/ if !ready {
+			/*line main.go:152:29*/ fut.r_22, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1097:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:152:36*/ fut.c_v = initVFuture(40)
-			/*line main_async.go:1112:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1104:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 23: // resumes at main.go:152:36
-			/*line main.go:152:36*/ r_23, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1116:4*/ if !ready {
+			/*line main.go:152:36*/ r_23, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1108:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
 			/*line main.go:154:6*/ fut.c_idx = initIdxFuture(0)
-			/*line main_async.go:1125:4*/ fut.aw1 = &fut.c_idx
+			/*line main_async.go:1117:4*/ fut.aw0 = &fut.c_idx
 			fallthrough
 		case 24: // resumes at main.go:154:6
-			/*line main.go:154:6*/ fut.b, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1129:4*/ if !ready {
+			/*line main.go:154:6*/ fut.b, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1121:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:154:17*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1136:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1128:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 25: // resumes at main.go:154:17
-			/*line main.go:154:17*/ r_25, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1140:4*/ if !ready {
+			/*line main.go:154:17*/ r_25, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1132:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", take(&fut.arr)))
 			/*line main.go:158:2*/ fut.sl = new([]int)
-			/*line main_async.go:1149:4*/ (*fut.sl) = []int{1, 2, 3}
+			/*line main_async.go:1141:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
 			/*line main.go:160:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1152:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1144:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 26: // resumes at main.go:160:5
-			/*line main.go:160:5*/ r_26, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1156:4*/ if !ready {
+			/*line main.go:160:5*/ r_26, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1148:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:160:2*/ (*fut.sl)[r_26] = func(sl_p *[]int) func() int {
 				return func() int {
@@ -1168,75 +1160,75 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), take(&fut.arr)))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:1171:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1163:4*/ fut.aw0 = &fut.c_key
 			fut.sl = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
-			/*line main.go:165:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1176:4*/ if !ready {
+			/*line main.go:165:4*/ fut.ss, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:1168:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1183:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1175:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 28: // resumes at main.go:165:17
-			/*line main.go:165:17*/ r_28, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1187:4*/ if !ready {
+			/*line main.go:165:17*/ r_28, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1179:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:1195:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1187:4*/ fut.aw0 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
-			/*line main.go:166:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1200:4*/ if !ready {
+			/*line main.go:166:4*/ fut.ss, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:1192:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1207:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1199:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 30: // resumes at main.go:166:17
-			/*line main.go:166:17*/ r_30, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1211:4*/ if !ready {
+			/*line main.go:166:17*/ r_30, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1203:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
-			/*line main_async.go:1219:4*/ fut.aw5 = &fut.c_key
+			/*line main_async.go:1211:4*/ fut.aw0 = &fut.c_key
 			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
-			/*line main.go:167:4*/ fut.ss, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:1224:4*/ if !ready {
+			/*line main.go:167:4*/ fut.ss, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:1216:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1231:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1223:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:167:16
-			/*line main.go:167:16*/ r_32, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1235:4*/ if !ready {
+			/*line main.go:167:16*/ r_32, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1227:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:167:2*/ fut.m[fut.ss] = r_32
 			/*line main.go:168:2*/ flush(fmt.Sprint("map ", fut.m["a"], fut.m["b"], fut.m["c"], len(fut.m)))
@@ -1245,64 +1237,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1248:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1240:4*/ fut.aw0 = &fut.c_v
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
-			/*line main.go:175:13*/ fut.w, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1253:4*/ if !ready {
+			/*line main.go:175:13*/ fut.w, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1245:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1260:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1252:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 34: // resumes at main.go:175:19
-			/*line main.go:175:19*/ r_34, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1264:4*/ if !ready {
+			/*line main.go:175:19*/ r_34, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1256:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1273:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1265:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 35: // resumes at main.go:177:16
-			/*line main.go:177:16*/ r_35, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1277:4*/ if !ready {
+			/*line main.go:177:16*/ r_35, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1269:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:177:2*/ fut.b, fut.arr[fut.b] = 1, r_35
 			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, take(&fut.arr)))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1287:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1279:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 36: // resumes at main.go:182:14
-			/*line main.go:182:14*/ r_36, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1291:4*/ if !ready {
+			/*line main.go:182:14*/ r_36, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1283:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:182:2*/ fut.b, fut.w = fut.w, fut.b+r_36
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
-			/*line main_async.go:1301:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1293:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 37: // resumes at main.go:187:21
-			/*line main.go:187:21*/ r_37, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1305:4*/ if !ready {
+			/*line main.go:187:21*/ r_37, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:1297:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1311,11 +1303,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
 			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
-			/*line main_async.go:1314:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1306:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 38: // resumes at main.go:189:11
-			/*line main.go:189:11*/ r_38, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1318:4*/ if !ready {
+			/*line main.go:189:11*/ r_38, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:1310:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -1325,82 +1317,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *take(&fut.pp)))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1328:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1320:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 39: // resumes at main.go:194:16
-			/*line main.go:194:16*/ r_39, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1332:4*/ if !ready {
+			/*line main.go:194:16*/ r_39, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1324:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:194:2*/ val, ok = take(&fut.mm)[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1341:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1333:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 40: // resumes at main.go:196:17
-			/*line main.go:196:17*/ r_40, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1345:4*/ if !ready {
+			/*line main.go:196:17*/ r_40, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1337:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:196:2*/ anyv = r_40
 			/*line main.go:197:2*/ iv, ok = anyv.(int)
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1356:4*/ fut.w = 0
-			/*line main_async.go:1357:4*/ fallthrough
+			/*line main_async.go:1348:4*/ fut.w = 0
+			/*line main_async.go:1349:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1360:5*/ state = 45
+				/*line main_async.go:1352:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1366:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1358:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:203:12
-			/*line main.go:203:12*/ r_41, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1370:4*/ if !ready {
+			/*line main.go:203:12*/ r_41, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1362:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1377:4*/ fallthrough
+			/*line main_async.go:1369:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1379:4*/ fut.w++
-			/*line main_async.go:1380:4*/ state = 41
+			/*line main_async.go:1371:4*/ fut.w++
+			/*line main_async.go:1372:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", take(&fut.cnt).N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1386:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:1378:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 46: // resumes at main.go:209:19
-			/*line main.go:209:19*/ r_42, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1390:4*/ if !ready {
+			/*line main.go:209:19*/ r_42, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1382:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
 			/*line main.go:210:2*/ flush("str op= " + take(&fut.ss))
 			{
-				/*line main_async.go:1399:5*/ fut.state = -1
+				/*line main_async.go:1391:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1403:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1395:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1409,28 +1401,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
-	}
-	if fut.aw5 != nil {
-		rt.Cancel(fut.aw5)
-		fut.aw5 = nil
 	}
 	fut.state = -1
 }

@@ -144,8 +144,7 @@ type mainFuture struct {
 	s     S
 	p     *int
 	sl    []int
-	aw0   rt.Future[int]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 	c_v   vFuture   // V's future, held by value
 	c_get getFuture // Get's future, held by value
 }
@@ -195,22 +194,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:37:2*/ fut.sl = []int{-1, 0, 1, 5}
-			/*line main_async.go:198:4*/ fut.y_2 = 0
-			/*line main_async.go:199:4*/ fallthrough
+			/*line main_async.go:197:4*/ fut.y_2 = 0
+			/*line main_async.go:198:4*/ fallthrough
 		case 1:
 			/*line main.go:37:20*/ if !(fut.y_2 < len(fut.sl)) {
-				/*line main_async.go:202:5*/ state = 13
+				/*line main_async.go:201:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:207:4*/ n = fut.sl[fut.y_2]
+			/*line main_async.go:206:4*/ n = fut.sl[fut.y_2]
 			/*line main.go:38:11*/ fut.c_v = initVFuture(n)
-			/*line main_async.go:209:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:38:11
-			/*line main.go:38:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:213:4*/ if !ready {
+			/*line main.go:38:11*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -218,21 +217,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:38:6*/ fut.a = r
 			/*line main.go:38:17*/ if !(fut.a < 0) {
-				/*line main_async.go:221:5*/ state = 5
+				/*line main_async.go:220:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:39:4*/ fmt.Println("neg", fut.a)
-			/*line main_async.go:227:4*/ state = 12
+			/*line main_async.go:226:4*/ state = 12
 			continue
 		case 5:
 			/*line main.go:40:18*/ fut.c_v = initVFuture(fut.a * 10)
-			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:230:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 6: // resumes at main.go:40:18
-			/*line main.go:40:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:235:4*/ if !ready {
+			/*line main.go:40:18*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:234:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -240,21 +239,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:40:13*/ fut.b = r_2
 			/*line main.go:40:29*/ if !(fut.b == 0) {
-				/*line main_async.go:243:5*/ state = 8
+				/*line main_async.go:242:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:41:4*/ fmt.Println("zero", fut.a, fut.b)
-			/*line main_async.go:249:4*/ state = 12
+			/*line main_async.go:248:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:42:18*/ fut.c_v = initVFuture(fut.b + 1)
-			/*line main_async.go:253:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:252:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 9: // resumes at main.go:42:18
-			/*line main.go:42:18*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:257:4*/ if !ready {
+			/*line main.go:42:18*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:256:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -262,32 +261,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:42:13*/ c = r_3
 			/*line main.go:42:28*/ if !(c < 20) {
-				/*line main_async.go:265:5*/ state = 11
+				/*line main_async.go:264:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, c)
-			/*line main_async.go:271:4*/ state = 12
+			/*line main_async.go:270:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:44:10*/ {
 				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, c)
 			}
-			/*line main_async.go:277:4*/ fallthrough
+			/*line main_async.go:276:4*/ fallthrough
 		case 12:
-			/*line main_async.go:279:4*/ fut.y_2++
-			/*line main_async.go:280:4*/ state = 1
+			/*line main_async.go:278:4*/ fut.y_2++
+			/*line main_async.go:279:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:50:2*/ fut.a = 1
 			/*line main.go:51:10*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_v
 			fut.sl = nil
 			fallthrough
 		case 14: // resumes at main.go:51:10
-			/*line main.go:51:10*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main.go:51:10*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -295,7 +294,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:51:5*/ x_2 = r_4
 			/*line main.go:51:16*/ if !(x_2 > 0) {
-				/*line main_async.go:298:5*/ state = 17
+				/*line main_async.go:297:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -303,96 +302,96 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:52:3*/ fmt.Println("inner x", x_2)
 			/*line main.go:53:3*/ fut.b = x_2 * 2
 			/*line main.go:54:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:305:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:54:3
-			/*line main.go:54:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:310:4*/ if !ready {
+			/*line main.go:54:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.b)
-			/*line main_async.go:317:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 17:
 			/*line main.go:57:2*/ fmt.Println("outer x", fut.a)
 			/*line main.go:60:2*/ fut.err = nil
 			/*line main.go:61:15*/ fut.c_get = initGetFuture(-1)
-			/*line main_async.go:322:4*/ fut.aw1 = &fut.c_get
+			/*line main_async.go:321:4*/ fut.aw0 = &fut.c_get
 			fallthrough
 		case 18: // resumes at main.go:61:15
-			/*line main.go:61:15*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:326:4*/ if !ready {
+			/*line main.go:61:15*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:61:5*/ v, err_2 = r_5.V0, r_5.V1
 			/*line main.go:61:24*/ if !(err_2 != nil) {
-				/*line main_async.go:334:5*/ state = 20
+				/*line main_async.go:333:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:339:4*/ fallthrough
 		case 20:
 			/*line main.go:64:2*/ fmt.Println("outer err", take(&fut.err))
 			/*line main.go:65:12*/ fut.c_get = initGetFuture(3)
-			/*line main_async.go:344:4*/ fut.aw1 = &fut.c_get
+			/*line main_async.go:343:4*/ fut.aw0 = &fut.c_get
 			fallthrough
 		case 21: // resumes at main.go:65:12
-			/*line main.go:65:12*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main.go:65:12*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:347:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
 			/*line main.go:66:2*/ fmt.Println("get", fut.a, take(&fut.err))
 			/*line main.go:67:15*/ fut.c_get = initGetFuture(4)
-			/*line main_async.go:357:4*/ fut.aw1 = &fut.c_get
+			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_get
 			fallthrough
 		case 22: // resumes at main.go:67:15
-			/*line main.go:67:15*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main.go:67:15*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			/*line main.go:67:23*/ if !(err_3 == nil) {
-				/*line main_async.go:369:5*/ state = 24
+				/*line main_async.go:368:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:68:3*/ v_3++
 			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
-			/*line main_async.go:376:4*/ fallthrough
+			/*line main_async.go:375:4*/ fallthrough
 		case 24:
 			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
 			/*line main.go:74:2*/ fut.a = 100
 			/*line main.go:75:6*/ fut.b = 0
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:380:4*/ fallthrough
 		case 25:
 			/*line main.go:75:14*/ if !(fut.b < 3) {
-				/*line main_async.go:384:5*/ state = 30
+				/*line main_async.go:383:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
 			/*line main.go:77:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:391:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:390:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 27: // resumes at main.go:77:3
-			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main.go:77:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -400,11 +399,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:79:4*/ fut.y_3 = fut.y_2 * 2
 			/*line main.go:80:4*/ fut.c_v = initVFuture(fut.y_3)
-			/*line main_async.go:403:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 28: // resumes at main.go:80:4
-			/*line main.go:80:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main.go:80:4*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -412,18 +411,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:81:4*/ fmt.Println("block y", fut.y_3)
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main_async.go:414:4*/ fallthrough
 		case 29:
 			/*line main.go:75:21*/ fut.b++
-			/*line main_async.go:418:4*/ state = 25
+			/*line main_async.go:417:4*/ state = 25
 			continue
 		case 30:
 			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
 			/*line main.go:88:6*/ fut.a = 0
-			/*line main_async.go:423:4*/ fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 31:
 			/*line main.go:88:14*/ if !(fut.a < 3) {
-				/*line main_async.go:426:5*/ state = 35
+				/*line main_async.go:425:5*/ state = 35
 				continue
 			}
 			fallthrough
@@ -439,40 +438,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:3*/ fut.sl = append(take(&fut.sl), fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
 			/*line main.go:99:3*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 33: // resumes at main.go:99:3
-			/*line main.go:99:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main.go:99:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), take(&fut.s), *take(&fut.p), take(&fut.sl))
-			/*line main_async.go:453:4*/ fallthrough
+			/*line main_async.go:452:4*/ fallthrough
 		case 34:
 			/*line main.go:88:21*/ fut.a++
-			/*line main_async.go:456:4*/ state = 31
+			/*line main_async.go:455:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:104:2*/ fut.a = 0
-			/*line main_async.go:460:4*/ fallthrough
+			/*line main_async.go:459:4*/ fallthrough
 		case 36:
 			/*line main.go:105:6*/ if !(fut.a < 3) {
-				/*line main_async.go:463:5*/ state = 39
+				/*line main_async.go:462:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:106:3*/ fut.b = 0
 			/*line main.go:107:10*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:470:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_v
 			fut.z = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
-			/*line main.go:107:10*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:475:4*/ if !ready {
+			/*line main.go:107:10*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -482,16 +481,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:3*/ fut.b += fut.a
 			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
 			/*line main.go:110:3*/ fut.a++
-			/*line main_async.go:485:4*/ state = 36
+			/*line main_async.go:484:4*/ state = 36
 			continue
 		case 39:
 			/*line main.go:114:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_v
 			fut.z = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
-			/*line main.go:114:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:494:4*/ if !ready {
+			/*line main.go:114:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -499,11 +498,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.a = r_9
 			/*line main.go:116:8*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 41: // resumes at main.go:116:8
-			/*line main.go:116:8*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main.go:116:8*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:505:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -512,11 +511,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:3*/ a_3 = r_10
 			/*line main.go:117:3*/ a_3++
 			/*line main.go:118:3*/ fut.c_v = initVFuture(a_3)
-			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 42: // resumes at main.go:118:3
-			/*line main.go:118:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:519:4*/ if !ready {
+			/*line main.go:118:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -524,22 +523,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fmt.Println("a", fut.a)
 			/*line main.go:123:10*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:527:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:123:10
-			/*line main.go:123:10*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main.go:123:10*/ fut.a, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:123:16*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:538:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:537:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 44: // resumes at main.go:123:16
-			/*line main.go:123:16*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:542:4*/ if !ready {
+			/*line main.go:123:16*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:541:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -547,22 +546,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
 			/*line main.go:124:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:550:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:549:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 45: // resumes at main.go:124:10
-			/*line main.go:124:10*/ fut.b, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:554:4*/ if !ready {
+			/*line main.go:124:10*/ fut.b, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:124:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 46: // resumes at main.go:124:16
-			/*line main.go:124:16*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:565:4*/ if !ready {
+			/*line main.go:124:16*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:564:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -571,46 +570,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ b_2, d = fut.b, r_14
 			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
 			/*line main.go:128:6*/ fut.a = 0
-			/*line main_async.go:574:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 47:
 			/*line main.go:128:14*/ if !(fut.a < 2) {
-				/*line main_async.go:577:5*/ state = 51
+				/*line main_async.go:576:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:129:3*/ fut.b = fut.a * 10
 			/*line main.go:130:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:583:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 49: // resumes at main.go:130:3
-			/*line main.go:130:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main.go:130:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:587:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main_async.go:594:4*/ fallthrough
 		case 50:
 			/*line main.go:128:21*/ fut.a++
-			/*line main_async.go:598:4*/ state = 47
+			/*line main_async.go:597:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:135:5*/ q = 3
 			/*line main.go:135:13*/ if !(q > 2) {
-				/*line main_async.go:603:5*/ state = 54
+				/*line main_async.go:602:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:136:7*/ fut.c_v = initVFuture(q + 1)
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 53: // resumes at main.go:136:7
-			/*line main.go:136:7*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:613:4*/ if !ready {
+			/*line main.go:136:7*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -618,66 +617,66 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:3*/ q = r_15
 			/*line main.go:137:3*/ fmt.Println("q", q)
-			/*line main_async.go:621:4*/ state = 55
+			/*line main_async.go:620:4*/ state = 55
 			continue
 		case 54:
 			/*line main.go:138:9*/ {
 				/*line main.go:139:3*/ fmt.Println("never")
 			}
-			/*line main_async.go:627:4*/ fallthrough
+			/*line main_async.go:626:4*/ fallthrough
 		case 55:
 			/*line main.go:143:2*/ k = 2
 			/*line main.go:144:5*/ if !(k == 0) {
-				/*line main_async.go:631:5*/ state = 57
+				/*line main_async.go:630:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 56:
 			/*line main.go:145:3*/ fmt.Println("k0")
-			/*line main_async.go:637:4*/ state = 61
+			/*line main_async.go:636:4*/ state = 61
 			continue
 		case 57:
 			/*line main.go:146:12*/ if !(k == 1) {
-				/*line main_async.go:641:5*/ state = 59
+				/*line main_async.go:640:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:147:3*/ fmt.Println("k1")
-			/*line main_async.go:647:4*/ state = 61
+			/*line main_async.go:646:4*/ state = 61
 			continue
 		case 59:
 			/*line main.go:149:3*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:651:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:650:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 60: // resumes at main.go:149:3
-			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main.go:149:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:150:3*/ fmt.Println("kelse")
-			/*line main_async.go:662:4*/ fallthrough
+			/*line main_async.go:661:4*/ fallthrough
 		case 61:
 			/*line main.go:154:13*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:665:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:664:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 62: // resumes at main.go:154:13
-			/*line main.go:154:13*/ fut.a, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main.go:154:13*/ fut.a, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:668:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:19*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:675:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 63: // resumes at main.go:154:19
-			/*line main.go:154:19*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main.go:154:19*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:679:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -686,24 +685,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.b = r_17
 			/*line main.go:155:2*/ fut.y_2 = 0
 			/*line main.go:157:8*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:689:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:688:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 64: // resumes at main.go:157:8
-			/*line main.go:157:8*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:693:4*/ if !ready {
+			/*line main.go:157:8*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:692:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:699:4*/ qq = r_18
+			/*line main_async.go:698:4*/ qq = r_18
 			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
 			/*line main.go:162:9*/ fut.c_v = initVFuture(42)
-			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 65: // resumes at main.go:162:9
-			/*line main.go:162:9*/ r_19, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:706:4*/ if !ready {
+			/*line main.go:162:9*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:705:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -713,11 +712,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ _ = fmt_2
 			/*line main.go:164:2*/ println2(fmt_2)
 			{
-				/*line main_async.go:716:5*/ fut.state = -1
+				/*line main_async.go:715:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:720:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:719:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -726,12 +725,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

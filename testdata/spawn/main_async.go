@@ -200,8 +200,7 @@ type fanoutFuture struct {
 	hs    []*rt.JoinHandle[int]
 	i     int
 	n_2   int
-	aw0   rt.Future[*rt.JoinHandle[int]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // FanoutAsync is the asynchronous twin of Fanout: it returns a future that runs the
@@ -225,51 +224,51 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
 			/*line main.go:41:2*/ fut.n_2 = fut.n
-			/*line main_async.go:228:4*/ fut.i = 0
-			/*line main_async.go:229:4*/ fallthrough
+			/*line main_async.go:227:4*/ fut.i = 0
+			/*line main_async.go:228:4*/ fallthrough
 		case 1:
 			/*line main.go:41:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:232:5*/ state = 5
+				/*line main_async.go:231:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:42:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, 3))
-			/*line main_async.go:238:4*/ fallthrough
+			/*line main_async.go:237:4*/ fallthrough
 		case 3: // resumes at main.go:42:19
-			/*line main.go:42:19*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:241:4*/ if !ready {
+			/*line main.go:42:19*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:240:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:42:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:247:4*/ fallthrough
+			/*line main_async.go:246:4*/ fallthrough
 		case 4:
-			/*line main_async.go:249:4*/ fut.i++
-			/*line main_async.go:250:4*/ state = 1
+			/*line main_async.go:248:4*/ fut.i++
+			/*line main_async.go:249:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:44:2*/ fut.i = 0
 			/*line main.go:45:2*/ fut.n_2 = 0
-			/*line main_async.go:255:4*/ fallthrough
+			/*line main_async.go:254:4*/ fallthrough
 		case 6:
 			/*line main.go:45:20*/ if !(fut.n_2 < len(fut.hs)) {
-				/*line main_async.go:258:5*/ state = 10
+				/*line main_async.go:257:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:263:4*/ h = fut.hs[fut.n_2]
-			/*line main.go:46:13*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:265:4*/ fallthrough
+			/*line main_async.go:262:4*/ h = fut.hs[fut.n_2]
+			/*line main.go:46:13*/ fut.aw0 = h.JoinAsync()
+			/*line main_async.go:264:4*/ fallthrough
 		case 8: // resumes at main.go:46:13
-			/*line main.go:46:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main.go:46:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:46:3*/ v, err = r_2.V0, r_2.V1
 			/*line main.go:47:3*/ if err != nil {
 				/*line main.go:48:4*/ {
@@ -278,10 +277,10 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.i += v
-			/*line main_async.go:281:4*/ fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 9:
-			/*line main_async.go:283:4*/ fut.n_2++
-			/*line main_async.go:284:4*/ state = 6
+			/*line main_async.go:282:4*/ fut.n_2++
+			/*line main_async.go:283:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -289,7 +288,7 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:52:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:292:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:291:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -298,12 +297,10 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fanoutFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -316,12 +313,7 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	hs    []*rt.JoinHandle[int]
 	i     int
-	aw0   rt.Future[*rt.JoinHandle[int]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
-	aw2   rt.Future[*rt.JoinHandle[rt.Tuple2[int, string]]]
-	aw3   rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]
-	aw4   rt.Future[int]
-	aw5   rt.Future[rt.Tuple2[int, string]]
+	aw0   any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -375,226 +367,226 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:7*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(2, 5))
-			/*line main_async.go:378:4*/ fallthrough
+			/*line main_async.go:370:4*/ fallthrough
 		case 1: // resumes at main.go:57:7
-			/*line main.go:57:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main.go:57:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:373:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:57:2*/ h = r_2
-			/*line main.go:58:12*/ fut.aw1 = h.JoinAsync()
-			/*line main_async.go:388:4*/ fallthrough
+			/*line main.go:58:12*/ fut.aw0 = h.JoinAsync()
+			/*line main_async.go:380:4*/ fallthrough
 		case 2: // resumes at main.go:58:12
-			/*line main.go:58:12*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:391:4*/ if !ready {
+			/*line main.go:58:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:58:2*/ v, err = r_3.V0, r_3.V1
 			/*line main.go:59:2*/ fmt.Println("join", v, err)
 			/*line main.go:61:2*/ fut.hs = nil
 			/*line main.go:62:6*/ fut.i = 1
-			/*line main_async.go:400:4*/ fallthrough
+			/*line main_async.go:392:4*/ fallthrough
 		case 3:
 			/*line main.go:62:14*/ if !(fut.i <= 4) {
-				/*line main_async.go:403:5*/ state = 7
+				/*line main_async.go:395:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:63:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, fut.i))
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 5: // resumes at main.go:63:19
-			/*line main.go:63:19*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main.go:63:19*/ r_4, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ fut.hs = append(take(&fut.hs), r_4)
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:410:4*/ fallthrough
 		case 6:
 			/*line main.go:62:22*/ fut.i++
-			/*line main_async.go:421:4*/ state = 3
+			/*line main_async.go:413:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:65:2*/ fut.i = 0
-			/*line main_async.go:425:4*/ fallthrough
+			/*line main_async.go:417:4*/ fallthrough
 		case 8:
 			/*line main.go:65:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:428:5*/ state = 12
+				/*line main_async.go:420:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:433:4*/ h_2 = fut.hs[fut.i]
-			/*line main.go:66:13*/ fut.aw1 = h_2.JoinAsync()
-			/*line main_async.go:435:4*/ fallthrough
+			/*line main_async.go:425:4*/ h_2 = fut.hs[fut.i]
+			/*line main.go:66:13*/ fut.aw0 = h_2.JoinAsync()
+			/*line main_async.go:427:4*/ fallthrough
 		case 10: // resumes at main.go:66:13
-			/*line main.go:66:13*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:438:4*/ if !ready {
+			/*line main.go:66:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:430:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:66:3*/ v_2, err_2 = r_5.V0, r_5.V1
 			/*line main.go:67:3*/ fmt.Println("worker", fut.i+1, v_2, err_2)
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 11:
-			/*line main_async.go:447:4*/ fut.i++
-			/*line main_async.go:448:4*/ state = 8
+			/*line main_async.go:439:4*/ fut.i++
+			/*line main_async.go:440:4*/ state = 8
 			continue
 		case 12:
-			/*line main.go:70:8*/ fut.aw2 = rt.SpawnAsync(PairAsync(7))
-			/*line main_async.go:452:4*/ fut.hs = nil
+			/*line main.go:70:8*/ fut.aw0 = rt.SpawnAsync(PairAsync(7))
+			/*line main_async.go:444:4*/ fut.hs = nil
 			fallthrough
 		case 13: // resumes at main.go:70:8
-			/*line main.go:70:8*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main.go:70:8*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, string]]]).Poll(cx)
+			/*line main_async.go:448:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line main.go:70:2*/ hp = r_6
-			/*line main.go:71:14*/ fut.aw3 = hp.JoinAsync()
-			/*line main_async.go:463:4*/ fallthrough
+			/*line main.go:71:14*/ fut.aw0 = hp.JoinAsync()
+			/*line main_async.go:455:4*/ fallthrough
 		case 14: // resumes at main.go:71:14
-			/*line main.go:71:14*/ r_7, ready = fut.aw3.Poll(cx)
-			/*line main_async.go:466:4*/ if !ready {
+			/*line main.go:71:14*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line main.go:71:2*/ tup, err = r_7.V0, r_7.V1
 			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:75:8*/ fut.aw0 = rt.SpawnAsync(FanoutAsync(5))
-			/*line main_async.go:474:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 15: // resumes at main.go:75:8
-			/*line main.go:75:8*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:477:4*/ if !ready {
+			/*line main.go:75:8*/ r_8, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:75:2*/ hf = r_8
-			/*line main.go:76:13*/ fut.aw1 = hf.JoinAsync()
-			/*line main_async.go:484:4*/ fallthrough
+			/*line main.go:76:13*/ fut.aw0 = hf.JoinAsync()
+			/*line main_async.go:476:4*/ fallthrough
 		case 16: // resumes at main.go:76:13
-			/*line main.go:76:13*/ r_9, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:487:4*/ if !ready {
+			/*line main.go:76:13*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:76:2*/ fv, err = r_9.V0, r_9.V1
 			/*line main.go:77:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:80:8*/ fut.aw0 = rt.SpawnAsync(BoomAsync(3))
-			/*line main_async.go:495:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 17: // resumes at main.go:80:8
-			/*line main.go:80:8*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main.go:80:8*/ r_10, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:2*/ hb = r_10
-			/*line main.go:81:13*/ fut.aw1 = hb.JoinAsync()
-			/*line main_async.go:505:4*/ fallthrough
+			/*line main.go:81:13*/ fut.aw0 = hb.JoinAsync()
+			/*line main_async.go:497:4*/ fallthrough
 		case 18: // resumes at main.go:81:13
-			/*line main.go:81:13*/ r_11, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:508:4*/ if !ready {
+			/*line main.go:81:13*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:81:2*/ bv, err = r_11.V0, r_11.V1
 			/*line main.go:82:2*/ je = new(*rt.JoinError)
 			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
-			/*line main.go:86:8*/ fut.aw4 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:517:4*/ fallthrough
+			/*line main.go:86:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
+			/*line main_async.go:509:4*/ fallthrough
 		case 19: // resumes at main.go:86:8
-			/*line main.go:86:8*/ r_12, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main.go:86:8*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			/*line main.go:86:2*/ av = r_12
 			/*line main.go:87:2*/ fmt.Println("await", av)
-			/*line main.go:88:8*/ fut.aw5 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:528:4*/ fallthrough
+			/*line main.go:88:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
+			/*line main_async.go:520:4*/ fallthrough
 		case 20: // resumes at main.go:88:8
-			/*line main.go:88:8*/ r_13, ready = fut.aw5.Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main.go:88:8*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
-			fut.aw5 = nil
+			fut.aw0 = nil
 			/*line main.go:88:2*/ ap = r_13
 			/*line main.go:89:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
-			/*line main.go:90:7*/ fut.aw4 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:539:4*/ fallthrough
+			/*line main.go:90:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
+			/*line main_async.go:531:4*/ fallthrough
 		case 21: // resumes at main.go:90:7
-			/*line main.go:90:7*/ r_14, ready = fut.aw4.Poll(cx)
-			/*line main_async.go:542:4*/ if !ready {
+			/*line main.go:90:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
-			fut.aw4 = nil
+			fut.aw0 = nil
 			/*line main.go:90:2*/ r = r_14
 			/*line main.go:91:2*/ fmt.Println("ready", r)
 			/*line main.go:94:11*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 4))
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:542:4*/ fallthrough
 		case 22: // resumes at main.go:94:11
-			/*line main.go:94:11*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main.go:94:11*/ r_15, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:94:11*/ fut.aw1 = r_15.JoinAsync()
-			/*line main_async.go:559:4*/ fallthrough
+			/*line main.go:94:11*/ fut.aw0 = r_15.JoinAsync()
+			/*line main_async.go:551:4*/ fallthrough
 		case 23: // resumes at main.go:94:11
-			/*line main.go:94:11*/ r_16, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main.go:94:11*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:554:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:94:2*/ v2, _ = r_16.V0, r_16.V1
 			/*line main.go:95:2*/ fmt.Println("inline", v2)
 			/*line main.go:98:8*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 1000000))
-			/*line main_async.go:570:4*/ fallthrough
+			/*line main_async.go:562:4*/ fallthrough
 		case 24: // resumes at main.go:98:8
-			/*line main.go:98:8*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:573:4*/ if !ready {
+			/*line main.go:98:8*/ r_17, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:98:2*/ ha = r_17
 			/*line main.go:99:2*/ ha.Abort()
-			/*line main.go:100:11*/ fut.aw1 = ha.JoinAsync()
-			/*line main_async.go:581:4*/ fallthrough
+			/*line main.go:100:11*/ fut.aw0 = ha.JoinAsync()
+			/*line main_async.go:573:4*/ fallthrough
 		case 25: // resumes at main.go:100:11
-			/*line main.go:100:11*/ r_18, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:584:4*/ if !ready {
+			/*line main.go:100:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:576:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:100:2*/ _, err = r_18.V0, r_18.V1
 			/*line main.go:101:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:102:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			{
-				/*line main_async.go:593:5*/ fut.state = -1
+				/*line main_async.go:585:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:597:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:589:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -603,28 +595,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
-	}
-	if fut.aw4 != nil {
-		rt.Cancel(fut.aw4)
-		fut.aw4 = nil
-	}
-	if fut.aw5 != nil {
-		rt.Cancel(fut.aw5)
-		fut.aw5 = nil
 	}
 	fut.state = -1
 }

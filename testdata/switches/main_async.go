@@ -131,8 +131,7 @@ var _ func(string, bool) bool = B
 type classifyFuture struct {
 	state int // the next case of Poll; -1 once done
 	x     int
-	aw0   rt.Future[bool]
-	aw1   rt.Future[int]
+	aw0   any
 	c_b   bFuture // B's future, held by value
 	c_v   vFuture // V's future, held by value
 }
@@ -159,41 +158,41 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Classify starts
 			/*line main.go:41:7*/ if fut.x < 0 {
-				/*line main_async.go:162:5*/ state = 5
+				/*line main_async.go:161:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:43:7*/ fut.c_b = initBFuture("zero?", fut.x == 0)
-			/*line main_async.go:168:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:167:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 2: // resumes at main.go:43:7
-			/*line main.go:43:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:172:4*/ if !ready {
+			/*line main.go:43:7*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:171:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:43:7*/ if r {
-				/*line main_async.go:179:5*/ state = 6
+				/*line main_async.go:178:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:45:11*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:185:4*/ fut.aw1 = &fut.c_v
+			/*line main_async.go:184:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 4: // resumes at main.go:45:11
-			/*line main.go:45:11*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
+			/*line main.go:45:11*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:188:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:45:7*/ if fut.x < r_2 {
-				/*line main_async.go:196:5*/ state = 7
+				/*line main_async.go:195:5*/ state = 7
 			} else {
 				state = 8
 			}
@@ -219,7 +218,7 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:48:2*/ return "big", true
 			}
 		default:
-			/*line main_async.go:222:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:221:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -228,12 +227,10 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *classifyFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -249,9 +246,7 @@ type mainFuture struct {
 	seq        []int
 	tag        int
 	tag_10     bool
-	aw0        rt.Future[int]
-	aw1        rt.Future[bool]
-	aw2        rt.Future[string]
+	aw0        any
 	c_v        vFuture        // V's future, held by value
 	c_b        bFuture        // B's future, held by value
 	c_classify classifyFuture // Classify's future, held by value
@@ -304,22 +299,22 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:54:2*/ fut.seq = []int{1, 2, 3, 4}
-			/*line main_async.go:307:4*/ fut.y = 0
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:302:4*/ fut.y = 0
+			/*line main_async.go:303:4*/ fallthrough
 		case 1:
 			/*line main.go:54:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:311:5*/ state = 13
+				/*line main_async.go:306:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:316:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:311:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:55:10*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:318:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:313:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:55:10
-			/*line main.go:55:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:322:4*/ if !ready {
+			/*line main.go:55:10*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -327,156 +322,156 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:55:10*/ fut.tag = r
 			/*line main.go:56:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:330:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:325:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 4: // resumes at main.go:56:8
-			/*line main.go:56:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:334:4*/ if !ready {
+			/*line main.go:56:8*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:56:8*/ if fut.tag == r_2 {
-				/*line main_async.go:341:5*/ state = 8
+				/*line main_async.go:336:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:58:8*/ if fut.tag == pv(2) {
-				/*line main_async.go:347:5*/ state = 9
+				/*line main_async.go:342:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:58:15*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:348:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 7: // resumes at main.go:58:15
-			/*line main.go:58:15*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main.go:58:15*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:58:15*/ if fut.tag == r_3 {
-				/*line main_async.go:364:5*/ state = 9
+				/*line main_async.go:359:5*/ state = 9
 			} else {
 				state = 10
 			}
 			continue
 		case 8:
 			/*line main.go:57:4*/ logf("one")
-			/*line main_async.go:371:4*/ state = 11
+			/*line main_async.go:366:4*/ state = 11
 			continue
 		case 9:
 			/*line main.go:59:4*/ logf("two-or-three")
-			/*line main_async.go:375:4*/ state = 11
+			/*line main_async.go:370:4*/ state = 11
 			continue
 		case 10:
 			/*line main.go:61:4*/ logf("default")
-			/*line main_async.go:379:4*/ fallthrough
+			/*line main_async.go:374:4*/ fallthrough
 		case 11:
 			/*line main.go:63:3*/ flush(fmt.Sprint("tag ", fut.x))
-			/*line main_async.go:382:4*/ fallthrough
+			/*line main_async.go:377:4*/ fallthrough
 		case 12:
-			/*line main_async.go:384:4*/ fut.y++
-			/*line main_async.go:385:4*/ state = 1
+			/*line main_async.go:379:4*/ fut.y++
+			/*line main_async.go:380:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:67:2*/ fut.seq = []int{1, 5, 3}
-			/*line main_async.go:389:4*/ fut.y = 0
-			/*line main_async.go:390:4*/ fallthrough
+			/*line main_async.go:384:4*/ fut.y = 0
+			/*line main_async.go:385:4*/ fallthrough
 		case 14:
 			/*line main.go:67:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:393:5*/ state = 25
+				/*line main_async.go:388:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 15:
-			/*line main_async.go:398:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:393:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:68:10*/ fut.tag = fut.x
 			/*line main.go:69:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:401:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:69:8
-			/*line main.go:69:8*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:405:4*/ if !ready {
+			/*line main.go:69:8*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:69:8*/ if fut.tag == r_4 {
-				/*line main_async.go:412:5*/ state = 19
+				/*line main_async.go:407:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:74:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:418:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:413:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 18: // resumes at main.go:74:8
-			/*line main.go:74:8*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:422:4*/ if !ready {
+			/*line main.go:74:8*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:417:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:74:8*/ if fut.tag == r_5 {
-				/*line main_async.go:429:5*/ state = 22
+				/*line main_async.go:424:5*/ state = 22
 			} else {
 				state = 20
 			}
 			continue
 		case 19:
 			/*line main.go:70:4*/ logf("one")
-			/*line main_async.go:436:4*/ state = 23
+			/*line main_async.go:431:4*/ state = 23
 			continue
 		case 20:
 			/*line main.go:72:4*/ logf("default")
 			/*line main.go:73:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 21: // resumes at main.go:73:4
-			/*line main.go:73:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:445:4*/ if !ready {
+			/*line main.go:73:4*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:451:4*/ state = 23
+			/*line main_async.go:446:4*/ state = 23
 			continue
 		case 22:
 			/*line main.go:75:4*/ logf("three")
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main_async.go:450:4*/ fallthrough
 		case 23:
 			/*line main.go:77:3*/ flush(fmt.Sprint("default middle ", fut.x))
-			/*line main_async.go:458:4*/ fallthrough
+			/*line main_async.go:453:4*/ fallthrough
 		case 24:
-			/*line main_async.go:460:4*/ fut.y++
-			/*line main_async.go:461:4*/ state = 14
+			/*line main_async.go:455:4*/ fut.y++
+			/*line main_async.go:456:4*/ state = 14
 			continue
 		case 25:
 			/*line main.go:81:6*/ fut.x = 0
-			/*line main_async.go:465:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 26:
 			/*line main.go:81:14*/ if !(fut.x < 4) {
-				/*line main_async.go:468:5*/ state = 41
+				/*line main_async.go:463:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:82:15*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:474:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_v
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:15
-			/*line main.go:82:15*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main.go:82:15*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -484,84 +479,84 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:82:10*/ fut.y = r_6 * 2
 			/*line main.go:83:8*/ if fut.y == 0 {
-				/*line main_async.go:487:5*/ state = 34
+				/*line main_async.go:482:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:85:8*/ fut.c_b = initBFuture("b1", fut.y == 2)
-			/*line main_async.go:493:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 30: // resumes at main.go:85:8
-			/*line main.go:85:8*/ r_7, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:497:4*/ if !ready {
+			/*line main.go:85:8*/ r_7, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:492:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:8*/ if r_7 {
-				/*line main_async.go:504:5*/ state = 35
+				/*line main_async.go:499:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:88:8*/ fut.c_b = initBFuture("b2", false)
-			/*line main_async.go:510:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:505:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 32: // resumes at main.go:88:8
-			/*line main.go:88:8*/ r_8, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main.go:88:8*/ r_8, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:88:8*/ if r_8 {
-				/*line main_async.go:521:5*/ state = 36
+				/*line main_async.go:516:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
 			/*line main.go:90:8*/ if fut.y > 100 {
-				/*line main_async.go:527:5*/ state = 37
+				/*line main_async.go:522:5*/ state = 37
 			} else {
 				state = 38
 			}
 			continue
 		case 34:
 			/*line main.go:84:4*/ logf("zero")
-			/*line main_async.go:534:4*/ state = 39
+			/*line main_async.go:529:4*/ state = 39
 			continue
 		case 35:
 			/*line main.go:86:4*/ logf("two")
-			/*line main_async.go:538:4*/ fallthrough
+			/*line main_async.go:533:4*/ fallthrough
 		case 36:
 			/*line main.go:89:4*/ logf("fell")
-			/*line main_async.go:541:4*/ state = 39
+			/*line main_async.go:536:4*/ state = 39
 			continue
 		case 37:
 			/*line main.go:91:4*/ logf("never")
-			/*line main_async.go:545:4*/ state = 39
+			/*line main_async.go:540:4*/ state = 39
 			continue
 		case 38:
 			/*line main.go:93:4*/ logf("dflt %d", fut.y)
-			/*line main_async.go:549:4*/ fallthrough
+			/*line main_async.go:544:4*/ fallthrough
 		case 39:
 			/*line main.go:95:3*/ flush(fmt.Sprint("init tagless ", fut.x))
-			/*line main_async.go:552:4*/ fallthrough
+			/*line main_async.go:547:4*/ fallthrough
 		case 40:
 			/*line main.go:81:21*/ fut.x++
-			/*line main_async.go:555:4*/ state = 26
+			/*line main_async.go:550:4*/ state = 26
 			continue
 		case 41:
 			/*line main.go:99:14*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:559:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:554:4*/ fut.aw0 = &fut.c_v
 			fut.seq = nil
 			fallthrough
 		case 42: // resumes at main.go:99:14
-			/*line main.go:99:14*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main.go:99:14*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:559:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -569,11 +564,11 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:9*/ fut.x = r_9
 			/*line main.go:99:24*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:567:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 43: // resumes at main.go:99:24
-			/*line main.go:99:24*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main.go:99:24*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -581,21 +576,21 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:20*/ tag_3 = fut.x + r_10
 			/*line main.go:100:7*/ if !(tag_3 == 8) {
-				/*line main_async.go:584:5*/ state = 45
+				/*line main_async.go:579:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:101:3*/ logf("eight %d", fut.x)
-			/*line main_async.go:590:4*/ fallthrough
+			/*line main_async.go:585:4*/ fallthrough
 		case 45:
 			/*line main.go:103:2*/ flush("init tag")
 			/*line main.go:106:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:594:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:589:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 46: // resumes at main.go:106:9
-			/*line main.go:106:9*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main.go:106:9*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -603,231 +598,231 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:106:9*/ tag_4 = r_11
 			/*line main.go:107:7*/ if tag_4 == 1 {
-				/*line main_async.go:606:5*/ state = 49
+				/*line main_async.go:601:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:110:7*/ if tag_4 == 2 {
-				/*line main_async.go:612:5*/ state = 51
+				/*line main_async.go:607:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:115:7*/ if tag_4 == 4 {
-				/*line main_async.go:618:5*/ state = 55
+				/*line main_async.go:613:5*/ state = 55
 			} else {
 				state = 53
 			}
 			continue
 		case 49:
 			/*line main.go:108:3*/ fut.c_v = initVFuture(100)
-			/*line main_async.go:625:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 50: // resumes at main.go:108:3
-			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main.go:108:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:635:4*/ fallthrough
+			/*line main_async.go:630:4*/ fallthrough
 		case 51:
 			/*line main.go:111:3*/ fut.c_v = initVFuture(200)
-			/*line main_async.go:638:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:633:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 52: // resumes at main.go:111:3
-			/*line main.go:111:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:642:4*/ if !ready {
+			/*line main.go:111:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:637:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:648:4*/ fallthrough
+			/*line main_async.go:643:4*/ fallthrough
 		case 53:
 			/*line main.go:114:3*/ fut.c_v = initVFuture(300)
-			/*line main_async.go:651:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:646:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 54: // resumes at main.go:114:3
-			/*line main.go:114:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main.go:114:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:650:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:661:4*/ state = 56
+			/*line main_async.go:656:4*/ state = 56
 			continue
 		case 55:
 			/*line main.go:116:3*/ logf("never")
-			/*line main_async.go:665:4*/ fallthrough
+			/*line main_async.go:660:4*/ fallthrough
 		case 56:
 			/*line main.go:118:2*/ flush("fallthrough")
 			/*line main.go:121:9*/ fut.x = 5
 			/*line main.go:122:7*/ if fut.x == 5 {
-				/*line main_async.go:670:5*/ state = 59
+				/*line main_async.go:665:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 57:
 			/*line main.go:128:7*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:671:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 58: // resumes at main.go:128:7
-			/*line main.go:128:7*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main.go:128:7*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:675:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:7*/ if fut.x == r_12 {
-				/*line main_async.go:687:5*/ state = 61
+				/*line main_async.go:682:5*/ state = 61
 			} else {
 				state = 60
 			}
 			continue
 		case 59:
 			/*line main.go:123:3*/ logf("five")
-			/*line main_async.go:694:4*/ fallthrough
+			/*line main_async.go:689:4*/ fallthrough
 		case 60:
 			/*line main.go:126:3*/ logf("dflt")
-			/*line main_async.go:697:4*/ fallthrough
+			/*line main_async.go:692:4*/ fallthrough
 		case 61:
 			/*line main.go:129:3*/ logf("six body")
-			/*line main_async.go:700:4*/ fallthrough
+			/*line main_async.go:695:4*/ fallthrough
 		case 62:
 			/*line main.go:131:2*/ flush("fallthrough default")
 			/*line main.go:134:2*/ fut.x = 0
 			/*line main.go:135:6*/ fut.y = 0
-			/*line main_async.go:705:4*/ fallthrough
+			/*line main_async.go:700:4*/ fallthrough
 		case 63:
 			/*line main.go:135:14*/ if !(fut.y < 4) {
-				/*line main_async.go:708:5*/ state = 73
+				/*line main_async.go:703:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 64:
 			/*line main.go:136:10*/ tag_6 = fut.y
 			/*line main.go:137:8*/ if tag_6 == 1 {
-				/*line main_async.go:715:5*/ state = 66
+				/*line main_async.go:710:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 65:
 			/*line main.go:140:8*/ if tag_6 == 2 {
-				/*line main_async.go:721:5*/ state = 68
+				/*line main_async.go:716:5*/ state = 68
 			} else {
 				state = 71
 			}
 			continue
 		case 66:
 			/*line main.go:138:4*/ fut.c_v = initVFuture(fut.y)
-			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:723:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 67: // resumes at main.go:138:4
-			/*line main.go:138:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:732:4*/ if !ready {
+			/*line main.go:138:4*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:727:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:738:4*/ state = 71
+			/*line main_async.go:733:4*/ state = 71
 			continue
 		case 68:
 			/*line main.go:141:7*/ fut.c_b = initBFuture("c", true)
-			/*line main_async.go:742:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 69: // resumes at main.go:141:7
-			/*line main.go:141:7*/ r_13, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:746:4*/ if !ready {
+			/*line main.go:141:7*/ r_13, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:741:4*/ if !ready {
 				fut.state = 69
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:141:7*/ if r_13 {
-				/*line main_async.go:753:5*/ state = 71
+				/*line main_async.go:748:5*/ state = 71
 				continue
 			}
 			fallthrough
 		case 70:
 			/*line main.go:144:4*/ logf("never")
-			/*line main_async.go:759:4*/ fallthrough
+			/*line main_async.go:754:4*/ fallthrough
 		case 71:
 			/*line main.go:146:3*/ fut.x++
 			/*line main.go:147:3*/ logf("after%d", fut.y)
-			/*line main_async.go:763:4*/ fallthrough
+			/*line main_async.go:758:4*/ fallthrough
 		case 72:
 			/*line main.go:135:21*/ fut.y++
-			/*line main_async.go:766:4*/ state = 63
+			/*line main_async.go:761:4*/ state = 63
 			continue
 		case 73:
 			/*line main.go:149:2*/ flush(fmt.Sprint("break in switch ", fut.x))
 			/*line main.go:153:6*/ fut.x = 0
-			/*line main_async.go:771:4*/ fallthrough
+			/*line main_async.go:766:4*/ fallthrough
 		case 74:
 			/*line main.go:153:14*/ if !(fut.x < 5) {
-				/*line main_async.go:774:5*/ state = 82
+				/*line main_async.go:769:5*/ state = 82
 				continue
 			}
 			fallthrough
 		case 75:
 			/*line main.go:155:8*/ if fut.x == 1 {
-				/*line main_async.go:780:5*/ state = 78
+				/*line main_async.go:775:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 76:
 			/*line main.go:158:8*/ fut.c_b = initBFuture(fmt.Sprint("t", fut.x), fut.x == 3)
-			/*line main_async.go:786:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:781:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 77: // resumes at main.go:158:8
-			/*line main.go:158:8*/ r_14, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:790:4*/ if !ready {
+			/*line main.go:158:8*/ r_14, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:785:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:158:8*/ if r_14 {
-				/*line main_async.go:797:5*/ state = 82
+				/*line main_async.go:792:5*/ state = 82
 			} else {
 				state = 80
 			}
 			continue
 		case 78:
 			/*line main.go:156:4*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:804:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:799:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 79: // resumes at main.go:156:4
-			/*line main.go:156:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:808:4*/ if !ready {
+			/*line main.go:156:4*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:803:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:814:4*/ state = 81
+			/*line main_async.go:809:4*/ state = 81
 			continue
 		case 80:
 			/*line main.go:161:3*/ logf("end%d", fut.x)
-			/*line main_async.go:818:4*/ fallthrough
+			/*line main_async.go:813:4*/ fallthrough
 		case 81:
 			/*line main.go:153:21*/ fut.x++
-			/*line main_async.go:821:4*/ state = 74
+			/*line main_async.go:816:4*/ state = 74
 			continue
 		case 82:
 			/*line main.go:163:2*/ flush("labeled from switch")
 			/*line main.go:167:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:826:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:821:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 83: // resumes at main.go:167:9
-			/*line main.go:167:9*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:830:4*/ if !ready {
+			/*line main.go:167:9*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:825:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
@@ -835,26 +830,26 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:167:9*/ tag_7 = r_15
 			/*line main.go:168:7*/ if !(tag_7 == 2) {
-				/*line main_async.go:838:5*/ state = 90
+				/*line main_async.go:833:5*/ state = 90
 				continue
 			}
 			fallthrough
 		case 84:
 			/*line main.go:169:7*/ fut.x = 0
-			/*line main_async.go:844:4*/ fallthrough
+			/*line main_async.go:839:4*/ fallthrough
 		case 85:
 			/*line main.go:169:15*/ if !(fut.x < 3) {
-				/*line main_async.go:847:5*/ state = 89
+				/*line main_async.go:842:5*/ state = 89
 				continue
 			}
 			fallthrough
 		case 86:
 			/*line main.go:170:4*/ fut.c_v = initVFuture(fut.x + 10)
-			/*line main_async.go:853:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:848:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 87: // resumes at main.go:170:4
-			/*line main.go:170:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:857:4*/ if !ready {
+			/*line main.go:170:4*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:852:4*/ if !ready {
 				fut.state = 87
 				return zero, false
 			}
@@ -866,82 +861,82 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:869:4*/ fallthrough
+			/*line main_async.go:864:4*/ fallthrough
 		case 88:
 			/*line main.go:169:22*/ fut.x++
-			/*line main_async.go:872:4*/ state = 85
+			/*line main_async.go:867:4*/ state = 85
 			continue
 		case 89:
 			/*line main.go:175:3*/ logf("never")
-			/*line main_async.go:876:4*/ fallthrough
+			/*line main_async.go:871:4*/ fallthrough
 		case 90:
 			/*line main.go:177:2*/ flush("labeled switch")
 			/*line main.go:180:9*/ s = "x"
 			/*line main.go:180:19*/ tag_8 = s
 			/*line main.go:181:7*/ if tag_8 == "a" {
-				/*line main_async.go:882:5*/ state = 92
+				/*line main_async.go:877:5*/ state = 92
 				continue
 			}
 			fallthrough
 		case 91:
 			/*line main.go:181:12*/ if !(tag_8 == "b") {
-				/*line main_async.go:888:5*/ state = 94
+				/*line main_async.go:883:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 92:
 			/*line main.go:182:3*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:894:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:889:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 93: // resumes at main.go:182:3
-			/*line main.go:182:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:898:4*/ if !ready {
+			/*line main.go:182:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:893:4*/ if !ready {
 				fut.state = 93
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:904:4*/ fallthrough
+			/*line main_async.go:899:4*/ fallthrough
 		case 94:
 			/*line main.go:184:2*/ flush("nomatch")
 			/*line main.go:186:2*/ fut.seq = []int{-1, 0, 5, 50}
-			/*line main_async.go:908:4*/ fut.y = 0
-			/*line main_async.go:909:4*/ fallthrough
+			/*line main_async.go:903:4*/ fut.y = 0
+			/*line main_async.go:904:4*/ fallthrough
 		case 95:
 			/*line main.go:186:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:912:5*/ state = 99
+				/*line main_async.go:907:5*/ state = 99
 				continue
 			}
 			fallthrough
 		case 96:
-			/*line main_async.go:917:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:912:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:187:14*/ fut.c_classify = initClassifyFuture(fut.x)
-			/*line main_async.go:919:4*/ fut.aw2 = &fut.c_classify
+			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_classify
 			fallthrough
 		case 97: // resumes at main.go:187:14
-			/*line main.go:187:14*/ r_16, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:923:4*/ if !ready {
+			/*line main.go:187:14*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:918:4*/ if !ready {
 				fut.state = 97
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_classify = classifyFuture{}
 			/*line main.go:187:3*/ logf("%s", r_16)
 			/*line main.go:188:3*/ flush(fmt.Sprint("classify ", fut.x))
-			/*line main_async.go:931:4*/ fallthrough
+			/*line main_async.go:926:4*/ fallthrough
 		case 98:
-			/*line main_async.go:933:4*/ fut.y++
-			/*line main_async.go:934:4*/ state = 95
+			/*line main_async.go:928:4*/ fut.y++
+			/*line main_async.go:929:4*/ state = 95
 			continue
 		case 99:
 			/*line main.go:192:2*/ fut.x = 1
 			/*line main.go:193:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:939:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:934:4*/ fut.aw0 = &fut.c_v
 			fut.seq = nil
 			fallthrough
 		case 100: // resumes at main.go:193:14
-			/*line main.go:193:14*/ r_17, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:944:4*/ if !ready {
+			/*line main.go:193:14*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:939:4*/ if !ready {
 				fut.state = 100
 				return zero, false
 			}
@@ -950,17 +945,17 @@ poll:
 			/*line main.go:193:9*/ x_5 = r_17
 			/*line main.go:193:20*/ tag_9 = x_5
 			/*line main.go:194:7*/ if !(tag_9 == 2) {
-				/*line main_async.go:953:5*/ state = 103
+				/*line main_async.go:948:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 101:
 			/*line main.go:195:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:959:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:954:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 102: // resumes at main.go:195:8
-			/*line main.go:195:8*/ r_18, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:963:4*/ if !ready {
+			/*line main.go:195:8*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:958:4*/ if !ready {
 				fut.state = 102
 				return zero, false
 			}
@@ -968,96 +963,96 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:195:3*/ x_6 = r_18
 			/*line main.go:196:3*/ logf("inner %d", x_6)
-			/*line main_async.go:971:4*/ fallthrough
+			/*line main_async.go:966:4*/ fallthrough
 		case 103:
 			/*line main.go:198:2*/ flush(fmt.Sprint("shadow ", fut.x))
 			/*line main.go:201:9*/ fut.c_b = initBFuture("tag", true)
-			/*line main_async.go:975:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:970:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 104: // resumes at main.go:201:9
-			/*line main.go:201:9*/ r_19, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:979:4*/ if !ready {
+			/*line main.go:201:9*/ r_19, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:974:4*/ if !ready {
 				fut.state = 104
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:201:9*/ fut.tag_10 = r_19
 			/*line main.go:202:7*/ fut.c_b = initBFuture("c1", false)
-			/*line main_async.go:987:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:982:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 105: // resumes at main.go:202:7
-			/*line main.go:202:7*/ r_20, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:991:4*/ if !ready {
+			/*line main.go:202:7*/ r_20, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:986:4*/ if !ready {
 				fut.state = 105
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:7*/ if fut.tag_10 == r_20 {
-				/*line main_async.go:998:5*/ state = 110
+				/*line main_async.go:993:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 106:
 			/*line main.go:202:23*/ fut.c_b = initBFuture("c2", true)
-			/*line main_async.go:1004:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:999:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 107: // resumes at main.go:202:23
-			/*line main.go:202:23*/ r_21, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1008:4*/ if !ready {
+			/*line main.go:202:23*/ r_21, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:1003:4*/ if !ready {
 				fut.state = 107
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:23*/ if fut.tag_10 == r_21 {
-				/*line main_async.go:1015:5*/ state = 110
+				/*line main_async.go:1010:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 108:
 			/*line main.go:202:38*/ fut.c_b = initBFuture("c3", true)
-			/*line main_async.go:1021:4*/ fut.aw1 = &fut.c_b
+			/*line main_async.go:1016:4*/ fut.aw0 = &fut.c_b
 			fallthrough
 		case 109: // resumes at main.go:202:38
-			/*line main.go:202:38*/ r_22, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:1025:4*/ if !ready {
+			/*line main.go:202:38*/ r_22, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
+			/*line main_async.go:1020:4*/ if !ready {
 				fut.state = 109
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:38*/ if !(fut.tag_10 == r_22) {
-				/*line main_async.go:1032:5*/ state = 111
+				/*line main_async.go:1027:5*/ state = 111
 				continue
 			}
 			fallthrough
 		case 110:
 			/*line main.go:203:3*/ logf("matched")
-			/*line main_async.go:1038:4*/ fallthrough
+			/*line main_async.go:1033:4*/ fallthrough
 		case 111:
 			/*line main.go:205:2*/ flush("bool tag")
 			/*line main.go:208:9*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:1042:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1037:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 112: // resumes at main.go:208:9
-			/*line main.go:208:9*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1046:4*/ if !ready {
+			/*line main.go:208:9*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1041:4*/ if !ready {
 				fut.state = 112
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1052:4*/ fallthrough
+			/*line main_async.go:1047:4*/ fallthrough
 		case 113:
 			/*line main.go:210:2*/ flush("empty")
 			{
-				/*line main_async.go:1056:5*/ fut.state = -1
+				/*line main_async.go:1051:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1060:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1055:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1066,16 +1061,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }

@@ -143,8 +143,7 @@ type mainFuture struct {
 	sb    *strings.Builder
 	r_5   *int
 	i_3   int
-	aw0   rt.Future[int]
-	aw1   rt.Future[*int]
+	aw0   any
 	c_v   vFuture // V's future, held by value
 	c_p   pFuture // P's future, held by value
 }
@@ -187,11 +186,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:47:2*/ fut.s1 = S{A: 1, Arr: [3]int{1, 2, 3}}
 			/*line main.go:48:2*/ fut.s2 = fut.s1
 			/*line main.go:49:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:190:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:189:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 1: // resumes at main.go:49:2
-			/*line main.go:49:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main.go:49:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:193:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -203,11 +202,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:53:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:54:2*/ fut.arr2 = fut.arr
 			/*line main.go:55:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:206:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:205:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 2: // resumes at main.go:55:2
-			/*line main.go:55:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:210:4*/ if !ready {
+			/*line main.go:55:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:209:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -217,14 +216,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
 			/*line main.go:61:2*/ fut.x = new(int)
-			/*line main_async.go:220:4*/ (*fut.x) = 1
+			/*line main_async.go:219:4*/ (*fut.x) = 1
 			/*line main.go:62:2*/ global = fut.x
 			/*line main.go:63:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:223:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:222:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:63:2
-			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:227:4*/ if !ready {
+			/*line main.go:63:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:226:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -233,11 +232,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:64:2*/ *global = 2
 			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
 			/*line main.go:66:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:236:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 4: // resumes at main.go:66:6
-			/*line main.go:66:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:240:4*/ if !ready {
+			/*line main.go:66:6*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:239:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -248,21 +247,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
 			/*line main.go:72:6*/ fut.i = 0
-			/*line main_async.go:251:4*/ fallthrough
+			/*line main_async.go:250:4*/ fallthrough
 		case 5:
 			/*line main.go:72:14*/ if !(fut.i < 3) {
-				/*line main_async.go:254:5*/ state = 10
+				/*line main_async.go:253:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:73:3*/ fut.x = new(int)
 			/*line main.go:74:7*/ fut.c_v = initVFuture(fut.i * 10)
-			/*line main_async.go:261:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:260:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 7: // resumes at main.go:74:7
-			/*line main.go:74:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:265:4*/ if !ready {
+			/*line main.go:74:7*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:264:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -271,21 +270,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:3*/ (*fut.x) = r_2
 			/*line main.go:75:3*/ gs = append(gs, fut.x)
 			/*line main.go:76:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:274:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:273:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 8: // resumes at main.go:76:3
-			/*line main.go:76:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:278:4*/ if !ready {
+			/*line main.go:76:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:277:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:77:3*/ (*fut.x)++
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main_async.go:284:4*/ fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
-			/*line main_async.go:288:4*/ state = 5
+			/*line main_async.go:287:4*/ state = 5
 			continue
 		case 10:
 			/*line main.go:79:2*/ fmt.Print("collected")
@@ -296,12 +295,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:88:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:299:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:298:4*/ fut.aw0 = &fut.c_v
 			fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
-			/*line main.go:88:5*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:304:4*/ if !ready {
+			/*line main.go:88:5*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:303:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -309,11 +308,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fut.sl[r_3]++
 			/*line main.go:89:5*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:312:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:311:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 12: // resumes at main.go:89:5
-			/*line main.go:89:5*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:316:4*/ if !ready {
+			/*line main.go:89:5*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:315:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -322,24 +321,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", take(&fut.sl)))
 			/*line main.go:93:2*/ fut.x = new(int)
-			/*line main_async.go:325:4*/ (*fut.x) = 5
+			/*line main_async.go:324:4*/ (*fut.x) = 5
 			/*line main.go:94:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:327:4*/ fut.aw1 = &fut.c_p
+			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_p
 			fallthrough
 		case 13: // resumes at main.go:94:3
-			/*line main.go:94:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main.go:94:3*/ fut.r_5, ready = fut.aw0.(rt.Future[*int]).Poll(cx)
+			/*line main_async.go:330:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:94:11*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:338:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:337:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 14: // resumes at main.go:94:11
-			/*line main.go:94:11*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:342:4*/ if !ready {
+			/*line main.go:94:11*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:341:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -348,23 +347,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
 			/*line main.go:96:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:351:4*/ fut.aw1 = &fut.c_p
+			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_p
 			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
-			/*line main.go:96:3*/ fut.r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:356:4*/ if !ready {
+			/*line main.go:96:3*/ fut.r_5, ready = fut.aw0.(rt.Future[*int]).Poll(cx)
+			/*line main_async.go:355:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:96:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 16: // resumes at main.go:96:12
-			/*line main.go:96:12*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:367:4*/ if !ready {
+			/*line main.go:96:12*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:366:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -376,23 +375,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			/*line main_async.go:379:4*/ fut.x = nil
+			/*line main_async.go:378:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
-			/*line main.go:103:7*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main.go:103:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			/*line main_async.go:391:4*/ fut.f1 = nil
+			/*line main_async.go:390:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
-			/*line main.go:104:7*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main.go:104:7*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -402,29 +401,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fut.fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.i_3 = 0
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 19:
 			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.fs)) {
-				/*line main_async.go:408:5*/ state = 23
+				/*line main_async.go:407:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:413:4*/ f = fut.fs[fut.i_3]
+			/*line main_async.go:412:4*/ f = fut.fs[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main_async.go:414:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
-			/*line main.go:109:8*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:418:4*/ if !ready {
+			/*line main.go:109:8*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:417:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			/*line main_async.go:424:4*/ fallthrough
+			/*line main_async.go:423:4*/ fallthrough
 		case 22:
-			/*line main_async.go:426:4*/ fut.i_3++
-			/*line main_async.go:427:4*/ state = 19
+			/*line main_async.go:425:4*/ fut.i_3++
+			/*line main_async.go:426:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
@@ -433,12 +432,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:435:4*/ fut.aw0 = &fut.c_v
 			fut.fs = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
-			/*line main.go:120:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:441:4*/ if !ready {
+			/*line main.go:120:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -448,41 +447,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i_3 = 3
-			/*line main_async.go:451:4*/ fut.i = 0
-			/*line main_async.go:452:4*/ fallthrough
+			/*line main_async.go:450:4*/ fut.i = 0
+			/*line main_async.go:451:4*/ fallthrough
 		case 25:
 			/*line main.go:126:17*/ if !(fut.i < fut.i_3) {
-				/*line main_async.go:455:5*/ state = 29
+				/*line main_async.go:454:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:127:29*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 27: // resumes at main.go:127:29
-			/*line main.go:127:29*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main.go:127:29*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:464:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
-			/*line main_async.go:472:4*/ fallthrough
+			/*line main_async.go:471:4*/ fallthrough
 		case 28:
-			/*line main_async.go:474:4*/ fut.i++
-			/*line main_async.go:475:4*/ state = 25
+			/*line main_async.go:473:4*/ fut.i++
+			/*line main_async.go:474:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.c_v = initVFuture(fut.s1.A)
-			/*line main_async.go:480:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_v
 			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
-			/*line main.go:132:21*/ r_13, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main.go:132:21*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:484:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -492,11 +491,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
 			/*line main.go:138:8*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:495:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 31: // resumes at main.go:138:8
-			/*line main.go:138:8*/ r_14, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:499:4*/ if !ready {
+			/*line main.go:138:8*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -506,11 +505,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:508:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 32: // resumes at main.go:145:23
-			/*line main.go:145:23*/ r_15, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main.go:145:23*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -519,11 +518,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("const", r_15*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				/*line main_async.go:522:5*/ fut.state = -1
+				/*line main_async.go:521:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:526:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:525:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -532,12 +531,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
