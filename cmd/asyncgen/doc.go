@@ -184,12 +184,17 @@
 // (recursion), a method, and functions of other packages are awaited
 // through their twins, each allocating its future. The price is size: a
 // caller's future holds every inlined callee's future side by side (see
-// -sizes).
+// -sizes). The future being awaited is held in one field, since one await
+// is pending at a time: a field of its type where the function awaits
+// futures of one type, else an empty interface shared by all the awaits,
+// which each resume asserts back to the future type it stored (about a
+// nanosecond per resume).
 //
 // # Design
 //
 // The generator is a pipeline with a file per stage: load.go (go/packages,
-// stubs for generated files, near-miss directives), find.go (the marked
+// stubs for generated files, near-miss directives; typecheck.go type-checks
+// the packages without having go list compile them), find.go (the marked
 // declarations), check.go (suspension points by the twin rule; rejected
 // constructs; blocking calls), inline.go (the package's call graph, callees
 // held by value), then, for each function, a small compiler over an IR of

@@ -80,7 +80,7 @@ func hasDirective(doc *ast.CommentGroup) bool { return asyncrules.HasDirective(d
 // load lists the packages, builds the stub overlay and type-checks them.
 func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPlan, []string) {
 	var errs []string
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles, Dir: dir}
+	cfg := &packages.Config{Mode: listMode, Dir: dir}
 	list, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, nil, []string{"asyncgen: " + err.Error()}
@@ -177,7 +177,23 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
-	cfg = &packages.Config{
+	var pkgs []*packages.Package
+	ok := false
+	if !viaGoPackages {
+		pkgs, ok = checkFromSource(dir, list, overlay, parsed, fset)
+	}
+	if !ok {
+		if pkgs, err = loadTypes(dir, patterns, overlay, parsed, fset); err != nil {
+			return nil, nil, []string{"asyncgen: " + err.Error()}
+		}
+	}
+	return pkgs, plans, loadErrors(pkgs, overlay)
+}
+
+// loadTypes loads the packages with go/packages, which has go list compile
+// them for export data too (typecheck.go says when that is needed).
+func loadTypes(dir string, patterns []string, overlay map[string][]byte, parsed map[string]parsedFile, fset *token.FileSet) ([]*packages.Package, error) {
+	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
 			packages.NeedTypesInfo | packages.NeedImports,
 		Dir:     dir,
@@ -195,10 +211,11 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 			return parser.ParseFile(fset, filename, src, parseMode)
 		},
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		return nil, nil, []string{"asyncgen: " + err.Error()}
-	}
+	return packages.Load(cfg, patterns...)
+}
+
+// loadErrors are the errors of loading and type checking the packages.
+func loadErrors(pkgs []*packages.Package, overlay map[string][]byte) []string {
 	// A dependency that go list cannot load (a missing go.sum entry, a
 	// module not downloaded) surfaces in the packages that import it as
 	// type errors ("undefined: unix", "imported and not used") that hide the
@@ -216,8 +233,9 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	})
 	if len(listErrs) > 0 {
 		sort.Strings(listErrs)
-		return pkgs, plans, dedup(listErrs)
+		return dedup(listErrs)
 	}
+	var errs []string
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
 			if e.Pos == "" && strings.HasPrefix(e.Msg, "# ") {
@@ -236,7 +254,7 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 		}
 	}
 	sort.Strings(errs)
-	return pkgs, plans, dedup(errs)
+	return dedup(errs)
 }
 
 func dedup(s []string) []string {
