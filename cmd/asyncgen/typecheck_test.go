@@ -50,6 +50,9 @@ func generateBothWays(t *testing.T, dir string, patterns []string) {
 func TestTypecheckAgrees(t *testing.T) {
 	t.Chdir("../..")
 	t.Run("programs", func(t *testing.T) {
+		if raceEnabled {
+			t.Skip("generates every program twice (not under -race, which adds nothing: the checking is single-threaded)")
+		}
 		var patterns []string
 		for _, c := range programs(t) {
 			patterns = append(patterns, "./testdata/"+c)
@@ -78,6 +81,9 @@ func TestTypecheckAgrees(t *testing.T) {
 // listed package that imports another listed one directly (r3 imports r2)
 // is checked here, after it.
 func TestTypecheckGraphs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("builds and checks five packages (not under -race, which adds nothing: the checking is single-threaded)")
+	}
 	dir, err := os.MkdirTemp("testdata", "tmp-typecheck-")
 	if err != nil {
 		t.Fatal(err)
