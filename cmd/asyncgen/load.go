@@ -82,6 +82,14 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	var errs []string
 	cfg := &packages.Config{Mode: listMode, Dir: dir}
 	list, err := packages.Load(cfg, patterns...)
+	// Where the import graph has errors (a missing package, a cycle), list
+	// and check as go/packages would, for its diagnostics: go list -deps
+	// reports them differently (typecheck.go).
+	ownCheck := err == nil && !viaGoPackages && !graphErrors(list)
+	if err == nil && !ownCheck {
+		cfg.Mode = packages.NeedName | packages.NeedFiles
+		list, err = packages.Load(cfg, patterns...)
+	}
 	if err != nil {
 		return nil, nil, []string{"asyncgen: " + err.Error()}
 	}
@@ -179,7 +187,7 @@ func load(dir string, patterns []string) ([]*packages.Package, map[string]*pkgPl
 	}
 	var pkgs []*packages.Package
 	ok := false
-	if !viaGoPackages {
+	if ownCheck {
 		pkgs, ok = checkFromSource(dir, list, overlay, parsed, fset)
 	}
 	if !ok {

@@ -15,9 +15,10 @@ package main
 // imports another being generated sees its source-checked types.
 //
 // Where this could differ from go/packages, load uses go/packages instead:
-// files that go list must preprocess (cgo), and a dependency outside the
-// listed packages that imports one of them (its export data would name a
-// second copy of the listed package's types).
+// files that go list must preprocess (cgo), a dependency outside the listed
+// packages that imports one of them (its export data would name a second
+// copy of the listed package's types), and an import graph with errors (a
+// missing package, a cycle), whose diagnostics go/packages places.
 
 import (
 	"fmt"
@@ -155,6 +156,9 @@ func checkFromSource(dir string, roots []*packages.Package, overlay map[string][
 	byID := map[string]*packages.Package{}
 	var sizes types.Sizes
 	for _, p := range loaded {
+		if len(p.Errors) > 0 {
+			return nil, false // go/packages reports them where they belong
+		}
 		byID[p.ID] = p
 		if sizes == nil {
 			sizes = p.TypesSizes
@@ -268,6 +272,15 @@ func checkOne(p *packages.Package, files []*ast.File, errs []packages.Error, imp
 		np.Errors = append(np.Errors, packages.Error{Pos: fset.Position(np.Syntax[0].Package).String(), Msg: typErr.Error(), Kind: packages.TypeError})
 	}
 	return np
+}
+
+// graphErrors reports whether any package of the graph has errors.
+func graphErrors(roots []*packages.Package) bool {
+	found := false
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		found = found || len(p.Errors) > 0
+	})
+	return found
 }
 
 type importerFunc func(path string) (*types.Package, error)

@@ -23,6 +23,9 @@ func generateBothWays(t *testing.T, dir string, patterns []string) {
 	viaGoPackages = true
 	slow, slowErrs := generate(dir, patterns)
 	viaGoPackages = false
+	if len(fastErrs) == 0 && len(slowErrs) == 0 && (fast == nil || len(fast.writes) == 0) {
+		t.Fatalf("nothing generated for %v", patterns)
+	}
 	if !slices.Equal(fastErrs, slowErrs) {
 		t.Fatalf("diagnostics differ\nown type checking:\n%s\ngo/packages:\n%s", strings.Join(fastErrs, "\n"), strings.Join(slowErrs, "\n"))
 	}
@@ -58,6 +61,24 @@ func TestTypecheckAgrees(t *testing.T) {
 			patterns = append(patterns, "./testdata/"+c)
 		}
 		generateBothWays(t, "", append(patterns, "./examples/..."))
+	})
+	t.Run("broken imports", func(t *testing.T) {
+		dir, err := os.MkdirTemp("cmd/asyncgen/testdata", "tmp-typecheck-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		mod := "github.com/corio-go/corio/" + filepath.ToSlash(dir)
+		async := "//async:func\nfunc F() {\n\trt.YieldNow()\n}\n"
+		files := map[string]string{
+			"missing/m.go": "package missing\n\nimport (\n\t\"" + mod + "/nope\"\n\t\"github.com/corio-go/corio/rt\"\n)\n\nvar _ = nope.X\n\n" + async,
+			"cycle/a/a.go": "package a\n\nimport (\n\t\"" + mod + "/cycle/b\"\n\t\"github.com/corio-go/corio/rt\"\n)\n\nvar _ = b.X\n\n" + async,
+			"cycle/b/b.go": "package b\n\nimport \"" + mod + "/cycle/a\"\n\nvar X = a.F\n",
+		}
+		writeTree(t, dir, files)
+		for _, pattern := range []string{"./missing", "./cycle/..."} {
+			generateBothWays(t, dir, []string{pattern})
+		}
 	})
 	t.Run("errors", func(t *testing.T) {
 		// Together, as TestErrors's first round runs them: the
@@ -96,15 +117,7 @@ func TestTypecheckGraphs(t *testing.T) {
 		"r3/r3.go": "package r3\n\nimport \"" + mod + "/r2\"\n\n// Twice awaits r2's Get twice.\n//\n//async:func\nfunc Twice() int {\n\treturn r2.Get().N + r2.Get().N\n}\n",
 		"r1/r1.go": "package r1\n\nimport (\n\t\"" + mod + "/r2\"\n\t\"" + mod + "/x\"\n\t\"github.com/corio-go/corio/rt\"\n)\n\n// Same compiles only if x's r2.T is r2's.\n//\n//async:func\nfunc Same() r2.T {\n\trt.YieldNow()\n\tv := x.Zero\n\tv = r2.Get()\n\treturn v\n}\n",
 	}
-	for name, body := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	patterns := []string{"./r1", "./r2"}
 	list, err := packages.Load(&packages.Config{Mode: listMode, Dir: dir}, patterns...)
 	if err != nil || len(list) != 2 {
@@ -167,5 +180,19 @@ func TestTypecheckGraphs(t *testing.T) {
 	// Here r2 is a dependency like x, both from export data: one r2.T.
 	for _, e := range pkgs[0].Errors {
 		t.Errorf("r1 checked with r2 as a dependency: %s", e)
+	}
+}
+
+// writeTree writes files (path in dir → content), making their folders.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
