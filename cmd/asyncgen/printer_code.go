@@ -145,8 +145,9 @@ func (w *writer) typ(t types.Type) {
 }
 
 // typeText is t as a string that tells types apart as the generated code
-// writes them (layout.go groups awaits by it): types.TypeString with
-// package paths for qualifiers.
+// writes them (layout.go records the await field's in awField.typ):
+// types.TypeString with package paths for qualifiers. Like typ, it notes
+// the redeclared predeclared names t would need.
 func (g *pkgGen) typeText(t types.Type) string {
 	if len(g.shadowed) > 0 {
 		g.notePredeclared(t)
