@@ -92,27 +92,16 @@ func ExampleTryJoinAll() {
 	// [] disk full
 }
 
-// yields is a future that yields k times, then is ready with v.
-type yields struct {
-	k int
-	v string
-}
-
-func (y *yields) Poll(cx *rt.Context) (string, bool) {
-	if y.k == 0 {
-		return y.v, true
-	}
-	y.k--
-	cx.Waker().Wake() // a yield: run again after the other tasks
-	return "", false
-}
-
 func ExampleJoinSet() {
+	// On a paused clock the runtime jumps from timer to timer, so the order
+	// in which the tasks finish is exact.
+	r := rt.NewMultiThread(rt.WithPausedClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
+	defer r.Shutdown()
 	var set rt.JoinSet[string]
 	defer set.Shutdown() // ends any task still running when the function returns
-	set.Spawn(&yields{3, "slow"})
-	set.Spawn(&yields{1, "fast"})
-	set.Spawn(&yields{2, "medium"})
+	set.SpawnOn(r, after(30*time.Millisecond, "slow"))
+	set.SpawnOn(r, after(10*time.Millisecond, "fast"))
+	set.SpawnOn(r, after(20*time.Millisecond, "medium"))
 	// Results come out in the order the tasks finish.
 	for {
 		v, ok, err := set.JoinNext()
