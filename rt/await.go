@@ -20,8 +20,9 @@ import (
 func Await[T any](f Future[T]) T {
 	p := parkerPool.Get().(*parker)
 	defer parkerPool.Put(p)
+	var frames *frameStack
 	for {
-		if v, ok := f.Poll(&p.cx); ok {
+		if v, ok := drive(&p.cx, &frames, f); ok {
 			return v
 		}
 		checkNotOnDriver("Await", "AwaitAsync")

@@ -40,6 +40,14 @@ type Context struct {
 	w    *worker        // the worker polling; nil outside a runtime and for a multi-thread BlockOn main future
 	drv  *driver.Driver // rt's driver; nil outside a runtime (leaves then use the default driver)
 	task *taskHeader    // the task being polled; nil for main futures and NewContext
+
+	// top is the generated future the driver is polling directly, or
+	// through generated awaits only (frame.go); zero outside a driver.
+	top frameID
+	// pushed lists the driven frames that suspended during this poll,
+	// innermost first; the driver moves them onto its stack after the poll.
+	// Scratch reused by every poll with this Context.
+	pushed []Frame
 }
 
 // NewContext returns a Context for hand-written executors and tests: its

@@ -264,8 +264,9 @@ func BlockOn[T any](r *Runtime, f Future[T]) T {
 		panic("corio/rt: BlockOn on a runtime that was shut down")
 	}
 	var out T
+	var frames *frameStack
 	r.sched.blockOn(func(cx *Context) bool {
-		v, ok := f.Poll(cx)
+		v, ok := drive(cx, &frames, f)
 		if ok {
 			out = v
 		}

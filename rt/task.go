@@ -51,6 +51,11 @@ type taskHeader struct {
 	// Owned-list links, protected like bound.
 	prev, next *taskHeader
 
+	// frames is the stack of generated frames the task is suspended in
+	// (frame.go), nil until the task first suspends deep enough; owned by
+	// the holder of RUNNING.
+	frames *frameStack
+
 	joinMu    sync.Mutex
 	joinWaker Waker      // protected by joinMu: the first pending JoinAsync waiter (the common case: no allocation)
 	join      *joinState // protected by joinMu: nil until a second joiner, a blocking Join or a TaskContext needs it
@@ -129,7 +134,7 @@ func (t *task[T]) run(w *worker) {
 	// batch rather than paying for a deferred recover on every poll, and
 	// hands it to panicked through w.polling.
 	w.polling = t
-	v, ok := t.fut.Poll(cx)
+	v, ok := drive(cx, &t.frames, t.fut)
 	w.polling = nil
 	cx.task = nil
 	if cx.exhausted {
@@ -153,6 +158,8 @@ func (t *task[T]) run(w *worker) {
 // recovering worker) still holds the task's RUNNING bit.
 func (t *task[T]) panicked(w *worker, p any, stack []byte) {
 	w.cx.task = nil
+	w.cx.top = frameID{}
+	w.cx.clearPushed()
 	t.finish(w, &JoinError{id: t.id, Value: p, Stack: stack}, false)
 }
 
@@ -173,6 +180,7 @@ func (t *task[T]) cancelTask(w *worker) {
 func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	t.err = jerr
 	t.fut = nil
+	t.frames = nil
 	t.state.complete(cancelled)
 	if t.rt != nil {
 		t.rt.unbind(w, &t.taskHeader)
