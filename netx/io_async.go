@@ -11,7 +11,8 @@ import (
 
 // copyFuture is the state machine of Copy (io.go:54).
 type copyFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                     // the next case of Poll; -1 once done
+	res   rt.Tuple2[int64, error] // the output, kept by PollFrame for the caller
 	dst   AsyncWriter
 	src   AsyncReader
 	total int64
@@ -54,17 +55,17 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 			/*line io.go:55:2*/ fut.total = 0
 			/*line io.go:56:5*/ fut.pr, ok = fut.src.(PooledReader)
 			/*line io.go:56:35*/ if !(ok) {
-				/*line io_async.go:57:5*/ state = 4
+				/*line io_async.go:58:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:58:14*/ fut.aw0 = fut.pr.ReadPooledAsync()
-			/*line io_async.go:63:4*/ fut.src = nil
+			/*line io_async.go:64:4*/ fut.src = nil
 			fallthrough
 		case 2: // resumes at io.go:58:14
 			/*line io.go:58:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
-			/*line io_async.go:67:4*/ if !ready {
+			/*line io_async.go:68:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -83,10 +84,10 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 				}
 			}
 			/*line io.go:65:14*/ fut.aw0 = fut.dst.WriteAsync(fut.b.Bytes())
-			/*line io_async.go:86:4*/ fallthrough
+			/*line io_async.go:87:4*/ fallthrough
 		case 3: // resumes at io.go:65:14
 			/*line io.go:65:14*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:89:4*/ if !ready {
+			/*line io_async.go:90:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -100,36 +101,36 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:69:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: err}, true
 				}
 			}
-			/*line io_async.go:103:4*/ state = 1
+			/*line io_async.go:104:4*/ state = 1
 			continue
 		case 4:
 			/*line io.go:73:2*/ fut.b = getBuf()
 			/*line io.go:74:2*/ fut.buf = fut.b.b[:cap(fut.b.b)]
-			/*line io_async.go:108:4*/ fallthrough
+			/*line io_async.go:109:4*/ fallthrough
 		case 5:
 			/*line io.go:76:13*/ fut.aw0 = fut.src.ReadAsync(fut.buf)
-			/*line io_async.go:111:4*/ fut.pr = nil
+			/*line io_async.go:112:4*/ fut.pr = nil
 			fut.err_2 = nil
 			fallthrough
 		case 6: // resumes at io.go:76:13
 			/*line io.go:76:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:116:4*/ if !ready {
+			/*line io_async.go:117:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:76:3*/ n_2, fut.err_2 = r_3.V0, r_3.V1
 			/*line io.go:77:6*/ if !(n_2 > 0) {
-				/*line io_async.go:123:5*/ state = 9
+				/*line io_async.go:124:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line io.go:78:15*/ fut.aw0 = fut.dst.WriteAsync(fut.buf[:n_2])
-			/*line io_async.go:129:4*/ fallthrough
+			/*line io_async.go:130:4*/ fallthrough
 		case 8: // resumes at io.go:78:15
 			/*line io.go:78:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:132:4*/ if !ready {
+			/*line io_async.go:133:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -143,7 +144,7 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:82:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: werr}, true
 				}
 			}
-			/*line io_async.go:146:4*/ fallthrough
+			/*line io_async.go:147:4*/ fallthrough
 		case 9:
 			/*line io.go:85:3*/ if fut.err_2 != nil {
 				/*line io.go:86:4*/ fut.b.Release()
@@ -158,12 +159,25 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:90:4*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: fut.err_2}, true
 				}
 			}
-			/*line io_async.go:161:4*/ state = 5
+			/*line io_async.go:162:4*/ state = 5
 			continue
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line io_async.go:165:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line io_async.go:164:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
+			/*line io_async.go:168:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *copyFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -186,7 +200,7 @@ type copyHalfFuture struct {
 	state  int // the next case of Poll; -1 once done
 	dst    Stream
 	src    AsyncReader
-	aw0    rt.Future[rt.Tuple2[int64, error]]
+	aw0    *copyFuture
 	c_copy copyFuture // Copy's future, held by value
 }
 
@@ -200,6 +214,7 @@ func copyHalfAsync(dst Stream, src AsyncReader) rt.Future[rt.Tuple2[int64, error
 func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 	var zero rt.Tuple2[int64, error]
 	var ready bool
+	var driven, fresh bool
 	var n int64
 	var err error
 	var r rt.Tuple2[int64, error]
@@ -208,12 +223,17 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 		switch state {
 		case 0: // copyHalf starts
 			/*line io.go:100:12*/ fut.c_copy = initCopyFuture(fut.dst, fut.src)
-			/*line io_async.go:211:4*/ fut.aw0 = &fut.c_copy
+			/*line io_async.go:226:4*/ fut.aw0 = &fut.c_copy
+			fresh = true
 			fut.src = nil
 			fallthrough
 		case 1: // resumes at io.go:100:12
+			/*line io_async.go:231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:100:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:216:4*/ if !ready {
+			/*line io_async.go:233:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line io_async.go:236:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -231,7 +251,7 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 				/*line io.go:104:2*/ return rt.Tuple2[int64, error]{V0: n, V1: fut.dst.CloseWrite()}, true
 			}
 		default:
-			/*line io_async.go:234:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
+			/*line io_async.go:254:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -240,7 +260,7 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *copyHalfFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -276,19 +296,19 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // ReadFull starts
 			/*line io.go:112:2*/ fut.n = 0
-			/*line io_async.go:279:4*/ fallthrough
+			/*line io_async.go:299:4*/ fallthrough
 		case 1:
 			/*line io.go:113:6*/ if !(fut.n < len(fut.b)) {
-				/*line io_async.go:282:5*/ state = 4
+				/*line io_async.go:302:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line io.go:114:13*/ fut.aw0 = fut.r.ReadAsync(fut.b[fut.n:])
-			/*line io_async.go:288:4*/ fallthrough
+			/*line io_async.go:308:4*/ fallthrough
 		case 3: // resumes at io.go:114:13
 			/*line io.go:114:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:291:4*/ if !ready {
+			/*line io_async.go:311:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -313,7 +333,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 					/*line io.go:123:4*/ return rt.Tuple2[int, error]{V0: fut.n, V1: err}, true
 				}
 			}
-			/*line io_async.go:316:4*/ state = 1
+			/*line io_async.go:336:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -321,7 +341,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line io.go:126:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:324:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
+			/*line io_async.go:344:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -341,7 +361,8 @@ var _ func(AsyncReader, []byte) (int, error) = ReadFull
 
 // readerFillFuture is the state machine of Reader.fill (io.go:239).
 type readerFillFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int   // the next case of Poll; -1 once done
+	res   error // the output, kept by PollFrame for the caller
 	r     *Reader
 	b_2   *Buf
 	aw0   any
@@ -377,16 +398,16 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line io.go:243:5*/ pr, ok = fut.r.src.(PooledReader)
 			/*line io.go:243:37*/ if !(ok) {
-				/*line io_async.go:380:5*/ state = 3
+				/*line io_async.go:401:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:244:13*/ fut.aw0 = pr.ReadPooledAsync()
-			/*line io_async.go:386:4*/ fallthrough
+			/*line io_async.go:407:4*/ fallthrough
 		case 2: // resumes at io.go:244:13
 			/*line io.go:244:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
-			/*line io_async.go:389:4*/ if !ready {
+			/*line io_async.go:410:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -406,10 +427,10 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 		case 3:
 			/*line io.go:251:2*/ fut.b_2 = getBuf()
 			/*line io.go:252:12*/ fut.aw0 = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
-			/*line io_async.go:409:4*/ fallthrough
+			/*line io_async.go:430:4*/ fallthrough
 		case 4: // resumes at io.go:252:12
 			/*line io.go:252:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:412:4*/ if !ready {
+			/*line io_async.go:433:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -431,10 +452,23 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:262:2*/ fut.state = -1
 				/*line io.go:262:2*/ return err_2, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line io_async.go:456:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line io_async.go:435:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
+			/*line io_async.go:459:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *readerFillFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -457,7 +491,7 @@ type readerReadFuture struct {
 	state int // the next case of Poll; -1 once done
 	r     *Reader
 	p     []byte
-	aw0   rt.Future[error]
+	aw0   *readerFillFuture
 }
 
 // ReadAsync is the asynchronous twin of Read: it returns a future that runs the
@@ -470,6 +504,7 @@ func (r *Reader) ReadAsync(p []byte) rt.Future[rt.Tuple2[int, error]] {
 func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
+	var driven, fresh bool
 	var err error
 	var n int
 	var r_2 error
@@ -484,23 +519,28 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				}
 			}
 			/*line io.go:273:5*/ if !(fut.r.Buffered() == 0) {
-				/*line io_async.go:487:5*/ state = 4
+				/*line io_async.go:522:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line io.go:274:13*/ fut.aw0 = fut.r.fillAsync()
-			/*line io_async.go:493:4*/ fallthrough
+			/*line io.go:274:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
+			/*line io_async.go:528:4*/ fresh = true
+			fallthrough
 		case 2: // resumes at io.go:274:13
+			/*line io_async.go:531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:274:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:496:4*/ if !ready {
+			/*line io_async.go:533:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line io_async.go:536:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:274:6*/ err = r_2
 			/*line io.go:274:23*/ if !(err != nil) {
-				/*line io_async.go:503:5*/ state = 4
+				/*line io_async.go:543:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -517,7 +557,7 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				/*line io.go:280:2*/ return rt.Tuple2[int, error]{V0: n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:520:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
+			/*line io_async.go:560:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -526,7 +566,7 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *readerReadFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -537,11 +577,12 @@ var _ func(*Reader, []byte) (int, error) = (*Reader).Read
 
 // readerReadBytesFuture is the state machine of Reader.ReadBytes (io.go:288).
 type readerReadBytesFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                      // the next case of Poll; -1 once done
+	res   rt.Tuple2[[]byte, error] // the output, kept by PollFrame for the caller
 	r     *Reader
 	delim byte
 	out   []byte
-	aw0   rt.Future[error]
+	aw0   *readerFillFuture
 }
 
 // ReadBytesAsync is the asynchronous twin of ReadBytes: it returns a future that runs the
@@ -554,6 +595,7 @@ func (r *Reader) ReadBytesAsync(delim byte) rt.Future[rt.Tuple2[[]byte, error]] 
 func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error], bool) {
 	var zero rt.Tuple2[[]byte, error]
 	var ready bool
+	var driven, fresh bool
 	var buf []byte
 	var err error
 	var r_2 error
@@ -562,7 +604,7 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 		switch state {
 		case 0: // Reader.ReadBytes starts
 			/*line io.go:289:2*/ fut.out = nil
-			/*line io_async.go:565:4*/ fallthrough
+			/*line io_async.go:607:4*/ fallthrough
 		case 1:
 			/*line io.go:291:3*/ buf = fut.r.buffered()
 			/*line io.go:292:3*/ if i := bytes.IndexByte(buf, fut.delim); i >= 0 {
@@ -575,18 +617,23 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 			}
 			/*line io.go:297:3*/ fut.out = append(take(&fut.out), buf...)
 			/*line io.go:298:3*/ fut.r.consume(len(buf))
-			/*line io.go:299:13*/ fut.aw0 = fut.r.fillAsync()
-			/*line io_async.go:579:4*/ fallthrough
+			/*line io.go:299:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
+			/*line io_async.go:621:4*/ fresh = true
+			fallthrough
 		case 2: // resumes at io.go:299:13
+			/*line io_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:299:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:582:4*/ if !ready {
+			/*line io_async.go:626:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line io_async.go:629:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:299:6*/ err = r_2
 			/*line io.go:299:23*/ if !(err != nil) {
-				/*line io_async.go:589:5*/ state = 1
+				/*line io_async.go:636:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -595,17 +642,30 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 				/*line io.go:300:4*/ fut.state = -1
 				/*line io.go:300:4*/ return rt.Tuple2[[]byte, error]{V0: fut.out, V1: err}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line io_async.go:646:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line io_async.go:599:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
+			/*line io_async.go:649:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *readerReadBytesFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *readerReadBytesFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -618,7 +678,7 @@ var _ func(*Reader, byte) ([]byte, error) = (*Reader).ReadBytes
 type readerReadLineFuture struct {
 	state int // the next case of Poll; -1 once done
 	r     *Reader
-	aw0   rt.Future[rt.Tuple2[[]byte, error]]
+	aw0   *readerReadBytesFuture
 }
 
 // ReadLineAsync is the asynchronous twin of ReadLine: it returns a future that runs the
@@ -631,6 +691,7 @@ func (r *Reader) ReadLineAsync() rt.Future[rt.Tuple2[[]byte, error]] {
 func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error], bool) {
 	var zero rt.Tuple2[[]byte, error]
 	var ready bool
+	var driven, fresh bool
 	var line []byte
 	var err error
 	var r_2 rt.Tuple2[[]byte, error]
@@ -638,12 +699,17 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 	for {
 		switch state {
 		case 0: // Reader.ReadLine starts
-			/*line io.go:311:15*/ fut.aw0 = fut.r.ReadBytesAsync('\n')
-			/*line io_async.go:642:4*/ fut.r = nil
+			/*line io.go:311:15*/ fut.aw0 = fut.r.ReadBytesAsync('\n').(*readerReadBytesFuture)
+			/*line io_async.go:703:4*/ fresh = true
+			fut.r = nil
 			fallthrough
 		case 1: // resumes at io.go:311:15
+			/*line io_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:311:15*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:646:4*/ if !ready {
+			/*line io_async.go:709:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line io_async.go:712:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -659,7 +725,7 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 				/*line io.go:317:2*/ return rt.Tuple2[[]byte, error]{V0: line, V1: err}, true
 			}
 		default:
-			/*line io_async.go:662:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
+			/*line io_async.go:728:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -668,7 +734,7 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *readerReadLineFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -695,6 +761,7 @@ func (w *Writer) WriteAsync(p []byte) rt.Future[rt.Tuple2[int, error]] {
 func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
+	var driven, fresh bool
 	var err error
 	var r error
 	var r_2 rt.Tuple2[int, error]
@@ -703,23 +770,28 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 		switch state {
 		case 0: // Writer.Write starts
 			/*line io.go:346:5*/ if !(fut.w.Buffered()+len(fut.p) > PooledBufferSize) {
-				/*line io_async.go:706:5*/ state = 7
+				/*line io_async.go:773:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line io.go:347:13*/ fut.aw0 = fut.w.FlushAsync()
-			/*line io_async.go:712:4*/ fallthrough
+			/*line io.go:347:13*/ fut.aw0 = fut.w.FlushAsync().(*writerFlushFuture)
+			/*line io_async.go:779:4*/ fresh = true
+			fallthrough
 		case 2: // resumes at io.go:347:13
-			/*line io.go:347:13*/ r, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line io_async.go:715:4*/ if !ready {
+			/*line io_async.go:782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io.go:347:13*/ r, ready = fut.aw0.(*writerFlushFuture).Poll(cx)
+			/*line io_async.go:784:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*writerFlushFuture), ready, fresh)
+			}
+			/*line io_async.go:787:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:347:6*/ err = r
 			/*line io.go:347:24*/ if !(err != nil) {
-				/*line io_async.go:722:5*/ state = 4
+				/*line io_async.go:794:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -730,18 +802,18 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 			}
 		case 4:
 			/*line io.go:350:6*/ if !(len(fut.p) >= PooledBufferSize) {
-				/*line io_async.go:733:5*/ state = 7
+				/*line io_async.go:805:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line io.go:351:11*/ fut.aw0 = fut.w.dst.WriteAsync(fut.p)
-			/*line io_async.go:739:4*/ fut.w = nil
+			/*line io_async.go:811:4*/ fut.w = nil
 			fut.p = nil
 			fallthrough
 		case 6: // resumes at io.go:351:11
 			/*line io.go:351:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:744:4*/ if !ready {
+			/*line io_async.go:816:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -760,7 +832,7 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 				/*line io.go:358:2*/ return rt.Tuple2[int, error]{V0: len(fut.p), V1: nil}, true
 			}
 		default:
-			/*line io_async.go:763:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
+			/*line io_async.go:835:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -782,7 +854,8 @@ var _ func(*Writer, []byte) (int, error) = (*Writer).Write
 
 // writerFlushFuture is the state machine of Writer.Flush (io.go:365).
 type writerFlushFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int   // the next case of Poll; -1 once done
+	res   error // the output, kept by PollFrame for the caller
 	w     *Writer
 	aw0   rt.Future[rt.Tuple2[int, error]]
 }
@@ -810,10 +883,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line io.go:369:12*/ fut.aw0 = fut.w.dst.WriteAsync(fut.w.b.b)
-			/*line io_async.go:813:4*/ fallthrough
+			/*line io_async.go:886:4*/ fallthrough
 		case 1: // resumes at io.go:369:12
 			/*line io.go:369:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:816:4*/ if !ready {
+			/*line io_async.go:889:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -825,10 +898,23 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:372:2*/ fut.state = -1
 				/*line io.go:372:2*/ return err, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line io_async.go:902:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line io_async.go:829:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
+			/*line io_async.go:905:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *writerFlushFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see

@@ -46,8 +46,15 @@ type Context struct {
 	top frameID
 	// pushed lists the driven frames that suspended during this poll,
 	// innermost first; the driver moves them onto its stack after the poll.
-	// Scratch reused by every poll with this Context.
+	// Scratch reused by every poll with this Context. While the driver
+	// polls a frame of its stack, stack is that stack, and they are
+	// appended to it directly.
 	pushed []Frame
+	stack  *frameStack
+	// spare holds empty frame stacks for the drivers polled with this
+	// Context (a task takes one when it first suspends deep and gives it
+	// back when it unwinds to its root).
+	spare []*frameStack
 }
 
 // NewContext returns a Context for hand-written executors and tests: its

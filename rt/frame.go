@@ -27,8 +27,13 @@ type Frame interface {
 // frameID identifies a future by its interface words (type and pointer):
 // two distinct futures never share both, even where one is the first field
 // of the other. Comparing the words directly costs two compares where
-// comparing two interfaces calls into the runtime.
-type frameID struct{ typ, data unsafe.Pointer }
+// comparing two interfaces calls into the runtime. They are held as
+// integers: an identity keeps nothing alive (the future it names is alive
+// while it is compared: it is being polled, or is the pending frame its
+// parent holds), and storing it into a Context, which lives in the heap,
+// then needs no write barrier — a measurable share of a deep task's
+// suspension while the GC marks.
+type frameID struct{ typ, data uintptr }
 
 func idOf(f any) frameID { return *(*frameID)(unsafe.Pointer(&f)) }
 
@@ -55,11 +60,22 @@ func (cx *Context) EnterFrame(parent, child any) bool {
 // ExitFrame is called by generated code after the poll of a child that
 // EnterFrame marked driven: if the child completed, parent is driven again
 // (it may await another child); if it is pending, the child is recorded so
-// that the driver pushes it and polls it first at the next wake-up. For
+// that the driver pushes it and polls it first at the next wake-up — unless
+// fresh (the child was made in this poll of parent): a frame is pushed at
+// its second suspension, so a call that suspends once (a chain that waits
+// for one reply and unwinds) is re-polled once through its callers, which
+// costs what building it did, instead of a push and a pop per frame. For
 // generated code only.
-func (cx *Context) ExitFrame(parent any, child Frame, ready bool) {
+func (cx *Context) ExitFrame(parent any, child Frame, ready, fresh bool) {
 	if ready {
 		cx.top = idOf(parent)
+		return
+	}
+	if fresh {
+		return
+	}
+	if s := cx.stack; s != nil {
+		s.frames = append(s.frames, child)
 		return
 	}
 	cx.pushed = append(cx.pushed, child)
@@ -79,14 +95,21 @@ type frameStack struct {
 // the poll are pushed. A panic leaves the stack as it was: the caller drops
 // the driver (its task completes, BlockOn unwinds).
 func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
-	if len(cx.pushed) != 0 {
+	if len(cx.pushed) != 0 || cx.stack != nil {
 		cx.clearPushed() // left by a poll that panicked
+		cx.stack = nil
 	}
-	if s := *fs; s != nil && len(s.frames) != 0 {
-		if !s.run(cx) {
+	if s := *fs; s != nil {
+		cx.stack = s
+		done := s.run(cx)
+		cx.stack = nil
+		if !done {
 			cx.top = frameID{}
 			return v, false
 		}
+		// Unwound to the root: the empty stack goes back to cx.
+		*fs = nil
+		cx.putStack(s)
 	}
 	cx.top = idOf(root)
 	v, ok = root.Poll(cx)
@@ -98,15 +121,16 @@ func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 }
 
 // run polls the frames from the top until one is pending (false) or none
-// is left (true: the root comes next).
+// is left (true: the root comes next). cx.stack is s: the frames that
+// suspend in a poll of the top frame are appended to s directly, innermost
+// first, and reversed in place after the poll.
 func (s *frameStack) run(cx *Context) bool {
 	for n := len(s.frames); n > 0; n = len(s.frames) {
 		f := s.frames[n-1]
 		cx.top = idOf(f)
 		if !f.PollFrame(cx) {
-			if len(cx.pushed) != 0 {
-				s.push(cx.pushed)
-				cx.clearPushed()
+			for i, j := n, len(s.frames)-1; i < j; i, j = i+1, j-1 {
+				s.frames[i], s.frames[j] = s.frames[j], s.frames[i]
 			}
 			return false
 		}
@@ -130,7 +154,7 @@ func adoptRoot(cx *Context, fs **frameStack) {
 	if p := cx.pushed; len(p) >= minPushDepth {
 		s := *fs
 		if s == nil {
-			s = &frameStack{}
+			s = cx.getStack()
 			*fs = s
 		}
 		s.push(p[:len(p)-(minPushDepth-1)])
@@ -138,7 +162,40 @@ func adoptRoot(cx *Context, fs **frameStack) {
 	cx.clearPushed()
 }
 
+// getStack returns an empty frame stack: one cx keeps, or a new one.
+func (cx *Context) getStack() *frameStack {
+	if n := len(cx.spare); n > 0 {
+		s := cx.spare[n-1]
+		cx.spare[n-1] = nil
+		cx.spare = cx.spare[:n-1]
+		return s
+	}
+	return &frameStack{frames: make([]Frame, 0, 8)}
+}
+
+// putStack keeps an empty stack (its popped slots are nil) for the next
+// driver polled with cx that suspends deep, so that a task going deep and
+// back at every suspension allocates nothing in steady state. A stack that
+// grew past maxKeptPushed frames is left to the GC.
+func (cx *Context) putStack(s *frameStack) {
+	if cap(s.frames) <= maxKeptPushed && len(cx.spare) < maxSpareStacks {
+		cx.spare = append(cx.spare, s)
+	}
+}
+
+// maxSpareStacks bounds the empty stacks a Context keeps.
+const maxSpareStacks = 8
+
+// clearPushed empties cx.pushed, keeping its array for the next poll
+// unless a deep descent grew it past maxKeptPushed.
 func (cx *Context) clearPushed() {
+	if cap(cx.pushed) > maxKeptPushed {
+		cx.pushed = nil
+		return
+	}
 	clear(cx.pushed)
 	cx.pushed = cx.pushed[:0]
 }
+
+// maxKeptPushed bounds the scratch array a Context keeps between polls.
+const maxKeptPushed = 256

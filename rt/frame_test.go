@@ -103,13 +103,14 @@ func (f *fnode) Poll(cx *Context) (int, bool) {
 				return 0, false
 			}
 		default:
-			if f.child == nil {
+			fresh := f.child == nil
+			if fresh {
 				f.child = p.newNode(op, p.depth[f.id]+1)
 			}
 			d := !p.noFrames && cx.EnterFrame(f, f.child)
 			v, ok := f.child.Poll(cx)
 			if d {
-				cx.ExitFrame(f, f.child, ok)
+				cx.ExitFrame(f, f.child, ok, fresh)
 			}
 			if !ok {
 				return 0, false
@@ -229,9 +230,10 @@ func TestFrameModel(t *testing.T) {
 
 // TestFrameWakePollsTop: a task suspended deep is resumed at the innermost
 // frame. In a chain of 200 whose last function yields 50 times, a frame at
-// depth >= minPushDepth is polled 3 times (its first poll by its parent,
+// depth >= minPushDepth is polled 4 times (its first poll by its parent,
+// the first wake-up's, which finds it pending a second time and pushes it,
 // once when its child completed, once by its parent taking its output), one
-// above it twice; without frames every level is polled at every wake-up.
+// above it 3 times; without frames every level is polled at every wake-up.
 func TestFrameWakePollsTop(t *testing.T) {
 	const n, yields = 200, 50
 	for _, d := range frameDrivers[:4] {
@@ -247,12 +249,13 @@ func TestFrameWakePollsTop(t *testing.T) {
 					if c != yields+2 {
 						t.Errorf("leaf polled %d times, want %d", c, yields+2)
 					}
-				case dep >= minPushDepth && c != 3:
+				case dep >= minPushDepth && c != 4:
+					t.Errorf("frame at depth %d polled %d times, want 4", dep, c)
+				case dep < minPushDepth && c != 3:
+					// Its first poll, the first wake-up's, and the
+					// root's once the frame above it completed: never
+					// at the other wake-ups.
 					t.Errorf("frame at depth %d polled %d times, want 3", dep, c)
-				case dep < minPushDepth && c != 2:
-					// Its first poll, and the root's once the frame
-					// above it completed: never at the leaf's wake-ups.
-					t.Errorf("frame at depth %d polled %d times, want 2", dep, c)
 				}
 			}
 		})
@@ -386,6 +389,49 @@ func BenchmarkFrameResume(b *testing.B) {
 					b.Fatalf("got %d", got)
 				}
 			})
+		}
+	}
+}
+
+// TestFrameSegmentUnderStackedFrame: a frame resumed from the stack calls a
+// chain that suspends 40 levels further down in the same poll; the 40 new
+// frames are pushed above it in order (innermost on top) at their second
+// suspension, each then polled 4 times however often the leaf yields.
+func TestFrameSegmentUnderStackedFrame(t *testing.T) {
+	const n, yields = 45, 30
+	p := chainProg(n, 0, 0, yields)
+	p.ops[3] = append([]int{opYield}, p.ops[3]...) // function 3 suspends first, then calls down
+	for _, d := range frameDrivers[:4] {
+		p.reset()
+		if got, want := d.run(p.newNode(0, 0)), n*(n+1)/2; got != want {
+			t.Fatalf("%s: got %d, want %d", d.name, got, want)
+		}
+		for id, c := range p.polls {
+			if dep := p.depth[id]; dep > 3 && dep < n-1 && c != 4 {
+				t.Fatalf("%s: frame at depth %d polled %d times, want 4", d.name, dep, c)
+			}
+		}
+	}
+}
+
+// TestFrameSuspendOnce: a chain that suspends once and unwinds is never
+// pushed (its frames are fresh at their only suspension): the driver
+// allocates and keeps no stack for it.
+func TestFrameSuspendOnce(t *testing.T) {
+	p := chainProg(50, 0, 0, 1)
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	h := SpawnOn(r, Future[int](p.newNode(0, 0)))
+	BlockOn(r, YieldNowAsync())
+	if h.t.frames != nil {
+		t.Fatalf("a chain suspended once has a frame stack of %d", len(h.t.frames.frames))
+	}
+	if got := BlockOn(r, h.JoinAsync()); got.V0 != 50*51/2 || got.V1 != nil {
+		t.Fatalf("Join = %v", got)
+	}
+	for id, c := range p.polls {
+		if c != 2 { // its first poll and the wake-up's, through its callers
+			t.Fatalf("depth %d polled %d times, want 2", p.depth[id], c)
 		}
 	}
 }

@@ -263,16 +263,20 @@ func BlockOn[T any](r *Runtime, f Future[T]) T {
 	if r.closed.Load() {
 		panic("corio/rt: BlockOn on a runtime that was shut down")
 	}
-	var out T
-	var frames *frameStack
+	// One variable for the closure to capture (one allocation): the output
+	// and the main future's frame stack.
+	var st struct {
+		out    T
+		frames *frameStack
+	}
 	r.sched.blockOn(func(cx *Context) bool {
-		v, ok := drive(cx, &frames, f)
+		v, ok := drive(cx, &st.frames, f)
 		if ok {
-			out = v
+			st.out = v
 		}
 		return ok
 	})
-	return out
+	return st.out
 }
 
 // Run runs f to completion on a fresh current-thread runtime, shuts the

@@ -13,8 +13,7 @@ import (
 type insideFuture struct {
 	state int // the next case of Poll; -1 once done
 	f     rt.Future[time.Duration]
-	aw0   rt.Future[*rt.JoinHandle[time.Duration]]
-	aw1   rt.Future[rt.Tuple2[time.Duration, error]]
+	aw0   any
 }
 
 // insideAsync is the asynchronous twin of inside: it returns a future that runs the
@@ -37,25 +36,25 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		switch state {
 		case 0: // inside starts
 			/*line workloads.go:23:7*/ fut.aw0 = rt.SpawnAsync(fut.f)
-			/*line workloads_async.go:40:4*/ fut.f = nil
+			/*line workloads_async.go:39:4*/ fut.f = nil
 			fallthrough
 		case 1: // resumes at workloads.go:23:7
-			/*line workloads.go:23:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:44:4*/ if !ready {
+			/*line workloads.go:23:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[time.Duration]]).Poll(cx)
+			/*line workloads_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:23:2*/ h = r
-			/*line workloads.go:24:12*/ fut.aw1 = h.JoinAsync()
-			/*line workloads_async.go:51:4*/ fallthrough
+			/*line workloads.go:24:12*/ fut.aw0 = h.JoinAsync()
+			/*line workloads_async.go:50:4*/ fallthrough
 		case 2: // resumes at workloads.go:24:12
-			/*line workloads.go:24:12*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:54:4*/ if !ready {
+			/*line workloads.go:24:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[time.Duration, error]]).Poll(cx)
+			/*line workloads_async.go:53:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line workloads.go:24:2*/ d, err = r_2.V0, r_2.V1
 			/*line workloads.go:25:2*/ if err != nil {
 				/*line workloads.go:26:3*/ panic(err)
@@ -65,7 +64,7 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:28:2*/ return d, true
 			}
 		default:
-			/*line workloads_async.go:68:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:67:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -74,12 +73,10 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *insideFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -107,11 +104,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:110:5*/ fut.state = -1
+				/*line workloads_async.go:107:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:114:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:111:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -132,8 +129,7 @@ type spawnManyFuture struct {
 	c     *counter
 	start time.Time
 	i     int
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
-	aw1   rt.Future[struct{}]
+	aw0   any
 }
 
 // spawnManyAsync is the asynchronous twin of spawnMany: it returns a future that runs the
@@ -153,45 +149,45 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:42:2*/ fut.c = newCounter(fut.n)
 			/*line workloads.go:43:2*/ fut.start = time.Now()
 			/*line workloads.go:44:6*/ fut.i = 0
-			/*line workloads_async.go:156:4*/ fallthrough
+			/*line workloads_async.go:152:4*/ fallthrough
 		case 1:
 			/*line workloads.go:44:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:159:5*/ state = 5
+				/*line workloads_async.go:155:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:45:3*/ fut.aw0 = rt.SpawnAsync(trivialAsync(fut.c))
-			/*line workloads_async.go:165:4*/ fallthrough
+			/*line workloads_async.go:161:4*/ fallthrough
 		case 3: // resumes at workloads.go:45:3
-			/*line workloads.go:45:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:168:4*/ if !ready {
+			/*line workloads.go:45:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:164:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:173:4*/ fallthrough
+			/*line workloads_async.go:169:4*/ fallthrough
 		case 4:
 			/*line workloads.go:44:21*/ fut.i++
-			/*line workloads_async.go:176:4*/ state = 1
+			/*line workloads_async.go:172:4*/ state = 1
 			continue
 		case 5:
-			/*line workloads.go:47:2*/ fut.aw1 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:180:4*/ fut.c = nil
+			/*line workloads.go:47:2*/ fut.aw0 = fut.c.done.WaitAsync()
+			/*line workloads_async.go:176:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:47:2
-			/*line workloads.go:47:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:184:4*/ if !ready {
+			/*line workloads.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:180:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line workloads.go:48:2*/ fut.state = -1
 				/*line workloads.go:48:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:194:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:190:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -200,12 +196,10 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *spawnManyFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -243,21 +237,21 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line workloads.go:59:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n-1, fut.done))
-			/*line workloads_async.go:246:4*/ fut.done = nil
+			/*line workloads_async.go:240:4*/ fut.done = nil
 			fallthrough
 		case 1: // resumes at workloads.go:59:2
 			/*line workloads.go:59:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:250:4*/ if !ready {
+			/*line workloads_async.go:244:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:256:5*/ fut.state = -1
+				/*line workloads_async.go:250:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:260:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:254:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -281,8 +275,7 @@ type chainedSpawnFuture struct {
 	n     int
 	done  *signal
 	start time.Time
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
-	aw1   rt.Future[struct{}]
+	aw0   any
 }
 
 // chainedSpawnAsync is the asynchronous twin of chainedSpawn: it returns a future that runs the
@@ -302,30 +295,30 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:66:2*/ fut.done = &signal{}
 			/*line workloads.go:67:2*/ fut.start = time.Now()
 			/*line workloads.go:68:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n, fut.done))
-			/*line workloads_async.go:305:4*/ fallthrough
+			/*line workloads_async.go:298:4*/ fallthrough
 		case 1: // resumes at workloads.go:68:2
-			/*line workloads.go:68:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:308:4*/ if !ready {
+			/*line workloads.go:68:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:301:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads.go:69:2*/ fut.aw1 = fut.done.WaitAsync()
-			/*line workloads_async.go:314:4*/ fut.done = nil
+			/*line workloads.go:69:2*/ fut.aw0 = fut.done.WaitAsync()
+			/*line workloads_async.go:307:4*/ fut.done = nil
 			fallthrough
 		case 2: // resumes at workloads.go:69:2
-			/*line workloads.go:69:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:318:4*/ if !ready {
+			/*line workloads.go:69:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:311:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line workloads.go:70:2*/ fut.state = -1
 				/*line workloads.go:70:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:328:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:321:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -334,12 +327,10 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *chainedSpawnFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -371,36 +362,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:77:6*/ fut.i = 0
-			/*line workloads_async.go:374:4*/ fallthrough
+			/*line workloads_async.go:365:4*/ fallthrough
 		case 1:
 			/*line workloads.go:77:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:377:5*/ state = 5
+				/*line workloads_async.go:368:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:78:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line workloads_async.go:383:4*/ fallthrough
+			/*line workloads_async.go:374:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
 			/*line workloads.go:78:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:386:4*/ if !ready {
+			/*line workloads_async.go:377:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:391:4*/ fallthrough
+			/*line workloads_async.go:382:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
-			/*line workloads_async.go:394:4*/ state = 1
+			/*line workloads_async.go:385:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:399:5*/ fut.state = -1
+				/*line workloads_async.go:390:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:403:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:394:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -426,8 +417,7 @@ type yieldManyFuture struct {
 	c     *counter
 	start time.Time
 	i     int
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
-	aw1   rt.Future[struct{}]
+	aw0   any
 }
 
 // yieldManyAsync is the asynchronous twin of yieldMany: it returns a future that runs the
@@ -447,45 +437,45 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:87:2*/ fut.c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = time.Now()
 			/*line workloads.go:89:6*/ fut.i = 0
-			/*line workloads_async.go:450:4*/ fallthrough
+			/*line workloads_async.go:440:4*/ fallthrough
 		case 1:
 			/*line workloads.go:89:14*/ if !(fut.i < fut.tasks) {
-				/*line workloads_async.go:453:5*/ state = 5
+				/*line workloads_async.go:443:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnAsync(yielderAsync(fut.k, fut.c))
-			/*line workloads_async.go:459:4*/ fallthrough
+			/*line workloads_async.go:449:4*/ fallthrough
 		case 3: // resumes at workloads.go:90:3
-			/*line workloads.go:90:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:462:4*/ if !ready {
+			/*line workloads.go:90:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:452:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:467:4*/ fallthrough
+			/*line workloads_async.go:457:4*/ fallthrough
 		case 4:
 			/*line workloads.go:89:25*/ fut.i++
-			/*line workloads_async.go:470:4*/ state = 1
+			/*line workloads_async.go:460:4*/ state = 1
 			continue
 		case 5:
-			/*line workloads.go:92:2*/ fut.aw1 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:474:4*/ fut.c = nil
+			/*line workloads.go:92:2*/ fut.aw0 = fut.c.done.WaitAsync()
+			/*line workloads_async.go:464:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:92:2
-			/*line workloads.go:92:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:478:4*/ if !ready {
+			/*line workloads.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:468:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
 				/*line workloads.go:93:2*/ fut.state = -1
 				/*line workloads.go:93:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:488:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:478:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -494,12 +484,10 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *yieldManyFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -512,8 +500,7 @@ type echoFuture struct {
 	state int // the next case of Poll; -1 once done
 	in    *syncx.Receiver[int]
 	out   *syncx.Sender[int]
-	aw0   rt.Future[rt.Tuple2[int, bool]]
-	aw1   rt.Future[error]
+	aw0   any
 }
 
 // echoAsync is the asynchronous twin of echo: it returns a future that runs the
@@ -536,13 +523,13 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:539:4*/ fallthrough
+			/*line workloads_async.go:526:4*/ fallthrough
 		case 1:
 			/*line workloads.go:101:12*/ fut.aw0 = fut.in.RecvAsync()
-			/*line workloads_async.go:542:4*/ fallthrough
+			/*line workloads_async.go:529:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
-			/*line workloads.go:101:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:545:4*/ if !ready {
+			/*line workloads.go:101:12*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line workloads_async.go:532:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -554,18 +541,18 @@ poll:
 					continue poll
 				}
 			}
-			/*line workloads.go:105:13*/ fut.aw1 = fut.out.SendAsync(v)
-			/*line workloads_async.go:558:4*/ fallthrough
+			/*line workloads.go:105:13*/ fut.aw0 = fut.out.SendAsync(v)
+			/*line workloads_async.go:545:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
-			/*line workloads.go:105:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:561:4*/ if !ready {
+			/*line workloads.go:105:13*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line workloads_async.go:548:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:568:5*/ state = 1
+				/*line workloads_async.go:555:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -574,11 +561,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:577:5*/ fut.state = -1
+				/*line workloads_async.go:564:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:581:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:568:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -587,12 +574,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *echoFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -610,10 +595,7 @@ type pingPongFuture struct {
 	start   time.Time
 	i       int
 	elapsed time.Duration
-	aw0     rt.Future[*rt.JoinHandle[struct{}]]
-	aw1     rt.Future[error]
-	aw2     rt.Future[rt.Tuple2[int, bool]]
-	aw3     rt.Future[rt.Tuple2[struct{}, error]]
+	aw0     any
 }
 
 // pingPongAsync is the asynchronous twin of pingPong: it returns a future that runs the
@@ -643,10 +625,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
 			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnAsync(echoAsync(arx, btx))
-			/*line workloads_async.go:646:4*/ fallthrough
+			/*line workloads_async.go:628:4*/ fallthrough
 		case 1: // resumes at workloads.go:119:7
-			/*line workloads.go:119:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:649:4*/ if !ready {
+			/*line workloads.go:119:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:631:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -654,44 +636,44 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.h = r
 			/*line workloads.go:120:2*/ fut.start = time.Now()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:657:4*/ fallthrough
+			/*line workloads_async.go:639:4*/ fallthrough
 		case 2:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:660:5*/ state = 10
+				/*line workloads_async.go:642:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line workloads.go:122:13*/ fut.aw1 = fut.atx.SendAsync(fut.i)
-			/*line workloads_async.go:666:4*/ fallthrough
+			/*line workloads.go:122:13*/ fut.aw0 = fut.atx.SendAsync(fut.i)
+			/*line workloads_async.go:648:4*/ fallthrough
 		case 4: // resumes at workloads.go:122:13
-			/*line workloads.go:122:13*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:669:4*/ if !ready {
+			/*line workloads.go:122:13*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
+			/*line workloads_async.go:651:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line workloads.go:122:6*/ err = r_2
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:676:5*/ state = 6
+				/*line workloads_async.go:658:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:123:4*/ panic(err)
 		case 6:
-			/*line workloads.go:125:15*/ fut.aw2 = fut.brx.RecvAsync()
-			/*line workloads_async.go:684:4*/ fallthrough
+			/*line workloads.go:125:15*/ fut.aw0 = fut.brx.RecvAsync()
+			/*line workloads_async.go:666:4*/ fallthrough
 		case 7: // resumes at workloads.go:125:15
-			/*line workloads.go:125:15*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line workloads_async.go:687:4*/ if !ready {
+			/*line workloads.go:125:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line workloads_async.go:669:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:694:5*/ state = 9
+				/*line workloads_async.go:676:5*/ state = 9
 				continue
 			}
 			fallthrough
@@ -699,25 +681,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 9:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:702:4*/ state = 2
+			/*line workloads_async.go:684:4*/ state = 2
 			continue
 		case 10:
 			/*line workloads.go:129:2*/ fut.elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
-			/*line workloads.go:131:15*/ fut.aw3 = fut.h.JoinAsync()
-			/*line workloads_async.go:708:4*/ fut.brx = nil
+			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
+			/*line workloads_async.go:690:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 11: // resumes at workloads.go:131:15
-			/*line workloads.go:131:15*/ r_4, ready = fut.aw3.Poll(cx)
-			/*line workloads_async.go:713:4*/ if !ready {
+			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
+			/*line workloads_async.go:695:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw3 = nil
+			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:720:5*/ state = 13
+				/*line workloads_async.go:702:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -729,7 +711,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.elapsed, true
 			}
 		default:
-			/*line workloads_async.go:732:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:714:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -738,20 +720,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pingPongFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
-	}
-	if fut.aw3 != nil {
-		rt.Cancel(fut.aw3)
-		fut.aw3 = nil
 	}
 	fut.state = -1
 }
@@ -785,26 +757,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:788:4*/ fallthrough
+			/*line workloads_async.go:760:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:791:5*/ state = 6
+				/*line workloads_async.go:763:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.aw0 = fut.tx.SendAsync(fut.i)
-			/*line workloads_async.go:797:4*/ fallthrough
+			/*line workloads_async.go:769:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:800:4*/ if !ready {
+			/*line workloads_async.go:772:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:807:5*/ state = 5
+				/*line workloads_async.go:779:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -812,15 +784,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:815:4*/ state = 1
+			/*line workloads_async.go:787:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:819:5*/ fut.state = -1
+				/*line workloads_async.go:791:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:823:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:795:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -849,8 +821,7 @@ type mpscFuture struct {
 	start time.Time
 	i     int
 	sum   int
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
-	aw1   rt.Future[rt.Tuple2[int, bool]]
+	aw0   any
 }
 
 // mpscAsync is the asynchronous twin of mpsc: it returns a future that runs the
@@ -875,55 +846,55 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = time.Now()
 			/*line workloads.go:157:6*/ fut.i = 0
-			/*line workloads_async.go:878:4*/ fallthrough
+			/*line workloads_async.go:849:4*/ fallthrough
 		case 1:
 			/*line workloads.go:157:14*/ if !(fut.i < fut.p) {
-				/*line workloads_async.go:881:5*/ state = 5
+				/*line workloads_async.go:852:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx.Clone(), fut.each))
-			/*line workloads_async.go:887:4*/ fallthrough
+			/*line workloads_async.go:858:4*/ fallthrough
 		case 3: // resumes at workloads.go:158:3
-			/*line workloads.go:158:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:890:4*/ if !ready {
+			/*line workloads.go:158:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:861:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:895:4*/ fallthrough
+			/*line workloads_async.go:866:4*/ fallthrough
 		case 4:
 			/*line workloads.go:157:21*/ fut.i++
-			/*line workloads_async.go:898:4*/ state = 1
+			/*line workloads_async.go:869:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:160:2*/ fut.i, fut.sum = 0, 0
-			/*line workloads_async.go:902:4*/ fallthrough
+			/*line workloads_async.go:873:4*/ fallthrough
 		case 6:
 			/*line workloads.go:161:6*/ if !(fut.i < fut.each*fut.p) {
-				/*line workloads_async.go:905:5*/ state = 9
+				/*line workloads_async.go:876:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line workloads.go:162:12*/ fut.aw1 = fut.rx.RecvAsync()
-			/*line workloads_async.go:911:4*/ fut.tx = nil
+			/*line workloads.go:162:12*/ fut.aw0 = fut.rx.RecvAsync()
+			/*line workloads_async.go:882:4*/ fut.tx = nil
 			fallthrough
 		case 8: // resumes at workloads.go:162:12
-			/*line workloads.go:162:12*/ r, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:915:4*/ if !ready {
+			/*line workloads.go:162:12*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line workloads_async.go:886:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line workloads.go:162:3*/ v, ok = r.V0, r.V1
 			/*line workloads.go:163:3*/ if !ok {
 				/*line workloads.go:164:4*/ panic("asyncbench: mpsc channel closed early")
 			}
 			/*line workloads.go:166:3*/ fut.i++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:926:4*/ state = 6
+			/*line workloads_async.go:897:4*/ state = 6
 			continue
 		case 9:
 			/*line workloads.go:169:2*/ elapsed = time.Since(take(&fut.start))
@@ -933,7 +904,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:936:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:907:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -942,12 +913,10 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mpscFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -988,10 +957,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = time.Now()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:991:4*/ fallthrough
+			/*line workloads_async.go:960:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:994:5*/ state = 5
+				/*line workloads_async.go:963:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1001,10 +970,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:1004:4*/ fallthrough
+			/*line workloads_async.go:973:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1007:4*/ if !ready {
+			/*line workloads_async.go:976:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1014,10 +983,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1017:4*/ fallthrough
+			/*line workloads_async.go:986:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1020:4*/ state = 1
+			/*line workloads_async.go:989:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = time.Since(take(&fut.start))
@@ -1029,7 +998,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1032:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1001:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1078,40 +1047,52 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1081:4*/ fallthrough
+			/*line workloads_async.go:1050:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1084:5*/ state = 5
+				/*line workloads_async.go:1053:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.aw0 = fut.m.LockAsync()
-			/*line workloads_async.go:1090:4*/ fallthrough
+			/*line workloads_async.go:1059:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1093:4*/ if !ready {
+			/*line workloads_async.go:1062:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1100:4*/ fallthrough
+			/*line workloads_async.go:1069:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1103:4*/ state = 1
+			/*line workloads_async.go:1072:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1108:5*/ fut.state = -1
+				/*line workloads_async.go:1077:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line workloads_async.go:1081:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1112:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1084:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *lockLoopFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -1138,8 +1119,7 @@ type mutexRunFuture struct {
 	c          *counter
 	start      time.Time
 	i          int
-	aw0        rt.Future[struct{}]
-	aw1        rt.Future[*rt.JoinHandle[struct{}]]
+	aw0        any
 	c_lockLoop lockLoopFuture // lockLoop's future, held by value
 }
 
@@ -1153,6 +1133,7 @@ func mutexRunAsync(t int, n int) rt.Future[time.Duration] {
 func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var driven, fresh bool
 	var elapsed time.Duration
 	state := fut.state
 	for {
@@ -1160,68 +1141,73 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ fut.m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1163:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1144:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = time.Now()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1168:5*/ state = 3
+				/*line workloads_async.go:1149:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(fut.m, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1174:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1155:4*/ fut.aw0 = &fut.c_lockLoop
+			fresh = true
 			fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads.go:222:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1180:4*/ if !ready {
+			/*line workloads_async.go:1161:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
+			/*line workloads_async.go:1163:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
+			}
+			/*line workloads_async.go:1166:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1186:4*/ state = 10
+			/*line workloads_async.go:1172:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:224:7*/ fut.i = 0
-			/*line workloads_async.go:1190:4*/ fallthrough
+			/*line workloads_async.go:1176:4*/ fallthrough
 		case 4:
 			/*line workloads.go:224:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1193:5*/ state = 8
+				/*line workloads_async.go:1179:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:225:4*/ fut.aw1 = rt.SpawnAsync(lockLoopAsync(fut.m, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1199:4*/ fallthrough
+			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnAsync(lockLoopAsync(fut.m, fut.each, fut.x, fut.c))
+			/*line workloads_async.go:1185:4*/ fallthrough
 		case 6: // resumes at workloads.go:225:4
-			/*line workloads.go:225:4*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:1202:4*/ if !ready {
+			/*line workloads.go:225:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1188:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line workloads_async.go:1207:4*/ fallthrough
+			fut.aw0 = nil
+			/*line workloads_async.go:1193:4*/ fallthrough
 		case 7:
 			/*line workloads.go:224:22*/ fut.i++
-			/*line workloads_async.go:1210:4*/ state = 4
+			/*line workloads_async.go:1196:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:227:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1214:4*/ fut.m = nil
+			/*line workloads_async.go:1200:4*/ fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:227:3
-			/*line workloads.go:227:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1219:4*/ if !ready {
+			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:1205:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1224:4*/ fallthrough
+			/*line workloads_async.go:1210:4*/ fallthrough
 		case 10:
 			/*line workloads.go:229:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1232,7 +1218,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1235:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1221:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1241,12 +1227,10 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mutexRunFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -1287,26 +1271,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1290:4*/ fallthrough
+			/*line workloads_async.go:1274:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1293:5*/ state = 7
+				/*line workloads_async.go:1277:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.aw0 = fut.s.AcquireAsync(1)
-			/*line workloads_async.go:1299:4*/ fallthrough
+			/*line workloads_async.go:1283:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1302:4*/ if !ready {
+			/*line workloads_async.go:1286:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1309:5*/ state = 5
+				/*line workloads_async.go:1293:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1315,21 +1299,33 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1318:4*/ fallthrough
+			/*line workloads_async.go:1302:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1321:4*/ state = 1
+			/*line workloads_async.go:1305:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1326:5*/ fut.state = -1
+				/*line workloads_async.go:1310:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line workloads_async.go:1314:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1330:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1317:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *semLoopFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -1356,8 +1352,7 @@ type semaphoreRunFuture struct {
 	c         *counter
 	start     time.Time
 	i         int
-	aw0       rt.Future[struct{}]
-	aw1       rt.Future[*rt.JoinHandle[struct{}]]
+	aw0       any
 	c_semLoop semLoopFuture // semLoop's future, held by value
 }
 
@@ -1371,6 +1366,7 @@ func semaphoreRunAsync(t int, n int) rt.Future[time.Duration] {
 func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var driven, fresh bool
 	var elapsed time.Duration
 	state := fut.state
 	for {
@@ -1378,68 +1374,73 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ fut.s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1381:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1377:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = time.Now()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1386:5*/ state = 3
+				/*line workloads_async.go:1382:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(fut.s, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1392:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1388:4*/ fut.aw0 = &fut.c_semLoop
+			fresh = true
 			fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads.go:261:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1398:4*/ if !ready {
+			/*line workloads_async.go:1394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
+			/*line workloads_async.go:1396:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
+			}
+			/*line workloads_async.go:1399:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1404:4*/ state = 10
+			/*line workloads_async.go:1405:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:263:7*/ fut.i = 0
-			/*line workloads_async.go:1408:4*/ fallthrough
+			/*line workloads_async.go:1409:4*/ fallthrough
 		case 4:
 			/*line workloads.go:263:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1411:5*/ state = 8
+				/*line workloads_async.go:1412:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:264:4*/ fut.aw1 = rt.SpawnAsync(semLoopAsync(fut.s, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1417:4*/ fallthrough
+			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnAsync(semLoopAsync(fut.s, fut.each, fut.x, fut.c))
+			/*line workloads_async.go:1418:4*/ fallthrough
 		case 6: // resumes at workloads.go:264:4
-			/*line workloads.go:264:4*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:1420:4*/ if !ready {
+			/*line workloads.go:264:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1421:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line workloads_async.go:1425:4*/ fallthrough
+			fut.aw0 = nil
+			/*line workloads_async.go:1426:4*/ fallthrough
 		case 7:
 			/*line workloads.go:263:22*/ fut.i++
-			/*line workloads_async.go:1428:4*/ state = 4
+			/*line workloads_async.go:1429:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:266:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1432:4*/ fut.s = nil
+			/*line workloads_async.go:1433:4*/ fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:266:3
-			/*line workloads.go:266:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1437:4*/ if !ready {
+			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:1438:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1442:4*/ fallthrough
+			/*line workloads_async.go:1443:4*/ fallthrough
 		case 10:
 			/*line workloads.go:268:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1450,7 +1451,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1453:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1454:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1459,12 +1460,10 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *semaphoreRunFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -1484,8 +1483,7 @@ type selectTwoFuture struct {
 	got   [2]int
 	sum   [2]int
 	i     int
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
-	aw1   rt.Future[rt.Selected2[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]]
+	aw0   any
 }
 
 // selectTwoAsync is the asynchronous twin of selectTwo: it returns a future that runs the
@@ -1512,44 +1510,44 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:283:2*/ fut.each = fut.n / 2
 			/*line workloads.go:284:2*/ fut.start = time.Now()
 			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(tx0, fut.each))
-			/*line workloads_async.go:1515:4*/ fallthrough
+			/*line workloads_async.go:1513:4*/ fallthrough
 		case 1: // resumes at workloads.go:285:2
-			/*line workloads.go:285:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1518:4*/ if !ready {
+			/*line workloads.go:285:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1516:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx1, fut.each))
-			/*line workloads_async.go:1524:4*/ fut.tx1 = nil
+			/*line workloads_async.go:1522:4*/ fut.tx1 = nil
 			fallthrough
 		case 2: // resumes at workloads.go:286:2
-			/*line workloads.go:286:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1528:4*/ if !ready {
+			/*line workloads.go:286:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1526:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1534:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1532:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1536:4*/ fallthrough
+			/*line workloads_async.go:1534:4*/ fallthrough
 		case 3:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1539:5*/ state = 7
+				/*line workloads_async.go:1537:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line workloads.go:289:8*/ fut.aw1 = rt.Select2Async(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1545:4*/ fallthrough
+			/*line workloads.go:289:8*/ fut.aw0 = rt.Select2Async(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
+			/*line workloads_async.go:1543:4*/ fallthrough
 		case 5: // resumes at workloads.go:289:8
-			/*line workloads.go:289:8*/ r, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:1548:4*/ if !ready {
+			/*line workloads.go:289:8*/ r, ready = fut.aw0.(rt.Future[rt.Selected2[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]]).Poll(cx)
+			/*line workloads_async.go:1546:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line workloads.go:289:3*/ s = r
 			/*line workloads.go:290:3*/ v = s.V0
 			/*line workloads.go:291:3*/ if s.Index == 1 {
@@ -1560,10 +1558,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1563:4*/ fallthrough
+			/*line workloads_async.go:1561:4*/ fallthrough
 		case 6:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1566:4*/ state = 3
+			/*line workloads_async.go:1564:4*/ state = 3
 			continue
 		case 7:
 			/*line workloads.go:300:2*/ elapsed = time.Since(take(&fut.start))
@@ -1574,7 +1572,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1577:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1575:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1583,12 +1581,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *selectTwoFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -1620,21 +1616,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1623:4*/ fut.n = nil
+			/*line workloads_async.go:1619:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1627:4*/ if !ready {
+			/*line workloads_async.go:1623:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1633:5*/ fut.state = -1
+				/*line workloads_async.go:1629:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1637:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1633:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1675,20 +1671,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.aw0 = rt.SleepAsync(time.Hour)
-			/*line workloads_async.go:1678:4*/ fallthrough
+			/*line workloads_async.go:1674:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1681:4*/ if !ready {
+			/*line workloads_async.go:1677:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1687:5*/ fut.state = -1
+				/*line workloads_async.go:1683:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1691:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1687:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1713,8 +1709,7 @@ type spawnIdleFuture struct {
 	n       *notify
 	started *counter
 	i       int
-	aw0     rt.Future[*rt.JoinHandle[struct{}]]
-	aw1     rt.Future[struct{}]
+	aw0     any
 }
 
 // spawnIdleAsync is the asynchronous twin of spawnIdle: it returns a future that runs the
@@ -1733,64 +1728,64 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // spawnIdle starts
 			/*line workloads.go:327:2*/ fut.started = newCounter(fut.k)
 			/*line workloads.go:328:6*/ fut.i = 0
-			/*line workloads_async.go:1736:4*/ fallthrough
+			/*line workloads_async.go:1731:4*/ fallthrough
 		case 1:
 			/*line workloads.go:328:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1739:5*/ state = 8
+				/*line workloads_async.go:1734:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:1745:5*/ state = 5
+				/*line workloads_async.go:1740:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnAsync(idleOnNotifyAsync(fut.n, fut.started))
-			/*line workloads_async.go:1751:4*/ fallthrough
+			/*line workloads_async.go:1746:4*/ fallthrough
 		case 4: // resumes at workloads.go:330:4
-			/*line workloads.go:330:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1754:4*/ if !ready {
+			/*line workloads.go:330:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1749:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1759:4*/ state = 7
+			/*line workloads_async.go:1754:4*/ state = 7
 			continue
 		case 5:
 			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnAsync(idleOnSleepAsync(fut.started))
-			/*line workloads_async.go:1763:4*/ fallthrough
+			/*line workloads_async.go:1758:4*/ fallthrough
 		case 6: // resumes at workloads.go:332:4
-			/*line workloads.go:332:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1766:4*/ if !ready {
+			/*line workloads.go:332:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
+			/*line workloads_async.go:1761:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1771:4*/ fallthrough
+			/*line workloads_async.go:1766:4*/ fallthrough
 		case 7:
 			/*line workloads.go:328:21*/ fut.i++
-			/*line workloads_async.go:1774:4*/ state = 1
+			/*line workloads_async.go:1769:4*/ state = 1
 			continue
 		case 8:
-			/*line workloads.go:335:2*/ fut.aw1 = fut.started.done.WaitAsync()
-			/*line workloads_async.go:1778:4*/ fut.n = nil
+			/*line workloads.go:335:2*/ fut.aw0 = fut.started.done.WaitAsync()
+			/*line workloads_async.go:1773:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:335:2
-			/*line workloads.go:335:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line workloads_async.go:1783:4*/ if !ready {
+			/*line workloads.go:335:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line workloads_async.go:1778:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1789:5*/ fut.state = -1
+				/*line workloads_async.go:1784:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1793:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1788:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1799,12 +1794,10 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *spawnIdleFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

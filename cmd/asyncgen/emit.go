@@ -89,6 +89,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
 	e.futureType()
 	e.twins()
 	e.poll()
+	e.pollFrame()
 	e.cancel()
 	e.guard()
 	if len(g.missing) > 0 {
@@ -115,6 +116,10 @@ func (e *emitter) futureType() {
 	p("type ", ir.futName, " struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
 	declaredField := map[string]bool{}
 	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
+	if ir.nRes != "" {
+		p(ir.nRes, " ", ir.out, " // the output, kept by PollFrame for the caller\n")
+		layout = append(layout, sizeField{ir.nRes, ir.out, g.typeString(ir.out), ""})
+	}
 	field := func(v *variable) {
 		if v.cell {
 			p(v.name, " *", v.typ, "\n")
@@ -210,6 +215,11 @@ func (e *emitter) poll() {
 	if len(ir.awaits) > 0 {
 		p("var ", ir.nZero, " ", ir.out, "\nvar ", ir.nReady, " bool\n")
 	}
+	if ir.nDriven != "" {
+		// fresh: the awaited frame was made in this call of Poll (its
+		// first suspension is not pushed; see rt.Context.ExitFrame).
+		p("var ", ir.nDriven, ", ", ir.nFresh, " bool\n")
+	}
 	var unread []string
 	for _, v := range ir.vars {
 		if ir.used[v] && !v.field && !v.param && v.machine {
@@ -239,6 +249,15 @@ func (e *emitter) poll() {
 	for i, blk := range ir.reach {
 		e.state(i, blk)
 	}
+	if ir.fn.frame {
+		p("case -2: // completed as a frame (PollFrame): the output goes to the caller\n", resetMark, e.fut, ".", ir.nState, " = -1\nreturn ")
+		if ir.nRes != "" {
+			p(e.fut, ".", ir.nRes)
+		} else {
+			p("struct{}{}")
+		}
+		p(", ", g.univ("true"), "\n")
+	}
 	p("default:\n", resetMark)
 	e.w.panic("corio: " + e.display + "Async future polled after it completed or was cancelled")
 	p("\n}\n}\n}\n\n")
@@ -260,14 +279,24 @@ func (e *emitter) state(i int, blk *block) {
 		if r.dst != nil {
 			dst = ir.loc(r.dst)
 		}
-		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", f, ".", r.field)
+		held := newWriter(g) // the awaited future, as its own type
+		held.put(f, ".", r.field)
 		if r.assert != nil { // a shared field (layout.go)
-			p(".(", r.assert, ")")
+			held.put(".(", r.assert, ")")
 		}
-		p(".Poll(", ir.nCx, ")\n",
-			resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
+		if r.frame != nil {
+			// The driver may be polling this future directly: then the
+			// frame it awaits is driven too, and if it suspends again the
+			// driver pushes it and resumes it first (rt.Frame).
+			p(resetMark, ir.nDriven, " = ", ir.nCx, ".EnterFrame(", f, ", ", f, ".", r.field, ")\n")
+		}
+		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", held.code, ".Poll(", ir.nCx, ")\n")
+		if r.frame != nil {
+			p(resetMark, "if ", ir.nDriven, " {\n", ir.nCx, ".ExitFrame(", f, ", ", held.code, ", ", ir.nReady, ", ", ir.nFresh, ")\n}\n")
+		}
+		p(resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
 			f, ".", r.field, " = ")
-		e.w.nilOf(g.futureOf(r.out))
+		e.w.nilOf(ir.awaits[0].t)
 		p("\n")
 		if r.child != nil {
 			// The finished child keeps nothing reachable.
@@ -313,6 +342,9 @@ func (e *emitter) state(i int, blk *block) {
 		} else {
 			p(ir.directive(t.pos), f, ".", t.field, " = ", ir.print(t.fut), "\n", resetMark)
 		}
+		if t.frame != nil {
+			p(ir.nFresh, " = ", g.univ("true"), "\n")
+		}
 		// Dead pointer fields are cleared before suspending, so the
 		// sleeping task keeps nothing reachable that it will not use.
 		for _, v := range t.clear {
@@ -334,6 +366,26 @@ func (e *emitter) state(i int, blk *block) {
 	}
 }
 
+// pollFrame writes PollFrame for a future that async functions of the
+// package await: it keeps the output, and Poll's case -2 hands it to the
+// caller (see rt.Frame).
+func (e *emitter) pollFrame() {
+	g, ir, p, f := e.g, e.ir, e.p, e.fut
+	if !ir.fn.frame {
+		return
+	}
+	g.needUniverse("bool")
+	p("// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.\n")
+	p("func (", f, " *", ir.futName, ") PollFrame(", ir.nCx, " *")
+	e.rt("Context")
+	p(") bool {\n")
+	if ir.nRes != "" {
+		p("v, done := ", f, ".Poll(", ir.nCx, ")\nif done {\n", f, ".", ir.nRes, " = v\n", f, ".", ir.nState, " = -2\n}\nreturn done\n}\n\n")
+	} else {
+		p("_, done := ", f, ".Poll(", ir.nCx, ")\nif done {\n", f, ".", ir.nState, " = -2\n}\nreturn done\n}\n\n")
+	}
+}
+
 // cancel writes Cancel, which cancels the pending await.
 func (e *emitter) cancel() {
 	ir, p, f := e.ir, e.p, e.fut
@@ -350,8 +402,13 @@ func (e *emitter) cancel() {
 			continue
 		}
 		p("if ", f, ".", a.name, " != ", nilA.code, " {\n")
-		e.rt("Cancel")
-		p("(", f, ".", a.name, ")\n", f, ".", a.name, " = ", nilA.code, "\n}\n")
+		if a.frame {
+			p(f, ".", a.name, ".Cancel()\n") // a generated future: no interface
+		} else {
+			e.rt("Cancel")
+			p("(", f, ".", a.name, ")\n")
+		}
+		p(f, ".", a.name, " = ", nilA.code, "\n}\n")
 	}
 	p(f, ".", ir.nState, " = -1\n}\n\n")
 }

@@ -219,19 +219,28 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 // the returned expression holds its output.
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	cc := l.callOperands(call)
-	var child *asyncFunc
+	var child, frame *asyncFunc
 	if f, _ := l.g.callee(call); f != nil {
-		if c := l.g.asyncOf[f]; c != nil && c.initName != "" && l.g.inlinable(l.fn, c) {
-			child = c
+		if c := l.g.asyncOf[f]; c != nil && !c.failed {
+			frame = c
+			if c.initName != "" && l.g.inlinable(l.fn, c) {
+				child = c
+			}
 		}
 	}
-	if child != nil {
+	var fut ast.Expr = cc
+	switch {
+	case child != nil:
 		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
-	} else {
+	case frame != nil:
+		// The twin's future, by its own type: a frame (emit.go).
+		cc.Fun = l.twinFun(cc.Fun)
+		fut = &ast.TypeAssertExpr{X: cc, Type: &ast.StarExpr{X: ast.NewIdent(frame.futName)}}
+	default:
 		cc.Fun = l.twinFun(cc.Fun)
 	}
 	next := l.newBlock()
-	t := &awaitTerm{fut: cc, out: tw.out, next: next, pos: call.Pos(), child: child}
+	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame}
 	if want {
 		t.dst = l.temp(tw.out, "r")
 	}

@@ -45,6 +45,7 @@ func (g *pkgGen) prepare(files []*outFile) {
 	}
 	for _, fn := range all {
 		for _, c := range fn.callees {
+			c.frame = true
 			if g.inlinable(fn, c) && c.initName == "" {
 				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
 			}

@@ -190,6 +190,7 @@ type awaitTerm struct {
 	clear  []*variable // pointer fields dead from here on (liveness.go)
 	field  string      // the await field (layout.go)
 	assert types.Type  // where the field is shared (an interface): the future type it holds here
+	frame  *asyncFunc  // a callee of the package, whose future is an rt.Frame (emit.go)
 	cfield string      // the child's field (layout.go)
 }
 
@@ -250,6 +251,9 @@ type irFunc struct {
 	awaits     []awField // layout.go
 	children   []*asyncFunc
 	childField map[*asyncFunc]string
+	nRes       string // the output kept by PollFrame (an rt.Frame with results)
+	nDriven    string // Poll's local: the awaited frame is driven (frames awaited)
+	nFresh     string // Poll's local: the awaited frame was made in this call
 }
 
 // awField is a field holding the future being awaited; shared when the
@@ -259,6 +263,7 @@ type awField struct {
 	name, typ string
 	t         types.Type
 	shared    bool
+	frame     bool // not shared, and it holds a generated future of the package (*fFuture)
 }
 
 // name allocates a unique identifier for the function's code.

@@ -37,18 +37,33 @@ func (ir *irFunc) layout() bool {
 	if len(g.errs) > nerr {
 		return false
 	}
+	if ir.fn.frame && !isEmptyOut(ir.out) {
+		ir.nRes = ir.name("res")
+	}
 	var awaits []*awaitTerm
 	var futs []types.Type // the distinct future types awaited
+	// awaited is the type an await's future is held as: a generated future
+	// of the package by its own pointer type (an rt.Frame, polled and
+	// cancelled without an interface; emit.go), any other as its rt.Future.
+	awaited := func(t *awaitTerm) types.Type {
+		if t.frame != nil {
+			return types.NewPointer(g.futureType(t.frame))
+		}
+		return g.futureOf(t.out)
+	}
 	for _, b := range ir.reach {
 		if t, ok := b.term.(*awaitTerm); ok {
 			awaits = append(awaits, t)
-			if f := g.futureOf(t.out); !containsType(futs, f) {
+			if f := awaited(t); !containsType(futs, f) {
 				futs = append(futs, f)
+			}
+			if t.frame != nil && ir.nDriven == "" {
+				ir.nDriven, ir.nFresh = ir.name("driven"), ir.name("fresh")
 			}
 		}
 	}
 	if len(awaits) > 0 {
-		a := awField{name: ir.name("aw0"), t: futs[0]}
+		a := awField{name: ir.name("aw0"), t: futs[0], frame: len(futs) == 1 && awaits[0].frame != nil}
 		if len(futs) > 1 {
 			a.shared, a.t = true, types.Universe.Lookup("any").Type()
 			if g.shadowed["any"] {
@@ -62,7 +77,7 @@ func (ir *irFunc) layout() bool {
 	for _, t := range awaits {
 		t.field = ir.awaits[0].name
 		if ir.awaits[0].shared {
-			t.assert = g.futureOf(t.out)
+			t.assert = awaited(t)
 		}
 		if t.child != nil {
 			if ir.childField[t.child] == "" {
@@ -73,6 +88,24 @@ func (ir *irFunc) layout() bool {
 		}
 	}
 	return true
+}
+
+// futureType is fn's generated future type as a go/types type, for the
+// writer to spell and -sizes to measure through a pointer: a named type of
+// the package (its fields do not matter there).
+func (g *pkgGen) futureType(fn *asyncFunc) types.Type {
+	if fn.futType == nil {
+		tn := types.NewTypeName(fn.decl.Pos(), g.pkg, fn.futName, nil)
+		fn.futType = types.NewNamed(tn, types.NewStruct(nil, nil), nil)
+	}
+	return fn.futType
+}
+
+// isEmptyOut reports whether a future's output is struct{} (no results):
+// an rt.Frame then keeps no output.
+func isEmptyOut(t types.Type) bool {
+	s, ok := t.(*types.Struct)
+	return ok && s.NumFields() == 0
 }
 
 // containsType reports whether ts holds a type identical to t.

@@ -111,3 +111,27 @@ func Idle(id int, open *bool) int {
 	rt.Await(rt.Future[struct{}](&gate{open: open}))
 	return count
 }
+
+// Deep recurses depth levels, then suspends n times at the bottom (in
+// Yields): the shape of a recursive-descent parser or a tree walker waiting
+// for input. Each suspension resumes the innermost frame directly, so its
+// cost does not grow with depth (see rt.Frame).
+//
+//async:func
+func Deep(depth, n int) int {
+	if depth == 0 {
+		return Yields(n)
+	}
+	return Deep(depth-1, n) + 1
+}
+
+// DeepIdle recurses depth levels and waits on a gate at the bottom: a task
+// suspended deep, to measure its memory per frame.
+//
+//async:func
+func DeepIdle(depth int, open *bool) int {
+	if depth == 0 {
+		return Idle(0, open)
+	}
+	return DeepIdle(depth-1, open) + 1
+}

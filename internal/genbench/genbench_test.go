@@ -1,6 +1,7 @@
 package genbench
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -150,4 +151,63 @@ func heapInUse() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapInuse + ms.StackInuse
+}
+
+// BenchmarkResumeDepth: one suspension of a task suspended depth awaits
+// deep (Deep: a recursion, then a loop of yields at the bottom), per op. The
+// chain is built once per run and amortized over b.N suspensions.
+func BenchmarkResumeDepth(b *testing.B) {
+	for _, d := range []int{1, 10, 100, 1000, 10000} {
+		b.Run(fmt.Sprintf("depth=%d", d), func(b *testing.B) {
+			b.ReportAllocs()
+			if got := rt.Run(DeepAsync(d, b.N)); got != b.N+d {
+				b.Fatalf("Deep = %d, want %d", got, b.N+d)
+			}
+		})
+	}
+}
+
+// BenchmarkDeepFrameBytes reports the heap bytes per await level of a task
+// suspended 10,000 awaits deep (DeepIdle), frame stack included.
+func BenchmarkDeepFrameBytes(b *testing.B) {
+	const depth = 10000
+	b.ReportAllocs()
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	var per float64
+	for b.Loop() {
+		open := false
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		h := rt.SpawnOn(r, DeepIdleAsync(depth, &open))
+		rt.BlockOn(r, rt.YieldNowAsync()) // the task runs down to the gate
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		per = float64(after.HeapAlloc-before.HeapAlloc) / depth
+		open = true
+		h.Abort()
+		rt.BlockOn(r, h.JoinAsync())
+	}
+	b.ReportMetric(per, "B/frame")
+}
+
+// TestDeep checks Deep and DeepIdle against direct mode, and that a task
+// suspended deep is cancelled cleanly.
+func TestDeep(t *testing.T) {
+	if a, d := rt.Run(DeepAsync(3000, 5)), Deep(3000, 5); a != d {
+		t.Errorf("Deep: async %d, direct %d", a, d)
+	}
+	open := false
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	h := rt.SpawnOn(r, DeepIdleAsync(3000, &open))
+	rt.BlockOn(r, rt.YieldNowAsync())
+	if h.IsFinished() {
+		t.Fatal("DeepIdle finished before its gate opened")
+	}
+	h.Abort()
+	if res := rt.BlockOn(r, h.JoinAsync()); res.V1 == nil {
+		t.Fatalf("aborted DeepIdle: %v", res)
+	}
 }

@@ -13,6 +13,7 @@ import (
 // vFuture is the state machine of V (main.go:17).
 type vFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -37,10 +38,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:18:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:40:4*/ fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:43:4*/ if !ready {
+			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,10 +50,23 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:2*/ fut.state = -1
 				/*line main.go:19:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:54:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:53:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *vFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -71,6 +85,7 @@ var _ func(int) int = V
 // cAddFuture is the state machine of C.Add (main.go:25).
 type cAddFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	c     *C
 	n     int
 	aw0   rt.Future[struct{}]
@@ -91,10 +106,10 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // C.Add starts
 			/*line main.go:26:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:94:4*/ fallthrough
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:97:4*/ if !ready {
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -104,10 +119,23 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return fut.c.N, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:123:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:108:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:126:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *cAddFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -134,7 +162,8 @@ type mainFuture struct {
 	ms    []map[string]int
 	iter  *reflect.MapIter
 	t     string
-	aw0   rt.Future[int]
+	aw0   *vFuture
+	aw1   *cAddFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -148,6 +177,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var got []int
 	var r int
 	var j *int
@@ -165,51 +195,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.fs = nil
 			/*line main.go:40:6*/ fut.i = 0
-			/*line main_async.go:168:4*/ fallthrough
+			/*line main_async.go:198:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(fut.i < 3) {
-				/*line main_async.go:171:5*/ state = 8
+				/*line main_async.go:201:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:41:10*/ tag = fut.i % 2
 			/*line main.go:42:8*/ if !(tag == 0) {
-				/*line main_async.go:178:5*/ state = 5
+				/*line main_async.go:208:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:4*/ fut.x = new(int)
-			/*line main_async.go:184:4*/ (*fut.x) = fut.i * 10
+			/*line main_async.go:214:4*/ (*fut.x) = fut.i * 10
 			/*line main.go:44:4*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:44:33*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:45:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:191:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 4: // resumes at main.go:45:4
+			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:195:4*/ if !ready {
+			/*line main_async.go:226:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:46:4*/ (*fut.x)++
-			/*line main_async.go:202:4*/ state = 7
+			/*line main_async.go:236:4*/ state = 7
 			continue
 		case 5:
 			/*line main.go:48:4*/ fut.x = new(int)
-			/*line main_async.go:206:4*/ (*fut.x) = fut.i
+			/*line main_async.go:240:4*/ (*fut.x) = fut.i
 			/*line main.go:49:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 6: // resumes at main.go:49:4
+			/*line main_async.go:245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:49:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:212:4*/ if !ready {
+			/*line main_async.go:247:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:250:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -220,10 +258,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
 			}(fut.x))
-			/*line main_async.go:223:4*/ fallthrough
+			/*line main_async.go:261:4*/ fallthrough
 		case 7:
 			/*line main.go:40:21*/ fut.i++
-			/*line main_async.go:226:4*/ state = 1
+			/*line main_async.go:264:4*/ state = 1
 			continue
 		case 8:
 			/*line main.go:53:2*/ fmt.Print("switch clause vars")
@@ -233,18 +271,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println()
 			/*line main.go:60:2*/ fut.fs = nil
 			/*line main.go:61:6*/ fut.i = 0
-			/*line main_async.go:236:4*/ fallthrough
+			/*line main_async.go:274:4*/ fallthrough
 		case 9:
 			/*line main.go:61:14*/ if !(fut.i < 2) {
-				/*line main_async.go:239:5*/ state = 14
+				/*line main_async.go:277:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:62:6*/ fut.x = new(int)
-			/*line main_async.go:245:4*/ (*fut.x) = fut.i + 100
+			/*line main_async.go:283:4*/ (*fut.x) = fut.i + 100
 			/*line main.go:62:20*/ if !((*fut.x) > 0) {
-				/*line main_async.go:247:5*/ state = 13
+				/*line main_async.go:285:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -255,45 +293,53 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x))
 			/*line main.go:64:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:296:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 12: // resumes at main.go:64:4
+			/*line main_async.go:299:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:262:4*/ if !ready {
+			/*line main_async.go:301:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:304:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:65:4*/ (*fut.x) += 1000
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:311:4*/ fallthrough
 		case 13:
 			/*line main.go:61:21*/ fut.i++
-			/*line main_async.go:272:4*/ state = 9
+			/*line main_async.go:314:4*/ state = 9
 			continue
 		case 14:
 			/*line main.go:68:2*/ fmt.Println("if init vars", fut.fs[0](), fut.fs[1]())
 			/*line main.go:71:2*/ fut.fs = nil
 			/*line main.go:72:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20, 3: 30}).MapRange()
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main_async.go:320:4*/ fallthrough
 		case 15:
 			/*line main.go:72:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:281:5*/ state = 18
+				/*line main_async.go:323:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 16:
-			/*line main_async.go:286:4*/ kv, _ = fut.iter.Key().Interface().(int)
-			/*line main_async.go:287:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:288:4*/ fut.x = new(int)
-			/*line main_async.go:289:4*/ fut.v = new(int)
-			/*line main_async.go:290:4*/ (*fut.x), (*fut.v) = kv, kv_2
+			/*line main_async.go:328:4*/ kv, _ = fut.iter.Key().Interface().(int)
+			/*line main_async.go:329:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:330:4*/ fut.x = new(int)
+			/*line main_async.go:331:4*/ fut.v = new(int)
+			/*line main_async.go:332:4*/ (*fut.x), (*fut.v) = kv, kv_2
 			/*line main.go:73:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:292:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 17: // resumes at main.go:73:3
+			/*line main_async.go:337:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:339:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:342:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -304,7 +350,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
 			}(fut.x, fut.v))
-			/*line main_async.go:307:4*/ state = 15
+			/*line main_async.go:353:4*/ state = 15
 			continue
 		case 18:
 			/*line main.go:76:2*/ got = nil
@@ -314,26 +360,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ sort.Ints(got)
 			/*line main.go:81:2*/ fmt.Println("map range closures", got)
 			/*line main.go:84:43*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_v
 			fut.fs = nil
 			fut.x = nil
 			fut.v = nil
 			fut.iter = nil
 			fallthrough
 		case 19: // resumes at main.go:84:43
+			/*line main_async.go:370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:43*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main_async.go:372:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:375:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:84:50*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:382:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 20: // resumes at main.go:84:50
+			/*line main_async.go:385:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:50*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:336:4*/ if !ready {
+			/*line main_async.go:387:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:390:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -344,11 +398,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i, r_3)
 			/*line main.go:85:2*/ fmt.Println("iife args", r)
 			/*line main.go:88:30*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:347:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:401:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 21: // resumes at main.go:88:30
+			/*line main_async.go:404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:30*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:351:4*/ if !ready {
+			/*line main_async.go:406:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -356,40 +414,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fmt.Println("paren callee", r_4)
 			/*line main.go:91:2*/ fut.w = new(W)
-			/*line main_async.go:359:4*/ (*fut.w) = W{C: &C{N: 1}}
-			/*line main.go:92:30*/ fut.aw0 = (*fut.w).AddAsync(2)
-			/*line main_async.go:361:4*/ fallthrough
+			/*line main_async.go:417:4*/ (*fut.w) = W{C: &C{N: 1}}
+			/*line main.go:92:30*/ fut.aw1 = (*fut.w).AddAsync(2).(*cAddFuture)
+			/*line main_async.go:419:4*/ fallthrough
 		case 22: // resumes at main.go:92:30
-			/*line main.go:92:30*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:364:4*/ if !ready {
+			/*line main_async.go:421:4*/ driven = cx.EnterFrame(fut, fut.aw1)
+			/*line main.go:92:30*/ r_5, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:423:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw1, ready)
+			}
+			/*line main_async.go:426:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.aw1 = nil
 			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
 			/*line main.go:97:6*/ fut.x = new(int)
-			/*line main_async.go:372:4*/ (*fut.x) = 0
-			/*line main_async.go:373:4*/ fallthrough
+			/*line main_async.go:434:4*/ (*fut.x) = 0
+			/*line main_async.go:435:4*/ fallthrough
 		case 23:
 			/*line main.go:97:14*/ if !((*fut.x) < 3) {
-				/*line main_async.go:376:5*/ state = 31
+				/*line main_async.go:438:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:98:7*/ j = new(int)
-			/*line main_async.go:382:4*/ (*j) = 0
-			/*line main_async.go:383:4*/ fallthrough
+			/*line main_async.go:444:4*/ (*j) = 0
+			/*line main_async.go:445:4*/ fallthrough
 		case 25:
 			/*line main.go:98:15*/ if !((*j) < 3) {
-				/*line main_async.go:386:5*/ state = 30
+				/*line main_async.go:448:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:99:7*/ if !((*j) > (*fut.x)) {
-				/*line main_async.go:392:5*/ state = 29
+				/*line main_async.go:454:5*/ state = 29
 				continue
 			}
 			fallthrough
@@ -400,28 +462,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x, j))
 			/*line main.go:101:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:403:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
 			fut.w = nil
 			fallthrough
 		case 28: // resumes at main.go:101:5
+			/*line main_async.go:469:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:101:5*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:471:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:414:4*/ state = 30
+			/*line main_async.go:480:4*/ state = 30
 			continue
 		case 29:
 			/*line main.go:102:5*/ j = new(*j)
 			/*line main.go:98:22*/ (*j)++
-			/*line main_async.go:419:4*/ state = 25
+			/*line main_async.go:485:4*/ state = 25
 			continue
 		case 30:
-			/*line main_async.go:422:4*/ fut.x = new(*fut.x)
+			/*line main_async.go:488:4*/ fut.x = new(*fut.x)
 			/*line main.go:97:21*/ (*fut.x)++
-			/*line main_async.go:424:4*/ state = 23
+			/*line main_async.go:490:4*/ state = 23
 			continue
 		case 31:
 			/*line main.go:106:2*/ fmt.Print("labeled capture")
@@ -431,25 +497,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fmt.Println()
 			/*line main.go:113:2*/ fut.ms = []map[string]int{{}, {}}
 			/*line main.go:114:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:434:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_v
 			fut.fs = nil
 			fut.w = nil
 			fut.x = nil
 			fallthrough
 		case 32: // resumes at main.go:114:5
+			/*line main_async.go:506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:5*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:441:4*/ if !ready {
+			/*line main_async.go:508:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:114:22*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:448:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 33: // resumes at main.go:114:22
+			/*line main_async.go:521:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:452:4*/ if !ready {
+			/*line main_async.go:523:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -457,24 +531,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.t = fmt.Sprint(r_7)
 			/*line main.go:114:31*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 34: // resumes at main.go:114:31
+			/*line main_async.go:537:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:31*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:539:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:542:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:470:4*/ fut.ms[fut.i][fut.t] = r_8
+			/*line main_async.go:548:4*/ fut.ms[fut.i][fut.t] = r_8
 			/*line main.go:115:2*/ fmt.Println("lhs nested index", take(&fut.ms))
 			{
-				/*line main_async.go:473:5*/ fut.state = -1
+				/*line main_async.go:551:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:477:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:555:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -483,8 +561,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
+	}
+	if fut.aw1 != nil {
+		fut.aw1.Cancel()
+		fut.aw1 = nil
 	}
 	fut.state = -1
 }

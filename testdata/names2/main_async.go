@@ -10,7 +10,8 @@ import (
 
 // pairFuture is the state machine of Pair (main.go:13).
 type pairFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                 // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,10 +48,23 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return rt.Tuple2[int, int]{V0: fut.n, V1: fut.n + 1}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -70,7 +84,7 @@ var _ func(int) (int, int) = Pair
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
 	rt_2   string
-	aw0    rt.Future[rt.Tuple2[int, int]]
+	aw0    *pairFuture
 	c_pair pairFuture // Pair's future, held by value
 }
 
@@ -84,6 +98,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var a int
 	var b int
 	var fmt_2 int
@@ -97,11 +112,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
 			/*line main.go:22:11*/ fut.c_pair = initPairFuture(1)
-			/*line main_async.go:100:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 1: // resumes at main.go:22:11
+			/*line main_async.go:118:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:104:4*/ if !ready {
+			/*line main_async.go:120:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -111,11 +130,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(take(&fut.rt_2), a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
-			/*line main_async.go:114:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:133:4*/ fut.aw0 = &fut.c_pair
 			fallthrough
 		case 2: // resumes at main.go:27:11
+			/*line main_async.go:136:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if !ready {
+			/*line main_async.go:138:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -124,11 +147,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:127:5*/ fut.state = -1
+				/*line main_async.go:150:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:154:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -137,7 +160,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

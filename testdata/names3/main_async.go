@@ -11,6 +11,7 @@ import (
 // twiceFuture is the state machine of Twice (main.go:13).
 type twiceFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	x     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Twice starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,10 +48,23 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return 2 * fut.x, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *twiceFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -72,7 +86,7 @@ type mainFuture struct {
 	total   int
 	i       int
 	n_3     string
-	aw0     rt.Future[int]
+	aw0     *twiceFuture
 	c_twice twiceFuture // Twice's future, held by value
 }
 
@@ -86,6 +100,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var state_2 int
 	var r int
 	var r_2 int
@@ -102,39 +117,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:24:2*/ fut.total = 0
 			/*line main.go:25:6*/ fut.i = 0
-			/*line main_async.go:105:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1:
 			/*line main.go:25:14*/ if !(fut.i < n) {
-				/*line main_async.go:108:5*/ state = 5
+				/*line main_async.go:123:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:27:12*/ fut.c_twice = initTwiceFuture(fut.i)
-			/*line main_async.go:114:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:129:4*/ fut.aw0 = &fut.c_twice
 			fallthrough
 		case 3: // resumes at main.go:27:12
+			/*line main_async.go:132:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if !ready {
+			/*line main_async.go:134:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:137:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_twice = twiceFuture{}
 			/*line main.go:27:3*/ fut.total += r + n_2
-			/*line main_async.go:125:4*/ fallthrough
+			/*line main_async.go:144:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			/*line main_async.go:128:4*/ state = 1
+			/*line main_async.go:147:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
 			/*line main.go:31:18*/ fut.c_twice = initTwiceFuture(1)
-			/*line main_async.go:133:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:152:4*/ fut.aw0 = &fut.c_twice
 			fallthrough
 		case 6: // resumes at main.go:31:18
+			/*line main_async.go:155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:137:4*/ if !ready {
+			/*line main_async.go:157:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -142,7 +165,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:31:3*/ fmt.Println(take(&fut.n_3), r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-			/*line main_async.go:145:4*/ poll:
+			/*line main_async.go:168:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -153,11 +176,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
-			/*line main_async.go:156:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:179:4*/ fut.aw0 = &fut.c_twice
 			fallthrough
 		case 7: // resumes at main.go:44:14
+			/*line main_async.go:182:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:184:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:187:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -165,11 +192,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:168:5*/ fut.state = -1
+				/*line main_async.go:195:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:172:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:199:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -178,7 +205,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

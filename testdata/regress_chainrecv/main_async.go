@@ -11,6 +11,7 @@ import (
 // cNextFuture is the state machine of C.Next (main.go:18).
 type cNextFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   *C  // the output, kept by PollFrame for the caller
 	c     *C
 	aw0   rt.Future[struct{}]
 }
@@ -30,10 +31,10 @@ func (fut *cNextFuture) Poll(cx *rt.Context) (*C, bool) {
 		switch state {
 		case 0: // C.Next starts
 			/*line main.go:19:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:33:4*/ fallthrough
+			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
 			/*line main.go:19:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:36:4*/ if !ready {
+			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -43,10 +44,23 @@ func (fut *cNextFuture) Poll(cx *rt.Context) (*C, bool) {
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.c, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:48:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:47:4*/ panic("corio: C.NextAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: C.NextAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *cNextFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -65,7 +79,7 @@ var _ func(*C) *C = (*C).Next
 // mainFuture is the state machine of Main (main.go:25).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[*C]
+	aw0   *cNextFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -78,6 +92,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var c *C
 	var r *C
 	var r_2 *C
@@ -86,31 +101,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:26:2*/ c = &C{}
-			/*line main.go:27:14*/ fut.aw0 = c.NextAsync()
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main.go:27:14*/ fut.aw0 = c.NextAsync().(*cNextFuture)
+			/*line main_async.go:105:4*/ fallthrough
 		case 1: // resumes at main.go:27:14
+			/*line main_async.go:107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:93:4*/ if !ready {
+			/*line main_async.go:109:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:27:14*/ fut.aw0 = r.NextAsync()
-			/*line main_async.go:99:4*/ fallthrough
+			/*line main.go:27:14*/ fut.aw0 = r.NextAsync().(*cNextFuture)
+			/*line main_async.go:118:4*/ fallthrough
 		case 2: // resumes at main.go:27:14
+			/*line main_async.go:120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:122:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:125:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:2*/ fmt.Println(r_2.N)
 			{
-				/*line main_async.go:109:5*/ fut.state = -1
+				/*line main_async.go:132:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:113:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -119,7 +142,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

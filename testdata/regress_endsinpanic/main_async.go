@@ -11,6 +11,7 @@ import (
 // checkFuture is the state machine of Check (main.go:13).
 type checkFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Check starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -50,10 +51,23 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:18:2*/ panic("non-positive")
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:55:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:54:4*/ panic("corio: CheckAsync future polled after it completed or was cancelled")
+			/*line main_async.go:58:4*/ panic("corio: CheckAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *checkFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -72,7 +86,7 @@ var _ func(int) int = Check
 // mainFuture is the state machine of Main (main.go:22).
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
-	aw0     rt.Future[int]
+	aw0     *checkFuture
 	c_check checkFuture // Check's future, held by value
 }
 
@@ -86,17 +100,22 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:22:27*/ fut.c_check = initCheckFuture(4)
-			/*line main_async.go:95:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_check
 			fallthrough
 		case 1: // resumes at main.go:22:27
+			/*line main_async.go:113:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:99:4*/ if !ready {
+			/*line main_async.go:115:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:118:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -104,11 +123,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_check = checkFuture{}
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				/*line main_async.go:107:5*/ fut.state = -1
+				/*line main_async.go:126:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:111:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:130:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -117,7 +136,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

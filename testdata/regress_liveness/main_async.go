@@ -12,7 +12,8 @@ import (
 
 // fieldFuture is the state machine of Field (main.go:22).
 type fieldFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	sum   int
@@ -44,10 +45,10 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:24:2*/ fut.buf[1] = 7
 			/*line main.go:25:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:47:4*/ fallthrough
+			/*line main_async.go:48:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:50:4*/ if !ready {
+			/*line main_async.go:51:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -55,40 +56,53 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:27:2*/ fut.sum = int(fut.buf[1]) + len(fut.buf)>>20
 			/*line main.go:28:2*/ collected = false
 			/*line main.go:29:6*/ fut.i = 0
-			/*line main_async.go:58:4*/ fallthrough
+			/*line main_async.go:59:4*/ fallthrough
 		case 2:
 			/*line main.go:29:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:61:5*/ state = 6
+				/*line main_async.go:62:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:30:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:67:4*/ fut.buf = nil
+			/*line main_async.go:68:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:30:3
 			/*line main.go:30:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:71:4*/ if !ready {
+			/*line main_async.go:72:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:31:3*/ runtime.GC()
 			/*line main.go:32:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:78:4*/ fallthrough
+			/*line main_async.go:79:4*/ fallthrough
 		case 5:
 			/*line main.go:29:36*/ fut.i++
-			/*line main_async.go:81:4*/ state = 2
+			/*line main_async.go:82:4*/ state = 2
 			continue
 		case 6:
 			{
 				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fmt.Sprint("field: ", fut.sum, " collected while suspended: ", collected), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:90:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:89:4*/ panic("corio: FieldAsync future polled after it completed or was cancelled")
+			/*line main_async.go:93:4*/ panic("corio: FieldAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *fieldFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -106,7 +120,8 @@ var _ func() string = Field
 
 // localFuture is the state machine of Local (main.go:40).
 type localFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	w     weak.Pointer[byte]
 	sum   int
 	i     int
@@ -140,39 +155,52 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:44:2*/ fut.sum = int(buf[2])
 			/*line main.go:45:2*/ collected = false
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:143:4*/ fallthrough
+			/*line main_async.go:158:4*/ fallthrough
 		case 1:
 			/*line main.go:46:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:146:5*/ state = 5
+				/*line main_async.go:161:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:47:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:152:4*/ fallthrough
+			/*line main_async.go:167:4*/ fallthrough
 		case 3: // resumes at main.go:47:3
 			/*line main.go:47:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:155:4*/ if !ready {
+			/*line main_async.go:170:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:48:3*/ runtime.GC()
 			/*line main.go:49:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:162:4*/ fallthrough
+			/*line main_async.go:177:4*/ fallthrough
 		case 4:
 			/*line main.go:46:36*/ fut.i++
-			/*line main_async.go:165:4*/ state = 1
+			/*line main_async.go:180:4*/ state = 1
 			continue
 		case 5:
 			{
 				/*line main.go:51:2*/ fut.state = -1
 				/*line main.go:51:2*/ return fmt.Sprint("local: ", fut.sum, " collected while suspended: ", collected), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:188:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:173:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:191:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *localFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -190,7 +218,8 @@ var _ func() string = Local
 
 // paramFuture is the state machine of Param (main.go:57).
 type paramFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	p     *[16777216]byte
 	w     weak.Pointer[[16777216]byte]
 	first byte
@@ -223,40 +252,53 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
-			/*line main_async.go:226:4*/ fallthrough
+			/*line main_async.go:255:4*/ fallthrough
 		case 1:
 			/*line main.go:62:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:229:5*/ state = 5
+				/*line main_async.go:258:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:63:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:235:4*/ fut.p = nil
+			/*line main_async.go:264:4*/ fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:239:4*/ if !ready {
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:3*/ runtime.GC()
 			/*line main.go:65:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 4:
 			/*line main.go:62:36*/ fut.i++
-			/*line main_async.go:249:4*/ state = 1
+			/*line main_async.go:278:4*/ state = 1
 			continue
 		case 5:
 			{
 				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fmt.Sprint("param: ", fut.first, " collected while suspended: ", collected), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:286:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:257:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
+			/*line main_async.go:289:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *paramFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -275,7 +317,9 @@ var _ func(*[16777216]byte) string = Param
 // mainFuture is the state machine of Main (main.go:71).
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
-	aw0     rt.Future[string]
+	aw0     *fieldFuture
+	aw1     *localFuture
+	aw2     *paramFuture
 	c_field fieldFuture // Field's future, held by value
 	c_local localFuture // Local's future, held by value
 	c_param paramFuture // Param's future, held by value
@@ -291,6 +335,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var r string
 	var r_2 string
 	var r_3 string
@@ -299,11 +344,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:72:14*/ fut.c_field = initFieldFuture()
-			/*line main_async.go:302:4*/ fut.aw0 = &fut.c_field
+			/*line main_async.go:347:4*/ fut.aw0 = &fut.c_field
 			fallthrough
 		case 1: // resumes at main.go:72:14
+			/*line main_async.go:350:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:352:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:355:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -311,35 +360,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_field = fieldFuture{}
 			/*line main.go:72:2*/ fmt.Println(r)
 			/*line main.go:73:14*/ fut.c_local = initLocalFuture()
-			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_local
+			/*line main_async.go:363:4*/ fut.aw1 = &fut.c_local
 			fallthrough
 		case 2: // resumes at main.go:73:14
-			/*line main.go:73:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw1)
+			/*line main.go:73:14*/ r_2, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:368:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw1, ready)
+			}
+			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.aw1 = nil
 			fut.c_local = localFuture{}
 			/*line main.go:73:2*/ fmt.Println(r_2)
 			/*line main.go:74:14*/ fut.c_param = initParamFuture(new([16 << 20]byte))
-			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_param
+			/*line main_async.go:379:4*/ fut.aw2 = &fut.c_param
 			fallthrough
 		case 3: // resumes at main.go:74:14
-			/*line main.go:74:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:330:4*/ if !ready {
+			/*line main_async.go:382:4*/ driven = cx.EnterFrame(fut, fut.aw2)
+			/*line main.go:74:14*/ r_3, ready = fut.aw2.Poll(cx)
+			/*line main_async.go:384:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw2, ready)
+			}
+			/*line main_async.go:387:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.aw2 = nil
 			fut.c_param = paramFuture{}
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:338:5*/ fut.state = -1
+				/*line main_async.go:395:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:342:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:399:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -348,8 +405,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
+	}
+	if fut.aw1 != nil {
+		fut.aw1.Cancel()
+		fut.aw1 = nil
+	}
+	if fut.aw2 != nil {
+		fut.aw2.Cancel()
+		fut.aw2 = nil
 	}
 	fut.state = -1
 }

@@ -11,6 +11,7 @@ import (
 // cAddFuture is the state machine of C.Add (main.go:15).
 type cAddFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	c     *C
 	by    int
 	aw0   rt.Future[struct{}]
@@ -31,10 +32,10 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // C.Add starts
 			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:34:4*/ fallthrough
+			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
 			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:37:4*/ if !ready {
+			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -44,10 +45,23 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.c.N, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:49:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:48:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *cAddFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -66,7 +80,7 @@ var _ func(*C, int) int = (*C).Add
 // mainFuture is the state machine of Main (main.go:22).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[int]
+	aw0   *cAddFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -79,6 +93,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var c *C
 	var r int
 	state := fut.state
@@ -86,22 +101,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:23:2*/ c = &C{}
-			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2)
-			/*line main_async.go:90:4*/ fallthrough
+			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2).(*cAddFuture)
+			/*line main_async.go:105:4*/ fallthrough
 		case 1: // resumes at main.go:24:14
+			/*line main_async.go:107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:24:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:93:4*/ if !ready {
+			/*line main_async.go:109:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:100:5*/ fut.state = -1
+				/*line main_async.go:119:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:104:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:123:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -110,7 +129,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

@@ -10,7 +10,8 @@ import (
 
 // fFuture is the state machine of F (main.go:15).
 type fFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                  // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
 	aw0   rt.Future[struct{}]
@@ -35,13 +36,13 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // F starts
-			/*line main_async.go:38:4*/ fut.r = new(int)
+			/*line main_async.go:39:4*/ fut.r = new(int)
 			/*line main.go:16:2*/ fut.p = fut.r
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:44:4*/ if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -51,10 +52,23 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				fut.state = -1
 				/*line main.go:18:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:56:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:55:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
+			/*line main_async.go:59:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *fFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -73,7 +87,7 @@ var _ func() (int, *int) = F
 // mainFuture is the state machine of Main (main.go:22).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[rt.Tuple2[int, *int]]
+	aw0   *fFuture
 	c_f   fFuture // F's future, held by value
 }
 
@@ -87,6 +101,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var r int
 	var p *int
 	var r_2 rt.Tuple2[int, *int]
@@ -95,11 +110,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:23:10*/ fut.c_f = initFFuture()
-			/*line main_async.go:98:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_f
 			fallthrough
 		case 1: // resumes at main.go:23:10
+			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:118:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -108,11 +127,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				/*line main_async.go:111:5*/ fut.state = -1
+				/*line main_async.go:130:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:115:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:134:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -121,7 +140,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

@@ -10,7 +10,8 @@ import (
 
 // numsFuture is the state machine of Nums (main.go:13).
 type numsFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int   // the next case of Poll; -1 once done
+	res   []any // the output, kept by PollFrame for the caller
 	aw0   rt.Future[struct{}]
 }
 
@@ -34,10 +35,10 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 		switch state {
 		case 0: // Nums starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:37:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:40:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -46,10 +47,23 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return []any{1, 2, 3}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:51:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:50:4*/ panic("corio: NumsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:54:4*/ panic("corio: NumsAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *numsFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -68,7 +82,7 @@ var _ func() []any = Nums
 // mainFuture is the state machine of Main (main.go:19).
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
-	aw0    rt.Future[[]any]
+	aw0    *numsFuture
 	c_nums numsFuture // Nums's future, held by value
 }
 
@@ -82,17 +96,22 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven bool
 	var r []any
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:20:14*/ fut.c_nums = initNumsFuture()
-			/*line main_async.go:91:4*/ fut.aw0 = &fut.c_nums
+			/*line main_async.go:106:4*/ fut.aw0 = &fut.c_nums
 			fallthrough
 		case 1: // resumes at main.go:20:14
+			/*line main_async.go:109:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:95:4*/ if !ready {
+			/*line main_async.go:111:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready)
+			}
+			/*line main_async.go:114:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -100,11 +119,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_nums = numsFuture{}
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				/*line main_async.go:103:5*/ fut.state = -1
+				/*line main_async.go:122:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:107:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:126:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -113,7 +132,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
