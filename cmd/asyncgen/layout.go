@@ -42,15 +42,7 @@ func (ir *irFunc) layout() bool {
 	}
 	var awaits []*awaitTerm
 	var futs []types.Type // the distinct future types awaited
-	// awaited is the type an await's future is held as: a generated future
-	// of the package by its own pointer type (an rt.Frame, polled and
-	// cancelled without an interface; emit.go), any other as its rt.Future.
-	awaited := func(t *awaitTerm) types.Type {
-		if t.frame != nil {
-			return types.NewPointer(g.futureType(t.frame))
-		}
-		return g.futureOf(t.out)
-	}
+	awaited := g.awaitedType
 	for _, b := range ir.reach {
 		if t, ok := b.term.(*awaitTerm); ok {
 			awaits = append(awaits, t)
@@ -88,6 +80,16 @@ func (ir *irFunc) layout() bool {
 		}
 	}
 	return true
+}
+
+// awaitedType is the type an await's future is held as: a generated future
+// of the package by its own pointer type (an rt.Frame, polled and cancelled
+// without an interface; emit.go), any other as its rt.Future.
+func (g *pkgGen) awaitedType(t *awaitTerm) types.Type {
+	if t.frame != nil {
+		return types.NewPointer(g.futureType(t.frame))
+	}
+	return g.futureOf(t.out)
 }
 
 // futureType is fn's generated future type as a go/types type, for the

@@ -163,7 +163,7 @@ func (ir *irFunc) sanity(pass string) string {
 			if len(ir.awaits) != 1 || ir.awaits[0].name != t.field {
 				return fmt.Sprintf("the await of state %d is not held by the future's one await field", b.state)
 			}
-			a, fut := ir.awaits[0], ir.g.futureOf(t.out)
+			a, fut := ir.awaits[0], ir.g.awaitedType(t)
 			switch {
 			case a.shared && (t.assert == nil || !types.Identical(t.assert, fut) || !types.IsInterface(a.t) || !types.AssignableTo(fut, a.t)):
 				return fmt.Sprintf("the await of state %d shares the field %s, but does not assert it to its future's type", b.state, a.name)
@@ -177,8 +177,8 @@ func (ir *irFunc) sanity(pass string) string {
 	if after >= 4 && len(ir.awaits) == 1 && ir.awaits[0].shared {
 		var futs []types.Type
 		for _, b := range ir.reach {
-			if t, ok := b.term.(*awaitTerm); ok && !containsType(futs, ir.g.futureOf(t.out)) {
-				futs = append(futs, ir.g.futureOf(t.out))
+			if t, ok := b.term.(*awaitTerm); ok && !containsType(futs, ir.g.awaitedType(t)) {
+				futs = append(futs, ir.g.awaitedType(t))
 			}
 		}
 		if len(futs) < 2 {

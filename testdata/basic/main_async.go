@@ -11,6 +11,7 @@ import (
 // addFuture is the state machine of Add (main.go:13).
 type addFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	a     int
 	b     int
 	aw0   rt.Future[struct{}]
@@ -36,10 +37,10 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Add starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:39:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:42:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -48,10 +49,23 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.a + fut.b, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:53:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:52:4*/ panic("corio: AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:56:4*/ panic("corio: AddAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *addFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -69,7 +83,8 @@ var _ func(int, int) int = Add
 
 // divFuture is the state machine of Div (main.go:19).
 type divFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                   // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	a     int
 	b     int
 	q     int
@@ -97,10 +112,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Div starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:100:4*/ fallthrough
+			/*line main_async.go:115:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:103:4*/ if !ready {
+			/*line main_async.go:118:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,10 +132,23 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:136:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:121:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
+			/*line main_async.go:139:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *divFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -156,6 +184,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var y int
 	var q int
 	var err error
@@ -168,11 +197,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
-			/*line main_async.go:171:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_add
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main.go:31:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:175:4*/ if !ready {
+			/*line main_async.go:204:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:31:7*/ r, ready = fut.aw0.(*addFuture).Poll(cx)
+			/*line main_async.go:206:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
+			}
+			/*line main_async.go:209:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -181,20 +215,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main_async.go:218:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:187:5*/ state = 6
+				/*line main_async.go:221:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
-			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:227:4*/ fut.aw0 = &fut.c_add
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:34:8
-			/*line main.go:34:8*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main_async.go:231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:34:8*/ r_2, ready = fut.aw0.(*addFuture).Poll(cx)
+			/*line main_async.go:233:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
+			}
+			/*line main_async.go:236:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -202,18 +241,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:205:4*/ fallthrough
+			/*line main_async.go:244:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:208:4*/ state = 2
+			/*line main_async.go:247:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:37:12*/ fut.c_div = initDivFuture(7, 2)
-			/*line main_async.go:212:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_div
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:37:12
-			/*line main.go:37:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:216:4*/ if !ready {
+			/*line main_async.go:255:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:37:12*/ r_3, ready = fut.aw0.(*divFuture).Poll(cx)
+			/*line main_async.go:257:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
+			}
+			/*line main_async.go:260:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -222,11 +266,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.c_div = initDivFuture(7, 0)
-			/*line main_async.go:225:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:269:4*/ fut.aw0 = &fut.c_div
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:39:11
-			/*line main.go:39:11*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:229:4*/ if !ready {
+			/*line main_async.go:273:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:39:11*/ r_4, ready = fut.aw0.(*divFuture).Poll(cx)
+			/*line main_async.go:275:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
+			}
+			/*line main_async.go:278:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -235,11 +284,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:238:5*/ fut.state = -1
+				/*line main_async.go:287:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:242:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:291:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 // vFuture is the state machine of V (main.go:13).
 type vFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,10 +48,23 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *vFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -69,6 +83,7 @@ var _ func(int) int = V
 // applyFuture is the state machine of Apply (main.go:19).
 type applyFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	f     func(int) int
 	n     int
 	aw0   rt.Future[struct{}]
@@ -94,10 +109,10 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Apply starts
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:97:4*/ fallthrough
+			/*line main_async.go:112:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:100:4*/ if !ready {
+			/*line main_async.go:115:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -106,10 +121,23 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.f(fut.n), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:125:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:110:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:128:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *applyFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -127,7 +155,8 @@ var _ func(func(int) int, int) int = Apply
 
 // makeCounterFuture is the state machine of MakeCounter (main.go:25).
 type makeCounterFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                               // the next case of Poll; -1 once done
+	res   rt.Tuple2[func() int, func() int] // the output, kept by PollFrame for the caller
 	n     *int
 	inc   func() int
 	aw0   rt.Future[struct{}]
@@ -154,7 +183,7 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 		switch state {
 		case 0: // MakeCounter starts
 			/*line main.go:26:2*/ fut.n = new(int)
-			/*line main_async.go:157:4*/ (*fut.n) = 0
+			/*line main_async.go:186:4*/ (*fut.n) = 0
 			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:27:22*/ (*n_p)++
@@ -162,10 +191,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				}
 			}(fut.n)
 			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:165:4*/ fallthrough
+			/*line main_async.go:194:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
 			/*line main.go:28:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:168:4*/ if !ready {
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -180,10 +209,23 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				/*line main.go:31:2*/ fut.state = -1
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:213:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:184:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:216:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *makeCounterFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -232,6 +274,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var inc func() int
 	var get func() int
 	var r int
@@ -253,18 +296,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			/*line main_async.go:256:4*/ (*fut.x) = 1
+			/*line main_async.go:299:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
 			/*line main.go:41:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:41:6
-			/*line main.go:41:6*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:267:4*/ if !ready {
+			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:41:6*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:312:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:315:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -273,7 +321,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", take(&fut.f)(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			/*line main_async.go:276:4*/ (*fut.y) = 0
+			/*line main_async.go:324:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
@@ -281,11 +329,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:48:2
-			/*line main.go:48:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:288:4*/ if !ready {
+			/*line main_async.go:336:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:48:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:338:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:341:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -294,13 +347,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:49:2*/ take(&fut.g)()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			/*line main_async.go:297:4*/ (*fut.y) = 3
+			/*line main_async.go:350:4*/ (*fut.y) = 3
 			/*line main.go:54:63*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:299:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:352:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:54:63
-			/*line main.go:54:63*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:54:63*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:358:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -311,11 +369,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:372:4*/ fut.aw0 = &fut.c_apply
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:54:23
-			/*line main.go:54:23*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:54:23*/ r_4, ready = fut.aw0.(*applyFuture).Poll(cx)
+			/*line main_async.go:378:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
+			}
+			/*line main_async.go:381:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -329,11 +392,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_apply
+			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:56:24
-			/*line main.go:56:24*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:336:4*/ if !ready {
+			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:56:24*/ r_5, ready = fut.aw0.(*applyFuture).Poll(cx)
+			/*line main_async.go:401:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
+			}
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -341,12 +409,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_apply = applyFuture{}
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.c_makeCounter = initMakeCounterFuture()
-			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_makeCounter
+			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_makeCounter
+			fresh = true
 			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
-			/*line main.go:59:14*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[func() int, func() int]]).Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main_async.go:417:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:59:14*/ r_6, ready = fut.aw0.(*makeCounterFuture).Poll(cx)
+			/*line main_async.go:419:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*makeCounterFuture), ready, fresh)
+			}
+			/*line main_async.go:422:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -357,7 +430,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			/*line main_async.go:360:4*/ (*fut.t) = T{1, 2}
+			/*line main_async.go:433:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
@@ -365,11 +438,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.t)
 			/*line main.go:68:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:68:2
-			/*line main.go:68:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:372:4*/ if !ready {
+			/*line main_async.go:445:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:68:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:447:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:450:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -378,15 +456,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ take(&fut.g)()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *take(&fut.pt))
 			/*line main.go:73:2*/ fut.y = new(int)
-			/*line main_async.go:381:4*/ (*fut.y) = 5
+			/*line main_async.go:459:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:384:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:462:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.t = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
-			/*line main.go:75:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:389:4*/ if !ready {
+			/*line main_async.go:467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:75:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:469:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -395,11 +478,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:398:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:78:6
-			/*line main.go:78:6*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:402:4*/ if !ready {
+			/*line main_async.go:485:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:78:6*/ r_7, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:487:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -415,41 +503,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:506:4*/ fallthrough
 		case 10:
 			/*line main.go:86:14*/ if !(fut.i < 3) {
-				/*line main_async.go:421:5*/ state = 14
+				/*line main_async.go:509:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.y = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
-			/*line main.go:87:7*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:432:4*/ if !ready {
+			/*line main_async.go:520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:87:7*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:522:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:525:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:87:3*/ fut.acc(r_8)
-			/*line main_async.go:439:4*/ fallthrough
+			/*line main_async.go:532:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:442:4*/ state = 10
+			/*line main_async.go:535:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", take(&fut.acc)(0))
 			/*line main.go:92:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.y = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
-			/*line main.go:92:7*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:452:4*/ if !ready {
+			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:92:7*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:547:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -461,18 +559,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:562:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
-			/*line main.go:92:42*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:469:4*/ if !ready {
+			/*line main_async.go:567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:92:42*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:569:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:475:4*/ r = fut.i + fut.t_2 + r_10
+			/*line main_async.go:578:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -484,11 +587,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.fib)
 			/*line main.go:103:33*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:590:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:103:33
-			/*line main.go:103:33*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:103:33*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:596:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -497,30 +605,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
-			/*line main.go:108:8*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:505:4*/ if !ready {
+			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:108:8*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:615:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:618:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:108:3*/ fut.x = new(int)
-			/*line main_async.go:512:4*/ (*fut.x) = r_12
+			/*line main_async.go:625:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(take(&fut.fs), func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
 			/*line main.go:110:7*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:519:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:632:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:110:7
-			/*line main.go:110:7*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:110:7*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:638:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -537,12 +655,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
-			/*line main.go:119:6*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:119:6*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:665:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:668:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -557,11 +680,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:683:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:131:9
-			/*line main.go:131:9*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main_async.go:687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:131:9*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:689:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:692:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -570,11 +698,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", take(&fut.f)(), fut.t2.Show())
 			{
-				/*line main_async.go:573:5*/ fut.state = -1
+				/*line main_async.go:701:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:577:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:705:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

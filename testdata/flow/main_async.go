@@ -11,6 +11,7 @@ import (
 // vFuture is the state machine of V (main.go:13).
 type vFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
 			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,10 +48,23 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *vFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -68,7 +82,8 @@ var _ func(int) int = V
 
 // namedCaptureFuture is the state machine of NamedCapture (main.go:22).
 type namedCaptureFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                        // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, func() int] // the output, kept by PollFrame for the caller
 	r     *int
 	get   func() int
 	aw0   rt.Future[struct{}]
@@ -93,7 +108,7 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 	for {
 		switch state {
 		case 0: // NamedCapture starts
-			/*line main_async.go:96:4*/ fut.r = new(int)
+			/*line main_async.go:111:4*/ fut.r = new(int)
 			/*line main.go:23:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:23:21*/ return (*r_p)
@@ -101,10 +116,10 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 			}(fut.r)
 			/*line main.go:24:2*/ (*fut.r) = 1
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:104:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:107:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -115,10 +130,23 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 				fut.state = -1
 				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:134:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:119:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *namedCaptureFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -136,7 +164,8 @@ var _ func() (int, func() int) = NamedCapture
 
 // namedPtrFuture is the state machine of NamedPtr (main.go:31).
 type namedPtrFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                  // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
 	aw0   any
@@ -158,28 +187,34 @@ func initNamedPtrFuture() namedPtrFuture {
 func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	var zero rt.Tuple2[int, *int]
 	var ready bool
+	var driven, fresh bool
 	var r_2 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // NamedPtr starts
-			/*line main_async.go:166:4*/ fut.r = new(int)
+			/*line main_async.go:196:4*/ fut.r = new(int)
 			/*line main.go:32:2*/ fut.p = fut.r
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:169:4*/ fallthrough
+			/*line main_async.go:199:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:172:4*/ if !ready {
+			/*line main_async.go:202:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:9*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:178:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:34:9
-			/*line main.go:34:9*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:182:4*/ if !ready {
+			/*line main_async.go:212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:34:9*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:214:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:217:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -190,10 +225,23 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				fut.state = -1
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:229:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:194:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:232:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *namedPtrFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -213,10 +261,11 @@ var _ func() (int, *int) = NamedPtr
 
 // namedBareFuture is the state machine of NamedBare (main.go:38).
 type namedBareFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                        // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, func() int] // the output, kept by PollFrame for the caller
 	r     *int
 	get   func() int
-	aw0   rt.Future[int]
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -235,23 +284,29 @@ func initNamedBareFuture() namedBareFuture {
 func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bool) {
 	var zero rt.Tuple2[int, func() int]
 	var ready bool
+	var driven, fresh bool
 	var r_2 int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // NamedBare starts
-			/*line main_async.go:243:4*/ fut.r = new(int)
+			/*line main_async.go:293:4*/ fut.r = new(int)
 			/*line main.go:39:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:39:21*/ return (*r_p) * 10
 				}
 			}(fut.r)
 			/*line main.go:40:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:250:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:40:6
+			/*line main_async.go:304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:306:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -262,17 +317,30 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 				/*line main.go:41:2*/ fut.state = -1
 				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:321:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:266:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:324:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *namedBareFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedBareFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -284,9 +352,10 @@ var _ func() (int, func() int) = NamedBare
 // endsInLoopFuture is the state machine of EndsInLoop (main.go:45).
 type endsInLoopFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	i     int
-	aw0   rt.Future[int]
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -305,27 +374,33 @@ func initEndsInLoopFuture(n int) endsInLoopFuture {
 func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:314:4*/ fallthrough
+			/*line main_async.go:384:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:47:6
+			/*line main_async.go:391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:321:4*/ if !ready {
+			/*line main_async.go:393:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:396:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:47:6*/ if !(r == fut.n) {
-				/*line main_async.go:328:5*/ state = 4
+				/*line main_async.go:403:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -336,19 +411,32 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			/*line main_async.go:339:4*/ state = 1
+			/*line main_async.go:414:4*/ state = 1
 			continue
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:417:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:342:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:420:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *endsInLoopFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInLoopFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -360,8 +448,9 @@ var _ func(int) int = EndsInLoop
 // endsInPanicFuture is the state machine of EndsInPanic (main.go:54).
 type endsInPanicFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[int]
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -380,24 +469,30 @@ func initEndsInPanicFuture(n int) endsInPanicFuture {
 func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:55:5
+			/*line main_async.go:483:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:393:4*/ if !ready {
+			/*line main_async.go:485:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:488:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:5*/ if !(r <= 0) {
-				/*line main_async.go:400:5*/ state = 3
+				/*line main_async.go:495:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -408,17 +503,30 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:2*/ fut.state = -1
 				/*line main.go:58:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:507:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:412:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:510:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *endsInPanicFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInPanicFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -429,7 +537,8 @@ var _ func(int) int = EndsInPanic
 
 // endsInSwitchFuture is the state machine of EndsInSwitch (main.go:62).
 type endsInSwitchFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	n     int
 	aw0   any
 	c_v   vFuture // V's future, held by value
@@ -450,6 +559,7 @@ func initEndsInSwitchFuture(n int) endsInSwitchFuture {
 func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
 	var ready bool
+	var driven, fresh bool
 	var r int
 	var tag int
 	state := fut.state
@@ -457,11 +567,16 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:63:9
-			/*line main.go:63:9*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:63:9*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:576:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:579:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -469,13 +584,13 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:63:9*/ tag = r
 			/*line main.go:64:7*/ if tag == 0 {
-				/*line main_async.go:472:5*/ state = 3
+				/*line main_async.go:587:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:66:7*/ if tag == 1 {
-				/*line main_async.go:478:5*/ state = 4
+				/*line main_async.go:593:5*/ state = 4
 			} else {
 				state = 6
 			}
@@ -487,10 +602,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 4:
 			/*line main.go:67:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:605:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:493:4*/ if !ready {
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -504,10 +619,23 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:70:3*/ fut.state = -1
 				/*line main.go:70:3*/ return "many", true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:623:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:508:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:626:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *endsInSwitchFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -527,7 +655,8 @@ var _ func(int) string = EndsInSwitch
 
 // endsInIfElseFuture is the state machine of EndsInIfElse (main.go:75).
 type endsInIfElseFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	n     int
 	aw0   any
 	c_v   vFuture // V's future, held by value
@@ -548,24 +677,30 @@ func initEndsInIfElseFuture(n int) endsInIfElseFuture {
 func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:687:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:76:5
-			/*line main.go:76:5*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main_async.go:691:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:76:5*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:693:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:696:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:76:5*/ if !(r%2 == 0) {
-				/*line main_async.go:568:5*/ state = 3
+				/*line main_async.go:703:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -576,10 +711,10 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 3:
 			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:579:4*/ fallthrough
+			/*line main_async.go:714:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:582:4*/ if !ready {
+			/*line main_async.go:717:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -588,10 +723,23 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return "odd", true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:727:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:592:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:730:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *endsInIfElseFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -611,13 +759,14 @@ var _ func(int) string = EndsInIfElse
 
 // returnInNestedFuture is the state machine of ReturnInNested (main.go:85).
 type returnInNestedFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                 // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	limit int
 	found int
 	steps int
 	i     int
 	j     int
-	aw0   rt.Future[int]
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -636,49 +785,55 @@ func initReturnInNestedFuture(limit int) returnInNestedFuture {
 func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	var zero rt.Tuple2[int, int]
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:645:4*/ fallthrough
+			/*line main_async.go:795:4*/ fallthrough
 		case 1:
 			/*line main.go:86:14*/ if !(fut.i < 5) {
-				/*line main_async.go:648:5*/ state = 10
+				/*line main_async.go:798:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
-				/*line main_async.go:654:5*/ state = 9
+				/*line main_async.go:804:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			/*line main_async.go:660:4*/ fallthrough
+			/*line main_async.go:810:4*/ fallthrough
 		case 4:
 			/*line main.go:89:16*/ if !(fut.j < 5) {
-				/*line main_async.go:663:5*/ state = 9
+				/*line main_async.go:813:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.c_v = initVFuture(fut.i * fut.j)
-			/*line main_async.go:670:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:820:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:91:8
+			/*line main_async.go:824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:674:4*/ if !ready {
+			/*line main_async.go:826:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:829:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:91:8*/ if !(r >= fut.limit) {
-				/*line main_async.go:681:5*/ state = 8
+				/*line main_async.go:836:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -690,11 +845,11 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			/*line main_async.go:693:4*/ state = 4
+			/*line main_async.go:848:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:697:4*/ state = 1
+			/*line main_async.go:852:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -702,17 +857,30 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 				fut.state = -1
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:861:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:706:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:864:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *returnInNestedFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *returnInNestedFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -755,6 +923,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r int
 	var get func() int
 	var r2 int
@@ -791,11 +960,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:103:12*/ fut.c_namedCapture = initNamedCaptureFuture()
-			/*line main_async.go:794:4*/ fut.aw0 = &fut.c_namedCapture
+			/*line main_async.go:963:4*/ fut.aw0 = &fut.c_namedCapture
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:103:12
-			/*line main.go:103:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, func() int]]).Poll(cx)
-			/*line main_async.go:798:4*/ if !ready {
+			/*line main_async.go:967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:103:12*/ r_2, ready = fut.aw0.(*namedCaptureFuture).Poll(cx)
+			/*line main_async.go:969:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*namedCaptureFuture), ready, fresh)
+			}
+			/*line main_async.go:972:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -804,11 +978,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
 			/*line main.go:105:11*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:807:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:981:4*/ fut.aw0 = &fut.c_namedPtr
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:105:11
-			/*line main.go:105:11*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
-			/*line main_async.go:811:4*/ if !ready {
+			/*line main_async.go:985:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:105:11*/ r_3, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
+			/*line main_async.go:987:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
+			}
+			/*line main_async.go:990:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -817,11 +996,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
 			/*line main.go:107:14*/ fut.c_namedBare = initNamedBareFuture()
-			/*line main_async.go:820:4*/ fut.aw0 = &fut.c_namedBare
+			/*line main_async.go:999:4*/ fut.aw0 = &fut.c_namedBare
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:107:14
-			/*line main.go:107:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, func() int]]).Poll(cx)
-			/*line main_async.go:824:4*/ if !ready {
+			/*line main_async.go:1003:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:107:14*/ r_4, ready = fut.aw0.(*namedBareFuture).Poll(cx)
+			/*line main_async.go:1005:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*namedBareFuture), ready, fresh)
+			}
+			/*line main_async.go:1008:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -830,11 +1014,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.c_endsInLoop = initEndsInLoopFuture(3)
-			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_endsInLoop
+			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_endsInLoop
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:110:30
-			/*line main.go:110:30*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:837:4*/ if !ready {
+			/*line main_async.go:1021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:110:30*/ r_5, ready = fut.aw0.(*endsInLoopFuture).Poll(cx)
+			/*line main_async.go:1023:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInLoopFuture), ready, fresh)
+			}
+			/*line main_async.go:1026:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -842,11 +1031,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInLoop = endsInLoopFuture{}
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.c_endsInPanic = initEndsInPanicFuture(4)
-			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_endsInPanic
+			/*line main_async.go:1034:4*/ fut.aw0 = &fut.c_endsInPanic
+			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:111:31
-			/*line main.go:111:31*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:849:4*/ if !ready {
+			/*line main_async.go:1038:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:111:31*/ r_6, ready = fut.aw0.(*endsInPanicFuture).Poll(cx)
+			/*line main_async.go:1040:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInPanicFuture), ready, fresh)
+			}
+			/*line main_async.go:1043:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -854,33 +1048,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInPanic = endsInPanicFuture{}
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.c_endsInSwitch = initEndsInSwitchFuture(0)
-			/*line main_async.go:857:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1051:4*/ fut.aw0 = &fut.c_endsInSwitch
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:112:32
-			/*line main.go:112:32*/ fut.v, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:861:4*/ if !ready {
+			/*line main_async.go:1055:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:112:32*/ fut.v, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
+			/*line main_async.go:1057:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
+			}
+			/*line main_async.go:1060:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:49*/ fut.c_endsInSwitch = initEndsInSwitchFuture(1)
-			/*line main_async.go:868:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1067:4*/ fut.aw0 = &fut.c_endsInSwitch
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:112:49
-			/*line main.go:112:49*/ fut.r_8, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:872:4*/ if !ready {
+			/*line main_async.go:1071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:112:49*/ fut.r_8, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
+			/*line main_async.go:1073:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
+			}
+			/*line main_async.go:1076:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:66*/ fut.c_endsInSwitch = initEndsInSwitchFuture(9)
-			/*line main_async.go:879:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1083:4*/ fut.aw0 = &fut.c_endsInSwitch
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:112:66
-			/*line main.go:112:66*/ r_9, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:883:4*/ if !ready {
+			/*line main_async.go:1087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:112:66*/ r_9, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
+			/*line main_async.go:1089:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
+			}
+			/*line main_async.go:1092:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -888,22 +1097,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:2*/ fmt.Println("ends in switch", take(&fut.v), take(&fut.r_8), r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
-			/*line main_async.go:891:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1100:4*/ fut.aw0 = &fut.c_endsInIfElse
+			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:113:32
-			/*line main.go:113:32*/ fut.v, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:895:4*/ if !ready {
+			/*line main_async.go:1104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:113:32*/ fut.v, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
+			/*line main_async.go:1106:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
+			}
+			/*line main_async.go:1109:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:902:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1116:4*/ fut.aw0 = &fut.c_endsInIfElse
+			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:113:49
-			/*line main.go:113:49*/ r_11, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:906:4*/ if !ready {
+			/*line main_async.go:1120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:113:49*/ r_11, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
+			/*line main_async.go:1122:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
+			}
+			/*line main_async.go:1125:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -911,11 +1130,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", take(&fut.v), r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1133:4*/ fut.aw0 = &fut.c_returnInNested
+			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:114:10
-			/*line main.go:114:10*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:918:4*/ if !ready {
+			/*line main_async.go:1137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:10*/ r_12, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
+			/*line main_async.go:1139:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
+			}
+			/*line main_async.go:1142:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -924,11 +1148,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:927:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1151:4*/ fut.aw0 = &fut.c_returnInNested
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:116:9
-			/*line main.go:116:9*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:931:4*/ if !ready {
+			/*line main_async.go:1155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:116:9*/ r_13, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
+			/*line main_async.go:1157:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
+			}
+			/*line main_async.go:1160:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -938,11 +1167,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:941:4*/ (*fut.i) = 0
-			/*line main_async.go:942:4*/ fallthrough
+			/*line main_async.go:1170:4*/ (*fut.i) = 0
+			/*line main_async.go:1171:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:945:5*/ state = 17
+				/*line main_async.go:1174:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -951,55 +1180,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:954:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1183:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:125:3
-			/*line main.go:125:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:958:4*/ if !ready {
+			/*line main_async.go:1187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:125:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1189:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1192:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:965:4*/ fallthrough
+			/*line main_async.go:1199:4*/ fallthrough
 		case 16:
-			/*line main_async.go:967:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:1201:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:969:4*/ state = 13
+			/*line main_async.go:1203:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:974:4*/ fut.i_5 = 0
-			/*line main_async.go:975:4*/ fallthrough
+			/*line main_async.go:1208:4*/ fut.i_5 = 0
+			/*line main_async.go:1209:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:978:5*/ state = 22
+				/*line main_async.go:1212:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:983:4*/ fut.i = new(int)
-			/*line main_async.go:984:4*/ (*fut.i) = fut.i_5
+			/*line main_async.go:1217:4*/ fut.i = new(int)
+			/*line main_async.go:1218:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:987:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1221:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
-			/*line main.go:133:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:992:4*/ if !ready {
+			/*line main_async.go:1226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:133:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1228:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1231:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:999:4*/ fallthrough
+			/*line main_async.go:1238:4*/ fallthrough
 		case 21:
-			/*line main_async.go:1001:4*/ fut.i_5++
-			/*line main_async.go:1002:4*/ state = 18
+			/*line main_async.go:1240:4*/ fut.i_5++
+			/*line main_async.go:1241:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -1008,25 +1247,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:1011:4*/ fut.n = 0
-			/*line main_async.go:1012:4*/ fallthrough
+			/*line main_async.go:1250:4*/ fut.n = 0
+			/*line main_async.go:1251:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:1015:5*/ state = 27
+				/*line main_async.go:1254:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1020:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1259:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1022:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1261:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
-			/*line main.go:144:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1029:4*/ if !ready {
+			/*line main_async.go:1268:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:144:7*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1270:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1273:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1034,49 +1278,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, take(&fut.v))
-			/*line main_async.go:1037:4*/ fallthrough
+			/*line main_async.go:1281:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1039:4*/ fut.n++
-			/*line main_async.go:1040:4*/ state = 23
+			/*line main_async.go:1283:4*/ fut.n++
+			/*line main_async.go:1284:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1044:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1288:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
-			/*line main.go:149:11*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1052:4*/ if !ready {
+			/*line main_async.go:1296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:149:11*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1298:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1301:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1059:4*/ fallthrough
+			/*line main_async.go:1308:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1062:5*/ state = 32
+				/*line main_async.go:1311:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1068:4*/ fallthrough
+			/*line main_async.go:1317:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1071:4*/ state = 29
+			/*line main_async.go:1320:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:1075:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:1324:4*/ fut.aw0 = &fut.c_namedPtr
+			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:154:13
-			/*line main.go:154:13*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
-			/*line main_async.go:1079:4*/ if !ready {
+			/*line main_async.go:1328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:154:13*/ r_16, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
+			/*line main_async.go:1330:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
+			}
+			/*line main_async.go:1333:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1084,112 +1338,142 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1087:5*/ state = 35
+				/*line main_async.go:1341:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1093:4*/ fallthrough
+			/*line main_async.go:1347:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1096:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:159:34
-			/*line main.go:159:34*/ r_17, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1100:4*/ if !ready {
+			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:159:34*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1356:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1359:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1107:4*/ if !(fut.cond) {
-				/*line main_async.go:1108:5*/ state = 39
+			/*line main_async.go:1366:4*/ if !(fut.cond) {
+				/*line main_async.go:1367:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1114:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1373:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:159:46
-			/*line main.go:159:46*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1118:4*/ if !ready {
+			/*line main_async.go:1377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:159:46*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1379:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1382:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1124:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1125:4*/ fallthrough
+			/*line main_async.go:1388:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1389:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1128:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1392:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:159:56
-			/*line main.go:159:56*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1132:4*/ if !ready {
+			/*line main_async.go:1396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:159:56*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1398:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1401:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1138:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1139:4*/ if cond_2 {
-				/*line main_async.go:1140:5*/ state = 43
+			/*line main_async.go:1407:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1408:4*/ if cond_2 {
+				/*line main_async.go:1409:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1146:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1415:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:159:69
-			/*line main.go:159:69*/ r_20, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1150:4*/ if !ready {
+			/*line main_async.go:1419:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:159:69*/ r_20, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1421:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1424:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1156:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1157:4*/ fallthrough
+			/*line main_async.go:1430:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1431:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1159:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1433:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1161:4*/ fallthrough
+			/*line main_async.go:1435:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1164:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1438:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:163:8
-			/*line main.go:163:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1168:4*/ if !ready {
+			/*line main_async.go:1442:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:163:8*/ r_21, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1444:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1447:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1175:5*/ state = 48
+				/*line main_async.go:1454:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1181:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1460:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 47: // resumes at main.go:163:22
-			/*line main.go:163:22*/ r_22, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1185:4*/ if !ready {
+			/*line main_async.go:1464:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:163:22*/ r_22, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:1466:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:1469:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1192:4*/ state = 44
+			/*line main_async.go:1476:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1197,11 +1481,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1200:5*/ fut.state = -1
+				/*line main_async.go:1484:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1204:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1488:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

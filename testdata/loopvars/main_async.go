@@ -47,10 +47,22 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main_async.go:47:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:51:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:54:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *yFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -69,6 +81,7 @@ var _ func() = Y
 // idFuture is the state machine of Id (main.go:16).
 type idFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	i     int
 	aw0   rt.Future[struct{}]
 }
@@ -93,10 +106,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:96:4*/ fallthrough
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:99:4*/ if !ready {
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -105,10 +118,23 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.i, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:122:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:109:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:125:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *idFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -154,6 +180,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var i_9 *int
 	var v *int
 	var r_2 int
@@ -167,11 +194,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.fs = nil
 			/*line main.go:41:6*/ fut.i = new(int)
-			/*line main_async.go:170:4*/ (*fut.i) = 0
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main_async.go:197:4*/ (*fut.i) = 0
+			/*line main_async.go:198:4*/ fallthrough
 		case 1:
 			/*line main.go:41:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:174:5*/ state = 5
+				/*line main_async.go:201:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -182,41 +209,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:43:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:185:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:212:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:43:3
-			/*line main.go:43:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
+			/*line main_async.go:216:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:43:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:218:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:221:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:195:4*/ fallthrough
+			/*line main_async.go:227:4*/ fallthrough
 		case 4:
 			/*line main.go:43:3*/ fut.i = new(*fut.i)
 			/*line main.go:41:21*/ (*fut.i)++
-			/*line main_async.go:199:4*/ state = 1
+			/*line main_async.go:231:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:45:2*/ show("3clause capture before", take(&fut.fs))
 			/*line main.go:48:2*/ fut.fs = nil
 			/*line main.go:49:6*/ fut.i = new(int)
-			/*line main_async.go:205:4*/ (*fut.i) = 0
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main_async.go:237:4*/ (*fut.i) = 0
+			/*line main_async.go:238:4*/ fallthrough
 		case 6:
 			/*line main.go:49:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:209:5*/ state = 10
+				/*line main_async.go:241:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:50:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:215:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:247:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:50:3
-			/*line main.go:50:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main_async.go:251:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:50:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:253:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:256:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -227,21 +264,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:51:32*/ return (*i_2_p)
 				}
 			}(fut.i))
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:267:4*/ fallthrough
 		case 9:
-			/*line main_async.go:232:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:269:4*/ fut.i = new(*fut.i)
 			/*line main.go:49:21*/ (*fut.i)++
-			/*line main_async.go:234:4*/ state = 6
+			/*line main_async.go:271:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:53:2*/ show("3clause capture after", take(&fut.fs))
 			/*line main.go:56:2*/ fut.fs = nil
 			/*line main.go:57:6*/ fut.i = new(int)
-			/*line main_async.go:240:4*/ (*fut.i) = 0
-			/*line main_async.go:241:4*/ fallthrough
+			/*line main_async.go:277:4*/ (*fut.i) = 0
+			/*line main_async.go:278:4*/ fallthrough
 		case 11:
 			/*line main.go:57:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:244:5*/ state = 15
+				/*line main_async.go:281:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -252,74 +289,89 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:59:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:292:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:59:3
-			/*line main.go:59:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:259:4*/ if !ready {
+			/*line main_async.go:296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:59:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:298:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:301:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:60:3*/ (*fut.i)++
-			/*line main_async.go:266:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 14:
-			/*line main_async.go:268:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:310:4*/ fut.i = new(*fut.i)
 			/*line main.go:57:21*/ (*fut.i)++
-			/*line main_async.go:270:4*/ state = 11
+			/*line main_async.go:312:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:62:2*/ show("3clause modify after capture", take(&fut.fs))
 			/*line main.go:65:2*/ fut.ps = nil
 			/*line main.go:66:6*/ fut.i = new(int)
-			/*line main_async.go:276:4*/ (*fut.i) = 0
-			/*line main_async.go:277:4*/ fallthrough
+			/*line main_async.go:318:4*/ (*fut.i) = 0
+			/*line main_async.go:319:4*/ fallthrough
 		case 16:
 			/*line main.go:66:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:280:5*/ state = 20
+				/*line main_async.go:322:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:67:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:287:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:329:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:68:3
-			/*line main.go:68:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:291:4*/ if !ready {
+			/*line main_async.go:333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:68:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:335:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:338:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:297:4*/ fallthrough
+			/*line main_async.go:344:4*/ fallthrough
 		case 19:
 			/*line main.go:68:3*/ fut.i = new(*fut.i)
 			/*line main.go:66:21*/ (*fut.i)++
-			/*line main_async.go:301:4*/ state = 16
+			/*line main_async.go:348:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:70:2*/ showp("3clause &i", take(&fut.ps))
 			/*line main.go:73:2*/ fut.ps = nil
 			/*line main.go:74:6*/ fut.i = new(int)
-			/*line main_async.go:307:4*/ (*fut.i) = 0
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:354:4*/ (*fut.i) = 0
+			/*line main_async.go:355:4*/ fallthrough
 		case 21:
 			/*line main.go:74:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:311:5*/ state = 25
+				/*line main_async.go:358:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:75:3*/ fut.p = fut.i
 			/*line main.go:76:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:318:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:76:3
-			/*line main.go:76:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:322:4*/ if !ready {
+			/*line main_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:76:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:371:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:374:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -327,32 +379,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:77:3*/ *fut.p += 1
 			/*line main.go:78:3*/ fut.ps = append(take(&fut.ps), take(&fut.p))
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main_async.go:382:4*/ fallthrough
 		case 24:
-			/*line main_async.go:332:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:384:4*/ fut.i = new(*fut.i)
 			/*line main.go:74:21*/ (*fut.i)++
-			/*line main_async.go:334:4*/ state = 21
+			/*line main_async.go:386:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ showp("3clause write via &i", take(&fut.ps))
 			/*line main.go:83:2*/ fut.fs = nil
 			/*line main.go:84:6*/ fut.i = new(int)
-			/*line main_async.go:340:4*/ (*fut.i) = 0
-			/*line main_async.go:341:4*/ fallthrough
+			/*line main_async.go:392:4*/ (*fut.i) = 0
+			/*line main_async.go:393:4*/ fallthrough
 		case 26:
 			/*line main.go:84:14*/ fut.c_id = initIdFuture((*fut.i))
-			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_id
+			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:84:14
-			/*line main.go:84:14*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:84:14*/ r_2, ready = fut.aw0.(*idFuture).Poll(cx)
+			/*line main_async.go:402:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*idFuture), ready, fresh)
+			}
+			/*line main_async.go:405:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:14*/ if !(r_2 < 3) {
-				/*line main_async.go:355:5*/ state = 31
+				/*line main_async.go:412:5*/ state = 31
 				continue
 			}
 			fallthrough
@@ -362,33 +419,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:85:32*/ return (*i_6_p)
 				}
 			}(fut.i))
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 29:
-			/*line main_async.go:367:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:424:4*/ fut.i = new(*fut.i)
 			/*line main.go:84:29*/ fut.c_id = initIdFuture((*fut.i) + 1)
-			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_id
+			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:84:29
-			/*line main.go:84:29*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:84:29*/ r_3, ready = fut.aw0.(*idFuture).Poll(cx)
+			/*line main_async.go:432:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*idFuture), ready, fresh)
+			}
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:25*/ (*fut.i) = r_3
-			/*line main_async.go:380:4*/ state = 26
+			/*line main_async.go:442:4*/ state = 26
 			continue
 		case 31:
 			/*line main.go:87:2*/ show("3clause susp cond/post", take(&fut.fs))
 			/*line main.go:90:2*/ fut.fs = nil
 			/*line main.go:91:2*/ fut.incs = nil
 			/*line main.go:92:6*/ fut.i = new(int)
-			/*line main_async.go:387:4*/ (*fut.i) = 0
-			/*line main_async.go:388:4*/ fallthrough
+			/*line main_async.go:449:4*/ (*fut.i) = 0
+			/*line main_async.go:450:4*/ fallthrough
 		case 32:
 			/*line main.go:92:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:391:5*/ state = 36
+				/*line main_async.go:453:5*/ state = 36
 				continue
 			}
 			fallthrough
@@ -404,11 +466,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:407:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:95:3
-			/*line main.go:95:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:411:4*/ if !ready {
+			/*line main_async.go:473:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:95:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:475:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:478:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -417,35 +484,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:3*/ if (*fut.i) == 2 {
 				/*line main.go:97:4*/ fut.incs[len(fut.incs)-1]()
 			}
-			/*line main_async.go:420:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 35:
-			/*line main_async.go:422:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:489:4*/ fut.i = new(*fut.i)
 			/*line main.go:92:21*/ (*fut.i)++
-			/*line main_async.go:424:4*/ state = 32
+			/*line main_async.go:491:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:100:2*/ show("3clause mutate via closure", take(&fut.fs))
 			/*line main.go:103:2*/ fut.fs = nil
 			/*line main.go:104:2*/ fut.ps = nil
 			/*line main.go:105:2*/ fut.i_12 = 3
-			/*line main_async.go:431:4*/ fut.i_16 = 0
-			/*line main_async.go:432:4*/ fallthrough
+			/*line main_async.go:498:4*/ fut.i_16 = 0
+			/*line main_async.go:499:4*/ fallthrough
 		case 37:
 			/*line main.go:105:17*/ if !(fut.i_16 < fut.i_12) {
-				/*line main_async.go:435:5*/ state = 41
+				/*line main_async.go:502:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:440:4*/ fut.i = new(int)
-			/*line main_async.go:441:4*/ (*fut.i) = fut.i_16
+			/*line main_async.go:507:4*/ fut.i = new(int)
+			/*line main_async.go:508:4*/ (*fut.i) = fut.i_16
 			/*line main.go:106:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fallthrough
 		case 39: // resumes at main.go:106:3
-			/*line main.go:106:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:448:4*/ if !ready {
+			/*line main_async.go:515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:106:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:517:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -457,110 +529,125 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:108:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:460:4*/ fallthrough
+			/*line main_async.go:532:4*/ fallthrough
 		case 40:
-			/*line main_async.go:462:4*/ fut.i_16++
-			/*line main_async.go:463:4*/ state = 37
+			/*line main_async.go:534:4*/ fut.i_16++
+			/*line main_async.go:535:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:110:2*/ show("range int closure", take(&fut.fs))
 			/*line main.go:111:2*/ showp("range int ptr", take(&fut.ps))
 			/*line main.go:114:2*/ fut.fs = nil
 			/*line main.go:115:2*/ fut.seq = []int{10, 20, 30}
-			/*line main_async.go:470:4*/ fut.i_12 = 0
-			/*line main_async.go:471:4*/ fallthrough
+			/*line main_async.go:542:4*/ fut.i_12 = 0
+			/*line main_async.go:543:4*/ fallthrough
 		case 42:
 			/*line main.go:115:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:474:5*/ state = 46
+				/*line main_async.go:546:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:479:4*/ i_9 = new(int)
-			/*line main_async.go:480:4*/ v = new(int)
-			/*line main_async.go:481:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
+			/*line main_async.go:551:4*/ i_9 = new(int)
+			/*line main_async.go:552:4*/ v = new(int)
+			/*line main_async.go:553:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
 			/*line main.go:116:3*/ fut.fs = append(take(&fut.fs), func(i_9_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:116:32*/ return (*i_9_p)*1000 + (*v_p)
 				}
 			}(i_9, v))
 			/*line main.go:117:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.i = nil
 			fut.incs = nil
 			fallthrough
 		case 44: // resumes at main.go:117:3
-			/*line main.go:117:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:494:4*/ if !ready {
+			/*line main_async.go:566:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:117:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:568:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:500:4*/ fallthrough
+			/*line main_async.go:577:4*/ fallthrough
 		case 45:
 			/*line main.go:117:3*/ fut.i_12++
-			/*line main_async.go:503:4*/ state = 42
+			/*line main_async.go:580:4*/ state = 42
 			continue
 		case 46:
 			/*line main.go:119:2*/ show("range slice closure", take(&fut.fs))
 			/*line main.go:121:2*/ fut.ps = nil
 			/*line main.go:122:2*/ fut.seq = []int{7, 8, 9}
-			/*line main_async.go:509:4*/ fut.i_12 = 0
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:586:4*/ fut.i_12 = 0
+			/*line main_async.go:587:4*/ fallthrough
 		case 47:
 			/*line main.go:122:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:513:5*/ state = 51
+				/*line main_async.go:590:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:518:4*/ fut.i = new(int)
-			/*line main_async.go:519:4*/ (*fut.i) = fut.seq[fut.i_12]
+			/*line main_async.go:595:4*/ fut.i = new(int)
+			/*line main_async.go:596:4*/ (*fut.i) = fut.seq[fut.i_12]
 			/*line main.go:123:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:521:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:598:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fallthrough
 		case 49: // resumes at main.go:123:3
-			/*line main.go:123:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:526:4*/ if !ready {
+			/*line main_async.go:603:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:123:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:605:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:124:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:533:4*/ fallthrough
+			/*line main_async.go:615:4*/ fallthrough
 		case 50:
-			/*line main_async.go:535:4*/ fut.i_12++
-			/*line main_async.go:536:4*/ state = 47
+			/*line main_async.go:617:4*/ fut.i_12++
+			/*line main_async.go:618:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:126:2*/ showp("range slice &v", take(&fut.ps))
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.str = "héllo"
-			/*line main_async.go:542:4*/ i_19 = 0
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:624:4*/ i_19 = 0
+			/*line main_async.go:625:4*/ fallthrough
 		case 52:
 			/*line main.go:130:20*/ if !(i_19 < len(fut.str)) {
-				/*line main_async.go:546:5*/ state = 56
+				/*line main_async.go:628:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:551:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
-			/*line main_async.go:552:4*/ fut.i_12 = i_19 + size
-			/*line main_async.go:553:4*/ fut.i = new(int)
-			/*line main_async.go:554:4*/ fut.r = new(rune)
-			/*line main_async.go:555:4*/ (*fut.i), (*fut.r) = i_19, rn
+			/*line main_async.go:633:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
+			/*line main_async.go:634:4*/ fut.i_12 = i_19 + size
+			/*line main_async.go:635:4*/ fut.i = new(int)
+			/*line main_async.go:636:4*/ fut.r = new(rune)
+			/*line main_async.go:637:4*/ (*fut.i), (*fut.r) = i_19, rn
 			/*line main.go:131:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:639:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.seq = nil
 			fallthrough
 		case 54: // resumes at main.go:131:3
-			/*line main.go:131:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:131:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:647:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:650:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
@@ -571,44 +658,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:132:32*/ return (*i_10_p)*1000 + int((*r_p))
 				}
 			}(fut.i, fut.r))
-			/*line main_async.go:574:4*/ fallthrough
+			/*line main_async.go:661:4*/ fallthrough
 		case 55:
-			/*line main_async.go:576:4*/ i_19 = fut.i_12
-			/*line main_async.go:577:4*/ state = 52
+			/*line main_async.go:663:4*/ i_19 = fut.i_12
+			/*line main_async.go:664:4*/ state = 52
 			continue
 		case 56:
 			/*line main.go:134:2*/ show("range string closure", take(&fut.fs))
 			/*line main.go:137:2*/ fut.fs = nil
 			/*line main.go:138:6*/ fut.i = new(int)
-			/*line main_async.go:583:4*/ (*fut.i) = 0
-			/*line main_async.go:584:4*/ fallthrough
+			/*line main_async.go:670:4*/ (*fut.i) = 0
+			/*line main_async.go:671:4*/ fallthrough
 		case 57:
 			/*line main.go:138:14*/ if !((*fut.i) < 2) {
-				/*line main_async.go:587:5*/ state = 64
+				/*line main_async.go:674:5*/ state = 64
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:139:7*/ fut.j = new(int)
-			/*line main_async.go:593:4*/ (*fut.j) = 0
-			/*line main_async.go:594:4*/ fallthrough
+			/*line main_async.go:680:4*/ (*fut.j) = 0
+			/*line main_async.go:681:4*/ fallthrough
 		case 59:
 			/*line main.go:139:15*/ if !((*fut.j) < 2) {
-				/*line main_async.go:597:5*/ state = 63
+				/*line main_async.go:684:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:140:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:690:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.r = nil
 			fut.seq = nil
 			fut.str = ""
 			fallthrough
 		case 61: // resumes at main.go:140:4
-			/*line main.go:140:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:140:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:700:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -619,33 +711,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:141:33*/ return (*i_11_p)*10 + (*j_p)
 				}
 			}(fut.i, fut.j))
-			/*line main_async.go:622:4*/ fallthrough
+			/*line main_async.go:714:4*/ fallthrough
 		case 62:
-			/*line main_async.go:624:4*/ fut.j = new(*fut.j)
+			/*line main_async.go:716:4*/ fut.j = new(*fut.j)
 			/*line main.go:139:22*/ (*fut.j)++
-			/*line main_async.go:626:4*/ state = 59
+			/*line main_async.go:718:4*/ state = 59
 			continue
 		case 63:
-			/*line main_async.go:629:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:721:4*/ fut.i = new(*fut.i)
 			/*line main.go:138:21*/ (*fut.i)++
-			/*line main_async.go:631:4*/ state = 57
+			/*line main_async.go:723:4*/ state = 57
 			continue
 		case 64:
 			/*line main.go:144:2*/ show("nested capture", take(&fut.fs))
 			/*line main.go:147:2*/ fut.fs = nil
 			/*line main.go:148:6*/ fut.i_12 = 0
-			/*line main_async.go:637:4*/ fallthrough
+			/*line main_async.go:729:4*/ fallthrough
 		case 65:
 			/*line main.go:148:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:640:5*/ state = 69
+				/*line main_async.go:732:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:149:3*/ fut.i = new(int)
-			/*line main_async.go:646:4*/ (*fut.i) = fut.i_12 * 2
+			/*line main_async.go:738:4*/ (*fut.i) = fut.i_12 * 2
 			/*line main.go:150:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:648:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:740:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -653,8 +746,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 67: // resumes at main.go:150:3
-			/*line main.go:150:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:657:4*/ if !ready {
+			/*line main_async.go:749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:150:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:751:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:754:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
@@ -666,19 +763,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:152:3*/ (*fut.i)++
-			/*line main_async.go:669:4*/ fallthrough
+			/*line main_async.go:766:4*/ fallthrough
 		case 68:
 			/*line main.go:148:21*/ fut.i_12++
-			/*line main_async.go:672:4*/ state = 65
+			/*line main_async.go:769:4*/ state = 65
 			continue
 		case 69:
 			/*line main.go:154:2*/ show("body var capture", take(&fut.fs))
 			/*line main.go:157:2*/ fut.fs = nil
 			/*line main.go:158:6*/ fut.i_12 = 0
-			/*line main_async.go:678:4*/ fallthrough
+			/*line main_async.go:775:4*/ fallthrough
 		case 70:
 			/*line main.go:158:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:681:5*/ state = 74
+				/*line main_async.go:778:5*/ state = 74
 				continue
 			}
 			fallthrough
@@ -691,7 +788,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i))
 			/*line main.go:161:3*/ (*fut.i) += fut.i_12 + 1
 			/*line main.go:162:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:791:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -699,27 +797,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 72: // resumes at main.go:162:3
-			/*line main.go:162:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:703:4*/ if !ready {
+			/*line main_async.go:800:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:162:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:802:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:805:4*/ if !ready {
 				fut.state = 72
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:163:3*/ (*fut.i) += 10
-			/*line main_async.go:710:4*/ fallthrough
+			/*line main_async.go:812:4*/ fallthrough
 		case 73:
 			/*line main.go:158:21*/ fut.i_12++
-			/*line main_async.go:713:4*/ state = 70
+			/*line main_async.go:815:4*/ state = 70
 			continue
 		case 74:
 			/*line main.go:165:2*/ show("body var zero capture", take(&fut.fs))
 			/*line main.go:168:6*/ fut.i = new(int)
-			/*line main_async.go:718:4*/ (*fut.i) = 0
-			/*line main_async.go:719:4*/ fallthrough
+			/*line main_async.go:820:4*/ (*fut.i) = 0
+			/*line main_async.go:821:4*/ fallthrough
 		case 75:
 			/*line main.go:168:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:722:5*/ state = 79
+				/*line main_async.go:824:5*/ state = 79
 				continue
 			}
 			fallthrough
@@ -730,7 +832,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i)
 			/*line main.go:170:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:733:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:835:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -738,8 +841,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 77: // resumes at main.go:170:3
-			/*line main.go:170:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:742:4*/ if !ready {
+			/*line main_async.go:844:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:170:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:846:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:849:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
@@ -747,20 +854,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:171:3*/ (*fut.i) += 0
 			/*line main.go:172:3*/ fmt.Println("inside", take(&fut.f)(), (*fut.i))
-			/*line main_async.go:750:4*/ fallthrough
+			/*line main_async.go:857:4*/ fallthrough
 		case 78:
-			/*line main_async.go:752:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:859:4*/ fut.i = new(*fut.i)
 			/*line main.go:168:21*/ (*fut.i)++
-			/*line main_async.go:754:4*/ state = 75
+			/*line main_async.go:861:4*/ state = 75
 			continue
 		case 79:
 			/*line main.go:176:2*/ fut.fs = nil
 			/*line main.go:177:6*/ fut.i = new(int)
-			/*line main_async.go:759:4*/ (*fut.i) = 0
-			/*line main_async.go:760:4*/ fallthrough
+			/*line main_async.go:866:4*/ (*fut.i) = 0
+			/*line main_async.go:867:4*/ fallthrough
 		case 80:
 			/*line main.go:177:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:763:5*/ state = 86
+				/*line main_async.go:870:5*/ state = 86
 				continue
 			}
 			fallthrough
@@ -771,13 +878,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:179:6*/ if !((*fut.i)%2 == 0) {
-				/*line main_async.go:774:5*/ state = 84
+				/*line main_async.go:881:5*/ state = 84
 				continue
 			}
 			fallthrough
 		case 82:
 			/*line main.go:180:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:780:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:887:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.incs = nil
 			fut.r = nil
 			fut.j = nil
@@ -785,31 +893,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 83: // resumes at main.go:180:4
-			/*line main.go:180:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:789:4*/ if !ready {
+			/*line main_async.go:896:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:180:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:898:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:901:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:795:4*/ state = 85
+			/*line main_async.go:907:4*/ state = 85
 			continue
 		case 84:
 			/*line main.go:183:3*/ (*fut.i)++
-			/*line main_async.go:799:4*/ fallthrough
+			/*line main_async.go:911:4*/ fallthrough
 		case 85:
-			/*line main_async.go:801:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:913:4*/ fut.i = new(*fut.i)
 			/*line main.go:177:21*/ (*fut.i)++
-			/*line main_async.go:803:4*/ state = 80
+			/*line main_async.go:915:4*/ state = 80
 			continue
 		case 86:
 			/*line main.go:185:2*/ show("continue capture", take(&fut.fs))
 			{
-				/*line main_async.go:808:5*/ fut.state = -1
+				/*line main_async.go:920:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:812:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:924:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

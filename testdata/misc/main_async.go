@@ -162,8 +162,7 @@ type mainFuture struct {
 	ms    []map[string]int
 	iter  *reflect.MapIter
 	t     string
-	aw0   *vFuture
-	aw1   *cAddFuture
+	aw0   any
 	c_v   vFuture // V's future, held by value
 }
 
@@ -177,7 +176,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var got []int
 	var r int
 	var j *int
@@ -195,36 +194,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.fs = nil
 			/*line main.go:40:6*/ fut.i = 0
-			/*line main_async.go:198:4*/ fallthrough
+			/*line main_async.go:197:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(fut.i < 3) {
-				/*line main_async.go:201:5*/ state = 8
+				/*line main_async.go:200:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:41:10*/ tag = fut.i % 2
 			/*line main.go:42:8*/ if !(tag == 0) {
-				/*line main_async.go:208:5*/ state = 5
+				/*line main_async.go:207:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:4*/ fut.x = new(int)
-			/*line main_async.go:214:4*/ (*fut.x) = fut.i * 10
+			/*line main_async.go:213:4*/ (*fut.x) = fut.i * 10
 			/*line main.go:44:4*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:44:33*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:45:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:220:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:45:4
 			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:45:4*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:45:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
 			/*line main_async.go:226:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
 			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 4
@@ -240,14 +240,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:240:4*/ (*fut.x) = fut.i
 			/*line main.go:49:4*/ fut.c_v = initVFuture(0)
 			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:49:4
-			/*line main_async.go:245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:49:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:247:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:246:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:49:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:248:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:250:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -258,10 +259,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
 			}(fut.x))
-			/*line main_async.go:261:4*/ fallthrough
+			/*line main_async.go:262:4*/ fallthrough
 		case 7:
 			/*line main.go:40:21*/ fut.i++
-			/*line main_async.go:264:4*/ state = 1
+			/*line main_async.go:265:4*/ state = 1
 			continue
 		case 8:
 			/*line main.go:53:2*/ fmt.Print("switch clause vars")
@@ -271,18 +272,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println()
 			/*line main.go:60:2*/ fut.fs = nil
 			/*line main.go:61:6*/ fut.i = 0
-			/*line main_async.go:274:4*/ fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 9:
 			/*line main.go:61:14*/ if !(fut.i < 2) {
-				/*line main_async.go:277:5*/ state = 14
+				/*line main_async.go:278:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:62:6*/ fut.x = new(int)
-			/*line main_async.go:283:4*/ (*fut.x) = fut.i + 100
+			/*line main_async.go:284:4*/ (*fut.x) = fut.i + 100
 			/*line main.go:62:20*/ if !((*fut.x) > 0) {
-				/*line main_async.go:285:5*/ state = 13
+				/*line main_async.go:286:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -293,53 +294,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x))
 			/*line main.go:64:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:296:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:64:4
-			/*line main_async.go:299:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:64:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:301:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:64:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:303:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:304:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:65:4*/ (*fut.x) += 1000
-			/*line main_async.go:311:4*/ fallthrough
+			/*line main_async.go:313:4*/ fallthrough
 		case 13:
 			/*line main.go:61:21*/ fut.i++
-			/*line main_async.go:314:4*/ state = 9
+			/*line main_async.go:316:4*/ state = 9
 			continue
 		case 14:
 			/*line main.go:68:2*/ fmt.Println("if init vars", fut.fs[0](), fut.fs[1]())
 			/*line main.go:71:2*/ fut.fs = nil
 			/*line main.go:72:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20, 3: 30}).MapRange()
-			/*line main_async.go:320:4*/ fallthrough
+			/*line main_async.go:322:4*/ fallthrough
 		case 15:
 			/*line main.go:72:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:323:5*/ state = 18
+				/*line main_async.go:325:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 16:
-			/*line main_async.go:328:4*/ kv, _ = fut.iter.Key().Interface().(int)
-			/*line main_async.go:329:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:330:4*/ fut.x = new(int)
-			/*line main_async.go:331:4*/ fut.v = new(int)
-			/*line main_async.go:332:4*/ (*fut.x), (*fut.v) = kv, kv_2
+			/*line main_async.go:330:4*/ kv, _ = fut.iter.Key().Interface().(int)
+			/*line main_async.go:331:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:332:4*/ fut.x = new(int)
+			/*line main_async.go:333:4*/ fut.v = new(int)
+			/*line main_async.go:334:4*/ (*fut.x), (*fut.v) = kv, kv_2
 			/*line main.go:73:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:73:3
-			/*line main_async.go:337:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:339:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:342:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:342:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -350,7 +353,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
 			}(fut.x, fut.v))
-			/*line main_async.go:353:4*/ state = 15
+			/*line main_async.go:356:4*/ state = 15
 			continue
 		case 18:
 			/*line main.go:76:2*/ got = nil
@@ -360,34 +363,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ sort.Ints(got)
 			/*line main.go:81:2*/ fmt.Println("map range closures", got)
 			/*line main.go:84:43*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.fs = nil
 			fut.x = nil
 			fut.v = nil
 			fut.iter = nil
 			fallthrough
 		case 19: // resumes at main.go:84:43
-			/*line main_async.go:370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:84:43*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:372:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:84:43*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:376:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:375:4*/ if !ready {
+			/*line main_async.go:379:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:84:50*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:382:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:84:50
-			/*line main_async.go:385:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:84:50*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:387:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:84:50*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:392:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:390:4*/ if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -398,15 +403,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i, r_3)
 			/*line main.go:85:2*/ fmt.Println("iife args", r)
 			/*line main.go:88:30*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:401:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:88:30
-			/*line main_async.go:404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:88:30*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:406:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:88:30*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:412:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -414,44 +420,45 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fmt.Println("paren callee", r_4)
 			/*line main.go:91:2*/ fut.w = new(W)
-			/*line main_async.go:417:4*/ (*fut.w) = W{C: &C{N: 1}}
-			/*line main.go:92:30*/ fut.aw1 = (*fut.w).AddAsync(2).(*cAddFuture)
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:423:4*/ (*fut.w) = W{C: &C{N: 1}}
+			/*line main.go:92:30*/ fut.aw0 = (*fut.w).AddAsync(2).(*cAddFuture)
+			/*line main_async.go:425:4*/ fresh = true
+			fallthrough
 		case 22: // resumes at main.go:92:30
-			/*line main_async.go:421:4*/ driven = cx.EnterFrame(fut, fut.aw1)
-			/*line main.go:92:30*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:423:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw1, ready)
+			/*line main_async.go:428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:92:30*/ r_5, ready = fut.aw0.(*cAddFuture).Poll(cx)
+			/*line main_async.go:430:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*cAddFuture), ready, fresh)
 			}
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
 			/*line main.go:97:6*/ fut.x = new(int)
-			/*line main_async.go:434:4*/ (*fut.x) = 0
-			/*line main_async.go:435:4*/ fallthrough
+			/*line main_async.go:441:4*/ (*fut.x) = 0
+			/*line main_async.go:442:4*/ fallthrough
 		case 23:
 			/*line main.go:97:14*/ if !((*fut.x) < 3) {
-				/*line main_async.go:438:5*/ state = 31
+				/*line main_async.go:445:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:98:7*/ j = new(int)
-			/*line main_async.go:444:4*/ (*j) = 0
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:451:4*/ (*j) = 0
+			/*line main_async.go:452:4*/ fallthrough
 		case 25:
 			/*line main.go:98:15*/ if !((*j) < 3) {
-				/*line main_async.go:448:5*/ state = 30
+				/*line main_async.go:455:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:99:7*/ if !((*j) > (*fut.x)) {
-				/*line main_async.go:454:5*/ state = 29
+				/*line main_async.go:461:5*/ state = 29
 				continue
 			}
 			fallthrough
@@ -462,32 +469,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x, j))
 			/*line main.go:101:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.w = nil
 			fallthrough
 		case 28: // resumes at main.go:101:5
-			/*line main_async.go:469:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:101:5*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:471:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:101:5*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:479:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:482:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:480:4*/ state = 30
+			/*line main_async.go:488:4*/ state = 30
 			continue
 		case 29:
 			/*line main.go:102:5*/ j = new(*j)
 			/*line main.go:98:22*/ (*j)++
-			/*line main_async.go:485:4*/ state = 25
+			/*line main_async.go:493:4*/ state = 25
 			continue
 		case 30:
-			/*line main_async.go:488:4*/ fut.x = new(*fut.x)
+			/*line main_async.go:496:4*/ fut.x = new(*fut.x)
 			/*line main.go:97:21*/ (*fut.x)++
-			/*line main_async.go:490:4*/ state = 23
+			/*line main_async.go:498:4*/ state = 23
 			continue
 		case 31:
 			/*line main.go:106:2*/ fmt.Print("labeled capture")
@@ -497,33 +505,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fmt.Println()
 			/*line main.go:113:2*/ fut.ms = []map[string]int{{}, {}}
 			/*line main.go:114:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:508:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.fs = nil
 			fut.w = nil
 			fut.x = nil
 			fallthrough
 		case 32: // resumes at main.go:114:5
-			/*line main_async.go:506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:114:5*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:508:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:5*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:517:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:114:22*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:527:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:114:22
-			/*line main_async.go:521:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:114:22*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:523:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:22*/ r_7, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:533:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:526:4*/ if !ready {
+			/*line main_async.go:536:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -531,28 +541,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.t = fmt.Sprint(r_7)
 			/*line main.go:114:31*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:544:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:114:31
-			/*line main_async.go:537:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:114:31*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:539:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:548:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:31*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:550:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:542:4*/ if !ready {
+			/*line main_async.go:553:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:548:4*/ fut.ms[fut.i][fut.t] = r_8
+			/*line main_async.go:559:4*/ fut.ms[fut.i][fut.t] = r_8
 			/*line main.go:115:2*/ fmt.Println("lhs nested index", take(&fut.ms))
 			{
-				/*line main_async.go:551:5*/ fut.state = -1
+				/*line main_async.go:562:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:555:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:566:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -561,12 +572,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		fut.aw0.Cancel()
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		fut.aw1.Cancel()
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }

@@ -98,7 +98,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var a int
 	var b int
 	var fmt_2 int
@@ -113,14 +113,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
 			/*line main.go:22:11*/ fut.c_pair = initPairFuture(1)
 			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:11
-			/*line main_async.go:118:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:120:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:121:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:123:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -130,15 +131,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(take(&fut.rt_2), a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
-			/*line main_async.go:133:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:134:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:27:11
-			/*line main_async.go:136:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:138:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:138:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:140:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:141:4*/ if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -147,11 +149,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:150:5*/ fut.state = -1
+				/*line main_async.go:152:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:154:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:156:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

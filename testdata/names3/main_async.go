@@ -100,7 +100,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var state_2 int
 	var r int
 	var r_2 int
@@ -127,37 +127,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 2:
 			/*line main.go:27:12*/ fut.c_twice = initTwiceFuture(fut.i)
 			/*line main_async.go:129:4*/ fut.aw0 = &fut.c_twice
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:27:12
-			/*line main_async.go:132:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:133:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:134:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:135:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:137:4*/ if !ready {
+			/*line main_async.go:138:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_twice = twiceFuture{}
 			/*line main.go:27:3*/ fut.total += r + n_2
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:145:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			/*line main_async.go:147:4*/ state = 1
+			/*line main_async.go:148:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
 			/*line main.go:31:18*/ fut.c_twice = initTwiceFuture(1)
-			/*line main_async.go:152:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:153:4*/ fut.aw0 = &fut.c_twice
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:31:18
-			/*line main_async.go:155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:157:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:157:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:159:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -165,7 +167,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:31:3*/ fmt.Println(take(&fut.n_3), r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-			/*line main_async.go:168:4*/ poll:
+			/*line main_async.go:170:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -176,15 +178,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
-			/*line main_async.go:179:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:181:4*/ fut.aw0 = &fut.c_twice
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:44:14
-			/*line main_async.go:182:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:185:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:184:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:187:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main_async.go:190:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -192,11 +195,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:195:5*/ fut.state = -1
+				/*line main_async.go:198:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:199:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:202:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

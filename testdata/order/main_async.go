@@ -11,6 +11,7 @@ import (
 // aFuture is the state machine of A (main.go:23).
 type aFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -36,10 +37,10 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // A starts
 			/*line main.go:24:2*/ logf("A%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:39:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:42:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,10 +50,23 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:54:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:53:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *aFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -71,6 +85,7 @@ var _ func(int) int = A
 // bFuture is the state machine of B (main.go:31).
 type bFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -96,10 +111,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // B starts
 			/*line main.go:32:2*/ logf("B%d", fut.n)
 			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:99:4*/ fallthrough
+			/*line main_async.go:114:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:117:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -108,10 +123,23 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fut.n * 10, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:127:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:112:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:130:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *bFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -130,6 +158,7 @@ var _ func(int) int = B
 // setXFuture is the state machine of SetX (main.go:52).
 type setXFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	v     int
 	aw0   rt.Future[struct{}]
 }
@@ -154,10 +183,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetX starts
 			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main_async.go:186:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -168,10 +197,23 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:56:2*/ fut.state = -1
 				/*line main.go:56:2*/ return fut.v, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:201:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:172:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
+			/*line main_async.go:204:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *setXFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -189,7 +231,8 @@ var _ func(int) int = SetX
 
 // strFuture is the state machine of Str (main.go:62).
 type strFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	s     string
 	aw0   rt.Future[struct{}]
 }
@@ -215,10 +258,10 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Str starts
 			/*line main.go:63:2*/ logf("S%s", fut.s)
 			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:218:4*/ fallthrough
+			/*line main_async.go:261:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:221:4*/ if !ready {
+			/*line main_async.go:264:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -227,10 +270,23 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:65:2*/ fut.state = -1
 				/*line main.go:65:2*/ return fut.s, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:274:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:231:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:277:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *strFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -274,6 +330,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r int
 	var y int
 	var s string
@@ -301,22 +358,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:11*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:11
-			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:308:4*/ if !ready {
+			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:367:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:70:17*/ fut.c_b = initBFuture(2)
-			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:377:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:70:17
-			/*line main.go:70:17*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:319:4*/ if !ready {
+			/*line main_async.go:381:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:70:17*/ r_3, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:383:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:386:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -325,22 +392,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
 			/*line main.go:73:7*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:73:7
-			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:401:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:73:14*/ fut.c_b = initBFuture(4)
-			/*line main_async.go:339:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:411:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:73:14
-			/*line main.go:73:14*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:14*/ r_5, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:417:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -350,24 +427,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.c_a = initAFuture(5)
-			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:430:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:76:17
-			/*line main.go:76:17*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:76:17*/ r_6, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:436:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:439:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:363:4*/ y = fut.r_2 + r_6
+			/*line main_async.go:445:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.c_a = initAFuture(6)
-			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:448:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:79:6
-			/*line main.go:79:6*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:370:4*/ if !ready {
+			/*line main_async.go:452:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:79:6*/ r_7, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:454:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:457:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -377,58 +464,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.c_a = initAFuture(7)
-			/*line main_async.go:380:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:467:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:82:17
-			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main_async.go:471:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:473:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:390:4*/ fut.t_3 = plain(4)
+			/*line main_async.go:482:4*/ fut.t_3 = plain(4)
 			/*line main.go:82:35*/ fut.c_b = initBFuture(8)
-			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:82:35
-			/*line main.go:82:35*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:82:35*/ r_9, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:490:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:402:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main_async.go:499:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.c_b = initBFuture(1)
-			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:85:16
-			/*line main.go:85:16*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main_async.go:506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:85:16*/ r_10, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:508:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:10*/ fut.c_a = initAFuture(two(r_10, plain(6)))
-			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:85:10
-			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:420:4*/ if !ready {
+			/*line main_async.go:522:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:524:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:527:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:85:34*/ fut.c_a = initAFuture(9)
-			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:85:34
-			/*line main.go:85:34*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:431:4*/ if !ready {
+			/*line main_async.go:538:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:85:34*/ r_12, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:540:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -438,25 +550,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.c_a = initAFuture(10)
-			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:88:22
-			/*line main.go:88:22*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:445:4*/ if !ready {
+			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:88:22*/ r_13, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:559:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:451:4*/ y = three(fut.r_2, r_13, plain(8))
+			/*line main_async.go:568:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.c_setX = initSetXFuture(5)
-			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_setX
+			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:92:10
-			/*line main.go:92:10*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:459:4*/ if !ready {
+			/*line main_async.go:576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:92:10*/ r_14, ready = fut.aw0.(*setXFuture).Poll(cx)
+			/*line main_async.go:578:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
+			}
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -469,11 +591,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.c_setX = initSetXFuture(7)
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:594:4*/ fut.aw0 = &fut.c_setX
+			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:100:6
-			/*line main.go:100:6*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:476:4*/ if !ready {
+			/*line main_async.go:598:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:100:6*/ r_15, ready = fut.aw0.(*setXFuture).Poll(cx)
+			/*line main_async.go:600:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
+			}
+			/*line main_async.go:603:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -483,11 +610,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.c_setX = initSetXFuture(4)
-			/*line main_async.go:486:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_setX
+			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:104:15
-			/*line main.go:104:15*/ r_16, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:490:4*/ if !ready {
+			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:104:15*/ r_16, ready = fut.aw0.(*setXFuture).Poll(cx)
+			/*line main_async.go:619:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
+			}
+			/*line main_async.go:622:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -497,22 +629,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.c_a = initAFuture(11)
-			/*line main_async.go:500:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:632:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:108:19
-			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:504:4*/ if !ready {
+			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:638:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:108:26*/ fut.c_b = initBFuture(12)
-			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:648:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:108:26
-			/*line main.go:108:26*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:515:4*/ if !ready {
+			/*line main_async.go:652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:108:26*/ r_18, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:654:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:657:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -521,33 +663,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", take(&fut.arr)))
 			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
-			/*line main_async.go:524:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:666:4*/ fut.aw0 = &fut.c_str
+			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:111:7
-			/*line main.go:111:7*/ fut.r_19, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:528:4*/ if !ready {
+			/*line main_async.go:670:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:111:7*/ fut.r_19, ready = fut.aw0.(*strFuture).Poll(cx)
+			/*line main_async.go:672:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
+			}
+			/*line main_async.go:675:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
-			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:682:4*/ fut.aw0 = &fut.c_str
+			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:111:18
-			/*line main.go:111:18*/ fut.r_20, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:539:4*/ if !ready {
+			/*line main_async.go:686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:111:18*/ fut.r_20, ready = fut.aw0.(*strFuture).Poll(cx)
+			/*line main_async.go:688:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
+			}
+			/*line main_async.go:691:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
-			/*line main_async.go:546:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:698:4*/ fut.aw0 = &fut.c_str
+			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:111:35
-			/*line main.go:111:35*/ r_21, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:111:35*/ r_21, ready = fut.aw0.(*strFuture).Poll(cx)
+			/*line main_async.go:704:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
+			}
+			/*line main_async.go:707:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -556,11 +713,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ s = take(&fut.r_19) + take(&fut.r_20) + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
-			/*line main_async.go:559:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:114:25
-			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:720:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:722:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:725:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -568,46 +730,66 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
-			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:733:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:114:42
-			/*line main.go:114:42*/ r_23, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main_async.go:737:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:114:42*/ r_23, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:739:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:742:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:581:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:748:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
-			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:751:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:117:8
-			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main_async.go:755:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:757:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
-			/*line main_async.go:595:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:767:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:117:17
-			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:599:4*/ if !ready {
+			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:773:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:776:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
-			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:117:25
-			/*line main.go:117:25*/ r_26, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:610:4*/ if !ready {
+			/*line main_async.go:787:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:117:25*/ r_26, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:789:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:792:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -620,22 +802,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
-			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:121:8
-			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main_async.go:809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:811:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:814:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
-			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:821:4*/ fut.aw0 = &fut.c_b
+			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:121:15
-			/*line main.go:121:15*/ r_28, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:638:4*/ if !ready {
+			/*line main_async.go:825:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:121:15*/ r_28, ready = fut.aw0.(*bFuture).Poll(cx)
+			/*line main_async.go:827:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
+			}
+			/*line main_async.go:830:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -651,24 +843,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
-			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:846:4*/ fut.aw0 = &fut.c_a
+			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:128:10
-			/*line main.go:128:10*/ r_29, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:658:4*/ if !ready {
+			/*line main_async.go:850:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:128:10*/ r_29, ready = fut.aw0.(*aFuture).Poll(cx)
+			/*line main_async.go:852:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
+			}
+			/*line main_async.go:855:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:664:4*/ y = take(&fut.t_6)(r_29)
+			/*line main_async.go:861:4*/ y = take(&fut.t_6)(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:667:5*/ fut.state = -1
+				/*line main_async.go:864:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:868:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -48,10 +48,22 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main_async.go:48:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line main_async.go:52:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *yFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -69,7 +81,8 @@ var _ func() = Y
 
 // arrFuture is the state machine of Arr (main.go:20).
 type arrFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   [3]int // the output, kept by PollFrame for the caller
 	aw0   rt.Future[struct{}]
 }
 
@@ -93,10 +106,10 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 		switch state {
 		case 0: // Arr starts
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:96:4*/ fallthrough
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
 			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:99:4*/ if !ready {
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -105,10 +118,23 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 				/*line main.go:22:2*/ fut.state = -1
 				/*line main.go:22:2*/ return [3]int{7, 8, 9}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:122:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:109:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:125:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *arrFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -164,6 +190,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var pa *[3]int
 	var n Num
 	var big int64
@@ -184,321 +211,372 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:187:4*/ fut.i = 0
-			/*line main_async.go:188:4*/ fallthrough
+			/*line main_async.go:214:4*/ fut.i = 0
+			/*line main_async.go:215:4*/ fallthrough
 		case 1:
 			/*line main.go:36:17*/ if !(fut.i < 3) {
-				/*line main_async.go:191:5*/ state = 5
+				/*line main_async.go:218:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:37:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:197:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:224:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:37:3
-			/*line main.go:37:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main_async.go:228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:37:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:230:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:233:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
-			/*line main_async.go:208:4*/ fallthrough
+			/*line main_async.go:240:4*/ fallthrough
 		case 4:
-			/*line main_async.go:210:4*/ fut.i++
-			/*line main_async.go:211:4*/ state = 1
+			/*line main_async.go:242:4*/ fut.i++
+			/*line main_async.go:243:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			/*line main_async.go:216:4*/ fut.i = 0
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main_async.go:248:4*/ fut.i = 0
+			/*line main_async.go:249:4*/ fallthrough
 		case 6:
 			/*line main.go:42:22*/ if !(fut.i < 2) {
-				/*line main_async.go:220:5*/ state = 10
+				/*line main_async.go:252:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:225:4*/ fut.row = fut.seq[fut.i]
+			/*line main_async.go:257:4*/ fut.row = fut.seq[fut.i]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
 			/*line main.go:44:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:228:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:260:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:44:3
-			/*line main.go:44:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:232:4*/ if !ready {
+			/*line main_async.go:264:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:44:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:266:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:269:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
-			/*line main_async.go:239:4*/ fallthrough
+			/*line main_async.go:276:4*/ fallthrough
 		case 9:
-			/*line main_async.go:241:4*/ fut.i++
-			/*line main_async.go:242:4*/ state = 6
+			/*line main_async.go:278:4*/ fut.i++
+			/*line main_async.go:279:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			/*line main_async.go:246:4*/ fut.i = 0
-			/*line main_async.go:247:4*/ fallthrough
+			/*line main_async.go:283:4*/ fut.i = 0
+			/*line main_async.go:284:4*/ fallthrough
 		case 11:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:250:5*/ state = 15
+				/*line main_async.go:287:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:255:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:292:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:294:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:49:3
-			/*line main.go:49:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:261:4*/ if !ready {
+			/*line main_async.go:298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:49:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:300:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:303:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
-			/*line main_async.go:268:4*/ fallthrough
+			/*line main_async.go:310:4*/ fallthrough
 		case 14:
-			/*line main_async.go:270:4*/ fut.i++
-			/*line main_async.go:271:4*/ state = 11
+			/*line main_async.go:312:4*/ fut.i++
+			/*line main_async.go:313:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:52:20*/ fut.c_arr = initArrFuture()
-			/*line main_async.go:275:4*/ fut.aw0 = &fut.c_arr
+			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_arr
+			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:52:20
-			/*line main.go:52:20*/ r_3, ready = fut.aw0.(rt.Future[[3]int]).Poll(cx)
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:52:20*/ r_3, ready = fut.aw0.(*arrFuture).Poll(cx)
+			/*line main_async.go:323:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*arrFuture), ready, fresh)
+			}
+			/*line main_async.go:326:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_arr = arrFuture{}
 			/*line main.go:52:2*/ fut.seq_2 = r_3
-			/*line main_async.go:286:4*/ fut.i = 0
-			/*line main_async.go:287:4*/ fallthrough
+			/*line main_async.go:333:4*/ fut.i = 0
+			/*line main_async.go:334:4*/ fallthrough
 		case 17:
 			/*line main.go:52:20*/ if !(fut.i < 3) {
-				/*line main_async.go:290:5*/ state = 21
+				/*line main_async.go:337:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:295:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:342:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:53:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:53:3
-			/*line main.go:53:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:53:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:350:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:353:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 20:
-			/*line main_async.go:310:4*/ fut.i++
-			/*line main_async.go:311:4*/ state = 17
+			/*line main_async.go:362:4*/ fut.i++
+			/*line main_async.go:363:4*/ state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			/*line main_async.go:315:4*/ fut.i = 0
-			/*line main_async.go:316:4*/ fallthrough
+			/*line main_async.go:367:4*/ fut.i = 0
+			/*line main_async.go:368:4*/ fallthrough
 		case 22:
 			/*line main.go:57:20*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:319:5*/ state = 26
+				/*line main_async.go:371:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:324:4*/ fut.s = fut.seq_4[fut.i]
+			/*line main_async.go:376:4*/ fut.s = fut.seq_4[fut.i]
 			/*line main.go:58:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:378:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:58:3
-			/*line main.go:58:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:330:4*/ if !ready {
+			/*line main_async.go:382:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:58:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:384:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:387:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:59:3*/ fmt.Println("named", fut.i, take(&fut.s))
-			/*line main_async.go:337:4*/ fallthrough
+			/*line main_async.go:394:4*/ fallthrough
 		case 25:
-			/*line main_async.go:339:4*/ fut.i++
-			/*line main_async.go:340:4*/ state = 22
+			/*line main_async.go:396:4*/ fut.i++
+			/*line main_async.go:397:4*/ state = 22
 			continue
 		case 26:
 			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
-			/*line main_async.go:345:4*/ fut.i_6 = 0
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main_async.go:402:4*/ fut.i_6 = 0
+			/*line main_async.go:403:4*/ fallthrough
 		case 27:
 			/*line main.go:62:17*/ if !(fut.i_6 < fut.n_2) {
-				/*line main_async.go:349:5*/ state = 31
+				/*line main_async.go:406:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
 			/*line main.go:63:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
-			/*line main.go:63:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:417:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:63:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:419:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:422:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:429:4*/ fallthrough
 		case 30:
-			/*line main_async.go:369:4*/ fut.i_6++
-			/*line main_async.go:370:4*/ state = 27
+			/*line main_async.go:431:4*/ fut.i_6++
+			/*line main_async.go:432:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:374:4*/ i_13 = 0
-			/*line main_async.go:375:4*/ fallthrough
+			/*line main_async.go:436:4*/ i_13 = 0
+			/*line main_async.go:437:4*/ fallthrough
 		case 32:
 			/*line main.go:67:20*/ if !(i_13 < len(fut.s)) {
-				/*line main_async.go:378:5*/ state = 36
+				/*line main_async.go:440:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:383:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
-			/*line main_async.go:384:4*/ fut.i = i_13 + size
-			/*line main_async.go:385:4*/ fut.r = rn
+			/*line main_async.go:445:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
+			/*line main_async.go:446:4*/ fut.i = i_13 + size
+			/*line main_async.go:447:4*/ fut.r = rn
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:449:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
-			/*line main.go:68:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:392:4*/ if !ready {
+			/*line main_async.go:454:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:68:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:456:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:459:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:399:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 35:
-			/*line main_async.go:401:4*/ i_13 = fut.i
-			/*line main_async.go:402:4*/ state = 32
+			/*line main_async.go:468:4*/ i_13 = fut.i
+			/*line main_async.go:469:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:406:4*/ fut.i = 0
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main_async.go:473:4*/ fut.i = 0
+			/*line main_async.go:474:4*/ fallthrough
 		case 37:
 			/*line main.go:72:22*/ if !(fut.i < len(fut.seq_5)) {
-				/*line main_async.go:410:5*/ state = 44
+				/*line main_async.go:477:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:415:4*/ fut.row_2 = fut.seq_5[fut.i]
+			/*line main_async.go:482:4*/ fut.row_2 = fut.seq_5[fut.i]
 			/*line main.go:73:3*/ fut.v = 0
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main_async.go:484:4*/ fallthrough
 		case 39:
 			/*line main.go:73:21*/ if !(fut.v < len(fut.row_2)) {
-				/*line main_async.go:420:5*/ state = 43
+				/*line main_async.go:487:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:425:4*/ fut.v_3 = fut.row_2[fut.v]
+			/*line main_async.go:492:4*/ fut.v_3 = fut.row_2[fut.v]
 			/*line main.go:74:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:427:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.seq_4 = nil
 			fut.s = ""
 			fallthrough
 		case 41: // resumes at main.go:74:4
-			/*line main.go:74:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main_async.go:500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:74:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:502:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:505:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:512:4*/ fallthrough
 		case 42:
-			/*line main_async.go:442:4*/ fut.v++
-			/*line main_async.go:443:4*/ state = 39
+			/*line main_async.go:514:4*/ fut.v++
+			/*line main_async.go:515:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:446:4*/ fut.i++
-			/*line main_async.go:447:4*/ state = 37
+			/*line main_async.go:518:4*/ fut.i++
+			/*line main_async.go:519:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:451:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main_async.go:523:4*/ (*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_6 = fut.a
-			/*line main_async.go:453:4*/ fut.i = 0
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:525:4*/ fut.i = 0
+			/*line main_async.go:526:4*/ fallthrough
 		case 45:
 			/*line main.go:80:20*/ if !(fut.i < 3) {
-				/*line main_async.go:457:5*/ state = 49
+				/*line main_async.go:529:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:462:4*/ fut.v = fut.seq_6[fut.i]
+			/*line main_async.go:534:4*/ fut.v = fut.seq_6[fut.i]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:467:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:539:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.seq_4 = nil
 			fut.s = ""
 			fut.seq_5 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
-			/*line main.go:84:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:475:4*/ if !ready {
+			/*line main_async.go:547:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:84:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:549:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main_async.go:559:4*/ fallthrough
 		case 48:
-			/*line main_async.go:484:4*/ fut.i++
-			/*line main_async.go:485:4*/ state = 45
+			/*line main_async.go:561:4*/ fut.i++
+			/*line main_async.go:562:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:567:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:493:5*/ state = 53
+				/*line main_async.go:570:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:498:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:499:4*/ fut.v = kv
+			/*line main_async.go:575:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:576:4*/ fut.v = kv
 			/*line main.go:90:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -507,30 +585,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_6 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
-			/*line main.go:90:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:588:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:90:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:590:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:518:4*/ state = 50
+			/*line main_async.go:600:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:523:4*/ fut.i = 0
-			/*line main_async.go:524:4*/ fallthrough
+			/*line main_async.go:605:4*/ fut.i = 0
+			/*line main_async.go:606:4*/ fallthrough
 		case 54:
 			/*line main.go:96:17*/ if !(fut.i < fut.v) {
-				/*line main_async.go:527:5*/ state = 58
+				/*line main_async.go:609:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:97:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:533:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:615:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -540,33 +623,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
-			/*line main.go:97:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:626:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:97:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:628:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:631:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:638:4*/ fallthrough
 		case 57:
-			/*line main_async.go:553:4*/ fut.i++
-			/*line main_async.go:554:4*/ state = 54
+			/*line main_async.go:640:4*/ fut.i++
+			/*line main_async.go:641:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:559:4*/ fut.i_10 = 0
-			/*line main_async.go:560:4*/ fallthrough
+			/*line main_async.go:646:4*/ fut.i_10 = 0
+			/*line main_async.go:647:4*/ fallthrough
 		case 59:
 			/*line main.go:102:17*/ if !(fut.i_10 < fut.n_4) {
-				/*line main_async.go:563:5*/ state = 63
+				/*line main_async.go:650:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:103:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:569:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -576,33 +664,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
-			/*line main.go:103:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:580:4*/ if !ready {
+			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:103:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:669:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:672:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:587:4*/ fallthrough
+			/*line main_async.go:679:4*/ fallthrough
 		case 62:
-			/*line main_async.go:589:4*/ fut.i_10++
-			/*line main_async.go:590:4*/ state = 59
+			/*line main_async.go:681:4*/ fut.i_10++
+			/*line main_async.go:682:4*/ state = 59
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_7 = []byte("hi")
-			/*line main_async.go:594:4*/ fut.i = 0
-			/*line main_async.go:595:4*/ fallthrough
+			/*line main_async.go:686:4*/ fut.i = 0
+			/*line main_async.go:687:4*/ fallthrough
 		case 64:
 			/*line main.go:107:20*/ if !(fut.i < len(fut.seq_7)) {
-				/*line main_async.go:598:5*/ state = 68
+				/*line main_async.go:690:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:603:4*/ fut.b = fut.seq_7[fut.i]
+			/*line main_async.go:695:4*/ fut.b = fut.seq_7[fut.i]
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:697:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -612,33 +705,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
-			/*line main.go:108:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:108:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:710:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:623:4*/ fallthrough
+			/*line main_async.go:720:4*/ fallthrough
 		case 67:
-			/*line main_async.go:625:4*/ fut.i++
-			/*line main_async.go:626:4*/ state = 64
+			/*line main_async.go:722:4*/ fut.i++
+			/*line main_async.go:723:4*/ state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_8 = []rune("añ")
-			/*line main_async.go:630:4*/ fut.i = 0
-			/*line main_async.go:631:4*/ fallthrough
+			/*line main_async.go:727:4*/ fut.i = 0
+			/*line main_async.go:728:4*/ fallthrough
 		case 69:
 			/*line main.go:112:20*/ if !(fut.i < len(fut.seq_8)) {
-				/*line main_async.go:634:5*/ state = 73
+				/*line main_async.go:731:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:639:4*/ fut.r = fut.seq_8[fut.i]
+			/*line main_async.go:736:4*/ fut.r = fut.seq_8[fut.i]
 			/*line main.go:113:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:738:4*/ fut.aw0 = &fut.c_y
+			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
 			fut.seq_4 = nil
@@ -649,26 +747,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_7 = nil
 			fallthrough
 		case 71: // resumes at main.go:113:3
-			/*line main.go:113:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:653:4*/ if !ready {
+			/*line main_async.go:750:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:113:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:752:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:755:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:660:4*/ fallthrough
+			/*line main_async.go:762:4*/ fallthrough
 		case 72:
-			/*line main_async.go:662:4*/ fut.i++
-			/*line main_async.go:663:4*/ state = 69
+			/*line main_async.go:764:4*/ fut.i++
+			/*line main_async.go:765:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:667:5*/ fut.state = -1
+				/*line main_async.go:769:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:773:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

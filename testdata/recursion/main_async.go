@@ -11,6 +11,7 @@ import (
 // fibFuture is the state machine of Fib (main.go:15).
 type fibFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	r     int
 	aw0   any
@@ -31,6 +32,7 @@ func initFibFuture(n int) fibFuture {
 func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r_2 int
 	state := fut.state
 	for {
@@ -38,16 +40,16 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
 			/*line main.go:17:5*/ if !(fut.n < 2) {
-				/*line main_async.go:41:5*/ state = 3
+				/*line main_async.go:43:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:18:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:47:4*/ fallthrough
+			/*line main_async.go:49:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
 			/*line main.go:18:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:50:4*/ if !ready {
+			/*line main_async.go:52:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -57,20 +59,30 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:3*/ return fut.n, true
 			}
 		case 3:
-			/*line main.go:21:9*/ fut.aw0 = FibAsync(fut.n - 1)
-			/*line main_async.go:61:4*/ fallthrough
+			/*line main.go:21:9*/ fut.aw0 = FibAsync(fut.n - 1).(*fibFuture)
+			/*line main_async.go:63:4*/ fresh = true
+			fallthrough
 		case 4: // resumes at main.go:21:9
-			/*line main.go:21:9*/ fut.r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:64:4*/ if !ready {
+			/*line main_async.go:66:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:21:9*/ fut.r, ready = fut.aw0.(*fibFuture).Poll(cx)
+			/*line main_async.go:68:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
+			}
+			/*line main_async.go:71:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:21:20*/ fut.aw0 = FibAsync(fut.n - 2)
-			/*line main_async.go:70:4*/ fallthrough
+			/*line main.go:21:20*/ fut.aw0 = FibAsync(fut.n - 2).(*fibFuture)
+			/*line main_async.go:77:4*/ fresh = true
+			fallthrough
 		case 5: // resumes at main.go:21:20
-			/*line main.go:21:20*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:73:4*/ if !ready {
+			/*line main_async.go:80:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:21:20*/ r_2, ready = fut.aw0.(*fibFuture).Poll(cx)
+			/*line main_async.go:82:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
+			}
+			/*line main_async.go:85:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -79,10 +91,23 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:95:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:83:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:98:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *fibFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -102,7 +127,8 @@ var _ func(int) int = Fib
 
 // isEvenFuture is the state machine of IsEven (main.go:25).
 type isEvenFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int  // the next case of Poll; -1 once done
+	res   bool // the output, kept by PollFrame for the caller
 	n     int
 	aw0   any
 }
@@ -122,6 +148,7 @@ func initIsEvenFuture(n int) isEvenFuture {
 func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
 	var ready bool
+	var driven, fresh bool
 	var r bool
 	state := fut.state
 	for {
@@ -134,19 +161,24 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:29:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:164:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
 			/*line main.go:29:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:140:4*/ if !ready {
+			/*line main_async.go:167:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:30:9*/ fut.aw0 = IsOddAsync(fut.n - 1)
-			/*line main_async.go:146:4*/ fallthrough
+			/*line main.go:30:9*/ fut.aw0 = IsOddAsync(fut.n - 1).(*isOddFuture)
+			/*line main_async.go:173:4*/ fresh = true
+			fallthrough
 		case 2: // resumes at main.go:30:9
-			/*line main.go:30:9*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:176:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:30:9*/ r, ready = fut.aw0.(*isOddFuture).Poll(cx)
+			/*line main_async.go:178:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*isOddFuture), ready, fresh)
+			}
+			/*line main_async.go:181:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -155,10 +187,23 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:30:2*/ fut.state = -1
 				/*line main.go:30:2*/ return r, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:191:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:159:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:194:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *isEvenFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -178,9 +223,10 @@ var _ func(int) bool = IsEven
 
 // isOddFuture is the state machine of IsOdd (main.go:34).
 type isOddFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int  // the next case of Poll; -1 once done
+	res   bool // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[bool]
+	aw0   *isEvenFuture
 }
 
 // IsOddAsync is the asynchronous twin of IsOdd: it returns a future that runs the
@@ -198,6 +244,7 @@ func initIsOddFuture(n int) isOddFuture {
 func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
 	var ready bool
+	var driven, fresh bool
 	var r bool
 	state := fut.state
 	for {
@@ -209,11 +256,16 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:36:3*/ return false, true
 				}
 			}
-			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1)
-			/*line main_async.go:213:4*/ fallthrough
+			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1).(*isEvenFuture)
+			/*line main_async.go:260:4*/ fresh = true
+			fallthrough
 		case 1: // resumes at main.go:38:9
+			/*line main_async.go:263:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:216:4*/ if !ready {
+			/*line main_async.go:265:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -222,17 +274,30 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:38:2*/ fut.state = -1
 				/*line main.go:38:2*/ return r, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:278:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:226:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:281:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *isOddFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *isOddFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -246,7 +311,7 @@ type walkFuture struct {
 	state int // the next case of Poll; -1 once done
 	t     *Tree
 	out   *[]int
-	aw0   rt.Future[struct{}]
+	aw0   any
 }
 
 // WalkAsync is the asynchronous twin of Walk: it returns a future that runs the
@@ -264,6 +329,7 @@ func initWalkFuture(t *Tree, out *[]int) walkFuture {
 func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	state := fut.state
 	for {
 		switch state {
@@ -274,51 +340,75 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:49:3*/ return struct{}{}, true
 				}
 			}
-			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out)
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out).(*walkFuture)
+			/*line main_async.go:344:4*/ fresh = true
+			fallthrough
 		case 1: // resumes at main.go:51:2
-			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:281:4*/ if !ready {
+			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:51:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
+			/*line main_async.go:349:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
+			}
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:287:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
-			/*line main.go:52:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main.go:52:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
-			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out)
-			/*line main_async.go:297:4*/ fut.t = nil
+			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out).(*walkFuture)
+			/*line main_async.go:368:4*/ fresh = true
+			fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
-			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:302:4*/ if !ready {
+			/*line main_async.go:373:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:54:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
+			/*line main_async.go:375:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
+			}
+			/*line main_async.go:378:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:308:5*/ fut.state = -1
+				/*line main_async.go:384:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:388:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line main_async.go:312:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:391:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *walkFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *walkFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -330,9 +420,10 @@ var _ func(*Tree, *[]int) = Walk
 // depthFuture is the state machine of Depth (main.go:58).
 type depthFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	t     *Tree
 	r     int
-	aw0   rt.Future[int]
+	aw0   *depthFuture
 }
 
 // DepthAsync is the asynchronous twin of Depth: it returns a future that runs the
@@ -350,6 +441,7 @@ func initDepthFuture(t *Tree) depthFuture {
 func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r_2 int
 	state := fut.state
 	for {
@@ -361,21 +453,31 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 					/*line main.go:60:3*/ return 0, true
 				}
 			}
-			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L)
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L).(*depthFuture)
+			/*line main_async.go:457:4*/ fresh = true
+			fallthrough
 		case 1: // resumes at main.go:62:17
+			/*line main_async.go:460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:368:4*/ if !ready {
+			/*line main_async.go:462:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R)
-			/*line main_async.go:374:4*/ fut.t = nil
+			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R).(*depthFuture)
+			/*line main_async.go:471:4*/ fresh = true
+			fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
+			/*line main_async.go:475:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:378:4*/ if !ready {
+			/*line main_async.go:477:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:480:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -384,17 +486,30 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:62:2*/ fut.state = -1
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:490:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:388:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:493:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *depthFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *depthFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -406,9 +521,10 @@ var _ func(*Tree) int = Depth
 // ackermannFuture is the state machine of Ackermann (main.go:66).
 type ackermannFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	m     int
 	n     int
-	aw0   rt.Future[int]
+	aw0   *ackermannFuture
 }
 
 // AckermannAsync is the asynchronous twin of Ackermann: it returns a future that runs the
@@ -426,6 +542,7 @@ func initAckermannFuture(m int, n int) ackermannFuture {
 func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r int
 	var r_2 int
 	var r_3 int
@@ -434,13 +551,13 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Ackermann starts
 			/*line main.go:68:7*/ if fut.m == 0 {
-				/*line main_async.go:437:5*/ state = 2
+				/*line main_async.go:554:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:70:7*/ if fut.n == 0 {
-				/*line main_async.go:443:5*/ state = 3
+				/*line main_async.go:560:5*/ state = 3
 			} else {
 				state = 5
 			}
@@ -451,11 +568,16 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:69:3*/ return fut.n + 1, true
 			}
 		case 3:
-			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1)
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1).(*ackermannFuture)
+			/*line main_async.go:572:4*/ fresh = true
+			fallthrough
 		case 4: // resumes at main.go:71:10
+			/*line main_async.go:575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:458:4*/ if !ready {
+			/*line main_async.go:577:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:580:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -465,20 +587,30 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:71:3*/ return r, true
 			}
 		case 5:
-			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1)
-			/*line main_async.go:469:4*/ fallthrough
+			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1).(*ackermannFuture)
+			/*line main_async.go:591:4*/ fresh = true
+			fallthrough
 		case 6: // resumes at main.go:73:24
+			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:472:4*/ if !ready {
+			/*line main_async.go:596:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2)
-			/*line main_async.go:478:4*/ fallthrough
+			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2).(*ackermannFuture)
+			/*line main_async.go:605:4*/ fresh = true
+			fallthrough
 		case 7: // resumes at main.go:73:9
+			/*line main_async.go:608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:610:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -487,17 +619,30 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:73:2*/ fut.state = -1
 				/*line main.go:73:2*/ return r_3, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:623:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:491:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:626:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *ackermannFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *ackermannFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -509,6 +654,7 @@ var _ func(int, int) int = Ackermann
 // deepFuture is the state machine of Deep (main.go:77).
 type deepFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   any
 }
@@ -528,22 +674,23 @@ func initDeepFuture(n int) deepFuture {
 func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:537:5*/ state = 3
+				/*line main_async.go:684:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:690:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main_async.go:693:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -553,11 +700,16 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:80:3*/ return 0, true
 			}
 		case 3:
-			/*line main.go:82:9*/ fut.aw0 = DeepAsync(fut.n - 1)
-			/*line main_async.go:557:4*/ fallthrough
+			/*line main.go:82:9*/ fut.aw0 = DeepAsync(fut.n - 1).(*deepFuture)
+			/*line main_async.go:704:4*/ fresh = true
+			fallthrough
 		case 4: // resumes at main.go:82:9
-			/*line main.go:82:9*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:560:4*/ if !ready {
+			/*line main_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:82:9*/ r, ready = fut.aw0.(*deepFuture).Poll(cx)
+			/*line main_async.go:709:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
+			}
+			/*line main_async.go:712:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -566,10 +718,23 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:82:2*/ fut.state = -1
 				/*line main.go:82:2*/ return r + 1, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:722:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:570:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:725:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *deepFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -616,6 +781,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r int
 	var r_4 bool
 	var r_5 int
@@ -626,62 +792,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			/*line main_async.go:629:4*/ fut.i = 0
-			/*line main_async.go:630:4*/ fallthrough
+			/*line main_async.go:795:4*/ fut.i = 0
+			/*line main_async.go:796:4*/ fallthrough
 		case 1:
 			/*line main.go:87:17*/ if !(fut.i < fut.n) {
-				/*line main_async.go:633:5*/ state = 5
+				/*line main_async.go:799:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:13*/ fut.c_fib = initFibFuture(fut.i)
-			/*line main_async.go:639:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_fib
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:88:13
-			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main_async.go:809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:88:13*/ r, ready = fut.aw0.(*fibFuture).Poll(cx)
+			/*line main_async.go:811:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
+			}
+			/*line main_async.go:814:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			/*line main_async.go:650:4*/ fallthrough
+			/*line main_async.go:821:4*/ fallthrough
 		case 4:
-			/*line main_async.go:652:4*/ fut.i++
-			/*line main_async.go:653:4*/ state = 1
+			/*line main_async.go:823:4*/ fut.i++
+			/*line main_async.go:824:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
 			/*line main.go:91:22*/ fut.c_isEven = initIsEvenFuture(10)
-			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:829:4*/ fut.aw0 = &fut.c_isEven
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:91:22
-			/*line main.go:91:22*/ fut.r_2, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:662:4*/ if !ready {
+			/*line main_async.go:833:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:91:22*/ fut.r_2, ready = fut.aw0.(*isEvenFuture).Poll(cx)
+			/*line main_async.go:835:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
+			}
+			/*line main_async.go:838:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:34*/ fut.c_isEven = initIsEvenFuture(7)
-			/*line main_async.go:669:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_isEven
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:91:34
-			/*line main.go:91:34*/ fut.r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:673:4*/ if !ready {
+			/*line main_async.go:849:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:91:34*/ fut.r_3, ready = fut.aw0.(*isEvenFuture).Poll(cx)
+			/*line main_async.go:851:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
+			}
+			/*line main_async.go:854:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:45*/ fut.c_isOdd = initIsOddFuture(7)
-			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_isOdd
+			/*line main_async.go:861:4*/ fut.aw0 = &fut.c_isOdd
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:91:45
-			/*line main.go:91:45*/ r_4, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:684:4*/ if !ready {
+			/*line main_async.go:865:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:91:45*/ r_4, ready = fut.aw0.(*isOddFuture).Poll(cx)
+			/*line main_async.go:867:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*isOddFuture), ready, fresh)
+			}
+			/*line main_async.go:870:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -691,23 +877,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
 			/*line main.go:94:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
-			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:880:4*/ fut.aw0 = &fut.c_walk
+			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:698:4*/ if !ready {
+			/*line main_async.go:884:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:94:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
+			/*line main_async.go:886:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
+			}
+			/*line main_async.go:889:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk = walkFuture{}
 			/*line main.go:95:36*/ fut.c_depth = initDepthFuture(fut.t)
-			/*line main_async.go:705:4*/ fut.aw0 = &fut.c_depth
+			/*line main_async.go:896:4*/ fut.aw0 = &fut.c_depth
+			fresh = true
 			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
-			/*line main.go:95:36*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:710:4*/ if !ready {
+			/*line main_async.go:901:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:95:36*/ r_5, ready = fut.aw0.(*depthFuture).Poll(cx)
+			/*line main_async.go:903:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*depthFuture), ready, fresh)
+			}
+			/*line main_async.go:906:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -715,12 +911,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_depth = depthFuture{}
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
-			/*line main_async.go:718:4*/ fut.aw0 = &fut.c_ackermann
+			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_ackermann
+			fresh = true
 			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
-			/*line main.go:96:27*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:919:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:96:27*/ r_6, ready = fut.aw0.(*ackermannFuture).Poll(cx)
+			/*line main_async.go:921:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*ackermannFuture), ready, fresh)
+			}
+			/*line main_async.go:924:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -728,11 +929,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:97:22*/ fut.c_deep = initDeepFuture(10000)
-			/*line main_async.go:731:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:932:4*/ fut.aw0 = &fut.c_deep
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:97:22
-			/*line main.go:97:22*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:735:4*/ if !ready {
+			/*line main_async.go:936:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:97:22*/ r_7, ready = fut.aw0.(*deepFuture).Poll(cx)
+			/*line main_async.go:938:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
+			}
+			/*line main_async.go:941:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -740,11 +946,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deep = deepFuture{}
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				/*line main_async.go:743:5*/ fut.state = -1
+				/*line main_async.go:949:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:747:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:953:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // showFuture is the state machine of Show (main.go:24).
 type showFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	s     string
 	aw0   rt.Future[struct{}]
 }
@@ -37,10 +38,10 @@ func (fut *showFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Show starts
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:40:4*/ fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:43:4*/ if !ready {
+			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,10 +50,23 @@ func (fut *showFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return "<" + fut.s + ">", true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:54:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:53:4*/ panic("corio: ShowAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: ShowAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *showFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -100,6 +114,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var i_2 int
 	var nm Name
 	var ages Ages
@@ -120,200 +135,210 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			/*line main_async.go:123:4*/ fut.i = 0
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main_async.go:138:4*/ fut.i = 0
+			/*line main_async.go:139:4*/ fallthrough
 		case 1:
 			/*line main.go:32:20*/ if !(fut.i < len(fut.str)) {
-				/*line main_async.go:127:5*/ state = 5
+				/*line main_async.go:142:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:132:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
-			/*line main_async.go:133:4*/ fut.x = fut.i + size
-			/*line main_async.go:134:4*/ fut.r = rn
+			/*line main_async.go:147:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:148:4*/ fut.x = fut.i + size
+			/*line main_async.go:149:4*/ fut.r = rn
 			/*line main.go:33:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:136:4*/ fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 3: // resumes at main.go:33:3
 			/*line main.go:33:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:139:4*/ if !ready {
+			/*line main_async.go:154:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
-			/*line main_async.go:145:4*/ fallthrough
+			/*line main_async.go:160:4*/ fallthrough
 		case 4:
-			/*line main_async.go:147:4*/ fut.i = fut.x
-			/*line main_async.go:148:4*/ state = 1
+			/*line main_async.go:162:4*/ fut.i = fut.x
+			/*line main_async.go:163:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:36:2*/ fut.str = string(fut.n)
-			/*line main_async.go:152:4*/ i_2 = 0
-			/*line main_async.go:153:4*/ fallthrough
+			/*line main_async.go:167:4*/ i_2 = 0
+			/*line main_async.go:168:4*/ fallthrough
 		case 6:
 			/*line main.go:36:17*/ if !(i_2 < len(fut.str)) {
-				/*line main_async.go:156:5*/ state = 10
+				/*line main_async.go:171:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:161:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
-			/*line main_async.go:162:4*/ fut.i = i_2 + size_2
+			/*line main_async.go:176:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
+			/*line main_async.go:177:4*/ fut.i = i_2 + size_2
 			/*line main.go:37:15*/ fut.c_show = initShowFuture(fmt.Sprint(i_2))
-			/*line main_async.go:164:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:179:4*/ fut.aw0 = &fut.c_show
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:37:15
-			/*line main.go:37:15*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:168:4*/ if !ready {
+			/*line main_async.go:183:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:37:15*/ r_2, ready = fut.aw0.(*showFuture).Poll(cx)
+			/*line main_async.go:185:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*showFuture), ready, fresh)
+			}
+			/*line main_async.go:188:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:37:3*/ fmt.Println(r_2)
-			/*line main_async.go:175:4*/ fallthrough
+			/*line main_async.go:195:4*/ fallthrough
 		case 9:
-			/*line main_async.go:177:4*/ i_2 = fut.i
-			/*line main_async.go:178:4*/ state = 6
+			/*line main_async.go:197:4*/ i_2 = fut.i
+			/*line main_async.go:198:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			/*line main_async.go:182:4*/ fut.i = 0
-			/*line main_async.go:183:4*/ fallthrough
+			/*line main_async.go:202:4*/ fut.i = 0
+			/*line main_async.go:203:4*/ fallthrough
 		case 11:
 			/*line main.go:39:21*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:186:5*/ state = 15
+				/*line main_async.go:206:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:191:4*/ nm = fut.seq[fut.i]
+			/*line main_async.go:211:4*/ nm = fut.seq[fut.i]
 			/*line main.go:40:15*/ fut.c_show = initShowFuture(string(nm))
-			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:213:4*/ fut.aw0 = &fut.c_show
+			fresh = true
 			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
-			/*line main.go:40:15*/ r_3, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:198:4*/ if !ready {
+			/*line main_async.go:218:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:40:15*/ r_3, ready = fut.aw0.(*showFuture).Poll(cx)
+			/*line main_async.go:220:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*showFuture), ready, fresh)
+			}
+			/*line main_async.go:223:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:40:3*/ fmt.Println(r_3)
-			/*line main_async.go:205:4*/ fallthrough
+			/*line main_async.go:230:4*/ fallthrough
 		case 14:
-			/*line main_async.go:207:4*/ fut.i++
-			/*line main_async.go:208:4*/ state = 11
+			/*line main_async.go:232:4*/ fut.i++
+			/*line main_async.go:233:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:42:2*/ ages = Ages{"ann": 3}
 			/*line main.go:43:2*/ fut.iter = reflect.ValueOf(ages).MapRange()
-			/*line main_async.go:213:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 16:
 			/*line main.go:43:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:216:5*/ state = 19
+				/*line main_async.go:241:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:221:4*/ kv, _ = fut.iter.Key().Interface().(Name)
-			/*line main_async.go:222:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:223:4*/ fut.k, fut.i = kv, kv_2
+			/*line main_async.go:246:4*/ kv, _ = fut.iter.Key().Interface().(Name)
+			/*line main_async.go:247:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:248:4*/ fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:225:4*/ fut.str = ""
+			/*line main_async.go:250:4*/ fut.str = ""
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main_async.go:255:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fmt.Println(take(&fut.k), fut.i)
-			/*line main_async.go:236:4*/ state = 16
+			/*line main_async.go:261:4*/ state = 16
 			continue
 		case 19:
 			/*line main.go:47:2*/ fut.t = new(Triple)
-			/*line main_async.go:240:4*/ (*fut.t) = Triple{1, 2, 3}
+			/*line main_async.go:265:4*/ (*fut.t) = Triple{1, 2, 3}
 			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
-			/*line main_async.go:242:4*/ fut.i = 0
-			/*line main_async.go:243:4*/ fallthrough
+			/*line main_async.go:267:4*/ fut.i = 0
+			/*line main_async.go:268:4*/ fallthrough
 		case 20:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:246:5*/ state = 24
+				/*line main_async.go:271:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:251:4*/ fut.x = fut.seq_2[fut.i]
+			/*line main_async.go:276:4*/ fut.x = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:253:4*/ fut.str = ""
+			/*line main_async.go:278:4*/ fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:259:4*/ if !ready {
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:266:4*/ fallthrough
+			/*line main_async.go:291:4*/ fallthrough
 		case 23:
-			/*line main_async.go:268:4*/ fut.i++
-			/*line main_async.go:269:4*/ state = 20
+			/*line main_async.go:293:4*/ fut.i++
+			/*line main_async.go:294:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:274:4*/ fut.i = 0
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:299:4*/ fut.i = 0
+			/*line main_async.go:300:4*/ fallthrough
 		case 25:
 			/*line main.go:54:20*/ if !(fut.i < 3) {
-				/*line main_async.go:278:5*/ state = 29
+				/*line main_async.go:303:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:283:4*/ fut.x = fut.seq_3[fut.i]
+			/*line main_async.go:308:4*/ fut.x = fut.seq_3[fut.i]
 			/*line main.go:55:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:285:4*/ fut.t = nil
+			/*line main_async.go:310:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:292:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main_async.go:323:4*/ fallthrough
 		case 28:
-			/*line main_async.go:300:4*/ fut.i++
-			/*line main_async.go:301:4*/ state = 25
+			/*line main_async.go:325:4*/ fut.i++
+			/*line main_async.go:326:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:306:4*/ fut.i_5 = 0
-			/*line main_async.go:307:4*/ fallthrough
+			/*line main_async.go:331:4*/ fut.i_5 = 0
+			/*line main_async.go:332:4*/ fallthrough
 		case 30:
 			/*line main.go:59:17*/ if !(fut.i_5 < fut.n_2) {
-				/*line main_async.go:310:5*/ state = 34
+				/*line main_async.go:335:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:60:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:316:4*/ fut.t = nil
+			/*line main_async.go:341:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -321,16 +346,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:349:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main_async.go:355:4*/ fallthrough
 		case 33:
-			/*line main_async.go:332:4*/ fut.i_5++
-			/*line main_async.go:333:4*/ state = 30
+			/*line main_async.go:357:4*/ fut.i_5++
+			/*line main_async.go:358:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:63:2*/ fut.fs = Fns{func(x_3 int) int {
@@ -339,17 +364,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:342:4*/ fallthrough
+			/*line main_async.go:367:4*/ fallthrough
 		case 35:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:345:5*/ state = 39
+				/*line main_async.go:370:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:350:4*/ fut.f = fut.fs[fut.i]
+			/*line main_async.go:375:4*/ fut.f = fut.fs[fut.i]
 			/*line main.go:65:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:352:4*/ fut.t = nil
+			/*line main_async.go:377:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -357,20 +382,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:385:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:3*/ fmt.Println(take(&fut.f)(10))
-			/*line main_async.go:366:4*/ fallthrough
+			/*line main_async.go:391:4*/ fallthrough
 		case 38:
-			/*line main_async.go:368:4*/ fut.i++
-			/*line main_async.go:369:4*/ state = 35
+			/*line main_async.go:393:4*/ fut.i++
+			/*line main_async.go:394:4*/ state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
-			/*line main_async.go:373:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:398:4*/ fut.aw0 = &fut.c_show
+			fresh = true
 			fut.t = nil
 			fut.fs = nil
 			fut.str = ""
@@ -379,8 +405,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_3 = nil
 			fallthrough
 		case 40: // resumes at main.go:68:20
-			/*line main.go:68:20*/ r_4, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:383:4*/ if !ready {
+			/*line main_async.go:408:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:68:20*/ r_4, ready = fut.aw0.(*showFuture).Poll(cx)
+			/*line main_async.go:410:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*showFuture), ready, fresh)
+			}
+			/*line main_async.go:413:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -389,11 +419,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + take(&fut.n)[:1])
 			{
-				/*line main_async.go:392:5*/ fut.state = -1
+				/*line main_async.go:422:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:396:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:426:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

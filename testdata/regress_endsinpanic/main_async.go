@@ -100,7 +100,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
@@ -108,14 +108,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:22:27*/ fut.c_check = initCheckFuture(4)
 			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_check
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:27
-			/*line main_async.go:113:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:115:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:116:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:118:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -123,11 +124,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_check = checkFuture{}
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				/*line main_async.go:126:5*/ fut.state = -1
+				/*line main_async.go:127:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:130:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 // valFuture is the state machine of Val (main.go:31).
 type valFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -38,10 +39,10 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Val starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:44:4*/ if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -50,10 +51,23 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:55:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:54:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
+			/*line main_async.go:58:4*/ panic("corio: ValAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *valFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -71,10 +85,11 @@ var _ func(int) int = Val
 
 // namedFuture is the state machine of Named (main.go:37).
 type namedFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                   // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	c     int
 	err   error
-	aw0   rt.Future[int]
+	aw0   *valFuture
 	c_val valFuture // Val's future, held by value
 }
 
@@ -93,17 +108,23 @@ func initNamedFuture() namedFuture {
 func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
+	var driven, fresh bool
 	var r int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:6*/ fut.c_val = initValFuture(4)
-			/*line main_async.go:102:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:118:4*/ fut.aw0 = &fut.c_val
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:6
+			/*line main_async.go:122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:106:4*/ if !ready {
+			/*line main_async.go:124:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:127:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -114,17 +135,30 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[int, error]{V0: fut.c, V1: fut.err}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:139:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:118:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:142:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *namedFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -136,6 +170,7 @@ var _ func() (int, error) = Named
 // pointFuture is the state machine of Point (main.go:43).
 type pointFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   *S  // the output, kept by PollFrame for the caller
 	s     *S
 	p     *S
 	aw0   rt.Future[struct{}]
@@ -162,11 +197,11 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:165:4*/ fut.s = nil
+			/*line main_async.go:200:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:169:4*/ if !ready {
+			/*line main_async.go:204:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -176,10 +211,23 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.p, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:215:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:180:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
+			/*line main_async.go:218:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *pointFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -218,6 +266,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var xs []int
 	var v reflect.Value
 	var r int
@@ -239,10 +288,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
 			/*line main.go:61:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:242:4*/ fallthrough
+			/*line main_async.go:291:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
 			/*line main.go:61:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -250,11 +299,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
 			/*line main.go:64:16*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:253:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:302:4*/ fut.aw0 = &fut.c_val
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:64:16
-			/*line main.go:64:16*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:257:4*/ if !ready {
+			/*line main_async.go:306:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:64:16*/ r, ready = fut.aw0.(*valFuture).Poll(cx)
+			/*line main_async.go:308:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
+			}
+			/*line main_async.go:311:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -262,14 +316,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line main.go:64:2*/ fmt.Println(take(&fut.f)(r), take(&fut.g)("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			/*line main_async.go:265:4*/ (*fut.s) = S{5}
+			/*line main_async.go:319:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:323:4*/ fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main_async.go:326:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -277,11 +331,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
-			/*line main_async.go:280:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_point
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:70:19
-			/*line main.go:70:19*/ r_2, ready = fut.aw0.(rt.Future[*S]).Poll(cx)
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main_async.go:338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:70:19*/ r_2, ready = fut.aw0.(*pointFuture).Poll(cx)
+			/*line main_async.go:340:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
+			}
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -293,24 +352,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:296:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_val
+			fresh = true
 			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
-			/*line main.go:74:49*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:74:49*/ r_3, ready = fut.aw0.(*valFuture).Poll(cx)
+			/*line main_async.go:362:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
+			}
+			/*line main_async.go:365:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:307:4*/ fmt.Println(deref(take(&fut.t), r_3))
+			/*line main_async.go:371:4*/ fmt.Println(deref(take(&fut.t), r_3))
 			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:309:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:373:4*/ fut.aw0 = &fut.c_named
+			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:75:14
-			/*line main.go:75:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:313:4*/ if !ready {
+			/*line main_async.go:377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:75:14*/ r_4, ready = fut.aw0.(*namedFuture).Poll(cx)
+			/*line main_async.go:379:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
+			}
+			/*line main_async.go:382:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -318,11 +387,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
-			/*line main_async.go:321:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:390:4*/ fut.aw0 = &fut.c_val
+			fresh = true
 			fallthrough
 		case 7: // resumes at fixed.go:100:0
-			/*line fixed.go:100*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line fixed.go:100*/ r_5, ready = fut.aw0.(*valFuture).Poll(cx)
+			/*line main_async.go:396:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
+			}
+			/*line main_async.go:399:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -330,11 +404,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:333:5*/ fut.state = -1
+				/*line main_async.go:407:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:337:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:411:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

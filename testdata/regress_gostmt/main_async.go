@@ -11,6 +11,7 @@ import (
 // workFuture is the state machine of Work (main.go:23).
 type workFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	x     int
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Work starts
 			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -51,10 +52,23 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:29:2*/ fut.state = -1
 				/*line main.go:29:2*/ return fut.x, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:56:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:55:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:59:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *workFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -90,6 +104,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var done chan bool
 	var r int
 	state := fut.state
@@ -101,11 +116,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
 			/*line main.go:59:15*/ fut.c_work = initWorkFuture(5)
-			/*line main_async.go:104:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:119:4*/ fut.aw0 = &fut.c_work
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:15
-			/*line main.go:59:15*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:108:4*/ if !ready {
+			/*line main_async.go:123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:59:15*/ r, ready = fut.aw0.(*workFuture).Poll(cx)
+			/*line main_async.go:125:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*workFuture), ready, fresh)
+			}
+			/*line main_async.go:128:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -116,10 +136,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			/*line main_async.go:119:4*/ fallthrough
+			/*line main_async.go:139:4*/ fallthrough
 		case 2:
 			/*line main.go:63:14*/ if !(fut.x < 3) {
-				/*line main_async.go:122:5*/ state = 6
+				/*line main_async.go:142:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -135,28 +155,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
 			/*line main.go:72:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:138:4*/ fallthrough
+			/*line main_async.go:158:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
 			/*line main.go:72:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:141:4*/ if !ready {
+			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:146:4*/ fallthrough
+			/*line main_async.go:166:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			/*line main_async.go:149:4*/ state = 2
+			/*line main_async.go:169:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
 			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:155:4*/ fut.ch = nil
+			/*line main_async.go:175:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -169,11 +189,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				/*line main_async.go:172:5*/ fut.state = -1
+				/*line main_async.go:192:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:196:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 
 // leafFuture is the state machine of Leaf (main.go:18).
 type leafFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	s     string
 	aw0   rt.Future[struct{}]
 }
@@ -35,10 +36,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Leaf starts
 			/*line main.go:19:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
 			/*line main.go:19:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,10 +48,23 @@ func (fut *leafFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:20:2*/ fut.state = -1
 				/*line main.go:20:2*/ return "<" + fut.s + ">", true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:52:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:55:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *leafFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -68,11 +82,12 @@ var _ func(string) string = Leaf
 
 // midFuture is the state machine of Mid (main.go:24).
 type midFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int                    // the next case of Poll; -1 once done
+	res    rt.Tuple2[string, int] // the output, kept by PollFrame for the caller
 	s      string
 	n      int
 	a      string
-	aw0    rt.Future[string]
+	aw0    *leafFuture
 	c_leaf leafFuture // Leaf's future, held by value
 }
 
@@ -91,6 +106,7 @@ func initMidFuture(s string, n int) midFuture {
 func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 	var zero rt.Tuple2[string, int]
 	var ready bool
+	var driven, fresh bool
 	var b string
 	var r string
 	var r_2 string
@@ -99,12 +115,17 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Mid starts
 			/*line main.go:25:7*/ fut.c_leaf = initLeafFuture(fut.s)
-			/*line main_async.go:102:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:118:4*/ fut.aw0 = &fut.c_leaf
+			fresh = true
 			fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:25:7
+			/*line main_async.go:123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:25:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:107:4*/ if !ready {
+			/*line main_async.go:125:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:128:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -112,11 +133,16 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:25:2*/ fut.a = r
 			/*line main.go:26:7*/ fut.c_leaf = initLeafFuture(fut.a)
-			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:136:4*/ fut.aw0 = &fut.c_leaf
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:26:7
+			/*line main_async.go:140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:26:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:142:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:145:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -127,17 +153,30 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return rt.Tuple2[string, int]{V0: fut.a + b, V1: fut.n + len(b)}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:157:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:131:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:160:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *midFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *midFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -149,11 +188,12 @@ var _ func(string, int) (string, int) = Mid
 // topFuture is the state machine of Top (main.go:31).
 type topFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	total int
 	i     int
 	n_2   int
-	aw0   rt.Future[rt.Tuple2[string, int]]
+	aw0   *midFuture
 	c_mid midFuture // Mid's future, held by value
 }
 
@@ -172,6 +212,7 @@ func initTopFuture(n int) topFuture {
 func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var driven, fresh bool
 	var s string
 	var k int
 	var r rt.Tuple2[string, int]
@@ -181,21 +222,26 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Top starts
 			/*line main.go:32:2*/ fut.total = 0
 			/*line main.go:33:2*/ fut.n_2 = fut.n
-			/*line main_async.go:184:4*/ fut.i = 0
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main_async.go:225:4*/ fut.i = 0
+			/*line main_async.go:226:4*/ fallthrough
 		case 1:
 			/*line main.go:33:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:188:5*/ state = 5
+				/*line main_async.go:229:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:34:11*/ fut.c_mid = initMidFuture(fmt.Sprint(fut.i), fut.i)
-			/*line main_async.go:194:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_mid
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:34:11
+			/*line main_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:198:4*/ if !ready {
+			/*line main_async.go:241:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -203,27 +249,40 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.c_mid = midFuture{}
 			/*line main.go:34:3*/ s, k = r.V0, r.V1
 			/*line main.go:35:3*/ fut.total += k + len(s)
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main_async.go:252:4*/ fallthrough
 		case 4:
-			/*line main_async.go:208:4*/ fut.i++
-			/*line main_async.go:209:4*/ state = 1
+			/*line main_async.go:254:4*/ fut.i++
+			/*line main_async.go:255:4*/ state = 1
 			continue
 		case 5:
 			{
 				/*line main.go:37:2*/ fut.state = -1
 				/*line main.go:37:2*/ return fut.total, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:263:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:217:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:266:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *topFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *topFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -234,7 +293,8 @@ var _ func(int) int = Top
 
 // evenFuture is the state machine of Even (main.go:41).
 type evenFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int  // the next case of Poll; -1 once done
+	res   bool // the output, kept by PollFrame for the caller
 	n     int
 	aw0   any
 }
@@ -254,6 +314,7 @@ func initEvenFuture(n int) evenFuture {
 func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
 	var ready bool
+	var driven, fresh bool
 	var r bool
 	state := fut.state
 	for {
@@ -266,19 +327,24 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:330:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main_async.go:333:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:46:9*/ fut.aw0 = OddAsync(fut.n - 1)
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main.go:46:9*/ fut.aw0 = OddAsync(fut.n - 1).(*oddFuture)
+			/*line main_async.go:339:4*/ fresh = true
+			fallthrough
 		case 2: // resumes at main.go:46:9
-			/*line main.go:46:9*/ r, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:281:4*/ if !ready {
+			/*line main_async.go:342:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:46:9*/ r, ready = fut.aw0.(*oddFuture).Poll(cx)
+			/*line main_async.go:344:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
+			}
+			/*line main_async.go:347:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -287,10 +353,23 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:46:2*/ fut.state = -1
 				/*line main.go:46:2*/ return r, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:357:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:291:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:360:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *evenFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -310,9 +389,10 @@ var _ func(int) bool = Even
 
 // oddFuture is the state machine of Odd (main.go:50).
 type oddFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int  // the next case of Poll; -1 once done
+	res   bool // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[bool]
+	aw0   *evenFuture
 }
 
 // OddAsync is the asynchronous twin of Odd: it returns a future that runs the
@@ -330,6 +410,7 @@ func initOddFuture(n int) oddFuture {
 func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 	var zero bool
 	var ready bool
+	var driven, fresh bool
 	var r bool
 	state := fut.state
 	for {
@@ -341,11 +422,16 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:52:3*/ return false, true
 				}
 			}
-			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1)
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1).(*evenFuture)
+			/*line main_async.go:426:4*/ fresh = true
+			fallthrough
 		case 1: // resumes at main.go:54:9
+			/*line main_async.go:429:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:431:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
+			}
+			/*line main_async.go:434:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -354,17 +440,30 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:54:2*/ fut.state = -1
 				/*line main.go:54:2*/ return r, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:444:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:358:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:447:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *oddFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *oddFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -375,7 +474,8 @@ var _ func(int) bool = Odd
 
 // ptrFuture is the state machine of Ptr (main.go:58).
 type ptrFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                  // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
 	aw0   rt.Future[struct{}]
@@ -400,13 +500,13 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:403:4*/ fut.r = new(int)
+			/*line main_async.go:503:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main_async.go:506:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -416,10 +516,23 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				fut.state = -1
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:520:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:420:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:523:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *ptrFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -461,6 +574,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r2 int
 	var p2 *int
 	var h *rt.JoinHandle[string]
@@ -476,11 +590,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:593:4*/ fut.aw0 = &fut.c_top
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main.go:66:14*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:483:4*/ if !ready {
+			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:66:14*/ r, ready = fut.aw0.(*topFuture).Poll(cx)
+			/*line main_async.go:599:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
+			}
+			/*line main_async.go:602:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -488,22 +607,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:491:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:610:4*/ fut.aw0 = &fut.c_even
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:495:4*/ if !ready {
+			/*line main_async.go:614:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(*evenFuture).Poll(cx)
+			/*line main_async.go:616:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*evenFuture), ready, fresh)
+			}
+			/*line main_async.go:619:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:626:4*/ fut.aw0 = &fut.c_odd
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main.go:67:23*/ r_3, ready = fut.aw0.(rt.Future[bool]).Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main_async.go:630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:23*/ r_3, ready = fut.aw0.(*oddFuture).Poll(cx)
+			/*line main_async.go:632:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
+			}
+			/*line main_async.go:635:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -511,11 +640,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_ptr
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main.go:68:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
-			/*line main_async.go:518:4*/ if !ready {
+			/*line main_async.go:647:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:68:12*/ r_4, ready = fut.aw0.(*ptrFuture).Poll(cx)
+			/*line main_async.go:649:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
+			}
+			/*line main_async.go:652:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -523,11 +657,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_ptr
+			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main.go:69:12*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, *int]]).Poll(cx)
-			/*line main_async.go:530:4*/ if !ready {
+			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:69:12*/ r_5, ready = fut.aw0.(*ptrFuture).Poll(cx)
+			/*line main_async.go:666:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
+			}
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -536,32 +675,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:539:4*/ fut.p1 = nil
+			/*line main_async.go:678:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:543:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:689:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main_async.go:692:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:699:4*/ fut.aw0 = &fut.c_leaf
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:73:22
-			/*line main.go:73:22*/ r_8, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main_async.go:703:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
+			/*line main_async.go:705:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
+			}
+			/*line main_async.go:708:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -569,11 +713,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:572:5*/ fut.state = -1
+				/*line main_async.go:716:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:576:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:720:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

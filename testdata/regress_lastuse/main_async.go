@@ -12,7 +12,8 @@ import (
 
 // assignFuture is the state machine of Assign (main.go:36).
 type assignFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
@@ -42,20 +43,20 @@ func (fut *assignFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:38:2*/ fut.buf[1] = 7
 			/*line main.go:39:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:40:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:45:4*/ fallthrough
+			/*line main_async.go:46:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
 			/*line main.go:40:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:48:4*/ if !ready {
+			/*line main_async.go:49:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:41:2*/ fut.s = collect(take(&fut.buf), take(&fut.w))
 			/*line main.go:42:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:55:4*/ fallthrough
+			/*line main_async.go:56:4*/ fallthrough
 		case 2: // resumes at main.go:42:2
 			/*line main.go:42:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:58:4*/ if !ready {
+			/*line main_async.go:59:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -64,10 +65,23 @@ func (fut *assignFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:43:2*/ fut.state = -1
 				/*line main.go:43:2*/ return "assign: " + fut.s, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:69:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:68:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
+			/*line main_async.go:72:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *assignFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -114,32 +128,44 @@ func (fut *stmtFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:51:2*/ fut.buf[1] = 8
 			/*line main.go:52:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:117:4*/ fallthrough
+			/*line main_async.go:131:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:120:4*/ if !ready {
+			/*line main_async.go:134:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:54:2*/ fmt.Println("stmt:", collect(take(&fut.buf), take(&fut.w)))
 			/*line main.go:55:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:127:4*/ fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 2: // resumes at main.go:55:2
 			/*line main.go:55:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:130:4*/ if !ready {
+			/*line main_async.go:144:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:136:5*/ fut.state = -1
+				/*line main_async.go:150:5*/ fut.state = -1
 				return struct{}{}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:154:4*/ fut.state = -1
+			return struct{}{}, true
 		default:
-			/*line main_async.go:140:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:157:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *stmtFuture) PollFrame(cx *rt.Context) bool {
+	_, done := fut.Poll(cx)
+	if done {
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -157,7 +183,8 @@ var _ func() = Stmt
 
 // reusedFuture is the state machine of Reused (main.go:61).
 type reusedFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
@@ -187,20 +214,20 @@ func (fut *reusedFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:63:2*/ fut.buf[1] = 9
 			/*line main.go:64:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:65:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:190:4*/ fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:193:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:2*/ fut.s = collect(fut.buf, take(&fut.w))
 			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:200:4*/ fallthrough
+			/*line main_async.go:227:4*/ fallthrough
 		case 2: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:203:4*/ if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -209,10 +236,23 @@ func (fut *reusedFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:68:2*/ fut.state = -1
 				/*line main.go:68:2*/ return fmt.Sprint("reused: ", fut.s, " ", fut.buf[1]), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:240:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:213:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:243:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *reusedFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -230,7 +270,8 @@ var _ func() string = Reused
 
 // condFuture is the state machine of Cond (main.go:76).
 type condFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	skip  bool
 	buf   []byte
 	w     weak.Pointer[byte]
@@ -263,10 +304,10 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:78:2*/ fut.buf[1] = 5
 			/*line main.go:79:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:80:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:266:4*/ fallthrough
+			/*line main_async.go:307:4*/ fallthrough
 		case 1: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:269:4*/ if !ready {
+			/*line main_async.go:310:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -274,40 +315,53 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:81:2*/ fut.ok = !fut.skip && len(fut.buf) > 0
 			/*line main.go:82:2*/ collected = false
 			/*line main.go:83:6*/ fut.i = 0
-			/*line main_async.go:277:4*/ fallthrough
+			/*line main_async.go:318:4*/ fallthrough
 		case 2:
 			/*line main.go:83:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:280:5*/ state = 6
+				/*line main_async.go:321:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:84:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:286:4*/ fut.buf = nil
+			/*line main_async.go:327:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:85:3*/ runtime.GC()
 			/*line main.go:86:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:297:4*/ fallthrough
+			/*line main_async.go:338:4*/ fallthrough
 		case 5:
 			/*line main.go:83:36*/ fut.i++
-			/*line main_async.go:300:4*/ state = 2
+			/*line main_async.go:341:4*/ state = 2
 			continue
 		case 6:
 			{
 				/*line main.go:88:2*/ fut.state = -1
 				/*line main.go:88:2*/ return fmt.Sprint("cond: ", fut.ok, " collected while suspended: ", collected), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:349:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:308:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
+			/*line main_async.go:352:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *condFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -343,6 +397,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r string
 	var r_2 string
 	var r_3 string
@@ -351,11 +406,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:93:14*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:409:4*/ fut.aw0 = &fut.c_assign
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:93:14
-			/*line main.go:93:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main_async.go:413:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:93:14*/ r, ready = fut.aw0.(*assignFuture).Poll(cx)
+			/*line main_async.go:415:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
+			}
+			/*line main_async.go:418:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -363,22 +423,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_assign = assignFuture{}
 			/*line main.go:93:2*/ fmt.Println(r)
 			/*line main.go:94:2*/ fut.c_stmt = initStmtFuture()
-			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_stmt
+			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_stmt
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:370:4*/ if !ready {
+			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:94:2*/ _, ready = fut.aw0.(*stmtFuture).Poll(cx)
+			/*line main_async.go:432:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*stmtFuture), ready, fresh)
+			}
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_stmt = stmtFuture{}
 			/*line main.go:95:14*/ fut.c_reused = initReusedFuture()
-			/*line main_async.go:377:4*/ fut.aw0 = &fut.c_reused
+			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_reused
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:95:14
-			/*line main.go:95:14*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main_async.go:446:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:95:14*/ r_2, ready = fut.aw0.(*reusedFuture).Poll(cx)
+			/*line main_async.go:448:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*reusedFuture), ready, fresh)
+			}
+			/*line main_async.go:451:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -386,11 +456,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_reused = reusedFuture{}
 			/*line main.go:95:2*/ fmt.Println(r_2)
 			/*line main.go:96:14*/ fut.c_cond = initCondFuture(true)
-			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_cond
+			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_cond
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:96:14
-			/*line main.go:96:14*/ r_3, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:393:4*/ if !ready {
+			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:96:14*/ r_3, ready = fut.aw0.(*condFuture).Poll(cx)
+			/*line main_async.go:465:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*condFuture), ready, fresh)
+			}
+			/*line main_async.go:468:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -398,11 +473,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_cond = condFuture{}
 			/*line main.go:96:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:401:5*/ fut.state = -1
+				/*line main_async.go:476:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:405:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:480:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

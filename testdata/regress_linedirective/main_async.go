@@ -85,9 +85,7 @@ var _ func(string, func()) = Check
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
 	a_3     *[3]int
-	aw0     *checkFuture
-	aw1     rt.Future[struct{}]
-	aw2     *whereFuture
+	aw0     any
 	c_check checkFuture // Check's future, held by value
 	c_where whereFuture // Where's future, held by value
 }
@@ -102,7 +100,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	state := fut.state
 	for {
 		switch state {
@@ -111,40 +109,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:71:3*/ var a [1]int
 				/*line main.go:72:3*/ sink = a /*line main.go:999999:2*/ [ /*line main.go:100:2*/ i]
 			})
-			/*line main_async.go:114:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:112:4*/ fut.aw0 = &fut.c_check
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:2
-			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:70:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:119:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:70:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
+			/*line main_async.go:118:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_check = checkFuture{}
-			/*line main.go:102:2*/ fut.aw1 = rt.YieldNowAsync()
-			/*line main_async.go:129:4*/ fallthrough
+			/*line main.go:102:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main_async.go:128:4*/ fallthrough
 		case 2: // resumes at main.go:102:2
-			/*line main.go:102:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:132:4*/ if !ready {
+			/*line main.go:102:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.c_check = initCheckFuture("slice in a literal", func() {
 				/*line main.go:104:3*/ var a_2 []int
 				/*line main.go:105:3*/ sinkS = a_2 /*line main.go:999999:2*/ [: /*line main.go:200:2*/ i]
 			})
-			/*line main_async.go:141:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:140:4*/ fut.aw0 = &fut.c_check
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:103:2
 			/*line main_async.go:144:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:103:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:103:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
 			/*line main_async.go:146:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
 			/*line main_async.go:149:4*/ if !ready {
 				fut.state = 3
@@ -153,42 +153,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_check = checkFuture{}
 			/*line main.go:202:2*/ fut.a_3 = new([3]int)
-			/*line main.go:203:2*/ fut.aw1 = rt.YieldNowAsync()
+			/*line main.go:203:2*/ fut.aw0 = rt.YieldNowAsync()
 			/*line main_async.go:157:4*/ fallthrough
 		case 4: // resumes at main.go:203:2
-			/*line main.go:203:2*/ _, ready = fut.aw1.Poll(cx)
+			/*line main.go:203:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
 			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:204:2*/ panicLine("no directive", func(a_3_p *[3]int) func() {
 				return func() {
 					/*line main.go:204:37*/ sink = (*a_3_p)[i]
 				}
 			}(fut.a_3))
 			/*line main.go:205:2*/ fut.c_where = initWhereFuture()
-			/*line main_async.go:171:4*/ fut.aw2 = &fut.c_where
+			/*line main_async.go:171:4*/ fut.aw0 = &fut.c_where
+			fresh = true
 			fut.a_3 = nil
 			fallthrough
 		case 5: // resumes at main.go:205:2
-			/*line main_async.go:175:4*/ driven = cx.EnterFrame(fut, fut.aw2)
-			/*line main.go:205:2*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:177:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw2, ready)
+			/*line main_async.go:176:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:205:2*/ _, ready = fut.aw0.(*whereFuture).Poll(cx)
+			/*line main_async.go:178:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*whereFuture), ready, fresh)
 			}
-			/*line main_async.go:180:4*/ if !ready {
+			/*line main_async.go:181:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_where = whereFuture{}
 			{
-				/*line main_async.go:187:5*/ fut.state = -1
+				/*line main_async.go:188:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:191:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:192:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -197,16 +198,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		fut.aw0.Cancel()
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		fut.aw2.Cancel()
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }
@@ -237,21 +232,21 @@ func (fut *directFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Direct starts
 			/*line main.go:212:2*/ fut.b = [2]int{}
 			/*line main.go:213:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:240:4*/ fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 1: // resumes at main.go:213:2
 			/*line main.go:213:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main_async.go:238:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:214:2*/ sink = fut.b /*line main.go:999999:2*/ [ /*line main.go:300:2*/ i]
 			{
-				/*line main_async.go:250:5*/ fut.state = -1
+				/*line main_async.go:245:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:254:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:249:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -297,10 +292,10 @@ func (fut *whereFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Where starts
 			/*line main.go:308:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main_async.go:295:4*/ fallthrough
 		case 1: // resumes at main.go:308:2
 			/*line main.go:308:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:298:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -310,14 +305,14 @@ func (fut *whereFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line :1*/ _, file, line, _ = runtime.Caller(0)
 			/*line :2*/ fmt.Println(file, line)
 			{
-				/*line main_async.go:313:5*/ fut.state = -1
+				/*line main_async.go:308:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:317:4*/ fut.state = -1
+			/*line main_async.go:312:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:320:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
+			/*line main_async.go:315:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
 		}
 	}
 }

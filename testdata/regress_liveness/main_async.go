@@ -317,9 +317,7 @@ var _ func(*[16777216]byte) string = Param
 // mainFuture is the state machine of Main (main.go:71).
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
-	aw0     *fieldFuture
-	aw1     *localFuture
-	aw2     *paramFuture
+	aw0     any
 	c_field fieldFuture // Field's future, held by value
 	c_local localFuture // Local's future, held by value
 	c_param paramFuture // Param's future, held by value
@@ -335,7 +333,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var r string
 	var r_2 string
 	var r_3 string
@@ -344,15 +342,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:72:14*/ fut.c_field = initFieldFuture()
-			/*line main_async.go:347:4*/ fut.aw0 = &fut.c_field
+			/*line main_async.go:345:4*/ fut.aw0 = &fut.c_field
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:72:14
-			/*line main_async.go:350:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:72:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:352:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:72:14*/ r, ready = fut.aw0.(*fieldFuture).Poll(cx)
+			/*line main_async.go:351:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*fieldFuture), ready, fresh)
 			}
-			/*line main_async.go:355:4*/ if !ready {
+			/*line main_async.go:354:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -360,43 +359,45 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_field = fieldFuture{}
 			/*line main.go:72:2*/ fmt.Println(r)
 			/*line main.go:73:14*/ fut.c_local = initLocalFuture()
-			/*line main_async.go:363:4*/ fut.aw1 = &fut.c_local
+			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_local
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:73:14
-			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw1)
-			/*line main.go:73:14*/ r_2, ready = fut.aw1.Poll(cx)
+			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:14*/ r_2, ready = fut.aw0.(*localFuture).Poll(cx)
 			/*line main_async.go:368:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw1, ready)
+				cx.ExitFrame(fut, fut.aw0.(*localFuture), ready, fresh)
 			}
 			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_local = localFuture{}
 			/*line main.go:73:2*/ fmt.Println(r_2)
 			/*line main.go:74:14*/ fut.c_param = initParamFuture(new([16 << 20]byte))
-			/*line main_async.go:379:4*/ fut.aw2 = &fut.c_param
+			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_param
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:74:14
-			/*line main_async.go:382:4*/ driven = cx.EnterFrame(fut, fut.aw2)
-			/*line main.go:74:14*/ r_3, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:384:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw2, ready)
+			/*line main_async.go:383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:74:14*/ r_3, ready = fut.aw0.(*paramFuture).Poll(cx)
+			/*line main_async.go:385:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*paramFuture), ready, fresh)
 			}
-			/*line main_async.go:387:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_param = paramFuture{}
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:395:5*/ fut.state = -1
+				/*line main_async.go:396:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:399:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:400:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,16 +406,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		fut.aw0.Cancel()
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		fut.aw1.Cancel()
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		fut.aw2.Cancel()
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }

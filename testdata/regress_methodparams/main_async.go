@@ -93,7 +93,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var c *C
 	var r int
 	state := fut.state
@@ -102,25 +102,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:23:2*/ c = &C{}
 			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2).(*cAddFuture)
-			/*line main_async.go:105:4*/ fallthrough
+			/*line main_async.go:105:4*/ fresh = true
+			fallthrough
 		case 1: // resumes at main.go:24:14
-			/*line main_async.go:107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:108:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:24:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:109:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:110:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:119:5*/ fut.state = -1
+				/*line main_async.go:120:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:123:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -101,7 +101,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var r int
 	var p *int
 	var r_2 rt.Tuple2[int, *int]
@@ -111,14 +111,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:23:10*/ fut.c_f = initFFuture()
 			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_f
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:23:10
-			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:119:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:121:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -127,11 +128,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				/*line main_async.go:130:5*/ fut.state = -1
+				/*line main_async.go:131:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:134:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

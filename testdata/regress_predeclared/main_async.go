@@ -13,7 +13,8 @@ import (
 
 // getFuture is the state machine of Get (main.go:26).
 type getFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                   // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	x     int
 	aw0   rt.Future[struct{}]
 }
@@ -38,10 +39,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Get starts
 			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:44:4*/ if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, (0 != 0)
 			}
@@ -50,10 +51,23 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return rt.Tuple2[int, error]{V0: fut.x + nil, V1: error(fmt.Errorf("e%d", fut.x))}, (0 == 0)
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:55:4*/ fut.state = -1
+			return fut.res, (0 == 0)
 		default:
-			/*line main_async.go:54:4*/ log.Panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:58:4*/ log.Panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *getFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -95,6 +109,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var x int
 	var n int
 	var err error
@@ -108,119 +123,122 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ fmt.Println(true, false, panic, nil, len([]int{1}))
 			/*line main.go:34:2*/ fut.ps = (struct{ v []*int }{}).v
 			/*line main.go:35:6*/ fut.i = &(&struct{ v int }{}).v
-			/*line main_async.go:111:4*/ (*fut.i) = 0
-			/*line main_async.go:112:4*/ fallthrough
+			/*line main_async.go:126:4*/ (*fut.i) = 0
+			/*line main_async.go:127:4*/ fallthrough
 		case 1:
 			/*line main.go:35:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:115:5*/ state = 5
+				/*line main_async.go:130:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:36:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:37:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:122:4*/ fallthrough
+			/*line main_async.go:137:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:125:4*/ if !ready {
+			/*line main_async.go:140:4*/ if !ready {
 				fut.state = 3
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-			/*line main_async.go:130:4*/ fallthrough
+			fut.aw0 = (struct{ v any }{}).v
+			/*line main_async.go:145:4*/ fallthrough
 		case 4:
 			/*line main.go:37:3*/ fut.i = &(&struct{ v int }{*fut.i}).v
 			/*line main.go:35:21*/ (*fut.i)++
-			/*line main_async.go:134:4*/ state = 1
+			/*line main_async.go:149:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:39:2*/ for _, p := range fut.ps {
 				/*line main.go:40:3*/ fmt.Println(*p, *new(*p))
 			}
 			/*line main.go:42:2*/ fut.seq = []int{4, 5}
-			/*line main_async.go:141:4*/ fut.i_2 = 0
-			/*line main_async.go:142:4*/ fallthrough
+			/*line main_async.go:156:4*/ fut.i_2 = 0
+			/*line main_async.go:157:4*/ fallthrough
 		case 6:
 			/*line main.go:42:20*/ if !(fut.i_2 < reflect.ValueOf(fut.seq).Len()) {
-				/*line main_async.go:145:5*/ state = 10
+				/*line main_async.go:160:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:150:4*/ x = fut.seq[fut.i_2]
+			/*line main_async.go:165:4*/ x = fut.seq[fut.i_2]
 			/*line main.go:43:13*/ fut.c_get = initGetFuture(x)
-			/*line main_async.go:152:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:167:4*/ fut.aw0 = &fut.c_get
+			fresh = (0 == 0)
 			fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
-			/*line main.go:43:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:158:4*/ if !ready {
+			/*line main_async.go:173:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:43:13*/ r_2, ready = fut.aw0.(*getFuture).Poll(cx)
+			/*line main_async.go:175:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
+			}
+			/*line main_async.go:178:4*/ if !ready {
 				fut.state = 8
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct {
-				v rt.Future[rt.Tuple2[int, error]]
-			}{}).v
+			fut.aw0 = (struct{ v any }{}).v
 			fut.c_get = getFuture{}
 			/*line main.go:43:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:44:3*/ fmt.Println(fut.i_2, n, err)
-			/*line main_async.go:168:4*/ fallthrough
+			/*line main_async.go:186:4*/ fallthrough
 		case 9:
-			/*line main_async.go:170:4*/ fut.i_2++
-			/*line main_async.go:171:4*/ state = 6
+			/*line main_async.go:188:4*/ fut.i_2++
+			/*line main_async.go:189:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
 			/*line main.go:48:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:177:4*/ fut.ps = (struct{ v []*int }{}).v
+			/*line main_async.go:195:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:183:4*/ if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 11
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
+			fut.aw0 = (struct{ v any }{}).v
 			/*line main.go:49:2*/ fmt.Println(take(&fut.e), fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			/*line main_async.go:190:4*/ fut.i_2 = 0
-			/*line main_async.go:191:4*/ fallthrough
+			/*line main_async.go:208:4*/ fut.i_2 = 0
+			/*line main_async.go:209:4*/ fallthrough
 		case 12:
 			/*line main.go:50:20*/ if !(fut.str[fut.i_2:] != "") {
-				/*line main_async.go:194:5*/ state = 16
+				/*line main_async.go:212:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:199:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:200:4*/ fut.next = fut.i_2 + size
-			/*line main_async.go:201:4*/ fut.r = rn
+			/*line main_async.go:217:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:218:4*/ fut.next = fut.i_2 + size
+			/*line main_async.go:219:4*/ fut.r = rn
 			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:203:4*/ fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:206:4*/ if !ready {
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
+			fut.aw0 = (struct{ v any }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:230:4*/ fallthrough
 		case 15:
-			/*line main_async.go:214:4*/ fut.i_2 = fut.next
-			/*line main_async.go:215:4*/ state = 12
+			/*line main_async.go:232:4*/ fut.i_2 = fut.next
+			/*line main_async.go:233:4*/ state = 12
 			continue
 		case 16:
 			{
-				/*line main_async.go:219:5*/ fut.state = -1
+				/*line main_async.go:237:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			/*line main_async.go:223:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:241:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -96,7 +96,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var driven bool
+	var driven, fresh bool
 	var r []any
 	state := fut.state
 	for {
@@ -104,14 +104,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:20:14*/ fut.c_nums = initNumsFuture()
 			/*line main_async.go:106:4*/ fut.aw0 = &fut.c_nums
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:20:14
-			/*line main_async.go:109:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:110:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:111:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0, ready)
+			/*line main_async.go:112:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:115:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -119,11 +120,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_nums = numsFuture{}
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				/*line main_async.go:122:5*/ fut.state = -1
+				/*line main_async.go:123:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:126:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:127:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 
 // pairFuture is the state machine of Pair (main.go:18).
 type pairFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                    // the next case of Poll; -1 once done
+	res   rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	tag   string
 	aw0   rt.Future[struct{}]
 }
@@ -36,10 +37,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		case 0: // Pair starts
 			/*line main.go:19:2*/ trace = append(trace, "pair "+fut.tag)
 			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:39:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:42:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -48,10 +49,23 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return rt.Tuple2[int, string]{V0: len(fut.tag), V1: fut.tag}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:53:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:52:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:56:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -69,7 +83,8 @@ var _ func(string) (int, string) = Pair
 
 // takeFuture is the state machine of Take (main.go:25).
 type takeFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	a     int
 	b     string
 	aw0   rt.Future[struct{}]
@@ -95,10 +110,10 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Take starts
 			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:98:4*/ fallthrough
+			/*line main_async.go:113:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:101:4*/ if !ready {
+			/*line main_async.go:116:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -107,10 +122,23 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fmt.Sprint(fut.a, ":", fut.b), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:126:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:111:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:129:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *takeFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -129,6 +157,7 @@ var _ func(int, string) string = Take
 // takeVFuture is the state machine of TakeV (main.go:31).
 type takeVFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	xs    []any
 	aw0   rt.Future[struct{}]
 }
@@ -153,10 +182,10 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // TakeV starts
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:156:4*/ fallthrough
+			/*line main_async.go:185:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:188:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -165,10 +194,23 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return len(fut.xs), true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:198:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:169:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
+			/*line main_async.go:201:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *takeVFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -186,7 +228,8 @@ var _ func(...any) int = TakeV
 
 // swapFuture is the state machine of Swap (main.go:37).
 type swapFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int                    // the next case of Poll; -1 once done
+	res   rt.Tuple2[string, int] // the output, kept by PollFrame for the caller
 	a     int
 	b     string
 	aw0   rt.Future[struct{}]
@@ -212,10 +255,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:38:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:215:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
 			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:218:4*/ if !ready {
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -224,10 +267,23 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[string, int]{V0: fut.b, V1: fut.a}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:271:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:228:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:274:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *swapFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -245,7 +301,8 @@ var _ func(int, string) (string, int) = Swap
 
 // tTakeFuture is the state machine of T.Take (main.go:45).
 type tTakeFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	t     *T
 	a     int
 	b     string
@@ -267,10 +324,10 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // T.Take starts
 			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:270:4*/ fallthrough
+			/*line main_async.go:327:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:330:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -279,10 +336,23 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.t.name + fut.b, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:340:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:283:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:343:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *tTakeFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -300,7 +370,8 @@ var _ func(*T, int, string) string = (*T).Take
 
 // bothFuture is the state machine of Both (main.go:51).
 type bothFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int                    // the next case of Poll; -1 once done
+	res    rt.Tuple2[string, int] // the output, kept by PollFrame for the caller
 	tag    string
 	aw0    any
 	c_pair pairFuture // Pair's future, held by value
@@ -322,6 +393,7 @@ func initBothFuture(tag string) bothFuture {
 func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 	var zero rt.Tuple2[string, int]
 	var ready bool
+	var driven, fresh bool
 	var r rt.Tuple2[int, string]
 	var r_2 rt.Tuple2[string, int]
 	state := fut.state
@@ -329,23 +401,33 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.c_pair = initPairFuture(fut.tag)
-			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:404:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
-			/*line main.go:51:51*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:337:4*/ if !ready {
+			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:51:51*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:411:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:414:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:51:46*/ fut.c_swap = initSwapFuture(r.V0, r.V1)
-			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:421:4*/ fut.aw0 = &fut.c_swap
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:51:46
-			/*line main.go:51:46*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:425:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:51:46*/ r_2, ready = fut.aw0.(*swapFuture).Poll(cx)
+			/*line main_async.go:427:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
+			}
+			/*line main_async.go:430:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -355,10 +437,23 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:51:39*/ fut.state = -1
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:441:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:359:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:444:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *bothFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -400,6 +495,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var a string
 	var b int
 	var r rt.Tuple2[int, string]
@@ -426,22 +522,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:19*/ fut.c_pair = initPairFuture("abc")
-			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:525:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:57:19
-			/*line main.go:57:19*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:57:19*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:531:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:57:14*/ fut.c_take = initTakeFuture(r.V0, r.V1)
-			/*line main_async.go:440:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_take
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:57:14
-			/*line main.go:57:14*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:444:4*/ if !ready {
+			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:57:14*/ r_2, ready = fut.aw0.(*takeFuture).Poll(cx)
+			/*line main_async.go:547:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
+			}
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -449,22 +555,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:57:2*/ fmt.Println(r_2)
 			/*line main.go:58:20*/ fut.c_pair = initPairFuture("de")
-			/*line main_async.go:452:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:58:20
-			/*line main.go:58:20*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:562:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:58:20*/ r_3, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:564:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:567:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:58:14*/ fut.c_takeV = initTakeVFuture(r_3.V0, r_3.V1)
-			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_takeV
+			/*line main_async.go:574:4*/ fut.aw0 = &fut.c_takeV
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:58:14
-			/*line main.go:58:14*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
+			/*line main_async.go:578:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:58:14*/ r_4, ready = fut.aw0.(*takeVFuture).Poll(cx)
+			/*line main_async.go:580:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*takeVFuture), ready, fresh)
+			}
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -473,33 +589,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
 			/*line main.go:60:21*/ fut.c_pair = initPairFuture("f")
-			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:592:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:60:21
-			/*line main.go:60:21*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:480:4*/ if !ready {
+			/*line main_async.go:596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:60:21*/ r_5, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:598:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:601:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
-			/*line main.go:60:14*/ fut.aw0 = fut.t.TakeAsync(r_5.V0, r_5.V1)
-			/*line main_async.go:487:4*/ fut.t = nil
+			/*line main.go:60:14*/ fut.aw0 = fut.t.TakeAsync(r_5.V0, r_5.V1).(*tTakeFuture)
+			/*line main_async.go:608:4*/ fresh = true
+			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
-			/*line main.go:60:14*/ r_6, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:60:14*/ r_6, ready = fut.aw0.(*tTakeFuture).Poll(cx)
+			/*line main_async.go:614:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*tTakeFuture), ready, fresh)
+			}
+			/*line main_async.go:617:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
 			/*line main.go:61:14*/ fut.c_both = initBothFuture("ghij")
-			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_both
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_both
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:61:14
-			/*line main.go:61:14*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:61:14*/ r_7, ready = fut.aw0.(*bothFuture).Poll(cx)
+			/*line main_async.go:630:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*bothFuture), ready, fresh)
+			}
+			/*line main_async.go:633:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -507,22 +638,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_both = bothFuture{}
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
 			/*line main.go:62:15*/ fut.c_pair = initPairFuture("k")
-			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:62:15
-			/*line main.go:62:15*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:62:15*/ r_8, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:647:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:650:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:62:10*/ fut.c_swap = initSwapFuture(r_8.V0, r_8.V1)
-			/*line main_async.go:521:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_swap
+			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:62:10
-			/*line main.go:62:10*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:62:10*/ r_9, ready = fut.aw0.(*swapFuture).Poll(cx)
+			/*line main_async.go:663:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
+			}
+			/*line main_async.go:666:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -531,37 +672,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
 			/*line main.go:64:24*/ fut.c_pair = initPairFuture("lm")
-			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:675:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:64:24
-			/*line main.go:64:24*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:538:4*/ if !ready {
+			/*line main_async.go:679:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:64:24*/ r_10, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:681:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:684:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			/*line main_async.go:545:4*/ fmt.Println(t_2, t_3)
+			/*line main_async.go:691:4*/ fmt.Println(t_2, t_3)
 			/*line main.go:65:20*/ fut.c_pair = initPairFuture("n")
-			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:65:20
-			/*line main.go:65:20*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:551:4*/ if !ready {
+			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:65:20*/ r_11, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:699:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			/*line main_async.go:558:4*/ fut.x, fut.y = t_4, t_5
+			/*line main_async.go:709:4*/ fut.x, fut.y = t_4, t_5
 			/*line main.go:66:20*/ fut.c_take = initTakeFuture(plainTake(3, "o"))
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:711:4*/ fut.aw0 = &fut.c_take
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:66:20
-			/*line main.go:66:20*/ r_12, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main_async.go:715:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:66:20*/ r_12, ready = fut.aw0.(*takeFuture).Poll(cx)
+			/*line main_async.go:717:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
+			}
+			/*line main_async.go:720:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -569,44 +725,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:66:2*/ fmt.Println(fut.x, take(&fut.y), r_12)
 			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
-			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:67:19
-			/*line main.go:67:19*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main_async.go:732:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:19*/ r_13, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:734:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:737:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
-			/*line main_async.go:583:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_take
+			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:67:14
-			/*line main.go:67:14*/ fut.y, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:587:4*/ if !ready {
+			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:14*/ fut.y, ready = fut.aw0.(*takeFuture).Poll(cx)
+			/*line main_async.go:750:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
+			}
+			/*line main_async.go:753:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
-			/*line main_async.go:594:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:760:4*/ fut.aw0 = &fut.c_pair
+			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:67:37
-			/*line main.go:67:37*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main_async.go:764:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:37*/ r_15, ready = fut.aw0.(*pairFuture).Poll(cx)
+			/*line main_async.go:766:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
+			}
+			/*line main_async.go:769:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
-			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_take
+			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:67:32
-			/*line main.go:67:32*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:67:32*/ r_16, ready = fut.aw0.(*takeFuture).Poll(cx)
+			/*line main_async.go:782:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
+			}
+			/*line main_async.go:785:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -615,11 +791,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:67:2*/ fmt.Println(take(&fut.y) + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:618:5*/ fut.state = -1
+				/*line main_async.go:794:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:622:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:798:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 
 // joinFuture is the state machine of Join (main.go:19).
 type joinFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int    // the next case of Poll; -1 once done
+	res   string // the output, kept by PollFrame for the caller
 	take3 []string
 	take2 string
 	aw0   rt.Future[struct{}]
@@ -38,10 +39,10 @@ func (fut *joinFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Join starts
 			/*line main.go:20:2*/ fut.take2 = strings.Join(fut.take3, "+")
 			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:41:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
 			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:44:4*/ if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -51,10 +52,23 @@ func (fut *joinFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:23:2*/ fut.state = -1
 				/*line main.go:23:2*/ return "done", true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:56:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:55:4*/ panic("corio: JoinAsync future polled after it completed or was cancelled")
+			/*line main_async.go:59:4*/ panic("corio: JoinAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *joinFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -88,6 +102,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var r string
 	state := fut.state
 	for {
@@ -95,11 +110,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:28:2*/ fut.words = []string{"a", "b"}
 			/*line main.go:29:14*/ fut.c_join = initJoinFuture(fut.words)
-			/*line main_async.go:98:4*/ fut.aw0 = &fut.c_join
+			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_join
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:29:14
-			/*line main.go:29:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:29:14*/ r, ready = fut.aw0.(*joinFuture).Poll(cx)
+			/*line main_async.go:119:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*joinFuture), ready, fresh)
+			}
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -107,21 +127,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_join = joinFuture{}
 			/*line main.go:29:2*/ fmt.Println(r)
 			/*line main.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:130:4*/ fallthrough
 		case 2: // resumes at main.go:30:2
 			/*line main.go:30:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:133:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:31:2*/ fmt.Println(len(take4(&fut.words)))
 			{
-				/*line main_async.go:120:5*/ fut.state = -1
+				/*line main_async.go:140:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:144:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 // vFuture is the state machine of V (main.go:23).
 type vFuture struct {
 	state int // the next case of Poll; -1 once done
+	res   int // the output, kept by PollFrame for the caller
 	n     int
 	aw0   rt.Future[struct{}]
 }
@@ -37,10 +38,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // V starts
 			/*line main.go:24:2*/ logf("v%d", fut.n)
 			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:40:4*/ fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:43:4*/ if !ready {
+			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,10 +50,23 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return fut.n, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:54:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:53:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *vFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -70,7 +84,8 @@ var _ func(int) int = V
 
 // pFuture is the state machine of P (main.go:30).
 type pFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int  // the next case of Poll; -1 once done
+	res   *int // the output, kept by PollFrame for the caller
 	p     *int
 	aw0   rt.Future[struct{}]
 }
@@ -96,10 +111,10 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 		case 0: // P starts
 			/*line main.go:31:2*/ logf("P")
 			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:99:4*/ fallthrough
+			/*line main_async.go:114:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:102:4*/ if !ready {
+			/*line main_async.go:117:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -108,10 +123,23 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.p, true
 			}
+		case -2: // completed as a frame (PollFrame): the output goes to the caller
+			/*line main_async.go:127:4*/ fut.state = -1
+			return fut.res, true
 		default:
-			/*line main_async.go:112:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
+			/*line main_async.go:130:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
 		}
 	}
+}
+
+// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.
+func (fut *pFuture) PollFrame(cx *rt.Context) bool {
+	v, done := fut.Poll(cx)
+	if done {
+		fut.res = v
+		fut.state = -2
+	}
+	return done
 }
 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
@@ -158,6 +186,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var driven, fresh bool
 	var f2 rt.Future[int]
 	var a int
 	var f rt.Future[int]
@@ -186,11 +215,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:47:2*/ fut.s1 = S{A: 1, Arr: [3]int{1, 2, 3}}
 			/*line main.go:48:2*/ fut.s2 = fut.s1
 			/*line main.go:49:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:189:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:218:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:49:2
-			/*line main.go:49:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:193:4*/ if !ready {
+			/*line main_async.go:222:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:49:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:224:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:227:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -202,11 +236,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:53:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:54:2*/ fut.arr2 = fut.arr
 			/*line main.go:55:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:205:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:55:2
-			/*line main.go:55:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:209:4*/ if !ready {
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:55:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:245:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -216,14 +255,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
 			/*line main.go:61:2*/ fut.x = new(int)
-			/*line main_async.go:219:4*/ (*fut.x) = 1
+			/*line main_async.go:258:4*/ (*fut.x) = 1
 			/*line main.go:62:2*/ global = fut.x
 			/*line main.go:63:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:222:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:261:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:63:2
-			/*line main.go:63:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:226:4*/ if !ready {
+			/*line main_async.go:265:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:63:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:267:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -232,11 +276,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:64:2*/ *global = 2
 			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
 			/*line main.go:66:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:279:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:66:6
-			/*line main.go:66:6*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:239:4*/ if !ready {
+			/*line main_async.go:283:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:66:6*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:285:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:288:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -247,21 +296,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
 			/*line main.go:72:6*/ fut.i = 0
-			/*line main_async.go:250:4*/ fallthrough
+			/*line main_async.go:299:4*/ fallthrough
 		case 5:
 			/*line main.go:72:14*/ if !(fut.i < 3) {
-				/*line main_async.go:253:5*/ state = 10
+				/*line main_async.go:302:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:73:3*/ fut.x = new(int)
 			/*line main.go:74:7*/ fut.c_v = initVFuture(fut.i * 10)
-			/*line main_async.go:260:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:309:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:74:7
-			/*line main.go:74:7*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:264:4*/ if !ready {
+			/*line main_async.go:313:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:74:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:315:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -270,21 +324,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:3*/ (*fut.x) = r_2
 			/*line main.go:75:3*/ gs = append(gs, fut.x)
 			/*line main.go:76:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:273:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:76:3
-			/*line main.go:76:3*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:277:4*/ if !ready {
+			/*line main_async.go:331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:76:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:333:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:77:3*/ (*fut.x)++
-			/*line main_async.go:284:4*/ fallthrough
+			/*line main_async.go:343:4*/ fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
-			/*line main_async.go:287:4*/ state = 5
+			/*line main_async.go:346:4*/ state = 5
 			continue
 		case 10:
 			/*line main.go:79:2*/ fmt.Print("collected")
@@ -295,12 +354,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:88:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:298:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:357:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
-			/*line main.go:88:5*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:362:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:88:5*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:364:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:367:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -308,11 +372,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fut.sl[r_3]++
 			/*line main.go:89:5*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:311:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:375:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:89:5
-			/*line main.go:89:5*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:315:4*/ if !ready {
+			/*line main_async.go:379:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:89:5*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:381:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -321,24 +390,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", take(&fut.sl)))
 			/*line main.go:93:2*/ fut.x = new(int)
-			/*line main_async.go:324:4*/ (*fut.x) = 5
+			/*line main_async.go:393:4*/ (*fut.x) = 5
 			/*line main.go:94:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_p
+			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_p
+			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:94:3
-			/*line main.go:94:3*/ fut.r_5, ready = fut.aw0.(rt.Future[*int]).Poll(cx)
-			/*line main_async.go:330:4*/ if !ready {
+			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:94:3*/ fut.r_5, ready = fut.aw0.(*pFuture).Poll(cx)
+			/*line main_async.go:401:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pFuture), ready, fresh)
+			}
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:94:11*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:337:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:411:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:94:11
-			/*line main.go:94:11*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:341:4*/ if !ready {
+			/*line main_async.go:415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:94:11*/ r_6, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:417:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -347,23 +426,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
 			/*line main.go:96:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_p
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_p
+			fresh = true
 			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
-			/*line main.go:96:3*/ fut.r_5, ready = fut.aw0.(rt.Future[*int]).Poll(cx)
-			/*line main_async.go:355:4*/ if !ready {
+			/*line main_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:96:3*/ fut.r_5, ready = fut.aw0.(*pFuture).Poll(cx)
+			/*line main_async.go:436:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pFuture), ready, fresh)
+			}
+			/*line main_async.go:439:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:96:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:446:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:96:12
-			/*line main.go:96:12*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:366:4*/ if !ready {
+			/*line main_async.go:450:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:96:12*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:452:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:455:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -375,23 +464,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			/*line main_async.go:378:4*/ fut.x = nil
+			/*line main_async.go:467:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:383:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			/*line main_async.go:390:4*/ fut.f1 = nil
+			/*line main_async.go:479:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main_async.go:483:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -401,29 +490,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fut.fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.i_3 = 0
-			/*line main_async.go:404:4*/ fallthrough
+			/*line main_async.go:493:4*/ fallthrough
 		case 19:
 			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.fs)) {
-				/*line main_async.go:407:5*/ state = 23
+				/*line main_async.go:496:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:412:4*/ f = fut.fs[fut.i_3]
+			/*line main_async.go:501:4*/ f = fut.fs[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:414:4*/ fallthrough
+			/*line main_async.go:503:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
 			/*line main.go:109:8*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:417:4*/ if !ready {
+			/*line main_async.go:506:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			/*line main_async.go:423:4*/ fallthrough
+			/*line main_async.go:512:4*/ fallthrough
 		case 22:
-			/*line main_async.go:425:4*/ fut.i_3++
-			/*line main_async.go:426:4*/ state = 19
+			/*line main_async.go:514:4*/ fut.i_3++
+			/*line main_async.go:515:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
@@ -432,12 +521,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:435:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:524:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.fs = nil
 			fallthrough
 		case 24: // resumes at main.go:120:2
-			/*line main.go:120:2*/ _, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:120:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:531:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -447,41 +541,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i_3 = 3
-			/*line main_async.go:450:4*/ fut.i = 0
-			/*line main_async.go:451:4*/ fallthrough
+			/*line main_async.go:544:4*/ fut.i = 0
+			/*line main_async.go:545:4*/ fallthrough
 		case 25:
 			/*line main.go:126:17*/ if !(fut.i < fut.i_3) {
-				/*line main_async.go:454:5*/ state = 29
+				/*line main_async.go:548:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:127:29*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:554:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:127:29
-			/*line main.go:127:29*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:127:29*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:560:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_12))
-			/*line main_async.go:471:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 28:
-			/*line main_async.go:473:4*/ fut.i++
-			/*line main_async.go:474:4*/ state = 25
+			/*line main_async.go:572:4*/ fut.i++
+			/*line main_async.go:573:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.c_v = initVFuture(fut.s1.A)
-			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fut.sb = nil
 			fallthrough
 		case 30: // resumes at main.go:132:21
-			/*line main.go:132:21*/ r_13, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:484:4*/ if !ready {
+			/*line main_async.go:583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:132:21*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:585:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -491,11 +595,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
 			/*line main.go:138:8*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:598:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:138:8
-			/*line main.go:138:8*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main_async.go:602:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:138:8*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:604:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -505,11 +614,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:508:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:617:4*/ fut.aw0 = &fut.c_v
+			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:145:23
-			/*line main.go:145:23*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:512:4*/ if !ready {
+			/*line main_async.go:621:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:145:23*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:623:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			}
+			/*line main_async.go:626:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -518,11 +632,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("const", r_15*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				/*line main_async.go:521:5*/ fut.state = -1
+				/*line main_async.go:635:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:525:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:639:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
