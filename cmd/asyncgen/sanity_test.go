@@ -146,7 +146,7 @@ func G() int {
 		{"shared field of one type", "layout", "holds a future of one type", func(ir *irFunc) {
 			for _, b := range ir.reach {
 				if a, ok := b.term.(*awaitTerm); ok {
-					a.out, a.assert = types.Typ[types.Int], g.futureOf(types.Typ[types.Int])
+					a.out, a.assert, a.frame = types.Typ[types.Int], g.futureOf(types.Typ[types.Int]), nil
 				}
 			}
 		}},
