@@ -16,8 +16,7 @@ type handleFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     *netx.TCPStream
 	b     *netx.Buf
-	aw0   rt.Future[rt.Tuple2[*netx.Buf, error]]
-	aw1   rt.Future[rt.Tuple2[int, error]]
+	aw0   any
 }
 
 // handleAsync is the asynchronous twin of handle: it returns a future that runs the
@@ -37,13 +36,13 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // handle starts
-			/*line serve_async.go:40:4*/ fallthrough
+			/*line serve_async.go:39:4*/ fallthrough
 		case 1:
 			/*line serve.go:27:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line serve_async.go:43:4*/ fallthrough
+			/*line serve_async.go:42:4*/ fallthrough
 		case 2: // resumes at serve.go:27:13
-			/*line serve.go:27:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line serve_async.go:46:4*/ if !ready {
+			/*line serve.go:27:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
+			/*line serve_async.go:45:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -62,15 +61,15 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:33:4*/ return err, true
 				}
 			}
-			/*line serve.go:35:12*/ fut.aw1 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line serve_async.go:66:4*/ fallthrough
+			/*line serve.go:35:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
+			/*line serve_async.go:65:4*/ fallthrough
 		case 3: // resumes at serve.go:35:12
-			/*line serve.go:35:12*/ r_2, ready = fut.aw1.Poll(cx)
-			/*line serve_async.go:69:4*/ if !ready {
+			/*line serve.go:35:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line serve_async.go:68:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line serve.go:35:3*/ _, err = r_2.V0, r_2.V1
 			/*line serve.go:36:3*/ take(&fut.b).Release()
 			/*line serve.go:37:3*/ if err != nil {
@@ -80,10 +79,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:39:4*/ return err, true
 				}
 			}
-			/*line serve_async.go:83:4*/ state = 1
+			/*line serve_async.go:82:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:86:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:85:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -92,12 +91,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *handleFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -109,8 +106,7 @@ var _ func(*netx.TCPStream) error = handle
 type acceptLoopFuture struct {
 	state int // the next case of Poll; -1 once done
 	ln    *netx.TCPListener
-	aw0   rt.Future[rt.Tuple2[*netx.TCPStream, error]]
-	aw1   rt.Future[*rt.JoinHandle[error]]
+	aw0   any
 }
 
 // acceptLoopAsync is the asynchronous twin of acceptLoop: it returns a future that runs the
@@ -130,13 +126,13 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // acceptLoop starts
-			/*line serve_async.go:133:4*/ fallthrough
+			/*line serve_async.go:129:4*/ fallthrough
 		case 1:
 			/*line serve.go:49:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line serve_async.go:136:4*/ fallthrough
+			/*line serve_async.go:132:4*/ fallthrough
 		case 2: // resumes at serve.go:49:13
-			/*line serve.go:49:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line serve_async.go:139:4*/ if !ready {
+			/*line serve.go:49:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line serve_async.go:135:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -154,19 +150,19 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:54:4*/ return err, true
 				}
 			}
-			/*line serve.go:56:3*/ fut.aw1 = rt.SpawnAsync(handleAsync(c))
-			/*line serve_async.go:158:4*/ fallthrough
+			/*line serve.go:56:3*/ fut.aw0 = rt.SpawnAsync(handleAsync(c))
+			/*line serve_async.go:154:4*/ fallthrough
 		case 3: // resumes at serve.go:56:3
-			/*line serve.go:56:3*/ _, ready = fut.aw1.Poll(cx)
-			/*line serve_async.go:161:4*/ if !ready {
+			/*line serve.go:56:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
+			/*line serve_async.go:157:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw1 = nil
-			/*line serve_async.go:166:4*/ state = 1
+			fut.aw0 = nil
+			/*line serve_async.go:162:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:169:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:165:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -175,12 +171,10 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *acceptLoopFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
