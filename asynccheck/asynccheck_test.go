@@ -1,15 +1,21 @@
 package asynccheck_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/corio-go/corio/asynccheck"
 	"github.com/corio-go/corio/internal/asyncrules"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 )
 
 // root is the module's root: analysistest loads the testdata packages in
@@ -23,12 +29,6 @@ func root(t *testing.T) string {
 	return dir
 }
 
-// TestRules: every rule of asyncgen's check stage, reported where the want
-// comments of testdata/rules say, and nowhere else.
-func TestRules(t *testing.T) {
-	analysistest.Run(t, root(t), asynccheck.Analyzer, "./asynccheck/testdata/rules")
-}
-
 // build compiles one of the module's commands into dir.
 func build(t *testing.T, dir, pkg string) string {
 	t.Helper()
@@ -40,12 +40,26 @@ func build(t *testing.T, dir, pkg string) string {
 	return bin
 }
 
-// TestStaleTwins generates twins with the real asyncgen, then edits the
-// sources, the twins and the file sets the ways a user does, one package
-// per case, and checks what the analyzer says, without running the
-// generator again. (One analysistest run over all the cases: loading is
-// the slow part.)
-func TestStaleTwins(t *testing.T) {
+// TestAnalyzer checks every rule of asyncgen's check stage (testdata/rules:
+// each reported where its want comments say, and nowhere else) and the
+// findings about generated files: it generates twins with the real
+// asyncgen, then edits the sources, the twins and the file sets the ways a
+// user does, one package per case, and checks what the analyzer says,
+// without running the generator again.
+//
+// Under -race it checks the same want comments without analysistest (see
+// analyzeTogether), and the analyzer runs over all the packages at once:
+// analysistest parses and type-checks every dependency from source
+// (testdata/rules imports net/http: about 200 packages), single-threaded
+// go/types work that tests nothing of ours and that the race detector
+// slows several times (about 90 s of this package's test time under
+// -race), while export data makes the load cheap.
+func TestAnalyzer(t *testing.T) {
+	// Example loads dependencies from export data, which is right only
+	// while the analyzer neither needs nor produces facts about them.
+	if len(asynccheck.Analyzer.FactTypes) > 0 {
+		t.Fatalf("asynccheck now uses facts: Example must load dependencies from source (packages.NeedDeps)")
+	}
 	asyncgen := build(t, t.TempDir(), "github.com/corio-go/corio/cmd/asyncgen")
 	dir, err := os.MkdirTemp("testdata", "tmp-")
 	if err != nil {
@@ -140,15 +154,165 @@ func Work(x int) int {%s
 	for _, p := range patterns {
 		all = append(all, "./asynccheck/"+filepath.ToSlash(dir)+p[1:])
 	}
-	results := analysistest.Run(t, root(t), asynccheck.Analyzer, all...)
-	if len(results) != len(cases) {
-		t.Errorf("analyzed %d packages, want %d", len(results), len(cases))
+	all = append(all, "./asynccheck/testdata/rules")
+	if raceEnabled {
+		analyzeTogether(t, all)
+	} else {
+		checkWants(t, all)
 	}
 
 	// asyncgen still owns an old-format twin: it overwrites it.
 	generate("./oldheader")
 	if _, line := asyncrules.ParseHeader([]byte(read("oldheader/a_async.go"))); line == "" {
 		t.Fatalf("asyncgen did not regenerate the old-format twin:\n%s", read("oldheader/a_async.go"))
+	}
+}
+
+// checkWants runs analysistest over the packages, in one run because
+// loading is the slow part (one load shares the runtime's graph among all
+// the packages), and checks that it analyzed each of them.
+func checkWants(t *testing.T, patterns []string) {
+	t.Helper()
+	results := analysistest.Run(t, root(t), asynccheck.Analyzer, patterns...)
+	ids := packageIDs(patterns)
+	for _, r := range results {
+		analyzed(t, ids, r.Action.Package.ID)
+	}
+	for id := range ids {
+		t.Errorf("did not analyze %s", id)
+	}
+}
+
+// packageIDs are the packages a load of patterns with tests yields: each
+// package once; testdata/rules also as its test variant (checked against
+// the same want comments) and its test main.
+func packageIDs(patterns []string) map[string]bool {
+	const mod = "github.com/corio-go/corio/"
+	ids := map[string]bool{}
+	for _, p := range patterns {
+		ids[mod+p[2:]] = true
+	}
+	const rules = mod + "asynccheck/testdata/rules"
+	ids[rules+" ["+rules+".test]"], ids[rules+".test"] = true, true
+	return ids
+}
+
+// analyzed crosses id off ids, failing if it is not there.
+func analyzed(t *testing.T, ids map[string]bool, id string) {
+	t.Helper()
+	if !ids[id] {
+		t.Errorf("analyzed %s, which is not one of the packages or appears twice", id)
+	}
+	delete(ids, id)
+}
+
+// wantComment is the one form of want comment the testdata uses: a single
+// regexp in backquotes, for a diagnostic on the comment's line.
+var wantComment = regexp.MustCompile("^// want `([^`]*)`$")
+
+// analyzeTogether checks what checkWants does without analysistest, for
+// the -race run: it loads the packages (with tests) taking their
+// dependencies from export data (the analyzer uses no facts), runs the
+// analyzer over all of them in one checker run, which analyzes them
+// concurrently, and checks each package's diagnostics against its want
+// comments: each diagnostic matches a comment on its line, each comment
+// one diagnostic. It then analyzes each package alone: the findings must
+// be the same.
+func analyzeTogether(t *testing.T, patterns []string) {
+	t.Helper()
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+			packages.NeedImports | packages.NeedSyntax | packages.NeedTypes |
+			packages.NeedTypesInfo | packages.NeedTypesSizes | packages.NeedModule,
+		Dir:   root(t),
+		Tests: true,
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatal("the packages do not load")
+	}
+	findings := func(act *checker.Action) []string {
+		if act.Err != nil {
+			t.Errorf("%s: %v", act.Package.ID, act.Err)
+		}
+		var out []string
+		for _, d := range act.Diagnostics {
+			out = append(out, fmt.Sprintf("%s: [%s] %s", act.Package.Fset.Position(d.Pos), d.Category, d.Message))
+		}
+		return out
+	}
+	all, err := checker.Analyze([]*analysis.Analyzer{asynccheck.Analyzer}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := packageIDs(patterns)
+	for i, act := range all.Roots {
+		if act.Package != pkgs[i] {
+			t.Fatalf("root %d analyzed %s, want %s", i, act.Package.ID, pkgs[i].ID)
+		}
+		analyzed(t, ids, act.Package.ID)
+		checkDiagnostics(t, act)
+		got := findings(act)
+		one, err := checker.Analyze([]*analysis.Analyzer{asynccheck.Analyzer}, pkgs[i:i+1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alone := findings(one.Roots[0]); !slices.Equal(got, alone) {
+			t.Errorf("%s: analyzed with the others:\n%s\nalone:\n%s", act.Package.ID, strings.Join(got, "\n"), strings.Join(alone, "\n"))
+		}
+	}
+	for id := range ids {
+		t.Errorf("did not analyze %s", id)
+	}
+}
+
+// checkDiagnostics matches act's diagnostics with the want comments of its
+// package's files.
+func checkDiagnostics(t *testing.T, act *checker.Action) {
+	t.Helper()
+	type line struct {
+		file string
+		n    int
+	}
+	fset := act.Package.Fset
+	wants := map[line][]*regexp.Regexp{}
+	for _, f := range act.Package.Syntax {
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				if !strings.HasPrefix(c.Text, "// want") {
+					continue
+				}
+				p := fset.Position(c.Pos())
+				m := wantComment.FindStringSubmatch(c.Text)
+				if m == nil {
+					t.Fatalf("%s: want comment in a form this check does not read: %s", p, c.Text)
+				}
+				re, err := regexp.Compile(m[1])
+				if err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				k := line{p.Filename, p.Line}
+				wants[k] = append(wants[k], re)
+			}
+		}
+	}
+	for _, d := range act.Diagnostics {
+		p := fset.Position(d.Pos)
+		k := line{p.Filename, p.Line}
+		j := slices.IndexFunc(wants[k], func(re *regexp.Regexp) bool { return re.MatchString(d.Message) })
+		if j < 0 {
+			t.Errorf("%s: unexpected diagnostic: %s", p, d.Message)
+			continue
+		}
+		wants[k] = slices.Delete(wants[k], j, j+1)
+	}
+	for k, res := range wants {
+		for _, re := range res {
+			t.Errorf("%s:%d: no diagnostic was reported matching %#q", k.file, k.n, re)
+		}
 	}
 }
 

@@ -16,9 +16,14 @@ import (
 // -vettool, asyncvet, or a program of your own like this one) over a
 // package whose async function sleeps, has no generated twin yet, and
 // whose plain function drops a future.
+//
+// The analyzer uses no facts, so only the analyzed packages need syntax:
+// their dependencies' types come from the compiler's export data, as under
+// go vet, instead of being parsed and type-checked from source (without
+// packages.NeedDeps, this package's load is a small fraction of the work).
 func Example() {
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-		packages.NeedImports | packages.NeedDeps | packages.NeedSyntax | packages.NeedTypes |
+		packages.NeedImports | packages.NeedSyntax | packages.NeedTypes |
 		packages.NeedTypesInfo | packages.NeedTypesSizes | packages.NeedModule}
 	pkgs, err := packages.Load(cfg, "./testdata/example")
 	if err != nil {

@@ -1,0 +1,5 @@
+//go:build race
+
+package asynccheck_test
+
+const raceEnabled = true
