@@ -39,10 +39,13 @@ type lowerer struct {
 	filled  int
 	cur     *block
 	targets []target
-	label   string // label of the statement being lowered
-	fallTo  *block
-	loops   int
-	pos     token.Pos // position of the source statement being lowered
+	label   string            // label of the statement being lowered
+	labels  map[string]*block // the blocks labeled statements start (gotos' targets)
+	// gotoTargets are the labels some goto names.
+	gotoTargets map[string]bool
+	fallTo      *block
+	loops       int
+	pos         token.Pos // position of the source statement being lowered
 }
 
 // newIR makes fn's irFunc with its names and variables: receiver,
@@ -138,12 +141,36 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 		}
 	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			addVar(id)
+		switch n := n.(type) {
+		case *ast.Ident:
+			addVar(n)
+		case *ast.TypeSwitchStmt:
+			// A lowered type switch gives each clause's variable a
+			// name of its own (go/types declares one per clause); a kept
+			// one keeps the source's single name.
+			if fn.hasSusp(n) {
+				for _, c := range n.Body.List {
+					if obj, ok := g.info.Implicits[c].(*types.Var); ok && obj.Name() != "_" {
+						v := &variable{name: ir.name(obj.Name()), typ: obj.Type(), obj: obj}
+						ir.objVar[obj] = v
+						ir.vars = append(ir.vars, v)
+					}
+				}
+			}
 		}
 		return true
 	})
 	return ir
+}
+
+// hasSusp reports whether n holds a suspension point of fn.
+func (fn *asyncFunc) hasSusp(n ast.Node) bool {
+	for call := range fn.susp {
+		if call.Pos() >= n.Pos() && call.End() <= n.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // lower builds the graph of ir's body; false when it reported errors.
@@ -155,6 +182,20 @@ func (g *pkgGen) lower(ir *irFunc) bool {
 		l.spans = append(l.spans, c)
 	}
 	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
+	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO {
+				if l.gotoTargets == nil {
+					l.gotoTargets = map[string]bool{}
+				}
+				l.gotoTargets[n.Label.Name] = true
+			}
+		}
+		return true
+	})
 	l.entry = l.newBlock()
 	l.enter(l.entry)
 	// A named result whose address is taken gets a cell of its own, like

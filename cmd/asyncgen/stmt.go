@@ -40,13 +40,16 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		l.pos = s.Pos()
 	}
 	if isCompound(s) && !l.hasSusp(s) {
+		if ls, ok := s.(*ast.LabeledStmt); ok && l.gotoTargets[ls.Label.Name] {
+			l.labeled(ls) // a goto from outside enters it by its block
+			return
+		}
 		l.verbatim(s)
 		return
 	}
 	switch s := s.(type) {
 	case *ast.LabeledStmt:
-		l.label = s.Label.Name
-		l.stmt(s.Stmt)
+		l.labeled(s)
 	case *ast.EmptyStmt:
 	case *ast.BlockStmt:
 		l.stmtList(s.List)
@@ -85,6 +88,8 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		l.rangeStmt(s, label)
 	case *ast.SwitchStmt:
 		l.switchStmt(s, label)
+	case *ast.TypeSwitchStmt:
+		l.typeSwitchStmt(s, label)
 	case *ast.GoStmt:
 		// The function value and arguments are evaluated here, in order;
 		// the plain function runs in the new goroutine.
@@ -245,8 +250,13 @@ func hasBreak(s ast.Node, label string, implicit bool) bool {
 // internalJump reports whether a branch statement's target lies inside the
 // verbatim statement (stack holds its ancestors there).
 func internalJump(stack []ast.Node, br *ast.BranchStmt) bool {
-	if br.Tok == token.FALLTHROUGH || br.Tok == token.GOTO {
+	if br.Tok == token.FALLTHROUGH {
 		return true
+	}
+	if br.Tok == token.GOTO {
+		// A goto's label is on a statement of an enclosing block: inside
+		// the kept statement when one of its blocks declares it.
+		return len(stack) > 0 && declaresLabel(stack[0], br.Label.Name)
 	}
 	for _, n := range stack {
 		switch n := n.(type) {
@@ -267,8 +277,79 @@ func internalJump(stack []ast.Node, br *ast.BranchStmt) bool {
 	return false
 }
 
-// jumpTarget resolves break/continue against the lowered statements.
+// declaresLabel reports whether n holds a statement labeled name (outside
+// func literals, whose labels are their own).
+func declaresLabel(n ast.Node, name string) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.LabeledStmt:
+			found = found || m.Label.Name == name
+		}
+		return !found
+	})
+	return found
+}
+
+// labelBlock is the block a label's statement starts, the target of the
+// gotos naming it (made at the first goto or at the label, whichever the
+// lowering meets first).
+func (l *lowerer) labelBlock(name string) *block {
+	b := l.labels[name]
+	if b == nil {
+		b = l.newBlock()
+		if l.labels == nil {
+			l.labels = map[string]*block{}
+		}
+		l.labels[name] = b
+	}
+	return b
+}
+
+// labeled lowers a labeled statement at the machine level: a label that a
+// goto names starts a block of its own, which the gotos jump to. The statement keeps the
+// label in kept code only where a jump inside it names the label (a kept
+// loop's continue L); a label that only lowered code or other statements
+// name would be unused there.
+func (l *lowerer) labeled(s *ast.LabeledStmt) {
+	if l.gotoTargets[s.Label.Name] {
+		b := l.labelBlock(s.Label.Name)
+		l.jump(b)
+		l.enter(b)
+	}
+	if isCompound(s.Stmt) && !l.hasSusp(s.Stmt) && namesLabel(s.Stmt, s.Label.Name) {
+		l.pos = s.Stmt.Pos()
+		l.verbatim(s)
+		return
+	}
+	l.label = s.Label.Name
+	l.stmt(s.Stmt)
+}
+
+// namesLabel reports whether a branch statement in n (outside func
+// literals) names label.
+func namesLabel(n ast.Node, label string) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			found = found || (m.Label != nil && m.Label.Name == label)
+		}
+		return !found
+	})
+	return found
+}
+
+// jumpTarget resolves break/continue against the lowered statements, and
+// goto against the labels' blocks.
 func (l *lowerer) jumpTarget(s *ast.BranchStmt) *block {
+	if s.Tok == token.GOTO {
+		return l.labelBlock(s.Label.Name)
+	}
 	for i := len(l.targets) - 1; i >= 0; i-- {
 		t := l.targets[i]
 		if s.Label != nil && t.label != s.Label.Name {
@@ -430,8 +511,6 @@ func (l *lowerer) branch(s *ast.BranchStmt) {
 	case token.FALLTHROUGH:
 		l.terminate(&jumpTerm{l.fallTo})
 		return
-	case token.GOTO:
-		return // reported by check
 	}
 	if b := l.jumpTarget(s); b != nil {
 		l.terminate(&jumpTerm{b})
@@ -569,4 +648,104 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 	l.fallTo = saved
 	l.targets = l.targets[:len(l.targets)-1]
 	l.enter(exit)
+}
+
+// typeSwitchStmt lowers a type switch as Go runs it: the guard's operand is
+// evaluated once, then the clauses' types are tried in order, top to bottom
+// and left to right, each as a comma-ok type assertion (nil as a comparison),
+// and default is taken when none matches, wherever it stands. Each clause's
+// variable is a variable of its own (go/types declares one per clause): a
+// clause that lists exactly one type receives the asserted value, any other
+// the operand itself, with the operand's interface type.
+func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, label string) {
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	var guard *ast.TypeAssertExpr
+	switch a := s.Assign.(type) {
+	case *ast.AssignStmt:
+		guard = a.Rhs[0].(*ast.TypeAssertExpr)
+	case *ast.ExprStmt:
+		guard = a.X.(*ast.TypeAssertExpr)
+	}
+	l.pos = s.Assign.Pos()
+	x := l.expr(guard.X, false)
+	tag := l.temp(l.typeOf(guard.X), "tag")
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(tag)}, rhs: []ast.Expr{x}})
+	clauses := s.Body.List
+	bodies := make([]*block, len(clauses))
+	for i := range clauses {
+		bodies[i] = l.newBlock()
+	}
+	exit := l.newBlock()
+	def := exit
+	var ok *variable
+	// clauseVar is clause c's variable when the clause uses it.
+	clauseVar := func(c *ast.CaseClause) *variable {
+		obj, _ := l.g.info.Implicits[c].(*types.Var)
+		if obj == nil || !usesObj(c, obj, l.g.info) {
+			return nil
+		}
+		return l.objVar[obj]
+	}
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		if cc.List == nil {
+			def = bodies[i]
+			continue
+		}
+		for _, e := range cc.List {
+			var cond ast.Expr
+			if tv := l.g.info.Types[e]; tv.IsNil() {
+				cond = &ast.BinaryExpr{X: ref(tag), Op: token.EQL, Y: e}
+			} else {
+				if ok == nil {
+					ok = l.temp(types.Typ[types.Bool], "ok")
+				}
+				var lhs ast.Expr = ast.NewIdent("_")
+				if v := clauseVar(cc); v != nil && len(cc.List) == 1 {
+					l.declare(v.obj)
+					if v.cell {
+						l.emit(&cellInstr{v: v})
+					}
+					lhs = ref(v)
+				}
+				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{lhs, ref(ok)}, rhs: []ast.Expr{&ast.TypeAssertExpr{X: ref(tag), Type: &typeRef{t: tv.Type}}}})
+				cond = ref(ok)
+			}
+			next := l.newBlock()
+			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}
+			l.enter(next)
+		}
+	}
+	l.jump(def)
+	l.targets = append(l.targets, target{label: label, brk: exit})
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		l.enter(bodies[i])
+		if v := clauseVar(cc); v != nil && !(len(cc.List) == 1 && !l.g.info.Types[cc.List[0]].IsNil()) {
+			// default, several types, or nil: the operand itself.
+			l.declare(v.obj)
+			if v.cell {
+				l.emit(&cellInstr{v: v})
+			}
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{ref(tag)}})
+		}
+		l.stmtList(cc.Body)
+		l.jump(exit)
+	}
+	l.targets = l.targets[:len(l.targets)-1]
+	l.enter(exit)
+}
+
+// usesObj reports whether n refers to obj.
+func usesObj(n ast.Node, obj types.Object, info *types.Info) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

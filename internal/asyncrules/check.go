@@ -105,13 +105,6 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 		lit := inLit()
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			if se, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && !lit {
-				if sel := c.Info.Selections[se]; sel != nil && sel.Kind() == types.MethodExpr {
-					if obj, _, _ := types.LookupFieldOrMethod(sel.Recv(), true, sel.Obj().Pkg(), sel.Obj().Name()+"Async"); obj != nil {
-						c.errorf(n.Pos(), Unsupported, "method expression %s suspends but is not lowered yet; call it as a method, x.%s(…)", se.Sel.Name, se.Sel.Name)
-					}
-				}
-			}
 			// go f(x) runs the plain f in a new goroutine: not a
 			// suspension point of this function.
 			if len(stack) >= 2 {
@@ -144,10 +137,6 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 		case *ast.DeferStmt:
 			if !lit {
 				c.errorf(n.Pos(), Unsupported, "defer in an async function is not supported yet; call the cleanup explicitly before each return")
-			}
-		case *ast.BranchStmt:
-			if n.Tok == token.GOTO && !lit {
-				c.errorf(n.Pos(), Unsupported, "goto in an async function is not supported yet; use a labeled loop with break/continue")
 			}
 		case *ast.SelectStmt:
 			if lit {
@@ -228,10 +217,6 @@ func (c *Checker) checkSuspendingConstructs(body *ast.BlockStmt, susp map[*ast.C
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.TypeSwitchStmt:
-			if contains(n) {
-				c.errorf(n.Pos(), Unsupported, "type switch containing a suspension point is not supported yet; compute the value first or use if with type assertions")
-			}
 		case *ast.RangeStmt:
 			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Signature); ok && contains(n) {
 				c.errorf(n.Pos(), Unsupported, "range over a function iterator containing a suspension point is not supported yet; collect the values first")

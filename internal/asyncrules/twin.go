@@ -105,8 +105,8 @@ func (c *Checker) Callee(call *ast.CallExpr) (*types.Func, *ast.Ident) {
 		id = x
 	case *ast.SelectorExpr:
 		id = x.Sel
-		if sel := c.Info.Selections[x]; sel != nil && sel.Kind() != types.MethodVal {
-			return nil, nil // method expressions T.M(x) and field func values
+		if sel := c.Info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
+			return nil, nil // a field holding a func value
 		}
 	default:
 		return nil, nil
@@ -170,6 +170,17 @@ func (c *Checker) TwinOf(call *ast.CallExpr) *Twin {
 	mismatch := func(why string) *Twin {
 		c.errorf(call.Pos(), TwinShape, "%s has a twin %sAsync, but %s; a twin must take the same parameters and return rt.Future[%s]", fn.Name(), fn.Name(), why, c.TypeString(want))
 		return nil
+	}
+	if se, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.Info.Selections[se] != nil && c.Info.Selections[se].Kind() == types.MethodExpr {
+		// A method expression T.M takes the receiver first; so does its
+		// twin's, T.MAsync.
+		if sel := c.Info.Selections[se]; tsig.Recv() != nil {
+			params := []*types.Var{types.NewParam(token.NoPos, nil, "", sel.Recv())}
+			for i := range tsig.Params().Len() {
+				params = append(params, tsig.Params().At(i))
+			}
+			tsig = types.NewSignatureType(nil, nil, nil, types.NewTuple(params...), tsig.Results(), tsig.Variadic())
+		}
 	}
 	if !types.Identical(callSig.Params(), tsig.Params()) || callSig.Variadic() != tsig.Variadic() {
 		return mismatch("its parameters differ")
