@@ -221,6 +221,18 @@ func (c Ctr) Get(tag string) int {
 	return c.n
 }
 
+// anys are the values type switches look at.
+var anys = []any{7, "s", nil, 2.5, Ctr{3}, &Ctr{4}, true, int8(5)}
+
+// Any suspends and returns one of anys: a type switch's suspending guard.
+//
+//async:func
+func Any(tag string, n int) any {
+	logf("Y%s(%d)", tag, n)
+	rt.YieldNow()
+	return anys[((n%len(anys))+len(anys))%len(anys)]
+}
+
 // callAll calls the closures and reads the pointers a function collected.
 func callAll(fs []func() int, ps []*int) {
 	for i, f := range fs {
@@ -250,6 +262,7 @@ const (
 	kRune        // a rune from ranging over a string, read as int(r)
 	kArr         // [3]int
 	kCtr         // Ctr
+	kAny         // a type switch's variable of a type other than int: only logged
 )
 
 type rmode int
@@ -282,9 +295,17 @@ type rfunc struct {
 	kind    int // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
 }
 
+// rgoto is an enclosing goto region (gotoStmt): its end label, which a
+// goto inside it may name.
+type rgoto struct {
+	label string
+	used  bool
+}
+
 type rgen struct {
 	r      *rand.Rand
 	prefix string
+	gotos  []*rgoto
 
 	funcs []rfunc // functions of this seed generated so far
 
@@ -429,7 +450,7 @@ func (g *rgen) sink(vs []*rvar) string {
 	var args []string
 	for _, v := range vs {
 		verb := "%d"
-		if v.kind == kSlice || v.kind == kArr || v.kind == kCtr {
+		if v.kind == kSlice || v.kind == kArr || v.kind == kCtr || v.kind == kAny {
 			verb = "%v"
 		}
 		f += " " + v.name + "=" + verb
@@ -636,7 +657,7 @@ func (g *rgen) arrLit(d int) string {
 func (g *rgen) function(i int) string {
 	f := rfunc{name: fmt.Sprintf("%sF%d", g.prefix, i), nparams: 1 + g.n(2), kind: g.n(4)}
 	g.fn = &f
-	g.scopes, g.targets = nil, nil
+	g.scopes, g.targets, g.gotos = nil, nil, nil
 	g.tag, g.labels, g.sinks, g.loopDepth, g.lowerCalls = 0, 0, 0, 0, 0
 	g.budget = 12 + g.n(25)
 
@@ -771,7 +792,7 @@ func (g *rgen) stmt(depth int) string {
 	g.budget--
 	nest := depth < maxDepth && g.budget > 0
 	for {
-		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1) {
+		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2) {
 		case 0: // x := e
 			n := g.newName()
 			if n == "" {
@@ -1066,6 +1087,16 @@ func (g *rgen) stmt(depth int) string {
 				return fmt.Sprintf("%s[ix(%s, %s)], %s = %s, %s\n", v.name, g.newTag(), g.intExpr(1, false), w.name, g.intExpr(2, false), g.intExpr(2, false))
 			}
 			return fmt.Sprintf("%s, %s[ix(%s, %s)] = %s, %s\n", w.name, v.name, g.newTag(), g.intExpr(1, false), g.intExpr(2, false), g.intExpr(2, false))
+		case 26:
+			if !nest {
+				continue
+			}
+			return g.typeSwitch(depth)
+		case 27:
+			if !nest {
+				continue
+			}
+			return g.gotoStmt(depth)
 		}
 	}
 }
@@ -1132,12 +1163,20 @@ func (g *rgen) jump() string {
 			}
 		}
 	}
+	var gotoMarks []*rgoto
+	for _, r := range g.gotos {
+		add("goto "+r.label, nil)
+		gotoMarks = append(gotoMarks, r)
+	}
 	if len(opts) == 0 || g.chance(0.2) {
 		return g.ret()
 	}
 	k := g.n(len(opts))
 	if marks[k] != nil {
 		marks[k].used = true
+	}
+	if i := k - (len(opts) - len(gotoMarks)); i >= 0 {
+		gotoMarks[i].used = true
 	}
 	return opts[k] + "\n"
 }
@@ -1445,4 +1484,107 @@ func (g *rgen) switchBool(depth int) string {
 	s := fmt.Sprintf("switch %s{\n", init) + g.clauses(depth, head, caseList) + "}"
 	g.pop()
 	return g.untarget(t, s) + "\n"
+}
+
+// typeSwitch is a type switch over a value of anys (read in place, or from
+// Any, which suspends), with or without a bound variable. The variable has
+// type int in a "case int" clause, where expressions may use it; elsewhere
+// it is only logged (kAny), which also keeps it used.
+func (g *rgen) typeSwitch(depth int) string {
+	g.push()
+	t := g.target(false)
+	init, head := g.switchInit()
+	var x string
+	switch g.n(3) {
+	case 0:
+		x = fmt.Sprintf("Any(%s, %s)", g.newTag(), g.intExpr(2, false))
+	case 1:
+		x = fmt.Sprintf("anys[ix(%s, %s)%%len(anys)]", g.newTag(), g.intExpr(2, false))
+	default:
+		x = fmt.Sprintf("any(%s)", g.intExpr(2, false))
+	}
+	bound := ""
+	if g.chance(0.7) {
+		bound = g.newName()
+	}
+	guard := x + ".(type)"
+	if bound != "" {
+		guard = bound + " := " + guard
+	}
+	sets := [][]string{{"int"}, {"string"}, {"nil"}, {"Ctr"}, {"*Ctr"}, {"bool", "float64"}, {"int8", "int16"}, {"fmt.Stringer"}}
+	g.r.Shuffle(len(sets), func(i, j int) { sets[i], sets[j] = sets[j], sets[i] })
+	n := 1 + g.n(4)
+	def := -1
+	if g.chance(0.5) {
+		def = g.n(n + 1)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "switch %s%s {\n", init, guard)
+	si := 0
+	for k := range n + 1 {
+		if k == n && def != n {
+			break
+		}
+		var types []string
+		if k == def {
+			b.WriteString("default:\n")
+		} else {
+			types = sets[si]
+			si++
+			b.WriteString("case " + strings.Join(types, ", ") + ":\n")
+		}
+		// The clause's body, as body writes it, with the bound variable
+		// declared in the body's own scope (Go declares it in the
+		// clause's block): the final sink logs it, so it is used.
+		b.WriteString(g.sink(head))
+		g.push()
+		if bound != "" {
+			if len(types) == 1 && types[0] == "int" {
+				g.declare(bound, kInt, mFree)
+			} else {
+				g.declare(bound, kAny, mRO)
+			}
+		}
+		for i := 0; i < 1+g.n(4) && g.budget > 0; i++ {
+			b.WriteString(g.stmt(depth + 1))
+		}
+		b.WriteString(g.sink(g.top().vars))
+		if g.chance(0.2) {
+			b.WriteString(g.jump())
+		}
+		g.pop()
+	}
+	b.WriteString("}")
+	g.pop()
+	return g.untarget(t, b.String()) + "\n"
+}
+
+// gotoStmt is a region left and re-entered by goto: a block whose label
+// starts a body that runs two or three times (a backward goto after it,
+// counted by a variable the body cannot see), and whose end label a goto
+// inside the body may jump to (forward, out of nested statements). Neither
+// jump skips a declaration or enters a block, as Go requires.
+func (g *rgen) gotoStmt(depth int) string {
+	g.labels++
+	top, end := fmt.Sprintf("G%d", g.labels), fmt.Sprintf("E%d", g.labels)
+	cnt := fmt.Sprintf("gc%d", g.labels)
+	r := &rgoto{label: end}
+	g.gotos = append(g.gotos, r)
+	g.loopDepth++
+	body := g.block(depth, nil, nil)
+	g.loopDepth--
+	g.gotos = g.gotos[:len(g.gotos)-1]
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\n%s := 0\n%s:\n%s\n%s++\n", cnt, top, body, cnt)
+	if g.chance(0.5) {
+		fmt.Fprintf(&b, "if %s < %d {\ngoto %s\n}\n", cnt, 2+g.n(2), top)
+	} else {
+		// the backward goto after a suspension point
+		fmt.Fprintf(&b, "if A(%s, %s) < %d {\ngoto %s\n}\n", g.newTag(), cnt, 2+g.n(2), top)
+	}
+	if r.used {
+		fmt.Fprintf(&b, "%s:\n", end)
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
