@@ -84,7 +84,196 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 	for call, t := range g.rules().Check(fn.decl.Name.Name, fn.decl.Body) {
 		susp[call] = toTwin(t)
 	}
+	fn.values = g.funcValues(fn, susp)
 	return susp
+}
+
+// funcValue is a local variable of func type that only ever holds
+// functions with twins: F, pkg.F, x.M or T.M, stored by a plain assignment.
+// A call through it suspends, as a call of what it holds would: the
+// lowering stores the twin (FAsync, x.MAsync with the same receiver, bound
+// at the same point) in a companion variable of type typ with each
+// assignment, and awaits the companion's call where the source calls the
+// variable.
+type funcValue struct {
+	typ     *types.Signature // the twins' function type
+	out     types.Type       // their futures' output
+	assigns []ast.Node       // the assignments and declarations that store into it
+}
+
+// funcValues finds fn's func variables whose calls suspend and adds those
+// calls to susp. A variable qualifies when it is declared in fn's body,
+// every store into it is a single assignment (or declaration) of a function
+// value with a twin, all of the same twin type, it is never used in a func
+// literal nor its address taken, and it is called outside func literals and
+// go statements. Any other variable keeps plain calls.
+func (g *pkgGen) funcValues(fn *asyncFunc, susp map[*ast.CallExpr]*twin) map[*types.Var]*funcValue {
+	body := fn.decl.Body
+	info := g.info
+	cands := map[*types.Var]*funcValue{}
+	bad := map[*types.Var]bool{}
+	calls := map[*types.Var][]*ast.CallExpr{}
+	store := func(v *types.Var, n ast.Node, rhs ast.Expr) {
+		fv := cands[v]
+		if fv == nil {
+			fv = &funcValue{}
+			cands[v] = fv
+		}
+		fv.assigns = append(fv.assigns, n)
+		if rhs == nil {
+			return // a zero declaration
+		}
+		t := g.twinValue(rhs)
+		if t == nil || (fv.typ != nil && !types.Identical(t, fv.typ)) {
+			bad[v] = true
+			return
+		}
+		fv.typ = t
+	}
+	var stack []ast.Node
+	lits := 0
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			if _, ok := stack[len(stack)-1].(*ast.FuncLit); ok {
+				lits--
+			}
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if _, ok := n.(*ast.FuncLit); ok {
+			lits++
+		}
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, ok := info.ObjectOf(id).(*types.Var)
+		if !ok || v.IsField() || v.Pos() < body.Pos() || v.Pos() >= body.End() {
+			return true
+		}
+		if _, ok := v.Type().Underlying().(*types.Signature); !ok {
+			return true
+		}
+		if lits > 0 {
+			bad[v] = true
+			return true
+		}
+		switch p := stack[len(stack)-2].(type) {
+		case *ast.AssignStmt:
+			for _, l := range p.Lhs {
+				if l == ast.Expr(id) {
+					if len(p.Lhs) == 1 && len(p.Rhs) == 1 && (p.Tok == token.ASSIGN || p.Tok == token.DEFINE) {
+						store(v, p, p.Rhs[0])
+					} else {
+						bad[v] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, name := range p.Names {
+				if name == id {
+					switch {
+					case len(p.Names) == 1 && len(p.Values) == 1:
+						store(v, p, p.Values[0])
+					case len(p.Values) == 0:
+						store(v, p, nil)
+					default:
+						bad[v] = true
+					}
+				}
+			}
+		case *ast.CallExpr:
+			if p.Fun == ast.Expr(id) {
+				if gs, ok := stack[len(stack)-3].(*ast.GoStmt); !ok || gs.Call != p {
+					calls[v] = append(calls[v], p)
+				}
+			}
+		case *ast.UnaryExpr:
+			if p.Op == token.AND {
+				bad[v] = true
+			}
+		case *ast.RangeStmt:
+			if p.Key == ast.Expr(id) || p.Value == ast.Expr(id) {
+				bad[v] = true
+			}
+		}
+		return true
+	})
+	var out map[*types.Var]*funcValue
+	for v, fv := range cands {
+		if bad[v] || fv.typ == nil || len(calls[v]) == 0 {
+			continue
+		}
+		fv.out = pollOutput(fv.typ.Results().At(0).Type())
+		if out == nil {
+			out = map[*types.Var]*funcValue{}
+		}
+		out[v] = fv
+		for _, c := range calls[v] {
+			susp[c] = &twin{call: c, out: fv.out}
+		}
+	}
+	return out
+}
+
+// twinValue is the function type of the twin of function value e (F,
+// pkg.F, x.M or T.M): FAsync's type, x.MAsync's (without the receiver) or
+// T.MAsync's (with it). It is nil when e is no such value, its twin is
+// generic, or the twin does not match it as the twin rule requires.
+func (g *pkgGen) twinValue(e ast.Expr) *types.Signature {
+	e = ast.Unparen(e)
+	var f *types.Func
+	var sel *types.Selection
+	switch x := e.(type) {
+	case *ast.Ident:
+		f, _ = g.info.Uses[x].(*types.Func)
+	case *ast.SelectorExpr:
+		if sel = g.info.Selections[x]; sel != nil {
+			if sel.Kind() == types.FieldVal {
+				return nil
+			}
+			f, _ = sel.Obj().(*types.Func)
+		} else {
+			f, _ = g.info.Uses[x.Sel].(*types.Func)
+		}
+	}
+	if f == nil || f.Pkg() == nil {
+		return nil
+	}
+	var obj types.Object
+	if sel != nil {
+		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, f.Pkg(), f.Name()+"Async")
+	} else {
+		obj = f.Pkg().Scope().Lookup(f.Name() + "Async")
+	}
+	tf, ok := obj.(*types.Func)
+	if !ok {
+		return nil
+	}
+	tsig := tf.Type().(*types.Signature)
+	if tsig.TypeParams().Len() > 0 || tsig.RecvTypeParams().Len() > 0 || tsig.Results().Len() != 1 {
+		return nil
+	}
+	// The companion's type, with unnamed parameters and result.
+	unnamed := func(t types.Type) *types.Var { return types.NewParam(token.NoPos, nil, "", t) }
+	var params []*types.Var
+	if sel != nil && sel.Kind() == types.MethodExpr {
+		params = append(params, unnamed(sel.Recv()))
+	}
+	for i := range tsig.Params().Len() {
+		params = append(params, unnamed(tsig.Params().At(i).Type()))
+	}
+	t := types.NewSignatureType(nil, nil, nil, types.NewTuple(params...), types.NewTuple(unnamed(tsig.Results().At(0).Type())), tsig.Variadic())
+	vt, ok := g.info.TypeOf(e).(*types.Signature)
+	if !ok || !types.Identical(vt.Params(), t.Params()) || vt.Variadic() != t.Variadic() {
+		return nil
+	}
+	out := pollOutput(t.Results().At(0).Type())
+	if want := g.outputType(vt.Results()); out == nil || want == nil || !types.Identical(out, want) {
+		return nil
+	}
+	return t
 }
 
 func (g *pkgGen) errorf(pos token.Pos, format string, args ...any) {

@@ -63,9 +63,41 @@
 // and shadowing, if/else with init statements, every for form, range over
 // integers, slices, arrays (over a copy), pointers to arrays, strings (by
 // rune) and maps, expression and tagless switch with init (case expressions
-// evaluated lazily, in order) and fallthrough, labeled and unlabeled break
-// and continue, return with multiple, named and bare results, methods with
-// pointer and value receivers (a value receiver works on a copy), recursion.
+// evaluated lazily, in order) and fallthrough (also into a case that
+// suspends), type switches, goto, labeled and unlabeled break and continue,
+// return with multiple, named and bare results, methods with pointer and
+// value receivers (a value receiver works on a copy), recursion.
+//
+// A type switch runs as Go runs it: the guard's operand is evaluated once
+// (it may suspend), then the cases' types are tried top to bottom and left
+// to right, each as a comma-ok type assertion (nil as a comparison), and
+// default, wherever it stands, is taken when none matches. The bound
+// variable is a variable of its own in each clause, as go/types declares
+// it: the asserted value in a clause of one type, the operand (of its
+// interface type) in a clause of several types, nil or default; each lives
+// across the clause's suspension points like any variable. A goto, forward
+// or backward, jumps to the block its label's statement starts, within
+// Go's own rules (no jump over a declaration or into a block); a
+// declaration that a backward goto runs again declares a fresh variable,
+// with a fresh cell when its address escapes. A statement kept as written
+// keeps its label only where a jump inside it names the label.
+//
+// Method expressions suspend like method calls: (*T).M(x, a), T.M(v, a) and
+// I.M(x, a) for an interface I await (*T).MAsync(x, a), T.MAsync(v, a) and
+// I.MAsync(x, a). Calls through an interface, also one embedded in another,
+// suspend when the interface has the twin method. A call through a
+// variable of func type is a suspension point when the variable is a local
+// of the async function that only ever holds functions with twins (F,
+// pkg.F, x.M or T.M, all of one twin type), stored by plain assignments or
+// declarations, never used in a func literal and never addressed: each
+// store also stores the twin (FAsync, x.MAsync, T.MAsync) in a companion
+// variable, with a method value's receiver evaluated once (a variable as it
+// is, another expression into a temporary, by address where the method
+// takes a pointer of an addressable operand), so f := x.M; x = y; f()
+// awaits the twin bound to the old x, as Go's method value calls M on it.
+// A call through any other func value (a parameter, a field, a slice
+// element, a variable assigned something else) is a plain call: it runs
+// the function as plain Go, blocking where it waits, as in direct mode.
 // Suspension points may appear anywhere in an expression, also as the whole
 // argument list of another call (f(g()), g multi-valued, either async);
 // calls run in Go's left-to-right order and && and || short-circuit as in
@@ -75,7 +107,7 @@
 // their underlying types do.
 //
 // Statements that hold no suspension point are kept as written: func
-// literals, type switches, selects with a default case (which never block)
+// literals, selects with a default case (which never block)
 // and range over function iterators inside them behave exactly as plain Go.
 // A go statement runs the plain function in a new goroutine, so go F(x) is
 // accepted for an async F (nothing suspends there); a suspension point in
@@ -84,15 +116,14 @@
 // # What is rejected, for now
 //
 // Each is reported as file:line:col: message, naming the construct and the
-// fix, and nothing is written: defer, goto and recover in an async function;
-// a suspension point inside a func literal, a type switch, a select or a
-// range over a function iterator; generic async functions and async methods
+// fix, and nothing is written: defer and recover in an async function;
+// a suspension point inside a func literal, a select or a range over a
+// function iterator; generic async functions and async methods
 // of generic types; local type declarations; async functions in _test.go
 // files; blank functions (func _) marked async, which have no twin; an
 // async function without a body, or whose name already ends in Async, or
 // marked //go:uintptrescapes (its future would hold the uintptr arguments
-// without keeping their objects alive); a
-// suspending method called through a method expression (T.M(x)); a call of
+// without keeping their objects alive); a call of
 // X whose twin XAsync returns a future but takes other parameters or yields
 // another output than the result rule gives; more than 8 results (return a
 // struct); a variable live across a suspension

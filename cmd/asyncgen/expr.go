@@ -257,6 +257,9 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 // method, a function of another package through its import or a dot
 // import.
 func (l *lowerer) twinFun(fun ast.Expr) ast.Expr {
+	if c := l.companion(fun); c != nil {
+		return ref(c) // a func variable's companion (check.go's funcValue)
+	}
 	switch f := fun.(type) {
 	case *ast.Ident:
 		if obj := l.g.info.Uses[f]; obj != nil && obj.Pkg() != nil && obj.Pkg() != l.g.pkg {

@@ -21,12 +21,13 @@ type asyncFunc struct {
 
 	// Set by prepare (inline.go), before any function is lowered.
 	susp     map[*ast.CallExpr]*twin
-	failed   bool         // check reported errors
-	futName  string       // the future type
-	callees  []*asyncFunc // async functions of the package it awaits
-	initName string       // the by-value constructor, when a caller inlines it
-	frame    bool         // an async function of the package awaits it: its future is an rt.Frame
-	futType  types.Type   // futName as a go/types type (layout.go), made on demand
+	values   map[*types.Var]*funcValue // func variables whose calls suspend (check.go)
+	failed   bool                      // check reported errors
+	futName  string                    // the future type
+	callees  []*asyncFunc              // async functions of the package it awaits
+	initName string                    // the by-value constructor, when a caller inlines it
+	frame    bool                      // an async function of the package awaits it: its future is an rt.Frame
+	futType  types.Type                // futName as a go/types type (layout.go), made on demand
 }
 
 // outFile is the generated file for one source file.

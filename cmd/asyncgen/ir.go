@@ -226,11 +226,15 @@ type irFunc struct {
 	out types.Type // the future's output (the result rule)
 
 	// Variables, in declaration order; objVar maps the source's objects.
-	vars    []*variable
-	objVar  map[types.Object]*variable
-	recv    *variable
-	params  []*variable // in signature order; nil for unnamed or blank
-	results []*variable // named results
+	vars   []*variable
+	objVar map[types.Object]*variable
+	recv   *variable
+	params []*variable // in signature order; nil for unnamed or blank
+	// valueTwin is the companion of each func variable whose calls
+	// suspend (check.go's funcValue): it holds the twin of what the
+	// variable holds.
+	valueTwin map[types.Object]*variable
+	results   []*variable // named results
 
 	entry  *block
 	blocks []*block

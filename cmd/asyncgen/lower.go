@@ -35,7 +35,7 @@ import (
 type lowerer struct {
 	*irFunc
 	susp    map[*ast.CallExpr]*twin
-	spans   []*ast.CallExpr // the suspension points, by position
+	spans   []ast.Node // the suspension points, and the stores into func values whose calls suspend, by position
 	filled  int
 	cur     *block
 	targets []target
@@ -140,10 +140,20 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 			}
 		}
 	}
+	for obj, fv := range fn.values {
+		if ir.valueTwin == nil {
+			ir.valueTwin = map[types.Object]*variable{}
+		}
+		ir.valueTwin[obj] = &variable{typ: fv.typ, machine: true}
+	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
-			addVar(n)
+			if v := addVar(n); v != nil && ir.valueTwin[v.obj] != nil && ir.valueTwin[v.obj].name == "" {
+				c := ir.valueTwin[v.obj]
+				c.name = ir.name(n.Name + "Async")
+				ir.vars = append(ir.vars, c)
+			}
 		case *ast.TypeSwitchStmt:
 			// A lowered type switch gives each clause's variable a
 			// name of its own (go/types declares one per clause); a kept
@@ -165,9 +175,17 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 
 // hasSusp reports whether n holds a suspension point of fn.
 func (fn *asyncFunc) hasSusp(n ast.Node) bool {
+	in := func(m ast.Node) bool { return m.Pos() >= n.Pos() && m.End() <= n.End() }
 	for call := range fn.susp {
-		if call.Pos() >= n.Pos() && call.End() <= n.End() {
+		if in(call) {
 			return true
+		}
+	}
+	for _, fv := range fn.values {
+		for _, a := range fv.assigns {
+			if in(a) {
+				return true
+			}
 		}
 	}
 	return false
@@ -180,6 +198,11 @@ func (g *pkgGen) lower(ir *irFunc) bool {
 	l := &lowerer{irFunc: ir, susp: fn.susp}
 	for c := range l.susp {
 		l.spans = append(l.spans, c)
+	}
+	// A statement that stores into a func variable whose calls suspend is
+	// lowered, so the store sets the companion too (assignFuncValue).
+	for _, fv := range fn.values {
+		l.spans = append(l.spans, fv.assigns...)
 	}
 	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
 	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {

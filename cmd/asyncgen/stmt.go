@@ -385,6 +385,15 @@ func (l *lowerer) lhsOperands(lhs []ast.Expr) ([]ast.Expr, []*ast.Expr) {
 }
 
 func (l *lowerer) assign(s *ast.AssignStmt) {
+	if len(s.Lhs) == 1 && len(s.Rhs) == 1 {
+		if c := l.companion(s.Lhs[0]); c != nil {
+			l.assignFuncValue(s.Lhs[0], c, s.Rhs[0])
+			if s.Tok == token.DEFINE {
+				l.declareNew([]*ast.Ident{s.Lhs[0].(*ast.Ident)})
+			}
+			return
+		}
+	}
 	var newIDs []*ast.Ident
 	if s.Tok == token.DEFINE {
 		for _, e := range s.Lhs {
@@ -440,6 +449,10 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 		for i, n := range vs.Names {
 			lhs[i] = n
 		}
+		var c *variable
+		if len(vs.Names) == 1 {
+			c = l.companion(vs.Names[0])
+		}
 		switch {
 		case len(vs.Values) == 0:
 			l.declareNew(vs.Names)
@@ -451,6 +464,12 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 					l.emit(&zeroInstr{v: v})
 				}
 			}
+			if c != nil {
+				l.emit(&zeroInstr{v: c})
+			}
+		case c != nil:
+			l.assignFuncValue(vs.Names[0], c, vs.Values[0])
+			l.declareNew(vs.Names)
 		case len(vs.Names) > 1 && len(vs.Values) == 1:
 			// A multi-valued call, or a comma-ok form (m[k], x.(T), <-ch)
 			// whose operands are lowered in place so the form stays.
@@ -748,4 +767,46 @@ func usesObj(n ast.Node, obj types.Object, info *types.Info) bool {
 		return !found
 	})
 	return found
+}
+
+// companion is the companion variable of a func variable whose calls
+// suspend (check.go's funcValue), nil for any other expression.
+func (l *lowerer) companion(e ast.Expr) *variable {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	return l.valueTwin[l.g.info.ObjectOf(id)]
+}
+
+// assignFuncValue stores function value rhs (F, pkg.F, T.M or x.M) into
+// lhs and its twin (FAsync, T.MAsync, x.MAsync) into lhs's companion c, in
+// one assignment. A method value's receiver is evaluated once, as Go
+// evaluates it at the binding: into a temporary unless it is a variable,
+// and by address where the method takes a pointer of an addressable value.
+func (l *lowerer) assignFuncValue(lhs ast.Expr, c *variable, rhs ast.Expr) {
+	fv, fa := ast.Unparen(rhs), ast.Expr(nil)
+	if se, ok := fv.(*ast.SelectorExpr); ok {
+		if sel := l.g.info.Selections[se]; sel != nil && sel.Kind() == types.MethodVal {
+			x := se.X
+			if _, plain := ast.Unparen(x).(*ast.Ident); !plain {
+				xt := l.typeOf(x)
+				lx := l.expr(x, false)
+				recv := sel.Obj().Type().(*types.Signature).Recv().Type()
+				_, ptrRecv := recv.(*types.Pointer)
+				_, ptrX := xt.Underlying().(*types.Pointer)
+				if ptrRecv && !ptrX && !types.IsInterface(xt) {
+					xt = types.NewPointer(xt)
+					lx = &ast.UnaryExpr{Op: token.AND, X: lx}
+				}
+				x = l.spillTo(lx, xt)
+			}
+			fv = &ast.SelectorExpr{X: x, Sel: se.Sel}
+			fa = &ast.SelectorExpr{X: x, Sel: ast.NewIdent(se.Sel.Name + "Async")}
+		}
+	}
+	if fa == nil {
+		fa = l.twinFun(fv)
+	}
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{lhs, ref(c)}, rhs: []ast.Expr{fv, fa}})
 }

@@ -89,8 +89,67 @@ func Main() {
 	// a method value passed on (not stored) runs where it is called
 	logf("%d", apply(V{"x"}.Len, 3))
 	flush("values")
+	Bound()
 }
 
 func (v V) Len(k int) int { return len(v.S) * k }
 
 func apply(f func(int) int, x int) int { return f(x) }
+
+// Bound method values and function values stored in variables and called
+// later: each call suspends, on the twin bound at the same point.
+//
+//async:func
+func Bound() {
+	c := &C{N: 1}
+	f := c.Add // receiver c bound here
+	c = &C{N: 500}
+	logf("f %d %d", f(2), f(3))
+	var arr [2]C
+	h := arr[Idx(1)].Add // pointer method of an addressable element: &arr[1], index evaluated once
+	logf("h %d %d", h(4), h(5))
+	logf("arr %d %d", arr[0].N, arr[1].N)
+	v := V{"q"}
+	t := v.Twice // value method: v copied at the binding
+	v.S = "changed"
+	s, n := t("+")
+	logf("t %s %d %s", s, n, v.S)
+	var g func(int) int
+	if c.N > 0 {
+		g = (&C{N: 10}).Add // the receiver expression evaluated once
+	} else {
+		g = c.Add
+	}
+	for i := range 3 {
+		logf("g %d", g(i))
+	}
+	// the only store into g in a type switch without a suspension point
+	// of its own: the switch is lowered so that the companion is stored
+	var x any = 3
+	switch w := x.(type) {
+	case int:
+		g = (&C{N: w * 100}).Add
+	}
+	logf("g %d", g(1))
+	e := (*C).Add
+	logf("e %d", e(c, 1))
+	k := Step
+	logf("k %d", k(k(1)))
+	var a Adder = c
+	m := a.Add // through an interface
+	logf("m %d", m(2))
+	flush("bound")
+}
+
+//async:func
+func Idx(i int) int {
+	logf("idx%d", i)
+	rt.YieldNow()
+	return i
+}
+
+//async:func
+func Step(n int) int {
+	rt.YieldNow()
+	return n * 3
+}

@@ -110,7 +110,7 @@ func Main() {
 	}
 	flush(fmt.Sprint("await slice ", t))
 
-	// a function value of an async function is not a suspension point but must still work
+	// a function value of an async function stored in a variable: the call suspends on its twin
 	g := V
 	flush(fmt.Sprint("func value ", g(7)))
 
