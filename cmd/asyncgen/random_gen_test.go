@@ -1034,6 +1034,24 @@ func (g *rgen) stmt(depth int) string {
 			return s
 		case 23: // a Ctr, its field and its methods
 			if v := g.oneOf(g.visibleWhere(isCtr)); v != nil && g.chance(0.6) {
+				switch g.n(8) {
+				case 5: // method expressions
+					if g.chance(0.5) {
+						return fmt.Sprintf("(*Ctr).Add(&%s, %s, %s)\n", v.name, g.newTag(), g.intExpr(2, false))
+					}
+					return fmt.Sprintf("Ctr.Get(%s, %s)\n", v.name, g.newTag())
+				case 6, 7: // a method value stored, the receiver changed, then called
+					g.labels++
+					mv := fmt.Sprintf("mv%d", g.labels)
+					g.sinks++
+					bind := fmt.Sprintf("%s.Add", v.name)
+					call := fmt.Sprintf("%s(%s, %s)", mv, g.newTag(), g.intExpr(1, false))
+					if g.chance(0.5) { // Get has a value receiver: bound to a copy
+						bind = fmt.Sprintf("%s.Get", v.name)
+						call = fmt.Sprintf("%s(%s)", mv, g.newTag())
+					}
+					return fmt.Sprintf("{\n%s := %s\n%s.n += %d\nlogf(\"mv%d=%%d\", %s)\n}\n", mv, bind, v.name, 1+g.n(5), g.sinks, call)
+				}
 				switch g.n(5) {
 				case 0:
 					return fmt.Sprintf("%s.n = %s\n", v.name, g.intExpr(2, false))
