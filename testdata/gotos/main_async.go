@@ -312,8 +312,7 @@ type mixedFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	sum   int
-	aw0   rt.Future[int]
-	aw1   rt.Future[struct{}]
+	aw0   any
 	c_inc incFuture // Inc's future, held by value
 	c_y   yFuture   // Y's future, held by value
 }
@@ -343,7 +342,7 @@ poll:
 		case 0: // Mixed starts
 			/*line main.go:74:2*/ fut.sum = 0
 			/*line main.go:75:2*/ round = 0
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 1:
 			/*line main.go:77:2*/ again:
 			for i := 0; i < fut.n; i++ {
@@ -353,11 +352,11 @@ poll:
 				/*line main.go:81:3*/ fut.sum += i
 			}
 			/*line main.go:83:10*/ fut.c_inc = initIncFuture(round)
-			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 2: // resumes at main.go:83:10
-			/*line main.go:83:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main.go:83:10*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:359:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -371,7 +370,7 @@ poll:
 				}
 			}
 			/*line main.go:88:2*/ k = 0
-			/*line main_async.go:374:4*/ fallthrough
+			/*line main_async.go:373:4*/ fallthrough
 		case 3:
 			/*line main.go:90:2*/ k++
 			/*line main.go:91:2*/ if k < 4 {
@@ -382,22 +381,22 @@ poll:
 				}
 			}
 			/*line main.go:95:2*/ fut.c_y = initYFuture(fmt.Sprint("k", k))
-			/*line main_async.go:385:4*/ fut.aw1 = &fut.c_y
+			/*line main_async.go:384:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 4: // resumes at main.go:95:2
-			/*line main.go:95:2*/ _, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:389:4*/ if !ready {
+			/*line main.go:95:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			{
 				/*line main.go:96:2*/ fut.state = -1
 				/*line main.go:96:2*/ return fut.sum, true
 			}
 		default:
-			/*line main_async.go:400:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:399:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -406,12 +405,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mixedFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -451,21 +448,21 @@ poll:
 		case 0: // Fresh starts
 			/*line main.go:104:2*/ fut.fs = nil
 			/*line main.go:105:2*/ fut.n = 0
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:451:4*/ fallthrough
 		case 1:
 			/*line main.go:107:2*/ fut.x = new(int)
-			/*line main_async.go:457:4*/ (*fut.x) = fut.n * 10
+			/*line main_async.go:454:4*/ (*fut.x) = fut.n * 10
 			/*line main.go:108:2*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:108:31*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:109:2*/ fut.c_y = initYFuture(fmt.Sprint("x", (*fut.x)))
-			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 2: // resumes at main.go:109:2
 			/*line main.go:109:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -484,7 +481,7 @@ poll:
 				/*line main.go:115:2*/ return fut.fs, true
 			}
 		default:
-			/*line main_async.go:487:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
+			/*line main_async.go:484:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -509,8 +506,7 @@ type machineFuture struct {
 	out   []string
 	pos   int
 	c     byte
-	aw0   rt.Future[struct{}]
-	aw1   rt.Future[int]
+	aw0   any
 	c_y   yFuture   // Y's future, held by value
 	c_inc incFuture // Inc's future, held by value
 }
@@ -538,7 +534,7 @@ poll:
 		case 0: // Machine starts
 			/*line main.go:123:2*/ fut.out = nil
 			/*line main.go:124:2*/ fut.pos = 0
-			/*line main_async.go:541:4*/ fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 1:
 			/*line main.go:126:2*/ if fut.pos >= len(fut.input) {
 				/*line main.go:127:3*/ {
@@ -548,30 +544,30 @@ poll:
 			}
 			/*line main.go:129:9*/ fut.c = fut.input[fut.pos]
 			/*line main.go:130:7*/ if fut.c >= '0' && fut.c <= '9' {
-				/*line main_async.go:551:5*/ state = 4
+				/*line main_async.go:547:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:135:7*/ if fut.c == ' ' {
-				/*line main_async.go:557:5*/ state = 6
+				/*line main_async.go:553:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:138:7*/ if fut.c == '_' {
-				/*line main_async.go:563:5*/ state = 7
+				/*line main_async.go:559:5*/ state = 7
 			} else {
 				state = 9
 			}
 			continue
 		case 4:
 			/*line main.go:131:3*/ fut.c_y = initYFuture("digit")
-			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:566:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:131:3
-			/*line main.go:131:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:574:4*/ if !ready {
+			/*line main.go:131:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:570:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -579,18 +575,18 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:132:3*/ fut.out = append(take(&fut.out), "d")
 			/*line main.go:133:3*/ fut.pos++
-			/*line main_async.go:582:4*/ state = 1
+			/*line main_async.go:578:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:136:3*/ fut.pos++
-			/*line main_async.go:586:4*/ fallthrough
+			/*line main_async.go:582:4*/ fallthrough
 		case 7:
 			/*line main.go:139:3*/ fut.c_y = initYFuture("space")
-			/*line main_async.go:589:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:585:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:139:3
-			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main.go:139:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -599,32 +595,32 @@ poll:
 			/*line main.go:140:3*/ if fut.c == '_' {
 				/*line main.go:141:4*/ fut.pos++
 			}
-			/*line main_async.go:602:4*/ state = 1
+			/*line main_async.go:598:4*/ state = 1
 			continue
 		case 9:
 			/*line main.go:145:3*/ fut.out = append(take(&fut.out), string(fut.c))
 			/*line main.go:146:9*/ fut.c_inc = initIncFuture(fut.pos)
-			/*line main_async.go:607:4*/ fut.aw1 = &fut.c_inc
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_inc
 			fallthrough
 		case 10: // resumes at main.go:146:9
-			/*line main.go:146:9*/ r, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main.go:146:9*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:146:3*/ fut.pos = r
-			/*line main_async.go:618:4*/ state = 1
+			/*line main_async.go:614:4*/ state = 1
 			continue
 		case 11:
 			/*line main.go:150:2*/ fut.c_y = initYFuture("end")
-			/*line main_async.go:622:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:618:4*/ fut.aw0 = &fut.c_y
 			fut.input = ""
 			fallthrough
 		case 12: // resumes at main.go:150:2
-			/*line main.go:150:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main.go:150:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:623:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -635,7 +631,7 @@ poll:
 				/*line main.go:151:2*/ return strings.Join(fut.out, ","), true
 			}
 		default:
-			/*line main_async.go:638:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
+			/*line main_async.go:634:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -644,12 +640,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *machineFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -690,15 +684,15 @@ poll:
 		case 0: // Labels starts
 			/*line main.go:159:2*/ fut.total = 0
 			/*line main.go:160:2*/ fut.tries = 0
-			/*line main_async.go:693:4*/ fallthrough
+			/*line main_async.go:687:4*/ fallthrough
 		case 1:
 			/*line main.go:163:3*/ fut.tries++
 			/*line main.go:164:3*/ fut.c_y = initYFuture(fmt.Sprint("try", fut.tries))
-			/*line main_async.go:697:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:691:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 2: // resumes at main.go:164:3
 			/*line main.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:701:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -711,11 +705,11 @@ poll:
 				}
 			}
 			/*line main.go:170:2*/ fut.n = 3
-			/*line main_async.go:714:4*/ fut.r = 0
-			/*line main_async.go:715:4*/ fallthrough
+			/*line main_async.go:708:4*/ fut.r = 0
+			/*line main_async.go:709:4*/ fallthrough
 		case 3:
 			/*line main.go:170:17*/ if !(fut.r < fut.n) {
-				/*line main_async.go:718:5*/ state = 7
+				/*line main_async.go:712:5*/ state = 7
 				continue
 			}
 			fallthrough
@@ -736,28 +730,28 @@ poll:
 				/*line main.go:178:4*/ fut.total += fut.r*10 + c
 			}
 			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("row", fut.r))
-			/*line main_async.go:739:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:733:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:180:3
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:743:4*/ if !ready {
+			/*line main_async.go:737:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:749:4*/ fallthrough
+			/*line main_async.go:743:4*/ fallthrough
 		case 6:
 			/*line main.go:180:3*/ fut.r++
-			/*line main_async.go:752:4*/ state = 3
+			/*line main_async.go:746:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:184:2*/ fut.c_y = initYFuture("out")
-			/*line main_async.go:756:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:750:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 8: // resumes at main.go:184:2
 			/*line main.go:184:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:754:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -768,7 +762,7 @@ poll:
 				/*line main.go:185:2*/ return fut.total, true
 			}
 		default:
-			/*line main_async.go:771:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:765:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -789,9 +783,7 @@ var _ func() int = Labels
 // mainFuture is the state machine of Main (main.go:189).
 type mainFuture struct {
 	state     int // the next case of Poll; -1 once done
-	aw0       rt.Future[int]
-	aw1       rt.Future[[]func() int]
-	aw2       rt.Future[string]
+	aw0       any
 	c_count   countFuture   // Count's future, held by value
 	c_find    findFuture    // Find's future, held by value
 	c_mixed   mixedFuture   // Mixed's future, held by value
@@ -825,11 +817,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:190:15*/ fut.c_count = initCountFuture(3)
-			/*line main_async.go:828:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:820:4*/ fut.aw0 = &fut.c_count
 			fallthrough
 		case 1: // resumes at main.go:190:15
-			/*line main.go:190:15*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:832:4*/ if !ready {
+			/*line main.go:190:15*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:824:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -838,11 +830,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ logf("n=%d", r)
 			/*line main.go:191:2*/ flush("count")
 			/*line main.go:192:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 5)
-			/*line main_async.go:841:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_find
 			fallthrough
 		case 2: // resumes at main.go:192:17
-			/*line main.go:192:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:845:4*/ if !ready {
+			/*line main.go:192:17*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:837:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -850,11 +842,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_find = findFuture{}
 			/*line main.go:192:2*/ logf("idx=%d", r_2)
 			/*line main.go:193:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 9)
-			/*line main_async.go:853:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_find
 			fallthrough
 		case 3: // resumes at main.go:193:17
-			/*line main.go:193:17*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:857:4*/ if !ready {
+			/*line main.go:193:17*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:849:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -863,11 +855,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:193:2*/ logf("idx=%d", r_3)
 			/*line main.go:194:2*/ flush("find")
 			/*line main.go:195:17*/ fut.c_mixed = initMixedFuture(4)
-			/*line main_async.go:866:4*/ fut.aw0 = &fut.c_mixed
+			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_mixed
 			fallthrough
 		case 4: // resumes at main.go:195:17
-			/*line main.go:195:17*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:870:4*/ if !ready {
+			/*line main.go:195:17*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:862:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -876,54 +868,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:195:2*/ logf("sum=%d", r_4)
 			/*line main.go:196:2*/ flush("mixed")
 			/*line main.go:197:20*/ fut.c_fresh = initFreshFuture()
-			/*line main_async.go:879:4*/ fut.aw1 = &fut.c_fresh
+			/*line main_async.go:871:4*/ fut.aw0 = &fut.c_fresh
 			fallthrough
 		case 5: // resumes at main.go:197:20
-			/*line main.go:197:20*/ r_5, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:883:4*/ if !ready {
+			/*line main.go:197:20*/ r_5, ready = fut.aw0.(rt.Future[[]func() int]).Poll(cx)
+			/*line main_async.go:875:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_fresh = freshFuture{}
 			/*line main.go:197:2*/ seq = r_5
-			/*line main_async.go:890:4*/ i = 0
-			/*line main_async.go:891:4*/ fallthrough
+			/*line main_async.go:882:4*/ i = 0
+			/*line main_async.go:883:4*/ fallthrough
 		case 6:
 			/*line main.go:197:20*/ if !(i < len(seq)) {
-				/*line main_async.go:894:5*/ state = 9
+				/*line main_async.go:886:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:899:4*/ f = seq[i]
+			/*line main_async.go:891:4*/ f = seq[i]
 			/*line main.go:198:3*/ logf("f%d", f())
-			/*line main_async.go:901:4*/ fallthrough
+			/*line main_async.go:893:4*/ fallthrough
 		case 8:
-			/*line main_async.go:903:4*/ i++
-			/*line main_async.go:904:4*/ state = 6
+			/*line main_async.go:895:4*/ i++
+			/*line main_async.go:896:4*/ state = 6
 			continue
 		case 9:
 			/*line main.go:200:2*/ flush("fresh")
 			/*line main.go:201:13*/ fut.c_machine = initMachineFuture("a1 b_2 c")
-			/*line main_async.go:909:4*/ fut.aw2 = &fut.c_machine
+			/*line main_async.go:901:4*/ fut.aw0 = &fut.c_machine
 			fallthrough
 		case 10: // resumes at main.go:201:13
-			/*line main.go:201:13*/ r_6, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:913:4*/ if !ready {
+			/*line main.go:201:13*/ r_6, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:905:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_machine = machineFuture{}
 			/*line main.go:201:2*/ logf("%s", r_6)
 			/*line main.go:202:2*/ flush("machine")
 			/*line main.go:203:19*/ fut.c_labels = initLabelsFuture()
-			/*line main_async.go:922:4*/ fut.aw0 = &fut.c_labels
+			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_labels
 			fallthrough
 		case 11: // resumes at main.go:203:19
-			/*line main.go:203:19*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:926:4*/ if !ready {
+			/*line main.go:203:19*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:918:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -932,11 +924,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:203:2*/ logf("total=%d", r_7)
 			/*line main.go:204:2*/ flush("labels")
 			{
-				/*line main_async.go:935:5*/ fut.state = -1
+				/*line main_async.go:927:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:939:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:931:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -945,16 +937,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }

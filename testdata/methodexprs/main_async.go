@@ -122,9 +122,7 @@ type mainFuture struct {
 	t       string
 	seq     []Adder
 	i       int
-	aw0     rt.Future[int]
-	aw1     rt.Future[rt.Tuple2[string, int]]
-	aw2     rt.Future[struct{}]
+	aw0     any
 	c_bound boundFuture // Bound's future, held by value
 }
 
@@ -161,50 +159,50 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:62:2*/ fut.c = &C{}
 			/*line main.go:64:13*/ fut.aw0 = (*C).AddAsync(fut.c, 2)
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:162:4*/ fallthrough
 		case 1: // resumes at main.go:64:13
-			/*line main.go:64:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main.go:64:13*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:165:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:2*/ logf("%d", r)
 			/*line main.go:65:25*/ fut.aw0 = (*C).AddAsync(fut.c, 1)
-			/*line main_async.go:174:4*/ fallthrough
+			/*line main_async.go:172:4*/ fallthrough
 		case 2: // resumes at main.go:65:25
-			/*line main.go:65:25*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:177:4*/ if !ready {
+			/*line main.go:65:25*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:13*/ fut.aw0 = (*C).AddAsync(fut.c, r_2)
-			/*line main_async.go:183:4*/ fallthrough
+			/*line main_async.go:181:4*/ fallthrough
 		case 3: // resumes at main.go:65:13
-			/*line main.go:65:13*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:186:4*/ if !ready {
+			/*line main.go:65:13*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:184:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:2*/ logf("%d", r_3)
-			/*line main.go:66:10*/ fut.aw1 = V.TwiceAsync(V{"ab"}, "-")
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main.go:66:10*/ fut.aw0 = V.TwiceAsync(V{"ab"}, "-")
+			/*line main_async.go:191:4*/ fallthrough
 		case 4: // resumes at main.go:66:10
-			/*line main.go:66:10*/ r_4, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:196:4*/ if !ready {
+			/*line main.go:66:10*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
+			/*line main_async.go:194:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:66:2*/ s, n = r_4.V0, r_4.V1
 			/*line main.go:67:2*/ logf("%s %d", s, n)
 			/*line main.go:69:13*/ fut.aw0 = Adder.AddAsync(fut.c, 10)
-			/*line main_async.go:204:4*/ fallthrough
+			/*line main_async.go:202:4*/ fallthrough
 		case 5: // resumes at main.go:69:13
-			/*line main.go:69:13*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:207:4*/ if !ready {
+			/*line main.go:69:13*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:205:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -213,10 +211,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ flush("methodexpr")
 			/*line main.go:73:2*/ a = fut.c
 			/*line main.go:74:13*/ fut.aw0 = a.AddAsync(1)
-			/*line main_async.go:216:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 6: // resumes at main.go:74:13
-			/*line main.go:74:13*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main.go:74:13*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:217:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -225,40 +223,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:75:2*/ nm = nc{fut.c}
 			/*line main.go:76:2*/ fut.t = nm.Name()
 			/*line main.go:76:27*/ fut.aw0 = nm.AddAsync(5)
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:226:4*/ fallthrough
 		case 7: // resumes at main.go:76:27
-			/*line main.go:76:27*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main.go:76:27*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:236:4*/ logf("%s %d", take(&fut.t), r_7)
+			/*line main_async.go:234:4*/ logf("%s %d", take(&fut.t), r_7)
 			/*line main.go:77:2*/ fut.seq = []Adder{take(&fut.c), nc{&C{N: 100}}}
-			/*line main_async.go:238:4*/ fut.i = 0
-			/*line main_async.go:239:4*/ fallthrough
+			/*line main_async.go:236:4*/ fut.i = 0
+			/*line main_async.go:237:4*/ fallthrough
 		case 8:
 			/*line main.go:77:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:242:5*/ state = 12
+				/*line main_async.go:240:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:247:4*/ x = fut.seq[fut.i]
+			/*line main_async.go:245:4*/ x = fut.seq[fut.i]
 			/*line main.go:78:14*/ fut.aw0 = x.AddAsync(1)
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:247:4*/ fallthrough
 		case 10: // resumes at main.go:78:14
-			/*line main.go:78:14*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main.go:78:14*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:250:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:78:3*/ logf("%d", r_8)
-			/*line main_async.go:258:4*/ fallthrough
+			/*line main_async.go:256:4*/ fallthrough
 		case 11:
-			/*line main_async.go:260:4*/ fut.i++
-			/*line main_async.go:261:4*/ state = 8
+			/*line main_async.go:258:4*/ fut.i++
+			/*line main_async.go:259:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:80:2*/ flush("iface")
@@ -266,11 +264,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ f = take(&fut.c).AddAsync
 			/*line main.go:85:2*/ fut.c = &C{N: 1000}
 			/*line main.go:86:16*/ fut.aw0 = rt.AwaitAsync(f(3))
-			/*line main_async.go:269:4*/ fut.seq = nil
+			/*line main_async.go:267:4*/ fut.seq = nil
 			fallthrough
 		case 13: // resumes at main.go:86:16
-			/*line main.go:86:16*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main.go:86:16*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:271:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -278,11 +276,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ logf("%d %d", r_9, fut.c.N)
 			/*line main.go:87:2*/ g = (*C).AddAsync
 			/*line main.go:88:13*/ fut.aw0 = rt.AwaitAsync(g(fut.c, 1))
-			/*line main_async.go:281:4*/ fut.c = nil
+			/*line main_async.go:279:4*/ fut.c = nil
 			fallthrough
 		case 14: // resumes at main.go:88:13
-			/*line main.go:88:13*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main.go:88:13*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -291,22 +289,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:2*/ logf("%d", apply(V{"x"}.Len, 3))
 			/*line main.go:91:2*/ flush("values")
 			/*line main.go:92:2*/ fut.c_bound = initBoundFuture()
-			/*line main_async.go:294:4*/ fut.aw2 = &fut.c_bound
+			/*line main_async.go:292:4*/ fut.aw0 = &fut.c_bound
 			fallthrough
 		case 15: // resumes at main.go:92:2
-			/*line main.go:92:2*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:298:4*/ if !ready {
+			/*line main.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_bound = boundFuture{}
 			{
-				/*line main_async.go:305:5*/ fut.state = -1
+				/*line main_async.go:303:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:309:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:307:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -315,16 +313,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }
@@ -341,8 +333,7 @@ type boundFuture struct {
 	v      V
 	i      int
 	n_2    int
-	aw0    rt.Future[int]
-	aw1    rt.Future[rt.Tuple2[string, int]]
+	aw0    any
 	c_idx  idxFuture // Idx's future, held by value
 }
 
@@ -406,20 +397,20 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ f, fut.fAsync = fut.c.Add, fut.c.AddAsync
 			/*line main.go:106:2*/ fut.c = &C{N: 500}
 			/*line main.go:107:18*/ fut.aw0 = fut.fAsync(2)
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:400:4*/ fallthrough
 		case 1: // resumes at main.go:107:18
-			/*line main.go:107:18*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main.go:107:18*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:403:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:107:24*/ fut.aw0 = fut.fAsync(3)
-			/*line main_async.go:418:4*/ fut.fAsync = nil
+			/*line main_async.go:409:4*/ fut.fAsync = nil
 			fallthrough
 		case 2: // resumes at main.go:107:24
-			/*line main.go:107:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:422:4*/ if !ready {
+			/*line main.go:107:24*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:413:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -427,33 +418,33 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ logf("f %d %d", fut.i, r_2)
 			/*line main.go:108:2*/ fut.arr = new([2]C)
 			/*line main.go:109:11*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:430:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:421:4*/ fut.aw0 = &fut.c_idx
 			fallthrough
 		case 3: // resumes at main.go:109:11
-			/*line main.go:109:11*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main.go:109:11*/ r_3, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:425:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:109:2*/ t_2 = &(*fut.arr)[r_3]
-			/*line main_async.go:441:4*/ h, fut.fAsync = t_2.Add, t_2.AddAsync
+			/*line main_async.go:432:4*/ h, fut.fAsync = t_2.Add, t_2.AddAsync
 			/*line main.go:110:18*/ fut.aw0 = fut.fAsync(4)
-			/*line main_async.go:443:4*/ fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 4: // resumes at main.go:110:18
-			/*line main.go:110:18*/ fut.i, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:446:4*/ if !ready {
+			/*line main.go:110:18*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:110:24*/ fut.aw0 = fut.fAsync(5)
-			/*line main_async.go:452:4*/ fut.fAsync = nil
+			/*line main_async.go:443:4*/ fut.fAsync = nil
 			fallthrough
 		case 5: // resumes at main.go:110:24
-			/*line main.go:110:24*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main.go:110:24*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -463,79 +454,79 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:112:2*/ fut.v = V{"q"}
 			/*line main.go:113:2*/ t, tAsync = fut.v.Twice, fut.v.TwiceAsync
 			/*line main.go:114:2*/ fut.v.S = "changed"
-			/*line main.go:115:10*/ fut.aw1 = tAsync("+")
-			/*line main_async.go:467:4*/ fut.arr = nil
+			/*line main.go:115:10*/ fut.aw0 = tAsync("+")
+			/*line main_async.go:458:4*/ fut.arr = nil
 			fallthrough
 		case 6: // resumes at main.go:115:10
-			/*line main.go:115:10*/ r_6, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:471:4*/ if !ready {
+			/*line main.go:115:10*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
+			/*line main_async.go:462:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			/*line main.go:115:2*/ s, n = r_6.V0, r_6.V1
 			/*line main.go:116:2*/ logf("t %s %d %s", s, n, take(&fut.v).S)
 			/*line main.go:117:2*/ g = nil
-			/*line main_async.go:479:4*/ fut.fAsync = nil
+			/*line main_async.go:470:4*/ fut.fAsync = nil
 			/*line main.go:118:5*/ if !(fut.c.N > 0) {
-				/*line main_async.go:481:5*/ state = 8
+				/*line main_async.go:472:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:119:3*/ t_3 = (&C{N: 10})
-			/*line main_async.go:487:4*/ g, fut.fAsync = t_3.Add, t_3.AddAsync
-			/*line main_async.go:488:4*/ state = 9
+			/*line main_async.go:478:4*/ g, fut.fAsync = t_3.Add, t_3.AddAsync
+			/*line main_async.go:479:4*/ state = 9
 			continue
 		case 8:
 			/*line main.go:121:3*/ g, fut.fAsync = fut.c.Add, fut.c.AddAsync
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main_async.go:483:4*/ fallthrough
 		case 9:
 			/*line main.go:123:2*/ fut.n_2 = 3
-			/*line main_async.go:495:4*/ fut.i = 0
-			/*line main_async.go:496:4*/ fallthrough
+			/*line main_async.go:486:4*/ fut.i = 0
+			/*line main_async.go:487:4*/ fallthrough
 		case 10:
 			/*line main.go:123:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:499:5*/ state = 14
+				/*line main_async.go:490:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:124:16*/ fut.aw0 = fut.fAsync(fut.i)
-			/*line main_async.go:505:4*/ fallthrough
+			/*line main_async.go:496:4*/ fallthrough
 		case 12: // resumes at main.go:124:16
-			/*line main.go:124:16*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:508:4*/ if !ready {
+			/*line main.go:124:16*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:3*/ logf("g %d", r_7)
-			/*line main_async.go:514:4*/ fallthrough
+			/*line main_async.go:505:4*/ fallthrough
 		case 13:
-			/*line main_async.go:516:4*/ fut.i++
-			/*line main_async.go:517:4*/ state = 10
+			/*line main_async.go:507:4*/ fut.i++
+			/*line main_async.go:508:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:128:2*/ x = 3
 			/*line main.go:129:9*/ tag = x
-			/*line main_async.go:522:4*/ w, ok = tag.(int)
+			/*line main_async.go:513:4*/ w, ok = tag.(int)
 			/*line main.go:130:7*/ if !(ok) {
-				/*line main_async.go:524:5*/ state = 16
+				/*line main_async.go:515:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:131:3*/ t_4 = (&C{N: w * 100})
-			/*line main_async.go:530:4*/ g, fut.fAsync = t_4.Add, t_4.AddAsync
-			/*line main_async.go:531:4*/ fallthrough
+			/*line main_async.go:521:4*/ g, fut.fAsync = t_4.Add, t_4.AddAsync
+			/*line main_async.go:522:4*/ fallthrough
 		case 16:
 			/*line main.go:133:15*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:534:4*/ fut.fAsync = nil
+			/*line main_async.go:525:4*/ fut.fAsync = nil
 			fallthrough
 		case 17: // resumes at main.go:133:15
-			/*line main.go:133:15*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:538:4*/ if !ready {
+			/*line main.go:133:15*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -543,10 +534,10 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ logf("g %d", r_8)
 			/*line main.go:134:2*/ e, eAsync = (*C).Add, (*C).AddAsync
 			/*line main.go:135:15*/ fut.aw0 = eAsync(fut.c, 1)
-			/*line main_async.go:546:4*/ fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 18: // resumes at main.go:135:15
-			/*line main.go:135:15*/ r_9, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:549:4*/ if !ready {
+			/*line main.go:135:15*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -554,20 +545,20 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:135:2*/ logf("e %d", r_9)
 			/*line main.go:136:2*/ k, fut.fAsync = Step, StepAsync
 			/*line main.go:137:17*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:557:4*/ fallthrough
+			/*line main_async.go:548:4*/ fallthrough
 		case 19: // resumes at main.go:137:17
-			/*line main.go:137:17*/ r_10, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:560:4*/ if !ready {
+			/*line main.go:137:17*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:551:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:137:15*/ fut.aw0 = fut.fAsync(r_10)
-			/*line main_async.go:566:4*/ fut.fAsync = nil
+			/*line main_async.go:557:4*/ fut.fAsync = nil
 			fallthrough
 		case 20: // resumes at main.go:137:15
-			/*line main.go:137:15*/ r_11, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:570:4*/ if !ready {
+			/*line main.go:137:15*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -576,10 +567,10 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ a = take(&fut.c)
 			/*line main.go:139:2*/ m, mAsync = a.Add, a.AddAsync
 			/*line main.go:140:15*/ fut.aw0 = mAsync(2)
-			/*line main_async.go:579:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 21: // resumes at main.go:140:15
-			/*line main.go:140:15*/ r_12, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:582:4*/ if !ready {
+			/*line main.go:140:15*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -587,11 +578,11 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:140:2*/ logf("m %d", r_12)
 			/*line main.go:141:2*/ flush("bound")
 			{
-				/*line main_async.go:590:5*/ fut.state = -1
+				/*line main_async.go:581:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:594:4*/ panic("corio: BoundAsync future polled after it completed or was cancelled")
+			/*line main_async.go:585:4*/ panic("corio: BoundAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -600,12 +591,10 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *boundFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
 	}
 	fut.state = -1
 }
@@ -641,10 +630,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:146:2*/ logf("idx%d", fut.i)
 			/*line main.go:147:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:644:4*/ fallthrough
+			/*line main_async.go:633:4*/ fallthrough
 		case 1: // resumes at main.go:147:2
 			/*line main.go:147:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main_async.go:636:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -654,7 +643,7 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:148:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:657:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:646:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -694,10 +683,10 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Step starts
 			/*line main.go:153:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:697:4*/ fallthrough
+			/*line main_async.go:686:4*/ fallthrough
 		case 1: // resumes at main.go:153:2
 			/*line main.go:153:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:700:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -707,7 +696,7 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:154:2*/ return fut.n * 3, true
 			}
 		default:
-			/*line main_async.go:710:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:699:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -381,9 +381,7 @@ type mainFuture struct {
 	seq        []any
 	i_7        int
 	str        string
-	aw0        rt.Future[string]
-	aw1        rt.Future[any]
-	aw2        rt.Future[struct{}]
+	aw0        any
 	c_describe describeFuture // Describe's future, held by value
 	c_get      getFuture      // Get's future, held by value
 	c_y        yFuture        // Y's future, held by value
@@ -432,167 +430,167 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:84:2*/ fut.seq = vals
-			/*line main_async.go:435:4*/ fut.i = 0
-			/*line main_async.go:436:4*/ fallthrough
+			/*line main_async.go:433:4*/ fut.i = 0
+			/*line main_async.go:434:4*/ fallthrough
 		case 1:
 			/*line main.go:84:17*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:439:5*/ state = 5
+				/*line main_async.go:437:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:85:14*/ fut.c_describe = initDescribeFuture(vals[fut.i])
-			/*line main_async.go:445:4*/ fut.aw0 = &fut.c_describe
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_describe
 			fallthrough
 		case 3: // resumes at main.go:85:14
-			/*line main.go:85:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:449:4*/ if !ready {
+			/*line main.go:85:14*/ r_2, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_describe = describeFuture{}
 			/*line main.go:85:3*/ logf("%s", r_2)
-			/*line main_async.go:456:4*/ fallthrough
+			/*line main_async.go:454:4*/ fallthrough
 		case 4:
-			/*line main_async.go:458:4*/ fut.i++
-			/*line main_async.go:459:4*/ state = 1
+			/*line main_async.go:456:4*/ fut.i++
+			/*line main_async.go:457:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:87:2*/ flush("describe")
 			/*line main.go:90:6*/ fut.i = 0
-			/*line main_async.go:464:4*/ fallthrough
+			/*line main_async.go:462:4*/ fallthrough
 		case 6:
 			/*line main.go:90:14*/ if !(fut.i < 6) {
-				/*line main_async.go:467:5*/ state = 18
+				/*line main_async.go:465:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:91:15*/ fut.c_get = initGetFuture(fut.i)
-			/*line main_async.go:473:4*/ fut.aw1 = &fut.c_get
+			/*line main_async.go:471:4*/ fut.aw0 = &fut.c_get
 			fut.seq = nil
 			fallthrough
 		case 8: // resumes at main.go:91:15
-			/*line main.go:91:15*/ r_3, ready = fut.aw1.Poll(cx)
-			/*line main_async.go:478:4*/ if !ready {
+			/*line main.go:91:15*/ r_3, ready = fut.aw0.(rt.Future[any]).Poll(cx)
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw1 = nil
+			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:91:10*/ tag = r_3
-			/*line main_async.go:485:4*/ v, ok = tag.(int)
+			/*line main_async.go:483:4*/ v, ok = tag.(int)
 			/*line main.go:92:8*/ if ok {
-				/*line main_async.go:487:5*/ state = 12
+				/*line main_async.go:485:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:492:4*/ _, ok = tag.(string)
+			/*line main_async.go:490:4*/ _, ok = tag.(string)
 			/*line main.go:94:8*/ if ok {
-				/*line main_async.go:494:5*/ state = 13
+				/*line main_async.go:492:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:499:4*/ _, ok = tag.(float64)
+			/*line main_async.go:497:4*/ _, ok = tag.(float64)
 			/*line main.go:94:16*/ if ok {
-				/*line main_async.go:501:5*/ state = 13
+				/*line main_async.go:499:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:97:8*/ if tag == nil {
-				/*line main_async.go:507:5*/ state = 15
+				/*line main_async.go:505:5*/ state = 15
 			} else {
 				state = 16
 			}
 			continue
 		case 12:
 			/*line main.go:93:4*/ logf("int %d", v+1)
-			/*line main_async.go:514:4*/ state = 17
+			/*line main_async.go:512:4*/ state = 17
 			continue
 		case 13:
-			/*line main_async.go:517:4*/ fut.v_2 = tag
+			/*line main_async.go:515:4*/ fut.v_2 = tag
 			/*line main.go:95:4*/ fut.c_y = initYFuture("sf")
-			/*line main_async.go:519:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:517:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 14: // resumes at main.go:95:4
-			/*line main.go:95:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main.go:95:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:96:4*/ logf("sf %v", take(&fut.v_2))
-			/*line main_async.go:530:4*/ state = 17
+			/*line main_async.go:528:4*/ state = 17
 			continue
 		case 15:
 			/*line main.go:98:4*/ logf("nil")
-			/*line main_async.go:534:4*/ state = 17
+			/*line main_async.go:532:4*/ state = 17
 			continue
 		case 16:
-			/*line main_async.go:537:4*/ v_4 = tag
+			/*line main_async.go:535:4*/ v_4 = tag
 			/*line main.go:100:4*/ logf("dflt %T", v_4)
-			/*line main_async.go:539:4*/ fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 17:
 			/*line main.go:90:21*/ fut.i++
-			/*line main_async.go:542:4*/ state = 6
+			/*line main_async.go:540:4*/ state = 6
 			continue
 		case 18:
 			/*line main.go:103:2*/ flush("guard")
 			/*line main.go:107:6*/ fut.i = 0
-			/*line main_async.go:547:4*/ fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 19:
 			/*line main.go:107:14*/ if !(fut.i < len(vals)) {
-				/*line main_async.go:550:5*/ state = 32
+				/*line main_async.go:548:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:108:10*/ n = fut.i * 2
 			/*line main.go:108:22*/ tag_2 = vals[fut.i]
-			/*line main_async.go:557:4*/ _, ok_2 = tag_2.(int)
+			/*line main_async.go:555:4*/ _, ok_2 = tag_2.(int)
 			/*line main.go:109:8*/ if ok_2 {
-				/*line main_async.go:559:5*/ state = 24
+				/*line main_async.go:557:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:564:4*/ _, ok_2 = tag_2.(float64)
+			/*line main_async.go:562:4*/ _, ok_2 = tag_2.(float64)
 			/*line main.go:109:13*/ if ok_2 {
-				/*line main_async.go:566:5*/ state = 24
+				/*line main_async.go:564:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:115:8*/ if tag_2 == nil {
-				/*line main_async.go:572:5*/ state = 26
+				/*line main_async.go:570:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:577:4*/ _, ok_2 = tag_2.(Shape)
+			/*line main_async.go:575:4*/ _, ok_2 = tag_2.(Shape)
 			/*line main.go:118:8*/ if ok_2 {
-				/*line main_async.go:579:5*/ state = 28
+				/*line main_async.go:577:5*/ state = 28
 			} else {
 				state = 30
 			}
 			continue
 		case 24:
 			/*line main.go:110:4*/ fut.c_y = initYFuture(fmt.Sprint("num", n))
-			/*line main_async.go:586:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_y
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:110:4
-			/*line main.go:110:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:591:4*/ if !ready {
+			/*line main.go:110:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:111:4*/ if fut.i > 0 {
 				/*line main.go:112:5*/ {
@@ -601,35 +599,35 @@ poll:
 				}
 			}
 			/*line main.go:114:4*/ logf("after break")
-			/*line main_async.go:604:4*/ state = 30
+			/*line main_async.go:602:4*/ state = 30
 			continue
 		case 26:
 			/*line main.go:116:4*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:608:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_y
 			fut.seq = nil
 			fallthrough
 		case 27: // resumes at main.go:116:4
-			/*line main.go:116:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:613:4*/ if !ready {
+			/*line main.go:116:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:619:4*/ state = 31
+			/*line main_async.go:617:4*/ state = 31
 			continue
 		case 28:
 			/*line main.go:119:4*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:623:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:621:4*/ fut.aw0 = &fut.c_y
 			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:119:4
-			/*line main.go:119:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main.go:119:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:626:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:120:4*/ if fut.i == 5 {
 				/*line main.go:121:5*/ {
@@ -637,41 +635,41 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:640:4*/ fallthrough
+			/*line main_async.go:638:4*/ fallthrough
 		case 30:
 			/*line main.go:124:3*/ logf("end%d", fut.i)
-			/*line main_async.go:643:4*/ fallthrough
+			/*line main_async.go:641:4*/ fallthrough
 		case 31:
 			/*line main.go:107:29*/ fut.i++
-			/*line main_async.go:646:4*/ state = 19
+			/*line main_async.go:644:4*/ state = 19
 			continue
 		case 32:
 			/*line main.go:126:2*/ flush("nobind")
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.seq = vals[:6]
-			/*line main_async.go:652:4*/ fut.i = 0
-			/*line main_async.go:653:4*/ fallthrough
+			/*line main_async.go:650:4*/ fut.i = 0
+			/*line main_async.go:651:4*/ fallthrough
 		case 33:
 			/*line main.go:130:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:656:5*/ state = 41
+				/*line main_async.go:654:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 34:
-			/*line main_async.go:661:4*/ x = fut.seq[fut.i]
+			/*line main_async.go:659:4*/ x = fut.seq[fut.i]
 			/*line main.go:131:10*/ tag_3 = x
-			/*line main_async.go:663:4*/ fut.v_5 = new(int)
-			/*line main_async.go:664:4*/ (*fut.v_5), ok_3 = tag_3.(int)
+			/*line main_async.go:661:4*/ fut.v_5 = new(int)
+			/*line main_async.go:662:4*/ (*fut.v_5), ok_3 = tag_3.(int)
 			/*line main.go:132:8*/ if ok_3 {
-				/*line main_async.go:666:5*/ state = 36
+				/*line main_async.go:664:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:671:4*/ fut.v_6 = new(Sq)
-			/*line main_async.go:672:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
+			/*line main_async.go:669:4*/ fut.v_6 = new(Sq)
+			/*line main_async.go:670:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
 			/*line main.go:137:8*/ if ok_3 {
-				/*line main_async.go:674:5*/ state = 38
+				/*line main_async.go:672:5*/ state = 38
 			} else {
 				state = 40
 			}
@@ -679,16 +677,16 @@ poll:
 		case 36:
 			/*line main.go:133:4*/ fut.p = fut.v_5
 			/*line main.go:134:4*/ fut.c_y = initYFuture("p")
-			/*line main_async.go:682:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_y
 			fut.v_6 = nil
 			fallthrough
 		case 37: // resumes at main.go:134:4
-			/*line main.go:134:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:687:4*/ if !ready {
+			/*line main.go:134:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:135:4*/ *fut.p += 10
 			/*line main.go:136:4*/ fut.fs = append(take(&fut.fs), func(v_5_p *int) func() string {
@@ -696,21 +694,21 @@ poll:
 					/*line main.go:136:36*/ return fmt.Sprint("int", (*v_5_p))
 				}
 			}(fut.v_5))
-			/*line main_async.go:699:4*/ state = 40
+			/*line main_async.go:697:4*/ state = 40
 			continue
 		case 38:
 			/*line main.go:138:4*/ fut.c_y = initYFuture("sq")
-			/*line main_async.go:703:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_y
 			fut.v_5 = nil
 			fut.p = nil
 			fallthrough
 		case 39: // resumes at main.go:138:4
-			/*line main.go:138:4*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:709:4*/ if !ready {
+			/*line main.go:138:4*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:707:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:139:4*/ (*fut.v_6).N++
 			/*line main.go:140:4*/ fut.fs = append(take(&fut.fs), func(v_6_p *Sq) func() string {
@@ -718,10 +716,10 @@ poll:
 					/*line main.go:140:36*/ return fmt.Sprint("sq", (*v_6_p).N)
 				}
 			}(fut.v_6))
-			/*line main_async.go:721:4*/ fallthrough
+			/*line main_async.go:719:4*/ fallthrough
 		case 40:
-			/*line main_async.go:723:4*/ fut.i++
-			/*line main_async.go:724:4*/ state = 33
+			/*line main_async.go:721:4*/ fut.i++
+			/*line main_async.go:722:4*/ state = 33
 			continue
 		case 41:
 			/*line main.go:143:2*/ for _, f := range fut.fs {
@@ -729,51 +727,51 @@ poll:
 			}
 			/*line main.go:146:2*/ flush("capture")
 			/*line main.go:149:2*/ fut.seq = []any{[]int{1, 2, 3}, "héllo", map[string]int{"a": 1}}
-			/*line main_async.go:732:4*/ fut.i = 0
-			/*line main_async.go:733:4*/ fallthrough
+			/*line main_async.go:730:4*/ fut.i = 0
+			/*line main_async.go:731:4*/ fallthrough
 		case 42:
 			/*line main.go:149:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:736:5*/ state = 61
+				/*line main_async.go:734:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:741:4*/ x_2 = fut.seq[fut.i]
+			/*line main_async.go:739:4*/ x_2 = fut.seq[fut.i]
 			/*line main.go:150:10*/ tag_4 = x_2
-			/*line main_async.go:743:4*/ fut.v_7, ok_4 = tag_4.([]int)
+			/*line main_async.go:741:4*/ fut.v_7, ok_4 = tag_4.([]int)
 			/*line main.go:151:8*/ if ok_4 {
-				/*line main_async.go:745:5*/ state = 46
+				/*line main_async.go:743:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 44:
-			/*line main_async.go:750:4*/ v_8, ok_4 = tag_4.(string)
+			/*line main_async.go:748:4*/ v_8, ok_4 = tag_4.(string)
 			/*line main.go:155:8*/ if ok_4 {
-				/*line main_async.go:752:5*/ state = 51
+				/*line main_async.go:750:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:757:4*/ v_9, ok_4 = tag_4.(map[string]int)
+			/*line main_async.go:755:4*/ v_9, ok_4 = tag_4.(map[string]int)
 			/*line main.go:162:8*/ if ok_4 {
-				/*line main_async.go:759:5*/ state = 57
+				/*line main_async.go:757:5*/ state = 57
 			} else {
 				state = 60
 			}
 			continue
 		case 46:
 			/*line main.go:152:4*/ fut.i_7 = 0
-			/*line main_async.go:766:4*/ fallthrough
+			/*line main_async.go:764:4*/ fallthrough
 		case 47:
 			/*line main.go:152:22*/ if !(fut.i_7 < len(fut.v_7)) {
-				/*line main_async.go:769:5*/ state = 60
+				/*line main_async.go:767:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:774:4*/ e = fut.v_7[fut.i_7]
+			/*line main_async.go:772:4*/ e = fut.v_7[fut.i_7]
 			/*line main.go:153:5*/ fut.c_y = initYFuture(fmt.Sprint(e))
-			/*line main_async.go:776:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:774:4*/ fut.aw0 = &fut.c_y
 			fut.fs = nil
 			fut.v_5 = nil
 			fut.v_6 = nil
@@ -781,42 +779,42 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 49: // resumes at main.go:153:5
-			/*line main.go:153:5*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:785:4*/ if !ready {
+			/*line main.go:153:5*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:783:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:791:4*/ fallthrough
+			/*line main_async.go:789:4*/ fallthrough
 		case 50:
 			/*line main.go:153:5*/ fut.i_7++
-			/*line main_async.go:794:4*/ state = 47
+			/*line main_async.go:792:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:156:4*/ fut.str = v_8
-			/*line main_async.go:798:4*/ i_4 = 0
-			/*line main_async.go:799:4*/ fallthrough
+			/*line main_async.go:796:4*/ i_4 = 0
+			/*line main_async.go:797:4*/ fallthrough
 		case 52:
 			/*line main.go:156:22*/ if !(i_4 < len(fut.str)) {
-				/*line main_async.go:802:5*/ state = 60
+				/*line main_async.go:800:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:807:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
-			/*line main_async.go:808:4*/ fut.i_7 = i_4 + size
-			/*line main_async.go:809:4*/ r = rn
+			/*line main_async.go:805:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
+			/*line main_async.go:806:4*/ fut.i_7 = i_4 + size
+			/*line main_async.go:807:4*/ r = rn
 			/*line main.go:157:12*/ tag_5 = any(r)
-			/*line main_async.go:811:4*/ _, ok_5 = tag_5.(rune)
+			/*line main_async.go:809:4*/ _, ok_5 = tag_5.(rune)
 			/*line main.go:158:10*/ if !(ok_5) {
-				/*line main_async.go:813:5*/ state = 56
+				/*line main_async.go:811:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 54:
 			/*line main.go:159:6*/ fut.c_y = initYFuture(fmt.Sprint(i_4, string(r)))
-			/*line main_async.go:819:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:817:4*/ fut.aw0 = &fut.c_y
 			fut.fs = nil
 			fut.v_5 = nil
 			fut.v_6 = nil
@@ -824,29 +822,29 @@ poll:
 			fut.v_7 = nil
 			fallthrough
 		case 55: // resumes at main.go:159:6
-			/*line main.go:159:6*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:828:4*/ if !ready {
+			/*line main.go:159:6*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:826:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:834:4*/ fallthrough
+			/*line main_async.go:832:4*/ fallthrough
 		case 56:
 			/*line main.go:159:6*/ i_4 = fut.i_7
-			/*line main_async.go:837:4*/ state = 52
+			/*line main_async.go:835:4*/ state = 52
 			continue
 		case 57:
 			/*line main.go:163:11*/ tag_6 = any(len(v_9))
-			/*line main_async.go:841:4*/ w, ok_6 = tag_6.(int)
+			/*line main_async.go:839:4*/ w, ok_6 = tag_6.(int)
 			/*line main.go:164:9*/ if !(ok_6) {
-				/*line main_async.go:843:5*/ state = 60
+				/*line main_async.go:841:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:165:5*/ fut.c_y = initYFuture(fmt.Sprint("len", w))
-			/*line main_async.go:849:4*/ fut.aw2 = &fut.c_y
+			/*line main_async.go:847:4*/ fut.aw0 = &fut.c_y
 			fut.fs = nil
 			fut.v_5 = nil
 			fut.v_6 = nil
@@ -855,26 +853,26 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 59: // resumes at main.go:165:5
-			/*line main.go:165:5*/ _, ready = fut.aw2.Poll(cx)
-			/*line main_async.go:859:4*/ if !ready {
+			/*line main.go:165:5*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
+			/*line main_async.go:857:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
-			fut.aw2 = nil
+			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:865:4*/ fallthrough
+			/*line main_async.go:863:4*/ fallthrough
 		case 60:
 			/*line main.go:165:5*/ fut.i++
-			/*line main_async.go:868:4*/ state = 42
+			/*line main_async.go:866:4*/ state = 42
 			continue
 		case 61:
 			/*line main.go:169:2*/ flush("nested")
 			{
-				/*line main_async.go:873:5*/ fut.state = -1
+				/*line main_async.go:871:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:877:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:875:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -883,16 +881,10 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
+		if c, ok := fut.aw0.(rt.Canceler); ok {
+			c.Cancel()
+		}
 		fut.aw0 = nil
-	}
-	if fut.aw1 != nil {
-		rt.Cancel(fut.aw1)
-		fut.aw1 = nil
-	}
-	if fut.aw2 != nil {
-		rt.Cancel(fut.aw2)
-		fut.aw2 = nil
 	}
 	fut.state = -1
 }
