@@ -273,8 +273,9 @@
 // The generator is a pipeline with a file per stage: load.go (go/packages,
 // stubs for generated files, near-miss directives; typecheck.go type-checks
 // the packages without having go list compile them), find.go (the marked
-// declarations), check.go (suspension points by the twin rule; rejected
-// constructs; blocking calls), inline.go (the package's call graph, callees
+// declarations), check.go (suspension points by the twin rule, calls
+// through func variables that hold only functions with twins included;
+// rejected constructs; blocking calls), inline.go (the package's call graph, callees
 // held by value), then, for each function, a small compiler over an IR of
 // its own (ir.go). Lowering builds a control-flow graph of blocks, each a
 // list of instructions that hold no suspension point (assignments, cells,
