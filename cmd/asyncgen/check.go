@@ -23,6 +23,10 @@ type twin struct {
 	call *ast.CallExpr
 	fn   *types.Func // the twin XAsync
 	out  types.Type  // the twin future's output (the result rule in doc.go)
+	// The by-value rule (doc.go): MakeX and its result F, whose pointer is
+	// a future of out; nil where X has none or F cannot be written here.
+	make    *types.Func
+	byValue types.Type
 }
 
 // rules is the shared checker over this package, reporting into g.errs.
@@ -64,14 +68,20 @@ func (g *pkgGen) callee(call *ast.CallExpr) (*types.Func, *ast.Ident) {
 // that returns a future but does not match X is reported: it is surely meant
 // as X's twin.
 func (g *pkgGen) twinOf(call *ast.CallExpr) *twin {
-	return toTwin(g.rules().TwinOf(call))
+	return g.toTwin(g.rules().TwinOf(call))
 }
 
-func toTwin(t *asyncrules.Twin) *twin {
+func (g *pkgGen) toTwin(t *asyncrules.Twin) *twin {
 	if t == nil {
 		return nil
 	}
-	return &twin{call: t.Call, fn: t.Fn, out: t.Out}
+	tw := &twin{call: t.Call, fn: t.Fn, out: t.Out}
+	if mk, f := g.rules().MakeOf(t); mk != nil {
+		if _, ok := g.spellable(f); ok {
+			tw.make, tw.byValue = mk, f
+		}
+	}
+	return tw
 }
 
 // pollOutput returns T if t has the method Poll(*rt.Context) (T, bool).
@@ -82,7 +92,7 @@ func pollOutput(t types.Type) types.Type { return asyncrules.PollOutput(t) }
 func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 	susp := map[*ast.CallExpr]*twin{}
 	for call, t := range g.rules().Check(fn.decl.Name.Name, fn.decl.Body) {
-		susp[call] = toTwin(t)
+		susp[call] = g.toTwin(t)
 	}
 	fn.values = g.funcValues(fn, susp)
 	return susp

@@ -280,7 +280,11 @@ func (e *emitter) state(i int, blk *block) {
 			dst = ir.loc(r.dst)
 		}
 		held := newWriter(g) // the awaited future, as its own type
-		held.put(f, ".", r.field)
+		if r.byValue != nil { // polled in place (the by-value rule)
+			held.put("(&", f, ".", r.field, ")")
+		} else {
+			held.put(f, ".", r.field)
+		}
 		if r.assert != nil { // a shared field (layout.go)
 			held.put(".(", r.assert, ")")
 		}
@@ -296,7 +300,11 @@ func (e *emitter) state(i int, blk *block) {
 		}
 		p(resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
 			f, ".", r.field, " = ")
-		e.w.nilOf(ir.awaits[0].t)
+		if r.byValue != nil {
+			e.w.zero(r.byValue)
+		} else {
+			e.w.nilOf(ir.awaits[len(ir.awaits)-1].t) // by-value fields come first (layout.go)
+		}
 		p("\n")
 		if r.child != nil {
 			// The finished child keeps nothing reachable.
@@ -392,6 +400,24 @@ func (e *emitter) cancel() {
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
 	p("func (", f, " *", ir.futName, ") Cancel() {\n")
 	for _, a := range ir.awaits {
+		if a.byValue {
+			// Held by value: pending exactly in the states that resume
+			// its awaits; its zero value need not be cancellable.
+			if hasCancel(a.t) {
+				p("switch ", f, ".", ir.nState, " {\ncase ")
+				for i, st := range a.states {
+					if i > 0 {
+						p(", ")
+					}
+					p(st)
+				}
+				p(":\n(&", f, ".", a.name, ").Cancel()\n}\n")
+			}
+			p(f, ".", a.name, " = ")
+			e.w.zero(a.t)
+			p("\n")
+			continue
+		}
 		nilA := newWriter(e.g)
 		nilA.nilOf(a.t)
 		if a.shared {
@@ -411,6 +437,17 @@ func (e *emitter) cancel() {
 		p(f, ".", a.name, " = ", nilA.code, "\n}\n")
 	}
 	p(f, ".", ir.nState, " = -1\n}\n\n")
+}
+
+// hasCancel reports whether *t has the method Cancel().
+func hasCancel(t types.Type) bool {
+	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, nil, "Cancel")
+	m, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := m.Type().(*types.Signature)
+	return sig.Params().Len() == 0 && sig.Results().Len() == 0
 }
 
 // guard writes the drift guard: a declaration that no longer compiles once

@@ -229,18 +229,22 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 		}
 	}
 	var fut ast.Expr = cc
+	var byValue types.Type
 	switch {
 	case child != nil:
 		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
 	case frame != nil:
 		// The twin's future, by its own type: a frame (emit.go).
-		cc.Fun = l.twinFun(cc.Fun)
+		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 		fut = &ast.TypeAssertExpr{X: cc, Type: &ast.StarExpr{X: ast.NewIdent(frame.futName)}}
+	case tw.make != nil:
+		cc.Fun = l.siblingFun(cc.Fun, "Make", "") // MakeX's future by value (the by-value rule)
+		byValue = tw.byValue
 	default:
-		cc.Fun = l.twinFun(cc.Fun)
+		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 	}
 	next := l.newBlock()
-	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame}
+	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame, byValue: byValue}
 	if want {
 		t.dst = l.temp(tw.out, "r")
 	}
@@ -253,27 +257,28 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	return ref(t.dst)
 }
 
-// twinFun is the twin XAsync of the callee X: a function of the package, a
-// method, a function of another package through its import or a dot
-// import.
-func (l *lowerer) twinFun(fun ast.Expr) ast.Expr {
-	if c := l.companion(fun); c != nil {
-		return ref(c) // a func variable's companion (check.go's funcValue)
+// siblingFun names a sibling of the callee X, prefix+X+suffix (its twin
+// XAsync, or MakeX): a function of the package, a method, a function of
+// another package through its import or a dot import; for the twin of a
+// func variable, its companion (check.go's funcValue).
+func (l *lowerer) siblingFun(fun ast.Expr, prefix, suffix string) ast.Expr {
+	if c := l.companion(fun); c != nil && prefix == "" && suffix == "Async" {
+		return ref(c)
 	}
 	switch f := fun.(type) {
 	case *ast.Ident:
 		if obj := l.g.info.Uses[f]; obj != nil && obj.Pkg() != nil && obj.Pkg() != l.g.pkg {
-			return &pkgRef{path: obj.Pkg().Path(), name: obj.Pkg().Name(), member: f.Name + "Async"}
+			return &pkgRef{path: obj.Pkg().Path(), name: obj.Pkg().Name(), member: prefix + f.Name + suffix}
 		}
-		return ast.NewIdent(f.Name + "Async")
+		return ast.NewIdent(prefix + f.Name + suffix)
 	case *ast.SelectorExpr:
-		return &ast.SelectorExpr{X: f.X, Sel: ast.NewIdent(f.Sel.Name + "Async")}
+		return &ast.SelectorExpr{X: f.X, Sel: ast.NewIdent(prefix + f.Sel.Name + suffix)}
 	case *ast.IndexExpr:
-		return &ast.IndexExpr{X: l.twinFun(f.X), Index: f.Index}
+		return &ast.IndexExpr{X: l.siblingFun(f.X, prefix, suffix), Index: f.Index}
 	case *ast.IndexListExpr:
-		return &ast.IndexListExpr{X: l.twinFun(f.X), Indices: f.Indices}
+		return &ast.IndexListExpr{X: l.siblingFun(f.X, prefix, suffix), Indices: f.Indices}
 	case *ast.ParenExpr:
-		return l.twinFun(f.X)
+		return l.siblingFun(f.X, prefix, suffix)
 	}
 	panic("corio/asyncgen: unexpected callee form")
 }

@@ -192,6 +192,9 @@ type awaitTerm struct {
 	assert types.Type  // where the field is shared (an interface): the future type it holds here
 	frame  *asyncFunc  // a callee of the package, whose future is an rt.Frame (emit.go)
 	cfield string      // the child's field (layout.go)
+	// byValue is F where the await holds MakeX's future by value (the
+	// by-value rule in doc.go): fut calls MakeX and field has type F.
+	byValue types.Type
 }
 
 // panicTerm ends a block whose last statement does not complete normally
@@ -267,7 +270,9 @@ type awField struct {
 	name, typ string
 	t         types.Type
 	shared    bool
-	frame     bool // not shared, and it holds a generated future of the package (*fFuture)
+	frame     bool  // not shared, and it holds a generated future of the package (*fFuture)
+	byValue   bool  // holds a future by value (type F, not rt.Future)
+	states    []int // byValue: the states in which it holds a pending future
 }
 
 // name allocates a unique identifier for the function's code.

@@ -14,6 +14,7 @@ package main
 // written outside its package.
 
 import (
+	"fmt"
 	"go/types"
 )
 
@@ -41,10 +42,14 @@ func (ir *irFunc) layout() bool {
 		ir.nRes = ir.name("res")
 	}
 	var awaits []*awaitTerm
-	var futs []types.Type // the distinct future types awaited
+	var futs []types.Type // the distinct future types awaited, by-value ones aside
 	awaited := g.awaitedType
 	for _, b := range ir.reach {
 		if t, ok := b.term.(*awaitTerm); ok {
+			if t.byValue != nil {
+				ir.byValueField(t)
+				continue
+			}
 			awaits = append(awaits, t)
 			if f := awaited(t); !containsType(futs, f) {
 				futs = append(futs, f)
@@ -67,8 +72,9 @@ func (ir *irFunc) layout() bool {
 	}
 	ir.childField = map[*asyncFunc]string{}
 	for _, t := range awaits {
-		t.field = ir.awaits[0].name
-		if ir.awaits[0].shared {
+		a := ir.awaits[len(ir.awaits)-1] // the field of the other awaits, declared last
+		t.field = a.name
+		if a.shared {
 			t.assert = awaited(t)
 		}
 		if t.child != nil {
@@ -108,6 +114,21 @@ func (g *pkgGen) futureType(fn *asyncFunc) types.Type {
 func isEmptyOut(t types.Type) bool {
 	s, ok := t.(*types.Struct)
 	return ok && s.NumFields() == 0
+}
+
+// byValueField gives an await that holds MakeX's future by value (the
+// by-value rule in doc.go) its field: one of that future's type, shared only
+// with the awaits of the same type (one await is pending at a time). Never
+// the interface field: storing a value there would box it, allocating.
+func (ir *irFunc) byValueField(t *awaitTerm) {
+	i := 0
+	for ; i < len(ir.awaits) && !(ir.awaits[i].byValue && types.Identical(ir.awaits[i].t, t.byValue)); i++ {
+	}
+	if i == len(ir.awaits) {
+		ir.awaits = append(ir.awaits, awField{name: ir.name(fmt.Sprintf("av%d", i)), t: t.byValue, typ: ir.g.typeText(t.byValue), byValue: true})
+	}
+	t.field = ir.awaits[i].name
+	ir.awaits[i].states = append(ir.awaits[i].states, t.next.state)
 }
 
 // containsType reports whether ts holds a type identical to t.

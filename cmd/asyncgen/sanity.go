@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 )
 
 // sanityChecks turns the checks on; the tests set it.
@@ -156,14 +157,40 @@ func (ir *irFunc) sanity(pass string) string {
 		if after >= 4 && (t.field == "" || (t.child != nil) != (t.cfield != "")) {
 			return fmt.Sprintf("the await of state %d has no field", b.state)
 		}
-		if after >= 4 {
-			// One await is pending at a time, so one field holds them
-			// all: typed where it holds one future type (the await's),
-			// shared (an interface, asserted at the resume) otherwise.
-			if len(ir.awaits) != 1 || ir.awaits[0].name != t.field {
+		if after >= 4 && t.byValue != nil {
+			// A future held by value (the by-value rule) has a field of
+			// its own type, never the interface one (boxing allocates),
+			// and Cancel knows it pending in exactly its resume state.
+			var a *awField
+			for i := range ir.awaits {
+				if ir.awaits[i].name == t.field {
+					a = &ir.awaits[i]
+				}
+			}
+			if a == nil || !a.byValue || a.shared || !types.Identical(a.t, t.byValue) || t.assert != nil || t.child != nil {
+				return fmt.Sprintf("the await of state %d holds a future by value, but not in a field of its type", b.state)
+			}
+			if !slices.Contains(a.states, t.next.state) {
+				return fmt.Sprintf("the by-value await field %s does not list state %d, where it is pending", a.name, t.next.state)
+			}
+			if out := pollOutput(types.NewPointer(t.byValue)); out == nil || !types.Identical(out, t.out) {
+				return fmt.Sprintf("the await of state %d holds a value whose pointer is not a future of its output", b.state)
+			}
+		} else if after >= 4 {
+			// One await is pending at a time, so one field holds the
+			// awaits through interfaces: typed where it holds one future
+			// type (the await's), shared (an interface, asserted at the
+			// resume) otherwise. By-value fields come before it.
+			var ifaces []awField
+			for _, a := range ir.awaits {
+				if !a.byValue {
+					ifaces = append(ifaces, a)
+				}
+			}
+			if len(ifaces) != 1 || ifaces[0].name != t.field {
 				return fmt.Sprintf("the await of state %d is not held by the future's one await field", b.state)
 			}
-			a, fut := ir.awaits[0], ir.g.awaitedType(t)
+			a, fut := ifaces[0], ir.g.awaitedType(t)
 			switch {
 			case a.shared && (t.assert == nil || !types.Identical(t.assert, fut) || !types.IsInterface(a.t) || !types.AssignableTo(fut, a.t)):
 				return fmt.Sprintf("the await of state %d shares the field %s, but does not assert it to its future's type", b.state, a.name)
@@ -174,15 +201,15 @@ func (ir *irFunc) sanity(pass string) string {
 	}
 	// The common case costs nothing: a shared await field only where the
 	// awaits hold futures of several types.
-	if after >= 4 && len(ir.awaits) == 1 && ir.awaits[0].shared {
+	if n := len(ir.awaits); after >= 4 && n > 0 && ir.awaits[n-1].shared {
 		var futs []types.Type
 		for _, b := range ir.reach {
-			if t, ok := b.term.(*awaitTerm); ok && !containsType(futs, ir.g.awaitedType(t)) {
+			if t, ok := b.term.(*awaitTerm); ok && t.byValue == nil && !containsType(futs, ir.g.awaitedType(t)) {
 				futs = append(futs, ir.g.awaitedType(t))
 			}
 		}
 		if len(futs) < 2 {
-			return fmt.Sprintf("the await field %s is shared, but every await holds a future of one type", ir.awaits[0].name)
+			return fmt.Sprintf("the await field %s is shared, but every await holds a future of one type", ir.awaits[n-1].name)
 		}
 	}
 	// A move (a field's last use) reads a field that is not a cell, which

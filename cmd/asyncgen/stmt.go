@@ -806,7 +806,7 @@ func (l *lowerer) assignFuncValue(lhs ast.Expr, c *variable, rhs ast.Expr) {
 		}
 	}
 	if fa == nil {
-		fa = l.twinFun(fv)
+		fa = l.siblingFun(fv, "", "Async")
 	}
 	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{lhs, ref(c)}, rhs: []ast.Expr{fv, fa}})
 }

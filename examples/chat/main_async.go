@@ -20,7 +20,7 @@ type roomFuture struct {
 	events  *syncx.Receiver[event]
 	st      *Stats
 	clients map[*client]bool
-	aw0     rt.Future[rt.Tuple2[event, bool]]
+	av0     syncx.RecvFuture[event]
 }
 
 // RoomAsync is the asynchronous twin of Room: it returns a future that runs the
@@ -43,15 +43,15 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fut.clients = map[*client]bool{}
 			/*line main_async.go:44:4*/ fallthrough
 		case 1:
-			/*line main.go:112:13*/ fut.aw0 = fut.events.RecvAsync()
+			/*line main.go:112:13*/ fut.av0 = fut.events.MakeRecv()
 			/*line main_async.go:47:4*/ fallthrough
 		case 2: // resumes at main.go:112:13
-			/*line main.go:112:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main.go:112:13*/ r, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.RecvFuture[event]{}
 			/*line main.go:112:3*/ ev, ok = r.V0, r.V1
 			/*line main.go:113:3*/ if !ok {
 				/*line main.go:114:4*/ {
@@ -101,10 +101,11 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *roomFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 2:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.RecvFuture[event]{}
 	fut.state = -1
 }
 
@@ -128,6 +129,7 @@ type sessionFuture struct {
 	ok      bool
 	sent    bool
 	i       int
+	av0     syncx.SendFuture[event]
 	aw0     any
 }
 
@@ -160,45 +162,45 @@ poll:
 			/*line main.go:177:2*/ fut.c = &client{name: take(&fut.name), conn: fut.conn, outbox: fut.outTx}
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
 			/*line main.go:179:12*/ fut.aw0 = rt.SpawnAsync(WriteLoopAsync(fut.conn, wr, outRx))
-			/*line main_async.go:163:4*/ fut.conn = nil
+			/*line main_async.go:165:4*/ fut.conn = nil
 			fallthrough
 		case 1: // resumes at main.go:179:12
 			/*line main.go:179:12*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:179:2*/ fut.writer = r
-			/*line main.go:180:5*/ fut.aw0 = fut.events.SendAsync(event{kind: joined, c: fut.c})
-			/*line main_async.go:174:4*/ fallthrough
+			/*line main.go:180:5*/ fut.av0 = fut.events.MakeSend(event{kind: joined, c: fut.c})
+			/*line main_async.go:176:4*/ fallthrough
 		case 2: // resumes at main.go:180:5
-			/*line main.go:180:5*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line main_async.go:177:4*/ if !ready {
+			/*line main.go:180:5*/ r_2, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:180:5*/ if !(r_2 != nil) {
-				/*line main_async.go:183:5*/ state = 4
+				/*line main_async.go:185:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:189:4*/ state = 15
+			/*line main_async.go:191:4*/ state = 15
 			continue
 		case 4:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main_async.go:195:4*/ fallthrough
 		case 5:
 			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:196:4*/ fut.outTx = nil
+			/*line main_async.go:198:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
 		case 6: // resumes at main.go:185:14
 			/*line main.go:185:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -215,36 +217,36 @@ poll:
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:218:4*/ fallthrough
+			/*line main_async.go:220:4*/ fallthrough
 		case 7:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:221:5*/ state = 12
+				/*line main_async.go:223:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:226:4*/ line = fut.lines[fut.i]
-			/*line main.go:194:8*/ fut.aw0 = fut.events.SendAsync(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:228:4*/ line = fut.lines[fut.i]
+			/*line main.go:194:8*/ fut.av0 = fut.events.MakeSend(event{kind: said, c: fut.c, line: line})
+			/*line main_async.go:230:4*/ fallthrough
 		case 9: // resumes at main.go:194:8
-			/*line main.go:194:8*/ r_4, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main.go:194:8*/ r_4, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:233:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:194:8*/ if !(r_4 != nil) {
-				/*line main_async.go:237:5*/ state = 11
+				/*line main_async.go:239:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:243:4*/ state = 12
+			/*line main_async.go:245:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:247:4*/ state = 7
+			/*line main_async.go:249:4*/ state = 7
 			continue
 		case 12:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
@@ -253,44 +255,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:256:4*/ state = 5
+			/*line main_async.go:258:4*/ state = 5
 			continue
 		case 13:
-			/*line main.go:205:3*/ fut.aw0 = fut.events.SendAsync(event{kind: left, c: fut.c})
-			/*line main_async.go:260:4*/ fut.c = nil
+			/*line main.go:205:3*/ fut.av0 = fut.events.MakeSend(event{kind: left, c: fut.c})
+			/*line main_async.go:262:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
 		case 14: // resumes at main.go:205:3
-			/*line main.go:205:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line main_async.go:267:4*/ if !ready {
+			/*line main.go:205:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:269:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:272:4*/ fallthrough
+			fut.av0 = syncx.SendFuture[event]{}
+			/*line main_async.go:274:4*/ fallthrough
 		case 15:
 			/*line main.go:207:2*/ take(&fut.events).Close()
 			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
-			/*line main_async.go:276:4*/ fut.c = nil
+			/*line main_async.go:278:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
 		case 16: // resumes at main.go:208:2
 			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:289:5*/ fut.state = -1
+				/*line main_async.go:291:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:293:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:295:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -298,6 +300,11 @@ poll:
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sessionFuture) Cancel() {
+	switch fut.state {
+	case 2, 9, 14:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.SendFuture[event]{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -316,7 +323,8 @@ type writeLoopFuture struct {
 	conn   *netx.TCPStream
 	wr     *netx.WriteHalf
 	outbox *syncx.Receiver[string]
-	aw0    any
+	av0    syncx.RecvFuture[string]
+	aw0    rt.Future[rt.Tuple2[int, error]]
 }
 
 // WriteLoopAsync is the asynchronous twin of WriteLoop: it returns a future that runs the
@@ -340,17 +348,17 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:343:4*/ fallthrough
+			/*line main_async.go:351:4*/ fallthrough
 		case 1:
-			/*line main.go:220:14*/ fut.aw0 = fut.outbox.RecvAsync()
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main.go:220:14*/ fut.av0 = fut.outbox.MakeRecv()
+			/*line main_async.go:354:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
-			/*line main.go:220:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[string, bool]]).Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main.go:220:14*/ r, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.RecvFuture[string]{}
 			/*line main.go:220:3*/ msg, ok = r.V0, r.V1
 			/*line main.go:221:3*/ if !ok {
 				/*line main.go:222:4*/ {
@@ -360,17 +368,17 @@ poll:
 			}
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
 			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:363:4*/ fallthrough
+			/*line main_async.go:371:4*/ fallthrough
 		case 3: // resumes at main.go:225:16
-			/*line main.go:225:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:366:4*/ if !ready {
+			/*line main.go:225:16*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:374:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:373:5*/ state = 1
+				/*line main_async.go:381:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -378,11 +386,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:381:5*/ fut.state = -1
+				/*line main_async.go:389:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:385:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:393:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -390,10 +398,13 @@ poll:
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *writeLoopFuture) Cancel() {
+	switch fut.state {
+	case 2:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.RecvFuture[string]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -431,13 +442,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main_async.go:445:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:448:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
 			/*line main.go:286:16*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:451:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -461,21 +472,21 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
 			/*line main.go:298:3*/ fut.aw0 = rt.SpawnAsync(SessionAsync(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:464:4*/ fallthrough
+			/*line main_async.go:475:4*/ fallthrough
 		case 3: // resumes at main.go:298:3
 			/*line main.go:298:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
+			/*line main_async.go:478:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:472:4*/ fallthrough
+			/*line main_async.go:483:4*/ fallthrough
 		case 4:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:475:4*/ state = 1
+			/*line main_async.go:486:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:478:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:489:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -510,6 +521,7 @@ type mainFuture struct {
 	sig      os.Signal
 	serveErr error
 	waited   time.Duration
+	av0      syncx.SendFuture[event]
 	aw0      any
 }
 
@@ -537,11 +549,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:540:4*/ fut.addr = ""
+			/*line main_async.go:552:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
 			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:556:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -556,31 +568,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
 			/*line main.go:314:10*/ fut.aw0 = rt.SpawnAsync(RoomAsync(evRx, fut.st))
-			/*line main_async.go:559:4*/ fallthrough
+			/*line main_async.go:571:4*/ fallthrough
 		case 2: // resumes at main.go:314:10
 			/*line main.go:314:10*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:574:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:314:2*/ fut.room = r_2
 			/*line main.go:315:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:569:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 3: // resumes at main.go:315:9
 			/*line main.go:315:9*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main_async.go:584:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:315:2*/ fut.srv = r_3
 			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:579:4*/ fut.sigs = nil
+			/*line main_async.go:591:4*/ fut.sigs = nil
 			fallthrough
 		case 4: // resumes at main.go:316:12
 			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:583:4*/ if !ready {
+			/*line main_async.go:595:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -588,44 +600,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
 			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:591:4*/ fut.srv = nil
+			/*line main_async.go:603:4*/ fut.srv = nil
 			fallthrough
 		case 5: // resumes at main.go:318:23
 			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:602:5*/ state = 9
+				/*line main_async.go:614:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:320:3*/ fut.aw0 = fut.evTx.SendAsync(event{kind: shutdown})
-			/*line main_async.go:608:4*/ fallthrough
+			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
+			/*line main_async.go:620:4*/ fallthrough
 		case 7: // resumes at main.go:320:3
-			/*line main.go:320:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:623:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
 			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:618:4*/ fut.room = nil
+			/*line main_async.go:630:4*/ fut.room = nil
 			fallthrough
 		case 8: // resumes at main.go:322:16
 			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:634:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:628:4*/ fallthrough
+			/*line main_async.go:640:4*/ fallthrough
 		case 9:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -634,29 +646,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:637:4*/ fallthrough
+			/*line main_async.go:649:4*/ fallthrough
 		case 10:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:640:5*/ state = 14
+				/*line main_async.go:652:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:328:3*/ fut.aw0 = rt.SleepAsync(10 * time.Millisecond)
-			/*line main_async.go:646:4*/ fut.evTx = nil
+			/*line main_async.go:658:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 12: // resumes at main.go:328:3
 			/*line main.go:328:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:651:4*/ if !ready {
+			/*line main_async.go:663:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:656:4*/ fallthrough
+			/*line main_async.go:668:4*/ fallthrough
 		case 13:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:659:4*/ state = 10
+			/*line main_async.go:671:4*/ state = 10
 			continue
 		case 14:
 			{
@@ -664,7 +676,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:667:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:679:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -672,6 +684,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	switch fut.state {
+	case 7:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.SendFuture[event]{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

@@ -71,7 +71,7 @@ type produceFuture struct {
 	jobs  *syncx.Sender[int]
 	n     int
 	job   int
-	aw0   rt.Future[error]
+	av0   syncx.SendFuture[int]
 }
 
 // ProduceAsync is the asynchronous twin of Produce: it returns a future that runs the
@@ -99,15 +99,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line main.go:75:13*/ fut.aw0 = fut.jobs.SendAsync(fut.job)
+			/*line main.go:75:13*/ fut.av0 = fut.jobs.MakeSend(fut.job)
 			/*line main_async.go:103:4*/ fallthrough
 		case 3: // resumes at main.go:75:13
-			/*line main.go:75:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main.go:75:13*/ r, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:106:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:75:6*/ err = r
 			/*line main.go:75:29*/ if !(err != nil) {
 				/*line main_async.go:113:5*/ state = 5
@@ -139,10 +139,11 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *produceFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 3:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.SendFuture[int]{}
 	fut.state = -1
 }
 
@@ -157,7 +158,9 @@ type workFuture struct {
 	limit     time.Duration
 	delivered int
 	job       int
-	aw0       any
+	av0       syncx.RecvFuture[int]
+	av1       syncx.SendFuture[Result]
+	aw0       rt.Future[rt.Tuple2[int, error]]
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -182,17 +185,17 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:185:4*/ fallthrough
-		case 1:
-			/*line main.go:92:14*/ fut.aw0 = fut.jobs.RecvAsync()
 			/*line main_async.go:188:4*/ fallthrough
+		case 1:
+			/*line main.go:92:14*/ fut.av0 = fut.jobs.MakeRecv()
+			/*line main_async.go:191:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
-			/*line main.go:92:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line main_async.go:191:4*/ if !ready {
+			/*line main.go:92:14*/ r, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:194:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.RecvFuture[int]{}
 			/*line main.go:92:3*/ fut.job, ok = r.V0, r.V1
 			/*line main.go:93:3*/ if !ok {
 				/*line main.go:94:4*/ {
@@ -201,10 +204,10 @@ poll:
 				}
 			}
 			/*line main.go:96:13*/ fut.aw0 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:204:4*/ fallthrough
+			/*line main_async.go:207:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
-			/*line main.go:96:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:207:4*/ if !ready {
+			/*line main.go:96:13*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:210:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -213,23 +216,23 @@ poll:
 			/*line main.go:97:3*/ if errors.Is(err, rt.ErrTimeout) {
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
-			/*line main.go:100:6*/ fut.aw0 = fut.results.SendAsync(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main.go:100:6*/ fut.av1 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
+			/*line main_async.go:220:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
-			/*line main.go:100:6*/ r_3, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main.go:100:6*/ r_3, ready = (&fut.av1).Poll(cx)
+			/*line main_async.go:223:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av1 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:226:5*/ state = 6
+				/*line main_async.go:229:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:232:4*/ state = 1
+			/*line main_async.go:235:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -238,7 +241,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:241:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:244:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -246,10 +249,18 @@ poll:
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *workFuture) Cancel() {
+	switch fut.state {
+	case 2:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.RecvFuture[int]{}
+	switch fut.state {
+	case 4:
+		(&fut.av1).Cancel()
+	}
+	fut.av1 = syncx.SendFuture[Result]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -267,7 +278,7 @@ type collectFuture struct {
 	idle      time.Duration
 	got       []Result
 	why       string
-	aw0       rt.Future[rt.Selected2[rt.Tuple2[Result, bool], struct{}]]
+	av0       rt.Select2Future[rt.Tuple2[Result, bool], struct{}]
 }
 
 // CollectAsync is the asynchronous twin of Collect: it returns a future that runs the
@@ -289,17 +300,17 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:292:4*/ fallthrough
+			/*line main_async.go:303:4*/ fallthrough
 		case 1:
-			/*line main.go:121:8*/ fut.aw0 = rt.Select2Async(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:295:4*/ fallthrough
+			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
+			/*line main_async.go:306:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
-			/*line main.go:121:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:298:4*/ if !ready {
+			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.Select2Future[rt.Tuple2[Result, bool], struct{}]{}
 			/*line main.go:121:3*/ s = r_2
 			/*line main.go:122:3*/ if s.Index == 1 {
 				/*line main.go:123:4*/ fut.why = fmt.Sprintf("no result for %v", fut.idle)
@@ -324,7 +335,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:327:4*/ state = 1
+			/*line main_async.go:338:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -334,7 +345,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:337:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:348:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -342,10 +353,11 @@ poll:
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *collectFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 2:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = rt.Select2Future[rt.Tuple2[Result, bool], struct{}]{}
 	fut.state = -1
 }
 
@@ -401,10 +413,10 @@ poll:
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
 			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:404:4*/ fallthrough
+			/*line main_async.go:416:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
 			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:419:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -412,37 +424,37 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main_async.go:427:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:418:5*/ state = 6
+				/*line main_async.go:430:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:424:4*/ fallthrough
+			/*line main_async.go:436:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
 			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line main_async.go:427:4*/ if !ready {
+			/*line main_async.go:439:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:432:4*/ fallthrough
+			/*line main_async.go:444:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:435:4*/ state = 2
+			/*line main_async.go:447:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
 			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:440:4*/ fut.jobsRx = nil
+			/*line main_async.go:452:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
 			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
-			/*line main_async.go:445:4*/ if !ready {
+			/*line main_async.go:457:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -450,28 +462,28 @@ poll:
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:453:4*/ fallthrough
+			/*line main_async.go:465:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:468:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:463:5*/ state = 11
+				/*line main_async.go:475:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:469:4*/ fut.producer = nil
+			/*line main_async.go:481:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:486:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -490,14 +502,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:493:4*/ fallthrough
+			/*line main_async.go:505:4*/ fallthrough
 		case 12:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:496:4*/ fut.err = nil
+			/*line main_async.go:508:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:500:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -524,23 +536,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:527:4*/ state = 12
+			/*line main_async.go:539:4*/ state = 12
 			continue
 		case 14:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:531:4*/ fut.producer = nil
+			/*line main_async.go:543:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:548:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:543:5*/ state = 17
+				/*line main_async.go:555:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -555,7 +567,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:558:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:570:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

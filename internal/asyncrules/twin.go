@@ -237,3 +237,64 @@ func (c *Checker) TypeString(t types.Type) string {
 		return p.Name()
 	})
 }
+
+// MakeOf applies the by-value rule to a suspension point tw: where X's twin
+// XAsync has a sibling MakeX that takes the same parameters and returns a
+// non-pointer, non-interface type F whose pointer *F is a future of the
+// twin's output, the caller may hold F by value in its own state and poll
+// it in place instead of awaiting XAsync's future. MakeOf returns MakeX and
+// F (instantiated as the call is), or nil, nil where the rule does not
+// apply; it never reports: a MakeX of another shape just leaves the twin.
+func (c *Checker) MakeOf(tw *Twin) (*types.Func, types.Type) {
+	call := tw.Call
+	fn, id := c.Callee(call)
+	if fn == nil || fn.Pkg() == nil {
+		return nil, nil
+	}
+	callSig, ok := c.Info.TypeOf(call.Fun).(*types.Signature)
+	if !ok {
+		return nil, nil
+	}
+	var obj types.Object
+	if fn.Type().(*types.Signature).Recv() != nil {
+		sel := c.Info.Selections[ast.Unparen(call.Fun).(*ast.SelectorExpr)]
+		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), "Make"+fn.Name())
+	} else {
+		obj = fn.Pkg().Scope().Lookup("Make" + fn.Name())
+	}
+	mfn, ok := obj.(*types.Func)
+	if !ok {
+		return nil, nil
+	}
+	msig := mfn.Type().(*types.Signature)
+	if msig.Results().Len() != 1 {
+		return nil, nil
+	}
+	if msig.TypeParams().Len() > 0 {
+		inst, ok := c.Info.Instances[id]
+		if !ok || inst.TypeArgs.Len() != msig.TypeParams().Len() {
+			return nil, nil
+		}
+		args := make([]types.Type, inst.TypeArgs.Len())
+		for i := range args {
+			args[i] = inst.TypeArgs.At(i)
+		}
+		t, err := types.Instantiate(nil, msig, args, true)
+		if err != nil {
+			return nil, nil
+		}
+		msig = t.(*types.Signature)
+	}
+	if !types.Identical(callSig.Params(), msig.Params()) || callSig.Variadic() != msig.Variadic() {
+		return nil, nil
+	}
+	f := msig.Results().At(0).Type()
+	switch f.Underlying().(type) {
+	case *types.Pointer, *types.Interface:
+		return nil, nil
+	}
+	if out := PollOutput(types.NewPointer(f)); out == nil || !types.Identical(out, tw.Out) {
+		return nil, nil
+	}
+	return mfn, f
+}
