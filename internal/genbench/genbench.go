@@ -6,7 +6,10 @@ package genbench
 
 //go:generate go run github.com/corio-go/corio/cmd/asyncgen
 
-import "github.com/corio-go/corio/rt"
+import (
+	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
+)
 
 // Yields suspends n times and returns n.
 //
@@ -134,4 +137,137 @@ func DeepIdle(depth int, open *bool) int {
 		return Idle(0, open)
 	}
 	return DeepIdle(depth-1, open) + 1
+}
+
+// LockLoop locks and unlocks mu n times. Mutex.Lock has a MakeLock, so the
+// generated future holds the lock's future by value: no allocation and no
+// claim of the mutex's embedded future per iteration.
+//
+//async:func
+func LockLoop(mu *syncx.Mutex, n int) int {
+	c := 0
+	for range n {
+		mu.Lock()
+		c++
+		mu.Unlock()
+	}
+	return c
+}
+
+// LockLoopTwin is LockLoop awaiting LockAsync's future through rt.Await, as
+// generated code did before the by-value rule: the baseline.
+//
+//async:func
+func LockLoopTwin(mu *syncx.Mutex, n int) int {
+	c := 0
+	for range n {
+		rt.Await(mu.LockAsync())
+		c++
+		mu.Unlock()
+	}
+	return c
+}
+
+// Pong echoes what it receives until its channel closes.
+//
+//async:func
+func Pong(rx *syncx.Receiver[int], tx *syncx.Sender[int]) {
+	for {
+		v, ok := rx.Recv()
+		if !ok {
+			tx.Close()
+			return
+		}
+		tx.Send(v + 1)
+	}
+}
+
+// PingPong bounces a value n times between itself and a Pong task over two
+// unbuffered-depth (capacity 1) channels; every send and receive is held by
+// value (MakeSend, MakeRecv).
+//
+//async:func
+func PingPong(n int) int {
+	ptx, prx := syncx.NewChannel[int](1)
+	qtx, qrx := syncx.NewChannel[int](1)
+	h := rt.Spawn(PongAsync(prx, qtx))
+	v := 0
+	for range n {
+		ptx.Send(v)
+		v, _ = qrx.Recv()
+	}
+	ptx.Close()
+	h.Join()
+	return v
+}
+
+// PongTwin and PingPongTwin are Pong and PingPong awaiting SendAsync's and
+// RecvAsync's futures through rt.Await: the baseline.
+//
+//async:func
+func PongTwin(rx *syncx.Receiver[int], tx *syncx.Sender[int]) {
+	for {
+		r := rt.Await(rx.RecvAsync())
+		if !r.V1 {
+			tx.Close()
+			return
+		}
+		rt.Await(tx.SendAsync(r.V0 + 1))
+	}
+}
+
+//async:func
+func PingPongTwin(n int) int {
+	ptx, prx := syncx.NewChannel[int](1)
+	qtx, qrx := syncx.NewChannel[int](1)
+	h := rt.Spawn(PongTwinAsync(prx, qtx))
+	v := 0
+	for range n {
+		rt.Await(ptx.SendAsync(v))
+		v = rt.Await(qrx.RecvAsync()).V0
+	}
+	ptx.Close()
+	h.Join()
+	return v
+}
+
+// SelectLoop sends on one of two channels and selects between their
+// receives, n times; rt.Select2Biased has a MakeSelect2Biased, so the
+// select's future is held by value where Select2BiasedAsync allocates.
+//
+//async:func
+func SelectLoop(n int) int {
+	atx, arx := syncx.NewChannel[int](1)
+	btx, brx := syncx.NewChannel[int](1)
+	sum := 0
+	for i := range n {
+		if i%2 == 0 {
+			atx.Send(i)
+		} else {
+			btx.Send(i)
+		}
+		s := rt.Select2Biased(arx.RecvAsync(), brx.RecvAsync())
+		sum += s.Index
+	}
+	return sum
+}
+
+// SelectLoopTwin is SelectLoop awaiting Select2BiasedAsync's future: the
+// baseline.
+//
+//async:func
+func SelectLoopTwin(n int) int {
+	atx, arx := syncx.NewChannel[int](1)
+	btx, brx := syncx.NewChannel[int](1)
+	sum := 0
+	for i := range n {
+		if i%2 == 0 {
+			atx.Send(i)
+		} else {
+			btx.Send(i)
+		}
+		s := rt.Await(rt.Select2BiasedAsync(arx.RecvAsync(), brx.RecvAsync()))
+		sum += s.Index
+	}
+	return sum
 }

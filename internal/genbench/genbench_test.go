@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
 )
 
 // TestModesAgree checks the generated futures against direct mode.
@@ -210,4 +211,55 @@ func TestDeep(t *testing.T) {
 	if res := rt.BlockOn(r, h.JoinAsync()); res.V1 == nil {
 		t.Fatalf("aborted DeepIdle: %v", res)
 	}
+}
+
+// TestLeavesByValue checks the by-value futures against direct mode and the
+// twin baselines.
+func TestLeavesByValue(t *testing.T) {
+	var mu syncx.Mutex
+	if a, d, tw := rt.Run(LockLoopAsync(&mu, 100)), LockLoop(&mu, 100), rt.Run(LockLoopTwinAsync(&mu, 100)); a != 100 || d != 100 || tw != 100 {
+		t.Errorf("LockLoop: async %d, direct %d, twin %d", a, d, tw)
+	}
+	if !mu.TryLock() {
+		t.Error("the mutex stayed locked")
+	}
+	if a, tw := rt.Run(PingPongAsync(50)), rt.Run(PingPongTwinAsync(50)); a != 50 || tw != 50 {
+		t.Errorf("PingPong: by value %d, twin %d", a, tw)
+	}
+	if a, tw := rt.Run(SelectLoopAsync(11)), rt.Run(SelectLoopTwinAsync(11)); a != 5 || tw != 5 {
+		t.Errorf("SelectLoop: by value %d, twin %d, want 5", a, tw)
+	}
+}
+
+// BenchmarkLeafByValue: a generated loop over mu.Lock(); mu.Unlock(), and
+// ping-pong between two generated tasks, with the leaves' futures held by
+// value (MakeLock, MakeSend, MakeRecv) and, as the baseline, awaited through
+// their twins' futures in the interface await field.
+func BenchmarkLeafByValue(b *testing.B) {
+	b.Run("lock/by-value", func(b *testing.B) {
+		var mu syncx.Mutex
+		b.ReportAllocs()
+		rt.Run(LockLoopAsync(&mu, b.N))
+	})
+	b.Run("lock/twin", func(b *testing.B) {
+		var mu syncx.Mutex
+		b.ReportAllocs()
+		rt.Run(LockLoopTwinAsync(&mu, b.N))
+	})
+	b.Run("pingpong/by-value", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(PingPongAsync(b.N))
+	})
+	b.Run("pingpong/twin", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(PingPongTwinAsync(b.N))
+	})
+	b.Run("select2/by-value", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(SelectLoopAsync(b.N))
+	})
+	b.Run("select2/twin", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(SelectLoopTwinAsync(b.N))
+	})
 }
