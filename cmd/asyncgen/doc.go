@@ -45,6 +45,24 @@
 // rt.Spawn, JoinHandle.Join, rt.Sleep, rt.Await…), and every async function
 // gets its twin from asyncgen. rt.Await(f) awaits any future.
 //
+// The by-value rule: where X also has a sibling MakeX (a method of the same
+// receiver, or a function of the same package) that takes X's parameters and
+// returns a non-pointer type F whose pointer *F has Poll(*rt.Context)
+// (T, bool) with T the twin's output, the generated future calls MakeX
+// instead of XAsync, holds the F it returns in a field of type F, polls it in
+// place ((&fut.field).Poll(cx)), zeroes the field when the await completes,
+// and, when *F has Cancel(), calls it from the future's Cancel exactly while
+// that await is pending (by the future's state, so F's zero value need not
+// be cancellable). F is assigned into the field before its first poll and
+// never moved after, so MakeX's result must only be copyable until its first
+// poll. Direct mode is unchanged (it calls X), and without a MakeX, or when F
+// cannot be written in the caller's package, the call is awaited through its
+// twin as before. The gain: no allocation and no claim of an embedded
+// reusable future per await. syncx (Mutex.Lock, RwLock.Lock and RLock,
+// Semaphore.Acquire, Sender.Send, Receiver.Recv) and rt (Select2…4 and their
+// Biased forms) follow it; a hand-written library can too, by exporting
+// MakeX next to XAsync.
+//
 // This is the contract: FAsync(args) returns a future whose polling runs F's
 // body with F's observable behaviour (the same calls in the same order, the
 // same results and panics), suspending where F would wait; cancelling it
@@ -220,7 +238,12 @@
 // is pending at a time: a field of its type where the function awaits
 // futures of one type, else an empty interface shared by all the awaits,
 // which each resume asserts back to the future type it stored (about a
-// nanosecond per resume).
+// nanosecond per resume). A future held by the by-value rule never goes in
+// that interface (storing a struct there would allocate): it gets a field of
+// its own type F, shared only by the awaits of that same F. That costs
+// F's size per distinct F, side by side, instead of one 16-byte interface
+// (a syncx.LockFuture is 64 bytes, a SendFuture or RecvFuture 96, an
+// rt.Select2Future 72 plus its outputs, on amd64: see -sizes).
 //
 // # Frames: resuming deep awaits at the innermost one
 //
