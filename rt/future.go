@@ -35,6 +35,32 @@ func Cancel[T any](f Future[T]) {
 	}
 }
 
+// YieldNowFuture is YieldNowAsync's future as a value: pending exactly once
+// (its first poll spends one budget unit, wakes the task and returns
+// pending), ready at its second poll. Its one byte of state lives wherever
+// the caller keeps it, so a future that holds it by value yields without
+// allocating; YieldNowAsync, which must return a pointer, allocates that
+// byte per call.
+type YieldNowFuture struct {
+	yielded bool // owned by the poller
+}
+
+// MakeYieldNow returns YieldNowAsync's future by value, for a caller that
+// keeps it in its own state and polls it in place (asyncgen does, by its
+// by-value rule). It may be copied freely: it holds no address.
+func MakeYieldNow() YieldNowFuture { return YieldNowFuture{} }
+
+// Poll implements Future.
+func (y *YieldNowFuture) Poll(cx *Context) (struct{}, bool) {
+	if y.yielded {
+		return struct{}{}, true
+	}
+	y.yielded = true
+	cx.ConsumeBudget() // pending either way; the unit is spent
+	cx.Waker().Wake()
+	return struct{}{}, false
+}
+
 // Waker is woken when a pending future can make progress. Wake may be called
 // from any goroutine, any number of times; extra wake-ups cost at most a spurious
 // poll. The poller and timer wheel wake through this one-method interface.

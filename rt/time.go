@@ -61,6 +61,16 @@ func SleepAsync(d time.Duration) *SleepFuture {
 	return &SleepFuture{dur: d}
 }
 
+// MakeSleep returns SleepAsync's future by value, for a caller that keeps it
+// in its own state and polls it in place (asyncgen does, by its by-value
+// rule): it allocates nothing. It may be copied until its first poll, not
+// after: the first poll links its timer into the driver's wheel by address,
+// until it completed or was cancelled.
+func MakeSleep(d time.Duration) SleepFuture { return SleepFuture{dur: d} }
+
+// MakeSleepUntil returns SleepUntilAsync's future by value; see MakeSleep.
+func MakeSleepUntil(at time.Time) SleepFuture { return SleepFuture{at: at, absolute: true} }
+
 // SleepUntil blocks the calling goroutine until the instant at (direct mode of
 // SleepUntilAsync). An instant in the past returns at once.
 func SleepUntil(at time.Time) { Await(SleepUntilAsync(at)) }

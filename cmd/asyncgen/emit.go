@@ -279,7 +279,7 @@ func (e *emitter) state(i int, blk *block) {
 		if r.dst != nil {
 			dst = ir.loc(r.dst)
 		}
-		held := newWriter(g) // the awaited future, as its own type
+		held := newWriter(g)  // the awaited future, as its own type
 		if r.byValue != nil { // polled in place (the by-value rule)
 			held.put("(&", f, ".", r.field, ")")
 		} else {

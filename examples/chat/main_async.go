@@ -522,6 +522,7 @@ type mainFuture struct {
 	serveErr error
 	waited   time.Duration
 	av0      syncx.SendFuture[event]
+	av1      rt.SleepFuture
 	aw0      any
 }
 
@@ -549,11 +550,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:552:4*/ fut.addr = ""
+			/*line main_async.go:553:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
 			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:556:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -568,31 +569,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
 			/*line main.go:314:10*/ fut.aw0 = rt.SpawnAsync(RoomAsync(evRx, fut.st))
-			/*line main_async.go:571:4*/ fallthrough
+			/*line main_async.go:572:4*/ fallthrough
 		case 2: // resumes at main.go:314:10
 			/*line main.go:314:10*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:574:4*/ if !ready {
+			/*line main_async.go:575:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:314:2*/ fut.room = r_2
 			/*line main.go:315:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:581:4*/ fallthrough
+			/*line main_async.go:582:4*/ fallthrough
 		case 3: // resumes at main.go:315:9
 			/*line main.go:315:9*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:584:4*/ if !ready {
+			/*line main_async.go:585:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:315:2*/ fut.srv = r_3
 			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:591:4*/ fut.sigs = nil
+			/*line main_async.go:592:4*/ fut.sigs = nil
 			fallthrough
 		case 4: // resumes at main.go:316:12
 			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main_async.go:596:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -600,44 +601,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
 			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:603:4*/ fut.srv = nil
+			/*line main_async.go:604:4*/ fut.srv = nil
 			fallthrough
 		case 5: // resumes at main.go:318:23
 			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:607:4*/ if !ready {
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:614:5*/ state = 9
+				/*line main_async.go:615:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
-			/*line main_async.go:620:4*/ fallthrough
+			/*line main_async.go:621:4*/ fallthrough
 		case 7: // resumes at main.go:320:3
 			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
 			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:630:4*/ fut.room = nil
+			/*line main_async.go:631:4*/ fut.room = nil
 			fallthrough
 		case 8: // resumes at main.go:322:16
 			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:634:4*/ if !ready {
+			/*line main_async.go:635:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:640:4*/ fallthrough
+			/*line main_async.go:641:4*/ fallthrough
 		case 9:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -646,29 +647,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:649:4*/ fallthrough
+			/*line main_async.go:650:4*/ fallthrough
 		case 10:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:652:5*/ state = 14
+				/*line main_async.go:653:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
-			/*line main.go:328:3*/ fut.aw0 = rt.SleepAsync(10 * time.Millisecond)
-			/*line main_async.go:658:4*/ fut.evTx = nil
+			/*line main.go:328:3*/ fut.av1 = rt.MakeSleep(10 * time.Millisecond)
+			/*line main_async.go:659:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 12: // resumes at main.go:328:3
-			/*line main.go:328:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main.go:328:3*/ _, ready = (&fut.av1).Poll(cx)
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:668:4*/ fallthrough
+			fut.av1 = rt.SleepFuture{}
+			/*line main_async.go:669:4*/ fallthrough
 		case 13:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:671:4*/ state = 10
+			/*line main_async.go:672:4*/ state = 10
 			continue
 		case 14:
 			{
@@ -676,7 +677,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:679:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:680:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -689,6 +690,11 @@ func (fut *mainFuture) Cancel() {
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[event]{}
+	switch fut.state {
+	case 12:
+		(&fut.av1).Cancel()
+	}
+	fut.av1 = rt.SleepFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

@@ -300,6 +300,7 @@ type mainFuture struct {
 	sig      os.Signal
 	serveErr error
 	waited   time.Duration
+	av0      rt.SleepFuture
 	aw0      any
 }
 
@@ -324,11 +325,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:121:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:327:4*/ fut.addr = ""
+			/*line main_async.go:328:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:121:13
 			/*line main.go:121:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -342,21 +343,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:125:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:126:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main_async.go:346:4*/ fallthrough
 		case 2: // resumes at main.go:126:9
 			/*line main.go:126:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:348:4*/ if !ready {
+			/*line main_async.go:349:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:126:2*/ fut.srv = r_2
 			/*line main.go:127:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:355:4*/ fut.sigs = nil
+			/*line main_async.go:356:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:127:12
 			/*line main.go:127:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:359:4*/ if !ready {
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -364,11 +365,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:127:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:128:2*/ take(&fut.ln).Close()
 			/*line main.go:129:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:367:4*/ fut.srv = nil
+			/*line main_async.go:368:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:129:23
 			/*line main.go:129:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main_async.go:372:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -381,27 +382,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:133:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:385:4*/ fallthrough
 		case 5:
 			/*line main.go:133:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:387:5*/ state = 9
+				/*line main_async.go:388:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:134:3*/ fut.aw0 = rt.SleepAsync(10 * time.Millisecond)
-			/*line main_async.go:393:4*/ fallthrough
+			/*line main.go:134:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
+			/*line main_async.go:394:4*/ fallthrough
 		case 7: // resumes at main.go:134:3
-			/*line main.go:134:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main.go:134:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:397:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:401:4*/ fallthrough
+			fut.av0 = rt.SleepFuture{}
+			/*line main_async.go:402:4*/ fallthrough
 		case 8:
 			/*line main.go:133:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:404:4*/ state = 5
+			/*line main_async.go:405:4*/ state = 5
 			continue
 		case 9:
 			{
@@ -409,7 +410,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:136:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:412:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:413:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -417,6 +418,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	switch fut.state {
+	case 7:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = rt.SleepFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

@@ -15,7 +15,7 @@ type workerFuture struct {
 	steps int
 	total int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // WorkerAsync is the asynchronous twin of Worker: it returns a future that runs the
@@ -44,15 +44,15 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 		case 2:
 			/*line main.go:30:3*/ fmt.Printf("%-4s step %d of %d\n", fut.name, fut.i, fut.steps)
 			/*line main.go:31:3*/ fut.total += fut.i * len(fut.name)
-			/*line main.go:32:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:32:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:48:4*/ fallthrough
 		case 3: // resumes at main.go:32:3
-			/*line main.go:32:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:32:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:51:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main_async.go:56:4*/ fallthrough
 		case 4:
 			/*line main.go:29:26*/ fut.i++
@@ -72,10 +72,7 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *workerFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -114,47 +111,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
 			/*line main.go:42:2*/ fut.sum = 0
-			/*line main_async.go:117:4*/ fallthrough
+			/*line main_async.go:114:4*/ fallthrough
 		case 1:
 			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
-				/*line main_async.go:120:5*/ state = 5
+				/*line main_async.go:117:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:125:4*/ name = fut.names[fut.sum]
+			/*line main_async.go:122:4*/ name = fut.names[fut.sum]
 			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
-			/*line main_async.go:127:4*/ fallthrough
+			/*line main_async.go:124:4*/ fallthrough
 		case 3: // resumes at main.go:45:29
 			/*line main.go:45:29*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:130:4*/ if !ready {
+			/*line main_async.go:127:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:136:4*/ fallthrough
+			/*line main_async.go:133:4*/ fallthrough
 		case 4:
-			/*line main_async.go:138:4*/ fut.sum++
-			/*line main_async.go:139:4*/ state = 1
+			/*line main_async.go:135:4*/ fut.sum++
+			/*line main_async.go:136:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:47:2*/ fut.sum = 0
 			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 6:
 			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:147:5*/ state = 10
+				/*line main_async.go:144:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:152:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:149:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:154:4*/ fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 8: // resumes at main.go:49:13
 			/*line main.go:49:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:157:4*/ if !ready {
+			/*line main_async.go:154:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -167,10 +164,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:170:4*/ fallthrough
+			/*line main_async.go:167:4*/ fallthrough
 		case 9:
-			/*line main_async.go:172:4*/ fut.i++
-			/*line main_async.go:173:4*/ state = 6
+			/*line main_async.go:169:4*/ fut.i++
+			/*line main_async.go:170:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -178,7 +175,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:181:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:178:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 type processFuture struct {
 	state int // the next case of Poll; -1 once done
 	job   int
-	aw0   rt.Future[struct{}]
+	av0   rt.SleepFuture
 }
 
 // ProcessAsync is the asynchronous twin of Process: it returns a future that runs the
@@ -33,15 +33,15 @@ func (fut *processFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Process starts
-			/*line main.go:65:2*/ fut.aw0 = rt.SleepAsync(cost(fut.job))
+			/*line main.go:65:2*/ fut.av0 = rt.MakeSleep(cost(fut.job))
 			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
-			/*line main.go:65:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.SleepFuture{}
 			{
 				/*line main.go:66:2*/ fut.state = -1
 				/*line main.go:66:2*/ return fut.job * fut.job, true
@@ -55,10 +55,11 @@ func (fut *processFuture) Poll(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *processFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 1:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
 }
 
@@ -91,26 +92,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Produce starts
 			/*line main.go:74:6*/ fut.job = 1
-			/*line main_async.go:94:4*/ fallthrough
+			/*line main_async.go:95:4*/ fallthrough
 		case 1:
 			/*line main.go:74:16*/ if !(fut.job <= fut.n) {
-				/*line main_async.go:97:5*/ state = 6
+				/*line main_async.go:98:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:75:13*/ fut.av0 = fut.jobs.MakeSend(fut.job)
-			/*line main_async.go:103:4*/ fallthrough
+			/*line main_async.go:104:4*/ fallthrough
 		case 3: // resumes at main.go:75:13
 			/*line main.go:75:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:106:4*/ if !ready {
+			/*line main_async.go:107:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:75:6*/ err = r
 			/*line main.go:75:29*/ if !(err != nil) {
-				/*line main_async.go:113:5*/ state = 5
+				/*line main_async.go:114:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -122,7 +123,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 5:
 			/*line main.go:74:26*/ fut.job++
-			/*line main_async.go:125:4*/ state = 1
+			/*line main_async.go:126:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:80:2*/ take(&fut.jobs).Close()
@@ -131,7 +132,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:81:2*/ return nil, true
 			}
 		default:
-			/*line main_async.go:134:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -185,13 +186,13 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:188:4*/ fallthrough
+			/*line main_async.go:189:4*/ fallthrough
 		case 1:
 			/*line main.go:92:14*/ fut.av0 = fut.jobs.MakeRecv()
-			/*line main_async.go:191:4*/ fallthrough
+			/*line main_async.go:192:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
 			/*line main.go:92:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -204,10 +205,10 @@ poll:
 				}
 			}
 			/*line main.go:96:13*/ fut.aw0 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:207:4*/ fallthrough
+			/*line main_async.go:208:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
 			/*line main.go:96:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:210:4*/ if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -217,22 +218,22 @@ poll:
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
 			/*line main.go:100:6*/ fut.av1 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:220:4*/ fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:229:5*/ state = 6
+				/*line main_async.go:230:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:235:4*/ state = 1
+			/*line main_async.go:236:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -241,7 +242,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:244:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:245:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -300,13 +301,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:303:4*/ fallthrough
+			/*line main_async.go:304:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:306:4*/ fallthrough
+			/*line main_async.go:307:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main_async.go:310:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -335,7 +336,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:338:4*/ state = 1
+			/*line main_async.go:339:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -345,7 +346,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:348:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:349:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -413,10 +414,10 @@ poll:
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
 			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:417:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
 			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:419:4*/ if !ready {
+			/*line main_async.go:420:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -424,37 +425,37 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:427:4*/ fallthrough
+			/*line main_async.go:428:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:430:5*/ state = 6
+				/*line main_async.go:431:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:436:4*/ fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
 			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line main_async.go:439:4*/ if !ready {
+			/*line main_async.go:440:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:444:4*/ fallthrough
+			/*line main_async.go:445:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:447:4*/ state = 2
+			/*line main_async.go:448:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
 			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:452:4*/ fut.jobsRx = nil
+			/*line main_async.go:453:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
 			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
-			/*line main_async.go:457:4*/ if !ready {
+			/*line main_async.go:458:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -462,28 +463,28 @@ poll:
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:465:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:475:5*/ state = 11
+				/*line main_async.go:476:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:481:4*/ fut.producer = nil
+			/*line main_async.go:482:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:486:4*/ if !ready {
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -502,14 +503,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:505:4*/ fallthrough
+			/*line main_async.go:506:4*/ fallthrough
 		case 12:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:508:4*/ fut.err = nil
+			/*line main_async.go:509:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:512:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -536,23 +537,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:539:4*/ state = 12
+			/*line main_async.go:540:4*/ state = 12
 			continue
 		case 14:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:543:4*/ fut.producer = nil
+			/*line main_async.go:544:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:548:4*/ if !ready {
+			/*line main_async.go:549:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:555:5*/ state = 17
+				/*line main_async.go:556:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -567,7 +568,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:570:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:571:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -14,7 +14,7 @@ type sleeperFuture struct {
 	d     time.Duration
 	c     *counts
 	start time.Time
-	aw0   rt.Future[struct{}]
+	av0   rt.SleepFuture
 }
 
 // SleeperAsync is the asynchronous twin of Sleeper: it returns a future that runs the
@@ -33,15 +33,15 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // Sleeper starts
 			/*line main.go:39:2*/ fut.start = time.Now()
 			/*line main.go:40:2*/ fut.c.asleep.Add(1)
-			/*line main.go:41:2*/ fut.aw0 = rt.SleepAsync(fut.d)
+			/*line main.go:41:2*/ fut.av0 = rt.MakeSleep(fut.d)
 			/*line main_async.go:37:4*/ fallthrough
 		case 1: // resumes at main.go:41:2
-			/*line main.go:41:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:41:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:40:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.SleepFuture{}
 			/*line main.go:42:2*/ fut.c.asleep.Add(-1)
 			/*line main.go:43:2*/ take(&fut.c).woke.Add(1)
 			{
@@ -57,10 +57,11 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sleeperFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 1:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
 }
 
@@ -77,6 +78,7 @@ type mainFuture struct {
 	i          int
 	s          Summary
 	total      time.Duration
+	av0        rt.SleepFuture
 	aw0        any
 }
 
@@ -103,47 +105,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:106:4*/ fallthrough
+			/*line main_async.go:108:4*/ fallthrough
 		case 1:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.durs)) {
-				/*line main_async.go:109:5*/ state = 5
+				/*line main_async.go:111:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:114:4*/ d = fut.durs[fut.i]
+			/*line main_async.go:116:4*/ d = fut.durs[fut.i]
 			/*line main.go:65:16*/ fut.aw0 = rt.SpawnAsync(SleeperAsync(d, fut.c))
-			/*line main_async.go:116:4*/ fallthrough
+			/*line main_async.go:118:4*/ fallthrough
 		case 3: // resumes at main.go:65:16
 			/*line main.go:65:16*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[time.Duration]]).Poll(cx)
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:3*/ fut.handles[fut.i] = r
-			/*line main_async.go:125:4*/ fallthrough
+			/*line main_async.go:127:4*/ fallthrough
 		case 4:
-			/*line main_async.go:127:4*/ fut.i++
-			/*line main_async.go:128:4*/ state = 1
+			/*line main_async.go:129:4*/ fut.i++
+			/*line main_async.go:130:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
-				/*line main_async.go:132:5*/ state = 8
+				/*line main_async.go:134:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:69:3*/ fut.aw0 = rt.SleepAsync(time.Millisecond)
-			/*line main_async.go:138:4*/ fallthrough
+			/*line main.go:69:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
+			/*line main_async.go:140:4*/ fallthrough
 		case 7: // resumes at main.go:69:3
-			/*line main.go:69:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:141:4*/ if !ready {
+			/*line main.go:69:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:146:4*/ state = 5
+			fut.av0 = rt.SleepFuture{}
+			/*line main_async.go:148:4*/ state = 5
 			continue
 		case 8:
 			/*line main.go:71:2*/ fut.s = Summary{}
@@ -152,21 +154,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
 			/*line main.go:76:2*/ fut.i = 0
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:157:4*/ fallthrough
 		case 9:
 			/*line main.go:76:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:158:5*/ state = 13
+				/*line main_async.go:160:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:163:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:165:4*/ h = fut.handles[fut.i]
 			/*line main.go:77:16*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:165:4*/ fut.c = nil
+			/*line main_async.go:167:4*/ fut.c = nil
 			fallthrough
 		case 11: // resumes at main.go:77:16
 			/*line main.go:77:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[time.Duration, error]]).Poll(cx)
-			/*line main_async.go:169:4*/ if !ready {
+			/*line main_async.go:171:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -182,10 +184,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:82:3*/ fut.total += late
 			/*line main.go:83:3*/ fut.s.MinLate = min(fut.s.MinLate, late)
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main_async.go:187:4*/ fallthrough
 		case 12:
-			/*line main_async.go:187:4*/ fut.i++
-			/*line main_async.go:188:4*/ state = 9
+			/*line main_async.go:189:4*/ fut.i++
+			/*line main_async.go:190:4*/ state = 9
 			continue
 		case 13:
 			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(take(&fut.durs)))
@@ -194,7 +196,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:197:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:199:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,6 +204,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	switch fut.state {
+	case 7:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = rt.SleepFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

@@ -15,7 +15,7 @@ type yieldsFuture struct {
 	n     int
 	done  int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // YieldsAsync is the asynchronous twin of Yields: it returns a future that runs the
@@ -47,15 +47,15 @@ func (fut *yieldsFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line genbench.go:20:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line genbench.go:20:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line genbench_async.go:51:4*/ fallthrough
 		case 3: // resumes at genbench.go:20:3
-			/*line genbench.go:20:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line genbench.go:20:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line genbench_async.go:54:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line genbench.go:21:3*/ fut.done++
 			/*line genbench_async.go:60:4*/ fallthrough
 		case 4:
@@ -89,10 +89,7 @@ func (fut *yieldsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *yieldsFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -104,7 +101,7 @@ type leafFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // LeafAsync is the asynchronous twin of Leaf: it returns a future that runs the
@@ -126,24 +123,24 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line genbench.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line genbench_async.go:130:4*/ fallthrough
+			/*line genbench.go:30:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line genbench_async.go:127:4*/ fallthrough
 		case 1: // resumes at genbench.go:30:2
-			/*line genbench.go:30:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:133:4*/ if !ready {
+			/*line genbench.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line genbench_async.go:130:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line genbench.go:31:2*/ fut.state = -1
 				/*line genbench.go:31:2*/ return fut.x + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:143:4*/ fut.state = -1
+			/*line genbench_async.go:140:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:146:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:143:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -161,10 +158,7 @@ func (fut *leafFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *leafFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -199,22 +193,22 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Chain starts
 			/*line genbench.go:38:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:202:5*/ state = 3
+				/*line genbench_async.go:196:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:39:10*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:208:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:202:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:39:10
-			/*line genbench_async.go:212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:39:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line genbench_async.go:214:4*/ if driven {
+			/*line genbench_async.go:208:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line genbench_async.go:217:4*/ if !ready {
+			/*line genbench_async.go:211:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -226,15 +220,15 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:41:9*/ fut.aw0 = ChainAsync(fut.depth-1, fut.x).(*chainFuture)
-			/*line genbench_async.go:229:4*/ fresh = true
+			/*line genbench_async.go:223:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:41:9
-			/*line genbench_async.go:232:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:41:9*/ r_2, ready = fut.aw0.(*chainFuture).Poll(cx)
-			/*line genbench_async.go:234:4*/ if driven {
+			/*line genbench_async.go:228:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chainFuture), ready, fresh)
 			}
-			/*line genbench_async.go:237:4*/ if !ready {
+			/*line genbench_async.go:231:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -244,10 +238,10 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:41:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:247:4*/ fut.state = -1
+			/*line genbench_async.go:241:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:250:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:244:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -308,16 +302,16 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L1 starts
 			/*line genbench.go:49:29*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:311:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:305:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:49:29
-			/*line genbench_async.go:315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:309:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:49:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:317:4*/ if driven {
+			/*line genbench_async.go:311:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:320:4*/ if !ready {
+			/*line genbench_async.go:314:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -328,10 +322,10 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:49:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:331:4*/ fut.state = -1
+			/*line genbench_async.go:325:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:334:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:328:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -390,16 +384,16 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L2 starts
 			/*line genbench.go:52:29*/ fut.c_l1 = initL1Future(fut.x)
-			/*line genbench_async.go:393:4*/ fut.aw0 = &fut.c_l1
+			/*line genbench_async.go:387:4*/ fut.aw0 = &fut.c_l1
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:52:29
-			/*line genbench_async.go:397:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:52:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:399:4*/ if driven {
+			/*line genbench_async.go:393:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:402:4*/ if !ready {
+			/*line genbench_async.go:396:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -410,10 +404,10 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:52:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:413:4*/ fut.state = -1
+			/*line genbench_async.go:407:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:416:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:410:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -472,16 +466,16 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L3 starts
 			/*line genbench.go:55:29*/ fut.c_l2 = initL2Future(fut.x)
-			/*line genbench_async.go:475:4*/ fut.aw0 = &fut.c_l2
+			/*line genbench_async.go:469:4*/ fut.aw0 = &fut.c_l2
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:55:29
-			/*line genbench_async.go:479:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:473:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:55:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:481:4*/ if driven {
+			/*line genbench_async.go:475:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:484:4*/ if !ready {
+			/*line genbench_async.go:478:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -492,10 +486,10 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:55:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:495:4*/ fut.state = -1
+			/*line genbench_async.go:489:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:498:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:492:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -554,16 +548,16 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L4 starts
 			/*line genbench.go:58:29*/ fut.c_l3 = initL3Future(fut.x)
-			/*line genbench_async.go:557:4*/ fut.aw0 = &fut.c_l3
+			/*line genbench_async.go:551:4*/ fut.aw0 = &fut.c_l3
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:58:29
-			/*line genbench_async.go:561:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:58:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:563:4*/ if driven {
+			/*line genbench_async.go:557:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:566:4*/ if !ready {
+			/*line genbench_async.go:560:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -574,10 +568,10 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:58:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:577:4*/ fut.state = -1
+			/*line genbench_async.go:571:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:580:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:574:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -636,16 +630,16 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L5 starts
 			/*line genbench.go:61:29*/ fut.c_l4 = initL4Future(fut.x)
-			/*line genbench_async.go:639:4*/ fut.aw0 = &fut.c_l4
+			/*line genbench_async.go:633:4*/ fut.aw0 = &fut.c_l4
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:61:29
-			/*line genbench_async.go:643:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:61:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:645:4*/ if driven {
+			/*line genbench_async.go:639:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:648:4*/ if !ready {
+			/*line genbench_async.go:642:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -656,10 +650,10 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:61:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:659:4*/ fut.state = -1
+			/*line genbench_async.go:653:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:662:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:656:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -718,16 +712,16 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L6 starts
 			/*line genbench.go:64:29*/ fut.c_l5 = initL5Future(fut.x)
-			/*line genbench_async.go:721:4*/ fut.aw0 = &fut.c_l5
+			/*line genbench_async.go:715:4*/ fut.aw0 = &fut.c_l5
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:64:29
-			/*line genbench_async.go:725:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:64:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:727:4*/ if driven {
+			/*line genbench_async.go:721:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:730:4*/ if !ready {
+			/*line genbench_async.go:724:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -738,10 +732,10 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:64:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:741:4*/ fut.state = -1
+			/*line genbench_async.go:735:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:744:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:738:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -800,16 +794,16 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L7 starts
 			/*line genbench.go:67:29*/ fut.c_l6 = initL6Future(fut.x)
-			/*line genbench_async.go:803:4*/ fut.aw0 = &fut.c_l6
+			/*line genbench_async.go:797:4*/ fut.aw0 = &fut.c_l6
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:67:29
-			/*line genbench_async.go:807:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:801:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:67:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:809:4*/ if driven {
+			/*line genbench_async.go:803:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:812:4*/ if !ready {
+			/*line genbench_async.go:806:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -820,10 +814,10 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:67:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:823:4*/ fut.state = -1
+			/*line genbench_async.go:817:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:826:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:820:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -882,16 +876,16 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L8 starts
 			/*line genbench.go:70:29*/ fut.c_l7 = initL7Future(fut.x)
-			/*line genbench_async.go:885:4*/ fut.aw0 = &fut.c_l7
+			/*line genbench_async.go:879:4*/ fut.aw0 = &fut.c_l7
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:70:29
-			/*line genbench_async.go:889:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:883:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:70:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:891:4*/ if driven {
+			/*line genbench_async.go:885:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:894:4*/ if !ready {
+			/*line genbench_async.go:888:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -902,10 +896,10 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:70:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:905:4*/ fut.state = -1
+			/*line genbench_async.go:899:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:908:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:902:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -964,16 +958,16 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L9 starts
 			/*line genbench.go:73:29*/ fut.c_l8 = initL8Future(fut.x)
-			/*line genbench_async.go:967:4*/ fut.aw0 = &fut.c_l8
+			/*line genbench_async.go:961:4*/ fut.aw0 = &fut.c_l8
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:73:29
-			/*line genbench_async.go:971:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:965:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:73:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:973:4*/ if driven {
+			/*line genbench_async.go:967:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:976:4*/ if !ready {
+			/*line genbench_async.go:970:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -984,10 +978,10 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:73:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:987:4*/ fut.state = -1
+			/*line genbench_async.go:981:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:990:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:984:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1040,16 +1034,16 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L10 starts
 			/*line genbench.go:76:30*/ fut.c_l9 = initL9Future(fut.x)
-			/*line genbench_async.go:1043:4*/ fut.aw0 = &fut.c_l9
+			/*line genbench_async.go:1037:4*/ fut.aw0 = &fut.c_l9
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:76:30
-			/*line genbench_async.go:1047:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1041:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:76:30*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1049:4*/ if driven {
+			/*line genbench_async.go:1043:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1052:4*/ if !ready {
+			/*line genbench_async.go:1046:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1060,7 +1054,7 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:76:23*/ return r + 1, true
 			}
 		default:
-			/*line genbench_async.go:1063:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1057:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1108,56 +1102,56 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // FanOut starts
 			/*line genbench.go:82:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
 			/*line genbench.go:83:2*/ fut.i = 0
-			/*line genbench_async.go:1111:4*/ fallthrough
+			/*line genbench_async.go:1105:4*/ fallthrough
 		case 1:
 			/*line genbench.go:83:17*/ if !(fut.i < len(fut.hs)) {
-				/*line genbench_async.go:1114:5*/ state = 5
+				/*line genbench_async.go:1108:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:1120:4*/ fallthrough
+			/*line genbench_async.go:1114:4*/ fallthrough
 		case 3: // resumes at genbench.go:84:11
 			/*line genbench.go:84:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line genbench_async.go:1123:4*/ if !ready {
+			/*line genbench_async.go:1117:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:84:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:1129:4*/ fallthrough
+			/*line genbench_async.go:1123:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1131:4*/ fut.i++
-			/*line genbench_async.go:1132:4*/ state = 1
+			/*line genbench_async.go:1125:4*/ fut.i++
+			/*line genbench_async.go:1126:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:86:2*/ fut.i = 0
 			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1137:4*/ fallthrough
+			/*line genbench_async.go:1131:4*/ fallthrough
 		case 6:
 			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1140:5*/ state = 10
+				/*line genbench_async.go:1134:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:1145:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:1139:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1147:4*/ fallthrough
+			/*line genbench_async.go:1141:4*/ fallthrough
 		case 8: // resumes at genbench.go:88:11
 			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line genbench_async.go:1150:4*/ if !ready {
+			/*line genbench_async.go:1144:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:88:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:89:3*/ fut.i += v
-			/*line genbench_async.go:1157:4*/ fallthrough
+			/*line genbench_async.go:1151:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:1159:4*/ fut.i_2++
-			/*line genbench_async.go:1160:4*/ state = 6
+			/*line genbench_async.go:1153:4*/ fut.i_2++
+			/*line genbench_async.go:1154:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -1165,7 +1159,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:1168:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1162:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1216,11 +1210,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1219:4*/ fut.open = nil
+			/*line genbench_async.go:1213:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1223:4*/ if !ready {
+			/*line genbench_async.go:1217:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1230,10 +1224,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1233:4*/ fut.state = -1
+			/*line genbench_async.go:1227:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1236:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1230:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1289,22 +1283,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1292:5*/ state = 3
+				/*line genbench_async.go:1286:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1298:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1292:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1304:4*/ if driven {
+			/*line genbench_async.go:1298:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1307:4*/ if !ready {
+			/*line genbench_async.go:1301:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1316,15 +1310,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:128:9*/ fut.aw0 = DeepAsync(fut.depth-1, fut.n).(*deepFuture)
-			/*line genbench_async.go:1319:4*/ fresh = true
+			/*line genbench_async.go:1313:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1316:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1324:4*/ if driven {
+			/*line genbench_async.go:1318:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1327:4*/ if !ready {
+			/*line genbench_async.go:1321:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1334,10 +1328,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1337:4*/ fut.state = -1
+			/*line genbench_async.go:1331:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1340:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1334:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1395,23 +1389,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1398:5*/ state = 3
+				/*line genbench_async.go:1392:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1404:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1398:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1403:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1411:4*/ if driven {
+			/*line genbench_async.go:1405:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1414:4*/ if !ready {
+			/*line genbench_async.go:1408:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1423,16 +1417,16 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:139:9*/ fut.aw0 = DeepIdleAsync(fut.depth-1, fut.open).(*deepIdleFuture)
-			/*line genbench_async.go:1426:4*/ fresh = true
+			/*line genbench_async.go:1420:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1432:4*/ if driven {
+			/*line genbench_async.go:1426:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1435:4*/ if !ready {
+			/*line genbench_async.go:1429:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1442,10 +1436,10 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1445:4*/ fut.state = -1
+			/*line genbench_async.go:1439:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1448:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1442:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1502,30 +1496,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1505:4*/ fut.i = 0
-			/*line genbench_async.go:1506:4*/ fallthrough
+			/*line genbench_async.go:1499:4*/ fut.i = 0
+			/*line genbench_async.go:1500:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1509:5*/ state = 5
+				/*line genbench_async.go:1503:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1515:4*/ fallthrough
+			/*line genbench_async.go:1509:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1518:4*/ if !ready {
+			/*line genbench_async.go:1512:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1525:4*/ fallthrough
+			/*line genbench_async.go:1519:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1527:4*/ fut.i++
-			/*line genbench_async.go:1528:4*/ state = 1
+			/*line genbench_async.go:1521:4*/ fut.i++
+			/*line genbench_async.go:1522:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1533,7 +1527,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1536:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1530:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1579,30 +1573,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1582:4*/ fut.i = 0
-			/*line genbench_async.go:1583:4*/ fallthrough
+			/*line genbench_async.go:1576:4*/ fut.i = 0
+			/*line genbench_async.go:1577:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1586:5*/ state = 5
+				/*line genbench_async.go:1580:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1592:4*/ fallthrough
+			/*line genbench_async.go:1586:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1595:4*/ if !ready {
+			/*line genbench_async.go:1589:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1602:4*/ fallthrough
+			/*line genbench_async.go:1596:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1604:4*/ fut.i++
-			/*line genbench_async.go:1605:4*/ state = 1
+			/*line genbench_async.go:1598:4*/ fut.i++
+			/*line genbench_async.go:1599:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1610,7 +1604,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1613:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1607:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1654,13 +1648,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1657:4*/ fallthrough
+			/*line genbench_async.go:1651:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1660:4*/ fallthrough
+			/*line genbench_async.go:1654:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1663:4*/ if !ready {
+			/*line genbench_async.go:1657:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1674,18 +1668,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1677:4*/ fallthrough
+			/*line genbench_async.go:1671:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1680:4*/ if !ready {
+			/*line genbench_async.go:1674:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1685:4*/ state = 1
+			/*line genbench_async.go:1679:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1688:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1682:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1745,10 +1739,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnAsync(PongAsync(prx, qtx))
-			/*line genbench_async.go:1748:4*/ fallthrough
+			/*line genbench_async.go:1742:4*/ fallthrough
 		case 1: // resumes at genbench.go:193:7
 			/*line genbench.go:193:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1751:4*/ if !ready {
+			/*line genbench_async.go:1745:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1756,48 +1750,48 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:193:2*/ fut.h = r
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1759:4*/ fut.i = 0
-			/*line genbench_async.go:1760:4*/ fallthrough
+			/*line genbench_async.go:1753:4*/ fut.i = 0
+			/*line genbench_async.go:1754:4*/ fallthrough
 		case 2:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1763:5*/ state = 7
+				/*line genbench_async.go:1757:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:1769:4*/ fallthrough
+			/*line genbench_async.go:1763:4*/ fallthrough
 		case 4: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1772:4*/ if !ready {
+			/*line genbench_async.go:1766:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:1778:4*/ fallthrough
+			/*line genbench_async.go:1772:4*/ fallthrough
 		case 5: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1781:4*/ if !ready {
+			/*line genbench_async.go:1775:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:1787:4*/ fallthrough
+			/*line genbench_async.go:1781:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:1789:4*/ fut.i++
-			/*line genbench_async.go:1790:4*/ state = 2
+			/*line genbench_async.go:1783:4*/ fut.i++
+			/*line genbench_async.go:1784:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:199:2*/ take(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:1795:4*/ fut.qrx = nil
+			/*line genbench_async.go:1789:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:1800:4*/ if !ready {
+			/*line genbench_async.go:1794:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1807,7 +1801,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:1810:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1804:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1861,13 +1855,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:1864:4*/ fallthrough
+			/*line genbench_async.go:1858:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:1867:4*/ fallthrough
+			/*line genbench_async.go:1861:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:1870:4*/ if !ready {
+			/*line genbench_async.go:1864:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1881,18 +1875,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:1884:4*/ fallthrough
+			/*line genbench_async.go:1878:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:1887:4*/ if !ready {
+			/*line genbench_async.go:1881:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:1892:4*/ state = 1
+			/*line genbench_async.go:1886:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1895:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1889:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1946,10 +1940,10 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnAsync(PongTwinAsync(prx, qtx))
-			/*line genbench_async.go:1949:4*/ fallthrough
+			/*line genbench_async.go:1943:4*/ fallthrough
 		case 1: // resumes at genbench.go:223:7
 			/*line genbench.go:223:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1952:4*/ if !ready {
+			/*line genbench_async.go:1946:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1957,48 +1951,48 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:223:2*/ fut.h = r
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1960:4*/ fut.i = 0
-			/*line genbench_async.go:1961:4*/ fallthrough
+			/*line genbench_async.go:1954:4*/ fut.i = 0
+			/*line genbench_async.go:1955:4*/ fallthrough
 		case 2:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1964:5*/ state = 7
+				/*line genbench_async.go:1958:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:1970:4*/ fallthrough
+			/*line genbench_async.go:1964:4*/ fallthrough
 		case 4: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:1973:4*/ if !ready {
+			/*line genbench_async.go:1967:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:1979:4*/ fallthrough
+			/*line genbench_async.go:1973:4*/ fallthrough
 		case 5: // resumes at genbench.go:227:7
 			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:1982:4*/ if !ready {
+			/*line genbench_async.go:1976:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:1988:4*/ fallthrough
+			/*line genbench_async.go:1982:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:1990:4*/ fut.i++
-			/*line genbench_async.go:1991:4*/ state = 2
+			/*line genbench_async.go:1984:4*/ fut.i++
+			/*line genbench_async.go:1985:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:229:2*/ take(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:1996:4*/ fut.qrx = nil
+			/*line genbench_async.go:1990:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2001:4*/ if !ready {
+			/*line genbench_async.go:1995:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2008,7 +2002,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2011:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2005:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2063,59 +2057,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2066:4*/ fut.i = 0
-			/*line genbench_async.go:2067:4*/ fallthrough
+			/*line genbench_async.go:2060:4*/ fut.i = 0
+			/*line genbench_async.go:2061:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2070:5*/ state = 10
+				/*line genbench_async.go:2064:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2076:5*/ state = 5
+				/*line genbench_async.go:2070:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2082:4*/ fallthrough
+			/*line genbench_async.go:2076:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2085:4*/ if !ready {
+			/*line genbench_async.go:2079:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2090:4*/ state = 7
+			/*line genbench_async.go:2084:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2094:4*/ fallthrough
+			/*line genbench_async.go:2088:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2097:4*/ if !ready {
+			/*line genbench_async.go:2091:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2102:4*/ fallthrough
+			/*line genbench_async.go:2096:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2105:4*/ fallthrough
+			/*line genbench_async.go:2099:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2108:4*/ if !ready {
+			/*line genbench_async.go:2102:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2115:4*/ fallthrough
+			/*line genbench_async.go:2109:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2117:4*/ fut.i++
-			/*line genbench_async.go:2118:4*/ state = 1
+			/*line genbench_async.go:2111:4*/ fut.i++
+			/*line genbench_async.go:2112:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2123,7 +2117,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2126:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2120:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2182,59 +2176,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2185:4*/ fut.i = 0
-			/*line genbench_async.go:2186:4*/ fallthrough
+			/*line genbench_async.go:2179:4*/ fut.i = 0
+			/*line genbench_async.go:2180:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2189:5*/ state = 10
+				/*line genbench_async.go:2183:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2195:5*/ state = 5
+				/*line genbench_async.go:2189:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2201:4*/ fallthrough
+			/*line genbench_async.go:2195:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2204:4*/ if !ready {
+			/*line genbench_async.go:2198:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2209:4*/ state = 7
+			/*line genbench_async.go:2203:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2213:4*/ fallthrough
+			/*line genbench_async.go:2207:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2216:4*/ if !ready {
+			/*line genbench_async.go:2210:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2221:4*/ fallthrough
+			/*line genbench_async.go:2215:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2224:4*/ fallthrough
+			/*line genbench_async.go:2218:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2227:4*/ if !ready {
+			/*line genbench_async.go:2221:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2234:4*/ fallthrough
+			/*line genbench_async.go:2228:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2236:4*/ fut.i++
-			/*line genbench_async.go:2237:4*/ state = 1
+			/*line genbench_async.go:2230:4*/ fut.i++
+			/*line genbench_async.go:2231:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2242,7 +2236,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2245:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2239:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

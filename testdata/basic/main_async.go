@@ -14,7 +14,7 @@ type addFuture struct {
 	res   int // the output, kept by PollFrame for the caller
 	a     int
 	b     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *addFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Add starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.a + fut.b, true
@@ -71,10 +71,7 @@ func (fut *addFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *addFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -89,7 +86,7 @@ type divFuture struct {
 	b     int
 	q     int
 	err   error
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // DivAsync is the asynchronous twin of Div: it returns a future that runs the
@@ -111,15 +108,15 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Div starts
-			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:115:4*/ fallthrough
+			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:112:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
-			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if !ready {
+			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:115:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:21:2*/ if fut.b == 0 {
 				/*line main.go:22:3*/ fut.err = fmt.Errorf("divide %d by zero", fut.a)
 				/*line main.go:23:3*/ {
@@ -133,10 +130,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:136:4*/ fut.state = -1
+			/*line main_async.go:133:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:139:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -154,10 +151,7 @@ func (fut *divFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *divFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -197,16 +191,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
-			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:194:4*/ fut.aw0 = &fut.c_add
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main_async.go:204:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:198:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:7*/ r, ready = fut.aw0.(*addFuture).Poll(cx)
-			/*line main_async.go:206:4*/ if driven {
+			/*line main_async.go:200:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
 			}
-			/*line main_async.go:209:4*/ if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -215,25 +209,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:218:4*/ fallthrough
+			/*line main_async.go:212:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:221:5*/ state = 6
+				/*line main_async.go:215:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
-			/*line main_async.go:227:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_add
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:34:8
-			/*line main_async.go:231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:8*/ r_2, ready = fut.aw0.(*addFuture).Poll(cx)
-			/*line main_async.go:233:4*/ if driven {
+			/*line main_async.go:227:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
 			}
-			/*line main_async.go:236:4*/ if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -241,23 +235,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:244:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:247:4*/ state = 2
+			/*line main_async.go:241:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:37:12*/ fut.c_div = initDivFuture(7, 2)
-			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:245:4*/ fut.aw0 = &fut.c_div
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:37:12
-			/*line main_async.go:255:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:249:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:37:12*/ r_3, ready = fut.aw0.(*divFuture).Poll(cx)
-			/*line main_async.go:257:4*/ if driven {
+			/*line main_async.go:251:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
 			}
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main_async.go:254:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -266,16 +260,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.c_div = initDivFuture(7, 0)
-			/*line main_async.go:269:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_div
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:39:11
-			/*line main_async.go:273:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:267:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:39:11*/ r_4, ready = fut.aw0.(*divFuture).Poll(cx)
-			/*line main_async.go:275:4*/ if driven {
+			/*line main_async.go:269:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
 			}
-			/*line main_async.go:278:4*/ if !ready {
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -284,11 +278,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:287:5*/ fut.state = -1
+				/*line main_async.go:281:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:291:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:285:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

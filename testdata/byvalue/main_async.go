@@ -446,10 +446,10 @@ type mixedFuture struct {
 	rx    *syncx.Receiver[string]
 	v     string
 	av0   syncx.LockFuture
-	av1   syncx.SendFuture[string]
-	av2   syncx.RecvFuture[string]
-	av3   rt.Select2Future[struct{}, rt.Tuple2[string, bool]]
-	aw0   rt.Future[struct{}]
+	av1   rt.YieldNowFuture
+	av2   syncx.SendFuture[string]
+	av3   syncx.RecvFuture[string]
+	av4   rt.Select2Future[struct{}, rt.Tuple2[string, bool]]
 }
 
 // MixedAsync is the asynchronous twin of Mixed: it returns a future that runs the
@@ -478,46 +478,46 @@ func (fut *mixedFuture) Poll(cx *rt.Context) (string, bool) {
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
-			/*line main.go:89:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:89:2*/ fut.av1 = rt.MakeYieldNow()
 			/*line main_async.go:482:4*/ fallthrough
 		case 2: // resumes at main.go:89:2
-			/*line main.go:89:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:89:2*/ _, ready = (&fut.av1).Poll(cx)
 			/*line main_async.go:485:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main.go:90:2*/ fut.av1 = fut.tx.MakeSend("mixed")
+			fut.av1 = rt.YieldNowFuture{}
+			/*line main.go:90:2*/ fut.av2 = fut.tx.MakeSend("mixed")
 			/*line main_async.go:491:4*/ fallthrough
 		case 3: // resumes at main.go:90:2
-			/*line main.go:90:2*/ _, ready = (&fut.av1).Poll(cx)
+			/*line main.go:90:2*/ _, ready = (&fut.av2).Poll(cx)
 			/*line main_async.go:494:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.av1 = syncx.SendFuture[string]{}
+			fut.av2 = syncx.SendFuture[string]{}
 			/*line main.go:91:2*/ take(&fut.mu).Unlock()
-			/*line main.go:92:10*/ fut.av2 = fut.rx.MakeRecv()
+			/*line main.go:92:10*/ fut.av3 = fut.rx.MakeRecv()
 			/*line main_async.go:501:4*/ fallthrough
 		case 4: // resumes at main.go:92:10
-			/*line main.go:92:10*/ r, ready = (&fut.av2).Poll(cx)
+			/*line main.go:92:10*/ r, ready = (&fut.av3).Poll(cx)
 			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.av2 = syncx.RecvFuture[string]{}
+			fut.av3 = syncx.RecvFuture[string]{}
 			/*line main.go:92:2*/ fut.v, _ = r.V0, r.V1
 			/*line main.go:93:2*/ take(&fut.tx).Close()
-			/*line main.go:94:7*/ fut.av3 = rt.MakeSelect2(rt.SleepAsync(time.Hour), fut.rx.RecvAsync())
+			/*line main.go:94:7*/ fut.av4 = rt.MakeSelect2(rt.SleepAsync(time.Hour), fut.rx.RecvAsync())
 			/*line main_async.go:512:4*/ fut.rx = nil
 			fallthrough
 		case 5: // resumes at main.go:94:7
-			/*line main.go:94:7*/ r_2, ready = (&fut.av3).Poll(cx)
+			/*line main.go:94:7*/ r_2, ready = (&fut.av4).Poll(cx)
 			/*line main_async.go:516:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.av3 = rt.Select2Future[struct{}, rt.Tuple2[string, bool]]{}
+			fut.av4 = rt.Select2Future[struct{}, rt.Tuple2[string, bool]]{}
 			/*line main.go:94:2*/ d = r_2
 			{
 				/*line main.go:95:2*/ fut.state = -1
@@ -537,25 +537,22 @@ func (fut *mixedFuture) Cancel() {
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.LockFuture{}
+	fut.av1 = rt.YieldNowFuture{}
 	switch fut.state {
 	case 3:
-		(&fut.av1).Cancel()
-	}
-	fut.av1 = syncx.SendFuture[string]{}
-	switch fut.state {
-	case 4:
 		(&fut.av2).Cancel()
 	}
-	fut.av2 = syncx.RecvFuture[string]{}
+	fut.av2 = syncx.SendFuture[string]{}
 	switch fut.state {
-	case 5:
+	case 4:
 		(&fut.av3).Cancel()
 	}
-	fut.av3 = rt.Select2Future[struct{}, rt.Tuple2[string, bool]]{}
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	fut.av3 = syncx.RecvFuture[string]{}
+	switch fut.state {
+	case 5:
+		(&fut.av4).Cancel()
 	}
+	fut.av4 = rt.Select2Future[struct{}, rt.Tuple2[string, bool]]{}
 	fut.state = -1
 }
 
@@ -630,18 +627,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:100:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:101:2*/ total = new(int)
-			/*line main_async.go:633:4*/ (*total) = 0
+			/*line main_async.go:630:4*/ (*total) = 0
 			/*line main.go:102:23*/ fut.c_count = initCountFuture(fut.mu, total, 1000)
-			/*line main_async.go:635:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:632:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:102:23
-			/*line main_async.go:639:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:102:23*/ r, ready = fut.aw0.(*countFuture).Poll(cx)
-			/*line main_async.go:641:4*/ if driven {
+			/*line main_async.go:638:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture), ready, fresh)
 			}
-			/*line main_async.go:644:4*/ if !ready {
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -650,27 +647,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:102:2*/ fmt.Println("count", r)
 			/*line main.go:104:2*/ tx, fut.rx = syncx.NewChannel[int](2)
 			/*line main.go:105:7*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(tx, 50))
-			/*line main_async.go:653:4*/ fallthrough
+			/*line main_async.go:650:4*/ fallthrough
 		case 2: // resumes at main.go:105:7
 			/*line main.go:105:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:656:4*/ if !ready {
+			/*line main_async.go:653:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:105:2*/ fut.h = r_2
 			/*line main.go:106:10*/ fut.c_sum = initSumFuture(fut.rx)
-			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fut.rx = nil
 			fallthrough
 		case 3: // resumes at main.go:106:10
-			/*line main_async.go:668:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:665:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:10*/ r_3, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:670:4*/ if driven {
+			/*line main_async.go:667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:673:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -678,11 +675,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:106:2*/ fut.s, fut.c = r_3.V0, r_3.V1
 			/*line main.go:107:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:681:4*/ fut.h = nil
+			/*line main_async.go:678:4*/ fut.h = nil
 			fallthrough
 		case 4: // resumes at main.go:107:12
 			/*line main.go:107:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:685:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -692,25 +689,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fut.a, fut.atx = swap(syncx.NewChannel[string](1))
 			/*line main.go:111:2*/ fut.b, fut.btx = swap(syncx.NewChannel[string](1))
 			/*line main.go:112:2*/ fut.av0 = fut.btx.MakeSend("first")
-			/*line main_async.go:695:4*/ fallthrough
+			/*line main_async.go:692:4*/ fallthrough
 		case 5: // resumes at main.go:112:2
 			/*line main.go:112:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:698:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:113:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:113:24
-			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:24*/ r_5, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:710:4*/ if driven {
+			/*line main_async.go:707:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:713:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -718,25 +715,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_choose = chooseFuture{}
 			/*line main.go:113:2*/ fmt.Println("choose", r_5)
 			/*line main.go:114:2*/ fut.av0 = fut.atx.MakeSend("second")
-			/*line main_async.go:721:4*/ fallthrough
+			/*line main_async.go:718:4*/ fallthrough
 		case 7: // resumes at main.go:114:2
 			/*line main.go:114:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:724:4*/ if !ready {
+			/*line main_async.go:721:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:115:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:730:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:727:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:115:24
-			/*line main_async.go:734:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:731:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:24*/ r_6, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:736:4*/ if driven {
+			/*line main_async.go:733:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:739:4*/ if !ready {
+			/*line main_async.go:736:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -744,54 +741,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_choose = chooseFuture{}
 			/*line main.go:115:2*/ fmt.Println("choose", r_6)
 			/*line main.go:116:2*/ fut.av0 = fut.atx.MakeSend("third")
-			/*line main_async.go:747:4*/ fut.atx = nil
+			/*line main_async.go:744:4*/ fut.atx = nil
 			fallthrough
 		case 9: // resumes at main.go:116:2
 			/*line main.go:116:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:751:4*/ if !ready {
+			/*line main_async.go:748:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:117:2*/ fut.av0 = fut.btx.MakeSend("fourth")
-			/*line main_async.go:757:4*/ fut.btx = nil
+			/*line main_async.go:754:4*/ fut.btx = nil
 			fallthrough
 		case 10: // resumes at main.go:117:2
 			/*line main.go:117:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:761:4*/ if !ready {
+			/*line main_async.go:758:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:118:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:767:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:764:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:118:24
-			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:768:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:24*/ fut.r_7, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:773:4*/ if driven {
+			/*line main_async.go:770:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:776:4*/ if !ready {
+			/*line main_async.go:773:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:118:38*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:780:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fut.a = nil
 			fut.b = nil
 			fallthrough
 		case 12: // resumes at main.go:118:38
-			/*line main_async.go:789:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:786:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:38*/ r_8, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:791:4*/ if driven {
+			/*line main_async.go:788:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:794:4*/ if !ready {
+			/*line main_async.go:791:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -800,29 +797,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fmt.Println("choose", take(&fut.r_7), r_8)
 			/*line main.go:121:2*/ fut.atx, fut.a = syncx.NewChannel[string](2)
 			/*line main.go:122:2*/ fut.av1 = (*fut.mu).MakeLock()
-			/*line main_async.go:803:4*/ fallthrough
+			/*line main_async.go:800:4*/ fallthrough
 		case 13: // resumes at main.go:122:2
 			/*line main.go:122:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:806:4*/ if !ready {
+			/*line main_async.go:803:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.av1 = syncx.LockFuture{}
 			/*line main.go:123:8*/ fut.aw0 = rt.SpawnAsync(WaiterAsync("A", fut.mu, fut.atx))
-			/*line main_async.go:812:4*/ fallthrough
+			/*line main_async.go:809:4*/ fallthrough
 		case 14: // resumes at main.go:123:8
 			/*line main.go:123:8*/ r_9, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:815:4*/ if !ready {
+			/*line main_async.go:812:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:123:2*/ fut.ha = r_9
 			/*line main.go:124:13*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:822:4*/ fallthrough
+			/*line main_async.go:819:4*/ fallthrough
 		case 15: // resumes at main.go:124:13
 			/*line main.go:124:13*/ r_10, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:825:4*/ if !ready {
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -830,22 +827,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ name, _ = r_10.V0, r_10.V1
 			/*line main.go:125:2*/ fmt.Println("queued", name)
 			/*line main.go:126:8*/ fut.aw0 = rt.SpawnAsync(WaiterAsync("B", fut.mu, fut.atx))
-			/*line main_async.go:833:4*/ fut.atx = nil
+			/*line main_async.go:830:4*/ fut.atx = nil
 			fallthrough
 		case 16: // resumes at main.go:126:8
 			/*line main.go:126:8*/ r_11, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:837:4*/ if !ready {
+			/*line main_async.go:834:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:126:2*/ fut.hb = r_11
 			/*line main.go:127:12*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:844:4*/ fut.a = nil
+			/*line main_async.go:841:4*/ fut.a = nil
 			fallthrough
 		case 17: // resumes at main.go:127:12
 			/*line main.go:127:12*/ r_12, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:848:4*/ if !ready {
+			/*line main_async.go:845:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -855,11 +852,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.ha.Abort()
 			/*line main.go:130:2*/ (*fut.mu).Unlock()
 			/*line main.go:131:14*/ fut.aw0 = fut.ha.JoinAsync()
-			/*line main_async.go:858:4*/ fut.ha = nil
+			/*line main_async.go:855:4*/ fut.ha = nil
 			fallthrough
 		case 18: // resumes at main.go:131:14
 			/*line main.go:131:14*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:862:4*/ if !ready {
+			/*line main_async.go:859:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -868,11 +865,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:132:2*/ je = new(*rt.JoinError)
 			/*line main.go:133:2*/ fmt.Printf("A: %q cancelled=%v\n", va, errors.As(erra, je) && (*je).IsCancelled())
 			/*line main.go:134:14*/ fut.aw0 = fut.hb.JoinAsync()
-			/*line main_async.go:871:4*/ fut.hb = nil
+			/*line main_async.go:868:4*/ fut.hb = nil
 			fallthrough
 		case 19: // resumes at main.go:134:14
 			/*line main.go:134:14*/ r_14, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:875:4*/ if !ready {
+			/*line main_async.go:872:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -883,20 +880,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:137:2*/ (*fut.mu).Unlock()
 			/*line main.go:139:2*/ mtx, mrx = syncx.NewChannel[string](1)
 			/*line main.go:140:12*/ fut.aw0 = rt.SpawnAsync(MixedAsync(fut.mu, mtx, mrx))
-			/*line main_async.go:886:4*/ fut.mu = nil
+			/*line main_async.go:883:4*/ fut.mu = nil
 			fallthrough
 		case 20: // resumes at main.go:140:12
 			/*line main.go:140:12*/ r_15, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:890:4*/ if !ready {
+			/*line main_async.go:887:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:12*/ fut.aw0 = r_15.JoinAsync()
-			/*line main_async.go:896:4*/ fallthrough
+			/*line main_async.go:893:4*/ fallthrough
 		case 21: // resumes at main.go:140:12
 			/*line main.go:140:12*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:899:4*/ if !ready {
+			/*line main_async.go:896:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -904,11 +901,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:140:2*/ v, err = r_16.V0, r_16.V1
 			/*line main.go:141:2*/ fmt.Println("mixed:", v, err)
 			{
-				/*line main_async.go:907:5*/ fut.state = -1
+				/*line main_async.go:904:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:911:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:908:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -13,7 +13,7 @@ type vFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // V starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
@@ -70,10 +70,7 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *vFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -86,7 +83,7 @@ type applyFuture struct {
 	res   int // the output, kept by PollFrame for the caller
 	f     func(int) int
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // ApplyAsync is the asynchronous twin of Apply: it returns a future that runs the
@@ -108,24 +105,24 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Apply starts
-			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:112:4*/ fallthrough
+			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
-			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:115:4*/ if !ready {
+			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.f(fut.n), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:125:4*/ fut.state = -1
+			/*line main_async.go:122:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:128:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:125:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,10 +140,7 @@ func (fut *applyFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *applyFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -159,7 +153,7 @@ type makeCounterFuture struct {
 	res   rt.Tuple2[func() int, func() int] // the output, kept by PollFrame for the caller
 	n     *int
 	inc   func() int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MakeCounterAsync is the asynchronous twin of MakeCounter: it returns a future that runs the
@@ -183,22 +177,22 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 		switch state {
 		case 0: // MakeCounter starts
 			/*line main.go:26:2*/ fut.n = new(int)
-			/*line main_async.go:186:4*/ (*fut.n) = 0
+			/*line main_async.go:180:4*/ (*fut.n) = 0
 			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:27:22*/ (*n_p)++
 					/*line main.go:27:27*/ return (*n_p)
 				}
 			}(fut.n)
-			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main.go:28:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:188:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
-			/*line main.go:28:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main.go:28:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:191:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:29:2*/ get = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:29:22*/ return (*n_p)
@@ -210,10 +204,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:213:4*/ fut.state = -1
+			/*line main_async.go:207:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:216:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:210:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -231,10 +225,7 @@ func (fut *makeCounterFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *makeCounterFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -296,23 +287,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			/*line main_async.go:299:4*/ (*fut.x) = 1
+			/*line main_async.go:290:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
 			/*line main.go:41:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:41:6
-			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:6*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:312:4*/ if driven {
+			/*line main_async.go:303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:315:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -321,7 +312,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", take(&fut.f)(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			/*line main_async.go:324:4*/ (*fut.y) = 0
+			/*line main_async.go:315:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
@@ -329,16 +320,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:332:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:323:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:48:2
-			/*line main_async.go:336:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:338:4*/ if driven {
+			/*line main_async.go:329:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:341:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -347,18 +338,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:49:2*/ take(&fut.g)()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			/*line main_async.go:350:4*/ (*fut.y) = 3
+			/*line main_async.go:341:4*/ (*fut.y) = 3
 			/*line main.go:54:63*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:352:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:343:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:54:63
-			/*line main_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:63*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:358:4*/ if driven {
+			/*line main_async.go:349:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -369,16 +360,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			/*line main_async.go:372:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_apply
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:54:23
-			/*line main_async.go:376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:367:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.(*applyFuture).Poll(cx)
-			/*line main_async.go:378:4*/ if driven {
+			/*line main_async.go:369:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
 			}
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main_async.go:372:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -392,16 +383,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_apply
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:56:24
-			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.(*applyFuture).Poll(cx)
-			/*line main_async.go:401:4*/ if driven {
+			/*line main_async.go:392:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
 			}
-			/*line main_async.go:404:4*/ if !ready {
+			/*line main_async.go:395:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -409,17 +400,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_apply = applyFuture{}
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.c_makeCounter = initMakeCounterFuture()
-			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_makeCounter
+			/*line main_async.go:403:4*/ fut.aw0 = &fut.c_makeCounter
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
-			/*line main_async.go:417:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:408:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:14*/ r_6, ready = fut.aw0.(*makeCounterFuture).Poll(cx)
-			/*line main_async.go:419:4*/ if driven {
+			/*line main_async.go:410:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*makeCounterFuture), ready, fresh)
 			}
-			/*line main_async.go:422:4*/ if !ready {
+			/*line main_async.go:413:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -430,7 +421,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			/*line main_async.go:433:4*/ (*fut.t) = T{1, 2}
+			/*line main_async.go:424:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
@@ -438,16 +429,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.t)
 			/*line main.go:68:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:441:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:432:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:68:2
-			/*line main_async.go:445:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:436:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:447:4*/ if driven {
+			/*line main_async.go:438:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:450:4*/ if !ready {
+			/*line main_async.go:441:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -456,20 +447,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ take(&fut.g)()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *take(&fut.pt))
 			/*line main.go:73:2*/ fut.y = new(int)
-			/*line main_async.go:459:4*/ (*fut.y) = 5
+			/*line main_async.go:450:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:462:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:453:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.t = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
-			/*line main_async.go:467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:75:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:469:4*/ if driven {
+			/*line main_async.go:460:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:472:4*/ if !ready {
+			/*line main_async.go:463:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -478,16 +469,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:78:6
-			/*line main_async.go:485:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:6*/ r_7, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:487:4*/ if driven {
+			/*line main_async.go:478:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:490:4*/ if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -503,51 +494,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:506:4*/ fallthrough
+			/*line main_async.go:497:4*/ fallthrough
 		case 10:
 			/*line main.go:86:14*/ if !(fut.i < 3) {
-				/*line main_async.go:509:5*/ state = 14
+				/*line main_async.go:500:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:506:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
-			/*line main_async.go:520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:511:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:7*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:522:4*/ if driven {
+			/*line main_async.go:513:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:516:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:87:3*/ fut.acc(r_8)
-			/*line main_async.go:532:4*/ fallthrough
+			/*line main_async.go:523:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:535:4*/ state = 10
+			/*line main_async.go:526:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", take(&fut.acc)(0))
 			/*line main.go:92:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:531:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
-			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:536:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:7*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:547:4*/ if driven {
+			/*line main_async.go:538:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:541:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -559,23 +550,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:562:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
-			/*line main_async.go:567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:42*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:569:4*/ if driven {
+			/*line main_async.go:560:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:578:4*/ r = fut.i + fut.t_2 + r_10
+			/*line main_async.go:569:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -587,16 +578,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.fib)
 			/*line main.go:103:33*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:590:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:581:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:103:33
-			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:585:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:33*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:596:4*/ if driven {
+			/*line main_async.go:587:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:599:4*/ if !ready {
+			/*line main_async.go:590:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -605,40 +596,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:599:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
-			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:8*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:615:4*/ if driven {
+			/*line main_async.go:606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:108:3*/ fut.x = new(int)
-			/*line main_async.go:625:4*/ (*fut.x) = r_12
+			/*line main_async.go:616:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(take(&fut.fs), func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
 			/*line main.go:110:7*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:632:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:110:7
-			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:627:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:7*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:638:4*/ if driven {
+			/*line main_async.go:629:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:641:4*/ if !ready {
+			/*line main_async.go:632:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -655,17 +646,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:649:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
-			/*line main_async.go:663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:654:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:6*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:665:4*/ if driven {
+			/*line main_async.go:656:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:668:4*/ if !ready {
+			/*line main_async.go:659:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -680,16 +671,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:683:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:674:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:131:9
-			/*line main_async.go:687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:678:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:9*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:689:4*/ if driven {
+			/*line main_async.go:680:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:692:4*/ if !ready {
+			/*line main_async.go:683:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -698,11 +689,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", take(&fut.f)(), fut.t2.Show())
 			{
-				/*line main_async.go:701:5*/ fut.state = -1
+				/*line main_async.go:692:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:705:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:696:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -13,7 +13,7 @@ type vFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // V starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return fut.n, true
@@ -70,10 +70,7 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *vFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -86,7 +83,7 @@ type namedCaptureFuture struct {
 	res   rt.Tuple2[int, func() int] // the output, kept by PollFrame for the caller
 	r     *int
 	get   func() int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // NamedCaptureAsync is the asynchronous twin of NamedCapture: it returns a future that runs the
@@ -108,22 +105,22 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 	for {
 		switch state {
 		case 0: // NamedCapture starts
-			/*line main_async.go:111:4*/ fut.r = new(int)
+			/*line main_async.go:108:4*/ fut.r = new(int)
 			/*line main.go:23:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:23:21*/ return (*r_p)
 				}
 			}(fut.r)
 			/*line main.go:24:2*/ (*fut.r) = 1
-			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:119:4*/ fallthrough
+			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:116:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
-			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:26:2*/ (*fut.r) = 2
 			{
 				/*line main.go:27:2*/ (*fut.r) = 5
@@ -131,10 +128,10 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:134:4*/ fut.state = -1
+			/*line main_async.go:131:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:137:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:134:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -152,10 +149,7 @@ func (fut *namedCaptureFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedCaptureFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -168,7 +162,8 @@ type namedPtrFuture struct {
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -193,28 +188,28 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // NamedPtr starts
-			/*line main_async.go:196:4*/ fut.r = new(int)
+			/*line main_async.go:191:4*/ fut.r = new(int)
 			/*line main.go:32:2*/ fut.p = fut.r
-			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:199:4*/ fallthrough
+			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:194:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
-			/*line main.go:33:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:34:9*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:208:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:203:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:34:9
-			/*line main_async.go:212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:34:9*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:214:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			/*line main_async.go:207:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:34:9*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:209:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:217:4*/ if !ready {
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -226,10 +221,10 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:229:4*/ fut.state = -1
+			/*line main_async.go:224:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:232:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:227:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -247,10 +242,9 @@ func (fut *namedPtrFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedPtrFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -290,23 +284,23 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 	for {
 		switch state {
 		case 0: // NamedBare starts
-			/*line main_async.go:293:4*/ fut.r = new(int)
+			/*line main_async.go:287:4*/ fut.r = new(int)
 			/*line main.go:39:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:39:21*/ return (*r_p) * 10
 				}
 			}(fut.r)
 			/*line main.go:40:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:294:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:40:6
-			/*line main_async.go:304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:306:4*/ if driven {
+			/*line main_async.go:300:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main_async.go:303:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -318,10 +312,10 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:321:4*/ fut.state = -1
+			/*line main_async.go:315:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:324:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:318:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -381,26 +375,26 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:378:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:381:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:47:6
-			/*line main_async.go:391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:385:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:393:4*/ if driven {
+			/*line main_async.go:387:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:396:4*/ if !ready {
+			/*line main_async.go:390:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:47:6*/ if !(r == fut.n) {
-				/*line main_async.go:403:5*/ state = 4
+				/*line main_async.go:397:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -411,13 +405,13 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			/*line main_async.go:414:4*/ state = 1
+			/*line main_async.go:408:4*/ state = 1
 			continue
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:417:4*/ fut.state = -1
+			/*line main_async.go:411:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:420:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:414:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -476,23 +470,23 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:479:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:473:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:55:5
-			/*line main_async.go:483:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:485:4*/ if driven {
+			/*line main_async.go:479:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:488:4*/ if !ready {
+			/*line main_async.go:482:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:5*/ if !(r <= 0) {
-				/*line main_async.go:495:5*/ state = 3
+				/*line main_async.go:489:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -504,10 +498,10 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:507:4*/ fut.state = -1
+			/*line main_async.go:501:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:510:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:504:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -540,7 +534,8 @@ type endsInSwitchFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	n     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -567,16 +562,16 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:565:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:63:9
-			/*line main_async.go:574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:63:9*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:576:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			/*line main_async.go:569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:63:9*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:571:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:579:4*/ if !ready {
+			/*line main_async.go:574:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -584,13 +579,13 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:63:9*/ tag = r
 			/*line main.go:64:7*/ if tag == 0 {
-				/*line main_async.go:587:5*/ state = 3
+				/*line main_async.go:582:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:66:7*/ if tag == 1 {
-				/*line main_async.go:593:5*/ state = 4
+				/*line main_async.go:588:5*/ state = 4
 			} else {
 				state = 6
 			}
@@ -601,15 +596,15 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:65:3*/ return "zero", true
 			}
 		case 4:
-			/*line main.go:67:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:605:4*/ fallthrough
+			/*line main.go:67:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:600:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
-			/*line main.go:67:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:603:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:68:3*/ fut.state = -1
 				/*line main.go:68:3*/ return "one", true
@@ -620,10 +615,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:70:3*/ return "many", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:623:4*/ fut.state = -1
+			/*line main_async.go:618:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:626:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:621:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -641,10 +636,9 @@ func (fut *endsInSwitchFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInSwitchFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -658,7 +652,8 @@ type endsInIfElseFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	n     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
 
@@ -684,23 +679,23 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:687:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:682:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:76:5
-			/*line main_async.go:691:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:76:5*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:693:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
+			/*line main_async.go:686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:76:5*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:688:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:696:4*/ if !ready {
+			/*line main_async.go:691:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:76:5*/ if !(r%2 == 0) {
-				/*line main_async.go:703:5*/ state = 3
+				/*line main_async.go:698:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -710,24 +705,24 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:77:3*/ return "even", true
 			}
 		case 3:
-			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main.go:79:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:709:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:717:4*/ if !ready {
+			/*line main.go:79:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:712:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return "odd", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:727:4*/ fut.state = -1
+			/*line main_async.go:722:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:730:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:725:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -745,10 +740,9 @@ func (fut *endsInIfElseFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *endsInIfElseFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -792,48 +786,48 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:795:4*/ fallthrough
+			/*line main_async.go:789:4*/ fallthrough
 		case 1:
 			/*line main.go:86:14*/ if !(fut.i < 5) {
-				/*line main_async.go:798:5*/ state = 10
+				/*line main_async.go:792:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
-				/*line main_async.go:804:5*/ state = 9
+				/*line main_async.go:798:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			/*line main_async.go:810:4*/ fallthrough
+			/*line main_async.go:804:4*/ fallthrough
 		case 4:
 			/*line main.go:89:16*/ if !(fut.j < 5) {
-				/*line main_async.go:813:5*/ state = 9
+				/*line main_async.go:807:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.c_v = initVFuture(fut.i * fut.j)
-			/*line main_async.go:820:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:814:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:91:8
-			/*line main_async.go:824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:818:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:826:4*/ if driven {
+			/*line main_async.go:820:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:829:4*/ if !ready {
+			/*line main_async.go:823:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:91:8*/ if !(r >= fut.limit) {
-				/*line main_async.go:836:5*/ state = 8
+				/*line main_async.go:830:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -845,11 +839,11 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			/*line main_async.go:848:4*/ state = 4
+			/*line main_async.go:842:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:852:4*/ state = 1
+			/*line main_async.go:846:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -858,10 +852,10 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:861:4*/ fut.state = -1
+			/*line main_async.go:855:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:864:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:858:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -960,16 +954,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:103:12*/ fut.c_namedCapture = initNamedCaptureFuture()
-			/*line main_async.go:963:4*/ fut.aw0 = &fut.c_namedCapture
+			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_namedCapture
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:103:12
-			/*line main_async.go:967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:961:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:12*/ r_2, ready = fut.aw0.(*namedCaptureFuture).Poll(cx)
-			/*line main_async.go:969:4*/ if driven {
+			/*line main_async.go:963:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedCaptureFuture), ready, fresh)
 			}
-			/*line main_async.go:972:4*/ if !ready {
+			/*line main_async.go:966:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -978,16 +972,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
 			/*line main.go:105:11*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:981:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_namedPtr
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:105:11
-			/*line main_async.go:985:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:11*/ r_3, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
-			/*line main_async.go:987:4*/ if driven {
+			/*line main_async.go:981:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
 			}
-			/*line main_async.go:990:4*/ if !ready {
+			/*line main_async.go:984:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -996,16 +990,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
 			/*line main.go:107:14*/ fut.c_namedBare = initNamedBareFuture()
-			/*line main_async.go:999:4*/ fut.aw0 = &fut.c_namedBare
+			/*line main_async.go:993:4*/ fut.aw0 = &fut.c_namedBare
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:107:14
-			/*line main_async.go:1003:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:997:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:14*/ r_4, ready = fut.aw0.(*namedBareFuture).Poll(cx)
-			/*line main_async.go:1005:4*/ if driven {
+			/*line main_async.go:999:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedBareFuture), ready, fresh)
 			}
-			/*line main_async.go:1008:4*/ if !ready {
+			/*line main_async.go:1002:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1014,16 +1008,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.c_endsInLoop = initEndsInLoopFuture(3)
-			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_endsInLoop
+			/*line main_async.go:1011:4*/ fut.aw0 = &fut.c_endsInLoop
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:110:30
-			/*line main_async.go:1021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:30*/ r_5, ready = fut.aw0.(*endsInLoopFuture).Poll(cx)
-			/*line main_async.go:1023:4*/ if driven {
+			/*line main_async.go:1017:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInLoopFuture), ready, fresh)
 			}
-			/*line main_async.go:1026:4*/ if !ready {
+			/*line main_async.go:1020:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1031,16 +1025,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInLoop = endsInLoopFuture{}
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.c_endsInPanic = initEndsInPanicFuture(4)
-			/*line main_async.go:1034:4*/ fut.aw0 = &fut.c_endsInPanic
+			/*line main_async.go:1028:4*/ fut.aw0 = &fut.c_endsInPanic
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:111:31
-			/*line main_async.go:1038:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:31*/ r_6, ready = fut.aw0.(*endsInPanicFuture).Poll(cx)
-			/*line main_async.go:1040:4*/ if driven {
+			/*line main_async.go:1034:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInPanicFuture), ready, fresh)
 			}
-			/*line main_async.go:1043:4*/ if !ready {
+			/*line main_async.go:1037:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1048,48 +1042,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInPanic = endsInPanicFuture{}
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.c_endsInSwitch = initEndsInSwitchFuture(0)
-			/*line main_async.go:1051:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1045:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:112:32
-			/*line main_async.go:1055:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1049:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:32*/ fut.v, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1057:4*/ if driven {
+			/*line main_async.go:1051:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1060:4*/ if !ready {
+			/*line main_async.go:1054:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:49*/ fut.c_endsInSwitch = initEndsInSwitchFuture(1)
-			/*line main_async.go:1067:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1061:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:112:49
-			/*line main_async.go:1071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1065:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:49*/ fut.r_8, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1073:4*/ if driven {
+			/*line main_async.go:1067:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1076:4*/ if !ready {
+			/*line main_async.go:1070:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:66*/ fut.c_endsInSwitch = initEndsInSwitchFuture(9)
-			/*line main_async.go:1083:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1077:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:112:66
-			/*line main_async.go:1087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1081:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:66*/ r_9, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1089:4*/ if driven {
+			/*line main_async.go:1083:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1092:4*/ if !ready {
+			/*line main_async.go:1086:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1097,32 +1091,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:2*/ fmt.Println("ends in switch", take(&fut.v), take(&fut.r_8), r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
-			/*line main_async.go:1100:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:113:32
-			/*line main_async.go:1104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1098:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:32*/ fut.v, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
-			/*line main_async.go:1106:4*/ if driven {
+			/*line main_async.go:1100:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
 			}
-			/*line main_async.go:1109:4*/ if !ready {
+			/*line main_async.go:1103:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:1116:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1110:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:113:49
-			/*line main_async.go:1120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:49*/ r_11, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
-			/*line main_async.go:1122:4*/ if driven {
+			/*line main_async.go:1116:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
 			}
-			/*line main_async.go:1125:4*/ if !ready {
+			/*line main_async.go:1119:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1130,16 +1124,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", take(&fut.v), r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:1133:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1127:4*/ fut.aw0 = &fut.c_returnInNested
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:114:10
-			/*line main_async.go:1137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:10*/ r_12, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
-			/*line main_async.go:1139:4*/ if driven {
+			/*line main_async.go:1133:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
 			}
-			/*line main_async.go:1142:4*/ if !ready {
+			/*line main_async.go:1136:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1148,16 +1142,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:1151:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1145:4*/ fut.aw0 = &fut.c_returnInNested
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:116:9
-			/*line main_async.go:1155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1149:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:9*/ r_13, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
-			/*line main_async.go:1157:4*/ if driven {
+			/*line main_async.go:1151:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
 			}
-			/*line main_async.go:1160:4*/ if !ready {
+			/*line main_async.go:1154:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1167,11 +1161,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:1170:4*/ (*fut.i) = 0
-			/*line main_async.go:1171:4*/ fallthrough
+			/*line main_async.go:1164:4*/ (*fut.i) = 0
+			/*line main_async.go:1165:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:1174:5*/ state = 17
+				/*line main_async.go:1168:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -1180,65 +1174,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1183:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1177:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:125:3
-			/*line main_async.go:1187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:125:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1189:4*/ if driven {
+			/*line main_async.go:1183:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1192:4*/ if !ready {
+			/*line main_async.go:1186:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:1199:4*/ fallthrough
+			/*line main_async.go:1193:4*/ fallthrough
 		case 16:
-			/*line main_async.go:1201:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:1195:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:1203:4*/ state = 13
+			/*line main_async.go:1197:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:1208:4*/ fut.i_5 = 0
-			/*line main_async.go:1209:4*/ fallthrough
+			/*line main_async.go:1202:4*/ fut.i_5 = 0
+			/*line main_async.go:1203:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:1212:5*/ state = 22
+				/*line main_async.go:1206:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:1217:4*/ fut.i = new(int)
-			/*line main_async.go:1218:4*/ (*fut.i) = fut.i_5
+			/*line main_async.go:1211:4*/ fut.i = new(int)
+			/*line main_async.go:1212:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1221:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1215:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
-			/*line main_async.go:1226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1228:4*/ if driven {
+			/*line main_async.go:1222:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1231:4*/ if !ready {
+			/*line main_async.go:1225:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:1238:4*/ fallthrough
+			/*line main_async.go:1232:4*/ fallthrough
 		case 21:
-			/*line main_async.go:1240:4*/ fut.i_5++
-			/*line main_async.go:1241:4*/ state = 18
+			/*line main_async.go:1234:4*/ fut.i_5++
+			/*line main_async.go:1235:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -1247,30 +1241,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:1250:4*/ fut.n = 0
-			/*line main_async.go:1251:4*/ fallthrough
+			/*line main_async.go:1244:4*/ fut.n = 0
+			/*line main_async.go:1245:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:1254:5*/ state = 27
+				/*line main_async.go:1248:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1259:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1253:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1261:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1255:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
-			/*line main_async.go:1268:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:144:7*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1270:4*/ if driven {
+			/*line main_async.go:1264:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1273:4*/ if !ready {
+			/*line main_async.go:1267:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1278,14 +1272,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, take(&fut.v))
-			/*line main_async.go:1281:4*/ fallthrough
+			/*line main_async.go:1275:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1283:4*/ fut.n++
-			/*line main_async.go:1284:4*/ state = 23
+			/*line main_async.go:1277:4*/ fut.n++
+			/*line main_async.go:1278:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1288:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1282:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fut.i = nil
@@ -1293,44 +1287,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
-			/*line main_async.go:1296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:11*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1298:4*/ if driven {
+			/*line main_async.go:1292:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1301:4*/ if !ready {
+			/*line main_async.go:1295:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1308:4*/ fallthrough
+			/*line main_async.go:1302:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1311:5*/ state = 32
+				/*line main_async.go:1305:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1317:4*/ fallthrough
+			/*line main_async.go:1311:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1320:4*/ state = 29
+			/*line main_async.go:1314:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:1324:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:1318:4*/ fut.aw0 = &fut.c_namedPtr
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:154:13
-			/*line main_async.go:1328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:13*/ r_16, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
-			/*line main_async.go:1330:4*/ if driven {
+			/*line main_async.go:1324:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
 			}
-			/*line main_async.go:1333:4*/ if !ready {
+			/*line main_async.go:1327:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1338,142 +1332,142 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1341:5*/ state = 35
+				/*line main_async.go:1335:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1347:4*/ fallthrough
+			/*line main_async.go:1341:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1344:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:159:34
-			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:34*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1356:4*/ if driven {
+			/*line main_async.go:1350:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1359:4*/ if !ready {
+			/*line main_async.go:1353:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1366:4*/ if !(fut.cond) {
-				/*line main_async.go:1367:5*/ state = 39
+			/*line main_async.go:1360:4*/ if !(fut.cond) {
+				/*line main_async.go:1361:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1373:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1367:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:159:46
-			/*line main_async.go:1377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:46*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1379:4*/ if driven {
+			/*line main_async.go:1373:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1382:4*/ if !ready {
+			/*line main_async.go:1376:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1388:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1389:4*/ fallthrough
+			/*line main_async.go:1382:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1383:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1392:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1386:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:159:56
-			/*line main_async.go:1396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:56*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1398:4*/ if driven {
+			/*line main_async.go:1392:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1401:4*/ if !ready {
+			/*line main_async.go:1395:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1407:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1408:4*/ if cond_2 {
-				/*line main_async.go:1409:5*/ state = 43
+			/*line main_async.go:1401:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1402:4*/ if cond_2 {
+				/*line main_async.go:1403:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1415:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1409:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:159:69
-			/*line main_async.go:1419:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1413:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:69*/ r_20, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1421:4*/ if driven {
+			/*line main_async.go:1415:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1424:4*/ if !ready {
+			/*line main_async.go:1418:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1430:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1431:4*/ fallthrough
+			/*line main_async.go:1424:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1425:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1433:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1427:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1435:4*/ fallthrough
+			/*line main_async.go:1429:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1438:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1432:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:163:8
-			/*line main_async.go:1442:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1436:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:8*/ r_21, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1444:4*/ if driven {
+			/*line main_async.go:1438:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1447:4*/ if !ready {
+			/*line main_async.go:1441:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1454:5*/ state = 48
+				/*line main_async.go:1448:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1460:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1454:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 47: // resumes at main.go:163:22
-			/*line main_async.go:1464:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:22*/ r_22, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1466:4*/ if driven {
+			/*line main_async.go:1460:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1469:4*/ if !ready {
+			/*line main_async.go:1463:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1476:4*/ state = 44
+			/*line main_async.go:1470:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1481,11 +1475,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1484:5*/ fut.state = -1
+				/*line main_async.go:1478:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1488:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1482:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -679,7 +679,7 @@ type idxFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // IdxAsync is the asynchronous twin of Idx: it returns a future that runs the
@@ -702,15 +702,15 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Idx starts
 			/*line main.go:146:2*/ logf("idx%d", fut.i)
-			/*line main.go:147:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:147:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:706:4*/ fallthrough
 		case 1: // resumes at main.go:147:2
-			/*line main.go:147:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:147:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:709:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:148:2*/ fut.state = -1
 				/*line main.go:148:2*/ return fut.i, true
@@ -737,10 +737,7 @@ func (fut *idxFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *idxFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -751,7 +748,7 @@ var _ func(int) int = Idx
 type stepFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // StepAsync is the asynchronous twin of Step: it returns a future that runs the
@@ -768,21 +765,21 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Step starts
-			/*line main.go:153:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:772:4*/ fallthrough
+			/*line main.go:153:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:769:4*/ fallthrough
 		case 1: // resumes at main.go:153:2
-			/*line main.go:153:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:775:4*/ if !ready {
+			/*line main.go:153:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:772:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:154:2*/ fut.state = -1
 				/*line main.go:154:2*/ return fut.n * 3, true
 			}
 		default:
-			/*line main_async.go:785:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:782:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -790,10 +787,7 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *stepFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

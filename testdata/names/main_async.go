@@ -25,7 +25,7 @@ type clashFuture struct {
 	next    int
 	size    int
 	rn      int
-	aw0_2   rt.Future[struct{}]
+	av0     rt.YieldNowFuture
 }
 
 // ClashAsync is the asynchronous twin of Clash: it returns a future that runs the
@@ -49,25 +49,25 @@ func (fut *clashFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Clash starts
 			/*line main.go:16:2*/ fut.aw0 = fut.fut_2 + fut.cx_2
 			/*line main.go:17:2*/ fut.r_2 = fut.state_2 * fut.ready_2
-			/*line main.go:18:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main.go:18:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:53:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
-			/*line main.go:18:2*/ _, ready = fut.aw0_2.Poll(cx)
+			/*line main.go:18:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:56:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:19:2*/ fut.i_2, fut.seq, fut.next, fut.size, fut.rn = 1, 2, 3, 4, 5
-			/*line main.go:20:2*/ fut.aw0_2 = rt.YieldNowAsync()
+			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:63:4*/ fallthrough
 		case 2: // resumes at main.go:20:2
-			/*line main.go:20:2*/ _, ready = fut.aw0_2.Poll(cx)
+			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:66:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:21:2*/ fut.r = fut.aw0 + fut.r_2 + fut.zero_2 + fut.i_2 + fut.seq + fut.next + fut.size + fut.rn
 			{
 				/*line main.go:22:2*/ fut.state = -1
@@ -95,10 +95,7 @@ func (fut *clashFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *clashFuture) Cancel() {
-	if fut.aw0_2 != nil {
-		rt.Cancel(fut.aw0_2)
-		fut.aw0_2 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -110,7 +107,7 @@ type unnamedFuture struct {
 	state int                    // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	b     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // UnnamedAsync is the asynchronous twin of Unnamed: it returns a future that runs the
@@ -132,24 +129,24 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 	for {
 		switch state {
 		case 0: // Unnamed starts
-			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:136:4*/ fallthrough
+			/*line main.go:27:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:133:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
-			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:139:4*/ if !ready {
+			/*line main.go:27:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return rt.Tuple2[int, string]{V0: fut.b, V1: "u"}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:149:4*/ fut.state = -1
+			/*line main_async.go:146:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:152:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:149:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -167,10 +164,7 @@ func (fut *unnamedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *unnamedFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -183,7 +177,7 @@ type variadicFuture struct {
 	res    string // the output, kept by PollFrame for the caller
 	prefix string
 	xs     []int
-	aw0    rt.Future[struct{}]
+	av0    rt.YieldNowFuture
 }
 
 // VariadicAsync is the asynchronous twin of Variadic: it returns a future that runs the
@@ -205,24 +199,24 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Variadic starts
-			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:203:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
-			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:212:4*/ if !ready {
+			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:206:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fmt.Sprint(fut.prefix, len(fut.xs), fut.xs), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:222:4*/ fut.state = -1
+			/*line main_async.go:216:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:225:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:219:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -240,10 +234,7 @@ func (fut *variadicFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *variadicFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -273,14 +264,14 @@ func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoBody starts
 			{
-				/*line main_async.go:276:5*/ fut.state = -1
+				/*line main_async.go:267:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:280:4*/ fut.state = -1
+			/*line main_async.go:271:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:283:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:274:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -332,10 +323,10 @@ func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:41:29*/ return fut.x * 3, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:335:4*/ fut.state = -1
+			/*line main_async.go:326:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:338:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:329:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -364,7 +355,7 @@ type earlyReturnFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // EarlyReturnAsync is the asynchronous twin of EarlyReturn: it returns a future that runs the
@@ -387,10 +378,10 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // EarlyReturn starts
 			/*line main.go:45:6*/ fut.i = 0
-			/*line main_async.go:390:4*/ fallthrough
+			/*line main_async.go:381:4*/ fallthrough
 		case 1:
 			/*line main.go:45:14*/ if !(fut.i < 10) {
-				/*line main_async.go:393:5*/ state = 5
+				/*line main_async.go:384:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -402,31 +393,31 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:48:4*/ return struct{}{}, true
 				}
 			}
-			/*line main.go:50:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main.go:50:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:397:4*/ fallthrough
 		case 3: // resumes at main.go:50:3
-			/*line main.go:50:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:409:4*/ if !ready {
+			/*line main.go:50:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:414:4*/ fallthrough
+			fut.av0 = rt.YieldNowFuture{}
+			/*line main_async.go:405:4*/ fallthrough
 		case 4:
 			/*line main.go:45:22*/ fut.i++
-			/*line main_async.go:417:4*/ state = 1
+			/*line main_async.go:408:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:52:2*/ fmt.Println("full")
 			{
-				/*line main_async.go:422:5*/ fut.state = -1
+				/*line main_async.go:413:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:426:4*/ fut.state = -1
+			/*line main_async.go:417:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:429:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
+			/*line main_async.go:420:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -443,10 +434,7 @@ func (fut *earlyReturnFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *earlyReturnFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -464,6 +452,7 @@ type mainFuture struct {
 	fmt_          func(a ...any) string
 	seq           []int
 	r_6           string
+	av0           rt.YieldNowFuture
 	aw0_2         any
 	c_clash       clashFuture       // Clash's future, held by value
 	c_unnamed     unnamedFuture     // Unnamed's future, held by value
@@ -497,16 +486,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:59:23*/ fut.c_clash = initClashFuture(1, 2, 3, 4, 5)
-			/*line main_async.go:500:4*/ fut.aw0_2 = &fut.c_clash
+			/*line main_async.go:489:4*/ fut.aw0_2 = &fut.c_clash
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:23
-			/*line main_async.go:504:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:493:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.(*clashFuture).Poll(cx)
-			/*line main_async.go:506:4*/ if driven {
+			/*line main_async.go:495:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*clashFuture), ready, fresh)
 			}
-			/*line main_async.go:509:4*/ if !ready {
+			/*line main_async.go:498:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -514,16 +503,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_clash = clashFuture{}
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
 			/*line main.go:60:10*/ fut.c_unnamed = initUnnamedFuture(1, 2, "x")
-			/*line main_async.go:517:4*/ fut.aw0_2 = &fut.c_unnamed
+			/*line main_async.go:506:4*/ fut.aw0_2 = &fut.c_unnamed
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:60:10
-			/*line main_async.go:521:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:510:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:60:10*/ r_4, ready = fut.aw0_2.(*unnamedFuture).Poll(cx)
-			/*line main_async.go:523:4*/ if driven {
+			/*line main_async.go:512:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*unnamedFuture), ready, fresh)
 			}
-			/*line main_async.go:526:4*/ if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -532,48 +521,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
 			/*line main.go:62:26*/ fut.c_variadic = initVariadicFuture("p")
-			/*line main_async.go:535:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:524:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:62:26
-			/*line main_async.go:539:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:528:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:541:4*/ if driven {
+			/*line main_async.go:530:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:41*/ fut.c_variadic = initVariadicFuture("q", 1, 2)
-			/*line main_async.go:551:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:540:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:62:41
-			/*line main_async.go:555:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:544:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:41*/ fut.r_6, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:557:4*/ if driven {
+			/*line main_async.go:546:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:560:4*/ if !ready {
+			/*line main_async.go:549:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:62*/ fut.c_variadic = initVariadicFuture("r", []int{4, 5, 6}...)
-			/*line main_async.go:567:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:556:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:62:62
-			/*line main_async.go:571:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:62*/ r_7, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:573:4*/ if driven {
+			/*line main_async.go:562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -582,16 +571,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fmt.Println("variadic", take(&fut.zero_2), take(&fut.r_6), r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
-			/*line main_async.go:585:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:574:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:64:37
-			/*line main_async.go:589:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:578:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:64:37*/ r_8, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:591:4*/ if driven {
+			/*line main_async.go:580:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:594:4*/ if !ready {
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -599,32 +588,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
-			/*line main_async.go:602:4*/ fut.aw0_2 = &fut.c_noBody
+			/*line main_async.go:591:4*/ fut.aw0_2 = &fut.c_noBody
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:65:2
-			/*line main_async.go:606:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:595:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:65:2*/ _, ready = fut.aw0_2.(*noBodyFuture).Poll(cx)
-			/*line main_async.go:608:4*/ if driven {
+			/*line main_async.go:597:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*noBodyFuture), ready, fresh)
 			}
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main_async.go:600:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_noBody = noBodyFuture{}
 			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
-			/*line main_async.go:618:4*/ fut.aw0_2 = &fut.c_noSuspend
+			/*line main_async.go:607:4*/ fut.aw0_2 = &fut.c_noSuspend
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:66:27
-			/*line main_async.go:622:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.(*noSuspendFuture).Poll(cx)
-			/*line main_async.go:624:4*/ if driven {
+			/*line main_async.go:613:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*noSuspendFuture), ready, fresh)
 			}
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -632,32 +621,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
-			/*line main_async.go:635:4*/ fut.aw0_2 = &fut.c_earlyReturn
+			/*line main_async.go:624:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:67:2
-			/*line main_async.go:639:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:67:2*/ _, ready = fut.aw0_2.(*earlyReturnFuture).Poll(cx)
-			/*line main_async.go:641:4*/ if driven {
+			/*line main_async.go:630:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*earlyReturnFuture), ready, fresh)
 			}
-			/*line main_async.go:644:4*/ if !ready {
+			/*line main_async.go:633:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
-			/*line main_async.go:651:4*/ fut.aw0_2 = &fut.c_earlyReturn
+			/*line main_async.go:640:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:68:2
-			/*line main_async.go:655:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:644:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:68:2*/ _, ready = fut.aw0_2.(*earlyReturnFuture).Poll(cx)
-			/*line main_async.go:657:4*/ if driven {
+			/*line main_async.go:646:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*earlyReturnFuture), ready, fresh)
 			}
-			/*line main_async.go:660:4*/ if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -668,84 +657,84 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ fut.state_2 = 3
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
-			/*line main.go:76:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:672:4*/ fallthrough
+			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:661:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
-			/*line main.go:76:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:675:4*/ if !ready {
+			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, take(&fut.zero_2))
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
-			/*line main.go:80:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main.go:80:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:672:4*/ fallthrough
 		case 12: // resumes at main.go:80:2
-			/*line main.go:80:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main.go:80:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:675:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
-			/*line main.go:83:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:694:4*/ fallthrough
+			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:683:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
-			/*line main.go:83:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:697:4*/ if !ready {
+			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:84:2*/ fmt.Println(take(&fut.fmt_)("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:704:4*/ fallthrough
+			/*line main_async.go:693:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:707:5*/ state = 18
+				/*line main_async.go:696:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
-			/*line main.go:87:3*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main.go:87:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:703:4*/ fallthrough
 		case 16: // resumes at main.go:87:3
-			/*line main.go:87:3*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:717:4*/ if !ready {
+			/*line main.go:87:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:706:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:88:3*/ fmt.Println("seq", take(&fut.seq))
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:712:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:726:4*/ state = 14
+			/*line main_async.go:715:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
 				/*line main.go:91:3*/ rt_2 := "shadowed rt"
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
-			/*line main.go:94:2*/ fut.aw0_2 = rt.YieldNowAsync()
-			/*line main_async.go:734:4*/ fallthrough
+			/*line main.go:94:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:723:4*/ fallthrough
 		case 19: // resumes at main.go:94:2
-			/*line main.go:94:2*/ _, ready = fut.aw0_2.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:737:4*/ if !ready {
+			/*line main.go:94:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:726:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
-			fut.aw0_2 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:744:5*/ fut.state = -1
+				/*line main_async.go:733:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:748:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:737:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -753,6 +742,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0_2 != nil {
 		if c, ok := fut.aw0_2.(rt.Canceler); ok {
 			c.Cancel()

@@ -13,7 +13,7 @@ type pairFuture struct {
 	state int                 // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	for {
 		switch state {
 		case 0: // Pair starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return rt.Tuple2[int, int]{V0: fut.n, V1: fut.n + 1}, true
@@ -70,10 +70,7 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pairFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -112,16 +109,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
 			/*line main.go:22:11*/ fut.c_pair = initPairFuture(1)
-			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:112:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:11
-			/*line main_async.go:119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:121:4*/ if driven {
+			/*line main_async.go:118:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:124:4*/ if !ready {
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -131,16 +128,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(take(&fut.rt_2), a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
-			/*line main_async.go:134:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:131:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:27:11
-			/*line main_async.go:138:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:135:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:140:4*/ if driven {
+			/*line main_async.go:137:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:143:4*/ if !ready {
+			/*line main_async.go:140:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -149,11 +146,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:152:5*/ fut.state = -1
+				/*line main_async.go:149:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:156:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:153:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

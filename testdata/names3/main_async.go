@@ -13,7 +13,7 @@ type twiceFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TwiceAsync is the asynchronous twin of Twice: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Twice starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return 2 * fut.x, true
@@ -70,10 +70,7 @@ func (fut *twiceFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *twiceFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -117,49 +114,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:24:2*/ fut.total = 0
 			/*line main.go:25:6*/ fut.i = 0
-			/*line main_async.go:120:4*/ fallthrough
+			/*line main_async.go:117:4*/ fallthrough
 		case 1:
 			/*line main.go:25:14*/ if !(fut.i < n) {
-				/*line main_async.go:123:5*/ state = 5
+				/*line main_async.go:120:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:27:12*/ fut.c_twice = initTwiceFuture(fut.i)
-			/*line main_async.go:129:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:126:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:27:12
-			/*line main_async.go:133:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:135:4*/ if driven {
+			/*line main_async.go:132:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:135:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_twice = twiceFuture{}
 			/*line main.go:27:3*/ fut.total += r + n_2
-			/*line main_async.go:145:4*/ fallthrough
+			/*line main_async.go:142:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			/*line main_async.go:148:4*/ state = 1
+			/*line main_async.go:145:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
 			/*line main.go:31:18*/ fut.c_twice = initTwiceFuture(1)
-			/*line main_async.go:153:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:150:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:31:18
-			/*line main_async.go:157:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:159:4*/ if driven {
+			/*line main_async.go:156:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:162:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -167,7 +164,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:31:3*/ fmt.Println(take(&fut.n_3), r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-			/*line main_async.go:170:4*/ poll:
+			/*line main_async.go:167:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -178,16 +175,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
-			/*line main_async.go:181:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:178:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:44:14
-			/*line main_async.go:185:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:182:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:187:4*/ if driven {
+			/*line main_async.go:184:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:190:4*/ if !ready {
+			/*line main_async.go:187:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -195,11 +192,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:198:5*/ fut.state = -1
+				/*line main_async.go:195:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:202:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:199:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -13,7 +13,7 @@ type aFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AAsync is the asynchronous twin of A: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // A starts
 			/*line main.go:24:2*/ logf("A%d", fut.n)
-			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
-			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:26:2*/ logf("A%d'", fut.n)
 			{
 				/*line main.go:27:2*/ fut.state = -1
@@ -72,10 +72,7 @@ func (fut *aFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *aFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -87,7 +84,7 @@ type bFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // BAsync is the asynchronous twin of B: it returns a future that runs the
@@ -110,24 +107,24 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // B starts
 			/*line main.go:32:2*/ logf("B%d", fut.n)
-			/*line main.go:33:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:111:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
-			/*line main.go:33:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:117:4*/ if !ready {
+			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:114:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:34:2*/ fut.state = -1
 				/*line main.go:34:2*/ return fut.n * 10, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:127:4*/ fut.state = -1
+			/*line main_async.go:124:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:130:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:127:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -145,10 +142,7 @@ func (fut *bFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *bFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -160,7 +154,7 @@ type setXFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // SetXAsync is the asynchronous twin of SetX: it returns a future that runs the
@@ -182,15 +176,15 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // SetX starts
-			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:186:4*/ fallthrough
+			/*line main.go:53:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:180:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
-			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
+			/*line main.go:53:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:183:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:54:2*/ logf("setX%d", fut.v)
 			/*line main.go:55:2*/ x = fut.v
 			{
@@ -198,10 +192,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:56:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:201:4*/ fut.state = -1
+			/*line main_async.go:195:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:204:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
+			/*line main_async.go:198:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -219,10 +213,7 @@ func (fut *setXFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *setXFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -234,7 +225,7 @@ type strFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // StrAsync is the asynchronous twin of Str: it returns a future that runs the
@@ -257,24 +248,24 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Str starts
 			/*line main.go:63:2*/ logf("S%s", fut.s)
-			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:261:4*/ fallthrough
+			/*line main.go:64:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:252:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
-			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:264:4*/ if !ready {
+			/*line main.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:255:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:65:2*/ fut.state = -1
 				/*line main.go:65:2*/ return fut.s, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:274:4*/ fut.state = -1
+			/*line main_async.go:265:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:277:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:268:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -292,10 +283,7 @@ func (fut *strFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *strFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -358,32 +346,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:11*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:349:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:11
-			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:353:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:367:4*/ if driven {
+			/*line main_async.go:355:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:370:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:70:17*/ fut.c_b = initBFuture(2)
-			/*line main_async.go:377:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:70:17
-			/*line main_async.go:381:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:17*/ r_3, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:383:4*/ if driven {
+			/*line main_async.go:371:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:374:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -392,32 +380,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
 			/*line main.go:73:7*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:395:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:383:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:73:7
-			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:387:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:401:4*/ if driven {
+			/*line main_async.go:389:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:404:4*/ if !ready {
+			/*line main_async.go:392:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:73:14*/ fut.c_b = initBFuture(4)
-			/*line main_async.go:411:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:399:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:73:14
-			/*line main_async.go:415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:403:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ r_5, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:417:4*/ if driven {
+			/*line main_async.go:405:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:420:4*/ if !ready {
+			/*line main_async.go:408:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -427,34 +415,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.c_a = initAFuture(5)
-			/*line main_async.go:430:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:418:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:76:17
-			/*line main_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:17*/ r_6, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:436:4*/ if driven {
+			/*line main_async.go:424:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:439:4*/ if !ready {
+			/*line main_async.go:427:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:445:4*/ y = fut.r_2 + r_6
+			/*line main_async.go:433:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.c_a = initAFuture(6)
-			/*line main_async.go:448:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:79:6
-			/*line main_async.go:452:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:79:6*/ r_7, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:454:4*/ if driven {
+			/*line main_async.go:442:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:457:4*/ if !ready {
+			/*line main_async.go:445:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -464,83 +452,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.c_a = initAFuture(7)
-			/*line main_async.go:467:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:82:17
-			/*line main_async.go:471:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:459:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:473:4*/ if driven {
+			/*line main_async.go:461:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:476:4*/ if !ready {
+			/*line main_async.go:464:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:482:4*/ fut.t_3 = plain(4)
+			/*line main_async.go:470:4*/ fut.t_3 = plain(4)
 			/*line main.go:82:35*/ fut.c_b = initBFuture(8)
-			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:82:35
-			/*line main_async.go:488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:35*/ r_9, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:490:4*/ if driven {
+			/*line main_async.go:478:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:493:4*/ if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:499:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main_async.go:487:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.c_b = initBFuture(1)
-			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:490:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:85:16
-			/*line main_async.go:506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:16*/ r_10, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:508:4*/ if driven {
+			/*line main_async.go:496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:511:4*/ if !ready {
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:10*/ fut.c_a = initAFuture(two(r_10, plain(6)))
-			/*line main_async.go:518:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:506:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:85:10
-			/*line main_async.go:522:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:510:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:524:4*/ if driven {
+			/*line main_async.go:512:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main_async.go:515:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:85:34*/ fut.c_a = initAFuture(9)
-			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:522:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:85:34
-			/*line main_async.go:538:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:526:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:34*/ r_12, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:540:4*/ if driven {
+			/*line main_async.go:528:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:543:4*/ if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -550,35 +538,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.c_a = initAFuture(10)
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:88:22
-			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:22*/ r_13, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:559:4*/ if driven {
+			/*line main_async.go:547:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:568:4*/ y = three(fut.r_2, r_13, plain(8))
+			/*line main_async.go:556:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.c_setX = initSetXFuture(5)
-			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:92:10
-			/*line main_async.go:576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:10*/ r_14, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:578:4*/ if driven {
+			/*line main_async.go:566:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:581:4*/ if !ready {
+			/*line main_async.go:569:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -591,16 +579,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.c_setX = initSetXFuture(7)
-			/*line main_async.go:594:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:582:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:100:6
-			/*line main_async.go:598:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:586:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:100:6*/ r_15, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:600:4*/ if driven {
+			/*line main_async.go:588:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:603:4*/ if !ready {
+			/*line main_async.go:591:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -610,16 +598,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.c_setX = initSetXFuture(4)
-			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:104:15
-			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:605:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:104:15*/ r_16, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:619:4*/ if driven {
+			/*line main_async.go:607:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:610:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -629,32 +617,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.c_a = initAFuture(11)
-			/*line main_async.go:632:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:108:19
-			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:638:4*/ if driven {
+			/*line main_async.go:626:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:641:4*/ if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:108:26*/ fut.c_b = initBFuture(12)
-			/*line main_async.go:648:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:636:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:108:26
-			/*line main_async.go:652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:26*/ r_18, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:654:4*/ if driven {
+			/*line main_async.go:642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:657:4*/ if !ready {
+			/*line main_async.go:645:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -663,48 +651,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", take(&fut.arr)))
 			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
-			/*line main_async.go:666:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:111:7
-			/*line main_async.go:670:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:672:4*/ if driven {
+			/*line main_async.go:660:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:675:4*/ if !ready {
+			/*line main_async.go:663:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
-			/*line main_async.go:682:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:670:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:111:18
-			/*line main_async.go:686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:674:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:18*/ fut.r_20, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:688:4*/ if driven {
+			/*line main_async.go:676:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:691:4*/ if !ready {
+			/*line main_async.go:679:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
-			/*line main_async.go:698:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:686:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:111:35
-			/*line main_async.go:702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:35*/ r_21, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:704:4*/ if driven {
+			/*line main_async.go:692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:707:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -713,16 +701,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ s = take(&fut.r_19) + take(&fut.r_20) + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
-			/*line main_async.go:716:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:114:25
-			/*line main_async.go:720:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:722:4*/ if driven {
+			/*line main_async.go:710:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:725:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -730,66 +718,66 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
-			/*line main_async.go:733:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:721:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:114:42
-			/*line main_async.go:737:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:725:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:42*/ r_23, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:739:4*/ if driven {
+			/*line main_async.go:727:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:742:4*/ if !ready {
+			/*line main_async.go:730:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:748:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:736:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
-			/*line main_async.go:751:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:739:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:117:8
-			/*line main_async.go:755:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:743:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:757:4*/ if driven {
+			/*line main_async.go:745:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:748:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
-			/*line main_async.go:767:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:755:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:117:17
-			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:773:4*/ if driven {
+			/*line main_async.go:761:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:776:4*/ if !ready {
+			/*line main_async.go:764:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
-			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:771:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:117:25
-			/*line main_async.go:787:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:25*/ r_26, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:789:4*/ if driven {
+			/*line main_async.go:777:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:792:4*/ if !ready {
+			/*line main_async.go:780:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -802,32 +790,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
-			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:793:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:121:8
-			/*line main_async.go:809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:797:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:811:4*/ if driven {
+			/*line main_async.go:799:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:814:4*/ if !ready {
+			/*line main_async.go:802:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
-			/*line main_async.go:821:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:809:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:121:15
-			/*line main_async.go:825:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:813:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:15*/ r_28, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:827:4*/ if driven {
+			/*line main_async.go:815:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:830:4*/ if !ready {
+			/*line main_async.go:818:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -843,29 +831,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
-			/*line main_async.go:846:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:834:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:128:10
-			/*line main_async.go:850:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:838:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:852:4*/ if driven {
+			/*line main_async.go:840:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:855:4*/ if !ready {
+			/*line main_async.go:843:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:861:4*/ y = take(&fut.t_6)(r_29)
+			/*line main_async.go:849:4*/ y = take(&fut.t_6)(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:864:5*/ fut.state = -1
+				/*line main_async.go:852:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:868:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:856:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

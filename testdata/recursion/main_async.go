@@ -14,7 +14,8 @@ type fibFuture struct {
 	res   int // the output, kept by PollFrame for the caller
 	n     int
 	r     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *fibFuture
 }
 
 // FibAsync is the asynchronous twin of Fib: it returns a future that runs the
@@ -40,49 +41,49 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
 			/*line main.go:17:5*/ if !(fut.n < 2) {
-				/*line main_async.go:43:5*/ state = 3
+				/*line main_async.go:44:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line main.go:18:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:49:4*/ fallthrough
+			/*line main.go:18:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:50:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
-			/*line main.go:18:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:52:4*/ if !ready {
+			/*line main.go:18:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:53:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:19:3*/ fut.state = -1
 				/*line main.go:19:3*/ return fut.n, true
 			}
 		case 3:
 			/*line main.go:21:9*/ fut.aw0 = FibAsync(fut.n - 1).(*fibFuture)
-			/*line main_async.go:63:4*/ fresh = true
+			/*line main_async.go:64:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:21:9
-			/*line main_async.go:66:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:21:9*/ fut.r, ready = fut.aw0.(*fibFuture).Poll(cx)
-			/*line main_async.go:68:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
+			/*line main_async.go:67:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:21:9*/ fut.r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:69:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:71:4*/ if !ready {
+			/*line main_async.go:72:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:21:20*/ fut.aw0 = FibAsync(fut.n - 2).(*fibFuture)
-			/*line main_async.go:77:4*/ fresh = true
+			/*line main_async.go:78:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:21:20
-			/*line main_async.go:80:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:21:20*/ r_2, ready = fut.aw0.(*fibFuture).Poll(cx)
-			/*line main_async.go:82:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
+			/*line main_async.go:81:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:21:20*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:83:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:85:4*/ if !ready {
+			/*line main_async.go:86:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -92,10 +93,10 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:95:4*/ fut.state = -1
+			/*line main_async.go:96:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:98:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:99:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -113,10 +114,9 @@ func (fut *fibFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fibFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -130,7 +130,8 @@ type isEvenFuture struct {
 	state int  // the next case of Poll; -1 once done
 	res   bool // the output, kept by PollFrame for the caller
 	n     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *isOddFuture
 }
 
 // IsEvenAsync is the asynchronous twin of IsEven: it returns a future that runs the
@@ -160,25 +161,25 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:27:3*/ return true, true
 				}
 			}
-			/*line main.go:29:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main.go:29:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:165:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
-			/*line main.go:29:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main.go:29:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:168:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:30:9*/ fut.aw0 = IsOddAsync(fut.n - 1).(*isOddFuture)
-			/*line main_async.go:173:4*/ fresh = true
+			/*line main_async.go:174:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:30:9
-			/*line main_async.go:176:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:30:9*/ r, ready = fut.aw0.(*isOddFuture).Poll(cx)
-			/*line main_async.go:178:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*isOddFuture), ready, fresh)
+			/*line main_async.go:177:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:30:9*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:179:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -188,10 +189,10 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:30:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:191:4*/ fut.state = -1
+			/*line main_async.go:192:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:194:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:195:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -209,10 +210,9 @@ func (fut *isEvenFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *isEvenFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -311,7 +311,8 @@ type walkFuture struct {
 	state int // the next case of Poll; -1 once done
 	t     *Tree
 	out   *[]int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *walkFuture
 }
 
 // WalkAsync is the asynchronous twin of Walk: it returns a future that runs the
@@ -341,54 +342,54 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out).(*walkFuture)
-			/*line main_async.go:344:4*/ fresh = true
+			/*line main_async.go:345:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:51:2
-			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:51:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:349:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
+			/*line main_async.go:348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:350:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:352:4*/ if !ready {
+			/*line main_async.go:353:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:52:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:358:4*/ fallthrough
+			/*line main.go:52:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:359:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
-			/*line main.go:52:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out).(*walkFuture)
-			/*line main_async.go:368:4*/ fresh = true
+			/*line main_async.go:369:4*/ fresh = true
 			fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
-			/*line main_async.go:373:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:54:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:375:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
+			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:376:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:378:4*/ if !ready {
+			/*line main_async.go:379:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:384:5*/ fut.state = -1
+				/*line main_async.go:385:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:388:4*/ fut.state = -1
+			/*line main_async.go:389:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:391:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:392:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,10 +406,9 @@ func (fut *walkFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *walkFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -656,7 +656,8 @@ type deepFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *deepFuture
 }
 
 // DeepAsync is the asynchronous twin of Deep: it returns a future that runs the
@@ -681,35 +682,35 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:684:5*/ state = 3
+				/*line main_async.go:685:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line main.go:79:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:690:4*/ fallthrough
+			/*line main.go:79:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:691:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:693:4*/ if !ready {
+			/*line main.go:79:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:694:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:80:3*/ fut.state = -1
 				/*line main.go:80:3*/ return 0, true
 			}
 		case 3:
 			/*line main.go:82:9*/ fut.aw0 = DeepAsync(fut.n - 1).(*deepFuture)
-			/*line main_async.go:704:4*/ fresh = true
+			/*line main_async.go:705:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:82:9
-			/*line main_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:82:9*/ r, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:709:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:82:9*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:710:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:712:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -719,10 +720,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:722:4*/ fut.state = -1
+			/*line main_async.go:723:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:725:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:726:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -740,10 +741,9 @@ func (fut *deepFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deepFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

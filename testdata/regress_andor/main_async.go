@@ -13,7 +13,7 @@ type setGFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // SetGAsync is the asynchronous twin of SetG: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *setGFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // SetG starts
-			/*line main.go:15:24*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:15:24*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:15:24
-			/*line main.go:15:24*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:15:24*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:15:39*/ g = fut.v
 			{
 				/*line main.go:15:46*/ fut.state = -1
@@ -71,10 +71,7 @@ func (fut *setGFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *setGFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -86,7 +83,7 @@ type boFuture struct {
 	state int  // the next case of Poll; -1 once done
 	res   bool // the output, kept by PollFrame for the caller
 	b     bool
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // BoAsync is the asynchronous twin of Bo: it returns a future that runs the
@@ -108,24 +105,24 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 	for {
 		switch state {
 		case 0: // Bo starts
-			/*line main.go:18:24*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:112:4*/ fallthrough
+			/*line main.go:18:24*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:109:4*/ fallthrough
 		case 1: // resumes at main.go:18:24
-			/*line main.go:18:24*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:115:4*/ if !ready {
+			/*line main.go:18:24*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:18:39*/ fut.state = -1
 				/*line main.go:18:39*/ return fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:125:4*/ fut.state = -1
+			/*line main_async.go:122:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:128:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:125:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,10 +140,7 @@ func (fut *boFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *boFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -158,7 +152,7 @@ type aFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AAsync is the asynchronous twin of A: it returns a future that runs the
@@ -180,24 +174,24 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // A starts
-			/*line main.go:21:21*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main.go:21:21*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:178:4*/ fallthrough
 		case 1: // resumes at main.go:21:21
-			/*line main.go:21:21*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main.go:21:21*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:181:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:21:36*/ fut.state = -1
 				/*line main.go:21:36*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:197:4*/ fut.state = -1
+			/*line main_async.go:191:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:200:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:194:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -215,10 +209,7 @@ func (fut *aFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *aFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -263,176 +254,176 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ g = 9
 			/*line main.go:41:2*/ fut.t = 6 <= g && fut.r == 0
 			/*line main.go:41:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:266:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_setG
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:41:46
-			/*line main_async.go:270:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:261:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:46*/ r_2, ready = fut.aw0.(*setGFuture).Poll(cx)
-			/*line main_async.go:272:4*/ if driven {
+			/*line main_async.go:263:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setGFuture), ready, fresh)
 			}
-			/*line main_async.go:275:4*/ if !ready {
+			/*line main_async.go:266:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:281:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
+			/*line main_async.go:272:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
 			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
 			/*line main.go:43:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:276:4*/ fut.aw0 = &fut.c_setG
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:43:46
-			/*line main_async.go:289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:46*/ r_3, ready = fut.aw0.(*setGFuture).Poll(cx)
-			/*line main_async.go:291:4*/ if driven {
+			/*line main_async.go:282:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setGFuture), ready, fresh)
 			}
-			/*line main_async.go:294:4*/ if !ready {
+			/*line main_async.go:285:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:300:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
+			/*line main_async.go:291:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
 			/*line main.go:44:14*/ fut.c_bo = initBoFuture(false)
-			/*line main_async.go:302:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:293:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:44:14
-			/*line main_async.go:306:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:297:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_4, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:308:4*/ if driven {
+			/*line main_async.go:299:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:311:4*/ if !ready {
+			/*line main_async.go:302:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:44:2*/ fut.t = r_4
-			/*line main_async.go:318:4*/ if !(fut.t) {
-				/*line main_async.go:319:5*/ state = 5
+			/*line main_async.go:309:4*/ if !(fut.t) {
+				/*line main_async.go:310:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:324:4*/ fut.t = Pb("and-right", true)
-			/*line main_async.go:325:4*/ fallthrough
+			/*line main_async.go:315:4*/ fut.t = Pb("and-right", true)
+			/*line main_async.go:316:4*/ fallthrough
 		case 5:
 			/*line main.go:44:50*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:319:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:44:50
-			/*line main_async.go:332:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:50*/ r_5, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:334:4*/ if driven {
+			/*line main_async.go:325:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:337:4*/ if !ready {
+			/*line main_async.go:328:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:343:4*/ fmt.Println(fut.t, r_5)
+			/*line main_async.go:334:4*/ fmt.Println(fut.t, r_5)
 			/*line main.go:45:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:345:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:45:14
-			/*line main_async.go:349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:14*/ r_6, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:351:4*/ if driven {
+			/*line main_async.go:342:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:354:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:45:2*/ fut.t = r_6
-			/*line main_async.go:361:4*/ if fut.t {
-				/*line main_async.go:362:5*/ state = 9
+			/*line main_async.go:352:4*/ if fut.t {
+				/*line main_async.go:353:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:367:4*/ fut.t = Pb("or-right", true)
-			/*line main_async.go:368:4*/ fallthrough
+			/*line main_async.go:358:4*/ fut.t = Pb("or-right", true)
+			/*line main_async.go:359:4*/ fallthrough
 		case 9:
 			/*line main.go:45:48*/ fut.c_a = initAFuture(2)
-			/*line main_async.go:371:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:45:48
-			/*line main_async.go:375:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:48*/ r_7, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:377:4*/ if driven {
+			/*line main_async.go:368:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:380:4*/ if !ready {
+			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:386:4*/ fmt.Println(fut.t, r_7)
+			/*line main_async.go:377:4*/ fmt.Println(fut.t, r_7)
 			/*line main.go:46:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:388:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:46:14
-			/*line main_async.go:392:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:14*/ r_8, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:394:4*/ if driven {
+			/*line main_async.go:385:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:397:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:46:2*/ fut.t = r_8
-			/*line main_async.go:404:4*/ if !(fut.t) {
-				/*line main_async.go:405:5*/ state = 13
+			/*line main_async.go:395:4*/ if !(fut.t) {
+				/*line main_async.go:396:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:410:4*/ fut.t = Pb("and-right-runs", true)
-			/*line main_async.go:411:4*/ fallthrough
+			/*line main_async.go:401:4*/ fut.t = Pb("and-right-runs", true)
+			/*line main_async.go:402:4*/ fallthrough
 		case 13:
 			/*line main.go:46:54*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:46:54
-			/*line main_async.go:418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:54*/ r_9, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:420:4*/ if driven {
+			/*line main_async.go:411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:423:4*/ if !ready {
+			/*line main_async.go:414:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:429:4*/ fmt.Println(fut.t, r_9)
+			/*line main_async.go:420:4*/ fmt.Println(fut.t, r_9)
 			{
-				/*line main_async.go:431:5*/ fut.state = -1
+				/*line main_async.go:422:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:435:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:426:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

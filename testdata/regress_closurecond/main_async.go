@@ -12,7 +12,7 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     *int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -43,15 +43,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line main.go:16:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:16:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:47:4*/ fallthrough
 		case 3: // resumes at main.go:16:3
-			/*line main.go:16:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:16:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:17:3*/ fmt.Println("loop", (*fut.i))
 			/*line main_async.go:56:4*/ fallthrough
 		case 4:
@@ -62,15 +62,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line main.go:20:2*/ fut.i = new(int)
 			/*line main_async.go:64:4*/ (*fut.i) = 1
-			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:21:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:66:4*/ fallthrough
 		case 6: // resumes at main.go:21:2
-			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:21:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:69:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:22:2*/ if func(x_p *int) func() bool {
 				return func() bool {
 					/*line main.go:22:19*/ return (*x_p) > 0
@@ -91,10 +91,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

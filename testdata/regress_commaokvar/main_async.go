@@ -13,7 +13,7 @@ type keyFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	k     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // KeyAsync is the asynchronous twin of Key: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Key starts
-			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:17:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
-			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:17:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:18:2*/ fut.state = -1
 				/*line main.go:18:2*/ return fut.k, true
@@ -70,10 +70,7 @@ func (fut *keyFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *keyFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -84,7 +81,7 @@ var _ func(string) string = Key
 type pairFuture struct {
 	state int                   // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -106,24 +103,24 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Pair starts
-			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main.go:23:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:107:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
-			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:110:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:24:2*/ fut.state = -1
 				/*line main.go:24:2*/ return rt.Tuple2[int, error]{V0: 7, V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:123:4*/ fut.state = -1
+			/*line main_async.go:120:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:126:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:123:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -141,10 +138,7 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pairFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -162,6 +156,7 @@ type mainFuture struct {
 	str    string
 	isStr  bool
 	err    error
+	av0    rt.YieldNowFuture
 	aw0    any
 	c_key  keyFuture  // Key's future, held by value
 	c_pair pairFuture // Pair's future, held by value
@@ -198,27 +193,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ x = 3
 			/*line main.go:34:2*/ fut.s, fut.isInt = x.(int)
 			/*line main.go:35:2*/ fut.str, fut.isStr = x.(string)
-			/*line main.go:36:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:202:4*/ fallthrough
+			/*line main.go:36:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:197:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
-			/*line main.go:36:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:205:4*/ if !ready {
+			/*line main.go:36:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:200:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, take(&fut.str), fut.isStr)
 			/*line main.go:38:17*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:212:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:207:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:38:17
-			/*line main_async.go:216:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:17*/ r, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:218:4*/ if driven {
+			/*line main_async.go:213:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:221:4*/ if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -226,16 +221,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
 			/*line main.go:39:20*/ fut.c_key = initKeyFuture("zz")
-			/*line main_async.go:229:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:224:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:39:20
-			/*line main_async.go:233:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:39:20*/ r_2, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:235:4*/ if driven {
+			/*line main_async.go:230:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:238:4*/ if !ready {
+			/*line main_async.go:233:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -244,16 +239,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
 			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
 			/*line main.go:41:15*/ fut.c_pair = initPairFuture()
-			/*line main_async.go:247:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:41:15
-			/*line main_async.go:251:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:246:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:15*/ r_3, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:253:4*/ if driven {
+			/*line main_async.go:248:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -261,27 +256,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pair = pairFuture{}
 			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
 			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
-			/*line main.go:43:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:265:4*/ fallthrough
+			/*line main.go:43:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:260:4*/ fallthrough
 		case 5: // resumes at main.go:43:2
-			/*line main.go:43:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main.go:43:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:263:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:44:2*/ fmt.Println(fut.v, take(&fut.err), take(&fut.str), fut.ok)
 			/*line main.go:45:14*/ fut.c_key = initKeyFuture("q")
-			/*line main_async.go:275:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:270:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:45:14
-			/*line main_async.go:279:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:274:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:14*/ r_4, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:281:4*/ if driven {
+			/*line main_async.go:276:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main_async.go:279:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -289,36 +284,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
-			/*line main.go:47:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:293:4*/ fallthrough
+			/*line main.go:47:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:288:4*/ fallthrough
 		case 7: // resumes at main.go:47:2
-			/*line main.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main.go:47:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:291:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:48:2*/ fmt.Println(take(&fut.str), fut.ok)
 			/*line main.go:49:6*/ fut.v = 0
-			/*line main_async.go:303:4*/ fallthrough
+			/*line main_async.go:298:4*/ fallthrough
 		case 8:
 			/*line main.go:49:14*/ if !(fut.v < 2) {
-				/*line main_async.go:306:5*/ state = 12
+				/*line main_async.go:301:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:50:20*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:312:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:307:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:50:20
-			/*line main_async.go:316:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:50:20*/ r_5, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:318:4*/ if driven {
+			/*line main_async.go:313:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:321:4*/ if !ready {
+			/*line main_async.go:316:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -326,18 +321,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
 			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
-			/*line main_async.go:329:4*/ fallthrough
+			/*line main_async.go:324:4*/ fallthrough
 		case 11:
 			/*line main.go:49:21*/ fut.v++
-			/*line main_async.go:332:4*/ state = 8
+			/*line main_async.go:327:4*/ state = 8
 			continue
 		case 12:
 			{
-				/*line main_async.go:336:5*/ fut.state = -1
+				/*line main_async.go:331:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:340:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:335:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -345,6 +340,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

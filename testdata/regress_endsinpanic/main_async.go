@@ -13,7 +13,7 @@ type checkFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // CheckAsync is the asynchronous twin of Check: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *checkFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Check starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:15:2*/ if fut.n > 0 {
 				/*line main.go:16:3*/ {
 					/*line main.go:16:3*/ fut.state = -1
@@ -73,10 +73,7 @@ func (fut *checkFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *checkFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -107,16 +104,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:22:27*/ fut.c_check = initCheckFuture(4)
-			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:107:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:27
-			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:111:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if driven {
+			/*line main_async.go:113:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:116:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -124,11 +121,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_check = checkFuture{}
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				/*line main_async.go:127:5*/ fut.state = -1
+				/*line main_async.go:124:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:128:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -16,7 +16,7 @@ type valFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // ValAsync is the asynchronous twin of Val: it returns a future that runs the
@@ -38,15 +38,15 @@ func (fut *valFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Val starts
-			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
-			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.n, true
@@ -73,10 +73,7 @@ func (fut *valFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *valFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -115,16 +112,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:6*/ fut.c_val = initValFuture(4)
-			/*line main_async.go:118:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:6
-			/*line main_async.go:122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:124:4*/ if driven {
+			/*line main_async.go:121:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -136,10 +133,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:39:2*/ return rt.Tuple2[int, error]{V0: fut.c, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:139:4*/ fut.state = -1
+			/*line main_async.go:136:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:142:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:139:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -173,7 +170,7 @@ type pointFuture struct {
 	res   *S  // the output, kept by PollFrame for the caller
 	s     *S
 	p     *S
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PointAsync is the asynchronous twin of Point: it returns a future that runs the
@@ -196,26 +193,26 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		switch state {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
-			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:200:4*/ fut.s = nil
+			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:197:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
-			/*line main.go:45:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:46:2*/ fut.p.n++
 			{
 				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.p, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:215:4*/ fut.state = -1
+			/*line main_async.go:212:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:218:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
+			/*line main_async.go:215:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -233,10 +230,7 @@ func (fut *pointFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pointFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -250,6 +244,7 @@ type mainFuture struct {
 	g       func(x string) string
 	s       *S
 	t       unsafe.Pointer
+	av0     rt.YieldNowFuture
 	aw0     any
 	c_val   valFuture   // Val's future, held by value
 	c_point pointFuture // Point's future, held by value
@@ -287,28 +282,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
-			/*line main.go:61:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:291:4*/ fallthrough
+			/*line main.go:61:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:286:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
-			/*line main.go:61:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:294:4*/ if !ready {
+			/*line main.go:61:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
 			/*line main.go:64:16*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:302:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:64:16
-			/*line main_async.go:306:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:16*/ r, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:308:4*/ if driven {
+			/*line main_async.go:303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:311:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -316,31 +311,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line main.go:64:2*/ fmt.Println(take(&fut.f)(r), take(&fut.g)("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			/*line main_async.go:319:4*/ (*fut.s) = S{5}
+			/*line main_async.go:314:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
-			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:323:4*/ fallthrough
+			/*line main.go:67:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:318:4*/ fallthrough
 		case 3: // resumes at main.go:67:2
-			/*line main.go:67:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:326:4*/ if !ready {
+			/*line main.go:67:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:321:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
-			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:329:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:70:19
-			/*line main_async.go:338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:19*/ r_2, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:340:4*/ if driven {
+			/*line main_async.go:335:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:338:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -352,34 +347,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:355:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
-			/*line main_async.go:360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:49*/ r_3, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:362:4*/ if driven {
+			/*line main_async.go:357:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:365:4*/ if !ready {
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:371:4*/ fmt.Println(deref(take(&fut.t), r_3))
+			/*line main_async.go:366:4*/ fmt.Println(deref(take(&fut.t), r_3))
 			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:373:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:75:14
-			/*line main_async.go:377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:75:14*/ r_4, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:379:4*/ if driven {
+			/*line main_async.go:374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:382:4*/ if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -387,16 +382,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
-			/*line main_async.go:390:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 7: // resumes at fixed.go:100:0
-			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line fixed.go:100*/ r_5, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:396:4*/ if driven {
+			/*line main_async.go:391:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:399:4*/ if !ready {
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -404,11 +399,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:407:5*/ fut.state = -1
+				/*line main_async.go:402:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:411:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:406:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -416,6 +411,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()

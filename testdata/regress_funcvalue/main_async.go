@@ -14,7 +14,7 @@ type cAddFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     *C
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -31,15 +31,15 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // C.Add starts
-			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:21:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
-			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:21:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:22:2*/ fut.c.N += fut.n
 			{
 				/*line main.go:23:2*/ fut.state = -1
@@ -54,10 +54,7 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *cAddFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -68,7 +65,7 @@ var _ func(*C, int) int = (*C).Add
 type twiceFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TwiceAsync is the asynchronous twin of Twice: it returns a future that runs the
@@ -85,21 +82,21 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Twice starts
-			/*line main.go:28:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:89:4*/ fallthrough
+			/*line main.go:28:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:86:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
-			/*line main.go:28:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:92:4*/ if !ready {
+			/*line main.go:28:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:89:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:29:2*/ fut.state = -1
 				/*line main.go:29:2*/ return 2 * fut.n, true
 			}
 		default:
-			/*line main_async.go:102:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:99:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -107,10 +104,7 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *twiceFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -149,10 +143,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:43:2*/ fut.c = &C{}
 			/*line main.go:47:2*/ fut.f, fut.fAsync = fut.c.Add, fut.c.AddAsync
 			/*line main.go:48:13*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:152:4*/ fallthrough
+			/*line main_async.go:146:4*/ fallthrough
 		case 1: // resumes at main.go:48:13
 			/*line main.go:48:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:155:4*/ if !ready {
+			/*line main_async.go:149:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -169,12 +163,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:56:3*/ logf("seq %d", fut.f(i+100))
 			}
 			/*line main.go:58:13*/ fut.aw0 = fut.fAsync(1000)
-			/*line main_async.go:172:4*/ fut.f = nil
+			/*line main_async.go:166:4*/ fut.f = nil
 			fut.fAsync = nil
 			fallthrough
 		case 2: // resumes at main.go:58:13
 			/*line main.go:58:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:177:4*/ if !ready {
+			/*line main_async.go:171:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -196,11 +190,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:72:2*/ logf("h %d", h(5))
 			/*line main.go:73:2*/ fmt.Println(strings.Join(log, " "))
 			{
-				/*line main_async.go:199:5*/ fut.state = -1
+				/*line main_async.go:193:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:203:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:197:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -13,7 +13,7 @@ type workFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Work starts
-			/*line main.go:24:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:24:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
-			/*line main.go:24:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:24:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:25:2*/ mu.Lock()
 			/*line main.go:26:2*/ got = append(got, fut.x)
 			/*line main.go:27:2*/ mu.Unlock()
@@ -74,10 +74,7 @@ func (fut *workFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *workFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -90,7 +87,8 @@ type mainFuture struct {
 	x      int
 	ch     chan int
 	b      *Bus
-	aw0    any
+	av0    rt.YieldNowFuture
+	aw0    *workFuture
 	c_work workFuture // Work's future, held by value
 }
 
@@ -116,16 +114,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
 			/*line main.go:59:15*/ fut.c_work = initWorkFuture(5)
-			/*line main_async.go:119:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:117:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:15
-			/*line main_async.go:123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:59:15*/ r, ready = fut.aw0.(*workFuture).Poll(cx)
-			/*line main_async.go:125:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*workFuture), ready, fresh)
+			/*line main_async.go:121:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:59:15*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:123:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:128:4*/ if !ready {
+			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -136,10 +134,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			/*line main_async.go:139:4*/ fallthrough
+			/*line main_async.go:137:4*/ fallthrough
 		case 2:
 			/*line main.go:63:14*/ if !(fut.x < 3) {
-				/*line main_async.go:142:5*/ state = 6
+				/*line main_async.go:140:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -154,33 +152,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
-			/*line main.go:72:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:158:4*/ fallthrough
+			/*line main.go:72:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:156:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
-			/*line main.go:72:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:161:4*/ if !ready {
+			/*line main.go:72:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
-			/*line main_async.go:166:4*/ fallthrough
+			fut.av0 = rt.YieldNowFuture{}
+			/*line main_async.go:164:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			/*line main_async.go:169:4*/ state = 2
+			/*line main_async.go:167:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
-			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:175:4*/ fut.ch = nil
+			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:173:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
-			/*line main.go:76:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:179:4*/ if !ready {
+			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:177:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:77:2*/ done = fut.b.PublishAsync("b")
 			/*line main.go:78:2*/ select {
 			/*line main.go:79:2*/ case ok := <-done:
@@ -189,11 +187,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				/*line main_async.go:192:5*/ fut.state = -1
+				/*line main_async.go:190:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:196:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:194:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -201,10 +199,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

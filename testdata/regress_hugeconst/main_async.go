@@ -11,7 +11,7 @@ import (
 // mainFuture is the state machine of Main (main.go:16).
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -45,37 +45,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:19:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:19:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:49:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
-			/*line main.go:19:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:19:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:52:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:20:2*/ x = n / d
 			/*line main.go:21:2*/ fmt.Println(x, x == 10.0)
-			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:27:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:60:4*/ fallthrough
 		case 2: // resumes at main.go:27:2
-			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:27:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:63:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:28:2*/ f = tiny * neg
 			/*line main.go:29:2*/ fmt.Println(f, c/1e4999i, neg/-1e4998)
-			/*line main.go:34:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:34:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:71:4*/ fallthrough
 		case 3: // resumes at main.go:34:2
-			/*line main.go:34:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:34:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:74:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:35:2*/ fmt.Println(a, b)
 			{
 				/*line main_async.go:81:5*/ fut.state = -1
@@ -90,10 +90,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

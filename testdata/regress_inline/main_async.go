@@ -13,7 +13,7 @@ type leafFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // LeafAsync is the asynchronous twin of Leaf: it returns a future that runs the
@@ -35,15 +35,15 @@ func (fut *leafFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:19:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:19:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
-			/*line main.go:19:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:19:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:20:2*/ fut.state = -1
 				/*line main.go:20:2*/ return "<" + fut.s + ">", true
@@ -70,10 +70,7 @@ func (fut *leafFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *leafFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -115,17 +112,17 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Mid starts
 			/*line main.go:25:7*/ fut.c_leaf = initLeafFuture(fut.s)
-			/*line main_async.go:118:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:25:7
-			/*line main_async.go:123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:25:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:125:4*/ if driven {
+			/*line main_async.go:122:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:128:4*/ if !ready {
+			/*line main_async.go:125:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -133,16 +130,16 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:25:2*/ fut.a = r
 			/*line main.go:26:7*/ fut.c_leaf = initLeafFuture(fut.a)
-			/*line main_async.go:136:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:133:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:26:7
-			/*line main_async.go:140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:26:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:142:4*/ if driven {
+			/*line main_async.go:139:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:145:4*/ if !ready {
+			/*line main_async.go:142:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -154,10 +151,10 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:27:2*/ return rt.Tuple2[string, int]{V0: fut.a + b, V1: fut.n + len(b)}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:157:4*/ fut.state = -1
+			/*line main_async.go:154:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:160:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:157:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -222,26 +219,26 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Top starts
 			/*line main.go:32:2*/ fut.total = 0
 			/*line main.go:33:2*/ fut.n_2 = fut.n
-			/*line main_async.go:225:4*/ fut.i = 0
-			/*line main_async.go:226:4*/ fallthrough
+			/*line main_async.go:222:4*/ fut.i = 0
+			/*line main_async.go:223:4*/ fallthrough
 		case 1:
 			/*line main.go:33:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:229:5*/ state = 5
+				/*line main_async.go:226:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:34:11*/ fut.c_mid = initMidFuture(fmt.Sprint(fut.i), fut.i)
-			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:232:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:34:11
-			/*line main_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:236:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:241:4*/ if driven {
+			/*line main_async.go:238:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:244:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -249,10 +246,10 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.c_mid = midFuture{}
 			/*line main.go:34:3*/ s, k = r.V0, r.V1
 			/*line main.go:35:3*/ fut.total += k + len(s)
-			/*line main_async.go:252:4*/ fallthrough
+			/*line main_async.go:249:4*/ fallthrough
 		case 4:
-			/*line main_async.go:254:4*/ fut.i++
-			/*line main_async.go:255:4*/ state = 1
+			/*line main_async.go:251:4*/ fut.i++
+			/*line main_async.go:252:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -260,10 +257,10 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:37:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:263:4*/ fut.state = -1
+			/*line main_async.go:260:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:266:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:263:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -296,7 +293,8 @@ type evenFuture struct {
 	state int  // the next case of Poll; -1 once done
 	res   bool // the output, kept by PollFrame for the caller
 	n     int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *oddFuture
 }
 
 // EvenAsync is the asynchronous twin of Even: it returns a future that runs the
@@ -326,25 +324,25 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:43:3*/ return true, true
 				}
 			}
-			/*line main.go:45:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:328:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
-			/*line main.go:45:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:333:4*/ if !ready {
+			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:46:9*/ fut.aw0 = OddAsync(fut.n - 1).(*oddFuture)
-			/*line main_async.go:339:4*/ fresh = true
+			/*line main_async.go:337:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:46:9
-			/*line main_async.go:342:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:46:9*/ r, ready = fut.aw0.(*oddFuture).Poll(cx)
-			/*line main_async.go:344:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
+			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:46:9*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:342:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:347:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -354,10 +352,10 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:46:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:357:4*/ fut.state = -1
+			/*line main_async.go:355:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:360:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:358:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -375,10 +373,9 @@ func (fut *evenFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *evenFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -423,15 +420,15 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1).(*evenFuture)
-			/*line main_async.go:426:4*/ fresh = true
+			/*line main_async.go:423:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:54:9
-			/*line main_async.go:429:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:431:4*/ if driven {
+			/*line main_async.go:428:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -441,10 +438,10 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:54:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:444:4*/ fut.state = -1
+			/*line main_async.go:441:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:447:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:444:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -478,7 +475,7 @@ type ptrFuture struct {
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PtrAsync is the asynchronous twin of Ptr: it returns a future that runs the
@@ -500,27 +497,27 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:503:4*/ fut.r = new(int)
+			/*line main_async.go:500:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
-			/*line main.go:60:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:506:4*/ fallthrough
+			/*line main.go:60:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:503:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
-			/*line main.go:60:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:509:4*/ if !ready {
+			/*line main.go:60:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:506:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:61:2*/ (*fut.r) = 7
 				fut.state = -1
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:520:4*/ fut.state = -1
+			/*line main_async.go:517:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:523:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:520:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -538,10 +535,7 @@ func (fut *ptrFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *ptrFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -590,16 +584,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:593:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:587:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:591:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:14*/ r, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:599:4*/ if driven {
+			/*line main_async.go:593:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:602:4*/ if !ready {
+			/*line main_async.go:596:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -607,32 +601,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:610:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main_async.go:614:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(*evenFuture).Poll(cx)
-			/*line main_async.go:616:4*/ if driven {
+			/*line main_async.go:610:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture), ready, fresh)
 			}
-			/*line main_async.go:619:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:626:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main_async.go:630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:23*/ r_3, ready = fut.aw0.(*oddFuture).Poll(cx)
-			/*line main_async.go:632:4*/ if driven {
+			/*line main_async.go:626:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
 			}
-			/*line main_async.go:635:4*/ if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -640,16 +634,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:637:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main_async.go:647:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:641:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:12*/ r_4, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:649:4*/ if driven {
+			/*line main_async.go:643:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:652:4*/ if !ready {
+			/*line main_async.go:646:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -657,16 +651,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:12*/ r_5, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:666:4*/ if driven {
+			/*line main_async.go:660:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:663:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -675,37 +669,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:678:4*/ fut.p1 = nil
+			/*line main_async.go:672:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main_async.go:676:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:689:4*/ fallthrough
+			/*line main_async.go:683:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:692:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:699:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:73:22
-			/*line main_async.go:703:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:705:4*/ if driven {
+			/*line main_async.go:699:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:708:4*/ if !ready {
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -713,11 +707,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:716:5*/ fut.state = -1
+				/*line main_async.go:710:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:720:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:714:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -17,7 +17,7 @@ type assignFuture struct {
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AssignAsync is the asynchronous twin of Assign: it returns a future that runs the
@@ -42,25 +42,25 @@ func (fut *assignFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:37:2*/ fut.buf = make([]byte, 64<<20)
 			/*line main.go:38:2*/ fut.buf[1] = 7
 			/*line main.go:39:2*/ fut.w = weak.Make(&fut.buf[0])
-			/*line main.go:40:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:46:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
-			/*line main.go:40:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:49:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:41:2*/ fut.s = collect(take(&fut.buf), take(&fut.w))
-			/*line main.go:42:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:42:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:56:4*/ fallthrough
 		case 2: // resumes at main.go:42:2
-			/*line main.go:42:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:42:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:59:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:43:2*/ fut.state = -1
 				/*line main.go:43:2*/ return "assign: " + fut.s, true
@@ -87,10 +87,7 @@ func (fut *assignFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *assignFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -102,7 +99,7 @@ type stmtFuture struct {
 	state int // the next case of Poll; -1 once done
 	buf   []byte
 	w     weak.Pointer[byte]
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // StmtAsync is the asynchronous twin of Stmt: it returns a future that runs the
@@ -127,34 +124,34 @@ func (fut *stmtFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:50:2*/ fut.buf = make([]byte, 32<<20)
 			/*line main.go:51:2*/ fut.buf[1] = 8
 			/*line main.go:52:2*/ fut.w = weak.Make(&fut.buf[0])
-			/*line main.go:53:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:131:4*/ fallthrough
+			/*line main.go:53:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:128:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
-			/*line main.go:53:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:134:4*/ if !ready {
+			/*line main.go:53:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:54:2*/ fmt.Println("stmt:", collect(take(&fut.buf), take(&fut.w)))
-			/*line main.go:55:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main.go:55:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:138:4*/ fallthrough
 		case 2: // resumes at main.go:55:2
-			/*line main.go:55:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main.go:55:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:150:5*/ fut.state = -1
+				/*line main_async.go:147:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:154:4*/ fut.state = -1
+			/*line main_async.go:151:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:157:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:154:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -171,10 +168,7 @@ func (fut *stmtFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *stmtFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -188,7 +182,7 @@ type reusedFuture struct {
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // ReusedAsync is the asynchronous twin of Reused: it returns a future that runs the
@@ -213,34 +207,34 @@ func (fut *reusedFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:62:2*/ fut.buf = make([]byte, 1<<20)
 			/*line main.go:63:2*/ fut.buf[1] = 9
 			/*line main.go:64:2*/ fut.w = weak.Make(&fut.buf[0])
-			/*line main.go:65:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main.go:65:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:211:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
-			/*line main.go:65:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:66:2*/ fut.s = collect(fut.buf, take(&fut.w))
-			/*line main.go:67:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:227:4*/ fallthrough
+			/*line main.go:67:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:221:4*/ fallthrough
 		case 2: // resumes at main.go:67:2
-			/*line main.go:67:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main.go:67:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:68:2*/ fut.state = -1
 				/*line main.go:68:2*/ return fmt.Sprint("reused: ", fut.s, " ", fut.buf[1]), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:240:4*/ fut.state = -1
+			/*line main_async.go:234:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:243:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:237:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -258,10 +252,7 @@ func (fut *reusedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *reusedFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -277,7 +268,7 @@ type condFuture struct {
 	w     weak.Pointer[byte]
 	ok    bool
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // CondAsync is the asynchronous twin of Cond: it returns a future that runs the
@@ -303,42 +294,42 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:77:2*/ fut.buf = make([]byte, 64<<20)
 			/*line main.go:78:2*/ fut.buf[1] = 5
 			/*line main.go:79:2*/ fut.w = weak.Make(&fut.buf[0])
-			/*line main.go:80:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:307:4*/ fallthrough
+			/*line main.go:80:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:298:4*/ fallthrough
 		case 1: // resumes at main.go:80:2
-			/*line main.go:80:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:310:4*/ if !ready {
+			/*line main.go:80:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:301:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:81:2*/ fut.ok = !fut.skip && len(fut.buf) > 0
 			/*line main.go:82:2*/ collected = false
 			/*line main.go:83:6*/ fut.i = 0
-			/*line main_async.go:318:4*/ fallthrough
+			/*line main_async.go:309:4*/ fallthrough
 		case 2:
 			/*line main.go:83:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:321:5*/ state = 6
+				/*line main_async.go:312:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:84:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:327:4*/ fut.buf = nil
+			/*line main.go:84:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:318:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:84:3
-			/*line main.go:84:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main.go:84:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:322:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:85:3*/ runtime.GC()
 			/*line main.go:86:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:338:4*/ fallthrough
+			/*line main_async.go:329:4*/ fallthrough
 		case 5:
 			/*line main.go:83:36*/ fut.i++
-			/*line main_async.go:341:4*/ state = 2
+			/*line main_async.go:332:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -346,10 +337,10 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:88:2*/ return fmt.Sprint("cond: ", fut.ok, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:349:4*/ fut.state = -1
+			/*line main_async.go:340:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:352:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
+			/*line main_async.go:343:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -367,10 +358,7 @@ func (fut *condFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *condFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -406,16 +394,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:93:14*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:409:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:397:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:93:14
-			/*line main_async.go:413:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:401:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:14*/ r, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:415:4*/ if driven {
+			/*line main_async.go:403:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:418:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -423,32 +411,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_assign = assignFuture{}
 			/*line main.go:93:2*/ fmt.Println(r)
 			/*line main.go:94:2*/ fut.c_stmt = initStmtFuture()
-			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_stmt
+			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_stmt
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:94:2
-			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:2*/ _, ready = fut.aw0.(*stmtFuture).Poll(cx)
-			/*line main_async.go:432:4*/ if driven {
+			/*line main_async.go:420:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stmtFuture), ready, fresh)
 			}
-			/*line main_async.go:435:4*/ if !ready {
+			/*line main_async.go:423:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_stmt = stmtFuture{}
 			/*line main.go:95:14*/ fut.c_reused = initReusedFuture()
-			/*line main_async.go:442:4*/ fut.aw0 = &fut.c_reused
+			/*line main_async.go:430:4*/ fut.aw0 = &fut.c_reused
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:95:14
-			/*line main_async.go:446:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:14*/ r_2, ready = fut.aw0.(*reusedFuture).Poll(cx)
-			/*line main_async.go:448:4*/ if driven {
+			/*line main_async.go:436:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reusedFuture), ready, fresh)
 			}
-			/*line main_async.go:451:4*/ if !ready {
+			/*line main_async.go:439:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -456,16 +444,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_reused = reusedFuture{}
 			/*line main.go:95:2*/ fmt.Println(r_2)
 			/*line main.go:96:14*/ fut.c_cond = initCondFuture(true)
-			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_cond
+			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_cond
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:96:14
-			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:14*/ r_3, ready = fut.aw0.(*condFuture).Poll(cx)
-			/*line main_async.go:465:4*/ if driven {
+			/*line main_async.go:453:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*condFuture), ready, fresh)
 			}
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -473,11 +461,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_cond = condFuture{}
 			/*line main.go:96:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:476:5*/ fut.state = -1
+				/*line main_async.go:464:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:480:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:468:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

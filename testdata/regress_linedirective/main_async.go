@@ -14,7 +14,7 @@ type checkFuture struct {
 	state int // the next case of Poll; -1 once done
 	name  string
 	f     func()
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // CheckAsync is the asynchronous twin of Check: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *checkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Check starts
-			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:64:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
-			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:65:2*/ panicLine(take(&fut.name), take(&fut.f))
 			{
 				/*line main_async.go:50:5*/ fut.state = -1
@@ -71,10 +71,7 @@ func (fut *checkFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *checkFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -85,6 +82,7 @@ var _ func(string, func()) = Check
 type mainFuture struct {
 	state   int // the next case of Poll; -1 once done
 	a_3     *[3]int
+	av0     rt.YieldNowFuture
 	aw0     any
 	c_check checkFuture // Check's future, held by value
 	c_where whereFuture // Where's future, held by value
@@ -109,87 +107,87 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:71:3*/ var a [1]int
 				/*line main.go:72:3*/ sink = a /*line main.go:999999:2*/ [ /*line main.go:100:2*/ i]
 			})
-			/*line main_async.go:112:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:2
-			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
-			/*line main_async.go:118:4*/ if driven {
+			/*line main_async.go:116:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
-			/*line main_async.go:121:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_check = checkFuture{}
-			/*line main.go:102:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main.go:102:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:126:4*/ fallthrough
 		case 2: // resumes at main.go:102:2
-			/*line main.go:102:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main.go:102:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:129:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:103:2*/ fut.c_check = initCheckFuture("slice in a literal", func() {
 				/*line main.go:104:3*/ var a_2 []int
 				/*line main.go:105:3*/ sinkS = a_2 /*line main.go:999999:2*/ [: /*line main.go:200:2*/ i]
 			})
-			/*line main_async.go:140:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:138:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:103:2
-			/*line main_async.go:144:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:142:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
-			/*line main_async.go:146:4*/ if driven {
+			/*line main_async.go:144:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:147:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_check = checkFuture{}
 			/*line main.go:202:2*/ fut.a_3 = new([3]int)
-			/*line main.go:203:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main.go:203:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:155:4*/ fallthrough
 		case 4: // resumes at main.go:203:2
-			/*line main.go:203:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main.go:203:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:204:2*/ panicLine("no directive", func(a_3_p *[3]int) func() {
 				return func() {
 					/*line main.go:204:37*/ sink = (*a_3_p)[i]
 				}
 			}(fut.a_3))
 			/*line main.go:205:2*/ fut.c_where = initWhereFuture()
-			/*line main_async.go:171:4*/ fut.aw0 = &fut.c_where
+			/*line main_async.go:169:4*/ fut.aw0 = &fut.c_where
 			fresh = true
 			fut.a_3 = nil
 			fallthrough
 		case 5: // resumes at main.go:205:2
-			/*line main_async.go:176:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:174:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:205:2*/ _, ready = fut.aw0.(*whereFuture).Poll(cx)
-			/*line main_async.go:178:4*/ if driven {
+			/*line main_async.go:176:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*whereFuture), ready, fresh)
 			}
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_where = whereFuture{}
 			{
-				/*line main_async.go:188:5*/ fut.state = -1
+				/*line main_async.go:186:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:192:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:190:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -197,6 +195,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -213,7 +212,7 @@ var _ func() = Main
 type directFuture struct {
 	state int // the next case of Poll; -1 once done
 	b     [2]int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // DirectAsync is the asynchronous twin of Direct: it returns a future that runs the
@@ -231,22 +230,22 @@ func (fut *directFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Direct starts
 			/*line main.go:212:2*/ fut.b = [2]int{}
-			/*line main.go:213:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:235:4*/ fallthrough
+			/*line main.go:213:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:234:4*/ fallthrough
 		case 1: // resumes at main.go:213:2
-			/*line main.go:213:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:238:4*/ if !ready {
+			/*line main.go:213:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:237:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:214:2*/ sink = fut.b /*line main.go:999999:2*/ [ /*line main.go:300:2*/ i]
 			{
-				/*line main_async.go:245:5*/ fut.state = -1
+				/*line main_async.go:244:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:249:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:248:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -254,10 +253,7 @@ func (fut *directFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *directFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -267,7 +263,7 @@ var _ func() = Direct
 // whereFuture is the state machine of Where (main.go:307).
 type whereFuture struct {
 	state int // the next case of Poll; -1 once done
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // WhereAsync is the asynchronous twin of Where: it returns a future that runs the
@@ -291,28 +287,28 @@ func (fut *whereFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Where starts
-			/*line main.go:308:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:295:4*/ fallthrough
+			/*line main.go:308:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:291:4*/ fallthrough
 		case 1: // resumes at main.go:308:2
-			/*line main.go:308:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:298:4*/ if !ready {
+			/*line main.go:308:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line /foo/bar.go:123*/ _, file, line, _ = runtime.Caller(0)
 			/*line /foo/bar.go:124*/ fmt.Println(file, line)
 			/*line :1*/ _, file, line, _ = runtime.Caller(0)
 			/*line :2*/ fmt.Println(file, line)
 			{
-				/*line main_async.go:308:5*/ fut.state = -1
+				/*line main_async.go:304:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:312:4*/ fut.state = -1
+			/*line main_async.go:308:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:315:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
+			/*line main_async.go:311:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -329,10 +325,7 @@ func (fut *whereFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *whereFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

@@ -12,7 +12,7 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	x     *int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -34,41 +34,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:55:2*/ fut.x = new(int)
 			/*line main_async.go:36:4*/ (*fut.x) = 7
-			/*line main.go:56:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:56:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:56:2
-			/*line main.go:56:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:56:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero_2, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:57:2*/ panicLine("division in a literal", func(x_p *int) func() {
 				return func() {
 					/*line main.go:58:3*/ fmt.Println((*x_p) /*line main.go:400:2*/ / zero)
 				}
 			}(fut.x))
-			/*line main.go:402:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:402:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:52:4*/ fallthrough
 		case 2: // resumes at main.go:402:2
-			/*line main.go:402:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:402:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:55:4*/ if !ready {
 				fut.state = 2
 				return zero_2, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:403:2*/ n = 1 /*line main.go:500:2*/ + lineOf()
 			/*line main.go:501:2*/ m = map[string]int{"a" /*line main.go:600:2*/ : lineOf()}
 			/*line main.go:601:2*/ fmt.Println(n, m)
-			/*line main.go:602:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:602:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:64:4*/ fallthrough
 		case 3: // resumes at main.go:602:2
-			/*line main.go:602:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:602:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:67:4*/ if !ready {
 				fut.state = 3
 				return zero_2, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:603:2*/ f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:604:3*/ var v int
@@ -95,10 +95,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

@@ -18,7 +18,7 @@ type fieldFuture struct {
 	w     weak.Pointer[byte]
 	sum   int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // FieldAsync is the asynchronous twin of Field: it returns a future that runs the
@@ -44,15 +44,15 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:23:2*/ fut.buf = make([]byte, 64<<20)
 			/*line main.go:24:2*/ fut.buf[1] = 7
 			/*line main.go:25:2*/ fut.w = weak.Make(&fut.buf[0])
-			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:26:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:48:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
-			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:26:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:51:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:27:2*/ fut.sum = int(fut.buf[1]) + len(fut.buf)>>20
 			/*line main.go:28:2*/ collected = false
 			/*line main.go:29:6*/ fut.i = 0
@@ -64,16 +64,16 @@ func (fut *fieldFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 			fallthrough
 		case 3:
-			/*line main.go:30:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:30:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:68:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:30:3
-			/*line main.go:30:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:30:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:72:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:31:3*/ runtime.GC()
 			/*line main.go:32:3*/ collected = fut.w.Value() == nil
 			/*line main_async.go:79:4*/ fallthrough
@@ -108,10 +108,7 @@ func (fut *fieldFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fieldFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -125,7 +122,7 @@ type localFuture struct {
 	w     weak.Pointer[byte]
 	sum   int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // LocalAsync is the asynchronous twin of Local: it returns a future that runs the
@@ -155,29 +152,29 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:44:2*/ fut.sum = int(buf[2])
 			/*line main.go:45:2*/ collected = false
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:158:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 1:
 			/*line main.go:46:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:161:5*/ state = 5
+				/*line main_async.go:158:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:47:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:167:4*/ fallthrough
+			/*line main.go:47:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:164:4*/ fallthrough
 		case 3: // resumes at main.go:47:3
-			/*line main.go:47:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:170:4*/ if !ready {
+			/*line main.go:47:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:167:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:48:3*/ runtime.GC()
 			/*line main.go:49:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:177:4*/ fallthrough
+			/*line main_async.go:174:4*/ fallthrough
 		case 4:
 			/*line main.go:46:36*/ fut.i++
-			/*line main_async.go:180:4*/ state = 1
+			/*line main_async.go:177:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -185,10 +182,10 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:51:2*/ return fmt.Sprint("local: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:188:4*/ fut.state = -1
+			/*line main_async.go:185:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:191:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:188:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -206,10 +203,7 @@ func (fut *localFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *localFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -224,7 +218,7 @@ type paramFuture struct {
 	w     weak.Pointer[[16777216]byte]
 	first byte
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // ParamAsync is the asynchronous twin of Param: it returns a future that runs the
@@ -252,30 +246,30 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
-			/*line main_async.go:255:4*/ fallthrough
+			/*line main_async.go:249:4*/ fallthrough
 		case 1:
 			/*line main.go:62:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:258:5*/ state = 5
+				/*line main_async.go:252:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:63:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:264:4*/ fut.p = nil
+			/*line main.go:63:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:258:4*/ fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:63:3
-			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main.go:63:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:262:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:64:3*/ runtime.GC()
 			/*line main.go:65:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:269:4*/ fallthrough
 		case 4:
 			/*line main.go:62:36*/ fut.i++
-			/*line main_async.go:278:4*/ state = 1
+			/*line main_async.go:272:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -283,10 +277,10 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:67:2*/ return fmt.Sprint("param: ", fut.first, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:286:4*/ fut.state = -1
+			/*line main_async.go:280:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:289:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
+			/*line main_async.go:283:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -304,10 +298,7 @@ func (fut *paramFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *paramFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -342,16 +333,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:72:14*/ fut.c_field = initFieldFuture()
-			/*line main_async.go:345:4*/ fut.aw0 = &fut.c_field
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_field
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:72:14
-			/*line main_async.go:349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:14*/ r, ready = fut.aw0.(*fieldFuture).Poll(cx)
-			/*line main_async.go:351:4*/ if driven {
+			/*line main_async.go:342:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fieldFuture), ready, fresh)
 			}
-			/*line main_async.go:354:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -359,16 +350,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_field = fieldFuture{}
 			/*line main.go:72:2*/ fmt.Println(r)
 			/*line main.go:73:14*/ fut.c_local = initLocalFuture()
-			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_local
+			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_local
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:73:14
-			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:357:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ r_2, ready = fut.aw0.(*localFuture).Poll(cx)
-			/*line main_async.go:368:4*/ if driven {
+			/*line main_async.go:359:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localFuture), ready, fresh)
 			}
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -376,16 +367,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_local = localFuture{}
 			/*line main.go:73:2*/ fmt.Println(r_2)
 			/*line main.go:74:14*/ fut.c_param = initParamFuture(new([16 << 20]byte))
-			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_param
+			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_param
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:74:14
-			/*line main_async.go:383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:14*/ r_3, ready = fut.aw0.(*paramFuture).Poll(cx)
-			/*line main_async.go:385:4*/ if driven {
+			/*line main_async.go:376:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramFuture), ready, fresh)
 			}
-			/*line main_async.go:388:4*/ if !ready {
+			/*line main_async.go:379:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -393,11 +384,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_param = paramFuture{}
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:396:5*/ fut.state = -1
+				/*line main_async.go:387:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:400:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:391:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -14,7 +14,7 @@ type cAddFuture struct {
 	res   int // the output, kept by PollFrame for the caller
 	c     *C
 	by    int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -31,15 +31,15 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // C.Add starts
-			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:16:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:35:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
-			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:16:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:38:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:17:2*/ fut.c.N += fut.by
 			{
 				/*line main.go:18:2*/ fut.state = -1
@@ -67,10 +67,7 @@ func (fut *cAddFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *cAddFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -102,26 +99,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:23:2*/ c = &C{}
 			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2).(*cAddFuture)
-			/*line main_async.go:105:4*/ fresh = true
+			/*line main_async.go:102:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:24:14
-			/*line main_async.go:108:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:105:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:24:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:110:4*/ if driven {
+			/*line main_async.go:107:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:110:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:120:5*/ fut.state = -1
+				/*line main_async.go:117:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:121:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

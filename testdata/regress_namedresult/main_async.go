@@ -14,7 +14,7 @@ type fFuture struct {
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // FAsync is the asynchronous twin of F: it returns a future that runs the
@@ -38,15 +38,15 @@ func (fut *fFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 		case 0: // F starts
 			/*line main_async.go:39:4*/ fut.r = new(int)
 			/*line main.go:16:2*/ fut.p = fut.r
-			/*line main.go:17:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:17:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
-			/*line main.go:17:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:17:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:18:2*/ (*fut.r) = 5
 				fut.state = -1
@@ -74,10 +74,7 @@ func (fut *fFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -110,16 +107,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:23:10*/ fut.c_f = initFFuture()
-			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:23:10
-			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:119:4*/ if driven {
+			/*line main_async.go:116:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -128,11 +125,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				/*line main_async.go:131:5*/ fut.state = -1
+				/*line main_async.go:128:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:135:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:132:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

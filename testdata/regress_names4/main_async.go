@@ -16,7 +16,7 @@ type workFuture2 struct {
 	state      int // the next case of Poll; -1 once done
 	res        int // the output, kept by PollFrame for the caller
 	workFuture int
-	aw0        rt.Future[struct{}]
+	av0        rt.YieldNowFuture
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -38,15 +38,15 @@ func (fut *workFuture2) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Work starts
-			/*line main.go:23:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:23:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
-			/*line main.go:23:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:24:2*/ fut.state = -1
 				/*line main.go:24:2*/ return fut.workFuture * 2, true
@@ -73,10 +73,7 @@ func (fut *workFuture2) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *workFuture2) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -93,7 +90,8 @@ type mainFuture struct {
 	r         rune
 	str       string
 	iter_2    *reflect.MapIter
-	aw0       any
+	av0       rt.YieldNowFuture
+	aw0       *workFuture2
 	c_work    workFuture2 // Work's future, held by value
 }
 
@@ -119,116 +117,116 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:29:2*/ fut.Poll_2, fut.Cancel_2 = 1, 2
-			/*line main.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:123:4*/ fallthrough
+			/*line main.go:30:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:30:2
-			/*line main.go:30:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:126:4*/ if !ready {
+			/*line main.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:31:2*/ fmt.Println(fut.Poll_2, fut.Cancel_2)
 			/*line main.go:32:2*/ fut.reflect_2 = "r"
 			/*line main.go:33:2*/ fut.iter = "i"
 			/*line main.go:34:2*/ fut.str = "añb"
-			/*line main_async.go:135:4*/ fut.Poll_2 = 0
-			/*line main_async.go:136:4*/ fallthrough
+			/*line main_async.go:133:4*/ fut.Poll_2 = 0
+			/*line main_async.go:134:4*/ fallthrough
 		case 2:
 			/*line main.go:34:20*/ if !(fut.Poll_2 < len(fut.str)) {
-				/*line main_async.go:139:5*/ state = 6
+				/*line main_async.go:137:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:144:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
-			/*line main_async.go:145:4*/ fut.Cancel_2 = fut.Poll_2 + size
-			/*line main_async.go:146:4*/ fut.r = rn
-			/*line main.go:35:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:148:4*/ fallthrough
+			/*line main_async.go:142:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
+			/*line main_async.go:143:4*/ fut.Cancel_2 = fut.Poll_2 + size
+			/*line main_async.go:144:4*/ fut.r = rn
+			/*line main.go:35:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:146:4*/ fallthrough
 		case 4: // resumes at main.go:35:3
-			/*line main.go:35:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:151:4*/ if !ready {
+			/*line main.go:35:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:149:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:36:3*/ fmt.Println(fut.Poll_2, fut.r, fut.reflect_2, fut.iter)
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 5:
-			/*line main_async.go:159:4*/ fut.Poll_2 = fut.Cancel_2
-			/*line main_async.go:160:4*/ state = 2
+			/*line main_async.go:157:4*/ fut.Poll_2 = fut.Cancel_2
+			/*line main_async.go:158:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:38:2*/ fut.iter_2 = reflect.ValueOf(map[string]int{"k": 1}).MapRange()
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:162:4*/ fallthrough
 		case 7:
 			/*line main.go:38:20*/ if !(fut.iter_2.Next()) {
-				/*line main_async.go:167:5*/ state = 10
+				/*line main_async.go:165:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:172:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
-			/*line main_async.go:173:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
-			/*line main_async.go:174:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
-			/*line main.go:39:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:176:4*/ fut.iter = ""
+			/*line main_async.go:170:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
+			/*line main_async.go:171:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
+			/*line main_async.go:172:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
+			/*line main.go:39:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:174:4*/ fut.iter = ""
 			fut.str = ""
 			fallthrough
 		case 9: // resumes at main.go:39:3
-			/*line main.go:39:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main.go:39:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:40:3*/ fmt.Println(take(&fut.reflect_2), fut.Poll_2)
-			/*line main_async.go:187:4*/ state = 7
+			/*line main_async.go:185:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:42:2*/ fut.reflect_2 = strings.ToUpper("dot")
 			/*line main.go:42:30*/ fut.c_work = initWorkFuture2(3)
-			/*line main_async.go:192:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:190:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fut.iter = ""
 			fut.str = ""
 			fut.iter_2 = nil
 			fallthrough
 		case 11: // resumes at main.go:42:30
-			/*line main_async.go:199:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:42:30*/ r_2, ready = fut.aw0.(*workFuture2).Poll(cx)
-			/*line main_async.go:201:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*workFuture2), ready, fresh)
+			/*line main_async.go:197:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:42:30*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:199:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main_async.go:202:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_work = workFuture2{}
-			/*line main_async.go:210:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
+			/*line main_async.go:208:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
 			/*line main.go:43:2*/ fut.reflect_2 = strings.ToUpper("x")
-			/*line main.go:44:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:213:4*/ fallthrough
+			/*line main.go:44:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:211:4*/ fallthrough
 		case 12: // resumes at main.go:44:2
-			/*line main.go:44:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:216:4*/ if !ready {
+			/*line main.go:44:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:45:27*/ fut.c_work = initWorkFuture2(1)
-			/*line main_async.go:222:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:220:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:45:27
-			/*line main_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:45:27*/ r_3, ready = fut.aw0.(*workFuture2).Poll(cx)
-			/*line main_async.go:228:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*workFuture2), ready, fresh)
+			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:45:27*/ r_3, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:226:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -236,11 +234,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_work = workFuture2{}
 			/*line main.go:45:2*/ fmt.Println(fut.reflect_2, strings.Repeat(fut.reflect_2, r_3))
 			{
-				/*line main_async.go:239:5*/ fut.state = -1
+				/*line main_async.go:237:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:243:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:241:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -248,10 +246,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

@@ -16,7 +16,7 @@ type getFuture struct {
 	state int                   // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	x     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the
@@ -38,15 +38,15 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Get starts
-			/*line main.go:27:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:27:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
-			/*line main.go:27:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:27:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
+			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 			{
 				/*line main.go:28:2*/ fut.state = -1
 				/*line main.go:28:2*/ return rt.Tuple2[int, error]{V0: fut.x + nil, V1: error(fmt.Errorf("e%d", fut.x))}, (0 == 0)
@@ -73,10 +73,7 @@ func (fut *getFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *getFuture) Cancel() {
-	if fut.aw0 != (struct{ v rt.Future[struct{}] }{}).v {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = (struct{ v rt.Future[struct{}] }{}).v
-	}
+	fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 	fut.state = -1
 }
 
@@ -95,7 +92,8 @@ type mainFuture struct {
 	seq   []int
 	str   string
 	next  int
-	aw0   any
+	av0   rt.YieldNowFuture
+	aw0   *getFuture
 	c_get getFuture // Get's future, held by value
 }
 
@@ -123,122 +121,122 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ fmt.Println(true, false, panic, nil, len([]int{1}))
 			/*line main.go:34:2*/ fut.ps = (struct{ v []*int }{}).v
 			/*line main.go:35:6*/ fut.i = &(&struct{ v int }{}).v
-			/*line main_async.go:126:4*/ (*fut.i) = 0
-			/*line main_async.go:127:4*/ fallthrough
+			/*line main_async.go:124:4*/ (*fut.i) = 0
+			/*line main_async.go:125:4*/ fallthrough
 		case 1:
 			/*line main.go:35:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:130:5*/ state = 5
+				/*line main_async.go:128:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:36:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main.go:37:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main.go:37:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:135:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
-			/*line main.go:37:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:140:4*/ if !ready {
+			/*line main.go:37:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:138:4*/ if !ready {
 				fut.state = 3
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v any }{}).v
-			/*line main_async.go:145:4*/ fallthrough
+			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
+			/*line main_async.go:143:4*/ fallthrough
 		case 4:
 			/*line main.go:37:3*/ fut.i = &(&struct{ v int }{*fut.i}).v
 			/*line main.go:35:21*/ (*fut.i)++
-			/*line main_async.go:149:4*/ state = 1
+			/*line main_async.go:147:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:39:2*/ for _, p := range fut.ps {
 				/*line main.go:40:3*/ fmt.Println(*p, *new(*p))
 			}
 			/*line main.go:42:2*/ fut.seq = []int{4, 5}
-			/*line main_async.go:156:4*/ fut.i_2 = 0
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main_async.go:154:4*/ fut.i_2 = 0
+			/*line main_async.go:155:4*/ fallthrough
 		case 6:
 			/*line main.go:42:20*/ if !(fut.i_2 < reflect.ValueOf(fut.seq).Len()) {
-				/*line main_async.go:160:5*/ state = 10
+				/*line main_async.go:158:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:165:4*/ x = fut.seq[fut.i_2]
+			/*line main_async.go:163:4*/ x = fut.seq[fut.i_2]
 			/*line main.go:43:13*/ fut.c_get = initGetFuture(x)
-			/*line main_async.go:167:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:165:4*/ fut.aw0 = &fut.c_get
 			fresh = (0 == 0)
 			fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
-			/*line main_async.go:173:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:43:13*/ r_2, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:175:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
+			/*line main_async.go:171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:43:13*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:173:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:178:4*/ if !ready {
+			/*line main_async.go:176:4*/ if !ready {
 				fut.state = 8
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v any }{}).v
+			fut.aw0 = (struct{ v *getFuture }{}).v
 			fut.c_get = getFuture{}
 			/*line main.go:43:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:44:3*/ fmt.Println(fut.i_2, n, err)
-			/*line main_async.go:186:4*/ fallthrough
+			/*line main_async.go:184:4*/ fallthrough
 		case 9:
-			/*line main_async.go:188:4*/ fut.i_2++
-			/*line main_async.go:189:4*/ state = 6
+			/*line main_async.go:186:4*/ fut.i_2++
+			/*line main_async.go:187:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
-			/*line main.go:48:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:195:4*/ fut.ps = (struct{ v []*int }{}).v
+			/*line main.go:48:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:193:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
-			/*line main.go:48:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main.go:48:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:199:4*/ if !ready {
 				fut.state = 11
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v any }{}).v
+			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 			/*line main.go:49:2*/ fmt.Println(take(&fut.e), fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			/*line main_async.go:208:4*/ fut.i_2 = 0
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:206:4*/ fut.i_2 = 0
+			/*line main_async.go:207:4*/ fallthrough
 		case 12:
 			/*line main.go:50:20*/ if !(fut.str[fut.i_2:] != "") {
-				/*line main_async.go:212:5*/ state = 16
+				/*line main_async.go:210:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:217:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:218:4*/ fut.next = fut.i_2 + size
-			/*line main_async.go:219:4*/ fut.r = rn
-			/*line main.go:51:3*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:215:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:216:4*/ fut.next = fut.i_2 + size
+			/*line main_async.go:217:4*/ fut.r = rn
+			/*line main.go:51:3*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:219:4*/ fallthrough
 		case 14: // resumes at main.go:51:3
-			/*line main.go:51:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:224:4*/ if !ready {
+			/*line main.go:51:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:222:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
-			fut.aw0 = (struct{ v any }{}).v
+			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:228:4*/ fallthrough
 		case 15:
-			/*line main_async.go:232:4*/ fut.i_2 = fut.next
-			/*line main_async.go:233:4*/ state = 12
+			/*line main_async.go:230:4*/ fut.i_2 = fut.next
+			/*line main_async.go:231:4*/ state = 12
 			continue
 		case 16:
 			{
-				/*line main_async.go:237:5*/ fut.state = -1
+				/*line main_async.go:235:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			/*line main_async.go:241:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:239:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -246,11 +244,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != (struct{ v any }{}).v {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
-		fut.aw0 = (struct{ v any }{}).v
+	fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
+	if fut.aw0 != (struct{ v *getFuture }{}).v {
+		fut.aw0.Cancel()
+		fut.aw0 = (struct{ v *getFuture }{}).v
 	}
 	fut.state = -1
 }

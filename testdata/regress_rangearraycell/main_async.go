@@ -16,7 +16,7 @@ type mainFuture struct {
 	arr   *[2]int
 	k     int
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -63,15 +63,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 4:
-			/*line main.go:23:4*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:23:4*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:67:4*/ fallthrough
 		case 5: // resumes at main.go:23:4
-			/*line main.go:23:4*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:23:4*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:70:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:24:4*/ fmt.Println("k", fut.k)
 			/*line main_async.go:76:4*/ fallthrough
 		case 6:
@@ -91,16 +91,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 9:
-			/*line main.go:27:4*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:27:4*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:95:4*/ fut.arr = nil
 			fallthrough
 		case 10: // resumes at main.go:27:4
-			/*line main.go:27:4*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:27:4*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main_async.go:104:4*/ fallthrough
 		case 11:
 			/*line main.go:27:4*/ fut.k++
@@ -125,10 +125,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

@@ -15,7 +15,7 @@ type mainFuture struct {
 	sl    []int
 	seq   []int
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -45,15 +45,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 2:
 			/*line main_async.go:47:4*/ fut.idx, fut.sl[fut.idx] = fut.i, fut.seq[fut.i]
-			/*line main.go:17:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:17:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:49:4*/ fallthrough
 		case 3: // resumes at main.go:17:3
-			/*line main.go:17:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:17:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:52:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main_async.go:57:4*/ fallthrough
 		case 4:
 			/*line main.go:17:3*/ fut.i++
@@ -74,10 +74,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

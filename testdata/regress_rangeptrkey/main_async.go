@@ -12,7 +12,7 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -43,15 +43,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line main.go:16:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:16:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:47:4*/ fallthrough
 		case 3: // resumes at main.go:16:3
-			/*line main.go:16:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:16:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:50:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:17:3*/ fmt.Println(fut.i)
 			/*line main_async.go:56:4*/ fallthrough
 		case 4:
@@ -72,10 +72,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

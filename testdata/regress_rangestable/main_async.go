@@ -27,7 +27,7 @@ type mainFuture struct {
 	seq_4 [][]int
 	i_11  int
 	str   string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -60,15 +60,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 2:
 			/*line main_async.go:62:4*/ fut.x = fut.u[fut.i]
-			/*line main.go:21:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:21:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:64:4*/ fallthrough
 		case 3: // resumes at main.go:21:3
-			/*line main.go:21:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:21:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:67:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:22:3*/ fut.s = append(take(&fut.s), fut.x*10)
 			/*line main.go:23:3*/ fmt.Println("append", fut.i, fut.x, len(fut.s))
 			/*line main_async.go:74:4*/ fallthrough
@@ -89,16 +89,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 7:
 			/*line main.go:27:3*/ fut.t = []string{"z"}
-			/*line main.go:28:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:28:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:93:4*/ fut.u = nil
 			fallthrough
 		case 8: // resumes at main.go:28:3
-			/*line main.go:28:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:28:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:97:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:29:3*/ fmt.Println("replace", fut.i, len(take(&fut.t)))
 			/*line main_async.go:103:4*/ fallthrough
 		case 9:
@@ -118,16 +118,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 12:
 			/*line main_async.go:119:4*/ fut.i = fut.u[fut.x]
 			/*line main.go:33:3*/ fut.u[2] = 60
-			/*line main.go:34:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:34:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:122:4*/ fut.seq_2 = nil
 			fallthrough
 		case 13: // resumes at main.go:34:3
-			/*line main.go:34:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:34:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:35:3*/ fmt.Println("elem", fut.i)
 			/*line main_async.go:132:4*/ fallthrough
 		case 14:
@@ -154,16 +154,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 17:
 			/*line main_async.go:155:4*/ fut.x = fut.u[fut.i]
 			/*line main.go:40:3*/ fut.reset()
-			/*line main.go:41:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:41:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:158:4*/ fut.seq_2 = nil
 			fallthrough
 		case 18: // resumes at main.go:41:3
-			/*line main.go:41:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:41:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:42:3*/ fmt.Println("closure", fut.i, fut.x, (*fut.v) == nil)
 			/*line main_async.go:168:4*/ fallthrough
 		case 19:
@@ -185,18 +185,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:185:4*/ fut.u = fut.seq_4[fut.i]
 			/*line main.go:46:3*/ for _, fut.w = range [][][]int{{{9}}} {
 			}
-			/*line main.go:48:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:48:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:189:4*/ fut.v = nil
 			fut.reset = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 23: // resumes at main.go:48:3
-			/*line main.go:48:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:48:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:49:3*/ fmt.Println("nested", take(&fut.u), len(fut.w))
 			/*line main_async.go:201:4*/ fallthrough
 		case 24:
@@ -215,7 +215,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 27:
 			/*line main_async.go:217:4*/ fut.i = fut.i_11
-			/*line main.go:52:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:52:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:219:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
@@ -224,12 +224,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_4 = nil
 			fallthrough
 		case 28: // resumes at main.go:52:3
-			/*line main.go:52:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:52:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:228:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:53:3*/ fut.i += 10
 			/*line main.go:54:3*/ fmt.Println("key", fut.i)
 			/*line main_async.go:235:4*/ fallthrough
@@ -252,7 +252,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:252:4*/ i_5 = new(int)
 			/*line main_async.go:253:4*/ (*i_5) = fut.x
 			/*line main.go:58:3*/ fut.ps = append(take(&fut.ps), i_5)
-			/*line main.go:59:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:59:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:256:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
@@ -261,12 +261,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_4 = nil
 			fallthrough
 		case 33: // resumes at main.go:59:3
-			/*line main.go:59:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:59:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main_async.go:270:4*/ fallthrough
 		case 34:
 			/*line main.go:59:3*/ fut.x++
@@ -294,7 +294,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:66:32*/ return (*i_6_p)
 				}
 			}(i_6))
-			/*line main.go:67:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:67:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:298:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
@@ -304,12 +304,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_4 = nil
 			fallthrough
 		case 38: // resumes at main.go:67:3
-			/*line main.go:67:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:308:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main_async.go:313:4*/ fallthrough
 		case 39:
 			/*line main.go:67:3*/ fut.i++
@@ -332,7 +332,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:332:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
 			/*line main_async.go:333:4*/ fut.x = fut.i + size
 			/*line main_async.go:334:4*/ fut.r = rn
-			/*line main.go:73:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:73:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:336:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
@@ -344,12 +344,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.t = nil
 			fallthrough
 		case 43: // resumes at main.go:73:3
-			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:73:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:348:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:74:3*/ fmt.Println("rune", fut.i, string(fut.r))
 			/*line main_async.go:354:4*/ fallthrough
 		case 44:
@@ -367,7 +367,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 47:
-			/*line main.go:78:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:78:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:371:4*/ fut.u = nil
 			fut.v = nil
 			fut.reset = nil
@@ -380,12 +380,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 48: // resumes at main.go:78:3
-			/*line main.go:78:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:79:3*/ fut.i += fut.x
 			/*line main_async.go:390:4*/ fallthrough
 		case 49:
@@ -407,10 +407,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

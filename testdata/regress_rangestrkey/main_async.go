@@ -15,7 +15,7 @@ type mainFuture struct {
 	i     int
 	str   string
 	next  int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -46,15 +46,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 2:
 			/*line main_async.go:47:4*/ _, size = utf8.DecodeRuneInString(fut.str[fut.i:])
 			/*line main_async.go:48:4*/ fut.next = fut.i + size
-			/*line main.go:15:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:15:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:50:4*/ fallthrough
 		case 3: // resumes at main.go:15:3
-			/*line main.go:15:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:15:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:53:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:16:3*/ fmt.Println("string key", fut.i)
 			/*line main_async.go:59:4*/ fallthrough
 		case 4:
@@ -74,15 +74,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 7:
 			/*line main_async.go:75:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[fut.i:])
 			/*line main_async.go:76:4*/ fut.next = fut.i + size_2
-			/*line main.go:19:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:19:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:78:4*/ fallthrough
 		case 8: // resumes at main.go:19:3
-			/*line main.go:19:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:19:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:81:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:20:3*/ fmt.Println("string key, blank value", fut.i)
 			/*line main_async.go:87:4*/ fallthrough
 		case 9:
@@ -103,10 +103,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

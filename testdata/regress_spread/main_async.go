@@ -12,7 +12,7 @@ import (
 type numsFuture struct {
 	state int   // the next case of Poll; -1 once done
 	res   []any // the output, kept by PollFrame for the caller
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // NumsAsync is the asynchronous twin of Nums: it returns a future that runs the
@@ -34,15 +34,15 @@ func (fut *numsFuture) Poll(cx *rt.Context) ([]any, bool) {
 	for {
 		switch state {
 		case 0: // Nums starts
-			/*line main.go:14:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:14:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:14:2
-			/*line main.go:14:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:14:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:15:2*/ fut.state = -1
 				/*line main.go:15:2*/ return []any{1, 2, 3}, true
@@ -69,10 +69,7 @@ func (fut *numsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *numsFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -103,16 +100,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:20:14*/ fut.c_nums = initNumsFuture()
-			/*line main_async.go:106:4*/ fut.aw0 = &fut.c_nums
+			/*line main_async.go:103:4*/ fut.aw0 = &fut.c_nums
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:20:14
-			/*line main_async.go:110:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:112:4*/ if driven {
+			/*line main_async.go:109:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:115:4*/ if !ready {
+			/*line main_async.go:112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,11 +117,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_nums = numsFuture{}
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				/*line main_async.go:123:5*/ fut.state = -1
+				/*line main_async.go:120:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:127:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	xs    []any
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -30,15 +30,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:14:2*/ fut.xs = []any{1, 2, 3}
-			/*line main.go:15:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:15:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:34:4*/ fallthrough
 		case 1: // resumes at main.go:15:2
-			/*line main.go:15:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:15:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:37:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:16:2*/ fmt.Println(take(&fut.xs)...)
 			{
 				/*line main_async.go:44:5*/ fut.state = -1
@@ -53,10 +53,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 

@@ -13,7 +13,7 @@ type pairFuture struct {
 	state int                    // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	tag   string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:19:2*/ trace = append(trace, "pair "+fut.tag)
-			/*line main.go:20:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
-			/*line main.go:20:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return rt.Tuple2[int, string]{V0: len(fut.tag), V1: fut.tag}, true
@@ -71,10 +71,7 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pairFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -87,7 +84,7 @@ type takeFuture struct {
 	res   string // the output, kept by PollFrame for the caller
 	a     int
 	b     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TakeAsync is the asynchronous twin of Take: it returns a future that runs the
@@ -109,24 +106,24 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Take starts
-			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:113:4*/ fallthrough
+			/*line main.go:26:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
-			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main.go:26:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fmt.Sprint(fut.a, ":", fut.b), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:126:4*/ fut.state = -1
+			/*line main_async.go:123:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:129:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:126:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,10 +141,7 @@ func (fut *takeFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *takeFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -159,7 +153,7 @@ type takeVFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	xs    []any
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TakeVAsync is the asynchronous twin of TakeV: it returns a future that runs the
@@ -181,24 +175,24 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // TakeV starts
-			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:179:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
-			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:188:4*/ if !ready {
+			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:182:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return len(fut.xs), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:198:4*/ fut.state = -1
+			/*line main_async.go:192:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:201:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
+			/*line main_async.go:195:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -216,10 +210,7 @@ func (fut *takeVFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *takeVFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -232,7 +223,7 @@ type swapFuture struct {
 	res   rt.Tuple2[string, int] // the output, kept by PollFrame for the caller
 	a     int
 	b     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the
@@ -254,24 +245,24 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 	for {
 		switch state {
 		case 0: // Swap starts
-			/*line main.go:38:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:258:4*/ fallthrough
+			/*line main.go:38:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:249:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
-			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:261:4*/ if !ready {
+			/*line main.go:38:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:252:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:39:2*/ fut.state = -1
 				/*line main.go:39:2*/ return rt.Tuple2[string, int]{V0: fut.b, V1: fut.a}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:271:4*/ fut.state = -1
+			/*line main_async.go:262:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:274:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:265:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -289,10 +280,7 @@ func (fut *swapFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *swapFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -306,7 +294,7 @@ type tTakeFuture struct {
 	t     *T
 	a     int
 	b     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TakeAsync is the asynchronous twin of Take: it returns a future that runs the
@@ -323,24 +311,24 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // T.Take starts
-			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:327:4*/ fallthrough
+			/*line main.go:46:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:315:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
-			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:330:4*/ if !ready {
+			/*line main.go:46:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return fut.t.name + fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:340:4*/ fut.state = -1
+			/*line main_async.go:328:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:343:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:331:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -358,10 +346,7 @@ func (fut *tTakeFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *tTakeFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -401,33 +386,33 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.c_pair = initPairFuture(fut.tag)
-			/*line main_async.go:404:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
-			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:51*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:411:4*/ if driven {
+			/*line main_async.go:396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:414:4*/ if !ready {
+			/*line main_async.go:399:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:51:46*/ fut.c_swap = initSwapFuture(r.V0, r.V1)
-			/*line main_async.go:421:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:51:46
-			/*line main_async.go:425:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:46*/ r_2, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:427:4*/ if driven {
+			/*line main_async.go:412:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:430:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -438,10 +423,10 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:441:4*/ fut.state = -1
+			/*line main_async.go:426:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:444:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:429:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -522,32 +507,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:19*/ fut.c_pair = initPairFuture("abc")
-			/*line main_async.go:525:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:57:19
-			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:19*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:531:4*/ if driven {
+			/*line main_async.go:516:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:534:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:57:14*/ fut.c_take = initTakeFuture(r.V0, r.V1)
-			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:57:14
-			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:530:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:14*/ r_2, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:547:4*/ if driven {
+			/*line main_async.go:532:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:535:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -555,32 +540,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:57:2*/ fmt.Println(r_2)
 			/*line main.go:58:20*/ fut.c_pair = initPairFuture("de")
-			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:543:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:58:20
-			/*line main_async.go:562:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:547:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:20*/ r_3, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:564:4*/ if driven {
+			/*line main_async.go:549:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:58:14*/ fut.c_takeV = initTakeVFuture(r_3.V0, r_3.V1)
-			/*line main_async.go:574:4*/ fut.aw0 = &fut.c_takeV
+			/*line main_async.go:559:4*/ fut.aw0 = &fut.c_takeV
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:58:14
-			/*line main_async.go:578:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:563:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:14*/ r_4, ready = fut.aw0.(*takeVFuture).Poll(cx)
-			/*line main_async.go:580:4*/ if driven {
+			/*line main_async.go:565:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeVFuture), ready, fresh)
 			}
-			/*line main_async.go:583:4*/ if !ready {
+			/*line main_async.go:568:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -589,48 +574,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
 			/*line main.go:60:21*/ fut.c_pair = initPairFuture("f")
-			/*line main_async.go:592:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:60:21
-			/*line main_async.go:596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:581:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:21*/ r_5, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:598:4*/ if driven {
+			/*line main_async.go:583:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:601:4*/ if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:60:14*/ fut.aw0 = fut.t.TakeAsync(r_5.V0, r_5.V1).(*tTakeFuture)
-			/*line main_async.go:608:4*/ fresh = true
+			/*line main_async.go:593:4*/ fresh = true
 			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
-			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:14*/ r_6, ready = fut.aw0.(*tTakeFuture).Poll(cx)
-			/*line main_async.go:614:4*/ if driven {
+			/*line main_async.go:599:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tTakeFuture), ready, fresh)
 			}
-			/*line main_async.go:617:4*/ if !ready {
+			/*line main_async.go:602:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
 			/*line main.go:61:14*/ fut.c_both = initBothFuture("ghij")
-			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_both
+			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_both
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:61:14
-			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:61:14*/ r_7, ready = fut.aw0.(*bothFuture).Poll(cx)
-			/*line main_async.go:630:4*/ if driven {
+			/*line main_async.go:615:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bothFuture), ready, fresh)
 			}
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main_async.go:618:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -638,32 +623,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_both = bothFuture{}
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
 			/*line main.go:62:15*/ fut.c_pair = initPairFuture("k")
-			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:626:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:62:15
-			/*line main_async.go:645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:15*/ r_8, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:647:4*/ if driven {
+			/*line main_async.go:632:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:650:4*/ if !ready {
+			/*line main_async.go:635:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:62:10*/ fut.c_swap = initSwapFuture(r_8.V0, r_8.V1)
-			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:642:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:62:10
-			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:646:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:10*/ r_9, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:663:4*/ if driven {
+			/*line main_async.go:648:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:666:4*/ if !ready {
+			/*line main_async.go:651:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -672,52 +657,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
 			/*line main.go:64:24*/ fut.c_pair = initPairFuture("lm")
-			/*line main_async.go:675:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:64:24
-			/*line main_async.go:679:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:24*/ r_10, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:681:4*/ if driven {
+			/*line main_async.go:666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:684:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			/*line main_async.go:691:4*/ fmt.Println(t_2, t_3)
+			/*line main_async.go:676:4*/ fmt.Println(t_2, t_3)
 			/*line main.go:65:20*/ fut.c_pair = initPairFuture("n")
-			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:65:20
-			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:20*/ r_11, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:699:4*/ if driven {
+			/*line main_async.go:684:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:702:4*/ if !ready {
+			/*line main_async.go:687:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			/*line main_async.go:709:4*/ fut.x, fut.y = t_4, t_5
+			/*line main_async.go:694:4*/ fut.x, fut.y = t_4, t_5
 			/*line main.go:66:20*/ fut.c_take = initTakeFuture(plainTake(3, "o"))
-			/*line main_async.go:711:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:696:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:66:20
-			/*line main_async.go:715:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:700:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:20*/ r_12, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:717:4*/ if driven {
+			/*line main_async.go:702:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:720:4*/ if !ready {
+			/*line main_async.go:705:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -725,64 +710,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:66:2*/ fmt.Println(fut.x, take(&fut.y), r_12)
 			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
-			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:713:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:67:19
-			/*line main_async.go:732:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:717:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:734:4*/ if driven {
+			/*line main_async.go:719:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:737:4*/ if !ready {
+			/*line main_async.go:722:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
-			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:729:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:67:14
-			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.y, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:750:4*/ if driven {
+			/*line main_async.go:735:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:753:4*/ if !ready {
+			/*line main_async.go:738:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
-			/*line main_async.go:760:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:745:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:67:37
-			/*line main_async.go:764:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:37*/ r_15, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:766:4*/ if driven {
+			/*line main_async.go:751:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:769:4*/ if !ready {
+			/*line main_async.go:754:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
-			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:761:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:67:32
-			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:765:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:32*/ r_16, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:782:4*/ if driven {
+			/*line main_async.go:767:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:785:4*/ if !ready {
+			/*line main_async.go:770:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -791,11 +776,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:67:2*/ fmt.Println(take(&fut.y) + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:794:5*/ fut.state = -1
+				/*line main_async.go:779:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:798:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:783:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

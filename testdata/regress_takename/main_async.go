@@ -15,7 +15,7 @@ type joinFuture struct {
 	res   string // the output, kept by PollFrame for the caller
 	take3 []string
 	take2 string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // JoinAsync is the asynchronous twin of Join: it returns a future that runs the
@@ -38,15 +38,15 @@ func (fut *joinFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Join starts
 			/*line main.go:20:2*/ fut.take2 = strings.Join(fut.take3, "+")
-			/*line main.go:21:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:21:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
-			/*line main.go:21:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:21:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:22:2*/ fmt.Println(take(take4(&fut.take2)), len(take4(&fut.take3)))
 			{
 				/*line main.go:23:2*/ fut.state = -1
@@ -74,10 +74,7 @@ func (fut *joinFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *joinFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -88,7 +85,8 @@ var _ func([]string) string = Join
 type mainFuture struct {
 	state  int // the next case of Poll; -1 once done
 	words  []string
-	aw0    any
+	av0    rt.YieldNowFuture
+	aw0    *joinFuture
 	c_join joinFuture // Join's future, held by value
 }
 
@@ -110,38 +108,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:28:2*/ fut.words = []string{"a", "b"}
 			/*line main.go:29:14*/ fut.c_join = initJoinFuture(fut.words)
-			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_join
+			/*line main_async.go:111:4*/ fut.aw0 = &fut.c_join
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:29:14
-			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:29:14*/ r, ready = fut.aw0.(*joinFuture).Poll(cx)
-			/*line main_async.go:119:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*joinFuture), ready, fresh)
+			/*line main_async.go:115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:29:14*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:117:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main_async.go:120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_join = joinFuture{}
 			/*line main.go:29:2*/ fmt.Println(r)
-			/*line main.go:30:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main.go:30:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:128:4*/ fallthrough
 		case 2: // resumes at main.go:30:2
-			/*line main.go:30:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:133:4*/ if !ready {
+			/*line main.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:31:2*/ fmt.Println(len(take4(&fut.words)))
 			{
-				/*line main_async.go:140:5*/ fut.state = -1
+				/*line main_async.go:138:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:144:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:142:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -149,10 +147,9 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1

@@ -14,7 +14,7 @@ type vFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -37,15 +37,15 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:25:2*/ logf("v%d", fut.n)
-			/*line main.go:26:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:26:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
-			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:26:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:27:2*/ fut.state = -1
 				/*line main.go:27:2*/ return fut.n, true
@@ -72,10 +72,7 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *vFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -88,7 +85,7 @@ type pairFuture struct {
 	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	a     int
 	b     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -110,24 +107,24 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 	for {
 		switch state {
 		case 0: // Pair starts
-			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:111:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
-			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:117:4*/ if !ready {
+			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:114:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:127:4*/ fut.state = -1
+			/*line main_async.go:124:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:130:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:127:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -145,10 +142,7 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pairFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -190,16 +184,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:193:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:187:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:8
-			/*line main_async.go:197:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:191:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:199:4*/ if driven {
+			/*line main_async.go:193:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -222,16 +216,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				}
 			}
 			/*line main.go:47:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:225:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:219:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:47:9
-			/*line main_async.go:229:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:47:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:231:4*/ if driven {
+			/*line main_async.go:225:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:234:4*/ if !ready {
+			/*line main_async.go:228:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -243,10 +237,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				/*line main.go:48:2*/ return rt.Tuple3[int, int, error]{V0: fut.sum, V1: fut.prod, V2: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:246:4*/ fut.state = -1
+			/*line main_async.go:240:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:249:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:243:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -307,32 +301,32 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Forward starts
 			/*line main.go:53:17*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:310:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:53:17
-			/*line main_async.go:314:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:308:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:17*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:316:4*/ if driven {
+			/*line main_async.go:310:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:319:4*/ if !ready {
+			/*line main_async.go:313:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:53:9*/ fut.c_pair = initPairFuture(fut.n, r)
-			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:53:9
-			/*line main_async.go:330:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:324:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:9*/ r_2, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:332:4*/ if driven {
+			/*line main_async.go:326:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:335:4*/ if !ready {
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -343,10 +337,10 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:53:2*/ return rt.Tuple2[int, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:346:4*/ fut.state = -1
+			/*line main_async.go:340:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:349:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
+			/*line main_async.go:343:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -410,16 +404,16 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 		case 0: // ForwardNamed starts
 			/*line main.go:58:2*/ fut.a = 99
 			/*line main.go:59:9*/ fut.c_pair = initPairFuture(fut.n, fut.a)
-			/*line main_async.go:413:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:407:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:9
-			/*line main_async.go:417:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:411:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:419:4*/ if driven {
+			/*line main_async.go:413:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:422:4*/ if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -431,10 +425,10 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 				/*line main.go:59:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:434:4*/ fut.state = -1
+			/*line main_async.go:428:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:437:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:431:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -466,7 +460,7 @@ var _ func(int) (int, int) = ForwardNamed
 type tripleFuture struct {
 	state int                           // the next case of Poll; -1 once done
 	res   rt.Tuple3[string, int, error] // the output, kept by PollFrame for the caller
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TripleAsync is the asynchronous twin of Triple: it returns a future that runs the
@@ -488,24 +482,24 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 	for {
 		switch state {
 		case 0: // Triple starts
-			/*line main.go:64:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main.go:64:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:486:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
-			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:495:4*/ if !ready {
+			/*line main.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:65:2*/ fut.state = -1
 				/*line main.go:65:2*/ return rt.Tuple3[string, int, error]{V0: "t", V1: 3, V2: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:505:4*/ fut.state = -1
+			/*line main_async.go:499:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:508:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:502:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -523,10 +517,7 @@ func (fut *tripleFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *tripleFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -566,16 +557,16 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 		switch state {
 		case 0: // ForwardTriple starts
 			/*line main.go:70:9*/ fut.c_triple = initTripleFuture()
-			/*line main_async.go:569:4*/ fut.aw0 = &fut.c_triple
+			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_triple
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:9
-			/*line main_async.go:573:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:575:4*/ if driven {
+			/*line main_async.go:566:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:578:4*/ if !ready {
+			/*line main_async.go:569:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -587,10 +578,10 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 				/*line main.go:70:2*/ return rt.Tuple3[string, int, error]{V0: fut.s, V1: fut.n, V2: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:590:4*/ fut.state = -1
+			/*line main_async.go:581:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:593:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:584:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -623,7 +614,7 @@ type namedModifiedAfterSuspFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	r     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // NamedModifiedAfterSuspAsync is the asynchronous twin of NamedModifiedAfterSusp: it returns a future that runs the
@@ -646,15 +637,15 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // NamedModifiedAfterSusp starts
 			/*line main.go:75:2*/ fut.r = 1
-			/*line main.go:76:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:650:4*/ fallthrough
+			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:641:4*/ fallthrough
 		case 1: // resumes at main.go:76:2
-			/*line main.go:76:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:653:4*/ if !ready {
+			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:644:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:77:2*/ fut.r *= 5
 			{
 				/*line main.go:78:2*/ fut.r = fut.r + 1
@@ -662,10 +653,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:665:4*/ fut.state = -1
+			/*line main_async.go:656:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:668:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
+			/*line main_async.go:659:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -683,10 +674,7 @@ func (fut *namedModifiedAfterSuspFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedModifiedAfterSuspFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -699,7 +687,7 @@ type swapFuture struct {
 	res   rt.Tuple2[string, string] // the output, kept by PollFrame for the caller
 	a     string
 	b     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the
@@ -721,24 +709,24 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 	for {
 		switch state {
 		case 0: // Swap starts
-			/*line main.go:83:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:725:4*/ fallthrough
+			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:713:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
-			/*line main.go:83:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:728:4*/ if !ready {
+			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:716:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:84:2*/ fut.state = -1
 				/*line main.go:84:2*/ return rt.Tuple2[string, string]{V0: fut.b, V1: fut.a}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:738:4*/ fut.state = -1
+			/*line main_async.go:726:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:741:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:729:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -756,10 +744,7 @@ func (fut *swapFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *swapFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -771,7 +756,7 @@ type idxFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // IdxAsync is the asynchronous twin of Idx: it returns a future that runs the
@@ -794,24 +779,24 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Idx starts
 			/*line main.go:89:2*/ logf("i%d", fut.i)
-			/*line main.go:90:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:798:4*/ fallthrough
+			/*line main.go:90:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:783:4*/ fallthrough
 		case 1: // resumes at main.go:90:2
-			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:801:4*/ if !ready {
+			/*line main.go:90:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:786:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:91:2*/ fut.state = -1
 				/*line main.go:91:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:811:4*/ fut.state = -1
+			/*line main_async.go:796:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:814:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:799:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -829,10 +814,7 @@ func (fut *idxFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *idxFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -844,7 +826,7 @@ type keyFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	k     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // KeyAsync is the asynchronous twin of Key: it returns a future that runs the
@@ -867,24 +849,24 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Key starts
 			/*line main.go:96:2*/ logf("k%s", fut.k)
-			/*line main.go:97:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:871:4*/ fallthrough
+			/*line main.go:97:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:853:4*/ fallthrough
 		case 1: // resumes at main.go:97:2
-			/*line main.go:97:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:874:4*/ if !ready {
+			/*line main.go:97:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:856:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:98:2*/ fut.state = -1
 				/*line main.go:98:2*/ return fut.k, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:884:4*/ fut.state = -1
+			/*line main_async.go:866:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:887:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:869:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -902,10 +884,7 @@ func (fut *keyFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *keyFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -1004,16 +983,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:105:10*/ fut.c_pair = initPairFuture(1, 2)
-			/*line main_async.go:1007:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:986:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:10
-			/*line main_async.go:1011:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:990:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:10*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1013:4*/ if driven {
+			/*line main_async.go:992:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1016:4*/ if !ready {
+			/*line main_async.go:995:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1022,16 +1001,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
 			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
 			/*line main.go:107:9*/ fut.c_pair = initPairFuture(fut.b, a)
-			/*line main_async.go:1025:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1004:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:107:9
-			/*line main_async.go:1029:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1031:4*/ if driven {
+			/*line main_async.go:1010:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1034:4*/ if !ready {
+			/*line main_async.go:1013:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1040,16 +1019,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
 			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
 			/*line main.go:109:12*/ fut.c_v = initVFuture(a)
-			/*line main_async.go:1043:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1022:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:109:12
-			/*line main_async.go:1047:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1026:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:12*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1049:4*/ if driven {
+			/*line main_async.go:1028:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1052:4*/ if !ready {
+			/*line main_async.go:1031:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1058,16 +1037,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
 			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
 			/*line main.go:112:15*/ fut.c_named = initNamedFuture(3)
-			/*line main_async.go:1061:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1040:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:112:15
-			/*line main_async.go:1065:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1044:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:15*/ r_4, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1067:4*/ if driven {
+			/*line main_async.go:1046:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1070:4*/ if !ready {
+			/*line main_async.go:1049:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1076,16 +1055,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
 			/*line main.go:114:14*/ fut.c_named = initNamedFuture(-2)
-			/*line main_async.go:1079:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1058:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:114:14
-			/*line main_async.go:1083:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1062:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:14*/ r_5, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1085:4*/ if driven {
+			/*line main_async.go:1064:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1088:4*/ if !ready {
+			/*line main_async.go:1067:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1094,16 +1073,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
 			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
 			/*line main.go:116:14*/ fut.c_named = initNamedFuture(0)
-			/*line main_async.go:1097:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1076:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:116:14
-			/*line main_async.go:1101:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1080:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:14*/ r_6, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1103:4*/ if driven {
+			/*line main_async.go:1082:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1106:4*/ if !ready {
+			/*line main_async.go:1085:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1112,16 +1091,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
 			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
 			/*line main.go:119:9*/ fut.c_forward = initForwardFuture(5)
-			/*line main_async.go:1115:4*/ fut.aw0 = &fut.c_forward
+			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_forward
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:119:9
-			/*line main_async.go:1119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1098:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:9*/ r_7, ready = fut.aw0.(*forwardFuture).Poll(cx)
-			/*line main_async.go:1121:4*/ if driven {
+			/*line main_async.go:1100:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardFuture), ready, fresh)
 			}
-			/*line main_async.go:1124:4*/ if !ready {
+			/*line main_async.go:1103:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -1130,16 +1109,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
 			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
 			/*line main.go:121:9*/ fut.c_forwardNamed = initForwardNamedFuture(7)
-			/*line main_async.go:1133:4*/ fut.aw0 = &fut.c_forwardNamed
+			/*line main_async.go:1112:4*/ fut.aw0 = &fut.c_forwardNamed
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:121:9
-			/*line main_async.go:1137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:9*/ r_8, ready = fut.aw0.(*forwardNamedFuture).Poll(cx)
-			/*line main_async.go:1139:4*/ if driven {
+			/*line main_async.go:1118:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardNamedFuture), ready, fresh)
 			}
-			/*line main_async.go:1142:4*/ if !ready {
+			/*line main_async.go:1121:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1148,16 +1127,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
 			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
 			/*line main.go:123:17*/ fut.c_forwardTriple = initForwardTripleFuture()
-			/*line main_async.go:1151:4*/ fut.aw0 = &fut.c_forwardTriple
+			/*line main_async.go:1130:4*/ fut.aw0 = &fut.c_forwardTriple
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:123:17
-			/*line main_async.go:1155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1134:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:17*/ r_9, ready = fut.aw0.(*forwardTripleFuture).Poll(cx)
-			/*line main_async.go:1157:4*/ if driven {
+			/*line main_async.go:1136:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardTripleFuture), ready, fresh)
 			}
-			/*line main_async.go:1160:4*/ if !ready {
+			/*line main_async.go:1139:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1166,16 +1145,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
 			/*line main.go:125:38*/ fut.c_namedModifiedAfterSusp = initNamedModifiedAfterSuspFuture()
-			/*line main_async.go:1169:4*/ fut.aw0 = &fut.c_namedModifiedAfterSusp
+			/*line main_async.go:1148:4*/ fut.aw0 = &fut.c_namedModifiedAfterSusp
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:125:38
-			/*line main_async.go:1173:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:125:38*/ r_10, ready = fut.aw0.(*namedModifiedAfterSuspFuture).Poll(cx)
-			/*line main_async.go:1175:4*/ if driven {
+			/*line main_async.go:1154:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedModifiedAfterSuspFuture), ready, fresh)
 			}
-			/*line main_async.go:1178:4*/ if !ready {
+			/*line main_async.go:1157:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1183,16 +1162,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedModifiedAfterSusp = namedModifiedAfterSuspFuture{}
 			/*line main.go:125:2*/ flush(fmt.Sprint("named modified ", r_10))
 			/*line main.go:127:10*/ fut.c_swap = initSwapFuture("x", "y")
-			/*line main_async.go:1186:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:1165:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:127:10
-			/*line main_async.go:1190:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:10*/ r_11, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:1192:4*/ if driven {
+			/*line main_async.go:1171:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:1195:4*/ if !ready {
+			/*line main_async.go:1174:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1201,16 +1180,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:127:2*/ x, y = r_11.V0, r_11.V1
 			/*line main.go:128:2*/ flush(fmt.Sprint("swap str ", x, y))
 			/*line main.go:130:9*/ fut.c_pair = initPairFuture(10, 20)
-			/*line main_async.go:1204:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1183:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:130:9
-			/*line main_async.go:1208:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:9*/ r_12, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1210:4*/ if driven {
+			/*line main_async.go:1189:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1213:4*/ if !ready {
+			/*line main_async.go:1192:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1220,16 +1199,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
 			/*line main.go:134:2*/ fut.b = 1
 			/*line main.go:135:7*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1223:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1202:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:135:7
-			/*line main_async.go:1227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:7*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1229:4*/ if driven {
+			/*line main_async.go:1208:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1232:4*/ if !ready {
+			/*line main_async.go:1211:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -1237,16 +1216,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:135:2*/ fut.b += r_13
 			/*line main.go:136:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1240:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:136:7
-			/*line main_async.go:1244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:7*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1246:4*/ if driven {
+			/*line main_async.go:1225:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1249:4*/ if !ready {
+			/*line main_async.go:1228:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -1254,16 +1233,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ fut.b *= r_14
 			/*line main.go:137:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1257:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1236:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:137:7
-			/*line main_async.go:1261:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:7*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1263:4*/ if driven {
+			/*line main_async.go:1242:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1266:4*/ if !ready {
+			/*line main_async.go:1245:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -1271,16 +1250,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:137:2*/ fut.b -= r_15
 			/*line main.go:138:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1274:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1253:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:138:8
-			/*line main_async.go:1278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1257:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:8*/ r_16, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1280:4*/ if driven {
+			/*line main_async.go:1259:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1283:4*/ if !ready {
+			/*line main_async.go:1262:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -1289,7 +1268,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fut.b <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
 			/*line main.go:142:2*/ g = new(int)
-			/*line main_async.go:1292:4*/ (*g) = 10
+			/*line main_async.go:1271:4*/ (*g) = 10
 			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
@@ -1299,32 +1278,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:1302:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1281:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:148:6
-			/*line main_async.go:1306:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1285:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:148:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1308:4*/ if driven {
+			/*line main_async.go:1287:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1311:4*/ if !ready {
+			/*line main_async.go:1290:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:148:16*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:1318:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1297:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:148:16
-			/*line main_async.go:1322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:148:16*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1324:4*/ if driven {
+			/*line main_async.go:1303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1327:4*/ if !ready {
+			/*line main_async.go:1306:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -1334,82 +1313,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
 			/*line main.go:150:2*/ fut.b = pidx(2)
 			/*line main.go:150:17*/ fut.c_v = initVFuture(20)
-			/*line main_async.go:1337:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1316:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:150:17
-			/*line main_async.go:1341:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1320:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:17*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1343:4*/ if driven {
+			/*line main_async.go:1322:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1346:4*/ if !ready {
+			/*line main_async.go:1325:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1352:4*/ fut.arr[fut.b] = r_19
+			/*line main_async.go:1331:4*/ fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
 			/*line main.go:152:6*/ fut.c_idx = initIdxFuture(3)
-			/*line main_async.go:1355:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1334:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:152:6
-			/*line main_async.go:1359:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1361:4*/ if driven {
+			/*line main_async.go:1340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1364:4*/ if !ready {
+			/*line main_async.go:1343:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:19*/ fut.c_idx = initIdxFuture(4)
-			/*line main_async.go:1371:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:152:19
-			/*line main_async.go:1375:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:19*/ fut.w, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1377:4*/ if driven {
+			/*line main_async.go:1356:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1380:4*/ if !ready {
+			/*line main_async.go:1359:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:29*/ fut.c_v = initVFuture(30)
-			/*line main_async.go:1387:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1366:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:152:29
-			/*line main_async.go:1391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:29*/ fut.r_22, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1393:4*/ if driven {
+			/*line main_async.go:1372:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1396:4*/ if !ready {
+			/*line main_async.go:1375:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:152:36*/ fut.c_v = initVFuture(40)
-			/*line main_async.go:1403:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1382:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:152:36
-			/*line main_async.go:1407:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:36*/ r_23, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1409:4*/ if driven {
+			/*line main_async.go:1388:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1412:4*/ if !ready {
+			/*line main_async.go:1391:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -1418,32 +1397,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
 			/*line main.go:154:6*/ fut.c_idx = initIdxFuture(0)
-			/*line main_async.go:1421:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1400:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:154:6
-			/*line main_async.go:1425:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1427:4*/ if driven {
+			/*line main_async.go:1406:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1430:4*/ if !ready {
+			/*line main_async.go:1409:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:154:17*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1437:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1416:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:154:17
-			/*line main_async.go:1441:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1420:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:17*/ r_25, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1443:4*/ if driven {
+			/*line main_async.go:1422:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1446:4*/ if !ready {
+			/*line main_async.go:1425:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1452,19 +1431,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", take(&fut.arr)))
 			/*line main.go:158:2*/ fut.sl = new([]int)
-			/*line main_async.go:1455:4*/ (*fut.sl) = []int{1, 2, 3}
+			/*line main_async.go:1434:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
 			/*line main.go:160:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1458:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1437:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:160:5
-			/*line main_async.go:1462:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1441:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:160:5*/ r_26, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1464:4*/ if driven {
+			/*line main_async.go:1443:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1467:4*/ if !ready {
+			/*line main_async.go:1446:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1479,33 +1458,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), take(&fut.arr)))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:1482:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1461:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.sl = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
-			/*line main_async.go:1487:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1489:4*/ if driven {
+			/*line main_async.go:1468:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1492:4*/ if !ready {
+			/*line main_async.go:1471:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1499:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1478:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:165:17
-			/*line main_async.go:1503:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1482:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:17*/ r_28, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1505:4*/ if driven {
+			/*line main_async.go:1484:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1508:4*/ if !ready {
+			/*line main_async.go:1487:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1513,33 +1492,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:1516:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1495:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
-			/*line main_async.go:1521:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:166:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1523:4*/ if driven {
+			/*line main_async.go:1502:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1526:4*/ if !ready {
+			/*line main_async.go:1505:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1533:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1512:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:166:17
-			/*line main_async.go:1537:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:166:17*/ r_30, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1539:4*/ if driven {
+			/*line main_async.go:1518:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1542:4*/ if !ready {
+			/*line main_async.go:1521:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -1547,33 +1526,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
-			/*line main_async.go:1550:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1529:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
-			/*line main_async.go:1555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1534:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1557:4*/ if driven {
+			/*line main_async.go:1536:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1560:4*/ if !ready {
+			/*line main_async.go:1539:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1567:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1546:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:167:16
-			/*line main_async.go:1571:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1550:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:16*/ r_32, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1573:4*/ if driven {
+			/*line main_async.go:1552:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1576:4*/ if !ready {
+			/*line main_async.go:1555:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -1586,33 +1565,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1589:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1568:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
-			/*line main_async.go:1594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1573:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:175:13*/ fut.w, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1596:4*/ if driven {
+			/*line main_async.go:1575:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1599:4*/ if !ready {
+			/*line main_async.go:1578:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1606:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1585:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:175:19
-			/*line main_async.go:1610:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1589:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:175:19*/ r_34, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1612:4*/ if driven {
+			/*line main_async.go:1591:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1615:4*/ if !ready {
+			/*line main_async.go:1594:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -1621,16 +1600,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1624:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1603:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:177:16
-			/*line main_async.go:1628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:177:16*/ r_35, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1630:4*/ if driven {
+			/*line main_async.go:1609:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1633:4*/ if !ready {
+			/*line main_async.go:1612:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
@@ -1640,16 +1619,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, take(&fut.arr)))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1643:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1622:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:182:14
-			/*line main_async.go:1647:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1626:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:14*/ r_36, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1649:4*/ if driven {
+			/*line main_async.go:1628:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1652:4*/ if !ready {
+			/*line main_async.go:1631:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -1659,16 +1638,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
-			/*line main_async.go:1662:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1641:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:187:21
-			/*line main_async.go:1666:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:187:21*/ r_37, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1668:4*/ if driven {
+			/*line main_async.go:1647:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1671:4*/ if !ready {
+			/*line main_async.go:1650:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1677,16 +1656,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
 			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
-			/*line main_async.go:1680:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1659:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:189:11
-			/*line main_async.go:1684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:189:11*/ r_38, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1686:4*/ if driven {
+			/*line main_async.go:1665:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1689:4*/ if !ready {
+			/*line main_async.go:1668:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -1696,16 +1675,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *take(&fut.pp)))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1699:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1678:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:194:16
-			/*line main_async.go:1703:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:194:16*/ r_39, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1705:4*/ if driven {
+			/*line main_async.go:1684:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1708:4*/ if !ready {
+			/*line main_async.go:1687:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -1714,16 +1693,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:194:2*/ val, ok = take(&fut.mm)[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1717:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1696:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:196:17
-			/*line main_async.go:1721:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1700:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:196:17*/ r_40, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1723:4*/ if driven {
+			/*line main_async.go:1702:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1726:4*/ if !ready {
+			/*line main_async.go:1705:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -1734,51 +1713,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1737:4*/ fut.w = 0
-			/*line main_async.go:1738:4*/ fallthrough
+			/*line main_async.go:1716:4*/ fut.w = 0
+			/*line main_async.go:1717:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1741:5*/ state = 45
+				/*line main_async.go:1720:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1747:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1726:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:203:12
-			/*line main_async.go:1751:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:12*/ r_41, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1753:4*/ if driven {
+			/*line main_async.go:1732:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1756:4*/ if !ready {
+			/*line main_async.go:1735:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1763:4*/ fallthrough
+			/*line main_async.go:1742:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1765:4*/ fut.w++
-			/*line main_async.go:1766:4*/ state = 41
+			/*line main_async.go:1744:4*/ fut.w++
+			/*line main_async.go:1745:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", take(&fut.cnt).N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1772:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1751:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:209:19
-			/*line main_async.go:1776:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1755:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:209:19*/ r_42, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1778:4*/ if driven {
+			/*line main_async.go:1757:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1781:4*/ if !ready {
+			/*line main_async.go:1760:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -1787,11 +1766,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
 			/*line main.go:210:2*/ flush("str op= " + take(&fut.ss))
 			{
-				/*line main_async.go:1790:5*/ fut.state = -1
+				/*line main_async.go:1769:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1794:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1773:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

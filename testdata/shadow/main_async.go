@@ -14,7 +14,7 @@ type vFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -37,15 +37,15 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:15:2*/ fmt.Println("  V", fut.n)
-			/*line main.go:16:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:16:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:16:2
-			/*line main.go:16:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:16:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:17:2*/ fut.state = -1
 				/*line main.go:17:2*/ return fut.n, true
@@ -72,10 +72,7 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *vFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -87,7 +84,7 @@ type getFuture struct {
 	state int                   // the next case of Poll; -1 once done
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the
@@ -109,15 +106,15 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Get starts
-			/*line main.go:22:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:113:4*/ fallthrough
+			/*line main.go:22:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:22:2
-			/*line main.go:22:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main.go:22:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:23:2*/ if fut.n < 0 {
 				/*line main.go:24:3*/ {
 					/*line main.go:24:3*/ fut.state = -1
@@ -129,10 +126,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.n * 2, V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:132:4*/ fut.state = -1
+			/*line main_async.go:129:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:135:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:132:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -150,10 +147,7 @@ func (fut *getFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *getFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -223,27 +217,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:37:2*/ fut.sl = []int{-1, 0, 1, 5}
-			/*line main_async.go:226:4*/ fut.y_2 = 0
-			/*line main_async.go:227:4*/ fallthrough
+			/*line main_async.go:220:4*/ fut.y_2 = 0
+			/*line main_async.go:221:4*/ fallthrough
 		case 1:
 			/*line main.go:37:20*/ if !(fut.y_2 < len(fut.sl)) {
-				/*line main_async.go:230:5*/ state = 13
+				/*line main_async.go:224:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:235:4*/ n = fut.sl[fut.y_2]
+			/*line main_async.go:229:4*/ n = fut.sl[fut.y_2]
 			/*line main.go:38:11*/ fut.c_v = initVFuture(n)
-			/*line main_async.go:237:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:38:11
-			/*line main_async.go:241:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:11*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:243:4*/ if driven {
+			/*line main_async.go:237:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:246:4*/ if !ready {
+			/*line main_async.go:240:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -251,26 +245,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:38:6*/ fut.a = r
 			/*line main.go:38:17*/ if !(fut.a < 0) {
-				/*line main_async.go:254:5*/ state = 5
+				/*line main_async.go:248:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:39:4*/ fmt.Println("neg", fut.a)
-			/*line main_async.go:260:4*/ state = 12
+			/*line main_async.go:254:4*/ state = 12
 			continue
 		case 5:
 			/*line main.go:40:18*/ fut.c_v = initVFuture(fut.a * 10)
-			/*line main_async.go:264:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:40:18
-			/*line main_async.go:268:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:18*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:270:4*/ if driven {
+			/*line main_async.go:264:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:267:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -278,26 +272,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:40:13*/ fut.b = r_2
 			/*line main.go:40:29*/ if !(fut.b == 0) {
-				/*line main_async.go:281:5*/ state = 8
+				/*line main_async.go:275:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:41:4*/ fmt.Println("zero", fut.a, fut.b)
-			/*line main_async.go:287:4*/ state = 12
+			/*line main_async.go:281:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:42:18*/ fut.c_v = initVFuture(fut.b + 1)
-			/*line main_async.go:291:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:42:18
-			/*line main_async.go:295:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:42:18*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:297:4*/ if driven {
+			/*line main_async.go:291:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:300:4*/ if !ready {
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -305,37 +299,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:42:13*/ c = r_3
 			/*line main.go:42:28*/ if !(c < 20) {
-				/*line main_async.go:308:5*/ state = 11
+				/*line main_async.go:302:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, c)
-			/*line main_async.go:314:4*/ state = 12
+			/*line main_async.go:308:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:44:10*/ {
 				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, c)
 			}
-			/*line main_async.go:320:4*/ fallthrough
+			/*line main_async.go:314:4*/ fallthrough
 		case 12:
-			/*line main_async.go:322:4*/ fut.y_2++
-			/*line main_async.go:323:4*/ state = 1
+			/*line main_async.go:316:4*/ fut.y_2++
+			/*line main_async.go:317:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:50:2*/ fut.a = 1
 			/*line main.go:51:10*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:322:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.sl = nil
 			fallthrough
 		case 14: // resumes at main.go:51:10
-			/*line main_async.go:333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:10*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:335:4*/ if driven {
+			/*line main_async.go:329:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:338:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -343,7 +337,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:51:5*/ x_2 = r_4
 			/*line main.go:51:16*/ if !(x_2 > 0) {
-				/*line main_async.go:346:5*/ state = 17
+				/*line main_async.go:340:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -351,37 +345,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:52:3*/ fmt.Println("inner x", x_2)
 			/*line main.go:53:3*/ fut.b = x_2 * 2
 			/*line main.go:54:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:348:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:54:3
-			/*line main_async.go:358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:360:4*/ if driven {
+			/*line main_async.go:354:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:363:4*/ if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.b)
-			/*line main_async.go:370:4*/ fallthrough
+			/*line main_async.go:364:4*/ fallthrough
 		case 17:
 			/*line main.go:57:2*/ fmt.Println("outer x", fut.a)
 			/*line main.go:60:2*/ fut.err = nil
 			/*line main.go:61:15*/ fut.c_get = initGetFuture(-1)
-			/*line main_async.go:375:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:61:15
-			/*line main_async.go:379:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:373:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:61:15*/ r_5, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:381:4*/ if driven {
+			/*line main_async.go:375:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:384:4*/ if !ready {
+			/*line main_async.go:378:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -389,26 +383,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:61:5*/ v, err_2 = r_5.V0, r_5.V1
 			/*line main.go:61:24*/ if !(err_2 != nil) {
-				/*line main_async.go:392:5*/ state = 20
+				/*line main_async.go:386:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
-			/*line main_async.go:398:4*/ fallthrough
+			/*line main_async.go:392:4*/ fallthrough
 		case 20:
 			/*line main.go:64:2*/ fmt.Println("outer err", take(&fut.err))
 			/*line main.go:65:12*/ fut.c_get = initGetFuture(3)
-			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:65:12
-			/*line main_async.go:406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:12*/ r_6, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:408:4*/ if driven {
+			/*line main_async.go:402:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:411:4*/ if !ready {
+			/*line main_async.go:405:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -417,16 +411,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
 			/*line main.go:66:2*/ fmt.Println("get", fut.a, take(&fut.err))
 			/*line main.go:67:15*/ fut.c_get = initGetFuture(4)
-			/*line main_async.go:420:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:67:15
-			/*line main_async.go:424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:15*/ r_7, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:426:4*/ if driven {
+			/*line main_async.go:420:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:429:4*/ if !ready {
+			/*line main_async.go:423:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -434,38 +428,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			/*line main.go:67:23*/ if !(err_3 == nil) {
-				/*line main_async.go:437:5*/ state = 24
+				/*line main_async.go:431:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:68:3*/ v_3++
 			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
-			/*line main_async.go:444:4*/ fallthrough
+			/*line main_async.go:438:4*/ fallthrough
 		case 24:
 			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
 			/*line main.go:74:2*/ fut.a = 100
 			/*line main.go:75:6*/ fut.b = 0
-			/*line main_async.go:449:4*/ fallthrough
+			/*line main_async.go:443:4*/ fallthrough
 		case 25:
 			/*line main.go:75:14*/ if !(fut.b < 3) {
-				/*line main_async.go:452:5*/ state = 30
+				/*line main_async.go:446:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
 			/*line main.go:77:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:453:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:77:3
-			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:457:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:465:4*/ if driven {
+			/*line main_async.go:459:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:462:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -473,16 +467,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:79:4*/ fut.y_3 = fut.y_2 * 2
 			/*line main.go:80:4*/ fut.c_v = initVFuture(fut.y_3)
-			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:470:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:80:4
-			/*line main_async.go:480:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:474:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:482:4*/ if driven {
+			/*line main_async.go:476:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:479:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -490,18 +484,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:81:4*/ fmt.Println("block y", fut.y_3)
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
-			/*line main_async.go:493:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 29:
 			/*line main.go:75:21*/ fut.b++
-			/*line main_async.go:496:4*/ state = 25
+			/*line main_async.go:490:4*/ state = 25
 			continue
 		case 30:
 			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
 			/*line main.go:88:6*/ fut.a = 0
-			/*line main_async.go:501:4*/ fallthrough
+			/*line main_async.go:495:4*/ fallthrough
 		case 31:
 			/*line main.go:88:14*/ if !(fut.a < 3) {
-				/*line main_async.go:504:5*/ state = 35
+				/*line main_async.go:498:5*/ state = 35
 				continue
 			}
 			fallthrough
@@ -517,50 +511,50 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:3*/ fut.sl = append(take(&fut.sl), fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
 			/*line main.go:99:3*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:520:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:99:3
-			/*line main_async.go:524:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:526:4*/ if driven {
+			/*line main_async.go:520:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), take(&fut.s), *take(&fut.p), take(&fut.sl))
-			/*line main_async.go:536:4*/ fallthrough
+			/*line main_async.go:530:4*/ fallthrough
 		case 34:
 			/*line main.go:88:21*/ fut.a++
-			/*line main_async.go:539:4*/ state = 31
+			/*line main_async.go:533:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:104:2*/ fut.a = 0
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:537:4*/ fallthrough
 		case 36:
 			/*line main.go:105:6*/ if !(fut.a < 3) {
-				/*line main_async.go:546:5*/ state = 39
+				/*line main_async.go:540:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:106:3*/ fut.b = 0
 			/*line main.go:107:10*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.z = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
-			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:552:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:10*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:560:4*/ if driven {
+			/*line main_async.go:554:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -570,21 +564,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:3*/ fut.b += fut.a
 			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
 			/*line main.go:110:3*/ fut.a++
-			/*line main_async.go:573:4*/ state = 36
+			/*line main_async.go:567:4*/ state = 36
 			continue
 		case 39:
 			/*line main.go:114:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.z = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
-			/*line main_async.go:582:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:7*/ r_9, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:584:4*/ if driven {
+			/*line main_async.go:578:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:587:4*/ if !ready {
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -592,16 +586,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.a = r_9
 			/*line main.go:116:8*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:595:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:589:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:116:8
-			/*line main_async.go:599:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:593:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:8*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:601:4*/ if driven {
+			/*line main_async.go:595:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:604:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -610,16 +604,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:3*/ a_3 = r_10
 			/*line main.go:117:3*/ a_3++
 			/*line main.go:118:3*/ fut.c_v = initVFuture(a_3)
-			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:118:3
-			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:619:4*/ if driven {
+			/*line main_async.go:613:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -627,32 +621,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fmt.Println("a", fut.a)
 			/*line main.go:123:10*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:630:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:123:10
-			/*line main_async.go:634:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:10*/ fut.a, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:636:4*/ if driven {
+			/*line main_async.go:630:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:633:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:123:16*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:646:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:640:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:123:16
-			/*line main_async.go:650:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:644:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:16*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:652:4*/ if driven {
+			/*line main_async.go:646:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -660,32 +654,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
 			/*line main.go:124:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:124:10
-			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:10*/ fut.b, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:669:4*/ if driven {
+			/*line main_async.go:663:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:666:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:124:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:673:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:124:16
-			/*line main_async.go:683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:677:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:16*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:685:4*/ if driven {
+			/*line main_async.go:679:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:688:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -694,56 +688,56 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ b_2, d = fut.b, r_14
 			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
 			/*line main.go:128:6*/ fut.a = 0
-			/*line main_async.go:697:4*/ fallthrough
+			/*line main_async.go:691:4*/ fallthrough
 		case 47:
 			/*line main.go:128:14*/ if !(fut.a < 2) {
-				/*line main_async.go:700:5*/ state = 51
+				/*line main_async.go:694:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:129:3*/ fut.b = fut.a * 10
 			/*line main.go:130:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:707:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:130:3
-			/*line main_async.go:711:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:713:4*/ if driven {
+			/*line main_async.go:707:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:716:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:717:4*/ fallthrough
 		case 50:
 			/*line main.go:128:21*/ fut.a++
-			/*line main_async.go:726:4*/ state = 47
+			/*line main_async.go:720:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:135:5*/ q = 3
 			/*line main.go:135:13*/ if !(q > 2) {
-				/*line main_async.go:731:5*/ state = 54
+				/*line main_async.go:725:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:136:7*/ fut.c_v = initVFuture(q + 1)
-			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:731:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 53: // resumes at main.go:136:7
-			/*line main_async.go:741:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:735:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:7*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:743:4*/ if driven {
+			/*line main_async.go:737:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:746:4*/ if !ready {
+			/*line main_async.go:740:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -751,81 +745,81 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:3*/ q = r_15
 			/*line main.go:137:3*/ fmt.Println("q", q)
-			/*line main_async.go:754:4*/ state = 55
+			/*line main_async.go:748:4*/ state = 55
 			continue
 		case 54:
 			/*line main.go:138:9*/ {
 				/*line main.go:139:3*/ fmt.Println("never")
 			}
-			/*line main_async.go:760:4*/ fallthrough
+			/*line main_async.go:754:4*/ fallthrough
 		case 55:
 			/*line main.go:143:2*/ k = 2
 			/*line main.go:144:5*/ if !(k == 0) {
-				/*line main_async.go:764:5*/ state = 57
+				/*line main_async.go:758:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 56:
 			/*line main.go:145:3*/ fmt.Println("k0")
-			/*line main_async.go:770:4*/ state = 61
+			/*line main_async.go:764:4*/ state = 61
 			continue
 		case 57:
 			/*line main.go:146:12*/ if !(k == 1) {
-				/*line main_async.go:774:5*/ state = 59
+				/*line main_async.go:768:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:147:3*/ fmt.Println("k1")
-			/*line main_async.go:780:4*/ state = 61
+			/*line main_async.go:774:4*/ state = 61
 			continue
 		case 59:
 			/*line main.go:149:3*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:784:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:778:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:149:3
-			/*line main_async.go:788:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:790:4*/ if driven {
+			/*line main_async.go:784:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:793:4*/ if !ready {
+			/*line main_async.go:787:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:150:3*/ fmt.Println("kelse")
-			/*line main_async.go:800:4*/ fallthrough
+			/*line main_async.go:794:4*/ fallthrough
 		case 61:
 			/*line main.go:154:13*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:803:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:797:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:154:13
-			/*line main_async.go:807:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:801:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:13*/ fut.a, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:809:4*/ if driven {
+			/*line main_async.go:803:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:812:4*/ if !ready {
+			/*line main_async.go:806:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:19*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:819:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:813:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 63: // resumes at main.go:154:19
-			/*line main_async.go:823:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:817:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:19*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:825:4*/ if driven {
+			/*line main_async.go:819:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:828:4*/ if !ready {
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -834,34 +828,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.b = r_17
 			/*line main.go:155:2*/ fut.y_2 = 0
 			/*line main.go:157:8*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:837:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:831:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:157:8
-			/*line main_async.go:841:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:835:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:157:8*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:843:4*/ if driven {
+			/*line main_async.go:837:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:846:4*/ if !ready {
+			/*line main_async.go:840:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:852:4*/ qq = r_18
+			/*line main_async.go:846:4*/ qq = r_18
 			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
 			/*line main.go:162:9*/ fut.c_v = initVFuture(42)
-			/*line main_async.go:855:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:849:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 65: // resumes at main.go:162:9
-			/*line main_async.go:859:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:853:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:9*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:861:4*/ if driven {
+			/*line main_async.go:855:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:864:4*/ if !ready {
+			/*line main_async.go:858:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -871,11 +865,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ _ = fmt_2
 			/*line main.go:164:2*/ println2(fmt_2)
 			{
-				/*line main_async.go:874:5*/ fut.state = -1
+				/*line main_async.go:868:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:878:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:872:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

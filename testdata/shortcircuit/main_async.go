@@ -13,7 +13,7 @@ type tFuture struct {
 	state int  // the next case of Poll; -1 once done
 	res   bool // the output, kept by PollFrame for the caller
 	name  string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // TAsync is the asynchronous twin of T: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *tFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // T starts
 			/*line main.go:24:2*/ logf("T%s", take(&fut.name))
-			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
-			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return true, true
@@ -71,10 +71,7 @@ func (fut *tFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *tFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -86,7 +83,7 @@ type fFuture struct {
 	state int  // the next case of Poll; -1 once done
 	res   bool // the output, kept by PollFrame for the caller
 	name  string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // FAsync is the asynchronous twin of F: it returns a future that runs the
@@ -109,24 +106,24 @@ func (fut *fFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // F starts
 			/*line main.go:31:2*/ logf("F%s", take(&fut.name))
-			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:113:4*/ fallthrough
+			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
-			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return false, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:126:4*/ fut.state = -1
+			/*line main_async.go:123:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:129:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
+			/*line main_async.go:126:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,10 +141,7 @@ func (fut *fFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -231,734 +225,734 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main_async.go:234:4*/ cond = pf("1")
-			/*line main_async.go:235:4*/ if !(cond) {
-				/*line main_async.go:236:5*/ state = 3
+			/*line main_async.go:228:4*/ cond = pf("1")
+			/*line main_async.go:229:4*/ if !(cond) {
+				/*line main_async.go:230:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:41:16*/ fut.c_t = initTFuture("1")
-			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:236:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:41:16
-			/*line main_async.go:246:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:16*/ r, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:248:4*/ if driven {
+			/*line main_async.go:242:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main_async.go:245:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:257:4*/ cond = r
-			/*line main_async.go:258:4*/ fallthrough
+			/*line main_async.go:251:4*/ cond = r
+			/*line main_async.go:252:4*/ fallthrough
 		case 3:
 			/*line main.go:41:5*/ if !(cond) {
-				/*line main_async.go:261:5*/ state = 5
+				/*line main_async.go:255:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:42:3*/ logf("then")
-			/*line main_async.go:267:4*/ state = 6
+			/*line main_async.go:261:4*/ state = 6
 			continue
 		case 5:
 			/*line main.go:43:9*/ {
 				/*line main.go:44:3*/ logf("else")
 			}
-			/*line main_async.go:273:4*/ fallthrough
+			/*line main_async.go:267:4*/ fallthrough
 		case 6:
 			/*line main.go:46:2*/ flush("pf && T")
-			/*line main_async.go:276:4*/ cond_2 = pt("2")
-			/*line main_async.go:277:4*/ if cond_2 {
-				/*line main_async.go:278:5*/ state = 9
+			/*line main_async.go:270:4*/ cond_2 = pt("2")
+			/*line main_async.go:271:4*/ if cond_2 {
+				/*line main_async.go:272:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:48:16*/ fut.c_t = initTFuture("2")
-			/*line main_async.go:284:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:278:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:48:16
-			/*line main_async.go:288:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:282:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:16*/ r_2, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:290:4*/ if driven {
+			/*line main_async.go:284:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:293:4*/ if !ready {
+			/*line main_async.go:287:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:299:4*/ cond_2 = r_2
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main_async.go:293:4*/ cond_2 = r_2
+			/*line main_async.go:294:4*/ fallthrough
 		case 9:
 			/*line main.go:48:5*/ if !(cond_2) {
-				/*line main_async.go:303:5*/ state = 11
+				/*line main_async.go:297:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:49:3*/ logf("then")
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:303:4*/ fallthrough
 		case 11:
 			/*line main.go:51:2*/ flush("pt || T")
-			/*line main_async.go:312:4*/ cond_3 = pt("3")
-			/*line main_async.go:313:4*/ if !(cond_3) {
-				/*line main_async.go:314:5*/ state = 14
+			/*line main_async.go:306:4*/ cond_3 = pt("3")
+			/*line main_async.go:307:4*/ if !(cond_3) {
+				/*line main_async.go:308:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:53:16*/ fut.c_t = initTFuture("3")
-			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:53:16
-			/*line main_async.go:324:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:318:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:16*/ r_3, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:326:4*/ if driven {
+			/*line main_async.go:320:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:329:4*/ if !ready {
+			/*line main_async.go:323:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:335:4*/ cond_3 = r_3
-			/*line main_async.go:336:4*/ fallthrough
+			/*line main_async.go:329:4*/ cond_3 = r_3
+			/*line main_async.go:330:4*/ fallthrough
 		case 14:
 			/*line main.go:53:5*/ if !(cond_3) {
-				/*line main_async.go:339:5*/ state = 16
+				/*line main_async.go:333:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:54:3*/ logf("then")
-			/*line main_async.go:345:4*/ fallthrough
+			/*line main_async.go:339:4*/ fallthrough
 		case 16:
 			/*line main.go:56:2*/ flush("pt && T")
-			/*line main_async.go:348:4*/ cond_4 = pf("4")
-			/*line main_async.go:349:4*/ if cond_4 {
-				/*line main_async.go:350:5*/ state = 19
+			/*line main_async.go:342:4*/ cond_4 = pf("4")
+			/*line main_async.go:343:4*/ if cond_4 {
+				/*line main_async.go:344:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:58:16*/ fut.c_f = initFFuture("4")
-			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:58:16
-			/*line main_async.go:360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:16*/ r_4, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:362:4*/ if driven {
+			/*line main_async.go:356:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:365:4*/ if !ready {
+			/*line main_async.go:359:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:371:4*/ cond_4 = r_4
-			/*line main_async.go:372:4*/ fallthrough
+			/*line main_async.go:365:4*/ cond_4 = r_4
+			/*line main_async.go:366:4*/ fallthrough
 		case 19:
 			/*line main.go:58:5*/ if !(cond_4) {
-				/*line main_async.go:375:5*/ state = 21
+				/*line main_async.go:369:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:59:3*/ logf("then")
-			/*line main_async.go:381:4*/ state = 22
+			/*line main_async.go:375:4*/ state = 22
 			continue
 		case 21:
 			/*line main.go:60:9*/ {
 				/*line main.go:61:3*/ logf("else")
 			}
-			/*line main_async.go:387:4*/ fallthrough
+			/*line main_async.go:381:4*/ fallthrough
 		case 22:
 			/*line main.go:63:2*/ flush("pf || F")
 			/*line main.go:65:5*/ fut.c_f = initFFuture("5")
-			/*line main_async.go:391:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:65:5
-			/*line main_async.go:395:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:5*/ r_5, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:397:4*/ if driven {
+			/*line main_async.go:391:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:400:4*/ if !ready {
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:65:5*/ if !(r_5 && pt("5")) {
-				/*line main_async.go:407:5*/ state = 25
+				/*line main_async.go:401:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:66:3*/ logf("then")
-			/*line main_async.go:413:4*/ state = 26
+			/*line main_async.go:407:4*/ state = 26
 			continue
 		case 25:
 			/*line main.go:67:9*/ {
 				/*line main.go:68:3*/ logf("else")
 			}
-			/*line main_async.go:419:4*/ fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 26:
 			/*line main.go:70:2*/ flush("F && pt")
 			/*line main.go:72:5*/ fut.c_t = initTFuture("6")
-			/*line main_async.go:423:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:72:5
-			/*line main_async.go:427:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:421:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:5*/ r_6, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:429:4*/ if driven {
+			/*line main_async.go:423:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:432:4*/ if !ready {
+			/*line main_async.go:426:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:72:5*/ if !(r_6 || pt("6")) {
-				/*line main_async.go:439:5*/ state = 29
+				/*line main_async.go:433:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 28:
 			/*line main.go:73:3*/ logf("then")
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:439:4*/ fallthrough
 		case 29:
 			/*line main.go:75:2*/ flush("T || pt")
 			/*line main.go:77:7*/ fut.c_f = initFFuture("7")
-			/*line main_async.go:449:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:77:7
-			/*line main_async.go:453:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:7*/ r_7, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:455:4*/ if driven {
+			/*line main_async.go:449:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:458:4*/ if !ready {
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:77:2*/ cond_5 = r_7
-			/*line main_async.go:465:4*/ if !(cond_5) {
-				/*line main_async.go:466:5*/ state = 33
+			/*line main_async.go:459:4*/ if !(cond_5) {
+				/*line main_async.go:460:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:77:17*/ fut.c_t = initTFuture("7")
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:466:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:77:17
-			/*line main_async.go:476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:17*/ r_8, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:478:4*/ if driven {
+			/*line main_async.go:472:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:475:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:487:4*/ cond_5 = r_8
-			/*line main_async.go:488:4*/ fallthrough
+			/*line main_async.go:481:4*/ cond_5 = r_8
+			/*line main_async.go:482:4*/ fallthrough
 		case 33:
-			/*line main_async.go:490:4*/ b = cond_5
+			/*line main_async.go:484:4*/ b = cond_5
 			/*line main.go:78:2*/ flush(fmt.Sprint("assign F && T ", b))
 			/*line main.go:80:6*/ fut.c_t = initTFuture("8")
-			/*line main_async.go:493:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:80:6
-			/*line main_async.go:497:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:491:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:6*/ r_9, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:499:4*/ if driven {
+			/*line main_async.go:493:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:496:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:80:2*/ cond_7 = r_9
-			/*line main_async.go:509:4*/ if !(cond_7) {
-				/*line main_async.go:510:5*/ state = 37
+			/*line main_async.go:503:4*/ if !(cond_7) {
+				/*line main_async.go:504:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
 			/*line main.go:80:16*/ fut.c_f = initFFuture("8")
-			/*line main_async.go:516:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:80:16
-			/*line main_async.go:520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:16*/ r_10, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:522:4*/ if driven {
+			/*line main_async.go:516:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:531:4*/ cond_7 = r_10
-			/*line main_async.go:532:4*/ fallthrough
+			/*line main_async.go:525:4*/ cond_7 = r_10
+			/*line main_async.go:526:4*/ fallthrough
 		case 37:
-			/*line main_async.go:534:4*/ cond_6 = cond_7
-			/*line main_async.go:535:4*/ if cond_6 {
-				/*line main_async.go:536:5*/ state = 40
+			/*line main_async.go:528:4*/ cond_6 = cond_7
+			/*line main_async.go:529:4*/ if cond_6 {
+				/*line main_async.go:530:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 38:
 			/*line main.go:80:26*/ fut.c_t = initTFuture("9")
-			/*line main_async.go:542:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:80:26
-			/*line main_async.go:546:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:540:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:26*/ r_11, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:548:4*/ if driven {
+			/*line main_async.go:542:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:551:4*/ if !ready {
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:557:4*/ cond_6 = r_11
-			/*line main_async.go:558:4*/ fallthrough
+			/*line main_async.go:551:4*/ cond_6 = r_11
+			/*line main_async.go:552:4*/ fallthrough
 		case 40:
-			/*line main_async.go:560:4*/ b = cond_6
+			/*line main_async.go:554:4*/ b = cond_6
 			/*line main.go:81:2*/ flush(fmt.Sprint("T && F || T ", b))
 			/*line main.go:83:6*/ fut.c_f = initFFuture("10")
-			/*line main_async.go:563:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:83:6
-			/*line main_async.go:567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:561:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:6*/ r_12, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:569:4*/ if driven {
+			/*line main_async.go:563:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:83:2*/ cond_8 = r_12
-			/*line main_async.go:579:4*/ if cond_8 {
-				/*line main_async.go:580:5*/ state = 47
+			/*line main_async.go:573:4*/ if cond_8 {
+				/*line main_async.go:574:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:83:17*/ fut.c_t = initTFuture("11")
-			/*line main_async.go:586:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:580:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:83:17
-			/*line main_async.go:590:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:17*/ r_13, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:592:4*/ if driven {
+			/*line main_async.go:586:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:601:4*/ cond_9 = r_13
-			/*line main_async.go:602:4*/ if !(cond_9) {
-				/*line main_async.go:603:5*/ state = 46
+			/*line main_async.go:595:4*/ cond_9 = r_13
+			/*line main_async.go:596:4*/ if !(cond_9) {
+				/*line main_async.go:597:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:83:28*/ fut.c_f = initFFuture("12")
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:83:28
-			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:28*/ r_14, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:615:4*/ if driven {
+			/*line main_async.go:609:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:624:4*/ cond_9 = r_14
-			/*line main_async.go:625:4*/ fallthrough
+			/*line main_async.go:618:4*/ cond_9 = r_14
+			/*line main_async.go:619:4*/ fallthrough
 		case 46:
-			/*line main_async.go:627:4*/ cond_8 = cond_9
-			/*line main_async.go:628:4*/ fallthrough
+			/*line main_async.go:621:4*/ cond_8 = cond_9
+			/*line main_async.go:622:4*/ fallthrough
 		case 47:
-			/*line main_async.go:630:4*/ b = cond_8
+			/*line main_async.go:624:4*/ b = cond_8
 			/*line main.go:84:2*/ flush(fmt.Sprint("F || T && F ", b))
 			/*line main.go:86:2*/ cond_10 = pf("13")
-			/*line main_async.go:633:4*/ if !(cond_10) {
-				/*line main_async.go:634:5*/ state = 53
+			/*line main_async.go:627:4*/ if !(cond_10) {
+				/*line main_async.go:628:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:86:19*/ fut.c_t = initTFuture("13")
-			/*line main_async.go:640:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:86:19
-			/*line main_async.go:644:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:638:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:19*/ r_15, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:646:4*/ if driven {
+			/*line main_async.go:640:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:649:4*/ if !ready {
+			/*line main_async.go:643:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:655:4*/ cond_11 = r_15
-			/*line main_async.go:656:4*/ if cond_11 {
-				/*line main_async.go:657:5*/ state = 52
+			/*line main_async.go:649:4*/ cond_11 = r_15
+			/*line main_async.go:650:4*/ if cond_11 {
+				/*line main_async.go:651:5*/ state = 52
 				continue
 			}
 			fallthrough
 		case 50:
 			/*line main.go:86:30*/ fut.c_t = initTFuture("14")
-			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:86:30
-			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:30*/ r_16, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:669:4*/ if driven {
+			/*line main_async.go:663:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:666:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:678:4*/ cond_11 = r_16
-			/*line main_async.go:679:4*/ fallthrough
+			/*line main_async.go:672:4*/ cond_11 = r_16
+			/*line main_async.go:673:4*/ fallthrough
 		case 52:
-			/*line main_async.go:681:4*/ cond_10 = (cond_11)
-			/*line main_async.go:682:4*/ fallthrough
+			/*line main_async.go:675:4*/ cond_10 = (cond_11)
+			/*line main_async.go:676:4*/ fallthrough
 		case 53:
-			/*line main_async.go:684:4*/ b = cond_10
+			/*line main_async.go:678:4*/ b = cond_10
 			/*line main.go:87:2*/ flush(fmt.Sprint("pf && (T||T) ", b))
 			/*line main.go:89:8*/ fut.c_t = initTFuture("15")
-			/*line main_async.go:687:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:681:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:89:8
-			/*line main_async.go:691:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:685:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:8*/ r_17, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:693:4*/ if driven {
+			/*line main_async.go:687:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:696:4*/ if !ready {
+			/*line main_async.go:690:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:89:2*/ cond_12 = r_17
-			/*line main_async.go:703:4*/ if !(cond_12) {
-				/*line main_async.go:704:5*/ state = 57
+			/*line main_async.go:697:4*/ if !(cond_12) {
+				/*line main_async.go:698:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:89:20*/ fut.c_f = initFFuture("16")
-			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:89:20
-			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:20*/ r_18, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:716:4*/ if driven {
+			/*line main_async.go:710:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:719:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:725:4*/ cond_12 = !r_18
-			/*line main_async.go:726:4*/ fallthrough
+			/*line main_async.go:719:4*/ cond_12 = !r_18
+			/*line main_async.go:720:4*/ fallthrough
 		case 57:
-			/*line main_async.go:728:4*/ b = !(cond_12)
+			/*line main_async.go:722:4*/ b = !(cond_12)
 			/*line main.go:90:2*/ flush(fmt.Sprint("!(T && !F) ", b))
 			/*line main.go:92:2*/ fut.n = 0
-			/*line main_async.go:731:4*/ fallthrough
+			/*line main_async.go:725:4*/ fallthrough
 		case 58:
 			/*line main.go:93:6*/ cond_13 = fut.n < 5
-			/*line main_async.go:734:4*/ if !(cond_13) {
-				/*line main_async.go:735:5*/ state = 61
+			/*line main_async.go:728:4*/ if !(cond_13) {
+				/*line main_async.go:729:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 59:
 			/*line main.go:93:15*/ fut.c_t = initTFuture(fmt.Sprint("loop", fut.n))
-			/*line main_async.go:741:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:735:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:93:15
-			/*line main_async.go:745:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:739:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:15*/ r_19, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:747:4*/ if driven {
+			/*line main_async.go:741:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:750:4*/ if !ready {
+			/*line main_async.go:744:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:756:4*/ cond_13 = r_19
-			/*line main_async.go:757:4*/ fallthrough
+			/*line main_async.go:750:4*/ cond_13 = r_19
+			/*line main_async.go:751:4*/ fallthrough
 		case 61:
 			/*line main.go:93:6*/ if !(cond_13) {
-				/*line main_async.go:760:5*/ state = 63
+				/*line main_async.go:754:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 62:
 			/*line main.go:94:3*/ fut.n++
-			/*line main_async.go:766:4*/ state = 58
+			/*line main_async.go:760:4*/ state = 58
 			continue
 		case 63:
 			/*line main.go:96:2*/ flush(fmt.Sprint("for cond ", fut.n))
 			/*line main.go:98:6*/ fut.n = 0
-			/*line main_async.go:771:4*/ fallthrough
+			/*line main_async.go:765:4*/ fallthrough
 		case 64:
 			/*line main.go:98:14*/ if !(fut.n < 3) {
-				/*line main_async.go:774:5*/ state = 71
+				/*line main_async.go:768:5*/ state = 71
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:779:4*/ cond_14 = fut.n%2 == 0
-			/*line main_async.go:780:4*/ if cond_14 {
-				/*line main_async.go:781:5*/ state = 68
+			/*line main_async.go:773:4*/ cond_14 = fut.n%2 == 0
+			/*line main_async.go:774:4*/ if cond_14 {
+				/*line main_async.go:775:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:99:18*/ fut.c_f = initFFuture(fmt.Sprint("odd", fut.n))
-			/*line main_async.go:787:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:781:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:99:18
-			/*line main_async.go:791:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:18*/ r_20, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:793:4*/ if driven {
+			/*line main_async.go:787:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:796:4*/ if !ready {
+			/*line main_async.go:790:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:802:4*/ cond_14 = r_20
-			/*line main_async.go:803:4*/ fallthrough
+			/*line main_async.go:796:4*/ cond_14 = r_20
+			/*line main_async.go:797:4*/ fallthrough
 		case 68:
 			/*line main.go:99:6*/ if !(cond_14) {
-				/*line main_async.go:806:5*/ state = 70
+				/*line main_async.go:800:5*/ state = 70
 				continue
 			}
 			fallthrough
 		case 69:
 			/*line main.go:100:4*/ logf("even%d", fut.n)
-			/*line main_async.go:812:4*/ fallthrough
+			/*line main_async.go:806:4*/ fallthrough
 		case 70:
 			/*line main.go:98:21*/ fut.n++
-			/*line main_async.go:815:4*/ state = 64
+			/*line main_async.go:809:4*/ state = 64
 			continue
 		case 71:
 			/*line main.go:103:2*/ flush("in loop")
 			/*line main.go:105:2*/ s = nil
 			/*line main.go:106:2*/ cond_15 = len(s) > 0 && s[0] == 1
-			/*line main_async.go:821:4*/ if !(cond_15) {
-				/*line main_async.go:822:5*/ state = 74
+			/*line main_async.go:815:4*/ if !(cond_15) {
+				/*line main_async.go:816:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 72:
 			/*line main.go:106:35*/ fut.c_t = initTFuture("never")
-			/*line main_async.go:828:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:822:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 73: // resumes at main.go:106:35
-			/*line main_async.go:832:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:826:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:35*/ r_21, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:834:4*/ if driven {
+			/*line main_async.go:828:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:837:4*/ if !ready {
+			/*line main_async.go:831:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:843:4*/ cond_15 = r_21
-			/*line main_async.go:844:4*/ fallthrough
+			/*line main_async.go:837:4*/ cond_15 = r_21
+			/*line main_async.go:838:4*/ fallthrough
 		case 74:
-			/*line main_async.go:846:4*/ ok = cond_15
+			/*line main_async.go:840:4*/ ok = cond_15
 			/*line main.go:107:2*/ flush(fmt.Sprint("guard ", ok))
 			/*line main.go:109:22*/ fut.c_t = initTFuture("a")
-			/*line main_async.go:849:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:843:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 75: // resumes at main.go:109:22
-			/*line main_async.go:853:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:847:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:22*/ r_22, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:855:4*/ if driven {
+			/*line main_async.go:849:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:858:4*/ if !ready {
+			/*line main_async.go:852:4*/ if !ready {
 				fut.state = 75
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:109:2*/ fut.cond_16 = r_22
-			/*line main_async.go:865:4*/ if !(fut.cond_16) {
-				/*line main_async.go:866:5*/ state = 78
+			/*line main_async.go:859:4*/ if !(fut.cond_16) {
+				/*line main_async.go:860:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 76:
 			/*line main.go:109:32*/ fut.c_f = initFFuture("b")
-			/*line main_async.go:872:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:866:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:109:32
-			/*line main_async.go:876:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:32*/ r_23, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:878:4*/ if driven {
+			/*line main_async.go:872:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:881:4*/ if !ready {
+			/*line main_async.go:875:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:887:4*/ fut.cond_16 = r_23
-			/*line main_async.go:888:4*/ fallthrough
+			/*line main_async.go:881:4*/ fut.cond_16 = r_23
+			/*line main_async.go:882:4*/ fallthrough
 		case 78:
 			/*line main.go:109:40*/ fut.c_f = initFFuture("c")
-			/*line main_async.go:891:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:109:40
-			/*line main_async.go:895:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:889:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:40*/ r_24, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:897:4*/ if driven {
+			/*line main_async.go:891:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:900:4*/ if !ready {
+			/*line main_async.go:894:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:906:4*/ fut.cond_17 = r_24
-			/*line main_async.go:907:4*/ if !(fut.cond_17) {
-				/*line main_async.go:908:5*/ state = 82
+			/*line main_async.go:900:4*/ fut.cond_17 = r_24
+			/*line main_async.go:901:4*/ if !(fut.cond_17) {
+				/*line main_async.go:902:5*/ state = 82
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:109:50*/ fut.c_t = initTFuture("d")
-			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:908:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:109:50
-			/*line main_async.go:918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:912:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:50*/ r_25, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:920:4*/ if driven {
+			/*line main_async.go:914:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:923:4*/ if !ready {
+			/*line main_async.go:917:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:929:4*/ fut.cond_17 = r_25
-			/*line main_async.go:930:4*/ fallthrough
+			/*line main_async.go:923:4*/ fut.cond_17 = r_25
+			/*line main_async.go:924:4*/ fallthrough
 		case 82:
-			/*line main_async.go:932:4*/ cond_18 = pt("e")
-			/*line main_async.go:933:4*/ if cond_18 {
-				/*line main_async.go:934:5*/ state = 85
+			/*line main_async.go:926:4*/ cond_18 = pt("e")
+			/*line main_async.go:927:4*/ if cond_18 {
+				/*line main_async.go:928:5*/ state = 85
 				continue
 			}
 			fallthrough
 		case 83:
 			/*line main.go:109:69*/ fut.c_t = initTFuture("f")
-			/*line main_async.go:940:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:934:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 84: // resumes at main.go:109:69
-			/*line main_async.go:944:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:938:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:69*/ r_26, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:946:4*/ if driven {
+			/*line main_async.go:940:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:949:4*/ if !ready {
+			/*line main_async.go:943:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:955:4*/ cond_18 = r_26
-			/*line main_async.go:956:4*/ fallthrough
+			/*line main_async.go:949:4*/ cond_18 = r_26
+			/*line main_async.go:950:4*/ fallthrough
 		case 85:
-			/*line main_async.go:958:4*/ fmt.Println("args", fut.cond_16, fut.cond_17, cond_18)
+			/*line main_async.go:952:4*/ fmt.Println("args", fut.cond_16, fut.cond_17, cond_18)
 			/*line main.go:110:2*/ flush("args")
 			/*line main.go:112:2*/ fut.v = new(int)
-			/*line main_async.go:961:4*/ (*fut.v) = 0
+			/*line main_async.go:955:4*/ (*fut.v) = 0
 			/*line main.go:113:2*/ fut.set = func(v_p *int) func() bool {
 				return func() bool {
 					/*line main.go:113:23*/ (*v_p)++
@@ -966,65 +960,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.v)
 			/*line main.go:114:2*/ cond_20 = fut.set()
-			/*line main_async.go:969:4*/ if !(cond_20) {
-				/*line main_async.go:970:5*/ state = 88
+			/*line main_async.go:963:4*/ if !(cond_20) {
+				/*line main_async.go:964:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 86:
 			/*line main.go:114:15*/ fut.c_t = initTFuture("x")
-			/*line main_async.go:976:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:970:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 87: // resumes at main.go:114:15
-			/*line main_async.go:980:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:974:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:15*/ r_27, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:982:4*/ if driven {
+			/*line main_async.go:976:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:985:4*/ if !ready {
+			/*line main_async.go:979:4*/ if !ready {
 				fut.state = 87
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:991:4*/ cond_20 = r_27
-			/*line main_async.go:992:4*/ fallthrough
+			/*line main_async.go:985:4*/ cond_20 = r_27
+			/*line main_async.go:986:4*/ fallthrough
 		case 88:
-			/*line main_async.go:994:4*/ cond_19 = cond_20 && fut.set()
-			/*line main_async.go:995:4*/ if !(cond_19) {
-				/*line main_async.go:996:5*/ state = 91
+			/*line main_async.go:988:4*/ cond_19 = cond_20 && fut.set()
+			/*line main_async.go:989:4*/ if !(cond_19) {
+				/*line main_async.go:990:5*/ state = 91
 				continue
 			}
 			fallthrough
 		case 89:
 			/*line main.go:114:34*/ fut.c_f = initFFuture("y")
-			/*line main_async.go:1002:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:996:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 90: // resumes at main.go:114:34
-			/*line main_async.go:1006:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:34*/ r_28, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:1008:4*/ if driven {
+			/*line main_async.go:1002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:1011:4*/ if !ready {
+			/*line main_async.go:1005:4*/ if !ready {
 				fut.state = 90
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:1017:4*/ cond_19 = r_28
-			/*line main_async.go:1018:4*/ fallthrough
+			/*line main_async.go:1011:4*/ cond_19 = r_28
+			/*line main_async.go:1012:4*/ fallthrough
 		case 91:
-			/*line main_async.go:1020:4*/ b = cond_19 && fut.set()
+			/*line main_async.go:1014:4*/ b = cond_19 && fut.set()
 			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", b, (*fut.v)))
 			{
-				/*line main_async.go:1023:5*/ fut.state = -1
+				/*line main_async.go:1017:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1027:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1021:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

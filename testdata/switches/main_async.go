@@ -13,7 +13,7 @@ type vFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -36,15 +36,15 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:24:2*/ logf("v%d", fut.n)
-			/*line main.go:25:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
-			/*line main.go:25:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:26:2*/ fut.state = -1
 				/*line main.go:26:2*/ return fut.n, true
@@ -71,10 +71,7 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *vFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -87,7 +84,7 @@ type bFuture struct {
 	res   bool // the output, kept by PollFrame for the caller
 	name  string
 	b     bool
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // BAsync is the asynchronous twin of B: it returns a future that runs the
@@ -110,24 +107,24 @@ func (fut *bFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // B starts
 			/*line main.go:31:2*/ logf("%s", take(&fut.name))
-			/*line main.go:32:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:111:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
-			/*line main.go:32:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:117:4*/ if !ready {
+			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:114:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:127:4*/ fut.state = -1
+			/*line main_async.go:124:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:130:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:127:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -145,10 +142,7 @@ func (fut *bFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *bFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -188,51 +182,51 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Classify starts
 			/*line main.go:41:7*/ if fut.x < 0 {
-				/*line main_async.go:191:5*/ state = 5
+				/*line main_async.go:185:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:43:7*/ fut.c_b = initBFuture("zero?", fut.x == 0)
-			/*line main_async.go:197:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:191:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:43:7
-			/*line main_async.go:201:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:195:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:7*/ r, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:203:4*/ if driven {
+			/*line main_async.go:197:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:206:4*/ if !ready {
+			/*line main_async.go:200:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:43:7*/ if r {
-				/*line main_async.go:213:5*/ state = 6
+				/*line main_async.go:207:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:45:11*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:219:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:213:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:45:11
-			/*line main_async.go:223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:217:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:11*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:225:4*/ if driven {
+			/*line main_async.go:219:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main_async.go:222:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:45:7*/ if fut.x < r_2 {
-				/*line main_async.go:235:5*/ state = 7
+				/*line main_async.go:229:5*/ state = 7
 			} else {
 				state = 8
 			}
@@ -258,10 +252,10 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:48:2*/ return "big", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:261:4*/ fut.state = -1
+			/*line main_async.go:255:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:264:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:258:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -353,27 +347,27 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:54:2*/ fut.seq = []int{1, 2, 3, 4}
-			/*line main_async.go:356:4*/ fut.y = 0
-			/*line main_async.go:357:4*/ fallthrough
+			/*line main_async.go:350:4*/ fut.y = 0
+			/*line main_async.go:351:4*/ fallthrough
 		case 1:
 			/*line main.go:54:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:360:5*/ state = 13
+				/*line main_async.go:354:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:365:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:359:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:55:10*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:367:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:10
-			/*line main_async.go:371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:10*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:373:4*/ if driven {
+			/*line main_async.go:367:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:376:4*/ if !ready {
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -381,186 +375,186 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:55:10*/ fut.tag = r
 			/*line main.go:56:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:384:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:378:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:56:8
-			/*line main_async.go:388:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:382:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:8*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:390:4*/ if driven {
+			/*line main_async.go:384:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:393:4*/ if !ready {
+			/*line main_async.go:387:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:56:8*/ if fut.tag == r_2 {
-				/*line main_async.go:400:5*/ state = 8
+				/*line main_async.go:394:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:58:8*/ if fut.tag == pv(2) {
-				/*line main_async.go:406:5*/ state = 9
+				/*line main_async.go:400:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:58:15*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:58:15
-			/*line main_async.go:416:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:15*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:418:4*/ if driven {
+			/*line main_async.go:412:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:421:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:58:15*/ if fut.tag == r_3 {
-				/*line main_async.go:428:5*/ state = 9
+				/*line main_async.go:422:5*/ state = 9
 			} else {
 				state = 10
 			}
 			continue
 		case 8:
 			/*line main.go:57:4*/ logf("one")
-			/*line main_async.go:435:4*/ state = 11
+			/*line main_async.go:429:4*/ state = 11
 			continue
 		case 9:
 			/*line main.go:59:4*/ logf("two-or-three")
-			/*line main_async.go:439:4*/ state = 11
+			/*line main_async.go:433:4*/ state = 11
 			continue
 		case 10:
 			/*line main.go:61:4*/ logf("default")
-			/*line main_async.go:443:4*/ fallthrough
+			/*line main_async.go:437:4*/ fallthrough
 		case 11:
 			/*line main.go:63:3*/ flush(fmt.Sprint("tag ", fut.x))
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main_async.go:440:4*/ fallthrough
 		case 12:
-			/*line main_async.go:448:4*/ fut.y++
-			/*line main_async.go:449:4*/ state = 1
+			/*line main_async.go:442:4*/ fut.y++
+			/*line main_async.go:443:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:67:2*/ fut.seq = []int{1, 5, 3}
-			/*line main_async.go:453:4*/ fut.y = 0
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:447:4*/ fut.y = 0
+			/*line main_async.go:448:4*/ fallthrough
 		case 14:
 			/*line main.go:67:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:457:5*/ state = 25
+				/*line main_async.go:451:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 15:
-			/*line main_async.go:462:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:456:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:68:10*/ fut.tag = fut.x
 			/*line main.go:69:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:69:8
-			/*line main_async.go:469:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:8*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:471:4*/ if driven {
+			/*line main_async.go:465:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:474:4*/ if !ready {
+			/*line main_async.go:468:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:69:8*/ if fut.tag == r_4 {
-				/*line main_async.go:481:5*/ state = 19
+				/*line main_async.go:475:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:74:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:74:8
-			/*line main_async.go:491:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:485:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:8*/ r_5, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:493:4*/ if driven {
+			/*line main_async.go:487:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:496:4*/ if !ready {
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:74:8*/ if fut.tag == r_5 {
-				/*line main_async.go:503:5*/ state = 22
+				/*line main_async.go:497:5*/ state = 22
 			} else {
 				state = 20
 			}
 			continue
 		case 19:
 			/*line main.go:70:4*/ logf("one")
-			/*line main_async.go:510:4*/ state = 23
+			/*line main_async.go:504:4*/ state = 23
 			continue
 		case 20:
 			/*line main.go:72:4*/ logf("default")
 			/*line main.go:73:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:73:4
-			/*line main_async.go:519:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:513:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:521:4*/ if driven {
+			/*line main_async.go:515:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:524:4*/ if !ready {
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:530:4*/ state = 23
+			/*line main_async.go:524:4*/ state = 23
 			continue
 		case 22:
 			/*line main.go:75:4*/ logf("three")
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:528:4*/ fallthrough
 		case 23:
 			/*line main.go:77:3*/ flush(fmt.Sprint("default middle ", fut.x))
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:531:4*/ fallthrough
 		case 24:
-			/*line main_async.go:539:4*/ fut.y++
-			/*line main_async.go:540:4*/ state = 14
+			/*line main_async.go:533:4*/ fut.y++
+			/*line main_async.go:534:4*/ state = 14
 			continue
 		case 25:
 			/*line main.go:81:6*/ fut.x = 0
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main_async.go:538:4*/ fallthrough
 		case 26:
 			/*line main.go:81:14*/ if !(fut.x < 4) {
-				/*line main_async.go:547:5*/ state = 41
+				/*line main_async.go:541:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:82:15*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:15
-			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:552:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:15*/ r_6, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:560:4*/ if driven {
+			/*line main_async.go:554:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -568,99 +562,99 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:82:10*/ fut.y = r_6 * 2
 			/*line main.go:83:8*/ if fut.y == 0 {
-				/*line main_async.go:571:5*/ state = 34
+				/*line main_async.go:565:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:85:8*/ fut.c_b = initBFuture("b1", fut.y == 2)
-			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:85:8
-			/*line main_async.go:581:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:8*/ r_7, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:583:4*/ if driven {
+			/*line main_async.go:577:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:586:4*/ if !ready {
+			/*line main_async.go:580:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:8*/ if r_7 {
-				/*line main_async.go:593:5*/ state = 35
+				/*line main_async.go:587:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:88:8*/ fut.c_b = initBFuture("b2", false)
-			/*line main_async.go:599:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:593:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:88:8
-			/*line main_async.go:603:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:8*/ r_8, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:605:4*/ if driven {
+			/*line main_async.go:599:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main_async.go:602:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:88:8*/ if r_8 {
-				/*line main_async.go:615:5*/ state = 36
+				/*line main_async.go:609:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
 			/*line main.go:90:8*/ if fut.y > 100 {
-				/*line main_async.go:621:5*/ state = 37
+				/*line main_async.go:615:5*/ state = 37
 			} else {
 				state = 38
 			}
 			continue
 		case 34:
 			/*line main.go:84:4*/ logf("zero")
-			/*line main_async.go:628:4*/ state = 39
+			/*line main_async.go:622:4*/ state = 39
 			continue
 		case 35:
 			/*line main.go:86:4*/ logf("two")
-			/*line main_async.go:632:4*/ fallthrough
+			/*line main_async.go:626:4*/ fallthrough
 		case 36:
 			/*line main.go:89:4*/ logf("fell")
-			/*line main_async.go:635:4*/ state = 39
+			/*line main_async.go:629:4*/ state = 39
 			continue
 		case 37:
 			/*line main.go:91:4*/ logf("never")
-			/*line main_async.go:639:4*/ state = 39
+			/*line main_async.go:633:4*/ state = 39
 			continue
 		case 38:
 			/*line main.go:93:4*/ logf("dflt %d", fut.y)
-			/*line main_async.go:643:4*/ fallthrough
+			/*line main_async.go:637:4*/ fallthrough
 		case 39:
 			/*line main.go:95:3*/ flush(fmt.Sprint("init tagless ", fut.x))
-			/*line main_async.go:646:4*/ fallthrough
+			/*line main_async.go:640:4*/ fallthrough
 		case 40:
 			/*line main.go:81:21*/ fut.x++
-			/*line main_async.go:649:4*/ state = 26
+			/*line main_async.go:643:4*/ state = 26
 			continue
 		case 41:
 			/*line main.go:99:14*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:653:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:647:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 42: // resumes at main.go:99:14
-			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:14*/ r_9, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:660:4*/ if driven {
+			/*line main_async.go:654:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main_async.go:657:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -668,16 +662,16 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:9*/ fut.x = r_9
 			/*line main.go:99:24*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:671:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:665:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:99:24
-			/*line main_async.go:675:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:669:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:24*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:677:4*/ if driven {
+			/*line main_async.go:671:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:680:4*/ if !ready {
+			/*line main_async.go:674:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -685,26 +679,26 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:20*/ tag_3 = fut.x + r_10
 			/*line main.go:100:7*/ if !(tag_3 == 8) {
-				/*line main_async.go:688:5*/ state = 45
+				/*line main_async.go:682:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:101:3*/ logf("eight %d", fut.x)
-			/*line main_async.go:694:4*/ fallthrough
+			/*line main_async.go:688:4*/ fallthrough
 		case 45:
 			/*line main.go:103:2*/ flush("init tag")
 			/*line main.go:106:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:698:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:692:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:106:9
-			/*line main_async.go:702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:696:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:9*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:704:4*/ if driven {
+			/*line main_async.go:698:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:707:4*/ if !ready {
+			/*line main_async.go:701:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -712,276 +706,276 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:106:9*/ tag_4 = r_11
 			/*line main.go:107:7*/ if tag_4 == 1 {
-				/*line main_async.go:715:5*/ state = 49
+				/*line main_async.go:709:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:110:7*/ if tag_4 == 2 {
-				/*line main_async.go:721:5*/ state = 51
+				/*line main_async.go:715:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:115:7*/ if tag_4 == 4 {
-				/*line main_async.go:727:5*/ state = 55
+				/*line main_async.go:721:5*/ state = 55
 			} else {
 				state = 53
 			}
 			continue
 		case 49:
 			/*line main.go:108:3*/ fut.c_v = initVFuture(100)
-			/*line main_async.go:734:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:108:3
-			/*line main_async.go:738:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:732:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:740:4*/ if driven {
+			/*line main_async.go:734:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:743:4*/ if !ready {
+			/*line main_async.go:737:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:749:4*/ fallthrough
+			/*line main_async.go:743:4*/ fallthrough
 		case 51:
 			/*line main.go:111:3*/ fut.c_v = initVFuture(200)
-			/*line main_async.go:752:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:746:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:111:3
-			/*line main_async.go:756:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:750:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:758:4*/ if driven {
+			/*line main_async.go:752:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:761:4*/ if !ready {
+			/*line main_async.go:755:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:767:4*/ fallthrough
+			/*line main_async.go:761:4*/ fallthrough
 		case 53:
 			/*line main.go:114:3*/ fut.c_v = initVFuture(300)
-			/*line main_async.go:770:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:764:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:114:3
-			/*line main_async.go:774:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:768:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:776:4*/ if driven {
+			/*line main_async.go:770:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:779:4*/ if !ready {
+			/*line main_async.go:773:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:785:4*/ state = 56
+			/*line main_async.go:779:4*/ state = 56
 			continue
 		case 55:
 			/*line main.go:116:3*/ logf("never")
-			/*line main_async.go:789:4*/ fallthrough
+			/*line main_async.go:783:4*/ fallthrough
 		case 56:
 			/*line main.go:118:2*/ flush("fallthrough")
 			/*line main.go:121:9*/ fut.x = 5
 			/*line main.go:122:7*/ if fut.x == 5 {
-				/*line main_async.go:794:5*/ state = 59
+				/*line main_async.go:788:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 57:
 			/*line main.go:128:7*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:800:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:794:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:128:7
-			/*line main_async.go:804:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:798:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:7*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:806:4*/ if driven {
+			/*line main_async.go:800:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:809:4*/ if !ready {
+			/*line main_async.go:803:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:7*/ if fut.x == r_12 {
-				/*line main_async.go:816:5*/ state = 61
+				/*line main_async.go:810:5*/ state = 61
 			} else {
 				state = 60
 			}
 			continue
 		case 59:
 			/*line main.go:123:3*/ logf("five")
-			/*line main_async.go:823:4*/ fallthrough
+			/*line main_async.go:817:4*/ fallthrough
 		case 60:
 			/*line main.go:126:3*/ logf("dflt")
-			/*line main_async.go:826:4*/ fallthrough
+			/*line main_async.go:820:4*/ fallthrough
 		case 61:
 			/*line main.go:129:3*/ logf("six body")
-			/*line main_async.go:829:4*/ fallthrough
+			/*line main_async.go:823:4*/ fallthrough
 		case 62:
 			/*line main.go:131:2*/ flush("fallthrough default")
 			/*line main.go:134:2*/ fut.x = 0
 			/*line main.go:135:6*/ fut.y = 0
-			/*line main_async.go:834:4*/ fallthrough
+			/*line main_async.go:828:4*/ fallthrough
 		case 63:
 			/*line main.go:135:14*/ if !(fut.y < 4) {
-				/*line main_async.go:837:5*/ state = 73
+				/*line main_async.go:831:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 64:
 			/*line main.go:136:10*/ tag_6 = fut.y
 			/*line main.go:137:8*/ if tag_6 == 1 {
-				/*line main_async.go:844:5*/ state = 66
+				/*line main_async.go:838:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 65:
 			/*line main.go:140:8*/ if tag_6 == 2 {
-				/*line main_async.go:850:5*/ state = 68
+				/*line main_async.go:844:5*/ state = 68
 			} else {
 				state = 71
 			}
 			continue
 		case 66:
 			/*line main.go:138:4*/ fut.c_v = initVFuture(fut.y)
-			/*line main_async.go:857:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:851:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:138:4
-			/*line main_async.go:861:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:863:4*/ if driven {
+			/*line main_async.go:857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:866:4*/ if !ready {
+			/*line main_async.go:860:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:872:4*/ state = 71
+			/*line main_async.go:866:4*/ state = 71
 			continue
 		case 68:
 			/*line main.go:141:7*/ fut.c_b = initBFuture("c", true)
-			/*line main_async.go:876:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:870:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 69: // resumes at main.go:141:7
-			/*line main_async.go:880:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:874:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:141:7*/ r_13, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:882:4*/ if driven {
+			/*line main_async.go:876:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:885:4*/ if !ready {
+			/*line main_async.go:879:4*/ if !ready {
 				fut.state = 69
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:141:7*/ if r_13 {
-				/*line main_async.go:892:5*/ state = 71
+				/*line main_async.go:886:5*/ state = 71
 				continue
 			}
 			fallthrough
 		case 70:
 			/*line main.go:144:4*/ logf("never")
-			/*line main_async.go:898:4*/ fallthrough
+			/*line main_async.go:892:4*/ fallthrough
 		case 71:
 			/*line main.go:146:3*/ fut.x++
 			/*line main.go:147:3*/ logf("after%d", fut.y)
-			/*line main_async.go:902:4*/ fallthrough
+			/*line main_async.go:896:4*/ fallthrough
 		case 72:
 			/*line main.go:135:21*/ fut.y++
-			/*line main_async.go:905:4*/ state = 63
+			/*line main_async.go:899:4*/ state = 63
 			continue
 		case 73:
 			/*line main.go:149:2*/ flush(fmt.Sprint("break in switch ", fut.x))
 			/*line main.go:153:6*/ fut.x = 0
-			/*line main_async.go:910:4*/ fallthrough
+			/*line main_async.go:904:4*/ fallthrough
 		case 74:
 			/*line main.go:153:14*/ if !(fut.x < 5) {
-				/*line main_async.go:913:5*/ state = 82
+				/*line main_async.go:907:5*/ state = 82
 				continue
 			}
 			fallthrough
 		case 75:
 			/*line main.go:155:8*/ if fut.x == 1 {
-				/*line main_async.go:919:5*/ state = 78
+				/*line main_async.go:913:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 76:
 			/*line main.go:158:8*/ fut.c_b = initBFuture(fmt.Sprint("t", fut.x), fut.x == 3)
-			/*line main_async.go:925:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:919:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:158:8
-			/*line main_async.go:929:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:158:8*/ r_14, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:931:4*/ if driven {
+			/*line main_async.go:925:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:934:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:158:8*/ if r_14 {
-				/*line main_async.go:941:5*/ state = 82
+				/*line main_async.go:935:5*/ state = 82
 			} else {
 				state = 80
 			}
 			continue
 		case 78:
 			/*line main.go:156:4*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:948:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:942:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:156:4
-			/*line main_async.go:952:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:946:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:156:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:954:4*/ if driven {
+			/*line main_async.go:948:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:957:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:963:4*/ state = 81
+			/*line main_async.go:957:4*/ state = 81
 			continue
 		case 80:
 			/*line main.go:161:3*/ logf("end%d", fut.x)
-			/*line main_async.go:967:4*/ fallthrough
+			/*line main_async.go:961:4*/ fallthrough
 		case 81:
 			/*line main.go:153:21*/ fut.x++
-			/*line main_async.go:970:4*/ state = 74
+			/*line main_async.go:964:4*/ state = 74
 			continue
 		case 82:
 			/*line main.go:163:2*/ flush("labeled from switch")
 			/*line main.go:167:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:969:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 83: // resumes at main.go:167:9
-			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:973:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:9*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:981:4*/ if driven {
+			/*line main_async.go:975:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:978:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
@@ -989,31 +983,31 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:167:9*/ tag_7 = r_15
 			/*line main.go:168:7*/ if !(tag_7 == 2) {
-				/*line main_async.go:992:5*/ state = 90
+				/*line main_async.go:986:5*/ state = 90
 				continue
 			}
 			fallthrough
 		case 84:
 			/*line main.go:169:7*/ fut.x = 0
-			/*line main_async.go:998:4*/ fallthrough
+			/*line main_async.go:992:4*/ fallthrough
 		case 85:
 			/*line main.go:169:15*/ if !(fut.x < 3) {
-				/*line main_async.go:1001:5*/ state = 89
+				/*line main_async.go:995:5*/ state = 89
 				continue
 			}
 			fallthrough
 		case 86:
 			/*line main.go:170:4*/ fut.c_v = initVFuture(fut.x + 10)
-			/*line main_async.go:1007:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1001:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 87: // resumes at main.go:170:4
-			/*line main_async.go:1011:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:170:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1013:4*/ if driven {
+			/*line main_async.go:1007:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1016:4*/ if !ready {
+			/*line main_async.go:1010:4*/ if !ready {
 				fut.state = 87
 				return zero, false
 			}
@@ -1025,71 +1019,71 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:1028:4*/ fallthrough
+			/*line main_async.go:1022:4*/ fallthrough
 		case 88:
 			/*line main.go:169:22*/ fut.x++
-			/*line main_async.go:1031:4*/ state = 85
+			/*line main_async.go:1025:4*/ state = 85
 			continue
 		case 89:
 			/*line main.go:175:3*/ logf("never")
-			/*line main_async.go:1035:4*/ fallthrough
+			/*line main_async.go:1029:4*/ fallthrough
 		case 90:
 			/*line main.go:177:2*/ flush("labeled switch")
 			/*line main.go:180:9*/ s = "x"
 			/*line main.go:180:19*/ tag_8 = s
 			/*line main.go:181:7*/ if tag_8 == "a" {
-				/*line main_async.go:1041:5*/ state = 92
+				/*line main_async.go:1035:5*/ state = 92
 				continue
 			}
 			fallthrough
 		case 91:
 			/*line main.go:181:12*/ if !(tag_8 == "b") {
-				/*line main_async.go:1047:5*/ state = 94
+				/*line main_async.go:1041:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 92:
 			/*line main.go:182:3*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1053:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1047:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 93: // resumes at main.go:182:3
-			/*line main_async.go:1057:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1051:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1059:4*/ if driven {
+			/*line main_async.go:1053:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1062:4*/ if !ready {
+			/*line main_async.go:1056:4*/ if !ready {
 				fut.state = 93
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1068:4*/ fallthrough
+			/*line main_async.go:1062:4*/ fallthrough
 		case 94:
 			/*line main.go:184:2*/ flush("nomatch")
 			/*line main.go:186:2*/ fut.seq = []int{-1, 0, 5, 50}
-			/*line main_async.go:1072:4*/ fut.y = 0
-			/*line main_async.go:1073:4*/ fallthrough
+			/*line main_async.go:1066:4*/ fut.y = 0
+			/*line main_async.go:1067:4*/ fallthrough
 		case 95:
 			/*line main.go:186:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:1076:5*/ state = 99
+				/*line main_async.go:1070:5*/ state = 99
 				continue
 			}
 			fallthrough
 		case 96:
-			/*line main_async.go:1081:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:1075:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:187:14*/ fut.c_classify = initClassifyFuture(fut.x)
-			/*line main_async.go:1083:4*/ fut.aw0 = &fut.c_classify
+			/*line main_async.go:1077:4*/ fut.aw0 = &fut.c_classify
 			fresh = true
 			fallthrough
 		case 97: // resumes at main.go:187:14
-			/*line main_async.go:1087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1081:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:187:14*/ r_16, ready = fut.aw0.(*classifyFuture).Poll(cx)
-			/*line main_async.go:1089:4*/ if driven {
+			/*line main_async.go:1083:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*classifyFuture), ready, fresh)
 			}
-			/*line main_async.go:1092:4*/ if !ready {
+			/*line main_async.go:1086:4*/ if !ready {
 				fut.state = 97
 				return zero, false
 			}
@@ -1097,25 +1091,25 @@ poll:
 			fut.c_classify = classifyFuture{}
 			/*line main.go:187:3*/ logf("%s", r_16)
 			/*line main.go:188:3*/ flush(fmt.Sprint("classify ", fut.x))
-			/*line main_async.go:1100:4*/ fallthrough
+			/*line main_async.go:1094:4*/ fallthrough
 		case 98:
-			/*line main_async.go:1102:4*/ fut.y++
-			/*line main_async.go:1103:4*/ state = 95
+			/*line main_async.go:1096:4*/ fut.y++
+			/*line main_async.go:1097:4*/ state = 95
 			continue
 		case 99:
 			/*line main.go:192:2*/ fut.x = 1
 			/*line main.go:193:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1108:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1102:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 100: // resumes at main.go:193:14
-			/*line main_async.go:1113:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:193:14*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1115:4*/ if driven {
+			/*line main_async.go:1109:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1118:4*/ if !ready {
+			/*line main_async.go:1112:4*/ if !ready {
 				fut.state = 100
 				return zero, false
 			}
@@ -1124,22 +1118,22 @@ poll:
 			/*line main.go:193:9*/ x_5 = r_17
 			/*line main.go:193:20*/ tag_9 = x_5
 			/*line main.go:194:7*/ if !(tag_9 == 2) {
-				/*line main_async.go:1127:5*/ state = 103
+				/*line main_async.go:1121:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 101:
 			/*line main.go:195:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1133:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1127:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 102: // resumes at main.go:195:8
-			/*line main_async.go:1137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:195:8*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1139:4*/ if driven {
+			/*line main_async.go:1133:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1142:4*/ if !ready {
+			/*line main_async.go:1136:4*/ if !ready {
 				fut.state = 102
 				return zero, false
 			}
@@ -1147,20 +1141,20 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:195:3*/ x_6 = r_18
 			/*line main.go:196:3*/ logf("inner %d", x_6)
-			/*line main_async.go:1150:4*/ fallthrough
+			/*line main_async.go:1144:4*/ fallthrough
 		case 103:
 			/*line main.go:198:2*/ flush(fmt.Sprint("shadow ", fut.x))
 			/*line main.go:201:9*/ fut.c_b = initBFuture("tag", true)
-			/*line main_async.go:1154:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1148:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 104: // resumes at main.go:201:9
-			/*line main_async.go:1158:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:201:9*/ r_19, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1160:4*/ if driven {
+			/*line main_async.go:1154:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1163:4*/ if !ready {
+			/*line main_async.go:1157:4*/ if !ready {
 				fut.state = 104
 				return zero, false
 			}
@@ -1168,100 +1162,100 @@ poll:
 			fut.c_b = bFuture{}
 			/*line main.go:201:9*/ fut.tag_10 = r_19
 			/*line main.go:202:7*/ fut.c_b = initBFuture("c1", false)
-			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1165:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 105: // resumes at main.go:202:7
-			/*line main_async.go:1175:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:7*/ r_20, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1177:4*/ if driven {
+			/*line main_async.go:1171:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1180:4*/ if !ready {
+			/*line main_async.go:1174:4*/ if !ready {
 				fut.state = 105
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:7*/ if fut.tag_10 == r_20 {
-				/*line main_async.go:1187:5*/ state = 110
+				/*line main_async.go:1181:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 106:
 			/*line main.go:202:23*/ fut.c_b = initBFuture("c2", true)
-			/*line main_async.go:1193:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1187:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 107: // resumes at main.go:202:23
-			/*line main_async.go:1197:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1191:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:23*/ r_21, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1199:4*/ if driven {
+			/*line main_async.go:1193:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1202:4*/ if !ready {
+			/*line main_async.go:1196:4*/ if !ready {
 				fut.state = 107
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:23*/ if fut.tag_10 == r_21 {
-				/*line main_async.go:1209:5*/ state = 110
+				/*line main_async.go:1203:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 108:
 			/*line main.go:202:38*/ fut.c_b = initBFuture("c3", true)
-			/*line main_async.go:1215:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1209:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 109: // resumes at main.go:202:38
-			/*line main_async.go:1219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1213:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:38*/ r_22, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1221:4*/ if driven {
+			/*line main_async.go:1215:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1224:4*/ if !ready {
+			/*line main_async.go:1218:4*/ if !ready {
 				fut.state = 109
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:38*/ if !(fut.tag_10 == r_22) {
-				/*line main_async.go:1231:5*/ state = 111
+				/*line main_async.go:1225:5*/ state = 111
 				continue
 			}
 			fallthrough
 		case 110:
 			/*line main.go:203:3*/ logf("matched")
-			/*line main_async.go:1237:4*/ fallthrough
+			/*line main_async.go:1231:4*/ fallthrough
 		case 111:
 			/*line main.go:205:2*/ flush("bool tag")
 			/*line main.go:208:9*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1235:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 112: // resumes at main.go:208:9
-			/*line main_async.go:1245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:208:9*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1247:4*/ if driven {
+			/*line main_async.go:1241:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1250:4*/ if !ready {
+			/*line main_async.go:1244:4*/ if !ready {
 				fut.state = 112
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1256:4*/ fallthrough
+			/*line main_async.go:1250:4*/ fallthrough
 		case 113:
 			/*line main.go:210:2*/ flush("empty")
 			{
-				/*line main_async.go:1260:5*/ fut.state = -1
+				/*line main_async.go:1254:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1264:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1258:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

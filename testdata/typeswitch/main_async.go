@@ -14,7 +14,7 @@ import (
 type yFuture struct {
 	state int // the next case of Poll; -1 once done
 	s     string
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the
@@ -37,15 +37,15 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:39:2*/ logf("%s", take(&fut.s))
-			/*line main.go:40:2*/ fut.aw0 = rt.YieldNowAsync()
+			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
 			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
-			/*line main.go:40:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
 			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main_async.go:50:5*/ fut.state = -1
 				return struct{}{}, true
@@ -71,10 +71,7 @@ func (fut *yFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *yFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -86,7 +83,7 @@ type getFuture struct {
 	state int // the next case of Poll; -1 once done
 	res   any // the output, kept by PollFrame for the caller
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the
@@ -109,24 +106,24 @@ func (fut *getFuture) Poll(cx *rt.Context) (any, bool) {
 		switch state {
 		case 0: // Get starts
 			/*line main.go:45:2*/ logf("get%d", fut.i)
-			/*line main.go:46:2*/ fut.aw0 = rt.YieldNowAsync()
-			/*line main_async.go:113:4*/ fallthrough
+			/*line main.go:46:2*/ fut.av0 = rt.MakeYieldNow()
+			/*line main_async.go:110:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
-			/*line main.go:46:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main.go:46:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:113:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line main.go:47:2*/ fut.state = -1
 				/*line main.go:47:2*/ return vals[fut.i%len(vals)], true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:126:4*/ fut.state = -1
+			/*line main_async.go:123:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:129:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:126:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,10 +141,7 @@ func (fut *getFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *getFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -192,57 +186,57 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Describe starts
 			/*line main.go:55:9*/ tag = take(&fut.x)
-			/*line main_async.go:195:4*/ _, ok = tag.(int)
+			/*line main_async.go:189:4*/ _, ok = tag.(int)
 			/*line main.go:59:7*/ if ok {
-				/*line main_async.go:197:5*/ state = 9
+				/*line main_async.go:191:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line main_async.go:202:4*/ _, ok = tag.(int8)
+			/*line main_async.go:196:4*/ _, ok = tag.(int8)
 			/*line main.go:59:12*/ if ok {
-				/*line main_async.go:204:5*/ state = 9
+				/*line main_async.go:198:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:209:4*/ fut.v_3, ok = tag.(string)
+			/*line main_async.go:203:4*/ fut.v_3, ok = tag.(string)
 			/*line main.go:62:7*/ if ok {
-				/*line main_async.go:211:5*/ state = 11
+				/*line main_async.go:205:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:65:7*/ if tag == nil {
-				/*line main_async.go:217:5*/ state = 13
+				/*line main_async.go:211:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:222:4*/ fut.v_5, ok = tag.(Shape)
+			/*line main_async.go:216:4*/ fut.v_5, ok = tag.(Shape)
 			/*line main.go:68:7*/ if ok {
-				/*line main_async.go:224:5*/ state = 15
+				/*line main_async.go:218:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line main_async.go:229:4*/ fut.v_6, ok = tag.(*myErr)
+			/*line main_async.go:223:4*/ fut.v_6, ok = tag.(*myErr)
 			/*line main.go:73:7*/ if ok {
-				/*line main_async.go:231:5*/ state = 18
+				/*line main_async.go:225:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main_async.go:236:4*/ fut.v_7, ok = tag.(error)
+			/*line main_async.go:230:4*/ fut.v_7, ok = tag.(error)
 			/*line main.go:76:7*/ if ok {
-				/*line main_async.go:238:5*/ state = 20
+				/*line main_async.go:232:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:243:4*/ fut.v = tag
+			/*line main_async.go:237:4*/ fut.v = tag
 			/*line main.go:57:3*/ fut.c_y = initYFuture("default")
-			/*line main_async.go:245:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
@@ -250,12 +244,12 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.v_7 = nil
 			fallthrough
 		case 8: // resumes at main.go:57:3
-			/*line main_async.go:253:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:247:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:255:4*/ if driven {
+			/*line main_async.go:249:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:258:4*/ if !ready {
+			/*line main_async.go:252:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -268,16 +262,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		case 9:
 			/*line main.go:58:3*/ fut.v = tag
 			/*line main.go:60:3*/ fut.c_y = initYFuture("ints")
-			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:265:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:60:3
-			/*line main_async.go:275:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:269:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:277:4*/ if driven {
+			/*line main_async.go:271:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main_async.go:274:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -289,16 +283,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 11:
 			/*line main.go:63:3*/ fut.c_y = initYFuture("string")
-			/*line main_async.go:292:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:286:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:63:3
-			/*line main_async.go:296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:298:4*/ if driven {
+			/*line main_async.go:292:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -311,17 +305,17 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		case 13:
 			/*line main.go:64:3*/ fut.v = tag
 			/*line main.go:66:3*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:308:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fallthrough
 		case 14: // resumes at main.go:66:3
-			/*line main_async.go:319:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:313:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:321:4*/ if driven {
+			/*line main_async.go:315:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -333,17 +327,17 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 15:
 			/*line main.go:69:3*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:330:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fallthrough
 		case 16: // resumes at main.go:69:3
-			/*line main_async.go:341:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:335:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if driven {
+			/*line main_async.go:337:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:346:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -351,16 +345,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:70:3*/ fut.a = fut.v_5.Area()
 			/*line main.go:71:3*/ fut.c_y = initYFuture("shape2")
-			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:348:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:71:3
-			/*line main_async.go:358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:360:4*/ if driven {
+			/*line main_async.go:354:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:363:4*/ if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -372,18 +366,18 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 18:
 			/*line main.go:74:3*/ fut.c_y = initYFuture("myerr")
-			/*line main_async.go:375:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
 			fallthrough
 		case 19: // resumes at main.go:74:3
-			/*line main_async.go:381:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:375:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:383:4*/ if driven {
+			/*line main_async.go:377:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:386:4*/ if !ready {
+			/*line main_async.go:380:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -395,19 +389,19 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 20:
 			/*line main.go:77:3*/ fut.c_y = initYFuture("error")
-			/*line main_async.go:398:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
 			fut.v_6 = nil
 			fallthrough
 		case 21: // resumes at main.go:77:3
-			/*line main_async.go:405:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:407:4*/ if driven {
+			/*line main_async.go:401:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -418,10 +412,10 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:78:3*/ return "error " + fut.v_7.Error(), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:421:4*/ fut.state = -1
+			/*line main_async.go:415:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:424:4*/ panic("corio: DescribeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:418:4*/ panic("corio: DescribeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -512,183 +506,183 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:84:2*/ fut.seq = vals
-			/*line main_async.go:515:4*/ fut.i = 0
-			/*line main_async.go:516:4*/ fallthrough
+			/*line main_async.go:509:4*/ fut.i = 0
+			/*line main_async.go:510:4*/ fallthrough
 		case 1:
 			/*line main.go:84:17*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:519:5*/ state = 5
+				/*line main_async.go:513:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:85:14*/ fut.c_describe = initDescribeFuture(vals[fut.i])
-			/*line main_async.go:525:4*/ fut.aw0 = &fut.c_describe
+			/*line main_async.go:519:4*/ fut.aw0 = &fut.c_describe
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:85:14
-			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:523:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:14*/ r_2, ready = fut.aw0.(*describeFuture).Poll(cx)
-			/*line main_async.go:531:4*/ if driven {
+			/*line main_async.go:525:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*describeFuture), ready, fresh)
 			}
-			/*line main_async.go:534:4*/ if !ready {
+			/*line main_async.go:528:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_describe = describeFuture{}
 			/*line main.go:85:3*/ logf("%s", r_2)
-			/*line main_async.go:541:4*/ fallthrough
+			/*line main_async.go:535:4*/ fallthrough
 		case 4:
-			/*line main_async.go:543:4*/ fut.i++
-			/*line main_async.go:544:4*/ state = 1
+			/*line main_async.go:537:4*/ fut.i++
+			/*line main_async.go:538:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:87:2*/ flush("describe")
 			/*line main.go:90:6*/ fut.i = 0
-			/*line main_async.go:549:4*/ fallthrough
+			/*line main_async.go:543:4*/ fallthrough
 		case 6:
 			/*line main.go:90:14*/ if !(fut.i < 6) {
-				/*line main_async.go:552:5*/ state = 18
+				/*line main_async.go:546:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:91:15*/ fut.c_get = initGetFuture(fut.i)
-			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 8: // resumes at main.go:91:15
-			/*line main_async.go:563:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:15*/ r_3, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:565:4*/ if driven {
+			/*line main_async.go:559:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:568:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:91:10*/ tag = r_3
-			/*line main_async.go:575:4*/ v, ok = tag.(int)
+			/*line main_async.go:569:4*/ v, ok = tag.(int)
 			/*line main.go:92:8*/ if ok {
-				/*line main_async.go:577:5*/ state = 12
+				/*line main_async.go:571:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:582:4*/ _, ok = tag.(string)
+			/*line main_async.go:576:4*/ _, ok = tag.(string)
 			/*line main.go:94:8*/ if ok {
-				/*line main_async.go:584:5*/ state = 13
+				/*line main_async.go:578:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:589:4*/ _, ok = tag.(float64)
+			/*line main_async.go:583:4*/ _, ok = tag.(float64)
 			/*line main.go:94:16*/ if ok {
-				/*line main_async.go:591:5*/ state = 13
+				/*line main_async.go:585:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:97:8*/ if tag == nil {
-				/*line main_async.go:597:5*/ state = 15
+				/*line main_async.go:591:5*/ state = 15
 			} else {
 				state = 16
 			}
 			continue
 		case 12:
 			/*line main.go:93:4*/ logf("int %d", v+1)
-			/*line main_async.go:604:4*/ state = 17
+			/*line main_async.go:598:4*/ state = 17
 			continue
 		case 13:
-			/*line main_async.go:607:4*/ fut.v_2 = tag
+			/*line main_async.go:601:4*/ fut.v_2 = tag
 			/*line main.go:95:4*/ fut.c_y = initYFuture("sf")
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:95:4
-			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:615:4*/ if driven {
+			/*line main_async.go:609:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:96:4*/ logf("sf %v", take(&fut.v_2))
-			/*line main_async.go:625:4*/ state = 17
+			/*line main_async.go:619:4*/ state = 17
 			continue
 		case 15:
 			/*line main.go:98:4*/ logf("nil")
-			/*line main_async.go:629:4*/ state = 17
+			/*line main_async.go:623:4*/ state = 17
 			continue
 		case 16:
-			/*line main_async.go:632:4*/ v_4 = tag
+			/*line main_async.go:626:4*/ v_4 = tag
 			/*line main.go:100:4*/ logf("dflt %T", v_4)
-			/*line main_async.go:634:4*/ fallthrough
+			/*line main_async.go:628:4*/ fallthrough
 		case 17:
 			/*line main.go:90:21*/ fut.i++
-			/*line main_async.go:637:4*/ state = 6
+			/*line main_async.go:631:4*/ state = 6
 			continue
 		case 18:
 			/*line main.go:103:2*/ flush("guard")
 			/*line main.go:107:6*/ fut.i = 0
-			/*line main_async.go:642:4*/ fallthrough
+			/*line main_async.go:636:4*/ fallthrough
 		case 19:
 			/*line main.go:107:14*/ if !(fut.i < len(vals)) {
-				/*line main_async.go:645:5*/ state = 32
+				/*line main_async.go:639:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:108:10*/ n = fut.i * 2
 			/*line main.go:108:22*/ tag_2 = vals[fut.i]
-			/*line main_async.go:652:4*/ _, ok_2 = tag_2.(int)
+			/*line main_async.go:646:4*/ _, ok_2 = tag_2.(int)
 			/*line main.go:109:8*/ if ok_2 {
-				/*line main_async.go:654:5*/ state = 24
+				/*line main_async.go:648:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:659:4*/ _, ok_2 = tag_2.(float64)
+			/*line main_async.go:653:4*/ _, ok_2 = tag_2.(float64)
 			/*line main.go:109:13*/ if ok_2 {
-				/*line main_async.go:661:5*/ state = 24
+				/*line main_async.go:655:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:115:8*/ if tag_2 == nil {
-				/*line main_async.go:667:5*/ state = 26
+				/*line main_async.go:661:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:672:4*/ _, ok_2 = tag_2.(Shape)
+			/*line main_async.go:666:4*/ _, ok_2 = tag_2.(Shape)
 			/*line main.go:118:8*/ if ok_2 {
-				/*line main_async.go:674:5*/ state = 28
+				/*line main_async.go:668:5*/ state = 28
 			} else {
 				state = 30
 			}
 			continue
 		case 24:
 			/*line main.go:110:4*/ fut.c_y = initYFuture(fmt.Sprint("num", n))
-			/*line main_async.go:681:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:675:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:110:4
-			/*line main_async.go:686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:680:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:688:4*/ if driven {
+			/*line main_async.go:682:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:691:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -701,41 +695,41 @@ poll:
 				}
 			}
 			/*line main.go:114:4*/ logf("after break")
-			/*line main_async.go:704:4*/ state = 30
+			/*line main_async.go:698:4*/ state = 30
 			continue
 		case 26:
 			/*line main.go:116:4*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:708:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 27: // resumes at main.go:116:4
-			/*line main_async.go:713:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:715:4*/ if driven {
+			/*line main_async.go:709:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:718:4*/ if !ready {
+			/*line main_async.go:712:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:724:4*/ state = 31
+			/*line main_async.go:718:4*/ state = 31
 			continue
 		case 28:
 			/*line main.go:119:4*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:722:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:119:4
-			/*line main_async.go:733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:727:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:735:4*/ if driven {
+			/*line main_async.go:729:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:738:4*/ if !ready {
+			/*line main_async.go:732:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -747,41 +741,41 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:750:4*/ fallthrough
+			/*line main_async.go:744:4*/ fallthrough
 		case 30:
 			/*line main.go:124:3*/ logf("end%d", fut.i)
-			/*line main_async.go:753:4*/ fallthrough
+			/*line main_async.go:747:4*/ fallthrough
 		case 31:
 			/*line main.go:107:29*/ fut.i++
-			/*line main_async.go:756:4*/ state = 19
+			/*line main_async.go:750:4*/ state = 19
 			continue
 		case 32:
 			/*line main.go:126:2*/ flush("nobind")
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.seq = vals[:6]
-			/*line main_async.go:762:4*/ fut.i = 0
-			/*line main_async.go:763:4*/ fallthrough
+			/*line main_async.go:756:4*/ fut.i = 0
+			/*line main_async.go:757:4*/ fallthrough
 		case 33:
 			/*line main.go:130:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:766:5*/ state = 41
+				/*line main_async.go:760:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 34:
-			/*line main_async.go:771:4*/ x = fut.seq[fut.i]
+			/*line main_async.go:765:4*/ x = fut.seq[fut.i]
 			/*line main.go:131:10*/ tag_3 = x
-			/*line main_async.go:773:4*/ fut.v_5 = new(int)
-			/*line main_async.go:774:4*/ (*fut.v_5), ok_3 = tag_3.(int)
+			/*line main_async.go:767:4*/ fut.v_5 = new(int)
+			/*line main_async.go:768:4*/ (*fut.v_5), ok_3 = tag_3.(int)
 			/*line main.go:132:8*/ if ok_3 {
-				/*line main_async.go:776:5*/ state = 36
+				/*line main_async.go:770:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:781:4*/ fut.v_6 = new(Sq)
-			/*line main_async.go:782:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
+			/*line main_async.go:775:4*/ fut.v_6 = new(Sq)
+			/*line main_async.go:776:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
 			/*line main.go:137:8*/ if ok_3 {
-				/*line main_async.go:784:5*/ state = 38
+				/*line main_async.go:778:5*/ state = 38
 			} else {
 				state = 40
 			}
@@ -789,17 +783,17 @@ poll:
 		case 36:
 			/*line main.go:133:4*/ fut.p = fut.v_5
 			/*line main.go:134:4*/ fut.c_y = initYFuture("p")
-			/*line main_async.go:792:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:786:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_6 = nil
 			fallthrough
 		case 37: // resumes at main.go:134:4
-			/*line main_async.go:797:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:791:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:799:4*/ if driven {
+			/*line main_async.go:793:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:802:4*/ if !ready {
+			/*line main_async.go:796:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -811,22 +805,22 @@ poll:
 					/*line main.go:136:36*/ return fmt.Sprint("int", (*v_5_p))
 				}
 			}(fut.v_5))
-			/*line main_async.go:814:4*/ state = 40
+			/*line main_async.go:808:4*/ state = 40
 			continue
 		case 38:
 			/*line main.go:138:4*/ fut.c_y = initYFuture("sq")
-			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:812:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_5 = nil
 			fut.p = nil
 			fallthrough
 		case 39: // resumes at main.go:138:4
-			/*line main_async.go:824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:818:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:826:4*/ if driven {
+			/*line main_async.go:820:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:829:4*/ if !ready {
+			/*line main_async.go:823:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -838,10 +832,10 @@ poll:
 					/*line main.go:140:36*/ return fmt.Sprint("sq", (*v_6_p).N)
 				}
 			}(fut.v_6))
-			/*line main_async.go:841:4*/ fallthrough
+			/*line main_async.go:835:4*/ fallthrough
 		case 40:
-			/*line main_async.go:843:4*/ fut.i++
-			/*line main_async.go:844:4*/ state = 33
+			/*line main_async.go:837:4*/ fut.i++
+			/*line main_async.go:838:4*/ state = 33
 			continue
 		case 41:
 			/*line main.go:143:2*/ for _, f := range fut.fs {
@@ -849,51 +843,51 @@ poll:
 			}
 			/*line main.go:146:2*/ flush("capture")
 			/*line main.go:149:2*/ fut.seq = []any{[]int{1, 2, 3}, "héllo", map[string]int{"a": 1}}
-			/*line main_async.go:852:4*/ fut.i = 0
-			/*line main_async.go:853:4*/ fallthrough
+			/*line main_async.go:846:4*/ fut.i = 0
+			/*line main_async.go:847:4*/ fallthrough
 		case 42:
 			/*line main.go:149:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:856:5*/ state = 61
+				/*line main_async.go:850:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:861:4*/ x_2 = fut.seq[fut.i]
+			/*line main_async.go:855:4*/ x_2 = fut.seq[fut.i]
 			/*line main.go:150:10*/ tag_4 = x_2
-			/*line main_async.go:863:4*/ fut.v_7, ok_4 = tag_4.([]int)
+			/*line main_async.go:857:4*/ fut.v_7, ok_4 = tag_4.([]int)
 			/*line main.go:151:8*/ if ok_4 {
-				/*line main_async.go:865:5*/ state = 46
+				/*line main_async.go:859:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 44:
-			/*line main_async.go:870:4*/ v_8, ok_4 = tag_4.(string)
+			/*line main_async.go:864:4*/ v_8, ok_4 = tag_4.(string)
 			/*line main.go:155:8*/ if ok_4 {
-				/*line main_async.go:872:5*/ state = 51
+				/*line main_async.go:866:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:877:4*/ v_9, ok_4 = tag_4.(map[string]int)
+			/*line main_async.go:871:4*/ v_9, ok_4 = tag_4.(map[string]int)
 			/*line main.go:162:8*/ if ok_4 {
-				/*line main_async.go:879:5*/ state = 57
+				/*line main_async.go:873:5*/ state = 57
 			} else {
 				state = 60
 			}
 			continue
 		case 46:
 			/*line main.go:152:4*/ fut.i_7 = 0
-			/*line main_async.go:886:4*/ fallthrough
+			/*line main_async.go:880:4*/ fallthrough
 		case 47:
 			/*line main.go:152:22*/ if !(fut.i_7 < len(fut.v_7)) {
-				/*line main_async.go:889:5*/ state = 60
+				/*line main_async.go:883:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:894:4*/ e = fut.v_7[fut.i_7]
+			/*line main_async.go:888:4*/ e = fut.v_7[fut.i_7]
 			/*line main.go:153:5*/ fut.c_y = initYFuture(fmt.Sprint(e))
-			/*line main_async.go:896:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:890:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -902,46 +896,46 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 49: // resumes at main.go:153:5
-			/*line main_async.go:905:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:899:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:907:4*/ if driven {
+			/*line main_async.go:901:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:910:4*/ if !ready {
+			/*line main_async.go:904:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:916:4*/ fallthrough
+			/*line main_async.go:910:4*/ fallthrough
 		case 50:
 			/*line main.go:153:5*/ fut.i_7++
-			/*line main_async.go:919:4*/ state = 47
+			/*line main_async.go:913:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:156:4*/ fut.str = v_8
-			/*line main_async.go:923:4*/ i_4 = 0
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main_async.go:917:4*/ i_4 = 0
+			/*line main_async.go:918:4*/ fallthrough
 		case 52:
 			/*line main.go:156:22*/ if !(i_4 < len(fut.str)) {
-				/*line main_async.go:927:5*/ state = 60
+				/*line main_async.go:921:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:932:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
-			/*line main_async.go:933:4*/ fut.i_7 = i_4 + size
-			/*line main_async.go:934:4*/ r = rn
+			/*line main_async.go:926:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
+			/*line main_async.go:927:4*/ fut.i_7 = i_4 + size
+			/*line main_async.go:928:4*/ r = rn
 			/*line main.go:157:12*/ tag_5 = any(r)
-			/*line main_async.go:936:4*/ _, ok_5 = tag_5.(rune)
+			/*line main_async.go:930:4*/ _, ok_5 = tag_5.(rune)
 			/*line main.go:158:10*/ if !(ok_5) {
-				/*line main_async.go:938:5*/ state = 56
+				/*line main_async.go:932:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 54:
 			/*line main.go:159:6*/ fut.c_y = initYFuture(fmt.Sprint(i_4, string(r)))
-			/*line main_async.go:944:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:938:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -950,33 +944,33 @@ poll:
 			fut.v_7 = nil
 			fallthrough
 		case 55: // resumes at main.go:159:6
-			/*line main_async.go:953:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:947:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:6*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:955:4*/ if driven {
+			/*line main_async.go:949:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:958:4*/ if !ready {
+			/*line main_async.go:952:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:964:4*/ fallthrough
+			/*line main_async.go:958:4*/ fallthrough
 		case 56:
 			/*line main.go:159:6*/ i_4 = fut.i_7
-			/*line main_async.go:967:4*/ state = 52
+			/*line main_async.go:961:4*/ state = 52
 			continue
 		case 57:
 			/*line main.go:163:11*/ tag_6 = any(len(v_9))
-			/*line main_async.go:971:4*/ w, ok_6 = tag_6.(int)
+			/*line main_async.go:965:4*/ w, ok_6 = tag_6.(int)
 			/*line main.go:164:9*/ if !(ok_6) {
-				/*line main_async.go:973:5*/ state = 60
+				/*line main_async.go:967:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:165:5*/ fut.c_y = initYFuture(fmt.Sprint("len", w))
-			/*line main_async.go:979:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:973:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -986,30 +980,30 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 59: // resumes at main.go:165:5
-			/*line main_async.go:989:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:983:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:991:4*/ if driven {
+			/*line main_async.go:985:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:994:4*/ if !ready {
+			/*line main_async.go:988:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:1000:4*/ fallthrough
+			/*line main_async.go:994:4*/ fallthrough
 		case 60:
 			/*line main.go:165:5*/ fut.i++
-			/*line main_async.go:1003:4*/ state = 42
+			/*line main_async.go:997:4*/ state = 42
 			continue
 		case 61:
 			/*line main.go:169:2*/ flush("nested")
 			{
-				/*line main_async.go:1008:5*/ fut.state = -1
+				/*line main_async.go:1002:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1012:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1006:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
