@@ -130,15 +130,8 @@ func (c *Checker) TwinOf(call *ast.CallExpr) *Twin {
 	if !ok {
 		return nil
 	}
-	var obj types.Object
-	if fn.Type().(*types.Signature).Recv() != nil {
-		sel := c.Info.Selections[ast.Unparen(call.Fun).(*ast.SelectorExpr)]
-		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), fn.Name()+"Async")
-	} else {
-		obj = fn.Pkg().Scope().Lookup(fn.Name() + "Async")
-	}
-	tfn, ok := obj.(*types.Func)
-	if !ok {
+	tfn := c.sibling(call, fn, fn.Name()+"Async")
+	if tfn == nil {
 		return nil
 	}
 	tsig := tfn.Type().(*types.Signature)
@@ -147,21 +140,13 @@ func (c *Checker) TwinOf(call *ast.CallExpr) *Twin {
 	if tsig.Results().Len() != 1 || PollOutput(tsig.Results().At(0).Type()) == nil {
 		return nil
 	}
-	if tsig.TypeParams().Len() > 0 {
-		inst, ok := c.Info.Instances[id]
-		if !ok || inst.TypeArgs.Len() != tsig.TypeParams().Len() {
-			c.errorf(call.Pos(), TwinShape, "%s has a twin %sAsync with different type parameters; a twin must have the same signature and return a future of %s's results", fn.Name(), fn.Name(), fn.Name())
-			return nil
-		}
-		args := make([]types.Type, inst.TypeArgs.Len())
-		for i := range args {
-			args[i] = inst.TypeArgs.At(i)
-		}
-		t, err := types.Instantiate(nil, tsig, args, true)
-		if err != nil {
-			return nil
-		}
-		tsig = t.(*types.Signature)
+	tsig, ok = c.instantiateAs(id, tsig)
+	if !ok {
+		c.errorf(call.Pos(), TwinShape, "%s has a twin %sAsync with different type parameters; a twin must have the same signature and return a future of %s's results", fn.Name(), fn.Name(), fn.Name())
+		return nil
+	}
+	if tsig == nil {
+		return nil
 	}
 	want := c.OutputType(callSig.Results())
 	if want == nil {
@@ -190,6 +175,42 @@ func (c *Checker) TwinOf(call *ast.CallExpr) *Twin {
 		return mismatch(fmt.Sprintf("its future's output is %s", c.TypeString(out)))
 	}
 	return &Twin{Call: call, Fn: tfn, Out: out}
+}
+
+// sibling returns the function name next to fn as call names fn: a method
+// of the same receiver, or a function of fn's package; nil if none.
+func (c *Checker) sibling(call *ast.CallExpr, fn *types.Func, name string) *types.Func {
+	var obj types.Object
+	if fn.Type().(*types.Signature).Recv() != nil {
+		sel := c.Info.Selections[ast.Unparen(call.Fun).(*ast.SelectorExpr)]
+		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), name)
+	} else {
+		obj = fn.Pkg().Scope().Lookup(name)
+	}
+	f, _ := obj.(*types.Func)
+	return f
+}
+
+// instantiateAs instantiates a sibling's signature with the type arguments
+// the call gives the function id names. ok is false where the type
+// parameters do not match; sig is nil where instantiation fails.
+func (c *Checker) instantiateAs(id *ast.Ident, sig *types.Signature) (_ *types.Signature, ok bool) {
+	if sig.TypeParams().Len() == 0 {
+		return sig, true
+	}
+	inst, ok := c.Info.Instances[id]
+	if !ok || inst.TypeArgs.Len() != sig.TypeParams().Len() {
+		return nil, false
+	}
+	args := make([]types.Type, inst.TypeArgs.Len())
+	for i := range args {
+		args[i] = inst.TypeArgs.At(i)
+	}
+	t, err := types.Instantiate(nil, sig, args, true)
+	if err != nil {
+		return nil, true
+	}
+	return t.(*types.Signature), true
 }
 
 // PollOutput returns T if t has the method Poll(*rt.Context) (T, bool): if
@@ -255,35 +276,13 @@ func (c *Checker) MakeOf(tw *Twin) (*types.Func, types.Type) {
 	if !ok {
 		return nil, nil
 	}
-	var obj types.Object
-	if fn.Type().(*types.Signature).Recv() != nil {
-		sel := c.Info.Selections[ast.Unparen(call.Fun).(*ast.SelectorExpr)]
-		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), "Make"+fn.Name())
-	} else {
-		obj = fn.Pkg().Scope().Lookup("Make" + fn.Name())
-	}
-	mfn, ok := obj.(*types.Func)
-	if !ok {
+	mfn := c.sibling(call, fn, "Make"+fn.Name())
+	if mfn == nil {
 		return nil, nil
 	}
-	msig := mfn.Type().(*types.Signature)
-	if msig.Results().Len() != 1 {
+	msig, _ := c.instantiateAs(id, mfn.Type().(*types.Signature))
+	if msig == nil || msig.Results().Len() != 1 {
 		return nil, nil
-	}
-	if msig.TypeParams().Len() > 0 {
-		inst, ok := c.Info.Instances[id]
-		if !ok || inst.TypeArgs.Len() != msig.TypeParams().Len() {
-			return nil, nil
-		}
-		args := make([]types.Type, inst.TypeArgs.Len())
-		for i := range args {
-			args[i] = inst.TypeArgs.At(i)
-		}
-		t, err := types.Instantiate(nil, msig, args, true)
-		if err != nil {
-			return nil, nil
-		}
-		msig = t.(*types.Signature)
 	}
 	if !types.Identical(callSig.Params(), msig.Params()) || callSig.Variadic() != msig.Variadic() {
 		return nil, nil
