@@ -95,6 +95,31 @@ func Mixed(mu *syncx.Mutex, tx *syncx.Sender[string], rx *syncx.Receiver[string]
 	return fmt.Sprint(v, " ", d.Index, " ", d.V1.V1)
 }
 
+// Guarded reads under a read lock, writes under the write lock, each
+// holding one of sem's permits: RwLock.MakeRLock, MakeLock and
+// Semaphore.MakeAcquire.
+//
+//async:func
+func Guarded(rw *syncx.RwLock, sem *syncx.Semaphore, v *int, n int) (int, error) {
+	sum := 0
+	for i := range n {
+		if err := sem.Acquire(1); err != nil {
+			return sum, err
+		}
+		if i%3 == 0 {
+			rw.Lock()
+			*v += i
+			rw.Unlock()
+		} else {
+			rw.RLock()
+			sum += *v
+			rw.RUnlock()
+		}
+		sem.Release(1)
+	}
+	return sum, nil
+}
+
 //async:func
 func Main() {
 	var mu syncx.Mutex
@@ -135,6 +160,15 @@ func Main() {
 	fmt.Println("B:", vb, errb)
 	fmt.Println("unlocked after", mu.TryLock())
 	mu.Unlock()
+
+	var rw syncx.RwLock
+	shared := 0
+	sem := syncx.NewSemaphore(2)
+	g1 := rt.Spawn(GuardedAsync(&rw, sem, &shared, 30))
+	g2 := rt.Spawn(GuardedAsync(&rw, sem, &shared, 30))
+	_, e1 := g1.Join()
+	_, e2 := g2.Join()
+	fmt.Println("guarded", shared, e1, e2, sem.Available())
 
 	mtx, mrx := syncx.NewChannel[string](1)
 	v, err := rt.Spawn(MixedAsync(&mu, mtx, mrx)).Join()
