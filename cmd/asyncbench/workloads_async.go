@@ -344,7 +344,7 @@ type yielderFuture struct {
 	k     int
 	c     *counter
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   rt.YieldNowFuture
 }
 
 // yielderAsync is the asynchronous twin of yielder: it returns a future that runs the
@@ -370,15 +370,15 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:78:3*/ fut.aw0 = rt.YieldNowAsync()
+			/*line workloads.go:78:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line workloads_async.go:374:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
-			/*line workloads.go:78:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
 			/*line workloads_async.go:377:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.YieldNowFuture{}
 			/*line workloads_async.go:382:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
@@ -399,10 +399,7 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *yielderFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
+	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 }
 
@@ -437,35 +434,35 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:87:2*/ fut.c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = time.Now()
 			/*line workloads.go:89:6*/ fut.i = 0
-			/*line workloads_async.go:440:4*/ fallthrough
+			/*line workloads_async.go:437:4*/ fallthrough
 		case 1:
 			/*line workloads.go:89:14*/ if !(fut.i < fut.tasks) {
-				/*line workloads_async.go:443:5*/ state = 5
+				/*line workloads_async.go:440:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnAsync(yielderAsync(fut.k, fut.c))
-			/*line workloads_async.go:449:4*/ fallthrough
+			/*line workloads_async.go:446:4*/ fallthrough
 		case 3: // resumes at workloads.go:90:3
 			/*line workloads.go:90:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:452:4*/ if !ready {
+			/*line workloads_async.go:449:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:457:4*/ fallthrough
+			/*line workloads_async.go:454:4*/ fallthrough
 		case 4:
 			/*line workloads.go:89:25*/ fut.i++
-			/*line workloads_async.go:460:4*/ state = 1
+			/*line workloads_async.go:457:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:92:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:464:4*/ fut.c = nil
+			/*line workloads_async.go:461:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:92:2
 			/*line workloads.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:468:4*/ if !ready {
+			/*line workloads_async.go:465:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -475,7 +472,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:93:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:478:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:475:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -500,7 +497,8 @@ type echoFuture struct {
 	state int // the next case of Poll; -1 once done
 	in    *syncx.Receiver[int]
 	out   *syncx.Sender[int]
-	aw0   any
+	av0   syncx.RecvFuture[int]
+	av1   syncx.SendFuture[int]
 }
 
 // echoAsync is the asynchronous twin of echo: it returns a future that runs the
@@ -523,17 +521,17 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:526:4*/ fallthrough
+			/*line workloads_async.go:524:4*/ fallthrough
 		case 1:
-			/*line workloads.go:101:12*/ fut.aw0 = fut.in.RecvAsync()
-			/*line workloads_async.go:529:4*/ fallthrough
+			/*line workloads.go:101:12*/ fut.av0 = fut.in.MakeRecv()
+			/*line workloads_async.go:527:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
-			/*line workloads.go:101:12*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line workloads_async.go:532:4*/ if !ready {
+			/*line workloads.go:101:12*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:530:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.RecvFuture[int]{}
 			/*line workloads.go:101:3*/ v, ok = r.V0, r.V1
 			/*line workloads.go:102:3*/ if !ok {
 				/*line workloads.go:103:4*/ {
@@ -541,18 +539,18 @@ poll:
 					continue poll
 				}
 			}
-			/*line workloads.go:105:13*/ fut.aw0 = fut.out.SendAsync(v)
-			/*line workloads_async.go:545:4*/ fallthrough
+			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
+			/*line workloads_async.go:543:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
-			/*line workloads.go:105:13*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line workloads_async.go:548:4*/ if !ready {
+			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
+			/*line workloads_async.go:546:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:555:5*/ state = 1
+				/*line workloads_async.go:553:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -561,11 +559,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:564:5*/ fut.state = -1
+				/*line workloads_async.go:562:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:568:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:566:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -573,12 +571,16 @@ poll:
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *echoFuture) Cancel() {
-	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
-		fut.aw0 = nil
+	switch fut.state {
+	case 2:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.RecvFuture[int]{}
+	switch fut.state {
+	case 3:
+		(&fut.av1).Cancel()
+	}
+	fut.av1 = syncx.SendFuture[int]{}
 	fut.state = -1
 }
 
@@ -595,6 +597,8 @@ type pingPongFuture struct {
 	start   time.Time
 	i       int
 	elapsed time.Duration
+	av0     syncx.SendFuture[int]
+	av1     syncx.RecvFuture[int]
 	aw0     any
 }
 
@@ -625,10 +629,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
 			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnAsync(echoAsync(arx, btx))
-			/*line workloads_async.go:628:4*/ fallthrough
+			/*line workloads_async.go:632:4*/ fallthrough
 		case 1: // resumes at workloads.go:119:7
 			/*line workloads.go:119:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:631:4*/ if !ready {
+			/*line workloads_async.go:635:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -636,44 +640,44 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.h = r
 			/*line workloads.go:120:2*/ fut.start = time.Now()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:639:4*/ fallthrough
+			/*line workloads_async.go:643:4*/ fallthrough
 		case 2:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:642:5*/ state = 10
+				/*line workloads_async.go:646:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line workloads.go:122:13*/ fut.aw0 = fut.atx.SendAsync(fut.i)
-			/*line workloads_async.go:648:4*/ fallthrough
+			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
+			/*line workloads_async.go:652:4*/ fallthrough
 		case 4: // resumes at workloads.go:122:13
-			/*line workloads.go:122:13*/ r_2, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line workloads_async.go:651:4*/ if !ready {
+			/*line workloads.go:122:13*/ r_2, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:655:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:122:6*/ err = r_2
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:658:5*/ state = 6
+				/*line workloads_async.go:662:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:123:4*/ panic(err)
 		case 6:
-			/*line workloads.go:125:15*/ fut.aw0 = fut.brx.RecvAsync()
-			/*line workloads_async.go:666:4*/ fallthrough
+			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
+			/*line workloads_async.go:670:4*/ fallthrough
 		case 7: // resumes at workloads.go:125:15
-			/*line workloads.go:125:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line workloads_async.go:669:4*/ if !ready {
+			/*line workloads.go:125:15*/ r_3, ready = (&fut.av1).Poll(cx)
+			/*line workloads_async.go:673:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av1 = syncx.RecvFuture[int]{}
 			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:676:5*/ state = 9
+				/*line workloads_async.go:680:5*/ state = 9
 				continue
 			}
 			fallthrough
@@ -681,25 +685,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 9:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:684:4*/ state = 2
+			/*line workloads_async.go:688:4*/ state = 2
 			continue
 		case 10:
 			/*line workloads.go:129:2*/ fut.elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:690:4*/ fut.brx = nil
+			/*line workloads_async.go:694:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 11: // resumes at workloads.go:131:15
 			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line workloads_async.go:695:4*/ if !ready {
+			/*line workloads_async.go:699:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:702:5*/ state = 13
+				/*line workloads_async.go:706:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -711,7 +715,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.elapsed, true
 			}
 		default:
-			/*line workloads_async.go:714:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:718:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -719,6 +723,16 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pingPongFuture) Cancel() {
+	switch fut.state {
+	case 4:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.SendFuture[int]{}
+	switch fut.state {
+	case 7:
+		(&fut.av1).Cancel()
+	}
+	fut.av1 = syncx.RecvFuture[int]{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -737,7 +751,7 @@ type produceFuture struct {
 	tx    *syncx.Sender[int]
 	k     int
 	i     int
-	aw0   rt.Future[error]
+	av0   syncx.SendFuture[int]
 }
 
 // produceAsync is the asynchronous twin of produce: it returns a future that runs the
@@ -757,26 +771,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:760:4*/ fallthrough
+			/*line workloads_async.go:774:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:763:5*/ state = 6
+				/*line workloads_async.go:777:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:143:13*/ fut.aw0 = fut.tx.SendAsync(fut.i)
-			/*line workloads_async.go:769:4*/ fallthrough
+			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
+			/*line workloads_async.go:783:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
-			/*line workloads.go:143:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:772:4*/ if !ready {
+			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:786:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:779:5*/ state = 5
+				/*line workloads_async.go:793:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -784,15 +798,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:787:4*/ state = 1
+			/*line workloads_async.go:801:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:791:5*/ fut.state = -1
+				/*line workloads_async.go:805:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:795:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:809:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -800,10 +814,11 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *produceFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 3:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.SendFuture[int]{}
 	fut.state = -1
 }
 
@@ -821,7 +836,8 @@ type mpscFuture struct {
 	start time.Time
 	i     int
 	sum   int
-	aw0   any
+	av0   syncx.RecvFuture[int]
+	aw0   rt.Future[*rt.JoinHandle[struct{}]]
 }
 
 // mpscAsync is the asynchronous twin of mpsc: it returns a future that runs the
@@ -846,55 +862,55 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = time.Now()
 			/*line workloads.go:157:6*/ fut.i = 0
-			/*line workloads_async.go:849:4*/ fallthrough
+			/*line workloads_async.go:865:4*/ fallthrough
 		case 1:
 			/*line workloads.go:157:14*/ if !(fut.i < fut.p) {
-				/*line workloads_async.go:852:5*/ state = 5
+				/*line workloads_async.go:868:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx.Clone(), fut.each))
-			/*line workloads_async.go:858:4*/ fallthrough
+			/*line workloads_async.go:874:4*/ fallthrough
 		case 3: // resumes at workloads.go:158:3
-			/*line workloads.go:158:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:861:4*/ if !ready {
+			/*line workloads.go:158:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:877:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:866:4*/ fallthrough
+			/*line workloads_async.go:882:4*/ fallthrough
 		case 4:
 			/*line workloads.go:157:21*/ fut.i++
-			/*line workloads_async.go:869:4*/ state = 1
+			/*line workloads_async.go:885:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:160:2*/ fut.i, fut.sum = 0, 0
-			/*line workloads_async.go:873:4*/ fallthrough
+			/*line workloads_async.go:889:4*/ fallthrough
 		case 6:
 			/*line workloads.go:161:6*/ if !(fut.i < fut.each*fut.p) {
-				/*line workloads_async.go:876:5*/ state = 9
+				/*line workloads_async.go:892:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line workloads.go:162:12*/ fut.aw0 = fut.rx.RecvAsync()
-			/*line workloads_async.go:882:4*/ fut.tx = nil
+			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
+			/*line workloads_async.go:898:4*/ fut.tx = nil
 			fallthrough
 		case 8: // resumes at workloads.go:162:12
-			/*line workloads.go:162:12*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line workloads_async.go:886:4*/ if !ready {
+			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:902:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.RecvFuture[int]{}
 			/*line workloads.go:162:3*/ v, ok = r.V0, r.V1
 			/*line workloads.go:163:3*/ if !ok {
 				/*line workloads.go:164:4*/ panic("asyncbench: mpsc channel closed early")
 			}
 			/*line workloads.go:166:3*/ fut.i++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:897:4*/ state = 6
+			/*line workloads_async.go:913:4*/ state = 6
 			continue
 		case 9:
 			/*line workloads.go:169:2*/ elapsed = time.Since(take(&fut.start))
@@ -904,7 +920,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:907:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:923:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -912,10 +928,13 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mpscFuture) Cancel() {
+	switch fut.state {
+	case 8:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = syncx.RecvFuture[int]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -957,10 +976,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = time.Now()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:960:4*/ fallthrough
+			/*line workloads_async.go:979:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:963:5*/ state = 5
+				/*line workloads_async.go:982:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -970,10 +989,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:973:4*/ fallthrough
+			/*line workloads_async.go:992:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:976:4*/ if !ready {
+			/*line workloads_async.go:995:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -983,10 +1002,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:986:4*/ fallthrough
+			/*line workloads_async.go:1005:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:989:4*/ state = 1
+			/*line workloads_async.go:1008:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = time.Since(take(&fut.start))
@@ -998,7 +1017,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1001:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1020:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1024,7 +1043,7 @@ type lockLoopFuture struct {
 	x     *int
 	c     *counter
 	i     int
-	aw0   rt.Future[struct{}]
+	av0   syncx.LockFuture
 }
 
 // lockLoopAsync is the asynchronous twin of lockLoop: it returns a future that runs the
@@ -1047,41 +1066,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1050:4*/ fallthrough
+			/*line workloads_async.go:1069:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1053:5*/ state = 5
+				/*line workloads_async.go:1072:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:204:3*/ fut.aw0 = fut.m.LockAsync()
-			/*line workloads_async.go:1059:4*/ fallthrough
+			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
+			/*line workloads_async.go:1078:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
-			/*line workloads.go:204:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1062:4*/ if !ready {
+			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:1081:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1069:4*/ fallthrough
+			/*line workloads_async.go:1088:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1072:4*/ state = 1
+			/*line workloads_async.go:1091:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1077:5*/ fut.state = -1
+				/*line workloads_async.go:1096:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1081:4*/ fut.state = -1
+			/*line workloads_async.go:1100:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1084:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1103:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1098,10 +1117,11 @@ func (fut *lockLoopFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *lockLoopFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 3:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.LockFuture{}
 	fut.state = -1
 }
 
@@ -1141,73 +1161,73 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ fut.m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1144:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1164:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = time.Now()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1149:5*/ state = 3
+				/*line workloads_async.go:1169:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(fut.m, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1155:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1175:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
 			fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1161:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1163:4*/ if driven {
+			/*line workloads_async.go:1183:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1166:4*/ if !ready {
+			/*line workloads_async.go:1186:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1172:4*/ state = 10
+			/*line workloads_async.go:1192:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:224:7*/ fut.i = 0
-			/*line workloads_async.go:1176:4*/ fallthrough
+			/*line workloads_async.go:1196:4*/ fallthrough
 		case 4:
 			/*line workloads.go:224:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1179:5*/ state = 8
+				/*line workloads_async.go:1199:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnAsync(lockLoopAsync(fut.m, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1185:4*/ fallthrough
+			/*line workloads_async.go:1205:4*/ fallthrough
 		case 6: // resumes at workloads.go:225:4
 			/*line workloads.go:225:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1188:4*/ if !ready {
+			/*line workloads_async.go:1208:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1193:4*/ fallthrough
+			/*line workloads_async.go:1213:4*/ fallthrough
 		case 7:
 			/*line workloads.go:224:22*/ fut.i++
-			/*line workloads_async.go:1196:4*/ state = 4
+			/*line workloads_async.go:1216:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:227:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1200:4*/ fut.m = nil
+			/*line workloads_async.go:1220:4*/ fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1205:4*/ if !ready {
+			/*line workloads_async.go:1225:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1210:4*/ fallthrough
+			/*line workloads_async.go:1230:4*/ fallthrough
 		case 10:
 			/*line workloads.go:229:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1218,7 +1238,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1221:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1241:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1246,7 +1266,7 @@ type semLoopFuture struct {
 	x     *int
 	c     *counter
 	i     int
-	aw0   rt.Future[error]
+	av0   syncx.AcquireFuture
 }
 
 // semLoopAsync is the asynchronous twin of semLoop: it returns a future that runs the
@@ -1271,26 +1291,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1274:4*/ fallthrough
+			/*line workloads_async.go:1294:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1277:5*/ state = 7
+				/*line workloads_async.go:1297:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:241:13*/ fut.aw0 = fut.s.AcquireAsync(1)
-			/*line workloads_async.go:1283:4*/ fallthrough
+			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
+			/*line workloads_async.go:1303:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
-			/*line workloads.go:241:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1286:4*/ if !ready {
+			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:1306:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1293:5*/ state = 5
+				/*line workloads_async.go:1313:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1299,22 +1319,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1302:4*/ fallthrough
+			/*line workloads_async.go:1322:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1305:4*/ state = 1
+			/*line workloads_async.go:1325:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1310:5*/ fut.state = -1
+				/*line workloads_async.go:1330:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1314:4*/ fut.state = -1
+			/*line workloads_async.go:1334:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1317:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1337:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1331,10 +1351,11 @@ func (fut *semLoopFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *semLoopFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 3:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = syncx.AcquireFuture{}
 	fut.state = -1
 }
 
@@ -1374,73 +1395,73 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ fut.s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1377:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1398:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = time.Now()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1382:5*/ state = 3
+				/*line workloads_async.go:1403:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(fut.s, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1388:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1409:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
 			fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1396:4*/ if driven {
+			/*line workloads_async.go:1417:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1399:4*/ if !ready {
+			/*line workloads_async.go:1420:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1405:4*/ state = 10
+			/*line workloads_async.go:1426:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:263:7*/ fut.i = 0
-			/*line workloads_async.go:1409:4*/ fallthrough
+			/*line workloads_async.go:1430:4*/ fallthrough
 		case 4:
 			/*line workloads.go:263:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1412:5*/ state = 8
+				/*line workloads_async.go:1433:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnAsync(semLoopAsync(fut.s, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1418:4*/ fallthrough
+			/*line workloads_async.go:1439:4*/ fallthrough
 		case 6: // resumes at workloads.go:264:4
 			/*line workloads.go:264:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1421:4*/ if !ready {
+			/*line workloads_async.go:1442:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1426:4*/ fallthrough
+			/*line workloads_async.go:1447:4*/ fallthrough
 		case 7:
 			/*line workloads.go:263:22*/ fut.i++
-			/*line workloads_async.go:1429:4*/ state = 4
+			/*line workloads_async.go:1450:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:266:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1433:4*/ fut.s = nil
+			/*line workloads_async.go:1454:4*/ fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1438:4*/ if !ready {
+			/*line workloads_async.go:1459:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1443:4*/ fallthrough
+			/*line workloads_async.go:1464:4*/ fallthrough
 		case 10:
 			/*line workloads.go:268:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1451,7 +1472,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1454:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1475:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1483,7 +1504,8 @@ type selectTwoFuture struct {
 	got   [2]int
 	sum   [2]int
 	i     int
-	aw0   any
+	av0   rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]
+	aw0   rt.Future[*rt.JoinHandle[struct{}]]
 }
 
 // selectTwoAsync is the asynchronous twin of selectTwo: it returns a future that runs the
@@ -1510,44 +1532,44 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:283:2*/ fut.each = fut.n / 2
 			/*line workloads.go:284:2*/ fut.start = time.Now()
 			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(tx0, fut.each))
-			/*line workloads_async.go:1513:4*/ fallthrough
+			/*line workloads_async.go:1535:4*/ fallthrough
 		case 1: // resumes at workloads.go:285:2
-			/*line workloads.go:285:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1516:4*/ if !ready {
+			/*line workloads.go:285:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:1538:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx1, fut.each))
-			/*line workloads_async.go:1522:4*/ fut.tx1 = nil
+			/*line workloads_async.go:1544:4*/ fut.tx1 = nil
 			fallthrough
 		case 2: // resumes at workloads.go:286:2
-			/*line workloads.go:286:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1526:4*/ if !ready {
+			/*line workloads.go:286:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:1548:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1532:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1554:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1534:4*/ fallthrough
+			/*line workloads_async.go:1556:4*/ fallthrough
 		case 3:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1537:5*/ state = 7
+				/*line workloads_async.go:1559:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line workloads.go:289:8*/ fut.aw0 = rt.Select2Async(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1543:4*/ fallthrough
+			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
+			/*line workloads_async.go:1565:4*/ fallthrough
 		case 5: // resumes at workloads.go:289:8
-			/*line workloads.go:289:8*/ r, ready = fut.aw0.(rt.Future[rt.Selected2[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]]).Poll(cx)
-			/*line workloads_async.go:1546:4*/ if !ready {
+			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:1568:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line workloads.go:289:3*/ s = r
 			/*line workloads.go:290:3*/ v = s.V0
 			/*line workloads.go:291:3*/ if s.Index == 1 {
@@ -1558,10 +1580,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1561:4*/ fallthrough
+			/*line workloads_async.go:1583:4*/ fallthrough
 		case 6:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1564:4*/ state = 3
+			/*line workloads_async.go:1586:4*/ state = 3
 			continue
 		case 7:
 			/*line workloads.go:300:2*/ elapsed = time.Since(take(&fut.start))
@@ -1572,7 +1594,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1575:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1597:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1580,10 +1602,13 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *selectTwoFuture) Cancel() {
+	switch fut.state {
+	case 5:
+		(&fut.av0).Cancel()
+	}
+	fut.av0 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -1616,21 +1641,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1619:4*/ fut.n = nil
+			/*line workloads_async.go:1644:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1623:4*/ if !ready {
+			/*line workloads_async.go:1648:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1629:5*/ fut.state = -1
+				/*line workloads_async.go:1654:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1633:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1658:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1652,7 +1677,7 @@ var _ func(*notify, *counter) = idleOnNotify
 type idleOnSleepFuture struct {
 	state   int // the next case of Poll; -1 once done
 	started *counter
-	aw0     rt.Future[struct{}]
+	av0     rt.SleepFuture
 }
 
 // idleOnSleepAsync is the asynchronous twin of idleOnSleep: it returns a future that runs the
@@ -1670,21 +1695,21 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
-			/*line workloads.go:319:2*/ fut.aw0 = rt.SleepAsync(time.Hour)
-			/*line workloads_async.go:1674:4*/ fallthrough
+			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
+			/*line workloads_async.go:1699:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
-			/*line workloads.go:319:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1677:4*/ if !ready {
+			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:1702:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1683:5*/ fut.state = -1
+				/*line workloads_async.go:1708:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1687:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1712:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1692,10 +1717,11 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *idleOnSleepFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	switch fut.state {
+	case 1:
+		(&fut.av0).Cancel()
 	}
+	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
 }
 
@@ -1728,64 +1754,64 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // spawnIdle starts
 			/*line workloads.go:327:2*/ fut.started = newCounter(fut.k)
 			/*line workloads.go:328:6*/ fut.i = 0
-			/*line workloads_async.go:1731:4*/ fallthrough
+			/*line workloads_async.go:1757:4*/ fallthrough
 		case 1:
 			/*line workloads.go:328:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1734:5*/ state = 8
+				/*line workloads_async.go:1760:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:1740:5*/ state = 5
+				/*line workloads_async.go:1766:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnAsync(idleOnNotifyAsync(fut.n, fut.started))
-			/*line workloads_async.go:1746:4*/ fallthrough
+			/*line workloads_async.go:1772:4*/ fallthrough
 		case 4: // resumes at workloads.go:330:4
 			/*line workloads.go:330:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1749:4*/ if !ready {
+			/*line workloads_async.go:1775:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1754:4*/ state = 7
+			/*line workloads_async.go:1780:4*/ state = 7
 			continue
 		case 5:
 			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnAsync(idleOnSleepAsync(fut.started))
-			/*line workloads_async.go:1758:4*/ fallthrough
+			/*line workloads_async.go:1784:4*/ fallthrough
 		case 6: // resumes at workloads.go:332:4
 			/*line workloads.go:332:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1761:4*/ if !ready {
+			/*line workloads_async.go:1787:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1766:4*/ fallthrough
+			/*line workloads_async.go:1792:4*/ fallthrough
 		case 7:
 			/*line workloads.go:328:21*/ fut.i++
-			/*line workloads_async.go:1769:4*/ state = 1
+			/*line workloads_async.go:1795:4*/ state = 1
 			continue
 		case 8:
 			/*line workloads.go:335:2*/ fut.aw0 = fut.started.done.WaitAsync()
-			/*line workloads_async.go:1773:4*/ fut.n = nil
+			/*line workloads_async.go:1799:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:335:2
 			/*line workloads.go:335:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1778:4*/ if !ready {
+			/*line workloads_async.go:1804:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1784:5*/ fut.state = -1
+				/*line workloads_async.go:1810:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1788:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1814:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
