@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // fprog is a program of async functions for the frame tests: function i
@@ -285,8 +286,8 @@ func TestFrameCancelDeep(t *testing.T) {
 			h := SpawnOn(r, Future[int](p.newNode(0, 0)))
 			// Let it descend: 100 yields on the way down, then some at the leaf.
 			BlockOn(r, yieldLoop(300, YieldNowAsync))
-			if stacked && (h.t.frames == nil || len(h.t.frames.frames) != 100-minPushDepth) {
-				t.Fatalf("frame stack %v, want %d frames", h.t.frames, 100-minPushDepth)
+			if stacked && ((*h.t.frameSlot()) == nil || len((*h.t.frameSlot()).frames) != 100-minPushDepth) {
+				t.Fatalf("frame stack %v, want %d frames", (*h.t.frameSlot()), 100-minPushDepth)
 			}
 			h.Abort()
 			err := BlockOn(r, h.JoinAsync()).V1
@@ -301,8 +302,8 @@ func TestFrameCancelDeep(t *testing.T) {
 			if !slices.Equal(p.cancelled, want) {
 				t.Fatalf("cancelled %v, want %v (innermost first, once each)", p.cancelled, want)
 			}
-			if h.t.frames != nil {
-				t.Fatalf("a completed task keeps its frame stack")
+			if h.t.aux != unsafe.Pointer(je) {
+				t.Fatalf("a completed task keeps its frame stack instead of its JoinError")
 			}
 		})
 	}
@@ -423,8 +424,8 @@ func TestFrameSuspendOnce(t *testing.T) {
 	defer r.Shutdown()
 	h := SpawnOn(r, Future[int](p.newNode(0, 0)))
 	BlockOn(r, YieldNowAsync())
-	if h.t.frames != nil {
-		t.Fatalf("a chain suspended once has a frame stack of %d", len(h.t.frames.frames))
+	if (*h.t.frameSlot()) != nil {
+		t.Fatalf("a chain suspended once has a frame stack of %d", len((*h.t.frameSlot()).frames))
 	}
 	if got := BlockOn(r, h.JoinAsync()); got.V0 != 50*51/2 || got.V1 != nil {
 		t.Fatalf("Join = %v", got)

@@ -67,7 +67,7 @@ const (
 
 // taskState is the atomic state word. All operations are sequentially
 // consistent (Go's sync/atomic); the data it guards (task.fut, task.out,
-// task.err) is published by the CAS that changes RUNNING or COMPLETE.
+// task.aux: the frame stack, then the JoinError) is published by the CAS that changes RUNNING or COMPLETE.
 type taskState struct {
 	v atomic.Uint32
 }
