@@ -468,7 +468,8 @@
 // BlockOn's main future, direct-mode Await — owns a root future and, from the
 // first time it suspends deep, a frame stack (frame.go): the frames its root
 // is suspended in, outermost first, the root not included. A task holds the
-// stack through one pointer of its header, allocated the first time it is
+// stack through a word of its header that holds its JoinError once it
+// completes (so frames cost a task no extra bytes), allocated the first time it is
 // needed and given back to the polling Context (which keeps a few empty
 // ones) when the task unwinds to its root, so a task going deep and back
 // allocates nothing in steady state; BlockOn and Await hold theirs in the
