@@ -180,7 +180,7 @@
 //   - 16 B: the *TCPStream itself (its two halves' pointers).
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (144 B) and its handler's frame (64 B): about 480 B of heap in all
+// (144 B) and its handler's frame (48 B): about 470 B of heap in all
 // (TestIdleHeapPerConnection). Each operation allocates nothing in steady
 // state.
 //
