@@ -66,23 +66,11 @@ func YieldNow() { runtime.Gosched() }
 // budget unit.
 //
 // It allocates one 1-byte object per call (served by Go's tiny allocator);
-// the yield itself (wake, requeue, poll) allocates nothing. See doc.go for
-// why a zero-allocation value type cannot keep the "already yielded" state.
-func YieldNowAsync() Future[struct{}] { return new(yieldNow) }
-
-type yieldNow struct {
-	yielded bool // owned by the poller
-}
-
-func (y *yieldNow) Poll(cx *Context) (struct{}, bool) {
-	if y.yielded {
-		return struct{}{}, true
-	}
-	y.yielded = true
-	cx.ConsumeBudget() // pending either way; the unit is spent
-	cx.Waker().Wake()
-	return struct{}{}, false
-}
+// the yield itself (wake, requeue, poll) allocates nothing. A caller that
+// keeps the future in its own state (generated code does) uses MakeYieldNow
+// instead and allocates nothing; see doc.go for why the interface form
+// cannot.
+func YieldNowAsync() Future[struct{}] { return new(YieldNowFuture) }
 
 // Detecting direct-mode blocking on a runtime goroutine.
 //

@@ -617,7 +617,9 @@
 //     immutable copy, and keeping the flag in the task misbehaves when two
 //     yields are pending in one task or one is cancelled by a select. So
 //     YieldNowAsync allocates a 1-byte object (Go's tiny allocator); the yield
-//     itself is allocation-free.
+//     itself is allocation-free. The flag lives in the caller's state instead
+//     when the caller holds MakeYieldNow's YieldNowFuture by value, as
+//     generated code does.
 //   - A shutdown distributed over the workers (Tokio's, where each worker
 //     cancels what its queues hold): stopping the workers first and then
 //     cancelling on one goroutine needs no cross-worker protocol beyond the
