@@ -326,11 +326,17 @@ func (l *lowerer) declareNew(ids []*ast.Ident) {
 		if !ok || id.Name == "_" {
 			continue
 		}
-		v := l.declare(obj)
-		if v.cell {
-			l.emit(&cellInstr{v: v})
-		}
+		l.declareVar(obj)
 	}
+}
+
+// declareVar declares obj here and, for a cell, allocates the fresh cell.
+func (l *lowerer) declareVar(obj types.Object) *variable {
+	v := l.declare(obj)
+	if v.cell {
+		l.emit(&cellInstr{v: v})
+	}
+	return v
 }
 
 func (l *lowerer) hasSusp(n ast.Node) bool {

@@ -723,11 +723,7 @@ func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, label string) {
 				}
 				var lhs ast.Expr = ast.NewIdent("_")
 				if v := clauseVar(cc); v != nil && len(cc.List) == 1 {
-					l.declare(v.obj)
-					if v.cell {
-						l.emit(&cellInstr{v: v})
-					}
-					lhs = ref(v)
+					lhs = ref(l.declareVar(v.obj))
 				}
 				l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{lhs, ref(ok)}, rhs: []ast.Expr{&ast.TypeAssertExpr{X: ref(tag), Type: &typeRef{t: tv.Type}}}})
 				cond = ref(ok)
@@ -744,11 +740,7 @@ func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, label string) {
 		l.enter(bodies[i])
 		if v := clauseVar(cc); v != nil && !(len(cc.List) == 1 && !l.g.info.Types[cc.List[0]].IsNil()) {
 			// default, several types, or nil: the operand itself.
-			l.declare(v.obj)
-			if v.cell {
-				l.emit(&cellInstr{v: v})
-			}
-			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{ref(tag)}})
+			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(l.declareVar(v.obj))}, rhs: []ast.Expr{ref(tag)}})
 		}
 		l.stmtList(cc.Body)
 		l.jump(exit)
