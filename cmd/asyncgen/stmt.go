@@ -628,11 +628,7 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(tag)}, rhs: []ast.Expr{x}})
 	}
 	clauses := s.Body.List
-	bodies := make([]*block, len(clauses))
-	for i := range clauses {
-		bodies[i] = l.newBlock()
-	}
-	exit := l.newBlock()
+	bodies, exit := l.clauseBlocks(len(clauses))
 	def := exit
 	for i, c := range clauses {
 		cc := c.(*ast.CaseClause)
@@ -652,16 +648,37 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 			l.enter(next)
 		}
 	}
+	l.clauseBodies(clauses, bodies, def, exit, label, nil)
+}
+
+// clauseBlocks makes the blocks of a switch's n clause bodies and its exit.
+func (l *lowerer) clauseBlocks(n int) (bodies []*block, exit *block) {
+	bodies = make([]*block, n)
+	for i := range bodies {
+		bodies[i] = l.newBlock()
+	}
+	return bodies, l.newBlock()
+}
+
+// clauseBodies ends a switch's dispatch with a jump to def and lowers each
+// clause's body in its block: prologue (if any) first, break leaving to
+// exit, fallthrough entering the next body (the type checker allows it only
+// in expression switches).
+func (l *lowerer) clauseBodies(clauses []ast.Stmt, bodies []*block, def, exit *block, label string, prologue func(*ast.CaseClause)) {
 	l.jump(def)
 	l.targets = append(l.targets, target{label: label, brk: exit})
 	saved := l.fallTo
 	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
 		l.fallTo = nil
 		if i+1 < len(bodies) {
 			l.fallTo = bodies[i+1]
 		}
 		l.enter(bodies[i])
-		l.stmtList(c.(*ast.CaseClause).Body)
+		if prologue != nil {
+			prologue(cc)
+		}
+		l.stmtList(cc.Body)
 		l.jump(exit)
 	}
 	l.fallTo = saved
@@ -692,11 +709,7 @@ func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, label string) {
 	tag := l.temp(l.typeOf(guard.X), "tag")
 	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(tag)}, rhs: []ast.Expr{x}})
 	clauses := s.Body.List
-	bodies := make([]*block, len(clauses))
-	for i := range clauses {
-		bodies[i] = l.newBlock()
-	}
-	exit := l.newBlock()
+	bodies, exit := l.clauseBlocks(len(clauses))
 	def := exit
 	var ok *variable
 	// clauseVar is clause c's variable when the clause uses it.
@@ -733,20 +746,12 @@ func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, label string) {
 			l.enter(next)
 		}
 	}
-	l.jump(def)
-	l.targets = append(l.targets, target{label: label, brk: exit})
-	for i, c := range clauses {
-		cc := c.(*ast.CaseClause)
-		l.enter(bodies[i])
+	l.clauseBodies(clauses, bodies, def, exit, label, func(cc *ast.CaseClause) {
 		if v := clauseVar(cc); v != nil && !(len(cc.List) == 1 && !l.g.info.Types[cc.List[0]].IsNil()) {
 			// default, several types, or nil: the operand itself.
 			l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(l.declareVar(v.obj))}, rhs: []ast.Expr{ref(tag)}})
 		}
-		l.stmtList(cc.Body)
-		l.jump(exit)
-	}
-	l.targets = l.targets[:len(l.targets)-1]
-	l.enter(exit)
+	})
 }
 
 // usesObj reports whether n refers to obj.
