@@ -3,33 +3,46 @@ package netx
 import (
 	"net"
 	"time"
+	"unsafe"
 
 	"github.com/corio-go/corio/rt"
 	"golang.org/x/sys/unix"
 )
 
-// reader is the reading half of a stream socket; TCPStream, UnixStream and
-// ReadHalf share its methods.
-type reader struct{ fd *netFD }
+// reader is the reading half of a stream socket and writer the writing
+// half: each is the socket's netFD under another name, with that half's
+// methods. TCPStream, UnixStream and ReadHalf get reader's methods by
+// embedding it; the streams forward writer's (conn), and WriteHalf embeds
+// it. So a stream, and the halves Split returns, are one allocation: the
+// netFD.
+type (
+	reader netFD
+	writer netFD
+)
 
-// writer is the writing half; see reader.
-type writer struct{ fd *netFD }
+// sock returns the socket r is the reading half of.
+func (r *reader) sock() *netFD { return (*netFD)(r) }
+
+// sock returns the socket w is the writing half of.
+func (w *writer) sock() *netFD { return (*netFD)(w) }
 
 // conn is a connected stream socket: both halves, and what concerns the
-// whole socket.
+// whole socket. Its memory is the netFD's (reader is its only field).
 type conn struct {
 	reader
-	writer
 }
 
-func newConn(fd *netFD) conn { return conn{reader{fd}, writer{fd}} }
+// streamOf returns fd's stream view, T being TCPStream or UnixStream, whose
+// memory is fd's: newFD allocated it, and a stream adds nothing to it.
+func streamOf[T TCPStream | UnixStream](fd *netFD) *T { return (*T)(unsafe.Pointer(fd)) }
+
+func (c *conn) sock() *netFD { return (*netFD)(&c.reader) }
+func (c *conn) w() *writer   { return (*writer)(&c.reader) }
 
 // Read reads up to len(b) bytes, blocking until at least one is available;
 // at the end of the stream it returns 0, io.EOF (direct mode of ReadAsync).
 func (r *reader) Read(b []byte) (int, error) {
-	d := &r.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer r.sock().lock(rt.DirRead).Unlock()
 	out := rt.Await(r.ReadAsync(b))
 	return out.V0, out.V1
 }
@@ -37,16 +50,14 @@ func (r *reader) Read(b []byte) (int, error) {
 // ReadAsync returns a future of Read's results. It spends one budget unit
 // per poll; cancelling it reads nothing.
 func (r *reader) ReadAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*readFuture)(r.fd.rd.fut.start(opRead, b))
+	return (*readFuture)(r.rd.start(opRead, b))
 }
 
 // ReadFull reads exactly len(b) bytes; fewer only with an error, which is
 // io.ErrUnexpectedEOF if the stream ended after some of them and io.EOF if
 // it ended before any (io.ReadFull's rule). Direct mode of ReadFullAsync.
 func (r *reader) ReadFull(b []byte) (int, error) {
-	d := &r.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer r.sock().lock(rt.DirRead).Unlock()
 	out := rt.Await(r.ReadFullAsync(b))
 	return out.V0, out.V1
 }
@@ -54,7 +65,7 @@ func (r *reader) ReadFull(b []byte) (int, error) {
 // ReadFullAsync returns a future of ReadFull's results. Cancelling it may
 // have consumed a prefix of the bytes it was reading.
 func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*readFuture)(r.fd.rd.fut.start(opReadFull, b))
+	return (*readFuture)(r.rd.start(opReadFull, b))
 }
 
 // ReadPooled waits until the socket is readable, then reads into a buffer
@@ -63,9 +74,7 @@ func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // is borrowed, so a connection parked in ReadPooled holds no buffer. At the
 // end of the stream it returns nil, io.EOF. Direct mode of ReadPooledAsync.
 func (r *reader) ReadPooled() (*Buf, error) {
-	d := &r.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer r.sock().lock(rt.DirRead).Unlock()
 	out := rt.Await(r.ReadPooledAsync())
 	return out.V0, out.V1
 }
@@ -73,7 +82,7 @@ func (r *reader) ReadPooled() (*Buf, error) {
 // ReadPooledAsync returns a future of ReadPooled's results. Cancelling it
 // reads nothing and borrows nothing.
 func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
-	return (*readPooledFuture)(r.fd.rd.fut.start(opReadPooled, nil))
+	return (*readPooledFuture)(r.rd.start(opReadPooled, nil))
 }
 
 // TryRead reads what is available without waiting: ErrWouldBlock (wrapped
@@ -86,8 +95,8 @@ func (r *reader) TryRead(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	err := f.tryOp(r.fd)
-	return f.n, r.fd.opErr("read", err)
+	err := f.tryOp(r.sock())
+	return f.n, r.sock().opErr("read", err)
 }
 
 // Readable blocks until the socket is readable, at the end of its stream,
@@ -95,40 +104,36 @@ func (r *reader) TryRead(b []byte) (int, error) {
 // only for a closed socket or an expired read deadline; a read tells the
 // rest.
 func (r *reader) Readable() error {
-	d := &r.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer r.sock().lock(rt.DirRead).Unlock()
 	return rt.Await(r.ReadableAsync())
 }
 
 // ReadableAsync returns a future of Readable's result. It spends one budget
 // unit per poll.
 func (r *reader) ReadableAsync() rt.Future[error] {
-	return (*readyFuture)(r.fd.rd.fut.start(opReady, nil))
+	return (*readyFuture)(r.rd.start(opReady, nil))
 }
 
 // SetReadDeadline sets the deadline of pending and future reads (and
 // Readable, ReadPooled); see net.Conn. The zero time means none.
 func (r *reader) SetReadDeadline(t time.Time) error {
-	if r.fd.closed() {
-		return r.fd.opErr("set", errClosing)
+	if r.sock().closed() {
+		return r.sock().opErr("set", errClosing)
 	}
-	r.fd.setDeadline(rt.DirRead, t)
+	r.sock().setDeadline(rt.DirRead, t)
 	return nil
 }
 
 // CloseRead shuts down the reading side: reads return io.EOF.
 func (r *reader) CloseRead() error {
-	return r.fd.shutdown(unix.SHUT_RD)
+	return r.sock().shutdown(unix.SHUT_RD)
 }
 
 // Write writes all of b, blocking while the socket's send buffer is full; it
 // returns len(b), nil or the count written before an error (direct mode of
 // WriteAsync).
 func (w *writer) Write(b []byte) (int, error) {
-	d := &w.fd.wr
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer w.sock().lock(rt.DirWrite).Unlock()
 	out := rt.Await(w.WriteAsync(b))
 	return out.V0, out.V1
 }
@@ -136,7 +141,7 @@ func (w *writer) Write(b []byte) (int, error) {
 // WriteAsync returns a future of Write's results. It spends one budget unit
 // per poll. Cancelling it may leave a prefix of b written.
 func (w *writer) WriteAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*writeFuture)(w.fd.wr.fut.start(opWrite, b))
+	return (*writeFuture)(w.wr.start(opWrite, b))
 }
 
 // WriteAll is Write, which already writes everything; it is there so that
@@ -156,49 +161,84 @@ func (w *writer) TryWrite(b []byte) (int, error) {
 	var f ioFuture
 	f.dir = rt.DirWrite
 	f.start(opWrite, b)
-	err := f.tryOp(w.fd)
-	return f.n, w.fd.opErr("write", err)
+	err := f.tryOp(w.sock())
+	return f.n, w.sock().opErr("write", err)
 }
 
 // Writable blocks until the socket is writable, write-closed, in error or
 // closed (direct mode of WritableAsync); see Readable for the result.
 func (w *writer) Writable() error {
-	d := &w.fd.wr
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer w.sock().lock(rt.DirWrite).Unlock()
 	return rt.Await(w.WritableAsync())
 }
 
 // WritableAsync returns a future of Writable's result.
 func (w *writer) WritableAsync() rt.Future[error] {
-	return (*readyFuture)(w.fd.wr.fut.start(opReady, nil))
+	return (*readyFuture)(w.wr.start(opReady, nil))
 }
 
 // SetWriteDeadline sets the deadline of pending and future writes; see
 // net.Conn.
 func (w *writer) SetWriteDeadline(t time.Time) error {
-	if w.fd.closed() {
-		return w.fd.opErr("set", errClosing)
+	if w.sock().closed() {
+		return w.sock().opErr("set", errClosing)
 	}
-	w.fd.setDeadline(rt.DirWrite, t)
+	w.sock().setDeadline(rt.DirWrite, t)
 	return nil
 }
 
 // CloseWrite shuts down the writing side: the peer reads io.EOF after the
 // data already sent. Reading goes on.
 func (w *writer) CloseWrite() error {
-	return w.fd.shutdown(unix.SHUT_WR)
+	return w.sock().shutdown(unix.SHUT_WR)
 }
+
+// The writing half's methods, on the stream (WriteHalf embeds writer).
+
+// Write writes all of b, blocking while the socket's send buffer is full; it
+// returns len(b), nil or the count written before an error (direct mode of
+// WriteAsync).
+func (c *conn) Write(b []byte) (int, error) { return c.w().Write(b) }
+
+// WriteAsync returns a future of Write's results. It spends one budget unit
+// per poll. Cancelling it may leave a prefix of b written.
+func (c *conn) WriteAsync(b []byte) rt.Future[rt.Tuple2[int, error]] { return c.w().WriteAsync(b) }
+
+// WriteAll is Write, which already writes everything (direct mode of
+// WriteAllAsync).
+func (c *conn) WriteAll(b []byte) (int, error) { return c.w().Write(b) }
+
+// WriteAllAsync is WriteAsync.
+func (c *conn) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] { return c.w().WriteAsync(b) }
+
+// TryWrite writes what fits in the send buffer now, without waiting; see
+// WriteHalf.TryWrite.
+func (c *conn) TryWrite(b []byte) (int, error) { return c.w().TryWrite(b) }
+
+// Writable blocks until the socket is writable, write-closed, in error or
+// closed (direct mode of WritableAsync).
+func (c *conn) Writable() error { return c.w().Writable() }
+
+// WritableAsync returns a future of Writable's result.
+func (c *conn) WritableAsync() rt.Future[error] { return c.w().WritableAsync() }
+
+// SetWriteDeadline sets the deadline of pending and future writes; see
+// net.Conn.
+func (c *conn) SetWriteDeadline(t time.Time) error { return c.w().SetWriteDeadline(t) }
+
+// CloseWrite shuts down the writing side: the peer reads io.EOF after the
+// data already sent. Reading goes on.
+func (c *conn) CloseWrite() error { return c.w().CloseWrite() }
 
 // Close closes the socket. Pending operations on it return errors wrapping
 // net.ErrClosed; so does a second Close.
-func (c *conn) Close() error { return c.reader.fd.Close() }
+func (c *conn) Close() error { return c.reader.sock().Close() }
 
 // LocalAddr returns the local address (a *net.TCPAddr or *net.UnixAddr).
-func (c *conn) LocalAddr() net.Addr { return c.reader.fd.localAddr() }
+func (c *conn) LocalAddr() net.Addr { return c.reader.sock().localAddr() }
 
 // RemoteAddr returns the peer's address.
-func (c *conn) RemoteAddr() net.Addr { return c.reader.fd.remoteAddr() }
+func (c *conn) RemoteAddr() net.Addr { return c.reader.sock().remoteAddr() }
 
 // SetDeadline sets both the read and the write deadline; see net.Conn.
 func (c *conn) SetDeadline(t time.Time) error {
@@ -209,10 +249,10 @@ func (c *conn) SetDeadline(t time.Time) error {
 }
 
 // Split returns the stream's reading and writing halves, for one task to
-// read while another writes. Each half is a view: closing the stream
-// closes both.
+// read while another writes. Each half is a view of the stream (the same
+// memory, so Split allocates nothing): closing the stream closes both.
 func (c *conn) Split() (*ReadHalf, *WriteHalf) {
-	return &ReadHalf{c.reader}, &WriteHalf{c.writer}
+	return (*ReadHalf)(unsafe.Pointer(c)), (*WriteHalf)(unsafe.Pointer(c))
 }
 
 // ReadHalf is the reading half of a stream (see Split).
@@ -235,10 +275,11 @@ type readFuture ioFuture
 
 func (f *readFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", g.result())}, true
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", err)}, true
 }
 
 func (f *readFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -247,10 +288,11 @@ type writeFuture ioFuture
 
 func (f *writeFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("write", g.result())}, true
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("write", err)}, true
 }
 
 func (f *writeFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -259,11 +301,11 @@ type readPooledFuture ioFuture
 
 func (f *readPooledFuture) Poll(cx *rt.Context) (rt.Tuple2[*Buf, error], bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return rt.Tuple2[*Buf, error]{}, false
 	}
-	b := g.takeBuf()
-	return rt.Tuple2[*Buf, error]{V0: b, V1: g.owner().opErr("read", g.result())}, true
+	return rt.Tuple2[*Buf, error]{V0: g.takeBuf(), V1: g.owner().opErr("read", err)}, true
 }
 
 func (f *readPooledFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -272,14 +314,15 @@ type readyFuture ioFuture
 
 func (f *readyFuture) Poll(cx *rt.Context) (error, bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return nil, false
 	}
 	op := "read"
 	if g.dir == rt.DirWrite {
 		op = "write"
 	}
-	return g.owner().opErr(op, g.result()), true
+	return g.owner().opErr(op, err), true
 }
 
 func (f *readyFuture) Cancel() { (*ioFuture)(f).cancel() }

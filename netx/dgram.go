@@ -16,9 +16,7 @@ type dgram struct{ fd *netFD }
 // *net.UnixAddr for Unix datagrams), waiting while the send buffer is full
 // (direct mode of SendToAsync).
 func (d *dgram) SendTo(b []byte, addr net.Addr) (int, error) {
-	dir := &d.fd.wr
-	dir.mu.Lock()
-	defer dir.mu.Unlock()
+	defer d.fd.lock(rt.DirWrite).Unlock()
 	out := rt.Await(d.SendToAsync(b, addr))
 	return out.V0, out.V1
 }
@@ -30,8 +28,8 @@ func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, er
 	if err != nil {
 		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.network(), d.fd.localAddr(), addr, err)})
 	}
-	f := d.fd.wr.fut.start(opSendTo, b)
-	f.aux = sa
+	f := d.fd.wr.start(opSendTo, b)
+	d.fd.dgram().dst = sa
 	return (*writeFuture)(f)
 }
 
@@ -46,25 +44,21 @@ func (d *dgram) WriteToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, e
 // Send sends b as one datagram to the connected peer (see Connect); direct
 // mode of SendAsync.
 func (d *dgram) Send(b []byte) (int, error) {
-	dir := &d.fd.wr
-	dir.mu.Lock()
-	defer dir.mu.Unlock()
+	defer d.fd.lock(rt.DirWrite).Unlock()
 	out := rt.Await(d.SendAsync(b))
 	return out.V0, out.V1
 }
 
 // SendAsync returns a future of Send's results.
 func (d *dgram) SendAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*writeFuture)(d.fd.wr.fut.start(opSendTo, b))
+	return (*writeFuture)(d.fd.wr.start(opSendTo, b))
 }
 
 // RecvFrom waits for one datagram, copies it into b (truncating it if b is
 // short, as recvfrom(2)) and returns its length and sender (direct mode of
 // RecvFromAsync).
 func (d *dgram) RecvFrom(b []byte) (int, net.Addr, error) {
-	dir := &d.fd.rd
-	dir.mu.Lock()
-	defer dir.mu.Unlock()
+	defer d.fd.lock(rt.DirRead).Unlock()
 	out := rt.Await(d.RecvFromAsync(b))
 	return out.V0, out.V1, out.V2
 }
@@ -72,7 +66,7 @@ func (d *dgram) RecvFrom(b []byte) (int, net.Addr, error) {
 // RecvFromAsync returns a future of RecvFrom's results. It spends one budget
 // unit per poll; cancelling it receives nothing.
 func (d *dgram) RecvFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error]] {
-	return (*recvFromFuture)(d.fd.rd.fut.start(opRecvFrom, b))
+	return (*recvFromFuture)(d.fd.rd.start(opRecvFrom, b))
 }
 
 // ReadFrom is RecvFrom, for net.PacketConn (direct mode of ReadFromAsync).
@@ -86,16 +80,14 @@ func (d *dgram) ReadFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error
 // Recv waits for one datagram from the connected peer and copies it into b
 // (direct mode of RecvAsync).
 func (d *dgram) Recv(b []byte) (int, error) {
-	dir := &d.fd.rd
-	dir.mu.Lock()
-	defer dir.mu.Unlock()
+	defer d.fd.lock(rt.DirRead).Unlock()
 	out := rt.Await(d.RecvAsync(b))
 	return out.V0, out.V1
 }
 
 // RecvAsync returns a future of Recv's results.
 func (d *dgram) RecvAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*recvFuture)(d.fd.rd.fut.start(opRecvFrom, b))
+	return (*recvFuture)(d.fd.rd.start(opRecvFrom, b))
 }
 
 // Close closes the socket; pending operations return errors wrapping
@@ -109,10 +101,10 @@ func (d *dgram) LocalAddr() net.Addr { return d.fd.localAddr() }
 func (d *dgram) RemoteAddr() net.Addr { return d.fd.remoteAddr() }
 
 // SetReadDeadline sets the deadline of pending and future receives.
-func (d *dgram) SetReadDeadline(t time.Time) error { return (&reader{d.fd}).SetReadDeadline(t) }
+func (d *dgram) SetReadDeadline(t time.Time) error { return (*reader)(d.fd).SetReadDeadline(t) }
 
 // SetWriteDeadline sets the deadline of pending and future sends.
-func (d *dgram) SetWriteDeadline(t time.Time) error { return (&writer{d.fd}).SetWriteDeadline(t) }
+func (d *dgram) SetWriteDeadline(t time.Time) error { return (*writer)(d.fd).SetWriteDeadline(t) }
 
 // SetDeadline sets both deadlines.
 func (d *dgram) SetDeadline(t time.Time) error {
@@ -128,7 +120,7 @@ func (d *dgram) connect(sa unix.Sockaddr) error {
 	if err != nil {
 		return d.fd.opErr("dial", wrapSyscall("connect", err))
 	}
-	d.fd.addrs.Store(nil) // now it has a remote address
+	d.fd.sides().addrs.Store(nil) // now it has a remote address
 	return nil
 }
 
@@ -136,14 +128,13 @@ type recvFromFuture ioFuture
 
 func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return rt.Tuple3[int, net.Addr, error]{}, false
 	}
-	var from net.Addr
-	if sa := g.sockaddr(); sa != nil {
-		from = sockaddrToAddr(g.owner().network(), sa)
-	}
-	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.owner().opErr("read", g.result())}, true
+	from := g.sender()
+	g.p = nil
+	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.owner().opErr("read", err)}, true
 }
 
 func (f *recvFromFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -152,10 +143,12 @@ type recvFuture ioFuture
 
 func (f *recvFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	g := (*ioFuture)(f)
-	if !g.poll(cx) {
+	done, err := g.poll(cx)
+	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", g.result())}, true
+	g.p = nil // the sender, which Recv does not return
+	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", err)}, true
 }
 
 func (f *recvFuture) Cancel() { (*ioFuture)(f).cancel() }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"unsafe"
 
 	"github.com/corio-go/corio/rt"
 	"golang.org/x/sys/unix"
@@ -23,13 +24,17 @@ var ErrWouldBlock = errors.New("corio/netx: operation would block")
 var errClosing = errors.New("use of closed network connection")
 
 // netFD is one non-blocking socket registered with a driver: the state every
-// socket type shares. The socket types hold it by pointer.
+// socket type shares. A stream socket (TCPStream, UnixStream, and the halves
+// Split returns) is its netFD under another name, so a connection is one
+// allocation; a listener holds it by pointer, and a datagram socket's is the
+// first field of a dgramFD.
 //
-// Its size is what an idle connection costs, so it is packed into 160 bytes
-// (a size class): the descriptor and the three small immutables share a
-// word, both directions share one deadline pointer, each pending
-// operation's buffer is a pointer and a length, and the close-when-lost
-// hook is a finalizer (no handle, no closure; see newFD).
+// Its size is what an idle connection costs, so it is packed into 104 bytes
+// (size class 112): the descriptor and the three small immutables share a
+// word, each direction's pending operation is 32 bytes, and what only some
+// sockets use (the blocking calls' locks, the deadlines, the addresses) is
+// out of line behind one pointer, allocated at its first use. The
+// close-when-lost hook is a finalizer (no handle, no closure; see newFD).
 type netFD struct {
 	fd     int32   // immutable
 	family uint8   // immutable: unix.AF_INET, AF_INET6, AF_UNIX
@@ -43,32 +48,77 @@ type netFD struct {
 	// syscall may still use its number.
 	state atomic.Uint64
 
+	// side is nil until a blocking call, a deadline or an address needs it.
+	side atomic.Pointer[fdSide]
+
+	rd ioFuture // the reading direction's operation (also accept)
+	wr ioFuture // the writing direction's operation (also connect)
+}
+
+// fdSide is the part of a socket that an async server's idle connection
+// never uses, kept out of line so that it costs such a connection one
+// pointer.
+type fdSide struct {
+	// mu, indexed by rt.Direction, is held by a blocking (direct-mode)
+	// call for its whole wait, which serialises the blocking calls of a
+	// direction as net's fd mutex does.
+	mu [2]sync.Mutex
+
 	addrs atomic.Pointer[addrPair] // the local and remote addresses, looked up once
 
 	// dls holds both directions' deadlines (indexed by rt.Direction); nil
 	// until a deadline is first set.
 	dls atomic.Pointer[[2]deadline]
-
-	rd ioDir // the reading direction (also accept)
-	wr ioDir // the writing direction (also connect)
 }
 
 type addrPair struct{ local, remote net.Addr }
 
-// ioDir is one direction of a socket: its in-flight future and the lock
-// that serialises blocking calls in that direction.
-type ioDir struct {
-	mu  sync.Mutex // held by a blocking call for its whole wait
-	fut ioFuture   // the pending operation's state
+// sides returns fd's side state, allocating it at first use.
+func (fd *netFD) sides() *fdSide {
+	if s := fd.side.Load(); s != nil {
+		return s
+	}
+	fd.side.CompareAndSwap(nil, new(fdSide))
+	return fd.side.Load()
+}
+
+// lock takes direction dir's blocking-call lock and returns it, for the
+// caller to unlock.
+func (fd *netFD) lock(dir rt.Direction) *sync.Mutex {
+	mu := &fd.sides().mu[dir]
+	mu.Lock()
+	return mu
+}
+
+// dgramFD is a datagram socket's state: a netFD and the destination of its
+// pending SendTo, which no stream needs.
+type dgramFD struct {
+	netFD
+	dst unix.Sockaddr // owned by the pending SendTo; nil otherwise
+}
+
+// dgram returns the dgramFD fd is the first field of; only for datagram
+// sockets (newFD allocates theirs as one).
+func (fd *netFD) dgram() *dgramFD {
+	if fd.sotype != unix.SOCK_DGRAM {
+		panic("corio/netx: datagram operation on a stream socket")
+	}
+	return (*dgramFD)(unsafe.Pointer(fd))
 }
 
 func newFD(fd int, reg rt.Registration, family, sotype int, network string) *netFD {
-	f := &netFD{fd: int32(fd), reg: reg, family: uint8(family), sotype: uint8(sotype), net: netNameOf(network)}
-	f.rd.fut.dir, f.wr.fut.dir = rt.DirRead, rt.DirWrite
+	var f *netFD
+	if sotype == unix.SOCK_DGRAM {
+		f = &new(dgramFD).netFD
+	} else {
+		f = new(netFD)
+	}
+	f.fd, f.reg, f.family, f.sotype, f.net = int32(fd), reg, uint8(family), uint8(sotype), netNameOf(network)
+	f.rd.dir, f.wr.dir = rt.DirRead, rt.DirWrite
 	// The close-when-lost hook is on the netFD, which every pending
 	// operation reaches (a task waiting on the socket is reachable from the
-	// poller through its waker), not on the outer value, which may become
-	// unreachable while a read it started is still pending.
+	// poller through its waker), and which is the whole allocation of a
+	// stream (a datagram socket's begins with it).
 	//
 	// It is a finalizer rather than a runtime.AddCleanup: a cleanup costs
 	// 48 bytes per socket (its 16-byte handle, kept for Stop, and the 32
@@ -164,7 +214,8 @@ func (fd *netFD) sysErr(f func(int) error) error {
 
 // addresses returns the local and remote addresses, looked up at first use.
 func (fd *netFD) addresses() *addrPair {
-	if p := fd.addrs.Load(); p != nil {
+	side := fd.sides()
+	if p := side.addrs.Load(); p != nil {
 		return p
 	}
 	p := &addrPair{}
@@ -180,8 +231,8 @@ func (fd *netFD) addresses() *addrPair {
 	if p.local == nil && p.remote == nil {
 		return p // closed, or not bound yet: do not cache
 	}
-	fd.addrs.CompareAndSwap(nil, p)
-	return fd.addrs.Load()
+	side.addrs.CompareAndSwap(nil, p)
+	return side.addrs.Load()
 }
 
 func (fd *netFD) localAddr() net.Addr  { return fd.addresses().local }

@@ -35,7 +35,7 @@ var emfileLogged atomic.Bool
 // pollAccept advances the pending Accept; true once done, with the new
 // socket's descriptor and registration or an error in net's shape.
 func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err error, done bool) {
-	f := &l.fd.rd.fut
+	f := &l.fd.rd
 	for {
 		if bo := &l.backoff; bo.armed {
 			if l.fd.closed() {
@@ -54,10 +54,10 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 			bo.release()
 			f.start(opAccept, nil)
 		}
-		if !f.poll(cx) {
+		done, ferr := f.poll(cx)
+		if !done {
 			return -1, reg, nil, false
 		}
-		ferr := f.result()
 		switch {
 		case ferr == nil:
 		case errors.Is(ferr, unix.ECONNABORTED):
@@ -90,7 +90,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 
 func (l *listener) cancelAccept() {
 	l.backoff.release()
-	l.fd.rd.fut.cancel()
+	l.fd.rd.cancel()
 }
 
 func isResourceExhausted(err error) bool {
@@ -100,7 +100,7 @@ func isResourceExhausted(err error) bool {
 
 // startAccept prepares the direction's future for an Accept.
 func (l *listener) startAccept() {
-	l.fd.rd.fut.start(opAccept, nil)
+	l.fd.rd.start(opAccept, nil)
 }
 
 // Close stops listening; a pending Accept returns an error wrapping

@@ -2,6 +2,7 @@ package netx
 
 import (
 	"io"
+	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -34,7 +35,9 @@ const (
 //
 // It holds no pointer to its socket: the socket is found from the future's
 // own address (owner), since the future sits at a fixed offset in it, which
-// saves a pointer per direction in every socket.
+// saves a pointer per direction in every socket. It holds no error either:
+// poll returns the operation's error with its completion, and the typed
+// future hands it on at once. So it is 32 bytes, and a socket's two are 64.
 type ioFuture struct {
 	dir  rt.Direction // immutable
 	kind opKind
@@ -45,26 +48,24 @@ type ioFuture struct {
 	// start reports. Atomic, because the misuse is two tasks at once.
 	waiting atomic.Bool
 
-	// The buffer of a read, write, recvfrom or sendto (bytes returns it):
-	// a slice without its capacity, which no operation needs.
-	base *byte
+	// p is the first byte of the operation's buffer while it runs (bytes
+	// returns the buffer: a slice without its capacity, which no
+	// operation needs). Once a ReadPooled or RecvFrom is done, the buffer
+	// is no longer needed and p holds the result instead: the *Buf read
+	// into, or the sender's address (a *net.UDPAddr or *net.UnixAddr, by
+	// the socket's network; nil if the kernel gave none).
+	p    unsafe.Pointer
 	blen int
 	n    int // bytes done; accept's new descriptor
-	// aux is the operation's other datum: the unix.Sockaddr of recvfrom's
-	// source or sendto's destination, opReadPooled's *Buf once read into,
-	// or, once done with an error, that error (none of the others is an
-	// error, and a failed operation has no other result). One field for all
-	// keeps every socket smaller.
-	aux any
 }
 
 // bytes returns the operation's buffer.
-func (f *ioFuture) bytes() []byte { return unsafe.Slice(f.base, f.blen) }
+func (f *ioFuture) bytes() []byte { return unsafe.Slice((*byte)(f.p), f.blen) }
 
 // The offsets of the two directions' futures in a netFD.
 const (
-	rdFutOffset = unsafe.Offsetof(netFD{}.rd) + unsafe.Offsetof(ioDir{}.fut)
-	wrFutOffset = unsafe.Offsetof(netFD{}.wr) + unsafe.Offsetof(ioDir{}.fut)
+	rdFutOffset = unsafe.Offsetof(netFD{}.rd)
+	wrFutOffset = unsafe.Offsetof(netFD{}.wr)
 )
 
 // owner returns the socket f is a direction of. Only for the futures
@@ -78,31 +79,46 @@ func (f *ioFuture) owner() *netFD {
 	return (*netFD)(unsafe.Add(unsafe.Pointer(f), -int(off)))
 }
 
-// result returns the operation's error, once done.
-func (f *ioFuture) result() error {
-	err, _ := f.aux.(error)
-	return err
-}
-
-// sockaddr returns the address in aux, or nil.
-func (f *ioFuture) sockaddr() unix.Sockaddr {
-	sa, _ := f.aux.(unix.Sockaddr)
-	return sa
-}
-
-// takeBuf returns and forgets the pooled buffer in aux, or nil.
+// takeBuf returns and forgets the pooled buffer a completed ReadPooled
+// left in p, or nil.
 func (f *ioFuture) takeBuf() *Buf {
-	b, _ := f.aux.(*Buf)
-	if b != nil {
-		f.aux = nil
+	if f.kind != opReadPooled {
+		return nil
 	}
+	b := (*Buf)(f.p)
+	f.p = nil
 	return b
+}
+
+// sender returns the source address a completed RecvFrom left in p, or nil.
+func (f *ioFuture) sender() net.Addr {
+	if f.p == nil {
+		return nil
+	}
+	if isUDP(f.owner().network()) {
+		return (*net.UDPAddr)(f.p)
+	}
+	return (*net.UnixAddr)(f.p)
+}
+
+// addrPointer is the inverse of sender: the pointer inside a (*net.UDPAddr
+// or *net.UnixAddr) address.
+func addrPointer(a net.Addr) unsafe.Pointer {
+	switch a := a.(type) {
+	case *net.UDPAddr:
+		return unsafe.Pointer(a)
+	case *net.UnixAddr:
+		return unsafe.Pointer(a)
+	}
+	return nil
 }
 
 // deadline returns direction dir's deadline, nil if none was ever set.
 func (fd *netFD) deadline(dir rt.Direction) *deadline {
-	if dls := fd.dls.Load(); dls != nil {
-		return &dls[dir]
+	if side := fd.side.Load(); side != nil {
+		if dls := side.dls.Load(); dls != nil {
+			return &dls[dir]
+		}
 	}
 	return nil
 }
@@ -119,7 +135,7 @@ func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
 	if f.waiting.Load() {
 		panic(concurrentOpMisuse(f.dir))
 	}
-	f.kind, f.base, f.blen, f.n, f.aux = k, unsafe.SliceData(buf), len(buf), 0, nil
+	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), len(buf), 0
 	return f
 }
 
@@ -134,23 +150,24 @@ func concurrentOpMisuse(dir rt.Direction) string {
 		"Split a stream to read in one task and write in another"
 }
 
-// poll advances the operation; true once its results (and f.result()) are
-// set.
-func (f *ioFuture) poll(cx *rt.Context) bool {
-	if f.pollOp(cx) {
+// poll advances the operation; once it is done it returns true and the
+// operation's error, its other results set (n, and p for ReadPooled and
+// RecvFrom).
+func (f *ioFuture) poll(cx *rt.Context) (bool, error) {
+	if done, err := f.pollOp(cx); done {
 		if f.waiting.Load() {
 			f.waiting.Store(false)
 		}
-		return true
+		return true, err
 	}
 	if !f.waiting.Load() {
 		f.waiting.Store(true)
 	}
-	return false
+	return false, nil
 }
 
 // pollOp is poll without the misuse bookkeeping.
-func (f *ioFuture) pollOp(cx *rt.Context) bool {
+func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 	fd := f.owner()
 	dl := fd.deadline(f.dir)
 	var at int64
@@ -160,25 +177,25 @@ func (f *ioFuture) pollOp(cx *rt.Context) bool {
 		at, gen, dl.waker = dl.at.Load(), dl.gen, nil
 		dl.mu.Unlock()
 		if fd.expired(at) {
-			return f.finish(dl, os.ErrDeadlineExceeded)
+			return f.finish(fd, dl, os.ErrDeadlineExceeded)
 		}
 	}
 	if (f.kind == opRead || f.kind == opReadFull) && f.blen == 0 {
 		// A zero-length read returns at once, as net's does.
 		if fd.closed() {
-			return f.finish(dl, errClosing)
+			return f.finish(fd, dl, errClosing)
 		}
-		return f.finish(dl, nil)
+		return f.finish(fd, dl, nil)
 	}
 	// Outside a runtime (direct mode) a read is always attempted: no worker
 	// polls this goroutine's events, and finding the data already there
 	// saves a hand-off through the driver's goroutine.
 	f.try = cx.Runtime() == nil
 	if done, err := fd.reg.PollIO(cx, f.dir, func() error { return f.attempt(fd) }); done {
-		return f.finish(dl, err)
+		return f.finish(fd, dl, err)
 	}
 	if dl == nil {
-		return false
+		return false, nil
 	}
 	// Pending with a deadline object: let SetDeadline wake us, and arm the
 	// deadline's timer.
@@ -190,35 +207,40 @@ func (f *ioFuture) pollOp(cx *rt.Context) bool {
 	dl.mu.Unlock()
 	if changed {
 		cx.Waker().Wake() // the deadline moved while we looked: look again
-		return false
+		return false, nil
 	}
 	if at == 0 {
 		if dl.armed {
 			dl.sleep.Cancel()
 			dl.armed = false
 		}
-		return false
+		return false, nil
 	}
 	if !dl.armed || dl.sleepGen != gen {
 		dl.sleep.ResetUntil(time.Unix(0, at))
 		dl.sleepGen, dl.armed = gen, true
 	}
 	if _, fired := dl.sleep.Poll(cx); fired {
-		return f.finish(dl, os.ErrDeadlineExceeded)
+		return f.finish(fd, dl, os.ErrDeadlineExceeded)
 	}
-	return false
+	return false, nil
 }
 
-// finish records err as the result and drops the deadline's hold on f.
-func (f *ioFuture) finish(dl *deadline, err error) bool {
-	if err != nil || f.kind == opSendTo {
-		f.aux = err // a failed attempt left no result in aux; drop sendto's address
+// finish ends the operation with err: it forgets the buffer (a
+// ReadPooled's or RecvFrom's result in p stays, unless err says there is
+// none) and a SendTo's destination, and drops the deadline's hold on f.
+func (f *ioFuture) finish(fd *netFD, dl *deadline, err error) (bool, error) {
+	if err != nil || (f.kind != opReadPooled && f.kind != opRecvFrom) {
+		f.p = nil
 	}
-	f.base, f.blen = nil, 0
+	f.blen = 0
+	if f.kind == opSendTo {
+		fd.dgram().dst = nil
+	}
 	if dl != nil {
 		dl.release()
 	}
-	return true
+	return true, err
 }
 
 // cancel abandons a pending operation.
@@ -230,7 +252,10 @@ func (f *ioFuture) cancel() {
 	}
 	rt.Cancel(fd.reg.ReadyAsync(f.dir))
 	f.takeBuf().Release()
-	f.base, f.blen = nil, 0
+	if f.kind == opSendTo {
+		fd.dgram().dst = nil
+	}
+	f.p, f.blen = nil, 0
 }
 
 // attempt makes one try of the operation's syscall on fd, returning
@@ -293,7 +318,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			return err
 		}
 		b.b = b.b[:n]
-		f.aux, f.n = b, n
+		f.p, f.blen, f.n = unsafe.Pointer(b), 0, n
 	case opWrite:
 		for f.n < f.blen {
 			n, err := ignoringEINTR(func() (int, error) { return sysWrite(int(fd.fd), f.bytes()[f.n:]) })
@@ -309,9 +334,9 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		if err != nil {
 			return err
 		}
-		f.n, f.aux = n, sa
+		f.n, f.p, f.blen = n, addrPointer(sockaddrToAddr(fd.network(), sa)), 0
 	case opSendTo:
-		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(int(fd.fd), f.bytes(), nil, f.sockaddr(), 0) })
+		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(int(fd.fd), f.bytes(), nil, fd.dgram().dst, 0) })
 		if err != nil {
 			return err
 		}
@@ -446,7 +471,7 @@ func (fd *netFD) setDeadline(dir rt.Direction, t time.Time) {
 		if t.IsZero() {
 			return
 		}
-		fd.dls.CompareAndSwap(nil, new([2]deadline))
+		fd.sides().dls.CompareAndSwap(nil, new([2]deadline))
 		dl = fd.deadline(dir)
 	}
 	at := int64(0)
@@ -462,9 +487,9 @@ func (fd *netFD) setDeadline(dir rt.Direction, t time.Time) {
 
 // wakeDeadlines wakes the operations waiting on a deadline (Close).
 func (fd *netFD) wakeDeadlines() {
-	if dls := fd.dls.Load(); dls != nil {
-		dls[rt.DirRead].wake()
-		dls[rt.DirWrite].wake()
+	if dl := fd.deadline(rt.DirRead); dl != nil {
+		dl.wake()
+		fd.deadline(rt.DirWrite).wake()
 	}
 }
 

@@ -19,7 +19,7 @@ type TCPStream struct {
 var _ net.Conn = (*TCPStream)(nil)
 
 func newTCPStream(fd *netFD) *TCPStream {
-	s := &TCPStream{conn: newConn(fd)}
+	s := streamOf[TCPStream](fd)
 	// net's default: Nagle off, so that small writes go out at once.
 	fd.sysErr(func(s int) error { return unix.SetsockoptInt(s, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) })
 	return s
@@ -28,18 +28,18 @@ func newTCPStream(fd *netFD) *TCPStream {
 // SetNoDelay sets TCP_NODELAY (on by default, as in net): whether small
 // writes are sent at once rather than coalesced (Nagle's algorithm).
 func (s *TCPStream) SetNoDelay(noDelay bool) error {
-	return s.reader.fd.setsockoptInt("set", unix.IPPROTO_TCP, unix.TCP_NODELAY, boolint(noDelay))
+	return s.sock().setsockoptInt("set", unix.IPPROTO_TCP, unix.TCP_NODELAY, boolint(noDelay))
 }
 
 // SetKeepAlive turns TCP keep-alive probes on or off.
 func (s *TCPStream) SetKeepAlive(keepAlive bool) error {
-	return s.reader.fd.setsockoptInt("set", unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolint(keepAlive))
+	return s.sock().setsockoptInt("set", unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolint(keepAlive))
 }
 
 // SetKeepAlivePeriod sets the idle time before the first keep-alive probe and
 // the time between probes (rounded up to whole seconds).
 func (s *TCPStream) SetKeepAlivePeriod(d time.Duration) error {
-	fd := s.reader.fd
+	fd := s.sock()
 	if err := fd.sysErr(func(s int) error { return setKeepAlivePeriod(s, d) }); err != nil {
 		return fd.opErr("set", wrapSyscall("setsockopt", err))
 	}
@@ -51,7 +51,7 @@ func (s *TCPStream) SetKeepAlivePeriod(d time.Duration) error {
 // sec == 0 discards unsent data and resets the connection on Close; sec > 0
 // sends for up to sec seconds in the background of Close.
 func (s *TCPStream) SetLinger(sec int) error {
-	fd := s.reader.fd
+	fd := s.sock()
 	l := unix.Linger{}
 	if sec >= 0 {
 		l.Onoff, l.Linger = 1, int32(sec)
@@ -65,12 +65,12 @@ func (s *TCPStream) SetLinger(sec int) error {
 
 // SetReadBuffer sets the socket's receive buffer size (SO_RCVBUF).
 func (s *TCPStream) SetReadBuffer(bytes int) error {
-	return s.reader.fd.setsockoptInt("set", unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
+	return s.sock().setsockoptInt("set", unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
 }
 
 // SetWriteBuffer sets the socket's send buffer size (SO_SNDBUF).
 func (s *TCPStream) SetWriteBuffer(bytes int) error {
-	return s.reader.fd.setsockoptInt("set", unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
+	return s.sock().setsockoptInt("set", unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
 }
 
 // TCPListener is a listening TCP socket; in plain Go it is a net.Listener.
@@ -158,9 +158,7 @@ func (f *listenFuture[T]) Cancel() { f.res.cancel() }
 // instead of failing or spinning. Close makes a pending AcceptTCP return an
 // error wrapping net.ErrClosed.
 func (l *TCPListener) AcceptTCP() (*TCPStream, error) {
-	d := &l.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer l.fd.lock(rt.DirRead).Unlock()
 	out := rt.Await(l.AcceptTCPAsync())
 	return out.V0, out.V1
 }
@@ -286,17 +284,17 @@ func (f *dialFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 	}
 	for {
 		if f.connecting {
-			w := &f.fd.wr.fut
-			if !w.poll(cx) {
+			done, err := f.fd.wr.poll(cx)
+			if !done {
 				return zero, false
 			}
 			f.connecting = false
-			if w.result() == nil {
+			if err == nil {
 				fd := f.fd
 				f.fd = nil
 				return rt.Tuple2[T, error]{V0: f.mk(fd)}, true
 			}
-			f.fail(w.result())
+			f.fail(err)
 		}
 		if f.i >= len(f.t.sas) {
 			err := f.firstErr
@@ -341,7 +339,7 @@ func (f *dialFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 			f.fd = nil
 			return rt.Tuple2[T, error]{V0: f.mk(fd)}, true
 		case unix.EINPROGRESS, unix.EINTR, unix.EALREADY:
-			f.fd.wr.fut.start(opConnect, nil)
+			f.fd.wr.start(opConnect, nil)
 			f.connecting = true
 		default:
 			f.fail(os.NewSyscallError("connect", cerr))
@@ -366,7 +364,7 @@ func (f *dialFuture[T]) Cancel() {
 	f.res.cancel()
 	if f.fd != nil {
 		if f.connecting {
-			f.fd.wr.fut.cancel()
+			f.fd.wr.cancel()
 		}
 		f.fd.Close()
 		f.fd = nil

@@ -484,7 +484,7 @@ func TestCancelledReadForgetsWaker(t *testing.T) {
 	}
 	rt.Cancel(f)
 	b.Write([]byte("late"))
-	for a.reader.fd.reg.Readiness().Ready&rt.Readable == 0 {
+	for a.sock().reg.Readiness().Ready&rt.Readable == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	rt.Sleep(2 * time.Millisecond) // the driver has woken that batch's waiters

@@ -15,7 +15,7 @@ type UnixStream struct {
 
 var _ net.Conn = (*UnixStream)(nil)
 
-func newUnixStream(fd *netFD) *UnixStream { return &UnixStream{conn: newConn(fd)} }
+func newUnixStream(fd *netFD) *UnixStream { return streamOf[UnixStream](fd) }
 
 // UnixListener is a listening Unix stream socket (a net.Listener in plain
 // Go). Close removes the socket file it created.
@@ -62,9 +62,7 @@ func listenUnix(path string, cx *rt.Context) (*UnixListener, error) {
 // AcceptUnix waits for the next connection (direct mode of
 // AcceptUnixAsync); see TCPListener.AcceptTCP.
 func (l *UnixListener) AcceptUnix() (*UnixStream, error) {
-	d := &l.fd.rd
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	defer l.fd.lock(rt.DirRead).Unlock()
 	out := rt.Await(l.AcceptUnixAsync())
 	return out.V0, out.V1
 }
