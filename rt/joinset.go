@@ -105,7 +105,7 @@ func (s *JoinSet[T]) Spawn(f Future[T]) AbortHandle {
 	t := newTask(f)
 	s.add(s.node(t))
 	defaultRuntime().spawnRemote(&t.taskHeader)
-	return AbortHandle{&t.handle}
+	return AbortHandle{t.handle()}
 }
 
 // SpawnOn starts f as a task on r, as rt.SpawnOn does, and adds it to the
@@ -114,7 +114,7 @@ func (s *JoinSet[T]) SpawnOn(r *Runtime, f Future[T]) AbortHandle {
 	t := newTask(f)
 	s.add(s.node(t))
 	r.spawnRemote(&t.taskHeader)
-	return AbortHandle{&t.handle}
+	return AbortHandle{t.handle()}
 }
 
 // SpawnAsync returns a future that, at its first poll, adds f to the set as
@@ -136,7 +136,7 @@ func (sp *joinSetSpawn[T]) Poll(cx *Context) (AbortHandle, bool) {
 		n.set.add(n)
 		(*spawnFuture[T])(t).Poll(cx)
 	}
-	return AbortHandle{&t.handle}, true
+	return AbortHandle{t.handle()}, true
 }
 
 // node returns a node for t, recycled if possible.
@@ -281,7 +281,7 @@ func (s *JoinSet[T]) TryJoinNext() (v T, ok bool, err error) {
 // never blocks.
 func (s *JoinSet[T]) AbortAll() {
 	for n := s.members.head; n != nil; n = n.next {
-		n.t.handle.Abort()
+		n.t.handle().Abort()
 	}
 }
 

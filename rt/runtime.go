@@ -240,7 +240,7 @@ func (r *Runtime) spawnRemote(h *taskHeader) {
 // cancelUnstarted cancels a task that a shut-down runtime refused.
 func (r *Runtime) cancelUnstarted(h *taskHeader) {
 	if h.state.shutdown() {
-		h.self.cancelTask(nil)
+		h.self().cancelTask(nil)
 		r.stats.completed.Add(1)
 	}
 }

@@ -293,7 +293,7 @@ func (s *currentThread) shutdown(time.Duration) bool {
 	// and the loop cancels them anyway.
 	for h := c.owned.head; h != nil; h = c.owned.head {
 		if h.state.shutdown() {
-			h.self.cancelTask(c)
+			h.self().cancelTask(c)
 			continue
 		}
 		if h.state.load()&stateComplete == 0 {

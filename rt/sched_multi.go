@@ -368,7 +368,7 @@ func (m *multiThread) shutdown(timeout time.Duration) bool {
 			progress := false
 			for _, h := range batch {
 				if h.state.shutdown() {
-					h.self.cancelTask(nil)
+					h.self().cancelTask(nil)
 					r.stats.completed.Add(1)
 					progress = true
 				} else if h.state.load()&stateComplete != 0 {

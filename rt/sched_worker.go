@@ -199,11 +199,11 @@ func (w *worker) pushRing(h *taskHeader) {
 func (w *worker) runTask(h *taskHeader) {
 	w.cx.budget = taskBudget
 	if w.mt == nil {
-		h.self.run(w)
+		h.self().run(w)
 		return
 	}
 	w.lifoEnabled = true
-	h.self.run(w)
+	h.self().run(w)
 	for n := 1; ; n++ {
 		if w.lifo.Load() == nil {
 			return
@@ -220,7 +220,7 @@ func (w *worker) runTask(h *taskHeader) {
 			w.lifoEnabled = false
 		}
 		w.stats.lifoHits++
-		t.self.run(w)
+		t.self().run(w)
 	}
 }
 

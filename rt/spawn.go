@@ -32,7 +32,7 @@ func defaultRuntime() *Runtime {
 func Spawn[T any](f Future[T]) *JoinHandle[T] {
 	t := newTask(f)
 	defaultRuntime().spawnRemote(&t.taskHeader)
-	return &t.handle
+	return t.handle()
 }
 
 // SpawnOn starts f as a task on r from any goroutine. The task runs when r is
@@ -40,7 +40,7 @@ func Spawn[T any](f Future[T]) *JoinHandle[T] {
 func SpawnOn[T any](r *Runtime, f Future[T]) *JoinHandle[T] {
 	t := newTask(f)
 	r.spawnRemote(&t.taskHeader)
-	return &t.handle
+	return t.handle()
 }
 
 // SpawnAsync returns a future that, on its first poll, starts f as a task on
@@ -72,7 +72,7 @@ func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 			defaultRuntime().spawnRemote(&t.taskHeader)
 		}
 	}
-	return &t.handle, true
+	return t.handle(), true
 }
 
 // inlineTask is a task whose future is stored in the same allocation: the
@@ -92,8 +92,7 @@ func newInlineTask[T, F any, PF interface {
 	t := &it.task
 	t.fut = PF(&it.f)
 	t.id = nextTaskID.Add(1)
-	t.self = t
-	t.handle.t = t
+	setSelf(t)
 	return t
 }
 
@@ -122,5 +121,5 @@ func SpawnInline[T, F any, PF interface {
 }](f F) *JoinHandle[T] {
 	t := newInlineTask[T, F, PF](f)
 	defaultRuntime().spawnRemote(&t.taskHeader)
-	return &t.handle
+	return t.handle()
 }

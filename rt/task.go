@@ -31,7 +31,12 @@ type taskWaker interface {
 }
 
 // taskHeader is the part of a task the scheduler sees. It is the first field
-// of task[T], so a task is one allocation: header, future, output, handle.
+// of task[T], so a task is one allocation: header, future, output (the
+// JoinHandle is the task under another name).
+//
+// It is 96 bytes, so that task[T] for a T of up to two words (error, a
+// pointer, an int, struct{}) stays within 128 bytes, a size class. Every
+// task pays for each word here: an idle echo connection is a task.
 type taskHeader struct {
 	state taskState // atomic; see state.go
 	// bound is owned by whoever may touch the owned list the task is on (the
@@ -42,9 +47,13 @@ type taskHeader struct {
 	// handed to a runtime. (Beside state to fill its padding.)
 	spawned bool
 
-	id   uint64   // immutable after creation
-	rt   *Runtime // set once by the spawner before the task is first pushed; immutable after
-	self runner   // immutable after creation: the task[T] this header belongs to
+	id uint64   // immutable after creation
+	rt *Runtime // set once by the spawner before the task is first pushed; immutable after
+	// tab is the method-table word of the runner interface value holding
+	// the task[T] this header begins (immutable after creation); self
+	// rebuilds the interface with the header as its data word. A whole
+	// interface here would repeat the task's own address in every task.
+	tab unsafe.Pointer
 
 	// qnext links the task in an inject queue or an overflow batch; owned by
 	// whoever holds the queue (its mutex, or the overflowing worker).
@@ -79,6 +88,26 @@ type joinState struct {
 
 func (h *taskHeader) header() *taskHeader { return h }
 
+// iface is the layout of a non-empty interface value: its method table and
+// its data word.
+type iface struct{ tab, data unsafe.Pointer }
+
+// setSelf records t as the runner of its header.
+func setSelf[T any](t *task[T]) {
+	var r runner = t
+	t.tab = (*iface)(unsafe.Pointer(&r)).tab
+}
+
+// self returns the task[T] h begins, as its runner: the interface value
+// setSelf saw, rebuilt from its method table and h (task[T] begins with its
+// header, so h is the data word).
+func (h *taskHeader) self() runner {
+	var r runner
+	p := (*iface)(unsafe.Pointer(&r))
+	p.tab, p.data = h.tab, unsafe.Pointer(h)
+	return r
+}
+
 // joinLocked returns h's join state, creating it; the caller holds joinMu.
 func (h *taskHeader) joinLocked() *joinState {
 	if h.join == nil {
@@ -95,11 +124,15 @@ var nextTaskID atomic.Uint64
 type task[T any] struct {
 	taskHeader
 
-	fut Future[T] // accessed only by the holder of RUNNING; nil once complete
+	// out comes first: a zero-size last field would be padded (task[struct{}]
+	// 120 bytes instead of 112).
 	out T         // written by the holder of RUNNING before COMPLETE; read-only after
-
-	handle JoinHandle[T] // immutable: handle.t is this task
+	fut Future[T] // accessed only by the holder of RUNNING; nil once complete
 }
+
+// handle returns t's JoinHandle: t itself, seen through the handle's type
+// (whose only field is the task).
+func (t *task[T]) handle() *JoinHandle[T] { return (*JoinHandle[T])(unsafe.Pointer(t)) }
 
 func newTask[T any](f Future[T]) *task[T] {
 	if f == nil {
@@ -107,8 +140,7 @@ func newTask[T any](f Future[T]) *task[T] {
 	}
 	t := &task[T]{fut: f}
 	t.id = nextTaskID.Add(1)
-	t.self = t
-	t.handle.t = t
+	setSelf(t)
 	return t
 }
 
@@ -259,11 +291,16 @@ func (t *task[T]) result() (T, error) {
 // JoinHandle is the owner's handle on a spawned task: wait for its output
 // (Join, JoinAsync), cancel it (Abort), or ask whether it finished.
 //
-// A JoinHandle lives inside its task, so Spawn allocates nothing for it.
-// Dropping a JoinHandle does not cancel the task (it is detached, as in Tokio).
+// A JoinHandle is its task under another name (a *JoinHandle points at the
+// task), so Spawn allocates nothing for it; use it through the pointer Spawn
+// returns, never a copy. Dropping a JoinHandle does not cancel the task (it
+// is detached, as in Tokio).
 type JoinHandle[T any] struct {
-	t *task[T] // immutable
+	t task[T]
 }
+
+// task returns the task h is.
+func (h *JoinHandle[T]) task() *task[T] { return &h.t }
 
 // ID returns the task's id: a process-wide number, unique among tasks, in
 // spawn order.
@@ -271,7 +308,7 @@ func (h *JoinHandle[T]) ID() uint64 { return h.t.id }
 
 // IsFinished reports whether the task has completed: returned, panicked or was
 // cancelled. It never blocks.
-func (h *JoinHandle[T]) IsFinished() bool { return h.t.complete() }
+func (h *JoinHandle[T]) IsFinished() bool { return h.task().complete() }
 
 // Abort requests cancellation of the task. If the task is not running, its
 // runtime cancels it the next time it runs its queue: the future's Cancel
@@ -280,7 +317,7 @@ func (h *JoinHandle[T]) IsFinished() bool { return h.t.complete() }
 // happens right after that poll (unless the poll completes the task: then the
 // output stands). Abort on a finished task does nothing. Abort never blocks.
 func (h *JoinHandle[T]) Abort() {
-	t := h.t
+	t := h.task()
 	// The context first: once the task is queued its runtime may cancel and
 	// complete it at once, and the cause must say "aborted".
 	if t.state.load()&(stateComplete|stateCancelled) == 0 {
@@ -301,7 +338,7 @@ func (h *JoinHandle[T]) Abort() {
 // inside a task or a BlockOn main future) when the task has not finished: that
 // would block every task of that runtime, so it panics instead.
 func (h *JoinHandle[T]) Join() (T, error) {
-	t := h.t
+	t := h.task()
 	if !t.complete() {
 		t.joinMu.Lock()
 		if !t.complete() {
@@ -333,7 +370,7 @@ func (h *JoinHandle[T]) Join() (T, error) {
 // sole one; with several, a cancelled joiner keeps its place and gets one
 // spurious wake-up when the task completes (harmless, see the waker rules).
 func (h *JoinHandle[T]) JoinAsync() Future[Tuple2[T, error]] {
-	return (*joinFuture[T])(h.t)
+	return (*joinFuture[T])(&h.t)
 }
 
 // joinFuture is the JoinAsync future: the task itself under another method set.

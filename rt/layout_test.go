@@ -1,0 +1,37 @@
+package rt
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestTaskLayout pins the task sizes every spawned future pays for: the
+// header in 96 bytes, so that a task whose output is up to two words stays
+// in the 128-byte size class, and the JoinHandle adding nothing.
+func TestTaskLayout(t *testing.T) {
+	if got := unsafe.Sizeof(taskHeader{}); got != 96 {
+		t.Errorf("taskHeader is %d bytes, want 96", got)
+	}
+	if got := unsafe.Sizeof(task[error]{}); got != 128 {
+		t.Errorf("task[error] is %d bytes, want 128", got)
+	}
+	if got := unsafe.Sizeof(task[struct{}]{}); got != 112 {
+		t.Errorf("task[struct{}] is %d bytes, want 112", got)
+	}
+	if unsafe.Sizeof(JoinHandle[error]{}) != unsafe.Sizeof(task[error]{}) {
+		t.Error("a JoinHandle is not its task")
+	}
+}
+
+// TestTaskSelf checks that the runner rebuilt from a header's method table
+// is the task itself, with the task's methods.
+func TestTaskSelf(t *testing.T) {
+	tk := newTask[int](Ready(7))
+	r := tk.taskHeader.self()
+	if got, ok := r.(*task[int]); !ok || got != tk {
+		t.Fatalf("self() = %T %p, want the task %p", r, r, tk)
+	}
+	if tk.handle().task() != tk {
+		t.Fatal("handle().task() is not the task")
+	}
+}
