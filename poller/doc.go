@@ -70,16 +70,18 @@
 //
 // Stale events, the ABA problem. epoll's 64-bit user data cannot hold a Go
 // pointer (the kernel's copy is invisible to the garbage collector, which
-// could free or move what it points at). It holds a token instead: the index
-// of the registration's slot in the Poller's table and the slot's generation,
-// which grows on every reuse. Dispatch looks the slot up and delivers the
+// could free or move what it points at). It holds a token instead: the
+// descriptor, which is also the index of the registration's slot in the
+// Poller's table (epoll watches a descriptor once, so the number is a unique
+// key within one Poller), and a generation, taken from a counter that grows
+// with every Register. Dispatch looks the slot up and delivers the
 // event only if the registration there has exactly that token. So an event
 // collected before Deregister but dispatched after it, or an event for a
 // descriptor number that was closed and reused, finds either an empty slot or
 // a registration of a newer generation, and is dropped. The tick in the
 // readiness word is the second guard, against stale readiness rather than
 // stale identity: a task's ClearReadiness never erases an event it did not
-// see. (Generation wraps after 2^32 reuses of one slot, the tick after 2^32
+// see. (The generation wraps after 2^32 registrations, the tick after 2^32
 // events; a stale event would have to survive that long to matter.)
 //
 // The slot table is read without a lock by dispatch (an atomic pointer to a
@@ -91,9 +93,11 @@
 // registration ignores events, so the race costs at most a spurious wake-up.
 //
 // Waking without losing wake-ups. Poll stores readiness into the word and
-// then takes the registration's mutex to collect waiters; PollReady takes
-// the mutex and looks at the word again before recording a waiter. Whichever
-// comes second sees the other's write.
+// then takes the registration's lock to collect waiters; PollReady takes
+// the lock and looks at the word again before recording a waiter. Whichever
+// comes second sees the other's write. The lock is a bit of the readiness
+// word itself (held for a store or two; a contender spins), which keeps a
+// registration at 48 bytes.
 //
 // Wake-ups. Wakeup sets a pending bit and writes the eventfd only when the
 // bit was clear; the Poll that sees the eventfd fire drains it and clears the

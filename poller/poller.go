@@ -36,7 +36,7 @@ import (
 
 // polledEvent is one event in portable form, as the backend reports it.
 type polledEvent struct {
-	token uint64 // slot index | generation<<32, as given to add
+	token uint64 // descriptor (the slot index) | generation<<32, as given to add
 	ready Ready
 }
 
@@ -46,9 +46,9 @@ const (
 	// and amortise the syscall well past the point where dispatch dominates.
 	maxEvents = 128
 
-	// wakeToken marks the wake-up channel's events. Slot indices stay far
-	// below 2^32-1 (each slot is a registered descriptor), so no registration
-	// token equals it.
+	// wakeToken marks the wake-up channel's events. A registration's slot
+	// index is its descriptor, far below 2^32-1, so no registration token
+	// equals it.
 	wakeToken = math.MaxUint32
 
 	// The coalescing word for Wakeup (Poller.wakeState):
@@ -94,7 +94,9 @@ type Poller struct {
 	// wakeState is the Wakeup coalescing word (see wakePending). Atomic.
 	wakeState atomic.Uint32
 
-	// table maps slot index → live Registration. The pointer is replaced
+	// table maps a descriptor (the slot index) → its live Registration:
+	// epoll watches a descriptor once, so within one Poller the number is a
+	// unique key, and a dense one. The pointer is replaced
 	// (never mutated in size) under mu when the table grows; entries are
 	// stored under mu and loaded without it by dispatch. A dispatch that
 	// reads a superseded table or an entry about to be cleared sees a
@@ -102,9 +104,8 @@ type Poller struct {
 	table atomic.Pointer[slotTable]
 
 	mu     sync.Mutex
-	gens   []uint32 // protected by mu: the last generation handed out per slot
-	free   []uint32 // protected by mu: free slot indices, reused LIFO
-	closed bool     // protected by mu: Close has taken the table
+	gen    uint32 // protected by mu: the last generation handed out
+	closed bool   // protected by mu: Close has taken the table
 }
 
 type slotTable struct {
@@ -142,25 +143,26 @@ func (p *Poller) Register(fd int) (*Registration, error) {
 	if p.closed {
 		return nil, ErrClosed
 	}
-	var idx uint32
-	if n := len(p.free); n > 0 {
-		idx = p.free[n-1]
-		p.free = p.free[:n-1]
-	} else {
-		idx = uint32(len(p.gens))
-		if idx >= wakeToken {
-			panic("corio/poller: slot table exhausted")
-		}
-		p.gens = append(p.gens, 0)
+	if fd >= wakeToken {
+		panic("corio/poller: descriptor number too large")
 	}
-	p.gens[idx]++
-	r := &Registration{fd: fd, token: uint64(idx) | uint64(p.gens[idx])<<32}
+	idx := uint32(fd)
+	// The generation tells this registration of the descriptor number from
+	// earlier ones (see "Stale events" in doc.go). One counter serves every
+	// slot: what matters is that a slot never sees the same generation
+	// twice within the life of an event in flight.
+	p.gen++
+	r := &Registration{token: uint64(idx) | uint64(p.gen)<<32}
 	// Publish before add: an event for r can only be collected after add, and
-	// dispatch loads the table after the wait that collected it.
-	p.slotTableFor(idx).slots[idx].Store(r)
+	// dispatch loads the table after the wait that collected it. The slot
+	// may still hold a registration of an earlier descriptor with this
+	// number that was closed without Deregister; it is replaced (its own
+	// Deregister then finds the slot taken and leaves it), and put back if
+	// add fails (the descriptor is still registered: EEXIST).
+	slot := &p.slotTableFor(idx).slots[idx]
+	old := slot.Swap(r)
 	if err := p.b.add(fd, r.token); err != nil {
-		p.table.Load().slots[idx].Store(nil)
-		p.free = append(p.free, idx)
+		p.table.Load().slots[idx].Store(old)
 		return nil, err
 	}
 	return r, nil
@@ -174,6 +176,9 @@ func (p *Poller) slotTableFor(idx uint32) *slotTable {
 		return t
 	}
 	n := max(64, 2*len(t.slots))
+	for int(idx) >= n {
+		n *= 2
+	}
 	nt := &slotTable{slots: make([]atomic.Pointer[Registration], n)}
 	for i := range t.slots {
 		nt.slots[i].Store(t.slots[i].Load())
@@ -191,8 +196,8 @@ func (p *Poller) slotTableFor(idx uint32) *slotTable {
 // error, and the registration is shut down either way.
 //
 // (A method of the Poller rather than of the Registration: a registration
-// that does not point back at its poller is 64 bytes instead of 80, and there
-// is one per descriptor.)
+// that does not point back at its poller is smaller, and there is one per
+// descriptor.)
 func (p *Poller) Deregister(r *Registration) error {
 	idx := uint32(r.token)
 	p.mu.Lock()
@@ -200,9 +205,8 @@ func (p *Poller) Deregister(r *Registration) error {
 		p.mu.Unlock()
 		return nil
 	}
-	err := p.b.del(r.fd)
+	err := p.b.del(r.Fd())
 	p.table.Load().slots[idx].Store(nil)
-	p.free = append(p.free, idx)
 	p.mu.Unlock()
 	r.shutdown()
 	return err

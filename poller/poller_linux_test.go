@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -639,5 +640,12 @@ func TestReadyString(t *testing.T) {
 	}
 	if got := Ready(0).String(); got != "0" {
 		t.Fatal(got)
+	}
+}
+
+// TestRegistrationSize pins the per-descriptor cost: 48 bytes, a size class.
+func TestRegistrationSize(t *testing.T) {
+	if got := unsafe.Sizeof(Registration{}); got != 48 {
+		t.Fatalf("Registration is %d bytes, want 48", got)
 	}
 }

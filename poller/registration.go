@@ -1,8 +1,8 @@
 package poller
 
 import (
+	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 )
 
@@ -83,15 +83,19 @@ type ReadyEvent struct {
 // The readiness word, in the spirit of Tokio's ScheduledIo::readiness:
 //
 //	bits  0..5   Ready bits (Readable … Priority)
+//	bit   30     lock: held while the waiter slots are read or written
 //	bit   31     shutdown: set once, by Deregister or Poller.Close; never cleared
 //	bits 32..63  tick: incremented by every event the poller delivers
 //
 // Transitions: the poller ORs bits in and increments the tick (setReadiness);
 // ClearReadiness removes non-closed bits if the tick still matches; shutdown
-// goes 0 → 1 once. The registration's identity (slot index and generation,
-// the token carried by epoll) is not in the word: it is immutable and lives
-// in Registration.token, and a stale token simply finds no Registration.
+// goes 0 → 1 once; lock goes 0 → 1 → 0 around each access to the waiters.
+// Every transition keeps the bits it does not own. The registration's
+// identity (descriptor and generation, the token carried by epoll) is not in
+// the word: it is immutable and lives in Registration.token, and a stale
+// token simply finds no Registration.
 const (
+	lockBit     = 1 << 30
 	shutdownBit = 1 << 31
 	tickShift   = 32
 	tickOne     = 1 << tickShift // adding it wraps the tick; the carry falls off the word
@@ -110,27 +114,49 @@ func unpackWord(w uint64) ReadyEvent {
 // Wakers, one per Direction, so the reading and writing halves of a socket
 // can wait independently. All methods are safe for concurrent use.
 //
-// A Registration is 64 bytes: it does not point back at its Poller (Deregister
-// is the Poller's method), so that one per descriptor stays in that size class.
+// A Registration is 48 bytes, a size class, and there is one per descriptor:
+// it does not point back at its Poller (Deregister is the Poller's method),
+// its token carries the descriptor (the slot index) with the generation, and
+// its lock is a bit of the readiness word rather than a mutex of its own.
 type Registration struct {
-	fd    int    // immutable
-	token uint64 // immutable: slot index | generation<<32, the pointer-free epoll user data
+	token uint64 // immutable: descriptor | generation<<32, the pointer-free epoll user data
 
 	// word is the readiness word described above. Atomic: written by the
 	// Poll caller (setReadiness), any task (ClearReadiness) and shutdown.
-	// Ordering partner: mu. The poller stores to word before locking mu to
-	// take wakers; PollReady locks mu before its second load of word, so a
-	// waker stored under mu is either seen by the poller or the readiness
-	// it set is seen by PollReady — never neither.
+	// Its lock bit guards reader and writer. The poller stores readiness
+	// to word before taking the lock to collect wakers; PollReady takes
+	// the lock before its second look at the readiness, so a waker stored
+	// under the lock is either seen by the poller or the readiness it set
+	// is seen by PollReady — never neither.
 	word atomic.Uint64
 
-	mu     sync.Mutex
-	reader Waker // protected by mu; woken (and cleared) by events in DirRead.Mask()
-	writer Waker // protected by mu; woken (and cleared) by events in DirWrite.Mask()
+	reader Waker // protected by the lock bit; woken (and cleared) by events in DirRead.Mask()
+	writer Waker // protected by the lock bit; woken (and cleared) by events in DirWrite.Mask()
 }
 
 // Fd returns the descriptor this registration watches.
-func (r *Registration) Fd() int { return r.fd }
+func (r *Registration) Fd() int { return int(uint32(r.token)) }
+
+// lock takes the lock bit. It is held for a few instructions (a waker
+// stored or taken), so a contender spins, yielding its thread after a
+// while in case the holder was preempted.
+func (r *Registration) lock() {
+	for spins := 0; ; spins++ {
+		w := r.word.Load()
+		if w&lockBit == 0 {
+			if r.word.CompareAndSwap(w, w|lockBit) {
+				return
+			}
+			continue // the word changed (an event, a clear): look again
+		}
+		if spins > 32 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// unlock releases the lock bit.
+func (r *Registration) unlock() { r.word.And(^uint64(lockBit)) }
 
 // Readiness returns the current readiness snapshot.
 func (r *Registration) Readiness() ReadyEvent { return unpackWord(r.word.Load()) }
@@ -166,10 +192,10 @@ func (r *Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool
 	if ev, ok := readyIn(r.word.Load(), mask); ok {
 		return ev, true
 	}
-	r.mu.Lock()
-	// Second look, under mu: see the ordering note on word.
+	r.lock()
+	// Second look, under the lock: see the ordering note on word.
 	if ev, ok := readyIn(r.word.Load(), mask); ok {
-		r.mu.Unlock()
+		r.unlock()
 		return ev, true
 	}
 	if dir == DirRead {
@@ -177,7 +203,7 @@ func (r *Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool
 	} else {
 		r.writer = w
 	}
-	r.mu.Unlock()
+	r.unlock()
 	return ReadyEvent{}, false
 }
 
@@ -195,13 +221,13 @@ func readyIn(w uint64, mask Ready) (ReadyEvent, bool) {
 // cancelled while waiting calls it so the Registration holds no reference to
 // the abandoned task.
 func (r *Registration) ClearWaker(dir Direction) {
-	r.mu.Lock()
+	r.lock()
 	if dir == DirRead {
 		r.reader = nil
 	} else {
 		r.writer = nil
 	}
-	r.mu.Unlock()
+	r.unlock()
 }
 
 // setReadiness records an event's bits, advances the tick and appends the
@@ -218,7 +244,7 @@ func (r *Registration) setReadiness(ready Ready, wake []Waker) []Waker {
 			break
 		}
 	}
-	r.mu.Lock()
+	r.lock()
 	if r.reader != nil && ready&DirRead.Mask() != 0 {
 		wake = append(wake, r.reader)
 		r.reader = nil
@@ -227,7 +253,7 @@ func (r *Registration) setReadiness(ready Ready, wake []Waker) []Waker {
 		wake = append(wake, r.writer)
 		r.writer = nil
 	}
-	r.mu.Unlock()
+	r.unlock()
 	return wake
 }
 
@@ -235,10 +261,10 @@ func (r *Registration) setReadiness(ready Ready, wake []Waker) []Waker {
 // Deregister or Poller.Close, after the registration left the slot table.
 func (r *Registration) shutdown() {
 	r.word.Or(shutdownBit)
-	r.mu.Lock()
+	r.lock()
 	rd, wr := r.reader, r.writer
 	r.reader, r.writer = nil, nil
-	r.mu.Unlock()
+	r.unlock()
 	if rd != nil {
 		rd.Wake()
 	}
