@@ -163,11 +163,11 @@ func (fd *netFD) sockaddrOf(addr net.Addr) (unix.Sockaddr, error) {
 			return nil, &net.AddrError{Err: "invalid IP address", Addr: a.String()}
 		}
 		ip = ip.WithZone(a.Zone)
-		if fd.family == unix.AF_INET6 && ip.Unmap().Is4() {
+		if fd.family() == unix.AF_INET6 && ip.Unmap().Is4() {
 			ip = netip.AddrFrom16(ip.Unmap().As16())
 		}
 		network := fd.network()
-		if fd.family == unix.AF_INET6 {
+		if fd.family() == unix.AF_INET6 {
 			network = "udp6"
 		}
 		return sockaddrFor(network, ip, a.Port)

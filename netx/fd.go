@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,19 +30,15 @@ var errClosing = errors.New("use of closed network connection")
 // allocation; a listener holds it by pointer, and a datagram socket's is the
 // first field of a dgramFD.
 //
-// Its size is what an idle connection costs, so it is packed into 104 bytes
-// (size class 112): the descriptor and the three small immutables share a
-// word, each direction's pending operation is 32 bytes, and what only some
-// sockets use (the blocking calls' locks, the deadlines, the addresses) is
-// out of line behind one pointer, allocated at its first use. The
-// close-when-lost hook is a finalizer (no handle, no closure; see newFD).
+// Its size is what an idle connection costs, so it is packed into 96 bytes,
+// a size class: the descriptor is read from the registration, the three
+// small immutables ride in the padding of the operation slots, each
+// direction's pending operation is 32 bytes, and what only some sockets use
+// (the blocking calls' locks, the deadlines, the addresses) is out of line
+// behind one pointer, allocated at its first use. The close-when-lost hook
+// is a finalizer (no handle, no closure; see newFD).
 type netFD struct {
-	fd     int32   // immutable
-	family uint8   // immutable: unix.AF_INET, AF_INET6, AF_UNIX
-	sotype uint8   // immutable: unix.SOCK_STREAM, SOCK_DGRAM
-	net    netName // immutable: "tcp", "udp", "unix", "unixgram", …
-
-	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at
+	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at; holds the descriptor
 
 	// state is the closed bit (1) plus twice the number of syscalls in
 	// progress: the descriptor is closed when both say so, never while a
@@ -100,7 +97,7 @@ type dgramFD struct {
 // dgram returns the dgramFD fd is the first field of; only for datagram
 // sockets (newFD allocates theirs as one).
 func (fd *netFD) dgram() *dgramFD {
-	if fd.sotype != unix.SOCK_DGRAM {
+	if fd.sotype() != unix.SOCK_DGRAM {
 		panic("corio/netx: datagram operation on a stream socket")
 	}
 	return (*dgramFD)(unsafe.Pointer(fd))
@@ -113,8 +110,13 @@ func newFD(fd int, reg rt.Registration, family, sotype int, network string) *net
 	} else {
 		f = new(netFD)
 	}
-	f.fd, f.reg, f.family, f.sotype, f.net = int32(fd), reg, uint8(family), uint8(sotype), netNameOf(network)
+	if reg.Fd() != fd {
+		panic("corio/netx: registration of another descriptor")
+	}
+	f.reg = reg
 	f.rd.dir, f.wr.dir = rt.DirRead, rt.DirWrite
+	f.rd.sock = sockIDOf(family, sotype, network)
+	f.wr.sock = f.rd.sock
 	// The close-when-lost hook is on the netFD, which every pending
 	// operation reaches (a task waiting on the socket is reachable from the
 	// poller through its waker), and which is the whole allocation of a
@@ -133,30 +135,70 @@ func newFD(fd int, reg rt.Registration, family, sotype int, network string) *net
 	return f
 }
 
-// netName is a network's name as an index into networks, a byte where a
-// string would cost sixteen in every socket.
-type netName uint8
+// sockID is a socket's network, address family and type in one byte, where
+// a string and two ints would cost a word of every socket: bits 0-3 index
+// networks, bits 4-5 index families, and bit 6 is set for a datagram
+// socket.
+type sockID uint8
 
-var networks = [...]string{"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"}
+const sockDgram sockID = 1 << 6
 
-func netNameOf(network string) netName {
+var (
+	networks = [...]string{"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"}
+	families = [...]int{unix.AF_INET, unix.AF_INET6, unix.AF_UNIX}
+)
+
+func sockIDOf(family, sotype int, network string) sockID {
 	for i, n := range networks {
-		if n == network {
-			return netName(i)
+		if n != network {
+			continue
 		}
+		for j, f := range families {
+			if f == family {
+				id := sockID(i | j<<4)
+				switch {
+				case sotype == unix.SOCK_DGRAM && (isUDP(network) || network == "unixgram"):
+					return id | sockDgram
+				case sotype == unix.SOCK_STREAM && !isUDP(network) && network != "unixgram":
+					return id
+				}
+				panic("corio/netx: socket type " + strconv.Itoa(sotype) + " for network " + network)
+			}
+		}
+		panic("corio/netx: unknown address family " + strconv.Itoa(family))
 	}
 	panic("corio/netx: unknown network " + network)
 }
 
+func (id sockID) network() string { return networks[id&15] }
+func (id sockID) family() int     { return families[id>>4&3] }
+
+func (id sockID) sotype() int {
+	if id&sockDgram != 0 {
+		return unix.SOCK_DGRAM
+	}
+	return unix.SOCK_STREAM
+}
+
 // network returns the socket's network name, as net spells it.
-func (fd *netFD) network() string { return networks[fd.net] }
+func (fd *netFD) network() string { return fd.rd.sock.network() }
+
+// sysfd returns the socket's descriptor.
+func (fd *netFD) sysfd() int { return fd.reg.Fd() }
+
+// family returns the socket's address family: unix.AF_INET, AF_INET6 or
+// AF_UNIX.
+func (fd *netFD) family() int { return fd.rd.sock.family() }
+
+// sotype returns the socket's type: unix.SOCK_STREAM or SOCK_DGRAM.
+func (fd *netFD) sotype() int { return fd.rd.sock.sotype() }
 
 // closeLost deregisters and closes the descriptor of a netFD that became
 // unreachable without Close (a dropped socket, or one whose task a runtime
 // shutdown cancelled): nothing can use it any more.
 func (fd *netFD) closeLost() {
 	fd.reg.Deregister()
-	unix.Close(int(fd.fd))
+	unix.Close(fd.sysfd())
 }
 
 // incref admits one syscall; false once Close has started.
@@ -175,7 +217,7 @@ func (fd *netFD) incref() bool {
 // decref ends a syscall; the last one after Close closes the descriptor.
 func (fd *netFD) decref() {
 	if fd.state.Add(^uint64(1)) == 1 {
-		unix.Close(int(fd.fd))
+		unix.Close(fd.sysfd())
 	}
 }
 
@@ -209,7 +251,7 @@ func (fd *netFD) sysErr(f func(int) error) error {
 		return errClosing
 	}
 	defer fd.decref()
-	return f(int(fd.fd))
+	return f(fd.sysfd())
 }
 
 // addresses returns the local and remote addresses, looked up at first use.
@@ -244,7 +286,7 @@ func (fd *netFD) opErr(op string, err error) error {
 		return err // bare, as io.ReadFull returns them
 	}
 	var src, dst net.Addr
-	if fd.fd >= 0 && !fd.closed() {
+	if !fd.closed() {
 		p := fd.addresses()
 		src, dst = p.local, p.remote
 		if op == "accept" || op == "listen" {

@@ -46,6 +46,10 @@ type ioFuture struct {
 	// returned not ready) and cleared when it completes or is cancelled:
 	// starting another operation in the direction meanwhile is the misuse
 	// start reports. Atomic, because the misuse is two tasks at once.
+	// sock is the socket's network and address family (sockID), kept in
+	// what would be padding: the same in both directions; netFD's
+	// accessors read the reading one.
+	sock    sockID
 	waiting atomic.Bool
 
 	// p is the first byte of the operation's buffer while it runs (bytes
@@ -287,7 +291,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			return err
 		}
 		f.n = n
-		if n == 0 && fd.sotype == unix.SOCK_STREAM {
+		if n == 0 && fd.sotype() == unix.SOCK_STREAM {
 			return io.EOF
 		}
 	case opReadFull:
@@ -321,7 +325,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		f.p, f.blen, f.n = unsafe.Pointer(b), 0, n
 	case opWrite:
 		for f.n < f.blen {
-			n, err := ignoringEINTR(func() (int, error) { return sysWrite(int(fd.fd), f.bytes()[f.n:]) })
+			n, err := ignoringEINTR(func() (int, error) { return sysWrite(fd.sysfd(), f.bytes()[f.n:]) })
 			if n > 0 {
 				f.n += n
 			}
@@ -330,19 +334,19 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			}
 		}
 	case opRecvFrom:
-		n, sa, err := recvfrom(int(fd.fd), f.bytes())
+		n, sa, err := recvfrom(fd.sysfd(), f.bytes())
 		if err != nil {
 			return err
 		}
 		f.n, f.p, f.blen = n, addrPointer(sockaddrToAddr(fd.network(), sa)), 0
 	case opSendTo:
-		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(int(fd.fd), f.bytes(), nil, fd.dgram().dst, 0) })
+		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.sysfd(), f.bytes(), nil, fd.dgram().dst, 0) })
 		if err != nil {
 			return err
 		}
 		f.n = n
 	case opAccept:
-		nfd, err := accept(int(fd.fd))
+		nfd, err := accept(fd.sysfd())
 		if err != nil {
 			return err
 		}
@@ -351,14 +355,14 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		// Ask the socket rather than wait for the writable edge to come
 		// through the poller: a loopback connect has usually completed by
 		// the first poll.
-		soerr, err := unix.GetsockoptInt(int(fd.fd), unix.SOL_SOCKET, unix.SO_ERROR)
+		soerr, err := unix.GetsockoptInt(fd.sysfd(), unix.SOL_SOCKET, unix.SO_ERROR)
 		if err != nil {
 			return err
 		}
 		if soerr != 0 {
 			return unix.Errno(soerr)
 		}
-		if _, err := unix.Getpeername(int(fd.fd)); err != nil {
+		if _, err := unix.Getpeername(fd.sysfd()); err != nil {
 			if err == unix.ENOTCONN {
 				return unix.EAGAIN // a spurious wake-up: still connecting
 			}
@@ -392,8 +396,8 @@ func (fd *netFD) read(b []byte, force bool) (int, error) {
 	if !force && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown {
 		return 0, unix.EAGAIN
 	}
-	n, err := ignoringEINTR(func() (int, error) { return sysRead(int(fd.fd), b) })
-	if err == nil && n > 0 && n < len(b) && fd.sotype == unix.SOCK_STREAM {
+	n, err := ignoringEINTR(func() (int, error) { return sysRead(fd.sysfd(), b) })
+	if err == nil && n > 0 && n < len(b) && fd.sotype() == unix.SOCK_STREAM {
 		ev.Ready &= rt.Readable
 		fd.reg.ClearReadiness(ev)
 	}

@@ -196,7 +196,7 @@ func (f *tcpAcceptFuture) Poll(cx *rt.Context) (rt.Tuple2[*TCPStream, error], bo
 	if err != nil {
 		return rt.Tuple2[*TCPStream, error]{V1: err}, true
 	}
-	return rt.Tuple2[*TCPStream, error]{V0: newTCPStream(newFD(nfd, reg, int(f.fd.family), unix.SOCK_STREAM, f.fd.network()))}, true
+	return rt.Tuple2[*TCPStream, error]{V0: newTCPStream(newFD(nfd, reg, int(f.fd.family()), unix.SOCK_STREAM, f.fd.network()))}, true
 }
 
 func (f *tcpAcceptFuture) Cancel() { f.cancelAccept() }
