@@ -212,7 +212,7 @@ func BenchmarkAccept(b *testing.B) {
 }
 
 // BenchmarkIdleStreamHeap weighs the heap an open, idle *TCPStream holds
-// (socket state, its registration and cleanup; no task, no buffer), for 4000
+// (socket state and its registration; no task, no buffer), for 4000
 // loopback connections (both ends counted), against net's *TCPConn:
 //
 //	go test -run '^$' -bench IdleStreamHeap -benchtime 1x ./netx

@@ -135,9 +135,9 @@
 // (a reference count, as net's fd mutex), so a Close racing a Read never
 // closes a descriptor number another socket may already reuse. A socket that
 // becomes unreachable without Close is closed by the garbage collector (a
-// runtime.AddCleanup on its inner state, which a pending operation keeps
-// reachable; a finalizer, so nothing the socket points to may lead back to
-// it once it is lost, which is why a completed operation forgets its wakers),
+// finalizer on its state, which a pending operation keeps reachable; being
+// a finalizer, it needs that nothing the socket points to lead back to it
+// once it is lost, which is why a completed operation forgets its wakers),
 // as os.File is: this is also what closes the sockets of tasks cancelled by a
 // runtime shutdown, at the next collection, since their async functions
 // cannot run a deferred Close.
@@ -160,28 +160,31 @@
 // thread waking every 20 µs. Accept asks for no peer address, so it
 // allocates nothing; the addresses are looked up when first asked for.
 //
-// An idle *TCPStream holds about 265 bytes of heap, against about 340 for
+// An idle *TCPStream holds about 160 bytes of heap, against about 340 for
 // an idle *net.TCPConn (BenchmarkIdleStreamHeap); and a net connection is
 // served by a goroutine whose stack (2–8 KiB) and read buffer stay with it
 // while it waits, where a corio connection is served by a task holding only
 // its live variables and, with ReadPooled, no buffer. The socket's part, per
 // connection:
 //
-//   - 160 B: the socket's state, one allocation: the descriptor with the
-//     family, type and network packed in one word, its rt registration
-//     (embedded, two pointers), the close/reference word, the address cache
-//     pointer, one pointer for both directions' deadlines (allocated only
-//     once a deadline is set), and per direction the blocking-call lock and
-//     the 48-byte slot of the pending operation, which finds its socket from
-//     its own offset. The close-when-lost hook is a finalizer, which takes no
-//     heap.
-//   - about 77 B: the driver's readiness record (64 B) and its share of the
-//     poller's slot table.
-//   - 16 B: the *TCPStream itself (its two halves' pointers).
+//   - 96 B: the socket's state, one allocation, of which the *TCPStream
+//     (and the halves Split returns) is a view, adding nothing: its rt
+//     registration (embedded, two pointers), the close/reference word, one
+//     pointer to what only some sockets use (the blocking calls' locks, the
+//     deadlines, the address cache: allocated at first use), and per
+//     direction the 32-byte slot of the pending operation, which finds its
+//     socket from its own offset and carries the network, family and type
+//     in its padding.
+//   - about 62 B: the driver's readiness record (48 B: the descriptor with
+//     its generation, the readiness word, whose lock bit guards the two
+//     waiters) and its share of the poller's slot table.
+//   - off the heap, the Go runtime's record of the close-when-lost finalizer
+//     (56 B with Go 1.26): it counts in the process's RSS, not in the heap.
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (144 B) and its handler's frame (48 B): about 470 B of heap in all
-// (TestIdleHeapPerConnection). Each operation allocates nothing in steady
+// (128 B) and its handler's frame (48 B): about 345 B of heap in four
+// objects (TestIdleHeapPerConnection), and about 450 B of RSS
+// (cmd/asyncbench's echobench). Each operation allocates nothing in steady
 // state.
 //
 // # Platforms
