@@ -91,10 +91,12 @@ func pollOutput(t types.Type) types.Type { return asyncrules.PollOutput(t) }
 // what cannot be lowered.
 func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 	susp := map[*ast.CallExpr]*twin{}
-	for call, t := range g.rules().Check(fn.decl.Name.Name, fn.decl.Body) {
+	raw, closures := g.checkBody(fn)
+	for call, t := range raw {
 		susp[call] = g.toTwin(t)
 	}
 	fn.values = g.funcValues(fn, susp)
+	fn.closures = g.asyncClosures(fn, closures)
 	return susp
 }
 

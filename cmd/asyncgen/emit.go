@@ -155,6 +155,10 @@ func (e *emitter) futureType() {
 func (e *emitter) twins() {
 	g, ir, p := e.g, e.ir, e.p
 	fn := ir.fn
+	if fn.closure != nil {
+		e.closureCtor()
+		return
+	}
 	fname := fn.decl.Name.Name
 	p("// ", fname, "Async is the asynchronous twin of ", fname, ": it returns a future that runs the\n")
 	p("// body of ", fname, " as a state machine, suspending where ", fname, " would block.\n")
@@ -454,6 +458,9 @@ func hasCancel(t types.Type) bool {
 // the function's signature changes.
 func (e *emitter) guard() {
 	fn := e.ir.fn
+	if fn.closure != nil {
+		return // no declared function to drift from
+	}
 	// Unnamed parameters: a receiver cannot be named alongside them.
 	var gp, gr []*types.Var
 	if fn.decl.Recv != nil {

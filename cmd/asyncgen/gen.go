@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"os"
@@ -43,6 +44,9 @@ type pkgGen struct {
 	genNames  map[string]bool            // names the generator chose for locals and fields
 	aliases   map[string]string          // import path → alias in generated files
 	aliasUsed map[string]bool
+
+	// closureCall maps each lowered rt.Async call to its closure (closure.go).
+	closureCall map[*ast.CallExpr]*asyncFunc
 }
 
 // write is one file the plan creates or replaces.

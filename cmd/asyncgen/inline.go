@@ -16,6 +16,7 @@ package main
 
 import (
 	"go/types"
+	"slices"
 )
 
 // prepare checks every async function of the package, names its future and
@@ -24,12 +25,20 @@ func (g *pkgGen) prepare(files []*outFile) {
 	g.asyncOf = map[*types.Func]*asyncFunc{}
 	var all []*asyncFunc
 	for _, of := range files {
-		for _, fn := range of.funcs {
+		// An async closure (closure.go) is found by its enclosing
+		// function's check and goes right after it.
+		for i := 0; i < len(of.funcs); i++ {
+			fn := of.funcs[i]
 			nerr := len(g.errs)
 			g.checkSafe(fn)
 			fn.failed = len(g.errs) > nerr
 			fn.futName = g.uniqueTypeName(futureBase(fn) + "Future")
-			g.asyncOf[fn.obj] = fn
+			if fn.closure != nil {
+				fn.closure.ctor = g.uniqueTypeName("new" + upperFirst(fn.futName))
+			} else {
+				g.asyncOf[fn.obj] = fn
+			}
+			of.funcs = slices.Insert(of.funcs, i+1, fn.closures...)
 			all = append(all, fn)
 		}
 	}
@@ -93,6 +102,9 @@ func (g *pkgGen) inlinable(parent, child *asyncFunc) bool {
 // futureBase is the stem of a function's future type name: fFuture for F,
 // tMFuture for T.M.
 func futureBase(fn *asyncFunc) string {
+	if fn.closure != nil {
+		return fn.closure.base
+	}
 	if fn.decl.Recv == nil {
 		return lowerFirst(fn.decl.Name.Name)
 	}
@@ -101,6 +113,9 @@ func futureBase(fn *asyncFunc) string {
 
 // displayName is F, or T.M for a method.
 func displayName(fn *asyncFunc) string {
+	if fn.closure != nil {
+		return fn.closure.display
+	}
 	if fn.decl.Recv == nil {
 		return fn.decl.Name.Name
 	}

@@ -233,6 +233,9 @@ type irFunc struct {
 	objVar map[types.Object]*variable
 	recv   *variable
 	params []*variable // in signature order; nil for unnamed or blank
+	// captured are an async closure's captures (closure.go): cell
+	// parameters, the enclosing function's cells.
+	captured []*variable
 	// valueTwin is the companion of each func variable whose calls
 	// suspend (check.go's funcValue): it holds the twin of what the
 	// variable holds.

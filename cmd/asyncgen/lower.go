@@ -77,6 +77,7 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 	})
 	ir.nFut, ir.nCx, ir.nState = ir.name("fut"), ir.name("cx"), ir.name("state")
 	ir.nZero, ir.nReady, ir.pollLabel = ir.name("zero"), ir.name("ready"), ir.name("poll")
+	ir.addCaptures()
 
 	addVar := func(id *ast.Ident) *variable {
 		if id.Name == "_" {

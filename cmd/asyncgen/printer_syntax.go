@@ -211,6 +211,10 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 			}
 		}, x.Rparen, ")")
 	case *ast.CallExpr:
+		if cl := ir.g.closureCall[x]; cl != nil {
+			p.closureCall(cl)
+			return
+		}
 		p.slot(x.Fun)
 		p.enclosed(x.Lparen, "(", func() {
 			p.slots(x.Args)

@@ -93,6 +93,7 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 	// The communication clauses of a select with a default case never
 	// block: they are not reported as channel operations.
 	skip := map[ast.Node]bool{}
+	plainClosure := map[*ast.FuncLit]bool{} // async closures inside plain func literals
 	ast.Inspect(body, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
@@ -100,6 +101,16 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 		}
 		if skip[n] {
 			return false
+		}
+		// An async closure's body is an async body of its own, except
+		// inside a plain func literal, which runs as plain Go.
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fl := c.AsyncClosure(call); fl != nil && !inLit() {
+				c.checkClosure(strings.TrimSuffix(name, "'s async closure"), fl)
+				return false
+			} else if fl != nil {
+				plainClosure[fl] = true
+			}
 		}
 		stack = append(stack, n)
 		lit := inLit()
@@ -113,8 +124,10 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 				}
 			}
 			if tw := c.TwinOf(n); tw != nil {
-				if lit {
-					c.errorf(n.Pos(), Unsupported, "%s suspends, but it is called inside a func literal, which runs as plain Go (a func literal cannot be an async function); call it from the async function itself, or move the literal's body into a named async function and call or rt.Spawn that", CalleeName(n))
+				if lit && plainClosure[innermostLit(stack)] {
+					c.errorf(n.Pos(), Unsupported, "%s suspends inside an async closure that is itself inside a plain func literal, which runs as plain Go; make the async closure a direct part of the async function (outside any other func literal), or make the outer literal an async closure too", CalleeName(n))
+				} else if lit {
+					c.errorf(n.Pos(), Unsupported, "%s suspends, but it is called inside a func literal, which runs as plain Go (a func literal cannot be an async function); call it from the async function itself, or make the literal an async closure, whose body suspends: rt.Async(func() T { … }) (rt.AsyncDo for no result) is a future to await with rt.Await or start with rt.Spawn", CalleeName(n))
 				} else {
 					susp[n] = tw
 				}

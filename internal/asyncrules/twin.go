@@ -33,6 +33,11 @@ type Checker struct {
 	Report func(pos token.Pos, cat Category, msg string)
 	// Where prints a position inside a message (file:line:col).
 	Where func(pos token.Pos) string
+
+	// Closures receives, from Check, the suspension points of each async
+	// closure (AsyncClosure) met in the bodies it checked, nested ones
+	// included; Check's own result leaves them out.
+	Closures map[*ast.FuncLit]map[*ast.CallExpr]*Twin
 }
 
 // FindRT returns the rt package that pkg is, or imports directly, or nil.

@@ -1,0 +1,187 @@
+package main
+
+// Async closures. rt.Async(func() T { … }) (and rt.AsyncDo(func() { … }))
+// in an async function is a future whose body suspends: the func literal is
+// lowered like an async function of its own, into an unexported future type
+// of the file with an unexported constructor, and the call of rt.Async is
+// printed as a call of that constructor. Nothing else changes: the twin
+// rule still decides what suspends, so rt.Spawn(rt.Async(…)) spawns it and
+// rt.Await(rt.Async(…)) awaits it.
+//
+// Capture is by reference, exactly as the func literal captures: every
+// variable of the enclosing functions that the literal uses (its captures)
+// is already a cell in the enclosing future, since escape.go gives a cell
+// to every variable a func literal uses (fresh per declaration and per
+// iteration, Go 1.22), so the constructor receives the cells' pointers and
+// the closure's future holds them as cell parameters: both futures read and
+// write the same variable. A variable of a kept statement (plain Go, not
+// lowered) is passed by its address, which Go's own escape analysis moves
+// to the heap. A closure inside a closure captures through the middle one,
+// whose captures include every variable the inner one uses.
+//
+// The lowering needs no machinery of its own beyond this: the closure is an
+// asyncFunc whose declaration is synthesized from the literal (no receiver,
+// no parameters, the literal's results), checked by the same rules when its
+// enclosing function is (asyncrules' Check records each closure's
+// suspension points), named after its enclosing function as the Go runtime
+// names closures (F.func1, F.func1.1), and emitted right after it.
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"github.com/corio-go/corio/internal/asyncrules"
+)
+
+// closureInfo is what an async closure's asyncFunc adds to a function's.
+type closureInfo struct {
+	call     *ast.CallExpr // the call of rt.Async or rt.AsyncDo
+	lit      *ast.FuncLit
+	display  string                                              // F.func1
+	base     string                                              // the future type's stem: fFunc1
+	captures []*types.Var                                        // variables of enclosing functions it uses, by first use
+	all      map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin // every closure's suspension points (Check's)
+	ctor     string                                              // the constructor (prepare)
+}
+
+// checkBody runs the rules over fn's body: its suspension points, and every
+// async closure's found inside it (nested ones included). A closure's were
+// found when its enclosing function's body was checked.
+func (g *pkgGen) checkBody(fn *asyncFunc) (map[*ast.CallExpr]*asyncrules.Twin, map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin) {
+	if c := fn.closure; c != nil {
+		return c.all[c.lit], c.all
+	}
+	c := g.rules()
+	susp := c.Check(fn.decl.Name.Name, fn.decl.Body)
+	return susp, c.Closures
+}
+
+// asyncClosures makes an asyncFunc for each async closure directly in fn's
+// body (not inside another func literal), in source order, and records
+// their calls for the printer.
+func (g *pkgGen) asyncClosures(fn *asyncFunc, all map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin) []*asyncFunc {
+	if len(all) == 0 {
+		return nil
+	}
+	rules := g.rules()
+	var out []*asyncFunc
+	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // a plain literal's body runs as plain Go
+		case *ast.CallExpr:
+			lit := rules.AsyncClosure(n)
+			if _, ok := all[lit]; !ok {
+				return true
+			}
+			k := len(out) + 1
+			info := &closureInfo{call: n, lit: lit, all: all}
+			if fn.closure == nil {
+				info.display = displayName(fn) + ".func" + itoa(k)
+				info.base = futureBase(fn) + "Func" + itoa(k)
+			} else {
+				info.display = fn.closure.display + "." + itoa(k)
+				info.base = fn.closure.base + "_" + itoa(k)
+			}
+			info.captures = g.captures(lit)
+			sig, _ := g.info.TypeOf(lit).(*types.Signature)
+			decl := &ast.FuncDecl{Name: &ast.Ident{NamePos: lit.Pos(), Name: info.display}, Type: lit.Type, Body: lit.Body}
+			cl := &asyncFunc{decl: decl, sig: sig, closure: info}
+			if g.closureCall == nil {
+				g.closureCall = map[*ast.CallExpr]*asyncFunc{}
+			}
+			g.closureCall[n] = cl
+			out = append(out, cl)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// captures lists the local variables declared outside lit that its body
+// uses (nested literals included), in order of first use.
+func (g *pkgGen) captures(lit *ast.FuncLit) []*types.Var {
+	var out []*types.Var
+	seen := map[*types.Var]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, ok := g.info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || v.Pkg() != g.pkg || v.Parent() == g.pkg.Scope() || seen[v] {
+			return true
+		}
+		if v.Pos() >= lit.Pos() && v.Pos() < lit.End() {
+			return true
+		}
+		seen[v] = true
+		out = append(out, v)
+		return true
+	})
+	return out
+}
+
+// addCaptures declares the closure's captures in its IR: cell parameters,
+// set by the constructor from the enclosing function's cells.
+func (ir *irFunc) addCaptures() {
+	c := ir.fn.closure
+	if c == nil {
+		return
+	}
+	for _, obj := range c.captures {
+		v := &variable{name: ir.name(obj.Name()), typ: obj.Type(), obj: obj, machine: true, param: true, escapes: true, cell: true}
+		ir.objVar[obj] = v
+		ir.vars = append(ir.vars, v)
+		ir.captured = append(ir.captured, v)
+	}
+}
+
+// closureCtor writes an async closure's constructor, which the enclosing
+// function calls where the source calls rt.Async: it takes the captured
+// cells and returns the future.
+func (e *emitter) closureCtor() {
+	g, ir, p := e.g, e.ir, e.p
+	c := ir.fn.closure
+	p("// ", c.ctor, " makes the future of the async closure ", c.display, ", given the cells of\n// the variables it captures.\n")
+	p("func ", c.ctor, "(")
+	var inits []string
+	for i, v := range ir.captured {
+		if i > 0 {
+			p(", ")
+		}
+		p(v.name, " *", v.typ)
+		inits = append(inits, v.name+": "+v.name)
+	}
+	p(") ", g.futureOf(ir.out), " {\nreturn &", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
+}
+
+// closureCall writes the call of an async closure's constructor that
+// replaces rt.Async(func…) in the enclosing function: each captured
+// variable's cell, or the address of a variable of kept code.
+func (p *stmtPrinter) closureCall(cl *asyncFunc) {
+	ir := p.ir
+	p.tok(cl.closure.ctor + "(")
+	for i, obj := range cl.closure.captures {
+		if i > 0 {
+			p.tok(", ")
+		}
+		v := ir.objVar[obj]
+		switch {
+		case v == nil: // a kept type switch's clause variable keeps its name
+			p.tok("&" + obj.Name())
+		case v.machine && v.cell && p.lit > 0:
+			p.binds[v] = true
+			p.tok(v.bind)
+		case v.machine && v.cell:
+			p.tok(ir.loc(v))
+		case v.machine:
+			p.tok("&" + ir.loc(v))
+		default:
+			p.tok("&" + v.name)
+		}
+	}
+	p.tok(")")
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/corio-go/corio/internal/difftest"
+	"github.com/corio-go/corio/rt"
+)
+
+func main() { difftest.Main(func() { Main() }, func() { rt.Run(MainAsync()) }) }
+
+//async:func
+func Step() { rt.YieldNow() }
+
+//async:func
+func Square(i int) int {
+	rt.YieldNow()
+	return i * i
+}
+
+type counter struct{ n int }
+
+// Bump awaits a closure that captures the receiver and a parameter.
+//
+//async:func
+func (c *counter) Bump(by int) int {
+	return rt.Await(rt.Async(func() int {
+		Step()
+		c.n += by
+		by = 0 // the parameter, by reference
+		return c.n
+	})) + by
+}
+
+// Named awaits a closure that writes the enclosing function's named result.
+//
+//async:func
+func Named(k int) (res int) {
+	res = k
+	rt.Await(rt.AsyncDo(func() {
+		Step()
+		res *= 3
+	}))
+	return
+}
+
+//async:func
+func Main() {
+	// Await a closure; both sides mutate the captured variable.
+	x := 1
+	v := rt.Await(rt.Async(func() int {
+		x += 10
+		Step()
+		x *= 2
+		return x
+	}))
+	x++
+	fmt.Println("await", v, x)
+
+	// Capture is by reference: a change after the future is made is seen.
+	y := 1
+	fy := rt.Async(func() int {
+		Step()
+		return y * 100
+	})
+	y = 5
+	fmt.Println("by reference", rt.Await(fy), y)
+
+	// A plain closure, an async closure and the function share one variable.
+	z := 0
+	inc := func() { z++ }
+	inc()
+	rt.Await(rt.AsyncDo(func() {
+		inc()
+		Step()
+		z += 10
+		inc()
+	}))
+	inc()
+	fmt.Println("shared", z)
+
+	// Spawn a closure and join it; the function writes after the join.
+	w := 2
+	h := rt.Spawn(rt.Async(func() int {
+		n := Square(w)
+		w = n + 1
+		return n
+	}))
+	hv, err := h.Join()
+	w *= 10
+	fmt.Println("spawn", hv, err, w)
+
+	// Spawn in a lowered loop: each closure captures its iteration's i.
+	res := make([]int, 4)
+	var hs []*rt.JoinHandle[int]
+	for i := range 4 {
+		hs = append(hs, rt.Spawn(rt.Async(func() int {
+			s := Square(i)
+			res[i] = s + i
+			return s
+		})))
+	}
+	total := 0
+	for _, h := range hs {
+		v, err := h.Join()
+		if err != nil {
+			fmt.Println("join error", err)
+		}
+		total += v
+	}
+	fmt.Println("loop", total, res)
+
+	// Futures made in a plain loop (no suspension in it), awaited later.
+	var fs []rt.Future[int]
+	for i := 0; i < 3; i++ {
+		fs = append(fs, rt.Async(func() int {
+			Step()
+			return i * 7
+		}))
+	}
+	for _, f := range fs {
+		fmt.Print(" ", rt.Await(f))
+	}
+	fmt.Println(" plain loop")
+
+	// Three-clause loop whose body suspends; the closure changes the copy
+	// of i that the iteration owns.
+	for i := 0; i < 6; i++ {
+		rt.Await(rt.AsyncDo(func() {
+			Step()
+			i++
+		}))
+		fmt.Print(" ", i)
+	}
+	fmt.Println(" three-clause")
+
+	// Nested closures: the inner one captures both levels' variables.
+	outer := 1
+	nv := rt.Await(rt.Async(func() int {
+		mid := 10
+		h := rt.Spawn(rt.Async(func() int {
+			Step()
+			outer += mid
+			mid++
+			return outer
+		}))
+		iv, _ := h.Join()
+		return iv*1000 + mid
+	}))
+	fmt.Println("nested", nv, outer)
+
+	// Results: a named result, a tuple.
+	tv := rt.Await(rt.Async(func() rt.Tuple2[int, string] {
+		n := Square(3)
+		return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}
+	}))
+	fmt.Println("tuple", tv.V0, tv.V1)
+	fmt.Println("named", Named(4))
+
+	// A method's closure captures the receiver and a parameter.
+	c := &counter{n: 1}
+	fmt.Println("method", c.Bump(5), c.Bump(2), c.n)
+
+	// Join two closures.
+	a, b := rt.Join2(rt.Async(func() int { return Square(5) }), rt.Async(func() int {
+		Step()
+		return x + y
+	}))
+	fmt.Println("join2", a, b)
+
+	// A panicking closure: the handle reports a *JoinError with the value.
+	hp := rt.Spawn(rt.Async(func() int {
+		Step()
+		if x > 0 {
+			panic(fmt.Sprint("closure boom ", x))
+		}
+		return 0
+	}))
+	_, err = hp.Join()
+	var je *rt.JoinError
+	fmt.Println("panic", errors.As(err, &je), je != nil && je.IsPanic(), je != nil && je.Value == "closure boom 23")
+
+	// Abort a spawned closure that is asleep: the handle reports the
+	// cancellation and the code after the sleep never runs.
+	after := false
+	ha := rt.Spawn(rt.AsyncDo(func() {
+		rt.Sleep(time.Hour)
+		after = true
+	}))
+	ha.Abort()
+	_, err = ha.Join()
+	var je2 *rt.JoinError
+	fmt.Println("abort", errors.As(err, &je2) && je2.IsCancelled(), after)
+}
