@@ -28,7 +28,9 @@ package main
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/corio-go/corio/internal/asyncrules"
@@ -63,6 +65,9 @@ func (g *pkgGen) checkBody(fn *asyncFunc) (map[*ast.CallExpr]*asyncrules.Twin, m
 func (g *pkgGen) asyncClosures(fn *asyncFunc, all map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin) []*asyncFunc {
 	if len(all) == 0 {
 		return nil
+	}
+	if fn.closure == nil {
+		g.byValueCaptures(fn)
 	}
 	rules := g.rules()
 	var out []*asyncFunc
@@ -124,6 +129,128 @@ func (g *pkgGen) captures(lit *ast.FuncLit) []*types.Var {
 	return out
 }
 
+// byValueCaptures records in g.byValue the variables of fn (a declared
+// function) that its async closures may capture by value, as the gc
+// compiler captures a variable that is never reassigned: a local variable
+// or parameter (not a named result) of at most 128 bytes that some async
+// closure uses, that no plain func literal uses, whose address is never
+// taken, and that nothing assigns after its declaration (no assignment,
+// ++ or --, range assignment, pointer method call or slicing of it or of
+// a part of it). Both sides then only ever read the value the variable was
+// declared with, so a copy is indistinguishable from sharing, and the
+// variable needs no cell of its own: an async closure spawned per
+// iteration costs no allocation beyond its future.
+func (g *pkgGen) byValueCaptures(fn *asyncFunc) {
+	info := g.info
+	body := fn.decl.Body
+	rules := g.rules()
+	results := map[types.Object]bool{}
+	if r := fn.decl.Type.Results; r != nil {
+		for _, f := range r.List {
+			for _, n := range f.Names {
+				results[info.Defs[n]] = true
+			}
+		}
+	}
+	local := func(v *types.Var) bool {
+		return v.Pkg() == g.pkg && !v.IsField() && v.Parent() != g.pkg.Scope() && !results[v] &&
+			v.Pos() >= fn.decl.Pos() && v.Pos() < body.End()
+	}
+	inAsync, inPlain, changed := map[*types.Var]bool{}, map[*types.Var]bool{}, map[*types.Var]bool{}
+	var root func(e ast.Expr) *types.Var
+	root = func(e ast.Expr) *types.Var {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			v, _ := info.Uses[e].(*types.Var)
+			return v
+		case *ast.SelectorExpr:
+			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
+					return root(e.X)
+				}
+			}
+		case *ast.IndexExpr:
+			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
+				return root(e.X)
+			}
+		}
+		return nil
+	}
+	change := func(e ast.Expr) {
+		if v := root(e); v != nil {
+			changed[v] = true
+		}
+	}
+	// lits is the stack of func literals around the node: true for an
+	// async closure's.
+	var lits []bool
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			if _, ok := stack[len(stack)-1].(*ast.FuncLit); ok {
+				lits = lits[:len(lits)-1]
+			}
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			async := false
+			if len(stack) >= 2 {
+				if call, ok := stack[len(stack)-2].(*ast.CallExpr); ok && rules.AsyncClosure(call) == n {
+					async = len(lits) == 0 || lits[len(lits)-1]
+				}
+			}
+			lits = append(lits, async)
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok && len(lits) > 0 && local(v) {
+				if slices.Contains(lits, false) {
+					inPlain[v] = true
+				} else {
+					inAsync[v] = true
+				}
+			}
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if id, ok := ast.Unparen(l).(*ast.Ident); ok && n.Tok == token.DEFINE && info.Defs[id] != nil {
+					continue // declared here
+				}
+				change(l)
+			}
+		case *ast.IncDecStmt:
+			change(n.X)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				change(n.Key)
+				change(n.Value)
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				change(n.X)
+			}
+		case *ast.SliceExpr:
+			change(n.X) // only an array's slicing has a root
+		case *ast.SelectorExpr:
+			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
+				if _, ptr := sel.Obj().(*types.Func).Type().(*types.Signature).Recv().Type().(*types.Pointer); ptr {
+					change(n.X)
+				}
+			}
+		}
+		return true
+	})
+	sizes := types.SizesFor("gc", "amd64")
+	for v := range inAsync {
+		if !inPlain[v] && !changed[v] && sizes.Sizeof(v.Type()) <= 128 {
+			if g.byValue == nil {
+				g.byValue = map[types.Object]bool{}
+			}
+			g.byValue[v] = true
+		}
+	}
+}
+
 // addCaptures declares the closure's captures in its IR: cell parameters,
 // set by the constructor from the enclosing function's cells.
 func (ir *irFunc) addCaptures() {
@@ -132,7 +259,8 @@ func (ir *irFunc) addCaptures() {
 		return
 	}
 	for _, obj := range c.captures {
-		v := &variable{name: ir.name(obj.Name()), typ: obj.Type(), obj: obj, machine: true, param: true, escapes: true, cell: true}
+		byRef := !ir.g.byValue[obj]
+		v := &variable{name: ir.name(obj.Name()), typ: obj.Type(), obj: obj, machine: true, param: true, escapes: byRef, cell: byRef}
 		ir.objVar[obj] = v
 		ir.vars = append(ir.vars, v)
 		ir.captured = append(ir.captured, v)
@@ -145,14 +273,18 @@ func (ir *irFunc) addCaptures() {
 func (e *emitter) closureCtor() {
 	g, ir, p := e.g, e.ir, e.p
 	c := ir.fn.closure
-	p("// ", c.ctor, " makes the future of the async closure ", c.display, ", given the cells of\n// the variables it captures.\n")
+	p("// ", c.ctor, " makes the future of the async closure ", c.display, ", given the variables\n// it captures: a cell for each it shares, the value of each that nothing changes.\n")
 	p("func ", c.ctor, "(")
 	var inits []string
 	for i, v := range ir.captured {
 		if i > 0 {
 			p(", ")
 		}
-		p(v.name, " *", v.typ)
+		if v.cell {
+			p(v.name, " *", v.typ)
+		} else {
+			p(v.name, " ", v.typ)
+		}
 		inits = append(inits, v.name+": "+v.name)
 	}
 	p(") ", g.futureOf(ir.out), " {\nreturn &", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
@@ -169,6 +301,19 @@ func (p *stmtPrinter) closureCall(cl *asyncFunc) {
 			p.tok(", ")
 		}
 		v := ir.objVar[obj]
+		if ir.g.byValue[obj] { // a copy: see byValueCaptures
+			switch {
+			case v == nil:
+				p.tok(obj.Name())
+			case !v.machine:
+				p.tok(v.name)
+			case p.moves[v]:
+				p.tok(ir.take(v))
+			default:
+				p.tok(ir.access(v))
+			}
+			continue
+		}
 		switch {
 		case v == nil: // a kept type switch's clause variable keeps its name
 			p.tok("&" + obj.Name())

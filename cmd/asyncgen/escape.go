@@ -47,7 +47,7 @@ func (ir *irFunc) escapes() {
 		case *ast.FuncLit:
 			ast.Inspect(n.Body, func(m ast.Node) bool {
 				if id, ok := m.(*ast.Ident); ok {
-					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) {
+					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) && !ir.g.byValue[obj] {
 						mark(ir.objVar[obj])
 					}
 				}

@@ -47,6 +47,7 @@ type pkgGen struct {
 
 	// closureCall maps each lowered rt.Async call to its closure (closure.go).
 	closureCall map[*ast.CallExpr]*asyncFunc
+	byValue     map[types.Object]bool // variables async closures capture by value (closure.go)
 }
 
 // write is one file the plan creates or replaces.

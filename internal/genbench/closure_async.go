@@ -9,11 +9,9 @@ import "github.com/corio-go/corio/rt"
 type fanOutClosureFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	one   *int
+	one   int
 	hs    []*rt.JoinHandle[int]
-	i     *int
-	sum   int
-	i_3   int
+	i     int
 	aw0   any
 }
 
@@ -35,72 +33,67 @@ func (fut *fanOutClosureFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // FanOutClosure starts
-			/*line closure.go:11:2*/ fut.one = new(int)
-			/*line closure_async.go:39:4*/ (*fut.one) = 1
+			/*line closure.go:11:2*/ fut.one = 1
 			/*line closure.go:12:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line closure.go:13:2*/ fut.sum = 0
-			/*line closure_async.go:42:4*/ fallthrough
+			/*line closure.go:13:2*/ fut.i = 0
+			/*line closure_async.go:39:4*/ fallthrough
 		case 1:
-			/*line closure.go:13:17*/ if !(fut.sum < len(fut.hs)) {
-				/*line closure_async.go:45:5*/ state = 5
+			/*line closure.go:13:17*/ if !(fut.i < len(fut.hs)) {
+				/*line closure_async.go:42:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closure_async.go:50:4*/ fut.i = new(int)
-			/*line closure_async.go:51:4*/ (*fut.i) = fut.sum
 			/*line closure.go:14:11*/ fut.aw0 = rt.SpawnAsync(newFanOutClosureFunc1Future(fut.i, fut.one))
-			/*line closure_async.go:53:4*/ fallthrough
+			/*line closure_async.go:48:4*/ fallthrough
 		case 3: // resumes at closure.go:14:11
 			/*line closure.go:14:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line closure_async.go:56:4*/ if !ready {
+			/*line closure_async.go:51:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line closure.go:14:3*/ fut.hs[(*fut.i)] = r
-			/*line closure_async.go:62:4*/ fallthrough
+			/*line closure.go:14:3*/ fut.hs[fut.i] = r
+			/*line closure_async.go:57:4*/ fallthrough
 		case 4:
-			/*line closure_async.go:64:4*/ fut.sum++
-			/*line closure_async.go:65:4*/ state = 1
+			/*line closure_async.go:59:4*/ fut.i++
+			/*line closure_async.go:60:4*/ state = 1
 			continue
 		case 5:
-			/*line closure.go:19:2*/ fut.sum = 0
-			/*line closure.go:20:2*/ fut.i_3 = 0
-			/*line closure_async.go:70:4*/ fallthrough
+			/*line closure.go:19:2*/ fut.one = 0
+			/*line closure.go:20:2*/ fut.i = 0
+			/*line closure_async.go:65:4*/ fallthrough
 		case 6:
-			/*line closure.go:20:20*/ if !(fut.i_3 < len(fut.hs)) {
-				/*line closure_async.go:73:5*/ state = 10
+			/*line closure.go:20:20*/ if !(fut.i < len(fut.hs)) {
+				/*line closure_async.go:68:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line closure_async.go:78:4*/ h = fut.hs[fut.i_3]
+			/*line closure_async.go:73:4*/ h = fut.hs[fut.i]
 			/*line closure.go:21:11*/ fut.aw0 = h.JoinAsync()
-			/*line closure_async.go:80:4*/ fut.one = nil
-			fut.i = nil
-			fallthrough
+			/*line closure_async.go:75:4*/ fallthrough
 		case 8: // resumes at closure.go:21:11
 			/*line closure.go:21:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line closure_async.go:85:4*/ if !ready {
+			/*line closure_async.go:78:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line closure.go:21:3*/ v, _ = r_2.V0, r_2.V1
-			/*line closure.go:22:3*/ fut.sum += v
-			/*line closure_async.go:92:4*/ fallthrough
+			/*line closure.go:22:3*/ fut.one += v
+			/*line closure_async.go:85:4*/ fallthrough
 		case 9:
-			/*line closure_async.go:94:4*/ fut.i_3++
-			/*line closure_async.go:95:4*/ state = 6
+			/*line closure_async.go:87:4*/ fut.i++
+			/*line closure_async.go:88:4*/ state = 6
 			continue
 		case 10:
 			{
 				/*line closure.go:24:2*/ fut.state = -1
-				/*line closure.go:24:2*/ return fut.sum, true
+				/*line closure.go:24:2*/ return fut.one, true
 			}
 		default:
-			/*line closure_async.go:103:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
+			/*line closure_async.go:96:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -123,14 +116,14 @@ var _ func(int) int = FanOutClosure
 // fanOutClosureFunc1Future is the state machine of FanOutClosure.func1 (closure.go:14).
 type fanOutClosureFunc1Future struct {
 	state int // the next case of Poll; -1 once done
-	i     *int
-	one   *int
+	i     int
+	one   int
 	av0   rt.YieldNowFuture
 }
 
-// newFanOutClosureFunc1Future makes the future of the async closure FanOutClosure.func1, given the cells of
-// the variables it captures.
-func newFanOutClosureFunc1Future(i *int, one *int) rt.Future[int] {
+// newFanOutClosureFunc1Future makes the future of the async closure FanOutClosure.func1, given the variables
+// it captures: a cell for each it shares, the value of each that nothing changes.
+func newFanOutClosureFunc1Future(i int, one int) rt.Future[int] {
 	return &fanOutClosureFunc1Future{i: i, one: one}
 }
 
@@ -143,20 +136,20 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOutClosure.func1 starts
 			/*line closure.go:15:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line closure_async.go:146:4*/ fallthrough
+			/*line closure_async.go:139:4*/ fallthrough
 		case 1: // resumes at closure.go:15:4
 			/*line closure.go:15:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line closure_async.go:149:4*/ if !ready {
+			/*line closure_async.go:142:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
 				/*line closure.go:16:4*/ fut.state = -1
-				/*line closure.go:16:4*/ return (*fut.i) + (*fut.one), true
+				/*line closure.go:16:4*/ return fut.i + fut.one, true
 			}
 		default:
-			/*line closure_async.go:159:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
+			/*line closure_async.go:152:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -20,7 +20,54 @@ func Square(i int) int {
 	return i * i
 }
 
+// Tree spawns a closure that calls Tree again: recursion through a closure.
+//
+//async:func
+func Tree(n int) int {
+	if n == 0 {
+		return 1
+	}
+	h := rt.Spawn(rt.Async(func() int { return Tree(n - 1) }))
+	r := Tree(n - 1)
+	v, _ := h.Join()
+	return v + r + n
+}
+
 type counter struct{ n int }
+
+func (c *counter) inc() { c.n++ }
+
+// Changes lists the ways a variable changes after an async closure
+// captured it; each must be seen by the closure (capture by reference),
+// while a variable nothing changes may be copied.
+//
+//async:func
+func Changes(p int) {
+	var cnt counter
+	fc := rt.Async(func() int { return cnt.n })
+	cnt.inc() // a pointer method
+	arr := [3]int{}
+	fa := rt.Async(func() int { Step(); return arr[1] })
+	arr[1] = 9 // an array element
+	st := struct{ a, b int }{1, 2}
+	fs := rt.Async(func() int { return st.b })
+	st.b = 20 // a field
+	a, b := 1, 2
+	fr := rt.Async(func() int { return a + b })
+	a, c := 3, 4 // redeclared by :=
+	k := 0
+	fk := rt.Async(func() int { return k })
+	for k = range 5 { // a range assignment
+	}
+	fp := rt.Async(func() int { return p })
+	p *= 7       // a parameter
+	sl := arr[:] // an array sliced
+	fl := rt.Async(func() int { return arr[2] })
+	sl[2] = 33
+	same := 11 // nothing changes it: copied
+	fn := rt.Async(func() int { Step(); return same })
+	fmt.Println("changes", rt.Await(fc), rt.Await(fa), rt.Await(fs), rt.Await(fr), c, rt.Await(fk), rt.Await(fp), rt.Await(fl), rt.Await(fn))
+}
 
 // Bump awaits a closure that captures the receiver and a parameter.
 //
@@ -181,6 +228,29 @@ func Main() {
 	_, err = hp.Join()
 	var je *rt.JoinError
 	fmt.Println("panic", errors.As(err, &je), je != nil && je.IsPanic(), je != nil && je.Value == "closure boom 23")
+
+	// Range loops whose bodies suspend: each closure gets its iteration's
+	// key and value.
+	words := []string{"a", "bb", "ccc"}
+	var ws []rt.Future[string]
+	for k, w := range words {
+		ws = append(ws, rt.Async(func() string {
+			Step()
+			return fmt.Sprint(k, w)
+		}))
+		Step()
+	}
+	for _, f := range ws {
+		fmt.Print(" ", rt.Await(f))
+	}
+	fmt.Println(" range")
+
+	// Any other func value runs as plain Go (on a goroutine of its own when
+	// a runtime polls it).
+	plain := func() int { return x * 2 }
+	fmt.Println("plain func", rt.Await(rt.Async(plain)))
+	fmt.Println("tree", Tree(4))
+	Changes(2)
 
 	// Abort a spawned closure that is asleep: the handle reports the
 	// cancellation and the code after the sleep never runs.
