@@ -27,6 +27,18 @@
 // value and the stack; the runtime keeps running its other tasks. Dropping a
 // handle detaches the task.
 //
+// To spawn code that uses the caller's variables without naming a function,
+// make it an async closure: Async(func() T { … }) (AsyncDo for no result)
+// is a Future[T], so `h := rt.Spawn(rt.Async(func() int { … }))` spawns it
+// and rt.Await(rt.Async(…)) awaits it in place. Inside an async function
+// asyncgen lowers the literal into a future whose body suspends and which
+// captures the function's variables by reference, as the func literal does;
+// in plain Go, Async's own future runs the func at its first poll, on the
+// polling goroutine, or, when a runtime polls it, on a goroutine of its own
+// (so a direct-mode Spawn of it behaves like a go statement with a
+// joinable result). One small form instead of a closure twin of Spawn,
+// Select, Join and Timeout each: it composes with all of them.
+//
 // # Which runtime flavour?
 //
 //   - Current-thread (NewCurrentThread, Run): tasks run one at a time on the

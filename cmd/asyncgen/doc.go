@@ -131,12 +131,59 @@
 // accepted for an async F (nothing suspends there); a suspension point in
 // its arguments is evaluated first, as Go evaluates them.
 //
+// # Async closures
+//
+// A func literal passed to rt.Async (or, without results, rt.AsyncDo) is
+// an async closure: rt.Async(func() T { … }) is an rt.Future[T] whose body
+// may suspend, the way to spawn, select on or await code that uses the
+// function's variables without declaring a named async function (Tokio's
+// async move block):
+//
+//	for _, u := range urls {
+//		hs = append(hs, rt.Spawn(rt.Async(func() int {
+//			n, _ := Fetch(u) // suspends the closure's task
+//			return n
+//		})))
+//	}
+//
+// In direct mode the source is ordinary Go: rt.Async's own future runs the
+// func when first polled (see rt.Async). In an async function, not inside
+// another func literal, asyncgen lowers the literal like an async function
+// into a future type of its own, named after the enclosing function as Go
+// names closures (F.func1, F.func1.1 for one nested in it; the type
+// fFunc1Future), with an unexported constructor that the call of rt.Async
+// becomes; rt.Spawn, rt.Await and every combinator then take that future as
+// they take any. Its body is lowered with everything above, nested async
+// closures included.
+//
+// Capture is Go's, by reference: a variable of the enclosing function that
+// the closure uses lives in a heap cell of its own (fresh per declaration
+// and per loop iteration, as for any variable a func literal captures), and
+// the constructor hands the closure the cell, so both futures read and
+// write one variable; a variable of a statement kept as written is passed
+// by its address. A variable that nothing changes after its declaration
+// (no assignment, ++, --, range assignment, address taken, pointer method
+// or slicing, anywhere in the function), that no plain func literal uses and
+// of at most 128 bytes is copied instead, as gc captures such variables:
+// neither side can tell, and it needs no cell, so a closure spawned per
+// iteration (capturing the iteration's variable) allocates its future and
+// its task, as spawning a named async function does (BenchmarkSpawnClosure
+// in internal/genbench). The closure's output follows the result rule:
+// rt.Async takes func() T, so for several results return a struct or an
+// rt.TupleN; named results work as in any function.
+//
+// Only the literal written directly as rt.Async's argument is lowered;
+// rt.Async(f) with any other func value is rt.Async's direct-mode future,
+// which runs the plain function on a goroutine of its own when a task polls
+// it. An async closure inside a plain func literal is plain Go, like the
+// literal, and a suspension point in it is an error.
+//
 // # What is rejected, for now
 //
 // Each is reported as file:line:col: message, naming the construct and the
 // fix, and nothing is written: defer and recover in an async function;
-// a suspension point inside a func literal, a select or a range over a
-// function iterator; generic async functions and async methods
+// a suspension point inside a func literal (other than an async closure's:
+// the error names rt.Async), a select or a range over a function iterator; generic async functions and async methods
 // of generic types; local type declarations; async functions in _test.go
 // files; blank functions (func _) marked async, which have no twin; an
 // async function without a body, or whose name already ends in Async, or
@@ -329,7 +376,9 @@
 // function, each await resumed by exactly one block, states dense, every
 // variable live at a suspension point in a field of its own, cleared fields
 // dead there, a moved field mentioned once by its instruction. Around them:
-// naming.go (the naming scheme), constraint.go (the generated files' build
+// closure.go (async closures: each becomes an asyncFunc of its own,
+// checked with its enclosing function and emitted after it; captures and
+// the constructor call), naming.go (the naming scheme), constraint.go (the generated files' build
 // constraints), sizes.go (-sizes) and gen.go (files, the plan of writes).
 // Jennifer (the github.com/dave/jennifer code builder) is used for the file
 // around the code: the package clause, the header and build constraint,

@@ -33,6 +33,43 @@ func Tree(n int) int {
 	return v + r + n
 }
 
+// Fetch stands for a network call.
+//
+//async:func
+func Fetch(u string) (int, error) {
+	rt.YieldNow()
+	if u == "" {
+		return 0, errors.New("empty")
+	}
+	return len(u), nil
+}
+
+// Crawl is the README's example.
+//
+//async:func
+func Crawl(urls []string) int {
+	var hs []*rt.JoinHandle[int]
+	for _, u := range urls {
+		hs = append(hs, rt.Spawn(rt.Async(func() int {
+			n, err := Fetch(u) // suspends: the closure's body is lowered too
+			if err != nil {    // u is this iteration's
+				return 0
+			}
+			return n
+		})))
+	}
+	total := 0
+	for _, h := range hs {
+		n, _ := h.Join()
+		total += n
+	}
+	rt.Await(rt.AsyncDo(func() { // awaited in place: it shares total
+		rt.Sleep(time.Millisecond)
+		total++
+	}))
+	return total
+}
+
 type counter struct{ n int }
 
 func (c *counter) inc() { c.n++ }
@@ -251,6 +288,7 @@ func Main() {
 	fmt.Println("plain func", rt.Await(rt.Async(plain)))
 	fmt.Println("tree", Tree(4))
 	Changes(2)
+	fmt.Println("crawl", Crawl([]string{"a", "", "ccc"}))
 
 	// Abort a spawned closure that is asleep: the handle reports the
 	// cancellation and the code after the sleep never runs.
