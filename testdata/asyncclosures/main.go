@@ -282,6 +282,27 @@ func Main() {
 	}
 	fmt.Println(" range")
 
+	// Kept statements (no suspension point in them): a range loop whose
+	// value nothing changes (copied) and a type switch's clause variable.
+	ws = nil
+	for _, w := range words {
+		ws = append(ws, rt.Async(func() string { Step(); return w + "!" }))
+	}
+	var vals []any = []any{1, "two", 3.5}
+	for _, val := range vals {
+		switch t := val.(type) {
+		case int, float64:
+			ws = append(ws, rt.Async(func() string { Step(); return fmt.Sprint("num ", t) }))
+		case string:
+			t += "?"
+			ws = append(ws, rt.Async(func() string { Step(); return t }))
+		}
+	}
+	for _, f := range ws {
+		fmt.Print(" ", rt.Await(f))
+	}
+	fmt.Println(" kept")
+
 	// Any other func value runs as plain Go (on a goroutine of its own when
 	// a runtime polls it).
 	plain := func() int { return x * 2 }
