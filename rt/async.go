@@ -26,7 +26,10 @@ import (
 // plain Go does — except on a goroutine that drives a runtime (inside a
 // task, including a direct-mode Spawn's), where blocking would stall every
 // task of that runtime; there f runs on a goroutine of its own, as a go
-// statement would run it, and the future is ready when f returns. A panic
+// statement would run it, and the future is ready when f returns. (So in
+// plain Go, outside any runtime, Select2 of two Async futures runs the first
+// to completion before it looks at the second, as a direct-mode call
+// blocks; in an async function the lowered closures run interleaved.) A panic
 // in f is raised again from Poll with the same value (a spawned task's
 // JoinHandle reports it as a *JoinError); f's own stack is lost on the
 // goroutine path. Cancelling the future (Abort, Timeout, a select that
