@@ -52,9 +52,10 @@
 //   - twin: a call of X where XAsync returns a future but takes other
 //     parameters, or yields another output, than X's twin must.
 //   - unsupported: constructs asyncgen does not lower yet (defer, goto,
-//     recover, a suspension point inside a func literal, a type switch, a
-//     select or a range over a function iterator, local type declarations,
-//     method expressions that suspend).
+//     recover, a suspension point inside a func literal other than an
+//     async closure's (rt.Async(func() T { … }), whose body is checked as
+//     an async body), a type switch, a select or a range over a function
+//     iterator, local type declarations, method expressions that suspend).
 //
 // Files carrying a "Code generated … DO NOT EDIT." header are not checked
 // for the rules (a generated _async.go only for being orphaned).

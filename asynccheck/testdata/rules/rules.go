@@ -121,3 +121,18 @@ func Twins() int {
 func Unsupported(x any) {
 	defer println() // want `defer in an async function is not supported yet`
 }
+
+// Closures: an async closure's body is checked as an async body; a
+// suspension point in any other func literal names the async closure form.
+//
+//async:func
+func Closures() {
+	rt.Await(rt.AsyncDo(func() {
+		rt.YieldNow()
+		time.Sleep(time.Millisecond) // want `time.Sleep blocks the runtime thread inside async function Closures's async closure`
+	}))
+	f := func() {
+		rt.YieldNow() // want `rt.YieldNow suspends, but it is called inside a func literal, which runs as plain Go \(a func literal cannot be an async function\); call it from the async function itself, or make the literal an async closure`
+	}
+	f()
+}
