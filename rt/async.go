@@ -22,19 +22,20 @@ import (
 // variable that both the closure and the function use is shared; a loop
 // variable is the iteration's). Any other func value passed to Async, or
 // Async in plain Go, gives this function's future, the direct mode: its
-// first poll runs f to completion on the polling goroutine, blocking as
-// plain Go does — except on a goroutine that drives a runtime (inside a
-// task, including a direct-mode Spawn's), where blocking would stall every
-// task of that runtime; there f runs on a goroutine of its own, as a go
-// statement would run it, and the future is ready when f returns. (So in
-// plain Go, outside any runtime, Select2 of two Async futures runs the first
-// to completion before it looks at the second, as a direct-mode call
-// blocks; in an async function the lowered closures run interleaved.) A panic
-// in f is raised again from Poll with the same value (a spawned task's
-// JoinHandle reports it as a *JoinError); f's own stack is lost on the
-// goroutine path. Cancelling the future (Abort, Timeout, a select that
-// chose another branch) cannot stop a goroutine already running f: the
-// future stops waiting and f's result is discarded when it returns.
+// first poll starts f on a goroutine of its own, as a go statement would,
+// and the future is ready with f's result when f returns; until then it is
+// pending, like a suspended async function. So everything that takes a
+// future treats f as the async form runs it: Spawn's task waits for it
+// without blocking its runtime, Timeout and Select stop waiting for it
+// when the deadline or another branch comes first, and Join2 runs two
+// closures concurrently. Await, the direct mode of awaiting, runs an Async
+// future that no one polled yet on the calling goroutine instead (plain Go
+// blocking in place, with the panic's own stack), unless that goroutine
+// drives a runtime. A panic in f is raised again from Poll with the same
+// value (a spawned task's JoinHandle reports it as a *JoinError). Cancelling
+// the future (Abort, Timeout, a select that chose another branch) cannot
+// stop a goroutine already running f: the future stops waiting and f's
+// result is discarded when it returns.
 //
 // Why a function taking a func literal: the source stays ordinary,
 // type-checked Go that runs as written in direct mode, and one small form
@@ -44,7 +45,7 @@ import (
 // for none use AsyncDo.
 //
 // Async allocates the future (one small object); f runs when the future is
-// first polled, never before.
+// first polled (or awaited), never before.
 func Async[T any](f func() T) Future[T] {
 	return &closureFuture[T]{f: f}
 }
@@ -60,8 +61,8 @@ func AsyncDo(f func()) Future[struct{}] {
 	return &closureFuture[struct{}]{f: func() struct{} { f(); return struct{}{} }}
 }
 
-// closureFuture is the direct-mode future of Async: f run inline or on a
-// goroutine of its own (see Async).
+// closureFuture is the direct-mode future of Async: f run on a goroutine of
+// its own, or inline by Await (see Async).
 type closureFuture[T any] struct {
 	f func() T // owned by the poller; nil once started
 
@@ -78,9 +79,6 @@ type closureFuture[T any] struct {
 func (c *closureFuture[T]) Poll(cx *Context) (T, bool) {
 	if f := c.f; f != nil {
 		c.f = nil
-		if !onDriverStack() {
-			return f(), true // plain Go: run it here, blocking as direct mode does
-		}
 		c.waker = cx.Waker() // before the goroutine exists: no lock needed
 		go c.run(f)
 	}
@@ -98,6 +96,17 @@ func (c *closureFuture[T]) Poll(cx *Context) (T, bool) {
 		panic(pval)
 	}
 	return v, true
+}
+
+// awaitInline runs f on the calling goroutine if no one polled the future
+// yet and the goroutine drives no runtime: Await's plain-Go path.
+func (c *closureFuture[T]) awaitInline() (v T, ok bool) {
+	if c.f == nil || onDriverStack() {
+		return v, false
+	}
+	f := c.f
+	c.f = nil
+	return f(), true
 }
 
 // run runs f on its own goroutine and hands its outcome to Poll.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/corio-go/corio/rt"
 )
@@ -113,6 +114,30 @@ func TestAsyncOnRuntime(t *testing.T) {
 	}))
 	if got != 12 || x != 6 {
 		t.Fatalf("Run = %d, x = %d; want 12, 6", got, x)
+	}
+}
+
+// Outside Await, Async's future runs f on a goroutine of its own and is
+// pending meanwhile, so Timeout stops waiting for it.
+func TestAsyncTimeoutDirect(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	_, err := rt.Timeout(10*time.Millisecond, rt.Async(func() int {
+		<-release
+		return 1
+	}))
+	if !errors.Is(err, rt.ErrTimeout) {
+		t.Fatalf("Timeout: %v, want ErrTimeout", err)
+	}
+}
+
+// Join2 of two closures runs them concurrently: each waits for the other,
+// which would never finish if they ran one after the other.
+func TestAsyncJoin2Concurrent(t *testing.T) {
+	a, b := make(chan int), make(chan int)
+	x, y := rt.Join2(rt.Async(func() int { a <- 1; return <-b }), rt.Async(func() int { v := <-a; b <- v + 1; return v }))
+	if x != 2 || y != 1 {
+		t.Fatalf("Join2 = %d, %d; want 2, 1", x, y)
 	}
 }
 

@@ -18,6 +18,11 @@ import (
 // poll is fine anywhere. Steady state allocates nothing (the parking waker is
 // pooled).
 func Await[T any](f Future[T]) T {
+	if c, ok := f.(*closureFuture[T]); ok { // Async's: run in place (async.go)
+		if v, ok := c.awaitInline(); ok {
+			return v
+		}
+	}
 	p := parkerPool.Get().(*parker)
 	defer parkerPool.Put(p)
 	var frames *frameStack

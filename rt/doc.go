@@ -33,10 +33,10 @@
 // and rt.Await(rt.Async(…)) awaits it in place. Inside an async function
 // asyncgen lowers the literal into a future whose body suspends and which
 // captures the function's variables by reference, as the func literal does;
-// in plain Go, Async's own future runs the func at its first poll, on the
-// polling goroutine, or, when a runtime polls it, on a goroutine of its own
-// (so a direct-mode Spawn of it behaves like a go statement with a
-// joinable result). One small form instead of a closure twin of Spawn,
+// in plain Go, Await runs the func in place, and anything else that polls
+// Async's own future starts the func on a goroutine of its own and waits for
+// it as for a suspended task (so a direct-mode Spawn of it behaves like a go
+// statement with a joinable result, and Timeout or Select can stop waiting). One small form instead of a closure twin of Spawn,
 // Select, Join and Timeout each: it composes with all of them.
 //
 // # Which runtime flavour?

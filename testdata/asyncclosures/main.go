@@ -311,6 +311,38 @@ func Main() {
 	Changes(2)
 	fmt.Println("crawl", Crawl([]string{"a", "", "ccc"}))
 
+	// A closure's own named result, bare return, labels and a switch.
+	nr := rt.Await(rt.Async(func() (n int) {
+	outer:
+		for i := range 10 {
+			switch {
+			case i%2 == 0:
+				Step()
+				continue
+			case i > 6:
+				break outer
+			}
+			n += Square(i)
+		}
+		return
+	}))
+	fmt.Println("closure named", nr)
+
+	// Timeout and select stop waiting for a closure that is asleep.
+	slept := false
+	_, err = rt.Timeout(time.Millisecond, rt.AsyncDo(func() {
+		rt.Sleep(time.Hour)
+		slept = true
+	}))
+	sel := rt.Select2(rt.Async(func() int {
+		rt.Sleep(time.Hour)
+		return 1
+	}), rt.Async(func() string {
+		Step()
+		return fmt.Sprint("fast ", x)
+	}))
+	fmt.Println("timeout", errors.Is(err, rt.ErrTimeout), slept, "select", sel.Index, sel.V1)
+
 	// Abort a spawned closure that is asleep: the handle reports the
 	// cancellation and the code after the sleep never runs.
 	after := false
