@@ -157,28 +157,11 @@ func (g *pkgGen) byValueCaptures(fn *asyncFunc) {
 			v.Pos() >= fn.decl.Pos() && v.Pos() < body.End()
 	}
 	inAsync, inPlain, changed := map[*types.Var]bool{}, map[*types.Var]bool{}, map[*types.Var]bool{}
-	var root func(e ast.Expr) *types.Var
-	root = func(e ast.Expr) *types.Var {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			v, _ := info.Uses[e].(*types.Var)
-			return v
-		case *ast.SelectorExpr:
-			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
-				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
-					return root(e.X)
-				}
-			}
-		case *ast.IndexExpr:
-			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
-				return root(e.X)
-			}
-		}
-		return nil
-	}
 	change := func(e ast.Expr) {
-		if v := root(e); v != nil {
-			changed[v] = true
+		if id := rootIdent(info, e); id != nil {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				changed[v] = true
+			}
 		}
 	}
 	// lits is the stack of func literals around the node: true for an

@@ -16,21 +16,9 @@ import (
 // closure.
 func (ir *irFunc) escapes() {
 	info := ir.g.info
-	var root func(e ast.Expr) *variable
-	root = func(e ast.Expr) *variable {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return ir.objVar[info.Uses[e]]
-		case *ast.SelectorExpr:
-			if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
-				if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
-					return root(e.X)
-				}
-			}
-		case *ast.IndexExpr:
-			if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
-				return root(e.X)
-			}
+	root := func(e ast.Expr) *variable {
+		if id := rootIdent(info, e); id != nil {
+			return ir.objVar[info.Uses[id]]
 		}
 		return nil
 	}
@@ -85,4 +73,26 @@ func (ir *irFunc) escapes() {
 			v.bind = ir.name(v.name + "_p")
 		}
 	}
+}
+
+// rootIdent is the variable whose storage e is part of: x for x, x.f (a
+// field of a struct value) and x[i] (an element of an array), recursively;
+// nil where e reaches through a pointer, a slice or a map, or is no
+// variable.
+func rootIdent(info *types.Info, e ast.Expr) *ast.Ident {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		if sel := info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+			if _, ptr := info.TypeOf(e.X).Underlying().(*types.Pointer); !ptr {
+				return rootIdent(info, e.X)
+			}
+		}
+	case *ast.IndexExpr:
+		if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
+			return rootIdent(info, e.X)
+		}
+	}
+	return nil
 }
