@@ -9,11 +9,12 @@ import (
 // caller's variables without declaring a named async function (Tokio's
 // async move block):
 //
-//	h := rt.Spawn(rt.Async(func() int {
-//		n := rt.Await(FetchAsync(url)) // suspends, inside an async function
-//		total += n                     // the caller's variable, by reference
-//		return n
-//	}))
+//	for i, u := range urls {
+//		hs[i] = rt.Spawn(rt.Async(func() int {
+//			n, _ := Fetch(u) // suspends, inside an async function
+//			return n         // u is this iteration's
+//		}))
+//	}
 //
 // Inside an async function, asyncgen lowers a func literal passed to Async
 // (or AsyncDo) into a future of its own whose body is lowered like an async
