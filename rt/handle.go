@@ -69,8 +69,8 @@ func (taskContext) Poll(cx *Context) (context.Context, bool) {
 	if h == nil {
 		return context.Background(), true
 	}
-	h.joinMu.Lock()
-	defer h.joinMu.Unlock()
+	h.lockJoin()
+	defer h.unlockJoin()
 	j := h.joinLocked()
 	if j.ctx == nil {
 		j.ctx, j.cancel = context.WithCancelCause(context.Background())
@@ -85,12 +85,12 @@ func (taskContext) Poll(cx *Context) (context.Context, bool) {
 
 // cancelContext cancels the task's TaskContextAsync context, if it has one.
 func (h *taskHeader) cancelContext(cause error) {
-	h.joinMu.Lock()
+	h.lockJoin()
 	var cancel context.CancelCauseFunc
-	if h.join != nil {
-		cancel = h.join.cancel
+	if j := h.joinStateIfAny(); j != nil {
+		cancel = j.cancel
 	}
-	h.joinMu.Unlock()
+	h.unlockJoin()
 	if cancel != nil {
 		cancel(cause)
 	}

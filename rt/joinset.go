@@ -132,7 +132,7 @@ type joinSetSpawn[T any] joinSetNode[T]
 func (sp *joinSetSpawn[T]) Poll(cx *Context) (AbortHandle, bool) {
 	n := (*joinSetNode[T])(sp)
 	t := n.t
-	if !t.spawned {
+	if !t.spawned() {
 		n.set.add(n)
 		(*spawnFuture[T])(t).Poll(cx)
 	}
@@ -156,7 +156,7 @@ func (s *JoinSet[T]) node(t *task[T]) *joinSetNode[T] {
 // JoinAsync would). The task has not been handed to a runtime yet: no other
 // goroutine can see it, so its join slot is written without its lock.
 func (s *JoinSet[T]) add(n *joinSetNode[T]) {
-	n.t.joinWaker = n
+	n.t.joiner = Waker(n)
 	n.prev = s.members.tail
 	if s.members.tail == nil {
 		s.members.head = n

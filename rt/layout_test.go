@@ -6,17 +6,17 @@ import (
 )
 
 // TestTaskLayout pins the task sizes every spawned future pays for: the
-// header in 96 bytes, so that a task whose output is up to two words stays
-// in the 128-byte size class, and the JoinHandle adding nothing.
+// header in 80 bytes, so that a task whose output is up to two words stays
+// in the 112-byte size class, and the JoinHandle adding nothing.
 func TestTaskLayout(t *testing.T) {
-	if got := unsafe.Sizeof(taskHeader{}); got != 96 {
-		t.Errorf("taskHeader is %d bytes, want 96", got)
+	if got := unsafe.Sizeof(taskHeader{}); got != 80 {
+		t.Errorf("taskHeader is %d bytes, want 80", got)
 	}
-	if got := unsafe.Sizeof(task[error]{}); got != 128 {
-		t.Errorf("task[error] is %d bytes, want 128", got)
+	if got := unsafe.Sizeof(task[error]{}); got != 112 {
+		t.Errorf("task[error] is %d bytes, want 112", got)
 	}
-	if got := unsafe.Sizeof(task[struct{}]{}); got != 112 {
-		t.Errorf("task[struct{}] is %d bytes, want 112", got)
+	if got := unsafe.Sizeof(task[struct{}]{}); got != 96 {
+		t.Errorf("task[struct{}] is %d bytes, want 96", got)
 	}
 	if unsafe.Sizeof(JoinHandle[error]{}) != unsafe.Sizeof(task[error]{}) {
 		t.Error("a JoinHandle is not its task")

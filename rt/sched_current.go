@@ -195,7 +195,7 @@ func (c *worker) popInjectCT() *taskHeader {
 // adopt binds a task that came through the inject queue if it was spawned
 // from another goroutine: the runtime takes ownership when it first sees it.
 func (c *worker) adopt(h *taskHeader) {
-	if !h.bound && h.state.load()&stateComplete == 0 {
+	if !h.bound() && h.state.load()&stateComplete == 0 {
 		c.owned.push(h)
 	}
 }

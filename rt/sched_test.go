@@ -99,15 +99,15 @@ func TestManyJoiners(t *testing.T) {
 		}
 		// Let every joiner register before the target completes.
 		BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
-			target.t.joinMu.Lock()
+			target.t.lockJoin()
 			n := 0
-			if target.t.joinWaker != nil {
+			switch j := target.t.joiner.(type) {
+			case *joinState:
+				n = len(j.wakers)
+			case Waker:
 				n = 1
 			}
-			if target.t.join != nil {
-				n += len(target.t.join.wakers)
-			}
-			target.t.joinMu.Unlock()
+			target.t.unlockJoin()
 			if n < joiners {
 				cx.Waker().Wake()
 				return struct{}{}, false

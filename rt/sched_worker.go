@@ -73,10 +73,10 @@ type taskList struct {
 }
 
 func (l *taskList) push(h *taskHeader) {
-	if debug && h.bound {
+	if debug && h.bound() {
 		panic("corio/rt: task bound twice")
 	}
-	h.bound = true
+	h.setBound(true)
 	h.prev, h.next = nil, l.head
 	if l.head != nil {
 		l.head.prev = h
@@ -86,7 +86,7 @@ func (l *taskList) push(h *taskHeader) {
 }
 
 func (l *taskList) remove(h *taskHeader) {
-	if !h.bound {
+	if !h.bound() {
 		return
 	}
 	if h.prev != nil {
@@ -97,7 +97,8 @@ func (l *taskList) remove(h *taskHeader) {
 	if h.next != nil {
 		h.next.prev = h.prev
 	}
-	h.prev, h.next, h.bound = nil, nil, false
+	h.prev, h.next = nil, nil
+	h.setBound(false)
 	l.n--
 }
 

@@ -61,8 +61,8 @@ type spawnFuture[T any] task[T]
 
 func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	t := (*task[T])(s)
-	if !t.spawned {
-		t.spawned = true
+	if !t.spawned() {
+		t.flags.Or(flagSpawned)
 		switch {
 		case cx.w != nil:
 			cx.w.spawnLocal(&t.taskHeader)

@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	rdebug "runtime/debug"
-	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/corio-go/corio/internal/spin"
 )
 
 // runner is the type-erased view of a task[T] that run queues and the owned
@@ -34,18 +35,14 @@ type taskWaker interface {
 // of task[T], so a task is one allocation: header, future, output (the
 // JoinHandle is the task under another name).
 //
-// It is 96 bytes, so that task[T] for a T of up to two words (error, a
-// pointer, an int, struct{}) stays within 128 bytes, a size class. Every
+// It is 80 bytes, so that task[T] for a T of up to two words (error, a
+// pointer, an int) is 112 bytes and task[struct{}] 96, size classes. Every
 // task pays for each word here: an idle echo connection is a task.
 type taskHeader struct {
 	state taskState // atomic; see state.go
-	// bound is owned by whoever may touch the owned list the task is on (the
-	// current-thread core, or the multi-thread shard's mutex): the task is
-	// listed for Shutdown.
-	bound bool
-	// spawned is owned by the poller of the SpawnAsync future: the task was
-	// handed to a runtime. (Beside state to fill its padding.)
-	spawned bool
+	// flags holds flagBound, flagSpawned and flagJoinLock (see there);
+	// atomic, because the join lock is taken by any goroutine.
+	flags atomic.Uint32
 
 	id uint64   // immutable after creation
 	rt *Runtime // set once by the spawner before the task is first pushed; immutable after
@@ -70,17 +67,54 @@ type taskHeader struct {
 	// per task and about 12% on spawn-bound benchmarks).
 	aux unsafe.Pointer
 
-	joinMu    sync.Mutex
-	joinWaker Waker      // protected by joinMu: the first pending JoinAsync waiter (the common case: no allocation)
-	join      *joinState // protected by joinMu: nil until a second joiner, a blocking Join or a TaskContext needs it
+	// joiner, protected by the join lock, is who waits for the task: nil,
+	// the one pending JoinAsync waiter (a Waker: the common case, no
+	// allocation), or a *joinState once more is needed (a second joiner, a
+	// blocking Join, a TaskContext).
+	joiner any
 }
 
-// joinState is what a task needs only when someone waits on it: the wakers of
-// pending JoinAsync futures, the channel of blocking Joins, the
-// context.Context of TaskContextAsync. Kept out of line so that a task nobody
-// joins carries one pointer for all of it.
+// The bits of taskHeader.flags.
+const (
+	// flagBound is set and cleared by whoever may touch the owned list the
+	// task is on (the current-thread core, or the multi-thread shard's
+	// mutex): the task is listed for Shutdown.
+	flagBound uint32 = 1 << iota
+	// flagSpawned is set by the poller of the SpawnAsync future: the task
+	// was handed to a runtime.
+	flagSpawned
+	// flagJoinLock is the join lock, guarding joiner and the joinState. It
+	// is held for a few field accesses (no blocking inside), so a contender
+	// spins, yielding its thread after a while in case the holder was
+	// preempted; a sync.Mutex would add a word to every task.
+	flagJoinLock
+)
+
+func (h *taskHeader) bound() bool   { return h.flags.Load()&flagBound != 0 }
+func (h *taskHeader) spawned() bool { return h.flags.Load()&flagSpawned != 0 }
+
+// setBound records whether the task is on an owned list; the caller owns the
+// list.
+func (h *taskHeader) setBound(b bool) {
+	if b {
+		h.flags.Or(flagBound)
+	} else {
+		h.flags.And(^flagBound)
+	}
+}
+
+// lockJoin takes the join lock.
+func (h *taskHeader) lockJoin() { spin.Lock(&h.flags, flagJoinLock) }
+
+// unlockJoin releases the join lock.
+func (h *taskHeader) unlockJoin() { spin.Unlock(&h.flags, flagJoinLock) }
+
+// joinState is what a task needs only when more than one waiter, or another
+// kind of waiter, waits on it: the wakers of pending JoinAsync futures, the
+// channel of blocking Joins, the context.Context of TaskContextAsync. Kept
+// out of line so that a task nobody joins carries one field for all of it.
 type joinState struct {
-	wakers []Waker         // further pending JoinAsync wakers (distinct, beside joinWaker)
+	wakers []Waker         // pending JoinAsync wakers, distinct
 	done   chan struct{}   // created by the first blocking Join, closed on completion
 	ctx    context.Context // TaskContextAsync's context
 	cancel context.CancelCauseFunc
@@ -108,12 +142,27 @@ func (h *taskHeader) self() runner {
 	return r
 }
 
-// joinLocked returns h's join state, creating it; the caller holds joinMu.
+// joinLocked returns h's join state, creating it (and moving a lone JoinAsync
+// waiter into it); the caller holds the join lock.
 func (h *taskHeader) joinLocked() *joinState {
-	if h.join == nil {
-		h.join = &joinState{}
+	switch j := h.joiner.(type) {
+	case *joinState:
+		return j
+	case Waker:
+		js := &joinState{wakers: []Waker{j}}
+		h.joiner = js
+		return js
 	}
-	return h.join
+	js := &joinState{}
+	h.joiner = js
+	return js
+}
+
+// joinStateIfAny returns h's join state, or nil; the caller holds the join
+// lock.
+func (h *taskHeader) joinStateIfAny() *joinState {
+	js, _ := h.joiner.(*joinState)
+	return js
 }
 
 // nextTaskID numbers tasks from 1, in spawn order, process-wide.
@@ -230,12 +279,13 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 // cancels the task's context. A worker that completes the task wakes waiters
 // that are tasks of its runtime onto itself (see Context.Wake).
 func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
-	h.joinMu.Lock()
-	first := h.joinWaker
-	h.joinWaker = nil
-	j := h.join
+	h.lockJoin()
+	j := h.joinStateIfAny()
+	var first Waker
 	if j == nil {
-		h.joinMu.Unlock()
+		first, _ = h.joiner.(Waker)
+		h.joiner = nil
+		h.unlockJoin()
 		if first != nil {
 			if w != nil {
 				w.cx.Wake(first)
@@ -251,16 +301,13 @@ func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
 		close(j.done)
 	}
 	cancel := j.cancel
-	h.joinMu.Unlock()
+	h.unlockJoin()
 	if cancel != nil {
 		if cancelled {
 			cancel(ErrTaskAborted)
 		} else {
 			cancel(ErrTaskDone)
 		}
-	}
-	if first != nil {
-		wakers = append(wakers, first)
 	}
 	for _, wk := range wakers {
 		if w != nil {
@@ -340,18 +387,18 @@ func (h *JoinHandle[T]) Abort() {
 func (h *JoinHandle[T]) Join() (T, error) {
 	t := h.task()
 	if !t.complete() {
-		t.joinMu.Lock()
+		t.lockJoin()
 		if !t.complete() {
 			j := t.joinLocked()
 			if j.done == nil {
 				j.done = make(chan struct{})
 			}
 			done := j.done
-			t.joinMu.Unlock()
+			t.unlockJoin()
 			checkNotOnDriver("Join", "JoinAsync")
 			<-done
 		} else {
-			t.joinMu.Unlock()
+			t.unlockJoin()
 		}
 	}
 	return t.result()
@@ -383,24 +430,30 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 		return Tuple2[T, error]{}, false
 	}
 	if !t.complete() {
-		t.joinMu.Lock()
-		// Re-check under joinMu: finish sets COMPLETE before taking joinMu,
-		// so either we see COMPLETE here or finish sees our waker.
+		t.lockJoin()
+		// Re-check under the join lock: finish sets COMPLETE before taking
+		// it, so either we see COMPLETE here or finish sees our waker.
 		if !t.complete() {
 			wk := cx.Waker()
-			switch {
-			case t.joinWaker == nil || sameWaker(t.joinWaker, wk):
-				t.joinWaker = wk
-			default:
-				js := t.joinLocked()
-				if !containsWaker(js.wakers, wk) {
-					js.wakers = append(js.wakers, wk)
+			switch j := t.joiner.(type) {
+			case nil:
+				t.joiner = wk
+			case *joinState:
+				if !containsWaker(j.wakers, wk) {
+					j.wakers = append(j.wakers, wk)
 				}
+			case Waker:
+				if sameWaker(j, wk) {
+					t.joiner = wk
+					break
+				}
+				js := t.joinLocked()
+				js.wakers = append(js.wakers, wk)
 			}
-			t.joinMu.Unlock()
+			t.unlockJoin()
 			return Tuple2[T, error]{}, false
 		}
-		t.joinMu.Unlock()
+		t.unlockJoin()
 	}
 	v, err := t.result()
 	return Tuple2[T, error]{V0: v, V1: err}, true
@@ -410,11 +463,17 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 // JoinAsync). The task keeps running.
 func (j *joinFuture[T]) Cancel() {
 	t := (*task[T])(j)
-	t.joinMu.Lock()
-	if t.join == nil || len(t.join.wakers) == 0 {
-		t.joinWaker = nil
+	t.lockJoin()
+	switch x := t.joiner.(type) {
+	case *joinState:
+		if len(x.wakers) == 1 {
+			x.wakers[0] = nil
+			x.wakers = x.wakers[:0]
+		}
+	case Waker:
+		t.joiner = nil
 	}
-	t.joinMu.Unlock()
+	t.unlockJoin()
 }
 
 // containsWaker reports whether ws holds w. Wakers are compared as
