@@ -1,9 +1,10 @@
 package poller
 
 import (
-	"runtime"
 	"strings"
 	"sync/atomic"
+
+	"github.com/corio-go/corio/internal/spin"
 )
 
 // Ready is a set of readiness bits for one descriptor.
@@ -137,26 +138,12 @@ type Registration struct {
 // Fd returns the descriptor this registration watches.
 func (r *Registration) Fd() int { return int(uint32(r.token)) }
 
-// lock takes the lock bit. It is held for a few instructions (a waker
-// stored or taken), so a contender spins, yielding its thread after a
-// while in case the holder was preempted.
-func (r *Registration) lock() {
-	for spins := 0; ; spins++ {
-		w := r.word.Load()
-		if w&lockBit == 0 {
-			if r.word.CompareAndSwap(w, w|lockBit) {
-				return
-			}
-			continue // the word changed (an event, a clear): look again
-		}
-		if spins > 32 {
-			runtime.Gosched()
-		}
-	}
-}
+// lock takes the lock bit. It is held for a store or two, so a contender
+// spins (spin.Lock).
+func (r *Registration) lock() { spin.Lock(&r.word, lockBit) }
 
 // unlock releases the lock bit.
-func (r *Registration) unlock() { r.word.And(^uint64(lockBit)) }
+func (r *Registration) unlock() { spin.Unlock(&r.word, lockBit) }
 
 // Readiness returns the current readiness snapshot.
 func (r *Registration) Readiness() ReadyEvent { return unpackWord(r.word.Load()) }
