@@ -182,8 +182,8 @@
 //     (56 B with Go 1.26): it counts in the process's RSS, not in the heap.
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (128 B) and its handler's frame (48 B): about 345 B of heap in four
-// objects (TestIdleHeapPerConnection), and about 450 B of RSS
+// (112 B) and its handler's frame (48 B): about 330 B of heap in four
+// objects (TestIdleHeapPerConnection), and about 445 B of RSS
 // (cmd/asyncbench's echobench). Each operation allocates nothing in steady
 // state.
 //
