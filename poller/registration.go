@@ -139,11 +139,11 @@ type Registration struct {
 func (r *Registration) Fd() int { return int(uint32(r.token)) }
 
 // lock takes the lock bit. It is held for a store or two, so a contender
-// spins (spin.Lock).
-func (r *Registration) lock() { spin.Lock(&r.word, lockBit) }
+// spins (spin.Lock64).
+func (r *Registration) lock() { spin.Lock64(&r.word, lockBit) }
 
 // unlock releases the lock bit.
-func (r *Registration) unlock() { spin.Unlock(&r.word, lockBit) }
+func (r *Registration) unlock() { spin.Unlock64(&r.word, lockBit) }
 
 // Readiness returns the current readiness snapshot.
 func (r *Registration) Readiness() ReadyEvent { return unpackWord(r.word.Load()) }

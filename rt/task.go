@@ -104,10 +104,10 @@ func (h *taskHeader) setBound(b bool) {
 }
 
 // lockJoin takes the join lock.
-func (h *taskHeader) lockJoin() { spin.Lock(&h.flags, flagJoinLock) }
+func (h *taskHeader) lockJoin() { spin.Lock32(&h.flags, flagJoinLock) }
 
 // unlockJoin releases the join lock.
-func (h *taskHeader) unlockJoin() { spin.Unlock(&h.flags, flagJoinLock) }
+func (h *taskHeader) unlockJoin() { spin.Unlock32(&h.flags, flagJoinLock) }
 
 // joinState is what a task needs only when more than one waiter, or another
 // kind of waiter, waits on it: the wakers of pending JoinAsync futures, the

@@ -18,9 +18,9 @@ func TestLockExcludes(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 2000 {
-				Lock(&w, uint64(bit))
+				Lock64(&w, uint64(bit))
 				counter++
-				Unlock(&w, uint64(bit))
+				Unlock64(&w, uint64(bit))
 				w.Add(1 << 32) // another owner's bits, outside the lock
 			}
 			_ = g
@@ -35,11 +35,11 @@ func TestLockExcludes(t *testing.T) {
 	}
 	var f atomic.Uint32
 	f.Store(1)
-	Lock(&f, uint32(4))
+	Lock32(&f, uint32(4))
 	if f.Load() != 5 {
 		t.Fatalf("32-bit word %d after Lock, want 5", f.Load())
 	}
-	Unlock(&f, uint32(4))
+	Unlock32(&f, uint32(4))
 	if f.Load() != 1 {
 		t.Fatalf("32-bit word %d after Unlock, want 1", f.Load())
 	}
@@ -50,15 +50,15 @@ func BenchmarkLockUnlock(b *testing.B) {
 	b.Run("spin64", func(b *testing.B) {
 		var w atomic.Uint64
 		for range b.N {
-			Lock(&w, uint64(1<<30))
-			Unlock(&w, uint64(1<<30))
+			Lock64(&w, uint64(1<<30))
+			Unlock64(&w, uint64(1<<30))
 		}
 	})
 	b.Run("spin32", func(b *testing.B) {
 		var w atomic.Uint32
 		for range b.N {
-			Lock(&w, uint32(4))
-			Unlock(&w, uint32(4))
+			Lock32(&w, uint32(4))
+			Unlock32(&w, uint32(4))
 		}
 	})
 	b.Run("mutex", func(b *testing.B) {
