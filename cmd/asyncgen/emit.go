@@ -113,7 +113,9 @@ func (e *emitter) futureType() {
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
 	p("// ", ir.futName, " is the state machine of ", e.display, " (", where, ").\n")
 	st := g.stateType()
-	p("type ", ir.futName, " struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
+	p("type ", ir.futName)
+	e.w.tparamDecl(ir.fn.tparams())
+	p(" struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
 	declaredField := map[string]bool{}
 	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
 	if ir.nRes != "" {
@@ -142,12 +144,20 @@ func (e *emitter) futureType() {
 		p(a.name, " ", a.t, "\n")
 		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
 	}
+	var childArgs map[string][]types.Type
 	for _, c := range ir.children {
-		p(ir.childField[c], " ", c.futName, " // ", displayName(c), "'s future, held by value\n")
-		layout = append(layout, sizeField{ir.childField[c], nil, c.futName, c.futName})
+		p(c.field, " ", c.t, " // ", displayName(c.fn), "'s future, held by value\n")
+		layout = append(layout, sizeField{c.field, nil, g.typeString(c.t), c.fn.futName})
+		if len(c.targs) > 0 {
+			if childArgs == nil {
+				childArgs = map[string][]types.Type{}
+			}
+			childArgs[c.field] = c.targs
+		}
 	}
 	p("}\n\n")
-	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: e.display, pos: posString(g.fset, ir.fn.decl.Pos()), fields: layout})
+	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: e.display, pos: posString(g.fset, ir.fn.decl.Pos()), fields: layout,
+		tparams: typeParams(ir.fn.tparams()), childArgs: childArgs})
 }
 
 // twins writes FAsync and, when a caller inlines the future, its by-value
@@ -170,6 +180,7 @@ func (e *emitter) twins() {
 		}
 		p("(", rn, " ", fn.sig.Recv().Type(), ") ")
 	}
+	tps := fn.tparams()
 	// The parameter list and the future's initial fields, shared by the
 	// twin and the by-value constructor.
 	plist := newWriter(g)
@@ -198,12 +209,19 @@ func (e *emitter) twins() {
 			inits = append(inits, v.name+": "+v.name)
 		}
 	}
-	p(fname, "Async(", plist.code, ") ", g.futureOf(ir.out), " {\nreturn &", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
+	self := e.self()
+	p(fname, "Async")
+	if fn.decl.Recv == nil {
+		e.w.tparamDecl(tps) // a method's type parameters are its receiver's
+	}
+	p("(", plist.code, ") ", g.futureOf(ir.out), " {\nreturn &", self, "{", strings.Join(inits, ", "), "}\n}\n\n")
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
 		// inline (inline.go); only plain functions, so no receiver.
 		p("// ", fn.initName, " makes ", e.display, "'s future by value, for an async caller that holds it inline.\n")
-		p("func ", fn.initName, "(", plist.code, ") ", ir.futName, " {\nreturn ", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
+		p("func ", fn.initName)
+		e.w.tparamDecl(tps)
+		p("(", plist.code, ") ", self, " {\nreturn ", self, "{", strings.Join(inits, ", "), "}\n}\n\n")
 	}
 }
 
@@ -213,7 +231,7 @@ func (e *emitter) poll() {
 	g, ir, p := e.g, e.ir, e.p
 	p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
 	g.needUniverse("bool")
-	p("func (", e.fut, " *", ir.futName, ") Poll(", ir.nCx, " *")
+	p("func (", e.fut, " *", e.self(), ") Poll(", ir.nCx, " *")
 	e.rt("Context")
 	p(") (", ir.out, ", bool) {\n")
 	if len(ir.awaits) > 0 {
@@ -312,7 +330,7 @@ func (e *emitter) state(i int, blk *block) {
 		p("\n")
 		if r.child != nil {
 			// The finished child keeps nothing reachable.
-			p(f, ".", r.cfield, " = ", r.child.futName, "{}\n")
+			p(f, ".", r.cfield, " = ", r.childType, "{}\n")
 		}
 	}
 	for _, s := range blk.stmts {
@@ -388,7 +406,7 @@ func (e *emitter) pollFrame() {
 	}
 	g.needUniverse("bool")
 	p("// PollFrame polls the future as a frame of a driver's stack; see rt.Frame.\n")
-	p("func (", f, " *", ir.futName, ") PollFrame(", ir.nCx, " *")
+	p("func (", f, " *", e.self(), ") PollFrame(", ir.nCx, " *")
 	e.rt("Context")
 	p(") bool {\n")
 	if ir.nRes != "" {
@@ -402,7 +420,7 @@ func (e *emitter) pollFrame() {
 func (e *emitter) cancel() {
 	ir, p, f := e.ir, e.p, e.fut
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
-	p("func (", f, " *", ir.futName, ") Cancel() {\n")
+	p("func (", f, " *", e.self(), ") Cancel() {\n")
 	for _, a := range ir.awaits {
 		if a.byValue {
 			// Held by value: pending exactly in the states that resume
@@ -443,6 +461,15 @@ func (e *emitter) cancel() {
 	p(f, ".", ir.nState, " = -1\n}\n\n")
 }
 
+// self is the future's own type as its methods and twin write it: fFuture,
+// or fFuture[T, U] for a generic function or a method of a generic type.
+func (e *emitter) self() code {
+	w := newWriter(e.g)
+	w.text(e.ir.futName)
+	w.tparamNames(e.ir.fn.tparams())
+	return w.code
+}
+
 // hasCancel reports whether *t has the method Cancel().
 func hasCancel(t types.Type) bool {
 	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, nil, "Cancel")
@@ -473,9 +500,25 @@ func (e *emitter) guard() {
 		gr = append(gr, types.NewParam(token.NoPos, nil, "", fn.sig.Results().At(i).Type()))
 	}
 	guardT := types.NewSignatureType(nil, nil, nil, types.NewTuple(gp...), types.NewTuple(gr...), fn.sig.Variadic())
-	e.p("// If this fails to compile, ", e.display, " changed since asyncgen ran: run go generate.\nvar _ ", guardT, " = ")
-	if fn.decl.Recv != nil {
-		e.p("(", fn.sig.Recv().Type(), ").")
+	e.p("// If this fails to compile, ", e.display, " changed since asyncgen ran: run go generate.\n")
+	tps := fn.tparams()
+	if tps.Len() > 0 {
+		// A generic function has no value: the guard instantiates it with
+		// its own type parameters, inside a blank generic function.
+		e.p("func _")
+		e.w.tparamDecl(tps)
+		e.p("() {\nvar _ ", guardT, " = ")
+	} else {
+		e.p("var _ ", guardT, " = ")
 	}
-	e.p(fn.decl.Name.Name, "\n")
+	if fn.decl.Recv != nil {
+		e.p("(", fn.sig.Recv().Type(), ").", fn.decl.Name.Name)
+	} else {
+		e.p(fn.decl.Name.Name)
+		e.w.tparamNames(tps)
+	}
+	if tps.Len() > 0 {
+		e.p("\n}")
+	}
+	e.p("\n")
 }

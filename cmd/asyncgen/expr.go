@@ -220,8 +220,14 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	cc := l.callOperands(call)
 	var child, frame *asyncFunc
-	if f, _ := l.g.callee(call); f != nil {
-		if c := l.g.asyncOf[f]; c != nil && !c.failed {
+	var targs []types.Type
+	if c := l.g.asyncCallee(call); c != nil && !c.failed {
+		// A generic callee's future is its instance for the call's type
+		// arguments, which the generated code must be able to write;
+		// where it cannot (an unexported type of another package, by
+		// inference), the call is awaited through the twin's rt.Future.
+		targs = l.g.calleeTypeArgs(call)
+		if l.g.spellableAll(targs) {
 			frame = c
 			if c.initName != "" && l.g.inlinable(l.fn, c) {
 				child = c
@@ -232,11 +238,21 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	var byValue types.Type
 	switch {
 	case child != nil:
-		cc.Fun = ast.NewIdent(child.initName) // the future by value (inline.go)
+		// The future by value (inline.go), its type arguments written out:
+		// the constructor's parameters would not always infer them (F[float64](1)).
+		var init ast.Expr = ast.NewIdent(child.initName)
+		if len(targs) > 0 {
+			var idx []ast.Expr
+			for _, t := range targs {
+				idx = append(idx, &typeRef{t: t})
+			}
+			init = &ast.IndexListExpr{X: init, Indices: idx}
+		}
+		cc.Fun = init
 	case frame != nil:
 		// The twin's future, by its own type: a frame (emit.go).
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
-		fut = &ast.TypeAssertExpr{X: cc, Type: &ast.StarExpr{X: ast.NewIdent(frame.futName)}}
+		fut = &ast.TypeAssertExpr{X: cc, Type: &typeRef{t: types.NewPointer(l.g.futureType(frame, targs))}}
 	case tw.make != nil:
 		cc.Fun = l.siblingFun(cc.Fun, "Make", "") // MakeX's future by value (the by-value rule)
 		byValue = tw.byValue
@@ -244,7 +260,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 	}
 	next := l.newBlock()
-	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame, byValue: byValue}
+	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame, targs: targs, byValue: byValue}
 	if want {
 		t.dst = l.temp(tw.out, "r")
 	}

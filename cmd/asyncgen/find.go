@@ -70,12 +70,6 @@ func (g *pkgGen) find(p *packages.Package, plan *pkgPlan) []*outFile {
 			case fd.Body == nil:
 				g.errorf(fd.Pos(), "async function %s has no body; //async:func needs Go source to lower", fd.Name.Name)
 				continue
-			case sig.TypeParams().Len() > 0:
-				g.errorf(fd.Pos(), "generic async function %s is not supported yet; write a non-generic wrapper for each type you need", fd.Name.Name)
-				continue
-			case sig.RecvTypeParams().Len() > 0:
-				g.errorf(fd.Pos(), "async method %s of a generic type is not supported yet; make it a function of a concrete type", fd.Name.Name)
-				continue
 			case sig.Results().Len() > 8:
 				g.errorf(fd.Pos(), "async function %s has %d results; a future's output holds at most 8 (rt.Tuple8): return a struct instead", fd.Name.Name, sig.Results().Len())
 				continue

@@ -47,7 +47,9 @@ type pkgGen struct {
 
 	// closureCall maps each lowered rt.Async call to its closure (closure.go).
 	closureCall map[*ast.CallExpr]*asyncFunc
-	byValue     map[types.Object]bool // variables async closures capture by value (closure.go)
+	byValue     map[types.Object]bool       // variables async closures capture by value (closure.go)
+	tpNames     map[string]bool             // type parameter names of async functions: in scope in generated declarations
+	tpRename    map[*types.TypeParam]string // blank type parameters' names in generated code (tparamName)
 }
 
 // write is one file the plan creates or replaces.

@@ -192,6 +192,11 @@ type awaitTerm struct {
 	assert types.Type  // where the field is shared (an interface): the future type it holds here
 	frame  *asyncFunc  // a callee of the package, whose future is an rt.Frame (emit.go)
 	cfield string      // the child's field (layout.go)
+	// targs are the type arguments of a generic callee of the package
+	// (frame), as the call instantiates it; childType is child's future
+	// type so instantiated (layout.go).
+	targs     []types.Type
+	childType types.Type
 	// byValue is F where the await holds MakeX's future by value (the
 	// by-value rule in doc.go): fut calls MakeX and field has type F.
 	byValue types.Type
@@ -259,11 +264,20 @@ type irFunc struct {
 	suspLive   map[*awaitTerm][]*variable
 
 	awaits     []awField // layout.go
-	children   []*asyncFunc
-	childField map[*asyncFunc]string
-	nRes       string // the output kept by PollFrame (an rt.Frame with results)
-	nDriven    string // Poll's local: the awaited frame is driven (frames awaited)
-	nFresh     string // Poll's local: the awaited frame was made in this call
+	children   []*childInst
+	childField map[string]*childInst // by callee and type arguments
+	nRes       string                // the output kept by PollFrame (an rt.Frame with results)
+	nDriven    string                // Poll's local: the awaited frame is driven (frames awaited)
+	nFresh     string                // Poll's local: the awaited frame was made in this call
+}
+
+// childInst is an inlined callee's future held in a field of its own: one
+// per callee and, for a generic callee, per instance.
+type childInst struct {
+	fn    *asyncFunc
+	targs []types.Type // the instance's type arguments; nil when fn is not generic
+	t     types.Type   // the future type, instantiated
+	field string
 }
 
 // awField is a field holding the future being awaited; shared when the

@@ -70,7 +70,7 @@ func (ir *irFunc) layout() bool {
 		a.typ = g.typeText(a.t)
 		ir.awaits = append(ir.awaits, a)
 	}
-	ir.childField = map[*asyncFunc]string{}
+	ir.childField = map[string]*childInst{}
 	for _, t := range awaits {
 		a := ir.awaits[len(ir.awaits)-1] // the field of the other awaits, declared last
 		t.field = a.name
@@ -78,11 +78,15 @@ func (ir *irFunc) layout() bool {
 			t.assert = awaited(t)
 		}
 		if t.child != nil {
-			if ir.childField[t.child] == "" {
-				ir.childField[t.child] = ir.name("c_" + lowerFirst(t.child.decl.Name.Name))
-				ir.children = append(ir.children, t.child)
+			ft := g.futureType(t.child, t.targs)
+			key := g.typeText(ft)
+			c := ir.childField[key]
+			if c == nil {
+				c = &childInst{fn: t.child, targs: t.targs, t: ft, field: ir.name("c_" + lowerFirst(t.child.decl.Name.Name))}
+				ir.childField[key] = c
+				ir.children = append(ir.children, c)
 			}
-			t.cfield = ir.childField[t.child]
+			t.cfield, t.childType = c.field, c.t
 		}
 	}
 	return true
@@ -93,20 +97,47 @@ func (ir *irFunc) layout() bool {
 // without an interface; emit.go), any other as its rt.Future.
 func (g *pkgGen) awaitedType(t *awaitTerm) types.Type {
 	if t.frame != nil {
-		return types.NewPointer(g.futureType(t.frame))
+		return types.NewPointer(g.futureType(t.frame, t.targs))
 	}
 	return g.futureOf(t.out)
 }
 
 // futureType is fn's generated future type as a go/types type, for the
 // writer to spell and -sizes to measure through a pointer: a named type of
-// the package (its fields do not matter there).
-func (g *pkgGen) futureType(fn *asyncFunc) types.Type {
+// the package (its fields do not matter there), instantiated with targs
+// where fn is generic.
+func (g *pkgGen) futureType(fn *asyncFunc, targs []types.Type) types.Type {
 	if fn.futType == nil {
 		tn := types.NewTypeName(fn.decl.Pos(), g.pkg, fn.futName, nil)
-		fn.futType = types.NewNamed(tn, types.NewStruct(nil, nil), nil)
+		named := types.NewNamed(tn, types.NewStruct(nil, nil), nil)
+		// Type parameters of its own (one may be bound to one type only),
+		// named and constrained as fn's.
+		var tps []*types.TypeParam
+		for _, tp := range typeParams(fn.tparams()) {
+			tps = append(tps, types.NewTypeParam(types.NewTypeName(tp.Obj().Pos(), g.pkg, g.tparamName(tp), nil), tp.Constraint()))
+		}
+		named.SetTypeParams(tps)
+		fn.futType = named
 	}
-	return fn.futType
+	if len(targs) == 0 {
+		return fn.futType
+	}
+	t, err := types.Instantiate(nil, fn.futType, targs, false)
+	if err != nil {
+		panic("corio/asyncgen: instantiate " + fn.futName + ": " + err.Error())
+	}
+	return t
+}
+
+// spellableAll reports whether every type of ts can be written in the
+// generated code.
+func (g *pkgGen) spellableAll(ts []types.Type) bool {
+	for _, t := range ts {
+		if _, ok := g.spellable(t); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // isEmptyOut reports whether a future's output is struct{} (no results):

@@ -75,6 +75,11 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 		}
 		return true
 	})
+	// A generic future's declarations have its type parameters in scope:
+	// no generated name may take theirs (nor an import's alias: prepare).
+	for _, tp := range typeParams(fn.tparams()) {
+		ir.names[g.tparamName(tp)] = true
+	}
 	ir.nFut, ir.nCx, ir.nState = ir.name("fut"), ir.name("cx"), ir.name("state")
 	ir.nZero, ir.nReady, ir.pollLabel = ir.name("zero"), ir.name("ready"), ir.name("poll")
 	ir.addCaptures()

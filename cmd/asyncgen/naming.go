@@ -84,6 +84,18 @@ func (g *pkgGen) scanNames() {
 	}
 }
 
+// tparamName is how generated code names a type parameter of an async
+// function or of an async method's receiver: its own name, which the
+// source's types and body use, or, for a blank one (func F[_ any]), a name
+// newIR chose, since a future's methods and twin must name each of its
+// type parameters.
+func (g *pkgGen) tparamName(tp *types.TypeParam) string {
+	if n := g.tpRename[tp]; n != "" {
+		return n
+	}
+	return tp.Obj().Name()
+}
+
 // univ spells a predeclared value or function for generated code. For a
 // name the package redeclares it returns an equivalent that names nothing
 // predeclared, or "" when there is none (the caller reports it).
@@ -262,7 +274,7 @@ func (g *pkgGen) importAlias(path, name string) string {
 				return true
 			}
 		}
-		return g.taken[a] || g.genNames[a] || g.aliasUsed[a] || types.Universe.Lookup(a) != nil
+		return g.taken[a] || g.genNames[a] || g.aliasUsed[a] || g.tpNames[a] || types.Universe.Lookup(a) != nil
 	}
 	for i := 2; clash(a); i++ {
 		a = name + "_" + strconv.Itoa(i)
@@ -365,6 +377,10 @@ func constNum(v constant.Value) string {
 func (w *writer) zero(t types.Type) {
 	if w.g.shadowed["false"] || w.g.shadowed["nil"] || w.g.shadowed["new"] {
 		w.zeroOf(t)
+		return
+	}
+	if _, ok := types.Unalias(t).(*types.TypeParam); ok {
+		w.put("*new(", t, ")") // its underlying type is its constraint
 		return
 	}
 	switch u := t.Underlying().(type) {

@@ -144,6 +144,33 @@ func (w *writer) typ(t types.Type) {
 	tw.typ(t)
 }
 
+// tparamDecl writes a type parameter list with its constraints,
+// [K comparable, V any], as a generic future's declaration and twin declare
+// it; nothing for an empty list.
+func (w *writer) tparamDecl(l *types.TypeParamList) {
+	if l.Len() > 0 {
+		tw := typeWriter{w: w}
+		tw.tparams(l)
+	}
+}
+
+// tparamNames writes the names of a type parameter list, [K, V], as a
+// generic future's methods and composite literals name its type; nothing
+// for an empty list.
+func (w *writer) tparamNames(l *types.TypeParamList) {
+	if l.Len() == 0 {
+		return
+	}
+	w.text("[")
+	for i := 0; i < l.Len(); i++ {
+		if i > 0 {
+			w.text(", ")
+		}
+		w.text(w.g.tparamName(l.At(i)))
+	}
+	w.text("]")
+}
+
 // typeText is t as a string that tells types apart as the generated code
 // writes them (layout.go records the await field's in awField.typ):
 // types.TypeString with package paths for qualifiers. Like typ, it notes
@@ -290,7 +317,7 @@ func (tw *typeWriter) typ(t types.Type) {
 	case *types.Named:
 		tw.named(t.Obj(), t.TypeArgs(), t.TypeParams())
 	case *types.TypeParam:
-		w.text(t.Obj().Name())
+		w.text(w.g.tparamName(t))
 		if types.Universe.Lookup(t.Obj().Name()) != nil {
 			w.text("/* type parameter */")
 		}

@@ -63,7 +63,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 		step = func() { l.emit(&incDecInstr{x: ref(i), tok: token.INC}) }
 		return i
 	}
-	under := xt.Underlying()
+	under := coreType(xt) // a type parameter ranges as its core type
 	if p, ok := under.(*types.Pointer); ok {
 		under = p.Elem().Underlying() // pointer to array
 	}
@@ -179,7 +179,7 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 // such a variable holds that value for the whole loop, and the future is a
 // slice header smaller.
 func (l *lowerer) stableSlice(s *ast.RangeStmt) *variable {
-	if _, ok := l.typeOf(s.X).Underlying().(*types.Slice); !ok {
+	if _, ok := coreType(l.typeOf(s.X)).(*types.Slice); !ok {
 		return nil
 	}
 	id, ok := ast.Unparen(s.X).(*ast.Ident)
