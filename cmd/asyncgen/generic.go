@@ -11,6 +11,7 @@ package main
 // and the inlined child's field, one per callee and instance.
 
 import (
+	"go/ast"
 	"go/types"
 )
 
@@ -67,4 +68,71 @@ func coreType(t types.Type) types.Type {
 		return nil
 	}
 	return core
+}
+
+// nameTypeParams records the names of fn's type parameters, which are in
+// scope in its future's generated declarations, so that an import's alias
+// avoids them (naming.go's importAlias), and names a blank one (func
+// F[_ any]): the future's methods and twin must name each.
+func (g *pkgGen) nameTypeParams(fn *asyncFunc) {
+	if g.tpNames == nil {
+		g.tpNames = map[string]bool{}
+		g.tpRename = map[*types.TypeParam]string{}
+	}
+	for _, tp := range typeParams(fn.tparams()) {
+		if tp.Obj().Name() == "_" {
+			g.tpRename[tp] = g.helperName("T")
+		}
+		g.tpNames[g.tparamName(tp)] = true
+	}
+}
+
+// asyncCallee is the async function of the package that call awaits, nil
+// for none. A method of an instantiated generic type (s.Pop() on a
+// *Stack[int]) is its generic method's instance: the origin is the one
+// declared.
+func (g *pkgGen) asyncCallee(call *ast.CallExpr) *asyncFunc {
+	f, _ := g.callee(call)
+	if f == nil {
+		return nil
+	}
+	return g.asyncOf[f.Origin()]
+}
+
+// calleeTypeArgs is the type arguments of the generic function or generic
+// type's method that call names, as the call instantiates it (written or
+// inferred); nil for a callee that is not generic.
+func (g *pkgGen) calleeTypeArgs(call *ast.CallExpr) []types.Type {
+	f, id := g.callee(call)
+	if f == nil {
+		return nil
+	}
+	var l *types.TypeList
+	if recv := f.Type().(*types.Signature).Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			l = n.TypeArgs()
+		}
+	} else if inst, ok := g.info.Instances[id]; ok {
+		l = inst.TypeArgs
+	}
+	var out []types.Type
+	for i := 0; i < l.Len(); i++ {
+		out = append(out, l.At(i))
+	}
+	return out
+}
+
+// spellableAll reports whether every type of ts can be written in the
+// generated code.
+func (g *pkgGen) spellableAll(ts []types.Type) bool {
+	for _, t := range ts {
+		if _, ok := g.spellable(t); !ok {
+			return false
+		}
+	}
+	return true
 }

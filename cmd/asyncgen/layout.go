@@ -129,17 +129,6 @@ func (g *pkgGen) futureType(fn *asyncFunc, targs []types.Type) types.Type {
 	return t
 }
 
-// spellableAll reports whether every type of ts can be written in the
-// generated code.
-func (g *pkgGen) spellableAll(ts []types.Type) bool {
-	for _, t := range ts {
-		if _, ok := g.spellable(t); !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // isEmptyOut reports whether a future's output is struct{} (no results):
 // an rt.Frame then keeps no output.
 func isEmptyOut(t types.Type) bool {
