@@ -250,6 +250,7 @@ func Main() {
 		fmt.Fprintf(&b, "\tS%s()\n", seedName(s))
 	}
 	b.WriteString("}\n")
+	b.WriteString(randGenericHelpers)
 	return b.String()
 }
 
@@ -292,7 +293,8 @@ type rtarget struct {
 type rfunc struct {
 	name    string
 	nparams int
-	kind    int // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
+	kind    int  // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
+	generic bool // it has a type parameter I ~int (random_generic_test.go)
 }
 
 // rgoto is an enclosing goto region (gotoStmt): its end label, which a
@@ -506,7 +508,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 			if ns {
 				continue
 			}
-			return fmt.Sprintf("A(%s, %s)", g.newTag(), g.intExpr(d-1, ns))
+			return g.suspInt(d)
 		case 1:
 			return fmt.Sprintf("P(%s, %s)", g.newTag(), g.intExpr(d-1, ns))
 		case 2:
@@ -553,9 +555,9 @@ func (g *rgen) intExpr(d int, ns bool) string {
 			f := cands[g.n(len(cands))]
 			g.lowerCalls++
 			if f.kind == 1 {
-				return fmt.Sprintf("%s(%s)", f.name, g.args(f, d-1))
+				return fmt.Sprintf("%s(%s)", f.call(), g.args(f, d-1))
 			}
-			return fmt.Sprintf("Add2(%s(%s))", f.name, g.args(f, d-1))
+			return fmt.Sprintf("Add2(%s(%s))", f.call(), g.args(f, d-1))
 		case 9:
 			if ns || !useGlobalOperands {
 				continue
@@ -680,7 +682,13 @@ func (g *rgen) function(i int) string {
 		g.declare("res1", kInt, mFree)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "//async:func\nfunc %s(%s int)%s {\n", f.name, strings.Join(params, ", "), res)
+	f.generic = g.chance(0.3)
+	if f.generic {
+		fmt.Fprintf(&b, "//async:func\nfunc %s[I ~int](%s int)%s {\n", f.name, strings.Join(params, ", "), res)
+		fmt.Fprintf(&b, "iv := I(%s)\n", params[0])
+	} else {
+		fmt.Fprintf(&b, "//async:func\nfunc %s(%s int)%s {\n", f.name, strings.Join(params, ", "), res)
+	}
 	b.WriteString("var fs []func() int\nvar ps []*int\n")
 	// The parameters and the body share one scope.
 	for g.budget > 0 {
@@ -697,6 +705,9 @@ func (g *rgen) function(i int) string {
 // running the collected closures.
 func (g *rgen) ret() string {
 	s := g.sink(g.visible()) + "callAll(fs, ps)\n"
+	if g.fn.generic {
+		s += `logf("iv=%v", iv)` + "\n"
+	}
 	switch g.fn.kind {
 	case 0:
 		return s + "return\n"
@@ -714,7 +725,7 @@ func (g *rgen) ret() string {
 		for _, f := range g.funcs {
 			if f.kind >= 2 {
 				g.lowerCalls++
-				return s + fmt.Sprintf("return %s(%s)\n", f.name, g.args(f, 2))
+				return s + fmt.Sprintf("return %s(%s)\n", f.call(), g.args(f, 2))
 			}
 		}
 	}
@@ -739,7 +750,7 @@ func (g *rgen) entry(seed int64) string {
 					as = append(as, fmt.Sprint(g.n(10)-2))
 				}
 			}
-			call := fmt.Sprintf("%s(%s)", f.name, strings.Join(as, ", "))
+			call := fmt.Sprintf("%s(%s)", f.call(), strings.Join(as, ", "))
 			label := fmt.Sprintf("%s#%d", f.name, k)
 			switch f.kind {
 			case 0:
@@ -924,7 +935,7 @@ func (g *rgen) stmt(depth int) string {
 			}
 			f := g.funcs[g.n(len(g.funcs))]
 			g.lowerCalls++
-			call := fmt.Sprintf("%s(%s)", f.name, g.args(f, 2))
+			call := fmt.Sprintf("%s(%s)", f.call(), g.args(f, 2))
 			if f.kind >= 2 {
 				n1 := g.newName()
 				n2 := g.newName(n1)
