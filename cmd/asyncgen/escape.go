@@ -46,7 +46,7 @@ func (ir *irFunc) escapes() {
 				mark(root(n.X))
 			}
 		case *ast.SliceExpr:
-			if _, ok := info.TypeOf(n.X).Underlying().(*types.Array); ok {
+			if _, ok := coreType(info.TypeOf(n.X)).(*types.Array); ok {
 				mark(root(n.X))
 			}
 		case *ast.SelectorExpr:
@@ -90,8 +90,8 @@ func rootIdent(info *types.Info, e ast.Expr) *ast.Ident {
 			}
 		}
 	case *ast.IndexExpr:
-		if _, ok := info.TypeOf(e.X).Underlying().(*types.Array); ok {
-			return rootIdent(info, e.X)
+		if _, ok := coreType(info.TypeOf(e.X)).(*types.Array); ok {
+			return rootIdent(info, e.X) // also A ~[3]int
 		}
 	}
 	return nil

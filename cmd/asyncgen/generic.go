@@ -13,6 +13,8 @@ package main
 import (
 	"go/ast"
 	"go/types"
+
+	"github.com/corio-go/corio/internal/asyncrules"
 )
 
 // tparams is the type parameter list of the future: a generic function's,
@@ -34,41 +36,9 @@ func typeParams(l *types.TypeParamList) []*types.TypeParam {
 	return out
 }
 
-// coreType is t's underlying type or, for a type parameter, its core type:
-// the underlying type that every type of its type set shares (S ~[]E
-// ranges as a slice); nil where they differ or the set is unrestricted.
-func coreType(t types.Type) types.Type {
-	tp, ok := types.Unalias(t).(*types.TypeParam)
-	if !ok {
-		return t.Underlying()
-	}
-	var core types.Type
-	same := true
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		switch u := t.Underlying().(type) {
-		case *types.Interface:
-			for i := 0; i < u.NumEmbeddeds(); i++ {
-				walk(u.EmbeddedType(i))
-			}
-		case *types.Union:
-			for i := 0; i < u.Len(); i++ {
-				walk(u.Term(i).Type())
-			}
-		default:
-			if core == nil {
-				core = u
-			} else if !types.Identical(core, u) {
-				same = false
-			}
-		}
-	}
-	walk(tp.Constraint())
-	if !same {
-		return nil
-	}
-	return core
-}
+// coreType is t's underlying type or, for a type parameter, its core type
+// (S ~[]E ranges as a slice); nil where there is none.
+func coreType(t types.Type) types.Type { return asyncrules.CoreType(t) }
 
 // nameTypeParams records the names of fn's type parameters, which are in
 // scope in its future's generated declarations, so that an import's alias

@@ -177,7 +177,7 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 				c.errorf(n.Pos(), Blocking, "a receive from a Go channel blocks the runtime thread inside an async function; use a syncx channel (v, ok := rx.Recv() suspends), or receive in a select with a default case")
 			}
 		case *ast.RangeStmt:
-			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Chan); ok && !lit {
+			if _, ok := CoreType(c.Info.TypeOf(n.X)).(*types.Chan); ok && !lit {
 				c.errorf(n.Pos(), Blocking, "range over a Go channel blocks the runtime thread inside an async function; use a syncx channel and loop on v, ok := rx.Recv(), which suspends")
 			}
 		case *ast.DeclStmt:

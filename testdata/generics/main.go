@@ -238,6 +238,35 @@ func Kind[T any](v T) string {
 	return "other"
 }
 
+// Arr takes the address of an element of a type-parameter array across a
+// suspension, and ranges over it.
+//
+//async:func
+func Arr[A ~[3]int](a A) A {
+	p := &a[1]
+	rt.YieldNow()
+	*p += 10
+	for i, x := range a {
+		rt.YieldNow()
+		a[i] = x * 2
+	}
+	return a
+}
+
+// Runes ranges over a ~string type parameter by rune.
+//
+//async:func
+func Runes[S ~string](s S) int {
+	n := 0
+	for i, r := range s {
+		rt.YieldNow()
+		n += i * int(r)
+	}
+	return n
+}
+
+type word string
+
 //async:func
 func Main() {
 	fmt.Println(Id(1), Id[string]("a"), Id[float64](1))
@@ -269,6 +298,7 @@ func Main() {
 	x, y := Shadow(1, "one")
 	fmt.Println(x, y)
 	fmt.Println(Count[struct{}](3), Kind(4), Kind("s"), Kind(1.5))
+	fmt.Println(Arr([3]int{1, 2, 3}), Runes(word("héllo")), Runes("ab"))
 
 	// Generic futures through rt's generic APIs.
 	h := rt.Spawn(IdAsync(7))
