@@ -259,9 +259,18 @@ func (g *pkgGen) twinValue(e ast.Expr) *types.Signature {
 	e = ast.Unparen(e)
 	var f *types.Func
 	var sel *types.Selection
+	var id *ast.Ident // names a generic function: Id, Id[int], pkg.Map[int, string]
+	fe := e
 	switch x := e.(type) {
+	case *ast.IndexExpr:
+		fe = ast.Unparen(x.X)
+	case *ast.IndexListExpr:
+		fe = ast.Unparen(x.X)
+	}
+	switch x := fe.(type) {
 	case *ast.Ident:
 		f, _ = g.info.Uses[x].(*types.Func)
+		id = x
 	case *ast.SelectorExpr:
 		if sel = g.info.Selections[x]; sel != nil {
 			if sel.Kind() == types.FieldVal {
@@ -270,7 +279,11 @@ func (g *pkgGen) twinValue(e ast.Expr) *types.Signature {
 			f, _ = sel.Obj().(*types.Func)
 		} else {
 			f, _ = g.info.Uses[x.Sel].(*types.Func)
+			id = x.Sel
 		}
+	}
+	if fe != e && id == nil {
+		return nil // an index expression that does not instantiate a function
 	}
 	if f == nil || f.Pkg() == nil {
 		return nil
@@ -286,7 +299,17 @@ func (g *pkgGen) twinValue(e ast.Expr) *types.Signature {
 		return nil
 	}
 	tsig := tf.Type().(*types.Signature)
-	if tsig.TypeParams().Len() > 0 || tsig.RecvTypeParams().Len() > 0 || tsig.Results().Len() != 1 {
+	if tsig.TypeParams().Len() > 0 && id != nil {
+		// A generic function's value is an instance, its type arguments
+		// written or inferred from the assignment: so is its twin's.
+		tsig = g.instanceOf(id, tsig)
+		if tsig == nil {
+			return nil
+		}
+	}
+	// A method of an instantiated type (s.Pop on a *Stack[int]) keeps its
+	// receiver type parameters in go/types, already substituted.
+	if tsig.TypeParams().Len() > 0 || sel == nil && tsig.RecvTypeParams().Len() > 0 || tsig.Results().Len() != 1 {
 		return nil
 	}
 	// The companion's type, with unnamed parameters and result.

@@ -106,3 +106,22 @@ func (g *pkgGen) spellableAll(ts []types.Type) bool {
 	}
 	return true
 }
+
+// instanceOf instantiates sig, the signature of a sibling of the generic
+// function id names (its twin), with the type arguments id's use gives the
+// function; nil where they do not fit.
+func (g *pkgGen) instanceOf(id *ast.Ident, sig *types.Signature) *types.Signature {
+	inst, ok := g.info.Instances[id]
+	if !ok || inst.TypeArgs.Len() != sig.TypeParams().Len() {
+		return nil
+	}
+	var args []types.Type
+	for i := 0; i < inst.TypeArgs.Len(); i++ {
+		args = append(args, inst.TypeArgs.At(i))
+	}
+	t, err := types.Instantiate(nil, sig, args, true)
+	if err != nil {
+		return nil
+	}
+	return t.(*types.Signature)
+}

@@ -300,6 +300,18 @@ func Main() {
 	fmt.Println(Count[struct{}](3), Kind(4), Kind("s"), Kind(1.5))
 	fmt.Println(Arr([3]int{1, 2, 3}), Runes(word("héllo")), Runes("ab"))
 
+	// Func variables holding instances of generic functions and methods of
+	// generic types: calls through them suspend.
+	fid := Id[int]
+	var fstr func(string) string = Id
+	pop := s.Pop
+	s.Push(40)
+	s.Push(41)
+	fmt.Println(fid(5), fstr("inferred"), pop(), pop())
+	push := (*Stack[int]).Push
+	push(s, 42)
+	fmt.Println(s.Pop())
+
 	// Generic futures through rt's generic APIs.
 	h := rt.Spawn(IdAsync(7))
 	r, err := h.Join()
