@@ -20,7 +20,10 @@
 // stale or orphaned, and exits 1 if there is any: run it in CI. With -sizes
 // it writes nothing and prints each generated future's size in bytes (for
 // the gc compiler and $GOARCH, default the host's) and its fields, largest
-// first: a future is the whole memory of a suspended task. Warnings go to
+// first: a future is the whole memory of a suspended task (a generic
+// future's fields whose size depends on its type parameters print as ?,
+// and its total counts them as empty; an instance held inline in another
+// future is measured with its type arguments). Warnings go to
 // standard error and do not change the exit status; when there are errors,
 // only the errors are printed.
 //
@@ -178,13 +181,59 @@
 // it. An async closure inside a plain func literal is plain Go, like the
 // literal, and a suspension point in it is an error.
 //
+// # Generics
+//
+// A generic async function and an async method of a generic type are
+// lowered like any other, into a generic future:
+//
+//	//async:func
+//	func Map[T, U any](xs []T, f func(T) U) []U { … }
+//	// gives
+//	func MapAsync[T, U any](xs []T, f func(T) U) rt.Future[[]U]
+//
+//	//async:func
+//	func (s *Stack[T]) Pop() T { … }
+//	// gives
+//	func (s *Stack[T]) PopAsync() rt.Future[T]
+//
+// The future type declares the function's type parameters (a method's:
+// its receiver's, under the names the receiver gives them), with the same
+// constraints, and its Poll, Cancel and PollFrame are methods of it, so an
+// instance is an rt.Future, rt.Canceler and rt.Frame like any other
+// future: rt.Spawn(MapAsync(xs, f)) and rt.Spawn(MapAsync[int, string](xs,
+// f)) infer or take the type arguments as Map would. A blank type parameter
+// (func F[_ any], func (s *Stack[_]) Len()) is named in the generated code,
+// which must name each. Inside async functions, a call of a generic
+// function or method with a twin suspends whether its type arguments are
+// written (F[int](x)) or inferred (F(x)), in this package or another one,
+// and so does a call through a local func variable that holds an instance
+// (f := F[int], var f func(int) int = F, m := s.Pop). A type parameter's
+// value lives across suspension points like any variable (a field of its
+// type parameter's type; a cell where its address is taken); ranges,
+// indexing and slicing over a type parameter follow its core type, as in
+// Go (S ~[]E ranges as a slice, a range over C ~chan int is a blocking
+// receive and an error). A method of a constraint is called as in Go, and
+// suspends when the constraint has its twin (Fetch(k string) int with
+// FetchAsync(k string) rt.Future[int]: f.Fetch(k) on an F of that
+// constraint awaits f.FetchAsync(k)). Recursion and mutual recursion
+// through generic functions and methods need no annotation, as elsewhere.
+//
+// An await of a generic async function of the same package uses the
+// callee's future instantiated as the call instantiates the callee
+// (*fFuture[int] as the frame; an inlined child in a field of type
+// fFuture[int], one field per callee and instance, so awaiting F[int] and
+// F[string] holds both side by side). The generated code writes the type
+// arguments out; where one cannot be written in the caller's package (an
+// unexported type of another package, reached by inference), that call is
+// awaited through the twin's rt.Future instead, allocating its future, and
+// nothing else changes. No generic form is rejected.
+//
 // # What is rejected, for now
 //
 // Each is reported as file:line:col: message, naming the construct and the
 // fix, and nothing is written: defer and recover in an async function;
 // a suspension point inside a func literal (other than an async closure's:
-// the error names rt.Async), a select or a range over a function iterator; generic async functions and async methods
-// of generic types; local type declarations; async functions in _test.go
+// the error names rt.Async), a select or a range over a function iterator; local type declarations; async functions in _test.go
 // files; blank functions (func _) marked async, which have no twin; an
 // async function without a body, or whose name already ends in Async, or
 // marked //go:uintptrescapes (its future would hold the uintptr arguments
@@ -282,7 +331,8 @@
 // above applies (a callee of the package is
 // then held by its own pointer type; see Frames below). The price is size: a
 // caller's future holds every inlined callee's future side by side (see
-// -sizes). The future being awaited is held in one field, since one await
+// -sizes; a generic child is held as its instance, one field per instance,
+// whose size its type arguments decide). The future being awaited is held in one field, since one await
 // is pending at a time: a field of its type where the function awaits
 // futures of one type, else an empty interface shared by all the awaits,
 // which each resume asserts back to the future type it stored (about a
@@ -378,7 +428,8 @@
 // dead there, a moved field mentioned once by its instruction. Around them:
 // closure.go (async closures: each becomes an asyncFunc of its own,
 // checked with its enclosing function and emitted after it; captures and
-// the constructor call), naming.go (the naming scheme), constraint.go (the generated files' build
+// the constructor call), naming.go (the naming scheme), generic.go (generic futures: type
+// parameter lists, the instances of generic callees), constraint.go (the generated files' build
 // constraints), sizes.go (-sizes) and gen.go (files, the plan of writes).
 // Jennifer (the github.com/dave/jennifer code builder) is used for the file
 // around the code: the package clause, the header and build constraint,
