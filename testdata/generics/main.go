@@ -267,6 +267,20 @@ func Runes[S ~string](s S) int {
 
 type word string
 
+// Deep recurses n deep through a generic function and suspends at the
+// bottom several times: the frames of its instances resume at the leaf.
+//
+//async:func
+func Deep[T any](n int, v T) T {
+	if n == 0 {
+		for range 3 {
+			rt.YieldNow()
+		}
+		return v
+	}
+	return Deep(n-1, v)
+}
+
 //async:func
 func Main() {
 	fmt.Println(Id(1), Id[string]("a"), Id[float64](1))
@@ -299,6 +313,7 @@ func Main() {
 	fmt.Println(x, y)
 	fmt.Println(Count[struct{}](3), Kind(4), Kind("s"), Kind(1.5))
 	fmt.Println(Arr([3]int{1, 2, 3}), Runes(word("héllo")), Runes("ab"))
+	fmt.Println(Deep(10000, "deep"), Deep[word](3, "w"))
 
 	// Func variables holding instances of generic functions and methods of
 	// generic types: calls through them suspend.
