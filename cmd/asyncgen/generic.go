@@ -42,15 +42,19 @@ func coreType(t types.Type) types.Type { return asyncrules.CoreType(t) }
 
 // nameTypeParams records the names of fn's type parameters, which are in
 // scope in its future's generated declarations, so that an import's alias
-// avoids them (naming.go's importAlias), and names a blank one (func
-// F[_ any]): the future's methods and twin must name each.
+// avoids them (naming.go's importAlias), and renames those the generated
+// code cannot write as they are: a blank one (func F[_ any]), which the
+// future's methods and twin must name, and one named like the function
+// (func F[F any]: the guard names F[F]) or like the method's receiver type
+// (func (b *Box[Box]): the future's fields write *Box[Box]). The printer
+// writes the new name wherever the body names the type parameter.
 func (g *pkgGen) nameTypeParams(fn *asyncFunc) {
 	if g.tpNames == nil {
 		g.tpNames = map[string]bool{}
 		g.tpRename = map[*types.TypeParam]string{}
 	}
 	for _, tp := range typeParams(fn.tparams()) {
-		if tp.Obj().Name() == "_" {
+		if n := tp.Obj().Name(); n == "_" || n == fn.decl.Name.Name || fn.decl.Recv != nil && n == recvTypeName(fn) {
 			g.tpRename[tp] = g.helperName("T")
 		}
 		g.tpNames[g.tparamName(tp)] = true

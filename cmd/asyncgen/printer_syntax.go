@@ -305,6 +305,12 @@ func (p *stmtPrinter) ident(n *ast.Ident) {
 		p.w.qual(obj.Pkg().Path(), obj.Pkg().Name(), n.Name)
 		return
 	}
+	if tn, ok := ir.g.info.Uses[n].(*types.TypeName); ok {
+		if tp, ok := tn.Type().(*types.TypeParam); ok {
+			p.tok(ir.g.tparamName(tp)) // renamed where generated code needs (generic.go)
+			return
+		}
+	}
 	p.tok(n.Name)
 }
 

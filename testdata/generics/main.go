@@ -314,6 +314,8 @@ func Main() {
 	fmt.Println(Count[struct{}](3), Kind(4), Kind("s"), Kind(1.5))
 	fmt.Println(Arr([3]int{1, 2, 3}), Runes(word("héllo")), Runes("ab"))
 	fmt.Println(Deep(10000, "deep"), Deep[word](3, "w"))
+	pt := &Pt[string]{"x", "y"}
+	fmt.Println(Ident(3), Ident[word]("i"), pt.Swap(), *pt)
 
 	// Func variables holding instances of generic functions and methods of
 	// generic types: calls through them suspend.
@@ -349,4 +351,25 @@ func Main() {
 	b := &lib.Box[string]{V: "old"}
 	fmt.Println(b.Swap("new"), b.V)
 	Touch(lib.Hidden)
+}
+
+// Ident's type parameter is named like the function.
+//
+//async:func
+func Ident[Ident any](v Ident) Ident {
+	var w Ident = v
+	rt.YieldNow()
+	return w
+}
+
+type Pt[T any] struct{ x, y T }
+
+// Swap's receiver type parameter is named like its type.
+//
+//async:func
+func (p *Pt[Pt]) Swap() Pt {
+	var t Pt = p.x
+	rt.YieldNow()
+	p.x, p.y = p.y, t
+	return t
 }
