@@ -316,6 +316,8 @@ func Main() {
 	fmt.Println(Deep(10000, "deep"), Deep[word](3, "w"))
 	pt := &Pt[string]{"x", "y"}
 	fmt.Println(Ident(3), Ident[word]("i"), pt.Swap(), *pt)
+	wk := &Walker[word]{}
+	fmt.Println(wk.Pong(7, "ball"), wk.log)
 
 	// Func variables holding instances of generic functions and methods of
 	// generic types: calls through them suspend.
@@ -372,4 +374,26 @@ func (p *Pt[Pt]) Swap() Pt {
 	rt.YieldNow()
 	p.x, p.y = p.y, t
 	return t
+}
+
+// Walker's Ping and Pong recurse through each other, as methods of a
+// generic type.
+type Walker[T any] struct{ log []T }
+
+//async:func
+func (w *Walker[T]) Ping(n int, v T) {
+	if n == 0 {
+		return
+	}
+	rt.YieldNow()
+	w.log = append(w.log, v)
+	w.Pong(n-1, v)
+}
+
+//async:func
+func (w *Walker[T]) Pong(n int, v T) int {
+	if n > 0 {
+		w.Ping(n-1, v)
+	}
+	return len(w.log)
 }
