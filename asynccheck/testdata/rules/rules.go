@@ -136,3 +136,16 @@ func Closures() {
 	}
 	f()
 }
+
+// GenericChannels ranges over a channel through a type parameter (its core
+// type is a channel).
+//
+//async:func
+func GenericChannels[C ~chan int](ch C) int {
+	v := 0
+	for x := range ch { // want `range over a Go channel blocks the runtime thread`
+		v += x
+	}
+	rt.YieldNow()
+	return v
+}
