@@ -227,7 +227,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 		// where it cannot (an unexported type of another package, by
 		// inference), the call is awaited through the twin's rt.Future.
 		targs = l.g.calleeTypeArgs(call)
-		if l.g.spellableAll(targs) {
+		if len(targs) == c.tparams().Len() && l.g.spellableAll(targs) {
 			frame = c
 			if c.initName != "" && l.g.inlinable(l.fn, c) {
 				child = c
