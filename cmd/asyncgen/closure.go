@@ -45,6 +45,7 @@ type closureInfo struct {
 	captures []*types.Var                                        // variables of enclosing functions it uses, by first use
 	all      map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin // every closure's suspension points (Check's)
 	ctor     string                                              // the constructor (prepare)
+	tparams  *types.TypeParamList                                // the enclosing generic function's type parameters, which its types may name
 }
 
 // checkBody runs the rules over fn's body: its suspension points, and every
@@ -81,7 +82,7 @@ func (g *pkgGen) asyncClosures(fn *asyncFunc, all map[*ast.FuncLit]map[*ast.Call
 				return true
 			}
 			k := len(out) + 1
-			info := &closureInfo{call: n, lit: lit, all: all}
+			info := &closureInfo{call: n, lit: lit, all: all, tparams: fn.tparams()}
 			if fn.closure == nil {
 				info.display = displayName(fn) + ".func" + itoa(k)
 				info.base = futureBase(fn) + "Func" + itoa(k)
@@ -225,7 +226,9 @@ func (g *pkgGen) byValueCaptures(fn *asyncFunc) {
 	})
 	sizes := types.SizesFor("gc", "amd64")
 	for v := range inAsync {
-		if !inPlain[v] && !changed[v] && sizes.Sizeof(v.Type()) <= 128 {
+		// A size a type parameter decides is not known: such a variable
+		// keeps its cell.
+		if !inPlain[v] && !changed[v] && !sizedByTypeParam(v.Type()) && sizes.Sizeof(v.Type()) <= 128 {
 			if g.byValue == nil {
 				g.byValue = map[types.Object]bool{}
 			}
@@ -257,7 +260,9 @@ func (e *emitter) closureCtor() {
 	g, ir, p := e.g, e.ir, e.p
 	c := ir.fn.closure
 	p("// ", c.ctor, " makes the future of the async closure ", c.display, ", given the variables\n// it captures: a cell for each it shares, the value of each that nothing changes.\n")
-	p("func ", c.ctor, "(")
+	p("func ", c.ctor)
+	e.w.tparamDecl(ir.fn.tparams()) // an enclosing generic function's (generic.go)
+	p("(")
 	var inits []string
 	for i, v := range ir.captured {
 		if i > 0 {
@@ -270,7 +275,7 @@ func (e *emitter) closureCtor() {
 		}
 		inits = append(inits, v.name+": "+v.name)
 	}
-	p(") ", g.futureOf(ir.out), " {\nreturn &", ir.futName, "{", strings.Join(inits, ", "), "}\n}\n\n")
+	p(") ", g.futureOf(ir.out), " {\nreturn &", e.self(), "{", strings.Join(inits, ", "), "}\n}\n\n")
 }
 
 // closureCall writes the call of an async closure's constructor that
@@ -278,7 +283,9 @@ func (e *emitter) closureCtor() {
 // variable's cell, or the address of a variable of kept code.
 func (p *stmtPrinter) closureCall(cl *asyncFunc) {
 	ir := p.ir
-	p.tok(cl.closure.ctor + "(")
+	p.tok(cl.closure.ctor)
+	p.w.tparamNames(cl.tparams()) // in a generic function: its own type parameters
+	p.tok("(")
 	for i, obj := range cl.closure.captures {
 		if i > 0 {
 			p.tok(", ")

@@ -21,6 +21,9 @@ import (
 // or the receiver type's for a method of a generic type (a method has no
 // type parameters of its own).
 func (fn *asyncFunc) tparams() *types.TypeParamList {
+	if fn.closure != nil {
+		return fn.closure.tparams // an async closure's: its enclosing function's
+	}
 	if l := fn.sig.RecvTypeParams(); l.Len() > 0 {
 		return l
 	}
@@ -54,6 +57,9 @@ func (g *pkgGen) nameTypeParams(fn *asyncFunc) {
 		g.tpRename = map[*types.TypeParam]string{}
 	}
 	for _, tp := range typeParams(fn.tparams()) {
+		if _, done := g.tpRename[tp]; done {
+			continue // an async closure's, which its enclosing function named
+		}
 		if n := tp.Obj().Name(); n == "_" || n == fn.decl.Name.Name || fn.decl.Recv != nil && n == recvTypeName(fn) {
 			g.tpRename[tp] = g.helperName("T")
 		}

@@ -318,6 +318,8 @@ func Main() {
 	fmt.Println(Ident(3), Ident[word]("i"), pt.Swap(), *pt)
 	wk := &Walker[word]{}
 	fmt.Println(wk.Pong(7, "ball"), wk.log)
+	s.Push(77)
+	fmt.Println(Gather([]string{"g1", "g2"}), Zero[int](), Zero[string]() == "", s.PopLater())
 
 	// Func variables holding instances of generic functions and methods of
 	// generic types: calls through them suspend.
@@ -396,4 +398,44 @@ func (w *Walker[T]) Pong(n int, v T) int {
 		w.Ping(n-1, v)
 	}
 	return len(w.log)
+}
+
+// Gather spawns an async closure per element; each captures a T.
+//
+//async:func
+func Gather[T any](xs []T) []T {
+	var hs []*rt.JoinHandle[T]
+	for _, x := range xs {
+		hs = append(hs, rt.Spawn(rt.Async(func() T {
+			rt.YieldNow()
+			return Id(x)
+		})))
+	}
+	out := make([]T, 0, len(xs))
+	for _, h := range hs {
+		v, _ := h.Join()
+		out = append(out, v)
+	}
+	return out
+}
+
+// Zero's closure yields a T but captures none: its constructor's type
+// argument is written out.
+//
+//async:func
+func Zero[T any]() T {
+	return rt.Await(rt.Async(func() T {
+		var z T
+		rt.YieldNow()
+		return z
+	}))
+}
+
+// PopLater pops in an async closure of a generic type's method.
+//
+//async:func
+func (s *Stack[T]) PopLater() T {
+	return rt.Await(rt.Async(func() T {
+		return s.Pop()
+	}))
 }
