@@ -217,6 +217,11 @@
 // FetchAsync(k string) rt.Future[int]: f.Fetch(k) on an F of that
 // constraint awaits f.FetchAsync(k)). Recursion and mutual recursion
 // through generic functions and methods need no annotation, as elsewhere.
+// An async closure in a generic function or a generic type's method has a
+// generic future too, with its enclosing function's type parameters (its
+// constructor's call writes them: rt.Async(func() T { … }) may capture no
+// T); a variable it captures whose size depends on a type parameter is
+// shared through its cell, never copied.
 //
 // An await of a generic async function of the same package uses the
 // callee's future instantiated as the call instantiates the callee
