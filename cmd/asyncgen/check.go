@@ -118,9 +118,8 @@ type funcValue struct {
 // every store into it is a single assignment (or declaration) of a function
 // value with a twin, all of the same twin type, it is never used in a func
 // literal nor its address taken, and it is called outside func literals and
-// go statements. Calls inside a select or a range over a function iterator
-// (not lowered) stay plain, and any other use there disqualifies it. Any
-// other variable keeps plain calls.
+// go statements. Calls inside a select (not lowered) stay plain, and any
+// other use there disqualifies it. Any other variable keeps plain calls.
 func (g *pkgGen) funcValues(fn *asyncFunc, susp map[*ast.CallExpr]*twin) map[*types.Var]*funcValue {
 	body := fn.decl.Body
 	info := g.info
@@ -173,18 +172,12 @@ func (g *pkgGen) funcValues(fn *asyncFunc, susp map[*ast.CallExpr]*twin) map[*ty
 			bad[v] = true
 			return true
 		}
-		// Inside a select or a range over a function iterator, which are
-		// not lowered, calls stay plain and a store could not set the
-		// companion.
+		// Inside a select, which is not lowered, calls stay plain and a
+		// store could not set the companion.
 		kept := false
 		for _, a := range stack {
-			switch a := a.(type) {
-			case *ast.SelectStmt:
+			if _, ok := a.(*ast.SelectStmt); ok {
 				kept = true
-			case *ast.RangeStmt:
-				if _, ok := info.TypeOf(a.X).Underlying().(*types.Signature); ok {
-					kept = true
-				}
 			}
 		}
 		if kept {

@@ -229,9 +229,10 @@ func (e *emitter) twins() {
 // per state.
 func (e *emitter) poll() {
 	g, ir, p := e.g, e.ir, e.p
-	p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	pollName := e.rangePoll() // Poll, or the method a Poll that unwinds iterators calls
+	p("// ", pollName, " advances ", e.display, " to its next suspension point; see rt.Future.\n")
 	g.needUniverse("bool")
-	p("func (", e.fut, " *", e.self(), ") Poll(", ir.nCx, " *")
+	p("func (", e.fut, " *", e.self(), ") ", pollName, "(", ir.nCx, " *")
 	e.rt("Context")
 	p(") (", ir.out, ", bool) {\n")
 	if len(ir.awaits) > 0 {
@@ -310,14 +311,14 @@ func (e *emitter) state(i int, blk *block) {
 		if r.assert != nil { // a shared field (layout.go)
 			held.put(".(", r.assert, ")")
 		}
-		if r.frame != nil {
+		if r.driven() {
 			// The driver may be polling this future directly: then the
 			// frame it awaits is driven too, and if it suspends again the
 			// driver pushes it and resumes it first (rt.Frame).
 			p(resetMark, ir.nDriven, " = ", ir.nCx, ".EnterFrame(", f, ", ", f, ".", r.field, ")\n")
 		}
 		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", held.code, ".Poll(", ir.nCx, ")\n")
-		if r.frame != nil {
+		if r.driven() {
 			p(resetMark, "if ", ir.nDriven, " {\n", ir.nCx, ".ExitFrame(", f, ", ", held.code, ", ", ir.nReady, ", ", ir.nFresh, ")\n}\n")
 		}
 		p(resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
@@ -372,7 +373,7 @@ func (e *emitter) state(i int, blk *block) {
 		} else {
 			p(ir.directive(t.pos), f, ".", t.field, " = ", ir.print(t.fut), "\n", resetMark)
 		}
-		if t.frame != nil {
+		if t.driven() {
 			p(ir.nFresh, " = ", g.univ("true"), "\n")
 		}
 		// Dead pointer fields are cleared before suspending, so the
@@ -416,7 +417,8 @@ func (e *emitter) pollFrame() {
 	}
 }
 
-// cancel writes Cancel, which cancels the pending await.
+// cancel writes Cancel, which cancels the pending await (and stops the
+// iterators of the ranges over functions it is inside).
 func (e *emitter) cancel() {
 	ir, p, f := e.ir, e.p, e.fut
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
@@ -458,6 +460,7 @@ func (e *emitter) cancel() {
 		}
 		p(f, ".", a.name, " = ", nilA.code, "\n}\n")
 	}
+	e.cancelRanges()
 	p(f, ".", ir.nState, " = -1\n}\n\n")
 }
 

@@ -260,7 +260,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 	}
 	next := l.newBlock()
-	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame, targs: targs, byValue: byValue}
+	t := &awaitTerm{fut: fut, out: tw.out, next: next, pos: call.Pos(), child: child, frame: frame, targs: targs, byValue: byValue, undriven: len(l.rfs) > 0}
 	if want {
 		t.dst = l.temp(tw.out, "r")
 	}

@@ -41,6 +41,7 @@ type variable struct {
 	cell    bool         // held through a *T cell, fresh per declaration
 	field   bool         // a field of the future, else a local of Poll (liveness.go)
 	bind    string       // name binding the cell inside func literals
+	pinned  bool         // always a field: Poll's deferred unwinding and Cancel read it (rangefunc.go)
 }
 
 // block is a basic block: instructions, then one terminator.
@@ -200,7 +201,15 @@ type awaitTerm struct {
 	// byValue is F where the await holds MakeX's future by value (the
 	// by-value rule in doc.go): fut calls MakeX and field has type F.
 	byValue types.Type
+	// undriven: in the body of a range over a function (rangefunc.go), the
+	// frame is polled through this Poll, never by the driver directly, so
+	// that its panics pass Poll's deferred unwinding of the iterator.
+	undriven bool
 }
+
+// driven reports whether the await drives its callee as a frame of the
+// driver's stack (emit.go).
+func (t *awaitTerm) driven() bool { return t.frame != nil && !t.undriven }
 
 // panicTerm ends a block whose last statement does not complete normally
 // (a panic, an endless loop left only through jumps).
@@ -269,6 +278,11 @@ type irFunc struct {
 	nRes       string                // the output kept by PollFrame (an rt.Frame with results)
 	nDriven    string                // Poll's local: the awaited frame is driven (frames awaited)
 	nFresh     string                // Poll's local: the awaited frame was made in this call
+
+	// ranges are the iterators (*rt.RangeFunc) of the ranges over functions
+	// whose bodies suspend, in source order (rangefunc.go); Poll unwinds and
+	// Cancel stops them, innermost first.
+	ranges []*variable
 }
 
 // childInst is an inlined callee's future held in a field of its own: one

@@ -54,7 +54,7 @@ func (ir *irFunc) layout() bool {
 			if f := awaited(t); !containsType(futs, f) {
 				futs = append(futs, f)
 			}
-			if t.frame != nil && ir.nDriven == "" {
+			if t.driven() && ir.nDriven == "" {
 				ir.nDriven, ir.nFresh = ir.name("driven"), ir.name("fresh")
 			}
 		}

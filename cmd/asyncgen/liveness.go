@@ -241,7 +241,7 @@ func (ir *irFunc) liveness() {
 		}
 	}
 	for _, v := range ir.vars {
-		if v.param {
+		if v.param || v.pinned {
 			v.field = true
 		}
 	}
@@ -257,7 +257,7 @@ func (ir *irFunc) liveness() {
 	// suspension point. Parameters hold theirs from the start.
 	clearable := newVarSet(n)
 	for i, v := range ir.vars {
-		if v.field && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ)) {
+		if v.field && !v.pinned && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ)) {
 			clearable.add(i)
 		}
 	}
@@ -368,7 +368,7 @@ func (ir *irFunc) lastUses(reach []*block, facts map[*block]*blockFacts, index m
 				f.moved.del(vi)
 				continue
 			}
-			if moved[k] || count[k] != 1 || !ok[k] || !last[k] || !v.field || v.cell || ir.isResult(v) || !hasPointers(v.typ) {
+			if moved[k] || count[k] != 1 || !ok[k] || !last[k] || !v.field || v.cell || v.pinned || ir.isResult(v) || !hasPointers(v.typ) {
 				continue
 			}
 			moved[k] = true
@@ -391,7 +391,7 @@ func (ir *irFunc) lastUses(reach []*block, facts map[*block]*blockFacts, index m
 func (ir *irFunc) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
 	var cand []*variable
 	for _, v := range ir.vars {
-		if v.field && !v.param && !ir.isResult(v) && v.typ != nil {
+		if v.field && !v.param && !v.pinned && !ir.isResult(v) && v.typ != nil {
 			cand = append(cand, v)
 		}
 	}

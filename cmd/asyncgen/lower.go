@@ -45,7 +45,8 @@ type lowerer struct {
 	gotoTargets map[string]bool
 	fallTo      *block
 	loops       int
-	pos         token.Pos // position of the source statement being lowered
+	rfs         []rangeFuncLoop // the ranges over functions being lowered, outermost first (rangefunc.go)
+	pos         token.Pos       // position of the source statement being lowered
 }
 
 // newIR makes fn's irFunc with its names and variables: receiver,

@@ -2,7 +2,8 @@ package main
 
 // Range lowering: a range loop that holds a suspension point becomes an
 // index (or iterator) variable, a condition, the body and a step, over
-// integers, slices, arrays, pointers to arrays, strings (by rune) and maps.
+// integers, slices, arrays, pointers to arrays, strings (by rune) and maps;
+// over functions in rangefunc.go.
 
 import (
 	"go/ast"
@@ -164,6 +165,9 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, label string) {
 			}
 			l.iterVars(s, k, v)
 		}, func() {})
+		return
+	case *types.Signature:
+		l.rangeFunc(s, label, u) // rangefunc.go
 		return
 	default:
 		l.g.errorf(s.Pos(), "range over %s with a suspension point is not supported yet", l.g.typeString(xt))

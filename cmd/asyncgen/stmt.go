@@ -39,7 +39,7 @@ func (l *lowerer) stmt(s ast.Stmt) {
 	if _, isLabeled := s.(*ast.LabeledStmt); !isLabeled {
 		l.pos = s.Pos()
 	}
-	if isCompound(s) && !l.hasSusp(s) {
+	if isCompound(s) && !l.hasSusp(s) && !l.mustLower(s) {
 		if ls, ok := s.(*ast.LabeledStmt); ok && l.gotoTargets[ls.Label.Name] {
 			l.labeled(ls) // a goto from outside enters it by its block
 			return
@@ -319,7 +319,7 @@ func (l *lowerer) labeled(s *ast.LabeledStmt) {
 		l.jump(b)
 		l.enter(b)
 	}
-	if isCompound(s.Stmt) && !l.hasSusp(s.Stmt) && namesLabel(s.Stmt, s.Label.Name) {
+	if isCompound(s.Stmt) && !l.hasSusp(s.Stmt) && !l.mustLower(s.Stmt) && namesLabel(s.Stmt, s.Label.Name) {
 		l.pos = s.Stmt.Pos()
 		l.verbatim(s)
 		return
@@ -347,8 +347,10 @@ func namesLabel(n ast.Node, label string) bool {
 // jumpTarget resolves break/continue against the lowered statements, and
 // goto against the labels' blocks.
 func (l *lowerer) jumpTarget(s *ast.BranchStmt) *block {
+	// A jump out of ranges over functions stops their iterators on the
+	// way (rangefunc.go).
 	if s.Tok == token.GOTO {
-		return l.labelBlock(s.Label.Name)
+		return l.viaStops(l.labelBlock(s.Label.Name), l.rangesLeftByGoto(s.Label.Name))
 	}
 	for i := len(l.targets) - 1; i >= 0; i-- {
 		t := l.targets[i]
@@ -356,10 +358,10 @@ func (l *lowerer) jumpTarget(s *ast.BranchStmt) *block {
 			continue
 		}
 		if s.Tok == token.BREAK && t.brk != nil {
-			return t.brk
+			return l.viaStops(t.brk, l.rangesLeft(i))
 		}
 		if s.Tok == token.CONTINUE && t.cont != nil {
-			return t.cont
+			return l.viaStops(t.cont, l.rangesLeft(i))
 		}
 	}
 	// The type checker accepted the branch, so a target exists.
@@ -521,6 +523,9 @@ func (l *lowerer) ret(s *ast.ReturnStmt) {
 			kids[i] = &results[i]
 		}
 		l.list(kids, false)
+	}
+	if len(l.rfs) > 0 {
+		results = l.rangeReturn(results) // rangefunc.go
 	}
 	l.terminate(&returnTerm{results: results, pos: s.Pos()})
 }

@@ -230,10 +230,6 @@ func (c *Checker) checkSuspendingConstructs(body *ast.BlockStmt, susp map[*ast.C
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.RangeStmt:
-			if _, ok := c.Info.TypeOf(n.X).Underlying().(*types.Signature); ok && contains(n) {
-				c.errorf(n.Pos(), Unsupported, "range over a function iterator containing a suspension point is not supported yet; collect the values first")
-			}
 		case *ast.SelectStmt:
 			if contains(n) {
 				c.errorf(n.Pos(), Unsupported, "select containing a suspension point is not supported yet; decide in the select, then suspend after it")

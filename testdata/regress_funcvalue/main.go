@@ -41,9 +41,9 @@ func seq(yield func(int) bool) {
 func Main() {
 	log = nil
 	c := &C{}
-	// f is called inside a select with default and a range over a
-	// function iterator, which stay plain Go: those calls stay plain, the
-	// others suspend on the twin.
+	// f is called inside a select with default, which stays plain Go:
+	// that call stays plain; the others suspend on the twin, also inside
+	// a range over a function iterator (which is then lowered).
 	f := c.Add
 	logf("%d", f(1))
 	ch := make(chan int, 1)
@@ -56,7 +56,8 @@ func Main() {
 		logf("seq %d", f(i+100))
 	}
 	logf("%d", f(1000))
-	// g is stored inside a range over a function: its calls all stay plain
+	// g is stored inside a range over a function, which is lowered for
+	// it: its call suspends
 	var g func(int) int
 	for i := range seq {
 		if i == 0 {
