@@ -16,7 +16,9 @@ package main
 //   - divisors are nonzero constants, slices always have length 3 and are
 //     indexed through ix, which reduces modulo 3;
 //   - loops count with a variable that the body may only increment, or range
-//     over a bounded int, a slice or a string, so they terminate;
+//     over a bounded int, a slice, a string or a function iterator (Seq,
+//     Seq2, Seq0: bounded, logging how the loop stopped them), so they
+//     terminate;
 //   - labels are printed only where a break or continue uses them;
 //   - constant case values of a switch are distinct;
 //   - no maps, so no output depends on iteration order;
@@ -191,6 +193,32 @@ func Swap(a, b int) (int, int) {
 // Defined types that range statements and conversions use.
 type Nm string
 type Ints []int
+
+// Seq2 is a function iterator over (i, 10*i) for i in 0…n-1, for ranges
+// over functions: it logs when yield returns false, when its loop ends and
+// when its deferred call runs, so the log shows how each loop stopped it.
+func Seq2(tag string, n int) func(func(int, int) bool) {
+	return func(yield func(int, int) bool) {
+		defer logf("Sd%s", tag)
+		for i := range n {
+			if !yield(i, 10*i) {
+				logf("Sf%s(%d)", tag, i)
+				return
+			}
+		}
+		logf("Se%s", tag)
+	}
+}
+
+// Seq yields 0…n-1.
+func Seq(tag string, n int) func(func(int) bool) {
+	return func(yield func(int) bool) { Seq2(tag, n)(func(i, _ int) bool { return yield(i) }) }
+}
+
+// Seq0 yields n times, no values.
+func Seq0(tag string, n int) func(func() bool) {
+	return func(yield func() bool) { Seq2(tag, n)(func(_, _ int) bool { return yield() }) }
+}
 
 // ix is an index into a slice of length 3.
 func ix(tag string, n int) int {
@@ -1316,7 +1344,7 @@ func (g *rgen) rangeStmt(depth int) string {
 	g.push()
 	t := g.target(true)
 	var s string
-	switch g.pick(3, 4, 1) {
+	switch g.pick(3, 4, 1, 2) {
 	case 0: // range over int
 		bound := 1 + g.n(3)
 		x := []string{fmt.Sprint(bound), fmt.Sprintf("A(%s, %d)", g.newTag(), bound), fmt.Sprintf("P(%s, %d)", g.newTag(), bound), "(" + g.intExpr(2, false) + ") % 4"}[g.pick(3, 2, 1, 2)]
@@ -1378,6 +1406,25 @@ func (g *rgen) rangeStmt(depth int) string {
 		m := g.newName(n)
 		r := g.declare(m, kRune, mRO)
 		s = fmt.Sprintf("for %s, %s := range %s ", n, m, x) + g.loopBody(depth, []*rvar{i, r})
+	case 3: // range over a function iterator: a coroutine when the body suspends
+		bound := fmt.Sprint(g.n(4))
+		if g.chance(0.3) {
+			bound = fmt.Sprintf("A(%s, %s)", g.newTag(), bound) // the range expression suspends
+		}
+		switch g.n(3) {
+		case 0:
+			n := g.newName()
+			i := g.declare(n, kInt, mFree)
+			s = fmt.Sprintf("for %s := range Seq(%s, %s) ", n, g.newTag(), bound) + g.loopBody(depth, []*rvar{i})
+		case 1:
+			n := g.newName()
+			k := g.declare(n, kInt, mFree)
+			m := g.newName(n)
+			v := g.declare(m, kInt, mFree)
+			s = fmt.Sprintf("for %s, %s := range Seq2(%s, %s) ", n, m, g.newTag(), bound) + g.loopBody(depth, []*rvar{k, v})
+		default:
+			s = fmt.Sprintf("for range Seq0(%s, %s) ", g.newTag(), bound) + g.loopBody(depth, nil)
+		}
 	}
 	g.pop()
 	return g.untarget(t, s) + "\n"
