@@ -54,8 +54,8 @@
 //   - unsupported: constructs asyncgen does not lower yet (defer, goto,
 //     recover, a suspension point inside a func literal other than an
 //     async closure's (rt.Async(func() T { … }), whose body is checked as
-//     an async body), a type switch, a select or a range over a function
-//     iterator, local type declarations, method expressions that suspend).
+//     an async body), a type switch or a select, local type declarations,
+//     method expressions that suspend).
 //
 // Files carrying a "Code generated … DO NOT EDIT." header are not checked
 // for the rules (a generated _async.go only for being orphaned).

@@ -246,6 +246,20 @@ func BenchmarkRangeFuncNext(b *testing.B) {
 	it.Stop()
 }
 
+// BenchmarkIterPullNext is BenchmarkRangeFuncNext's baseline: iter.Pull's
+// next alone.
+func BenchmarkIterPullNext(b *testing.B) {
+	b.ReportAllocs()
+	next, stop := iter.Pull(func(yield func(int) bool) {
+		for i := 0; yield(i); i++ {
+		}
+	})
+	for b.Loop() {
+		next()
+	}
+	stop()
+}
+
 // BenchmarkRangeFuncStartStop: one loop started, run one iteration and
 // stopped, per op: allocs/op is what a loop allocates.
 func BenchmarkRangeFuncStartStop(b *testing.B) {

@@ -103,6 +103,55 @@
 // with a fresh cell when its address escapes. A statement kept as written
 // keeps its label only where a jump inside it names the label.
 //
+// A range over a function iterator (iter.Seq, iter.Seq2, any
+// func(yield func(…) bool) with no, one or two values, defined types
+// included) whose body suspends runs as Go runs it, but with the iterator on
+// a coroutine (rt.RangeFunc, over iter.Pull2), since the body must return
+// from Poll in the middle of the iterator's call. The range expression is
+// evaluated once, before the loop; each iteration switches into the
+// iterator and back at its next yield; the loop's variables are per
+// iteration, also when captured across suspensions (with = the targets are
+// assigned one after the other, as gc does for this kind of range). The
+// iterator sees what Go shows it: yield returns true to go on, and false
+// when the body leaves the loop — by break, by a return (whose results are
+// evaluated, and named results assigned, first), by a labeled break or
+// continue of an outer statement, by a goto out of the body — and it then
+// runs to its end (the code after its loop, its defers) before the jump or
+// the return completes, nested loops innermost first. A panic out of the
+// body, also one raised by an awaited callee, unwinds the iterator before
+// it goes on: the iterator's defers run and the code after its loop does
+// not, as in Go; the one difference is what the iterator's own recover()
+// would see (rt.ErrRangeBodyPanicked instead of the body's value, which a
+// deferred function cannot read without stopping the panic). A panic of
+// the iterator comes out of the range statement. An iterator that
+// misbehaves gets Go's own run-time errors, the same values: calling yield
+// again after it returned false, after a panic of the body or after the
+// loop ended, or returning normally after recovering the body's panic.
+// Cancelling the future while it is suspended in such a body cancels the
+// future it awaits, then stops the iterators (yield returns false,
+// innermost first), which run to their ends. A range over a function whose
+// body does not suspend is kept as written (plain Go, no coroutine).
+//
+// What such a loop costs, against the same body in a plain loop: per loop,
+// the coroutine, a goroutine whose stack starts at the runtime's initial
+// size, held while the loop runs: about 4.1 KB of heap and stack per loop
+// suspended in its body (BenchmarkRangeFuncSuspended in rt; in
+// internal/genbench BenchmarkIdleInRange, a task suspended in such a body
+// takes 4.6 KB where the same task suspended outside a loop takes 0.23 KB),
+// and 9 allocations (296 bytes) to start and end one (BenchmarkRangeFuncStartStop);
+// per iteration, two coroutine switches and no allocation
+// (BenchmarkRangeFuncNext: as much as iter.Pull's next, BenchmarkIterPullNext,
+// in the same run); in the future, an 8-byte field per loop. A function with
+// such a loop gets a Poll that calls the function's states and unwinds the
+// iterators from a deferred call when a panic leaves them (a call and a
+// defer per Poll), and the awaits in the loop's body are polled through
+// that Poll, not as frames of the driver's stack (see Frames), so that a
+// callee's panic passes it. A future dropped without Cancel while suspended
+// in such a loop leaks the coroutine, as a goroutine blocked forever would.
+// The Go runtime resumes a coroutine only on a goroutine with the
+// thread-lock state it started with: do not poll such a future from a
+// goroutine that called runtime.LockOSThread.
+//
 // Method expressions suspend like method calls: (*T).M(x, a), T.M(v, a) and
 // I.M(x, a) for an interface I await (*T).MAsync(x, a), T.MAsync(v, a) and
 // I.MAsync(x, a). Calls through an interface, also one embedded in another,
@@ -238,7 +287,10 @@
 // Each is reported as file:line:col: message, naming the construct and the
 // fix, and nothing is written: defer and recover in an async function;
 // a suspension point inside a func literal (other than an async closure's:
-// the error names rt.Async), a select or a range over a function iterator; local type declarations; async functions in _test.go
+// the error names rt.Async) or a select; a return inside a select in the
+// body of a range over a function whose body suspends (set a variable
+// there, return after the select); local type declarations; async
+// functions in _test.go
 // files; blank functions (func _) marked async, which have no twin; an
 // async function without a body, or whose name already ends in Async, or
 // marked //go:uintptrescapes (its future would hold the uintptr arguments
@@ -417,7 +469,7 @@
 // first, since lowering a declaration depends on it); lower.go (the builder
 // and the function's variables) with stmt.go (statements), range.go (range
 // loops; a slice variable nothing can change is read in place, and a key
-// nothing changes is the index) and expr.go (order-preserving expression
+// nothing changes is the index; rangefunc.go those over functions) and expr.go (order-preserving expression
 // lowering); optimize.go (jump threading, states numbered densely in source
 // order); liveness.go (where each variable lives, shared fields, and
 // clearing: a pointer-holding field is moved out of the future at its last
@@ -501,7 +553,10 @@
 //     escapes lives in a heap cell, fresh per declaration and per iteration,
 //     copied before the post statement as the Go 1.22 rules say.
 //   - Goroutine-backed coroutines (iter.Pull, channels) keep a stack per
-//     task, which is exactly the cost corio exists to avoid.
+//     task, which is exactly the cost corio exists to avoid. Asyncgen uses
+//     one in a single place, where nothing else can work: the iterator of
+//     a range over a function whose body suspends is arbitrary code that
+//     must stay suspended in the middle of its call (see above).
 //
 // Statements without suspension points are not lowered at all: a plain loop
 // stays a plain loop, with its own variables; only a return or a break or
