@@ -232,6 +232,31 @@ func TestRangeFuncUnwindValue(t *testing.T) {
 	}
 }
 
+// TestRangeFuncNoLeak: a stopped or unwound loop's coroutine ends.
+func TestRangeFuncNoLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	seq := func(yield func(int) bool) {
+		for i := 0; yield(i); i++ {
+		}
+	}
+	for i := range 50 {
+		it := PullRange1(seq)
+		it.Next()
+		if i%2 == 0 {
+			it.Stop()
+			continue
+		}
+		func() {
+			defer func() { recover() }()
+			defer it.Unwind()
+			panic("body")
+		}()
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the loops ended, %d before", n, before)
+	}
+}
+
 // BenchmarkRangeFuncNext: one iteration (Next: two coroutine switches), per
 // op, without a runtime around it.
 func BenchmarkRangeFuncNext(b *testing.B) {

@@ -486,6 +486,24 @@ func WaitIn(ready *syncx.Sender[string], never *syncx.Receiver[int]) int {
 	return 0
 }
 
+// WaitNested is cancelled while it waits in the inner of two loops: the
+// inner iterator stops first, then the outer.
+//
+//async:func
+func WaitNested(ready *syncx.Sender[string], never *syncx.Receiver[int]) int {
+	for a := range logSeq("cancel outer", 1, 2) {
+		for b := range logSeq("cancel inner", 10, 20) {
+			Y()
+			if a == 1 && b == 20 {
+				ready.Send("nested")
+				v, _ := never.Recv()
+				return v
+			}
+		}
+	}
+	return 0
+}
+
 //async:func
 func Main() {
 	Basic()
@@ -516,6 +534,12 @@ func Main() {
 	h.Abort()
 	_, err := h.Join()
 	var je *rt.JoinError
+	fmt.Println("cancelled", errors.As(err, &je) && je.IsCancelled())
+	h = rt.Spawn(WaitNestedAsync(readyTx, neverRx))
+	where, _ = readyRx.Recv()
+	fmt.Println("task is", where)
+	h.Abort()
+	_, err = h.Join()
 	fmt.Println("cancelled", errors.As(err, &je) && je.IsCancelled())
 	_ = neverTx
 }
