@@ -486,6 +486,26 @@ func WaitIn(ready *syncx.Sender[string], never *syncx.Receiver[int]) int {
 	return 0
 }
 
+// Closure ranges over a function inside an async closure, whose body
+// suspends: the closure's future runs the iterator as the function's would.
+//
+//async:func
+func Closure() int {
+	total := 0
+	h := rt.Spawn(rt.Async(func() int {
+		for x := range logSeq("closure", 1, 2, 3) {
+			Y()
+			if x == 3 {
+				return total
+			}
+			total += x
+		}
+		return -1
+	}))
+	v, _ := h.Join()
+	return v
+}
+
 // WaitNested is cancelled while it waits in the inner of two loops: the
 // inner iterator stops first, then the outer.
 //
@@ -525,6 +545,7 @@ func Main() {
 	Assign()
 	KeptJump()
 	fmt.Println("method", Method(&tree{vals: []int{4, 5, 6}}))
+	fmt.Println("closure", Closure())
 
 	readyTx, readyRx := syncx.NewChannel[string](1)
 	neverTx, neverRx := syncx.NewChannel[int](1)
