@@ -11,7 +11,7 @@ package main
 //	      key, value = k, v            // per iteration (Go 1.22), as any range
 //	      body                         // continue: goto head
 //	stop: it.Stop(); goto exit         // break
-//	exit:
+//	exit: it = nil
 //
 // Every other way out of the body stops the iterator first, innermost loop
 // first, as Go's own lowering returns false from each body in turn: a
@@ -24,9 +24,9 @@ package main
 // deferred call (the Poll that emit writes then wraps the function's states
 // in a method of their own), and Cancel stops them. The iterator handles
 // are fields of their own whatever the liveness (pinned: never shared,
-// moved out or cleared), so both reach them. Awaits in
-// such a body are not driven as frames: a panic of a callee must pass the
-// Poll of the function whose loop it leaves.
+// moved out or cleared, only zeroed once the loop is left), so both reach
+// them. Awaits in such a body are not driven as frames: a panic of a
+// callee must pass the Poll of the function whose loop it leaves.
 
 import (
 	"go/ast"
