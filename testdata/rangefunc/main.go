@@ -506,6 +506,20 @@ func Closure() int {
 	return v
 }
 
+// SumSeq is a generic async function ranging over a generic iterator.
+//
+//async:func
+func SumSeq[T cmp.Ordered](seq iter.Seq2[T, int]) (T, int) {
+	var keys T
+	n := 0
+	for k, v := range seq {
+		Y()
+		keys += k
+		n += v
+	}
+	return keys, n
+}
+
 // WaitNested is cancelled while it waits in the inner of two loops: the
 // inner iterator stops first, then the outer.
 //
@@ -546,6 +560,8 @@ func Main() {
 	KeptJump()
 	fmt.Println("method", Method(&tree{vals: []int{4, 5, 6}}))
 	fmt.Println("closure", Closure())
+	fmt.Println(SumSeq(Sorted(map[string]int{"a": 1, "b": 2})))
+	fmt.Println(SumSeq(Sorted(map[float64]int{0.5: 3, 1.5: 4})))
 
 	readyTx, readyRx := syncx.NewChannel[string](1)
 	neverTx, neverRx := syncx.NewChannel[int](1)
