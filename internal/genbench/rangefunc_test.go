@@ -8,15 +8,18 @@ import (
 )
 
 func TestRangeModesAgree(t *testing.T) {
-	if a, d := rt.Run(RangeYieldsAsync(10)), RangeYields(10); a != d {
-		t.Errorf("RangeYields: async %d, direct %d", a, d)
-	}
-	if a, d := rt.Run(RangeLoopsAsync(10)), RangeLoops(10); a != d {
-		t.Errorf("RangeLoops: async %d, direct %d", a, d)
-	}
 	open := true
-	if a, d := rt.Run(IdleInRangeAsync(3, &open)), IdleInRange(3, &open); a != d {
-		t.Errorf("IdleInRange: async %d, direct %d", a, d)
+	for _, c := range []struct {
+		name          string
+		async, direct int
+	}{
+		{"RangeYields", rt.Run(RangeYieldsAsync(10)), RangeYields(10)},
+		{"RangeLoops", rt.Run(RangeLoopsAsync(10)), RangeLoops(10)},
+		{"IdleInRange", rt.Run(IdleInRangeAsync(3, &open)), IdleInRange(3, &open)},
+	} {
+		if c.async != c.direct {
+			t.Errorf("%s: async %d, direct %d", c.name, c.async, c.direct)
+		}
 	}
 }
 
