@@ -1,6 +1,10 @@
 package rt
 
-import "github.com/corio-go/corio/internal/driver"
+import (
+	"unsafe"
+
+	"github.com/corio-go/corio/internal/driver"
+)
 
 // taskBudget is the number of budget units one task poll may spend (as
 // Tokio's coop budget): 128 is Tokio's value, large enough that a task doing
@@ -55,6 +59,54 @@ type Context struct {
 	// Context (a task takes one when it first suspends deep and gives it
 	// back when it unwinds to its root).
 	spare []*frameStack
+	// pools holds the completed futures that FramePools keep for reuse,
+	// indexed by pool; gcEpoch is the collection count they date from
+	// (framepool.go).
+	pools   []freeFrames
+	gcEpoch uint32
+
+	// own is the identity (interface words) of the waker the driver
+	// installed for this poll, if the driver reads selfWoken after it;
+	// zero otherwise. selfWoken is set by wakeSelf in place of waking own.
+	own       wakerID
+	selfWoken bool
+}
+
+// wakerID identifies a Waker by its interface words (itab and pointer), as
+// frameID does a future: two compares, no runtime call, no write barrier.
+type wakerID struct{ tab, data uintptr }
+
+func wakerIDOf(w Waker) wakerID { return *(*wakerID)(unsafe.Pointer(&w)) }
+
+// wakeSelf is cx.Waker().Wake() for a leaf that returns pending only to
+// yield (YieldNow, a spent budget). Where cx's waker is still the one its
+// driver installed for this poll (no combinator replaced it) and that driver
+// reads selfWoken after the poll, the wake-up is a store into cx: the driver
+// then reschedules the task or polls its main future again exactly as if the
+// waker had been woken during the poll, without the waker's atomic
+// operations. Otherwise it wakes cx's waker.
+func (cx *Context) wakeSelf() {
+	if cx.own != (wakerID{}) && wakerIDOf(cx.waker) == cx.own {
+		cx.selfWoken = true
+		return
+	}
+	cx.waker.Wake()
+}
+
+// ownPoll prepares cx for a poll by a driver that handles selfWoken: the
+// waker in cx is the one that driver installed for the poll.
+func (cx *Context) ownPoll() {
+	cx.own = wakerIDOf(cx.waker)
+	cx.selfWoken = false
+}
+
+// endOwnPoll ends such a poll and reports whether the polled future woke
+// itself through wakeSelf.
+func (cx *Context) endOwnPoll() bool {
+	cx.own = wakerID{}
+	woken := cx.selfWoken
+	cx.selfWoken = false
+	return woken
 }
 
 // NewContext returns a Context for hand-written executors and tests: its

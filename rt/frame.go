@@ -71,14 +71,21 @@ func (cx *Context) ExitFrame(parent any, child Frame, ready, fresh bool) {
 		cx.top = idOf(parent)
 		return
 	}
-	if fresh {
-		return
+	if !fresh {
+		cx.record(child)
 	}
+}
+
+// record records a pending frame for its driver (see ExitFrame).
+func (cx *Context) record(f Frame) {
 	if s := cx.stack; s != nil {
-		s.frames = append(s.frames, child)
+		if len(s.frames) == cap(s.frames) {
+			s.grow()
+		}
+		s.frames = append(s.frames, f)
 		return
 	}
-	cx.pushed = append(cx.pushed, child)
+	cx.pushed = append(cx.pushed, f)
 }
 
 // frameStack is a driver's stack of suspended frames, outermost first; the
@@ -140,6 +147,17 @@ func (s *frameStack) run(cx *Context) bool {
 	return true
 }
 
+// grow doubles the stack's capacity. append alone grows a large slice by a
+// quarter at a time: a recursion that goes d frames deep in one descent
+// would copy the stack about 5d times instead of 2d.
+//
+//go:noinline
+func (s *frameStack) grow() {
+	frames := make([]Frame, len(s.frames), 2*cap(s.frames)+8)
+	copy(frames, s.frames)
+	s.frames = frames
+}
+
 // push pushes the frames recorded during one poll: innermost first in p.
 func (s *frameStack) push(p []Frame) {
 	for i := len(p) - 1; i >= 0; i-- {
@@ -164,6 +182,7 @@ func adoptRoot(cx *Context, fs **frameStack) {
 
 // getStack returns an empty frame stack: one cx keeps, or a new one.
 func (cx *Context) getStack() *frameStack {
+	cx.checkGC()
 	if n := len(cx.spare); n > 0 {
 		s := cx.spare[n-1]
 		cx.spare[n-1] = nil
@@ -176,9 +195,12 @@ func (cx *Context) getStack() *frameStack {
 // putStack keeps an empty stack (its popped slots are nil) for the next
 // driver polled with cx that suspends deep, so that a task going deep and
 // back at every suspension allocates nothing in steady state. A stack that
-// grew past maxKeptPushed frames is left to the GC.
+// grew past maxKeptPushed frames is kept only until the next garbage
+// collection (checkGC), so that a recursion that goes deep again and again
+// does not grow a stack from scratch each time, and one that went deep once
+// does not keep it.
 func (cx *Context) putStack(s *frameStack) {
-	if cap(s.frames) <= maxKeptPushed && len(cx.spare) < maxSpareStacks {
+	if len(cx.spare) < maxSpareStacks {
 		cx.spare = append(cx.spare, s)
 	}
 }

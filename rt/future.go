@@ -57,7 +57,7 @@ func (y *YieldNowFuture) Poll(cx *Context) (struct{}, bool) {
 	}
 	y.yielded = true
 	cx.ConsumeBudget() // pending either way; the unit is spent
-	cx.Waker().Wake()
+	cx.wakeSelf()
 	return struct{}{}, false
 }
 

@@ -203,24 +203,33 @@ func (c *worker) adopt(h *taskHeader) {
 // drive runs tasks until pollMain reports the main future ready, or, for a
 // background runtime (pollMain == nil), until the runtime has no tasks left.
 func (s *currentThread) drive(c *worker, pollMain func() bool) {
+	// again: the main future woke itself during its last poll through
+	// Context.wakeSelf (a yield), which is mainWoken without its atomics.
+	again := false
 	for {
-		if pollMain != nil && s.mainWoken.Swap(false) {
+		if pollMain != nil && (again || s.mainWoken.Swap(false)) {
 			if pollMain() {
 				return
 			}
+			again = c.cx.endOwnPoll()
 		}
-		if n := c.runBatch(s.eventInterval, (*worker).nextCT); n > 0 {
-			s.flush(c)
-			if n == s.eventInterval {
-				s.pollDriver(c)
+		// A batch only where a task is queued: a main future that yields
+		// to itself finds none most of the time, and skips the batch's
+		// deferred recover and tick.
+		if c.local.len() != 0 || s.r.inject.len() != 0 {
+			if n := c.runBatch(s.eventInterval, (*worker).nextCT); n > 0 {
+				s.flush(c)
+				if n == s.eventInterval {
+					s.pollDriver(c)
+				}
+				continue
 			}
-			continue
 		}
 		if pollMain == nil {
 			if c.owned.n == 0 && s.stopBackground() {
 				return
 			}
-		} else if s.mainWoken.Load() {
+		} else if again || s.mainWoken.Load() {
 			continue
 		}
 		s.park(c, pollMain != nil)
@@ -265,6 +274,7 @@ func (s *currentThread) blockOn(main func(cx *Context) bool) {
 	driverFrame(func() {
 		s.drive(c, func() bool {
 			c.cx.reset(w)
+			c.cx.ownPoll()
 			c.stats.mainPolls++
 			return main(&c.cx)
 		})

@@ -208,7 +208,7 @@ func TestStateRacesWithShutdown(t *testing.T) {
 					t.Errorf("seed %d: concurrent run", seed)
 				}
 				running.Add(-1)
-				switch s.endPoll() {
+				switch s.endPoll(false) {
 				case endPollReschedule:
 					push()
 				case endPollCancel:

@@ -158,8 +158,15 @@ const (
 	endPollCancel                          // cancel it now (RUNNING is kept)
 )
 
-// endPoll is called by the runner after a poll returned pending.
-func (s *taskState) endPoll() endPollResult {
+// endPoll is called by the runner after a poll returned pending. woken says
+// that the task woke itself during the poll through Context.wakeSelf (a
+// yield), which had not set NOTIFIED: it counts as a wake landing while
+// running, so the one CAS here takes Running to Scheduled.
+func (s *taskState) endPoll(woken bool) endPollResult {
+	var notify uint32
+	if woken {
+		notify = stateNotified
+	}
 	for {
 		cur := s.v.Load()
 		if debug && cur&(stateRunning|stateComplete) != stateRunning {
@@ -168,9 +175,9 @@ func (s *taskState) endPoll() endPollResult {
 		if cur&stateCancelled != 0 {
 			return endPollCancel
 		}
-		next := cur &^ stateRunning
+		next := cur&^stateRunning | notify
 		if s.v.CompareAndSwap(cur, next) {
-			if cur&stateNotified != 0 {
+			if next&stateNotified != 0 {
 				return endPollReschedule
 			}
 			return endPollIdle

@@ -19,11 +19,27 @@ func TestStateTransitions(t *testing.T) {
 	if s.wake() || s.load() != stateRunning|stateNotified {
 		t.Fatalf("wake while running: %s", stateString(s.load()))
 	}
-	if got := s.endPoll(); got != endPollReschedule || s.load() != stateNotified {
+	if got := s.endPoll(false); got != endPollReschedule || s.load() != stateNotified {
 		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
 	}
 	s.startRun()
-	if got := s.endPoll(); got != endPollIdle || s.load() != 0 {
+	if got := s.endPoll(false); got != endPollIdle || s.load() != 0 {
+		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
+	}
+	// A yield (Context.wakeSelf) during the poll: Running -> Scheduled in
+	// endPoll, with or without a wake that landed as well.
+	s.v.Store(stateNotified)
+	s.startRun()
+	if got := s.endPoll(true); got != endPollReschedule || s.load() != stateNotified {
+		t.Fatalf("endPoll(woken) = %d, state %s", got, stateString(s.load()))
+	}
+	s.startRun()
+	s.wake()
+	if got := s.endPoll(true); got != endPollReschedule || s.load() != stateNotified {
+		t.Fatalf("endPoll(woken) after a wake = %d, state %s", got, stateString(s.load()))
+	}
+	s.startRun()
+	if got := s.endPoll(false); got != endPollIdle || s.load() != 0 {
 		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
 	}
 	if !s.wake() || s.load() != stateNotified {
@@ -33,7 +49,7 @@ func TestStateTransitions(t *testing.T) {
 	if s.abort() || s.load() != stateRunning|stateCancelled {
 		t.Fatalf("abort while running: %s", stateString(s.load()))
 	}
-	if got := s.endPoll(); got != endPollCancel {
+	if got := s.endPoll(false); got != endPollCancel {
 		t.Fatalf("endPoll after abort = %d", got)
 	}
 	s.complete(true)
@@ -73,7 +89,7 @@ func TestStateTransitions(t *testing.T) {
 	if running.shutdown() || running.load() != stateRunning|stateCancelled {
 		t.Fatalf("shutdown of Running: %s", stateString(running.load()))
 	}
-	if running.shutdown() || running.endPoll() != endPollCancel {
+	if running.shutdown() || running.endPoll(false) != endPollCancel {
 		t.Fatal("second shutdown must be a no-op; endPoll must cancel")
 	}
 }
@@ -120,7 +136,7 @@ func TestStateConcurrent(t *testing.T) {
 					s.complete(false)
 					return
 				}
-				switch s.endPoll() {
+				switch s.endPoll(false) {
 				case endPollReschedule:
 					push()
 				case endPollCancel:

@@ -212,6 +212,7 @@ func (t *task[T]) run(w *worker) {
 	}
 	cx := &w.cx
 	cx.waker = t
+	cx.ownPoll()
 	cx.task = &t.taskHeader
 	cx.exhausted = false
 	w.stats.polls++
@@ -222,6 +223,7 @@ func (t *task[T]) run(w *worker) {
 	v, ok := drive(cx, t.frameSlot(), t.fut)
 	w.polling = nil
 	cx.task = nil
+	yielded := cx.endOwnPoll()
 	if cx.exhausted {
 		w.stats.budgetYields++
 	}
@@ -230,7 +232,7 @@ func (t *task[T]) run(w *worker) {
 		t.finish(w, nil, false)
 		return
 	}
-	switch t.state.endPoll() {
+	switch t.state.endPoll(yielded) {
 	case endPollIdle:
 	case endPollReschedule:
 		w.reschedule(&t.taskHeader)

@@ -215,6 +215,9 @@ func (e *emitter) twins() {
 		e.w.tparamDecl(tps) // a method's type parameters are its receiver's
 	}
 	p("(", plist.code, ") ", g.futureOf(ir.out), " {\nreturn &", self, "{", strings.Join(inits, ", "), "}\n}\n\n")
+	if fn.newName != "" {
+		e.pooled(plist.code, inits)
+	}
 	if fn.initName != "" {
 		// The future by value, for callers in the package that hold it
 		// inline (inline.go); only plain functions, so no receiver.
@@ -223,6 +226,50 @@ func (e *emitter) twins() {
 		e.w.tparamDecl(tps)
 		p("(", plist.code, ") ", self, " {\nreturn ", self, "{", strings.Join(inits, ", "), "}\n}\n\n")
 	}
+}
+
+// pooled writes, for a plain function that a caller of the package awaits
+// through a pointer (recursion; inline.go's poolable), the rt.FramePool of
+// its futures and the constructor that callers use instead of the twin: the
+// future that the polling Context's pool keeps, or a new one. params is the
+// twin's parameter list, inits its field initializers (name: value).
+func (e *emitter) pooled(params code, inits []string) {
+	ir, p := e.ir, e.p
+	fn := ir.fn
+	// Names for the Context and the future that no parameter has.
+	taken := map[string]bool{}
+	for _, v := range ir.params {
+		if v != nil {
+			taken[v.name] = true
+		}
+	}
+	fresh := func(base string) string {
+		n := base
+		for i := 2; taken[n]; i++ {
+			n = base + "_" + itoa(i)
+		}
+		taken[n] = true
+		return n
+	}
+	cx, fut := fresh("cx"), fresh("fut")
+	p("// ", fn.poolName, " keeps the futures of completed calls of ", e.display, " for reuse by\n")
+	p("// its callers in the package, which await it through a pointer; see rt.FramePool.\n")
+	p("var ", fn.poolName, " ")
+	e.rt("FramePool")
+	p("[", ir.futName, "]\n\n")
+	p("// ", fn.newName, " makes ", e.display, "'s future for an async caller of the package that\n")
+	p("// holds it through a pointer: one that ", fn.poolName, " keeps for ", cx, ", or a new one.\n")
+	p("func ", fn.newName, "(", cx, " *")
+	e.rt("Context")
+	if !params.empty() {
+		p(", ", params)
+	}
+	p(") *", ir.futName, " {\n", fut, " := ", fn.poolName, ".Get(", cx, ")\n")
+	for _, in := range inits {
+		name, val, _ := strings.Cut(in, ": ")
+		p(fut, ".", name, " = ", val, "\n")
+	}
+	p("return ", fut, "\n}\n\n")
 }
 
 // poll writes Poll: the locals, then a loop over a switch with one case
@@ -321,8 +368,13 @@ func (e *emitter) state(i int, blk *block) {
 		if r.driven() {
 			p(resetMark, "if ", ir.nDriven, " {\n", ir.nCx, ".ExitFrame(", f, ", ", held.code, ", ", ir.nReady, ", ", ir.nFresh, ")\n}\n")
 		}
-		p(resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n",
-			f, ".", r.field, " = ")
+		p(resetMark, "if !", ir.nReady, " {\n", f, ".", ir.nState, " = ", blk.state, "\nreturn ", ir.nZero, ", ", g.univ("false"), "\n}\n")
+		if r.frame != nil && r.child == nil && r.frame.newName != "" {
+			// Made by the callee's pooled constructor (expr.go's await):
+			// done, with its output taken, it goes back to the pool.
+			p(r.frame.poolName, ".Put(", ir.nCx, ", ", held.code, ")\n")
+		}
+		p(f, ".", r.field, " = ")
 		if r.byValue != nil {
 			e.w.zero(r.byValue)
 		} else {

@@ -249,6 +249,11 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 			init = &ast.IndexListExpr{X: init, Indices: idx}
 		}
 		cc.Fun = init
+	case frame != nil && frame.newName != "":
+		// The callee's future from its pool (inline.go's poolable), by its
+		// own type: a frame (emit.go), given back to the pool once done.
+		cc.Fun = ast.NewIdent(frame.newName)
+		cc.Args = append([]ast.Expr{ast.NewIdent(l.nCx)}, cc.Args...)
 	case frame != nil:
 		// The twin's future, by its own type: a frame (emit.go).
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")

@@ -28,6 +28,9 @@ type asyncFunc struct {
 	initName string                    // the by-value constructor, when a caller inlines it
 	frame    bool                      // an async function of the package awaits it: its future is an rt.Frame
 	futType  types.Type                // futName as a go/types type (layout.go), made on demand
+	// A caller of the package holds its future by pointer (recursion): the
+	// constructor that takes it from the rt.FramePool named poolName.
+	newName, poolName string
 
 	closure  *closureInfo // an async closure (closure.go), nil for a declared function
 	closures []*asyncFunc // the async closures directly in its body (check)

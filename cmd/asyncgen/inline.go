@@ -55,11 +55,24 @@ func (g *pkgGen) prepare(files []*outFile) {
 	for _, fn := range all {
 		for _, c := range fn.callees {
 			c.frame = true
-			if g.inlinable(fn, c) && c.initName == "" {
+			inl := g.inlinable(fn, c)
+			if inl && c.initName == "" {
 				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
+			}
+			if !inl && c.newName == "" && g.poolable(c) {
+				c.newName = g.uniqueTypeName("new" + upperFirst(c.futName))
+				c.poolName = g.uniqueTypeName(lowerFirst(c.futName) + "Pool")
 			}
 		}
 	}
+}
+
+// poolable reports whether a caller that holds c's future by pointer (c can
+// reach it again: recursion) takes it from an rt.FramePool, which recycles
+// the futures of completed calls, instead of from the twin, which allocates
+// one per call: for plain, non-generic functions.
+func (g *pkgGen) poolable(c *asyncFunc) bool {
+	return c.decl.Recv == nil && !c.failed && c.sig.TypeParams().Len() == 0
 }
 
 // checkSafe runs check, turning a generator panic into an error.

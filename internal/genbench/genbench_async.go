@@ -181,6 +181,19 @@ func ChainAsync(depth int, x int) rt.Future[int] {
 	return &chainFuture{depth: depth, x: x}
 }
 
+// chainFuturePool keeps the futures of completed calls of Chain for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var chainFuturePool rt.FramePool[chainFuture]
+
+// newChainFuture makes Chain's future for an async caller of the package that
+// holds it through a pointer: one that chainFuturePool keeps for cx, or a new one.
+func newChainFuture(cx *rt.Context, depth int, x int) *chainFuture {
+	fut := chainFuturePool.Get(cx)
+	fut.depth = depth
+	fut.x = x
+	return fut
+}
+
 // Poll advances Chain to its next suspension point; see rt.Future.
 func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -193,22 +206,22 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Chain starts
 			/*line genbench.go:38:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:196:5*/ state = 3
+				/*line genbench_async.go:209:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:39:10*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:202:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:215:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:39:10
-			/*line genbench_async.go:206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:39:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line genbench_async.go:208:4*/ if driven {
+			/*line genbench_async.go:221:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line genbench_async.go:211:4*/ if !ready {
+			/*line genbench_async.go:224:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -219,29 +232,30 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:39:3*/ return r, true
 			}
 		case 3:
-			/*line genbench.go:41:9*/ fut.aw0 = ChainAsync(fut.depth-1, fut.x).(*chainFuture)
-			/*line genbench_async.go:223:4*/ fresh = true
+			/*line genbench.go:41:9*/ fut.aw0 = newChainFuture(cx, fut.depth-1, fut.x)
+			/*line genbench_async.go:236:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:41:9
-			/*line genbench_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:41:9*/ r_2, ready = fut.aw0.(*chainFuture).Poll(cx)
-			/*line genbench_async.go:228:4*/ if driven {
+			/*line genbench_async.go:241:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chainFuture), ready, fresh)
 			}
-			/*line genbench_async.go:231:4*/ if !ready {
+			/*line genbench_async.go:244:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			chainFuturePool.Put(cx, fut.aw0.(*chainFuture))
 			fut.aw0 = nil
 			{
 				/*line genbench.go:41:2*/ fut.state = -1
 				/*line genbench.go:41:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:241:4*/ fut.state = -1
+			/*line genbench_async.go:255:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:244:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:258:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -302,16 +316,16 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L1 starts
 			/*line genbench.go:49:29*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:305:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:319:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:49:29
-			/*line genbench_async.go:309:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:49:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:311:4*/ if driven {
+			/*line genbench_async.go:325:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:314:4*/ if !ready {
+			/*line genbench_async.go:328:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -322,10 +336,10 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:49:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:325:4*/ fut.state = -1
+			/*line genbench_async.go:339:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:328:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:342:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -384,16 +398,16 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L2 starts
 			/*line genbench.go:52:29*/ fut.c_l1 = initL1Future(fut.x)
-			/*line genbench_async.go:387:4*/ fut.aw0 = &fut.c_l1
+			/*line genbench_async.go:401:4*/ fut.aw0 = &fut.c_l1
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:52:29
-			/*line genbench_async.go:391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:405:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:52:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:393:4*/ if driven {
+			/*line genbench_async.go:407:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:396:4*/ if !ready {
+			/*line genbench_async.go:410:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -404,10 +418,10 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:52:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:407:4*/ fut.state = -1
+			/*line genbench_async.go:421:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:410:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:424:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -466,16 +480,16 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L3 starts
 			/*line genbench.go:55:29*/ fut.c_l2 = initL2Future(fut.x)
-			/*line genbench_async.go:469:4*/ fut.aw0 = &fut.c_l2
+			/*line genbench_async.go:483:4*/ fut.aw0 = &fut.c_l2
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:55:29
-			/*line genbench_async.go:473:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:487:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:55:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:475:4*/ if driven {
+			/*line genbench_async.go:489:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:478:4*/ if !ready {
+			/*line genbench_async.go:492:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -486,10 +500,10 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:55:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:489:4*/ fut.state = -1
+			/*line genbench_async.go:503:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:492:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:506:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -548,16 +562,16 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L4 starts
 			/*line genbench.go:58:29*/ fut.c_l3 = initL3Future(fut.x)
-			/*line genbench_async.go:551:4*/ fut.aw0 = &fut.c_l3
+			/*line genbench_async.go:565:4*/ fut.aw0 = &fut.c_l3
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:58:29
-			/*line genbench_async.go:555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:58:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:557:4*/ if driven {
+			/*line genbench_async.go:571:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:560:4*/ if !ready {
+			/*line genbench_async.go:574:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -568,10 +582,10 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:58:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:571:4*/ fut.state = -1
+			/*line genbench_async.go:585:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:574:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:588:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -630,16 +644,16 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L5 starts
 			/*line genbench.go:61:29*/ fut.c_l4 = initL4Future(fut.x)
-			/*line genbench_async.go:633:4*/ fut.aw0 = &fut.c_l4
+			/*line genbench_async.go:647:4*/ fut.aw0 = &fut.c_l4
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:61:29
-			/*line genbench_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:61:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:639:4*/ if driven {
+			/*line genbench_async.go:653:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:642:4*/ if !ready {
+			/*line genbench_async.go:656:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -650,10 +664,10 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:61:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:653:4*/ fut.state = -1
+			/*line genbench_async.go:667:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:656:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:670:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -712,16 +726,16 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L6 starts
 			/*line genbench.go:64:29*/ fut.c_l5 = initL5Future(fut.x)
-			/*line genbench_async.go:715:4*/ fut.aw0 = &fut.c_l5
+			/*line genbench_async.go:729:4*/ fut.aw0 = &fut.c_l5
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:64:29
-			/*line genbench_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:64:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:721:4*/ if driven {
+			/*line genbench_async.go:735:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:724:4*/ if !ready {
+			/*line genbench_async.go:738:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -732,10 +746,10 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:64:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:735:4*/ fut.state = -1
+			/*line genbench_async.go:749:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:738:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:752:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -794,16 +808,16 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L7 starts
 			/*line genbench.go:67:29*/ fut.c_l6 = initL6Future(fut.x)
-			/*line genbench_async.go:797:4*/ fut.aw0 = &fut.c_l6
+			/*line genbench_async.go:811:4*/ fut.aw0 = &fut.c_l6
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:67:29
-			/*line genbench_async.go:801:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:67:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:803:4*/ if driven {
+			/*line genbench_async.go:817:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:806:4*/ if !ready {
+			/*line genbench_async.go:820:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -814,10 +828,10 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:67:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:817:4*/ fut.state = -1
+			/*line genbench_async.go:831:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:820:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:834:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -876,16 +890,16 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L8 starts
 			/*line genbench.go:70:29*/ fut.c_l7 = initL7Future(fut.x)
-			/*line genbench_async.go:879:4*/ fut.aw0 = &fut.c_l7
+			/*line genbench_async.go:893:4*/ fut.aw0 = &fut.c_l7
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:70:29
-			/*line genbench_async.go:883:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:897:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:70:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:885:4*/ if driven {
+			/*line genbench_async.go:899:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:888:4*/ if !ready {
+			/*line genbench_async.go:902:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -896,10 +910,10 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:70:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:899:4*/ fut.state = -1
+			/*line genbench_async.go:913:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:902:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:916:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -958,16 +972,16 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L9 starts
 			/*line genbench.go:73:29*/ fut.c_l8 = initL8Future(fut.x)
-			/*line genbench_async.go:961:4*/ fut.aw0 = &fut.c_l8
+			/*line genbench_async.go:975:4*/ fut.aw0 = &fut.c_l8
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:73:29
-			/*line genbench_async.go:965:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:73:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:967:4*/ if driven {
+			/*line genbench_async.go:981:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:970:4*/ if !ready {
+			/*line genbench_async.go:984:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -978,10 +992,10 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:73:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:981:4*/ fut.state = -1
+			/*line genbench_async.go:995:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:984:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:998:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1034,16 +1048,16 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L10 starts
 			/*line genbench.go:76:30*/ fut.c_l9 = initL9Future(fut.x)
-			/*line genbench_async.go:1037:4*/ fut.aw0 = &fut.c_l9
+			/*line genbench_async.go:1051:4*/ fut.aw0 = &fut.c_l9
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:76:30
-			/*line genbench_async.go:1041:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1055:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:76:30*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1043:4*/ if driven {
+			/*line genbench_async.go:1057:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1046:4*/ if !ready {
+			/*line genbench_async.go:1060:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1054,7 +1068,7 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:76:23*/ return r + 1, true
 			}
 		default:
-			/*line genbench_async.go:1057:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1071:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1102,56 +1116,56 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // FanOut starts
 			/*line genbench.go:82:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
 			/*line genbench.go:83:2*/ fut.i = 0
-			/*line genbench_async.go:1105:4*/ fallthrough
+			/*line genbench_async.go:1119:4*/ fallthrough
 		case 1:
 			/*line genbench.go:83:17*/ if !(fut.i < len(fut.hs)) {
-				/*line genbench_async.go:1108:5*/ state = 5
+				/*line genbench_async.go:1122:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:1114:4*/ fallthrough
+			/*line genbench_async.go:1128:4*/ fallthrough
 		case 3: // resumes at genbench.go:84:11
 			/*line genbench.go:84:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line genbench_async.go:1117:4*/ if !ready {
+			/*line genbench_async.go:1131:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:84:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:1123:4*/ fallthrough
+			/*line genbench_async.go:1137:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1125:4*/ fut.i++
-			/*line genbench_async.go:1126:4*/ state = 1
+			/*line genbench_async.go:1139:4*/ fut.i++
+			/*line genbench_async.go:1140:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:86:2*/ fut.i = 0
 			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1131:4*/ fallthrough
+			/*line genbench_async.go:1145:4*/ fallthrough
 		case 6:
 			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1134:5*/ state = 10
+				/*line genbench_async.go:1148:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:1139:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:1153:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1141:4*/ fallthrough
+			/*line genbench_async.go:1155:4*/ fallthrough
 		case 8: // resumes at genbench.go:88:11
 			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line genbench_async.go:1144:4*/ if !ready {
+			/*line genbench_async.go:1158:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:88:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:89:3*/ fut.i += v
-			/*line genbench_async.go:1151:4*/ fallthrough
+			/*line genbench_async.go:1165:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:1153:4*/ fut.i_2++
-			/*line genbench_async.go:1154:4*/ state = 6
+			/*line genbench_async.go:1167:4*/ fut.i_2++
+			/*line genbench_async.go:1168:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -1159,7 +1173,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:1162:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1176:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1210,11 +1224,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1213:4*/ fut.open = nil
+			/*line genbench_async.go:1227:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1217:4*/ if !ready {
+			/*line genbench_async.go:1231:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1224,10 +1238,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1227:4*/ fut.state = -1
+			/*line genbench_async.go:1241:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1230:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1244:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1271,6 +1285,19 @@ func DeepAsync(depth int, n int) rt.Future[int] {
 	return &deepFuture{depth: depth, n: n}
 }
 
+// deepFuturePool keeps the futures of completed calls of Deep for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var deepFuturePool rt.FramePool[deepFuture]
+
+// newDeepFuture makes Deep's future for an async caller of the package that
+// holds it through a pointer: one that deepFuturePool keeps for cx, or a new one.
+func newDeepFuture(cx *rt.Context, depth int, n int) *deepFuture {
+	fut := deepFuturePool.Get(cx)
+	fut.depth = depth
+	fut.n = n
+	return fut
+}
+
 // Poll advances Deep to its next suspension point; see rt.Future.
 func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -1283,22 +1310,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1286:5*/ state = 3
+				/*line genbench_async.go:1313:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1292:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1319:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1296:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1298:4*/ if driven {
+			/*line genbench_async.go:1325:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1301:4*/ if !ready {
+			/*line genbench_async.go:1328:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1309,29 +1336,30 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:126:3*/ return r, true
 			}
 		case 3:
-			/*line genbench.go:128:9*/ fut.aw0 = DeepAsync(fut.depth-1, fut.n).(*deepFuture)
-			/*line genbench_async.go:1313:4*/ fresh = true
+			/*line genbench.go:128:9*/ fut.aw0 = newDeepFuture(cx, fut.depth-1, fut.n)
+			/*line genbench_async.go:1340:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1316:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1343:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1318:4*/ if driven {
+			/*line genbench_async.go:1345:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1321:4*/ if !ready {
+			/*line genbench_async.go:1348:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			deepFuturePool.Put(cx, fut.aw0.(*deepFuture))
 			fut.aw0 = nil
 			{
 				/*line genbench.go:128:2*/ fut.state = -1
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1331:4*/ fut.state = -1
+			/*line genbench_async.go:1359:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1334:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1362:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1377,6 +1405,19 @@ func DeepIdleAsync(depth int, open *bool) rt.Future[int] {
 	return &deepIdleFuture{depth: depth, open: open}
 }
 
+// deepIdleFuturePool keeps the futures of completed calls of DeepIdle for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var deepIdleFuturePool rt.FramePool[deepIdleFuture]
+
+// newDeepIdleFuture makes DeepIdle's future for an async caller of the package that
+// holds it through a pointer: one that deepIdleFuturePool keeps for cx, or a new one.
+func newDeepIdleFuture(cx *rt.Context, depth int, open *bool) *deepIdleFuture {
+	fut := deepIdleFuturePool.Get(cx)
+	fut.depth = depth
+	fut.open = open
+	return fut
+}
+
 // Poll advances DeepIdle to its next suspension point; see rt.Future.
 func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -1389,23 +1430,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1392:5*/ state = 3
+				/*line genbench_async.go:1433:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1398:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1439:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1403:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1405:4*/ if driven {
+			/*line genbench_async.go:1446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1408:4*/ if !ready {
+			/*line genbench_async.go:1449:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1416,30 +1457,31 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:137:3*/ return r, true
 			}
 		case 3:
-			/*line genbench.go:139:9*/ fut.aw0 = DeepIdleAsync(fut.depth-1, fut.open).(*deepIdleFuture)
-			/*line genbench_async.go:1420:4*/ fresh = true
+			/*line genbench.go:139:9*/ fut.aw0 = newDeepIdleFuture(cx, fut.depth-1, fut.open)
+			/*line genbench_async.go:1461:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1465:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1426:4*/ if driven {
+			/*line genbench_async.go:1467:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1429:4*/ if !ready {
+			/*line genbench_async.go:1470:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			deepIdleFuturePool.Put(cx, fut.aw0.(*deepIdleFuture))
 			fut.aw0 = nil
 			{
 				/*line genbench.go:139:2*/ fut.state = -1
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1439:4*/ fut.state = -1
+			/*line genbench_async.go:1481:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1442:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1484:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1496,30 +1538,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1499:4*/ fut.i = 0
-			/*line genbench_async.go:1500:4*/ fallthrough
+			/*line genbench_async.go:1541:4*/ fut.i = 0
+			/*line genbench_async.go:1542:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1503:5*/ state = 5
+				/*line genbench_async.go:1545:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1509:4*/ fallthrough
+			/*line genbench_async.go:1551:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1512:4*/ if !ready {
+			/*line genbench_async.go:1554:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1519:4*/ fallthrough
+			/*line genbench_async.go:1561:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1521:4*/ fut.i++
-			/*line genbench_async.go:1522:4*/ state = 1
+			/*line genbench_async.go:1563:4*/ fut.i++
+			/*line genbench_async.go:1564:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1527,7 +1569,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1530:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1572:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1573,30 +1615,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1576:4*/ fut.i = 0
-			/*line genbench_async.go:1577:4*/ fallthrough
+			/*line genbench_async.go:1618:4*/ fut.i = 0
+			/*line genbench_async.go:1619:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1580:5*/ state = 5
+				/*line genbench_async.go:1622:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1586:4*/ fallthrough
+			/*line genbench_async.go:1628:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1589:4*/ if !ready {
+			/*line genbench_async.go:1631:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1596:4*/ fallthrough
+			/*line genbench_async.go:1638:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1598:4*/ fut.i++
-			/*line genbench_async.go:1599:4*/ state = 1
+			/*line genbench_async.go:1640:4*/ fut.i++
+			/*line genbench_async.go:1641:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1604,7 +1646,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1607:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1649:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1648,13 +1690,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1651:4*/ fallthrough
+			/*line genbench_async.go:1693:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1654:4*/ fallthrough
+			/*line genbench_async.go:1696:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1657:4*/ if !ready {
+			/*line genbench_async.go:1699:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1668,18 +1710,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1671:4*/ fallthrough
+			/*line genbench_async.go:1713:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1674:4*/ if !ready {
+			/*line genbench_async.go:1716:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1679:4*/ state = 1
+			/*line genbench_async.go:1721:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1682:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1724:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1739,10 +1781,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnAsync(PongAsync(prx, qtx))
-			/*line genbench_async.go:1742:4*/ fallthrough
+			/*line genbench_async.go:1784:4*/ fallthrough
 		case 1: // resumes at genbench.go:193:7
 			/*line genbench.go:193:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1745:4*/ if !ready {
+			/*line genbench_async.go:1787:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1750,48 +1792,48 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:193:2*/ fut.h = r
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1753:4*/ fut.i = 0
-			/*line genbench_async.go:1754:4*/ fallthrough
+			/*line genbench_async.go:1795:4*/ fut.i = 0
+			/*line genbench_async.go:1796:4*/ fallthrough
 		case 2:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1757:5*/ state = 7
+				/*line genbench_async.go:1799:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:1763:4*/ fallthrough
+			/*line genbench_async.go:1805:4*/ fallthrough
 		case 4: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1766:4*/ if !ready {
+			/*line genbench_async.go:1808:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:1772:4*/ fallthrough
+			/*line genbench_async.go:1814:4*/ fallthrough
 		case 5: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1775:4*/ if !ready {
+			/*line genbench_async.go:1817:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:1781:4*/ fallthrough
+			/*line genbench_async.go:1823:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:1783:4*/ fut.i++
-			/*line genbench_async.go:1784:4*/ state = 2
+			/*line genbench_async.go:1825:4*/ fut.i++
+			/*line genbench_async.go:1826:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:199:2*/ take(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:1789:4*/ fut.qrx = nil
+			/*line genbench_async.go:1831:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:1794:4*/ if !ready {
+			/*line genbench_async.go:1836:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1801,7 +1843,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:1804:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1846:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1855,13 +1897,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:1858:4*/ fallthrough
+			/*line genbench_async.go:1900:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:1861:4*/ fallthrough
+			/*line genbench_async.go:1903:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:1864:4*/ if !ready {
+			/*line genbench_async.go:1906:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1875,18 +1917,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:1878:4*/ fallthrough
+			/*line genbench_async.go:1920:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:1881:4*/ if !ready {
+			/*line genbench_async.go:1923:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:1886:4*/ state = 1
+			/*line genbench_async.go:1928:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1889:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1931:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1940,10 +1982,10 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnAsync(PongTwinAsync(prx, qtx))
-			/*line genbench_async.go:1943:4*/ fallthrough
+			/*line genbench_async.go:1985:4*/ fallthrough
 		case 1: // resumes at genbench.go:223:7
 			/*line genbench.go:223:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1946:4*/ if !ready {
+			/*line genbench_async.go:1988:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1951,48 +1993,48 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:223:2*/ fut.h = r
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1954:4*/ fut.i = 0
-			/*line genbench_async.go:1955:4*/ fallthrough
+			/*line genbench_async.go:1996:4*/ fut.i = 0
+			/*line genbench_async.go:1997:4*/ fallthrough
 		case 2:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1958:5*/ state = 7
+				/*line genbench_async.go:2000:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:1964:4*/ fallthrough
+			/*line genbench_async.go:2006:4*/ fallthrough
 		case 4: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:1967:4*/ if !ready {
+			/*line genbench_async.go:2009:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:1973:4*/ fallthrough
+			/*line genbench_async.go:2015:4*/ fallthrough
 		case 5: // resumes at genbench.go:227:7
 			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:1976:4*/ if !ready {
+			/*line genbench_async.go:2018:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:1982:4*/ fallthrough
+			/*line genbench_async.go:2024:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:1984:4*/ fut.i++
-			/*line genbench_async.go:1985:4*/ state = 2
+			/*line genbench_async.go:2026:4*/ fut.i++
+			/*line genbench_async.go:2027:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:229:2*/ take(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:1990:4*/ fut.qrx = nil
+			/*line genbench_async.go:2032:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:1995:4*/ if !ready {
+			/*line genbench_async.go:2037:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2002,7 +2044,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2005:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2047:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2057,59 +2099,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2060:4*/ fut.i = 0
-			/*line genbench_async.go:2061:4*/ fallthrough
+			/*line genbench_async.go:2102:4*/ fut.i = 0
+			/*line genbench_async.go:2103:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2064:5*/ state = 10
+				/*line genbench_async.go:2106:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2070:5*/ state = 5
+				/*line genbench_async.go:2112:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2076:4*/ fallthrough
+			/*line genbench_async.go:2118:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2079:4*/ if !ready {
+			/*line genbench_async.go:2121:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2084:4*/ state = 7
+			/*line genbench_async.go:2126:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2088:4*/ fallthrough
+			/*line genbench_async.go:2130:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2091:4*/ if !ready {
+			/*line genbench_async.go:2133:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2096:4*/ fallthrough
+			/*line genbench_async.go:2138:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2099:4*/ fallthrough
+			/*line genbench_async.go:2141:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2102:4*/ if !ready {
+			/*line genbench_async.go:2144:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2109:4*/ fallthrough
+			/*line genbench_async.go:2151:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2111:4*/ fut.i++
-			/*line genbench_async.go:2112:4*/ state = 1
+			/*line genbench_async.go:2153:4*/ fut.i++
+			/*line genbench_async.go:2154:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2117,7 +2159,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2120:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2162:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2176,59 +2218,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2179:4*/ fut.i = 0
-			/*line genbench_async.go:2180:4*/ fallthrough
+			/*line genbench_async.go:2221:4*/ fut.i = 0
+			/*line genbench_async.go:2222:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2183:5*/ state = 10
+				/*line genbench_async.go:2225:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2189:5*/ state = 5
+				/*line genbench_async.go:2231:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2195:4*/ fallthrough
+			/*line genbench_async.go:2237:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2198:4*/ if !ready {
+			/*line genbench_async.go:2240:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2203:4*/ state = 7
+			/*line genbench_async.go:2245:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2207:4*/ fallthrough
+			/*line genbench_async.go:2249:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2210:4*/ if !ready {
+			/*line genbench_async.go:2252:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2215:4*/ fallthrough
+			/*line genbench_async.go:2257:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2218:4*/ fallthrough
+			/*line genbench_async.go:2260:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2221:4*/ if !ready {
+			/*line genbench_async.go:2263:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2228:4*/ fallthrough
+			/*line genbench_async.go:2270:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2230:4*/ fut.i++
-			/*line genbench_async.go:2231:4*/ state = 1
+			/*line genbench_async.go:2272:4*/ fut.i++
+			/*line genbench_async.go:2273:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2236,7 +2278,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2239:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2281:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

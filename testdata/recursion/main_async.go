@@ -24,6 +24,18 @@ func FibAsync(n int) rt.Future[int] {
 	return &fibFuture{n: n}
 }
 
+// fibFuturePool keeps the futures of completed calls of Fib for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var fibFuturePool rt.FramePool[fibFuture]
+
+// newFibFuture makes Fib's future for an async caller of the package that
+// holds it through a pointer: one that fibFuturePool keeps for cx, or a new one.
+func newFibFuture(cx *rt.Context, n int) *fibFuture {
+	fut := fibFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initFibFuture makes Fib's future by value, for an async caller that holds it inline.
 func initFibFuture(n int) fibFuture {
 	return fibFuture{n: n}
@@ -41,16 +53,16 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fib starts
 			/*line main.go:16:2*/ calls++
 			/*line main.go:17:5*/ if !(fut.n < 2) {
-				/*line main_async.go:44:5*/ state = 3
+				/*line main_async.go:56:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:18:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:50:4*/ fallthrough
+			/*line main_async.go:62:4*/ fallthrough
 		case 2: // resumes at main.go:18:3
 			/*line main.go:18:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:53:4*/ if !ready {
+			/*line main_async.go:65:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -60,43 +72,45 @@ func (fut *fibFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:3*/ return fut.n, true
 			}
 		case 3:
-			/*line main.go:21:9*/ fut.aw0 = FibAsync(fut.n - 1).(*fibFuture)
-			/*line main_async.go:64:4*/ fresh = true
+			/*line main.go:21:9*/ fut.aw0 = newFibFuture(cx, fut.n-1)
+			/*line main_async.go:76:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:21:9
-			/*line main_async.go:67:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:79:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:21:9*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:69:4*/ if driven {
+			/*line main_async.go:81:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:72:4*/ if !ready {
+			/*line main_async.go:84:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			fibFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
-			/*line main.go:21:20*/ fut.aw0 = FibAsync(fut.n - 2).(*fibFuture)
-			/*line main_async.go:78:4*/ fresh = true
+			/*line main.go:21:20*/ fut.aw0 = newFibFuture(cx, fut.n-2)
+			/*line main_async.go:91:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:21:20
-			/*line main_async.go:81:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:94:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:21:20*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:83:4*/ if driven {
+			/*line main_async.go:96:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:86:4*/ if !ready {
+			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
+			fibFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:21:2*/ fut.state = -1
 				/*line main.go:21:2*/ return fut.r + r_2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:96:4*/ fut.state = -1
+			/*line main_async.go:110:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:99:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:113:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -140,6 +154,18 @@ func IsEvenAsync(n int) rt.Future[bool] {
 	return &isEvenFuture{n: n}
 }
 
+// isEvenFuturePool keeps the futures of completed calls of IsEven for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var isEvenFuturePool rt.FramePool[isEvenFuture]
+
+// newIsEvenFuture makes IsEven's future for an async caller of the package that
+// holds it through a pointer: one that isEvenFuturePool keeps for cx, or a new one.
+func newIsEvenFuture(cx *rt.Context, n int) *isEvenFuture {
+	fut := isEvenFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initIsEvenFuture makes IsEven's future by value, for an async caller that holds it inline.
 func initIsEvenFuture(n int) isEvenFuture {
 	return isEvenFuture{n: n}
@@ -162,37 +188,38 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:29:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:165:4*/ fallthrough
+			/*line main_async.go:191:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
 			/*line main.go:29:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:168:4*/ if !ready {
+			/*line main_async.go:194:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main.go:30:9*/ fut.aw0 = IsOddAsync(fut.n - 1).(*isOddFuture)
-			/*line main_async.go:174:4*/ fresh = true
+			/*line main.go:30:9*/ fut.aw0 = newIsOddFuture(cx, fut.n-1)
+			/*line main_async.go:200:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:30:9
-			/*line main_async.go:177:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:203:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:179:4*/ if driven {
+			/*line main_async.go:205:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:182:4*/ if !ready {
+			/*line main_async.go:208:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
+			isOddFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:30:2*/ fut.state = -1
 				/*line main.go:30:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:192:4*/ fut.state = -1
+			/*line main_async.go:219:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:195:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:222:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -235,6 +262,18 @@ func IsOddAsync(n int) rt.Future[bool] {
 	return &isOddFuture{n: n}
 }
 
+// isOddFuturePool keeps the futures of completed calls of IsOdd for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var isOddFuturePool rt.FramePool[isOddFuture]
+
+// newIsOddFuture makes IsOdd's future for an async caller of the package that
+// holds it through a pointer: one that isOddFuturePool keeps for cx, or a new one.
+func newIsOddFuture(cx *rt.Context, n int) *isOddFuture {
+	fut := isOddFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initIsOddFuture makes IsOdd's future by value, for an async caller that holds it inline.
 func initIsOddFuture(n int) isOddFuture {
 	return isOddFuture{n: n}
@@ -256,29 +295,30 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:36:3*/ return false, true
 				}
 			}
-			/*line main.go:38:9*/ fut.aw0 = IsEvenAsync(fut.n - 1).(*isEvenFuture)
-			/*line main_async.go:260:4*/ fresh = true
+			/*line main.go:38:9*/ fut.aw0 = newIsEvenFuture(cx, fut.n-1)
+			/*line main_async.go:299:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:9
-			/*line main_async.go:263:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:265:4*/ if driven {
+			/*line main_async.go:304:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
+			isEvenFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:38:2*/ fut.state = -1
 				/*line main.go:38:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:278:4*/ fut.state = -1
+			/*line main_async.go:318:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:281:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:321:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -321,6 +361,19 @@ func WalkAsync(t *Tree, out *[]int) rt.Future[struct{}] {
 	return &walkFuture{t: t, out: out}
 }
 
+// walkFuturePool keeps the futures of completed calls of Walk for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var walkFuturePool rt.FramePool[walkFuture]
+
+// newWalkFuture makes Walk's future for an async caller of the package that
+// holds it through a pointer: one that walkFuturePool keeps for cx, or a new one.
+func newWalkFuture(cx *rt.Context, t *Tree, out *[]int) *walkFuture {
+	fut := walkFuturePool.Get(cx)
+	fut.t = t
+	fut.out = out
+	return fut
+}
+
 // initWalkFuture makes Walk's future by value, for an async caller that holds it inline.
 func initWalkFuture(t *Tree, out *[]int) walkFuture {
 	return walkFuture{t: t, out: out}
@@ -341,55 +394,57 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:49:3*/ return struct{}{}, true
 				}
 			}
-			/*line main.go:51:2*/ fut.aw0 = WalkAsync(fut.t.L, fut.out).(*walkFuture)
-			/*line main_async.go:345:4*/ fresh = true
+			/*line main.go:51:2*/ fut.aw0 = newWalkFuture(cx, fut.t.L, fut.out)
+			/*line main_async.go:398:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:51:2
-			/*line main_async.go:348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:401:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:350:4*/ if driven {
+			/*line main_async.go:403:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:353:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
+			walkFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
 			/*line main.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:362:4*/ if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
-			/*line main.go:54:2*/ fut.aw0 = WalkAsync(fut.t.R, fut.out).(*walkFuture)
-			/*line main_async.go:369:4*/ fresh = true
+			/*line main.go:54:2*/ fut.aw0 = newWalkFuture(cx, fut.t.R, fut.out)
+			/*line main_async.go:423:4*/ fresh = true
 			fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
-			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:376:4*/ if driven {
+			/*line main_async.go:430:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:379:4*/ if !ready {
+			/*line main_async.go:433:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
+			walkFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line main_async.go:385:5*/ fut.state = -1
+				/*line main_async.go:440:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:389:4*/ fut.state = -1
+			/*line main_async.go:444:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:392:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:447:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -432,6 +487,18 @@ func DepthAsync(t *Tree) rt.Future[int] {
 	return &depthFuture{t: t}
 }
 
+// depthFuturePool keeps the futures of completed calls of Depth for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var depthFuturePool rt.FramePool[depthFuture]
+
+// newDepthFuture makes Depth's future for an async caller of the package that
+// holds it through a pointer: one that depthFuturePool keeps for cx, or a new one.
+func newDepthFuture(cx *rt.Context, t *Tree) *depthFuture {
+	fut := depthFuturePool.Get(cx)
+	fut.t = t
+	return fut
+}
+
 // initDepthFuture makes Depth's future by value, for an async caller that holds it inline.
 func initDepthFuture(t *Tree) depthFuture {
 	return depthFuture{t: t}
@@ -453,44 +520,46 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 					/*line main.go:60:3*/ return 0, true
 				}
 			}
-			/*line main.go:62:17*/ fut.aw0 = DepthAsync(fut.t.L).(*depthFuture)
-			/*line main_async.go:457:4*/ fresh = true
+			/*line main.go:62:17*/ fut.aw0 = newDepthFuture(cx, fut.t.L)
+			/*line main_async.go:524:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:62:17
-			/*line main_async.go:460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:527:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:462:4*/ if driven {
+			/*line main_async.go:529:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
+			depthFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
-			/*line main.go:62:29*/ fut.aw0 = DepthAsync(fut.t.R).(*depthFuture)
-			/*line main_async.go:471:4*/ fresh = true
+			/*line main.go:62:29*/ fut.aw0 = newDepthFuture(cx, fut.t.R)
+			/*line main_async.go:539:4*/ fresh = true
 			fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
-			/*line main_async.go:475:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:543:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:477:4*/ if driven {
+			/*line main_async.go:545:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:480:4*/ if !ready {
+			/*line main_async.go:548:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
+			depthFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:62:2*/ fut.state = -1
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:490:4*/ fut.state = -1
+			/*line main_async.go:559:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:493:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:562:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -533,6 +602,19 @@ func AckermannAsync(m int, n int) rt.Future[int] {
 	return &ackermannFuture{m: m, n: n}
 }
 
+// ackermannFuturePool keeps the futures of completed calls of Ackermann for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var ackermannFuturePool rt.FramePool[ackermannFuture]
+
+// newAckermannFuture makes Ackermann's future for an async caller of the package that
+// holds it through a pointer: one that ackermannFuturePool keeps for cx, or a new one.
+func newAckermannFuture(cx *rt.Context, m int, n int) *ackermannFuture {
+	fut := ackermannFuturePool.Get(cx)
+	fut.m = m
+	fut.n = n
+	return fut
+}
+
 // initAckermannFuture makes Ackermann's future by value, for an async caller that holds it inline.
 func initAckermannFuture(m int, n int) ackermannFuture {
 	return ackermannFuture{m: m, n: n}
@@ -551,13 +633,13 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Ackermann starts
 			/*line main.go:68:7*/ if fut.m == 0 {
-				/*line main_async.go:554:5*/ state = 2
+				/*line main_async.go:636:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:70:7*/ if fut.n == 0 {
-				/*line main_async.go:560:5*/ state = 3
+				/*line main_async.go:642:5*/ state = 3
 			} else {
 				state = 5
 			}
@@ -568,62 +650,65 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:69:3*/ return fut.n + 1, true
 			}
 		case 3:
-			/*line main.go:71:10*/ fut.aw0 = AckermannAsync(fut.m-1, 1).(*ackermannFuture)
-			/*line main_async.go:572:4*/ fresh = true
+			/*line main.go:71:10*/ fut.aw0 = newAckermannFuture(cx, fut.m-1, 1)
+			/*line main_async.go:654:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:71:10
-			/*line main_async.go:575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:657:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:577:4*/ if driven {
+			/*line main_async.go:659:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:580:4*/ if !ready {
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			ackermannFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:71:3*/ fut.state = -1
 				/*line main.go:71:3*/ return r, true
 			}
 		case 5:
-			/*line main.go:73:24*/ fut.aw0 = AckermannAsync(fut.m, fut.n-1).(*ackermannFuture)
-			/*line main_async.go:591:4*/ fresh = true
+			/*line main.go:73:24*/ fut.aw0 = newAckermannFuture(cx, fut.m, fut.n-1)
+			/*line main_async.go:674:4*/ fresh = true
 			fallthrough
 		case 6: // resumes at main.go:73:24
-			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:677:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:596:4*/ if driven {
+			/*line main_async.go:679:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:599:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
+			ackermannFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
-			/*line main.go:73:9*/ fut.aw0 = AckermannAsync(fut.m-1, r_2).(*ackermannFuture)
-			/*line main_async.go:605:4*/ fresh = true
+			/*line main.go:73:9*/ fut.aw0 = newAckermannFuture(cx, fut.m-1, r_2)
+			/*line main_async.go:689:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:73:9
-			/*line main_async.go:608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:692:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:610:4*/ if driven {
+			/*line main_async.go:694:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:613:4*/ if !ready {
+			/*line main_async.go:697:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
+			ackermannFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:73:2*/ fut.state = -1
 				/*line main.go:73:2*/ return r_3, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:623:4*/ fut.state = -1
+			/*line main_async.go:708:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:626:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:711:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -666,6 +751,18 @@ func DeepAsync(n int) rt.Future[int] {
 	return &deepFuture{n: n}
 }
 
+// deepFuturePool keeps the futures of completed calls of Deep for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var deepFuturePool rt.FramePool[deepFuture]
+
+// newDeepFuture makes Deep's future for an async caller of the package that
+// holds it through a pointer: one that deepFuturePool keeps for cx, or a new one.
+func newDeepFuture(cx *rt.Context, n int) *deepFuture {
+	fut := deepFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initDeepFuture makes Deep's future by value, for an async caller that holds it inline.
 func initDeepFuture(n int) deepFuture {
 	return deepFuture{n: n}
@@ -682,16 +779,16 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:685:5*/ state = 3
+				/*line main_async.go:782:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:691:4*/ fallthrough
+			/*line main_async.go:788:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:694:4*/ if !ready {
+			/*line main_async.go:791:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -701,29 +798,30 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:80:3*/ return 0, true
 			}
 		case 3:
-			/*line main.go:82:9*/ fut.aw0 = DeepAsync(fut.n - 1).(*deepFuture)
-			/*line main_async.go:705:4*/ fresh = true
+			/*line main.go:82:9*/ fut.aw0 = newDeepFuture(cx, fut.n-1)
+			/*line main_async.go:802:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:82:9
-			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:805:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:710:4*/ if driven {
+			/*line main_async.go:807:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:713:4*/ if !ready {
+			/*line main_async.go:810:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			deepFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:82:2*/ fut.state = -1
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:723:4*/ fut.state = -1
+			/*line main_async.go:821:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:726:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:824:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -792,82 +890,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:87:2*/ fut.n = 12
-			/*line main_async.go:795:4*/ fut.i = 0
-			/*line main_async.go:796:4*/ fallthrough
+			/*line main_async.go:893:4*/ fut.i = 0
+			/*line main_async.go:894:4*/ fallthrough
 		case 1:
 			/*line main.go:87:17*/ if !(fut.i < fut.n) {
-				/*line main_async.go:799:5*/ state = 5
+				/*line main_async.go:897:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:13*/ fut.c_fib = initFibFuture(fut.i)
-			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:903:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:88:13
-			/*line main_async.go:809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:907:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:13*/ r, ready = fut.aw0.(*fibFuture).Poll(cx)
-			/*line main_async.go:811:4*/ if driven {
+			/*line main_async.go:909:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
 			}
-			/*line main_async.go:814:4*/ if !ready {
+			/*line main_async.go:912:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:88:3*/ fmt.Print(r, " ")
-			/*line main_async.go:821:4*/ fallthrough
+			/*line main_async.go:919:4*/ fallthrough
 		case 4:
-			/*line main_async.go:823:4*/ fut.i++
-			/*line main_async.go:824:4*/ state = 1
+			/*line main_async.go:921:4*/ fut.i++
+			/*line main_async.go:922:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:90:2*/ fmt.Println("calls", calls)
 			/*line main.go:91:22*/ fut.c_isEven = initIsEvenFuture(10)
-			/*line main_async.go:829:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:927:4*/ fut.aw0 = &fut.c_isEven
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:91:22
-			/*line main_async.go:833:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:931:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:22*/ fut.r_2, ready = fut.aw0.(*isEvenFuture).Poll(cx)
-			/*line main_async.go:835:4*/ if driven {
+			/*line main_async.go:933:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
 			}
-			/*line main_async.go:838:4*/ if !ready {
+			/*line main_async.go:936:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:34*/ fut.c_isEven = initIsEvenFuture(7)
-			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:943:4*/ fut.aw0 = &fut.c_isEven
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:91:34
-			/*line main_async.go:849:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:947:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:34*/ fut.r_3, ready = fut.aw0.(*isEvenFuture).Poll(cx)
-			/*line main_async.go:851:4*/ if driven {
+			/*line main_async.go:949:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
 			}
-			/*line main_async.go:854:4*/ if !ready {
+			/*line main_async.go:952:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:91:45*/ fut.c_isOdd = initIsOddFuture(7)
-			/*line main_async.go:861:4*/ fut.aw0 = &fut.c_isOdd
+			/*line main_async.go:959:4*/ fut.aw0 = &fut.c_isOdd
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:91:45
-			/*line main_async.go:865:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:963:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:45*/ r_4, ready = fut.aw0.(*isOddFuture).Poll(cx)
-			/*line main_async.go:867:4*/ if driven {
+			/*line main_async.go:965:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isOddFuture), ready, fresh)
 			}
-			/*line main_async.go:870:4*/ if !ready {
+			/*line main_async.go:968:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -877,33 +975,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:93:2*/ fut.out = new([]int)
 			/*line main.go:94:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
-			/*line main_async.go:880:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:978:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:94:2
-			/*line main_async.go:884:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:982:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:886:4*/ if driven {
+			/*line main_async.go:984:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:889:4*/ if !ready {
+			/*line main_async.go:987:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk = walkFuture{}
 			/*line main.go:95:36*/ fut.c_depth = initDepthFuture(fut.t)
-			/*line main_async.go:896:4*/ fut.aw0 = &fut.c_depth
+			/*line main_async.go:994:4*/ fut.aw0 = &fut.c_depth
 			fresh = true
 			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:95:36
-			/*line main_async.go:901:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:36*/ r_5, ready = fut.aw0.(*depthFuture).Poll(cx)
-			/*line main_async.go:903:4*/ if driven {
+			/*line main_async.go:1001:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*depthFuture), ready, fresh)
 			}
-			/*line main_async.go:906:4*/ if !ready {
+			/*line main_async.go:1004:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -911,17 +1009,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_depth = depthFuture{}
 			/*line main.go:95:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:96:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
-			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_ackermann
+			/*line main_async.go:1012:4*/ fut.aw0 = &fut.c_ackermann
 			fresh = true
 			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:96:27
-			/*line main_async.go:919:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1017:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:27*/ r_6, ready = fut.aw0.(*ackermannFuture).Poll(cx)
-			/*line main_async.go:921:4*/ if driven {
+			/*line main_async.go:1019:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ackermannFuture), ready, fresh)
 			}
-			/*line main_async.go:924:4*/ if !ready {
+			/*line main_async.go:1022:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -929,16 +1027,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:96:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:97:22*/ fut.c_deep = initDeepFuture(10000)
-			/*line main_async.go:932:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:1030:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:97:22
-			/*line main_async.go:936:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:22*/ r_7, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:938:4*/ if driven {
+			/*line main_async.go:1036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:941:4*/ if !ready {
+			/*line main_async.go:1039:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -946,11 +1044,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deep = deepFuture{}
 			/*line main.go:97:2*/ fmt.Println("deep", r_7)
 			{
-				/*line main_async.go:949:5*/ fut.state = -1
+				/*line main_async.go:1047:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:953:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1051:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -303,6 +303,18 @@ func EvenAsync(n int) rt.Future[bool] {
 	return &evenFuture{n: n}
 }
 
+// evenFuturePool keeps the futures of completed calls of Even for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var evenFuturePool rt.FramePool[evenFuture]
+
+// newEvenFuture makes Even's future for an async caller of the package that
+// holds it through a pointer: one that evenFuturePool keeps for cx, or a new one.
+func newEvenFuture(cx *rt.Context, n int) *evenFuture {
+	fut := evenFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initEvenFuture makes Even's future by value, for an async caller that holds it inline.
 func initEvenFuture(n int) evenFuture {
 	return evenFuture{n: n}
@@ -325,37 +337,38 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main.go:46:9*/ fut.aw0 = OddAsync(fut.n - 1).(*oddFuture)
-			/*line main_async.go:337:4*/ fresh = true
+			/*line main.go:46:9*/ fut.aw0 = newOddFuture(cx, fut.n-1)
+			/*line main_async.go:349:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:46:9
-			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:342:4*/ if driven {
+			/*line main_async.go:354:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
+			oddFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:46:2*/ fut.state = -1
 				/*line main.go:46:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:355:4*/ fut.state = -1
+			/*line main_async.go:368:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:358:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:371:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -398,6 +411,18 @@ func OddAsync(n int) rt.Future[bool] {
 	return &oddFuture{n: n}
 }
 
+// oddFuturePool keeps the futures of completed calls of Odd for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var oddFuturePool rt.FramePool[oddFuture]
+
+// newOddFuture makes Odd's future for an async caller of the package that
+// holds it through a pointer: one that oddFuturePool keeps for cx, or a new one.
+func newOddFuture(cx *rt.Context, n int) *oddFuture {
+	fut := oddFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initOddFuture makes Odd's future by value, for an async caller that holds it inline.
 func initOddFuture(n int) oddFuture {
 	return oddFuture{n: n}
@@ -419,29 +444,30 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 					/*line main.go:52:3*/ return false, true
 				}
 			}
-			/*line main.go:54:9*/ fut.aw0 = EvenAsync(fut.n - 1).(*evenFuture)
-			/*line main_async.go:423:4*/ fresh = true
+			/*line main.go:54:9*/ fut.aw0 = newEvenFuture(cx, fut.n-1)
+			/*line main_async.go:448:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:54:9
-			/*line main_async.go:426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:428:4*/ if driven {
+			/*line main_async.go:453:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:431:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
+			evenFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
 				/*line main.go:54:2*/ fut.state = -1
 				/*line main.go:54:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:441:4*/ fut.state = -1
+			/*line main_async.go:467:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:444:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:470:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -497,13 +523,13 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:500:4*/ fut.r = new(int)
+			/*line main_async.go:526:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:503:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -514,10 +540,10 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:517:4*/ fut.state = -1
+			/*line main_async.go:543:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:520:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:546:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -584,16 +610,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:587:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main_async.go:591:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:14*/ r, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:593:4*/ if driven {
+			/*line main_async.go:619:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:596:4*/ if !ready {
+			/*line main_async.go:622:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -601,32 +627,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:630:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main_async.go:608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:634:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(*evenFuture).Poll(cx)
-			/*line main_async.go:610:4*/ if driven {
+			/*line main_async.go:636:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture), ready, fresh)
 			}
-			/*line main_async.go:613:4*/ if !ready {
+			/*line main_async.go:639:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:646:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:650:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:23*/ r_3, ready = fut.aw0.(*oddFuture).Poll(cx)
-			/*line main_async.go:626:4*/ if driven {
+			/*line main_async.go:652:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
 			}
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:655:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -634,16 +660,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:637:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main_async.go:641:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:12*/ r_4, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:643:4*/ if driven {
+			/*line main_async.go:669:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:646:4*/ if !ready {
+			/*line main_async.go:672:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -651,16 +677,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:12*/ r_5, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:660:4*/ if driven {
+			/*line main_async.go:686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -669,37 +695,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:672:4*/ fut.p1 = nil
+			/*line main_async.go:698:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:676:4*/ if !ready {
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main_async.go:709:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main_async.go:712:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:719:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:73:22
-			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:699:4*/ if driven {
+			/*line main_async.go:725:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:702:4*/ if !ready {
+			/*line main_async.go:728:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -707,11 +733,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:710:5*/ fut.state = -1
+				/*line main_async.go:736:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:714:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:740:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
