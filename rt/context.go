@@ -67,7 +67,7 @@ type Context struct {
 
 	// own is the identity (interface words) of the waker the driver
 	// installed for this poll, if the driver reads selfWoken after it;
-	// zero otherwise. selfWoken is set by wakeSelf in place of waking own.
+	// zero otherwise. selfWoken is set by a yield (Context.yield) in place of waking own.
 	own       wakerID
 	selfWoken bool
 }
@@ -78,14 +78,16 @@ type wakerID struct{ tab, data uintptr }
 
 func wakerIDOf(w Waker) wakerID { return *(*wakerID)(unsafe.Pointer(&w)) }
 
-// wakeSelf is cx.Waker().Wake() for a leaf that returns pending only to
-// yield (YieldNow, a spent budget). Where cx's waker is still the one its
-// driver installed for this poll (no combinator replaced it) and that driver
-// reads selfWoken after the poll, the wake-up is a store into cx: the driver
-// then reschedules the task or polls its main future again exactly as if the
-// waker had been woken during the poll, without the waker's atomic
-// operations. Otherwise it wakes cx's waker.
-func (cx *Context) wakeSelf() {
+// yield is the pending poll of a yield (YieldNowFuture): it spends a budget
+// unit (pending either way) and wakes cx's waker. Where that waker is still
+// the one its driver installed for this poll (no combinator replaced it) and
+// that driver reads selfWoken after the poll, the wake-up is a store into
+// cx: the driver then reschedules the task or polls its main future again
+// exactly as if the waker had been woken during the poll, without the
+// waker's atomic operations. Out of line, so that YieldNowFuture.Poll
+// inlines into its caller.
+func (cx *Context) yield() {
+	cx.ConsumeBudget()
 	if cx.own != (wakerID{}) && wakerIDOf(cx.waker) == cx.own {
 		cx.selfWoken = true
 		return
@@ -101,7 +103,7 @@ func (cx *Context) ownPoll() {
 }
 
 // endOwnPoll ends such a poll and reports whether the polled future woke
-// itself through wakeSelf.
+// itself through a yield (Context.yield).
 func (cx *Context) endOwnPoll() bool {
 	cx.own = wakerID{}
 	woken := cx.selfWoken

@@ -56,8 +56,7 @@ func (y *YieldNowFuture) Poll(cx *Context) (struct{}, bool) {
 		return struct{}{}, true
 	}
 	y.yielded = true
-	cx.ConsumeBudget() // pending either way; the unit is spent
-	cx.wakeSelf()
+	cx.yield()
 	return struct{}{}, false
 }
 

@@ -203,8 +203,8 @@ func (c *worker) adopt(h *taskHeader) {
 // drive runs tasks until pollMain reports the main future ready, or, for a
 // background runtime (pollMain == nil), until the runtime has no tasks left.
 func (s *currentThread) drive(c *worker, pollMain func() bool) {
-	// again: the main future woke itself during its last poll through
-	// Context.wakeSelf (a yield), which is mainWoken without its atomics.
+	// again: the main future woke itself during its last poll through a
+	// yield (Context.yield), which is mainWoken without its atomics.
 	again := false
 	for {
 		if pollMain != nil && (again || s.mainWoken.Swap(false)) {

@@ -159,9 +159,9 @@ const (
 )
 
 // endPoll is called by the runner after a poll returned pending. woken says
-// that the task woke itself during the poll through Context.wakeSelf (a
-// yield), which had not set NOTIFIED: it counts as a wake landing while
-// running, so the one CAS here takes Running to Scheduled.
+// that the task woke itself during the poll through a yield
+// (Context.yield), which does not set NOTIFIED: it counts as a wake landing
+// while running, so the one CAS here takes Running to Scheduled.
 func (s *taskState) endPoll(woken bool) endPollResult {
 	var notify uint32
 	if woken {

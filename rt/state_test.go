@@ -26,7 +26,7 @@ func TestStateTransitions(t *testing.T) {
 	if got := s.endPoll(false); got != endPollIdle || s.load() != 0 {
 		t.Fatalf("endPoll = %d, state %s", got, stateString(s.load()))
 	}
-	// A yield (Context.wakeSelf) during the poll: Running -> Scheduled in
+	// A yield (Context.yield) during the poll: Running -> Scheduled in
 	// endPoll, with or without a wake that landed as well.
 	s.v.Store(stateNotified)
 	s.startRun()
