@@ -294,7 +294,15 @@
 //  6. A task that wakes itself during its own poll (a yield, a leaf out of
 //     budget) costs no queue operation until the poll ends; the runner then
 //     puts it at the back of its queue, so yielding tasks run round-robin and
-//     a task that wakes itself forever cannot starve the others.
+//     a task that wakes itself forever cannot starve the others. A yield
+//     (YieldNowFuture) whose Context still holds the waker its driver
+//     installed — a task's, or a current-thread BlockOn main future's —
+//     does not even call Wake: it sets a flag in the Context, which the
+//     runner reads after the poll (Context.yield). The task then goes from
+//     Running to Scheduled in endPoll's one CAS (two CASes through Wake); a
+//     main future is polled again without the two atomic swaps of its
+//     waker's flag. Under a combinator that installs its own waker (Join's
+//     per-child wakers), and with NewContext, the yield wakes cx's waker.
 //  7. Context.Wake(w) from inside a poll puts a task of the same runtime on
 //     the polling worker: its LIFO slot (multi-thread; the back of its ring
 //     during the last of 3 LIFO polls in a row, see "LIFO slot" below) or

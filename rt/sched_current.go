@@ -200,18 +200,23 @@ func (c *worker) adopt(h *taskHeader) {
 	}
 }
 
-// drive runs tasks until pollMain reports the main future ready, or, for a
-// background runtime (pollMain == nil), until the runtime has no tasks left.
-func (s *currentThread) drive(c *worker, pollMain func() bool) {
+// drive runs tasks until main, polled with the worker's Context whenever
+// the main future is woken, reports it ready, or, for a background runtime
+// (main == nil), until the runtime has no tasks left.
+func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 	// again: the main future woke itself during its last poll through a
 	// yield (Context.yield), which is mainWoken without its atomics.
 	again := false
 	for {
-		if pollMain != nil && (again || s.mainWoken.Swap(false)) {
-			if pollMain() {
+		if main != nil && (again || s.mainWoken.Swap(false)) {
+			cx := &c.cx
+			cx.reset((*mainWaker)(s))
+			cx.ownPoll()
+			c.stats.mainPolls++
+			if main(cx) {
 				return
 			}
-			again = c.cx.endOwnPoll()
+			again = cx.endOwnPoll()
 		}
 		// A batch only where a task is queued: a main future that yields
 		// to itself finds none most of the time, and skips the batch's
@@ -225,14 +230,14 @@ func (s *currentThread) drive(c *worker, pollMain func() bool) {
 				continue
 			}
 		}
-		if pollMain == nil {
+		if main == nil {
 			if c.owned.n == 0 && s.stopBackground() {
 				return
 			}
 		} else if again || s.mainWoken.Load() {
 			continue
 		}
-		s.park(c, pollMain != nil)
+		s.park(c, main != nil)
 	}
 }
 
@@ -269,16 +274,8 @@ func (s *currentThread) blockOn(main func(cx *Context) bool) {
 	s.driving.Store(true)
 	defer s.driving.Store(false)
 	defer s.flush(c)
-	w := (*mainWaker)(s)
 	s.mainWoken.Store(true)
-	driverFrame(func() {
-		s.drive(c, func() bool {
-			c.cx.reset(w)
-			c.cx.ownPoll()
-			c.stats.mainPolls++
-			return main(&c.cx)
-		})
-	})
+	driverFrame(func() { s.drive(c, main) })
 }
 
 func (s *currentThread) drivenHere() bool { return s.driving.Load() && onDriverStack() }
