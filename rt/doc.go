@@ -577,6 +577,28 @@
 // Cancel runs its frame's pending defers after cancelling its child, so
 // defers run innermost first, once, with no panic in flight.
 //
+// Recycled futures. A frame held behind a pointer (a recursive call: the
+// callee can reach its caller, so its future cannot be a field of the
+// caller's) would cost an allocation per call, and a recursion that goes d
+// deep again and again would allocate d futures each time and leave them to
+// the GC. The generated caller instead takes the callee's future from the
+// callee's FramePool (framepool.go) and gives it back, zeroed, once the
+// await has its output; a future that was cancelled or panicked is never
+// given back (nothing else can reach a completed child: the driver popped
+// it before its parent took the output, and the identities in the Context
+// are integers). The futures live in the polling Context, a list per future
+// type indexed by a number each FramePool takes at its first Put, so a
+// worker reuses them for any task it polls, without a lock. A Context keeps
+// at most what completed since the last garbage collection: at its first
+// Put or frame-stack use after a collection (a finalizer counts them) it
+// drops its pools and the frame stacks grown past maxKeptPushed, so what a
+// deep recursion needed is kept for the next one until the GC runs, as a
+// goroutine keeps its grown stack until the GC shrinks it. Frame stacks and
+// pools grow by doubling: append grows a large slice by a quarter at a time,
+// which copies a stack that grows a frame at a time about five times its
+// final size. Methods and generic functions are still awaited through their
+// twins, which allocate a future per call.
+//
 // Cost. Per await of a frame: EnterFrame and ExitFrame (a few compares and
 // stores, inlined). Per frame that suspends twice: one append to the stack
 // (16 bytes a frame, amortized), and when it completes one pop, one

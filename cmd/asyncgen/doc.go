@@ -386,7 +386,9 @@
 // (recursion), a method, and functions of other packages are awaited
 // through their twins, each allocating its future unless the by-value rule
 // above applies (a callee of the package is
-// then held by its own pointer type; see Frames below). The price is size: a
+// then held by its own pointer type; see Frames below) — except a
+// recursive plain function of the package, whose callers take its future
+// from an rt.FramePool and give it back once done (Frames below). The price is size: a
 // caller's future holds every inlined callee's future side by side (see
 // -sizes; a generic child is held as its instance, one field per instance,
 // whose size its type arguments decide). The future being awaited is held in one field, since one await
@@ -421,6 +423,16 @@
 //     too, and if it suspends again (fresh, set where the child is made,
 //     says this call of Poll made it) it is pushed on the driver's stack, so
 //     the next wake-up polls it directly instead of through every caller;
+//   - for a plain, non-generic function that a caller awaits through a
+//     pointer (recursion), a package-level rt.FramePool of its futures
+//     (fFuturePool) and a constructor newFFuture(cx, args) that the callers
+//     call instead of the twin: it takes a zeroed future from the pool that
+//     cx keeps (or allocates one) and stores the arguments; the caller gives
+//     the future back with fFuturePool.Put(cx, child) right after the await
+//     has its output (not when it is cancelled or panics), so a recursion
+//     that goes deep again and again reuses its futures instead of
+//     allocating them each time (rt's doc, "Recycled futures", has when a
+//     Context drops them);
 //   - for a function that others of the package await, PollFrame (Poll,
 //     then keep the output in the field res and move to state -2) and
 //     Poll's case -2, which hands the kept output to the caller's next poll

@@ -5,11 +5,12 @@ package main
 // instead of allocating it, so a chain of async calls costs one allocation
 // (the outermost twin's) instead of one per level. Only where the call graph
 // allows it: a callee that can reach its caller again (recursion, directly or
-// through others) would make the future contain itself, so it is awaited
-// through its twin as before. Methods and other packages' functions are
-// awaited through their twins too. Nothing points into a child's field
-// after it completes (its escaping variables, named results included, live
-// in cells of their own), so the field is zeroed and reused.
+// through others) would make the future contain itself, so it is held
+// through a pointer, taken from its rt.FramePool by its pooled constructor
+// (emit.go's pooled; a generic function's from its twin). Methods and other
+// packages' functions are awaited through their twins. Nothing points into
+// a child's field after it completes (its escaping variables, named results
+// included, live in cells of their own), so the field is zeroed and reused.
 //
 // This needs every function's suspension points and future type name before
 // any is lowered: prepare computes them for the package.
