@@ -82,6 +82,21 @@ func Deep(n int) int {
 	return Deep(n-1) + 1
 }
 
+// Cells keeps the address of each level's n: every level's n must be its
+// own variable, never a field of a future that a later call reuses.
+//
+//async:func
+func Cells(n int, ps *[]*int) int {
+	if n == 0 {
+		return 0
+	}
+	*ps = append(*ps, &n)
+	rt.YieldNow()
+	r := Cells(n-1, ps) + n
+	n *= 10
+	return r
+}
+
 //async:func
 func Main() {
 	for i := range 12 {
@@ -95,4 +110,13 @@ func Main() {
 	fmt.Println("walk", out, "depth", Depth(t))
 	fmt.Println("ackermann", Ackermann(2, 3))
 	fmt.Println("deep", Deep(10000))
+	for round := range 3 {
+		var ps []*int
+		sum := Cells(4+round, &ps)
+		vals := []int{}
+		for _, p := range ps {
+			vals = append(vals, *p)
+		}
+		fmt.Println("cells", sum, vals, Fib(6+round), Deep(100*round))
+	}
 }
