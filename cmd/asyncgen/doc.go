@@ -454,12 +454,17 @@
 //
 // Cost: per frame, the callee's kept output (res, none for no results) and
 // the two locals driven and fresh in its caller's Poll; per suspended frame 16 bytes of
-// stack; per await, two inlined calls. The gain: a suspension costs the same
-// at any depth, and Go's test/peano.go made async (recursion 40,320 deep, a
-// suspension per statement) runs in about a second of CPU where it took time
-// quadratic in the depth (minutes; it timed out in internal/gotest). Go's
-// semantics are kept in every case the differential and random-program tests
-// cover; no case needed root-polling.
+// stack; per await, two inlined calls; per recursive call, a FramePool Get
+// and Put instead of an allocation. The gain: a suspension costs the same
+// at any depth, and Go's test/peano.go made async by internal/gotest
+// (recursion 362,880 deep, a suspension per statement: 4.9 million polls)
+// runs in 0.97 s of wall time and 0.40 s of CPU (medians of 11 runs
+// alternated with plain Go, 0.12 s and 0.04 s, on a 2-core machine at load
+// 17-28; rt's doc, "Frames", has the breakdown) where it took time
+// quadratic in the depth before frames (minutes; it timed out in
+// internal/gotest) and 1.73 s and 0.70 s with frames but an allocation per
+// recursive call. Go's semantics are kept in every case the differential
+// and random-program tests cover; no case needed root-polling.
 //
 // # Design
 //
