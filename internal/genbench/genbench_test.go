@@ -213,6 +213,47 @@ func TestDeep(t *testing.T) {
 	}
 }
 
+// TestRecursionPooledAcrossWorkers runs recursive generated functions, whose
+// futures come from and go back to the polling worker's pools, in many tasks
+// on a multi-thread runtime (tasks move between workers, so a future taken
+// from one worker's pool goes back to another's), checking every result
+// against direct mode.
+func TestRecursionPooledAcrossWorkers(t *testing.T) {
+	r := rt.NewMultiThread(rt.WithWorkers(4))
+	defer r.Shutdown()
+	const tasks = 64
+	hs := make([]*rt.JoinHandle[int], tasks)
+	for i := range hs {
+		hs[i] = rt.SpawnOn(r, rt.PollFunc(func() func(cx *rt.Context) (int, bool) {
+			// Deep(d, 3) then Chain(d, i), awaited in turn from one task.
+			d := 50 + i%7*40
+			deep, chain := DeepAsync(d, 3), rt.Future[int](nil)
+			sum := 0
+			return func(cx *rt.Context) (int, bool) {
+				if deep != nil {
+					v, ok := deep.Poll(cx)
+					if !ok {
+						return 0, false
+					}
+					sum, deep, chain = v, nil, ChainAsync(d, i)
+				}
+				v, ok := chain.Poll(cx)
+				if !ok {
+					return 0, false
+				}
+				return sum + v, true
+			}
+		}()))
+	}
+	for i, h := range hs {
+		d := 50 + i%7*40
+		want := Deep(d, 3) + Chain(d, i)
+		if got := rt.BlockOn(r, h.JoinAsync()); got.V1 != nil || got.V0 != want {
+			t.Fatalf("task %d: %v, want %d", i, got, want)
+		}
+	}
+}
+
 // TestLeavesByValue checks the by-value futures against direct mode and the
 // twin baselines.
 func TestLeavesByValue(t *testing.T) {
