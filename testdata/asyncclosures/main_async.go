@@ -161,6 +161,18 @@ func TreeAsync(n int) rt.Future[int] {
 	return &treeFuture{n: n}
 }
 
+// treeFuturePool keeps the futures of completed calls of Tree for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var treeFuturePool rt.FramePool[treeFuture]
+
+// newTreeFuture makes Tree's future for an async caller of the package that
+// holds it through a pointer: one that treeFuturePool keeps for cx, or a new one.
+func newTreeFuture(cx *rt.Context, n int) *treeFuture {
+	fut := treeFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initTreeFuture makes Tree's future by value, for an async caller that holds it inline.
 func initTreeFuture(n int) treeFuture {
 	return treeFuture{n: n}
@@ -186,36 +198,37 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:30:7*/ fut.aw0 = rt.SpawnAsync(newTreeFunc1Future(fut.n))
-			/*line main_async.go:189:4*/ fallthrough
+			/*line main_async.go:201:4*/ fallthrough
 		case 1: // resumes at main.go:30:7
 			/*line main.go:30:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:192:4*/ if !ready {
+			/*line main_async.go:204:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:30:2*/ fut.h = r_2
-			/*line main.go:31:7*/ fut.aw0 = TreeAsync(fut.n - 1).(*treeFuture)
-			/*line main_async.go:199:4*/ fresh = true
+			/*line main.go:31:7*/ fut.aw0 = newTreeFuture(cx, fut.n-1)
+			/*line main_async.go:211:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:31:7
-			/*line main_async.go:202:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:214:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:7*/ r_3, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:204:4*/ if driven {
+			/*line main_async.go:216:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:207:4*/ if !ready {
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
+			treeFuturePool.Put(cx, fut.aw0.(*treeFuture))
 			fut.aw0 = nil
 			/*line main.go:31:2*/ fut.r = r_3
 			/*line main.go:32:10*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:214:4*/ fut.h = nil
+			/*line main_async.go:227:4*/ fut.h = nil
 			fallthrough
 		case 3: // resumes at main.go:32:10
 			/*line main.go:32:10*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:218:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -226,10 +239,10 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return v + fut.r + fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:229:4*/ fut.state = -1
+			/*line main_async.go:242:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:232:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:245:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -284,16 +297,16 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Tree.func1 starts
 			/*line main.go:30:45*/ fut.c_tree = initTreeFuture(fut.n - 1)
-			/*line main_async.go:287:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:30:45
-			/*line main_async.go:291:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:45*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:293:4*/ if driven {
+			/*line main_async.go:306:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -304,7 +317,7 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:30:38*/ return r, true
 			}
 		default:
-			/*line main_async.go:307:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:320:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -347,10 +360,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Fetch starts
 			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:350:4*/ fallthrough
+			/*line main_async.go:363:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
 			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:353:4*/ if !ready {
+			/*line main_async.go:366:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -366,10 +379,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:44:2*/ return rt.Tuple2[int, error]{V0: len(fut.u), V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:369:4*/ fut.state = -1
+			/*line main_async.go:382:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:372:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:385:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -431,68 +444,68 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Crawl starts
 			/*line main.go:51:2*/ fut.hs = nil
 			/*line main.go:52:2*/ fut.i = 0
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main_async.go:447:4*/ fallthrough
 		case 1:
 			/*line main.go:52:20*/ if !(fut.i < len(fut.urls)) {
-				/*line main_async.go:437:5*/ state = 5
+				/*line main_async.go:450:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:442:4*/ u = fut.urls[fut.i]
+			/*line main_async.go:455:4*/ u = fut.urls[fut.i]
 			/*line main.go:53:19*/ fut.aw0 = rt.SpawnAsync(newCrawlFunc1Future(u))
-			/*line main_async.go:444:4*/ fallthrough
+			/*line main_async.go:457:4*/ fallthrough
 		case 3: // resumes at main.go:53:19
 			/*line main.go:53:19*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:447:4*/ if !ready {
+			/*line main_async.go:460:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:453:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 4:
-			/*line main_async.go:455:4*/ fut.i++
-			/*line main_async.go:456:4*/ state = 1
+			/*line main_async.go:468:4*/ fut.i++
+			/*line main_async.go:469:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:61:2*/ fut.total = new(int)
-			/*line main_async.go:460:4*/ (*fut.total) = 0
+			/*line main_async.go:473:4*/ (*fut.total) = 0
 			/*line main.go:62:2*/ fut.i = 0
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:475:4*/ fallthrough
 		case 6:
 			/*line main.go:62:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:465:5*/ state = 10
+				/*line main_async.go:478:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:470:4*/ h = fut.hs[fut.i]
+			/*line main_async.go:483:4*/ h = fut.hs[fut.i]
 			/*line main.go:63:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:472:4*/ fut.urls = nil
+			/*line main_async.go:485:4*/ fut.urls = nil
 			fallthrough
 		case 8: // resumes at main.go:63:11
 			/*line main.go:63:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:476:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ n_2, _ = r_2.V0, r_2.V1
 			/*line main.go:64:3*/ (*fut.total) += n_2
-			/*line main_async.go:483:4*/ fallthrough
+			/*line main_async.go:496:4*/ fallthrough
 		case 9:
-			/*line main_async.go:485:4*/ fut.i++
-			/*line main_async.go:486:4*/ state = 6
+			/*line main_async.go:498:4*/ fut.i++
+			/*line main_async.go:499:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:66:2*/ fut.aw0 = rt.AwaitAsync(newCrawlFunc2Future(fut.total))
-			/*line main_async.go:490:4*/ fut.urls = nil
+			/*line main_async.go:503:4*/ fut.urls = nil
 			fut.hs = nil
 			fallthrough
 		case 11: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:495:4*/ if !ready {
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -502,10 +515,10 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:70:2*/ return (*fut.total), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:505:4*/ fut.state = -1
+			/*line main_async.go:518:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:508:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
+			/*line main_async.go:521:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -562,17 +575,17 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Crawl.func1 starts
 			/*line main.go:54:14*/ fut.c_fetch = initFetchFuture(fut.u)
-			/*line main_async.go:565:4*/ fut.aw0 = &fut.c_fetch
+			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_fetch
 			fresh = true
 			fut.u = ""
 			fallthrough
 		case 1: // resumes at main.go:54:14
-			/*line main_async.go:570:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:572:4*/ if driven {
+			/*line main_async.go:585:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main_async.go:588:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -590,7 +603,7 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:4*/ return n, true
 			}
 		default:
-			/*line main_async.go:593:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:606:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -627,21 +640,21 @@ func (fut *crawlFunc2Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Crawl.func2 starts
 			/*line main.go:67:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:630:4*/ fallthrough
+			/*line main_async.go:643:4*/ fallthrough
 		case 1: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main_async.go:646:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:68:3*/ (*fut.total)++
 			{
-				/*line main_async.go:640:5*/ fut.state = -1
+				/*line main_async.go:653:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:644:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:657:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -715,22 +728,22 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ fc = newChangesFunc1Future(cnt)
 			/*line main.go:85:2*/ (*cnt).inc()
 			/*line main.go:86:2*/ arr = new([3]int)
-			/*line main_async.go:718:4*/ (*arr) = [3]int{}
+			/*line main_async.go:731:4*/ (*arr) = [3]int{}
 			/*line main.go:87:2*/ fut.fa = newChangesFunc2Future(arr)
 			/*line main.go:88:2*/ (*arr)[1] = 9
 			/*line main.go:89:2*/ st = new(struct {
 				a int
 				b int
 			})
-			/*line main_async.go:725:4*/ (*st) = struct{ a, b int }{1, 2}
+			/*line main_async.go:738:4*/ (*st) = struct{ a, b int }{1, 2}
 			/*line main.go:90:2*/ fut.fs = newChangesFunc3Future(st)
 			/*line main.go:91:2*/ (*st).b = 20
 			/*line main.go:92:2*/ a = new(int)
-			/*line main_async.go:729:4*/ (*a), b = 1, 2
+			/*line main_async.go:742:4*/ (*a), b = 1, 2
 			/*line main.go:93:2*/ fut.fr = newChangesFunc4Future(a, b)
 			/*line main.go:94:2*/ (*a), fut.c = 3, 4
 			/*line main.go:95:2*/ k = new(int)
-			/*line main_async.go:733:4*/ (*k) = 0
+			/*line main_async.go:746:4*/ (*k) = 0
 			/*line main.go:96:2*/ fut.fk = newChangesFunc5Future(k)
 			/*line main.go:97:2*/ for (*k) = range 5 {
 			}
@@ -742,95 +755,95 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:104:2*/ same = 11
 			/*line main.go:105:2*/ fut.fn = newChangesFunc8Future(same)
 			/*line main.go:106:25*/ fut.aw0 = rt.AwaitAsync(fc)
-			/*line main_async.go:745:4*/ fut.p = nil
+			/*line main_async.go:758:4*/ fut.p = nil
 			fallthrough
 		case 1: // resumes at main.go:106:25
 			/*line main.go:106:25*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:749:4*/ if !ready {
+			/*line main_async.go:762:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:39*/ fut.aw0 = rt.AwaitAsync(fut.fa)
-			/*line main_async.go:755:4*/ fut.fa = nil
+			/*line main_async.go:768:4*/ fut.fa = nil
 			fallthrough
 		case 2: // resumes at main.go:106:39
 			/*line main.go:106:39*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:759:4*/ if !ready {
+			/*line main_async.go:772:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:53*/ fut.aw0 = rt.AwaitAsync(fut.fs)
-			/*line main_async.go:765:4*/ fut.fs = nil
+			/*line main_async.go:778:4*/ fut.fs = nil
 			fallthrough
 		case 3: // resumes at main.go:106:53
 			/*line main.go:106:53*/ fut.r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:769:4*/ if !ready {
+			/*line main_async.go:782:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:67*/ fut.aw0 = rt.AwaitAsync(fut.fr)
-			/*line main_async.go:775:4*/ fut.fr = nil
+			/*line main_async.go:788:4*/ fut.fr = nil
 			fallthrough
 		case 4: // resumes at main.go:106:67
 			/*line main.go:106:67*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:779:4*/ if !ready {
+			/*line main_async.go:792:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:84*/ fut.aw0 = rt.AwaitAsync(fut.fk)
-			/*line main_async.go:785:4*/ fut.fk = nil
+			/*line main_async.go:798:4*/ fut.fk = nil
 			fallthrough
 		case 5: // resumes at main.go:106:84
 			/*line main.go:106:84*/ fut.r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:789:4*/ if !ready {
+			/*line main_async.go:802:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:98*/ fut.aw0 = rt.AwaitAsync(fut.fp)
-			/*line main_async.go:795:4*/ fut.fp = nil
+			/*line main_async.go:808:4*/ fut.fp = nil
 			fallthrough
 		case 6: // resumes at main.go:106:98
 			/*line main.go:106:98*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:799:4*/ if !ready {
+			/*line main_async.go:812:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:112*/ fut.aw0 = rt.AwaitAsync(fut.fl)
-			/*line main_async.go:805:4*/ fut.fl = nil
+			/*line main_async.go:818:4*/ fut.fl = nil
 			fallthrough
 		case 7: // resumes at main.go:106:112
 			/*line main.go:106:112*/ fut.r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:809:4*/ if !ready {
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:126*/ fut.aw0 = rt.AwaitAsync(fut.fn)
-			/*line main_async.go:815:4*/ fut.fn = nil
+			/*line main_async.go:828:4*/ fut.fn = nil
 			fallthrough
 		case 8: // resumes at main.go:106:126
 			/*line main.go:106:126*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:819:4*/ if !ready {
+			/*line main_async.go:832:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:2*/ fmt.Println("changes", fut.r, fut.r_2, fut.r_3, fut.r_4, fut.c, fut.r_5, fut.r_6, fut.r_7, r_8)
 			{
-				/*line main_async.go:826:5*/ fut.state = -1
+				/*line main_async.go:839:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:830:4*/ fut.state = -1
+			/*line main_async.go:843:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:833:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:846:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -880,7 +893,7 @@ func (fut *changesFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:84:30*/ return (*fut.cnt).n, true
 			}
 		default:
-			/*line main_async.go:883:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:896:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -915,16 +928,16 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func2 starts
 			/*line main.go:87:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:918:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:931:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:87:30
-			/*line main_async.go:922:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:924:4*/ if driven {
+			/*line main_async.go:937:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:927:4*/ if !ready {
+			/*line main_async.go:940:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -935,7 +948,7 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:87:38*/ return (*fut.arr)[1], true
 			}
 		default:
-			/*line main_async.go:938:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:951:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -979,7 +992,7 @@ func (fut *changesFunc3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:90:30*/ return (*fut.st).b, true
 			}
 		default:
-			/*line main_async.go:982:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:995:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1014,7 +1027,7 @@ func (fut *changesFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:93:30*/ return (*fut.a) + fut.b, true
 			}
 		default:
-			/*line main_async.go:1017:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:1030:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1048,7 +1061,7 @@ func (fut *changesFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:96:30*/ return (*fut.k), true
 			}
 		default:
-			/*line main_async.go:1051:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:1064:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1082,7 +1095,7 @@ func (fut *changesFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:99:30*/ return (*fut.p), true
 			}
 		default:
-			/*line main_async.go:1085:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:1098:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1116,7 +1129,7 @@ func (fut *changesFunc7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:102:30*/ return (*fut.arr)[2], true
 			}
 		default:
-			/*line main_async.go:1119:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:1132:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1151,16 +1164,16 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func8 starts
 			/*line main.go:105:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1154:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1167:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:30
-			/*line main_async.go:1158:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1160:4*/ if driven {
+			/*line main_async.go:1173:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1163:4*/ if !ready {
+			/*line main_async.go:1176:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1171,7 +1184,7 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:105:38*/ return fut.same, true
 			}
 		default:
-			/*line main_async.go:1174:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:1187:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1211,11 +1224,11 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump starts
 			/*line main.go:113:9*/ fut.aw0 = rt.AwaitAsync(newCounterBumpFunc1Future(fut.c, fut.by))
-			/*line main_async.go:1214:4*/ fut.c = nil
+			/*line main_async.go:1227:4*/ fut.c = nil
 			fallthrough
 		case 1: // resumes at main.go:113:9
 			/*line main.go:113:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1218:4*/ if !ready {
+			/*line main_async.go:1231:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1225,10 +1238,10 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:113:2*/ return r + (*fut.by), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1228:4*/ fut.state = -1
+			/*line main_async.go:1241:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1231:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1244:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1281,16 +1294,16 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump.func1 starts
 			/*line main.go:114:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1284:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1297:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:114:3
-			/*line main_async.go:1288:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1290:4*/ if driven {
+			/*line main_async.go:1303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1293:4*/ if !ready {
+			/*line main_async.go:1306:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1303,7 +1316,7 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:117:3*/ return fut.c.n, true
 			}
 		default:
-			/*line main_async.go:1306:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1319:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1346,13 +1359,13 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1349:4*/ fut.res = new(int)
+			/*line main_async.go:1362:4*/ fut.res = new(int)
 			/*line main.go:125:2*/ (*fut.res) = fut.k
 			/*line main.go:126:2*/ fut.aw0 = rt.AwaitAsync(newNamedFunc1Future(fut.res))
-			/*line main_async.go:1352:4*/ fallthrough
+			/*line main_async.go:1365:4*/ fallthrough
 		case 1: // resumes at main.go:126:2
 			/*line main.go:126:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1355:4*/ if !ready {
+			/*line main_async.go:1368:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1362,10 +1375,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:130:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1365:4*/ fut.state = -1
+			/*line main_async.go:1378:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1368:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1381:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1417,16 +1430,16 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Named.func1 starts
 			/*line main.go:127:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1420:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1433:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:3
-			/*line main_async.go:1424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1437:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1426:4*/ if driven {
+			/*line main_async.go:1439:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1429:4*/ if !ready {
+			/*line main_async.go:1442:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1434,11 +1447,11 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:128:3*/ (*fut.res) *= 3
 			{
-				/*line main_async.go:1437:5*/ fut.state = -1
+				/*line main_async.go:1450:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1441:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1454:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1542,12 +1555,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:136:2*/ fut.x = new(int)
-			/*line main_async.go:1545:4*/ (*fut.x) = 1
+			/*line main_async.go:1558:4*/ (*fut.x) = 1
 			/*line main.go:137:7*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:1547:4*/ fallthrough
+			/*line main_async.go:1560:4*/ fallthrough
 		case 1: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1550:4*/ if !ready {
+			/*line main_async.go:1563:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1556,21 +1569,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ (*fut.x)++
 			/*line main.go:144:2*/ fmt.Println("await", v, (*fut.x))
 			/*line main.go:147:2*/ fut.y = new(int)
-			/*line main_async.go:1559:4*/ (*fut.y) = 1
+			/*line main_async.go:1572:4*/ (*fut.y) = 1
 			/*line main.go:148:2*/ fy = newMainFunc2Future(fut.y)
 			/*line main.go:152:2*/ (*fut.y) = 5
 			/*line main.go:153:30*/ fut.aw0 = rt.AwaitAsync(fy)
-			/*line main_async.go:1563:4*/ fallthrough
+			/*line main_async.go:1576:4*/ fallthrough
 		case 2: // resumes at main.go:153:30
 			/*line main.go:153:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1566:4*/ if !ready {
+			/*line main_async.go:1579:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:153:2*/ fmt.Println("by reference", r_2, (*fut.y))
 			/*line main.go:156:2*/ fut.z = new(int)
-			/*line main_async.go:1573:4*/ (*fut.z) = 0
+			/*line main_async.go:1586:4*/ (*fut.z) = 0
 			/*line main.go:157:2*/ fut.inc = func(z_p *int) func() {
 				return func() {
 					/*line main.go:157:18*/ (*z_p)++
@@ -1578,10 +1591,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.z)
 			/*line main.go:158:2*/ fut.inc()
 			/*line main.go:159:2*/ fut.aw0 = rt.AwaitAsync(newMainFunc3Future(fut.inc, fut.z))
-			/*line main_async.go:1581:4*/ fallthrough
+			/*line main_async.go:1594:4*/ fallthrough
 		case 3: // resumes at main.go:159:2
 			/*line main.go:159:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1584:4*/ if !ready {
+			/*line main_async.go:1597:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1589,22 +1602,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ take(&fut.inc)()
 			/*line main.go:166:2*/ fmt.Println("shared", (*fut.z))
 			/*line main.go:169:2*/ fut.z = new(int)
-			/*line main_async.go:1592:4*/ (*fut.z) = 2
+			/*line main_async.go:1605:4*/ (*fut.z) = 2
 			/*line main.go:170:7*/ fut.aw0 = rt.SpawnAsync(newMainFunc4Future(fut.z))
-			/*line main_async.go:1594:4*/ fallthrough
+			/*line main_async.go:1607:4*/ fallthrough
 		case 4: // resumes at main.go:170:7
 			/*line main.go:170:7*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1597:4*/ if !ready {
+			/*line main_async.go:1610:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:170:2*/ h = r_3
 			/*line main.go:175:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:1604:4*/ fallthrough
+			/*line main_async.go:1617:4*/ fallthrough
 		case 5: // resumes at main.go:175:13
 			/*line main.go:175:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1607:4*/ if !ready {
+			/*line main_async.go:1620:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1615,49 +1628,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:180:2*/ fut.res = make([]int, 4)
 			/*line main.go:181:2*/ fut.hs = nil
 			/*line main.go:182:2*/ fut.n_4 = 4
-			/*line main_async.go:1618:4*/ fut.i = 0
-			/*line main_async.go:1619:4*/ fallthrough
+			/*line main_async.go:1631:4*/ fut.i = 0
+			/*line main_async.go:1632:4*/ fallthrough
 		case 6:
 			/*line main.go:182:17*/ if !(fut.i < fut.n_4) {
-				/*line main_async.go:1622:5*/ state = 10
+				/*line main_async.go:1635:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:183:19*/ fut.aw0 = rt.SpawnAsync(newMainFunc5Future(fut.i, fut.res))
-			/*line main_async.go:1628:4*/ fut.z = nil
+			/*line main_async.go:1641:4*/ fut.z = nil
 			fallthrough
 		case 8: // resumes at main.go:183:19
 			/*line main.go:183:19*/ r_5, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1632:4*/ if !ready {
+			/*line main_async.go:1645:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:183:3*/ fut.hs = append(take(&fut.hs), r_5)
-			/*line main_async.go:1638:4*/ fallthrough
+			/*line main_async.go:1651:4*/ fallthrough
 		case 9:
-			/*line main_async.go:1640:4*/ fut.i++
-			/*line main_async.go:1641:4*/ state = 6
+			/*line main_async.go:1653:4*/ fut.i++
+			/*line main_async.go:1654:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:189:2*/ fut.i = 0
 			/*line main.go:190:2*/ fut.n_4 = 0
-			/*line main_async.go:1646:4*/ fallthrough
+			/*line main_async.go:1659:4*/ fallthrough
 		case 11:
 			/*line main.go:190:20*/ if !(fut.n_4 < len(fut.hs)) {
-				/*line main_async.go:1649:5*/ state = 15
+				/*line main_async.go:1662:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:1654:4*/ h_2 = fut.hs[fut.n_4]
+			/*line main_async.go:1667:4*/ h_2 = fut.hs[fut.n_4]
 			/*line main.go:191:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:1656:4*/ fut.z = nil
+			/*line main_async.go:1669:4*/ fut.z = nil
 			fallthrough
 		case 13: // resumes at main.go:191:13
 			/*line main.go:191:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1660:4*/ if !ready {
+			/*line main_async.go:1673:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -1667,10 +1680,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:193:4*/ fmt.Println("join error", err_2)
 			}
 			/*line main.go:195:3*/ fut.i += v_2
-			/*line main_async.go:1670:4*/ fallthrough
+			/*line main_async.go:1683:4*/ fallthrough
 		case 14:
-			/*line main_async.go:1672:4*/ fut.n_4++
-			/*line main_async.go:1673:4*/ state = 11
+			/*line main_async.go:1685:4*/ fut.n_4++
+			/*line main_async.go:1686:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:197:2*/ fmt.Println("loop", fut.i, take(&fut.res))
@@ -1679,73 +1692,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:202:3*/ fut.fs = append(fut.fs, newMainFunc6Future(&i_2))
 			}
 			/*line main.go:207:2*/ fut.i = 0
-			/*line main_async.go:1682:4*/ fallthrough
+			/*line main_async.go:1695:4*/ fallthrough
 		case 16:
 			/*line main.go:207:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:1685:5*/ state = 20
+				/*line main_async.go:1698:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:1690:4*/ f = fut.fs[fut.i]
+			/*line main_async.go:1703:4*/ f = fut.fs[fut.i]
 			/*line main.go:208:18*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:1692:4*/ fut.z = nil
+			/*line main_async.go:1705:4*/ fut.z = nil
 			fut.hs = nil
 			fallthrough
 		case 18: // resumes at main.go:208:18
 			/*line main.go:208:18*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1697:4*/ if !ready {
+			/*line main_async.go:1710:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:208:3*/ fmt.Print(" ", r_7)
-			/*line main_async.go:1703:4*/ fallthrough
+			/*line main_async.go:1716:4*/ fallthrough
 		case 19:
-			/*line main_async.go:1705:4*/ fut.i++
-			/*line main_async.go:1706:4*/ state = 16
+			/*line main_async.go:1718:4*/ fut.i++
+			/*line main_async.go:1719:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:210:2*/ fmt.Println(" plain loop")
 			/*line main.go:214:6*/ fut.z = new(int)
-			/*line main_async.go:1711:4*/ (*fut.z) = 0
-			/*line main_async.go:1712:4*/ fallthrough
+			/*line main_async.go:1724:4*/ (*fut.z) = 0
+			/*line main_async.go:1725:4*/ fallthrough
 		case 21:
 			/*line main.go:214:14*/ if !((*fut.z) < 6) {
-				/*line main_async.go:1715:5*/ state = 25
+				/*line main_async.go:1728:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:215:3*/ fut.aw0 = rt.AwaitAsync(newMainFunc7Future(fut.z))
-			/*line main_async.go:1721:4*/ fut.hs = nil
+			/*line main_async.go:1734:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 23: // resumes at main.go:215:3
 			/*line main.go:215:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1726:4*/ if !ready {
+			/*line main_async.go:1739:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:219:3*/ fmt.Print(" ", (*fut.z))
-			/*line main_async.go:1732:4*/ fallthrough
+			/*line main_async.go:1745:4*/ fallthrough
 		case 24:
-			/*line main_async.go:1734:4*/ fut.z = new(*fut.z)
+			/*line main_async.go:1747:4*/ fut.z = new(*fut.z)
 			/*line main.go:214:21*/ (*fut.z)++
-			/*line main_async.go:1736:4*/ state = 21
+			/*line main_async.go:1749:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:221:2*/ fmt.Println(" three-clause")
 			/*line main.go:224:2*/ fut.z = new(int)
-			/*line main_async.go:1741:4*/ (*fut.z) = 1
+			/*line main_async.go:1754:4*/ (*fut.z) = 1
 			/*line main.go:225:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc8Future(fut.z))
-			/*line main_async.go:1743:4*/ fut.hs = nil
+			/*line main_async.go:1756:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 26: // resumes at main.go:225:8
 			/*line main.go:225:8*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1748:4*/ if !ready {
+			/*line main_async.go:1761:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1753,11 +1766,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:225:2*/ nv = r_8
 			/*line main.go:236:2*/ fmt.Println("nested", nv, (*fut.z))
 			/*line main.go:239:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc9Future())
-			/*line main_async.go:1756:4*/ fut.z = nil
+			/*line main_async.go:1769:4*/ fut.z = nil
 			fallthrough
 		case 27: // resumes at main.go:239:8
 			/*line main.go:239:8*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:1760:4*/ if !ready {
+			/*line main_async.go:1773:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -1765,16 +1778,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:239:2*/ tv = r_9
 			/*line main.go:243:2*/ fmt.Println("tuple", tv.V0, tv.V1)
 			/*line main.go:244:23*/ fut.c_named = initNamedFuture(4)
-			/*line main_async.go:1768:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1781:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:244:23
-			/*line main_async.go:1772:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:244:23*/ r_10, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1774:4*/ if driven {
+			/*line main_async.go:1787:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1777:4*/ if !ready {
+			/*line main_async.go:1790:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1783,40 +1796,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:244:2*/ fmt.Println("named", r_10)
 			/*line main.go:247:2*/ fut.c = &counter{n: 1}
 			/*line main.go:248:24*/ fut.aw0 = fut.c.BumpAsync(5).(*counterBumpFuture)
-			/*line main_async.go:1786:4*/ fresh = true
+			/*line main_async.go:1799:4*/ fresh = true
 			fallthrough
 		case 29: // resumes at main.go:248:24
-			/*line main_async.go:1789:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:24*/ fut.i, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1791:4*/ if driven {
+			/*line main_async.go:1804:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1794:4*/ if !ready {
+			/*line main_async.go:1807:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:35*/ fut.aw0 = fut.c.BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:1800:4*/ fresh = true
+			/*line main_async.go:1813:4*/ fresh = true
 			fallthrough
 		case 30: // resumes at main.go:248:35
-			/*line main_async.go:1803:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1816:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:35*/ r_12, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1805:4*/ if driven {
+			/*line main_async.go:1818:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1808:4*/ if !ready {
+			/*line main_async.go:1821:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:2*/ fmt.Println("method", fut.i, r_12, take(&fut.c).n)
 			/*line main.go:251:10*/ fut.aw0 = rt.Join2Async(newMainFunc10Future(), newMainFunc11Future(fut.x, fut.y))
-			/*line main_async.go:1815:4*/ fut.y = nil
+			/*line main_async.go:1828:4*/ fut.y = nil
 			fallthrough
 		case 31: // resumes at main.go:251:10
 			/*line main.go:251:10*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:1819:4*/ if !ready {
+			/*line main_async.go:1832:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -1824,20 +1837,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:251:2*/ a, b = r_13.V0, r_13.V1
 			/*line main.go:255:2*/ fmt.Println("join2", a, b)
 			/*line main.go:258:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc12Future(fut.x))
-			/*line main_async.go:1827:4*/ fallthrough
+			/*line main_async.go:1840:4*/ fallthrough
 		case 32: // resumes at main.go:258:8
 			/*line main.go:258:8*/ r_14, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1830:4*/ if !ready {
+			/*line main_async.go:1843:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:258:2*/ hp = r_14
 			/*line main.go:265:11*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:1837:4*/ fallthrough
+			/*line main_async.go:1850:4*/ fallthrough
 		case 33: // resumes at main.go:265:11
 			/*line main.go:265:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1840:4*/ if !ready {
+			/*line main_async.go:1853:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1848,62 +1861,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:271:2*/ fut.words = []string{"a", "bb", "ccc"}
 			/*line main.go:272:2*/ fut.ws = nil
 			/*line main.go:273:2*/ fut.i = 0
-			/*line main_async.go:1851:4*/ fallthrough
+			/*line main_async.go:1864:4*/ fallthrough
 		case 34:
 			/*line main.go:273:20*/ if !(fut.i < len(fut.words)) {
-				/*line main_async.go:1854:5*/ state = 38
+				/*line main_async.go:1867:5*/ state = 38
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:1859:4*/ w_2 = fut.words[fut.i]
+			/*line main_async.go:1872:4*/ w_2 = fut.words[fut.i]
 			/*line main.go:274:3*/ fut.ws = append(take(&fut.ws), newMainFunc13Future(fut.i, w_2))
 			/*line main.go:278:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1862:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1875:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:278:3
-			/*line main_async.go:1866:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1879:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:3*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:1868:4*/ if driven {
+			/*line main_async.go:1881:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:1871:4*/ if !ready {
+			/*line main_async.go:1884:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:1877:4*/ fallthrough
+			/*line main_async.go:1890:4*/ fallthrough
 		case 37:
 			/*line main.go:278:3*/ fut.i++
-			/*line main_async.go:1880:4*/ state = 34
+			/*line main_async.go:1893:4*/ state = 34
 			continue
 		case 38:
 			/*line main.go:280:2*/ fut.i = 0
-			/*line main_async.go:1884:4*/ fallthrough
+			/*line main_async.go:1897:4*/ fallthrough
 		case 39:
 			/*line main.go:280:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:1887:5*/ state = 43
+				/*line main_async.go:1900:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:1892:4*/ f_2 = fut.ws[fut.i]
+			/*line main_async.go:1905:4*/ f_2 = fut.ws[fut.i]
 			/*line main.go:281:18*/ fut.aw0 = rt.AwaitAsync(f_2)
-			/*line main_async.go:1894:4*/ fallthrough
+			/*line main_async.go:1907:4*/ fallthrough
 		case 41: // resumes at main.go:281:18
 			/*line main.go:281:18*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:1897:4*/ if !ready {
+			/*line main_async.go:1910:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:281:3*/ fmt.Print(" ", r_16)
-			/*line main_async.go:1903:4*/ fallthrough
+			/*line main_async.go:1916:4*/ fallthrough
 		case 42:
-			/*line main_async.go:1905:4*/ fut.i++
-			/*line main_async.go:1906:4*/ state = 39
+			/*line main_async.go:1918:4*/ fut.i++
+			/*line main_async.go:1919:4*/ state = 39
 			continue
 		case 43:
 			/*line main.go:283:2*/ fmt.Println(" range")
@@ -1923,30 +1936,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:301:2*/ fut.i = 0
-			/*line main_async.go:1926:4*/ fallthrough
+			/*line main_async.go:1939:4*/ fallthrough
 		case 44:
 			/*line main.go:301:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:1929:5*/ state = 48
+				/*line main_async.go:1942:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:1934:4*/ f_3 = fut.ws[fut.i]
+			/*line main_async.go:1947:4*/ f_3 = fut.ws[fut.i]
 			/*line main.go:302:18*/ fut.aw0 = rt.AwaitAsync(f_3)
-			/*line main_async.go:1936:4*/ fut.words = nil
+			/*line main_async.go:1949:4*/ fut.words = nil
 			fallthrough
 		case 46: // resumes at main.go:302:18
 			/*line main.go:302:18*/ r_17, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:1940:4*/ if !ready {
+			/*line main_async.go:1953:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:302:3*/ fmt.Print(" ", r_17)
-			/*line main_async.go:1946:4*/ fallthrough
+			/*line main_async.go:1959:4*/ fallthrough
 		case 47:
-			/*line main_async.go:1948:4*/ fut.i++
-			/*line main_async.go:1949:4*/ state = 44
+			/*line main_async.go:1961:4*/ fut.i++
+			/*line main_async.go:1962:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:304:2*/ fmt.Println(" kept")
@@ -1956,28 +1969,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)
 			/*line main.go:309:28*/ fut.aw0 = rt.AwaitAsync(rt.Async(plain))
-			/*line main_async.go:1959:4*/ fut.words = nil
+			/*line main_async.go:1972:4*/ fut.words = nil
 			fut.ws = nil
 			fallthrough
 		case 49: // resumes at main.go:309:28
 			/*line main.go:309:28*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1964:4*/ if !ready {
+			/*line main_async.go:1977:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:309:2*/ fmt.Println("plain func", r_18)
 			/*line main.go:310:22*/ fut.c_tree = initTreeFuture(4)
-			/*line main_async.go:1971:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:1984:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:310:22
-			/*line main_async.go:1975:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1988:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:22*/ r_19, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:1977:4*/ if driven {
+			/*line main_async.go:1990:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:1980:4*/ if !ready {
+			/*line main_async.go:1993:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
@@ -1985,32 +1998,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_tree = treeFuture{}
 			/*line main.go:310:2*/ fmt.Println("tree", r_19)
 			/*line main.go:311:2*/ fut.c_changes = initChangesFuture(2)
-			/*line main_async.go:1988:4*/ fut.aw0 = &fut.c_changes
+			/*line main_async.go:2001:4*/ fut.aw0 = &fut.c_changes
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:311:2
-			/*line main_async.go:1992:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:2*/ _, ready = fut.aw0.(*changesFuture).Poll(cx)
-			/*line main_async.go:1994:4*/ if driven {
+			/*line main_async.go:2007:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*changesFuture), ready, fresh)
 			}
-			/*line main_async.go:1997:4*/ if !ready {
+			/*line main_async.go:2010:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_changes = changesFuture{}
 			/*line main.go:312:23*/ fut.c_crawl = initCrawlFuture([]string{"a", "", "ccc"})
-			/*line main_async.go:2004:4*/ fut.aw0 = &fut.c_crawl
+			/*line main_async.go:2017:4*/ fut.aw0 = &fut.c_crawl
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:312:23
-			/*line main_async.go:2008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:23*/ r_20, ready = fut.aw0.(*crawlFuture).Poll(cx)
-			/*line main_async.go:2010:4*/ if driven {
+			/*line main_async.go:2023:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*crawlFuture), ready, fresh)
 			}
-			/*line main_async.go:2013:4*/ if !ready {
+			/*line main_async.go:2026:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -2018,10 +2031,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_crawl = crawlFuture{}
 			/*line main.go:312:2*/ fmt.Println("crawl", r_20)
 			/*line main.go:315:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc17Future())
-			/*line main_async.go:2021:4*/ fallthrough
+			/*line main_async.go:2034:4*/ fallthrough
 		case 53: // resumes at main.go:315:8
 			/*line main.go:315:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2024:4*/ if !ready {
+			/*line main_async.go:2037:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -2029,23 +2042,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:315:2*/ nr = r_21
 			/*line main.go:329:2*/ fmt.Println("closure named", nr)
 			/*line main.go:332:2*/ fut.slept = new(bool)
-			/*line main_async.go:2032:4*/ (*fut.slept) = false
+			/*line main_async.go:2045:4*/ (*fut.slept) = false
 			/*line main.go:333:11*/ fut.aw0 = rt.TimeoutAsync(time.Millisecond, newMainFunc18Future(fut.slept))
-			/*line main_async.go:2034:4*/ fallthrough
+			/*line main_async.go:2047:4*/ fallthrough
 		case 54: // resumes at main.go:333:11
 			/*line main.go:333:11*/ r_22, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2037:4*/ if !ready {
+			/*line main_async.go:2050:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:333:2*/ _, fut.err = r_22.V0, r_22.V1
 			/*line main.go:337:9*/ fut.av0 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
-			/*line main_async.go:2044:4*/ fut.x = nil
+			/*line main_async.go:2057:4*/ fut.x = nil
 			fallthrough
 		case 55: // resumes at main.go:337:9
 			/*line main.go:337:9*/ r_23, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2048:4*/ if !ready {
+			/*line main_async.go:2061:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
@@ -2053,12 +2066,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:337:2*/ sel = r_23
 			/*line main.go:344:2*/ fmt.Println("timeout", errors.Is(take(&fut.err), rt.ErrTimeout), (*fut.slept), "select", sel.Index, sel.V1)
 			/*line main.go:348:2*/ fut.slept = new(bool)
-			/*line main_async.go:2056:4*/ (*fut.slept) = false
+			/*line main_async.go:2069:4*/ (*fut.slept) = false
 			/*line main.go:349:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc21Future(fut.slept))
-			/*line main_async.go:2058:4*/ fallthrough
+			/*line main_async.go:2071:4*/ fallthrough
 		case 56: // resumes at main.go:349:8
 			/*line main.go:349:8*/ r_24, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:2061:4*/ if !ready {
+			/*line main_async.go:2074:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
@@ -2066,10 +2079,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:349:2*/ ha = r_24
 			/*line main.go:353:2*/ ha.Abort()
 			/*line main.go:354:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:2069:4*/ fallthrough
+			/*line main_async.go:2082:4*/ fallthrough
 		case 57: // resumes at main.go:354:11
 			/*line main.go:354:11*/ r_25, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2072:4*/ if !ready {
+			/*line main_async.go:2085:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -2078,11 +2091,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:355:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:356:2*/ fmt.Println("abort", errors.As(take(&fut.err), je2) && (*je2).IsCancelled(), (*fut.slept))
 			{
-				/*line main_async.go:2081:5*/ fut.state = -1
+				/*line main_async.go:2094:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2085:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2098:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2132,16 +2145,16 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Main.func1 starts
 			/*line main.go:138:3*/ (*fut.x) += 10
 			/*line main.go:139:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2135:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2148:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:139:3
-			/*line main_async.go:2139:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2141:4*/ if driven {
+			/*line main_async.go:2154:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2144:4*/ if !ready {
+			/*line main_async.go:2157:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2153,7 +2166,7 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:141:3*/ return (*fut.x), true
 			}
 		default:
-			/*line main_async.go:2156:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2169:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2192,16 +2205,16 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func2 starts
 			/*line main.go:149:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2195:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2208:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:149:3
-			/*line main_async.go:2199:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2201:4*/ if driven {
+			/*line main_async.go:2214:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2204:4*/ if !ready {
+			/*line main_async.go:2217:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2212,7 +2225,7 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:150:3*/ return (*fut.y) * 100, true
 			}
 		default:
-			/*line main_async.go:2215:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:2228:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2253,16 +2266,16 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main.func3 starts
 			/*line main.go:160:3*/ fut.inc()
 			/*line main.go:161:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2256:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2269:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:3
-			/*line main_async.go:2260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2273:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2262:4*/ if driven {
+			/*line main_async.go:2275:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2265:4*/ if !ready {
+			/*line main_async.go:2278:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2271,11 +2284,11 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:3*/ (*fut.z) += 10
 			/*line main.go:163:3*/ take(&fut.inc)()
 			{
-				/*line main_async.go:2274:5*/ fut.state = -1
+				/*line main_async.go:2287:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2278:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:2291:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2316,16 +2329,16 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func4 starts
 			/*line main.go:171:8*/ fut.c_square = initSquareFuture((*fut.w))
-			/*line main_async.go:2319:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2332:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:8
-			/*line main_async.go:2323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2336:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2325:4*/ if driven {
+			/*line main_async.go:2338:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2328:4*/ if !ready {
+			/*line main_async.go:2341:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2338,7 +2351,7 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:173:3*/ return n, true
 			}
 		default:
-			/*line main_async.go:2341:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:2354:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2380,16 +2393,16 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func5 starts
 			/*line main.go:184:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:2383:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2396:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:184:9
-			/*line main_async.go:2387:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2389:4*/ if driven {
+			/*line main_async.go:2402:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2392:4*/ if !ready {
+			/*line main_async.go:2405:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2402,7 +2415,7 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:186:4*/ return s, true
 			}
 		default:
-			/*line main_async.go:2405:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:2418:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2441,16 +2454,16 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func6 starts
 			/*line main.go:203:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2444:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2457:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:203:4
-			/*line main_async.go:2448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2461:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2450:4*/ if driven {
+			/*line main_async.go:2463:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2453:4*/ if !ready {
+			/*line main_async.go:2466:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2461,7 +2474,7 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:204:4*/ return (*fut.i) * 7, true
 			}
 		default:
-			/*line main_async.go:2464:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:2477:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2500,16 +2513,16 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func7 starts
 			/*line main.go:216:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2503:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2516:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:216:4
-			/*line main_async.go:2507:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:216:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2509:4*/ if driven {
+			/*line main_async.go:2522:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2512:4*/ if !ready {
+			/*line main_async.go:2525:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2517,11 +2530,11 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:217:4*/ (*fut.i)++
 			{
-				/*line main_async.go:2520:5*/ fut.state = -1
+				/*line main_async.go:2533:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2524:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:2537:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2563,23 +2576,23 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8 starts
 			/*line main.go:226:3*/ fut.mid = new(int)
-			/*line main_async.go:2566:4*/ (*fut.mid) = 10
+			/*line main_async.go:2579:4*/ (*fut.mid) = 10
 			/*line main.go:227:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc8_1Future(fut.outer, fut.mid))
-			/*line main_async.go:2568:4*/ fut.outer = nil
+			/*line main_async.go:2581:4*/ fut.outer = nil
 			fallthrough
 		case 1: // resumes at main.go:227:8
 			/*line main.go:227:8*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:2572:4*/ if !ready {
+			/*line main_async.go:2585:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:227:3*/ h = r
 			/*line main.go:233:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:2579:4*/ fallthrough
+			/*line main_async.go:2592:4*/ fallthrough
 		case 2: // resumes at main.go:233:12
 			/*line main.go:233:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:2582:4*/ if !ready {
+			/*line main_async.go:2595:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2590,7 +2603,7 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:234:3*/ return iv*1000 + (*fut.mid), true
 			}
 		default:
-			/*line main_async.go:2593:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:2606:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2632,16 +2645,16 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8.1 starts
 			/*line main.go:228:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2635:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2648:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:228:4
-			/*line main_async.go:2639:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:228:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2641:4*/ if driven {
+			/*line main_async.go:2654:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2644:4*/ if !ready {
+			/*line main_async.go:2657:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2654,7 +2667,7 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:231:4*/ return (*fut.outer), true
 			}
 		default:
-			/*line main_async.go:2657:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2670:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2694,16 +2707,16 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 		switch state {
 		case 0: // Main.func9 starts
 			/*line main.go:240:8*/ fut.c_square = initSquareFuture(3)
-			/*line main_async.go:2697:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2710:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:240:8
-			/*line main_async.go:2701:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2703:4*/ if driven {
+			/*line main_async.go:2716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2706:4*/ if !ready {
+			/*line main_async.go:2719:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2715,7 +2728,7 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 				/*line main.go:241:3*/ return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}, true
 			}
 		default:
-			/*line main_async.go:2718:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
+			/*line main_async.go:2731:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2754,16 +2767,16 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func10 starts
 			/*line main.go:251:48*/ fut.c_square = initSquareFuture(5)
-			/*line main_async.go:2757:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2770:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:251:48
-			/*line main_async.go:2761:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2774:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:251:48*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2763:4*/ if driven {
+			/*line main_async.go:2776:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2766:4*/ if !ready {
+			/*line main_async.go:2779:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2774,7 +2787,7 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:251:41*/ return r, true
 			}
 		default:
-			/*line main_async.go:2777:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
+			/*line main_async.go:2790:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2814,16 +2827,16 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func11 starts
 			/*line main.go:252:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2817:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2830:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:3
-			/*line main_async.go:2821:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2834:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2823:4*/ if driven {
+			/*line main_async.go:2836:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2826:4*/ if !ready {
+			/*line main_async.go:2839:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2834,7 +2847,7 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:3*/ return (*fut.x) + (*fut.y), true
 			}
 		default:
-			/*line main_async.go:2837:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
+			/*line main_async.go:2850:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2873,16 +2886,16 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func12 starts
 			/*line main.go:259:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2876:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2889:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:259:3
-			/*line main_async.go:2880:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2893:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:259:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2882:4*/ if driven {
+			/*line main_async.go:2895:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2885:4*/ if !ready {
+			/*line main_async.go:2898:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2896,7 +2909,7 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:263:3*/ return 0, true
 			}
 		default:
-			/*line main_async.go:2899:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
+			/*line main_async.go:2912:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2936,16 +2949,16 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func13 starts
 			/*line main.go:275:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2939:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2952:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:275:4
-			/*line main_async.go:2943:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2956:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:275:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2945:4*/ if driven {
+			/*line main_async.go:2958:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2948:4*/ if !ready {
+			/*line main_async.go:2961:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2956,7 +2969,7 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:276:4*/ return fmt.Sprint(fut.k, fut.w), true
 			}
 		default:
-			/*line main_async.go:2959:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
+			/*line main_async.go:2972:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2995,16 +3008,16 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func14 starts
 			/*line main.go:289:44*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2998:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3011:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:289:44
-			/*line main_async.go:3002:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:289:44*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3004:4*/ if driven {
+			/*line main_async.go:3017:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3007:4*/ if !ready {
+			/*line main_async.go:3020:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3015,7 +3028,7 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:289:52*/ return fut.w + "!", true
 			}
 		default:
-			/*line main_async.go:3018:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
+			/*line main_async.go:3031:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3054,16 +3067,16 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func15 starts
 			/*line main.go:295:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3057:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3070:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:295:45
-			/*line main_async.go:3061:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3074:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:295:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3063:4*/ if driven {
+			/*line main_async.go:3076:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3066:4*/ if !ready {
+			/*line main_async.go:3079:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3074,7 +3087,7 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:295:53*/ return fmt.Sprint("num ", fut.t), true
 			}
 		default:
-			/*line main_async.go:3077:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
+			/*line main_async.go:3090:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3113,16 +3126,16 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func16 starts
 			/*line main.go:298:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3116:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3129:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:298:45
-			/*line main_async.go:3120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3133:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3122:4*/ if driven {
+			/*line main_async.go:3135:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3125:4*/ if !ready {
+			/*line main_async.go:3138:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3133,7 +3146,7 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:298:53*/ return (*fut.t), true
 			}
 		default:
-			/*line main_async.go:3136:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
+			/*line main_async.go:3149:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3176,68 +3189,68 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func17 starts
 			/*line main.go:317:3*/ fut.n_2 = 10
-			/*line main_async.go:3179:4*/ fut.i = 0
-			/*line main_async.go:3180:4*/ fallthrough
+			/*line main_async.go:3192:4*/ fut.i = 0
+			/*line main_async.go:3193:4*/ fallthrough
 		case 1:
 			/*line main.go:317:18*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:3183:5*/ state = 9
+				/*line main_async.go:3196:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:319:9*/ if fut.i%2 == 0 {
-				/*line main_async.go:3189:5*/ state = 4
+				/*line main_async.go:3202:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:322:9*/ if fut.i > 6 {
-				/*line main_async.go:3195:5*/ state = 9
+				/*line main_async.go:3208:5*/ state = 9
 			} else {
 				state = 6
 			}
 			continue
 		case 4:
 			/*line main.go:320:5*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3202:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3215:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:320:5
-			/*line main_async.go:3206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:5*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:3208:4*/ if driven {
+			/*line main_async.go:3221:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:3211:4*/ if !ready {
+			/*line main_async.go:3224:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:3217:4*/ state = 8
+			/*line main_async.go:3230:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:325:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:3221:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3234:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:325:9
-			/*line main_async.go:3225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3238:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:9*/ r, ready = fut.aw0.(*squareFuture).Poll(cx)
-			/*line main_async.go:3227:4*/ if driven {
+			/*line main_async.go:3240:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*squareFuture), ready, fresh)
 			}
-			/*line main_async.go:3230:4*/ if !ready {
+			/*line main_async.go:3243:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_square = squareFuture{}
 			/*line main.go:325:4*/ fut.n += r
-			/*line main_async.go:3237:4*/ fallthrough
+			/*line main_async.go:3250:4*/ fallthrough
 		case 8:
-			/*line main_async.go:3239:4*/ fut.i++
-			/*line main_async.go:3240:4*/ state = 1
+			/*line main_async.go:3252:4*/ fut.i++
+			/*line main_async.go:3253:4*/ state = 1
 			continue
 		case 9:
 			{
@@ -3245,7 +3258,7 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:327:3*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:3248:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
+			/*line main_async.go:3261:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3284,21 +3297,21 @@ func (fut *mainFunc18Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func18 starts
 			/*line main.go:334:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3287:4*/ fallthrough
+			/*line main_async.go:3300:4*/ fallthrough
 		case 1: // resumes at main.go:334:3
 			/*line main.go:334:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3290:4*/ if !ready {
+			/*line main_async.go:3303:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:335:3*/ (*fut.slept) = true
 			{
-				/*line main_async.go:3297:5*/ fut.state = -1
+				/*line main_async.go:3310:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3301:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
+			/*line main_async.go:3314:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3335,10 +3348,10 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func19 starts
 			/*line main.go:338:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3338:4*/ fallthrough
+			/*line main_async.go:3351:4*/ fallthrough
 		case 1: // resumes at main.go:338:3
 			/*line main.go:338:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3341:4*/ if !ready {
+			/*line main_async.go:3354:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3348,7 +3361,7 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:339:3*/ return 1, true
 			}
 		default:
-			/*line main_async.go:3351:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
+			/*line main_async.go:3364:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3388,16 +3401,16 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func20 starts
 			/*line main.go:341:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3391:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3404:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:341:3
-			/*line main_async.go:3395:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3408:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:341:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3397:4*/ if driven {
+			/*line main_async.go:3410:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3400:4*/ if !ready {
+			/*line main_async.go:3413:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3408,7 +3421,7 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:342:3*/ return fmt.Sprint("fast ", (*fut.x)), true
 			}
 		default:
-			/*line main_async.go:3411:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
+			/*line main_async.go:3424:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3445,21 +3458,21 @@ func (fut *mainFunc21Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func21 starts
 			/*line main.go:350:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3448:4*/ fallthrough
+			/*line main_async.go:3461:4*/ fallthrough
 		case 1: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3451:4*/ if !ready {
+			/*line main_async.go:3464:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:351:3*/ (*fut.after) = true
 			{
-				/*line main_async.go:3458:5*/ fut.state = -1
+				/*line main_async.go:3471:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3462:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
+			/*line main_async.go:3475:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
 		}
 	}
 }
