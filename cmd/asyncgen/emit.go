@@ -52,7 +52,7 @@ func (g *pkgGen) lowerFunc(of *outFile, fn *asyncFunc) (code, bool) {
 		return code{}, false
 	}
 	ir.number()
-	if !ir.checked("number") {
+	if !ir.checked("number") || !ir.prepareDefers() {
 		return code{}, false
 	}
 	ir.liveness()
@@ -88,6 +88,9 @@ func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
 	g.usePkg(rtPath, "rt")
 	e.futureType()
 	e.twins()
+	if ir.dnames != nil {
+		e.deferMethods()
+	}
 	e.poll()
 	e.pollFrame()
 	e.cancel()
@@ -144,6 +147,10 @@ func (e *emitter) futureType() {
 		p(a.name, " ", a.t, "\n")
 		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
 	}
+	e.deferFields(func(name string, t types.Type) {
+		p(name, " ", t, "\n")
+		layout = append(layout, sizeField{name, t, g.typeString(t), ""})
+	})
 	var childArgs map[string][]types.Type
 	for _, c := range ir.children {
 		p(c.field, " ", c.t, " // ", displayName(c.fn), "'s future, held by value\n")
@@ -276,8 +283,19 @@ func (e *emitter) pooled(params code, inits []string) {
 // per state.
 func (e *emitter) poll() {
 	g, ir, p := e.g, e.ir, e.p
-	pollName := e.rangePoll() // Poll, or the method a Poll that unwinds iterators calls
-	p("// ", pollName, " advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	// Poll, or the method Poll calls: with defers, Poll runs them when a
+	// panic leaves it (defer.go); with live ranges over functions, the
+	// method unwinds their iterators first (rangefunc.go).
+	pollName := "Poll"
+	if ir.dnames != nil {
+		pollName = ir.dnames.poll
+	}
+	pollName = e.rangePoll(pollName)
+	if pollName == "Poll" {
+		p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	} else {
+		p("// ", pollName, " runs ", e.display, "'s state machine to its next suspension point.\n")
+	}
 	g.needUniverse("bool")
 	p("func (", e.fut, " *", e.self(), ") ", pollName, "(", ir.nCx, " *")
 	e.rt("Context")
@@ -362,7 +380,14 @@ func (e *emitter) state(i int, blk *block) {
 			// The driver may be polling this future directly: then the
 			// frame it awaits is driven too, and if it suspends again the
 			// driver pushes it and resumes it first (rt.Frame).
-			p(resetMark, ir.nDriven, " = ", ir.nCx, ".EnterFrame(", f, ", ", f, ".", r.field, ")\n")
+			// A future with pending defers polls its frames itself: its
+			// Poll stays on the Go stack, where a panic below it unwinds
+			// through its defers (defer.go).
+			p(resetMark, ir.nDriven, " = ")
+			if ir.dnames != nil {
+				p("!(", ir.pending(), ") && ")
+			}
+			p(ir.nCx, ".EnterFrame(", f, ", ", f, ".", r.field, ")\n")
 		}
 		p(ir.directive(r.pos), dst, ", ", ir.nReady, " = ", held.code, ".Poll(", ir.nCx, ")\n")
 		if r.driven() {
@@ -513,7 +538,12 @@ func (e *emitter) cancel() {
 		p(f, ".", a.name, " = ", nilA.code, "\n}\n")
 	}
 	e.cancelRanges()
-	p(f, ".", ir.nState, " = -1\n}\n\n")
+	p(f, ".", ir.nState, " = -1\n")
+	if ir.dnames != nil {
+		// Then the pending defers run, with no panic in flight.
+		p(f, ".", ir.dnames.cancel, "()\n")
+	}
+	p("}\n\n")
 }
 
 // self is the future's own type as its methods and twin write it: fFuture,

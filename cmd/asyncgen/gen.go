@@ -31,6 +31,8 @@ type pkgGen struct {
 
 	sizes    []*futureSize              // sizes.go
 	codeSize int                        // the length of the last function's code (emit.go)
+	recovers map[*types.Func]bool       // whether a deferred function's body calls recover (defer.go)
+	parsed   map[string]*ast.File       // source files parsed to see it
 	takeName string                     // the current file's helper for last uses (print.go)
 	asyncOf  map[*types.Func]*asyncFunc // inline.go
 	lineDirs map[*token.File]*fileDirs  // print.go: line directives inside statements

@@ -283,6 +283,10 @@ type irFunc struct {
 	// whose bodies suspend, in source order (rangefunc.go); Poll unwinds and
 	// Cancel stops them, innermost first.
 	ranges []*variable
+
+	defers []*deferSite // the defer statements (defer.go)
+	dsites []*deferSite // the reachable ones, by number
+	dnames *deferNames  // the members defers add; nil without defers
 }
 
 // childInst is an inlined callee's future held in a field of its own: one

@@ -169,6 +169,10 @@ func (ir *irFunc) liveness() {
 			case *goInstr:
 				movable = true
 				uses(s.call)
+			case *deferInstr:
+				for _, v := range s.site.vals {
+					uses(v.x)
+				}
 			case *keptInstr:
 				uses(s.s)
 			case *touchInstr:

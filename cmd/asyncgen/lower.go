@@ -211,6 +211,17 @@ func (g *pkgGen) lower(ir *irFunc) bool {
 	for _, fv := range fn.values {
 		l.spans = append(l.spans, fv.assigns...)
 	}
+	// A defer statement is lowered (it stores its values in the future),
+	// and so is every statement that holds one.
+	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			l.spans = append(l.spans, n)
+		}
+		return true
+	})
 	sort.Slice(l.spans, func(i, j int) bool { return l.spans[i].Pos() < l.spans[j].Pos() })
 	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {

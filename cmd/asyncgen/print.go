@@ -96,6 +96,8 @@ func (ir *irFunc) printInstr(i instr) code {
 		w.put(ir.print(i.x), i.tok.String())
 	case *goInstr:
 		w.put("go ", ir.printIn(i.call, i))
+	case *deferInstr:
+		return ir.printDefer(i)
 	case *keptInstr:
 		return ir.printIn(i.s, i)
 	case *touchInstr:
@@ -290,8 +292,27 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 		w.add(c)
 		w.text("\n")
 	}
-	w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + "return ")
-	switch n {
+	if dn := ir.dnames; dn != nil {
+		// The results are assigned, then the pending defers run (they
+		// may change named results); the output is read after them.
+		if n > 0 && len(ir.results) == 0 {
+			w.text(ir.nFut + "." + dn.res + " = ")
+			ir.writeOutput(w, vals)
+			w.text("\n")
+			vals = []code{text(ir.nFut + "." + dn.res)}
+		}
+		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.nFut + "." + dn.run + "()\n" + ir.directive(pos) + "return ")
+	} else {
+		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + "return ")
+	}
+	ir.writeOutput(w, vals)
+	w.put(", ", ir.g.univ("true"), "\n}")
+}
+
+// writeOutput writes the future's output made of the results' values (one
+// value: the output itself, so also a kept output).
+func (ir *irFunc) writeOutput(w *writer, vals []code) {
+	switch len(vals) {
 	case 0:
 		w.text("struct{}{}")
 	case 1:
@@ -307,7 +328,6 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 		}
 		w.text("}")
 	}
-	w.put(", ", ir.g.univ("true"), "\n}")
 }
 
 // Line directives inside a statement. The source's comments are not

@@ -267,20 +267,25 @@ func (ir *irFunc) liveRanges() []*variable {
 }
 
 // rangePoll writes, for a function with ranges over functions whose bodies
-// suspend, a Poll that calls the states' method and, when a panic leaves
+// suspend, a Poll (or, for a function with defers, the method named name
+// that Poll calls) that calls the states' method and, when a panic leaves
 // it, unwinds the iterators (rt.RangeFunc.Unwind: only a loop whose body
-// is running is affected); it returns that method's name, else "Poll".
-func (e *emitter) rangePoll() string {
+// is running is affected); it returns that method's name, else name.
+func (e *emitter) rangePoll(name string) string {
 	ir, p, f := e.ir, e.p, e.fut
 	its := ir.liveRanges()
 	if len(its) == 0 {
-		return "Poll"
+		return name
 	}
 	body, unwinding, out, ready := ir.name("pollStates"), ir.name("unwinding"), ir.name("out"), ir.name("ready")
 	e.g.needUniverse("bool")
-	p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	if name == "Poll" {
+		p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	} else {
+		p("// ", name, " runs ", e.display, "'s state machine to its next suspension point.\n")
+	}
 	p("// A panic first unwinds the iterators of the range loops it leaves.\n")
-	p("func (", f, " *", e.self(), ") Poll(", ir.nCx, " *")
+	p("func (", f, " *", e.self(), ") ", name, "(", ir.nCx, " *")
 	e.rt("Context")
 	p(") (", ir.out, ", bool) {\n", unwinding, " := ", e.g.univ("true"), "\ndefer func() {\nif ", unwinding, " {\n")
 	for _, v := range its {

@@ -18,7 +18,7 @@ type target struct {
 func isCompound(s ast.Stmt) bool {
 	switch s.(type) {
 	case *ast.BlockStmt, *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
-		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.LabeledStmt, *ast.GoStmt:
+		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.LabeledStmt, *ast.GoStmt, *ast.DeferStmt:
 		return true
 	}
 	return false
@@ -90,6 +90,8 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		l.switchStmt(s, label)
 	case *ast.TypeSwitchStmt:
 		l.typeSwitchStmt(s, label)
+	case *ast.DeferStmt:
+		l.deferStmt(s)
 	case *ast.GoStmt:
 		// The function value and arguments are evaluated here, in order;
 		// the plain function runs in the new goroutine.

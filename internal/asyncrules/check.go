@@ -122,6 +122,12 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 				if gs, ok := stack[len(stack)-2].(*ast.GoStmt); ok && gs.Call == n {
 					return true
 				}
+				// defer f(x) calls the plain f when the function returns,
+				// panics or is cancelled, where nothing can suspend.
+				if ds, ok := stack[len(stack)-2].(*ast.DeferStmt); ok && ds.Call == n && !lit && c.TwinOf(n) != nil {
+					c.errorf(n.Pos(), Unsupported, "the deferred call of %s would suspend, but deferred calls run when the function returns, panics or is cancelled, where an async function cannot wait; call %s before each return instead, or defer a plain function", CalleeName(n), CalleeName(n))
+					return true
+				}
 			}
 			if tw := c.TwinOf(n); tw != nil {
 				if lit && plainClosure[innermostLit(stack)] {
@@ -137,19 +143,10 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 				return true
 			}
 			c.checkBlockingCall(name, n)
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
-				if b, ok := c.Info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
-					c.errorf(n.Pos(), Unsupported, "recover in an async function is not supported yet (it needs defer); let the panic reach the task, where JoinHandle.Join reports it as a *rt.JoinError, or recover inside a plain function you call")
-				}
-			}
 		case *ast.ExprStmt:
 			// A future made and dropped never runs (Rust's must_use).
 			if call := droppedFuture(c.Info, n); call != nil && !lit {
 				c.errorf(n.Pos(), Dropped, "the future returned by %s is dropped, so it never runs; await it (call the function without Async, or rt.Await(f)), or run it as a task with rt.Spawn", CalleeName(call))
-			}
-		case *ast.DeferStmt:
-			if !lit {
-				c.errorf(n.Pos(), Unsupported, "defer in an async function is not supported yet; call the cleanup explicitly before each return")
 			}
 		case *ast.SelectStmt:
 			if lit {

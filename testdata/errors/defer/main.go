@@ -11,5 +11,5 @@ func main() { Main() }
 //async:func
 func Main() {
 	defer fmt.Println("bye")
-	rt.YieldNow()
+	defer rt.YieldNow()
 }

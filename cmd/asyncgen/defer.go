@@ -1,0 +1,637 @@
+package main
+
+// defer, panic and recover in async functions.
+//
+// A defer statement evaluates the deferred function (or the method's
+// receiver) and its arguments where it runs, as Go does, into storage of the
+// future: inline fields for a statement that runs at most once per call (it
+// is on no cycle of the control-flow graph), else an element appended to a
+// slice of its own. The order of the pending defers is a stack of statement
+// numbers: an inline array when every defer statement runs at most once,
+// else a slice.
+//
+// The pending defers run, innermost first and each exactly once, when the
+// function returns (after the results are assigned, so a deferred closure
+// sees and changes named results), when a panic or runtime.Goexit leaves
+// Poll, and when the future is cancelled. For the panic, Poll defers the
+// future's unwind method, which runs them while the panic is in flight: a
+// deferred call that cannot recover runs as a plain call (the panic goes on
+// untouched, with its value and its stack), and one that may call recover
+// (a func literal or a function whose body calls recover, or a function
+// value nothing is known of) runs as the deferred call of the same panic
+// raised again (unwind recovers it and panics with the same value under the
+// deferred call), so that its recover sees the panic exactly as in Go. If a
+// deferred call recovers, the remaining ones run without a panic and Poll
+// reports the future complete with its results.
+//
+// A future with pending defers polls the frames it awaits itself (it does
+// not drive them through the runtime's frame stack), so that its Poll is on
+// the Go stack whenever code below it runs and a panic there unwinds through
+// it.
+
+import (
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strings"
+)
+
+// Kinds of deferred calls.
+const (
+	deferFunc    = iota // a function of a package: written again at the call
+	deferMethod         // a method: its receiver is stored
+	deferValue          // any other function value: stored
+	deferBuiltin        // a builtin (close, delete, panic, print…)
+)
+
+// deferSite is one defer statement.
+type deferSite struct {
+	num      int           // its number in the pending stack (emission); -1 when unreachable
+	call     *ast.CallExpr // the source call
+	lowered  *ast.CallExpr // its operands, lowered
+	kind     int
+	fun      ast.Expr // deferFunc, deferBuiltin: the callee, written at the call
+	method   string   // deferMethod: the method's name
+	iface    bool     // deferMethod through an interface: a nil one panics at the defer
+	vals     []deferVal
+	args     []string // per argument of the call: the name of its value, or its literal text
+	ellipsis bool
+	cyclic   bool // on a cycle of the graph: its values go to a slice
+	slice    string
+	recov    bool // may call recover
+	pos      token.Pos
+}
+
+// deferVal is a value a defer statement stores: the function, the
+// receiver or an argument.
+type deferVal struct {
+	short string // f, r, a0, a1…: the field of a cyclic site's slice element
+	name  string // the field of the future (inline sites)
+	typ   types.Type
+	x     ast.Expr // the lowered expression
+}
+
+// deferInstr runs a defer statement: it stores the site's values and pushes
+// the site.
+type deferInstr struct {
+	srcPos
+	site *deferSite
+}
+
+// deferNames are the future's members that defers add.
+type deferNames struct {
+	stk, n, unw, pan, res       string // pending stack and its depth; unwinding; panicking; kept output (unnamed results)
+	poll, unwind, call, run, cx string // methods
+	cancel, may, step           string
+	inline                      bool // every site runs at most once per call: stk is an array
+}
+
+// deferStmt lowers a defer statement.
+func (l *lowerer) deferStmt(s *ast.DeferStmt) {
+	info := l.g.info
+	call := s.Call
+	site := &deferSite{call: call, pos: s.Pos(), num: -1, ellipsis: call.Ellipsis.IsValid()}
+	fun := ast.Unparen(call.Fun)
+	base := fun
+	switch b := fun.(type) {
+	case *ast.IndexExpr:
+		base = b.X
+	case *ast.IndexListExpr:
+		base = b.X
+	}
+	site.kind = deferValue
+	switch b := ast.Unparen(base).(type) {
+	case *ast.Ident:
+		switch obj := info.Uses[b].(type) {
+		case *types.Builtin:
+			site.kind = deferBuiltin
+		case *types.Func:
+			if obj.Type().(*types.Signature).Recv() == nil {
+				site.kind = deferFunc
+			}
+		}
+	case *ast.SelectorExpr:
+		if sel := info.Selections[b]; sel == nil {
+			if f, ok := info.Uses[b.Sel].(*types.Func); ok && f.Type().(*types.Signature).Recv() == nil {
+				site.kind = deferFunc
+			}
+		} else if sel.Kind() == types.MethodVal && len(sel.Index()) == 1 {
+			site.kind = deferMethod
+			site.method = b.Sel.Name
+		}
+	}
+	if _, lit := fun.(*ast.FuncLit); lit {
+		site.kind = deferValue
+	}
+	if site.kind == deferMethod && fun != base {
+		site.kind = deferValue
+	}
+	site.recov = l.g.mayRecover(call, site.kind)
+	c := l.callOperands(call)
+	site.lowered = c
+	lf := ast.Unparen(c.Fun)
+	switch site.kind {
+	case deferFunc, deferBuiltin:
+		site.fun = lf
+	case deferMethod:
+		sel := info.Selections[ast.Unparen(base).(*ast.SelectorExpr)]
+		x := lf.(*ast.SelectorExpr).X
+		xt := info.TypeOf(ast.Unparen(base).(*ast.SelectorExpr).X)
+		_, xptr := xt.Underlying().(*types.Pointer)
+		_, mptr := sel.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer)
+		var r ast.Expr = x
+		rt := xt
+		switch {
+		case types.IsInterface(xt):
+			site.iface = true
+		case mptr && !xptr:
+			r, rt = &ast.UnaryExpr{Op: token.AND, X: x}, types.NewPointer(xt)
+		case !mptr && xptr:
+			r, rt = &ast.StarExpr{X: x}, xt.Underlying().(*types.Pointer).Elem()
+		}
+		site.vals = append(site.vals, deferVal{short: "r", typ: rt, x: r})
+	default:
+		site.vals = append(site.vals, deferVal{short: "f", typ: info.TypeOf(call.Fun), x: lf})
+	}
+	sig, _ := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	for i, a := range c.Args {
+		if bl, ok := a.(*ast.BasicLit); ok {
+			site.args = append(site.args, "\x00"+bl.Value)
+			continue
+		}
+		t := types.Default(info.TypeOf(a))
+		if t == nil || (sig == nil && site.kind != deferBuiltin) {
+			t = types.Default(l.typeOf(a))
+		}
+		if sig != nil {
+			np := sig.Params().Len()
+			switch {
+			case sig.Variadic() && i >= np-1 && !site.ellipsis:
+				t = sig.Params().At(np - 1).Type().(*types.Slice).Elem()
+			case i < np:
+				t = sig.Params().At(i).Type()
+			}
+		}
+		if tv, ok := info.Types[a]; ok && tv.IsNil() {
+			// An untyped nil argument takes its parameter's type.
+			if sig == nil {
+				l.g.errorf(a.Pos(), "a nil argument of a deferred builtin is not supported")
+			}
+		}
+		name := "a" + itoa(len(site.vals))
+		site.vals = append(site.vals, deferVal{short: name, typ: types.Default(t), x: a})
+		site.args = append(site.args, name)
+	}
+	l.defers = append(l.defers, site)
+	l.emit(&deferInstr{site: site})
+}
+
+// mayRecover reports whether the deferred call may call recover itself (Go
+// lets only a deferred function that calls recover directly stop a panic):
+// a func literal or a function whose body calls recover; a function value
+// or an interface method, whose body is unknown. Builtins never do
+// (defer recover() does not stop a panic).
+func (g *pkgGen) mayRecover(call *ast.CallExpr, kind int) bool {
+	fun := ast.Unparen(call.Fun)
+	if lit, ok := fun.(*ast.FuncLit); ok {
+		return callsRecover(lit.Body)
+	}
+	switch kind {
+	case deferBuiltin:
+		return false
+	case deferFunc, deferMethod:
+		f, _ := g.callee(call)
+		if f == nil {
+			return true
+		}
+		if sig := f.Type().(*types.Signature); sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) {
+			return true
+		}
+		return g.bodyRecovers(f.Origin())
+	}
+	return true
+}
+
+// callsRecover reports whether body calls recover (or anything so named)
+// outside its func literals.
+func callsRecover(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// bodyRecovers reports whether the declaration of f calls recover: its
+// source file is parsed (once) to see. True when it cannot be found.
+func (g *pkgGen) bodyRecovers(f *types.Func) bool {
+	if r, ok := g.recovers[f]; ok {
+		return r
+	}
+	r := true
+	pos := g.fset.Position(f.Pos())
+	// Export data names the standard library's files from $GOROOT.
+	if rest, ok := strings.CutPrefix(pos.Filename, "$GOROOT"); ok {
+		pos.Filename = filepath.Join(build.Default.GOROOT, rest)
+	}
+	if pos.Filename != "" {
+		if g.parsed == nil {
+			g.parsed = map[string]*ast.File{}
+		}
+		file, ok := g.parsed[pos.Filename]
+		if !ok {
+			file, _ = parser.ParseFile(token.NewFileSet(), pos.Filename, nil, parser.SkipObjectResolution)
+			g.parsed[pos.Filename] = file
+		}
+		if file != nil {
+			for _, d := range file.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Name.Name != f.Name() || (fd.Recv == nil) != (f.Type().(*types.Signature).Recv() == nil) {
+					continue
+				}
+				if fd.Recv != nil && !sameRecv(fd.Recv, f) {
+					continue
+				}
+				r = fd.Body == nil || callsRecover(fd.Body)
+				break
+			}
+		}
+	}
+	if g.recovers == nil {
+		g.recovers = map[*types.Func]bool{}
+	}
+	g.recovers[f] = r
+	return r
+}
+
+// sameRecv reports whether a parsed receiver names f's receiver type.
+func sameRecv(recv *ast.FieldList, f *types.Func) bool {
+	if len(recv.List) != 1 {
+		return false
+	}
+	t := recv.List[0].Type
+	if s, ok := t.(*ast.StarExpr); ok {
+		t = s.X
+	}
+	switch x := t.(type) {
+	case *ast.IndexExpr:
+		t = x.X
+	case *ast.IndexListExpr:
+		t = x.X
+	}
+	id, ok := t.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	rt := f.Type().(*types.Signature).Recv().Type()
+	if p, ok := rt.(*types.Pointer); ok {
+		rt = p.Elem()
+	}
+	n, ok := types.Unalias(rt).(*types.Named)
+	return ok && n.Obj().Name() == id.Name
+}
+
+// prepareDefers numbers the reachable defer statements, finds those on a
+// cycle and names the storage. After number (ir.reach).
+func (ir *irFunc) prepareDefers() bool {
+	if len(ir.defers) == 0 {
+		return true
+	}
+	var sites []*deferSite
+	blockOf := map[*deferSite]*block{}
+	for _, b := range ir.reach {
+		for _, s := range b.stmts {
+			if d, ok := s.(*deferInstr); ok {
+				d.site.num = len(sites)
+				sites = append(sites, d.site)
+				blockOf[d.site] = b
+			}
+		}
+	}
+	if len(sites) > 255 {
+		ir.g.errorf(ir.fn.decl.Pos(), "async function %s has more than 255 defer statements; move some into a plain function", ir.fn.decl.Name.Name)
+		return false
+	}
+	dn := &deferNames{inline: true}
+	ir.dnames = dn
+	ir.dsites = sites
+	for _, s := range sites {
+		if reaches(blockOf[s]) {
+			s.cyclic = true
+			dn.inline = false
+		}
+	}
+	for _, s := range sites {
+		if s.cyclic {
+			s.slice = ir.name("dq" + itoa(s.num))
+			for i := range s.vals {
+				s.vals[i].name = s.vals[i].short
+			}
+			continue
+		}
+		for i := range s.vals {
+			s.vals[i].name = ir.name("d" + itoa(s.num) + s.vals[i].short)
+		}
+	}
+	dn.stk, dn.n, dn.unw, dn.pan = ir.name("dstk"), ir.name("dn"), ir.name("dunw"), ir.name("dpanic")
+	if ir.fn.sig.Results().Len() > 0 && len(ir.results) == 0 {
+		dn.res = ir.name("dres")
+	}
+	dn.poll, dn.unwind, dn.call, dn.run, dn.cancel = ir.name("poll"), ir.name("unwind"), ir.name("dcall"), ir.name("drun"), ir.name("dcancel")
+	dn.may, dn.step = ir.name("dmay"), ir.name("dstep")
+	return true
+}
+
+// reaches reports whether b can reach itself.
+func reaches(b *block) bool {
+	seen := map[*block]bool{}
+	stack := successors(b)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == b {
+			return true
+		}
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, successors(x)...)
+	}
+	return false
+}
+
+// pending is the condition "some defer is pending".
+func (ir *irFunc) pending() string {
+	dn := ir.dnames
+	if dn.inline {
+		return ir.nFut + "." + dn.n + " != 0"
+	}
+	return "len(" + ir.nFut + "." + dn.stk + ") != 0"
+}
+
+// printDefer writes a defer statement: its values stored, its number pushed.
+func (ir *irFunc) printDefer(d *deferInstr) code {
+	w := newWriter(ir.g)
+	s := d.site
+	f := ir.nFut
+	if s.cyclic {
+		w.put(f, ".", s.slice, " = append(", f, ".", s.slice, ", ", ir.deferElem(s), "{")
+		for i, v := range s.vals {
+			if i > 0 {
+				w.put(", ")
+			}
+			w.put(v.name, ": ", ir.printIn(v.x, d))
+		}
+		w.put("})\n")
+	} else {
+		for _, v := range s.vals {
+			w.put(f, ".", v.name, " = ", ir.printIn(v.x, d), "\n")
+		}
+	}
+	if s.iface {
+		// Evaluating the method value of a nil interface panics here.
+		w.put("_ = ", ir.storedRecv(s), ".", s.method, "\n")
+	}
+	dn := ir.dnames
+	if dn.inline {
+		w.put(f, ".", dn.stk, "[", f, ".", dn.n, "] = ", s.num, "\n", f, ".", dn.n, "++")
+	} else {
+		w.put(f, ".", dn.stk, " = append(", f, ".", dn.stk, ", ", s.num, ")")
+	}
+	return w.code
+}
+
+// deferElem is the type of a cyclic site's slice element.
+func (ir *irFunc) deferElem(s *deferSite) types.Type {
+	var fields []*types.Var
+	for _, v := range s.vals {
+		fields = append(fields, types.NewField(token.NoPos, nil, v.name, v.typ, false))
+	}
+	return types.NewStruct(fields, nil)
+}
+
+// storedRecv is where s's receiver was stored, right after the store.
+func (ir *irFunc) storedRecv(s *deferSite) string {
+	if s.cyclic {
+		return ir.nFut + "." + s.slice + "[len(" + ir.nFut + "." + s.slice + ")-1].r"
+	}
+	return ir.nFut + "." + s.vals[0].name
+}
+
+// outputCode writes the future's output as the function returns it: the
+// named results, or the kept output.
+func (e *emitter) outputCode() {
+	ir := e.ir
+	var vals []code
+	if ir.dnames.res != "" {
+		vals = append(vals, code{buf: []byte(e.fut + "." + ir.dnames.res)})
+	}
+	for _, v := range ir.results {
+		vals = append(vals, code{buf: []byte(ir.access(v))})
+	}
+	ir.writeOutput(e.w, vals)
+}
+
+// deferFields declares the future's fields for defers.
+func (e *emitter) deferFields(field func(name string, t types.Type)) {
+	ir := e.ir
+	dn := ir.dnames
+	if dn == nil {
+		return
+	}
+	u8 := types.Typ[types.Uint8]
+	if dn.inline {
+		field(dn.stk, types.NewArray(u8, int64(len(ir.dsites))))
+		field(dn.n, u8)
+	} else {
+		field(dn.stk, types.NewSlice(u8))
+	}
+	field(dn.unw, types.Typ[types.Bool])
+	field(dn.pan, types.Typ[types.Bool])
+	if dn.res != "" {
+		field(dn.res, ir.out)
+	}
+	for _, s := range ir.dsites {
+		if s.cyclic {
+			field(s.slice, types.NewSlice(ir.deferElem(s)))
+			continue
+		}
+		for _, v := range s.vals {
+			field(v.name, v.typ)
+		}
+	}
+}
+
+// deferMethods writes Poll (around the state machine's poll), unwind,
+// dcall, drun and dcancel.
+func (e *emitter) deferMethods() {
+	g, ir, p, f := e.g, e.ir, e.p, e.fut
+	dn := ir.dnames
+	cx := ir.nCx
+	pend := ir.pending()
+	for _, n := range []string{"bool", "nil", "recover", "panic", "len", "append", "any", "uint8"} {
+		g.needUniverse(n)
+	}
+	nv, nd, nok := ir.name("v"), ir.name("done"), ir.name("ok")
+	np, npan, nre := ir.name("p"), ir.name("pan"), ir.name("re")
+	// Poll.
+	p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
+	p("// A panic or runtime.Goexit that leaves the poll runs the pending defers.\n")
+	p("func (", f, " *", e.self(), ") Poll(", cx, " *")
+	e.rt("Context")
+	p(") (", nv, " ", ir.out, ", ", nd, " bool) {\n", nok, " := ", g.univ("false"), "\n")
+	p("defer ", f, ".", dn.unwind, "(&", nv, ", &", nd, ", &", nok, ")\n")
+	p(nv, ", ", nd, " = ", f, ".", dn.poll, "(", cx, ")\n", nok, " = ", g.univ("true"), "\nreturn ", nv, ", ", nd, "\n}\n\n")
+
+	// unwind.
+	p("// ", dn.unwind, " runs the pending defers when a panic or runtime.Goexit leaves Poll\n")
+	p("// (or a deferred call: ", dn.step, "), innermost first, each once. A deferred call that\n")
+	p("// may recover runs as the deferred call of the panic raised again with its\n")
+	p("// value; once one recovers, the rest run without a panic and Poll reports\n")
+	p("// the future complete.\n")
+	p("func (", f, " *", e.self(), ") ", dn.unwind, "(", nv, " *", ir.out, ", ", nd, " *bool, ", nok, " *bool) {\n")
+	p("if *", nok, " {\nreturn\n}\n")
+	p("if !", f, ".", dn.unw, " {\n", f, ".", dn.unw, ", ", f, ".", dn.pan, ", ", f, ".", ir.nState, " = ", g.univ("true"), ", ", g.univ("true"), ", -1\n}\n")
+	p("for ", pend, " {\n")
+	anyRecov := false
+	for _, s := range ir.dsites {
+		anyRecov = anyRecov || s.recov
+	}
+	if anyRecov {
+		p("if ", f, ".", dn.pan, " && ", f, ".", dn.may, "() {\n")
+		p("if ", np, " := recover(); ", np, " != nil {\n")
+		p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", ", np, ", ", g.univ("true"), ") {\n", f, ".", dn.pan, " = ", g.univ("false"), "\n}\ncontinue\n}\n}\n")
+	}
+	p(npan, " := ", f, ".", dn.pan, "\n", f, ".", dn.pan, " = ", g.univ("true"), "\n")
+	p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", nil, ", g.univ("false"), ") {\n", f, ".", dn.pan, " = ", npan, "\n}\n}\n")
+	p("if !", f, ".", dn.pan, " {\n")
+	p("// A deferred call recovered: the panic that ran this call, if any, is\n// over too (a later one replaced it), and the function returns normally.\n")
+	p("recover()\n*", nv, ", *", nd, " = ")
+	e.outputCode()
+	p(", ", g.univ("true"), "\n}\n}\n\n")
+
+	// dstep.
+	p("// ", dn.step, " calls the innermost pending defer (see ", dn.call, "); if the call\n")
+	p("// panics, the rest run under that panic. It reports whether the call returned.\n")
+	p("func (", f, " *", e.self(), ") ", dn.step, "(", nv, " *", ir.out, ", ", nd, " *bool, ", np, " any, ", nre, " bool) bool {\n")
+	p(nok, " := ", g.univ("false"), "\ndefer ", f, ".", dn.unwind, "(", nv, ", ", nd, ", &", nok, ")\n")
+	p(f, ".", dn.call, "(", np, ", ", nre, ")\n", nok, " = ", g.univ("true"), "\nreturn ", g.univ("true"), "\n}\n\n")
+
+	// dmay.
+	if anyRecov {
+		p("// ", dn.may, " reports whether the innermost pending deferred call may recover.\n")
+		p("func (", f, " *", e.self(), ") ", dn.may, "() bool {\nswitch ", e.deferTop(), " {\ncase ")
+		first := true
+		for _, s := range ir.dsites {
+			if s.recov {
+				if !first {
+					p(", ")
+				}
+				first = false
+				p(s.num)
+			}
+		}
+		p(":\nreturn ", g.univ("true"), "\n}\nreturn ", g.univ("false"), "\n}\n\n")
+	}
+
+	// dcall.
+	p("// ", dn.call, " pops the innermost pending defer and calls it; with re, as the\n")
+	p("// deferred call of a panic with value p.\n")
+	p("func (", f, " *", e.self(), ") ", dn.call, "(", np, " any, ", nre, " bool) {\n")
+	nk := ir.name("k")
+	if dn.inline {
+		p(f, ".", dn.n, "--\n", nk, " := ", f, ".", dn.stk, "[", f, ".", dn.n, "]\n")
+	} else {
+		nn := ir.name("n")
+		p(nn, " := len(", f, ".", dn.stk, ") - 1\n", nk, " := ", f, ".", dn.stk, "[", nn, "]\n", f, ".", dn.stk, " = ", f, ".", dn.stk, "[:", nn, "]\n")
+	}
+	p("switch ", nk, " {\n")
+	for _, s := range ir.dsites {
+		p("case ", s.num, ":\n")
+		locals := map[string]string{}
+		if s.cyclic {
+			ne, nl := ir.name("e"), ir.name("n")
+			p(nl, " := len(", f, ".", s.slice, ") - 1\n", ne, " := ", f, ".", s.slice, "[", nl, "]\n")
+			p(f, ".", s.slice, "[", nl, "] = ", ir.deferElem(s), "{}\n", f, ".", s.slice, " = ", f, ".", s.slice, "[:", nl, "]\n")
+			for _, v := range s.vals {
+				locals[v.short] = ne + "." + v.name
+			}
+		} else {
+			for _, v := range s.vals {
+				l := ir.name("x")
+				locals[v.short] = l
+				p(l, " := ", f, ".", v.name, "\n", f, ".", v.name, " = ")
+				e.w.zero(v.typ)
+				p("\n")
+			}
+		}
+		callc := e.deferCall(s, locals)
+		p("if ", nre, " {\ndefer ", callc, "\n")
+		p("panic(", np, ")")
+		p("\n}\n", callc, "\n")
+	}
+	p("}\n}\n\n")
+
+	// drun.
+	p("// ", dn.run, " runs the pending defers as the function returns.\n")
+	p("func (", f, " *", e.self(), ") ", dn.run, "() {\nfor ", pend, " {\n", f, ".", dn.call, "(", "nil", ", ", g.univ("false"), ")\n}\n}\n\n")
+
+	// dcancel.
+	p("// ", dn.cancel, " runs the pending defers when the future is cancelled: each once,\n// the rest also when one panics.\n")
+	p("func (", f, " *", e.self(), ") ", dn.cancel, "() {\n", nok, " := ", g.univ("false"), "\n")
+	p("defer func() {\nif !", nok, " && ", pend, " {\n", f, ".", dn.cancel, "()\n}\n}()\n")
+	p(f, ".", dn.run, "()\n", nok, " = ", g.univ("true"), "\n}\n\n")
+}
+
+// deferTop is the number of the innermost pending defer.
+func (e *emitter) deferTop() string {
+	ir, f := e.ir, e.fut
+	dn := ir.dnames
+	if dn.inline {
+		return f + "." + dn.stk + "[" + f + "." + dn.n + "-1]"
+	}
+	return f + "." + dn.stk + "[len(" + f + "." + dn.stk + ")-1]"
+}
+
+// deferCall writes the deferred call of s from its popped values (locals,
+// by short name).
+func (e *emitter) deferCall(s *deferSite, locals map[string]string) code {
+	ir := e.ir
+	w := newWriter(e.g)
+	switch s.kind {
+	case deferFunc, deferBuiltin:
+		w.put(ir.print(s.fun))
+	case deferMethod:
+		w.put(locals["r"], ".", s.method)
+	default:
+		w.put(locals["f"])
+	}
+	w.put("(")
+	for i, a := range s.args {
+		if i > 0 {
+			w.put(", ")
+		}
+		if strings.HasPrefix(a, "\x00") {
+			w.put(a[1:])
+		} else {
+			w.put(locals[a])
+		}
+	}
+	if s.ellipsis {
+		w.put("...")
+	}
+	w.put(")")
+	return w.code
+}

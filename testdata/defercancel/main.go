@@ -1,0 +1,196 @@
+// Cancellation matrix: each function with defers is stopped at its k-th
+// suspension point, for every k, and the program prints which defers ran
+// and in what order. Direct mode stops it with runtime.Goexit at the k-th
+// point (every defer runs, recover returns nil); async mode polls the future
+// until it is suspended at the k-th point and cancels it: both must print
+// the same.
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/corio-go/corio/internal/difftest"
+	"github.com/corio-go/corio/rt"
+)
+
+var (
+	stopAt int  // the point at which direct mode stops (0: never)
+	points int  // the points reached
+	async  bool // async mode: Point only counts
+)
+
+// hook counts a suspension point; in direct mode it stops the goroutine at
+// the stopAt-th, as a cancellation there would.
+func hook() {
+	points++
+	if !async && points == stopAt {
+		runtime.Goexit()
+	}
+}
+
+//async:func
+func Point() {
+	hook()
+	rt.YieldNow()
+}
+
+func log(s string) { fmt.Println("  ", s) }
+
+//async:func
+func Child(name string) int {
+	defer log(name + ": child defer")
+	Point()
+	defer func() {
+		log(fmt.Sprint(name, ": child recover sees ", recover()))
+	}()
+	Point()
+	return len(name)
+}
+
+//async:func
+func Sequence() (res string) {
+	defer log("seq: first")
+	Point()
+	defer func() {
+		log("seq: named result is " + res)
+		res = strings.ToUpper(res)
+	}()
+	x := Child("c1")
+	defer log(fmt.Sprint("seq: after child ", x))
+	Point()
+	res = "done"
+	return res
+}
+
+//async:func
+func Loops(n int) {
+	for i := range n {
+		defer log(fmt.Sprint("loops: i=", i))
+		Point()
+	}
+	i := 0
+back:
+	if i < 2 {
+		defer log(fmt.Sprint("loops: goto ", i))
+		Point()
+		i++
+		goto back
+	}
+}
+
+//async:func
+func Level3() int {
+	defer log("level3: defer")
+	Point()
+	Point()
+	panic("level3 fails")
+}
+
+//async:func
+func Level2() int {
+	defer log("level2: defer")
+	Point()
+	return Level3() + 1
+}
+
+//async:func
+func Level1() (n int) {
+	defer func() {
+		if r := recover(); r != nil {
+			log(fmt.Sprint("level1: recovered ", r))
+			n = -1
+		}
+	}()
+	Point()
+	return Level2() + 1
+}
+
+//async:func
+func Combined() (out []string) {
+	defer func() { log(fmt.Sprint("combined: out ", out)) }()
+	for i := range 2 {
+		defer func() { out = append(out, fmt.Sprint("loop", i)) }()
+		Point()
+	}
+	out = append(out, fmt.Sprint("level1=", Level1()))
+	return out
+}
+
+var cases = []struct {
+	name   string
+	direct func()
+	async  func() rt.Future[struct{}]
+}{
+	{"Sequence", func() { log("result " + Sequence()) }, nil},
+	{"Loops", func() { Loops(3) }, nil},
+	{"Level1", func() { log(fmt.Sprint("result ", Level1())) }, nil},
+	{"Combined", func() { log(fmt.Sprint("result ", Combined())) }, nil},
+}
+
+//async:func
+func Run(which int) {
+	switch which {
+	case 0:
+		log("result " + Sequence())
+	case 1:
+		Loops(3)
+	case 2:
+		log(fmt.Sprint("result ", Level1()))
+	case 3:
+		log(fmt.Sprint("result ", Combined()))
+	}
+}
+
+type noWaker struct{}
+
+func (noWaker) Wake() {}
+
+// stop runs case which, stopped at point k; it reports whether the function
+// completed first.
+func stop(which, k int) (completed bool) {
+	points, stopAt = 0, k
+	if !async {
+		done := make(chan bool)
+		go func() {
+			ok := false
+			defer func() { done <- ok }()
+			Run(which)
+			ok = true
+		}()
+		return <-done
+	}
+	f := RunAsync(which)
+	cx := rt.NewContext(noWaker{})
+	for {
+		if _, ok := f.Poll(cx); ok {
+			return true
+		}
+		if points == k {
+			rt.Cancel(f)
+			rt.Cancel(f) // idempotent
+			return false
+		}
+	}
+}
+
+func matrix() {
+	for which, c := range cases {
+		for k := 1; ; k++ {
+			fmt.Printf("%s stopped at point %d\n", c.name, k)
+			if stop(which, k) {
+				fmt.Println("   completed")
+				break
+			}
+		}
+	}
+	// A future never polled has nothing to run.
+	f := RunAsync(0)
+	rt.Cancel(f)
+	fmt.Println("never polled: nothing ran")
+}
+
+func main() {
+	difftest.Main(func() { async = false; matrix() }, func() { async = true; matrix() })
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/corio-go/corio/internal/difftest"
+	"github.com/corio-go/corio/rt"
+)
+
+func main() {
+	difftest.Main(func() {
+		for i := range ncases {
+			run(func() { Main(i) })
+		}
+	}, func() {
+		for i := range ncases {
+			run(func() { rt.Run(MainAsync(i)) })
+		}
+	})
+}
+
+const ncases = 16
+
+// run runs f and prints what escaped it.
+func run(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Printf("escaped %T %v\n", r, r)
+		}
+	}()
+	f()
+}
+
+//async:func
+func V(n int) int {
+	rt.YieldNow()
+	return n
+}
+
+//async:func
+func Boom(n int) int {
+	rt.YieldNow()
+	if n > 0 {
+		panic(fmt.Sprint("boom ", n))
+	}
+	return n
+}
+
+type T struct{ name string }
+
+func (t T) Show(s string)    { fmt.Println("T.Show", t.name, s) }
+func (t *T) Ptr(s string)    { fmt.Println("T.Ptr", t.name, s) }
+func (t *T) Rename(n string) { t.name = n }
+
+type Shower interface{ Show(s string) }
+
+func trace(s string) string {
+	fmt.Println("enter", s)
+	return s
+}
+
+func un(s string) { fmt.Println("leave", s) }
+
+func handle(where string) {
+	if r := recover(); r != nil {
+		fmt.Println("handled in", where, r)
+	}
+}
+
+//async:func
+func Basic() {
+	defer fmt.Println("first deferred")
+	defer un(trace("a"))
+	x := 1
+	defer fmt.Println("x at defer", x)
+	x = V(2)
+	defer func() { fmt.Println("x in closure", x) }()
+	x = V(3)
+	fmt.Println("body done", x)
+}
+
+//async:func
+func DeferArgSuspends() {
+	defer fmt.Println("arg", V(7), V(8))
+	fmt.Println("after defer")
+	V(0)
+}
+
+//async:func
+func Named() (n int, err error) {
+	defer func() {
+		n *= 10
+		if err != nil {
+			err = fmt.Errorf("wrapped: %w", err)
+		}
+	}()
+	n = V(4)
+	return n + 1, errors.New("e")
+}
+
+//async:func
+func Bare() (s string) {
+	defer func() { s += "!" }()
+	s = "hi"
+	V(0)
+	return
+}
+
+//async:func
+func Loop(n int) {
+	for i := range n {
+		defer fmt.Println("loop defer", i)
+		V(i)
+	}
+	fmt.Println("loop body done")
+}
+
+//async:func
+func Methods() {
+	t := T{"one"}
+	defer t.Show("value receiver")
+	defer t.Ptr("pointer receiver")
+	p := &t
+	defer p.Show("deref at defer")
+	var s Shower = T{"iface"}
+	defer s.Show("through interface")
+	f := t.Show
+	defer f("method value")
+	t.Rename("two")
+	V(0)
+	t.Rename("three")
+}
+
+//async:func
+func Builtins() {
+	m := map[string]int{"a": 1, "b": 2}
+	defer func() { fmt.Println("map after", len(m)) }()
+	defer delete(m, "a")
+	ch := make(chan int, 1)
+	defer close(ch)
+	defer println("to stderr")
+	V(0)
+	fmt.Println("map before", len(m))
+}
+
+//async:func
+func RecoverChild() (res string) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = fmt.Sprint("recovered: ", r)
+		}
+	}()
+	V(1)
+	Boom(V(3))
+	return "not reached"
+}
+
+//async:func
+func Mid() int {
+	defer fmt.Println("mid defer")
+	return Boom(V(2)) + 1
+}
+
+//async:func
+func Deep() (res int) {
+	defer handle("Deep")
+	defer fmt.Println("deep defer")
+	res = 5
+	return Mid()
+}
+
+//async:func
+func PanicInDefer() {
+	defer func() {
+		fmt.Println("outer recovers", recover())
+	}()
+	defer func() {
+		panic("second")
+	}()
+	defer fmt.Println("runs before the second panic")
+	V(0)
+	panic("first")
+}
+
+//async:func
+func Repanic() {
+	defer fmt.Println("repanic: outer defer")
+	defer func() {
+		r := recover()
+		fmt.Println("repanic got", r)
+		panic(fmt.Sprint("again: ", r))
+	}()
+	V(0)
+	panic("once")
+}
+
+//async:func
+func PanicNil() {
+	defer func() {
+		r := recover()
+		fmt.Printf("panic(nil) gives %T\n", r)
+	}()
+	V(0)
+	panic(nil)
+}
+
+//async:func
+func NoRecoverEscapes() {
+	var mu sync.Mutex
+	mu.Lock()
+	defer mu.Unlock()
+	defer fmt.Println("cleanup before escape")
+	V(0)
+	panic(errors.New("escapes"))
+}
+
+//async:func
+func RecoverOutside() {
+	fmt.Println("recover outside a deferred call:", recover())
+	defer fmt.Println("deferred recover() argument:", recover())
+	defer recover() // does not stop a panic
+	defer func() {
+		func() { fmt.Println("nested literal recover:", recover()) }()
+	}()
+	V(0)
+	panic("not stopped")
+}
+
+//async:func
+func Gotos(n int) (out []int) {
+	i := 0
+	defer func() { out = append(out, -1) }()
+again:
+	if i < n {
+		defer func(i int) { out = append(out, i) }(V(i))
+		i++
+		goto again
+	}
+	return out
+}
+
+//async:func
+func Main(which int) {
+	fmt.Println("== case", which)
+	switch which {
+	case 0:
+		Basic()
+	case 1:
+		DeferArgSuspends()
+	case 2:
+		n, err := Named()
+		fmt.Println("named", n, err)
+	case 3:
+		fmt.Println("bare", Bare())
+	case 4:
+		Loop(3)
+	case 5:
+		Methods()
+	case 6:
+		Builtins()
+	case 7:
+		fmt.Println(RecoverChild())
+	case 8:
+		fmt.Println("deep", Deep())
+	case 9:
+		PanicInDefer()
+	case 10:
+		Repanic()
+	case 11:
+		PanicNil()
+	case 12:
+		NoRecoverEscapes()
+	case 13:
+		RecoverOutside()
+	case 14:
+		fmt.Println("gotos", Gotos(3))
+	case 15:
+		defer fmt.Println("main defer")
+		V(0)
+	}
+}
