@@ -186,7 +186,9 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 		site.args = append(site.args, name)
 	}
 	l.defers = append(l.defers, site)
-	l.emit(&deferInstr{site: site})
+	d := &deferInstr{site: site}
+	l.emit(d)
+	d.setAt(s.Pos()) // a panic storing the values (a nil receiver) names the statement
 }
 
 // mayRecover reports whether the deferred call may call recover itself (Go
@@ -328,8 +330,10 @@ func (ir *irFunc) prepareDefers() bool {
 	ir.dsites = sites
 	for _, s := range sites {
 		if reaches(blockOf[s]) {
-			s.cyclic = true
 			dn.inline = false
+			// A statement that stores nothing needs no slice: its number
+			// on the pending stack says it all.
+			s.cyclic = len(s.vals) > 0
 		}
 	}
 	for _, s := range sites {

@@ -249,6 +249,28 @@ func (c Ctr) Get(tag string) int {
 	return c.n
 }
 
+// Show is a plain method that defer calls with a copy of the receiver.
+func (c Ctr) Show(tag string) { logf("Show%s(%d)", tag, c.n) }
+
+// Bump is a plain method that defer calls on the caller's Ctr.
+func (c *Ctr) Bump(tag string, d int) {
+	c.n += d
+	logf("Bump%s(%d)", tag, c.n)
+}
+
+// Pan suspends, then panics when n > 5: a child future that panics after
+// it was suspended and resumed.
+//
+//async:func
+func Pan(tag string, n int) int {
+	logf("Pan%s(%d)", tag, n)
+	rt.YieldNow()
+	if n > 5 {
+		panic("pan" + tag)
+	}
+	return n
+}
+
 // anys are the values type switches look at.
 var anys = []any{7, "s", nil, 2.5, Ctr{3}, &Ctr{4}, true, int8(5)}
 
@@ -319,10 +341,11 @@ type rtarget struct {
 }
 
 type rfunc struct {
-	name    string
-	nparams int
-	kind    int  // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
-	generic bool // it has a type parameter I ~int (random_generic_test.go)
+	name     string
+	nparams  int
+	kind     int  // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
+	generic  bool // it has a type parameter I ~int (random_generic_test.go)
+	recovers bool // its first statement defers a recover: it may panic
 }
 
 // rgoto is an enclosing goto region (gotoStmt): its end label, which a
@@ -718,6 +741,16 @@ func (g *rgen) function(i int) string {
 		fmt.Fprintf(&b, "//async:func\nfunc %s(%s int)%s {\n", f.name, strings.Join(params, ", "), res)
 	}
 	b.WriteString("var fs []func() int\nvar ps []*int\n")
+	// A function that may panic recovers first (last, as defers run): a
+	// panic never leaves it, and its statements may panic.
+	if g.chance(0.35) {
+		f.recovers = true
+		set := ""
+		if f.kind == 3 {
+			set = "res0 = -7\n"
+		}
+		fmt.Fprintf(&b, "defer func() {\nif r := recover(); r != nil {\nlogf(\"%s recovered %%v\", r)\n%s}\n}()\n", f.name, set)
+	}
 	// The parameters and the body share one scope.
 	for g.budget > 0 {
 		b.WriteString(g.stmt(0))
@@ -831,7 +864,7 @@ func (g *rgen) stmt(depth int) string {
 	g.budget--
 	nest := depth < maxDepth && g.budget > 0
 	for {
-		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2) {
+		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2) {
 		case 0: // x := e
 			n := g.newName()
 			if n == "" {
@@ -1154,7 +1187,76 @@ func (g *rgen) stmt(depth int) string {
 				continue
 			}
 			return g.gotoStmt(depth)
+		case 28:
+			return g.deferStmt()
+		case 29:
+			if s := g.panicStmt(); s != "" {
+				return s
+			}
 		}
+	}
+}
+
+// deferStmt is a defer of a logging call (its arguments, which may
+// suspend, evaluated here), of a closure that reads variables (or changes
+// named results) when it runs, of a method (the receiver evaluated here), or
+// in a function that recovers, of a closure that stops or re-raises a
+// panic.
+func (g *rgen) deferStmt() string {
+	g.sinks++
+	d := fmt.Sprintf("d%d", g.sinks)
+	for {
+		switch g.n(6) {
+		case 0:
+			return fmt.Sprintf("defer logf(%q, %s)\n", d+" %d", g.intExpr(2, false))
+		case 1:
+			v := g.oneOf(g.visibleWhere(isInt))
+			if v == nil {
+				continue
+			}
+			if g.fn.kind == 3 && g.chance(0.5) {
+				return fmt.Sprintf("defer func() {\nres1 += %s\nlogf(%q, res0, res1)\n}()\n", v.name, d+" res %d %d")
+			}
+			return fmt.Sprintf("defer func() {\nlogf(%q, %s)\n}()\n", d+" "+v.name+"=%d", v.name)
+		case 2:
+			v := g.oneOf(g.visibleWhere(isCtr))
+			if v == nil {
+				continue
+			}
+			if g.chance(0.5) {
+				return fmt.Sprintf("defer %s.Show(%s)\n", v.name, g.newTag())
+			}
+			return fmt.Sprintf("defer %s.Bump(%s, %d)\n", v.name, g.newTag(), g.n(4))
+		case 3:
+			return fmt.Sprintf("defer func(x int) {\nlogf(%q, x)\n}(%s)\n", d+" x=%d", g.intExpr(2, false))
+		case 4:
+			if !g.fn.recovers {
+				continue
+			}
+			return fmt.Sprintf("defer func() {\nif r := recover(); r != nil {\nlogf(%q, r)\npanic(fmt.Sprint(\"re-\", r))\n}\n}()\n", d+" re-panics %v")
+		default:
+			if !g.fn.recovers {
+				continue
+			}
+			return fmt.Sprintf("defer func() {\nif r := recover(); r != nil {\nlogf(%q, r)\n}\n}()\n", d+" stops %v")
+		}
+	}
+}
+
+// panicStmt may panic, in a function that recovers: a conditional panic, a
+// child that panics after suspending, or a runtime error.
+func (g *rgen) panicStmt() string {
+	if !g.fn.recovers {
+		return ""
+	}
+	g.sinks++
+	switch g.n(3) {
+	case 0:
+		return fmt.Sprintf("if %s {\npanic(fmt.Sprint(%q, %s))\n}\n", g.nonConstBool(2), fmt.Sprintf("p%d ", g.sinks), g.intExpr(1, false))
+	case 1:
+		return fmt.Sprintf("logf(%q, Pan(%s, %s))\n", fmt.Sprintf("pan%d %%d", g.sinks), g.newTag(), g.intExpr(2, false))
+	default:
+		return fmt.Sprintf("if %s {\nvar nm map[int]int\nnm[%s] = 1\n}\n", g.nonConstBool(2), g.intExpr(1, false))
 	}
 }
 

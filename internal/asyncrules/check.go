@@ -268,9 +268,15 @@ func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin
 		name string
 	}
 	var locks, unlocks []lockCall
+	// A deferred unlock unlocks when the function returns: after every
+	// suspension point that follows the lock.
+	deferred := map[*ast.CallExpr]bool{}
 	ast.Inspect(body, func(n ast.Node) bool {
 		if _, ok := n.(*ast.FuncLit); ok {
 			return false
+		}
+		if ds, ok := n.(*ast.DeferStmt); ok {
+			deferred[ds.Call] = true
 		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
@@ -293,7 +299,7 @@ func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin
 	for _, lk := range locks {
 		end := body.End()
 		for _, u := range unlocks {
-			if strings.TrimSuffix(u.recv, "Unlock()") == strings.TrimSuffix(strings.TrimSuffix(lk.recv, "RLock()"), "Lock()") && u.call.Pos() > lk.call.Pos() && u.call.Pos() < end {
+			if !deferred[u.call] && strings.TrimSuffix(u.recv, "Unlock()") == strings.TrimSuffix(strings.TrimSuffix(lk.recv, "RLock()"), "Lock()") && u.call.Pos() > lk.call.Pos() && u.call.Pos() < end {
 				end = u.call.Pos()
 			}
 		}

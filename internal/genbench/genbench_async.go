@@ -1826,7 +1826,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench_async.go:1826:4*/ state = 2
 			continue
 		case 7:
-			/*line genbench.go:199:2*/ take(&fut.ptx).Close()
+			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
 			/*line genbench_async.go:1831:4*/ fut.qrx = nil
 			fut.h = nil
@@ -2027,7 +2027,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench_async.go:2027:4*/ state = 2
 			continue
 		case 7:
-			/*line genbench.go:229:2*/ take(&fut.ptx).Close()
+			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
 			/*line genbench_async.go:2032:4*/ fut.qrx = nil
 			fut.h = nil
@@ -2301,9 +2301,9 @@ func (fut *selectLoopTwinFuture) Cancel() {
 // If this fails to compile, SelectLoopTwin changed since asyncgen ran: run go generate.
 var _ func(int) int = SelectLoopTwin
 
-// take returns *p and clears it: the last use of a future's field moves the
+// take2 returns *p and clears it: the last use of a future's field moves the
 // value out, so the future no longer keeps it reachable.
-func take[T interface{}](p *T) T {
+func take2[T interface{}](p *T) T {
 	v := *p
 	var z T
 	*p = z

@@ -3,6 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/corio-go/corio/internal/difftest"
@@ -14,21 +17,101 @@ func main() {
 		for i := range ncases {
 			run(func() { Main(i) })
 		}
+		goexit(Exit)
 	}, func() {
 		for i := range ncases {
 			run(func() { rt.Run(MainAsync(i)) })
 		}
+		goexit(func() { rt.Run(ExitAsync()) })
 	})
 }
 
-const ncases = 16
+const ncases = 20
 
-// run runs f and prints what escaped it.
-func run(f func()) {
+// goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
+func goexit(f func()) {
+	fmt.Println("== goexit")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+		fmt.Println("not reached")
+	}()
+	<-done
+}
+
+// Combined: defers in a loop and after a goto, a panic three awaits deep
+// recovered by a deferred closure that changes the named result.
+//
+//async:func
+func Combined(n int) (out []string) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Printf("escaped %T %v\n", r, r)
+			out = append(out, fmt.Sprint("recovered ", r))
 		}
+	}()
+	for i := range n {
+		defer func() { out = append(out, fmt.Sprint("loop ", i)) }()
+		V(i)
+	}
+	i := 0
+again:
+	if i < 2 {
+		defer func(j int) { out = append(out, fmt.Sprint("goto ", j)) }(V(i))
+		i++
+		goto again
+	}
+	out = append(out, fmt.Sprint(Level1()))
+	return out
+}
+
+//async:func
+func Level1() int {
+	defer fmt.Println("level1 defer")
+	return Level2() + 1
+}
+
+//async:func
+func Level2() int {
+	defer fmt.Println("level2 defer")
+	V(0)
+	return Level3() + 1
+}
+
+//async:func
+func Level3() int {
+	defer fmt.Println("level3 defer")
+	V(0)
+	V(0)
+	panic("level3 fails")
+}
+
+// run runs f and prints what escaped it, and the main.go line the panic
+// came from (the first frame in main.go below the runtime's panic
+// machinery).
+func run(f func()) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		pcs := make([]uintptr, 64)
+		n := runtime.Callers(2, pcs)
+		frames := runtime.CallersFrames(pcs[:n])
+		where, seenPanic := "?", false
+		for {
+			fr, more := frames.Next()
+			if strings.HasPrefix(fr.Function, "runtime.") {
+				seenPanic = true
+			} else if seenPanic && filepath.Base(fr.File) == "main.go" && !strings.HasPrefix(fr.Function, "main.run") {
+				where = fmt.Sprintf("main.go:%d", fr.Line)
+				break
+			}
+			if !more {
+				break
+			}
+		}
+		fmt.Printf("escaped %T %v at %s\n", r, r, where)
 	}()
 	f()
 }
@@ -242,6 +325,75 @@ again:
 }
 
 //async:func
+func EscapeMayRecover() {
+	defer fmt.Println("plain cleanup")
+	defer func() {
+		if false {
+			recover()
+		}
+		fmt.Println("may recover, does not")
+	}()
+	var m map[string]int
+	V(0)
+	m["x"] = 1
+}
+
+//async:func
+func Exit() {
+	defer fmt.Println("goexit: outer defer")
+	V(0)
+	defer func() {
+		fmt.Println("goexit: recover sees", recover())
+	}()
+	V(1)
+	runtime.Goexit()
+}
+
+//async:func
+func Walk(n int) int {
+	if n == 0 {
+		return Leaf()
+	}
+	return Walk(n-1) + 1
+}
+
+//async:func
+func Leaf() int {
+	defer fmt.Println("leaf defer")
+	V(0)
+	V(0)
+	panic("leaf fails")
+}
+
+//async:func
+func Top() (res int) {
+	defer func() {
+		fmt.Println("top recovers", recover())
+		res = -1
+	}()
+	V(0)
+	return Walk(4)
+}
+
+//async:func
+func Rec(n int) (depth int) {
+	defer func() {
+		if n%2 == 0 {
+			if r := recover(); r != nil {
+				fmt.Println("rec level", n, "recovers", r)
+				depth = 100 + n
+				panic(fmt.Sprint("from level ", n))
+			}
+		}
+	}()
+	if n == 0 {
+		V(0)
+		panic("rec bottom")
+	}
+	return Rec(n-1) + 1
+}
+
+//async:func
 func Main(which int) {
 	fmt.Println("== case", which)
 	switch which {
@@ -279,5 +431,14 @@ func Main(which int) {
 	case 15:
 		defer fmt.Println("main defer")
 		V(0)
+	case 16:
+		EscapeMayRecover()
+	case 17:
+		fmt.Println("walk", Top())
+	case 18:
+		defer func() { fmt.Println("rec recovered", recover()) }()
+		fmt.Println("rec", Rec(5))
+	case 19:
+		fmt.Println("combined", Combined(3))
 	}
 }

@@ -149,3 +149,10 @@ func GenericChannels[C ~chan int](ch C) int {
 	rt.YieldNow()
 	return v
 }
+
+//async:func
+func DeferredUnlock(mu *sync.Mutex) {
+	mu.Lock() // want `mu.Lock\(\) holds a sync.Mutex across the suspension point`
+	defer mu.Unlock()
+	rt.YieldNow()
+}

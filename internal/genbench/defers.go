@@ -1,0 +1,70 @@
+package genbench
+
+import (
+	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
+)
+
+// Guarded is shared state for the defer benchmarks.
+type Guarded struct {
+	mu    syncx.Mutex
+	total int
+}
+
+func (g *Guarded) add(n int) { g.total += n }
+
+// Defer3 runs three defers — an unlock, a method with an argument and a
+// closure that changes the named result — around n suspensions.
+//
+//async:func
+func Defer3(g *Guarded, n int) (out int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	defer g.add(n)
+	defer func() { out++ }()
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+		out++
+	}
+	return out
+}
+
+// Defer3Calls defers three calls (no closure) around n suspensions.
+//
+//async:func
+func Defer3Calls(g *Guarded, n int) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	defer g.add(n)
+	defer g.add(1)
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+	}
+	return n
+}
+
+// NoDefer is Defer3 with the cleanup written out: the baseline.
+//
+//async:func
+func NoDefer(g *Guarded, n int) (out int) {
+	g.mu.Lock()
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+		out++
+	}
+	out++
+	g.add(n)
+	g.mu.Unlock()
+	return out
+}
+
+// DeferLoop defers a call in each of its n iterations, each of which
+// suspends: n defers pending at the end.
+//
+//async:func
+func DeferLoop(g *Guarded, n int) {
+	for i := 0; i < n; i++ {
+		defer g.add(i)
+		rt.YieldNow()
+	}
+}
