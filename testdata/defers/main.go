@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/corio-go/corio/internal/difftest"
 	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
 )
 
 func main() {
@@ -291,7 +291,7 @@ func PanicNil() {
 
 //async:func
 func NoRecoverEscapes() {
-	var mu sync.Mutex
+	var mu syncx.Mutex
 	mu.Lock()
 	defer mu.Unlock()
 	defer fmt.Println("cleanup before escape")
