@@ -131,6 +131,10 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	}
 	site.recov = l.g.mayRecover(call, site.kind)
 	c := l.callOperands(call)
+	if len(c.Args) == 1 && isTuple(l.typeOf(c.Args[0])) {
+		// defer f(g()): g's results are stored one by one.
+		c.Args = l.tuple(ast.Unparen(c.Args[0]).(*ast.CallExpr))
+	}
 	site.lowered = c
 	lf := ast.Unparen(c.Fun)
 	switch site.kind {

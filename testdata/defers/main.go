@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 20
+const ncases = 21
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -393,6 +393,48 @@ func Rec(n int) (depth int) {
 	return Rec(n-1) + 1
 }
 
+type Inner struct{ n int }
+
+func (i *Inner) Promoted(s string) { fmt.Println("promoted", i.n, s) }
+
+type Outer struct {
+	Inner
+	tag string
+}
+
+func Gen[T any](x T) { fmt.Println("generic", x) }
+
+func two() (int, string) { return 2, "two" }
+
+func sum(label string, xs ...int) {
+	t := 0
+	for _, x := range xs {
+		t += x
+	}
+	fmt.Println(label, t)
+}
+
+//async:func
+func Forms() (n int) {
+	o := &Outer{Inner{1}, "o"}
+	defer o.Promoted("through an embedded field")
+	o.n = V(5)
+	defer Gen[int](V(3))
+	defer Gen("inferred")
+	defer fmt.Println(two())
+	xs := []int{1, 2, 3}
+	defer sum("spread", xs...)
+	defer sum("variadic", 4, V(5), 6)
+	xs[0] = 100
+	for i := range 3 {
+		if i == 1 {
+			defer fmt.Println("kept loop, defer")
+			return i // a return in a statement kept as written
+		}
+	}
+	return -1
+}
+
 //async:func
 func Main(which int) {
 	fmt.Println("== case", which)
@@ -440,5 +482,7 @@ func Main(which int) {
 		fmt.Println("rec", Rec(5))
 	case 19:
 		fmt.Println("combined", Combined(3))
+	case 20:
+		fmt.Println("forms", Forms())
 	}
 }
