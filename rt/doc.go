@@ -558,24 +558,30 @@
 // After a panic the driver is dropped (the task completes), so its stack is
 // never resumed; the Context's scratch list is emptied at the next poll.
 //
-// Design for defer and recover (the language issue builds it on this). Go
-// runs a callee's deferred calls, then its caller's, while the panic climbs
-// the call stack, and a deferred recover in a caller stops it. With frames
-// the caller's Poll is not on the Go stack when its child panics, so the
-// panic is delivered to it instead: a frame with pending defers makes its
-// driver install one deferred recover around the top frame's poll (counted
-// in the stack, so a stack without defers pays nothing, and BlockOn panics
-// stay unrecovered: no "[recovered]" in the trace). The frame that panicked
-// ran its own defers as its Poll unwound (a generated Poll runs them from its
-// own recover); the driver pops it with the panic kept in it (value and the
-// stack captured at the first recover) in place of an output, and polls the
-// parent at once; the parent's resume polls its child as always, and the
-// child's Poll re-raises the panic with the original value inside the
-// parent's Poll, where the parent's defers and recover see it exactly as Go's
-// would. If no frame recovers, the root's driver completes the task with the
-// original value and the captured stack. On cancellation, each generated
-// Cancel runs its frame's pending defers after cancelling its child, so
-// defers run innermost first, once, with no panic in flight.
+// Defer and recover. Go runs a callee's deferred calls, then its caller's,
+// while a panic climbs the call stack, and a deferred recover in a caller
+// stops it; with frames the caller's Poll is not on the Go stack when its
+// child panics. Generated code keeps it there instead: a future with a
+// defer pending does not call EnterFrame, so the frame it awaits, and
+// everything below, is polled inline from its Poll, which defers the
+// method that runs its defers and recovers as Go would (asyncgen's
+// documentation, "Defer, panic and recover"). Frames are driven only below
+// the innermost future with pending defers; rt needs no support for
+// panics, the driver's panic handling is unchanged (BlockOn propagates the
+// original value, a task keeps it in its JoinError), and a stack without
+// defers pays nothing. The price is the depth-dependent resume for a
+// recursion with a defer pending at every level. Cancellation: each
+// generated Cancel cancels its child, then runs its own pending defers, so
+// defers run innermost first, once, with no panic in flight; the driver
+// drops its stack without cancelling anything on it, as before.
+//
+// Rejected: keeping a child's panic in its frame and raising it again in
+// the parent's Poll (the design written before defer was built): the driver
+// would need a deferred recover around the top frame whenever a frame has
+// defers, and every panic that crossed a frame would be recovered and
+// raised again, its trace showing the place of the second raise and Go
+// 1.25's "[recovered, repanicked]"; a future with defers pending would gain
+// the depth-independent resume only where its children suspend often.
 //
 // Recycled futures. A frame held behind a pointer (a recursive call: the
 // callee can reach its caller, so its future cannot be a field of the

@@ -69,7 +69,8 @@
 // This is the contract: FAsync(args) returns a future whose polling runs F's
 // body with F's observable behaviour (the same calls in the same order, the
 // same results and panics), suspending where F would wait; cancelling it
-// (rt.Cancel) cancels the future it awaits and abandons the rest.
+// (rt.Cancel) cancels the future it awaits, runs F's pending defers and
+// abandons the rest.
 //
 // A future's output type follows one rule: no results give struct{}, one
 // result T gives T, and results T0…Tn-1 (n ≤ 8) give rt.TupleN[T0, …, Tn-1]
@@ -224,7 +225,9 @@
 // stack are the same). A future with pending defers polls the frames it
 // awaits itself instead of letting the driver resume them (see Frames), so
 // its Poll is on the Go stack whenever the code below it runs and a panic
-// there unwinds through it.
+// there unwinds through it. The price: a recursion in which every level
+// has a defer pending resumes through all its levels at each wake-up, as
+// before frames.
 //
 // Cost. A defer statement that runs at most once per call (on no loop of
 // the control-flow graph; goto loops count) keeps its values in fields of
