@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 21
+const ncases = 22
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -484,5 +484,18 @@ func Main(which int) {
 		fmt.Println("combined", Combined(3))
 	case 20:
 		fmt.Println("forms", Forms())
+	case 21:
+		x := 1
+		defer fmt.Println("outer defer", x)
+		r := rt.Await(rt.Async(func() (n int) {
+			defer func() {
+				n += 10
+				fmt.Println("async closure's defer recovers", recover())
+			}()
+			n = V(4)
+			x = 2
+			panic("in an async closure")
+		}))
+		fmt.Println("async closure gave", r, x)
 	}
 }
