@@ -1,6 +1,8 @@
 package genbench
 
 import (
+	"sync/atomic"
+
 	"github.com/corio-go/corio/rt"
 	"github.com/corio-go/corio/syncx"
 )
@@ -67,4 +69,25 @@ func DeferLoop(g *Guarded, n int) {
 		defer g.add(i)
 		rt.YieldNow()
 	}
+}
+
+// DeferChain recurses depth levels, levels 3 and 0 with a defer pending
+// while they await, and yields for ever at the bottom: a task suspended
+// deep, the levels above 3 on the driver's frame stack, for a cancellation
+// to unwind.
+//
+//async:func
+func DeferChain(log *[]int, bottom *atomic.Int32, depth int) {
+	if depth == 0 {
+		defer func() { *log = append(*log, 0) }()
+		for {
+			bottom.Add(1)
+			rt.YieldNow()
+		}
+	}
+	if depth%3 == 0 && depth < 5 {
+		defer func() { *log = append(*log, depth) }()
+	}
+	rt.YieldNow()
+	DeferChain(log, bottom, depth-1)
 }

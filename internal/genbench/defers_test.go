@@ -1,6 +1,8 @@
 package genbench
 
 import (
+	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corio-go/corio/rt"
@@ -68,4 +70,26 @@ func BenchmarkDeferLoop(b *testing.B) {
 		b.ReportAllocs()
 		DeferLoop(&g, b.N)
 	})
+}
+
+// TestAbortRunsDefers aborts a task suspended 10 levels deep (the levels
+// above the outermost pending defer on the driver's frame stack): each
+// pending defer runs once, innermost first.
+func TestAbortRunsDefers(t *testing.T) {
+	for _, r := range []*rt.Runtime{rt.NewCurrentThread(), rt.NewMultiThread(rt.WithWorkers(2))} {
+		var log []int
+		var bottom atomic.Int32
+		h := rt.SpawnOn(r, DeferChainAsync(&log, &bottom, 10))
+		for bottom.Load() < 3 { // deep, and suspended there a few times
+			rt.BlockOn(r, YieldsAsync(1))
+		}
+		h.Abort()
+		if res := rt.BlockOn(r, h.JoinAsync()); res.V1 == nil {
+			t.Fatal("aborted task joined without error")
+		}
+		r.Shutdown()
+		if want := []int{0, 3}; !slices.Equal(log, want) {
+			t.Errorf("defers ran %v, want %v", log, want)
+		}
+	}
 }
