@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 22
+const ncases = 23
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -365,6 +365,29 @@ func Leaf() int {
 	panic("leaf fails")
 }
 
+// Walk2 recurses without defers (its levels are frames on the driver's
+// stack) down to a leaf that recovers its own panic after suspending.
+//
+//async:func
+func Walk2(n int) int {
+	V(n)
+	if n == 0 {
+		return LeafRecovers()
+	}
+	return Walk2(n-1) + 1
+}
+
+//async:func
+func LeafRecovers() (res int) {
+	defer func() {
+		fmt.Println("leaf recovers", recover())
+		res = -100
+	}()
+	V(0)
+	V(0)
+	panic("leaf")
+}
+
 //async:func
 func Top() (res int) {
 	defer func() {
@@ -484,6 +507,8 @@ func Main(which int) {
 		fmt.Println("combined", Combined(3))
 	case 20:
 		fmt.Println("forms", Forms())
+	case 22:
+		fmt.Println("walk2", Walk2(6))
 	case 21:
 		x := 1
 		defer fmt.Println("outer defer", x)
