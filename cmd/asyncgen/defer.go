@@ -409,10 +409,12 @@ func (ir *irFunc) printDefer(d *deferInstr) code {
 		}
 	}
 	if s.iface {
-		// Evaluating the method value of a nil interface panics here.
-		w.put("_ = ", ir.storedRecv(s), ".", s.method, "\n")
+		// Evaluating the method value of a nil interface panics here, at
+		// the defer statement.
+		w.put(ir.directive(d.at()), "_ = ", ir.storedRecv(s), ".", s.method, "\n")
 	}
 	dn := ir.dnames
+	w.put(resetMark)
 	if dn.inline {
 		w.put(f, ".", dn.stk, "[", f, ".", dn.n, "] = ", s.num, "\n", f, ".", dn.n, "++")
 	} else {

@@ -301,7 +301,7 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 			w.text("\n")
 			vals = []code{text(ir.nFut + "." + dn.res)}
 		}
-		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.nFut + "." + dn.run + "()\n" + ir.directive(pos) + "return ")
+		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + ir.nFut + "." + dn.run + "()\n" + ir.directive(pos) + "return ")
 	} else {
 		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + "return ")
 	}

@@ -222,7 +222,7 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Child starts
 			/*line main.go:43:2*/ fut.d0a0 = (*fut.name) + ": child defer"
-			fut.dstk[fut.dn] = 0
+			/*line main_async.go:225:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:44:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:228:4*/ fut.aw0 = &fut.c_point
@@ -245,7 +245,7 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 					/*line main.go:46:3*/ log(fmt.Sprint((*name_p), ": child recover sees ", recover()))
 				}
 			}(fut.name)
-			fut.dstk[fut.dn] = 1
+			/*line main_async.go:248:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:48:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_point
@@ -266,7 +266,7 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 			{
 				/*line main.go:49:2*/ fut.dres = len((*fut.name))
 				fut.state = -1
-				fut.drun()
+				/*line main.go:49:2*/ fut.drun()
 				/*line main.go:49:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
@@ -439,7 +439,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Sequence starts
 			/*line main_async.go:441:4*/ fut.res = new(string)
-			/*line main.go:54:2*/ fut.dstk[fut.dn] = 0
+			/*line main.go:54:2*/ /*line main_async.go:442:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:55:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:445:4*/ fut.aw0 = &fut.c_point
@@ -463,7 +463,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 					/*line main.go:58:3*/ (*res_p) = strings.ToUpper((*res_p))
 				}
 			}(fut.res)
-			fut.dstk[fut.dn] = 1
+			/*line main_async.go:466:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:60:7*/ fut.c_child = initChildFuture("c1")
 			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_child
@@ -483,7 +483,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fut.c_child = childFuture{}
 			/*line main.go:60:2*/ x = r
 			/*line main.go:61:2*/ fut.d2a0 = fmt.Sprint("seq: after child ", x)
-			fut.dstk[fut.dn] = 2
+			/*line main_async.go:486:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:62:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_point
@@ -504,7 +504,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line main.go:63:2*/ (*fut.res) = "done"
 			{
 				/*line main.go:64:2*/ fut.state = -1
-				fut.drun()
+				/*line main.go:64:2*/ fut.drun()
 				/*line main.go:64:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
@@ -685,7 +685,7 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 2:
 			/*line main.go:70:3*/ fut.dq0 = append(fut.dq0, struct{ a0 string }{a0: fmt.Sprint("loops: i=", fut.i)})
-			fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:688:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:71:3*/ fut.c_point = initPointFuture()
 			/*line main_async.go:690:4*/ fut.aw0 = &fut.c_point
 			fresh = true
@@ -718,7 +718,7 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 7:
 			/*line main.go:76:3*/ fut.dq1 = append(fut.dq1, struct{ a0 string }{a0: fmt.Sprint("loops: goto ", fut.i)})
-			fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:721:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:77:3*/ fut.c_point = initPointFuture()
 			/*line main_async.go:723:4*/ fut.aw0 = &fut.c_point
 			fresh = true
@@ -891,7 +891,7 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:85:2*/ fut.dstk[fut.dn] = 0
+			/*line main.go:85:2*/ /*line main_async.go:894:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:86:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:897:4*/ fut.aw0 = &fut.c_point
@@ -1076,7 +1076,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:93:2*/ fut.dstk[fut.dn] = 0
+			/*line main.go:93:2*/ /*line main_async.go:1079:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:94:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:1082:4*/ fut.aw0 = &fut.c_point
@@ -1113,7 +1113,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			{
 				/*line main.go:95:2*/ fut.dres = r + 1
 				fut.state = -1
-				fut.drun()
+				/*line main.go:95:2*/ fut.drun()
 				/*line main.go:95:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
@@ -1297,7 +1297,7 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 					}
 				}
 			}(fut.n)
-			fut.dstk[fut.dn] = 0
+			/*line main_async.go:1300:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:106:2*/ fut.c_point = initPointFuture()
 			/*line main_async.go:1303:4*/ fut.aw0 = &fut.c_point
@@ -1334,7 +1334,7 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 			{
 				/*line main.go:107:2*/ (*fut.n) = r_2 + 1
 				fut.state = -1
-				fut.drun()
+				/*line main.go:107:2*/ fut.drun()
 				/*line main.go:107:2*/ return (*fut.n), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
@@ -1512,7 +1512,7 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line main.go:112:17*/ log(fmt.Sprint("combined: out ", (*out_p)))
 				}
 			}(fut.out)
-			fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:1515:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:113:2*/ fut.n = 2
 			/*line main_async.go:1517:4*/ fut.i_2 = 0
 			/*line main_async.go:1518:4*/ fallthrough
@@ -1530,7 +1530,7 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line main.go:114:18*/ (*out_p) = append((*out_p), fmt.Sprint("loop", (*i_p)))
 				}
 			}(fut.out, i)})
-			fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:1533:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:115:3*/ fut.c_point = initPointFuture()
 			/*line main_async.go:1535:4*/ fut.aw0 = &fut.c_point
 			fresh = true
@@ -1572,7 +1572,7 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			/*line main.go:117:2*/ (*fut.out) = append((*fut.out), fmt.Sprint("level1=", r))
 			{
 				/*line main.go:118:2*/ fut.state = -1
-				fut.drun()
+				/*line main.go:118:2*/ fut.drun()
 				/*line main.go:118:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller

@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 23
+const ncases = 24
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -509,6 +509,12 @@ func Main(which int) {
 		fmt.Println("forms", Forms())
 	case 22:
 		fmt.Println("walk2", Walk2(6))
+	case 23:
+		var s Shower
+		defer fmt.Println("nil interface: earlier defer runs")
+		V(0)
+		defer s.Show("never") // panics here, as the method value of a nil interface
+		fmt.Println("not reached")
 	case 21:
 		x := 1
 		defer fmt.Println("outer defer", x)
