@@ -155,18 +155,18 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:24:2*/ fut.d0r = &fut.g.mu
-			fut.dstk[fut.dn] = 0
+			/*line defers_async.go:158:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line defers.go:25:2*/ fut.d1r = fut.g
 			fut.d1a1 = fut.n
-			fut.dstk[fut.dn] = 1
+			/*line defers_async.go:162:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line defers.go:26:2*/ fut.d2f = func(out_p *int) func() {
 				return func() {
 					/*line defers.go:26:17*/ (*out_p)++
 				}
 			}(fut.out)
-			fut.dstk[fut.dn] = 2
+			/*line defers_async.go:169:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:27:6*/ fut.i = 0
 			/*line defers_async.go:172:4*/ fallthrough
@@ -196,7 +196,7 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 		case 6:
 			{
 				/*line defers.go:31:2*/ fut.state = -1
-				fut.drun()
+				/*line defers.go:31:2*/ fut.drun()
 				/*line defers.go:31:2*/ return (*fut.out), true
 			}
 		default:
@@ -366,14 +366,14 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:39:2*/ fut.d0r = &fut.g.mu
-			fut.dstk[fut.dn] = 0
+			/*line defers_async.go:369:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line defers.go:40:2*/ fut.d1r = fut.g
 			fut.d1a1 = fut.n
-			fut.dstk[fut.dn] = 1
+			/*line defers_async.go:373:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line defers.go:41:2*/ fut.d2r = fut.g
-			fut.dstk[fut.dn] = 2
+			/*line defers_async.go:376:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:42:6*/ fut.i = 0
 			/*line defers_async.go:379:4*/ fallthrough
@@ -403,7 +403,7 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 			{
 				/*line defers.go:45:2*/ fut.dres = fut.n
 				fut.state = -1
-				fut.drun()
+				/*line defers.go:45:2*/ fut.drun()
 				/*line defers.go:45:2*/ return fut.dres, true
 			}
 		default:
@@ -648,7 +648,7 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				r  *Guarded
 				a1 int
 			}{r: fut.g, a1: fut.i})
-			fut.dstk = append(fut.dstk, 0)
+			/*line defers_async.go:651:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:70:3*/ fut.av0 = rt.MakeYieldNow()
 			/*line defers_async.go:653:4*/ fallthrough
 		case 3: // resumes at defers.go:70:3
@@ -820,7 +820,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:82:18*/ *(*log_p) = append(*(*log_p), 0)
 				}
 			}(fut.log)
-			fut.dstk[fut.dn] = 0
+			/*line defers_async.go:823:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line defers_async.go:825:4*/ fallthrough
 		case 2:
@@ -850,7 +850,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:89:18*/ *(*log_p) = append(*(*log_p), (*depth_p))
 				}
 			}(fut.log, fut.depth)
-			fut.dstk[fut.dn] = 1
+			/*line defers_async.go:853:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line defers_async.go:855:4*/ fallthrough
 		case 6:
