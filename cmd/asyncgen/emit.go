@@ -291,11 +291,7 @@ func (e *emitter) poll() {
 		pollName = ir.dnames.poll
 	}
 	pollName = e.rangePoll(pollName)
-	if pollName == "Poll" {
-		p("// Poll advances ", e.display, " to its next suspension point; see rt.Future.\n")
-	} else {
-		p("// ", pollName, " runs ", e.display, "'s state machine to its next suspension point.\n")
-	}
+	p("// ", pollName, " advances ", e.display, " to its next suspension point; see rt.Future.\n")
 	g.needUniverse("bool")
 	p("func (", e.fut, " *", e.self(), ") ", pollName, "(", ir.nCx, " *")
 	e.rt("Context")

@@ -136,7 +136,7 @@ func (fut *defer3Future) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Defer3's state machine to its next suspension point.
+// poll_2 advances Defer3 to its next suspension point; see rt.Future.
 func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -348,7 +348,7 @@ func (fut *defer3CallsFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Defer3Calls's state machine to its next suspension point.
+// poll_2 advances Defer3Calls to its next suspension point; see rt.Future.
 func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -627,7 +627,7 @@ func (fut *deferLoopFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs DeferLoop's state machine to its next suspension point.
+// poll_2 advances DeferLoop to its next suspension point; see rt.Future.
 func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
@@ -800,7 +800,7 @@ func (fut *deferChainFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs DeferChain's state machine to its next suspension point.
+// poll_2 advances DeferChain to its next suspension point; see rt.Future.
 func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool

@@ -212,7 +212,7 @@ func (fut *childFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Child's state machine to its next suspension point.
+// poll_2 advances Child to its next suspension point; see rt.Future.
 func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -427,7 +427,7 @@ func (fut *sequenceFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Sequence's state machine to its next suspension point.
+// poll_2 advances Sequence to its next suspension point; see rt.Future.
 func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 	var zero string
 	var ready bool
@@ -665,7 +665,7 @@ func (fut *loopsFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Loops's state machine to its next suspension point.
+// poll_2 advances Loops to its next suspension point; see rt.Future.
 func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
@@ -882,7 +882,7 @@ func (fut *level3Future) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Level3's state machine to its next suspension point.
+// poll_2 advances Level3 to its next suspension point; see rt.Future.
 func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -1066,7 +1066,7 @@ func (fut *level2Future) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Level2's state machine to its next suspension point.
+// poll_2 advances Level2 to its next suspension point; see rt.Future.
 func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -1278,7 +1278,7 @@ func (fut *level1Future) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Level1's state machine to its next suspension point.
+// poll_2 advances Level1 to its next suspension point; see rt.Future.
 func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
@@ -1495,7 +1495,7 @@ func (fut *combinedFuture) dcancel() {
 	ok = true
 }
 
-// poll_2 runs Combined's state machine to its next suspension point.
+// poll_2 advances Combined to its next suspension point; see rt.Future.
 func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	var zero []string
 	var ready bool

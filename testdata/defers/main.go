@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 24
+const ncases = 25
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -388,6 +388,52 @@ func LeafRecovers() (res int) {
 	panic("leaf")
 }
 
+// GenericDefer is generic: its defers hold values of its type parameter.
+//
+//async:func
+func GenericDefer[T any](x T, n int) (out []T) {
+	defer func() { out = append(out, x) }()
+	defer fmt.Println("generic defer", x)
+	for range n {
+		out = append(out, x)
+		V(0)
+	}
+	return out
+}
+
+// count is an iterator over 0..n-1 that reports its stop.
+func count(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		defer fmt.Println("iterator done")
+		for i := range n {
+			if !yield(i) {
+				fmt.Println("iterator stopped at", i)
+				return
+			}
+		}
+	}
+}
+
+// RangeDefer defers inside the body of a range over a function (the
+// defers belong to the function) and panics out of it after suspending.
+//
+//async:func
+func RangeDefer() (res string) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = fmt.Sprint("recovered ", r)
+		}
+	}()
+	for i := range count(5) {
+		defer fmt.Println("range body defer", i)
+		V(i)
+		if i == 2 {
+			panic("out of the range body")
+		}
+	}
+	return "not reached"
+}
+
 //async:func
 func Top() (res int) {
 	defer func() {
@@ -509,6 +555,9 @@ func Main(which int) {
 		fmt.Println("forms", Forms())
 	case 22:
 		fmt.Println("walk2", Walk2(6))
+	case 24:
+		fmt.Println("generic", GenericDefer("g", 2), GenericDefer(7, 1))
+		fmt.Println("range", RangeDefer())
 	case 23:
 		var s Shower
 		defer fmt.Println("nil interface: earlier defer runs")
