@@ -708,6 +708,20 @@ func DeferChainAsync(log *[]int, bottom *atomic.Int32, depth int) rt.Future[stru
 	return &deferChainFuture{log: &log, bottom: bottom, depth: &depth}
 }
 
+// deferChainFuturePool keeps the futures of completed calls of DeferChain for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var deferChainFuturePool rt.FramePool[deferChainFuture]
+
+// newDeferChainFuture makes DeferChain's future for an async caller of the package that
+// holds it through a pointer: one that deferChainFuturePool keeps for cx, or a new one.
+func newDeferChainFuture(cx *rt.Context, log *[]int, bottom *atomic.Int32, depth int) *deferChainFuture {
+	fut := deferChainFuturePool.Get(cx)
+	fut.log = &log
+	fut.bottom = bottom
+	fut.depth = &depth
+	return fut
+}
+
 // Poll advances DeferChain to its next suspension point; see rt.Future.
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *deferChainFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
@@ -810,7 +824,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferChain starts
 			/*line defers.go:81:5*/ if !((*fut.depth) == 0) {
-				/*line defers_async.go:813:5*/ state = 4
+				/*line defers_async.go:827:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -820,27 +834,27 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:82:18*/ *(*log_p) = append(*(*log_p), 0)
 				}
 			}(fut.log)
-			/*line defers_async.go:823:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:837:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers_async.go:825:4*/ fallthrough
+			/*line defers_async.go:839:4*/ fallthrough
 		case 2:
 			/*line defers.go:84:4*/ fut.bottom.Add(1)
 			/*line defers.go:85:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:829:4*/ fut.log = nil
+			/*line defers_async.go:843:4*/ fut.log = nil
 			fut.depth = nil
 			fallthrough
 		case 3: // resumes at defers.go:85:4
 			/*line defers.go:85:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:834:4*/ if !ready {
+			/*line defers_async.go:848:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:839:4*/ state = 2
+			/*line defers_async.go:853:4*/ state = 2
 			continue
 		case 4:
 			/*line defers.go:88:5*/ if !((*fut.depth)%3 == 0 && (*fut.depth) < 5) {
-				/*line defers_async.go:843:5*/ state = 6
+				/*line defers_async.go:857:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -850,46 +864,47 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:89:18*/ *(*log_p) = append(*(*log_p), (*depth_p))
 				}
 			}(fut.log, fut.depth)
-			/*line defers_async.go:853:4*/ fut.dstk[fut.dn] = 1
+			/*line defers_async.go:867:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers_async.go:855:4*/ fallthrough
+			/*line defers_async.go:869:4*/ fallthrough
 		case 6:
 			/*line defers.go:91:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:858:4*/ fallthrough
+			/*line defers_async.go:872:4*/ fallthrough
 		case 7: // resumes at defers.go:91:2
 			/*line defers.go:91:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:861:4*/ if !ready {
+			/*line defers_async.go:875:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers.go:92:2*/ fut.aw0 = DeferChainAsync((*fut.log), fut.bottom, (*fut.depth)-1).(*deferChainFuture)
-			/*line defers_async.go:867:4*/ fresh = true
+			/*line defers.go:92:2*/ fut.aw0 = newDeferChainFuture(cx, (*fut.log), fut.bottom, (*fut.depth)-1)
+			/*line defers_async.go:881:4*/ fresh = true
 			fut.log = nil
 			fut.bottom = nil
 			fut.depth = nil
 			fallthrough
 		case 8: // resumes at defers.go:92:2
-			/*line defers_async.go:873:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:887:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:92:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line defers_async.go:875:4*/ if driven {
+			/*line defers_async.go:889:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line defers_async.go:878:4*/ if !ready {
+			/*line defers_async.go:892:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
+			deferChainFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line defers_async.go:884:5*/ fut.state = -1
+				/*line defers_async.go:899:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line defers_async.go:889:4*/ fut.state = -1
+			/*line defers_async.go:904:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line defers_async.go:892:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:907:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

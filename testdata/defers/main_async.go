@@ -4731,6 +4731,18 @@ func WalkAsync(n int) rt.Future[int] {
 	return &walkFuture{n: n}
 }
 
+// walkFuturePool keeps the futures of completed calls of Walk for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var walkFuturePool rt.FramePool[walkFuture]
+
+// newWalkFuture makes Walk's future for an async caller of the package that
+// holds it through a pointer: one that walkFuturePool keeps for cx, or a new one.
+func newWalkFuture(cx *rt.Context, n int) *walkFuture {
+	fut := walkFuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initWalkFuture makes Walk's future by value, for an async caller that holds it inline.
 func initWalkFuture(n int) walkFuture {
 	return walkFuture{n: n}
@@ -4748,22 +4760,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:4751:5*/ state = 3
+				/*line main_async.go:4763:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:4757:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:4769:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:4761:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4773:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:4763:4*/ if driven {
+			/*line main_async.go:4775:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:4766:4*/ if !ready {
+			/*line main_async.go:4778:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4774,29 +4786,30 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:355:3*/ return r, true
 			}
 		case 3:
-			/*line main.go:357:9*/ fut.aw0 = WalkAsync(fut.n - 1).(*walkFuture)
-			/*line main_async.go:4778:4*/ fresh = true
+			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
+			/*line main_async.go:4790:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:4781:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:4783:4*/ if driven {
+			/*line main_async.go:4795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:4786:4*/ if !ready {
+			/*line main_async.go:4798:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			walkFuturePool.Put(cx, fut.aw0.(*walkFuture))
 			fut.aw0 = nil
 			{
 				/*line main.go:357:2*/ fut.state = -1
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4796:4*/ fut.state = -1
+			/*line main_async.go:4809:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4799:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4812:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4941,35 +4954,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:4944:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:4957:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4947:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4960:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:4951:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4964:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4953:4*/ if driven {
+			/*line main_async.go:4966:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4956:4*/ if !ready {
+			/*line main_async.go:4969:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4963:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4976:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:4967:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4980:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4969:4*/ if driven {
+			/*line main_async.go:4982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4972:4*/ if !ready {
+			/*line main_async.go:4985:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4977,10 +4990,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4980:4*/ fut.state = -1
+			/*line main_async.go:4993:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4983:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4996:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5025,6 +5038,18 @@ func Walk2Async(n int) rt.Future[int] {
 	return &walk2Future{n: n}
 }
 
+// walk2FuturePool keeps the futures of completed calls of Walk2 for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var walk2FuturePool rt.FramePool[walk2Future]
+
+// newWalk2Future makes Walk2's future for an async caller of the package that
+// holds it through a pointer: one that walk2FuturePool keeps for cx, or a new one.
+func newWalk2Future(cx *rt.Context, n int) *walk2Future {
+	fut := walk2FuturePool.Get(cx)
+	fut.n = n
+	return fut
+}
+
 // initWalk2Future makes Walk2's future by value, for an async caller that holds it inline.
 func initWalk2Future(n int) walk2Future {
 	return walk2Future{n: n}
@@ -5042,38 +5067,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5045:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5070:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5049:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5074:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5051:4*/ if driven {
+			/*line main_async.go:5076:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5054:4*/ if !ready {
+			/*line main_async.go:5079:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5061:5*/ state = 4
+				/*line main_async.go:5086:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5067:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5092:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5096:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5073:4*/ if driven {
+			/*line main_async.go:5098:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5076:4*/ if !ready {
+			/*line main_async.go:5101:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5084,29 +5109,30 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:375:3*/ return r, true
 			}
 		case 4:
-			/*line main.go:377:9*/ fut.aw0 = Walk2Async(fut.n - 1).(*walk2Future)
-			/*line main_async.go:5088:4*/ fresh = true
+			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
+			/*line main_async.go:5113:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5091:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5093:4*/ if driven {
+			/*line main_async.go:5118:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5096:4*/ if !ready {
+			/*line main_async.go:5121:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
+			walk2FuturePool.Put(cx, fut.aw0.(*walk2Future))
 			fut.aw0 = nil
 			{
 				/*line main.go:377:2*/ fut.state = -1
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5106:4*/ fut.state = -1
+			/*line main_async.go:5132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5109:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5135:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5271,42 +5297,42 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main_async.go:5274:4*/ fut.res = new(int)
+			/*line main_async.go:5300:4*/ fut.res = new(int)
 			/*line main.go:382:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
 					/*line main.go:384:3*/ (*res_p) = -100
 				}
 			}(fut.res)
-			/*line main_async.go:5281:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5307:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5284:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5310:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5288:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5314:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5290:4*/ if driven {
+			/*line main_async.go:5316:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5293:4*/ if !ready {
+			/*line main_async.go:5319:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5300:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5326:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5304:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5330:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5306:4*/ if driven {
+			/*line main_async.go:5332:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5309:4*/ if !ready {
+			/*line main_async.go:5335:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5314,10 +5340,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5317:4*/ fut.state = -1
+			/*line main_async.go:5343:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5320:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5346:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5477,48 +5503,48 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main_async.go:5480:4*/ fut.out = new([]T)
+			/*line main_async.go:5506:4*/ fut.out = new([]T)
 			/*line main.go:395:2*/ fut.d0f = func(x_p *T, out_p *[]T) func() {
 				return func() {
 					/*line main.go:395:17*/ (*out_p) = append((*out_p), (*x_p))
 				}
 			}(fut.x, fut.out)
-			/*line main_async.go:5486:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5512:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = (*fut.x)
-			/*line main_async.go:5489:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5515:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5492:4*/ fut.i = 0
-			/*line main_async.go:5493:4*/ fallthrough
+			/*line main_async.go:5518:4*/ fut.i = 0
+			/*line main_async.go:5519:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5496:5*/ state = 5
+				/*line main_async.go:5522:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ (*fut.out) = append((*fut.out), (*fut.x))
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5503:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5529:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5507:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5533:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5509:4*/ if driven {
+			/*line main_async.go:5535:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5512:4*/ if !ready {
+			/*line main_async.go:5538:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5518:4*/ fallthrough
+			/*line main_async.go:5544:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5521:4*/ state = 1
+			/*line main_async.go:5547:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -5527,10 +5553,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5530:4*/ fut.state = -1
+			/*line main_async.go:5556:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5533:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5559:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5724,7 +5750,7 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main_async.go:5727:4*/ fut.res = new(string)
+			/*line main_async.go:5753:4*/ fut.res = new(string)
 			/*line main.go:422:2*/ fut.d0f = func(res_p *string) func() {
 				return func() {
 					/*line main.go:423:3*/ if r := recover(); r != nil {
@@ -5732,26 +5758,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.res)
-			/*line main_async.go:5735:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:5761:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:5737:4*/ fallthrough
+			/*line main_async.go:5763:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:5741:5*/ state = 4
+				/*line main_async.go:5767:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:5746:4*/ fut.i = k
+			/*line main_async.go:5772:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:5748:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:5774:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:5750:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5776:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5754:4*/ if !ready {
+			/*line main_async.go:5780:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5760,10 +5786,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:5763:4*/ state = 1
+			/*line main_async.go:5789:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:5766:4*/ fut.it = nil
+			/*line main_async.go:5792:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ (*fut.res) = "not reached"
 				fut.state = -1
@@ -5771,10 +5797,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5774:4*/ fut.state = -1
+			/*line main_async.go:5800:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5777:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5803:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5941,42 +5967,42 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main_async.go:5944:4*/ fut.res = new(int)
+			/*line main_async.go:5970:4*/ fut.res = new(int)
 			/*line main.go:439:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:440:3*/ fmt.Println("top recovers", recover())
 					/*line main.go:441:3*/ (*res_p) = -1
 				}
 			}(fut.res)
-			/*line main_async.go:5951:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5977:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5954:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5980:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:5958:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5984:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5960:4*/ if driven {
+			/*line main_async.go:5986:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5963:4*/ if !ready {
+			/*line main_async.go:5989:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:5970:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:5996:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:5974:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5976:4*/ if driven {
+			/*line main_async.go:6002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:5979:4*/ if !ready {
+			/*line main_async.go:6005:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5989,10 +6015,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5992:4*/ fut.state = -1
+			/*line main_async.go:6018:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5995:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6021:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6042,6 +6068,18 @@ type recFuture struct {
 // body of Rec as a state machine, suspending where Rec would block.
 func RecAsync(n int) rt.Future[int] {
 	return &recFuture{n: &n}
+}
+
+// recFuturePool keeps the futures of completed calls of Rec for reuse by
+// its callers in the package, which await it through a pointer; see rt.FramePool.
+var recFuturePool rt.FramePool[recFuture]
+
+// newRecFuture makes Rec's future for an async caller of the package that
+// holds it through a pointer: one that recFuturePool keeps for cx, or a new one.
+func newRecFuture(cx *rt.Context, n int) *recFuture {
+	fut := recFuturePool.Get(cx)
+	fut.n = &n
+	return fut
 }
 
 // initRecFuture makes Rec's future by value, for an async caller that holds it inline.
@@ -6160,7 +6198,7 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main_async.go:6163:4*/ fut.depth = new(int)
+			/*line main_async.go:6201:4*/ fut.depth = new(int)
 			/*line main.go:449:2*/ fut.d0f = func(n_p *int, depth_p *int) func() {
 				return func() {
 					/*line main.go:450:3*/ if (*n_p)%2 == 0 {
@@ -6172,26 +6210,26 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 					}
 				}
 			}(fut.n, fut.depth)
-			/*line main_async.go:6175:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6213:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !((*fut.n) == 0) {
-				/*line main_async.go:6178:5*/ state = 3
+				/*line main_async.go:6216:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6184:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6222:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.n = nil
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6189:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6227:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6191:4*/ if driven {
+			/*line main_async.go:6229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6194:4*/ if !ready {
+			/*line main_async.go:6232:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6199,20 +6237,21 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
-			/*line main.go:462:9*/ fut.aw0 = RecAsync((*fut.n) - 1).(*recFuture)
-			/*line main_async.go:6203:4*/ fresh = true
+			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, (*fut.n)-1)
+			/*line main_async.go:6241:4*/ fresh = true
 			fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6207:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6209:4*/ if driven {
+			/*line main_async.go:6247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6212:4*/ if !ready {
+			/*line main_async.go:6250:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
+			recFuturePool.Put(cx, fut.aw0.(*recFuture))
 			fut.aw0 = nil
 			{
 				/*line main.go:462:2*/ (*fut.depth) = r_2 + 1
@@ -6221,10 +6260,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return (*fut.depth), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6224:4*/ fut.state = -1
+			/*line main_async.go:6263:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6227:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6266:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6452,19 +6491,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6455:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6494:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6458:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6497:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6462:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6501:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6464:4*/ if driven {
+			/*line main_async.go:6503:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6467:4*/ if !ready {
+			/*line main_async.go:6506:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6472,73 +6511,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6475:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6514:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6480:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6519:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6482:4*/ if driven {
+			/*line main_async.go:6521:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6485:4*/ if !ready {
+			/*line main_async.go:6524:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6492:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6531:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6494:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6533:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6499:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6538:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6503:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:6542:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6506:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6545:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6510:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6549:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6512:4*/ if driven {
+			/*line main_async.go:6551:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6515:4*/ if !ready {
+			/*line main_async.go:6554:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6522:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:6561:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6526:4*/ i = 0
-			/*line main_async.go:6527:4*/ fallthrough
+			/*line main_async.go:6565:4*/ i = 0
+			/*line main_async.go:6566:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6530:5*/ state = 8
+				/*line main_async.go:6569:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6536:5*/ state = 7
+				/*line main_async.go:6575:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6541:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:6580:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6548,7 +6587,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6551:4*/ state = 4
+			/*line main_async.go:6590:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6558,10 +6597,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6561:4*/ fut.state = -1
+			/*line main_async.go:6600:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6564:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6603:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6796,205 +6835,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:6799:5*/ state = 25
+				/*line main_async.go:6838:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:6805:5*/ state = 27
+				/*line main_async.go:6844:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:6811:5*/ state = 29
+				/*line main_async.go:6850:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:6817:5*/ state = 31
+				/*line main_async.go:6856:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:6823:5*/ state = 33
+				/*line main_async.go:6862:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:6829:5*/ state = 35
+				/*line main_async.go:6868:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:6835:5*/ state = 37
+				/*line main_async.go:6874:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:6841:5*/ state = 39
+				/*line main_async.go:6880:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:6847:5*/ state = 41
+				/*line main_async.go:6886:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:6853:5*/ state = 43
+				/*line main_async.go:6892:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:6859:5*/ state = 45
+				/*line main_async.go:6898:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:6865:5*/ state = 47
+				/*line main_async.go:6904:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:6871:5*/ state = 49
+				/*line main_async.go:6910:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:6877:5*/ state = 51
+				/*line main_async.go:6916:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:6883:5*/ state = 53
+				/*line main_async.go:6922:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:6889:5*/ state = 55
+				/*line main_async.go:6928:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:6895:5*/ state = 57
+				/*line main_async.go:6934:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:6901:5*/ state = 59
+				/*line main_async.go:6940:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:6907:5*/ state = 61
+				/*line main_async.go:6946:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:6913:5*/ state = 63
+				/*line main_async.go:6952:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:6919:5*/ state = 65
+				/*line main_async.go:6958:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:6925:5*/ state = 67
+				/*line main_async.go:6964:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:6931:5*/ state = 69
+				/*line main_async.go:6970:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:561:7*/ if tag == 23 {
-				/*line main_async.go:6937:5*/ state = 73
+				/*line main_async.go:6976:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:567:7*/ if tag == 21 {
-				/*line main_async.go:6943:5*/ state = 75
+				/*line main_async.go:6982:5*/ state = 75
 			} else {
 				state = 77
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:6950:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:6989:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:6954:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6993:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:6956:4*/ if driven {
+			/*line main_async.go:6995:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:6959:4*/ if !ready {
+			/*line main_async.go:6998:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:6965:4*/ state = 77
+			/*line main_async.go:7004:4*/ state = 77
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:6969:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7008:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:6973:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7012:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:6975:4*/ if driven {
+			/*line main_async.go:7014:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:6978:4*/ if !ready {
+			/*line main_async.go:7017:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:6984:4*/ state = 77
+			/*line main_async.go:7023:4*/ state = 77
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:6988:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7027:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:6992:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7031:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:6994:4*/ if driven {
+			/*line main_async.go:7033:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:6997:4*/ if !ready {
+			/*line main_async.go:7036:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7002,413 +7041,413 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7005:4*/ state = 77
+			/*line main_async.go:7044:4*/ state = 77
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7009:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7048:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7013:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7052:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7015:4*/ if driven {
+			/*line main_async.go:7054:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7018:4*/ if !ready {
+			/*line main_async.go:7057:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7025:4*/ state = 77
+			/*line main_async.go:7064:4*/ state = 77
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7029:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7068:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7033:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7072:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7035:4*/ if driven {
+			/*line main_async.go:7074:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7038:4*/ if !ready {
+			/*line main_async.go:7077:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7044:4*/ state = 77
+			/*line main_async.go:7083:4*/ state = 77
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7048:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7087:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7052:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7091:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7054:4*/ if driven {
+			/*line main_async.go:7093:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7057:4*/ if !ready {
+			/*line main_async.go:7096:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7063:4*/ state = 77
+			/*line main_async.go:7102:4*/ state = 77
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7067:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7106:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7071:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7110:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7073:4*/ if driven {
+			/*line main_async.go:7112:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7076:4*/ if !ready {
+			/*line main_async.go:7115:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7082:4*/ state = 77
+			/*line main_async.go:7121:4*/ state = 77
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7086:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7125:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7090:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7129:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7092:4*/ if driven {
+			/*line main_async.go:7131:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7095:4*/ if !ready {
+			/*line main_async.go:7134:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7102:4*/ state = 77
+			/*line main_async.go:7141:4*/ state = 77
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7106:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7145:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7110:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7149:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7112:4*/ if driven {
+			/*line main_async.go:7151:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7115:4*/ if !ready {
+			/*line main_async.go:7154:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7122:4*/ state = 77
+			/*line main_async.go:7161:4*/ state = 77
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7126:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7165:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7130:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7169:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7132:4*/ if driven {
+			/*line main_async.go:7171:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7135:4*/ if !ready {
+			/*line main_async.go:7174:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7141:4*/ state = 77
+			/*line main_async.go:7180:4*/ state = 77
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7145:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7184:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7149:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7188:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7151:4*/ if driven {
+			/*line main_async.go:7190:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7154:4*/ if !ready {
+			/*line main_async.go:7193:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7160:4*/ state = 77
+			/*line main_async.go:7199:4*/ state = 77
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7164:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7203:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7168:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7207:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7170:4*/ if driven {
+			/*line main_async.go:7209:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7173:4*/ if !ready {
+			/*line main_async.go:7212:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7179:4*/ state = 77
+			/*line main_async.go:7218:4*/ state = 77
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7183:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7222:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7187:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7226:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7189:4*/ if driven {
+			/*line main_async.go:7228:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7192:4*/ if !ready {
+			/*line main_async.go:7231:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7198:4*/ state = 77
+			/*line main_async.go:7237:4*/ state = 77
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7202:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7241:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7206:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7208:4*/ if driven {
+			/*line main_async.go:7247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7211:4*/ if !ready {
+			/*line main_async.go:7250:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7217:4*/ state = 77
+			/*line main_async.go:7256:4*/ state = 77
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7221:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7260:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7225:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7264:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7227:4*/ if driven {
+			/*line main_async.go:7266:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7230:4*/ if !ready {
+			/*line main_async.go:7269:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7237:4*/ state = 77
+			/*line main_async.go:7276:4*/ state = 77
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7240:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:543:3*/ /*line main_async.go:7279:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7243:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7282:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7247:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7286:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7249:4*/ if driven {
+			/*line main_async.go:7288:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7252:4*/ if !ready {
+			/*line main_async.go:7291:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7258:4*/ state = 77
+			/*line main_async.go:7297:4*/ state = 77
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7262:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7301:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7266:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7305:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7268:4*/ if driven {
+			/*line main_async.go:7307:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7271:4*/ if !ready {
+			/*line main_async.go:7310:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7277:4*/ state = 77
+			/*line main_async.go:7316:4*/ state = 77
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7281:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7320:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7285:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7324:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7287:4*/ if driven {
+			/*line main_async.go:7326:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7290:4*/ if !ready {
+			/*line main_async.go:7329:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7297:4*/ state = 77
+			/*line main_async.go:7336:4*/ state = 77
 			continue
 		case 61:
 			/*line main.go:550:3*/ fut.d1f = func() {
 				/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
 			}
-			/*line main_async.go:7303:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:7342:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7306:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7345:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7310:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7349:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7312:4*/ if driven {
+			/*line main_async.go:7351:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7315:4*/ if !ready {
+			/*line main_async.go:7354:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7322:4*/ state = 77
+			/*line main_async.go:7361:4*/ state = 77
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7326:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7365:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7330:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7369:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7332:4*/ if driven {
+			/*line main_async.go:7371:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7335:4*/ if !ready {
+			/*line main_async.go:7374:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7342:4*/ state = 77
+			/*line main_async.go:7381:4*/ state = 77
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7346:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7385:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7350:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7389:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7352:4*/ if driven {
+			/*line main_async.go:7391:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7355:4*/ if !ready {
+			/*line main_async.go:7394:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7362:4*/ state = 77
+			/*line main_async.go:7401:4*/ state = 77
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7366:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7405:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7370:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7409:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7372:4*/ if driven {
+			/*line main_async.go:7411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7375:4*/ if !ready {
+			/*line main_async.go:7414:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7382:4*/ state = 77
+			/*line main_async.go:7421:4*/ state = 77
 			continue
 		case 69:
 			/*line main.go:559:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7386:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7425:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 70: // resumes at main.go:559:26
-			/*line main_async.go:7390:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7429:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:559:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7392:4*/ if driven {
+			/*line main_async.go:7431:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7395:4*/ if !ready {
+			/*line main_async.go:7434:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:559:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7402:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7441:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 71: // resumes at main.go:559:48
-			/*line main_async.go:7406:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7445:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:559:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7408:4*/ if driven {
+			/*line main_async.go:7447:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7411:4*/ if !ready {
+			/*line main_async.go:7450:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
@@ -7416,39 +7455,39 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:559:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:560:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7419:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7458:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 72: // resumes at main.go:560:24
-			/*line main_async.go:7423:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7462:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:560:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7425:4*/ if driven {
+			/*line main_async.go:7464:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7428:4*/ if !ready {
+			/*line main_async.go:7467:4*/ if !ready {
 				fut.state = 72
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:560:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7435:4*/ state = 77
+			/*line main_async.go:7474:4*/ state = 77
 			continue
 		case 73:
 			/*line main.go:562:3*/ fut.s = nil
-			/*line main.go:563:3*/ /*line main_async.go:7439:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:563:3*/ /*line main_async.go:7478:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:564:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7442:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7481:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 74: // resumes at main.go:564:3
-			/*line main_async.go:7446:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7485:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:564:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7448:4*/ if driven {
+			/*line main_async.go:7487:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7451:4*/ if !ready {
+			/*line main_async.go:7490:4*/ if !ready {
 				fut.state = 74
 				return zero, false
 			}
@@ -7456,37 +7495,37 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:565:3*/ fut.d3r = fut.s
 			/*line main.go:565:3*/ _ = fut.d3r.Show
-			/*line main_async.go:7459:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:7498:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:566:3*/ fmt.Println("not reached")
-			/*line main_async.go:7462:4*/ state = 77
+			/*line main_async.go:7501:4*/ state = 77
 			continue
 		case 75:
 			/*line main.go:568:3*/ fut.x = new(int)
-			/*line main_async.go:7466:4*/ (*fut.x) = 1
+			/*line main_async.go:7505:4*/ (*fut.x) = 1
 			/*line main.go:569:3*/ fut.d4a0 = (*fut.x)
-			/*line main_async.go:7468:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:7507:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:570:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:7471:4*/ fallthrough
+			/*line main_async.go:7510:4*/ fallthrough
 		case 76: // resumes at main.go:570:8
 			/*line main.go:570:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7474:4*/ if !ready {
+			/*line main_async.go:7513:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:570:3*/ r = r_15
 			/*line main.go:579:3*/ fmt.Println("async closure gave", r, (*fut.x))
-			/*line main_async.go:7481:4*/ fallthrough
+			/*line main_async.go:7520:4*/ fallthrough
 		case 77:
 			{
-				/*line main_async.go:7484:5*/ fut.state = -1
+				/*line main_async.go:7523:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7489:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7528:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7638,26 +7677,26 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main_async.go:7641:4*/ fut.n = new(int)
+			/*line main_async.go:7680:4*/ fut.n = new(int)
 			/*line main.go:571:4*/ fut.d0f = func(n_p *int) func() {
 				return func() {
 					/*line main.go:572:5*/ (*n_p) += 10
 					/*line main.go:573:5*/ fmt.Println("async closure's defer recovers", recover())
 				}
 			}(fut.n)
-			/*line main_async.go:7648:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:7687:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:575:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:7651:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7690:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:575:8
-			/*line main_async.go:7655:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7694:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:575:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7657:4*/ if driven {
+			/*line main_async.go:7696:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7660:4*/ if !ready {
+			/*line main_async.go:7699:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -7667,7 +7706,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:576:4*/ (*fut.x) = 2
 			/*line main.go:577:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:7670:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:7709:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
