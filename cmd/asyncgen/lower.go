@@ -180,7 +180,8 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 	return ir
 }
 
-// hasSusp reports whether n holds a suspension point of fn.
+// hasSusp reports whether n holds a suspension point of fn, or a defer
+// statement (which the lowering takes apart like one).
 func (fn *asyncFunc) hasSusp(n ast.Node) bool {
 	in := func(m ast.Node) bool { return m.Pos() >= n.Pos() && m.End() <= n.End() }
 	for call := range fn.susp {
@@ -195,7 +196,17 @@ func (fn *asyncFunc) hasSusp(n ast.Node) bool {
 			}
 		}
 	}
-	return false
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // lower builds the graph of ir's body; false when it reported errors.

@@ -556,6 +556,15 @@ func Main(which int) {
 	case 22:
 		fmt.Println("walk2", Walk2(6))
 	case 24:
+		// A type switch whose only lowered part is a defer in a clause.
+		for _, x := range []any{1, "s"} {
+			switch v := x.(type) {
+			case int:
+				defer fmt.Println("type switch defer", v)
+			case string:
+				fmt.Println("string clause", v)
+			}
+		}
 		fmt.Println("generic", GenericDefer("g", 2), GenericDefer(7, 1))
 		fmt.Println("range", RangeDefer())
 	case 23:
