@@ -441,12 +441,14 @@
 // backward dataflow analysis over the control-flow graph: a variable is a
 // field of the future only when it is live at some suspension point, else a
 // local of Poll; fields of identical types that are never live together
-// share one field (as a compiler shares a stack slot); and a field that holds
-// pointers is moved out of the future at its last use (the value is read and
-// the field zeroed in one step) or, failing that, cleared at the first
-// suspension point where it is dead, so a large buffer used before a loop of
-// suspensions is not kept reachable by the sleeping task — as a goroutine's
-// precise stack maps would not keep it.
+// share one field (as a compiler shares a stack slot; a variable written by
+// a statement counts as live together with everything live after that
+// statement, so in zero, m = F(), m a dead zero never takes m's field); and
+// a field that holds pointers is moved out of the future at its last use
+// (the value is read and the field zeroed in one step) or, failing that,
+// cleared at the first suspension point where it is dead, so a large buffer
+// used before a loop of suspensions is not kept reachable by the sleeping
+// task — as a goroutine's precise stack maps would not keep it.
 // A variable whose address is taken gets an allocation of its own, as Go's
 // escape analysis would give it, never a pointer into the future (which
 // runtime.SetFinalizer rejects and which would keep the whole future

@@ -390,8 +390,9 @@ func (ir *irFunc) lastUses(reach []*block, facts map[*block]*blockFacts, index m
 // shareSlots lets field variables of identical types that are never live at
 // the same time share one field, as a register allocator shares a stack slot:
 // the future shrinks towards the most that is live at any suspension point.
-// Two variables interfere when one is assigned while the other is live, or
-// both are live where a block starts.
+// Two variables interfere when one is assigned while the other is live after
+// the assigning statement (for a tuple assignment, after all of its targets
+// are written), or both are live where a block starts.
 func (ir *irFunc) shareSlots(reach []*block, facts map[*block]*blockFacts, index map[*variable]int) {
 	var cand []*variable
 	for _, v := range ir.vars {
@@ -435,15 +436,28 @@ func (ir *irFunc) shareSlots(reach []*block, facts map[*block]*blockFacts, index
 		live := f.liveOut.copy()
 		for i := len(f.refs) - 1; i >= 0; i-- {
 			r := f.refs[i]
-			vi := index[r.v]
-			if r.def {
-				for _, u := range liveList(live) {
-					pair(vi, u)
-				}
-				live.del(vi)
-			} else {
-				live.add(vi)
+			if !r.def {
+				live.add(index[r.v])
+				continue
 			}
+			// The targets of one assignment (zero, m = F(), m) are all
+			// written after its operands are read: each interferes with
+			// what is live after the whole statement, m included, even
+			// when m's own write is a self-assignment the printer drops.
+			j := i
+			for j > 0 && f.refs[j-1].def && f.refs[j-1].at == r.at {
+				j--
+			}
+			after := liveList(live)
+			for _, d := range f.refs[j : i+1] {
+				for _, u := range after {
+					pair(index[d.v], u)
+				}
+			}
+			for _, d := range f.refs[j : i+1] {
+				live.del(index[d.v])
+			}
+			i = j
 		}
 	}
 	type slot struct {
