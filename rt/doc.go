@@ -664,7 +664,10 @@
 //
 // Promises: the API above; the waker rules; Abort and Shutdown call Cancel
 // exactly once; a panicking task yields a JoinError and never stops the
-// runtime; direct-mode blocking on a runtime goroutine panics rather than
+// runtime; so does a task that calls runtime.Goexit (t.FailNow included),
+// which cannot be stopped and ends the goroutine polling it: a multi-thread
+// worker and the default runtime's driver go on on a new goroutine, and a
+// goroutine in BlockOn of a current-thread runtime ends, as in plain Go; direct-mode blocking on a runtime goroutine panics rather than
 // deadlocks; a wake-up is never lost and a task is never polled concurrently;
 // the budget is enforced per task poll.
 //

@@ -257,7 +257,17 @@ func (s *currentThread) stopBackground() bool {
 
 func (s *currentThread) driveBackground() {
 	s.coreMu.Lock()
-	defer s.coreMu.Unlock()
+	defer func() {
+		// A task's runtime.Goexit ended this goroutine (runBatch): hand the
+		// core to a new background driver, so the runtime's other tasks
+		// still run.
+		goexited := s.core.goexited
+		s.core.goexited = false
+		s.coreMu.Unlock()
+		if goexited {
+			go s.driveBackground()
+		}
+	}()
 	s.driving.Store(true)
 	defer s.driving.Store(false)
 	driverFrame(func() { s.drive(s.core, nil) })

@@ -56,16 +56,24 @@ func newMultiThread(r *Runtime, c config) *multiThread {
 	m.exited = make(chan struct{})
 	m.running.Store(int32(n))
 	for _, w := range m.workers {
-		go func() {
-			defer func() {
-				if m.running.Add(-1) == 0 {
-					close(m.exited)
-				}
-			}()
-			driverFrame(w.runMT)
-		}()
+		m.startWorker(w)
 	}
 	return m
+}
+
+// startWorker runs w's loop on a new goroutine; the caller has counted it
+// in running. It is also how a worker whose goroutine a task ended with
+// runtime.Goexit goes on (runBatch): the new goroutine is counted before
+// the old one's deferred decrement runs, so exited is not closed early.
+func (m *multiThread) startWorker(w *worker) {
+	go func() {
+		defer func() {
+			if m.running.Add(-1) == 0 {
+				close(m.exited)
+			}
+		}()
+		driverFrame(w.runMT)
+	}()
 }
 
 func (m *multiThread) bind(_ *worker, h *taskHeader) bool {

@@ -42,7 +42,10 @@ type worker struct {
 	// polling is the task whose Poll is running, for runBatch's recover.
 	// Owner-only; nil between polls.
 	polling runner
-	stats   coreStats // owner-only; flushed into Runtime.stats
+	// goexited is set when a task's runtime.Goexit ended the goroutine
+	// running this worker (runBatch); a background driver reads it.
+	goexited bool
+	stats    coreStats // owner-only; flushed into Runtime.stats
 
 	// dispatched counts the tasks Dispatch queued here during the current
 	// driver park (owner-only; the parking goroutine is the owner).
@@ -280,13 +283,26 @@ func (w *worker) runBatch(max int, next func(w *worker) *taskHeader) (n int) {
 		}
 		w.polling = nil
 		p := recover()
-		if p == nil {
+		goexit := p == nil
+		if goexit {
 			// Only runtime.Goexit unwinds without a panic value; the goroutine
 			// is exiting, but the task must still complete for its joiners.
 			p = "corio/rt: runtime.Goexit called inside a task"
 		}
 		t.panicked(w, p, rdebug.Stack())
 		n++
+		if goexit {
+			// Goexit cannot be stopped: this goroutine ends. A multi-thread
+			// worker goes on on a new goroutine; a current-thread runtime's
+			// background driver is restarted by driveBackground; a BlockOn
+			// caller's goroutine ends as the task asked (as t.FailNow in a
+			// task ends a test blocked in BlockOn).
+			w.goexited = true
+			if w.mt != nil && !w.mt.shut.Load() {
+				w.mt.running.Add(1)
+				w.mt.startWorker(w)
+			}
+		}
 	}()
 	for n < max {
 		h := next(w)
