@@ -11,7 +11,8 @@
 //
 // SIGINT or SIGTERM shuts the server down gracefully: it stops accepting,
 // gives the open connections up to -grace to finish, then shuts the
-// runtime down, which cancels what is left.
+// runtime down, which cancels what is left: a cancelled handler runs its
+// deferred finish, so its socket is closed then and there.
 //
 //	go run ./examples/echo -addr 127.0.0.1:7000
 package main
@@ -41,20 +42,25 @@ type Stats struct {
 	Bytes    atomic.Int64 // bytes echoed
 }
 
-// Handle echoes what c sends until c closes its side, then closes c.
+// Handle echoes what c sends until c closes its side, then closes c. The
+// deferred finish closes c and counts the connection out however Handle
+// ends: on an error, at the end of the stream, on a panic, or when its task
+// is cancelled while it waits (the runtime's Shutdown cancels the tasks left
+// after the grace period).
 //
 //async:func
 func Handle(c *netx.TCPStream, st *Stats) error {
+	defer finish(c, st)
 	for {
 		b, err := c.ReadPooled() // waits holding no buffer
 		if err != nil {
-			return finish(c, st, err)
+			return endOfStream(err)
 		}
 		_, err = c.Write(b.Bytes())
 		st.Bytes.Add(int64(b.Len()))
 		b.Release() // back to the pool before the next wait
 		if err != nil {
-			return finish(c, st, err)
+			return err
 		}
 	}
 }
@@ -64,24 +70,30 @@ func Handle(c *netx.TCPStream, st *Stats) error {
 //
 //async:func
 func HandlePlain(c *netx.TCPStream, st *Stats) error {
+	defer finish(c, st)
 	buf := make([]byte, 4096)
 	for {
 		n, err := c.Read(buf)
 		if err != nil {
-			return finish(c, st, err)
+			return endOfStream(err)
 		}
 		st.Bytes.Add(int64(n))
 		if _, err := c.Write(buf[:n]); err != nil {
-			return finish(c, st, err)
+			return err
 		}
 	}
 }
 
-// finish closes c when its handler ends with err, which is not an error at
-// the end of the stream.
-func finish(c *netx.TCPStream, st *Stats, err error) error {
+// finish ends a handler, deferred: it closes c and counts the connection
+// out of st.Active.
+func finish(c *netx.TCPStream, st *Stats) {
 	c.Close()
 	st.Active.Add(-1)
+}
+
+// endOfStream is a read's err as the handler's result: the end of the
+// stream is no error.
+func endOfStream(err error) error {
 	if err == io.EOF {
 		return nil
 	}
