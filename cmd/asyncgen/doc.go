@@ -141,8 +141,9 @@
 // takes 4.6 KB where the same task suspended outside a loop takes 0.23 KB),
 // and 9 allocations (296 bytes) to start and end one (BenchmarkRangeFuncStartStop);
 // per iteration, two coroutine switches and no allocation
-// (BenchmarkRangeFuncNext: as much as iter.Pull's next, BenchmarkIterPullNext,
-// in the same run); in the future, an 8-byte field per loop. A function with
+// (BenchmarkRangeFuncNext: 172 ns against 124 ns for iter.Pull's bare next,
+// BenchmarkIterPullNext, in the same quiet run, medians of 5; start and end
+// 830 ns); in the future, an 8-byte field per loop. A function with
 // such a loop gets a Poll that calls the function's states and unwinds the
 // iterators from a deferred call when a panic leaves them (a call and a
 // defer per Poll), and the awaits in the loop's body are polled through
