@@ -6,9 +6,11 @@ package main
 // receiver) and its arguments where it runs, as Go does, into storage of the
 // future: inline fields for a statement that runs at most once per call (it
 // is on no cycle of the control-flow graph), else an element appended to a
-// slice of its own. The order of the pending defers is a stack of statement
-// numbers: an inline array when every defer statement runs at most once,
-// else a slice.
+// slice of its own. Such a statement stores no argument or receiver that is
+// a variable never changed after its declaration (fixedVar): the deferred
+// call reads the variable, which is then always a field (pinned). The order
+// of the pending defers is a stack of statement numbers: an inline array
+// when every defer statement runs at most once, else a slice.
 //
 // The pending defers run, innermost first and each exactly once, when the
 // function returns (after the results are assigned, so a deferred closure
@@ -72,6 +74,11 @@ type deferVal struct {
 	name  string // the field of the future (inline sites)
 	typ   types.Type
 	x     ast.Expr // the lowered expression
+	// v is the variable the value is, when it may be read where the
+	// deferred call runs instead of stored (fixedVar); direct says it is
+	// (prepareDefers: a site on no cycle).
+	v      *variable
+	direct bool
 }
 
 // deferInstr runs a defer statement: it stores the site's values and pushes
@@ -156,7 +163,11 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 		case !mptr && xptr:
 			r, rt = &ast.StarExpr{X: x}, xt.Underlying().(*types.Pointer).Elem()
 		}
-		site.vals = append(site.vals, deferVal{short: "r", typ: rt, x: r})
+		var fv *variable
+		if r == x && !site.iface {
+			fv = l.fixedVar(ast.Unparen(base).(*ast.SelectorExpr).X, x)
+		}
+		site.vals = append(site.vals, deferVal{short: "r", typ: rt, x: r, v: fv})
 	default:
 		site.vals = append(site.vals, deferVal{short: "f", typ: info.TypeOf(call.Fun), x: lf})
 	}
@@ -186,13 +197,134 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 			}
 		}
 		name := "a" + itoa(len(site.vals))
-		site.vals = append(site.vals, deferVal{short: name, typ: types.Default(t), x: a})
+		var fv *variable
+		if i < len(call.Args) && !(len(call.Args) == 1 && len(c.Args) != 1) {
+			fv = l.fixedVar(call.Args[i], a)
+		}
+		site.vals = append(site.vals, deferVal{short: name, typ: types.Default(t), x: a, v: fv})
 		site.args = append(site.args, name)
 	}
 	l.defers = append(l.defers, site)
 	d := &deferInstr{site: site}
 	l.emit(d)
 	d.setAt(s.Pos()) // a panic storing the values (a nil receiver) names the statement
+}
+
+// fixedVar is the variable src (a source argument or receiver of a deferred
+// call, lowered to x) names when it can never change after its declaration,
+// so that the deferred call may read it where it runs instead of a copy
+// stored at the defer: a parameter or local of the function, not a result,
+// never assigned (wholly or in part), incremented or decremented, never a
+// range variable, its address never taken and never mentioned inside a func
+// literal. Nil otherwise.
+func (l *lowerer) fixedVar(src, x ast.Expr) *variable {
+	info := l.g.info
+	id, ok := ast.Unparen(src).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	obj, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return nil
+	}
+	v := l.objVar[obj]
+	if v == nil || !v.machine || v.escapes || v.cell || l.isResult(v) {
+		return nil
+	}
+	switch x := ast.Unparen(x).(type) {
+	case *ast.Ident:
+		if info.Uses[x] != obj {
+			return nil
+		}
+	case *varRef:
+		if x.v != v || x.ptr {
+			return nil
+		}
+	default:
+		return nil
+	}
+	if l.changing == nil {
+		l.changing = l.changingVars()
+	}
+	if l.changing[obj] {
+		return nil
+	}
+	return v
+}
+
+// changingVars are the variables of the function's body that may change
+// after their declaration, or that fixedVar leaves alone: those assigned,
+// incremented or decremented (wholly or in part), range variables, and
+// those mentioned inside a func literal or whose address is taken.
+func (ir *irFunc) changingVars() map[types.Object]bool {
+	info := ir.g.info
+	m := map[types.Object]bool{}
+	root := func(e ast.Expr) {
+		for {
+			switch x := ast.Unparen(e).(type) {
+			case *ast.Ident:
+				if o := info.Uses[x]; o != nil {
+					m[o] = true
+				}
+				if o := info.Defs[x]; o != nil {
+					m[o] = true
+				}
+				return
+			case *ast.SelectorExpr:
+				e = x.X
+			case *ast.IndexExpr:
+				e = x.X
+			case *ast.IndexListExpr:
+				e = x.X
+			case *ast.StarExpr:
+				e = x.X
+			case *ast.SliceExpr:
+				e = x.X
+			default:
+				return
+			}
+		}
+	}
+	ast.Inspect(ir.fn.decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, e := range n.Lhs {
+				if n.Tok == token.DEFINE {
+					// := redeclaring a variable assigns it.
+					if id, ok := e.(*ast.Ident); ok && info.Defs[id] == nil {
+						root(e)
+					}
+					continue
+				}
+				root(e)
+			}
+		case *ast.IncDecStmt:
+			root(n.X)
+		case *ast.RangeStmt:
+			if n.Key != nil {
+				root(n.Key)
+			}
+			if n.Value != nil {
+				root(n.Value)
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				root(n.X)
+			}
+		case *ast.FuncLit:
+			ast.Inspect(n.Body, func(k ast.Node) bool {
+				if id, ok := k.(*ast.Ident); ok {
+					if o := info.Uses[id]; o != nil {
+						m[o] = true
+					}
+				}
+				return true
+			})
+			return false
+		}
+		return true
+	})
+	return m
 }
 
 // mayRecover reports whether the deferred call may call recover itself (Go
@@ -340,6 +472,22 @@ func (ir *irFunc) prepareDefers() bool {
 			s.cyclic = len(s.vals) > 0
 		}
 	}
+	// A site on no cycle runs at most once per call, after the declarations
+	// of the variables it names, none of which changes afterwards: its
+	// deferred call reads them where it runs. They stay fields, never
+	// cleared, moved out or shared (pinned), for the pending defer may run
+	// at any suspension point, return, panic or cancellation after it.
+	for _, s := range sites {
+		if s.cyclic {
+			continue
+		}
+		for i := range s.vals {
+			if v := s.vals[i].v; v != nil {
+				s.vals[i].direct = true
+				v.pinned = true
+			}
+		}
+	}
 	for _, s := range sites {
 		if s.cyclic {
 			s.slice = ir.name("dq" + itoa(s.num))
@@ -405,7 +553,9 @@ func (ir *irFunc) printDefer(d *deferInstr) code {
 		w.put("})\n")
 	} else {
 		for _, v := range s.vals {
-			w.put(f, ".", v.name, " = ", ir.printIn(v.x, d), "\n")
+			if !v.direct {
+				w.put(f, ".", v.name, " = ", ir.printIn(v.x, d), "\n")
+			}
 		}
 	}
 	if s.iface {
@@ -479,7 +629,9 @@ func (e *emitter) deferFields(field func(name string, t types.Type)) {
 			continue
 		}
 		for _, v := range s.vals {
-			field(v.name, v.typ)
+			if !v.direct {
+				field(v.name, v.typ)
+			}
 		}
 	}
 }
@@ -580,6 +732,10 @@ func (e *emitter) deferMethods() {
 			}
 		} else {
 			for _, v := range s.vals {
+				if v.direct {
+					locals[v.short] = ir.access(v.v)
+					continue
+				}
 				l := ir.name("x")
 				locals[v.short] = l
 				p(l, " := ", f, ".", v.name, "\n", f, ".", v.name, " = ")

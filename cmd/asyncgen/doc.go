@@ -210,7 +210,13 @@
 // futures it passes through only run their defers.
 //
 // How: a defer statement stores what it evaluated in the future and
-// pushes its number on a stack of pending defers. Poll defers one method
+// pushes its number on a stack of pending defers. An argument or receiver
+// that is a parameter or local never changed after its declaration (never
+// assigned, wholly or in part, incremented, ranged over, its address never
+// taken, never mentioned in a func literal) is not stored when the defer
+// statement runs at most once per call: the deferred call reads the
+// variable itself, which stays in the future while the defer is pending,
+// so `defer c.Close()` on a parameter costs no field of its own. Poll defers one method
 // of the future, which does nothing when Poll returns (suspended or done)
 // and otherwise, with a panic or Goexit unwinding, runs the pending
 // defers. A deferred call that cannot recover (a builtin, or a function or

@@ -245,8 +245,10 @@ type irFunc struct {
 	// Variables, in declaration order; objVar maps the source's objects.
 	vars   []*variable
 	objVar map[types.Object]*variable
-	recv   *variable
-	params []*variable // in signature order; nil for unnamed or blank
+	// changing are the variables a defer must copy (defer.go), once asked.
+	changing map[types.Object]bool
+	recv     *variable
+	params   []*variable // in signature order; nil for unnamed or blank
 	// captured are an async closure's captures (closure.go): cell
 	// parameters, the enclosing function's cells.
 	captured []*variable
