@@ -24,8 +24,6 @@ type handleFuture struct {
 	dunw   bool
 	dpanic bool
 	dres   error
-	d0a0   *netx.TCPStream
-	d0a1   *Stats
 }
 
 // HandleAsync is the asynchronous twin of Handle: it returns a future that runs the
@@ -88,15 +86,11 @@ func (fut *handleFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0a0
-		fut.d0a0 = nil
-		x_2 := fut.d0a1
-		fut.d0a1 = nil
 		if re {
-			defer finish(x, x_2)
+			defer finish(fut.c, fut.st)
 			panic(p)
 		}
-		finish(x, x_2)
+		finish(fut.c, fut.st)
 	}
 }
 
@@ -131,17 +125,15 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Handle starts
-			/*line main.go:53:2*/ fut.d0a0 = fut.c
-			fut.d0a1 = fut.st
-			/*line main_async.go:136:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:53:2*/ /*line main_async.go:128:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main_async.go:138:4*/ fallthrough
+			/*line main_async.go:130:4*/ fallthrough
 		case 1:
 			/*line main.go:55:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:133:4*/ fallthrough
 		case 2: // resumes at main.go:55:13
 			/*line main.go:55:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -156,10 +148,10 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line main.go:59:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 3: // resumes at main.go:59:12
 			/*line main.go:59:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:162:4*/ if !ready {
+			/*line main_async.go:154:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -175,10 +167,10 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 					/*line main.go:63:4*/ return fut.dres, true
 				}
 			}
-			/*line main_async.go:178:4*/ state = 1
+			/*line main_async.go:170:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:181:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:173:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -211,8 +203,6 @@ type handlePlainFuture struct {
 	dunw   bool
 	dpanic bool
 	dres   error
-	d0a0   *netx.TCPStream
-	d0a1   *Stats
 }
 
 // HandlePlainAsync is the asynchronous twin of HandlePlain: it returns a future that runs the
@@ -275,15 +265,11 @@ func (fut *handlePlainFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0a0
-		fut.d0a0 = nil
-		x_2 := fut.d0a1
-		fut.d0a1 = nil
 		if re {
-			defer finish(x, x_2)
+			defer finish(fut.c, fut.st)
 			panic(p)
 		}
-		finish(x, x_2)
+		finish(fut.c, fut.st)
 	}
 }
 
@@ -320,18 +306,16 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // HandlePlain starts
-			/*line main.go:73:2*/ fut.d0a0 = fut.c
-			fut.d0a1 = fut.st
-			/*line main_async.go:325:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:73:2*/ /*line main_async.go:309:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:74:2*/ fut.buf = make([]byte, 4096)
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:312:4*/ fallthrough
 		case 1:
 			/*line main.go:76:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:331:4*/ fallthrough
+			/*line main_async.go:315:4*/ fallthrough
 		case 2: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:334:4*/ if !ready {
+			/*line main_async.go:318:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -347,17 +331,17 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:80:3*/ fut.st.Bytes.Add(int64(n))
 			/*line main.go:81:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:350:4*/ fallthrough
+			/*line main_async.go:334:4*/ fallthrough
 		case 3: // resumes at main.go:81:16
 			/*line main.go:81:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:353:4*/ if !ready {
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:81:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:81:34*/ if !(err_2 != nil) {
-				/*line main_async.go:360:5*/ state = 1
+				/*line main_async.go:344:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -369,7 +353,7 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 				/*line main.go:82:4*/ return fut.dres, true
 			}
 		default:
-			/*line main_async.go:372:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:356:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -414,13 +398,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 1:
 			/*line main.go:109:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:420:4*/ fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 2: // resumes at main.go:109:13
 			/*line main.go:109:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:423:4*/ if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -441,36 +425,36 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:116:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:117:3*/ fut.st.Active.Add(1)
 			/*line main.go:118:6*/ if !(fut.plain) {
-				/*line main_async.go:444:5*/ state = 5
+				/*line main_async.go:428:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:119:4*/ fut.aw0 = rt.SpawnAsync(HandlePlainAsync(c, fut.st))
-			/*line main_async.go:450:4*/ fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 4: // resumes at main.go:119:4
 			/*line main.go:119:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:458:4*/ state = 1
+			/*line main_async.go:442:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:121:4*/ fut.aw0 = rt.SpawnAsync(HandleAsync(c, fut.st))
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:446:4*/ fallthrough
 		case 6: // resumes at main.go:121:4
 			/*line main.go:121:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:449:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:470:4*/ state = 1
+			/*line main_async.go:454:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:473:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:457:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -529,11 +513,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:133:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:532:4*/ fut.addr = ""
+			/*line main_async.go:516:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:133:13
 			/*line main.go:133:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -547,21 +531,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:137:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:138:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:534:4*/ fallthrough
 		case 2: // resumes at main.go:138:9
 			/*line main.go:138:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main_async.go:537:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:138:2*/ fut.srv = r_2
 			/*line main.go:139:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:560:4*/ fut.sigs = nil
+			/*line main_async.go:544:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:139:12
 			/*line main.go:139:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:564:4*/ if !ready {
+			/*line main_async.go:548:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -569,11 +553,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:139:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:140:2*/ take(&fut.ln).Close()
 			/*line main.go:141:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:572:4*/ fut.srv = nil
+			/*line main_async.go:556:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:141:23
 			/*line main.go:141:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -586,27 +570,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:145:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:589:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 5:
 			/*line main.go:145:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:592:5*/ state = 9
+				/*line main_async.go:576:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:146:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:598:4*/ fallthrough
+			/*line main_async.go:582:4*/ fallthrough
 		case 7: // resumes at main.go:146:3
 			/*line main.go:146:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:601:4*/ if !ready {
+			/*line main_async.go:585:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:606:4*/ fallthrough
+			/*line main_async.go:590:4*/ fallthrough
 		case 8:
 			/*line main.go:145:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:609:4*/ state = 5
+			/*line main_async.go:593:4*/ state = 5
 			continue
 		case 9:
 			{
@@ -614,7 +598,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:148:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:617:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:601:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -23,8 +23,6 @@ type defer3Future struct {
 	dunw   bool
 	dpanic bool
 	d0r    *syncx.Mutex
-	d1r    *Guarded
-	d1a1   int
 	d2f    func()
 }
 
@@ -96,23 +94,19 @@ func (fut *defer3Future) dcall(p any, re bool) {
 		}
 		x.Unlock()
 	case 1:
-		x_2 := fut.d1r
-		fut.d1r = nil
-		x_3 := fut.d1a1
-		fut.d1a1 = 0
 		if re {
-			defer x_2.add(x_3)
+			defer fut.g.add(fut.n)
 			panic(p)
 		}
-		x_2.add(x_3)
+		fut.g.add(fut.n)
 	case 2:
-		x_4 := fut.d2f
+		x_2 := fut.d2f
 		fut.d2f = nil
 		if re {
-			defer x_4()
+			defer x_2()
 			panic(p)
 		}
-		x_4()
+		x_2()
 	}
 }
 
@@ -144,54 +138,51 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Defer3 starts
-			/*line defers_async.go:147:4*/ fut.out = new(int)
+			/*line defers_async.go:141:4*/ fut.out = new(int)
 			/*line defers.go:23:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:149:4*/ fallthrough
+			/*line defers_async.go:143:4*/ fallthrough
 		case 1: // resumes at defers.go:23:2
 			/*line defers.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:152:4*/ if !ready {
+			/*line defers_async.go:146:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:24:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:158:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:152:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:25:2*/ fut.d1r = fut.g
-			fut.d1a1 = fut.n
-			/*line defers_async.go:162:4*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:25:2*/ /*line defers_async.go:154:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line defers.go:26:2*/ fut.d2f = func(out_p *int) func() {
 				return func() {
 					/*line defers.go:26:17*/ (*out_p)++
 				}
 			}(fut.out)
-			/*line defers_async.go:169:4*/ fut.dstk[fut.dn] = 2
+			/*line defers_async.go:161:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:27:6*/ fut.i = 0
-			/*line defers_async.go:172:4*/ fallthrough
+			/*line defers_async.go:164:4*/ fallthrough
 		case 2:
 			/*line defers.go:27:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:175:5*/ state = 6
+				/*line defers_async.go:167:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:28:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:181:4*/ fut.g = nil
-			fallthrough
+			/*line defers_async.go:173:4*/ fallthrough
 		case 4: // resumes at defers.go:28:3
 			/*line defers.go:28:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:185:4*/ if !ready {
+			/*line defers_async.go:176:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:29:3*/ (*fut.out)++
-			/*line defers_async.go:191:4*/ fallthrough
+			/*line defers_async.go:182:4*/ fallthrough
 		case 5:
 			/*line defers.go:27:21*/ fut.i++
-			/*line defers_async.go:194:4*/ state = 2
+			/*line defers_async.go:185:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -200,7 +191,7 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:31:2*/ return (*fut.out), true
 			}
 		default:
-			/*line defers_async.go:203:4*/ panic("corio: Defer3Async future polled after it completed or was cancelled")
+			/*line defers_async.go:194:4*/ panic("corio: Defer3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -235,9 +226,6 @@ type defer3CallsFuture struct {
 	dpanic bool
 	dres   int
 	d0r    *syncx.Mutex
-	d1r    *Guarded
-	d1a1   int
-	d2r    *Guarded
 }
 
 // Defer3CallsAsync is the asynchronous twin of Defer3Calls: it returns a future that runs the
@@ -308,23 +296,17 @@ func (fut *defer3CallsFuture) dcall(p any, re bool) {
 		}
 		x.Unlock()
 	case 1:
-		x_2 := fut.d1r
-		fut.d1r = nil
-		x_3 := fut.d1a1
-		fut.d1a1 = 0
 		if re {
-			defer x_2.add(x_3)
+			defer fut.g.add(fut.n)
 			panic(p)
 		}
-		x_2.add(x_3)
+		fut.g.add(fut.n)
 	case 2:
-		x_4 := fut.d2r
-		fut.d2r = nil
 		if re {
-			defer x_4.add(1)
+			defer fut.g.add(1)
 			panic(p)
 		}
-		x_4.add(1)
+		fut.g.add(1)
 	}
 }
 
@@ -357,47 +339,43 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3Calls starts
 			/*line defers.go:38:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:360:4*/ fallthrough
+			/*line defers_async.go:342:4*/ fallthrough
 		case 1: // resumes at defers.go:38:2
 			/*line defers.go:38:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:363:4*/ if !ready {
+			/*line defers_async.go:345:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:39:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:369:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:351:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:40:2*/ fut.d1r = fut.g
-			fut.d1a1 = fut.n
-			/*line defers_async.go:373:4*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:40:2*/ /*line defers_async.go:353:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:41:2*/ fut.d2r = fut.g
-			/*line defers_async.go:376:4*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:41:2*/ /*line defers_async.go:355:28*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:42:6*/ fut.i = 0
-			/*line defers_async.go:379:4*/ fallthrough
+			/*line defers_async.go:358:4*/ fallthrough
 		case 2:
 			/*line defers.go:42:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:382:5*/ state = 6
+				/*line defers_async.go:361:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:43:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:388:4*/ fut.g = nil
-			fallthrough
+			/*line defers_async.go:367:4*/ fallthrough
 		case 4: // resumes at defers.go:43:3
 			/*line defers.go:43:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:392:4*/ if !ready {
+			/*line defers_async.go:370:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
-			/*line defers_async.go:397:4*/ fallthrough
+			/*line defers_async.go:375:4*/ fallthrough
 		case 5:
 			/*line defers.go:42:21*/ fut.i++
-			/*line defers_async.go:400:4*/ state = 2
+			/*line defers_async.go:378:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -407,7 +385,7 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:45:2*/ return fut.dres, true
 			}
 		default:
-			/*line defers_async.go:410:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:388:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -454,37 +432,37 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // NoDefer starts
 			/*line defers.go:52:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:457:4*/ fallthrough
+			/*line defers_async.go:435:4*/ fallthrough
 		case 1: // resumes at defers.go:52:2
 			/*line defers.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:460:4*/ if !ready {
+			/*line defers_async.go:438:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:53:6*/ fut.i = 0
-			/*line defers_async.go:466:4*/ fallthrough
+			/*line defers_async.go:444:4*/ fallthrough
 		case 2:
 			/*line defers.go:53:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:469:5*/ state = 6
+				/*line defers_async.go:447:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:54:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:475:4*/ fallthrough
+			/*line defers_async.go:453:4*/ fallthrough
 		case 4: // resumes at defers.go:54:3
 			/*line defers.go:54:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:478:4*/ if !ready {
+			/*line defers_async.go:456:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:55:3*/ fut.out++
-			/*line defers_async.go:484:4*/ fallthrough
+			/*line defers_async.go:462:4*/ fallthrough
 		case 5:
 			/*line defers.go:53:21*/ fut.i++
-			/*line defers_async.go:487:4*/ state = 2
+			/*line defers_async.go:465:4*/ state = 2
 			continue
 		case 6:
 			/*line defers.go:57:2*/ fut.out++
@@ -495,7 +473,7 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line defers.go:60:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:498:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:476:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -636,10 +614,10 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferLoop starts
 			/*line defers.go:68:6*/ fut.i = 0
-			/*line defers_async.go:639:4*/ fallthrough
+			/*line defers_async.go:617:4*/ fallthrough
 		case 1:
 			/*line defers.go:68:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:642:5*/ state = 5
+				/*line defers_async.go:620:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -648,29 +626,29 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				r  *Guarded
 				a1 int
 			}{r: fut.g, a1: fut.i})
-			/*line defers_async.go:651:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line defers_async.go:629:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:70:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:653:4*/ fallthrough
+			/*line defers_async.go:631:4*/ fallthrough
 		case 3: // resumes at defers.go:70:3
 			/*line defers.go:70:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:656:4*/ if !ready {
+			/*line defers_async.go:634:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:661:4*/ fallthrough
+			/*line defers_async.go:639:4*/ fallthrough
 		case 4:
 			/*line defers.go:68:21*/ fut.i++
-			/*line defers_async.go:664:4*/ state = 1
+			/*line defers_async.go:642:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line defers_async.go:668:5*/ fut.state = -1
+				/*line defers_async.go:646:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line defers_async.go:673:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:651:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -824,7 +802,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferChain starts
 			/*line defers.go:81:5*/ if !((*fut.depth) == 0) {
-				/*line defers_async.go:827:5*/ state = 4
+				/*line defers_async.go:805:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -834,27 +812,27 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:82:18*/ *(*log_p) = append(*(*log_p), 0)
 				}
 			}(fut.log)
-			/*line defers_async.go:837:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:815:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers_async.go:839:4*/ fallthrough
+			/*line defers_async.go:817:4*/ fallthrough
 		case 2:
 			/*line defers.go:84:4*/ fut.bottom.Add(1)
 			/*line defers.go:85:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:843:4*/ fut.log = nil
+			/*line defers_async.go:821:4*/ fut.log = nil
 			fut.depth = nil
 			fallthrough
 		case 3: // resumes at defers.go:85:4
 			/*line defers.go:85:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:848:4*/ if !ready {
+			/*line defers_async.go:826:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:853:4*/ state = 2
+			/*line defers_async.go:831:4*/ state = 2
 			continue
 		case 4:
 			/*line defers.go:88:5*/ if !((*fut.depth)%3 == 0 && (*fut.depth) < 5) {
-				/*line defers_async.go:857:5*/ state = 6
+				/*line defers_async.go:835:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -864,47 +842,47 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:89:18*/ *(*log_p) = append(*(*log_p), (*depth_p))
 				}
 			}(fut.log, fut.depth)
-			/*line defers_async.go:867:4*/ fut.dstk[fut.dn] = 1
+			/*line defers_async.go:845:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers_async.go:869:4*/ fallthrough
+			/*line defers_async.go:847:4*/ fallthrough
 		case 6:
 			/*line defers.go:91:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:872:4*/ fallthrough
+			/*line defers_async.go:850:4*/ fallthrough
 		case 7: // resumes at defers.go:91:2
 			/*line defers.go:91:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:875:4*/ if !ready {
+			/*line defers_async.go:853:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line defers.go:92:2*/ fut.aw0 = newDeferChainFuture(cx, (*fut.log), fut.bottom, (*fut.depth)-1)
-			/*line defers_async.go:881:4*/ fresh = true
+			/*line defers_async.go:859:4*/ fresh = true
 			fut.log = nil
 			fut.bottom = nil
 			fut.depth = nil
 			fallthrough
 		case 8: // resumes at defers.go:92:2
-			/*line defers_async.go:887:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:865:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:92:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line defers_async.go:889:4*/ if driven {
+			/*line defers_async.go:867:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line defers_async.go:892:4*/ if !ready {
+			/*line defers_async.go:870:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			deferChainFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line defers_async.go:899:5*/ fut.state = -1
+				/*line defers_async.go:877:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line defers_async.go:904:4*/ fut.state = -1
+			/*line defers_async.go:882:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line defers_async.go:907:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:885:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

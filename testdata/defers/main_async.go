@@ -2272,6 +2272,7 @@ var _ func() = Methods
 type builtinsFuture struct {
 	state  int // the next case of Poll; -1 once done
 	m      *map[string]int
+	ch     chan int
 	aw0    *vFuture
 	dstk   [4]uint8
 	dn     uint8
@@ -2279,7 +2280,6 @@ type builtinsFuture struct {
 	dpanic bool
 	d0f    func()
 	d1a0   map[string]int
-	d2a0   chan int
 	c_v    vFuture // V's future, held by value
 }
 
@@ -2364,13 +2364,11 @@ func (fut *builtinsFuture) dcall(p any, re bool) {
 		}
 		delete(x_2, "a")
 	case 2:
-		x_3 := fut.d2a0
-		fut.d2a0 = nil
 		if re {
-			defer close(x_3)
+			defer close(fut.ch)
 			panic(p)
 		}
-		close(x_3)
+		close(fut.ch)
 	case 3:
 		if re {
 			defer println("to stderr")
@@ -2405,40 +2403,38 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
-	var ch chan int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Builtins starts
 			/*line main.go:221:2*/ fut.m = new(map[string]int)
-			/*line main_async.go:2414:4*/ (*fut.m) = map[string]int{"a": 1, "b": 2}
+			/*line main_async.go:2411:4*/ (*fut.m) = map[string]int{"a": 1, "b": 2}
 			/*line main.go:222:2*/ fut.d0f = func(m_p *map[string]int) func() {
 				return func() {
 					/*line main.go:222:17*/ fmt.Println("map after", len((*m_p)))
 				}
 			}(fut.m)
-			/*line main_async.go:2420:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2417:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:223:2*/ fut.d1a0 = (*fut.m)
-			/*line main_async.go:2423:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2420:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:224:2*/ ch = make(chan int, 1)
-			/*line main.go:225:2*/ fut.d2a0 = ch
-			/*line main_async.go:2427:4*/ fut.dstk[fut.dn] = 2
+			/*line main.go:224:2*/ fut.ch = make(chan int, 1)
+			/*line main.go:225:2*/ /*line main_async.go:2423:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
-			/*line main.go:226:2*/ /*line main_async.go:2429:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:226:2*/ /*line main_async.go:2425:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:227:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2432:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2428:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2436:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2432:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2438:4*/ if driven {
+			/*line main_async.go:2434:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2441:4*/ if !ready {
+			/*line main_async.go:2437:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2446,15 +2442,15 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:228:2*/ fmt.Println("map before", len((*fut.m)))
 			{
-				/*line main_async.go:2449:5*/ fut.state = -1
+				/*line main_async.go:2445:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2454:4*/ fut.state = -1
+			/*line main_async.go:2450:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2457:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2453:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2619,7 +2615,7 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main_async.go:2622:4*/ fut.res = new(string)
+			/*line main_async.go:2618:4*/ fut.res = new(string)
 			/*line main.go:233:2*/ fut.d0f = func(res_p *string) func() {
 				return func() {
 					/*line main.go:234:3*/ if r := recover(); r != nil {
@@ -2627,51 +2623,51 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.res)
-			/*line main_async.go:2630:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2626:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2633:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2629:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2637:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2633:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2639:4*/ if driven {
+			/*line main_async.go:2635:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2642:4*/ if !ready {
+			/*line main_async.go:2638:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2649:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2645:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2653:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2649:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2655:4*/ if driven {
+			/*line main_async.go:2651:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2658:4*/ if !ready {
+			/*line main_async.go:2654:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2665:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2661:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2669:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2665:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2671:4*/ if driven {
+			/*line main_async.go:2667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2674:4*/ if !ready {
+			/*line main_async.go:2670:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2684,10 +2680,10 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:240:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2687:4*/ fut.state = -1
+			/*line main_async.go:2683:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2690:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2686:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2836,35 +2832,35 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:2839:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:2835:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:2842:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2838:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:2846:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2842:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2848:4*/ if driven {
+			/*line main_async.go:2844:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2851:4*/ if !ready {
+			/*line main_async.go:2847:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:2858:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2854:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:2862:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2858:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2864:4*/ if driven {
+			/*line main_async.go:2860:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2867:4*/ if !ready {
+			/*line main_async.go:2863:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2877,10 +2873,10 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:246:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2880:4*/ fut.state = -1
+			/*line main_async.go:2876:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2883:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2879:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3050,22 +3046,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3053:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3049:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3055:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3051:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3059:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3055:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3063:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3059:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3065:4*/ if driven {
+			/*line main_async.go:3061:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3068:4*/ if !ready {
+			/*line main_async.go:3064:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3078,10 +3074,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3081:4*/ fut.state = -1
+			/*line main_async.go:3077:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3084:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3080:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3261,26 +3257,26 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:259:2*/ fut.d0f = func() {
 				/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
 			}
-			/*line main_async.go:3264:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:3260:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:262:2*/ fut.d1f = func() {
 				/*line main.go:263:3*/ panic("second")
 			}
-			/*line main_async.go:3269:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:3265:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3271:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3267:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3274:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3270:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3278:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3274:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3280:4*/ if driven {
+			/*line main_async.go:3276:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3283:4*/ if !ready {
+			/*line main_async.go:3279:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3288,10 +3284,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3291:4*/ fut.state = -1
+			/*line main_async.go:3287:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3294:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3290:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3458,26 +3454,26 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3461:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3457:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:273:2*/ fut.d1f = func() {
 				/*line main.go:274:3*/ r := recover()
 				/*line main.go:275:3*/ fmt.Println("repanic got", r)
 				/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
 			}
-			/*line main_async.go:3468:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:3464:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3471:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3467:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3475:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3477:4*/ if driven {
+			/*line main_async.go:3473:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3480:4*/ if !ready {
+			/*line main_async.go:3476:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3485,10 +3481,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3488:4*/ fut.state = -1
+			/*line main_async.go:3484:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3491:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3487:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3653,19 +3649,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:285:3*/ r := recover()
 				/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
 			}
-			/*line main_async.go:3656:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:3652:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3659:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3655:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3663:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3659:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3665:4*/ if driven {
+			/*line main_async.go:3661:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3668:4*/ if !ready {
+			/*line main_async.go:3664:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3673,10 +3669,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3676:4*/ fut.state = -1
+			/*line main_async.go:3672:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3679:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3675:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3830,31 +3826,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:3833:4*/ fallthrough
+			/*line main_async.go:3829:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3836:4*/ if !ready {
+			/*line main_async.go:3832:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:3842:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:3838:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:3844:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:3840:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3847:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3843:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:3852:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3848:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3854:4*/ if driven {
+			/*line main_async.go:3850:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3857:4*/ if !ready {
+			/*line main_async.go:3853:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3862,10 +3858,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3865:4*/ fut.state = -1
+			/*line main_async.go:3861:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3868:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3864:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4031,28 +4027,28 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4034:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4030:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4036:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4032:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:307:2*/ fut.d2f = func() {
 				/*line main.go:308:3*/ func() {
 					/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
 				}()
 			}
-			/*line main_async.go:4043:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:4039:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4046:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4042:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4050:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4046:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4052:4*/ if driven {
+			/*line main_async.go:4048:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4055:4*/ if !ready {
+			/*line main_async.go:4051:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4060,10 +4056,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4063:4*/ fut.state = -1
+			/*line main_async.go:4059:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4066:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4062:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4229,33 +4225,33 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4232:4*/ fut.out = new([]int)
+			/*line main_async.go:4228:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
 			/*line main.go:317:2*/ fut.d0f = func(out_p *[]int) func() {
 				return func() {
 					/*line main.go:317:17*/ (*out_p) = append((*out_p), -1)
 				}
 			}(fut.out)
-			/*line main_async.go:4239:4*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4240:4*/ fallthrough
+			/*line main_async.go:4235:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4236:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4243:5*/ state = 4
+				/*line main_async.go:4239:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4249:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4245:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4253:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4249:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4255:4*/ if driven {
+			/*line main_async.go:4251:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4258:4*/ if !ready {
+			/*line main_async.go:4254:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4269,9 +4265,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4272:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4268:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4274:4*/ state = 1
+			/*line main_async.go:4270:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4280,10 +4276,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4283:4*/ fut.state = -1
+			/*line main_async.go:4279:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4286:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4282:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4452,7 +4448,7 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4455:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4451:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:330:2*/ fut.d1f = func() {
 				/*line main.go:331:3*/ if false {
@@ -4460,20 +4456,20 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				}
 				/*line main.go:334:3*/ fmt.Println("may recover, does not")
 			}
-			/*line main_async.go:4463:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:4459:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4467:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4463:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4467:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4473:4*/ if driven {
+			/*line main_async.go:4469:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4476:4*/ if !ready {
+			/*line main_async.go:4472:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4481,15 +4477,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4484:5*/ fut.state = -1
+				/*line main_async.go:4480:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4489:4*/ fut.state = -1
+			/*line main_async.go:4485:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4492:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4488:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4651,19 +4647,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:4654:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:4650:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4657:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4653:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:4661:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4657:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4663:4*/ if driven {
+			/*line main_async.go:4659:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4666:4*/ if !ready {
+			/*line main_async.go:4662:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4672,19 +4668,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:345:2*/ fut.d1f = func() {
 				/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
 			}
-			/*line main_async.go:4675:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:4671:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:4678:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4674:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:4682:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4678:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4684:4*/ if driven {
+			/*line main_async.go:4680:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4687:4*/ if !ready {
+			/*line main_async.go:4683:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4692,12 +4688,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:4695:5*/ fut.state = -1
+				/*line main_async.go:4691:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4700:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4696:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4760,22 +4756,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:4763:5*/ state = 3
+				/*line main_async.go:4759:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:4769:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:4765:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:4773:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4769:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:4775:4*/ if driven {
+			/*line main_async.go:4771:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:4778:4*/ if !ready {
+			/*line main_async.go:4774:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4787,15 +4783,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:4790:4*/ fresh = true
+			/*line main_async.go:4786:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:4793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4789:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:4795:4*/ if driven {
+			/*line main_async.go:4791:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:4798:4*/ if !ready {
+			/*line main_async.go:4794:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -4806,10 +4802,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4809:4*/ fut.state = -1
+			/*line main_async.go:4805:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4812:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4808:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4954,35 +4950,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:4957:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:4953:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4960:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4956:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:4964:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4960:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4966:4*/ if driven {
+			/*line main_async.go:4962:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4969:4*/ if !ready {
+			/*line main_async.go:4965:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4976:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4972:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:4980:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4976:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4982:4*/ if driven {
+			/*line main_async.go:4978:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4985:4*/ if !ready {
+			/*line main_async.go:4981:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4990,10 +4986,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4993:4*/ fut.state = -1
+			/*line main_async.go:4989:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4996:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4992:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5067,38 +5063,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5070:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5066:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5074:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5070:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5076:4*/ if driven {
+			/*line main_async.go:5072:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5079:4*/ if !ready {
+			/*line main_async.go:5075:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5086:5*/ state = 4
+				/*line main_async.go:5082:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5092:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5088:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5096:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5092:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5098:4*/ if driven {
+			/*line main_async.go:5094:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5101:4*/ if !ready {
+			/*line main_async.go:5097:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5110,15 +5106,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5113:4*/ fresh = true
+			/*line main_async.go:5109:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5118:4*/ if driven {
+			/*line main_async.go:5114:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5121:4*/ if !ready {
+			/*line main_async.go:5117:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5129,10 +5125,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5132:4*/ fut.state = -1
+			/*line main_async.go:5128:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5135:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5131:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5297,42 +5293,42 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main_async.go:5300:4*/ fut.res = new(int)
+			/*line main_async.go:5296:4*/ fut.res = new(int)
 			/*line main.go:382:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
 					/*line main.go:384:3*/ (*res_p) = -100
 				}
 			}(fut.res)
-			/*line main_async.go:5307:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5303:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5310:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5306:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5314:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5310:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5316:4*/ if driven {
+			/*line main_async.go:5312:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5319:4*/ if !ready {
+			/*line main_async.go:5315:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5326:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5322:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5330:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5326:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5332:4*/ if driven {
+			/*line main_async.go:5328:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5335:4*/ if !ready {
+			/*line main_async.go:5331:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5340,10 +5336,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5343:4*/ fut.state = -1
+			/*line main_async.go:5339:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5346:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5342:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5503,48 +5499,48 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main_async.go:5506:4*/ fut.out = new([]T)
+			/*line main_async.go:5502:4*/ fut.out = new([]T)
 			/*line main.go:395:2*/ fut.d0f = func(x_p *T, out_p *[]T) func() {
 				return func() {
 					/*line main.go:395:17*/ (*out_p) = append((*out_p), (*x_p))
 				}
 			}(fut.x, fut.out)
-			/*line main_async.go:5512:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5508:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = (*fut.x)
-			/*line main_async.go:5515:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5511:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5518:4*/ fut.i = 0
-			/*line main_async.go:5519:4*/ fallthrough
+			/*line main_async.go:5514:4*/ fut.i = 0
+			/*line main_async.go:5515:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5522:5*/ state = 5
+				/*line main_async.go:5518:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ (*fut.out) = append((*fut.out), (*fut.x))
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5529:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5525:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5533:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5529:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5535:4*/ if driven {
+			/*line main_async.go:5531:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5538:4*/ if !ready {
+			/*line main_async.go:5534:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5544:4*/ fallthrough
+			/*line main_async.go:5540:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5547:4*/ state = 1
+			/*line main_async.go:5543:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -5553,10 +5549,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5556:4*/ fut.state = -1
+			/*line main_async.go:5552:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5559:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5555:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5750,7 +5746,7 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main_async.go:5753:4*/ fut.res = new(string)
+			/*line main_async.go:5749:4*/ fut.res = new(string)
 			/*line main.go:422:2*/ fut.d0f = func(res_p *string) func() {
 				return func() {
 					/*line main.go:423:3*/ if r := recover(); r != nil {
@@ -5758,26 +5754,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.res)
-			/*line main_async.go:5761:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:5757:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:5763:4*/ fallthrough
+			/*line main_async.go:5759:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:5767:5*/ state = 4
+				/*line main_async.go:5763:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:5772:4*/ fut.i = k
+			/*line main_async.go:5768:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:5774:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:5770:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:5776:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5772:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5780:4*/ if !ready {
+			/*line main_async.go:5776:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5786,10 +5782,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:5789:4*/ state = 1
+			/*line main_async.go:5785:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:5792:4*/ fut.it = nil
+			/*line main_async.go:5788:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ (*fut.res) = "not reached"
 				fut.state = -1
@@ -5797,10 +5793,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5800:4*/ fut.state = -1
+			/*line main_async.go:5796:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5803:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5799:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5967,42 +5963,42 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main_async.go:5970:4*/ fut.res = new(int)
+			/*line main_async.go:5966:4*/ fut.res = new(int)
 			/*line main.go:439:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:440:3*/ fmt.Println("top recovers", recover())
 					/*line main.go:441:3*/ (*res_p) = -1
 				}
 			}(fut.res)
-			/*line main_async.go:5977:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5973:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5980:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5976:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:5984:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5980:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5986:4*/ if driven {
+			/*line main_async.go:5982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5989:4*/ if !ready {
+			/*line main_async.go:5985:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:5996:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:5992:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:6000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5996:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:6002:4*/ if driven {
+			/*line main_async.go:5998:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6005:4*/ if !ready {
+			/*line main_async.go:6001:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6015,10 +6011,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6018:4*/ fut.state = -1
+			/*line main_async.go:6014:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6021:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6017:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6198,7 +6194,7 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main_async.go:6201:4*/ fut.depth = new(int)
+			/*line main_async.go:6197:4*/ fut.depth = new(int)
 			/*line main.go:449:2*/ fut.d0f = func(n_p *int, depth_p *int) func() {
 				return func() {
 					/*line main.go:450:3*/ if (*n_p)%2 == 0 {
@@ -6210,26 +6206,26 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 					}
 				}
 			}(fut.n, fut.depth)
-			/*line main_async.go:6213:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6209:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !((*fut.n) == 0) {
-				/*line main_async.go:6216:5*/ state = 3
+				/*line main_async.go:6212:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6222:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6218:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.n = nil
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6227:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6223:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6229:4*/ if driven {
+			/*line main_async.go:6225:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6232:4*/ if !ready {
+			/*line main_async.go:6228:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6238,16 +6234,16 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
 			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, (*fut.n)-1)
-			/*line main_async.go:6241:4*/ fresh = true
+			/*line main_async.go:6237:4*/ fresh = true
 			fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6241:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6247:4*/ if driven {
+			/*line main_async.go:6243:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6250:4*/ if !ready {
+			/*line main_async.go:6246:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -6260,10 +6256,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return (*fut.depth), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6263:4*/ fut.state = -1
+			/*line main_async.go:6259:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6266:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6262:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6491,19 +6487,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6494:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6490:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6497:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6493:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6501:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6497:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6503:4*/ if driven {
+			/*line main_async.go:6499:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6506:4*/ if !ready {
+			/*line main_async.go:6502:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6511,73 +6507,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6514:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6510:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6519:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6515:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6521:4*/ if driven {
+			/*line main_async.go:6517:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6524:4*/ if !ready {
+			/*line main_async.go:6520:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6531:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6527:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6533:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6529:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6538:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6534:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6542:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:6538:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6545:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6541:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6549:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6545:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6551:4*/ if driven {
+			/*line main_async.go:6547:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6554:4*/ if !ready {
+			/*line main_async.go:6550:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6561:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:6557:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6565:4*/ i = 0
-			/*line main_async.go:6566:4*/ fallthrough
+			/*line main_async.go:6561:4*/ i = 0
+			/*line main_async.go:6562:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6569:5*/ state = 8
+				/*line main_async.go:6565:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6575:5*/ state = 7
+				/*line main_async.go:6571:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6580:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:6576:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6587,7 +6583,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6590:4*/ state = 4
+			/*line main_async.go:6586:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6597,10 +6593,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6600:4*/ fut.state = -1
+			/*line main_async.go:6596:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6603:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6599:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6853,205 +6849,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:6856:5*/ state = 25
+				/*line main_async.go:6852:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:6862:5*/ state = 27
+				/*line main_async.go:6858:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:6868:5*/ state = 29
+				/*line main_async.go:6864:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:6874:5*/ state = 31
+				/*line main_async.go:6870:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:6880:5*/ state = 33
+				/*line main_async.go:6876:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:6886:5*/ state = 35
+				/*line main_async.go:6882:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:6892:5*/ state = 37
+				/*line main_async.go:6888:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:6898:5*/ state = 39
+				/*line main_async.go:6894:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:6904:5*/ state = 41
+				/*line main_async.go:6900:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:6910:5*/ state = 43
+				/*line main_async.go:6906:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:6916:5*/ state = 45
+				/*line main_async.go:6912:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:6922:5*/ state = 47
+				/*line main_async.go:6918:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:6928:5*/ state = 49
+				/*line main_async.go:6924:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:6934:5*/ state = 51
+				/*line main_async.go:6930:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:6940:5*/ state = 53
+				/*line main_async.go:6936:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:6946:5*/ state = 55
+				/*line main_async.go:6942:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:6952:5*/ state = 57
+				/*line main_async.go:6948:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:6958:5*/ state = 59
+				/*line main_async.go:6954:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:6964:5*/ state = 61
+				/*line main_async.go:6960:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:6970:5*/ state = 63
+				/*line main_async.go:6966:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:6976:5*/ state = 65
+				/*line main_async.go:6972:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:6982:5*/ state = 67
+				/*line main_async.go:6978:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:6988:5*/ state = 69
+				/*line main_async.go:6984:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:6994:5*/ state = 80
+				/*line main_async.go:6990:5*/ state = 80
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:7000:5*/ state = 82
+				/*line main_async.go:6996:5*/ state = 82
 			} else {
 				state = 84
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7007:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7003:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:7011:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7007:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7013:4*/ if driven {
+			/*line main_async.go:7009:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7016:4*/ if !ready {
+			/*line main_async.go:7012:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7022:4*/ state = 84
+			/*line main_async.go:7018:4*/ state = 84
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7026:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7022:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:7030:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7026:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7032:4*/ if driven {
+			/*line main_async.go:7028:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7035:4*/ if !ready {
+			/*line main_async.go:7031:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7041:4*/ state = 84
+			/*line main_async.go:7037:4*/ state = 84
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7045:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7041:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:7049:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7045:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7051:4*/ if driven {
+			/*line main_async.go:7047:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7054:4*/ if !ready {
+			/*line main_async.go:7050:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7059,450 +7055,450 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7062:4*/ state = 84
+			/*line main_async.go:7058:4*/ state = 84
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7066:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7062:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7070:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7066:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7072:4*/ if driven {
+			/*line main_async.go:7068:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7075:4*/ if !ready {
+			/*line main_async.go:7071:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7082:4*/ state = 84
+			/*line main_async.go:7078:4*/ state = 84
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7086:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7082:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7090:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7086:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7092:4*/ if driven {
+			/*line main_async.go:7088:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7095:4*/ if !ready {
+			/*line main_async.go:7091:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7101:4*/ state = 84
+			/*line main_async.go:7097:4*/ state = 84
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7105:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7101:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7109:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7105:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7111:4*/ if driven {
+			/*line main_async.go:7107:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7114:4*/ if !ready {
+			/*line main_async.go:7110:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7120:4*/ state = 84
+			/*line main_async.go:7116:4*/ state = 84
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7124:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7120:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7128:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7124:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7130:4*/ if driven {
+			/*line main_async.go:7126:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7133:4*/ if !ready {
+			/*line main_async.go:7129:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7139:4*/ state = 84
+			/*line main_async.go:7135:4*/ state = 84
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7143:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7139:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7147:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7143:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7149:4*/ if driven {
+			/*line main_async.go:7145:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7152:4*/ if !ready {
+			/*line main_async.go:7148:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7159:4*/ state = 84
+			/*line main_async.go:7155:4*/ state = 84
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7163:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7159:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7167:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7163:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7169:4*/ if driven {
+			/*line main_async.go:7165:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7172:4*/ if !ready {
+			/*line main_async.go:7168:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7179:4*/ state = 84
+			/*line main_async.go:7175:4*/ state = 84
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7183:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7179:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7187:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7183:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7189:4*/ if driven {
+			/*line main_async.go:7185:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7192:4*/ if !ready {
+			/*line main_async.go:7188:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7198:4*/ state = 84
+			/*line main_async.go:7194:4*/ state = 84
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7202:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7198:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7206:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7202:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7208:4*/ if driven {
+			/*line main_async.go:7204:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7211:4*/ if !ready {
+			/*line main_async.go:7207:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7217:4*/ state = 84
+			/*line main_async.go:7213:4*/ state = 84
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7221:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7217:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7225:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7221:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7227:4*/ if driven {
+			/*line main_async.go:7223:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7230:4*/ if !ready {
+			/*line main_async.go:7226:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7236:4*/ state = 84
+			/*line main_async.go:7232:4*/ state = 84
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7240:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7236:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7244:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7240:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7246:4*/ if driven {
+			/*line main_async.go:7242:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7249:4*/ if !ready {
+			/*line main_async.go:7245:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7255:4*/ state = 84
+			/*line main_async.go:7251:4*/ state = 84
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7259:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7255:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7263:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7259:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7265:4*/ if driven {
+			/*line main_async.go:7261:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7268:4*/ if !ready {
+			/*line main_async.go:7264:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7274:4*/ state = 84
+			/*line main_async.go:7270:4*/ state = 84
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7278:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7274:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7282:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7278:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7284:4*/ if driven {
+			/*line main_async.go:7280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7287:4*/ if !ready {
+			/*line main_async.go:7283:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7294:4*/ state = 84
+			/*line main_async.go:7290:4*/ state = 84
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7297:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7293:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7299:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7295:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7303:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7299:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7305:4*/ if driven {
+			/*line main_async.go:7301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7308:4*/ if !ready {
+			/*line main_async.go:7304:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7314:4*/ state = 84
+			/*line main_async.go:7310:4*/ state = 84
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7318:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7314:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7322:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7318:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7324:4*/ if driven {
+			/*line main_async.go:7320:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7327:4*/ if !ready {
+			/*line main_async.go:7323:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7333:4*/ state = 84
+			/*line main_async.go:7329:4*/ state = 84
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7337:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7333:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7341:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7337:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7343:4*/ if driven {
+			/*line main_async.go:7339:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7346:4*/ if !ready {
+			/*line main_async.go:7342:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7353:4*/ state = 84
+			/*line main_async.go:7349:4*/ state = 84
 			continue
 		case 61:
 			/*line main.go:550:3*/ fut.d1f = func() {
 				/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
 			}
-			/*line main_async.go:7359:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:7355:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7361:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7357:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7365:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7361:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7367:4*/ if driven {
+			/*line main_async.go:7363:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7370:4*/ if !ready {
+			/*line main_async.go:7366:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7377:4*/ state = 84
+			/*line main_async.go:7373:4*/ state = 84
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7381:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7377:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7385:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7381:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7387:4*/ if driven {
+			/*line main_async.go:7383:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7390:4*/ if !ready {
+			/*line main_async.go:7386:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7397:4*/ state = 84
+			/*line main_async.go:7393:4*/ state = 84
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7401:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7397:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7405:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7401:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7407:4*/ if driven {
+			/*line main_async.go:7403:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7410:4*/ if !ready {
+			/*line main_async.go:7406:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7417:4*/ state = 84
+			/*line main_async.go:7413:4*/ state = 84
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7421:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7417:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7425:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7421:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7427:4*/ if driven {
+			/*line main_async.go:7423:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7430:4*/ if !ready {
+			/*line main_async.go:7426:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7437:4*/ state = 84
+			/*line main_async.go:7433:4*/ state = 84
 			continue
 		case 69:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:7441:4*/ i = 0
-			/*line main_async.go:7442:4*/ fallthrough
+			/*line main_async.go:7437:4*/ i = 0
+			/*line main_async.go:7438:4*/ fallthrough
 		case 70:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:7445:5*/ state = 76
+				/*line main_async.go:7441:5*/ state = 76
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main_async.go:7450:4*/ x = seq[i]
+			/*line main_async.go:7446:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:7452:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:7448:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:7454:5*/ state = 73
+				/*line main_async.go:7450:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:7459:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:7455:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:7461:5*/ state = 74
+				/*line main_async.go:7457:5*/ state = 74
 			} else {
 				state = 75
 			}
 			continue
 		case 73:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:7468:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:7469:4*/ state = 75
+			/*line main_async.go:7464:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:7465:4*/ state = 75
 			continue
 		case 74:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:7473:4*/ fallthrough
+			/*line main_async.go:7469:4*/ fallthrough
 		case 75:
-			/*line main_async.go:7475:4*/ i++
-			/*line main_async.go:7476:4*/ state = 70
+			/*line main_async.go:7471:4*/ i++
+			/*line main_async.go:7472:4*/ state = 70
 			continue
 		case 76:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7480:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7476:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:568:26
-			/*line main_async.go:7484:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7480:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7486:4*/ if driven {
+			/*line main_async.go:7482:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7489:4*/ if !ready {
+			/*line main_async.go:7485:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7496:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7492:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:48
-			/*line main_async.go:7500:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7496:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7502:4*/ if driven {
+			/*line main_async.go:7498:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7505:4*/ if !ready {
+			/*line main_async.go:7501:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -7510,38 +7506,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7513:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7509:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:569:24
-			/*line main_async.go:7517:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7513:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7519:4*/ if driven {
+			/*line main_async.go:7515:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7522:4*/ if !ready {
+			/*line main_async.go:7518:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7529:4*/ state = 84
+			/*line main_async.go:7525:4*/ state = 84
 			continue
 		case 80:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:7533:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:7529:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7535:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7531:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:573:3
-			/*line main_async.go:7539:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7535:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7541:4*/ if driven {
+			/*line main_async.go:7537:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7544:4*/ if !ready {
+			/*line main_async.go:7540:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -7549,35 +7545,35 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:7552:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:7548:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:7554:4*/ state = 84
+			/*line main_async.go:7550:4*/ state = 84
 			continue
 		case 82:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:7558:4*/ (*fut.x_2) = 1
+			/*line main_async.go:7554:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:7560:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:7556:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:7562:4*/ fallthrough
+			/*line main_async.go:7558:4*/ fallthrough
 		case 83: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7565:4*/ if !ready {
+			/*line main_async.go:7561:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:7572:4*/ fallthrough
+			/*line main_async.go:7568:4*/ fallthrough
 		case 84:
 			{
-				/*line main_async.go:7575:5*/ fut.state = -1
+				/*line main_async.go:7571:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7580:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7576:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7729,26 +7725,26 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main_async.go:7732:4*/ fut.n = new(int)
+			/*line main_async.go:7728:4*/ fut.n = new(int)
 			/*line main.go:580:4*/ fut.d0f = func(n_p *int) func() {
 				return func() {
 					/*line main.go:581:5*/ (*n_p) += 10
 					/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
 				}
 			}(fut.n)
-			/*line main_async.go:7739:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:7735:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:7742:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7738:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:7746:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7742:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7748:4*/ if driven {
+			/*line main_async.go:7744:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7751:4*/ if !ready {
+			/*line main_async.go:7747:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -7758,7 +7754,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:7761:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:7757:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
