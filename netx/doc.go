@@ -182,11 +182,11 @@
 //     (56 B with Go 1.26): it counts in the process's RSS, not in the heap.
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (112 B) and its handler's frame (88 B, in the 96 B size class: 48 B
-// before the handler closed its stream in a defer, whose stored arguments
-// and bookkeeping take the other 40 B): about 380 B of heap in four objects
-// (TestIdleHeapPerConnection), and about 480 B of RSS (cmd/asyncbench's
-// echobench). Each operation allocates nothing in steady
+// (112 B) and its handler's frame (72 B, in the 80 B size class: 48 B
+// before the handler closed its stream in a defer, whose kept result and
+// bookkeeping take the other 24 B; its arguments are the frame's own
+// fields): about 364 B of heap in four objects (TestIdleHeapPerConnection),
+// and about 476 B of RSS (cmd/asyncbench's echobench). Each operation allocates nothing in steady
 // state.
 //
 // # Platforms
