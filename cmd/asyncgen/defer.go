@@ -356,19 +356,14 @@ func (g *pkgGen) mayRecover(call *ast.CallExpr, kind int) bool {
 // callsRecover reports whether body calls recover (or anything so named)
 // outside its func literals.
 func callsRecover(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
+	return findOutside(body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
 			return false
-		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" {
-				found = true
-			}
 		}
-		return !found
-	})
-	return found
+		id, ok := ast.Unparen(c.Fun).(*ast.Ident)
+		return ok && id.Name == "recover"
+	}) != nil
 }
 
 // bodyRecovers reports whether the declaration of f calls recover: its

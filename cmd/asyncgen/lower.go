@@ -406,19 +406,10 @@ func (l *lowerer) isUnsafePointerConv(call *ast.CallExpr) bool {
 }
 
 func (l *lowerer) hasCall(e ast.Node) bool {
-	found := false
-	ast.Inspect(e, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			if l.isCall(n) {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
+	return findOutside(e, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		return ok && l.isCall(c)
+	}) != nil
 }
 
 func (l *lowerer) typeOf(e ast.Expr) types.Type { return l.g.info.TypeOf(e) }

@@ -176,17 +176,9 @@ func (l *lowerer) rangesLeft(i int) int {
 // and a goto cannot enter a block, so a goto leaves exactly those).
 func (l *lowerer) rangesLeftByGoto(name string) int {
 	var at token.Pos
-	ast.Inspect(l.fn.decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.LabeledStmt:
-			if n.Label.Name == name {
-				at = n.Pos()
-			}
-		}
-		return at == token.NoPos
-	})
+	if s := labeledStmt(l.fn.decl.Body, name); s != nil {
+		at = s.Pos()
+	}
 	k := 0
 	for j := len(l.rfs) - 1; j >= 0; j-- {
 		if b := l.rfs[j].body; at >= b.Pos() && at < b.End() {

@@ -279,21 +279,39 @@ func internalJump(stack []ast.Node, br *ast.BranchStmt) bool {
 	return false
 }
 
-// declaresLabel reports whether n holds a statement labeled name (outside
-// func literals, whose labels are their own).
-func declaresLabel(n ast.Node, name string) bool {
-	found := false
+// findOutside returns the first node of n, in source order, for which match
+// reports true, not looking inside func literals (their labels, calls and
+// recovers are their own); nil if there is none.
+func findOutside(n ast.Node, match func(ast.Node) bool) ast.Node {
+	var found ast.Node
 	ast.Inspect(n, func(m ast.Node) bool {
-		switch m := m.(type) {
-		case *ast.FuncLit:
+		if found != nil {
 			return false
-		case *ast.LabeledStmt:
-			found = found || m.Label.Name == name
 		}
-		return !found
+		if _, ok := m.(*ast.FuncLit); ok {
+			return false
+		}
+		if m != nil && match(m) {
+			found = m
+		}
+		return found == nil
 	})
 	return found
 }
+
+// labeledStmt is the statement labeled name in n (outside func literals),
+// or nil.
+func labeledStmt(n ast.Node, name string) *ast.LabeledStmt {
+	s, _ := findOutside(n, func(m ast.Node) bool {
+		ls, ok := m.(*ast.LabeledStmt)
+		return ok && ls.Label.Name == name
+	}).(*ast.LabeledStmt)
+	return s
+}
+
+// declaresLabel reports whether n holds a statement labeled name (outside
+// func literals, whose labels are their own).
+func declaresLabel(n ast.Node, name string) bool { return labeledStmt(n, name) != nil }
 
 // labelBlock is the block a label's statement starts, the target of the
 // gotos naming it (made at the first goto or at the label, whichever the
@@ -333,17 +351,10 @@ func (l *lowerer) labeled(s *ast.LabeledStmt) {
 // namesLabel reports whether a branch statement in n (outside func
 // literals) names label.
 func namesLabel(n ast.Node, label string) bool {
-	found := false
-	ast.Inspect(n, func(m ast.Node) bool {
-		switch m := m.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BranchStmt:
-			found = found || (m.Label != nil && m.Label.Name == label)
-		}
-		return !found
-	})
-	return found
+	return findOutside(n, func(m ast.Node) bool {
+		br, ok := m.(*ast.BranchStmt)
+		return ok && br.Label != nil && br.Label.Name == label
+	}) != nil
 }
 
 // jumpTarget resolves break/continue against the lowered statements, and
