@@ -156,16 +156,7 @@ func TestDifferential(t *testing.T) {
 			if runtime.GOOS == "windows" {
 				exe += ".exe"
 			}
-			run := func(mode string) string {
-				cmd := exec.Command(exe)
-				cmd.Env = append(os.Environ(), difftest.ModeEnv+"="+mode)
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Errorf("%s mode: %v\n%s", mode, err, out)
-				}
-				return string(out)
-			}
-			direct, async := run("direct"), run("async")
+			direct, async := runInMode(t, exe, "direct"), runInMode(t, exe, "async")
 			if direct == "" {
 				t.Errorf("direct mode printed nothing")
 			}
@@ -306,4 +297,17 @@ func TestVet(t *testing.T) {
 	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Errorf("go vet: %v\n%s", err, out)
 	}
+}
+
+// runInMode runs a differential program's binary in mode ("direct" or
+// "async") and returns what it printed; a failed run is an error of t.
+func runInMode(t *testing.T, exe, mode string) string {
+	t.Helper()
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), difftest.ModeEnv+"="+mode)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Errorf("%s mode: %v\n%s", mode, err, out)
+	}
+	return string(out)
 }

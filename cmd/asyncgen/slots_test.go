@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/corio-go/corio/internal/difftest"
 )
 
 // slotTupleSelf turns testdata/regress_tupleslot's statements
@@ -59,16 +57,7 @@ func TestSlotTupleSelfAssign(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", exe, "./"+filepath.ToSlash(dir)).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	run := func(mode string) string {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), difftest.ModeEnv+"="+mode)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Errorf("%s mode: %v\n%s", mode, err, out)
-		}
-		return string(out)
-	}
-	direct, async := run("direct"), run("async")
+	direct, async := runInMode(t, exe, "direct"), runInMode(t, exe, "async")
 	if direct != "4\n" {
 		t.Errorf("direct mode printed %q, want \"4\\n\"", direct)
 	}
