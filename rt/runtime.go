@@ -93,6 +93,9 @@ type config struct {
 	maxBlocking         int
 	blockingKeepAlive   time.Duration
 	clock               timewheel.Clock
+	seeded              bool              // WithSeed (seed.go)
+	seed                uint64            // WithSeed
+	scheduleTrace       func(task uint64) // WithScheduleTrace
 }
 
 func newConfig(opts []Option) config {
@@ -196,6 +199,7 @@ func NewCurrentThread() *Runtime { return NewCurrentThreadWith() }
 func NewCurrentThreadWith(opts ...Option) *Runtime {
 	c := newConfig(opts)
 	c.workers = 1
+	checkSeedOptions(&c, false)
 	r := newHandle(c, false)
 	r.sched = newCurrentThread(r, c, false)
 	return r
@@ -206,6 +210,7 @@ func NewCurrentThreadWith(opts ...Option) *Runtime {
 // call Shutdown to stop them.
 func NewMultiThread(opts ...Option) *Runtime {
 	c := newConfig(opts)
+	checkSeedOptions(&c, true)
 	r := newHandle(c, false)
 	r.sched = newMultiThread(r, c)
 	return r

@@ -37,11 +37,14 @@ type currentThread struct {
 	active atomic.Bool
 
 	eventInterval int // immutable
+
+	seed *seedState // WithSeed: drive draws every choice from it (seed.go); nil otherwise
 }
 
 func newCurrentThread(r *Runtime, c config, background bool) *currentThread {
 	s := &currentThread{r: r, unpark: make(chan struct{}, 1), background: background, eventInterval: c.eventInterval}
 	s.core = newWorker(r, nil, 0, c)
+	s.seed = newSeedState(c, s.core)
 	return s
 }
 
@@ -204,19 +207,19 @@ func (c *worker) adopt(h *taskHeader) {
 // the main future is woken, reports it ready, or, for a background runtime
 // (main == nil), until the runtime has no tasks left.
 func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
+	if s.seed != nil {
+		s.driveSeeded(c, main)
+		return
+	}
 	// again: the main future woke itself during its last poll through a
 	// yield (Context.yield), which is mainWoken without its atomics.
 	again := false
 	for {
 		if main != nil && (again || s.mainWoken.Swap(false)) {
-			cx := &c.cx
-			cx.reset((*mainWaker)(s))
-			cx.ownPoll()
-			c.stats.mainPolls++
-			if main(cx) {
+			var done bool
+			if done, again = s.pollMain(c, main); done {
 				return
 			}
-			again = cx.endOwnPoll()
 		}
 		// A batch only where a task is queued: a main future that yields
 		// to itself finds none most of the time, and skips the batch's
@@ -239,6 +242,19 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 		}
 		s.park(c, main != nil)
 	}
+}
+
+// pollMain polls BlockOn's main future once with c's Context and reports
+// whether it is done and, if not, whether it woke itself through a yield.
+func (s *currentThread) pollMain(c *worker, main func(cx *Context) bool) (done, again bool) {
+	cx := &c.cx
+	cx.reset((*mainWaker)(s))
+	cx.ownPoll()
+	c.stats.mainPolls++
+	if main(cx) {
+		return true, false
+	}
+	return false, cx.endOwnPoll()
 }
 
 // stopBackground ends the background driver if nothing was queued meanwhile.
