@@ -74,6 +74,11 @@
 // search can run apart from the test suite. FindFailure is Explore for code
 // that expects a failure, and Run and Trace run one future under one seed.
 //
+// A program that deadlocks under some seed (every task waits for another,
+// no timer is armed) hangs as any deadlocked test does, until go test's
+// -timeout ends it; the panic's list of running tests names the subtest, and
+// so the seed: "TestTransfer/seed=37".
+//
 // A replay is exact for one build of the program: the draws are tied to the
 // order in which tasks are spawned and woken, so a change to the code under
 // test (or to corio's scheduler) may send the same seed down another path.

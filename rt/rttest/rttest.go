@@ -111,7 +111,8 @@ func runCheck(seed uint64, check func(r *rt.Runtime) error) error {
 // CORIO_EXPLORE overrides n and CORIO_FIRST_SEED moves the first seed.
 //
 // body typically runs the code under test with rt.BlockOn(r, …) and checks
-// an invariant afterwards, with t.Error or t.Fatal.
+// an invariant afterwards, with t.Error or t.Fatal. It must not call
+// t.Parallel: the seeds run one after the other, each on its runtime.
 func Explore(t *testing.T, n int, body func(t *testing.T, r *rt.Runtime)) {
 	t.Helper()
 	first, count, replay, err := seedsFromEnv(n)
