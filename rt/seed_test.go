@@ -104,3 +104,29 @@ func BenchmarkSeededYield(b *testing.B) {
 		})
 	}
 }
+
+// TestSeededBlockingJob: a SpawnBlocking job's result comes from another
+// goroutine, which no seed orders, but it arrives: the seeded runtime sleeps
+// in its driver and wakes for it as a plain one does.
+func TestSeededBlockingJob(t *testing.T) {
+	r := NewCurrentThreadWith(WithPausedClock(time.Unix(0, 0)), WithSeed(3))
+	defer r.Shutdown()
+	var spawn Future[*JoinHandle[int]]
+	var join Future[Tuple2[int, error]]
+	out := BlockOn(r, PollFunc(func(cx *Context) (Tuple2[int, error], bool) {
+		if join == nil {
+			if spawn == nil {
+				spawn = SpawnBlockingAsync(func() int { return 42 })
+			}
+			h, ok := spawn.Poll(cx)
+			if !ok {
+				return Tuple2[int, error]{}, false
+			}
+			join = h.JoinAsync()
+		}
+		return join.Poll(cx)
+	}))
+	if out.V0 != 42 || out.V1 != nil {
+		t.Fatalf("blocking job: %v, %v", out.V0, out.V1)
+	}
+}

@@ -272,3 +272,21 @@ func TestReplayCommand(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinSetOrderSeeded: a JoinSet hands out results in completion order,
+// which the seed decides: the same seed, the same order; across seeds,
+// several.
+func TestJoinSetOrderSeeded(t *testing.T) {
+	orders := map[string]bool{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		a := rttest.Run(seed, mix.JoinSetOrderAsync(4))
+		b := rttest.Run(seed, mix.JoinSetOrderAsync(4))
+		if a.V1 != nil || !slices.Equal(a.V0, b.V0) || len(a.V0) != 4 {
+			t.Fatalf("seed %d: completion order %v, then %v (err %v)", seed, a.V0, b.V0, a.V1)
+		}
+		orders[fmt.Sprint(a.V0)] = true
+	}
+	if len(orders) < 8 {
+		t.Fatalf("20 seeds gave %d completion orders of 4 tasks", len(orders))
+	}
+}

@@ -78,3 +78,30 @@ func Selects(n int) []int {
 	}
 	return won
 }
+
+// JoinSetOrder spawns k tasks into a JoinSet, each yielding twice and
+// returning its number, and returns the numbers in the order JoinNext handed
+// them out: completion order.
+//
+//async:func
+func JoinSetOrder(k int) ([]int, error) {
+	var set rt.JoinSet[int]
+	for i := range k {
+		set.Spawn(rt.Async(func() int {
+			rt.YieldNow()
+			rt.YieldNow()
+			return i
+		}))
+	}
+	var order []int
+	for {
+		v, ok, err := set.JoinNext()
+		if !ok {
+			return order, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		order = append(order, v)
+	}
+}
