@@ -52,7 +52,8 @@
 // Run uses the current-thread flavour (deterministic order, nothing to tune);
 // RunMulti and NewMultiThread give the other. Both take the same tasks,
 // wakers and handles. Options (With…) set every knob: worker count, queue
-// capacity, fairness intervals, a paused clock, the blocking pool's size.
+// capacity, fairness intervals, a paused clock, a scheduling seed for tests,
+// the blocking pool's size.
 // Direct-mode Spawn uses the process default runtime, a current-thread
 // runtime driven by a goroutine of its own that exists while it has tasks.
 //

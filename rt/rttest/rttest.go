@@ -137,6 +137,9 @@ func Explore(t *testing.T, n int, body func(t *testing.T, r *rt.Runtime)) {
 			return
 		}
 	}
+	if !replay {
+		t.Logf("rttest: %d seeds from %d passed", count, first)
+	}
 }
 
 // seedsFromEnv returns the seeds Explore runs: first and count, and whether
