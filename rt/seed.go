@@ -53,7 +53,7 @@ func WithSeed(seed uint64) Option {
 // future. f runs on the polling goroutine, between polls; it must not block
 // or call into the runtime. It needs WithSeed (NewCurrentThreadWith panics
 // without it). Task IDs are process-wide, so two runs number the same tasks
-// differently; rt/rttest's Trace renumbers them by first appearance.
+// differently; rt/rttest's PollOrder renumbers them by first appearance.
 func WithScheduleTrace(f func(task uint64)) Option {
 	return func(c *config) { c.scheduleTrace = f }
 }

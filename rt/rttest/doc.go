@@ -29,7 +29,7 @@
 // runnable and jumps to the next timer when nothing is, and timers that fire
 // at the same instant wake their tasks in a drawn order too. So:
 //
-//   - the same seed replays the same interleaving, poll for poll (Trace
+//   - the same seed replays the same interleaving, poll for poll (PollOrder
 //     records the order; two runs give equal traces), and
 //   - different seeds explore different interleavings: every order in which
 //     tasks can be polled has a nonzero chance under some seed, where a plain
@@ -72,7 +72,7 @@
 // and selects the test with -run. CORIO_EXPLORE=N explores N seeds instead of
 // the test's n, and CORIO_FIRST_SEED=F starts at F instead of 1, so a long
 // search can run apart from the test suite. FindFailure is Explore for code
-// that expects a failure, and Run and Trace run one future under one seed.
+// that expects a failure, and Run and PollOrder run one future under one seed.
 //
 // A program that deadlocks under some seed (every task waits for another,
 // no timer is armed) hangs as any deadlocked test does, until go test's

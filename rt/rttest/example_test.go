@@ -27,11 +27,11 @@ func ExampleRun() {
 	// seed 1:  [1 0 1 0]
 }
 
-// Trace gives the order of polls: 0 is BlockOn's main future, k the k-th
+// PollOrder gives the order of polls: 0 is BlockOn's main future, k the k-th
 // task polled. Here the main future spawns two tasks that sleep an hour of
 // virtual time each and then joins them; the sleeps end at one instant.
-func ExampleTrace() {
-	out, trace := rttest.Trace(7, mix.SleepersAsync(2, time.Hour))
+func ExamplePollOrder() {
+	out, trace := rttest.PollOrder(7, mix.SleepersAsync(2, time.Hour))
 	fmt.Println("woke:", out.V0, "at", out.V1.Sub(rttest.Epoch))
 	fmt.Println("polls:", trace)
 	// Output:

@@ -48,11 +48,11 @@ func Run[T any](seed uint64, f rt.Future[T]) T {
 	return rt.BlockOn(r, f)
 }
 
-// Trace is Run that also returns the order in which the runtime polled: one
+// PollOrder is Run that also returns the order in which the runtime polled: one
 // entry per poll, 0 for BlockOn's main future and k for the k-th distinct
 // task polled. Numbering tasks by first appearance makes two runs comparable
 // (task IDs are process-wide): one seed gives equal traces, run after run.
-func Trace[T any](seed uint64, f rt.Future[T]) (T, []int) {
+func PollOrder[T any](seed uint64, f rt.Future[T]) (T, []int) {
 	var trace []int
 	rank := map[uint64]int{0: 0}
 	r := New(seed, rt.WithScheduleTrace(func(id uint64) {

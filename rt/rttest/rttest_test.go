@@ -57,8 +57,8 @@ func TestFindFailureFindsPlantedBug(t *testing.T) {
 			t.Fatalf("replaying seed %d: err %v, want %v", f.Seed, err, f.Err)
 		}
 	}
-	_, want := rttest.Trace(f.Seed, bank.ScenarioAsync(false))
-	_, got := rttest.Trace(f.Seed, bank.ScenarioAsync(false))
+	_, want := rttest.PollOrder(f.Seed, bank.ScenarioAsync(false))
+	_, got := rttest.PollOrder(f.Seed, bank.ScenarioAsync(false))
 	if !slices.Equal(got, want) {
 		t.Fatalf("seed %d: traces differ:\n%v\n%v", f.Seed, got, want)
 	}
@@ -186,8 +186,8 @@ func runSelf(t *testing.T, pattern string, env ...string) (string, error) {
 // TestSameSeedSameTrace: one seed, one order of polls, run after run.
 func TestSameSeedSameTrace(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
-		a, ta := rttest.Trace(seed, mix.SteppersAsync(4, 5))
-		b, tb := rttest.Trace(seed, mix.SteppersAsync(4, 5))
+		a, ta := rttest.PollOrder(seed, mix.SteppersAsync(4, 5))
+		b, tb := rttest.PollOrder(seed, mix.SteppersAsync(4, 5))
 		if !slices.Equal(ta, tb) || !slices.Equal(a.V0, b.V0) {
 			t.Fatalf("seed %d: two runs differ:\n%v %v\n%v %v", seed, ta, a.V0, tb, b.V0)
 		}
@@ -203,7 +203,7 @@ func TestSeedsExploreOrders(t *testing.T) {
 	traces := map[string]bool{}
 	logs := map[string]bool{}
 	for seed := uint64(1); seed <= 50; seed++ {
-		out, tr := rttest.Trace(seed, mix.SteppersAsync(4, 5))
+		out, tr := rttest.PollOrder(seed, mix.SteppersAsync(4, 5))
 		traces[fmt.Sprint(tr)] = true
 		logs[fmt.Sprint(out.V0)] = true
 	}
