@@ -33,6 +33,13 @@ func checkScenario(safe bool) func(r *rt.Runtime) error {
 	}
 }
 
+// checkSeed runs checkScenario(safe) on a fresh runtime seeded with seed.
+func checkSeed(seed uint64, safe bool) error {
+	r := rttest.New(seed)
+	defer r.Shutdown()
+	return checkScenario(safe)(r)
+}
+
 // TestPlantedBugPassesPlainRuns: the planted bug hides from the plain
 // runtime, whose order is always the same.
 func TestPlantedBugPassesPlainRuns(t *testing.T) {
@@ -53,7 +60,7 @@ func TestFindFailureFindsPlantedBug(t *testing.T) {
 	}
 	t.Logf("found at %v", f)
 	for range 3 {
-		if err := checkScenario(false)(rttest.New(f.Seed)); err == nil || err.Error() != f.Err.Error() {
+		if err := checkSeed(f.Seed, false); err == nil || err.Error() != f.Err.Error() {
 			t.Fatalf("replaying seed %d: err %v, want %v", f.Seed, err, f.Err)
 		}
 	}
@@ -66,11 +73,9 @@ func TestFindFailureFindsPlantedBug(t *testing.T) {
 	// exploration blind (every seed the same order) shows up here.
 	fails := 0
 	for seed := uint64(1); seed <= 100; seed++ {
-		r := rttest.New(seed)
-		if checkScenario(false)(r) != nil {
+		if checkSeed(seed, false) != nil {
 			fails++
 		}
-		r.Shutdown()
 	}
 	t.Logf("%d of 100 seeds overdraw", fails)
 	if fails < 5 || fails > 95 {
@@ -115,13 +120,8 @@ func TestExploreReportsReplay(t *testing.T) {
 	// Start the child's exploration at a seed that passes, so that the
 	// replay below has to skip the seeds before the failing one.
 	first := uint64(1)
-	for ; ; first++ {
-		r := rttest.New(first)
-		err := checkScenario(false)(r)
-		r.Shutdown()
-		if err == nil {
-			break
-		}
+	for checkSeed(first, false) != nil {
+		first++
 	}
 	out, err := runSelf(t, "^TestExplorePlantedBug$", envPlanted+"=1", fmt.Sprintf("%s=%d", rttest.EnvFirstSeed, first))
 	if err == nil {
