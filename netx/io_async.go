@@ -192,6 +192,22 @@ func (fut *copyFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Copy is suspended; see rt.Tracer.
+func (fut *copyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.Copy", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 78, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Copy changed since asyncgen ran: run go generate.
 var _ func(AsyncWriter, AsyncReader) (int64, error) = Copy
 
@@ -223,17 +239,17 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 		switch state {
 		case 0: // copyHalf starts
 			/*line io.go:100:12*/ fut.c_copy = initCopyFuture(fut.dst, fut.src)
-			/*line io_async.go:226:4*/ fut.aw0 = &fut.c_copy
+			/*line io_async.go:242:4*/ fut.aw0 = &fut.c_copy
 			fresh = true
 			fut.src = nil
 			fallthrough
 		case 1: // resumes at io.go:100:12
-			/*line io_async.go:231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:247:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:100:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:233:4*/ if driven {
+			/*line io_async.go:249:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:236:4*/ if !ready {
+			/*line io_async.go:252:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -251,7 +267,7 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 				/*line io.go:104:2*/ return rt.Tuple2[int64, error]{V0: n, V1: fut.dst.CloseWrite()}, true
 			}
 		default:
-			/*line io_async.go:254:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
+			/*line io_async.go:270:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -264,6 +280,16 @@ func (fut *copyHalfFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where copyHalf is suspended; see rt.Tracer.
+func (fut *copyHalfFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.copyHalf", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 100, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, copyHalf changed since asyncgen ran: run go generate.
@@ -296,19 +322,19 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // ReadFull starts
 			/*line io.go:112:2*/ fut.n = 0
-			/*line io_async.go:299:4*/ fallthrough
+			/*line io_async.go:325:4*/ fallthrough
 		case 1:
 			/*line io.go:113:6*/ if !(fut.n < len(fut.b)) {
-				/*line io_async.go:302:5*/ state = 4
+				/*line io_async.go:328:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line io.go:114:13*/ fut.aw0 = fut.r.ReadAsync(fut.b[fut.n:])
-			/*line io_async.go:308:4*/ fallthrough
+			/*line io_async.go:334:4*/ fallthrough
 		case 3: // resumes at io.go:114:13
 			/*line io.go:114:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:311:4*/ if !ready {
+			/*line io_async.go:337:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -333,7 +359,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 					/*line io.go:123:4*/ return rt.Tuple2[int, error]{V0: fut.n, V1: err}, true
 				}
 			}
-			/*line io_async.go:336:4*/ state = 1
+			/*line io_async.go:362:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -341,7 +367,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line io.go:126:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:344:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
+			/*line io_async.go:370:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -354,6 +380,16 @@ func (fut *readFullFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where ReadFull is suspended; see rt.Tracer.
+func (fut *readFullFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.ReadFull", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 114, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, ReadFull changed since asyncgen ran: run go generate.
@@ -398,16 +434,16 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line io.go:243:5*/ pr, ok = fut.r.src.(PooledReader)
 			/*line io.go:243:37*/ if !(ok) {
-				/*line io_async.go:401:5*/ state = 3
+				/*line io_async.go:437:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:244:13*/ fut.aw0 = pr.ReadPooledAsync()
-			/*line io_async.go:407:4*/ fallthrough
+			/*line io_async.go:443:4*/ fallthrough
 		case 2: // resumes at io.go:244:13
 			/*line io.go:244:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
-			/*line io_async.go:410:4*/ if !ready {
+			/*line io_async.go:446:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -427,10 +463,10 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 		case 3:
 			/*line io.go:251:2*/ fut.b_2 = getBuf()
 			/*line io.go:252:12*/ fut.aw0 = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
-			/*line io_async.go:430:4*/ fallthrough
+			/*line io_async.go:466:4*/ fallthrough
 		case 4: // resumes at io.go:252:12
 			/*line io.go:252:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:433:4*/ if !ready {
+			/*line io_async.go:469:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -453,10 +489,10 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:262:2*/ return err_2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:456:4*/ fut.state = -1
+			/*line io_async.go:492:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:459:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
+			/*line io_async.go:495:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -481,6 +517,18 @@ func (fut *readerFillFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Reader.fill is suspended; see rt.Tracer.
+func (fut *readerFillFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Reader).fill", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 244, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 252, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Reader.fill changed since asyncgen ran: run go generate.
@@ -519,28 +567,28 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				}
 			}
 			/*line io.go:273:5*/ if !(fut.r.Buffered() == 0) {
-				/*line io_async.go:522:5*/ state = 4
+				/*line io_async.go:570:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:274:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
-			/*line io_async.go:528:4*/ fresh = true
+			/*line io_async.go:576:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:274:13
-			/*line io_async.go:531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:579:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:274:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:533:4*/ if driven {
+			/*line io_async.go:581:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:536:4*/ if !ready {
+			/*line io_async.go:584:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:274:6*/ err = r_2
 			/*line io.go:274:23*/ if !(err != nil) {
-				/*line io_async.go:543:5*/ state = 4
+				/*line io_async.go:591:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -557,7 +605,7 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				/*line io.go:280:2*/ return rt.Tuple2[int, error]{V0: n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:560:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
+			/*line io_async.go:608:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -570,6 +618,16 @@ func (fut *readerReadFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Reader.Read is suspended; see rt.Tracer.
+func (fut *readerReadFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Reader).Read", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 274, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Reader.Read changed since asyncgen ran: run go generate.
@@ -604,7 +662,7 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 		switch state {
 		case 0: // Reader.ReadBytes starts
 			/*line io.go:289:2*/ fut.out = nil
-			/*line io_async.go:607:4*/ fallthrough
+			/*line io_async.go:665:4*/ fallthrough
 		case 1:
 			/*line io.go:291:3*/ buf = fut.r.buffered()
 			/*line io.go:292:3*/ if i := bytes.IndexByte(buf, fut.delim); i >= 0 {
@@ -618,22 +676,22 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 			/*line io.go:297:3*/ fut.out = append(take(&fut.out), buf...)
 			/*line io.go:298:3*/ fut.r.consume(len(buf))
 			/*line io.go:299:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
-			/*line io_async.go:621:4*/ fresh = true
+			/*line io_async.go:679:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:299:13
-			/*line io_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:299:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:626:4*/ if driven {
+			/*line io_async.go:684:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:629:4*/ if !ready {
+			/*line io_async.go:687:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:299:6*/ err = r_2
 			/*line io.go:299:23*/ if !(err != nil) {
-				/*line io_async.go:636:5*/ state = 1
+				/*line io_async.go:694:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -643,10 +701,10 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 				/*line io.go:300:4*/ return rt.Tuple2[[]byte, error]{V0: fut.out, V1: err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:646:4*/ fut.state = -1
+			/*line io_async.go:704:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:649:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
+			/*line io_async.go:707:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -669,6 +727,16 @@ func (fut *readerReadBytesFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Reader.ReadBytes is suspended; see rt.Tracer.
+func (fut *readerReadBytesFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Reader).ReadBytes", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 299, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Reader.ReadBytes changed since asyncgen ran: run go generate.
@@ -700,16 +768,16 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 		switch state {
 		case 0: // Reader.ReadLine starts
 			/*line io.go:311:15*/ fut.aw0 = fut.r.ReadBytesAsync('\n').(*readerReadBytesFuture)
-			/*line io_async.go:703:4*/ fresh = true
+			/*line io_async.go:771:4*/ fresh = true
 			fut.r = nil
 			fallthrough
 		case 1: // resumes at io.go:311:15
-			/*line io_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:311:15*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:709:4*/ if driven {
+			/*line io_async.go:777:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:712:4*/ if !ready {
+			/*line io_async.go:780:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -725,7 +793,7 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 				/*line io.go:317:2*/ return rt.Tuple2[[]byte, error]{V0: line, V1: err}, true
 			}
 		default:
-			/*line io_async.go:728:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
+			/*line io_async.go:796:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -738,6 +806,16 @@ func (fut *readerReadLineFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Reader.ReadLine is suspended; see rt.Tracer.
+func (fut *readerReadLineFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Reader).ReadLine", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 311, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Reader.ReadLine changed since asyncgen ran: run go generate.
@@ -770,28 +848,28 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 		switch state {
 		case 0: // Writer.Write starts
 			/*line io.go:346:5*/ if !(fut.w.Buffered()+len(fut.p) > PooledBufferSize) {
-				/*line io_async.go:773:5*/ state = 7
+				/*line io_async.go:851:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:347:13*/ fut.aw0 = fut.w.FlushAsync().(*writerFlushFuture)
-			/*line io_async.go:779:4*/ fresh = true
+			/*line io_async.go:857:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:347:13
-			/*line io_async.go:782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:860:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:347:13*/ r, ready = fut.aw0.(*writerFlushFuture).Poll(cx)
-			/*line io_async.go:784:4*/ if driven {
+			/*line io_async.go:862:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*writerFlushFuture), ready, fresh)
 			}
-			/*line io_async.go:787:4*/ if !ready {
+			/*line io_async.go:865:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:347:6*/ err = r
 			/*line io.go:347:24*/ if !(err != nil) {
-				/*line io_async.go:794:5*/ state = 4
+				/*line io_async.go:872:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -802,18 +880,18 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 			}
 		case 4:
 			/*line io.go:350:6*/ if !(len(fut.p) >= PooledBufferSize) {
-				/*line io_async.go:805:5*/ state = 7
+				/*line io_async.go:883:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line io.go:351:11*/ fut.aw0 = fut.w.dst.WriteAsync(fut.p)
-			/*line io_async.go:811:4*/ fut.w = nil
+			/*line io_async.go:889:4*/ fut.w = nil
 			fut.p = nil
 			fallthrough
 		case 6: // resumes at io.go:351:11
 			/*line io.go:351:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:816:4*/ if !ready {
+			/*line io_async.go:894:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -832,7 +910,7 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 				/*line io.go:358:2*/ return rt.Tuple2[int, error]{V0: len(fut.p), V1: nil}, true
 			}
 		default:
-			/*line io_async.go:835:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
+			/*line io_async.go:913:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -847,6 +925,18 @@ func (fut *writerWriteFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Writer.Write is suspended; see rt.Tracer.
+func (fut *writerWriteFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Writer).Write", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 347, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 351, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Writer.Write changed since asyncgen ran: run go generate.
@@ -883,10 +973,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line io.go:369:12*/ fut.aw0 = fut.w.dst.WriteAsync(fut.w.b.b)
-			/*line io_async.go:886:4*/ fallthrough
+			/*line io_async.go:976:4*/ fallthrough
 		case 1: // resumes at io.go:369:12
 			/*line io.go:369:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:889:4*/ if !ready {
+			/*line io_async.go:979:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -899,10 +989,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:372:2*/ return err, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:902:4*/ fut.state = -1
+			/*line io_async.go:992:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:905:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
+			/*line io_async.go:995:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -925,6 +1015,16 @@ func (fut *writerFlushFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Writer.Flush is suspended; see rt.Tracer.
+func (fut *writerFlushFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "netx.(*Writer).Flush", File: "github.com/corio-go/corio/netx/io.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 369, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Writer.Flush changed since asyncgen ran: run go generate.

@@ -81,6 +81,18 @@ func (fut *insideFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where inside is suspended; see rt.Tracer.
+func (fut *insideFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.inside", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 24, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, inside changed since asyncgen ran: run go generate.
 var _ func(rt.Future[time.Duration]) time.Duration = inside
 
@@ -104,11 +116,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:107:5*/ fut.state = -1
+				/*line workloads_async.go:119:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:111:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:123:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -117,6 +129,12 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *trivialFuture) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where trivial is suspended; see rt.Tracer.
+func (fut *trivialFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.trivial", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	return t
 }
 
 // If this fails to compile, trivial changed since asyncgen ran: run go generate.
@@ -149,35 +167,35 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:42:2*/ fut.c = newCounter(fut.n)
 			/*line workloads.go:43:2*/ fut.start = time.Now()
 			/*line workloads.go:44:6*/ fut.i = 0
-			/*line workloads_async.go:152:4*/ fallthrough
+			/*line workloads_async.go:170:4*/ fallthrough
 		case 1:
 			/*line workloads.go:44:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:155:5*/ state = 5
+				/*line workloads_async.go:173:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:45:3*/ fut.aw0 = rt.SpawnAsync(trivialAsync(fut.c))
-			/*line workloads_async.go:161:4*/ fallthrough
+			/*line workloads_async.go:179:4*/ fallthrough
 		case 3: // resumes at workloads.go:45:3
 			/*line workloads.go:45:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:164:4*/ if !ready {
+			/*line workloads_async.go:182:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:169:4*/ fallthrough
+			/*line workloads_async.go:187:4*/ fallthrough
 		case 4:
 			/*line workloads.go:44:21*/ fut.i++
-			/*line workloads_async.go:172:4*/ state = 1
+			/*line workloads_async.go:190:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:47:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:176:4*/ fut.c = nil
+			/*line workloads_async.go:194:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:47:2
 			/*line workloads.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:180:4*/ if !ready {
+			/*line workloads_async.go:198:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -187,7 +205,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:48:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:190:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:208:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,6 +220,18 @@ func (fut *spawnManyFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where spawnMany is suspended; see rt.Tracer.
+func (fut *spawnManyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.spawnMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 47, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, spawnMany changed since asyncgen ran: run go generate.
@@ -237,21 +267,21 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line workloads.go:59:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n-1, fut.done))
-			/*line workloads_async.go:240:4*/ fut.done = nil
+			/*line workloads_async.go:270:4*/ fut.done = nil
 			fallthrough
 		case 1: // resumes at workloads.go:59:2
 			/*line workloads.go:59:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:244:4*/ if !ready {
+			/*line workloads_async.go:274:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:250:5*/ fut.state = -1
+				/*line workloads_async.go:280:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:254:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:284:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -264,6 +294,16 @@ func (fut *chainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where chain is suspended; see rt.Tracer.
+func (fut *chainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.chain", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 59, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, chain changed since asyncgen ran: run go generate.
@@ -295,20 +335,20 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:66:2*/ fut.done = &signal{}
 			/*line workloads.go:67:2*/ fut.start = time.Now()
 			/*line workloads.go:68:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n, fut.done))
-			/*line workloads_async.go:298:4*/ fallthrough
+			/*line workloads_async.go:338:4*/ fallthrough
 		case 1: // resumes at workloads.go:68:2
 			/*line workloads.go:68:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:301:4*/ if !ready {
+			/*line workloads_async.go:341:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:69:2*/ fut.aw0 = fut.done.WaitAsync()
-			/*line workloads_async.go:307:4*/ fut.done = nil
+			/*line workloads_async.go:347:4*/ fut.done = nil
 			fallthrough
 		case 2: // resumes at workloads.go:69:2
 			/*line workloads.go:69:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:311:4*/ if !ready {
+			/*line workloads_async.go:351:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -318,7 +358,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:70:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:321:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:361:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -333,6 +373,18 @@ func (fut *chainedSpawnFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where chainedSpawn is suspended; see rt.Tracer.
+func (fut *chainedSpawnFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.chainedSpawn", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 69, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, chainedSpawn changed since asyncgen ran: run go generate.
@@ -362,36 +414,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:77:6*/ fut.i = 0
-			/*line workloads_async.go:365:4*/ fallthrough
+			/*line workloads_async.go:417:4*/ fallthrough
 		case 1:
 			/*line workloads.go:77:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:368:5*/ state = 5
+				/*line workloads_async.go:420:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:78:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line workloads_async.go:374:4*/ fallthrough
+			/*line workloads_async.go:426:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
 			/*line workloads.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:377:4*/ if !ready {
+			/*line workloads_async.go:429:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line workloads_async.go:382:4*/ fallthrough
+			/*line workloads_async.go:434:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
-			/*line workloads_async.go:385:4*/ state = 1
+			/*line workloads_async.go:437:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:390:5*/ fut.state = -1
+				/*line workloads_async.go:442:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:394:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:446:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -401,6 +453,16 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 func (fut *yielderFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where yielder is suspended; see rt.Tracer.
+func (fut *yielderFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.yielder", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 78, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, yielder changed since asyncgen ran: run go generate.
@@ -434,35 +496,35 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:87:2*/ fut.c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = time.Now()
 			/*line workloads.go:89:6*/ fut.i = 0
-			/*line workloads_async.go:437:4*/ fallthrough
+			/*line workloads_async.go:499:4*/ fallthrough
 		case 1:
 			/*line workloads.go:89:14*/ if !(fut.i < fut.tasks) {
-				/*line workloads_async.go:440:5*/ state = 5
+				/*line workloads_async.go:502:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnAsync(yielderAsync(fut.k, fut.c))
-			/*line workloads_async.go:446:4*/ fallthrough
+			/*line workloads_async.go:508:4*/ fallthrough
 		case 3: // resumes at workloads.go:90:3
 			/*line workloads.go:90:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:449:4*/ if !ready {
+			/*line workloads_async.go:511:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:454:4*/ fallthrough
+			/*line workloads_async.go:516:4*/ fallthrough
 		case 4:
 			/*line workloads.go:89:25*/ fut.i++
-			/*line workloads_async.go:457:4*/ state = 1
+			/*line workloads_async.go:519:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:92:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:461:4*/ fut.c = nil
+			/*line workloads_async.go:523:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:92:2
 			/*line workloads.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:465:4*/ if !ready {
+			/*line workloads_async.go:527:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -472,7 +534,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:93:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:475:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:537:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -487,6 +549,18 @@ func (fut *yieldManyFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where yieldMany is suspended; see rt.Tracer.
+func (fut *yieldManyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.yieldMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 90, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 92, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, yieldMany changed since asyncgen ran: run go generate.
@@ -521,13 +595,13 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:524:4*/ fallthrough
+			/*line workloads_async.go:598:4*/ fallthrough
 		case 1:
 			/*line workloads.go:101:12*/ fut.av0 = fut.in.MakeRecv()
-			/*line workloads_async.go:527:4*/ fallthrough
+			/*line workloads_async.go:601:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
 			/*line workloads.go:101:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:530:4*/ if !ready {
+			/*line workloads_async.go:604:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -540,17 +614,17 @@ poll:
 				}
 			}
 			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
-			/*line workloads_async.go:543:4*/ fallthrough
+			/*line workloads_async.go:617:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
 			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:546:4*/ if !ready {
+			/*line workloads_async.go:620:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:553:5*/ state = 1
+				/*line workloads_async.go:627:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -559,11 +633,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:562:5*/ fut.state = -1
+				/*line workloads_async.go:636:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:566:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:640:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -582,6 +656,18 @@ func (fut *echoFuture) Cancel() {
 	}
 	fut.av1 = syncx.SendFuture[int]{}
 	fut.state = -1
+}
+
+// Trace says where echo is suspended; see rt.Tracer.
+func (fut *echoFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.echo", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 101, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 105, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, echo changed since asyncgen ran: run go generate.
@@ -629,10 +715,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
 			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnAsync(echoAsync(arx, btx))
-			/*line workloads_async.go:632:4*/ fallthrough
+			/*line workloads_async.go:718:4*/ fallthrough
 		case 1: // resumes at workloads.go:119:7
 			/*line workloads.go:119:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:635:4*/ if !ready {
+			/*line workloads_async.go:721:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -640,26 +726,26 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.h = r
 			/*line workloads.go:120:2*/ fut.start = time.Now()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:643:4*/ fallthrough
+			/*line workloads_async.go:729:4*/ fallthrough
 		case 2:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:646:5*/ state = 10
+				/*line workloads_async.go:732:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line workloads_async.go:652:4*/ fallthrough
+			/*line workloads_async.go:738:4*/ fallthrough
 		case 4: // resumes at workloads.go:122:13
 			/*line workloads.go:122:13*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:655:4*/ if !ready {
+			/*line workloads_async.go:741:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:122:6*/ err = r_2
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:662:5*/ state = 6
+				/*line workloads_async.go:748:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -667,17 +753,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:123:4*/ panic(err)
 		case 6:
 			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
-			/*line workloads_async.go:670:4*/ fallthrough
+			/*line workloads_async.go:756:4*/ fallthrough
 		case 7: // resumes at workloads.go:125:15
 			/*line workloads.go:125:15*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:673:4*/ if !ready {
+			/*line workloads_async.go:759:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:680:5*/ state = 9
+				/*line workloads_async.go:766:5*/ state = 9
 				continue
 			}
 			fallthrough
@@ -685,25 +771,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 9:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:688:4*/ state = 2
+			/*line workloads_async.go:774:4*/ state = 2
 			continue
 		case 10:
 			/*line workloads.go:129:2*/ fut.elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:694:4*/ fut.brx = nil
+			/*line workloads_async.go:780:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 11: // resumes at workloads.go:131:15
 			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line workloads_async.go:699:4*/ if !ready {
+			/*line workloads_async.go:785:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:706:5*/ state = 13
+				/*line workloads_async.go:792:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -715,7 +801,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.elapsed, true
 			}
 		default:
-			/*line workloads_async.go:718:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:804:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -740,6 +826,22 @@ func (fut *pingPongFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where pingPong is suspended; see rt.Tracer.
+func (fut *pingPongFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.pingPong", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 122, &fut.av0
+	case 7:
+		t.Line, t.Awaiting = 125, &fut.av1
+	case 11:
+		t.Line, t.Awaiting = 131, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, pingPong changed since asyncgen ran: run go generate.
@@ -771,26 +873,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:774:4*/ fallthrough
+			/*line workloads_async.go:876:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:777:5*/ state = 6
+				/*line workloads_async.go:879:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
-			/*line workloads_async.go:783:4*/ fallthrough
+			/*line workloads_async.go:885:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:786:4*/ if !ready {
+			/*line workloads_async.go:888:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:793:5*/ state = 5
+				/*line workloads_async.go:895:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -798,15 +900,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:801:4*/ state = 1
+			/*line workloads_async.go:903:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:805:5*/ fut.state = -1
+				/*line workloads_async.go:907:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:809:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:911:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -820,6 +922,16 @@ func (fut *produceFuture) Cancel() {
 	}
 	fut.av0 = syncx.SendFuture[int]{}
 	fut.state = -1
+}
+
+// Trace says where produce is suspended; see rt.Tracer.
+func (fut *produceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.produce", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 143, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, produce changed since asyncgen ran: run go generate.
@@ -862,44 +974,44 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = time.Now()
 			/*line workloads.go:157:6*/ fut.i = 0
-			/*line workloads_async.go:865:4*/ fallthrough
+			/*line workloads_async.go:977:4*/ fallthrough
 		case 1:
 			/*line workloads.go:157:14*/ if !(fut.i < fut.p) {
-				/*line workloads_async.go:868:5*/ state = 5
+				/*line workloads_async.go:980:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx.Clone(), fut.each))
-			/*line workloads_async.go:874:4*/ fallthrough
+			/*line workloads_async.go:986:4*/ fallthrough
 		case 3: // resumes at workloads.go:158:3
 			/*line workloads.go:158:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:877:4*/ if !ready {
+			/*line workloads_async.go:989:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:882:4*/ fallthrough
+			/*line workloads_async.go:994:4*/ fallthrough
 		case 4:
 			/*line workloads.go:157:21*/ fut.i++
-			/*line workloads_async.go:885:4*/ state = 1
+			/*line workloads_async.go:997:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:160:2*/ fut.i, fut.sum = 0, 0
-			/*line workloads_async.go:889:4*/ fallthrough
+			/*line workloads_async.go:1001:4*/ fallthrough
 		case 6:
 			/*line workloads.go:161:6*/ if !(fut.i < fut.each*fut.p) {
-				/*line workloads_async.go:892:5*/ state = 9
+				/*line workloads_async.go:1004:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line workloads_async.go:898:4*/ fut.tx = nil
+			/*line workloads_async.go:1010:4*/ fut.tx = nil
 			fallthrough
 		case 8: // resumes at workloads.go:162:12
 			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:902:4*/ if !ready {
+			/*line workloads_async.go:1014:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -910,7 +1022,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:166:3*/ fut.i++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:913:4*/ state = 6
+			/*line workloads_async.go:1025:4*/ state = 6
 			continue
 		case 9:
 			/*line workloads.go:169:2*/ elapsed = time.Since(take(&fut.start))
@@ -920,7 +1032,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:923:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1035:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -938,6 +1050,18 @@ func (fut *mpscFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where mpsc is suspended; see rt.Tracer.
+func (fut *mpscFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.mpsc", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 158, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 162, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, mpsc changed since asyncgen ran: run go generate.
@@ -976,10 +1100,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = time.Now()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:979:4*/ fallthrough
+			/*line workloads_async.go:1103:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:982:5*/ state = 5
+				/*line workloads_async.go:1106:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -989,10 +1113,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:992:4*/ fallthrough
+			/*line workloads_async.go:1116:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:995:4*/ if !ready {
+			/*line workloads_async.go:1119:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1002,10 +1126,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1005:4*/ fallthrough
+			/*line workloads_async.go:1129:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1008:4*/ state = 1
+			/*line workloads_async.go:1132:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = time.Since(take(&fut.start))
@@ -1017,7 +1141,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1020:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1144:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1030,6 +1154,16 @@ func (fut *oneshotsFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where oneshots is suspended; see rt.Tracer.
+func (fut *oneshotsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.oneshots", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 186, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, oneshots changed since asyncgen ran: run go generate.
@@ -1066,41 +1200,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1069:4*/ fallthrough
+			/*line workloads_async.go:1203:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1072:5*/ state = 5
+				/*line workloads_async.go:1206:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
-			/*line workloads_async.go:1078:4*/ fallthrough
+			/*line workloads_async.go:1212:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1081:4*/ if !ready {
+			/*line workloads_async.go:1215:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1088:4*/ fallthrough
+			/*line workloads_async.go:1222:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1091:4*/ state = 1
+			/*line workloads_async.go:1225:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1096:5*/ fut.state = -1
+				/*line workloads_async.go:1230:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1100:4*/ fut.state = -1
+			/*line workloads_async.go:1234:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1103:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1237:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1123,6 +1257,16 @@ func (fut *lockLoopFuture) Cancel() {
 	}
 	fut.av0 = syncx.LockFuture{}
 	fut.state = -1
+}
+
+// Trace says where lockLoop is suspended; see rt.Tracer.
+func (fut *lockLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.lockLoop", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 204, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, lockLoop changed since asyncgen ran: run go generate.
@@ -1161,73 +1305,73 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ fut.m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1164:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1308:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = time.Now()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1169:5*/ state = 3
+				/*line workloads_async.go:1313:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(fut.m, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1175:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1319:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
 			fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1325:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1183:4*/ if driven {
+			/*line workloads_async.go:1327:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1186:4*/ if !ready {
+			/*line workloads_async.go:1330:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1192:4*/ state = 10
+			/*line workloads_async.go:1336:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:224:7*/ fut.i = 0
-			/*line workloads_async.go:1196:4*/ fallthrough
+			/*line workloads_async.go:1340:4*/ fallthrough
 		case 4:
 			/*line workloads.go:224:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1199:5*/ state = 8
+				/*line workloads_async.go:1343:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnAsync(lockLoopAsync(fut.m, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1205:4*/ fallthrough
+			/*line workloads_async.go:1349:4*/ fallthrough
 		case 6: // resumes at workloads.go:225:4
 			/*line workloads.go:225:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1208:4*/ if !ready {
+			/*line workloads_async.go:1352:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1213:4*/ fallthrough
+			/*line workloads_async.go:1357:4*/ fallthrough
 		case 7:
 			/*line workloads.go:224:22*/ fut.i++
-			/*line workloads_async.go:1216:4*/ state = 4
+			/*line workloads_async.go:1360:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:227:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1220:4*/ fut.m = nil
+			/*line workloads_async.go:1364:4*/ fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1225:4*/ if !ready {
+			/*line workloads_async.go:1369:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1230:4*/ fallthrough
+			/*line workloads_async.go:1374:4*/ fallthrough
 		case 10:
 			/*line workloads.go:229:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1238,7 +1382,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1241:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1385:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1253,6 +1397,20 @@ func (fut *mutexRunFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where mutexRun is suspended; see rt.Tracer.
+func (fut *mutexRunFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.mutexRun", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 222, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 225, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 227, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, mutexRun changed since asyncgen ran: run go generate.
@@ -1291,26 +1449,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1294:4*/ fallthrough
+			/*line workloads_async.go:1452:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1297:5*/ state = 7
+				/*line workloads_async.go:1455:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
-			/*line workloads_async.go:1303:4*/ fallthrough
+			/*line workloads_async.go:1461:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1306:4*/ if !ready {
+			/*line workloads_async.go:1464:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1313:5*/ state = 5
+				/*line workloads_async.go:1471:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1319,22 +1477,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1322:4*/ fallthrough
+			/*line workloads_async.go:1480:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1325:4*/ state = 1
+			/*line workloads_async.go:1483:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1330:5*/ fut.state = -1
+				/*line workloads_async.go:1488:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1334:4*/ fut.state = -1
+			/*line workloads_async.go:1492:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1337:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1495:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1357,6 +1515,16 @@ func (fut *semLoopFuture) Cancel() {
 	}
 	fut.av0 = syncx.AcquireFuture{}
 	fut.state = -1
+}
+
+// Trace says where semLoop is suspended; see rt.Tracer.
+func (fut *semLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.semLoop", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 241, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, semLoop changed since asyncgen ran: run go generate.
@@ -1395,73 +1563,73 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ fut.s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1398:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1566:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = time.Now()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1403:5*/ state = 3
+				/*line workloads_async.go:1571:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(fut.s, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1409:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1577:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
 			fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1417:4*/ if driven {
+			/*line workloads_async.go:1585:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1420:4*/ if !ready {
+			/*line workloads_async.go:1588:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1426:4*/ state = 10
+			/*line workloads_async.go:1594:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:263:7*/ fut.i = 0
-			/*line workloads_async.go:1430:4*/ fallthrough
+			/*line workloads_async.go:1598:4*/ fallthrough
 		case 4:
 			/*line workloads.go:263:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1433:5*/ state = 8
+				/*line workloads_async.go:1601:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnAsync(semLoopAsync(fut.s, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1439:4*/ fallthrough
+			/*line workloads_async.go:1607:4*/ fallthrough
 		case 6: // resumes at workloads.go:264:4
 			/*line workloads.go:264:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1442:4*/ if !ready {
+			/*line workloads_async.go:1610:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1447:4*/ fallthrough
+			/*line workloads_async.go:1615:4*/ fallthrough
 		case 7:
 			/*line workloads.go:263:22*/ fut.i++
-			/*line workloads_async.go:1450:4*/ state = 4
+			/*line workloads_async.go:1618:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:266:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1454:4*/ fut.s = nil
+			/*line workloads_async.go:1622:4*/ fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1459:4*/ if !ready {
+			/*line workloads_async.go:1627:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1464:4*/ fallthrough
+			/*line workloads_async.go:1632:4*/ fallthrough
 		case 10:
 			/*line workloads.go:268:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1472,7 +1640,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1475:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1643:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1487,6 +1655,20 @@ func (fut *semaphoreRunFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where semaphoreRun is suspended; see rt.Tracer.
+func (fut *semaphoreRunFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.semaphoreRun", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 261, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 264, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 266, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, semaphoreRun changed since asyncgen ran: run go generate.
@@ -1532,40 +1714,40 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:283:2*/ fut.each = fut.n / 2
 			/*line workloads.go:284:2*/ fut.start = time.Now()
 			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(tx0, fut.each))
-			/*line workloads_async.go:1535:4*/ fallthrough
+			/*line workloads_async.go:1717:4*/ fallthrough
 		case 1: // resumes at workloads.go:285:2
 			/*line workloads.go:285:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1538:4*/ if !ready {
+			/*line workloads_async.go:1720:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx1, fut.each))
-			/*line workloads_async.go:1544:4*/ fut.tx1 = nil
+			/*line workloads_async.go:1726:4*/ fut.tx1 = nil
 			fallthrough
 		case 2: // resumes at workloads.go:286:2
 			/*line workloads.go:286:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1548:4*/ if !ready {
+			/*line workloads_async.go:1730:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1554:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1736:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1556:4*/ fallthrough
+			/*line workloads_async.go:1738:4*/ fallthrough
 		case 3:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1559:5*/ state = 7
+				/*line workloads_async.go:1741:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1565:4*/ fallthrough
+			/*line workloads_async.go:1747:4*/ fallthrough
 		case 5: // resumes at workloads.go:289:8
 			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1568:4*/ if !ready {
+			/*line workloads_async.go:1750:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1580,10 +1762,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1583:4*/ fallthrough
+			/*line workloads_async.go:1765:4*/ fallthrough
 		case 6:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1586:4*/ state = 3
+			/*line workloads_async.go:1768:4*/ state = 3
 			continue
 		case 7:
 			/*line workloads.go:300:2*/ elapsed = time.Since(take(&fut.start))
@@ -1594,7 +1776,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1597:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1779:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1612,6 +1794,20 @@ func (fut *selectTwoFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where selectTwo is suspended; see rt.Tracer.
+func (fut *selectTwoFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.selectTwo", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 285, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 286, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 289, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, selectTwo changed since asyncgen ran: run go generate.
@@ -1641,21 +1837,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1644:4*/ fut.n = nil
+			/*line workloads_async.go:1840:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1648:4*/ if !ready {
+			/*line workloads_async.go:1844:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1654:5*/ fut.state = -1
+				/*line workloads_async.go:1850:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1658:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1854:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1668,6 +1864,16 @@ func (fut *idleOnNotifyFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where idleOnNotify is suspended; see rt.Tracer.
+func (fut *idleOnNotifyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.idleOnNotify", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 311, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, idleOnNotify changed since asyncgen ran: run go generate.
@@ -1696,20 +1902,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line workloads_async.go:1699:4*/ fallthrough
+			/*line workloads_async.go:1905:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1702:4*/ if !ready {
+			/*line workloads_async.go:1908:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1708:5*/ fut.state = -1
+				/*line workloads_async.go:1914:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1712:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1918:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1723,6 +1929,16 @@ func (fut *idleOnSleepFuture) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where idleOnSleep is suspended; see rt.Tracer.
+func (fut *idleOnSleepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.idleOnSleep", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 319, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, idleOnSleep changed since asyncgen ran: run go generate.
@@ -1754,64 +1970,64 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // spawnIdle starts
 			/*line workloads.go:327:2*/ fut.started = newCounter(fut.k)
 			/*line workloads.go:328:6*/ fut.i = 0
-			/*line workloads_async.go:1757:4*/ fallthrough
+			/*line workloads_async.go:1973:4*/ fallthrough
 		case 1:
 			/*line workloads.go:328:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1760:5*/ state = 8
+				/*line workloads_async.go:1976:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:1766:5*/ state = 5
+				/*line workloads_async.go:1982:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnAsync(idleOnNotifyAsync(fut.n, fut.started))
-			/*line workloads_async.go:1772:4*/ fallthrough
+			/*line workloads_async.go:1988:4*/ fallthrough
 		case 4: // resumes at workloads.go:330:4
 			/*line workloads.go:330:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1775:4*/ if !ready {
+			/*line workloads_async.go:1991:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1780:4*/ state = 7
+			/*line workloads_async.go:1996:4*/ state = 7
 			continue
 		case 5:
 			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnAsync(idleOnSleepAsync(fut.started))
-			/*line workloads_async.go:1784:4*/ fallthrough
+			/*line workloads_async.go:2000:4*/ fallthrough
 		case 6: // resumes at workloads.go:332:4
 			/*line workloads.go:332:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1787:4*/ if !ready {
+			/*line workloads_async.go:2003:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1792:4*/ fallthrough
+			/*line workloads_async.go:2008:4*/ fallthrough
 		case 7:
 			/*line workloads.go:328:21*/ fut.i++
-			/*line workloads_async.go:1795:4*/ state = 1
+			/*line workloads_async.go:2011:4*/ state = 1
 			continue
 		case 8:
 			/*line workloads.go:335:2*/ fut.aw0 = fut.started.done.WaitAsync()
-			/*line workloads_async.go:1799:4*/ fut.n = nil
+			/*line workloads_async.go:2015:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:335:2
 			/*line workloads.go:335:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1804:4*/ if !ready {
+			/*line workloads_async.go:2020:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1810:5*/ fut.state = -1
+				/*line workloads_async.go:2026:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1814:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:2030:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1826,6 +2042,20 @@ func (fut *spawnIdleFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where spawnIdle is suspended; see rt.Tracer.
+func (fut *spawnIdleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.spawnIdle", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 330, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 332, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 335, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, spawnIdle changed since asyncgen ran: run go generate.

@@ -41,6 +41,7 @@ type closureInfo struct {
 	call     *ast.CallExpr // the call of rt.Async or rt.AsyncDo
 	lit      *ast.FuncLit
 	display  string                                              // F.func1
+	goName   string                                              // pkg.F.func1, as Go names the literal (trace.go)
 	base     string                                              // the future type's stem: fFunc1
 	captures []*types.Var                                        // variables of enclosing functions it uses, by first use
 	all      map[*ast.FuncLit]map[*ast.CallExpr]*asyncrules.Twin // every closure's suspension points (Check's)
@@ -72,6 +73,7 @@ func (g *pkgGen) asyncClosures(fn *asyncFunc, all map[*ast.FuncLit]map[*ast.Call
 	}
 	rules := g.rules()
 	var out []*asyncFunc
+	litNum := funcLitNumbers(fn.decl.Body)
 	ast.Inspect(fn.decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -86,7 +88,9 @@ func (g *pkgGen) asyncClosures(fn *asyncFunc, all map[*ast.FuncLit]map[*ast.Call
 			if fn.closure == nil {
 				info.display = displayName(fn) + ".func" + itoa(k)
 				info.base = futureBase(fn) + "Func" + itoa(k)
+				info.goName = g.goName(fn) + ".func" + itoa(litNum[lit])
 			} else {
+				info.goName = fn.closure.goName + "." + itoa(litNum[lit])
 				info.display = fn.closure.display + "." + itoa(k)
 				info.base = fn.closure.base + "_" + itoa(k)
 			}

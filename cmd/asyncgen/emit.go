@@ -94,6 +94,7 @@ func (g *pkgGen) emitFunc(ir *irFunc) (code, bool) {
 	e.poll()
 	e.pollFrame()
 	e.cancel()
+	e.trace()
 	e.guard()
 	if len(g.missing) > 0 {
 		var names []string

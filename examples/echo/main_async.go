@@ -188,6 +188,18 @@ func (fut *handleFuture) Cancel() {
 	fut.dcancel()
 }
 
+// Trace says where Handle is suspended; see rt.Tracer.
+func (fut *handleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Handle", File: "github.com/corio-go/corio/examples/echo/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 59, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Handle changed since asyncgen ran: run go generate.
 var _ func(*netx.TCPStream, *Stats) error = Handle
 
@@ -306,16 +318,16 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // HandlePlain starts
-			/*line main.go:73:2*/ /*line main_async.go:309:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:73:2*/ /*line main_async.go:321:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:74:2*/ fut.buf = make([]byte, 4096)
-			/*line main_async.go:312:4*/ fallthrough
+			/*line main_async.go:324:4*/ fallthrough
 		case 1:
 			/*line main.go:76:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:315:4*/ fallthrough
+			/*line main_async.go:327:4*/ fallthrough
 		case 2: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:330:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -331,17 +343,17 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:80:3*/ fut.st.Bytes.Add(int64(n))
 			/*line main.go:81:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:334:4*/ fallthrough
+			/*line main_async.go:346:4*/ fallthrough
 		case 3: // resumes at main.go:81:16
 			/*line main.go:81:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:337:4*/ if !ready {
+			/*line main_async.go:349:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:81:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:81:34*/ if !(err_2 != nil) {
-				/*line main_async.go:344:5*/ state = 1
+				/*line main_async.go:356:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -353,7 +365,7 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 				/*line main.go:82:4*/ return fut.dres, true
 			}
 		default:
-			/*line main_async.go:356:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:368:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -367,6 +379,18 @@ func (fut *handlePlainFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where HandlePlain is suspended; see rt.Tracer.
+func (fut *handlePlainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.HandlePlain", File: "github.com/corio-go/corio/examples/echo/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 81, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, HandlePlain changed since asyncgen ran: run go generate.
@@ -398,13 +422,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:401:4*/ fallthrough
+			/*line main_async.go:425:4*/ fallthrough
 		case 1:
 			/*line main.go:109:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:404:4*/ fallthrough
+			/*line main_async.go:428:4*/ fallthrough
 		case 2: // resumes at main.go:109:13
 			/*line main.go:109:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -425,36 +449,36 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:116:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:117:3*/ fut.st.Active.Add(1)
 			/*line main.go:118:6*/ if !(fut.plain) {
-				/*line main_async.go:428:5*/ state = 5
+				/*line main_async.go:452:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:119:4*/ fut.aw0 = rt.SpawnAsync(HandlePlainAsync(c, fut.st))
-			/*line main_async.go:434:4*/ fallthrough
+			/*line main_async.go:458:4*/ fallthrough
 		case 4: // resumes at main.go:119:4
 			/*line main.go:119:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:437:4*/ if !ready {
+			/*line main_async.go:461:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:442:4*/ state = 1
+			/*line main_async.go:466:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:121:4*/ fut.aw0 = rt.SpawnAsync(HandleAsync(c, fut.st))
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main_async.go:470:4*/ fallthrough
 		case 6: // resumes at main.go:121:4
 			/*line main.go:121:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:449:4*/ if !ready {
+			/*line main_async.go:473:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:454:4*/ state = 1
+			/*line main_async.go:478:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:457:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:481:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -469,6 +493,20 @@ func (fut *serveFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Serve is suspended; see rt.Tracer.
+func (fut *serveFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Serve", File: "github.com/corio-go/corio/examples/echo/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 121, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Serve changed since asyncgen ran: run go generate.
@@ -513,11 +551,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:133:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:516:4*/ fut.addr = ""
+			/*line main_async.go:554:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:133:13
 			/*line main.go:133:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main_async.go:558:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -531,21 +569,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:137:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:138:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:572:4*/ fallthrough
 		case 2: // resumes at main.go:138:9
 			/*line main.go:138:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:537:4*/ if !ready {
+			/*line main_async.go:575:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:138:2*/ fut.srv = r_2
 			/*line main.go:139:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:544:4*/ fut.sigs = nil
+			/*line main_async.go:582:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:139:12
 			/*line main.go:139:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:548:4*/ if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -553,11 +591,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:139:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:140:2*/ take(&fut.ln).Close()
 			/*line main.go:141:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:556:4*/ fut.srv = nil
+			/*line main_async.go:594:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:141:23
 			/*line main.go:141:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:560:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -570,27 +608,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:145:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:573:4*/ fallthrough
+			/*line main_async.go:611:4*/ fallthrough
 		case 5:
 			/*line main.go:145:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:576:5*/ state = 9
+				/*line main_async.go:614:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:146:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:582:4*/ fallthrough
+			/*line main_async.go:620:4*/ fallthrough
 		case 7: // resumes at main.go:146:3
 			/*line main.go:146:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:585:4*/ if !ready {
+			/*line main_async.go:623:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:590:4*/ fallthrough
+			/*line main_async.go:628:4*/ fallthrough
 		case 8:
 			/*line main.go:145:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:593:4*/ state = 5
+			/*line main_async.go:631:4*/ state = 5
 			continue
 		case 9:
 			{
@@ -598,7 +636,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:148:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:601:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:639:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -618,6 +656,24 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/echo/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 133, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 139, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 141, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 146, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

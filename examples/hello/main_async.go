@@ -76,6 +76,16 @@ func (fut *workerFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Worker is suspended; see rt.Tracer.
+func (fut *workerFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Worker", File: "github.com/corio-go/corio/examples/hello/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Worker changed since asyncgen ran: run go generate.
 var _ func(string, int) int = Worker
 
@@ -111,47 +121,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
 			/*line main.go:42:2*/ fut.sum = 0
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main_async.go:124:4*/ fallthrough
 		case 1:
 			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
-				/*line main_async.go:117:5*/ state = 5
+				/*line main_async.go:127:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:122:4*/ name = fut.names[fut.sum]
+			/*line main_async.go:132:4*/ name = fut.names[fut.sum]
 			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main_async.go:134:4*/ fallthrough
 		case 3: // resumes at main.go:45:29
 			/*line main.go:45:29*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:137:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:133:4*/ fallthrough
+			/*line main_async.go:143:4*/ fallthrough
 		case 4:
-			/*line main_async.go:135:4*/ fut.sum++
-			/*line main_async.go:136:4*/ state = 1
+			/*line main_async.go:145:4*/ fut.sum++
+			/*line main_async.go:146:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:47:2*/ fut.sum = 0
 			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:141:4*/ fallthrough
+			/*line main_async.go:151:4*/ fallthrough
 		case 6:
 			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:144:5*/ state = 10
+				/*line main_async.go:154:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:149:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:159:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:151:4*/ fallthrough
+			/*line main_async.go:161:4*/ fallthrough
 		case 8: // resumes at main.go:49:13
 			/*line main.go:49:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:154:4*/ if !ready {
+			/*line main_async.go:164:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -164,10 +174,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:167:4*/ fallthrough
+			/*line main_async.go:177:4*/ fallthrough
 		case 9:
-			/*line main_async.go:169:4*/ fut.i++
-			/*line main_async.go:170:4*/ state = 6
+			/*line main_async.go:179:4*/ fut.i++
+			/*line main_async.go:180:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -175,7 +185,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:178:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:188:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -190,6 +200,18 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/hello/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 49, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

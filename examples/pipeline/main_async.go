@@ -63,6 +63,16 @@ func (fut *processFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Process is suspended; see rt.Tracer.
+func (fut *processFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Process", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 65, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Process changed since asyncgen ran: run go generate.
 var _ func(int) int = Process
 
@@ -92,26 +102,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Produce starts
 			/*line main.go:74:6*/ fut.job = 1
-			/*line main_async.go:95:4*/ fallthrough
+			/*line main_async.go:105:4*/ fallthrough
 		case 1:
 			/*line main.go:74:16*/ if !(fut.job <= fut.n) {
-				/*line main_async.go:98:5*/ state = 6
+				/*line main_async.go:108:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:75:13*/ fut.av0 = fut.jobs.MakeSend(fut.job)
-			/*line main_async.go:104:4*/ fallthrough
+			/*line main_async.go:114:4*/ fallthrough
 		case 3: // resumes at main.go:75:13
 			/*line main.go:75:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:107:4*/ if !ready {
+			/*line main_async.go:117:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:75:6*/ err = r
 			/*line main.go:75:29*/ if !(err != nil) {
-				/*line main_async.go:114:5*/ state = 5
+				/*line main_async.go:124:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -123,7 +133,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 5:
 			/*line main.go:74:26*/ fut.job++
-			/*line main_async.go:126:4*/ state = 1
+			/*line main_async.go:136:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:80:2*/ take(&fut.jobs).Close()
@@ -132,7 +142,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:81:2*/ return nil, true
 			}
 		default:
-			/*line main_async.go:135:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:145:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -146,6 +156,16 @@ func (fut *produceFuture) Cancel() {
 	}
 	fut.av0 = syncx.SendFuture[int]{}
 	fut.state = -1
+}
+
+// Trace says where Produce is suspended; see rt.Tracer.
+func (fut *produceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Produce", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 75, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Produce changed since asyncgen ran: run go generate.
@@ -186,13 +206,13 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:189:4*/ fallthrough
+			/*line main_async.go:209:4*/ fallthrough
 		case 1:
 			/*line main.go:92:14*/ fut.av0 = fut.jobs.MakeRecv()
-			/*line main_async.go:192:4*/ fallthrough
+			/*line main_async.go:212:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
 			/*line main.go:92:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:195:4*/ if !ready {
+			/*line main_async.go:215:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -205,10 +225,10 @@ poll:
 				}
 			}
 			/*line main.go:96:13*/ fut.aw0 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:208:4*/ fallthrough
+			/*line main_async.go:228:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
 			/*line main.go:96:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:211:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -218,22 +238,22 @@ poll:
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
 			/*line main.go:100:6*/ fut.av1 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:241:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:224:4*/ if !ready {
+			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:230:5*/ state = 6
+				/*line main_async.go:250:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:236:4*/ state = 1
+			/*line main_async.go:256:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -242,7 +262,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:245:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:265:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -265,6 +285,20 @@ func (fut *workFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Work is suspended; see rt.Tracer.
+func (fut *workFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Work", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 92, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 96, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 100, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, Work changed since asyncgen ran: run go generate.
@@ -301,13 +335,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:304:4*/ fallthrough
+			/*line main_async.go:338:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:307:4*/ fallthrough
+			/*line main_async.go:341:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:310:4*/ if !ready {
+			/*line main_async.go:344:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -336,7 +370,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:339:4*/ state = 1
+			/*line main_async.go:373:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -346,7 +380,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:349:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:383:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -360,6 +394,16 @@ func (fut *collectFuture) Cancel() {
 	}
 	fut.av0 = rt.Select2Future[rt.Tuple2[Result, bool], struct{}]{}
 	fut.state = -1
+}
+
+// Trace says where Collect is suspended; see rt.Tracer.
+func (fut *collectFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Collect", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 121, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Collect changed since asyncgen ran: run go generate.
@@ -414,10 +458,10 @@ poll:
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
 			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:417:4*/ fallthrough
+			/*line main_async.go:461:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
 			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:420:4*/ if !ready {
+			/*line main_async.go:464:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -425,37 +469,37 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:428:4*/ fallthrough
+			/*line main_async.go:472:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:431:5*/ state = 6
+				/*line main_async.go:475:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:481:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
 			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line main_async.go:440:4*/ if !ready {
+			/*line main_async.go:484:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:489:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:448:4*/ state = 2
+			/*line main_async.go:492:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
 			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:453:4*/ fut.jobsRx = nil
+			/*line main_async.go:497:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
 			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
-			/*line main_async.go:458:4*/ if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -463,28 +507,28 @@ poll:
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:466:4*/ fallthrough
+			/*line main_async.go:510:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:469:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:476:5*/ state = 11
+				/*line main_async.go:520:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:482:4*/ fut.producer = nil
+			/*line main_async.go:526:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:487:4*/ if !ready {
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -503,14 +547,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:506:4*/ fallthrough
+			/*line main_async.go:550:4*/ fallthrough
 		case 12:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:509:4*/ fut.err = nil
+			/*line main_async.go:553:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -537,23 +581,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:540:4*/ state = 12
+			/*line main_async.go:584:4*/ state = 12
 			continue
 		case 14:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:544:4*/ fut.producer = nil
+			/*line main_async.go:588:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:549:4*/ if !ready {
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:556:5*/ state = 17
+				/*line main_async.go:600:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -568,7 +612,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:571:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:615:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -583,6 +627,28 @@ func (fut *runFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Run is suspended; see rt.Tracer.
+func (fut *runFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Run", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 158, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 163, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 166, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 169, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 171, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 182, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 197, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Run changed since asyncgen ran: run go generate.

@@ -100,6 +100,18 @@ func (fut *proxyFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Proxy is suspended; see rt.Tracer.
+func (fut *proxyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Proxy", File: "github.com/corio-go/corio/examples/proxy/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 46, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 53, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Proxy changed since asyncgen ran: run go generate.
 var _ func(*netx.TCPStream, string, *Stats) error = Proxy
 
@@ -129,13 +141,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:132:4*/ fallthrough
+			/*line main_async.go:144:4*/ fallthrough
 		case 1:
 			/*line main.go:70:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:135:4*/ fallthrough
+			/*line main_async.go:147:4*/ fallthrough
 		case 2: // resumes at main.go:70:13
 			/*line main.go:70:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:150:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -156,18 +168,18 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:77:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:78:3*/ fut.st.Active.Add(1)
 			/*line main.go:79:3*/ fut.aw0 = rt.SpawnAsync(ProxyAsync(c, fut.upstream, fut.st))
-			/*line main_async.go:159:4*/ fallthrough
+			/*line main_async.go:171:4*/ fallthrough
 		case 3: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:162:4*/ if !ready {
+			/*line main_async.go:174:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:167:4*/ state = 1
+			/*line main_async.go:179:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:170:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:182:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -182,6 +194,18 @@ func (fut *serveFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Serve is suspended; see rt.Tracer.
+func (fut *serveFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Serve", File: "github.com/corio-go/corio/examples/proxy/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 79, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Serve changed since asyncgen ran: run go generate.
@@ -223,11 +247,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:226:4*/ fut.listen = ""
+			/*line main_async.go:250:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main_async.go:254:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -241,23 +265,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:93:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.upstream, fut.st))
-			/*line main_async.go:244:4*/ fut.upstream = ""
+			/*line main_async.go:268:4*/ fut.upstream = ""
 			fut.st = nil
 			fallthrough
 		case 2: // resumes at main.go:93:9
 			/*line main.go:93:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:249:4*/ if !ready {
+			/*line main_async.go:273:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:93:2*/ fut.srv = r_2
 			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:256:4*/ fut.sigs = nil
+			/*line main_async.go:280:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:94:12
 			/*line main.go:94:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -265,11 +289,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:94:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
 			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:268:4*/ fut.srv = nil
+			/*line main_async.go:292:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:96:23
 			/*line main.go:96:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -286,7 +310,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:289:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:313:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -301,6 +325,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/proxy/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 93, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 96, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

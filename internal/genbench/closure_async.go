@@ -110,6 +110,18 @@ func (fut *fanOutClosureFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where FanOutClosure is suspended; see rt.Tracer.
+func (fut *fanOutClosureFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.FanOutClosure", File: "github.com/corio-go/corio/internal/genbench/closure.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 14, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 21, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, FanOutClosure changed since asyncgen ran: run go generate.
 var _ func(int) int = FanOutClosure
 
@@ -136,10 +148,10 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOutClosure.func1 starts
 			/*line closure.go:15:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line closure_async.go:139:4*/ fallthrough
+			/*line closure_async.go:151:4*/ fallthrough
 		case 1: // resumes at closure.go:15:4
 			/*line closure.go:15:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line closure_async.go:142:4*/ if !ready {
+			/*line closure_async.go:154:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -149,7 +161,7 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line closure.go:16:4*/ return fut.i + fut.one, true
 			}
 		default:
-			/*line closure_async.go:152:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
+			/*line closure_async.go:164:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -159,4 +171,14 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 func (fut *fanOutClosureFunc1Future) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where FanOutClosure.func1 is suspended; see rt.Tracer.
+func (fut *fanOutClosureFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.FanOutClosure.func1", File: "github.com/corio-go/corio/internal/genbench/closure.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 15, &fut.av0
+	}
+	return t
 }

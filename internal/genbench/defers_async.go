@@ -209,6 +209,18 @@ func (fut *defer3Future) Cancel() {
 	fut.dcancel()
 }
 
+// Trace says where Defer3 is suspended; see rt.Tracer.
+func (fut *defer3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Defer3", File: "github.com/corio-go/corio/internal/genbench/defers.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 28, &fut.av1
+	}
+	return t
+}
+
 // If this fails to compile, Defer3 changed since asyncgen ran: run go generate.
 var _ func(*Guarded, int) int = Defer3
 
@@ -339,43 +351,43 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3Calls starts
 			/*line defers.go:38:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:342:4*/ fallthrough
+			/*line defers_async.go:354:4*/ fallthrough
 		case 1: // resumes at defers.go:38:2
 			/*line defers.go:38:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:345:4*/ if !ready {
+			/*line defers_async.go:357:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:39:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:351:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:363:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:40:2*/ /*line defers_async.go:353:28*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:40:2*/ /*line defers_async.go:365:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:41:2*/ /*line defers_async.go:355:28*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:41:2*/ /*line defers_async.go:367:28*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:42:6*/ fut.i = 0
-			/*line defers_async.go:358:4*/ fallthrough
+			/*line defers_async.go:370:4*/ fallthrough
 		case 2:
 			/*line defers.go:42:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:361:5*/ state = 6
+				/*line defers_async.go:373:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:43:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:367:4*/ fallthrough
+			/*line defers_async.go:379:4*/ fallthrough
 		case 4: // resumes at defers.go:43:3
 			/*line defers.go:43:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:370:4*/ if !ready {
+			/*line defers_async.go:382:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
-			/*line defers_async.go:375:4*/ fallthrough
+			/*line defers_async.go:387:4*/ fallthrough
 		case 5:
 			/*line defers.go:42:21*/ fut.i++
-			/*line defers_async.go:378:4*/ state = 2
+			/*line defers_async.go:390:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -385,7 +397,7 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:45:2*/ return fut.dres, true
 			}
 		default:
-			/*line defers_async.go:388:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:400:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -401,6 +413,18 @@ func (fut *defer3CallsFuture) Cancel() {
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Defer3Calls is suspended; see rt.Tracer.
+func (fut *defer3CallsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Defer3Calls", File: "github.com/corio-go/corio/internal/genbench/defers.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 43, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, Defer3Calls changed since asyncgen ran: run go generate.
@@ -432,37 +456,37 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // NoDefer starts
 			/*line defers.go:52:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:435:4*/ fallthrough
+			/*line defers_async.go:459:4*/ fallthrough
 		case 1: // resumes at defers.go:52:2
 			/*line defers.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:438:4*/ if !ready {
+			/*line defers_async.go:462:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:53:6*/ fut.i = 0
-			/*line defers_async.go:444:4*/ fallthrough
+			/*line defers_async.go:468:4*/ fallthrough
 		case 2:
 			/*line defers.go:53:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:447:5*/ state = 6
+				/*line defers_async.go:471:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:54:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:453:4*/ fallthrough
+			/*line defers_async.go:477:4*/ fallthrough
 		case 4: // resumes at defers.go:54:3
 			/*line defers.go:54:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:456:4*/ if !ready {
+			/*line defers_async.go:480:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:55:3*/ fut.out++
-			/*line defers_async.go:462:4*/ fallthrough
+			/*line defers_async.go:486:4*/ fallthrough
 		case 5:
 			/*line defers.go:53:21*/ fut.i++
-			/*line defers_async.go:465:4*/ state = 2
+			/*line defers_async.go:489:4*/ state = 2
 			continue
 		case 6:
 			/*line defers.go:57:2*/ fut.out++
@@ -473,7 +497,7 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line defers.go:60:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:476:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:500:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -488,6 +512,18 @@ func (fut *noDeferFuture) Cancel() {
 	fut.av0 = syncx.LockFuture{}
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where NoDefer is suspended; see rt.Tracer.
+func (fut *noDeferFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.NoDefer", File: "github.com/corio-go/corio/internal/genbench/defers.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 52, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 54, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, NoDefer changed since asyncgen ran: run go generate.
@@ -614,10 +650,10 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferLoop starts
 			/*line defers.go:68:6*/ fut.i = 0
-			/*line defers_async.go:617:4*/ fallthrough
+			/*line defers_async.go:653:4*/ fallthrough
 		case 1:
 			/*line defers.go:68:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:620:5*/ state = 5
+				/*line defers_async.go:656:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -626,29 +662,29 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				r  *Guarded
 				a1 int
 			}{r: fut.g, a1: fut.i})
-			/*line defers_async.go:629:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line defers_async.go:665:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:70:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:631:4*/ fallthrough
+			/*line defers_async.go:667:4*/ fallthrough
 		case 3: // resumes at defers.go:70:3
 			/*line defers.go:70:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:634:4*/ if !ready {
+			/*line defers_async.go:670:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:639:4*/ fallthrough
+			/*line defers_async.go:675:4*/ fallthrough
 		case 4:
 			/*line defers.go:68:21*/ fut.i++
-			/*line defers_async.go:642:4*/ state = 1
+			/*line defers_async.go:678:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line defers_async.go:646:5*/ fut.state = -1
+				/*line defers_async.go:682:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line defers_async.go:651:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:687:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -659,6 +695,16 @@ func (fut *deferLoopFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where DeferLoop is suspended; see rt.Tracer.
+func (fut *deferLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.DeferLoop", File: "github.com/corio-go/corio/internal/genbench/defers.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 70, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, DeferLoop changed since asyncgen ran: run go generate.
@@ -802,7 +848,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferChain starts
 			/*line defers.go:81:5*/ if !((*fut.depth) == 0) {
-				/*line defers_async.go:805:5*/ state = 4
+				/*line defers_async.go:851:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -812,27 +858,27 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:82:18*/ *(*log_p) = append(*(*log_p), 0)
 				}
 			}(fut.log)
-			/*line defers_async.go:815:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:861:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers_async.go:817:4*/ fallthrough
+			/*line defers_async.go:863:4*/ fallthrough
 		case 2:
 			/*line defers.go:84:4*/ fut.bottom.Add(1)
 			/*line defers.go:85:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:821:4*/ fut.log = nil
+			/*line defers_async.go:867:4*/ fut.log = nil
 			fut.depth = nil
 			fallthrough
 		case 3: // resumes at defers.go:85:4
 			/*line defers.go:85:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:826:4*/ if !ready {
+			/*line defers_async.go:872:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:831:4*/ state = 2
+			/*line defers_async.go:877:4*/ state = 2
 			continue
 		case 4:
 			/*line defers.go:88:5*/ if !((*fut.depth)%3 == 0 && (*fut.depth) < 5) {
-				/*line defers_async.go:835:5*/ state = 6
+				/*line defers_async.go:881:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -842,47 +888,47 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line defers.go:89:18*/ *(*log_p) = append(*(*log_p), (*depth_p))
 				}
 			}(fut.log, fut.depth)
-			/*line defers_async.go:845:4*/ fut.dstk[fut.dn] = 1
+			/*line defers_async.go:891:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers_async.go:847:4*/ fallthrough
+			/*line defers_async.go:893:4*/ fallthrough
 		case 6:
 			/*line defers.go:91:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:850:4*/ fallthrough
+			/*line defers_async.go:896:4*/ fallthrough
 		case 7: // resumes at defers.go:91:2
 			/*line defers.go:91:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:853:4*/ if !ready {
+			/*line defers_async.go:899:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line defers.go:92:2*/ fut.aw0 = newDeferChainFuture(cx, (*fut.log), fut.bottom, (*fut.depth)-1)
-			/*line defers_async.go:859:4*/ fresh = true
+			/*line defers_async.go:905:4*/ fresh = true
 			fut.log = nil
 			fut.bottom = nil
 			fut.depth = nil
 			fallthrough
 		case 8: // resumes at defers.go:92:2
-			/*line defers_async.go:865:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:911:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:92:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line defers_async.go:867:4*/ if driven {
+			/*line defers_async.go:913:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line defers_async.go:870:4*/ if !ready {
+			/*line defers_async.go:916:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			deferChainFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line defers_async.go:877:5*/ fut.state = -1
+				/*line defers_async.go:923:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line defers_async.go:882:4*/ fut.state = -1
+			/*line defers_async.go:928:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line defers_async.go:885:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:931:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -906,6 +952,20 @@ func (fut *deferChainFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where DeferChain is suspended; see rt.Tracer.
+func (fut *deferChainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.DeferChain", File: "github.com/corio-go/corio/internal/genbench/defers.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 85, &fut.av0
+	case 7:
+		t.Line, t.Awaiting = 91, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 92, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, DeferChain changed since asyncgen ran: run go generate.

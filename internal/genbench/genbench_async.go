@@ -93,6 +93,16 @@ func (fut *yieldsFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Yields is suspended; see rt.Tracer.
+func (fut *yieldsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Yields", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 20, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Yields changed since asyncgen ran: run go generate.
 var _ func(int) int = Yields
 
@@ -124,10 +134,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Leaf starts
 			/*line genbench.go:30:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line genbench_async.go:127:4*/ fallthrough
+			/*line genbench_async.go:137:4*/ fallthrough
 		case 1: // resumes at genbench.go:30:2
 			/*line genbench.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:130:4*/ if !ready {
+			/*line genbench_async.go:140:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -137,10 +147,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:31:2*/ return fut.x + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:140:4*/ fut.state = -1
+			/*line genbench_async.go:150:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:143:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:153:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -160,6 +170,16 @@ func (fut *leafFuture) PollFrame(cx *rt.Context) bool {
 func (fut *leafFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Leaf is suspended; see rt.Tracer.
+func (fut *leafFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Leaf", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 30, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Leaf changed since asyncgen ran: run go generate.
@@ -206,22 +226,22 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Chain starts
 			/*line genbench.go:38:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:209:5*/ state = 3
+				/*line genbench_async.go:229:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:39:10*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:215:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:235:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:39:10
-			/*line genbench_async.go:219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:39:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line genbench_async.go:221:4*/ if driven {
+			/*line genbench_async.go:241:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line genbench_async.go:224:4*/ if !ready {
+			/*line genbench_async.go:244:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -233,15 +253,15 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:41:9*/ fut.aw0 = newChainFuture(cx, fut.depth-1, fut.x)
-			/*line genbench_async.go:236:4*/ fresh = true
+			/*line genbench_async.go:256:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:41:9
-			/*line genbench_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:259:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:41:9*/ r_2, ready = fut.aw0.(*chainFuture).Poll(cx)
-			/*line genbench_async.go:241:4*/ if driven {
+			/*line genbench_async.go:261:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chainFuture), ready, fresh)
 			}
-			/*line genbench_async.go:244:4*/ if !ready {
+			/*line genbench_async.go:264:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -252,10 +272,10 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:41:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:255:4*/ fut.state = -1
+			/*line genbench_async.go:275:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:258:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:278:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -280,6 +300,18 @@ func (fut *chainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Chain is suspended; see rt.Tracer.
+func (fut *chainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Chain", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 39, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 41, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Chain changed since asyncgen ran: run go generate.
@@ -316,16 +348,16 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L1 starts
 			/*line genbench.go:49:29*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:319:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:351:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:49:29
-			/*line genbench_async.go:323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:49:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:325:4*/ if driven {
+			/*line genbench_async.go:357:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:328:4*/ if !ready {
+			/*line genbench_async.go:360:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -336,10 +368,10 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:49:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:339:4*/ fut.state = -1
+			/*line genbench_async.go:371:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:342:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:374:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -362,6 +394,16 @@ func (fut *l1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L1 is suspended; see rt.Tracer.
+func (fut *l1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L1", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 49, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L1 changed since asyncgen ran: run go generate.
@@ -398,16 +440,16 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L2 starts
 			/*line genbench.go:52:29*/ fut.c_l1 = initL1Future(fut.x)
-			/*line genbench_async.go:401:4*/ fut.aw0 = &fut.c_l1
+			/*line genbench_async.go:443:4*/ fut.aw0 = &fut.c_l1
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:52:29
-			/*line genbench_async.go:405:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:52:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:407:4*/ if driven {
+			/*line genbench_async.go:449:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:410:4*/ if !ready {
+			/*line genbench_async.go:452:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -418,10 +460,10 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:52:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:421:4*/ fut.state = -1
+			/*line genbench_async.go:463:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:424:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:466:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -444,6 +486,16 @@ func (fut *l2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L2 is suspended; see rt.Tracer.
+func (fut *l2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L2", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 52, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L2 changed since asyncgen ran: run go generate.
@@ -480,16 +532,16 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L3 starts
 			/*line genbench.go:55:29*/ fut.c_l2 = initL2Future(fut.x)
-			/*line genbench_async.go:483:4*/ fut.aw0 = &fut.c_l2
+			/*line genbench_async.go:535:4*/ fut.aw0 = &fut.c_l2
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:55:29
-			/*line genbench_async.go:487:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:539:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:55:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:489:4*/ if driven {
+			/*line genbench_async.go:541:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:492:4*/ if !ready {
+			/*line genbench_async.go:544:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -500,10 +552,10 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:55:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:503:4*/ fut.state = -1
+			/*line genbench_async.go:555:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:506:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:558:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -526,6 +578,16 @@ func (fut *l3Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L3 is suspended; see rt.Tracer.
+func (fut *l3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L3", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 55, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L3 changed since asyncgen ran: run go generate.
@@ -562,16 +624,16 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L4 starts
 			/*line genbench.go:58:29*/ fut.c_l3 = initL3Future(fut.x)
-			/*line genbench_async.go:565:4*/ fut.aw0 = &fut.c_l3
+			/*line genbench_async.go:627:4*/ fut.aw0 = &fut.c_l3
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:58:29
-			/*line genbench_async.go:569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:58:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:571:4*/ if driven {
+			/*line genbench_async.go:633:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:574:4*/ if !ready {
+			/*line genbench_async.go:636:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -582,10 +644,10 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:58:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:585:4*/ fut.state = -1
+			/*line genbench_async.go:647:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:588:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:650:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -608,6 +670,16 @@ func (fut *l4Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L4 is suspended; see rt.Tracer.
+func (fut *l4Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L4", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 58, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L4 changed since asyncgen ran: run go generate.
@@ -644,16 +716,16 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L5 starts
 			/*line genbench.go:61:29*/ fut.c_l4 = initL4Future(fut.x)
-			/*line genbench_async.go:647:4*/ fut.aw0 = &fut.c_l4
+			/*line genbench_async.go:719:4*/ fut.aw0 = &fut.c_l4
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:61:29
-			/*line genbench_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:61:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:653:4*/ if driven {
+			/*line genbench_async.go:725:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:656:4*/ if !ready {
+			/*line genbench_async.go:728:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -664,10 +736,10 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:61:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:667:4*/ fut.state = -1
+			/*line genbench_async.go:739:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:670:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:742:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -690,6 +762,16 @@ func (fut *l5Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L5 is suspended; see rt.Tracer.
+func (fut *l5Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L5", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 61, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L5 changed since asyncgen ran: run go generate.
@@ -726,16 +808,16 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L6 starts
 			/*line genbench.go:64:29*/ fut.c_l5 = initL5Future(fut.x)
-			/*line genbench_async.go:729:4*/ fut.aw0 = &fut.c_l5
+			/*line genbench_async.go:811:4*/ fut.aw0 = &fut.c_l5
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:64:29
-			/*line genbench_async.go:733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:64:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:735:4*/ if driven {
+			/*line genbench_async.go:817:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:738:4*/ if !ready {
+			/*line genbench_async.go:820:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -746,10 +828,10 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:64:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:749:4*/ fut.state = -1
+			/*line genbench_async.go:831:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:752:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:834:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -772,6 +854,16 @@ func (fut *l6Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L6 is suspended; see rt.Tracer.
+func (fut *l6Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L6", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L6 changed since asyncgen ran: run go generate.
@@ -808,16 +900,16 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L7 starts
 			/*line genbench.go:67:29*/ fut.c_l6 = initL6Future(fut.x)
-			/*line genbench_async.go:811:4*/ fut.aw0 = &fut.c_l6
+			/*line genbench_async.go:903:4*/ fut.aw0 = &fut.c_l6
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:67:29
-			/*line genbench_async.go:815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:907:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:67:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:817:4*/ if driven {
+			/*line genbench_async.go:909:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:820:4*/ if !ready {
+			/*line genbench_async.go:912:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -828,10 +920,10 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:67:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:831:4*/ fut.state = -1
+			/*line genbench_async.go:923:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:834:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:926:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -854,6 +946,16 @@ func (fut *l7Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L7 is suspended; see rt.Tracer.
+func (fut *l7Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L7", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 67, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L7 changed since asyncgen ran: run go generate.
@@ -890,16 +992,16 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L8 starts
 			/*line genbench.go:70:29*/ fut.c_l7 = initL7Future(fut.x)
-			/*line genbench_async.go:893:4*/ fut.aw0 = &fut.c_l7
+			/*line genbench_async.go:995:4*/ fut.aw0 = &fut.c_l7
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:70:29
-			/*line genbench_async.go:897:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:70:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:899:4*/ if driven {
+			/*line genbench_async.go:1001:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:902:4*/ if !ready {
+			/*line genbench_async.go:1004:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -910,10 +1012,10 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:70:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:913:4*/ fut.state = -1
+			/*line genbench_async.go:1015:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:916:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1018:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -936,6 +1038,16 @@ func (fut *l8Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L8 is suspended; see rt.Tracer.
+func (fut *l8Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L8", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 70, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L8 changed since asyncgen ran: run go generate.
@@ -972,16 +1084,16 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L9 starts
 			/*line genbench.go:73:29*/ fut.c_l8 = initL8Future(fut.x)
-			/*line genbench_async.go:975:4*/ fut.aw0 = &fut.c_l8
+			/*line genbench_async.go:1087:4*/ fut.aw0 = &fut.c_l8
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:73:29
-			/*line genbench_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1091:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:73:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:981:4*/ if driven {
+			/*line genbench_async.go:1093:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:984:4*/ if !ready {
+			/*line genbench_async.go:1096:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -992,10 +1104,10 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:73:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:995:4*/ fut.state = -1
+			/*line genbench_async.go:1107:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:998:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1110:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1018,6 +1130,16 @@ func (fut *l9Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L9 is suspended; see rt.Tracer.
+func (fut *l9Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L9", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 73, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L9 changed since asyncgen ran: run go generate.
@@ -1048,16 +1170,16 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L10 starts
 			/*line genbench.go:76:30*/ fut.c_l9 = initL9Future(fut.x)
-			/*line genbench_async.go:1051:4*/ fut.aw0 = &fut.c_l9
+			/*line genbench_async.go:1173:4*/ fut.aw0 = &fut.c_l9
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:76:30
-			/*line genbench_async.go:1055:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1177:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:76:30*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1057:4*/ if driven {
+			/*line genbench_async.go:1179:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1060:4*/ if !ready {
+			/*line genbench_async.go:1182:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1068,7 +1190,7 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:76:23*/ return r + 1, true
 			}
 		default:
-			/*line genbench_async.go:1071:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1193:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1081,6 +1203,16 @@ func (fut *l10Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where L10 is suspended; see rt.Tracer.
+func (fut *l10Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.L10", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 76, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, L10 changed since asyncgen ran: run go generate.
@@ -1116,56 +1248,56 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // FanOut starts
 			/*line genbench.go:82:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
 			/*line genbench.go:83:2*/ fut.i = 0
-			/*line genbench_async.go:1119:4*/ fallthrough
+			/*line genbench_async.go:1251:4*/ fallthrough
 		case 1:
 			/*line genbench.go:83:17*/ if !(fut.i < len(fut.hs)) {
-				/*line genbench_async.go:1122:5*/ state = 5
+				/*line genbench_async.go:1254:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
-			/*line genbench_async.go:1128:4*/ fallthrough
+			/*line genbench_async.go:1260:4*/ fallthrough
 		case 3: // resumes at genbench.go:84:11
 			/*line genbench.go:84:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line genbench_async.go:1131:4*/ if !ready {
+			/*line genbench_async.go:1263:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:84:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:1137:4*/ fallthrough
+			/*line genbench_async.go:1269:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1139:4*/ fut.i++
-			/*line genbench_async.go:1140:4*/ state = 1
+			/*line genbench_async.go:1271:4*/ fut.i++
+			/*line genbench_async.go:1272:4*/ state = 1
 			continue
 		case 5:
 			/*line genbench.go:86:2*/ fut.i = 0
 			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1145:4*/ fallthrough
+			/*line genbench_async.go:1277:4*/ fallthrough
 		case 6:
 			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1148:5*/ state = 10
+				/*line genbench_async.go:1280:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line genbench_async.go:1153:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:1285:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1155:4*/ fallthrough
+			/*line genbench_async.go:1287:4*/ fallthrough
 		case 8: // resumes at genbench.go:88:11
 			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line genbench_async.go:1158:4*/ if !ready {
+			/*line genbench_async.go:1290:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:88:3*/ v, _ = r_2.V0, r_2.V1
 			/*line genbench.go:89:3*/ fut.i += v
-			/*line genbench_async.go:1165:4*/ fallthrough
+			/*line genbench_async.go:1297:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:1167:4*/ fut.i_2++
-			/*line genbench_async.go:1168:4*/ state = 6
+			/*line genbench_async.go:1299:4*/ fut.i_2++
+			/*line genbench_async.go:1300:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -1173,7 +1305,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:91:2*/ return fut.i, true
 			}
 		default:
-			/*line genbench_async.go:1176:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1308:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1188,6 +1320,18 @@ func (fut *fanOutFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where FanOut is suspended; see rt.Tracer.
+func (fut *fanOutFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.FanOut", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 88, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, FanOut changed since asyncgen ran: run go generate.
@@ -1224,11 +1368,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1227:4*/ fut.open = nil
+			/*line genbench_async.go:1371:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1231:4*/ if !ready {
+			/*line genbench_async.go:1375:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1238,10 +1382,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1241:4*/ fut.state = -1
+			/*line genbench_async.go:1385:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1244:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1388:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1264,6 +1408,16 @@ func (fut *idleFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Idle is suspended; see rt.Tracer.
+func (fut *idleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Idle", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 114, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Idle changed since asyncgen ran: run go generate.
@@ -1310,22 +1464,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1313:5*/ state = 3
+				/*line genbench_async.go:1467:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1319:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1473:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1325:4*/ if driven {
+			/*line genbench_async.go:1479:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1328:4*/ if !ready {
+			/*line genbench_async.go:1482:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1337,15 +1491,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:128:9*/ fut.aw0 = newDeepFuture(cx, fut.depth-1, fut.n)
-			/*line genbench_async.go:1340:4*/ fresh = true
+			/*line genbench_async.go:1494:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1343:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1497:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1345:4*/ if driven {
+			/*line genbench_async.go:1499:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1348:4*/ if !ready {
+			/*line genbench_async.go:1502:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1356,10 +1510,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1359:4*/ fut.state = -1
+			/*line genbench_async.go:1513:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1362:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1516:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1384,6 +1538,18 @@ func (fut *deepFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Deep is suspended; see rt.Tracer.
+func (fut *deepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Deep", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 126, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 128, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deep changed since asyncgen ran: run go generate.
@@ -1430,23 +1596,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1433:5*/ state = 3
+				/*line genbench_async.go:1599:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1439:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1605:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1610:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1446:4*/ if driven {
+			/*line genbench_async.go:1612:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1449:4*/ if !ready {
+			/*line genbench_async.go:1615:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1458,16 +1624,16 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:139:9*/ fut.aw0 = newDeepIdleFuture(cx, fut.depth-1, fut.open)
-			/*line genbench_async.go:1461:4*/ fresh = true
+			/*line genbench_async.go:1627:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1465:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1467:4*/ if driven {
+			/*line genbench_async.go:1633:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1470:4*/ if !ready {
+			/*line genbench_async.go:1636:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1478,10 +1644,10 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1481:4*/ fut.state = -1
+			/*line genbench_async.go:1647:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1484:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1650:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1506,6 +1672,18 @@ func (fut *deepIdleFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where DeepIdle is suspended; see rt.Tracer.
+func (fut *deepIdleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.DeepIdle", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 139, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, DeepIdle changed since asyncgen ran: run go generate.
@@ -1538,30 +1716,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1541:4*/ fut.i = 0
-			/*line genbench_async.go:1542:4*/ fallthrough
+			/*line genbench_async.go:1719:4*/ fut.i = 0
+			/*line genbench_async.go:1720:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1545:5*/ state = 5
+				/*line genbench_async.go:1723:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1551:4*/ fallthrough
+			/*line genbench_async.go:1729:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1554:4*/ if !ready {
+			/*line genbench_async.go:1732:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1561:4*/ fallthrough
+			/*line genbench_async.go:1739:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1563:4*/ fut.i++
-			/*line genbench_async.go:1564:4*/ state = 1
+			/*line genbench_async.go:1741:4*/ fut.i++
+			/*line genbench_async.go:1742:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1569,7 +1747,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1572:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1750:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1583,6 +1761,16 @@ func (fut *lockLoopFuture) Cancel() {
 	}
 	fut.av0 = syncx.LockFuture{}
 	fut.state = -1
+}
+
+// Trace says where LockLoop is suspended; see rt.Tracer.
+func (fut *lockLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.LockLoop", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 150, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, LockLoop changed since asyncgen ran: run go generate.
@@ -1615,30 +1803,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1618:4*/ fut.i = 0
-			/*line genbench_async.go:1619:4*/ fallthrough
+			/*line genbench_async.go:1806:4*/ fut.i = 0
+			/*line genbench_async.go:1807:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1622:5*/ state = 5
+				/*line genbench_async.go:1810:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1628:4*/ fallthrough
+			/*line genbench_async.go:1816:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1631:4*/ if !ready {
+			/*line genbench_async.go:1819:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1638:4*/ fallthrough
+			/*line genbench_async.go:1826:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1640:4*/ fut.i++
-			/*line genbench_async.go:1641:4*/ state = 1
+			/*line genbench_async.go:1828:4*/ fut.i++
+			/*line genbench_async.go:1829:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1646,7 +1834,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1649:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1837:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1659,6 +1847,16 @@ func (fut *lockLoopTwinFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where LockLoopTwin is suspended; see rt.Tracer.
+func (fut *lockLoopTwinFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.LockLoopTwin", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 164, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, LockLoopTwin changed since asyncgen ran: run go generate.
@@ -1690,13 +1888,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1693:4*/ fallthrough
+			/*line genbench_async.go:1891:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1696:4*/ fallthrough
+			/*line genbench_async.go:1894:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1699:4*/ if !ready {
+			/*line genbench_async.go:1897:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1710,18 +1908,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1713:4*/ fallthrough
+			/*line genbench_async.go:1911:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1716:4*/ if !ready {
+			/*line genbench_async.go:1914:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1721:4*/ state = 1
+			/*line genbench_async.go:1919:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1724:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1922:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1740,6 +1938,18 @@ func (fut *pongFuture) Cancel() {
 	}
 	fut.av1 = syncx.SendFuture[int]{}
 	fut.state = -1
+}
+
+// Trace says where Pong is suspended; see rt.Tracer.
+func (fut *pongFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.Pong", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 176, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 181, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, Pong changed since asyncgen ran: run go generate.
@@ -1781,10 +1991,10 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnAsync(PongAsync(prx, qtx))
-			/*line genbench_async.go:1784:4*/ fallthrough
+			/*line genbench_async.go:1994:4*/ fallthrough
 		case 1: // resumes at genbench.go:193:7
 			/*line genbench.go:193:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1787:4*/ if !ready {
+			/*line genbench_async.go:1997:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1792,48 +2002,48 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:193:2*/ fut.h = r
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1795:4*/ fut.i = 0
-			/*line genbench_async.go:1796:4*/ fallthrough
+			/*line genbench_async.go:2005:4*/ fut.i = 0
+			/*line genbench_async.go:2006:4*/ fallthrough
 		case 2:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1799:5*/ state = 7
+				/*line genbench_async.go:2009:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:1805:4*/ fallthrough
+			/*line genbench_async.go:2015:4*/ fallthrough
 		case 4: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1808:4*/ if !ready {
+			/*line genbench_async.go:2018:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:1814:4*/ fallthrough
+			/*line genbench_async.go:2024:4*/ fallthrough
 		case 5: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1817:4*/ if !ready {
+			/*line genbench_async.go:2027:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:1823:4*/ fallthrough
+			/*line genbench_async.go:2033:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:1825:4*/ fut.i++
-			/*line genbench_async.go:1826:4*/ state = 2
+			/*line genbench_async.go:2035:4*/ fut.i++
+			/*line genbench_async.go:2036:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:1831:4*/ fut.qrx = nil
+			/*line genbench_async.go:2041:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:1836:4*/ if !ready {
+			/*line genbench_async.go:2046:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1843,7 +2053,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:1846:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2056:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1868,6 +2078,22 @@ func (fut *pingPongFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where PingPong is suspended; see rt.Tracer.
+func (fut *pingPongFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.PingPong", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 193, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 196, &fut.av0
+	case 5:
+		t.Line, t.Awaiting = 197, &fut.av1
+	case 8:
+		t.Line, t.Awaiting = 200, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PingPong changed since asyncgen ran: run go generate.
@@ -1897,13 +2123,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:1900:4*/ fallthrough
+			/*line genbench_async.go:2126:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:1903:4*/ fallthrough
+			/*line genbench_async.go:2129:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:1906:4*/ if !ready {
+			/*line genbench_async.go:2132:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1917,18 +2143,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:1920:4*/ fallthrough
+			/*line genbench_async.go:2146:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:1923:4*/ if !ready {
+			/*line genbench_async.go:2149:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:1928:4*/ state = 1
+			/*line genbench_async.go:2154:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1931:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2157:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1943,6 +2169,18 @@ func (fut *pongTwinFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where PongTwin is suspended; see rt.Tracer.
+func (fut *pongTwinFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.PongTwin", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 210, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 215, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PongTwin changed since asyncgen ran: run go generate.
@@ -1982,10 +2220,10 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
 			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnAsync(PongTwinAsync(prx, qtx))
-			/*line genbench_async.go:1985:4*/ fallthrough
+			/*line genbench_async.go:2223:4*/ fallthrough
 		case 1: // resumes at genbench.go:223:7
 			/*line genbench.go:223:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1988:4*/ if !ready {
+			/*line genbench_async.go:2226:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1993,48 +2231,48 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:223:2*/ fut.h = r
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1996:4*/ fut.i = 0
-			/*line genbench_async.go:1997:4*/ fallthrough
+			/*line genbench_async.go:2234:4*/ fut.i = 0
+			/*line genbench_async.go:2235:4*/ fallthrough
 		case 2:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2000:5*/ state = 7
+				/*line genbench_async.go:2238:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:2006:4*/ fallthrough
+			/*line genbench_async.go:2244:4*/ fallthrough
 		case 4: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2009:4*/ if !ready {
+			/*line genbench_async.go:2247:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:2015:4*/ fallthrough
+			/*line genbench_async.go:2253:4*/ fallthrough
 		case 5: // resumes at genbench.go:227:7
 			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2018:4*/ if !ready {
+			/*line genbench_async.go:2256:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:2024:4*/ fallthrough
+			/*line genbench_async.go:2262:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:2026:4*/ fut.i++
-			/*line genbench_async.go:2027:4*/ state = 2
+			/*line genbench_async.go:2264:4*/ fut.i++
+			/*line genbench_async.go:2265:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2032:4*/ fut.qrx = nil
+			/*line genbench_async.go:2270:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2037:4*/ if !ready {
+			/*line genbench_async.go:2275:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2044,7 +2282,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2047:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2285:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2059,6 +2297,22 @@ func (fut *pingPongTwinFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where PingPongTwin is suspended; see rt.Tracer.
+func (fut *pingPongTwinFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.PingPongTwin", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 223, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 226, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 227, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 230, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PingPongTwin changed since asyncgen ran: run go generate.
@@ -2099,59 +2353,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2102:4*/ fut.i = 0
-			/*line genbench_async.go:2103:4*/ fallthrough
+			/*line genbench_async.go:2356:4*/ fut.i = 0
+			/*line genbench_async.go:2357:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2106:5*/ state = 10
+				/*line genbench_async.go:2360:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2112:5*/ state = 5
+				/*line genbench_async.go:2366:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2118:4*/ fallthrough
+			/*line genbench_async.go:2372:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2121:4*/ if !ready {
+			/*line genbench_async.go:2375:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2126:4*/ state = 7
+			/*line genbench_async.go:2380:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2130:4*/ fallthrough
+			/*line genbench_async.go:2384:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2133:4*/ if !ready {
+			/*line genbench_async.go:2387:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2138:4*/ fallthrough
+			/*line genbench_async.go:2392:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2141:4*/ fallthrough
+			/*line genbench_async.go:2395:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2144:4*/ if !ready {
+			/*line genbench_async.go:2398:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2151:4*/ fallthrough
+			/*line genbench_async.go:2405:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2153:4*/ fut.i++
-			/*line genbench_async.go:2154:4*/ state = 1
+			/*line genbench_async.go:2407:4*/ fut.i++
+			/*line genbench_async.go:2408:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2159,7 +2413,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2162:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2416:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2178,6 +2432,20 @@ func (fut *selectLoopFuture) Cancel() {
 	}
 	fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 	fut.state = -1
+}
+
+// Trace says where SelectLoop is suspended; see rt.Tracer.
+func (fut *selectLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.SelectLoop", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 245, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 247, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 249, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, SelectLoop changed since asyncgen ran: run go generate.
@@ -2218,59 +2486,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2221:4*/ fut.i = 0
-			/*line genbench_async.go:2222:4*/ fallthrough
+			/*line genbench_async.go:2489:4*/ fut.i = 0
+			/*line genbench_async.go:2490:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2225:5*/ state = 10
+				/*line genbench_async.go:2493:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2231:5*/ state = 5
+				/*line genbench_async.go:2499:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2237:4*/ fallthrough
+			/*line genbench_async.go:2505:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2240:4*/ if !ready {
+			/*line genbench_async.go:2508:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2245:4*/ state = 7
+			/*line genbench_async.go:2513:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2249:4*/ fallthrough
+			/*line genbench_async.go:2517:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2252:4*/ if !ready {
+			/*line genbench_async.go:2520:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2257:4*/ fallthrough
+			/*line genbench_async.go:2525:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2260:4*/ fallthrough
+			/*line genbench_async.go:2528:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2263:4*/ if !ready {
+			/*line genbench_async.go:2531:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2270:4*/ fallthrough
+			/*line genbench_async.go:2538:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2272:4*/ fut.i++
-			/*line genbench_async.go:2273:4*/ state = 1
+			/*line genbench_async.go:2540:4*/ fut.i++
+			/*line genbench_async.go:2541:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2278,7 +2546,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2281:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2549:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2296,6 +2564,20 @@ func (fut *selectLoopTwinFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where SelectLoopTwin is suspended; see rt.Tracer.
+func (fut *selectLoopTwinFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.SelectLoopTwin", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 265, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 267, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 269, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, SelectLoopTwin changed since asyncgen ran: run go generate.

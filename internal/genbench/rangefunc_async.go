@@ -89,6 +89,16 @@ func (fut *rangeYieldsFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where RangeYields is suspended; see rt.Tracer.
+func (fut *rangeYieldsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.RangeYields", File: "github.com/corio-go/corio/internal/genbench/rangefunc.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 28, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, RangeYields changed since asyncgen ran: run go generate.
 var _ func(int) int = RangeYields
 
@@ -134,43 +144,43 @@ func (fut *rangeLoopsFuture) pollStates(cx *rt.Context) (int, bool) {
 		case 0: // RangeLoops starts
 			/*line rangefunc.go:39:2*/ fut.done = 0
 			/*line rangefunc.go:40:2*/ fut.n_2 = fut.n
-			/*line rangefunc_async.go:137:4*/ fut.i = 0
-			/*line rangefunc_async.go:138:4*/ fallthrough
+			/*line rangefunc_async.go:147:4*/ fut.i = 0
+			/*line rangefunc_async.go:148:4*/ fallthrough
 		case 1:
 			/*line rangefunc.go:40:12*/ if !(fut.i < fut.n_2) {
-				/*line rangefunc_async.go:141:5*/ state = 8
+				/*line rangefunc_async.go:151:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line rangefunc.go:41:3*/ fut.it = rt.PullRange1(seqN(1))
-			/*line rangefunc_async.go:147:4*/ fallthrough
+			/*line rangefunc_async.go:157:4*/ fallthrough
 		case 3:
 			/*line rangefunc.go:41:3*/ _, _, ok = fut.it.Next()
 			/*line rangefunc.go:41:13*/ if !(ok) {
-				/*line rangefunc_async.go:151:5*/ state = 6
+				/*line rangefunc_async.go:161:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line rangefunc.go:42:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line rangefunc_async.go:157:4*/ fallthrough
+			/*line rangefunc_async.go:167:4*/ fallthrough
 		case 5: // resumes at rangefunc.go:42:4
 			/*line rangefunc.go:42:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line rangefunc_async.go:160:4*/ if !ready {
+			/*line rangefunc_async.go:170:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line rangefunc.go:43:4*/ fut.done++
-			/*line rangefunc_async.go:166:4*/ state = 3
+			/*line rangefunc_async.go:176:4*/ state = 3
 			continue
 		case 6:
-			/*line rangefunc_async.go:169:4*/ fut.it = nil
-			/*line rangefunc_async.go:170:4*/ fallthrough
+			/*line rangefunc_async.go:179:4*/ fut.it = nil
+			/*line rangefunc_async.go:180:4*/ fallthrough
 		case 7:
-			/*line rangefunc_async.go:172:4*/ fut.i++
-			/*line rangefunc_async.go:173:4*/ state = 1
+			/*line rangefunc_async.go:182:4*/ fut.i++
+			/*line rangefunc_async.go:183:4*/ state = 1
 			continue
 		case 8:
 			{
@@ -178,7 +188,7 @@ func (fut *rangeLoopsFuture) pollStates(cx *rt.Context) (int, bool) {
 				/*line rangefunc.go:46:2*/ return fut.done, true
 			}
 		default:
-			/*line rangefunc_async.go:181:4*/ panic("corio: RangeLoopsAsync future polled after it completed or was cancelled")
+			/*line rangefunc_async.go:191:4*/ panic("corio: RangeLoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -189,6 +199,16 @@ func (fut *rangeLoopsFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where RangeLoops is suspended; see rt.Tracer.
+func (fut *rangeLoopsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.RangeLoops", File: "github.com/corio-go/corio/internal/genbench/rangefunc.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 42, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, RangeLoops changed since asyncgen ran: run go generate.
@@ -237,36 +257,36 @@ func (fut *idleInRangeFuture) pollStates(cx *rt.Context) (int, bool) {
 		case 0: // IdleInRange starts
 			/*line rangefunc.go:54:2*/ fut.total = fut.id
 			/*line rangefunc.go:55:2*/ fut.it = rt.PullRange1(seqN(1))
-			/*line rangefunc_async.go:240:4*/ fallthrough
+			/*line rangefunc_async.go:260:4*/ fallthrough
 		case 1:
 			/*line rangefunc.go:55:2*/ k, _, ok = fut.it.Next()
 			/*line rangefunc.go:55:17*/ if !(ok) {
-				/*line rangefunc_async.go:244:5*/ state = 4
+				/*line rangefunc_async.go:264:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line rangefunc_async.go:249:4*/ fut.i = k
+			/*line rangefunc_async.go:269:4*/ fut.i = k
 			/*line rangefunc.go:56:3*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line rangefunc_async.go:251:4*/ fallthrough
+			/*line rangefunc_async.go:271:4*/ fallthrough
 		case 3: // resumes at rangefunc.go:56:3
 			/*line rangefunc.go:56:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line rangefunc_async.go:254:4*/ if !ready {
+			/*line rangefunc_async.go:274:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line rangefunc.go:57:3*/ fut.total += fut.i
-			/*line rangefunc_async.go:260:4*/ state = 1
+			/*line rangefunc_async.go:280:4*/ state = 1
 			continue
 		case 4:
-			/*line rangefunc_async.go:263:4*/ fut.it = nil
+			/*line rangefunc_async.go:283:4*/ fut.it = nil
 			{
 				/*line rangefunc.go:59:2*/ fut.state = -1
 				/*line rangefunc.go:59:2*/ return fut.total, true
 			}
 		default:
-			/*line rangefunc_async.go:269:4*/ panic("corio: IdleInRangeAsync future polled after it completed or was cancelled")
+			/*line rangefunc_async.go:289:4*/ panic("corio: IdleInRangeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -280,6 +300,16 @@ func (fut *idleInRangeFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where IdleInRange is suspended; see rt.Tracer.
+func (fut *idleInRangeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "genbench.IdleInRange", File: "github.com/corio-go/corio/internal/genbench/rangefunc.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 56, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, IdleInRange changed since asyncgen ran: run go generate.

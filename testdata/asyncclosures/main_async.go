@@ -73,6 +73,16 @@ func (fut *stepFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Step is suspended; see rt.Tracer.
+func (fut *stepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Step", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 15, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Step changed since asyncgen ran: run go generate.
 var _ func() = Step
 
@@ -104,10 +114,10 @@ func (fut *squareFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Square starts
 			/*line main.go:19:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:107:4*/ fallthrough
+			/*line main_async.go:117:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
 			/*line main.go:19:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:110:4*/ if !ready {
+			/*line main_async.go:120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,10 +127,10 @@ func (fut *squareFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:20:2*/ return fut.i * fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:120:4*/ fut.state = -1
+			/*line main_async.go:130:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:123:4*/ panic("corio: SquareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:133:4*/ panic("corio: SquareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -140,6 +150,16 @@ func (fut *squareFuture) PollFrame(cx *rt.Context) bool {
 func (fut *squareFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Square is suspended; see rt.Tracer.
+func (fut *squareFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Square", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 19, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Square changed since asyncgen ran: run go generate.
@@ -198,25 +218,25 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:30:7*/ fut.aw0 = rt.SpawnAsync(newTreeFunc1Future(fut.n))
-			/*line main_async.go:201:4*/ fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 1: // resumes at main.go:30:7
 			/*line main.go:30:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:204:4*/ if !ready {
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:30:2*/ fut.h = r_2
 			/*line main.go:31:7*/ fut.aw0 = newTreeFuture(cx, fut.n-1)
-			/*line main_async.go:211:4*/ fresh = true
+			/*line main_async.go:231:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:31:7
-			/*line main_async.go:214:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:234:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:7*/ r_3, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:216:4*/ if driven {
+			/*line main_async.go:236:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:219:4*/ if !ready {
+			/*line main_async.go:239:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -224,11 +244,11 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			/*line main.go:31:2*/ fut.r = r_3
 			/*line main.go:32:10*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:227:4*/ fut.h = nil
+			/*line main_async.go:247:4*/ fut.h = nil
 			fallthrough
 		case 3: // resumes at main.go:32:10
 			/*line main.go:32:10*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -239,10 +259,10 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return v + fut.r + fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:242:4*/ fut.state = -1
+			/*line main_async.go:262:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:245:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:265:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -267,6 +287,20 @@ func (fut *treeFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Tree is suspended; see rt.Tracer.
+func (fut *treeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Tree", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 30, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 31, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 32, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Tree changed since asyncgen ran: run go generate.
@@ -297,16 +331,16 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Tree.func1 starts
 			/*line main.go:30:45*/ fut.c_tree = initTreeFuture(fut.n - 1)
-			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:30:45
-			/*line main_async.go:304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:45*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:306:4*/ if driven {
+			/*line main_async.go:340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:309:4*/ if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -317,7 +351,7 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:30:38*/ return r, true
 			}
 		default:
-			/*line main_async.go:320:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:354:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -330,6 +364,16 @@ func (fut *treeFunc1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Tree.func1 is suspended; see rt.Tracer.
+func (fut *treeFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Tree.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 30, fut.aw0
+	}
+	return t
 }
 
 // fetchFuture is the state machine of Fetch (main.go:39).
@@ -360,10 +404,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Fetch starts
 			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:363:4*/ fallthrough
+			/*line main_async.go:407:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
 			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:366:4*/ if !ready {
+			/*line main_async.go:410:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -379,10 +423,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:44:2*/ return rt.Tuple2[int, error]{V0: len(fut.u), V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:382:4*/ fut.state = -1
+			/*line main_async.go:426:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:385:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:429:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -402,6 +446,16 @@ func (fut *fetchFuture) PollFrame(cx *rt.Context) bool {
 func (fut *fetchFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Fetch is suspended; see rt.Tracer.
+func (fut *fetchFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Fetch", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Fetch changed since asyncgen ran: run go generate.
@@ -444,68 +498,68 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Crawl starts
 			/*line main.go:51:2*/ fut.hs = nil
 			/*line main.go:52:2*/ fut.i = 0
-			/*line main_async.go:447:4*/ fallthrough
+			/*line main_async.go:501:4*/ fallthrough
 		case 1:
 			/*line main.go:52:20*/ if !(fut.i < len(fut.urls)) {
-				/*line main_async.go:450:5*/ state = 5
+				/*line main_async.go:504:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:455:4*/ u = fut.urls[fut.i]
+			/*line main_async.go:509:4*/ u = fut.urls[fut.i]
 			/*line main.go:53:19*/ fut.aw0 = rt.SpawnAsync(newCrawlFunc1Future(u))
-			/*line main_async.go:457:4*/ fallthrough
+			/*line main_async.go:511:4*/ fallthrough
 		case 3: // resumes at main.go:53:19
 			/*line main.go:53:19*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:460:4*/ if !ready {
+			/*line main_async.go:514:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:53:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:466:4*/ fallthrough
+			/*line main_async.go:520:4*/ fallthrough
 		case 4:
-			/*line main_async.go:468:4*/ fut.i++
-			/*line main_async.go:469:4*/ state = 1
+			/*line main_async.go:522:4*/ fut.i++
+			/*line main_async.go:523:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:61:2*/ fut.total = new(int)
-			/*line main_async.go:473:4*/ (*fut.total) = 0
+			/*line main_async.go:527:4*/ (*fut.total) = 0
 			/*line main.go:62:2*/ fut.i = 0
-			/*line main_async.go:475:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 6:
 			/*line main.go:62:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:478:5*/ state = 10
+				/*line main_async.go:532:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:483:4*/ h = fut.hs[fut.i]
+			/*line main_async.go:537:4*/ h = fut.hs[fut.i]
 			/*line main.go:63:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:485:4*/ fut.urls = nil
+			/*line main_async.go:539:4*/ fut.urls = nil
 			fallthrough
 		case 8: // resumes at main.go:63:11
 			/*line main.go:63:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:489:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ n_2, _ = r_2.V0, r_2.V1
 			/*line main.go:64:3*/ (*fut.total) += n_2
-			/*line main_async.go:496:4*/ fallthrough
+			/*line main_async.go:550:4*/ fallthrough
 		case 9:
-			/*line main_async.go:498:4*/ fut.i++
-			/*line main_async.go:499:4*/ state = 6
+			/*line main_async.go:552:4*/ fut.i++
+			/*line main_async.go:553:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:66:2*/ fut.aw0 = rt.AwaitAsync(newCrawlFunc2Future(fut.total))
-			/*line main_async.go:503:4*/ fut.urls = nil
+			/*line main_async.go:557:4*/ fut.urls = nil
 			fut.hs = nil
 			fallthrough
 		case 11: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:508:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -515,10 +569,10 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:70:2*/ return (*fut.total), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:518:4*/ fut.state = -1
+			/*line main_async.go:572:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:521:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
+			/*line main_async.go:575:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -543,6 +597,20 @@ func (fut *crawlFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Crawl is suspended; see rt.Tracer.
+func (fut *crawlFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Crawl", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 53, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 66, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Crawl changed since asyncgen ran: run go generate.
@@ -575,17 +643,17 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Crawl.func1 starts
 			/*line main.go:54:14*/ fut.c_fetch = initFetchFuture(fut.u)
-			/*line main_async.go:578:4*/ fut.aw0 = &fut.c_fetch
+			/*line main_async.go:646:4*/ fut.aw0 = &fut.c_fetch
 			fresh = true
 			fut.u = ""
 			fallthrough
 		case 1: // resumes at main.go:54:14
-			/*line main_async.go:583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:585:4*/ if driven {
+			/*line main_async.go:653:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:588:4*/ if !ready {
+			/*line main_async.go:656:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -603,7 +671,7 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:4*/ return n, true
 			}
 		default:
-			/*line main_async.go:606:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:674:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -616,6 +684,16 @@ func (fut *crawlFunc1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Crawl.func1 is suspended; see rt.Tracer.
+func (fut *crawlFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Crawl.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 54, fut.aw0
+	}
+	return t
 }
 
 // crawlFunc2Future is the state machine of Crawl.func2 (main.go:66).
@@ -640,21 +718,21 @@ func (fut *crawlFunc2Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Crawl.func2 starts
 			/*line main.go:67:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:643:4*/ fallthrough
+			/*line main_async.go:721:4*/ fallthrough
 		case 1: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:646:4*/ if !ready {
+			/*line main_async.go:724:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:68:3*/ (*fut.total)++
 			{
-				/*line main_async.go:653:5*/ fut.state = -1
+				/*line main_async.go:731:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:657:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:735:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -668,6 +746,16 @@ func (fut *crawlFunc2Future) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where Crawl.func2 is suspended; see rt.Tracer.
+func (fut *crawlFunc2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Crawl.func2", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 67, &fut.av0
+	}
+	return t
 }
 
 // changesFuture is the state machine of Changes (main.go:82).
@@ -728,22 +816,22 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ fc = newChangesFunc1Future(cnt)
 			/*line main.go:85:2*/ (*cnt).inc()
 			/*line main.go:86:2*/ arr = new([3]int)
-			/*line main_async.go:731:4*/ (*arr) = [3]int{}
+			/*line main_async.go:819:4*/ (*arr) = [3]int{}
 			/*line main.go:87:2*/ fut.fa = newChangesFunc2Future(arr)
 			/*line main.go:88:2*/ (*arr)[1] = 9
 			/*line main.go:89:2*/ st = new(struct {
 				a int
 				b int
 			})
-			/*line main_async.go:738:4*/ (*st) = struct{ a, b int }{1, 2}
+			/*line main_async.go:826:4*/ (*st) = struct{ a, b int }{1, 2}
 			/*line main.go:90:2*/ fut.fs = newChangesFunc3Future(st)
 			/*line main.go:91:2*/ (*st).b = 20
 			/*line main.go:92:2*/ a = new(int)
-			/*line main_async.go:742:4*/ (*a), b = 1, 2
+			/*line main_async.go:830:4*/ (*a), b = 1, 2
 			/*line main.go:93:2*/ fut.fr = newChangesFunc4Future(a, b)
 			/*line main.go:94:2*/ (*a), fut.c = 3, 4
 			/*line main.go:95:2*/ k = new(int)
-			/*line main_async.go:746:4*/ (*k) = 0
+			/*line main_async.go:834:4*/ (*k) = 0
 			/*line main.go:96:2*/ fut.fk = newChangesFunc5Future(k)
 			/*line main.go:97:2*/ for (*k) = range 5 {
 			}
@@ -755,95 +843,95 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:104:2*/ same = 11
 			/*line main.go:105:2*/ fut.fn = newChangesFunc8Future(same)
 			/*line main.go:106:25*/ fut.aw0 = rt.AwaitAsync(fc)
-			/*line main_async.go:758:4*/ fut.p = nil
+			/*line main_async.go:846:4*/ fut.p = nil
 			fallthrough
 		case 1: // resumes at main.go:106:25
 			/*line main.go:106:25*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:762:4*/ if !ready {
+			/*line main_async.go:850:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:39*/ fut.aw0 = rt.AwaitAsync(fut.fa)
-			/*line main_async.go:768:4*/ fut.fa = nil
+			/*line main_async.go:856:4*/ fut.fa = nil
 			fallthrough
 		case 2: // resumes at main.go:106:39
 			/*line main.go:106:39*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:772:4*/ if !ready {
+			/*line main_async.go:860:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:53*/ fut.aw0 = rt.AwaitAsync(fut.fs)
-			/*line main_async.go:778:4*/ fut.fs = nil
+			/*line main_async.go:866:4*/ fut.fs = nil
 			fallthrough
 		case 3: // resumes at main.go:106:53
 			/*line main.go:106:53*/ fut.r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:782:4*/ if !ready {
+			/*line main_async.go:870:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:67*/ fut.aw0 = rt.AwaitAsync(fut.fr)
-			/*line main_async.go:788:4*/ fut.fr = nil
+			/*line main_async.go:876:4*/ fut.fr = nil
 			fallthrough
 		case 4: // resumes at main.go:106:67
 			/*line main.go:106:67*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:792:4*/ if !ready {
+			/*line main_async.go:880:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:84*/ fut.aw0 = rt.AwaitAsync(fut.fk)
-			/*line main_async.go:798:4*/ fut.fk = nil
+			/*line main_async.go:886:4*/ fut.fk = nil
 			fallthrough
 		case 5: // resumes at main.go:106:84
 			/*line main.go:106:84*/ fut.r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:802:4*/ if !ready {
+			/*line main_async.go:890:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:98*/ fut.aw0 = rt.AwaitAsync(fut.fp)
-			/*line main_async.go:808:4*/ fut.fp = nil
+			/*line main_async.go:896:4*/ fut.fp = nil
 			fallthrough
 		case 6: // resumes at main.go:106:98
 			/*line main.go:106:98*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:812:4*/ if !ready {
+			/*line main_async.go:900:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:112*/ fut.aw0 = rt.AwaitAsync(fut.fl)
-			/*line main_async.go:818:4*/ fut.fl = nil
+			/*line main_async.go:906:4*/ fut.fl = nil
 			fallthrough
 		case 7: // resumes at main.go:106:112
 			/*line main.go:106:112*/ fut.r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:822:4*/ if !ready {
+			/*line main_async.go:910:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:126*/ fut.aw0 = rt.AwaitAsync(fut.fn)
-			/*line main_async.go:828:4*/ fut.fn = nil
+			/*line main_async.go:916:4*/ fut.fn = nil
 			fallthrough
 		case 8: // resumes at main.go:106:126
 			/*line main.go:106:126*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:832:4*/ if !ready {
+			/*line main_async.go:920:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:2*/ fmt.Println("changes", fut.r, fut.r_2, fut.r_3, fut.r_4, fut.c, fut.r_5, fut.r_6, fut.r_7, r_8)
 			{
-				/*line main_async.go:839:5*/ fut.state = -1
+				/*line main_async.go:927:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:843:4*/ fut.state = -1
+			/*line main_async.go:931:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:846:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:934:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -865,6 +953,30 @@ func (fut *changesFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Changes is suspended; see rt.Tracer.
+func (fut *changesFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 106, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Changes changed since asyncgen ran: run go generate.
@@ -893,7 +1005,7 @@ func (fut *changesFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:84:30*/ return (*fut.cnt).n, true
 			}
 		default:
-			/*line main_async.go:896:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1008:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -902,6 +1014,12 @@ func (fut *changesFunc1Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc1Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func1 is suspended; see rt.Tracer.
+func (fut *changesFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc2Future is the state machine of Changes.func2 (main.go:87).
@@ -928,16 +1046,16 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func2 starts
 			/*line main.go:87:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:931:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1049:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:87:30
-			/*line main_async.go:935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:937:4*/ if driven {
+			/*line main_async.go:1055:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:940:4*/ if !ready {
+			/*line main_async.go:1058:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -948,7 +1066,7 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:87:38*/ return (*fut.arr)[1], true
 			}
 		default:
-			/*line main_async.go:951:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:1069:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -961,6 +1079,16 @@ func (fut *changesFunc2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Changes.func2 is suspended; see rt.Tracer.
+func (fut *changesFunc2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func2", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 87, fut.aw0
+	}
+	return t
 }
 
 // changesFunc3Future is the state machine of Changes.func3 (main.go:90).
@@ -992,7 +1120,7 @@ func (fut *changesFunc3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:90:30*/ return (*fut.st).b, true
 			}
 		default:
-			/*line main_async.go:995:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:1123:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1001,6 +1129,12 @@ func (fut *changesFunc3Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc3Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func3 is suspended; see rt.Tracer.
+func (fut *changesFunc3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func3", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc4Future is the state machine of Changes.func4 (main.go:93).
@@ -1027,7 +1161,7 @@ func (fut *changesFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:93:30*/ return (*fut.a) + fut.b, true
 			}
 		default:
-			/*line main_async.go:1030:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:1164:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1036,6 +1170,12 @@ func (fut *changesFunc4Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc4Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func4 is suspended; see rt.Tracer.
+func (fut *changesFunc4Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func4", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc5Future is the state machine of Changes.func5 (main.go:96).
@@ -1061,7 +1201,7 @@ func (fut *changesFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:96:30*/ return (*fut.k), true
 			}
 		default:
-			/*line main_async.go:1064:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:1204:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1070,6 +1210,12 @@ func (fut *changesFunc5Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc5Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func5 is suspended; see rt.Tracer.
+func (fut *changesFunc5Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func5", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc6Future is the state machine of Changes.func6 (main.go:99).
@@ -1095,7 +1241,7 @@ func (fut *changesFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:99:30*/ return (*fut.p), true
 			}
 		default:
-			/*line main_async.go:1098:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:1244:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1104,6 +1250,12 @@ func (fut *changesFunc6Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc6Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func6 is suspended; see rt.Tracer.
+func (fut *changesFunc6Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func6", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc7Future is the state machine of Changes.func7 (main.go:102).
@@ -1129,7 +1281,7 @@ func (fut *changesFunc7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:102:30*/ return (*fut.arr)[2], true
 			}
 		default:
-			/*line main_async.go:1132:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:1284:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1138,6 +1290,12 @@ func (fut *changesFunc7Future) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *changesFunc7Future) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where Changes.func7 is suspended; see rt.Tracer.
+func (fut *changesFunc7Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func7", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	return t
 }
 
 // changesFunc8Future is the state machine of Changes.func8 (main.go:105).
@@ -1164,16 +1322,16 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func8 starts
 			/*line main.go:105:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1167:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1325:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:30
-			/*line main_async.go:1171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1329:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1173:4*/ if driven {
+			/*line main_async.go:1331:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1176:4*/ if !ready {
+			/*line main_async.go:1334:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1184,7 +1342,7 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:105:38*/ return fut.same, true
 			}
 		default:
-			/*line main_async.go:1187:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:1345:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1197,6 +1355,16 @@ func (fut *changesFunc8Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Changes.func8 is suspended; see rt.Tracer.
+func (fut *changesFunc8Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Changes.func8", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 105, fut.aw0
+	}
+	return t
 }
 
 // counterBumpFuture is the state machine of counter.Bump (main.go:112).
@@ -1224,11 +1392,11 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump starts
 			/*line main.go:113:9*/ fut.aw0 = rt.AwaitAsync(newCounterBumpFunc1Future(fut.c, fut.by))
-			/*line main_async.go:1227:4*/ fut.c = nil
+			/*line main_async.go:1395:4*/ fut.c = nil
 			fallthrough
 		case 1: // resumes at main.go:113:9
 			/*line main.go:113:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1231:4*/ if !ready {
+			/*line main_async.go:1399:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1238,10 +1406,10 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:113:2*/ return r + (*fut.by), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1241:4*/ fut.state = -1
+			/*line main_async.go:1409:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1244:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1412:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1264,6 +1432,16 @@ func (fut *counterBumpFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where counter.Bump is suspended; see rt.Tracer.
+func (fut *counterBumpFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*counter).Bump", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 113, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, counter.Bump changed since asyncgen ran: run go generate.
@@ -1294,16 +1472,16 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump.func1 starts
 			/*line main.go:114:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1297:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1475:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:114:3
-			/*line main_async.go:1301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1479:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1303:4*/ if driven {
+			/*line main_async.go:1481:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1306:4*/ if !ready {
+			/*line main_async.go:1484:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1316,7 +1494,7 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:117:3*/ return fut.c.n, true
 			}
 		default:
-			/*line main_async.go:1319:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1497:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1329,6 +1507,16 @@ func (fut *counterBumpFunc1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where counter.Bump.func1 is suspended; see rt.Tracer.
+func (fut *counterBumpFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*counter).Bump.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 114, fut.aw0
+	}
+	return t
 }
 
 // namedFuture is the state machine of Named (main.go:124).
@@ -1359,13 +1547,13 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1362:4*/ fut.res = new(int)
+			/*line main_async.go:1550:4*/ fut.res = new(int)
 			/*line main.go:125:2*/ (*fut.res) = fut.k
 			/*line main.go:126:2*/ fut.aw0 = rt.AwaitAsync(newNamedFunc1Future(fut.res))
-			/*line main_async.go:1365:4*/ fallthrough
+			/*line main_async.go:1553:4*/ fallthrough
 		case 1: // resumes at main.go:126:2
 			/*line main.go:126:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1368:4*/ if !ready {
+			/*line main_async.go:1556:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1375,10 +1563,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:130:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1378:4*/ fut.state = -1
+			/*line main_async.go:1566:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1381:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1569:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1401,6 +1589,16 @@ func (fut *namedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Named is suspended; see rt.Tracer.
+func (fut *namedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Named", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 126, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Named changed since asyncgen ran: run go generate.
@@ -1430,16 +1628,16 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Named.func1 starts
 			/*line main.go:127:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1433:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1631:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:3
-			/*line main_async.go:1437:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1635:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1439:4*/ if driven {
+			/*line main_async.go:1637:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1442:4*/ if !ready {
+			/*line main_async.go:1640:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1447,11 +1645,11 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:128:3*/ (*fut.res) *= 3
 			{
-				/*line main_async.go:1450:5*/ fut.state = -1
+				/*line main_async.go:1648:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1454:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1652:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1464,6 +1662,16 @@ func (fut *namedFunc1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Named.func1 is suspended; see rt.Tracer.
+func (fut *namedFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Named.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 127, fut.aw0
+	}
+	return t
 }
 
 // mainFuture is the state machine of Main (main.go:134).
@@ -1555,12 +1763,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:136:2*/ fut.x = new(int)
-			/*line main_async.go:1558:4*/ (*fut.x) = 1
+			/*line main_async.go:1766:4*/ (*fut.x) = 1
 			/*line main.go:137:7*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:1560:4*/ fallthrough
+			/*line main_async.go:1768:4*/ fallthrough
 		case 1: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1563:4*/ if !ready {
+			/*line main_async.go:1771:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1569,21 +1777,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ (*fut.x)++
 			/*line main.go:144:2*/ fmt.Println("await", v, (*fut.x))
 			/*line main.go:147:2*/ fut.y = new(int)
-			/*line main_async.go:1572:4*/ (*fut.y) = 1
+			/*line main_async.go:1780:4*/ (*fut.y) = 1
 			/*line main.go:148:2*/ fy = newMainFunc2Future(fut.y)
 			/*line main.go:152:2*/ (*fut.y) = 5
 			/*line main.go:153:30*/ fut.aw0 = rt.AwaitAsync(fy)
-			/*line main_async.go:1576:4*/ fallthrough
+			/*line main_async.go:1784:4*/ fallthrough
 		case 2: // resumes at main.go:153:30
 			/*line main.go:153:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1579:4*/ if !ready {
+			/*line main_async.go:1787:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:153:2*/ fmt.Println("by reference", r_2, (*fut.y))
 			/*line main.go:156:2*/ fut.z = new(int)
-			/*line main_async.go:1586:4*/ (*fut.z) = 0
+			/*line main_async.go:1794:4*/ (*fut.z) = 0
 			/*line main.go:157:2*/ fut.inc = func(z_p *int) func() {
 				return func() {
 					/*line main.go:157:18*/ (*z_p)++
@@ -1591,10 +1799,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.z)
 			/*line main.go:158:2*/ fut.inc()
 			/*line main.go:159:2*/ fut.aw0 = rt.AwaitAsync(newMainFunc3Future(fut.inc, fut.z))
-			/*line main_async.go:1594:4*/ fallthrough
+			/*line main_async.go:1802:4*/ fallthrough
 		case 3: // resumes at main.go:159:2
 			/*line main.go:159:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1597:4*/ if !ready {
+			/*line main_async.go:1805:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1602,22 +1810,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ take(&fut.inc)()
 			/*line main.go:166:2*/ fmt.Println("shared", (*fut.z))
 			/*line main.go:169:2*/ fut.z = new(int)
-			/*line main_async.go:1605:4*/ (*fut.z) = 2
+			/*line main_async.go:1813:4*/ (*fut.z) = 2
 			/*line main.go:170:7*/ fut.aw0 = rt.SpawnAsync(newMainFunc4Future(fut.z))
-			/*line main_async.go:1607:4*/ fallthrough
+			/*line main_async.go:1815:4*/ fallthrough
 		case 4: // resumes at main.go:170:7
 			/*line main.go:170:7*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1610:4*/ if !ready {
+			/*line main_async.go:1818:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:170:2*/ h = r_3
 			/*line main.go:175:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:1617:4*/ fallthrough
+			/*line main_async.go:1825:4*/ fallthrough
 		case 5: // resumes at main.go:175:13
 			/*line main.go:175:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1620:4*/ if !ready {
+			/*line main_async.go:1828:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1628,49 +1836,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:180:2*/ fut.res = make([]int, 4)
 			/*line main.go:181:2*/ fut.hs = nil
 			/*line main.go:182:2*/ fut.n_4 = 4
-			/*line main_async.go:1631:4*/ fut.i = 0
-			/*line main_async.go:1632:4*/ fallthrough
+			/*line main_async.go:1839:4*/ fut.i = 0
+			/*line main_async.go:1840:4*/ fallthrough
 		case 6:
 			/*line main.go:182:17*/ if !(fut.i < fut.n_4) {
-				/*line main_async.go:1635:5*/ state = 10
+				/*line main_async.go:1843:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:183:19*/ fut.aw0 = rt.SpawnAsync(newMainFunc5Future(fut.i, fut.res))
-			/*line main_async.go:1641:4*/ fut.z = nil
+			/*line main_async.go:1849:4*/ fut.z = nil
 			fallthrough
 		case 8: // resumes at main.go:183:19
 			/*line main.go:183:19*/ r_5, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1645:4*/ if !ready {
+			/*line main_async.go:1853:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:183:3*/ fut.hs = append(take(&fut.hs), r_5)
-			/*line main_async.go:1651:4*/ fallthrough
+			/*line main_async.go:1859:4*/ fallthrough
 		case 9:
-			/*line main_async.go:1653:4*/ fut.i++
-			/*line main_async.go:1654:4*/ state = 6
+			/*line main_async.go:1861:4*/ fut.i++
+			/*line main_async.go:1862:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:189:2*/ fut.i = 0
 			/*line main.go:190:2*/ fut.n_4 = 0
-			/*line main_async.go:1659:4*/ fallthrough
+			/*line main_async.go:1867:4*/ fallthrough
 		case 11:
 			/*line main.go:190:20*/ if !(fut.n_4 < len(fut.hs)) {
-				/*line main_async.go:1662:5*/ state = 15
+				/*line main_async.go:1870:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:1667:4*/ h_2 = fut.hs[fut.n_4]
+			/*line main_async.go:1875:4*/ h_2 = fut.hs[fut.n_4]
 			/*line main.go:191:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:1669:4*/ fut.z = nil
+			/*line main_async.go:1877:4*/ fut.z = nil
 			fallthrough
 		case 13: // resumes at main.go:191:13
 			/*line main.go:191:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1673:4*/ if !ready {
+			/*line main_async.go:1881:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -1680,10 +1888,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:193:4*/ fmt.Println("join error", err_2)
 			}
 			/*line main.go:195:3*/ fut.i += v_2
-			/*line main_async.go:1683:4*/ fallthrough
+			/*line main_async.go:1891:4*/ fallthrough
 		case 14:
-			/*line main_async.go:1685:4*/ fut.n_4++
-			/*line main_async.go:1686:4*/ state = 11
+			/*line main_async.go:1893:4*/ fut.n_4++
+			/*line main_async.go:1894:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:197:2*/ fmt.Println("loop", fut.i, take(&fut.res))
@@ -1692,73 +1900,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:202:3*/ fut.fs = append(fut.fs, newMainFunc6Future(&i_2))
 			}
 			/*line main.go:207:2*/ fut.i = 0
-			/*line main_async.go:1695:4*/ fallthrough
+			/*line main_async.go:1903:4*/ fallthrough
 		case 16:
 			/*line main.go:207:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:1698:5*/ state = 20
+				/*line main_async.go:1906:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:1703:4*/ f = fut.fs[fut.i]
+			/*line main_async.go:1911:4*/ f = fut.fs[fut.i]
 			/*line main.go:208:18*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:1705:4*/ fut.z = nil
+			/*line main_async.go:1913:4*/ fut.z = nil
 			fut.hs = nil
 			fallthrough
 		case 18: // resumes at main.go:208:18
 			/*line main.go:208:18*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1710:4*/ if !ready {
+			/*line main_async.go:1918:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:208:3*/ fmt.Print(" ", r_7)
-			/*line main_async.go:1716:4*/ fallthrough
+			/*line main_async.go:1924:4*/ fallthrough
 		case 19:
-			/*line main_async.go:1718:4*/ fut.i++
-			/*line main_async.go:1719:4*/ state = 16
+			/*line main_async.go:1926:4*/ fut.i++
+			/*line main_async.go:1927:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:210:2*/ fmt.Println(" plain loop")
 			/*line main.go:214:6*/ fut.z = new(int)
-			/*line main_async.go:1724:4*/ (*fut.z) = 0
-			/*line main_async.go:1725:4*/ fallthrough
+			/*line main_async.go:1932:4*/ (*fut.z) = 0
+			/*line main_async.go:1933:4*/ fallthrough
 		case 21:
 			/*line main.go:214:14*/ if !((*fut.z) < 6) {
-				/*line main_async.go:1728:5*/ state = 25
+				/*line main_async.go:1936:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:215:3*/ fut.aw0 = rt.AwaitAsync(newMainFunc7Future(fut.z))
-			/*line main_async.go:1734:4*/ fut.hs = nil
+			/*line main_async.go:1942:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 23: // resumes at main.go:215:3
 			/*line main.go:215:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1739:4*/ if !ready {
+			/*line main_async.go:1947:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:219:3*/ fmt.Print(" ", (*fut.z))
-			/*line main_async.go:1745:4*/ fallthrough
+			/*line main_async.go:1953:4*/ fallthrough
 		case 24:
-			/*line main_async.go:1747:4*/ fut.z = new(*fut.z)
+			/*line main_async.go:1955:4*/ fut.z = new(*fut.z)
 			/*line main.go:214:21*/ (*fut.z)++
-			/*line main_async.go:1749:4*/ state = 21
+			/*line main_async.go:1957:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:221:2*/ fmt.Println(" three-clause")
 			/*line main.go:224:2*/ fut.z = new(int)
-			/*line main_async.go:1754:4*/ (*fut.z) = 1
+			/*line main_async.go:1962:4*/ (*fut.z) = 1
 			/*line main.go:225:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc8Future(fut.z))
-			/*line main_async.go:1756:4*/ fut.hs = nil
+			/*line main_async.go:1964:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 26: // resumes at main.go:225:8
 			/*line main.go:225:8*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1761:4*/ if !ready {
+			/*line main_async.go:1969:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1766,11 +1974,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:225:2*/ nv = r_8
 			/*line main.go:236:2*/ fmt.Println("nested", nv, (*fut.z))
 			/*line main.go:239:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc9Future())
-			/*line main_async.go:1769:4*/ fut.z = nil
+			/*line main_async.go:1977:4*/ fut.z = nil
 			fallthrough
 		case 27: // resumes at main.go:239:8
 			/*line main.go:239:8*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:1773:4*/ if !ready {
+			/*line main_async.go:1981:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -1778,16 +1986,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:239:2*/ tv = r_9
 			/*line main.go:243:2*/ fmt.Println("tuple", tv.V0, tv.V1)
 			/*line main.go:244:23*/ fut.c_named = initNamedFuture(4)
-			/*line main_async.go:1781:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1989:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:244:23
-			/*line main_async.go:1785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1993:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:244:23*/ r_10, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1787:4*/ if driven {
+			/*line main_async.go:1995:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1790:4*/ if !ready {
+			/*line main_async.go:1998:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1796,40 +2004,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:244:2*/ fmt.Println("named", r_10)
 			/*line main.go:247:2*/ fut.c = &counter{n: 1}
 			/*line main.go:248:24*/ fut.aw0 = fut.c.BumpAsync(5).(*counterBumpFuture)
-			/*line main_async.go:1799:4*/ fresh = true
+			/*line main_async.go:2007:4*/ fresh = true
 			fallthrough
 		case 29: // resumes at main.go:248:24
-			/*line main_async.go:1802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2010:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:24*/ fut.i, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1804:4*/ if driven {
+			/*line main_async.go:2012:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1807:4*/ if !ready {
+			/*line main_async.go:2015:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:35*/ fut.aw0 = fut.c.BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:1813:4*/ fresh = true
+			/*line main_async.go:2021:4*/ fresh = true
 			fallthrough
 		case 30: // resumes at main.go:248:35
-			/*line main_async.go:1816:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2024:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:35*/ r_12, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1818:4*/ if driven {
+			/*line main_async.go:2026:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1821:4*/ if !ready {
+			/*line main_async.go:2029:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:2*/ fmt.Println("method", fut.i, r_12, take(&fut.c).n)
 			/*line main.go:251:10*/ fut.aw0 = rt.Join2Async(newMainFunc10Future(), newMainFunc11Future(fut.x, fut.y))
-			/*line main_async.go:1828:4*/ fut.y = nil
+			/*line main_async.go:2036:4*/ fut.y = nil
 			fallthrough
 		case 31: // resumes at main.go:251:10
 			/*line main.go:251:10*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:1832:4*/ if !ready {
+			/*line main_async.go:2040:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -1837,20 +2045,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:251:2*/ a, b = r_13.V0, r_13.V1
 			/*line main.go:255:2*/ fmt.Println("join2", a, b)
 			/*line main.go:258:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc12Future(fut.x))
-			/*line main_async.go:1840:4*/ fallthrough
+			/*line main_async.go:2048:4*/ fallthrough
 		case 32: // resumes at main.go:258:8
 			/*line main.go:258:8*/ r_14, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1843:4*/ if !ready {
+			/*line main_async.go:2051:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:258:2*/ hp = r_14
 			/*line main.go:265:11*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:1850:4*/ fallthrough
+			/*line main_async.go:2058:4*/ fallthrough
 		case 33: // resumes at main.go:265:11
 			/*line main.go:265:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1853:4*/ if !ready {
+			/*line main_async.go:2061:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1861,62 +2069,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:271:2*/ fut.words = []string{"a", "bb", "ccc"}
 			/*line main.go:272:2*/ fut.ws = nil
 			/*line main.go:273:2*/ fut.i = 0
-			/*line main_async.go:1864:4*/ fallthrough
+			/*line main_async.go:2072:4*/ fallthrough
 		case 34:
 			/*line main.go:273:20*/ if !(fut.i < len(fut.words)) {
-				/*line main_async.go:1867:5*/ state = 38
+				/*line main_async.go:2075:5*/ state = 38
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:1872:4*/ w_2 = fut.words[fut.i]
+			/*line main_async.go:2080:4*/ w_2 = fut.words[fut.i]
 			/*line main.go:274:3*/ fut.ws = append(take(&fut.ws), newMainFunc13Future(fut.i, w_2))
 			/*line main.go:278:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1875:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2083:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:278:3
-			/*line main_async.go:1879:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:3*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:1881:4*/ if driven {
+			/*line main_async.go:2089:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:1884:4*/ if !ready {
+			/*line main_async.go:2092:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:1890:4*/ fallthrough
+			/*line main_async.go:2098:4*/ fallthrough
 		case 37:
 			/*line main.go:278:3*/ fut.i++
-			/*line main_async.go:1893:4*/ state = 34
+			/*line main_async.go:2101:4*/ state = 34
 			continue
 		case 38:
 			/*line main.go:280:2*/ fut.i = 0
-			/*line main_async.go:1897:4*/ fallthrough
+			/*line main_async.go:2105:4*/ fallthrough
 		case 39:
 			/*line main.go:280:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:1900:5*/ state = 43
+				/*line main_async.go:2108:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:1905:4*/ f_2 = fut.ws[fut.i]
+			/*line main_async.go:2113:4*/ f_2 = fut.ws[fut.i]
 			/*line main.go:281:18*/ fut.aw0 = rt.AwaitAsync(f_2)
-			/*line main_async.go:1907:4*/ fallthrough
+			/*line main_async.go:2115:4*/ fallthrough
 		case 41: // resumes at main.go:281:18
 			/*line main.go:281:18*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:1910:4*/ if !ready {
+			/*line main_async.go:2118:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:281:3*/ fmt.Print(" ", r_16)
-			/*line main_async.go:1916:4*/ fallthrough
+			/*line main_async.go:2124:4*/ fallthrough
 		case 42:
-			/*line main_async.go:1918:4*/ fut.i++
-			/*line main_async.go:1919:4*/ state = 39
+			/*line main_async.go:2126:4*/ fut.i++
+			/*line main_async.go:2127:4*/ state = 39
 			continue
 		case 43:
 			/*line main.go:283:2*/ fmt.Println(" range")
@@ -1936,30 +2144,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:301:2*/ fut.i = 0
-			/*line main_async.go:1939:4*/ fallthrough
+			/*line main_async.go:2147:4*/ fallthrough
 		case 44:
 			/*line main.go:301:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:1942:5*/ state = 48
+				/*line main_async.go:2150:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:1947:4*/ f_3 = fut.ws[fut.i]
+			/*line main_async.go:2155:4*/ f_3 = fut.ws[fut.i]
 			/*line main.go:302:18*/ fut.aw0 = rt.AwaitAsync(f_3)
-			/*line main_async.go:1949:4*/ fut.words = nil
+			/*line main_async.go:2157:4*/ fut.words = nil
 			fallthrough
 		case 46: // resumes at main.go:302:18
 			/*line main.go:302:18*/ r_17, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:1953:4*/ if !ready {
+			/*line main_async.go:2161:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:302:3*/ fmt.Print(" ", r_17)
-			/*line main_async.go:1959:4*/ fallthrough
+			/*line main_async.go:2167:4*/ fallthrough
 		case 47:
-			/*line main_async.go:1961:4*/ fut.i++
-			/*line main_async.go:1962:4*/ state = 44
+			/*line main_async.go:2169:4*/ fut.i++
+			/*line main_async.go:2170:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:304:2*/ fmt.Println(" kept")
@@ -1969,28 +2177,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)
 			/*line main.go:309:28*/ fut.aw0 = rt.AwaitAsync(rt.Async(plain))
-			/*line main_async.go:1972:4*/ fut.words = nil
+			/*line main_async.go:2180:4*/ fut.words = nil
 			fut.ws = nil
 			fallthrough
 		case 49: // resumes at main.go:309:28
 			/*line main.go:309:28*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1977:4*/ if !ready {
+			/*line main_async.go:2185:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:309:2*/ fmt.Println("plain func", r_18)
 			/*line main.go:310:22*/ fut.c_tree = initTreeFuture(4)
-			/*line main_async.go:1984:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:2192:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:310:22
-			/*line main_async.go:1988:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2196:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:22*/ r_19, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:1990:4*/ if driven {
+			/*line main_async.go:2198:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:1993:4*/ if !ready {
+			/*line main_async.go:2201:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
@@ -1998,32 +2206,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_tree = treeFuture{}
 			/*line main.go:310:2*/ fmt.Println("tree", r_19)
 			/*line main.go:311:2*/ fut.c_changes = initChangesFuture(2)
-			/*line main_async.go:2001:4*/ fut.aw0 = &fut.c_changes
+			/*line main_async.go:2209:4*/ fut.aw0 = &fut.c_changes
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:311:2
-			/*line main_async.go:2005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2213:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:2*/ _, ready = fut.aw0.(*changesFuture).Poll(cx)
-			/*line main_async.go:2007:4*/ if driven {
+			/*line main_async.go:2215:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*changesFuture), ready, fresh)
 			}
-			/*line main_async.go:2010:4*/ if !ready {
+			/*line main_async.go:2218:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_changes = changesFuture{}
 			/*line main.go:312:23*/ fut.c_crawl = initCrawlFuture([]string{"a", "", "ccc"})
-			/*line main_async.go:2017:4*/ fut.aw0 = &fut.c_crawl
+			/*line main_async.go:2225:4*/ fut.aw0 = &fut.c_crawl
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:312:23
-			/*line main_async.go:2021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2229:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:23*/ r_20, ready = fut.aw0.(*crawlFuture).Poll(cx)
-			/*line main_async.go:2023:4*/ if driven {
+			/*line main_async.go:2231:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*crawlFuture), ready, fresh)
 			}
-			/*line main_async.go:2026:4*/ if !ready {
+			/*line main_async.go:2234:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -2031,10 +2239,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_crawl = crawlFuture{}
 			/*line main.go:312:2*/ fmt.Println("crawl", r_20)
 			/*line main.go:315:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc17Future())
-			/*line main_async.go:2034:4*/ fallthrough
+			/*line main_async.go:2242:4*/ fallthrough
 		case 53: // resumes at main.go:315:8
 			/*line main.go:315:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2037:4*/ if !ready {
+			/*line main_async.go:2245:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -2042,23 +2250,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:315:2*/ nr = r_21
 			/*line main.go:329:2*/ fmt.Println("closure named", nr)
 			/*line main.go:332:2*/ fut.slept = new(bool)
-			/*line main_async.go:2045:4*/ (*fut.slept) = false
+			/*line main_async.go:2253:4*/ (*fut.slept) = false
 			/*line main.go:333:11*/ fut.aw0 = rt.TimeoutAsync(time.Millisecond, newMainFunc18Future(fut.slept))
-			/*line main_async.go:2047:4*/ fallthrough
+			/*line main_async.go:2255:4*/ fallthrough
 		case 54: // resumes at main.go:333:11
 			/*line main.go:333:11*/ r_22, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2050:4*/ if !ready {
+			/*line main_async.go:2258:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:333:2*/ _, fut.err = r_22.V0, r_22.V1
 			/*line main.go:337:9*/ fut.av0 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
-			/*line main_async.go:2057:4*/ fut.x = nil
+			/*line main_async.go:2265:4*/ fut.x = nil
 			fallthrough
 		case 55: // resumes at main.go:337:9
 			/*line main.go:337:9*/ r_23, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2061:4*/ if !ready {
+			/*line main_async.go:2269:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
@@ -2066,12 +2274,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:337:2*/ sel = r_23
 			/*line main.go:344:2*/ fmt.Println("timeout", errors.Is(take(&fut.err), rt.ErrTimeout), (*fut.slept), "select", sel.Index, sel.V1)
 			/*line main.go:348:2*/ fut.slept = new(bool)
-			/*line main_async.go:2069:4*/ (*fut.slept) = false
+			/*line main_async.go:2277:4*/ (*fut.slept) = false
 			/*line main.go:349:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc21Future(fut.slept))
-			/*line main_async.go:2071:4*/ fallthrough
+			/*line main_async.go:2279:4*/ fallthrough
 		case 56: // resumes at main.go:349:8
 			/*line main.go:349:8*/ r_24, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:2074:4*/ if !ready {
+			/*line main_async.go:2282:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
@@ -2079,10 +2287,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:349:2*/ ha = r_24
 			/*line main.go:353:2*/ ha.Abort()
 			/*line main.go:354:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:2082:4*/ fallthrough
+			/*line main_async.go:2290:4*/ fallthrough
 		case 57: // resumes at main.go:354:11
 			/*line main.go:354:11*/ r_25, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2085:4*/ if !ready {
+			/*line main_async.go:2293:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -2091,11 +2299,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:355:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:356:2*/ fmt.Println("abort", errors.As(take(&fut.err), je2) && (*je2).IsCancelled(), (*fut.slept))
 			{
-				/*line main_async.go:2094:5*/ fut.state = -1
+				/*line main_async.go:2302:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2098:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2306:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2115,6 +2323,72 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 153, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 170, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 175, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 183, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 191, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 208, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 215, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 225, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 239, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 244, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 248, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 248, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 251, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 258, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 265, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 278, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 281, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 302, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 309, fut.aw0
+	case 50:
+		t.Line, t.Awaiting = 310, fut.aw0
+	case 51:
+		t.Line, t.Awaiting = 311, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 312, fut.aw0
+	case 53:
+		t.Line, t.Awaiting = 315, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 333, fut.aw0
+	case 55:
+		t.Line, t.Awaiting = 337, &fut.av0
+	case 56:
+		t.Line, t.Awaiting = 349, fut.aw0
+	case 57:
+		t.Line, t.Awaiting = 354, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
@@ -2145,16 +2419,16 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Main.func1 starts
 			/*line main.go:138:3*/ (*fut.x) += 10
 			/*line main.go:139:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2148:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2422:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:139:3
-			/*line main_async.go:2152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2154:4*/ if driven {
+			/*line main_async.go:2428:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2157:4*/ if !ready {
+			/*line main_async.go:2431:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2166,7 +2440,7 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:141:3*/ return (*fut.x), true
 			}
 		default:
-			/*line main_async.go:2169:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2443:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2179,6 +2453,16 @@ func (fut *mainFunc1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func1 is suspended; see rt.Tracer.
+func (fut *mainFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 139, fut.aw0
+	}
+	return t
 }
 
 // mainFunc2Future is the state machine of Main.func2 (main.go:148).
@@ -2205,16 +2489,16 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func2 starts
 			/*line main.go:149:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2208:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2492:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:149:3
-			/*line main_async.go:2212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2496:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2214:4*/ if driven {
+			/*line main_async.go:2498:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2217:4*/ if !ready {
+			/*line main_async.go:2501:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2225,7 +2509,7 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:150:3*/ return (*fut.y) * 100, true
 			}
 		default:
-			/*line main_async.go:2228:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:2512:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2238,6 +2522,16 @@ func (fut *mainFunc2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func2 is suspended; see rt.Tracer.
+func (fut *mainFunc2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func2", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 149, fut.aw0
+	}
+	return t
 }
 
 // mainFunc3Future is the state machine of Main.func3 (main.go:159).
@@ -2266,16 +2560,16 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main.func3 starts
 			/*line main.go:160:3*/ fut.inc()
 			/*line main.go:161:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2269:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2563:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:3
-			/*line main_async.go:2273:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2275:4*/ if driven {
+			/*line main_async.go:2569:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2278:4*/ if !ready {
+			/*line main_async.go:2572:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2284,11 +2578,11 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:3*/ (*fut.z) += 10
 			/*line main.go:163:3*/ take(&fut.inc)()
 			{
-				/*line main_async.go:2287:5*/ fut.state = -1
+				/*line main_async.go:2581:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2291:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:2585:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2301,6 +2595,16 @@ func (fut *mainFunc3Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func3 is suspended; see rt.Tracer.
+func (fut *mainFunc3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func4", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 161, fut.aw0
+	}
+	return t
 }
 
 // mainFunc4Future is the state machine of Main.func4 (main.go:170).
@@ -2329,16 +2633,16 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func4 starts
 			/*line main.go:171:8*/ fut.c_square = initSquareFuture((*fut.w))
-			/*line main_async.go:2332:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2636:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:8
-			/*line main_async.go:2336:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2338:4*/ if driven {
+			/*line main_async.go:2642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2341:4*/ if !ready {
+			/*line main_async.go:2645:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2351,7 +2655,7 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:173:3*/ return n, true
 			}
 		default:
-			/*line main_async.go:2354:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:2658:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2364,6 +2668,16 @@ func (fut *mainFunc4Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func4 is suspended; see rt.Tracer.
+func (fut *mainFunc4Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func5", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 171, fut.aw0
+	}
+	return t
 }
 
 // mainFunc5Future is the state machine of Main.func5 (main.go:183).
@@ -2393,16 +2707,16 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func5 starts
 			/*line main.go:184:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:2396:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2710:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:184:9
-			/*line main_async.go:2400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2402:4*/ if driven {
+			/*line main_async.go:2716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2405:4*/ if !ready {
+			/*line main_async.go:2719:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2415,7 +2729,7 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:186:4*/ return s, true
 			}
 		default:
-			/*line main_async.go:2418:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:2732:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2428,6 +2742,16 @@ func (fut *mainFunc5Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func5 is suspended; see rt.Tracer.
+func (fut *mainFunc5Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func6", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 184, fut.aw0
+	}
+	return t
 }
 
 // mainFunc6Future is the state machine of Main.func6 (main.go:202).
@@ -2454,16 +2778,16 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func6 starts
 			/*line main.go:203:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2457:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2781:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:203:4
-			/*line main_async.go:2461:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2463:4*/ if driven {
+			/*line main_async.go:2787:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2466:4*/ if !ready {
+			/*line main_async.go:2790:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2474,7 +2798,7 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:204:4*/ return (*fut.i) * 7, true
 			}
 		default:
-			/*line main_async.go:2477:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:2801:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2487,6 +2811,16 @@ func (fut *mainFunc6Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func6 is suspended; see rt.Tracer.
+func (fut *mainFunc6Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func7", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 203, fut.aw0
+	}
+	return t
 }
 
 // mainFunc7Future is the state machine of Main.func7 (main.go:215).
@@ -2513,16 +2847,16 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func7 starts
 			/*line main.go:216:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2516:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2850:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:216:4
-			/*line main_async.go:2520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2854:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:216:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2522:4*/ if driven {
+			/*line main_async.go:2856:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2525:4*/ if !ready {
+			/*line main_async.go:2859:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2530,11 +2864,11 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:217:4*/ (*fut.i)++
 			{
-				/*line main_async.go:2533:5*/ fut.state = -1
+				/*line main_async.go:2867:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2537:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:2871:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2547,6 +2881,16 @@ func (fut *mainFunc7Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func7 is suspended; see rt.Tracer.
+func (fut *mainFunc7Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func8", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 216, fut.aw0
+	}
+	return t
 }
 
 // mainFunc8Future is the state machine of Main.func8 (main.go:225).
@@ -2576,23 +2920,23 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8 starts
 			/*line main.go:226:3*/ fut.mid = new(int)
-			/*line main_async.go:2579:4*/ (*fut.mid) = 10
+			/*line main_async.go:2923:4*/ (*fut.mid) = 10
 			/*line main.go:227:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc8_1Future(fut.outer, fut.mid))
-			/*line main_async.go:2581:4*/ fut.outer = nil
+			/*line main_async.go:2925:4*/ fut.outer = nil
 			fallthrough
 		case 1: // resumes at main.go:227:8
 			/*line main.go:227:8*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:2585:4*/ if !ready {
+			/*line main_async.go:2929:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:227:3*/ h = r
 			/*line main.go:233:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:2592:4*/ fallthrough
+			/*line main_async.go:2936:4*/ fallthrough
 		case 2: // resumes at main.go:233:12
 			/*line main.go:233:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:2595:4*/ if !ready {
+			/*line main_async.go:2939:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2603,7 +2947,7 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:234:3*/ return iv*1000 + (*fut.mid), true
 			}
 		default:
-			/*line main_async.go:2606:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:2950:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2618,6 +2962,18 @@ func (fut *mainFunc8Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func8 is suspended; see rt.Tracer.
+func (fut *mainFunc8Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func9", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 227, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 233, fut.aw0
+	}
+	return t
 }
 
 // mainFunc8_1Future is the state machine of Main.func8.1 (main.go:227).
@@ -2645,16 +3001,16 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8.1 starts
 			/*line main.go:228:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2648:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3004:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:228:4
-			/*line main_async.go:2652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:228:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2654:4*/ if driven {
+			/*line main_async.go:3010:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2657:4*/ if !ready {
+			/*line main_async.go:3013:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2667,7 +3023,7 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:231:4*/ return (*fut.outer), true
 			}
 		default:
-			/*line main_async.go:2670:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
+			/*line main_async.go:3026:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2680,6 +3036,16 @@ func (fut *mainFunc8_1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func8.1 is suspended; see rt.Tracer.
+func (fut *mainFunc8_1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func9.1", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 228, fut.aw0
+	}
+	return t
 }
 
 // mainFunc9Future is the state machine of Main.func9 (main.go:239).
@@ -2707,16 +3073,16 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 		switch state {
 		case 0: // Main.func9 starts
 			/*line main.go:240:8*/ fut.c_square = initSquareFuture(3)
-			/*line main_async.go:2710:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3076:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:240:8
-			/*line main_async.go:2714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3080:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2716:4*/ if driven {
+			/*line main_async.go:3082:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2719:4*/ if !ready {
+			/*line main_async.go:3085:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2728,7 +3094,7 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 				/*line main.go:241:3*/ return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}, true
 			}
 		default:
-			/*line main_async.go:2731:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
+			/*line main_async.go:3097:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2741,6 +3107,16 @@ func (fut *mainFunc9Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func9 is suspended; see rt.Tracer.
+func (fut *mainFunc9Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func10", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 240, fut.aw0
+	}
+	return t
 }
 
 // mainFunc10Future is the state machine of Main.func10 (main.go:251).
@@ -2767,16 +3143,16 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func10 starts
 			/*line main.go:251:48*/ fut.c_square = initSquareFuture(5)
-			/*line main_async.go:2770:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3146:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:251:48
-			/*line main_async.go:2774:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3150:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:251:48*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2776:4*/ if driven {
+			/*line main_async.go:3152:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2779:4*/ if !ready {
+			/*line main_async.go:3155:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2787,7 +3163,7 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:251:41*/ return r, true
 			}
 		default:
-			/*line main_async.go:2790:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
+			/*line main_async.go:3166:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2800,6 +3176,16 @@ func (fut *mainFunc10Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func10 is suspended; see rt.Tracer.
+func (fut *mainFunc10Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func11", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 251, fut.aw0
+	}
+	return t
 }
 
 // mainFunc11Future is the state machine of Main.func11 (main.go:251).
@@ -2827,16 +3213,16 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func11 starts
 			/*line main.go:252:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2830:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3216:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:3
-			/*line main_async.go:2834:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2836:4*/ if driven {
+			/*line main_async.go:3222:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2839:4*/ if !ready {
+			/*line main_async.go:3225:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2847,7 +3233,7 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:3*/ return (*fut.x) + (*fut.y), true
 			}
 		default:
-			/*line main_async.go:2850:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
+			/*line main_async.go:3236:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2860,6 +3246,16 @@ func (fut *mainFunc11Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func11 is suspended; see rt.Tracer.
+func (fut *mainFunc11Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func12", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 252, fut.aw0
+	}
+	return t
 }
 
 // mainFunc12Future is the state machine of Main.func12 (main.go:258).
@@ -2886,16 +3282,16 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func12 starts
 			/*line main.go:259:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2889:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3285:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:259:3
-			/*line main_async.go:2893:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:259:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2895:4*/ if driven {
+			/*line main_async.go:3291:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2898:4*/ if !ready {
+			/*line main_async.go:3294:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2909,7 +3305,7 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:263:3*/ return 0, true
 			}
 		default:
-			/*line main_async.go:2912:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
+			/*line main_async.go:3308:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2922,6 +3318,16 @@ func (fut *mainFunc12Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func12 is suspended; see rt.Tracer.
+func (fut *mainFunc12Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func13", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 259, fut.aw0
+	}
+	return t
 }
 
 // mainFunc13Future is the state machine of Main.func13 (main.go:274).
@@ -2949,16 +3355,16 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func13 starts
 			/*line main.go:275:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2952:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3358:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:275:4
-			/*line main_async.go:2956:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3362:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:275:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2958:4*/ if driven {
+			/*line main_async.go:3364:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2961:4*/ if !ready {
+			/*line main_async.go:3367:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2969,7 +3375,7 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:276:4*/ return fmt.Sprint(fut.k, fut.w), true
 			}
 		default:
-			/*line main_async.go:2972:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
+			/*line main_async.go:3378:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2982,6 +3388,16 @@ func (fut *mainFunc13Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func13 is suspended; see rt.Tracer.
+func (fut *mainFunc13Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func14", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 275, fut.aw0
+	}
+	return t
 }
 
 // mainFunc14Future is the state machine of Main.func14 (main.go:289).
@@ -3008,16 +3424,16 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func14 starts
 			/*line main.go:289:44*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3011:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3427:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:289:44
-			/*line main_async.go:3015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:289:44*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3017:4*/ if driven {
+			/*line main_async.go:3433:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3020:4*/ if !ready {
+			/*line main_async.go:3436:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3028,7 +3444,7 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:289:52*/ return fut.w + "!", true
 			}
 		default:
-			/*line main_async.go:3031:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
+			/*line main_async.go:3447:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3041,6 +3457,16 @@ func (fut *mainFunc14Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func14 is suspended; see rt.Tracer.
+func (fut *mainFunc14Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func15", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 289, fut.aw0
+	}
+	return t
 }
 
 // mainFunc15Future is the state machine of Main.func15 (main.go:295).
@@ -3067,16 +3493,16 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func15 starts
 			/*line main.go:295:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3070:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3496:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:295:45
-			/*line main_async.go:3074:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:295:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3076:4*/ if driven {
+			/*line main_async.go:3502:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3079:4*/ if !ready {
+			/*line main_async.go:3505:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3087,7 +3513,7 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:295:53*/ return fmt.Sprint("num ", fut.t), true
 			}
 		default:
-			/*line main_async.go:3090:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
+			/*line main_async.go:3516:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3100,6 +3526,16 @@ func (fut *mainFunc15Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func15 is suspended; see rt.Tracer.
+func (fut *mainFunc15Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func16", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 295, fut.aw0
+	}
+	return t
 }
 
 // mainFunc16Future is the state machine of Main.func16 (main.go:298).
@@ -3126,16 +3562,16 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func16 starts
 			/*line main.go:298:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3129:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3565:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:298:45
-			/*line main_async.go:3133:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3135:4*/ if driven {
+			/*line main_async.go:3571:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3138:4*/ if !ready {
+			/*line main_async.go:3574:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3146,7 +3582,7 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:298:53*/ return (*fut.t), true
 			}
 		default:
-			/*line main_async.go:3149:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
+			/*line main_async.go:3585:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3159,6 +3595,16 @@ func (fut *mainFunc16Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func16 is suspended; see rt.Tracer.
+func (fut *mainFunc16Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func17", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 298, fut.aw0
+	}
+	return t
 }
 
 // mainFunc17Future is the state machine of Main.func17 (main.go:315).
@@ -3189,68 +3635,68 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func17 starts
 			/*line main.go:317:3*/ fut.n_2 = 10
-			/*line main_async.go:3192:4*/ fut.i = 0
-			/*line main_async.go:3193:4*/ fallthrough
+			/*line main_async.go:3638:4*/ fut.i = 0
+			/*line main_async.go:3639:4*/ fallthrough
 		case 1:
 			/*line main.go:317:18*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:3196:5*/ state = 9
+				/*line main_async.go:3642:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:319:9*/ if fut.i%2 == 0 {
-				/*line main_async.go:3202:5*/ state = 4
+				/*line main_async.go:3648:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:322:9*/ if fut.i > 6 {
-				/*line main_async.go:3208:5*/ state = 9
+				/*line main_async.go:3654:5*/ state = 9
 			} else {
 				state = 6
 			}
 			continue
 		case 4:
 			/*line main.go:320:5*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3215:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3661:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:320:5
-			/*line main_async.go:3219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3665:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:5*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:3221:4*/ if driven {
+			/*line main_async.go:3667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:3224:4*/ if !ready {
+			/*line main_async.go:3670:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:3230:4*/ state = 8
+			/*line main_async.go:3676:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:325:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:3234:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3680:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:325:9
-			/*line main_async.go:3238:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:9*/ r, ready = fut.aw0.(*squareFuture).Poll(cx)
-			/*line main_async.go:3240:4*/ if driven {
+			/*line main_async.go:3686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*squareFuture), ready, fresh)
 			}
-			/*line main_async.go:3243:4*/ if !ready {
+			/*line main_async.go:3689:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_square = squareFuture{}
 			/*line main.go:325:4*/ fut.n += r
-			/*line main_async.go:3250:4*/ fallthrough
+			/*line main_async.go:3696:4*/ fallthrough
 		case 8:
-			/*line main_async.go:3252:4*/ fut.i++
-			/*line main_async.go:3253:4*/ state = 1
+			/*line main_async.go:3698:4*/ fut.i++
+			/*line main_async.go:3699:4*/ state = 1
 			continue
 		case 9:
 			{
@@ -3258,7 +3704,7 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:327:3*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:3261:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
+			/*line main_async.go:3707:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3273,6 +3719,18 @@ func (fut *mainFunc17Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func17 is suspended; see rt.Tracer.
+func (fut *mainFunc17Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func19", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 320, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 325, fut.aw0
+	}
+	return t
 }
 
 // mainFunc18Future is the state machine of Main.func18 (main.go:333).
@@ -3297,21 +3755,21 @@ func (fut *mainFunc18Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func18 starts
 			/*line main.go:334:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3300:4*/ fallthrough
+			/*line main_async.go:3758:4*/ fallthrough
 		case 1: // resumes at main.go:334:3
 			/*line main.go:334:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3303:4*/ if !ready {
+			/*line main_async.go:3761:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:335:3*/ (*fut.slept) = true
 			{
-				/*line main_async.go:3310:5*/ fut.state = -1
+				/*line main_async.go:3768:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3314:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
+			/*line main_async.go:3772:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3325,6 +3783,16 @@ func (fut *mainFunc18Future) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where Main.func18 is suspended; see rt.Tracer.
+func (fut *mainFunc18Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func20", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 334, &fut.av0
+	}
+	return t
 }
 
 // mainFunc19Future is the state machine of Main.func19 (main.go:337).
@@ -3348,10 +3816,10 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func19 starts
 			/*line main.go:338:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3351:4*/ fallthrough
+			/*line main_async.go:3819:4*/ fallthrough
 		case 1: // resumes at main.go:338:3
 			/*line main.go:338:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3354:4*/ if !ready {
+			/*line main_async.go:3822:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3361,7 +3829,7 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:339:3*/ return 1, true
 			}
 		default:
-			/*line main_async.go:3364:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
+			/*line main_async.go:3832:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3375,6 +3843,16 @@ func (fut *mainFunc19Future) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where Main.func19 is suspended; see rt.Tracer.
+func (fut *mainFunc19Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func21", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 338, &fut.av0
+	}
+	return t
 }
 
 // mainFunc20Future is the state machine of Main.func20 (main.go:340).
@@ -3401,16 +3879,16 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func20 starts
 			/*line main.go:341:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3404:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3882:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:341:3
-			/*line main_async.go:3408:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:341:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3410:4*/ if driven {
+			/*line main_async.go:3888:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3413:4*/ if !ready {
+			/*line main_async.go:3891:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3421,7 +3899,7 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:342:3*/ return fmt.Sprint("fast ", (*fut.x)), true
 			}
 		default:
-			/*line main_async.go:3424:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
+			/*line main_async.go:3902:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3434,6 +3912,16 @@ func (fut *mainFunc20Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main.func20 is suspended; see rt.Tracer.
+func (fut *mainFunc20Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func22", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 341, fut.aw0
+	}
+	return t
 }
 
 // mainFunc21Future is the state machine of Main.func21 (main.go:349).
@@ -3458,21 +3946,21 @@ func (fut *mainFunc21Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func21 starts
 			/*line main.go:350:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3461:4*/ fallthrough
+			/*line main_async.go:3949:4*/ fallthrough
 		case 1: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3464:4*/ if !ready {
+			/*line main_async.go:3952:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:351:3*/ (*fut.after) = true
 			{
-				/*line main_async.go:3471:5*/ fut.state = -1
+				/*line main_async.go:3959:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3475:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
+			/*line main_async.go:3963:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3486,6 +3974,16 @@ func (fut *mainFunc21Future) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where Main.func21 is suspended; see rt.Tracer.
+func (fut *mainFunc21Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func23", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 350, &fut.av0
+	}
+	return t
 }
 
 // take returns *p and clears it: the last use of a future's field moves the

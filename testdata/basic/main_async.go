@@ -75,6 +75,16 @@ func (fut *addFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Add is suspended; see rt.Tracer.
+func (fut *addFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Add", File: "github.com/corio-go/corio/testdata/basic/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Add changed since asyncgen ran: run go generate.
 var _ func(int, int) int = Add
 
@@ -109,10 +119,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Div starts
 			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:112:4*/ fallthrough
+			/*line main_async.go:122:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:115:4*/ if !ready {
+			/*line main_async.go:125:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -130,10 +140,10 @@ func (fut *divFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.q, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:133:4*/ fut.state = -1
+			/*line main_async.go:143:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:136:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
+			/*line main_async.go:146:4*/ panic("corio: DivAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -153,6 +163,16 @@ func (fut *divFuture) PollFrame(cx *rt.Context) bool {
 func (fut *divFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Div is suspended; see rt.Tracer.
+func (fut *divFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Div", File: "github.com/corio-go/corio/testdata/basic/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 20, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Div changed since asyncgen ran: run go generate.
@@ -191,16 +211,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:31:7*/ fut.c_add = initAddFuture(1, 2)
-			/*line main_async.go:194:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:214:4*/ fut.aw0 = &fut.c_add
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main_async.go:198:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:218:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:7*/ r, ready = fut.aw0.(*addFuture).Poll(cx)
-			/*line main_async.go:200:4*/ if driven {
+			/*line main_async.go:220:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
 			}
-			/*line main_async.go:203:4*/ if !ready {
+			/*line main_async.go:223:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -209,25 +229,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:31:2*/ fut.x = r
 			/*line main.go:32:2*/ fmt.Println("add", fut.x)
 			/*line main.go:33:6*/ fut.i = 0
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:232:4*/ fallthrough
 		case 2:
 			/*line main.go:33:14*/ if !(fut.i < 3) {
-				/*line main_async.go:215:5*/ state = 6
+				/*line main_async.go:235:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:34:8*/ fut.c_add = initAddFuture(fut.i, fut.x)
-			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_add
+			/*line main_async.go:241:4*/ fut.aw0 = &fut.c_add
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:34:8
-			/*line main_async.go:225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:8*/ r_2, ready = fut.aw0.(*addFuture).Poll(cx)
-			/*line main_async.go:227:4*/ if driven {
+			/*line main_async.go:247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*addFuture), ready, fresh)
 			}
-			/*line main_async.go:230:4*/ if !ready {
+			/*line main_async.go:250:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -235,23 +255,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_add = addFuture{}
 			/*line main.go:34:3*/ y = r_2 * 2
 			/*line main.go:35:3*/ fmt.Println("loop", fut.i, y)
-			/*line main_async.go:238:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 5:
 			/*line main.go:33:21*/ fut.i++
-			/*line main_async.go:241:4*/ state = 2
+			/*line main_async.go:261:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:37:12*/ fut.c_div = initDivFuture(7, 2)
-			/*line main_async.go:245:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:265:4*/ fut.aw0 = &fut.c_div
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:37:12
-			/*line main_async.go:249:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:269:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:37:12*/ r_3, ready = fut.aw0.(*divFuture).Poll(cx)
-			/*line main_async.go:251:4*/ if driven {
+			/*line main_async.go:271:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
 			}
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:274:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -260,16 +280,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:37:2*/ q, err = r_3.V0, r_3.V1
 			/*line main.go:38:2*/ fmt.Println(q, err)
 			/*line main.go:39:11*/ fut.c_div = initDivFuture(7, 0)
-			/*line main_async.go:263:4*/ fut.aw0 = &fut.c_div
+			/*line main_async.go:283:4*/ fut.aw0 = &fut.c_div
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:39:11
-			/*line main_async.go:267:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:287:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:39:11*/ r_4, ready = fut.aw0.(*divFuture).Poll(cx)
-			/*line main_async.go:269:4*/ if driven {
+			/*line main_async.go:289:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*divFuture), ready, fresh)
 			}
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -278,11 +298,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ q, err = r_4.V0, r_4.V1
 			/*line main.go:40:2*/ fmt.Println(q, err)
 			{
-				/*line main_async.go:281:5*/ fut.state = -1
+				/*line main_async.go:301:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:285:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:305:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -297,6 +317,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/basic/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 34, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 37, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 39, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

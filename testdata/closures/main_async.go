@@ -74,6 +74,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/closures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -106,10 +116,10 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Apply starts
 			/*line main.go:20:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:20:2
 			/*line main.go:20:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -119,10 +129,10 @@ func (fut *applyFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:2*/ return fut.f(fut.n), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:122:4*/ fut.state = -1
+			/*line main_async.go:132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:125:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: ApplyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -142,6 +152,16 @@ func (fut *applyFuture) PollFrame(cx *rt.Context) bool {
 func (fut *applyFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Apply is suspended; see rt.Tracer.
+func (fut *applyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Apply", File: "github.com/corio-go/corio/testdata/closures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 20, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Apply changed since asyncgen ran: run go generate.
@@ -177,7 +197,7 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 		switch state {
 		case 0: // MakeCounter starts
 			/*line main.go:26:2*/ fut.n = new(int)
-			/*line main_async.go:180:4*/ (*fut.n) = 0
+			/*line main_async.go:200:4*/ (*fut.n) = 0
 			/*line main.go:27:2*/ fut.inc = func(n_p *int) func() int {
 				return func() int {
 					/*line main.go:27:22*/ (*n_p)++
@@ -185,10 +205,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				}
 			}(fut.n)
 			/*line main.go:28:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:188:4*/ fallthrough
+			/*line main_async.go:208:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
 			/*line main.go:28:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:191:4*/ if !ready {
+			/*line main_async.go:211:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -204,10 +224,10 @@ func (fut *makeCounterFuture) Poll(cx *rt.Context) (rt.Tuple2[func() int, func()
 				/*line main.go:31:2*/ return rt.Tuple2[func() int, func() int]{V0: fut.inc, V1: get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:207:4*/ fut.state = -1
+			/*line main_async.go:227:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:210:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:230:4*/ panic("corio: MakeCounterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -227,6 +247,16 @@ func (fut *makeCounterFuture) PollFrame(cx *rt.Context) bool {
 func (fut *makeCounterFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where MakeCounter is suspended; see rt.Tracer.
+func (fut *makeCounterFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.MakeCounter", File: "github.com/corio-go/corio/testdata/closures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 28, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, MakeCounter changed since asyncgen ran: run go generate.
@@ -287,23 +317,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.x = new(int)
-			/*line main_async.go:290:4*/ (*fut.x) = 1
+			/*line main_async.go:320:4*/ (*fut.x) = 1
 			/*line main.go:40:2*/ fut.f = func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:40:20*/ return (*x_p) * 100
 				}
 			}(fut.x)
 			/*line main.go:41:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:41:6
-			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:6*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:303:4*/ if driven {
+			/*line main_async.go:333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -312,7 +342,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ (*fut.x) = r_2
 			/*line main.go:42:2*/ fmt.Println("captured after", take(&fut.f)(), (*fut.x))
 			/*line main.go:45:2*/ fut.y = new(int)
-			/*line main_async.go:315:4*/ (*fut.y) = 0
+			/*line main_async.go:345:4*/ (*fut.y) = 0
 			/*line main.go:46:2*/ fut.g = func(y_p *int) func() {
 				return func() {
 					/*line main.go:46:16*/ (*y_p) += 5
@@ -320,16 +350,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.y)
 			/*line main.go:47:2*/ fut.g()
 			/*line main.go:48:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:323:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:48:2
-			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:357:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:329:4*/ if driven {
+			/*line main_async.go:359:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -338,18 +368,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:49:2*/ take(&fut.g)()
 			/*line main.go:50:2*/ fmt.Println("mutated", (*fut.y))
 			/*line main.go:53:2*/ fut.y = new(int)
-			/*line main_async.go:341:4*/ (*fut.y) = 3
+			/*line main_async.go:371:4*/ (*fut.y) = 3
 			/*line main.go:54:63*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:343:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:373:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:54:63
-			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:63*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:349:4*/ if driven {
+			/*line main_async.go:379:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:352:4*/ if !ready {
+			/*line main_async.go:382:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -360,16 +390,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:54:47*/ return n * (*k_p)
 				}
 			}(fut.y), r_3)
-			/*line main_async.go:363:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_apply
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:54:23
-			/*line main_async.go:367:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:397:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:23*/ r_4, ready = fut.aw0.(*applyFuture).Poll(cx)
-			/*line main_async.go:369:4*/ if driven {
+			/*line main_async.go:399:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
 			}
-			/*line main_async.go:372:4*/ if !ready {
+			/*line main_async.go:402:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -383,16 +413,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:56:53*/ return n_2 * (*k_p)
 				}
 			}(fut.y), 2)
-			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_apply
+			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_apply
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:56:24
-			/*line main_async.go:390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:420:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:24*/ r_5, ready = fut.aw0.(*applyFuture).Poll(cx)
-			/*line main_async.go:392:4*/ if driven {
+			/*line main_async.go:422:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*applyFuture), ready, fresh)
 			}
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main_async.go:425:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -400,17 +430,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_apply = applyFuture{}
 			/*line main.go:56:2*/ fmt.Println("apply2", r_5, (*fut.y))
 			/*line main.go:59:14*/ fut.c_makeCounter = initMakeCounterFuture()
-			/*line main_async.go:403:4*/ fut.aw0 = &fut.c_makeCounter
+			/*line main_async.go:433:4*/ fut.aw0 = &fut.c_makeCounter
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 6: // resumes at main.go:59:14
-			/*line main_async.go:408:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:438:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:14*/ r_6, ready = fut.aw0.(*makeCounterFuture).Poll(cx)
-			/*line main_async.go:410:4*/ if driven {
+			/*line main_async.go:440:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*makeCounterFuture), ready, fresh)
 			}
-			/*line main_async.go:413:4*/ if !ready {
+			/*line main_async.go:443:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -421,7 +451,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ inc()
 			/*line main.go:62:2*/ fmt.Println("counter", get())
 			/*line main.go:65:2*/ fut.t = new(T)
-			/*line main_async.go:424:4*/ (*fut.t) = T{1, 2}
+			/*line main_async.go:454:4*/ (*fut.t) = T{1, 2}
 			/*line main.go:66:2*/ fut.pt = fut.t
 			/*line main.go:67:2*/ fut.g = func(t_p *T) func() {
 				return func() {
@@ -429,16 +459,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.t)
 			/*line main.go:68:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:432:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:462:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:68:2
-			/*line main_async.go:436:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:438:4*/ if driven {
+			/*line main_async.go:468:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:441:4*/ if !ready {
+			/*line main_async.go:471:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -447,20 +477,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ take(&fut.g)()
 			/*line main.go:70:2*/ fmt.Println("struct", (*fut.t), *take(&fut.pt))
 			/*line main.go:73:2*/ fut.y = new(int)
-			/*line main_async.go:450:4*/ (*fut.y) = 5
+			/*line main_async.go:480:4*/ (*fut.y) = 5
 			/*line main.go:74:2*/ fut.pz = fut.y
 			/*line main.go:75:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:453:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:483:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.t = nil
 			fallthrough
 		case 8: // resumes at main.go:75:2
-			/*line main_async.go:458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:75:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:460:4*/ if driven {
+			/*line main_async.go:490:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:463:4*/ if !ready {
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -469,16 +499,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ *fut.pz = 6
 			/*line main.go:77:2*/ fmt.Println("pointer", (*fut.y))
 			/*line main.go:78:6*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:502:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:78:6
-			/*line main_async.go:476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:6*/ r_7, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:478:4*/ if driven {
+			/*line main_async.go:508:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:511:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -494,51 +524,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}()
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:497:4*/ fallthrough
+			/*line main_async.go:527:4*/ fallthrough
 		case 10:
 			/*line main.go:86:14*/ if !(fut.i < 3) {
-				/*line main_async.go:500:5*/ state = 14
+				/*line main_async.go:530:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:87:7*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:506:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 12: // resumes at main.go:87:7
-			/*line main_async.go:511:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:541:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:7*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:513:4*/ if driven {
+			/*line main_async.go:543:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:516:4*/ if !ready {
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:87:3*/ fut.acc(r_8)
-			/*line main_async.go:523:4*/ fallthrough
+			/*line main_async.go:553:4*/ fallthrough
 		case 13:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:526:4*/ state = 10
+			/*line main_async.go:556:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:89:2*/ fmt.Println("acc", take(&fut.acc)(0))
 			/*line main.go:92:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:531:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.y = nil
 			fallthrough
 		case 15: // resumes at main.go:92:7
-			/*line main_async.go:536:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:566:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:7*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:538:4*/ if driven {
+			/*line main_async.go:568:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:541:4*/ if !ready {
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -550,23 +580,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)()
 			/*line main.go:92:42*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:583:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 16: // resumes at main.go:92:42
-			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:588:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:42*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:560:4*/ if driven {
+			/*line main_async.go:590:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:563:4*/ if !ready {
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:569:4*/ r = fut.i + fut.t_2 + r_10
+			/*line main_async.go:599:4*/ r = fut.i + fut.t_2 + r_10
 			/*line main.go:93:2*/ fmt.Println("iife", r)
 			/*line main.go:96:2*/ fut.fib = new(func(int) int)
 			/*line main.go:97:2*/ (*fut.fib) = func(fib_p *func(int) int) func(n int) int {
@@ -578,16 +608,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.fib)
 			/*line main.go:103:33*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:581:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:611:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:103:33
-			/*line main_async.go:585:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:615:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:33*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:587:4*/ if driven {
+			/*line main_async.go:617:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:590:4*/ if !ready {
+			/*line main_async.go:620:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -596,40 +626,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ fmt.Println("fib closure", (*fut.fib)(r_11))
 			/*line main.go:106:2*/ fut.fs = nil
 			/*line main.go:108:8*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:599:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:629:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.fib = nil
 			fallthrough
 		case 18: // resumes at main.go:108:8
-			/*line main_async.go:604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:634:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:8*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:606:4*/ if driven {
+			/*line main_async.go:636:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main_async.go:639:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:108:3*/ fut.x = new(int)
-			/*line main_async.go:616:4*/ (*fut.x) = r_12
+			/*line main_async.go:646:4*/ (*fut.x) = r_12
 			/*line main.go:109:3*/ fut.fs = append(take(&fut.fs), func(w_p *int) func() int {
 				return func() int {
 					/*line main.go:109:32*/ return (*w_p)
 				}
 			}(fut.x))
 			/*line main.go:110:7*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:653:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:110:7
-			/*line main_async.go:627:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:657:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:7*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:629:4*/ if driven {
+			/*line main_async.go:659:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:632:4*/ if !ready {
+			/*line main_async.go:662:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -646,17 +676,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					}
 			}()
 			/*line main.go:119:6*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:649:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 20: // resumes at main.go:119:6
-			/*line main_async.go:654:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:6*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:656:4*/ if driven {
+			/*line main_async.go:686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:659:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -671,16 +701,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:129:2*/ fut.t2 = T{A: 1}
 			/*line main.go:130:2*/ fut.f = fut.t2.Show
 			/*line main.go:131:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:674:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:131:9
-			/*line main_async.go:678:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:9*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:680:4*/ if driven {
+			/*line main_async.go:710:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:683:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -689,11 +719,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ fut.t2.A = r_15
 			/*line main.go:132:2*/ fmt.Println("method value", take(&fut.f)(), fut.t2.Show())
 			{
-				/*line main_async.go:692:5*/ fut.state = -1
+				/*line main_async.go:722:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:696:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:726:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -708,6 +738,48 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/closures/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 41, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 48, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 54, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 54, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 56, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 75, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 78, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 87, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 92, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 92, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 131, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -73,6 +73,16 @@ func (fut *pointFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Point is suspended; see rt.Tracer.
+func (fut *pointFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Point", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 36, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Point changed since asyncgen ran: run go generate.
 var _ func() = Point
 
@@ -222,19 +232,19 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Child starts
 			/*line main.go:43:2*/ fut.d0a0 = (*fut.name) + ": child defer"
-			/*line main_async.go:225:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:235:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:44:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:228:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:238:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:44:2
-			/*line main_async.go:232:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:242:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:234:4*/ if driven {
+			/*line main_async.go:244:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:247:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -245,19 +255,19 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 					/*line main.go:46:3*/ log(fmt.Sprint((*name_p), ": child recover sees ", recover()))
 				}
 			}(fut.name)
-			/*line main_async.go:248:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:258:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:48:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:261:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:48:2
-			/*line main_async.go:255:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:265:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:257:4*/ if driven {
+			/*line main_async.go:267:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -270,10 +280,10 @@ func (fut *childFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:49:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:273:4*/ fut.state = -1
+			/*line main_async.go:283:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:276:4*/ panic("corio: ChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:286:4*/ panic("corio: ChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -297,6 +307,18 @@ func (fut *childFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Child is suspended; see rt.Tracer.
+func (fut *childFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Child", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 44, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 48, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Child changed since asyncgen ran: run go generate.
@@ -438,20 +460,20 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Sequence starts
-			/*line main_async.go:441:4*/ fut.res = new(string)
-			/*line main.go:54:2*/ /*line main_async.go:442:26*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:463:4*/ fut.res = new(string)
+			/*line main.go:54:2*/ /*line main_async.go:464:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:55:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:445:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:467:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:55:2
-			/*line main_async.go:449:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:451:4*/ if driven {
+			/*line main_async.go:473:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:454:4*/ if !ready {
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -463,19 +485,19 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 					/*line main.go:58:3*/ (*res_p) = strings.ToUpper((*res_p))
 				}
 			}(fut.res)
-			/*line main_async.go:466:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:488:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:60:7*/ fut.c_child = initChildFuture("c1")
-			/*line main_async.go:469:4*/ fut.aw0 = &fut.c_child
+			/*line main_async.go:491:4*/ fut.aw0 = &fut.c_child
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:60:7
-			/*line main_async.go:473:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:495:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:7*/ r, ready = fut.aw0.(*childFuture).Poll(cx)
-			/*line main_async.go:475:4*/ if driven {
+			/*line main_async.go:497:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*childFuture), ready, fresh)
 			}
-			/*line main_async.go:478:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -483,19 +505,19 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fut.c_child = childFuture{}
 			/*line main.go:60:2*/ x = r
 			/*line main.go:61:2*/ fut.d2a0 = fmt.Sprint("seq: after child ", x)
-			/*line main_async.go:486:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:508:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:62:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:511:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:62:2
-			/*line main_async.go:493:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:515:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:495:4*/ if driven {
+			/*line main_async.go:517:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main_async.go:520:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -508,10 +530,10 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:64:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:511:4*/ fut.state = -1
+			/*line main_async.go:533:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:514:4*/ panic("corio: SequenceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:536:4*/ panic("corio: SequenceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -537,6 +559,20 @@ func (fut *sequenceFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Sequence is suspended; see rt.Tracer.
+func (fut *sequenceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Sequence", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 60, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 62, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Sequence changed since asyncgen ran: run go generate.
@@ -675,80 +711,80 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loops starts
 			/*line main.go:69:2*/ fut.n_2 = fut.n
-			/*line main_async.go:678:4*/ fut.i = 0
-			/*line main_async.go:679:4*/ fallthrough
+			/*line main_async.go:714:4*/ fut.i = 0
+			/*line main_async.go:715:4*/ fallthrough
 		case 1:
 			/*line main.go:69:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:682:5*/ state = 5
+				/*line main_async.go:718:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:70:3*/ fut.dq0 = append(fut.dq0, struct{ a0 string }{a0: fmt.Sprint("loops: i=", fut.i)})
-			/*line main_async.go:688:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:724:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:71:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:690:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:726:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:71:3
-			/*line main_async.go:694:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:730:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:696:4*/ if driven {
+			/*line main_async.go:732:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:699:4*/ if !ready {
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line main_async.go:705:4*/ fallthrough
+			/*line main_async.go:741:4*/ fallthrough
 		case 4:
 			/*line main.go:71:3*/ fut.i++
-			/*line main_async.go:708:4*/ state = 1
+			/*line main_async.go:744:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:73:2*/ fut.i = 0
-			/*line main_async.go:712:4*/ fallthrough
+			/*line main_async.go:748:4*/ fallthrough
 		case 6:
 			/*line main.go:75:5*/ if !(fut.i < 2) {
-				/*line main_async.go:715:5*/ state = 9
+				/*line main_async.go:751:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:76:3*/ fut.dq1 = append(fut.dq1, struct{ a0 string }{a0: fmt.Sprint("loops: goto ", fut.i)})
-			/*line main_async.go:721:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:757:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:77:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:723:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:759:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:77:3
-			/*line main_async.go:727:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:763:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:729:4*/ if driven {
+			/*line main_async.go:765:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:732:4*/ if !ready {
+			/*line main_async.go:768:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:78:3*/ fut.i++
-			/*line main_async.go:739:4*/ state = 6
+			/*line main_async.go:775:4*/ state = 6
 			continue
 		case 9:
 			{
-				/*line main_async.go:743:5*/ fut.state = -1
+				/*line main_async.go:779:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:748:4*/ fut.state = -1
+			/*line main_async.go:784:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:751:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:787:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -771,6 +807,18 @@ func (fut *loopsFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Loops is suspended; see rt.Tracer.
+func (fut *loopsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Loops", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 77, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Loops changed since asyncgen ran: run go generate.
@@ -891,35 +939,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:85:2*/ /*line main_async.go:894:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:85:2*/ /*line main_async.go:942:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:86:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:897:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:945:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:86:2
-			/*line main_async.go:901:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:949:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:903:4*/ if driven {
+			/*line main_async.go:951:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:906:4*/ if !ready {
+			/*line main_async.go:954:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:87:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:913:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:961:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:87:2
-			/*line main_async.go:917:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:965:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:919:4*/ if driven {
+			/*line main_async.go:967:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:922:4*/ if !ready {
+			/*line main_async.go:970:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -927,10 +975,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_point = pointFuture{}
 			/*line main.go:88:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:930:4*/ fut.state = -1
+			/*line main_async.go:978:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:933:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:981:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -954,6 +1002,18 @@ func (fut *level3Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level3 is suspended; see rt.Tracer.
+func (fut *level3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level3", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 87, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level3 changed since asyncgen ran: run go generate.
@@ -1076,35 +1136,35 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:93:2*/ /*line main_async.go:1079:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:93:2*/ /*line main_async.go:1139:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:94:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1082:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1142:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:94:2
-			/*line main_async.go:1086:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1146:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1088:4*/ if driven {
+			/*line main_async.go:1148:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1091:4*/ if !ready {
+			/*line main_async.go:1151:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:95:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:1098:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:1158:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:95:9
-			/*line main_async.go:1102:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1162:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:1104:4*/ if driven {
+			/*line main_async.go:1164:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:1107:4*/ if !ready {
+			/*line main_async.go:1167:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1117,10 +1177,10 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:95:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1120:4*/ fut.state = -1
+			/*line main_async.go:1180:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1123:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:1183:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1146,6 +1206,18 @@ func (fut *level2Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level2 is suspended; see rt.Tracer.
+func (fut *level2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level2", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 95, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level2 changed since asyncgen ran: run go generate.
@@ -1288,7 +1360,7 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main_async.go:1291:4*/ fut.n = new(int)
+			/*line main_async.go:1363:4*/ fut.n = new(int)
 			/*line main.go:100:2*/ fut.d0f = func(n_p *int) func() {
 				return func() {
 					/*line main.go:101:3*/ if r := recover(); r != nil {
@@ -1297,35 +1369,35 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 					}
 				}
 			}(fut.n)
-			/*line main_async.go:1300:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1372:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:106:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1303:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1375:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:106:2
-			/*line main_async.go:1307:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1379:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1309:4*/ if driven {
+			/*line main_async.go:1381:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1312:4*/ if !ready {
+			/*line main_async.go:1384:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:107:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:1319:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:1391:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:107:9
-			/*line main_async.go:1323:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1395:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.(*level2Future).Poll(cx)
-			/*line main_async.go:1325:4*/ if driven {
+			/*line main_async.go:1397:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level2Future), ready, fresh)
 			}
-			/*line main_async.go:1328:4*/ if !ready {
+			/*line main_async.go:1400:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1338,10 +1410,10 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:107:2*/ return (*fut.n), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1341:4*/ fut.state = -1
+			/*line main_async.go:1413:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1344:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1416:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1367,6 +1439,18 @@ func (fut *level1Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level1 is suspended; see rt.Tracer.
+func (fut *level1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level1", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 107, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level1 changed since asyncgen ran: run go generate.
@@ -1506,64 +1590,64 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // Combined starts
-			/*line main_async.go:1509:4*/ fut.out = new([]string)
+			/*line main_async.go:1593:4*/ fut.out = new([]string)
 			/*line main.go:112:2*/ fut.d0f = func(out_p *[]string) func() {
 				return func() {
 					/*line main.go:112:17*/ log(fmt.Sprint("combined: out ", (*out_p)))
 				}
 			}(fut.out)
-			/*line main_async.go:1515:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:1599:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:113:2*/ fut.n = 2
-			/*line main_async.go:1517:4*/ fut.i_2 = 0
-			/*line main_async.go:1518:4*/ fallthrough
+			/*line main_async.go:1601:4*/ fut.i_2 = 0
+			/*line main_async.go:1602:4*/ fallthrough
 		case 1:
 			/*line main.go:113:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:1521:5*/ state = 5
+				/*line main_async.go:1605:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1526:4*/ i = new(int)
-			/*line main_async.go:1527:4*/ (*i) = fut.i_2
+			/*line main_async.go:1610:4*/ i = new(int)
+			/*line main_async.go:1611:4*/ (*i) = fut.i_2
 			/*line main.go:114:3*/ fut.dq1 = append(fut.dq1, struct{ f func() }{f: func(out_p *[]string, i_p *int) func() {
 				return func() {
 					/*line main.go:114:18*/ (*out_p) = append((*out_p), fmt.Sprint("loop", (*i_p)))
 				}
 			}(fut.out, i)})
-			/*line main_async.go:1533:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:1617:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:115:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1535:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1619:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:115:3
-			/*line main_async.go:1539:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1623:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1541:4*/ if driven {
+			/*line main_async.go:1625:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1544:4*/ if !ready {
+			/*line main_async.go:1628:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line main_async.go:1550:4*/ fallthrough
+			/*line main_async.go:1634:4*/ fallthrough
 		case 4:
 			/*line main.go:115:3*/ fut.i_2++
-			/*line main_async.go:1553:4*/ state = 1
+			/*line main_async.go:1637:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:117:42*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:1557:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:1641:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:117:42
-			/*line main_async.go:1561:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1645:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:42*/ r, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:1563:4*/ if driven {
+			/*line main_async.go:1647:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:1566:4*/ if !ready {
+			/*line main_async.go:1650:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1576,10 +1660,10 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				/*line main.go:118:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1579:4*/ fut.state = -1
+			/*line main_async.go:1663:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1582:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1666:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1605,6 +1689,18 @@ func (fut *combinedFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Combined is suspended; see rt.Tracer.
+func (fut *combinedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Combined", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 117, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Combined changed since asyncgen ran: run go generate.
@@ -1642,114 +1738,114 @@ func (fut *runFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Run starts
 			/*line main.go:134:9*/ tag = fut.which
 			/*line main.go:135:7*/ if tag == 0 {
-				/*line main_async.go:1645:5*/ state = 4
+				/*line main_async.go:1741:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:137:7*/ if tag == 1 {
-				/*line main_async.go:1651:5*/ state = 6
+				/*line main_async.go:1747:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:139:7*/ if tag == 2 {
-				/*line main_async.go:1657:5*/ state = 8
+				/*line main_async.go:1753:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:141:7*/ if tag == 3 {
-				/*line main_async.go:1663:5*/ state = 10
+				/*line main_async.go:1759:5*/ state = 10
 			} else {
 				state = 12
 			}
 			continue
 		case 4:
 			/*line main.go:136:19*/ fut.c_sequence = initSequenceFuture()
-			/*line main_async.go:1670:4*/ fut.aw0 = &fut.c_sequence
+			/*line main_async.go:1766:4*/ fut.aw0 = &fut.c_sequence
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:136:19
-			/*line main_async.go:1674:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1770:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:19*/ r, ready = fut.aw0.(*sequenceFuture).Poll(cx)
-			/*line main_async.go:1676:4*/ if driven {
+			/*line main_async.go:1772:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sequenceFuture), ready, fresh)
 			}
-			/*line main_async.go:1679:4*/ if !ready {
+			/*line main_async.go:1775:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sequence = sequenceFuture{}
 			/*line main.go:136:3*/ log("result " + r)
-			/*line main_async.go:1686:4*/ state = 12
+			/*line main_async.go:1782:4*/ state = 12
 			continue
 		case 6:
 			/*line main.go:138:3*/ fut.c_loops = initLoopsFuture(3)
-			/*line main_async.go:1690:4*/ fut.aw0 = &fut.c_loops
+			/*line main_async.go:1786:4*/ fut.aw0 = &fut.c_loops
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:138:3
-			/*line main_async.go:1694:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1790:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:3*/ _, ready = fut.aw0.(*loopsFuture).Poll(cx)
-			/*line main_async.go:1696:4*/ if driven {
+			/*line main_async.go:1792:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopsFuture), ready, fresh)
 			}
-			/*line main_async.go:1699:4*/ if !ready {
+			/*line main_async.go:1795:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loops = loopsFuture{}
-			/*line main_async.go:1705:4*/ state = 12
+			/*line main_async.go:1801:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:140:29*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:1709:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:1805:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:140:29
-			/*line main_async.go:1713:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:29*/ r_2, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:1715:4*/ if driven {
+			/*line main_async.go:1811:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:1718:4*/ if !ready {
+			/*line main_async.go:1814:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_level1 = level1Future{}
 			/*line main.go:140:3*/ log(fmt.Sprint("result ", r_2))
-			/*line main_async.go:1725:4*/ state = 12
+			/*line main_async.go:1821:4*/ state = 12
 			continue
 		case 10:
 			/*line main.go:142:29*/ fut.c_combined = initCombinedFuture()
-			/*line main_async.go:1729:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:1825:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:142:29
-			/*line main_async.go:1733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1829:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:142:29*/ r_3, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:1735:4*/ if driven {
+			/*line main_async.go:1831:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:1738:4*/ if !ready {
+			/*line main_async.go:1834:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:142:3*/ log(fmt.Sprint("result ", r_3))
-			/*line main_async.go:1745:4*/ fallthrough
+			/*line main_async.go:1841:4*/ fallthrough
 		case 12:
 			{
-				/*line main_async.go:1748:5*/ fut.state = -1
+				/*line main_async.go:1844:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1752:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1848:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1764,6 +1860,22 @@ func (fut *runFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Run is suspended; see rt.Tracer.
+func (fut *runFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Run", File: "github.com/corio-go/corio/testdata/defercancel/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 140, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 142, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Run changed since asyncgen ran: run go generate.

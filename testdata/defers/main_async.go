@@ -322,6 +322,20 @@ func (fut *combinedFuture) Cancel() {
 	fut.dcancel()
 }
 
+// Trace says where Combined is suspended; see rt.Tracer.
+func (fut *combinedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Combined", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 60, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 64, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Combined changed since asyncgen ran: run go generate.
 var _ func(int) []string = Combined
 
@@ -441,19 +455,19 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main.go:70:2*/ /*line main_async.go:444:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:70:2*/ /*line main_async.go:458:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:71:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:71:9
-			/*line main_async.go:451:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:465:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:453:4*/ if driven {
+			/*line main_async.go:467:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -466,10 +480,10 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:71:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:469:4*/ fut.state = -1
+			/*line main_async.go:483:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:472:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:486:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -493,6 +507,16 @@ func (fut *level1Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level1 is suspended; see rt.Tracer.
+func (fut *level1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level1", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 71, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level1 changed since asyncgen ran: run go generate.
@@ -615,35 +639,35 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:76:2*/ /*line main_async.go:618:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:76:2*/ /*line main_async.go:642:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:77:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:621:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:645:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:77:2
-			/*line main_async.go:625:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:649:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:627:4*/ if driven {
+			/*line main_async.go:651:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:630:4*/ if !ready {
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:78:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:637:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:661:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:78:9
-			/*line main_async.go:641:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:665:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:643:4*/ if driven {
+			/*line main_async.go:667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:646:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -656,10 +680,10 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:659:4*/ fut.state = -1
+			/*line main_async.go:683:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:662:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:686:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -685,6 +709,18 @@ func (fut *level2Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level2 is suspended; see rt.Tracer.
+func (fut *level2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level2", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 77, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 78, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level2 changed since asyncgen ran: run go generate.
@@ -805,35 +841,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:83:2*/ /*line main_async.go:808:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:83:2*/ /*line main_async.go:844:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:84:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:811:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:847:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:84:2
-			/*line main_async.go:815:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:851:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:817:4*/ if driven {
+			/*line main_async.go:853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:820:4*/ if !ready {
+			/*line main_async.go:856:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:827:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:863:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:85:2
-			/*line main_async.go:831:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:867:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:833:4*/ if driven {
+			/*line main_async.go:869:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:836:4*/ if !ready {
+			/*line main_async.go:872:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -841,10 +877,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:86:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:844:4*/ fut.state = -1
+			/*line main_async.go:880:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:847:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:883:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -868,6 +904,18 @@ func (fut *level3Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Level3 is suspended; see rt.Tracer.
+func (fut *level3Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Level3", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 85, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Level3 changed since asyncgen ran: run go generate.
@@ -901,10 +949,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:121:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:904:4*/ fallthrough
+			/*line main_async.go:952:4*/ fallthrough
 		case 1: // resumes at main.go:121:2
 			/*line main.go:121:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:907:4*/ if !ready {
+			/*line main_async.go:955:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -914,10 +962,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:122:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:917:4*/ fut.state = -1
+			/*line main_async.go:965:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:920:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:968:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -937,6 +985,16 @@ func (fut *vFuture) PollFrame(cx *rt.Context) bool {
 func (fut *vFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 121, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, V changed since asyncgen ran: run go generate.
@@ -970,10 +1028,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:127:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:973:4*/ fallthrough
+			/*line main_async.go:1031:4*/ fallthrough
 		case 1: // resumes at main.go:127:2
 			/*line main.go:127:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:976:4*/ if !ready {
+			/*line main_async.go:1034:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -986,10 +1044,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:131:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:989:4*/ fut.state = -1
+			/*line main_async.go:1047:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:992:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1050:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1009,6 +1067,16 @@ func (fut *boomFuture) PollFrame(cx *rt.Context) bool {
 func (fut *boomFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Boom is suspended; see rt.Tracer.
+func (fut *boomFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Boom", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 127, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Boom changed since asyncgen ran: run go generate.
@@ -1157,27 +1225,27 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Basic starts
-			/*line main.go:157:2*/ /*line main_async.go:1160:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:157:2*/ /*line main_async.go:1228:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:158:2*/ fut.d1a0 = trace("a")
-			/*line main_async.go:1163:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:1231:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:159:2*/ fut.x = new(int)
-			/*line main_async.go:1166:4*/ (*fut.x) = 1
+			/*line main_async.go:1234:4*/ (*fut.x) = 1
 			/*line main.go:160:2*/ fut.d2a0 = (*fut.x)
-			/*line main_async.go:1168:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:1236:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:161:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1239:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:6
-			/*line main_async.go:1175:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1243:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1177:4*/ if driven {
+			/*line main_async.go:1245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1180:4*/ if !ready {
+			/*line main_async.go:1248:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1189,19 +1257,19 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:162:17*/ fmt.Println("x in closure", (*x_p))
 				}
 			}(fut.x)
-			/*line main_async.go:1192:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:1260:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:163:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1195:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1263:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:163:6
-			/*line main_async.go:1199:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1267:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1201:4*/ if driven {
+			/*line main_async.go:1269:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1204:4*/ if !ready {
+			/*line main_async.go:1272:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1210,15 +1278,15 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ (*fut.x) = r_2
 			/*line main.go:164:2*/ fmt.Println("body done", (*fut.x))
 			{
-				/*line main_async.go:1213:5*/ fut.state = -1
+				/*line main_async.go:1281:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1218:4*/ fut.state = -1
+			/*line main_async.go:1286:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1221:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1289:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1241,6 +1309,18 @@ func (fut *basicFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Basic is suspended; see rt.Tracer.
+func (fut *basicFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Basic", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 161, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 163, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Basic changed since asyncgen ran: run go generate.
@@ -1368,32 +1448,32 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferArgSuspends starts
 			/*line main.go:169:27*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:1371:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1451:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:169:27
-			/*line main_async.go:1375:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1455:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:27*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1377:4*/ if driven {
+			/*line main_async.go:1457:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1380:4*/ if !ready {
+			/*line main_async.go:1460:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:169:33*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:1387:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1467:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:169:33
-			/*line main_async.go:1391:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1393:4*/ if driven {
+			/*line main_async.go:1473:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1396:4*/ if !ready {
+			/*line main_async.go:1476:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1401,35 +1481,35 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:169:2*/ fut.d0a0 = fut.r
 			fut.d0a1 = r_2
-			/*line main_async.go:1404:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1484:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:170:2*/ fmt.Println("after defer")
 			/*line main.go:171:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1408:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1488:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:171:2
-			/*line main_async.go:1412:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1492:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1414:4*/ if driven {
+			/*line main_async.go:1494:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1417:4*/ if !ready {
+			/*line main_async.go:1497:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			{
-				/*line main_async.go:1424:5*/ fut.state = -1
+				/*line main_async.go:1504:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1429:4*/ fut.state = -1
+			/*line main_async.go:1509:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1432:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1512:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1452,6 +1532,20 @@ func (fut *deferArgSuspendsFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where DeferArgSuspends is suspended; see rt.Tracer.
+func (fut *deferArgSuspendsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.DeferArgSuspends", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 169, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 169, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 171, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, DeferArgSuspends changed since asyncgen ran: run go generate.
@@ -1577,8 +1671,8 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1580:4*/ fut.n = new(int)
-			/*line main_async.go:1581:4*/ fut.err = new(error)
+			/*line main_async.go:1674:4*/ fut.n = new(int)
+			/*line main_async.go:1675:4*/ fut.err = new(error)
 			/*line main.go:176:2*/ fut.d0f = func(n_p *int, err_p *error) func() {
 				return func() {
 					/*line main.go:177:3*/ (*n_p) *= 10
@@ -1587,19 +1681,19 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 					}
 				}
 			}(fut.n, fut.err)
-			/*line main_async.go:1590:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1684:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:182:6*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1593:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1687:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:182:6
-			/*line main_async.go:1597:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1691:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1599:4*/ if driven {
+			/*line main_async.go:1693:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1602:4*/ if !ready {
+			/*line main_async.go:1696:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1613,10 +1707,10 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:183:2*/ return rt.Tuple2[int, error]{V0: (*fut.n), V1: (*fut.err)}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1616:4*/ fut.state = -1
+			/*line main_async.go:1710:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1619:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1713:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1640,6 +1734,16 @@ func (fut *namedFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Named is suspended; see rt.Tracer.
+func (fut *namedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Named", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 182, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Named changed since asyncgen ran: run go generate.
@@ -1763,26 +1867,26 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Bare starts
-			/*line main_async.go:1766:4*/ fut.s = new(string)
+			/*line main_async.go:1870:4*/ fut.s = new(string)
 			/*line main.go:188:2*/ fut.d0f = func(s_p *string) func() {
 				return func() {
 					/*line main.go:188:17*/ (*s_p) += "!"
 				}
 			}(fut.s)
-			/*line main_async.go:1772:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1876:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:189:2*/ (*fut.s) = "hi"
 			/*line main.go:190:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1776:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1880:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:2
-			/*line main_async.go:1780:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1884:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1782:4*/ if driven {
+			/*line main_async.go:1886:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1785:4*/ if !ready {
+			/*line main_async.go:1889:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1794,10 +1898,10 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:191:2*/ return (*fut.s), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1797:4*/ fut.state = -1
+			/*line main_async.go:1901:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1800:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1904:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1821,6 +1925,16 @@ func (fut *bareFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Bare is suspended; see rt.Tracer.
+func (fut *bareFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Bare", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 190, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Bare changed since asyncgen ran: run go generate.
@@ -1948,50 +2062,50 @@ func (fut *loopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loop starts
 			/*line main.go:196:2*/ fut.n_2 = fut.n
-			/*line main_async.go:1951:4*/ fut.i = 0
-			/*line main_async.go:1952:4*/ fallthrough
+			/*line main_async.go:2065:4*/ fut.i = 0
+			/*line main_async.go:2066:4*/ fallthrough
 		case 1:
 			/*line main.go:196:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:1955:5*/ state = 5
+				/*line main_async.go:2069:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:197:3*/ fut.dq0 = append(fut.dq0, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:1961:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:2075:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:198:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:1963:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2077:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:198:3
-			/*line main_async.go:1967:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2081:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:198:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1969:4*/ if driven {
+			/*line main_async.go:2083:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1972:4*/ if !ready {
+			/*line main_async.go:2086:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1978:4*/ fallthrough
+			/*line main_async.go:2092:4*/ fallthrough
 		case 4:
 			/*line main.go:198:3*/ fut.i++
-			/*line main_async.go:1981:4*/ state = 1
+			/*line main_async.go:2095:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:200:2*/ fmt.Println("loop body done")
 			{
-				/*line main_async.go:1986:5*/ fut.state = -1
+				/*line main_async.go:2100:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1991:4*/ fut.state = -1
+			/*line main_async.go:2105:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1994:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2108:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2014,6 +2128,16 @@ func (fut *loopFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Loop is suspended; see rt.Tracer.
+func (fut *loopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Loop", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 198, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Loop changed since asyncgen ran: run go generate.
@@ -2193,38 +2317,38 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Methods starts
 			/*line main.go:205:2*/ fut.t = new(T)
-			/*line main_async.go:2196:4*/ (*fut.t) = T{"one"}
+			/*line main_async.go:2320:4*/ (*fut.t) = T{"one"}
 			/*line main.go:206:2*/ fut.d0r = (*fut.t)
-			/*line main_async.go:2198:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2322:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:207:2*/ fut.d1r = fut.t
-			/*line main_async.go:2201:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2325:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:208:2*/ p = fut.t
 			/*line main.go:209:2*/ fut.d2r = *p
-			/*line main_async.go:2205:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:2329:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:210:2*/ s = T{"iface"}
 			/*line main.go:211:2*/ fut.d3r = s
 			/*line main.go:211:2*/ _ = fut.d3r.Show
-			/*line main_async.go:2210:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:2334:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:212:2*/ f = (*fut.t).Show
 			/*line main.go:213:2*/ fut.d4f = f
-			/*line main_async.go:2214:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:2338:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:214:2*/ (*fut.t).Rename("two")
 			/*line main.go:215:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2218:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2342:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:215:2
-			/*line main_async.go:2222:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2346:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:215:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2224:4*/ if driven {
+			/*line main_async.go:2348:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2227:4*/ if !ready {
+			/*line main_async.go:2351:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2232,15 +2356,15 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:216:2*/ (*fut.t).Rename("three")
 			{
-				/*line main_async.go:2235:5*/ fut.state = -1
+				/*line main_async.go:2359:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2240:4*/ fut.state = -1
+			/*line main_async.go:2364:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2243:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2367:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2263,6 +2387,16 @@ func (fut *methodsFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Methods is suspended; see rt.Tracer.
+func (fut *methodsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Methods", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 215, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Methods changed since asyncgen ran: run go generate.
@@ -2408,33 +2542,33 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Builtins starts
 			/*line main.go:221:2*/ fut.m = new(map[string]int)
-			/*line main_async.go:2411:4*/ (*fut.m) = map[string]int{"a": 1, "b": 2}
+			/*line main_async.go:2545:4*/ (*fut.m) = map[string]int{"a": 1, "b": 2}
 			/*line main.go:222:2*/ fut.d0f = func(m_p *map[string]int) func() {
 				return func() {
 					/*line main.go:222:17*/ fmt.Println("map after", len((*m_p)))
 				}
 			}(fut.m)
-			/*line main_async.go:2417:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2551:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:223:2*/ fut.d1a0 = (*fut.m)
-			/*line main_async.go:2420:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2554:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:224:2*/ fut.ch = make(chan int, 1)
-			/*line main.go:225:2*/ /*line main_async.go:2423:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:225:2*/ /*line main_async.go:2557:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
-			/*line main.go:226:2*/ /*line main_async.go:2425:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:226:2*/ /*line main_async.go:2559:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:227:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2428:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2562:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2432:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2566:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2434:4*/ if driven {
+			/*line main_async.go:2568:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2437:4*/ if !ready {
+			/*line main_async.go:2571:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2442,15 +2576,15 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:228:2*/ fmt.Println("map before", len((*fut.m)))
 			{
-				/*line main_async.go:2445:5*/ fut.state = -1
+				/*line main_async.go:2579:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2450:4*/ fut.state = -1
+			/*line main_async.go:2584:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2453:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2587:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2473,6 +2607,16 @@ func (fut *builtinsFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Builtins is suspended; see rt.Tracer.
+func (fut *builtinsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Builtins", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 227, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Builtins changed since asyncgen ran: run go generate.
@@ -2615,7 +2759,7 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main_async.go:2618:4*/ fut.res = new(string)
+			/*line main_async.go:2762:4*/ fut.res = new(string)
 			/*line main.go:233:2*/ fut.d0f = func(res_p *string) func() {
 				return func() {
 					/*line main.go:234:3*/ if r := recover(); r != nil {
@@ -2623,51 +2767,51 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.res)
-			/*line main_async.go:2626:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2770:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2629:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2773:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2633:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2777:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2635:4*/ if driven {
+			/*line main_async.go:2779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2638:4*/ if !ready {
+			/*line main_async.go:2782:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2645:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2789:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2649:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2793:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2651:4*/ if driven {
+			/*line main_async.go:2795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2654:4*/ if !ready {
+			/*line main_async.go:2798:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2661:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2805:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2665:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2809:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2667:4*/ if driven {
+			/*line main_async.go:2811:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2670:4*/ if !ready {
+			/*line main_async.go:2814:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2680,10 +2824,10 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:240:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2683:4*/ fut.state = -1
+			/*line main_async.go:2827:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2686:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2830:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2709,6 +2853,20 @@ func (fut *recoverChildFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where RecoverChild is suspended; see rt.Tracer.
+func (fut *recoverChildFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RecoverChild", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 238, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 239, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 239, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RecoverChild changed since asyncgen ran: run go generate.
@@ -2832,35 +2990,35 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:2835:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:2993:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:2838:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:2842:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2844:4*/ if driven {
+			/*line main_async.go:3002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2847:4*/ if !ready {
+			/*line main_async.go:3005:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:2854:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:2858:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3016:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2860:4*/ if driven {
+			/*line main_async.go:3018:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2863:4*/ if !ready {
+			/*line main_async.go:3021:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2873,10 +3031,10 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:246:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2876:4*/ fut.state = -1
+			/*line main_async.go:3034:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2879:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3037:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2902,6 +3060,18 @@ func (fut *midFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Mid is suspended; see rt.Tracer.
+func (fut *midFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Mid", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 246, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 246, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Mid changed since asyncgen ran: run go generate.
@@ -3046,22 +3216,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3049:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3219:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3051:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3221:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3055:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3225:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3059:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3229:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3061:4*/ if driven {
+			/*line main_async.go:3231:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3064:4*/ if !ready {
+			/*line main_async.go:3234:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3074,10 +3244,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3077:4*/ fut.state = -1
+			/*line main_async.go:3247:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3080:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3250:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3101,6 +3271,16 @@ func (fut *deepFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Deep is suspended; see rt.Tracer.
+func (fut *deepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Deep", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 254, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deep changed since asyncgen ran: run go generate.
@@ -3257,26 +3437,26 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:259:2*/ fut.d0f = func() {
 				/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
 			}
-			/*line main_async.go:3260:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:3440:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:262:2*/ fut.d1f = func() {
 				/*line main.go:263:3*/ panic("second")
 			}
-			/*line main_async.go:3265:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:3445:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3267:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3447:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3270:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3450:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3274:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3454:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3276:4*/ if driven {
+			/*line main_async.go:3456:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3279:4*/ if !ready {
+			/*line main_async.go:3459:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3284,10 +3464,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3287:4*/ fut.state = -1
+			/*line main_async.go:3467:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3290:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3470:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3310,6 +3490,16 @@ func (fut *panicInDeferFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where PanicInDefer is suspended; see rt.Tracer.
+func (fut *panicInDeferFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.PanicInDefer", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 266, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PanicInDefer changed since asyncgen ran: run go generate.
@@ -3454,26 +3644,26 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3457:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3647:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:273:2*/ fut.d1f = func() {
 				/*line main.go:274:3*/ r := recover()
 				/*line main.go:275:3*/ fmt.Println("repanic got", r)
 				/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
 			}
-			/*line main_async.go:3464:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:3654:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3467:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3657:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3661:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3473:4*/ if driven {
+			/*line main_async.go:3663:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3476:4*/ if !ready {
+			/*line main_async.go:3666:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3481,10 +3671,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3484:4*/ fut.state = -1
+			/*line main_async.go:3674:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3487:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3677:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3507,6 +3697,16 @@ func (fut *repanicFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Repanic is suspended; see rt.Tracer.
+func (fut *repanicFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Repanic", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 278, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Repanic changed since asyncgen ran: run go generate.
@@ -3649,19 +3849,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:285:3*/ r := recover()
 				/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
 			}
-			/*line main_async.go:3652:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:3852:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3655:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3855:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3659:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3859:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3661:4*/ if driven {
+			/*line main_async.go:3861:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3664:4*/ if !ready {
+			/*line main_async.go:3864:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3669,10 +3869,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3672:4*/ fut.state = -1
+			/*line main_async.go:3872:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3675:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3875:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3695,6 +3895,16 @@ func (fut *panicNilFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where PanicNil is suspended; see rt.Tracer.
+func (fut *panicNilFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.PanicNil", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 288, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PanicNil changed since asyncgen ran: run go generate.
@@ -3826,31 +4036,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:3829:4*/ fallthrough
+			/*line main_async.go:4039:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3832:4*/ if !ready {
+			/*line main_async.go:4042:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:3838:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4048:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:3840:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:4050:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3843:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4053:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:3848:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4058:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3850:4*/ if driven {
+			/*line main_async.go:4060:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3853:4*/ if !ready {
+			/*line main_async.go:4063:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3858,10 +4068,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3861:4*/ fut.state = -1
+			/*line main_async.go:4071:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3864:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4074:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3889,6 +4099,18 @@ func (fut *noRecoverEscapesFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where NoRecoverEscapes is suspended; see rt.Tracer.
+func (fut *noRecoverEscapesFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NoRecoverEscapes", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 295, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 298, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, NoRecoverEscapes changed since asyncgen ran: run go generate.
@@ -4027,28 +4249,28 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4030:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4252:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4032:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4254:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:307:2*/ fut.d2f = func() {
 				/*line main.go:308:3*/ func() {
 					/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
 				}()
 			}
-			/*line main_async.go:4039:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:4261:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4042:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4264:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4046:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4268:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4048:4*/ if driven {
+			/*line main_async.go:4270:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4051:4*/ if !ready {
+			/*line main_async.go:4273:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4056,10 +4278,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4059:4*/ fut.state = -1
+			/*line main_async.go:4281:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4062:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4284:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4082,6 +4304,16 @@ func (fut *recoverOutsideFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where RecoverOutside is suspended; see rt.Tracer.
+func (fut *recoverOutsideFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RecoverOutside", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 310, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RecoverOutside changed since asyncgen ran: run go generate.
@@ -4225,33 +4457,33 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4228:4*/ fut.out = new([]int)
+			/*line main_async.go:4460:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
 			/*line main.go:317:2*/ fut.d0f = func(out_p *[]int) func() {
 				return func() {
 					/*line main.go:317:17*/ (*out_p) = append((*out_p), -1)
 				}
 			}(fut.out)
-			/*line main_async.go:4235:4*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4236:4*/ fallthrough
+			/*line main_async.go:4467:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4468:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4239:5*/ state = 4
+				/*line main_async.go:4471:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4245:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4477:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4249:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4481:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4251:4*/ if driven {
+			/*line main_async.go:4483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4254:4*/ if !ready {
+			/*line main_async.go:4486:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4265,9 +4497,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4268:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4500:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4270:4*/ state = 1
+			/*line main_async.go:4502:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4276,10 +4508,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4279:4*/ fut.state = -1
+			/*line main_async.go:4511:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4282:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4514:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4303,6 +4535,16 @@ func (fut *gotosFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Gotos is suspended; see rt.Tracer.
+func (fut *gotosFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Gotos", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 320, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Gotos changed since asyncgen ran: run go generate.
@@ -4448,7 +4690,7 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4451:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4693:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:330:2*/ fut.d1f = func() {
 				/*line main.go:331:3*/ if false {
@@ -4456,20 +4698,20 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				}
 				/*line main.go:334:3*/ fmt.Println("may recover, does not")
 			}
-			/*line main_async.go:4459:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:4701:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4463:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4705:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4467:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4709:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4469:4*/ if driven {
+			/*line main_async.go:4711:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4472:4*/ if !ready {
+			/*line main_async.go:4714:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4477,15 +4719,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4480:5*/ fut.state = -1
+				/*line main_async.go:4722:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4485:4*/ fut.state = -1
+			/*line main_async.go:4727:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4488:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4730:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4508,6 +4750,16 @@ func (fut *escapeMayRecoverFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where EscapeMayRecover is suspended; see rt.Tracer.
+func (fut *escapeMayRecoverFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EscapeMayRecover", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 337, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, EscapeMayRecover changed since asyncgen ran: run go generate.
@@ -4647,19 +4899,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:4650:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:4902:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4653:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4905:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:4657:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4909:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4659:4*/ if driven {
+			/*line main_async.go:4911:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4662:4*/ if !ready {
+			/*line main_async.go:4914:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4668,19 +4920,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:345:2*/ fut.d1f = func() {
 				/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
 			}
-			/*line main_async.go:4671:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:4923:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:4674:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4926:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:4678:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4930:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4680:4*/ if driven {
+			/*line main_async.go:4932:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4683:4*/ if !ready {
+			/*line main_async.go:4935:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4688,12 +4940,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:4691:5*/ fut.state = -1
+				/*line main_async.go:4943:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4696:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4948:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4707,6 +4959,18 @@ func (fut *exitFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Exit is suspended; see rt.Tracer.
+func (fut *exitFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Exit", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 344, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 348, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Exit changed since asyncgen ran: run go generate.
@@ -4756,22 +5020,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:4759:5*/ state = 3
+				/*line main_async.go:5023:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:4765:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:5029:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:4769:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5033:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:4771:4*/ if driven {
+			/*line main_async.go:5035:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:4774:4*/ if !ready {
+			/*line main_async.go:5038:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4783,15 +5047,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:4786:4*/ fresh = true
+			/*line main_async.go:5050:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:4789:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:4791:4*/ if driven {
+			/*line main_async.go:5055:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:4794:4*/ if !ready {
+			/*line main_async.go:5058:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -4802,10 +5066,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4805:4*/ fut.state = -1
+			/*line main_async.go:5069:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4808:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5072:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4830,6 +5094,18 @@ func (fut *walkFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Walk is suspended; see rt.Tracer.
+func (fut *walkFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Walk", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 355, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 357, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Walk changed since asyncgen ran: run go generate.
@@ -4950,35 +5226,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:4953:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:5229:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4956:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5232:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:4960:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5236:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4962:4*/ if driven {
+			/*line main_async.go:5238:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4965:4*/ if !ready {
+			/*line main_async.go:5241:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4972:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5248:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:4976:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5252:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4978:4*/ if driven {
+			/*line main_async.go:5254:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4981:4*/ if !ready {
+			/*line main_async.go:5257:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4986,10 +5262,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4989:4*/ fut.state = -1
+			/*line main_async.go:5265:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4992:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5268:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5013,6 +5289,18 @@ func (fut *leafFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Leaf is suspended; see rt.Tracer.
+func (fut *leafFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Leaf", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 363, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 364, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Leaf changed since asyncgen ran: run go generate.
@@ -5063,38 +5351,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5066:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5354:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5070:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5072:4*/ if driven {
+			/*line main_async.go:5360:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5075:4*/ if !ready {
+			/*line main_async.go:5363:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5082:5*/ state = 4
+				/*line main_async.go:5370:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5088:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5376:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5092:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5380:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5094:4*/ if driven {
+			/*line main_async.go:5382:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5097:4*/ if !ready {
+			/*line main_async.go:5385:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5106,15 +5394,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5109:4*/ fresh = true
+			/*line main_async.go:5397:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5114:4*/ if driven {
+			/*line main_async.go:5402:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5117:4*/ if !ready {
+			/*line main_async.go:5405:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5125,10 +5413,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5128:4*/ fut.state = -1
+			/*line main_async.go:5416:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5131:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5419:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5153,6 +5441,20 @@ func (fut *walk2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Walk2 is suspended; see rt.Tracer.
+func (fut *walk2Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Walk2", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 373, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 375, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 377, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Walk2 changed since asyncgen ran: run go generate.
@@ -5293,42 +5595,42 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main_async.go:5296:4*/ fut.res = new(int)
+			/*line main_async.go:5598:4*/ fut.res = new(int)
 			/*line main.go:382:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
 					/*line main.go:384:3*/ (*res_p) = -100
 				}
 			}(fut.res)
-			/*line main_async.go:5303:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5605:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5306:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5608:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5310:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5612:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5312:4*/ if driven {
+			/*line main_async.go:5614:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5315:4*/ if !ready {
+			/*line main_async.go:5617:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5322:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5624:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5326:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5628:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5328:4*/ if driven {
+			/*line main_async.go:5630:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5331:4*/ if !ready {
+			/*line main_async.go:5633:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5336,10 +5638,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5339:4*/ fut.state = -1
+			/*line main_async.go:5641:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5342:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5644:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5363,6 +5665,18 @@ func (fut *leafRecoversFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where LeafRecovers is suspended; see rt.Tracer.
+func (fut *leafRecoversFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.LeafRecovers", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 386, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 387, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, LeafRecovers changed since asyncgen ran: run go generate.
@@ -5499,48 +5813,48 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main_async.go:5502:4*/ fut.out = new([]T)
+			/*line main_async.go:5816:4*/ fut.out = new([]T)
 			/*line main.go:395:2*/ fut.d0f = func(x_p *T, out_p *[]T) func() {
 				return func() {
 					/*line main.go:395:17*/ (*out_p) = append((*out_p), (*x_p))
 				}
 			}(fut.x, fut.out)
-			/*line main_async.go:5508:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:5822:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = (*fut.x)
-			/*line main_async.go:5511:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5825:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5514:4*/ fut.i = 0
-			/*line main_async.go:5515:4*/ fallthrough
+			/*line main_async.go:5828:4*/ fut.i = 0
+			/*line main_async.go:5829:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5518:5*/ state = 5
+				/*line main_async.go:5832:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ (*fut.out) = append((*fut.out), (*fut.x))
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5525:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5839:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5529:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5843:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5531:4*/ if driven {
+			/*line main_async.go:5845:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5534:4*/ if !ready {
+			/*line main_async.go:5848:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5540:4*/ fallthrough
+			/*line main_async.go:5854:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5543:4*/ state = 1
+			/*line main_async.go:5857:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -5549,10 +5863,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5552:4*/ fut.state = -1
+			/*line main_async.go:5866:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5555:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5869:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5576,6 +5890,16 @@ func (fut *genericDeferFuture[T]) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where GenericDefer is suspended; see rt.Tracer.
+func (fut *genericDeferFuture[T]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.GenericDefer[...]", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 399, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, GenericDefer changed since asyncgen ran: run go generate.
@@ -5746,7 +6070,7 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main_async.go:5749:4*/ fut.res = new(string)
+			/*line main_async.go:6073:4*/ fut.res = new(string)
 			/*line main.go:422:2*/ fut.d0f = func(res_p *string) func() {
 				return func() {
 					/*line main.go:423:3*/ if r := recover(); r != nil {
@@ -5754,26 +6078,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.res)
-			/*line main_async.go:5757:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:6081:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:5759:4*/ fallthrough
+			/*line main_async.go:6083:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:5763:5*/ state = 4
+				/*line main_async.go:6087:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:5768:4*/ fut.i = k
+			/*line main_async.go:6092:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:5770:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:6094:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:5772:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6096:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5776:4*/ if !ready {
+			/*line main_async.go:6100:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5782,10 +6106,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:5785:4*/ state = 1
+			/*line main_async.go:6109:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:5788:4*/ fut.it = nil
+			/*line main_async.go:6112:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ (*fut.res) = "not reached"
 				fut.state = -1
@@ -5793,10 +6117,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5796:4*/ fut.state = -1
+			/*line main_async.go:6120:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5799:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6123:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5821,6 +6145,16 @@ func (fut *rangeDeferFuture) Cancel() {
 	fut.it.Stop()
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where RangeDefer is suspended; see rt.Tracer.
+func (fut *rangeDeferFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RangeDefer", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 429, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RangeDefer changed since asyncgen ran: run go generate.
@@ -5963,42 +6297,42 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main_async.go:5966:4*/ fut.res = new(int)
+			/*line main_async.go:6300:4*/ fut.res = new(int)
 			/*line main.go:439:2*/ fut.d0f = func(res_p *int) func() {
 				return func() {
 					/*line main.go:440:3*/ fmt.Println("top recovers", recover())
 					/*line main.go:441:3*/ (*res_p) = -1
 				}
 			}(fut.res)
-			/*line main_async.go:5973:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6307:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5976:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6310:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:5980:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6314:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5982:4*/ if driven {
+			/*line main_async.go:6316:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5985:4*/ if !ready {
+			/*line main_async.go:6319:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:5992:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:6326:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:5996:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6330:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5998:4*/ if driven {
+			/*line main_async.go:6332:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6001:4*/ if !ready {
+			/*line main_async.go:6335:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6011,10 +6345,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6014:4*/ fut.state = -1
+			/*line main_async.go:6348:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6017:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6351:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6040,6 +6374,18 @@ func (fut *topFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Top is suspended; see rt.Tracer.
+func (fut *topFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Top", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 443, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 444, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Top changed since asyncgen ran: run go generate.
@@ -6194,7 +6540,7 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main_async.go:6197:4*/ fut.depth = new(int)
+			/*line main_async.go:6543:4*/ fut.depth = new(int)
 			/*line main.go:449:2*/ fut.d0f = func(n_p *int, depth_p *int) func() {
 				return func() {
 					/*line main.go:450:3*/ if (*n_p)%2 == 0 {
@@ -6206,26 +6552,26 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 					}
 				}
 			}(fut.n, fut.depth)
-			/*line main_async.go:6209:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6555:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !((*fut.n) == 0) {
-				/*line main_async.go:6212:5*/ state = 3
+				/*line main_async.go:6558:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6218:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6564:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.n = nil
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6223:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6569:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6225:4*/ if driven {
+			/*line main_async.go:6571:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6228:4*/ if !ready {
+			/*line main_async.go:6574:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6234,16 +6580,16 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
 			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, (*fut.n)-1)
-			/*line main_async.go:6237:4*/ fresh = true
+			/*line main_async.go:6583:4*/ fresh = true
 			fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6241:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6587:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6243:4*/ if driven {
+			/*line main_async.go:6589:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6246:4*/ if !ready {
+			/*line main_async.go:6592:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -6256,10 +6602,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return (*fut.depth), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6259:4*/ fut.state = -1
+			/*line main_async.go:6605:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6262:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6608:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6285,6 +6631,18 @@ func (fut *recFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Rec is suspended; see rt.Tracer.
+func (fut *recFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Rec", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 459, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 462, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Rec changed since asyncgen ran: run go generate.
@@ -6487,19 +6845,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6490:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6848:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6493:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6851:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6497:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6855:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6499:4*/ if driven {
+			/*line main_async.go:6857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6502:4*/ if !ready {
+			/*line main_async.go:6860:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6507,73 +6865,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6510:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6868:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6515:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6873:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6517:4*/ if driven {
+			/*line main_async.go:6875:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6520:4*/ if !ready {
+			/*line main_async.go:6878:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6527:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6885:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6529:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6887:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6534:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6892:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6538:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:6896:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6541:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6899:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6545:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6903:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6547:4*/ if driven {
+			/*line main_async.go:6905:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6550:4*/ if !ready {
+			/*line main_async.go:6908:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6557:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:6915:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6561:4*/ i = 0
-			/*line main_async.go:6562:4*/ fallthrough
+			/*line main_async.go:6919:4*/ i = 0
+			/*line main_async.go:6920:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6565:5*/ state = 8
+				/*line main_async.go:6923:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6571:5*/ state = 7
+				/*line main_async.go:6929:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6576:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:6934:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6583,7 +6941,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6586:4*/ state = 4
+			/*line main_async.go:6944:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6593,10 +6951,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6596:4*/ fut.state = -1
+			/*line main_async.go:6954:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6599:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6957:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6620,6 +6978,20 @@ func (fut *formsFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Forms is suspended; see rt.Tracer.
+func (fut *formsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Forms", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 490, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 491, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 496, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Forms changed since asyncgen ran: run go generate.
@@ -6849,205 +7221,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:6852:5*/ state = 25
+				/*line main_async.go:7224:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:6858:5*/ state = 27
+				/*line main_async.go:7230:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:6864:5*/ state = 29
+				/*line main_async.go:7236:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:6870:5*/ state = 31
+				/*line main_async.go:7242:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:6876:5*/ state = 33
+				/*line main_async.go:7248:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:6882:5*/ state = 35
+				/*line main_async.go:7254:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:6888:5*/ state = 37
+				/*line main_async.go:7260:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:6894:5*/ state = 39
+				/*line main_async.go:7266:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:6900:5*/ state = 41
+				/*line main_async.go:7272:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:6906:5*/ state = 43
+				/*line main_async.go:7278:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:6912:5*/ state = 45
+				/*line main_async.go:7284:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:6918:5*/ state = 47
+				/*line main_async.go:7290:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:6924:5*/ state = 49
+				/*line main_async.go:7296:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:6930:5*/ state = 51
+				/*line main_async.go:7302:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:6936:5*/ state = 53
+				/*line main_async.go:7308:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:6942:5*/ state = 55
+				/*line main_async.go:7314:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:6948:5*/ state = 57
+				/*line main_async.go:7320:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:6954:5*/ state = 59
+				/*line main_async.go:7326:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:6960:5*/ state = 61
+				/*line main_async.go:7332:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:6966:5*/ state = 63
+				/*line main_async.go:7338:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:6972:5*/ state = 65
+				/*line main_async.go:7344:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:6978:5*/ state = 67
+				/*line main_async.go:7350:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:6984:5*/ state = 69
+				/*line main_async.go:7356:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:6990:5*/ state = 80
+				/*line main_async.go:7362:5*/ state = 80
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:6996:5*/ state = 82
+				/*line main_async.go:7368:5*/ state = 82
 			} else {
 				state = 84
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7003:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7375:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:7007:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7379:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7009:4*/ if driven {
+			/*line main_async.go:7381:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7012:4*/ if !ready {
+			/*line main_async.go:7384:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7018:4*/ state = 84
+			/*line main_async.go:7390:4*/ state = 84
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7022:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7394:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:7026:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7398:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7028:4*/ if driven {
+			/*line main_async.go:7400:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7031:4*/ if !ready {
+			/*line main_async.go:7403:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7037:4*/ state = 84
+			/*line main_async.go:7409:4*/ state = 84
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7041:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7413:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:7045:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7417:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7047:4*/ if driven {
+			/*line main_async.go:7419:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7050:4*/ if !ready {
+			/*line main_async.go:7422:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7055,450 +7427,450 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7058:4*/ state = 84
+			/*line main_async.go:7430:4*/ state = 84
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7062:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7434:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7066:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7438:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7068:4*/ if driven {
+			/*line main_async.go:7440:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7071:4*/ if !ready {
+			/*line main_async.go:7443:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7078:4*/ state = 84
+			/*line main_async.go:7450:4*/ state = 84
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7082:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7454:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7086:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7458:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7088:4*/ if driven {
+			/*line main_async.go:7460:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7091:4*/ if !ready {
+			/*line main_async.go:7463:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7097:4*/ state = 84
+			/*line main_async.go:7469:4*/ state = 84
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7101:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7473:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7105:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7477:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7107:4*/ if driven {
+			/*line main_async.go:7479:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7110:4*/ if !ready {
+			/*line main_async.go:7482:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7116:4*/ state = 84
+			/*line main_async.go:7488:4*/ state = 84
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7120:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7492:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7124:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7496:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7126:4*/ if driven {
+			/*line main_async.go:7498:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7129:4*/ if !ready {
+			/*line main_async.go:7501:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7135:4*/ state = 84
+			/*line main_async.go:7507:4*/ state = 84
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7139:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7511:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7143:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7515:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7145:4*/ if driven {
+			/*line main_async.go:7517:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7148:4*/ if !ready {
+			/*line main_async.go:7520:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7155:4*/ state = 84
+			/*line main_async.go:7527:4*/ state = 84
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7159:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7531:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7163:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7535:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7165:4*/ if driven {
+			/*line main_async.go:7537:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7168:4*/ if !ready {
+			/*line main_async.go:7540:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7175:4*/ state = 84
+			/*line main_async.go:7547:4*/ state = 84
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7179:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7551:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7183:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7555:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7185:4*/ if driven {
+			/*line main_async.go:7557:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7188:4*/ if !ready {
+			/*line main_async.go:7560:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7194:4*/ state = 84
+			/*line main_async.go:7566:4*/ state = 84
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7198:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7570:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7202:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7574:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7204:4*/ if driven {
+			/*line main_async.go:7576:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7207:4*/ if !ready {
+			/*line main_async.go:7579:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7213:4*/ state = 84
+			/*line main_async.go:7585:4*/ state = 84
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7217:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7589:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7221:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7593:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7223:4*/ if driven {
+			/*line main_async.go:7595:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7226:4*/ if !ready {
+			/*line main_async.go:7598:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7232:4*/ state = 84
+			/*line main_async.go:7604:4*/ state = 84
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7236:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7608:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7240:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7612:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7242:4*/ if driven {
+			/*line main_async.go:7614:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7245:4*/ if !ready {
+			/*line main_async.go:7617:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7251:4*/ state = 84
+			/*line main_async.go:7623:4*/ state = 84
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7255:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7627:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7259:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7631:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7261:4*/ if driven {
+			/*line main_async.go:7633:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7264:4*/ if !ready {
+			/*line main_async.go:7636:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7270:4*/ state = 84
+			/*line main_async.go:7642:4*/ state = 84
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7274:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7646:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7278:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7650:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7280:4*/ if driven {
+			/*line main_async.go:7652:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7283:4*/ if !ready {
+			/*line main_async.go:7655:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7290:4*/ state = 84
+			/*line main_async.go:7662:4*/ state = 84
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7293:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7665:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7295:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7667:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7299:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7671:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7301:4*/ if driven {
+			/*line main_async.go:7673:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7304:4*/ if !ready {
+			/*line main_async.go:7676:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7310:4*/ state = 84
+			/*line main_async.go:7682:4*/ state = 84
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7314:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7686:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7318:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7690:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7320:4*/ if driven {
+			/*line main_async.go:7692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7323:4*/ if !ready {
+			/*line main_async.go:7695:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7329:4*/ state = 84
+			/*line main_async.go:7701:4*/ state = 84
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7333:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7705:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7337:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7709:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7339:4*/ if driven {
+			/*line main_async.go:7711:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7342:4*/ if !ready {
+			/*line main_async.go:7714:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7349:4*/ state = 84
+			/*line main_async.go:7721:4*/ state = 84
 			continue
 		case 61:
 			/*line main.go:550:3*/ fut.d1f = func() {
 				/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
 			}
-			/*line main_async.go:7355:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:7727:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7357:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7729:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7361:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7733:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7363:4*/ if driven {
+			/*line main_async.go:7735:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7366:4*/ if !ready {
+			/*line main_async.go:7738:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7373:4*/ state = 84
+			/*line main_async.go:7745:4*/ state = 84
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7377:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7749:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7381:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7753:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7383:4*/ if driven {
+			/*line main_async.go:7755:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7386:4*/ if !ready {
+			/*line main_async.go:7758:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7393:4*/ state = 84
+			/*line main_async.go:7765:4*/ state = 84
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7397:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7769:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7401:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7773:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7403:4*/ if driven {
+			/*line main_async.go:7775:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7406:4*/ if !ready {
+			/*line main_async.go:7778:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7413:4*/ state = 84
+			/*line main_async.go:7785:4*/ state = 84
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7417:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7789:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7421:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7793:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7423:4*/ if driven {
+			/*line main_async.go:7795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7426:4*/ if !ready {
+			/*line main_async.go:7798:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7433:4*/ state = 84
+			/*line main_async.go:7805:4*/ state = 84
 			continue
 		case 69:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:7437:4*/ i = 0
-			/*line main_async.go:7438:4*/ fallthrough
+			/*line main_async.go:7809:4*/ i = 0
+			/*line main_async.go:7810:4*/ fallthrough
 		case 70:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:7441:5*/ state = 76
+				/*line main_async.go:7813:5*/ state = 76
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main_async.go:7446:4*/ x = seq[i]
+			/*line main_async.go:7818:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:7448:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:7820:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:7450:5*/ state = 73
+				/*line main_async.go:7822:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:7455:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:7827:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:7457:5*/ state = 74
+				/*line main_async.go:7829:5*/ state = 74
 			} else {
 				state = 75
 			}
 			continue
 		case 73:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:7464:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:7465:4*/ state = 75
+			/*line main_async.go:7836:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:7837:4*/ state = 75
 			continue
 		case 74:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:7469:4*/ fallthrough
+			/*line main_async.go:7841:4*/ fallthrough
 		case 75:
-			/*line main_async.go:7471:4*/ i++
-			/*line main_async.go:7472:4*/ state = 70
+			/*line main_async.go:7843:4*/ i++
+			/*line main_async.go:7844:4*/ state = 70
 			continue
 		case 76:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7476:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7848:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:568:26
-			/*line main_async.go:7480:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7852:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7482:4*/ if driven {
+			/*line main_async.go:7854:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7485:4*/ if !ready {
+			/*line main_async.go:7857:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7492:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7864:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:48
-			/*line main_async.go:7496:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7868:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7498:4*/ if driven {
+			/*line main_async.go:7870:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7501:4*/ if !ready {
+			/*line main_async.go:7873:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -7506,38 +7878,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7509:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7881:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:569:24
-			/*line main_async.go:7513:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7885:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7515:4*/ if driven {
+			/*line main_async.go:7887:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7518:4*/ if !ready {
+			/*line main_async.go:7890:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7525:4*/ state = 84
+			/*line main_async.go:7897:4*/ state = 84
 			continue
 		case 80:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:7529:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:7901:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7531:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7903:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:573:3
-			/*line main_async.go:7535:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7907:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7537:4*/ if driven {
+			/*line main_async.go:7909:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7540:4*/ if !ready {
+			/*line main_async.go:7912:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -7545,35 +7917,35 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:7548:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:7920:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:7550:4*/ state = 84
+			/*line main_async.go:7922:4*/ state = 84
 			continue
 		case 82:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:7554:4*/ (*fut.x_2) = 1
+			/*line main_async.go:7926:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:7556:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:7928:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:7558:4*/ fallthrough
+			/*line main_async.go:7930:4*/ fallthrough
 		case 83: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7561:4*/ if !ready {
+			/*line main_async.go:7933:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:7568:4*/ fallthrough
+			/*line main_async.go:7940:4*/ fallthrough
 		case 84:
 			{
-				/*line main_async.go:7571:5*/ fut.state = -1
+				/*line main_async.go:7943:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7576:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7948:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7589,6 +7961,68 @@ func (fut *mainFuture) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 26:
+		t.Line, t.Awaiting = 512, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 514, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 516, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 519, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 521, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 523, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 525, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 527, fut.aw0
+	case 42:
+		t.Line, t.Awaiting = 529, fut.aw0
+	case 44:
+		t.Line, t.Awaiting = 531, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 533, fut.aw0
+	case 48:
+		t.Line, t.Awaiting = 535, fut.aw0
+	case 50:
+		t.Line, t.Awaiting = 537, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 539, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 541, fut.aw0
+	case 56:
+		t.Line, t.Awaiting = 544, fut.aw0
+	case 58:
+		t.Line, t.Awaiting = 546, fut.aw0
+	case 60:
+		t.Line, t.Awaiting = 548, fut.aw0
+	case 62:
+		t.Line, t.Awaiting = 551, fut.aw0
+	case 64:
+		t.Line, t.Awaiting = 553, fut.aw0
+	case 66:
+		t.Line, t.Awaiting = 555, fut.aw0
+	case 68:
+		t.Line, t.Awaiting = 557, fut.aw0
+	case 77:
+		t.Line, t.Awaiting = 568, fut.aw0
+	case 78:
+		t.Line, t.Awaiting = 568, fut.aw0
+	case 79:
+		t.Line, t.Awaiting = 569, fut.aw0
+	case 81:
+		t.Line, t.Awaiting = 573, fut.aw0
+	case 83:
+		t.Line, t.Awaiting = 579, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
@@ -7725,26 +8159,26 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main_async.go:7728:4*/ fut.n = new(int)
+			/*line main_async.go:8162:4*/ fut.n = new(int)
 			/*line main.go:580:4*/ fut.d0f = func(n_p *int) func() {
 				return func() {
 					/*line main.go:581:5*/ (*n_p) += 10
 					/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
 				}
 			}(fut.n)
-			/*line main_async.go:7735:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:8169:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:7738:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8172:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:7742:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8176:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7744:4*/ if driven {
+			/*line main_async.go:8178:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7747:4*/ if !ready {
+			/*line main_async.go:8181:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -7754,7 +8188,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:7757:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:8191:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7768,6 +8202,16 @@ func (fut *mainFunc1Future) Cancel() {
 	}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Main.func1 is suspended; see rt.Tracer.
+func (fut *mainFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main.func2", File: "github.com/corio-go/corio/testdata/defers/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 584, fut.aw0
+	}
+	return t
 }
 
 // take returns *p and clears it: the last use of a future's field moves the

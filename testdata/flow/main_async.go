@@ -74,6 +74,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -105,7 +115,7 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 	for {
 		switch state {
 		case 0: // NamedCapture starts
-			/*line main_async.go:108:4*/ fut.r = new(int)
+			/*line main_async.go:118:4*/ fut.r = new(int)
 			/*line main.go:23:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:23:21*/ return (*r_p)
@@ -113,10 +123,10 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 			}(fut.r)
 			/*line main.go:24:2*/ (*fut.r) = 1
 			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:116:4*/ fallthrough
+			/*line main_async.go:126:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:129:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -128,10 +138,10 @@ func (fut *namedCaptureFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int],
 				/*line main.go:27:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:131:4*/ fut.state = -1
+			/*line main_async.go:141:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:134:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:144:4*/ panic("corio: NamedCaptureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -151,6 +161,16 @@ func (fut *namedCaptureFuture) PollFrame(cx *rt.Context) bool {
 func (fut *namedCaptureFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where NamedCapture is suspended; see rt.Tracer.
+func (fut *namedCaptureFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NamedCapture", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, NamedCapture changed since asyncgen ran: run go generate.
@@ -188,28 +208,28 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // NamedPtr starts
-			/*line main_async.go:191:4*/ fut.r = new(int)
+			/*line main_async.go:211:4*/ fut.r = new(int)
 			/*line main.go:32:2*/ fut.p = fut.r
 			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main_async.go:214:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:197:4*/ if !ready {
+			/*line main_async.go:217:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:34:9*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:203:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:223:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:34:9
-			/*line main_async.go:207:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:209:4*/ if driven {
+			/*line main_async.go:229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:212:4*/ if !ready {
+			/*line main_async.go:232:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -221,10 +241,10 @@ func (fut *namedPtrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:34:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:224:4*/ fut.state = -1
+			/*line main_async.go:244:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:227:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:247:4*/ panic("corio: NamedPtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -248,6 +268,18 @@ func (fut *namedPtrFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where NamedPtr is suspended; see rt.Tracer.
+func (fut *namedPtrFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NamedPtr", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 33, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 34, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, NamedPtr changed since asyncgen ran: run go generate.
@@ -284,23 +316,23 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 	for {
 		switch state {
 		case 0: // NamedBare starts
-			/*line main_async.go:287:4*/ fut.r = new(int)
+			/*line main_async.go:319:4*/ fut.r = new(int)
 			/*line main.go:39:2*/ fut.get = func(r_p *int) func() int {
 				return func() int {
 					/*line main.go:39:21*/ return (*r_p) * 10
 				}
 			}(fut.r)
 			/*line main.go:40:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:294:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:40:6
-			/*line main_async.go:298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:330:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:300:4*/ if driven {
+			/*line main_async.go:332:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:335:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -312,10 +344,10 @@ func (fut *namedBareFuture) Poll(cx *rt.Context) (rt.Tuple2[int, func() int], bo
 				/*line main.go:41:2*/ return rt.Tuple2[int, func() int]{V0: (*fut.r), V1: fut.get}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:315:4*/ fut.state = -1
+			/*line main_async.go:347:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:318:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:350:4*/ panic("corio: NamedBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -338,6 +370,16 @@ func (fut *namedBareFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where NamedBare is suspended; see rt.Tracer.
+func (fut *namedBareFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NamedBare", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, NamedBare changed since asyncgen ran: run go generate.
@@ -375,26 +417,26 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInLoop starts
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:378:4*/ fallthrough
+			/*line main_async.go:420:4*/ fallthrough
 		case 1:
 			/*line main.go:47:6*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:381:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:423:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:47:6
-			/*line main_async.go:385:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:427:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:47:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:387:4*/ if driven {
+			/*line main_async.go:429:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:390:4*/ if !ready {
+			/*line main_async.go:432:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:47:6*/ if !(r == fut.n) {
-				/*line main_async.go:397:5*/ state = 4
+				/*line main_async.go:439:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -405,13 +447,13 @@ func (fut *endsInLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:46:16*/ fut.i++
-			/*line main_async.go:408:4*/ state = 1
+			/*line main_async.go:450:4*/ state = 1
 			continue
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:411:4*/ fut.state = -1
+			/*line main_async.go:453:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:414:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:456:4*/ panic("corio: EndsInLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -434,6 +476,16 @@ func (fut *endsInLoopFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where EndsInLoop is suspended; see rt.Tracer.
+func (fut *endsInLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EndsInLoop", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 47, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, EndsInLoop changed since asyncgen ran: run go generate.
@@ -470,23 +522,23 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // EndsInPanic starts
 			/*line main.go:55:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:473:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:525:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:55:5
-			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:479:4*/ if driven {
+			/*line main_async.go:531:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:482:4*/ if !ready {
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:5*/ if !(r <= 0) {
-				/*line main_async.go:489:5*/ state = 3
+				/*line main_async.go:541:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -498,10 +550,10 @@ func (fut *endsInPanicFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:501:4*/ fut.state = -1
+			/*line main_async.go:553:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:504:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:556:4*/ panic("corio: EndsInPanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -524,6 +576,16 @@ func (fut *endsInPanicFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where EndsInPanic is suspended; see rt.Tracer.
+func (fut *endsInPanicFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EndsInPanic", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 55, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, EndsInPanic changed since asyncgen ran: run go generate.
@@ -562,16 +624,16 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInSwitch starts
 			/*line main.go:63:9*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:565:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:627:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:63:9
-			/*line main_async.go:569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:571:4*/ if driven {
+			/*line main_async.go:633:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:574:4*/ if !ready {
+			/*line main_async.go:636:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -579,13 +641,13 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:63:9*/ tag = r
 			/*line main.go:64:7*/ if tag == 0 {
-				/*line main_async.go:582:5*/ state = 3
+				/*line main_async.go:644:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:66:7*/ if tag == 1 {
-				/*line main_async.go:588:5*/ state = 4
+				/*line main_async.go:650:5*/ state = 4
 			} else {
 				state = 6
 			}
@@ -597,10 +659,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 4:
 			/*line main.go:67:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:600:4*/ fallthrough
+			/*line main_async.go:662:4*/ fallthrough
 		case 5: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:603:4*/ if !ready {
+			/*line main_async.go:665:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -615,10 +677,10 @@ func (fut *endsInSwitchFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:70:3*/ return "many", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:618:4*/ fut.state = -1
+			/*line main_async.go:680:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:621:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:683:4*/ panic("corio: EndsInSwitchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -642,6 +704,18 @@ func (fut *endsInSwitchFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where EndsInSwitch is suspended; see rt.Tracer.
+func (fut *endsInSwitchFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EndsInSwitch", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 67, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, EndsInSwitch changed since asyncgen ran: run go generate.
@@ -679,23 +753,23 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // EndsInIfElse starts
 			/*line main.go:76:5*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:682:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:756:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:76:5
-			/*line main_async.go:686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:760:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:5*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:688:4*/ if driven {
+			/*line main_async.go:762:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:691:4*/ if !ready {
+			/*line main_async.go:765:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:76:5*/ if !(r%2 == 0) {
-				/*line main_async.go:698:5*/ state = 3
+				/*line main_async.go:772:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -706,10 +780,10 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 3:
 			/*line main.go:79:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:709:4*/ fallthrough
+			/*line main_async.go:783:4*/ fallthrough
 		case 4: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:712:4*/ if !ready {
+			/*line main_async.go:786:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -719,10 +793,10 @@ func (fut *endsInIfElseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:80:3*/ return "odd", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:722:4*/ fut.state = -1
+			/*line main_async.go:796:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:725:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:799:4*/ panic("corio: EndsInIfElseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -746,6 +820,18 @@ func (fut *endsInIfElseFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where EndsInIfElse is suspended; see rt.Tracer.
+func (fut *endsInIfElseFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EndsInIfElse", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 79, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, EndsInIfElse changed since asyncgen ran: run go generate.
@@ -786,48 +872,48 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 		switch state {
 		case 0: // ReturnInNested starts
 			/*line main.go:86:6*/ fut.i = 0
-			/*line main_async.go:789:4*/ fallthrough
+			/*line main_async.go:875:4*/ fallthrough
 		case 1:
 			/*line main.go:86:14*/ if !(fut.i < 5) {
-				/*line main_async.go:792:5*/ state = 10
+				/*line main_async.go:878:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:88:8*/ if !(fut.i%2 == 0) {
-				/*line main_async.go:798:5*/ state = 9
+				/*line main_async.go:884:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:89:8*/ fut.j = 0
-			/*line main_async.go:804:4*/ fallthrough
+			/*line main_async.go:890:4*/ fallthrough
 		case 4:
 			/*line main.go:89:16*/ if !(fut.j < 5) {
-				/*line main_async.go:807:5*/ state = 9
+				/*line main_async.go:893:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:90:5*/ fut.steps++
 			/*line main.go:91:8*/ fut.c_v = initVFuture(fut.i * fut.j)
-			/*line main_async.go:814:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:900:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:91:8
-			/*line main_async.go:818:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:904:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:820:4*/ if driven {
+			/*line main_async.go:906:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:823:4*/ if !ready {
+			/*line main_async.go:909:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:91:8*/ if !(r >= fut.limit) {
-				/*line main_async.go:830:5*/ state = 8
+				/*line main_async.go:916:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -839,11 +925,11 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 			}
 		case 8:
 			/*line main.go:89:23*/ fut.j++
-			/*line main_async.go:842:4*/ state = 4
+			/*line main_async.go:928:4*/ state = 4
 			continue
 		case 9:
 			/*line main.go:86:21*/ fut.i++
-			/*line main_async.go:846:4*/ state = 1
+			/*line main_async.go:932:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -852,10 +938,10 @@ func (fut *returnInNestedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool
 				/*line main.go:98:2*/ return rt.Tuple2[int, int]{V0: fut.found, V1: fut.steps}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:855:4*/ fut.state = -1
+			/*line main_async.go:941:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:858:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:944:4*/ panic("corio: ReturnInNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -878,6 +964,16 @@ func (fut *returnInNestedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where ReturnInNested is suspended; see rt.Tracer.
+func (fut *returnInNestedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.ReturnInNested", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 6:
+		t.Line, t.Awaiting = 91, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, ReturnInNested changed since asyncgen ran: run go generate.
@@ -954,16 +1050,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:103:12*/ fut.c_namedCapture = initNamedCaptureFuture()
-			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_namedCapture
+			/*line main_async.go:1053:4*/ fut.aw0 = &fut.c_namedCapture
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:103:12
-			/*line main_async.go:961:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1057:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:12*/ r_2, ready = fut.aw0.(*namedCaptureFuture).Poll(cx)
-			/*line main_async.go:963:4*/ if driven {
+			/*line main_async.go:1059:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedCaptureFuture), ready, fresh)
 			}
-			/*line main_async.go:966:4*/ if !ready {
+			/*line main_async.go:1062:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -972,16 +1068,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:103:2*/ r, get = r_2.V0, r_2.V1
 			/*line main.go:104:2*/ fmt.Println("named capture", r, get())
 			/*line main.go:105:11*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:1071:4*/ fut.aw0 = &fut.c_namedPtr
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:105:11
-			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1075:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:11*/ r_3, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
-			/*line main_async.go:981:4*/ if driven {
+			/*line main_async.go:1077:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
 			}
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:1080:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -990,16 +1086,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ r2, p = r_3.V0, r_3.V1
 			/*line main.go:106:2*/ fmt.Println("named ptr", r2, *p)
 			/*line main.go:107:14*/ fut.c_namedBare = initNamedBareFuture()
-			/*line main_async.go:993:4*/ fut.aw0 = &fut.c_namedBare
+			/*line main_async.go:1089:4*/ fut.aw0 = &fut.c_namedBare
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:107:14
-			/*line main_async.go:997:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1093:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:14*/ r_4, ready = fut.aw0.(*namedBareFuture).Poll(cx)
-			/*line main_async.go:999:4*/ if driven {
+			/*line main_async.go:1095:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedBareFuture), ready, fresh)
 			}
-			/*line main_async.go:1002:4*/ if !ready {
+			/*line main_async.go:1098:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1008,16 +1104,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ r3, get3 = r_4.V0, r_4.V1
 			/*line main.go:108:2*/ fmt.Println("named bare", r3, get3())
 			/*line main.go:110:30*/ fut.c_endsInLoop = initEndsInLoopFuture(3)
-			/*line main_async.go:1011:4*/ fut.aw0 = &fut.c_endsInLoop
+			/*line main_async.go:1107:4*/ fut.aw0 = &fut.c_endsInLoop
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:110:30
-			/*line main_async.go:1015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1111:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:30*/ r_5, ready = fut.aw0.(*endsInLoopFuture).Poll(cx)
-			/*line main_async.go:1017:4*/ if driven {
+			/*line main_async.go:1113:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInLoopFuture), ready, fresh)
 			}
-			/*line main_async.go:1020:4*/ if !ready {
+			/*line main_async.go:1116:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1025,16 +1121,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInLoop = endsInLoopFuture{}
 			/*line main.go:110:2*/ fmt.Println("ends in loop", r_5)
 			/*line main.go:111:31*/ fut.c_endsInPanic = initEndsInPanicFuture(4)
-			/*line main_async.go:1028:4*/ fut.aw0 = &fut.c_endsInPanic
+			/*line main_async.go:1124:4*/ fut.aw0 = &fut.c_endsInPanic
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:111:31
-			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1128:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:31*/ r_6, ready = fut.aw0.(*endsInPanicFuture).Poll(cx)
-			/*line main_async.go:1034:4*/ if driven {
+			/*line main_async.go:1130:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInPanicFuture), ready, fresh)
 			}
-			/*line main_async.go:1037:4*/ if !ready {
+			/*line main_async.go:1133:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1042,48 +1138,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInPanic = endsInPanicFuture{}
 			/*line main.go:111:2*/ fmt.Println("ends in panic", r_6)
 			/*line main.go:112:32*/ fut.c_endsInSwitch = initEndsInSwitchFuture(0)
-			/*line main_async.go:1045:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1141:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:112:32
-			/*line main_async.go:1049:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1145:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:32*/ fut.v, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1051:4*/ if driven {
+			/*line main_async.go:1147:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1054:4*/ if !ready {
+			/*line main_async.go:1150:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:49*/ fut.c_endsInSwitch = initEndsInSwitchFuture(1)
-			/*line main_async.go:1061:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1157:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:112:49
-			/*line main_async.go:1065:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1161:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:49*/ fut.r_8, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1067:4*/ if driven {
+			/*line main_async.go:1163:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1070:4*/ if !ready {
+			/*line main_async.go:1166:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:66*/ fut.c_endsInSwitch = initEndsInSwitchFuture(9)
-			/*line main_async.go:1077:4*/ fut.aw0 = &fut.c_endsInSwitch
+			/*line main_async.go:1173:4*/ fut.aw0 = &fut.c_endsInSwitch
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:112:66
-			/*line main_async.go:1081:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1177:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:66*/ r_9, ready = fut.aw0.(*endsInSwitchFuture).Poll(cx)
-			/*line main_async.go:1083:4*/ if driven {
+			/*line main_async.go:1179:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInSwitchFuture), ready, fresh)
 			}
-			/*line main_async.go:1086:4*/ if !ready {
+			/*line main_async.go:1182:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1091,32 +1187,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInSwitch = endsInSwitchFuture{}
 			/*line main.go:112:2*/ fmt.Println("ends in switch", take(&fut.v), take(&fut.r_8), r_9)
 			/*line main.go:113:32*/ fut.c_endsInIfElse = initEndsInIfElseFuture(2)
-			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1190:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:113:32
-			/*line main_async.go:1098:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1194:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:32*/ fut.v, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
-			/*line main_async.go:1100:4*/ if driven {
+			/*line main_async.go:1196:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
 			}
-			/*line main_async.go:1103:4*/ if !ready {
+			/*line main_async.go:1199:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:49*/ fut.c_endsInIfElse = initEndsInIfElseFuture(3)
-			/*line main_async.go:1110:4*/ fut.aw0 = &fut.c_endsInIfElse
+			/*line main_async.go:1206:4*/ fut.aw0 = &fut.c_endsInIfElse
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:113:49
-			/*line main_async.go:1114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1210:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:49*/ r_11, ready = fut.aw0.(*endsInIfElseFuture).Poll(cx)
-			/*line main_async.go:1116:4*/ if driven {
+			/*line main_async.go:1212:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*endsInIfElseFuture), ready, fresh)
 			}
-			/*line main_async.go:1119:4*/ if !ready {
+			/*line main_async.go:1215:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1124,16 +1220,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_endsInIfElse = endsInIfElseFuture{}
 			/*line main.go:113:2*/ fmt.Println("ends in ifelse", take(&fut.v), r_11)
 			/*line main.go:114:10*/ fut.c_returnInNested = initReturnInNestedFuture(6)
-			/*line main_async.go:1127:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1223:4*/ fut.aw0 = &fut.c_returnInNested
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:114:10
-			/*line main_async.go:1131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:10*/ r_12, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
-			/*line main_async.go:1133:4*/ if driven {
+			/*line main_async.go:1229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
 			}
-			/*line main_async.go:1136:4*/ if !ready {
+			/*line main_async.go:1232:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1142,16 +1238,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ f, s = r_12.V0, r_12.V1
 			/*line main.go:115:2*/ fmt.Println("return nested", f, s)
 			/*line main.go:116:9*/ fut.c_returnInNested = initReturnInNestedFuture(100)
-			/*line main_async.go:1145:4*/ fut.aw0 = &fut.c_returnInNested
+			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_returnInNested
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:116:9
-			/*line main_async.go:1149:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:9*/ r_13, ready = fut.aw0.(*returnInNestedFuture).Poll(cx)
-			/*line main_async.go:1151:4*/ if driven {
+			/*line main_async.go:1247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*returnInNestedFuture), ready, fresh)
 			}
-			/*line main_async.go:1154:4*/ if !ready {
+			/*line main_async.go:1250:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1161,11 +1257,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fmt.Println("return nested none", f, s)
 			/*line main.go:120:2*/ fut.pi = nil
 			/*line main.go:121:6*/ fut.i = new(int)
-			/*line main_async.go:1164:4*/ (*fut.i) = 0
-			/*line main_async.go:1165:4*/ fallthrough
+			/*line main_async.go:1260:4*/ (*fut.i) = 0
+			/*line main_async.go:1261:4*/ fallthrough
 		case 13:
 			/*line main.go:121:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:1168:5*/ state = 17
+				/*line main_async.go:1264:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -1174,65 +1270,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:123:4*/ fut.pi = fut.i
 			}
 			/*line main.go:125:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1177:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1273:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:125:3
-			/*line main_async.go:1181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1277:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:125:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1183:4*/ if driven {
+			/*line main_async.go:1279:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1186:4*/ if !ready {
+			/*line main_async.go:1282:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:126:3*/ fmt.Println("first iter ptr", *fut.pi, (*fut.i))
-			/*line main_async.go:1193:4*/ fallthrough
+			/*line main_async.go:1289:4*/ fallthrough
 		case 16:
-			/*line main_async.go:1195:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:1291:4*/ fut.i = new(*fut.i)
 			/*line main.go:121:21*/ (*fut.i)++
-			/*line main_async.go:1197:4*/ state = 13
+			/*line main_async.go:1293:4*/ state = 13
 			continue
 		case 17:
 			/*line main.go:130:2*/ fut.ps = nil
 			/*line main.go:131:2*/ fut.n = 3
-			/*line main_async.go:1202:4*/ fut.i_5 = 0
-			/*line main_async.go:1203:4*/ fallthrough
+			/*line main_async.go:1298:4*/ fut.i_5 = 0
+			/*line main_async.go:1299:4*/ fallthrough
 		case 18:
 			/*line main.go:131:17*/ if !(fut.i_5 < fut.n) {
-				/*line main_async.go:1206:5*/ state = 22
+				/*line main_async.go:1302:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 19:
-			/*line main_async.go:1211:4*/ fut.i = new(int)
-			/*line main_async.go:1212:4*/ (*fut.i) = fut.i_5
+			/*line main_async.go:1307:4*/ fut.i = new(int)
+			/*line main_async.go:1308:4*/ (*fut.i) = fut.i_5
 			/*line main.go:132:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:133:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1215:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1311:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fallthrough
 		case 20: // resumes at main.go:133:3
-			/*line main_async.go:1220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1316:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1222:4*/ if driven {
+			/*line main_async.go:1318:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1225:4*/ if !ready {
+			/*line main_async.go:1321:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:134:3*/ (*fut.i) += 10
-			/*line main_async.go:1232:4*/ fallthrough
+			/*line main_async.go:1328:4*/ fallthrough
 		case 21:
-			/*line main_async.go:1234:4*/ fut.i_5++
-			/*line main_async.go:1235:4*/ state = 18
+			/*line main_async.go:1330:4*/ fut.i_5++
+			/*line main_async.go:1331:4*/ state = 18
 			continue
 		case 22:
 			/*line main.go:136:2*/ fmt.Print("range int modify")
@@ -1241,30 +1337,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:140:2*/ fmt.Println()
 			/*line main.go:143:2*/ fut.seq = []string{"a", "b", "c"}
-			/*line main_async.go:1244:4*/ fut.n = 0
-			/*line main_async.go:1245:4*/ fallthrough
+			/*line main_async.go:1340:4*/ fut.n = 0
+			/*line main_async.go:1341:4*/ fallthrough
 		case 23:
 			/*line main.go:143:20*/ if !(fut.n < len(fut.seq)) {
-				/*line main_async.go:1248:5*/ state = 27
+				/*line main_async.go:1344:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 24:
-			/*line main_async.go:1253:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
+			/*line main_async.go:1349:4*/ i_3, fut.v = fut.n, fut.seq[fut.n]
 			/*line main.go:144:7*/ fut.c_v = initVFuture(i_3 * 100)
-			/*line main_async.go:1255:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1351:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fut.i = nil
 			fut.ps = nil
 			fallthrough
 		case 25: // resumes at main.go:144:7
-			/*line main_async.go:1262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:144:7*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1264:4*/ if driven {
+			/*line main_async.go:1360:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1267:4*/ if !ready {
+			/*line main_async.go:1363:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1272,14 +1368,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:144:3*/ i_3 = r_14
 			/*line main.go:145:3*/ fmt.Println("range key modify", i_3, take(&fut.v))
-			/*line main_async.go:1275:4*/ fallthrough
+			/*line main_async.go:1371:4*/ fallthrough
 		case 26:
-			/*line main_async.go:1277:4*/ fut.n++
-			/*line main_async.go:1278:4*/ state = 23
+			/*line main_async.go:1373:4*/ fut.n++
+			/*line main_async.go:1374:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:149:11*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1282:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1378:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.pi = nil
 			fut.i = nil
@@ -1287,44 +1383,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:149:11
-			/*line main_async.go:1290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:11*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1292:4*/ if driven {
+			/*line main_async.go:1388:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1295:4*/ if !ready {
+			/*line main_async.go:1391:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:149:6*/ i_4 = r_15
-			/*line main_async.go:1302:4*/ fallthrough
+			/*line main_async.go:1398:4*/ fallthrough
 		case 29:
 			/*line main.go:149:17*/ if !(i_4 < 4) {
-				/*line main_async.go:1305:5*/ state = 32
+				/*line main_async.go:1401:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:150:3*/ fmt.Println("init", i_4)
-			/*line main_async.go:1311:4*/ fallthrough
+			/*line main_async.go:1407:4*/ fallthrough
 		case 31:
 			/*line main.go:149:24*/ i_4++
-			/*line main_async.go:1314:4*/ state = 29
+			/*line main_async.go:1410:4*/ state = 29
 			continue
 		case 32:
 			/*line main.go:154:13*/ fut.c_namedPtr = initNamedPtrFuture()
-			/*line main_async.go:1318:4*/ fut.aw0 = &fut.c_namedPtr
+			/*line main_async.go:1414:4*/ fut.aw0 = &fut.c_namedPtr
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:154:13
-			/*line main_async.go:1322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:13*/ r_16, ready = fut.aw0.(*namedPtrFuture).Poll(cx)
-			/*line main_async.go:1324:4*/ if driven {
+			/*line main_async.go:1420:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedPtrFuture), ready, fresh)
 			}
-			/*line main_async.go:1327:4*/ if !ready {
+			/*line main_async.go:1423:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -1332,142 +1428,142 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedPtr = namedPtrFuture{}
 			/*line main.go:154:5*/ a, b = r_16.V0, r_16.V1
 			/*line main.go:154:25*/ if !(a == *b) {
-				/*line main_async.go:1335:5*/ state = 35
+				/*line main_async.go:1431:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 34:
 			/*line main.go:155:3*/ fmt.Println("if multi init", a)
-			/*line main_async.go:1341:4*/ fallthrough
+			/*line main_async.go:1437:4*/ fallthrough
 		case 35:
 			/*line main.go:159:34*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1344:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1440:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:159:34
-			/*line main_async.go:1348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:34*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1350:4*/ if driven {
+			/*line main_async.go:1446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1353:4*/ if !ready {
+			/*line main_async.go:1449:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:159:2*/ fut.cond = r_17 > 0
-			/*line main_async.go:1360:4*/ if !(fut.cond) {
-				/*line main_async.go:1361:5*/ state = 39
+			/*line main_async.go:1456:4*/ if !(fut.cond) {
+				/*line main_async.go:1457:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:159:46*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1367:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1463:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:159:46
-			/*line main_async.go:1371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:46*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1373:4*/ if driven {
+			/*line main_async.go:1469:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1376:4*/ if !ready {
+			/*line main_async.go:1472:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1382:4*/ fut.cond = r_18 > 5
-			/*line main_async.go:1383:4*/ fallthrough
+			/*line main_async.go:1478:4*/ fut.cond = r_18 > 5
+			/*line main_async.go:1479:4*/ fallthrough
 		case 39:
 			/*line main.go:159:56*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1386:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1482:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:159:56
-			/*line main_async.go:1390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1486:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:56*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1392:4*/ if driven {
+			/*line main_async.go:1488:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1395:4*/ if !ready {
+			/*line main_async.go:1491:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1401:4*/ cond_2 = r_19 == 3
-			/*line main_async.go:1402:4*/ if cond_2 {
-				/*line main_async.go:1403:5*/ state = 43
+			/*line main_async.go:1497:4*/ cond_2 = r_19 == 3
+			/*line main_async.go:1498:4*/ if cond_2 {
+				/*line main_async.go:1499:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 41:
 			/*line main.go:159:69*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1409:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1505:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:159:69
-			/*line main_async.go:1413:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1509:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:69*/ r_20, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1415:4*/ if driven {
+			/*line main_async.go:1511:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1418:4*/ if !ready {
+			/*line main_async.go:1514:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1424:4*/ cond_2 = r_20 == 4
-			/*line main_async.go:1425:4*/ fallthrough
+			/*line main_async.go:1520:4*/ cond_2 = r_20 == 4
+			/*line main_async.go:1521:4*/ fallthrough
 		case 43:
-			/*line main_async.go:1427:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
+			/*line main_async.go:1523:4*/ fmt.Println("and in args", both(fut.cond, cond_2))
 			/*line main.go:162:2*/ fut.n = 0
-			/*line main_async.go:1429:4*/ fallthrough
+			/*line main_async.go:1525:4*/ fallthrough
 		case 44:
 			/*line main.go:163:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:1432:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1528:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:163:8
-			/*line main_async.go:1436:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1532:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:8*/ r_21, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1438:4*/ if driven {
+			/*line main_async.go:1534:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1441:4*/ if !ready {
+			/*line main_async.go:1537:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:8*/ if !(r_21 < 3) {
-				/*line main_async.go:1448:5*/ state = 48
+				/*line main_async.go:1544:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 46:
 			/*line main.go:163:22*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:1454:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1550:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 47: // resumes at main.go:163:22
-			/*line main_async.go:1458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1554:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:22*/ r_22, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1460:4*/ if driven {
+			/*line main_async.go:1556:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1463:4*/ if !ready {
+			/*line main_async.go:1559:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:163:18*/ fut.n = r_22
-			/*line main_async.go:1470:4*/ state = 44
+			/*line main_async.go:1566:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:165:2*/ fmt.Println("empty body", fut.n)
@@ -1475,11 +1571,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:170:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:1478:5*/ fut.state = -1
+				/*line main_async.go:1574:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1482:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1578:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1494,6 +1590,60 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/flow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 105, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 107, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 112, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 112, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 112, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 113, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 113, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 116, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 125, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 133, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 144, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 149, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 42:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 45:
+		t.Line, t.Awaiting = 163, fut.aw0
+	case 47:
+		t.Line, t.Awaiting = 163, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

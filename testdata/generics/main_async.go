@@ -78,6 +78,16 @@ func (fut *idFuture[T]) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Id is suspended; see rt.Tracer.
+func (fut *idFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Id[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 16, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Id changed since asyncgen ran: run go generate.
 func _[T any]() {
 	var _ func(T) T = Id[T]
@@ -116,26 +126,26 @@ func (fut *pairFuture[K, V]) Poll(cx *rt_2.Context) (rt_2.Tuple2[K, V], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:22:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:119:4*/ fallthrough
+			/*line main_async.go:129:4*/ fallthrough
 		case 1: // resumes at main.go:22:2
 			/*line main.go:22:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main_async.go:132:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:23:12*/ fut.c_id = initIdFuture[V](fut.v)
-			/*line main_async.go:128:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:138:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fut.v = *new(V)
 			fallthrough
 		case 2: // resumes at main.go:23:12
-			/*line main_async.go:133:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:143:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:23:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:135:4*/ if driven {
+			/*line main_async.go:145:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:148:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -146,10 +156,10 @@ func (fut *pairFuture[K, V]) Poll(cx *rt_2.Context) (rt_2.Tuple2[K, V], bool) {
 				/*line main.go:23:2*/ return rt_2.Tuple2[K, V]{V0: fut.k, V1: r}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:149:4*/ fut.state = -1
+			/*line main_async.go:159:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:152:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:162:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -173,6 +183,18 @@ func (fut *pairFuture[K, V]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture[K, V]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Pair[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 22, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 23, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
@@ -207,24 +229,24 @@ func (fut *touchFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Touch starts
 			/*line main.go:31:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:210:4*/ fallthrough
+			/*line main_async.go:232:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:213:4*/ if !ready {
+			/*line main_async.go:235:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:32:2*/ fmt.Println("touch", take(&fut.v).String())
 			{
-				/*line main_async.go:220:5*/ fut.state = -1
+				/*line main_async.go:242:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:224:4*/ fut.state = -1
+			/*line main_async.go:246:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:227:4*/ panic("corio: TouchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:249:4*/ panic("corio: TouchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -243,6 +265,16 @@ func (fut *touchFuture[T]) PollFrame(cx *rt_2.Context) bool {
 func (fut *touchFuture[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Touch is suspended; see rt.Tracer.
+func (fut *touchFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Touch[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Touch changed since asyncgen ran: run go generate.
@@ -273,24 +305,24 @@ func (fut *stackPushFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Stack.Push starts
 			/*line main.go:39:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:276:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:311:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:40:2*/ fut.s.items = append(fut.s.items, take(&fut.v))
 			{
-				/*line main_async.go:286:5*/ fut.state = -1
+				/*line main_async.go:318:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:290:4*/ fut.state = -1
+			/*line main_async.go:322:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:293:4*/ panic("corio: Stack.PushAsync future polled after it completed or was cancelled")
+			/*line main_async.go:325:4*/ panic("corio: Stack.PushAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -309,6 +341,16 @@ func (fut *stackPushFuture[T]) PollFrame(cx *rt_2.Context) bool {
 func (fut *stackPushFuture[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Stack.Push is suspended; see rt.Tracer.
+func (fut *stackPushFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).Push", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 39, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.Push changed since asyncgen ran: run go generate.
@@ -340,10 +382,10 @@ func (fut *stackPopFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.Pop starts
 			/*line main.go:45:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:343:4*/ fallthrough
+			/*line main_async.go:385:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:346:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -355,10 +397,10 @@ func (fut *stackPopFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:48:2*/ return v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:358:4*/ fut.state = -1
+			/*line main_async.go:400:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:361:4*/ panic("corio: Stack.PopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: Stack.PopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -378,6 +420,16 @@ func (fut *stackPopFuture[T]) PollFrame(cx *rt_2.Context) bool {
 func (fut *stackPopFuture[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Stack.Pop is suspended; see rt.Tracer.
+func (fut *stackPopFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).Pop", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 45, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.Pop changed since asyncgen ran: run go generate.
@@ -413,47 +465,47 @@ func (fut *stackPushAllFuture[E]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Stack.PushAll starts
 			/*line main.go:55:2*/ fut.i = 0
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:468:4*/ fallthrough
 		case 1:
 			/*line main.go:55:20*/ if !(fut.i < len(fut.vs)) {
-				/*line main_async.go:419:5*/ state = 5
+				/*line main_async.go:471:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:424:4*/ v = fut.vs[fut.i]
+			/*line main_async.go:476:4*/ v = fut.vs[fut.i]
 			/*line main.go:56:3*/ fut.aw0 = fut.s.PushAsync(v).(*stackPushFuture[E])
-			/*line main_async.go:426:4*/ fresh = true
+			/*line main_async.go:478:4*/ fresh = true
 			fallthrough
 		case 3: // resumes at main.go:56:3
-			/*line main_async.go:429:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:481:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:3*/ _, ready = fut.aw0.(*stackPushFuture[E]).Poll(cx)
-			/*line main_async.go:431:4*/ if driven {
+			/*line main_async.go:483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[E]), ready, fresh)
 			}
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main_async.go:486:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:439:4*/ fallthrough
+			/*line main_async.go:491:4*/ fallthrough
 		case 4:
 			/*line main.go:56:3*/ fut.i++
-			/*line main_async.go:442:4*/ state = 1
+			/*line main_async.go:494:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:58:9*/ fut.aw0 = fut.s.LenAsync().(*stackLenFuture[E])
-			/*line main_async.go:446:4*/ fresh = true
+			/*line main_async.go:498:4*/ fresh = true
 			fut.s = nil
 			fut.vs = nil
 			fallthrough
 		case 6: // resumes at main.go:58:9
-			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:503:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:9*/ r, ready = fut.aw0.(*stackLenFuture[E]).Poll(cx)
-			/*line main_async.go:453:4*/ if driven {
+			/*line main_async.go:505:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackLenFuture[E]), ready, fresh)
 			}
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -463,10 +515,10 @@ func (fut *stackPushAllFuture[E]) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:58:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:466:4*/ fut.state = -1
+			/*line main_async.go:518:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:469:4*/ panic("corio: Stack.PushAllAsync future polled after it completed or was cancelled")
+			/*line main_async.go:521:4*/ panic("corio: Stack.PushAllAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -491,6 +543,18 @@ func (fut *stackPushAllFuture[E]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Stack.PushAll is suspended; see rt.Tracer.
+func (fut *stackPushAllFuture[E]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).PushAll", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 56, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 58, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.PushAll changed since asyncgen ran: run go generate.
@@ -521,10 +585,10 @@ func (fut *stackLenFuture[T2]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Stack.Len starts
 			/*line main.go:65:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:524:4*/ fallthrough
+			/*line main_async.go:588:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main_async.go:591:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -534,10 +598,10 @@ func (fut *stackLenFuture[T2]) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:66:2*/ return len(fut.s.items), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:537:4*/ fut.state = -1
+			/*line main_async.go:601:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:540:4*/ panic("corio: Stack.LenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:604:4*/ panic("corio: Stack.LenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -557,6 +621,16 @@ func (fut *stackLenFuture[T2]) PollFrame(cx *rt_2.Context) bool {
 func (fut *stackLenFuture[T2]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Stack.Len is suspended; see rt.Tracer.
+func (fut *stackLenFuture[T2]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).Len", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 65, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.Len changed since asyncgen ran: run go generate.
@@ -592,21 +666,21 @@ func (fut *stackDrainFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 		switch state {
 		case 0: // Stack.Drain starts
 			/*line main.go:73:5*/ fut.aw0 = fut.s.LenAsync().(*stackLenFuture[T])
-			/*line main_async.go:595:4*/ fresh = true
+			/*line main_async.go:669:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:73:5
-			/*line main_async.go:598:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:672:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:5*/ r, ready = fut.aw0.(*stackLenFuture[T]).Poll(cx)
-			/*line main_async.go:600:4*/ if driven {
+			/*line main_async.go:674:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackLenFuture[T]), ready, fresh)
 			}
-			/*line main_async.go:603:4*/ if !ready {
+			/*line main_async.go:677:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:5*/ if !(r == 0) {
-				/*line main_async.go:609:5*/ state = 3
+				/*line main_async.go:683:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -617,31 +691,31 @@ func (fut *stackDrainFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 			}
 		case 3:
 			/*line main.go:76:29*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[T])
-			/*line main_async.go:620:4*/ fresh = true
+			/*line main_async.go:694:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:76:29
-			/*line main_async.go:623:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:29*/ r_2, ready = fut.aw0.(*stackPopFuture[T]).Poll(cx)
-			/*line main_async.go:625:4*/ if driven {
+			/*line main_async.go:699:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[T]), ready, fresh)
 			}
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:76:9*/ fut.aw0 = fut.s.DrainAsync(append(fut.out, r_2)).(*stackDrainFuture[T])
-			/*line main_async.go:634:4*/ fresh = true
+			/*line main_async.go:708:4*/ fresh = true
 			fut.s = nil
 			fut.out = nil
 			fallthrough
 		case 5: // resumes at main.go:76:9
-			/*line main_async.go:639:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:713:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:9*/ r_3, ready = fut.aw0.(*stackDrainFuture[T]).Poll(cx)
-			/*line main_async.go:641:4*/ if driven {
+			/*line main_async.go:715:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[T]), ready, fresh)
 			}
-			/*line main_async.go:644:4*/ if !ready {
+			/*line main_async.go:718:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -651,10 +725,10 @@ func (fut *stackDrainFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 				/*line main.go:76:2*/ return r_3, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:654:4*/ fut.state = -1
+			/*line main_async.go:728:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:657:4*/ panic("corio: Stack.DrainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:731:4*/ panic("corio: Stack.DrainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -679,6 +753,20 @@ func (fut *stackDrainFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Stack.Drain is suspended; see rt.Tracer.
+func (fut *stackDrainFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).Drain", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 76, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.Drain changed since asyncgen ran: run go generate.
@@ -709,10 +797,10 @@ func (fut *boxGetFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Box.Get starts
 			/*line main.go:83:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:712:4*/ fallthrough
+			/*line main_async.go:800:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:715:4*/ if !ready {
+			/*line main_async.go:803:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -722,10 +810,10 @@ func (fut *boxGetFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:84:2*/ return fut.b.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:725:4*/ fut.state = -1
+			/*line main_async.go:813:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:728:4*/ panic("corio: Box.GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:816:4*/ panic("corio: Box.GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -745,6 +833,16 @@ func (fut *boxGetFuture[T]) PollFrame(cx *rt_2.Context) bool {
 func (fut *boxGetFuture[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Box.Get is suspended; see rt.Tracer.
+func (fut *boxGetFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Box[...].Get", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 83, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Box.Get changed since asyncgen ran: run go generate.
@@ -790,39 +888,39 @@ func (fut *fibFuture[N]) Poll(cx *rt_2.Context) (N, bool) {
 				}
 			}
 			/*line main.go:99:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:793:4*/ fallthrough
+			/*line main_async.go:891:4*/ fallthrough
 		case 1: // resumes at main.go:99:2
 			/*line main.go:99:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:796:4*/ if !ready {
+			/*line main_async.go:894:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:100:9*/ fut.aw0 = FibAsync(fut.n - 1).(*fibFuture[N])
-			/*line main_async.go:802:4*/ fresh = true
+			/*line main_async.go:900:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:100:9
-			/*line main_async.go:805:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:903:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:100:9*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:807:4*/ if driven {
+			/*line main_async.go:905:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:810:4*/ if !ready {
+			/*line main_async.go:908:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:100:20*/ fut.aw0 = FibAsync[N](fut.n - 2).(*fibFuture[N])
-			/*line main_async.go:816:4*/ fresh = true
+			/*line main_async.go:914:4*/ fresh = true
 			fut.n = *new(N)
 			fallthrough
 		case 3: // resumes at main.go:100:20
-			/*line main_async.go:820:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:100:20*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:822:4*/ if driven {
+			/*line main_async.go:920:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:825:4*/ if !ready {
+			/*line main_async.go:923:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -832,10 +930,10 @@ func (fut *fibFuture[N]) Poll(cx *rt_2.Context) (N, bool) {
 				/*line main.go:100:2*/ return fut.r + r_2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:835:4*/ fut.state = -1
+			/*line main_async.go:933:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:838:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
+			/*line main_async.go:936:4*/ panic("corio: FibAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -859,6 +957,20 @@ func (fut *fibFuture[N]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Fib is suspended; see rt.Tracer.
+func (fut *fibFuture[N]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Fib[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 99, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 100, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 100, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Fib changed since asyncgen ran: run go generate.
@@ -902,16 +1014,16 @@ func (fut *evenFuture[T]) Poll(cx *rt_2.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:110:9*/ fut.aw0 = OddAsync(fut.n - 1).(*oddFuture[T])
-			/*line main_async.go:905:4*/ fresh = true
+			/*line main_async.go:1017:4*/ fresh = true
 			fut.n = *new(T)
 			fallthrough
 		case 1: // resumes at main.go:110:9
-			/*line main_async.go:909:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:911:4*/ if driven {
+			/*line main_async.go:1023:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:914:4*/ if !ready {
+			/*line main_async.go:1026:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -921,10 +1033,10 @@ func (fut *evenFuture[T]) Poll(cx *rt_2.Context) (bool, bool) {
 				/*line main.go:110:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:924:4*/ fut.state = -1
+			/*line main_async.go:1036:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:927:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1039:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -947,6 +1059,16 @@ func (fut *evenFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Even is suspended; see rt.Tracer.
+func (fut *evenFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Even[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 110, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Even changed since asyncgen ran: run go generate.
@@ -991,25 +1113,25 @@ func (fut *oddFuture[T]) Poll(cx *rt_2.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:118:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:994:4*/ fallthrough
+			/*line main_async.go:1116:4*/ fallthrough
 		case 1: // resumes at main.go:118:2
 			/*line main.go:118:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:997:4*/ if !ready {
+			/*line main_async.go:1119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:119:9*/ fut.aw0 = EvenAsync(fut.n - 1).(*evenFuture[T])
-			/*line main_async.go:1003:4*/ fresh = true
+			/*line main_async.go:1125:4*/ fresh = true
 			fut.n = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:119:9
-			/*line main_async.go:1007:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1009:4*/ if driven {
+			/*line main_async.go:1131:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1012:4*/ if !ready {
+			/*line main_async.go:1134:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1019,10 +1141,10 @@ func (fut *oddFuture[T]) Poll(cx *rt_2.Context) (bool, bool) {
 				/*line main.go:119:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1022:4*/ fut.state = -1
+			/*line main_async.go:1144:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1025:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1147:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1046,6 +1168,18 @@ func (fut *oddFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Odd is suspended; see rt.Tracer.
+func (fut *oddFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Odd[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 118, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 119, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Odd changed since asyncgen ran: run go generate.
@@ -1085,29 +1219,29 @@ func (fut *sumFuture[S, E]) Poll(cx *rt_2.Context) (E, bool) {
 		case 0: // Sum starts
 			/*line main.go:126:2*/ fut.t = *new(E)
 			/*line main.go:127:2*/ fut.i = 0
-			/*line main_async.go:1088:4*/ fallthrough
+			/*line main_async.go:1222:4*/ fallthrough
 		case 1:
 			/*line main.go:127:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:1091:5*/ state = 5
+				/*line main_async.go:1225:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1096:4*/ fut.x = fut.s[fut.i]
+			/*line main_async.go:1230:4*/ fut.x = fut.s[fut.i]
 			/*line main.go:128:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1098:4*/ fallthrough
+			/*line main_async.go:1232:4*/ fallthrough
 		case 3: // resumes at main.go:128:3
 			/*line main.go:128:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1101:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:129:3*/ fut.t += take(&fut.x) * E(fut.i+1)
-			/*line main_async.go:1107:4*/ fallthrough
+			/*line main_async.go:1241:4*/ fallthrough
 		case 4:
-			/*line main_async.go:1109:4*/ fut.i++
-			/*line main_async.go:1110:4*/ state = 1
+			/*line main_async.go:1243:4*/ fut.i++
+			/*line main_async.go:1244:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1115,10 +1249,10 @@ func (fut *sumFuture[S, E]) Poll(cx *rt_2.Context) (E, bool) {
 				/*line main.go:131:2*/ return fut.t, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1118:4*/ fut.state = -1
+			/*line main_async.go:1252:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1121:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1255:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1138,6 +1272,16 @@ func (fut *sumFuture[S, E]) PollFrame(cx *rt_2.Context) bool {
 func (fut *sumFuture[S, E]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Sum is suspended; see rt.Tracer.
+func (fut *sumFuture[S, E]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Sum[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 128, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Sum changed since asyncgen ran: run go generate.
@@ -1178,30 +1322,30 @@ func (fut *totalFuture[G]) Poll(cx *rt_2.Context) (int, bool) {
 		case 0: // Total starts
 			/*line main.go:147:2*/ fut.total = 0
 			/*line main.go:148:2*/ fut.i = 0
-			/*line main_async.go:1181:4*/ fallthrough
+			/*line main_async.go:1325:4*/ fallthrough
 		case 1:
 			/*line main.go:148:20*/ if !(fut.i < len(fut.gs)) {
-				/*line main_async.go:1184:5*/ state = 5
+				/*line main_async.go:1328:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1189:4*/ fut.g = fut.gs[fut.i]
+			/*line main_async.go:1333:4*/ fut.g = fut.gs[fut.i]
 			/*line main.go:149:3*/ fut.x = fut.g.Get()
 			/*line main.go:150:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1192:4*/ fallthrough
+			/*line main_async.go:1336:4*/ fallthrough
 		case 3: // resumes at main.go:150:3
 			/*line main.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1195:4*/ if !ready {
+			/*line main_async.go:1339:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:151:3*/ fut.total += fut.x + take(&fut.g).Get()
-			/*line main_async.go:1201:4*/ fallthrough
+			/*line main_async.go:1345:4*/ fallthrough
 		case 4:
-			/*line main_async.go:1203:4*/ fut.i++
-			/*line main_async.go:1204:4*/ state = 1
+			/*line main_async.go:1347:4*/ fut.i++
+			/*line main_async.go:1348:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1209,10 +1353,10 @@ func (fut *totalFuture[G]) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:153:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1212:4*/ fut.state = -1
+			/*line main_async.go:1356:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1215:4*/ panic("corio: TotalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1359:4*/ panic("corio: TotalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1232,6 +1376,16 @@ func (fut *totalFuture[G]) PollFrame(cx *rt_2.Context) bool {
 func (fut *totalFuture[G]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Total is suspended; see rt.Tracer.
+func (fut *totalFuture[G]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Total[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 150, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Total changed since asyncgen ran: run go generate.
@@ -1262,10 +1416,10 @@ func (fut *cacheFetchFuture) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // cache.Fetch starts
 			/*line main.go:169:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1265:4*/ fallthrough
+			/*line main_async.go:1419:4*/ fallthrough
 		case 1: // resumes at main.go:169:2
 			/*line main.go:169:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1268:4*/ if !ready {
+			/*line main_async.go:1422:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1276,7 +1430,7 @@ func (fut *cacheFetchFuture) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:171:2*/ return fut.c.m[fut.k], true
 			}
 		default:
-			/*line main_async.go:1279:4*/ panic("corio: cache.FetchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1433:4*/ panic("corio: cache.FetchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1286,6 +1440,16 @@ func (fut *cacheFetchFuture) Poll(cx *rt_2.Context) (int, bool) {
 func (fut *cacheFetchFuture) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where cache.Fetch is suspended; see rt.Tracer.
+func (fut *cacheFetchFuture) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*cache).Fetch", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 169, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, cache.Fetch changed since asyncgen ran: run go generate.
@@ -1325,29 +1489,29 @@ func (fut *fetchAllFuture[F]) Poll(cx *rt_2.Context) (map[string]int, bool) {
 		case 0: // FetchAll starts
 			/*line main.go:176:2*/ fut.out = map[string]int{}
 			/*line main.go:177:2*/ fut.i = 0
-			/*line main_async.go:1328:4*/ fallthrough
+			/*line main_async.go:1492:4*/ fallthrough
 		case 1:
 			/*line main.go:177:20*/ if !(fut.i < len(fut.keys)) {
-				/*line main_async.go:1331:5*/ state = 5
+				/*line main_async.go:1495:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1336:4*/ fut.k = fut.keys[fut.i]
+			/*line main_async.go:1500:4*/ fut.k = fut.keys[fut.i]
 			/*line main.go:178:12*/ fut.aw0 = fut.f.FetchAsync(fut.k)
-			/*line main_async.go:1338:4*/ fallthrough
+			/*line main_async.go:1502:4*/ fallthrough
 		case 3: // resumes at main.go:178:12
 			/*line main.go:178:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1341:4*/ if !ready {
+			/*line main_async.go:1505:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:178:3*/ fut.out[fut.k] = r
-			/*line main_async.go:1347:4*/ fallthrough
+			/*line main_async.go:1511:4*/ fallthrough
 		case 4:
-			/*line main_async.go:1349:4*/ fut.i++
-			/*line main_async.go:1350:4*/ state = 1
+			/*line main_async.go:1513:4*/ fut.i++
+			/*line main_async.go:1514:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1355,10 +1519,10 @@ func (fut *fetchAllFuture[F]) Poll(cx *rt_2.Context) (map[string]int, bool) {
 				/*line main.go:180:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1358:4*/ fut.state = -1
+			/*line main_async.go:1522:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1361:4*/ panic("corio: FetchAllAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1525:4*/ panic("corio: FetchAllAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1381,6 +1545,16 @@ func (fut *fetchAllFuture[F]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where FetchAll is suspended; see rt.Tracer.
+func (fut *fetchAllFuture[F]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.FetchAll[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 178, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, FetchAll changed since asyncgen ran: run go generate.
@@ -1426,28 +1600,28 @@ func (fut *keysFuture[M, K, V]) Poll(cx *rt_2.Context) ([]K, bool) {
 		case 0: // Keys starts
 			/*line main.go:187:2*/ fut.ks = nil
 			/*line main.go:188:2*/ fut.iter = reflect.ValueOf(take(&fut.m)).MapRange()
-			/*line main_async.go:1429:4*/ fallthrough
+			/*line main_async.go:1603:4*/ fallthrough
 		case 1:
 			/*line main.go:188:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:1432:5*/ state = 4
+				/*line main_async.go:1606:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1437:4*/ kv, _ = fut.iter.Key().Interface().(K)
-			/*line main_async.go:1438:4*/ kv_2, _ = fut.iter.Value().Interface().(V)
-			/*line main_async.go:1439:4*/ k, fut.v = kv, kv_2
+			/*line main_async.go:1611:4*/ kv, _ = fut.iter.Key().Interface().(K)
+			/*line main_async.go:1612:4*/ kv_2, _ = fut.iter.Value().Interface().(V)
+			/*line main_async.go:1613:4*/ k, fut.v = kv, kv_2
 			/*line main.go:189:19*/ fut.c_id = initIdFuture[K](k)
-			/*line main_async.go:1441:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:1615:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:189:19
-			/*line main_async.go:1445:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1619:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:189:19*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1447:4*/ if driven {
+			/*line main_async.go:1621:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1450:4*/ if !ready {
+			/*line main_async.go:1624:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1455,7 +1629,7 @@ func (fut *keysFuture[M, K, V]) Poll(cx *rt_2.Context) ([]K, bool) {
 			fut.c_id = idFuture[K]{}
 			/*line main.go:189:3*/ fut.ks = append(take(&fut.ks), r)
 			/*line main.go:190:3*/ _ = take(&fut.v)
-			/*line main_async.go:1458:4*/ state = 1
+			/*line main_async.go:1632:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -1463,10 +1637,10 @@ func (fut *keysFuture[M, K, V]) Poll(cx *rt_2.Context) ([]K, bool) {
 				/*line main.go:192:2*/ return fut.ks, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1466:4*/ fut.state = -1
+			/*line main_async.go:1640:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1469:4*/ panic("corio: KeysAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1643:4*/ panic("corio: KeysAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1489,6 +1663,16 @@ func (fut *keysFuture[M, K, V]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Keys is suspended; see rt.Tracer.
+func (fut *keysFuture[M, K, V]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Keys[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 189, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Keys changed since asyncgen ran: run go generate.
@@ -1528,13 +1712,13 @@ func (fut *cellsFuture[T]) Poll(cx *rt_2.Context) ([2]T, bool) {
 		switch state {
 		case 0: // Cells starts
 			/*line main.go:200:2*/ fut.x = new(T)
-			/*line main_async.go:1531:4*/ (*fut.x) = fut.a
+			/*line main_async.go:1715:4*/ (*fut.x) = fut.a
 			/*line main.go:201:2*/ fut.p = fut.x
 			/*line main.go:202:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1534:4*/ fallthrough
+			/*line main_async.go:1718:4*/ fallthrough
 		case 1: // resumes at main.go:202:2
 			/*line main.go:202:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1537:4*/ if !ready {
+			/*line main_async.go:1721:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1542,12 +1726,12 @@ func (fut *cellsFuture[T]) Poll(cx *rt_2.Context) ([2]T, bool) {
 			/*line main.go:203:2*/ *fut.p = take(&fut.b)
 			/*line main.go:204:2*/ fut.arr = [2]T{take(&fut.a), (*fut.x)}
 			/*line main.go:205:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1545:4*/ fut.x = nil
+			/*line main_async.go:1729:4*/ fut.x = nil
 			fut.p = nil
 			fallthrough
 		case 2: // resumes at main.go:205:2
 			/*line main.go:205:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1550:4*/ if !ready {
+			/*line main_async.go:1734:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1557,10 +1741,10 @@ func (fut *cellsFuture[T]) Poll(cx *rt_2.Context) ([2]T, bool) {
 				/*line main.go:206:2*/ return fut.arr, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1560:4*/ fut.state = -1
+			/*line main_async.go:1744:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1563:4*/ panic("corio: CellsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1747:4*/ panic("corio: CellsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1580,6 +1764,18 @@ func (fut *cellsFuture[T]) PollFrame(cx *rt_2.Context) bool {
 func (fut *cellsFuture[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Cells is suspended; see rt.Tracer.
+func (fut *cellsFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Cells[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 202, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 205, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Cells changed since asyncgen ran: run go generate.
@@ -1621,34 +1817,34 @@ func (fut_2 *shadowFuture[rt, fut]) Poll(cx *rt_2.Context) (rt_2.Tuple2[fut, rt]
 		switch state {
 		case 0: // Shadow starts
 			/*line main.go:213:9*/ fut_2.c_id = initIdFuture[fut](fut_2.b)
-			/*line main_async.go:1624:4*/ fut_2.aw0 = &fut_2.c_id
+			/*line main_async.go:1820:4*/ fut_2.aw0 = &fut_2.c_id
 			fresh = true
 			fut_2.b = *new(fut)
 			fallthrough
 		case 1: // resumes at main.go:213:9
-			/*line main_async.go:1629:4*/ driven = cx.EnterFrame(fut_2, fut_2.aw0)
+			/*line main_async.go:1825:4*/ driven = cx.EnterFrame(fut_2, fut_2.aw0)
 			/*line main.go:213:9*/ fut_2.r, ready = fut_2.aw0.(*idFuture[fut]).Poll(cx)
-			/*line main_async.go:1631:4*/ if driven {
+			/*line main_async.go:1827:4*/ if driven {
 				cx.ExitFrame(fut_2, fut_2.aw0.(*idFuture[fut]), ready, fresh)
 			}
-			/*line main_async.go:1634:4*/ if !ready {
+			/*line main_async.go:1830:4*/ if !ready {
 				fut_2.state = 1
 				return zero, false
 			}
 			fut_2.aw0 = nil
 			fut_2.c_id = idFuture[fut]{}
 			/*line main.go:213:16*/ fut_2.c_id_2 = initIdFuture[rt](fut_2.a)
-			/*line main_async.go:1641:4*/ fut_2.aw0 = &fut_2.c_id_2
+			/*line main_async.go:1837:4*/ fut_2.aw0 = &fut_2.c_id_2
 			fresh = true
 			fut_2.a = *new(rt)
 			fallthrough
 		case 2: // resumes at main.go:213:16
-			/*line main_async.go:1646:4*/ driven = cx.EnterFrame(fut_2, fut_2.aw0)
+			/*line main_async.go:1842:4*/ driven = cx.EnterFrame(fut_2, fut_2.aw0)
 			/*line main.go:213:16*/ r_2, ready = fut_2.aw0.(*idFuture[rt]).Poll(cx)
-			/*line main_async.go:1648:4*/ if driven {
+			/*line main_async.go:1844:4*/ if driven {
 				cx.ExitFrame(fut_2, fut_2.aw0.(*idFuture[rt]), ready, fresh)
 			}
-			/*line main_async.go:1651:4*/ if !ready {
+			/*line main_async.go:1847:4*/ if !ready {
 				fut_2.state = 2
 				return zero, false
 			}
@@ -1659,10 +1855,10 @@ func (fut_2 *shadowFuture[rt, fut]) Poll(cx *rt_2.Context) (rt_2.Tuple2[fut, rt]
 				/*line main.go:213:2*/ return rt_2.Tuple2[fut, rt]{V0: fut_2.r, V1: r_2}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1662:4*/ fut_2.state = -1
+			/*line main_async.go:1858:4*/ fut_2.state = -1
 			return fut_2.res, true
 		default:
-			/*line main_async.go:1665:4*/ panic("corio: ShadowAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1861:4*/ panic("corio: ShadowAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1687,6 +1883,18 @@ func (fut_2 *shadowFuture[rt, fut]) Cancel() {
 		fut_2.aw0 = nil
 	}
 	fut_2.state = -1
+}
+
+// Trace says where Shadow is suspended; see rt.Tracer.
+func (fut_2 *shadowFuture[rt, fut]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Shadow[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut_2.state {
+	case 1:
+		t.Line, t.Awaiting = 213, fut_2.aw0
+	case 2:
+		t.Line, t.Awaiting = 213, fut_2.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Shadow changed since asyncgen ran: run go generate.
@@ -1729,36 +1937,36 @@ func (fut *countFuture[T3]) Poll(cx *rt_2.Context) (int, bool) {
 		case 0: // Count starts
 			/*line main.go:220:2*/ fut.c = 0
 			/*line main.go:221:2*/ fut.n_2 = fut.n
-			/*line main_async.go:1732:4*/ fut.i = 0
-			/*line main_async.go:1733:4*/ fallthrough
+			/*line main_async.go:1940:4*/ fut.i = 0
+			/*line main_async.go:1941:4*/ fallthrough
 		case 1:
 			/*line main.go:221:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:1736:5*/ state = 5
+				/*line main_async.go:1944:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:222:8*/ fut.c_id = initIdFuture[int](1)
-			/*line main_async.go:1742:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:1950:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:222:8
-			/*line main_async.go:1746:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1954:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:222:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1748:4*/ if driven {
+			/*line main_async.go:1956:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1751:4*/ if !ready {
+			/*line main_async.go:1959:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:222:3*/ fut.c += r
-			/*line main_async.go:1758:4*/ fallthrough
+			/*line main_async.go:1966:4*/ fallthrough
 		case 4:
-			/*line main_async.go:1760:4*/ fut.i++
-			/*line main_async.go:1761:4*/ state = 1
+			/*line main_async.go:1968:4*/ fut.i++
+			/*line main_async.go:1969:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1766,10 +1974,10 @@ func (fut *countFuture[T3]) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:224:2*/ return fut.c, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1769:4*/ fut.state = -1
+			/*line main_async.go:1977:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1772:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1980:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1792,6 +2000,16 @@ func (fut *countFuture[T3]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Count is suspended; see rt.Tracer.
+func (fut *countFuture[T3]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Count[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 222, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Count changed since asyncgen ran: run go generate.
@@ -1835,26 +2053,26 @@ func (fut *kindFuture[T]) Poll(cx *rt_2.Context) (string, bool) {
 		switch state {
 		case 0: // Kind starts
 			/*line main.go:231:9*/ tag = any(take(&fut.v))
-			/*line main_async.go:1838:4*/ fut.x, ok = tag.(int)
+			/*line main_async.go:2056:4*/ fut.x, ok = tag.(int)
 			/*line main.go:232:7*/ if ok {
-				/*line main_async.go:1840:5*/ state = 2
+				/*line main_async.go:2058:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line main_async.go:1845:4*/ x_2, ok = tag.(string)
+			/*line main_async.go:2063:4*/ x_2, ok = tag.(string)
 			/*line main.go:235:7*/ if ok {
-				/*line main_async.go:1847:5*/ state = 4
+				/*line main_async.go:2065:5*/ state = 4
 			} else {
 				state = 6
 			}
 			continue
 		case 2:
 			/*line main.go:233:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1854:4*/ fallthrough
+			/*line main_async.go:2072:4*/ fallthrough
 		case 3: // resumes at main.go:233:3
 			/*line main.go:233:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1857:4*/ if !ready {
+			/*line main_async.go:2075:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1865,16 +2083,16 @@ func (fut *kindFuture[T]) Poll(cx *rt_2.Context) (string, bool) {
 			}
 		case 4:
 			/*line main.go:236:22*/ fut.c_id = initIdFuture[string](x_2)
-			/*line main_async.go:1868:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2086:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:236:22
-			/*line main_async.go:1872:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2090:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:236:22*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1874:4*/ if driven {
+			/*line main_async.go:2092:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1877:4*/ if !ready {
+			/*line main_async.go:2095:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1890,10 +2108,10 @@ func (fut *kindFuture[T]) Poll(cx *rt_2.Context) (string, bool) {
 				/*line main.go:238:2*/ return "other", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1893:4*/ fut.state = -1
+			/*line main_async.go:2111:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1896:4*/ panic("corio: KindAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2114:4*/ panic("corio: KindAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1917,6 +2135,18 @@ func (fut *kindFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Kind is suspended; see rt.Tracer.
+func (fut *kindFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Kind[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 233, &fut.av0
+	case 5:
+		t.Line, t.Awaiting = 236, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Kind changed since asyncgen ran: run go generate.
@@ -1957,41 +2187,41 @@ func (fut *arrFuture[A]) Poll(cx *rt_2.Context) (A, bool) {
 		case 0: // Arr starts
 			/*line main.go:246:2*/ fut.p = &(*fut.a)[1]
 			/*line main.go:247:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1960:4*/ fallthrough
+			/*line main_async.go:2190:4*/ fallthrough
 		case 1: // resumes at main.go:247:2
 			/*line main.go:247:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1963:4*/ if !ready {
+			/*line main_async.go:2193:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:248:2*/ *fut.p += 10
 			/*line main.go:249:2*/ fut.seq = (*fut.a)
-			/*line main_async.go:1970:4*/ fut.i = 0
-			/*line main_async.go:1971:4*/ fallthrough
+			/*line main_async.go:2200:4*/ fut.i = 0
+			/*line main_async.go:2201:4*/ fallthrough
 		case 2:
 			/*line main.go:249:20*/ if !(fut.i < 3) {
-				/*line main_async.go:1974:5*/ state = 6
+				/*line main_async.go:2204:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:1979:4*/ fut.x = fut.seq[fut.i]
+			/*line main_async.go:2209:4*/ fut.x = fut.seq[fut.i]
 			/*line main.go:250:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:1981:4*/ fut.p = nil
+			/*line main_async.go:2211:4*/ fut.p = nil
 			fallthrough
 		case 4: // resumes at main.go:250:3
 			/*line main.go:250:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1985:4*/ if !ready {
+			/*line main_async.go:2215:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:251:3*/ (*fut.a)[fut.i] = fut.x * 2
-			/*line main_async.go:1991:4*/ fallthrough
+			/*line main_async.go:2221:4*/ fallthrough
 		case 5:
-			/*line main_async.go:1993:4*/ fut.i++
-			/*line main_async.go:1994:4*/ state = 2
+			/*line main_async.go:2223:4*/ fut.i++
+			/*line main_async.go:2224:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -1999,10 +2229,10 @@ func (fut *arrFuture[A]) Poll(cx *rt_2.Context) (A, bool) {
 				/*line main.go:253:2*/ return (*fut.a), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2002:4*/ fut.state = -1
+			/*line main_async.go:2232:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2005:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2235:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2022,6 +2252,18 @@ func (fut *arrFuture[A]) PollFrame(cx *rt_2.Context) bool {
 func (fut *arrFuture[A]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Arr is suspended; see rt.Tracer.
+func (fut *arrFuture[A]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Arr[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 247, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 250, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Arr changed since asyncgen ran: run go generate.
@@ -2065,32 +2307,32 @@ func (fut *runesFuture[S]) Poll(cx *rt_2.Context) (int, bool) {
 		case 0: // Runes starts
 			/*line main.go:260:2*/ fut.n = 0
 			/*line main.go:261:2*/ fut.str = string(take(&fut.s))
-			/*line main_async.go:2068:4*/ fut.i = 0
-			/*line main_async.go:2069:4*/ fallthrough
+			/*line main_async.go:2310:4*/ fut.i = 0
+			/*line main_async.go:2311:4*/ fallthrough
 		case 1:
 			/*line main.go:261:20*/ if !(fut.i < len(fut.str)) {
-				/*line main_async.go:2072:5*/ state = 5
+				/*line main_async.go:2314:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2077:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
-			/*line main_async.go:2078:4*/ fut.next = fut.i + size
-			/*line main_async.go:2079:4*/ fut.r = rn
+			/*line main_async.go:2319:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:2320:4*/ fut.next = fut.i + size
+			/*line main_async.go:2321:4*/ fut.r = rn
 			/*line main.go:262:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:2081:4*/ fallthrough
+			/*line main_async.go:2323:4*/ fallthrough
 		case 3: // resumes at main.go:262:3
 			/*line main.go:262:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2084:4*/ if !ready {
+			/*line main_async.go:2326:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:263:3*/ fut.n += fut.i * int(fut.r)
-			/*line main_async.go:2090:4*/ fallthrough
+			/*line main_async.go:2332:4*/ fallthrough
 		case 4:
-			/*line main_async.go:2092:4*/ fut.i = fut.next
-			/*line main_async.go:2093:4*/ state = 1
+			/*line main_async.go:2334:4*/ fut.i = fut.next
+			/*line main_async.go:2335:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -2098,10 +2340,10 @@ func (fut *runesFuture[S]) Poll(cx *rt_2.Context) (int, bool) {
 				/*line main.go:265:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2101:4*/ fut.state = -1
+			/*line main_async.go:2343:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2104:4*/ panic("corio: RunesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2346:4*/ panic("corio: RunesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2121,6 +2363,16 @@ func (fut *runesFuture[S]) PollFrame(cx *rt_2.Context) bool {
 func (fut *runesFuture[S]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Runes is suspended; see rt.Tracer.
+func (fut *runesFuture[S]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Runes[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 262, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Runes changed since asyncgen ran: run go generate.
@@ -2162,34 +2414,34 @@ func (fut *deepFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:275:5*/ if !(fut.n == 0) {
-				/*line main_async.go:2165:5*/ state = 7
+				/*line main_async.go:2417:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:276:3*/ fut.n_2 = 3
-			/*line main_async.go:2171:4*/ fut.i = 0
-			/*line main_async.go:2172:4*/ fallthrough
+			/*line main_async.go:2423:4*/ fut.i = 0
+			/*line main_async.go:2424:4*/ fallthrough
 		case 2:
 			/*line main.go:276:13*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:2175:5*/ state = 6
+				/*line main_async.go:2427:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:277:4*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:2181:4*/ fallthrough
+			/*line main_async.go:2433:4*/ fallthrough
 		case 4: // resumes at main.go:277:4
 			/*line main.go:277:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2184:4*/ if !ready {
+			/*line main_async.go:2436:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
-			/*line main_async.go:2189:4*/ fallthrough
+			/*line main_async.go:2441:4*/ fallthrough
 		case 5:
 			/*line main.go:277:4*/ fut.i++
-			/*line main_async.go:2192:4*/ state = 2
+			/*line main_async.go:2444:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -2198,16 +2450,16 @@ func (fut *deepFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 			}
 		case 7:
 			/*line main.go:281:9*/ fut.aw0 = DeepAsync(fut.n-1, fut.v).(*deepFuture[T])
-			/*line main_async.go:2201:4*/ fresh = true
+			/*line main_async.go:2453:4*/ fresh = true
 			fut.v = *new(T)
 			fallthrough
 		case 8: // resumes at main.go:281:9
-			/*line main_async.go:2205:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2457:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:281:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2207:4*/ if driven {
+			/*line main_async.go:2459:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2210:4*/ if !ready {
+			/*line main_async.go:2462:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2217,10 +2469,10 @@ func (fut *deepFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:281:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2220:4*/ fut.state = -1
+			/*line main_async.go:2472:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2223:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2475:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2244,6 +2496,18 @@ func (fut *deepFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Deep is suspended; see rt.Tracer.
+func (fut *deepFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Deep[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 277, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 281, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deep changed since asyncgen ran: run go generate.
@@ -2384,48 +2648,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:286:14*/ fut.c_id = initIdFuture[int](1)
-			/*line main_async.go:2387:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2651:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:286:14
-			/*line main_async.go:2391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2655:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:14*/ fut.r_2, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2393:4*/ if driven {
+			/*line main_async.go:2657:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2396:4*/ if !ready {
+			/*line main_async.go:2660:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:286:21*/ fut.c_id_2 = initIdFuture[string]("a")
-			/*line main_async.go:2403:4*/ fut.aw0 = &fut.c_id_2
+			/*line main_async.go:2667:4*/ fut.aw0 = &fut.c_id_2
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:286:21
-			/*line main_async.go:2407:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2671:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:21*/ fut.r_3, ready = fut.aw0.(*idFuture[string]).Poll(cx)
-			/*line main_async.go:2409:4*/ if driven {
+			/*line main_async.go:2673:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2412:4*/ if !ready {
+			/*line main_async.go:2676:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id_2 = idFuture[string]{}
 			/*line main.go:286:38*/ fut.c_id_3 = initIdFuture[float64](1)
-			/*line main_async.go:2419:4*/ fut.aw0 = &fut.c_id_3
+			/*line main_async.go:2683:4*/ fut.aw0 = &fut.c_id_3
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:286:38
-			/*line main_async.go:2423:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:38*/ r_4, ready = fut.aw0.(*idFuture[float64]).Poll(cx)
-			/*line main_async.go:2425:4*/ if driven {
+			/*line main_async.go:2689:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2428:4*/ if !ready {
+			/*line main_async.go:2692:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2433,16 +2697,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_id_3 = idFuture[float64]{}
 			/*line main.go:286:2*/ fmt.Println(fut.r_2, take(&fut.r_3), r_4)
 			/*line main.go:287:10*/ fut.c_pair = initPairFuture[string, float64]("k", 2.5)
-			/*line main_async.go:2436:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:2700:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:287:10
-			/*line main_async.go:2440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2704:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:287:10*/ r_5, ready = fut.aw0.(*pairFuture[string, float64]).Poll(cx)
-			/*line main_async.go:2442:4*/ if driven {
+			/*line main_async.go:2706:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture[string, float64]), ready, fresh)
 			}
-			/*line main_async.go:2445:4*/ if !ready {
+			/*line main_async.go:2709:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -2452,116 +2716,116 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:288:2*/ fmt.Println(k, v)
 			/*line main.go:290:2*/ fut.s = &Stack[int]{}
 			/*line main.go:291:2*/ fut.aw0 = fut.s.PushAsync(1).(*stackPushFuture[int])
-			/*line main_async.go:2455:4*/ fresh = true
+			/*line main_async.go:2719:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:291:2
-			/*line main_async.go:2458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2722:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:291:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2460:4*/ if driven {
+			/*line main_async.go:2724:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2463:4*/ if !ready {
+			/*line main_async.go:2727:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:292:9*/ fut.c_id = initIdFuture[int](2)
-			/*line main_async.go:2469:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2733:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:292:9
-			/*line main_async.go:2473:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2737:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:9*/ r_6, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2475:4*/ if driven {
+			/*line main_async.go:2739:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2478:4*/ if !ready {
+			/*line main_async.go:2742:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:292:2*/ fut.aw0 = fut.s.PushAsync(r_6).(*stackPushFuture[int])
-			/*line main_async.go:2485:4*/ fresh = true
+			/*line main_async.go:2749:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:292:2
-			/*line main_async.go:2488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2752:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2490:4*/ if driven {
+			/*line main_async.go:2754:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2493:4*/ if !ready {
+			/*line main_async.go:2757:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2499:4*/ fresh = true
+			/*line main_async.go:2763:4*/ fresh = true
 			fallthrough
 		case 8: // resumes at main.go:293:14
-			/*line main_async.go:2502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2766:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:14*/ fut.r_2, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2504:4*/ if driven {
+			/*line main_async.go:2768:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2507:4*/ if !ready {
+			/*line main_async.go:2771:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:23*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2513:4*/ fresh = true
+			/*line main_async.go:2777:4*/ fresh = true
 			fallthrough
 		case 9: // resumes at main.go:293:23
-			/*line main_async.go:2516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:23*/ fut.r_8, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2518:4*/ if driven {
+			/*line main_async.go:2782:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2521:4*/ if !ready {
+			/*line main_async.go:2785:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:32*/ fut.aw0 = fut.s.LenAsync().(*stackLenFuture[int])
-			/*line main_async.go:2527:4*/ fresh = true
+			/*line main_async.go:2791:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:293:32
-			/*line main_async.go:2530:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2794:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:32*/ r_9, ready = fut.aw0.(*stackLenFuture[int]).Poll(cx)
-			/*line main_async.go:2532:4*/ if driven {
+			/*line main_async.go:2796:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackLenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2535:4*/ if !ready {
+			/*line main_async.go:2799:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:2*/ fmt.Println(fut.r_2, fut.r_8, r_9)
 			/*line main.go:294:14*/ fut.aw0 = fut.s.PushAllAsync(3, 4, 5).(*stackPushAllFuture[int])
-			/*line main_async.go:2542:4*/ fresh = true
+			/*line main_async.go:2806:4*/ fresh = true
 			fallthrough
 		case 11: // resumes at main.go:294:14
-			/*line main_async.go:2545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[int]).Poll(cx)
-			/*line main_async.go:2547:4*/ if driven {
+			/*line main_async.go:2811:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2550:4*/ if !ready {
+			/*line main_async.go:2814:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:294:34*/ fut.aw0 = fut.s.DrainAsync(nil).(*stackDrainFuture[int])
-			/*line main_async.go:2556:4*/ fresh = true
+			/*line main_async.go:2820:4*/ fresh = true
 			fallthrough
 		case 12: // resumes at main.go:294:34
-			/*line main_async.go:2559:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2823:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:34*/ r_11, ready = fut.aw0.(*stackDrainFuture[int]).Poll(cx)
-			/*line main_async.go:2561:4*/ if driven {
+			/*line main_async.go:2825:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2564:4*/ if !ready {
+			/*line main_async.go:2828:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -2569,93 +2833,93 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:294:2*/ fmt.Println(fut.r_2, r_11)
 			/*line main.go:295:2*/ fut.ss = &Stack[string]{}
 			/*line main.go:296:14*/ fut.aw0 = fut.ss.PushAllAsync("x", "y").(*stackPushAllFuture[string])
-			/*line main_async.go:2572:4*/ fresh = true
+			/*line main_async.go:2836:4*/ fresh = true
 			fallthrough
 		case 13: // resumes at main.go:296:14
-			/*line main_async.go:2575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2839:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[string]).Poll(cx)
-			/*line main_async.go:2577:4*/ if driven {
+			/*line main_async.go:2841:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2580:4*/ if !ready {
+			/*line main_async.go:2844:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:36*/ fut.aw0 = fut.ss.DrainAsync([]string{"w"}).(*stackDrainFuture[string])
-			/*line main_async.go:2586:4*/ fresh = true
+			/*line main_async.go:2850:4*/ fresh = true
 			fut.ss = nil
 			fallthrough
 		case 14: // resumes at main.go:296:36
-			/*line main_async.go:2590:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2854:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:36*/ r_13, ready = fut.aw0.(*stackDrainFuture[string]).Poll(cx)
-			/*line main_async.go:2592:4*/ if driven {
+			/*line main_async.go:2856:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2595:4*/ if !ready {
+			/*line main_async.go:2859:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:2*/ fmt.Println(fut.r_2, r_13)
 			/*line main.go:297:14*/ fut.aw0 = Box[string]{"boxed"}.GetAsync().(*boxGetFuture[string])
-			/*line main_async.go:2602:4*/ fresh = true
+			/*line main_async.go:2866:4*/ fresh = true
 			fallthrough
 		case 15: // resumes at main.go:297:14
-			/*line main_async.go:2605:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2869:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:297:14*/ r_14, ready = fut.aw0.(*boxGetFuture[string]).Poll(cx)
-			/*line main_async.go:2607:4*/ if driven {
+			/*line main_async.go:2871:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxGetFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2610:4*/ if !ready {
+			/*line main_async.go:2874:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:297:2*/ fmt.Println(r_14)
 			/*line main.go:299:14*/ fut.c_fib = initFibFuture[int](10)
-			/*line main_async.go:2617:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:2881:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:299:14
-			/*line main_async.go:2621:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2885:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:14*/ fut.r_2, ready = fut.aw0.(*fibFuture[int]).Poll(cx)
-			/*line main_async.go:2623:4*/ if driven {
+			/*line main_async.go:2887:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2626:4*/ if !ready {
+			/*line main_async.go:2890:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture[int]{}
 			/*line main.go:299:23*/ fut.c_fib_2 = initFibFuture[int64](12)
-			/*line main_async.go:2633:4*/ fut.aw0 = &fut.c_fib_2
+			/*line main_async.go:2897:4*/ fut.aw0 = &fut.c_fib_2
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:299:23
-			/*line main_async.go:2637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2901:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:23*/ fut.r_16, ready = fut.aw0.(*fibFuture[int64]).Poll(cx)
-			/*line main_async.go:2639:4*/ if driven {
+			/*line main_async.go:2903:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int64]), ready, fresh)
 			}
-			/*line main_async.go:2642:4*/ if !ready {
+			/*line main_async.go:2906:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib_2 = fibFuture[int64]{}
 			/*line main.go:299:39*/ fut.c_fib_3 = initFibFuture[float64](6.0)
-			/*line main_async.go:2649:4*/ fut.aw0 = &fut.c_fib_3
+			/*line main_async.go:2913:4*/ fut.aw0 = &fut.c_fib_3
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:299:39
-			/*line main_async.go:2653:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2917:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:39*/ r_17, ready = fut.aw0.(*fibFuture[float64]).Poll(cx)
-			/*line main_async.go:2655:4*/ if driven {
+			/*line main_async.go:2919:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2658:4*/ if !ready {
+			/*line main_async.go:2922:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -2663,48 +2927,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_fib_3 = fibFuture[float64]{}
 			/*line main.go:299:2*/ fmt.Println(fut.r_2, fut.r_16, r_17)
 			/*line main.go:300:14*/ fut.c_even = initEvenFuture[int](10)
-			/*line main_async.go:2666:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2930:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:300:14
-			/*line main_async.go:2670:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2934:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:14*/ fut.r_18, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2672:4*/ if driven {
+			/*line main_async.go:2936:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2675:4*/ if !ready {
+			/*line main_async.go:2939:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:24*/ fut.c_odd = initOddFuture[int](7)
-			/*line main_async.go:2682:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:2946:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:300:24
-			/*line main_async.go:2686:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2950:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:24*/ fut.r_19, ready = fut.aw0.(*oddFuture[int]).Poll(cx)
-			/*line main_async.go:2688:4*/ if driven {
+			/*line main_async.go:2952:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2691:4*/ if !ready {
+			/*line main_async.go:2955:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_odd = oddFuture[int]{}
 			/*line main.go:300:32*/ fut.c_even = initEvenFuture[int](3)
-			/*line main_async.go:2698:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2962:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:300:32
-			/*line main_async.go:2702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2966:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:32*/ r_20, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2704:4*/ if driven {
+			/*line main_async.go:2968:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2707:4*/ if !ready {
+			/*line main_async.go:2971:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -2712,32 +2976,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:2*/ fmt.Println(fut.r_18, fut.r_19, r_20)
 			/*line main.go:301:14*/ fut.c_sum = initSumFuture[[]int, int]([]int{1, 2, 3})
-			/*line main_async.go:2715:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:2979:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:301:14
-			/*line main_async.go:2719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2983:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:14*/ fut.r_2, ready = fut.aw0.(*sumFuture[[]int, int]).Poll(cx)
-			/*line main_async.go:2721:4*/ if driven {
+			/*line main_async.go:2985:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]int, int]), ready, fresh)
 			}
-			/*line main_async.go:2724:4*/ if !ready {
+			/*line main_async.go:2988:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sum = sumFuture[[]int, int]{}
 			/*line main.go:301:35*/ fut.c_sum_2 = initSumFuture[[]float64, float64]([]float64{0.5, 1.5})
-			/*line main_async.go:2731:4*/ fut.aw0 = &fut.c_sum_2
+			/*line main_async.go:2995:4*/ fut.aw0 = &fut.c_sum_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:301:35
-			/*line main_async.go:2735:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:35*/ r_22, ready = fut.aw0.(*sumFuture[[]float64, float64]).Poll(cx)
-			/*line main_async.go:2737:4*/ if driven {
+			/*line main_async.go:3001:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]float64, float64]), ready, fresh)
 			}
-			/*line main_async.go:2740:4*/ if !ready {
+			/*line main_async.go:3004:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -2745,16 +3009,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_sum_2 = sumFuture[[]float64, float64]{}
 			/*line main.go:301:2*/ fmt.Println(fut.r_2, r_22)
 			/*line main.go:302:14*/ fut.c_total = initTotalFuture[num]([]num{1, 2, 3})
-			/*line main_async.go:2748:4*/ fut.aw0 = &fut.c_total
+			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_total
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:302:14
-			/*line main_async.go:2752:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3016:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:302:14*/ r_23, ready = fut.aw0.(*totalFuture[num]).Poll(cx)
-			/*line main_async.go:2754:4*/ if driven {
+			/*line main_async.go:3018:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*totalFuture[num]), ready, fresh)
 			}
-			/*line main_async.go:2757:4*/ if !ready {
+			/*line main_async.go:3021:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -2763,16 +3027,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:302:2*/ fmt.Println(r_23)
 			/*line main.go:304:2*/ fut.c = &cache{m: map[string]int{"a": 1, "b": 2}}
 			/*line main.go:305:9*/ fut.c_fetchAll = initFetchAllFuture[*cache](fut.c, "a", "b", "z")
-			/*line main_async.go:2766:4*/ fut.aw0 = &fut.c_fetchAll
+			/*line main_async.go:3030:4*/ fut.aw0 = &fut.c_fetchAll
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:305:9
-			/*line main_async.go:2770:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:305:9*/ r_24, ready = fut.aw0.(*fetchAllFuture[*cache]).Poll(cx)
-			/*line main_async.go:2772:4*/ if driven {
+			/*line main_async.go:3036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fetchAllFuture[*cache]), ready, fresh)
 			}
-			/*line main_async.go:2775:4*/ if !ready {
+			/*line main_async.go:3039:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -2781,16 +3045,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:305:2*/ got = r_24
 			/*line main.go:306:2*/ fmt.Println(got["a"], got["b"], got["z"], take(&fut.c).hits)
 			/*line main.go:308:8*/ fut.c_keys = initKeysFuture[map[string]bool, string, bool](map[string]bool{"p": true, "q": false})
-			/*line main_async.go:2784:4*/ fut.aw0 = &fut.c_keys
+			/*line main_async.go:3048:4*/ fut.aw0 = &fut.c_keys
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:308:8
-			/*line main_async.go:2788:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3052:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:308:8*/ r_25, ready = fut.aw0.(*keysFuture[map[string]bool, string, bool]).Poll(cx)
-			/*line main_async.go:2790:4*/ if driven {
+			/*line main_async.go:3054:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keysFuture[map[string]bool, string, bool]), ready, fresh)
 			}
-			/*line main_async.go:2793:4*/ if !ready {
+			/*line main_async.go:3057:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -2800,32 +3064,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:309:2*/ sort.Strings(ks)
 			/*line main.go:310:2*/ fmt.Println(ks)
 			/*line main.go:311:14*/ fut.c_cells = initCellsFuture[string]("a", "b")
-			/*line main_async.go:2803:4*/ fut.aw0 = &fut.c_cells
+			/*line main_async.go:3067:4*/ fut.aw0 = &fut.c_cells
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:311:14
-			/*line main_async.go:2807:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:14*/ fut.r_26, ready = fut.aw0.(*cellsFuture[string]).Poll(cx)
-			/*line main_async.go:2809:4*/ if driven {
+			/*line main_async.go:3073:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2812:4*/ if !ready {
+			/*line main_async.go:3076:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_cells = cellsFuture[string]{}
 			/*line main.go:311:31*/ fut.c_cells_2 = initCellsFuture[int](1, 2)
-			/*line main_async.go:2819:4*/ fut.aw0 = &fut.c_cells_2
+			/*line main_async.go:3083:4*/ fut.aw0 = &fut.c_cells_2
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:311:31
-			/*line main_async.go:2823:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:31*/ r_27, ready = fut.aw0.(*cellsFuture[int]).Poll(cx)
-			/*line main_async.go:2825:4*/ if driven {
+			/*line main_async.go:3089:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2828:4*/ if !ready {
+			/*line main_async.go:3092:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -2833,16 +3097,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_cells_2 = cellsFuture[int]{}
 			/*line main.go:311:2*/ fmt.Println(take(&fut.r_26), r_27)
 			/*line main.go:312:10*/ fut.c_shadow = initShadowFuture[int, string](1, "one")
-			/*line main_async.go:2836:4*/ fut.aw0 = &fut.c_shadow
+			/*line main_async.go:3100:4*/ fut.aw0 = &fut.c_shadow
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:312:10
-			/*line main_async.go:2840:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:10*/ r_28, ready = fut.aw0.(*shadowFuture[int, string]).Poll(cx)
-			/*line main_async.go:2842:4*/ if driven {
+			/*line main_async.go:3106:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*shadowFuture[int, string]), ready, fresh)
 			}
-			/*line main_async.go:2845:4*/ if !ready {
+			/*line main_async.go:3109:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -2851,64 +3115,64 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:312:2*/ x, y = r_28.V0, r_28.V1
 			/*line main.go:313:2*/ fmt.Println(x, y)
 			/*line main.go:314:14*/ fut.c_count = initCountFuture[struct{}](3)
-			/*line main_async.go:2854:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:3118:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:314:14
-			/*line main_async.go:2858:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:14*/ fut.r_2, ready = fut.aw0.(*countFuture[struct{}]).Poll(cx)
-			/*line main_async.go:2860:4*/ if driven {
+			/*line main_async.go:3124:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture[struct{}]), ready, fresh)
 			}
-			/*line main_async.go:2863:4*/ if !ready {
+			/*line main_async.go:3127:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_count = countFuture[struct{}]{}
 			/*line main.go:314:34*/ fut.c_kind = initKindFuture[int](4)
-			/*line main_async.go:2870:4*/ fut.aw0 = &fut.c_kind
+			/*line main_async.go:3134:4*/ fut.aw0 = &fut.c_kind
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:314:34
-			/*line main_async.go:2874:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3138:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:34*/ fut.r_3, ready = fut.aw0.(*kindFuture[int]).Poll(cx)
-			/*line main_async.go:2876:4*/ if driven {
+			/*line main_async.go:3140:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2879:4*/ if !ready {
+			/*line main_async.go:3143:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind = kindFuture[int]{}
 			/*line main.go:314:43*/ fut.c_kind_2 = initKindFuture[string]("s")
-			/*line main_async.go:2886:4*/ fut.aw0 = &fut.c_kind_2
+			/*line main_async.go:3150:4*/ fut.aw0 = &fut.c_kind_2
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:314:43
-			/*line main_async.go:2890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:43*/ fut.r_31, ready = fut.aw0.(*kindFuture[string]).Poll(cx)
-			/*line main_async.go:2892:4*/ if driven {
+			/*line main_async.go:3156:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2895:4*/ if !ready {
+			/*line main_async.go:3159:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind_2 = kindFuture[string]{}
 			/*line main.go:314:54*/ fut.c_kind_3 = initKindFuture[float64](1.5)
-			/*line main_async.go:2902:4*/ fut.aw0 = &fut.c_kind_3
+			/*line main_async.go:3166:4*/ fut.aw0 = &fut.c_kind_3
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:314:54
-			/*line main_async.go:2906:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3170:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:54*/ r_32, ready = fut.aw0.(*kindFuture[float64]).Poll(cx)
-			/*line main_async.go:2908:4*/ if driven {
+			/*line main_async.go:3172:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2911:4*/ if !ready {
+			/*line main_async.go:3175:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -2916,48 +3180,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_kind_3 = kindFuture[float64]{}
 			/*line main.go:314:2*/ fmt.Println(fut.r_2, take(&fut.r_3), take(&fut.r_31), r_32)
 			/*line main.go:315:14*/ fut.c_arr = initArrFuture[[3]int]([3]int{1, 2, 3})
-			/*line main_async.go:2919:4*/ fut.aw0 = &fut.c_arr
+			/*line main_async.go:3183:4*/ fut.aw0 = &fut.c_arr
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:315:14
-			/*line main_async.go:2923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:14*/ fut.r_33, ready = fut.aw0.(*arrFuture[[3]int]).Poll(cx)
-			/*line main_async.go:2925:4*/ if driven {
+			/*line main_async.go:3189:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*arrFuture[[3]int]), ready, fresh)
 			}
-			/*line main_async.go:2928:4*/ if !ready {
+			/*line main_async.go:3192:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_arr = arrFuture[[3]int]{}
 			/*line main.go:315:36*/ fut.c_runes = initRunesFuture[word](word("héllo"))
-			/*line main_async.go:2935:4*/ fut.aw0 = &fut.c_runes
+			/*line main_async.go:3199:4*/ fut.aw0 = &fut.c_runes
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:315:36
-			/*line main_async.go:2939:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3203:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:36*/ fut.r_2, ready = fut.aw0.(*runesFuture[word]).Poll(cx)
-			/*line main_async.go:2941:4*/ if driven {
+			/*line main_async.go:3205:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:2944:4*/ if !ready {
+			/*line main_async.go:3208:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_runes = runesFuture[word]{}
 			/*line main.go:315:59*/ fut.c_runes_2 = initRunesFuture[string]("ab")
-			/*line main_async.go:2951:4*/ fut.aw0 = &fut.c_runes_2
+			/*line main_async.go:3215:4*/ fut.aw0 = &fut.c_runes_2
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:315:59
-			/*line main_async.go:2955:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:59*/ r_35, ready = fut.aw0.(*runesFuture[string]).Poll(cx)
-			/*line main_async.go:2957:4*/ if driven {
+			/*line main_async.go:3221:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2960:4*/ if !ready {
+			/*line main_async.go:3224:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -2965,32 +3229,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_runes_2 = runesFuture[string]{}
 			/*line main.go:315:2*/ fmt.Println(fut.r_33, fut.r_2, r_35)
 			/*line main.go:316:14*/ fut.c_deep = initDeepFuture[string](10000, "deep")
-			/*line main_async.go:2968:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:3232:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:316:14
-			/*line main_async.go:2972:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3236:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:14*/ fut.r_3, ready = fut.aw0.(*deepFuture[string]).Poll(cx)
-			/*line main_async.go:2974:4*/ if driven {
+			/*line main_async.go:3238:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2977:4*/ if !ready {
+			/*line main_async.go:3241:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture[string]{}
 			/*line main.go:316:35*/ fut.c_deep_2 = initDeepFuture[word](3, "w")
-			/*line main_async.go:2984:4*/ fut.aw0 = &fut.c_deep_2
+			/*line main_async.go:3248:4*/ fut.aw0 = &fut.c_deep_2
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:316:35
-			/*line main_async.go:2988:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3252:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:35*/ r_37, ready = fut.aw0.(*deepFuture[word]).Poll(cx)
-			/*line main_async.go:2990:4*/ if driven {
+			/*line main_async.go:3254:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:2993:4*/ if !ready {
+			/*line main_async.go:3257:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -2999,47 +3263,47 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:316:2*/ fmt.Println(take(&fut.r_3), r_37)
 			/*line main.go:317:2*/ fut.pt = &Pt[string]{"x", "y"}
 			/*line main.go:318:14*/ fut.c_ident = initIdentFuture[int](3)
-			/*line main_async.go:3002:4*/ fut.aw0 = &fut.c_ident
+			/*line main_async.go:3266:4*/ fut.aw0 = &fut.c_ident
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:318:14
-			/*line main_async.go:3006:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3270:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:14*/ fut.r_2, ready = fut.aw0.(*identFuture[int]).Poll(cx)
-			/*line main_async.go:3008:4*/ if driven {
+			/*line main_async.go:3272:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3011:4*/ if !ready {
+			/*line main_async.go:3275:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident = identFuture[int]{}
 			/*line main.go:318:24*/ fut.c_ident_2 = initIdentFuture[word]("i")
-			/*line main_async.go:3018:4*/ fut.aw0 = &fut.c_ident_2
+			/*line main_async.go:3282:4*/ fut.aw0 = &fut.c_ident_2
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:318:24
-			/*line main_async.go:3022:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3286:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:24*/ fut.r_39, ready = fut.aw0.(*identFuture[word]).Poll(cx)
-			/*line main_async.go:3024:4*/ if driven {
+			/*line main_async.go:3288:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3027:4*/ if !ready {
+			/*line main_async.go:3291:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident_2 = identFuture[word]{}
 			/*line main.go:318:42*/ fut.aw0 = fut.pt.SwapAsync().(*ptSwapFuture[string])
-			/*line main_async.go:3034:4*/ fresh = true
+			/*line main_async.go:3298:4*/ fresh = true
 			fallthrough
 		case 41: // resumes at main.go:318:42
-			/*line main_async.go:3037:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:42*/ r_40, ready = fut.aw0.(*ptSwapFuture[string]).Poll(cx)
-			/*line main_async.go:3039:4*/ if driven {
+			/*line main_async.go:3303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptSwapFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3042:4*/ if !ready {
+			/*line main_async.go:3306:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -3047,92 +3311,92 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:318:2*/ fmt.Println(fut.r_2, take(&fut.r_39), r_40, *take(&fut.pt))
 			/*line main.go:319:2*/ fut.wk = &Walker[word]{}
 			/*line main.go:320:14*/ fut.aw0 = fut.wk.PongAsync(7, "ball").(*walkerPongFuture[word])
-			/*line main_async.go:3050:4*/ fresh = true
+			/*line main_async.go:3314:4*/ fresh = true
 			fallthrough
 		case 42: // resumes at main.go:320:14
-			/*line main_async.go:3053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3317:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:14*/ r_41, ready = fut.aw0.(*walkerPongFuture[word]).Poll(cx)
-			/*line main_async.go:3055:4*/ if driven {
+			/*line main_async.go:3319:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkerPongFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3058:4*/ if !ready {
+			/*line main_async.go:3322:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:320:2*/ fmt.Println(r_41, take(&fut.wk).log)
 			/*line main.go:321:2*/ fut.aw0 = fut.s.PushAsync(77).(*stackPushFuture[int])
-			/*line main_async.go:3065:4*/ fresh = true
+			/*line main_async.go:3329:4*/ fresh = true
 			fallthrough
 		case 43: // resumes at main.go:321:2
-			/*line main_async.go:3068:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3332:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:321:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3070:4*/ if driven {
+			/*line main_async.go:3334:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3073:4*/ if !ready {
+			/*line main_async.go:3337:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:14*/ fut.c_gather = initGatherFuture[string]([]string{"g1", "g2"})
-			/*line main_async.go:3079:4*/ fut.aw0 = &fut.c_gather
+			/*line main_async.go:3343:4*/ fut.aw0 = &fut.c_gather
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:322:14
-			/*line main_async.go:3083:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:14*/ fut.strs, ready = fut.aw0.(*gatherFuture[string]).Poll(cx)
-			/*line main_async.go:3085:4*/ if driven {
+			/*line main_async.go:3349:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gatherFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3088:4*/ if !ready {
+			/*line main_async.go:3352:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gather = gatherFuture[string]{}
 			/*line main.go:322:44*/ fut.c_zero = initZeroFuture[int]()
-			/*line main_async.go:3095:4*/ fut.aw0 = &fut.c_zero
+			/*line main_async.go:3359:4*/ fut.aw0 = &fut.c_zero
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:322:44
-			/*line main_async.go:3099:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:44*/ fut.r_2, ready = fut.aw0.(*zeroFuture[int]).Poll(cx)
-			/*line main_async.go:3101:4*/ if driven {
+			/*line main_async.go:3365:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3104:4*/ if !ready {
+			/*line main_async.go:3368:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_zero = zeroFuture[int]{}
 			/*line main.go:322:57*/ fut.c_zero_2 = initZeroFuture[string]()
-			/*line main_async.go:3111:4*/ fut.aw0 = &fut.c_zero_2
+			/*line main_async.go:3375:4*/ fut.aw0 = &fut.c_zero_2
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:322:57
-			/*line main_async.go:3115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3379:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:57*/ fut.r_3, ready = fut.aw0.(*zeroFuture[string]).Poll(cx)
-			/*line main_async.go:3117:4*/ if driven {
+			/*line main_async.go:3381:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3120:4*/ if !ready {
+			/*line main_async.go:3384:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_zero_2 = zeroFuture[string]{}
 			/*line main.go:322:79*/ fut.aw0 = fut.s.PopLaterAsync().(*stackPopLaterFuture[int])
-			/*line main_async.go:3127:4*/ fresh = true
+			/*line main_async.go:3391:4*/ fresh = true
 			fallthrough
 		case 47: // resumes at main.go:322:79
-			/*line main_async.go:3130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:79*/ r_45, ready = fut.aw0.(*stackPopLaterFuture[int]).Poll(cx)
-			/*line main_async.go:3132:4*/ if driven {
+			/*line main_async.go:3396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopLaterFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3135:4*/ if !ready {
+			/*line main_async.go:3399:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
@@ -3142,68 +3406,68 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:327:2*/ fstr, fut.fstrAsync = Id, IdAsync
 			/*line main.go:328:2*/ pop, fut.popAsync = fut.s.Pop, fut.s.PopAsync
 			/*line main.go:329:2*/ fut.aw0 = fut.s.PushAsync(40).(*stackPushFuture[int])
-			/*line main_async.go:3145:4*/ fresh = true
+			/*line main_async.go:3409:4*/ fresh = true
 			fallthrough
 		case 48: // resumes at main.go:329:2
-			/*line main_async.go:3148:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:329:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3150:4*/ if driven {
+			/*line main_async.go:3414:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3153:4*/ if !ready {
+			/*line main_async.go:3417:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:330:2*/ fut.aw0 = fut.s.PushAsync(41).(*stackPushFuture[int])
-			/*line main_async.go:3159:4*/ fresh = true
+			/*line main_async.go:3423:4*/ fresh = true
 			fallthrough
 		case 49: // resumes at main.go:330:2
-			/*line main_async.go:3162:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:330:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3164:4*/ if driven {
+			/*line main_async.go:3428:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3167:4*/ if !ready {
+			/*line main_async.go:3431:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:14*/ fut.aw0 = fut.fidAsync(5)
-			/*line main_async.go:3173:4*/ fut.fidAsync = nil
+			/*line main_async.go:3437:4*/ fut.fidAsync = nil
 			fallthrough
 		case 50: // resumes at main.go:331:14
 			/*line main.go:331:14*/ fut.r_2, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3177:4*/ if !ready {
+			/*line main_async.go:3441:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:22*/ fut.aw0 = fut.fstrAsync("inferred")
-			/*line main_async.go:3183:4*/ fut.fstrAsync = nil
+			/*line main_async.go:3447:4*/ fut.fstrAsync = nil
 			fallthrough
 		case 51: // resumes at main.go:331:22
 			/*line main.go:331:22*/ fut.r_3, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3187:4*/ if !ready {
+			/*line main_async.go:3451:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:40*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3193:4*/ fallthrough
+			/*line main_async.go:3457:4*/ fallthrough
 		case 52: // resumes at main.go:331:40
 			/*line main.go:331:40*/ fut.r_8, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3196:4*/ if !ready {
+			/*line main_async.go:3460:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:47*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3202:4*/ fut.popAsync = nil
+			/*line main_async.go:3466:4*/ fut.popAsync = nil
 			fallthrough
 		case 53: // resumes at main.go:331:47
 			/*line main.go:331:47*/ r_49, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3206:4*/ if !ready {
+			/*line main_async.go:3470:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -3211,44 +3475,44 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:331:2*/ fmt.Println(fut.r_2, take(&fut.r_3), fut.r_8, r_49)
 			/*line main.go:332:2*/ push, pushAsync = (*Stack[int]).Push, (*Stack[int]).PushAsync
 			/*line main.go:333:2*/ fut.aw0 = pushAsync(fut.s, 42)
-			/*line main_async.go:3214:4*/ fallthrough
+			/*line main_async.go:3478:4*/ fallthrough
 		case 54: // resumes at main.go:333:2
 			/*line main.go:333:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3217:4*/ if !ready {
+			/*line main_async.go:3481:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:3223:4*/ fresh = true
+			/*line main_async.go:3487:4*/ fresh = true
 			fallthrough
 		case 55: // resumes at main.go:334:14
-			/*line main_async.go:3226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3490:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:334:14*/ r_50, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:3228:4*/ if driven {
+			/*line main_async.go:3492:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3231:4*/ if !ready {
+			/*line main_async.go:3495:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:2*/ fmt.Println(r_50)
 			/*line main.go:337:7*/ fut.aw0 = rt_2.SpawnAsync(IdAsync(7))
-			/*line main_async.go:3238:4*/ fallthrough
+			/*line main_async.go:3502:4*/ fallthrough
 		case 56: // resumes at main.go:337:7
 			/*line main.go:337:7*/ r_51, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:3241:4*/ if !ready {
+			/*line main_async.go:3505:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:337:2*/ h = r_51
 			/*line main.go:338:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3248:4*/ fallthrough
+			/*line main_async.go:3512:4*/ fallthrough
 		case 57: // resumes at main.go:338:12
 			/*line main.go:338:12*/ r_52, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:3251:4*/ if !ready {
+			/*line main_async.go:3515:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -3256,20 +3520,20 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:338:2*/ r, err = r_52.V0, r_52.V1
 			/*line main.go:339:2*/ fmt.Println(r, err)
 			/*line main.go:340:8*/ fut.aw0 = rt_2.SpawnAsync(IdAsync[int64](8))
-			/*line main_async.go:3259:4*/ fallthrough
+			/*line main_async.go:3523:4*/ fallthrough
 		case 58: // resumes at main.go:340:8
 			/*line main.go:340:8*/ r_53, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int64]]).Poll(cx)
-			/*line main_async.go:3262:4*/ if !ready {
+			/*line main_async.go:3526:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:340:2*/ h2 = r_53
 			/*line main.go:341:13*/ fut.aw0 = h2.JoinAsync()
-			/*line main_async.go:3269:4*/ fallthrough
+			/*line main_async.go:3533:4*/ fallthrough
 		case 59: // resumes at main.go:341:13
 			/*line main.go:341:13*/ r_54, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int64, error]]).Poll(cx)
-			/*line main_async.go:3272:4*/ if !ready {
+			/*line main_async.go:3536:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
@@ -3277,20 +3541,20 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:341:2*/ r2, err = r_54.V0, r_54.V1
 			/*line main.go:342:2*/ fmt.Println(r2, err)
 			/*line main.go:343:8*/ fut.aw0 = rt_2.SpawnAsync(PairAsync("x", 1))
-			/*line main_async.go:3280:4*/ fallthrough
+			/*line main_async.go:3544:4*/ fallthrough
 		case 60: // resumes at main.go:343:8
 			/*line main.go:343:8*/ r_55, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[rt_2.Tuple2[string, int]]]).Poll(cx)
-			/*line main_async.go:3283:4*/ if !ready {
+			/*line main_async.go:3547:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:343:2*/ hp = r_55
 			/*line main.go:344:13*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:3290:4*/ fallthrough
+			/*line main_async.go:3554:4*/ fallthrough
 		case 61: // resumes at main.go:344:13
 			/*line main.go:344:13*/ r_56, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[rt_2.Tuple2[string, int], error]]).Poll(cx)
-			/*line main_async.go:3293:4*/ if !ready {
+			/*line main_async.go:3557:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -3298,21 +3562,21 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:344:2*/ tp, err = r_56.V0, r_56.V1
 			/*line main.go:345:2*/ fmt.Println(tp.V0, tp.V1, err)
 			/*line main.go:346:8*/ fut.aw0 = rt_2.SpawnAsync(fut.s.DrainAsync([]int{9}))
-			/*line main_async.go:3301:4*/ fut.s = nil
+			/*line main_async.go:3565:4*/ fut.s = nil
 			fallthrough
 		case 62: // resumes at main.go:346:8
 			/*line main.go:346:8*/ r_57, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[[]int]]).Poll(cx)
-			/*line main_async.go:3305:4*/ if !ready {
+			/*line main_async.go:3569:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:346:2*/ hs = r_57
 			/*line main.go:347:13*/ fut.aw0 = hs.JoinAsync()
-			/*line main_async.go:3312:4*/ fallthrough
+			/*line main_async.go:3576:4*/ fallthrough
 		case 63: // resumes at main.go:347:13
 			/*line main.go:347:13*/ r_58, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[[]int, error]]).Poll(cx)
-			/*line main_async.go:3315:4*/ if !ready {
+			/*line main_async.go:3579:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -3320,10 +3584,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:347:2*/ rs, err = r_58.V0, r_58.V1
 			/*line main.go:348:2*/ fmt.Println(rs, err)
 			/*line main.go:349:14*/ fut.aw0 = rt_2.AwaitAsync(FibAsync(7))
-			/*line main_async.go:3323:4*/ fallthrough
+			/*line main_async.go:3587:4*/ fallthrough
 		case 64: // resumes at main.go:349:14
 			/*line main.go:349:14*/ r_59, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3326:4*/ if !ready {
+			/*line main_async.go:3590:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
@@ -3332,10 +3596,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:352:10*/ fut.aw0 = lib.MapAsync([]int{1, 2}, func(i int) string {
 				/*line main.go:352:52*/ return fmt.Sprint("#", i)
 			})
-			/*line main_async.go:3335:4*/ fallthrough
+			/*line main_async.go:3599:4*/ fallthrough
 		case 65: // resumes at main.go:352:10
 			/*line main.go:352:10*/ r_60, ready = fut.aw0.(rt_2.Future[[]string]).Poll(cx)
-			/*line main_async.go:3338:4*/ if !ready {
+			/*line main_async.go:3602:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -3344,10 +3608,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:353:10*/ fut.aw0 = lib.MapAsync[string, int](fut.strs, func(s_2 string) int {
 				/*line main.go:353:58*/ return len(s_2)
 			})
-			/*line main_async.go:3347:4*/ fallthrough
+			/*line main_async.go:3611:4*/ fallthrough
 		case 66: // resumes at main.go:353:10
 			/*line main.go:353:10*/ r_61, ready = fut.aw0.(rt_2.Future[[]int]).Poll(cx)
-			/*line main_async.go:3350:4*/ if !ready {
+			/*line main_async.go:3614:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
@@ -3356,30 +3620,30 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:354:2*/ fmt.Println(take(&fut.strs), lens)
 			/*line main.go:355:2*/ fut.b = &lib.Box[string]{V: "old"}
 			/*line main.go:356:14*/ fut.aw0 = fut.b.SwapAsync("new")
-			/*line main_async.go:3359:4*/ fallthrough
+			/*line main_async.go:3623:4*/ fallthrough
 		case 67: // resumes at main.go:356:14
 			/*line main.go:356:14*/ r_62, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3362:4*/ if !ready {
+			/*line main_async.go:3626:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:356:2*/ fmt.Println(r_62, take(&fut.b).V)
 			/*line main.go:357:2*/ fut.aw0 = TouchAsync(lib.Hidden)
-			/*line main_async.go:3369:4*/ fallthrough
+			/*line main_async.go:3633:4*/ fallthrough
 		case 68: // resumes at main.go:357:2
 			/*line main.go:357:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3372:4*/ if !ready {
+			/*line main_async.go:3636:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3378:5*/ fut.state = -1
+				/*line main_async.go:3642:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3382:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3646:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3394,6 +3658,150 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 286, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 286, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 286, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 287, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 291, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 292, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 292, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 293, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 293, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 293, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 294, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 294, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 296, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 296, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 297, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 299, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 299, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 299, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 300, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 300, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 300, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 301, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 301, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 302, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 305, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 308, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 311, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 311, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 312, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 314, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 314, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 314, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 314, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 315, fut.aw0
+	case 35:
+		t.Line, t.Awaiting = 315, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 315, fut.aw0
+	case 37:
+		t.Line, t.Awaiting = 316, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 316, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 318, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 318, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 318, fut.aw0
+	case 42:
+		t.Line, t.Awaiting = 320, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 321, fut.aw0
+	case 44:
+		t.Line, t.Awaiting = 322, fut.aw0
+	case 45:
+		t.Line, t.Awaiting = 322, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 322, fut.aw0
+	case 47:
+		t.Line, t.Awaiting = 322, fut.aw0
+	case 48:
+		t.Line, t.Awaiting = 329, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 330, fut.aw0
+	case 50:
+		t.Line, t.Awaiting = 331, fut.aw0
+	case 51:
+		t.Line, t.Awaiting = 331, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 331, fut.aw0
+	case 53:
+		t.Line, t.Awaiting = 331, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 333, fut.aw0
+	case 55:
+		t.Line, t.Awaiting = 334, fut.aw0
+	case 56:
+		t.Line, t.Awaiting = 337, fut.aw0
+	case 57:
+		t.Line, t.Awaiting = 338, fut.aw0
+	case 58:
+		t.Line, t.Awaiting = 340, fut.aw0
+	case 59:
+		t.Line, t.Awaiting = 341, fut.aw0
+	case 60:
+		t.Line, t.Awaiting = 343, fut.aw0
+	case 61:
+		t.Line, t.Awaiting = 344, fut.aw0
+	case 62:
+		t.Line, t.Awaiting = 346, fut.aw0
+	case 63:
+		t.Line, t.Awaiting = 347, fut.aw0
+	case 64:
+		t.Line, t.Awaiting = 349, fut.aw0
+	case 65:
+		t.Line, t.Awaiting = 352, fut.aw0
+	case 66:
+		t.Line, t.Awaiting = 353, fut.aw0
+	case 67:
+		t.Line, t.Awaiting = 356, fut.aw0
+	case 68:
+		t.Line, t.Awaiting = 357, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
@@ -3429,10 +3837,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 		case 0: // Ident starts
 			/*line main.go:364:2*/ fut.w = take(&fut.v)
 			/*line main.go:365:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3432:4*/ fallthrough
+			/*line main_async.go:3840:4*/ fallthrough
 		case 1: // resumes at main.go:365:2
 			/*line main.go:365:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3435:4*/ if !ready {
+			/*line main_async.go:3843:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3442,10 +3850,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 				/*line main.go:366:2*/ return fut.w, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3445:4*/ fut.state = -1
+			/*line main_async.go:3853:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3448:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3856:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3465,6 +3873,16 @@ func (fut *identFuture[T4]) PollFrame(cx *rt_2.Context) bool {
 func (fut *identFuture[T4]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Ident is suspended; see rt.Tracer.
+func (fut *identFuture[T4]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Ident[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 365, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Ident changed since asyncgen ran: run go generate.
@@ -3497,10 +3915,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 		case 0: // Pt.Swap starts
 			/*line main.go:375:2*/ fut.t = fut.p.x
 			/*line main.go:376:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3500:4*/ fallthrough
+			/*line main_async.go:3918:4*/ fallthrough
 		case 1: // resumes at main.go:376:2
 			/*line main.go:376:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3503:4*/ if !ready {
+			/*line main_async.go:3921:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3511,10 +3929,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 				/*line main.go:378:2*/ return fut.t, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3514:4*/ fut.state = -1
+			/*line main_async.go:3932:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3517:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3935:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3534,6 +3952,16 @@ func (fut *ptSwapFuture[T5]) PollFrame(cx *rt_2.Context) bool {
 func (fut *ptSwapFuture[T5]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Pt.Swap is suspended; see rt.Tracer.
+func (fut *ptSwapFuture[T5]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Pt[...]).Swap", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 376, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Pt.Swap changed since asyncgen ran: run go generate.
@@ -3573,40 +4001,40 @@ func (fut *walkerPingFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:390:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3576:4*/ fallthrough
+			/*line main_async.go:4004:4*/ fallthrough
 		case 1: // resumes at main.go:390:2
 			/*line main.go:390:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3579:4*/ if !ready {
+			/*line main_async.go:4007:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:391:2*/ fut.w.log = append(fut.w.log, fut.v)
 			/*line main.go:392:2*/ fut.aw0 = fut.w.PongAsync(fut.n-1, fut.v).(*walkerPongFuture[T])
-			/*line main_async.go:3586:4*/ fresh = true
+			/*line main_async.go:4014:4*/ fresh = true
 			fut.w = nil
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:392:2
-			/*line main_async.go:3591:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4019:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:392:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3593:4*/ if driven {
+			/*line main_async.go:4021:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3596:4*/ if !ready {
+			/*line main_async.go:4024:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3602:5*/ fut.state = -1
+				/*line main_async.go:4030:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3606:4*/ fut.state = -1
+			/*line main_async.go:4034:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3609:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4037:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3629,6 +4057,18 @@ func (fut *walkerPingFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Walker.Ping is suspended; see rt.Tracer.
+func (fut *walkerPingFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Walker[...]).Ping", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 390, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 392, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Walker.Ping changed since asyncgen ran: run go generate.
@@ -3662,37 +4102,37 @@ func (fut *walkerPongFuture[T]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Walker.Pong starts
 			/*line main.go:397:5*/ if !(fut.n > 0) {
-				/*line main_async.go:3665:5*/ state = 3
+				/*line main_async.go:4105:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:398:3*/ fut.aw0 = fut.w.PingAsync(fut.n-1, fut.v).(*walkerPingFuture[T])
-			/*line main_async.go:3671:4*/ fresh = true
+			/*line main_async.go:4111:4*/ fresh = true
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:398:3
-			/*line main_async.go:3675:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:398:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3677:4*/ if driven {
+			/*line main_async.go:4117:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3680:4*/ if !ready {
+			/*line main_async.go:4120:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:3685:4*/ fallthrough
+			/*line main_async.go:4125:4*/ fallthrough
 		case 3:
 			{
 				/*line main.go:400:2*/ fut.state = -1
 				/*line main.go:400:2*/ return len(fut.w.log), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3692:4*/ fut.state = -1
+			/*line main_async.go:4132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3695:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4135:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3715,6 +4155,16 @@ func (fut *walkerPongFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Walker.Pong is suspended; see rt.Tracer.
+func (fut *walkerPongFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Walker[...]).Pong", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 398, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Walker.Pong changed since asyncgen ran: run go generate.
@@ -3759,58 +4209,58 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 		case 0: // Gather starts
 			/*line main.go:407:2*/ fut.hs = nil
 			/*line main.go:408:2*/ fut.i = 0
-			/*line main_async.go:3762:4*/ fallthrough
+			/*line main_async.go:4212:4*/ fallthrough
 		case 1:
 			/*line main.go:408:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:3765:5*/ state = 5
+				/*line main_async.go:4215:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3770:4*/ x = new(T)
-			/*line main_async.go:3771:4*/ (*x) = fut.xs[fut.i]
+			/*line main_async.go:4220:4*/ x = new(T)
+			/*line main_async.go:4221:4*/ (*x) = fut.xs[fut.i]
 			/*line main.go:409:19*/ fut.aw0 = rt_2.SpawnAsync(newGatherFunc1Future[T](x))
-			/*line main_async.go:3773:4*/ fallthrough
+			/*line main_async.go:4223:4*/ fallthrough
 		case 3: // resumes at main.go:409:19
 			/*line main.go:409:19*/ r, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[T]]).Poll(cx)
-			/*line main_async.go:3776:4*/ if !ready {
+			/*line main_async.go:4226:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:409:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:3782:4*/ fallthrough
+			/*line main_async.go:4232:4*/ fallthrough
 		case 4:
-			/*line main_async.go:3784:4*/ fut.i++
-			/*line main_async.go:3785:4*/ state = 1
+			/*line main_async.go:4234:4*/ fut.i++
+			/*line main_async.go:4235:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:414:2*/ fut.out = make([]T, 0, len(take(&fut.xs)))
 			/*line main.go:415:2*/ fut.i = 0
-			/*line main_async.go:3790:4*/ fallthrough
+			/*line main_async.go:4240:4*/ fallthrough
 		case 6:
 			/*line main.go:415:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:3793:5*/ state = 10
+				/*line main_async.go:4243:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:3798:4*/ h = fut.hs[fut.i]
+			/*line main_async.go:4248:4*/ h = fut.hs[fut.i]
 			/*line main.go:416:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3800:4*/ fallthrough
+			/*line main_async.go:4250:4*/ fallthrough
 		case 8: // resumes at main.go:416:11
 			/*line main.go:416:11*/ r_2, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[T, error]]).Poll(cx)
-			/*line main_async.go:3803:4*/ if !ready {
+			/*line main_async.go:4253:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:416:3*/ v, _ = r_2.V0, r_2.V1
 			/*line main.go:417:3*/ fut.out = append(take(&fut.out), v)
-			/*line main_async.go:3810:4*/ fallthrough
+			/*line main_async.go:4260:4*/ fallthrough
 		case 9:
-			/*line main_async.go:3812:4*/ fut.i++
-			/*line main_async.go:3813:4*/ state = 6
+			/*line main_async.go:4262:4*/ fut.i++
+			/*line main_async.go:4263:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -3818,10 +4268,10 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 				/*line main.go:419:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3821:4*/ fut.state = -1
+			/*line main_async.go:4271:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3824:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4274:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3846,6 +4296,18 @@ func (fut *gatherFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Gather is suspended; see rt.Tracer.
+func (fut *gatherFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Gather[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 409, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 416, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Gather changed since asyncgen ran: run go generate.
@@ -3879,26 +4341,26 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Gather.func1 starts
 			/*line main.go:410:4*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3882:4*/ fallthrough
+			/*line main_async.go:4344:4*/ fallthrough
 		case 1: // resumes at main.go:410:4
 			/*line main.go:410:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3885:4*/ if !ready {
+			/*line main_async.go:4347:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:411:11*/ fut.c_id = initIdFuture[T]((*fut.x))
-			/*line main_async.go:3891:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:4353:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 2: // resumes at main.go:411:11
-			/*line main_async.go:3896:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:411:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3898:4*/ if driven {
+			/*line main_async.go:4360:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3901:4*/ if !ready {
+			/*line main_async.go:4363:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3909,7 +4371,7 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:411:4*/ return r, true
 			}
 		default:
-			/*line main_async.go:3912:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4374:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3923,6 +4385,18 @@ func (fut *gatherFunc1Future[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Gather.func1 is suspended; see rt.Tracer.
+func (fut *gatherFunc1Future[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Gather[...].func1", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 410, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 411, fut.aw0
+	}
+	return t
 }
 
 // zeroFuture is the state machine of Zero (main.go:426).
@@ -3953,10 +4427,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Zero starts
 			/*line main.go:427:9*/ fut.aw0 = rt_2.AwaitAsync(newZeroFunc1Future[T]())
-			/*line main_async.go:3956:4*/ fallthrough
+			/*line main_async.go:4430:4*/ fallthrough
 		case 1: // resumes at main.go:427:9
 			/*line main.go:427:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3959:4*/ if !ready {
+			/*line main_async.go:4433:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3966,10 +4440,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:427:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3969:4*/ fut.state = -1
+			/*line main_async.go:4443:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3972:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4446:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3992,6 +4466,16 @@ func (fut *zeroFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Zero is suspended; see rt.Tracer.
+func (fut *zeroFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Zero[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 427, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Zero changed since asyncgen ran: run go generate.
@@ -4022,10 +4506,10 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		case 0: // Zero.func1 starts
 			/*line main.go:428:3*/ fut.z = *new(T)
 			/*line main.go:429:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4025:4*/ fallthrough
+			/*line main_async.go:4509:4*/ fallthrough
 		case 1: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4028:4*/ if !ready {
+			/*line main_async.go:4512:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4035,7 +4519,7 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:430:3*/ return fut.z, true
 			}
 		default:
-			/*line main_async.go:4038:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4522:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4045,6 +4529,16 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 func (fut *zeroFunc1Future[T]) Cancel() {
 	fut.av0 = rt_2.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Zero.func1 is suspended; see rt.Tracer.
+func (fut *zeroFunc1Future[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.Zero[...].func1", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 429, &fut.av0
+	}
+	return t
 }
 
 // stackPopLaterFuture is the state machine of Stack.PopLater (main.go:437).
@@ -4071,11 +4565,11 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater starts
 			/*line main.go:438:9*/ fut.aw0 = rt_2.AwaitAsync(newStackPopLaterFunc1Future[T](fut.s))
-			/*line main_async.go:4074:4*/ fut.s = nil
+			/*line main_async.go:4568:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:438:9
 			/*line main.go:438:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4078:4*/ if !ready {
+			/*line main_async.go:4572:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4085,10 +4579,10 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:438:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4088:4*/ fut.state = -1
+			/*line main_async.go:4582:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4091:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4585:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4111,6 +4605,16 @@ func (fut *stackPopLaterFuture[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Stack.PopLater is suspended; see rt.Tracer.
+func (fut *stackPopLaterFuture[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).PopLater", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 438, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Stack.PopLater changed since asyncgen ran: run go generate.
@@ -4142,16 +4646,16 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater.func1 starts
 			/*line main.go:439:10*/ fut.aw0 = (*fut.s).PopAsync().(*stackPopFuture[T])
-			/*line main_async.go:4145:4*/ fresh = true
+			/*line main_async.go:4649:4*/ fresh = true
 			fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:439:10
-			/*line main_async.go:4149:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4653:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:439:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4151:4*/ if driven {
+			/*line main_async.go:4655:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4154:4*/ if !ready {
+			/*line main_async.go:4658:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4161,7 +4665,7 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:439:3*/ return r, true
 			}
 		default:
-			/*line main_async.go:4164:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4668:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4174,6 +4678,16 @@ func (fut *stackPopLaterFunc1Future[T]) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Stack.PopLater.func1 is suspended; see rt.Tracer.
+func (fut *stackPopLaterFunc1Future[T]) Trace() rt_2.Trace {
+	t := rt_2.Trace{Func: "main.(*Stack[...]).PopLater.func1", File: "github.com/corio-go/corio/testdata/generics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 439, fut.aw0
+	}
+	return t
 }
 
 // take returns *p and clears it: the last use of a future's field moves the

@@ -74,6 +74,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func(string) = Y
 
@@ -106,10 +116,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Inc starts
 			/*line main.go:30:2*/ logf("inc%d", fut.i)
 			/*line main.go:31:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -119,10 +129,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:32:2*/ return fut.i + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:122:4*/ fut.state = -1
+			/*line main_async.go:132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:125:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -142,6 +152,16 @@ func (fut *incFuture) PollFrame(cx *rt.Context) bool {
 func (fut *incFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Inc is suspended; see rt.Tracer.
+func (fut *incFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Inc", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Inc changed since asyncgen ran: run go generate.
@@ -179,19 +199,19 @@ poll:
 		switch state {
 		case 0: // Count starts
 			/*line main.go:39:2*/ fut.i = 0
-			/*line main_async.go:182:4*/ fallthrough
+			/*line main_async.go:202:4*/ fallthrough
 		case 1:
 			/*line main.go:41:2*/ fut.c_y = initYFuture(fmt.Sprint("it", fut.i))
-			/*line main_async.go:185:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:205:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:41:2
-			/*line main_async.go:189:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:209:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:191:4*/ if driven {
+			/*line main_async.go:211:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -209,10 +229,10 @@ poll:
 				/*line main.go:46:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:212:4*/ fut.state = -1
+			/*line main_async.go:232:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:215:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
+			/*line main_async.go:235:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -235,6 +255,16 @@ func (fut *countFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Count is suspended; see rt.Tracer.
+func (fut *countFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Count", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 41, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Count changed since asyncgen ran: run go generate.
@@ -275,26 +305,26 @@ poll:
 		switch state {
 		case 0: // Find starts
 			/*line main.go:54:2*/ fut.i = 0
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 1:
 			/*line main.go:54:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:281:5*/ state = 5
+				/*line main_async.go:311:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:286:4*/ fut.x = fut.xs[fut.i]
+			/*line main_async.go:316:4*/ fut.x = fut.xs[fut.i]
 			/*line main.go:55:3*/ fut.c_y = initYFuture(fmt.Sprint("look", fut.x))
-			/*line main_async.go:288:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:318:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:3
-			/*line main_async.go:292:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:294:4*/ if driven {
+			/*line main_async.go:324:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:297:4*/ if !ready {
+			/*line main_async.go:327:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -307,44 +337,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 4:
-			/*line main_async.go:312:4*/ fut.i++
-			/*line main_async.go:313:4*/ state = 1
+			/*line main_async.go:342:4*/ fut.i++
+			/*line main_async.go:343:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:61:2*/ fut.idx = -1
-			/*line main_async.go:317:4*/ state = 8
+			/*line main_async.go:347:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:64:2*/ fut.c_y = initYFuture("found")
-			/*line main_async.go:321:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:351:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.xs = nil
 			fallthrough
 		case 7: // resumes at main.go:64:2
-			/*line main_async.go:326:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:328:4*/ if driven {
+			/*line main_async.go:358:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:337:4*/ fallthrough
+			/*line main_async.go:367:4*/ fallthrough
 		case 8:
 			{
 				/*line main.go:66:2*/ fut.state = -1
 				/*line main.go:66:2*/ return fut.idx, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:344:4*/ fut.state = -1
+			/*line main_async.go:374:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:347:4*/ panic("corio: FindAsync future polled after it completed or was cancelled")
+			/*line main_async.go:377:4*/ panic("corio: FindAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -367,6 +397,18 @@ func (fut *findFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Find is suspended; see rt.Tracer.
+func (fut *findFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Find", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 64, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Find changed since asyncgen ran: run go generate.
@@ -409,7 +451,7 @@ poll:
 		case 0: // Mixed starts
 			/*line main.go:74:2*/ fut.sum = 0
 			/*line main.go:75:2*/ round = 0
-			/*line main_async.go:412:4*/ fallthrough
+			/*line main_async.go:454:4*/ fallthrough
 		case 1:
 			/*line main.go:77:2*/ again:
 			for i := 0; i < fut.n; i++ {
@@ -419,16 +461,16 @@ poll:
 				/*line main.go:81:3*/ fut.sum += i
 			}
 			/*line main.go:83:10*/ fut.c_inc = initIncFuture(round)
-			/*line main_async.go:422:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:83:10
-			/*line main_async.go:426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:10*/ r, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:428:4*/ if driven {
+			/*line main_async.go:470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:431:4*/ if !ready {
+			/*line main_async.go:473:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -442,7 +484,7 @@ poll:
 				}
 			}
 			/*line main.go:88:2*/ k = 0
-			/*line main_async.go:445:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 3:
 			/*line main.go:90:2*/ k++
 			/*line main.go:91:2*/ if k < 4 {
@@ -453,16 +495,16 @@ poll:
 				}
 			}
 			/*line main.go:95:2*/ fut.c_y = initYFuture(fmt.Sprint("k", k))
-			/*line main_async.go:456:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:95:2
-			/*line main_async.go:460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:462:4*/ if driven {
+			/*line main_async.go:504:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -473,10 +515,10 @@ poll:
 				/*line main.go:96:2*/ return fut.sum, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:476:4*/ fut.state = -1
+			/*line main_async.go:518:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:479:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:521:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -501,6 +543,18 @@ func (fut *mixedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Mixed is suspended; see rt.Tracer.
+func (fut *mixedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Mixed", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 95, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Mixed changed since asyncgen ran: run go generate.
@@ -540,26 +594,26 @@ poll:
 		case 0: // Fresh starts
 			/*line main.go:104:2*/ fut.fs = nil
 			/*line main.go:105:2*/ fut.n = 0
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:597:4*/ fallthrough
 		case 1:
 			/*line main.go:107:2*/ fut.x = new(int)
-			/*line main_async.go:546:4*/ (*fut.x) = fut.n * 10
+			/*line main_async.go:600:4*/ (*fut.x) = fut.n * 10
 			/*line main.go:108:2*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:108:31*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:109:2*/ fut.c_y = initYFuture(fmt.Sprint("x", (*fut.x)))
-			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:109:2
-			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:559:4*/ if driven {
+			/*line main_async.go:613:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -578,10 +632,10 @@ poll:
 				/*line main.go:115:2*/ return fut.fs, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:581:4*/ fut.state = -1
+			/*line main_async.go:635:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:584:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
+			/*line main_async.go:638:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -604,6 +658,16 @@ func (fut *freshFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Fresh is suspended; see rt.Tracer.
+func (fut *freshFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Fresh", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 109, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Fresh changed since asyncgen ran: run go generate.
@@ -646,7 +710,7 @@ poll:
 		case 0: // Machine starts
 			/*line main.go:123:2*/ fut.out = nil
 			/*line main.go:124:2*/ fut.pos = 0
-			/*line main_async.go:649:4*/ fallthrough
+			/*line main_async.go:713:4*/ fallthrough
 		case 1:
 			/*line main.go:126:2*/ if fut.pos >= len(fut.input) {
 				/*line main.go:127:3*/ {
@@ -656,35 +720,35 @@ poll:
 			}
 			/*line main.go:129:9*/ fut.c = fut.input[fut.pos]
 			/*line main.go:130:7*/ if fut.c >= '0' && fut.c <= '9' {
-				/*line main_async.go:659:5*/ state = 4
+				/*line main_async.go:723:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:135:7*/ if fut.c == ' ' {
-				/*line main_async.go:665:5*/ state = 6
+				/*line main_async.go:729:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:138:7*/ if fut.c == '_' {
-				/*line main_async.go:671:5*/ state = 7
+				/*line main_async.go:735:5*/ state = 7
 			} else {
 				state = 9
 			}
 			continue
 		case 4:
 			/*line main.go:131:3*/ fut.c_y = initYFuture("digit")
-			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:742:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:131:3
-			/*line main_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:746:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:684:4*/ if driven {
+			/*line main_async.go:748:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:687:4*/ if !ready {
+			/*line main_async.go:751:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -692,23 +756,23 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:132:3*/ fut.out = append(take(&fut.out), "d")
 			/*line main.go:133:3*/ fut.pos++
-			/*line main_async.go:695:4*/ state = 1
+			/*line main_async.go:759:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:136:3*/ fut.pos++
-			/*line main_async.go:699:4*/ fallthrough
+			/*line main_async.go:763:4*/ fallthrough
 		case 7:
 			/*line main.go:139:3*/ fut.c_y = initYFuture("space")
-			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:766:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:139:3
-			/*line main_async.go:706:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:770:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:708:4*/ if driven {
+			/*line main_async.go:772:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:711:4*/ if !ready {
+			/*line main_async.go:775:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -717,42 +781,42 @@ poll:
 			/*line main.go:140:3*/ if fut.c == '_' {
 				/*line main.go:141:4*/ fut.pos++
 			}
-			/*line main_async.go:720:4*/ state = 1
+			/*line main_async.go:784:4*/ state = 1
 			continue
 		case 9:
 			/*line main.go:145:3*/ fut.out = append(take(&fut.out), string(fut.c))
 			/*line main.go:146:9*/ fut.c_inc = initIncFuture(fut.pos)
-			/*line main_async.go:725:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:789:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:146:9
-			/*line main_async.go:729:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:146:9*/ r, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:731:4*/ if driven {
+			/*line main_async.go:795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:734:4*/ if !ready {
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:146:3*/ fut.pos = r
-			/*line main_async.go:741:4*/ state = 1
+			/*line main_async.go:805:4*/ state = 1
 			continue
 		case 11:
 			/*line main.go:150:2*/ fut.c_y = initYFuture("end")
-			/*line main_async.go:745:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:809:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.input = ""
 			fallthrough
 		case 12: // resumes at main.go:150:2
-			/*line main_async.go:750:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:814:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:752:4*/ if driven {
+			/*line main_async.go:816:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:755:4*/ if !ready {
+			/*line main_async.go:819:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -763,10 +827,10 @@ poll:
 				/*line main.go:151:2*/ return strings.Join(fut.out, ","), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:766:4*/ fut.state = -1
+			/*line main_async.go:830:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:769:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
+			/*line main_async.go:833:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -791,6 +855,22 @@ func (fut *machineFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Machine is suspended; see rt.Tracer.
+func (fut *machineFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Machine", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 131, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 139, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 146, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 150, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Machine changed since asyncgen ran: run go generate.
@@ -831,20 +911,20 @@ poll:
 		case 0: // Labels starts
 			/*line main.go:159:2*/ fut.total = 0
 			/*line main.go:160:2*/ fut.tries = 0
-			/*line main_async.go:834:4*/ fallthrough
+			/*line main_async.go:914:4*/ fallthrough
 		case 1:
 			/*line main.go:163:3*/ fut.tries++
 			/*line main.go:164:3*/ fut.c_y = initYFuture(fmt.Sprint("try", fut.tries))
-			/*line main_async.go:838:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:918:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:164:3
-			/*line main_async.go:842:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:922:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:844:4*/ if driven {
+			/*line main_async.go:924:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:847:4*/ if !ready {
+			/*line main_async.go:927:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -857,11 +937,11 @@ poll:
 				}
 			}
 			/*line main.go:170:2*/ fut.n = 3
-			/*line main_async.go:860:4*/ fut.r = 0
-			/*line main_async.go:861:4*/ fallthrough
+			/*line main_async.go:940:4*/ fut.r = 0
+			/*line main_async.go:941:4*/ fallthrough
 		case 3:
 			/*line main.go:170:17*/ if !(fut.r < fut.n) {
-				/*line main_async.go:864:5*/ state = 7
+				/*line main_async.go:944:5*/ state = 7
 				continue
 			}
 			fallthrough
@@ -882,38 +962,38 @@ poll:
 				/*line main.go:178:4*/ fut.total += fut.r*10 + c
 			}
 			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("row", fut.r))
-			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:965:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:180:3
-			/*line main_async.go:889:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:969:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:891:4*/ if driven {
+			/*line main_async.go:971:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:894:4*/ if !ready {
+			/*line main_async.go:974:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:900:4*/ fallthrough
+			/*line main_async.go:980:4*/ fallthrough
 		case 6:
 			/*line main.go:180:3*/ fut.r++
-			/*line main_async.go:903:4*/ state = 3
+			/*line main_async.go:983:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:184:2*/ fut.c_y = initYFuture("out")
-			/*line main_async.go:907:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:987:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:184:2
-			/*line main_async.go:911:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:991:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:913:4*/ if driven {
+			/*line main_async.go:993:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:916:4*/ if !ready {
+			/*line main_async.go:996:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -924,10 +1004,10 @@ poll:
 				/*line main.go:185:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:927:4*/ fut.state = -1
+			/*line main_async.go:1007:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:930:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1010:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -950,6 +1030,20 @@ func (fut *labelsFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Labels is suspended; see rt.Tracer.
+func (fut *labelsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Labels", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 164, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 180, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 184, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Labels changed since asyncgen ran: run go generate.
@@ -993,16 +1087,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:190:15*/ fut.c_count = initCountFuture(3)
-			/*line main_async.go:996:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:1090:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:15
-			/*line main_async.go:1000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1094:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:15*/ r, ready = fut.aw0.(*countFuture).Poll(cx)
-			/*line main_async.go:1002:4*/ if driven {
+			/*line main_async.go:1096:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture), ready, fresh)
 			}
-			/*line main_async.go:1005:4*/ if !ready {
+			/*line main_async.go:1099:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1011,16 +1105,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ logf("n=%d", r)
 			/*line main.go:191:2*/ flush("count")
 			/*line main.go:192:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 5)
-			/*line main_async.go:1014:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:1108:4*/ fut.aw0 = &fut.c_find
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:192:17
-			/*line main_async.go:1018:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:192:17*/ r_2, ready = fut.aw0.(*findFuture).Poll(cx)
-			/*line main_async.go:1020:4*/ if driven {
+			/*line main_async.go:1114:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findFuture), ready, fresh)
 			}
-			/*line main_async.go:1023:4*/ if !ready {
+			/*line main_async.go:1117:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1028,16 +1122,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_find = findFuture{}
 			/*line main.go:192:2*/ logf("idx=%d", r_2)
 			/*line main.go:193:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 9)
-			/*line main_async.go:1031:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:1125:4*/ fut.aw0 = &fut.c_find
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:193:17
-			/*line main_async.go:1035:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:193:17*/ r_3, ready = fut.aw0.(*findFuture).Poll(cx)
-			/*line main_async.go:1037:4*/ if driven {
+			/*line main_async.go:1131:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findFuture), ready, fresh)
 			}
-			/*line main_async.go:1040:4*/ if !ready {
+			/*line main_async.go:1134:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1046,16 +1140,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:193:2*/ logf("idx=%d", r_3)
 			/*line main.go:194:2*/ flush("find")
 			/*line main.go:195:17*/ fut.c_mixed = initMixedFuture(4)
-			/*line main_async.go:1049:4*/ fut.aw0 = &fut.c_mixed
+			/*line main_async.go:1143:4*/ fut.aw0 = &fut.c_mixed
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:195:17
-			/*line main_async.go:1053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1147:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:195:17*/ r_4, ready = fut.aw0.(*mixedFuture).Poll(cx)
-			/*line main_async.go:1055:4*/ if driven {
+			/*line main_async.go:1149:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*mixedFuture), ready, fresh)
 			}
-			/*line main_async.go:1058:4*/ if !ready {
+			/*line main_async.go:1152:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1064,51 +1158,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:195:2*/ logf("sum=%d", r_4)
 			/*line main.go:196:2*/ flush("mixed")
 			/*line main.go:197:20*/ fut.c_fresh = initFreshFuture()
-			/*line main_async.go:1067:4*/ fut.aw0 = &fut.c_fresh
+			/*line main_async.go:1161:4*/ fut.aw0 = &fut.c_fresh
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:197:20
-			/*line main_async.go:1071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1165:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:197:20*/ r_5, ready = fut.aw0.(*freshFuture).Poll(cx)
-			/*line main_async.go:1073:4*/ if driven {
+			/*line main_async.go:1167:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*freshFuture), ready, fresh)
 			}
-			/*line main_async.go:1076:4*/ if !ready {
+			/*line main_async.go:1170:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fresh = freshFuture{}
 			/*line main.go:197:2*/ seq = r_5
-			/*line main_async.go:1083:4*/ i = 0
-			/*line main_async.go:1084:4*/ fallthrough
+			/*line main_async.go:1177:4*/ i = 0
+			/*line main_async.go:1178:4*/ fallthrough
 		case 6:
 			/*line main.go:197:20*/ if !(i < len(seq)) {
-				/*line main_async.go:1087:5*/ state = 9
+				/*line main_async.go:1181:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:1092:4*/ f = seq[i]
+			/*line main_async.go:1186:4*/ f = seq[i]
 			/*line main.go:198:3*/ logf("f%d", f())
-			/*line main_async.go:1094:4*/ fallthrough
+			/*line main_async.go:1188:4*/ fallthrough
 		case 8:
-			/*line main_async.go:1096:4*/ i++
-			/*line main_async.go:1097:4*/ state = 6
+			/*line main_async.go:1190:4*/ i++
+			/*line main_async.go:1191:4*/ state = 6
 			continue
 		case 9:
 			/*line main.go:200:2*/ flush("fresh")
 			/*line main.go:201:13*/ fut.c_machine = initMachineFuture("a1 b_2 c")
-			/*line main_async.go:1102:4*/ fut.aw0 = &fut.c_machine
+			/*line main_async.go:1196:4*/ fut.aw0 = &fut.c_machine
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:201:13
-			/*line main_async.go:1106:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1200:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:201:13*/ r_6, ready = fut.aw0.(*machineFuture).Poll(cx)
-			/*line main_async.go:1108:4*/ if driven {
+			/*line main_async.go:1202:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*machineFuture), ready, fresh)
 			}
-			/*line main_async.go:1111:4*/ if !ready {
+			/*line main_async.go:1205:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1117,16 +1211,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:201:2*/ logf("%s", r_6)
 			/*line main.go:202:2*/ flush("machine")
 			/*line main.go:203:19*/ fut.c_labels = initLabelsFuture()
-			/*line main_async.go:1120:4*/ fut.aw0 = &fut.c_labels
+			/*line main_async.go:1214:4*/ fut.aw0 = &fut.c_labels
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:203:19
-			/*line main_async.go:1124:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1218:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:19*/ r_7, ready = fut.aw0.(*labelsFuture).Poll(cx)
-			/*line main_async.go:1126:4*/ if driven {
+			/*line main_async.go:1220:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labelsFuture), ready, fresh)
 			}
-			/*line main_async.go:1129:4*/ if !ready {
+			/*line main_async.go:1223:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1135,11 +1229,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:203:2*/ logf("total=%d", r_7)
 			/*line main.go:204:2*/ flush("labels")
 			{
-				/*line main_async.go:1138:5*/ fut.state = -1
+				/*line main_async.go:1232:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1142:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1236:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1154,6 +1248,28 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 190, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 192, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 193, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 195, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 197, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 201, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 203, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

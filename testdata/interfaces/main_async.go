@@ -76,6 +76,16 @@ func (fut *counterNextFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Counter.Next is suspended; see rt.Tracer.
+func (fut *counterNextFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Counter).Next", File: "github.com/corio-go/corio/testdata/interfaces/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 24, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Counter.Next changed since asyncgen ran: run go generate.
 var _ func(*Counter) (int, bool) = (*Counter).Next
 
@@ -111,13 +121,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Sum starts
 			/*line main.go:54:2*/ fut.total = 0
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main_async.go:124:4*/ fallthrough
 		case 1:
 			/*line main.go:56:12*/ fut.aw0 = fut.s.NextAsync()
-			/*line main_async.go:117:4*/ fallthrough
+			/*line main_async.go:127:4*/ fallthrough
 		case 2: // resumes at main.go:56:12
 			/*line main.go:56:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:120:4*/ if !ready {
+			/*line main_async.go:130:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -130,13 +140,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:60:3*/ fut.total += v
-			/*line main_async.go:133:4*/ state = 1
+			/*line main_async.go:143:4*/ state = 1
 			continue
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:136:4*/ fut.state = -1
+			/*line main_async.go:146:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:139:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:149:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -159,6 +169,16 @@ func (fut *sumFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Sum is suspended; see rt.Tracer.
+func (fut *sumFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Sum", File: "github.com/corio-go/corio/testdata/interfaces/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 56, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Sum changed since asyncgen ran: run go generate.
@@ -199,16 +219,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:21*/ fut.c_sum = initSumFuture(&Counter{max: 4})
-			/*line main_async.go:202:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:222:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:21
-			/*line main_async.go:206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:21*/ r_2, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:208:4*/ if driven {
+			/*line main_async.go:228:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:211:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -216,33 +236,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
 			/*line main.go:67:2*/ fut.n = new(Named)
-			/*line main_async.go:219:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main_async.go:239:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
 			/*line main.go:68:11*/ fut.aw0 = (*fut.n).NextAsync().(*counterNextFuture)
-			/*line main_async.go:221:4*/ fresh = true
+			/*line main_async.go:241:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:68:11
-			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:11*/ r_3, ready = fut.aw0.(*counterNextFuture).Poll(cx)
-			/*line main_async.go:226:4*/ if driven {
+			/*line main_async.go:246:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterNextFuture), ready, fresh)
 			}
-			/*line main_async.go:229:4*/ if !ready {
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
 			/*line main.go:69:29*/ fut.c_sum = initSumFuture((*fut.n))
-			/*line main_async.go:236:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:69:29
-			/*line main_async.go:240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:29*/ r_4, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:242:4*/ if driven {
+			/*line main_async.go:262:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -250,40 +270,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
-			/*line main_async.go:253:4*/ fut.n = nil
+			/*line main_async.go:273:4*/ fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
 			/*line main.go:70:23*/ fut.v, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:257:4*/ if !ready {
+			/*line main_async.go:277:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:59*/ fut.aw0 = rt.AwaitAsync(rt.Future[int](&later{k: 1, v: 7}))
-			/*line main_async.go:263:4*/ fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 5: // resumes at main.go:70:59
 			/*line main.go:70:59*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:266:4*/ if !ready {
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
 			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
-			/*line main_async.go:273:4*/ fallthrough
+			/*line main_async.go:293:4*/ fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_7, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:276:4*/ if !ready {
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:2*/ fut.h = r_7
 			/*line main.go:72:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:283:4*/ fallthrough
+			/*line main_async.go:303:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:286:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -291,11 +311,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, take(&fut.h).IsFinished())
 			{
-				/*line main_async.go:294:5*/ fut.state = -1
+				/*line main_async.go:314:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:298:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:318:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -310,6 +330,28 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/interfaces/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 72, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -75,6 +75,16 @@ func (fut *incFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Inc is suspended; see rt.Tracer.
+func (fut *incFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Inc", File: "github.com/corio-go/corio/testdata/labels/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Inc changed since asyncgen ran: run go generate.
 var _ func(int) int = Inc
 
@@ -106,23 +116,23 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:31:2*/ logf("%s", take(&fut.s))
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:118:5*/ fut.state = -1
+				/*line main_async.go:128:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:122:4*/ fut.state = -1
+			/*line main_async.go:132:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:125:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -141,6 +151,16 @@ func (fut *yFuture) PollFrame(cx *rt.Context) bool {
 func (fut *yFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/labels/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
@@ -187,10 +207,10 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:40:6*/ i = 0
-			/*line main_async.go:190:4*/ fallthrough
+			/*line main_async.go:210:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(i < len(vals)) {
-				/*line main_async.go:193:5*/ state = 5
+				/*line main_async.go:213:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -213,51 +233,51 @@ poll:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
 			/*line main.go:52:3*/ logf("end%d", i)
-			/*line main_async.go:216:4*/ fallthrough
+			/*line main_async.go:236:4*/ fallthrough
 		case 3:
 			/*line main.go:40:33*/ fut.c_inc = initIncFuture(i)
-			/*line main_async.go:219:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:40:33
-			/*line main_async.go:223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:225:4*/ if driven {
+			/*line main_async.go:245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:40:29*/ i = r_2
-			/*line main_async.go:235:4*/ state = 1
+			/*line main_async.go:255:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			/*line main_async.go:240:4*/ fut.i_2 = 0
-			/*line main_async.go:241:4*/ fallthrough
+			/*line main_async.go:260:4*/ fut.i_2 = 0
+			/*line main_async.go:261:4*/ fallthrough
 		case 6:
 			/*line main.go:58:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:244:5*/ state = 10
+				/*line main_async.go:264:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:249:4*/ fut.x = fut.seq[fut.i_2]
+			/*line main_async.go:269:4*/ fut.x = fut.seq[fut.i_2]
 			/*line main.go:59:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:59:3
-			/*line main_async.go:255:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:275:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:257:4*/ if driven {
+			/*line main_async.go:277:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:260:4*/ if !ready {
+			/*line main_async.go:280:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -277,18 +297,18 @@ poll:
 				}
 			}
 			/*line main.go:66:3*/ logf("end%d", fut.i_2)
-			/*line main_async.go:280:4*/ fallthrough
+			/*line main_async.go:300:4*/ fallthrough
 		case 9:
-			/*line main_async.go:282:4*/ fut.i_2++
-			/*line main_async.go:283:4*/ state = 6
+			/*line main_async.go:302:4*/ fut.i_2++
+			/*line main_async.go:303:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:68:2*/ flush("type switch labels")
 			/*line main.go:71:6*/ i_3 = 0
-			/*line main_async.go:288:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 11:
 			/*line main.go:71:14*/ if !(i_3 < 5) {
-				/*line main_async.go:291:5*/ state = 15
+				/*line main_async.go:311:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -307,53 +327,53 @@ poll:
 				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
 			/*line main.go:80:3*/ logf("e%d", i_3)
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:330:4*/ fallthrough
 		case 13:
 			/*line main.go:71:25*/ fut.c_inc = initIncFuture(i_3)
-			/*line main_async.go:313:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 14: // resumes at main.go:71:25
-			/*line main_async.go:319:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:339:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:321:4*/ if driven {
+			/*line main_async.go:341:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:324:4*/ if !ready {
+			/*line main_async.go:344:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:71:21*/ i_3 = r_3
-			/*line main_async.go:331:4*/ state = 11
+			/*line main_async.go:351:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:82:2*/ flush("plain switch")
 			/*line main.go:85:6*/ fut.i_2 = 0
-			/*line main_async.go:336:4*/ fallthrough
+			/*line main_async.go:356:4*/ fallthrough
 		case 16:
 			/*line main.go:85:14*/ if !(fut.i_2 < 5) {
-				/*line main_async.go:339:5*/ state = 20
+				/*line main_async.go:359:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:86:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:345:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:86:3
-			/*line main_async.go:351:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:353:4*/ if driven {
+			/*line main_async.go:373:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:356:4*/ if !ready {
+			/*line main_async.go:376:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -374,37 +394,37 @@ poll:
 				}
 			}
 			/*line main.go:95:3*/ logf("e%d", fut.i_2)
-			/*line main_async.go:377:4*/ fallthrough
+			/*line main_async.go:397:4*/ fallthrough
 		case 19:
 			/*line main.go:85:21*/ fut.i_2++
-			/*line main_async.go:380:4*/ state = 16
+			/*line main_async.go:400:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ fut.m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.i_2 = 0
-			/*line main_async.go:386:4*/ fallthrough
+			/*line main_async.go:406:4*/ fallthrough
 		case 21:
 			/*line main.go:102:22*/ if !(fut.i_2 < len(fut.m)) {
-				/*line main_async.go:389:5*/ state = 25
+				/*line main_async.go:409:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:394:4*/ fut.row = fut.m[fut.i_2]
+			/*line main_async.go:414:4*/ fut.row = fut.m[fut.i_2]
 			/*line main.go:103:3*/ fut.c_y = initYFuture(fmt.Sprint("r", fut.i_2))
-			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:103:3
-			/*line main_async.go:402:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:404:4*/ if driven {
+			/*line main_async.go:424:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:427:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -426,42 +446,42 @@ poll:
 				/*line main.go:111:4*/ logf("%d", v)
 			}
 			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
-			/*line main_async.go:429:4*/ fallthrough
+			/*line main_async.go:449:4*/ fallthrough
 		case 24:
-			/*line main_async.go:431:4*/ fut.i_2++
-			/*line main_async.go:432:4*/ state = 21
+			/*line main_async.go:451:4*/ fut.i_2++
+			/*line main_async.go:452:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:115:2*/ flush("plain inner range")
 			/*line main.go:118:6*/ fut.i_2 = 0
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:457:4*/ fallthrough
 		case 26:
 			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:440:5*/ state = 36
+				/*line main_async.go:460:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:120:7*/ fut.b = 0
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main_async.go:466:4*/ fallthrough
 		case 28:
 			/*line main.go:120:15*/ if !(fut.b < 3) {
-				/*line main_async.go:449:5*/ state = 35
+				/*line main_async.go:469:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:121:8*/ fut.c = 0
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main_async.go:475:4*/ fallthrough
 		case 30:
 			/*line main.go:121:16*/ if !(fut.c < 3) {
-				/*line main_async.go:458:5*/ state = 34
+				/*line main_async.go:478:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:122:5*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
-			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.m = nil
@@ -469,12 +489,12 @@ poll:
 			fut.seq = nil
 			fallthrough
 		case 32: // resumes at main.go:122:5
-			/*line main_async.go:472:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:474:4*/ if driven {
+			/*line main_async.go:494:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:477:4*/ if !ready {
+			/*line main_async.go:497:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -492,26 +512,26 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:495:4*/ fallthrough
+			/*line main_async.go:515:4*/ fallthrough
 		case 33:
 			/*line main.go:121:23*/ fut.c++
-			/*line main_async.go:498:4*/ state = 30
+			/*line main_async.go:518:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:120:22*/ fut.b++
-			/*line main_async.go:502:4*/ state = 28
+			/*line main_async.go:522:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:118:21*/ fut.i_2++
-			/*line main_async.go:506:4*/ state = 26
+			/*line main_async.go:526:4*/ state = 26
 			continue
 		case 36:
 			/*line main.go:132:2*/ flush("three levels")
 			/*line main.go:136:6*/ i_5 = 0
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:531:4*/ fallthrough
 		case 37:
 			/*line main.go:136:14*/ if !(i_5 < 4) {
-				/*line main_async.go:514:5*/ state = 41
+				/*line main_async.go:534:5*/ state = 41
 				continue
 			}
 			fallthrough
@@ -526,10 +546,10 @@ poll:
 				}
 				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
-			/*line main_async.go:529:4*/ fallthrough
+			/*line main_async.go:549:4*/ fallthrough
 		case 39:
 			/*line main.go:136:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:532:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.m = nil
@@ -537,33 +557,33 @@ poll:
 			fut.seq = nil
 			fallthrough
 		case 40: // resumes at main.go:136:25
-			/*line main_async.go:540:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:542:4*/ if driven {
+			/*line main_async.go:562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:136:21*/ i_5 = r_4
-			/*line main_async.go:552:4*/ state = 37
+			/*line main_async.go:572:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:145:2*/ flush("continue L from switch")
 			/*line main.go:148:2*/ x_2 = 0
-			/*line main_async.go:557:4*/ fallthrough
+			/*line main_async.go:577:4*/ fallthrough
 		case 42:
 			/*line main.go:150:6*/ if !(x_2 < 3) {
-				/*line main_async.go:560:5*/ state = 45
+				/*line main_async.go:580:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 43:
 			/*line main.go:151:7*/ fut.c_inc = initIncFuture(x_2)
-			/*line main_async.go:566:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:586:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.m = nil
@@ -571,12 +591,12 @@ poll:
 			fut.seq = nil
 			fallthrough
 		case 44: // resumes at main.go:151:7
-			/*line main_async.go:574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:576:4*/ if driven {
+			/*line main_async.go:596:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:579:4*/ if !ready {
+			/*line main_async.go:599:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -590,23 +610,23 @@ poll:
 				}
 			}
 			/*line main.go:155:3*/ logf("x%d", x_2)
-			/*line main_async.go:593:4*/ state = 42
+			/*line main_async.go:613:4*/ state = 42
 			continue
 		case 45:
 			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
-			/*line main_async.go:599:4*/ (*fut.i_6) = 0
-			/*line main_async.go:600:4*/ fallthrough
+			/*line main_async.go:619:4*/ (*fut.i_6) = 0
+			/*line main_async.go:620:4*/ fallthrough
 		case 46:
 			/*line main.go:161:14*/ if !((*fut.i_6) < 2) {
-				/*line main_async.go:603:5*/ state = 50
+				/*line main_async.go:623:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:162:3*/ fut.c_y = initYFuture(fmt.Sprint("f", (*fut.i_6)))
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:629:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.m = nil
@@ -614,12 +634,12 @@ poll:
 			fut.seq = nil
 			fallthrough
 		case 48: // resumes at main.go:162:3
-			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:619:4*/ if driven {
+			/*line main_async.go:639:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:642:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
@@ -635,20 +655,20 @@ poll:
 					}
 				}
 			}(fut.i_6)()
-			/*line main_async.go:638:4*/ fallthrough
+			/*line main_async.go:658:4*/ fallthrough
 		case 49:
-			/*line main_async.go:640:4*/ fut.i_6 = new(*fut.i_6)
+			/*line main_async.go:660:4*/ fut.i_6 = new(*fut.i_6)
 			/*line main.go:161:21*/ (*fut.i_6)++
-			/*line main_async.go:642:4*/ state = 46
+			/*line main_async.go:662:4*/ state = 46
 			continue
 		case 50:
 			/*line main.go:172:2*/ flush("literal loop")
 			{
-				/*line main_async.go:647:5*/ fut.state = -1
+				/*line main_async.go:667:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:651:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -663,6 +683,32 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/labels/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 40, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 122, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 44:
+		t.Line, t.Awaiting = 151, fut.aw0
+	case 48:
+		t.Line, t.Awaiting = 162, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

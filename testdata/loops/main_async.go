@@ -76,6 +76,16 @@ func (fut *lessFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Less is suspended; see rt.Tracer.
+func (fut *lessFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Less", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Less changed since asyncgen ran: run go generate.
 var _ func(int, int) bool = Less
 
@@ -108,10 +118,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Inc starts
 			/*line main.go:31:2*/ logf("p%d", fut.i)
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,10 +131,10 @@ func (fut *incFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return fut.i + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:124:4*/ fut.state = -1
+			/*line main_async.go:134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:127:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,16 @@ func (fut *incFuture) PollFrame(cx *rt.Context) bool {
 func (fut *incFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Inc is suspended; see rt.Tracer.
+func (fut *incFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Inc", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Inc changed since asyncgen ran: run go generate.
@@ -177,23 +197,23 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Y starts
 			/*line main.go:38:2*/ logf("%s", take(&fut.s))
 			/*line main.go:39:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:180:4*/ fallthrough
+			/*line main_async.go:200:4*/ fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:183:4*/ if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:189:5*/ fut.state = -1
+				/*line main_async.go:209:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:193:4*/ fut.state = -1
+			/*line main_async.go:213:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:196:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:216:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -212,6 +232,16 @@ func (fut *yFuture) PollFrame(cx *rt.Context) bool {
 func (fut *yFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 39, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
@@ -249,34 +279,34 @@ func (fut *findPairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // FindPair starts
 			/*line main.go:44:6*/ fut.i = 0
-			/*line main_async.go:252:4*/ fallthrough
+			/*line main_async.go:282:4*/ fallthrough
 		case 1:
 			/*line main.go:44:14*/ if !(fut.i < 5) {
-				/*line main_async.go:255:5*/ state = 8
+				/*line main_async.go:285:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:45:7*/ fut.j = 0
-			/*line main_async.go:261:4*/ fallthrough
+			/*line main_async.go:291:4*/ fallthrough
 		case 3:
 			/*line main.go:45:15*/ if !(fut.j < 5) {
-				/*line main_async.go:264:5*/ state = 7
+				/*line main_async.go:294:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:46:4*/ fut.c_y = initYFuture(fmt.Sprintf("f%d%d", fut.i, fut.j))
-			/*line main_async.go:270:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:300:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:46:4
-			/*line main_async.go:274:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:276:4*/ if driven {
+			/*line main_async.go:306:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:309:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -288,14 +318,14 @@ func (fut *findPairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 					/*line main.go:48:5*/ return rt.Tuple2[int, int]{V0: fut.i, V1: fut.j}, true
 				}
 			}
-			/*line main_async.go:291:4*/ fallthrough
+			/*line main_async.go:321:4*/ fallthrough
 		case 6:
 			/*line main.go:45:22*/ fut.j++
-			/*line main_async.go:294:4*/ state = 3
+			/*line main_async.go:324:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:44:21*/ fut.i++
-			/*line main_async.go:298:4*/ state = 1
+			/*line main_async.go:328:4*/ state = 1
 			continue
 		case 8:
 			{
@@ -303,10 +333,10 @@ func (fut *findPairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:52:2*/ return rt.Tuple2[int, int]{V0: -1, V1: -1}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:306:4*/ fut.state = -1
+			/*line main_async.go:336:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:309:4*/ panic("corio: FindPairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:339:4*/ panic("corio: FindPairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -329,6 +359,16 @@ func (fut *findPairFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where FindPair is suspended; see rt.Tracer.
+func (fut *findPairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.FindPair", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 46, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, FindPair changed since asyncgen ran: run go generate.
@@ -366,33 +406,33 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FirstNeg starts
 			/*line main.go:57:2*/ fut.i = 0
-			/*line main_async.go:369:4*/ fallthrough
+			/*line main_async.go:409:4*/ fallthrough
 		case 1:
 			/*line main.go:57:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:372:5*/ state = 6
+				/*line main_async.go:412:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:377:4*/ x = fut.xs[fut.i]
+			/*line main_async.go:417:4*/ x = fut.xs[fut.i]
 			/*line main.go:58:6*/ if !(x < 0) {
-				/*line main_async.go:379:5*/ state = 5
+				/*line main_async.go:419:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:59:4*/ fut.c_y = initYFuture("neg")
-			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:425:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.xs = nil
 			fallthrough
 		case 4: // resumes at main.go:59:4
-			/*line main_async.go:390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:392:4*/ if driven {
+			/*line main_async.go:432:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -404,21 +444,21 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 5:
 			/*line main.go:60:4*/ fut.i++
-			/*line main_async.go:407:4*/ state = 1
+			/*line main_async.go:447:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:63:2*/ fut.c_y = initYFuture("none")
-			/*line main_async.go:411:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:451:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.xs = nil
 			fallthrough
 		case 7: // resumes at main.go:63:2
-			/*line main_async.go:416:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:456:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:418:4*/ if driven {
+			/*line main_async.go:458:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:421:4*/ if !ready {
+			/*line main_async.go:461:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -429,10 +469,10 @@ func (fut *firstNegFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:64:2*/ return -1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:432:4*/ fut.state = -1
+			/*line main_async.go:472:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:435:4*/ panic("corio: FirstNegAsync future polled after it completed or was cancelled")
+			/*line main_async.go:475:4*/ panic("corio: FirstNegAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -455,6 +495,18 @@ func (fut *firstNegFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where FirstNeg is suspended; see rt.Tracer.
+func (fut *firstNegFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.FirstNeg", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 63, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, FirstNeg changed since asyncgen ran: run go generate.
@@ -508,172 +560,172 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:6*/ fut.i = 0
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:563:4*/ fallthrough
 		case 1:
 			/*line main.go:70:14*/ fut.c_less = initLessFuture(fut.i, 3)
-			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:566:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:70:14
-			/*line main_async.go:518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:570:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:14*/ r, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:520:4*/ if driven {
+			/*line main_async.go:572:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:575:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:70:14*/ if !(r) {
-				/*line main_async.go:530:5*/ state = 5
+				/*line main_async.go:582:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:71:3*/ logf("b%d", fut.i)
-			/*line main_async.go:536:4*/ fallthrough
+			/*line main_async.go:588:4*/ fallthrough
 		case 4:
 			/*line main.go:70:26*/ fut.i++
-			/*line main_async.go:539:4*/ state = 1
+			/*line main_async.go:591:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:73:2*/ flush("cond")
 			/*line main.go:76:6*/ i_2 = 0
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main_async.go:596:4*/ fallthrough
 		case 6:
 			/*line main.go:76:14*/ if !(i_2 < 3) {
-				/*line main_async.go:547:5*/ state = 10
+				/*line main_async.go:599:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:77:3*/ logf("b%d", i_2)
-			/*line main_async.go:553:4*/ fallthrough
+			/*line main_async.go:605:4*/ fallthrough
 		case 8:
 			/*line main.go:76:25*/ fut.c_inc = initIncFuture(i_2)
-			/*line main_async.go:556:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:76:25
-			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:25*/ r_2, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:562:4*/ if driven {
+			/*line main_async.go:614:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:565:4*/ if !ready {
+			/*line main_async.go:617:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:76:21*/ i_2 = r_2
-			/*line main_async.go:572:4*/ state = 6
+			/*line main_async.go:624:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:79:2*/ flush("post")
 			/*line main.go:82:6*/ fut.i = 0
-			/*line main_async.go:577:4*/ fallthrough
+			/*line main_async.go:629:4*/ fallthrough
 		case 11:
 			/*line main.go:82:14*/ if !(fut.i < 3) {
-				/*line main_async.go:580:5*/ state = 15
+				/*line main_async.go:632:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:83:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
-			/*line main_async.go:586:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:638:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:83:3
-			/*line main_async.go:590:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:642:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:592:4*/ if driven {
+			/*line main_async.go:644:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main_async.go:647:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:601:4*/ fallthrough
+			/*line main_async.go:653:4*/ fallthrough
 		case 14:
 			/*line main.go:82:21*/ fut.i++
-			/*line main_async.go:604:4*/ state = 11
+			/*line main_async.go:656:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:85:2*/ flush("body")
 			/*line main.go:88:6*/ fut.i = 0
-			/*line main_async.go:609:4*/ fallthrough
+			/*line main_async.go:661:4*/ fallthrough
 		case 16:
 			/*line main.go:88:14*/ fut.c_less = initLessFuture(fut.i, 4)
-			/*line main_async.go:612:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:664:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:88:14
-			/*line main_async.go:616:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:668:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:14*/ r_3, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:618:4*/ if driven {
+			/*line main_async.go:670:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:621:4*/ if !ready {
+			/*line main_async.go:673:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:88:14*/ if !(r_3) {
-				/*line main_async.go:628:5*/ state = 22
+				/*line main_async.go:680:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:89:3*/ fut.c_y = initYFuture(fmt.Sprint("b", fut.i))
-			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:686:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:89:3
-			/*line main_async.go:638:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:640:4*/ if driven {
+			/*line main_async.go:692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:649:4*/ fallthrough
+			/*line main_async.go:701:4*/ fallthrough
 		case 20:
 			/*line main.go:88:30*/ fut.c_inc = initIncFuture(fut.i)
-			/*line main_async.go:652:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:88:30
-			/*line main_async.go:656:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:30*/ r_4, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:658:4*/ if driven {
+			/*line main_async.go:710:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:661:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:88:26*/ fut.i = r_4
-			/*line main_async.go:668:4*/ state = 16
+			/*line main_async.go:720:4*/ state = 16
 			continue
 		case 22:
 			/*line main.go:91:2*/ flush("all")
 			/*line main.go:94:6*/ i_5 = 0
-			/*line main_async.go:673:4*/ fallthrough
+			/*line main_async.go:725:4*/ fallthrough
 		case 23:
 			/*line main.go:94:14*/ if !(i_5 < 6) {
-				/*line main_async.go:676:5*/ state = 27
+				/*line main_async.go:728:5*/ state = 27
 				continue
 			}
 			fallthrough
@@ -685,65 +737,65 @@ poll:
 				}
 			}
 			/*line main.go:98:3*/ logf("odd%d", i_5)
-			/*line main_async.go:688:4*/ fallthrough
+			/*line main_async.go:740:4*/ fallthrough
 		case 25:
 			/*line main.go:94:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:691:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:94:25
-			/*line main_async.go:695:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:747:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:25*/ r_5, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:697:4*/ if driven {
+			/*line main_async.go:749:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:700:4*/ if !ready {
+			/*line main_async.go:752:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:94:21*/ i_5 = r_5
-			/*line main_async.go:707:4*/ state = 23
+			/*line main_async.go:759:4*/ state = 23
 			continue
 		case 27:
 			/*line main.go:100:2*/ flush("continue+post")
 			/*line main.go:103:6*/ fut.i = 0
-			/*line main_async.go:712:4*/ fallthrough
+			/*line main_async.go:764:4*/ fallthrough
 		case 28:
 			/*line main.go:103:14*/ fut.c_less = initLessFuture(fut.i, 4)
-			/*line main_async.go:715:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:767:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:103:14
-			/*line main_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:14*/ r_6, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:721:4*/ if driven {
+			/*line main_async.go:773:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:724:4*/ if !ready {
+			/*line main_async.go:776:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:103:14*/ if !(r_6) {
-				/*line main_async.go:731:5*/ state = 33
+				/*line main_async.go:783:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 30:
 			/*line main.go:104:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i))
-			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:789:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:104:3
-			/*line main_async.go:741:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:104:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:743:4*/ if driven {
+			/*line main_async.go:795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:746:4*/ if !ready {
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -756,87 +808,87 @@ poll:
 				}
 			}
 			/*line main.go:108:3*/ logf("after%d", fut.i)
-			/*line main_async.go:759:4*/ fallthrough
+			/*line main_async.go:811:4*/ fallthrough
 		case 32:
 			/*line main.go:103:26*/ fut.i++
-			/*line main_async.go:762:4*/ state = 28
+			/*line main_async.go:814:4*/ state = 28
 			continue
 		case 33:
 			/*line main.go:110:2*/ flush("continue after susp")
 			/*line main.go:113:2*/ fut.i = 0
-			/*line main_async.go:767:4*/ fallthrough
+			/*line main_async.go:819:4*/ fallthrough
 		case 34:
 			/*line main.go:114:6*/ if !(fut.i < 3) {
-				/*line main_async.go:770:5*/ state = 37
+				/*line main_async.go:822:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
 			/*line main.go:115:3*/ fut.c_y = initYFuture(fmt.Sprint("w", fut.i))
-			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:828:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:115:3
-			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:832:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:782:4*/ if driven {
+			/*line main_async.go:834:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:785:4*/ if !ready {
+			/*line main_async.go:837:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:116:3*/ fut.i++
-			/*line main_async.go:792:4*/ state = 34
+			/*line main_async.go:844:4*/ state = 34
 			continue
 		case 37:
 			/*line main.go:118:2*/ flush("while")
 			/*line main.go:121:2*/ fut.i = 0
-			/*line main_async.go:797:4*/ fallthrough
+			/*line main_async.go:849:4*/ fallthrough
 		case 38:
 			/*line main.go:122:6*/ fut.c_less = initLessFuture(fut.i, 2)
-			/*line main_async.go:800:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:852:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:122:6
-			/*line main_async.go:804:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:856:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:6*/ r_7, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:806:4*/ if driven {
+			/*line main_async.go:858:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:809:4*/ if !ready {
+			/*line main_async.go:861:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:122:6*/ if !(r_7) {
-				/*line main_async.go:816:5*/ state = 41
+				/*line main_async.go:868:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:123:3*/ fut.i++
-			/*line main_async.go:822:4*/ state = 38
+			/*line main_async.go:874:4*/ state = 38
 			continue
 		case 41:
 			/*line main.go:125:2*/ flush("while cond")
 			/*line main.go:128:2*/ fut.i = 0
-			/*line main_async.go:827:4*/ fallthrough
+			/*line main_async.go:879:4*/ fallthrough
 		case 42:
 			/*line main.go:130:3*/ fut.c_y = initYFuture(fmt.Sprint("inf", fut.i))
-			/*line main_async.go:830:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:882:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:130:3
-			/*line main_async.go:834:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:836:4*/ if driven {
+			/*line main_async.go:888:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:839:4*/ if !ready {
+			/*line main_async.go:891:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -849,12 +901,12 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:852:4*/ state = 42
+			/*line main_async.go:904:4*/ state = 42
 			continue
 		case 44:
 			/*line main.go:136:2*/ flush("infinite")
 			/*line main.go:139:2*/ fut.i = 0
-			/*line main_async.go:857:4*/ fallthrough
+			/*line main_async.go:909:4*/ fallthrough
 		case 45:
 			/*line main.go:141:3*/ if fut.i == 2 {
 				/*line main.go:142:4*/ {
@@ -864,54 +916,54 @@ poll:
 			}
 			/*line main.go:144:3*/ fut.i++
 			/*line main.go:145:3*/ fut.c_y = initYFuture(fmt.Sprint("inf2-", fut.i))
-			/*line main_async.go:867:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:919:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:145:3
-			/*line main_async.go:871:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:145:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:873:4*/ if driven {
+			/*line main_async.go:925:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:876:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:882:4*/ state = 45
+			/*line main_async.go:934:4*/ state = 45
 			continue
 		case 47:
 			/*line main.go:147:2*/ flush("infinite2")
 			/*line main.go:151:6*/ fut.i = 0
-			/*line main_async.go:887:4*/ fallthrough
+			/*line main_async.go:939:4*/ fallthrough
 		case 48:
 			/*line main.go:151:14*/ if !(fut.i < 4) {
-				/*line main_async.go:890:5*/ state = 56
+				/*line main_async.go:942:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 49:
 			/*line main.go:152:7*/ fut.j = 0
-			/*line main_async.go:896:4*/ fallthrough
+			/*line main_async.go:948:4*/ fallthrough
 		case 50:
 			/*line main.go:152:15*/ if !(fut.j < 4) {
-				/*line main_async.go:899:5*/ state = 54
+				/*line main_async.go:951:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
 			/*line main.go:153:4*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d", fut.i, fut.j))
-			/*line main_async.go:905:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:153:4
-			/*line main_async.go:909:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:961:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:911:4*/ if driven {
+			/*line main_async.go:963:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:914:4*/ if !ready {
+			/*line main_async.go:966:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -929,25 +981,25 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:932:4*/ fallthrough
+			/*line main_async.go:984:4*/ fallthrough
 		case 53:
 			/*line main.go:152:22*/ fut.j++
-			/*line main_async.go:935:4*/ state = 50
+			/*line main_async.go:987:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:161:3*/ logf("never")
-			/*line main_async.go:939:4*/ fallthrough
+			/*line main_async.go:991:4*/ fallthrough
 		case 55:
 			/*line main.go:151:21*/ fut.i++
-			/*line main_async.go:942:4*/ state = 48
+			/*line main_async.go:994:4*/ state = 48
 			continue
 		case 56:
 			/*line main.go:163:2*/ flush("labels")
 			/*line main.go:167:6*/ i_8 = 0
-			/*line main_async.go:947:4*/ fallthrough
+			/*line main_async.go:999:4*/ fallthrough
 		case 57:
 			/*line main.go:167:14*/ if !(i_8 < 3) {
-				/*line main_async.go:950:5*/ state = 61
+				/*line main_async.go:1002:5*/ state = 61
 				continue
 			}
 			fallthrough
@@ -963,46 +1015,46 @@ poll:
 			}
 		case 59:
 			/*line main.go:167:25*/ fut.c_inc = initIncFuture(i_8)
-			/*line main_async.go:966:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:1018:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:167:25
-			/*line main_async.go:970:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1022:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:25*/ r_8, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:972:4*/ if driven {
+			/*line main_async.go:1024:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:975:4*/ if !ready {
+			/*line main_async.go:1027:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:167:21*/ i_8 = r_8
-			/*line main_async.go:982:4*/ state = 57
+			/*line main_async.go:1034:4*/ state = 57
 			continue
 		case 61:
 			/*line main.go:175:2*/ flush("labeled continue post")
 			/*line main.go:179:6*/ fut.i = 0
-			/*line main_async.go:987:4*/ fallthrough
+			/*line main_async.go:1039:4*/ fallthrough
 		case 62:
 			/*line main.go:179:14*/ if !(fut.i < 4) {
-				/*line main_async.go:990:5*/ state = 66
+				/*line main_async.go:1042:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 63:
 			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("o", fut.i))
-			/*line main_async.go:996:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1048:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:180:3
-			/*line main_async.go:1000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1052:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1002:4*/ if driven {
+			/*line main_async.go:1054:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1005:4*/ if !ready {
+			/*line main_async.go:1057:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
@@ -1027,27 +1079,27 @@ poll:
 				/*line main.go:191:4*/ logf("in%d%d", fut.i, j_3)
 			}
 			/*line main.go:193:3*/ logf("end%d", fut.i)
-			/*line main_async.go:1030:4*/ fallthrough
+			/*line main_async.go:1082:4*/ fallthrough
 		case 65:
 			/*line main.go:179:21*/ fut.i++
-			/*line main_async.go:1033:4*/ state = 62
+			/*line main_async.go:1085:4*/ state = 62
 			continue
 		case 66:
 			/*line main.go:195:2*/ flush("plain inner")
 			/*line main.go:198:6*/ fut.i = 0
-			/*line main_async.go:1038:4*/ fallthrough
+			/*line main_async.go:1090:4*/ fallthrough
 		case 67:
 			/*line main.go:198:14*/ if !(fut.i < 3) {
-				/*line main_async.go:1041:5*/ state = 74
+				/*line main_async.go:1093:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 68:
 			/*line main.go:199:7*/ fut.j = 0
-			/*line main_async.go:1047:4*/ fallthrough
+			/*line main_async.go:1099:4*/ fallthrough
 		case 69:
 			/*line main.go:199:15*/ if !(fut.j < 3) {
-				/*line main_async.go:1050:5*/ state = 73
+				/*line main_async.go:1102:5*/ state = 73
 				continue
 			}
 			fallthrough
@@ -1059,47 +1111,47 @@ poll:
 				}
 			}
 			/*line main.go:203:4*/ fut.c_y = initYFuture(fmt.Sprintf("x%d%d", fut.i, fut.j))
-			/*line main_async.go:1062:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1114:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 71: // resumes at main.go:203:4
-			/*line main_async.go:1066:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1118:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1068:4*/ if driven {
+			/*line main_async.go:1120:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1071:4*/ if !ready {
+			/*line main_async.go:1123:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:1077:4*/ fallthrough
+			/*line main_async.go:1129:4*/ fallthrough
 		case 72:
 			/*line main.go:199:22*/ fut.j++
-			/*line main_async.go:1080:4*/ state = 69
+			/*line main_async.go:1132:4*/ state = 69
 			continue
 		case 73:
 			/*line main.go:198:21*/ fut.i++
-			/*line main_async.go:1084:4*/ state = 67
+			/*line main_async.go:1136:4*/ state = 67
 			continue
 		case 74:
 			/*line main.go:206:2*/ flush("inner break")
 			/*line main.go:209:2*/ fut.i = 0
-			/*line main_async.go:1089:4*/ fallthrough
+			/*line main_async.go:1141:4*/ fallthrough
 		case 75:
 			/*line main.go:213:4*/ fut.i++
 			/*line main.go:214:4*/ fut.c_y = initYFuture(fmt.Sprint("k", fut.i))
-			/*line main_async.go:1093:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1145:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 76: // resumes at main.go:214:4
-			/*line main_async.go:1097:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1149:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:214:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1099:4*/ if driven {
+			/*line main_async.go:1151:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1102:4*/ if !ready {
+			/*line main_async.go:1154:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
@@ -1111,21 +1163,21 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:1114:4*/ state = 75
+			/*line main_async.go:1166:4*/ state = 75
 			continue
 		case 77:
 			/*line main.go:220:2*/ flush("break lbl")
 			/*line main.go:222:10*/ fut.c_findPair = initFindPairFuture(6)
-			/*line main_async.go:1119:4*/ fut.aw0 = &fut.c_findPair
+			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_findPair
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:222:10
-			/*line main_async.go:1123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1175:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:222:10*/ r_9, ready = fut.aw0.(*findPairFuture).Poll(cx)
-			/*line main_async.go:1125:4*/ if driven {
+			/*line main_async.go:1177:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findPairFuture), ready, fresh)
 			}
-			/*line main_async.go:1128:4*/ if !ready {
+			/*line main_async.go:1180:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -1134,16 +1186,16 @@ poll:
 			/*line main.go:222:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", a, b))
 			/*line main.go:224:9*/ fut.c_findPair = initFindPairFuture(100)
-			/*line main_async.go:1137:4*/ fut.aw0 = &fut.c_findPair
+			/*line main_async.go:1189:4*/ fut.aw0 = &fut.c_findPair
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:224:9
-			/*line main_async.go:1141:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1193:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:224:9*/ r_10, ready = fut.aw0.(*findPairFuture).Poll(cx)
-			/*line main_async.go:1143:4*/ if driven {
+			/*line main_async.go:1195:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findPairFuture), ready, fresh)
 			}
-			/*line main_async.go:1146:4*/ if !ready {
+			/*line main_async.go:1198:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
@@ -1152,32 +1204,32 @@ poll:
 			/*line main.go:224:2*/ a, b = r_10.V0, r_10.V1
 			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", a, b))
 			/*line main.go:226:26*/ fut.c_firstNeg = initFirstNegFuture([]int{1, 2, -3, 4})
-			/*line main_async.go:1155:4*/ fut.aw0 = &fut.c_firstNeg
+			/*line main_async.go:1207:4*/ fut.aw0 = &fut.c_firstNeg
 			fresh = true
 			fallthrough
 		case 80: // resumes at main.go:226:26
-			/*line main_async.go:1159:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:226:26*/ fut.i, ready = fut.aw0.(*firstNegFuture).Poll(cx)
-			/*line main_async.go:1161:4*/ if driven {
+			/*line main_async.go:1213:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*firstNegFuture), ready, fresh)
 			}
-			/*line main_async.go:1164:4*/ if !ready {
+			/*line main_async.go:1216:4*/ if !ready {
 				fut.state = 80
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_firstNeg = firstNegFuture{}
 			/*line main.go:226:56*/ fut.c_firstNeg = initFirstNegFuture(nil)
-			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_firstNeg
+			/*line main_async.go:1223:4*/ fut.aw0 = &fut.c_firstNeg
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:226:56
-			/*line main_async.go:1175:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:226:56*/ r_12, ready = fut.aw0.(*firstNegFuture).Poll(cx)
-			/*line main_async.go:1177:4*/ if driven {
+			/*line main_async.go:1229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*firstNegFuture), ready, fresh)
 			}
-			/*line main_async.go:1180:4*/ if !ready {
+			/*line main_async.go:1232:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -1186,91 +1238,91 @@ poll:
 			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.i, r_12)
 			/*line main.go:227:2*/ flush("FirstNeg")
 			/*line main.go:230:6*/ fut.i = 0
-			/*line main_async.go:1189:4*/ fallthrough
+			/*line main_async.go:1241:4*/ fallthrough
 		case 82:
 			/*line main.go:230:14*/ if !(fut.i < 10) {
-				/*line main_async.go:1192:5*/ state = 86
+				/*line main_async.go:1244:5*/ state = 86
 				continue
 			}
 			fallthrough
 		case 83:
 			/*line main.go:231:3*/ fut.c_y = initYFuture(fmt.Sprint("m", fut.i))
-			/*line main_async.go:1198:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1250:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 84: // resumes at main.go:231:3
-			/*line main_async.go:1202:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:231:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1204:4*/ if driven {
+			/*line main_async.go:1256:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1207:4*/ if !ready {
+			/*line main_async.go:1259:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:232:3*/ fut.i += 2
-			/*line main_async.go:1214:4*/ fallthrough
+			/*line main_async.go:1266:4*/ fallthrough
 		case 85:
 			/*line main.go:230:22*/ fut.i++
-			/*line main_async.go:1217:4*/ state = 82
+			/*line main_async.go:1269:4*/ state = 82
 			continue
 		case 86:
 			/*line main.go:234:2*/ flush("modify i")
 			/*line main.go:237:2*/ fut.i = 0
 			/*line main.go:238:6*/ fut.j = 0
-			/*line main_async.go:1223:4*/ fallthrough
+			/*line main_async.go:1275:4*/ fallthrough
 		case 87:
 			/*line main.go:238:14*/ if !(fut.j < 3) {
-				/*line main_async.go:1226:5*/ state = 94
+				/*line main_async.go:1278:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 88:
 			/*line main.go:239:7*/ j_5 = fut.j
-			/*line main_async.go:1232:4*/ fallthrough
+			/*line main_async.go:1284:4*/ fallthrough
 		case 89:
 			/*line main.go:239:15*/ if !(j_5 < 3) {
-				/*line main_async.go:1235:5*/ state = 93
+				/*line main_async.go:1287:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:240:4*/ fut.i += fut.j * j_5
-			/*line main_async.go:1241:4*/ fallthrough
+			/*line main_async.go:1293:4*/ fallthrough
 		case 91:
 			/*line main.go:239:26*/ fut.c_inc = initIncFuture(j_5)
-			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 92: // resumes at main.go:239:26
-			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1300:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:26*/ r_13, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:1250:4*/ if driven {
+			/*line main_async.go:1302:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:1253:4*/ if !ready {
+			/*line main_async.go:1305:4*/ if !ready {
 				fut.state = 92
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:239:22*/ j_5 = r_13
-			/*line main_async.go:1260:4*/ state = 89
+			/*line main_async.go:1312:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:238:21*/ fut.j++
-			/*line main_async.go:1264:4*/ state = 87
+			/*line main_async.go:1316:4*/ state = 87
 			continue
 		case 94:
 			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.i))
 			{
-				/*line main_async.go:1269:5*/ fut.state = -1
+				/*line main_async.go:1321:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1273:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1325:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1285,6 +1337,62 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/loops/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 89, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 104, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 122, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 130, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 145, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 153, fut.aw0
+	case 60:
+		t.Line, t.Awaiting = 167, fut.aw0
+	case 64:
+		t.Line, t.Awaiting = 180, fut.aw0
+	case 71:
+		t.Line, t.Awaiting = 203, fut.aw0
+	case 76:
+		t.Line, t.Awaiting = 214, fut.aw0
+	case 78:
+		t.Line, t.Awaiting = 222, fut.aw0
+	case 79:
+		t.Line, t.Awaiting = 224, fut.aw0
+	case 80:
+		t.Line, t.Awaiting = 226, fut.aw0
+	case 81:
+		t.Line, t.Awaiting = 226, fut.aw0
+	case 84:
+		t.Line, t.Awaiting = 231, fut.aw0
+	case 92:
+		t.Line, t.Awaiting = 239, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -72,6 +72,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/loopvars/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 13, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func() = Y
 
@@ -103,10 +113,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:17:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:106:4*/ fallthrough
+			/*line main_async.go:116:4*/ fallthrough
 		case 1: // resumes at main.go:17:2
 			/*line main.go:17:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -116,10 +126,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:18:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:119:4*/ fut.state = -1
+			/*line main_async.go:129:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:122:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:132:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -139,6 +149,16 @@ func (fut *idFuture) PollFrame(cx *rt.Context) bool {
 func (fut *idFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Id is suspended; see rt.Tracer.
+func (fut *idFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Id", File: "github.com/corio-go/corio/testdata/loopvars/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 17, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Id changed since asyncgen ran: run go generate.
@@ -188,11 +208,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.fs = nil
 			/*line main.go:41:6*/ fut.i = new(int)
-			/*line main_async.go:191:4*/ (*fut.i) = 0
-			/*line main_async.go:192:4*/ fallthrough
+			/*line main_async.go:211:4*/ (*fut.i) = 0
+			/*line main_async.go:212:4*/ fallthrough
 		case 1:
 			/*line main.go:41:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:195:5*/ state = 5
+				/*line main_async.go:215:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -203,51 +223,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:43:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:206:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:226:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:43:3
-			/*line main_async.go:210:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:230:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:212:4*/ if driven {
+			/*line main_async.go:232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:215:4*/ if !ready {
+			/*line main_async.go:235:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:241:4*/ fallthrough
 		case 4:
 			/*line main.go:43:3*/ fut.i = new(*fut.i)
 			/*line main.go:41:21*/ (*fut.i)++
-			/*line main_async.go:225:4*/ state = 1
+			/*line main_async.go:245:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:45:2*/ show("3clause capture before", take(&fut.fs))
 			/*line main.go:48:2*/ fut.fs = nil
 			/*line main.go:49:6*/ fut.i = new(int)
-			/*line main_async.go:231:4*/ (*fut.i) = 0
-			/*line main_async.go:232:4*/ fallthrough
+			/*line main_async.go:251:4*/ (*fut.i) = 0
+			/*line main_async.go:252:4*/ fallthrough
 		case 6:
 			/*line main.go:49:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:235:5*/ state = 10
+				/*line main_async.go:255:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:50:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:241:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:261:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:50:3
-			/*line main_async.go:245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:265:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:50:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:247:4*/ if driven {
+			/*line main_async.go:267:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:250:4*/ if !ready {
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -258,21 +278,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:51:32*/ return (*i_2_p)
 				}
 			}(fut.i))
-			/*line main_async.go:261:4*/ fallthrough
+			/*line main_async.go:281:4*/ fallthrough
 		case 9:
-			/*line main_async.go:263:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:283:4*/ fut.i = new(*fut.i)
 			/*line main.go:49:21*/ (*fut.i)++
-			/*line main_async.go:265:4*/ state = 6
+			/*line main_async.go:285:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:53:2*/ show("3clause capture after", take(&fut.fs))
 			/*line main.go:56:2*/ fut.fs = nil
 			/*line main.go:57:6*/ fut.i = new(int)
-			/*line main_async.go:271:4*/ (*fut.i) = 0
-			/*line main_async.go:272:4*/ fallthrough
+			/*line main_async.go:291:4*/ (*fut.i) = 0
+			/*line main_async.go:292:4*/ fallthrough
 		case 11:
 			/*line main.go:57:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:275:5*/ state = 15
+				/*line main_async.go:295:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -283,89 +303,89 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:59:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:286:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:59:3
-			/*line main_async.go:290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:292:4*/ if driven {
+			/*line main_async.go:312:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main_async.go:315:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:60:3*/ (*fut.i)++
-			/*line main_async.go:302:4*/ fallthrough
+			/*line main_async.go:322:4*/ fallthrough
 		case 14:
-			/*line main_async.go:304:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:324:4*/ fut.i = new(*fut.i)
 			/*line main.go:57:21*/ (*fut.i)++
-			/*line main_async.go:306:4*/ state = 11
+			/*line main_async.go:326:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:62:2*/ show("3clause modify after capture", take(&fut.fs))
 			/*line main.go:65:2*/ fut.ps = nil
 			/*line main.go:66:6*/ fut.i = new(int)
-			/*line main_async.go:312:4*/ (*fut.i) = 0
-			/*line main_async.go:313:4*/ fallthrough
+			/*line main_async.go:332:4*/ (*fut.i) = 0
+			/*line main_async.go:333:4*/ fallthrough
 		case 16:
 			/*line main.go:66:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:316:5*/ state = 20
+				/*line main_async.go:336:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:67:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:323:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:343:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:68:3
-			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:329:4*/ if driven {
+			/*line main_async.go:349:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:338:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 19:
 			/*line main.go:68:3*/ fut.i = new(*fut.i)
 			/*line main.go:66:21*/ (*fut.i)++
-			/*line main_async.go:342:4*/ state = 16
+			/*line main_async.go:362:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:70:2*/ showp("3clause &i", take(&fut.ps))
 			/*line main.go:73:2*/ fut.ps = nil
 			/*line main.go:74:6*/ fut.i = new(int)
-			/*line main_async.go:348:4*/ (*fut.i) = 0
-			/*line main_async.go:349:4*/ fallthrough
+			/*line main_async.go:368:4*/ (*fut.i) = 0
+			/*line main_async.go:369:4*/ fallthrough
 		case 21:
 			/*line main.go:74:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:352:5*/ state = 25
+				/*line main_async.go:372:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:75:3*/ fut.p = fut.i
 			/*line main.go:76:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:359:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:76:3
-			/*line main_async.go:363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:365:4*/ if driven {
+			/*line main_async.go:385:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:368:4*/ if !ready {
+			/*line main_async.go:388:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -373,37 +393,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:77:3*/ *fut.p += 1
 			/*line main.go:78:3*/ fut.ps = append(take(&fut.ps), take(&fut.p))
-			/*line main_async.go:376:4*/ fallthrough
+			/*line main_async.go:396:4*/ fallthrough
 		case 24:
-			/*line main_async.go:378:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:398:4*/ fut.i = new(*fut.i)
 			/*line main.go:74:21*/ (*fut.i)++
-			/*line main_async.go:380:4*/ state = 21
+			/*line main_async.go:400:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ showp("3clause write via &i", take(&fut.ps))
 			/*line main.go:83:2*/ fut.fs = nil
 			/*line main.go:84:6*/ fut.i = new(int)
-			/*line main_async.go:386:4*/ (*fut.i) = 0
-			/*line main_async.go:387:4*/ fallthrough
+			/*line main_async.go:406:4*/ (*fut.i) = 0
+			/*line main_async.go:407:4*/ fallthrough
 		case 26:
 			/*line main.go:84:14*/ fut.c_id = initIdFuture((*fut.i))
-			/*line main_async.go:390:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:410:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:84:14
-			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:14*/ r_2, ready = fut.aw0.(*idFuture).Poll(cx)
-			/*line main_async.go:396:4*/ if driven {
+			/*line main_async.go:416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture), ready, fresh)
 			}
-			/*line main_async.go:399:4*/ if !ready {
+			/*line main_async.go:419:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:14*/ if !(r_2 < 3) {
-				/*line main_async.go:406:5*/ state = 31
+				/*line main_async.go:426:5*/ state = 31
 				continue
 			}
 			fallthrough
@@ -413,38 +433,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:85:32*/ return (*i_6_p)
 				}
 			}(fut.i))
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:436:4*/ fallthrough
 		case 29:
-			/*line main_async.go:418:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:438:4*/ fut.i = new(*fut.i)
 			/*line main.go:84:29*/ fut.c_id = initIdFuture((*fut.i) + 1)
-			/*line main_async.go:420:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:440:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:84:29
-			/*line main_async.go:424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:29*/ r_3, ready = fut.aw0.(*idFuture).Poll(cx)
-			/*line main_async.go:426:4*/ if driven {
+			/*line main_async.go:446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture), ready, fresh)
 			}
-			/*line main_async.go:429:4*/ if !ready {
+			/*line main_async.go:449:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:84:25*/ (*fut.i) = r_3
-			/*line main_async.go:436:4*/ state = 26
+			/*line main_async.go:456:4*/ state = 26
 			continue
 		case 31:
 			/*line main.go:87:2*/ show("3clause susp cond/post", take(&fut.fs))
 			/*line main.go:90:2*/ fut.fs = nil
 			/*line main.go:91:2*/ fut.incs = nil
 			/*line main.go:92:6*/ fut.i = new(int)
-			/*line main_async.go:443:4*/ (*fut.i) = 0
-			/*line main_async.go:444:4*/ fallthrough
+			/*line main_async.go:463:4*/ (*fut.i) = 0
+			/*line main_async.go:464:4*/ fallthrough
 		case 32:
 			/*line main.go:92:14*/ if !((*fut.i) < 6) {
-				/*line main_async.go:447:5*/ state = 36
+				/*line main_async.go:467:5*/ state = 36
 				continue
 			}
 			fallthrough
@@ -460,16 +480,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:483:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:95:3
-			/*line main_async.go:467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:487:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:469:4*/ if driven {
+			/*line main_async.go:489:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:472:4*/ if !ready {
+			/*line main_async.go:492:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -478,40 +498,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:3*/ if (*fut.i) == 2 {
 				/*line main.go:97:4*/ fut.incs[len(fut.incs)-1]()
 			}
-			/*line main_async.go:481:4*/ fallthrough
+			/*line main_async.go:501:4*/ fallthrough
 		case 35:
-			/*line main_async.go:483:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:503:4*/ fut.i = new(*fut.i)
 			/*line main.go:92:21*/ (*fut.i)++
-			/*line main_async.go:485:4*/ state = 32
+			/*line main_async.go:505:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:100:2*/ show("3clause mutate via closure", take(&fut.fs))
 			/*line main.go:103:2*/ fut.fs = nil
 			/*line main.go:104:2*/ fut.ps = nil
 			/*line main.go:105:2*/ fut.i_12 = 3
-			/*line main_async.go:492:4*/ fut.i_16 = 0
-			/*line main_async.go:493:4*/ fallthrough
+			/*line main_async.go:512:4*/ fut.i_16 = 0
+			/*line main_async.go:513:4*/ fallthrough
 		case 37:
 			/*line main.go:105:17*/ if !(fut.i_16 < fut.i_12) {
-				/*line main_async.go:496:5*/ state = 41
+				/*line main_async.go:516:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:501:4*/ fut.i = new(int)
-			/*line main_async.go:502:4*/ (*fut.i) = fut.i_16
+			/*line main_async.go:521:4*/ fut.i = new(int)
+			/*line main_async.go:522:4*/ (*fut.i) = fut.i_16
 			/*line main.go:106:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:504:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:524:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fallthrough
 		case 39: // resumes at main.go:106:3
-			/*line main_async.go:509:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:511:4*/ if driven {
+			/*line main_async.go:531:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -523,125 +543,125 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:108:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:546:4*/ fallthrough
 		case 40:
-			/*line main_async.go:528:4*/ fut.i_16++
-			/*line main_async.go:529:4*/ state = 37
+			/*line main_async.go:548:4*/ fut.i_16++
+			/*line main_async.go:549:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:110:2*/ show("range int closure", take(&fut.fs))
 			/*line main.go:111:2*/ showp("range int ptr", take(&fut.ps))
 			/*line main.go:114:2*/ fut.fs = nil
 			/*line main.go:115:2*/ fut.seq = []int{10, 20, 30}
-			/*line main_async.go:536:4*/ fut.i_12 = 0
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:556:4*/ fut.i_12 = 0
+			/*line main_async.go:557:4*/ fallthrough
 		case 42:
 			/*line main.go:115:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:540:5*/ state = 46
+				/*line main_async.go:560:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:545:4*/ i_9 = new(int)
-			/*line main_async.go:546:4*/ v = new(int)
-			/*line main_async.go:547:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
+			/*line main_async.go:565:4*/ i_9 = new(int)
+			/*line main_async.go:566:4*/ v = new(int)
+			/*line main_async.go:567:4*/ (*i_9), (*v) = fut.i_12, fut.seq[fut.i_12]
 			/*line main.go:116:3*/ fut.fs = append(take(&fut.fs), func(i_9_p *int, v_p *int) func() int {
 				return func() int {
 					/*line main.go:116:32*/ return (*i_9_p)*1000 + (*v_p)
 				}
 			}(i_9, v))
 			/*line main.go:117:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:554:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:574:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.i = nil
 			fut.incs = nil
 			fallthrough
 		case 44: // resumes at main.go:117:3
-			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:580:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:562:4*/ if driven {
+			/*line main_async.go:582:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:565:4*/ if !ready {
+			/*line main_async.go:585:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:571:4*/ fallthrough
+			/*line main_async.go:591:4*/ fallthrough
 		case 45:
 			/*line main.go:117:3*/ fut.i_12++
-			/*line main_async.go:574:4*/ state = 42
+			/*line main_async.go:594:4*/ state = 42
 			continue
 		case 46:
 			/*line main.go:119:2*/ show("range slice closure", take(&fut.fs))
 			/*line main.go:121:2*/ fut.ps = nil
 			/*line main.go:122:2*/ fut.seq = []int{7, 8, 9}
-			/*line main_async.go:580:4*/ fut.i_12 = 0
-			/*line main_async.go:581:4*/ fallthrough
+			/*line main_async.go:600:4*/ fut.i_12 = 0
+			/*line main_async.go:601:4*/ fallthrough
 		case 47:
 			/*line main.go:122:20*/ if !(fut.i_12 < len(fut.seq)) {
-				/*line main_async.go:584:5*/ state = 51
+				/*line main_async.go:604:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:589:4*/ fut.i = new(int)
-			/*line main_async.go:590:4*/ (*fut.i) = fut.seq[fut.i_12]
+			/*line main_async.go:609:4*/ fut.i = new(int)
+			/*line main_async.go:610:4*/ (*fut.i) = fut.seq[fut.i_12]
 			/*line main.go:123:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:592:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:612:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fallthrough
 		case 49: // resumes at main.go:123:3
-			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:599:4*/ if driven {
+			/*line main_async.go:619:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:602:4*/ if !ready {
+			/*line main_async.go:622:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:124:3*/ fut.ps = append(take(&fut.ps), fut.i)
-			/*line main_async.go:609:4*/ fallthrough
+			/*line main_async.go:629:4*/ fallthrough
 		case 50:
-			/*line main_async.go:611:4*/ fut.i_12++
-			/*line main_async.go:612:4*/ state = 47
+			/*line main_async.go:631:4*/ fut.i_12++
+			/*line main_async.go:632:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:126:2*/ showp("range slice &v", take(&fut.ps))
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.str = "héllo"
-			/*line main_async.go:618:4*/ i_19 = 0
-			/*line main_async.go:619:4*/ fallthrough
+			/*line main_async.go:638:4*/ i_19 = 0
+			/*line main_async.go:639:4*/ fallthrough
 		case 52:
 			/*line main.go:130:20*/ if !(i_19 < len(fut.str)) {
-				/*line main_async.go:622:5*/ state = 56
+				/*line main_async.go:642:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:627:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
-			/*line main_async.go:628:4*/ fut.i_12 = i_19 + size
-			/*line main_async.go:629:4*/ fut.i = new(int)
-			/*line main_async.go:630:4*/ fut.r = new(rune)
-			/*line main_async.go:631:4*/ (*fut.i), (*fut.r) = i_19, rn
+			/*line main_async.go:647:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_19:])
+			/*line main_async.go:648:4*/ fut.i_12 = i_19 + size
+			/*line main_async.go:649:4*/ fut.i = new(int)
+			/*line main_async.go:650:4*/ fut.r = new(rune)
+			/*line main_async.go:651:4*/ (*fut.i), (*fut.r) = i_19, rn
 			/*line main.go:131:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:633:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:653:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.seq = nil
 			fallthrough
 		case 54: // resumes at main.go:131:3
-			/*line main_async.go:639:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:659:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:641:4*/ if driven {
+			/*line main_async.go:661:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:644:4*/ if !ready {
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
@@ -652,36 +672,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:132:32*/ return (*i_10_p)*1000 + int((*r_p))
 				}
 			}(fut.i, fut.r))
-			/*line main_async.go:655:4*/ fallthrough
+			/*line main_async.go:675:4*/ fallthrough
 		case 55:
-			/*line main_async.go:657:4*/ i_19 = fut.i_12
-			/*line main_async.go:658:4*/ state = 52
+			/*line main_async.go:677:4*/ i_19 = fut.i_12
+			/*line main_async.go:678:4*/ state = 52
 			continue
 		case 56:
 			/*line main.go:134:2*/ show("range string closure", take(&fut.fs))
 			/*line main.go:137:2*/ fut.fs = nil
 			/*line main.go:138:6*/ fut.i = new(int)
-			/*line main_async.go:664:4*/ (*fut.i) = 0
-			/*line main_async.go:665:4*/ fallthrough
+			/*line main_async.go:684:4*/ (*fut.i) = 0
+			/*line main_async.go:685:4*/ fallthrough
 		case 57:
 			/*line main.go:138:14*/ if !((*fut.i) < 2) {
-				/*line main_async.go:668:5*/ state = 64
+				/*line main_async.go:688:5*/ state = 64
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:139:7*/ fut.j = new(int)
-			/*line main_async.go:674:4*/ (*fut.j) = 0
-			/*line main_async.go:675:4*/ fallthrough
+			/*line main_async.go:694:4*/ (*fut.j) = 0
+			/*line main_async.go:695:4*/ fallthrough
 		case 59:
 			/*line main.go:139:15*/ if !((*fut.j) < 2) {
-				/*line main_async.go:678:5*/ state = 63
+				/*line main_async.go:698:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:140:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:684:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.r = nil
@@ -689,12 +709,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 61: // resumes at main.go:140:4
-			/*line main_async.go:692:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:712:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:694:4*/ if driven {
+			/*line main_async.go:714:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:697:4*/ if !ready {
+			/*line main_async.go:717:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -705,33 +725,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:141:33*/ return (*i_11_p)*10 + (*j_p)
 				}
 			}(fut.i, fut.j))
-			/*line main_async.go:708:4*/ fallthrough
+			/*line main_async.go:728:4*/ fallthrough
 		case 62:
-			/*line main_async.go:710:4*/ fut.j = new(*fut.j)
+			/*line main_async.go:730:4*/ fut.j = new(*fut.j)
 			/*line main.go:139:22*/ (*fut.j)++
-			/*line main_async.go:712:4*/ state = 59
+			/*line main_async.go:732:4*/ state = 59
 			continue
 		case 63:
-			/*line main_async.go:715:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:735:4*/ fut.i = new(*fut.i)
 			/*line main.go:138:21*/ (*fut.i)++
-			/*line main_async.go:717:4*/ state = 57
+			/*line main_async.go:737:4*/ state = 57
 			continue
 		case 64:
 			/*line main.go:144:2*/ show("nested capture", take(&fut.fs))
 			/*line main.go:147:2*/ fut.fs = nil
 			/*line main.go:148:6*/ fut.i_12 = 0
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:743:4*/ fallthrough
 		case 65:
 			/*line main.go:148:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:726:5*/ state = 69
+				/*line main_async.go:746:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:149:3*/ fut.i = new(int)
-			/*line main_async.go:732:4*/ (*fut.i) = fut.i_12 * 2
+			/*line main_async.go:752:4*/ (*fut.i) = fut.i_12 * 2
 			/*line main.go:150:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:734:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:754:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.r = nil
@@ -740,12 +760,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 67: // resumes at main.go:150:3
-			/*line main_async.go:743:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:763:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:745:4*/ if driven {
+			/*line main_async.go:765:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:748:4*/ if !ready {
+			/*line main_async.go:768:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
@@ -757,19 +777,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:152:3*/ (*fut.i)++
-			/*line main_async.go:760:4*/ fallthrough
+			/*line main_async.go:780:4*/ fallthrough
 		case 68:
 			/*line main.go:148:21*/ fut.i_12++
-			/*line main_async.go:763:4*/ state = 65
+			/*line main_async.go:783:4*/ state = 65
 			continue
 		case 69:
 			/*line main.go:154:2*/ show("body var capture", take(&fut.fs))
 			/*line main.go:157:2*/ fut.fs = nil
 			/*line main.go:158:6*/ fut.i_12 = 0
-			/*line main_async.go:769:4*/ fallthrough
+			/*line main_async.go:789:4*/ fallthrough
 		case 70:
 			/*line main.go:158:14*/ if !(fut.i_12 < 3) {
-				/*line main_async.go:772:5*/ state = 74
+				/*line main_async.go:792:5*/ state = 74
 				continue
 			}
 			fallthrough
@@ -782,7 +802,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i))
 			/*line main.go:161:3*/ (*fut.i) += fut.i_12 + 1
 			/*line main.go:162:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:785:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.r = nil
@@ -791,31 +811,31 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 72: // resumes at main.go:162:3
-			/*line main_async.go:794:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:814:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:796:4*/ if driven {
+			/*line main_async.go:816:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:799:4*/ if !ready {
+			/*line main_async.go:819:4*/ if !ready {
 				fut.state = 72
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:163:3*/ (*fut.i) += 10
-			/*line main_async.go:806:4*/ fallthrough
+			/*line main_async.go:826:4*/ fallthrough
 		case 73:
 			/*line main.go:158:21*/ fut.i_12++
-			/*line main_async.go:809:4*/ state = 70
+			/*line main_async.go:829:4*/ state = 70
 			continue
 		case 74:
 			/*line main.go:165:2*/ show("body var zero capture", take(&fut.fs))
 			/*line main.go:168:6*/ fut.i = new(int)
-			/*line main_async.go:814:4*/ (*fut.i) = 0
-			/*line main_async.go:815:4*/ fallthrough
+			/*line main_async.go:834:4*/ (*fut.i) = 0
+			/*line main_async.go:835:4*/ fallthrough
 		case 75:
 			/*line main.go:168:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:818:5*/ state = 79
+				/*line main_async.go:838:5*/ state = 79
 				continue
 			}
 			fallthrough
@@ -826,7 +846,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i)
 			/*line main.go:170:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:829:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:849:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.r = nil
@@ -835,12 +855,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 77: // resumes at main.go:170:3
-			/*line main_async.go:838:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:858:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:170:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:840:4*/ if driven {
+			/*line main_async.go:860:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:843:4*/ if !ready {
+			/*line main_async.go:863:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
@@ -848,20 +868,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:171:3*/ (*fut.i) += 0
 			/*line main.go:172:3*/ fmt.Println("inside", take(&fut.f)(), (*fut.i))
-			/*line main_async.go:851:4*/ fallthrough
+			/*line main_async.go:871:4*/ fallthrough
 		case 78:
-			/*line main_async.go:853:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:873:4*/ fut.i = new(*fut.i)
 			/*line main.go:168:21*/ (*fut.i)++
-			/*line main_async.go:855:4*/ state = 75
+			/*line main_async.go:875:4*/ state = 75
 			continue
 		case 79:
 			/*line main.go:176:2*/ fut.fs = nil
 			/*line main.go:177:6*/ fut.i = new(int)
-			/*line main_async.go:860:4*/ (*fut.i) = 0
-			/*line main_async.go:861:4*/ fallthrough
+			/*line main_async.go:880:4*/ (*fut.i) = 0
+			/*line main_async.go:881:4*/ fallthrough
 		case 80:
 			/*line main.go:177:14*/ if !((*fut.i) < 5) {
-				/*line main_async.go:864:5*/ state = 86
+				/*line main_async.go:884:5*/ state = 86
 				continue
 			}
 			fallthrough
@@ -872,13 +892,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.i))
 			/*line main.go:179:6*/ if !((*fut.i)%2 == 0) {
-				/*line main_async.go:875:5*/ state = 84
+				/*line main_async.go:895:5*/ state = 84
 				continue
 			}
 			fallthrough
 		case 82:
 			/*line main.go:180:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:881:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:901:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.incs = nil
 			fut.r = nil
@@ -887,35 +907,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.str = ""
 			fallthrough
 		case 83: // resumes at main.go:180:4
-			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:910:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:892:4*/ if driven {
+			/*line main_async.go:912:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:895:4*/ if !ready {
+			/*line main_async.go:915:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:901:4*/ state = 85
+			/*line main_async.go:921:4*/ state = 85
 			continue
 		case 84:
 			/*line main.go:183:3*/ (*fut.i)++
-			/*line main_async.go:905:4*/ fallthrough
+			/*line main_async.go:925:4*/ fallthrough
 		case 85:
-			/*line main_async.go:907:4*/ fut.i = new(*fut.i)
+			/*line main_async.go:927:4*/ fut.i = new(*fut.i)
 			/*line main.go:177:21*/ (*fut.i)++
-			/*line main_async.go:909:4*/ state = 80
+			/*line main_async.go:929:4*/ state = 80
 			continue
 		case 86:
 			/*line main.go:185:2*/ show("continue capture", take(&fut.fs))
 			{
-				/*line main_async.go:914:5*/ fut.state = -1
+				/*line main_async.go:934:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:918:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:938:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -930,6 +950,48 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/loopvars/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 50, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 44:
+		t.Line, t.Awaiting = 117, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 123, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 131, fut.aw0
+	case 61:
+		t.Line, t.Awaiting = 140, fut.aw0
+	case 67:
+		t.Line, t.Awaiting = 150, fut.aw0
+	case 72:
+		t.Line, t.Awaiting = 162, fut.aw0
+	case 77:
+		t.Line, t.Awaiting = 170, fut.aw0
+	case 83:
+		t.Line, t.Awaiting = 180, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

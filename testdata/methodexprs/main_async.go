@@ -71,6 +71,16 @@ func (fut *cAddFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where C.Add is suspended; see rt.Tracer.
+func (fut *cAddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*C).Add", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 29, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, C.Add changed since asyncgen ran: run go generate.
 var _ func(*C, int) int = (*C).Add
 
@@ -98,10 +108,10 @@ func (fut *vTwiceFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // V.Twice starts
 			/*line main.go:38:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:101:4*/ fallthrough
+			/*line main_async.go:111:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
 			/*line main.go:38:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:104:4*/ if !ready {
+			/*line main_async.go:114:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -112,10 +122,10 @@ func (fut *vTwiceFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:40:2*/ return rt.Tuple2[string, int]{V0: fut.v.S, V1: len(fut.v.S)}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:115:4*/ fut.state = -1
+			/*line main_async.go:125:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:118:4*/ panic("corio: V.TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:128:4*/ panic("corio: V.TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,6 +148,16 @@ func (fut *vTwiceFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where V.Twice is suspended; see rt.Tracer.
+func (fut *vTwiceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V.Twice", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, V.Twice changed since asyncgen ran: run go generate.
@@ -188,59 +208,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:62:2*/ fut.c = &C{}
 			/*line main.go:64:13*/ fut.aw0 = (*C).AddAsync(fut.c, 2).(*cAddFuture)
-			/*line main_async.go:191:4*/ fresh = true
+			/*line main_async.go:211:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:64:13
-			/*line main_async.go:194:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:214:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:13*/ r, ready = fut.aw0.(*cAddFuture).Poll(cx)
-			/*line main_async.go:196:4*/ if driven {
+			/*line main_async.go:216:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cAddFuture), ready, fresh)
 			}
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main_async.go:219:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:64:2*/ logf("%d", r)
 			/*line main.go:65:25*/ fut.aw0 = (*C).AddAsync(fut.c, 1).(*cAddFuture)
-			/*line main_async.go:206:4*/ fresh = true
+			/*line main_async.go:226:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:65:25
-			/*line main_async.go:209:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:229:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:25*/ r_2, ready = fut.aw0.(*cAddFuture).Poll(cx)
-			/*line main_async.go:211:4*/ if driven {
+			/*line main_async.go:231:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cAddFuture), ready, fresh)
 			}
-			/*line main_async.go:214:4*/ if !ready {
+			/*line main_async.go:234:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:13*/ fut.aw0 = (*C).AddAsync(fut.c, r_2).(*cAddFuture)
-			/*line main_async.go:220:4*/ fresh = true
+			/*line main_async.go:240:4*/ fresh = true
 			fallthrough
 		case 3: // resumes at main.go:65:13
-			/*line main_async.go:223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:13*/ r_3, ready = fut.aw0.(*cAddFuture).Poll(cx)
-			/*line main_async.go:225:4*/ if driven {
+			/*line main_async.go:245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cAddFuture), ready, fresh)
 			}
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:2*/ logf("%d", r_3)
 			/*line main.go:66:10*/ fut.aw0 = V.TwiceAsync(V{"ab"}, "-").(*vTwiceFuture)
-			/*line main_async.go:235:4*/ fresh = true
+			/*line main_async.go:255:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:66:10
-			/*line main_async.go:238:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:258:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:10*/ r_4, ready = fut.aw0.(*vTwiceFuture).Poll(cx)
-			/*line main_async.go:240:4*/ if driven {
+			/*line main_async.go:260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vTwiceFuture), ready, fresh)
 			}
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main_async.go:263:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -248,10 +268,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:66:2*/ s, n = r_4.V0, r_4.V1
 			/*line main.go:67:2*/ logf("%s %d", s, n)
 			/*line main.go:69:13*/ fut.aw0 = Adder.AddAsync(fut.c, 10)
-			/*line main_async.go:251:4*/ fallthrough
+			/*line main_async.go:271:4*/ fallthrough
 		case 5: // resumes at main.go:69:13
 			/*line main.go:69:13*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:274:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -260,10 +280,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ flush("methodexpr")
 			/*line main.go:73:2*/ a = fut.c
 			/*line main.go:74:13*/ fut.aw0 = a.AddAsync(1)
-			/*line main_async.go:263:4*/ fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 6: // resumes at main.go:74:13
 			/*line main.go:74:13*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:266:4*/ if !ready {
+			/*line main_async.go:286:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -272,40 +292,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:75:2*/ nm = nc{fut.c}
 			/*line main.go:76:2*/ fut.t = nm.Name()
 			/*line main.go:76:27*/ fut.aw0 = nm.AddAsync(5)
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:295:4*/ fallthrough
 		case 7: // resumes at main.go:76:27
 			/*line main.go:76:27*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:278:4*/ if !ready {
+			/*line main_async.go:298:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:283:4*/ logf("%s %d", take(&fut.t), r_7)
+			/*line main_async.go:303:4*/ logf("%s %d", take(&fut.t), r_7)
 			/*line main.go:77:2*/ fut.seq = []Adder{take(&fut.c), nc{&C{N: 100}}}
-			/*line main_async.go:285:4*/ fut.i = 0
-			/*line main_async.go:286:4*/ fallthrough
+			/*line main_async.go:305:4*/ fut.i = 0
+			/*line main_async.go:306:4*/ fallthrough
 		case 8:
 			/*line main.go:77:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:289:5*/ state = 12
+				/*line main_async.go:309:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:294:4*/ x = fut.seq[fut.i]
+			/*line main_async.go:314:4*/ x = fut.seq[fut.i]
 			/*line main.go:78:14*/ fut.aw0 = x.AddAsync(1)
-			/*line main_async.go:296:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 10: // resumes at main.go:78:14
 			/*line main.go:78:14*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:299:4*/ if !ready {
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:78:3*/ logf("%d", r_8)
-			/*line main_async.go:305:4*/ fallthrough
+			/*line main_async.go:325:4*/ fallthrough
 		case 11:
-			/*line main_async.go:307:4*/ fut.i++
-			/*line main_async.go:308:4*/ state = 8
+			/*line main_async.go:327:4*/ fut.i++
+			/*line main_async.go:328:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:80:2*/ flush("iface")
@@ -313,11 +333,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ f = take(&fut.c).AddAsync
 			/*line main.go:85:2*/ fut.c = &C{N: 1000}
 			/*line main.go:86:16*/ fut.aw0 = rt.AwaitAsync(f(3))
-			/*line main_async.go:316:4*/ fut.seq = nil
+			/*line main_async.go:336:4*/ fut.seq = nil
 			fallthrough
 		case 13: // resumes at main.go:86:16
 			/*line main.go:86:16*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:320:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -325,11 +345,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ logf("%d %d", r_9, fut.c.N)
 			/*line main.go:87:2*/ g = (*C).AddAsync
 			/*line main.go:88:13*/ fut.aw0 = rt.AwaitAsync(g(fut.c, 1))
-			/*line main_async.go:328:4*/ fut.c = nil
+			/*line main_async.go:348:4*/ fut.c = nil
 			fallthrough
 		case 14: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -338,27 +358,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:2*/ logf("%d", apply(V{"x"}.Len, 3))
 			/*line main.go:91:2*/ flush("values")
 			/*line main.go:92:2*/ fut.c_bound = initBoundFuture()
-			/*line main_async.go:341:4*/ fut.aw0 = &fut.c_bound
+			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_bound
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:92:2
-			/*line main_async.go:345:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:2*/ _, ready = fut.aw0.(*boundFuture).Poll(cx)
-			/*line main_async.go:347:4*/ if driven {
+			/*line main_async.go:367:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boundFuture), ready, fresh)
 			}
-			/*line main_async.go:350:4*/ if !ready {
+			/*line main_async.go:370:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bound = boundFuture{}
 			{
-				/*line main_async.go:357:5*/ fut.state = -1
+				/*line main_async.go:377:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:361:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:381:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -373,6 +393,36 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 78, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 92, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
@@ -452,20 +502,20 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ f, fut.fAsync = fut.c.Add, fut.c.AddAsync
 			/*line main.go:106:2*/ fut.c = &C{N: 500}
 			/*line main.go:107:18*/ fut.aw0 = fut.fAsync(2)
-			/*line main_async.go:455:4*/ fallthrough
+			/*line main_async.go:505:4*/ fallthrough
 		case 1: // resumes at main.go:107:18
 			/*line main.go:107:18*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:458:4*/ if !ready {
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:107:24*/ fut.aw0 = fut.fAsync(3)
-			/*line main_async.go:464:4*/ fut.fAsync = nil
+			/*line main_async.go:514:4*/ fut.fAsync = nil
 			fallthrough
 		case 2: // resumes at main.go:107:24
 			/*line main.go:107:24*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -473,38 +523,38 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ logf("f %d %d", fut.i, r_2)
 			/*line main.go:108:2*/ fut.arr = new([2]C)
 			/*line main.go:109:11*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:109:11
-			/*line main_async.go:480:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:530:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:11*/ r_3, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:482:4*/ if driven {
+			/*line main_async.go:532:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:535:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:109:2*/ t_2 = &(*fut.arr)[r_3]
-			/*line main_async.go:492:4*/ h, fut.fAsync = t_2.Add, t_2.AddAsync
+			/*line main_async.go:542:4*/ h, fut.fAsync = t_2.Add, t_2.AddAsync
 			/*line main.go:110:18*/ fut.aw0 = fut.fAsync(4)
-			/*line main_async.go:494:4*/ fallthrough
+			/*line main_async.go:544:4*/ fallthrough
 		case 4: // resumes at main.go:110:18
 			/*line main.go:110:18*/ fut.i, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:497:4*/ if !ready {
+			/*line main_async.go:547:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:110:24*/ fut.aw0 = fut.fAsync(5)
-			/*line main_async.go:503:4*/ fut.fAsync = nil
+			/*line main_async.go:553:4*/ fut.fAsync = nil
 			fallthrough
 		case 5: // resumes at main.go:110:24
 			/*line main.go:110:24*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:507:4*/ if !ready {
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -515,11 +565,11 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:113:2*/ t, tAsync = fut.v.Twice, fut.v.TwiceAsync
 			/*line main.go:114:2*/ fut.v.S = "changed"
 			/*line main.go:115:10*/ fut.aw0 = tAsync("+")
-			/*line main_async.go:518:4*/ fut.arr = nil
+			/*line main_async.go:568:4*/ fut.arr = nil
 			fallthrough
 		case 6: // resumes at main.go:115:10
 			/*line main.go:115:10*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[string, int]]).Poll(cx)
-			/*line main_async.go:522:4*/ if !ready {
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -527,66 +577,66 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:115:2*/ s, n = r_6.V0, r_6.V1
 			/*line main.go:116:2*/ logf("t %s %d %s", s, n, take(&fut.v).S)
 			/*line main.go:117:2*/ g = nil
-			/*line main_async.go:530:4*/ fut.fAsync = nil
+			/*line main_async.go:580:4*/ fut.fAsync = nil
 			/*line main.go:118:5*/ if !(fut.c.N > 0) {
-				/*line main_async.go:532:5*/ state = 8
+				/*line main_async.go:582:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:119:3*/ t_3 = (&C{N: 10})
-			/*line main_async.go:538:4*/ g, fut.fAsync = t_3.Add, t_3.AddAsync
-			/*line main_async.go:539:4*/ state = 9
+			/*line main_async.go:588:4*/ g, fut.fAsync = t_3.Add, t_3.AddAsync
+			/*line main_async.go:589:4*/ state = 9
 			continue
 		case 8:
 			/*line main.go:121:3*/ g, fut.fAsync = fut.c.Add, fut.c.AddAsync
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:593:4*/ fallthrough
 		case 9:
 			/*line main.go:123:2*/ fut.n_2 = 3
-			/*line main_async.go:546:4*/ fut.i = 0
-			/*line main_async.go:547:4*/ fallthrough
+			/*line main_async.go:596:4*/ fut.i = 0
+			/*line main_async.go:597:4*/ fallthrough
 		case 10:
 			/*line main.go:123:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:550:5*/ state = 14
+				/*line main_async.go:600:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:124:16*/ fut.aw0 = fut.fAsync(fut.i)
-			/*line main_async.go:556:4*/ fallthrough
+			/*line main_async.go:606:4*/ fallthrough
 		case 12: // resumes at main.go:124:16
 			/*line main.go:124:16*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:559:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:3*/ logf("g %d", r_7)
-			/*line main_async.go:565:4*/ fallthrough
+			/*line main_async.go:615:4*/ fallthrough
 		case 13:
-			/*line main_async.go:567:4*/ fut.i++
-			/*line main_async.go:568:4*/ state = 10
+			/*line main_async.go:617:4*/ fut.i++
+			/*line main_async.go:618:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:128:2*/ x = 3
 			/*line main.go:129:9*/ tag = x
-			/*line main_async.go:573:4*/ w, ok = tag.(int)
+			/*line main_async.go:623:4*/ w, ok = tag.(int)
 			/*line main.go:130:7*/ if !(ok) {
-				/*line main_async.go:575:5*/ state = 16
+				/*line main_async.go:625:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:131:3*/ t_4 = (&C{N: w * 100})
-			/*line main_async.go:581:4*/ g, fut.fAsync = t_4.Add, t_4.AddAsync
-			/*line main_async.go:582:4*/ fallthrough
+			/*line main_async.go:631:4*/ g, fut.fAsync = t_4.Add, t_4.AddAsync
+			/*line main_async.go:632:4*/ fallthrough
 		case 16:
 			/*line main.go:133:15*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:585:4*/ fut.fAsync = nil
+			/*line main_async.go:635:4*/ fut.fAsync = nil
 			fallthrough
 		case 17: // resumes at main.go:133:15
 			/*line main.go:133:15*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main_async.go:639:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -594,10 +644,10 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ logf("g %d", r_8)
 			/*line main.go:134:2*/ e, eAsync = (*C).Add, (*C).AddAsync
 			/*line main.go:135:15*/ fut.aw0 = eAsync(fut.c, 1)
-			/*line main_async.go:597:4*/ fallthrough
+			/*line main_async.go:647:4*/ fallthrough
 		case 18: // resumes at main.go:135:15
 			/*line main.go:135:15*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:600:4*/ if !ready {
+			/*line main_async.go:650:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -605,20 +655,20 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:135:2*/ logf("e %d", r_9)
 			/*line main.go:136:2*/ k, fut.fAsync = Step, StepAsync
 			/*line main.go:137:17*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:608:4*/ fallthrough
+			/*line main_async.go:658:4*/ fallthrough
 		case 19: // resumes at main.go:137:17
 			/*line main.go:137:17*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main_async.go:661:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:137:15*/ fut.aw0 = fut.fAsync(r_10)
-			/*line main_async.go:617:4*/ fut.fAsync = nil
+			/*line main_async.go:667:4*/ fut.fAsync = nil
 			fallthrough
 		case 20: // resumes at main.go:137:15
 			/*line main.go:137:15*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:621:4*/ if !ready {
+			/*line main_async.go:671:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -627,10 +677,10 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ a = take(&fut.c)
 			/*line main.go:139:2*/ m, mAsync = a.Add, a.AddAsync
 			/*line main.go:140:15*/ fut.aw0 = mAsync(2)
-			/*line main_async.go:630:4*/ fallthrough
+			/*line main_async.go:680:4*/ fallthrough
 		case 21: // resumes at main.go:140:15
 			/*line main.go:140:15*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main_async.go:683:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -638,14 +688,14 @@ func (fut *boundFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:140:2*/ logf("m %d", r_12)
 			/*line main.go:141:2*/ flush("bound")
 			{
-				/*line main_async.go:641:5*/ fut.state = -1
+				/*line main_async.go:691:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:645:4*/ fut.state = -1
+			/*line main_async.go:695:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:648:4*/ panic("corio: BoundAsync future polled after it completed or was cancelled")
+			/*line main_async.go:698:4*/ panic("corio: BoundAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -669,6 +719,38 @@ func (fut *boundFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Bound is suspended; see rt.Tracer.
+func (fut *boundFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Bound", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 107, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 107, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 133, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 135, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 140, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Bound changed since asyncgen ran: run go generate.
@@ -703,10 +785,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:146:2*/ logf("idx%d", fut.i)
 			/*line main.go:147:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:706:4*/ fallthrough
+			/*line main_async.go:788:4*/ fallthrough
 		case 1: // resumes at main.go:147:2
 			/*line main.go:147:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:709:4*/ if !ready {
+			/*line main_async.go:791:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -716,10 +798,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:148:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:719:4*/ fut.state = -1
+			/*line main_async.go:801:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:722:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:804:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -739,6 +821,16 @@ func (fut *idxFuture) PollFrame(cx *rt.Context) bool {
 func (fut *idxFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Idx is suspended; see rt.Tracer.
+func (fut *idxFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Idx", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 147, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Idx changed since asyncgen ran: run go generate.
@@ -766,10 +858,10 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Step starts
 			/*line main.go:153:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:769:4*/ fallthrough
+			/*line main_async.go:861:4*/ fallthrough
 		case 1: // resumes at main.go:153:2
 			/*line main.go:153:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:772:4*/ if !ready {
+			/*line main_async.go:864:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -779,7 +871,7 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:154:2*/ return fut.n * 3, true
 			}
 		default:
-			/*line main_async.go:782:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:874:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -789,6 +881,16 @@ func (fut *stepFuture) Poll(cx *rt.Context) (int, bool) {
 func (fut *stepFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Step is suspended; see rt.Tracer.
+func (fut *stepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Step", File: "github.com/corio-go/corio/testdata/methodexprs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 153, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Step changed since asyncgen ran: run go generate.

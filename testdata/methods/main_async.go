@@ -73,6 +73,16 @@ func (fut *counterBumpFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Counter.Bump is suspended; see rt.Tracer.
+func (fut *counterBumpFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Counter).Bump", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Counter.Bump changed since asyncgen ran: run go generate.
 var _ func(*Counter, int) int = (*Counter).Bump
 
@@ -103,10 +113,10 @@ func (fut *counterPeekFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:34:2*/ fut.c.Arr[1] = 77
 			/*line main.go:35:2*/ fut.c.Tags = append(fut.c.Tags, "peek")
 			/*line main.go:36:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:106:4*/ fallthrough
+			/*line main_async.go:116:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
 			/*line main.go:36:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,10 +127,10 @@ func (fut *counterPeekFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:38:2*/ return fut.c.N, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:120:4*/ fut.state = -1
+			/*line main_async.go:130:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:123:4*/ panic("corio: Counter.PeekAsync future polled after it completed or was cancelled")
+			/*line main_async.go:133:4*/ panic("corio: Counter.PeekAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -140,6 +150,16 @@ func (fut *counterPeekFuture) PollFrame(cx *rt.Context) bool {
 func (fut *counterPeekFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Counter.Peek is suspended; see rt.Tracer.
+func (fut *counterPeekFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Counter.Peek", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 36, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Counter.Peek changed since asyncgen ran: run go generate.
@@ -168,10 +188,10 @@ func (fut *counterCopyAtFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Counter.CopyAt starts
 			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main_async.go:191:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:174:4*/ if !ready {
+			/*line main_async.go:194:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -181,10 +201,10 @@ func (fut *counterCopyAtFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:46:2*/ return fut.c.N, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:184:4*/ fut.state = -1
+			/*line main_async.go:204:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:187:4*/ panic("corio: Counter.CopyAtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:207:4*/ panic("corio: Counter.CopyAtAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -204,6 +224,16 @@ func (fut *counterCopyAtFuture) PollFrame(cx *rt.Context) bool {
 func (fut *counterCopyAtFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Counter.CopyAt is suspended; see rt.Tracer.
+func (fut *counterCopyAtFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Counter.CopyAt", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 45, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Counter.CopyAt changed since asyncgen ran: run go generate.
@@ -232,10 +262,10 @@ func (fut *counterChainFuture) Poll(cx *rt.Context) (*Counter, bool) {
 		switch state {
 		case 0: // Counter.Chain starts
 			/*line main.go:51:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:235:4*/ fallthrough
+			/*line main_async.go:265:4*/ fallthrough
 		case 1: // resumes at main.go:51:2
 			/*line main.go:51:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:238:4*/ if !ready {
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -246,10 +276,10 @@ func (fut *counterChainFuture) Poll(cx *rt.Context) (*Counter, bool) {
 				/*line main.go:53:2*/ return fut.c, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:249:4*/ fut.state = -1
+			/*line main_async.go:279:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:252:4*/ panic("corio: Counter.ChainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:282:4*/ panic("corio: Counter.ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -269,6 +299,16 @@ func (fut *counterChainFuture) PollFrame(cx *rt.Context) bool {
 func (fut *counterChainFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Counter.Chain is suspended; see rt.Tracer.
+func (fut *counterChainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Counter).Chain", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 51, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Counter.Chain changed since asyncgen ran: run go generate.
@@ -297,10 +337,10 @@ func (fut *numDoubleFuture) Poll(cx *rt.Context) (Num, bool) {
 		switch state {
 		case 0: // Num.Double starts
 			/*line main.go:60:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:300:4*/ fallthrough
+			/*line main_async.go:340:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:303:4*/ if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -310,10 +350,10 @@ func (fut *numDoubleFuture) Poll(cx *rt.Context) (Num, bool) {
 				/*line main.go:61:2*/ return fut.n * 2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:313:4*/ fut.state = -1
+			/*line main_async.go:353:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:316:4*/ panic("corio: Num.DoubleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:356:4*/ panic("corio: Num.DoubleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -333,6 +373,16 @@ func (fut *numDoubleFuture) PollFrame(cx *rt.Context) bool {
 func (fut *numDoubleFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Num.Double is suspended; see rt.Tracer.
+func (fut *numDoubleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Num.Double", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 60, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Num.Double changed since asyncgen ran: run go generate.
@@ -360,24 +410,24 @@ func (fut *numIncFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Num.Inc starts
 			/*line main.go:66:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:363:4*/ fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 1: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:366:4*/ if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:67:2*/ *fut.n++
 			{
-				/*line main_async.go:373:5*/ fut.state = -1
+				/*line main_async.go:423:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:377:4*/ fut.state = -1
+			/*line main_async.go:427:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:380:4*/ panic("corio: Num.IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:430:4*/ panic("corio: Num.IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -396,6 +446,16 @@ func (fut *numIncFuture) PollFrame(cx *rt.Context) bool {
 func (fut *numIncFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Num.Inc is suspended; see rt.Tracer.
+func (fut *numIncFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Num).Inc", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 66, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Num.Inc changed since asyncgen ran: run go generate.
@@ -423,10 +483,10 @@ func (fut *wrapperHelloFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Wrapper.Hello starts
 			/*line main.go:79:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:426:4*/ fallthrough
+			/*line main_async.go:486:4*/ fallthrough
 		case 1: // resumes at main.go:79:2
 			/*line main.go:79:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:429:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -436,10 +496,10 @@ func (fut *wrapperHelloFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:80:2*/ return "hello", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:439:4*/ fut.state = -1
+			/*line main_async.go:499:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:442:4*/ panic("corio: Wrapper.HelloAsync future polled after it completed or was cancelled")
+			/*line main_async.go:502:4*/ panic("corio: Wrapper.HelloAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -459,6 +519,16 @@ func (fut *wrapperHelloFuture) PollFrame(cx *rt.Context) bool {
 func (fut *wrapperHelloFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Wrapper.Hello is suspended; see rt.Tracer.
+func (fut *wrapperHelloFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Wrapper.Hello", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 79, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Wrapper.Hello changed since asyncgen ran: run go generate.
@@ -497,16 +567,16 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:88:2*/ fut.w.N++
 			/*line main.go:89:9*/ fut.aw0 = fut.w.RecurAsync(fut.n - 1).(*wrapperRecurFuture)
-			/*line main_async.go:500:4*/ fresh = true
+			/*line main_async.go:570:4*/ fresh = true
 			fut.w = nil
 			fallthrough
 		case 1: // resumes at main.go:89:9
-			/*line main_async.go:504:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:506:4*/ if driven {
+			/*line main_async.go:576:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:509:4*/ if !ready {
+			/*line main_async.go:579:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -516,10 +586,10 @@ func (fut *wrapperRecurFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:89:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:519:4*/ fut.state = -1
+			/*line main_async.go:589:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:522:4*/ panic("corio: Wrapper.RecurAsync future polled after it completed or was cancelled")
+			/*line main_async.go:592:4*/ panic("corio: Wrapper.RecurAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -542,6 +612,16 @@ func (fut *wrapperRecurFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Wrapper.Recur is suspended; see rt.Tracer.
+func (fut *wrapperRecurFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Wrapper).Recur", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 89, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Wrapper.Recur changed since asyncgen ran: run go generate.
@@ -595,32 +675,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:94:2*/ fut.c = new(Counter)
-			/*line main_async.go:598:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
+			/*line main_async.go:678:4*/ (*fut.c) = Counter{N: 1, Tags: []string{"a"}}
 			/*line main.go:95:22*/ fut.aw0 = (*fut.c).BumpAsync(10).(*counterBumpFuture)
-			/*line main_async.go:600:4*/ fresh = true
+			/*line main_async.go:680:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:95:22
-			/*line main_async.go:603:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:22*/ r_2, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:605:4*/ if driven {
+			/*line main_async.go:685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main_async.go:688:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:95:2*/ fmt.Println("bump", r_2, (*fut.c).N, (*fut.c).Arr)
 			/*line main.go:96:22*/ fut.aw0 = (*fut.c).PeekAsync(5).(*counterPeekFuture)
-			/*line main_async.go:615:4*/ fresh = true
+			/*line main_async.go:695:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:96:22
-			/*line main_async.go:618:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:22*/ r_3, ready = fut.aw0.(*counterPeekFuture).Poll(cx)
-			/*line main_async.go:620:4*/ if driven {
+			/*line main_async.go:700:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterPeekFuture), ready, fresh)
 			}
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -628,62 +708,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:2*/ fmt.Println("peek", r_3, (*fut.c).N, (*fut.c).Arr, (*fut.c).Tags)
 			/*line main.go:97:2*/ fut.pc = fut.c
 			/*line main.go:98:30*/ fut.aw0 = fut.pc.PeekAsync(1).(*counterPeekFuture)
-			/*line main_async.go:631:4*/ fresh = true
+			/*line main_async.go:711:4*/ fresh = true
 			fallthrough
 		case 3: // resumes at main.go:98:30
-			/*line main_async.go:634:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:98:30*/ r_4, ready = fut.aw0.(*counterPeekFuture).Poll(cx)
-			/*line main_async.go:636:4*/ if driven {
+			/*line main_async.go:716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterPeekFuture), ready, fresh)
 			}
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:719:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:98:2*/ fmt.Println("peek via ptr", r_4, (*fut.c).N)
 			/*line main.go:99:30*/ fut.aw0 = fut.pc.BumpAsync(1).(*counterBumpFuture)
-			/*line main_async.go:646:4*/ fresh = true
+			/*line main_async.go:726:4*/ fresh = true
 			fut.pc = nil
 			fallthrough
 		case 4: // resumes at main.go:99:30
-			/*line main_async.go:650:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:30*/ r_5, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:652:4*/ if driven {
+			/*line main_async.go:732:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:99:2*/ fmt.Println("bump via ptr", r_5, (*fut.c).N)
 			/*line main.go:104:2*/ fut.d = new(Counter)
-			/*line main_async.go:662:4*/ (*fut.d) = Counter{N: 5}
+			/*line main_async.go:742:4*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:105:11*/ fut.aw0 = (*fut.d).CopyAtAsync().(*counterCopyAtFuture)
-			/*line main_async.go:664:4*/ fresh = true
+			/*line main_async.go:744:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:105:11
-			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:747:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:11*/ fut.i, ready = fut.aw0.(*counterCopyAtFuture).Poll(cx)
-			/*line main_async.go:669:4*/ if driven {
+			/*line main_async.go:749:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterCopyAtFuture), ready, fresh)
 			}
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:752:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:105:23*/ fut.aw0 = (*fut.d).BumpAsync(1).(*counterBumpFuture)
-			/*line main_async.go:678:4*/ fresh = true
+			/*line main_async.go:758:4*/ fresh = true
 			fallthrough
 		case 6: // resumes at main.go:105:23
-			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:761:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:23*/ r_7, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:683:4*/ if driven {
+			/*line main_async.go:763:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main_async.go:766:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -692,29 +772,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fmt.Println("copy at call", r, (*fut.d).N)
 			/*line main.go:107:2*/ (*fut.d) = Counter{N: 5}
 			/*line main.go:108:10*/ fut.aw0 = (*fut.d).BumpAsync(1).(*counterBumpFuture)
-			/*line main_async.go:695:4*/ fresh = true
+			/*line main_async.go:775:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:108:10
-			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:778:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:10*/ fut.i, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:700:4*/ if driven {
+			/*line main_async.go:780:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:703:4*/ if !ready {
+			/*line main_async.go:783:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:108:21*/ fut.aw0 = (*fut.d).CopyAtAsync().(*counterCopyAtFuture)
-			/*line main_async.go:709:4*/ fresh = true
+			/*line main_async.go:789:4*/ fresh = true
 			fallthrough
 		case 8: // resumes at main.go:108:21
-			/*line main_async.go:712:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:792:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:21*/ r_9, ready = fut.aw0.(*counterCopyAtFuture).Poll(cx)
-			/*line main_async.go:714:4*/ if driven {
+			/*line main_async.go:794:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterCopyAtFuture), ready, fresh)
 			}
-			/*line main_async.go:717:4*/ if !ready {
+			/*line main_async.go:797:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -723,152 +803,152 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ fmt.Println("copy at call 2", r, (*fut.d).N)
 			/*line main.go:112:2*/ fut.pc = &Counter{}
 			/*line main.go:113:23*/ fut.aw0 = fut.pc.ChainAsync().(*counterChainFuture)
-			/*line main_async.go:726:4*/ fresh = true
+			/*line main_async.go:806:4*/ fresh = true
 			fut.d = nil
 			fallthrough
 		case 9: // resumes at main.go:113:23
-			/*line main_async.go:730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:810:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:23*/ r_10, ready = fut.aw0.(*counterChainFuture).Poll(cx)
-			/*line main_async.go:732:4*/ if driven {
+			/*line main_async.go:812:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterChainFuture), ready, fresh)
 			}
-			/*line main_async.go:735:4*/ if !ready {
+			/*line main_async.go:815:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:23*/ fut.aw0 = r_10.ChainAsync().(*counterChainFuture)
-			/*line main_async.go:741:4*/ fresh = true
+			/*line main_async.go:821:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:113:23
-			/*line main_async.go:744:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:23*/ r_11, ready = fut.aw0.(*counterChainFuture).Poll(cx)
-			/*line main_async.go:746:4*/ if driven {
+			/*line main_async.go:826:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterChainFuture), ready, fresh)
 			}
-			/*line main_async.go:749:4*/ if !ready {
+			/*line main_async.go:829:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:23*/ fut.aw0 = r_11.BumpAsync(3).(*counterBumpFuture)
-			/*line main_async.go:755:4*/ fresh = true
+			/*line main_async.go:835:4*/ fresh = true
 			fallthrough
 		case 11: // resumes at main.go:113:23
-			/*line main_async.go:758:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:838:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:23*/ r_12, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:760:4*/ if driven {
+			/*line main_async.go:840:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:763:4*/ if !ready {
+			/*line main_async.go:843:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:113:2*/ fmt.Println("chain", r_12, take(&fut.pc).N)
 			/*line main.go:116:2*/ fut.n = new(Num)
-			/*line main_async.go:770:4*/ (*fut.n) = 21
+			/*line main_async.go:850:4*/ (*fut.n) = 21
 			/*line main.go:117:21*/ fut.aw0 = (*fut.n).DoubleAsync().(*numDoubleFuture)
-			/*line main_async.go:772:4*/ fresh = true
+			/*line main_async.go:852:4*/ fresh = true
 			fallthrough
 		case 12: // resumes at main.go:117:21
-			/*line main_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:21*/ r_13, ready = fut.aw0.(*numDoubleFuture).Poll(cx)
-			/*line main_async.go:777:4*/ if driven {
+			/*line main_async.go:857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*numDoubleFuture), ready, fresh)
 			}
-			/*line main_async.go:780:4*/ if !ready {
+			/*line main_async.go:860:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:117:2*/ fmt.Println("num", r_13, (*fut.n))
 			/*line main.go:118:2*/ fut.aw0 = (*fut.n).IncAsync().(*numIncFuture)
-			/*line main_async.go:787:4*/ fresh = true
+			/*line main_async.go:867:4*/ fresh = true
 			fallthrough
 		case 13: // resumes at main.go:118:2
-			/*line main_async.go:790:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:2*/ _, ready = fut.aw0.(*numIncFuture).Poll(cx)
-			/*line main_async.go:792:4*/ if driven {
+			/*line main_async.go:872:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*numIncFuture), ready, fresh)
 			}
-			/*line main_async.go:795:4*/ if !ready {
+			/*line main_async.go:875:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:119:2*/ fut.aw0 = (*fut.n).IncAsync().(*numIncFuture)
-			/*line main_async.go:801:4*/ fresh = true
+			/*line main_async.go:881:4*/ fresh = true
 			fallthrough
 		case 14: // resumes at main.go:119:2
-			/*line main_async.go:804:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:884:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:2*/ _, ready = fut.aw0.(*numIncFuture).Poll(cx)
-			/*line main_async.go:806:4*/ if driven {
+			/*line main_async.go:886:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*numIncFuture), ready, fresh)
 			}
-			/*line main_async.go:809:4*/ if !ready {
+			/*line main_async.go:889:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:120:2*/ fmt.Println("num inc", (*fut.n))
 			/*line main.go:123:2*/ fut.w = new(Wrapper)
-			/*line main_async.go:816:4*/ (*fut.w) = Wrapper{Name: "w"}
+			/*line main_async.go:896:4*/ (*fut.w) = Wrapper{Name: "w"}
 			/*line main.go:124:26*/ fut.aw0 = (*fut.w).BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:818:4*/ fresh = true
+			/*line main_async.go:898:4*/ fresh = true
 			fut.n = nil
 			fallthrough
 		case 15: // resumes at main.go:124:26
-			/*line main_async.go:822:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:902:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:26*/ fut.i, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:824:4*/ if driven {
+			/*line main_async.go:904:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:827:4*/ if !ready {
+			/*line main_async.go:907:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:42*/ fut.aw0 = (*fut.w).PeekAsync(1).(*counterPeekFuture)
-			/*line main_async.go:833:4*/ fresh = true
+			/*line main_async.go:913:4*/ fresh = true
 			fallthrough
 		case 16: // resumes at main.go:124:42
-			/*line main_async.go:836:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:916:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:42*/ r_15, ready = fut.aw0.(*counterPeekFuture).Poll(cx)
-			/*line main_async.go:838:4*/ if driven {
+			/*line main_async.go:918:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterPeekFuture), ready, fresh)
 			}
-			/*line main_async.go:841:4*/ if !ready {
+			/*line main_async.go:921:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:124:2*/ fmt.Println("embedded", fut.i, (*fut.w).N, r_15, (*fut.w).N)
 			/*line main.go:125:30*/ fut.aw0 = (*fut.w).HelloAsync().(*wrapperHelloFuture)
-			/*line main_async.go:848:4*/ fresh = true
+			/*line main_async.go:928:4*/ fresh = true
 			fallthrough
 		case 17: // resumes at main.go:125:30
-			/*line main_async.go:851:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:931:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:125:30*/ r_16, ready = fut.aw0.(*wrapperHelloFuture).Poll(cx)
-			/*line main_async.go:853:4*/ if driven {
+			/*line main_async.go:933:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*wrapperHelloFuture), ready, fresh)
 			}
-			/*line main_async.go:856:4*/ if !ready {
+			/*line main_async.go:936:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:125:2*/ fmt.Println("unnamed recv", r_16)
 			/*line main.go:126:34*/ fut.aw0 = (*fut.w).RecurAsync(3).(*wrapperRecurFuture)
-			/*line main_async.go:863:4*/ fresh = true
+			/*line main_async.go:943:4*/ fresh = true
 			fallthrough
 		case 18: // resumes at main.go:126:34
-			/*line main_async.go:866:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:946:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:126:34*/ r_17, ready = fut.aw0.(*wrapperRecurFuture).Poll(cx)
-			/*line main_async.go:868:4*/ if driven {
+			/*line main_async.go:948:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*wrapperRecurFuture), ready, fresh)
 			}
-			/*line main_async.go:871:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -876,98 +956,98 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:126:2*/ fmt.Println("recursive method", r_17, (*fut.w).N)
 			/*line main.go:129:2*/ fut.cs = []Counter{{N: 1}, {N: 2}}
 			/*line main.go:130:2*/ fut.i = 0
-			/*line main_async.go:879:4*/ fallthrough
+			/*line main_async.go:959:4*/ fallthrough
 		case 19:
 			/*line main.go:130:17*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:882:5*/ state = 23
+				/*line main_async.go:962:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:131:3*/ fut.aw0 = fut.cs[fut.i].BumpAsync(100).(*counterBumpFuture)
-			/*line main_async.go:888:4*/ fresh = true
+			/*line main_async.go:968:4*/ fresh = true
 			fut.w = nil
 			fallthrough
 		case 21: // resumes at main.go:131:3
-			/*line main_async.go:892:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:972:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:3*/ _, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:894:4*/ if driven {
+			/*line main_async.go:974:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:897:4*/ if !ready {
+			/*line main_async.go:977:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:902:4*/ fallthrough
+			/*line main_async.go:982:4*/ fallthrough
 		case 22:
 			/*line main.go:131:3*/ fut.i++
-			/*line main_async.go:905:4*/ state = 19
+			/*line main_async.go:985:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:133:2*/ fmt.Println("slice elems", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:134:2*/ fut.i = 0
-			/*line main_async.go:910:4*/ fallthrough
+			/*line main_async.go:990:4*/ fallthrough
 		case 24:
 			/*line main.go:134:21*/ if !(fut.i < len(fut.cs)) {
-				/*line main_async.go:913:5*/ state = 28
+				/*line main_async.go:993:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 25:
-			/*line main_async.go:918:4*/ cc = new(Counter)
-			/*line main_async.go:919:4*/ (*cc) = fut.cs[fut.i]
+			/*line main_async.go:998:4*/ cc = new(Counter)
+			/*line main_async.go:999:4*/ (*cc) = fut.cs[fut.i]
 			/*line main.go:135:3*/ fut.aw0 = (*cc).BumpAsync(1).(*counterBumpFuture)
-			/*line main_async.go:921:4*/ fresh = true
+			/*line main_async.go:1001:4*/ fresh = true
 			fut.w = nil
 			fallthrough
 		case 26: // resumes at main.go:135:3
-			/*line main_async.go:925:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:3*/ _, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:927:4*/ if driven {
+			/*line main_async.go:1007:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:930:4*/ if !ready {
+			/*line main_async.go:1010:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:935:4*/ fallthrough
+			/*line main_async.go:1015:4*/ fallthrough
 		case 27:
 			/*line main.go:135:3*/ fut.i++
-			/*line main_async.go:938:4*/ state = 24
+			/*line main_async.go:1018:4*/ state = 24
 			continue
 		case 28:
 			/*line main.go:137:2*/ fmt.Println("range copies", fut.cs[0].N, fut.cs[1].N)
 			/*line main.go:138:2*/ fut.mp = map[string]*Counter{"x": {N: 3}}
 			/*line main.go:139:2*/ fut.aw0 = fut.mp["x"].BumpAsync(1).(*counterBumpFuture)
-			/*line main_async.go:944:4*/ fresh = true
+			/*line main_async.go:1024:4*/ fresh = true
 			fut.w = nil
 			fut.cs = nil
 			fallthrough
 		case 29: // resumes at main.go:139:2
-			/*line main_async.go:949:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1029:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:2*/ _, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:951:4*/ if driven {
+			/*line main_async.go:1031:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:954:4*/ if !ready {
+			/*line main_async.go:1034:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("map ptr", take(&fut.mp)["x"].N)
 			/*line main.go:145:22*/ fut.aw0 = getC(fut.c).BumpAsync(0).(*counterBumpFuture)
-			/*line main_async.go:961:4*/ fresh = true
+			/*line main_async.go:1041:4*/ fresh = true
 			fut.c = nil
 			fallthrough
 		case 30: // resumes at main.go:145:22
-			/*line main_async.go:965:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1045:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:145:22*/ r_18, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:967:4*/ if driven {
+			/*line main_async.go:1047:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:970:4*/ if !ready {
+			/*line main_async.go:1050:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -975,21 +1055,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("getc", r_18)
 			/*line main.go:148:2*/ b = &Counter{N: 40}
 			/*line main.go:149:27*/ fut.aw0 = b.BumpAsync(2)
-			/*line main_async.go:978:4*/ fallthrough
+			/*line main_async.go:1058:4*/ fallthrough
 		case 31: // resumes at main.go:149:27
 			/*line main.go:149:27*/ r_19, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:981:4*/ if !ready {
+			/*line main_async.go:1061:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:149:2*/ fmt.Println("interface", r_19)
 			{
-				/*line main_async.go:988:5*/ fut.state = -1
+				/*line main_async.go:1068:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:992:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1072:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1004,6 +1084,60 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/methods/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 96, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 98, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 105, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 105, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 113, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 113, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 113, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 117, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 118, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 125, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 126, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 131, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 135, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 139, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 145, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 149, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -79,6 +79,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/misc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 18, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -106,10 +116,10 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // C.Add starts
 			/*line main.go:26:2*/ fut.aw0 = rt.AwaitAsync(rt.YieldNowAsync())
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,10 +130,10 @@ func (fut *cAddFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:28:2*/ return fut.c.N, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:123:4*/ fut.state = -1
+			/*line main_async.go:133:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:126:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: C.AddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -146,6 +156,16 @@ func (fut *cAddFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where C.Add is suspended; see rt.Tracer.
+func (fut *cAddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*C).Add", File: "github.com/corio-go/corio/testdata/misc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 26, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, C.Add changed since asyncgen ran: run go generate.
@@ -194,61 +214,61 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:39:2*/ fut.fs = nil
 			/*line main.go:40:6*/ fut.i = 0
-			/*line main_async.go:197:4*/ fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(fut.i < 3) {
-				/*line main_async.go:200:5*/ state = 8
+				/*line main_async.go:220:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:41:10*/ tag = fut.i % 2
 			/*line main.go:42:8*/ if !(tag == 0) {
-				/*line main_async.go:207:5*/ state = 5
+				/*line main_async.go:227:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:4*/ fut.x = new(int)
-			/*line main_async.go:213:4*/ (*fut.x) = fut.i * 10
+			/*line main_async.go:233:4*/ (*fut.x) = fut.i * 10
 			/*line main.go:44:4*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:44:33*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:45:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:220:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:240:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:45:4
-			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:226:4*/ if driven {
+			/*line main_async.go:246:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:229:4*/ if !ready {
+			/*line main_async.go:249:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:46:4*/ (*fut.x)++
-			/*line main_async.go:236:4*/ state = 7
+			/*line main_async.go:256:4*/ state = 7
 			continue
 		case 5:
 			/*line main.go:48:4*/ fut.x = new(int)
-			/*line main_async.go:240:4*/ (*fut.x) = fut.i
+			/*line main_async.go:260:4*/ (*fut.x) = fut.i
 			/*line main.go:49:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:262:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:49:4
-			/*line main_async.go:246:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:49:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:248:4*/ if driven {
+			/*line main_async.go:268:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main_async.go:271:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -259,10 +279,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:50:33*/ return -(*y_p)
 				}
 			}(fut.x))
-			/*line main_async.go:262:4*/ fallthrough
+			/*line main_async.go:282:4*/ fallthrough
 		case 7:
 			/*line main.go:40:21*/ fut.i++
-			/*line main_async.go:265:4*/ state = 1
+			/*line main_async.go:285:4*/ state = 1
 			continue
 		case 8:
 			/*line main.go:53:2*/ fmt.Print("switch clause vars")
@@ -272,18 +292,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println()
 			/*line main.go:60:2*/ fut.fs = nil
 			/*line main.go:61:6*/ fut.i = 0
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:295:4*/ fallthrough
 		case 9:
 			/*line main.go:61:14*/ if !(fut.i < 2) {
-				/*line main_async.go:278:5*/ state = 14
+				/*line main_async.go:298:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:62:6*/ fut.x = new(int)
-			/*line main_async.go:284:4*/ (*fut.x) = fut.i + 100
+			/*line main_async.go:304:4*/ (*fut.x) = fut.i + 100
 			/*line main.go:62:20*/ if !((*fut.x) > 0) {
-				/*line main_async.go:286:5*/ state = 13
+				/*line main_async.go:306:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -294,55 +314,55 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x))
 			/*line main.go:64:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:64:4
-			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:303:4*/ if driven {
+			/*line main_async.go:323:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:326:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:65:4*/ (*fut.x) += 1000
-			/*line main_async.go:313:4*/ fallthrough
+			/*line main_async.go:333:4*/ fallthrough
 		case 13:
 			/*line main.go:61:21*/ fut.i++
-			/*line main_async.go:316:4*/ state = 9
+			/*line main_async.go:336:4*/ state = 9
 			continue
 		case 14:
 			/*line main.go:68:2*/ fmt.Println("if init vars", fut.fs[0](), fut.fs[1]())
 			/*line main.go:71:2*/ fut.fs = nil
 			/*line main.go:72:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20, 3: 30}).MapRange()
-			/*line main_async.go:322:4*/ fallthrough
+			/*line main_async.go:342:4*/ fallthrough
 		case 15:
 			/*line main.go:72:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:325:5*/ state = 18
+				/*line main_async.go:345:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 16:
-			/*line main_async.go:330:4*/ kv, _ = fut.iter.Key().Interface().(int)
-			/*line main_async.go:331:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:332:4*/ fut.x = new(int)
-			/*line main_async.go:333:4*/ fut.v = new(int)
-			/*line main_async.go:334:4*/ (*fut.x), (*fut.v) = kv, kv_2
+			/*line main_async.go:350:4*/ kv, _ = fut.iter.Key().Interface().(int)
+			/*line main_async.go:351:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:352:4*/ fut.x = new(int)
+			/*line main_async.go:353:4*/ fut.v = new(int)
+			/*line main_async.go:354:4*/ (*fut.x), (*fut.v) = kv, kv_2
 			/*line main.go:73:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:356:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:73:3
-			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:342:4*/ if driven {
+			/*line main_async.go:362:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:365:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -353,7 +373,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:74:32*/ return (*k_p)*1000 + (*v_p)
 				}
 			}(fut.x, fut.v))
-			/*line main_async.go:356:4*/ state = 15
+			/*line main_async.go:376:4*/ state = 15
 			continue
 		case 18:
 			/*line main.go:76:2*/ got = nil
@@ -363,7 +383,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ sort.Ints(got)
 			/*line main.go:81:2*/ fmt.Println("map range closures", got)
 			/*line main.go:84:43*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.fs = nil
 			fut.x = nil
@@ -371,28 +391,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 19: // resumes at main.go:84:43
-			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:43*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:376:4*/ if driven {
+			/*line main_async.go:396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:379:4*/ if !ready {
+			/*line main_async.go:399:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:84:50*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:386:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:84:50
-			/*line main_async.go:390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:50*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:392:4*/ if driven {
+			/*line main_async.go:412:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -403,16 +423,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.i, r_3)
 			/*line main.go:85:2*/ fmt.Println("iife args", r)
 			/*line main.go:88:30*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:88:30
-			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:30*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:412:4*/ if driven {
+			/*line main_async.go:432:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:415:4*/ if !ready {
+			/*line main_async.go:435:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -420,17 +440,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fmt.Println("paren callee", r_4)
 			/*line main.go:91:2*/ fut.w = new(W)
-			/*line main_async.go:423:4*/ (*fut.w) = W{C: &C{N: 1}}
+			/*line main_async.go:443:4*/ (*fut.w) = W{C: &C{N: 1}}
 			/*line main.go:92:30*/ fut.aw0 = (*fut.w).AddAsync(2).(*cAddFuture)
-			/*line main_async.go:425:4*/ fresh = true
+			/*line main_async.go:445:4*/ fresh = true
 			fallthrough
 		case 22: // resumes at main.go:92:30
-			/*line main_async.go:428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:30*/ r_5, ready = fut.aw0.(*cAddFuture).Poll(cx)
-			/*line main_async.go:430:4*/ if driven {
+			/*line main_async.go:450:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cAddFuture), ready, fresh)
 			}
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main_async.go:453:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -438,27 +458,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:92:2*/ fmt.Println("embedded ptr", r_5, (*fut.w).N)
 			/*line main.go:95:2*/ fut.fs = nil
 			/*line main.go:97:6*/ fut.x = new(int)
-			/*line main_async.go:441:4*/ (*fut.x) = 0
-			/*line main_async.go:442:4*/ fallthrough
+			/*line main_async.go:461:4*/ (*fut.x) = 0
+			/*line main_async.go:462:4*/ fallthrough
 		case 23:
 			/*line main.go:97:14*/ if !((*fut.x) < 3) {
-				/*line main_async.go:445:5*/ state = 31
+				/*line main_async.go:465:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:98:7*/ j = new(int)
-			/*line main_async.go:451:4*/ (*j) = 0
-			/*line main_async.go:452:4*/ fallthrough
+			/*line main_async.go:471:4*/ (*j) = 0
+			/*line main_async.go:472:4*/ fallthrough
 		case 25:
 			/*line main.go:98:15*/ if !((*j) < 3) {
-				/*line main_async.go:455:5*/ state = 30
+				/*line main_async.go:475:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:99:7*/ if !((*j) > (*fut.x)) {
-				/*line main_async.go:461:5*/ state = 29
+				/*line main_async.go:481:5*/ state = 29
 				continue
 			}
 			fallthrough
@@ -469,33 +489,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x, j))
 			/*line main.go:101:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:492:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.w = nil
 			fallthrough
 		case 28: // resumes at main.go:101:5
-			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:497:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:101:5*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:479:4*/ if driven {
+			/*line main_async.go:499:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:482:4*/ if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:488:4*/ state = 30
+			/*line main_async.go:508:4*/ state = 30
 			continue
 		case 29:
 			/*line main.go:102:5*/ j = new(*j)
 			/*line main.go:98:22*/ (*j)++
-			/*line main_async.go:493:4*/ state = 25
+			/*line main_async.go:513:4*/ state = 25
 			continue
 		case 30:
-			/*line main_async.go:496:4*/ fut.x = new(*fut.x)
+			/*line main_async.go:516:4*/ fut.x = new(*fut.x)
 			/*line main.go:97:21*/ (*fut.x)++
-			/*line main_async.go:498:4*/ state = 23
+			/*line main_async.go:518:4*/ state = 23
 			continue
 		case 31:
 			/*line main.go:106:2*/ fmt.Print("labeled capture")
@@ -505,35 +525,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:110:2*/ fmt.Println()
 			/*line main.go:113:2*/ fut.ms = []map[string]int{{}, {}}
 			/*line main.go:114:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:508:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:528:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.fs = nil
 			fut.w = nil
 			fut.x = nil
 			fallthrough
 		case 32: // resumes at main.go:114:5
-			/*line main_async.go:515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:5*/ fut.i, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:517:4*/ if driven {
+			/*line main_async.go:537:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:114:22*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:527:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:114:22
-			/*line main_async.go:531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:551:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:22*/ r_7, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:533:4*/ if driven {
+			/*line main_async.go:553:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:556:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -541,29 +561,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.t = fmt.Sprint(r_7)
 			/*line main.go:114:31*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:544:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:564:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:114:31
-			/*line main_async.go:548:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:568:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:31*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:550:4*/ if driven {
+			/*line main_async.go:570:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:553:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:559:4*/ fut.ms[fut.i][fut.t] = r_8
+			/*line main_async.go:579:4*/ fut.ms[fut.i][fut.t] = r_8
 			/*line main.go:115:2*/ fmt.Println("lhs nested index", take(&fut.ms))
 			{
-				/*line main_async.go:562:5*/ fut.state = -1
+				/*line main_async.go:582:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:566:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:586:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -578,6 +598,38 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/misc/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 49, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 64, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 92, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 101, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 114, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -78,6 +78,16 @@ func (fut *valFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Val is suspended; see rt.Tracer.
+func (fut *valFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Val", File: "github.com/corio-go/corio/testdata/mixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 16, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Val changed since asyncgen ran: run go generate.
 var _ func(string, int) int = Val
 
@@ -110,10 +120,10 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bool starts
 			/*line main.go:23:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:113:4*/ fallthrough
+			/*line main_async.go:123:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -124,10 +134,10 @@ func (fut *boolFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:127:4*/ fut.state = -1
+			/*line main_async.go:137:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:130:4*/ panic("corio: BoolAsync future polled after it completed or was cancelled")
+			/*line main_async.go:140:4*/ panic("corio: BoolAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -147,6 +157,16 @@ func (fut *boolFuture) PollFrame(cx *rt.Context) bool {
 func (fut *boolFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Bool is suspended; see rt.Tracer.
+func (fut *boolFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Bool", File: "github.com/corio-go/corio/testdata/mixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Bool changed since asyncgen ran: run go generate.
@@ -175,10 +195,10 @@ func (fut *pIncFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.Inc starts
 			/*line main.go:33:25*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:178:4*/ fallthrough
+			/*line main_async.go:198:4*/ fallthrough
 		case 1: // resumes at main.go:33:25
 			/*line main.go:33:25*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -189,10 +209,10 @@ func (fut *pIncFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:47*/ return fut.p.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:192:4*/ fut.state = -1
+			/*line main_async.go:212:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:195:4*/ panic("corio: P.IncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:215:4*/ panic("corio: P.IncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -212,6 +232,16 @@ func (fut *pIncFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pIncFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where P.Inc is suspended; see rt.Tracer.
+func (fut *pIncFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*P).Inc", File: "github.com/corio-go/corio/testdata/mixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 33, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, P.Inc changed since asyncgen ran: run go generate.
@@ -240,10 +270,10 @@ func (fut *pIncCopyFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // P.IncCopy starts
 			/*line main.go:36:28*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:243:4*/ fallthrough
+			/*line main_async.go:273:4*/ fallthrough
 		case 1: // resumes at main.go:36:28
 			/*line main.go:36:28*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:246:4*/ if !ready {
+			/*line main_async.go:276:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -254,10 +284,10 @@ func (fut *pIncCopyFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:36:50*/ return fut.p.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:257:4*/ fut.state = -1
+			/*line main_async.go:287:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:260:4*/ panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:290:4*/ panic("corio: P.IncCopyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -277,6 +307,16 @@ func (fut *pIncCopyFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pIncCopyFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where P.IncCopy is suspended; see rt.Tracer.
+func (fut *pIncCopyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.P.IncCopy", File: "github.com/corio-go/corio/testdata/mixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 36, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, P.IncCopy changed since asyncgen ran: run go generate.
@@ -348,135 +388,135 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ fut.i_2 = plain("a", 1)
 			/*line main.go:40:23*/ fut.c_val = initValFuture("b", 2)
-			/*line main_async.go:351:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:391:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:40:23
-			/*line main_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:395:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:23*/ r_2, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:357:4*/ if driven {
+			/*line main_async.go:397:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:366:4*/ x = fut.i_2 + r_2 + plain("c", 3)
+			/*line main_async.go:406:4*/ x = fut.i_2 + r_2 + plain("c", 3)
 			/*line main.go:41:2*/ fmt.Println(x, log)
 			/*line main.go:42:2*/ log = nil
 			/*line main.go:43:5*/ fut.c_bool = initBoolFuture("l", false)
-			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_bool
+			/*line main_async.go:410:4*/ fut.aw0 = &fut.c_bool
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:43:5
-			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:5*/ r_3, ready = fut.aw0.(*boolFuture).Poll(cx)
-			/*line main_async.go:376:4*/ if driven {
+			/*line main_async.go:416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boolFuture), ready, fresh)
 			}
-			/*line main_async.go:379:4*/ if !ready {
+			/*line main_async.go:419:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:385:4*/ cond = r_3
-			/*line main_async.go:386:4*/ if !(cond) {
-				/*line main_async.go:387:5*/ state = 5
+			/*line main_async.go:425:4*/ cond = r_3
+			/*line main_async.go:426:4*/ if !(cond) {
+				/*line main_async.go:427:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:43:25*/ fut.c_bool = initBoolFuture("r", true)
-			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_bool
+			/*line main_async.go:433:4*/ fut.aw0 = &fut.c_bool
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:43:25
-			/*line main_async.go:397:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:437:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:25*/ r_4, ready = fut.aw0.(*boolFuture).Poll(cx)
-			/*line main_async.go:399:4*/ if driven {
+			/*line main_async.go:439:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boolFuture), ready, fresh)
 			}
-			/*line main_async.go:402:4*/ if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:408:4*/ cond = r_4
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:448:4*/ cond = r_4
+			/*line main_async.go:449:4*/ fallthrough
 		case 5:
 			/*line main.go:43:5*/ if !(cond) {
-				/*line main_async.go:412:5*/ state = 7
+				/*line main_async.go:452:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:44:3*/ fmt.Println("yes")
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:458:4*/ fallthrough
 		case 7:
 			/*line main.go:46:5*/ fut.c_bool = initBoolFuture("l", true)
-			/*line main_async.go:421:4*/ fut.aw0 = &fut.c_bool
+			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_bool
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:46:5
-			/*line main_async.go:425:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:465:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:5*/ r_5, ready = fut.aw0.(*boolFuture).Poll(cx)
-			/*line main_async.go:427:4*/ if driven {
+			/*line main_async.go:467:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boolFuture), ready, fresh)
 			}
-			/*line main_async.go:430:4*/ if !ready {
+			/*line main_async.go:470:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:436:4*/ cond_2 = r_5
-			/*line main_async.go:437:4*/ if cond_2 {
-				/*line main_async.go:438:5*/ state = 11
+			/*line main_async.go:476:4*/ cond_2 = r_5
+			/*line main_async.go:477:4*/ if cond_2 {
+				/*line main_async.go:478:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:46:24*/ fut.c_bool = initBoolFuture("r", true)
-			/*line main_async.go:444:4*/ fut.aw0 = &fut.c_bool
+			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_bool
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:46:24
-			/*line main_async.go:448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:24*/ r_6, ready = fut.aw0.(*boolFuture).Poll(cx)
-			/*line main_async.go:450:4*/ if driven {
+			/*line main_async.go:490:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boolFuture), ready, fresh)
 			}
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bool = boolFuture{}
-			/*line main_async.go:459:4*/ cond_2 = r_6
-			/*line main_async.go:460:4*/ fallthrough
+			/*line main_async.go:499:4*/ cond_2 = r_6
+			/*line main_async.go:500:4*/ fallthrough
 		case 11:
 			/*line main.go:46:5*/ if !(cond_2) {
-				/*line main_async.go:463:5*/ state = 13
+				/*line main_async.go:503:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:47:3*/ fmt.Println("yes2")
-			/*line main_async.go:469:4*/ fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 13:
 			/*line main.go:49:2*/ fmt.Println(log)
 			/*line main.go:50:2*/ fut.fs = nil
 			/*line main.go:51:2*/ fut.ps = nil
 			/*line main.go:52:6*/ fut.i = new(int)
-			/*line main_async.go:475:4*/ (*fut.i) = 0
-			/*line main_async.go:476:4*/ fallthrough
+			/*line main_async.go:515:4*/ (*fut.i) = 0
+			/*line main_async.go:516:4*/ fallthrough
 		case 14:
 			/*line main.go:52:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:479:5*/ state = 19
+				/*line main_async.go:519:5*/ state = 19
 				continue
 			}
 			fallthrough
@@ -494,42 +534,42 @@ poll:
 				}
 			}
 			/*line main.go:58:3*/ fut.c_val = initValFuture("body", 0)
-			/*line main_async.go:497:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:537:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:58:3
-			/*line main_async.go:501:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:541:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:3*/ _, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:503:4*/ if driven {
+			/*line main_async.go:543:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main_async.go:546:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:512:4*/ fallthrough
+			/*line main_async.go:552:4*/ fallthrough
 		case 17:
 			/*line main.go:58:3*/ fut.i = new(*fut.i)
 			/*line main.go:52:25*/ fut.c_val = initValFuture("post", (*fut.i)+1)
-			/*line main_async.go:516:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:556:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:52:25
-			/*line main_async.go:520:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:52:25*/ r_7, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:522:4*/ if driven {
+			/*line main_async.go:562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:52:21*/ (*fut.i) = r_7
-			/*line main_async.go:532:4*/ state = 14
+			/*line main_async.go:572:4*/ state = 14
 			continue
 		case 19:
 			/*line main.go:60:2*/ for _, f := range fut.fs {
@@ -540,112 +580,112 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			/*line main_async.go:543:4*/ fut.i_2 = 0
-			/*line main_async.go:544:4*/ fallthrough
+			/*line main_async.go:583:4*/ fut.i_2 = 0
+			/*line main_async.go:584:4*/ fallthrough
 		case 20:
 			/*line main.go:67:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:547:5*/ state = 24
+				/*line main_async.go:587:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:552:4*/ k = new(int)
-			/*line main_async.go:553:4*/ v = new(string)
-			/*line main_async.go:554:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
+			/*line main_async.go:592:4*/ k = new(int)
+			/*line main_async.go:593:4*/ v = new(string)
+			/*line main_async.go:594:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(take(&fut.fs), func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
 			}(k, v))
 			/*line main.go:69:3*/ fut.c_val = initValFuture((*v), (*k))
-			/*line main_async.go:561:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.ps = nil
 			fut.i = nil
 			fallthrough
 		case 22: // resumes at main.go:69:3
-			/*line main_async.go:567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:3*/ _, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:569:4*/ if driven {
+			/*line main_async.go:609:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:572:4*/ if !ready {
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:578:4*/ fallthrough
+			/*line main_async.go:618:4*/ fallthrough
 		case 23:
 			/*line main.go:69:3*/ fut.i_2++
-			/*line main_async.go:581:4*/ state = 20
+			/*line main_async.go:621:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
 			/*line main.go:72:2*/ fut.p_2 = new(P)
-			/*line main_async.go:586:4*/ (*fut.p_2) = P{}
+			/*line main_async.go:626:4*/ (*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync().(*pIncFuture)
-			/*line main_async.go:588:4*/ fresh = true
+			/*line main_async.go:628:4*/ fresh = true
 			fut.fs = nil
 			fut.ps = nil
 			fut.i = nil
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:73:14
-			/*line main_async.go:595:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:635:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.(*pIncFuture).Poll(cx)
-			/*line main_async.go:597:4*/ if driven {
+			/*line main_async.go:637:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pIncFuture), ready, fresh)
 			}
-			/*line main_async.go:600:4*/ if !ready {
+			/*line main_async.go:640:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync().(*pIncFuture)
-			/*line main_async.go:606:4*/ fresh = true
+			/*line main_async.go:646:4*/ fresh = true
 			fallthrough
 		case 26: // resumes at main.go:73:23
-			/*line main_async.go:609:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:649:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:23*/ fut.j, ready = fut.aw0.(*pIncFuture).Poll(cx)
-			/*line main_async.go:611:4*/ if driven {
+			/*line main_async.go:651:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pIncFuture), ready, fresh)
 			}
-			/*line main_async.go:614:4*/ if !ready {
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync().(*pIncCopyFuture)
-			/*line main_async.go:620:4*/ fresh = true
+			/*line main_async.go:660:4*/ fresh = true
 			fallthrough
 		case 27: // resumes at main.go:73:32
-			/*line main_async.go:623:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:32*/ r_10, ready = fut.aw0.(*pIncCopyFuture).Poll(cx)
-			/*line main_async.go:625:4*/ if driven {
+			/*line main_async.go:665:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pIncCopyFuture), ready, fresh)
 			}
-			/*line main_async.go:628:4*/ if !ready {
+			/*line main_async.go:668:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
-			/*line main_async.go:635:4*/ fut.i_2 = 0
-			/*line main_async.go:636:4*/ fallthrough
+			/*line main_async.go:675:4*/ fut.i_2 = 0
+			/*line main_async.go:676:4*/ fallthrough
 		case 28:
 			/*line main.go:75:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:639:5*/ state = 35
+				/*line main_async.go:679:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:76:7*/ fut.j = 0
-			/*line main_async.go:645:4*/ fallthrough
+			/*line main_async.go:685:4*/ fallthrough
 		case 30:
 			/*line main.go:76:15*/ if !(fut.j < 3) {
-				/*line main_async.go:648:5*/ state = 34
+				/*line main_async.go:688:5*/ state = 34
 				continue
 			}
 			fallthrough
@@ -663,46 +703,46 @@ poll:
 				}
 			}
 			/*line main.go:83:20*/ fut.c_val = initValFuture("ij", fut.i_2*fut.j)
-			/*line main_async.go:666:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:706:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.p_2 = nil
 			fallthrough
 		case 32: // resumes at main.go:83:20
-			/*line main_async.go:671:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:711:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:20*/ r_11, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:673:4*/ if driven {
+			/*line main_async.go:713:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:676:4*/ if !ready {
+			/*line main_async.go:716:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:83:4*/ fmt.Print(fut.i_2, fut.j, r_11, ";")
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main_async.go:723:4*/ fallthrough
 		case 33:
 			/*line main.go:76:22*/ fut.j++
-			/*line main_async.go:686:4*/ state = 30
+			/*line main_async.go:726:4*/ state = 30
 			continue
 		case 34:
-			/*line main_async.go:689:4*/ fut.i_2++
-			/*line main_async.go:690:4*/ state = 28
+			/*line main_async.go:729:4*/ fut.i_2++
+			/*line main_async.go:730:4*/ state = 28
 			continue
 		case 35:
 			/*line main.go:86:2*/ fmt.Println()
 			/*line main.go:87:14*/ fut.c_val = initValFuture("sw", 2)
-			/*line main_async.go:695:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:735:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.p_2 = nil
 			fallthrough
 		case 36: // resumes at main.go:87:14
-			/*line main_async.go:700:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:740:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:14*/ r_12, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:702:4*/ if driven {
+			/*line main_async.go:742:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:705:4*/ if !ready {
+			/*line main_async.go:745:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -711,200 +751,200 @@ poll:
 			/*line main.go:87:9*/ fut.i_2 = r_12
 			/*line main.go:87:28*/ fut.j = fut.i_2
 			/*line main.go:88:7*/ fut.c_val = initValFuture("c1", 1)
-			/*line main_async.go:714:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:754:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:88:7
-			/*line main_async.go:718:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:758:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:7*/ r_13, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:720:4*/ if driven {
+			/*line main_async.go:760:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:763:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:7*/ if fut.j == r_13 {
-				/*line main_async.go:730:5*/ state = 42
+				/*line main_async.go:770:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 38:
 			/*line main.go:88:21*/ fut.c_val = initValFuture("c2", 2)
-			/*line main_async.go:736:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:88:21
-			/*line main_async.go:740:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:21*/ r_14, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:742:4*/ if driven {
+			/*line main_async.go:782:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:745:4*/ if !ready {
+			/*line main_async.go:785:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:21*/ if fut.j == r_14 {
-				/*line main_async.go:752:5*/ state = 42
+				/*line main_async.go:792:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 40:
 			/*line main.go:91:7*/ fut.c_val = initValFuture("c3", 3)
-			/*line main_async.go:758:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:798:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:91:7
-			/*line main_async.go:762:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:7*/ r_15, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:764:4*/ if driven {
+			/*line main_async.go:804:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:767:4*/ if !ready {
+			/*line main_async.go:807:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:91:7*/ if fut.j == r_15 {
-				/*line main_async.go:774:5*/ state = 43
+				/*line main_async.go:814:5*/ state = 43
 			} else {
 				state = 44
 			}
 			continue
 		case 42:
 			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
-			/*line main_async.go:781:4*/ fallthrough
+			/*line main_async.go:821:4*/ fallthrough
 		case 43:
 			/*line main.go:92:3*/ fmt.Println("fell")
-			/*line main_async.go:784:4*/ state = 45
+			/*line main_async.go:824:4*/ state = 45
 			continue
 		case 44:
 			/*line main.go:94:3*/ fmt.Println("default")
-			/*line main_async.go:788:4*/ fallthrough
+			/*line main_async.go:828:4*/ fallthrough
 		case 45:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
 			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
-			/*line main_async.go:793:4*/ fallthrough
+			/*line main_async.go:833:4*/ fallthrough
 		case 46:
 			/*line main.go:98:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:796:5*/ state = 49
+				/*line main_async.go:836:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:801:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:802:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:803:4*/ k_2, v_3 = kv, kv_2
+			/*line main_async.go:841:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:842:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:843:4*/ k_2, v_3 = kv, kv_2
 			/*line main.go:99:10*/ fut.c_val = initValFuture(k_2, v_3)
-			/*line main_async.go:805:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:99:10
-			/*line main_async.go:809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:849:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:10*/ r_16, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:811:4*/ if driven {
+			/*line main_async.go:851:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:814:4*/ if !ready {
+			/*line main_async.go:854:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:99:3*/ fut.i_2 += r_16
-			/*line main_async.go:821:4*/ state = 46
+			/*line main_async.go:861:4*/ state = 46
 			continue
 		case 49:
 			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			/*line main_async.go:826:4*/ fut.i_2 = 0
-			/*line main_async.go:827:4*/ fallthrough
+			/*line main_async.go:866:4*/ fut.i_2 = 0
+			/*line main_async.go:867:4*/ fallthrough
 		case 50:
 			/*line main.go:102:20*/ if !(fut.i_2 < len(fut.str)) {
-				/*line main_async.go:830:5*/ state = 54
+				/*line main_async.go:870:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:835:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:836:4*/ fut.j = fut.i_2 + size
-			/*line main_async.go:837:4*/ fut.r = rn
+			/*line main_async.go:875:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:876:4*/ fut.j = fut.i_2 + size
+			/*line main_async.go:877:4*/ fut.r = rn
 			/*line main.go:103:27*/ fut.c_val = initValFuture("r", fut.i_2)
-			/*line main_async.go:839:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:879:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.iter = nil
 			fallthrough
 		case 52: // resumes at main.go:103:27
-			/*line main_async.go:844:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:884:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:27*/ r_17, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:846:4*/ if driven {
+			/*line main_async.go:886:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:849:4*/ if !ready {
+			/*line main_async.go:889:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
-			/*line main_async.go:856:4*/ fallthrough
+			/*line main_async.go:896:4*/ fallthrough
 		case 53:
-			/*line main_async.go:858:4*/ fut.i_2 = fut.j
-			/*line main_async.go:859:4*/ state = 50
+			/*line main_async.go:898:4*/ fut.i_2 = fut.j
+			/*line main_async.go:899:4*/ state = 50
 			continue
 		case 54:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			/*line main_async.go:865:4*/ fut.i_2 = 0
-			/*line main_async.go:866:4*/ fallthrough
+			/*line main_async.go:905:4*/ fut.i_2 = 0
+			/*line main_async.go:906:4*/ fallthrough
 		case 55:
 			/*line main.go:107:20*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:869:5*/ state = 59
+				/*line main_async.go:909:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 56:
-			/*line main_async.go:874:4*/ fut.j = fut.seq_2[fut.i_2]
+			/*line main_async.go:914:4*/ fut.j = fut.seq_2[fut.i_2]
 			/*line main.go:108:3*/ fut.arr[2] = 100
 			/*line main.go:109:19*/ fut.c_val = initValFuture("a", fut.j)
-			/*line main_async.go:877:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:917:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.iter = nil
 			fut.str = ""
 			fallthrough
 		case 57: // resumes at main.go:109:19
-			/*line main_async.go:883:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:19*/ r_18, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:885:4*/ if driven {
+			/*line main_async.go:925:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:888:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
-			/*line main_async.go:895:4*/ fallthrough
+			/*line main_async.go:935:4*/ fallthrough
 		case 58:
-			/*line main_async.go:897:4*/ fut.i_2++
-			/*line main_async.go:898:4*/ state = 55
+			/*line main_async.go:937:4*/ fut.i_2++
+			/*line main_async.go:938:4*/ state = 55
 			continue
 		case 59:
 			/*line main.go:111:2*/ fmt.Println(fut.arr)
 			{
-				/*line main_async.go:903:5*/ fut.state = -1
+				/*line main_async.go:943:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:907:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:947:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -919,6 +959,52 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/mixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 46, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 46, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 52, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 87, fut.aw0
+	case 37:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 91, fut.aw0
+	case 48:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 57:
+		t.Line, t.Awaiting = 109, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

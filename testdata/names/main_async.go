@@ -99,6 +99,18 @@ func (fut *clashFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Clash is suspended; see rt.Tracer.
+func (fut *clashFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Clash", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 18, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 20, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Clash changed since asyncgen ran: run go generate.
 var _ func(int, int, int, int, int) int = Clash
 
@@ -130,10 +142,10 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Unnamed starts
 			/*line main.go:27:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:133:4*/ fallthrough
+			/*line main_async.go:145:4*/ fallthrough
 		case 1: // resumes at main.go:27:2
 			/*line main.go:27:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:136:4*/ if !ready {
+			/*line main_async.go:148:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -143,10 +155,10 @@ func (fut *unnamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:28:2*/ return rt.Tuple2[int, string]{V0: fut.b, V1: "u"}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:146:4*/ fut.state = -1
+			/*line main_async.go:158:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:149:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:161:4*/ panic("corio: UnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -166,6 +178,16 @@ func (fut *unnamedFuture) PollFrame(cx *rt.Context) bool {
 func (fut *unnamedFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Unnamed is suspended; see rt.Tracer.
+func (fut *unnamedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Unnamed", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 27, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Unnamed changed since asyncgen ran: run go generate.
@@ -200,10 +222,10 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Variadic starts
 			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:203:4*/ fallthrough
+			/*line main_async.go:225:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:206:4*/ if !ready {
+			/*line main_async.go:228:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -213,10 +235,10 @@ func (fut *variadicFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:34:2*/ return fmt.Sprint(fut.prefix, len(fut.xs), fut.xs), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:216:4*/ fut.state = -1
+			/*line main_async.go:238:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:219:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:241:4*/ panic("corio: VariadicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -236,6 +258,16 @@ func (fut *variadicFuture) PollFrame(cx *rt.Context) bool {
 func (fut *variadicFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Variadic is suspended; see rt.Tracer.
+func (fut *variadicFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Variadic", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 33, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Variadic changed since asyncgen ran: run go generate.
@@ -264,14 +296,14 @@ func (fut *noBodyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoBody starts
 			{
-				/*line main_async.go:267:5*/ fut.state = -1
+				/*line main_async.go:299:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:271:4*/ fut.state = -1
+			/*line main_async.go:303:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:274:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:306:4*/ panic("corio: NoBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -289,6 +321,12 @@ func (fut *noBodyFuture) PollFrame(cx *rt.Context) bool {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *noBodyFuture) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where NoBody is suspended; see rt.Tracer.
+func (fut *noBodyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NoBody", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	return t
 }
 
 // If this fails to compile, NoBody changed since asyncgen ran: run go generate.
@@ -323,10 +361,10 @@ func (fut *noSuspendFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:41:29*/ return fut.x * 3, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:326:4*/ fut.state = -1
+			/*line main_async.go:364:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:329:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:367:4*/ panic("corio: NoSuspendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -345,6 +383,12 @@ func (fut *noSuspendFuture) PollFrame(cx *rt.Context) bool {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *noSuspendFuture) Cancel() {
 	fut.state = -1
+}
+
+// Trace says where NoSuspend is suspended; see rt.Tracer.
+func (fut *noSuspendFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NoSuspend", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	return t
 }
 
 // If this fails to compile, NoSuspend changed since asyncgen ran: run go generate.
@@ -378,10 +422,10 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // EarlyReturn starts
 			/*line main.go:45:6*/ fut.i = 0
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:425:4*/ fallthrough
 		case 1:
 			/*line main.go:45:14*/ if !(fut.i < 10) {
-				/*line main_async.go:384:5*/ state = 5
+				/*line main_async.go:428:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -394,30 +438,30 @@ func (fut *earlyReturnFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:397:4*/ fallthrough
+			/*line main_async.go:441:4*/ fallthrough
 		case 3: // resumes at main.go:50:3
 			/*line main.go:50:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:400:4*/ if !ready {
+			/*line main_async.go:444:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main_async.go:449:4*/ fallthrough
 		case 4:
 			/*line main.go:45:22*/ fut.i++
-			/*line main_async.go:408:4*/ state = 1
+			/*line main_async.go:452:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:52:2*/ fmt.Println("full")
 			{
-				/*line main_async.go:413:5*/ fut.state = -1
+				/*line main_async.go:457:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:417:4*/ fut.state = -1
+			/*line main_async.go:461:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:420:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
+			/*line main_async.go:464:4*/ panic("corio: EarlyReturnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -436,6 +480,16 @@ func (fut *earlyReturnFuture) PollFrame(cx *rt.Context) bool {
 func (fut *earlyReturnFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where EarlyReturn is suspended; see rt.Tracer.
+func (fut *earlyReturnFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.EarlyReturn", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 50, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, EarlyReturn changed since asyncgen ran: run go generate.
@@ -486,16 +540,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:59:23*/ fut.c_clash = initClashFuture(1, 2, 3, 4, 5)
-			/*line main_async.go:489:4*/ fut.aw0_2 = &fut.c_clash
+			/*line main_async.go:543:4*/ fut.aw0_2 = &fut.c_clash
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:23
-			/*line main_async.go:493:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:547:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:59:23*/ r_3, ready = fut.aw0_2.(*clashFuture).Poll(cx)
-			/*line main_async.go:495:4*/ if driven {
+			/*line main_async.go:549:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*clashFuture), ready, fresh)
 			}
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -503,16 +557,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_clash = clashFuture{}
 			/*line main.go:59:2*/ fmt.Println("clash", r_3)
 			/*line main.go:60:10*/ fut.c_unnamed = initUnnamedFuture(1, 2, "x")
-			/*line main_async.go:506:4*/ fut.aw0_2 = &fut.c_unnamed
+			/*line main_async.go:560:4*/ fut.aw0_2 = &fut.c_unnamed
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:60:10
-			/*line main_async.go:510:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:60:10*/ r_4, ready = fut.aw0_2.(*unnamedFuture).Poll(cx)
-			/*line main_async.go:512:4*/ if driven {
+			/*line main_async.go:566:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*unnamedFuture), ready, fresh)
 			}
-			/*line main_async.go:515:4*/ if !ready {
+			/*line main_async.go:569:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -521,48 +575,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:60:2*/ a, b = r_4.V0, r_4.V1
 			/*line main.go:61:2*/ fmt.Println("unnamed", a, b)
 			/*line main.go:62:26*/ fut.c_variadic = initVariadicFuture("p")
-			/*line main_async.go:524:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:578:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:62:26
-			/*line main_async.go:528:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:582:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:26*/ fut.zero_2, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:530:4*/ if driven {
+			/*line main_async.go:584:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:533:4*/ if !ready {
+			/*line main_async.go:587:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:41*/ fut.c_variadic = initVariadicFuture("q", 1, 2)
-			/*line main_async.go:540:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:594:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:62:41
-			/*line main_async.go:544:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:598:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:41*/ fut.r_6, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:546:4*/ if driven {
+			/*line main_async.go:600:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:549:4*/ if !ready {
+			/*line main_async.go:603:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:62:62*/ fut.c_variadic = initVariadicFuture("r", []int{4, 5, 6}...)
-			/*line main_async.go:556:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:610:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:62:62
-			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:614:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:62:62*/ r_7, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:562:4*/ if driven {
+			/*line main_async.go:616:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:565:4*/ if !ready {
+			/*line main_async.go:619:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -571,16 +625,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fmt.Println("variadic", take(&fut.zero_2), take(&fut.r_6), r_7)
 			/*line main.go:63:2*/ xs = []int{7}
 			/*line main.go:64:37*/ fut.c_variadic = initVariadicFuture("s", xs...)
-			/*line main_async.go:574:4*/ fut.aw0_2 = &fut.c_variadic
+			/*line main_async.go:628:4*/ fut.aw0_2 = &fut.c_variadic
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:64:37
-			/*line main_async.go:578:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:632:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:64:37*/ r_8, ready = fut.aw0_2.(*variadicFuture).Poll(cx)
-			/*line main_async.go:580:4*/ if driven {
+			/*line main_async.go:634:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*variadicFuture), ready, fresh)
 			}
-			/*line main_async.go:583:4*/ if !ready {
+			/*line main_async.go:637:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -588,32 +642,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_variadic = variadicFuture{}
 			/*line main.go:64:2*/ fmt.Println("variadic spread var", r_8)
 			/*line main.go:65:2*/ fut.c_noBody = initNoBodyFuture()
-			/*line main_async.go:591:4*/ fut.aw0_2 = &fut.c_noBody
+			/*line main_async.go:645:4*/ fut.aw0_2 = &fut.c_noBody
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:65:2
-			/*line main_async.go:595:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:649:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:65:2*/ _, ready = fut.aw0_2.(*noBodyFuture).Poll(cx)
-			/*line main_async.go:597:4*/ if driven {
+			/*line main_async.go:651:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*noBodyFuture), ready, fresh)
 			}
-			/*line main_async.go:600:4*/ if !ready {
+			/*line main_async.go:654:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_noBody = noBodyFuture{}
 			/*line main.go:66:27*/ fut.c_noSuspend = initNoSuspendFuture(4)
-			/*line main_async.go:607:4*/ fut.aw0_2 = &fut.c_noSuspend
+			/*line main_async.go:661:4*/ fut.aw0_2 = &fut.c_noSuspend
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:66:27
-			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:665:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:66:27*/ r_9, ready = fut.aw0_2.(*noSuspendFuture).Poll(cx)
-			/*line main_async.go:613:4*/ if driven {
+			/*line main_async.go:667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*noSuspendFuture), ready, fresh)
 			}
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -621,32 +675,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_noSuspend = noSuspendFuture{}
 			/*line main.go:66:2*/ fmt.Println("nosuspend", r_9)
 			/*line main.go:67:2*/ fut.c_earlyReturn = initEarlyReturnFuture(2)
-			/*line main_async.go:624:4*/ fut.aw0_2 = &fut.c_earlyReturn
+			/*line main_async.go:678:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:67:2
-			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:67:2*/ _, ready = fut.aw0_2.(*earlyReturnFuture).Poll(cx)
-			/*line main_async.go:630:4*/ if driven {
+			/*line main_async.go:684:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*earlyReturnFuture), ready, fresh)
 			}
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main_async.go:687:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0_2 = nil
 			fut.c_earlyReturn = earlyReturnFuture{}
 			/*line main.go:68:2*/ fut.c_earlyReturn = initEarlyReturnFuture(20)
-			/*line main_async.go:640:4*/ fut.aw0_2 = &fut.c_earlyReturn
+			/*line main_async.go:694:4*/ fut.aw0_2 = &fut.c_earlyReturn
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:68:2
-			/*line main_async.go:644:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0_2)
 			/*line main.go:68:2*/ _, ready = fut.aw0_2.(*earlyReturnFuture).Poll(cx)
-			/*line main_async.go:646:4*/ if driven {
+			/*line main_async.go:700:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0_2.(*earlyReturnFuture), ready, fresh)
 			}
-			/*line main_async.go:649:4*/ if !ready {
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -658,10 +712,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ fut.ready_2 = true
 			/*line main.go:75:2*/ fut.zero_2 = "z"
 			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:661:4*/ fallthrough
+			/*line main_async.go:715:4*/ fallthrough
 		case 11: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:664:4*/ if !ready {
+			/*line main_async.go:718:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -669,10 +723,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ fmt.Println("locals", fut.cx_2, fut.fut_2, fut.state_2, fut.ready_2, take(&fut.zero_2))
 			/*line main.go:79:2*/ fut.cx_2, fut.fut_2, fut.state_2 = 4, 5, 6
 			/*line main.go:80:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:672:4*/ fallthrough
+			/*line main_async.go:726:4*/ fallthrough
 		case 12: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:675:4*/ if !ready {
+			/*line main_async.go:729:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -680,39 +734,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ fmt.Println("locals2", fut.cx_2, fut.fut_2, fut.state_2)
 			/*line main.go:82:2*/ fut.fmt_ = fmt.Sprint
 			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main_async.go:737:4*/ fallthrough
 		case 13: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main_async.go:740:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:84:2*/ fmt.Println(take(&fut.fmt_)("fmt_", 1))
 			/*line main.go:85:6*/ fut.cx_2 = 0
-			/*line main_async.go:693:4*/ fallthrough
+			/*line main_async.go:747:4*/ fallthrough
 		case 14:
 			/*line main.go:85:14*/ if !(fut.cx_2 < 2) {
-				/*line main_async.go:696:5*/ state = 18
+				/*line main_async.go:750:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:86:3*/ fut.seq = []int{fut.cx_2}
 			/*line main.go:87:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:703:4*/ fallthrough
+			/*line main_async.go:757:4*/ fallthrough
 		case 16: // resumes at main.go:87:3
 			/*line main.go:87:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:706:4*/ if !ready {
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:88:3*/ fmt.Println("seq", take(&fut.seq))
-			/*line main_async.go:712:4*/ fallthrough
+			/*line main_async.go:766:4*/ fallthrough
 		case 17:
 			/*line main.go:85:21*/ fut.cx_2++
-			/*line main_async.go:715:4*/ state = 14
+			/*line main_async.go:769:4*/ state = 14
 			continue
 		case 18:
 			/*line main.go:90:2*/ {
@@ -720,21 +774,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:92:3*/ fmt.Println(rt_2)
 			}
 			/*line main.go:94:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:777:4*/ fallthrough
 		case 19: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:726:4*/ if !ready {
+			/*line main_async.go:780:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:95:2*/ fmt.Println("done")
 			{
-				/*line main_async.go:733:5*/ fut.state = -1
+				/*line main_async.go:787:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:737:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:791:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -750,6 +804,44 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0_2 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/names/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 59, fut.aw0_2
+	case 2:
+		t.Line, t.Awaiting = 60, fut.aw0_2
+	case 3:
+		t.Line, t.Awaiting = 62, fut.aw0_2
+	case 4:
+		t.Line, t.Awaiting = 62, fut.aw0_2
+	case 5:
+		t.Line, t.Awaiting = 62, fut.aw0_2
+	case 6:
+		t.Line, t.Awaiting = 64, fut.aw0_2
+	case 7:
+		t.Line, t.Awaiting = 65, fut.aw0_2
+	case 8:
+		t.Line, t.Awaiting = 66, fut.aw0_2
+	case 9:
+		t.Line, t.Awaiting = 67, fut.aw0_2
+	case 10:
+		t.Line, t.Awaiting = 68, fut.aw0_2
+	case 11:
+		t.Line, t.Awaiting = 76, &fut.av0
+	case 12:
+		t.Line, t.Awaiting = 80, &fut.av0
+	case 13:
+		t.Line, t.Awaiting = 83, &fut.av0
+	case 16:
+		t.Line, t.Awaiting = 87, &fut.av0
+	case 19:
+		t.Line, t.Awaiting = 94, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

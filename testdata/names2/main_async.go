@@ -74,6 +74,16 @@ func (fut *pairFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pair", File: "github.com/corio-go/corio/testdata/names2/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
 var _ func(int) (int, int) = Pair
 
@@ -109,16 +119,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:21:3*/ fut.rt_2 = "local rt"
 			/*line main.go:22:11*/ fut.c_pair = initPairFuture(1)
-			/*line main_async.go:112:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:122:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:11
-			/*line main_async.go:116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:126:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:118:4*/ if driven {
+			/*line main_async.go:128:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:121:4*/ if !ready {
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -128,16 +138,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:3*/ fmt.Println(take(&fut.rt_2), a, b)
 			/*line main.go:26:3*/ fmt_2 = 3
 			/*line main.go:27:11*/ fut.c_pair = initPairFuture(fmt_2)
-			/*line main_async.go:131:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:141:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:27:11
-			/*line main_async.go:135:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:145:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:137:4*/ if driven {
+			/*line main_async.go:147:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:140:4*/ if !ready {
+			/*line main_async.go:150:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -146,11 +156,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:27:3*/ a_2, b_2 = r_2.V0, r_2.V1
 			/*line main.go:28:3*/ println2(a_2, b_2)
 			{
-				/*line main_async.go:149:5*/ fut.state = -1
+				/*line main_async.go:159:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:153:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:163:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -163,6 +173,18 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/names2/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 22, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 27, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -74,6 +74,16 @@ func (fut *twiceFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Twice is suspended; see rt.Tracer.
+func (fut *twiceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Twice", File: "github.com/corio-go/corio/testdata/names3/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Twice changed since asyncgen ran: run go generate.
 var _ func(int) int = Twice
 
@@ -114,49 +124,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:24:2*/ fut.total = 0
 			/*line main.go:25:6*/ fut.i = 0
-			/*line main_async.go:117:4*/ fallthrough
+			/*line main_async.go:127:4*/ fallthrough
 		case 1:
 			/*line main.go:25:14*/ if !(fut.i < n) {
-				/*line main_async.go:120:5*/ state = 5
+				/*line main_async.go:130:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:27:12*/ fut.c_twice = initTwiceFuture(fut.i)
-			/*line main_async.go:126:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:136:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:27:12
-			/*line main_async.go:130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:132:4*/ if driven {
+			/*line main_async.go:142:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:135:4*/ if !ready {
+			/*line main_async.go:145:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_twice = twiceFuture{}
 			/*line main.go:27:3*/ fut.total += r + n_2
-			/*line main_async.go:142:4*/ fallthrough
+			/*line main_async.go:152:4*/ fallthrough
 		case 4:
 			/*line main.go:25:21*/ fut.i++
-			/*line main_async.go:145:4*/ state = 1
+			/*line main_async.go:155:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:30:3*/ fut.n_3 = "var n"
 			/*line main.go:31:18*/ fut.c_twice = initTwiceFuture(1)
-			/*line main_async.go:150:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:160:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:31:18
-			/*line main_async.go:154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:164:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:156:4*/ if driven {
+			/*line main_async.go:166:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -164,7 +174,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:31:3*/ fmt.Println(take(&fut.n_3), r_2)
 			/*line main.go:33:2*/ fmt.Println("total", fut.total, n)
-			/*line main_async.go:167:4*/ poll:
+			/*line main_async.go:177:4*/ poll:
 			for i_2 := range 3 {
 				/*line main.go:36:3*/ for j := 0; j < 3; j++ {
 					/*line main.go:37:4*/ if j == i_2 {
@@ -175,16 +185,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:43:2*/ state_2, fut.total, fut.i = 1, 2, 3
 			/*line main.go:44:14*/ fut.c_twice = initTwiceFuture(state_2)
-			/*line main_async.go:178:4*/ fut.aw0 = &fut.c_twice
+			/*line main_async.go:188:4*/ fut.aw0 = &fut.c_twice
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:44:14
-			/*line main_async.go:182:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:192:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:184:4*/ if driven {
+			/*line main_async.go:194:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main_async.go:197:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -192,11 +202,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_twice = twiceFuture{}
 			/*line main.go:44:2*/ fmt.Println(r_3, fut.total, fut.i)
 			{
-				/*line main_async.go:195:5*/ fut.state = -1
+				/*line main_async.go:205:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:199:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:209:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -209,6 +219,20 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/names3/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 27, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 31, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 44, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

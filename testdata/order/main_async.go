@@ -76,6 +76,16 @@ func (fut *aFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where A is suspended; see rt.Tracer.
+func (fut *aFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.A", File: "github.com/corio-go/corio/testdata/order/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, A changed since asyncgen ran: run go generate.
 var _ func(int) int = A
 
@@ -108,10 +118,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // B starts
 			/*line main.go:32:2*/ logf("B%d", fut.n)
 			/*line main.go:33:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:33:2
 			/*line main.go:33:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,10 +131,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:34:2*/ return fut.n * 10, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:124:4*/ fut.state = -1
+			/*line main_async.go:134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:127:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,16 @@ func (fut *bFuture) PollFrame(cx *rt.Context) bool {
 func (fut *bFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where B is suspended; see rt.Tracer.
+func (fut *bFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.B", File: "github.com/corio-go/corio/testdata/order/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 33, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, B changed since asyncgen ran: run go generate.
@@ -177,10 +197,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // SetX starts
 			/*line main.go:53:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:180:4*/ fallthrough
+			/*line main_async.go:200:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:183:4*/ if !ready {
+			/*line main_async.go:203:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -192,10 +212,10 @@ func (fut *setXFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:56:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:195:4*/ fut.state = -1
+			/*line main_async.go:215:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:198:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
+			/*line main_async.go:218:4*/ panic("corio: SetXAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -215,6 +235,16 @@ func (fut *setXFuture) PollFrame(cx *rt.Context) bool {
 func (fut *setXFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where SetX is suspended; see rt.Tracer.
+func (fut *setXFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.SetX", File: "github.com/corio-go/corio/testdata/order/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 53, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, SetX changed since asyncgen ran: run go generate.
@@ -249,10 +279,10 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Str starts
 			/*line main.go:63:2*/ logf("S%s", fut.s)
 			/*line main.go:64:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:252:4*/ fallthrough
+			/*line main_async.go:282:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:255:4*/ if !ready {
+			/*line main_async.go:285:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -262,10 +292,10 @@ func (fut *strFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:65:2*/ return fut.s, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:265:4*/ fut.state = -1
+			/*line main_async.go:295:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:268:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:298:4*/ panic("corio: StrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -285,6 +315,16 @@ func (fut *strFuture) PollFrame(cx *rt.Context) bool {
 func (fut *strFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Str is suspended; see rt.Tracer.
+func (fut *strFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Str", File: "github.com/corio-go/corio/testdata/order/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Str changed since asyncgen ran: run go generate.
@@ -346,32 +386,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:70:11*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:349:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:11
-			/*line main_async.go:353:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:393:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:11*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:355:4*/ if driven {
+			/*line main_async.go:395:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:70:17*/ fut.c_b = initBFuture(2)
-			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:70:17
-			/*line main_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:17*/ r_3, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:371:4*/ if driven {
+			/*line main_async.go:411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main_async.go:414:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -380,32 +420,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:70:2*/ r = two(fut.r_2, r_3)
 			/*line main.go:71:2*/ flush(fmt.Sprint("sibling ", r))
 			/*line main.go:73:7*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:383:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:423:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:73:7
-			/*line main_async.go:387:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:427:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:7*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:389:4*/ if driven {
+			/*line main_async.go:429:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:392:4*/ if !ready {
+			/*line main_async.go:432:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:73:14*/ fut.c_b = initBFuture(4)
-			/*line main_async.go:399:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:439:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:73:14
-			/*line main_async.go:403:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:443:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ r_5, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:405:4*/ if driven {
+			/*line main_async.go:445:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:448:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -415,34 +455,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:2*/ flush(fmt.Sprint("sum ", y))
 			/*line main.go:76:2*/ fut.r_2 = plain(1)
 			/*line main.go:76:17*/ fut.c_a = initAFuture(5)
-			/*line main_async.go:418:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:458:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:76:17
-			/*line main_async.go:422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:462:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:17*/ r_6, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:424:4*/ if driven {
+			/*line main_async.go:464:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:427:4*/ if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:433:4*/ y = fut.r_2 + r_6
+			/*line main_async.go:473:4*/ y = fut.r_2 + r_6
 			/*line main.go:77:2*/ flush(fmt.Sprint("plain+async ", y))
 			/*line main.go:79:6*/ fut.c_a = initAFuture(6)
-			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:476:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:79:6
-			/*line main_async.go:440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:480:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:79:6*/ r_7, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:442:4*/ if driven {
+			/*line main_async.go:482:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:445:4*/ if !ready {
+			/*line main_async.go:485:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -452,83 +492,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:80:2*/ flush(fmt.Sprint("async+plain ", y))
 			/*line main.go:82:2*/ fut.r_2 = plain(3)
 			/*line main.go:82:17*/ fut.c_a = initAFuture(7)
-			/*line main_async.go:455:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:495:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:82:17
-			/*line main_async.go:459:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:499:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:17*/ fut.r_8, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:461:4*/ if driven {
+			/*line main_async.go:501:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:470:4*/ fut.t_3 = plain(4)
+			/*line main_async.go:510:4*/ fut.t_3 = plain(4)
 			/*line main.go:82:35*/ fut.c_b = initBFuture(8)
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:82:35
-			/*line main_async.go:476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:35*/ r_9, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:478:4*/ if driven {
+			/*line main_async.go:518:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:521:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:487:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
+			/*line main_async.go:527:4*/ y = fut.r_2 + fut.r_8 + fut.t_3 + r_9 + plain(5)
 			/*line main.go:83:2*/ flush(fmt.Sprint("mixed ", y))
 			/*line main.go:85:16*/ fut.c_b = initBFuture(1)
-			/*line main_async.go:490:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:530:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:85:16
-			/*line main_async.go:494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:534:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:16*/ r_10, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:496:4*/ if driven {
+			/*line main_async.go:536:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:499:4*/ if !ready {
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:10*/ fut.c_a = initAFuture(two(r_10, plain(6)))
-			/*line main_async.go:506:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:546:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:85:10
-			/*line main_async.go:510:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:550:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:10*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:512:4*/ if driven {
+			/*line main_async.go:552:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:515:4*/ if !ready {
+			/*line main_async.go:555:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:85:34*/ fut.c_a = initAFuture(9)
-			/*line main_async.go:522:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:562:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:85:34
-			/*line main_async.go:526:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:566:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:34*/ r_12, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:528:4*/ if driven {
+			/*line main_async.go:568:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -538,35 +578,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ flush(fmt.Sprint("nested ", y))
 			/*line main.go:88:2*/ fut.r_2 = plain(7)
 			/*line main.go:88:22*/ fut.c_a = initAFuture(10)
-			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:581:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:88:22
-			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:585:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:22*/ r_13, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:547:4*/ if driven {
+			/*line main_async.go:587:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:550:4*/ if !ready {
+			/*line main_async.go:590:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:556:4*/ y = three(fut.r_2, r_13, plain(8))
+			/*line main_async.go:596:4*/ y = three(fut.r_2, r_13, plain(8))
 			/*line main.go:89:2*/ flush(fmt.Sprint("three ", y))
 			/*line main.go:91:2*/ x = 1
 			/*line main.go:92:10*/ fut.c_setX = initSetXFuture(5)
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:92:10
-			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:10*/ r_14, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:566:4*/ if driven {
+			/*line main_async.go:606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:569:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -579,16 +619,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ flush(fmt.Sprint("x+setXPlain ", y, x))
 			/*line main.go:99:2*/ x = 2
 			/*line main.go:100:6*/ fut.c_setX = initSetXFuture(7)
-			/*line main_async.go:582:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:622:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:100:6
-			/*line main_async.go:586:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:626:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:100:6*/ r_15, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:588:4*/ if driven {
+			/*line main_async.go:628:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:591:4*/ if !ready {
+			/*line main_async.go:631:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -598,16 +638,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ flush(fmt.Sprint("setX+x ", y, x))
 			/*line main.go:103:2*/ x = 3
 			/*line main.go:104:15*/ fut.c_setX = initSetXFuture(4)
-			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_setX
+			/*line main_async.go:641:4*/ fut.aw0 = &fut.c_setX
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:104:15
-			/*line main_async.go:605:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:104:15*/ r_16, ready = fut.aw0.(*setXFuture).Poll(cx)
-			/*line main_async.go:607:4*/ if driven {
+			/*line main_async.go:647:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setXFuture), ready, fresh)
 			}
-			/*line main_async.go:610:4*/ if !ready {
+			/*line main_async.go:650:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -617,32 +657,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ flush(fmt.Sprint("three(x,setX,x) ", y, x))
 			/*line main.go:107:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:108:19*/ fut.c_a = initAFuture(11)
-			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:108:19
-			/*line main_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:19*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:626:4*/ if driven {
+			/*line main_async.go:666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:108:26*/ fut.c_b = initBFuture(12)
-			/*line main_async.go:636:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:108:26
-			/*line main_async.go:640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:680:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:26*/ r_18, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:642:4*/ if driven {
+			/*line main_async.go:682:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:645:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -651,48 +691,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.arr[0], fut.arr[1] = fut.r_2, r_18
 			/*line main.go:109:2*/ flush(fmt.Sprint("tuple assign ", take(&fut.arr)))
 			/*line main.go:111:7*/ fut.c_str = initStrFuture("a")
-			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:111:7
-			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:7*/ fut.r_19, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:660:4*/ if driven {
+			/*line main_async.go:700:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:663:4*/ if !ready {
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:18*/ fut.c_str = initStrFuture("b")
-			/*line main_async.go:670:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:111:18
-			/*line main_async.go:674:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:18*/ fut.r_20, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:676:4*/ if driven {
+			/*line main_async.go:716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:679:4*/ if !ready {
+			/*line main_async.go:719:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_str = strFuture{}
 			/*line main.go:111:35*/ fut.c_str = initStrFuture("d")
-			/*line main_async.go:686:4*/ fut.aw0 = &fut.c_str
+			/*line main_async.go:726:4*/ fut.aw0 = &fut.c_str
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:111:35
-			/*line main_async.go:690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:35*/ r_21, ready = fut.aw0.(*strFuture).Poll(cx)
-			/*line main_async.go:692:4*/ if driven {
+			/*line main_async.go:732:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*strFuture), ready, fresh)
 			}
-			/*line main_async.go:695:4*/ if !ready {
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -701,16 +741,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ s = take(&fut.r_19) + take(&fut.r_20) + "c" + r_21
 			/*line main.go:112:2*/ flush("strings " + s)
 			/*line main.go:114:25*/ fut.c_a = initAFuture(13)
-			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:114:25
-			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:25*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:710:4*/ if driven {
+			/*line main_async.go:750:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:713:4*/ if !ready {
+			/*line main_async.go:753:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -718,66 +758,66 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_a = aFuture{}
 			/*line main.go:114:2*/ fut.r_8 = plain(9)
 			/*line main.go:114:42*/ fut.c_b = initBFuture(14)
-			/*line main_async.go:721:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:761:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:114:42
-			/*line main_async.go:725:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:765:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:42*/ r_23, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:727:4*/ if driven {
+			/*line main_async.go:767:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:730:4*/ if !ready {
+			/*line main_async.go:770:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
-			/*line main_async.go:736:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
+			/*line main_async.go:776:4*/ fmt.Println("println", fut.r_2, fut.r_8, r_23)
 			/*line main.go:115:2*/ flush("println")
 			/*line main.go:117:8*/ fut.c_a = initAFuture(15)
-			/*line main_async.go:739:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:779:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:117:8
-			/*line main_async.go:743:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:783:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:745:4*/ if driven {
+			/*line main_async.go:785:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:748:4*/ if !ready {
+			/*line main_async.go:788:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:117:17*/ fut.c_b = initBFuture(16)
-			/*line main_async.go:755:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:795:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:117:17
-			/*line main_async.go:759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:799:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:17*/ fut.r_8, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:761:4*/ if driven {
+			/*line main_async.go:801:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:764:4*/ if !ready {
+			/*line main_async.go:804:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:117:25*/ fut.c_a = initAFuture(17)
-			/*line main_async.go:771:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:811:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:117:25
-			/*line main_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:25*/ r_26, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:777:4*/ if driven {
+			/*line main_async.go:817:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:780:4*/ if !ready {
+			/*line main_async.go:820:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -790,32 +830,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:120:42*/ return a - b
 			}
 			/*line main.go:121:8*/ fut.c_a = initAFuture(18)
-			/*line main_async.go:793:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:121:8
-			/*line main_async.go:797:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:837:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:8*/ fut.r_2, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:799:4*/ if driven {
+			/*line main_async.go:839:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:802:4*/ if !ready {
+			/*line main_async.go:842:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
 			/*line main.go:121:15*/ fut.c_b = initBFuture(19)
-			/*line main_async.go:809:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:849:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:121:15
-			/*line main_async.go:813:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:853:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:15*/ r_28, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:815:4*/ if driven {
+			/*line main_async.go:855:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:818:4*/ if !ready {
+			/*line main_async.go:858:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -831,29 +871,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:128:2*/ fut.t_6 = g()
 			/*line main.go:128:10*/ fut.c_a = initAFuture(20)
-			/*line main_async.go:834:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:874:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:128:10
-			/*line main_async.go:838:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:878:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:10*/ r_29, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:840:4*/ if driven {
+			/*line main_async.go:880:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:843:4*/ if !ready {
+			/*line main_async.go:883:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:849:4*/ y = take(&fut.t_6)(r_29)
+			/*line main_async.go:889:4*/ y = take(&fut.t_6)(r_29)
 			/*line main.go:129:2*/ flush(fmt.Sprint("fn-expr first ", y))
 			{
-				/*line main_async.go:852:5*/ fut.state = -1
+				/*line main_async.go:892:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:856:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:896:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -868,6 +908,70 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/order/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 79, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 82, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 82, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 92, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 100, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 104, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 117, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 117, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 117, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 121, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 121, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 128, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -78,6 +78,16 @@ func (fut *innerFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Inner is suspended; see rt.Tracer.
+func (fut *innerFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Inner", File: "github.com/corio-go/corio/testdata/panics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 69, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Inner changed since asyncgen ran: run go generate.
 var _ func(int) int = Inner
 
@@ -128,83 +138,83 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:78:2*/ fmt.Println("case", cases[fut.which])
 			/*line main.go:79:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:131:4*/ fallthrough
+			/*line main_async.go:141:4*/ fallthrough
 		case 1: // resumes at main.go:79:2
 			/*line main.go:79:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:134:4*/ if !ready {
+			/*line main_async.go:144:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:80:9*/ tag = cases[fut.which]
 			/*line main.go:81:7*/ if tag == "value" {
-				/*line main_async.go:141:5*/ state = 13
+				/*line main_async.go:151:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:83:7*/ if tag == "error" {
-				/*line main_async.go:147:5*/ state = 14
+				/*line main_async.go:157:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:85:7*/ if tag == "nested" {
-				/*line main_async.go:153:5*/ state = 15
+				/*line main_async.go:163:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:91:7*/ if tag == "index" {
-				/*line main_async.go:159:5*/ state = 20
+				/*line main_async.go:169:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:95:7*/ if tag == "nilmap" {
-				/*line main_async.go:165:5*/ state = 22
+				/*line main_async.go:175:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:98:7*/ if tag == "loop" {
-				/*line main_async.go:171:5*/ state = 24
+				/*line main_async.go:181:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:105:7*/ if tag == "divide" {
-				/*line main_async.go:177:5*/ state = 28
+				/*line main_async.go:187:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:108:7*/ if tag == "cond" {
-				/*line main_async.go:183:5*/ state = 30
+				/*line main_async.go:193:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:113:7*/ if tag == "rangex" {
-				/*line main_async.go:189:5*/ state = 35
+				/*line main_async.go:199:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:120:7*/ if tag == "tag" {
-				/*line main_async.go:195:5*/ state = 41
+				/*line main_async.go:205:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:127:7*/ if tag == "caseexpr" {
-				/*line main_async.go:201:5*/ state = 45
+				/*line main_async.go:211:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:134:7*/ if tag == "ifcond" {
-				/*line main_async.go:207:5*/ state = 49
+				/*line main_async.go:217:5*/ state = 49
 			} else {
 				state = 53
 			}
@@ -216,26 +226,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 15:
 			/*line main.go:86:3*/ fut.total = 0
 			/*line main.go:87:3*/ fut.n = 5
-			/*line main_async.go:219:4*/ fut.i = 0
-			/*line main_async.go:220:4*/ fallthrough
+			/*line main_async.go:229:4*/ fut.i = 0
+			/*line main_async.go:230:4*/ fallthrough
 		case 16:
 			/*line main.go:87:18*/ if !(fut.i < fut.n) {
-				/*line main_async.go:223:5*/ state = 53
+				/*line main_async.go:233:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:88:13*/ fut.c_inner = initInnerFuture(fut.i)
-			/*line main_async.go:229:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:88:13
-			/*line main_async.go:233:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:235:4*/ if driven {
+			/*line main_async.go:245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:238:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -243,24 +253,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:88:4*/ fut.total += r
 			/*line main.go:89:4*/ fmt.Println("total", fut.total)
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:256:4*/ fallthrough
 		case 19:
-			/*line main_async.go:248:4*/ fut.i++
-			/*line main_async.go:249:4*/ state = 16
+			/*line main_async.go:258:4*/ fut.i++
+			/*line main_async.go:259:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:92:3*/ fut.s = []int{1, 2}
 			/*line main.go:93:8*/ fut.c_inner = initInnerFuture(2)
-			/*line main_async.go:254:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:264:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:93:8
-			/*line main_async.go:258:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:268:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:260:4*/ if driven {
+			/*line main_async.go:270:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:263:4*/ if !ready {
+			/*line main_async.go:273:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -268,38 +278,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:93:3*/ i_2 = r_2
 			/*line main.go:94:3*/ fmt.Println(take(&fut.s)[i_2])
-			/*line main_async.go:271:4*/ state = 53
+			/*line main_async.go:281:4*/ state = 53
 			continue
 		case 22:
 			/*line main.go:96:3*/ fut.m = nil
 			/*line main.go:97:16*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:276:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:286:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:97:16
-			/*line main_async.go:280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:16*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:282:4*/ if driven {
+			/*line main_async.go:292:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main_async.go:295:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:97:3*/ fut.m[fmt.Sprint(r_3)] = 1
-			/*line main_async.go:292:4*/ state = 53
+			/*line main_async.go:302:4*/ state = 53
 			continue
 		case 24:
 			/*line main.go:99:7*/ fut.total = 0
-			/*line main_async.go:296:4*/ fallthrough
+			/*line main_async.go:306:4*/ fallthrough
 		case 25:
 			/*line main.go:100:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:299:4*/ fallthrough
+			/*line main_async.go:309:4*/ fallthrough
 		case 26: // resumes at main.go:100:4
 			/*line main.go:100:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:302:4*/ if !ready {
+			/*line main_async.go:312:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -307,23 +317,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:4*/ if fut.total == 3 {
 				/*line main.go:102:5*/ panic(errors.New("loop 3"))
 			}
-			/*line main_async.go:310:4*/ fallthrough
+			/*line main_async.go:320:4*/ fallthrough
 		case 27:
 			/*line main.go:99:17*/ fut.total++
-			/*line main_async.go:313:4*/ state = 25
+			/*line main_async.go:323:4*/ state = 25
 			continue
 		case 28:
 			/*line main.go:106:8*/ fut.c_inner = initInnerFuture(0)
-			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:106:8
-			/*line main_async.go:321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:8*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:323:4*/ if driven {
+			/*line main_async.go:333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:326:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -331,46 +341,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:106:3*/ z = r_4
 			/*line main.go:107:3*/ fmt.Println(10 / z)
-			/*line main_async.go:334:4*/ state = 53
+			/*line main_async.go:344:4*/ state = 53
 			continue
 		case 30:
 			/*line main.go:109:3*/ fut.s = []int{1, 1}
 			/*line main.go:110:7*/ fut.total = 0
-			/*line main_async.go:339:4*/ fallthrough
+			/*line main_async.go:349:4*/ fallthrough
 		case 31:
 			/*line main.go:110:15*/ if !(fut.s[fut.total] > 0) {
-				/*line main_async.go:342:5*/ state = 53
+				/*line main_async.go:352:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 32:
 			/*line main.go:111:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:348:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 33: // resumes at main.go:111:4
 			/*line main.go:111:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:351:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main_async.go:356:4*/ fallthrough
+			/*line main_async.go:366:4*/ fallthrough
 		case 34:
 			/*line main.go:110:25*/ fut.total++
-			/*line main_async.go:359:4*/ state = 31
+			/*line main_async.go:369:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:114:3*/ fut.grid = [][]int{{1}}
 			/*line main.go:115:8*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:364:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:374:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:115:8
-			/*line main_async.go:368:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:378:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:8*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:370:4*/ if driven {
+			/*line main_async.go:380:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:383:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -378,81 +388,81 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:115:3*/ k = r_5
 			/*line main.go:116:3*/ fut.s = take(&fut.grid)[k]
-			/*line main_async.go:381:4*/ fut.i = 0
-			/*line main_async.go:382:4*/ fallthrough
+			/*line main_async.go:391:4*/ fut.i = 0
+			/*line main_async.go:392:4*/ fallthrough
 		case 37:
 			/*line main.go:116:21*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:385:5*/ state = 53
+				/*line main_async.go:395:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:390:4*/ fut.total = fut.s[fut.i]
+			/*line main_async.go:400:4*/ fut.total = fut.s[fut.i]
 			/*line main.go:117:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:392:4*/ fallthrough
+			/*line main_async.go:402:4*/ fallthrough
 		case 39: // resumes at main.go:117:4
 			/*line main.go:117:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main_async.go:405:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:118:4*/ fmt.Println(fut.total)
-			/*line main_async.go:401:4*/ fallthrough
+			/*line main_async.go:411:4*/ fallthrough
 		case 40:
-			/*line main_async.go:403:4*/ fut.i++
-			/*line main_async.go:404:4*/ state = 37
+			/*line main_async.go:413:4*/ fut.i++
+			/*line main_async.go:414:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:121:3*/ fut.p = nil
 			/*line main.go:122:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:409:4*/ fallthrough
+			/*line main_async.go:419:4*/ fallthrough
 		case 42: // resumes at main.go:122:3
 			/*line main.go:122:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:412:4*/ if !ready {
+			/*line main_async.go:422:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:123:10*/ fut.total = take(&fut.p).code
 			/*line main.go:124:8*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:419:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:124:8
-			/*line main_async.go:423:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:433:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:8*/ r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:425:4*/ if driven {
+			/*line main_async.go:435:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:428:4*/ if !ready {
+			/*line main_async.go:438:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:124:8*/ if !(fut.total == r_6) {
-				/*line main_async.go:435:5*/ state = 53
+				/*line main_async.go:445:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:125:4*/ fmt.Println("one")
-			/*line main_async.go:441:4*/ state = 53
+			/*line main_async.go:451:4*/ state = 53
 			continue
 		case 45:
 			/*line main.go:128:3*/ fut.s = []int{}
 			/*line main.go:129:10*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:446:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:456:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:129:10
-			/*line main_async.go:450:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:129:10*/ r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:452:4*/ if driven {
+			/*line main_async.go:462:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:455:4*/ if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -460,63 +470,63 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inner = innerFuture{}
 			/*line main.go:129:10*/ tag_3 = r_7
 			/*line main.go:130:8*/ if tag_3 == 0 {
-				/*line main_async.go:463:5*/ state = 53
+				/*line main_async.go:473:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:131:8*/ if !(tag_3 == take(&fut.s)[0]) {
-				/*line main_async.go:469:5*/ state = 53
+				/*line main_async.go:479:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:132:4*/ fmt.Println("zero")
-			/*line main_async.go:475:4*/ state = 53
+			/*line main_async.go:485:4*/ state = 53
 			continue
 		case 49:
 			/*line main.go:135:3*/ fut.m_2 = nil
 			/*line main.go:136:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:480:4*/ fallthrough
+			/*line main_async.go:490:4*/ fallthrough
 		case 50: // resumes at main.go:136:3
 			/*line main.go:136:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:483:4*/ if !ready {
+			/*line main_async.go:493:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:137:20*/ fut.c_inner = initInnerFuture(1)
-			/*line main_async.go:489:4*/ fut.aw0 = &fut.c_inner
+			/*line main_async.go:499:4*/ fut.aw0 = &fut.c_inner
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:137:20
-			/*line main_async.go:493:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:503:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:20*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:495:4*/ if driven {
+			/*line main_async.go:505:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:498:4*/ if !ready {
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inner = innerFuture{}
 			/*line main.go:137:6*/ if !(take(&fut.m_2)["x"].code > r_8) {
-				/*line main_async.go:505:5*/ state = 53
+				/*line main_async.go:515:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:138:4*/ fmt.Println("big")
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:521:4*/ fallthrough
 		case 53:
 			/*line main.go:141:2*/ fmt.Println("end")
 			{
-				/*line main_async.go:515:5*/ fut.state = -1
+				/*line main_async.go:525:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:519:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:529:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -530,6 +540,42 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/panics/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 79, &fut.av0
+	case 18:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 93, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 97, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 100, &fut.av0
+	case 29:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 111, &fut.av0
+	case 36:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 117, &fut.av0
+	case 42:
+		t.Line, t.Awaiting = 122, &fut.av0
+	case 43:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 129, fut.aw0
+	case 50:
+		t.Line, t.Awaiting = 136, &fut.av0
+	case 51:
+		t.Line, t.Awaiting = 137, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

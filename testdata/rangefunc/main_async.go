@@ -78,6 +78,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 51, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func() = Y
 
@@ -126,42 +136,42 @@ func (fut *basicFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Basic starts
 			/*line main.go:85:2*/ fut.it = rt.PullRange1(logSeq("basic", 1, 2, 3))
-			/*line main_async.go:129:4*/ fallthrough
+			/*line main_async.go:139:4*/ fallthrough
 		case 1:
 			/*line main.go:85:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:85:17*/ if !(ok) {
-				/*line main_async.go:133:5*/ state = 4
+				/*line main_async.go:143:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:138:4*/ fut.x = k
+			/*line main_async.go:148:4*/ fut.x = k
 			/*line main.go:86:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:140:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:150:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:86:3
 			/*line main.go:86:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:144:4*/ if !ready {
+			/*line main_async.go:154:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:87:3*/ fmt.Println("basic x", fut.x)
-			/*line main_async.go:151:4*/ state = 1
+			/*line main_async.go:161:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:154:4*/ fut.it = nil
+			/*line main_async.go:164:4*/ fut.it = nil
 			/*line main.go:89:2*/ fmt.Println("basic after")
 			{
-				/*line main_async.go:157:5*/ fut.state = -1
+				/*line main_async.go:167:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:161:4*/ fut.state = -1
+			/*line main_async.go:171:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:164:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:174:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -184,6 +194,16 @@ func (fut *basicFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Basic is suspended; see rt.Tracer.
+func (fut *basicFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Basic", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 86, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Basic changed since asyncgen ran: run go generate.
@@ -235,22 +255,22 @@ poll:
 		switch state {
 		case 0: // Break starts
 			/*line main.go:94:2*/ fut.it = rt.PullRange1(logSeq("break", 1, 2, 3))
-			/*line main_async.go:238:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 1:
 			/*line main.go:94:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:94:17*/ if !(ok) {
-				/*line main_async.go:242:5*/ state = 5
+				/*line main_async.go:262:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:247:4*/ fut.x = k
+			/*line main_async.go:267:4*/ fut.x = k
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:249:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:269:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:95:3
 			/*line main.go:95:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:253:4*/ if !ready {
+			/*line main_async.go:273:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -263,23 +283,23 @@ poll:
 				}
 			}
 			/*line main.go:99:3*/ fmt.Println("break x", fut.x)
-			/*line main_async.go:266:4*/ state = 1
+			/*line main_async.go:286:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:269:4*/ fut.it.Stop()
-			/*line main_async.go:270:4*/ fallthrough
+			/*line main_async.go:289:4*/ fut.it.Stop()
+			/*line main_async.go:290:4*/ fallthrough
 		case 5:
-			/*line main_async.go:272:4*/ fut.it = nil
+			/*line main_async.go:292:4*/ fut.it = nil
 			/*line main.go:101:2*/ fmt.Println("break after")
 			{
-				/*line main_async.go:275:5*/ fut.state = -1
+				/*line main_async.go:295:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:279:4*/ fut.state = -1
+			/*line main_async.go:299:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:282:4*/ panic("corio: BreakAsync future polled after it completed or was cancelled")
+			/*line main_async.go:302:4*/ panic("corio: BreakAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -302,6 +322,16 @@ func (fut *breakFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Break is suspended; see rt.Tracer.
+func (fut *breakFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Break", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 95, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Break changed since asyncgen ran: run go generate.
@@ -356,22 +386,22 @@ poll:
 		case 0: // Continue starts
 			/*line main.go:106:2*/ fut.sum = 0
 			/*line main.go:107:2*/ fut.it = rt.PullRange1(logSeq("continue", 1, 2, 3, 4))
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:389:4*/ fallthrough
 		case 1:
 			/*line main.go:107:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:107:17*/ if !(ok) {
-				/*line main_async.go:363:5*/ state = 5
+				/*line main_async.go:393:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:368:4*/ fut.x = k
+			/*line main_async.go:398:4*/ fut.x = k
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:400:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main_async.go:404:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -384,30 +414,30 @@ poll:
 				}
 			}
 			/*line main.go:112:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 4: // resumes at main.go:112:3
 			/*line main.go:112:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:391:4*/ if !ready {
+			/*line main_async.go:421:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:113:3*/ fut.sum += fut.x
-			/*line main_async.go:398:4*/ state = 1
+			/*line main_async.go:428:4*/ state = 1
 			continue
 		case 5:
-			/*line main_async.go:401:4*/ fut.it = nil
+			/*line main_async.go:431:4*/ fut.it = nil
 			{
 				/*line main.go:115:2*/ fut.state = -1
 				/*line main.go:115:2*/ return fut.sum, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:407:4*/ fut.state = -1
+			/*line main_async.go:437:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:410:4*/ panic("corio: ContinueAsync future polled after it completed or was cancelled")
+			/*line main_async.go:440:4*/ panic("corio: ContinueAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -431,6 +461,18 @@ func (fut *continueFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Continue is suspended; see rt.Tracer.
+func (fut *continueFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Continue", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 112, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Continue changed since asyncgen ran: run go generate.
@@ -484,52 +526,52 @@ func (fut *retUnnamedFuture) pollStates(cx *rt.Context) (rt.Tuple2[int, string],
 		switch state {
 		case 0: // RetUnnamed starts
 			/*line main.go:120:2*/ fut.it = rt.PullRange1(logSeq("ret", 1, 2, 3))
-			/*line main_async.go:487:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 1:
 			/*line main.go:120:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:120:17*/ if !(ok) {
-				/*line main_async.go:491:5*/ state = 5
+				/*line main_async.go:533:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:496:4*/ fut.x = k
+			/*line main_async.go:538:4*/ fut.x = k
 			/*line main.go:121:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:544:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:122:6*/ if !(fut.x == 2) {
-				/*line main_async.go:509:5*/ state = 1
+				/*line main_async.go:551:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:123:4*/ fmt.Println("kept if returns")
 			/*line main.go:124:4*/ ret, ret_2 = note("result", fut.x*10), "two"
-			/*line main_async.go:516:4*/ fut.it.Stop()
-			/*line main_async.go:517:4*/ fut.it = nil
+			/*line main_async.go:558:4*/ fut.it.Stop()
+			/*line main_async.go:559:4*/ fut.it = nil
 			{
 				/*line main.go:124:4*/ fut.state = -1
 				/*line main.go:124:4*/ return rt.Tuple2[int, string]{V0: ret, V1: ret_2}, true
 			}
 		case 5:
-			/*line main_async.go:523:4*/ fut.it = nil
+			/*line main_async.go:565:4*/ fut.it = nil
 			{
 				/*line main.go:127:2*/ fut.state = -1
 				/*line main.go:127:2*/ return rt.Tuple2[int, string]{V0: -1, V1: "none"}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:529:4*/ fut.state = -1
+			/*line main_async.go:571:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:532:4*/ panic("corio: RetUnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:574:4*/ panic("corio: RetUnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -553,6 +595,16 @@ func (fut *retUnnamedFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where RetUnnamed is suspended; see rt.Tracer.
+func (fut *retUnnamedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RetUnnamed", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 121, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RetUnnamed changed since asyncgen ran: run go generate.
@@ -605,7 +657,7 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // RetNamed starts
-			/*line main_async.go:608:4*/ fut.r = new(int)
+			/*line main_async.go:660:4*/ fut.r = new(int)
 			/*line main.go:132:2*/ seq = func(r_p *int) func(yield func(int) bool) {
 				return func(yield func(int) bool) {
 					/*line main.go:133:3*/ defer func() {
@@ -619,22 +671,22 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 				}
 			}(fut.r)
 			/*line main.go:140:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:622:4*/ fallthrough
+			/*line main_async.go:674:4*/ fallthrough
 		case 1:
 			/*line main.go:140:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:140:17*/ if !(ok) {
-				/*line main_async.go:626:5*/ state = 5
+				/*line main_async.go:678:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:631:4*/ fut.x = k
+			/*line main_async.go:683:4*/ fut.x = k
 			/*line main.go:141:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:633:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:685:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:141:3
 			/*line main.go:141:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:637:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -642,29 +694,29 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:142:3*/ (*fut.r) = fut.x
 			/*line main.go:143:6*/ if !(fut.x == 2) {
-				/*line main_async.go:645:5*/ state = 1
+				/*line main_async.go:697:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:144:4*/ (*fut.r) = 7
-			/*line main_async.go:651:4*/ fut.it.Stop()
-			/*line main_async.go:652:4*/ fut.it = nil
+			/*line main_async.go:703:4*/ fut.it.Stop()
+			/*line main_async.go:704:4*/ fut.it = nil
 			{
 				/*line main.go:144:4*/ fut.state = -1
 				/*line main.go:144:4*/ return (*fut.r), true
 			}
 		case 5:
-			/*line main_async.go:658:4*/ fut.it = nil
+			/*line main_async.go:710:4*/ fut.it = nil
 			{
 				/*line main.go:147:2*/ fut.state = -1
 				/*line main.go:147:2*/ return (*fut.r), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:664:4*/ fut.state = -1
+			/*line main_async.go:716:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:667:4*/ panic("corio: RetNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:719:4*/ panic("corio: RetNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -688,6 +740,16 @@ func (fut *retNamedFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where RetNamed is suspended; see rt.Tracer.
+func (fut *retNamedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RetNamed", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 141, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RetNamed changed since asyncgen ran: run go generate.
@@ -741,52 +803,52 @@ func (fut *retBareFuture) pollStates(cx *rt.Context) (rt.Tuple2[int, string], bo
 		switch state {
 		case 0: // RetBare starts
 			/*line main.go:152:2*/ fut.it = rt.PullRange1(logSeq("bare", 5, 6))
-			/*line main_async.go:744:4*/ fallthrough
+			/*line main_async.go:806:4*/ fallthrough
 		case 1:
 			/*line main.go:152:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:152:17*/ if !(ok) {
-				/*line main_async.go:748:5*/ state = 5
+				/*line main_async.go:810:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:753:4*/ fut.x = k
+			/*line main_async.go:815:4*/ fut.x = k
 			/*line main.go:153:3*/ fut.n, fut.s = fut.x, "set"
 			/*line main.go:154:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:756:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:156:8*/ if !(fut.x == 6) {
-				/*line main_async.go:767:5*/ state = 1
+				/*line main_async.go:829:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:157:4*/ fut.it.Stop()
-			/*line main_async.go:773:4*/ fut.it = nil
+			/*line main_async.go:835:4*/ fut.it = nil
 			{
 				/*line main.go:157:4*/ fut.state = -1
 				/*line main.go:157:4*/ return rt.Tuple2[int, string]{V0: fut.n, V1: fut.s}, true
 			}
 		case 5:
-			/*line main_async.go:779:4*/ fut.it = nil
+			/*line main_async.go:841:4*/ fut.it = nil
 			{
 				/*line main.go:160:2*/ fut.n, fut.s = 0, "unreached"
 				fut.state = -1
 				/*line main.go:160:2*/ return rt.Tuple2[int, string]{V0: fut.n, V1: fut.s}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:786:4*/ fut.state = -1
+			/*line main_async.go:848:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:789:4*/ panic("corio: RetBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:851:4*/ panic("corio: RetBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -810,6 +872,16 @@ func (fut *retBareFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where RetBare is suspended; see rt.Tracer.
+func (fut *retBareFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.RetBare", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 154, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, RetBare changed since asyncgen ran: run go generate.
@@ -862,31 +934,31 @@ poll:
 		switch state {
 		case 0: // Labeled starts
 			/*line main.go:166:6*/ fut.i = 0
-			/*line main_async.go:865:4*/ fallthrough
+			/*line main_async.go:937:4*/ fallthrough
 		case 1:
 			/*line main.go:166:14*/ if !(fut.i < 3) {
-				/*line main_async.go:868:5*/ state = 10
+				/*line main_async.go:940:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:167:3*/ fut.it = rt.PullRange1(logSeq(fmt.Sprint("lab", fut.i), 1, 2, 3))
-			/*line main_async.go:874:4*/ fallthrough
+			/*line main_async.go:946:4*/ fallthrough
 		case 3:
 			/*line main.go:167:3*/ k, _, ok = fut.it.Next()
 			/*line main.go:167:18*/ if !(ok) {
-				/*line main_async.go:878:5*/ state = 8
+				/*line main_async.go:950:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:883:4*/ fut.x = k
+			/*line main_async.go:955:4*/ fut.x = k
 			/*line main.go:168:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:168:4
 			/*line main.go:168:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:889:4*/ if !ready {
+			/*line main_async.go:961:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -905,37 +977,37 @@ poll:
 				}
 			}
 			/*line main.go:175:4*/ fmt.Println("labeled", fut.i, fut.x)
-			/*line main_async.go:908:4*/ state = 3
+			/*line main_async.go:980:4*/ state = 3
 			continue
 		case 6:
 			/*line main.go:169:4*/ fut.it.Stop()
-			/*line main_async.go:912:4*/ fut.it = nil
-			/*line main_async.go:913:4*/ state = 10
+			/*line main_async.go:984:4*/ fut.it = nil
+			/*line main_async.go:985:4*/ state = 10
 			continue
 		case 7:
 			/*line main.go:172:4*/ fut.it.Stop()
-			/*line main_async.go:917:4*/ fut.it = nil
-			/*line main_async.go:918:4*/ state = 9
+			/*line main_async.go:989:4*/ fut.it = nil
+			/*line main_async.go:990:4*/ state = 9
 			continue
 		case 8:
-			/*line main_async.go:921:4*/ fut.it = nil
+			/*line main_async.go:993:4*/ fut.it = nil
 			/*line main.go:177:3*/ fmt.Println("not reached")
-			/*line main_async.go:923:4*/ fallthrough
+			/*line main_async.go:995:4*/ fallthrough
 		case 9:
 			/*line main.go:166:21*/ fut.i++
-			/*line main_async.go:926:4*/ state = 1
+			/*line main_async.go:998:4*/ state = 1
 			continue
 		case 10:
 			/*line main.go:179:2*/ fmt.Println("labeled after")
 			{
-				/*line main_async.go:931:5*/ fut.state = -1
+				/*line main_async.go:1003:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:935:4*/ fut.state = -1
+			/*line main_async.go:1007:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:938:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1010:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -958,6 +1030,16 @@ func (fut *labeledFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Labeled is suspended; see rt.Tracer.
+func (fut *labeledFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Labeled", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 168, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Labeled changed since asyncgen ran: run go generate.
@@ -1017,81 +1099,81 @@ poll:
 		switch state {
 		case 0: // Nested starts
 			/*line main.go:185:2*/ fut.it = rt.PullRange1(logSeq("outer", 1, 2, 3))
-			/*line main_async.go:1020:4*/ fallthrough
+			/*line main_async.go:1102:4*/ fallthrough
 		case 1:
 			/*line main.go:185:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:185:17*/ if !(ok) {
-				/*line main_async.go:1024:5*/ state = 16
+				/*line main_async.go:1106:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1029:4*/ fut.a = k
+			/*line main_async.go:1111:4*/ fut.a = k
 			/*line main.go:186:3*/ fut.it_2 = rt.PullRange1(logSeq("inner", 10, 20, 30))
-			/*line main_async.go:1031:4*/ fallthrough
+			/*line main_async.go:1113:4*/ fallthrough
 		case 3:
 			/*line main.go:186:3*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:186:18*/ if !(ok_2) {
-				/*line main_async.go:1035:5*/ state = 14
+				/*line main_async.go:1117:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:1040:4*/ fut.b = k_2
+			/*line main_async.go:1122:4*/ fut.b = k_2
 			/*line main.go:187:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:1042:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1124:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:187:4
 			/*line main.go:187:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1046:4*/ if !ready {
+			/*line main_async.go:1128:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:189:9*/ if fut.mode == "return" && fut.b == 20 {
-				/*line main_async.go:1053:5*/ state = 9
+				/*line main_async.go:1135:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:191:9*/ if fut.mode == "break" && fut.a == 2 && fut.b == 20 {
-				/*line main_async.go:1059:5*/ state = 10
+				/*line main_async.go:1141:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:193:9*/ if fut.mode == "continue" && fut.b == 20 {
-				/*line main_async.go:1065:5*/ state = 11
+				/*line main_async.go:1147:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:195:9*/ if fut.mode == "switch" && fut.b == 20 {
-				/*line main_async.go:1071:5*/ state = 12
+				/*line main_async.go:1153:5*/ state = 12
 			} else {
 				state = 12
 			}
 			continue
 		case 9:
 			/*line main.go:190:5*/ ret = fut.a*100 + fut.b
-			/*line main_async.go:1078:4*/ fut.it_2.Stop()
-			/*line main_async.go:1079:4*/ fut.it_2 = nil
-			/*line main_async.go:1080:4*/ fut.it.Stop()
-			/*line main_async.go:1081:4*/ fut.it = nil
+			/*line main_async.go:1160:4*/ fut.it_2.Stop()
+			/*line main_async.go:1161:4*/ fut.it_2 = nil
+			/*line main_async.go:1162:4*/ fut.it.Stop()
+			/*line main_async.go:1163:4*/ fut.it = nil
 			{
 				/*line main.go:190:5*/ fut.state = -1
 				/*line main.go:190:5*/ return ret, true
 			}
 		case 10:
 			/*line main.go:192:5*/ fut.it_2.Stop()
-			/*line main_async.go:1088:4*/ fut.it_2 = nil
-			/*line main_async.go:1089:4*/ state = 15
+			/*line main_async.go:1170:4*/ fut.it_2 = nil
+			/*line main_async.go:1171:4*/ state = 15
 			continue
 		case 11:
 			/*line main.go:194:5*/ fut.it_2.Stop()
-			/*line main_async.go:1093:4*/ fut.it_2 = nil
-			/*line main_async.go:1094:4*/ state = 1
+			/*line main_async.go:1175:4*/ fut.it_2 = nil
+			/*line main_async.go:1176:4*/ state = 1
 			continue
 		case 12:
 			/*line main.go:198:4*/ if fut.mode == "inner" && fut.b == 20 {
@@ -1101,30 +1183,30 @@ poll:
 				}
 			}
 			/*line main.go:201:4*/ fmt.Println("nested", fut.mode, fut.a, fut.b)
-			/*line main_async.go:1104:4*/ state = 3
+			/*line main_async.go:1186:4*/ state = 3
 			continue
 		case 13:
-			/*line main_async.go:1107:4*/ fut.it_2.Stop()
-			/*line main_async.go:1108:4*/ fallthrough
+			/*line main_async.go:1189:4*/ fut.it_2.Stop()
+			/*line main_async.go:1190:4*/ fallthrough
 		case 14:
-			/*line main_async.go:1110:4*/ fut.it_2 = nil
+			/*line main_async.go:1192:4*/ fut.it_2 = nil
 			/*line main.go:203:3*/ fmt.Println("nested", fut.mode, "outer body end", fut.a)
-			/*line main_async.go:1112:4*/ state = 1
+			/*line main_async.go:1194:4*/ state = 1
 			continue
 		case 15:
-			/*line main_async.go:1115:4*/ fut.it.Stop()
-			/*line main_async.go:1116:4*/ fallthrough
+			/*line main_async.go:1197:4*/ fut.it.Stop()
+			/*line main_async.go:1198:4*/ fallthrough
 		case 16:
-			/*line main_async.go:1118:4*/ fut.it = nil
+			/*line main_async.go:1200:4*/ fut.it = nil
 			{
 				/*line main.go:205:2*/ fut.state = -1
 				/*line main.go:205:2*/ return 0, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1124:4*/ fut.state = -1
+			/*line main_async.go:1206:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1127:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1209:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1149,6 +1231,16 @@ func (fut *nestedFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Nested is suspended; see rt.Tracer.
+func (fut *nestedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Nested", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 187, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Nested changed since asyncgen ran: run go generate.
@@ -1201,26 +1293,26 @@ poll:
 		switch state {
 		case 0: // Goto starts
 			/*line main.go:210:2*/ fut.n = 0
-			/*line main_async.go:1204:4*/ fallthrough
+			/*line main_async.go:1296:4*/ fallthrough
 		case 1:
 			/*line main.go:212:2*/ fut.n++
 			/*line main.go:213:2*/ fut.it = rt.PullRange1(logSeq(fmt.Sprint("goto", fut.n), 1, 2, 3))
-			/*line main_async.go:1208:4*/ fallthrough
+			/*line main_async.go:1300:4*/ fallthrough
 		case 2:
 			/*line main.go:213:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:213:17*/ if !(ok) {
-				/*line main_async.go:1212:5*/ state = 7
+				/*line main_async.go:1304:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:1217:4*/ fut.x = k
+			/*line main_async.go:1309:4*/ fut.x = k
 			/*line main.go:214:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1311:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 4: // resumes at main.go:214:3
 			/*line main.go:214:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1223:4*/ if !ready {
+			/*line main_async.go:1315:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1239,33 +1331,33 @@ poll:
 				}
 			}
 			/*line main.go:221:3*/ fmt.Println("goto x", fut.n, fut.x)
-			/*line main_async.go:1242:4*/ state = 2
+			/*line main_async.go:1334:4*/ state = 2
 			continue
 		case 5:
 			/*line main.go:215:3*/ fut.it.Stop()
-			/*line main_async.go:1246:4*/ fut.it = nil
-			/*line main_async.go:1247:4*/ state = 1
+			/*line main_async.go:1338:4*/ fut.it = nil
+			/*line main_async.go:1339:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:218:3*/ fut.it.Stop()
-			/*line main_async.go:1251:4*/ fut.it = nil
-			/*line main_async.go:1252:4*/ state = 8
+			/*line main_async.go:1343:4*/ fut.it = nil
+			/*line main_async.go:1344:4*/ state = 8
 			continue
 		case 7:
-			/*line main_async.go:1255:4*/ fut.it = nil
+			/*line main_async.go:1347:4*/ fut.it = nil
 			/*line main.go:223:2*/ fmt.Println("not reached")
-			/*line main_async.go:1257:4*/ fallthrough
+			/*line main_async.go:1349:4*/ fallthrough
 		case 8:
 			/*line main.go:225:2*/ fmt.Println("goto done", fut.n)
 			{
-				/*line main_async.go:1261:5*/ fut.state = -1
+				/*line main_async.go:1353:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1265:4*/ fut.state = -1
+			/*line main_async.go:1357:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1268:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1360:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1288,6 +1380,16 @@ func (fut *gotoFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Goto is suspended; see rt.Tracer.
+func (fut *gotoFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Goto", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 214, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Goto changed since asyncgen ran: run go generate.
@@ -1333,22 +1435,22 @@ func (fut *panicBodyFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // PanicBody starts
 			/*line main.go:230:2*/ fut.it = rt.PullRange1(logSeq("panic", 1, 2, 3))
-			/*line main_async.go:1336:4*/ fallthrough
+			/*line main_async.go:1438:4*/ fallthrough
 		case 1:
 			/*line main.go:230:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:230:17*/ if !(ok) {
-				/*line main_async.go:1340:5*/ state = 4
+				/*line main_async.go:1442:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1345:4*/ fut.x = k
+			/*line main_async.go:1447:4*/ fut.x = k
 			/*line main.go:231:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1347:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1449:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:231:3
 			/*line main.go:231:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1351:4*/ if !ready {
+			/*line main_async.go:1453:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1358,16 +1460,16 @@ func (fut *panicBodyFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:233:4*/ panic(fmt.Sprint("body panics at ", fut.x))
 			}
 			/*line main.go:235:3*/ fmt.Println("panic x", fut.x)
-			/*line main_async.go:1361:4*/ state = 1
+			/*line main_async.go:1463:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1364:4*/ fut.it = nil
+			/*line main_async.go:1466:4*/ fut.it = nil
 			{
-				/*line main_async.go:1366:5*/ fut.state = -1
+				/*line main_async.go:1468:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1370:4*/ panic("corio: PanicBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1472:4*/ panic("corio: PanicBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1381,6 +1483,16 @@ func (fut *panicBodyFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where PanicBody is suspended; see rt.Tracer.
+func (fut *panicBodyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.PanicBody", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 231, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PanicBody changed since asyncgen ran: run go generate.
@@ -1416,48 +1528,48 @@ func (fut *deeperFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deeper starts
 			/*line main.go:241:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1419:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1531:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:241:2
-			/*line main_async.go:1423:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:241:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1425:4*/ if driven {
+			/*line main_async.go:1537:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1428:4*/ if !ready {
+			/*line main_async.go:1540:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:242:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1435:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1547:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:242:2
-			/*line main_async.go:1439:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1551:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:242:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1441:4*/ if driven {
+			/*line main_async.go:1553:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1444:4*/ if !ready {
+			/*line main_async.go:1556:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:243:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1451:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1563:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:243:2
-			/*line main_async.go:1455:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:243:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1457:4*/ if driven {
+			/*line main_async.go:1569:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1460:4*/ if !ready {
+			/*line main_async.go:1572:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1471,10 +1583,10 @@ func (fut *deeperFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:247:2*/ return fut.x, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1474:4*/ fut.state = -1
+			/*line main_async.go:1586:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1477:4*/ panic("corio: DeeperAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1589:4*/ panic("corio: DeeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1497,6 +1609,20 @@ func (fut *deeperFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Deeper is suspended; see rt.Tracer.
+func (fut *deeperFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Deeper", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 241, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 242, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 243, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deeper changed since asyncgen ran: run go generate.
@@ -1534,32 +1660,32 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:252:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1537:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1663:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:2
-			/*line main_async.go:1541:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1543:4*/ if driven {
+			/*line main_async.go:1669:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1546:4*/ if !ready {
+			/*line main_async.go:1672:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:253:9*/ fut.c_deeper = initDeeperFuture(fut.x)
-			/*line main_async.go:1553:4*/ fut.aw0 = &fut.c_deeper
+			/*line main_async.go:1679:4*/ fut.aw0 = &fut.c_deeper
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:253:9
-			/*line main_async.go:1557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:253:9*/ r, ready = fut.aw0.(*deeperFuture).Poll(cx)
-			/*line main_async.go:1559:4*/ if driven {
+			/*line main_async.go:1685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deeperFuture), ready, fresh)
 			}
-			/*line main_async.go:1562:4*/ if !ready {
+			/*line main_async.go:1688:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1570,10 +1696,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:2*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1573:4*/ fut.state = -1
+			/*line main_async.go:1699:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1576:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1702:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1598,6 +1724,18 @@ func (fut *deepFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Deep is suspended; see rt.Tracer.
+func (fut *deepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Deep", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 252, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 253, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deep changed since asyncgen ran: run go generate.
@@ -1644,38 +1782,38 @@ func (fut *panicCalleeFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // PanicCallee starts
 			/*line main.go:258:2*/ fut.it = rt.PullRange1(logSeq("callee", 1, 2, 3))
-			/*line main_async.go:1647:4*/ fallthrough
+			/*line main_async.go:1785:4*/ fallthrough
 		case 1:
 			/*line main.go:258:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:258:17*/ if !(ok) {
-				/*line main_async.go:1651:5*/ state = 4
+				/*line main_async.go:1789:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1656:4*/ x = k
+			/*line main_async.go:1794:4*/ x = k
 			/*line main.go:259:29*/ fut.c_deep = initDeepFuture(x)
-			/*line main_async.go:1658:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:1796:4*/ fut.aw0 = &fut.c_deep
 			fallthrough
 		case 3: // resumes at main.go:259:29
 			/*line main.go:259:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1662:4*/ if !ready {
+			/*line main_async.go:1800:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:259:3*/ fmt.Println("callee got", r)
-			/*line main_async.go:1669:4*/ state = 1
+			/*line main_async.go:1807:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1672:4*/ fut.it = nil
+			/*line main_async.go:1810:4*/ fut.it = nil
 			{
-				/*line main_async.go:1674:5*/ fut.state = -1
+				/*line main_async.go:1812:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1678:4*/ panic("corio: PanicCalleeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1816:4*/ panic("corio: PanicCalleeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1689,6 +1827,16 @@ func (fut *panicCalleeFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where PanicCallee is suspended; see rt.Tracer.
+func (fut *panicCalleeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.PanicCallee", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 259, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PanicCallee changed since asyncgen ran: run go generate.
@@ -1741,38 +1889,38 @@ func (fut *panicIterFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:271:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:1744:4*/ fallthrough
+			/*line main_async.go:1892:4*/ fallthrough
 		case 1:
 			/*line main.go:271:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:271:17*/ if !(ok) {
-				/*line main_async.go:1748:5*/ state = 4
+				/*line main_async.go:1896:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1753:4*/ fut.x = k
+			/*line main_async.go:1901:4*/ fut.x = k
 			/*line main.go:272:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1755:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1903:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:272:3
 			/*line main.go:272:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1759:4*/ if !ready {
+			/*line main_async.go:1907:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:273:3*/ fmt.Println("iter panic x", fut.x)
-			/*line main_async.go:1766:4*/ state = 1
+			/*line main_async.go:1914:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1769:4*/ fut.it = nil
+			/*line main_async.go:1917:4*/ fut.it = nil
 			{
-				/*line main_async.go:1771:5*/ fut.state = -1
+				/*line main_async.go:1919:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1775:4*/ panic("corio: PanicIterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1923:4*/ panic("corio: PanicIterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1786,6 +1934,16 @@ func (fut *panicIterFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where PanicIter is suspended; see rt.Tracer.
+func (fut *panicIterFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.PanicIter", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 272, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, PanicIter changed since asyncgen ran: run go generate.
@@ -1837,41 +1995,41 @@ func (fut *misbehaveFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:282:3*/ yield(2)
 			}
 			/*line main.go:284:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:1840:4*/ fallthrough
+			/*line main_async.go:1998:4*/ fallthrough
 		case 1:
 			/*line main.go:284:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:284:17*/ if !(ok) {
-				/*line main_async.go:1844:5*/ state = 5
+				/*line main_async.go:2002:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1849:4*/ fut.x = k
+			/*line main_async.go:2007:4*/ fut.x = k
 			/*line main.go:285:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1851:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2009:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:285:3
 			/*line main.go:285:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1855:4*/ if !ready {
+			/*line main_async.go:2013:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:286:3*/ fmt.Println("misbehave x", fut.x)
-			/*line main_async.go:1862:4*/ fallthrough
+			/*line main_async.go:2020:4*/ fallthrough
 		case 4:
 			/*line main.go:287:3*/ fut.it.Stop()
-			/*line main_async.go:1865:4*/ fallthrough
+			/*line main_async.go:2023:4*/ fallthrough
 		case 5:
-			/*line main_async.go:1867:4*/ fut.it = nil
+			/*line main_async.go:2025:4*/ fut.it = nil
 			/*line main.go:289:2*/ fmt.Println("not reached")
 			{
-				/*line main_async.go:1870:5*/ fut.state = -1
+				/*line main_async.go:2028:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1874:4*/ panic("corio: MisbehaveAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2032:4*/ panic("corio: MisbehaveAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1885,6 +2043,16 @@ func (fut *misbehaveFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Misbehave is suspended; see rt.Tracer.
+func (fut *misbehaveFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Misbehave", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 285, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Misbehave changed since asyncgen ran: run go generate.
@@ -1935,21 +2103,21 @@ func (fut *swallowFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:296:3*/ yield(1)
 			}
 			/*line main.go:298:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:1938:4*/ fallthrough
+			/*line main_async.go:2106:4*/ fallthrough
 		case 1:
 			/*line main.go:298:2*/ _, _, ok = fut.it.Next()
 			/*line main.go:298:12*/ if !(ok) {
-				/*line main_async.go:1942:5*/ state = 4
+				/*line main_async.go:2110:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:299:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1948:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2116:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:299:3
 			/*line main.go:299:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1952:4*/ if !ready {
+			/*line main_async.go:2120:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1957,13 +2125,13 @@ func (fut *swallowFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:300:3*/ panic("swallowed")
 		case 4:
-			/*line main_async.go:1960:4*/ fut.it = nil
+			/*line main_async.go:2128:4*/ fut.it = nil
 			{
-				/*line main_async.go:1962:5*/ fut.state = -1
+				/*line main_async.go:2130:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1966:4*/ panic("corio: SwallowAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2134:4*/ panic("corio: SwallowAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1977,6 +2145,16 @@ func (fut *swallowFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Swallow is suspended; see rt.Tracer.
+func (fut *swallowFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Swallow", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 299, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Swallow changed since asyncgen ran: run go generate.
@@ -2031,39 +2209,39 @@ func (fut *exhaustedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.saved)
 			/*line main.go:311:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:2034:4*/ fallthrough
+			/*line main_async.go:2212:4*/ fallthrough
 		case 1:
 			/*line main.go:311:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:311:17*/ if !(ok) {
-				/*line main_async.go:2038:5*/ state = 4
+				/*line main_async.go:2216:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2043:4*/ fut.x = k
+			/*line main_async.go:2221:4*/ fut.x = k
 			/*line main.go:312:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2045:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2223:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:312:3
 			/*line main.go:312:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2049:4*/ if !ready {
+			/*line main_async.go:2227:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:313:3*/ fmt.Println("exhausted x", fut.x)
-			/*line main_async.go:2056:4*/ state = 1
+			/*line main_async.go:2234:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2059:4*/ fut.it = nil
+			/*line main_async.go:2237:4*/ fut.it = nil
 			/*line main.go:315:2*/ (*fut.saved)(2)
 			{
-				/*line main_async.go:2062:5*/ fut.state = -1
+				/*line main_async.go:2240:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2066:4*/ panic("corio: ExhaustedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2244:4*/ panic("corio: ExhaustedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2077,6 +2255,16 @@ func (fut *exhaustedFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Exhausted is suspended; see rt.Tracer.
+func (fut *exhaustedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Exhausted", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 312, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Exhausted changed since asyncgen ran: run go generate.
@@ -2133,29 +2321,29 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:320:2*/ fut.fs = nil
 			/*line main.go:321:2*/ fut.ps = nil
 			/*line main.go:322:2*/ fut.it = rt.PullRange2(slices.All([]string{"a", "b", "c"}))
-			/*line main_async.go:2136:4*/ fallthrough
+			/*line main_async.go:2324:4*/ fallthrough
 		case 1:
 			/*line main.go:322:2*/ k, v, ok = fut.it.Next()
 			/*line main.go:322:20*/ if !(ok) {
-				/*line main_async.go:2140:5*/ state = 4
+				/*line main_async.go:2328:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2145:4*/ i = new(int)
-			/*line main_async.go:2146:4*/ fut.s = new(string)
-			/*line main_async.go:2147:4*/ (*i), (*fut.s) = k, v
+			/*line main_async.go:2333:4*/ i = new(int)
+			/*line main_async.go:2334:4*/ fut.s = new(string)
+			/*line main_async.go:2335:4*/ (*i), (*fut.s) = k, v
 			/*line main.go:323:3*/ fut.fs = append(take(&fut.fs), func(i_p *int, s_p *string) func() {
 				return func() {
 					/*line main.go:323:28*/ fmt.Println("captured", (*i_p), (*s_p))
 				}
 			}(i, fut.s))
 			/*line main.go:324:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2154:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2342:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:324:3
 			/*line main.go:324:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2158:4*/ if !ready {
+			/*line main_async.go:2346:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2163,10 +2351,10 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:325:3*/ fut.ps = append(take(&fut.ps), fut.s)
 			/*line main.go:326:3*/ (*fut.s) += "!"
-			/*line main_async.go:2166:4*/ state = 1
+			/*line main_async.go:2354:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2169:4*/ fut.it = nil
+			/*line main_async.go:2357:4*/ fut.it = nil
 			/*line main.go:328:2*/ for _, f := range fut.fs {
 				/*line main.go:329:3*/ f()
 			}
@@ -2174,14 +2362,14 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:332:3*/ fmt.Println("pointer", *p)
 			}
 			{
-				/*line main_async.go:2177:5*/ fut.state = -1
+				/*line main_async.go:2365:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2181:4*/ fut.state = -1
+			/*line main_async.go:2369:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2184:4*/ panic("corio: LoopVarsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2372:4*/ panic("corio: LoopVarsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2204,6 +2392,16 @@ func (fut *loopVarsFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where LoopVars is suspended; see rt.Tracer.
+func (fut *loopVarsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.LoopVars", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 324, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, LoopVars changed since asyncgen ran: run go generate.
@@ -2238,16 +2436,16 @@ func (fut *mkSeqFuture) Poll(cx *rt.Context) (iter.Seq[int], bool) {
 		switch state {
 		case 0: // MkSeq starts
 			/*line main.go:343:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2241:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2439:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:343:2
-			/*line main_async.go:2245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2443:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:343:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2247:4*/ if driven {
+			/*line main_async.go:2445:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2250:4*/ if !ready {
+			/*line main_async.go:2448:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2258,10 +2456,10 @@ func (fut *mkSeqFuture) Poll(cx *rt.Context) (iter.Seq[int], bool) {
 				/*line main.go:344:2*/ return mk("async"), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2261:4*/ fut.state = -1
+			/*line main_async.go:2459:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2264:4*/ panic("corio: MkSeqAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2462:4*/ panic("corio: MkSeqAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2284,6 +2482,16 @@ func (fut *mkSeqFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where MkSeq is suspended; see rt.Tracer.
+func (fut *mkSeqFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.MkSeq", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 343, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, MkSeq changed since asyncgen ran: run go generate.
@@ -2342,73 +2550,73 @@ func (fut *onceFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Once starts
 			/*line main.go:349:2*/ fut.it = rt.PullRange1(mk("once"))
-			/*line main_async.go:2345:4*/ fallthrough
+			/*line main_async.go:2553:4*/ fallthrough
 		case 1:
 			/*line main.go:349:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:349:17*/ if !(ok) {
-				/*line main_async.go:2349:5*/ state = 4
+				/*line main_async.go:2557:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2354:4*/ fut.x = k
+			/*line main_async.go:2562:4*/ fut.x = k
 			/*line main.go:350:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2356:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2564:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:2360:4*/ if !ready {
+			/*line main_async.go:2568:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:351:3*/ fmt.Println("once x", fut.x)
-			/*line main_async.go:2367:4*/ state = 1
+			/*line main_async.go:2575:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2370:4*/ fut.it = nil
+			/*line main_async.go:2578:4*/ fut.it = nil
 			/*line main.go:353:17*/ fut.c_mkSeq = initMkSeqFuture()
-			/*line main_async.go:2372:4*/ fut.aw0 = &fut.c_mkSeq
+			/*line main_async.go:2580:4*/ fut.aw0 = &fut.c_mkSeq
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:353:17
-			/*line main_async.go:2376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:353:17*/ r, ready = fut.aw0.(*mkSeqFuture).Poll(cx)
-			/*line main_async.go:2378:4*/ if driven {
+			/*line main_async.go:2586:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*mkSeqFuture), ready, fresh)
 			}
-			/*line main_async.go:2381:4*/ if !ready {
+			/*line main_async.go:2589:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_mkSeq = mkSeqFuture{}
 			/*line main.go:353:2*/ fut.it_2 = rt.PullRange1(r)
-			/*line main_async.go:2388:4*/ fallthrough
+			/*line main_async.go:2596:4*/ fallthrough
 		case 6:
 			/*line main.go:353:2*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:353:17*/ if !(ok_2) {
-				/*line main_async.go:2392:5*/ state = 8
+				/*line main_async.go:2600:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:2397:4*/ x_2 = k_2
+			/*line main_async.go:2605:4*/ x_2 = k_2
 			/*line main.go:354:3*/ fmt.Println("mk async x", x_2)
-			/*line main_async.go:2399:4*/ state = 6
+			/*line main_async.go:2607:4*/ state = 6
 			continue
 		case 8:
-			/*line main_async.go:2402:4*/ fut.it_2 = nil
+			/*line main_async.go:2610:4*/ fut.it_2 = nil
 			{
-				/*line main_async.go:2404:5*/ fut.state = -1
+				/*line main_async.go:2612:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2408:4*/ fut.state = -1
+			/*line main_async.go:2616:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2411:4*/ panic("corio: OnceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2619:4*/ panic("corio: OnceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2434,6 +2642,18 @@ func (fut *onceFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Once is suspended; see rt.Tracer.
+func (fut *onceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Once", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 350, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 353, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Once changed since asyncgen ran: run go generate.
@@ -2512,178 +2732,178 @@ func (fut *stdFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:371:2*/ fut.m = map[string]int{"x": 1, "y": 2, "z": 3}
 			/*line main.go:372:2*/ fut.keys = nil
 			/*line main.go:373:2*/ fut.it = rt.PullRange1(maps.Keys(fut.m))
-			/*line main_async.go:2515:4*/ fallthrough
+			/*line main_async.go:2735:4*/ fallthrough
 		case 1:
 			/*line main.go:373:2*/ k_3, _, ok = fut.it.Next()
 			/*line main.go:373:17*/ if !(ok) {
-				/*line main_async.go:2519:5*/ state = 4
+				/*line main_async.go:2739:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2524:4*/ fut.k = k_3
+			/*line main_async.go:2744:4*/ fut.k = k_3
 			/*line main.go:374:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2526:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2746:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:374:3
 			/*line main.go:374:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2530:4*/ if !ready {
+			/*line main_async.go:2750:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:375:3*/ fut.keys = append(take(&fut.keys), take(&fut.k))
-			/*line main_async.go:2537:4*/ state = 1
+			/*line main_async.go:2757:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2540:4*/ fut.it = nil
+			/*line main_async.go:2760:4*/ fut.it = nil
 			/*line main.go:377:2*/ slices.Sort(fut.keys)
 			/*line main.go:378:2*/ fmt.Println("maps.Keys", take(&fut.keys))
 			/*line main.go:379:2*/ fut.it_2 = rt.PullRange2(Sorted(take(&fut.m)))
-			/*line main_async.go:2544:4*/ fallthrough
+			/*line main_async.go:2764:4*/ fallthrough
 		case 5:
 			/*line main.go:379:2*/ k_4, v_4, ok_2 = fut.it_2.Next()
 			/*line main.go:379:20*/ if !(ok_2) {
-				/*line main_async.go:2548:5*/ state = 8
+				/*line main_async.go:2768:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main_async.go:2553:4*/ fut.k, fut.v = k_4, v_4
+			/*line main_async.go:2773:4*/ fut.k, fut.v = k_4, v_4
 			/*line main.go:380:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2555:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2775:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 7: // resumes at main.go:380:3
 			/*line main.go:380:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2559:4*/ if !ready {
+			/*line main_async.go:2779:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:381:3*/ fmt.Println("sorted", take(&fut.k), fut.v)
-			/*line main_async.go:2566:4*/ state = 5
+			/*line main_async.go:2786:4*/ state = 5
 			continue
 		case 8:
-			/*line main_async.go:2569:4*/ fut.it_2 = nil
+			/*line main_async.go:2789:4*/ fut.it_2 = nil
 			/*line main.go:383:2*/ fut.it_3 = rt.PullRange1(slices.Values([]float64{1.5, 2.5}))
-			/*line main_async.go:2571:4*/ fallthrough
+			/*line main_async.go:2791:4*/ fallthrough
 		case 9:
 			/*line main.go:383:2*/ k_5, _, ok_3 = fut.it_3.Next()
 			/*line main.go:383:17*/ if !(ok_3) {
-				/*line main_async.go:2575:5*/ state = 12
+				/*line main_async.go:2795:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:2580:4*/ fut.v_2 = k_5
+			/*line main_async.go:2800:4*/ fut.v_2 = k_5
 			/*line main.go:384:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2582:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2802:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 11: // resumes at main.go:384:3
 			/*line main.go:384:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2586:4*/ if !ready {
+			/*line main_async.go:2806:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:385:3*/ fmt.Println("slices.Values", fut.v_2)
-			/*line main_async.go:2593:4*/ state = 9
+			/*line main_async.go:2813:4*/ state = 9
 			continue
 		case 12:
-			/*line main_async.go:2596:4*/ fut.it_3 = nil
+			/*line main_async.go:2816:4*/ fut.it_3 = nil
 			/*line main.go:387:2*/ fut.it_4 = rt.PullRange2(slices.Backward([]string{"p", "q"}))
-			/*line main_async.go:2598:4*/ fallthrough
+			/*line main_async.go:2818:4*/ fallthrough
 		case 13:
 			/*line main.go:387:2*/ k_6, v_5, ok_4 = fut.it_4.Next()
 			/*line main.go:387:20*/ if !(ok_4) {
-				/*line main_async.go:2602:5*/ state = 16
+				/*line main_async.go:2822:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 14:
-			/*line main_async.go:2607:4*/ fut.v, fut.k = k_6, v_5
+			/*line main_async.go:2827:4*/ fut.v, fut.k = k_6, v_5
 			/*line main.go:388:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2609:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2829:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 15: // resumes at main.go:388:3
 			/*line main.go:388:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2613:4*/ if !ready {
+			/*line main_async.go:2833:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:389:3*/ fmt.Println("slices.Backward", fut.v, take(&fut.k))
-			/*line main_async.go:2620:4*/ state = 13
+			/*line main_async.go:2840:4*/ state = 13
 			continue
 		case 16:
-			/*line main_async.go:2623:4*/ fut.it_4 = nil
+			/*line main_async.go:2843:4*/ fut.it_4 = nil
 			/*line main.go:391:2*/ fut.it_5 = rt.PullRange1(strings.SplitSeq("a,b,,c", ","))
-			/*line main_async.go:2625:4*/ fallthrough
+			/*line main_async.go:2845:4*/ fallthrough
 		case 17:
 			/*line main.go:391:2*/ k_7, _, ok_5 = fut.it_5.Next()
 			/*line main.go:391:20*/ if !(ok_5) {
-				/*line main_async.go:2629:5*/ state = 20
+				/*line main_async.go:2849:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:2634:4*/ fut.k = k_7
+			/*line main_async.go:2854:4*/ fut.k = k_7
 			/*line main.go:392:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2636:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2856:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 19: // resumes at main.go:392:3
 			/*line main.go:392:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2640:4*/ if !ready {
+			/*line main_async.go:2860:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:393:3*/ fmt.Printf("split %q\n", take(&fut.k))
-			/*line main_async.go:2647:4*/ state = 17
+			/*line main_async.go:2867:4*/ state = 17
 			continue
 		case 20:
-			/*line main_async.go:2650:4*/ fut.it_5 = nil
+			/*line main_async.go:2870:4*/ fut.it_5 = nil
 			/*line main.go:395:2*/ fut.it_6 = rt.PullRange2(Sorted(map[int]bool{3: true, 1: false}))
-			/*line main_async.go:2652:4*/ fallthrough
+			/*line main_async.go:2872:4*/ fallthrough
 		case 21:
 			/*line main.go:395:2*/ k_8, _, ok_6 = fut.it_6.Next()
 			/*line main.go:395:17*/ if !(ok_6) {
-				/*line main_async.go:2656:5*/ state = 24
+				/*line main_async.go:2876:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:2661:4*/ fut.v = k_8
+			/*line main_async.go:2881:4*/ fut.v = k_8
 			/*line main.go:396:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2663:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2883:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 23: // resumes at main.go:396:3
 			/*line main.go:396:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2667:4*/ if !ready {
+			/*line main_async.go:2887:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:397:3*/ fmt.Println("key only", fut.v)
-			/*line main_async.go:2674:4*/ state = 21
+			/*line main_async.go:2894:4*/ state = 21
 			continue
 		case 24:
-			/*line main_async.go:2677:4*/ fut.it_6 = nil
+			/*line main_async.go:2897:4*/ fut.it_6 = nil
 			{
-				/*line main_async.go:2679:5*/ fut.state = -1
+				/*line main_async.go:2899:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2683:4*/ fut.state = -1
+			/*line main_async.go:2903:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2686:4*/ panic("corio: StdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2906:4*/ panic("corio: StdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2711,6 +2931,26 @@ func (fut *stdFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Std is suspended; see rt.Tracer.
+func (fut *stdFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Std", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 374, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 380, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 384, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 388, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 392, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 396, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Std changed since asyncgen ran: run go generate.
@@ -2772,32 +3012,32 @@ func (fut *definedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:414:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:2775:4*/ fallthrough
+			/*line main_async.go:3015:4*/ fallthrough
 		case 1:
 			/*line main.go:414:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:414:17*/ if !(ok) {
-				/*line main_async.go:2779:5*/ state = 4
+				/*line main_async.go:3019:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2784:4*/ fut.v = k
+			/*line main_async.go:3024:4*/ fut.v = k
 			/*line main.go:415:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2786:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3026:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:415:3
 			/*line main.go:415:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2790:4*/ if !ready {
+			/*line main_async.go:3030:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:416:3*/ fmt.Println("defined", fut.v)
-			/*line main_async.go:2797:4*/ state = 1
+			/*line main_async.go:3037:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2800:4*/ fut.it = nil
+			/*line main_async.go:3040:4*/ fut.it = nil
 			/*line main.go:418:2*/ fut.v = 0
 			/*line main.go:419:2*/ fut.it_2 = rt.PullRange0(func(yield func() bool) {
 				/*line main.go:420:3*/ for range 4 {
@@ -2806,41 +3046,41 @@ func (fut *definedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 					}
 				}
 			})
-			/*line main_async.go:2809:4*/ fallthrough
+			/*line main_async.go:3049:4*/ fallthrough
 		case 5:
 			/*line main.go:419:2*/ _, _, ok_2 = fut.it_2.Next()
 			/*line main.go:419:12*/ if !(ok_2) {
-				/*line main_async.go:2813:5*/ state = 8
+				/*line main_async.go:3053:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:426:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2819:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3059:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 7: // resumes at main.go:426:3
 			/*line main.go:426:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2823:4*/ if !ready {
+			/*line main_async.go:3063:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:427:3*/ fut.v++
-			/*line main_async.go:2830:4*/ state = 5
+			/*line main_async.go:3070:4*/ state = 5
 			continue
 		case 8:
-			/*line main_async.go:2833:4*/ fut.it_2 = nil
+			/*line main_async.go:3073:4*/ fut.it_2 = nil
 			/*line main.go:429:2*/ fmt.Println("zero-arity count", fut.v)
 			{
-				/*line main_async.go:2836:5*/ fut.state = -1
+				/*line main_async.go:3076:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2840:4*/ fut.state = -1
+			/*line main_async.go:3080:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2843:4*/ panic("corio: DefinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3083:4*/ panic("corio: DefinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2864,6 +3104,18 @@ func (fut *definedFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Defined is suspended; see rt.Tracer.
+func (fut *definedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Defined", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 415, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 426, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Defined changed since asyncgen ran: run go generate.
@@ -2918,43 +3170,43 @@ func (fut *assignFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:434:2*/ fut.k = 100
 			/*line main.go:435:2*/ fut.m = map[int]string{}
 			/*line main.go:436:2*/ fut.it = rt.PullRange2(slices.All([]string{"a", "b"}))
-			/*line main_async.go:2921:4*/ fallthrough
+			/*line main_async.go:3173:4*/ fallthrough
 		case 1:
 			/*line main.go:436:2*/ k_2, v, ok = fut.it.Next()
 			/*line main.go:436:22*/ if !(ok) {
-				/*line main_async.go:2925:5*/ state = 4
+				/*line main_async.go:3177:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2930:4*/ fut.k = k_2
-			/*line main_async.go:2931:4*/ fut.m[fut.k] = v
+			/*line main_async.go:3182:4*/ fut.k = k_2
+			/*line main_async.go:3183:4*/ fut.m[fut.k] = v
 			/*line main.go:437:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2933:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3185:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:437:3
 			/*line main.go:437:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2937:4*/ if !ready {
+			/*line main_async.go:3189:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:438:3*/ fmt.Println("assign k", fut.k)
-			/*line main_async.go:2944:4*/ state = 1
+			/*line main_async.go:3196:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2947:4*/ fut.it = nil
+			/*line main_async.go:3199:4*/ fut.it = nil
 			/*line main.go:440:2*/ fmt.Println("assign", fut.k, len(fut.m), fut.m[100], fut.m[0])
 			{
-				/*line main_async.go:2950:5*/ fut.state = -1
+				/*line main_async.go:3202:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2954:4*/ fut.state = -1
+			/*line main_async.go:3206:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2957:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3209:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2977,6 +3229,16 @@ func (fut *assignFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Assign is suspended; see rt.Tracer.
+func (fut *assignFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Assign", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 437, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Assign changed since asyncgen ran: run go generate.
@@ -3028,22 +3290,22 @@ poll:
 		switch state {
 		case 0: // KeptJump starts
 			/*line main.go:446:2*/ fut.it = rt.PullRange1(logSeq("kept", 1, 2, 3))
-			/*line main_async.go:3031:4*/ fallthrough
+			/*line main_async.go:3293:4*/ fallthrough
 		case 1:
 			/*line main.go:446:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:446:17*/ if !(ok) {
-				/*line main_async.go:3035:5*/ state = 5
+				/*line main_async.go:3297:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3040:4*/ fut.x = k
+			/*line main_async.go:3302:4*/ fut.x = k
 			/*line main.go:447:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3042:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3304:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:447:3
 			/*line main.go:447:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3046:4*/ if !ready {
+			/*line main_async.go:3308:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3063,23 +3325,23 @@ poll:
 					}
 				}
 			}
-			/*line main_async.go:3066:4*/ state = 1
+			/*line main_async.go:3328:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3069:4*/ fut.it.Stop()
-			/*line main_async.go:3070:4*/ fallthrough
+			/*line main_async.go:3331:4*/ fut.it.Stop()
+			/*line main_async.go:3332:4*/ fallthrough
 		case 5:
-			/*line main_async.go:3072:4*/ fut.it = nil
+			/*line main_async.go:3334:4*/ fut.it = nil
 			/*line main.go:457:2*/ fmt.Println("kept after")
 			{
-				/*line main_async.go:3075:5*/ fut.state = -1
+				/*line main_async.go:3337:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3079:4*/ fut.state = -1
+			/*line main_async.go:3341:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3082:4*/ panic("corio: KeptJumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3344:4*/ panic("corio: KeptJumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3102,6 +3364,16 @@ func (fut *keptJumpFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where KeptJump is suspended; see rt.Tracer.
+func (fut *keptJumpFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.KeptJump", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 447, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, KeptJump changed since asyncgen ran: run go generate.
@@ -3156,41 +3428,41 @@ func (fut *methodFuture) pollStates(cx *rt.Context) (int, bool) {
 		case 0: // Method starts
 			/*line main.go:466:2*/ fut.total = 0
 			/*line main.go:467:2*/ fut.it = rt.PullRange1(take(&fut.t).All())
-			/*line main_async.go:3159:4*/ fallthrough
+			/*line main_async.go:3431:4*/ fallthrough
 		case 1:
 			/*line main.go:467:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:467:17*/ if !(ok) {
-				/*line main_async.go:3163:5*/ state = 4
+				/*line main_async.go:3435:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3168:4*/ fut.v = k
+			/*line main_async.go:3440:4*/ fut.v = k
 			/*line main.go:468:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3170:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3442:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:468:3
 			/*line main.go:468:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3174:4*/ if !ready {
+			/*line main_async.go:3446:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:469:3*/ fut.total += fut.v
-			/*line main_async.go:3181:4*/ state = 1
+			/*line main_async.go:3453:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3184:4*/ fut.it = nil
+			/*line main_async.go:3456:4*/ fut.it = nil
 			{
 				/*line main.go:471:2*/ fut.state = -1
 				/*line main.go:471:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3190:4*/ fut.state = -1
+			/*line main_async.go:3462:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3193:4*/ panic("corio: MethodAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3465:4*/ panic("corio: MethodAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3214,6 +3486,16 @@ func (fut *methodFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Method is suspended; see rt.Tracer.
+func (fut *methodFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Method", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 468, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Method changed since asyncgen ran: run go generate.
@@ -3266,69 +3548,69 @@ func (fut *waitInFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // WaitIn starts
 			/*line main.go:478:2*/ fut.it = rt.PullRange1(logSeq("cancel", 1, 2, 3))
-			/*line main_async.go:3269:4*/ fallthrough
+			/*line main_async.go:3551:4*/ fallthrough
 		case 1:
 			/*line main.go:478:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:478:17*/ if !(ok) {
-				/*line main_async.go:3273:5*/ state = 7
+				/*line main_async.go:3555:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3278:4*/ fut.x = k
+			/*line main_async.go:3560:4*/ fut.x = k
 			/*line main.go:479:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3280:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3562:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:479:3
 			/*line main.go:479:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3284:4*/ if !ready {
+			/*line main_async.go:3566:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:480:6*/ if !(fut.x == 2) {
-				/*line main_async.go:3291:5*/ state = 1
+				/*line main_async.go:3573:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:481:4*/ fut.av0 = fut.ready_2.MakeSend("inside")
-			/*line main_async.go:3297:4*/ fut.ready_2 = nil
+			/*line main_async.go:3579:4*/ fut.ready_2 = nil
 			fallthrough
 		case 5: // resumes at main.go:481:4
 			/*line main.go:481:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3301:4*/ if !ready {
+			/*line main_async.go:3583:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:482:12*/ fut.av1 = fut.never.MakeRecv()
-			/*line main_async.go:3307:4*/ fut.never = nil
+			/*line main_async.go:3589:4*/ fut.never = nil
 			fallthrough
 		case 6: // resumes at main.go:482:12
 			/*line main.go:482:12*/ r, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:3311:4*/ if !ready {
+			/*line main_async.go:3593:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line main.go:482:4*/ v, _ = r.V0, r.V1
 			/*line main.go:483:4*/ ret = v
-			/*line main_async.go:3318:4*/ fut.it.Stop()
-			/*line main_async.go:3319:4*/ fut.it = nil
+			/*line main_async.go:3600:4*/ fut.it.Stop()
+			/*line main_async.go:3601:4*/ fut.it = nil
 			{
 				/*line main.go:483:4*/ fut.state = -1
 				/*line main.go:483:4*/ return ret, true
 			}
 		case 7:
-			/*line main_async.go:3325:4*/ fut.it = nil
+			/*line main_async.go:3607:4*/ fut.it = nil
 			{
 				/*line main.go:486:2*/ fut.state = -1
 				/*line main.go:486:2*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3331:4*/ panic("corio: WaitInAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3613:4*/ panic("corio: WaitInAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3352,6 +3634,20 @@ func (fut *waitInFuture) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where WaitIn is suspended; see rt.Tracer.
+func (fut *waitInFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.WaitIn", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 479, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 481, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 482, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, WaitIn changed since asyncgen ran: run go generate.
@@ -3389,22 +3685,22 @@ func (fut *closureFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Closure starts
 			/*line main.go:494:2*/ total = new(int)
-			/*line main_async.go:3392:4*/ (*total) = 0
+			/*line main_async.go:3688:4*/ (*total) = 0
 			/*line main.go:495:7*/ fut.aw0 = rt.SpawnAsync(newClosureFunc1Future(total))
-			/*line main_async.go:3394:4*/ fallthrough
+			/*line main_async.go:3690:4*/ fallthrough
 		case 1: // resumes at main.go:495:7
 			/*line main.go:495:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:3397:4*/ if !ready {
+			/*line main_async.go:3693:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:495:2*/ h = r
 			/*line main.go:505:10*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3404:4*/ fallthrough
+			/*line main_async.go:3700:4*/ fallthrough
 		case 2: // resumes at main.go:505:10
 			/*line main.go:505:10*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:3407:4*/ if !ready {
+			/*line main_async.go:3703:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3415,10 +3711,10 @@ func (fut *closureFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:506:2*/ return v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3418:4*/ fut.state = -1
+			/*line main_async.go:3714:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3421:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3717:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3443,6 +3739,18 @@ func (fut *closureFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Closure is suspended; see rt.Tracer.
+func (fut *closureFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Closure", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 495, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 505, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Closure changed since asyncgen ran: run go generate.
@@ -3490,52 +3798,52 @@ func (fut *closureFunc1Future) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Closure.func1 starts
 			/*line main.go:496:3*/ fut.it = rt.PullRange1(logSeq("closure", 1, 2, 3))
-			/*line main_async.go:3493:4*/ fallthrough
+			/*line main_async.go:3801:4*/ fallthrough
 		case 1:
 			/*line main.go:496:3*/ k, _, ok = fut.it.Next()
 			/*line main.go:496:18*/ if !(ok) {
-				/*line main_async.go:3497:5*/ state = 6
+				/*line main_async.go:3805:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3502:4*/ fut.x = k
+			/*line main_async.go:3810:4*/ fut.x = k
 			/*line main.go:497:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:3504:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3812:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:497:4
 			/*line main.go:497:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3508:4*/ if !ready {
+			/*line main_async.go:3816:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:498:7*/ if !(fut.x == 3) {
-				/*line main_async.go:3515:5*/ state = 5
+				/*line main_async.go:3823:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:499:5*/ ret = (*fut.total)
-			/*line main_async.go:3521:4*/ fut.it.Stop()
-			/*line main_async.go:3522:4*/ fut.it = nil
+			/*line main_async.go:3829:4*/ fut.it.Stop()
+			/*line main_async.go:3830:4*/ fut.it = nil
 			{
 				/*line main.go:499:5*/ fut.state = -1
 				/*line main.go:499:5*/ return ret, true
 			}
 		case 5:
 			/*line main.go:501:4*/ (*fut.total) += fut.x
-			/*line main_async.go:3529:4*/ state = 1
+			/*line main_async.go:3837:4*/ state = 1
 			continue
 		case 6:
-			/*line main_async.go:3532:4*/ fut.it = nil
+			/*line main_async.go:3840:4*/ fut.it = nil
 			{
 				/*line main.go:503:3*/ fut.state = -1
 				/*line main.go:503:3*/ return -1, true
 			}
 		default:
-			/*line main_async.go:3538:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:3846:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3549,6 +3857,16 @@ func (fut *closureFunc1Future) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Closure.func1 is suspended; see rt.Tracer.
+func (fut *closureFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Closure.func1", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 497, fut.aw0
+	}
+	return t
 }
 
 // sumSeqFuture is the state machine of SumSeq (main.go:512).
@@ -3604,22 +3922,22 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			/*line main.go:513:2*/ fut.keys = *new(T)
 			/*line main.go:514:2*/ fut.n = 0
 			/*line main.go:515:2*/ fut.it = rt.PullRange2(take(&fut.seq))
-			/*line main_async.go:3607:4*/ fallthrough
+			/*line main_async.go:3925:4*/ fallthrough
 		case 1:
 			/*line main.go:515:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:515:20*/ if !(ok) {
-				/*line main_async.go:3611:5*/ state = 4
+				/*line main_async.go:3929:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3616:4*/ fut.k, fut.v = k_2, v_2
+			/*line main_async.go:3934:4*/ fut.k, fut.v = k_2, v_2
 			/*line main.go:516:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3618:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3936:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:516:3
 			/*line main.go:516:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3622:4*/ if !ready {
+			/*line main_async.go:3940:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3627,19 +3945,19 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			fut.c_y = yFuture{}
 			/*line main.go:517:3*/ fut.keys += take(&fut.k)
 			/*line main.go:518:3*/ fut.n += fut.v
-			/*line main_async.go:3630:4*/ state = 1
+			/*line main_async.go:3948:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3633:4*/ fut.it = nil
+			/*line main_async.go:3951:4*/ fut.it = nil
 			{
 				/*line main.go:520:2*/ fut.state = -1
 				/*line main.go:520:2*/ return rt.Tuple2[T, int]{V0: fut.keys, V1: fut.n}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3639:4*/ fut.state = -1
+			/*line main_async.go:3957:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3642:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3960:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3663,6 +3981,16 @@ func (fut *sumSeqFuture[T]) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where SumSeq is suspended; see rt.Tracer.
+func (fut *sumSeqFuture[T]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.SumSeq[...]", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 516, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, SumSeq changed since asyncgen ran: run go generate.
@@ -3722,86 +4050,86 @@ func (fut *waitNestedFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // WaitNested starts
 			/*line main.go:528:2*/ fut.it = rt.PullRange1(logSeq("cancel outer", 1, 2))
-			/*line main_async.go:3725:4*/ fallthrough
+			/*line main_async.go:4053:4*/ fallthrough
 		case 1:
 			/*line main.go:528:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:528:17*/ if !(ok) {
-				/*line main_async.go:3729:5*/ state = 10
+				/*line main_async.go:4057:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3734:4*/ fut.a = k
+			/*line main_async.go:4062:4*/ fut.a = k
 			/*line main.go:529:3*/ fut.it_2 = rt.PullRange1(logSeq("cancel inner", 10, 20))
-			/*line main_async.go:3736:4*/ fallthrough
+			/*line main_async.go:4064:4*/ fallthrough
 		case 3:
 			/*line main.go:529:3*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:529:18*/ if !(ok_2) {
-				/*line main_async.go:3740:5*/ state = 9
+				/*line main_async.go:4068:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:3745:4*/ fut.b = k_2
+			/*line main_async.go:4073:4*/ fut.b = k_2
 			/*line main.go:530:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:3747:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:4075:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:530:4
 			/*line main.go:530:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3751:4*/ if !ready {
+			/*line main_async.go:4079:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:531:7*/ if !(fut.a == 1 && fut.b == 20) {
-				/*line main_async.go:3758:5*/ state = 3
+				/*line main_async.go:4086:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:532:5*/ fut.av0 = fut.ready_2.MakeSend("nested")
-			/*line main_async.go:3764:4*/ fut.ready_2 = nil
+			/*line main_async.go:4092:4*/ fut.ready_2 = nil
 			fallthrough
 		case 7: // resumes at main.go:532:5
 			/*line main.go:532:5*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3768:4*/ if !ready {
+			/*line main_async.go:4096:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:533:13*/ fut.av1 = fut.never.MakeRecv()
-			/*line main_async.go:3774:4*/ fut.never = nil
+			/*line main_async.go:4102:4*/ fut.never = nil
 			fallthrough
 		case 8: // resumes at main.go:533:13
 			/*line main.go:533:13*/ r, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:3778:4*/ if !ready {
+			/*line main_async.go:4106:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line main.go:533:5*/ v, _ = r.V0, r.V1
 			/*line main.go:534:5*/ ret = v
-			/*line main_async.go:3785:4*/ fut.it_2.Stop()
-			/*line main_async.go:3786:4*/ fut.it_2 = nil
-			/*line main_async.go:3787:4*/ fut.it.Stop()
-			/*line main_async.go:3788:4*/ fut.it = nil
+			/*line main_async.go:4113:4*/ fut.it_2.Stop()
+			/*line main_async.go:4114:4*/ fut.it_2 = nil
+			/*line main_async.go:4115:4*/ fut.it.Stop()
+			/*line main_async.go:4116:4*/ fut.it = nil
 			{
 				/*line main.go:534:5*/ fut.state = -1
 				/*line main.go:534:5*/ return ret, true
 			}
 		case 9:
-			/*line main_async.go:3794:4*/ fut.it_2 = nil
-			/*line main_async.go:3795:4*/ state = 1
+			/*line main_async.go:4122:4*/ fut.it_2 = nil
+			/*line main_async.go:4123:4*/ state = 1
 			continue
 		case 10:
-			/*line main_async.go:3798:4*/ fut.it = nil
+			/*line main_async.go:4126:4*/ fut.it = nil
 			{
 				/*line main.go:538:2*/ fut.state = -1
 				/*line main.go:538:2*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3804:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4132:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3826,6 +4154,20 @@ func (fut *waitNestedFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where WaitNested is suspended; see rt.Tracer.
+func (fut *waitNestedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.WaitNested", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 530, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 532, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 533, &fut.av1
+	}
+	return t
 }
 
 // If this fails to compile, WaitNested changed since asyncgen ran: run go generate.
@@ -3901,48 +4243,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:543:2*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:3904:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:4246:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:543:2
-			/*line main_async.go:3908:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4250:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:543:2*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:3910:4*/ if driven {
+			/*line main_async.go:4252:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:3913:4*/ if !ready {
+			/*line main_async.go:4255:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
 			/*line main.go:544:2*/ fut.c_break = initBreakFuture()
-			/*line main_async.go:3920:4*/ fut.aw0 = &fut.c_break
+			/*line main_async.go:4262:4*/ fut.aw0 = &fut.c_break
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:544:2
-			/*line main_async.go:3924:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:2*/ _, ready = fut.aw0.(*breakFuture).Poll(cx)
-			/*line main_async.go:3926:4*/ if driven {
+			/*line main_async.go:4268:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*breakFuture), ready, fresh)
 			}
-			/*line main_async.go:3929:4*/ if !ready {
+			/*line main_async.go:4271:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_break = breakFuture{}
 			/*line main.go:545:30*/ fut.c_continue = initContinueFuture()
-			/*line main_async.go:3936:4*/ fut.aw0 = &fut.c_continue
+			/*line main_async.go:4278:4*/ fut.aw0 = &fut.c_continue
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:545:30
-			/*line main_async.go:3940:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4282:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:545:30*/ r, ready = fut.aw0.(*continueFuture).Poll(cx)
-			/*line main_async.go:3942:4*/ if driven {
+			/*line main_async.go:4284:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*continueFuture), ready, fresh)
 			}
-			/*line main_async.go:3945:4*/ if !ready {
+			/*line main_async.go:4287:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3950,16 +4292,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_continue = continueFuture{}
 			/*line main.go:545:2*/ fmt.Println("continue sum", r)
 			/*line main.go:546:10*/ fut.c_retUnnamed = initRetUnnamedFuture()
-			/*line main_async.go:3953:4*/ fut.aw0 = &fut.c_retUnnamed
+			/*line main_async.go:4295:4*/ fut.aw0 = &fut.c_retUnnamed
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:546:10
-			/*line main_async.go:3957:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4299:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:10*/ r_2, ready = fut.aw0.(*retUnnamedFuture).Poll(cx)
-			/*line main_async.go:3959:4*/ if driven {
+			/*line main_async.go:4301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retUnnamedFuture), ready, fresh)
 			}
-			/*line main_async.go:3962:4*/ if !ready {
+			/*line main_async.go:4304:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -3968,16 +4310,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:546:2*/ n, s = r_2.V0, r_2.V1
 			/*line main.go:547:2*/ fmt.Println("ret", n, s)
 			/*line main.go:548:23*/ fut.c_retNamed = initRetNamedFuture()
-			/*line main_async.go:3971:4*/ fut.aw0 = &fut.c_retNamed
+			/*line main_async.go:4313:4*/ fut.aw0 = &fut.c_retNamed
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:548:23
-			/*line main_async.go:3975:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4317:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_3, ready = fut.aw0.(*retNamedFuture).Poll(cx)
-			/*line main_async.go:3977:4*/ if driven {
+			/*line main_async.go:4319:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retNamedFuture), ready, fresh)
 			}
-			/*line main_async.go:3980:4*/ if !ready {
+			/*line main_async.go:4322:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -3985,16 +4327,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retNamed = retNamedFuture{}
 			/*line main.go:548:2*/ fmt.Println("named", r_3)
 			/*line main.go:549:14*/ fut.c_retBare = initRetBareFuture()
-			/*line main_async.go:3988:4*/ fut.aw0 = &fut.c_retBare
+			/*line main_async.go:4330:4*/ fut.aw0 = &fut.c_retBare
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:549:14
-			/*line main_async.go:3992:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4334:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:549:14*/ r_4, ready = fut.aw0.(*retBareFuture).Poll(cx)
-			/*line main_async.go:3994:4*/ if driven {
+			/*line main_async.go:4336:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retBareFuture), ready, fresh)
 			}
-			/*line main_async.go:3997:4*/ if !ready {
+			/*line main_async.go:4339:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -4002,179 +4344,179 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retBare = retBareFuture{}
 			/*line main.go:549:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line main.go:550:2*/ fut.c_labeled = initLabeledFuture()
-			/*line main_async.go:4005:4*/ fut.aw0 = &fut.c_labeled
+			/*line main_async.go:4347:4*/ fut.aw0 = &fut.c_labeled
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:550:2
-			/*line main_async.go:4009:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4351:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:550:2*/ _, ready = fut.aw0.(*labeledFuture).Poll(cx)
-			/*line main_async.go:4011:4*/ if driven {
+			/*line main_async.go:4353:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labeledFuture), ready, fresh)
 			}
-			/*line main_async.go:4014:4*/ if !ready {
+			/*line main_async.go:4356:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_labeled = labeledFuture{}
 			/*line main.go:551:2*/ fut.seq = []string{"return", "break", "continue", "inner", "switch"}
-			/*line main_async.go:4021:4*/ fut.i = 0
-			/*line main_async.go:4022:4*/ fallthrough
+			/*line main_async.go:4363:4*/ fut.i = 0
+			/*line main_async.go:4364:4*/ fallthrough
 		case 8:
 			/*line main.go:551:23*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:4025:5*/ state = 12
+				/*line main_async.go:4367:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:4030:4*/ fut.mode = fut.seq[fut.i]
+			/*line main_async.go:4372:4*/ fut.mode = fut.seq[fut.i]
 			/*line main.go:552:36*/ fut.c_nested = initNestedFuture(fut.mode)
-			/*line main_async.go:4032:4*/ fut.aw0 = &fut.c_nested
+			/*line main_async.go:4374:4*/ fut.aw0 = &fut.c_nested
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:552:36
-			/*line main_async.go:4036:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4378:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:552:36*/ r_5, ready = fut.aw0.(*nestedFuture).Poll(cx)
-			/*line main_async.go:4038:4*/ if driven {
+			/*line main_async.go:4380:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*nestedFuture), ready, fresh)
 			}
-			/*line main_async.go:4041:4*/ if !ready {
+			/*line main_async.go:4383:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_nested = nestedFuture{}
 			/*line main.go:552:3*/ fmt.Println("nested", take(&fut.mode), "=", r_5)
-			/*line main_async.go:4048:4*/ fallthrough
+			/*line main_async.go:4390:4*/ fallthrough
 		case 11:
-			/*line main_async.go:4050:4*/ fut.i++
-			/*line main_async.go:4051:4*/ state = 8
+			/*line main_async.go:4392:4*/ fut.i++
+			/*line main_async.go:4393:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:554:2*/ fut.c_goto = initGotoFuture()
-			/*line main_async.go:4055:4*/ fut.aw0 = &fut.c_goto
+			/*line main_async.go:4397:4*/ fut.aw0 = &fut.c_goto
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 13: // resumes at main.go:554:2
-			/*line main_async.go:4060:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4402:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:554:2*/ _, ready = fut.aw0.(*gotoFuture).Poll(cx)
-			/*line main_async.go:4062:4*/ if driven {
+			/*line main_async.go:4404:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotoFuture), ready, fresh)
 			}
-			/*line main_async.go:4065:4*/ if !ready {
+			/*line main_async.go:4407:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_goto = gotoFuture{}
 			/*line main.go:555:2*/ fut.c_loopVars = initLoopVarsFuture()
-			/*line main_async.go:4072:4*/ fut.aw0 = &fut.c_loopVars
+			/*line main_async.go:4414:4*/ fut.aw0 = &fut.c_loopVars
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:555:2
-			/*line main_async.go:4076:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:2*/ _, ready = fut.aw0.(*loopVarsFuture).Poll(cx)
-			/*line main_async.go:4078:4*/ if driven {
+			/*line main_async.go:4420:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopVarsFuture), ready, fresh)
 			}
-			/*line main_async.go:4081:4*/ if !ready {
+			/*line main_async.go:4423:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loopVars = loopVarsFuture{}
 			/*line main.go:556:2*/ fut.c_once = initOnceFuture()
-			/*line main_async.go:4088:4*/ fut.aw0 = &fut.c_once
+			/*line main_async.go:4430:4*/ fut.aw0 = &fut.c_once
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:556:2
-			/*line main_async.go:4092:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:556:2*/ _, ready = fut.aw0.(*onceFuture).Poll(cx)
-			/*line main_async.go:4094:4*/ if driven {
+			/*line main_async.go:4436:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*onceFuture), ready, fresh)
 			}
-			/*line main_async.go:4097:4*/ if !ready {
+			/*line main_async.go:4439:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_once = onceFuture{}
 			/*line main.go:557:2*/ fut.c_std = initStdFuture()
-			/*line main_async.go:4104:4*/ fut.aw0 = &fut.c_std
+			/*line main_async.go:4446:4*/ fut.aw0 = &fut.c_std
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:557:2
-			/*line main_async.go:4108:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4450:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:2*/ _, ready = fut.aw0.(*stdFuture).Poll(cx)
-			/*line main_async.go:4110:4*/ if driven {
+			/*line main_async.go:4452:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stdFuture), ready, fresh)
 			}
-			/*line main_async.go:4113:4*/ if !ready {
+			/*line main_async.go:4455:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_std = stdFuture{}
 			/*line main.go:558:2*/ fut.c_defined = initDefinedFuture()
-			/*line main_async.go:4120:4*/ fut.aw0 = &fut.c_defined
+			/*line main_async.go:4462:4*/ fut.aw0 = &fut.c_defined
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:558:2
-			/*line main_async.go:4124:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:558:2*/ _, ready = fut.aw0.(*definedFuture).Poll(cx)
-			/*line main_async.go:4126:4*/ if driven {
+			/*line main_async.go:4468:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*definedFuture), ready, fresh)
 			}
-			/*line main_async.go:4129:4*/ if !ready {
+			/*line main_async.go:4471:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_defined = definedFuture{}
 			/*line main.go:559:2*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:4136:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:4478:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:559:2
-			/*line main_async.go:4140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4482:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:559:2*/ _, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:4142:4*/ if driven {
+			/*line main_async.go:4484:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:4145:4*/ if !ready {
+			/*line main_async.go:4487:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_assign = assignFuture{}
 			/*line main.go:560:2*/ fut.c_keptJump = initKeptJumpFuture()
-			/*line main_async.go:4152:4*/ fut.aw0 = &fut.c_keptJump
+			/*line main_async.go:4494:4*/ fut.aw0 = &fut.c_keptJump
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:560:2
-			/*line main_async.go:4156:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4498:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:560:2*/ _, ready = fut.aw0.(*keptJumpFuture).Poll(cx)
-			/*line main_async.go:4158:4*/ if driven {
+			/*line main_async.go:4500:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keptJumpFuture), ready, fresh)
 			}
-			/*line main_async.go:4161:4*/ if !ready {
+			/*line main_async.go:4503:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_keptJump = keptJumpFuture{}
 			/*line main.go:561:24*/ fut.c_method = initMethodFuture(&tree{vals: []int{4, 5, 6}})
-			/*line main_async.go:4168:4*/ fut.aw0 = &fut.c_method
+			/*line main_async.go:4510:4*/ fut.aw0 = &fut.c_method
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:561:24
-			/*line main_async.go:4172:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:561:24*/ r_6, ready = fut.aw0.(*methodFuture).Poll(cx)
-			/*line main_async.go:4174:4*/ if driven {
+			/*line main_async.go:4516:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodFuture), ready, fresh)
 			}
-			/*line main_async.go:4177:4*/ if !ready {
+			/*line main_async.go:4519:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -4182,16 +4524,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_method = methodFuture{}
 			/*line main.go:561:2*/ fmt.Println("method", r_6)
 			/*line main.go:562:25*/ fut.c_closure = initClosureFuture()
-			/*line main_async.go:4185:4*/ fut.aw0 = &fut.c_closure
+			/*line main_async.go:4527:4*/ fut.aw0 = &fut.c_closure
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:562:25
-			/*line main_async.go:4189:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:562:25*/ r_7, ready = fut.aw0.(*closureFuture).Poll(cx)
-			/*line main_async.go:4191:4*/ if driven {
+			/*line main_async.go:4533:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureFuture), ready, fresh)
 			}
-			/*line main_async.go:4194:4*/ if !ready {
+			/*line main_async.go:4536:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -4199,16 +4541,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_closure = closureFuture{}
 			/*line main.go:562:2*/ fmt.Println("closure", r_7)
 			/*line main.go:563:14*/ fut.c_sumSeq = initSumSeqFuture[string](Sorted(map[string]int{"a": 1, "b": 2}))
-			/*line main_async.go:4202:4*/ fut.aw0 = &fut.c_sumSeq
+			/*line main_async.go:4544:4*/ fut.aw0 = &fut.c_sumSeq
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:563:14
-			/*line main_async.go:4206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4548:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:563:14*/ r_8, ready = fut.aw0.(*sumSeqFuture[string]).Poll(cx)
-			/*line main_async.go:4208:4*/ if driven {
+			/*line main_async.go:4550:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:4211:4*/ if !ready {
+			/*line main_async.go:4553:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -4216,16 +4558,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sumSeq = sumSeqFuture[string]{}
 			/*line main.go:563:2*/ fmt.Println(r_8.V0, r_8.V1)
 			/*line main.go:564:14*/ fut.c_sumSeq_2 = initSumSeqFuture[float64](Sorted(map[float64]int{0.5: 3, 1.5: 4}))
-			/*line main_async.go:4219:4*/ fut.aw0 = &fut.c_sumSeq_2
+			/*line main_async.go:4561:4*/ fut.aw0 = &fut.c_sumSeq_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:564:14
-			/*line main_async.go:4223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4565:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:564:14*/ r_9, ready = fut.aw0.(*sumSeqFuture[float64]).Poll(cx)
-			/*line main_async.go:4225:4*/ if driven {
+			/*line main_async.go:4567:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:4228:4*/ if !ready {
+			/*line main_async.go:4570:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -4235,20 +4577,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:566:2*/ fut.readyTx, fut.readyRx = syncx.NewChannel[string](1)
 			/*line main.go:567:2*/ fut.neverTx, fut.neverRx = syncx.NewChannel[int](1)
 			/*line main.go:568:7*/ fut.aw0 = rt.SpawnAsync(WaitInAsync(fut.readyTx, fut.neverRx))
-			/*line main_async.go:4238:4*/ fallthrough
+			/*line main_async.go:4580:4*/ fallthrough
 		case 24: // resumes at main.go:568:7
 			/*line main.go:568:7*/ r_10, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:4241:4*/ if !ready {
+			/*line main_async.go:4583:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:568:2*/ fut.h = r_10
 			/*line main.go:569:14*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4248:4*/ fallthrough
+			/*line main_async.go:4590:4*/ fallthrough
 		case 25: // resumes at main.go:569:14
 			/*line main.go:569:14*/ r_11, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4251:4*/ if !ready {
+			/*line main_async.go:4593:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -4257,11 +4599,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:570:2*/ fmt.Println("task is", where)
 			/*line main.go:571:2*/ fut.h.Abort()
 			/*line main.go:572:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4260:4*/ fut.h = nil
+			/*line main_async.go:4602:4*/ fut.h = nil
 			fallthrough
 		case 26: // resumes at main.go:572:12
 			/*line main.go:572:12*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4264:4*/ if !ready {
+			/*line main_async.go:4606:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -4270,23 +4612,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:573:2*/ fut.je = new(*rt.JoinError)
 			/*line main.go:574:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
 			/*line main.go:575:6*/ fut.aw0 = rt.SpawnAsync(WaitNestedAsync(fut.readyTx, fut.neverRx))
-			/*line main_async.go:4273:4*/ fut.readyTx = nil
+			/*line main_async.go:4615:4*/ fut.readyTx = nil
 			fut.neverRx = nil
 			fallthrough
 		case 27: // resumes at main.go:575:6
 			/*line main.go:575:6*/ r_13, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:4278:4*/ if !ready {
+			/*line main_async.go:4620:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:575:2*/ fut.h = r_13
 			/*line main.go:576:13*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4285:4*/ fut.readyRx = nil
+			/*line main_async.go:4627:4*/ fut.readyRx = nil
 			fallthrough
 		case 28: // resumes at main.go:576:13
 			/*line main.go:576:13*/ r_14, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4289:4*/ if !ready {
+			/*line main_async.go:4631:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -4295,11 +4637,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:577:2*/ fmt.Println("task is", where)
 			/*line main.go:578:2*/ fut.h.Abort()
 			/*line main.go:579:11*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4298:4*/ fut.h = nil
+			/*line main_async.go:4640:4*/ fut.h = nil
 			fallthrough
 		case 29: // resumes at main.go:579:11
 			/*line main.go:579:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4302:4*/ if !ready {
+			/*line main_async.go:4644:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -4308,11 +4650,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:580:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
 			/*line main.go:581:2*/ _ = take(&fut.neverTx)
 			{
-				/*line main_async.go:4311:5*/ fut.state = -1
+				/*line main_async.go:4653:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4315:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4657:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4332,6 +4674,64 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/rangefunc/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 543, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 544, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 545, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 546, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 548, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 549, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 550, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 552, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 554, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 555, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 556, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 557, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 558, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 559, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 560, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 561, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 562, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 563, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 564, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 568, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 569, &fut.av0
+	case 26:
+		t.Line, t.Awaiting = 572, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 575, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 576, &fut.av0
+	case 29:
+		t.Line, t.Awaiting = 579, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -74,6 +74,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/ranges/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func() = Y
 
@@ -105,10 +115,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:18:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:108:4*/ fallthrough
+			/*line main_async.go:118:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:111:4*/ if !ready {
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -118,10 +128,10 @@ func (fut *idFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:19:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:121:4*/ fut.state = -1
+			/*line main_async.go:131:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:124:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:134:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -141,6 +151,16 @@ func (fut *idFuture) PollFrame(cx *rt.Context) bool {
 func (fut *idFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Id is suspended; see rt.Tracer.
+func (fut *idFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Id", File: "github.com/corio-go/corio/testdata/ranges/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 18, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Id changed since asyncgen ran: run go generate.
@@ -174,10 +194,10 @@ func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // IdS starts
 			/*line main.go:24:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:177:4*/ fallthrough
+			/*line main_async.go:197:4*/ fallthrough
 		case 1: // resumes at main.go:24:2
 			/*line main.go:24:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:180:4*/ if !ready {
+			/*line main_async.go:200:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -187,10 +207,10 @@ func (fut *idSFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:25:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:190:4*/ fut.state = -1
+			/*line main_async.go:210:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:193:4*/ panic("corio: IdSAsync future polled after it completed or was cancelled")
+			/*line main_async.go:213:4*/ panic("corio: IdSAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -210,6 +230,16 @@ func (fut *idSFuture) PollFrame(cx *rt.Context) bool {
 func (fut *idSFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where IdS is suspended; see rt.Tracer.
+func (fut *idSFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.IdS", File: "github.com/corio-go/corio/testdata/ranges/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 24, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, IdS changed since asyncgen ran: run go generate.
@@ -243,10 +273,10 @@ func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Slice starts
 			/*line main.go:30:2*/ fmt.Println("Slice evaluated")
 			/*line main.go:31:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:276:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:249:4*/ if !ready {
+			/*line main_async.go:279:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -256,10 +286,10 @@ func (fut *sliceFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line main.go:32:2*/ return []int{1, 2, 3}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:259:4*/ fut.state = -1
+			/*line main_async.go:289:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:262:4*/ panic("corio: SliceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:292:4*/ panic("corio: SliceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -279,6 +309,16 @@ func (fut *sliceFuture) PollFrame(cx *rt.Context) bool {
 func (fut *sliceFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Slice is suspended; see rt.Tracer.
+func (fut *sliceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Slice", File: "github.com/corio-go/corio/testdata/ranges/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Slice changed since asyncgen ran: run go generate.
@@ -352,26 +392,26 @@ poll:
 		case 0: // Main starts
 			/*line main.go:40:2*/ n = 3
 			/*line main.go:41:2*/ fut.v = n
-			/*line main_async.go:355:4*/ fut.i = 0
-			/*line main_async.go:356:4*/ fallthrough
+			/*line main_async.go:395:4*/ fut.i = 0
+			/*line main_async.go:396:4*/ fallthrough
 		case 1:
 			/*line main.go:41:17*/ if !(fut.i < fut.v) {
-				/*line main_async.go:359:5*/ state = 5
+				/*line main_async.go:399:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:42:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:42:3
-			/*line main_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:42:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:371:4*/ if driven {
+			/*line main_async.go:411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main_async.go:414:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -379,68 +419,68 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:43:3*/ n = 10
 			/*line main.go:44:3*/ fmt.Println("int", fut.i, n)
-			/*line main_async.go:382:4*/ fallthrough
+			/*line main_async.go:422:4*/ fallthrough
 		case 4:
-			/*line main_async.go:384:4*/ fut.i++
-			/*line main_async.go:385:4*/ state = 1
+			/*line main_async.go:424:4*/ fut.i++
+			/*line main_async.go:425:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:48:17*/ fut.c_id = initIdFuture(2)
-			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:429:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:48:17
-			/*line main_async.go:393:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:433:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:17*/ r_5, ready = fut.aw0.(*idFuture).Poll(cx)
-			/*line main_async.go:395:4*/ if driven {
+			/*line main_async.go:435:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture), ready, fresh)
 			}
-			/*line main_async.go:398:4*/ if !ready {
+			/*line main_async.go:438:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture{}
 			/*line main.go:48:2*/ n_3 = r_5
-			/*line main_async.go:405:4*/ i_2 = 0
-			/*line main_async.go:406:4*/ fallthrough
+			/*line main_async.go:445:4*/ i_2 = 0
+			/*line main_async.go:446:4*/ fallthrough
 		case 7:
 			/*line main.go:48:17*/ if !(i_2 < n_3) {
-				/*line main_async.go:409:5*/ state = 10
+				/*line main_async.go:449:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:49:3*/ fmt.Println("int susp", i_2)
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main_async.go:455:4*/ fallthrough
 		case 9:
-			/*line main_async.go:417:4*/ i_2++
-			/*line main_async.go:418:4*/ state = 7
+			/*line main_async.go:457:4*/ i_2++
+			/*line main_async.go:458:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:53:2*/ fut.s = []int{1, 2, 3}
 			/*line main.go:54:2*/ fut.seq = fut.s
-			/*line main_async.go:423:4*/ fut.i = 0
-			/*line main_async.go:424:4*/ fallthrough
+			/*line main_async.go:463:4*/ fut.i = 0
+			/*line main_async.go:464:4*/ fallthrough
 		case 11:
 			/*line main.go:54:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:427:5*/ state = 15
+				/*line main_async.go:467:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:432:4*/ fut.v = fut.seq[fut.i]
+			/*line main_async.go:472:4*/ fut.v = fut.seq[fut.i]
 			/*line main.go:55:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:434:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:474:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:55:3
-			/*line main_async.go:438:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:478:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:440:4*/ if driven {
+			/*line main_async.go:480:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:443:4*/ if !ready {
+			/*line main_async.go:483:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -451,35 +491,35 @@ poll:
 				/*line main.go:58:4*/ fut.s[2] = 30
 			}
 			/*line main.go:60:3*/ fmt.Println("slice", fut.i, fut.v, len(fut.s))
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:494:4*/ fallthrough
 		case 14:
-			/*line main_async.go:456:4*/ fut.i++
-			/*line main_async.go:457:4*/ state = 11
+			/*line main_async.go:496:4*/ fut.i++
+			/*line main_async.go:497:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:63:2*/ fut.s = make([]int, 3, 10)
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main_async.go:502:4*/ fallthrough
 		case 16:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:465:5*/ state = 20
+				/*line main_async.go:505:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:470:4*/ fut.v = fut.s[fut.i]
+			/*line main_async.go:510:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:65:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:65:3
-			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:517:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:479:4*/ if driven {
+			/*line main_async.go:519:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:482:4*/ if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -489,38 +529,38 @@ poll:
 				/*line main.go:67:4*/ fut.s[fut.i+1] = fut.v + 5
 			}
 			/*line main.go:69:3*/ fmt.Println("slice write", fut.i, fut.v)
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main_async.go:532:4*/ fallthrough
 		case 19:
-			/*line main_async.go:494:4*/ fut.i++
-			/*line main_async.go:495:4*/ state = 16
+			/*line main_async.go:534:4*/ fut.i++
+			/*line main_async.go:535:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:73:2*/ fut.arr = new([3]int)
-			/*line main_async.go:499:4*/ (*fut.arr) = [3]int{1, 2, 3}
+			/*line main_async.go:539:4*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:74:2*/ fut.seq_2 = (*fut.arr)
-			/*line main_async.go:501:4*/ fut.i = 0
-			/*line main_async.go:502:4*/ fallthrough
+			/*line main_async.go:541:4*/ fut.i = 0
+			/*line main_async.go:542:4*/ fallthrough
 		case 21:
 			/*line main.go:74:20*/ if !(fut.i < 3) {
-				/*line main_async.go:505:5*/ state = 25
+				/*line main_async.go:545:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:510:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:550:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:75:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:512:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:75:3
-			/*line main_async.go:518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:75:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:520:4*/ if driven {
+			/*line main_async.go:560:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:563:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -528,37 +568,37 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:76:3*/ (*fut.arr)[2] = 100
 			/*line main.go:77:3*/ fmt.Println("array", fut.i, fut.v, (*fut.arr)[fut.i])
-			/*line main_async.go:531:4*/ fallthrough
+			/*line main_async.go:571:4*/ fallthrough
 		case 24:
-			/*line main_async.go:533:4*/ fut.i++
-			/*line main_async.go:534:4*/ state = 21
+			/*line main_async.go:573:4*/ fut.i++
+			/*line main_async.go:574:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:80:2*/ (*fut.arr) = [3]int{1, 2, 3}
 			/*line main.go:81:2*/ fut.seq_3 = fut.arr
-			/*line main_async.go:539:4*/ fut.i = 0
-			/*line main_async.go:540:4*/ fallthrough
+			/*line main_async.go:579:4*/ fut.i = 0
+			/*line main_async.go:580:4*/ fallthrough
 		case 26:
 			/*line main.go:81:20*/ if !(fut.i < 3) {
-				/*line main_async.go:543:5*/ state = 30
+				/*line main_async.go:583:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
-			/*line main_async.go:548:4*/ fut.v = fut.seq_3[fut.i]
+			/*line main_async.go:588:4*/ fut.v = fut.seq_3[fut.i]
 			/*line main.go:82:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:550:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:590:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:3
-			/*line main_async.go:556:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:558:4*/ if driven {
+			/*line main_async.go:598:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main_async.go:601:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -566,26 +606,26 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:83:3*/ (*fut.arr)[2] = 100
 			/*line main.go:84:3*/ fmt.Println("array ptr", fut.i, fut.v)
-			/*line main_async.go:569:4*/ fallthrough
+			/*line main_async.go:609:4*/ fallthrough
 		case 29:
-			/*line main_async.go:571:4*/ fut.i++
-			/*line main_async.go:572:4*/ state = 26
+			/*line main_async.go:611:4*/ fut.i++
+			/*line main_async.go:612:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:87:2*/ _ = func() {
 				_ = (*fut.arr)
 			}
-			/*line main_async.go:578:4*/ fut.i = 0
-			/*line main_async.go:579:4*/ fallthrough
+			/*line main_async.go:618:4*/ fut.i = 0
+			/*line main_async.go:619:4*/ fallthrough
 		case 31:
 			/*line main.go:87:17*/ if !(fut.i < 3) {
-				/*line main_async.go:582:5*/ state = 35
+				/*line main_async.go:622:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 32:
 			/*line main.go:88:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:588:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:628:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -593,40 +633,40 @@ poll:
 			fut.seq_3 = nil
 			fallthrough
 		case 33: // resumes at main.go:88:3
-			/*line main_async.go:596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:636:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:598:4*/ if driven {
+			/*line main_async.go:638:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:601:4*/ if !ready {
+			/*line main_async.go:641:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:89:3*/ fmt.Println("array key", fut.i)
-			/*line main_async.go:608:4*/ fallthrough
+			/*line main_async.go:648:4*/ fallthrough
 		case 34:
-			/*line main_async.go:610:4*/ fut.i++
-			/*line main_async.go:611:4*/ state = 31
+			/*line main_async.go:650:4*/ fut.i++
+			/*line main_async.go:651:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:93:2*/ str = "aé\xffz世\xc3"
 			/*line main.go:94:2*/ fut.k = str
-			/*line main_async.go:616:4*/ fut.i = 0
-			/*line main_async.go:617:4*/ fallthrough
+			/*line main_async.go:656:4*/ fut.i = 0
+			/*line main_async.go:657:4*/ fallthrough
 		case 36:
 			/*line main.go:94:20*/ if !(fut.i < len(fut.k)) {
-				/*line main_async.go:620:5*/ state = 40
+				/*line main_async.go:660:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 37:
-			/*line main_async.go:625:4*/ rn, size = utf8.DecodeRuneInString(fut.k[fut.i:])
-			/*line main_async.go:626:4*/ fut.v = fut.i + size
-			/*line main_async.go:627:4*/ fut.r = rn
+			/*line main_async.go:665:4*/ rn, size = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:666:4*/ fut.v = fut.i + size
+			/*line main_async.go:667:4*/ fut.r = rn
 			/*line main.go:95:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:629:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:669:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -634,41 +674,41 @@ poll:
 			fut.seq_3 = nil
 			fallthrough
 		case 38: // resumes at main.go:95:3
-			/*line main_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:677:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:639:4*/ if driven {
+			/*line main_async.go:679:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:642:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:96:3*/ fmt.Printf("string %d %q %d\n", fut.i, fut.r, fut.r)
-			/*line main_async.go:649:4*/ fallthrough
+			/*line main_async.go:689:4*/ fallthrough
 		case 39:
-			/*line main_async.go:651:4*/ fut.i = fut.v
-			/*line main_async.go:652:4*/ state = 36
+			/*line main_async.go:691:4*/ fut.i = fut.v
+			/*line main_async.go:692:4*/ state = 36
 			continue
 		case 40:
 			/*line main.go:99:2*/ str = "abc"
 			/*line main.go:100:2*/ fut.k = str
-			/*line main_async.go:657:4*/ i_15 = 0
-			/*line main_async.go:658:4*/ fallthrough
+			/*line main_async.go:697:4*/ i_15 = 0
+			/*line main_async.go:698:4*/ fallthrough
 		case 41:
 			/*line main.go:100:20*/ if !(i_15 < len(fut.k)) {
-				/*line main_async.go:661:5*/ state = 45
+				/*line main_async.go:701:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
-			/*line main_async.go:666:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_15:])
-			/*line main_async.go:667:4*/ fut.i = i_15 + size_2
-			/*line main_async.go:668:4*/ fut.r = rn_2
+			/*line main_async.go:706:4*/ rn_2, size_2 = utf8.DecodeRuneInString(fut.k[i_15:])
+			/*line main_async.go:707:4*/ fut.i = i_15 + size_2
+			/*line main_async.go:708:4*/ fut.r = rn_2
 			/*line main.go:101:3*/ str = "zzzzzzz"
 			/*line main.go:102:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:671:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:711:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -676,80 +716,40 @@ poll:
 			fut.seq_3 = nil
 			fallthrough
 		case 43: // resumes at main.go:102:3
-			/*line main_async.go:679:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:102:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:681:4*/ if driven {
+			/*line main_async.go:721:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:684:4*/ if !ready {
+			/*line main_async.go:724:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:103:3*/ fmt.Println("string reassigned", string(fut.r))
-			/*line main_async.go:691:4*/ fallthrough
+			/*line main_async.go:731:4*/ fallthrough
 		case 44:
-			/*line main_async.go:693:4*/ i_15 = fut.i
-			/*line main_async.go:694:4*/ state = 41
+			/*line main_async.go:733:4*/ i_15 = fut.i
+			/*line main_async.go:734:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:107:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
 			/*line main.go:108:2*/ fut.i = 0
 			/*line main.go:109:2*/ fut.keys = nil
 			/*line main.go:110:2*/ fut.iter = reflect.ValueOf(take(&fut.m)).MapRange()
-			/*line main_async.go:701:4*/ fallthrough
+			/*line main_async.go:741:4*/ fallthrough
 		case 46:
 			/*line main.go:110:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:704:5*/ state = 49
+				/*line main_async.go:744:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
-			/*line main_async.go:709:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:710:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:711:4*/ fut.k, fut.v = kv, kv_2
+			/*line main_async.go:749:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:750:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:751:4*/ fut.k, fut.v = kv, kv_2
 			/*line main.go:111:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:713:4*/ fut.aw0 = &fut.c_y
-			fresh = true
-			fut.s = nil
-			fut.arr = nil
-			fut.seq = nil
-			fut.seq_3 = nil
-			fallthrough
-		case 48: // resumes at main.go:111:3
-			/*line main_async.go:721:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:111:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:723:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
-			}
-			/*line main_async.go:726:4*/ if !ready {
-				fut.state = 48
-				return zero, false
-			}
-			fut.aw0 = nil
-			fut.c_y = yFuture{}
-			/*line main.go:112:3*/ fut.i += fut.v
-			/*line main.go:113:3*/ fut.keys = append(take(&fut.keys), take(&fut.k))
-			/*line main_async.go:734:4*/ state = 46
-			continue
-		case 49:
-			/*line main.go:115:2*/ sort.Strings(fut.keys)
-			/*line main.go:116:2*/ fmt.Println("map", fut.i, take(&fut.keys))
-			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
-			/*line main.go:119:2*/ fut.i = 0
-			/*line main.go:120:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
-			/*line main_async.go:742:4*/ fallthrough
-		case 50:
-			/*line main.go:120:17*/ if !(fut.iter.Next()) {
-				/*line main_async.go:745:5*/ state = 53
-				continue
-			}
-			fallthrough
-		case 51:
-			/*line main_async.go:750:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:751:4*/ fut.k = kv_3
-			/*line main.go:121:3*/ fut.c_y = initYFuture()
 			/*line main_async.go:753:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
@@ -757,13 +757,53 @@ poll:
 			fut.seq = nil
 			fut.seq_3 = nil
 			fallthrough
-		case 52: // resumes at main.go:121:3
+		case 48: // resumes at main.go:111:3
 			/*line main_async.go:761:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:121:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main.go:111:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
 			/*line main_async.go:763:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
 			/*line main_async.go:766:4*/ if !ready {
+				fut.state = 48
+				return zero, false
+			}
+			fut.aw0 = nil
+			fut.c_y = yFuture{}
+			/*line main.go:112:3*/ fut.i += fut.v
+			/*line main.go:113:3*/ fut.keys = append(take(&fut.keys), take(&fut.k))
+			/*line main_async.go:774:4*/ state = 46
+			continue
+		case 49:
+			/*line main.go:115:2*/ sort.Strings(fut.keys)
+			/*line main.go:116:2*/ fmt.Println("map", fut.i, take(&fut.keys))
+			/*line main.go:118:2*/ fut.m = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
+			/*line main.go:119:2*/ fut.i = 0
+			/*line main.go:120:2*/ fut.iter = reflect.ValueOf(fut.m).MapRange()
+			/*line main_async.go:782:4*/ fallthrough
+		case 50:
+			/*line main.go:120:17*/ if !(fut.iter.Next()) {
+				/*line main_async.go:785:5*/ state = 53
+				continue
+			}
+			fallthrough
+		case 51:
+			/*line main_async.go:790:4*/ kv_3, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:791:4*/ fut.k = kv_3
+			/*line main.go:121:3*/ fut.c_y = initYFuture()
+			/*line main_async.go:793:4*/ fut.aw0 = &fut.c_y
+			fresh = true
+			fut.s = nil
+			fut.arr = nil
+			fut.seq = nil
+			fut.seq_3 = nil
+			fallthrough
+		case 52: // resumes at main.go:121:3
+			/*line main_async.go:801:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:121:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
+			/*line main_async.go:803:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
+			}
+			/*line main_async.go:806:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -775,25 +815,25 @@ poll:
 					/*line main.go:125:5*/ delete(fut.m, k2)
 				}
 			}
-			/*line main_async.go:778:4*/ state = 50
+			/*line main_async.go:818:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:129:2*/ fmt.Println("map delete", fut.i, len(take(&fut.m)))
 			/*line main.go:132:2*/ fut.i = 0
-			/*line main_async.go:783:4*/ fut.v = 0
+			/*line main_async.go:823:4*/ fut.v = 0
 			/*line main.go:133:2*/ fut.s = []int{5, 6, 7}
-			/*line main_async.go:785:4*/ fut.i_16 = 0
-			/*line main_async.go:786:4*/ fallthrough
+			/*line main_async.go:825:4*/ fut.i_16 = 0
+			/*line main_async.go:826:4*/ fallthrough
 		case 54:
 			/*line main.go:133:19*/ if !(fut.i_16 < len(fut.s)) {
-				/*line main_async.go:789:5*/ state = 58
+				/*line main_async.go:829:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
-			/*line main_async.go:794:4*/ fut.i, fut.v = fut.i_16, fut.s[fut.i_16]
+			/*line main_async.go:834:4*/ fut.i, fut.v = fut.i_16, fut.s[fut.i_16]
 			/*line main.go:134:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:796:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:836:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.arr = nil
 			fut.k = ""
@@ -802,39 +842,39 @@ poll:
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:134:3
-			/*line main_async.go:805:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:845:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:807:4*/ if driven {
+			/*line main_async.go:847:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:810:4*/ if !ready {
+			/*line main_async.go:850:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:816:4*/ fallthrough
+			/*line main_async.go:856:4*/ fallthrough
 		case 57:
 			/*line main.go:134:3*/ fut.i_16++
-			/*line main_async.go:819:4*/ state = 54
+			/*line main_async.go:859:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:136:2*/ fmt.Println("assign", fut.i, fut.v)
 			/*line main.go:137:2*/ fut.k = ""
 			/*line main.go:138:2*/ fut.r = 0
 			/*line main.go:139:2*/ fut.iter = reflect.ValueOf(map[string]bool{"only": true}).MapRange()
-			/*line main_async.go:826:4*/ fallthrough
+			/*line main_async.go:866:4*/ fallthrough
 		case 59:
 			/*line main.go:139:16*/ if !(fut.iter.Next()) {
-				/*line main_async.go:829:5*/ state = 62
+				/*line main_async.go:869:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 60:
-			/*line main_async.go:834:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:835:4*/ fut.k = kv_4
+			/*line main_async.go:874:4*/ kv_4, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:875:4*/ fut.k = kv_4
 			/*line main.go:140:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:837:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:877:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -842,36 +882,36 @@ poll:
 			fut.seq_3 = nil
 			fallthrough
 		case 61: // resumes at main.go:140:3
-			/*line main_async.go:845:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:885:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:847:4*/ if driven {
+			/*line main_async.go:887:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:850:4*/ if !ready {
+			/*line main_async.go:890:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:856:4*/ state = 59
+			/*line main_async.go:896:4*/ state = 59
 			continue
 		case 62:
 			/*line main.go:142:2*/ fmt.Println("assign map", take(&fut.k))
 			/*line main.go:143:2*/ fut.k = "xyz"
-			/*line main_async.go:861:4*/ i_17 = 0
-			/*line main_async.go:862:4*/ fallthrough
+			/*line main_async.go:901:4*/ i_17 = 0
+			/*line main_async.go:902:4*/ fallthrough
 		case 63:
 			/*line main.go:143:19*/ if !(i_17 < len(fut.k)) {
-				/*line main_async.go:865:5*/ state = 67
+				/*line main_async.go:905:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 64:
-			/*line main_async.go:870:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_17:])
-			/*line main_async.go:871:4*/ fut.v = i_17 + size_3
-			/*line main_async.go:872:4*/ fut.i, fut.r = i_17, rn_3
+			/*line main_async.go:910:4*/ rn_3, size_3 = utf8.DecodeRuneInString(fut.k[i_17:])
+			/*line main_async.go:911:4*/ fut.v = i_17 + size_3
+			/*line main_async.go:912:4*/ fut.i, fut.r = i_17, rn_3
 			/*line main.go:144:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:874:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -880,38 +920,38 @@ poll:
 			fut.iter = nil
 			fallthrough
 		case 65: // resumes at main.go:144:3
-			/*line main_async.go:883:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:144:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:885:4*/ if driven {
+			/*line main_async.go:925:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:888:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:894:4*/ fallthrough
+			/*line main_async.go:934:4*/ fallthrough
 		case 66:
 			/*line main.go:144:3*/ i_17 = fut.v
-			/*line main_async.go:897:4*/ state = 63
+			/*line main_async.go:937:4*/ state = 63
 			continue
 		case 67:
 			/*line main.go:146:2*/ fmt.Println("assign str", fut.i, string(fut.r))
 			/*line main.go:147:2*/ fut.ps = [2]pt{}
 			/*line main.go:148:2*/ fut.s = []int{4, 5}
-			/*line main_async.go:903:4*/ fut.i = 0
-			/*line main_async.go:904:4*/ fallthrough
+			/*line main_async.go:943:4*/ fut.i = 0
+			/*line main_async.go:944:4*/ fallthrough
 		case 68:
 			/*line main.go:148:31*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:907:5*/ state = 72
+				/*line main_async.go:947:5*/ state = 72
 				continue
 			}
 			fallthrough
 		case 69:
-			/*line main_async.go:912:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
+			/*line main_async.go:952:4*/ fut.ps[0].x, fut.ps[1].y = fut.i, fut.s[fut.i]
 			/*line main.go:149:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:914:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:954:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.arr = nil
 			fut.k = ""
@@ -920,26 +960,26 @@ poll:
 			fut.iter = nil
 			fallthrough
 		case 70: // resumes at main.go:149:3
-			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:963:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:925:4*/ if driven {
+			/*line main_async.go:965:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:928:4*/ if !ready {
+			/*line main_async.go:968:4*/ if !ready {
 				fut.state = 70
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:934:4*/ fallthrough
+			/*line main_async.go:974:4*/ fallthrough
 		case 71:
 			/*line main.go:149:3*/ fut.i++
-			/*line main_async.go:937:4*/ state = 68
+			/*line main_async.go:977:4*/ state = 68
 			continue
 		case 72:
 			/*line main.go:151:2*/ fmt.Println("assign fields", fut.ps)
 			/*line main.go:153:20*/ fut.c_slice = initSliceFuture()
-			/*line main_async.go:942:4*/ fut.aw0 = &fut.c_slice
+			/*line main_async.go:982:4*/ fut.aw0 = &fut.c_slice
 			fresh = true
 			fut.s = nil
 			fut.arr = nil
@@ -949,237 +989,237 @@ poll:
 			fut.iter = nil
 			fallthrough
 		case 73: // resumes at main.go:153:20
-			/*line main_async.go:952:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:992:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:20*/ r_6, ready = fut.aw0.(*sliceFuture).Poll(cx)
-			/*line main_async.go:954:4*/ if driven {
+			/*line main_async.go:994:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sliceFuture), ready, fresh)
 			}
-			/*line main_async.go:957:4*/ if !ready {
+			/*line main_async.go:997:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_slice = sliceFuture{}
 			/*line main.go:153:2*/ fut.s = r_6
-			/*line main_async.go:964:4*/ fut.i = 0
-			/*line main_async.go:965:4*/ fallthrough
+			/*line main_async.go:1004:4*/ fut.i = 0
+			/*line main_async.go:1005:4*/ fallthrough
 		case 74:
 			/*line main.go:153:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:968:5*/ state = 78
+				/*line main_async.go:1008:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 75:
-			/*line main_async.go:973:4*/ fut.v = fut.s[fut.i]
+			/*line main_async.go:1013:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:154:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1015:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 76: // resumes at main.go:154:3
-			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1019:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:981:4*/ if driven {
+			/*line main_async.go:1021:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:1024:4*/ if !ready {
 				fut.state = 76
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:155:3*/ fmt.Println("susp expr", fut.i, fut.v)
-			/*line main_async.go:991:4*/ fallthrough
+			/*line main_async.go:1031:4*/ fallthrough
 		case 77:
-			/*line main_async.go:993:4*/ fut.i++
-			/*line main_async.go:994:4*/ state = 74
+			/*line main_async.go:1033:4*/ fut.i++
+			/*line main_async.go:1034:4*/ state = 74
 			continue
 		case 78:
 			/*line main.go:159:2*/ fut.s = nil
 			/*line main.go:160:2*/ fut.i = 0
-			/*line main_async.go:999:4*/ fallthrough
+			/*line main_async.go:1039:4*/ fallthrough
 		case 79:
 			/*line main.go:160:12*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:1002:5*/ state = 83
+				/*line main_async.go:1042:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:161:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1008:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1048:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:161:3
-			/*line main_async.go:1012:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1052:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1014:4*/ if driven {
+			/*line main_async.go:1054:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1017:4*/ if !ready {
+			/*line main_async.go:1057:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:162:3*/ fmt.Println("never")
-			/*line main_async.go:1024:4*/ fallthrough
+			/*line main_async.go:1064:4*/ fallthrough
 		case 82:
-			/*line main_async.go:1026:4*/ fut.i++
-			/*line main_async.go:1027:4*/ state = 79
+			/*line main_async.go:1066:4*/ fut.i++
+			/*line main_async.go:1067:4*/ state = 79
 			continue
 		case 83:
 			/*line main.go:164:2*/ fut.i = 0
-			/*line main_async.go:1031:4*/ fut.v = 0
-			/*line main_async.go:1032:4*/ fallthrough
+			/*line main_async.go:1071:4*/ fut.v = 0
+			/*line main_async.go:1072:4*/ fallthrough
 		case 84:
 			/*line main.go:164:12*/ if !(fut.v < fut.i) {
-				/*line main_async.go:1035:5*/ state = 88
+				/*line main_async.go:1075:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 85:
 			/*line main.go:165:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1041:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1081:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fallthrough
 		case 86: // resumes at main.go:165:3
-			/*line main_async.go:1046:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1086:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1048:4*/ if driven {
+			/*line main_async.go:1088:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1051:4*/ if !ready {
+			/*line main_async.go:1091:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:166:3*/ fmt.Println("never")
-			/*line main_async.go:1058:4*/ fallthrough
+			/*line main_async.go:1098:4*/ fallthrough
 		case 87:
-			/*line main_async.go:1060:4*/ fut.v++
-			/*line main_async.go:1061:4*/ state = 84
+			/*line main_async.go:1100:4*/ fut.v++
+			/*line main_async.go:1101:4*/ state = 84
 			continue
 		case 88:
 			/*line main.go:169:2*/ fut.i = 0
 			/*line main.go:170:2*/ fut.keys = []string{"a", "b"}
-			/*line main_async.go:1066:4*/ fut.v = 0
-			/*line main_async.go:1067:4*/ fallthrough
+			/*line main_async.go:1106:4*/ fut.v = 0
+			/*line main_async.go:1107:4*/ fallthrough
 		case 89:
 			/*line main.go:170:12*/ if !(fut.v < len(fut.keys)) {
-				/*line main_async.go:1070:5*/ state = 93
+				/*line main_async.go:1110:5*/ state = 93
 				continue
 			}
 			fallthrough
 		case 90:
 			/*line main.go:171:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1076:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1116:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fallthrough
 		case 91: // resumes at main.go:171:3
-			/*line main_async.go:1081:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1121:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1083:4*/ if driven {
+			/*line main_async.go:1123:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1086:4*/ if !ready {
+			/*line main_async.go:1126:4*/ if !ready {
 				fut.state = 91
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:172:3*/ fut.i++
-			/*line main_async.go:1093:4*/ fallthrough
+			/*line main_async.go:1133:4*/ fallthrough
 		case 92:
-			/*line main_async.go:1095:4*/ fut.v++
-			/*line main_async.go:1096:4*/ state = 89
+			/*line main_async.go:1135:4*/ fut.v++
+			/*line main_async.go:1136:4*/ state = 89
 			continue
 		case 93:
 			/*line main.go:174:2*/ fmt.Println("novars", fut.i)
 			/*line main.go:177:2*/ fut.pts = []pt{{1, 2}, {3, 4}}
 			/*line main.go:178:2*/ fut.i = 0
-			/*line main_async.go:1102:4*/ fallthrough
+			/*line main_async.go:1142:4*/ fallthrough
 		case 94:
 			/*line main.go:178:20*/ if !(fut.i < len(fut.pts)) {
-				/*line main_async.go:1105:5*/ state = 98
+				/*line main_async.go:1145:5*/ state = 98
 				continue
 			}
 			fallthrough
 		case 95:
-			/*line main_async.go:1110:4*/ fut.p = fut.pts[fut.i]
+			/*line main_async.go:1150:4*/ fut.p = fut.pts[fut.i]
 			/*line main.go:179:3*/ fut.p.x = 100
 			/*line main.go:180:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1113:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1153:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 96: // resumes at main.go:180:3
-			/*line main_async.go:1119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1159:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1121:4*/ if driven {
+			/*line main_async.go:1161:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1124:4*/ if !ready {
+			/*line main_async.go:1164:4*/ if !ready {
 				fut.state = 96
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:181:3*/ fmt.Println("copy", fut.p, fut.pts)
-			/*line main_async.go:1131:4*/ fallthrough
+			/*line main_async.go:1171:4*/ fallthrough
 		case 97:
-			/*line main_async.go:1133:4*/ fut.i++
-			/*line main_async.go:1134:4*/ state = 94
+			/*line main_async.go:1173:4*/ fut.i++
+			/*line main_async.go:1174:4*/ state = 94
 			continue
 		case 98:
 			/*line main.go:183:2*/ fut.i = 0
-			/*line main_async.go:1138:4*/ fallthrough
+			/*line main_async.go:1178:4*/ fallthrough
 		case 99:
 			/*line main.go:183:17*/ if !(fut.i < len(fut.pts)) {
-				/*line main_async.go:1141:5*/ state = 103
+				/*line main_async.go:1181:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 100:
 			/*line main.go:184:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1147:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1187:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 101: // resumes at main.go:184:3
-			/*line main_async.go:1153:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1193:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1155:4*/ if driven {
+			/*line main_async.go:1195:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1158:4*/ if !ready {
+			/*line main_async.go:1198:4*/ if !ready {
 				fut.state = 101
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:185:3*/ fut.pts[fut.i].x = 100 + fut.i
-			/*line main_async.go:1165:4*/ fallthrough
+			/*line main_async.go:1205:4*/ fallthrough
 		case 102:
-			/*line main_async.go:1167:4*/ fut.i++
-			/*line main_async.go:1168:4*/ state = 99
+			/*line main_async.go:1207:4*/ fut.i++
+			/*line main_async.go:1208:4*/ state = 99
 			continue
 		case 103:
 			/*line main.go:187:2*/ fmt.Println("by index", take(&fut.pts))
 			/*line main.go:190:2*/ fut.s = []int{1, 2, 3, 4, 5}
-			/*line main_async.go:1173:4*/ fut.i = 0
-			/*line main_async.go:1174:4*/ fallthrough
+			/*line main_async.go:1213:4*/ fut.i = 0
+			/*line main_async.go:1214:4*/ fallthrough
 		case 104:
 			/*line main.go:190:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:1177:5*/ state = 108
+				/*line main_async.go:1217:5*/ state = 108
 				continue
 			}
 			fallthrough
 		case 105:
-			/*line main_async.go:1182:4*/ fut.v = fut.s[fut.i]
+			/*line main_async.go:1222:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
 					state = 107
@@ -1187,17 +1227,17 @@ poll:
 				}
 			}
 			/*line main.go:194:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1190:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1230:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.keys = nil
 			fallthrough
 		case 106: // resumes at main.go:194:3
-			/*line main_async.go:1195:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:194:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1197:4*/ if driven {
+			/*line main_async.go:1237:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1200:4*/ if !ready {
+			/*line main_async.go:1240:4*/ if !ready {
 				fut.state = 106
 				return zero, false
 			}
@@ -1210,108 +1250,108 @@ poll:
 				}
 			}
 			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			/*line main_async.go:1213:4*/ fallthrough
+			/*line main_async.go:1253:4*/ fallthrough
 		case 107:
-			/*line main_async.go:1215:4*/ fut.i++
-			/*line main_async.go:1216:4*/ state = 104
+			/*line main_async.go:1255:4*/ fut.i++
+			/*line main_async.go:1256:4*/ state = 104
 			continue
 		case 108:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			/*line main_async.go:1221:4*/ fut.i_13 = 0
-			/*line main_async.go:1222:4*/ fallthrough
+			/*line main_async.go:1261:4*/ fut.i_13 = 0
+			/*line main_async.go:1262:4*/ fallthrough
 		case 109:
 			/*line main.go:203:17*/ if !(fut.i_13 < fut.n_5) {
-				/*line main_async.go:1225:5*/ state = 113
+				/*line main_async.go:1265:5*/ state = 113
 				continue
 			}
 			fallthrough
 		case 110:
 			/*line main.go:204:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1231:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1271:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 111: // resumes at main.go:204:3
-			/*line main_async.go:1237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1277:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:204:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1239:4*/ if driven {
+			/*line main_async.go:1279:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1242:4*/ if !ready {
+			/*line main_async.go:1282:4*/ if !ready {
 				fut.state = 111
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			/*line main_async.go:1249:4*/ fallthrough
+			/*line main_async.go:1289:4*/ fallthrough
 		case 112:
-			/*line main_async.go:1251:4*/ fut.i_13++
-			/*line main_async.go:1252:4*/ state = 109
+			/*line main_async.go:1291:4*/ fut.i_13++
+			/*line main_async.go:1292:4*/ state = 109
 			continue
 		case 113:
 			/*line main.go:208:20*/ fut.c_idS = initIdSFuture("ab")
-			/*line main_async.go:1256:4*/ fut.aw0 = &fut.c_idS
+			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_idS
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
 		case 114: // resumes at main.go:208:20
-			/*line main_async.go:1262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:208:20*/ r_7, ready = fut.aw0.(*idSFuture).Poll(cx)
-			/*line main_async.go:1264:4*/ if driven {
+			/*line main_async.go:1304:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idSFuture), ready, fresh)
 			}
-			/*line main_async.go:1267:4*/ if !ready {
+			/*line main_async.go:1307:4*/ if !ready {
 				fut.state = 114
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idS = idSFuture{}
 			/*line main.go:208:2*/ fut.k = r_7
-			/*line main_async.go:1274:4*/ fut.i = 0
-			/*line main_async.go:1275:4*/ fallthrough
+			/*line main_async.go:1314:4*/ fut.i = 0
+			/*line main_async.go:1315:4*/ fallthrough
 		case 115:
 			/*line main.go:208:20*/ if !(fut.i < len(fut.k)) {
-				/*line main_async.go:1278:5*/ state = 119
+				/*line main_async.go:1318:5*/ state = 119
 				continue
 			}
 			fallthrough
 		case 116:
-			/*line main_async.go:1283:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
-			/*line main_async.go:1284:4*/ fut.v = fut.i + size_4
-			/*line main_async.go:1285:4*/ fut.r = rn_4
+			/*line main_async.go:1323:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:1324:4*/ fut.v = fut.i + size_4
+			/*line main_async.go:1325:4*/ fut.r = rn_4
 			/*line main.go:209:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1287:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1327:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 117: // resumes at main.go:209:3
-			/*line main_async.go:1291:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:209:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1293:4*/ if driven {
+			/*line main_async.go:1333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1296:4*/ if !ready {
+			/*line main_async.go:1336:4*/ if !ready {
 				fut.state = 117
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			/*line main_async.go:1303:4*/ fallthrough
+			/*line main_async.go:1343:4*/ fallthrough
 		case 118:
-			/*line main_async.go:1305:4*/ fut.i = fut.v
-			/*line main_async.go:1306:4*/ state = 115
+			/*line main_async.go:1345:4*/ fut.i = fut.v
+			/*line main_async.go:1346:4*/ state = 115
 			continue
 		case 119:
 			{
-				/*line main_async.go:1310:5*/ fut.state = -1
+				/*line main_async.go:1350:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1314:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1354:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1326,6 +1366,66 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/ranges/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 42, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 48, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 75, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 82, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 102, fut.aw0
+	case 48:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 121, fut.aw0
+	case 56:
+		t.Line, t.Awaiting = 134, fut.aw0
+	case 61:
+		t.Line, t.Awaiting = 140, fut.aw0
+	case 65:
+		t.Line, t.Awaiting = 144, fut.aw0
+	case 70:
+		t.Line, t.Awaiting = 149, fut.aw0
+	case 73:
+		t.Line, t.Awaiting = 153, fut.aw0
+	case 76:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 81:
+		t.Line, t.Awaiting = 161, fut.aw0
+	case 86:
+		t.Line, t.Awaiting = 165, fut.aw0
+	case 91:
+		t.Line, t.Awaiting = 171, fut.aw0
+	case 96:
+		t.Line, t.Awaiting = 180, fut.aw0
+	case 101:
+		t.Line, t.Awaiting = 184, fut.aw0
+	case 106:
+		t.Line, t.Awaiting = 194, fut.aw0
+	case 111:
+		t.Line, t.Awaiting = 204, fut.aw0
+	case 114:
+		t.Line, t.Awaiting = 208, fut.aw0
+	case 117:
+		t.Line, t.Awaiting = 209, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -73,6 +73,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/ranges2/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 13, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func() = Y
 
@@ -103,10 +113,10 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 		switch state {
 		case 0: // Arr starts
 			/*line main.go:21:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:106:4*/ fallthrough
+			/*line main_async.go:116:4*/ fallthrough
 		case 1: // resumes at main.go:21:2
 			/*line main.go:21:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -116,10 +126,10 @@ func (fut *arrFuture) Poll(cx *rt.Context) ([3]int, bool) {
 				/*line main.go:22:2*/ return [3]int{7, 8, 9}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:119:4*/ fut.state = -1
+			/*line main_async.go:129:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:122:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:132:4*/ panic("corio: ArrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -139,6 +149,16 @@ func (fut *arrFuture) PollFrame(cx *rt.Context) bool {
 func (fut *arrFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Arr is suspended; see rt.Tracer.
+func (fut *arrFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Arr", File: "github.com/corio-go/corio/testdata/ranges2/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Arr changed since asyncgen ran: run go generate.
@@ -205,332 +225,332 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:36:2*/ _ = func() {
 				_ = pa
 			}
-			/*line main_async.go:208:4*/ fut.i = 0
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:228:4*/ fut.i = 0
+			/*line main_async.go:229:4*/ fallthrough
 		case 1:
 			/*line main.go:36:17*/ if !(fut.i < 3) {
-				/*line main_async.go:212:5*/ state = 5
+				/*line main_async.go:232:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:37:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:218:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:238:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:37:3
-			/*line main_async.go:222:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:242:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:37:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:224:4*/ if driven {
+			/*line main_async.go:244:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:227:4*/ if !ready {
+			/*line main_async.go:247:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:38:3*/ fmt.Println("nil *array key", fut.i)
-			/*line main_async.go:234:4*/ fallthrough
+			/*line main_async.go:254:4*/ fallthrough
 		case 4:
-			/*line main_async.go:236:4*/ fut.i++
-			/*line main_async.go:237:4*/ state = 1
+			/*line main_async.go:256:4*/ fut.i++
+			/*line main_async.go:257:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:41:2*/ fut.g = Grid{Cells: [2][2]int{{1, 2}, {3, 4}}}
 			/*line main.go:42:2*/ fut.seq = fut.g.Cells
-			/*line main_async.go:242:4*/ fut.i = 0
-			/*line main_async.go:243:4*/ fallthrough
+			/*line main_async.go:262:4*/ fut.i = 0
+			/*line main_async.go:263:4*/ fallthrough
 		case 6:
 			/*line main.go:42:22*/ if !(fut.i < 2) {
-				/*line main_async.go:246:5*/ state = 10
+				/*line main_async.go:266:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:251:4*/ fut.row = fut.seq[fut.i]
+			/*line main_async.go:271:4*/ fut.row = fut.seq[fut.i]
 			/*line main.go:43:3*/ fut.g.Cells[1][0] = 30
 			/*line main.go:44:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:254:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:274:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:44:3
-			/*line main_async.go:258:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:260:4*/ if driven {
+			/*line main_async.go:280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:263:4*/ if !ready {
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:45:3*/ fmt.Println("field array", fut.i, fut.row)
-			/*line main_async.go:270:4*/ fallthrough
+			/*line main_async.go:290:4*/ fallthrough
 		case 9:
-			/*line main_async.go:272:4*/ fut.i++
-			/*line main_async.go:273:4*/ state = 6
+			/*line main_async.go:292:4*/ fut.i++
+			/*line main_async.go:293:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:48:2*/ fut.seq_2 = arr()
-			/*line main_async.go:277:4*/ fut.i = 0
-			/*line main_async.go:278:4*/ fallthrough
+			/*line main_async.go:297:4*/ fut.i = 0
+			/*line main_async.go:298:4*/ fallthrough
 		case 11:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:281:5*/ state = 15
+				/*line main_async.go:301:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:286:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:306:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:288:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:308:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:49:3
-			/*line main_async.go:292:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:312:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:49:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:294:4*/ if driven {
+			/*line main_async.go:314:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:297:4*/ if !ready {
+			/*line main_async.go:317:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:50:3*/ fmt.Println("array call", fut.i, fut.v, calls)
-			/*line main_async.go:304:4*/ fallthrough
+			/*line main_async.go:324:4*/ fallthrough
 		case 14:
-			/*line main_async.go:306:4*/ fut.i++
-			/*line main_async.go:307:4*/ state = 11
+			/*line main_async.go:326:4*/ fut.i++
+			/*line main_async.go:327:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:52:20*/ fut.c_arr = initArrFuture()
-			/*line main_async.go:311:4*/ fut.aw0 = &fut.c_arr
+			/*line main_async.go:331:4*/ fut.aw0 = &fut.c_arr
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:52:20
-			/*line main_async.go:315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:335:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:52:20*/ r_3, ready = fut.aw0.(*arrFuture).Poll(cx)
-			/*line main_async.go:317:4*/ if driven {
+			/*line main_async.go:337:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*arrFuture), ready, fresh)
 			}
-			/*line main_async.go:320:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_arr = arrFuture{}
 			/*line main.go:52:2*/ fut.seq_2 = r_3
-			/*line main_async.go:327:4*/ fut.i = 0
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:347:4*/ fut.i = 0
+			/*line main_async.go:348:4*/ fallthrough
 		case 17:
 			/*line main.go:52:20*/ if !(fut.i < 3) {
-				/*line main_async.go:331:5*/ state = 21
+				/*line main_async.go:351:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:336:4*/ fut.v = fut.seq_2[fut.i]
+			/*line main_async.go:356:4*/ fut.v = fut.seq_2[fut.i]
 			/*line main.go:53:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:338:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:358:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:53:3
-			/*line main_async.go:342:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:362:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:344:4*/ if driven {
+			/*line main_async.go:364:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:347:4*/ if !ready {
+			/*line main_async.go:367:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:54:3*/ fmt.Println("async array call", fut.i, fut.v)
-			/*line main_async.go:354:4*/ fallthrough
+			/*line main_async.go:374:4*/ fallthrough
 		case 20:
-			/*line main_async.go:356:4*/ fut.i++
-			/*line main_async.go:357:4*/ state = 17
+			/*line main_async.go:376:4*/ fut.i++
+			/*line main_async.go:377:4*/ state = 17
 			continue
 		case 21:
 			/*line main.go:57:2*/ fut.seq_4 = (Named{"x", "y"})
-			/*line main_async.go:361:4*/ fut.i = 0
-			/*line main_async.go:362:4*/ fallthrough
+			/*line main_async.go:381:4*/ fut.i = 0
+			/*line main_async.go:382:4*/ fallthrough
 		case 22:
 			/*line main.go:57:20*/ if !(fut.i < len(fut.seq_4)) {
-				/*line main_async.go:365:5*/ state = 26
+				/*line main_async.go:385:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:370:4*/ fut.s = fut.seq_4[fut.i]
+			/*line main_async.go:390:4*/ fut.s = fut.seq_4[fut.i]
 			/*line main.go:58:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:372:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:58:3
-			/*line main_async.go:376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:378:4*/ if driven {
+			/*line main_async.go:398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main_async.go:401:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:59:3*/ fmt.Println("named", fut.i, take(&fut.s))
-			/*line main_async.go:388:4*/ fallthrough
+			/*line main_async.go:408:4*/ fallthrough
 		case 25:
-			/*line main_async.go:390:4*/ fut.i++
-			/*line main_async.go:391:4*/ state = 22
+			/*line main_async.go:410:4*/ fut.i++
+			/*line main_async.go:411:4*/ state = 22
 			continue
 		case 26:
 			/*line main.go:61:2*/ n = 2
 			/*line main.go:62:2*/ fut.n_2 = n
-			/*line main_async.go:396:4*/ fut.i_6 = 0
-			/*line main_async.go:397:4*/ fallthrough
+			/*line main_async.go:416:4*/ fut.i_6 = 0
+			/*line main_async.go:417:4*/ fallthrough
 		case 27:
 			/*line main.go:62:17*/ if !(fut.i_6 < fut.n_2) {
-				/*line main_async.go:400:5*/ state = 31
+				/*line main_async.go:420:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
 			/*line main.go:63:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq_4 = nil
 			fallthrough
 		case 29: // resumes at main.go:63:3
-			/*line main_async.go:411:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:413:4*/ if driven {
+			/*line main_async.go:433:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:416:4*/ if !ready {
+			/*line main_async.go:436:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:64:3*/ fmt.Printf("typed int %T %v\n", fut.i_6, fut.i_6)
-			/*line main_async.go:423:4*/ fallthrough
+			/*line main_async.go:443:4*/ fallthrough
 		case 30:
-			/*line main_async.go:425:4*/ fut.i_6++
-			/*line main_async.go:426:4*/ state = 27
+			/*line main_async.go:445:4*/ fut.i_6++
+			/*line main_async.go:446:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:67:2*/ fut.s = "é!"
-			/*line main_async.go:430:4*/ i_13 = 0
-			/*line main_async.go:431:4*/ fallthrough
+			/*line main_async.go:450:4*/ i_13 = 0
+			/*line main_async.go:451:4*/ fallthrough
 		case 32:
 			/*line main.go:67:20*/ if !(i_13 < len(fut.s)) {
-				/*line main_async.go:434:5*/ state = 36
+				/*line main_async.go:454:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:439:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
-			/*line main_async.go:440:4*/ fut.i = i_13 + size
-			/*line main_async.go:441:4*/ fut.r = rn
+			/*line main_async.go:459:4*/ rn, size = utf8.DecodeRuneInString(fut.s[i_13:])
+			/*line main_async.go:460:4*/ fut.i = i_13 + size
+			/*line main_async.go:461:4*/ fut.r = rn
 			/*line main.go:68:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq_4 = nil
 			fallthrough
 		case 34: // resumes at main.go:68:3
-			/*line main_async.go:448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:450:4*/ if driven {
+			/*line main_async.go:470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:453:4*/ if !ready {
+			/*line main_async.go:473:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:69:3*/ fmt.Println("string value", string(fut.r))
-			/*line main_async.go:460:4*/ fallthrough
+			/*line main_async.go:480:4*/ fallthrough
 		case 35:
-			/*line main_async.go:462:4*/ i_13 = fut.i
-			/*line main_async.go:463:4*/ state = 32
+			/*line main_async.go:482:4*/ i_13 = fut.i
+			/*line main_async.go:483:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:72:2*/ fut.seq_5 = [][]int{{1}, {2, 3}}
-			/*line main_async.go:467:4*/ fut.i = 0
-			/*line main_async.go:468:4*/ fallthrough
+			/*line main_async.go:487:4*/ fut.i = 0
+			/*line main_async.go:488:4*/ fallthrough
 		case 37:
 			/*line main.go:72:22*/ if !(fut.i < len(fut.seq_5)) {
-				/*line main_async.go:471:5*/ state = 44
+				/*line main_async.go:491:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:476:4*/ fut.row_2 = fut.seq_5[fut.i]
+			/*line main_async.go:496:4*/ fut.row_2 = fut.seq_5[fut.i]
 			/*line main.go:73:3*/ fut.v = 0
-			/*line main_async.go:478:4*/ fallthrough
+			/*line main_async.go:498:4*/ fallthrough
 		case 39:
 			/*line main.go:73:21*/ if !(fut.v < len(fut.row_2)) {
-				/*line main_async.go:481:5*/ state = 43
+				/*line main_async.go:501:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:486:4*/ fut.v_3 = fut.row_2[fut.v]
+			/*line main_async.go:506:4*/ fut.v_3 = fut.row_2[fut.v]
 			/*line main.go:74:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:488:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:508:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq_4 = nil
 			fut.s = ""
 			fallthrough
 		case 41: // resumes at main.go:74:4
-			/*line main_async.go:494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:496:4*/ if driven {
+			/*line main_async.go:516:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:499:4*/ if !ready {
+			/*line main_async.go:519:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:75:4*/ fmt.Println("nested", fut.i, fut.v, fut.v_3)
-			/*line main_async.go:506:4*/ fallthrough
+			/*line main_async.go:526:4*/ fallthrough
 		case 42:
-			/*line main_async.go:508:4*/ fut.v++
-			/*line main_async.go:509:4*/ state = 39
+			/*line main_async.go:528:4*/ fut.v++
+			/*line main_async.go:529:4*/ state = 39
 			continue
 		case 43:
-			/*line main_async.go:512:4*/ fut.i++
-			/*line main_async.go:513:4*/ state = 37
+			/*line main_async.go:532:4*/ fut.i++
+			/*line main_async.go:533:4*/ state = 37
 			continue
 		case 44:
 			/*line main.go:79:2*/ fut.a = new([3]int)
-			/*line main_async.go:517:4*/ (*fut.a) = [3]int{1, 2, 3}
+			/*line main_async.go:537:4*/ (*fut.a) = [3]int{1, 2, 3}
 			/*line main.go:80:2*/ fut.seq_6 = fut.a
-			/*line main_async.go:519:4*/ fut.i = 0
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:539:4*/ fut.i = 0
+			/*line main_async.go:540:4*/ fallthrough
 		case 45:
 			/*line main.go:80:20*/ if !(fut.i < 3) {
-				/*line main_async.go:523:5*/ state = 49
+				/*line main_async.go:543:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 46:
-			/*line main_async.go:528:4*/ fut.v = fut.seq_6[fut.i]
+			/*line main_async.go:548:4*/ fut.v = fut.seq_6[fut.i]
 			/*line main.go:81:3*/ if fut.i == 0 {
 				/*line main.go:82:4*/ (*fut.a)[1] = 20
 			}
 			/*line main.go:84:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:533:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:553:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.seq_4 = nil
@@ -538,38 +558,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_5 = nil
 			fallthrough
 		case 47: // resumes at main.go:84:3
-			/*line main_async.go:541:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:561:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:543:4*/ if driven {
+			/*line main_async.go:563:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main_async.go:566:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:85:3*/ fmt.Println("array ptr live", fut.i, fut.v)
-			/*line main_async.go:553:4*/ fallthrough
+			/*line main_async.go:573:4*/ fallthrough
 		case 48:
-			/*line main_async.go:555:4*/ fut.i++
-			/*line main_async.go:556:4*/ state = 45
+			/*line main_async.go:575:4*/ fut.i++
+			/*line main_async.go:576:4*/ state = 45
 			continue
 		case 49:
 			/*line main.go:88:2*/ fut.i = 0
 			/*line main.go:89:2*/ fut.iter = reflect.ValueOf(map[int]int{1: 10, 2: 20}).MapRange()
-			/*line main_async.go:561:4*/ fallthrough
+			/*line main_async.go:581:4*/ fallthrough
 		case 50:
 			/*line main.go:89:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:564:5*/ state = 53
+				/*line main_async.go:584:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 51:
-			/*line main_async.go:569:4*/ kv, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:570:4*/ fut.v = kv
+			/*line main_async.go:589:4*/ kv, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:590:4*/ fut.v = kv
 			/*line main.go:90:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:592:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
@@ -579,34 +599,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_6 = nil
 			fallthrough
 		case 52: // resumes at main.go:90:3
-			/*line main_async.go:582:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:602:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:90:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:584:4*/ if driven {
+			/*line main_async.go:604:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:587:4*/ if !ready {
+			/*line main_async.go:607:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:91:3*/ fut.i += fut.v
-			/*line main_async.go:594:4*/ state = 50
+			/*line main_async.go:614:4*/ state = 50
 			continue
 		case 53:
 			/*line main.go:93:2*/ fmt.Println("map total", fut.i)
 			/*line main.go:96:2*/ fut.v = c * 2
-			/*line main_async.go:599:4*/ fut.i = 0
-			/*line main_async.go:600:4*/ fallthrough
+			/*line main_async.go:619:4*/ fut.i = 0
+			/*line main_async.go:620:4*/ fallthrough
 		case 54:
 			/*line main.go:96:17*/ if !(fut.i < fut.v) {
-				/*line main_async.go:603:5*/ state = 58
+				/*line main_async.go:623:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:97:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:629:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
@@ -617,37 +637,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 56: // resumes at main.go:97:3
-			/*line main_async.go:620:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:622:4*/ if driven {
+			/*line main_async.go:642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:625:4*/ if !ready {
+			/*line main_async.go:645:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:98:3*/ fmt.Println("const", fut.i)
-			/*line main_async.go:632:4*/ fallthrough
+			/*line main_async.go:652:4*/ fallthrough
 		case 57:
-			/*line main_async.go:634:4*/ fut.i++
-			/*line main_async.go:635:4*/ state = 54
+			/*line main_async.go:654:4*/ fut.i++
+			/*line main_async.go:655:4*/ state = 54
 			continue
 		case 58:
 			/*line main.go:101:2*/ big = 2
 			/*line main.go:102:2*/ fut.n_4 = big
-			/*line main_async.go:640:4*/ fut.i_10 = 0
-			/*line main_async.go:641:4*/ fallthrough
+			/*line main_async.go:660:4*/ fut.i_10 = 0
+			/*line main_async.go:661:4*/ fallthrough
 		case 59:
 			/*line main.go:102:17*/ if !(fut.i_10 < fut.n_4) {
-				/*line main_async.go:644:5*/ state = 63
+				/*line main_async.go:664:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 60:
 			/*line main.go:103:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:650:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:670:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
@@ -658,37 +678,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 61: // resumes at main.go:103:3
-			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:663:4*/ if driven {
+			/*line main_async.go:683:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:666:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:104:3*/ fmt.Printf("int64 %T %v\n", fut.i_10, fut.i_10)
-			/*line main_async.go:673:4*/ fallthrough
+			/*line main_async.go:693:4*/ fallthrough
 		case 62:
-			/*line main_async.go:675:4*/ fut.i_10++
-			/*line main_async.go:676:4*/ state = 59
+			/*line main_async.go:695:4*/ fut.i_10++
+			/*line main_async.go:696:4*/ state = 59
 			continue
 		case 63:
 			/*line main.go:107:2*/ fut.seq_7 = []byte("hi")
-			/*line main_async.go:680:4*/ fut.i = 0
-			/*line main_async.go:681:4*/ fallthrough
+			/*line main_async.go:700:4*/ fut.i = 0
+			/*line main_async.go:701:4*/ fallthrough
 		case 64:
 			/*line main.go:107:20*/ if !(fut.i < len(fut.seq_7)) {
-				/*line main_async.go:684:5*/ state = 68
+				/*line main_async.go:704:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:689:4*/ fut.b = fut.seq_7[fut.i]
+			/*line main_async.go:709:4*/ fut.b = fut.seq_7[fut.i]
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:691:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:711:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
@@ -699,37 +719,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.iter = nil
 			fallthrough
 		case 66: // resumes at main.go:108:3
-			/*line main_async.go:702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:722:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:704:4*/ if driven {
+			/*line main_async.go:724:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:707:4*/ if !ready {
+			/*line main_async.go:727:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:109:3*/ fmt.Println("bytes", fut.i, fut.b)
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main_async.go:734:4*/ fallthrough
 		case 67:
-			/*line main_async.go:716:4*/ fut.i++
-			/*line main_async.go:717:4*/ state = 64
+			/*line main_async.go:736:4*/ fut.i++
+			/*line main_async.go:737:4*/ state = 64
 			continue
 		case 68:
 			/*line main.go:112:2*/ fut.seq_8 = []rune("añ")
-			/*line main_async.go:721:4*/ fut.i = 0
-			/*line main_async.go:722:4*/ fallthrough
+			/*line main_async.go:741:4*/ fut.i = 0
+			/*line main_async.go:742:4*/ fallthrough
 		case 69:
 			/*line main.go:112:20*/ if !(fut.i < len(fut.seq_8)) {
-				/*line main_async.go:725:5*/ state = 73
+				/*line main_async.go:745:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 70:
-			/*line main_async.go:730:4*/ fut.r = fut.seq_8[fut.i]
+			/*line main_async.go:750:4*/ fut.r = fut.seq_8[fut.i]
 			/*line main.go:113:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:732:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:752:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.row_2 = nil
 			fut.a = nil
@@ -741,30 +761,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_7 = nil
 			fallthrough
 		case 71: // resumes at main.go:113:3
-			/*line main_async.go:744:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:764:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:746:4*/ if driven {
+			/*line main_async.go:766:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:749:4*/ if !ready {
+			/*line main_async.go:769:4*/ if !ready {
 				fut.state = 71
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:114:3*/ fmt.Println("runes", fut.i, string(fut.r))
-			/*line main_async.go:756:4*/ fallthrough
+			/*line main_async.go:776:4*/ fallthrough
 		case 72:
-			/*line main_async.go:758:4*/ fut.i++
-			/*line main_async.go:759:4*/ state = 69
+			/*line main_async.go:778:4*/ fut.i++
+			/*line main_async.go:779:4*/ state = 69
 			continue
 		case 73:
 			{
-				/*line main_async.go:763:5*/ fut.state = -1
+				/*line main_async.go:783:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:767:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:787:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -779,6 +799,44 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/ranges2/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 37, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 44, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 49, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 52, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 53, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 47:
+		t.Line, t.Awaiting = 84, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 90, fut.aw0
+	case 56:
+		t.Line, t.Awaiting = 97, fut.aw0
+	case 61:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 66:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 71:
+		t.Line, t.Awaiting = 113, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

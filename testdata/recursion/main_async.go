@@ -136,6 +136,20 @@ func (fut *fibFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Fib is suspended; see rt.Tracer.
+func (fut *fibFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Fib", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 18, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 21, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 21, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Fib changed since asyncgen ran: run go generate.
 var _ func(int) int = Fib
 
@@ -188,24 +202,24 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:29:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:191:4*/ fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 1: // resumes at main.go:29:2
 			/*line main.go:29:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main_async.go:208:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:30:9*/ fut.aw0 = newIsOddFuture(cx, fut.n-1)
-			/*line main_async.go:200:4*/ fresh = true
+			/*line main_async.go:214:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:30:9
-			/*line main_async.go:203:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:217:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:205:4*/ if driven {
+			/*line main_async.go:219:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:208:4*/ if !ready {
+			/*line main_async.go:222:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -216,10 +230,10 @@ func (fut *isEvenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:30:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:219:4*/ fut.state = -1
+			/*line main_async.go:233:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:222:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:236:4*/ panic("corio: IsEvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -243,6 +257,18 @@ func (fut *isEvenFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where IsEven is suspended; see rt.Tracer.
+func (fut *isEvenFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.IsEven", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 29, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 30, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, IsEven changed since asyncgen ran: run go generate.
@@ -296,15 +322,15 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:38:9*/ fut.aw0 = newIsEvenFuture(cx, fut.n-1)
-			/*line main_async.go:299:4*/ fresh = true
+			/*line main_async.go:325:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:9
-			/*line main_async.go:302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:304:4*/ if driven {
+			/*line main_async.go:330:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:307:4*/ if !ready {
+			/*line main_async.go:333:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -315,10 +341,10 @@ func (fut *isOddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:38:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:318:4*/ fut.state = -1
+			/*line main_async.go:344:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:321:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:347:4*/ panic("corio: IsOddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -341,6 +367,16 @@ func (fut *isOddFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where IsOdd is suspended; see rt.Tracer.
+func (fut *isOddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.IsOdd", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, IsOdd changed since asyncgen ran: run go generate.
@@ -395,56 +431,56 @@ func (fut *walkFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:51:2*/ fut.aw0 = newWalkFuture(cx, fut.t.L, fut.out)
-			/*line main_async.go:398:4*/ fresh = true
+			/*line main_async.go:434:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:51:2
-			/*line main_async.go:401:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:437:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:403:4*/ if driven {
+			/*line main_async.go:439:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:406:4*/ if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			walkFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			/*line main.go:52:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:413:4*/ fallthrough
+			/*line main_async.go:449:4*/ fallthrough
 		case 2: // resumes at main.go:52:2
 			/*line main.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:416:4*/ if !ready {
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:53:2*/ *fut.out = append(*fut.out, fut.t.V)
 			/*line main.go:54:2*/ fut.aw0 = newWalkFuture(cx, fut.t.R, fut.out)
-			/*line main_async.go:423:4*/ fresh = true
+			/*line main_async.go:459:4*/ fresh = true
 			fut.t = nil
 			fut.out = nil
 			fallthrough
 		case 3: // resumes at main.go:54:2
-			/*line main_async.go:428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:464:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:430:4*/ if driven {
+			/*line main_async.go:466:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:433:4*/ if !ready {
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			walkFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line main_async.go:440:5*/ fut.state = -1
+				/*line main_async.go:476:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:444:4*/ fut.state = -1
+			/*line main_async.go:480:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:447:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:483:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -467,6 +503,20 @@ func (fut *walkFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Walk is suspended; see rt.Tracer.
+func (fut *walkFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Walk", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 51, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 52, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 54, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Walk changed since asyncgen ran: run go generate.
@@ -521,31 +571,31 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:62:17*/ fut.aw0 = newDepthFuture(cx, fut.t.L)
-			/*line main_async.go:524:4*/ fresh = true
+			/*line main_async.go:574:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:62:17
-			/*line main_async.go:527:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:577:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:17*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:529:4*/ if driven {
+			/*line main_async.go:579:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			depthFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			/*line main.go:62:29*/ fut.aw0 = newDepthFuture(cx, fut.t.R)
-			/*line main_async.go:539:4*/ fresh = true
+			/*line main_async.go:589:4*/ fresh = true
 			fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:62:29
-			/*line main_async.go:543:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:593:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:29*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:545:4*/ if driven {
+			/*line main_async.go:595:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:548:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -556,10 +606,10 @@ func (fut *depthFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:62:2*/ return 1 + max(fut.r, r_2), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:559:4*/ fut.state = -1
+			/*line main_async.go:609:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:562:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
+			/*line main_async.go:612:4*/ panic("corio: DepthAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -582,6 +632,18 @@ func (fut *depthFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Depth is suspended; see rt.Tracer.
+func (fut *depthFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Depth", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 62, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 62, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Depth changed since asyncgen ran: run go generate.
@@ -633,13 +695,13 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Ackermann starts
 			/*line main.go:68:7*/ if fut.m == 0 {
-				/*line main_async.go:636:5*/ state = 2
+				/*line main_async.go:698:5*/ state = 2
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:70:7*/ if fut.n == 0 {
-				/*line main_async.go:642:5*/ state = 3
+				/*line main_async.go:704:5*/ state = 3
 			} else {
 				state = 5
 			}
@@ -651,15 +713,15 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:71:10*/ fut.aw0 = newAckermannFuture(cx, fut.m-1, 1)
-			/*line main_async.go:654:4*/ fresh = true
+			/*line main_async.go:716:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:71:10
-			/*line main_async.go:657:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:659:4*/ if driven {
+			/*line main_async.go:721:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:662:4*/ if !ready {
+			/*line main_async.go:724:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -671,30 +733,30 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 5:
 			/*line main.go:73:24*/ fut.aw0 = newAckermannFuture(cx, fut.m, fut.n-1)
-			/*line main_async.go:674:4*/ fresh = true
+			/*line main_async.go:736:4*/ fresh = true
 			fallthrough
 		case 6: // resumes at main.go:73:24
-			/*line main_async.go:677:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:739:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:24*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:679:4*/ if driven {
+			/*line main_async.go:741:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main_async.go:744:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			ackermannFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			/*line main.go:73:9*/ fut.aw0 = newAckermannFuture(cx, fut.m-1, r_2)
-			/*line main_async.go:689:4*/ fresh = true
+			/*line main_async.go:751:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:73:9
-			/*line main_async.go:692:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:754:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:9*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:694:4*/ if driven {
+			/*line main_async.go:756:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:697:4*/ if !ready {
+			/*line main_async.go:759:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -705,10 +767,10 @@ func (fut *ackermannFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:73:2*/ return r_3, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:708:4*/ fut.state = -1
+			/*line main_async.go:770:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:711:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
+			/*line main_async.go:773:4*/ panic("corio: AckermannAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -731,6 +793,20 @@ func (fut *ackermannFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Ackermann is suspended; see rt.Tracer.
+func (fut *ackermannFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Ackermann", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 4:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 73, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Ackermann changed since asyncgen ran: run go generate.
@@ -779,16 +855,16 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:78:5*/ if !(fut.n == 0) {
-				/*line main_async.go:782:5*/ state = 3
+				/*line main_async.go:858:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:79:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:788:4*/ fallthrough
+			/*line main_async.go:864:4*/ fallthrough
 		case 2: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:791:4*/ if !ready {
+			/*line main_async.go:867:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -799,15 +875,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:82:9*/ fut.aw0 = newDeepFuture(cx, fut.n-1)
-			/*line main_async.go:802:4*/ fresh = true
+			/*line main_async.go:878:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:82:9
-			/*line main_async.go:805:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:881:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:807:4*/ if driven {
+			/*line main_async.go:883:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:810:4*/ if !ready {
+			/*line main_async.go:886:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -818,10 +894,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:82:2*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:821:4*/ fut.state = -1
+			/*line main_async.go:897:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:824:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:900:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -845,6 +921,18 @@ func (fut *deepFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Deep is suspended; see rt.Tracer.
+func (fut *deepFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Deep", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 79, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 82, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Deep changed since asyncgen ran: run go generate.
@@ -903,25 +991,25 @@ func (fut *cellsFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:93:2*/ *fut.ps = append(*fut.ps, fut.n)
 			/*line main.go:94:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:906:4*/ fallthrough
+			/*line main_async.go:994:4*/ fallthrough
 		case 1: // resumes at main.go:94:2
 			/*line main.go:94:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:909:4*/ if !ready {
+			/*line main_async.go:997:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:95:7*/ fut.aw0 = newCellsFuture(cx, (*fut.n)-1, fut.ps)
-			/*line main_async.go:915:4*/ fresh = true
+			/*line main_async.go:1003:4*/ fresh = true
 			fut.ps = nil
 			fallthrough
 		case 2: // resumes at main.go:95:7
-			/*line main_async.go:919:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1007:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:921:4*/ if driven {
+			/*line main_async.go:1009:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:924:4*/ if !ready {
+			/*line main_async.go:1012:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -934,10 +1022,10 @@ func (fut *cellsFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:97:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:937:4*/ fut.state = -1
+			/*line main_async.go:1025:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:940:4*/ panic("corio: CellsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1028:4*/ panic("corio: CellsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -961,6 +1049,18 @@ func (fut *cellsFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Cells is suspended; see rt.Tracer.
+func (fut *cellsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Cells", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 94, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 95, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Cells changed since asyncgen ran: run go generate.
@@ -1013,82 +1113,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:102:2*/ fut.sum = 12
-			/*line main_async.go:1016:4*/ fut.i = 0
-			/*line main_async.go:1017:4*/ fallthrough
+			/*line main_async.go:1116:4*/ fut.i = 0
+			/*line main_async.go:1117:4*/ fallthrough
 		case 1:
 			/*line main.go:102:17*/ if !(fut.i < fut.sum) {
-				/*line main_async.go:1020:5*/ state = 5
+				/*line main_async.go:1120:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:103:13*/ fut.c_fib = initFibFuture(fut.i)
-			/*line main_async.go:1026:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:1126:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:103:13
-			/*line main_async.go:1030:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:13*/ r, ready = fut.aw0.(*fibFuture).Poll(cx)
-			/*line main_async.go:1032:4*/ if driven {
+			/*line main_async.go:1132:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
 			}
-			/*line main_async.go:1035:4*/ if !ready {
+			/*line main_async.go:1135:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:103:3*/ fmt.Print(r, " ")
-			/*line main_async.go:1042:4*/ fallthrough
+			/*line main_async.go:1142:4*/ fallthrough
 		case 4:
-			/*line main_async.go:1044:4*/ fut.i++
-			/*line main_async.go:1045:4*/ state = 1
+			/*line main_async.go:1144:4*/ fut.i++
+			/*line main_async.go:1145:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:105:2*/ fmt.Println("calls", calls)
 			/*line main.go:106:22*/ fut.c_isEven = initIsEvenFuture(10)
-			/*line main_async.go:1050:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:1150:4*/ fut.aw0 = &fut.c_isEven
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:106:22
-			/*line main_async.go:1054:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:22*/ fut.r_2, ready = fut.aw0.(*isEvenFuture).Poll(cx)
-			/*line main_async.go:1056:4*/ if driven {
+			/*line main_async.go:1156:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
 			}
-			/*line main_async.go:1059:4*/ if !ready {
+			/*line main_async.go:1159:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:106:34*/ fut.c_isEven = initIsEvenFuture(7)
-			/*line main_async.go:1066:4*/ fut.aw0 = &fut.c_isEven
+			/*line main_async.go:1166:4*/ fut.aw0 = &fut.c_isEven
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:106:34
-			/*line main_async.go:1070:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1170:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:34*/ fut.r_3, ready = fut.aw0.(*isEvenFuture).Poll(cx)
-			/*line main_async.go:1072:4*/ if driven {
+			/*line main_async.go:1172:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isEvenFuture), ready, fresh)
 			}
-			/*line main_async.go:1075:4*/ if !ready {
+			/*line main_async.go:1175:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_isEven = isEvenFuture{}
 			/*line main.go:106:45*/ fut.c_isOdd = initIsOddFuture(7)
-			/*line main_async.go:1082:4*/ fut.aw0 = &fut.c_isOdd
+			/*line main_async.go:1182:4*/ fut.aw0 = &fut.c_isOdd
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:106:45
-			/*line main_async.go:1086:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1186:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:45*/ r_4, ready = fut.aw0.(*isOddFuture).Poll(cx)
-			/*line main_async.go:1088:4*/ if driven {
+			/*line main_async.go:1188:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*isOddFuture), ready, fresh)
 			}
-			/*line main_async.go:1091:4*/ if !ready {
+			/*line main_async.go:1191:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1098,33 +1198,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ fut.t = &Tree{V: 4, L: &Tree{V: 2, L: &Tree{V: 1}, R: &Tree{V: 3}}, R: &Tree{V: 6, R: &Tree{V: 7, R: &Tree{V: 8}}}}
 			/*line main.go:108:2*/ fut.out = new([]int)
 			/*line main.go:109:2*/ fut.c_walk = initWalkFuture(fut.t, fut.out)
-			/*line main_async.go:1101:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:1201:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:109:2
-			/*line main_async.go:1105:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1205:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:2*/ _, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:1107:4*/ if driven {
+			/*line main_async.go:1207:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:1110:4*/ if !ready {
+			/*line main_async.go:1210:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk = walkFuture{}
 			/*line main.go:110:36*/ fut.c_depth = initDepthFuture(fut.t)
-			/*line main_async.go:1117:4*/ fut.aw0 = &fut.c_depth
+			/*line main_async.go:1217:4*/ fut.aw0 = &fut.c_depth
 			fresh = true
 			fut.t = nil
 			fallthrough
 		case 10: // resumes at main.go:110:36
-			/*line main_async.go:1122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1222:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:36*/ r_5, ready = fut.aw0.(*depthFuture).Poll(cx)
-			/*line main_async.go:1124:4*/ if driven {
+			/*line main_async.go:1224:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*depthFuture), ready, fresh)
 			}
-			/*line main_async.go:1127:4*/ if !ready {
+			/*line main_async.go:1227:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1132,17 +1232,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_depth = depthFuture{}
 			/*line main.go:110:2*/ fmt.Println("walk", (*fut.out), "depth", r_5)
 			/*line main.go:111:27*/ fut.c_ackermann = initAckermannFuture(2, 3)
-			/*line main_async.go:1135:4*/ fut.aw0 = &fut.c_ackermann
+			/*line main_async.go:1235:4*/ fut.aw0 = &fut.c_ackermann
 			fresh = true
 			fut.out = nil
 			fallthrough
 		case 11: // resumes at main.go:111:27
-			/*line main_async.go:1140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:27*/ r_6, ready = fut.aw0.(*ackermannFuture).Poll(cx)
-			/*line main_async.go:1142:4*/ if driven {
+			/*line main_async.go:1242:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ackermannFuture), ready, fresh)
 			}
-			/*line main_async.go:1145:4*/ if !ready {
+			/*line main_async.go:1245:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1150,16 +1250,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ackermann = ackermannFuture{}
 			/*line main.go:111:2*/ fmt.Println("ackermann", r_6)
 			/*line main.go:112:22*/ fut.c_deep = initDeepFuture(10000)
-			/*line main_async.go:1153:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:1253:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:112:22
-			/*line main_async.go:1157:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1257:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:22*/ r_7, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:1159:4*/ if driven {
+			/*line main_async.go:1259:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:1162:4*/ if !ready {
+			/*line main_async.go:1262:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1167,27 +1267,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deep = deepFuture{}
 			/*line main.go:112:2*/ fmt.Println("deep", r_7)
 			/*line main.go:113:2*/ fut.n_2 = 3
-			/*line main_async.go:1170:4*/ fut.i = 0
-			/*line main_async.go:1171:4*/ fallthrough
+			/*line main_async.go:1270:4*/ fut.i = 0
+			/*line main_async.go:1271:4*/ fallthrough
 		case 13:
 			/*line main.go:113:21*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:1174:5*/ state = 19
+				/*line main_async.go:1274:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:114:3*/ fut.ps = new([]*int)
 			/*line main.go:115:10*/ fut.c_cells = initCellsFuture(4+fut.i, fut.ps)
-			/*line main_async.go:1181:4*/ fut.aw0 = &fut.c_cells
+			/*line main_async.go:1281:4*/ fut.aw0 = &fut.c_cells
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:115:10
-			/*line main_async.go:1185:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1285:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:10*/ r_8, ready = fut.aw0.(*cellsFuture).Poll(cx)
-			/*line main_async.go:1187:4*/ if driven {
+			/*line main_async.go:1287:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture), ready, fresh)
 			}
-			/*line main_async.go:1190:4*/ if !ready {
+			/*line main_async.go:1290:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -1199,51 +1299,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:118:4*/ fut.vals = append(fut.vals, *p)
 			}
 			/*line main.go:120:35*/ fut.c_fib = initFibFuture(6 + fut.i)
-			/*line main_async.go:1202:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:1302:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fut.ps = nil
 			fallthrough
 		case 16: // resumes at main.go:120:35
-			/*line main_async.go:1207:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1307:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:35*/ fut.r_9, ready = fut.aw0.(*fibFuture).Poll(cx)
-			/*line main_async.go:1209:4*/ if driven {
+			/*line main_async.go:1309:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture), ready, fresh)
 			}
-			/*line main_async.go:1212:4*/ if !ready {
+			/*line main_async.go:1312:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture{}
 			/*line main.go:120:49*/ fut.c_deep = initDeepFuture(100 * fut.i)
-			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:1319:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:120:49
-			/*line main_async.go:1223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:49*/ r_10, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:1225:4*/ if driven {
+			/*line main_async.go:1325:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:1228:4*/ if !ready {
+			/*line main_async.go:1328:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:120:3*/ fmt.Println("cells", fut.sum, take(&fut.vals), fut.r_9, r_10)
-			/*line main_async.go:1235:4*/ fallthrough
+			/*line main_async.go:1335:4*/ fallthrough
 		case 18:
-			/*line main_async.go:1237:4*/ fut.i++
-			/*line main_async.go:1238:4*/ state = 13
+			/*line main_async.go:1337:4*/ fut.i++
+			/*line main_async.go:1338:4*/ state = 13
 			continue
 		case 19:
 			{
-				/*line main_async.go:1242:5*/ fut.state = -1
+				/*line main_async.go:1342:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1246:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1346:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1258,6 +1358,36 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/recursion/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 112, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 120, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 120, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -75,6 +75,16 @@ func (fut *setGFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where SetG is suspended; see rt.Tracer.
+func (fut *setGFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.SetG", File: "github.com/corio-go/corio/testdata/regress_andor/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 15, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, SetG changed since asyncgen ran: run go generate.
 var _ func(int) int = SetG
 
@@ -106,10 +116,10 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 		switch state {
 		case 0: // Bo starts
 			/*line main.go:18:24*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:109:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:18:24
 			/*line main.go:18:24*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -119,10 +129,10 @@ func (fut *boFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:18:39*/ return fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:122:4*/ fut.state = -1
+			/*line main_async.go:132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:125:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: BoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -142,6 +152,16 @@ func (fut *boFuture) PollFrame(cx *rt.Context) bool {
 func (fut *boFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Bo is suspended; see rt.Tracer.
+func (fut *boFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Bo", File: "github.com/corio-go/corio/testdata/regress_andor/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 18, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Bo changed since asyncgen ran: run go generate.
@@ -175,10 +195,10 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // A starts
 			/*line main.go:21:21*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:178:4*/ fallthrough
+			/*line main_async.go:198:4*/ fallthrough
 		case 1: // resumes at main.go:21:21
 			/*line main.go:21:21*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main_async.go:201:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -188,10 +208,10 @@ func (fut *aFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:21:36*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:191:4*/ fut.state = -1
+			/*line main_async.go:211:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:194:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
+			/*line main_async.go:214:4*/ panic("corio: AAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -211,6 +231,16 @@ func (fut *aFuture) PollFrame(cx *rt.Context) bool {
 func (fut *aFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where A is suspended; see rt.Tracer.
+func (fut *aFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.A", File: "github.com/corio-go/corio/testdata/regress_andor/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, A changed since asyncgen ran: run go generate.
@@ -254,176 +284,176 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ g = 9
 			/*line main.go:41:2*/ fut.t = 6 <= g && fut.r == 0
 			/*line main.go:41:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:287:4*/ fut.aw0 = &fut.c_setG
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:41:46
-			/*line main_async.go:261:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:291:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:46*/ r_2, ready = fut.aw0.(*setGFuture).Poll(cx)
-			/*line main_async.go:263:4*/ if driven {
+			/*line main_async.go:293:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setGFuture), ready, fresh)
 			}
-			/*line main_async.go:266:4*/ if !ready {
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:272:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
+			/*line main_async.go:302:4*/ fmt.Println("&&:", Sel(fut.t, 1, r_2))
 			/*line main.go:42:2*/ g = 9
 			/*line main.go:43:2*/ fut.t = g == 9 || fut.r == 1
 			/*line main.go:43:46*/ fut.c_setG = initSetGFuture(5)
-			/*line main_async.go:276:4*/ fut.aw0 = &fut.c_setG
+			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_setG
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:43:46
-			/*line main_async.go:280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:46*/ r_3, ready = fut.aw0.(*setGFuture).Poll(cx)
-			/*line main_async.go:282:4*/ if driven {
+			/*line main_async.go:312:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setGFuture), ready, fresh)
 			}
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main_async.go:315:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_setG = setGFuture{}
-			/*line main_async.go:291:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
+			/*line main_async.go:321:4*/ fmt.Println("||:", Sel(fut.t, 1, r_3))
 			/*line main.go:44:14*/ fut.c_bo = initBoFuture(false)
-			/*line main_async.go:293:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:323:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:44:14
-			/*line main_async.go:297:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:14*/ r_4, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:299:4*/ if driven {
+			/*line main_async.go:329:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:302:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:44:2*/ fut.t = r_4
-			/*line main_async.go:309:4*/ if !(fut.t) {
-				/*line main_async.go:310:5*/ state = 5
+			/*line main_async.go:339:4*/ if !(fut.t) {
+				/*line main_async.go:340:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:315:4*/ fut.t = Pb("and-right", true)
-			/*line main_async.go:316:4*/ fallthrough
+			/*line main_async.go:345:4*/ fut.t = Pb("and-right", true)
+			/*line main_async.go:346:4*/ fallthrough
 		case 5:
 			/*line main.go:44:50*/ fut.c_a = initAFuture(1)
-			/*line main_async.go:319:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:349:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:44:50
-			/*line main_async.go:323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:353:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:44:50*/ r_5, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:325:4*/ if driven {
+			/*line main_async.go:355:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:328:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:334:4*/ fmt.Println(fut.t, r_5)
+			/*line main_async.go:364:4*/ fmt.Println(fut.t, r_5)
 			/*line main.go:45:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:45:14
-			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:14*/ r_6, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:342:4*/ if driven {
+			/*line main_async.go:372:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:375:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:45:2*/ fut.t = r_6
-			/*line main_async.go:352:4*/ if fut.t {
-				/*line main_async.go:353:5*/ state = 9
+			/*line main_async.go:382:4*/ if fut.t {
+				/*line main_async.go:383:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:358:4*/ fut.t = Pb("or-right", true)
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:388:4*/ fut.t = Pb("or-right", true)
+			/*line main_async.go:389:4*/ fallthrough
 		case 9:
 			/*line main.go:45:48*/ fut.c_a = initAFuture(2)
-			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:45:48
-			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:48*/ r_7, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:368:4*/ if driven {
+			/*line main_async.go:398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:371:4*/ if !ready {
+			/*line main_async.go:401:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:377:4*/ fmt.Println(fut.t, r_7)
+			/*line main_async.go:407:4*/ fmt.Println(fut.t, r_7)
 			/*line main.go:46:14*/ fut.c_bo = initBoFuture(true)
-			/*line main_async.go:379:4*/ fut.aw0 = &fut.c_bo
+			/*line main_async.go:409:4*/ fut.aw0 = &fut.c_bo
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:46:14
-			/*line main_async.go:383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:413:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:14*/ r_8, ready = fut.aw0.(*boFuture).Poll(cx)
-			/*line main_async.go:385:4*/ if driven {
+			/*line main_async.go:415:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boFuture), ready, fresh)
 			}
-			/*line main_async.go:388:4*/ if !ready {
+			/*line main_async.go:418:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bo = boFuture{}
 			/*line main.go:46:2*/ fut.t = r_8
-			/*line main_async.go:395:4*/ if !(fut.t) {
-				/*line main_async.go:396:5*/ state = 13
+			/*line main_async.go:425:4*/ if !(fut.t) {
+				/*line main_async.go:426:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:401:4*/ fut.t = Pb("and-right-runs", true)
-			/*line main_async.go:402:4*/ fallthrough
+			/*line main_async.go:431:4*/ fut.t = Pb("and-right-runs", true)
+			/*line main_async.go:432:4*/ fallthrough
 		case 13:
 			/*line main.go:46:54*/ fut.c_a = initAFuture(3)
-			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_a
+			/*line main_async.go:435:4*/ fut.aw0 = &fut.c_a
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:46:54
-			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:439:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:54*/ r_9, ready = fut.aw0.(*aFuture).Poll(cx)
-			/*line main_async.go:411:4*/ if driven {
+			/*line main_async.go:441:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*aFuture), ready, fresh)
 			}
-			/*line main_async.go:414:4*/ if !ready {
+			/*line main_async.go:444:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_a = aFuture{}
-			/*line main_async.go:420:4*/ fmt.Println(fut.t, r_9)
+			/*line main_async.go:450:4*/ fmt.Println(fut.t, r_9)
 			{
-				/*line main_async.go:422:5*/ fut.state = -1
+				/*line main_async.go:452:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:426:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:456:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -438,6 +468,30 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_andor/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 41, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 44, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 44, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 46, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 46, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

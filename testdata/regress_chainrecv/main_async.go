@@ -73,6 +73,16 @@ func (fut *cNextFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where C.Next is suspended; see rt.Tracer.
+func (fut *cNextFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*C).Next", File: "github.com/corio-go/corio/testdata/regress_chainrecv/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 19, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, C.Next changed since asyncgen ran: run go generate.
 var _ func(*C) *C = (*C).Next
 
@@ -102,40 +112,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:26:2*/ c = &C{}
 			/*line main.go:27:14*/ fut.aw0 = c.NextAsync().(*cNextFuture)
-			/*line main_async.go:105:4*/ fresh = true
+			/*line main_async.go:115:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:27:14
-			/*line main_async.go:108:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:118:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:110:4*/ if driven {
+			/*line main_async.go:120:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:14*/ fut.aw0 = r.NextAsync().(*cNextFuture)
-			/*line main_async.go:119:4*/ fresh = true
+			/*line main_async.go:129:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:27:14
-			/*line main_async.go:122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:132:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:27:14*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:124:4*/ if driven {
+			/*line main_async.go:134:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:127:4*/ if !ready {
+			/*line main_async.go:137:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:27:2*/ fmt.Println(r_2.N)
 			{
-				/*line main_async.go:134:5*/ fut.state = -1
+				/*line main_async.go:144:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:138:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:148:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -148,6 +158,18 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_chainrecv/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 27, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 27, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

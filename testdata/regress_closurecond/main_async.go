@@ -95,5 +95,17 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_closurecond/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 16, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main

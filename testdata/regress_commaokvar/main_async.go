@@ -74,6 +74,16 @@ func (fut *keyFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Key is suspended; see rt.Tracer.
+func (fut *keyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Key", File: "github.com/corio-go/corio/testdata/regress_commaokvar/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 17, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Key changed since asyncgen ran: run go generate.
 var _ func(string) string = Key
 
@@ -104,10 +114,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:23:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:107:4*/ fallthrough
+			/*line main_async.go:117:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:110:4*/ if !ready {
+			/*line main_async.go:120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,10 +127,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:24:2*/ return rt.Tuple2[int, error]{V0: 7, V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:120:4*/ fut.state = -1
+			/*line main_async.go:130:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:123:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:133:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -140,6 +150,16 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pairFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pair", File: "github.com/corio-go/corio/testdata/regress_commaokvar/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
@@ -194,26 +214,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:34:2*/ fut.s, fut.isInt = x.(int)
 			/*line main.go:35:2*/ fut.str, fut.isStr = x.(string)
 			/*line main.go:36:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:197:4*/ fallthrough
+			/*line main_async.go:217:4*/ fallthrough
 		case 1: // resumes at main.go:36:2
 			/*line main.go:36:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:200:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:37:2*/ fmt.Println(fut.v, fut.ok, fut.s, fut.isInt, take(&fut.str), fut.isStr)
 			/*line main.go:38:17*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:207:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:227:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:38:17
-			/*line main_async.go:211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:17*/ r, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:213:4*/ if driven {
+			/*line main_async.go:233:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:216:4*/ if !ready {
+			/*line main_async.go:236:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -221,16 +241,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:38:2*/ fut.v, fut.ok = fut.m[r]
 			/*line main.go:39:20*/ fut.c_key = initKeyFuture("zz")
-			/*line main_async.go:224:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:244:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:39:20
-			/*line main_async.go:228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:39:20*/ r_2, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:230:4*/ if driven {
+			/*line main_async.go:250:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:233:4*/ if !ready {
+			/*line main_async.go:253:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -239,16 +259,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:39:2*/ miss, ok3 = fut.m[r_2]
 			/*line main.go:40:2*/ fmt.Println(fut.v, fut.ok, miss, ok3)
 			/*line main.go:41:15*/ fut.c_pair = initPairFuture()
-			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:262:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:41:15
-			/*line main_async.go:246:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:15*/ r_3, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:248:4*/ if driven {
+			/*line main_async.go:268:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main_async.go:271:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -257,26 +277,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:41:2*/ fut.v, fut.err = r_3.V0, r_3.V1
 			/*line main.go:42:2*/ fut.str, fut.ok = plainPair()
 			/*line main.go:43:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:260:4*/ fallthrough
+			/*line main_async.go:280:4*/ fallthrough
 		case 5: // resumes at main.go:43:2
 			/*line main.go:43:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:263:4*/ if !ready {
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:44:2*/ fmt.Println(fut.v, take(&fut.err), take(&fut.str), fut.ok)
 			/*line main.go:45:14*/ fut.c_key = initKeyFuture("q")
-			/*line main_async.go:270:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:290:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:45:14
-			/*line main_async.go:274:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:294:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:14*/ r_4, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:276:4*/ if driven {
+			/*line main_async.go:296:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:299:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -285,35 +305,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:45:2*/ y = r_4
 			/*line main.go:46:2*/ fut.str, fut.ok = y.(string)
 			/*line main.go:47:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:288:4*/ fallthrough
+			/*line main_async.go:308:4*/ fallthrough
 		case 7: // resumes at main.go:47:2
 			/*line main.go:47:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:291:4*/ if !ready {
+			/*line main_async.go:311:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:48:2*/ fmt.Println(take(&fut.str), fut.ok)
 			/*line main.go:49:6*/ fut.v = 0
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main_async.go:318:4*/ fallthrough
 		case 8:
 			/*line main.go:49:14*/ if !(fut.v < 2) {
-				/*line main_async.go:301:5*/ state = 12
+				/*line main_async.go:321:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:50:20*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:307:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:50:20
-			/*line main_async.go:311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:50:20*/ r_5, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:313:4*/ if driven {
+			/*line main_async.go:333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:316:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -321,18 +341,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_key = keyFuture{}
 			/*line main.go:50:3*/ got, has = fut.m[r_5]
 			/*line main.go:51:3*/ fmt.Println(fut.v, got, has)
-			/*line main_async.go:324:4*/ fallthrough
+			/*line main_async.go:344:4*/ fallthrough
 		case 11:
 			/*line main.go:49:21*/ fut.v++
-			/*line main_async.go:327:4*/ state = 8
+			/*line main_async.go:347:4*/ state = 8
 			continue
 		case 12:
 			{
-				/*line main_async.go:331:5*/ fut.state = -1
+				/*line main_async.go:351:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:335:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:355:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -348,6 +368,30 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_commaokvar/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 36, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 38, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 39, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 41, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 43, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 45, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 47, &fut.av0
+	case 10:
+		t.Line, t.Awaiting = 50, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -206,6 +206,18 @@ func (fut *paramsFuture) Cancel() {
 	fut.dcancel()
 }
 
+// Trace says where Params is suspended; see rt.Tracer.
+func (fut *paramsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Params", File: "github.com/corio-go/corio/testdata/regress_deferfixed/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 45, &fut.av0
+	case 6:
+		t.Line, t.Awaiting = 48, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Params changed since asyncgen ran: run go generate.
 var _ func(*conn, int, string) int = Params
 
@@ -368,39 +380,39 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line main.go:58:2*/ buf = make([]byte, 10)
 			/*line main.go:59:2*/ buf[3] = 42
 			/*line main.go:60:2*/ fut.other = make([]byte, 12)
-			/*line main.go:61:2*/ /*line main_async.go:371:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:61:2*/ /*line main_async.go:383:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:62:2*/ fut.p = pair{1, 2}
-			/*line main.go:63:2*/ /*line main_async.go:374:26*/ fut.dstk[fut.dn] = 1
+			/*line main.go:63:2*/ /*line main_async.go:386:26*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:64:2*/ fut.d2f = func(n int) {
 				/*line main.go:64:22*/ fmt.Println("locals buf", n)
 			}
 			fut.d2a1 = len(buf)
-			/*line main_async.go:380:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:392:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:65:2*/ fut.d3a0 = buf != nil
 			fut.d3a1 = len(buf)
-			/*line main_async.go:384:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:396:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:66:2*/ fut.d4a0 = buf
-			/*line main_async.go:387:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:399:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:67:2*/ fut.k = consume(buf) + consume(fut.other)
 			/*line main.go:68:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:391:4*/ fallthrough
+			/*line main_async.go:403:4*/ fallthrough
 		case 1: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:69:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:400:4*/ fallthrough
+			/*line main_async.go:412:4*/ fallthrough
 		case 2: // resumes at main.go:69:2
 			/*line main.go:69:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:403:4*/ if !ready {
+			/*line main_async.go:415:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -412,10 +424,10 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:70:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:415:4*/ fut.state = -1
+			/*line main_async.go:427:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:418:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:430:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -436,6 +448,18 @@ func (fut *localsFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Locals is suspended; see rt.Tracer.
+func (fut *localsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Locals", File: "github.com/corio-go/corio/testdata/regress_deferfixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 68, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 69, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Locals changed since asyncgen ran: run go generate.
@@ -582,21 +606,21 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // Reassigned starts
 			/*line main.go:78:2*/ fut.p = pair{3, 4}
 			/*line main.go:79:2*/ fut.d0r = fut.p
-			/*line main_async.go:585:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:609:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:80:2*/ fut.d1a0 = fut.n
 			fut.d1a1 = fut.s
-			/*line main_async.go:589:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:613:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:81:2*/ fut.x = 10
 			/*line main.go:82:2*/ fut.d2a0 = fut.x
-			/*line main_async.go:593:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:617:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:596:4*/ fallthrough
+			/*line main_async.go:620:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:599:4*/ if !ready {
+			/*line main_async.go:623:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -605,10 +629,10 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:2*/ fut.s += "!"
 			/*line main.go:86:2*/ fut.p.a = 30
 			/*line main.go:87:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:608:4*/ fallthrough
+			/*line main_async.go:632:4*/ fallthrough
 		case 2: // resumes at main.go:87:2
 			/*line main.go:87:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main_async.go:635:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -616,25 +640,25 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ fut.x++
 			/*line main.go:89:2*/ fut.p = pair{5, 6}
 			/*line main.go:90:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:619:4*/ fallthrough
+			/*line main_async.go:643:4*/ fallthrough
 		case 3: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:646:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:91:2*/ fmt.Println("reassigned body", fut.n, take(&fut.s), fut.x, fut.p.a, fut.p.b)
 			{
-				/*line main_async.go:629:5*/ fut.state = -1
+				/*line main_async.go:653:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:634:4*/ fut.state = -1
+			/*line main_async.go:658:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:637:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:661:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -654,6 +678,20 @@ func (fut *reassignedFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Reassigned is suspended; see rt.Tracer.
+func (fut *reassignedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Reassigned", File: "github.com/corio-go/corio/testdata/regress_deferfixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 83, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 87, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 90, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Reassigned changed since asyncgen ran: run go generate.
@@ -816,7 +854,7 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main_async.go:819:4*/ fut.res = new(string)
+			/*line main_async.go:857:4*/ fut.res = new(string)
 			/*line main.go:99:2*/ fut.d0f = func(tag_p *string, res_p *string) func() {
 				return func() {
 					/*line main.go:100:3*/ if r := recover(); r != nil {
@@ -824,29 +862,29 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 					}
 				}
 			}(fut.tag, fut.res)
-			/*line main_async.go:827:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:865:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:104:2*/ fut.d1a1 = (*fut.tag)
-			/*line main_async.go:830:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:868:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:105:2*/ fut.d2a1 = len((*fut.tag))
 			fut.d2a2 = (*fut.tag)
-			/*line main_async.go:834:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:872:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:106:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:837:4*/ fallthrough
+			/*line main_async.go:875:4*/ fallthrough
 		case 1: // resumes at main.go:106:2
 			/*line main.go:106:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:840:4*/ if !ready {
+			/*line main_async.go:878:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:107:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:846:4*/ fallthrough
+			/*line main_async.go:884:4*/ fallthrough
 		case 2: // resumes at main.go:107:2
 			/*line main.go:107:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:849:4*/ if !ready {
+			/*line main_async.go:887:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -860,10 +898,10 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:110:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:863:4*/ fut.state = -1
+			/*line main_async.go:901:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:866:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:904:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -884,6 +922,18 @@ func (fut *panicsFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Panics is suspended; see rt.Tracer.
+func (fut *panicsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Panics", File: "github.com/corio-go/corio/testdata/regress_deferfixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 106, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 107, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Panics changed since asyncgen ran: run go generate.
@@ -922,16 +972,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fut.log = new([]string)
 			/*line main.go:118:2*/ c = &conn{name: "c1", log: fut.log}
 			/*line main.go:119:24*/ fut.c_params = initParamsFuture(c, 5, "bye")
-			/*line main_async.go:925:4*/ fut.aw0 = &fut.c_params
+			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_params
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:119:24
-			/*line main_async.go:929:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:24*/ r, ready = fut.aw0.(*paramsFuture).Poll(cx)
-			/*line main_async.go:931:4*/ if driven {
+			/*line main_async.go:981:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramsFuture), ready, fresh)
 			}
-			/*line main_async.go:934:4*/ if !ready {
+			/*line main_async.go:984:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -939,16 +989,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_params = paramsFuture{}
 			/*line main.go:119:2*/ fmt.Println("params", r)
 			/*line main.go:120:14*/ fut.c_locals = initLocalsFuture()
-			/*line main_async.go:942:4*/ fut.aw0 = &fut.c_locals
+			/*line main_async.go:992:4*/ fut.aw0 = &fut.c_locals
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:120:14
-			/*line main_async.go:946:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:996:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:14*/ r_2, ready = fut.aw0.(*localsFuture).Poll(cx)
-			/*line main_async.go:948:4*/ if driven {
+			/*line main_async.go:998:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localsFuture), ready, fresh)
 			}
-			/*line main_async.go:951:4*/ if !ready {
+			/*line main_async.go:1001:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -956,32 +1006,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_locals = localsFuture{}
 			/*line main.go:120:2*/ fmt.Println(r_2)
 			/*line main.go:121:2*/ fut.c_reassigned = initReassignedFuture(7, "hi")
-			/*line main_async.go:959:4*/ fut.aw0 = &fut.c_reassigned
+			/*line main_async.go:1009:4*/ fut.aw0 = &fut.c_reassigned
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:121:2
-			/*line main_async.go:963:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1013:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:2*/ _, ready = fut.aw0.(*reassignedFuture).Poll(cx)
-			/*line main_async.go:965:4*/ if driven {
+			/*line main_async.go:1015:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reassignedFuture), ready, fresh)
 			}
-			/*line main_async.go:968:4*/ if !ready {
+			/*line main_async.go:1018:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_reassigned = reassignedFuture{}
 			/*line main.go:122:14*/ fut.c_panics = initPanicsFuture(&conn{name: "c2", log: fut.log}, "oops")
-			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1025:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:122:14
-			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1029:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:14*/ r_3, ready = fut.aw0.(*panicsFuture).Poll(cx)
-			/*line main_async.go:981:4*/ if driven {
+			/*line main_async.go:1031:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture), ready, fresh)
 			}
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:1034:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -990,11 +1040,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fmt.Println(r_3)
 			/*line main.go:123:2*/ fmt.Println((*fut.log))
 			{
-				/*line main_async.go:993:5*/ fut.state = -1
+				/*line main_async.go:1043:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:997:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1047:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1009,6 +1059,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_deferfixed/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 120, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 121, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 122, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

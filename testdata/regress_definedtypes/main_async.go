@@ -76,6 +76,16 @@ func (fut *showFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Show is suspended; see rt.Tracer.
+func (fut *showFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Show", File: "github.com/corio-go/corio/testdata/regress_definedtypes/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Show changed since asyncgen ran: run go generate.
 var _ func(string) string = Show
 
@@ -133,210 +143,210 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:31:2*/ fut.n = "héllo, wörld"
 			/*line main.go:32:2*/ fut.str = string(fut.n)
-			/*line main_async.go:136:4*/ fut.i = 0
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:146:4*/ fut.i = 0
+			/*line main_async.go:147:4*/ fallthrough
 		case 1:
 			/*line main.go:32:20*/ if !(fut.i < len(fut.str)) {
-				/*line main_async.go:140:5*/ state = 5
+				/*line main_async.go:150:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:145:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
-			/*line main_async.go:146:4*/ fut.x = fut.i + size
-			/*line main_async.go:147:4*/ fut.r = rn
+			/*line main_async.go:155:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i:])
+			/*line main_async.go:156:4*/ fut.x = fut.i + size
+			/*line main_async.go:157:4*/ fut.r = rn
 			/*line main.go:33:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:149:4*/ fallthrough
+			/*line main_async.go:159:4*/ fallthrough
 		case 3: // resumes at main.go:33:3
 			/*line main.go:33:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:152:4*/ if !ready {
+			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:34:3*/ fmt.Println(fut.i, fut.r, string(fut.r))
-			/*line main_async.go:158:4*/ fallthrough
+			/*line main_async.go:168:4*/ fallthrough
 		case 4:
-			/*line main_async.go:160:4*/ fut.i = fut.x
-			/*line main_async.go:161:4*/ state = 1
+			/*line main_async.go:170:4*/ fut.i = fut.x
+			/*line main_async.go:171:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:36:2*/ fut.str = string(fut.n)
-			/*line main_async.go:165:4*/ i_2 = 0
-			/*line main_async.go:166:4*/ fallthrough
+			/*line main_async.go:175:4*/ i_2 = 0
+			/*line main_async.go:176:4*/ fallthrough
 		case 6:
 			/*line main.go:36:17*/ if !(i_2 < len(fut.str)) {
-				/*line main_async.go:169:5*/ state = 10
+				/*line main_async.go:179:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:174:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
-			/*line main_async.go:175:4*/ fut.i = i_2 + size_2
+			/*line main_async.go:184:4*/ _, size_2 = utf8.DecodeRuneInString(fut.str[i_2:])
+			/*line main_async.go:185:4*/ fut.i = i_2 + size_2
 			/*line main.go:37:15*/ fut.c_show = initShowFuture(fmt.Sprint(i_2))
-			/*line main_async.go:177:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:187:4*/ fut.aw0 = &fut.c_show
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:37:15
-			/*line main_async.go:181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:191:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:37:15*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:183:4*/ if driven {
+			/*line main_async.go:193:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:186:4*/ if !ready {
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:37:3*/ fmt.Println(r_2)
-			/*line main_async.go:193:4*/ fallthrough
+			/*line main_async.go:203:4*/ fallthrough
 		case 9:
-			/*line main_async.go:195:4*/ i_2 = fut.i
-			/*line main_async.go:196:4*/ state = 6
+			/*line main_async.go:205:4*/ i_2 = fut.i
+			/*line main_async.go:206:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:39:2*/ fut.seq = (Names{"ann", "bob"})
-			/*line main_async.go:200:4*/ fut.i = 0
-			/*line main_async.go:201:4*/ fallthrough
+			/*line main_async.go:210:4*/ fut.i = 0
+			/*line main_async.go:211:4*/ fallthrough
 		case 11:
 			/*line main.go:39:21*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:204:5*/ state = 15
+				/*line main_async.go:214:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:209:4*/ nm = fut.seq[fut.i]
+			/*line main_async.go:219:4*/ nm = fut.seq[fut.i]
 			/*line main.go:40:15*/ fut.c_show = initShowFuture(string(nm))
-			/*line main_async.go:211:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_show
 			fresh = true
 			fut.str = ""
 			fallthrough
 		case 13: // resumes at main.go:40:15
-			/*line main_async.go:216:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:15*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:218:4*/ if driven {
+			/*line main_async.go:228:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:221:4*/ if !ready {
+			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_show = showFuture{}
 			/*line main.go:40:3*/ fmt.Println(r_3)
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 14:
-			/*line main_async.go:230:4*/ fut.i++
-			/*line main_async.go:231:4*/ state = 11
+			/*line main_async.go:240:4*/ fut.i++
+			/*line main_async.go:241:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:42:2*/ ages = Ages{"ann": 3}
 			/*line main.go:43:2*/ fut.iter = reflect.ValueOf(ages).MapRange()
-			/*line main_async.go:236:4*/ fallthrough
+			/*line main_async.go:246:4*/ fallthrough
 		case 16:
 			/*line main.go:43:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:239:5*/ state = 19
+				/*line main_async.go:249:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:244:4*/ kv, _ = fut.iter.Key().Interface().(Name)
-			/*line main_async.go:245:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:246:4*/ fut.k, fut.i = kv, kv_2
+			/*line main_async.go:254:4*/ kv, _ = fut.iter.Key().Interface().(Name)
+			/*line main_async.go:255:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:256:4*/ fut.k, fut.i = kv, kv_2
 			/*line main.go:44:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:248:4*/ fut.str = ""
+			/*line main_async.go:258:4*/ fut.str = ""
 			fut.seq = nil
 			fallthrough
 		case 18: // resumes at main.go:44:3
 			/*line main.go:44:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:253:4*/ if !ready {
+			/*line main_async.go:263:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:45:3*/ fmt.Println(take(&fut.k), fut.i)
-			/*line main_async.go:259:4*/ state = 16
+			/*line main_async.go:269:4*/ state = 16
 			continue
 		case 19:
 			/*line main.go:47:2*/ fut.t = new(Triple)
-			/*line main_async.go:263:4*/ (*fut.t) = Triple{1, 2, 3}
+			/*line main_async.go:273:4*/ (*fut.t) = Triple{1, 2, 3}
 			/*line main.go:48:2*/ fut.seq_2 = (*fut.t)
-			/*line main_async.go:265:4*/ fut.i = 0
-			/*line main_async.go:266:4*/ fallthrough
+			/*line main_async.go:275:4*/ fut.i = 0
+			/*line main_async.go:276:4*/ fallthrough
 		case 20:
 			/*line main.go:48:20*/ if !(fut.i < 3) {
-				/*line main_async.go:269:5*/ state = 24
+				/*line main_async.go:279:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:274:4*/ fut.x = fut.seq_2[fut.i]
+			/*line main_async.go:284:4*/ fut.x = fut.seq_2[fut.i]
 			/*line main.go:49:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:276:4*/ fut.str = ""
+			/*line main_async.go:286:4*/ fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 22: // resumes at main.go:49:3
 			/*line main.go:49:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:50:3*/ (*fut.t)[2] = 9
 			/*line main.go:51:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:289:4*/ fallthrough
+			/*line main_async.go:299:4*/ fallthrough
 		case 23:
-			/*line main_async.go:291:4*/ fut.i++
-			/*line main_async.go:292:4*/ state = 20
+			/*line main_async.go:301:4*/ fut.i++
+			/*line main_async.go:302:4*/ state = 20
 			continue
 		case 24:
 			/*line main.go:53:2*/ pt = fut.t
 			/*line main.go:54:2*/ fut.seq_3 = pt
-			/*line main_async.go:297:4*/ fut.i = 0
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main_async.go:307:4*/ fut.i = 0
+			/*line main_async.go:308:4*/ fallthrough
 		case 25:
 			/*line main.go:54:20*/ if !(fut.i < 3) {
-				/*line main_async.go:301:5*/ state = 29
+				/*line main_async.go:311:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 26:
-			/*line main_async.go:306:4*/ fut.x = fut.seq_3[fut.i]
+			/*line main_async.go:316:4*/ fut.x = fut.seq_3[fut.i]
 			/*line main.go:55:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:308:4*/ fut.t = nil
+			/*line main_async.go:318:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 27: // resumes at main.go:55:3
 			/*line main.go:55:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:315:4*/ if !ready {
+			/*line main_async.go:325:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:56:3*/ fmt.Println(fut.i, fut.x)
-			/*line main_async.go:321:4*/ fallthrough
+			/*line main_async.go:331:4*/ fallthrough
 		case 28:
-			/*line main_async.go:323:4*/ fut.i++
-			/*line main_async.go:324:4*/ state = 25
+			/*line main_async.go:333:4*/ fut.i++
+			/*line main_async.go:334:4*/ state = 25
 			continue
 		case 29:
 			/*line main.go:58:2*/ c = 3
 			/*line main.go:59:2*/ fut.n_2 = c
-			/*line main_async.go:329:4*/ fut.i_5 = 0
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main_async.go:339:4*/ fut.i_5 = 0
+			/*line main_async.go:340:4*/ fallthrough
 		case 30:
 			/*line main.go:59:17*/ if !(fut.i_5 < fut.n_2) {
-				/*line main_async.go:333:5*/ state = 34
+				/*line main_async.go:343:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:60:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:339:4*/ fut.t = nil
+			/*line main_async.go:349:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -344,16 +354,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 32: // resumes at main.go:60:3
 			/*line main.go:60:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:347:4*/ if !ready {
+			/*line main_async.go:357:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:61:3*/ fmt.Printf("%T %v\n", fut.i_5, fut.i_5)
-			/*line main_async.go:353:4*/ fallthrough
+			/*line main_async.go:363:4*/ fallthrough
 		case 33:
-			/*line main_async.go:355:4*/ fut.i_5++
-			/*line main_async.go:356:4*/ state = 30
+			/*line main_async.go:365:4*/ fut.i_5++
+			/*line main_async.go:366:4*/ state = 30
 			continue
 		case 34:
 			/*line main.go:63:2*/ fut.fs = Fns{func(x_3 int) int {
@@ -362,17 +372,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:63:64*/ return x_4 * 2
 			}}
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:365:4*/ fallthrough
+			/*line main_async.go:375:4*/ fallthrough
 		case 35:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:368:5*/ state = 39
+				/*line main_async.go:378:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
-			/*line main_async.go:373:4*/ fut.f = fut.fs[fut.i]
+			/*line main_async.go:383:4*/ fut.f = fut.fs[fut.i]
 			/*line main.go:65:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:375:4*/ fut.t = nil
+			/*line main_async.go:385:4*/ fut.t = nil
 			fut.str = ""
 			fut.seq = nil
 			fut.iter = nil
@@ -380,20 +390,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fallthrough
 		case 37: // resumes at main.go:65:3
 			/*line main.go:65:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:383:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:66:3*/ fmt.Println(take(&fut.f)(10))
-			/*line main_async.go:389:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 38:
-			/*line main_async.go:391:4*/ fut.i++
-			/*line main_async.go:392:4*/ state = 35
+			/*line main_async.go:401:4*/ fut.i++
+			/*line main_async.go:402:4*/ state = 35
 			continue
 		case 39:
 			/*line main.go:68:20*/ fut.c_show = initShowFuture("x")
-			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_show
+			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_show
 			fresh = true
 			fut.t = nil
 			fut.fs = nil
@@ -403,12 +413,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.seq_3 = nil
 			fallthrough
 		case 40: // resumes at main.go:68:20
-			/*line main_async.go:406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:416:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:20*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:408:4*/ if driven {
+			/*line main_async.go:418:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:411:4*/ if !ready {
+			/*line main_async.go:421:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -417,11 +427,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ s = Name(r_4)
 			/*line main.go:69:2*/ fmt.Println(s + take(&fut.n)[:1])
 			{
-				/*line main_async.go:420:5*/ fut.state = -1
+				/*line main_async.go:430:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:424:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:434:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -435,6 +445,32 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_definedtypes/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 33, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 37, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 40, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 44, &fut.av0
+	case 22:
+		t.Line, t.Awaiting = 49, &fut.av0
+	case 27:
+		t.Line, t.Awaiting = 55, &fut.av0
+	case 32:
+		t.Line, t.Awaiting = 60, &fut.av0
+	case 37:
+		t.Line, t.Awaiting = 65, &fut.av0
+	case 40:
+		t.Line, t.Awaiting = 68, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -77,6 +77,16 @@ func (fut *checkFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Check is suspended; see rt.Tracer.
+func (fut *checkFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Check", File: "github.com/corio-go/corio/testdata/regress_endsinpanic/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Check changed since asyncgen ran: run go generate.
 var _ func(int) int = Check
 
@@ -104,16 +114,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:22:27*/ fut.c_check = initCheckFuture(4)
-			/*line main_async.go:107:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:117:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:22:27
-			/*line main_async.go:111:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:121:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:22:27*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:113:4*/ if driven {
+			/*line main_async.go:123:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:116:4*/ if !ready {
+			/*line main_async.go:126:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,11 +131,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_check = checkFuture{}
 			/*line main.go:22:15*/ fmt.Println(r)
 			{
-				/*line main_async.go:124:5*/ fut.state = -1
+				/*line main_async.go:134:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:128:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:138:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,6 +148,16 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_endsinpanic/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 22, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

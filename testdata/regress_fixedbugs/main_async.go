@@ -77,6 +77,16 @@ func (fut *valFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Val is suspended; see rt.Tracer.
+func (fut *valFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Val", File: "github.com/corio-go/corio/testdata/regress_fixedbugs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Val changed since asyncgen ran: run go generate.
 var _ func(int) int = Val
 
@@ -112,16 +122,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:6*/ fut.c_val = initValFuture(4)
-			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:125:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:6
-			/*line main_async.go:119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:121:4*/ if driven {
+			/*line main_async.go:131:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:124:4*/ if !ready {
+			/*line main_async.go:134:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -133,10 +143,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:39:2*/ return rt.Tuple2[int, error]{V0: fut.c, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:136:4*/ fut.state = -1
+			/*line main_async.go:146:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:139:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:149:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -159,6 +169,16 @@ func (fut *namedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Named is suspended; see rt.Tracer.
+func (fut *namedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Named", File: "github.com/corio-go/corio/testdata/regress_fixedbugs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Named changed since asyncgen ran: run go generate.
@@ -194,11 +214,11 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 		case 0: // Point starts
 			/*line main.go:44:2*/ fut.p = fut.s
 			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:197:4*/ fut.s = nil
+			/*line main_async.go:217:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:201:4*/ if !ready {
+			/*line main_async.go:221:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -209,10 +229,10 @@ func (fut *pointFuture) Poll(cx *rt.Context) (*S, bool) {
 				/*line main.go:47:2*/ return fut.p, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:212:4*/ fut.state = -1
+			/*line main_async.go:232:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:215:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
+			/*line main_async.go:235:4*/ panic("corio: PointAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -232,6 +252,16 @@ func (fut *pointFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pointFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Point is suspended; see rt.Tracer.
+func (fut *pointFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Point", File: "github.com/corio-go/corio/testdata/regress_fixedbugs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 45, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Point changed since asyncgen ran: run go generate.
@@ -283,10 +313,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:60:2*/ fmt.Println(X_2, Y, Z, W, R, Q)
 			/*line main.go:61:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:286:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 1: // resumes at main.go:61:2
 			/*line main.go:61:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:289:4*/ if !ready {
+			/*line main_async.go:319:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -294,16 +324,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ fut.f = G
 			/*line main.go:63:2*/ fut.g = G[string]
 			/*line main.go:64:16*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:327:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:64:16
-			/*line main_async.go:301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:16*/ r, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:303:4*/ if driven {
+			/*line main_async.go:333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:306:4*/ if !ready {
+			/*line main_async.go:336:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -311,14 +341,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line main.go:64:2*/ fmt.Println(take(&fut.f)(r), take(&fut.g)("x"))
 			/*line main.go:65:2*/ fut.s = new(S)
-			/*line main_async.go:314:4*/ (*fut.s) = S{5}
+			/*line main_async.go:344:4*/ (*fut.s) = S{5}
 			/*line main.go:66:2*/ runtime.SetFinalizer(fut.s, func(*S) {
 			})
 			/*line main.go:67:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:318:4*/ fallthrough
+			/*line main_async.go:348:4*/ fallthrough
 		case 3: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:321:4*/ if !ready {
+			/*line main_async.go:351:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -326,16 +356,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ runtime.SetFinalizer(fut.s, nil)
 			/*line main.go:69:2*/ (*fut.s).n++
 			/*line main.go:70:19*/ fut.c_point = initPointFuture((*fut.s))
-			/*line main_async.go:329:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:359:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:70:19
-			/*line main_async.go:333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:19*/ r_2, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:335:4*/ if driven {
+			/*line main_async.go:365:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:338:4*/ if !ready {
+			/*line main_async.go:368:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -347,34 +377,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ runtime.GC()
 			/*line main.go:74:2*/ fut.t = unsafe.Pointer(v.Pointer())
 			/*line main.go:74:49*/ fut.c_val = initValFuture(1)
-			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:380:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.s = nil
 			fallthrough
 		case 5: // resumes at main.go:74:49
-			/*line main_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:385:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:49*/ r_3, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:357:4*/ if driven {
+			/*line main_async.go:387:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:390:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:366:4*/ fmt.Println(deref(take(&fut.t), r_3))
+			/*line main_async.go:396:4*/ fmt.Println(deref(take(&fut.t), r_3))
 			/*line main.go:75:14*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:398:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:75:14
-			/*line main_async.go:372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:402:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:75:14*/ r_4, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:374:4*/ if driven {
+			/*line main_async.go:404:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:377:4*/ if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -382,16 +412,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:75:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line fixed.go:100*/ fut.c_val = initValFuture(7)
-			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:415:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
 		case 7: // resumes at fixed.go:100:0
-			/*line main_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:419:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line fixed.go:100*/ r_5, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:391:4*/ if driven {
+			/*line main_async.go:421:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main_async.go:424:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -399,11 +429,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_val = valFuture{}
 			/*line fixed.go:100*/ fmt.Println(r_5)
 			{
-				/*line main_async.go:402:5*/ fut.state = -1
+				/*line main_async.go:432:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:406:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:436:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -419,6 +449,28 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_fixedbugs/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 61, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 64, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 67, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 75, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 77, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

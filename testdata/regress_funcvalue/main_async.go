@@ -58,6 +58,16 @@ func (fut *cAddFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where C.Add is suspended; see rt.Tracer.
+func (fut *cAddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*C).Add", File: "github.com/corio-go/corio/testdata/regress_funcvalue/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, C.Add changed since asyncgen ran: run go generate.
 var _ func(*C, int) int = (*C).Add
 
@@ -83,10 +93,10 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Twice starts
 			/*line main.go:28:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:86:4*/ fallthrough
+			/*line main_async.go:96:4*/ fallthrough
 		case 1: // resumes at main.go:28:2
 			/*line main.go:28:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:89:4*/ if !ready {
+			/*line main_async.go:99:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -96,7 +106,7 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:29:2*/ return 2 * fut.n, true
 			}
 		default:
-			/*line main_async.go:99:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:109:4*/ panic("corio: TwiceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -106,6 +116,16 @@ func (fut *twiceFuture) Poll(cx *rt.Context) (int, bool) {
 func (fut *twiceFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Twice is suspended; see rt.Tracer.
+func (fut *twiceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Twice", File: "github.com/corio-go/corio/testdata/regress_funcvalue/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 28, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Twice changed since asyncgen ran: run go generate.
@@ -170,10 +190,10 @@ func (fut *mainFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:43:2*/ fut.c = &C{}
 			/*line main.go:47:2*/ fut.f, fut.fAsync = fut.c.Add, fut.c.AddAsync
 			/*line main.go:48:13*/ fut.aw0 = fut.fAsync(1)
-			/*line main_async.go:173:4*/ fallthrough
+			/*line main_async.go:193:4*/ fallthrough
 		case 1: // resumes at main.go:48:13
 			/*line main.go:48:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:176:4*/ if !ready {
+			/*line main_async.go:196:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -187,72 +207,72 @@ func (fut *mainFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			/*line main.go:55:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:190:4*/ fallthrough
+			/*line main_async.go:210:4*/ fallthrough
 		case 2:
 			/*line main.go:55:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:55:17*/ if !(ok) {
-				/*line main_async.go:194:5*/ state = 5
+				/*line main_async.go:214:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:199:4*/ i = k
+			/*line main_async.go:219:4*/ i = k
 			/*line main.go:56:18*/ fut.aw0 = fut.fAsync(i + 100)
-			/*line main_async.go:201:4*/ fut.f = nil
+			/*line main_async.go:221:4*/ fut.f = nil
 			fallthrough
 		case 4: // resumes at main.go:56:18
 			/*line main.go:56:18*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:205:4*/ if !ready {
+			/*line main_async.go:225:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:56:3*/ logf("seq %d", r_2)
-			/*line main_async.go:211:4*/ state = 2
+			/*line main_async.go:231:4*/ state = 2
 			continue
 		case 5:
-			/*line main_async.go:214:4*/ fut.it = nil
+			/*line main_async.go:234:4*/ fut.it = nil
 			/*line main.go:58:13*/ fut.aw0 = fut.fAsync(1000)
-			/*line main_async.go:216:4*/ fut.f = nil
+			/*line main_async.go:236:4*/ fut.f = nil
 			fut.fAsync = nil
 			fallthrough
 		case 6: // resumes at main.go:58:13
 			/*line main.go:58:13*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:221:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:58:2*/ logf("%d", r_3)
 			/*line main.go:61:2*/ g = nil
-			/*line main_async.go:228:4*/ gAsync = nil
+			/*line main_async.go:248:4*/ gAsync = nil
 			/*line main.go:62:2*/ fut.it_2 = rt.PullRange1(seq)
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:250:4*/ fallthrough
 		case 7:
 			/*line main.go:62:2*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:62:17*/ if !(ok_2) {
-				/*line main_async.go:234:5*/ state = 10
+				/*line main_async.go:254:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:239:4*/ i_2 = k_2
+			/*line main_async.go:259:4*/ i_2 = k_2
 			/*line main.go:63:6*/ if !(i_2 == 0) {
-				/*line main_async.go:241:5*/ state = 7
+				/*line main_async.go:261:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:64:4*/ g, gAsync = Twice, TwiceAsync
-			/*line main_async.go:247:4*/ state = 7
+			/*line main_async.go:267:4*/ state = 7
 			continue
 		case 10:
-			/*line main_async.go:250:4*/ fut.it_2 = nil
+			/*line main_async.go:270:4*/ fut.it_2 = nil
 			/*line main.go:67:15*/ fut.aw0 = gAsync(4)
-			/*line main_async.go:252:4*/ fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 11: // resumes at main.go:67:15
 			/*line main.go:67:15*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:255:4*/ if !ready {
+			/*line main_async.go:275:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -267,11 +287,11 @@ func (fut *mainFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:73:2*/ logf("h %d", h(5))
 			/*line main.go:74:2*/ fmt.Println(strings.Join(log, " "))
 			{
-				/*line main_async.go:270:5*/ fut.state = -1
+				/*line main_async.go:290:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:274:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:294:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -286,6 +306,22 @@ func (fut *mainFuture) Cancel() {
 	fut.it_2.Stop()
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_funcvalue/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 48, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 56, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 67, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -78,6 +78,16 @@ func (fut *workFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Work is suspended; see rt.Tracer.
+func (fut *workFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Work", File: "github.com/corio-go/corio/testdata/regress_gostmt/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 24, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Work changed since asyncgen ran: run go generate.
 var _ func(int) int = Work
 
@@ -114,16 +124,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ go Work(fut.x)
 			/*line main.go:58:2*/ go Work(fut.x + 1)
 			/*line main.go:59:15*/ fut.c_work = initWorkFuture(5)
-			/*line main_async.go:117:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:127:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:15
-			/*line main_async.go:121:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:15*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:123:4*/ if driven {
+			/*line main_async.go:133:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:126:4*/ if !ready {
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -134,10 +144,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:61:2*/ fmt.Println(len(got))
 			/*line main.go:62:2*/ fut.ch = make(chan int, 1)
 			/*line main.go:63:6*/ fut.x = 0
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:147:4*/ fallthrough
 		case 2:
 			/*line main.go:63:14*/ if !(fut.x < 3) {
-				/*line main_async.go:140:5*/ state = 6
+				/*line main_async.go:150:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -153,28 +163,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:70:4*/ fmt.Println("neither")
 			}
 			/*line main.go:72:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:156:4*/ fallthrough
+			/*line main_async.go:166:4*/ fallthrough
 		case 4: // resumes at main.go:72:3
 			/*line main.go:72:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:174:4*/ fallthrough
 		case 5:
 			/*line main.go:63:21*/ fut.x++
-			/*line main_async.go:167:4*/ state = 2
+			/*line main_async.go:177:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:74:2*/ fut.b = &Bus{}
 			/*line main.go:75:2*/ fut.b.Publish("a")
 			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:173:4*/ fut.ch = nil
+			/*line main_async.go:183:4*/ fut.ch = nil
 			fallthrough
 		case 7: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:177:4*/ if !ready {
+			/*line main_async.go:187:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -187,11 +197,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 			}
 			{
-				/*line main_async.go:190:5*/ fut.state = -1
+				/*line main_async.go:200:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:194:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:204:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -205,6 +215,20 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_gostmt/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 72, &fut.av0
+	case 7:
+		t.Line, t.Awaiting = 76, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

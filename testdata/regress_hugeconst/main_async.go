@@ -94,5 +94,19 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_hugeconst/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 19, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 27, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 34, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main

@@ -74,6 +74,16 @@ func (fut *leafFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Leaf is suspended; see rt.Tracer.
+func (fut *leafFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Leaf", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 19, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Leaf changed since asyncgen ran: run go generate.
 var _ func(string) string = Leaf
 
@@ -112,17 +122,17 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Mid starts
 			/*line main.go:25:7*/ fut.c_leaf = initLeafFuture(fut.s)
-			/*line main_async.go:115:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:125:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fut.s = ""
 			fallthrough
 		case 1: // resumes at main.go:25:7
-			/*line main_async.go:120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:25:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:122:4*/ if driven {
+			/*line main_async.go:132:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:125:4*/ if !ready {
+			/*line main_async.go:135:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -130,16 +140,16 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:25:2*/ fut.a = r
 			/*line main.go:26:7*/ fut.c_leaf = initLeafFuture(fut.a)
-			/*line main_async.go:133:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:143:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:26:7
-			/*line main_async.go:137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:147:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:26:7*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:139:4*/ if driven {
+			/*line main_async.go:149:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:142:4*/ if !ready {
+			/*line main_async.go:152:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -151,10 +161,10 @@ func (fut *midFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:27:2*/ return rt.Tuple2[string, int]{V0: fut.a + b, V1: fut.n + len(b)}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:154:4*/ fut.state = -1
+			/*line main_async.go:164:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:157:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:167:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -177,6 +187,18 @@ func (fut *midFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Mid is suspended; see rt.Tracer.
+func (fut *midFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Mid", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 26, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Mid changed since asyncgen ran: run go generate.
@@ -219,26 +241,26 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Top starts
 			/*line main.go:32:2*/ fut.total = 0
 			/*line main.go:33:2*/ fut.n_2 = fut.n
-			/*line main_async.go:222:4*/ fut.i = 0
-			/*line main_async.go:223:4*/ fallthrough
+			/*line main_async.go:244:4*/ fut.i = 0
+			/*line main_async.go:245:4*/ fallthrough
 		case 1:
 			/*line main.go:33:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:226:5*/ state = 5
+				/*line main_async.go:248:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:34:11*/ fut.c_mid = initMidFuture(fmt.Sprint(fut.i), fut.i)
-			/*line main_async.go:232:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:254:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:34:11
-			/*line main_async.go:236:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:258:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:34:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:238:4*/ if driven {
+			/*line main_async.go:260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:241:4*/ if !ready {
+			/*line main_async.go:263:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -246,10 +268,10 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.c_mid = midFuture{}
 			/*line main.go:34:3*/ s, k = r.V0, r.V1
 			/*line main.go:35:3*/ fut.total += k + len(s)
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:271:4*/ fallthrough
 		case 4:
-			/*line main_async.go:251:4*/ fut.i++
-			/*line main_async.go:252:4*/ state = 1
+			/*line main_async.go:273:4*/ fut.i++
+			/*line main_async.go:274:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -257,10 +279,10 @@ func (fut *topFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:37:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:260:4*/ fut.state = -1
+			/*line main_async.go:282:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:263:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:285:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -283,6 +305,16 @@ func (fut *topFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Top is suspended; see rt.Tracer.
+func (fut *topFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Top", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 34, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Top changed since asyncgen ran: run go generate.
@@ -337,24 +369,24 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:45:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:372:4*/ fallthrough
 		case 1: // resumes at main.go:45:2
 			/*line main.go:45:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:375:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:46:9*/ fut.aw0 = newOddFuture(cx, fut.n-1)
-			/*line main_async.go:349:4*/ fresh = true
+			/*line main_async.go:381:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:46:9
-			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:384:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:354:4*/ if driven {
+			/*line main_async.go:386:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:389:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -365,10 +397,10 @@ func (fut *evenFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:46:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:368:4*/ fut.state = -1
+			/*line main_async.go:400:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:371:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: EvenAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -392,6 +424,18 @@ func (fut *evenFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Even is suspended; see rt.Tracer.
+func (fut *evenFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Even", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 45, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 46, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Even changed since asyncgen ran: run go generate.
@@ -445,15 +489,15 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				}
 			}
 			/*line main.go:54:9*/ fut.aw0 = newEvenFuture(cx, fut.n-1)
-			/*line main_async.go:448:4*/ fresh = true
+			/*line main_async.go:492:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:54:9
-			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:495:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:453:4*/ if driven {
+			/*line main_async.go:497:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -464,10 +508,10 @@ func (fut *oddFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:54:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:467:4*/ fut.state = -1
+			/*line main_async.go:511:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:470:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
+			/*line main_async.go:514:4*/ panic("corio: OddAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -490,6 +534,16 @@ func (fut *oddFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Odd is suspended; see rt.Tracer.
+func (fut *oddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Odd", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 54, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Odd changed since asyncgen ran: run go generate.
@@ -523,13 +577,13 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 	for {
 		switch state {
 		case 0: // Ptr starts
-			/*line main_async.go:526:4*/ fut.r = new(int)
+			/*line main_async.go:580:4*/ fut.r = new(int)
 			/*line main.go:59:2*/ fut.p = fut.r
 			/*line main.go:60:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:529:4*/ fallthrough
+			/*line main_async.go:583:4*/ fallthrough
 		case 1: // resumes at main.go:60:2
 			/*line main.go:60:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -540,10 +594,10 @@ func (fut *ptrFuture) Poll(cx *rt.Context) (rt.Tuple2[int, *int], bool) {
 				/*line main.go:61:2*/ return rt.Tuple2[int, *int]{V0: (*fut.r), V1: fut.p}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:543:4*/ fut.state = -1
+			/*line main_async.go:597:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:546:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
+			/*line main_async.go:600:4*/ panic("corio: PtrAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -563,6 +617,16 @@ func (fut *ptrFuture) PollFrame(cx *rt.Context) bool {
 func (fut *ptrFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Ptr is suspended; see rt.Tracer.
+func (fut *ptrFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Ptr", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 60, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Ptr changed since asyncgen ran: run go generate.
@@ -610,16 +674,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:677:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:14*/ r, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:619:4*/ if driven {
+			/*line main_async.go:683:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -627,32 +691,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:630:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main_async.go:634:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(*evenFuture).Poll(cx)
-			/*line main_async.go:636:4*/ if driven {
+			/*line main_async.go:700:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture), ready, fresh)
 			}
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:703:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:646:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main_async.go:650:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:23*/ r_3, ready = fut.aw0.(*oddFuture).Poll(cx)
-			/*line main_async.go:652:4*/ if driven {
+			/*line main_async.go:716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
 			}
-			/*line main_async.go:655:4*/ if !ready {
+			/*line main_async.go:719:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -660,16 +724,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:663:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:727:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main_async.go:667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:731:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:12*/ r_4, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:669:4*/ if driven {
+			/*line main_async.go:733:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:672:4*/ if !ready {
+			/*line main_async.go:736:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -677,16 +741,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:680:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main_async.go:684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:12*/ r_5, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:686:4*/ if driven {
+			/*line main_async.go:750:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:689:4*/ if !ready {
+			/*line main_async.go:753:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -695,37 +759,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
 			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
-			/*line main_async.go:698:4*/ fut.p1 = nil
+			/*line main_async.go:762:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:702:4*/ if !ready {
+			/*line main_async.go:766:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:709:4*/ fallthrough
+			/*line main_async.go:773:4*/ fallthrough
 		case 7: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:712:4*/ if !ready {
+			/*line main_async.go:776:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:719:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:73:22
-			/*line main_async.go:723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:787:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:725:4*/ if driven {
+			/*line main_async.go:789:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:728:4*/ if !ready {
+			/*line main_async.go:792:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -733,11 +797,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:736:5*/ fut.state = -1
+				/*line main_async.go:800:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:740:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:804:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -752,6 +816,30 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_inline/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 68, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 72, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 73, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -91,6 +91,18 @@ func (fut *assignFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Assign is suspended; see rt.Tracer.
+func (fut *assignFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Assign", File: "github.com/corio-go/corio/testdata/regress_lastuse/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 42, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Assign changed since asyncgen ran: run go generate.
 var _ func() string = Assign
 
@@ -125,33 +137,33 @@ func (fut *stmtFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:51:2*/ fut.buf[1] = 8
 			/*line main.go:52:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:53:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:140:4*/ fallthrough
 		case 1: // resumes at main.go:53:2
 			/*line main.go:53:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:54:2*/ fmt.Println("stmt:", collect(take(&fut.buf), take(&fut.w)))
 			/*line main.go:55:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:138:4*/ fallthrough
+			/*line main_async.go:150:4*/ fallthrough
 		case 2: // resumes at main.go:55:2
 			/*line main.go:55:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:141:4*/ if !ready {
+			/*line main_async.go:153:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:147:5*/ fut.state = -1
+				/*line main_async.go:159:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:151:4*/ fut.state = -1
+			/*line main_async.go:163:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:154:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
+			/*line main_async.go:166:4*/ panic("corio: StmtAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -170,6 +182,18 @@ func (fut *stmtFuture) PollFrame(cx *rt.Context) bool {
 func (fut *stmtFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Stmt is suspended; see rt.Tracer.
+func (fut *stmtFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Stmt", File: "github.com/corio-go/corio/testdata/regress_lastuse/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 53, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 55, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Stmt changed since asyncgen ran: run go generate.
@@ -208,20 +232,20 @@ func (fut *reusedFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:63:2*/ fut.buf[1] = 9
 			/*line main.go:64:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:65:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:211:4*/ fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:214:4*/ if !ready {
+			/*line main_async.go:238:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:66:2*/ fut.s = collect(fut.buf, take(&fut.w))
 			/*line main.go:67:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:245:4*/ fallthrough
 		case 2: // resumes at main.go:67:2
 			/*line main.go:67:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:224:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -231,10 +255,10 @@ func (fut *reusedFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:68:2*/ return fmt.Sprint("reused: ", fut.s, " ", fut.buf[1]), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:234:4*/ fut.state = -1
+			/*line main_async.go:258:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:237:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:261:4*/ panic("corio: ReusedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -254,6 +278,18 @@ func (fut *reusedFuture) PollFrame(cx *rt.Context) bool {
 func (fut *reusedFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Reused is suspended; see rt.Tracer.
+func (fut *reusedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Reused", File: "github.com/corio-go/corio/testdata/regress_lastuse/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 65, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 67, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Reused changed since asyncgen ran: run go generate.
@@ -295,10 +331,10 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:78:2*/ fut.buf[1] = 5
 			/*line main.go:79:2*/ fut.w = weak.Make(&fut.buf[0])
 			/*line main.go:80:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:298:4*/ fallthrough
+			/*line main_async.go:334:4*/ fallthrough
 		case 1: // resumes at main.go:80:2
 			/*line main.go:80:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:301:4*/ if !ready {
+			/*line main_async.go:337:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -306,30 +342,30 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:81:2*/ fut.ok = !fut.skip && len(fut.buf) > 0
 			/*line main.go:82:2*/ collected = false
 			/*line main.go:83:6*/ fut.i = 0
-			/*line main_async.go:309:4*/ fallthrough
+			/*line main_async.go:345:4*/ fallthrough
 		case 2:
 			/*line main.go:83:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:312:5*/ state = 6
+				/*line main_async.go:348:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:84:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:318:4*/ fut.buf = nil
+			/*line main_async.go:354:4*/ fut.buf = nil
 			fallthrough
 		case 4: // resumes at main.go:84:3
 			/*line main.go:84:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:322:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:85:3*/ runtime.GC()
 			/*line main.go:86:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:329:4*/ fallthrough
+			/*line main_async.go:365:4*/ fallthrough
 		case 5:
 			/*line main.go:83:36*/ fut.i++
-			/*line main_async.go:332:4*/ state = 2
+			/*line main_async.go:368:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -337,10 +373,10 @@ func (fut *condFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:88:2*/ return fmt.Sprint("cond: ", fut.ok, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:340:4*/ fut.state = -1
+			/*line main_async.go:376:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:343:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
+			/*line main_async.go:379:4*/ panic("corio: CondAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -360,6 +396,18 @@ func (fut *condFuture) PollFrame(cx *rt.Context) bool {
 func (fut *condFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Cond is suspended; see rt.Tracer.
+func (fut *condFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Cond", File: "github.com/corio-go/corio/testdata/regress_lastuse/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 80, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 84, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Cond changed since asyncgen ran: run go generate.
@@ -394,16 +442,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:93:14*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:397:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:445:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:93:14
-			/*line main_async.go:401:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:449:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:14*/ r, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:403:4*/ if driven {
+			/*line main_async.go:451:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:406:4*/ if !ready {
+			/*line main_async.go:454:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -411,32 +459,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_assign = assignFuture{}
 			/*line main.go:93:2*/ fmt.Println(r)
 			/*line main.go:94:2*/ fut.c_stmt = initStmtFuture()
-			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_stmt
+			/*line main_async.go:462:4*/ fut.aw0 = &fut.c_stmt
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:94:2
-			/*line main_async.go:418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:2*/ _, ready = fut.aw0.(*stmtFuture).Poll(cx)
-			/*line main_async.go:420:4*/ if driven {
+			/*line main_async.go:468:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stmtFuture), ready, fresh)
 			}
-			/*line main_async.go:423:4*/ if !ready {
+			/*line main_async.go:471:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_stmt = stmtFuture{}
 			/*line main.go:95:14*/ fut.c_reused = initReusedFuture()
-			/*line main_async.go:430:4*/ fut.aw0 = &fut.c_reused
+			/*line main_async.go:478:4*/ fut.aw0 = &fut.c_reused
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:95:14
-			/*line main_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:482:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:14*/ r_2, ready = fut.aw0.(*reusedFuture).Poll(cx)
-			/*line main_async.go:436:4*/ if driven {
+			/*line main_async.go:484:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reusedFuture), ready, fresh)
 			}
-			/*line main_async.go:439:4*/ if !ready {
+			/*line main_async.go:487:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -444,16 +492,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_reused = reusedFuture{}
 			/*line main.go:95:2*/ fmt.Println(r_2)
 			/*line main.go:96:14*/ fut.c_cond = initCondFuture(true)
-			/*line main_async.go:447:4*/ fut.aw0 = &fut.c_cond
+			/*line main_async.go:495:4*/ fut.aw0 = &fut.c_cond
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:96:14
-			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:499:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:14*/ r_3, ready = fut.aw0.(*condFuture).Poll(cx)
-			/*line main_async.go:453:4*/ if driven {
+			/*line main_async.go:501:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*condFuture), ready, fresh)
 			}
-			/*line main_async.go:456:4*/ if !ready {
+			/*line main_async.go:504:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -461,11 +509,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_cond = condFuture{}
 			/*line main.go:96:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:464:5*/ fut.state = -1
+				/*line main_async.go:512:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:468:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:516:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -480,6 +528,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_lastuse/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 93, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 96, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

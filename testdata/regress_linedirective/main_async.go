@@ -75,6 +75,16 @@ func (fut *checkFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Check is suspended; see rt.Tracer.
+func (fut *checkFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Check", File: "github.com/corio-go/corio/testdata/regress_linedirective/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Check changed since asyncgen ran: run go generate.
 var _ func(string, func()) = Check
 
@@ -107,26 +117,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:71:3*/ var a [1]int
 				/*line main.go:72:3*/ sink = a /*line main.go:999999:2*/ [ /*line main.go:100:2*/ i]
 			})
-			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:120:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:2
-			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:124:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
-			/*line main_async.go:116:4*/ if driven {
+			/*line main_async.go:126:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:129:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_check = checkFuture{}
 			/*line main.go:102:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:126:4*/ fallthrough
+			/*line main_async.go:136:4*/ fallthrough
 		case 2: // resumes at main.go:102:2
 			/*line main.go:102:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:129:4*/ if !ready {
+			/*line main_async.go:139:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -135,16 +145,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:104:3*/ var a_2 []int
 				/*line main.go:105:3*/ sinkS = a_2 /*line main.go:999999:2*/ [: /*line main.go:200:2*/ i]
 			})
-			/*line main_async.go:138:4*/ fut.aw0 = &fut.c_check
+			/*line main_async.go:148:4*/ fut.aw0 = &fut.c_check
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:103:2
-			/*line main_async.go:142:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:2*/ _, ready = fut.aw0.(*checkFuture).Poll(cx)
-			/*line main_async.go:144:4*/ if driven {
+			/*line main_async.go:154:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*checkFuture), ready, fresh)
 			}
-			/*line main_async.go:147:4*/ if !ready {
+			/*line main_async.go:157:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -152,10 +162,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_check = checkFuture{}
 			/*line main.go:202:2*/ fut.a_3 = new([3]int)
 			/*line main.go:203:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:165:4*/ fallthrough
 		case 4: // resumes at main.go:203:2
 			/*line main.go:203:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:158:4*/ if !ready {
+			/*line main_async.go:168:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -166,28 +176,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.a_3))
 			/*line main.go:205:2*/ fut.c_where = initWhereFuture()
-			/*line main_async.go:169:4*/ fut.aw0 = &fut.c_where
+			/*line main_async.go:179:4*/ fut.aw0 = &fut.c_where
 			fresh = true
 			fut.a_3 = nil
 			fallthrough
 		case 5: // resumes at main.go:205:2
-			/*line main_async.go:174:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:184:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:205:2*/ _, ready = fut.aw0.(*whereFuture).Poll(cx)
-			/*line main_async.go:176:4*/ if driven {
+			/*line main_async.go:186:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*whereFuture), ready, fresh)
 			}
-			/*line main_async.go:179:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_where = whereFuture{}
 			{
-				/*line main_async.go:186:5*/ fut.state = -1
+				/*line main_async.go:196:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:190:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:200:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -203,6 +213,24 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_linedirective/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 74, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 75, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 80, &fut.av0
+	case 5:
+		t.Line, t.Awaiting = 82, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
@@ -231,21 +259,21 @@ func (fut *directFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Direct starts
 			/*line main.go:212:2*/ fut.b = [2]int{}
 			/*line main.go:213:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:234:4*/ fallthrough
+			/*line main_async.go:262:4*/ fallthrough
 		case 1: // resumes at main.go:213:2
 			/*line main.go:213:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:214:2*/ sink = fut.b /*line main.go:999999:2*/ [ /*line main.go:300:2*/ i]
 			{
-				/*line main_async.go:244:5*/ fut.state = -1
+				/*line main_async.go:272:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:248:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:276:4*/ panic("corio: DirectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -255,6 +283,16 @@ func (fut *directFuture) Poll(cx *rt.Context) (struct{}, bool) {
 func (fut *directFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Direct is suspended; see rt.Tracer.
+func (fut *directFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Direct", File: "github.com/corio-go/corio/testdata/regress_linedirective/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 90, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Direct changed since asyncgen ran: run go generate.
@@ -288,10 +326,10 @@ func (fut *whereFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Where starts
 			/*line main.go:308:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:291:4*/ fallthrough
+			/*line main_async.go:329:4*/ fallthrough
 		case 1: // resumes at main.go:308:2
 			/*line main.go:308:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:294:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -301,14 +339,14 @@ func (fut *whereFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line :1*/ _, file, line, _ = runtime.Caller(0)
 			/*line :2*/ fmt.Println(file, line)
 			{
-				/*line main_async.go:304:5*/ fut.state = -1
+				/*line main_async.go:342:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:308:4*/ fut.state = -1
+			/*line main_async.go:346:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:311:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
+			/*line main_async.go:349:4*/ panic("corio: WhereAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -327,6 +365,16 @@ func (fut *whereFuture) PollFrame(cx *rt.Context) bool {
 func (fut *whereFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Where is suspended; see rt.Tracer.
+func (fut *whereFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Where", File: "github.com/corio-go/corio/testdata/regress_linedirective/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 99, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Where changed since asyncgen ran: run go generate.

@@ -99,5 +99,19 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_linetokens/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 56, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 60, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 64, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main

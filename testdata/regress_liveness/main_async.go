@@ -112,6 +112,18 @@ func (fut *fieldFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Field is suspended; see rt.Tracer.
+func (fut *fieldFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Field", File: "github.com/corio-go/corio/testdata/regress_liveness/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 26, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 30, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Field changed since asyncgen ran: run go generate.
 var _ func() string = Field
 
@@ -152,29 +164,29 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:44:2*/ fut.sum = int(buf[2])
 			/*line main.go:45:2*/ collected = false
 			/*line main.go:46:6*/ fut.i = 0
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:167:4*/ fallthrough
 		case 1:
 			/*line main.go:46:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:158:5*/ state = 5
+				/*line main_async.go:170:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:47:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:164:4*/ fallthrough
+			/*line main_async.go:176:4*/ fallthrough
 		case 3: // resumes at main.go:47:3
 			/*line main.go:47:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:167:4*/ if !ready {
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:48:3*/ runtime.GC()
 			/*line main.go:49:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:174:4*/ fallthrough
+			/*line main_async.go:186:4*/ fallthrough
 		case 4:
 			/*line main.go:46:36*/ fut.i++
-			/*line main_async.go:177:4*/ state = 1
+			/*line main_async.go:189:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -182,10 +194,10 @@ func (fut *localFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:51:2*/ return fmt.Sprint("local: ", fut.sum, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:185:4*/ fut.state = -1
+			/*line main_async.go:197:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:188:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:200:4*/ panic("corio: LocalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -205,6 +217,16 @@ func (fut *localFuture) PollFrame(cx *rt.Context) bool {
 func (fut *localFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Local is suspended; see rt.Tracer.
+func (fut *localFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Local", File: "github.com/corio-go/corio/testdata/regress_liveness/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 47, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Local changed since asyncgen ran: run go generate.
@@ -246,30 +268,30 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:60:2*/ fut.p = nil
 			/*line main.go:61:2*/ collected = false
 			/*line main.go:62:6*/ fut.i = 0
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:271:4*/ fallthrough
 		case 1:
 			/*line main.go:62:14*/ if !(fut.i < 20 && !collected) {
-				/*line main_async.go:252:5*/ state = 5
+				/*line main_async.go:274:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:63:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:258:4*/ fut.p = nil
+			/*line main_async.go:280:4*/ fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:63:3
 			/*line main.go:63:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:262:4*/ if !ready {
+			/*line main_async.go:284:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:64:3*/ runtime.GC()
 			/*line main.go:65:3*/ collected = fut.w.Value() == nil
-			/*line main_async.go:269:4*/ fallthrough
+			/*line main_async.go:291:4*/ fallthrough
 		case 4:
 			/*line main.go:62:36*/ fut.i++
-			/*line main_async.go:272:4*/ state = 1
+			/*line main_async.go:294:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -277,10 +299,10 @@ func (fut *paramFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:67:2*/ return fmt.Sprint("param: ", fut.first, " collected while suspended: ", collected), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:280:4*/ fut.state = -1
+			/*line main_async.go:302:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:283:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
+			/*line main_async.go:305:4*/ panic("corio: ParamAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -300,6 +322,16 @@ func (fut *paramFuture) PollFrame(cx *rt.Context) bool {
 func (fut *paramFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Param is suspended; see rt.Tracer.
+func (fut *paramFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Param", File: "github.com/corio-go/corio/testdata/regress_liveness/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 63, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Param changed since asyncgen ran: run go generate.
@@ -333,16 +365,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:72:14*/ fut.c_field = initFieldFuture()
-			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_field
+			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_field
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:72:14
-			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:14*/ r, ready = fut.aw0.(*fieldFuture).Poll(cx)
-			/*line main_async.go:342:4*/ if driven {
+			/*line main_async.go:374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fieldFuture), ready, fresh)
 			}
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -350,16 +382,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_field = fieldFuture{}
 			/*line main.go:72:2*/ fmt.Println(r)
 			/*line main.go:73:14*/ fut.c_local = initLocalFuture()
-			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_local
+			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_local
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:73:14
-			/*line main_async.go:357:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ r_2, ready = fut.aw0.(*localFuture).Poll(cx)
-			/*line main_async.go:359:4*/ if driven {
+			/*line main_async.go:391:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localFuture), ready, fresh)
 			}
-			/*line main_async.go:362:4*/ if !ready {
+			/*line main_async.go:394:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -367,16 +399,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_local = localFuture{}
 			/*line main.go:73:2*/ fmt.Println(r_2)
 			/*line main.go:74:14*/ fut.c_param = initParamFuture(new([16 << 20]byte))
-			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_param
+			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_param
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:74:14
-			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:14*/ r_3, ready = fut.aw0.(*paramFuture).Poll(cx)
-			/*line main_async.go:376:4*/ if driven {
+			/*line main_async.go:408:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramFuture), ready, fresh)
 			}
-			/*line main_async.go:379:4*/ if !ready {
+			/*line main_async.go:411:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -384,11 +416,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_param = paramFuture{}
 			/*line main.go:74:2*/ fmt.Println(r_3)
 			{
-				/*line main_async.go:387:5*/ fut.state = -1
+				/*line main_async.go:419:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:391:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:423:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -403,6 +435,20 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_liveness/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 72, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 74, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -71,6 +71,16 @@ func (fut *cAddFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where C.Add is suspended; see rt.Tracer.
+func (fut *cAddFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*C).Add", File: "github.com/corio-go/corio/testdata/regress_methodparams/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 16, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, C.Add changed since asyncgen ran: run go generate.
 var _ func(*C, int) int = (*C).Add
 
@@ -99,26 +109,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:23:2*/ c = &C{}
 			/*line main.go:24:14*/ fut.aw0 = c.AddAsync(2).(*cAddFuture)
-			/*line main_async.go:102:4*/ fresh = true
+			/*line main_async.go:112:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:24:14
-			/*line main_async.go:105:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:24:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:107:4*/ if driven {
+			/*line main_async.go:117:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:110:4*/ if !ready {
+			/*line main_async.go:120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:24:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:117:5*/ fut.state = -1
+				/*line main_async.go:127:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:121:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:131:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -131,6 +141,16 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_methodparams/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 24, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

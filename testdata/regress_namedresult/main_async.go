@@ -78,6 +78,16 @@ func (fut *fFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where F is suspended; see rt.Tracer.
+func (fut *fFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.F", File: "github.com/corio-go/corio/testdata/regress_namedresult/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 17, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, F changed since asyncgen ran: run go generate.
 var _ func() (int, *int) = F
 
@@ -107,16 +117,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:23:10*/ fut.c_f = initFFuture()
-			/*line main_async.go:110:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:120:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:23:10
-			/*line main_async.go:114:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:124:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:23:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:116:4*/ if driven {
+			/*line main_async.go:126:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:119:4*/ if !ready {
+			/*line main_async.go:129:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -125,11 +135,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:23:2*/ r, p = r_2.V0, r_2.V1
 			/*line main.go:24:2*/ fmt.Println(r, *p)
 			{
-				/*line main_async.go:128:5*/ fut.state = -1
+				/*line main_async.go:138:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:132:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:142:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -142,6 +152,16 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_namedresult/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -77,6 +77,16 @@ func (fut *workFuture2) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Work is suspended; see rt.Tracer.
+func (fut *workFuture2) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Work", File: "github.com/corio-go/corio/testdata/regress_names4/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Work changed since asyncgen ran: run go generate.
 var _ func(int) int = Work
 
@@ -118,10 +128,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:29:2*/ fut.Poll_2, fut.Cancel_2 = 1, 2
 			/*line main.go:30:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:121:4*/ fallthrough
+			/*line main_async.go:131:4*/ fallthrough
 		case 1: // resumes at main.go:30:2
 			/*line main.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:124:4*/ if !ready {
+			/*line main_async.go:134:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -130,103 +140,103 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:32:2*/ fut.reflect_2 = "r"
 			/*line main.go:33:2*/ fut.iter = "i"
 			/*line main.go:34:2*/ fut.str = "añb"
-			/*line main_async.go:133:4*/ fut.Poll_2 = 0
-			/*line main_async.go:134:4*/ fallthrough
+			/*line main_async.go:143:4*/ fut.Poll_2 = 0
+			/*line main_async.go:144:4*/ fallthrough
 		case 2:
 			/*line main.go:34:20*/ if !(fut.Poll_2 < len(fut.str)) {
-				/*line main_async.go:137:5*/ state = 6
+				/*line main_async.go:147:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:142:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
-			/*line main_async.go:143:4*/ fut.Cancel_2 = fut.Poll_2 + size
-			/*line main_async.go:144:4*/ fut.r = rn
+			/*line main_async.go:152:4*/ rn, size = utf8_2.DecodeRuneInString(fut.str[fut.Poll_2:])
+			/*line main_async.go:153:4*/ fut.Cancel_2 = fut.Poll_2 + size
+			/*line main_async.go:154:4*/ fut.r = rn
 			/*line main.go:35:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:146:4*/ fallthrough
+			/*line main_async.go:156:4*/ fallthrough
 		case 4: // resumes at main.go:35:3
 			/*line main.go:35:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:36:3*/ fmt.Println(fut.Poll_2, fut.r, fut.reflect_2, fut.iter)
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:165:4*/ fallthrough
 		case 5:
-			/*line main_async.go:157:4*/ fut.Poll_2 = fut.Cancel_2
-			/*line main_async.go:158:4*/ state = 2
+			/*line main_async.go:167:4*/ fut.Poll_2 = fut.Cancel_2
+			/*line main_async.go:168:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:38:2*/ fut.iter_2 = reflect.ValueOf(map[string]int{"k": 1}).MapRange()
-			/*line main_async.go:162:4*/ fallthrough
+			/*line main_async.go:172:4*/ fallthrough
 		case 7:
 			/*line main.go:38:20*/ if !(fut.iter_2.Next()) {
-				/*line main_async.go:165:5*/ state = 10
+				/*line main_async.go:175:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:170:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
-			/*line main_async.go:171:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
-			/*line main_async.go:172:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
+			/*line main_async.go:180:4*/ kv, _ = fut.iter_2.Key().Interface().(string)
+			/*line main_async.go:181:4*/ kv_2, _ = fut.iter_2.Value().Interface().(int)
+			/*line main_async.go:182:4*/ fut.reflect_2, fut.Poll_2 = kv, kv_2
 			/*line main.go:39:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:174:4*/ fut.iter = ""
+			/*line main_async.go:184:4*/ fut.iter = ""
 			fut.str = ""
 			fallthrough
 		case 9: // resumes at main.go:39:3
 			/*line main.go:39:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:179:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:40:3*/ fmt.Println(take(&fut.reflect_2), fut.Poll_2)
-			/*line main_async.go:185:4*/ state = 7
+			/*line main_async.go:195:4*/ state = 7
 			continue
 		case 10:
 			/*line main.go:42:2*/ fut.reflect_2 = strings.ToUpper("dot")
 			/*line main.go:42:30*/ fut.c_work = initWorkFuture2(3)
-			/*line main_async.go:190:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:200:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fut.iter = ""
 			fut.str = ""
 			fut.iter_2 = nil
 			fallthrough
 		case 11: // resumes at main.go:42:30
-			/*line main_async.go:197:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:207:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:42:30*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:199:4*/ if driven {
+			/*line main_async.go:209:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:202:4*/ if !ready {
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_work = workFuture2{}
-			/*line main_async.go:208:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
+			/*line main_async.go:218:4*/ fmt.Println(take(&fut.reflect_2), r_2, utf8)
 			/*line main.go:43:2*/ fut.reflect_2 = strings.ToUpper("x")
 			/*line main.go:44:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:211:4*/ fallthrough
+			/*line main_async.go:221:4*/ fallthrough
 		case 12: // resumes at main.go:44:2
 			/*line main.go:44:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:214:4*/ if !ready {
+			/*line main_async.go:224:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:45:27*/ fut.c_work = initWorkFuture2(1)
-			/*line main_async.go:220:4*/ fut.aw0 = &fut.c_work
+			/*line main_async.go:230:4*/ fut.aw0 = &fut.c_work
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:45:27
-			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:234:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:226:4*/ if driven {
+			/*line main_async.go:236:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:229:4*/ if !ready {
+			/*line main_async.go:239:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -234,11 +244,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_work = workFuture2{}
 			/*line main.go:45:2*/ fmt.Println(fut.reflect_2, strings.Repeat(fut.reflect_2, r_3))
 			{
-				/*line main_async.go:237:5*/ fut.state = -1
+				/*line main_async.go:247:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:241:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:251:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -252,6 +262,26 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_names4/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 30, &fut.av0
+	case 4:
+		t.Line, t.Awaiting = 35, &fut.av0
+	case 9:
+		t.Line, t.Awaiting = 39, &fut.av0
+	case 11:
+		t.Line, t.Awaiting = 42, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 44, &fut.av0
+	case 13:
+		t.Line, t.Awaiting = 45, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

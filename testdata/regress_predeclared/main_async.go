@@ -77,6 +77,16 @@ func (fut *getFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Get is suspended; see rt.Tracer.
+func (fut *getFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Get", File: "github.com/corio-go/corio/testdata/regress_predeclared/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 27, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Get changed since asyncgen ran: run go generate.
 var _ func(int) (int, error) = Get
 
@@ -121,59 +131,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:33:2*/ fmt.Println(true, false, panic, nil, len([]int{1}))
 			/*line main.go:34:2*/ fut.ps = (struct{ v []*int }{}).v
 			/*line main.go:35:6*/ fut.i = &(&struct{ v int }{}).v
-			/*line main_async.go:124:4*/ (*fut.i) = 0
-			/*line main_async.go:125:4*/ fallthrough
+			/*line main_async.go:134:4*/ (*fut.i) = 0
+			/*line main_async.go:135:4*/ fallthrough
 		case 1:
 			/*line main.go:35:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:128:5*/ state = 5
+				/*line main_async.go:138:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:36:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:37:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:135:4*/ fallthrough
+			/*line main_async.go:145:4*/ fallthrough
 		case 3: // resumes at main.go:37:3
 			/*line main.go:37:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:138:4*/ if !ready {
+			/*line main_async.go:148:4*/ if !ready {
 				fut.state = 3
 				return zero, (0 != 0)
 			}
 			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
-			/*line main_async.go:143:4*/ fallthrough
+			/*line main_async.go:153:4*/ fallthrough
 		case 4:
 			/*line main.go:37:3*/ fut.i = &(&struct{ v int }{*fut.i}).v
 			/*line main.go:35:21*/ (*fut.i)++
-			/*line main_async.go:147:4*/ state = 1
+			/*line main_async.go:157:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:39:2*/ for _, p := range fut.ps {
 				/*line main.go:40:3*/ fmt.Println(*p, *new(*p))
 			}
 			/*line main.go:42:2*/ fut.seq = []int{4, 5}
-			/*line main_async.go:154:4*/ fut.i_2 = 0
-			/*line main_async.go:155:4*/ fallthrough
+			/*line main_async.go:164:4*/ fut.i_2 = 0
+			/*line main_async.go:165:4*/ fallthrough
 		case 6:
 			/*line main.go:42:20*/ if !(fut.i_2 < reflect.ValueOf(fut.seq).Len()) {
-				/*line main_async.go:158:5*/ state = 10
+				/*line main_async.go:168:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:163:4*/ x = fut.seq[fut.i_2]
+			/*line main_async.go:173:4*/ x = fut.seq[fut.i_2]
 			/*line main.go:43:13*/ fut.c_get = initGetFuture(x)
-			/*line main_async.go:165:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:175:4*/ fut.aw0 = &fut.c_get
 			fresh = (0 == 0)
 			fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fallthrough
 		case 8: // resumes at main.go:43:13
-			/*line main_async.go:171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:173:4*/ if driven {
+			/*line main_async.go:183:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:176:4*/ if !ready {
+			/*line main_async.go:186:4*/ if !ready {
 				fut.state = 8
 				return zero, (0 != 0)
 			}
@@ -181,62 +191,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:43:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:44:3*/ fmt.Println(fut.i_2, n, err)
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main_async.go:194:4*/ fallthrough
 		case 9:
-			/*line main_async.go:186:4*/ fut.i_2++
-			/*line main_async.go:187:4*/ state = 6
+			/*line main_async.go:196:4*/ fut.i_2++
+			/*line main_async.go:197:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:46:2*/ fut.e = (struct{ v error }{}).v
 			/*line main.go:47:2*/ fut.b = (struct{ v bool }{}).v
 			/*line main.go:48:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:193:4*/ fut.ps = (struct{ v []*int }{}).v
+			/*line main_async.go:203:4*/ fut.ps = (struct{ v []*int }{}).v
 			fut.i = (struct{ v *int }{}).v
 			fut.seq = (struct{ v []int }{}).v
 			fallthrough
 		case 11: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
+			/*line main_async.go:209:4*/ if !ready {
 				fut.state = 11
 				return zero, (0 != 0)
 			}
 			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 			/*line main.go:49:2*/ fmt.Println(take(&fut.e), fut.b)
 			/*line main.go:50:2*/ fut.str = "ab"
-			/*line main_async.go:206:4*/ fut.i_2 = 0
-			/*line main_async.go:207:4*/ fallthrough
+			/*line main_async.go:216:4*/ fut.i_2 = 0
+			/*line main_async.go:217:4*/ fallthrough
 		case 12:
 			/*line main.go:50:20*/ if !(fut.str[fut.i_2:] != "") {
-				/*line main_async.go:210:5*/ state = 16
+				/*line main_async.go:220:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:215:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:216:4*/ fut.next = fut.i_2 + size
-			/*line main_async.go:217:4*/ fut.r = rn
+			/*line main_async.go:225:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:226:4*/ fut.next = fut.i_2 + size
+			/*line main_async.go:227:4*/ fut.r = rn
 			/*line main.go:51:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main_async.go:229:4*/ fallthrough
 		case 14: // resumes at main.go:51:3
 			/*line main.go:51:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:222:4*/ if !ready {
+			/*line main_async.go:232:4*/ if !ready {
 				fut.state = 14
 				return zero, (0 != 0)
 			}
 			fut.av0 = (struct{ v rt.YieldNowFuture }{}).v
 			/*line main.go:52:3*/ fmt.Println(fut.i_2, fut.r)
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 15:
-			/*line main_async.go:230:4*/ fut.i_2 = fut.next
-			/*line main_async.go:231:4*/ state = 12
+			/*line main_async.go:240:4*/ fut.i_2 = fut.next
+			/*line main_async.go:241:4*/ state = 12
 			continue
 		case 16:
 			{
-				/*line main_async.go:235:5*/ fut.state = -1
+				/*line main_async.go:245:5*/ fut.state = -1
 				return struct{}{}, (0 == 0)
 			}
 		default:
-			/*line main_async.go:239:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:249:4*/ log.Panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -250,6 +260,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = (struct{ v *getFuture }{}).v
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_predeclared/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 37, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 48, &fut.av0
+	case 14:
+		t.Line, t.Awaiting = 51, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -129,6 +129,18 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_rangearraycell/main.go"}
+	switch fut.state {
+	case 5:
+		t.Line, t.Awaiting = 23, &fut.av0
+	case 10:
+		t.Line, t.Awaiting = 27, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
 

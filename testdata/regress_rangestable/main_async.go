@@ -411,6 +411,34 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_rangestable/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 21, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 28, &fut.av0
+	case 13:
+		t.Line, t.Awaiting = 34, &fut.av0
+	case 18:
+		t.Line, t.Awaiting = 41, &fut.av0
+	case 23:
+		t.Line, t.Awaiting = 48, &fut.av0
+	case 28:
+		t.Line, t.Awaiting = 52, &fut.av0
+	case 33:
+		t.Line, t.Awaiting = 59, &fut.av0
+	case 38:
+		t.Line, t.Awaiting = 67, &fut.av0
+	case 43:
+		t.Line, t.Awaiting = 73, &fut.av0
+	case 48:
+		t.Line, t.Awaiting = 78, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
 

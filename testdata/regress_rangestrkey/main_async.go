@@ -107,5 +107,17 @@ func (fut *mainFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_rangestrkey/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 15, &fut.av0
+	case 8:
+		t.Line, t.Awaiting = 19, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main

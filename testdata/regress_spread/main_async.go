@@ -73,6 +73,16 @@ func (fut *numsFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Nums is suspended; see rt.Tracer.
+func (fut *numsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Nums", File: "github.com/corio-go/corio/testdata/regress_spread/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Nums changed since asyncgen ran: run go generate.
 var _ func() []any = Nums
 
@@ -100,16 +110,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:20:14*/ fut.c_nums = initNumsFuture()
-			/*line main_async.go:103:4*/ fut.aw0 = &fut.c_nums
+			/*line main_async.go:113:4*/ fut.aw0 = &fut.c_nums
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:20:14
-			/*line main_async.go:107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:20:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:109:4*/ if driven {
+			/*line main_async.go:119:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:112:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -117,11 +127,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_nums = numsFuture{}
 			/*line main.go:20:2*/ fmt.Println(r...)
 			{
-				/*line main_async.go:120:5*/ fut.state = -1
+				/*line main_async.go:130:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:124:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:134:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -134,6 +144,16 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_spread/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 20, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -75,6 +75,16 @@ func (fut *pairFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pair", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 20, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
 var _ func(string) (int, string) = Pair
 
@@ -107,10 +117,10 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Take starts
 			/*line main.go:26:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1: // resumes at main.go:26:2
 			/*line main.go:26:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,10 +130,10 @@ func (fut *takeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:27:2*/ return fmt.Sprint(fut.a, ":", fut.b), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:123:4*/ fut.state = -1
+			/*line main_async.go:133:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:126:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,6 +153,16 @@ func (fut *takeFuture) PollFrame(cx *rt.Context) bool {
 func (fut *takeFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Take is suspended; see rt.Tracer.
+func (fut *takeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Take", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 26, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Take changed since asyncgen ran: run go generate.
@@ -176,10 +196,10 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // TakeV starts
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:179:4*/ fallthrough
+			/*line main_async.go:199:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:182:4*/ if !ready {
+			/*line main_async.go:202:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -189,10 +209,10 @@ func (fut *takeVFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return len(fut.xs), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:192:4*/ fut.state = -1
+			/*line main_async.go:212:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:195:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
+			/*line main_async.go:215:4*/ panic("corio: TakeVAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -212,6 +232,16 @@ func (fut *takeVFuture) PollFrame(cx *rt.Context) bool {
 func (fut *takeVFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where TakeV is suspended; see rt.Tracer.
+func (fut *takeVFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.TakeV", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, TakeV changed since asyncgen ran: run go generate.
@@ -246,10 +276,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:38:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:249:4*/ fallthrough
+			/*line main_async.go:279:4*/ fallthrough
 		case 1: // resumes at main.go:38:2
 			/*line main.go:38:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:282:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -259,10 +289,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:39:2*/ return rt.Tuple2[string, int]{V0: fut.b, V1: fut.a}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:262:4*/ fut.state = -1
+			/*line main_async.go:292:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:265:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:295:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -282,6 +312,16 @@ func (fut *swapFuture) PollFrame(cx *rt.Context) bool {
 func (fut *swapFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Swap is suspended; see rt.Tracer.
+func (fut *swapFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Swap", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Swap changed since asyncgen ran: run go generate.
@@ -312,10 +352,10 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // T.Take starts
 			/*line main.go:46:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:315:4*/ fallthrough
+			/*line main_async.go:355:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -325,10 +365,10 @@ func (fut *tTakeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:47:2*/ return fut.t.name + fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:328:4*/ fut.state = -1
+			/*line main_async.go:368:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:331:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:371:4*/ panic("corio: T.TakeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -348,6 +388,16 @@ func (fut *tTakeFuture) PollFrame(cx *rt.Context) bool {
 func (fut *tTakeFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where T.Take is suspended; see rt.Tracer.
+func (fut *tTakeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*T).Take", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 46, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, T.Take changed since asyncgen ran: run go generate.
@@ -386,33 +436,33 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 		switch state {
 		case 0: // Both starts
 			/*line main.go:51:51*/ fut.c_pair = initPairFuture(fut.tag)
-			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:439:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fut.tag = ""
 			fallthrough
 		case 1: // resumes at main.go:51:51
-			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:51*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:396:4*/ if driven {
+			/*line main_async.go:446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:399:4*/ if !ready {
+			/*line main_async.go:449:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:51:46*/ fut.c_swap = initSwapFuture(r.V0, r.V1)
-			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:456:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:51:46
-			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:46*/ r_2, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:412:4*/ if driven {
+			/*line main_async.go:462:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:415:4*/ if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -423,10 +473,10 @@ func (fut *bothFuture) Poll(cx *rt.Context) (rt.Tuple2[string, int], bool) {
 				/*line main.go:51:39*/ return rt.Tuple2[string, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:426:4*/ fut.state = -1
+			/*line main_async.go:476:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:429:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
+			/*line main_async.go:479:4*/ panic("corio: BothAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -451,6 +501,18 @@ func (fut *bothFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Both is suspended; see rt.Tracer.
+func (fut *bothFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Both", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 51, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 51, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Both changed since asyncgen ran: run go generate.
@@ -507,32 +569,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:19*/ fut.c_pair = initPairFuture("abc")
-			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:572:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:57:19
-			/*line main_async.go:514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:19*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:516:4*/ if driven {
+			/*line main_async.go:578:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:519:4*/ if !ready {
+			/*line main_async.go:581:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:57:14*/ fut.c_take = initTakeFuture(r.V0, r.V1)
-			/*line main_async.go:526:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:588:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:57:14
-			/*line main_async.go:530:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:592:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:14*/ r_2, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:532:4*/ if driven {
+			/*line main_async.go:594:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:535:4*/ if !ready {
+			/*line main_async.go:597:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -540,32 +602,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:57:2*/ fmt.Println(r_2)
 			/*line main.go:58:20*/ fut.c_pair = initPairFuture("de")
-			/*line main_async.go:543:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:605:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:58:20
-			/*line main_async.go:547:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:609:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:20*/ r_3, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:549:4*/ if driven {
+			/*line main_async.go:611:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:552:4*/ if !ready {
+			/*line main_async.go:614:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:58:14*/ fut.c_takeV = initTakeVFuture(r_3.V0, r_3.V1)
-			/*line main_async.go:559:4*/ fut.aw0 = &fut.c_takeV
+			/*line main_async.go:621:4*/ fut.aw0 = &fut.c_takeV
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:58:14
-			/*line main_async.go:563:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:625:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:14*/ r_4, ready = fut.aw0.(*takeVFuture).Poll(cx)
-			/*line main_async.go:565:4*/ if driven {
+			/*line main_async.go:627:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeVFuture), ready, fresh)
 			}
-			/*line main_async.go:568:4*/ if !ready {
+			/*line main_async.go:630:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -574,48 +636,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:58:2*/ fmt.Println(r_4)
 			/*line main.go:59:2*/ fut.t = &T{name: "t-"}
 			/*line main.go:60:21*/ fut.c_pair = initPairFuture("f")
-			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:639:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:60:21
-			/*line main_async.go:581:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:643:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:21*/ r_5, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:583:4*/ if driven {
+			/*line main_async.go:645:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:586:4*/ if !ready {
+			/*line main_async.go:648:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:60:14*/ fut.aw0 = fut.t.TakeAsync(r_5.V0, r_5.V1).(*tTakeFuture)
-			/*line main_async.go:593:4*/ fresh = true
+			/*line main_async.go:655:4*/ fresh = true
 			fut.t = nil
 			fallthrough
 		case 6: // resumes at main.go:60:14
-			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:659:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:14*/ r_6, ready = fut.aw0.(*tTakeFuture).Poll(cx)
-			/*line main_async.go:599:4*/ if driven {
+			/*line main_async.go:661:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tTakeFuture), ready, fresh)
 			}
-			/*line main_async.go:602:4*/ if !ready {
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:60:2*/ fmt.Println(r_6)
 			/*line main.go:61:14*/ fut.c_both = initBothFuture("ghij")
-			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_both
+			/*line main_async.go:671:4*/ fut.aw0 = &fut.c_both
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:61:14
-			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:675:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:61:14*/ r_7, ready = fut.aw0.(*bothFuture).Poll(cx)
-			/*line main_async.go:615:4*/ if driven {
+			/*line main_async.go:677:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bothFuture), ready, fresh)
 			}
-			/*line main_async.go:618:4*/ if !ready {
+			/*line main_async.go:680:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -623,32 +685,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_both = bothFuture{}
 			/*line main.go:61:2*/ fmt.Println(r_7.V0, r_7.V1)
 			/*line main.go:62:15*/ fut.c_pair = initPairFuture("k")
-			/*line main_async.go:626:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:688:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:62:15
-			/*line main_async.go:630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:692:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:15*/ r_8, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:632:4*/ if driven {
+			/*line main_async.go:694:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:635:4*/ if !ready {
+			/*line main_async.go:697:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:62:10*/ fut.c_swap = initSwapFuture(r_8.V0, r_8.V1)
-			/*line main_async.go:642:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:62:10
-			/*line main_async.go:646:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:62:10*/ r_9, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:648:4*/ if driven {
+			/*line main_async.go:710:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:651:4*/ if !ready {
+			/*line main_async.go:713:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -657,52 +719,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:62:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:63:2*/ fmt.Println(a, b)
 			/*line main.go:64:24*/ fut.c_pair = initPairFuture("lm")
-			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:722:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:64:24
-			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:726:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:24*/ r_10, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:666:4*/ if driven {
+			/*line main_async.go:728:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:731:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:64:2*/ t_2, t_3 = plainTake(r_10.V0, r_10.V1)
-			/*line main_async.go:676:4*/ fmt.Println(t_2, t_3)
+			/*line main_async.go:738:4*/ fmt.Println(t_2, t_3)
 			/*line main.go:65:20*/ fut.c_pair = initPairFuture("n")
-			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:740:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:65:20
-			/*line main_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:744:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:20*/ r_11, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:684:4*/ if driven {
+			/*line main_async.go:746:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:687:4*/ if !ready {
+			/*line main_async.go:749:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:65:2*/ t_4, t_5 = plainTake(r_11.V0, r_11.V1)
-			/*line main_async.go:694:4*/ fut.x, fut.y = t_4, t_5
+			/*line main_async.go:756:4*/ fut.x, fut.y = t_4, t_5
 			/*line main.go:66:20*/ fut.c_take = initTakeFuture(plainTake(3, "o"))
-			/*line main_async.go:696:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:758:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:66:20
-			/*line main_async.go:700:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:762:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:20*/ r_12, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:702:4*/ if driven {
+			/*line main_async.go:764:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:705:4*/ if !ready {
+			/*line main_async.go:767:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -710,64 +772,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_take = takeFuture{}
 			/*line main.go:66:2*/ fmt.Println(fut.x, take(&fut.y), r_12)
 			/*line main.go:67:19*/ fut.c_pair = initPairFuture("p")
-			/*line main_async.go:713:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:775:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:67:19
-			/*line main_async.go:717:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:779:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:19*/ r_13, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:719:4*/ if driven {
+			/*line main_async.go:781:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:722:4*/ if !ready {
+			/*line main_async.go:784:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:14*/ fut.c_take = initTakeFuture(r_13.V0, r_13.V1)
-			/*line main_async.go:729:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:791:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:67:14
-			/*line main_async.go:733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:795:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.y, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:735:4*/ if driven {
+			/*line main_async.go:797:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:738:4*/ if !ready {
+			/*line main_async.go:800:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_take = takeFuture{}
 			/*line main.go:67:37*/ fut.c_pair = initPairFuture("q")
-			/*line main_async.go:745:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:807:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:67:37
-			/*line main_async.go:749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:811:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:37*/ r_15, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:751:4*/ if driven {
+			/*line main_async.go:813:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:754:4*/ if !ready {
+			/*line main_async.go:816:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pair = pairFuture{}
 			/*line main.go:67:32*/ fut.c_take = initTakeFuture(r_15.V0, r_15.V1)
-			/*line main_async.go:761:4*/ fut.aw0 = &fut.c_take
+			/*line main_async.go:823:4*/ fut.aw0 = &fut.c_take
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:67:32
-			/*line main_async.go:765:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:827:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:32*/ r_16, ready = fut.aw0.(*takeFuture).Poll(cx)
-			/*line main_async.go:767:4*/ if driven {
+			/*line main_async.go:829:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*takeFuture), ready, fresh)
 			}
-			/*line main_async.go:770:4*/ if !ready {
+			/*line main_async.go:832:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -776,11 +838,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:67:2*/ fmt.Println(take(&fut.y) + r_16)
 			/*line main.go:68:2*/ fmt.Println(trace)
 			{
-				/*line main_async.go:779:5*/ fut.state = -1
+				/*line main_async.go:841:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:783:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:845:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -795,6 +857,46 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_spreadasync/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 57, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 57, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 60, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 60, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 61, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 62, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 62, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 64, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 67, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

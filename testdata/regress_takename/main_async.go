@@ -78,6 +78,16 @@ func (fut *joinFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Join is suspended; see rt.Tracer.
+func (fut *joinFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Join", File: "github.com/corio-go/corio/testdata/regress_takename/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Join changed since asyncgen ran: run go generate.
 var _ func([]string) string = Join
 
@@ -108,16 +118,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:28:2*/ fut.words = []string{"a", "b"}
 			/*line main.go:29:14*/ fut.c_join = initJoinFuture(fut.words)
-			/*line main_async.go:111:4*/ fut.aw0 = &fut.c_join
+			/*line main_async.go:121:4*/ fut.aw0 = &fut.c_join
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:29:14
-			/*line main_async.go:115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:125:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:29:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:117:4*/ if driven {
+			/*line main_async.go:127:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:120:4*/ if !ready {
+			/*line main_async.go:130:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -125,21 +135,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_join = joinFuture{}
 			/*line main.go:29:2*/ fmt.Println(r)
 			/*line main.go:30:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:138:4*/ fallthrough
 		case 2: // resumes at main.go:30:2
 			/*line main.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:31:2*/ fmt.Println(len(take4(&fut.words)))
 			{
-				/*line main_async.go:138:5*/ fut.state = -1
+				/*line main_async.go:148:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:142:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:152:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -153,6 +163,18 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_takename/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 29, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 30, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -74,6 +74,16 @@ func (fut *numFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Num is suspended; see rt.Tracer.
+func (fut *numFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Num", File: "github.com/corio-go/corio/testdata/regress_tupleslot/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 14, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Num changed since asyncgen ran: run go generate.
 var _ func(int) int = Num
 
@@ -107,27 +117,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:28:2*/ fut.n = 1
-			/*line main_async.go:110:4*/ fut.i = 0
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:120:4*/ fut.i = 0
+			/*line main_async.go:121:4*/ fallthrough
 		case 1:
 			/*line main.go:28:20*/ if !(fut.i < fut.n) {
-				/*line main_async.go:114:5*/ state = 7
+				/*line main_async.go:124:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:119:4*/ fut.zero_2 = fut.i
+			/*line main_async.go:129:4*/ fut.zero_2 = fut.i
 			/*line main.go:29:8*/ fut.c_num = initNumFuture(4)
-			/*line main_async.go:121:4*/ fut.aw0 = &fut.c_num
+			/*line main_async.go:131:4*/ fut.aw0 = &fut.c_num
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:29:8
-			/*line main_async.go:125:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:135:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:29:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:127:4*/ if driven {
+			/*line main_async.go:137:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:130:4*/ if !ready {
+			/*line main_async.go:140:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -136,16 +146,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:29:3*/ fut.m = r + fut.zero_2
 			/*line main.go:30:3*/ fut.zero_2 = fut.m
 			/*line main.go:31:13*/ fut.c_num = initNumFuture(1)
-			/*line main_async.go:139:4*/ fut.aw0 = &fut.c_num
+			/*line main_async.go:149:4*/ fut.aw0 = &fut.c_num
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:31:13
-			/*line main_async.go:143:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:153:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:145:4*/ if driven {
+			/*line main_async.go:155:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:148:4*/ if !ready {
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -153,27 +163,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_num = numFuture{}
 			/*line main.go:31:3*/ fut.zero_2, fut.m = r_2, fut.zero_2
 			/*line main.go:32:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:156:4*/ fallthrough
+			/*line main_async.go:166:4*/ fallthrough
 		case 5: // resumes at main.go:32:3
 			/*line main.go:32:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:33:3*/ fmt.Println(fut.m)
-			/*line main_async.go:165:4*/ fallthrough
+			/*line main_async.go:175:4*/ fallthrough
 		case 6:
-			/*line main_async.go:167:4*/ fut.i++
-			/*line main_async.go:168:4*/ state = 1
+			/*line main_async.go:177:4*/ fut.i++
+			/*line main_async.go:178:4*/ state = 1
 			continue
 		case 7:
 			{
-				/*line main_async.go:172:5*/ fut.state = -1
+				/*line main_async.go:182:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -187,6 +197,20 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_tupleslot/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 29, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 31, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

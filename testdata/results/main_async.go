@@ -76,6 +76,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 26, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -108,10 +118,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,10 +131,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:33:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:124:4*/ fut.state = -1
+			/*line main_async.go:134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:127:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,16 @@ func (fut *pairFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pairFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pair", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
@@ -184,16 +204,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 		switch state {
 		case 0: // Named starts
 			/*line main.go:38:8*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:187:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:207:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:38:8
-			/*line main_async.go:191:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:193:4*/ if driven {
+			/*line main_async.go:213:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:196:4*/ if !ready {
+			/*line main_async.go:216:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -216,16 +236,16 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				}
 			}
 			/*line main.go:47:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:219:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:47:9
-			/*line main_async.go:223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:47:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:225:4*/ if driven {
+			/*line main_async.go:245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:228:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -237,10 +257,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (rt.Tuple3[int, int, error], bool) 
 				/*line main.go:48:2*/ return rt.Tuple3[int, int, error]{V0: fut.sum, V1: fut.prod, V2: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:240:4*/ fut.state = -1
+			/*line main_async.go:260:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:243:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:263:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -263,6 +283,18 @@ func (fut *namedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Named is suspended; see rt.Tracer.
+func (fut *namedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Named", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 38, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 47, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Named changed since asyncgen ran: run go generate.
@@ -301,32 +333,32 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Forward starts
 			/*line main.go:53:17*/ fut.c_v = initVFuture(fut.n + 1)
-			/*line main_async.go:304:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:336:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:53:17
-			/*line main_async.go:308:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:17*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:310:4*/ if driven {
+			/*line main_async.go:342:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:313:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:53:9*/ fut.c_pair = initPairFuture(fut.n, r)
-			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:352:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:53:9
-			/*line main_async.go:324:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:9*/ r_2, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:326:4*/ if driven {
+			/*line main_async.go:358:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:329:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -337,10 +369,10 @@ func (fut *forwardFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 				/*line main.go:53:2*/ return rt.Tuple2[int, int]{V0: r_2.V0, V1: r_2.V1}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:340:4*/ fut.state = -1
+			/*line main_async.go:372:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:343:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
+			/*line main_async.go:375:4*/ panic("corio: ForwardAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -365,6 +397,18 @@ func (fut *forwardFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Forward is suspended; see rt.Tracer.
+func (fut *forwardFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Forward", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 53, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 53, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Forward changed since asyncgen ran: run go generate.
@@ -404,16 +448,16 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 		case 0: // ForwardNamed starts
 			/*line main.go:58:2*/ fut.a = 99
 			/*line main.go:59:9*/ fut.c_pair = initPairFuture(fut.n, fut.a)
-			/*line main_async.go:407:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:451:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:59:9
-			/*line main_async.go:411:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:455:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:413:4*/ if driven {
+			/*line main_async.go:457:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:416:4*/ if !ready {
+			/*line main_async.go:460:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -425,10 +469,10 @@ func (fut *forwardNamedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) 
 				/*line main.go:59:2*/ return rt.Tuple2[int, int]{V0: fut.a, V1: fut.b}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:428:4*/ fut.state = -1
+			/*line main_async.go:472:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:431:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:475:4*/ panic("corio: ForwardNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -451,6 +495,16 @@ func (fut *forwardNamedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where ForwardNamed is suspended; see rt.Tracer.
+func (fut *forwardNamedFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.ForwardNamed", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 59, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, ForwardNamed changed since asyncgen ran: run go generate.
@@ -483,10 +537,10 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 		switch state {
 		case 0: // Triple starts
 			/*line main.go:64:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:486:4*/ fallthrough
+			/*line main_async.go:540:4*/ fallthrough
 		case 1: // resumes at main.go:64:2
 			/*line main.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:489:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -496,10 +550,10 @@ func (fut *tripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, error], bo
 				/*line main.go:65:2*/ return rt.Tuple3[string, int, error]{V0: "t", V1: 3, V2: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:499:4*/ fut.state = -1
+			/*line main_async.go:553:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:502:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:556:4*/ panic("corio: TripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -519,6 +573,16 @@ func (fut *tripleFuture) PollFrame(cx *rt.Context) bool {
 func (fut *tripleFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Triple is suspended; see rt.Tracer.
+func (fut *tripleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Triple", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Triple changed since asyncgen ran: run go generate.
@@ -557,16 +621,16 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 		switch state {
 		case 0: // ForwardTriple starts
 			/*line main.go:70:9*/ fut.c_triple = initTripleFuture()
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_triple
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_triple
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:70:9
-			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:70:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:566:4*/ if driven {
+			/*line main_async.go:630:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:569:4*/ if !ready {
+			/*line main_async.go:633:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -578,10 +642,10 @@ func (fut *forwardTripleFuture) Poll(cx *rt.Context) (rt.Tuple3[string, int, err
 				/*line main.go:70:2*/ return rt.Tuple3[string, int, error]{V0: fut.s, V1: fut.n, V2: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:581:4*/ fut.state = -1
+			/*line main_async.go:645:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:584:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:648:4*/ panic("corio: ForwardTripleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -604,6 +668,16 @@ func (fut *forwardTripleFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where ForwardTriple is suspended; see rt.Tracer.
+func (fut *forwardTripleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.ForwardTriple", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 70, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, ForwardTriple changed since asyncgen ran: run go generate.
@@ -638,10 +712,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // NamedModifiedAfterSusp starts
 			/*line main.go:75:2*/ fut.r = 1
 			/*line main.go:76:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:641:4*/ fallthrough
+			/*line main_async.go:715:4*/ fallthrough
 		case 1: // resumes at main.go:76:2
 			/*line main.go:76:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:644:4*/ if !ready {
+			/*line main_async.go:718:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -653,10 +727,10 @@ func (fut *namedModifiedAfterSuspFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:656:4*/ fut.state = -1
+			/*line main_async.go:730:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:659:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
+			/*line main_async.go:733:4*/ panic("corio: NamedModifiedAfterSuspAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -676,6 +750,16 @@ func (fut *namedModifiedAfterSuspFuture) PollFrame(cx *rt.Context) bool {
 func (fut *namedModifiedAfterSuspFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where NamedModifiedAfterSusp is suspended; see rt.Tracer.
+func (fut *namedModifiedAfterSuspFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.NamedModifiedAfterSusp", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 76, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, NamedModifiedAfterSusp changed since asyncgen ran: run go generate.
@@ -710,10 +794,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 		switch state {
 		case 0: // Swap starts
 			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:713:4*/ fallthrough
+			/*line main_async.go:797:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:716:4*/ if !ready {
+			/*line main_async.go:800:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -723,10 +807,10 @@ func (fut *swapFuture) Poll(cx *rt.Context) (rt.Tuple2[string, string], bool) {
 				/*line main.go:84:2*/ return rt.Tuple2[string, string]{V0: fut.b, V1: fut.a}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:726:4*/ fut.state = -1
+			/*line main_async.go:810:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:729:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:813:4*/ panic("corio: SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -746,6 +830,16 @@ func (fut *swapFuture) PollFrame(cx *rt.Context) bool {
 func (fut *swapFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Swap is suspended; see rt.Tracer.
+func (fut *swapFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Swap", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 83, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Swap changed since asyncgen ran: run go generate.
@@ -780,10 +874,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idx starts
 			/*line main.go:89:2*/ logf("i%d", fut.i)
 			/*line main.go:90:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:783:4*/ fallthrough
+			/*line main_async.go:877:4*/ fallthrough
 		case 1: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:786:4*/ if !ready {
+			/*line main_async.go:880:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -793,10 +887,10 @@ func (fut *idxFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:91:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:796:4*/ fut.state = -1
+			/*line main_async.go:890:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:799:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
+			/*line main_async.go:893:4*/ panic("corio: IdxAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -816,6 +910,16 @@ func (fut *idxFuture) PollFrame(cx *rt.Context) bool {
 func (fut *idxFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Idx is suspended; see rt.Tracer.
+func (fut *idxFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Idx", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 90, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Idx changed since asyncgen ran: run go generate.
@@ -850,10 +954,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Key starts
 			/*line main.go:96:2*/ logf("k%s", fut.k)
 			/*line main.go:97:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:853:4*/ fallthrough
+			/*line main_async.go:957:4*/ fallthrough
 		case 1: // resumes at main.go:97:2
 			/*line main.go:97:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:856:4*/ if !ready {
+			/*line main_async.go:960:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -863,10 +967,10 @@ func (fut *keyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:98:2*/ return fut.k, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:866:4*/ fut.state = -1
+			/*line main_async.go:970:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:869:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:973:4*/ panic("corio: KeyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -886,6 +990,16 @@ func (fut *keyFuture) PollFrame(cx *rt.Context) bool {
 func (fut *keyFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Key is suspended; see rt.Tracer.
+func (fut *keyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Key", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 97, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Key changed since asyncgen ran: run go generate.
@@ -983,16 +1097,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:105:10*/ fut.c_pair = initPairFuture(1, 2)
-			/*line main_async.go:986:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1100:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:10
-			/*line main_async.go:990:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:10*/ r, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:992:4*/ if driven {
+			/*line main_async.go:1106:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:995:4*/ if !ready {
+			/*line main_async.go:1109:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1001,16 +1115,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ a, fut.b = r.V0, r.V1
 			/*line main.go:106:2*/ flush(fmt.Sprint("pair ", a, fut.b))
 			/*line main.go:107:9*/ fut.c_pair = initPairFuture(fut.b, a)
-			/*line main_async.go:1004:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1118:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:107:9
-			/*line main_async.go:1008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:9*/ r_2, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1010:4*/ if driven {
+			/*line main_async.go:1124:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1013:4*/ if !ready {
+			/*line main_async.go:1127:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1019,16 +1133,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:107:2*/ a, fut.b = r_2.V0, r_2.V1
 			/*line main.go:108:2*/ flush(fmt.Sprint("swap ", a, fut.b))
 			/*line main.go:109:12*/ fut.c_v = initVFuture(a)
-			/*line main_async.go:1022:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1136:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:109:12
-			/*line main_async.go:1026:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1140:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:12*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1028:4*/ if driven {
+			/*line main_async.go:1142:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1031:4*/ if !ready {
+			/*line main_async.go:1145:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1037,16 +1151,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ a, fut.b = fut.b, r_3
 			/*line main.go:110:2*/ flush(fmt.Sprint("b,V(a) ", a, fut.b))
 			/*line main.go:112:15*/ fut.c_named = initNamedFuture(3)
-			/*line main_async.go:1040:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1154:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:112:15
-			/*line main_async.go:1044:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1158:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:112:15*/ r_4, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1046:4*/ if driven {
+			/*line main_async.go:1160:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1049:4*/ if !ready {
+			/*line main_async.go:1163:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1055,16 +1169,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:112:2*/ s, p, err = r_4.V0, r_4.V1, r_4.V2
 			/*line main.go:113:2*/ flush(fmt.Sprint("named ", s, p, err))
 			/*line main.go:114:14*/ fut.c_named = initNamedFuture(-2)
-			/*line main_async.go:1058:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1172:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:114:14
-			/*line main_async.go:1062:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1176:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:14*/ r_5, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1064:4*/ if driven {
+			/*line main_async.go:1178:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1067:4*/ if !ready {
+			/*line main_async.go:1181:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1073,16 +1187,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:114:2*/ s, p, err = r_5.V0, r_5.V1, r_5.V2
 			/*line main.go:115:2*/ flush(fmt.Sprint("named neg ", s, p, err))
 			/*line main.go:116:14*/ fut.c_named = initNamedFuture(0)
-			/*line main_async.go:1076:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1190:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:116:14
-			/*line main_async.go:1080:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1194:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:14*/ r_6, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1082:4*/ if driven {
+			/*line main_async.go:1196:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1085:4*/ if !ready {
+			/*line main_async.go:1199:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1091,16 +1205,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:2*/ s, p, err = r_6.V0, r_6.V1, r_6.V2
 			/*line main.go:117:2*/ flush(fmt.Sprint("named zero ", s, p, err))
 			/*line main.go:119:9*/ fut.c_forward = initForwardFuture(5)
-			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_forward
+			/*line main_async.go:1208:4*/ fut.aw0 = &fut.c_forward
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:119:9
-			/*line main_async.go:1098:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1212:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:9*/ r_7, ready = fut.aw0.(*forwardFuture).Poll(cx)
-			/*line main_async.go:1100:4*/ if driven {
+			/*line main_async.go:1214:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardFuture), ready, fresh)
 			}
-			/*line main_async.go:1103:4*/ if !ready {
+			/*line main_async.go:1217:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -1109,16 +1223,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:119:2*/ a, fut.b = r_7.V0, r_7.V1
 			/*line main.go:120:2*/ flush(fmt.Sprint("forward ", a, fut.b))
 			/*line main.go:121:9*/ fut.c_forwardNamed = initForwardNamedFuture(7)
-			/*line main_async.go:1112:4*/ fut.aw0 = &fut.c_forwardNamed
+			/*line main_async.go:1226:4*/ fut.aw0 = &fut.c_forwardNamed
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:121:9
-			/*line main_async.go:1116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1230:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:9*/ r_8, ready = fut.aw0.(*forwardNamedFuture).Poll(cx)
-			/*line main_async.go:1118:4*/ if driven {
+			/*line main_async.go:1232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardNamedFuture), ready, fresh)
 			}
-			/*line main_async.go:1121:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1127,16 +1241,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:121:2*/ a, fut.b = r_8.V0, r_8.V1
 			/*line main.go:122:2*/ flush(fmt.Sprint("forward named ", a, fut.b))
 			/*line main.go:123:17*/ fut.c_forwardTriple = initForwardTripleFuture()
-			/*line main_async.go:1130:4*/ fut.aw0 = &fut.c_forwardTriple
+			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_forwardTriple
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:123:17
-			/*line main_async.go:1134:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:17*/ r_9, ready = fut.aw0.(*forwardTripleFuture).Poll(cx)
-			/*line main_async.go:1136:4*/ if driven {
+			/*line main_async.go:1250:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*forwardTripleFuture), ready, fresh)
 			}
-			/*line main_async.go:1139:4*/ if !ready {
+			/*line main_async.go:1253:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1145,16 +1259,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:123:2*/ str, n, err = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:124:2*/ flush(fmt.Sprint("triple ", str, n, err))
 			/*line main.go:125:38*/ fut.c_namedModifiedAfterSusp = initNamedModifiedAfterSuspFuture()
-			/*line main_async.go:1148:4*/ fut.aw0 = &fut.c_namedModifiedAfterSusp
+			/*line main_async.go:1262:4*/ fut.aw0 = &fut.c_namedModifiedAfterSusp
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:125:38
-			/*line main_async.go:1152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:125:38*/ r_10, ready = fut.aw0.(*namedModifiedAfterSuspFuture).Poll(cx)
-			/*line main_async.go:1154:4*/ if driven {
+			/*line main_async.go:1268:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedModifiedAfterSuspFuture), ready, fresh)
 			}
-			/*line main_async.go:1157:4*/ if !ready {
+			/*line main_async.go:1271:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1162,16 +1276,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_namedModifiedAfterSusp = namedModifiedAfterSuspFuture{}
 			/*line main.go:125:2*/ flush(fmt.Sprint("named modified ", r_10))
 			/*line main.go:127:10*/ fut.c_swap = initSwapFuture("x", "y")
-			/*line main_async.go:1165:4*/ fut.aw0 = &fut.c_swap
+			/*line main_async.go:1279:4*/ fut.aw0 = &fut.c_swap
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:127:10
-			/*line main_async.go:1169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1283:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:10*/ r_11, ready = fut.aw0.(*swapFuture).Poll(cx)
-			/*line main_async.go:1171:4*/ if driven {
+			/*line main_async.go:1285:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*swapFuture), ready, fresh)
 			}
-			/*line main_async.go:1174:4*/ if !ready {
+			/*line main_async.go:1288:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1180,16 +1294,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:127:2*/ x, y = r_11.V0, r_11.V1
 			/*line main.go:128:2*/ flush(fmt.Sprint("swap str ", x, y))
 			/*line main.go:130:9*/ fut.c_pair = initPairFuture(10, 20)
-			/*line main_async.go:1183:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1297:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:130:9
-			/*line main_async.go:1187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:9*/ r_12, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1189:4*/ if driven {
+			/*line main_async.go:1303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1192:4*/ if !ready {
+			/*line main_async.go:1306:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1199,16 +1313,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:131:2*/ flush(fmt.Sprint("blank ", fut.b))
 			/*line main.go:134:2*/ fut.b = 1
 			/*line main.go:135:7*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1202:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1316:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:135:7
-			/*line main_async.go:1206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1320:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:7*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1208:4*/ if driven {
+			/*line main_async.go:1322:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1211:4*/ if !ready {
+			/*line main_async.go:1325:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -1216,16 +1330,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:135:2*/ fut.b += r_13
 			/*line main.go:136:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1333:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:136:7
-			/*line main_async.go:1223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1337:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:7*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1225:4*/ if driven {
+			/*line main_async.go:1339:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1228:4*/ if !ready {
+			/*line main_async.go:1342:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -1233,16 +1347,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:2*/ fut.b *= r_14
 			/*line main.go:137:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1236:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:137:7
-			/*line main_async.go:1240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:7*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1242:4*/ if driven {
+			/*line main_async.go:1356:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1245:4*/ if !ready {
+			/*line main_async.go:1359:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -1250,16 +1364,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:137:2*/ fut.b -= r_15
 			/*line main.go:138:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1253:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1367:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:138:8
-			/*line main_async.go:1257:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:8*/ r_16, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1259:4*/ if driven {
+			/*line main_async.go:1373:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1262:4*/ if !ready {
+			/*line main_async.go:1376:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -1268,7 +1382,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fut.b <<= r_16
 			/*line main.go:139:2*/ flush(fmt.Sprint("op= ", fut.b))
 			/*line main.go:142:2*/ g = new(int)
-			/*line main_async.go:1271:4*/ (*g) = 10
+			/*line main_async.go:1385:4*/ (*g) = 10
 			/*line main.go:143:2*/ (*g) += func(g_p *int) func() int {
 				return func() int {
 					/*line main.go:143:20*/ (*g_p) = 100
@@ -1278,32 +1392,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ flush(fmt.Sprint("op= plain modify ", (*g)))
 			/*line main.go:147:2*/ fut.arr = make([]int, 5)
 			/*line main.go:148:6*/ fut.c_idx = initIdxFuture(1)
-			/*line main_async.go:1281:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1395:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:148:6
-			/*line main_async.go:1285:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:148:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1287:4*/ if driven {
+			/*line main_async.go:1401:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1290:4*/ if !ready {
+			/*line main_async.go:1404:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:148:16*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:1297:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1411:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:148:16
-			/*line main_async.go:1301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1415:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:148:16*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1303:4*/ if driven {
+			/*line main_async.go:1417:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1306:4*/ if !ready {
+			/*line main_async.go:1420:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -1313,82 +1427,82 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:149:2*/ flush(fmt.Sprint("idx ", fut.arr))
 			/*line main.go:150:2*/ fut.b = pidx(2)
 			/*line main.go:150:17*/ fut.c_v = initVFuture(20)
-			/*line main_async.go:1316:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1430:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:150:17
-			/*line main_async.go:1320:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:17*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1322:4*/ if driven {
+			/*line main_async.go:1436:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1325:4*/ if !ready {
+			/*line main_async.go:1439:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1331:4*/ fut.arr[fut.b] = r_19
+			/*line main_async.go:1445:4*/ fut.arr[fut.b] = r_19
 			/*line main.go:151:2*/ flush(fmt.Sprint("pidx ", fut.arr))
 			/*line main.go:152:6*/ fut.c_idx = initIdxFuture(3)
-			/*line main_async.go:1334:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1448:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:152:6
-			/*line main_async.go:1338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1452:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1340:4*/ if driven {
+			/*line main_async.go:1454:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1343:4*/ if !ready {
+			/*line main_async.go:1457:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:19*/ fut.c_idx = initIdxFuture(4)
-			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1464:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:152:19
-			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:19*/ fut.w, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1356:4*/ if driven {
+			/*line main_async.go:1470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1359:4*/ if !ready {
+			/*line main_async.go:1473:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:152:29*/ fut.c_v = initVFuture(30)
-			/*line main_async.go:1366:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1480:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:152:29
-			/*line main_async.go:1370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1484:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:29*/ fut.r_22, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1372:4*/ if driven {
+			/*line main_async.go:1486:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1375:4*/ if !ready {
+			/*line main_async.go:1489:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:152:36*/ fut.c_v = initVFuture(40)
-			/*line main_async.go:1382:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1496:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:152:36
-			/*line main_async.go:1386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:152:36*/ r_23, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1388:4*/ if driven {
+			/*line main_async.go:1502:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1391:4*/ if !ready {
+			/*line main_async.go:1505:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -1397,32 +1511,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:152:2*/ fut.arr[fut.b], fut.arr[fut.w] = fut.r_22, r_23
 			/*line main.go:153:2*/ flush(fmt.Sprint("idx tuple ", fut.arr))
 			/*line main.go:154:6*/ fut.c_idx = initIdxFuture(0)
-			/*line main_async.go:1400:4*/ fut.aw0 = &fut.c_idx
+			/*line main_async.go:1514:4*/ fut.aw0 = &fut.c_idx
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:154:6
-			/*line main_async.go:1404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:6*/ fut.b, ready = fut.aw0.(*idxFuture).Poll(cx)
-			/*line main_async.go:1406:4*/ if driven {
+			/*line main_async.go:1520:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idxFuture), ready, fresh)
 			}
-			/*line main_async.go:1409:4*/ if !ready {
+			/*line main_async.go:1523:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idx = idxFuture{}
 			/*line main.go:154:17*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1416:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1530:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:154:17
-			/*line main_async.go:1420:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1534:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:17*/ r_25, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1422:4*/ if driven {
+			/*line main_async.go:1536:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1425:4*/ if !ready {
+			/*line main_async.go:1539:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1431,19 +1545,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.arr[fut.b] += r_25
 			/*line main.go:155:2*/ flush(fmt.Sprint("idx += ", take(&fut.arr)))
 			/*line main.go:158:2*/ fut.sl = new([]int)
-			/*line main_async.go:1434:4*/ (*fut.sl) = []int{1, 2, 3}
+			/*line main_async.go:1548:4*/ (*fut.sl) = []int{1, 2, 3}
 			/*line main.go:159:2*/ fut.arr = (*fut.sl)
 			/*line main.go:160:5*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1437:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1551:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:160:5
-			/*line main_async.go:1441:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:160:5*/ r_26, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1443:4*/ if driven {
+			/*line main_async.go:1557:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1446:4*/ if !ready {
+			/*line main_async.go:1560:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1458,33 +1572,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:161:2*/ flush(fmt.Sprint("slice replaced ", (*fut.sl), take(&fut.arr)))
 			/*line main.go:164:2*/ fut.m = map[string]int{"a": 1}
 			/*line main.go:165:4*/ fut.c_key = initKeyFuture("a")
-			/*line main_async.go:1461:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1575:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.sl = nil
 			fallthrough
 		case 27: // resumes at main.go:165:4
-			/*line main_async.go:1466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1580:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1468:4*/ if driven {
+			/*line main_async.go:1582:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1471:4*/ if !ready {
+			/*line main_async.go:1585:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:165:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1478:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1592:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:165:17
-			/*line main_async.go:1482:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:17*/ r_28, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1484:4*/ if driven {
+			/*line main_async.go:1598:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1487:4*/ if !ready {
+			/*line main_async.go:1601:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1492,33 +1606,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:165:2*/ fut.m[fut.ss] += r_28
 			/*line main.go:166:4*/ fut.c_key = initKeyFuture("b")
-			/*line main_async.go:1495:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1609:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 29: // resumes at main.go:166:4
-			/*line main_async.go:1500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1614:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:166:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1502:4*/ if driven {
+			/*line main_async.go:1616:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1505:4*/ if !ready {
+			/*line main_async.go:1619:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:166:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1512:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1626:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:166:17
-			/*line main_async.go:1516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:166:17*/ r_30, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1518:4*/ if driven {
+			/*line main_async.go:1632:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1521:4*/ if !ready {
+			/*line main_async.go:1635:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -1526,33 +1640,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:166:2*/ fut.m[fut.ss] += r_30
 			/*line main.go:167:4*/ fut.c_key = initKeyFuture("c")
-			/*line main_async.go:1529:4*/ fut.aw0 = &fut.c_key
+			/*line main_async.go:1643:4*/ fut.aw0 = &fut.c_key
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 31: // resumes at main.go:167:4
-			/*line main_async.go:1534:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1648:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:4*/ fut.ss, ready = fut.aw0.(*keyFuture).Poll(cx)
-			/*line main_async.go:1536:4*/ if driven {
+			/*line main_async.go:1650:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keyFuture), ready, fresh)
 			}
-			/*line main_async.go:1539:4*/ if !ready {
+			/*line main_async.go:1653:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_key = keyFuture{}
 			/*line main.go:167:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1546:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1660:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:167:16
-			/*line main_async.go:1550:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:16*/ r_32, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1552:4*/ if driven {
+			/*line main_async.go:1666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1555:4*/ if !ready {
+			/*line main_async.go:1669:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -1565,33 +1679,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:173:2*/ fut.b = 0
 			/*line main.go:174:2*/ fut.arr = []int{0, 0, 0}
 			/*line main.go:175:13*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1568:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1682:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.ss = ""
 			fallthrough
 		case 33: // resumes at main.go:175:13
-			/*line main_async.go:1573:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:175:13*/ fut.w, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1575:4*/ if driven {
+			/*line main_async.go:1689:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1578:4*/ if !ready {
+			/*line main_async.go:1692:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:175:19*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1585:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1699:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:175:19
-			/*line main_async.go:1589:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1703:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:175:19*/ r_34, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1591:4*/ if driven {
+			/*line main_async.go:1705:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1594:4*/ if !ready {
+			/*line main_async.go:1708:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -1600,16 +1714,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:175:2*/ fut.b, fut.arr[fut.b] = fut.w, r_34
 			/*line main.go:176:2*/ flush(fmt.Sprint("tuple lhs order ", fut.b, fut.arr))
 			/*line main.go:177:16*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1603:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1717:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:177:16
-			/*line main_async.go:1607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1721:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:177:16*/ r_35, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1609:4*/ if driven {
+			/*line main_async.go:1723:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1612:4*/ if !ready {
+			/*line main_async.go:1726:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
@@ -1619,16 +1733,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:178:2*/ flush(fmt.Sprint("tuple lhs order 2 ", fut.b, take(&fut.arr)))
 			/*line main.go:181:2*/ fut.b, fut.w = 1, 2
 			/*line main.go:182:14*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1622:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1736:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:182:14
-			/*line main_async.go:1626:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1740:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:14*/ r_36, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1628:4*/ if driven {
+			/*line main_async.go:1742:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1631:4*/ if !ready {
+			/*line main_async.go:1745:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -1638,16 +1752,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:183:2*/ flush(fmt.Sprint("swap tuple ", fut.b, fut.w))
 			/*line main.go:186:2*/ fut.type2 = struct{ A, B int }{}
 			/*line main.go:187:21*/ fut.c_pair = initPairFuture(3, 4)
-			/*line main_async.go:1641:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1755:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:187:21
-			/*line main_async.go:1645:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:187:21*/ r_37, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1647:4*/ if driven {
+			/*line main_async.go:1761:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1650:4*/ if !ready {
+			/*line main_async.go:1764:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1656,16 +1770,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:187:2*/ fut.type2.A, fut.type2.B = r_37.V0, r_37.V1
 			/*line main.go:188:2*/ fut.pp = new(int)
 			/*line main.go:189:11*/ fut.c_pair = initPairFuture(8, 9)
-			/*line main_async.go:1659:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:1773:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:189:11
-			/*line main_async.go:1663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1777:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:189:11*/ r_38, ready = fut.aw0.(*pairFuture).Poll(cx)
-			/*line main_async.go:1665:4*/ if driven {
+			/*line main_async.go:1779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture), ready, fresh)
 			}
-			/*line main_async.go:1668:4*/ if !ready {
+			/*line main_async.go:1782:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -1675,16 +1789,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ flush(fmt.Sprint("fields ", fut.type2, *take(&fut.pp)))
 			/*line main.go:193:2*/ fut.mm = map[int]string{1: "one"}
 			/*line main.go:194:16*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1678:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1792:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:194:16
-			/*line main_async.go:1682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1796:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:194:16*/ r_39, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1684:4*/ if driven {
+			/*line main_async.go:1798:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1687:4*/ if !ready {
+			/*line main_async.go:1801:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -1693,16 +1807,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:194:2*/ val, ok = take(&fut.mm)[r_39]
 			/*line main.go:195:2*/ flush(fmt.Sprint("comma ok ", val, ok))
 			/*line main.go:196:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1696:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1810:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:196:17
-			/*line main_async.go:1700:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1814:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:196:17*/ r_40, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1702:4*/ if driven {
+			/*line main_async.go:1816:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1705:4*/ if !ready {
+			/*line main_async.go:1819:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -1713,51 +1827,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:198:2*/ flush(fmt.Sprint("type assert ", iv, ok))
 			/*line main.go:201:2*/ fut.cnt = &struct{ N int }{}
 			/*line main.go:202:2*/ fut.b = 3
-			/*line main_async.go:1716:4*/ fut.w = 0
-			/*line main_async.go:1717:4*/ fallthrough
+			/*line main_async.go:1830:4*/ fut.w = 0
+			/*line main_async.go:1831:4*/ fallthrough
 		case 41:
 			/*line main.go:202:12*/ if !(fut.w < fut.b) {
-				/*line main_async.go:1720:5*/ state = 45
+				/*line main_async.go:1834:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:203:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1726:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1840:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:203:12
-			/*line main_async.go:1730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1844:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:12*/ r_41, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1732:4*/ if driven {
+			/*line main_async.go:1846:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1735:4*/ if !ready {
+			/*line main_async.go:1849:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:203:3*/ fut.cnt.N += r_41
-			/*line main_async.go:1742:4*/ fallthrough
+			/*line main_async.go:1856:4*/ fallthrough
 		case 44:
-			/*line main_async.go:1744:4*/ fut.w++
-			/*line main_async.go:1745:4*/ state = 41
+			/*line main_async.go:1858:4*/ fut.w++
+			/*line main_async.go:1859:4*/ state = 41
 			continue
 		case 45:
 			/*line main.go:205:2*/ flush(fmt.Sprint("cnt ", take(&fut.cnt).N))
 			/*line main.go:208:2*/ fut.ss = "a"
 			/*line main.go:209:19*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1751:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1865:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:209:19
-			/*line main_async.go:1755:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1869:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:209:19*/ r_42, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1757:4*/ if driven {
+			/*line main_async.go:1871:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1760:4*/ if !ready {
+			/*line main_async.go:1874:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -1766,11 +1880,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:209:2*/ fut.ss += fmt.Sprint(r_42)
 			/*line main.go:210:2*/ flush("str op= " + take(&fut.ss))
 			{
-				/*line main_async.go:1769:5*/ fut.state = -1
+				/*line main_async.go:1883:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1773:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1887:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1785,6 +1899,98 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/results/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 105, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 107, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 112, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 116, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 121, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 123, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 125, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 127, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 130, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 135, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 148, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 148, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 150, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 152, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 152, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 152, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 152, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 26:
+		t.Line, t.Awaiting = 160, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 165, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 165, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 166, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 166, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 167, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 167, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 175, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 175, fut.aw0
+	case 35:
+		t.Line, t.Awaiting = 177, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 182, fut.aw0
+	case 37:
+		t.Line, t.Awaiting = 187, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 189, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 194, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 196, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 203, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 209, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

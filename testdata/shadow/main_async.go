@@ -76,6 +76,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/shadow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 16, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -107,10 +117,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Get starts
 			/*line main.go:22:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1: // resumes at main.go:22:2
 			/*line main.go:22:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -126,10 +136,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, error]{V0: fut.n * 2, V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:129:4*/ fut.state = -1
+			/*line main_async.go:139:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:132:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:142:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -149,6 +159,16 @@ func (fut *getFuture) PollFrame(cx *rt.Context) bool {
 func (fut *getFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Get is suspended; see rt.Tracer.
+func (fut *getFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Get", File: "github.com/corio-go/corio/testdata/shadow/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 22, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Get changed since asyncgen ran: run go generate.
@@ -217,27 +237,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:37:2*/ fut.sl = []int{-1, 0, 1, 5}
-			/*line main_async.go:220:4*/ fut.y_2 = 0
-			/*line main_async.go:221:4*/ fallthrough
+			/*line main_async.go:240:4*/ fut.y_2 = 0
+			/*line main_async.go:241:4*/ fallthrough
 		case 1:
 			/*line main.go:37:20*/ if !(fut.y_2 < len(fut.sl)) {
-				/*line main_async.go:224:5*/ state = 13
+				/*line main_async.go:244:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:229:4*/ n = fut.sl[fut.y_2]
+			/*line main_async.go:249:4*/ n = fut.sl[fut.y_2]
 			/*line main.go:38:11*/ fut.c_v = initVFuture(n)
-			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:38:11
-			/*line main_async.go:235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:255:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:38:11*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:237:4*/ if driven {
+			/*line main_async.go:257:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:240:4*/ if !ready {
+			/*line main_async.go:260:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -245,26 +265,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:38:6*/ fut.a = r
 			/*line main.go:38:17*/ if !(fut.a < 0) {
-				/*line main_async.go:248:5*/ state = 5
+				/*line main_async.go:268:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:39:4*/ fmt.Println("neg", fut.a)
-			/*line main_async.go:254:4*/ state = 12
+			/*line main_async.go:274:4*/ state = 12
 			continue
 		case 5:
 			/*line main.go:40:18*/ fut.c_v = initVFuture(fut.a * 10)
-			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:278:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:40:18
-			/*line main_async.go:262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:282:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:18*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:264:4*/ if driven {
+			/*line main_async.go:284:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:267:4*/ if !ready {
+			/*line main_async.go:287:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -272,26 +292,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:40:13*/ fut.b = r_2
 			/*line main.go:40:29*/ if !(fut.b == 0) {
-				/*line main_async.go:275:5*/ state = 8
+				/*line main_async.go:295:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:41:4*/ fmt.Println("zero", fut.a, fut.b)
-			/*line main_async.go:281:4*/ state = 12
+			/*line main_async.go:301:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:42:18*/ fut.c_v = initVFuture(fut.b + 1)
-			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:305:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:42:18
-			/*line main_async.go:289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:309:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:42:18*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:291:4*/ if driven {
+			/*line main_async.go:311:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:294:4*/ if !ready {
+			/*line main_async.go:314:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -299,37 +319,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:42:13*/ c = r_3
 			/*line main.go:42:28*/ if !(c < 20) {
-				/*line main_async.go:302:5*/ state = 11
+				/*line main_async.go:322:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:43:4*/ fmt.Println("small", fut.a, fut.b, c)
-			/*line main_async.go:308:4*/ state = 12
+			/*line main_async.go:328:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:44:10*/ {
 				/*line main.go:45:4*/ fmt.Println("big", fut.a, fut.b, c)
 			}
-			/*line main_async.go:314:4*/ fallthrough
+			/*line main_async.go:334:4*/ fallthrough
 		case 12:
-			/*line main_async.go:316:4*/ fut.y_2++
-			/*line main_async.go:317:4*/ state = 1
+			/*line main_async.go:336:4*/ fut.y_2++
+			/*line main_async.go:337:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:50:2*/ fut.a = 1
 			/*line main.go:51:10*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:322:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:342:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.sl = nil
 			fallthrough
 		case 14: // resumes at main.go:51:10
-			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:51:10*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:329:4*/ if driven {
+			/*line main_async.go:349:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:332:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -337,7 +357,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:51:5*/ x_2 = r_4
 			/*line main.go:51:16*/ if !(x_2 > 0) {
-				/*line main_async.go:340:5*/ state = 17
+				/*line main_async.go:360:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -345,37 +365,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:52:3*/ fmt.Println("inner x", x_2)
 			/*line main.go:53:3*/ fut.b = x_2 * 2
 			/*line main.go:54:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:348:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:54:3
-			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:354:4*/ if driven {
+			/*line main_async.go:374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:55:3*/ fmt.Println("inner inner x", fut.b)
-			/*line main_async.go:364:4*/ fallthrough
+			/*line main_async.go:384:4*/ fallthrough
 		case 17:
 			/*line main.go:57:2*/ fmt.Println("outer x", fut.a)
 			/*line main.go:60:2*/ fut.err = nil
 			/*line main.go:61:15*/ fut.c_get = initGetFuture(-1)
-			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:61:15
-			/*line main_async.go:373:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:393:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:61:15*/ r_5, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:375:4*/ if driven {
+			/*line main_async.go:395:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:378:4*/ if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -383,26 +403,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:61:5*/ v, err_2 = r_5.V0, r_5.V1
 			/*line main.go:61:24*/ if !(err_2 != nil) {
-				/*line main_async.go:386:5*/ state = 20
+				/*line main_async.go:406:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:62:3*/ fmt.Println("if err", v, err_2)
-			/*line main_async.go:392:4*/ fallthrough
+			/*line main_async.go:412:4*/ fallthrough
 		case 20:
 			/*line main.go:64:2*/ fmt.Println("outer err", take(&fut.err))
 			/*line main.go:65:12*/ fut.c_get = initGetFuture(3)
-			/*line main_async.go:396:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:65:12
-			/*line main_async.go:400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:420:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:12*/ r_6, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:402:4*/ if driven {
+			/*line main_async.go:422:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:405:4*/ if !ready {
+			/*line main_async.go:425:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -411,16 +431,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:65:2*/ fut.a, fut.err = r_6.V0, r_6.V1
 			/*line main.go:66:2*/ fmt.Println("get", fut.a, take(&fut.err))
 			/*line main.go:67:15*/ fut.c_get = initGetFuture(4)
-			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:434:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:67:15
-			/*line main_async.go:418:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:438:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:15*/ r_7, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:420:4*/ if driven {
+			/*line main_async.go:440:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:423:4*/ if !ready {
+			/*line main_async.go:443:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -428,38 +448,38 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_get = getFuture{}
 			/*line main.go:67:5*/ v_3, err_3 = r_7.V0, r_7.V1
 			/*line main.go:67:23*/ if !(err_3 == nil) {
-				/*line main_async.go:431:5*/ state = 24
+				/*line main_async.go:451:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:68:3*/ v_3++
 			/*line main.go:69:3*/ fmt.Println("inner v", v_3)
-			/*line main_async.go:438:4*/ fallthrough
+			/*line main_async.go:458:4*/ fallthrough
 		case 24:
 			/*line main.go:71:2*/ fmt.Println("outer v", fut.a)
 			/*line main.go:74:2*/ fut.a = 100
 			/*line main.go:75:6*/ fut.b = 0
-			/*line main_async.go:443:4*/ fallthrough
+			/*line main_async.go:463:4*/ fallthrough
 		case 25:
 			/*line main.go:75:14*/ if !(fut.b < 3) {
-				/*line main_async.go:446:5*/ state = 30
+				/*line main_async.go:466:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 26:
 			/*line main.go:76:3*/ fut.y_2 = fut.a + fut.b
 			/*line main.go:77:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:453:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:473:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:77:3
-			/*line main_async.go:457:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:459:4*/ if driven {
+			/*line main_async.go:479:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:462:4*/ if !ready {
+			/*line main_async.go:482:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -467,16 +487,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:79:4*/ fut.y_3 = fut.y_2 * 2
 			/*line main.go:80:4*/ fut.c_v = initVFuture(fut.y_3)
-			/*line main_async.go:470:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:490:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:80:4
-			/*line main_async.go:474:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:476:4*/ if driven {
+			/*line main_async.go:496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main_async.go:499:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -484,18 +504,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:81:4*/ fmt.Println("block y", fut.y_3)
 			/*line main.go:83:3*/ fmt.Println("loop y", fut.y_2)
-			/*line main_async.go:487:4*/ fallthrough
+			/*line main_async.go:507:4*/ fallthrough
 		case 29:
 			/*line main.go:75:21*/ fut.b++
-			/*line main_async.go:490:4*/ state = 25
+			/*line main_async.go:510:4*/ state = 25
 			continue
 		case 30:
 			/*line main.go:85:2*/ fmt.Println("final y", fut.a)
 			/*line main.go:88:6*/ fut.a = 0
-			/*line main_async.go:495:4*/ fallthrough
+			/*line main_async.go:515:4*/ fallthrough
 		case 31:
 			/*line main.go:88:14*/ if !(fut.a < 3) {
-				/*line main_async.go:498:5*/ state = 35
+				/*line main_async.go:518:5*/ state = 35
 				continue
 			}
 			fallthrough
@@ -511,50 +531,50 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:3*/ fut.sl = append(take(&fut.sl), fut.a)
 			/*line main.go:98:3*/ fut.p = fut.z
 			/*line main.go:99:3*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:534:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:99:3
-			/*line main_async.go:518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:538:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:520:4*/ if driven {
+			/*line main_async.go:540:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:523:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:100:3*/ fmt.Println("set", (*fut.z), take(&fut.s), *take(&fut.p), take(&fut.sl))
-			/*line main_async.go:530:4*/ fallthrough
+			/*line main_async.go:550:4*/ fallthrough
 		case 34:
 			/*line main.go:88:21*/ fut.a++
-			/*line main_async.go:533:4*/ state = 31
+			/*line main_async.go:553:4*/ state = 31
 			continue
 		case 35:
 			/*line main.go:104:2*/ fut.a = 0
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main_async.go:557:4*/ fallthrough
 		case 36:
 			/*line main.go:105:6*/ if !(fut.a < 3) {
-				/*line main_async.go:540:5*/ state = 39
+				/*line main_async.go:560:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 37:
 			/*line main.go:106:3*/ fut.b = 0
 			/*line main.go:107:10*/ fut.c_v = initVFuture(fut.a)
-			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:567:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.z = nil
 			fallthrough
 		case 38: // resumes at main.go:107:10
-			/*line main_async.go:552:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:572:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:10*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:554:4*/ if driven {
+			/*line main_async.go:574:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main_async.go:577:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -564,21 +584,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:3*/ fut.b += fut.a
 			/*line main.go:109:3*/ fmt.Println("acc", fut.b)
 			/*line main.go:110:3*/ fut.a++
-			/*line main_async.go:567:4*/ state = 36
+			/*line main_async.go:587:4*/ state = 36
 			continue
 		case 39:
 			/*line main.go:114:7*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:591:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.z = nil
 			fallthrough
 		case 40: // resumes at main.go:114:7
-			/*line main_async.go:576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:7*/ r_9, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:578:4*/ if driven {
+			/*line main_async.go:598:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:581:4*/ if !ready {
+			/*line main_async.go:601:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -586,16 +606,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:114:2*/ fut.a = r_9
 			/*line main.go:116:8*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:589:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:609:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:116:8
-			/*line main_async.go:593:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:8*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:595:4*/ if driven {
+			/*line main_async.go:615:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main_async.go:618:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -604,16 +624,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:3*/ a_3 = r_10
 			/*line main.go:117:3*/ a_3++
 			/*line main.go:118:3*/ fut.c_v = initVFuture(a_3)
-			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:627:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:118:3
-			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:613:4*/ if driven {
+			/*line main_async.go:633:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main_async.go:636:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -621,32 +641,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fmt.Println("a", fut.a)
 			/*line main.go:123:10*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:644:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:123:10
-			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:648:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:10*/ fut.a, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:630:4*/ if driven {
+			/*line main_async.go:650:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main_async.go:653:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:123:16*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:640:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:123:16
-			/*line main_async.go:644:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:123:16*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:646:4*/ if driven {
+			/*line main_async.go:666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:649:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
@@ -654,32 +674,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:123:2*/ b_2, fut.a = fut.a, r_12
 			/*line main.go:124:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:677:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:124:10
-			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:10*/ fut.b, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:663:4*/ if driven {
+			/*line main_async.go:683:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:666:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:124:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:673:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:124:16
-			/*line main_async.go:677:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:16*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:679:4*/ if driven {
+			/*line main_async.go:699:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:682:4*/ if !ready {
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -688,56 +708,56 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ b_2, d = fut.b, r_14
 			/*line main.go:125:2*/ fmt.Println("bcd", b_2, fut.a, d)
 			/*line main.go:128:6*/ fut.a = 0
-			/*line main_async.go:691:4*/ fallthrough
+			/*line main_async.go:711:4*/ fallthrough
 		case 47:
 			/*line main.go:128:14*/ if !(fut.a < 2) {
-				/*line main_async.go:694:5*/ state = 51
+				/*line main_async.go:714:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:129:3*/ fut.b = fut.a * 10
 			/*line main.go:130:3*/ fut.c_v = initVFuture(fut.b)
-			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:721:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:130:3
-			/*line main_async.go:705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:725:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:707:4*/ if driven {
+			/*line main_async.go:727:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:710:4*/ if !ready {
+			/*line main_async.go:730:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:131:3*/ fmt.Println("i shadow", fut.b)
-			/*line main_async.go:717:4*/ fallthrough
+			/*line main_async.go:737:4*/ fallthrough
 		case 50:
 			/*line main.go:128:21*/ fut.a++
-			/*line main_async.go:720:4*/ state = 47
+			/*line main_async.go:740:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:135:5*/ q = 3
 			/*line main.go:135:13*/ if !(q > 2) {
-				/*line main_async.go:725:5*/ state = 54
+				/*line main_async.go:745:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 52:
 			/*line main.go:136:7*/ fut.c_v = initVFuture(q + 1)
-			/*line main_async.go:731:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:751:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 53: // resumes at main.go:136:7
-			/*line main_async.go:735:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:755:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:7*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:737:4*/ if driven {
+			/*line main_async.go:757:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:740:4*/ if !ready {
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -745,81 +765,81 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:136:3*/ q = r_15
 			/*line main.go:137:3*/ fmt.Println("q", q)
-			/*line main_async.go:748:4*/ state = 55
+			/*line main_async.go:768:4*/ state = 55
 			continue
 		case 54:
 			/*line main.go:138:9*/ {
 				/*line main.go:139:3*/ fmt.Println("never")
 			}
-			/*line main_async.go:754:4*/ fallthrough
+			/*line main_async.go:774:4*/ fallthrough
 		case 55:
 			/*line main.go:143:2*/ k = 2
 			/*line main.go:144:5*/ if !(k == 0) {
-				/*line main_async.go:758:5*/ state = 57
+				/*line main_async.go:778:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 56:
 			/*line main.go:145:3*/ fmt.Println("k0")
-			/*line main_async.go:764:4*/ state = 61
+			/*line main_async.go:784:4*/ state = 61
 			continue
 		case 57:
 			/*line main.go:146:12*/ if !(k == 1) {
-				/*line main_async.go:768:5*/ state = 59
+				/*line main_async.go:788:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:147:3*/ fmt.Println("k1")
-			/*line main_async.go:774:4*/ state = 61
+			/*line main_async.go:794:4*/ state = 61
 			continue
 		case 59:
 			/*line main.go:149:3*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:778:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:798:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:149:3
-			/*line main_async.go:782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:784:4*/ if driven {
+			/*line main_async.go:804:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:787:4*/ if !ready {
+			/*line main_async.go:807:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:150:3*/ fmt.Println("kelse")
-			/*line main_async.go:794:4*/ fallthrough
+			/*line main_async.go:814:4*/ fallthrough
 		case 61:
 			/*line main.go:154:13*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:797:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:817:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:154:13
-			/*line main_async.go:801:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:821:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:13*/ fut.a, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:803:4*/ if driven {
+			/*line main_async.go:823:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:806:4*/ if !ready {
+			/*line main_async.go:826:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:154:19*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:813:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:833:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 63: // resumes at main.go:154:19
-			/*line main_async.go:817:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:837:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:19*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:819:4*/ if driven {
+			/*line main_async.go:839:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:822:4*/ if !ready {
+			/*line main_async.go:842:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -828,34 +848,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.b = r_17
 			/*line main.go:155:2*/ fut.y_2 = 0
 			/*line main.go:157:8*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:831:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:851:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:157:8
-			/*line main_async.go:835:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:157:8*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:837:4*/ if driven {
+			/*line main_async.go:857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:840:4*/ if !ready {
+			/*line main_async.go:860:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:846:4*/ qq = r_18
+			/*line main_async.go:866:4*/ qq = r_18
 			/*line main.go:159:2*/ fmt.Println("vars", fut.a, fut.b, fut.y_2, qq)
 			/*line main.go:162:9*/ fut.c_v = initVFuture(42)
-			/*line main_async.go:849:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:869:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 65: // resumes at main.go:162:9
-			/*line main_async.go:853:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:873:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:9*/ r_19, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:855:4*/ if driven {
+			/*line main_async.go:875:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:858:4*/ if !ready {
+			/*line main_async.go:878:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -865,11 +885,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ _ = fmt_2
 			/*line main.go:164:2*/ println2(fmt_2)
 			{
-				/*line main_async.go:868:5*/ fut.state = -1
+				/*line main_async.go:888:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:872:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:892:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -884,6 +904,66 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/shadow/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 38, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 40, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 42, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 51, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 54, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 61, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 67, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 77, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 80, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 38:
+		t.Line, t.Awaiting = 107, fut.aw0
+	case 40:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 116, fut.aw0
+	case 42:
+		t.Line, t.Awaiting = 118, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 123, fut.aw0
+	case 44:
+		t.Line, t.Awaiting = 123, fut.aw0
+	case 45:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 124, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 130, fut.aw0
+	case 53:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 60:
+		t.Line, t.Awaiting = 149, fut.aw0
+	case 62:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 63:
+		t.Line, t.Awaiting = 154, fut.aw0
+	case 64:
+		t.Line, t.Awaiting = 157, fut.aw0
+	case 65:
+		t.Line, t.Awaiting = 162, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

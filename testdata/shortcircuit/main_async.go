@@ -75,6 +75,16 @@ func (fut *tFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where T is suspended; see rt.Tracer.
+func (fut *tFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.T", File: "github.com/corio-go/corio/testdata/shortcircuit/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, T changed since asyncgen ran: run go generate.
 var _ func(string) bool = T
 
@@ -107,10 +117,10 @@ func (fut *fFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // F starts
 			/*line main.go:31:2*/ logf("F%s", take(&fut.name))
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,10 +130,10 @@ func (fut *fFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:33:2*/ return false, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:123:4*/ fut.state = -1
+			/*line main_async.go:133:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:126:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: FAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,6 +153,16 @@ func (fut *fFuture) PollFrame(cx *rt.Context) bool {
 func (fut *fFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where F is suspended; see rt.Tracer.
+func (fut *fFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.F", File: "github.com/corio-go/corio/testdata/shortcircuit/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, F changed since asyncgen ran: run go generate.
@@ -225,734 +245,734 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main_async.go:228:4*/ cond = pf("1")
-			/*line main_async.go:229:4*/ if !(cond) {
-				/*line main_async.go:230:5*/ state = 3
+			/*line main_async.go:248:4*/ cond = pf("1")
+			/*line main_async.go:249:4*/ if !(cond) {
+				/*line main_async.go:250:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:41:16*/ fut.c_t = initTFuture("1")
-			/*line main_async.go:236:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:41:16
-			/*line main_async.go:240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:41:16*/ r, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:242:4*/ if driven {
+			/*line main_async.go:262:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:251:4*/ cond = r
-			/*line main_async.go:252:4*/ fallthrough
+			/*line main_async.go:271:4*/ cond = r
+			/*line main_async.go:272:4*/ fallthrough
 		case 3:
 			/*line main.go:41:5*/ if !(cond) {
-				/*line main_async.go:255:5*/ state = 5
+				/*line main_async.go:275:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:42:3*/ logf("then")
-			/*line main_async.go:261:4*/ state = 6
+			/*line main_async.go:281:4*/ state = 6
 			continue
 		case 5:
 			/*line main.go:43:9*/ {
 				/*line main.go:44:3*/ logf("else")
 			}
-			/*line main_async.go:267:4*/ fallthrough
+			/*line main_async.go:287:4*/ fallthrough
 		case 6:
 			/*line main.go:46:2*/ flush("pf && T")
-			/*line main_async.go:270:4*/ cond_2 = pt("2")
-			/*line main_async.go:271:4*/ if cond_2 {
-				/*line main_async.go:272:5*/ state = 9
+			/*line main_async.go:290:4*/ cond_2 = pt("2")
+			/*line main_async.go:291:4*/ if cond_2 {
+				/*line main_async.go:292:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:48:16*/ fut.c_t = initTFuture("2")
-			/*line main_async.go:278:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:298:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:48:16
-			/*line main_async.go:282:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:16*/ r_2, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:284:4*/ if driven {
+			/*line main_async.go:304:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:287:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:293:4*/ cond_2 = r_2
-			/*line main_async.go:294:4*/ fallthrough
+			/*line main_async.go:313:4*/ cond_2 = r_2
+			/*line main_async.go:314:4*/ fallthrough
 		case 9:
 			/*line main.go:48:5*/ if !(cond_2) {
-				/*line main_async.go:297:5*/ state = 11
+				/*line main_async.go:317:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:49:3*/ logf("then")
-			/*line main_async.go:303:4*/ fallthrough
+			/*line main_async.go:323:4*/ fallthrough
 		case 11:
 			/*line main.go:51:2*/ flush("pt || T")
-			/*line main_async.go:306:4*/ cond_3 = pt("3")
-			/*line main_async.go:307:4*/ if !(cond_3) {
-				/*line main_async.go:308:5*/ state = 14
+			/*line main_async.go:326:4*/ cond_3 = pt("3")
+			/*line main_async.go:327:4*/ if !(cond_3) {
+				/*line main_async.go:328:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:53:16*/ fut.c_t = initTFuture("3")
-			/*line main_async.go:314:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:334:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:53:16
-			/*line main_async.go:318:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:338:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:53:16*/ r_3, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:320:4*/ if driven {
+			/*line main_async.go:340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:323:4*/ if !ready {
+			/*line main_async.go:343:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:329:4*/ cond_3 = r_3
-			/*line main_async.go:330:4*/ fallthrough
+			/*line main_async.go:349:4*/ cond_3 = r_3
+			/*line main_async.go:350:4*/ fallthrough
 		case 14:
 			/*line main.go:53:5*/ if !(cond_3) {
-				/*line main_async.go:333:5*/ state = 16
+				/*line main_async.go:353:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:54:3*/ logf("then")
-			/*line main_async.go:339:4*/ fallthrough
+			/*line main_async.go:359:4*/ fallthrough
 		case 16:
 			/*line main.go:56:2*/ flush("pt && T")
-			/*line main_async.go:342:4*/ cond_4 = pf("4")
-			/*line main_async.go:343:4*/ if cond_4 {
-				/*line main_async.go:344:5*/ state = 19
+			/*line main_async.go:362:4*/ cond_4 = pf("4")
+			/*line main_async.go:363:4*/ if cond_4 {
+				/*line main_async.go:364:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:58:16*/ fut.c_f = initFFuture("4")
-			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:370:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:58:16
-			/*line main_async.go:354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:16*/ r_4, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:356:4*/ if driven {
+			/*line main_async.go:376:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:359:4*/ if !ready {
+			/*line main_async.go:379:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:365:4*/ cond_4 = r_4
-			/*line main_async.go:366:4*/ fallthrough
+			/*line main_async.go:385:4*/ cond_4 = r_4
+			/*line main_async.go:386:4*/ fallthrough
 		case 19:
 			/*line main.go:58:5*/ if !(cond_4) {
-				/*line main_async.go:369:5*/ state = 21
+				/*line main_async.go:389:5*/ state = 21
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:59:3*/ logf("then")
-			/*line main_async.go:375:4*/ state = 22
+			/*line main_async.go:395:4*/ state = 22
 			continue
 		case 21:
 			/*line main.go:60:9*/ {
 				/*line main.go:61:3*/ logf("else")
 			}
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:401:4*/ fallthrough
 		case 22:
 			/*line main.go:63:2*/ flush("pf || F")
 			/*line main.go:65:5*/ fut.c_f = initFFuture("5")
-			/*line main_async.go:385:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:405:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:65:5
-			/*line main_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:5*/ r_5, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:391:4*/ if driven {
+			/*line main_async.go:411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:394:4*/ if !ready {
+			/*line main_async.go:414:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:65:5*/ if !(r_5 && pt("5")) {
-				/*line main_async.go:401:5*/ state = 25
+				/*line main_async.go:421:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:66:3*/ logf("then")
-			/*line main_async.go:407:4*/ state = 26
+			/*line main_async.go:427:4*/ state = 26
 			continue
 		case 25:
 			/*line main.go:67:9*/ {
 				/*line main.go:68:3*/ logf("else")
 			}
-			/*line main_async.go:413:4*/ fallthrough
+			/*line main_async.go:433:4*/ fallthrough
 		case 26:
 			/*line main.go:70:2*/ flush("F && pt")
 			/*line main.go:72:5*/ fut.c_t = initTFuture("6")
-			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:437:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:72:5
-			/*line main_async.go:421:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:441:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:5*/ r_6, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:423:4*/ if driven {
+			/*line main_async.go:443:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main_async.go:446:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:72:5*/ if !(r_6 || pt("6")) {
-				/*line main_async.go:433:5*/ state = 29
+				/*line main_async.go:453:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 28:
 			/*line main.go:73:3*/ logf("then")
-			/*line main_async.go:439:4*/ fallthrough
+			/*line main_async.go:459:4*/ fallthrough
 		case 29:
 			/*line main.go:75:2*/ flush("T || pt")
 			/*line main.go:77:7*/ fut.c_f = initFFuture("7")
-			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:77:7
-			/*line main_async.go:447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:7*/ r_7, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:449:4*/ if driven {
+			/*line main_async.go:469:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:452:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:77:2*/ cond_5 = r_7
-			/*line main_async.go:459:4*/ if !(cond_5) {
-				/*line main_async.go:460:5*/ state = 33
+			/*line main_async.go:479:4*/ if !(cond_5) {
+				/*line main_async.go:480:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:77:17*/ fut.c_t = initTFuture("7")
-			/*line main_async.go:466:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:486:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:77:17
-			/*line main_async.go:470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:490:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:17*/ r_8, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:472:4*/ if driven {
+			/*line main_async.go:492:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:475:4*/ if !ready {
+			/*line main_async.go:495:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:481:4*/ cond_5 = r_8
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main_async.go:501:4*/ cond_5 = r_8
+			/*line main_async.go:502:4*/ fallthrough
 		case 33:
-			/*line main_async.go:484:4*/ b = cond_5
+			/*line main_async.go:504:4*/ b = cond_5
 			/*line main.go:78:2*/ flush(fmt.Sprint("assign F && T ", b))
 			/*line main.go:80:6*/ fut.c_t = initTFuture("8")
-			/*line main_async.go:487:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:507:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:80:6
-			/*line main_async.go:491:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:511:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:6*/ r_9, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:493:4*/ if driven {
+			/*line main_async.go:513:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:496:4*/ if !ready {
+			/*line main_async.go:516:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:80:2*/ cond_7 = r_9
-			/*line main_async.go:503:4*/ if !(cond_7) {
-				/*line main_async.go:504:5*/ state = 37
+			/*line main_async.go:523:4*/ if !(cond_7) {
+				/*line main_async.go:524:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
 			/*line main.go:80:16*/ fut.c_f = initFFuture("8")
-			/*line main_async.go:510:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:530:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:80:16
-			/*line main_async.go:514:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:534:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:16*/ r_10, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:516:4*/ if driven {
+			/*line main_async.go:536:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:519:4*/ if !ready {
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:525:4*/ cond_7 = r_10
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:545:4*/ cond_7 = r_10
+			/*line main_async.go:546:4*/ fallthrough
 		case 37:
-			/*line main_async.go:528:4*/ cond_6 = cond_7
-			/*line main_async.go:529:4*/ if cond_6 {
-				/*line main_async.go:530:5*/ state = 40
+			/*line main_async.go:548:4*/ cond_6 = cond_7
+			/*line main_async.go:549:4*/ if cond_6 {
+				/*line main_async.go:550:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 38:
 			/*line main.go:80:26*/ fut.c_t = initTFuture("9")
-			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:556:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:80:26
-			/*line main_async.go:540:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:26*/ r_11, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:542:4*/ if driven {
+			/*line main_async.go:562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:565:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:551:4*/ cond_6 = r_11
-			/*line main_async.go:552:4*/ fallthrough
+			/*line main_async.go:571:4*/ cond_6 = r_11
+			/*line main_async.go:572:4*/ fallthrough
 		case 40:
-			/*line main_async.go:554:4*/ b = cond_6
+			/*line main_async.go:574:4*/ b = cond_6
 			/*line main.go:81:2*/ flush(fmt.Sprint("T && F || T ", b))
 			/*line main.go:83:6*/ fut.c_f = initFFuture("10")
-			/*line main_async.go:557:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:577:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:83:6
-			/*line main_async.go:561:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:581:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:6*/ r_12, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:563:4*/ if driven {
+			/*line main_async.go:583:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:566:4*/ if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
 			/*line main.go:83:2*/ cond_8 = r_12
-			/*line main_async.go:573:4*/ if cond_8 {
-				/*line main_async.go:574:5*/ state = 47
+			/*line main_async.go:593:4*/ if cond_8 {
+				/*line main_async.go:594:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 42:
 			/*line main.go:83:17*/ fut.c_t = initTFuture("11")
-			/*line main_async.go:580:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:83:17
-			/*line main_async.go:584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:17*/ r_13, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:586:4*/ if driven {
+			/*line main_async.go:606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:589:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:595:4*/ cond_9 = r_13
-			/*line main_async.go:596:4*/ if !(cond_9) {
-				/*line main_async.go:597:5*/ state = 46
+			/*line main_async.go:615:4*/ cond_9 = r_13
+			/*line main_async.go:616:4*/ if !(cond_9) {
+				/*line main_async.go:617:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:83:28*/ fut.c_f = initFFuture("12")
-			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:83:28
-			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:627:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:28*/ r_14, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:609:4*/ if driven {
+			/*line main_async.go:629:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:612:4*/ if !ready {
+			/*line main_async.go:632:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:618:4*/ cond_9 = r_14
-			/*line main_async.go:619:4*/ fallthrough
+			/*line main_async.go:638:4*/ cond_9 = r_14
+			/*line main_async.go:639:4*/ fallthrough
 		case 46:
-			/*line main_async.go:621:4*/ cond_8 = cond_9
-			/*line main_async.go:622:4*/ fallthrough
+			/*line main_async.go:641:4*/ cond_8 = cond_9
+			/*line main_async.go:642:4*/ fallthrough
 		case 47:
-			/*line main_async.go:624:4*/ b = cond_8
+			/*line main_async.go:644:4*/ b = cond_8
 			/*line main.go:84:2*/ flush(fmt.Sprint("F || T && F ", b))
 			/*line main.go:86:2*/ cond_10 = pf("13")
-			/*line main_async.go:627:4*/ if !(cond_10) {
-				/*line main_async.go:628:5*/ state = 53
+			/*line main_async.go:647:4*/ if !(cond_10) {
+				/*line main_async.go:648:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:86:19*/ fut.c_t = initTFuture("13")
-			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:654:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:86:19
-			/*line main_async.go:638:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:19*/ r_15, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:640:4*/ if driven {
+			/*line main_async.go:660:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main_async.go:663:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:649:4*/ cond_11 = r_15
-			/*line main_async.go:650:4*/ if cond_11 {
-				/*line main_async.go:651:5*/ state = 52
+			/*line main_async.go:669:4*/ cond_11 = r_15
+			/*line main_async.go:670:4*/ if cond_11 {
+				/*line main_async.go:671:5*/ state = 52
 				continue
 			}
 			fallthrough
 		case 50:
 			/*line main.go:86:30*/ fut.c_t = initTFuture("14")
-			/*line main_async.go:657:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:677:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:86:30
-			/*line main_async.go:661:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:30*/ r_16, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:663:4*/ if driven {
+			/*line main_async.go:683:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:666:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:672:4*/ cond_11 = r_16
-			/*line main_async.go:673:4*/ fallthrough
+			/*line main_async.go:692:4*/ cond_11 = r_16
+			/*line main_async.go:693:4*/ fallthrough
 		case 52:
-			/*line main_async.go:675:4*/ cond_10 = (cond_11)
-			/*line main_async.go:676:4*/ fallthrough
+			/*line main_async.go:695:4*/ cond_10 = (cond_11)
+			/*line main_async.go:696:4*/ fallthrough
 		case 53:
-			/*line main_async.go:678:4*/ b = cond_10
+			/*line main_async.go:698:4*/ b = cond_10
 			/*line main.go:87:2*/ flush(fmt.Sprint("pf && (T||T) ", b))
 			/*line main.go:89:8*/ fut.c_t = initTFuture("15")
-			/*line main_async.go:681:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:701:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:89:8
-			/*line main_async.go:685:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:8*/ r_17, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:687:4*/ if driven {
+			/*line main_async.go:707:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:690:4*/ if !ready {
+			/*line main_async.go:710:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:89:2*/ cond_12 = r_17
-			/*line main_async.go:697:4*/ if !(cond_12) {
-				/*line main_async.go:698:5*/ state = 57
+			/*line main_async.go:717:4*/ if !(cond_12) {
+				/*line main_async.go:718:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 55:
 			/*line main.go:89:20*/ fut.c_f = initFFuture("16")
-			/*line main_async.go:704:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:724:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:89:20
-			/*line main_async.go:708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:728:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:20*/ r_18, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:710:4*/ if driven {
+			/*line main_async.go:730:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:713:4*/ if !ready {
+			/*line main_async.go:733:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:719:4*/ cond_12 = !r_18
-			/*line main_async.go:720:4*/ fallthrough
+			/*line main_async.go:739:4*/ cond_12 = !r_18
+			/*line main_async.go:740:4*/ fallthrough
 		case 57:
-			/*line main_async.go:722:4*/ b = !(cond_12)
+			/*line main_async.go:742:4*/ b = !(cond_12)
 			/*line main.go:90:2*/ flush(fmt.Sprint("!(T && !F) ", b))
 			/*line main.go:92:2*/ fut.n = 0
-			/*line main_async.go:725:4*/ fallthrough
+			/*line main_async.go:745:4*/ fallthrough
 		case 58:
 			/*line main.go:93:6*/ cond_13 = fut.n < 5
-			/*line main_async.go:728:4*/ if !(cond_13) {
-				/*line main_async.go:729:5*/ state = 61
+			/*line main_async.go:748:4*/ if !(cond_13) {
+				/*line main_async.go:749:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 59:
 			/*line main.go:93:15*/ fut.c_t = initTFuture(fmt.Sprint("loop", fut.n))
-			/*line main_async.go:735:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:755:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:93:15
-			/*line main_async.go:739:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:15*/ r_19, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:741:4*/ if driven {
+			/*line main_async.go:761:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:744:4*/ if !ready {
+			/*line main_async.go:764:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:750:4*/ cond_13 = r_19
-			/*line main_async.go:751:4*/ fallthrough
+			/*line main_async.go:770:4*/ cond_13 = r_19
+			/*line main_async.go:771:4*/ fallthrough
 		case 61:
 			/*line main.go:93:6*/ if !(cond_13) {
-				/*line main_async.go:754:5*/ state = 63
+				/*line main_async.go:774:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 62:
 			/*line main.go:94:3*/ fut.n++
-			/*line main_async.go:760:4*/ state = 58
+			/*line main_async.go:780:4*/ state = 58
 			continue
 		case 63:
 			/*line main.go:96:2*/ flush(fmt.Sprint("for cond ", fut.n))
 			/*line main.go:98:6*/ fut.n = 0
-			/*line main_async.go:765:4*/ fallthrough
+			/*line main_async.go:785:4*/ fallthrough
 		case 64:
 			/*line main.go:98:14*/ if !(fut.n < 3) {
-				/*line main_async.go:768:5*/ state = 71
+				/*line main_async.go:788:5*/ state = 71
 				continue
 			}
 			fallthrough
 		case 65:
-			/*line main_async.go:773:4*/ cond_14 = fut.n%2 == 0
-			/*line main_async.go:774:4*/ if cond_14 {
-				/*line main_async.go:775:5*/ state = 68
+			/*line main_async.go:793:4*/ cond_14 = fut.n%2 == 0
+			/*line main_async.go:794:4*/ if cond_14 {
+				/*line main_async.go:795:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 66:
 			/*line main.go:99:18*/ fut.c_f = initFFuture(fmt.Sprint("odd", fut.n))
-			/*line main_async.go:781:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:801:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:99:18
-			/*line main_async.go:785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:805:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:18*/ r_20, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:787:4*/ if driven {
+			/*line main_async.go:807:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:790:4*/ if !ready {
+			/*line main_async.go:810:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:796:4*/ cond_14 = r_20
-			/*line main_async.go:797:4*/ fallthrough
+			/*line main_async.go:816:4*/ cond_14 = r_20
+			/*line main_async.go:817:4*/ fallthrough
 		case 68:
 			/*line main.go:99:6*/ if !(cond_14) {
-				/*line main_async.go:800:5*/ state = 70
+				/*line main_async.go:820:5*/ state = 70
 				continue
 			}
 			fallthrough
 		case 69:
 			/*line main.go:100:4*/ logf("even%d", fut.n)
-			/*line main_async.go:806:4*/ fallthrough
+			/*line main_async.go:826:4*/ fallthrough
 		case 70:
 			/*line main.go:98:21*/ fut.n++
-			/*line main_async.go:809:4*/ state = 64
+			/*line main_async.go:829:4*/ state = 64
 			continue
 		case 71:
 			/*line main.go:103:2*/ flush("in loop")
 			/*line main.go:105:2*/ s = nil
 			/*line main.go:106:2*/ cond_15 = len(s) > 0 && s[0] == 1
-			/*line main_async.go:815:4*/ if !(cond_15) {
-				/*line main_async.go:816:5*/ state = 74
+			/*line main_async.go:835:4*/ if !(cond_15) {
+				/*line main_async.go:836:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 72:
 			/*line main.go:106:35*/ fut.c_t = initTFuture("never")
-			/*line main_async.go:822:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:842:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 73: // resumes at main.go:106:35
-			/*line main_async.go:826:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:846:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:35*/ r_21, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:828:4*/ if driven {
+			/*line main_async.go:848:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:831:4*/ if !ready {
+			/*line main_async.go:851:4*/ if !ready {
 				fut.state = 73
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:837:4*/ cond_15 = r_21
-			/*line main_async.go:838:4*/ fallthrough
+			/*line main_async.go:857:4*/ cond_15 = r_21
+			/*line main_async.go:858:4*/ fallthrough
 		case 74:
-			/*line main_async.go:840:4*/ ok = cond_15
+			/*line main_async.go:860:4*/ ok = cond_15
 			/*line main.go:107:2*/ flush(fmt.Sprint("guard ", ok))
 			/*line main.go:109:22*/ fut.c_t = initTFuture("a")
-			/*line main_async.go:843:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:863:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 75: // resumes at main.go:109:22
-			/*line main_async.go:847:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:867:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:22*/ r_22, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:849:4*/ if driven {
+			/*line main_async.go:869:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:852:4*/ if !ready {
+			/*line main_async.go:872:4*/ if !ready {
 				fut.state = 75
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
 			/*line main.go:109:2*/ fut.cond_16 = r_22
-			/*line main_async.go:859:4*/ if !(fut.cond_16) {
-				/*line main_async.go:860:5*/ state = 78
+			/*line main_async.go:879:4*/ if !(fut.cond_16) {
+				/*line main_async.go:880:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 76:
 			/*line main.go:109:32*/ fut.c_f = initFFuture("b")
-			/*line main_async.go:866:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:886:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:109:32
-			/*line main_async.go:870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:32*/ r_23, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:872:4*/ if driven {
+			/*line main_async.go:892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:875:4*/ if !ready {
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:881:4*/ fut.cond_16 = r_23
-			/*line main_async.go:882:4*/ fallthrough
+			/*line main_async.go:901:4*/ fut.cond_16 = r_23
+			/*line main_async.go:902:4*/ fallthrough
 		case 78:
 			/*line main.go:109:40*/ fut.c_f = initFFuture("c")
-			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:905:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:109:40
-			/*line main_async.go:889:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:909:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:40*/ r_24, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:891:4*/ if driven {
+			/*line main_async.go:911:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:894:4*/ if !ready {
+			/*line main_async.go:914:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:900:4*/ fut.cond_17 = r_24
-			/*line main_async.go:901:4*/ if !(fut.cond_17) {
-				/*line main_async.go:902:5*/ state = 82
+			/*line main_async.go:920:4*/ fut.cond_17 = r_24
+			/*line main_async.go:921:4*/ if !(fut.cond_17) {
+				/*line main_async.go:922:5*/ state = 82
 				continue
 			}
 			fallthrough
 		case 80:
 			/*line main.go:109:50*/ fut.c_t = initTFuture("d")
-			/*line main_async.go:908:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:928:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:109:50
-			/*line main_async.go:912:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:932:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:50*/ r_25, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:914:4*/ if driven {
+			/*line main_async.go:934:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:917:4*/ if !ready {
+			/*line main_async.go:937:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:923:4*/ fut.cond_17 = r_25
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main_async.go:943:4*/ fut.cond_17 = r_25
+			/*line main_async.go:944:4*/ fallthrough
 		case 82:
-			/*line main_async.go:926:4*/ cond_18 = pt("e")
-			/*line main_async.go:927:4*/ if cond_18 {
-				/*line main_async.go:928:5*/ state = 85
+			/*line main_async.go:946:4*/ cond_18 = pt("e")
+			/*line main_async.go:947:4*/ if cond_18 {
+				/*line main_async.go:948:5*/ state = 85
 				continue
 			}
 			fallthrough
 		case 83:
 			/*line main.go:109:69*/ fut.c_t = initTFuture("f")
-			/*line main_async.go:934:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:954:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 84: // resumes at main.go:109:69
-			/*line main_async.go:938:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:958:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:69*/ r_26, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:940:4*/ if driven {
+			/*line main_async.go:960:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:943:4*/ if !ready {
+			/*line main_async.go:963:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:949:4*/ cond_18 = r_26
-			/*line main_async.go:950:4*/ fallthrough
+			/*line main_async.go:969:4*/ cond_18 = r_26
+			/*line main_async.go:970:4*/ fallthrough
 		case 85:
-			/*line main_async.go:952:4*/ fmt.Println("args", fut.cond_16, fut.cond_17, cond_18)
+			/*line main_async.go:972:4*/ fmt.Println("args", fut.cond_16, fut.cond_17, cond_18)
 			/*line main.go:110:2*/ flush("args")
 			/*line main.go:112:2*/ fut.v = new(int)
-			/*line main_async.go:955:4*/ (*fut.v) = 0
+			/*line main_async.go:975:4*/ (*fut.v) = 0
 			/*line main.go:113:2*/ fut.set = func(v_p *int) func() bool {
 				return func() bool {
 					/*line main.go:113:23*/ (*v_p)++
@@ -960,65 +980,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.v)
 			/*line main.go:114:2*/ cond_20 = fut.set()
-			/*line main_async.go:963:4*/ if !(cond_20) {
-				/*line main_async.go:964:5*/ state = 88
+			/*line main_async.go:983:4*/ if !(cond_20) {
+				/*line main_async.go:984:5*/ state = 88
 				continue
 			}
 			fallthrough
 		case 86:
 			/*line main.go:114:15*/ fut.c_t = initTFuture("x")
-			/*line main_async.go:970:4*/ fut.aw0 = &fut.c_t
+			/*line main_async.go:990:4*/ fut.aw0 = &fut.c_t
 			fresh = true
 			fallthrough
 		case 87: // resumes at main.go:114:15
-			/*line main_async.go:974:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:994:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:15*/ r_27, ready = fut.aw0.(*tFuture).Poll(cx)
-			/*line main_async.go:976:4*/ if driven {
+			/*line main_async.go:996:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*tFuture), ready, fresh)
 			}
-			/*line main_async.go:979:4*/ if !ready {
+			/*line main_async.go:999:4*/ if !ready {
 				fut.state = 87
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_t = tFuture{}
-			/*line main_async.go:985:4*/ cond_20 = r_27
-			/*line main_async.go:986:4*/ fallthrough
+			/*line main_async.go:1005:4*/ cond_20 = r_27
+			/*line main_async.go:1006:4*/ fallthrough
 		case 88:
-			/*line main_async.go:988:4*/ cond_19 = cond_20 && fut.set()
-			/*line main_async.go:989:4*/ if !(cond_19) {
-				/*line main_async.go:990:5*/ state = 91
+			/*line main_async.go:1008:4*/ cond_19 = cond_20 && fut.set()
+			/*line main_async.go:1009:4*/ if !(cond_19) {
+				/*line main_async.go:1010:5*/ state = 91
 				continue
 			}
 			fallthrough
 		case 89:
 			/*line main.go:114:34*/ fut.c_f = initFFuture("y")
-			/*line main_async.go:996:4*/ fut.aw0 = &fut.c_f
+			/*line main_async.go:1016:4*/ fut.aw0 = &fut.c_f
 			fresh = true
 			fallthrough
 		case 90: // resumes at main.go:114:34
-			/*line main_async.go:1000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1020:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:34*/ r_28, ready = fut.aw0.(*fFuture).Poll(cx)
-			/*line main_async.go:1002:4*/ if driven {
+			/*line main_async.go:1022:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fFuture), ready, fresh)
 			}
-			/*line main_async.go:1005:4*/ if !ready {
+			/*line main_async.go:1025:4*/ if !ready {
 				fut.state = 90
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_f = fFuture{}
-			/*line main_async.go:1011:4*/ cond_19 = r_28
-			/*line main_async.go:1012:4*/ fallthrough
+			/*line main_async.go:1031:4*/ cond_19 = r_28
+			/*line main_async.go:1032:4*/ fallthrough
 		case 91:
-			/*line main_async.go:1014:4*/ b = cond_19 && fut.set()
+			/*line main_async.go:1034:4*/ b = cond_19 && fut.set()
 			/*line main.go:115:2*/ flush(fmt.Sprint("side effects ", b, (*fut.v)))
 			{
-				/*line main_async.go:1017:5*/ fut.state = -1
+				/*line main_async.go:1037:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1021:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1041:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1033,6 +1053,70 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/shortcircuit/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 41, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 48, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 53, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 65, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 72, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 77, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 77, fut.aw0
+	case 34:
+		t.Line, t.Awaiting = 80, fut.aw0
+	case 36:
+		t.Line, t.Awaiting = 80, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 80, fut.aw0
+	case 41:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 45:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 51:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 89, fut.aw0
+	case 56:
+		t.Line, t.Awaiting = 89, fut.aw0
+	case 60:
+		t.Line, t.Awaiting = 93, fut.aw0
+	case 67:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 73:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 75:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 77:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 79:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 81:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 84:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 87:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 90:
+		t.Line, t.Awaiting = 114, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

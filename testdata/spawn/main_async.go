@@ -78,6 +78,16 @@ func (fut *workerFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Worker is suspended; see rt.Tracer.
+func (fut *workerFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Worker", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 17, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Worker changed since asyncgen ran: run go generate.
 var _ func(int, int) int = Worker
 
@@ -103,10 +113,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:106:4*/ fallthrough
+			/*line main_async.go:116:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:109:4*/ if !ready {
+			/*line main_async.go:119:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -116,7 +126,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, string]{V0: fut.id, V1: fmt.Sprint("w", fut.id)}, true
 			}
 		default:
-			/*line main_async.go:119:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:129:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -126,6 +136,16 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 func (fut *pairFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Pair is suspended; see rt.Tracer.
+func (fut *pairFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pair", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Pair changed since asyncgen ran: run go generate.
@@ -153,10 +173,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:31:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:156:4*/ fallthrough
+			/*line main_async.go:176:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:179:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -169,7 +189,7 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:35:2*/ return fut.id, true
 			}
 		default:
-			/*line main_async.go:172:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:192:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -179,6 +199,16 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 func (fut *boomFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Boom is suspended; see rt.Tracer.
+func (fut *boomFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Boom", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Boom changed since asyncgen ran: run go generate.
@@ -215,47 +245,47 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
 			/*line main.go:41:2*/ fut.n_2 = fut.n
-			/*line main_async.go:218:4*/ fut.i = 0
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main_async.go:248:4*/ fut.i = 0
+			/*line main_async.go:249:4*/ fallthrough
 		case 1:
 			/*line main.go:41:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:222:5*/ state = 5
+				/*line main_async.go:252:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:42:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, 3))
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:258:4*/ fallthrough
 		case 3: // resumes at main.go:42:19
 			/*line main.go:42:19*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:261:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:42:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:237:4*/ fallthrough
+			/*line main_async.go:267:4*/ fallthrough
 		case 4:
-			/*line main_async.go:239:4*/ fut.i++
-			/*line main_async.go:240:4*/ state = 1
+			/*line main_async.go:269:4*/ fut.i++
+			/*line main_async.go:270:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:44:2*/ fut.i = 0
 			/*line main.go:45:2*/ fut.n_2 = 0
-			/*line main_async.go:245:4*/ fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 6:
 			/*line main.go:45:20*/ if !(fut.n_2 < len(fut.hs)) {
-				/*line main_async.go:248:5*/ state = 10
+				/*line main_async.go:278:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:253:4*/ h = fut.hs[fut.n_2]
+			/*line main_async.go:283:4*/ h = fut.hs[fut.n_2]
 			/*line main.go:46:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:255:4*/ fallthrough
+			/*line main_async.go:285:4*/ fallthrough
 		case 8: // resumes at main.go:46:13
 			/*line main.go:46:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:258:4*/ if !ready {
+			/*line main_async.go:288:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -268,10 +298,10 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.i += v
-			/*line main_async.go:271:4*/ fallthrough
+			/*line main_async.go:301:4*/ fallthrough
 		case 9:
-			/*line main_async.go:273:4*/ fut.n_2++
-			/*line main_async.go:274:4*/ state = 6
+			/*line main_async.go:303:4*/ fut.n_2++
+			/*line main_async.go:304:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -279,7 +309,7 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:52:2*/ return fut.i, true
 			}
 		default:
-			/*line main_async.go:282:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:312:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -294,6 +324,18 @@ func (fut *fanoutFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Fanout is suspended; see rt.Tracer.
+func (fut *fanoutFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Fanout", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 42, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 46, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Fanout changed since asyncgen ran: run go generate.
@@ -358,20 +400,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:57:7*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(2, 5))
-			/*line main_async.go:361:4*/ fallthrough
+			/*line main_async.go:403:4*/ fallthrough
 		case 1: // resumes at main.go:57:7
 			/*line main.go:57:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:364:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:57:2*/ h = r_2
 			/*line main.go:58:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:371:4*/ fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 2: // resumes at main.go:58:12
 			/*line main.go:58:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:374:4*/ if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -380,73 +422,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:59:2*/ fmt.Println("join", v, err)
 			/*line main.go:61:2*/ fut.hs = nil
 			/*line main.go:62:6*/ fut.i = 1
-			/*line main_async.go:383:4*/ fallthrough
+			/*line main_async.go:425:4*/ fallthrough
 		case 3:
 			/*line main.go:62:14*/ if !(fut.i <= 4) {
-				/*line main_async.go:386:5*/ state = 7
+				/*line main_async.go:428:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:63:19*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(fut.i, fut.i))
-			/*line main_async.go:392:4*/ fallthrough
+			/*line main_async.go:434:4*/ fallthrough
 		case 5: // resumes at main.go:63:19
 			/*line main.go:63:19*/ r_4, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:395:4*/ if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ fut.hs = append(take(&fut.hs), r_4)
-			/*line main_async.go:401:4*/ fallthrough
+			/*line main_async.go:443:4*/ fallthrough
 		case 6:
 			/*line main.go:62:22*/ fut.i++
-			/*line main_async.go:404:4*/ state = 3
+			/*line main_async.go:446:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:65:2*/ fut.i = 0
-			/*line main_async.go:408:4*/ fallthrough
+			/*line main_async.go:450:4*/ fallthrough
 		case 8:
 			/*line main.go:65:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:411:5*/ state = 12
+				/*line main_async.go:453:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:416:4*/ h_2 = fut.hs[fut.i]
+			/*line main_async.go:458:4*/ h_2 = fut.hs[fut.i]
 			/*line main.go:66:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:418:4*/ fallthrough
+			/*line main_async.go:460:4*/ fallthrough
 		case 10: // resumes at main.go:66:13
 			/*line main.go:66:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:421:4*/ if !ready {
+			/*line main_async.go:463:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:66:3*/ v_2, err_2 = r_5.V0, r_5.V1
 			/*line main.go:67:3*/ fmt.Println("worker", fut.i+1, v_2, err_2)
-			/*line main_async.go:428:4*/ fallthrough
+			/*line main_async.go:470:4*/ fallthrough
 		case 11:
-			/*line main_async.go:430:4*/ fut.i++
-			/*line main_async.go:431:4*/ state = 8
+			/*line main_async.go:472:4*/ fut.i++
+			/*line main_async.go:473:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:70:8*/ fut.aw0 = rt.SpawnAsync(PairAsync(7))
-			/*line main_async.go:435:4*/ fut.hs = nil
+			/*line main_async.go:477:4*/ fut.hs = nil
 			fallthrough
 		case 13: // resumes at main.go:70:8
 			/*line main.go:70:8*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, string]]]).Poll(cx)
-			/*line main_async.go:439:4*/ if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ hp = r_6
 			/*line main.go:71:14*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:446:4*/ fallthrough
+			/*line main_async.go:488:4*/ fallthrough
 		case 14: // resumes at main.go:71:14
 			/*line main.go:71:14*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
-			/*line main_async.go:449:4*/ if !ready {
+			/*line main_async.go:491:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -454,20 +496,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:71:2*/ tup, err = r_7.V0, r_7.V1
 			/*line main.go:72:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:75:8*/ fut.aw0 = rt.SpawnAsync(FanoutAsync(5))
-			/*line main_async.go:457:4*/ fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 15: // resumes at main.go:75:8
 			/*line main.go:75:8*/ r_8, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:460:4*/ if !ready {
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:75:2*/ hf = r_8
 			/*line main.go:76:13*/ fut.aw0 = hf.JoinAsync()
-			/*line main_async.go:467:4*/ fallthrough
+			/*line main_async.go:509:4*/ fallthrough
 		case 16: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main_async.go:512:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -475,20 +517,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:76:2*/ fv, err = r_9.V0, r_9.V1
 			/*line main.go:77:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:80:8*/ fut.aw0 = rt.SpawnAsync(BoomAsync(3))
-			/*line main_async.go:478:4*/ fallthrough
+			/*line main_async.go:520:4*/ fallthrough
 		case 17: // resumes at main.go:80:8
 			/*line main.go:80:8*/ r_10, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:80:2*/ hb = r_10
 			/*line main.go:81:13*/ fut.aw0 = hb.JoinAsync()
-			/*line main_async.go:488:4*/ fallthrough
+			/*line main_async.go:530:4*/ fallthrough
 		case 18: // resumes at main.go:81:13
 			/*line main.go:81:13*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:491:4*/ if !ready {
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -497,10 +539,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:82:2*/ je = new(*rt.JoinError)
 			/*line main.go:83:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:86:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:500:4*/ fallthrough
+			/*line main_async.go:542:4*/ fallthrough
 		case 19: // resumes at main.go:86:8
 			/*line main.go:86:8*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main_async.go:545:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -508,10 +550,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:86:2*/ av = r_12
 			/*line main.go:87:2*/ fmt.Println("await", av)
 			/*line main.go:88:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:553:4*/ fallthrough
 		case 20: // resumes at main.go:88:8
 			/*line main.go:88:8*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:556:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -519,10 +561,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ ap = r_13
 			/*line main.go:89:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
 			/*line main.go:90:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:522:4*/ fallthrough
+			/*line main_async.go:564:4*/ fallthrough
 		case 21: // resumes at main.go:90:7
 			/*line main.go:90:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main_async.go:567:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -530,19 +572,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:90:2*/ r = r_14
 			/*line main.go:91:2*/ fmt.Println("ready", r)
 			/*line main.go:94:11*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 4))
-			/*line main_async.go:533:4*/ fallthrough
+			/*line main_async.go:575:4*/ fallthrough
 		case 22: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_15, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
+			/*line main_async.go:578:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:11*/ fut.aw0 = r_15.JoinAsync()
-			/*line main_async.go:542:4*/ fallthrough
+			/*line main_async.go:584:4*/ fallthrough
 		case 23: // resumes at main.go:94:11
 			/*line main.go:94:11*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:587:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -550,10 +592,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ v2, _ = r_16.V0, r_16.V1
 			/*line main.go:95:2*/ fmt.Println("inline", v2)
 			/*line main.go:98:8*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(1, 1000000))
-			/*line main_async.go:553:4*/ fallthrough
+			/*line main_async.go:595:4*/ fallthrough
 		case 24: // resumes at main.go:98:8
 			/*line main.go:98:8*/ r_17, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:556:4*/ if !ready {
+			/*line main_async.go:598:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -561,10 +603,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:98:2*/ ha = r_17
 			/*line main.go:99:2*/ ha.Abort()
 			/*line main.go:100:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:564:4*/ fallthrough
+			/*line main_async.go:606:4*/ fallthrough
 		case 25: // resumes at main.go:100:11
 			/*line main.go:100:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:567:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -573,11 +615,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:102:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			{
-				/*line main_async.go:576:5*/ fut.state = -1
+				/*line main_async.go:618:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:580:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:622:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -592,6 +634,48 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 57, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 70, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 75, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 80, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 81, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 86, fut.aw0
+	case 20:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 90, fut.aw0
+	case 22:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 23:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 98, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 100, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -75,6 +75,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/switches/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -108,10 +118,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (bool, bool) {
 		case 0: // B starts
 			/*line main.go:31:2*/ logf("%s", take(&fut.name))
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,10 +131,10 @@ func (fut *bFuture) Poll(cx *rt.Context) (bool, bool) {
 				/*line main.go:33:2*/ return fut.b, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:124:4*/ fut.state = -1
+			/*line main_async.go:134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:127:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: BAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,16 @@ func (fut *bFuture) PollFrame(cx *rt.Context) bool {
 func (fut *bFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where B is suspended; see rt.Tracer.
+func (fut *bFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.B", File: "github.com/corio-go/corio/testdata/switches/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, B changed since asyncgen ran: run go generate.
@@ -182,51 +202,51 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Classify starts
 			/*line main.go:41:7*/ if fut.x < 0 {
-				/*line main_async.go:185:5*/ state = 5
+				/*line main_async.go:205:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:43:7*/ fut.c_b = initBFuture("zero?", fut.x == 0)
-			/*line main_async.go:191:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:211:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:43:7
-			/*line main_async.go:195:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:215:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:43:7*/ r, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:197:4*/ if driven {
+			/*line main_async.go:217:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:200:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:43:7*/ if r {
-				/*line main_async.go:207:5*/ state = 6
+				/*line main_async.go:227:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:45:11*/ fut.c_v = initVFuture(10)
-			/*line main_async.go:213:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:233:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:45:11
-			/*line main_async.go:217:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:45:11*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:219:4*/ if driven {
+			/*line main_async.go:239:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:222:4*/ if !ready {
+			/*line main_async.go:242:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:45:7*/ if fut.x < r_2 {
-				/*line main_async.go:229:5*/ state = 7
+				/*line main_async.go:249:5*/ state = 7
 			} else {
 				state = 8
 			}
@@ -252,10 +272,10 @@ func (fut *classifyFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:48:2*/ return "big", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:255:4*/ fut.state = -1
+			/*line main_async.go:275:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:258:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:278:4*/ panic("corio: ClassifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -280,6 +300,18 @@ func (fut *classifyFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Classify is suspended; see rt.Tracer.
+func (fut *classifyFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Classify", File: "github.com/corio-go/corio/testdata/switches/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 43, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 45, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Classify changed since asyncgen ran: run go generate.
@@ -347,27 +379,27 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:54:2*/ fut.seq = []int{1, 2, 3, 4}
-			/*line main_async.go:350:4*/ fut.y = 0
-			/*line main_async.go:351:4*/ fallthrough
+			/*line main_async.go:382:4*/ fut.y = 0
+			/*line main_async.go:383:4*/ fallthrough
 		case 1:
 			/*line main.go:54:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:354:5*/ state = 13
+				/*line main_async.go:386:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:359:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:391:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:55:10*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:361:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:393:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:10
-			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:397:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:10*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:367:4*/ if driven {
+			/*line main_async.go:399:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:370:4*/ if !ready {
+			/*line main_async.go:402:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -375,186 +407,186 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:55:10*/ fut.tag = r
 			/*line main.go:56:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:378:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:410:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:56:8
-			/*line main_async.go:382:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:8*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:384:4*/ if driven {
+			/*line main_async.go:416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:387:4*/ if !ready {
+			/*line main_async.go:419:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:56:8*/ if fut.tag == r_2 {
-				/*line main_async.go:394:5*/ state = 8
+				/*line main_async.go:426:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:58:8*/ if fut.tag == pv(2) {
-				/*line main_async.go:400:5*/ state = 9
+				/*line main_async.go:432:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:58:15*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:406:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:438:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:58:15
-			/*line main_async.go:410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:442:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:15*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:412:4*/ if driven {
+			/*line main_async.go:444:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:415:4*/ if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:58:15*/ if fut.tag == r_3 {
-				/*line main_async.go:422:5*/ state = 9
+				/*line main_async.go:454:5*/ state = 9
 			} else {
 				state = 10
 			}
 			continue
 		case 8:
 			/*line main.go:57:4*/ logf("one")
-			/*line main_async.go:429:4*/ state = 11
+			/*line main_async.go:461:4*/ state = 11
 			continue
 		case 9:
 			/*line main.go:59:4*/ logf("two-or-three")
-			/*line main_async.go:433:4*/ state = 11
+			/*line main_async.go:465:4*/ state = 11
 			continue
 		case 10:
 			/*line main.go:61:4*/ logf("default")
-			/*line main_async.go:437:4*/ fallthrough
+			/*line main_async.go:469:4*/ fallthrough
 		case 11:
 			/*line main.go:63:3*/ flush(fmt.Sprint("tag ", fut.x))
-			/*line main_async.go:440:4*/ fallthrough
+			/*line main_async.go:472:4*/ fallthrough
 		case 12:
-			/*line main_async.go:442:4*/ fut.y++
-			/*line main_async.go:443:4*/ state = 1
+			/*line main_async.go:474:4*/ fut.y++
+			/*line main_async.go:475:4*/ state = 1
 			continue
 		case 13:
 			/*line main.go:67:2*/ fut.seq = []int{1, 5, 3}
-			/*line main_async.go:447:4*/ fut.y = 0
-			/*line main_async.go:448:4*/ fallthrough
+			/*line main_async.go:479:4*/ fut.y = 0
+			/*line main_async.go:480:4*/ fallthrough
 		case 14:
 			/*line main.go:67:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:451:5*/ state = 25
+				/*line main_async.go:483:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 15:
-			/*line main_async.go:456:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:488:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:68:10*/ fut.tag = fut.x
 			/*line main.go:69:8*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:459:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:491:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:69:8
-			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:495:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:8*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:465:4*/ if driven {
+			/*line main_async.go:497:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:468:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:69:8*/ if fut.tag == r_4 {
-				/*line main_async.go:475:5*/ state = 19
+				/*line main_async.go:507:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:74:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:481:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:513:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:74:8
-			/*line main_async.go:485:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:517:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:8*/ r_5, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:487:4*/ if driven {
+			/*line main_async.go:519:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:490:4*/ if !ready {
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:74:8*/ if fut.tag == r_5 {
-				/*line main_async.go:497:5*/ state = 22
+				/*line main_async.go:529:5*/ state = 22
 			} else {
 				state = 20
 			}
 			continue
 		case 19:
 			/*line main.go:70:4*/ logf("one")
-			/*line main_async.go:504:4*/ state = 23
+			/*line main_async.go:536:4*/ state = 23
 			continue
 		case 20:
 			/*line main.go:72:4*/ logf("default")
 			/*line main.go:73:4*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:541:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:73:4
-			/*line main_async.go:513:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:515:4*/ if driven {
+			/*line main_async.go:547:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:518:4*/ if !ready {
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:524:4*/ state = 23
+			/*line main_async.go:556:4*/ state = 23
 			continue
 		case 22:
 			/*line main.go:75:4*/ logf("three")
-			/*line main_async.go:528:4*/ fallthrough
+			/*line main_async.go:560:4*/ fallthrough
 		case 23:
 			/*line main.go:77:3*/ flush(fmt.Sprint("default middle ", fut.x))
-			/*line main_async.go:531:4*/ fallthrough
+			/*line main_async.go:563:4*/ fallthrough
 		case 24:
-			/*line main_async.go:533:4*/ fut.y++
-			/*line main_async.go:534:4*/ state = 14
+			/*line main_async.go:565:4*/ fut.y++
+			/*line main_async.go:566:4*/ state = 14
 			continue
 		case 25:
 			/*line main.go:81:6*/ fut.x = 0
-			/*line main_async.go:538:4*/ fallthrough
+			/*line main_async.go:570:4*/ fallthrough
 		case 26:
 			/*line main.go:81:14*/ if !(fut.x < 4) {
-				/*line main_async.go:541:5*/ state = 41
+				/*line main_async.go:573:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:82:15*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:547:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:579:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 28: // resumes at main.go:82:15
-			/*line main_async.go:552:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:82:15*/ r_6, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:554:4*/ if driven {
+			/*line main_async.go:586:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -562,99 +594,99 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:82:10*/ fut.y = r_6 * 2
 			/*line main.go:83:8*/ if fut.y == 0 {
-				/*line main_async.go:565:5*/ state = 34
+				/*line main_async.go:597:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:85:8*/ fut.c_b = initBFuture("b1", fut.y == 2)
-			/*line main_async.go:571:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:85:8
-			/*line main_async.go:575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:8*/ r_7, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:577:4*/ if driven {
+			/*line main_async.go:609:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:580:4*/ if !ready {
+			/*line main_async.go:612:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:85:8*/ if r_7 {
-				/*line main_async.go:587:5*/ state = 35
+				/*line main_async.go:619:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 31:
 			/*line main.go:88:8*/ fut.c_b = initBFuture("b2", false)
-			/*line main_async.go:593:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:625:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:88:8
-			/*line main_async.go:597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:629:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:8*/ r_8, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:599:4*/ if driven {
+			/*line main_async.go:631:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:602:4*/ if !ready {
+			/*line main_async.go:634:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:88:8*/ if r_8 {
-				/*line main_async.go:609:5*/ state = 36
+				/*line main_async.go:641:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
 			/*line main.go:90:8*/ if fut.y > 100 {
-				/*line main_async.go:615:5*/ state = 37
+				/*line main_async.go:647:5*/ state = 37
 			} else {
 				state = 38
 			}
 			continue
 		case 34:
 			/*line main.go:84:4*/ logf("zero")
-			/*line main_async.go:622:4*/ state = 39
+			/*line main_async.go:654:4*/ state = 39
 			continue
 		case 35:
 			/*line main.go:86:4*/ logf("two")
-			/*line main_async.go:626:4*/ fallthrough
+			/*line main_async.go:658:4*/ fallthrough
 		case 36:
 			/*line main.go:89:4*/ logf("fell")
-			/*line main_async.go:629:4*/ state = 39
+			/*line main_async.go:661:4*/ state = 39
 			continue
 		case 37:
 			/*line main.go:91:4*/ logf("never")
-			/*line main_async.go:633:4*/ state = 39
+			/*line main_async.go:665:4*/ state = 39
 			continue
 		case 38:
 			/*line main.go:93:4*/ logf("dflt %d", fut.y)
-			/*line main_async.go:637:4*/ fallthrough
+			/*line main_async.go:669:4*/ fallthrough
 		case 39:
 			/*line main.go:95:3*/ flush(fmt.Sprint("init tagless ", fut.x))
-			/*line main_async.go:640:4*/ fallthrough
+			/*line main_async.go:672:4*/ fallthrough
 		case 40:
 			/*line main.go:81:21*/ fut.x++
-			/*line main_async.go:643:4*/ state = 26
+			/*line main_async.go:675:4*/ state = 26
 			continue
 		case 41:
 			/*line main.go:99:14*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:647:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 42: // resumes at main.go:99:14
-			/*line main_async.go:652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:14*/ r_9, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:654:4*/ if driven {
+			/*line main_async.go:686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:657:4*/ if !ready {
+			/*line main_async.go:689:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -662,16 +694,16 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:9*/ fut.x = r_9
 			/*line main.go:99:24*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:665:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:697:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:99:24
-			/*line main_async.go:669:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:701:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:24*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:671:4*/ if driven {
+			/*line main_async.go:703:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:674:4*/ if !ready {
+			/*line main_async.go:706:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -679,26 +711,26 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:99:20*/ tag_3 = fut.x + r_10
 			/*line main.go:100:7*/ if !(tag_3 == 8) {
-				/*line main_async.go:682:5*/ state = 45
+				/*line main_async.go:714:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 44:
 			/*line main.go:101:3*/ logf("eight %d", fut.x)
-			/*line main_async.go:688:4*/ fallthrough
+			/*line main_async.go:720:4*/ fallthrough
 		case 45:
 			/*line main.go:103:2*/ flush("init tag")
 			/*line main.go:106:9*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:692:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:724:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:106:9
-			/*line main_async.go:696:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:728:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:106:9*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:698:4*/ if driven {
+			/*line main_async.go:730:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:701:4*/ if !ready {
+			/*line main_async.go:733:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -706,276 +738,276 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:106:9*/ tag_4 = r_11
 			/*line main.go:107:7*/ if tag_4 == 1 {
-				/*line main_async.go:709:5*/ state = 49
+				/*line main_async.go:741:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 47:
 			/*line main.go:110:7*/ if tag_4 == 2 {
-				/*line main_async.go:715:5*/ state = 51
+				/*line main_async.go:747:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 48:
 			/*line main.go:115:7*/ if tag_4 == 4 {
-				/*line main_async.go:721:5*/ state = 55
+				/*line main_async.go:753:5*/ state = 55
 			} else {
 				state = 53
 			}
 			continue
 		case 49:
 			/*line main.go:108:3*/ fut.c_v = initVFuture(100)
-			/*line main_async.go:728:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:760:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:108:3
-			/*line main_async.go:732:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:764:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:108:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:734:4*/ if driven {
+			/*line main_async.go:766:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:737:4*/ if !ready {
+			/*line main_async.go:769:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:743:4*/ fallthrough
+			/*line main_async.go:775:4*/ fallthrough
 		case 51:
 			/*line main.go:111:3*/ fut.c_v = initVFuture(200)
-			/*line main_async.go:746:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:778:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:111:3
-			/*line main_async.go:750:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:752:4*/ if driven {
+			/*line main_async.go:784:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:755:4*/ if !ready {
+			/*line main_async.go:787:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:761:4*/ fallthrough
+			/*line main_async.go:793:4*/ fallthrough
 		case 53:
 			/*line main.go:114:3*/ fut.c_v = initVFuture(300)
-			/*line main_async.go:764:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:796:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:114:3
-			/*line main_async.go:768:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:800:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:770:4*/ if driven {
+			/*line main_async.go:802:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:773:4*/ if !ready {
+			/*line main_async.go:805:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:779:4*/ state = 56
+			/*line main_async.go:811:4*/ state = 56
 			continue
 		case 55:
 			/*line main.go:116:3*/ logf("never")
-			/*line main_async.go:783:4*/ fallthrough
+			/*line main_async.go:815:4*/ fallthrough
 		case 56:
 			/*line main.go:118:2*/ flush("fallthrough")
 			/*line main.go:121:9*/ fut.x = 5
 			/*line main.go:122:7*/ if fut.x == 5 {
-				/*line main_async.go:788:5*/ state = 59
+				/*line main_async.go:820:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 57:
 			/*line main.go:128:7*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:794:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:826:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:128:7
-			/*line main_async.go:798:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:830:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:7*/ r_12, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:800:4*/ if driven {
+			/*line main_async.go:832:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:803:4*/ if !ready {
+			/*line main_async.go:835:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:7*/ if fut.x == r_12 {
-				/*line main_async.go:810:5*/ state = 61
+				/*line main_async.go:842:5*/ state = 61
 			} else {
 				state = 60
 			}
 			continue
 		case 59:
 			/*line main.go:123:3*/ logf("five")
-			/*line main_async.go:817:4*/ fallthrough
+			/*line main_async.go:849:4*/ fallthrough
 		case 60:
 			/*line main.go:126:3*/ logf("dflt")
-			/*line main_async.go:820:4*/ fallthrough
+			/*line main_async.go:852:4*/ fallthrough
 		case 61:
 			/*line main.go:129:3*/ logf("six body")
-			/*line main_async.go:823:4*/ fallthrough
+			/*line main_async.go:855:4*/ fallthrough
 		case 62:
 			/*line main.go:131:2*/ flush("fallthrough default")
 			/*line main.go:134:2*/ fut.x = 0
 			/*line main.go:135:6*/ fut.y = 0
-			/*line main_async.go:828:4*/ fallthrough
+			/*line main_async.go:860:4*/ fallthrough
 		case 63:
 			/*line main.go:135:14*/ if !(fut.y < 4) {
-				/*line main_async.go:831:5*/ state = 73
+				/*line main_async.go:863:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 64:
 			/*line main.go:136:10*/ tag_6 = fut.y
 			/*line main.go:137:8*/ if tag_6 == 1 {
-				/*line main_async.go:838:5*/ state = 66
+				/*line main_async.go:870:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 65:
 			/*line main.go:140:8*/ if tag_6 == 2 {
-				/*line main_async.go:844:5*/ state = 68
+				/*line main_async.go:876:5*/ state = 68
 			} else {
 				state = 71
 			}
 			continue
 		case 66:
 			/*line main.go:138:4*/ fut.c_v = initVFuture(fut.y)
-			/*line main_async.go:851:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:883:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:138:4
-			/*line main_async.go:855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:887:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:857:4*/ if driven {
+			/*line main_async.go:889:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:860:4*/ if !ready {
+			/*line main_async.go:892:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:866:4*/ state = 71
+			/*line main_async.go:898:4*/ state = 71
 			continue
 		case 68:
 			/*line main.go:141:7*/ fut.c_b = initBFuture("c", true)
-			/*line main_async.go:870:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:902:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 69: // resumes at main.go:141:7
-			/*line main_async.go:874:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:906:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:141:7*/ r_13, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:876:4*/ if driven {
+			/*line main_async.go:908:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:879:4*/ if !ready {
+			/*line main_async.go:911:4*/ if !ready {
 				fut.state = 69
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:141:7*/ if r_13 {
-				/*line main_async.go:886:5*/ state = 71
+				/*line main_async.go:918:5*/ state = 71
 				continue
 			}
 			fallthrough
 		case 70:
 			/*line main.go:144:4*/ logf("never")
-			/*line main_async.go:892:4*/ fallthrough
+			/*line main_async.go:924:4*/ fallthrough
 		case 71:
 			/*line main.go:146:3*/ fut.x++
 			/*line main.go:147:3*/ logf("after%d", fut.y)
-			/*line main_async.go:896:4*/ fallthrough
+			/*line main_async.go:928:4*/ fallthrough
 		case 72:
 			/*line main.go:135:21*/ fut.y++
-			/*line main_async.go:899:4*/ state = 63
+			/*line main_async.go:931:4*/ state = 63
 			continue
 		case 73:
 			/*line main.go:149:2*/ flush(fmt.Sprint("break in switch ", fut.x))
 			/*line main.go:153:6*/ fut.x = 0
-			/*line main_async.go:904:4*/ fallthrough
+			/*line main_async.go:936:4*/ fallthrough
 		case 74:
 			/*line main.go:153:14*/ if !(fut.x < 5) {
-				/*line main_async.go:907:5*/ state = 82
+				/*line main_async.go:939:5*/ state = 82
 				continue
 			}
 			fallthrough
 		case 75:
 			/*line main.go:155:8*/ if fut.x == 1 {
-				/*line main_async.go:913:5*/ state = 78
+				/*line main_async.go:945:5*/ state = 78
 				continue
 			}
 			fallthrough
 		case 76:
 			/*line main.go:158:8*/ fut.c_b = initBFuture(fmt.Sprint("t", fut.x), fut.x == 3)
-			/*line main_async.go:919:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:951:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:158:8
-			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:955:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:158:8*/ r_14, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:925:4*/ if driven {
+			/*line main_async.go:957:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:928:4*/ if !ready {
+			/*line main_async.go:960:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:158:8*/ if r_14 {
-				/*line main_async.go:935:5*/ state = 82
+				/*line main_async.go:967:5*/ state = 82
 			} else {
 				state = 80
 			}
 			continue
 		case 78:
 			/*line main.go:156:4*/ fut.c_v = initVFuture(fut.x)
-			/*line main_async.go:942:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:974:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:156:4
-			/*line main_async.go:946:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:978:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:156:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:948:4*/ if driven {
+			/*line main_async.go:980:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:951:4*/ if !ready {
+			/*line main_async.go:983:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:957:4*/ state = 81
+			/*line main_async.go:989:4*/ state = 81
 			continue
 		case 80:
 			/*line main.go:161:3*/ logf("end%d", fut.x)
-			/*line main_async.go:961:4*/ fallthrough
+			/*line main_async.go:993:4*/ fallthrough
 		case 81:
 			/*line main.go:153:21*/ fut.x++
-			/*line main_async.go:964:4*/ state = 74
+			/*line main_async.go:996:4*/ state = 74
 			continue
 		case 82:
 			/*line main.go:163:2*/ flush("labeled from switch")
 			/*line main.go:167:9*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:969:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1001:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 83: // resumes at main.go:167:9
-			/*line main_async.go:973:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:9*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:975:4*/ if driven {
+			/*line main_async.go:1007:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:978:4*/ if !ready {
+			/*line main_async.go:1010:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
@@ -983,31 +1015,31 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:167:9*/ tag_7 = r_15
 			/*line main.go:168:7*/ if !(tag_7 == 2) {
-				/*line main_async.go:986:5*/ state = 90
+				/*line main_async.go:1018:5*/ state = 90
 				continue
 			}
 			fallthrough
 		case 84:
 			/*line main.go:169:7*/ fut.x = 0
-			/*line main_async.go:992:4*/ fallthrough
+			/*line main_async.go:1024:4*/ fallthrough
 		case 85:
 			/*line main.go:169:15*/ if !(fut.x < 3) {
-				/*line main_async.go:995:5*/ state = 89
+				/*line main_async.go:1027:5*/ state = 89
 				continue
 			}
 			fallthrough
 		case 86:
 			/*line main.go:170:4*/ fut.c_v = initVFuture(fut.x + 10)
-			/*line main_async.go:1001:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1033:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 87: // resumes at main.go:170:4
-			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1037:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:170:4*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1007:4*/ if driven {
+			/*line main_async.go:1039:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1010:4*/ if !ready {
+			/*line main_async.go:1042:4*/ if !ready {
 				fut.state = 87
 				return zero, false
 			}
@@ -1019,71 +1051,71 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:1022:4*/ fallthrough
+			/*line main_async.go:1054:4*/ fallthrough
 		case 88:
 			/*line main.go:169:22*/ fut.x++
-			/*line main_async.go:1025:4*/ state = 85
+			/*line main_async.go:1057:4*/ state = 85
 			continue
 		case 89:
 			/*line main.go:175:3*/ logf("never")
-			/*line main_async.go:1029:4*/ fallthrough
+			/*line main_async.go:1061:4*/ fallthrough
 		case 90:
 			/*line main.go:177:2*/ flush("labeled switch")
 			/*line main.go:180:9*/ s = "x"
 			/*line main.go:180:19*/ tag_8 = s
 			/*line main.go:181:7*/ if tag_8 == "a" {
-				/*line main_async.go:1035:5*/ state = 92
+				/*line main_async.go:1067:5*/ state = 92
 				continue
 			}
 			fallthrough
 		case 91:
 			/*line main.go:181:12*/ if !(tag_8 == "b") {
-				/*line main_async.go:1041:5*/ state = 94
+				/*line main_async.go:1073:5*/ state = 94
 				continue
 			}
 			fallthrough
 		case 92:
 			/*line main.go:182:3*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1047:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1079:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 93: // resumes at main.go:182:3
-			/*line main_async.go:1051:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1083:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1053:4*/ if driven {
+			/*line main_async.go:1085:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1056:4*/ if !ready {
+			/*line main_async.go:1088:4*/ if !ready {
 				fut.state = 93
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1062:4*/ fallthrough
+			/*line main_async.go:1094:4*/ fallthrough
 		case 94:
 			/*line main.go:184:2*/ flush("nomatch")
 			/*line main.go:186:2*/ fut.seq = []int{-1, 0, 5, 50}
-			/*line main_async.go:1066:4*/ fut.y = 0
-			/*line main_async.go:1067:4*/ fallthrough
+			/*line main_async.go:1098:4*/ fut.y = 0
+			/*line main_async.go:1099:4*/ fallthrough
 		case 95:
 			/*line main.go:186:20*/ if !(fut.y < len(fut.seq)) {
-				/*line main_async.go:1070:5*/ state = 99
+				/*line main_async.go:1102:5*/ state = 99
 				continue
 			}
 			fallthrough
 		case 96:
-			/*line main_async.go:1075:4*/ fut.x = fut.seq[fut.y]
+			/*line main_async.go:1107:4*/ fut.x = fut.seq[fut.y]
 			/*line main.go:187:14*/ fut.c_classify = initClassifyFuture(fut.x)
-			/*line main_async.go:1077:4*/ fut.aw0 = &fut.c_classify
+			/*line main_async.go:1109:4*/ fut.aw0 = &fut.c_classify
 			fresh = true
 			fallthrough
 		case 97: // resumes at main.go:187:14
-			/*line main_async.go:1081:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1113:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:187:14*/ r_16, ready = fut.aw0.(*classifyFuture).Poll(cx)
-			/*line main_async.go:1083:4*/ if driven {
+			/*line main_async.go:1115:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*classifyFuture), ready, fresh)
 			}
-			/*line main_async.go:1086:4*/ if !ready {
+			/*line main_async.go:1118:4*/ if !ready {
 				fut.state = 97
 				return zero, false
 			}
@@ -1091,25 +1123,25 @@ poll:
 			fut.c_classify = classifyFuture{}
 			/*line main.go:187:3*/ logf("%s", r_16)
 			/*line main.go:188:3*/ flush(fmt.Sprint("classify ", fut.x))
-			/*line main_async.go:1094:4*/ fallthrough
+			/*line main_async.go:1126:4*/ fallthrough
 		case 98:
-			/*line main_async.go:1096:4*/ fut.y++
-			/*line main_async.go:1097:4*/ state = 95
+			/*line main_async.go:1128:4*/ fut.y++
+			/*line main_async.go:1129:4*/ state = 95
 			continue
 		case 99:
 			/*line main.go:192:2*/ fut.x = 1
 			/*line main.go:193:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1102:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1134:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 100: // resumes at main.go:193:14
-			/*line main_async.go:1107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1139:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:193:14*/ r_17, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1109:4*/ if driven {
+			/*line main_async.go:1141:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1112:4*/ if !ready {
+			/*line main_async.go:1144:4*/ if !ready {
 				fut.state = 100
 				return zero, false
 			}
@@ -1118,22 +1150,22 @@ poll:
 			/*line main.go:193:9*/ x_5 = r_17
 			/*line main.go:193:20*/ tag_9 = x_5
 			/*line main.go:194:7*/ if !(tag_9 == 2) {
-				/*line main_async.go:1121:5*/ state = 103
+				/*line main_async.go:1153:5*/ state = 103
 				continue
 			}
 			fallthrough
 		case 101:
 			/*line main.go:195:8*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1127:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1159:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 102: // resumes at main.go:195:8
-			/*line main_async.go:1131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1163:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:195:8*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1133:4*/ if driven {
+			/*line main_async.go:1165:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1136:4*/ if !ready {
+			/*line main_async.go:1168:4*/ if !ready {
 				fut.state = 102
 				return zero, false
 			}
@@ -1141,20 +1173,20 @@ poll:
 			fut.c_v = vFuture{}
 			/*line main.go:195:3*/ x_6 = r_18
 			/*line main.go:196:3*/ logf("inner %d", x_6)
-			/*line main_async.go:1144:4*/ fallthrough
+			/*line main_async.go:1176:4*/ fallthrough
 		case 103:
 			/*line main.go:198:2*/ flush(fmt.Sprint("shadow ", fut.x))
 			/*line main.go:201:9*/ fut.c_b = initBFuture("tag", true)
-			/*line main_async.go:1148:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1180:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 104: // resumes at main.go:201:9
-			/*line main_async.go:1152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1184:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:201:9*/ r_19, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1154:4*/ if driven {
+			/*line main_async.go:1186:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1157:4*/ if !ready {
+			/*line main_async.go:1189:4*/ if !ready {
 				fut.state = 104
 				return zero, false
 			}
@@ -1162,100 +1194,100 @@ poll:
 			fut.c_b = bFuture{}
 			/*line main.go:201:9*/ fut.tag_10 = r_19
 			/*line main.go:202:7*/ fut.c_b = initBFuture("c1", false)
-			/*line main_async.go:1165:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1197:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 105: // resumes at main.go:202:7
-			/*line main_async.go:1169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1201:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:7*/ r_20, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1171:4*/ if driven {
+			/*line main_async.go:1203:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1174:4*/ if !ready {
+			/*line main_async.go:1206:4*/ if !ready {
 				fut.state = 105
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:7*/ if fut.tag_10 == r_20 {
-				/*line main_async.go:1181:5*/ state = 110
+				/*line main_async.go:1213:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 106:
 			/*line main.go:202:23*/ fut.c_b = initBFuture("c2", true)
-			/*line main_async.go:1187:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 107: // resumes at main.go:202:23
-			/*line main_async.go:1191:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:23*/ r_21, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1193:4*/ if driven {
+			/*line main_async.go:1225:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1196:4*/ if !ready {
+			/*line main_async.go:1228:4*/ if !ready {
 				fut.state = 107
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:23*/ if fut.tag_10 == r_21 {
-				/*line main_async.go:1203:5*/ state = 110
+				/*line main_async.go:1235:5*/ state = 110
 				continue
 			}
 			fallthrough
 		case 108:
 			/*line main.go:202:38*/ fut.c_b = initBFuture("c3", true)
-			/*line main_async.go:1209:4*/ fut.aw0 = &fut.c_b
+			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_b
 			fresh = true
 			fallthrough
 		case 109: // resumes at main.go:202:38
-			/*line main_async.go:1213:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:202:38*/ r_22, ready = fut.aw0.(*bFuture).Poll(cx)
-			/*line main_async.go:1215:4*/ if driven {
+			/*line main_async.go:1247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bFuture), ready, fresh)
 			}
-			/*line main_async.go:1218:4*/ if !ready {
+			/*line main_async.go:1250:4*/ if !ready {
 				fut.state = 109
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_b = bFuture{}
 			/*line main.go:202:38*/ if !(fut.tag_10 == r_22) {
-				/*line main_async.go:1225:5*/ state = 111
+				/*line main_async.go:1257:5*/ state = 111
 				continue
 			}
 			fallthrough
 		case 110:
 			/*line main.go:203:3*/ logf("matched")
-			/*line main_async.go:1231:4*/ fallthrough
+			/*line main_async.go:1263:4*/ fallthrough
 		case 111:
 			/*line main.go:205:2*/ flush("bool tag")
 			/*line main.go:208:9*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:1235:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1267:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 112: // resumes at main.go:208:9
-			/*line main_async.go:1239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1271:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:208:9*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1241:4*/ if driven {
+			/*line main_async.go:1273:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1244:4*/ if !ready {
+			/*line main_async.go:1276:4*/ if !ready {
 				fut.state = 112
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:1250:4*/ fallthrough
+			/*line main_async.go:1282:4*/ fallthrough
 		case 113:
 			/*line main.go:210:2*/ flush("empty")
 			{
-				/*line main_async.go:1254:5*/ fut.state = -1
+				/*line main_async.go:1286:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1258:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1290:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1270,6 +1302,76 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/switches/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 56, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 58, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 82, fut.aw0
+	case 30:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 42:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 43:
+		t.Line, t.Awaiting = 99, fut.aw0
+	case 46:
+		t.Line, t.Awaiting = 106, fut.aw0
+	case 50:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 52:
+		t.Line, t.Awaiting = 111, fut.aw0
+	case 54:
+		t.Line, t.Awaiting = 114, fut.aw0
+	case 58:
+		t.Line, t.Awaiting = 128, fut.aw0
+	case 67:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 69:
+		t.Line, t.Awaiting = 141, fut.aw0
+	case 77:
+		t.Line, t.Awaiting = 158, fut.aw0
+	case 79:
+		t.Line, t.Awaiting = 156, fut.aw0
+	case 83:
+		t.Line, t.Awaiting = 167, fut.aw0
+	case 87:
+		t.Line, t.Awaiting = 170, fut.aw0
+	case 93:
+		t.Line, t.Awaiting = 182, fut.aw0
+	case 97:
+		t.Line, t.Awaiting = 187, fut.aw0
+	case 100:
+		t.Line, t.Awaiting = 193, fut.aw0
+	case 102:
+		t.Line, t.Awaiting = 195, fut.aw0
+	case 104:
+		t.Line, t.Awaiting = 201, fut.aw0
+	case 105:
+		t.Line, t.Awaiting = 202, fut.aw0
+	case 107:
+		t.Line, t.Awaiting = 202, fut.aw0
+	case 109:
+		t.Line, t.Awaiting = 202, fut.aw0
+	case 112:
+		t.Line, t.Awaiting = 208, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

@@ -75,6 +75,16 @@ func (fut *yFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Y is suspended; see rt.Tracer.
+func (fut *yFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Y", File: "github.com/corio-go/corio/testdata/typeswitch/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Y changed since asyncgen ran: run go generate.
 var _ func(string) = Y
 
@@ -107,10 +117,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (any, bool) {
 		case 0: // Get starts
 			/*line main.go:45:2*/ logf("get%d", fut.i)
 			/*line main.go:46:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 1: // resumes at main.go:46:2
 			/*line main.go:46:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:113:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -120,10 +130,10 @@ func (fut *getFuture) Poll(cx *rt.Context) (any, bool) {
 				/*line main.go:47:2*/ return vals[fut.i%len(vals)], true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:123:4*/ fut.state = -1
+			/*line main_async.go:133:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:126:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
+			/*line main_async.go:136:4*/ panic("corio: GetAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,6 +153,16 @@ func (fut *getFuture) PollFrame(cx *rt.Context) bool {
 func (fut *getFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Get is suspended; see rt.Tracer.
+func (fut *getFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Get", File: "github.com/corio-go/corio/testdata/typeswitch/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 46, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Get changed since asyncgen ran: run go generate.
@@ -186,57 +206,57 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Describe starts
 			/*line main.go:55:9*/ tag = take(&fut.x)
-			/*line main_async.go:189:4*/ _, ok = tag.(int)
+			/*line main_async.go:209:4*/ _, ok = tag.(int)
 			/*line main.go:59:7*/ if ok {
-				/*line main_async.go:191:5*/ state = 9
+				/*line main_async.go:211:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line main_async.go:196:4*/ _, ok = tag.(int8)
+			/*line main_async.go:216:4*/ _, ok = tag.(int8)
 			/*line main.go:59:12*/ if ok {
-				/*line main_async.go:198:5*/ state = 9
+				/*line main_async.go:218:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:203:4*/ fut.v_3, ok = tag.(string)
+			/*line main_async.go:223:4*/ fut.v_3, ok = tag.(string)
 			/*line main.go:62:7*/ if ok {
-				/*line main_async.go:205:5*/ state = 11
+				/*line main_async.go:225:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:65:7*/ if tag == nil {
-				/*line main_async.go:211:5*/ state = 13
+				/*line main_async.go:231:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:216:4*/ fut.v_5, ok = tag.(Shape)
+			/*line main_async.go:236:4*/ fut.v_5, ok = tag.(Shape)
 			/*line main.go:68:7*/ if ok {
-				/*line main_async.go:218:5*/ state = 15
+				/*line main_async.go:238:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line main_async.go:223:4*/ fut.v_6, ok = tag.(*myErr)
+			/*line main_async.go:243:4*/ fut.v_6, ok = tag.(*myErr)
 			/*line main.go:73:7*/ if ok {
-				/*line main_async.go:225:5*/ state = 18
+				/*line main_async.go:245:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main_async.go:230:4*/ fut.v_7, ok = tag.(error)
+			/*line main_async.go:250:4*/ fut.v_7, ok = tag.(error)
 			/*line main.go:76:7*/ if ok {
-				/*line main_async.go:232:5*/ state = 20
+				/*line main_async.go:252:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:237:4*/ fut.v = tag
+			/*line main_async.go:257:4*/ fut.v = tag
 			/*line main.go:57:3*/ fut.c_y = initYFuture("default")
-			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:259:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
@@ -244,12 +264,12 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.v_7 = nil
 			fallthrough
 		case 8: // resumes at main.go:57:3
-			/*line main_async.go:247:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:267:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:57:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:249:4*/ if driven {
+			/*line main_async.go:269:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:272:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -262,16 +282,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		case 9:
 			/*line main.go:58:3*/ fut.v = tag
 			/*line main.go:60:3*/ fut.c_y = initYFuture("ints")
-			/*line main_async.go:265:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:285:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:60:3
-			/*line main_async.go:269:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:271:4*/ if driven {
+			/*line main_async.go:291:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:274:4*/ if !ready {
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -283,16 +303,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 11:
 			/*line main.go:63:3*/ fut.c_y = initYFuture("string")
-			/*line main_async.go:286:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:63:3
-			/*line main_async.go:290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:292:4*/ if driven {
+			/*line main_async.go:312:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main_async.go:315:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -305,17 +325,17 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 		case 13:
 			/*line main.go:64:3*/ fut.v = tag
 			/*line main.go:66:3*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:308:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:328:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fallthrough
 		case 14: // resumes at main.go:66:3
-			/*line main_async.go:313:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:315:4*/ if driven {
+			/*line main_async.go:335:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:318:4*/ if !ready {
+			/*line main_async.go:338:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -327,17 +347,17 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 15:
 			/*line main.go:69:3*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:330:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:350:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fallthrough
 		case 16: // resumes at main.go:69:3
-			/*line main_async.go:335:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:337:4*/ if driven {
+			/*line main_async.go:357:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:340:4*/ if !ready {
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -345,16 +365,16 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:70:3*/ fut.a = fut.v_5.Area()
 			/*line main.go:71:3*/ fut.c_y = initYFuture("shape2")
-			/*line main_async.go:348:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:368:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:71:3
-			/*line main_async.go:352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:354:4*/ if driven {
+			/*line main_async.go:374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:357:4*/ if !ready {
+			/*line main_async.go:377:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -366,18 +386,18 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 18:
 			/*line main.go:74:3*/ fut.c_y = initYFuture("myerr")
-			/*line main_async.go:369:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
 			fallthrough
 		case 19: // resumes at main.go:74:3
-			/*line main_async.go:375:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:395:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:377:4*/ if driven {
+			/*line main_async.go:397:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:380:4*/ if !ready {
+			/*line main_async.go:400:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -389,19 +409,19 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 			}
 		case 20:
 			/*line main.go:77:3*/ fut.c_y = initYFuture("error")
-			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_3 = ""
 			fut.v_5 = nil
 			fut.v_6 = nil
 			fallthrough
 		case 21: // resumes at main.go:77:3
-			/*line main_async.go:399:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:419:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:401:4*/ if driven {
+			/*line main_async.go:421:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:404:4*/ if !ready {
+			/*line main_async.go:424:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -412,10 +432,10 @@ func (fut *describeFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:78:3*/ return "error " + fut.v_7.Error(), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:415:4*/ fut.state = -1
+			/*line main_async.go:435:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:418:4*/ panic("corio: DescribeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:438:4*/ panic("corio: DescribeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -438,6 +458,30 @@ func (fut *describeFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Describe is suspended; see rt.Tracer.
+func (fut *describeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Describe", File: "github.com/corio-go/corio/testdata/typeswitch/main.go"}
+	switch fut.state {
+	case 8:
+		t.Line, t.Awaiting = 57, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 60, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 69, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 71, fut.aw0
+	case 19:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 77, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Describe changed since asyncgen ran: run go generate.
@@ -506,183 +550,183 @@ poll:
 		switch state {
 		case 0: // Main starts
 			/*line main.go:84:2*/ fut.seq = vals
-			/*line main_async.go:509:4*/ fut.i = 0
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:553:4*/ fut.i = 0
+			/*line main_async.go:554:4*/ fallthrough
 		case 1:
 			/*line main.go:84:17*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:513:5*/ state = 5
+				/*line main_async.go:557:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:85:14*/ fut.c_describe = initDescribeFuture(vals[fut.i])
-			/*line main_async.go:519:4*/ fut.aw0 = &fut.c_describe
+			/*line main_async.go:563:4*/ fut.aw0 = &fut.c_describe
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:85:14
-			/*line main_async.go:523:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:14*/ r_2, ready = fut.aw0.(*describeFuture).Poll(cx)
-			/*line main_async.go:525:4*/ if driven {
+			/*line main_async.go:569:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*describeFuture), ready, fresh)
 			}
-			/*line main_async.go:528:4*/ if !ready {
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_describe = describeFuture{}
 			/*line main.go:85:3*/ logf("%s", r_2)
-			/*line main_async.go:535:4*/ fallthrough
+			/*line main_async.go:579:4*/ fallthrough
 		case 4:
-			/*line main_async.go:537:4*/ fut.i++
-			/*line main_async.go:538:4*/ state = 1
+			/*line main_async.go:581:4*/ fut.i++
+			/*line main_async.go:582:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:87:2*/ flush("describe")
 			/*line main.go:90:6*/ fut.i = 0
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:587:4*/ fallthrough
 		case 6:
 			/*line main.go:90:14*/ if !(fut.i < 6) {
-				/*line main_async.go:546:5*/ state = 18
+				/*line main_async.go:590:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:91:15*/ fut.c_get = initGetFuture(fut.i)
-			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_get
+			/*line main_async.go:596:4*/ fut.aw0 = &fut.c_get
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 8: // resumes at main.go:91:15
-			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:601:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:15*/ r_3, ready = fut.aw0.(*getFuture).Poll(cx)
-			/*line main_async.go:559:4*/ if driven {
+			/*line main_async.go:603:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*getFuture), ready, fresh)
 			}
-			/*line main_async.go:562:4*/ if !ready {
+			/*line main_async.go:606:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_get = getFuture{}
 			/*line main.go:91:10*/ tag = r_3
-			/*line main_async.go:569:4*/ v, ok = tag.(int)
+			/*line main_async.go:613:4*/ v, ok = tag.(int)
 			/*line main.go:92:8*/ if ok {
-				/*line main_async.go:571:5*/ state = 12
+				/*line main_async.go:615:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:576:4*/ _, ok = tag.(string)
+			/*line main_async.go:620:4*/ _, ok = tag.(string)
 			/*line main.go:94:8*/ if ok {
-				/*line main_async.go:578:5*/ state = 13
+				/*line main_async.go:622:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:583:4*/ _, ok = tag.(float64)
+			/*line main_async.go:627:4*/ _, ok = tag.(float64)
 			/*line main.go:94:16*/ if ok {
-				/*line main_async.go:585:5*/ state = 13
+				/*line main_async.go:629:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:97:8*/ if tag == nil {
-				/*line main_async.go:591:5*/ state = 15
+				/*line main_async.go:635:5*/ state = 15
 			} else {
 				state = 16
 			}
 			continue
 		case 12:
 			/*line main.go:93:4*/ logf("int %d", v+1)
-			/*line main_async.go:598:4*/ state = 17
+			/*line main_async.go:642:4*/ state = 17
 			continue
 		case 13:
-			/*line main_async.go:601:4*/ fut.v_2 = tag
+			/*line main_async.go:645:4*/ fut.v_2 = tag
 			/*line main.go:95:4*/ fut.c_y = initYFuture("sf")
-			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:647:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:95:4
-			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:609:4*/ if driven {
+			/*line main_async.go:653:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:612:4*/ if !ready {
+			/*line main_async.go:656:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:96:4*/ logf("sf %v", take(&fut.v_2))
-			/*line main_async.go:619:4*/ state = 17
+			/*line main_async.go:663:4*/ state = 17
 			continue
 		case 15:
 			/*line main.go:98:4*/ logf("nil")
-			/*line main_async.go:623:4*/ state = 17
+			/*line main_async.go:667:4*/ state = 17
 			continue
 		case 16:
-			/*line main_async.go:626:4*/ v_4 = tag
+			/*line main_async.go:670:4*/ v_4 = tag
 			/*line main.go:100:4*/ logf("dflt %T", v_4)
-			/*line main_async.go:628:4*/ fallthrough
+			/*line main_async.go:672:4*/ fallthrough
 		case 17:
 			/*line main.go:90:21*/ fut.i++
-			/*line main_async.go:631:4*/ state = 6
+			/*line main_async.go:675:4*/ state = 6
 			continue
 		case 18:
 			/*line main.go:103:2*/ flush("guard")
 			/*line main.go:107:6*/ fut.i = 0
-			/*line main_async.go:636:4*/ fallthrough
+			/*line main_async.go:680:4*/ fallthrough
 		case 19:
 			/*line main.go:107:14*/ if !(fut.i < len(vals)) {
-				/*line main_async.go:639:5*/ state = 32
+				/*line main_async.go:683:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:108:10*/ n = fut.i * 2
 			/*line main.go:108:22*/ tag_2 = vals[fut.i]
-			/*line main_async.go:646:4*/ _, ok_2 = tag_2.(int)
+			/*line main_async.go:690:4*/ _, ok_2 = tag_2.(int)
 			/*line main.go:109:8*/ if ok_2 {
-				/*line main_async.go:648:5*/ state = 24
+				/*line main_async.go:692:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 21:
-			/*line main_async.go:653:4*/ _, ok_2 = tag_2.(float64)
+			/*line main_async.go:697:4*/ _, ok_2 = tag_2.(float64)
 			/*line main.go:109:13*/ if ok_2 {
-				/*line main_async.go:655:5*/ state = 24
+				/*line main_async.go:699:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:115:8*/ if tag_2 == nil {
-				/*line main_async.go:661:5*/ state = 26
+				/*line main_async.go:705:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:666:4*/ _, ok_2 = tag_2.(Shape)
+			/*line main_async.go:710:4*/ _, ok_2 = tag_2.(Shape)
 			/*line main.go:118:8*/ if ok_2 {
-				/*line main_async.go:668:5*/ state = 28
+				/*line main_async.go:712:5*/ state = 28
 			} else {
 				state = 30
 			}
 			continue
 		case 24:
 			/*line main.go:110:4*/ fut.c_y = initYFuture(fmt.Sprint("num", n))
-			/*line main_async.go:675:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:719:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:110:4
-			/*line main_async.go:680:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:724:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:682:4*/ if driven {
+			/*line main_async.go:726:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:685:4*/ if !ready {
+			/*line main_async.go:729:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -695,41 +739,41 @@ poll:
 				}
 			}
 			/*line main.go:114:4*/ logf("after break")
-			/*line main_async.go:698:4*/ state = 30
+			/*line main_async.go:742:4*/ state = 30
 			continue
 		case 26:
 			/*line main.go:116:4*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:746:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 27: // resumes at main.go:116:4
-			/*line main_async.go:707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:751:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:709:4*/ if driven {
+			/*line main_async.go:753:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:712:4*/ if !ready {
+			/*line main_async.go:756:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:718:4*/ state = 31
+			/*line main_async.go:762:4*/ state = 31
 			continue
 		case 28:
 			/*line main.go:119:4*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:722:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:766:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 29: // resumes at main.go:119:4
-			/*line main_async.go:727:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:729:4*/ if driven {
+			/*line main_async.go:773:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:732:4*/ if !ready {
+			/*line main_async.go:776:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -741,41 +785,41 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:744:4*/ fallthrough
+			/*line main_async.go:788:4*/ fallthrough
 		case 30:
 			/*line main.go:124:3*/ logf("end%d", fut.i)
-			/*line main_async.go:747:4*/ fallthrough
+			/*line main_async.go:791:4*/ fallthrough
 		case 31:
 			/*line main.go:107:29*/ fut.i++
-			/*line main_async.go:750:4*/ state = 19
+			/*line main_async.go:794:4*/ state = 19
 			continue
 		case 32:
 			/*line main.go:126:2*/ flush("nobind")
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.seq = vals[:6]
-			/*line main_async.go:756:4*/ fut.i = 0
-			/*line main_async.go:757:4*/ fallthrough
+			/*line main_async.go:800:4*/ fut.i = 0
+			/*line main_async.go:801:4*/ fallthrough
 		case 33:
 			/*line main.go:130:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:760:5*/ state = 41
+				/*line main_async.go:804:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 34:
-			/*line main_async.go:765:4*/ x = fut.seq[fut.i]
+			/*line main_async.go:809:4*/ x = fut.seq[fut.i]
 			/*line main.go:131:10*/ tag_3 = x
-			/*line main_async.go:767:4*/ fut.v_5 = new(int)
-			/*line main_async.go:768:4*/ (*fut.v_5), ok_3 = tag_3.(int)
+			/*line main_async.go:811:4*/ fut.v_5 = new(int)
+			/*line main_async.go:812:4*/ (*fut.v_5), ok_3 = tag_3.(int)
 			/*line main.go:132:8*/ if ok_3 {
-				/*line main_async.go:770:5*/ state = 36
+				/*line main_async.go:814:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:775:4*/ fut.v_6 = new(Sq)
-			/*line main_async.go:776:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
+			/*line main_async.go:819:4*/ fut.v_6 = new(Sq)
+			/*line main_async.go:820:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
 			/*line main.go:137:8*/ if ok_3 {
-				/*line main_async.go:778:5*/ state = 38
+				/*line main_async.go:822:5*/ state = 38
 			} else {
 				state = 40
 			}
@@ -783,17 +827,17 @@ poll:
 		case 36:
 			/*line main.go:133:4*/ fut.p = fut.v_5
 			/*line main.go:134:4*/ fut.c_y = initYFuture("p")
-			/*line main_async.go:786:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:830:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_6 = nil
 			fallthrough
 		case 37: // resumes at main.go:134:4
-			/*line main_async.go:791:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:835:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:793:4*/ if driven {
+			/*line main_async.go:837:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:796:4*/ if !ready {
+			/*line main_async.go:840:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -805,22 +849,22 @@ poll:
 					/*line main.go:136:36*/ return fmt.Sprint("int", (*v_5_p))
 				}
 			}(fut.v_5))
-			/*line main_async.go:808:4*/ state = 40
+			/*line main_async.go:852:4*/ state = 40
 			continue
 		case 38:
 			/*line main.go:138:4*/ fut.c_y = initYFuture("sq")
-			/*line main_async.go:812:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:856:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_5 = nil
 			fut.p = nil
 			fallthrough
 		case 39: // resumes at main.go:138:4
-			/*line main_async.go:818:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:862:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:820:4*/ if driven {
+			/*line main_async.go:864:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:823:4*/ if !ready {
+			/*line main_async.go:867:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
@@ -832,10 +876,10 @@ poll:
 					/*line main.go:140:36*/ return fmt.Sprint("sq", (*v_6_p).N)
 				}
 			}(fut.v_6))
-			/*line main_async.go:835:4*/ fallthrough
+			/*line main_async.go:879:4*/ fallthrough
 		case 40:
-			/*line main_async.go:837:4*/ fut.i++
-			/*line main_async.go:838:4*/ state = 33
+			/*line main_async.go:881:4*/ fut.i++
+			/*line main_async.go:882:4*/ state = 33
 			continue
 		case 41:
 			/*line main.go:143:2*/ for _, f := range fut.fs {
@@ -843,51 +887,51 @@ poll:
 			}
 			/*line main.go:146:2*/ flush("capture")
 			/*line main.go:149:2*/ fut.seq = []any{[]int{1, 2, 3}, "héllo", map[string]int{"a": 1}}
-			/*line main_async.go:846:4*/ fut.i = 0
-			/*line main_async.go:847:4*/ fallthrough
+			/*line main_async.go:890:4*/ fut.i = 0
+			/*line main_async.go:891:4*/ fallthrough
 		case 42:
 			/*line main.go:149:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:850:5*/ state = 61
+				/*line main_async.go:894:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 43:
-			/*line main_async.go:855:4*/ x_2 = fut.seq[fut.i]
+			/*line main_async.go:899:4*/ x_2 = fut.seq[fut.i]
 			/*line main.go:150:10*/ tag_4 = x_2
-			/*line main_async.go:857:4*/ fut.v_7, ok_4 = tag_4.([]int)
+			/*line main_async.go:901:4*/ fut.v_7, ok_4 = tag_4.([]int)
 			/*line main.go:151:8*/ if ok_4 {
-				/*line main_async.go:859:5*/ state = 46
+				/*line main_async.go:903:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 44:
-			/*line main_async.go:864:4*/ v_8, ok_4 = tag_4.(string)
+			/*line main_async.go:908:4*/ v_8, ok_4 = tag_4.(string)
 			/*line main.go:155:8*/ if ok_4 {
-				/*line main_async.go:866:5*/ state = 51
+				/*line main_async.go:910:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:871:4*/ v_9, ok_4 = tag_4.(map[string]int)
+			/*line main_async.go:915:4*/ v_9, ok_4 = tag_4.(map[string]int)
 			/*line main.go:162:8*/ if ok_4 {
-				/*line main_async.go:873:5*/ state = 57
+				/*line main_async.go:917:5*/ state = 57
 			} else {
 				state = 60
 			}
 			continue
 		case 46:
 			/*line main.go:152:4*/ fut.i_7 = 0
-			/*line main_async.go:880:4*/ fallthrough
+			/*line main_async.go:924:4*/ fallthrough
 		case 47:
 			/*line main.go:152:22*/ if !(fut.i_7 < len(fut.v_7)) {
-				/*line main_async.go:883:5*/ state = 60
+				/*line main_async.go:927:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 48:
-			/*line main_async.go:888:4*/ e = fut.v_7[fut.i_7]
+			/*line main_async.go:932:4*/ e = fut.v_7[fut.i_7]
 			/*line main.go:153:5*/ fut.c_y = initYFuture(fmt.Sprint(e))
-			/*line main_async.go:890:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:934:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -896,46 +940,46 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 49: // resumes at main.go:153:5
-			/*line main_async.go:899:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:943:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:901:4*/ if driven {
+			/*line main_async.go:945:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:904:4*/ if !ready {
+			/*line main_async.go:948:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:910:4*/ fallthrough
+			/*line main_async.go:954:4*/ fallthrough
 		case 50:
 			/*line main.go:153:5*/ fut.i_7++
-			/*line main_async.go:913:4*/ state = 47
+			/*line main_async.go:957:4*/ state = 47
 			continue
 		case 51:
 			/*line main.go:156:4*/ fut.str = v_8
-			/*line main_async.go:917:4*/ i_4 = 0
-			/*line main_async.go:918:4*/ fallthrough
+			/*line main_async.go:961:4*/ i_4 = 0
+			/*line main_async.go:962:4*/ fallthrough
 		case 52:
 			/*line main.go:156:22*/ if !(i_4 < len(fut.str)) {
-				/*line main_async.go:921:5*/ state = 60
+				/*line main_async.go:965:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 53:
-			/*line main_async.go:926:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
-			/*line main_async.go:927:4*/ fut.i_7 = i_4 + size
-			/*line main_async.go:928:4*/ r = rn
+			/*line main_async.go:970:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
+			/*line main_async.go:971:4*/ fut.i_7 = i_4 + size
+			/*line main_async.go:972:4*/ r = rn
 			/*line main.go:157:12*/ tag_5 = any(r)
-			/*line main_async.go:930:4*/ _, ok_5 = tag_5.(rune)
+			/*line main_async.go:974:4*/ _, ok_5 = tag_5.(rune)
 			/*line main.go:158:10*/ if !(ok_5) {
-				/*line main_async.go:932:5*/ state = 56
+				/*line main_async.go:976:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 54:
 			/*line main.go:159:6*/ fut.c_y = initYFuture(fmt.Sprint(i_4, string(r)))
-			/*line main_async.go:938:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:982:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -944,33 +988,33 @@ poll:
 			fut.v_7 = nil
 			fallthrough
 		case 55: // resumes at main.go:159:6
-			/*line main_async.go:947:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:991:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:6*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:949:4*/ if driven {
+			/*line main_async.go:993:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:952:4*/ if !ready {
+			/*line main_async.go:996:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:958:4*/ fallthrough
+			/*line main_async.go:1002:4*/ fallthrough
 		case 56:
 			/*line main.go:159:6*/ i_4 = fut.i_7
-			/*line main_async.go:961:4*/ state = 52
+			/*line main_async.go:1005:4*/ state = 52
 			continue
 		case 57:
 			/*line main.go:163:11*/ tag_6 = any(len(v_9))
-			/*line main_async.go:965:4*/ w, ok_6 = tag_6.(int)
+			/*line main_async.go:1009:4*/ w, ok_6 = tag_6.(int)
 			/*line main.go:164:9*/ if !(ok_6) {
-				/*line main_async.go:967:5*/ state = 60
+				/*line main_async.go:1011:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 58:
 			/*line main.go:165:5*/ fut.c_y = initYFuture(fmt.Sprint("len", w))
-			/*line main_async.go:973:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -980,30 +1024,30 @@ poll:
 			fut.str = ""
 			fallthrough
 		case 59: // resumes at main.go:165:5
-			/*line main_async.go:983:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1027:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:985:4*/ if driven {
+			/*line main_async.go:1029:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:988:4*/ if !ready {
+			/*line main_async.go:1032:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:994:4*/ fallthrough
+			/*line main_async.go:1038:4*/ fallthrough
 		case 60:
 			/*line main.go:165:5*/ fut.i++
-			/*line main_async.go:997:4*/ state = 42
+			/*line main_async.go:1041:4*/ state = 42
 			continue
 		case 61:
 			/*line main.go:169:2*/ flush("nested")
 			{
-				/*line main_async.go:1002:5*/ fut.state = -1
+				/*line main_async.go:1046:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1006:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1050:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1018,6 +1062,36 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/typeswitch/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 91, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 27:
+		t.Line, t.Awaiting = 116, fut.aw0
+	case 29:
+		t.Line, t.Awaiting = 119, fut.aw0
+	case 37:
+		t.Line, t.Awaiting = 134, fut.aw0
+	case 39:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 49:
+		t.Line, t.Awaiting = 153, fut.aw0
+	case 55:
+		t.Line, t.Awaiting = 159, fut.aw0
+	case 59:
+		t.Line, t.Awaiting = 165, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

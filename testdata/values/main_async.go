@@ -76,6 +76,16 @@ func (fut *vFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V", File: "github.com/corio-go/corio/testdata/values/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 25, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 var _ func(int) int = V
 
@@ -108,10 +118,10 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 		case 0: // P starts
 			/*line main.go:31:2*/ logf("P")
 			/*line main.go:32:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:111:4*/ fallthrough
+			/*line main_async.go:121:4*/ fallthrough
 		case 1: // resumes at main.go:32:2
 			/*line main.go:32:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:114:4*/ if !ready {
+			/*line main_async.go:124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -121,10 +131,10 @@ func (fut *pFuture) Poll(cx *rt.Context) (*int, bool) {
 				/*line main.go:33:2*/ return fut.p, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:124:4*/ fut.state = -1
+			/*line main_async.go:134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:127:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
+			/*line main_async.go:137:4*/ panic("corio: PAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -144,6 +154,16 @@ func (fut *pFuture) PollFrame(cx *rt.Context) bool {
 func (fut *pFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where P is suspended; see rt.Tracer.
+func (fut *pFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.P", File: "github.com/corio-go/corio/testdata/values/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 32, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, P changed since asyncgen ran: run go generate.
@@ -212,16 +232,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:47:2*/ fut.s1 = S{A: 1, Arr: [3]int{1, 2, 3}}
 			/*line main.go:48:2*/ fut.s2 = fut.s1
 			/*line main.go:49:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:215:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:235:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:49:2
-			/*line main_async.go:219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:49:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:221:4*/ if driven {
+			/*line main_async.go:241:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:224:4*/ if !ready {
+			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -233,16 +253,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:53:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:54:2*/ fut.arr2 = fut.arr
 			/*line main.go:55:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:236:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:55:2
-			/*line main_async.go:240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:242:4*/ if driven {
+			/*line main_async.go:262:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:245:4*/ if !ready {
+			/*line main_async.go:265:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -252,19 +272,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:57:2*/ fmt.Println("array copy", fut.arr, fut.arr2)
 			/*line main.go:58:2*/ flush("")
 			/*line main.go:61:2*/ fut.x = new(int)
-			/*line main_async.go:255:4*/ (*fut.x) = 1
+			/*line main_async.go:275:4*/ (*fut.x) = 1
 			/*line main.go:62:2*/ global = fut.x
 			/*line main.go:63:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:258:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:278:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:63:2
-			/*line main_async.go:262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:282:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:264:4*/ if driven {
+			/*line main_async.go:284:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:267:4*/ if !ready {
+			/*line main_async.go:287:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -273,16 +293,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:64:2*/ *global = 2
 			/*line main.go:65:2*/ fmt.Println("escaped", (*fut.x), *global)
 			/*line main.go:66:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:276:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:296:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:66:6
-			/*line main_async.go:280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:300:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:6*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:282:4*/ if driven {
+			/*line main_async.go:302:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:285:4*/ if !ready {
+			/*line main_async.go:305:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -293,26 +313,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ flush("")
 			/*line main.go:71:2*/ gs = nil
 			/*line main.go:72:6*/ fut.i = 0
-			/*line main_async.go:296:4*/ fallthrough
+			/*line main_async.go:316:4*/ fallthrough
 		case 5:
 			/*line main.go:72:14*/ if !(fut.i < 3) {
-				/*line main_async.go:299:5*/ state = 10
+				/*line main_async.go:319:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:73:3*/ fut.x = new(int)
 			/*line main.go:74:7*/ fut.c_v = initVFuture(fut.i * 10)
-			/*line main_async.go:306:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:326:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:74:7
-			/*line main_async.go:310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:330:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:312:4*/ if driven {
+			/*line main_async.go:332:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:315:4*/ if !ready {
+			/*line main_async.go:335:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -321,26 +341,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:74:3*/ (*fut.x) = r_2
 			/*line main.go:75:3*/ gs = append(gs, fut.x)
 			/*line main.go:76:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:324:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:344:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:76:3
-			/*line main_async.go:328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:76:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:330:4*/ if driven {
+			/*line main_async.go:350:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:333:4*/ if !ready {
+			/*line main_async.go:353:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:77:3*/ (*fut.x)++
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 9:
 			/*line main.go:72:21*/ fut.i++
-			/*line main_async.go:343:4*/ state = 5
+			/*line main_async.go:363:4*/ state = 5
 			continue
 		case 10:
 			/*line main.go:79:2*/ fmt.Print("collected")
@@ -351,17 +371,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ flush("")
 			/*line main.go:87:2*/ fut.sl = []int{0, 0, 0}
 			/*line main.go:88:5*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:354:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:374:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 11: // resumes at main.go:88:5
-			/*line main_async.go:359:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:379:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:5*/ r_3, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:361:4*/ if driven {
+			/*line main_async.go:381:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:364:4*/ if !ready {
+			/*line main_async.go:384:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -369,16 +389,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:88:2*/ fut.sl[r_3]++
 			/*line main.go:89:5*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:372:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:89:5
-			/*line main_async.go:376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:5*/ r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:378:4*/ if driven {
+			/*line main_async.go:398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:381:4*/ if !ready {
+			/*line main_async.go:401:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -387,34 +407,34 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ fut.sl[r_4]--
 			/*line main.go:90:2*/ flush(fmt.Sprint("incdec ", take(&fut.sl)))
 			/*line main.go:93:2*/ fut.x = new(int)
-			/*line main_async.go:390:4*/ (*fut.x) = 5
+			/*line main_async.go:410:4*/ (*fut.x) = 5
 			/*line main.go:94:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:392:4*/ fut.aw0 = &fut.c_p
+			/*line main_async.go:412:4*/ fut.aw0 = &fut.c_p
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:94:3
-			/*line main_async.go:396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:416:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:3*/ fut.r_5, ready = fut.aw0.(*pFuture).Poll(cx)
-			/*line main_async.go:398:4*/ if driven {
+			/*line main_async.go:418:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pFuture), ready, fresh)
 			}
-			/*line main_async.go:401:4*/ if !ready {
+			/*line main_async.go:421:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:94:11*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:408:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:428:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:94:11
-			/*line main_async.go:412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:432:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:11*/ r_6, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:414:4*/ if driven {
+			/*line main_async.go:434:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:417:4*/ if !ready {
+			/*line main_async.go:437:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -423,33 +443,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:94:2*/ *fut.r_5 = r_6
 			/*line main.go:95:2*/ flush(fmt.Sprint("deref lhs ", (*fut.x)))
 			/*line main.go:96:3*/ fut.c_p = initPFuture(fut.x)
-			/*line main_async.go:426:4*/ fut.aw0 = &fut.c_p
+			/*line main_async.go:446:4*/ fut.aw0 = &fut.c_p
 			fresh = true
 			fut.r_5 = nil
 			fallthrough
 		case 15: // resumes at main.go:96:3
-			/*line main_async.go:431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:3*/ fut.r_5, ready = fut.aw0.(*pFuture).Poll(cx)
-			/*line main_async.go:433:4*/ if driven {
+			/*line main_async.go:453:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pFuture), ready, fresh)
 			}
-			/*line main_async.go:436:4*/ if !ready {
+			/*line main_async.go:456:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_p = pFuture{}
 			/*line main.go:96:12*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:443:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:463:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:96:12
-			/*line main_async.go:447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:467:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:96:12*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:449:4*/ if driven {
+			/*line main_async.go:469:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:452:4*/ if !ready {
+			/*line main_async.go:472:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -461,23 +481,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ f2 = VAsync(200)
 			/*line main.go:102:2*/ logf("created")
 			/*line main.go:103:7*/ fut.aw0 = rt.AwaitAsync(f2)
-			/*line main_async.go:464:4*/ fut.x = nil
+			/*line main_async.go:484:4*/ fut.x = nil
 			fut.r_5 = nil
 			fallthrough
 		case 17: // resumes at main.go:103:7
 			/*line main.go:103:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:469:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.i = r_9
 			/*line main.go:104:7*/ fut.aw0 = rt.AwaitAsync(fut.f1)
-			/*line main_async.go:476:4*/ fut.f1 = nil
+			/*line main_async.go:496:4*/ fut.f1 = nil
 			fallthrough
 		case 18: // resumes at main.go:104:7
 			/*line main.go:104:7*/ r_10, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:480:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -487,39 +507,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:106:2*/ fut.fs = []rt.Future[int]{VAsync(1), VAsync(2), VAsync(3)}
 			/*line main.go:107:2*/ fut.i = 0
 			/*line main.go:108:2*/ fut.i_3 = 0
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:510:4*/ fallthrough
 		case 19:
 			/*line main.go:108:20*/ if !(fut.i_3 < len(fut.fs)) {
-				/*line main_async.go:493:5*/ state = 23
+				/*line main_async.go:513:5*/ state = 23
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:498:4*/ f = fut.fs[fut.i_3]
+			/*line main_async.go:518:4*/ f = fut.fs[fut.i_3]
 			/*line main.go:109:8*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:500:4*/ fallthrough
+			/*line main_async.go:520:4*/ fallthrough
 		case 21: // resumes at main.go:109:8
 			/*line main.go:109:8*/ r_11, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:109:3*/ fut.i += r_11
-			/*line main_async.go:509:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 22:
-			/*line main_async.go:511:4*/ fut.i_3++
-			/*line main_async.go:512:4*/ state = 19
+			/*line main_async.go:531:4*/ fut.i_3++
+			/*line main_async.go:532:4*/ state = 19
 			continue
 		case 23:
 			/*line main.go:111:2*/ flush(fmt.Sprint("await slice ", fut.i))
 			/*line main.go:114:2*/ g, gAsync = V, VAsync
 			/*line main.go:115:34*/ fut.aw0 = gAsync(7)
-			/*line main_async.go:518:4*/ fut.fs = nil
+			/*line main_async.go:538:4*/ fut.fs = nil
 			fallthrough
 		case 24: // resumes at main.go:115:34
 			/*line main.go:115:34*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:522:4*/ if !ready {
+			/*line main_async.go:542:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -528,16 +548,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fut.iv = fut.s1
 			/*line main.go:119:2*/ fut.s1.A = 99
 			/*line main.go:120:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:531:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:551:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:120:2
-			/*line main_async.go:535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:537:4*/ if driven {
+			/*line main_async.go:557:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main_async.go:560:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -547,51 +567,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ flush("")
 			/*line main.go:125:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:126:2*/ fut.i_3 = 3
-			/*line main_async.go:550:4*/ fut.i = 0
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:570:4*/ fut.i = 0
+			/*line main_async.go:571:4*/ fallthrough
 		case 26:
 			/*line main.go:126:17*/ if !(fut.i < fut.i_3) {
-				/*line main_async.go:554:5*/ state = 30
+				/*line main_async.go:574:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 27:
 			/*line main.go:127:29*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:560:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:580:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:127:29
-			/*line main_async.go:564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:29*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:566:4*/ if driven {
+			/*line main_async.go:586:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:569:4*/ if !ready {
+			/*line main_async.go:589:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:127:3*/ (*fut.sb).WriteString(fmt.Sprint(r_13))
-			/*line main_async.go:576:4*/ fallthrough
+			/*line main_async.go:596:4*/ fallthrough
 		case 29:
-			/*line main_async.go:578:4*/ fut.i++
-			/*line main_async.go:579:4*/ state = 26
+			/*line main_async.go:598:4*/ fut.i++
+			/*line main_async.go:599:4*/ state = 26
 			continue
 		case 30:
 			/*line main.go:129:2*/ flush("builder " + (*fut.sb).String())
 			/*line main.go:132:21*/ fut.c_v = initVFuture(fut.s1.A)
-			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.sb = nil
 			fallthrough
 		case 31: // resumes at main.go:132:21
-			/*line main_async.go:589:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:609:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:21*/ r_14, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:591:4*/ if driven {
+			/*line main_async.go:611:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:594:4*/ if !ready {
+			/*line main_async.go:614:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -601,16 +621,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:133:2*/ flush(fmt.Sprint("swap fields ", fut.s1.A, fut.s2.A))
 			/*line main.go:136:2*/ fut.i = 1
 			/*line main.go:138:8*/ fut.c_v = initVFuture(fut.i + 1)
-			/*line main_async.go:604:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:624:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:138:8
-			/*line main_async.go:608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:628:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:8*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:610:4*/ if driven {
+			/*line main_async.go:630:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:613:4*/ if !ready {
+			/*line main_async.go:633:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
@@ -620,16 +640,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:139:3*/ logf("inner %d", n_2)
 			/*line main.go:141:2*/ flush(fmt.Sprint("outer ", fut.i))
 			/*line main.go:145:23*/ fut.c_v = initVFuture(k)
-			/*line main_async.go:623:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:145:23
-			/*line main_async.go:627:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:647:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:145:23*/ r_16, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:629:4*/ if driven {
+			/*line main_async.go:649:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:632:4*/ if !ready {
+			/*line main_async.go:652:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -638,11 +658,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:145:2*/ fmt.Println("const", r_16*k)
 			/*line main.go:146:2*/ flush("")
 			{
-				/*line main_async.go:641:5*/ fut.state = -1
+				/*line main_async.go:661:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:645:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:665:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -657,6 +677,56 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/values/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 49, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 55, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 63, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 66, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 74, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 76, fut.aw0
+	case 11:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 89, fut.aw0
+	case 13:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 14:
+		t.Line, t.Awaiting = 94, fut.aw0
+	case 15:
+		t.Line, t.Awaiting = 96, fut.aw0
+	case 16:
+		t.Line, t.Awaiting = 96, fut.aw0
+	case 17:
+		t.Line, t.Awaiting = 103, fut.aw0
+	case 18:
+		t.Line, t.Awaiting = 104, fut.aw0
+	case 21:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 24:
+		t.Line, t.Awaiting = 115, fut.aw0
+	case 25:
+		t.Line, t.Awaiting = 120, fut.aw0
+	case 28:
+		t.Line, t.Awaiting = 127, fut.aw0
+	case 31:
+		t.Line, t.Awaiting = 132, fut.aw0
+	case 32:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 33:
+		t.Line, t.Awaiting = 145, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

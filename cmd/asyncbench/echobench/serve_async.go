@@ -99,6 +99,18 @@ func (fut *handleFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where handle is suspended; see rt.Tracer.
+func (fut *handleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.handle", File: "github.com/corio-go/corio/cmd/asyncbench/echobench/serve.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 27, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 35, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, handle changed since asyncgen ran: run go generate.
 var _ func(*netx.TCPStream) error = handle
 
@@ -126,13 +138,13 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // acceptLoop starts
-			/*line serve_async.go:129:4*/ fallthrough
+			/*line serve_async.go:141:4*/ fallthrough
 		case 1:
 			/*line serve.go:49:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line serve_async.go:132:4*/ fallthrough
+			/*line serve_async.go:144:4*/ fallthrough
 		case 2: // resumes at serve.go:49:13
 			/*line serve.go:49:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line serve_async.go:135:4*/ if !ready {
+			/*line serve_async.go:147:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -151,18 +163,18 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line serve.go:56:3*/ fut.aw0 = rt.SpawnAsync(handleAsync(c))
-			/*line serve_async.go:154:4*/ fallthrough
+			/*line serve_async.go:166:4*/ fallthrough
 		case 3: // resumes at serve.go:56:3
 			/*line serve.go:56:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line serve_async.go:157:4*/ if !ready {
+			/*line serve_async.go:169:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line serve_async.go:162:4*/ state = 1
+			/*line serve_async.go:174:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:165:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:177:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -177,6 +189,18 @@ func (fut *acceptLoopFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where acceptLoop is suspended; see rt.Tracer.
+func (fut *acceptLoopFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.acceptLoop", File: "github.com/corio-go/corio/cmd/asyncbench/echobench/serve.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 49, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 56, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, acceptLoop changed since asyncgen ran: run go generate.

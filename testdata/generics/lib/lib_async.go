@@ -74,6 +74,16 @@ func (fut *mapFuture[T, U]) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Map is suspended; see rt.Tracer.
+func (fut *mapFuture[T, U]) Trace() rt.Trace {
+	t := rt.Trace{Func: "lib.Map[...]", File: "github.com/corio-go/corio/testdata/generics/lib/lib.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 17, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Map changed since asyncgen ran: run go generate.
 func _[T, U any]() {
 	var _ func([]T, func(T) U) []U = Map[T, U]
@@ -104,10 +114,10 @@ func (fut *boxSwapFuture[T]) Poll(cx *rt.Context) (T, bool) {
 		case 0: // Box.Swap starts
 			/*line lib.go:30:2*/ fut.old = fut.b.V
 			/*line lib.go:31:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line lib_async.go:107:4*/ fallthrough
+			/*line lib_async.go:117:4*/ fallthrough
 		case 1: // resumes at lib.go:31:2
 			/*line lib.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line lib_async.go:110:4*/ if !ready {
+			/*line lib_async.go:120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -118,7 +128,7 @@ func (fut *boxSwapFuture[T]) Poll(cx *rt.Context) (T, bool) {
 				/*line lib.go:33:2*/ return fut.old, true
 			}
 		default:
-			/*line lib_async.go:121:4*/ panic("corio: Box.SwapAsync future polled after it completed or was cancelled")
+			/*line lib_async.go:131:4*/ panic("corio: Box.SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -128,6 +138,16 @@ func (fut *boxSwapFuture[T]) Poll(cx *rt.Context) (T, bool) {
 func (fut *boxSwapFuture[T]) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Box.Swap is suspended; see rt.Tracer.
+func (fut *boxSwapFuture[T]) Trace() rt.Trace {
+	t := rt.Trace{Func: "lib.(*Box[...]).Swap", File: "github.com/corio-go/corio/testdata/generics/lib/lib.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 31, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Box.Swap changed since asyncgen ran: run go generate.
