@@ -1,0 +1,118 @@
+package tracetest
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/corio-go/corio/rt"
+)
+
+const file = "github.com/corio-go/corio/internal/tracetest/chain.go"
+
+// lineOf is the line of chain.go holding text (once), so that the expected
+// positions follow edits of the source.
+func lineOf(t *testing.T, text string) int {
+	t.Helper()
+	src, err := os.ReadFile("chain.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, text) {
+			if line != 0 {
+				t.Fatalf("%q is on lines %d and %d of chain.go", text, line, i+1)
+			}
+			line = i + 1
+		}
+	}
+	if line == 0 {
+		t.Fatalf("%q not in chain.go", text)
+	}
+	return line
+}
+
+// TestTraceChain spawns Outer, which suspends five futures deep (a plain
+// function, a method, a generic function, an async closure and, inside it,
+// the body of a range over a function) on a gate, and follows the suspended
+// task's await chain from its root future while the task is idle: after the
+// first suspension, after it resumed and suspended at another line (its
+// frames then polled from the driver's frame stack), and once it is done.
+func TestTraceChain(t *testing.T) {
+	g1, g2 := NewGate("g1"), NewGate("g2")
+	root := OuterAsync(&Svc{}, g1, g2)
+	var chains [][]rt.Trace
+	var h *rt.JoinHandle[int]
+	step := 0
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		// One step per poll; the spawned task runs in between (one thread:
+		// it is never polled while this one runs).
+		cx.Waker().Wake()
+		switch step {
+		case 0:
+			h = rt.Spawn(root)
+		case 1, 2:
+			g := []*Gate{g1, g2}[step-1]
+			if !g.Waiting() {
+				return struct{}{}, false // not suspended there yet
+			}
+			chains = append(chains, rt.TraceChain(root))
+			g.Open()
+		case 3:
+			if !h.IsFinished() {
+				return struct{}{}, false
+			}
+			chains = append(chains, rt.TraceChain(root))
+			return struct{}{}, true
+		}
+		step++
+		return struct{}{}, false
+	}))
+	if v, err := h.Join(); v != 101 || err != nil {
+		t.Fatalf("Outer = %d, %v; want 101", v, err)
+	}
+
+	outer := rt.Trace{Func: "tracetest.Outer", File: file, Line: lineOf(t, "n := s.Middle(g1, g2)")}
+	middle := rt.Trace{Func: "tracetest.(*Svc).Middle", File: file, Line: lineOf(t, "return Inner(s.calls, g1, g2)")}
+	inner := rt.Trace{Func: "tracetest.Inner[...]", File: file, Line: lineOf(t, "return rt.Await(rt.Async(func() int {")}
+	closure := func(at string) rt.Trace {
+		return rt.Trace{Func: "tracetest.Inner[...].func1", File: file, Line: lineOf(t, at)}
+	}
+	gate := func(name string) rt.Trace {
+		return rt.Trace{Func: "tracetest.(*Gate).Wait", Detail: "gate " + name}
+	}
+	want := [][]rt.Trace{
+		{outer, middle, inner, closure("g1.Wait()"), gate("g1")},
+		{outer, middle, inner, closure("g2.Wait()"), gate("g2")},
+		{{Func: "tracetest.Outer", File: file}}, // done: no line, nothing awaited
+	}
+	for i := range want {
+		if i >= len(chains) {
+			t.Fatalf("%d chains taken, want %d", len(chains), len(want))
+		}
+		if !reflect.DeepEqual(chains[i], want[i]) {
+			t.Errorf("chain %d:\n got  %s\n want %s", i, format(chains[i]), format(want[i]))
+		}
+	}
+}
+
+func format(c []rt.Trace) string {
+	var s []string
+	for _, t := range c {
+		s = append(s, t.String())
+	}
+	return strings.Join(s, " → ")
+}
+
+// TestTraceNotStarted: a future never polled is at no line and awaits nothing.
+func TestTraceNotStarted(t *testing.T) {
+	got := rt.TraceChain(InnerAsync("x", NewGate("a"), NewGate("b")))
+	want := []rt.Trace{{Func: "tracetest.Inner[...]", File: file}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
