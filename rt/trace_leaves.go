@@ -101,42 +101,38 @@ func (j *joinFuture[T]) Trace() Trace {
 	return tr
 }
 
-// Trace implements Tracer: the futures of a select or join, the first
-// pending one as the one awaited.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (s *Select2Future[T0, T1]) Trace() Trace {
 	return comboTrace("rt.Select2[...]", "select", s.over, s.bs.b0.f, s.bs.b1.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (s *Select3Future[T0, T1, T2]) Trace() Trace {
-	b := &s.bs
-	return comboTrace("rt.Select3[...]", "select", s.over, b.b0.f, b.b1.f, b.b2.f)
+	return comboTrace("rt.Select3[...]", "select", s.over, s.bs.b0.f, s.bs.b1.f, s.bs.b2.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (s *Select4Future[T0, T1, T2, T3]) Trace() Trace {
-	b := &s.bs
-	return comboTrace("rt.Select4[...]", "select", s.over, b.b0.f, b.b1.f, b.b2.f, b.b3.f)
+	return comboTrace("rt.Select4[...]", "select", s.over, s.bs.b0.f, s.bs.b1.f, s.bs.b2.f, s.bs.b3.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (f *join2[T0, T1]) Trace() Trace {
 	return comboTrace("rt.Join2[...]", "join", f.over, f.bs.b0.f, f.bs.b1.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (f *join3[T0, T1, T2]) Trace() Trace {
-	b := &f.bs
-	return comboTrace("rt.Join3[...]", "join", f.over, b.b0.f, b.b1.f, b.b2.f)
+	return comboTrace("rt.Join3[...]", "join", f.over, f.bs.b0.f, f.bs.b1.f, f.bs.b2.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (f *join4[T0, T1, T2, T3]) Trace() Trace {
 	b := &f.bs
 	return comboTrace("rt.Join4[...]", "join", f.over, b.b0.f, b.b1.f, b.b2.f, b.b3.f)
 }
 
-// Trace implements Tracer; see Select2Future.Trace.
+// Trace implements Tracer: the futures of a select or join (comboTrace).
 func (f *tryJoin2[T0, T1]) Trace() Trace {
 	return comboTrace("rt.TryJoin2[...]", "join", f.over, f.bs.b0.f, f.bs.b1.f)
 }
