@@ -428,6 +428,36 @@
 // that only another platform builds, run it with that GOOS and GOARCH (such
 // twins are never removed or reported by a run that excludes them).
 //
+// # Tracing: where a future is suspended
+//
+// Every generated future has a method Trace() rt.Trace (rt.Tracer), through
+// which a task dump or a slow-poll report (rt.TraceChain) reads where a
+// suspended task stopped. It returns:
+//
+//   - Func, the function's name as Go's goroutine dumps spell it, with the
+//     package's name: pkg.F, pkg.F[...] for a generic function, pkg.T.M and
+//     pkg.(*T).M for methods (pkg.(*T[...]).M on a generic type), and for
+//     an async closure its enclosing function's name and .funcN (.N inside
+//     another closure), N counting every func literal of the enclosing
+//     body in source order, as the compiler numbers them;
+//   - File, the package's import path, a slash and the source file's base
+//     name (example.com/srv/server.go): never an absolute path, so the
+//     generated code is the same in every checkout;
+//   - Line, the source line of the await the future is suspended at, and
+//     Awaiting, the future that await waits for: the await field (an
+//     rt.Future, the callee's *fFuture, or the shared empty interface, each
+//     holding the future itself), or the address of a future held by value
+//     (&fut.av0), so that the chain goes on through inlined children and
+//     frames whether or not the driver's frame stack polls them directly.
+//     Line is 0 and Awaiting nil before the first poll and once done.
+//
+// Nothing is recorded while the future runs: the state Poll already stores
+// when it suspends names the await, and Trace is a switch from that state
+// to the line (written from the IR, one case per await) and the field. It
+// adds no field to the future and no instruction to Poll; the cost is the
+// method's code, about 8% more generated text. Like every Trace, it must
+// be called only while nobody polls the future (rt.Tracer).
+//
 // # Names
 //
 // No user identifier can collide with the generated code's. Locals and
@@ -580,7 +610,8 @@
 // inlined-child fields); emit.go (the Go code, which reads the IR and
 // changes nothing in it) with print.go (instructions, returns, the
 // /*line*/ directives), printer_syntax.go (the printer of source syntax) and
-// printer_code.go (the code value and the printer of types). sanity.go checks the IR's invariants after each
+// printer_code.go (the code value and the printer of types), and trace.go
+// (Trace, from the states that resume awaits). sanity.go checks the IR's invariants after each
 // pass in the tests: every block terminated, every target a block of the
 // function, each await resumed by exactly one block, states dense, every
 // variable live at a suspension point in a field of its own, cleared fields
