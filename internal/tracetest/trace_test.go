@@ -39,10 +39,12 @@ func lineOf(t *testing.T, text string) int {
 // the body of a range over a function) on a gate, and follows the suspended
 // task's await chain from its root future while the task is idle: after the
 // first suspension, after it resumed and suspended at another line (its
-// frames then polled from the driver's frame stack), and once it is done.
+// frames then pushed on the driver's frame stack), again after a wake-up
+// that polls the innermost frame directly (its callers are not polled),
+// and once it is done.
 func TestTraceChain(t *testing.T) {
-	g1, g2 := NewGate("g1"), NewGate("g2")
-	root := OuterAsync(&Svc{}, g1, g2)
+	gates := []*Gate{NewGate("g1"), NewGate("g2"), NewGate("g3")}
+	root := OuterAsync(&Svc{}, gates[0], gates[1], gates[2])
 	var chains [][]rt.Trace
 	var h *rt.JoinHandle[int]
 	step := 0
@@ -55,14 +57,14 @@ func TestTraceChain(t *testing.T) {
 		switch step {
 		case 0:
 			h = rt.Spawn(root)
-		case 1, 2:
-			g := []*Gate{g1, g2}[step-1]
+		case 1, 2, 3:
+			g := gates[step-1]
 			if !g.Waiting() {
 				return struct{}{}, false // not suspended there yet
 			}
 			chains = append(chains, rt.TraceChain(root))
 			g.Open()
-		case 3:
+		case 4:
 			if !h.IsFinished() {
 				return struct{}{}, false
 			}
@@ -72,12 +74,12 @@ func TestTraceChain(t *testing.T) {
 		step++
 		return struct{}{}, false
 	}))
-	if v, err := h.Join(); v != 101 || err != nil {
-		t.Fatalf("Outer = %d, %v; want 101", v, err)
+	if v, err := h.Join(); v != 103 || err != nil {
+		t.Fatalf("Outer = %d, %v; want 103", v, err)
 	}
 
-	outer := rt.Trace{Func: "tracetest.Outer", File: file, Line: lineOf(t, "n := s.Middle(g1, g2)")}
-	middle := rt.Trace{Func: "tracetest.(*Svc).Middle", File: file, Line: lineOf(t, "return Inner(s.calls, g1, g2)")}
+	outer := rt.Trace{Func: "tracetest.Outer", File: file, Line: lineOf(t, "n := s.Middle(g1, g2, g3)")}
+	middle := rt.Trace{Func: "tracetest.(*Svc).Middle", File: file, Line: lineOf(t, "return Inner(s.calls, g1, g2, g3)")}
 	inner := rt.Trace{Func: "tracetest.Inner[...]", File: file, Line: lineOf(t, "return rt.Await(rt.Async(func() int {")}
 	closure := func(at string) rt.Trace {
 		return rt.Trace{Func: "tracetest.Inner[...].func1", File: file, Line: lineOf(t, at)}
@@ -88,12 +90,14 @@ func TestTraceChain(t *testing.T) {
 	want := [][]rt.Trace{
 		{outer, middle, inner, closure("g1.Wait()"), gate("g1")},
 		{outer, middle, inner, closure("g2.Wait()"), gate("g2")},
+		{outer, middle, inner, closure("g3.Wait()"), gate("g3")},
 		{{Func: "tracetest.Outer", File: file}}, // done: no line, nothing awaited
 	}
 	for i := range want {
 		if i >= len(chains) {
 			t.Fatalf("%d chains taken, want %d", len(chains), len(want))
 		}
+		t.Logf("chain %d: %s", i, format(chains[i]))
 		if !reflect.DeepEqual(chains[i], want[i]) {
 			t.Errorf("chain %d:\n got  %s\n want %s", i, format(chains[i]), format(want[i]))
 		}
@@ -110,7 +114,7 @@ func format(c []rt.Trace) string {
 
 // TestTraceNotStarted: a future never polled is at no line and awaits nothing.
 func TestTraceNotStarted(t *testing.T) {
-	got := rt.TraceChain(InnerAsync("x", NewGate("a"), NewGate("b")))
+	got := rt.TraceChain(InnerAsync("x", NewGate("a"), NewGate("b"), NewGate("c")))
 	want := []rt.Trace{{Func: "tracetest.Inner[...]", File: file}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, want %+v", got, want)
