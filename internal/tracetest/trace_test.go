@@ -120,3 +120,31 @@ func TestTraceNotStarted(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
+
+// BenchmarkTraceChain reads the chain of a task suspended five futures
+// deep, as a task dump does for each task it walks.
+func BenchmarkTraceChain(b *testing.B) {
+	g := NewGate("g1")
+	root := OuterAsync(&Svc{}, g, g, g)
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	spawned := false
+	rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
+		if !spawned {
+			rt.Spawn(root)
+			spawned = true
+		}
+		if !g.Waiting() {
+			cx.Waker().Wake()
+			return struct{}{}, false
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if len(rt.TraceChain(root)) != 5 {
+				b.Fatal("chain not 5 long")
+			}
+		}
+		g.Open()
+		return struct{}{}, true
+	}))
+}
