@@ -462,9 +462,9 @@
 //
 // No user identifier can collide with the generated code's. Locals and
 // fields of a future avoid every name in scope there and the future's
-// method names (Poll, Cancel share the fields' namespace); future type
-// names avoid every name the package declares, so a parameter named like the
-// type cannot shadow it; import aliases of the generated file (rt, utf8,
+// method names (Poll, Cancel, PollFrame and Trace share the fields'
+// namespace); future type names avoid every name the package declares, so
+// a parameter named like the type cannot shadow it; import aliases of the generated file (rt, utf8,
 // reflect…) are chosen after lowering and take a suffix when the package's
 // scope or the generated code uses the name; a name the source reaches
 // through a dot import is written qualified. Where the package redeclares a

@@ -67,7 +67,7 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 		}
 	}
 	// Fields share a namespace with the future's methods.
-	ir.names["Poll"], ir.names["Cancel"], ir.names["PollFrame"] = true, true, true
+	ir.names["Poll"], ir.names["Cancel"], ir.names["PollFrame"], ir.names["Trace"] = true, true, true, true
 	// User labels keep their names (they stay in kept code); the label
 	// of Poll's loop must differ from them.
 	ast.Inspect(fd.Body, func(n ast.Node) bool {

@@ -376,7 +376,7 @@ type rgen struct {
 
 var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q", "x", "y", "z",
 	// names the generated code uses or imports: they must not collide
-	"Poll", "Cancel", "utf8", "reflect", "iter", "fut", "state", "cx", "zero", "ready"}
+	"Poll", "Cancel", "Trace", "utf8", "reflect", "iter", "fut", "state", "cx", "zero", "ready"}
 
 // randProgram is the program of one seed: a file of package main.
 func randProgram(seed int64) string {

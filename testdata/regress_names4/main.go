@@ -1,5 +1,5 @@
 // Regression: user names that collide with the generated code's names:
-// locals named like the future's methods (Poll, Cancel), a parameter named
+// locals named like the future's methods (Poll, Cancel, Trace), a parameter named
 // like the future type, locals and package-level names equal to packages the
 // generated file imports (utf8, reflect, rt), and a name reached through a
 // dot import.
@@ -26,9 +26,9 @@ func Work(workFuture int) int {
 
 //async:func
 func Main() {
-	Poll, Cancel := 1, 2
+	Poll, Cancel, Trace := 1, 2, 3
 	rt.YieldNow()
-	fmt.Println(Poll, Cancel)
+	fmt.Println(Poll, Cancel, Trace)
 	reflect := "r"
 	iter := "i"
 	for i, r := range "añb" { // range over a string uses unicode/utf8
