@@ -450,6 +450,8 @@
 //     (&fut.av0), so that the chain goes on through inlined children and
 //     frames whether or not the driver's frame stack polls them directly.
 //     Line is 0 and Awaiting nil before the first poll and once done.
+//     File and Line are the file asyncgen read and its own lines: //line
+//     directives in the source do not move them.
 //
 // Nothing is recorded while the future runs: the state Poll already stores
 // when it suspends names the await, and Trace is a switch from that state
