@@ -73,7 +73,7 @@ func TestTraceJoinHandle(t *testing.T) {
 	var h *JoinHandle[struct{}]
 	var chain []Trace
 	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
-		h = Spawn(Future[struct{}](&pending{}))
+		h = SpawnOn(r, Future[struct{}](&pending{}))
 		j := h.JoinAsync()
 		if _, ok := j.Poll(cx); ok {
 			t.Fatal("join ready")

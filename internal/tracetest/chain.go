@@ -4,10 +4,14 @@ import (
 	"iter"
 
 	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
 )
 
 // Svc has an async method, so that the chain holds a method's frame.
-type Svc struct{ calls int }
+type Svc struct {
+	calls int
+	Mu    syncx.Mutex
+}
 
 // Outer awaits a method: the chain's root.
 //
@@ -17,19 +21,21 @@ func Outer(s *Svc, g1, g2, g3 *Gate) int {
 	return n + 100
 }
 
-// Middle awaits a generic function.
+// Middle awaits a generic function, after a future of another type, so
+// that its await field is shared (an interface).
 //
 //async:func
 func (s *Svc) Middle(g1, g2, g3 *Gate) int {
-	s.calls++
-	return Inner(s.calls, g1, g2, g3)
+	n := rt.Await(rt.Ready(s.calls + 1))
+	return Inner(n, &s.Mu, g1, g2, g3)
 }
 
 // Inner awaits an async closure, which waits on the gates in turn in the
-// body of a range over a function.
+// body of a range over a function, then for the mutex (a future it holds
+// by value).
 //
 //async:func
-func Inner[T any](x T, g1, g2, g3 *Gate) int {
+func Inner[T any](x T, mu *syncx.Mutex, g1, g2, g3 *Gate) int {
 	_ = x
 	return rt.Await(rt.Async(func() int {
 		total := 0
@@ -44,6 +50,8 @@ func Inner[T any](x T, g1, g2, g3 *Gate) int {
 			}
 			total += i
 		}
+		mu.Lock()
+		mu.Unlock()
 		return total
 	}))
 }

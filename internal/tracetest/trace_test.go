@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/corio-go/corio/rt"
+	"github.com/corio-go/corio/syncx"
 )
 
 const file = "github.com/corio-go/corio/internal/tracetest/chain.go"
@@ -35,28 +36,36 @@ func lineOf(t *testing.T, text string) int {
 }
 
 // TestTraceChain spawns Outer, which suspends five futures deep (a plain
-// function, a method, a generic function, an async closure and, inside it,
-// the body of a range over a function) on a gate, and follows the suspended
-// task's await chain from its root future while the task is idle: after the
-// first suspension, after it resumed and suspended at another line (its
-// frames then pushed on the driver's frame stack), again after a wake-up
-// that polls the innermost frame directly (its callers are not polled),
-// and once it is done.
+// function, a method whose await field is shared, a generic function held
+// inline by it, an async closure and, inside it, the body of a range over a
+// function) on a gate, and follows the suspended task's await chain from
+// its root future while the task is idle: after the first suspension,
+// after it resumed and suspended at another line (its frames then pushed
+// on the driver's frame stack), again after a wake-up that polls the
+// innermost frame directly (its callers are not polled), on a mutex the
+// closure holds by value, and once it is done.
 func TestTraceChain(t *testing.T) {
 	gates := []*Gate{NewGate("g1"), NewGate("g2"), NewGate("g3")}
-	root := OuterAsync(&Svc{}, gates[0], gates[1], gates[2])
+	svc := &Svc{}
+	svc.Mu.Lock() // the closure's last wait
+	root := OuterAsync(svc, gates[0], gates[1], gates[2])
 	var chains [][]rt.Trace
 	var h *rt.JoinHandle[int]
-	step := 0
+	step, polls := 0, 0
 	r := rt.NewCurrentThread()
 	defer r.Shutdown()
 	rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
-		// One step per poll; the spawned task runs in between (one thread:
-		// it is never polled while this one runs).
+		// One step per poll. The task, spawned on r, runs between two polls
+		// of this main future on BlockOn's goroutine: it is never polled
+		// while this one runs, so its chain is read while it is idle. The
+		// bound keeps a broken step from spinning forever.
 		cx.Waker().Wake()
+		if polls++; polls > 1000 {
+			t.Fatalf("step %d never came", step)
+		}
 		switch step {
 		case 0:
-			h = rt.Spawn(root)
+			h = rt.SpawnOn(r, root)
 		case 1, 2, 3:
 			g := gates[step-1]
 			if !g.Waiting() {
@@ -65,6 +74,13 @@ func TestTraceChain(t *testing.T) {
 			chains = append(chains, rt.TraceChain(root))
 			g.Open()
 		case 4:
+			c := rt.TraceChain(root)
+			if len(c) == 0 || c[len(c)-1].Func != "syncx.(*Mutex).Lock" {
+				return struct{}{}, false // not waiting for the mutex yet
+			}
+			chains = append(chains, c)
+			svc.Mu.Unlock()
+		case 5:
 			if !h.IsFinished() {
 				return struct{}{}, false
 			}
@@ -79,7 +95,7 @@ func TestTraceChain(t *testing.T) {
 	}
 
 	outer := rt.Trace{Func: "tracetest.Outer", File: file, Line: lineOf(t, "n := s.Middle(g1, g2, g3)")}
-	middle := rt.Trace{Func: "tracetest.(*Svc).Middle", File: file, Line: lineOf(t, "return Inner(s.calls, g1, g2, g3)")}
+	middle := rt.Trace{Func: "tracetest.(*Svc).Middle", File: file, Line: lineOf(t, "return Inner(n, &s.Mu, g1, g2, g3)")}
 	inner := rt.Trace{Func: "tracetest.Inner[...]", File: file, Line: lineOf(t, "return rt.Await(rt.Async(func() int {")}
 	closure := func(at string) rt.Trace {
 		return rt.Trace{Func: "tracetest.Inner[...].func1", File: file, Line: lineOf(t, at)}
@@ -91,6 +107,7 @@ func TestTraceChain(t *testing.T) {
 		{outer, middle, inner, closure("g1.Wait()"), gate("g1")},
 		{outer, middle, inner, closure("g2.Wait()"), gate("g2")},
 		{outer, middle, inner, closure("g3.Wait()"), gate("g3")},
+		{outer, middle, inner, closure("mu.Lock()"), {Func: "syncx.(*Mutex).Lock", Detail: "locked, 1 queued"}},
 		{{Func: "tracetest.Outer", File: file}}, // done: no line, nothing awaited
 	}
 	for i := range want {
@@ -114,7 +131,7 @@ func format(c []rt.Trace) string {
 
 // TestTraceNotStarted: a future never polled is at no line and awaits nothing.
 func TestTraceNotStarted(t *testing.T) {
-	got := rt.TraceChain(InnerAsync("x", NewGate("a"), NewGate("b"), NewGate("c")))
+	got := rt.TraceChain(InnerAsync("x", new(syncx.Mutex), NewGate("a"), NewGate("b"), NewGate("c")))
 	want := []rt.Trace{{Func: "tracetest.Inner[...]", File: file}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, want %+v", got, want)
@@ -131,7 +148,7 @@ func BenchmarkTraceChain(b *testing.B) {
 	spawned := false
 	rt.BlockOn(r, rt.PollFunc(func(cx *rt.Context) (struct{}, bool) {
 		if !spawned {
-			rt.Spawn(root)
+			rt.SpawnOn(r, root)
 			spawned = true
 		}
 		if !g.Waiting() {
