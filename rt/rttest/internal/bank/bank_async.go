@@ -83,6 +83,16 @@ func (fut *accountWithdrawFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Account.Withdraw is suspended; see rt.Tracer.
+func (fut *accountWithdrawFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.(*Account).Withdraw", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 40, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Account.Withdraw changed since asyncgen ran: run go generate.
 var _ func(*Account, int) error = (*Account).Withdraw
 
@@ -118,16 +128,16 @@ func (fut *accountWithdrawSafeFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line bank.go:53:2*/ fut.a.Balance -= fut.amount
 			/*line bank.go:54:2*/ fut.aw0 = fut.a.auditAsync(fut.amount).(*accountAuditFuture)
-			/*line bank_async.go:121:4*/ fresh = true
+			/*line bank_async.go:131:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 1: // resumes at bank.go:54:2
-			/*line bank_async.go:125:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:135:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:54:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line bank_async.go:127:4*/ if driven {
+			/*line bank_async.go:137:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line bank_async.go:130:4*/ if !ready {
+			/*line bank_async.go:140:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -137,10 +147,10 @@ func (fut *accountWithdrawSafeFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line bank.go:55:2*/ return nil, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line bank_async.go:140:4*/ fut.state = -1
+			/*line bank_async.go:150:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line bank_async.go:143:4*/ panic("corio: Account.WithdrawSafeAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:153:4*/ panic("corio: Account.WithdrawSafeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -163,6 +173,16 @@ func (fut *accountWithdrawSafeFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Account.WithdrawSafe is suspended; see rt.Tracer.
+func (fut *accountWithdrawSafeFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.(*Account).WithdrawSafe", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 54, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Account.WithdrawSafe changed since asyncgen ran: run go generate.
@@ -192,24 +212,24 @@ func (fut *accountAuditFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Account.audit starts
 			/*line bank.go:63:2*/ fut.a.Audit = append(fut.a.Audit, fut.amount)
 			/*line bank.go:64:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line bank_async.go:195:4*/ fut.a = nil
+			/*line bank_async.go:215:4*/ fut.a = nil
 			fallthrough
 		case 1: // resumes at bank.go:64:2
 			/*line bank.go:64:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line bank_async.go:199:4*/ if !ready {
+			/*line bank_async.go:219:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line bank_async.go:205:5*/ fut.state = -1
+				/*line bank_async.go:225:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line bank_async.go:209:4*/ fut.state = -1
+			/*line bank_async.go:229:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line bank_async.go:212:4*/ panic("corio: Account.auditAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:232:4*/ panic("corio: Account.auditAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -228,6 +248,16 @@ func (fut *accountAuditFuture) PollFrame(cx *rt.Context) bool {
 func (fut *accountAuditFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where Account.audit is suspended; see rt.Tracer.
+func (fut *accountAuditFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.(*Account).audit", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 64, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Account.audit changed since asyncgen ran: run go generate.
@@ -261,10 +291,10 @@ func (fut *priceFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // price starts
 			/*line bank.go:72:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line bank_async.go:264:4*/ fallthrough
+			/*line bank_async.go:294:4*/ fallthrough
 		case 1: // resumes at bank.go:72:2
 			/*line bank.go:72:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line bank_async.go:267:4*/ if !ready {
+			/*line bank_async.go:297:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -280,10 +310,10 @@ func (fut *priceFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line bank.go:76:2*/ return 10, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line bank_async.go:283:4*/ fut.state = -1
+			/*line bank_async.go:313:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line bank_async.go:286:4*/ panic("corio: priceAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:316:4*/ panic("corio: priceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -303,6 +333,16 @@ func (fut *priceFuture) PollFrame(cx *rt.Context) bool {
 func (fut *priceFuture) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where price is suspended; see rt.Tracer.
+func (fut *priceFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.price", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 72, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, price changed since asyncgen ran: run go generate.
@@ -338,17 +378,17 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Renew starts
 			/*line bank.go:83:7*/ fut.c_price = initPriceFuture(fut.plan)
-			/*line bank_async.go:341:4*/ fut.aw0 = &fut.c_price
+			/*line bank_async.go:381:4*/ fut.aw0 = &fut.c_price
 			fresh = true
 			fut.plan = ""
 			fallthrough
 		case 1: // resumes at bank.go:83:7
-			/*line bank_async.go:346:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:83:7*/ r, ready = fut.aw0.(*priceFuture).Poll(cx)
-			/*line bank_async.go:348:4*/ if driven {
+			/*line bank_async.go:388:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*priceFuture), ready, fresh)
 			}
-			/*line bank_async.go:351:4*/ if !ready {
+			/*line bank_async.go:391:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -356,22 +396,22 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 			fut.c_price = priceFuture{}
 			/*line bank.go:83:2*/ p = r
 			/*line bank.go:84:5*/ if !(fut.safe) {
-				/*line bank_async.go:359:5*/ state = 4
+				/*line bank_async.go:399:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line bank.go:85:10*/ fut.aw0 = fut.a.WithdrawSafeAsync(p).(*accountWithdrawSafeFuture)
-			/*line bank_async.go:365:4*/ fresh = true
+			/*line bank_async.go:405:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 3: // resumes at bank.go:85:10
-			/*line bank_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:85:10*/ r_2, ready = fut.aw0.(*accountWithdrawSafeFuture).Poll(cx)
-			/*line bank_async.go:371:4*/ if driven {
+			/*line bank_async.go:411:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawSafeFuture), ready, fresh)
 			}
-			/*line bank_async.go:374:4*/ if !ready {
+			/*line bank_async.go:414:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -382,16 +422,16 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 4:
 			/*line bank.go:87:9*/ fut.aw0 = fut.a.WithdrawAsync(p).(*accountWithdrawFuture)
-			/*line bank_async.go:385:4*/ fresh = true
+			/*line bank_async.go:425:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 5: // resumes at bank.go:87:9
-			/*line bank_async.go:389:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:429:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:87:9*/ r_3, ready = fut.aw0.(*accountWithdrawFuture).Poll(cx)
-			/*line bank_async.go:391:4*/ if driven {
+			/*line bank_async.go:431:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawFuture), ready, fresh)
 			}
-			/*line bank_async.go:394:4*/ if !ready {
+			/*line bank_async.go:434:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -401,7 +441,7 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line bank.go:87:2*/ return r_3, true
 			}
 		default:
-			/*line bank_async.go:404:4*/ panic("corio: RenewAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:444:4*/ panic("corio: RenewAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -416,6 +456,20 @@ func (fut *renewFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Renew is suspended; see rt.Tracer.
+func (fut *renewFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.Renew", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 83, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 85, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 87, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Renew changed since asyncgen ran: run go generate.
@@ -448,22 +502,22 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Pay starts
 			/*line bank.go:94:5*/ if !(fut.safe) {
-				/*line bank_async.go:451:5*/ state = 3
+				/*line bank_async.go:505:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line bank.go:95:10*/ fut.aw0 = fut.a.WithdrawSafeAsync(fut.amount).(*accountWithdrawSafeFuture)
-			/*line bank_async.go:457:4*/ fresh = true
+			/*line bank_async.go:511:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 2: // resumes at bank.go:95:10
-			/*line bank_async.go:461:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:95:10*/ r, ready = fut.aw0.(*accountWithdrawSafeFuture).Poll(cx)
-			/*line bank_async.go:463:4*/ if driven {
+			/*line bank_async.go:517:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawSafeFuture), ready, fresh)
 			}
-			/*line bank_async.go:466:4*/ if !ready {
+			/*line bank_async.go:520:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -474,16 +528,16 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 3:
 			/*line bank.go:97:9*/ fut.aw0 = fut.a.WithdrawAsync(fut.amount).(*accountWithdrawFuture)
-			/*line bank_async.go:477:4*/ fresh = true
+			/*line bank_async.go:531:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 4: // resumes at bank.go:97:9
-			/*line bank_async.go:481:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:97:9*/ r_2, ready = fut.aw0.(*accountWithdrawFuture).Poll(cx)
-			/*line bank_async.go:483:4*/ if driven {
+			/*line bank_async.go:537:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawFuture), ready, fresh)
 			}
-			/*line bank_async.go:486:4*/ if !ready {
+			/*line bank_async.go:540:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -493,7 +547,7 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line bank.go:97:2*/ return r_2, true
 			}
 		default:
-			/*line bank_async.go:496:4*/ panic("corio: PayAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:550:4*/ panic("corio: PayAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -508,6 +562,18 @@ func (fut *payFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Pay is suspended; see rt.Tracer.
+func (fut *payFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.Pay", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 95, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 97, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Pay changed since asyncgen ran: run go generate.
@@ -545,38 +611,38 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Scenario starts
 			/*line bank.go:107:2*/ fut.a = &Account{Balance: 100}
 			/*line bank.go:108:9*/ fut.aw0 = rt.SpawnAsync(PayAsync(fut.a, 80, fut.safe))
-			/*line bank_async.go:548:4*/ fallthrough
+			/*line bank_async.go:614:4*/ fallthrough
 		case 1: // resumes at bank.go:108:9
 			/*line bank.go:108:9*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:551:4*/ if !ready {
+			/*line bank_async.go:617:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:108:2*/ fut.pay = r
 			/*line bank.go:109:11*/ fut.aw0 = rt.SpawnAsync(RenewAsync(fut.a, "pro", fut.safe))
-			/*line bank_async.go:558:4*/ fallthrough
+			/*line bank_async.go:624:4*/ fallthrough
 		case 2: // resumes at bank.go:109:11
 			/*line bank.go:109:11*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:561:4*/ if !ready {
+			/*line bank_async.go:627:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:109:2*/ fut.renew = r_2
 			/*line bank.go:110:15*/ fut.aw0 = fut.pay.JoinAsync()
-			/*line bank_async.go:568:4*/ fut.pay = nil
+			/*line bank_async.go:634:4*/ fut.pay = nil
 			fallthrough
 		case 3: // resumes at bank.go:110:15
 			/*line bank.go:110:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:572:4*/ if !ready {
+			/*line bank_async.go:638:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:110:5*/ _, err = r_3.V0, r_3.V1
 			/*line bank.go:110:27*/ if !(err != nil) {
-				/*line bank_async.go:579:5*/ state = 5
+				/*line bank_async.go:645:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -587,18 +653,18 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			}
 		case 5:
 			/*line bank.go:113:15*/ fut.aw0 = fut.renew.JoinAsync()
-			/*line bank_async.go:590:4*/ fut.renew = nil
+			/*line bank_async.go:656:4*/ fut.renew = nil
 			fallthrough
 		case 6: // resumes at bank.go:113:15
 			/*line bank.go:113:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:594:4*/ if !ready {
+			/*line bank_async.go:660:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:113:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line bank.go:113:29*/ if !(err_2 != nil) {
-				/*line bank_async.go:601:5*/ state = 8
+				/*line bank_async.go:667:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -613,7 +679,7 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line bank.go:116:2*/ return rt.Tuple2[int, error]{V0: fut.a.Balance, V1: nil}, true
 			}
 		default:
-			/*line bank_async.go:616:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:682:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -628,6 +694,22 @@ func (fut *scenarioFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Scenario is suspended; see rt.Tracer.
+func (fut *scenarioFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "bank.Scenario", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 108, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 109, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 110, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 113, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Scenario changed since asyncgen ran: run go generate.

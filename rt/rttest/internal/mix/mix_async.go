@@ -76,6 +76,16 @@ func (fut *stepperFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where Stepper is suspended; see rt.Tracer.
+func (fut *stepperFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.Stepper", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 21, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, Stepper changed since asyncgen ran: run go generate.
 var _ func(int, int, *[]int) = Stepper
 
@@ -112,53 +122,53 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 			/*line mix.go:30:2*/ fut.log = new([]int)
 			/*line mix.go:31:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
 			/*line mix.go:32:2*/ fut.n_2 = fut.k
-			/*line mix_async.go:115:4*/ fut.i = 0
-			/*line mix_async.go:116:4*/ fallthrough
+			/*line mix_async.go:125:4*/ fut.i = 0
+			/*line mix_async.go:126:4*/ fallthrough
 		case 1:
 			/*line mix.go:32:17*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:119:5*/ state = 5
+				/*line mix_async.go:129:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:33:11*/ fut.aw0 = rt.SpawnAsync(StepperAsync(fut.i, fut.n, fut.log))
-			/*line mix_async.go:125:4*/ fallthrough
+			/*line mix_async.go:135:4*/ fallthrough
 		case 3: // resumes at mix.go:33:11
 			/*line mix.go:33:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line mix_async.go:128:4*/ if !ready {
+			/*line mix_async.go:138:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:33:3*/ fut.hs[fut.i] = r
-			/*line mix_async.go:134:4*/ fallthrough
+			/*line mix_async.go:144:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:136:4*/ fut.i++
-			/*line mix_async.go:137:4*/ state = 1
+			/*line mix_async.go:146:4*/ fut.i++
+			/*line mix_async.go:147:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:35:2*/ fut.i = 0
-			/*line mix_async.go:141:4*/ fallthrough
+			/*line mix_async.go:151:4*/ fallthrough
 		case 6:
 			/*line mix.go:35:20*/ if !(fut.i < len(fut.hs)) {
-				/*line mix_async.go:144:5*/ state = 11
+				/*line mix_async.go:154:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line mix_async.go:149:4*/ h = fut.hs[fut.i]
+			/*line mix_async.go:159:4*/ h = fut.hs[fut.i]
 			/*line mix.go:36:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:151:4*/ fallthrough
+			/*line mix_async.go:161:4*/ fallthrough
 		case 8: // resumes at mix.go:36:16
 			/*line mix.go:36:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line mix_async.go:154:4*/ if !ready {
+			/*line mix_async.go:164:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:36:6*/ _, err = r_2.V0, r_2.V1
 			/*line mix.go:36:26*/ if !(err != nil) {
-				/*line mix_async.go:161:5*/ state = 10
+				/*line mix_async.go:171:5*/ state = 10
 				continue
 			}
 			fallthrough
@@ -169,7 +179,7 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 			}
 		case 10:
 			/*line mix.go:37:4*/ fut.i++
-			/*line mix_async.go:172:4*/ state = 6
+			/*line mix_async.go:182:4*/ state = 6
 			continue
 		case 11:
 			{
@@ -177,7 +187,7 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 				/*line mix.go:40:2*/ return rt.Tuple2[[]int, error]{V0: (*fut.log), V1: nil}, true
 			}
 		default:
-			/*line mix_async.go:180:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:190:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -192,6 +202,18 @@ func (fut *steppersFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Steppers is suspended; see rt.Tracer.
+func (fut *steppersFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.Steppers", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 33, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 36, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Steppers changed since asyncgen ran: run go generate.
@@ -221,21 +243,21 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // sleeper starts
 			/*line mix.go:47:2*/ fut.av0 = rt.MakeSleep(fut.d)
-			/*line mix_async.go:224:4*/ fallthrough
+			/*line mix_async.go:246:4*/ fallthrough
 		case 1: // resumes at mix.go:47:2
 			/*line mix.go:47:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:227:4*/ if !ready {
+			/*line mix_async.go:249:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line mix.go:48:2*/ *fut.log = append(*fut.log, fut.id)
 			{
-				/*line mix_async.go:234:5*/ fut.state = -1
+				/*line mix_async.go:256:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line mix_async.go:238:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:260:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -249,6 +271,16 @@ func (fut *sleeperFuture) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where sleeper is suspended; see rt.Tracer.
+func (fut *sleeperFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.sleeper", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 47, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, sleeper changed since asyncgen ran: run go generate.
@@ -288,53 +320,53 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 			/*line mix.go:56:2*/ fut.log = new([]int)
 			/*line mix.go:57:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
 			/*line mix.go:58:2*/ fut.n = fut.k
-			/*line mix_async.go:291:4*/ fut.i = 0
-			/*line mix_async.go:292:4*/ fallthrough
+			/*line mix_async.go:323:4*/ fut.i = 0
+			/*line mix_async.go:324:4*/ fallthrough
 		case 1:
 			/*line mix.go:58:17*/ if !(fut.i < fut.n) {
-				/*line mix_async.go:295:5*/ state = 5
+				/*line mix_async.go:327:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:59:11*/ fut.aw0 = rt.SpawnAsync(sleeperAsync(fut.i, fut.d, fut.log))
-			/*line mix_async.go:301:4*/ fallthrough
+			/*line mix_async.go:333:4*/ fallthrough
 		case 3: // resumes at mix.go:59:11
 			/*line mix.go:59:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line mix_async.go:304:4*/ if !ready {
+			/*line mix_async.go:336:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:59:3*/ fut.hs[fut.i] = r
-			/*line mix_async.go:310:4*/ fallthrough
+			/*line mix_async.go:342:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:312:4*/ fut.i++
-			/*line mix_async.go:313:4*/ state = 1
+			/*line mix_async.go:344:4*/ fut.i++
+			/*line mix_async.go:345:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:61:2*/ fut.i = 0
-			/*line mix_async.go:317:4*/ fallthrough
+			/*line mix_async.go:349:4*/ fallthrough
 		case 6:
 			/*line mix.go:61:20*/ if !(fut.i < len(fut.hs)) {
-				/*line mix_async.go:320:5*/ state = 11
+				/*line mix_async.go:352:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line mix_async.go:325:4*/ h = fut.hs[fut.i]
+			/*line mix_async.go:357:4*/ h = fut.hs[fut.i]
 			/*line mix.go:62:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:327:4*/ fallthrough
+			/*line mix_async.go:359:4*/ fallthrough
 		case 8: // resumes at mix.go:62:16
 			/*line mix.go:62:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line mix_async.go:330:4*/ if !ready {
+			/*line mix_async.go:362:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:62:6*/ _, err = r_2.V0, r_2.V1
 			/*line mix.go:62:26*/ if !(err != nil) {
-				/*line mix_async.go:337:5*/ state = 10
+				/*line mix_async.go:369:5*/ state = 10
 				continue
 			}
 			fallthrough
@@ -345,15 +377,15 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 			}
 		case 10:
 			/*line mix.go:63:4*/ fut.i++
-			/*line mix_async.go:348:4*/ state = 6
+			/*line mix_async.go:380:4*/ state = 6
 			continue
 		case 11:
 			/*line mix.go:66:14*/ fut.aw0 = rt.NowAsync()
-			/*line mix_async.go:352:4*/ fut.hs = nil
+			/*line mix_async.go:384:4*/ fut.hs = nil
 			fallthrough
 		case 12: // resumes at mix.go:66:14
 			/*line mix.go:66:14*/ r_3, ready = fut.aw0.(rt.Future[time.Time]).Poll(cx)
-			/*line mix_async.go:356:4*/ if !ready {
+			/*line mix_async.go:388:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -363,7 +395,7 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 				/*line mix.go:66:2*/ return rt.Tuple3[[]int, time.Time, error]{V0: (*fut.log), V1: r_3, V2: nil}, true
 			}
 		default:
-			/*line mix_async.go:366:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:398:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -378,6 +410,20 @@ func (fut *sleepersFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Sleepers is suspended; see rt.Tracer.
+func (fut *sleepersFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.Sleepers", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 59, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 62, fut.aw0
+	case 12:
+		t.Line, t.Awaiting = 66, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Sleepers changed since asyncgen ran: run go generate.
@@ -411,30 +457,30 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Selects starts
 			/*line mix.go:74:2*/ fut.won = make([]int, fut.n)
 			/*line mix.go:75:2*/ fut.n_2 = fut.n
-			/*line mix_async.go:414:4*/ fut.i = 0
-			/*line mix_async.go:415:4*/ fallthrough
+			/*line mix_async.go:460:4*/ fut.i = 0
+			/*line mix_async.go:461:4*/ fallthrough
 		case 1:
 			/*line mix.go:75:17*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:418:5*/ state = 5
+				/*line mix_async.go:464:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:76:8*/ fut.av0 = rt.MakeSelect2(rt.Ready(0), rt.Ready(1))
-			/*line mix_async.go:424:4*/ fallthrough
+			/*line mix_async.go:470:4*/ fallthrough
 		case 3: // resumes at mix.go:76:8
 			/*line mix.go:76:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:427:4*/ if !ready {
+			/*line mix_async.go:473:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.Select2Future[int, int]{}
 			/*line mix.go:76:3*/ s = r
 			/*line mix.go:77:3*/ fut.won[fut.i] = s.Index
-			/*line mix_async.go:434:4*/ fallthrough
+			/*line mix_async.go:480:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:436:4*/ fut.i++
-			/*line mix_async.go:437:4*/ state = 1
+			/*line mix_async.go:482:4*/ fut.i++
+			/*line mix_async.go:483:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -442,7 +488,7 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line mix.go:79:2*/ return fut.won, true
 			}
 		default:
-			/*line mix_async.go:445:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:491:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -456,6 +502,16 @@ func (fut *selectsFuture) Cancel() {
 	}
 	fut.av0 = rt.Select2Future[int, int]{}
 	fut.state = -1
+}
+
+// Trace says where Selects is suspended; see rt.Tracer.
+func (fut *selectsFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.Selects", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 76, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Selects changed since asyncgen ran: run go generate.
@@ -492,38 +548,38 @@ func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bo
 		case 0: // JoinSetOrder starts
 			/*line mix.go:88:2*/ fut.set = new(rt.JoinSet[int])
 			/*line mix.go:89:2*/ fut.n = fut.k
-			/*line mix_async.go:495:4*/ fut.i = 0
-			/*line mix_async.go:496:4*/ fallthrough
+			/*line mix_async.go:551:4*/ fut.i = 0
+			/*line mix_async.go:552:4*/ fallthrough
 		case 1:
 			/*line mix.go:89:17*/ if !(fut.i < fut.n) {
-				/*line mix_async.go:499:5*/ state = 5
+				/*line mix_async.go:555:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:90:3*/ fut.aw0 = (*fut.set).SpawnAsync(newJoinSetOrderFunc1Future(fut.i))
-			/*line mix_async.go:505:4*/ fallthrough
+			/*line mix_async.go:561:4*/ fallthrough
 		case 3: // resumes at mix.go:90:3
 			/*line mix.go:90:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line mix_async.go:508:4*/ if !ready {
+			/*line mix_async.go:564:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line mix_async.go:513:4*/ fallthrough
+			/*line mix_async.go:569:4*/ fallthrough
 		case 4:
 			/*line mix.go:90:3*/ fut.i++
-			/*line mix_async.go:516:4*/ state = 1
+			/*line mix_async.go:572:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:96:2*/ fut.order = nil
-			/*line mix_async.go:520:4*/ fallthrough
+			/*line mix_async.go:576:4*/ fallthrough
 		case 6:
 			/*line mix.go:98:17*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line mix_async.go:523:4*/ fallthrough
+			/*line mix_async.go:579:4*/ fallthrough
 		case 7: // resumes at mix.go:98:17
 			/*line mix.go:98:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line mix_async.go:526:4*/ if !ready {
+			/*line mix_async.go:582:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -542,10 +598,10 @@ func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bo
 				}
 			}
 			/*line mix.go:105:3*/ fut.order = append(take(&fut.order), v)
-			/*line mix_async.go:545:4*/ state = 6
+			/*line mix_async.go:601:4*/ state = 6
 			continue
 		default:
-			/*line mix_async.go:548:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:604:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -560,6 +616,18 @@ func (fut *joinSetOrderFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where JoinSetOrder is suspended; see rt.Tracer.
+func (fut *joinSetOrderFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.JoinSetOrder", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 90, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 98, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, JoinSetOrder changed since asyncgen ran: run go generate.
@@ -587,19 +655,19 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // JoinSetOrder.func1 starts
 			/*line mix.go:91:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:590:4*/ fallthrough
+			/*line mix_async.go:658:4*/ fallthrough
 		case 1: // resumes at mix.go:91:4
 			/*line mix.go:91:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:593:4*/ if !ready {
+			/*line mix_async.go:661:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line mix.go:92:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:599:4*/ fallthrough
+			/*line mix_async.go:667:4*/ fallthrough
 		case 2: // resumes at mix.go:92:4
 			/*line mix.go:92:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:602:4*/ if !ready {
+			/*line mix_async.go:670:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -609,7 +677,7 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line mix.go:93:4*/ return fut.i, true
 			}
 		default:
-			/*line mix_async.go:612:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
+			/*line mix_async.go:680:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -619,6 +687,18 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 func (fut *joinSetOrderFunc1Future) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
+}
+
+// Trace says where JoinSetOrder.func1 is suspended; see rt.Tracer.
+func (fut *joinSetOrderFunc1Future) Trace() rt.Trace {
+	t := rt.Trace{Func: "mix.JoinSetOrder.func1", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 91, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 92, &fut.av0
+	}
+	return t
 }
 
 // take returns *p and clears it: the last use of a future's field moves the
