@@ -202,6 +202,7 @@ func NewCurrentThreadWith(opts ...Option) *Runtime {
 	checkSeedOptions(&c, false)
 	r := newHandle(c, false)
 	r.sched = newCurrentThread(r, c, false)
+	registerRuntime(r) // for task dumps (registry.go)
 	return r
 }
 
@@ -213,6 +214,7 @@ func NewMultiThread(opts ...Option) *Runtime {
 	checkSeedOptions(&c, true)
 	r := newHandle(c, false)
 	r.sched = newMultiThread(r, c)
+	registerRuntime(r)
 	return r
 }
 
@@ -326,6 +328,7 @@ func (r *Runtime) ShutdownTimeout(timeout time.Duration) bool {
 	if r.closed.Swap(true) {
 		return true
 	}
+	unregisterRuntime(r)
 	ok := r.sched.shutdown(timeout)
 	if r.blocking != nil {
 		poolTimeout := timeout

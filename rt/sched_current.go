@@ -26,6 +26,10 @@ type currentThread struct {
 
 	mainWoken atomic.Bool // BlockOn's main future was woken; consumed by the core holder
 
+	// dumpReq is a task dump's request for the owned list, served by the
+	// core holder between batches (dump.go).
+	dumpReq atomic.Pointer[ctDumpReq]
+
 	// driving is true while a goroutine holding coreMu drives the runtime;
 	// Shutdown reads it to refuse shutting down from a runtime goroutine
 	// (see onDriverStack).
@@ -63,13 +67,7 @@ func (m *mainWaker) Wake() {
 // driver of the default runtime if none runs. It must be called after the
 // work it announces is published (inject size or mainWoken stored).
 func (s *currentThread) unparkOne() {
-	if s.parked.Load() && s.parked.CompareAndSwap(true, false) {
-		if s.r.drv != nil {
-			s.r.drv.Unpark()
-		} else {
-			s.unpark <- struct{}{}
-		}
-	}
+	s.wakeParked()
 	if s.background && !s.active.Load() && s.active.CompareAndSwap(false, true) {
 		go s.driveBackground()
 	}
@@ -94,6 +92,17 @@ func (s *currentThread) unbind(w *worker, h *taskHeader) {
 
 func (s *currentThread) localDepth() int { return int(s.r.stats.localDepthCT.Load()) }
 func (s *currentThread) liveTasks() int  { return int(s.r.stats.liveCT.Load()) }
+
+// wakeParked wakes the core holder if it sleeps in park.
+func (s *currentThread) wakeParked() {
+	if s.parked.Load() && s.parked.CompareAndSwap(true, false) {
+		if s.r.drv != nil {
+			s.r.drv.Unpark()
+		} else {
+			s.unpark <- struct{}{}
+		}
+	}
+}
 
 // park sleeps until a waker announces work. The ordering that guarantees no
 // lost wake-up (all operations sequentially consistent):
@@ -131,7 +140,7 @@ func (s *currentThread) park(c *worker, withMain bool) {
 		}
 	}
 	s.parked.Store(true)
-	if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
+	if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) || s.dumpReq.Load() != nil {
 		if !s.parked.CompareAndSwap(true, false) && r.drv == nil {
 			<-s.unpark
 		}
@@ -215,6 +224,9 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 	// yield (Context.yield), which is mainWoken without its atomics.
 	again := false
 	for {
+		if s.dumpReq.Load() != nil {
+			s.serveDump(c)
+		}
 		if main != nil && (again || s.mainWoken.Swap(false)) {
 			var done bool
 			if done, again = s.pollMain(c, main); done {

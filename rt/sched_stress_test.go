@@ -191,7 +191,7 @@ func TestStateRacesWithShutdown(t *testing.T) {
 				case <-stop:
 					return
 				}
-				switch s.startRun() {
+				switch s.startRun(0) {
 				case startSkip:
 					// Only shutdown takes RUNNING from a queued task, and it
 					// sets CANCELLED in the same CAS.

@@ -16,6 +16,7 @@ func defaultRuntime() *Runtime {
 		c.workers = 1
 		r := newHandle(c, true)
 		r.sched = newCurrentThread(r, c, true)
+		registerRuntime(r)
 		defaultRT.r = r
 	})
 	return defaultRT.r
@@ -92,6 +93,7 @@ func newInlineTask[T, F any, PF interface {
 	t := &it.task
 	t.fut = PF(&it.f)
 	t.id = nextTaskID.Add(1)
+	t.stampSpawn()
 	setSelf(t)
 	return t
 }

@@ -1,6 +1,9 @@
 package rt
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 // The task state word. See "Task state" in doc.go for the full protocol; this
 // file holds only the bits and the transitions, each a single CAS loop so that
@@ -22,6 +25,24 @@ import "sync/atomic"
 //	stateCancelled cancellation was requested (JoinHandle.Abort or runtime
 //	               shutdown). The task is cancelled instead of polled the next
 //	               time a runner holds RUNNING.
+//	stateTracing   a task dump holds the future to read its await chain
+//	               (dump.go). Set only on a task that is neither running nor
+//	               complete; while it is set nobody takes RUNNING (startRun
+//	               and shutdown wait, for the few microseconds a Trace
+//	               takes). Wakes and aborts proceed and keep it.
+//
+// The rest of the word is diagnostics for the task dump, kept by CASes the
+// transitions do anyway (no extra atomic operation on any path):
+//
+//	bits 5-11  while RUNNING: 1 + the index of the worker polling the task
+//	           (saturating at 127), written by startRun, cleared by endPoll;
+//	           0 when Shutdown holds RUNNING.
+//	bits 12-31 the number of polls that returned pending, saturating at
+//	           pollCountMax; incremented by endPoll.
+//
+// Every test of the state below masks the bits it means, so the upper bits
+// never change a transition; complete drops them (a complete task is not
+// dumped).
 //
 // Named states (RUNNING/NOTIFIED/COMPLETE; CANCELLED may be or'ed into the
 // first four) and every legal transition:
@@ -49,6 +70,8 @@ import "sync/atomic"
 //	shutdown Idle/Scheduled (Shutdown)       -> Running|CANCELLED    Shutdown cancels;
 //	                                                                 a queued entry goes stale
 //	shutdown Running*                        -> same|CANCELLED       runner cancels
+//	lockTrace Idle/Scheduled(|CANCELLED) (dump) -> same|TRACING        dump reads the future
+//	unlockTrace                                -> same&^TRACING
 //
 // The one invariant every transition keeps: a task is pushed onto a run queue
 // only by the goroutine whose CAS moved it out of {Idle} into {Scheduled}
@@ -63,7 +86,38 @@ const (
 	stateNotified  uint32 = 1 << 1
 	stateComplete  uint32 = 1 << 2
 	stateCancelled uint32 = 1 << 3
+	stateTracing   uint32 = 1 << 4
+
+	// stateFlags masks the state proper (the named states above).
+	stateFlags uint32 = 1<<5 - 1
+
+	stateWorkerShift        = 5
+	stateWorkerMax   uint32 = 1<<7 - 1
+	stateWorkerMask         = stateWorkerMax << stateWorkerShift
+
+	statePollShift        = 12
+	pollCountMax   uint32 = 1<<(32-statePollShift) - 1
 )
+
+// runningOn is the worker field startRun records for the worker with the
+// given index.
+func runningOn(index int) uint32 {
+	return uint32(min(index+1, int(stateWorkerMax))) << stateWorkerShift
+}
+
+// stateWorker returns the index of the worker polling a task in state v, or
+// -1 when unknown (not running, Shutdown holds it, or an index past the
+// field's range).
+func stateWorker(v uint32) int {
+	n := (v & stateWorkerMask) >> stateWorkerShift
+	if n == 0 || n == stateWorkerMax {
+		return -1
+	}
+	return int(n) - 1
+}
+
+// statePolls returns the pending-poll count of state v.
+func statePolls(v uint32) uint32 { return v >> statePollShift }
 
 // taskState is the atomic state word. All operations are sequentially
 // consistent (Go's sync/atomic); the data it guards (task.fut, task.out,
@@ -120,17 +174,23 @@ const (
 )
 
 // startRun is called by a runner that popped the task from a run queue. In
-// the Scheduled state it takes RUNNING and says whether to poll or cancel.
+// the Scheduled state it takes RUNNING, records on (runningOn of the
+// runner's worker) and says whether to poll or cancel. If a dump is reading
+// the task's future (TRACING), it waits for the dump to let go.
 // Under parallelism a popped entry can also be stale: shutdown cancelled the
 // task while it sat in a queue (it took RUNNING, and may have completed it
 // since), so RUNNING or COMPLETE set means "not yours, drop the entry". The
 // Idle state is never met (a task in a queue has NOTIFIED until it is popped
 // or shut down); meeting it is a scheduler bug, reported under debug and
 // otherwise treated as stale.
-func (s *taskState) startRun() startResult {
-	for {
+func (s *taskState) startRun(on uint32) startResult {
+	for spins := 0; ; {
 		cur := s.v.Load()
-		if cur&(stateRunning|stateComplete) != 0 {
+		if cur&(stateRunning|stateComplete|stateTracing) != 0 {
+			if cur&stateTracing != 0 {
+				traceWait(&spins)
+				continue
+			}
 			return startSkip
 		}
 		if cur&stateNotified == 0 {
@@ -139,7 +199,7 @@ func (s *taskState) startRun() startResult {
 			}
 			return startSkip
 		}
-		next := (cur &^ stateNotified) | stateRunning
+		next := (cur &^ stateNotified) | stateRunning | on
 		if s.v.CompareAndSwap(cur, next) {
 			if cur&stateCancelled != 0 {
 				return startCancel
@@ -161,7 +221,8 @@ const (
 // endPoll is called by the runner after a poll returned pending. woken says
 // that the task woke itself during the poll through a yield
 // (Context.yield), which does not set NOTIFIED: it counts as a wake landing
-// while running, so the one CAS here takes Running to Scheduled.
+// while running, so the one CAS here takes Running to Scheduled. The same
+// CAS clears the worker field and counts the poll for the dump.
 func (s *taskState) endPoll(woken bool) endPollResult {
 	var notify uint32
 	if woken {
@@ -175,7 +236,10 @@ func (s *taskState) endPoll(woken bool) endPollResult {
 		if cur&stateCancelled != 0 {
 			return endPollCancel
 		}
-		next := cur&^stateRunning | notify
+		next := cur&^(stateRunning|stateWorkerMask) | notify
+		if cur>>statePollShift != pollCountMax {
+			next += 1 << statePollShift
+		}
 		if s.v.CompareAndSwap(cur, next) {
 			if next&stateNotified != 0 {
 				return endPollReschedule
@@ -211,7 +275,7 @@ func (s *taskState) complete(cancelled bool) {
 // complete, or is running on some worker, which cancels it after its poll
 // (endPoll sees CANCELLED).
 func (s *taskState) shutdown() bool {
-	for {
+	for spins := 0; ; {
 		cur := s.v.Load()
 		if cur&stateComplete != 0 {
 			return false
@@ -222,10 +286,47 @@ func (s *taskState) shutdown() bool {
 			}
 			continue
 		}
+		if cur&stateTracing != 0 {
+			traceWait(&spins)
+			continue
+		}
 		next := (cur &^ stateNotified) | stateRunning | stateCancelled
 		if s.v.CompareAndSwap(cur, next) {
 			return true
 		}
+	}
+}
+
+// lockTrace takes TRACING for a task dump, which may then read the task's
+// future: it fails, returning the state it saw, when the task is running
+// (its future belongs to the poller) or complete; it waits while another dump
+// holds TRACING. The caller releases it with unlockTrace.
+func (s *taskState) lockTrace() (uint32, bool) {
+	for spins := 0; ; {
+		cur := s.v.Load()
+		if cur&(stateRunning|stateComplete) != 0 {
+			return cur, false
+		}
+		if cur&stateTracing != 0 {
+			traceWait(&spins)
+			continue
+		}
+		if s.v.CompareAndSwap(cur, cur|stateTracing) {
+			return cur, true
+		}
+	}
+}
+
+// unlockTrace releases TRACING. Only wakes and aborts can have changed the
+// word meanwhile (nobody takes RUNNING while it is set); they keep the bit.
+func (s *taskState) unlockTrace() { s.v.And(^stateTracing) }
+
+// traceWait is the wait of a runner that found TRACING set: a dump holds the
+// task for one Trace call, so spin, then yield the thread in case the dump's
+// goroutine was preempted.
+func traceWait(spins *int) {
+	if *spins++; *spins > 16 {
+		runtime.Gosched()
 	}
 }
 
@@ -234,7 +335,7 @@ func (s *taskState) shutdown() bool {
 func (s *taskState) start() { s.v.Store(stateNotified) }
 
 func stateString(v uint32) string {
-	if v == 0 {
+	if v&stateFlags == 0 {
 		return "Idle"
 	}
 	var b []byte
@@ -250,5 +351,6 @@ func stateString(v uint32) string {
 	add(stateNotified, "NOTIFIED")
 	add(stateComplete, "COMPLETE")
 	add(stateCancelled, "CANCELLED")
+	add(stateTracing, "TRACING")
 	return string(b)
 }

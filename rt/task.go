@@ -23,6 +23,9 @@ type runner interface {
 	cancelTask(w *worker)
 	// panicked completes the task after its Poll panicked (see worker.runBatch).
 	panicked(w *worker, p any, stack []byte)
+	// future returns the task's future for a task dump, which holds the
+	// task's TRACING bit (dump.go).
+	future() any
 }
 
 // taskWaker is implemented by every task: Context.Wake uses it to recognise a
@@ -40,7 +43,8 @@ type taskWaker interface {
 // task pays for each word here: an idle echo connection is a task.
 type taskHeader struct {
 	state taskState // atomic; see state.go
-	// flags holds flagBound, flagSpawned and flagJoinLock (see there);
+	// flags holds flagBound, flagSpawned, flagJoinLock and flagNamed (see
+	// there) and, above them, the task's spawn time for the dump;
 	// atomic, because the join lock is taken by any goroutine.
 	flags atomic.Uint32
 
@@ -88,6 +92,13 @@ const (
 	// spins, yielding its thread after a while in case the holder was
 	// preempted; a sync.Mutex would add a word to every task.
 	flagJoinLock
+	// flagNamed: the task has a name in the side table (dump.go); set
+	// before the task is spawned, immutable after.
+	flagNamed
+
+	// The bits from flagSpawnShift up hold the coarse spawn time (dump.go),
+	// written before the task is published, immutable after.
+	flagSpawnShift = 4
 )
 
 func (h *taskHeader) bound() bool   { return h.flags.Load()&flagBound != 0 }
@@ -189,6 +200,7 @@ func newTask[T any](f Future[T]) *task[T] {
 	}
 	t := &task[T]{fut: f}
 	t.id = nextTaskID.Add(1)
+	t.stampSpawn()
 	setSelf(t)
 	return t
 }
@@ -203,7 +215,7 @@ func (t *task[T]) Wake() {
 }
 
 func (t *task[T]) run(w *worker) {
-	switch t.state.startRun() {
+	switch t.state.startRun(runningOn(w.index)) {
 	case startSkip:
 		return
 	case startCancel:
@@ -268,6 +280,9 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	t.aux = unsafe.Pointer(jerr) // drops the frame stack
 	t.fut = nil
 	t.state.complete(cancelled)
+	if t.flags.Load()&flagNamed != 0 {
+		taskNames.Delete(t.id)
+	}
 	if t.rt != nil {
 		t.rt.unbind(w, &t.taskHeader)
 	}

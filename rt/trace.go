@@ -63,9 +63,12 @@ const maxTraceDepth = 1 << 12
 // future alive). A future that does not implement Tracer ends the
 // chain with a Trace that names its type. It reads the futures' state, so
 // the same rule as Tracer's applies: call it only while nobody polls f.
-func TraceChain(f any) []Trace {
-	var out []Trace
-	for f != nil && len(out) < maxTraceDepth {
+func TraceChain(f any) []Trace { return appendTraceChain(nil, f) }
+
+// appendTraceChain appends f's chain to out (TraceChain); a task dump
+// appends every task's chain to one buffer.
+func appendTraceChain(out []Trace, f any) []Trace {
+	for n := 0; f != nil && n < maxTraceDepth; n++ {
 		tr, ok := f.(Tracer)
 		if !ok {
 			out = append(out, Trace{Func: fmt.Sprintf("%T", f)})

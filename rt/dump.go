@@ -1,0 +1,432 @@
+package rt
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TaskState is what a task was doing when a dump saw it.
+type TaskState uint8
+
+const (
+	// TaskIdle: suspended, waiting for a wake-up.
+	TaskIdle TaskState = iota
+	// TaskScheduled: woken (or just spawned), waiting in a run queue.
+	TaskScheduled
+	// TaskRunning: being polled (or cancelled) on a worker; its future
+	// belongs to that worker, so the dump does not read it.
+	TaskRunning
+)
+
+func (s TaskState) String() string {
+	switch s {
+	case TaskIdle:
+		return "idle"
+	case TaskScheduled:
+		return "scheduled"
+	case TaskRunning:
+		return "running"
+	}
+	return "TaskState(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText makes a TaskState read as its name in JSON.
+func (s TaskState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// MaxTaskPolls is where TaskInfo.Polls saturates.
+const MaxTaskPolls = pollCountMax
+
+// TaskInfo is one live task in a TaskDump.
+type TaskInfo struct {
+	ID   uint64 // JoinHandle.ID
+	Name string // SpawnNamed's name, "" if none
+	// State, and for a running task the index of the worker polling it (-1
+	// when unknown: Shutdown is cancelling it, or the index is past 125).
+	State  TaskState
+	Worker int
+	// Cancelled: cancellation was requested (Abort, Shutdown); the runtime
+	// cancels the task at its next turn.
+	Cancelled bool
+	// Age is the time since the task was spawned, in whole seconds (it may
+	// read up to a second long: spawns stamp it from a clock refreshed
+	// once a second).
+	Age time.Duration
+	// Polls counts the task's polls that returned pending, saturating at
+	// MaxTaskPolls.
+	Polls uint32
+	// Stack is the task's await chain, outermost future first, down to the
+	// leaf it is suspended on (see Tracer); nil for a running task.
+	Stack []Trace
+}
+
+// TaskDump is a snapshot of a runtime's live tasks: Runtime.Dump.
+type TaskDump struct {
+	Runtime string // Runtime.Name
+	Flavor  string // "current-thread" or "multi-thread"
+	Workers int
+	Time    time.Time // when the dump started
+	// Tasks are the live tasks, by ID (spawn order). A task that completes
+	// while the dump runs may be missing or listed; one spawned meanwhile
+	// may be missing.
+	Tasks []TaskInfo
+	// Took is how long Dump took in all. Pause is the longest time it kept
+	// the runtime from something: a multi-thread runtime's spawns and
+	// completions of one shard of its task list while Dump copied that
+	// shard's pointers; a current-thread runtime's whole progress while its
+	// driving goroutine copied the task list at a poll boundary. Workers
+	// are never stopped otherwise: each task is held (from being polled)
+	// only while its own chain is read.
+	Took, Pause time.Duration
+	// Blocked reports a current-thread runtime whose driving goroutine did
+	// not reach a poll boundary within a second: one poll is blocking
+	// the runtime. Tasks is then empty.
+	Blocked bool
+}
+
+// dumpWaitLimit bounds how long Dump waits for a current-thread runtime's
+// driving goroutine to finish the poll it is in (a variable for tests).
+var dumpWaitLimit = time.Second
+
+// dumpMu serializes dumps: one pending request per current-thread runtime.
+var dumpMu sync.Mutex
+
+// taskLister is implemented by the schedulers: it returns every live task
+// (possibly some that complete meanwhile) and the longest pause it imposed.
+type taskLister interface {
+	listTasks(out []*taskHeader) ([]*taskHeader, time.Duration, bool)
+}
+
+// Dump returns a snapshot of r's live tasks: for each, its id, name, state,
+// age, poll count and where it is suspended (the chain of awaited futures
+// down to the leaf). It may be called from any goroutine, also while r runs,
+// except from inside one of r's tasks on a current-thread runtime (it would
+// wait for itself: it reports Blocked after a second). See "Task dump"
+// in the package documentation for what it costs the runtime.
+func (r *Runtime) Dump() TaskDump {
+	dumpMu.Lock()
+	defer dumpMu.Unlock()
+	start := time.Now()
+	d := TaskDump{Runtime: r.name, Time: start, Flavor: "current-thread", Workers: 1}
+	if m, ok := r.sched.(*multiThread); ok {
+		d.Flavor, d.Workers = "multi-thread", len(m.workers)
+	}
+	var hs []*taskHeader
+	if l, ok := r.sched.(taskLister); ok && !r.closed.Load() {
+		var ok bool
+		hs, d.Pause, ok = l.listTasks(nil)
+		d.Blocked = !ok
+	}
+	d.Tasks = traceTasks(hs, coarseNowSec())
+	d.Took = time.Since(start)
+	return d
+}
+
+// listTasks copies each shard of the owned list under its mutex.
+func (m *multiThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration, bool) {
+	var pause time.Duration
+	for i := range m.owned {
+		s := &m.owned[i]
+		s.mu.Lock()
+		t0 := time.Now()
+		out = slices.Grow(out, s.list.n)
+		for h := s.list.head; h != nil; h = h.next {
+			out = append(out, h)
+		}
+		pause = max(pause, time.Since(t0))
+		s.mu.Unlock()
+	}
+	return out, pause, true
+}
+
+// ctDumpReq is a dump's request to a current-thread runtime's core holder.
+type ctDumpReq struct {
+	tasks []*taskHeader
+	pause time.Duration
+	done  chan struct{}
+}
+
+// listTasks copies the owned list (and the tasks spawned from other
+// goroutines that the core has not adopted yet): directly if nobody drives
+// the runtime, else through the goroutine that does, at its next poll
+// boundary.
+func (s *currentThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration, bool) {
+	deadline := time.Now().Add(dumpWaitLimit)
+	wait := 100 * time.Microsecond
+	for {
+		if s.coreMu.TryLock() {
+			t0 := time.Now()
+			out = s.copyTasks(out)
+			pause := time.Since(t0)
+			s.coreMu.Unlock()
+			return out, pause, true
+		}
+		q := &ctDumpReq{tasks: out, done: make(chan struct{})}
+		s.dumpReq.Store(q)
+		s.wakeParked()
+		t := time.NewTimer(wait)
+		select {
+		case <-q.done:
+			t.Stop()
+			return q.tasks, q.pause, true
+		case <-t.C:
+		}
+		if !s.dumpReq.CompareAndSwap(q, nil) {
+			<-q.done // the core holder took it: it is copying
+			return q.tasks, q.pause, true
+		}
+		// Withdrawn: the holder may have let go of the core (BlockOn
+		// returned) without seeing the request; try the lock again.
+		if time.Now().After(deadline) {
+			return out, 0, false
+		}
+		wait = min(2*wait, 10*time.Millisecond)
+	}
+}
+
+// serveDump answers a pending dump request; the caller holds the core.
+func (s *currentThread) serveDump(c *worker) {
+	q := s.dumpReq.Swap(nil)
+	if q == nil {
+		return
+	}
+	t0 := time.Now()
+	q.tasks = s.copyTasks(q.tasks)
+	q.pause = time.Since(t0)
+	close(q.done)
+}
+
+// copyTasks appends the owned list and the unadopted tasks of the inject
+// queue; the caller holds the core.
+func (s *currentThread) copyTasks(out []*taskHeader) []*taskHeader {
+	c := s.core
+	out = slices.Grow(out, c.owned.n)
+	for h := c.owned.head; h != nil; h = h.next {
+		out = append(out, h)
+	}
+	iq := &s.r.inject
+	iq.mu.Lock()
+	for h := iq.head; h != nil; h = h.qnext {
+		if !h.bound() {
+			out = append(out, h)
+		}
+	}
+	iq.mu.Unlock()
+	return out
+}
+
+// traceTasks builds the TaskInfo of each task still live, by id. Every chain
+// goes into one buffer, sliced at the end.
+func traceTasks(hs []*taskHeader, now uint32) []TaskInfo {
+	slices.SortFunc(hs, func(a, b *taskHeader) int { return cmp.Compare(a.id, b.id) })
+	infos := make([]TaskInfo, 0, len(hs))
+	ends := make([]int, 0, len(hs))
+	var buf []Trace
+	for _, h := range hs {
+		info, ok := h.dumpInfo(now, &buf)
+		if !ok {
+			continue
+		}
+		infos = append(infos, info)
+		ends = append(ends, len(buf))
+	}
+	buf = slices.Clip(buf)
+	start := 0
+	for i := range infos {
+		if infos[i].State != TaskRunning {
+			infos[i].Stack = buf[start:ends[i]:ends[i]]
+		}
+		start = ends[i]
+	}
+	return infos
+}
+
+// dumpInfo describes h, appending its chain to buf unless it is running;
+// false means h has completed.
+func (h *taskHeader) dumpInfo(now uint32, buf *[]Trace) (TaskInfo, bool) {
+	st, locked := h.state.lockTrace()
+	if st&stateComplete != 0 {
+		return TaskInfo{}, false
+	}
+	info := TaskInfo{
+		ID:        h.id,
+		Worker:    -1,
+		Cancelled: st&stateCancelled != 0,
+		Age:       h.spawnAge(now),
+		Polls:     statePolls(st),
+	}
+	switch {
+	case !locked:
+		info.State, info.Worker = TaskRunning, stateWorker(st)
+	case st&stateNotified != 0:
+		info.State = TaskScheduled
+	}
+	if locked {
+		func() {
+			// A panicking Trace must not leave the task locked.
+			defer h.state.unlockTrace()
+			*buf = appendTraceChain(*buf, h.self().future())
+		}()
+	}
+	info.Name = h.name()
+	return info, true
+}
+
+func (t *task[T]) future() any { return t.fut }
+
+// String formats d as WriteText(debug 1) does.
+func (d *TaskDump) String() string {
+	var b strings.Builder
+	d.WriteText(&b, 1)
+	return b.String()
+}
+
+// WriteText writes d like a goroutine dump. With debug <= 1, tasks suspended
+// at the same chain of source positions (and in the same state) are one
+// group, printed once with their count, age and poll ranges and the first
+// few ids — 100,000 connections waiting in one handler read as one entry.
+// With debug >= 2 every task is printed with its own chain.
+func (d *TaskDump) WriteText(w io.Writer, debug int) error {
+	bw := bufio.NewWriter(w)
+	name := d.Runtime
+	if name == "" {
+		name = "(unnamed)"
+	}
+	fmt.Fprintf(bw, "corio runtime %s (%s, %d workers): %d tasks; dumped in %v, longest pause %v\n",
+		name, d.Flavor, d.Workers, len(d.Tasks), d.Took.Round(time.Microsecond), d.Pause.Round(time.Microsecond))
+	if d.Blocked {
+		fmt.Fprintf(bw, "BLOCKED: its driving goroutine did not finish the poll it is in within %v\n", dumpWaitLimit)
+	}
+	if debug >= 2 {
+		for i := range d.Tasks {
+			t := &d.Tasks[i]
+			bw.WriteString("\ntask " + strconv.FormatUint(t.ID, 10))
+			if t.Name != "" {
+				bw.WriteString(" " + strconv.Quote(t.Name))
+			}
+			fmt.Fprintf(bw, " [%s, %s, %s]:\n", stateText(t), ageText(t.Age), pollsText(t.Polls))
+			writeStack(bw, t.Stack, nil)
+		}
+		return bw.Flush()
+	}
+	for _, g := range groupTasks(d.Tasks) {
+		t := g.first
+		noun := "tasks"
+		if g.n == 1 {
+			noun = "task"
+		}
+		fmt.Fprintf(bw, "\n%d %s [%s, %s, %s]:", g.n, noun, stateText(t), rangeText(g.minAge, g.maxAge, ageText),
+			rangeText(g.minPolls, g.maxPolls, pollsText))
+		for i, id := range g.ids {
+			sep := " "
+			if i == 0 {
+				sep = " ids "
+			}
+			bw.WriteString(sep + strconv.FormatUint(id, 10))
+		}
+		if g.n > len(g.ids) {
+			bw.WriteString(" …")
+		}
+		bw.WriteString("\n")
+		writeStack(bw, t.Stack, g.vary)
+	}
+	return bw.Flush()
+}
+
+func writeStack(w *bufio.Writer, stack []Trace, vary []bool) {
+	for i, tr := range stack {
+		if i < len(vary) && vary[i] {
+			tr.Detail = "details vary"
+		}
+		w.WriteString("\t" + tr.String() + "\n")
+	}
+}
+
+func stateText(t *TaskInfo) string {
+	s := t.State.String()
+	if t.State == TaskRunning && t.Worker >= 0 {
+		s += " on worker " + strconv.Itoa(t.Worker)
+	}
+	if t.Cancelled {
+		s += ", cancelling"
+	}
+	return s
+}
+
+func ageText(d time.Duration) string {
+	if d < time.Second {
+		return "age <1s"
+	}
+	return "age " + d.String()
+}
+
+func pollsText(n uint32) string {
+	s := strconv.FormatUint(uint64(n), 10)
+	if n == MaxTaskPolls {
+		s += "+"
+	}
+	if n == 1 {
+		return s + " poll"
+	}
+	return s + " polls"
+}
+
+func rangeText[T comparable](lo, hi T, f func(T) string) string {
+	if lo == hi {
+		return f(lo)
+	}
+	return f(lo) + " to " + strings.TrimPrefix(strings.TrimSuffix(strings.TrimSuffix(f(hi), " polls"), " poll"), "age ")
+}
+
+// taskGroup is the tasks of a dump that share state and source positions.
+type taskGroup struct {
+	first              *TaskInfo
+	n                  int
+	ids                []uint64 // the first maxGroupIDs
+	minAge, maxAge     time.Duration
+	minPolls, maxPolls uint32
+	vary               []bool // by frame: details differ between the tasks
+}
+
+const maxGroupIDs = 5
+
+// groupTasks groups tasks by state and chain of positions, largest first.
+func groupTasks(tasks []TaskInfo) []*taskGroup {
+	byKey := map[string]*taskGroup{}
+	var groups []*taskGroup
+	var kb strings.Builder
+	for i := range tasks {
+		t := &tasks[i]
+		kb.Reset()
+		kb.WriteString(stateText(t))
+		for _, tr := range t.Stack {
+			kb.WriteString("\x00" + tr.Func + "\x00" + tr.File + "\x00" + strconv.Itoa(tr.Line))
+		}
+		g := byKey[kb.String()]
+		if g == nil {
+			g = &taskGroup{first: t, minAge: t.Age, maxAge: t.Age, minPolls: t.Polls, maxPolls: t.Polls,
+				vary: make([]bool, len(t.Stack))}
+			byKey[kb.String()] = g
+			groups = append(groups, g)
+		}
+		g.n++
+		if len(g.ids) < maxGroupIDs {
+			g.ids = append(g.ids, t.ID)
+		}
+		g.minAge, g.maxAge = min(g.minAge, t.Age), max(g.maxAge, t.Age)
+		g.minPolls, g.maxPolls = min(g.minPolls, t.Polls), max(g.maxPolls, t.Polls)
+		for j := range g.vary {
+			if t.Stack[j].Detail != g.first.Stack[j].Detail {
+				g.vary[j] = true
+			}
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *taskGroup) int { return cmp.Compare(b.n, a.n) })
+	return groups
+}
