@@ -49,11 +49,11 @@ type TaskInfo struct {
 	Name string // SpawnNamed's name, "" if none
 	// State, and for a running task the index of the worker polling it (-1
 	// when unknown: Shutdown is cancelling it, or the index is past 125).
-	State  TaskState
-	Worker int
+	State TaskState
 	// Cancelled: cancellation was requested (Abort, Shutdown); the runtime
 	// cancels the task at its next turn.
 	Cancelled bool
+	Worker    int32
 	// Age is the time since the task was spawned, in whole seconds (it may
 	// read up to a second long: spawns stamp it from a clock refreshed
 	// once a second).
@@ -133,9 +133,13 @@ func (m *multiThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration
 	var pause time.Duration
 	for i := range m.owned {
 		s := &m.owned[i]
+		// Make room before holding the shard (no allocation under it).
+		s.mu.Lock()
+		n := s.list.n
+		s.mu.Unlock()
+		out = slices.Grow(out, n+n/8)
 		s.mu.Lock()
 		t0 := time.Now()
-		out = slices.Grow(out, s.list.n)
 		for h := s.list.head; h != nil; h = h.next {
 			out = append(out, h)
 		}
@@ -206,7 +210,7 @@ func (s *currentThread) serveDump(c *worker) {
 // queue; the caller holds the core.
 func (s *currentThread) copyTasks(out []*taskHeader) []*taskHeader {
 	c := s.core
-	out = slices.Grow(out, c.owned.n)
+	out = slices.Grow(out, c.owned.n) // a current-thread runtime has no shards to split the pause
 	for h := c.owned.head; h != nil; h = h.next {
 		out = append(out, h)
 	}
@@ -221,31 +225,36 @@ func (s *currentThread) copyTasks(out []*taskHeader) []*taskHeader {
 	return out
 }
 
-// traceTasks builds the TaskInfo of each task still live, by id. Every chain
-// goes into one buffer, sliced at the end.
+// traceTasks builds the TaskInfo of each task still live, by id. The chains
+// are appended to chunks of traceChunk Traces, a new chunk whenever fewer
+// than maxInlineChain entries are left, so the buffer is not copied as it
+// grows (a chain deeper than that reallocates the chunk: the earlier chains
+// keep the old array, which stays valid).
 func traceTasks(hs []*taskHeader, now uint32) []TaskInfo {
 	slices.SortFunc(hs, func(a, b *taskHeader) int { return cmp.Compare(a.id, b.id) })
 	infos := make([]TaskInfo, 0, len(hs))
-	ends := make([]int, 0, len(hs))
-	var buf []Trace
+	var chunk []Trace
 	for _, h := range hs {
-		info, ok := h.dumpInfo(now, &buf)
+		if cap(chunk)-len(chunk) < maxInlineChain {
+			chunk = make([]Trace, 0, traceChunk)
+		}
+		start := len(chunk)
+		info, ok := h.dumpInfo(now, &chunk)
 		if !ok {
 			continue
 		}
-		infos = append(infos, info)
-		ends = append(ends, len(buf))
-	}
-	buf = slices.Clip(buf)
-	start := 0
-	for i := range infos {
-		if infos[i].State != TaskRunning {
-			infos[i].Stack = buf[start:ends[i]:ends[i]]
+		if info.State != TaskRunning {
+			info.Stack = chunk[start:len(chunk):len(chunk)]
 		}
-		start = ends[i]
+		infos = append(infos, info)
 	}
 	return infos
 }
+
+const (
+	traceChunk     = 4096
+	maxInlineChain = 64
+)
 
 // dumpInfo describes h, appending its chain to buf unless it is running;
 // false means h has completed.
@@ -263,7 +272,7 @@ func (h *taskHeader) dumpInfo(now uint32, buf *[]Trace) (TaskInfo, bool) {
 	}
 	switch {
 	case !locked:
-		info.State, info.Worker = TaskRunning, stateWorker(st)
+		info.State, info.Worker = TaskRunning, int32(stateWorker(st))
 	case st&stateNotified != 0:
 		info.State = TaskScheduled
 	}
@@ -351,7 +360,7 @@ func writeStack(w *bufio.Writer, stack []Trace, vary []bool) {
 func stateText(t *TaskInfo) string {
 	s := t.State.String()
 	if t.State == TaskRunning && t.Worker >= 0 {
-		s += " on worker " + strconv.Itoa(t.Worker)
+		s += " on worker " + strconv.Itoa(int(t.Worker))
 	}
 	if t.Cancelled {
 		s += ", cancelling"
