@@ -299,7 +299,7 @@ func (d *TaskDump) String() string {
 // WriteText writes d like a goroutine dump. With debug <= 1, tasks suspended
 // at the same chain of source positions (and in the same state) are one
 // group, printed once with their count, age and poll ranges and the first
-// few ids — 100,000 connections waiting in one handler read as one entry.
+// few ids (with names) — 100,000 connections waiting in one handler read as one entry.
 // With debug >= 2 every task is printed with its own chain.
 func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 	bw := bufio.NewWriter(w)
@@ -308,7 +308,7 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 		name = "(unnamed)"
 	}
 	fmt.Fprintf(bw, "corio runtime %s (%s, %d workers): %d tasks; dumped in %v, longest pause %v\n",
-		name, d.Flavor, d.Workers, len(d.Tasks), d.Took.Round(time.Microsecond), d.Pause.Round(time.Microsecond))
+		name, d.Flavor, d.Workers, len(d.Tasks), d.Took.Round(time.Microsecond), d.Pause.Round(10*time.Nanosecond))
 	if d.Blocked {
 		fmt.Fprintf(bw, "BLOCKED: its driving goroutine did not finish the poll it is in within %v\n", dumpWaitLimit)
 	}
@@ -332,14 +332,21 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 		}
 		fmt.Fprintf(bw, "\n%d %s [%s, %s, %s]:", g.n, noun, stateText(t), rangeText(g.minAge, g.maxAge, ageText),
 			rangeText(g.minPolls, g.maxPolls, pollsText))
-		for i, id := range g.ids {
-			sep := " "
-			if i == 0 {
-				sep = " ids "
+		for i, m := range g.members {
+			switch {
+			case i > 0:
+				bw.WriteString(" ")
+			case g.n == 1:
+				bw.WriteString(" id ")
+			default:
+				bw.WriteString(" ids ")
 			}
-			bw.WriteString(sep + strconv.FormatUint(id, 10))
+			bw.WriteString(strconv.FormatUint(m.ID, 10))
+			if m.Name != "" {
+				bw.WriteString(" " + strconv.Quote(m.Name))
+			}
 		}
-		if g.n > len(g.ids) {
+		if g.n > len(g.members) {
 			bw.WriteString(" …")
 		}
 		bw.WriteString("\n")
@@ -397,7 +404,7 @@ func rangeText[T comparable](lo, hi T, f func(T) string) string {
 type taskGroup struct {
 	first              *TaskInfo
 	n                  int
-	ids                []uint64 // the first maxGroupIDs
+	members            []*TaskInfo // the first maxGroupIDs
 	minAge, maxAge     time.Duration
 	minPolls, maxPolls uint32
 	vary               []bool // by frame: details differ between the tasks
@@ -425,8 +432,8 @@ func groupTasks(tasks []TaskInfo) []*taskGroup {
 			groups = append(groups, g)
 		}
 		g.n++
-		if len(g.ids) < maxGroupIDs {
-			g.ids = append(g.ids, t.ID)
+		if len(g.members) < maxGroupIDs {
+			g.members = append(g.members, t)
 		}
 		g.minAge, g.maxAge = min(g.minAge, t.Age), max(g.maxAge, t.Age)
 		g.minPolls, g.maxPolls = min(g.minPolls, t.Polls), max(g.maxPolls, t.Polls)
