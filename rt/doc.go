@@ -241,6 +241,44 @@
 // per BlockOn, and Select's draw is the same few instructions either way; a
 // seeded runtime costs about 40 ns more per poll (BenchmarkSeededYield).
 //
+// # Task dump
+//
+// A suspended task is a struct in a queue, invisible to a goroutine dump;
+// Runtime.Dump shows it instead. It returns a TaskDump: every live task with
+// its id, its name (SpawnNamed, SpawnNamedOn, and SpawnNamedAsync, to which
+// asyncgen lowers rt.SpawnNamed inside an async function), its state (idle,
+// scheduled, or running on worker N), its age, its number of polls, and its
+// await chain: one Trace per future from the task's own down to the leaf it
+// waits on, as each future's Tracer reports it (generated futures give the
+// function and the source line of the await, leaves what they wait for).
+// TaskDump.WriteText prints it like a goroutine dump — with debug 1 grouped
+// by identical chains with counts, so 100,000 idle connections read as one
+// entry; with debug 2 every task — and package rt/rtdebug serves it at
+// /debug/corio/tasks next to net/http/pprof. Runtimes lists the live
+// runtimes of the process.
+//
+// Dump does not stop the runtime. It copies the list of live tasks — a
+// multi-thread runtime's one shard at a time under that shard's mutex, which
+// only holds off spawns and completions of the tasks in it; a current-thread
+// runtime's from the goroutine driving it, between two batches of polls (if
+// nobody drives it, under its core lock) — and then reads each task's chain
+// while holding that one task: a bit in its state word that a worker about
+// to poll it waits on, for the microseconds a Trace takes. A task that is
+// being polled is reported as running, with the worker polling it, and its
+// future is not read. TaskDump.Pause says how long the copy held things up
+// (the benchmark BenchmarkDump100k measures it with 100,000 tasks). A
+// current-thread runtime whose driving goroutine is stuck in one poll cannot
+// hand its list over: after a second, Dump reports it Blocked.
+//
+// What a task pays for it: nothing on the poll path and nothing at spawn for
+// an unnamed task beyond what it did before. The worker index and a poll
+// count (saturating at MaxTaskPolls) ride in the state word, set by the
+// compare-and-swaps that start and end a poll anyway; the spawn time
+// (seconds, read from a clock that a timer refreshes once a second while
+// tasks are being spawned) sits in spare bits of the task's flags word; a
+// name lives in a side table only for tasks that have one. The task header
+// stays 80 bytes.
+//
 // # Internals
 //
 // The rest of this comment is for people changing rt.
@@ -301,6 +339,14 @@
 //	complete Running*               -> Complete(|CANCELLED)
 //	shutdown Idle or Scheduled      -> Running|CANCELLED    Shutdown cancels; a queued entry goes stale
 //	shutdown Running*               -> same|CANCELLED       its runner cancels after the poll
+//	lockTrace Idle or Scheduled(|CANCELLED) -> same|TRACING  a task dump reads the future
+//
+// TRACING (a fifth bit) keeps startRun and shutdown from taking RUNNING while
+// a dump reads the future; they wait for it to clear. Above the five bits the
+// word carries the task dump's diagnostics: while RUNNING, which worker
+// polls (written by startRun's CAS, cleared by endPoll's), and a saturating
+// count of pending polls (endPoll's CAS adds one). Every test of the state
+// masks the bits it means, so the diagnostics never change a transition.
 //
 // Each transition is one CAS loop, so any number of goroutines — wakers,
 // aborters, workers popping and stealing, Shutdown — share the word without a

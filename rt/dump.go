@@ -416,19 +416,26 @@ const maxGroupIDs = 5
 func groupTasks(tasks []TaskInfo) []*taskGroup {
 	byKey := map[string]*taskGroup{}
 	var groups []*taskGroup
-	var kb strings.Builder
+	var key []byte // reused: a lookup of string(key) does not allocate
 	for i := range tasks {
 		t := &tasks[i]
-		kb.Reset()
-		kb.WriteString(stateText(t))
-		for _, tr := range t.Stack {
-			kb.WriteString("\x00" + tr.Func + "\x00" + tr.File + "\x00" + strconv.Itoa(tr.Line))
+		key = append(key[:0], byte(t.State))
+		key = strconv.AppendInt(key, int64(t.Worker), 10)
+		if t.Cancelled {
+			key = append(key, 'c')
 		}
-		g := byKey[kb.String()]
+		for _, tr := range t.Stack {
+			key = append(key, 0)
+			key = append(key, tr.Func...)
+			key = append(key, 0)
+			key = append(key, tr.File...)
+			key = strconv.AppendInt(append(key, 0), int64(tr.Line), 10)
+		}
+		g := byKey[string(key)]
 		if g == nil {
 			g = &taskGroup{first: t, minAge: t.Age, maxAge: t.Age, minPolls: t.Polls, maxPolls: t.Polls,
 				vary: make([]bool, len(t.Stack))}
-			byKey[kb.String()] = g
+			byKey[string(key)] = g
 			groups = append(groups, g)
 		}
 		g.n++
