@@ -358,7 +358,7 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 func writeStack(w *bufio.Writer, stack []Trace, vary []bool) {
 	for i, tr := range stack {
 		if i < len(vary) && vary[i] {
-			tr.Detail = "details vary"
+			tr.Detail = "varies; first: " + tr.Detail
 		}
 		w.WriteString("\t" + tr.String() + "\n")
 	}

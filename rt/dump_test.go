@@ -124,7 +124,7 @@ func TestDumpCurrentThread(t *testing.T) {
 	for _, want := range []string{
 		"corio runtime ct (current-thread, 1 workers): 50 tasks",
 		"\n50 tasks [idle, age <1s, 1 poll]: ids 1",
-		"\tsrv.Handler at example.com/srv/server.go:41\n\tsrv.readFrame at example.com/srv/server.go:88\n\ttest.gate (details vary)\n",
+		"\tsrv.Handler at example.com/srv/server.go:41\n\tsrv.readFrame at example.com/srv/server.go:88\n\ttest.gate (varies; first: conn 0, waiting readable)\n",
 	} {
 		if !strings.Contains(strings.ReplaceAll(text, fmt.Sprint(handles[0].ID()), "1"), want) {
 			t.Errorf("grouped text lacks %q:\n%s", want, text)
@@ -382,5 +382,34 @@ func TestSpawnNamedAsync(t *testing.T) {
 	g := SpawnNamedAsync[struct{}]("never", &gateLeaf{}).(*namedSpawnFuture[struct{}])
 	if _, ok := taskNames.Load(g.t.id); ok {
 		t.Fatal("name recorded before the spawn")
+	}
+}
+
+// TestDumpSeeded: a seeded runtime's driving loop serves dumps too.
+func TestDumpSeeded(t *testing.T) {
+	r := NewCurrentThreadWith(WithSeed(7))
+	defer r.Shutdown()
+	var polls atomic.Int64
+	var leaves []*gateLeaf
+	for i := 0; i < 5; i++ {
+		f, l := connTask(i, &polls)
+		leaves = append(leaves, l)
+		SpawnOn[struct{}](r, f)
+	}
+	main := &gateLeaf{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		BlockOn[struct{}](r, main)
+	}()
+	waitFor(func() bool { return polls.Load() == 5 })
+	d := r.Dump()
+	main.release()
+	<-done
+	if d.Blocked || len(d.Tasks) != 5 || d.Tasks[4].State != TaskIdle {
+		t.Fatalf("seeded dump: blocked %v, %d tasks", d.Blocked, len(d.Tasks))
+	}
+	for _, l := range leaves {
+		l.release()
 	}
 }

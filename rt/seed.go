@@ -112,6 +112,9 @@ func (s *currentThread) driveSeeded(c *worker, main func(cx *Context) bool) {
 	// drive); it stays runnable until it is drawn.
 	again := false
 	for {
+		if s.dumpReq.Load() != nil {
+			s.serveDump(c) // no draw: the schedule stays the seed's
+		}
 		for h := c.popInjectCT(); h != nil; h = c.popInjectCT() {
 			c.local.push(h)
 		}

@@ -219,6 +219,18 @@ func (fut *handleFuture) Cancel() {
 	fut.dcancel()
 }
 
+// Trace says where Handle is suspended; see rt.Tracer.
+func (fut *handleFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Handle", File: "github.com/corio-go/corio/examples/inspect/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 52, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 60, fut.aw0
+	}
+	return t
+}
+
 // If this fails to compile, Handle changed since asyncgen ran: run go generate.
 var _ func(*netx.TCPStream, *Stats) error = Handle
 
@@ -247,13 +259,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:250:4*/ fallthrough
+			/*line main_async.go:262:4*/ fallthrough
 		case 1:
 			/*line main.go:72:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:253:4*/ fallthrough
+			/*line main_async.go:265:4*/ fallthrough
 		case 2: // resumes at main.go:72:13
 			/*line main.go:72:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:268:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -272,18 +284,18 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line main.go:79:3*/ fut.aw0 = rt.SpawnNamedAsync("conn "+c.RemoteAddr().String(), HandleAsync(c, fut.st))
-			/*line main_async.go:275:4*/ fallthrough
+			/*line main_async.go:287:4*/ fallthrough
 		case 3: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:278:4*/ if !ready {
+			/*line main_async.go:290:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:283:4*/ state = 1
+			/*line main_async.go:295:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:286:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:298:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -298,6 +310,18 @@ func (fut *serveFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Serve is suspended; see rt.Tracer.
+func (fut *serveFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Serve", File: "github.com/corio-go/corio/examples/inspect/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 72, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 79, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Serve changed since asyncgen ran: run go generate.
@@ -325,22 +349,22 @@ func (fut *janitorFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Janitor starts
-			/*line main_async.go:328:4*/ fallthrough
+			/*line main_async.go:352:4*/ fallthrough
 		case 1:
 			/*line main.go:88:3*/ fut.av0 = rt.MakeSleep(fut.every)
-			/*line main_async.go:331:4*/ fallthrough
+			/*line main_async.go:355:4*/ fallthrough
 		case 2: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:334:4*/ if !ready {
+			/*line main_async.go:358:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:89:3*/ fut.st.Ticks.Add(1)
-			/*line main_async.go:340:4*/ state = 1
+			/*line main_async.go:364:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:343:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
+			/*line main_async.go:367:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -354,6 +378,16 @@ func (fut *janitorFuture) Cancel() {
 	}
 	fut.av0 = rt.SleepFuture{}
 	fut.state = -1
+}
+
+// Trace says where Janitor is suspended; see rt.Tracer.
+func (fut *janitorFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Janitor", File: "github.com/corio-go/corio/examples/inspect/main.go"}
+	switch fut.state {
+	case 2:
+		t.Line, t.Awaiting = 88, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Janitor changed since asyncgen ran: run go generate.
@@ -385,11 +419,11 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 		switch state {
 		case 0: // Start starts
 			/*line main.go:98:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:388:4*/ fut.addr = ""
+			/*line main_async.go:422:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:98:13
 			/*line main.go:98:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:392:4*/ if !ready {
+			/*line main_async.go:426:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -402,20 +436,20 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 				}
 			}
 			/*line main.go:102:2*/ fut.aw0 = rt.SpawnNamedAsync("acceptor", ServeAsync(fut.ln, fut.st))
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main_async.go:439:4*/ fallthrough
 		case 2: // resumes at main.go:102:2
 			/*line main.go:102:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:442:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:103:2*/ fut.aw0 = rt.SpawnNamedAsync("janitor", JanitorAsync(time.Minute, fut.st))
-			/*line main_async.go:414:4*/ fut.st = nil
+			/*line main_async.go:448:4*/ fut.st = nil
 			fallthrough
 		case 3: // resumes at main.go:103:2
 			/*line main.go:103:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:418:4*/ if !ready {
+			/*line main_async.go:452:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -425,7 +459,7 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 				/*line main.go:104:2*/ return rt.Tuple2[*netx.TCPListener, error]{V0: fut.ln, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:428:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
+			/*line main_async.go:462:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -440,6 +474,20 @@ func (fut *startFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Start is suspended; see rt.Tracer.
+func (fut *startFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Start", File: "github.com/corio-go/corio/examples/inspect/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 98, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 102, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 103, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Start changed since asyncgen ran: run go generate.

@@ -115,7 +115,7 @@ func TestHandler(t *testing.T) {
 	for _, want := range []string{
 		"corio runtime rtdebug-test (multi-thread, 2 workers): 3 tasks",
 		"\n3 tasks [idle, age <1s, 1 poll]: ids ",
-		"\texample.Session at example.com/srv/session.go:12\n\texample.wait (details vary)\n",
+		"\texample.Session at example.com/srv/session.go:12\n\texample.wait (varies; first: peer 0)\n",
 	} {
 		if !strings.Contains(grouped, want) {
 			t.Errorf("debug=1 lacks %q:\n%s", want, grouped)
@@ -161,5 +161,5 @@ func ExampleHandler() {
 	// Output:
 	// 2 tasks [idle, age <1s, 1 poll]:
 	// 	example.Session at example.com/srv/session.go:12
-	// 	example.wait (details vary)
+	// 	example.wait (varies; first: peer 0)
 }
