@@ -24,7 +24,9 @@ func (p *parked) Poll(cx *rt.Context) (struct{}, bool) {
 	return struct{}{}, false
 }
 
-func (p *parked) Trace() rt.Trace { return rt.Trace{Func: "example.parked", Detail: "waiting to be opened"} }
+func (p *parked) Trace() rt.Trace {
+	return rt.Trace{Func: "example.parked", Detail: "waiting to be opened"}
+}
 
 func (p *parked) release() {
 	p.mu.Lock()
