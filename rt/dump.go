@@ -105,10 +105,9 @@ type taskLister interface {
 
 // Dump returns a snapshot of r's live tasks: for each, its id, name, state,
 // age, poll count and where it is suspended (the chain of awaited futures
-// down to the leaf). It may be called from any goroutine, also while r runs,
-// except from inside one of r's tasks on a current-thread runtime (it would
-// wait for itself: it reports Blocked after a second). See "Task dump"
-// in the package documentation for what it costs the runtime.
+// down to the leaf). It may be called from any goroutine, also while r runs
+// and from inside r's own tasks (the calling task is listed as running). See
+// "Task dump" in the package documentation for what it costs the runtime.
 func (r *Runtime) Dump() TaskDump {
 	dumpMu.Lock()
 	defer dumpMu.Unlock()
@@ -161,6 +160,13 @@ type ctDumpReq struct {
 // the runtime, else through the goroutine that does, at its next poll
 // boundary.
 func (s *currentThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration, bool) {
+	if s.drivenHere() {
+		// Called from one of the runtime's own polls: this goroutine holds
+		// the core, and its lists are between two changes.
+		t0 := time.Now()
+		out = s.copyTasks(out)
+		return out, time.Since(t0), true
+	}
 	deadline := time.Now().Add(dumpWaitLimit)
 	wait := 100 * time.Microsecond
 	for {

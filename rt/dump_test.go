@@ -413,3 +413,34 @@ func TestDumpSeeded(t *testing.T) {
 		l.release()
 	}
 }
+
+// TestDumpFromInsideTask: a task may dump its own runtime; it sees itself
+// running and the others where they wait.
+func TestDumpFromInsideTask(t *testing.T) {
+	for _, multi := range []bool{false, true} {
+		var r *Runtime
+		if multi {
+			r = NewMultiThread(WithWorkers(2))
+		} else {
+			r = NewCurrentThread()
+		}
+		f, l := connTask(0, nil)
+		other := SpawnOn[struct{}](r, f)
+		var d TaskDump
+		var self *JoinHandle[struct{}]
+		self = SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			d = r.Dump()
+			return struct{}{}, true
+		}))
+		BlockOn(r, self.JoinAsync())
+		l.release()
+		BlockOn(r, other.JoinAsync())
+		r.Shutdown()
+		if d.Blocked || len(d.Tasks) != 2 {
+			t.Fatalf("multi=%v: blocked %v, %d tasks", multi, d.Blocked, len(d.Tasks))
+		}
+		if me := d.Tasks[1]; me.ID != self.ID() || me.State != TaskRunning || me.Stack != nil {
+			t.Fatalf("multi=%v: the dumping task: %+v", multi, me)
+		}
+	}
+}
