@@ -25,6 +25,7 @@ var coarseClock struct {
 	sec    atomic.Uint32
 	mu     sync.Mutex // serializes starting and stopping the timer
 	lastID uint64     // protected by mu: nextTaskID at the last tick
+	gen    uint64     // protected by mu: the running timer's generation
 }
 
 const coarseTick = time.Second
@@ -51,26 +52,37 @@ func startCoarseClock() uint32 {
 	s := coarseNowSec()
 	if c.sec.Load() == 0 {
 		c.lastID = nextTaskID.Load()
-		time.AfterFunc(coarseTick, tickCoarseClock)
+		c.gen++
+		armCoarseClock(c.gen)
 	}
 	c.sec.Store(s)
 	return s
 }
 
+func armCoarseClock(gen uint64) {
+	time.AfterFunc(coarseTick, func() { tickCoarseClock(gen) })
+}
+
 // tickCoarseClock refreshes the clock, or stops it when no task was spawned
 // since the last tick. A spawn that read the clock just before it stopped
-// got a stamp at most one tick old; the next spawn starts it again.
-func tickCoarseClock() {
+// got a stamp at most one tick old; the next spawn starts it again. A timer
+// of an earlier generation (stopped, then started anew meanwhile) just
+// ends.
+func tickCoarseClock(gen uint64) {
 	c := &coarseClock
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if id := nextTaskID.Load(); id != c.lastID {
 		c.lastID = id
 		c.sec.Store(coarseNowSec())
-		time.AfterFunc(coarseTick, tickCoarseClock)
+		armCoarseClock(gen)
 		return
 	}
 	c.sec.Store(0)
+	c.gen++
 }
 
 // stampSpawn writes the spawn time into a new task's flags. Nothing else can

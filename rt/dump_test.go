@@ -331,13 +331,28 @@ func TestDumpAgeAndClock(t *testing.T) {
 
 	// The clock stops after a tick with no spawn, and the next spawn
 	// restarts it.
-	tickCoarseClock()
-	tickCoarseClock()
+	coarseClock.mu.Lock()
+	gen := coarseClock.gen
+	coarseClock.mu.Unlock()
+	tickCoarseClock(gen)
+	tickCoarseClock(gen)
 	if s := coarseClock.sec.Load(); s != 0 {
 		t.Fatalf("clock still running after idle ticks: %d", s)
 	}
 	if spawnSec() == 0 || coarseClock.sec.Load() == 0 {
 		t.Fatal("spawn did not restart the clock")
+	}
+	// The stopped timer's generation is over: its tick changes nothing.
+	coarseClock.mu.Lock()
+	last := coarseClock.lastID
+	coarseClock.mu.Unlock()
+	nextTaskID.Add(1) // as if a task was spawned
+	tickCoarseClock(gen)
+	coarseClock.mu.Lock()
+	stale := coarseClock.lastID != last
+	coarseClock.mu.Unlock()
+	if stale {
+		t.Fatal("a stale timer ticked the clock")
 	}
 }
 
