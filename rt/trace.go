@@ -14,10 +14,11 @@ import (
 //
 // Trace is called only while nobody polls the future: by the goroutine that
 // just polled it, or by a task dump while the task is not running (the dump
-// keeps workers from starting polls while it walks). It must not block, must
-// not allocate more than the Trace it returns, and must read only state that
-// the poller owns, or state it guards itself (a leaf whose wake-up path
-// writes fields concurrently reads them under its own lock or atomically).
+// holds the task, so that no worker starts polling it, while it reads the
+// chain). It must not block, must not allocate more than the Trace it
+// returns, and must read only state that the poller owns, or state it
+// guards itself (a leaf whose wake-up path writes fields concurrently reads
+// them under its own lock or atomically).
 type Tracer interface {
 	Trace() Trace
 }
