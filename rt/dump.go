@@ -192,7 +192,11 @@ func (s *currentThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Durati
 			return q.tasks, q.pause, true
 		}
 		// Withdrawn: the holder may have let go of the core (BlockOn
-		// returned) without seeing the request; try the lock again.
+		// returned) without seeing the request; try the lock again. A
+		// Shutdown holding the core lists no tasks worth waiting for.
+		if s.r.closed.Load() {
+			return out, 0, true
+		}
 		if time.Now().After(deadline) {
 			return out, 0, false
 		}
