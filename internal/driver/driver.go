@@ -199,9 +199,13 @@ func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
 
 // ParkTo is Park with the wakers of ready descriptors and fired timers handed
 // to s (s.Dispatch(w) instead of w.Wake()). A nil s is Park.
-func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) {
+//
+// It reports what the turn did, for the caller's metrics: events is the
+// number of readiness events the poller dispatched, fired the number of
+// timers that fired (auto-advance included). Both are 0 after Close.
+func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) (events, fired int) {
 	if d.closed.Load() {
-		return
+		return 0, 0
 	}
 	pollTimeout := timeout
 	if timeout != 0 {
@@ -268,34 +272,35 @@ func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) {
 	if err != nil {
 		d.notified.Store(false)
 		if errors.Is(err, poller.ErrClosed) {
-			return
+			return 0, 0
 		}
 		panic("corio/driver: poll: " + err.Error())
 	}
-	fired := d.fire(d.clock.Now(), s)
+	fired = d.fire(d.clock.Now(), s)
 	// Consumed after the wakers ran, so an Unpark that they caused (or that
 	// came while they ran) does not make the next Park return at once: the
 	// caller re-checks its queues after this one returns.
 	notified := d.notified.Swap(false)
 	if d.manual != nil && autoAdvance && n == 0 && !notified && fired == 0 {
-		d.autoAdvance(s)
+		fired = d.autoAdvance(s)
 	}
+	return n, fired
 }
 
 // autoAdvance jumps a paused clock to the next timer and fires what is due,
 // repeating while the wheel only cascades (NextExpiration may name the start
-// of a coarser slot, which fires nothing).
-func (d *Driver) autoAdvance(s Sink) {
+// of a coarser slot, which fires nothing). It returns how many timers fired.
+func (d *Driver) autoAdvance(s Sink) int {
 	for {
 		next, ok := d.nextExpiration()
 		if !ok {
-			return
+			return 0
 		}
 		if at := timewheel.TicksToDuration(next); at > d.manual.Elapsed() {
 			d.manual.Set(at)
 		}
-		if d.fire(d.clock.Now(), s) > 0 {
-			return
+		if n := d.fire(d.clock.Now(), s); n > 0 {
+			return n
 		}
 	}
 }
