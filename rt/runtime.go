@@ -56,6 +56,7 @@ type Runtime struct {
 
 	closed atomic.Bool // Shutdown started: spawns are refused (cancelled)
 	stats  runtimeStats
+	obs    *observer // immutable: hooks, poll timing, slow-poll reports; nil when none is set
 }
 
 // scheduler is the contract between the runtime handle and a flavour.
@@ -96,6 +97,7 @@ type config struct {
 	seeded              bool              // WithSeed (seed.go)
 	seed                uint64            // WithSeed
 	scheduleTrace       func(task uint64) // WithScheduleTrace
+	observe             observeConfig     // metrics.go, hooks.go
 }
 
 func newConfig(opts []Option) config {
@@ -175,7 +177,7 @@ func WithPausedClock(start time.Time) Option {
 }
 
 func newHandle(c config, background bool) *Runtime {
-	r := &Runtime{name: c.name}
+	r := &Runtime{name: c.name, obs: newObserver(c.name, c.observe)}
 	if !background {
 		d, err := driver.New(driver.Config{Clock: c.clock, TimerShards: c.workers})
 		if err != nil {
@@ -234,6 +236,9 @@ func (r *Runtime) scheduleRemote(h *taskHeader) {
 // spawnRemote starts a task from any goroutine. If r was shut down, the task
 // is cancelled at once on the calling goroutine (it was never polled).
 func (r *Runtime) spawnRemote(h *taskHeader) {
+	if r.obs != nil {
+		r.obs.spawned(h)
+	}
 	h.rt = r
 	h.state.start()
 	r.stats.spawned.Add(1)
@@ -345,46 +350,81 @@ func (r *Runtime) ShutdownTimeout(timeout time.Duration) bool {
 	return ok
 }
 
-// Metrics is a snapshot of a runtime's counters. Counters kept by workers are
+// Metrics is a snapshot of a runtime's counters, summed over its workers
+// (Runtime.Snapshot has them per worker). Counters kept by workers are
 // published every batch of at most 61 polls and when a worker parks, so a
-// snapshot taken while a runtime runs may lag by one batch.
+// snapshot taken while a runtime runs may lag by one batch. See "Metrics" in
+// the package documentation for what each field counts; the fields are
+// stable: they keep their names and meanings, and new ones may be added.
 type Metrics struct {
 	Spawned      uint64 // tasks spawned
 	Completed    uint64 // tasks completed: returned, panicked or cancelled
 	Polls        uint64 // task polls (not counting main futures)
 	MainPolls    uint64 // polls of BlockOn main futures
 	BudgetYields uint64 // task polls in which a leaf refused for lack of budget
-	Parks        uint64 // times a worker slept waiting for work
-	Steals       uint64 // successful steals (multi-thread)
+	Parks        uint64 // times a worker went to sleep waiting for work
+	Steals       uint64 // successful steal operations (multi-thread)
 	LIFOHits     uint64 // tasks run from a LIFO slot (multi-thread)
 	Overflows    uint64 // local-queue overflows into the inject queue (multi-thread)
 	QueueDepth   int    // runnable tasks queued: local (as of the last publish) + inject
 	LiveTasks    int    // tasks spawned and not completed
+
+	Unparks     uint64 // times a worker woke from a sleep
+	StolenTasks uint64 // tasks moved by steal operations (multi-thread)
+	InjectTakes uint64 // tasks workers took from the inject queue
+	DriverTurns uint64 // times a worker ran the driver (parked in it, or polled it without blocking)
+	IOEvents    uint64 // readiness events those turns dispatched
+	TimersFired uint64 // timers those turns fired
+	SlowPolls   uint64 // task polls longer than WithSlowPollThreshold (0 when off)
+
+	InjectDepth        int // tasks in the inject queue
+	BlockingThreads    int // goroutines of the runtime's blocking pool, running or idle
+	BlockingIdle       int // of which idle
+	BlockingQueueDepth int // blocking jobs waiting for a goroutine
 }
 
-// Metrics returns a snapshot of r's counters. It is cheap: a few atomic loads
-// (and, on a multi-thread runtime, one per owned-task shard).
+// Metrics returns a snapshot of r's counters. It is cheap and allocates
+// nothing: a few atomic loads per worker (and, on a multi-thread runtime, one
+// lock per owned-task shard and the blocking pool's lock).
 func (r *Runtime) Metrics() Metrics {
 	s := &r.stats
-	return Metrics{
-		Spawned:      s.spawned.Load(),
-		Completed:    s.completed.Load(),
-		Polls:        s.polls.Load(),
-		MainPolls:    s.mainPolls.Load(),
-		BudgetYields: s.budgetYields.Load(),
-		Parks:        s.parks.Load(),
-		Steals:       s.steals.Load(),
-		LIFOHits:     s.lifoHits.Load(),
-		Overflows:    s.overflows.Load(),
-		QueueDepth:   r.sched.localDepth() + int(r.inject.len()),
-		LiveTasks:    r.sched.liveTasks(),
+	m := Metrics{
+		Spawned:     s.spawned.Load(),
+		Completed:   s.completed.Load(),
+		MainPolls:   s.mainPolls.Load(),
+		InjectDepth: int(r.inject.len()),
+		LiveTasks:   r.sched.liveTasks(),
 	}
+	m.QueueDepth = r.sched.localDepth() + m.InjectDepth
+	for _, w := range r.workerList() {
+		c := w.pub.load()
+		m.Spawned += c.spawned
+		m.Completed += c.completed
+		m.Polls += c.polls
+		m.MainPolls += c.mainPolls
+		m.BudgetYields += c.budgetYields
+		m.Parks += c.parks
+		m.Steals += c.steals
+		m.LIFOHits += c.lifoHits
+		m.Overflows += c.overflows
+		m.Unparks += c.unparks
+		m.StolenTasks += c.stolen
+		m.InjectTakes += c.injectTakes
+		m.DriverTurns += c.driverTurns
+		m.IOEvents += c.ioEvents
+		m.TimersFired += c.timersFired
+		m.SlowPolls += c.slowPolls
+	}
+	m.BlockingThreads, m.BlockingIdle, m.BlockingQueueDepth = r.blockingPool().load()
+	return m
 }
 
-// runtimeStats are the published counters.
+// runtimeStats are the counters kept outside the workers: spawns and
+// completions by goroutines that are not workers (SpawnOn from plain Go,
+// Shutdown's cancellations), main-future polls of a multi-thread BlockOn.
+// The workers' own counters are published per worker (workerCounters).
 type runtimeStats struct {
-	spawned, completed, polls, mainPolls, budgetYields, parks atomic.Uint64
-	steals, lifoHits, overflows                               atomic.Uint64
+	spawned, completed, mainPolls atomic.Uint64
 	// dispatched: tasks a parking worker's driver woke onto its own queue;
 	// notifies: parked workers woken to share work (multi-thread). Not in
 	// Metrics; tests read them.
@@ -392,11 +432,20 @@ type runtimeStats struct {
 	localDepthCT, liveCT atomic.Int64 // current-thread: published by the core holder
 }
 
-// coreStats are one worker's unpublished deltas.
+// coreStats are one worker's unpublished deltas, owner-only: counting is a
+// plain increment, and flush publishes them into the worker's own
+// workerCounters (a cache line no other worker writes) once per batch.
 type coreStats struct {
 	spawned, completed, polls, mainPolls, budgetYields uint64
 	steals, lifoHits, overflows                        uint64
 	dispatched                                         uint64
+	stolen, injectTakes, parks, unparks                uint64
+	driverTurns, ioEvents, timersFired, slowPolls      uint64
+	// timed: pollTimes holds counts (the histogram is on).
+	timed     bool
+	pollTimes [pollTimeBuckets]uint64
+
+	pub *workerCounters // immutable: where flush publishes; set by newWorker
 }
 
 func (d *coreStats) flush(s *runtimeStats) {
@@ -405,14 +454,28 @@ func (d *coreStats) flush(s *runtimeStats) {
 			a.Add(v)
 		}
 	}
-	add(&s.spawned, d.spawned)
-	add(&s.completed, d.completed)
-	add(&s.polls, d.polls)
-	add(&s.mainPolls, d.mainPolls)
-	add(&s.budgetYields, d.budgetYields)
-	add(&s.steals, d.steals)
-	add(&s.lifoHits, d.lifoHits)
-	add(&s.overflows, d.overflows)
+	p := d.pub
+	add(&p.spawned, d.spawned)
+	add(&p.completed, d.completed)
+	add(&p.polls, d.polls)
+	add(&p.mainPolls, d.mainPolls)
+	add(&p.budgetYields, d.budgetYields)
+	add(&p.steals, d.steals)
+	add(&p.lifoHits, d.lifoHits)
+	add(&p.overflows, d.overflows)
+	add(&p.stolen, d.stolen)
+	add(&p.injectTakes, d.injectTakes)
+	add(&p.parks, d.parks)
+	add(&p.unparks, d.unparks)
+	add(&p.driverTurns, d.driverTurns)
+	add(&p.ioEvents, d.ioEvents)
+	add(&p.timersFired, d.timersFired)
+	add(&p.slowPolls, d.slowPolls)
 	add(&s.dispatched, d.dispatched)
-	*d = coreStats{}
+	if d.timed {
+		for i, v := range d.pollTimes {
+			add(&p.pollTimes[i], v)
+		}
+	}
+	*d = coreStats{pub: p}
 }

@@ -146,14 +146,16 @@ func (s *currentThread) park(c *worker, withMain bool) {
 		}
 		return
 	}
-	r.stats.parks.Add(1)
+	c.stats.parks++
 	if r.drv != nil {
-		r.drv.ParkTo(-1, true, c) // readiness and timer wakes queue on c.local
+		c.noteTurn(r.drv.ParkTo(-1, true, c)) // readiness and timer wakes queue on c.local
+		c.stats.unparks++
 		c.dispatched = 0
 		s.parked.Store(false)
 		return
 	}
 	<-s.unpark
+	c.stats.unparks++
 }
 
 // parkSpins bounds the Gosched rounds before a core sleeps in its driver.
@@ -162,7 +164,7 @@ const parkSpins = 8
 // pollDriver lets a busy core fire due timers and I/O without blocking.
 func (s *currentThread) pollDriver(c *worker) {
 	if s.r.drv != nil {
-		s.r.drv.ParkTo(0, false, c)
+		c.noteTurn(s.r.drv.ParkTo(0, false, c))
 		c.dispatched = 0
 	}
 }
@@ -185,6 +187,7 @@ func (c *worker) nextCT() *taskHeader {
 	for h := c.rt.inject.popN(injectBatch); h != nil; {
 		next := h.qnext
 		h.qnext = nil
+		c.stats.injectTakes++
 		c.adopt(h)
 		c.local.push(h)
 		h = next
@@ -199,6 +202,7 @@ const injectBatch = localQueueInitial / 4
 func (c *worker) popInjectCT() *taskHeader {
 	h := c.rt.inject.pop()
 	if h != nil {
+		c.stats.injectTakes++
 		c.adopt(h)
 	}
 	return h

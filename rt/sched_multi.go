@@ -160,7 +160,7 @@ func (w *worker) runMT() {
 				// event interval, so timers and I/O are not starved by
 				// CPU-bound tasks.
 				if d := m.r.drv; d.TryLock() {
-					d.ParkTo(0, false, w)
+					w.noteTurn(d.ParkTo(0, false, w))
 					d.Unlock()
 					if w.dispatched > 0 {
 						// The tasks the driver woke joined this busy
@@ -186,6 +186,7 @@ func (w *worker) nextMT() *taskHeader {
 	w.tick++
 	if w.tick%w.interval == 0 {
 		if h := w.rt.inject.pop(); h != nil {
+			w.stats.injectTakes++
 			return w.found(h)
 		}
 	}
@@ -231,18 +232,24 @@ func (w *worker) refill() *taskHeader {
 	room := int64(q.capacity()) - int64(q.len())
 	n := min(size/int64(len(w.mt.workers))+1, int64(q.capacity()/2), room)
 	if n <= 0 {
-		return iq.pop()
+		h := iq.pop()
+		if h != nil {
+			w.stats.injectTakes++
+		}
+		return h
 	}
 	first := iq.popN(int(n))
 	if first == nil {
 		return nil
 	}
+	w.stats.injectTakes++
 	// The chain is ours now; queue all but the first (room was checked, and
 	// only this worker pushes onto its ring).
 	for t := first.qnext; t != nil; {
 		next := t.qnext
 		t.qnext = nil
 		w.pushRing(t)
+		w.stats.injectTakes++
 		t = next
 	}
 	first.qnext = nil
@@ -270,8 +277,10 @@ func (w *worker) steal() *taskHeader {
 		if v == w {
 			continue
 		}
+		before := w.ring.len()
 		if h := (ringStealer{v.ring}).stealInto(w.run); h != nil {
 			w.stats.steals++
+			w.stats.stolen += uint64(max(w.ring.len()-before, 0)) + 1
 			return h
 		}
 	}
@@ -286,6 +295,7 @@ func (w *worker) steal() *taskHeader {
 		runtime.Gosched()
 		if h := v.lifo.Swap(nil); h != nil {
 			w.stats.steals++
+			w.stats.stolen++
 			return h
 		}
 	}
@@ -310,11 +320,12 @@ func (w *worker) parkMT() {
 		m.r.drv.Unpark()
 	}
 	for !m.shut.Load() {
-		m.r.stats.parks.Add(1)
+		w.stats.parks++
 		// On a paused clock the driver may jump to the next timer only when
 		// every worker is idle and nothing is queued.
 		auto := m.paused && m.idle.allParked() && m.r.inject.len() == 0
 		w.park.park(m.r.drv, auto, w)
+		w.stats.unparks++
 		if w.dispatched > 0 {
 			// The driver woke tasks onto this worker's ring while it
 			// parked in it: run them here, with no other worker woken for
@@ -568,7 +579,7 @@ const (
 	parkNotified
 )
 
-func (p *wparker) park(d *driver.Driver, autoAdvance bool, sink driver.Sink) {
+func (p *wparker) park(d *driver.Driver, autoAdvance bool, w *worker) {
 	if p.state.CompareAndSwap(parkNotified, parkEmpty) {
 		return
 	}
@@ -579,7 +590,7 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool, sink driver.Sink) {
 			runtime.Gosched()
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
-			d.ParkTo(-1, autoAdvance, sink)
+			w.noteTurn(d.ParkTo(-1, autoAdvance, w))
 		}
 		p.state.Store(parkEmpty) // consume a notification, if any
 		d.Unlock()

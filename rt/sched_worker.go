@@ -45,7 +45,10 @@ type worker struct {
 	// goexited is set when a task's runtime.Goexit ended the goroutine
 	// running this worker (runBatch); a background driver reads it.
 	goexited bool
-	stats    coreStats // owner-only; flushed into Runtime.stats
+	stats    coreStats // owner-only; flushed into pub
+	obs      *observer // immutable: the runtime's hooks and poll timing (metrics.go); nil if none
+
+	pub workerCounters // the published counters (metrics.go)
 
 	// dispatched counts the tasks Dispatch queued here during the current
 	// driver park (owner-only; the parking goroutine is the owner).
@@ -60,6 +63,7 @@ func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
 		w.pollEWMA = targetGlobalQueueInterval / defaultGlobalQueueInterval
 	}
 	w.cx.rt, w.cx.w, w.cx.drv = r, w, r.drv
+	w.obs, w.stats.pub = r.obs, &w.pub
 	w.rand = uint32(index)*2654435761 + 1
 	if mt != nil {
 		w.ring = newRing(c.localQueueCapacity)
@@ -174,6 +178,9 @@ func (w *worker) reschedule(h *taskHeader) {
 // spawnLocal starts a task from a poll on this worker (SpawnAsync).
 func (w *worker) spawnLocal(h *taskHeader) {
 	r := w.rt
+	if w.obs != nil {
+		w.obs.spawned(h)
+	}
 	h.rt = r
 	h.state.start()
 	w.stats.spawned++

@@ -232,7 +232,14 @@ func (t *task[T]) run(w *worker) {
 	// batch rather than paying for a deferred recover on every poll, and
 	// hands it to panicked through w.polling.
 	w.polling = t
+	var t0 int64
+	if w.obs != nil {
+		t0 = w.obs.beforePoll(&t.taskHeader)
+	}
 	v, ok := drive(cx, t.frameSlot(), t.fut)
+	if w.obs != nil {
+		w.afterPoll(&t.taskHeader, t.fut, t0)
+	}
 	w.polling = nil
 	cx.task = nil
 	yielded := cx.endOwnPoll()
@@ -277,6 +284,9 @@ func (t *task[T]) cancelTask(w *worker) {
 
 // finish completes a task whose RUNNING bit the caller holds.
 func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
+	if t.rt != nil && t.rt.obs != nil {
+		t.rt.obs.completing(&t.taskHeader)
+	}
 	t.aux = unsafe.Pointer(jerr) // drops the frame stack
 	t.fut = nil
 	t.state.complete(cancelled)
