@@ -85,6 +85,66 @@
 // (Await, Join, BlockOn, Sleep) made from inside a task are detected and
 // panic with a message naming the async twin, rather than stalling silently.
 //
+// # Metrics
+//
+// Runtime.Metrics returns a runtime's counters summed over its workers, with
+// no allocation; Runtime.MetricsSnapshot adds each worker's own counters
+// (WorkerMetrics) and the poll-time histogram; Runtime.MetricsVar serves the
+// snapshot as JSON through expvar (expvar.Publish("corio", r.MetricsVar())).
+// The counters, cumulative since the runtime was built:
+//
+//   - Polls: task polls (MainPolls: polls of BlockOn main futures).
+//     BudgetYields: polls in which a leaf refused for lack of budget (the
+//     task was made to yield). SlowPolls: polls longer than the slow-poll
+//     threshold.
+//   - Spawned, Completed (returned, panicked or cancelled); LiveTasks is the
+//     difference as a gauge (tasks bound to the runtime).
+//   - Parks, Unparks: times a worker went to sleep for lack of work, and
+//     woke up; they differ by one while it sleeps.
+//   - Steals: steal operations that found work; StolenTasks: the tasks they
+//     moved (half a victim's queue, or its LIFO slot). LIFOHits: tasks run
+//     from the LIFO slot. Overflows: local queues spilled into the inject
+//     queue. All multi-thread only.
+//   - InjectTakes: tasks workers took from the inject queue (spawned or woken
+//     from outside the runtime's polls).
+//   - DriverTurns: times a worker ran the driver (parked in it, or polled it
+//     without blocking while busy); IOEvents and TimersFired: the readiness
+//     events and the timers those turns delivered.
+//
+// and the gauges: QueueDepth (runnable tasks: local queues plus InjectDepth,
+// the inject queue), LiveTasks, and the blocking pool's BlockingThreads
+// (goroutines alive), BlockingIdle (of which idle) and BlockingQueueDepth
+// (jobs waiting for a goroutine). The process default runtime reports the
+// process default pool.
+//
+// When it is published: a worker counts with plain increments in memory only
+// it touches, and adds its counts to its published counters (a cache line
+// that no other worker writes) after each batch of at most 61 polls and
+// before it sleeps, so counting costs no shared cache line per poll and a
+// reading taken while a runtime runs lags by at most a batch. After Shutdown
+// (or once BlockOn of a current-thread runtime has returned) the counts are
+// final. Each counter is read atomically, the set is not one instant.
+//
+// What is stable: the names and meanings of the fields of Metrics,
+// WorkerMetrics, MetricsSnapshot and PollTimeHistogram, and the JSON they
+// encode to (field names as in Go, durations in nanoseconds). Fields may be
+// added. The histogram's buckets are fixed: under 1024ns, one per power of
+// two up to 2^24ns (about 16.8ms), and the rest.
+//
+// Opt-in instrumentation, off by default because it costs a clock reading
+// or a call per poll (an unconfigured runtime pays one predictable branch
+// per poll for all of it):
+//
+//   - WithPollTimeHistogram: count every poll's duration in the histogram.
+//   - WithSlowPollThreshold(d): a poll that takes d or longer blocked its
+//     worker's other tasks for that long; it is counted in SlowPolls, and the
+//     first such poll of each task is reported, once, with the task's await
+//     chain right after the poll (TraceChain: the source position the task
+//     suspended at and what it awaits) — through log/slog by default, or to
+//     WithSlowPollHandler's function.
+//   - WithTaskHooks: functions called when a task is spawned, before and
+//     after each of its polls, and when it completes (TaskHooks).
+//
 // # Cancellation and context.Context
 //
 // Go has no destructors, so abandoning a pending future is explicit: a future
@@ -764,7 +824,7 @@
 // task left (not merely when its tasks wait: it then sleeps on its channel);
 // YieldNowAsync allocates one tiny object per call; a spawn allocates the task
 // (one allocation) beside the future the caller built; metrics are published
-// once per batch and when a worker parks; concurrent BlockOn calls on one
+// once per batch and when a worker parks (see "Metrics"); concurrent BlockOn calls on one
 // current-thread runtime are serialized.
 //
 // # Alternatives rejected

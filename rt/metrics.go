@@ -1,10 +1,11 @@
 package rt
 
 import (
-	"expvar"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/bits"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -27,7 +28,7 @@ type workerCounters struct {
 
 // load reads the counters (each atomically; the set is not one instant).
 func (p *workerCounters) load() coreStats {
-	c := coreStats{
+	c := coreStats{coreCounts: coreCounts{
 		spawned: p.spawned.Load(), completed: p.completed.Load(), polls: p.polls.Load(),
 		mainPolls: p.mainPolls.Load(), budgetYields: p.budgetYields.Load(),
 		steals: p.steals.Load(), lifoHits: p.lifoHits.Load(), overflows: p.overflows.Load(),
@@ -35,7 +36,7 @@ func (p *workerCounters) load() coreStats {
 		parks: p.parks.Load(), unparks: p.unparks.Load(),
 		driverTurns: p.driverTurns.Load(), ioEvents: p.ioEvents.Load(),
 		timersFired: p.timersFired.Load(), slowPolls: p.slowPolls.Load(),
-	}
+	}}
 	for i := range p.pollTimes {
 		c.pollTimes[i] = p.pollTimes[i].Load()
 	}
@@ -112,7 +113,7 @@ type WorkerMetrics struct {
 // MetricsSnapshot is everything Runtime.MetricsSnapshot reports: the
 // runtime's totals (Metrics, embedded), each worker's counters, and the
 // poll-time histogram summed over the workers. Its JSON encoding is what
-// PublishExpvar publishes; durations encode as nanoseconds.
+// MetricsVar publishes; durations encode as nanoseconds.
 type MetricsSnapshot struct {
 	Name string // the runtime's name (WithName)
 	Metrics
@@ -193,13 +194,28 @@ func (r *Runtime) MetricsSnapshot() MetricsSnapshot {
 	return s
 }
 
-// PublishExpvar publishes r's MetricsSnapshot under name in the expvar
-// registry (served as JSON at /debug/vars once expvar's handler is mounted):
-// a snapshot is taken each time the registry is read. Like expvar.Publish, it
-// panics if name is already in use. The variable outlives r (expvar cannot
-// remove one); after Shutdown it shows the final counts.
-func (r *Runtime) PublishExpvar(name string) {
-	expvar.Publish(name, expvar.Func(func() any { return r.MetricsSnapshot() }))
+// MetricsVar is a live view of a runtime's metrics for the expvar registry:
+// it implements expvar.Var, and its String is a fresh MetricsSnapshot as
+// JSON each time the registry is read. Publish it with
+//
+//	expvar.Publish("corio", r.MetricsVar())
+//
+// and it is served at /debug/vars with the rest. (Package rt does not call
+// expvar itself: importing expvar links net/http into every program and
+// mounts /debug/vars on http.DefaultServeMux.) After Shutdown it keeps
+// showing the final counts.
+type MetricsVar struct{ r *Runtime }
+
+// MetricsVar returns r's metrics as an expvar.Var; see the type.
+func (r *Runtime) MetricsVar() MetricsVar { return MetricsVar{r} }
+
+// String returns a MetricsSnapshot of the runtime as JSON.
+func (v MetricsVar) String() string {
+	b, err := json.Marshal(v.r.MetricsSnapshot())
+	if err != nil {
+		return strconv.Quote(err.Error()) // not reached: the snapshot is plain data
+	}
+	return string(b)
 }
 
 // observeConfig is what the metrics and hook options set.

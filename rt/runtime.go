@@ -195,9 +195,9 @@ func newHandle(c config, background bool) *Runtime {
 func NewCurrentThread() *Runtime { return NewCurrentThreadWith() }
 
 // NewCurrentThreadWith returns a current-thread runtime configured by opts
-// (WithName, WithPausedClock, WithEventInterval, WithGlobalQueueInterval and
-// the blocking-pool options apply; WithWorkers and WithLocalQueueCapacity do
-// not).
+// (WithName, WithPausedClock, WithEventInterval, WithGlobalQueueInterval,
+// the blocking-pool options and the metrics and hook options apply;
+// WithWorkers and WithLocalQueueCapacity do not).
 func NewCurrentThreadWith(opts ...Option) *Runtime {
 	c := newConfig(opts)
 	c.workers = 1
@@ -436,16 +436,22 @@ type runtimeStats struct {
 // plain increment, and flush publishes them into the worker's own
 // workerCounters (a cache line no other worker writes) once per batch.
 type coreStats struct {
+	coreCounts
+	// timed: pollTimes holds counts (the histogram is on); the array is
+	// published and cleared only then.
+	timed     bool
+	pollTimes [pollTimeBuckets]uint64
+
+	pub *workerCounters // immutable: where flush publishes; set by newWorker
+}
+
+// coreCounts are coreStats' counters, cleared by every flush.
+type coreCounts struct {
 	spawned, completed, polls, mainPolls, budgetYields uint64
 	steals, lifoHits, overflows                        uint64
 	dispatched                                         uint64
 	stolen, injectTakes, parks, unparks                uint64
 	driverTurns, ioEvents, timersFired, slowPolls      uint64
-	// timed: pollTimes holds counts (the histogram is on).
-	timed     bool
-	pollTimes [pollTimeBuckets]uint64
-
-	pub *workerCounters // immutable: where flush publishes; set by newWorker
 }
 
 func (d *coreStats) flush(s *runtimeStats) {
@@ -472,10 +478,12 @@ func (d *coreStats) flush(s *runtimeStats) {
 	add(&p.timersFired, d.timersFired)
 	add(&p.slowPolls, d.slowPolls)
 	add(&s.dispatched, d.dispatched)
+	d.coreCounts = coreCounts{}
 	if d.timed {
 		for i, v := range d.pollTimes {
 			add(&p.pollTimes[i], v)
 		}
+		d.pollTimes = [pollTimeBuckets]uint64{}
+		d.timed = false
 	}
-	*d = coreStats{pub: p}
 }
