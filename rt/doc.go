@@ -131,9 +131,9 @@
 // added. The histogram's buckets are fixed: under 1024ns, one per power of
 // two up to 2^24ns (about 16.8ms), and the rest.
 //
-// Opt-in instrumentation, off by default because it costs a clock reading
-// or a call per poll (an unconfigured runtime pays one predictable branch
-// per poll for all of it):
+// Opt-in instrumentation, off by default because it costs two clock
+// readings or a few calls per poll (a runtime without any of it pays a nil
+// check before and after each poll, always predicted right):
 //
 //   - WithPollTimeHistogram: count every poll's duration in the histogram.
 //   - WithSlowPollThreshold(d): a poll that takes d or longer blocked its

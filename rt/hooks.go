@@ -12,8 +12,9 @@ type TaskMeta struct {
 // the work — the spawner, the polling worker, the completing goroutine —
 // synchronously, so they must be quick, must not block and must not panic (a
 // panic in BeforePoll or AfterPoll fails the task being polled, as if its
-// poll had panicked; elsewhere it propagates to the spawner or crashes the
-// worker). A runtime without hooks pays one predictable branch per poll.
+// poll had panicked; one in OnSpawn propagates to the spawner, and one in
+// OnComplete may end the program). A runtime without hooks pays a nil check
+// before and after each poll.
 type TaskHooks struct {
 	// OnSpawn is called when a task is spawned onto the runtime, before it
 	// can be polled (on the spawning goroutine).
