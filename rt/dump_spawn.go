@@ -30,7 +30,7 @@ var coarseClock struct {
 
 const coarseTick = time.Second
 
-// maxSpawnSec is the largest stamp the flags hold (about 8 years).
+// maxSpawnSec is the largest stamp the flags hold (about 4 years).
 const maxSpawnSec = 1<<(32-flagSpawnShift) - 1
 
 func coarseNowSec() uint32 {

@@ -325,11 +325,6 @@ func logSlowPoll(s SlowPoll) {
 		"duration", s.Duration, "at", traceLine(s.Trace))
 }
 
-// flagSlowReported is the bit of taskHeader.flags that marks a task whose
-// slow poll was reported (at most one report per task). A high bit, away
-// from the ones task.go numbers from the bottom.
-const flagSlowReported uint32 = 1 << 31
-
 // afterPoll ends an instrumented poll of h, whose future is f and which
 // began at t0 (beforePoll's clock reading): the histogram, the slow-poll
 // check, then the AfterPoll hook. The caller still holds h's RUNNING bit and

@@ -416,3 +416,27 @@ func TestPollTimeBucket(t *testing.T) {
 		}
 	}
 }
+
+// The slow-poll bit is a flag of its own: below the spawn-time stamp the
+// task dump keeps in the same word, and none of the other flags.
+func TestFlagSlowReportedIsFree(t *testing.T) {
+	if flagSlowReported >= 1<<flagSpawnShift {
+		t.Fatalf("flagSlowReported %#x overlaps the spawn stamp (bits %d and up)", flagSlowReported, flagSpawnShift)
+	}
+	for _, f := range []uint32{flagBound, flagSpawned, flagJoinLock, flagNamed} {
+		if f&flagSlowReported != 0 {
+			t.Fatalf("flagSlowReported %#x shares a bit with %#x", flagSlowReported, f)
+		}
+	}
+	// A reported task keeps its spawn age.
+	var reported *JoinHandle[struct{}]
+	r := NewCurrentThreadWith(WithSlowPollThreshold(time.Nanosecond), WithSlowPollHandler(func(SlowPoll) {}))
+	defer r.Shutdown()
+	reported = SpawnOn[struct{}](r, &tracedBlocker{blocking: 1, d: time.Microsecond})
+	stamp := reported.task().flags.Load() >> flagSpawnShift
+	BlockOn(r, reported.JoinAsync())
+	h := &reported.task().taskHeader
+	if h.flags.Load()&flagSlowReported == 0 || h.flags.Load()>>flagSpawnShift != stamp {
+		t.Fatalf("flags %#x after a report; spawn stamp was %d", h.flags.Load(), stamp)
+	}
+}

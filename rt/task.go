@@ -95,10 +95,13 @@ const (
 	// flagNamed: the task has a name in the side table (dump.go); set
 	// before the task is spawned, immutable after.
 	flagNamed
+	// flagSlowReported: a slow poll of the task was reported (metrics.go),
+	// at most once per task; set by the worker that polled it.
+	flagSlowReported
 
 	// The bits from flagSpawnShift up hold the coarse spawn time (dump.go),
 	// written before the task is published, immutable after.
-	flagSpawnShift = 4
+	flagSpawnShift = 5
 )
 
 func (h *taskHeader) bound() bool   { return h.flags.Load()&flagBound != 0 }
