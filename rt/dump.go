@@ -317,8 +317,12 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 	if name == "" {
 		name = "(unnamed)"
 	}
-	fmt.Fprintf(bw, "corio runtime %s (%s, %d workers): %d tasks; dumped in %v, longest pause %v\n",
-		name, d.Flavor, d.Workers, len(d.Tasks), d.Took.Round(time.Microsecond), d.Pause.Round(10*time.Nanosecond))
+	tasks := "tasks"
+	if len(d.Tasks) == 1 {
+		tasks = "task"
+	}
+	fmt.Fprintf(bw, "corio runtime %s (%s, %d workers): %d %s; dumped in %v, longest pause %v\n",
+		name, d.Flavor, d.Workers, len(d.Tasks), tasks, d.Took.Round(time.Microsecond), d.Pause.Round(10*time.Nanosecond))
 	if d.Blocked {
 		fmt.Fprintf(bw, "BLOCKED: its driving goroutine did not finish the poll it is in within %v\n", dumpWaitLimit)
 	}
