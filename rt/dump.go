@@ -411,7 +411,8 @@ func rangeText[T comparable](lo, hi T, f func(T) string) string {
 	if lo == hi {
 		return f(lo)
 	}
-	return f(lo) + " to " + strings.TrimPrefix(strings.TrimSuffix(strings.TrimSuffix(f(hi), " polls"), " poll"), "age ")
+	// "1 to 2 polls", "age 1s to 5s": the unit once, where it reads.
+	return strings.TrimSuffix(strings.TrimSuffix(f(lo), " polls"), " poll") + " to " + strings.TrimPrefix(f(hi), "age ")
 }
 
 // taskGroup is the tasks of a dump that share state and source positions.
