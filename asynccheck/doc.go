@@ -54,7 +54,7 @@
 //   - unsupported: constructs asyncgen does not lower yet (defer, goto,
 //     recover, a suspension point inside a func literal other than an
 //     async closure's (rt.Async(func() T { … }), whose body is checked as
-//     an async body), a type switch or a select, local type declarations,
+//     an async body), a type switch or a select,
 //     method expressions that suspend).
 //
 // Files carrying a "Code generated … DO NOT EDIT." header are not checked

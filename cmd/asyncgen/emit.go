@@ -127,6 +127,12 @@ func (e *emitter) futureType() {
 		layout = append(layout, sizeField{ir.nRes, ir.out, g.typeString(ir.out), ""})
 	}
 	field := func(v *variable) {
+		if v.boxed {
+			t := ir.g.emptyInterface()
+			p(v.name, " ", t, " // holds ", v.boxT, " (a local type)\n")
+			layout = append(layout, sizeField{v.name, t, "any", ""})
+			return
+		}
 		if v.cell {
 			p(v.name, " *", v.typ, "\n")
 			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
@@ -297,6 +303,7 @@ func (e *emitter) poll() {
 	p("func (", e.fut, " *", e.self(), ") ", pollName, "(", ir.nCx, " *")
 	e.rt("Context")
 	p(") (", ir.out, ", bool) {\n")
+	e.localTypeDecls()
 	if len(ir.awaits) > 0 {
 		p("var ", ir.nZero, " ", ir.out, "\nvar ", ir.nReady, " bool\n")
 	}
@@ -362,7 +369,7 @@ func (e *emitter) state(i int, blk *block) {
 	if r := blk.resume; r != nil {
 		dst := "_"
 		if r.dst != nil {
-			dst = ir.loc(r.dst)
+			dst = ir.store(r.dst)
 		}
 		held := newWriter(g)  // the awaited future, as its own type
 		if r.byValue != nil { // polled in place (the by-value rule)
@@ -453,8 +460,10 @@ func (e *emitter) state(i int, blk *block) {
 		// Dead pointer fields are cleared before suspending, so the
 		// sleeping task keeps nothing reachable that it will not use.
 		for _, v := range t.clear {
-			p(ir.loc(v), " = ")
-			if v.cell {
+			p(ir.store(v), " = ")
+			if v.boxed {
+				e.w.nilOf(g.emptyInterface())
+			} else if v.cell {
 				e.w.nilOf(types.NewPointer(v.typ))
 			} else {
 				e.w.zero(v.typ)

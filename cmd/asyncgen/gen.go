@@ -52,6 +52,12 @@ type pkgGen struct {
 	byValue     map[types.Object]bool       // variables async closures capture by value (closure.go)
 	tpNames     map[string]bool             // type parameter names of async functions: in scope in generated declarations
 	tpRename    map[*types.TypeParam]string // blank type parameters' names in generated code (tparamName)
+
+	// localName is the name each local type declared at the top of a
+	// Poll has there, localNames the set of them (localtype.go).
+	localName  map[*types.TypeName]string
+	localNames map[string]bool
+	warnings   []string // printed, but not failures
 }
 
 // write is one file the plan creates or replaces.
@@ -153,6 +159,7 @@ func generate(dir string, patterns []string) (*plan, []string) {
 			out.writes = append(out.writes, write{of.src.outPath, content})
 		}
 		errs = append(errs, g.errs...)
+		out.warnings = append(out.warnings, g.warnings...)
 		out.sizes = append(out.sizes, g.sizes...)
 	}
 	if len(errs) > 0 {

@@ -42,6 +42,8 @@ type variable struct {
 	field   bool         // a field of the future, else a local of Poll (liveness.go)
 	bind    string       // name binding the cell inside func literals
 	pinned  bool         // always a field: Poll's deferred unwinding and Cancel read it (rangefunc.go)
+	boxed   bool         // a field whose type names a local type: held as an interface (localtype.go)
+	boxT    string       // boxed: Poll's alias of the type the interface holds (*T for a cell)
 }
 
 // block is a basic block: instructions, then one terminator.
@@ -260,8 +262,12 @@ type irFunc struct {
 
 	entry  *block
 	blocks []*block
-	consts []constDecl     // local constants, declared at the top of Poll
-	names  map[string]bool // every name the function's code uses
+	consts []constDecl // local constants, declared at the top of Poll
+	// localTypes are the local types declared at the machine level, in
+	// source order, declared at the top of Poll (localtype.go).
+	localTypes []*types.TypeName
+	boxes      []localBox      // the aliases of boxed fields' types
+	names      map[string]bool // every name the function's code uses
 
 	// The generated code's own names.
 	futName                                     string

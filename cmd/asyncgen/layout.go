@@ -23,11 +23,16 @@ func (ir *irFunc) layout() bool {
 	g := ir.g
 	nerr := len(g.errs)
 	fd := ir.fn.decl
+	if !ir.checkLocalTypes() {
+		return false
+	}
 	for _, v := range ir.vars {
 		if !ir.used[v] {
 			continue
 		}
-		if bad, ok := g.spellable(v.typ); !ok {
+		// The local types Poll declares can be written there, and a field
+		// of one is boxed (localtype.go).
+		if bad, ok := g.spellableIn(v.typ, ir.hoisted); !ok {
 			pos, what := fd.Pos(), "a value"
 			if v.obj != nil {
 				pos, what = v.obj.Pos(), "variable "+v.obj.Name()
@@ -38,6 +43,7 @@ func (ir *irFunc) layout() bool {
 	if len(g.errs) > nerr {
 		return false
 	}
+	ir.nameBoxes()
 	if ir.fn.frame && !isEmptyOut(ir.out) {
 		ir.nRes = ir.name("res")
 	}
@@ -61,7 +67,9 @@ func (ir *irFunc) layout() bool {
 	}
 	if len(awaits) > 0 {
 		a := awField{name: ir.name("aw0"), t: futs[0], frame: len(futs) == 1 && awaits[0].frame != nil}
-		if len(futs) > 1 {
+		// A future type that names a local type cannot be a field's
+		// type: the interface field holds it (localtype.go).
+		if len(futs) > 1 || g.localIn(futs[0]) != nil {
 			a.shared, a.t = true, types.Universe.Lookup("any").Type()
 			if g.shadowed["any"] {
 				a.t = types.NewInterfaceType(nil, nil)

@@ -253,6 +253,11 @@ func (ir *irFunc) liveness() {
 	for _, v := range ir.results {
 		used[v], v.field = true, true
 	}
+	// A field whose type names a local type is held as an interface
+	// (localtype.go).
+	for _, v := range ir.vars {
+		v.boxed = v.field && v.typ != nil && ir.g.localIn(v.typ) != nil
+	}
 
 	ir.shareSlots(reach, facts, index)
 	ir.lastUses(reach, facts, index)
@@ -261,7 +266,7 @@ func (ir *irFunc) liveness() {
 	// suspension point. Parameters hold theirs from the start.
 	clearable := newVarSet(n)
 	for i, v := range ir.vars {
-		if v.field && !v.pinned && !ir.isResult(v) && used[v] && (v.cell || hasPointers(v.typ)) {
+		if v.field && !v.pinned && !ir.isResult(v) && used[v] && (v.cell || v.boxed || hasPointers(v.typ)) {
 			clearable.add(i)
 		}
 	}
@@ -372,7 +377,7 @@ func (ir *irFunc) lastUses(reach []*block, facts map[*block]*blockFacts, index m
 				f.moved.del(vi)
 				continue
 			}
-			if moved[k] || count[k] != 1 || !ok[k] || !last[k] || !v.field || v.cell || v.pinned || ir.isResult(v) || !hasPointers(v.typ) {
+			if moved[k] || count[k] != 1 || !ok[k] || !last[k] || !v.field || v.cell || v.boxed || v.pinned || ir.isResult(v) || !hasPointers(v.typ) {
 				continue
 			}
 			moved[k] = true

@@ -81,6 +81,7 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 	for _, tp := range typeParams(fn.tparams()) {
 		ir.names[g.tparamName(tp)] = true
 	}
+	ir.reserveLocalTypeNames()
 	ir.nFut, ir.nCx, ir.nState = ir.name("fut"), ir.name("cx"), ir.name("state")
 	ir.nZero, ir.nReady, ir.pollLabel = ir.name("zero"), ir.name("ready"), ir.name("poll")
 	ir.addCaptures()
@@ -341,7 +342,10 @@ func (l *lowerer) declare(obj types.Object) *variable {
 	// would be an interior pointer (runtime.SetFinalizer rejects it) that
 	// keeps the whole future alive. In a loop the cell is fresh per
 	// declaration and per iteration (Go 1.22).
-	if v.escapes {
+	// So does a variable whose type names a local type: a field holds it
+	// as an interface, through which only a pointer can be written
+	// (localtype.go).
+	if v.escapes || l.g.localIn(v.typ) != nil {
 		v.cell = true
 	}
 	return v

@@ -162,6 +162,12 @@ func (w *writer) newOf(t types.Type, init string) {
 // spellable reports whether t can be written outside its packages: a named
 // type that another package does not export cannot.
 func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
+	return g.spellableIn(t, nil)
+}
+
+// spellableIn is spellable where the local types for which local reports
+// true can be written too.
+func (g *pkgGen) spellableIn(t types.Type, local func(*types.TypeName) bool) (bad string, ok bool) {
 	ok = eachType(t, func(t types.Type) bool {
 		switch t := t.(type) {
 		case *types.Named:
@@ -170,7 +176,7 @@ func (g *pkgGen) spellable(t types.Type) (bad string, ok bool) {
 				bad = o.Pkg().Name() + "." + o.Name()
 				return false
 			}
-			if o.Pkg() == g.pkg && o.Parent() != nil && o.Parent() != g.pkg.Scope() {
+			if o.Pkg() == g.pkg && o.Parent() != nil && o.Parent() != g.pkg.Scope() && (local == nil || !local(o)) {
 				bad = o.Name() + " (a local type)"
 				return false
 			}
@@ -274,7 +280,7 @@ func (g *pkgGen) importAlias(path, name string) string {
 				return true
 			}
 		}
-		return g.taken[a] || g.genNames[a] || g.aliasUsed[a] || g.tpNames[a] || types.Universe.Lookup(a) != nil
+		return g.taken[a] || g.genNames[a] || g.aliasUsed[a] || g.tpNames[a] || g.localNames[a] || types.Universe.Lookup(a) != nil
 	}
 	for i := 2; clash(a); i++ {
 		a = name + "_" + strconv.Itoa(i)

@@ -70,6 +70,11 @@ func (ir *irFunc) printInstr(i instr) code {
 		// the right may be assigned again on the left.
 		var lhs, rhs []code
 		for _, e := range i.lhs {
+			if r, ok := e.(*varRef); ok && r.v.boxed && !r.v.cell && !r.ptr {
+				// A boxed temporary is assigned whole (localtype.go).
+				lhs = append(lhs, code{buf: []byte(ir.store(r.v))})
+				continue
+			}
 			lhs = append(lhs, ir.print(e))
 		}
 		for _, e := range i.rhs {
@@ -104,10 +109,14 @@ func (ir *irFunc) printInstr(i instr) code {
 		// An uncalled literal: its variables stay used, as in the source.
 		w.put("_ = func() {\n_ = ", ir.print(i.x), "\n}")
 	case *zeroInstr:
-		w.put(ir.access(i.v), " = ")
+		if i.v.boxed && !i.v.cell {
+			w.put(ir.store(i.v), " = ")
+		} else {
+			w.put(ir.access(i.v), " = ")
+		}
 		w.zero(i.v.typ)
 	case *cellInstr:
-		w.put(ir.loc(i.v), " = ")
+		w.put(ir.store(i.v), " = ")
 		switch {
 		case !i.fresh:
 			w.newOf(i.v.typ, "")
@@ -134,8 +143,18 @@ func (w *writer) list(cs []code) {
 }
 
 // loc is where a variable is stored (for a cell, the pointer): a field of
-// the future or a local of Poll.
+// the future or a local of Poll. A boxed field is read through a type
+// assertion (localtype.go); store is where it is written.
 func (ir *irFunc) loc(v *variable) string {
+	if v.boxed {
+		return ir.store(v) + ".(" + v.boxT + ")"
+	}
+	return ir.store(v)
+}
+
+// store is the place that an assignment of a variable's whole value (for
+// a cell, of its pointer) writes.
+func (ir *irFunc) store(v *variable) string {
 	if v.field || v.param {
 		return ir.nFut + "." + v.name
 	}

@@ -201,6 +201,10 @@ func (tw *typeWriter) name(obj *types.TypeName) {
 		tw.w.qual(p.Path(), p.Name(), obj.Name())
 		return
 	}
+	if n := tw.w.g.localName[obj]; n != "" {
+		tw.w.text(n) // a local type hoisted into Poll (localtype.go)
+		return
+	}
 	tw.w.text(obj.Name())
 }
 

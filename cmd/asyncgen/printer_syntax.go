@@ -310,6 +310,10 @@ func (p *stmtPrinter) ident(n *ast.Ident) {
 			p.tok(ir.g.tparamName(tp)) // renamed where generated code needs (generic.go)
 			return
 		}
+		if name := ir.g.localName[tn]; name != "" {
+			p.tok(name) // a local type hoisted into Poll (localtype.go)
+			return
+		}
 	}
 	p.tok(n.Name)
 }

@@ -456,7 +456,8 @@ func (l *lowerer) decl(s *ast.DeclStmt) {
 		l.consts = append(l.consts, cd)
 		return
 	case token.TYPE:
-		return // reported by check
+		l.typeDecl(gd)
+		return
 	}
 	for _, spec := range gd.Specs {
 		vs := spec.(*ast.ValueSpec)

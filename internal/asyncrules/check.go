@@ -177,10 +177,6 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 			if _, ok := CoreType(c.Info.TypeOf(n.X)).(*types.Chan); ok && !lit {
 				c.errorf(n.Pos(), Blocking, "range over a Go channel blocks the runtime thread inside an async function; use a syncx channel and loop on v, ok := rx.Recv(), which suspends")
 			}
-		case *ast.DeclStmt:
-			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE && !lit {
-				c.errorf(n.Pos(), Unsupported, "local type declaration in async function %s is not supported; move the type to package level", name)
-			}
 		}
 		return true
 	})

@@ -1,0 +1,283 @@
+// Local type declarations in async functions: the types are hoisted into
+// Poll with their own names, so %T, reflect, type switches, interface
+// comparisons and map keys of interface type see what direct mode sees.
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/corio-go/corio/internal/difftest"
+	"github.com/corio-go/corio/rt"
+)
+
+func main() { difftest.Main(func() { Main() }, func() { rt.Run(MainAsync()) }) }
+
+// Named is a package-level type with a method, embedded by local types.
+type Named struct{ N string }
+
+func (n Named) Hello() string { return "hello " + n.N }
+
+func (n *Named) Rename(s string) { n.N = s }
+
+type greeter interface{ Hello() string }
+
+// Shadowed is a package-level name that a local type redeclares.
+type Shadowed int
+
+//async:func
+func Y() { rt.YieldNow() }
+
+//async:func
+func Id[T any](v T) T {
+	rt.YieldNow()
+	return v
+}
+
+func describe(v any) string {
+	t := reflect.TypeOf(v)
+	return fmt.Sprintf("%T %q %q %v", v, t.String(), t.Name(), v)
+}
+
+//async:func
+func Basic() {
+	type point struct{ X, Y int }
+	p := point{1, 2}
+	Y()
+	p.X += 10
+	fmt.Println(describe(p))
+	ps := []point{p, {3, 4}}
+	Y()
+	ps[1].Y++
+	fmt.Println(describe(ps), len(ps))
+	m := map[point]string{p: "p"}
+	Y()
+	fmt.Println(m[point{11, 2}], describe(&ps[0]))
+}
+
+//async:func
+func Recursive() {
+	type node struct {
+		v    int
+		next *node
+	}
+	var head *node
+	for i := 0; i < 4; i++ {
+		head = &node{i, head}
+		Y()
+	}
+	var sb strings.Builder
+	for n := head; n != nil; n = n.next {
+		Y()
+		fmt.Fprintf(&sb, "%d ", n.v)
+	}
+	fmt.Println("list", sb.String(), describe(head.next.next.next))
+}
+
+//async:func
+func Embedding() {
+	type inner struct {
+		Named
+		k int
+	}
+	type outer struct {
+		*inner
+		tag string `lt:"tag"`
+	}
+	o := outer{&inner{Named{"a"}, 1}, "t"}
+	Y()
+	o.Rename("b") // promoted through two embeddings, pointer receiver
+	var g greeter = o
+	Y()
+	fmt.Println(g.Hello(), o.k, o.N, describe(o.inner.Named))
+	f, _ := reflect.TypeOf(o).FieldByName("tag")
+	fmt.Println(f.Tag.Get("lt"), reflect.TypeOf(o).NumMethod(), reflect.TypeOf(o).Field(0).Name)
+	h := o.Hello // a method value of a promoted method
+	Y()
+	fmt.Println(h())
+}
+
+//async:func
+func Closures() {
+	type counter struct{ n int }
+	c := counter{}
+	inc := func() { c.n++ }
+	Y()
+	inc()
+	inc()
+	Y()
+	fmt.Println("counter", c.n, describe(c))
+	// one variable per iteration, each captured
+	var fs []func() counter
+	for i := 0; i < 3; i++ {
+		k := counter{i * 10}
+		fs = append(fs, func() counter { k.n++; return k })
+		Y()
+	}
+	for _, f := range fs {
+		fmt.Print(f().n, " ")
+	}
+	fmt.Println()
+}
+
+//async:func
+func Switches() {
+	type A struct{ a int }
+	type B []string
+	type C = map[string]int // an alias: no new type
+	vals := []any{A{1}, B{"x"}, C{"k": 1}, 7, nil}
+	for _, v := range vals {
+		Y()
+		switch x := v.(type) {
+		case A:
+			Y()
+			fmt.Println("A", x.a, describe(x))
+		case B:
+			Y()
+			fmt.Println("B", len(x), describe(x))
+		case C:
+			fmt.Println("C", x["k"], describe(x))
+		default:
+			fmt.Printf("default %T\n", x)
+		}
+	}
+}
+
+//async:func
+func Conversions() {
+	type Celsius float64
+	type Fahrenheit float64
+	type Temps []Celsius
+	c := Celsius(100)
+	Y()
+	f := Fahrenheit(c*9/5 + 32)
+	ts := Temps{c, Celsius(f)}
+	Y()
+	fmt.Println(describe(f), describe(ts), describe([]Celsius(ts)))
+	type bytes []byte
+	b := bytes("héllo")
+	Y()
+	fmt.Println(string(b), describe(b), len([]rune(string(b))))
+}
+
+//async:func
+func Comparisons() {
+	type K struct{ s string }
+	type L struct{ s string }
+	var set = map[any]int{}
+	set[K{"a"}] = 1
+	Y()
+	set[L{"a"}] = 2 // a different type: a different key
+	set[K{"a"}] += 10
+	Y()
+	fmt.Println(len(set), set[K{"a"}], set[L{"a"}])
+	var x, y any = K{"z"}, L{"z"}
+	Y()
+	fmt.Println(x == y, x == any(K{"z"}), K(y.(L)) == x)
+	var keys []string
+	for k := range set {
+		keys = append(keys, describe(k))
+	}
+	sort.Strings(keys)
+	fmt.Println(strings.Join(keys, "; "))
+}
+
+//async:func
+func Blocks() {
+	// Two local types named T in sibling blocks: distinct types. The
+	// second is renamed in the future (asyncgen warns); %T is not printed.
+	var ts []any
+	{
+		type T [1]byte
+		t := T{1}
+		Y()
+		ts = append(ts, t)
+	}
+	{
+		type T [1]byte
+		t := T{1}
+		Y()
+		ts = append(ts, t)
+		fmt.Println(ts[0] == ts[1], ts[1] == any(T{1}))
+	}
+	// A local type redeclaring a package-level name: renamed too.
+	type Shadowed struct{ v int }
+	s := Shadowed{3}
+	Y()
+	fmt.Println(s.v, reflect.TypeOf(s).Kind())
+	// A block without a suspension point keeps its local type as written.
+	{
+		type kept struct{ a, b int }
+		k := kept{1, 2}
+		fmt.Println(describe(k))
+	}
+}
+
+//async:func
+func Consts() {
+	const n = 3
+	type arr [n * 2]int
+	type E int
+	const e1, e2 E = 1, 2
+	var a arr
+	Y()
+	a[n] = int(e2)
+	fmt.Println(describe(a), describe(e1+e2), len(a))
+}
+
+//async:func
+func Generic[T any](v T) string {
+	type box struct{ v T }
+	type plain struct{ n int } // the type arguments are part of its name too
+	b := box{v}
+	Y()
+	p := plain{1}
+	Y()
+	return describe(b) + " | " + describe(p)
+}
+
+//async:func
+func Awaits() {
+	type pair struct{ a, b int }
+	// a generic callee instantiated with a local type: its future is held
+	// in the interface field
+	p := Id(pair{1, 2})
+	q := Id[[]pair]([]pair{p})
+	fmt.Println(describe(p), describe(q))
+	// a value of a local type spilled before a suspension point
+	mk := func(i int) pair { return pair{i, -i} }
+	fmt.Println(describe(mk(5)), Id(7), describe(mk(6)))
+}
+
+//async:func
+func Deferred() (out string) {
+	type acc struct{ parts []string }
+	a := &acc{}
+	// A deferred func literal runs the call that names the local type.
+	defer func() { out = strings.Join(a.parts, "+") + " " + describe(*a) }()
+	for i := 0; i < 3; i++ {
+		Y()
+		a.parts = append(a.parts, fmt.Sprint(i))
+	}
+	return "unused"
+}
+
+//async:func
+func Main() {
+	Basic()
+	Recursive()
+	Embedding()
+	Closures()
+	Switches()
+	Conversions()
+	Comparisons()
+	Blocks()
+	Consts()
+	fmt.Println(Generic(1))
+	fmt.Println(Generic("s"))
+	fmt.Println(Generic([]float64{1.5}))
+	Awaits()
+	fmt.Println(Deferred())
+}
