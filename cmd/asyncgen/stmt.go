@@ -659,8 +659,17 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 			l.pos = e.Pos()
 			x := l.expr(e, false)
 			cond := x
-			if tag != nil {
+			switch {
+			case tag != nil:
+				// tag == (i < 5): a comparison binds no tighter than ==.
+				if b, ok := x.(*ast.BinaryExpr); ok && b.Op.Precedence() <= token.EQL.Precedence() {
+					x = &ast.ParenExpr{X: x}
+				}
 				cond = &ast.BinaryExpr{X: ref(tag), Op: token.EQL, Y: x}
+			case !isBoolean(l.typeOf(e)):
+				// A tagless switch compares each case with true: a case
+				// of interface type (case i:) is no condition itself.
+				cond = &ast.BinaryExpr{X: x, Op: token.EQL, Y: ast.NewIdent(l.g.univ("true"))}
 			}
 			next := l.newBlock()
 			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}
@@ -668,6 +677,13 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 		}
 	}
 	l.clauseBodies(clauses, bodies, def, exit, label, nil)
+}
+
+// isBoolean reports whether t is a boolean type (bool, a type defined from
+// it, or untyped bool).
+func isBoolean(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsBoolean != 0
 }
 
 // clauseBlocks makes the blocks of a switch's n clause bodies and its exit.
