@@ -141,3 +141,46 @@ func BenchmarkResume(b *testing.B) {
 		})
 	}
 }
+
+// The cost of a field whose type names a local type (localtype.go): a
+// variable of a struct type that lives across two suspension points, held
+// in a field of its own type (typed: what a package-level type gets) or,
+// as generated code holds a local type's variable, in an empty-interface
+// field holding a cell allocated at the declaration, asserted back at each
+// use (boxed). ltSuspend stands for the suspension points.
+
+type ltPoint struct{ X, Y int }
+
+type ltTyped struct{ p ltPoint }
+
+type ltBoxed struct{ p any }
+
+//go:noinline
+func ltSuspend(any) {}
+
+var ltSum int
+
+func BenchmarkLocalTypeField(b *testing.B) {
+	b.Run("typed", func(b *testing.B) {
+		f := &ltTyped{}
+		for b.Loop() {
+			f.p = ltPoint{1, 2}
+			ltSuspend(f)
+			f.p.X += f.p.Y
+			ltSuspend(f)
+			ltSum += f.p.X
+		}
+	})
+	b.Run("boxed", func(b *testing.B) {
+		type pT = *ltPoint
+		f := &ltBoxed{}
+		for b.Loop() {
+			f.p = new(ltPoint)
+			*f.p.(pT) = ltPoint{1, 2}
+			ltSuspend(f)
+			(*f.p.(pT)).X += (*f.p.(pT)).Y
+			ltSuspend(f)
+			ltSum += (*f.p.(pT)).X
+		}
+	})
+}

@@ -33,8 +33,8 @@ package main
 // asserts the pointer back, (*fut.x.(*T)); a temporary of the lowering holds
 // its value boxed, fut.t.(T). Such a variable is always a cell, also when it
 // turns out to be a local of Poll, so that it is declared the same way
-// wherever it lives (the compiler keeps a cell that does not escape Poll on
-// the stack). The cost, only where a local type's value lives across a
+// wherever it lives (a cell local to Poll is one that Go's escape analysis
+// can keep on the stack). The cost, only where a local type's value lives across a
 // suspension: one allocation per declaration (or per assignment, for a
 // temporary) and a type assertion (a comparison of the type word) per use.
 // An await whose future's type names a local type uses the shared await

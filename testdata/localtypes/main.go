@@ -264,6 +264,37 @@ func Deferred() (out string) {
 	return "unused"
 }
 
+// Holder has an async method declaring a local type.
+type Holder struct{ n int }
+
+//async:func
+func (h Holder) Method() string {
+	type wrapped struct{ h Holder }
+	w := wrapped{h}
+	Y()
+	w.h.n++
+	return describe(w)
+}
+
+//async:func
+func Loops() {
+	for i := 0; i < 2; i++ {
+		// declared again each iteration: the same type each time
+		type it struct{ i int }
+		v := it{i}
+		Y()
+		fmt.Println(describe(v))
+	}
+	// An async closure declaring its own local type.
+	f := rt.Async(func() string {
+		type q struct{ s string }
+		x := q{"closure"}
+		Y()
+		return describe(x)
+	})
+	fmt.Println(rt.Await(f))
+}
+
 //async:func
 func Main() {
 	Basic()
@@ -280,4 +311,6 @@ func Main() {
 	fmt.Println(Generic([]float64{1.5}))
 	Awaits()
 	fmt.Println(Deferred())
+	fmt.Println(Holder{1}.Method())
+	Loops()
 }
