@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // RTPath is the import path of corio's runtime.
@@ -183,12 +184,19 @@ func (c *Checker) TwinOf(call *ast.CallExpr) *Twin {
 }
 
 // sibling returns the function name next to fn as call names fn: a method
-// of the same receiver, or a function of fn's package; nil if none.
+// of the same receiver, or a function of fn's package; nil if none. A
+// method is a sibling only when it is reached through the same embedded
+// fields as fn: where an embedded type's String is shadowed by a shallower
+// one, the deeper StringAsync is not the twin of the String called.
 func (c *Checker) sibling(call *ast.CallExpr, fn *types.Func, name string) *types.Func {
 	var obj types.Object
 	if fn.Type().(*types.Signature).Recv() != nil {
 		sel := c.Info.Selections[ast.Unparen(call.Fun).(*ast.SelectorExpr)]
-		obj, _, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), name)
+		var index []int
+		obj, index, _ = types.LookupFieldOrMethod(sel.Recv(), true, fn.Pkg(), name)
+		if path := sel.Index(); obj != nil && !slices.Equal(index[:len(index)-1], path[:len(path)-1]) {
+			return nil
+		}
 	} else {
 		obj = fn.Pkg().Scope().Lookup(name)
 	}
