@@ -267,6 +267,7 @@ type irFunc struct {
 	// source order, declared at the top of Poll (localtype.go).
 	localTypes []*types.TypeName
 	boxes      []localBox      // the aliases of boxed fields' types
+	pkgUsed    map[string]bool // package-level names Poll may write (localtype.go), once asked
 	names      map[string]bool // every name the function's code uses
 
 	// The generated code's own names.

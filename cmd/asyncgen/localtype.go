@@ -17,9 +17,10 @@ package main
 // their names), so it does not depend on the local constants in scope.
 //
 // Where the name is taken in Poll's scope (another local type of the same
-// function with that name, a name of the package, an imported package's
-// name as the generated files import it, a predeclared identifier, a type
-// parameter of the function; later imports avoid the hoisted names), the
+// function with that name, a name of the package that the function uses,
+// an imported package's name as the generated files import it, a
+// predeclared identifier, a type parameter of the function; later imports
+// avoid the hoisted names), the
 // hoisted type gets a fresh name, T_2, and asyncgen warns: that is the one
 // case where %T and reflect show another name in async mode. A local type
 // that embeds a renamed one is an error (the embedded field would be renamed
@@ -85,7 +86,7 @@ func (l *lowerer) typeDecl(gd *ast.GenDecl) {
 		name := tn.Name()
 		if why := l.localNameTaken(name); why != "" {
 			name = l.name(name)
-			g.warnings = append(g.warnings, posString(g.fset, ts.Name.Pos())+": local type "+tn.Name()+" is declared as "+name+" in the future of "+displayName(l.fn)+", since "+why+" there; in async mode %T and reflect name it "+name+" (rename it to keep its name)")
+			g.warnings = append(g.warnings, posString(g.fset, ts.Name.Pos())+": local type "+tn.Name()+" is declared as "+name+" in the future of "+displayName(l.fn)+", where "+tn.Name()+" is taken ("+why+"); in async mode %T and reflect name it "+name+" (rename it to keep its name)")
 		}
 		l.localTypes = append(l.localTypes, tn)
 		g.localName[tn], g.localNames[name] = name, true
@@ -125,14 +126,54 @@ func (ir *irFunc) localNameTaken(name string) string {
 	switch {
 	case types.Universe.Lookup(name) != nil:
 		return "the predeclared " + name + " is in scope"
-	case g.pkg.Scope().Lookup(name) != nil:
-		return "the package declares " + name
+	case ir.pkgNamesUsed()[name]:
+		return "the function uses the package's " + name
 	case g.aliasUsed[name]:
 		return "the generated code imports a package as " + name
-	case g.taken[name]:
+	case g.taken[name] && g.pkg.Scope().Lookup(name) == nil:
 		return "the generated code declares " + name
 	}
 	return ""
+}
+
+// pkgNamesUsed are the names of the package-level objects that Poll's code
+// may write: those the function's syntax uses, those of the package's
+// named types in the types of its expressions and variables, and the twin
+// and by-value sibling (FAsync, MakeF) of each function it uses. A local
+// type named like another name of the package keeps its name: Poll never
+// needs the one it shadows.
+func (ir *irFunc) pkgNamesUsed() map[string]bool {
+	if ir.pkgUsed != nil {
+		return ir.pkgUsed
+	}
+	g := ir.g
+	scope := g.pkg.Scope()
+	used := map[string]bool{}
+	noteType := func(t types.Type) {
+		eachType(t, func(t types.Type) bool {
+			if o := typeNameOf(t); o != nil && o.Parent() == scope {
+				used[o.Name()] = true
+			}
+			return true
+		})
+	}
+	ast.Inspect(ir.fn.decl, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := g.info.Uses[id]; o != nil && o.Parent() == scope {
+				used[o.Name()] = true
+				if _, ok := o.(*types.Func); ok {
+					used[o.Name()+"Async"], used["Make"+o.Name()] = true, true
+				}
+			}
+		}
+		if e, ok := n.(ast.Expr); ok {
+			noteType(g.info.TypeOf(e))
+		}
+		return true
+	})
+	noteType(ir.out)
+	ir.pkgUsed = used
+	return used
 }
 
 // typeNameOf is the type name of a defined type or an alias, else nil.

@@ -671,6 +671,17 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, label string) {
 				// of interface type (case i:) is no condition itself.
 				cond = &ast.BinaryExpr{X: x, Op: token.EQL, Y: ast.NewIdent(l.g.univ("true"))}
 			}
+			// if (tag == T{0, 1}) {: a composite literal of a named type
+			// in an if's condition is parsed as the block unless enclosed.
+			lit := false
+			inspect(cond, func(n ast.Node) bool {
+				_, ok := n.(*ast.CompositeLit)
+				lit = lit || ok
+				return !lit
+			})
+			if lit {
+				cond = &ast.ParenExpr{X: cond}
+			}
 			next := l.newBlock()
 			l.cur.term = &ifTerm{cond: cond, then: bodies[i], els: next, pos: e.Pos()}
 			l.enter(next)

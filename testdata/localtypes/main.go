@@ -202,17 +202,50 @@ func Blocks() {
 		ts = append(ts, t)
 		fmt.Println(ts[0] == ts[1], ts[1] == any(T{1}))
 	}
-	// A local type redeclaring a package-level name: renamed too.
+	// A local type redeclaring a package-level name that the function
+	// does not use keeps its name.
 	type Shadowed struct{ v int }
 	s := Shadowed{3}
 	Y()
-	fmt.Println(s.v, reflect.TypeOf(s).Kind())
+	fmt.Println(s.v, describe(s))
 	// A block without a suspension point keeps its local type as written.
 	{
 		type kept struct{ a, b int }
 		k := kept{1, 2}
 		fmt.Println(describe(k))
 	}
+}
+
+//async:func
+func UsesShadowed() {
+	// The function uses the package's Shadowed: its own is renamed in
+	// the future (asyncgen warns); its %T is not printed.
+	a := Shadowed(1)
+	type Shadowed struct{ w string }
+	b := Shadowed{"b"}
+	Y()
+	fmt.Println(describe(a), b.w, reflect.TypeOf(b).Kind())
+}
+
+// Scoped is declared at package level and, differently, in SetScoped.
+type Scoped struct{}
+
+var scoped any
+
+//async:func
+func SetScoped() {
+	type Scoped struct{}
+	Y()
+	scoped = Scoped{}
+}
+
+// assertScoped asserts scoped to the package's Scoped: the runtime's
+// message names both types, and says they are from different scopes when
+// their names are equal.
+func assertScoped() (msg string) {
+	defer func() { msg = fmt.Sprint(recover()) }()
+	_ = scoped.(Scoped)
+	return "no panic"
 }
 
 //async:func
@@ -306,6 +339,9 @@ func Main() {
 	Comparisons()
 	Blocks()
 	Consts()
+	UsesShadowed()
+	SetScoped()
+	fmt.Println(assertScoped())
 	fmt.Println(Generic(1))
 	fmt.Println(Generic("s"))
 	fmt.Println(Generic([]float64{1.5}))

@@ -70,6 +70,16 @@ func (fut *mystructStringFuture) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where mystruct.String is suspended; see rt.Tracer.
+func (fut *mystructStringFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.mystruct.String", File: "github.com/corio-go/corio/testdata/regress_shadowedtwin/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 23, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, mystruct.String changed since asyncgen ran: run go generate.
 var _ func(mystruct) string = (mystruct).String
 
@@ -110,15 +120,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				deep
 				*bytes.Buffer
 			})
-			/*line main_async.go:113:4*/ (*fut.s.(sT)) = struct {
+			/*line main_async.go:123:4*/ (*fut.s.(sT)) = struct {
 				deep
 				*bytes.Buffer
 			}{deep{}, bytes.NewBufferString("ok")}
 			/*line main.go:39:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:118:4*/ fallthrough
+			/*line main_async.go:128:4*/ fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:121:4*/ if !ready {
+			/*line main_async.go:131:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -126,54 +136,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ fmt.Println((*fut.s.(sT)).String())
 			/*line main.go:41:2*/ fut.i = (*fut.s.(sT))
 			/*line main.go:42:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:129:4*/ fut.s = nil
+			/*line main_async.go:139:4*/ fut.s = nil
 			fallthrough
 		case 2: // resumes at main.go:42:2
 			/*line main.go:42:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:133:4*/ if !ready {
+			/*line main_async.go:143:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:43:2*/ fmt.Println(take(&fut.i).String())
 			/*line main.go:45:2*/ fut.d = new(deep)
-			/*line main_async.go:140:4*/ (*fut.d.(dT)) = deep{}
+			/*line main_async.go:150:4*/ (*fut.d.(dT)) = deep{}
 			/*line main.go:46:14*/ fut.aw0 = (*fut.d.(dT)).StringAsync().(*mystructStringFuture)
-			/*line main_async.go:142:4*/ fresh = true
+			/*line main_async.go:152:4*/ fresh = true
 			fallthrough
 		case 3: // resumes at main.go:46:14
-			/*line main_async.go:145:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:147:4*/ if driven {
+			/*line main_async.go:157:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:150:4*/ if !ready {
+			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:46:26*/ fut.aw0 = (*fut.d.(dT)).mystruct.StringAsync().(*mystructStringFuture)
-			/*line main_async.go:156:4*/ fresh = true
+			/*line main_async.go:166:4*/ fresh = true
 			fut.d = nil
 			fallthrough
 		case 4: // resumes at main.go:46:26
-			/*line main_async.go:160:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:170:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:26*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:162:4*/ if driven {
+			/*line main_async.go:172:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:165:4*/ if !ready {
+			/*line main_async.go:175:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:46:2*/ fmt.Println(take(&fut.r), r_2)
 			{
-				/*line main_async.go:172:5*/ fut.state = -1
+				/*line main_async.go:182:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:176:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -187,6 +197,22 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/regress_shadowedtwin/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 39, &fut.av0
+	case 2:
+		t.Line, t.Awaiting = 42, &fut.av0
+	case 3:
+		t.Line, t.Awaiting = 46, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 46, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.

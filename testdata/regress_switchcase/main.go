@@ -1,6 +1,7 @@
 // Lowered expression switches whose case expressions are comparisons
 // (switch true { case i < 5: }, compared with the tag as tag == (i < 5))
-// or, in a tagless switch, of interface type (case i:, compared with true).
+// or, in a tagless switch, of interface type (case i:, compared with true),
+// or composite literals (if (tag == T{0, 1}) {).
 package main
 
 import (
@@ -36,6 +37,23 @@ func Main() {
 			Y("outside")
 		default:
 			Y("inside")
+		}
+	}
+	// Composite literals of a named type as cases (Go's
+	// test/fixedbugs/issue8947.go): the if that compares them encloses them.
+	type T [2]int
+	for _, p := range []T{{0, 1}, {1, 1}} {
+		switch p {
+		case T{0, 0}:
+			Y("wrong")
+		case T{0, 1}:
+			Y("01")
+		default:
+			Y("default")
+		}
+		switch {
+		case T{1, 1} == p:
+			Y("11")
 		}
 	}
 	for _, v := range []any{true, false, 1, B(true), nil} {
