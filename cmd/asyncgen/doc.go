@@ -105,32 +105,32 @@
 // keeps its label only where a jump inside it names the label.
 //
 // Local type declarations keep Go's semantics, names included. A type
-// declared in a statement kept as written (no suspension point inside)
-// stays there, and nothing changes. One declared where the body is taken
-// apart is declared at the top of Poll under its own name, written from
-// the type checker's view (underlying type, array lengths evaluated), so
-// %T, reflect's Type.String and Name, type switches, conversions, ==
-// on interfaces and map keys of interface type see the same type as in
-// direct mode (main.T; main.T[int] inside a generic function, as a
-// generic future's Poll has the same type arguments). Where the name is
-// taken in Poll (two local types of one function named T, in sibling
-// blocks, or one named like a name of the package, a predeclared
-// identifier, an import of the generated file or a type parameter), the
-// later type is declared as T_2 and asyncgen warns at its position: only
-// then do %T and reflect print another name in async mode. A variable
-// whose type names a local type is a cell (a *T, fresh per declaration);
-// where it lives across a suspension point the future's field, declared at
-// package level where the type is not in scope, holds that pointer as an
-// interface (any), and each use asserts it back (a comparison of the type
-// word); a temporary of the lowering is held boxed by value. That costs one
-// allocation per declaration (per assignment for a temporary) of such a
-// variable that lives across a suspension point (BenchmarkLocalTypeField:
-// a 16-byte struct declared, then used across two suspension points, takes
-// about 100 ns and one 16-byte allocation boxed against 11 ns in a typed
-// field, on a loaded 2-core machine); a cell local to Poll is one Go's
-// escape analysis can keep on the stack. An await whose future's type names a local type
-// (a generic callee instantiated with it) uses the shared interface await
-// field.
+// declared in a statement kept as written (no suspension point inside) stays
+// there, and nothing changes. One declared where the body is taken apart is
+// declared at the top of Poll under its own name, written from the type
+// checker's view (underlying type, array lengths evaluated), so %T,
+// reflect's Type.String and Name, type switches, conversions, == on
+// interfaces and map keys of interface type see the same type as in direct
+// mode (main.T; main.T[int] inside a generic function, as a generic future's
+// Poll has the same type arguments). Where the name is taken in Poll (two
+// local types of one function named T, in sibling blocks, or one named like
+// a name of the package that the function uses, a predeclared identifier, an
+// import of the generated file or a type parameter), the later type is
+// declared as T_2 and asyncgen warns at its position: only then do %T and
+// reflect print another name in async mode. A variable whose type names a
+// local type is a cell (a *T, fresh per declaration); where it lives across
+// a suspension point the future's field, declared at package level where the
+// type is not in scope, holds that pointer as an interface (any), and each
+// use asserts it back (a comparison of the type word); a temporary of the
+// lowering gets a new pointer at each assignment of its whole value. That
+// costs one allocation per declaration (per assignment for a temporary, and
+// per poll of an await whose output has such a type) of such a variable that
+// lives across a suspension point (BenchmarkLocalTypeField: a 16-byte struct
+// declared, then used across two suspension points, takes about 100 ns and
+// one 16-byte allocation boxed against 11 ns in a typed field, on a loaded
+// 2-core machine); a cell local to Poll is one Go's escape analysis can keep
+// on the stack. An await whose future's type names a local type (a generic
+// callee instantiated with it) uses the shared interface await field.
 //
 // A range over a function iterator (iter.Seq, iter.Seq2, any
 // func(yield func(…) bool) with no, one or two values, defined types

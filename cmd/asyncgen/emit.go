@@ -369,7 +369,13 @@ func (e *emitter) state(i int, blk *block) {
 	if r := blk.resume; r != nil {
 		dst := "_"
 		if r.dst != nil {
-			dst = ir.store(r.dst)
+			dst = ir.access(r.dst)
+			if r.dst.boxed {
+				// A new box for the output (localtype.go).
+				p(ir.store(r.dst), " = ")
+				e.w.newOf(r.dst.typ, "")
+				p("\n")
+			}
 		}
 		held := newWriter(g)  // the awaited future, as its own type
 		if r.byValue != nil { // polled in place (the by-value rule)

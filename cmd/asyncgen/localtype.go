@@ -31,14 +31,16 @@ package main
 // suspension point (a field) is therefore held as an interface (any): a
 // variable of the source lives in a cell (a *T, fresh per declaration, as
 // for a variable whose address escapes) that the field holds, and each use
-// asserts the pointer back, (*fut.x.(*T)); a temporary of the lowering holds
-// its value boxed, fut.t.(T). Such a variable is always a cell, also when it
-// turns out to be a local of Poll, so that it is declared the same way
+// asserts the pointer back, (*fut.x.(xT)) with xT an alias of *T that Poll
+// declares; a temporary of the lowering, which nothing aliases, gets a new
+// *T at each assignment of its whole value (t = new((T)(x))) and is read and
+// updated the same way. A variable of the source is always a cell, also when
+// it turns out to be a local of Poll, so that it is declared the same way
 // wherever it lives (a cell local to Poll is one that Go's escape analysis
-// can keep on the stack). The cost, only where a local type's value lives across a
-// suspension: one allocation per declaration (or per assignment, for a
-// temporary) and a type assertion (a comparison of the type word) per use.
-// An await whose future's type names a local type uses the shared await
+// can keep on the stack). The cost, only where a local type's value lives
+// across a suspension: one allocation per declaration (or per assignment,
+// for a temporary) and a type assertion (a comparison of the type word) per
+// use. An await whose future's type names a local type uses the shared await
 // field (an interface, asserted where the await resumes).
 //
 // What runs outside Poll cannot name a local type either, so these are
@@ -312,13 +314,9 @@ func (ir *irFunc) nameBoxes() {
 			v.boxT = n
 			continue
 		}
-		var t types.Type = v.typ
-		if v.cell {
-			t = types.NewPointer(t)
-		}
 		v.boxT = ir.name(v.name + "T")
 		byField[v.name] = v.boxT
-		ir.boxes = append(ir.boxes, localBox{v.boxT, t})
+		ir.boxes = append(ir.boxes, localBox{v.boxT, types.NewPointer(v.typ)})
 	}
 }
 
@@ -326,6 +324,15 @@ func (ir *irFunc) nameBoxes() {
 type localBox struct {
 	name string
 	t    types.Type
+}
+
+// boxedValue is the variable e is, when e is a boxed temporary (not a
+// cell: a new box per assignment of its whole value), else nil.
+func boxedValue(e ast.Expr) *variable {
+	if r, ok := e.(*varRef); ok && r.v.boxed && !r.v.cell && !r.ptr {
+		return r.v
+	}
+	return nil
 }
 
 // emptyInterface is the type of a boxed field: any, or interface{} where

@@ -70,15 +70,31 @@ func (ir *irFunc) printInstr(i instr) code {
 		// the right may be assigned again on the left.
 		var lhs, rhs []code
 		for _, e := range i.lhs {
-			if r, ok := e.(*varRef); ok && r.v.boxed && !r.v.cell && !r.ptr {
-				// A boxed temporary is assigned whole (localtype.go).
-				lhs = append(lhs, code{buf: []byte(ir.store(r.v))})
-				continue
-			}
 			lhs = append(lhs, ir.print(e))
 		}
 		for _, e := range i.rhs {
 			rhs = append(rhs, ir.printIn(e, i))
+		}
+		// A boxed temporary gets a new box per assignment of its whole
+		// value (localtype.go).
+		for k, e := range i.lhs {
+			v := boxedValue(e)
+			switch {
+			case v == nil || i.tok != token.ASSIGN:
+			case len(i.lhs) == len(i.rhs):
+				lhs[k] = code{buf: []byte(ir.store(v))}
+				nw := newWriter(ir.g)
+				if ir.g.shadowed["new"] {
+					nw.put("&(&struct{ v ", v.typ, " }{", rhs[k], "}).v")
+				} else {
+					nw.put("new((", v.typ, ")(", rhs[k], "))")
+				}
+				rhs[k] = nw.code
+			default:
+				w.put(ir.store(v), " = ")
+				w.newOf(v.typ, "")
+				w.text("\n")
+			}
 		}
 		if i.tok == token.ASSIGN && len(lhs) == len(rhs) {
 			var dl, dr []code
@@ -111,9 +127,10 @@ func (ir *irFunc) printInstr(i instr) code {
 	case *zeroInstr:
 		if i.v.boxed && !i.v.cell {
 			w.put(ir.store(i.v), " = ")
-		} else {
-			w.put(ir.access(i.v), " = ")
+			w.newOf(i.v.typ, "")
+			break
 		}
+		w.put(ir.access(i.v), " = ")
 		w.zero(i.v.typ)
 	case *cellInstr:
 		w.put(ir.store(i.v), " = ")
@@ -163,7 +180,7 @@ func (ir *irFunc) store(v *variable) string {
 
 // access is how the source's use of v reads in Poll.
 func (ir *irFunc) access(v *variable) string {
-	if v.cell {
+	if v.cell || v.boxed {
 		return "(*" + ir.loc(v) + ")"
 	}
 	return ir.loc(v)

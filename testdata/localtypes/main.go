@@ -329,6 +329,45 @@ func Loops() {
 }
 
 //async:func
+func Ranges() {
+	// The loops' hidden counters and copies have the local types too.
+	type N int
+	for i := range N(3) {
+		Y()
+		fmt.Print(describe(i), " ")
+	}
+	fmt.Println()
+	var k N
+	for k = range N(2) {
+		Y()
+	}
+	k += 5
+	k++
+	Y()
+	fmt.Println(describe(k))
+	type arr [3]N
+	for i, v := range (arr{1, 2, 3}) {
+		Y()
+		fmt.Print(i, describe(v), " ")
+	}
+	fmt.Println()
+	m := map[N]arr{1: {1}}
+	for k, v := range m {
+		Y()
+		fmt.Println(describe(k), describe(v))
+	}
+	// A local interface type, nil and not, across suspension points.
+	type stringer interface{ String() string }
+	var s stringer
+	Y()
+	fmt.Println(s == nil)
+	for _, x := range []stringer{nil, &strings.Builder{}} {
+		Y()
+		fmt.Printf("%v %T\n", x == nil, x)
+	}
+}
+
+//async:func
 func Main() {
 	Basic()
 	Recursive()
@@ -349,4 +388,5 @@ func Main() {
 	fmt.Println(Deferred())
 	fmt.Println(Holder{1}.Method())
 	Loops()
+	Ranges()
 }

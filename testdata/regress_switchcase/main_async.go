@@ -109,7 +109,7 @@ func MainAsync() rt.Future[struct{}] {
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type T [2]int
 	type pT = *T
-	type seq_2T = []T
+	type seq_2T = *[]T
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -265,18 +265,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main_async.go:265:4*/ state = 1
 			continue
 		case 18:
-			/*line main.go:45:2*/ fut.seq_2 = []T{{0, 1}, {1, 1}}
+			/*line main.go:45:2*/ fut.seq_2 = new(([]T)([]T{{0, 1}, {1, 1}}))
 			/*line main_async.go:269:4*/ fut.i = 0
 			/*line main_async.go:270:4*/ fallthrough
 		case 19:
-			/*line main.go:45:20*/ if !(fut.i < len(fut.seq_2.(seq_2T))) {
+			/*line main.go:45:20*/ if !(fut.i < len((*fut.seq_2.(seq_2T)))) {
 				/*line main_async.go:273:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main_async.go:278:4*/ fut.p = new(T)
-			/*line main_async.go:279:4*/ (*fut.p.(pT)) = fut.seq_2.(seq_2T)[fut.i]
+			/*line main_async.go:279:4*/ (*fut.p.(pT)) = (*fut.seq_2.(seq_2T))[fut.i]
 			/*line main.go:46:10*/ tag_3 = (*fut.p.(pT))
 			/*line main.go:47:8*/ if (tag_3 == T{0, 0}) {
 				/*line main_async.go:282:5*/ state = 22
