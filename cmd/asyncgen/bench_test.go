@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/corio-go/corio/rt"
 )
@@ -147,13 +148,17 @@ func BenchmarkResume(b *testing.B) {
 // in a field of its own type (typed: what a package-level type gets) or,
 // as generated code holds a local type's variable, in an empty-interface
 // field holding a cell allocated at the declaration, asserted back at each
-// use (boxed). ltSuspend stands for the suspension points.
+// use (boxed: a type with pointers), or as its bytes in a [n]uint64 field
+// (raw: a type without pointers). ltSuspend stands for the suspension
+// points.
 
 type ltPoint struct{ X, Y int }
 
 type ltTyped struct{ p ltPoint }
 
 type ltBoxed struct{ p any }
+
+type ltRaw struct{ p [2]uint64 }
 
 //go:noinline
 func ltSuspend(any) {}
@@ -181,6 +186,17 @@ func BenchmarkLocalTypeField(b *testing.B) {
 			(*f.p.(pT)).X += (*f.p.(pT)).Y
 			ltSuspend(f)
 			ltSum += (*f.p.(pT)).X
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		type pT = ltPoint
+		f := &ltRaw{}
+		for b.Loop() {
+			(*(*pT)(unsafe.Pointer(&f.p))) = ltPoint{1, 2}
+			ltSuspend(f)
+			(*(*pT)(unsafe.Pointer(&f.p))).X += (*(*pT)(unsafe.Pointer(&f.p))).Y
+			ltSuspend(f)
+			ltSum += (*(*pT)(unsafe.Pointer(&f.p))).X
 		}
 	})
 }

@@ -133,6 +133,12 @@ func (e *emitter) futureType() {
 			layout = append(layout, sizeField{v.name, t, "any", ""})
 			return
 		}
+		if v.raw {
+			t := rawField(v.typ)
+			p(v.name, " ", t, " // holds a ", v.boxT, " (a local type without pointers)\n")
+			layout = append(layout, sizeField{v.name, t, g.typeString(t), ""})
+			return
+		}
 		if v.cell {
 			p(v.name, " *", v.typ, "\n")
 			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})

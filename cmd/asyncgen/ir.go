@@ -43,7 +43,8 @@ type variable struct {
 	bind    string       // name binding the cell inside func literals
 	pinned  bool         // always a field: Poll's deferred unwinding and Cancel read it (rangefunc.go)
 	boxed   bool         // a field whose type names a local type: held as an interface (localtype.go)
-	boxT    string       // boxed: Poll's alias of the type the interface holds (*T for a cell)
+	boxT    string       // boxed: Poll's alias of the type the interface holds (*T); raw: of T
+	raw     bool         // a field whose type names a local type and holds no pointers: its bytes (localtype.go)
 }
 
 // block is a basic block: instructions, then one terminator.
@@ -268,6 +269,7 @@ type irFunc struct {
 	localTypes []*types.TypeName
 	boxes      []localBox      // the aliases of boxed fields' types
 	pkgUsed    map[string]bool // package-level names Poll may write (localtype.go), once asked
+	nRawPtr    string          // Poll's alias of unsafe.Pointer, for raw fields
 	names      map[string]bool // every name the function's code uses
 
 	// The generated code's own names.

@@ -256,7 +256,9 @@ func (ir *irFunc) liveness() {
 	// A field whose type names a local type is held as an interface
 	// (localtype.go).
 	for _, v := range ir.vars {
-		v.boxed = v.field && v.typ != nil && ir.g.localIn(v.typ) != nil
+		local := v.field && v.typ != nil && ir.g.localIn(v.typ) != nil
+		v.raw = local && !v.cell && rawable(v.typ)
+		v.boxed = local && !v.raw
 	}
 
 	ir.shareSlots(reach, facts, index)

@@ -27,20 +27,26 @@ package main
 // too).
 //
 // The future's struct is declared at package level, where no local type is
-// in scope. A variable whose type names a local type and that lives across a
-// suspension point (a field) is therefore held as an interface (any): a
-// variable of the source lives in a cell (a *T, fresh per declaration, as
-// for a variable whose address escapes) that the field holds, and each use
-// asserts the pointer back, (*fut.x.(xT)) with xT an alias of *T that Poll
-// declares; a temporary of the lowering, which nothing aliases, gets a new
-// *T at each assignment of its whole value (t = new((T)(x))) and is read and
-// updated the same way. A variable of the source is always a cell, also when
-// it turns out to be a local of Poll, so that it is declared the same way
-// wherever it lives (a cell local to Poll is one that Go's escape analysis
-// can keep on the stack). The cost, only where a local type's value lives
-// across a suspension: one allocation per declaration (or per assignment,
-// for a temporary) and a type assertion (a comparison of the type word) per
-// use. An await whose future's type names a local type uses the shared await
+// in scope. A variable whose type names a local type and that lives across
+// a suspension point (a field) is therefore held another way. Where the
+// type holds no pointers (rawable), the field is a [n]uint64 large enough
+// for it (its size on a 64-bit platform, which no platform exceeds for such
+// a type; a constant in Poll fails to compile otherwise), and every use is
+// (*(*xT)(rawPtr(&fut.x))) with xT an alias of T and rawPtr one of
+// unsafe.Pointer that Poll declares: addressable, allocation-free, and
+// invisible to the garbage collector, which has nothing to see there.
+// Otherwise a variable of the source lives in a cell (a *T, fresh per
+// declaration, as for a variable whose address escapes) that an interface
+// field (any) holds, and each use asserts the pointer back,
+// (*fut.x.(xT)) with xT an alias of *T; a temporary of the lowering, which
+// nothing aliases, gets a new *T at each assignment of its whole value
+// (t = new((T)(x))) and is read and updated the same way. Such a variable
+// of the source is a cell also where it turns out to be a local of Poll, so
+// that it is declared the same way wherever it lives (a cell local to Poll
+// is one that Go's escape analysis can keep on the stack). The cost of a
+// boxed field: one allocation per declaration (per assignment, for a
+// temporary) and a type assertion (a comparison of the type word) per use.
+// An await whose future's type names a local type uses the shared await
 // field (an interface, asserted where the await resumes).
 //
 // What runs outside Poll cannot name a local type either, so these are
@@ -307,7 +313,7 @@ func inside(pos token.Pos, n ast.Node) bool { return pos >= n.Pos() && pos < n.E
 func (ir *irFunc) nameBoxes() {
 	byField := map[string]string{}
 	for _, v := range ir.vars {
-		if !v.boxed || !ir.used[v] {
+		if !(v.boxed || v.raw) || !ir.used[v] {
 			continue
 		}
 		if n := byField[v.name]; n != "" {
@@ -316,14 +322,60 @@ func (ir *irFunc) nameBoxes() {
 		}
 		v.boxT = ir.name(v.name + "T")
 		byField[v.name] = v.boxT
-		ir.boxes = append(ir.boxes, localBox{v.boxT, types.NewPointer(v.typ)})
+		if v.raw {
+			ir.boxes = append(ir.boxes, localBox{v.boxT, v.typ, rawField(v.typ).Len() * 8})
+			if ir.nRawPtr == "" {
+				ir.nRawPtr = ir.name("rawPtr")
+			}
+			continue
+		}
+		ir.boxes = append(ir.boxes, localBox{v.boxT, types.NewPointer(v.typ), -1})
 	}
 }
 
-// localBox is an alias Poll declares for the type a boxed field holds.
+// localBox is an alias Poll declares for the type a boxed field holds, or
+// a raw field's type.
 type localBox struct {
 	name string
 	t    types.Type
+	raw  int64 // a raw field's size in bytes; -1 for a boxed one
+}
+
+// rawable reports whether a variable of type t, a local type's, may be held
+// as its bytes in the future: it holds no pointers (nothing the garbage
+// collector must see; no type parameter, whose size is unknown here) and
+// needs no more alignment than a uint64 has on every platform (sync/atomic's
+// 64-bit types are 8-aligned even on 32-bit ones).
+func rawable(t types.Type) bool {
+	if hasPointers(t) {
+		return false
+	}
+	ok := true
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if o := typeNameOf(t); o != nil && o.Pkg() != nil && (o.Pkg().Path() == "sync/atomic" || o.Pkg().Path() == "internal/runtime/atomic") {
+			ok = false
+		}
+		switch u := t.Underlying().(type) {
+		case *types.Array:
+			walk(u.Elem())
+		case *types.Struct:
+			for i := 0; i < u.NumFields(); i++ {
+				walk(u.Field(i).Type())
+			}
+		}
+	}
+	walk(t)
+	return ok
+}
+
+// rawField is the type of a raw field holding a value of type t: enough
+// uint64s for t's size on a 64-bit platform (no platform's is larger for a
+// type without pointers; Poll checks it where it compiles), aligned as a
+// uint64, which no such type exceeds.
+func rawField(t types.Type) *types.Array {
+	n := types.SizesFor("gc", "amd64").Sizeof(t)
+	return types.NewArray(types.Typ[types.Uint64], (n+7)/8)
 }
 
 // boxedValue is the variable e is, when e is a boxed temporary (not a
@@ -357,7 +409,19 @@ func (e *emitter) localTypeDecls() {
 		}
 		p(tn.Type().Underlying(), "\n")
 	}
+	if e.ir.nRawPtr != "" {
+		p("type ", e.ir.nRawPtr, " = ")
+		e.w.qual("unsafe", "unsafe", "Pointer")
+		p("\n")
+	}
 	for _, b := range e.ir.boxes {
 		p("type ", b.name, " = ", b.t, "\n")
+		if b.raw >= 0 && !g.shadowed["nil"] {
+			// The raw field is large enough for the type where this
+			// compiles (a negative uintptr constant does not).
+			p("const _ = ", itoa(int(b.raw)), " - ")
+			e.w.qual("unsafe", "unsafe", "Sizeof")
+			p("(*(*", b.name, ")(nil))\n")
+		}
 	}
 }

@@ -345,7 +345,7 @@ func (l *lowerer) declare(obj types.Object) *variable {
 	// So does a variable whose type names a local type: a field holds it
 	// as an interface, through which only a pointer can be written
 	// (localtype.go).
-	if v.escapes || l.g.localIn(v.typ) != nil {
+	if v.escapes || (l.g.localIn(v.typ) != nil && !rawable(v.typ)) {
 		v.cell = true
 	}
 	return v

@@ -166,6 +166,9 @@ func (ir *irFunc) loc(v *variable) string {
 	if v.boxed {
 		return ir.store(v) + ".(" + v.boxT + ")"
 	}
+	if v.raw {
+		return "(*(*" + v.boxT + ")(" + ir.nRawPtr + "(&" + ir.store(v) + ")))"
+	}
 	return ir.store(v)
 }
 

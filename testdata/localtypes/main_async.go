@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unsafe"
 )
 
 // yFuture is the state machine of Y (main.go:31).
@@ -37,23 +38,23 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:31:12*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:40:4*/ fallthrough
+			/*line main_async.go:41:4*/ fallthrough
 		case 1: // resumes at main.go:31:12
 			/*line main.go:31:12*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:43:4*/ if !ready {
+			/*line main_async.go:44:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:49:5*/ fut.state = -1
+				/*line main_async.go:50:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:53:4*/ fut.state = -1
+			/*line main_async.go:54:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:56:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -115,10 +116,10 @@ func (fut *idFuture[T]) Poll(cx *rt.Context) (T, bool) {
 		switch state {
 		case 0: // Id starts
 			/*line main.go:35:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:118:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 1: // resumes at main.go:35:2
 			/*line main.go:35:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:121:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -128,10 +129,10 @@ func (fut *idFuture[T]) Poll(cx *rt.Context) (T, bool) {
 				/*line main.go:36:2*/ return fut.v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:131:4*/ fut.state = -1
+			/*line main_async.go:132:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:134:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:135:4*/ panic("corio: IdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -170,10 +171,10 @@ func _[T any]() {
 
 // basicFuture is the state machine of Basic (main.go:45).
 type basicFuture struct {
-	state int // the next case of Poll; -1 once done
-	p     any // holds pT (a local type)
-	ps    any // holds psT (a local type)
-	m     any // holds mT (a local type)
+	state int       // the next case of Poll; -1 once done
+	p     [2]uint64 // holds a pT (a local type without pointers)
+	ps    any       // holds psT (a local type)
+	m     any       // holds mT (a local type)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -195,7 +196,9 @@ func (fut *basicFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		X int
 		Y int
 	}
-	type pT = *point
+	type rawPtr = unsafe.Pointer
+	type pT = point
+	const _ = 16 - unsafe.Sizeof(*(*pT)(nil))
 	type psT = *[]point
 	type mT = *map[point]string
 	var zero struct{}
@@ -205,39 +208,38 @@ func (fut *basicFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Basic starts
-			/*line main.go:47:2*/ fut.p = new(point)
-			/*line main_async.go:209:4*/ (*fut.p.(pT)) = point{1, 2}
+			/*line main.go:47:2*/ (*(*pT)(rawPtr(&fut.p))) = point{1, 2}
 			/*line main.go:48:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:211:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:213:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:48:2
-			/*line main_async.go:215:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:217:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:217:4*/ if driven {
+			/*line main_async.go:219:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main_async.go:222:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:49:2*/ (*fut.p.(pT)).X += 10
-			/*line main.go:50:2*/ fmt.Println(describe((*fut.p.(pT))))
+			/*line main.go:49:2*/ (*(*pT)(rawPtr(&fut.p))).X += 10
+			/*line main.go:50:2*/ fmt.Println(describe((*(*pT)(rawPtr(&fut.p)))))
 			/*line main.go:51:2*/ fut.ps = new([]point)
-			/*line main_async.go:229:4*/ (*fut.ps.(psT)) = []point{(*fut.p.(pT)), {3, 4}}
+			/*line main_async.go:231:4*/ (*fut.ps.(psT)) = []point{(*(*pT)(rawPtr(&fut.p))), {3, 4}}
 			/*line main.go:52:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:233:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:52:2
-			/*line main_async.go:235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:52:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:237:4*/ if driven {
+			/*line main_async.go:239:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:240:4*/ if !ready {
+			/*line main_async.go:242:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -246,19 +248,18 @@ func (fut *basicFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:53:2*/ (*fut.ps.(psT))[1].Y++
 			/*line main.go:54:2*/ fmt.Println(describe((*fut.ps.(psT))), len((*fut.ps.(psT))))
 			/*line main.go:55:2*/ fut.m = new(map[point]string)
-			/*line main_async.go:249:4*/ (*fut.m.(mT)) = map[point]string{(*fut.p.(pT)): "p"}
+			/*line main_async.go:251:4*/ (*fut.m.(mT)) = map[point]string{(*(*pT)(rawPtr(&fut.p))): "p"}
 			/*line main.go:56:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:251:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:253:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:56:2
-			/*line main_async.go:256:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:257:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:258:4*/ if driven {
+			/*line main_async.go:259:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:261:4*/ if !ready {
+			/*line main_async.go:262:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -266,14 +267,14 @@ func (fut *basicFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:57:2*/ fmt.Println((*fut.m.(mT))[point{11, 2}], describe(&(*fut.ps.(psT))[0]))
 			{
-				/*line main_async.go:269:5*/ fut.state = -1
+				/*line main_async.go:270:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:273:4*/ fut.state = -1
+			/*line main_async.go:274:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:276:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:277:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -353,82 +354,82 @@ func (fut *recursiveFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Recursive starts
 			/*line main.go:66:2*/ fut.head = new(*node)
 			/*line main.go:67:6*/ fut.i = 0
-			/*line main_async.go:356:4*/ fallthrough
+			/*line main_async.go:357:4*/ fallthrough
 		case 1:
 			/*line main.go:67:14*/ if !(fut.i < 4) {
-				/*line main_async.go:359:5*/ state = 5
+				/*line main_async.go:360:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:68:3*/ (*fut.head.(headT)) = &node{fut.i, (*fut.head.(headT))}
 			/*line main.go:69:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:366:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:367:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:69:3
-			/*line main_async.go:370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:372:4*/ if driven {
+			/*line main_async.go:373:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:375:4*/ if !ready {
+			/*line main_async.go:376:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:382:4*/ fallthrough
 		case 4:
 			/*line main.go:67:21*/ fut.i++
-			/*line main_async.go:384:4*/ state = 1
+			/*line main_async.go:385:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:71:2*/ fut.sb = new(strings.Builder)
 			/*line main.go:72:6*/ fut.n = new(*node)
-			/*line main_async.go:389:4*/ (*fut.n.(nT)) = (*fut.head.(headT))
-			/*line main_async.go:390:4*/ fallthrough
+			/*line main_async.go:390:4*/ (*fut.n.(nT)) = (*fut.head.(headT))
+			/*line main_async.go:391:4*/ fallthrough
 		case 6:
 			/*line main.go:72:17*/ if !((*fut.n.(nT)) != nil) {
-				/*line main_async.go:393:5*/ state = 10
+				/*line main_async.go:394:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:73:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:399:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:400:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:73:3
-			/*line main_async.go:403:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:405:4*/ if driven {
+			/*line main_async.go:406:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:409:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:74:3*/ fmt.Fprintf(fut.sb, "%d ", (*fut.n.(nT)).v)
-			/*line main_async.go:415:4*/ fallthrough
+			/*line main_async.go:416:4*/ fallthrough
 		case 9:
-			/*line main_async.go:417:4*/ fut.n = new(*fut.n.(nT))
+			/*line main_async.go:418:4*/ fut.n = new(*fut.n.(nT))
 			/*line main.go:72:27*/ (*fut.n.(nT)) = (*fut.n.(nT)).next
-			/*line main_async.go:419:4*/ state = 6
+			/*line main_async.go:420:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:76:2*/ fmt.Println("list", (*fut.sb).String(), describe((*fut.head.(headT)).next.next.next))
 			{
-				/*line main_async.go:424:5*/ fut.state = -1
+				/*line main_async.go:425:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:428:4*/ fut.state = -1
+			/*line main_async.go:429:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:431:4*/ panic("corio: RecursiveAsync future polled after it completed or was cancelled")
+			/*line main_async.go:432:4*/ panic("corio: RecursiveAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -508,18 +509,18 @@ func (fut *embeddingFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Embedding starts
 			/*line main.go:89:2*/ fut.o = new(outer)
-			/*line main_async.go:511:4*/ (*fut.o.(oT)) = outer{&inner{Named{"a"}, 1}, "t"}
+			/*line main_async.go:512:4*/ (*fut.o.(oT)) = outer{&inner{Named{"a"}, 1}, "t"}
 			/*line main.go:90:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:513:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:514:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:90:2
-			/*line main_async.go:517:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:518:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:519:4*/ if driven {
+			/*line main_async.go:520:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:522:4*/ if !ready {
+			/*line main_async.go:523:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -528,16 +529,16 @@ func (fut *embeddingFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:91:2*/ (*fut.o.(oT)).Rename("b")
 			/*line main.go:92:2*/ fut.g = (*fut.o.(oT))
 			/*line main.go:93:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:531:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:532:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:93:2
-			/*line main_async.go:535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:536:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:93:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:537:4*/ if driven {
+			/*line main_async.go:538:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main_async.go:541:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -548,17 +549,17 @@ func (fut *embeddingFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:96:2*/ fmt.Println(f.Tag.Get("lt"), reflect.TypeOf((*fut.o.(oT))).NumMethod(), reflect.TypeOf((*fut.o.(oT))).Field(0).Name)
 			/*line main.go:97:2*/ fut.h = (*fut.o.(oT)).Hello
 			/*line main.go:98:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:551:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 3: // resumes at main.go:98:2
-			/*line main_async.go:556:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:557:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:98:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:558:4*/ if driven {
+			/*line main_async.go:559:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -566,14 +567,14 @@ func (fut *embeddingFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:99:2*/ fmt.Println(take(&fut.h)())
 			{
-				/*line main_async.go:569:5*/ fut.state = -1
+				/*line main_async.go:570:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:573:4*/ fut.state = -1
+			/*line main_async.go:574:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:576:4*/ panic("corio: EmbeddingAsync future polled after it completed or was cancelled")
+			/*line main_async.go:577:4*/ panic("corio: EmbeddingAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -650,23 +651,23 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Closures starts
 			/*line main.go:105:2*/ fut.c = new(counter)
-			/*line main_async.go:653:4*/ (*fut.c.(cT)) = counter{}
+			/*line main_async.go:654:4*/ (*fut.c.(cT)) = counter{}
 			/*line main.go:106:2*/ fut.inc = func(c_p *counter) func() {
 				return func() {
 					/*line main.go:106:18*/ (*c_p).n++
 				}
 			}(fut.c.(cT))
 			/*line main.go:107:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:661:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:107:2
-			/*line main_async.go:664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:665:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:107:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:666:4*/ if driven {
+			/*line main_async.go:667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -675,16 +676,16 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:108:2*/ fut.inc()
 			/*line main.go:109:2*/ take(&fut.inc)()
 			/*line main.go:110:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:678:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:679:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:110:2
-			/*line main_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:684:4*/ if driven {
+			/*line main_async.go:685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:687:4*/ if !ready {
+			/*line main_async.go:688:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -693,16 +694,16 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ fmt.Println("counter", (*fut.c.(cT)).n, describe((*fut.c.(cT))))
 			/*line main.go:113:2*/ fut.fs = new([]func() counter)
 			/*line main.go:114:6*/ fut.i = 0
-			/*line main_async.go:696:4*/ fallthrough
+			/*line main_async.go:697:4*/ fallthrough
 		case 3:
 			/*line main.go:114:14*/ if !(fut.i < 3) {
-				/*line main_async.go:699:5*/ state = 7
+				/*line main_async.go:700:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:115:3*/ k = new(counter)
-			/*line main_async.go:705:4*/ (*k) = counter{fut.i * 10}
+			/*line main_async.go:706:4*/ (*k) = counter{fut.i * 10}
 			/*line main.go:116:3*/ (*fut.fs.(fsT)) = append((*fut.fs.(fsT)), func(k_p *counter) func() counter {
 				return func() counter {
 					/*line main.go:116:36*/ (*k_p).n++
@@ -710,26 +711,26 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(k))
 			/*line main.go:117:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:713:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:714:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.c = nil
 			fallthrough
 		case 5: // resumes at main.go:117:3
-			/*line main_async.go:718:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:117:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:720:4*/ if driven {
+			/*line main_async.go:721:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:723:4*/ if !ready {
+			/*line main_async.go:724:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:729:4*/ fallthrough
+			/*line main_async.go:730:4*/ fallthrough
 		case 6:
 			/*line main.go:114:21*/ fut.i++
-			/*line main_async.go:732:4*/ state = 3
+			/*line main_async.go:733:4*/ state = 3
 			continue
 		case 7:
 			/*line main.go:119:2*/ for _, f := range *fut.fs.(fsT) {
@@ -737,14 +738,14 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:122:2*/ fmt.Println()
 			{
-				/*line main_async.go:740:5*/ fut.state = -1
+				/*line main_async.go:741:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:744:4*/ fut.state = -1
+			/*line main_async.go:745:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:747:4*/ panic("corio: ClosuresAsync future polled after it completed or was cancelled")
+			/*line main_async.go:748:4*/ panic("corio: ClosuresAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -790,8 +791,8 @@ type switchesFuture struct {
 	state int // the next case of Poll; -1 once done
 	vals  []any
 	v     any
-	x     any // holds xT (a local type)
-	x_2   any // holds x_2T (a local type)
+	x     [1]uint64 // holds a xT (a local type without pointers)
+	x_2   any       // holds x_2T (a local type)
 	i     int
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
@@ -813,7 +814,9 @@ func (fut *switchesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type A struct{ a int }
 	type B []string
 	type C = map[string]int
-	type xT = *A
+	type rawPtr = unsafe.Pointer
+	type xT = A
+	const _ = 8 - unsafe.Sizeof(*(*xT)(nil))
 	type x_2T = *B
 	var zero struct{}
 	var ready bool
@@ -828,83 +831,80 @@ func (fut *switchesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Switches starts
 			/*line main.go:130:2*/ fut.vals = []any{A{1}, B{"x"}, C{"k": 1}, 7, nil}
 			/*line main.go:131:2*/ fut.i = 0
-			/*line main_async.go:831:4*/ fallthrough
+			/*line main_async.go:834:4*/ fallthrough
 		case 1:
 			/*line main.go:131:20*/ if !(fut.i < len(fut.vals)) {
-				/*line main_async.go:834:5*/ state = 13
+				/*line main_async.go:837:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:839:4*/ fut.v = fut.vals[fut.i]
+			/*line main_async.go:842:4*/ fut.v = fut.vals[fut.i]
 			/*line main.go:132:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:841:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:844:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.x = nil
 			fut.x_2 = nil
 			fallthrough
 		case 3: // resumes at main.go:132:3
-			/*line main_async.go:847:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:849:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:849:4*/ if driven {
+			/*line main_async.go:851:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:852:4*/ if !ready {
+			/*line main_async.go:854:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:133:10*/ tag = take(&fut.v)
-			/*line main_async.go:859:4*/ fut.x = new(A)
-			/*line main_async.go:860:4*/ (*fut.x.(xT)), ok = tag.(A)
+			/*line main_async.go:861:4*/ (*(*xT)(rawPtr(&fut.x))), ok = tag.(A)
 			/*line main.go:134:8*/ if ok {
-				/*line main_async.go:862:5*/ state = 6
+				/*line main_async.go:863:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:867:4*/ fut.x_2 = new(B)
-			/*line main_async.go:868:4*/ (*fut.x_2.(x_2T)), ok = tag.(B)
+			/*line main_async.go:868:4*/ fut.x_2 = new(B)
+			/*line main_async.go:869:4*/ (*fut.x_2.(x_2T)), ok = tag.(B)
 			/*line main.go:137:8*/ if ok {
-				/*line main_async.go:870:5*/ state = 8
+				/*line main_async.go:871:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line main_async.go:875:4*/ x_3 = new(C)
-			/*line main_async.go:876:4*/ (*x_3), ok = tag.(C)
+			/*line main_async.go:876:4*/ x_3 = new(C)
+			/*line main_async.go:877:4*/ (*x_3), ok = tag.(C)
 			/*line main.go:140:8*/ if ok {
-				/*line main_async.go:878:5*/ state = 10
+				/*line main_async.go:879:5*/ state = 10
 			} else {
 				state = 11
 			}
 			continue
 		case 6:
 			/*line main.go:135:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:886:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:135:4
-			/*line main_async.go:889:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:891:4*/ if driven {
+			/*line main_async.go:892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:894:4*/ if !ready {
+			/*line main_async.go:895:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:136:4*/ fmt.Println("A", (*fut.x.(xT)).a, describe((*fut.x.(xT))))
-			/*line main_async.go:901:4*/ state = 12
+			/*line main.go:136:4*/ fmt.Println("A", (*(*xT)(rawPtr(&fut.x))).a, describe((*(*xT)(rawPtr(&fut.x)))))
+			/*line main_async.go:902:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:138:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:905:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:906:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.x = nil
 			fallthrough
 		case 9: // resumes at main.go:138:4
 			/*line main_async.go:910:4*/ driven = cx.EnterFrame(fut, fut.aw0)
@@ -985,11 +985,11 @@ var _ func() = Switches
 
 // conversionsFuture is the state machine of Conversions (main.go:149).
 type conversionsFuture struct {
-	state int // the next case of Poll; -1 once done
-	c     any // holds cT (a local type)
-	f     any // holds fT (a local type)
-	ts    any // holds tsT (a local type)
-	b     any // holds bT (a local type)
+	state int       // the next case of Poll; -1 once done
+	c     [1]uint64 // holds a cT (a local type without pointers)
+	f     [1]uint64 // holds a fT (a local type without pointers)
+	ts    any       // holds tsT (a local type)
+	b     any       // holds bT (a local type)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -1011,8 +1011,11 @@ func (fut *conversionsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type Fahrenheit float64
 	type Temps []Celsius
 	type bytes []byte
-	type cT = *Celsius
-	type fT = *Fahrenheit
+	type rawPtr = unsafe.Pointer
+	type cT = Celsius
+	const _ = 8 - unsafe.Sizeof(*(*cT)(nil))
+	type fT = Fahrenheit
+	const _ = 8 - unsafe.Sizeof(*(*fT)(nil))
 	type tsT = *Temps
 	type bT = *bytes
 	var zero struct{}
@@ -1022,32 +1025,29 @@ func (fut *conversionsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Conversions starts
-			/*line main.go:153:2*/ fut.c = new(Celsius)
-			/*line main_async.go:1026:4*/ (*fut.c.(cT)) = Celsius(100)
+			/*line main.go:153:2*/ (*(*cT)(rawPtr(&fut.c))) = Celsius(100)
 			/*line main.go:154:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1028:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1030:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:154:2
-			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1034:4*/ if driven {
+			/*line main_async.go:1036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1037:4*/ if !ready {
+			/*line main_async.go:1039:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:155:2*/ fut.f = new(Fahrenheit)
-			/*line main_async.go:1044:4*/ (*fut.f.(fT)) = Fahrenheit((*fut.c.(cT))*9/5 + 32)
+			/*line main.go:155:2*/ (*(*fT)(rawPtr(&fut.f))) = Fahrenheit((*(*cT)(rawPtr(&fut.c)))*9/5 + 32)
 			/*line main.go:156:2*/ fut.ts = new(Temps)
-			/*line main_async.go:1046:4*/ (*fut.ts.(tsT)) = Temps{(*fut.c.(cT)), Celsius((*fut.f.(fT)))}
+			/*line main_async.go:1047:4*/ (*fut.ts.(tsT)) = Temps{(*(*cT)(rawPtr(&fut.c))), Celsius((*(*fT)(rawPtr(&fut.f))))}
 			/*line main.go:157:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1048:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1049:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.c = nil
 			fallthrough
 		case 2: // resumes at main.go:157:2
 			/*line main_async.go:1053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
@@ -1061,22 +1061,21 @@ func (fut *conversionsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:158:2*/ fmt.Println(describe((*fut.f.(fT))), describe((*fut.ts.(tsT))), describe([]Celsius((*fut.ts.(tsT)))))
+			/*line main.go:158:2*/ fmt.Println(describe((*(*fT)(rawPtr(&fut.f)))), describe((*fut.ts.(tsT))), describe([]Celsius((*fut.ts.(tsT)))))
 			/*line main.go:160:2*/ fut.b = new(bytes)
 			/*line main_async.go:1066:4*/ (*fut.b.(bT)) = bytes("héllo")
 			/*line main.go:161:2*/ fut.c_y = initYFuture()
 			/*line main_async.go:1068:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.f = nil
 			fut.ts = nil
 			fallthrough
 		case 3: // resumes at main.go:161:2
-			/*line main_async.go:1074:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1073:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1076:4*/ if driven {
+			/*line main_async.go:1075:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1079:4*/ if !ready {
+			/*line main_async.go:1078:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1084,14 +1083,14 @@ func (fut *conversionsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:162:2*/ fmt.Println(string((*fut.b.(bT))), describe((*fut.b.(bT))), len([]rune(string((*fut.b.(bT))))))
 			{
-				/*line main_async.go:1087:5*/ fut.state = -1
+				/*line main_async.go:1086:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1091:4*/ fut.state = -1
+			/*line main_async.go:1090:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1094:4*/ panic("corio: ConversionsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1093:4*/ panic("corio: ConversionsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1168,16 +1167,16 @@ func (fut *comparisonsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:169:2*/ fut.set = map[any]int{}
 			/*line main.go:170:2*/ fut.set[K{"a"}] = 1
 			/*line main.go:171:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1170:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:2
-			/*line main_async.go:1175:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1174:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1177:4*/ if driven {
+			/*line main_async.go:1176:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1180:4*/ if !ready {
+			/*line main_async.go:1179:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1186,16 +1185,16 @@ func (fut *comparisonsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:172:2*/ fut.set[L{"a"}] = 2
 			/*line main.go:173:2*/ fut.set[K{"a"}] += 10
 			/*line main.go:174:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1189:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1188:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:174:2
-			/*line main_async.go:1193:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1192:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:174:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1195:4*/ if driven {
+			/*line main_async.go:1194:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1198:4*/ if !ready {
+			/*line main_async.go:1197:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1204,16 +1203,16 @@ func (fut *comparisonsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:175:2*/ fmt.Println(len(fut.set), fut.set[K{"a"}], fut.set[L{"a"}])
 			/*line main.go:176:2*/ fut.x, fut.y = K{"z"}, L{"z"}
 			/*line main.go:177:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1207:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1206:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:177:2
-			/*line main_async.go:1211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1210:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:177:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1213:4*/ if driven {
+			/*line main_async.go:1212:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1216:4*/ if !ready {
+			/*line main_async.go:1215:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1227,14 +1226,14 @@ func (fut *comparisonsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:183:2*/ sort.Strings(keys)
 			/*line main.go:184:2*/ fmt.Println(strings.Join(keys, "; "))
 			{
-				/*line main_async.go:1230:5*/ fut.state = -1
+				/*line main_async.go:1229:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1234:4*/ fut.state = -1
+			/*line main_async.go:1233:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1237:4*/ panic("corio: ComparisonsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1236:4*/ panic("corio: ComparisonsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1279,9 +1278,9 @@ var _ func() = Comparisons
 type blocksFuture struct {
 	state int // the next case of Poll; -1 once done
 	ts    []any
-	t     any // holds tT (a local type)
-	t_2   any // holds t_2T (a local type)
-	s     any // holds sT (a local type)
+	t     [1]uint64 // holds a tT (a local type without pointers)
+	t_2   [1]uint64 // holds a t_2T (a local type without pointers)
+	s     [1]uint64 // holds a sT (a local type without pointers)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -1302,9 +1301,13 @@ func (fut *blocksFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type T [1]byte
 	type T_2 [1]byte
 	type Shadowed struct{ v int }
-	type tT = *T
-	type t_2T = *T_2
-	type sT = *Shadowed
+	type rawPtr = unsafe.Pointer
+	type tT = T
+	const _ = 8 - unsafe.Sizeof(*(*tT)(nil))
+	type t_2T = T_2
+	const _ = 8 - unsafe.Sizeof(*(*t_2T)(nil))
+	type sT = Shadowed
+	const _ = 8 - unsafe.Sizeof(*(*sT)(nil))
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -1313,31 +1316,28 @@ func (fut *blocksFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Blocks starts
 			/*line main.go:191:2*/ fut.ts = nil
-			/*line main.go:194:3*/ fut.t = new(T)
-			/*line main_async.go:1317:4*/ (*fut.t.(tT)) = T{1}
+			/*line main.go:194:3*/ (*(*tT)(rawPtr(&fut.t))) = T{1}
 			/*line main.go:195:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1319:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1321:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:195:3
-			/*line main_async.go:1323:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1325:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:195:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1325:4*/ if driven {
+			/*line main_async.go:1327:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1328:4*/ if !ready {
+			/*line main_async.go:1330:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:196:3*/ fut.ts = append(take(&fut.ts), (*fut.t.(tT)))
-			/*line main.go:200:3*/ fut.t_2 = new(T_2)
-			/*line main_async.go:1336:4*/ (*fut.t_2.(t_2T)) = T_2{1}
+			/*line main.go:196:3*/ fut.ts = append(take(&fut.ts), (*(*tT)(rawPtr(&fut.t))))
+			/*line main.go:200:3*/ (*(*t_2T)(rawPtr(&fut.t_2))) = T_2{1}
 			/*line main.go:201:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1338:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1339:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.t = nil
 			fallthrough
 		case 2: // resumes at main.go:201:3
 			/*line main_async.go:1343:4*/ driven = cx.EnterFrame(fut, fut.aw0)
@@ -1351,43 +1351,41 @@ func (fut *blocksFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:202:3*/ fut.ts = append(take(&fut.ts), (*fut.t_2.(t_2T)))
+			/*line main.go:202:3*/ fut.ts = append(take(&fut.ts), (*(*t_2T)(rawPtr(&fut.t_2))))
 			/*line main.go:203:3*/ fmt.Println(fut.ts[0] == fut.ts[1], fut.ts[1] == any(T_2{1}))
-			/*line main.go:208:2*/ fut.s = new(Shadowed)
-			/*line main_async.go:1357:4*/ (*fut.s.(sT)) = Shadowed{3}
+			/*line main.go:208:2*/ (*(*sT)(rawPtr(&fut.s))) = Shadowed{3}
 			/*line main.go:209:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1359:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1358:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.ts = nil
-			fut.t_2 = nil
 			fallthrough
 		case 3: // resumes at main.go:209:2
-			/*line main_async.go:1365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:209:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1367:4*/ if driven {
+			/*line main_async.go:1365:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1370:4*/ if !ready {
+			/*line main_async.go:1368:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:210:2*/ fmt.Println((*fut.s.(sT)).v, describe((*fut.s.(sT))))
+			/*line main.go:210:2*/ fmt.Println((*(*sT)(rawPtr(&fut.s))).v, describe((*(*sT)(rawPtr(&fut.s)))))
 			/*line main.go:212:2*/ {
 				/*line main.go:213:3*/ type kept struct{ a, b int }
 				/*line main.go:214:3*/ k := kept{1, 2}
 				/*line main.go:215:3*/ fmt.Println(describe(k))
 			}
 			{
-				/*line main_async.go:1383:5*/ fut.state = -1
+				/*line main_async.go:1381:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1387:4*/ fut.state = -1
+			/*line main_async.go:1385:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1390:4*/ panic("corio: BlocksAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1388:4*/ panic("corio: BlocksAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1461,18 +1459,18 @@ func (fut *usesShadowedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // UsesShadowed starts
 			/*line main.go:223:2*/ fut.a = Shadowed(1)
 			/*line main.go:225:2*/ fut.b = new(Shadowed_2)
-			/*line main_async.go:1464:4*/ (*fut.b.(bT)) = Shadowed_2{"b"}
+			/*line main_async.go:1462:4*/ (*fut.b.(bT)) = Shadowed_2{"b"}
 			/*line main.go:226:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1466:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1464:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:226:2
-			/*line main_async.go:1470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:226:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1472:4*/ if driven {
+			/*line main_async.go:1470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1475:4*/ if !ready {
+			/*line main_async.go:1473:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1480,14 +1478,14 @@ func (fut *usesShadowedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:227:2*/ fmt.Println(describe(fut.a), (*fut.b.(bT)).w, reflect.TypeOf((*fut.b.(bT))).Kind())
 			{
-				/*line main_async.go:1483:5*/ fut.state = -1
+				/*line main_async.go:1481:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1487:4*/ fut.state = -1
+			/*line main_async.go:1485:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1490:4*/ panic("corio: UsesShadowedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1488:4*/ panic("corio: UsesShadowedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1553,16 +1551,16 @@ func (fut *setScopedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // SetScoped starts
 			/*line main.go:238:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1556:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1554:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:1560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1558:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1562:4*/ if driven {
+			/*line main_async.go:1560:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1565:4*/ if !ready {
+			/*line main_async.go:1563:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1570,14 +1568,14 @@ func (fut *setScopedFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:239:2*/ scoped = Scoped{}
 			{
-				/*line main_async.go:1573:5*/ fut.state = -1
+				/*line main_async.go:1571:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1577:4*/ fut.state = -1
+			/*line main_async.go:1575:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1580:4*/ panic("corio: SetScopedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1578:4*/ panic("corio: SetScopedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1616,8 +1614,8 @@ var _ func() = SetScoped
 
 // constsFuture is the state machine of Consts (main.go:252).
 type constsFuture struct {
-	state int // the next case of Poll; -1 once done
-	a     any // holds aT (a local type)
+	state int       // the next case of Poll; -1 once done
+	a     [6]uint64 // holds a aT (a local type without pointers)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -1637,7 +1635,9 @@ func initConstsFuture() constsFuture {
 func (fut *constsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type arr [6]int
 	type E int
-	type aT = *arr
+	type rawPtr = unsafe.Pointer
+	type aT = arr
+	const _ = 48 - unsafe.Sizeof(*(*aT)(nil))
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -1652,7 +1652,7 @@ func (fut *constsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Consts starts
-			/*line main.go:257:2*/ fut.a = new(arr)
+			/*line main.go:257:2*/ (*(*aT)(rawPtr(&fut.a))) = arr{}
 			/*line main.go:258:2*/ fut.c_y = initYFuture()
 			/*line main_async.go:1657:4*/ fut.aw0 = &fut.c_y
 			fresh = true
@@ -1669,8 +1669,8 @@ func (fut *constsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:259:2*/ (*fut.a.(aT))[n] = int(e2)
-			/*line main.go:260:2*/ fmt.Println(describe((*fut.a.(aT))), describe(e1+e2), len((*fut.a.(aT))))
+			/*line main.go:259:2*/ (*(*aT)(rawPtr(&fut.a)))[n] = int(e2)
+			/*line main.go:260:2*/ fmt.Println(describe((*(*aT)(rawPtr(&fut.a)))), describe(e1+e2), len((*(*aT)(rawPtr(&fut.a)))))
 			{
 				/*line main_async.go:1675:5*/ fut.state = -1
 				return struct{}{}, true
@@ -1721,8 +1721,8 @@ type genericFuture[T any] struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	v     T
-	b     any // holds bT (a local type)
-	p     any // holds pT (a local type)
+	b     any       // holds bT (a local type)
+	p     [1]uint64 // holds a pT (a local type without pointers)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -1742,8 +1742,10 @@ func initGenericFuture[T any](v T) genericFuture[T] {
 func (fut *genericFuture[T]) Poll(cx *rt.Context) (string, bool) {
 	type box struct{ v T }
 	type plain struct{ n int }
+	type rawPtr = unsafe.Pointer
 	type bT = *box
-	type pT = *plain
+	type pT = plain
+	const _ = 8 - unsafe.Sizeof(*(*pT)(nil))
 	var zero string
 	var ready bool
 	var driven, fresh bool
@@ -1752,36 +1754,35 @@ func (fut *genericFuture[T]) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Generic starts
 			/*line main.go:267:2*/ fut.b = new(box)
-			/*line main_async.go:1755:4*/ (*fut.b.(bT)) = box{take(&fut.v)}
+			/*line main_async.go:1757:4*/ (*fut.b.(bT)) = box{take(&fut.v)}
 			/*line main.go:268:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1757:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1759:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:268:2
-			/*line main_async.go:1761:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1763:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:268:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1763:4*/ if driven {
+			/*line main_async.go:1765:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1766:4*/ if !ready {
+			/*line main_async.go:1768:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:269:2*/ fut.p = new(plain)
-			/*line main_async.go:1773:4*/ (*fut.p.(pT)) = plain{1}
+			/*line main.go:269:2*/ (*(*pT)(rawPtr(&fut.p))) = plain{1}
 			/*line main.go:270:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1775:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1776:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:270:2
-			/*line main_async.go:1779:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:270:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1781:4*/ if driven {
+			/*line main_async.go:1782:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1784:4*/ if !ready {
+			/*line main_async.go:1785:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1789,13 +1790,13 @@ func (fut *genericFuture[T]) Poll(cx *rt.Context) (string, bool) {
 			fut.c_y = yFuture{}
 			{
 				/*line main.go:271:2*/ fut.state = -1
-				/*line main.go:271:2*/ return describe((*fut.b.(bT))) + " | " + describe((*fut.p.(pT))), true
+				/*line main.go:271:2*/ return describe((*fut.b.(bT))) + " | " + describe((*(*pT)(rawPtr(&fut.p)))), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1795:4*/ fut.state = -1
+			/*line main_async.go:1796:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1798:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1799:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1839,9 +1840,9 @@ func _[T any]() {
 
 // awaitsFuture is the state machine of Awaits (main.go:275).
 type awaitsFuture struct {
-	state int // the next case of Poll; -1 once done
-	p     any // holds pT (a local type)
-	mk    any // holds mkT (a local type)
+	state int       // the next case of Poll; -1 once done
+	p     [2]uint64 // holds a pT (a local type without pointers)
+	mk    any       // holds mkT (a local type)
 	t_2   string
 	aw0   any
 	c_id  idFuture[int] // Id's future, held by value
@@ -1864,7 +1865,9 @@ func (fut *awaitsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		a int
 		b int
 	}
-	type pT = *pair
+	type rawPtr = unsafe.Pointer
+	type pT = pair
+	const _ = 16 - unsafe.Sizeof(*(*pT)(nil))
 	type mkT = *func(i int) pair
 	var zero struct{}
 	var ready bool
@@ -1879,61 +1882,59 @@ func (fut *awaitsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Awaits starts
 			/*line main.go:279:7*/ fut.aw0 = IdAsync(pair{1, 2})
-			/*line main_async.go:1882:4*/ fallthrough
+			/*line main_async.go:1885:4*/ fallthrough
 		case 1: // resumes at main.go:279:7
 			/*line main.go:279:7*/ r, ready = fut.aw0.(rt.Future[pair]).Poll(cx)
-			/*line main_async.go:1885:4*/ if !ready {
+			/*line main_async.go:1888:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:279:2*/ fut.p = new(pair)
-			/*line main_async.go:1891:4*/ (*fut.p.(pT)) = r
-			/*line main.go:280:7*/ fut.aw0 = IdAsync[[]pair]([]pair{(*fut.p.(pT))})
-			/*line main_async.go:1893:4*/ fallthrough
+			/*line main.go:279:2*/ (*(*pT)(rawPtr(&fut.p))) = r
+			/*line main.go:280:7*/ fut.aw0 = IdAsync[[]pair]([]pair{(*(*pT)(rawPtr(&fut.p)))})
+			/*line main_async.go:1895:4*/ fallthrough
 		case 2: // resumes at main.go:280:7
 			/*line main.go:280:7*/ r_2, ready = fut.aw0.(rt.Future[[]pair]).Poll(cx)
-			/*line main_async.go:1896:4*/ if !ready {
+			/*line main_async.go:1898:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:280:2*/ q = new([]pair)
-			/*line main_async.go:1902:4*/ (*q) = r_2
-			/*line main.go:281:2*/ fmt.Println(describe((*fut.p.(pT))), describe((*q)))
+			/*line main_async.go:1904:4*/ (*q) = r_2
+			/*line main.go:281:2*/ fmt.Println(describe((*(*pT)(rawPtr(&fut.p)))), describe((*q)))
 			/*line main.go:283:2*/ fut.mk = new(func(i int) pair)
-			/*line main_async.go:1905:4*/ (*fut.mk.(mkT)) = func(i int) pair {
+			/*line main_async.go:1907:4*/ (*fut.mk.(mkT)) = func(i int) pair {
 				/*line main.go:283:27*/ return pair{i, -i}
 			}
 			/*line main.go:284:2*/ t = (*fut.mk.(mkT))(5)
-			/*line main_async.go:1909:4*/ fut.t_2 = describe(t)
+			/*line main_async.go:1911:4*/ fut.t_2 = describe(t)
 			/*line main.go:284:31*/ fut.c_id = initIdFuture[int](7)
-			/*line main_async.go:1911:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:1913:4*/ fut.aw0 = &fut.c_id
 			fresh = true
-			fut.p = nil
 			fallthrough
 		case 3: // resumes at main.go:284:31
-			/*line main_async.go:1916:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1917:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:284:31*/ r_3, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:1918:4*/ if driven {
+			/*line main_async.go:1919:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:1921:4*/ if !ready {
+			/*line main_async.go:1922:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
-			/*line main_async.go:1927:4*/ fmt.Println(take(&fut.t_2), r_3, describe((*fut.mk.(mkT))(6)))
+			/*line main_async.go:1928:4*/ fmt.Println(take(&fut.t_2), r_3, describe((*fut.mk.(mkT))(6)))
 			{
-				/*line main_async.go:1929:5*/ fut.state = -1
+				/*line main_async.go:1930:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1933:4*/ fut.state = -1
+			/*line main_async.go:1934:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1936:4*/ panic("corio: AwaitsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1937:4*/ panic("corio: AwaitsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2098,46 +2099,46 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Deferred starts
-			/*line main_async.go:2101:4*/ fut.out = new(string)
+			/*line main_async.go:2102:4*/ fut.out = new(string)
 			/*line main.go:290:2*/ fut.a = new(*acc)
-			/*line main_async.go:2103:4*/ (*fut.a.(aT)) = &acc{}
+			/*line main_async.go:2104:4*/ (*fut.a.(aT)) = &acc{}
 			/*line main.go:292:2*/ fut.d0f = func(out_p *string, a_p **acc) func() {
 				return func() {
 					/*line main.go:292:17*/ (*out_p) = strings.Join((*a_p).parts, "+") + " " + describe(*(*a_p))
 				}
 			}(fut.out, fut.a.(aT))
-			/*line main_async.go:2109:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2110:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:293:6*/ fut.i = 0
-			/*line main_async.go:2112:4*/ fallthrough
+			/*line main_async.go:2113:4*/ fallthrough
 		case 1:
 			/*line main.go:293:14*/ if !(fut.i < 3) {
-				/*line main_async.go:2115:5*/ state = 5
+				/*line main_async.go:2116:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:294:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2121:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2122:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:294:3
-			/*line main_async.go:2125:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2126:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2127:4*/ if driven {
+			/*line main_async.go:2128:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2130:4*/ if !ready {
+			/*line main_async.go:2131:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:295:3*/ (*fut.a.(aT)).parts = append((*fut.a.(aT)).parts, fmt.Sprint(fut.i))
-			/*line main_async.go:2137:4*/ fallthrough
+			/*line main_async.go:2138:4*/ fallthrough
 		case 4:
 			/*line main.go:293:21*/ fut.i++
-			/*line main_async.go:2140:4*/ state = 1
+			/*line main_async.go:2141:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -2147,10 +2148,10 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:297:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2150:4*/ fut.state = -1
+			/*line main_async.go:2151:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2153:4*/ panic("corio: DeferredAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2154:4*/ panic("corio: DeferredAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2194,7 +2195,7 @@ type holderMethodFuture struct {
 	state int    // the next case of Poll; -1 once done
 	res   string // the output, kept by PollFrame for the caller
 	h     Holder
-	w     any // holds wT (a local type)
+	w     [1]uint64 // holds a wT (a local type without pointers)
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
 }
@@ -2208,7 +2209,9 @@ func (h Holder) MethodAsync() rt.Future[string] {
 // Poll advances Holder.Method to its next suspension point; see rt.Future.
 func (fut *holderMethodFuture) Poll(cx *rt.Context) (string, bool) {
 	type wrapped struct{ h Holder }
-	type wT = *wrapped
+	type rawPtr = unsafe.Pointer
+	type wT = wrapped
+	const _ = 8 - unsafe.Sizeof(*(*wT)(nil))
 	var zero string
 	var ready bool
 	var driven, fresh bool
@@ -2216,34 +2219,33 @@ func (fut *holderMethodFuture) Poll(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Holder.Method starts
-			/*line main.go:306:2*/ fut.w = new(wrapped)
-			/*line main_async.go:2220:4*/ (*fut.w.(wT)) = wrapped{fut.h}
+			/*line main.go:306:2*/ (*(*wT)(rawPtr(&fut.w))) = wrapped{fut.h}
 			/*line main.go:307:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2222:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2224:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:307:2
-			/*line main_async.go:2226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:307:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2228:4*/ if driven {
+			/*line main_async.go:2230:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2231:4*/ if !ready {
+			/*line main_async.go:2233:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:308:2*/ (*fut.w.(wT)).h.n++
+			/*line main.go:308:2*/ (*(*wT)(rawPtr(&fut.w))).h.n++
 			{
 				/*line main.go:309:2*/ fut.state = -1
-				/*line main.go:309:2*/ return describe((*fut.w.(wT))), true
+				/*line main.go:309:2*/ return describe((*(*wT)(rawPtr(&fut.w)))), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2243:4*/ fut.state = -1
+			/*line main_async.go:2245:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2246:4*/ panic("corio: Holder.MethodAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2248:4*/ panic("corio: Holder.MethodAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2285,7 +2287,7 @@ var _ func(Holder) string = (Holder).Method
 type loopsFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
-	v     any // holds vT (a local type)
+	v     [1]uint64 // holds a vT (a local type without pointers)
 	aw0   any
 	c_y   yFuture // Y's future, held by value
 }
@@ -2304,7 +2306,9 @@ func initLoopsFuture() loopsFuture {
 // Poll advances Loops to its next suspension point; see rt.Future.
 func (fut *loopsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type it struct{ i int }
-	type vT = *it
+	type rawPtr = unsafe.Pointer
+	type vT = it
+	const _ = 8 - unsafe.Sizeof(*(*vT)(nil))
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -2315,60 +2319,58 @@ func (fut *loopsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loops starts
 			/*line main.go:314:6*/ fut.i = 0
-			/*line main_async.go:2318:4*/ fallthrough
+			/*line main_async.go:2322:4*/ fallthrough
 		case 1:
 			/*line main.go:314:14*/ if !(fut.i < 2) {
-				/*line main_async.go:2321:5*/ state = 5
+				/*line main_async.go:2325:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:317:3*/ fut.v = new(it)
-			/*line main_async.go:2327:4*/ (*fut.v.(vT)) = it{fut.i}
+			/*line main.go:317:3*/ (*(*vT)(rawPtr(&fut.v))) = it{fut.i}
 			/*line main.go:318:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2329:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2332:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:318:3
-			/*line main_async.go:2333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2336:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:2335:4*/ if driven {
+			/*line main_async.go:2338:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:2338:4*/ if !ready {
+			/*line main_async.go:2341:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:319:3*/ fmt.Println(describe((*fut.v.(vT))))
-			/*line main_async.go:2345:4*/ fallthrough
+			/*line main.go:319:3*/ fmt.Println(describe((*(*vT)(rawPtr(&fut.v)))))
+			/*line main_async.go:2348:4*/ fallthrough
 		case 4:
 			/*line main.go:314:21*/ fut.i++
-			/*line main_async.go:2348:4*/ state = 1
+			/*line main_async.go:2351:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:322:2*/ f = newLoopsFunc1Future()
 			/*line main.go:328:14*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:2353:4*/ fut.v = nil
-			fallthrough
+			/*line main_async.go:2356:4*/ fallthrough
 		case 6: // resumes at main.go:328:14
 			/*line main.go:328:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2357:4*/ if !ready {
+			/*line main_async.go:2359:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:328:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:2364:5*/ fut.state = -1
+				/*line main_async.go:2366:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2368:4*/ fut.state = -1
+			/*line main_async.go:2370:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2371:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2373:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2435,18 +2437,18 @@ func (fut *loopsFunc1Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Loops.func1 starts
 			/*line main.go:324:3*/ fut.x = new(q)
-			/*line main_async.go:2438:4*/ (*fut.x.(xT)) = q{"closure"}
+			/*line main_async.go:2440:4*/ (*fut.x.(xT)) = q{"closure"}
 			/*line main.go:325:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2440:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2442:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:325:3
-			/*line main_async.go:2444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2446:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2446:4*/ if driven {
+			/*line main_async.go:2448:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2449:4*/ if !ready {
+			/*line main_async.go:2451:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2457,7 +2459,7 @@ func (fut *loopsFunc1Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:326:3*/ return describe((*fut.x.(xT))), true
 			}
 		default:
-			/*line main_async.go:2460:4*/ panic("corio: Loops.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2462:4*/ panic("corio: Loops.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2484,14 +2486,13 @@ func (fut *loopsFunc1Future) Trace() rt.Trace {
 
 // rangesFuture is the state machine of Ranges (main.go:332).
 type rangesFuture struct {
-	state int // the next case of Poll; -1 once done
-	i     any // holds iT (a local type)
+	state int       // the next case of Poll; -1 once done
+	i     [1]uint64 // holds a iT (a local type without pointers)
 	i_2   int
-	v_2   any // holds v_2T (a local type)
-	s     any // holds sT (a local type)
-	n     any // holds nT (a local type)
-	i_3   any // holds i_3T (a local type)
-	seq   any // holds seqT (a local type)
+	v_2   [3]uint64 // holds a v_2T (a local type without pointers)
+	s     any       // holds sT (a local type)
+	n     [1]uint64 // holds a nT (a local type without pointers)
+	i_3   [1]uint64 // holds a i_3T (a local type without pointers)
 	iter  *reflect.MapIter
 	seq_2 any // holds seq_2T (a local type)
 	aw0   *yFuture
@@ -2514,12 +2515,16 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type N int
 	type arr [3]N
 	type stringer interface{ String() string }
-	type iT = *N
-	type v_2T = *arr
+	type rawPtr = unsafe.Pointer
+	type iT = N
+	const _ = 8 - unsafe.Sizeof(*(*iT)(nil))
+	type v_2T = arr
+	const _ = 24 - unsafe.Sizeof(*(*v_2T)(nil))
 	type sT = *stringer
-	type nT = *N
-	type i_3T = *N
-	type seqT = *arr
+	type nT = N
+	const _ = 8 - unsafe.Sizeof(*(*nT)(nil))
+	type i_3T = N
+	const _ = 8 - unsafe.Sizeof(*(*i_3T)(nil))
 	type seq_2T = *[]stringer
 	var zero struct{}
 	var ready bool
@@ -2531,185 +2536,175 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Ranges starts
-			/*line main.go:335:2*/ fut.n = new((N)(N(3)))
-			/*line main_async.go:2535:4*/ fut.i = new(N)
-			/*line main_async.go:2536:4*/ (*fut.i.(iT)) = 0
-			/*line main_async.go:2537:4*/ fallthrough
+			/*line main.go:335:2*/ (*(*nT)(rawPtr(&fut.n))) = N(3)
+			/*line main_async.go:2540:4*/ (*(*iT)(rawPtr(&fut.i))) = 0
+			/*line main_async.go:2541:4*/ fallthrough
 		case 1:
-			/*line main.go:335:17*/ if !((*fut.i.(iT)) < (*fut.n.(nT))) {
-				/*line main_async.go:2540:5*/ state = 5
+			/*line main.go:335:17*/ if !((*(*iT)(rawPtr(&fut.i))) < (*(*nT)(rawPtr(&fut.n)))) {
+				/*line main_async.go:2544:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:336:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2546:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2550:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:336:3
-			/*line main_async.go:2550:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2554:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:336:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2552:4*/ if driven {
+			/*line main_async.go:2556:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2555:4*/ if !ready {
+			/*line main_async.go:2559:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:337:3*/ fmt.Print(describe((*fut.i.(iT))), " ")
-			/*line main_async.go:2562:4*/ fallthrough
+			/*line main.go:337:3*/ fmt.Print(describe((*(*iT)(rawPtr(&fut.i)))), " ")
+			/*line main_async.go:2566:4*/ fallthrough
 		case 4:
-			/*line main_async.go:2564:4*/ (*fut.i.(iT))++
-			/*line main_async.go:2565:4*/ state = 1
+			/*line main_async.go:2568:4*/ (*(*iT)(rawPtr(&fut.i)))++
+			/*line main_async.go:2569:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:339:2*/ fmt.Println()
-			/*line main.go:340:2*/ fut.i = new(N)
-			/*line main.go:341:2*/ fut.n = new((N)(N(2)))
-			/*line main_async.go:2571:4*/ fut.i_3 = new((N)(0))
-			/*line main_async.go:2572:4*/ fallthrough
+			/*line main.go:340:2*/ (*(*iT)(rawPtr(&fut.i))) = 0
+			/*line main.go:341:2*/ (*(*nT)(rawPtr(&fut.n))) = N(2)
+			/*line main_async.go:2575:4*/ (*(*i_3T)(rawPtr(&fut.i_3))) = 0
+			/*line main_async.go:2576:4*/ fallthrough
 		case 6:
-			/*line main.go:341:16*/ if !((*fut.i_3.(i_3T)) < (*fut.n.(nT))) {
-				/*line main_async.go:2575:5*/ state = 10
+			/*line main.go:341:16*/ if !((*(*i_3T)(rawPtr(&fut.i_3))) < (*(*nT)(rawPtr(&fut.n)))) {
+				/*line main_async.go:2579:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:2580:4*/ (*fut.i.(iT)) = (*fut.i_3.(i_3T))
+			/*line main_async.go:2584:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*i_3T)(rawPtr(&fut.i_3)))
 			/*line main.go:342:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2582:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2586:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:342:3
-			/*line main_async.go:2586:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2590:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:342:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2588:4*/ if driven {
+			/*line main_async.go:2592:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2591:4*/ if !ready {
+			/*line main_async.go:2595:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:2597:4*/ fallthrough
+			/*line main_async.go:2601:4*/ fallthrough
 		case 9:
-			/*line main.go:342:3*/ (*fut.i_3.(i_3T))++
-			/*line main_async.go:2600:4*/ state = 6
+			/*line main.go:342:3*/ (*(*i_3T)(rawPtr(&fut.i_3)))++
+			/*line main_async.go:2604:4*/ state = 6
 			continue
 		case 10:
-			/*line main.go:344:2*/ (*fut.i.(iT)) += 5
-			/*line main.go:345:2*/ (*fut.i.(iT))++
+			/*line main.go:344:2*/ (*(*iT)(rawPtr(&fut.i))) += 5
+			/*line main.go:345:2*/ (*(*iT)(rawPtr(&fut.i)))++
 			/*line main.go:346:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2606:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2610:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.n = nil
-			fut.i_3 = nil
 			fallthrough
 		case 11: // resumes at main.go:346:2
-			/*line main_async.go:2612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2614:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:346:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2614:4*/ if driven {
+			/*line main_async.go:2616:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2617:4*/ if !ready {
+			/*line main_async.go:2619:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:347:2*/ fmt.Println(describe((*fut.i.(iT))))
-			/*line main.go:349:2*/ fut.seq = new((arr)((arr{1, 2, 3})))
-			/*line main_async.go:2625:4*/ fut.i_2 = 0
-			/*line main_async.go:2626:4*/ fallthrough
+			/*line main.go:347:2*/ fmt.Println(describe((*(*iT)(rawPtr(&fut.i)))))
+			/*line main.go:349:2*/ (*(*v_2T)(rawPtr(&fut.v_2))) = (arr{1, 2, 3})
+			/*line main_async.go:2627:4*/ fut.i_2 = 0
+			/*line main_async.go:2628:4*/ fallthrough
 		case 12:
 			/*line main.go:349:20*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:2629:5*/ state = 16
+				/*line main_async.go:2631:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:2634:4*/ fut.i = new(N)
-			/*line main_async.go:2635:4*/ (*fut.i.(iT)) = (*fut.seq.(seqT))[fut.i_2]
+			/*line main_async.go:2636:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*v_2T)(rawPtr(&fut.v_2)))[fut.i_2]
 			/*line main.go:350:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2637:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2638:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:350:3
-			/*line main_async.go:2641:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2642:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:350:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2643:4*/ if driven {
+			/*line main_async.go:2644:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2646:4*/ if !ready {
+			/*line main_async.go:2647:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:351:3*/ fmt.Print(fut.i_2, describe((*fut.i.(iT))), " ")
-			/*line main_async.go:2653:4*/ fallthrough
+			/*line main.go:351:3*/ fmt.Print(fut.i_2, describe((*(*iT)(rawPtr(&fut.i)))), " ")
+			/*line main_async.go:2654:4*/ fallthrough
 		case 15:
-			/*line main_async.go:2655:4*/ fut.i_2++
-			/*line main_async.go:2656:4*/ state = 12
+			/*line main_async.go:2656:4*/ fut.i_2++
+			/*line main_async.go:2657:4*/ state = 12
 			continue
 		case 16:
 			/*line main.go:353:2*/ fmt.Println()
 			/*line main.go:354:2*/ m = new(map[N]arr)
-			/*line main_async.go:2661:4*/ (*m) = map[N]arr{1: {1}}
+			/*line main_async.go:2662:4*/ (*m) = map[N]arr{1: {1}}
 			/*line main.go:355:2*/ fut.iter = reflect.ValueOf((*m)).MapRange()
-			/*line main_async.go:2663:4*/ fallthrough
+			/*line main_async.go:2664:4*/ fallthrough
 		case 17:
 			/*line main.go:355:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:2666:5*/ state = 20
+				/*line main_async.go:2667:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:2671:4*/ kv, _ = fut.iter.Key().Interface().(N)
-			/*line main_async.go:2672:4*/ kv_2, _ = fut.iter.Value().Interface().(arr)
-			/*line main_async.go:2673:4*/ fut.i = new(N)
-			/*line main_async.go:2674:4*/ fut.v_2 = new(arr)
-			/*line main_async.go:2675:4*/ (*fut.i.(iT)), (*fut.v_2.(v_2T)) = kv, kv_2
+			/*line main_async.go:2672:4*/ kv, _ = fut.iter.Key().Interface().(N)
+			/*line main_async.go:2673:4*/ kv_2, _ = fut.iter.Value().Interface().(arr)
+			/*line main_async.go:2674:4*/ (*(*iT)(rawPtr(&fut.i))), (*(*v_2T)(rawPtr(&fut.v_2))) = kv, kv_2
 			/*line main.go:356:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2677:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2676:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.seq = nil
 			fallthrough
 		case 19: // resumes at main.go:356:3
-			/*line main_async.go:2682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2680:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:356:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2684:4*/ if driven {
+			/*line main_async.go:2682:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2687:4*/ if !ready {
+			/*line main_async.go:2685:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main.go:357:3*/ fmt.Println(describe((*fut.i.(iT))), describe((*fut.v_2.(v_2T))))
-			/*line main_async.go:2694:4*/ state = 17
+			/*line main.go:357:3*/ fmt.Println(describe((*(*iT)(rawPtr(&fut.i)))), describe((*(*v_2T)(rawPtr(&fut.v_2)))))
+			/*line main_async.go:2692:4*/ state = 17
 			continue
 		case 20:
 			/*line main.go:361:2*/ fut.s = new(stringer)
 			/*line main.go:362:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2699:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2697:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.i = nil
-			fut.v_2 = nil
-			fut.seq = nil
 			fut.iter = nil
 			fallthrough
 		case 21: // resumes at main.go:362:2
-			/*line main_async.go:2707:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:362:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2709:4*/ if driven {
+			/*line main_async.go:2704:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2712:4*/ if !ready {
+			/*line main_async.go:2707:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -2717,49 +2712,49 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:363:2*/ fmt.Println((*fut.s.(sT)) == nil)
 			/*line main.go:364:2*/ fut.seq_2 = new(([]stringer)([]stringer{nil, &strings.Builder{}}))
-			/*line main_async.go:2720:4*/ fut.i_2 = 0
-			/*line main_async.go:2721:4*/ fallthrough
+			/*line main_async.go:2715:4*/ fut.i_2 = 0
+			/*line main_async.go:2716:4*/ fallthrough
 		case 22:
 			/*line main.go:364:20*/ if !(fut.i_2 < len((*fut.seq_2.(seq_2T)))) {
-				/*line main_async.go:2724:5*/ state = 26
+				/*line main_async.go:2719:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:2729:4*/ fut.s = new(stringer)
-			/*line main_async.go:2730:4*/ (*fut.s.(sT)) = (*fut.seq_2.(seq_2T))[fut.i_2]
+			/*line main_async.go:2724:4*/ fut.s = new(stringer)
+			/*line main_async.go:2725:4*/ (*fut.s.(sT)) = (*fut.seq_2.(seq_2T))[fut.i_2]
 			/*line main.go:365:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2732:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2727:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:365:3
-			/*line main_async.go:2736:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2731:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:365:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2738:4*/ if driven {
+			/*line main_async.go:2733:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2741:4*/ if !ready {
+			/*line main_async.go:2736:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:366:3*/ fmt.Printf("%v %T\n", (*fut.s.(sT)) == nil, (*fut.s.(sT)))
-			/*line main_async.go:2748:4*/ fallthrough
+			/*line main_async.go:2743:4*/ fallthrough
 		case 25:
-			/*line main_async.go:2750:4*/ fut.i_2++
-			/*line main_async.go:2751:4*/ state = 22
+			/*line main_async.go:2745:4*/ fut.i_2++
+			/*line main_async.go:2746:4*/ state = 22
 			continue
 		case 26:
 			{
-				/*line main_async.go:2755:5*/ fut.state = -1
+				/*line main_async.go:2750:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2759:4*/ fut.state = -1
+			/*line main_async.go:2754:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2762:4*/ panic("corio: RangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2757:4*/ panic("corio: RangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2853,176 +2848,176 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:372:2*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:2856:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:2851:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:372:2
-			/*line main_async.go:2860:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:372:2*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:2862:4*/ if driven {
+			/*line main_async.go:2857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:2865:4*/ if !ready {
+			/*line main_async.go:2860:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
 			/*line main.go:373:2*/ fut.c_recursive = initRecursiveFuture()
-			/*line main_async.go:2872:4*/ fut.aw0 = &fut.c_recursive
+			/*line main_async.go:2867:4*/ fut.aw0 = &fut.c_recursive
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:373:2
-			/*line main_async.go:2876:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2871:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*recursiveFuture).Poll(cx)
-			/*line main_async.go:2878:4*/ if driven {
+			/*line main_async.go:2873:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recursiveFuture), ready, fresh)
 			}
-			/*line main_async.go:2881:4*/ if !ready {
+			/*line main_async.go:2876:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recursive = recursiveFuture{}
 			/*line main.go:374:2*/ fut.c_embedding = initEmbeddingFuture()
-			/*line main_async.go:2888:4*/ fut.aw0 = &fut.c_embedding
+			/*line main_async.go:2883:4*/ fut.aw0 = &fut.c_embedding
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:374:2
-			/*line main_async.go:2892:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2887:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:374:2*/ _, ready = fut.aw0.(*embeddingFuture).Poll(cx)
-			/*line main_async.go:2894:4*/ if driven {
+			/*line main_async.go:2889:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*embeddingFuture), ready, fresh)
 			}
-			/*line main_async.go:2897:4*/ if !ready {
+			/*line main_async.go:2892:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_embedding = embeddingFuture{}
 			/*line main.go:375:2*/ fut.c_closures = initClosuresFuture()
-			/*line main_async.go:2904:4*/ fut.aw0 = &fut.c_closures
+			/*line main_async.go:2899:4*/ fut.aw0 = &fut.c_closures
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:375:2
-			/*line main_async.go:2908:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2903:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:2*/ _, ready = fut.aw0.(*closuresFuture).Poll(cx)
-			/*line main_async.go:2910:4*/ if driven {
+			/*line main_async.go:2905:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closuresFuture), ready, fresh)
 			}
-			/*line main_async.go:2913:4*/ if !ready {
+			/*line main_async.go:2908:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_closures = closuresFuture{}
 			/*line main.go:376:2*/ fut.c_switches = initSwitchesFuture()
-			/*line main_async.go:2920:4*/ fut.aw0 = &fut.c_switches
+			/*line main_async.go:2915:4*/ fut.aw0 = &fut.c_switches
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:376:2
-			/*line main_async.go:2924:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2919:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:376:2*/ _, ready = fut.aw0.(*switchesFuture).Poll(cx)
-			/*line main_async.go:2926:4*/ if driven {
+			/*line main_async.go:2921:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*switchesFuture), ready, fresh)
 			}
-			/*line main_async.go:2929:4*/ if !ready {
+			/*line main_async.go:2924:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_switches = switchesFuture{}
 			/*line main.go:377:2*/ fut.c_conversions = initConversionsFuture()
-			/*line main_async.go:2936:4*/ fut.aw0 = &fut.c_conversions
+			/*line main_async.go:2931:4*/ fut.aw0 = &fut.c_conversions
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:377:2
-			/*line main_async.go:2940:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:2*/ _, ready = fut.aw0.(*conversionsFuture).Poll(cx)
-			/*line main_async.go:2942:4*/ if driven {
+			/*line main_async.go:2937:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*conversionsFuture), ready, fresh)
 			}
-			/*line main_async.go:2945:4*/ if !ready {
+			/*line main_async.go:2940:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_conversions = conversionsFuture{}
 			/*line main.go:378:2*/ fut.c_comparisons = initComparisonsFuture()
-			/*line main_async.go:2952:4*/ fut.aw0 = &fut.c_comparisons
+			/*line main_async.go:2947:4*/ fut.aw0 = &fut.c_comparisons
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:378:2
-			/*line main_async.go:2956:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2951:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:378:2*/ _, ready = fut.aw0.(*comparisonsFuture).Poll(cx)
-			/*line main_async.go:2958:4*/ if driven {
+			/*line main_async.go:2953:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*comparisonsFuture), ready, fresh)
 			}
-			/*line main_async.go:2961:4*/ if !ready {
+			/*line main_async.go:2956:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_comparisons = comparisonsFuture{}
 			/*line main.go:379:2*/ fut.c_blocks = initBlocksFuture()
-			/*line main_async.go:2968:4*/ fut.aw0 = &fut.c_blocks
+			/*line main_async.go:2963:4*/ fut.aw0 = &fut.c_blocks
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:379:2
-			/*line main_async.go:2972:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:379:2*/ _, ready = fut.aw0.(*blocksFuture).Poll(cx)
-			/*line main_async.go:2974:4*/ if driven {
+			/*line main_async.go:2969:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*blocksFuture), ready, fresh)
 			}
-			/*line main_async.go:2977:4*/ if !ready {
+			/*line main_async.go:2972:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_blocks = blocksFuture{}
 			/*line main.go:380:2*/ fut.c_consts = initConstsFuture()
-			/*line main_async.go:2984:4*/ fut.aw0 = &fut.c_consts
+			/*line main_async.go:2979:4*/ fut.aw0 = &fut.c_consts
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:380:2
-			/*line main_async.go:2988:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2983:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:380:2*/ _, ready = fut.aw0.(*constsFuture).Poll(cx)
-			/*line main_async.go:2990:4*/ if driven {
+			/*line main_async.go:2985:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*constsFuture), ready, fresh)
 			}
-			/*line main_async.go:2993:4*/ if !ready {
+			/*line main_async.go:2988:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_consts = constsFuture{}
 			/*line main.go:381:2*/ fut.c_usesShadowed = initUsesShadowedFuture()
-			/*line main_async.go:3000:4*/ fut.aw0 = &fut.c_usesShadowed
+			/*line main_async.go:2995:4*/ fut.aw0 = &fut.c_usesShadowed
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:381:2
-			/*line main_async.go:3004:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:381:2*/ _, ready = fut.aw0.(*usesShadowedFuture).Poll(cx)
-			/*line main_async.go:3006:4*/ if driven {
+			/*line main_async.go:3001:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*usesShadowedFuture), ready, fresh)
 			}
-			/*line main_async.go:3009:4*/ if !ready {
+			/*line main_async.go:3004:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_usesShadowed = usesShadowedFuture{}
 			/*line main.go:382:2*/ fut.c_setScoped = initSetScopedFuture()
-			/*line main_async.go:3016:4*/ fut.aw0 = &fut.c_setScoped
+			/*line main_async.go:3011:4*/ fut.aw0 = &fut.c_setScoped
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:382:2
-			/*line main_async.go:3020:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:382:2*/ _, ready = fut.aw0.(*setScopedFuture).Poll(cx)
-			/*line main_async.go:3022:4*/ if driven {
+			/*line main_async.go:3017:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setScopedFuture), ready, fresh)
 			}
-			/*line main_async.go:3025:4*/ if !ready {
+			/*line main_async.go:3020:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -3030,16 +3025,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_setScoped = setScopedFuture{}
 			/*line main.go:383:2*/ fmt.Println(assertScoped())
 			/*line main.go:384:14*/ fut.c_generic = initGenericFuture[int](1)
-			/*line main_async.go:3033:4*/ fut.aw0 = &fut.c_generic
+			/*line main_async.go:3028:4*/ fut.aw0 = &fut.c_generic
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:384:14
-			/*line main_async.go:3037:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:384:14*/ r, ready = fut.aw0.(*genericFuture[int]).Poll(cx)
-			/*line main_async.go:3039:4*/ if driven {
+			/*line main_async.go:3034:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3042:4*/ if !ready {
+			/*line main_async.go:3037:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -3047,16 +3042,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic = genericFuture[int]{}
 			/*line main.go:384:2*/ fmt.Println(r)
 			/*line main.go:385:14*/ fut.c_generic_2 = initGenericFuture[string]("s")
-			/*line main_async.go:3050:4*/ fut.aw0 = &fut.c_generic_2
+			/*line main_async.go:3045:4*/ fut.aw0 = &fut.c_generic_2
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:385:14
-			/*line main_async.go:3054:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3049:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:385:14*/ r_2, ready = fut.aw0.(*genericFuture[string]).Poll(cx)
-			/*line main_async.go:3056:4*/ if driven {
+			/*line main_async.go:3051:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3059:4*/ if !ready {
+			/*line main_async.go:3054:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -3064,16 +3059,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic_2 = genericFuture[string]{}
 			/*line main.go:385:2*/ fmt.Println(r_2)
 			/*line main.go:386:14*/ fut.c_generic_3 = initGenericFuture[[]float64]([]float64{1.5})
-			/*line main_async.go:3067:4*/ fut.aw0 = &fut.c_generic_3
+			/*line main_async.go:3062:4*/ fut.aw0 = &fut.c_generic_3
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:386:14
-			/*line main_async.go:3071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3066:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:14*/ r_3, ready = fut.aw0.(*genericFuture[[]float64]).Poll(cx)
-			/*line main_async.go:3073:4*/ if driven {
+			/*line main_async.go:3068:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[[]float64]), ready, fresh)
 			}
-			/*line main_async.go:3076:4*/ if !ready {
+			/*line main_async.go:3071:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -3081,32 +3076,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic_3 = genericFuture[[]float64]{}
 			/*line main.go:386:2*/ fmt.Println(r_3)
 			/*line main.go:387:2*/ fut.c_awaits = initAwaitsFuture()
-			/*line main_async.go:3084:4*/ fut.aw0 = &fut.c_awaits
+			/*line main_async.go:3079:4*/ fut.aw0 = &fut.c_awaits
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:387:2
-			/*line main_async.go:3088:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3083:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.(*awaitsFuture).Poll(cx)
-			/*line main_async.go:3090:4*/ if driven {
+			/*line main_async.go:3085:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*awaitsFuture), ready, fresh)
 			}
-			/*line main_async.go:3093:4*/ if !ready {
+			/*line main_async.go:3088:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_awaits = awaitsFuture{}
 			/*line main.go:388:14*/ fut.c_deferred = initDeferredFuture()
-			/*line main_async.go:3100:4*/ fut.aw0 = &fut.c_deferred
+			/*line main_async.go:3095:4*/ fut.aw0 = &fut.c_deferred
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:388:14
-			/*line main_async.go:3104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3099:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:388:14*/ r_4, ready = fut.aw0.(*deferredFuture).Poll(cx)
-			/*line main_async.go:3106:4*/ if driven {
+			/*line main_async.go:3101:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferredFuture), ready, fresh)
 			}
-			/*line main_async.go:3109:4*/ if !ready {
+			/*line main_async.go:3104:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
@@ -3114,58 +3109,58 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deferred = deferredFuture{}
 			/*line main.go:388:2*/ fmt.Println(r_4)
 			/*line main.go:389:14*/ fut.aw0 = Holder{1}.MethodAsync().(*holderMethodFuture)
-			/*line main_async.go:3117:4*/ fresh = true
+			/*line main_async.go:3112:4*/ fresh = true
 			fallthrough
 		case 17: // resumes at main.go:389:14
-			/*line main_async.go:3120:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:389:14*/ r_5, ready = fut.aw0.(*holderMethodFuture).Poll(cx)
-			/*line main_async.go:3122:4*/ if driven {
+			/*line main_async.go:3117:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*holderMethodFuture), ready, fresh)
 			}
-			/*line main_async.go:3125:4*/ if !ready {
+			/*line main_async.go:3120:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:389:2*/ fmt.Println(r_5)
 			/*line main.go:390:2*/ fut.c_loops = initLoopsFuture()
-			/*line main_async.go:3132:4*/ fut.aw0 = &fut.c_loops
+			/*line main_async.go:3127:4*/ fut.aw0 = &fut.c_loops
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:390:2
-			/*line main_async.go:3136:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:390:2*/ _, ready = fut.aw0.(*loopsFuture).Poll(cx)
-			/*line main_async.go:3138:4*/ if driven {
+			/*line main_async.go:3133:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopsFuture), ready, fresh)
 			}
-			/*line main_async.go:3141:4*/ if !ready {
+			/*line main_async.go:3136:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loops = loopsFuture{}
 			/*line main.go:391:2*/ fut.c_ranges = initRangesFuture()
-			/*line main_async.go:3148:4*/ fut.aw0 = &fut.c_ranges
+			/*line main_async.go:3143:4*/ fut.aw0 = &fut.c_ranges
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:391:2
-			/*line main_async.go:3152:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3147:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:391:2*/ _, ready = fut.aw0.(*rangesFuture).Poll(cx)
-			/*line main_async.go:3154:4*/ if driven {
+			/*line main_async.go:3149:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangesFuture), ready, fresh)
 			}
-			/*line main_async.go:3157:4*/ if !ready {
+			/*line main_async.go:3152:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ranges = rangesFuture{}
 			{
-				/*line main_async.go:3164:5*/ fut.state = -1
+				/*line main_async.go:3159:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3168:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3163:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

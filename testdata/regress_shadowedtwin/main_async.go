@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/corio-go/corio/rt"
+	"unsafe"
 )
 
 // mystructStringFuture is the state machine of mystruct.String (main.go:22).
@@ -32,10 +33,10 @@ func (fut *mystructStringFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // mystruct.String starts
 			/*line main.go:23:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:35:4*/ fallthrough
+			/*line main_async.go:36:4*/ fallthrough
 		case 1: // resumes at main.go:23:2
 			/*line main.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:38:4*/ if !ready {
+			/*line main_async.go:39:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -45,10 +46,10 @@ func (fut *mystructStringFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:24:2*/ return "FAIL", true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:48:4*/ fut.state = -1
+			/*line main_async.go:49:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:51:4*/ panic("corio: mystruct.StringAsync future polled after it completed or was cancelled")
+			/*line main_async.go:52:4*/ panic("corio: mystruct.StringAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -88,7 +89,7 @@ type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	s     any // holds sT (a local type)
 	i     fmt.Stringer
-	d     any // holds dT (a local type)
+	d     [1]uint64 // holds a dT (a local type without pointers)
 	r     string
 	av0   rt.YieldNowFuture
 	aw0   *mystructStringFuture
@@ -103,11 +104,13 @@ func MainAsync() rt.Future[struct{}] {
 // Poll advances Main to its next suspension point; see rt.Future.
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type deep struct{ mystruct }
+	type rawPtr = unsafe.Pointer
 	type sT = *struct {
 		deep
 		*bytes.Buffer
 	}
-	type dT = *deep
+	type dT = deep
+	const _ = 8 - unsafe.Sizeof(*(*dT)(nil))
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -120,15 +123,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				deep
 				*bytes.Buffer
 			})
-			/*line main_async.go:123:4*/ (*fut.s.(sT)) = struct {
+			/*line main_async.go:126:4*/ (*fut.s.(sT)) = struct {
 				deep
 				*bytes.Buffer
 			}{deep{}, bytes.NewBufferString("ok")}
 			/*line main.go:39:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:131:4*/ fallthrough
 		case 1: // resumes at main.go:39:2
 			/*line main.go:39:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main_async.go:134:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -136,54 +139,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:40:2*/ fmt.Println((*fut.s.(sT)).String())
 			/*line main.go:41:2*/ fut.i = (*fut.s.(sT))
 			/*line main.go:42:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:139:4*/ fut.s = nil
+			/*line main_async.go:142:4*/ fut.s = nil
 			fallthrough
 		case 2: // resumes at main.go:42:2
 			/*line main.go:42:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:143:4*/ if !ready {
+			/*line main_async.go:146:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:43:2*/ fmt.Println(take(&fut.i).String())
-			/*line main.go:45:2*/ fut.d = new(deep)
-			/*line main_async.go:150:4*/ (*fut.d.(dT)) = deep{}
-			/*line main.go:46:14*/ fut.aw0 = (*fut.d.(dT)).StringAsync().(*mystructStringFuture)
-			/*line main_async.go:152:4*/ fresh = true
+			/*line main.go:45:2*/ (*(*dT)(rawPtr(&fut.d))) = deep{}
+			/*line main.go:46:14*/ fut.aw0 = (*(*dT)(rawPtr(&fut.d))).StringAsync().(*mystructStringFuture)
+			/*line main_async.go:154:4*/ fresh = true
 			fallthrough
 		case 3: // resumes at main.go:46:14
-			/*line main_async.go:155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:157:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:14*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:157:4*/ if driven {
+			/*line main_async.go:159:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:162:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:46:26*/ fut.aw0 = (*fut.d.(dT)).mystruct.StringAsync().(*mystructStringFuture)
-			/*line main_async.go:166:4*/ fresh = true
-			fut.d = nil
+			/*line main.go:46:26*/ fut.aw0 = (*(*dT)(rawPtr(&fut.d))).mystruct.StringAsync().(*mystructStringFuture)
+			/*line main_async.go:168:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:46:26
-			/*line main_async.go:170:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:46:26*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:172:4*/ if driven {
+			/*line main_async.go:173:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:175:4*/ if !ready {
+			/*line main_async.go:176:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:46:2*/ fmt.Println(take(&fut.r), r_2)
 			{
-				/*line main_async.go:182:5*/ fut.state = -1
+				/*line main_async.go:183:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:187:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

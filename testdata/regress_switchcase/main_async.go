@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"github.com/corio-go/corio/rt"
+	"unsafe"
 )
 
 // yFuture is the state machine of Y (main.go:17).
@@ -35,24 +36,24 @@ func (fut *yFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Y starts
 			/*line main.go:18:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:38:4*/ fallthrough
+			/*line main_async.go:39:4*/ fallthrough
 		case 1: // resumes at main.go:18:2
 			/*line main.go:18:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:41:4*/ if !ready {
+			/*line main_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:19:2*/ fmt.Println(take(&fut.s))
 			{
-				/*line main_async.go:48:5*/ fut.state = -1
+				/*line main_async.go:49:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:52:4*/ fut.state = -1
+			/*line main_async.go:53:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:55:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
+			/*line main_async.go:56:4*/ panic("corio: YAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -90,7 +91,7 @@ var _ func(string) = Y
 type mainFuture struct {
 	state int // the next case of Poll; -1 once done
 	i     int
-	p     any // holds pT (a local type)
+	p     [2]uint64 // holds a pT (a local type without pointers)
 	seq   []int
 	i_3   int
 	seq_2 any // holds seq_2T (a local type)
@@ -108,7 +109,9 @@ func MainAsync() rt.Future[struct{}] {
 // Poll advances Main to its next suspension point; see rt.Future.
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	type T [2]int
-	type pT = *T
+	type rawPtr = unsafe.Pointer
+	type pT = T
+	const _ = 16 - unsafe.Sizeof(*(*pT)(nil))
 	type seq_2T = *[]T
 	var zero struct{}
 	var ready bool
@@ -124,296 +127,293 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:26:2*/ fut.seq = []int{3, 5, 7}
-			/*line main_async.go:127:4*/ fut.i_3 = 0
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:130:4*/ fut.i_3 = 0
+			/*line main_async.go:131:4*/ fallthrough
 		case 1:
 			/*line main.go:26:20*/ if !(fut.i_3 < len(fut.seq)) {
-				/*line main_async.go:131:5*/ state = 18
+				/*line main_async.go:134:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:136:4*/ fut.i = fut.seq[fut.i_3]
+			/*line main_async.go:139:4*/ fut.i = fut.seq[fut.i_3]
 			/*line main.go:27:10*/ tag = true
 			/*line main.go:28:8*/ if tag == (fut.i < 5) {
-				/*line main_async.go:139:5*/ state = 6
+				/*line main_async.go:142:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:30:8*/ if tag == (fut.i == 5) {
-				/*line main_async.go:145:5*/ state = 8
+				/*line main_async.go:148:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:30:16*/ if tag == (fut.i != fut.i) {
-				/*line main_async.go:151:5*/ state = 8
+				/*line main_async.go:154:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:32:8*/ if tag == (fut.i > 5 && fut.i < 10) {
-				/*line main_async.go:157:5*/ state = 10
+				/*line main_async.go:160:5*/ state = 10
 			} else {
 				state = 12
 			}
 			continue
 		case 6:
 			/*line main.go:29:4*/ fut.c_y = initYFuture("<")
-			/*line main_async.go:164:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:167:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:29:4
-			/*line main_async.go:168:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:29:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:170:4*/ if driven {
+			/*line main_async.go:173:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:173:4*/ if !ready {
+			/*line main_async.go:176:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:179:4*/ state = 12
+			/*line main_async.go:182:4*/ state = 12
 			continue
 		case 8:
 			/*line main.go:31:4*/ fut.c_y = initYFuture("==")
-			/*line main_async.go:183:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:186:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:31:4
-			/*line main_async.go:187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:190:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:189:4*/ if driven {
+			/*line main_async.go:192:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:192:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:198:4*/ state = 12
+			/*line main_async.go:201:4*/ state = 12
 			continue
 		case 10:
 			/*line main.go:33:4*/ fut.c_y = initYFuture(">")
-			/*line main_async.go:202:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:205:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:33:4
-			/*line main_async.go:206:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:209:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:33:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:208:4*/ if driven {
+			/*line main_async.go:211:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:211:4*/ if !ready {
+			/*line main_async.go:214:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:217:4*/ fallthrough
+			/*line main_async.go:220:4*/ fallthrough
 		case 12:
 			/*line main.go:35:10*/ x = 5
 			/*line main.go:35:18*/ tag_2 = B(fut.i > x)
 			/*line main.go:36:8*/ if !(tag_2 == (fut.i < 4 || fut.i > 6)) {
-				/*line main_async.go:222:5*/ state = 15
+				/*line main_async.go:225:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:37:4*/ fut.c_y = initYFuture("outside")
-			/*line main_async.go:228:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:231:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:37:4
-			/*line main_async.go:232:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:37:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:234:4*/ if driven {
+			/*line main_async.go:237:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:237:4*/ if !ready {
+			/*line main_async.go:240:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:243:4*/ state = 17
+			/*line main_async.go:246:4*/ state = 17
 			continue
 		case 15:
 			/*line main.go:39:4*/ fut.c_y = initYFuture("inside")
-			/*line main_async.go:247:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:250:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:39:4
-			/*line main_async.go:251:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:39:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:253:4*/ if driven {
+			/*line main_async.go:256:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:262:4*/ fallthrough
+			/*line main_async.go:265:4*/ fallthrough
 		case 17:
 			/*line main.go:39:4*/ fut.i_3++
-			/*line main_async.go:265:4*/ state = 1
+			/*line main_async.go:268:4*/ state = 1
 			continue
 		case 18:
 			/*line main.go:45:2*/ fut.seq_2 = new(([]T)([]T{{0, 1}, {1, 1}}))
-			/*line main_async.go:269:4*/ fut.i = 0
-			/*line main_async.go:270:4*/ fallthrough
+			/*line main_async.go:272:4*/ fut.i = 0
+			/*line main_async.go:273:4*/ fallthrough
 		case 19:
 			/*line main.go:45:20*/ if !(fut.i < len((*fut.seq_2.(seq_2T)))) {
-				/*line main_async.go:273:5*/ state = 32
+				/*line main_async.go:276:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 20:
-			/*line main_async.go:278:4*/ fut.p = new(T)
-			/*line main_async.go:279:4*/ (*fut.p.(pT)) = (*fut.seq_2.(seq_2T))[fut.i]
-			/*line main.go:46:10*/ tag_3 = (*fut.p.(pT))
+			/*line main_async.go:281:4*/ (*(*pT)(rawPtr(&fut.p))) = (*fut.seq_2.(seq_2T))[fut.i]
+			/*line main.go:46:10*/ tag_3 = (*(*pT)(rawPtr(&fut.p)))
 			/*line main.go:47:8*/ if (tag_3 == T{0, 0}) {
-				/*line main_async.go:282:5*/ state = 22
+				/*line main_async.go:284:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:49:8*/ if (tag_3 == T{0, 1}) {
-				/*line main_async.go:288:5*/ state = 24
+				/*line main_async.go:290:5*/ state = 24
 			} else {
 				state = 26
 			}
 			continue
 		case 22:
 			/*line main.go:48:4*/ fut.c_y = initYFuture("wrong")
-			/*line main_async.go:295:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:297:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 23: // resumes at main.go:48:4
-			/*line main_async.go:300:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:48:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:302:4*/ if driven {
+			/*line main_async.go:304:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:305:4*/ if !ready {
+			/*line main_async.go:307:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:311:4*/ state = 28
+			/*line main_async.go:313:4*/ state = 28
 			continue
 		case 24:
 			/*line main.go:50:4*/ fut.c_y = initYFuture("01")
-			/*line main_async.go:315:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:317:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 25: // resumes at main.go:50:4
-			/*line main_async.go:320:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:50:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:322:4*/ if driven {
+			/*line main_async.go:324:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main_async.go:327:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:331:4*/ state = 28
+			/*line main_async.go:333:4*/ state = 28
 			continue
 		case 26:
 			/*line main.go:52:4*/ fut.c_y = initYFuture("default")
-			/*line main_async.go:335:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:337:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 27: // resumes at main.go:52:4
-			/*line main_async.go:340:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:342:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:52:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:342:4*/ if driven {
+			/*line main_async.go:344:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:347:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:351:4*/ fallthrough
+			/*line main_async.go:353:4*/ fallthrough
 		case 28:
-			/*line main.go:55:8*/ if !(T{1, 1} == (*fut.p.(pT))) {
-				/*line main_async.go:354:5*/ state = 31
+			/*line main.go:55:8*/ if !(T{1, 1} == (*(*pT)(rawPtr(&fut.p)))) {
+				/*line main_async.go:356:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 29:
 			/*line main.go:56:4*/ fut.c_y = initYFuture("11")
-			/*line main_async.go:360:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fallthrough
 		case 30: // resumes at main.go:56:4
-			/*line main_async.go:365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:56:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:367:4*/ if driven {
+			/*line main_async.go:368:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:370:4*/ if !ready {
+			/*line main_async.go:371:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:376:4*/ fallthrough
+			/*line main_async.go:377:4*/ fallthrough
 		case 31:
 			/*line main.go:56:4*/ fut.i++
-			/*line main_async.go:379:4*/ state = 19
+			/*line main_async.go:380:4*/ state = 19
 			continue
 		case 32:
 			/*line main.go:59:2*/ fut.seq_3 = []any{true, false, 1, B(true), nil}
-			/*line main_async.go:383:4*/ fut.i = 0
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:384:4*/ fut.i = 0
+			/*line main_async.go:385:4*/ fallthrough
 		case 33:
 			/*line main.go:59:20*/ if !(fut.i < len(fut.seq_3)) {
-				/*line main_async.go:387:5*/ state = 46
+				/*line main_async.go:388:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 34:
-			/*line main_async.go:392:4*/ v = fut.seq_3[fut.i]
+			/*line main_async.go:393:4*/ v = fut.seq_3[fut.i]
 			/*line main.go:60:10*/ i_2 = v
 			/*line main.go:61:8*/ if i_2 == true {
-				/*line main_async.go:395:5*/ state = 37
+				/*line main_async.go:396:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 35:
 			/*line main.go:63:8*/ if false {
-				/*line main_async.go:401:5*/ state = 39
+				/*line main_async.go:402:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 36:
 			/*line main.go:65:8*/ if v == nil {
-				/*line main_async.go:407:5*/ state = 41
+				/*line main_async.go:408:5*/ state = 41
 			} else {
 				state = 43
 			}
 			continue
 		case 37:
 			/*line main.go:62:4*/ fut.c_y = initYFuture(fmt.Sprint("true ", v))
-			/*line main_async.go:414:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:415:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
@@ -435,78 +435,75 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:64:4*/ fut.c_y = initYFuture("never")
 			/*line main_async.go:436:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 40: // resumes at main.go:64:4
-			/*line main_async.go:443:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:442:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:445:4*/ if driven {
+			/*line main_async.go:444:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:448:4*/ if !ready {
+			/*line main_async.go:447:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:454:4*/ state = 45
+			/*line main_async.go:453:4*/ state = 45
 			continue
 		case 41:
 			/*line main.go:66:4*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:458:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:457:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 42: // resumes at main.go:66:4
-			/*line main_async.go:465:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:463:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:467:4*/ if driven {
+			/*line main_async.go:465:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main_async.go:468:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:476:4*/ state = 45
+			/*line main_async.go:474:4*/ state = 45
 			continue
 		case 43:
 			/*line main.go:68:4*/ fut.c_y = initYFuture(fmt.Sprint("default ", v))
-			/*line main_async.go:480:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:478:4*/ fut.aw0 = &fut.c_y
 			fresh = true
-			fut.p = nil
 			fut.seq = nil
 			fut.seq_2 = nil
 			fallthrough
 		case 44: // resumes at main.go:68:4
-			/*line main_async.go:487:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:484:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:489:4*/ if driven {
+			/*line main_async.go:486:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:492:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:498:4*/ fallthrough
+			/*line main_async.go:495:4*/ fallthrough
 		case 45:
 			/*line main.go:68:4*/ fut.i++
-			/*line main_async.go:501:4*/ state = 33
+			/*line main_async.go:498:4*/ state = 33
 			continue
 		case 46:
 			{
-				/*line main_async.go:505:5*/ fut.state = -1
+				/*line main_async.go:502:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:509:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:506:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
