@@ -17,14 +17,13 @@ package main
 // their names), so it does not depend on the local constants in scope.
 //
 // Where the name is taken in Poll's scope (another local type of the same
-// function with that name, a name of the package that the function uses,
-// an imported package's name as the generated files import it, a
-// predeclared identifier, a type parameter of the function; later imports
-// avoid the hoisted names), the
-// hoisted type gets a fresh name, T_2, and asyncgen warns: that is the one
-// case where %T and reflect show another name in async mode. A local type
-// that embeds a renamed one is an error (the embedded field would be renamed
-// too).
+// function with that name, a name of the package that the function uses, an
+// imported package's name as the generated files import it, a predeclared
+// identifier, a type parameter of the function; later imports avoid the
+// hoisted names), the hoisted type gets a fresh name, T_2, and asyncgen
+// warns: that is the one case where %T and reflect show another name in
+// async mode. A local type that embeds a renamed one is an error (the
+// embedded field would be renamed too).
 //
 // The future's struct is declared at package level, where no local type is
 // in scope. A variable whose type names a local type and that lives across
