@@ -271,6 +271,26 @@ func Generic[T any](v T) string {
 	return describe(b) + " | " + describe(p)
 }
 
+// Bag is a generic type with an async method declaring a local type that
+// depends on the type parameter.
+type Bag[T any] struct{ items []T }
+
+//async:func
+func (b *Bag[T]) Entries() string {
+	type entry struct {
+		i int
+		v T
+	}
+	var es []entry
+	for i, v := range b.items {
+		Y()
+		es = append(es, entry{i, v})
+	}
+	last := es[len(es)-1] // holds a type parameter: boxed, not raw
+	Y()
+	return describe(es) + " " + describe(last)
+}
+
 //async:func
 func Awaits() {
 	type pair struct{ a, b int }
@@ -384,6 +404,8 @@ func Main() {
 	fmt.Println(Generic(1))
 	fmt.Println(Generic("s"))
 	fmt.Println(Generic([]float64{1.5}))
+	fmt.Println((&Bag[int]{[]int{4, 5}}).Entries())
+	fmt.Println((&Bag[string]{[]string{"x"}}).Entries())
 	Awaits()
 	fmt.Println(Deferred())
 	fmt.Println(Holder{1}.Method())
