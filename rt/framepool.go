@@ -26,15 +26,17 @@ import (
 // The futures are kept per Context (the one polling: a worker's, or a
 // BlockOn's), so Get and Put need no lock. A Context keeps at most the
 // futures of a type that completed since the last garbage collection and
-// were not taken again — never more than were alive at once — and drops them
-// all at the first Put or frame-stack use after a collection, as sync.Pool
-// drops its objects: memory a deep recursion needed is kept for the next one
-// until the GC runs, like a goroutine's stack until the GC shrinks it.
+// were not taken again — never more than were alive at once — plus the
+// unused rest of the last block it allocated (see refill), and drops them
+// all at the first Put, refill or frame-stack use after a collection, as
+// sync.Pool drops its objects: memory a deep recursion needed is kept for
+// the next one until the GC runs, like a goroutine's stack until the GC
+// shrinks it.
 type FramePool[F any] struct {
-	id atomic.Int32 // index+1 into Context.pools; 0 until the first Put
+	id atomic.Int32 // index+1 into Context.pools; 0 until first used by a Context
 }
 
-// Get returns a zeroed F: one that cx's pool holds, or a new one.
+// Get returns a zeroed F: one that cx's pool holds, or a new one (refill).
 func (p *FramePool[F]) Get(cx *Context) *F {
 	if i := int(p.id.Load()) - 1; i >= 0 && i < len(cx.pools) {
 		if l := &cx.pools[i]; len(l.free) > 0 {
@@ -45,7 +47,50 @@ func (p *FramePool[F]) Get(cx *Context) *F {
 			return (*F)(f)
 		}
 	}
-	return new(F)
+	return p.refill(cx)
+}
+
+// refill returns a new F for Get, allocated with the next chunkLen(F)-1 as
+// one block, which it keeps in cx's pool: a recursion that goes d deep
+// with an empty pool (its first descent, or the first after a collection)
+// makes d/chunkLen allocations instead of d, and the collector marks and
+// sweeps that many objects.
+//
+//go:noinline
+func (p *FramePool[F]) refill(cx *Context) *F {
+	n := chunkLen(unsafe.Sizeof(*new(F)))
+	if n == 1 {
+		return new(F)
+	}
+	cx.checkGC()
+	chunk := make([]F, n)
+	l := p.list(cx)
+	if cap(l.free)-len(l.free) < n-1 {
+		l.grow(n - 1)
+	}
+	for i := n - 1; i > 0; i-- {
+		l.free = append(l.free, unsafe.Pointer(&chunk[i]))
+	}
+	return &chunk[0]
+}
+
+// chunkBytes is about the size of the block refill allocates; chunkMax
+// bounds the futures in one. A block is freed only once none of its
+// futures is referenced, so a Context's pool holds at most chunkMax-1
+// futures that were never used, and a future that outlives the others
+// keeps at most chunkBytes alive.
+const (
+	chunkBytes = 1024
+	chunkMax   = 16
+)
+
+// chunkLen is the number of futures of size bytes that refill allocates
+// at once.
+func chunkLen(size uintptr) int {
+	if size == 0 || size > chunkBytes/2 {
+		return 1
+	}
+	return int(min(chunkBytes/size, chunkMax))
 }
 
 // Put zeroes f, a future that Get returned, and keeps it in cx's pool for
@@ -55,6 +100,16 @@ func (p *FramePool[F]) Put(cx *Context, f *F) {
 	var zero F
 	*f = zero
 	cx.checkGC()
+	l := p.list(cx)
+	if len(l.free) == cap(l.free) {
+		l.grow(1)
+	}
+	l.free = append(l.free, unsafe.Pointer(f))
+}
+
+// list returns cx's list of kept futures of p's type, giving p its index
+// first if it has none.
+func (p *FramePool[F]) list(cx *Context) *freeFrames {
 	id := int(p.id.Load())
 	if id == 0 {
 		id = p.assign()
@@ -62,11 +117,7 @@ func (p *FramePool[F]) Put(cx *Context, f *F) {
 	if id > len(cx.pools) {
 		cx.growPools(id)
 	}
-	l := &cx.pools[id-1]
-	if len(l.free) == cap(l.free) {
-		l.grow()
-	}
-	l.free = append(l.free, unsafe.Pointer(f))
+	return &cx.pools[id-1]
 }
 
 // assign gives p its index into the Contexts' pools (once, whoever wins).
@@ -84,12 +135,13 @@ type freeFrames struct {
 	free []unsafe.Pointer
 }
 
-// grow doubles the list's capacity (as frameStack.grow, for the same
-// reason: a deep recursion's futures come back one by one).
+// grow doubles the list's capacity, or more to make room for n more (as
+// frameStack.grow, for the same reason: a deep recursion's futures come
+// back one by one).
 //
 //go:noinline
-func (l *freeFrames) grow() {
-	free := make([]unsafe.Pointer, len(l.free), 2*cap(l.free)+8)
+func (l *freeFrames) grow(n int) {
+	free := make([]unsafe.Pointer, len(l.free), max(2*cap(l.free)+8, len(l.free)+n))
 	copy(free, l.free)
 	l.free = free
 }

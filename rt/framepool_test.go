@@ -64,8 +64,8 @@ func TestFramePoolDroppedByGC(t *testing.T) {
 	cx.checkGC()
 	f := pool.Get(cx)
 	pool.Put(cx, f)
-	big := &frameStack{frames: make([]Frame, 0, 2*maxKeptPushed)}
-	small := &frameStack{frames: make([]Frame, 0, 8)}
+	big := &frameStack{frames: make([]frameRef, 0, 2*maxKeptPushed)}
+	small := &frameStack{frames: make([]frameRef, 0, 8)}
 	cx.putStack(big)
 	cx.putStack(small)
 	e := gcEpoch.Load()
