@@ -37,6 +37,25 @@ type frameID struct{ typ, data uintptr }
 
 func idOf(f any) frameID { return *(*frameID)(unsafe.Pointer(&f)) }
 
+// frameRef is a Frame held as its interface words (itab and pointer) in
+// integers, as the frame stack holds it. The frames on a stack are alive
+// without it: each is the pending child of its parent, which holds it (by
+// value, or behind a pointer in its await field) until it has taken the
+// output — after the driver popped it — and the parents are reachable from
+// the root, which the driver holds; and futures live in the heap, which
+// does not move. So the stack needs no pointers: the collector neither
+// scans it (a frame would be reached twice, from its parent and from the
+// stack, at every collection of a deep recursion) nor runs write barriers
+// for its pushes and pops. A stack is read only while its driver polls:
+// once the driver is dropped (its task completed, was cancelled or
+// panicked) its stack is never read again.
+type frameRef struct{ tab, data uintptr }
+
+func refOf(f Frame) frameRef { return *(*frameRef)(unsafe.Pointer(&f)) }
+
+// frame returns the Frame r holds.
+func (r frameRef) frame() Frame { return *(*Frame)(unsafe.Pointer(&r)) }
+
 // minPushDepth is the await depth from which suspended frames are pushed.
 // The frames above it (the root's child, at depth 1) are re-polled by the
 // root at each wake-up, as they would be without a stack: one or two calls
@@ -82,7 +101,7 @@ func (cx *Context) record(f Frame) {
 		if len(s.frames) == cap(s.frames) {
 			s.grow()
 		}
-		s.frames = append(s.frames, f)
+		s.frames = append(s.frames, refOf(f))
 		return
 	}
 	cx.pushed = append(cx.pushed, f)
@@ -92,57 +111,73 @@ func (cx *Context) record(f Frame) {
 // root, which the driver owns, is not on it. Owned by whoever polls the
 // driver's root (the holder of a task's RUNNING bit).
 type frameStack struct {
-	frames []Frame
+	frames []frameRef
 }
 
 // drive polls root through its frame stack *fs (allocated on first use): the
 // innermost frame first; a frame that completes is popped and the frame
 // below it (or the root) is polled at once, in the same turn, and takes the
 // completed frame's output with its next poll. Frames that suspend during
-// the poll are pushed. A panic leaves the stack as it was: the caller drops
-// the driver (its task completes, BlockOn unwinds).
+// the poll are pushed. Where the Context allows it (Context.repoll), a
+// future that woke itself through a yield is polled again at once. A panic
+// leaves the stack as it was: the caller drops the driver (its task
+// completes, BlockOn unwinds).
 func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 	if len(cx.pushed) != 0 || cx.stack != nil {
 		cx.clearPushed() // left by a poll that panicked
 		cx.stack = nil
 	}
-	if s := *fs; s != nil {
-		cx.stack = s
-		done := s.run(cx)
-		cx.stack = nil
-		if !done {
-			cx.top = frameID{}
-			return v, false
+	for {
+		if s := *fs; s != nil {
+			cx.stack = s
+			done := s.run(cx)
+			cx.stack = nil
+			if !done {
+				cx.top = frameID{}
+				return v, false
+			}
+			// Unwound to the root: the empty stack goes back to cx.
+			*fs = nil
+			cx.putStack(s)
 		}
-		// Unwound to the root: the empty stack goes back to cx.
-		*fs = nil
-		cx.putStack(s)
+		cx.top = idOf(root)
+		v, ok = root.Poll(cx)
+		if ok {
+			break
+		}
+		if len(cx.pushed) != 0 {
+			adoptRoot(cx, fs)
+		}
+		if !cx.repoll() {
+			break
+		}
 	}
-	cx.top = idOf(root)
-	v, ok = root.Poll(cx)
 	cx.top = frameID{}
-	if !ok && len(cx.pushed) != 0 {
-		adoptRoot(cx, fs)
-	}
 	return v, ok
 }
 
 // run polls the frames from the top until one is pending (false) or none
 // is left (true: the root comes next). cx.stack is s: the frames that
 // suspend in a poll of the top frame are appended to s directly, innermost
-// first, and reversed in place after the poll.
+// first, and reversed in place after the poll. A pending frame is polled
+// again at once where cx allows it (Context.repoll): the top frame, which
+// may be a frame it pushed.
 func (s *frameStack) run(cx *Context) bool {
 	for n := len(s.frames); n > 0; n = len(s.frames) {
-		f := s.frames[n-1]
+		f := s.frames[n-1].frame()
 		cx.top = idOf(f)
-		if !f.PollFrame(cx) {
+		if f.PollFrame(cx) {
+			s.frames = s.frames[:n-1]
+			continue
+		}
+		if len(s.frames)-n > 1 {
 			for i, j := n, len(s.frames)-1; i < j; i, j = i+1, j-1 {
 				s.frames[i], s.frames[j] = s.frames[j], s.frames[i]
 			}
+		}
+		if !cx.repoll() {
 			return false
 		}
-		s.frames[n-1] = nil
-		s.frames = s.frames[:n-1]
 	}
 	return true
 }
@@ -153,7 +188,7 @@ func (s *frameStack) run(cx *Context) bool {
 //
 //go:noinline
 func (s *frameStack) grow() {
-	frames := make([]Frame, len(s.frames), 2*cap(s.frames)+8)
+	frames := make([]frameRef, len(s.frames), 2*cap(s.frames)+8)
 	copy(frames, s.frames)
 	s.frames = frames
 }
@@ -161,7 +196,7 @@ func (s *frameStack) grow() {
 // push pushes the frames recorded during one poll: innermost first in p.
 func (s *frameStack) push(p []Frame) {
 	for i := len(p) - 1; i >= 0; i-- {
-		s.frames = append(s.frames, p[i])
+		s.frames = append(s.frames, refOf(p[i]))
 	}
 }
 
@@ -189,10 +224,10 @@ func (cx *Context) getStack() *frameStack {
 		cx.spare = cx.spare[:n-1]
 		return s
 	}
-	return &frameStack{frames: make([]Frame, 0, 8)}
+	return &frameStack{frames: make([]frameRef, 0, 8)}
 }
 
-// putStack keeps an empty stack (its popped slots are nil) for the next
+// putStack keeps an empty stack for the next
 // driver polled with cx that suspends deep, so that a task going deep and
 // back at every suspension allocates nothing in steady state. A stack that
 // grew past maxKeptPushed frames is kept only until the next garbage

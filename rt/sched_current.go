@@ -266,6 +266,7 @@ func (s *currentThread) pollMain(c *worker, main func(cx *Context) bool) (done, 
 	cx := &c.cx
 	cx.reset((*mainWaker)(s))
 	cx.ownPoll()
+	cx.spin = s.seed == nil // a seeded run draws its next poll at every yield
 	c.stats.mainPolls++
 	if main(cx) {
 		return true, false
