@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"runtime"
 	"testing"
 	"unsafe"
 )
@@ -25,6 +26,13 @@ type fprog struct {
 	cancelled []int // ids in Cancel order
 	noFrames  bool  // futures do not use the frame methods (root-polling, for comparison)
 	spin      int   // opSpin yields this many times; 0: forever
+	// selfYield: yields are YieldNowFuture's (Context.yield: a driver
+	// that reads the self-wake may poll again in place, Context.repoll)
+	// rather than a Wake of the waker. gcEvery > 0 runs a collection at
+	// every gcEvery-th yield.
+	selfYield bool
+	gcEvery   int
+	yields    int
 }
 
 const (
@@ -91,7 +99,15 @@ func (f *fnode) Poll(cx *Context) (int, bool) {
 		case opYield:
 			if !f.yielded {
 				f.yielded = true
-				cx.Waker().Wake()
+				p.yields++
+				if p.gcEvery > 0 && p.yields%p.gcEvery == 0 {
+					runtime.GC()
+				}
+				if p.selfYield {
+					cx.yield()
+				} else {
+					cx.Waker().Wake()
+				}
 				return 0, false
 			}
 			f.yielded = false
@@ -185,7 +201,7 @@ func randProg(r *rand.Rand, n int) *fprog {
 }
 
 func (p *fprog) reset() {
-	p.nextID, p.polls, p.depth, p.cancelled = 0, nil, nil, nil
+	p.nextID, p.polls, p.depth, p.cancelled, p.yields = 0, nil, nil, nil, 0
 }
 
 // drivers run a program's function 0 to completion in each way a future is
@@ -211,19 +227,44 @@ var frameDrivers = []struct {
 
 // TestFrameModel runs random programs under every driver and checks the
 // output against plain Go, and that every future was polled to completion
-// exactly once after it completed (its parent taking the output).
+// exactly once after it completed (its parent taking the output); with
+// yields that wake the Waker, and with self-waking yields (which a
+// current-thread main future re-polls in place).
 func TestFrameModel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for seed := range 200 {
 		p := randProg(r, 1+r.IntN(40))
 		want := p.eval(0)
-		for _, d := range frameDrivers {
-			p.reset()
-			if got := d.run(p.newNode(0, 0)); got != want {
-				t.Fatalf("program %d, %s: got %d, want %d", seed, d.name, got, want)
+		for _, self := range []bool{false, true} {
+			p.selfYield = self
+			for _, d := range frameDrivers {
+				p.reset()
+				if got := d.run(p.newNode(0, 0)); got != want {
+					t.Fatalf("program %d, %s, self-waking yields %v: got %d, want %d", seed, d.name, self, got, want)
+				}
+				if len(p.cancelled) != 0 {
+					t.Fatalf("program %d, %s: futures cancelled: %v", seed, d.name, p.cancelled)
+				}
 			}
-			if len(p.cancelled) != 0 {
-				t.Fatalf("program %d, %s: futures cancelled: %v", seed, d.name, p.cancelled)
+		}
+	}
+}
+
+// TestFrameStackAcrossGC: the frame stack holds its frames as integers
+// (frameRef), so they must stay alive through their parents. A chain 2,000
+// deep whose frames are all stacked runs collections while suspended at
+// every depth, with fresh allocations between them (which would reuse a
+// freed frame's memory), and still computes the right sum, under every
+// driver that keeps a stack.
+func TestFrameStackAcrossGC(t *testing.T) {
+	const n = 2000
+	for _, self := range []bool{false, true} {
+		for _, d := range frameDrivers[:4] {
+			p := chainProg(n, 2, 2, 3)
+			p.selfYield, p.gcEvery = self, 251
+			p.reset()
+			if got, want := d.run(p.newNode(0, 0)), n*(n+1)/2; got != want {
+				t.Fatalf("%s, self-waking yields %v: got %d, want %d", d.name, self, got, want)
 			}
 		}
 	}

@@ -177,3 +177,33 @@ func yieldSteps(n int, step func()) Future[int] {
 		return n, true
 	})
 }
+
+// TestMainYieldRepoll: a current-thread main future that yields is polled
+// again in place (Context.repoll) only while nothing else is runnable:
+// every re-poll is counted as a main poll, and a task that is queued runs
+// between two of main's yields, as from the driver's loop.
+func TestMainYieldRepoll(t *testing.T) {
+	const n = 200
+	r := NewCurrentThread()
+	if got := BlockOn(r, yieldSteps(n, func() {})); got != n {
+		t.Fatalf("main future: %d", got)
+	}
+	if got := r.Metrics().MainPolls; got != n+1 {
+		t.Fatalf("%d main polls for %d yields, want %d", got, n, n+1)
+	}
+	var order []int
+	h := SpawnOn(r, yieldSteps(n, func() { order = append(order, 1) }))
+	BlockOn(r, yieldSteps(n, func() { order = append(order, 0) }))
+	BlockOn(r, h.JoinAsync())
+	r.Shutdown()
+	run, tasks := 0, 0
+	for _, o := range order {
+		if o == 1 {
+			run, tasks = 0, tasks+1
+			continue
+		}
+		if run++; run > 2 && tasks < n {
+			t.Fatalf("main yielded %d times in a row while the task was runnable: %v", run, order)
+		}
+	}
+}
