@@ -165,18 +165,25 @@ func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 func (s *frameStack) run(cx *Context) bool {
 	for n := len(s.frames); n > 0; n = len(s.frames) {
 		f := s.frames[n-1].frame()
-		cx.top = idOf(f)
-		if f.PollFrame(cx) {
-			s.frames = s.frames[:n-1]
-			continue
-		}
-		if len(s.frames)-n > 1 {
-			for i, j := n, len(s.frames)-1; i < j; i, j = i+1, j-1 {
-				s.frames[i], s.frames[j] = s.frames[j], s.frames[i]
+		id := idOf(f)
+		for {
+			cx.top = id
+			if f.PollFrame(cx) {
+				s.frames = s.frames[:n-1]
+				break
 			}
-		}
-		if !cx.repoll() {
-			return false
+			if m := len(s.frames); m != n {
+				for i, j := n, m-1; i < j; i, j = i+1, j-1 {
+					s.frames[i], s.frames[j] = s.frames[j], s.frames[i]
+				}
+				if !cx.repoll() {
+					return false
+				}
+				break // poll the new top
+			}
+			if !cx.repoll() {
+				return false
+			}
 		}
 	}
 	return true
