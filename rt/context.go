@@ -74,7 +74,9 @@ type Context struct {
 	// a yield be polled again at once, in place, while nothing else it
 	// would run instead is runnable (Context.repoll): the current-thread
 	// runtime's main future, without a seed. Cleared by reset and ownPoll.
-	spin bool
+	// repolls counts the re-polls since the driver's poll (maxRepolls).
+	spin    bool
+	repolls uint8
 }
 
 // wakerID identifies a Waker by its interface words (itab and pointer), as
@@ -106,7 +108,12 @@ func (cx *Context) ownPoll() {
 	cx.own = wakerIDOf(cx.waker)
 	cx.selfWoken = false
 	cx.spin = false
+	cx.repolls = 0
 }
+
+// maxRepolls bounds the re-polls in place of one driver poll (repoll): one
+// trip through the driver's loop per 64 yields costs little.
+const maxRepolls = 64
 
 // repoll is called by the frame driver (drive, frameStack.run) when the
 // future it polled is pending. It reports whether the driver may poll it
@@ -115,17 +122,20 @@ func (cx *Context) ownPoll() {
 // else that driver's loop would run next is runnable — no task in the
 // worker's queue or the runtime's inject queue. That is exactly what the
 // driver's loop would do after the poll (poll the main future again), less
-// the trip out of the poll and back: a yield per statement costs about a
-// third as much. The new poll is counted and has a full budget, as from
-// the loop.
+// the trip out of the poll and back: a yield per statement costs less than
+// half as much. The new poll is counted and has a full budget, as from
+// the loop. After maxRepolls re-polls the driver's loop takes its turn
+// again, so that whatever it does between two polls of its main future
+// happens at least that often.
 func (cx *Context) repoll() bool {
-	if !cx.selfWoken || !cx.spin {
+	if !cx.selfWoken || !cx.spin || cx.repolls == maxRepolls {
 		return false
 	}
 	w := cx.w
 	if w.local.len() != 0 || cx.rt.inject.len() != 0 {
 		return false
 	}
+	cx.repolls++
 	cx.selfWoken = false
 	cx.budget = taskBudget
 	cx.exhausted = false
@@ -183,6 +193,7 @@ func (cx *Context) reset(w Waker) {
 	cx.budget = taskBudget
 	cx.exhausted = false
 	cx.spin = false
+	cx.repolls = 0
 }
 
 // Wake wakes w from inside the poll cx was passed to. If w is a task of the

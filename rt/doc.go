@@ -697,7 +697,9 @@
 // worker's queue or the inject queue. That is what the driver's loop
 // would do next (poll the main future again, the same frame first),
 // without the trip out of the frames, the driver and the loop and back:
-// each re-poll counts as a main poll and starts with a full budget. A
+// each re-poll counts as a main poll and starts with a full budget, and
+// after 64 the loop takes its turn again (so whatever it does between
+// two polls of the main future still happens at least that often). A
 // program that yields before every statement (the Go-suite harness's)
 // spends 93 instructions of the runtime's per yield, where it spent 217
 // (counted with valgrind's cachegrind on test/peano.go). Tasks are

@@ -591,7 +591,10 @@
 //     before and receives the output from that poll.
 //
 // A frame belongs to its parent (the field or pointer that holds it);
-// the stack only lists it, and Cancel still goes from the root down through
+// the stack only lists it, as integers that keep nothing alive: the
+// parent's await field is what does, so the generated code clears it (and
+// gives a pooled child back) only once the await has the output, after the
+// driver popped the frame. Cancel still goes from the root down through
 // the await fields, cancelling innermost first, once each. A panic in the
 // innermost frame reaches the driver with its value and the stack of the
 // place it was raised; the callers' Poll methods are not on the Go stack then,
