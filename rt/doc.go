@@ -805,29 +805,32 @@
 // yield before every statement: 4,874,867 polls of the main future, a
 // recursion 362,880 deep), built as a program in a module replacing corio
 // by the checkout, 11 runs alternated with plain Go and with the program
-// generated and run by the previous revision, at load 17-28 on 2 cores:
-// median wall 0.97 s (plain Go 0.12 s, before 1.73 s), median CPU
-// (user+sys) 0.40 s (plain 0.04 s, before 0.70 s). It allocates 84.5 MB in
-// 911,138 objects with 6 collections, where it allocated 174.2 MB in
-// 1,334,253 objects with 23 (a test that runs the generated main under
-// BlockOn and reads runtime.MemStats). What remains, by CPU profile: the
-// per-statement poll cycle (driver loop, frame stack, PollFrame, the
-// generated Poll's switch, the yield: about 60%), the garbage collector
-// marking the 362,880 live futures of count's recursion and the numbers
-// (about 20%), allocating those futures, which are all alive at once and so
-// cannot be recycled (about 10%), and page faults of the growing heap.
-// Two more sets of alternated runs at load 10 gave the same ratios (wall
-// 0.92 and 0.77 s against 0.10 and 0.12 s, CPU 0.51 s against 0.05 and
-// 0.06 s). Under less load the ratio is worse, since plain Go's run is
-// mostly start-up and suffers less: at load 3.5 (after rebasing on the
-// generics work, 11 runs) 0.44 s of wall and 0.54 s of CPU against 0.04
-// and 0.05 s, about 11x (the revision before: 0.77 s, 15x); with GOGC=off
-// 0.34 s, so the collector costs a quarter of the wall time and the poll
-// cycle alone about 70 ns a statement. So the 10x target is met under load
-// and missed by about 10% on a quiet machine. Packing the futures tighter (an int32 state beside the 1-byte
-// yields: count's future 112 to 80 bytes, add's 160 to 128), tried by hand
-// on the generated file, changed nothing measurable (0.50 against 0.51 s of
-// CPU), so the layout stays.
+// generated and run by the revision before (medians; 2 cores shared with
+// other work). Before the in-place re-poll, the integer stack and the
+// block-allocated pools: at load 3.5, 0.44 s of wall and 0.54 s of CPU
+// (user+sys) against plain Go's 0.04 and 0.05 s, about 11x. After, at load
+// 5: 0.46 s wall and 0.42 s CPU against 0.70 and 0.57 s before and 0.10
+// and 0.08 s for plain Go (4.6x wall, 5.4x CPU; before 7.0x and 7.4x); at
+// load 11: 1.08 and 0.43 s against 1.46 and 0.56 s before and 0.15 and
+// 0.07 s plain (7.3x and 6.4x; before 9.9x and 8.4x). A quarter less CPU
+// and a quarter to a third less wall time, which puts a quiet machine's 11x
+// at about 8x. Counted by valgrind's cachegrind, which no load disturbs:
+// plain Go runs 0.49 billion instructions, the program before 3.56
+// billion (2.20 with GOGC=off), after 2.37 (1.55 with GOGC=off). It
+// allocates 85 MB in 515,000 objects (before: 911,000) with 6 or 7
+// collections (a program that runs the generated main under BlockOn and
+// reads runtime.MemStats). What remains, by cachegrind: the generated
+// Poll methods and the numbers' allocation (about 40%), the collector
+// marking the 362,880 live futures of count's recursion and the numbers,
+// all alive at once, and the write barriers of the futures' pointer
+// stores while it marks (about a third: plain Go's frames are on its
+// goroutine stack, which never triggers a collection, and it runs none),
+// and the runtime's share of a yield (about 20%: the frame driver's loop
+// and re-poll check, PollFrame, the yield's budget and self-wake). Packing
+// the futures tighter (an int32 state beside the 1-byte yields: count's
+// future 112 to 80 bytes, add's 160 to 128), tried by hand on the
+// generated file before this change, changed nothing measurable (0.50
+// against 0.51 s of CPU), so the layout stays.
 //
 // Rejected: pushing every child before its first poll (a child that completes
 // at once would cost a push, a pop and three calls instead of one); cancelling

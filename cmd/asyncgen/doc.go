@@ -613,13 +613,14 @@
 // and Put instead of an allocation. The gain: a suspension costs the same
 // at any depth, and Go's test/peano.go made async by internal/gotest
 // (recursion 362,880 deep, a suspension per statement: 4.9 million polls)
-// runs in 0.97 s of wall time and 0.40 s of CPU (medians of 11 runs
-// alternated with plain Go, 0.12 s and 0.04 s, on a 2-core machine at load
-// 17-28; at load 3.5, 0.44 s against 0.04 s, about 11x; rt's doc, "Frames",
-// has the breakdown) where it took time
-// quadratic in the depth before frames (minutes; it timed out in
-// internal/gotest) and 1.73 s and 0.70 s with frames but an allocation per
-// recursive call. Go's semantics are kept in every case the differential
+// runs in 0.46 s of wall time and 0.42 s of CPU against plain Go's 0.10
+// and 0.08 s (medians of 11 runs alternated, on a 2-core machine at load
+// 5; 4.6x and 5.4x; rt's doc, "Frames", has other loads and the
+// breakdown) where it took time quadratic in the depth before frames
+// (minutes; it timed out in internal/gotest), and 0.70 and 0.57 s in the
+// same runs with frames but before the main future was re-polled in place
+// and the frame stack held integers (about 11x on a quiet machine), and
+// 1.73 s of wall with an allocation per recursive call. Go's semantics are kept in every case the differential
 // and random-program tests cover; no case needed root-polling.
 //
 // # Design
