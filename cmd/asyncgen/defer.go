@@ -47,6 +47,7 @@ const (
 	deferMethod         // a method: its receiver is stored
 	deferValue          // any other function value: stored
 	deferBuiltin        // a builtin (close, delete, panic, print…)
+	deferLit            // a func literal written as a method of the future (deferMethodLits)
 )
 
 // deferSite is one defer statement.
@@ -65,6 +66,8 @@ type deferSite struct {
 	slice    string
 	recov    bool // may call recover
 	pos      token.Pos
+	lit      *ast.FuncLit // deferLit: the literal
+	meth     string       // deferLit: the method its body becomes
 }
 
 // deferVal is a value a defer statement stores: the function, the
@@ -136,6 +139,10 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	if site.kind == deferMethod && fun != base {
 		site.kind = deferValue
 	}
+	if lit, ok := fun.(*ast.FuncLit); ok && l.litDefers[lit] {
+		site.kind, site.lit = deferLit, lit
+		l.pinLitCaptures(lit)
+	}
 	site.recov = l.g.mayRecover(call, site.kind)
 	c := l.callOperands(call)
 	if len(c.Args) == 1 && isTuple(l.typeOf(c.Args[0])) {
@@ -147,6 +154,7 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	switch site.kind {
 	case deferFunc, deferBuiltin:
 		site.fun = lf
+	case deferLit:
 	case deferMethod:
 		sel := info.Selections[ast.Unparen(base).(*ast.SelectorExpr)]
 		x := lf.(*ast.SelectorExpr).X
@@ -208,6 +216,98 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	d := &deferInstr{site: site}
 	l.emit(d)
 	d.setAt(s.Pos()) // a panic storing the values (a nil receiver) names the statement
+}
+
+// deferMethodLits are the deferred func literals of the function's body
+// (outside its func literals) that become methods of the future: a literal
+// deferred by a statement that runs at most once per call. Its body then
+// reads and writes the variables it uses where they live (a field, or a
+// cell when something else needs one), through the future's pointer, where
+// the deferred call runs: no closure, no cell. Capture by reference needs
+// nothing more: a variable used there is declared before the defer and,
+// the statement being on no cycle, never declared again while the defer
+// is pending, so its field is the variable the literal captured (pinned:
+// never shared, moved out or cleared). The syntax decides, since escape
+// analysis runs before the graph exists: the statement is in no for or
+// range statement and no goto after it jumps to a label before it, the
+// only ways back to it. A defer in a loop makes a closure per iteration,
+// as Go's own defer in a loop allocates.
+func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
+	body := ir.fn.decl.Body
+	labels := map[string]token.Pos{}
+	var gotos []*ast.BranchStmt
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.LabeledStmt:
+			labels[n.Label.Name] = n.Pos()
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO && n.Label != nil {
+				gotos = append(gotos, n)
+			}
+		}
+		return true
+	})
+	var out map[*ast.FuncLit]bool
+	loops := 0
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			switch stack[len(stack)-1].(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				loops--
+			}
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt, *ast.RangeStmt:
+			loops++
+		case *ast.DeferStmt:
+			lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit)
+			if !ok || loops > 0 {
+				break
+			}
+			for _, g := range gotos {
+				if at, ok := labels[g.Label.Name]; ok && at < n.Pos() && g.Pos() > n.Pos() {
+					return false
+				}
+			}
+			if out == nil {
+				out = map[*ast.FuncLit]bool{}
+			}
+			out[lit] = true
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return out
+}
+
+// pinLitCaptures pins the variables of the function that lit, a deferred
+// literal written as a method, uses: the method reads their fields
+// wherever the deferred call runs.
+func (l *lowerer) pinLitCaptures(lit *ast.FuncLit) {
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		obj, ok := l.g.info.Uses[id].(*types.Var)
+		if !ok || (obj.Pos() >= lit.Pos() && obj.Pos() < lit.End()) {
+			return true
+		}
+		if v := l.objVar[obj]; v != nil {
+			if !v.machine {
+				l.g.errorf(id.Pos(), "internal error: deferred func literal uses %s, a variable of kept code", id.Name)
+			}
+			v.pinned = true
+		}
+		return true
+	})
 }
 
 // fixedVar is the variable src (a source argument or receiver of a deferred
@@ -484,6 +584,13 @@ func (ir *irFunc) prepareDefers() bool {
 		}
 	}
 	for _, s := range sites {
+		if s.kind == deferLit {
+			if reaches(blockOf[s]) {
+				ir.g.errorf(s.pos, "internal error: deferred func literal on a cycle written as a method")
+				return false
+			}
+			s.meth = ir.name("d" + itoa(s.num) + "fn")
+		}
 		if s.cyclic {
 			s.slice = ir.name("dq" + itoa(s.num))
 			for i := range s.vals {
@@ -745,6 +852,26 @@ func (e *emitter) deferMethods() {
 	}
 	p("}\n}\n\n")
 
+	// The deferred literals' bodies.
+	for _, s := range ir.dsites {
+		if s.kind != deferLit {
+			continue
+		}
+		pos := g.fset.Position(s.pos)
+		p("// ", s.meth, " is the func literal deferred at ", filepath.Base(pos.Filename), ":", pos.Line, ", its captured\n")
+		p("// variables the future's.\n")
+		p("func (", f, " *", e.self(), ") ", s.meth)
+		lp := ir.printer(nil)
+		lp.method = true
+		body := lp.sub(func() {
+			lp.tok("{")
+			lp.stmtList(s.lit.Body.List)
+			// What follows is the generator's code again.
+			lp.w.text("\n" + resetMark + "}")
+		})
+		p(lp.sub(func() { lp.signature(s.lit.Type) }), " ", body, "\n\n")
+	}
+
 	// drun.
 	p("// ", dn.run, " runs the pending defers as the function returns.\n")
 	p("func (", f, " *", e.self(), ") ", dn.run, "() {\nfor ", pend, " {\n", f, ".", dn.call, "(", "nil", ", ", g.univ("false"), ")\n}\n}\n\n")
@@ -776,6 +903,8 @@ func (e *emitter) deferCall(s *deferSite, locals map[string]string) code {
 		w.put(ir.print(s.fun))
 	case deferMethod:
 		w.put(locals["r"], ".", s.method)
+	case deferLit:
+		w.put(e.fut, ".", s.meth)
 	default:
 		w.put(locals["f"])
 	}

@@ -13,7 +13,8 @@ import (
 
 // escapes marks the variables whose address escapes: taken with &, taken
 // implicitly by a pointer method or by slicing an array, or captured by a
-// closure.
+// closure (but not by a deferred func literal that becomes a method of the
+// future: deferMethodLits).
 func (ir *irFunc) escapes() {
 	info := ir.g.info
 	root := func(e ast.Expr) *variable {
@@ -27,12 +28,18 @@ func (ir *irFunc) escapes() {
 			v.escapes = true
 		}
 	}
+	// A deferred func literal written as a method of the future reads
+	// and writes the variables it uses where they are (defer.go).
+	ir.litDefers = ir.deferMethodLits()
 	ast.Inspect(ir.fn.decl.Body, func(n ast.Node) bool {
 		if n == nil {
 			return true
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
+			if ir.litDefers[n] {
+				return true // its own func literals capture as any other
+			}
 			ast.Inspect(n.Body, func(m ast.Node) bool {
 				if id, ok := m.(*ast.Ident); ok {
 					if obj := info.Uses[id]; obj != nil && (obj.Pos() < n.Pos() || obj.Pos() >= n.End()) && !ir.g.byValue[obj] {

@@ -266,6 +266,9 @@ func resetLines(src []byte, name string) []byte {
 			col := k + 1
 			rest := bytes.TrimLeft(line[k+len(mark):], " ")
 			d := fmt.Sprintf("/*line %s:%d:%d*/ ", name, i+1, col)
+			if len(rest) == 0 {
+				d = d[:len(d)-1] // alone on its line (before a closing brace)
+			}
 			line = append(append(append([]byte{}, line[:k]...), d...), rest...)
 		}
 		lines[i] = line

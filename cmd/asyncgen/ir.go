@@ -296,8 +296,11 @@ type irFunc struct {
 	ranges []*variable
 
 	defers []*deferSite // the defer statements (defer.go)
-	dsites []*deferSite // the reachable ones, by number
-	dnames *deferNames  // the members defers add; nil without defers
+	// litDefers are the deferred func literals written as methods of the
+	// future (defer.go's deferMethodLits), decided before escape analysis.
+	litDefers map[*ast.FuncLit]bool
+	dsites    []*deferSite // the reachable ones, by number
+	dnames    *deferNames  // the members defers add; nil without defers
 }
 
 // childInst is an inlined callee's future held in a field of its own: one

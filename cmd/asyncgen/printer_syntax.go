@@ -37,6 +37,9 @@ type stmtPrinter struct {
 	binds map[*variable]bool
 	moves map[*variable]bool // fields the instruction reads last: moved out
 	kept  *keptInstr         // the kept statement being printed, if any
+	// method: the body of a deferred func literal written as a method of
+	// the future (defer.go), whose returns are its own.
+	method bool
 }
 
 // sub runs f with output to a fresh writer and returns what it wrote.
@@ -529,7 +532,7 @@ func (p *stmtPrinter) stmt(s ast.Stmt) {
 		p.tok("defer ")
 		p.expr(s.Call)
 	case *ast.ReturnStmt:
-		if p.lit > 0 {
+		if p.lit > 0 || p.method {
 			p.tok("return")
 			if len(s.Results) > 0 {
 				p.tok(" ")

@@ -71,6 +71,36 @@ func DeferLoop(g *Guarded, n int) {
 	}
 }
 
+// Defer3Closures defers three closures that capture variables (the
+// guard, the count, the named result), one of which changes the result
+// after return, around n suspensions.
+//
+//async:func
+func Defer3Closures(g *Guarded, n int) (out int) {
+	g.mu.Lock()
+	step := 1
+	defer func() { g.mu.Unlock() }()
+	defer func() { g.add(n + step) }()
+	defer func() { out += step }()
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+		out++
+	}
+	step = 2
+	return out
+}
+
+// DeferLoopClosure defers a closure that captures the iteration's variable
+// in each of its n iterations, each of which suspends.
+//
+//async:func
+func DeferLoopClosure(g *Guarded, n int) {
+	for i := 0; i < n; i++ {
+		defer func() { g.add(i) }()
+		rt.YieldNow()
+	}
+}
+
 // DeferChain recurses depth levels, levels 3 and 0 with a defer pending
 // while they await, and yields for ever at the bottom: a task suspended
 // deep, the levels above 3 on the driver's frame stack, for a cancellation

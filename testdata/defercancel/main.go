@@ -127,6 +127,15 @@ var cases = []struct {
 	{"Loops", func() { Loops(3) }, nil},
 	{"Level1", func() { log(fmt.Sprint("result ", Level1())) }, nil},
 	{"Combined", func() { log(fmt.Sprint("result ", Combined())) }, nil},
+	{"Three", nil, nil},
+	{"Params", nil, nil},
+	{"Recovers", nil, nil},
+	{"NoRecover", nil, nil},
+	{"Scopes", nil, nil},
+	{"Nested", nil, nil},
+	{"ClosureLoops", nil, nil},
+	{"Generic", nil, nil},
+	{"Closure", nil, nil},
 }
 
 //async:func
@@ -140,6 +149,30 @@ func Run(which int) {
 		log(fmt.Sprint("result ", Level1()))
 	case 3:
 		log(fmt.Sprint("result ", Combined()))
+	case 4:
+		out, tag := Three(3)
+		logv("three", out, tag)
+	case 5:
+		logv("params", Params("abc"))
+	case 6:
+		r, err := Recovers(1)
+		logv("recovers 1", r, err)
+		r, err = Recovers(3)
+		logv("recovers 3", r, err)
+	case 7:
+		defer func() { logv("run recovered", recover()) }()
+		NoRecover()
+	case 8:
+		Scopes()
+	case 9:
+		logv("nested", Nested())
+	case 10:
+		logv("loops", strings.Join(ClosureLoops(3), "; "))
+	case 11:
+		logv("generic", Generic("g", 2), Generic(7, 1))
+	case 12:
+		logv(Closure(1))
+		logv(Closure(2))
 	}
 }
 
@@ -189,6 +222,19 @@ func matrix() {
 	f := RunAsync(0)
 	rt.Cancel(f)
 	fmt.Println("never polled: nothing ran")
+	// runtime.Goexit runs the deferred closures.
+	stopAt = 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if async {
+			rt.Run(ExitAsync())
+		} else {
+			Exit()
+		}
+		fmt.Println("not reached")
+	}()
+	<-done
 }
 
 func main() {

@@ -23,7 +23,6 @@ type combinedFuture struct {
 	dstk   []uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	dq1    []struct{ f func() }
 	dq2    []struct {
 		f  func(j int)
@@ -116,13 +115,11 @@ func (fut *combinedFuture) dcall(p any, re bool) {
 	fut.dstk = fut.dstk[:n_3]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
 		n_4 := len(fut.dq1) - 1
 		e := fut.dq1[n_4]
@@ -147,6 +144,15 @@ func (fut *combinedFuture) dcall(p any, re bool) {
 		}
 		e_2.f(e_2.a1)
 	}
+}
+
+// d0fn is the func literal deferred at main.go:48, its captured
+// variables the future's.
+func (fut *combinedFuture) d0fn() {
+	/*line main.go:49:3*/ if r := recover(); r != nil {
+		/*line main.go:50:4*/ (*fut.out) = append((*fut.out), fmt.Sprint("recovered ", r))
+	}
+	/*line main_async.go:155:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -181,75 +187,68 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // Combined starts
-			/*line main_async.go:184:4*/ fut.out = new([]string)
-			/*line main.go:48:2*/ fut.d0f = func(out_p *[]string) func() {
-				return func() {
-					/*line main.go:49:3*/ if r := recover(); r != nil {
-						/*line main.go:50:4*/ (*out_p) = append((*out_p), fmt.Sprint("recovered ", r))
-					}
-				}
-			}(fut.out)
-			/*line main_async.go:192:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:190:4*/ fut.out = new([]string)
+			/*line main.go:48:2*/ /*line main_async.go:191:26*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:53:2*/ fut.i_2 = fut.n
-			/*line main_async.go:194:4*/ fut.i_3 = 0
-			/*line main_async.go:195:4*/ fallthrough
+			/*line main_async.go:193:4*/ fut.i_3 = 0
+			/*line main_async.go:194:4*/ fallthrough
 		case 1:
 			/*line main.go:53:17*/ if !(fut.i_3 < fut.i_2) {
-				/*line main_async.go:198:5*/ state = 5
+				/*line main_async.go:197:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:203:4*/ i = new(int)
-			/*line main_async.go:204:4*/ (*i) = fut.i_3
+			/*line main_async.go:202:4*/ i = new(int)
+			/*line main_async.go:203:4*/ (*i) = fut.i_3
 			/*line main.go:54:3*/ fut.dq1 = append(fut.dq1, struct{ f func() }{f: func(out_p *[]string, i_p *int) func() {
 				return func() {
 					/*line main.go:54:18*/ (*out_p) = append((*out_p), fmt.Sprint("loop ", (*i_p)))
 				}
 			}(fut.out, i)})
-			/*line main_async.go:210:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:209:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:55:3*/ fut.c_v = initVFuture((*i))
-			/*line main_async.go:212:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:211:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:3
-			/*line main_async.go:216:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:215:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:218:4*/ if driven {
+			/*line main_async.go:217:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:221:4*/ if !ready {
+			/*line main_async.go:220:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:227:4*/ fallthrough
+			/*line main_async.go:226:4*/ fallthrough
 		case 4:
 			/*line main.go:55:3*/ fut.i_3++
-			/*line main_async.go:230:4*/ state = 1
+			/*line main_async.go:229:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:57:2*/ fut.i_2 = 0
-			/*line main_async.go:234:4*/ fallthrough
+			/*line main_async.go:233:4*/ fallthrough
 		case 6:
 			/*line main.go:59:5*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:237:5*/ state = 9
+				/*line main_async.go:236:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:60:67*/ fut.c_v = initVFuture(fut.i_2)
-			/*line main_async.go:243:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:60:67
-			/*line main_async.go:247:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:246:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:67*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:249:4*/ if driven {
+			/*line main_async.go:248:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -263,22 +262,22 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line main.go:60:23*/ (*out_p) = append((*out_p), fmt.Sprint("goto ", j))
 				}
 			}(fut.out), a1: r_2})
-			/*line main_async.go:266:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:265:4*/ fut.dstk = append(fut.dstk, 2)
 			/*line main.go:61:3*/ fut.i_2++
-			/*line main_async.go:268:4*/ state = 6
+			/*line main_async.go:267:4*/ state = 6
 			continue
 		case 9:
 			/*line main.go:64:31*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:272:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:64:31
-			/*line main_async.go:276:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:275:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:31*/ r_3, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:278:4*/ if driven {
+			/*line main_async.go:277:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:281:4*/ if !ready {
+			/*line main_async.go:280:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -291,10 +290,10 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				/*line main.go:65:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:294:4*/ fut.state = -1
+			/*line main_async.go:293:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:297:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:296:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -455,19 +454,19 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main.go:70:2*/ /*line main_async.go:458:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:70:2*/ /*line main_async.go:457:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:71:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:461:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:71:9
-			/*line main_async.go:465:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:464:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:467:4*/ if driven {
+			/*line main_async.go:466:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:470:4*/ if !ready {
+			/*line main_async.go:469:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -480,10 +479,10 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:71:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:483:4*/ fut.state = -1
+			/*line main_async.go:482:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:486:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:485:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -639,35 +638,35 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:76:2*/ /*line main_async.go:642:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:76:2*/ /*line main_async.go:641:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:77:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:645:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:644:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:77:2
-			/*line main_async.go:649:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:648:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:651:4*/ if driven {
+			/*line main_async.go:650:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:654:4*/ if !ready {
+			/*line main_async.go:653:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:78:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:661:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:78:9
-			/*line main_async.go:665:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:667:4*/ if driven {
+			/*line main_async.go:666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:670:4*/ if !ready {
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -680,10 +679,10 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:683:4*/ fut.state = -1
+			/*line main_async.go:682:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:686:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:685:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -841,35 +840,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:83:2*/ /*line main_async.go:844:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:83:2*/ /*line main_async.go:843:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:84:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:847:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:846:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:84:2
-			/*line main_async.go:851:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:850:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:853:4*/ if driven {
+			/*line main_async.go:852:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:856:4*/ if !ready {
+			/*line main_async.go:855:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:863:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:862:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:85:2
-			/*line main_async.go:867:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:866:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:869:4*/ if driven {
+			/*line main_async.go:868:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:872:4*/ if !ready {
+			/*line main_async.go:871:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -877,10 +876,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:86:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:880:4*/ fut.state = -1
+			/*line main_async.go:879:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:883:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:882:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -949,10 +948,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:121:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:952:4*/ fallthrough
+			/*line main_async.go:951:4*/ fallthrough
 		case 1: // resumes at main.go:121:2
 			/*line main.go:121:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:955:4*/ if !ready {
+			/*line main_async.go:954:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -962,10 +961,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:122:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:965:4*/ fut.state = -1
+			/*line main_async.go:964:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:968:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:967:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1028,10 +1027,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:127:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:1031:4*/ fallthrough
+			/*line main_async.go:1030:4*/ fallthrough
 		case 1: // resumes at main.go:127:2
 			/*line main.go:127:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1034:4*/ if !ready {
+			/*line main_async.go:1033:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1044,10 +1043,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:131:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1047:4*/ fut.state = -1
+			/*line main_async.go:1046:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1050:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1049:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1085,7 +1084,7 @@ var _ func(int) int = Boom
 // basicFuture is the state machine of Basic (main.go:156).
 type basicFuture struct {
 	state  int // the next case of Poll; -1 once done
-	x      *int
+	x      int
 	aw0    *vFuture
 	dstk   [4]uint8
 	dn     uint8
@@ -1093,7 +1092,6 @@ type basicFuture struct {
 	dpanic bool
 	d1a0   string
 	d2a0   any
-	d3f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -1184,14 +1182,19 @@ func (fut *basicFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("x at defer", x_3)
 	case 3:
-		x_4 := fut.d3f
-		fut.d3f = nil
 		if re {
-			defer x_4()
+			defer fut.d3fn()
 			panic(p)
 		}
-		x_4()
+		fut.d3fn()
 	}
+}
+
+// d3fn is the func literal deferred at main.go:162, its captured
+// variables the future's.
+func (fut *basicFuture) d3fn() {
+	/*line main.go:162:17*/ fmt.Println("x in closure", fut.x)
+	/*line main_async.go:1197:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1225,68 +1228,62 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Basic starts
-			/*line main.go:157:2*/ /*line main_async.go:1228:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:157:2*/ /*line main_async.go:1231:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:158:2*/ fut.d1a0 = trace("a")
-			/*line main_async.go:1231:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:1234:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:159:2*/ fut.x = new(int)
-			/*line main_async.go:1234:4*/ (*fut.x) = 1
-			/*line main.go:160:2*/ fut.d2a0 = (*fut.x)
-			/*line main_async.go:1236:4*/ fut.dstk[fut.dn] = 2
+			/*line main.go:159:2*/ fut.x = 1
+			/*line main.go:160:2*/ fut.d2a0 = fut.x
+			/*line main_async.go:1238:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:161:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1239:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:6
-			/*line main_async.go:1243:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1245:4*/ if driven {
+			/*line main_async.go:1247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1248:4*/ if !ready {
+			/*line main_async.go:1250:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:161:2*/ (*fut.x) = r
-			/*line main.go:162:2*/ fut.d3f = func(x_p *int) func() {
-				return func() {
-					/*line main.go:162:17*/ fmt.Println("x in closure", (*x_p))
-				}
-			}(fut.x)
-			/*line main_async.go:1260:4*/ fut.dstk[fut.dn] = 3
+			/*line main.go:161:2*/ fut.x = r
+			/*line main.go:162:2*/ /*line main_async.go:1257:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:163:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1263:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1260:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:163:6
-			/*line main_async.go:1267:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1264:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1269:4*/ if driven {
+			/*line main_async.go:1266:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1272:4*/ if !ready {
+			/*line main_async.go:1269:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:163:2*/ (*fut.x) = r_2
-			/*line main.go:164:2*/ fmt.Println("body done", (*fut.x))
+			/*line main.go:163:2*/ fut.x = r_2
+			/*line main.go:164:2*/ fmt.Println("body done", fut.x)
 			{
-				/*line main_async.go:1281:5*/ fut.state = -1
+				/*line main_async.go:1278:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1286:4*/ fut.state = -1
+			/*line main_async.go:1283:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1289:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1286:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1448,32 +1445,32 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferArgSuspends starts
 			/*line main.go:169:27*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:1451:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1448:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:169:27
-			/*line main_async.go:1455:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1452:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:27*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1457:4*/ if driven {
+			/*line main_async.go:1454:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1460:4*/ if !ready {
+			/*line main_async.go:1457:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:169:33*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:1467:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1464:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:169:33
-			/*line main_async.go:1471:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1468:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1473:4*/ if driven {
+			/*line main_async.go:1470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1476:4*/ if !ready {
+			/*line main_async.go:1473:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1481,35 +1478,35 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:169:2*/ fut.d0a0 = fut.r
 			fut.d0a1 = r_2
-			/*line main_async.go:1484:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1481:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:170:2*/ fmt.Println("after defer")
 			/*line main.go:171:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1488:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1485:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:171:2
-			/*line main_async.go:1492:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1489:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1494:4*/ if driven {
+			/*line main_async.go:1491:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1497:4*/ if !ready {
+			/*line main_async.go:1494:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			{
-				/*line main_async.go:1504:5*/ fut.state = -1
+				/*line main_async.go:1501:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1509:4*/ fut.state = -1
+			/*line main_async.go:1506:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1512:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1509:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1555,14 +1552,13 @@ var _ func() = DeferArgSuspends
 type namedFuture struct {
 	state  int                   // the next case of Poll; -1 once done
 	res    rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
-	n      *int
-	err    *error
+	n      int
+	err    error
 	aw0    *vFuture
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -1610,7 +1606,7 @@ func (fut *namedFuture) unwind(v *rt.Tuple2[int, error], done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = rt.Tuple2[int, error]{V0: (*fut.n), V1: (*fut.err)}, true
+		*v, *done = rt.Tuple2[int, error]{V0: fut.n, V1: fut.err}, true
 	}
 }
 
@@ -1631,14 +1627,22 @@ func (fut *namedFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:176, its captured
+// variables the future's.
+func (fut *namedFuture) d0fn() {
+	/*line main.go:177:3*/ fut.n *= 10
+	/*line main.go:178:3*/ if fut.err != nil {
+		/*line main.go:179:4*/ fut.err = fmt.Errorf("wrapped: %w", fut.err)
+	}
+	/*line main_async.go:1645:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1671,46 +1675,36 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1674:4*/ fut.n = new(int)
-			/*line main_async.go:1675:4*/ fut.err = new(error)
-			/*line main.go:176:2*/ fut.d0f = func(n_p *int, err_p *error) func() {
-				return func() {
-					/*line main.go:177:3*/ (*n_p) *= 10
-					/*line main.go:178:3*/ if (*err_p) != nil {
-						/*line main.go:179:4*/ (*err_p) = fmt.Errorf("wrapped: %w", (*err_p))
-					}
-				}
-			}(fut.n, fut.err)
-			/*line main_async.go:1684:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:176:2*/ /*line main_async.go:1678:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:182:6*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1687:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1681:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:182:6
-			/*line main_async.go:1691:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1685:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1693:4*/ if driven {
+			/*line main_async.go:1687:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1696:4*/ if !ready {
+			/*line main_async.go:1690:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:182:2*/ (*fut.n) = r
+			/*line main.go:182:2*/ fut.n = r
 			{
-				/*line main.go:183:2*/ (*fut.n), (*fut.err) = (*fut.n)+1, errors.New("e")
+				/*line main.go:183:2*/ fut.n, fut.err = fut.n+1, errors.New("e")
 				fut.state = -1
 				/*line main.go:183:2*/ fut.drun()
-				/*line main.go:183:2*/ return rt.Tuple2[int, error]{V0: (*fut.n), V1: (*fut.err)}, true
+				/*line main.go:183:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1710:4*/ fut.state = -1
+			/*line main_async.go:1704:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1713:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1707:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1753,13 +1747,12 @@ var _ func() (int, error) = Named
 type bareFuture struct {
 	state  int    // the next case of Poll; -1 once done
 	res    string // the output, kept by PollFrame for the caller
-	s      *string
+	s      string
 	aw0    *vFuture
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -1807,7 +1800,7 @@ func (fut *bareFuture) unwind(v *string, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.s), true
+		*v, *done = fut.s, true
 	}
 }
 
@@ -1828,14 +1821,19 @@ func (fut *bareFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:188, its captured
+// variables the future's.
+func (fut *bareFuture) d0fn() {
+	/*line main.go:188:17*/ fut.s += "!"
+	/*line main_async.go:1836:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1867,26 +1865,20 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Bare starts
-			/*line main_async.go:1870:4*/ fut.s = new(string)
-			/*line main.go:188:2*/ fut.d0f = func(s_p *string) func() {
-				return func() {
-					/*line main.go:188:17*/ (*s_p) += "!"
-				}
-			}(fut.s)
-			/*line main_async.go:1876:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:188:2*/ /*line main_async.go:1868:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:189:2*/ (*fut.s) = "hi"
+			/*line main.go:189:2*/ fut.s = "hi"
 			/*line main.go:190:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1880:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1872:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:2
-			/*line main_async.go:1884:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1876:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1886:4*/ if driven {
+			/*line main_async.go:1878:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1889:4*/ if !ready {
+			/*line main_async.go:1881:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1895,13 +1887,13 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 			{
 				/*line main.go:191:2*/ fut.state = -1
 				/*line main.go:191:2*/ fut.drun()
-				/*line main.go:191:2*/ return (*fut.s), true
+				/*line main.go:191:2*/ return fut.s, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1901:4*/ fut.state = -1
+			/*line main_async.go:1893:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1904:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1896:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2062,50 +2054,50 @@ func (fut *loopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loop starts
 			/*line main.go:196:2*/ fut.n_2 = fut.n
-			/*line main_async.go:2065:4*/ fut.i = 0
-			/*line main_async.go:2066:4*/ fallthrough
+			/*line main_async.go:2057:4*/ fut.i = 0
+			/*line main_async.go:2058:4*/ fallthrough
 		case 1:
 			/*line main.go:196:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:2069:5*/ state = 5
+				/*line main_async.go:2061:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:197:3*/ fut.dq0 = append(fut.dq0, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:2075:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:2067:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:198:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:2077:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2069:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:198:3
-			/*line main_async.go:2081:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2073:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:198:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2083:4*/ if driven {
+			/*line main_async.go:2075:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2086:4*/ if !ready {
+			/*line main_async.go:2078:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:2092:4*/ fallthrough
+			/*line main_async.go:2084:4*/ fallthrough
 		case 4:
 			/*line main.go:198:3*/ fut.i++
-			/*line main_async.go:2095:4*/ state = 1
+			/*line main_async.go:2087:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:200:2*/ fmt.Println("loop body done")
 			{
-				/*line main_async.go:2100:5*/ fut.state = -1
+				/*line main_async.go:2092:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2105:4*/ fut.state = -1
+			/*line main_async.go:2097:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2108:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2100:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2317,38 +2309,38 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Methods starts
 			/*line main.go:205:2*/ fut.t = new(T)
-			/*line main_async.go:2320:4*/ (*fut.t) = T{"one"}
+			/*line main_async.go:2312:4*/ (*fut.t) = T{"one"}
 			/*line main.go:206:2*/ fut.d0r = (*fut.t)
-			/*line main_async.go:2322:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2314:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:207:2*/ fut.d1r = fut.t
-			/*line main_async.go:2325:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2317:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:208:2*/ p = fut.t
 			/*line main.go:209:2*/ fut.d2r = *p
-			/*line main_async.go:2329:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:2321:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:210:2*/ s = T{"iface"}
 			/*line main.go:211:2*/ fut.d3r = s
 			/*line main.go:211:2*/ _ = fut.d3r.Show
-			/*line main_async.go:2334:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:2326:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:212:2*/ f = (*fut.t).Show
 			/*line main.go:213:2*/ fut.d4f = f
-			/*line main_async.go:2338:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:2330:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:214:2*/ (*fut.t).Rename("two")
 			/*line main.go:215:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2342:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2334:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:215:2
-			/*line main_async.go:2346:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2338:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:215:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2348:4*/ if driven {
+			/*line main_async.go:2340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2351:4*/ if !ready {
+			/*line main_async.go:2343:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2356,15 +2348,15 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:216:2*/ (*fut.t).Rename("three")
 			{
-				/*line main_async.go:2359:5*/ fut.state = -1
+				/*line main_async.go:2351:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2364:4*/ fut.state = -1
+			/*line main_async.go:2356:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2367:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2359:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2405,14 +2397,13 @@ var _ func() = Methods
 // builtinsFuture is the state machine of Builtins (main.go:220).
 type builtinsFuture struct {
 	state  int // the next case of Poll; -1 once done
-	m      *map[string]int
+	m      map[string]int
 	ch     chan int
 	aw0    *vFuture
 	dstk   [4]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	d1a0   map[string]int
 	c_v    vFuture // V's future, held by value
 }
@@ -2482,21 +2473,19 @@ func (fut *builtinsFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
-		x_2 := fut.d1a0
+		x := fut.d1a0
 		fut.d1a0 = nil
 		if re {
-			defer delete(x_2, "a")
+			defer delete(x, "a")
 			panic(p)
 		}
-		delete(x_2, "a")
+		delete(x, "a")
 	case 2:
 		if re {
 			defer close(fut.ch)
@@ -2510,6 +2499,13 @@ func (fut *builtinsFuture) dcall(p any, re bool) {
 		}
 		println("to stderr")
 	}
+}
+
+// d0fn is the func literal deferred at main.go:222, its captured
+// variables the future's.
+func (fut *builtinsFuture) d0fn() {
+	/*line main.go:222:17*/ fmt.Println("map after", len(fut.m))
+	/*line main_async.go:2508:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2541,50 +2537,44 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Builtins starts
-			/*line main.go:221:2*/ fut.m = new(map[string]int)
-			/*line main_async.go:2545:4*/ (*fut.m) = map[string]int{"a": 1, "b": 2}
-			/*line main.go:222:2*/ fut.d0f = func(m_p *map[string]int) func() {
-				return func() {
-					/*line main.go:222:17*/ fmt.Println("map after", len((*m_p)))
-				}
-			}(fut.m)
-			/*line main_async.go:2551:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:221:2*/ fut.m = map[string]int{"a": 1, "b": 2}
+			/*line main.go:222:2*/ /*line main_async.go:2541:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:223:2*/ fut.d1a0 = (*fut.m)
-			/*line main_async.go:2554:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:223:2*/ fut.d1a0 = fut.m
+			/*line main_async.go:2544:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:224:2*/ fut.ch = make(chan int, 1)
-			/*line main.go:225:2*/ /*line main_async.go:2557:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:225:2*/ /*line main_async.go:2547:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
-			/*line main.go:226:2*/ /*line main_async.go:2559:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:226:2*/ /*line main_async.go:2549:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:227:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2562:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2552:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2566:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2556:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2568:4*/ if driven {
+			/*line main_async.go:2558:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2571:4*/ if !ready {
+			/*line main_async.go:2561:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:228:2*/ fmt.Println("map before", len((*fut.m)))
+			/*line main.go:228:2*/ fmt.Println("map before", len(fut.m))
 			{
-				/*line main_async.go:2579:5*/ fut.state = -1
+				/*line main_async.go:2569:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2584:4*/ fut.state = -1
+			/*line main_async.go:2574:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2587:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2577:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2626,13 +2616,12 @@ var _ func() = Builtins
 type recoverChildFuture struct {
 	state  int    // the next case of Poll; -1 once done
 	res_2  string // the output, kept by PollFrame for the caller
-	res    *string
+	res    string
 	aw0    any
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture    // V's future, held by value
 	c_boom boomFuture // Boom's future, held by value
 }
@@ -2689,7 +2678,7 @@ func (fut *recoverChildFuture) unwind(v *string, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.res), true
+		*v, *done = fut.res, true
 	}
 }
 
@@ -2719,14 +2708,21 @@ func (fut *recoverChildFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:233, its captured
+// variables the future's.
+func (fut *recoverChildFuture) d0fn() {
+	/*line main.go:234:3*/ if r := recover(); r != nil {
+		/*line main.go:235:4*/ fut.res = fmt.Sprint("recovered: ", r)
+	}
+	/*line main_async.go:2725:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2759,75 +2755,67 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main_async.go:2762:4*/ fut.res = new(string)
-			/*line main.go:233:2*/ fut.d0f = func(res_p *string) func() {
-				return func() {
-					/*line main.go:234:3*/ if r := recover(); r != nil {
-						/*line main.go:235:4*/ (*res_p) = fmt.Sprint("recovered: ", r)
-					}
-				}
-			}(fut.res)
-			/*line main_async.go:2770:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:233:2*/ /*line main_async.go:2758:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2773:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2761:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2777:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2765:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2779:4*/ if driven {
+			/*line main_async.go:2767:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2782:4*/ if !ready {
+			/*line main_async.go:2770:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2789:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2777:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2793:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2781:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2795:4*/ if driven {
+			/*line main_async.go:2783:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2798:4*/ if !ready {
+			/*line main_async.go:2786:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2805:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2793:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2809:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2797:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2811:4*/ if driven {
+			/*line main_async.go:2799:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2814:4*/ if !ready {
+			/*line main_async.go:2802:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_boom = boomFuture{}
 			{
-				/*line main.go:240:2*/ (*fut.res) = "not reached"
+				/*line main.go:240:2*/ fut.res = "not reached"
 				fut.state = -1
 				/*line main.go:240:2*/ fut.drun()
-				/*line main.go:240:2*/ return (*fut.res), true
+				/*line main.go:240:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2827:4*/ fut.state = -1
+			/*line main_async.go:2815:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2830:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2818:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2990,35 +2978,35 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:2993:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:2981:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2984:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:3000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2988:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:3002:4*/ if driven {
+			/*line main_async.go:2990:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:3005:4*/ if !ready {
+			/*line main_async.go:2993:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:3000:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:3016:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3004:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:3018:4*/ if driven {
+			/*line main_async.go:3006:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:3021:4*/ if !ready {
+			/*line main_async.go:3009:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3031,10 +3019,10 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:246:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3034:4*/ fut.state = -1
+			/*line main_async.go:3022:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3037:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3025:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3216,22 +3204,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3219:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3207:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3221:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3209:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3225:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3213:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3229:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3217:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3231:4*/ if driven {
+			/*line main_async.go:3219:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3234:4*/ if !ready {
+			/*line main_async.go:3222:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3244,10 +3232,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3247:4*/ fut.state = -1
+			/*line main_async.go:3235:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3250:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3238:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3294,8 +3282,6 @@ type panicInDeferFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
-	d1f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3381,21 +3367,17 @@ func (fut *panicInDeferFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
-		x_2 := fut.d1f
-		fut.d1f = nil
 		if re {
-			defer x_2()
+			defer fut.d1fn()
 			panic(p)
 		}
-		x_2()
+		fut.d1fn()
 	case 2:
 		if re {
 			defer fmt.Println("runs before the second panic")
@@ -3403,6 +3385,20 @@ func (fut *panicInDeferFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("runs before the second panic")
 	}
+}
+
+// d0fn is the func literal deferred at main.go:259, its captured
+// variables the future's.
+func (fut *panicInDeferFuture) d0fn() {
+	/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
+	/*line main_async.go:3394:2*/
+}
+
+// d1fn is the func literal deferred at main.go:262, its captured
+// variables the future's.
+func (fut *panicInDeferFuture) d1fn() {
+	/*line main.go:263:3*/ panic("second")
+	/*line main_async.go:3401:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3434,29 +3430,23 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicInDefer starts
-			/*line main.go:259:2*/ fut.d0f = func() {
-				/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
-			}
-			/*line main_async.go:3440:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:259:2*/ /*line main_async.go:3433:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:262:2*/ fut.d1f = func() {
-				/*line main.go:263:3*/ panic("second")
-			}
-			/*line main_async.go:3445:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:262:2*/ /*line main_async.go:3435:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3447:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3437:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3450:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3440:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3454:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3444:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3456:4*/ if driven {
+			/*line main_async.go:3446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3459:4*/ if !ready {
+			/*line main_async.go:3449:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3464,10 +3454,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3467:4*/ fut.state = -1
+			/*line main_async.go:3457:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3470:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3460:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3513,7 +3503,6 @@ type repanicFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d1f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3605,14 +3594,21 @@ func (fut *repanicFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("repanic: outer defer")
 	case 1:
-		x := fut.d1f
-		fut.d1f = nil
 		if re {
-			defer x()
+			defer fut.d1fn()
 			panic(p)
 		}
-		x()
+		fut.d1fn()
 	}
+}
+
+// d1fn is the func literal deferred at main.go:273, its captured
+// variables the future's.
+func (fut *repanicFuture) d1fn() {
+	/*line main.go:274:3*/ r := recover()
+	/*line main.go:275:3*/ fmt.Println("repanic got", r)
+	/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
+	/*line main_async.go:3611:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3644,26 +3640,21 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3647:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3643:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:273:2*/ fut.d1f = func() {
-				/*line main.go:274:3*/ r := recover()
-				/*line main.go:275:3*/ fmt.Println("repanic got", r)
-				/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
-			}
-			/*line main_async.go:3654:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:273:2*/ /*line main_async.go:3645:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3657:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3648:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3661:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3652:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3663:4*/ if driven {
+			/*line main_async.go:3654:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3666:4*/ if !ready {
+			/*line main_async.go:3657:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3671,10 +3662,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3674:4*/ fut.state = -1
+			/*line main_async.go:3665:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3677:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3668:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3720,7 +3711,6 @@ type panicNilFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3806,14 +3796,20 @@ func (fut *panicNilFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:284, its captured
+// variables the future's.
+func (fut *panicNilFuture) d0fn() {
+	/*line main.go:285:3*/ r := recover()
+	/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
+	/*line main_async.go:3812:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3845,23 +3841,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicNil starts
-			/*line main.go:284:2*/ fut.d0f = func() {
-				/*line main.go:285:3*/ r := recover()
-				/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
-			}
-			/*line main_async.go:3852:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:284:2*/ /*line main_async.go:3844:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3855:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3847:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3859:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3851:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3861:4*/ if driven {
+			/*line main_async.go:3853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3864:4*/ if !ready {
+			/*line main_async.go:3856:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3869,10 +3861,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3872:4*/ fut.state = -1
+			/*line main_async.go:3864:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3875:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3867:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4036,31 +4028,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:4039:4*/ fallthrough
+			/*line main_async.go:4031:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4042:4*/ if !ready {
+			/*line main_async.go:4034:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:4048:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4040:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:4050:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:4042:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4053:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4045:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:4058:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4050:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4060:4*/ if driven {
+			/*line main_async.go:4052:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4063:4*/ if !ready {
+			/*line main_async.go:4055:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4068,10 +4060,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4071:4*/ fut.state = -1
+			/*line main_async.go:4063:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4074:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4066:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4125,7 +4117,6 @@ type recoverOutsideFuture struct {
 	dunw   bool
 	dpanic bool
 	d0a0   any
-	d2f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4208,14 +4199,21 @@ func (fut *recoverOutsideFuture) dcall(p any, re bool) {
 		}
 		recover()
 	case 2:
-		x_2 := fut.d2f
-		fut.d2f = nil
 		if re {
-			defer x_2()
+			defer fut.d2fn()
 			panic(p)
 		}
-		x_2()
+		fut.d2fn()
 	}
+}
+
+// d2fn is the func literal deferred at main.go:307, its captured
+// variables the future's.
+func (fut *recoverOutsideFuture) d2fn() {
+	/*line main.go:308:3*/ func() {
+		/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
+	}()
+	/*line main_async.go:4216:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4249,28 +4247,23 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4252:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4250:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4254:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4252:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:307:2*/ fut.d2f = func() {
-				/*line main.go:308:3*/ func() {
-					/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
-				}()
-			}
-			/*line main_async.go:4261:4*/ fut.dstk[fut.dn] = 2
+			/*line main.go:307:2*/ /*line main_async.go:4254:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4264:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4257:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4268:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4261:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4270:4*/ if driven {
+			/*line main_async.go:4263:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4273:4*/ if !ready {
+			/*line main_async.go:4266:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4278,10 +4271,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4281:4*/ fut.state = -1
+			/*line main_async.go:4274:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4284:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4277:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4330,7 +4323,6 @@ type gotosFuture struct {
 	dstk   []uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	dq1    []struct {
 		f  func(i int)
 		a1 int
@@ -4404,13 +4396,11 @@ func (fut *gotosFuture) dcall(p any, re bool) {
 	fut.dstk = fut.dstk[:n_2]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
 		n_3 := len(fut.dq1) - 1
 		e := fut.dq1[n_3]
@@ -4425,6 +4415,13 @@ func (fut *gotosFuture) dcall(p any, re bool) {
 		}
 		e.f(e.a1)
 	}
+}
+
+// d0fn is the func literal deferred at main.go:317, its captured
+// variables the future's.
+func (fut *gotosFuture) d0fn() {
+	/*line main.go:317:17*/ (*fut.out) = append((*fut.out), -1)
+	/*line main_async.go:4424:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4457,33 +4454,28 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4460:4*/ fut.out = new([]int)
+			/*line main_async.go:4457:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
-			/*line main.go:317:2*/ fut.d0f = func(out_p *[]int) func() {
-				return func() {
-					/*line main.go:317:17*/ (*out_p) = append((*out_p), -1)
-				}
-			}(fut.out)
-			/*line main_async.go:4467:4*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4468:4*/ fallthrough
+			/*line main.go:317:2*/ /*line main_async.go:4459:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4460:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4471:5*/ state = 4
+				/*line main_async.go:4463:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4477:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4469:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4481:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4473:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4483:4*/ if driven {
+			/*line main_async.go:4475:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4486:4*/ if !ready {
+			/*line main_async.go:4478:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4497,9 +4489,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4500:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4492:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4502:4*/ state = 1
+			/*line main_async.go:4494:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4508,10 +4500,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4511:4*/ fut.state = -1
+			/*line main_async.go:4503:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4514:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4506:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4559,7 +4551,6 @@ type escapeMayRecoverFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d1f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4651,14 +4642,22 @@ func (fut *escapeMayRecoverFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("plain cleanup")
 	case 1:
-		x := fut.d1f
-		fut.d1f = nil
 		if re {
-			defer x()
+			defer fut.d1fn()
 			panic(p)
 		}
-		x()
+		fut.d1fn()
 	}
+}
+
+// d1fn is the func literal deferred at main.go:330, its captured
+// variables the future's.
+func (fut *escapeMayRecoverFuture) d1fn() {
+	/*line main.go:331:3*/ if false {
+		/*line main.go:332:4*/ recover()
+	}
+	/*line main.go:334:3*/ fmt.Println("may recover, does not")
+	/*line main_async.go:4660:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4690,28 +4689,22 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4693:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4692:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:330:2*/ fut.d1f = func() {
-				/*line main.go:331:3*/ if false {
-					/*line main.go:332:4*/ recover()
-				}
-				/*line main.go:334:3*/ fmt.Println("may recover, does not")
-			}
-			/*line main_async.go:4701:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:330:2*/ /*line main_async.go:4694:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4705:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4698:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4709:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4702:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4711:4*/ if driven {
+			/*line main_async.go:4704:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4714:4*/ if !ready {
+			/*line main_async.go:4707:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4719,15 +4712,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4722:5*/ fut.state = -1
+				/*line main_async.go:4715:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4727:4*/ fut.state = -1
+			/*line main_async.go:4720:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4730:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4723:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4773,7 +4766,6 @@ type exitFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d1f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4860,14 +4852,19 @@ func (fut *exitFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("goexit: outer defer")
 	case 1:
-		x := fut.d1f
-		fut.d1f = nil
 		if re {
-			defer x()
+			defer fut.d1fn()
 			panic(p)
 		}
-		x()
+		fut.d1fn()
 	}
+}
+
+// d1fn is the func literal deferred at main.go:345, its captured
+// variables the future's.
+func (fut *exitFuture) d1fn() {
+	/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
+	/*line main_async.go:4867:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4899,40 +4896,37 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:4902:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:4899:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4905:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4902:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:4909:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4906:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4911:4*/ if driven {
+			/*line main_async.go:4908:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4914:4*/ if !ready {
+			/*line main_async.go:4911:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:345:2*/ fut.d1f = func() {
-				/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
-			}
-			/*line main_async.go:4923:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:345:2*/ /*line main_async.go:4917:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:4926:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4920:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:4930:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4924:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4932:4*/ if driven {
+			/*line main_async.go:4926:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4935:4*/ if !ready {
+			/*line main_async.go:4929:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4940,12 +4934,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:4943:5*/ fut.state = -1
+				/*line main_async.go:4937:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4948:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4942:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5020,22 +5014,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5023:5*/ state = 3
+				/*line main_async.go:5017:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:5029:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:5023:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:5033:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5027:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:5035:4*/ if driven {
+			/*line main_async.go:5029:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:5038:4*/ if !ready {
+			/*line main_async.go:5032:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5047,15 +5041,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:5050:4*/ fresh = true
+			/*line main_async.go:5044:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:5053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5047:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5055:4*/ if driven {
+			/*line main_async.go:5049:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:5058:4*/ if !ready {
+			/*line main_async.go:5052:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -5066,10 +5060,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5069:4*/ fut.state = -1
+			/*line main_async.go:5063:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5072:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5066:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5226,35 +5220,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:5229:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:5223:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5232:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5226:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:5236:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5230:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5238:4*/ if driven {
+			/*line main_async.go:5232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5241:4*/ if !ready {
+			/*line main_async.go:5235:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5248:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5242:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:5252:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5246:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5254:4*/ if driven {
+			/*line main_async.go:5248:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5257:4*/ if !ready {
+			/*line main_async.go:5251:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5262,10 +5256,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5265:4*/ fut.state = -1
+			/*line main_async.go:5259:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5268:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5262:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5351,38 +5345,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5354:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5348:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5360:4*/ if driven {
+			/*line main_async.go:5354:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5363:4*/ if !ready {
+			/*line main_async.go:5357:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5370:5*/ state = 4
+				/*line main_async.go:5364:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5376:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5370:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5380:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5382:4*/ if driven {
+			/*line main_async.go:5376:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5385:4*/ if !ready {
+			/*line main_async.go:5379:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5394,15 +5388,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5397:4*/ fresh = true
+			/*line main_async.go:5391:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5402:4*/ if driven {
+			/*line main_async.go:5396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5405:4*/ if !ready {
+			/*line main_async.go:5399:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5413,10 +5407,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5416:4*/ fut.state = -1
+			/*line main_async.go:5410:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5419:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5413:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5464,13 +5458,12 @@ var _ func(int) int = Walk2
 type leafRecoversFuture struct {
 	state  int // the next case of Poll; -1 once done
 	res_2  int // the output, kept by PollFrame for the caller
-	res    *int
+	res    int
 	aw0    *vFuture
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -5526,7 +5519,7 @@ func (fut *leafRecoversFuture) unwind(v *int, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.res), true
+		*v, *done = fut.res, true
 	}
 }
 
@@ -5556,14 +5549,20 @@ func (fut *leafRecoversFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:382, its captured
+// variables the future's.
+func (fut *leafRecoversFuture) d0fn() {
+	/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
+	/*line main.go:384:3*/ fut.res = -100
+	/*line main_async.go:5565:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5595,42 +5594,35 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main_async.go:5598:4*/ fut.res = new(int)
-			/*line main.go:382:2*/ fut.d0f = func(res_p *int) func() {
-				return func() {
-					/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
-					/*line main.go:384:3*/ (*res_p) = -100
-				}
-			}(fut.res)
-			/*line main_async.go:5605:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:382:2*/ /*line main_async.go:5597:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5608:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5600:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5612:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5604:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5614:4*/ if driven {
+			/*line main_async.go:5606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5617:4*/ if !ready {
+			/*line main_async.go:5609:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5624:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5616:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5628:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5620:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5630:4*/ if driven {
+			/*line main_async.go:5622:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5633:4*/ if !ready {
+			/*line main_async.go:5625:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5638,10 +5630,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5641:4*/ fut.state = -1
+			/*line main_async.go:5633:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5644:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5636:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5686,9 +5678,9 @@ var _ func() int = LeafRecovers
 type genericDeferFuture[T any] struct {
 	state  int // the next case of Poll; -1 once done
 	res    []T // the output, kept by PollFrame for the caller
-	x      *T
+	x      T
 	n      int
-	out    *[]T
+	out    []T
 	n_2    int
 	i      int
 	aw0    *vFuture
@@ -5696,7 +5688,6 @@ type genericDeferFuture[T any] struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	d1a0   any
 	c_v    vFuture // V's future, held by value
 }
@@ -5704,12 +5695,12 @@ type genericDeferFuture[T any] struct {
 // GenericDeferAsync is the asynchronous twin of GenericDefer: it returns a future that runs the
 // body of GenericDefer as a state machine, suspending where GenericDefer would block.
 func GenericDeferAsync[T any](x T, n int) rt.Future[[]T] {
-	return &genericDeferFuture[T]{x: &x, n: n}
+	return &genericDeferFuture[T]{x: x, n: n}
 }
 
 // initGenericDeferFuture makes GenericDefer's future by value, for an async caller that holds it inline.
 func initGenericDeferFuture[T any](x T, n int) genericDeferFuture[T] {
-	return genericDeferFuture[T]{x: &x, n: n}
+	return genericDeferFuture[T]{x: x, n: n}
 }
 
 // Poll advances GenericDefer to its next suspension point; see rt.Future.
@@ -5745,7 +5736,7 @@ func (fut *genericDeferFuture[T]) unwind(v *[]T, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.out), true
+		*v, *done = fut.out, true
 	}
 }
 
@@ -5766,22 +5757,27 @@ func (fut *genericDeferFuture[T]) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x_2 := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x_2()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x_2()
+		fut.d0fn()
 	case 1:
-		x_3 := fut.d1a0
+		x_2 := fut.d1a0
 		fut.d1a0 = nil
 		if re {
-			defer fmt.Println("generic defer", x_3)
+			defer fmt.Println("generic defer", x_2)
 			panic(p)
 		}
-		fmt.Println("generic defer", x_3)
+		fmt.Println("generic defer", x_2)
 	}
+}
+
+// d0fn is the func literal deferred at main.go:395, its captured
+// variables the future's.
+func (fut *genericDeferFuture[T]) d0fn() {
+	/*line main.go:395:17*/ fut.out = append(fut.out, fut.x)
+	/*line main_async.go:5780:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5813,60 +5809,54 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main_async.go:5816:4*/ fut.out = new([]T)
-			/*line main.go:395:2*/ fut.d0f = func(x_p *T, out_p *[]T) func() {
-				return func() {
-					/*line main.go:395:17*/ (*out_p) = append((*out_p), (*x_p))
-				}
-			}(fut.x, fut.out)
-			/*line main_async.go:5822:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:395:2*/ /*line main_async.go:5812:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:396:2*/ fut.d1a0 = (*fut.x)
-			/*line main_async.go:5825:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:396:2*/ fut.d1a0 = fut.x
+			/*line main_async.go:5815:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5828:4*/ fut.i = 0
-			/*line main_async.go:5829:4*/ fallthrough
+			/*line main_async.go:5818:4*/ fut.i = 0
+			/*line main_async.go:5819:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5832:5*/ state = 5
+				/*line main_async.go:5822:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:398:3*/ (*fut.out) = append((*fut.out), (*fut.x))
+			/*line main.go:398:3*/ fut.out = append(fut.out, fut.x)
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5839:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5829:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5843:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5833:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5845:4*/ if driven {
+			/*line main_async.go:5835:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5848:4*/ if !ready {
+			/*line main_async.go:5838:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5854:4*/ fallthrough
+			/*line main_async.go:5844:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5857:4*/ state = 1
+			/*line main_async.go:5847:4*/ state = 1
 			continue
 		case 5:
 			{
 				/*line main.go:401:2*/ fut.state = -1
 				/*line main.go:401:2*/ fut.drun()
-				/*line main.go:401:2*/ return (*fut.out), true
+				/*line main.go:401:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5866:4*/ fut.state = -1
+			/*line main_async.go:5856:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5869:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5859:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5911,14 +5901,13 @@ func _[T any]() {
 type rangeDeferFuture struct {
 	state  int    // the next case of Poll; -1 once done
 	res_2  string // the output, kept by PollFrame for the caller
-	res    *string
+	res    string
 	i      int
 	it     *rt.RangeFunc[int, struct{}]
 	aw0    *vFuture
 	dstk   []uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	dq1    []struct{ a0 any }
 	c_v    vFuture // V's future, held by value
 }
@@ -5975,7 +5964,7 @@ func (fut *rangeDeferFuture) unwind(v *string, done *bool, ok_2 *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.res), true
+		*v, *done = fut.res, true
 	}
 }
 
@@ -6006,13 +5995,11 @@ func (fut *rangeDeferFuture) dcall(p any, re bool) {
 	fut.dstk = fut.dstk[:n]
 	switch k_2 {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
 		n_2 := len(fut.dq1) - 1
 		e := fut.dq1[n_2]
@@ -6024,6 +6011,15 @@ func (fut *rangeDeferFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("range body defer", e.a0)
 	}
+}
+
+// d0fn is the func literal deferred at main.go:422, its captured
+// variables the future's.
+func (fut *rangeDeferFuture) d0fn() {
+	/*line main.go:423:3*/ if r := recover(); r != nil {
+		/*line main.go:424:4*/ fut.res = fmt.Sprint("recovered ", r)
+	}
+	/*line main_async.go:6022:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6070,34 +6066,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main_async.go:6073:4*/ fut.res = new(string)
-			/*line main.go:422:2*/ fut.d0f = func(res_p *string) func() {
-				return func() {
-					/*line main.go:423:3*/ if r := recover(); r != nil {
-						/*line main.go:424:4*/ (*res_p) = fmt.Sprint("recovered ", r)
-					}
-				}
-			}(fut.res)
-			/*line main_async.go:6081:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:422:2*/ /*line main_async.go:6069:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:6083:4*/ fallthrough
+			/*line main_async.go:6071:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:6087:5*/ state = 4
+				/*line main_async.go:6075:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:6092:4*/ fut.i = k
+			/*line main_async.go:6080:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:6094:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:6082:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:6096:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6084:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6100:4*/ if !ready {
+			/*line main_async.go:6088:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -6106,21 +6094,21 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:6109:4*/ state = 1
+			/*line main_async.go:6097:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:6112:4*/ fut.it = nil
+			/*line main_async.go:6100:4*/ fut.it = nil
 			{
-				/*line main.go:434:2*/ (*fut.res) = "not reached"
+				/*line main.go:434:2*/ fut.res = "not reached"
 				fut.state = -1
 				/*line main.go:434:2*/ fut.drun()
-				/*line main.go:434:2*/ return (*fut.res), true
+				/*line main.go:434:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6120:4*/ fut.state = -1
+			/*line main_async.go:6108:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6123:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6111:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6164,13 +6152,12 @@ var _ func() string = RangeDefer
 type topFuture struct {
 	state  int // the next case of Poll; -1 once done
 	res_2  int // the output, kept by PollFrame for the caller
-	res    *int
+	res    int
 	aw0    any
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture    // V's future, held by value
 	c_walk walkFuture // Walk's future, held by value
 }
@@ -6227,7 +6214,7 @@ func (fut *topFuture) unwind(v *int, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.res), true
+		*v, *done = fut.res, true
 	}
 }
 
@@ -6257,14 +6244,20 @@ func (fut *topFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:439, its captured
+// variables the future's.
+func (fut *topFuture) d0fn() {
+	/*line main.go:440:3*/ fmt.Println("top recovers", recover())
+	/*line main.go:441:3*/ fut.res = -1
+	/*line main_async.go:6260:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6297,58 +6290,51 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main_async.go:6300:4*/ fut.res = new(int)
-			/*line main.go:439:2*/ fut.d0f = func(res_p *int) func() {
-				return func() {
-					/*line main.go:440:3*/ fmt.Println("top recovers", recover())
-					/*line main.go:441:3*/ (*res_p) = -1
-				}
-			}(fut.res)
-			/*line main_async.go:6307:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:439:2*/ /*line main_async.go:6293:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6310:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6296:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:6314:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6300:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6316:4*/ if driven {
+			/*line main_async.go:6302:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6319:4*/ if !ready {
+			/*line main_async.go:6305:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:6326:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:6312:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:6330:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6316:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:6332:4*/ if driven {
+			/*line main_async.go:6318:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6335:4*/ if !ready {
+			/*line main_async.go:6321:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk = walkFuture{}
 			{
-				/*line main.go:444:2*/ (*fut.res) = r
+				/*line main.go:444:2*/ fut.res = r
 				fut.state = -1
 				/*line main.go:444:2*/ fut.drun()
-				/*line main.go:444:2*/ return (*fut.res), true
+				/*line main.go:444:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6348:4*/ fut.state = -1
+			/*line main_async.go:6334:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6351:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6337:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6395,21 +6381,20 @@ var _ func() int = Top
 type recFuture struct {
 	state  int // the next case of Poll; -1 once done
 	res    int // the output, kept by PollFrame for the caller
-	n      *int
-	depth  *int
+	n      int
+	depth  int
 	aw0    any
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
 // RecAsync is the asynchronous twin of Rec: it returns a future that runs the
 // body of Rec as a state machine, suspending where Rec would block.
 func RecAsync(n int) rt.Future[int] {
-	return &recFuture{n: &n}
+	return &recFuture{n: n}
 }
 
 // recFuturePool keeps the futures of completed calls of Rec for reuse by
@@ -6420,13 +6405,13 @@ var recFuturePool rt.FramePool[recFuture]
 // holds it through a pointer: one that recFuturePool keeps for cx, or a new one.
 func newRecFuture(cx *rt.Context, n int) *recFuture {
 	fut := recFuturePool.Get(cx)
-	fut.n = &n
+	fut.n = n
 	return fut
 }
 
 // initRecFuture makes Rec's future by value, for an async caller that holds it inline.
 func initRecFuture(n int) recFuture {
-	return recFuture{n: &n}
+	return recFuture{n: n}
 }
 
 // Poll advances Rec to its next suspension point; see rt.Future.
@@ -6470,7 +6455,7 @@ func (fut *recFuture) unwind(v *int, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.depth), true
+		*v, *done = fut.depth, true
 	}
 }
 
@@ -6500,14 +6485,25 @@ func (fut *recFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:449, its captured
+// variables the future's.
+func (fut *recFuture) d0fn() {
+	/*line main.go:450:3*/ if fut.n%2 == 0 {
+		/*line main.go:451:4*/ if r := recover(); r != nil {
+			/*line main.go:452:5*/ fmt.Println("rec level", fut.n, "recovers", r)
+			/*line main.go:453:5*/ fut.depth = 100 + fut.n
+			/*line main.go:454:5*/ panic(fmt.Sprint("from level ", fut.n))
+		}
+	}
+	/*line main_async.go:6506:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6540,38 +6536,25 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main_async.go:6543:4*/ fut.depth = new(int)
-			/*line main.go:449:2*/ fut.d0f = func(n_p *int, depth_p *int) func() {
-				return func() {
-					/*line main.go:450:3*/ if (*n_p)%2 == 0 {
-						/*line main.go:451:4*/ if r := recover(); r != nil {
-							/*line main.go:452:5*/ fmt.Println("rec level", (*n_p), "recovers", r)
-							/*line main.go:453:5*/ (*depth_p) = 100 + (*n_p)
-							/*line main.go:454:5*/ panic(fmt.Sprint("from level ", (*n_p)))
-						}
-					}
-				}
-			}(fut.n, fut.depth)
-			/*line main_async.go:6555:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:449:2*/ /*line main_async.go:6539:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:458:5*/ if !((*fut.n) == 0) {
-				/*line main_async.go:6558:5*/ state = 3
+			/*line main.go:458:5*/ if !(fut.n == 0) {
+				/*line main_async.go:6542:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6564:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6548:4*/ fut.aw0 = &fut.c_v
 			fresh = true
-			fut.n = nil
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6569:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6552:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6571:4*/ if driven {
+			/*line main_async.go:6554:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6574:4*/ if !ready {
+			/*line main_async.go:6557:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6579,33 +6562,32 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
-			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, (*fut.n)-1)
-			/*line main_async.go:6583:4*/ fresh = true
-			fut.n = nil
+			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, fut.n-1)
+			/*line main_async.go:6566:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6587:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6569:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6589:4*/ if driven {
+			/*line main_async.go:6571:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6592:4*/ if !ready {
+			/*line main_async.go:6574:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			recFuturePool.Put(cx, fut.aw0.(*recFuture))
 			fut.aw0 = nil
 			{
-				/*line main.go:462:2*/ (*fut.depth) = r_2 + 1
+				/*line main.go:462:2*/ fut.depth = r_2 + 1
 				fut.state = -1
 				/*line main.go:462:2*/ fut.drun()
-				/*line main.go:462:2*/ return (*fut.depth), true
+				/*line main.go:462:2*/ return fut.depth, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6605:4*/ fut.state = -1
+			/*line main_async.go:6587:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6608:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6590:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6845,19 +6827,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6848:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6830:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6851:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6833:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6855:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6837:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6857:4*/ if driven {
+			/*line main_async.go:6839:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6860:4*/ if !ready {
+			/*line main_async.go:6842:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6865,73 +6847,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6868:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6850:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6873:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6855:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6875:4*/ if driven {
+			/*line main_async.go:6857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6878:4*/ if !ready {
+			/*line main_async.go:6860:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6885:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6867:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6887:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6869:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6892:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6874:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6896:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:6878:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6899:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6881:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6903:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6885:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6905:4*/ if driven {
+			/*line main_async.go:6887:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6908:4*/ if !ready {
+			/*line main_async.go:6890:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6915:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:6897:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6919:4*/ i = 0
-			/*line main_async.go:6920:4*/ fallthrough
+			/*line main_async.go:6901:4*/ i = 0
+			/*line main_async.go:6902:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6923:5*/ state = 8
+				/*line main_async.go:6905:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6929:5*/ state = 7
+				/*line main_async.go:6911:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6934:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:6916:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6941,7 +6923,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6944:4*/ state = 4
+			/*line main_async.go:6926:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6951,10 +6933,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6954:4*/ fut.state = -1
+			/*line main_async.go:6936:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6957:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6939:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7008,7 +6990,6 @@ type mainFuture struct {
 	dstk               []uint8
 	dunw               bool
 	dpanic             bool
-	d1f                func()
 	dq2                []struct{ a0 any }
 	d4r                Shower
 	d5a0               any
@@ -7123,13 +7104,11 @@ func (fut *mainFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("main defer")
 	case 1:
-		x_3 := fut.d1f
-		fut.d1f = nil
 		if re {
-			defer x_3()
+			defer fut.d1fn()
 			panic(p)
 		}
-		x_3()
+		fut.d1fn()
 	case 2:
 		n_4 := len(fut.dq2) - 1
 		e := fut.dq2[n_4]
@@ -7147,22 +7126,29 @@ func (fut *mainFuture) dcall(p any, re bool) {
 		}
 		fmt.Println("nil interface: earlier defer runs")
 	case 4:
-		x_4 := fut.d4r
+		x_3 := fut.d4r
 		fut.d4r = nil
 		if re {
-			defer x_4.Show("never")
+			defer x_3.Show("never")
 			panic(p)
 		}
-		x_4.Show("never")
+		x_3.Show("never")
 	case 5:
-		x_5 := fut.d5a0
+		x_4 := fut.d5a0
 		fut.d5a0 = nil
 		if re {
-			defer fmt.Println("outer defer", x_5)
+			defer fmt.Println("outer defer", x_4)
 			panic(p)
 		}
-		fmt.Println("outer defer", x_5)
+		fmt.Println("outer defer", x_4)
 	}
+}
+
+// d1fn is the func literal deferred at main.go:550, its captured
+// variables the future's.
+func (fut *mainFuture) d1fn() {
+	/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
+	/*line main_async.go:7151:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -7221,205 +7207,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:7224:5*/ state = 25
+				/*line main_async.go:7210:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:7230:5*/ state = 27
+				/*line main_async.go:7216:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:7236:5*/ state = 29
+				/*line main_async.go:7222:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:7242:5*/ state = 31
+				/*line main_async.go:7228:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:7248:5*/ state = 33
+				/*line main_async.go:7234:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:7254:5*/ state = 35
+				/*line main_async.go:7240:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:7260:5*/ state = 37
+				/*line main_async.go:7246:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:7266:5*/ state = 39
+				/*line main_async.go:7252:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:7272:5*/ state = 41
+				/*line main_async.go:7258:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:7278:5*/ state = 43
+				/*line main_async.go:7264:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:7284:5*/ state = 45
+				/*line main_async.go:7270:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:7290:5*/ state = 47
+				/*line main_async.go:7276:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:7296:5*/ state = 49
+				/*line main_async.go:7282:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:7302:5*/ state = 51
+				/*line main_async.go:7288:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:7308:5*/ state = 53
+				/*line main_async.go:7294:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:7314:5*/ state = 55
+				/*line main_async.go:7300:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:7320:5*/ state = 57
+				/*line main_async.go:7306:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:7326:5*/ state = 59
+				/*line main_async.go:7312:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:7332:5*/ state = 61
+				/*line main_async.go:7318:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:7338:5*/ state = 63
+				/*line main_async.go:7324:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:7344:5*/ state = 65
+				/*line main_async.go:7330:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:7350:5*/ state = 67
+				/*line main_async.go:7336:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:7356:5*/ state = 69
+				/*line main_async.go:7342:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:7362:5*/ state = 80
+				/*line main_async.go:7348:5*/ state = 80
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:7368:5*/ state = 82
+				/*line main_async.go:7354:5*/ state = 82
 			} else {
 				state = 84
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7375:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7361:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:7379:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7365:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7381:4*/ if driven {
+			/*line main_async.go:7367:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7384:4*/ if !ready {
+			/*line main_async.go:7370:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7390:4*/ state = 84
+			/*line main_async.go:7376:4*/ state = 84
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7394:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7380:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:7398:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7384:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7400:4*/ if driven {
+			/*line main_async.go:7386:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7403:4*/ if !ready {
+			/*line main_async.go:7389:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7409:4*/ state = 84
+			/*line main_async.go:7395:4*/ state = 84
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7413:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7399:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:7417:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7403:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7419:4*/ if driven {
+			/*line main_async.go:7405:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7422:4*/ if !ready {
+			/*line main_async.go:7408:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7427,450 +7413,447 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7430:4*/ state = 84
+			/*line main_async.go:7416:4*/ state = 84
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7434:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7420:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7438:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7424:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7440:4*/ if driven {
+			/*line main_async.go:7426:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7443:4*/ if !ready {
+			/*line main_async.go:7429:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7450:4*/ state = 84
+			/*line main_async.go:7436:4*/ state = 84
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7454:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7440:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7458:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7444:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7460:4*/ if driven {
+			/*line main_async.go:7446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7463:4*/ if !ready {
+			/*line main_async.go:7449:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7469:4*/ state = 84
+			/*line main_async.go:7455:4*/ state = 84
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7473:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7459:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7477:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7463:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7479:4*/ if driven {
+			/*line main_async.go:7465:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7482:4*/ if !ready {
+			/*line main_async.go:7468:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7488:4*/ state = 84
+			/*line main_async.go:7474:4*/ state = 84
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7492:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7478:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7496:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7482:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7498:4*/ if driven {
+			/*line main_async.go:7484:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7501:4*/ if !ready {
+			/*line main_async.go:7487:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7507:4*/ state = 84
+			/*line main_async.go:7493:4*/ state = 84
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7511:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7497:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7515:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7501:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7517:4*/ if driven {
+			/*line main_async.go:7503:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7520:4*/ if !ready {
+			/*line main_async.go:7506:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7527:4*/ state = 84
+			/*line main_async.go:7513:4*/ state = 84
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7531:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7517:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7535:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7521:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7537:4*/ if driven {
+			/*line main_async.go:7523:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7540:4*/ if !ready {
+			/*line main_async.go:7526:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7547:4*/ state = 84
+			/*line main_async.go:7533:4*/ state = 84
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7551:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7537:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7555:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7541:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7557:4*/ if driven {
+			/*line main_async.go:7543:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7560:4*/ if !ready {
+			/*line main_async.go:7546:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7566:4*/ state = 84
+			/*line main_async.go:7552:4*/ state = 84
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7570:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7556:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7574:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7560:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7576:4*/ if driven {
+			/*line main_async.go:7562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7579:4*/ if !ready {
+			/*line main_async.go:7565:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7585:4*/ state = 84
+			/*line main_async.go:7571:4*/ state = 84
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7589:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7575:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7593:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7579:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7595:4*/ if driven {
+			/*line main_async.go:7581:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7598:4*/ if !ready {
+			/*line main_async.go:7584:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7604:4*/ state = 84
+			/*line main_async.go:7590:4*/ state = 84
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7608:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7594:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7612:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7598:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7614:4*/ if driven {
+			/*line main_async.go:7600:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7617:4*/ if !ready {
+			/*line main_async.go:7603:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7623:4*/ state = 84
+			/*line main_async.go:7609:4*/ state = 84
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7627:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7613:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7631:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7617:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7633:4*/ if driven {
+			/*line main_async.go:7619:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7636:4*/ if !ready {
+			/*line main_async.go:7622:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7642:4*/ state = 84
+			/*line main_async.go:7628:4*/ state = 84
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7646:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7632:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7650:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7636:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7652:4*/ if driven {
+			/*line main_async.go:7638:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7655:4*/ if !ready {
+			/*line main_async.go:7641:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7662:4*/ state = 84
+			/*line main_async.go:7648:4*/ state = 84
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7665:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7651:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7667:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7653:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7671:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7657:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7673:4*/ if driven {
+			/*line main_async.go:7659:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7676:4*/ if !ready {
+			/*line main_async.go:7662:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7682:4*/ state = 84
+			/*line main_async.go:7668:4*/ state = 84
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7686:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7672:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7690:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7676:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7692:4*/ if driven {
+			/*line main_async.go:7678:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7695:4*/ if !ready {
+			/*line main_async.go:7681:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7701:4*/ state = 84
+			/*line main_async.go:7687:4*/ state = 84
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7705:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7691:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7709:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7695:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7711:4*/ if driven {
+			/*line main_async.go:7697:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7714:4*/ if !ready {
+			/*line main_async.go:7700:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7721:4*/ state = 84
+			/*line main_async.go:7707:4*/ state = 84
 			continue
 		case 61:
-			/*line main.go:550:3*/ fut.d1f = func() {
-				/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
-			}
-			/*line main_async.go:7727:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main.go:550:3*/ /*line main_async.go:7710:27*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7729:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7712:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7733:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7716:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7735:4*/ if driven {
+			/*line main_async.go:7718:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7738:4*/ if !ready {
+			/*line main_async.go:7721:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7745:4*/ state = 84
+			/*line main_async.go:7728:4*/ state = 84
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7749:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7732:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7753:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7736:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7755:4*/ if driven {
+			/*line main_async.go:7738:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7758:4*/ if !ready {
+			/*line main_async.go:7741:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7765:4*/ state = 84
+			/*line main_async.go:7748:4*/ state = 84
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7769:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7752:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7773:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7756:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7775:4*/ if driven {
+			/*line main_async.go:7758:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7778:4*/ if !ready {
+			/*line main_async.go:7761:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7785:4*/ state = 84
+			/*line main_async.go:7768:4*/ state = 84
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7789:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7772:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7793:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7776:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7795:4*/ if driven {
+			/*line main_async.go:7778:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7798:4*/ if !ready {
+			/*line main_async.go:7781:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7805:4*/ state = 84
+			/*line main_async.go:7788:4*/ state = 84
 			continue
 		case 69:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:7809:4*/ i = 0
-			/*line main_async.go:7810:4*/ fallthrough
+			/*line main_async.go:7792:4*/ i = 0
+			/*line main_async.go:7793:4*/ fallthrough
 		case 70:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:7813:5*/ state = 76
+				/*line main_async.go:7796:5*/ state = 76
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main_async.go:7818:4*/ x = seq[i]
+			/*line main_async.go:7801:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:7820:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:7803:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:7822:5*/ state = 73
+				/*line main_async.go:7805:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:7827:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:7810:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:7829:5*/ state = 74
+				/*line main_async.go:7812:5*/ state = 74
 			} else {
 				state = 75
 			}
 			continue
 		case 73:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:7836:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:7837:4*/ state = 75
+			/*line main_async.go:7819:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:7820:4*/ state = 75
 			continue
 		case 74:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:7841:4*/ fallthrough
+			/*line main_async.go:7824:4*/ fallthrough
 		case 75:
-			/*line main_async.go:7843:4*/ i++
-			/*line main_async.go:7844:4*/ state = 70
+			/*line main_async.go:7826:4*/ i++
+			/*line main_async.go:7827:4*/ state = 70
 			continue
 		case 76:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7848:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7831:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:568:26
-			/*line main_async.go:7852:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7835:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7854:4*/ if driven {
+			/*line main_async.go:7837:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7857:4*/ if !ready {
+			/*line main_async.go:7840:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7864:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7847:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:48
-			/*line main_async.go:7868:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7851:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7870:4*/ if driven {
+			/*line main_async.go:7853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7873:4*/ if !ready {
+			/*line main_async.go:7856:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -7878,38 +7861,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7881:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7864:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:569:24
-			/*line main_async.go:7885:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7868:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7887:4*/ if driven {
+			/*line main_async.go:7870:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7890:4*/ if !ready {
+			/*line main_async.go:7873:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7897:4*/ state = 84
+			/*line main_async.go:7880:4*/ state = 84
 			continue
 		case 80:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:7901:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:7884:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7903:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7886:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:573:3
-			/*line main_async.go:7907:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7890:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7909:4*/ if driven {
+			/*line main_async.go:7892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7912:4*/ if !ready {
+			/*line main_async.go:7895:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -7917,35 +7900,35 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:7920:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:7903:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:7922:4*/ state = 84
+			/*line main_async.go:7905:4*/ state = 84
 			continue
 		case 82:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:7926:4*/ (*fut.x_2) = 1
+			/*line main_async.go:7909:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:7928:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:7911:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:7930:4*/ fallthrough
+			/*line main_async.go:7913:4*/ fallthrough
 		case 83: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7933:4*/ if !ready {
+			/*line main_async.go:7916:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:7940:4*/ fallthrough
+			/*line main_async.go:7923:4*/ fallthrough
 		case 84:
 			{
-				/*line main_async.go:7943:5*/ fut.state = -1
+				/*line main_async.go:7926:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7948:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7931:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -8032,13 +8015,12 @@ var _ func(int) = Main
 type mainFunc1Future struct {
 	state  int // the next case of Poll; -1 once done
 	x      *int
-	n      *int
+	n      int
 	aw0    *vFuture
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	c_v    vFuture // V's future, held by value
 }
 
@@ -8089,7 +8071,7 @@ func (fut *mainFunc1Future) unwind(v *int, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.n), true
+		*v, *done = fut.n, true
 	}
 }
 
@@ -8119,14 +8101,20 @@ func (fut *mainFunc1Future) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x_2 := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x_2()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x_2()
+		fut.d0fn()
 	}
+}
+
+// d0fn is the func literal deferred at main.go:580, its captured
+// variables the future's.
+func (fut *mainFunc1Future) d0fn() {
+	/*line main.go:581:5*/ fut.n += 10
+	/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
+	/*line main_async.go:8117:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -8159,36 +8147,29 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main_async.go:8162:4*/ fut.n = new(int)
-			/*line main.go:580:4*/ fut.d0f = func(n_p *int) func() {
-				return func() {
-					/*line main.go:581:5*/ (*n_p) += 10
-					/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
-				}
-			}(fut.n)
-			/*line main_async.go:8169:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:580:4*/ /*line main_async.go:8150:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:8172:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8153:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:8176:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8157:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8178:4*/ if driven {
+			/*line main_async.go:8159:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8181:4*/ if !ready {
+			/*line main_async.go:8162:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:584:4*/ (*fut.n) = r
+			/*line main.go:584:4*/ fut.n = r
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:8191:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:8172:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -234,8 +234,7 @@ type localsFuture struct {
 	dunw   bool
 	dpanic bool
 	dres   string
-	d2f    func(n int)
-	d2a1   int
+	d2a0   int
 	d3a0   any
 	d3a1   any
 	d4a0   []byte
@@ -318,34 +317,39 @@ func (fut *localsFuture) dcall(p_2 any, re bool) {
 		}
 		fut.p.Show("locals pair")
 	case 2:
-		x := fut.d2f
-		fut.d2f = nil
-		x_2 := fut.d2a1
-		fut.d2a1 = 0
+		x := fut.d2a0
+		fut.d2a0 = 0
 		if re {
-			defer x(x_2)
+			defer fut.d2fn(x)
 			panic(p_2)
 		}
-		x(x_2)
+		fut.d2fn(x)
 	case 3:
-		x_3 := fut.d3a0
+		x_2 := fut.d3a0
 		fut.d3a0 = nil
-		x_4 := fut.d3a1
+		x_3 := fut.d3a1
 		fut.d3a1 = nil
 		if re {
-			defer fmt.Println("locals buf again", x_3, x_4)
+			defer fmt.Println("locals buf again", x_2, x_3)
 			panic(p_2)
 		}
-		fmt.Println("locals buf again", x_3, x_4)
+		fmt.Println("locals buf again", x_2, x_3)
 	case 4:
-		x_5 := fut.d4a0
+		x_4 := fut.d4a0
 		fut.d4a0 = nil
 		if re {
-			defer showLen("locals buf copied", x_5)
+			defer showLen("locals buf copied", x_4)
 			panic(p_2)
 		}
-		showLen("locals buf copied", x_5)
+		showLen("locals buf copied", x_4)
 	}
+}
+
+// d2fn is the func literal deferred at main.go:64, its captured
+// variables the future's.
+func (fut *localsFuture) d2fn(n int) {
+	/*line main.go:64:22*/ fmt.Println("locals buf", n)
+	/*line main_async.go:352:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -380,39 +384,36 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line main.go:58:2*/ buf = make([]byte, 10)
 			/*line main.go:59:2*/ buf[3] = 42
 			/*line main.go:60:2*/ fut.other = make([]byte, 12)
-			/*line main.go:61:2*/ /*line main_async.go:383:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:61:2*/ /*line main_async.go:387:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:62:2*/ fut.p = pair{1, 2}
-			/*line main.go:63:2*/ /*line main_async.go:386:26*/ fut.dstk[fut.dn] = 1
+			/*line main.go:63:2*/ /*line main_async.go:390:26*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:64:2*/ fut.d2f = func(n int) {
-				/*line main.go:64:22*/ fmt.Println("locals buf", n)
-			}
-			fut.d2a1 = len(buf)
-			/*line main_async.go:392:4*/ fut.dstk[fut.dn] = 2
+			/*line main.go:64:2*/ fut.d2a0 = len(buf)
+			/*line main_async.go:393:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:65:2*/ fut.d3a0 = buf != nil
 			fut.d3a1 = len(buf)
-			/*line main_async.go:396:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:397:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:66:2*/ fut.d4a0 = buf
-			/*line main_async.go:399:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:400:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:67:2*/ fut.k = consume(buf) + consume(fut.other)
 			/*line main.go:68:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:403:4*/ fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 1: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:406:4*/ if !ready {
+			/*line main_async.go:407:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:69:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:412:4*/ fallthrough
+			/*line main_async.go:413:4*/ fallthrough
 		case 2: // resumes at main.go:69:2
 			/*line main.go:69:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:415:4*/ if !ready {
+			/*line main_async.go:416:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -424,10 +425,10 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:70:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:427:4*/ fut.state = -1
+			/*line main_async.go:428:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:430:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:431:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -606,21 +607,21 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // Reassigned starts
 			/*line main.go:78:2*/ fut.p = pair{3, 4}
 			/*line main.go:79:2*/ fut.d0r = fut.p
-			/*line main_async.go:609:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:610:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:80:2*/ fut.d1a0 = fut.n
 			fut.d1a1 = fut.s
-			/*line main_async.go:613:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:614:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:81:2*/ fut.x = 10
 			/*line main.go:82:2*/ fut.d2a0 = fut.x
-			/*line main_async.go:617:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:618:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:620:4*/ fallthrough
+			/*line main_async.go:621:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main_async.go:624:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -629,10 +630,10 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:2*/ fut.s += "!"
 			/*line main.go:86:2*/ fut.p.a = 30
 			/*line main.go:87:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:632:4*/ fallthrough
+			/*line main_async.go:633:4*/ fallthrough
 		case 2: // resumes at main.go:87:2
 			/*line main.go:87:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:635:4*/ if !ready {
+			/*line main_async.go:636:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -640,25 +641,25 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ fut.x++
 			/*line main.go:89:2*/ fut.p = pair{5, 6}
 			/*line main.go:90:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:643:4*/ fallthrough
+			/*line main_async.go:644:4*/ fallthrough
 		case 3: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:646:4*/ if !ready {
+			/*line main_async.go:647:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:91:2*/ fmt.Println("reassigned body", fut.n, take(&fut.s), fut.x, fut.p.a, fut.p.b)
 			{
-				/*line main_async.go:653:5*/ fut.state = -1
+				/*line main_async.go:654:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:658:4*/ fut.state = -1
+			/*line main_async.go:659:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:661:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:662:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -702,14 +703,13 @@ type panicsFuture struct {
 	state  int    // the next case of Poll; -1 once done
 	res_2  string // the output, kept by PollFrame for the caller
 	c      *conn
-	tag    *string
-	res    *string
+	tag    string
+	res    string
 	av0    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	d0f    func()
 	d1a1   string
 	d2a1   int
 	d2a2   string
@@ -718,12 +718,12 @@ type panicsFuture struct {
 // PanicsAsync is the asynchronous twin of Panics: it returns a future that runs the
 // body of Panics as a state machine, suspending where Panics would block.
 func PanicsAsync(c *conn, tag string) rt.Future[string] {
-	return &panicsFuture{c: c, tag: &tag}
+	return &panicsFuture{c: c, tag: tag}
 }
 
 // initPanicsFuture makes Panics's future by value, for an async caller that holds it inline.
 func initPanicsFuture(c *conn, tag string) panicsFuture {
-	return panicsFuture{c: c, tag: &tag}
+	return panicsFuture{c: c, tag: tag}
 }
 
 // Poll advances Panics to its next suspension point; see rt.Future.
@@ -767,7 +767,7 @@ func (fut *panicsFuture) unwind(v *string, done *bool, ok *bool) {
 		// A deferred call recovered: the panic that ran this call, if any, is
 		// over too (a later one replaced it), and the function returns normally.
 		recover()
-		*v, *done = (*fut.res), true
+		*v, *done = fut.res, true
 	}
 }
 
@@ -797,32 +797,39 @@ func (fut *panicsFuture) dcall(p any, re bool) {
 	k := fut.dstk[fut.dn]
 	switch k {
 	case 0:
-		x := fut.d0f
-		fut.d0f = nil
 		if re {
-			defer x()
+			defer fut.d0fn()
 			panic(p)
 		}
-		x()
+		fut.d0fn()
 	case 1:
-		x_2 := fut.d1a1
+		x := fut.d1a1
 		fut.d1a1 = ""
 		if re {
-			defer fut.c.Close(x_2)
+			defer fut.c.Close(x)
 			panic(p)
 		}
-		fut.c.Close(x_2)
+		fut.c.Close(x)
 	case 2:
-		x_3 := fut.d2a1
+		x_2 := fut.d2a1
 		fut.d2a1 = 0
-		x_4 := fut.d2a2
+		x_3 := fut.d2a2
 		fut.d2a2 = ""
 		if re {
-			defer finish(fut.c, x_3, x_4)
+			defer finish(fut.c, x_2, x_3)
 			panic(p)
 		}
-		finish(fut.c, x_3, x_4)
+		finish(fut.c, x_2, x_3)
 	}
+}
+
+// d0fn is the func literal deferred at main.go:99, its captured
+// variables the future's.
+func (fut *panicsFuture) d0fn() {
+	/*line main.go:100:3*/ if r := recover(); r != nil {
+		/*line main.go:101:4*/ fut.res = fmt.Sprint(fut.tag, " recovered ", r)
+	}
+	/*line main_async.go:832:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -854,54 +861,46 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main_async.go:857:4*/ fut.res = new(string)
-			/*line main.go:99:2*/ fut.d0f = func(tag_p *string, res_p *string) func() {
-				return func() {
-					/*line main.go:100:3*/ if r := recover(); r != nil {
-						/*line main.go:101:4*/ (*res_p) = fmt.Sprint((*tag_p), " recovered ", r)
-					}
-				}
-			}(fut.tag, fut.res)
-			/*line main_async.go:865:4*/ fut.dstk[fut.dn] = 0
+			/*line main.go:99:2*/ /*line main_async.go:864:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:104:2*/ fut.d1a1 = (*fut.tag)
-			/*line main_async.go:868:4*/ fut.dstk[fut.dn] = 1
+			/*line main.go:104:2*/ fut.d1a1 = fut.tag
+			/*line main_async.go:867:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:105:2*/ fut.d2a1 = len((*fut.tag))
-			fut.d2a2 = (*fut.tag)
-			/*line main_async.go:872:4*/ fut.dstk[fut.dn] = 2
+			/*line main.go:105:2*/ fut.d2a1 = len(fut.tag)
+			fut.d2a2 = fut.tag
+			/*line main_async.go:871:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:106:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:875:4*/ fallthrough
+			/*line main_async.go:874:4*/ fallthrough
 		case 1: // resumes at main.go:106:2
 			/*line main.go:106:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:878:4*/ if !ready {
+			/*line main_async.go:877:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:107:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:884:4*/ fallthrough
+			/*line main_async.go:883:4*/ fallthrough
 		case 2: // resumes at main.go:107:2
 			/*line main.go:107:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:887:4*/ if !ready {
+			/*line main_async.go:886:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:108:2*/ m = nil
-			/*line main.go:109:2*/ m[(*fut.tag)] = 1
+			/*line main.go:109:2*/ m[fut.tag] = 1
 			{
-				/*line main.go:110:2*/ (*fut.res) = "unreached"
+				/*line main.go:110:2*/ fut.res = "unreached"
 				fut.state = -1
 				/*line main.go:110:2*/ fut.drun()
-				/*line main.go:110:2*/ return (*fut.res), true
+				/*line main.go:110:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:901:4*/ fut.state = -1
+			/*line main_async.go:900:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:904:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:903:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -972,16 +971,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fut.log = new([]string)
 			/*line main.go:118:2*/ c = &conn{name: "c1", log: fut.log}
 			/*line main.go:119:24*/ fut.c_params = initParamsFuture(c, 5, "bye")
-			/*line main_async.go:975:4*/ fut.aw0 = &fut.c_params
+			/*line main_async.go:974:4*/ fut.aw0 = &fut.c_params
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:119:24
-			/*line main_async.go:979:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:978:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:24*/ r, ready = fut.aw0.(*paramsFuture).Poll(cx)
-			/*line main_async.go:981:4*/ if driven {
+			/*line main_async.go:980:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramsFuture), ready, fresh)
 			}
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:983:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -989,16 +988,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_params = paramsFuture{}
 			/*line main.go:119:2*/ fmt.Println("params", r)
 			/*line main.go:120:14*/ fut.c_locals = initLocalsFuture()
-			/*line main_async.go:992:4*/ fut.aw0 = &fut.c_locals
+			/*line main_async.go:991:4*/ fut.aw0 = &fut.c_locals
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:120:14
-			/*line main_async.go:996:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:995:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:14*/ r_2, ready = fut.aw0.(*localsFuture).Poll(cx)
-			/*line main_async.go:998:4*/ if driven {
+			/*line main_async.go:997:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localsFuture), ready, fresh)
 			}
-			/*line main_async.go:1001:4*/ if !ready {
+			/*line main_async.go:1000:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1006,32 +1005,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_locals = localsFuture{}
 			/*line main.go:120:2*/ fmt.Println(r_2)
 			/*line main.go:121:2*/ fut.c_reassigned = initReassignedFuture(7, "hi")
-			/*line main_async.go:1009:4*/ fut.aw0 = &fut.c_reassigned
+			/*line main_async.go:1008:4*/ fut.aw0 = &fut.c_reassigned
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:121:2
-			/*line main_async.go:1013:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1012:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:2*/ _, ready = fut.aw0.(*reassignedFuture).Poll(cx)
-			/*line main_async.go:1015:4*/ if driven {
+			/*line main_async.go:1014:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reassignedFuture), ready, fresh)
 			}
-			/*line main_async.go:1018:4*/ if !ready {
+			/*line main_async.go:1017:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_reassigned = reassignedFuture{}
 			/*line main.go:122:14*/ fut.c_panics = initPanicsFuture(&conn{name: "c2", log: fut.log}, "oops")
-			/*line main_async.go:1025:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1024:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:122:14
-			/*line main_async.go:1029:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1028:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:14*/ r_3, ready = fut.aw0.(*panicsFuture).Poll(cx)
-			/*line main_async.go:1031:4*/ if driven {
+			/*line main_async.go:1030:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture), ready, fresh)
 			}
-			/*line main_async.go:1034:4*/ if !ready {
+			/*line main_async.go:1033:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1040,11 +1039,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fmt.Println(r_3)
 			/*line main.go:123:2*/ fmt.Println((*fut.log))
 			{
-				/*line main_async.go:1043:5*/ fut.state = -1
+				/*line main_async.go:1042:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1047:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1046:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -1,0 +1,203 @@
+// Deferred func literals that become methods of the future (no closure, no
+// cells): they capture by reference, see later changes, change named
+// results after return, recover, and run at cancellation; defers in loops
+// and behind a backward goto keep a closure per defer. main.go's matrix
+// stops each at every suspension point.
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/corio-go/corio/rt"
+)
+
+func logv(args ...any) { fmt.Println(append([]any{"  "}, args...)...) }
+
+//async:func
+func V[T any](x T) T {
+	Point()
+	return x
+}
+
+// Three deferred closures that see later changes of what they capture and
+// change the named result after return assigned it.
+//
+//async:func
+func Three(n int) (out int, tag string) {
+	a, b := 1, "b"
+	defer func() { logv("third sees a", a, "b", b, "out", out); out *= 2 }()
+	defer func() { tag += "+" + b; a++ }()
+	defer func() { logv("first sees a", a, "tag", tag); out += a }()
+	for i := range n {
+		a += V(i)
+	}
+	b = "changed"
+	return a, "t"
+}
+
+// Params, results and a local named like the generator's names.
+//
+//async:func
+func Params(s string) (r string) {
+	defer func(x int, y string) string {
+		fut, state := x, y // names the generated code uses elsewhere
+		r = fmt.Sprint(r, "/", fut, state, s)
+		return r
+	}(V(len(s)), s)
+	s = "late"
+	r = V("early")
+	return
+}
+
+// A child's panic, suspended and resumed, recovered by a deferred closure
+// that changes the named result; another defer sees the change.
+//
+//async:func
+func Boom(n int) int {
+	Point()
+	if n > 1 {
+		panic(fmt.Sprint("boom ", n))
+	}
+	return n
+}
+
+//async:func
+func Recovers(n int) (res int, err error) {
+	note := "none"
+	defer func() { logv("after recover: res", res, "err", err, "note", note) }()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("recovered %v", r)
+			res = -n
+			note = "recovered"
+		}
+	}()
+	res = V(n) + Boom(n)
+	return res, nil
+}
+
+// A deferred closure that does not recover lets the panic go on.
+//
+//async:func
+func NoRecover() {
+	x := 1
+	defer func() { logv("no recover, x", x) }()
+	x = V(2)
+	panic("escapes")
+}
+
+// Variables of a block that ended before others were declared: the
+// deferred closure still reads its own.
+//
+//async:func
+func Scopes() {
+	{
+		y := V(10)
+		defer func() { logv("block y", y) }()
+		y++
+	}
+	{
+		z := V(20)
+		logv("z", z)
+		w := "w"
+		defer func() { logv("second block", w, z) }()
+		z, w = V(21), "ww"
+	}
+	q := V(30)
+	logv("q", q)
+}
+
+// A deferred closure with a func literal of its own that captures, and one
+// that takes an address.
+//
+//async:func
+func Nested() (n int) {
+	k := 3
+	defer func() {
+		f := func() { k++; n += k }
+		f()
+		p := &n
+		*p *= 10
+		logv("nested k", k, "n", n)
+	}()
+	k = V(4)
+	return 1
+}
+
+// Defers in a loop make a closure each, with the iteration's variables; a
+// deferred closure after the loop, and one behind a backward goto, too.
+//
+//async:func
+func ClosureLoops(n int) (out []string) {
+	defer func() { logv("loops out", out) }()
+	for i := range n {
+		j := i * 10
+		defer func() { out = append(out, fmt.Sprint("loop ", i, j)) }()
+		j = V(j + 1)
+	}
+	for i := 0; i < n; i++ {
+		if i == 1 {
+			defer func() { out = append(out, fmt.Sprint("once in a loop ", i)) }()
+			break
+		}
+		Point()
+	}
+	k := 0
+back:
+	if k < 2 {
+		defer func() { out = append(out, fmt.Sprint("goto ", k)) }()
+		k = V(k + 1)
+		goto back
+	}
+	goto fwd
+fwd:
+	defer func() { out = append(out, fmt.Sprint("after forward goto ", k)) }()
+	k = V(100)
+	return out
+}
+
+// A generic function's deferred closure.
+//
+//async:func
+func Generic[T any](x T, n int) (out []T) {
+	defer func() { out = append(out, x) }()
+	for range n {
+		out = append(out, V(x))
+	}
+	var zero T
+	x = zero
+	return out
+}
+
+// In an async closure, and in a switch case.
+//
+//async:func
+func Closure(which int) (res string) {
+	c := "c"
+	r := rt.Await(rt.Async(func() (n int) {
+		defer func() { n += len(c); c += "!" }()
+		n = V(5)
+		c = "cc"
+		return n
+	}))
+	switch which {
+	case 1:
+		defer func() { res = fmt.Sprint(res, " case one ", c) }()
+		c = V("changed")
+	default:
+		defer func() { res += " default" }()
+	}
+	return fmt.Sprint("closure ", r, " ", c)
+}
+
+// Goexit runs the deferred closures.
+//
+//async:func
+func Exit() {
+	s := "s"
+	defer func() { logv("exit defer sees", s) }()
+	s = V("t")
+	runtime.Goexit()
+}
+
