@@ -200,4 +200,3 @@ func Exit() {
 	s = V("t")
 	runtime.Goexit()
 }
-
