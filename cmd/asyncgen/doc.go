@@ -380,8 +380,9 @@
 // value lives across suspension points like any variable (a field of its
 // type parameter's type; a cell where its address is taken); ranges,
 // indexing and slicing over a type parameter follow its core type, as in
-// Go (S ~[]E ranges as a slice, a range over C ~chan int is a blocking
-// receive and an error). A method of a constraint is called as in Go, and
+// Go (S ~[]E ranges as a slice, S ~func(yield func(E) bool) as a function
+// iterator, also with suspension points in the body, a range over C ~chan
+// int is a blocking receive and an error). A method of a constraint is called as in Go, and
 // suspends when the constraint has its twin (Fetch(k string) int with
 // FetchAsync(k string) rt.Future[int]: f.Fetch(k) on an F of that
 // constraint awaits f.FetchAsync(k)). Recursion and mutual recursion
