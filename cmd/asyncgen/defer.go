@@ -10,7 +10,10 @@ package main
 // a variable never changed after its declaration (fixedVar): the deferred
 // call reads the variable, which is then always a field (pinned). The order
 // of the pending defers is a stack of statement numbers: an inline array
-// when every defer statement runs at most once, else a slice.
+// when every defer statement runs at most once, else a slice. A deferred
+// func literal is no value: its body becomes a method of the future that
+// reads the variables it captures in place (deferMethodLits), so that the
+// defer allocates nothing where Go's own would not.
 //
 // The pending defers run, innermost first and each exactly once, when the
 // function returns (after the results are assigned, so a deferred closure
@@ -38,6 +41,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -68,6 +72,8 @@ type deferSite struct {
 	pos      token.Pos
 	lit      *ast.FuncLit // deferLit: the literal
 	meth     string       // deferLit: the method its body becomes
+	loopLit  bool         // deferLit in a loop: its cells are stored
+	cells    int          // deferLit in a loop: vals[:cells] are the cells it uses
 }
 
 // deferVal is a value a defer statement stores: the function, the
@@ -139,9 +145,11 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	if site.kind == deferMethod && fun != base {
 		site.kind = deferValue
 	}
-	if lit, ok := fun.(*ast.FuncLit); ok && l.litDefers[lit] {
-		site.kind, site.lit = deferLit, lit
-		l.pinLitCaptures(lit)
+	if lit, ok := fun.(*ast.FuncLit); ok {
+		if loop, ok := l.litDefers[lit]; ok {
+			site.kind, site.lit, site.loopLit = deferLit, lit, loop != nil
+			l.litCaptures(site, site.loopLit)
+		}
 	}
 	site.recov = l.g.mayRecover(call, site.kind)
 	c := l.callOperands(call)
@@ -219,20 +227,25 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 }
 
 // deferMethodLits are the deferred func literals of the function's body
-// (outside its func literals) that become methods of the future: a literal
-// deferred by a statement that runs at most once per call. Its body then
-// reads and writes the variables it uses where they live (a field, or a
-// cell when something else needs one), through the future's pointer, where
-// the deferred call runs: no closure, no cell. Capture by reference needs
-// nothing more: a variable used there is declared before the defer and,
-// the statement being on no cycle, never declared again while the defer
-// is pending, so its field is the variable the literal captured (pinned:
-// never shared, moved out or cleared). The syntax decides, since escape
-// analysis runs before the graph exists: the statement is in no for or
-// range statement and no goto after it jumps to a label before it, the
-// only ways back to it. A defer in a loop makes a closure per iteration,
-// as Go's own defer in a loop allocates.
-func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
+// (outside its func literals) that become methods of the future, each
+// mapped to the outermost for or range statement around its defer (nil for
+// none). The method's body reads and writes the variables the literal
+// uses where they live: the future's fields, or cells.
+//
+// A statement in no loop runs at most once per call: a variable the
+// literal uses is declared before it and never declared again while the
+// defer is pending, so its field is the variable the literal captured
+// (pinned: never shared, moved out or cleared), and the defer needs no
+// closure and no cell. In a loop, a variable declared inside the
+// outermost loop may be a new one by the time the deferred call runs (per
+// iteration, Go 1.22): it gets a cell (escapes) whose pointer the
+// statement stores with its arguments, where the closure would have
+// captured it, so the defer costs that cell and no closure, as Go's own
+// defer of a closure in a loop allocates the closure. The syntax decides,
+// since escape analysis runs before the graph exists: the ways back to a
+// statement are the loops around it and a goto after it to a label before
+// it; a literal behind such a goto stays a closure.
+func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 	body := ir.fn.decl.Body
 	labels := map[string]token.Pos{}
 	var gotos []*ast.BranchStmt
@@ -249,14 +262,13 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
 		}
 		return true
 	})
-	var out map[*ast.FuncLit]bool
-	loops := 0
-	var stack []ast.Node
+	var out map[*ast.FuncLit]ast.Node
+	var loops, stack []ast.Node
 	ast.Inspect(body, func(n ast.Node) bool {
 		if n == nil {
 			switch stack[len(stack)-1].(type) {
 			case *ast.ForStmt, *ast.RangeStmt:
-				loops--
+				loops = loops[:len(loops)-1]
 			}
 			stack = stack[:len(stack)-1]
 			return true
@@ -265,10 +277,10 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.ForStmt, *ast.RangeStmt:
-			loops++
+			loops = append(loops, n)
 		case *ast.DeferStmt:
 			lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit)
-			if !ok || loops > 0 {
+			if !ok {
 				break
 			}
 			for _, g := range gotos {
@@ -277,9 +289,12 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
 				}
 			}
 			if out == nil {
-				out = map[*ast.FuncLit]bool{}
+				out = map[*ast.FuncLit]ast.Node{}
 			}
-			out[lit] = true
+			out[lit] = nil
+			if len(loops) > 0 {
+				out[lit] = loops[0]
+			}
 		}
 		stack = append(stack, n)
 		return true
@@ -287,26 +302,42 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]bool {
 	return out
 }
 
-// pinLitCaptures pins the variables of the function that lit, a deferred
-// literal written as a method, uses: the method reads their fields
-// wherever the deferred call runs.
-func (l *lowerer) pinLitCaptures(lit *ast.FuncLit) {
+// litVars calls f with each variable of the function that lit uses
+// (its nested func literals included), once.
+func (ir *irFunc) litVars(lit *ast.FuncLit, f func(*ast.Ident, *variable)) {
+	seen := map[*variable]bool{}
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok {
 			return true
 		}
-		obj, ok := l.g.info.Uses[id].(*types.Var)
+		obj, ok := ir.g.info.Uses[id].(*types.Var)
 		if !ok || (obj.Pos() >= lit.Pos() && obj.Pos() < lit.End()) {
 			return true
 		}
-		if v := l.objVar[obj]; v != nil {
-			if !v.machine {
-				l.g.errorf(id.Pos(), "internal error: deferred func literal uses %s, a variable of kept code", id.Name)
-			}
-			v.pinned = true
+		if v := ir.objVar[obj]; v != nil && !seen[v] {
+			seen[v] = true
+			f(id, v)
 		}
 		return true
+	})
+}
+
+// litCaptures sets up a deferred literal written as a method: in a loop,
+// the cells it uses become stored values of the statement (the method's
+// first parameters, named as a closure binds them); every other variable
+// it uses is pinned, read in its field wherever the deferred call runs.
+func (l *lowerer) litCaptures(site *deferSite, loop bool) {
+	l.litVars(site.lit, func(id *ast.Ident, v *variable) {
+		switch {
+		case !v.machine:
+			l.g.errorf(id.Pos(), "internal error: deferred func literal uses %s, a variable of kept code", id.Name)
+		case loop && v.cell:
+			site.vals = append(site.vals, deferVal{short: v.bind, typ: types.NewPointer(v.typ), x: cellPtr(v)})
+			site.cells++
+		default:
+			v.pinned = true
+		}
 	})
 }
 
@@ -585,7 +616,7 @@ func (ir *irFunc) prepareDefers() bool {
 	}
 	for _, s := range sites {
 		if s.kind == deferLit {
-			if reaches(blockOf[s]) {
+			if !s.loopLit && reaches(blockOf[s]) {
 				ir.g.errorf(s.pos, "internal error: deferred func literal on a cycle written as a method")
 				return false
 			}
@@ -854,22 +885,9 @@ func (e *emitter) deferMethods() {
 
 	// The deferred literals' bodies.
 	for _, s := range ir.dsites {
-		if s.kind != deferLit {
-			continue
+		if s.kind == deferLit {
+			e.litMethod(s)
 		}
-		pos := g.fset.Position(s.pos)
-		p("// ", s.meth, " is the func literal deferred at ", filepath.Base(pos.Filename), ":", pos.Line, ", its captured\n")
-		p("// variables the future's.\n")
-		p("func (", f, " *", e.self(), ") ", s.meth)
-		lp := ir.printer(nil)
-		lp.method = true
-		body := lp.sub(func() {
-			lp.tok("{")
-			lp.stmtList(s.lit.Body.List)
-			// What follows is the generator's code again.
-			lp.w.text("\n" + resetMark + "}")
-		})
-		p(lp.sub(func() { lp.signature(s.lit.Type) }), " ", body, "\n\n")
 	}
 
 	// drun.
@@ -881,6 +899,70 @@ func (e *emitter) deferMethods() {
 	p("func (", f, " *", e.self(), ") ", dn.cancel, "() {\n", nok, " := ", g.univ("false"), "\n")
 	p("defer func() {\nif !", nok, " && ", pend, " {\n", f, ".", dn.cancel, "()\n}\n}()\n")
 	p(f, ".", dn.run, "()\n", nok, " = ", g.univ("true"), "\n}\n\n")
+}
+
+// litMethod writes the method a deferred func literal becomes. In a loop,
+// its first parameters are the cells it uses, which its body reads as a
+// closure's would (bound: the printer's func literal mode).
+func (e *emitter) litMethod(s *deferSite) {
+	g, ir, p := e.g, e.ir, e.p
+	pos := g.fset.Position(s.pos)
+	p("// ", s.meth, " is the func literal deferred at ", filepath.Base(pos.Filename), ":", pos.Line, ", its captured\n")
+	if s.loopLit {
+		p("// variables the future's, or the cells the defer statement stored.\n")
+	} else {
+		p("// variables the future's.\n")
+	}
+	p("func (", e.fut, " *", e.self(), ") ", s.meth)
+	lp := ir.printer(nil)
+	lp.method = true
+	if s.loopLit {
+		lp.lit = 1
+	}
+	body := lp.sub(func() {
+		lp.tok("{")
+		if cs := ir.litConsts(s.lit); len(cs) > 0 {
+			// The function's constants are Poll's: the method declares
+			// those it uses again.
+			lp.w.text("\n")
+			lp.add(ir.constDecl(cs))
+		}
+		lp.stmtList(s.lit.Body.List)
+		// What follows is the generator's code again.
+		lp.w.text("\n" + resetMark + "}")
+	})
+	p("(")
+	for _, v := range s.vals[:s.cells] {
+		p(v.short, " ", v.typ, ", ")
+	}
+	p(lp.sub(func() {
+		lp.params(s.lit.Type.Params, "", ")")
+		if r := s.lit.Type.Results; r != nil && len(r.List) > 0 {
+			lp.tok(" ")
+			lp.params(r, "(", ")")
+		}
+	}), " ", body, "\n\n")
+	for v := range lp.binds {
+		if !slices.ContainsFunc(s.vals[:s.cells], func(d deferVal) bool { return d.short == v.bind }) {
+			g.errorf(s.pos, "internal error: deferred func literal binds %s, which its defer did not store", v.name)
+		}
+	}
+}
+
+// litConsts are the function's local constants that lit uses, in order of
+// first use.
+func (ir *irFunc) litConsts(lit *ast.FuncLit) []*types.Const {
+	var out []*types.Const
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			c, ok := ir.g.info.Uses[id].(*types.Const)
+			if ok && ir.objVar[c] != nil && (c.Pos() < lit.Pos() || c.Pos() >= lit.End()) && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // deferTop is the number of the innermost pending defer.
@@ -909,6 +991,9 @@ func (e *emitter) deferCall(s *deferSite, locals map[string]string) code {
 		w.put(locals["f"])
 	}
 	w.put("(")
+	for _, v := range s.vals[:s.cells] {
+		w.put(locals[v.short], ", ")
+	}
 	for i, a := range s.args {
 		if i > 0 {
 			w.put(", ")

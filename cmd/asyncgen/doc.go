@@ -273,23 +273,25 @@
 // the control-flow graph; goto loops count) keeps its values in fields of
 // the future, and the pending stack is an inline array of one byte per
 // such statement: no allocation (internal/genbench BenchmarkDefer3: three
-// deferred calls add no allocation to the call). A func literal such a
-// statement defers (by a defer in no for or range statement and with no
-// goto after it back to a label before it) becomes a method of the future,
-// its body reading and writing the variables it captures where they live,
-// in the future's fields: no closure and no cell, as Go's open-coded
-// defer of a closure (BenchmarkDefer3 "closures": three deferred closures
-// that capture variables and change the named result add no allocation).
-// Those variables then keep fields of their own while the function runs
-// (a cell only when something else needs one: another func literal, an
-// address taken). A defer statement on a loop appends its values to a
-// slice of its own and the pending stack is a slice: amortized growth,
-// kept while the function runs (BenchmarkDeferLoop: 0 allocs and about 90
-// bytes per iteration, where Go's own defer in a loop allocates a record
-// per iteration); a func literal deferred there is a closure made at the
-// defer, with a cell for each variable it captures, as for any closure
-// that outlives a poll (BenchmarkDeferLoop "closure-async": 2 allocations
-// per iteration, Go's own 1). Per poll, a function with defers pays one
+// deferred calls add no allocation to the call). A deferred func literal
+// becomes a method of the future, its body reading and writing the
+// variables it captures where they live. Outside loops (a defer in no for
+// or range statement) those are the future's fields: no closure and no
+// cell, as Go's open-coded defer of a closure (BenchmarkDefer3
+// "closures": three deferred closures that capture variables and change
+// the named result add no allocation); such a variable keeps a field of
+// its own while the function runs (a cell only when something else needs
+// one: another func literal, an address taken). A defer statement on a
+// loop appends its values to a slice of its own and the pending stack is
+// a slice: amortized growth, kept while the function runs
+// (BenchmarkDeferLoop: 0 allocs and about 90 bytes per iteration, where
+// Go's own defer in a loop allocates a record per iteration); a func
+// literal deferred there stores, instead of a closure, the cells of the
+// variables declared inside the loop that it uses, one allocation per
+// such variable and iteration (BenchmarkDeferLoop "closure-async": 1
+// allocation per iteration, as Go's own closure). A func literal deferred
+// behind a goto back to a label before its defer is a closure made at
+// the defer, with a cell for each variable it captures. Per poll, a function with defers pays one
 // open-coded Go defer and one more call (BenchmarkDeferSuspend: no
 // allocation per suspension); the future grows by its stored values, the
 // stack, two flags and, for unnamed results, the kept output. The deferred

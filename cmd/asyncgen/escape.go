@@ -37,7 +37,16 @@ func (ir *irFunc) escapes() {
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			if ir.litDefers[n] {
+			if loop, ok := ir.litDefers[n]; ok {
+				// In a loop, what may be declared again while the
+				// defer is pending is shared through a cell.
+				if loop != nil {
+					ir.litVars(n, func(_ *ast.Ident, v *variable) {
+						if v.obj.Pos() >= loop.Pos() && v.obj.Pos() < loop.End() {
+							mark(v)
+						}
+					})
+				}
 				return true // its own func literals capture as any other
 			}
 			ast.Inspect(n.Body, func(m ast.Node) bool {

@@ -297,8 +297,9 @@ type irFunc struct {
 
 	defers []*deferSite // the defer statements (defer.go)
 	// litDefers are the deferred func literals written as methods of the
-	// future (defer.go's deferMethodLits), decided before escape analysis.
-	litDefers map[*ast.FuncLit]bool
+	// future, with the outermost loop around each (defer.go's
+	// deferMethodLits), decided before escape analysis.
+	litDefers map[*ast.FuncLit]ast.Node
 	dsites    []*deferSite // the reachable ones, by number
 	dnames    *deferNames  // the members defers add; nil without defers
 }

@@ -937,20 +937,20 @@ var _ func(*Guarded, int) int = Defer3Closures
 // deferLoopClosureFuture is the state machine of DeferLoopClosure (defers.go:97).
 type deferLoopClosureFuture struct {
 	state  int // the next case of Poll; -1 once done
-	g      **Guarded
+	g      *Guarded
 	n      int
 	i      *int
 	av0    rt.YieldNowFuture
 	dstk   []uint8
 	dunw   bool
 	dpanic bool
-	dq0    []struct{ f func() }
+	dq0    []struct{ i_p *int }
 }
 
 // DeferLoopClosureAsync is the asynchronous twin of DeferLoopClosure: it returns a future that runs the
 // body of DeferLoopClosure as a state machine, suspending where DeferLoopClosure would block.
 func DeferLoopClosureAsync(g *Guarded, n int) rt.Future[struct{}] {
-	return &deferLoopClosureFuture{g: &g, n: n}
+	return &deferLoopClosureFuture{g: g, n: n}
 }
 
 // Poll advances DeferLoopClosure to its next suspension point; see rt.Future.
@@ -1010,14 +1010,21 @@ func (fut *deferLoopClosureFuture) dcall(p any, re bool) {
 	case 0:
 		n_3 := len(fut.dq0) - 1
 		e := fut.dq0[n_3]
-		fut.dq0[n_3] = struct{ f func() }{}
+		fut.dq0[n_3] = struct{ i_p *int }{}
 		fut.dq0 = fut.dq0[:n_3]
 		if re {
-			defer e.f()
+			defer fut.d0fn(e.i_p)
 			panic(p)
 		}
-		e.f()
+		fut.d0fn(e.i_p)
 	}
+}
+
+// d0fn is the func literal deferred at defers.go:99, its captured
+// variables the future's, or the cells the defer statement stored.
+func (fut *deferLoopClosureFuture) d0fn(i_p *int) {
+	/*line defers.go:99:18*/ fut.g.add((*i_p))
+	/*line defers_async.go:1027:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1049,44 +1056,40 @@ func (fut *deferLoopClosureFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferLoopClosure starts
 			/*line defers.go:98:6*/ fut.i = new(int)
-			/*line defers_async.go:1052:4*/ (*fut.i) = 0
-			/*line defers_async.go:1053:4*/ fallthrough
+			/*line defers_async.go:1059:4*/ (*fut.i) = 0
+			/*line defers_async.go:1060:4*/ fallthrough
 		case 1:
 			/*line defers.go:98:14*/ if !((*fut.i) < fut.n) {
-				/*line defers_async.go:1056:5*/ state = 5
+				/*line defers_async.go:1063:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line defers.go:99:3*/ fut.dq0 = append(fut.dq0, struct{ f func() }{f: func(g_p **Guarded, i_p *int) func() {
-				return func() {
-					/*line defers.go:99:18*/ (*g_p).add((*i_p))
-				}
-			}(fut.g, fut.i)})
-			/*line defers_async.go:1066:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line defers.go:99:3*/ fut.dq0 = append(fut.dq0, struct{ i_p *int }{i_p: fut.i})
+			/*line defers_async.go:1069:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:100:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1068:4*/ fallthrough
+			/*line defers_async.go:1071:4*/ fallthrough
 		case 3: // resumes at defers.go:100:3
 			/*line defers.go:100:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1071:4*/ if !ready {
+			/*line defers_async.go:1074:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:1076:4*/ fallthrough
+			/*line defers_async.go:1079:4*/ fallthrough
 		case 4:
 			/*line defers.go:100:3*/ fut.i = new(*fut.i)
 			/*line defers.go:98:21*/ (*fut.i)++
-			/*line defers_async.go:1080:4*/ state = 1
+			/*line defers_async.go:1083:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line defers_async.go:1084:5*/ fut.state = -1
+				/*line defers_async.go:1087:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line defers_async.go:1089:4*/ panic("corio: DeferLoopClosureAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:1092:4*/ panic("corio: DeferLoopClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1218,14 +1221,14 @@ func (fut *deferChainFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *deferChainFuture) d0fn() {
 	/*line defers.go:112:18*/ *fut.log = append(*fut.log, 0)
-	/*line defers_async.go:1221:2*/
+	/*line defers_async.go:1224:2*/
 }
 
 // d1fn is the func literal deferred at defers.go:119, its captured
 // variables the future's.
 func (fut *deferChainFuture) d1fn() {
 	/*line defers.go:119:18*/ *fut.log = append(*fut.log, fut.depth)
-	/*line defers_async.go:1228:2*/
+	/*line defers_async.go:1231:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1258,73 +1261,73 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferChain starts
 			/*line defers.go:111:5*/ if !(fut.depth == 0) {
-				/*line defers_async.go:1261:5*/ state = 4
+				/*line defers_async.go:1264:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line defers.go:112:3*/ /*line defers_async.go:1266:29*/ fut.dstk[fut.dn] = 0
+			/*line defers.go:112:3*/ /*line defers_async.go:1269:29*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers_async.go:1268:4*/ fallthrough
+			/*line defers_async.go:1271:4*/ fallthrough
 		case 2:
 			/*line defers.go:114:4*/ fut.bottom.Add(1)
 			/*line defers.go:115:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1272:4*/ fallthrough
+			/*line defers_async.go:1275:4*/ fallthrough
 		case 3: // resumes at defers.go:115:4
 			/*line defers.go:115:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1275:4*/ if !ready {
+			/*line defers_async.go:1278:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:1280:4*/ state = 2
+			/*line defers_async.go:1283:4*/ state = 2
 			continue
 		case 4:
 			/*line defers.go:118:5*/ if !(fut.depth%3 == 0 && fut.depth < 5) {
-				/*line defers_async.go:1284:5*/ state = 6
+				/*line defers_async.go:1287:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line defers.go:119:3*/ /*line defers_async.go:1289:29*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:119:3*/ /*line defers_async.go:1292:29*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers_async.go:1291:4*/ fallthrough
+			/*line defers_async.go:1294:4*/ fallthrough
 		case 6:
 			/*line defers.go:121:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1294:4*/ fallthrough
+			/*line defers_async.go:1297:4*/ fallthrough
 		case 7: // resumes at defers.go:121:2
 			/*line defers.go:121:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1297:4*/ if !ready {
+			/*line defers_async.go:1300:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line defers.go:122:2*/ fut.aw0 = newDeferChainFuture(cx, fut.log, fut.bottom, fut.depth-1)
-			/*line defers_async.go:1303:4*/ fresh = true
+			/*line defers_async.go:1306:4*/ fresh = true
 			fut.bottom = nil
 			fallthrough
 		case 8: // resumes at defers.go:122:2
-			/*line defers_async.go:1307:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:1310:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:122:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line defers_async.go:1309:4*/ if driven {
+			/*line defers_async.go:1312:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line defers_async.go:1312:4*/ if !ready {
+			/*line defers_async.go:1315:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			deferChainFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line defers_async.go:1319:5*/ fut.state = -1
+				/*line defers_async.go:1322:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line defers_async.go:1324:4*/ fut.state = -1
+			/*line defers_async.go:1327:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line defers_async.go:1327:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:1330:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

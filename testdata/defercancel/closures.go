@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"iter"
 	"runtime"
 
 	"github.com/corio-go/corio/rt"
@@ -131,14 +132,18 @@ func Nested() (n int) {
 //async:func
 func ClosureLoops(n int) (out []string) {
 	defer func() { logv("loops out", out) }()
+	const tag = "loop "
 	for i := range n {
 		j := i * 10
-		defer func() { out = append(out, fmt.Sprint("loop ", i, j)) }()
+		defer func() { out = append(out, fmt.Sprint(tag, i, j)) }()
 		j = V(j + 1)
 	}
 	for i := 0; i < n; i++ {
 		if i == 1 {
-			defer func() { out = append(out, fmt.Sprint("once in a loop ", i)) }()
+			defer func() {
+				add := func(s string) { out = append(out, s) }
+				add(fmt.Sprint("once in a loop ", i))
+			}()
 			break
 		}
 		Point()
@@ -157,16 +162,34 @@ fwd:
 	return out
 }
 
-// A generic function's deferred closure.
+// A generic function's deferred closures, one in a loop capturing a
+// variable of a type parameter's type.
 //
 //async:func
 func Generic[T any](x T, n int) (out []T) {
 	defer func() { out = append(out, x) }()
 	for range n {
-		out = append(out, V(x))
+		y := V(x)
+		defer func() { out = append(out, y) }()
+		out = append(out, y)
+		var zero T
+		y = zero
 	}
 	var zero T
 	x = zero
+	return out
+}
+
+// Deferred closures in the suspending body of a range over a function
+// (the iterator on a coroutine), capturing the loop's variables.
+//
+//async:func
+func RangeClosure(seq iter.Seq[int]) (out []int) {
+	for x := range seq {
+		y := V(x * 10)
+		defer func() { out = append(out, x, y) }()
+		y++
+	}
 	return out
 }
 

@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/corio-go/corio/internal/difftest"
@@ -136,6 +137,7 @@ var cases = []struct {
 	{"ClosureLoops", nil, nil},
 	{"Generic", nil, nil},
 	{"Closure", nil, nil},
+	{"RangeClosure", nil, nil},
 }
 
 //async:func
@@ -173,6 +175,8 @@ func Run(which int) {
 	case 12:
 		logv(Closure(1))
 		logv(Closure(2))
+	case 13:
+		logv("range", RangeClosure(slices.Values([]int{1, 2, 3})))
 	}
 }
 

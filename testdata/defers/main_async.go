@@ -23,8 +23,11 @@ type combinedFuture struct {
 	dstk   []uint8
 	dunw   bool
 	dpanic bool
-	dq1    []struct{ f func() }
-	dq2    []struct {
+	dq1    []struct {
+		out_p *[]string
+		i_p   *int
+	}
+	dq2 []struct {
 		f  func(j int)
 		a1 int
 	}
@@ -123,13 +126,16 @@ func (fut *combinedFuture) dcall(p any, re bool) {
 	case 1:
 		n_4 := len(fut.dq1) - 1
 		e := fut.dq1[n_4]
-		fut.dq1[n_4] = struct{ f func() }{}
+		fut.dq1[n_4] = struct {
+			out_p *[]string
+			i_p   *int
+		}{}
 		fut.dq1 = fut.dq1[:n_4]
 		if re {
-			defer e.f()
+			defer fut.d1fn(e.out_p, e.i_p)
 			panic(p)
 		}
-		e.f()
+		fut.d1fn(e.out_p, e.i_p)
 	case 2:
 		n_5 := len(fut.dq2) - 1
 		e_2 := fut.dq2[n_5]
@@ -152,7 +158,14 @@ func (fut *combinedFuture) d0fn() {
 	/*line main.go:49:3*/ if r := recover(); r != nil {
 		/*line main.go:50:4*/ (*fut.out) = append((*fut.out), fmt.Sprint("recovered ", r))
 	}
-	/*line main_async.go:155:2*/
+	/*line main_async.go:161:2*/
+}
+
+// d1fn is the func literal deferred at main.go:54, its captured
+// variables the future's, or the cells the defer statement stored.
+func (fut *combinedFuture) d1fn(out_p *[]string, i_p *int) {
+	/*line main.go:54:18*/ (*out_p) = append((*out_p), fmt.Sprint("loop ", (*i_p)))
+	/*line main_async.go:168:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -187,68 +200,67 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // Combined starts
-			/*line main_async.go:190:4*/ fut.out = new([]string)
-			/*line main.go:48:2*/ /*line main_async.go:191:26*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:203:4*/ fut.out = new([]string)
+			/*line main.go:48:2*/ /*line main_async.go:204:26*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:53:2*/ fut.i_2 = fut.n
-			/*line main_async.go:193:4*/ fut.i_3 = 0
-			/*line main_async.go:194:4*/ fallthrough
+			/*line main_async.go:206:4*/ fut.i_3 = 0
+			/*line main_async.go:207:4*/ fallthrough
 		case 1:
 			/*line main.go:53:17*/ if !(fut.i_3 < fut.i_2) {
-				/*line main_async.go:197:5*/ state = 5
+				/*line main_async.go:210:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:202:4*/ i = new(int)
-			/*line main_async.go:203:4*/ (*i) = fut.i_3
-			/*line main.go:54:3*/ fut.dq1 = append(fut.dq1, struct{ f func() }{f: func(out_p *[]string, i_p *int) func() {
-				return func() {
-					/*line main.go:54:18*/ (*out_p) = append((*out_p), fmt.Sprint("loop ", (*i_p)))
-				}
-			}(fut.out, i)})
-			/*line main_async.go:209:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:215:4*/ i = new(int)
+			/*line main_async.go:216:4*/ (*i) = fut.i_3
+			/*line main.go:54:3*/ fut.dq1 = append(fut.dq1, struct {
+				out_p *[]string
+				i_p   *int
+			}{out_p: fut.out, i_p: i})
+			/*line main_async.go:221:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:55:3*/ fut.c_v = initVFuture((*i))
-			/*line main_async.go:211:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:223:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:3
-			/*line main_async.go:215:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:227:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:217:4*/ if driven {
+			/*line main_async.go:229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:220:4*/ if !ready {
+			/*line main_async.go:232:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:226:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 4:
 			/*line main.go:55:3*/ fut.i_3++
-			/*line main_async.go:229:4*/ state = 1
+			/*line main_async.go:241:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:57:2*/ fut.i_2 = 0
-			/*line main_async.go:233:4*/ fallthrough
+			/*line main_async.go:245:4*/ fallthrough
 		case 6:
 			/*line main.go:59:5*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:236:5*/ state = 9
+				/*line main_async.go:248:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:60:67*/ fut.c_v = initVFuture(fut.i_2)
-			/*line main_async.go:242:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:254:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:60:67
-			/*line main_async.go:246:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:258:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:60:67*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:248:4*/ if driven {
+			/*line main_async.go:260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main_async.go:263:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -262,22 +274,22 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line main.go:60:23*/ (*out_p) = append((*out_p), fmt.Sprint("goto ", j))
 				}
 			}(fut.out), a1: r_2})
-			/*line main_async.go:265:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:277:4*/ fut.dstk = append(fut.dstk, 2)
 			/*line main.go:61:3*/ fut.i_2++
-			/*line main_async.go:267:4*/ state = 6
+			/*line main_async.go:279:4*/ state = 6
 			continue
 		case 9:
 			/*line main.go:64:31*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:283:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:64:31
-			/*line main_async.go:275:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:287:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:31*/ r_3, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:277:4*/ if driven {
+			/*line main_async.go:289:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main_async.go:292:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -290,10 +302,10 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				/*line main.go:65:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:293:4*/ fut.state = -1
+			/*line main_async.go:305:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:296:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:308:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -454,19 +466,19 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main.go:70:2*/ /*line main_async.go:457:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:70:2*/ /*line main_async.go:469:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:71:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:460:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:71:9
-			/*line main_async.go:464:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:476:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:466:4*/ if driven {
+			/*line main_async.go:478:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:469:4*/ if !ready {
+			/*line main_async.go:481:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -479,10 +491,10 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:71:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:482:4*/ fut.state = -1
+			/*line main_async.go:494:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:485:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:497:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -638,35 +650,35 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:76:2*/ /*line main_async.go:641:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:76:2*/ /*line main_async.go:653:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:77:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:644:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:77:2
-			/*line main_async.go:648:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:660:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:650:4*/ if driven {
+			/*line main_async.go:662:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:653:4*/ if !ready {
+			/*line main_async.go:665:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:78:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:660:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:672:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:78:9
-			/*line main_async.go:664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:676:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:666:4*/ if driven {
+			/*line main_async.go:678:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:681:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -679,10 +691,10 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:78:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:682:4*/ fut.state = -1
+			/*line main_async.go:694:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:685:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:697:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -840,35 +852,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:83:2*/ /*line main_async.go:843:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:83:2*/ /*line main_async.go:855:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:84:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:846:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:84:2
-			/*line main_async.go:850:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:862:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:852:4*/ if driven {
+			/*line main_async.go:864:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:855:4*/ if !ready {
+			/*line main_async.go:867:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:862:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:874:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:85:2
-			/*line main_async.go:866:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:878:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:868:4*/ if driven {
+			/*line main_async.go:880:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:871:4*/ if !ready {
+			/*line main_async.go:883:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -876,10 +888,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:86:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:879:4*/ fut.state = -1
+			/*line main_async.go:891:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:882:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:894:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -948,10 +960,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:121:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:951:4*/ fallthrough
+			/*line main_async.go:963:4*/ fallthrough
 		case 1: // resumes at main.go:121:2
 			/*line main.go:121:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:954:4*/ if !ready {
+			/*line main_async.go:966:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -961,10 +973,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:122:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:964:4*/ fut.state = -1
+			/*line main_async.go:976:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:967:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:979:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1027,10 +1039,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:127:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:1030:4*/ fallthrough
+			/*line main_async.go:1042:4*/ fallthrough
 		case 1: // resumes at main.go:127:2
 			/*line main.go:127:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1033:4*/ if !ready {
+			/*line main_async.go:1045:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1043,10 +1055,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:131:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1046:4*/ fut.state = -1
+			/*line main_async.go:1058:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1049:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1061:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1194,7 +1206,7 @@ func (fut *basicFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *basicFuture) d3fn() {
 	/*line main.go:162:17*/ fmt.Println("x in closure", fut.x)
-	/*line main_async.go:1197:2*/
+	/*line main_async.go:1209:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1228,45 +1240,45 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Basic starts
-			/*line main.go:157:2*/ /*line main_async.go:1231:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:157:2*/ /*line main_async.go:1243:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:158:2*/ fut.d1a0 = trace("a")
-			/*line main_async.go:1234:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:1246:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:159:2*/ fut.x = 1
 			/*line main.go:160:2*/ fut.d2a0 = fut.x
-			/*line main_async.go:1238:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:1250:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:161:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1253:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:6
-			/*line main_async.go:1245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1257:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1247:4*/ if driven {
+			/*line main_async.go:1259:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1250:4*/ if !ready {
+			/*line main_async.go:1262:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:161:2*/ fut.x = r
-			/*line main.go:162:2*/ /*line main_async.go:1257:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:162:2*/ /*line main_async.go:1269:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:163:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1260:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1272:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:163:6
-			/*line main_async.go:1264:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1276:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1266:4*/ if driven {
+			/*line main_async.go:1278:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1269:4*/ if !ready {
+			/*line main_async.go:1281:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1275,15 +1287,15 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ fut.x = r_2
 			/*line main.go:164:2*/ fmt.Println("body done", fut.x)
 			{
-				/*line main_async.go:1278:5*/ fut.state = -1
+				/*line main_async.go:1290:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1283:4*/ fut.state = -1
+			/*line main_async.go:1295:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1286:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1298:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1445,32 +1457,32 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferArgSuspends starts
 			/*line main.go:169:27*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:1448:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1460:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:169:27
-			/*line main_async.go:1452:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1464:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:27*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1454:4*/ if driven {
+			/*line main_async.go:1466:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1457:4*/ if !ready {
+			/*line main_async.go:1469:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:169:33*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:1464:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1476:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:169:33
-			/*line main_async.go:1468:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1480:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1470:4*/ if driven {
+			/*line main_async.go:1482:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1473:4*/ if !ready {
+			/*line main_async.go:1485:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1478,35 +1490,35 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:169:2*/ fut.d0a0 = fut.r
 			fut.d0a1 = r_2
-			/*line main_async.go:1481:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1493:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:170:2*/ fmt.Println("after defer")
 			/*line main.go:171:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1485:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1497:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:171:2
-			/*line main_async.go:1489:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1501:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1491:4*/ if driven {
+			/*line main_async.go:1503:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1494:4*/ if !ready {
+			/*line main_async.go:1506:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			{
-				/*line main_async.go:1501:5*/ fut.state = -1
+				/*line main_async.go:1513:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1506:4*/ fut.state = -1
+			/*line main_async.go:1518:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1509:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1521:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1642,7 +1654,7 @@ func (fut *namedFuture) d0fn() {
 	/*line main.go:178:3*/ if fut.err != nil {
 		/*line main.go:179:4*/ fut.err = fmt.Errorf("wrapped: %w", fut.err)
 	}
-	/*line main_async.go:1645:2*/
+	/*line main_async.go:1657:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1675,19 +1687,19 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main.go:176:2*/ /*line main_async.go:1678:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:176:2*/ /*line main_async.go:1690:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:182:6*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1681:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1693:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:182:6
-			/*line main_async.go:1685:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1697:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1687:4*/ if driven {
+			/*line main_async.go:1699:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1690:4*/ if !ready {
+			/*line main_async.go:1702:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1701,10 +1713,10 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:183:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1704:4*/ fut.state = -1
+			/*line main_async.go:1716:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1707:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1719:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1833,7 +1845,7 @@ func (fut *bareFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *bareFuture) d0fn() {
 	/*line main.go:188:17*/ fut.s += "!"
-	/*line main_async.go:1836:2*/
+	/*line main_async.go:1848:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1865,20 +1877,20 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Bare starts
-			/*line main.go:188:2*/ /*line main_async.go:1868:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:188:2*/ /*line main_async.go:1880:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:189:2*/ fut.s = "hi"
 			/*line main.go:190:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1872:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1884:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:2
-			/*line main_async.go:1876:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1888:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1878:4*/ if driven {
+			/*line main_async.go:1890:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1881:4*/ if !ready {
+			/*line main_async.go:1893:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1890,10 +1902,10 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:191:2*/ return fut.s, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1893:4*/ fut.state = -1
+			/*line main_async.go:1905:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1896:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1908:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2054,50 +2066,50 @@ func (fut *loopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loop starts
 			/*line main.go:196:2*/ fut.n_2 = fut.n
-			/*line main_async.go:2057:4*/ fut.i = 0
-			/*line main_async.go:2058:4*/ fallthrough
+			/*line main_async.go:2069:4*/ fut.i = 0
+			/*line main_async.go:2070:4*/ fallthrough
 		case 1:
 			/*line main.go:196:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:2061:5*/ state = 5
+				/*line main_async.go:2073:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:197:3*/ fut.dq0 = append(fut.dq0, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:2067:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:2079:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:198:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:2069:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2081:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:198:3
-			/*line main_async.go:2073:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2085:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:198:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2075:4*/ if driven {
+			/*line main_async.go:2087:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2078:4*/ if !ready {
+			/*line main_async.go:2090:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:2084:4*/ fallthrough
+			/*line main_async.go:2096:4*/ fallthrough
 		case 4:
 			/*line main.go:198:3*/ fut.i++
-			/*line main_async.go:2087:4*/ state = 1
+			/*line main_async.go:2099:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:200:2*/ fmt.Println("loop body done")
 			{
-				/*line main_async.go:2092:5*/ fut.state = -1
+				/*line main_async.go:2104:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2097:4*/ fut.state = -1
+			/*line main_async.go:2109:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2100:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2112:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2309,38 +2321,38 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Methods starts
 			/*line main.go:205:2*/ fut.t = new(T)
-			/*line main_async.go:2312:4*/ (*fut.t) = T{"one"}
+			/*line main_async.go:2324:4*/ (*fut.t) = T{"one"}
 			/*line main.go:206:2*/ fut.d0r = (*fut.t)
-			/*line main_async.go:2314:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2326:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:207:2*/ fut.d1r = fut.t
-			/*line main_async.go:2317:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2329:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:208:2*/ p = fut.t
 			/*line main.go:209:2*/ fut.d2r = *p
-			/*line main_async.go:2321:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:2333:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:210:2*/ s = T{"iface"}
 			/*line main.go:211:2*/ fut.d3r = s
 			/*line main.go:211:2*/ _ = fut.d3r.Show
-			/*line main_async.go:2326:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:2338:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:212:2*/ f = (*fut.t).Show
 			/*line main.go:213:2*/ fut.d4f = f
-			/*line main_async.go:2330:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:2342:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:214:2*/ (*fut.t).Rename("two")
 			/*line main.go:215:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2334:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2346:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:215:2
-			/*line main_async.go:2338:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2350:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:215:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2340:4*/ if driven {
+			/*line main_async.go:2352:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2343:4*/ if !ready {
+			/*line main_async.go:2355:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2348,15 +2360,15 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:216:2*/ (*fut.t).Rename("three")
 			{
-				/*line main_async.go:2351:5*/ fut.state = -1
+				/*line main_async.go:2363:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2356:4*/ fut.state = -1
+			/*line main_async.go:2368:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2359:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2371:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2505,7 +2517,7 @@ func (fut *builtinsFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *builtinsFuture) d0fn() {
 	/*line main.go:222:17*/ fmt.Println("map after", len(fut.m))
-	/*line main_async.go:2508:2*/
+	/*line main_async.go:2520:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2538,27 +2550,27 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Builtins starts
 			/*line main.go:221:2*/ fut.m = map[string]int{"a": 1, "b": 2}
-			/*line main.go:222:2*/ /*line main_async.go:2541:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:222:2*/ /*line main_async.go:2553:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:223:2*/ fut.d1a0 = fut.m
-			/*line main_async.go:2544:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2556:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:224:2*/ fut.ch = make(chan int, 1)
-			/*line main.go:225:2*/ /*line main_async.go:2547:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:225:2*/ /*line main_async.go:2559:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
-			/*line main.go:226:2*/ /*line main_async.go:2549:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:226:2*/ /*line main_async.go:2561:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:227:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2552:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2564:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2556:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2568:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2558:4*/ if driven {
+			/*line main_async.go:2570:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2561:4*/ if !ready {
+			/*line main_async.go:2573:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2566,15 +2578,15 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:228:2*/ fmt.Println("map before", len(fut.m))
 			{
-				/*line main_async.go:2569:5*/ fut.state = -1
+				/*line main_async.go:2581:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2574:4*/ fut.state = -1
+			/*line main_async.go:2586:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2577:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2589:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2722,7 +2734,7 @@ func (fut *recoverChildFuture) d0fn() {
 	/*line main.go:234:3*/ if r := recover(); r != nil {
 		/*line main.go:235:4*/ fut.res = fmt.Sprint("recovered: ", r)
 	}
-	/*line main_async.go:2725:2*/
+	/*line main_async.go:2737:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2755,51 +2767,51 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main.go:233:2*/ /*line main_async.go:2758:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:233:2*/ /*line main_async.go:2770:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2761:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2773:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2765:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2777:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2767:4*/ if driven {
+			/*line main_async.go:2779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2770:4*/ if !ready {
+			/*line main_async.go:2782:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2777:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2789:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2781:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2793:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2783:4*/ if driven {
+			/*line main_async.go:2795:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2786:4*/ if !ready {
+			/*line main_async.go:2798:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2793:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2805:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2797:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2809:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2799:4*/ if driven {
+			/*line main_async.go:2811:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2802:4*/ if !ready {
+			/*line main_async.go:2814:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2812,10 +2824,10 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:240:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2815:4*/ fut.state = -1
+			/*line main_async.go:2827:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2818:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2830:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2978,35 +2990,35 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:2981:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:2993:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:2984:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:2988:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2990:4*/ if driven {
+			/*line main_async.go:3002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2993:4*/ if !ready {
+			/*line main_async.go:3005:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:3000:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:3004:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3016:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:3006:4*/ if driven {
+			/*line main_async.go:3018:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:3009:4*/ if !ready {
+			/*line main_async.go:3021:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3019,10 +3031,10 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:246:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3022:4*/ fut.state = -1
+			/*line main_async.go:3034:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3025:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3037:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3204,22 +3216,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3207:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3219:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3209:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3221:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3213:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3225:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3217:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3229:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3219:4*/ if driven {
+			/*line main_async.go:3231:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3222:4*/ if !ready {
+			/*line main_async.go:3234:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3232,10 +3244,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3235:4*/ fut.state = -1
+			/*line main_async.go:3247:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3238:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3250:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3391,14 +3403,14 @@ func (fut *panicInDeferFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *panicInDeferFuture) d0fn() {
 	/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
-	/*line main_async.go:3394:2*/
+	/*line main_async.go:3406:2*/
 }
 
 // d1fn is the func literal deferred at main.go:262, its captured
 // variables the future's.
 func (fut *panicInDeferFuture) d1fn() {
 	/*line main.go:263:3*/ panic("second")
-	/*line main_async.go:3401:2*/
+	/*line main_async.go:3413:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3430,23 +3442,23 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicInDefer starts
-			/*line main.go:259:2*/ /*line main_async.go:3433:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:259:2*/ /*line main_async.go:3445:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:262:2*/ /*line main_async.go:3435:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:262:2*/ /*line main_async.go:3447:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3437:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3449:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3440:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3452:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3444:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3456:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3446:4*/ if driven {
+			/*line main_async.go:3458:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3449:4*/ if !ready {
+			/*line main_async.go:3461:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3454,10 +3466,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3457:4*/ fut.state = -1
+			/*line main_async.go:3469:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3460:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3472:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3608,7 +3620,7 @@ func (fut *repanicFuture) d1fn() {
 	/*line main.go:274:3*/ r := recover()
 	/*line main.go:275:3*/ fmt.Println("repanic got", r)
 	/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
-	/*line main_async.go:3611:2*/
+	/*line main_async.go:3623:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3640,21 +3652,21 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3643:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3655:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:273:2*/ /*line main_async.go:3645:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:273:2*/ /*line main_async.go:3657:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3648:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3660:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3652:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3654:4*/ if driven {
+			/*line main_async.go:3666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3657:4*/ if !ready {
+			/*line main_async.go:3669:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3662,10 +3674,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3665:4*/ fut.state = -1
+			/*line main_async.go:3677:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3668:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3680:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3809,7 +3821,7 @@ func (fut *panicNilFuture) dcall(p any, re bool) {
 func (fut *panicNilFuture) d0fn() {
 	/*line main.go:285:3*/ r := recover()
 	/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
-	/*line main_async.go:3812:2*/
+	/*line main_async.go:3824:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3841,19 +3853,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicNil starts
-			/*line main.go:284:2*/ /*line main_async.go:3844:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:284:2*/ /*line main_async.go:3856:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3847:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3859:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3851:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3863:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3853:4*/ if driven {
+			/*line main_async.go:3865:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3856:4*/ if !ready {
+			/*line main_async.go:3868:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3861,10 +3873,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3864:4*/ fut.state = -1
+			/*line main_async.go:3876:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3867:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3879:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4028,31 +4040,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:4031:4*/ fallthrough
+			/*line main_async.go:4043:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4034:4*/ if !ready {
+			/*line main_async.go:4046:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:4040:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4052:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:4042:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:4054:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4045:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4057:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:4050:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4062:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4052:4*/ if driven {
+			/*line main_async.go:4064:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4055:4*/ if !ready {
+			/*line main_async.go:4067:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4060,10 +4072,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4063:4*/ fut.state = -1
+			/*line main_async.go:4075:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4066:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4078:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4213,7 +4225,7 @@ func (fut *recoverOutsideFuture) d2fn() {
 	/*line main.go:308:3*/ func() {
 		/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
 	}()
-	/*line main_async.go:4216:2*/
+	/*line main_async.go:4228:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4247,23 +4259,23 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4250:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4262:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4252:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4264:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:307:2*/ /*line main_async.go:4254:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:307:2*/ /*line main_async.go:4266:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4257:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4269:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4261:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4273:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4263:4*/ if driven {
+			/*line main_async.go:4275:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4266:4*/ if !ready {
+			/*line main_async.go:4278:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4271,10 +4283,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4274:4*/ fut.state = -1
+			/*line main_async.go:4286:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4277:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4289:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4421,7 +4433,7 @@ func (fut *gotosFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *gotosFuture) d0fn() {
 	/*line main.go:317:17*/ (*fut.out) = append((*fut.out), -1)
-	/*line main_async.go:4424:2*/
+	/*line main_async.go:4436:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4454,28 +4466,28 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4457:4*/ fut.out = new([]int)
+			/*line main_async.go:4469:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
-			/*line main.go:317:2*/ /*line main_async.go:4459:27*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4460:4*/ fallthrough
+			/*line main.go:317:2*/ /*line main_async.go:4471:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4472:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4463:5*/ state = 4
+				/*line main_async.go:4475:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4469:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4481:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4473:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4485:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4475:4*/ if driven {
+			/*line main_async.go:4487:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4478:4*/ if !ready {
+			/*line main_async.go:4490:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4489,9 +4501,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4492:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4504:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4494:4*/ state = 1
+			/*line main_async.go:4506:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4500,10 +4512,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4503:4*/ fut.state = -1
+			/*line main_async.go:4515:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4506:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4518:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4657,7 +4669,7 @@ func (fut *escapeMayRecoverFuture) d1fn() {
 		/*line main.go:332:4*/ recover()
 	}
 	/*line main.go:334:3*/ fmt.Println("may recover, does not")
-	/*line main_async.go:4660:2*/
+	/*line main_async.go:4672:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4689,22 +4701,22 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4692:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4704:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:330:2*/ /*line main_async.go:4694:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:330:2*/ /*line main_async.go:4706:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4698:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4710:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4702:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4714:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4704:4*/ if driven {
+			/*line main_async.go:4716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4707:4*/ if !ready {
+			/*line main_async.go:4719:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4712,15 +4724,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4715:5*/ fut.state = -1
+				/*line main_async.go:4727:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4720:4*/ fut.state = -1
+			/*line main_async.go:4732:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4723:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4735:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4864,7 +4876,7 @@ func (fut *exitFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *exitFuture) d1fn() {
 	/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
-	/*line main_async.go:4867:2*/
+	/*line main_async.go:4879:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4896,37 +4908,37 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:4899:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:4911:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4902:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4914:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:4906:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4918:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4908:4*/ if driven {
+			/*line main_async.go:4920:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4911:4*/ if !ready {
+			/*line main_async.go:4923:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:345:2*/ /*line main_async.go:4917:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:345:2*/ /*line main_async.go:4929:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:4920:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4932:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:4924:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4936:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4926:4*/ if driven {
+			/*line main_async.go:4938:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4929:4*/ if !ready {
+			/*line main_async.go:4941:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4934,12 +4946,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:4937:5*/ fut.state = -1
+				/*line main_async.go:4949:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4942:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4954:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5014,22 +5026,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5017:5*/ state = 3
+				/*line main_async.go:5029:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:5023:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:5035:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:5027:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5039:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:5029:4*/ if driven {
+			/*line main_async.go:5041:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:5032:4*/ if !ready {
+			/*line main_async.go:5044:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5041,15 +5053,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:5044:4*/ fresh = true
+			/*line main_async.go:5056:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:5047:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5059:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5049:4*/ if driven {
+			/*line main_async.go:5061:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:5052:4*/ if !ready {
+			/*line main_async.go:5064:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -5060,10 +5072,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5063:4*/ fut.state = -1
+			/*line main_async.go:5075:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5066:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5078:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5220,35 +5232,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:5223:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:5235:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5226:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5238:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:5230:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5242:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5232:4*/ if driven {
+			/*line main_async.go:5244:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5235:4*/ if !ready {
+			/*line main_async.go:5247:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5242:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5254:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:5246:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5258:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5248:4*/ if driven {
+			/*line main_async.go:5260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5251:4*/ if !ready {
+			/*line main_async.go:5263:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5256,10 +5268,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5259:4*/ fut.state = -1
+			/*line main_async.go:5271:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5262:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5274:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5345,38 +5357,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5348:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5360:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5352:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5354:4*/ if driven {
+			/*line main_async.go:5366:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5357:4*/ if !ready {
+			/*line main_async.go:5369:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5364:5*/ state = 4
+				/*line main_async.go:5376:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5370:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5382:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5376:4*/ if driven {
+			/*line main_async.go:5388:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5379:4*/ if !ready {
+			/*line main_async.go:5391:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5388,15 +5400,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5391:4*/ fresh = true
+			/*line main_async.go:5403:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5396:4*/ if driven {
+			/*line main_async.go:5408:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5399:4*/ if !ready {
+			/*line main_async.go:5411:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5407,10 +5419,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5410:4*/ fut.state = -1
+			/*line main_async.go:5422:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5413:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5425:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5562,7 +5574,7 @@ func (fut *leafRecoversFuture) dcall(p any, re bool) {
 func (fut *leafRecoversFuture) d0fn() {
 	/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
 	/*line main.go:384:3*/ fut.res = -100
-	/*line main_async.go:5565:2*/
+	/*line main_async.go:5577:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5594,35 +5606,35 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main.go:382:2*/ /*line main_async.go:5597:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:382:2*/ /*line main_async.go:5609:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5600:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5612:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5604:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5616:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5606:4*/ if driven {
+			/*line main_async.go:5618:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5609:4*/ if !ready {
+			/*line main_async.go:5621:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5616:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5628:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5620:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5632:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5622:4*/ if driven {
+			/*line main_async.go:5634:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5625:4*/ if !ready {
+			/*line main_async.go:5637:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5630,10 +5642,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5633:4*/ fut.state = -1
+			/*line main_async.go:5645:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5636:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5648:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5777,7 +5789,7 @@ func (fut *genericDeferFuture[T]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *genericDeferFuture[T]) d0fn() {
 	/*line main.go:395:17*/ fut.out = append(fut.out, fut.x)
-	/*line main_async.go:5780:2*/
+	/*line main_async.go:5792:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5809,42 +5821,42 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main.go:395:2*/ /*line main_async.go:5812:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:395:2*/ /*line main_async.go:5824:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = fut.x
-			/*line main_async.go:5815:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5827:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5818:4*/ fut.i = 0
-			/*line main_async.go:5819:4*/ fallthrough
+			/*line main_async.go:5830:4*/ fut.i = 0
+			/*line main_async.go:5831:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5822:5*/ state = 5
+				/*line main_async.go:5834:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ fut.out = append(fut.out, fut.x)
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5829:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5841:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5833:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5845:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5835:4*/ if driven {
+			/*line main_async.go:5847:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5838:4*/ if !ready {
+			/*line main_async.go:5850:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5844:4*/ fallthrough
+			/*line main_async.go:5856:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5847:4*/ state = 1
+			/*line main_async.go:5859:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -5853,10 +5865,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5856:4*/ fut.state = -1
+			/*line main_async.go:5868:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5859:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5871:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6019,7 +6031,7 @@ func (fut *rangeDeferFuture) d0fn() {
 	/*line main.go:423:3*/ if r := recover(); r != nil {
 		/*line main.go:424:4*/ fut.res = fmt.Sprint("recovered ", r)
 	}
-	/*line main_async.go:6022:2*/
+	/*line main_async.go:6034:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6066,26 +6078,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main.go:422:2*/ /*line main_async.go:6069:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:422:2*/ /*line main_async.go:6081:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:6071:4*/ fallthrough
+			/*line main_async.go:6083:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:6075:5*/ state = 4
+				/*line main_async.go:6087:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:6080:4*/ fut.i = k
+			/*line main_async.go:6092:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:6082:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:6094:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:6084:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6096:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6088:4*/ if !ready {
+			/*line main_async.go:6100:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -6094,10 +6106,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:6097:4*/ state = 1
+			/*line main_async.go:6109:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:6100:4*/ fut.it = nil
+			/*line main_async.go:6112:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ fut.res = "not reached"
 				fut.state = -1
@@ -6105,10 +6117,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6108:4*/ fut.state = -1
+			/*line main_async.go:6120:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6111:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6123:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6257,7 +6269,7 @@ func (fut *topFuture) dcall(p any, re bool) {
 func (fut *topFuture) d0fn() {
 	/*line main.go:440:3*/ fmt.Println("top recovers", recover())
 	/*line main.go:441:3*/ fut.res = -1
-	/*line main_async.go:6260:2*/
+	/*line main_async.go:6272:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6290,35 +6302,35 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main.go:439:2*/ /*line main_async.go:6293:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:439:2*/ /*line main_async.go:6305:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6296:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6308:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:6300:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6312:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6302:4*/ if driven {
+			/*line main_async.go:6314:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6305:4*/ if !ready {
+			/*line main_async.go:6317:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:6312:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:6324:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:6316:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6328:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:6318:4*/ if driven {
+			/*line main_async.go:6330:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6321:4*/ if !ready {
+			/*line main_async.go:6333:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6331,10 +6343,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6334:4*/ fut.state = -1
+			/*line main_async.go:6346:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6337:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6349:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6503,7 +6515,7 @@ func (fut *recFuture) d0fn() {
 			/*line main.go:454:5*/ panic(fmt.Sprint("from level ", fut.n))
 		}
 	}
-	/*line main_async.go:6506:2*/
+	/*line main_async.go:6518:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6536,25 +6548,25 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main.go:449:2*/ /*line main_async.go:6539:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:449:2*/ /*line main_async.go:6551:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !(fut.n == 0) {
-				/*line main_async.go:6542:5*/ state = 3
+				/*line main_async.go:6554:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6548:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6560:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6552:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6564:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6554:4*/ if driven {
+			/*line main_async.go:6566:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6557:4*/ if !ready {
+			/*line main_async.go:6569:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6563,15 +6575,15 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
 			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, fut.n-1)
-			/*line main_async.go:6566:4*/ fresh = true
+			/*line main_async.go:6578:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6569:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6581:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6571:4*/ if driven {
+			/*line main_async.go:6583:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6574:4*/ if !ready {
+			/*line main_async.go:6586:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -6584,10 +6596,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return fut.depth, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6587:4*/ fut.state = -1
+			/*line main_async.go:6599:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6590:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6602:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6827,19 +6839,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6830:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6842:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6833:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6845:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6837:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6849:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6839:4*/ if driven {
+			/*line main_async.go:6851:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6842:4*/ if !ready {
+			/*line main_async.go:6854:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6847,73 +6859,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6850:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6862:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6855:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6867:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6857:4*/ if driven {
+			/*line main_async.go:6869:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6860:4*/ if !ready {
+			/*line main_async.go:6872:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6867:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6879:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6869:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6881:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6874:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6886:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6878:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:6890:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6881:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6893:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6885:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6897:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6887:4*/ if driven {
+			/*line main_async.go:6899:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6890:4*/ if !ready {
+			/*line main_async.go:6902:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6897:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:6909:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6901:4*/ i = 0
-			/*line main_async.go:6902:4*/ fallthrough
+			/*line main_async.go:6913:4*/ i = 0
+			/*line main_async.go:6914:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6905:5*/ state = 8
+				/*line main_async.go:6917:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6911:5*/ state = 7
+				/*line main_async.go:6923:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6916:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:6928:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6923,7 +6935,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6926:4*/ state = 4
+			/*line main_async.go:6938:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6933,10 +6945,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6936:4*/ fut.state = -1
+			/*line main_async.go:6948:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6939:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6951:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7148,7 +7160,7 @@ func (fut *mainFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *mainFuture) d1fn() {
 	/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
-	/*line main_async.go:7151:2*/
+	/*line main_async.go:7163:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -7207,205 +7219,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:7210:5*/ state = 25
+				/*line main_async.go:7222:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:7216:5*/ state = 27
+				/*line main_async.go:7228:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:7222:5*/ state = 29
+				/*line main_async.go:7234:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:7228:5*/ state = 31
+				/*line main_async.go:7240:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:7234:5*/ state = 33
+				/*line main_async.go:7246:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:7240:5*/ state = 35
+				/*line main_async.go:7252:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:7246:5*/ state = 37
+				/*line main_async.go:7258:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:7252:5*/ state = 39
+				/*line main_async.go:7264:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:7258:5*/ state = 41
+				/*line main_async.go:7270:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:7264:5*/ state = 43
+				/*line main_async.go:7276:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:7270:5*/ state = 45
+				/*line main_async.go:7282:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:7276:5*/ state = 47
+				/*line main_async.go:7288:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:7282:5*/ state = 49
+				/*line main_async.go:7294:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:7288:5*/ state = 51
+				/*line main_async.go:7300:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:7294:5*/ state = 53
+				/*line main_async.go:7306:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:7300:5*/ state = 55
+				/*line main_async.go:7312:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:7306:5*/ state = 57
+				/*line main_async.go:7318:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:7312:5*/ state = 59
+				/*line main_async.go:7324:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:7318:5*/ state = 61
+				/*line main_async.go:7330:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:7324:5*/ state = 63
+				/*line main_async.go:7336:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:7330:5*/ state = 65
+				/*line main_async.go:7342:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:7336:5*/ state = 67
+				/*line main_async.go:7348:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:7342:5*/ state = 69
+				/*line main_async.go:7354:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:7348:5*/ state = 80
+				/*line main_async.go:7360:5*/ state = 80
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:7354:5*/ state = 82
+				/*line main_async.go:7366:5*/ state = 82
 			} else {
 				state = 84
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7361:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7373:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:7365:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7377:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7367:4*/ if driven {
+			/*line main_async.go:7379:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7370:4*/ if !ready {
+			/*line main_async.go:7382:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7376:4*/ state = 84
+			/*line main_async.go:7388:4*/ state = 84
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7380:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7392:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:7384:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7396:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7386:4*/ if driven {
+			/*line main_async.go:7398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7389:4*/ if !ready {
+			/*line main_async.go:7401:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7395:4*/ state = 84
+			/*line main_async.go:7407:4*/ state = 84
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7399:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7411:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:7403:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7415:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7405:4*/ if driven {
+			/*line main_async.go:7417:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7408:4*/ if !ready {
+			/*line main_async.go:7420:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7413,447 +7425,447 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7416:4*/ state = 84
+			/*line main_async.go:7428:4*/ state = 84
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7420:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7432:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7424:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7436:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7426:4*/ if driven {
+			/*line main_async.go:7438:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7429:4*/ if !ready {
+			/*line main_async.go:7441:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7436:4*/ state = 84
+			/*line main_async.go:7448:4*/ state = 84
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7440:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7452:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7444:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7456:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7446:4*/ if driven {
+			/*line main_async.go:7458:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7449:4*/ if !ready {
+			/*line main_async.go:7461:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7455:4*/ state = 84
+			/*line main_async.go:7467:4*/ state = 84
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7459:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7471:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7463:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7475:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7465:4*/ if driven {
+			/*line main_async.go:7477:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7468:4*/ if !ready {
+			/*line main_async.go:7480:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7474:4*/ state = 84
+			/*line main_async.go:7486:4*/ state = 84
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7478:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7490:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7482:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7494:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7484:4*/ if driven {
+			/*line main_async.go:7496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7487:4*/ if !ready {
+			/*line main_async.go:7499:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7493:4*/ state = 84
+			/*line main_async.go:7505:4*/ state = 84
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7497:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7509:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7501:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7513:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7503:4*/ if driven {
+			/*line main_async.go:7515:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7506:4*/ if !ready {
+			/*line main_async.go:7518:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7513:4*/ state = 84
+			/*line main_async.go:7525:4*/ state = 84
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7517:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7529:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7521:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7533:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7523:4*/ if driven {
+			/*line main_async.go:7535:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7526:4*/ if !ready {
+			/*line main_async.go:7538:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7533:4*/ state = 84
+			/*line main_async.go:7545:4*/ state = 84
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7537:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7549:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7541:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7553:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7543:4*/ if driven {
+			/*line main_async.go:7555:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7546:4*/ if !ready {
+			/*line main_async.go:7558:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7552:4*/ state = 84
+			/*line main_async.go:7564:4*/ state = 84
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7556:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7568:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7560:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7572:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7562:4*/ if driven {
+			/*line main_async.go:7574:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7565:4*/ if !ready {
+			/*line main_async.go:7577:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7571:4*/ state = 84
+			/*line main_async.go:7583:4*/ state = 84
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7575:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7587:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7579:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7591:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7581:4*/ if driven {
+			/*line main_async.go:7593:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7584:4*/ if !ready {
+			/*line main_async.go:7596:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7590:4*/ state = 84
+			/*line main_async.go:7602:4*/ state = 84
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7594:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7606:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7598:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7610:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7600:4*/ if driven {
+			/*line main_async.go:7612:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7603:4*/ if !ready {
+			/*line main_async.go:7615:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7609:4*/ state = 84
+			/*line main_async.go:7621:4*/ state = 84
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7613:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7625:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7617:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7629:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7619:4*/ if driven {
+			/*line main_async.go:7631:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7622:4*/ if !ready {
+			/*line main_async.go:7634:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7628:4*/ state = 84
+			/*line main_async.go:7640:4*/ state = 84
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7632:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7644:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7636:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7648:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7638:4*/ if driven {
+			/*line main_async.go:7650:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7641:4*/ if !ready {
+			/*line main_async.go:7653:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7648:4*/ state = 84
+			/*line main_async.go:7660:4*/ state = 84
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7651:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7663:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7653:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7665:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7657:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7669:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7659:4*/ if driven {
+			/*line main_async.go:7671:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7662:4*/ if !ready {
+			/*line main_async.go:7674:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7668:4*/ state = 84
+			/*line main_async.go:7680:4*/ state = 84
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7672:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7684:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7676:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7688:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7678:4*/ if driven {
+			/*line main_async.go:7690:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7681:4*/ if !ready {
+			/*line main_async.go:7693:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7687:4*/ state = 84
+			/*line main_async.go:7699:4*/ state = 84
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7691:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7703:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7695:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7707:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7697:4*/ if driven {
+			/*line main_async.go:7709:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7700:4*/ if !ready {
+			/*line main_async.go:7712:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7707:4*/ state = 84
+			/*line main_async.go:7719:4*/ state = 84
 			continue
 		case 61:
-			/*line main.go:550:3*/ /*line main_async.go:7710:27*/ fut.dstk = append(fut.dstk, 1)
+			/*line main.go:550:3*/ /*line main_async.go:7722:27*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7712:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7724:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7716:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7728:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7718:4*/ if driven {
+			/*line main_async.go:7730:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7721:4*/ if !ready {
+			/*line main_async.go:7733:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7728:4*/ state = 84
+			/*line main_async.go:7740:4*/ state = 84
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7732:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7744:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7736:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7748:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7738:4*/ if driven {
+			/*line main_async.go:7750:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7741:4*/ if !ready {
+			/*line main_async.go:7753:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7748:4*/ state = 84
+			/*line main_async.go:7760:4*/ state = 84
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7752:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7764:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7756:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7768:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7758:4*/ if driven {
+			/*line main_async.go:7770:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7761:4*/ if !ready {
+			/*line main_async.go:7773:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7768:4*/ state = 84
+			/*line main_async.go:7780:4*/ state = 84
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7772:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7784:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7776:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7788:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7778:4*/ if driven {
+			/*line main_async.go:7790:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7781:4*/ if !ready {
+			/*line main_async.go:7793:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7788:4*/ state = 84
+			/*line main_async.go:7800:4*/ state = 84
 			continue
 		case 69:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:7792:4*/ i = 0
-			/*line main_async.go:7793:4*/ fallthrough
+			/*line main_async.go:7804:4*/ i = 0
+			/*line main_async.go:7805:4*/ fallthrough
 		case 70:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:7796:5*/ state = 76
+				/*line main_async.go:7808:5*/ state = 76
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main_async.go:7801:4*/ x = seq[i]
+			/*line main_async.go:7813:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:7803:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:7815:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:7805:5*/ state = 73
+				/*line main_async.go:7817:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:7810:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:7822:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:7812:5*/ state = 74
+				/*line main_async.go:7824:5*/ state = 74
 			} else {
 				state = 75
 			}
 			continue
 		case 73:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:7819:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:7820:4*/ state = 75
+			/*line main_async.go:7831:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:7832:4*/ state = 75
 			continue
 		case 74:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:7824:4*/ fallthrough
+			/*line main_async.go:7836:4*/ fallthrough
 		case 75:
-			/*line main_async.go:7826:4*/ i++
-			/*line main_async.go:7827:4*/ state = 70
+			/*line main_async.go:7838:4*/ i++
+			/*line main_async.go:7839:4*/ state = 70
 			continue
 		case 76:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7831:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7843:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:568:26
-			/*line main_async.go:7835:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7847:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7837:4*/ if driven {
+			/*line main_async.go:7849:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7840:4*/ if !ready {
+			/*line main_async.go:7852:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7847:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7859:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:48
-			/*line main_async.go:7851:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7863:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7853:4*/ if driven {
+			/*line main_async.go:7865:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7856:4*/ if !ready {
+			/*line main_async.go:7868:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -7861,38 +7873,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7864:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7876:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:569:24
-			/*line main_async.go:7868:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7880:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7870:4*/ if driven {
+			/*line main_async.go:7882:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7873:4*/ if !ready {
+			/*line main_async.go:7885:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7880:4*/ state = 84
+			/*line main_async.go:7892:4*/ state = 84
 			continue
 		case 80:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:7884:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:7896:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7886:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7898:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:573:3
-			/*line main_async.go:7890:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7902:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7892:4*/ if driven {
+			/*line main_async.go:7904:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7895:4*/ if !ready {
+			/*line main_async.go:7907:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -7900,35 +7912,35 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:7903:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:7915:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:7905:4*/ state = 84
+			/*line main_async.go:7917:4*/ state = 84
 			continue
 		case 82:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:7909:4*/ (*fut.x_2) = 1
+			/*line main_async.go:7921:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:7911:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:7923:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:7913:4*/ fallthrough
+			/*line main_async.go:7925:4*/ fallthrough
 		case 83: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7916:4*/ if !ready {
+			/*line main_async.go:7928:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:7923:4*/ fallthrough
+			/*line main_async.go:7935:4*/ fallthrough
 		case 84:
 			{
-				/*line main_async.go:7926:5*/ fut.state = -1
+				/*line main_async.go:7938:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7931:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7943:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -8114,7 +8126,7 @@ func (fut *mainFunc1Future) dcall(p any, re bool) {
 func (fut *mainFunc1Future) d0fn() {
 	/*line main.go:581:5*/ fut.n += 10
 	/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
-	/*line main_async.go:8117:2*/
+	/*line main_async.go:8129:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -8147,19 +8159,19 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main.go:580:4*/ /*line main_async.go:8150:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:580:4*/ /*line main_async.go:8162:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:8153:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8165:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:8157:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8169:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8159:4*/ if driven {
+			/*line main_async.go:8171:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8162:4*/ if !ready {
+			/*line main_async.go:8174:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -8169,7 +8181,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:8172:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:8184:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -76,6 +76,16 @@ func (fut *vFuture[T]) Cancel() {
 	fut.state = -1
 }
 
+// Trace says where V is suspended; see rt.Tracer.
+func (fut *vFuture[T]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.V[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 19, &fut.av0
+	}
+	return t
+}
+
 // If this fails to compile, V changed since asyncgen ran: run go generate.
 func _[T any]() {
 	var _ func(T) T = V[T]
@@ -131,41 +141,41 @@ func (fut *sumFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		case 0: // Sum starts
 			/*line main.go:27:2*/ fut.sum = 0
 			/*line main.go:28:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:134:4*/ fallthrough
+			/*line main_async.go:144:4*/ fallthrough
 		case 1:
 			/*line main.go:28:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:28:17*/ if !(ok) {
-				/*line main_async.go:138:5*/ state = 4
+				/*line main_async.go:148:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:143:4*/ x = k
+			/*line main_async.go:153:4*/ x = k
 			/*line main.go:29:10*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:145:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:155:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:29:10
 			/*line main.go:29:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:149:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:29:3*/ fut.sum += r
-			/*line main_async.go:156:4*/ state = 1
+			/*line main_async.go:166:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:159:4*/ fut.it = nil
+			/*line main_async.go:169:4*/ fut.it = nil
 			{
 				/*line main.go:31:2*/ fut.state = -1
 				/*line main.go:31:2*/ return fut.sum, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:165:4*/ fut.state = -1
+			/*line main_async.go:175:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:168:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:178:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -189,6 +199,16 @@ func (fut *sumFuture[S]) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Sum is suspended; see rt.Tracer.
+func (fut *sumFuture[S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Sum[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 29, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Sum changed since asyncgen ran: run go generate.
@@ -243,41 +263,41 @@ func (fut *eachFuture[S]) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Each starts
 			/*line main.go:38:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:246:4*/ fallthrough
+			/*line main_async.go:266:4*/ fallthrough
 		case 1:
 			/*line main.go:38:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:38:17*/ if !(ok) {
-				/*line main_async.go:250:5*/ state = 4
+				/*line main_async.go:270:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:255:4*/ x = k
+			/*line main_async.go:275:4*/ x = k
 			/*line main.go:39:23*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:257:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:277:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:39:23
 			/*line main.go:39:23*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:261:4*/ if !ready {
+			/*line main_async.go:281:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:39:3*/ fmt.Println("each", r)
-			/*line main_async.go:268:4*/ state = 1
+			/*line main_async.go:288:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:271:4*/ fut.it = nil
+			/*line main_async.go:291:4*/ fut.it = nil
 			{
-				/*line main_async.go:273:5*/ fut.state = -1
+				/*line main_async.go:293:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:277:4*/ fut.state = -1
+			/*line main_async.go:297:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:280:4*/ panic("corio: EachAsync future polled after it completed or was cancelled")
+			/*line main_async.go:300:4*/ panic("corio: EachAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -300,6 +320,16 @@ func (fut *eachFuture[S]) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Each is suspended; see rt.Tracer.
+func (fut *eachFuture[S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Each[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 39, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Each changed since asyncgen ran: run go generate.
@@ -401,7 +431,7 @@ func (fut *pairsFuture[K, E, S]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *pairsFuture[K, E, S]) d0fn() {
 	/*line main.go:47:17*/ fut.out = append(fut.out, "done")
-	/*line main_async.go:404:2*/
+	/*line main_async.go:434:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -452,19 +482,19 @@ poll:
 	for {
 		switch state {
 		case 0: // Pairs starts
-			/*line main.go:47:2*/ /*line main_async.go:455:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:47:2*/ /*line main_async.go:485:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:48:2*/ fut.it = rt.PullRange2(take(&fut.s))
-			/*line main_async.go:458:4*/ fallthrough
+			/*line main_async.go:488:4*/ fallthrough
 		case 1:
 			/*line main.go:48:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:48:20*/ if !(ok) {
-				/*line main_async.go:462:5*/ state = 5
+				/*line main_async.go:492:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:467:4*/ k, fut.v = k_2, v_2
+			/*line main_async.go:497:4*/ k, fut.v = k_2, v_2
 			/*line main.go:49:3*/ if k == fut.stop {
 				/*line main.go:50:4*/ {
 					state = 4
@@ -472,34 +502,34 @@ poll:
 				}
 			}
 			/*line main.go:52:32*/ fut.c_v = initVFuture[K](k)
-			/*line main_async.go:475:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:505:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:52:32
 			/*line main.go:52:32*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:479:4*/ if !ready {
+			/*line main_async.go:509:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[K]{}
 			/*line main.go:52:3*/ fut.out = append(fut.out, fmt.Sprint(r, "=", take(&fut.v)))
-			/*line main_async.go:486:4*/ state = 1
+			/*line main_async.go:516:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:489:4*/ fut.it.Stop()
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:519:4*/ fut.it.Stop()
+			/*line main_async.go:520:4*/ fallthrough
 		case 5:
-			/*line main_async.go:492:4*/ fut.it = nil
+			/*line main_async.go:522:4*/ fut.it = nil
 			{
 				/*line main.go:54:2*/ fut.state = -1
 				/*line main.go:54:2*/ fut.drun()
 				/*line main.go:54:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:499:4*/ fut.state = -1
+			/*line main_async.go:529:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:502:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:532:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -524,6 +554,16 @@ func (fut *pairsFuture[K, E, S]) Cancel() {
 	fut.it.Stop()
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Pairs is suspended; see rt.Tracer.
+func (fut *pairsFuture[K, E, S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Pairs[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 52, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Pairs changed since asyncgen ran: run go generate.
@@ -578,21 +618,21 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Times starts
 			/*line main.go:61:2*/ fut.it = rt.PullRange0(take(&fut.s))
-			/*line main_async.go:581:4*/ fallthrough
+			/*line main_async.go:621:4*/ fallthrough
 		case 1:
 			/*line main.go:61:2*/ _, _, ok = fut.it.Next()
 			/*line main.go:61:12*/ if !(ok) {
-				/*line main_async.go:585:5*/ state = 5
+				/*line main_async.go:625:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:62:7*/ fut.c_v = initVFuture[int](fut.n + 1)
-			/*line main_async.go:591:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:631:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:62:7
 			/*line main.go:62:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main_async.go:635:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -600,29 +640,29 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line main.go:62:3*/ fut.n = r
 			/*line main.go:63:6*/ if !(fut.n == 3) {
-				/*line main_async.go:603:5*/ state = 1
+				/*line main_async.go:643:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:64:4*/ fut.n = fut.n * 10
-			/*line main_async.go:609:4*/ fut.it.Stop()
-			/*line main_async.go:610:4*/ fut.it = nil
+			/*line main_async.go:649:4*/ fut.it.Stop()
+			/*line main_async.go:650:4*/ fut.it = nil
 			{
 				/*line main.go:64:4*/ fut.state = -1
 				/*line main.go:64:4*/ return fut.n, true
 			}
 		case 5:
-			/*line main_async.go:616:4*/ fut.it = nil
+			/*line main_async.go:656:4*/ fut.it = nil
 			{
 				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:622:4*/ fut.state = -1
+			/*line main_async.go:662:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:625:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:665:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -646,6 +686,16 @@ func (fut *timesFuture[S]) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Times is suspended; see rt.Tracer.
+func (fut *timesFuture[S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Times[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 62, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Times changed since asyncgen ran: run go generate.
@@ -700,39 +750,39 @@ func (fut *collectFuture[E, S]) pollStates(cx *rt.Context) ([]E, bool) {
 		switch state {
 		case 0: // Collect starts
 			/*line main.go:74:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:703:4*/ fallthrough
+			/*line main_async.go:753:4*/ fallthrough
 		case 1:
 			/*line main.go:74:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:74:17*/ if !(ok) {
-				/*line main_async.go:707:5*/ state = 4
+				/*line main_async.go:757:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:712:4*/ fut.x = k
+			/*line main_async.go:762:4*/ fut.x = k
 			/*line main.go:75:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main_async.go:764:4*/ fallthrough
 		case 3: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:717:4*/ if !ready {
+			/*line main_async.go:767:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:76:3*/ fut.out = append(fut.out, take(&fut.x))
-			/*line main_async.go:723:4*/ state = 1
+			/*line main_async.go:773:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:726:4*/ fut.it = nil
+			/*line main_async.go:776:4*/ fut.it = nil
 			{
 				/*line main.go:78:2*/ fut.state = -1
 				/*line main.go:78:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:732:4*/ fut.state = -1
+			/*line main_async.go:782:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:735:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:785:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -753,6 +803,16 @@ func (fut *collectFuture[E, S]) Cancel() {
 	fut.av0 = rt.YieldNowFuture{}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Collect is suspended; see rt.Tracer.
+func (fut *collectFuture[E, S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Collect[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 75, &fut.av0
+	}
+	return t
 }
 
 // If this fails to compile, Collect changed since asyncgen ran: run go generate.
@@ -870,7 +930,7 @@ func (fut *panicsFuture[S]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *panicsFuture[S]) d0fn() {
 	/*line main.go:86:17*/ fut.res = fmt.Sprint("recovered ", recover())
-	/*line main_async.go:873:2*/
+	/*line main_async.go:933:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -918,39 +978,39 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:86:2*/ /*line main_async.go:921:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:86:2*/ /*line main_async.go:981:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:87:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:924:4*/ fallthrough
+			/*line main_async.go:984:4*/ fallthrough
 		case 1:
 			/*line main.go:87:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:87:17*/ if !(ok) {
-				/*line main_async.go:928:5*/ state = 5
+				/*line main_async.go:988:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:933:4*/ fut.x = k
+			/*line main_async.go:993:4*/ fut.x = k
 			/*line main.go:88:6*/ fut.c_v = initVFuture[int](fut.x)
-			/*line main_async.go:935:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:995:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:88:6
 			/*line main.go:88:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:939:4*/ if !ready {
+			/*line main_async.go:999:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:88:6*/ if !(r == 2) {
-				/*line main_async.go:946:5*/ state = 1
+				/*line main_async.go:1006:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:89:4*/ panic(fmt.Sprint("at ", fut.x))
 		case 5:
-			/*line main_async.go:953:4*/ fut.it = nil
+			/*line main_async.go:1013:4*/ fut.it = nil
 			{
 				/*line main.go:92:2*/ fut.res = "no panic"
 				fut.state = -1
@@ -958,10 +1018,10 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:92:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:961:4*/ fut.state = -1
+			/*line main_async.go:1021:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:964:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1024:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -986,6 +1046,16 @@ func (fut *panicsFuture[S]) Cancel() {
 	fut.it.Stop()
 	fut.state = -1
 	fut.dcancel()
+}
+
+// Trace says where Panics is suspended; see rt.Tracer.
+func (fut *panicsFuture[S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Panics[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 88, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Panics changed since asyncgen ran: run go generate.
@@ -1037,41 +1107,41 @@ func (fut *boxTotalFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Box.Total starts
 			/*line main.go:100:2*/ fut.it = rt.PullRange1(take(&fut.b).s)
-			/*line main_async.go:1040:4*/ fallthrough
+			/*line main_async.go:1110:4*/ fallthrough
 		case 1:
 			/*line main.go:100:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:100:17*/ if !(ok) {
-				/*line main_async.go:1044:5*/ state = 4
+				/*line main_async.go:1114:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1049:4*/ x = k
+			/*line main_async.go:1119:4*/ x = k
 			/*line main.go:101:8*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:1051:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1121:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:101:8
 			/*line main.go:101:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1055:4*/ if !ready {
+			/*line main_async.go:1125:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:101:3*/ fut.n += r
-			/*line main_async.go:1062:4*/ state = 1
+			/*line main_async.go:1132:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1065:4*/ fut.it = nil
+			/*line main_async.go:1135:4*/ fut.it = nil
 			{
 				/*line main.go:103:2*/ fut.state = -1
 				/*line main.go:103:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1071:4*/ fut.state = -1
+			/*line main_async.go:1141:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1074:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1144:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1095,6 +1165,16 @@ func (fut *boxTotalFuture[S]) Cancel() {
 	}
 	fut.it.Stop()
 	fut.state = -1
+}
+
+// Trace says where Box.Total is suspended; see rt.Tracer.
+func (fut *boxTotalFuture[S]) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.(*Box[...]).Total", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 3:
+		t.Line, t.Awaiting = 101, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Box.Total changed since asyncgen ran: run go generate.
@@ -1141,16 +1221,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:132:21*/ fut.c_sum = initSumFuture[func(func(int) bool)](count(4))
-			/*line main_async.go:1144:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:1224:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:132:21
-			/*line main_async.go:1148:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:21*/ r, ready = fut.aw0.(*sumFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1150:4*/ if driven {
+			/*line main_async.go:1230:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1153:4*/ if !ready {
+			/*line main_async.go:1233:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1158,32 +1238,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture[func(func(int) bool)]{}
 			/*line main.go:132:2*/ fmt.Println("sum", r)
 			/*line main.go:133:2*/ fut.c_each = initEachFuture[func(func(int) bool)](count(2))
-			/*line main_async.go:1161:4*/ fut.aw0 = &fut.c_each
+			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_each
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:133:2
-			/*line main_async.go:1165:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:2*/ _, ready = fut.aw0.(*eachFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1167:4*/ if driven {
+			/*line main_async.go:1247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*eachFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1170:4*/ if !ready {
+			/*line main_async.go:1250:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_each = eachFuture[func(func(int) bool)]{}
 			/*line main.go:134:14*/ fut.c_pairs = initPairsFuture[int, string, iter.Seq2[int, string]](slices.All([]string{"x", "y", "z"}), 2)
-			/*line main_async.go:1177:4*/ fut.aw0 = &fut.c_pairs
+			/*line main_async.go:1257:4*/ fut.aw0 = &fut.c_pairs
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:134:14
-			/*line main_async.go:1181:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1261:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:14*/ r_2, ready = fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]).Poll(cx)
-			/*line main_async.go:1183:4*/ if driven {
+			/*line main_async.go:1263:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]), ready, fresh)
 			}
-			/*line main_async.go:1186:4*/ if !ready {
+			/*line main_async.go:1266:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1191,16 +1271,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs = pairsFuture[int, string, iter.Seq2[int, string]]{}
 			/*line main.go:134:2*/ fmt.Println(r_2)
 			/*line main.go:135:14*/ fut.c_pairs_2 = initPairsFuture[int, int, iter.Seq2[int, int]](slices.All([]int{7, 8}), -1)
-			/*line main_async.go:1194:4*/ fut.aw0 = &fut.c_pairs_2
+			/*line main_async.go:1274:4*/ fut.aw0 = &fut.c_pairs_2
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:135:14
-			/*line main_async.go:1198:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:14*/ r_3, ready = fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]).Poll(cx)
-			/*line main_async.go:1200:4*/ if driven {
+			/*line main_async.go:1280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]), ready, fresh)
 			}
-			/*line main_async.go:1203:4*/ if !ready {
+			/*line main_async.go:1283:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1208,32 +1288,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs_2 = pairsFuture[int, int, iter.Seq2[int, int]]{}
 			/*line main.go:135:2*/ fmt.Println(r_3)
 			/*line main.go:136:14*/ fut.c_times = initTimesFuture[func(func() bool)](times(5))
-			/*line main_async.go:1211:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1291:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:136:14
-			/*line main_async.go:1215:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1295:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:14*/ fut.r_4, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1217:4*/ if driven {
+			/*line main_async.go:1297:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1220:4*/ if !ready {
+			/*line main_async.go:1300:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:31*/ fut.c_times = initTimesFuture[func(func() bool)](times(2))
-			/*line main_async.go:1227:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1307:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:136:31
-			/*line main_async.go:1231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:31*/ r_5, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1233:4*/ if driven {
+			/*line main_async.go:1313:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1236:4*/ if !ready {
+			/*line main_async.go:1316:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1241,32 +1321,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:2*/ fmt.Println(fut.r_4, r_5)
 			/*line main.go:137:14*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string{"p", "q"})))
-			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1324:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:137:14
-			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:14*/ fut.r_6, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1250:4*/ if driven {
+			/*line main_async.go:1330:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1253:4*/ if !ready {
+			/*line main_async.go:1333:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:67*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string(nil))))
-			/*line main_async.go:1260:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1340:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:137:67
-			/*line main_async.go:1264:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1344:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:67*/ r_7, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1266:4*/ if driven {
+			/*line main_async.go:1346:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1269:4*/ if !ready {
+			/*line main_async.go:1349:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1274,16 +1354,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:2*/ fmt.Println(take(&fut.r_6), len(r_7))
 			/*line main.go:138:14*/ fut.c_panics = initPanicsFuture[func(func(int) bool)](count(5))
-			/*line main_async.go:1277:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1357:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:138:14
-			/*line main_async.go:1281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1361:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:14*/ r_8, ready = fut.aw0.(*panicsFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1283:4*/ if driven {
+			/*line main_async.go:1363:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1286:4*/ if !ready {
+			/*line main_async.go:1366:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1292,26 +1372,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fmt.Println(r_8)
 			/*line main.go:139:2*/ b = &Box[func(func(int) bool)]{s: count(3)}
 			/*line main.go:140:21*/ fut.aw0 = b.TotalAsync().(*boxTotalFuture[func(func(int) bool)])
-			/*line main_async.go:1295:4*/ fresh = true
+			/*line main_async.go:1375:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:140:21
-			/*line main_async.go:1298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1378:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:21*/ r_9, ready = fut.aw0.(*boxTotalFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1300:4*/ if driven {
+			/*line main_async.go:1380:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxTotalFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1303:4*/ if !ready {
+			/*line main_async.go:1383:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("box", r_9)
 			{
-				/*line main_async.go:1310:5*/ fut.state = -1
+				/*line main_async.go:1390:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1314:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1394:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1326,6 +1406,34 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
+}
+
+// Trace says where Main is suspended; see rt.Tracer.
+func (fut *mainFuture) Trace() rt.Trace {
+	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
+	switch fut.state {
+	case 1:
+		t.Line, t.Awaiting = 132, fut.aw0
+	case 2:
+		t.Line, t.Awaiting = 133, fut.aw0
+	case 3:
+		t.Line, t.Awaiting = 134, fut.aw0
+	case 4:
+		t.Line, t.Awaiting = 135, fut.aw0
+	case 5:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 6:
+		t.Line, t.Awaiting = 136, fut.aw0
+	case 7:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 8:
+		t.Line, t.Awaiting = 137, fut.aw0
+	case 9:
+		t.Line, t.Awaiting = 138, fut.aw0
+	case 10:
+		t.Line, t.Awaiting = 140, fut.aw0
+	}
+	return t
 }
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
