@@ -223,3 +223,21 @@ func Exit() {
 	s = V("t")
 	runtime.Goexit()
 }
+
+// The innermost of the closures deferred in a loop recovers the panic, as
+// the deferred call of that panic; the others then run without one.
+//
+//async:func
+func LoopRecover(n int) (res string) {
+	for i := range n {
+		defer func() {
+			if r := recover(); r != nil {
+				res = fmt.Sprint("recovered ", r, " at ", i)
+			} else {
+				res += fmt.Sprint(", then ", i)
+			}
+		}()
+		V(i)
+	}
+	panic("loop")
+}

@@ -138,6 +138,7 @@ var cases = []struct {
 	{"Generic", nil, nil},
 	{"Closure", nil, nil},
 	{"RangeClosure", nil, nil},
+	{"LoopRecover", nil, nil},
 }
 
 //async:func
@@ -177,6 +178,8 @@ func Run(which int) {
 		logv(Closure(2))
 	case 13:
 		logv("range", RangeClosure(slices.Values([]int{1, 2, 3})))
+	case 14:
+		logv(LoopRecover(3))
 	}
 }
 
