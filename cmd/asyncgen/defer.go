@@ -27,7 +27,10 @@ package main
 // raised again (unwind recovers it and panics with the same value under the
 // deferred call), so that its recover sees the panic exactly as in Go. If a
 // deferred call recovers, the remaining ones run without a panic and Poll
-// reports the future complete with its results.
+// reports the future complete with its results. Poll defers the method of
+// a deferred func literal that calls recover itself where it can
+// (nativeSites), so that it needs no raise again: unwind then runs the
+// defers between two such literals, Go's own unwinding the literals.
 //
 // A future with pending defers polls the frames it awaits itself (it does
 // not drive them through the runtime's frame stack), so that its Poll is on
@@ -73,6 +76,7 @@ type deferSite struct {
 	lit      *ast.FuncLit // deferLit: the literal
 	meth     string       // deferLit: the method its body becomes
 	loopLit  bool         // deferLit in a loop: its cells are stored
+	fallsOff bool         // deferLit: its body ends by running off its end, never by return
 	cells    int          // deferLit in a loop: vals[:cells] are the cells it uses
 }
 
@@ -102,7 +106,9 @@ type deferNames struct {
 	stk, n, unw, pan, res       string // pending stack and its depth; unwinding; panicking; kept output (unnamed results)
 	poll, unwind, call, run, cx string // methods
 	cancel, may, step           string
-	inline                      bool // every site runs at most once per call: stk is an array
+	rec, recd                   string       // drec: a native site's recover() reports to it, in drecd
+	native                      []*deferSite // the sites Poll defers natively (nativeSites), by number
+	inline                      bool         // every site runs at most once per call: stk is an array
 }
 
 // deferStmt lowers a defer statement.
@@ -148,6 +154,10 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 	if lit, ok := fun.(*ast.FuncLit); ok {
 		if loop, ok := l.litDefers[lit]; ok {
 			site.kind, site.lit, site.loopLit = deferLit, lit, loop != nil
+			site.fallsOff = !l.terminating(lit.Body, "") && findOutside(lit.Body, func(n ast.Node) bool {
+				_, ok := n.(*ast.ReturnStmt)
+				return ok
+			}) == nil
 			l.litCaptures(site, site.loopLit)
 		}
 	}
@@ -639,27 +649,70 @@ func (ir *irFunc) prepareDefers() bool {
 	}
 	dn.poll, dn.unwind, dn.call, dn.run, dn.cancel = ir.name("poll"), ir.name("unwind"), ir.name("dcall"), ir.name("drun"), ir.name("dcancel")
 	dn.may, dn.step = ir.name("dmay"), ir.name("dstep")
+	ir.nativeSites(blockOf)
 	return true
 }
 
-// reaches reports whether b can reach itself.
-func reaches(b *block) bool {
+// nativeSites picks the deferred func literals that call recover and that
+// Poll defers itself, so that a panic leaving Poll runs them as its own
+// deferred calls: their recover stops the panic as Go's does, and a panic
+// they do not stop goes on as it was, not recovered and raised again
+// (which Go would print as "[recovered, repanicked]"). Poll defers them
+// where they stand among unwind's runs of the other pending defers, which
+// needs a fixed order: every statement runs at most once per call, and
+// none reaches one numbered before it (so the pending stack is always in
+// number order). A site that stores nothing (no arguments), three at most
+// (with unwind's runs, Go's open-coded defers stop at eight).
+func (ir *irFunc) nativeSites(blockOf map[*deferSite]*block) {
+	dn := ir.dnames
+	if !dn.inline {
+		return
+	}
+	for i, a := range ir.dsites {
+		r := reachable(blockOf[a])
+		for _, b := range ir.dsites[:i] {
+			if r[blockOf[b]] {
+				return
+			}
+		}
+	}
+	for _, s := range ir.dsites {
+		if s.kind == deferLit && s.recov && s.fallsOff && len(s.vals) == 0 && len(dn.native) < 3 {
+			dn.native = append(dn.native, s)
+		}
+	}
+	if len(dn.native) > 0 {
+		dn.rec, dn.recd = ir.name("drec"), ir.name("drecd")
+	}
+}
+
+// reachable is the set of blocks reachable from b in one step or more.
+func reachable(b *block) map[*block]bool {
 	seen := map[*block]bool{}
 	stack := successors(b)
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if x == b {
-			return true
+		if !seen[x] {
+			seen[x] = true
+			stack = append(stack, successors(x)...)
 		}
-		if seen[x] {
-			continue
-		}
-		seen[x] = true
-		stack = append(stack, successors(x)...)
 	}
-	return false
+	return seen
 }
+
+// isBuiltin reports whether fun names the builtin function name.
+func isBuiltin(info *types.Info, fun ast.Expr, name string) bool {
+	id, ok := ast.Unparen(fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == name
+}
+
+// reaches reports whether b can reach itself.
+func reaches(b *block) bool { return reachable(b)[b] }
 
 // pending is the condition "some defer is pending".
 func (ir *irFunc) pending() string {
@@ -753,6 +806,9 @@ func (e *emitter) deferFields(field func(name string, t types.Type)) {
 	}
 	field(dn.unw, types.Typ[types.Bool])
 	field(dn.pan, types.Typ[types.Bool])
+	if dn.recd != "" {
+		field(dn.recd, types.Typ[types.Bool])
+	}
 	if dn.res != "" {
 		field(dn.res, ir.out)
 	}
@@ -787,7 +843,17 @@ func (e *emitter) deferMethods() {
 	p("func (", f, " *", e.self(), ") Poll(", cx, " *")
 	e.rt("Context")
 	p(") (", nv, " ", ir.out, ", ", nd, " bool) {\n", nok, " := ", g.univ("false"), "\n")
-	p("defer ", f, ".", dn.unwind, "(&", nv, ", &", nd, ", &", nok, ")\n")
+	// With native sites, unwind runs the pending defers numbered from
+	// its last argument on, each native site itself between two runs.
+	from := ""
+	if len(dn.native) > 0 {
+		from = ", 0"
+	}
+	p("defer ", f, ".", dn.unwind, "(&", nv, ", &", nd, ", &", nok, from, ")\n")
+	for _, s := range dn.native {
+		p("defer ", f, ".", s.meth, "(&", nok, ")\n")
+		p("defer ", f, ".", dn.unwind, "(&", nv, ", &", nd, ", &", nok, ", ", s.num+1, ")\n")
+	}
 	p(nv, ", ", nd, " = ", f, ".", dn.poll, "(", cx, ")\n", nok, " = ", g.univ("true"), "\nreturn ", nv, ", ", nd, "\n}\n\n")
 
 	// unwind.
@@ -796,10 +862,23 @@ func (e *emitter) deferMethods() {
 	p("// may recover runs as the deferred call of the panic raised again with its\n")
 	p("// value; once one recovers, the rest run without a panic and Poll reports\n")
 	p("// the future complete.\n")
-	p("func (", f, " *", e.self(), ") ", dn.unwind, "(", nv, " *", ir.out, ", ", nd, " *bool, ", nok, " *bool) {\n")
+	nfrom, fromArg := "", ""
+	if len(dn.native) > 0 {
+		nfrom = ir.name("from")
+		fromArg = ", " + nfrom
+		p("// It runs those numbered from on: Poll defers the sites that call recover\n")
+		p("// itself, between runs of unwind (see ", dn.rec, ").\n")
+		p("func (", f, " *", e.self(), ") ", dn.unwind, "(", nv, " *", ir.out, ", ", nd, " *bool, ", nok, " *bool, ", nfrom, " uint8) {\n")
+	} else {
+		p("func (", f, " *", e.self(), ") ", dn.unwind, "(", nv, " *", ir.out, ", ", nd, " *bool, ", nok, " *bool) {\n")
+	}
 	p("if *", nok, " {\nreturn\n}\n")
 	p("if !", f, ".", dn.unw, " {\n", f, ".", dn.unw, ", ", f, ".", dn.pan, ", ", f, ".", ir.nState, " = ", g.univ("true"), ", ", g.univ("true"), ", -1\n}\n")
-	p("for ", pend, " {\n")
+	if nfrom != "" {
+		p("for ", pend, " && ", e.deferTop(), " >= ", nfrom, " {\n")
+	} else {
+		p("for ", pend, " {\n")
+	}
 	anyRecov := false
 	for _, s := range ir.dsites {
 		anyRecov = anyRecov || s.recov
@@ -807,10 +886,10 @@ func (e *emitter) deferMethods() {
 	if anyRecov {
 		p("if ", f, ".", dn.pan, " && ", f, ".", dn.may, "() {\n")
 		p("if ", np, " := recover(); ", np, " != nil {\n")
-		p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", ", np, ", ", g.univ("true"), ") {\n", f, ".", dn.pan, " = ", g.univ("false"), "\n}\ncontinue\n}\n}\n")
+		p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", ", np, ", ", g.univ("true"), fromArg, ") {\n", f, ".", dn.pan, " = ", g.univ("false"), "\n}\ncontinue\n}\n}\n")
 	}
 	p(npan, " := ", f, ".", dn.pan, "\n", f, ".", dn.pan, " = ", g.univ("true"), "\n")
-	p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", nil, ", g.univ("false"), ") {\n", f, ".", dn.pan, " = ", npan, "\n}\n}\n")
+	p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", nil, ", g.univ("false"), fromArg, ") {\n", f, ".", dn.pan, " = ", npan, "\n}\n}\n")
 	p("if !", f, ".", dn.pan, " {\n")
 	p("// A deferred call recovered: the panic that ran this call, if any, is\n// over too (a later one replaced it), and the function returns normally.\n")
 	p("recover()\n*", nv, ", *", nd, " = ")
@@ -820,9 +899,21 @@ func (e *emitter) deferMethods() {
 	// dstep.
 	p("// ", dn.step, " calls the innermost pending defer (see ", dn.call, "); if the call\n")
 	p("// panics, the rest run under that panic. It reports whether the call returned.\n")
-	p("func (", f, " *", e.self(), ") ", dn.step, "(", nv, " *", ir.out, ", ", nd, " *bool, ", np, " any, ", nre, " bool) bool {\n")
-	p(nok, " := ", g.univ("false"), "\ndefer ", f, ".", dn.unwind, "(", nv, ", ", nd, ", &", nok, ")\n")
+	if nfrom != "" {
+		p("func (", f, " *", e.self(), ") ", dn.step, "(", nv, " *", ir.out, ", ", nd, " *bool, ", np, " any, ", nre, " bool, ", nfrom, " uint8) bool {\n")
+	} else {
+		p("func (", f, " *", e.self(), ") ", dn.step, "(", nv, " *", ir.out, ", ", nd, " *bool, ", np, " any, ", nre, " bool) bool {\n")
+	}
+	p(nok, " := ", g.univ("false"), "\ndefer ", f, ".", dn.unwind, "(", nv, ", ", nd, ", &", nok, fromArg, ")\n")
 	p(f, ".", dn.call, "(", np, ", ", nre, ")\n", nok, " = ", g.univ("true"), "\nreturn ", g.univ("true"), "\n}\n\n")
+
+	// drec.
+	if dn.rec != "" {
+		p("// ", dn.rec, " is what recover() returned in a deferred call that Poll defers\n")
+		p("// itself: once the call returns, a panic it stopped is over (the call\n")
+		p("// sets ", dn.pan, " from ", dn.recd, "), and Poll reports the future complete.\n")
+		p("func (", f, " *", e.self(), ") ", dn.rec, "(", np, " any) any {\nif ", np, " != nil {\n", f, ".", dn.recd, " = ", g.univ("true"), "\n}\nreturn ", np, "\n}\n\n")
+	}
 
 	// dmay.
 	if anyRecov {
@@ -913,14 +1004,25 @@ func (e *emitter) litMethod(s *deferSite) {
 	} else {
 		p("// variables the future's.\n")
 	}
+	native := slices.Contains(ir.dnames.native, s)
 	p("func (", e.fut, " *", e.self(), ") ", s.meth)
 	lp := ir.printer(nil)
 	lp.method = true
 	if s.loopLit {
 		lp.lit = 1
 	}
+	ng, npan := ir.name("g"), ir.name("pan")
 	body := lp.sub(func() {
 		lp.tok("{")
+		if native {
+			// Deferred by Poll: it runs only with a panic (or Goexit)
+			// leaving Poll, when its statement is the innermost pending,
+			// and a panic out of it goes on as the one in flight.
+			dn, f := ir.dnames, ir.nFut
+			lp.w.text("\n" + npan + " := " + g.univ("false") + "\nif " + ng + " != " + g.univ("nil") + " {\nif *" + ng + " || " + f + "." + dn.n + " == 0 || " + e.deferTop() + " != " + itoa(s.num) + " {\nreturn\n}\n" +
+				f + "." + dn.n + "--\n" + npan + ", " + f + "." + dn.pan + ", " + f + "." + dn.recd + " = " + f + "." + dn.pan + ", " + g.univ("true") + ", " + g.univ("false") + "\n}")
+			lp.drec = dn.rec
+		}
 		if cs := ir.litConsts(s.lit); len(cs) > 0 {
 			// The function's constants are Poll's: the method declares
 			// those it uses again.
@@ -928,10 +1030,18 @@ func (e *emitter) litMethod(s *deferSite) {
 			lp.add(ir.constDecl(cs))
 		}
 		lp.stmtList(s.lit.Body.List)
+		if native {
+			// It returned: the panic goes on unless it recovered it.
+			dn, f := ir.dnames, ir.nFut
+			lp.w.text("\n" + resetMark + "if " + ng + " != " + g.univ("nil") + " {\n" + f + "." + dn.pan + " = " + npan + " && !" + f + "." + dn.recd + "\n}")
+		}
 		// What follows is the generator's code again.
 		lp.w.text("\n" + resetMark + "}")
 	})
 	p("(")
+	if native {
+		p(ng, " *bool, ")
+	}
 	for _, v := range s.vals[:s.cells] {
 		p(v.short, " ", v.typ, ", ")
 	}
@@ -991,6 +1101,9 @@ func (e *emitter) deferCall(s *deferSite, locals map[string]string) code {
 		w.put(locals["f"])
 	}
 	w.put("(")
+	if slices.Contains(ir.dnames.native, s) {
+		w.put(e.g.univ("nil"), ", ") // not deferred by Poll: no guard
+	}
 	for _, v := range s.vals[:s.cells] {
 		w.put(locals[v.short], ", ")
 	}

@@ -262,41 +262,52 @@
 // the panic as in Go. The one visible difference: when such a call does not
 // recover and the panic ends the program, Go 1.25's message reads "panic:
 // v [recovered, repanicked]" where direct mode prints "panic: v" (value and
-// stack are the same). A future with pending defers polls the frames it
-// awaits itself instead of letting the driver resume them (see Frames), so
-// its Poll is on the Go stack whenever the code below it runs and a panic
-// there unwinds through it. The price: a recursion in which every level
-// has a defer pending resumes through all its levels at each wake-up, as
-// before frames.
+// stack are the same). Not so for a deferred func literal that calls
+// recover and takes no argument, in a function whose defer statements each
+// run at most once per call and always in one order (up to three such
+// literals a function): Poll defers its method itself, between the runs of
+// the other pending defers, so it runs as a deferred call of the panic in
+// flight and recovers it, or not, exactly as in Go. A deferred call that
+// the panicking frames did not defer themselves cannot recover the panic
+// (recover works only in the deferred function the panic itself calls, one
+// call deep), so a function value, an interface method or a function whose
+// body calls recover keeps the raise-again path, and so does every literal
+// in a function with a defer in a loop: Poll could not defer one call per
+// pending defer without allocating at each poll. A future with pending
+// defers polls the frames it awaits itself instead of letting the driver
+// resume them (see Frames), so its Poll is on the Go stack whenever the
+// code below it runs and a panic there unwinds through it. The price: a
+// recursion in which every level has a defer pending resumes through all
+// its levels at each wake-up, as before frames.
 //
 // Cost. A defer statement that runs at most once per call (on no loop of
 // the control-flow graph; goto loops count) keeps its values in fields of
-// the future, and the pending stack is an inline array of one byte per
-// such statement: no allocation (internal/genbench BenchmarkDefer3: three
+// the future, and the pending stack is an inline array of one byte per such
+// statement: no allocation (internal/genbench BenchmarkDefer3: three
 // deferred calls add no allocation to the call). A deferred func literal
 // becomes a method of the future, its body reading and writing the
 // variables it captures where they live. Outside loops (a defer in no for
 // or range statement) those are the future's fields: no closure and no
-// cell, as Go's open-coded defer of a closure (BenchmarkDefer3
-// "closures": three deferred closures that capture variables and change
-// the named result add no allocation); such a variable keeps a field of
-// its own while the function runs (a cell only when something else needs
-// one: another func literal, an address taken). A defer statement on a
-// loop appends its values to a slice of its own and the pending stack is
-// a slice: amortized growth, kept while the function runs
-// (BenchmarkDeferLoop: 0 allocs and about 90 bytes per iteration, where
-// Go's own defer in a loop allocates a record per iteration); a func
-// literal deferred there stores, instead of a closure, the cells of the
-// variables declared inside the loop that it uses, one allocation per
-// such variable and iteration (BenchmarkDeferLoop "closure-async": 1
-// allocation per iteration, as Go's own closure). A func literal deferred
-// behind a goto back to a label before its defer is a closure made at
-// the defer, with a cell for each variable it captures. Per poll, a function with defers pays one
-// open-coded Go defer and one more call (BenchmarkDeferSuspend: no
-// allocation per suspension); the future grows by its stored values, the
-// stack, two flags and, for unnamed results, the kept output. The deferred
-// call itself must not suspend (a deferred call of a function with a twin
-// is an error): it runs where nothing can wait.
+// cell, as Go's open-coded defer of a closure (BenchmarkDefer3 "closures":
+// three deferred closures that capture variables and change the named
+// result add no allocation); such a variable keeps a field of its own while
+// the function runs (a cell only when something else needs one: another
+// func literal, an address taken). A defer statement on a loop appends its
+// values to a slice of its own and the pending stack is a slice: amortized
+// growth, kept while the function runs (BenchmarkDeferLoop: 0 allocs and
+// about 90 bytes per iteration, where Go's own defer in a loop allocates a
+// record per iteration); a func literal deferred there stores, instead of a
+// closure, the cells of the variables declared inside the loop that it
+// uses, one allocation per such variable and iteration (BenchmarkDeferLoop
+// "closure-async": 1 allocation per iteration, as Go's own closure). A func
+// literal deferred behind a goto back to a label before its defer is a
+// closure made at the defer, with a cell for each variable it captures. Per
+// poll, a function with defers pays one open-coded Go defer and one more
+// call, two more of each per deferred literal Poll defers itself
+// (BenchmarkDeferSuspend: no allocation per suspension); the future grows
+// by its stored values, the stack, two flags and, for unnamed results, the
+// kept output. The deferred call itself must not suspend (a deferred call
+// of a function with a twin is an error): it runs where nothing can wait.
 //
 // Statements that hold no suspension point are kept as written: func
 // literals, selects with a default case (which never block)

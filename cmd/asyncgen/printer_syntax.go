@@ -38,8 +38,11 @@ type stmtPrinter struct {
 	moves map[*variable]bool // fields the instruction reads last: moved out
 	kept  *keptInstr         // the kept statement being printed, if any
 	// method: the body of a deferred func literal written as a method of
-	// the future (defer.go), whose returns are its own.
+	// the future (defer.go), whose returns are its own; drec, when Poll
+	// defers that method itself (defer.go's nativeSites), the future's
+	// method that each recover() of the body reports to.
 	method bool
+	drec   string
 }
 
 // sub runs f with output to a fresh writer and returns what it wrote.
@@ -216,6 +219,10 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 	case *ast.CallExpr:
 		if cl := ir.g.closureCall[x]; cl != nil {
 			p.closureCall(cl)
+			return
+		}
+		if p.drec != "" && p.lit == 0 && isBuiltin(ir.g.info, x.Fun, "recover") {
+			p.tok(ir.nFut + "." + p.drec + "(recover())")
 			return
 		}
 		p.slot(x.Fun)

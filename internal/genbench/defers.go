@@ -90,6 +90,26 @@ func Defer3Closures(g *Guarded, n int) (out int) {
 	return out
 }
 
+// Defer3Recover is Defer3 with its closure a recover that sets the
+// result, as servers write it.
+//
+//async:func
+func Defer3Recover(g *Guarded, n int) (out int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	defer g.add(n)
+	defer func() {
+		if r := recover(); r != nil {
+			out = -1
+		}
+	}()
+	for i := 0; i < n; i++ {
+		rt.YieldNow()
+		out++
+	}
+	return out
+}
+
 // DeferLoopClosure defers a closure that captures the iteration's variable
 // in each of its n iterations, each of which suspends.
 //

@@ -13,6 +13,9 @@ func TestDefersAgree(t *testing.T) {
 	if x, y := rt.Run(Defer3Async(&a, 5)), Defer3(&d, 5); x != y || a.total != d.total {
 		t.Errorf("Defer3: async %d %d, direct %d %d", x, a.total, y, d.total)
 	}
+	if x, y := rt.Run(Defer3RecoverAsync(&a, 5)), Defer3Recover(&d, 5); x != y || a.total != d.total {
+		t.Errorf("Defer3Recover: async %d %d, direct %d %d", x, a.total, y, d.total)
+	}
 	if x, y := rt.Run(Defer3ClosuresAsync(&a, 5)), Defer3Closures(&d, 5); x != y || a.total != d.total {
 		t.Errorf("Defer3Closures: async %d %d, direct %d %d", x, a.total, y, d.total)
 	}
@@ -66,10 +69,18 @@ func BenchmarkDefer3(b *testing.B) {
 
 // BenchmarkDeferSuspend: one suspension of a function with three pending
 // defers, per op (Poll's deferred unwind on every poll): allocation-free.
+// "recover": the innermost defer is a closure that calls recover, which
+// Poll defers itself (two more deferred calls per poll).
 func BenchmarkDeferSuspend(b *testing.B) {
 	var g Guarded
-	b.ReportAllocs()
-	rt.Run(Defer3Async(&g, b.N))
+	b.Run("calls", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(Defer3Async(&g, b.N))
+	})
+	b.Run("recover", func(b *testing.B) {
+		b.ReportAllocs()
+		rt.Run(Defer3RecoverAsync(&g, b.N))
+	})
 }
 
 // BenchmarkDeferLoop: one iteration of a loop that defers a call and

@@ -241,3 +241,44 @@ func LoopRecover(n int) (res string) {
 	}
 	panic("loop")
 }
+
+var stopIt = false // never set: MayNotRecover's deferred closure does not recover
+
+// MayNotRecover's deferred closure may call recover (so Poll defers it
+// itself) but does not: the panic goes on as it was.
+//
+//async:func
+func MayNotRecover() {
+	defer func() {
+		if stopIt {
+			recover()
+		}
+		fmt.Println("deferred closure did not recover")
+	}()
+	V(1)
+	panic("escapes the program")
+}
+
+// RePanic: the innermost deferred closure recovers and panics again, the
+// deferred call below it runs under the new panic, and the outermost
+// closure recovers that one.
+//
+//async:func
+func RePanic(n int) (res string) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = fmt.Sprint("outer recovered ", r)
+		}
+	}()
+	defer logv("middle defer runs")
+	defer func() {
+		if r := recover(); r != nil {
+			logv("inner recovered", r)
+			panic(fmt.Sprint("re-", r))
+		}
+	}()
+	if V(n) > 0 {
+		panic("first")
+	}
+	return "no panic"
+}

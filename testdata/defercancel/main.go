@@ -8,6 +8,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -139,6 +141,7 @@ var cases = []struct {
 	{"Closure", nil, nil},
 	{"RangeClosure", nil, nil},
 	{"LoopRecover", nil, nil},
+	{"RePanic", nil, nil},
 }
 
 //async:func
@@ -180,6 +183,9 @@ func Run(which int) {
 		logv("range", RangeClosure(slices.Values([]int{1, 2, 3})))
 	case 14:
 		logv(LoopRecover(3))
+	case 15:
+		logv(RePanic(0))
+		logv(RePanic(1))
 	}
 }
 
@@ -244,6 +250,42 @@ func matrix() {
 	<-done
 }
 
+// crashEnv makes the program crash, in the mode it names, with a panic
+// that a deferred closure which may recover does not stop (crash).
+const crashEnv = "DEFERCANCEL_CRASH"
+
+// crash runs the program again to crash as crashEnv says and prints what
+// it printed up to the panic's line: the panic's value, with no
+// "[recovered, repanicked]" in either mode.
+func crash() {
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	mode := "direct"
+	if async {
+		mode = "async"
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), crashEnv+"="+mode)
+	out, err := cmd.CombinedOutput()
+	for _, line := range strings.Split(string(out), "\n") {
+		if !strings.HasPrefix(line, "goroutine ") && !strings.HasPrefix(line, "\t") {
+			fmt.Printf("crash: %q\n", line)
+		}
+		if strings.HasPrefix(line, "panic: ") {
+			break
+		}
+	}
+	fmt.Println("crash:", err)
+}
+
 func main() {
-	difftest.Main(func() { async = false; matrix() }, func() { async = true; matrix() })
+	switch os.Getenv(crashEnv) {
+	case "direct":
+		MayNotRecover()
+	case "async":
+		rt.Run(MayNotRecoverAsync())
+	}
+	difftest.Main(func() { async = false; matrix(); crash() }, func() { async = true; matrix(); crash() })
 }

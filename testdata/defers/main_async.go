@@ -2634,6 +2634,7 @@ type recoverChildFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture    // V's future, held by value
 	c_boom boomFuture // Boom's future, held by value
 }
@@ -2653,7 +2654,9 @@ func initRecoverChildFuture() recoverChildFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *recoverChildFuture) Poll(cx *rt.Context) (v string, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -2664,17 +2667,19 @@ func (fut *recoverChildFuture) Poll(cx *rt.Context) (v string, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *recoverChildFuture) unwind(v *string, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *recoverChildFuture) unwind(v *string, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -2682,7 +2687,7 @@ func (fut *recoverChildFuture) unwind(v *string, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -2696,12 +2701,22 @@ func (fut *recoverChildFuture) unwind(v *string, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *recoverChildFuture) dstep(v *string, done *bool, p any, re bool) bool {
+func (fut *recoverChildFuture) dstep(v *string, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *recoverChildFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -2721,20 +2736,31 @@ func (fut *recoverChildFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:233, its captured
 // variables the future's.
-func (fut *recoverChildFuture) d0fn() {
-	/*line main.go:234:3*/ if r := recover(); r != nil {
+func (fut *recoverChildFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:234:3*/ if r := fut.drec(recover()); r != nil {
 		/*line main.go:235:4*/ fut.res = fmt.Sprint("recovered: ", r)
 	}
-	/*line main_async.go:2737:2*/
+	/*line main_async.go:2760:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:2763:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2767,51 +2793,51 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main.go:233:2*/ /*line main_async.go:2770:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:233:2*/ /*line main_async.go:2796:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2773:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2799:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2777:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2803:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2779:4*/ if driven {
+			/*line main_async.go:2805:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2782:4*/ if !ready {
+			/*line main_async.go:2808:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2789:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2815:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2793:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2819:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2795:4*/ if driven {
+			/*line main_async.go:2821:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2798:4*/ if !ready {
+			/*line main_async.go:2824:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2805:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2831:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2809:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2835:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2811:4*/ if driven {
+			/*line main_async.go:2837:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2814:4*/ if !ready {
+			/*line main_async.go:2840:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2824,10 +2850,10 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:240:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2827:4*/ fut.state = -1
+			/*line main_async.go:2853:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2830:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2856:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2990,35 +3016,35 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:2993:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:3019:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3022:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:3000:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3026:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:3002:4*/ if driven {
+			/*line main_async.go:3028:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:3005:4*/ if !ready {
+			/*line main_async.go:3031:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:3038:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:3016:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3042:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:3018:4*/ if driven {
+			/*line main_async.go:3044:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:3021:4*/ if !ready {
+			/*line main_async.go:3047:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -3031,10 +3057,10 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:246:2*/ return fut.dres, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3034:4*/ fut.state = -1
+			/*line main_async.go:3060:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3037:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3063:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3216,22 +3242,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3219:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3245:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3221:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3247:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3225:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3251:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3229:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3255:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3231:4*/ if driven {
+			/*line main_async.go:3257:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3234:4*/ if !ready {
+			/*line main_async.go:3260:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3244,10 +3270,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3247:4*/ fut.state = -1
+			/*line main_async.go:3273:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3250:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3276:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3294,6 +3320,7 @@ type panicInDeferFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3312,7 +3339,9 @@ func initPanicInDeferFuture() panicInDeferFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *panicInDeferFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -3323,17 +3352,19 @@ func (fut *panicInDeferFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *panicInDeferFuture) unwind(v *struct{}, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *panicInDeferFuture) unwind(v *struct{}, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -3341,7 +3372,7 @@ func (fut *panicInDeferFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -3355,12 +3386,22 @@ func (fut *panicInDeferFuture) unwind(v *struct{}, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *panicInDeferFuture) dstep(v *struct{}, done *bool, p any, re bool) bool {
+func (fut *panicInDeferFuture) dstep(v *struct{}, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *panicInDeferFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -3380,10 +3421,10 @@ func (fut *panicInDeferFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	case 1:
 		if re {
 			defer fut.d1fn()
@@ -3401,16 +3442,27 @@ func (fut *panicInDeferFuture) dcall(p any, re bool) {
 
 // d0fn is the func literal deferred at main.go:259, its captured
 // variables the future's.
-func (fut *panicInDeferFuture) d0fn() {
-	/*line main.go:260:3*/ fmt.Println("outer recovers", recover())
-	/*line main_async.go:3406:2*/
+func (fut *panicInDeferFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:260:3*/ fmt.Println("outer recovers", fut.drec(recover()))
+	/*line main_async.go:3455:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:3458:2*/
 }
 
 // d1fn is the func literal deferred at main.go:262, its captured
 // variables the future's.
 func (fut *panicInDeferFuture) d1fn() {
 	/*line main.go:263:3*/ panic("second")
-	/*line main_async.go:3413:2*/
+	/*line main_async.go:3465:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3442,23 +3494,23 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicInDefer starts
-			/*line main.go:259:2*/ /*line main_async.go:3445:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:259:2*/ /*line main_async.go:3497:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:262:2*/ /*line main_async.go:3447:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:262:2*/ /*line main_async.go:3499:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3449:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3501:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3452:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3504:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3456:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3508:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3458:4*/ if driven {
+			/*line main_async.go:3510:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3461:4*/ if !ready {
+			/*line main_async.go:3513:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3466,10 +3518,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3469:4*/ fut.state = -1
+			/*line main_async.go:3521:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3472:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3524:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3620,7 +3672,7 @@ func (fut *repanicFuture) d1fn() {
 	/*line main.go:274:3*/ r := recover()
 	/*line main.go:275:3*/ fmt.Println("repanic got", r)
 	/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
-	/*line main_async.go:3623:2*/
+	/*line main_async.go:3675:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3652,21 +3704,21 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3655:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3707:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:273:2*/ /*line main_async.go:3657:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:273:2*/ /*line main_async.go:3709:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3660:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3712:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3716:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3666:4*/ if driven {
+			/*line main_async.go:3718:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3669:4*/ if !ready {
+			/*line main_async.go:3721:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3674,10 +3726,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3677:4*/ fut.state = -1
+			/*line main_async.go:3729:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3680:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3732:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3723,6 +3775,7 @@ type panicNilFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3741,7 +3794,9 @@ func initPanicNilFuture() panicNilFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *panicNilFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -3752,17 +3807,19 @@ func (fut *panicNilFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *panicNilFuture) unwind(v *struct{}, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *panicNilFuture) unwind(v *struct{}, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -3770,7 +3827,7 @@ func (fut *panicNilFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -3784,12 +3841,22 @@ func (fut *panicNilFuture) unwind(v *struct{}, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *panicNilFuture) dstep(v *struct{}, done *bool, p any, re bool) bool {
+func (fut *panicNilFuture) dstep(v *struct{}, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *panicNilFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -3809,19 +3876,30 @@ func (fut *panicNilFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:284, its captured
 // variables the future's.
-func (fut *panicNilFuture) d0fn() {
-	/*line main.go:285:3*/ r := recover()
+func (fut *panicNilFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:285:3*/ r := fut.drec(recover())
 	/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
-	/*line main_async.go:3824:2*/
+	/*line main_async.go:3899:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:3902:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3853,19 +3931,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicNil starts
-			/*line main.go:284:2*/ /*line main_async.go:3856:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:284:2*/ /*line main_async.go:3934:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3859:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3937:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3863:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3941:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3865:4*/ if driven {
+			/*line main_async.go:3943:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3868:4*/ if !ready {
+			/*line main_async.go:3946:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3873,10 +3951,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3876:4*/ fut.state = -1
+			/*line main_async.go:3954:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3879:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3957:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4040,31 +4118,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:4043:4*/ fallthrough
+			/*line main_async.go:4121:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4046:4*/ if !ready {
+			/*line main_async.go:4124:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:4052:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4130:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:4054:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:4132:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4057:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4135:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:4062:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4140:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4064:4*/ if driven {
+			/*line main_async.go:4142:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4067:4*/ if !ready {
+			/*line main_async.go:4145:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4072,10 +4150,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4075:4*/ fut.state = -1
+			/*line main_async.go:4153:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4078:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4156:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4225,7 +4303,7 @@ func (fut *recoverOutsideFuture) d2fn() {
 	/*line main.go:308:3*/ func() {
 		/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
 	}()
-	/*line main_async.go:4228:2*/
+	/*line main_async.go:4306:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4259,23 +4337,23 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4262:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4340:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4264:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4342:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:307:2*/ /*line main_async.go:4266:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:307:2*/ /*line main_async.go:4344:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4269:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4347:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4273:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4351:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4275:4*/ if driven {
+			/*line main_async.go:4353:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4278:4*/ if !ready {
+			/*line main_async.go:4356:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4283,10 +4361,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4286:4*/ fut.state = -1
+			/*line main_async.go:4364:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4289:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4367:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4433,7 +4511,7 @@ func (fut *gotosFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *gotosFuture) d0fn() {
 	/*line main.go:317:17*/ (*fut.out) = append((*fut.out), -1)
-	/*line main_async.go:4436:2*/
+	/*line main_async.go:4514:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4466,28 +4544,28 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4469:4*/ fut.out = new([]int)
+			/*line main_async.go:4547:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
-			/*line main.go:317:2*/ /*line main_async.go:4471:27*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4472:4*/ fallthrough
+			/*line main.go:317:2*/ /*line main_async.go:4549:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4550:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4475:5*/ state = 4
+				/*line main_async.go:4553:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4481:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4559:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4485:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4563:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4487:4*/ if driven {
+			/*line main_async.go:4565:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4490:4*/ if !ready {
+			/*line main_async.go:4568:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4501,9 +4579,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4504:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4582:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4506:4*/ state = 1
+			/*line main_async.go:4584:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4512,10 +4590,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4515:4*/ fut.state = -1
+			/*line main_async.go:4593:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4518:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4596:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4563,6 +4641,7 @@ type escapeMayRecoverFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4581,7 +4660,9 @@ func initEscapeMayRecoverFuture() escapeMayRecoverFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *escapeMayRecoverFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d1fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 2)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -4592,17 +4673,19 @@ func (fut *escapeMayRecoverFuture) Poll(cx *rt.Context) (v struct{}, done bool) 
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *escapeMayRecoverFuture) unwind(v *struct{}, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *escapeMayRecoverFuture) unwind(v *struct{}, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -4610,7 +4693,7 @@ func (fut *escapeMayRecoverFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -4624,12 +4707,22 @@ func (fut *escapeMayRecoverFuture) unwind(v *struct{}, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *escapeMayRecoverFuture) dstep(v *struct{}, done *bool, p any, re bool) bool {
+func (fut *escapeMayRecoverFuture) dstep(v *struct{}, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *escapeMayRecoverFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -4655,21 +4748,32 @@ func (fut *escapeMayRecoverFuture) dcall(p any, re bool) {
 		fmt.Println("plain cleanup")
 	case 1:
 		if re {
-			defer fut.d1fn()
+			defer fut.d1fn(nil)
 			panic(p)
 		}
-		fut.d1fn()
+		fut.d1fn(nil)
 	}
 }
 
 // d1fn is the func literal deferred at main.go:330, its captured
 // variables the future's.
-func (fut *escapeMayRecoverFuture) d1fn() {
+func (fut *escapeMayRecoverFuture) d1fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 1 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
 	/*line main.go:331:3*/ if false {
-		/*line main.go:332:4*/ recover()
+		/*line main.go:332:4*/ fut.drec(recover())
 	}
 	/*line main.go:334:3*/ fmt.Println("may recover, does not")
-	/*line main_async.go:4672:2*/
+	/*line main_async.go:4773:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:4776:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4701,22 +4805,22 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4704:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4808:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:330:2*/ /*line main_async.go:4706:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:330:2*/ /*line main_async.go:4810:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4710:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4814:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4714:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4818:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4716:4*/ if driven {
+			/*line main_async.go:4820:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4719:4*/ if !ready {
+			/*line main_async.go:4823:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4724,15 +4828,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4727:5*/ fut.state = -1
+				/*line main_async.go:4831:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4732:4*/ fut.state = -1
+			/*line main_async.go:4836:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4735:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4839:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4778,6 +4882,7 @@ type exitFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4791,7 +4896,9 @@ func ExitAsync() rt.Future[struct{}] {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *exitFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d1fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 2)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -4802,17 +4909,19 @@ func (fut *exitFuture) Poll(cx *rt.Context) (v struct{}, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *exitFuture) unwind(v *struct{}, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *exitFuture) unwind(v *struct{}, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -4820,7 +4929,7 @@ func (fut *exitFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -4834,12 +4943,22 @@ func (fut *exitFuture) unwind(v *struct{}, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *exitFuture) dstep(v *struct{}, done *bool, p any, re bool) bool {
+func (fut *exitFuture) dstep(v *struct{}, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *exitFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -4865,18 +4984,29 @@ func (fut *exitFuture) dcall(p any, re bool) {
 		fmt.Println("goexit: outer defer")
 	case 1:
 		if re {
-			defer fut.d1fn()
+			defer fut.d1fn(nil)
 			panic(p)
 		}
-		fut.d1fn()
+		fut.d1fn(nil)
 	}
 }
 
 // d1fn is the func literal deferred at main.go:345, its captured
 // variables the future's.
-func (fut *exitFuture) d1fn() {
-	/*line main.go:346:3*/ fmt.Println("goexit: recover sees", recover())
-	/*line main_async.go:4879:2*/
+func (fut *exitFuture) d1fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 1 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:346:3*/ fmt.Println("goexit: recover sees", fut.drec(recover()))
+	/*line main_async.go:5006:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:5009:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4908,37 +5038,37 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:4911:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:5041:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4914:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5044:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:4918:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5048:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4920:4*/ if driven {
+			/*line main_async.go:5050:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4923:4*/ if !ready {
+			/*line main_async.go:5053:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:345:2*/ /*line main_async.go:4929:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:345:2*/ /*line main_async.go:5059:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:4932:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5062:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:4936:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5066:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4938:4*/ if driven {
+			/*line main_async.go:5068:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4941:4*/ if !ready {
+			/*line main_async.go:5071:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4946,12 +5076,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:4949:5*/ fut.state = -1
+				/*line main_async.go:5079:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4954:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5084:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5026,22 +5156,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5029:5*/ state = 3
+				/*line main_async.go:5159:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:5035:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:5165:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:5039:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:5041:4*/ if driven {
+			/*line main_async.go:5171:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:5044:4*/ if !ready {
+			/*line main_async.go:5174:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5053,15 +5183,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:5056:4*/ fresh = true
+			/*line main_async.go:5186:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:5059:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5189:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5061:4*/ if driven {
+			/*line main_async.go:5191:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:5064:4*/ if !ready {
+			/*line main_async.go:5194:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -5072,10 +5202,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5075:4*/ fut.state = -1
+			/*line main_async.go:5205:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5078:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5208:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5232,35 +5362,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:5235:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:5365:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5238:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5368:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:5242:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5372:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5244:4*/ if driven {
+			/*line main_async.go:5374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5247:4*/ if !ready {
+			/*line main_async.go:5377:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5254:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5384:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:5258:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5388:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5260:4*/ if driven {
+			/*line main_async.go:5390:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5263:4*/ if !ready {
+			/*line main_async.go:5393:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5268,10 +5398,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5271:4*/ fut.state = -1
+			/*line main_async.go:5401:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5274:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5404:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5357,38 +5487,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5360:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5490:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5366:4*/ if driven {
+			/*line main_async.go:5496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5369:4*/ if !ready {
+			/*line main_async.go:5499:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5376:5*/ state = 4
+				/*line main_async.go:5506:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5382:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5512:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5388:4*/ if driven {
+			/*line main_async.go:5518:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5391:4*/ if !ready {
+			/*line main_async.go:5521:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5400,15 +5530,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5403:4*/ fresh = true
+			/*line main_async.go:5533:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5536:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5408:4*/ if driven {
+			/*line main_async.go:5538:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5411:4*/ if !ready {
+			/*line main_async.go:5541:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5419,10 +5549,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5422:4*/ fut.state = -1
+			/*line main_async.go:5552:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5425:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5555:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5476,6 +5606,7 @@ type leafRecoversFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -5494,7 +5625,9 @@ func initLeafRecoversFuture() leafRecoversFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *leafRecoversFuture) Poll(cx *rt.Context) (v int, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -5505,17 +5638,19 @@ func (fut *leafRecoversFuture) Poll(cx *rt.Context) (v int, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *leafRecoversFuture) unwind(v *int, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *leafRecoversFuture) unwind(v *int, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -5523,7 +5658,7 @@ func (fut *leafRecoversFuture) unwind(v *int, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -5537,12 +5672,22 @@ func (fut *leafRecoversFuture) unwind(v *int, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *leafRecoversFuture) dstep(v *int, done *bool, p any, re bool) bool {
+func (fut *leafRecoversFuture) dstep(v *int, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *leafRecoversFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -5562,19 +5707,30 @@ func (fut *leafRecoversFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:382, its captured
 // variables the future's.
-func (fut *leafRecoversFuture) d0fn() {
-	/*line main.go:383:3*/ fmt.Println("leaf recovers", recover())
+func (fut *leafRecoversFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:383:3*/ fmt.Println("leaf recovers", fut.drec(recover()))
 	/*line main.go:384:3*/ fut.res = -100
-	/*line main_async.go:5577:2*/
+	/*line main_async.go:5730:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:5733:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5606,35 +5762,35 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main.go:382:2*/ /*line main_async.go:5609:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:382:2*/ /*line main_async.go:5765:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5612:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5768:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5616:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5772:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5618:4*/ if driven {
+			/*line main_async.go:5774:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5621:4*/ if !ready {
+			/*line main_async.go:5777:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5628:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5784:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5632:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5788:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5634:4*/ if driven {
+			/*line main_async.go:5790:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5637:4*/ if !ready {
+			/*line main_async.go:5793:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5642,10 +5798,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5645:4*/ fut.state = -1
+			/*line main_async.go:5801:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5648:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5804:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5789,7 +5945,7 @@ func (fut *genericDeferFuture[T]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *genericDeferFuture[T]) d0fn() {
 	/*line main.go:395:17*/ fut.out = append(fut.out, fut.x)
-	/*line main_async.go:5792:2*/
+	/*line main_async.go:5948:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5821,42 +5977,42 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main.go:395:2*/ /*line main_async.go:5824:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:395:2*/ /*line main_async.go:5980:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = fut.x
-			/*line main_async.go:5827:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5983:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5830:4*/ fut.i = 0
-			/*line main_async.go:5831:4*/ fallthrough
+			/*line main_async.go:5986:4*/ fut.i = 0
+			/*line main_async.go:5987:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5834:5*/ state = 5
+				/*line main_async.go:5990:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ fut.out = append(fut.out, fut.x)
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5841:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5997:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5845:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6001:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5847:4*/ if driven {
+			/*line main_async.go:6003:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5850:4*/ if !ready {
+			/*line main_async.go:6006:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:5856:4*/ fallthrough
+			/*line main_async.go:6012:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:5859:4*/ state = 1
+			/*line main_async.go:6015:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -5865,10 +6021,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5868:4*/ fut.state = -1
+			/*line main_async.go:6024:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5871:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6027:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6031,7 +6187,7 @@ func (fut *rangeDeferFuture) d0fn() {
 	/*line main.go:423:3*/ if r := recover(); r != nil {
 		/*line main.go:424:4*/ fut.res = fmt.Sprint("recovered ", r)
 	}
-	/*line main_async.go:6034:2*/
+	/*line main_async.go:6190:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6078,26 +6234,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main.go:422:2*/ /*line main_async.go:6081:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:422:2*/ /*line main_async.go:6237:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:6083:4*/ fallthrough
+			/*line main_async.go:6239:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:6087:5*/ state = 4
+				/*line main_async.go:6243:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:6092:4*/ fut.i = k
+			/*line main_async.go:6248:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:6094:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:6250:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:6096:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6252:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6100:4*/ if !ready {
+			/*line main_async.go:6256:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -6106,10 +6262,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:6109:4*/ state = 1
+			/*line main_async.go:6265:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:6112:4*/ fut.it = nil
+			/*line main_async.go:6268:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ fut.res = "not reached"
 				fut.state = -1
@@ -6117,10 +6273,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6120:4*/ fut.state = -1
+			/*line main_async.go:6276:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6123:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6279:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6170,6 +6326,7 @@ type topFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture    // V's future, held by value
 	c_walk walkFuture // Walk's future, held by value
 }
@@ -6189,7 +6346,9 @@ func initTopFuture() topFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *topFuture) Poll(cx *rt.Context) (v int, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -6200,17 +6359,19 @@ func (fut *topFuture) Poll(cx *rt.Context) (v int, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *topFuture) unwind(v *int, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *topFuture) unwind(v *int, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -6218,7 +6379,7 @@ func (fut *topFuture) unwind(v *int, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -6232,12 +6393,22 @@ func (fut *topFuture) unwind(v *int, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *topFuture) dstep(v *int, done *bool, p any, re bool) bool {
+func (fut *topFuture) dstep(v *int, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *topFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -6257,19 +6428,30 @@ func (fut *topFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:439, its captured
 // variables the future's.
-func (fut *topFuture) d0fn() {
-	/*line main.go:440:3*/ fmt.Println("top recovers", recover())
+func (fut *topFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:440:3*/ fmt.Println("top recovers", fut.drec(recover()))
 	/*line main.go:441:3*/ fut.res = -1
-	/*line main_async.go:6272:2*/
+	/*line main_async.go:6451:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:6454:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6302,35 +6484,35 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main.go:439:2*/ /*line main_async.go:6305:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:439:2*/ /*line main_async.go:6487:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6308:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6490:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:6312:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6494:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6314:4*/ if driven {
+			/*line main_async.go:6496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6317:4*/ if !ready {
+			/*line main_async.go:6499:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:6324:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:6506:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:6328:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6510:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:6330:4*/ if driven {
+			/*line main_async.go:6512:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6333:4*/ if !ready {
+			/*line main_async.go:6515:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6343,10 +6525,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6346:4*/ fut.state = -1
+			/*line main_async.go:6528:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6349:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6531:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6400,6 +6582,7 @@ type recFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -6430,7 +6613,9 @@ func initRecFuture(n int) recFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *recFuture) Poll(cx *rt.Context) (v int, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -6441,17 +6626,19 @@ func (fut *recFuture) Poll(cx *rt.Context) (v int, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *recFuture) unwind(v *int, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *recFuture) unwind(v *int, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -6459,7 +6646,7 @@ func (fut *recFuture) unwind(v *int, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -6473,12 +6660,22 @@ func (fut *recFuture) unwind(v *int, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *recFuture) dstep(v *int, done *bool, p any, re bool) bool {
+func (fut *recFuture) dstep(v *int, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *recFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -6498,24 +6695,35 @@ func (fut *recFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:449, its captured
 // variables the future's.
-func (fut *recFuture) d0fn() {
+func (fut *recFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
 	/*line main.go:450:3*/ if fut.n%2 == 0 {
-		/*line main.go:451:4*/ if r := recover(); r != nil {
+		/*line main.go:451:4*/ if r := fut.drec(recover()); r != nil {
 			/*line main.go:452:5*/ fmt.Println("rec level", fut.n, "recovers", r)
 			/*line main.go:453:5*/ fut.depth = 100 + fut.n
 			/*line main.go:454:5*/ panic(fmt.Sprint("from level ", fut.n))
 		}
 	}
-	/*line main_async.go:6518:2*/
+	/*line main_async.go:6723:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:6726:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6548,25 +6756,25 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main.go:449:2*/ /*line main_async.go:6551:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:449:2*/ /*line main_async.go:6759:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !(fut.n == 0) {
-				/*line main_async.go:6554:5*/ state = 3
+				/*line main_async.go:6762:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6560:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6768:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6564:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6772:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6566:4*/ if driven {
+			/*line main_async.go:6774:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6569:4*/ if !ready {
+			/*line main_async.go:6777:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6575,15 +6783,15 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
 			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, fut.n-1)
-			/*line main_async.go:6578:4*/ fresh = true
+			/*line main_async.go:6786:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6581:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6789:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6583:4*/ if driven {
+			/*line main_async.go:6791:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6586:4*/ if !ready {
+			/*line main_async.go:6794:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -6596,10 +6804,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return fut.depth, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6599:4*/ fut.state = -1
+			/*line main_async.go:6807:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6602:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6810:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6839,19 +7047,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:6842:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:7050:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6845:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7053:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:6849:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7057:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6851:4*/ if driven {
+			/*line main_async.go:7059:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6854:4*/ if !ready {
+			/*line main_async.go:7062:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -6859,73 +7067,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:6862:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7070:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:6867:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7075:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6869:4*/ if driven {
+			/*line main_async.go:7077:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6872:4*/ if !ready {
+			/*line main_async.go:7080:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:6879:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:7087:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:6881:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:7089:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:6886:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:7094:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:6890:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:7098:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:6893:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7101:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:6897:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7105:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6899:4*/ if driven {
+			/*line main_async.go:7107:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6902:4*/ if !ready {
+			/*line main_async.go:7110:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:6909:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:7117:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:6913:4*/ i = 0
-			/*line main_async.go:6914:4*/ fallthrough
+			/*line main_async.go:7121:4*/ i = 0
+			/*line main_async.go:7122:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:6917:5*/ state = 8
+				/*line main_async.go:7125:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:6923:5*/ state = 7
+				/*line main_async.go:7131:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:6928:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:7136:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -6935,7 +7143,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:6938:4*/ state = 4
+			/*line main_async.go:7146:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -6945,10 +7153,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6948:4*/ fut.state = -1
+			/*line main_async.go:7156:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6951:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7159:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7160,7 +7368,7 @@ func (fut *mainFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *mainFuture) d1fn() {
 	/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
-	/*line main_async.go:7163:2*/
+	/*line main_async.go:7371:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -7219,205 +7427,205 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:7222:5*/ state = 25
+				/*line main_async.go:7430:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:7228:5*/ state = 27
+				/*line main_async.go:7436:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:7234:5*/ state = 29
+				/*line main_async.go:7442:5*/ state = 29
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:7240:5*/ state = 31
+				/*line main_async.go:7448:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:7246:5*/ state = 33
+				/*line main_async.go:7454:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:7252:5*/ state = 35
+				/*line main_async.go:7460:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:7258:5*/ state = 37
+				/*line main_async.go:7466:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:7264:5*/ state = 39
+				/*line main_async.go:7472:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:7270:5*/ state = 41
+				/*line main_async.go:7478:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:7276:5*/ state = 43
+				/*line main_async.go:7484:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:7282:5*/ state = 45
+				/*line main_async.go:7490:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:7288:5*/ state = 47
+				/*line main_async.go:7496:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:7294:5*/ state = 49
+				/*line main_async.go:7502:5*/ state = 49
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:7300:5*/ state = 51
+				/*line main_async.go:7508:5*/ state = 51
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:7306:5*/ state = 53
+				/*line main_async.go:7514:5*/ state = 53
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:7312:5*/ state = 55
+				/*line main_async.go:7520:5*/ state = 55
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:7318:5*/ state = 57
+				/*line main_async.go:7526:5*/ state = 57
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:7324:5*/ state = 59
+				/*line main_async.go:7532:5*/ state = 59
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:7330:5*/ state = 61
+				/*line main_async.go:7538:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:7336:5*/ state = 63
+				/*line main_async.go:7544:5*/ state = 63
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:7342:5*/ state = 65
+				/*line main_async.go:7550:5*/ state = 65
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:7348:5*/ state = 67
+				/*line main_async.go:7556:5*/ state = 67
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:7354:5*/ state = 69
+				/*line main_async.go:7562:5*/ state = 69
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:7360:5*/ state = 80
+				/*line main_async.go:7568:5*/ state = 80
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:7366:5*/ state = 82
+				/*line main_async.go:7574:5*/ state = 82
 			} else {
 				state = 84
 			}
 			continue
 		case 25:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7373:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7581:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:512:3
-			/*line main_async.go:7377:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7585:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7379:4*/ if driven {
+			/*line main_async.go:7587:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7382:4*/ if !ready {
+			/*line main_async.go:7590:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7388:4*/ state = 84
+			/*line main_async.go:7596:4*/ state = 84
 			continue
 		case 27:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7392:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7600:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:514:3
-			/*line main_async.go:7396:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7604:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7398:4*/ if driven {
+			/*line main_async.go:7606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7401:4*/ if !ready {
+			/*line main_async.go:7609:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7407:4*/ state = 84
+			/*line main_async.go:7615:4*/ state = 84
 			continue
 		case 29:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7411:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7619:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:516:13
-			/*line main_async.go:7415:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7623:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7417:4*/ if driven {
+			/*line main_async.go:7625:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7420:4*/ if !ready {
+			/*line main_async.go:7628:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -7425,447 +7633,447 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7428:4*/ state = 84
+			/*line main_async.go:7636:4*/ state = 84
 			continue
 		case 31:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7432:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7640:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:519:23
-			/*line main_async.go:7436:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7644:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7438:4*/ if driven {
+			/*line main_async.go:7646:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7441:4*/ if !ready {
+			/*line main_async.go:7649:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7448:4*/ state = 84
+			/*line main_async.go:7656:4*/ state = 84
 			continue
 		case 33:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7452:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7660:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:521:3
-			/*line main_async.go:7456:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7664:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7458:4*/ if driven {
+			/*line main_async.go:7666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7461:4*/ if !ready {
+			/*line main_async.go:7669:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7467:4*/ state = 84
+			/*line main_async.go:7675:4*/ state = 84
 			continue
 		case 35:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7471:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7679:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:523:3
-			/*line main_async.go:7475:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7683:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7477:4*/ if driven {
+			/*line main_async.go:7685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7480:4*/ if !ready {
+			/*line main_async.go:7688:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7486:4*/ state = 84
+			/*line main_async.go:7694:4*/ state = 84
 			continue
 		case 37:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7490:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7698:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:525:3
-			/*line main_async.go:7494:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7702:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7496:4*/ if driven {
+			/*line main_async.go:7704:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7499:4*/ if !ready {
+			/*line main_async.go:7707:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7505:4*/ state = 84
+			/*line main_async.go:7713:4*/ state = 84
 			continue
 		case 39:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7509:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7717:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:527:15
-			/*line main_async.go:7513:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7721:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7515:4*/ if driven {
+			/*line main_async.go:7723:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7518:4*/ if !ready {
+			/*line main_async.go:7726:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7525:4*/ state = 84
+			/*line main_async.go:7733:4*/ state = 84
 			continue
 		case 41:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7529:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7737:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:529:23
-			/*line main_async.go:7533:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7741:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7535:4*/ if driven {
+			/*line main_async.go:7743:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7538:4*/ if !ready {
+			/*line main_async.go:7746:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7545:4*/ state = 84
+			/*line main_async.go:7753:4*/ state = 84
 			continue
 		case 43:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7549:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7757:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:531:3
-			/*line main_async.go:7553:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7761:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7555:4*/ if driven {
+			/*line main_async.go:7763:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7558:4*/ if !ready {
+			/*line main_async.go:7766:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7564:4*/ state = 84
+			/*line main_async.go:7772:4*/ state = 84
 			continue
 		case 45:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7568:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7776:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:533:3
-			/*line main_async.go:7572:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7780:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7574:4*/ if driven {
+			/*line main_async.go:7782:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7577:4*/ if !ready {
+			/*line main_async.go:7785:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7583:4*/ state = 84
+			/*line main_async.go:7791:4*/ state = 84
 			continue
 		case 47:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7587:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7795:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:535:3
-			/*line main_async.go:7591:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7799:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7593:4*/ if driven {
+			/*line main_async.go:7801:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7596:4*/ if !ready {
+			/*line main_async.go:7804:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7602:4*/ state = 84
+			/*line main_async.go:7810:4*/ state = 84
 			continue
 		case 49:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7606:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7814:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:537:3
-			/*line main_async.go:7610:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7818:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7612:4*/ if driven {
+			/*line main_async.go:7820:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7615:4*/ if !ready {
+			/*line main_async.go:7823:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7621:4*/ state = 84
+			/*line main_async.go:7829:4*/ state = 84
 			continue
 		case 51:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7625:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7833:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:539:3
-			/*line main_async.go:7629:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7837:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7631:4*/ if driven {
+			/*line main_async.go:7839:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7634:4*/ if !ready {
+			/*line main_async.go:7842:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7640:4*/ state = 84
+			/*line main_async.go:7848:4*/ state = 84
 			continue
 		case 53:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7644:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7852:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:541:24
-			/*line main_async.go:7648:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7856:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7650:4*/ if driven {
+			/*line main_async.go:7858:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7653:4*/ if !ready {
+			/*line main_async.go:7861:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7660:4*/ state = 84
+			/*line main_async.go:7868:4*/ state = 84
 			continue
 		case 55:
-			/*line main.go:543:3*/ /*line main_async.go:7663:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7871:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7665:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7873:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:544:3
-			/*line main_async.go:7669:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7877:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7671:4*/ if driven {
+			/*line main_async.go:7879:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7674:4*/ if !ready {
+			/*line main_async.go:7882:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7680:4*/ state = 84
+			/*line main_async.go:7888:4*/ state = 84
 			continue
 		case 57:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7684:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7892:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:546:3
-			/*line main_async.go:7688:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7896:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7690:4*/ if driven {
+			/*line main_async.go:7898:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7693:4*/ if !ready {
+			/*line main_async.go:7901:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7699:4*/ state = 84
+			/*line main_async.go:7907:4*/ state = 84
 			continue
 		case 59:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7703:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7911:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:548:23
-			/*line main_async.go:7707:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7915:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7709:4*/ if driven {
+			/*line main_async.go:7917:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7712:4*/ if !ready {
+			/*line main_async.go:7920:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7719:4*/ state = 84
+			/*line main_async.go:7927:4*/ state = 84
 			continue
 		case 61:
-			/*line main.go:550:3*/ /*line main_async.go:7722:27*/ fut.dstk = append(fut.dstk, 1)
+			/*line main.go:550:3*/ /*line main_async.go:7930:27*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7724:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7932:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:551:22
-			/*line main_async.go:7728:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7936:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7730:4*/ if driven {
+			/*line main_async.go:7938:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7733:4*/ if !ready {
+			/*line main_async.go:7941:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7740:4*/ state = 84
+			/*line main_async.go:7948:4*/ state = 84
 			continue
 		case 63:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7744:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7952:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:553:27
-			/*line main_async.go:7748:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7956:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7750:4*/ if driven {
+			/*line main_async.go:7958:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7753:4*/ if !ready {
+			/*line main_async.go:7961:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7760:4*/ state = 84
+			/*line main_async.go:7968:4*/ state = 84
 			continue
 		case 65:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7764:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7972:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:555:24
-			/*line main_async.go:7768:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7976:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7770:4*/ if driven {
+			/*line main_async.go:7978:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7773:4*/ if !ready {
+			/*line main_async.go:7981:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7780:4*/ state = 84
+			/*line main_async.go:7988:4*/ state = 84
 			continue
 		case 67:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:7784:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7992:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 68: // resumes at main.go:557:24
-			/*line main_async.go:7788:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7996:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:7790:4*/ if driven {
+			/*line main_async.go:7998:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:7793:4*/ if !ready {
+			/*line main_async.go:8001:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:7800:4*/ state = 84
+			/*line main_async.go:8008:4*/ state = 84
 			continue
 		case 69:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:7804:4*/ i = 0
-			/*line main_async.go:7805:4*/ fallthrough
+			/*line main_async.go:8012:4*/ i = 0
+			/*line main_async.go:8013:4*/ fallthrough
 		case 70:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:7808:5*/ state = 76
+				/*line main_async.go:8016:5*/ state = 76
 				continue
 			}
 			fallthrough
 		case 71:
-			/*line main_async.go:7813:4*/ x = seq[i]
+			/*line main_async.go:8021:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:7815:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:8023:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:7817:5*/ state = 73
+				/*line main_async.go:8025:5*/ state = 73
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:7822:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:8030:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:7824:5*/ state = 74
+				/*line main_async.go:8032:5*/ state = 74
 			} else {
 				state = 75
 			}
 			continue
 		case 73:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:7831:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:7832:4*/ state = 75
+			/*line main_async.go:8039:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:8040:4*/ state = 75
 			continue
 		case 74:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:7836:4*/ fallthrough
+			/*line main_async.go:8044:4*/ fallthrough
 		case 75:
-			/*line main_async.go:7838:4*/ i++
-			/*line main_async.go:7839:4*/ state = 70
+			/*line main_async.go:8046:4*/ i++
+			/*line main_async.go:8047:4*/ state = 70
 			continue
 		case 76:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:7843:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:8051:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 77: // resumes at main.go:568:26
-			/*line main_async.go:7847:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8055:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:7849:4*/ if driven {
+			/*line main_async.go:8057:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:7852:4*/ if !ready {
+			/*line main_async.go:8060:4*/ if !ready {
 				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:7859:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:8067:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:48
-			/*line main_async.go:7863:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8071:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:7865:4*/ if driven {
+			/*line main_async.go:8073:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:7868:4*/ if !ready {
+			/*line main_async.go:8076:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
@@ -7873,38 +8081,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:7876:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:8084:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:569:24
-			/*line main_async.go:7880:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8088:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:7882:4*/ if driven {
+			/*line main_async.go:8090:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7885:4*/ if !ready {
+			/*line main_async.go:8093:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:7892:4*/ state = 84
+			/*line main_async.go:8100:4*/ state = 84
 			continue
 		case 80:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:7896:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:8104:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7898:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8106:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 81: // resumes at main.go:573:3
-			/*line main_async.go:7902:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8110:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7904:4*/ if driven {
+			/*line main_async.go:8112:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7907:4*/ if !ready {
+			/*line main_async.go:8115:4*/ if !ready {
 				fut.state = 81
 				return zero, false
 			}
@@ -7912,35 +8120,35 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:7915:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:8123:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:7917:4*/ state = 84
+			/*line main_async.go:8125:4*/ state = 84
 			continue
 		case 82:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:7921:4*/ (*fut.x_2) = 1
+			/*line main_async.go:8129:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:7923:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:8131:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:7925:4*/ fallthrough
+			/*line main_async.go:8133:4*/ fallthrough
 		case 83: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:7928:4*/ if !ready {
+			/*line main_async.go:8136:4*/ if !ready {
 				fut.state = 83
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:7935:4*/ fallthrough
+			/*line main_async.go:8143:4*/ fallthrough
 		case 84:
 			{
-				/*line main_async.go:7938:5*/ fut.state = -1
+				/*line main_async.go:8146:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:7943:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:8151:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -8033,6 +8241,7 @@ type mainFunc1Future struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture // V's future, held by value
 }
 
@@ -8046,7 +8255,9 @@ func newMainFunc1Future(x *int) rt.Future[int] {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *mainFunc1Future) Poll(cx *rt.Context) (v int, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -8057,17 +8268,19 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (v int, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *mainFunc1Future) unwind(v *int, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *mainFunc1Future) unwind(v *int, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -8075,7 +8288,7 @@ func (fut *mainFunc1Future) unwind(v *int, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -8089,12 +8302,22 @@ func (fut *mainFunc1Future) unwind(v *int, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *mainFunc1Future) dstep(v *int, done *bool, p any, re bool) bool {
+func (fut *mainFunc1Future) dstep(v *int, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *mainFunc1Future) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -8114,19 +8337,30 @@ func (fut *mainFunc1Future) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:580, its captured
 // variables the future's.
-func (fut *mainFunc1Future) d0fn() {
+func (fut *mainFunc1Future) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
 	/*line main.go:581:5*/ fut.n += 10
-	/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", recover())
-	/*line main_async.go:8129:2*/
+	/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", fut.drec(recover()))
+	/*line main_async.go:8360:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:8363:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -8159,19 +8393,19 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main.go:580:4*/ /*line main_async.go:8162:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:580:4*/ /*line main_async.go:8396:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:8165:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8399:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:8169:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8403:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8171:4*/ if driven {
+			/*line main_async.go:8405:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8174:4*/ if !ready {
+			/*line main_async.go:8408:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -8181,7 +8415,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:8184:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:8418:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -833,6 +833,7 @@ type panicsFuture[S ~func(func(int) bool)] struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -851,7 +852,9 @@ func initPanicsFuture[S ~func(func(int) bool)](s S) panicsFuture[S] {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *panicsFuture[S]) Poll(cx *rt.Context) (v string, done bool) {
 	ok_2 := false
-	defer fut.unwind(&v, &done, &ok_2)
+	defer fut.unwind(&v, &done, &ok_2, 0)
+	defer fut.d0fn(&ok_2)
+	defer fut.unwind(&v, &done, &ok_2, 1)
 	v, done = fut.poll_2(cx)
 	ok_2 = true
 	return v, done
@@ -862,17 +865,19 @@ func (fut *panicsFuture[S]) Poll(cx *rt.Context) (v string, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *panicsFuture[S]) unwind(v *string, done *bool, ok_2 *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *panicsFuture[S]) unwind(v *string, done *bool, ok_2 *bool, from uint8) {
 	if *ok_2 {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -880,7 +885,7 @@ func (fut *panicsFuture[S]) unwind(v *string, done *bool, ok_2 *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -894,12 +899,22 @@ func (fut *panicsFuture[S]) unwind(v *string, done *bool, ok_2 *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *panicsFuture[S]) dstep(v *string, done *bool, p any, re bool) bool {
+func (fut *panicsFuture[S]) dstep(v *string, done *bool, p any, re bool, from uint8) bool {
 	ok_2 := false
-	defer fut.unwind(v, done, &ok_2)
+	defer fut.unwind(v, done, &ok_2, from)
 	fut.dcall(p, re)
 	ok_2 = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *panicsFuture[S]) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -919,18 +934,29 @@ func (fut *panicsFuture[S]) dcall(p any, re bool) {
 	switch k_2 {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	}
 }
 
 // d0fn is the func literal deferred at main.go:86, its captured
 // variables the future's.
-func (fut *panicsFuture[S]) d0fn() {
-	/*line main.go:86:17*/ fut.res = fmt.Sprint("recovered ", recover())
-	/*line main_async.go:933:2*/
+func (fut *panicsFuture[S]) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:86:17*/ fut.res = fmt.Sprint("recovered ", fut.drec(recover()))
+	/*line main_async.go:956:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:959:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -978,39 +1004,39 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:86:2*/ /*line main_async.go:981:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:86:2*/ /*line main_async.go:1007:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:87:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:984:4*/ fallthrough
+			/*line main_async.go:1010:4*/ fallthrough
 		case 1:
 			/*line main.go:87:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:87:17*/ if !(ok) {
-				/*line main_async.go:988:5*/ state = 5
+				/*line main_async.go:1014:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:993:4*/ fut.x = k
+			/*line main_async.go:1019:4*/ fut.x = k
 			/*line main.go:88:6*/ fut.c_v = initVFuture[int](fut.x)
-			/*line main_async.go:995:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1021:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:88:6
 			/*line main.go:88:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:999:4*/ if !ready {
+			/*line main_async.go:1025:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:88:6*/ if !(r == 2) {
-				/*line main_async.go:1006:5*/ state = 1
+				/*line main_async.go:1032:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:89:4*/ panic(fmt.Sprint("at ", fut.x))
 		case 5:
-			/*line main_async.go:1013:4*/ fut.it = nil
+			/*line main_async.go:1039:4*/ fut.it = nil
 			{
 				/*line main.go:92:2*/ fut.res = "no panic"
 				fut.state = -1
@@ -1018,10 +1044,10 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:92:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1021:4*/ fut.state = -1
+			/*line main_async.go:1047:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1024:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1050:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1107,41 +1133,41 @@ func (fut *boxTotalFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Box.Total starts
 			/*line main.go:100:2*/ fut.it = rt.PullRange1(take(&fut.b).s)
-			/*line main_async.go:1110:4*/ fallthrough
+			/*line main_async.go:1136:4*/ fallthrough
 		case 1:
 			/*line main.go:100:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:100:17*/ if !(ok) {
-				/*line main_async.go:1114:5*/ state = 4
+				/*line main_async.go:1140:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1119:4*/ x = k
+			/*line main_async.go:1145:4*/ x = k
 			/*line main.go:101:8*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:1121:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1147:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:101:8
 			/*line main.go:101:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1125:4*/ if !ready {
+			/*line main_async.go:1151:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:101:3*/ fut.n += r
-			/*line main_async.go:1132:4*/ state = 1
+			/*line main_async.go:1158:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1135:4*/ fut.it = nil
+			/*line main_async.go:1161:4*/ fut.it = nil
 			{
 				/*line main.go:103:2*/ fut.state = -1
 				/*line main.go:103:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1141:4*/ fut.state = -1
+			/*line main_async.go:1167:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1144:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1170:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1221,16 +1247,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:132:21*/ fut.c_sum = initSumFuture[func(func(int) bool)](count(4))
-			/*line main_async.go:1224:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:1250:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:132:21
-			/*line main_async.go:1228:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:21*/ r, ready = fut.aw0.(*sumFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1230:4*/ if driven {
+			/*line main_async.go:1256:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1233:4*/ if !ready {
+			/*line main_async.go:1259:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1238,32 +1264,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture[func(func(int) bool)]{}
 			/*line main.go:132:2*/ fmt.Println("sum", r)
 			/*line main.go:133:2*/ fut.c_each = initEachFuture[func(func(int) bool)](count(2))
-			/*line main_async.go:1241:4*/ fut.aw0 = &fut.c_each
+			/*line main_async.go:1267:4*/ fut.aw0 = &fut.c_each
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:133:2
-			/*line main_async.go:1245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1271:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:2*/ _, ready = fut.aw0.(*eachFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1247:4*/ if driven {
+			/*line main_async.go:1273:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*eachFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1250:4*/ if !ready {
+			/*line main_async.go:1276:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_each = eachFuture[func(func(int) bool)]{}
 			/*line main.go:134:14*/ fut.c_pairs = initPairsFuture[int, string, iter.Seq2[int, string]](slices.All([]string{"x", "y", "z"}), 2)
-			/*line main_async.go:1257:4*/ fut.aw0 = &fut.c_pairs
+			/*line main_async.go:1283:4*/ fut.aw0 = &fut.c_pairs
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:134:14
-			/*line main_async.go:1261:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1287:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:14*/ r_2, ready = fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]).Poll(cx)
-			/*line main_async.go:1263:4*/ if driven {
+			/*line main_async.go:1289:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]), ready, fresh)
 			}
-			/*line main_async.go:1266:4*/ if !ready {
+			/*line main_async.go:1292:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1271,16 +1297,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs = pairsFuture[int, string, iter.Seq2[int, string]]{}
 			/*line main.go:134:2*/ fmt.Println(r_2)
 			/*line main.go:135:14*/ fut.c_pairs_2 = initPairsFuture[int, int, iter.Seq2[int, int]](slices.All([]int{7, 8}), -1)
-			/*line main_async.go:1274:4*/ fut.aw0 = &fut.c_pairs_2
+			/*line main_async.go:1300:4*/ fut.aw0 = &fut.c_pairs_2
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:135:14
-			/*line main_async.go:1278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:14*/ r_3, ready = fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]).Poll(cx)
-			/*line main_async.go:1280:4*/ if driven {
+			/*line main_async.go:1306:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]), ready, fresh)
 			}
-			/*line main_async.go:1283:4*/ if !ready {
+			/*line main_async.go:1309:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1288,32 +1314,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs_2 = pairsFuture[int, int, iter.Seq2[int, int]]{}
 			/*line main.go:135:2*/ fmt.Println(r_3)
 			/*line main.go:136:14*/ fut.c_times = initTimesFuture[func(func() bool)](times(5))
-			/*line main_async.go:1291:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1317:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:136:14
-			/*line main_async.go:1295:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:14*/ fut.r_4, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1297:4*/ if driven {
+			/*line main_async.go:1323:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1300:4*/ if !ready {
+			/*line main_async.go:1326:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:31*/ fut.c_times = initTimesFuture[func(func() bool)](times(2))
-			/*line main_async.go:1307:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1333:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:136:31
-			/*line main_async.go:1311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1337:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:31*/ r_5, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1313:4*/ if driven {
+			/*line main_async.go:1339:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1316:4*/ if !ready {
+			/*line main_async.go:1342:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1321,32 +1347,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:2*/ fmt.Println(fut.r_4, r_5)
 			/*line main.go:137:14*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string{"p", "q"})))
-			/*line main_async.go:1324:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:137:14
-			/*line main_async.go:1328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:14*/ fut.r_6, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1330:4*/ if driven {
+			/*line main_async.go:1356:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1333:4*/ if !ready {
+			/*line main_async.go:1359:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:67*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string(nil))))
-			/*line main_async.go:1340:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1366:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:137:67
-			/*line main_async.go:1344:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:67*/ r_7, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1346:4*/ if driven {
+			/*line main_async.go:1372:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1349:4*/ if !ready {
+			/*line main_async.go:1375:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1354,16 +1380,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:2*/ fmt.Println(take(&fut.r_6), len(r_7))
 			/*line main.go:138:14*/ fut.c_panics = initPanicsFuture[func(func(int) bool)](count(5))
-			/*line main_async.go:1357:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1383:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:138:14
-			/*line main_async.go:1361:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1387:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:14*/ r_8, ready = fut.aw0.(*panicsFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1363:4*/ if driven {
+			/*line main_async.go:1389:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1366:4*/ if !ready {
+			/*line main_async.go:1392:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1372,26 +1398,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fmt.Println(r_8)
 			/*line main.go:139:2*/ b = &Box[func(func(int) bool)]{s: count(3)}
 			/*line main.go:140:21*/ fut.aw0 = b.TotalAsync().(*boxTotalFuture[func(func(int) bool)])
-			/*line main_async.go:1375:4*/ fresh = true
+			/*line main_async.go:1401:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:140:21
-			/*line main_async.go:1378:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:21*/ r_9, ready = fut.aw0.(*boxTotalFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1380:4*/ if driven {
+			/*line main_async.go:1406:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxTotalFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1383:4*/ if !ready {
+			/*line main_async.go:1409:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("box", r_9)
 			{
-				/*line main_async.go:1390:5*/ fut.state = -1
+				/*line main_async.go:1416:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1394:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1420:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

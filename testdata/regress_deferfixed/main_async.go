@@ -710,6 +710,7 @@ type panicsFuture struct {
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	drecd  bool
 	d1a1   string
 	d2a1   int
 	d2a2   string
@@ -730,7 +731,9 @@ func initPanicsFuture(c *conn, tag string) panicsFuture {
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *panicsFuture) Poll(cx *rt.Context) (v string, done bool) {
 	ok := false
-	defer fut.unwind(&v, &done, &ok)
+	defer fut.unwind(&v, &done, &ok, 0)
+	defer fut.d0fn(&ok)
+	defer fut.unwind(&v, &done, &ok, 1)
 	v, done = fut.poll_2(cx)
 	ok = true
 	return v, done
@@ -741,17 +744,19 @@ func (fut *panicsFuture) Poll(cx *rt.Context) (v string, done bool) {
 // may recover runs as the deferred call of the panic raised again with its
 // value; once one recovers, the rest run without a panic and Poll reports
 // the future complete.
-func (fut *panicsFuture) unwind(v *string, done *bool, ok *bool) {
+// It runs those numbered from on: Poll defers the sites that call recover
+// itself, between runs of unwind (see drec).
+func (fut *panicsFuture) unwind(v *string, done *bool, ok *bool, from uint8) {
 	if *ok {
 		return
 	}
 	if !fut.dunw {
 		fut.dunw, fut.dpanic, fut.state = true, true, -1
 	}
-	for fut.dn != 0 {
+	for fut.dn != 0 && fut.dstk[fut.dn-1] >= from {
 		if fut.dpanic && fut.dmay() {
 			if p := recover(); p != nil {
-				if fut.dstep(v, done, p, true) {
+				if fut.dstep(v, done, p, true, from) {
 					fut.dpanic = false
 				}
 				continue
@@ -759,7 +764,7 @@ func (fut *panicsFuture) unwind(v *string, done *bool, ok *bool) {
 		}
 		pan := fut.dpanic
 		fut.dpanic = true
-		if fut.dstep(v, done, nil, false) {
+		if fut.dstep(v, done, nil, false, from) {
 			fut.dpanic = pan
 		}
 	}
@@ -773,12 +778,22 @@ func (fut *panicsFuture) unwind(v *string, done *bool, ok *bool) {
 
 // dstep calls the innermost pending defer (see dcall); if the call
 // panics, the rest run under that panic. It reports whether the call returned.
-func (fut *panicsFuture) dstep(v *string, done *bool, p any, re bool) bool {
+func (fut *panicsFuture) dstep(v *string, done *bool, p any, re bool, from uint8) bool {
 	ok := false
-	defer fut.unwind(v, done, &ok)
+	defer fut.unwind(v, done, &ok, from)
 	fut.dcall(p, re)
 	ok = true
 	return true
+}
+
+// drec is what recover() returned in a deferred call that Poll defers
+// itself: once the call returns, a panic it stopped is over (the call
+// sets dpanic from drecd), and Poll reports the future complete.
+func (fut *panicsFuture) drec(p any) any {
+	if p != nil {
+		fut.drecd = true
+	}
+	return p
 }
 
 // dmay reports whether the innermost pending deferred call may recover.
@@ -798,10 +813,10 @@ func (fut *panicsFuture) dcall(p any, re bool) {
 	switch k {
 	case 0:
 		if re {
-			defer fut.d0fn()
+			defer fut.d0fn(nil)
 			panic(p)
 		}
-		fut.d0fn()
+		fut.d0fn(nil)
 	case 1:
 		x := fut.d1a1
 		fut.d1a1 = ""
@@ -825,11 +840,22 @@ func (fut *panicsFuture) dcall(p any, re bool) {
 
 // d0fn is the func literal deferred at main.go:99, its captured
 // variables the future's.
-func (fut *panicsFuture) d0fn() {
-	/*line main.go:100:3*/ if r := recover(); r != nil {
+func (fut *panicsFuture) d0fn(g *bool) {
+	pan_2 := false
+	if g != nil {
+		if *g || fut.dn == 0 || fut.dstk[fut.dn-1] != 0 {
+			return
+		}
+		fut.dn--
+		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
+	}
+	/*line main.go:100:3*/ if r := fut.drec(recover()); r != nil {
 		/*line main.go:101:4*/ fut.res = fmt.Sprint(fut.tag, " recovered ", r)
 	}
-	/*line main_async.go:832:2*/
+	/*line main_async.go:855:2*/ if g != nil {
+		fut.dpanic = pan_2 && !fut.drecd
+	}
+	/*line main_async.go:858:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -861,29 +887,29 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:99:2*/ /*line main_async.go:864:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:99:2*/ /*line main_async.go:890:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:104:2*/ fut.d1a1 = fut.tag
-			/*line main_async.go:867:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:893:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:105:2*/ fut.d2a1 = len(fut.tag)
 			fut.d2a2 = fut.tag
-			/*line main_async.go:871:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:897:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:106:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:874:4*/ fallthrough
+			/*line main_async.go:900:4*/ fallthrough
 		case 1: // resumes at main.go:106:2
 			/*line main.go:106:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:877:4*/ if !ready {
+			/*line main_async.go:903:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:107:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:883:4*/ fallthrough
+			/*line main_async.go:909:4*/ fallthrough
 		case 2: // resumes at main.go:107:2
 			/*line main.go:107:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:886:4*/ if !ready {
+			/*line main_async.go:912:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -897,10 +923,10 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:110:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:900:4*/ fut.state = -1
+			/*line main_async.go:926:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:903:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:929:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -971,16 +997,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fut.log = new([]string)
 			/*line main.go:118:2*/ c = &conn{name: "c1", log: fut.log}
 			/*line main.go:119:24*/ fut.c_params = initParamsFuture(c, 5, "bye")
-			/*line main_async.go:974:4*/ fut.aw0 = &fut.c_params
+			/*line main_async.go:1000:4*/ fut.aw0 = &fut.c_params
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:119:24
-			/*line main_async.go:978:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1004:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:24*/ r, ready = fut.aw0.(*paramsFuture).Poll(cx)
-			/*line main_async.go:980:4*/ if driven {
+			/*line main_async.go:1006:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramsFuture), ready, fresh)
 			}
-			/*line main_async.go:983:4*/ if !ready {
+			/*line main_async.go:1009:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -988,16 +1014,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_params = paramsFuture{}
 			/*line main.go:119:2*/ fmt.Println("params", r)
 			/*line main.go:120:14*/ fut.c_locals = initLocalsFuture()
-			/*line main_async.go:991:4*/ fut.aw0 = &fut.c_locals
+			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_locals
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:120:14
-			/*line main_async.go:995:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:14*/ r_2, ready = fut.aw0.(*localsFuture).Poll(cx)
-			/*line main_async.go:997:4*/ if driven {
+			/*line main_async.go:1023:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localsFuture), ready, fresh)
 			}
-			/*line main_async.go:1000:4*/ if !ready {
+			/*line main_async.go:1026:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1005,32 +1031,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_locals = localsFuture{}
 			/*line main.go:120:2*/ fmt.Println(r_2)
 			/*line main.go:121:2*/ fut.c_reassigned = initReassignedFuture(7, "hi")
-			/*line main_async.go:1008:4*/ fut.aw0 = &fut.c_reassigned
+			/*line main_async.go:1034:4*/ fut.aw0 = &fut.c_reassigned
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:121:2
-			/*line main_async.go:1012:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1038:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:2*/ _, ready = fut.aw0.(*reassignedFuture).Poll(cx)
-			/*line main_async.go:1014:4*/ if driven {
+			/*line main_async.go:1040:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reassignedFuture), ready, fresh)
 			}
-			/*line main_async.go:1017:4*/ if !ready {
+			/*line main_async.go:1043:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_reassigned = reassignedFuture{}
 			/*line main.go:122:14*/ fut.c_panics = initPanicsFuture(&conn{name: "c2", log: fut.log}, "oops")
-			/*line main_async.go:1024:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1050:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:122:14
-			/*line main_async.go:1028:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1054:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:14*/ r_3, ready = fut.aw0.(*panicsFuture).Poll(cx)
-			/*line main_async.go:1030:4*/ if driven {
+			/*line main_async.go:1056:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture), ready, fresh)
 			}
-			/*line main_async.go:1033:4*/ if !ready {
+			/*line main_async.go:1059:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1039,11 +1065,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fmt.Println(r_3)
 			/*line main.go:123:2*/ fmt.Println((*fut.log))
 			{
-				/*line main_async.go:1042:5*/ fut.state = -1
+				/*line main_async.go:1068:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1046:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1072:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
