@@ -290,7 +290,7 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 			loops = append(loops, n)
 		case *ast.DeferStmt:
 			lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit)
-			if !ok {
+			if !ok || ir.g.namesOuterLocal(lit) {
 				break
 			}
 			for _, g := range gotos {
@@ -310,6 +310,24 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 		return true
 	})
 	return out
+}
+
+// namesOuterLocal reports whether lit's body has a value or names a type
+// of a local type of the function declared outside lit: Poll declares
+// those (localtype.go), and a method of the future could not name them,
+// so such a literal stays a closure made in Poll.
+func (g *pkgGen) namesOuterLocal(lit *ast.FuncLit) bool {
+	outside := func(o *types.TypeName) bool { return !inside(o.Pos(), lit) }
+	found := false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if e, ok := n.(ast.Expr); ok && !found {
+			if t := g.info.TypeOf(e); t != nil && g.localIn(t, outside) != nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // litVars calls f with each variable of the function that lit uses
