@@ -254,7 +254,8 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 // defer of a closure in a loop allocates the closure. The syntax decides,
 // since escape analysis runs before the graph exists: the ways back to a
 // statement are the loops around it and a goto after it to a label before
-// it; a literal behind such a goto stays a closure.
+// it; a literal behind such a goto stays a closure, and so does one that
+// names a local type of the function (namesOuterLocal).
 func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 	body := ir.fn.decl.Body
 	labels := map[string]token.Pos{}

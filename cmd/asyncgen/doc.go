@@ -263,22 +263,23 @@
 // recover and the panic ends the program, Go 1.25's message reads "panic:
 // v [recovered, repanicked]" where direct mode prints "panic: v" (value and
 // stack are the same). Not so for a deferred func literal that calls
-// recover and takes no argument, in a function whose defer statements each
-// run at most once per call and always in one order (up to three such
-// literals a function): Poll defers its method itself, between the runs of
-// the other pending defers, so it runs as a deferred call of the panic in
-// flight and recovers it, or not, exactly as in Go. A deferred call that
-// the panicking frames did not defer themselves cannot recover the panic
-// (recover works only in the deferred function the panic itself calls, one
-// call deep), so a function value, an interface method or a function whose
-// body calls recover keeps the raise-again path, and so does every literal
-// in a function with a defer in a loop: Poll could not defer one call per
-// pending defer without allocating at each poll. A future with pending
-// defers polls the frames it awaits itself instead of letting the driver
-// resume them (see Frames), so its Poll is on the Go stack whenever the
-// code below it runs and a panic there unwinds through it. The price: a
-// recursion in which every level has a defer pending resumes through all
-// its levels at each wake-up, as before frames.
+// recover, takes no argument and ends by running off its end (no return),
+// in a function whose defer statements each run at most once per call and
+// always in one order (up to three such literals a function): Poll defers
+// its method itself, between the runs of the other pending defers, so it
+// runs as a deferred call of the panic in flight and recovers it, or not,
+// exactly as in Go. A deferred call that the panicking frames did not defer
+// themselves cannot recover the panic (recover works only in the deferred
+// function the panic itself calls, one call deep), so a function value, an
+// interface method or a function whose body calls recover keeps the
+// raise-again path, and so does every literal in a function with a defer in
+// a loop: Poll could not defer one call per pending defer without
+// allocating at each poll. A future with pending defers polls the frames it
+// awaits itself instead of letting the driver resume them (see Frames), so
+// its Poll is on the Go stack whenever the code below it runs and a panic
+// there unwinds through it. The price: a recursion in which every level has
+// a defer pending resumes through all its levels at each wake-up, as before
+// frames.
 //
 // Cost. A defer statement that runs at most once per call (on no loop of
 // the control-flow graph; goto loops count) keeps its values in fields of
@@ -300,7 +301,8 @@
 // closure, the cells of the variables declared inside the loop that it
 // uses, one allocation per such variable and iteration (BenchmarkDeferLoop
 // "closure-async": 1 allocation per iteration, as Go's own closure). A func
-// literal deferred behind a goto back to a label before its defer is a
+// literal deferred behind a goto back to a label before its defer, or one
+// that names a local type of the function (which only Poll declares), is a
 // closure made at the defer, with a cell for each variable it captures. Per
 // poll, a function with defers pays one open-coded Go defer and one more
 // call, two more of each per deferred literal Poll defers itself
