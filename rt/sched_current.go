@@ -227,6 +227,12 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 	// again: the main future woke itself during its last poll through a
 	// yield (Context.yield), which is mainWoken without its atomics.
 	again := false
+	// polls counts the polls since the driver last ran (a main future's
+	// poll with its re-polls in place as one). Every
+	// eventInterval of them the driver takes a turn without blocking, so
+	// that a main future or tasks that keep yielding (and so never let the
+	// loop park) cannot starve timers and I/O.
+	polls := 0
 	for {
 		if s.dumpReq.Load() != nil {
 			s.serveDump(c)
@@ -236,6 +242,11 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 			if done, again = s.pollMain(c, main); done {
 				return
 			}
+			// One, though it may have been re-polled in place up to
+			// maxRepolls times: a turn of the driver is a system call,
+			// and a main future that yields at every statement would
+			// pay one per 61 statements.
+			polls++
 		}
 		// A batch only where a task is queued: a main future that yields
 		// to itself finds none most of the time, and skips the batch's
@@ -243,7 +254,8 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 		if c.local.len() != 0 || s.r.inject.len() != 0 {
 			if n := c.runBatch(s.eventInterval, (*worker).nextCT); n > 0 {
 				s.flush(c)
-				if n == s.eventInterval {
+				if polls += n; polls >= s.eventInterval {
+					polls = 0
 					s.pollDriver(c)
 				}
 				continue
@@ -254,8 +266,13 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 				return
 			}
 		} else if again || s.mainWoken.Load() {
+			if polls >= s.eventInterval {
+				polls = 0
+				s.pollDriver(c)
+			}
 			continue
 		}
+		polls = 0
 		s.park(c, main != nil)
 	}
 }

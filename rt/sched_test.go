@@ -349,3 +349,50 @@ func TestAdaptiveGlobalQueueInterval(t *testing.T) {
 		t.Fatalf("current-thread worker: adaptive=%v interval=%d", ct.adaptive, ct.interval)
 	}
 }
+
+// TestYieldingMainDoesNotStarveTimers: a current-thread main future that
+// yields in a loop never lets the loop park, so the loop must give the driver
+// a turn on its own, or a timer that is due never fires. The bound is a
+// yield count far beyond what 1 ms of yields can be (each costs nanoseconds),
+// not a time: without the driver's turns the loop spins until it.
+func TestYieldingMainDoesNotStarveTimers(t *testing.T) {
+	for _, tasks := range []int{0, 2} { // 0: the main future yields alone; 2: tasks yield beside it
+		r := NewCurrentThread()
+		var fired atomic.Bool
+		SpawnOn(r, PollFunc(func() func(cx *Context) (struct{}, bool) {
+			sl := SleepAsync(time.Millisecond)
+			return func(cx *Context) (struct{}, bool) {
+				if _, ok := sl.Poll(cx); !ok {
+					return struct{}{}, false
+				}
+				fired.Store(true)
+				return struct{}{}, true
+			}
+		}()))
+		for range tasks {
+			SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				if fired.Load() {
+					return struct{}{}, true
+				}
+				cx.yield()
+				return struct{}{}, false
+			}))
+		}
+		const limit = 1 << 26
+		n := BlockOn(r, PollFunc(func() func(cx *Context) (int, bool) {
+			n := 0
+			return func(cx *Context) (int, bool) {
+				if fired.Load() || n == limit {
+					return n, true
+				}
+				n++
+				cx.yield()
+				return 0, false
+			}
+		}()))
+		r.Shutdown()
+		if n == limit {
+			t.Fatalf("%d tasks yielding: a due timer did not fire in %d yields of the main future", tasks, limit)
+		}
+	}
+}
