@@ -401,7 +401,17 @@ func (g *pkgGen) emptyInterface() types.Type {
 func (e *emitter) localTypeDecls() {
 	g, p := e.g, e.p
 	for _, tn := range e.ir.localTypes {
-		p("type ", g.localName[tn], " ")
+		p("type ", g.localName[tn])
+		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			// A generic local type (type list[T any] struct{…}) keeps its
+			// type parameters, which may shadow the function's.
+			tps := n.TypeParams()
+			for i := 0; i < tps.Len(); i++ {
+				p(map[bool]string{true: "[", false: ", "}[i == 0], tps.At(i).Obj().Name(), " ", tps.At(i).Constraint())
+			}
+			p("]")
+		}
+		p(" ")
 		if a, ok := tn.Type().(*types.Alias); ok {
 			p("= ", a.Rhs(), "\n")
 			continue

@@ -271,6 +271,21 @@ func Generic[T any](v T) string {
 	return describe(b) + " | " + describe(p)
 }
 
+//async:func
+func GenericLocal[T comparable](v T) string {
+	// A generic local type, its type parameters shadowing the function's
+	// (Go's fixedbugs/issue72063.go declares one like it).
+	type pair[T any, U comparable] struct {
+		a T
+		b U
+	}
+	p := pair[T, string]{v, "u"}
+	Y()
+	q := pair[int, T]{1, v}
+	Y()
+	return describe(p) + " | " + describe(q)
+}
+
 // Bag is a generic type with an async method declaring a local type that
 // depends on the type parameter.
 type Bag[T any] struct{ items []T }
@@ -404,6 +419,7 @@ func Main() {
 	fmt.Println(Generic(1))
 	fmt.Println(Generic("s"))
 	fmt.Println(Generic([]float64{1.5}))
+	fmt.Println(GenericLocal(7))
 	fmt.Println((&Bag[int]{[]int{4, 5}}).Entries())
 	fmt.Println((&Bag[string]{[]string{"x"}}).Entries())
 	Awaits()
