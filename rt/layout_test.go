@@ -35,3 +35,16 @@ func TestTaskSelf(t *testing.T) {
 		t.Fatal("handle().task() is not the task")
 	}
 }
+
+// TestRingOwnsItsLines: a ring's size is a multiple of a cache line, so that
+// the allocator's size class starts every ring on a line boundary and no two
+// workers' rings share a line (one owner's tail beside the next owner's head
+// doubled the cost of a multi-thread yield).
+func TestRingOwnsItsLines(t *testing.T) {
+	if s := unsafe.Sizeof(ring{}); s%64 != 0 {
+		t.Fatalf("ring is %d bytes; pad it to a multiple of 64 (head and tail on lines of their own)", s)
+	}
+	if off := unsafe.Offsetof(ring{}.tail); off < 64 {
+		t.Fatalf("ring.tail at offset %d shares the stealers' line with head", off)
+	}
+}
