@@ -2,6 +2,7 @@ package rt
 
 import (
 	"runtime"
+	"sync/atomic"
 	"testing"
 )
 
@@ -141,8 +142,27 @@ func TestYieldWakesSelf(t *testing.T) {
 		var order []int
 		const n = 50
 		hs := make([]*JoinHandle[int], 2)
+		// Each task yields until both were polled once, so that the
+		// turns are counted only once both are queued: a multi-thread
+		// worker may otherwise run the first task's 50 steps before this
+		// goroutine spawns the second (seen under load in CI).
+		var started atomic.Int32
 		for i := range hs {
-			hs[i] = SpawnOn(r, yieldSteps(n, func() { order = append(order, i) }))
+			steps := yieldSteps(n, func() { order = append(order, i) })
+			first, y := true, MakeYieldNow()
+			hs[i] = SpawnOn(r, PollFunc(func(cx *Context) (int, bool) {
+				if first {
+					first = false
+					started.Add(1)
+				}
+				for started.Load() < int32(len(hs)) {
+					if _, ok := y.Poll(cx); !ok {
+						return 0, false
+					}
+					y = MakeYieldNow()
+				}
+				return steps.Poll(cx)
+			}))
 		}
 		for _, h := range hs {
 			if got := BlockOn(r, h.JoinAsync()); got.V1 != nil || got.V0 != n {
