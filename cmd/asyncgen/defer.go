@@ -1040,7 +1040,7 @@ func (e *emitter) litMethod(s *deferSite) {
 			dn, f := ir.dnames, ir.nFut
 			lp.w.text("\n" + npan + " := " + g.univ("false") + "\nif " + ng + " != " + g.univ("nil") + " {\nif *" + ng + " || " + f + "." + dn.n + " == 0 || " + e.deferTop() + " != " + itoa(s.num) + " {\nreturn\n}\n" +
 				f + "." + dn.n + "--\n" + npan + ", " + f + "." + dn.pan + ", " + f + "." + dn.recd + " = " + f + "." + dn.pan + ", " + g.univ("true") + ", " + g.univ("false") + "\n}")
-			lp.drec = dn.rec
+			lp.drec, lp.drecLit = dn.rec, lp.lit
 		}
 		if cs := ir.litConsts(s.lit); len(cs) > 0 {
 			// The function's constants are Poll's: the method declares

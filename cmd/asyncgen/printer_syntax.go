@@ -40,9 +40,12 @@ type stmtPrinter struct {
 	// method: the body of a deferred func literal written as a method of
 	// the future (defer.go), whose returns are its own; drec, when Poll
 	// defers that method itself (defer.go's nativeSites), the future's
-	// method that each recover() of the body reports to.
-	method bool
-	drec   string
+	// method that each recover() of the body reports to, at func literal
+	// depth drecLit (the body's own: 1 for a literal deferred in a loop,
+	// whose method is printed as a literal).
+	method  bool
+	drec    string
+	drecLit int
 }
 
 // sub runs f with output to a fresh writer and returns what it wrote.
@@ -221,7 +224,7 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 			p.closureCall(cl)
 			return
 		}
-		if p.drec != "" && p.lit == 0 && isBuiltin(ir.g.info, x.Fun, "recover") {
+		if p.drec != "" && p.lit == p.drecLit && isBuiltin(ir.g.info, x.Fun, "recover") {
 			p.tok(ir.nFut + "." + p.drec + "(recover())")
 			return
 		}

@@ -26,7 +26,7 @@ func main() {
 	})
 }
 
-const ncases = 25
+const ncases = 26
 
 // goexit runs f, which calls runtime.Goexit, in a goroutine of its own.
 func goexit(f func()) {
@@ -586,5 +586,27 @@ func Main(which int) {
 			panic("in an async closure")
 		}))
 		fmt.Println("async closure gave", r, x)
+	case 25:
+		fmt.Println("loop that panics once:", LoopOnceRecover())
+	}
+}
+
+// LoopOnceRecover defers, in a loop that never comes round (its body ends
+// in a panic, as in Go's fixedbugs/issue14725.go), a closure whose bare
+// recover() stops the panic: the function returns the 1 it set. Poll defers
+// such a closure itself; its recover() was once printed without reporting
+// to the future, which then took the recovered panic for one still in
+// flight and returned pending forever.
+//
+//async:func
+func LoopOnceRecover() (x int) {
+	for {
+		V(1)
+		defer func() {
+			recover()
+			x = 1
+		}()
+		V(2)
+		panic(nil)
 	}
 }
