@@ -253,8 +253,9 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) {
 // captured it, so the defer costs that cell and no closure, as Go's own
 // defer of a closure in a loop allocates the closure. The syntax decides,
 // since escape analysis runs before the graph exists: the ways back to a
-// statement are the loops around it and a goto after it to a label before
-// it; a literal behind such a goto stays a closure, and so does one that
+// statement are the loops around it and a goto to a label before it
+// (wherever the goto stands: one before the statement may still lead back
+// round); a literal behind such a label stays a closure, and so does one that
 // names a local type of the function (namesOuterLocal).
 func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 	body := ir.fn.decl.Body
@@ -295,7 +296,11 @@ func (ir *irFunc) deferMethodLits() map[*ast.FuncLit]ast.Node {
 				break
 			}
 			for _, g := range gotos {
-				if at, ok := labels[g.Label.Name]; ok && at < n.Pos() && g.Pos() > n.Pos() {
+				// Any goto to a label before the statement, wherever the
+				// goto stands: one before it can still lead back round
+				// (through a loop the goto region forms with code after
+				// the label), and the graph that would tell is built later.
+				if at, ok := labels[g.Label.Name]; ok && at < n.Pos() {
 					return false
 				}
 			}

@@ -1614,7 +1614,6 @@ type closureLoopsFuture struct {
 	n      int
 	out    *[]string
 	j      *int
-	k      *int
 	n_2    int
 	i_3    int
 	aw0    any
@@ -1629,6 +1628,7 @@ type closureLoopsFuture struct {
 	d2out_p *[]string
 	d2i_2_p *int
 	dq3     []struct{ f func() }
+	d4f     func()
 	c_v     vFuture[int] // V's future, held by value
 	c_point pointFuture  // Point's future, held by value
 }
@@ -1739,11 +1739,13 @@ func (fut *closureLoopsFuture) dcall(p any, re bool) {
 		}
 		e_2.f()
 	case 4:
+		x_3 := fut.d4f
+		fut.d4f = nil
 		if re {
-			defer fut.d4fn()
+			defer x_3()
 			panic(p)
 		}
-		fut.d4fn()
+		x_3()
 	}
 }
 
@@ -1751,7 +1753,7 @@ func (fut *closureLoopsFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *closureLoopsFuture) d0fn() {
 	/*line closures.go:134:17*/ logv("loops out", (*fut.out))
-	/*line closures_async.go:1754:2*/
+	/*line closures_async.go:1756:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:138, its captured
@@ -1761,7 +1763,7 @@ func (fut *closureLoopsFuture) d1fn(out_p *[]string, i_p *int, j_p *int) {
 		tag = "loop "
 	)
 	/*line closures.go:138:18*/ (*out_p) = append((*out_p), fmt.Sprint(tag, (*i_p), (*j_p)))
-	/*line closures_async.go:1764:2*/
+	/*line closures_async.go:1766:2*/
 }
 
 // d2fn is the func literal deferred at closures.go:143, its captured
@@ -1771,14 +1773,7 @@ func (fut *closureLoopsFuture) d2fn(out_p *[]string, i_2_p *int) {
 		/*line closures.go:144:29*/ (*out_p) = append((*out_p), s)
 	}
 	/*line closures.go:145:5*/ add(fmt.Sprint("once in a loop ", (*i_2_p)))
-	/*line closures_async.go:1774:2*/
-}
-
-// d4fn is the func literal deferred at closures.go:160, its captured
-// variables the future's.
-func (fut *closureLoopsFuture) d4fn() {
-	/*line closures.go:160:17*/ (*fut.out) = append((*fut.out), fmt.Sprint("after forward goto ", (*fut.k)))
-	/*line closures_async.go:1781:2*/
+	/*line closures_async.go:1776:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1817,102 +1812,102 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // ClosureLoops starts
-			/*line closures_async.go:1820:4*/ fut.out = new([]string)
-			/*line closures.go:134:2*/ /*line closures_async.go:1821:31*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:1815:4*/ fut.out = new([]string)
+			/*line closures.go:134:2*/ /*line closures_async.go:1816:31*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:136:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:1823:4*/ fut.i_3 = 0
-			/*line closures_async.go:1824:4*/ fallthrough
+			/*line closures_async.go:1818:4*/ fut.i_3 = 0
+			/*line closures_async.go:1819:4*/ fallthrough
 		case 1:
 			/*line closures.go:136:17*/ if !(fut.i_3 < fut.n_2) {
-				/*line closures_async.go:1827:5*/ state = 5
+				/*line closures_async.go:1822:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:1832:4*/ i = new(int)
-			/*line closures_async.go:1833:4*/ (*i) = fut.i_3
+			/*line closures_async.go:1827:4*/ i = new(int)
+			/*line closures_async.go:1828:4*/ (*i) = fut.i_3
 			/*line closures.go:137:3*/ fut.j = new(int)
-			/*line closures_async.go:1835:4*/ (*fut.j) = (*i) * 10
+			/*line closures_async.go:1830:4*/ (*fut.j) = (*i) * 10
 			/*line closures.go:138:3*/ fut.dq1 = append(fut.dq1, struct {
 				out_p *[]string
 				i_p   *int
 				j_p   *int
 			}{out_p: fut.out, i_p: i, j_p: fut.j})
-			/*line closures_async.go:1841:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line closures_async.go:1836:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line closures.go:139:7*/ fut.c_v = initVFuture[int]((*fut.j) + 1)
-			/*line closures_async.go:1843:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1838:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:139:7
-			/*line closures_async.go:1847:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1842:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:139:7*/ r, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1849:4*/ if driven {
+			/*line closures_async.go:1844:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1852:4*/ if !ready {
+			/*line closures_async.go:1847:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:139:3*/ (*fut.j) = r
-			/*line closures_async.go:1859:4*/ fallthrough
+			/*line closures_async.go:1854:4*/ fallthrough
 		case 4:
-			/*line closures_async.go:1861:4*/ fut.i_3++
-			/*line closures_async.go:1862:4*/ state = 1
+			/*line closures_async.go:1856:4*/ fut.i_3++
+			/*line closures_async.go:1857:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:141:6*/ fut.j = new(int)
-			/*line closures_async.go:1866:4*/ (*fut.j) = 0
-			/*line closures_async.go:1867:4*/ fallthrough
+			/*line closures_async.go:1861:4*/ (*fut.j) = 0
+			/*line closures_async.go:1862:4*/ fallthrough
 		case 6:
 			/*line closures.go:141:14*/ if !((*fut.j) < fut.n) {
-				/*line closures_async.go:1870:5*/ state = 12
+				/*line closures_async.go:1865:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line closures.go:142:6*/ if !((*fut.j) == 1) {
-				/*line closures_async.go:1876:5*/ state = 9
+				/*line closures_async.go:1871:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line closures.go:143:4*/ fut.d2out_p = fut.out
 			fut.d2i_2_p = fut.j
-			/*line closures_async.go:1883:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line closures_async.go:1884:4*/ state = 12
+			/*line closures_async.go:1878:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line closures_async.go:1879:4*/ state = 12
 			continue
 		case 9:
 			/*line closures.go:149:3*/ fut.c_point = initPointFuture()
-			/*line closures_async.go:1888:4*/ fut.aw0 = &fut.c_point
+			/*line closures_async.go:1883:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 10: // resumes at closures.go:149:3
-			/*line closures_async.go:1892:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1887:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:149:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line closures_async.go:1894:4*/ if driven {
+			/*line closures_async.go:1889:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line closures_async.go:1897:4*/ if !ready {
+			/*line closures_async.go:1892:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line closures_async.go:1903:4*/ fallthrough
+			/*line closures_async.go:1898:4*/ fallthrough
 		case 11:
 			/*line closures.go:149:3*/ fut.j = new(*fut.j)
 			/*line closures.go:141:21*/ (*fut.j)++
-			/*line closures_async.go:1907:4*/ state = 6
+			/*line closures_async.go:1902:4*/ state = 6
 			continue
 		case 12:
-			/*line closures.go:151:2*/ fut.k = new(int)
-			/*line closures_async.go:1911:4*/ (*fut.k) = 0
-			/*line closures_async.go:1912:4*/ fallthrough
+			/*line closures.go:151:2*/ fut.j = new(int)
+			/*line closures_async.go:1906:4*/ (*fut.j) = 0
+			/*line closures_async.go:1907:4*/ fallthrough
 		case 13:
-			/*line closures.go:153:5*/ if !((*fut.k) < 2) {
-				/*line closures_async.go:1915:5*/ state = 16
+			/*line closures.go:153:5*/ if !((*fut.j) < 2) {
+				/*line closures_async.go:1910:5*/ state = 16
 				continue
 			}
 			fallthrough
@@ -1921,58 +1916,61 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				return func() {
 					/*line closures.go:154:18*/ (*out_p) = append((*out_p), fmt.Sprint("goto ", (*k_p)))
 				}
-			}(fut.out, fut.k)})
-			/*line closures_async.go:1925:4*/ fut.dstk = append(fut.dstk, 3)
-			/*line closures.go:155:7*/ fut.c_v = initVFuture[int]((*fut.k) + 1)
-			/*line closures_async.go:1927:4*/ fut.aw0 = &fut.c_v
+			}(fut.out, fut.j)})
+			/*line closures_async.go:1920:4*/ fut.dstk = append(fut.dstk, 3)
+			/*line closures.go:155:7*/ fut.c_v = initVFuture[int]((*fut.j) + 1)
+			/*line closures_async.go:1922:4*/ fut.aw0 = &fut.c_v
 			fresh = true
-			fut.j = nil
 			fallthrough
 		case 15: // resumes at closures.go:155:7
-			/*line closures_async.go:1932:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1926:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:155:7*/ r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1934:4*/ if driven {
+			/*line closures_async.go:1928:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1937:4*/ if !ready {
+			/*line closures_async.go:1931:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
-			/*line closures.go:155:3*/ (*fut.k) = r_2
-			/*line closures_async.go:1944:4*/ state = 13
+			/*line closures.go:155:3*/ (*fut.j) = r_2
+			/*line closures_async.go:1938:4*/ state = 13
 			continue
 		case 16:
-			/*line closures.go:160:2*/ /*line closures_async.go:1947:31*/ fut.dstk = append(fut.dstk, 4)
+			/*line closures.go:160:2*/ fut.d4f = func(out_p *[]string, k_p *int) func() {
+				return func() {
+					/*line closures.go:160:17*/ (*out_p) = append((*out_p), fmt.Sprint("after forward goto ", (*k_p)))
+				}
+			}(fut.out, fut.j)
+			/*line closures_async.go:1946:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line closures.go:161:6*/ fut.c_v = initVFuture[int](100)
-			/*line closures_async.go:1949:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1948:4*/ fut.aw0 = &fut.c_v
 			fresh = true
-			fut.j = nil
 			fallthrough
 		case 17: // resumes at closures.go:161:6
-			/*line closures_async.go:1954:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1952:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:161:6*/ r_3, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1956:4*/ if driven {
+			/*line closures_async.go:1954:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1959:4*/ if !ready {
+			/*line closures_async.go:1957:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
-			/*line closures.go:161:2*/ (*fut.k) = r_3
+			/*line closures.go:161:2*/ (*fut.j) = r_3
 			{
 				/*line closures.go:162:2*/ fut.state = -1
 				/*line closures.go:162:2*/ fut.drun()
 				/*line closures.go:162:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:1972:4*/ fut.state = -1
+			/*line closures_async.go:1970:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:1975:4*/ panic("corio: ClosureLoopsAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:1973:4*/ panic("corio: ClosureLoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2124,14 +2122,14 @@ func (fut *genericFuture[T]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *genericFuture[T]) d0fn() {
 	/*line closures.go:170:17*/ fut.out = append(fut.out, fut.x)
-	/*line closures_async.go:2127:2*/
+	/*line closures_async.go:2125:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:173, its captured
 // variables the future's, or the cells the defer statement stored.
 func (fut *genericFuture[T]) d1fn(y_p *T) {
 	/*line closures.go:173:18*/ fut.out = append(fut.out, (*y_p))
-	/*line closures_async.go:2134:2*/
+	/*line closures_async.go:2132:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2167,44 +2165,44 @@ func (fut *genericFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // Generic starts
-			/*line closures.go:170:2*/ /*line closures_async.go:2170:31*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures.go:170:2*/ /*line closures_async.go:2168:31*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:171:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:2172:4*/ fut.i = 0
-			/*line closures_async.go:2173:4*/ fallthrough
+			/*line closures_async.go:2170:4*/ fut.i = 0
+			/*line closures_async.go:2171:4*/ fallthrough
 		case 1:
 			/*line closures.go:171:12*/ if !(fut.i < fut.n_2) {
-				/*line closures_async.go:2176:5*/ state = 5
+				/*line closures_async.go:2174:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line closures.go:172:8*/ fut.c_v = initVFuture[T](fut.x)
-			/*line closures_async.go:2182:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2180:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:172:8
-			/*line closures_async.go:2186:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2184:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:172:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2188:4*/ if driven {
+			/*line closures_async.go:2186:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:2191:4*/ if !ready {
+			/*line closures_async.go:2189:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[T]{}
 			/*line closures.go:172:3*/ y = new(T)
-			/*line closures_async.go:2198:4*/ (*y) = r
+			/*line closures_async.go:2196:4*/ (*y) = r
 			/*line closures.go:173:3*/ fut.dq1 = append(fut.dq1, struct{ y_p *T }{y_p: y})
-			/*line closures_async.go:2200:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line closures_async.go:2198:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line closures.go:174:3*/ fut.out = append(fut.out, (*y))
 			/*line closures.go:175:3*/ zero_2 = *new(T)
 			/*line closures.go:176:3*/ (*y) = zero_2
-			/*line closures_async.go:2204:4*/ fallthrough
+			/*line closures_async.go:2202:4*/ fallthrough
 		case 4:
-			/*line closures_async.go:2206:4*/ fut.i++
-			/*line closures_async.go:2207:4*/ state = 1
+			/*line closures_async.go:2204:4*/ fut.i++
+			/*line closures_async.go:2205:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:178:2*/ zero_3 = *new(T)
@@ -2215,10 +2213,10 @@ func (fut *genericFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line closures.go:180:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2218:4*/ fut.state = -1
+			/*line closures_async.go:2216:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:2221:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2219:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2363,7 +2361,7 @@ func (fut *rangeClosureFuture) dcall(p any, re bool) {
 // variables the future's, or the cells the defer statement stored.
 func (fut *rangeClosureFuture) d0fn(x_p *int, y_p *int) {
 	/*line closures.go:190:18*/ fut.out = append(fut.out, (*x_p), (*y_p))
-	/*line closures_async.go:2366:2*/
+	/*line closures_async.go:2364:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2413,50 +2411,50 @@ func (fut *rangeClosureFuture) pollStates(cx *rt.Context) ([]int, bool) {
 		switch state {
 		case 0: // RangeClosure starts
 			/*line closures.go:188:2*/ fut.it = rt.PullRange1(take(&fut.seq))
-			/*line closures_async.go:2416:4*/ fallthrough
+			/*line closures_async.go:2414:4*/ fallthrough
 		case 1:
 			/*line closures.go:188:2*/ k, _, ok = fut.it.Next()
 			/*line closures.go:188:17*/ if !(ok) {
-				/*line closures_async.go:2420:5*/ state = 4
+				/*line closures_async.go:2418:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:2425:4*/ fut.x = new(int)
-			/*line closures_async.go:2426:4*/ (*fut.x) = k
+			/*line closures_async.go:2423:4*/ fut.x = new(int)
+			/*line closures_async.go:2424:4*/ (*fut.x) = k
 			/*line closures.go:189:8*/ fut.c_v = initVFuture[int]((*fut.x) * 10)
-			/*line closures_async.go:2428:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2426:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at closures.go:189:8
 			/*line closures.go:189:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2432:4*/ if !ready {
+			/*line closures_async.go:2430:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:189:3*/ y = new(int)
-			/*line closures_async.go:2439:4*/ (*y) = r
+			/*line closures_async.go:2437:4*/ (*y) = r
 			/*line closures.go:190:3*/ fut.dq0 = append(fut.dq0, struct {
 				x_p *int
 				y_p *int
 			}{x_p: fut.x, y_p: y})
-			/*line closures_async.go:2444:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:2442:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:191:3*/ (*y)++
-			/*line closures_async.go:2446:4*/ state = 1
+			/*line closures_async.go:2444:4*/ state = 1
 			continue
 		case 4:
-			/*line closures_async.go:2449:4*/ fut.it = nil
+			/*line closures_async.go:2447:4*/ fut.it = nil
 			{
 				/*line closures.go:193:2*/ fut.state = -1
 				/*line closures.go:193:2*/ fut.drun()
 				/*line closures.go:193:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2456:4*/ fut.state = -1
+			/*line closures_async.go:2454:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:2459:4*/ panic("corio: RangeClosureAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2457:4*/ panic("corio: RangeClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2595,14 +2593,14 @@ func (fut *closureFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *closureFuture) d0fn() {
 	/*line closures.go:209:18*/ fut.res = fmt.Sprint(fut.res, " case one ", (*fut.c))
-	/*line closures_async.go:2598:2*/
+	/*line closures_async.go:2596:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:212, its captured
 // variables the future's.
 func (fut *closureFuture) d1fn() {
 	/*line closures.go:212:18*/ fut.res += " default"
-	/*line closures_async.go:2605:2*/
+	/*line closures_async.go:2603:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2638,12 +2636,12 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Closure starts
 			/*line closures.go:200:2*/ fut.c = new(string)
-			/*line closures_async.go:2641:4*/ (*fut.c) = "c"
+			/*line closures_async.go:2639:4*/ (*fut.c) = "c"
 			/*line closures.go:201:7*/ fut.aw0 = rt.AwaitAsync(newClosureFunc1Future(fut.c))
-			/*line closures_async.go:2643:4*/ fallthrough
+			/*line closures_async.go:2641:4*/ fallthrough
 		case 1: // resumes at closures.go:201:7
 			/*line closures.go:201:7*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line closures_async.go:2646:4*/ if !ready {
+			/*line closures_async.go:2644:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2651,36 +2649,36 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line closures.go:201:2*/ fut.r = r_2
 			/*line closures.go:207:9*/ tag = fut.which
 			/*line closures.go:208:7*/ if !(tag == 1) {
-				/*line closures_async.go:2654:5*/ state = 4
+				/*line closures_async.go:2652:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures.go:209:3*/ /*line closures_async.go:2659:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:209:3*/ /*line closures_async.go:2657:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:210:7*/ fut.c_v = initVFuture[string]("changed")
-			/*line closures_async.go:2662:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2660:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:210:7
-			/*line closures_async.go:2666:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:210:7*/ r_3, ready = fut.aw0.(*vFuture[string]).Poll(cx)
-			/*line closures_async.go:2668:4*/ if driven {
+			/*line closures_async.go:2666:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[string]), ready, fresh)
 			}
-			/*line closures_async.go:2671:4*/ if !ready {
+			/*line closures_async.go:2669:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[string]{}
 			/*line closures.go:210:3*/ (*fut.c) = r_3
-			/*line closures_async.go:2678:4*/ state = 5
+			/*line closures_async.go:2676:4*/ state = 5
 			continue
 		case 4:
-			/*line closures.go:212:3*/ /*line closures_async.go:2681:31*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:212:3*/ /*line closures_async.go:2679:31*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line closures_async.go:2683:4*/ fallthrough
+			/*line closures_async.go:2681:4*/ fallthrough
 		case 5:
 			{
 				/*line closures.go:214:2*/ fut.res = fmt.Sprint("closure ", fut.r, " ", (*fut.c))
@@ -2689,10 +2687,10 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line closures.go:214:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2692:4*/ fut.state = -1
+			/*line closures_async.go:2690:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:2695:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2693:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2821,7 +2819,7 @@ func (fut *closureFunc1Future) dcall(p any, re bool) {
 func (fut *closureFunc1Future) d0fn() {
 	/*line closures.go:202:18*/ fut.n += len((*fut.c))
 	/*line closures.go:202:31*/ (*fut.c) += "!"
-	/*line closures_async.go:2824:2*/
+	/*line closures_async.go:2822:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2854,19 +2852,19 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Closure.func1 starts
-			/*line closures.go:202:3*/ /*line closures_async.go:2857:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:202:3*/ /*line closures_async.go:2855:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:203:7*/ fut.c_v = initVFuture[int](5)
-			/*line closures_async.go:2860:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2858:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:203:7
-			/*line closures_async.go:2864:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2862:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:203:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2866:4*/ if driven {
+			/*line closures_async.go:2864:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:2869:4*/ if !ready {
+			/*line closures_async.go:2867:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2880,7 +2878,7 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line closures.go:205:3*/ return fut.n, true
 			}
 		default:
-			/*line closures_async.go:2883:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
+			/*line closures_async.go:2881:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2990,7 +2988,7 @@ func (fut *exitFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *exitFuture) d0fn() {
 	/*line closures.go:222:17*/ logv("exit defer sees", fut.s)
-	/*line closures_async.go:2993:2*/
+	/*line closures_async.go:2991:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3024,19 +3022,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Exit starts
 			/*line closures.go:221:2*/ fut.s = "s"
-			/*line closures.go:222:2*/ /*line closures_async.go:3027:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:222:2*/ /*line closures_async.go:3025:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:223:6*/ fut.c_v = initVFuture[string]("t")
-			/*line closures_async.go:3030:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3028:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:223:6
-			/*line closures_async.go:3034:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3032:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:223:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3036:4*/ if driven {
+			/*line closures_async.go:3034:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3039:4*/ if !ready {
+			/*line closures_async.go:3037:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3045,12 +3043,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line closures.go:223:2*/ fut.s = r
 			/*line closures.go:224:2*/ runtime.Goexit()
 			{
-				/*line closures_async.go:3048:5*/ fut.state = -1
+				/*line closures_async.go:3046:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line closures_async.go:3053:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3051:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3198,7 +3196,7 @@ func (fut *loopRecoverFuture) d0fn(i_p *int) {
 	} else {
 		/*line closures.go:237:5*/ fut.res += fmt.Sprint(", then ", (*i_p))
 	}
-	/*line closures_async.go:3201:2*/
+	/*line closures_async.go:3199:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3232,47 +3230,47 @@ func (fut *loopRecoverFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // LoopRecover starts
 			/*line closures.go:232:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:3235:4*/ fut.i_2 = 0
-			/*line closures_async.go:3236:4*/ fallthrough
+			/*line closures_async.go:3233:4*/ fut.i_2 = 0
+			/*line closures_async.go:3234:4*/ fallthrough
 		case 1:
 			/*line closures.go:232:17*/ if !(fut.i_2 < fut.n_2) {
-				/*line closures_async.go:3239:5*/ state = 5
+				/*line closures_async.go:3237:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:3244:4*/ i = new(int)
-			/*line closures_async.go:3245:4*/ (*i) = fut.i_2
+			/*line closures_async.go:3242:4*/ i = new(int)
+			/*line closures_async.go:3243:4*/ (*i) = fut.i_2
 			/*line closures.go:233:3*/ fut.dq0 = append(fut.dq0, struct{ i_p *int }{i_p: i})
-			/*line closures_async.go:3247:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:3245:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:240:3*/ fut.c_v = initVFuture[int]((*i))
-			/*line closures_async.go:3249:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3247:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:240:3
-			/*line closures_async.go:3253:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3251:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:240:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3255:4*/ if driven {
+			/*line closures_async.go:3253:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3258:4*/ if !ready {
+			/*line closures_async.go:3256:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
-			/*line closures_async.go:3264:4*/ fallthrough
+			/*line closures_async.go:3262:4*/ fallthrough
 		case 4:
 			/*line closures.go:240:3*/ fut.i_2++
-			/*line closures_async.go:3267:4*/ state = 1
+			/*line closures_async.go:3265:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:242:2*/ panic("loop")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:3272:4*/ fut.state = -1
+			/*line closures_async.go:3270:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:3275:4*/ panic("corio: LoopRecoverAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3273:4*/ panic("corio: LoopRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3437,10 +3435,10 @@ func (fut *mayNotRecoverFuture) d0fn(g *bool) {
 		/*line closures.go:254:4*/ fut.drec(recover())
 	}
 	/*line closures.go:256:3*/ fmt.Println("deferred closure did not recover")
-	/*line closures_async.go:3440:2*/ if g != nil {
+	/*line closures_async.go:3438:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line closures_async.go:3443:2*/
+	/*line closures_async.go:3441:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3472,19 +3470,19 @@ func (fut *mayNotRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // MayNotRecover starts
-			/*line closures.go:252:2*/ /*line closures_async.go:3475:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:252:2*/ /*line closures_async.go:3473:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:258:2*/ fut.c_v = initVFuture[int](1)
-			/*line closures_async.go:3478:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3476:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:258:2
-			/*line closures_async.go:3482:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3480:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:258:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3484:4*/ if driven {
+			/*line closures_async.go:3482:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3487:4*/ if !ready {
+			/*line closures_async.go:3485:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3492,7 +3490,7 @@ func (fut *mayNotRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:259:2*/ panic("escapes the program")
 		default:
-			/*line closures_async.go:3495:4*/ panic("corio: MayNotRecoverAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3493:4*/ panic("corio: MayNotRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3668,10 +3666,10 @@ func (fut *rePanicFuture) d0fn(g *bool) {
 	/*line closures.go:269:3*/ if r := fut.drec(recover()); r != nil {
 		/*line closures.go:270:4*/ fut.res = fmt.Sprint("outer recovered ", r)
 	}
-	/*line closures_async.go:3671:2*/ if g != nil {
+	/*line closures_async.go:3669:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line closures_async.go:3674:2*/
+	/*line closures_async.go:3672:2*/
 }
 
 // d2fn is the func literal deferred at closures.go:274, its captured
@@ -3689,10 +3687,10 @@ func (fut *rePanicFuture) d2fn(g_2 *bool) {
 		/*line closures.go:276:4*/ logv("inner recovered", r_2)
 		/*line closures.go:277:4*/ panic(fmt.Sprint("re-", r_2))
 	}
-	/*line closures_async.go:3692:2*/ if g_2 != nil {
+	/*line closures_async.go:3690:2*/ if g_2 != nil {
 		fut.dpanic = pan_3 && !fut.drecd
 	}
-	/*line closures_async.go:3695:2*/
+	/*line closures_async.go:3693:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3725,30 +3723,30 @@ func (fut *rePanicFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RePanic starts
-			/*line closures.go:268:2*/ /*line closures_async.go:3728:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:268:2*/ /*line closures_async.go:3726:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line closures.go:273:2*/ /*line closures_async.go:3730:31*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:273:2*/ /*line closures_async.go:3728:31*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line closures.go:274:2*/ /*line closures_async.go:3732:31*/ fut.dstk[fut.dn] = 2
+			/*line closures.go:274:2*/ /*line closures_async.go:3730:31*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line closures.go:280:5*/ fut.c_v = initVFuture[int](fut.n)
-			/*line closures_async.go:3735:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3733:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:280:5
-			/*line closures_async.go:3739:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3737:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:280:5*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3741:4*/ if driven {
+			/*line closures_async.go:3739:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3744:4*/ if !ready {
+			/*line closures_async.go:3742:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:280:5*/ if !(r_3 > 0) {
-				/*line closures_async.go:3751:5*/ state = 3
+				/*line closures_async.go:3749:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -3762,10 +3760,10 @@ func (fut *rePanicFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line closures.go:283:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:3765:4*/ fut.state = -1
+			/*line closures_async.go:3763:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:3768:4*/ panic("corio: RePanicAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3766:4*/ panic("corio: RePanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
