@@ -301,8 +301,8 @@
 // closure, the cells of the variables declared inside the loop that it
 // uses, one allocation per such variable and iteration (BenchmarkDeferLoop
 // "closure-async": 1 allocation per iteration, as Go's own closure). A func
-// literal deferred behind a goto back to a label before its defer, or one
-// that names a local type of the function (which only Poll declares), is a
+// literal deferred after a label that a goto targets (the goto may lead
+// back round to it), or one that names a local type of the function (which only Poll declares), is a
 // closure made at the defer, with a cell for each variable it captures. Per
 // poll, a function with defers pays one open-coded Go defer and one more
 // call, two more of each per deferred literal Poll defers itself
