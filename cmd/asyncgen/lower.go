@@ -82,8 +82,27 @@ func (g *pkgGen) newIR(of *outFile, fn *asyncFunc) *irFunc {
 		ir.names[g.tparamName(tp)] = true
 	}
 	ir.reserveLocalTypeNames()
+	// The symbols of type switches (switch v := x.(type)) are defined per
+	// clause, not at the identifier, so nothing renames them in kept code
+	// (a range-over-func body): the names Poll's own code uses there must
+	// differ from them, or a symbol named fut would shadow the receiver.
+	var symbols []string
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if ts, ok := n.(*ast.TypeSwitchStmt); ok {
+			if as, ok := ts.Assign.(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok && !ir.names[id.Name] {
+					ir.names[id.Name] = true
+					symbols = append(symbols, id.Name)
+				}
+			}
+		}
+		return true
+	})
 	ir.nFut, ir.nCx, ir.nState = ir.name("fut"), ir.name("cx"), ir.name("state")
 	ir.nZero, ir.nReady, ir.pollLabel = ir.name("zero"), ir.name("ready"), ir.name("poll")
+	for _, n := range symbols {
+		delete(ir.names, n) // only those six had to avoid them
+	}
 	ir.addCaptures()
 
 	addVar := func(id *ast.Ident) *variable {

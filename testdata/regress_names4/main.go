@@ -2,7 +2,9 @@
 // locals named like the future's methods (Poll, Cancel, Trace), a parameter named
 // like the future type, locals and package-level names equal to packages the
 // generated file imports (utf8, reflect, rt), and a name reached through a
-// dot import.
+// dot import, and a type switch symbol named like the future's receiver
+// inside a range-over-func body, where the body's code reads the future's
+// fields (seed 5034 of the random programs).
 package main
 
 import (
@@ -43,4 +45,22 @@ func Main() {
 	s := ToUpper("x")
 	rt.YieldNow()
 	fmt.Println(s, Repeat(s, Work(1)))
+	total := 0
+	for v := range seq2 {
+		rt.YieldNow()
+		switch fut := any(v).(type) {
+		case int:
+			total += fut
+			fmt.Println("fut", fut, total)
+		}
+	}
+	fmt.Println(total)
+}
+
+func seq2(yield func(int) bool) {
+	for i := range 2 {
+		if !yield(i + 1) {
+			return
+		}
+	}
 }
