@@ -470,8 +470,10 @@
 // Its queue is a growable ring, owner-only, no atomics, that shrinks back to
 // 256 slots when it drains after growing past 1024. The driving loop polls
 // the main future when it was woken, then runs a batch of at most 61 tasks
-// (event interval), then polls the driver without blocking after a full batch
-// and starts over. Every 61st pick looks at the inject queue first (global
+// (event interval) and starts over; every 61 polls since the driver last ran
+// (a main future's poll with its in-place re-polls counting one) it polls
+// the driver without blocking, so that a main future or tasks that keep
+// yielding, and so never let the loop park, cannot starve timers and I/O. Every 61st pick looks at the inject queue first (global
 // queue interval); when the local queue is empty up to 64 tasks move from the
 // inject queue at once, in order, under one lock.
 //
