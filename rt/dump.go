@@ -333,7 +333,7 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 			if t.Name != "" {
 				bw.WriteString(" " + strconv.Quote(t.Name))
 			}
-			fmt.Fprintf(bw, " [%s, %s, %s]:\n", stateText(t), ageText(t.Age), pollsText(t.Polls))
+			fmt.Fprintf(bw, " [%s, %s, %s]:\n", stateText(t), ageText(t.Age, t.Age), pollsText(t.Polls, t.Polls))
 			writeStack(bw, t.Stack, nil)
 		}
 		return bw.Flush()
@@ -344,8 +344,8 @@ func (d *TaskDump) WriteText(w io.Writer, debug int) error {
 		if g.n == 1 {
 			noun = "task"
 		}
-		fmt.Fprintf(bw, "\n%d %s [%s, %s, %s]:", g.n, noun, stateText(t), rangeText(g.minAge, g.maxAge, ageText),
-			rangeText(g.minPolls, g.maxPolls, pollsText))
+		fmt.Fprintf(bw, "\n%d %s [%s, %s, %s]:", g.n, noun, stateText(t), ageText(g.minAge, g.maxAge),
+			pollsText(g.minPolls, g.maxPolls))
 		for i, m := range g.members {
 			switch {
 			case i > 0:
@@ -389,30 +389,37 @@ func stateText(t *TaskInfo) string {
 	return s
 }
 
-func ageText(d time.Duration) string {
-	if d < time.Second {
-		return "age <1s"
+// ageText is "age 3m0s" for one task, "age 1s to 5s" for a group.
+func ageText(lo, hi time.Duration) string {
+	v := func(d time.Duration) string {
+		if d < time.Second {
+			return "<1s"
+		}
+		return d.String()
 	}
-	return "age " + d.String()
-}
-
-func pollsText(n uint32) string {
-	s := strconv.FormatUint(uint64(n), 10)
-	if n == MaxTaskPolls {
-		s += "+"
-	}
-	if n == 1 {
-		return s + " poll"
-	}
-	return s + " polls"
-}
-
-func rangeText[T comparable](lo, hi T, f func(T) string) string {
 	if lo == hi {
-		return f(lo)
+		return "age " + v(lo)
 	}
-	// "1 to 2 polls", "age 1s to 5s": the unit once, where it reads.
-	return strings.TrimSuffix(strings.TrimSuffix(f(lo), " polls"), " poll") + " to " + strings.TrimPrefix(f(hi), "age ")
+	return "age " + v(lo) + " to " + v(hi)
+}
+
+// pollsText is "1 poll" or "7 polls" for one task, "1 to 2 polls" for a
+// group; a saturated count reads "1048575+".
+func pollsText(lo, hi uint32) string {
+	v := func(n uint32) string {
+		s := strconv.FormatUint(uint64(n), 10)
+		if n == MaxTaskPolls {
+			s += "+"
+		}
+		return s
+	}
+	if lo != hi {
+		return v(lo) + " to " + v(hi) + " polls"
+	}
+	if lo == 1 {
+		return "1 poll"
+	}
+	return v(lo) + " polls"
 }
 
 // taskGroup is the tasks of a dump that share state and source positions.
