@@ -81,7 +81,7 @@ func BenchmarkPollDispatch(b *testing.B) {
 			}
 			defer unix.Close(fds[0])
 			defer unix.Close(fds[1])
-			regs := make([]*Registration, n)
+			regs := make([]Registration, n)
 			wakers := make([]countWaker, n)
 			for i := range regs {
 				fd, err := unix.FcntlInt(uintptr(fds[0]), unix.F_DUPFD_CLOEXEC, 0)
@@ -143,7 +143,7 @@ func BenchmarkDispatchOnly(b *testing.B) {
 	defer unix.Close(fds[0])
 	defer unix.Close(fds[1])
 	const n = maxEvents
-	regs := make([]*Registration, n)
+	regs := make([]Registration, n)
 	wakers := make([]countWaker, n)
 	evs := make([]polledEvent, n)
 	for i := range regs {
@@ -156,7 +156,7 @@ func BenchmarkDispatchOnly(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer p.Deregister(regs[i])
-		evs[i] = polledEvent{regs[i].token, Readable}
+		evs[i] = polledEvent{regs[i].token(), Readable}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

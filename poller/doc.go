@@ -7,8 +7,10 @@
 // # Concepts
 //
 // A Poller owns one kernel poller (epoll on Linux) and an eventfd for
-// wake-ups. Register adds a descriptor and returns a Registration, which
-// holds two things:
+// wake-ups. Register adds a descriptor and returns a Registration: a 16-byte
+// handle, kept by value, that names the descriptor's slot in the Poller's
+// pages and which registration of the descriptor number it is (a
+// generation). The slot, 40 bytes, holds two things:
 //
 //   - a readiness word: the Ready bits seen so far (Readable, Writable,
 //     ReadClosed, WriteClosed, Error, Priority), a tick counting the events
@@ -68,36 +70,46 @@
 // plus a tick in one atomic word, a waker per direction, clear_readiness
 // compare-by-tick).
 //
-// Stale events, the ABA problem. epoll's 64-bit user data cannot hold a Go
-// pointer (the kernel's copy is invisible to the garbage collector, which
-// could free or move what it points at). It holds a token instead: the
-// descriptor, which is also the index of the registration's slot in the
-// Poller's table (epoll watches a descriptor once, so the number is a unique
-// key within one Poller), and a generation, taken from a counter that grows
-// with every Register. Dispatch looks the slot up and delivers the
-// event only if the registration there has exactly that token. So an event
-// collected before Deregister but dispatched after it, or an event for a
-// descriptor number that was closed and reused, finds either an empty slot or
-// a registration of a newer generation, and is dropped. The tick in the
-// readiness word is the second guard, against stale readiness rather than
-// stale identity: a task's ClearReadiness never erases an event it did not
-// see. (The generation wraps after 2^32 registrations, the tick after 2^32
-// events; a stale event would have to survive that long to matter.)
+// Stale events and stale handles, the ABA problem. epoll's 64-bit user data
+// cannot hold a Go pointer (the kernel's copy is invisible to the garbage
+// collector, which could free or move what it points at). It holds a token
+// instead: the descriptor, which also picks the registration's slot (epoll
+// watches a descriptor once, so the number is a unique key within one
+// Poller), and the registration's generation, which the slot's readiness
+// word carries too and which grows with every Register of the number.
+// Dispatch looks the slot up and delivers the event only if the word carries
+// exactly that generation and is not shut down. So an event collected before
+// Deregister but dispatched after it, or an event for a descriptor number
+// that was closed and reused, finds a shut-down slot or a newer generation,
+// and is dropped. A Registration handle is guarded the same way: every method
+// compares the word's generation with its own, so a handle kept after its
+// registration went (a socket closed while a task still holds it) reads as
+// shut down and cannot touch the waiters or readiness of a newer
+// registration in the same slot. The tick in the readiness word is the
+// second guard, against stale readiness rather than stale identity: a task's
+// ClearReadiness never erases an event it did not see. (The generation wraps
+// after 2^32 registrations of one number, the tick after 2^24 events; a
+// stale event or handle would have to survive that long to matter.)
 //
-// The slot table is read without a lock by dispatch (an atomic pointer to a
-// slice of atomic pointers, replaced when it grows) and written under
-// Poller.mu by Register and Deregister, which also make the epoll_ctl calls,
-// so the epoll descriptor cannot be closed under them. A dispatch racing with
-// Deregister may still see the departing registration: it is shut down (or
-// about to be, and shutdown wakes its waiters anyway), and a shut-down
-// registration ignores events, so the race costs at most a spurious wake-up.
+// Slots live in pages of 204 (8 KiB each), allocated when a descriptor
+// number first needs one and never moved or freed while the Poller lives, so
+// that there is no object per registration and no table of pointers to
+// them: a registration costs its 40-byte slot, and the page table a pointer
+// per 204 numbers. The page table is read without a lock by dispatch (an
+// atomic pointer to a slice of atomic page pointers, replaced when it grows)
+// and written under Poller.mu by Register, which with Deregister also makes
+// the epoll_ctl calls, so the epoll descriptor cannot be closed under them. A
+// dispatch racing with Deregister may still see the departing registration:
+// it is shut down (or about to be, and shutdown wakes its waiters anyway),
+// and a shut-down registration ignores events, so the race costs at most a
+// spurious wake-up.
 //
 // Waking without losing wake-ups. Poll stores readiness into the word and
 // then takes the registration's lock to collect waiters; PollReady takes
 // the lock and looks at the word again before recording a waiter. Whichever
 // comes second sees the other's write. The lock is a bit of the readiness
 // word itself (held for a store or two; a contender spins), which keeps a
-// registration at 48 bytes.
+// slot at 40 bytes.
 //
 // Wake-ups. Wakeup sets a pending bit and writes the eventfd only when the
 // bit was clear; the Poll that sees the eventfd fire drains it and clears the
@@ -138,7 +150,8 @@
 // Behaviour at the time of writing, not promised: events are fetched 128 at a
 // time; timeouts are rounded up to whole milliseconds; wakers of one batch
 // run in event order after the whole batch is recorded; EPOLLPRI wakes
-// readers; a Registration's slot is reused last-in first-out; a Poll
+// readers; pages hold 204 slots and are kept until the Poller is garbage; a
+// Poll
 // interrupted by a signal while waiting forever retries, and one with a
 // finite timeout returns early; only Linux has a backend — elsewhere New
 // returns ErrUnsupported (kqueue comes later, behind the same six-function

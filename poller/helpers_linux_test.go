@@ -123,7 +123,7 @@ func (f *fixture) socketpair() (a, b int) {
 	return fds[0], fds[1]
 }
 
-func (f *fixture) register(fd int) *Registration {
+func (f *fixture) register(fd int) Registration {
 	f.t.Helper()
 	r, err := f.p.Register(fd)
 	if err != nil {
@@ -206,7 +206,7 @@ func fill(t testing.TB, fd int) {
 }
 
 // wantReady checks that r's readiness has all of want and none of notWant.
-func wantReady(t testing.TB, r *Registration, want, notWant Ready) {
+func wantReady(t testing.TB, r Registration, want, notWant Ready) {
 	t.Helper()
 	got := r.Readiness().Ready
 	if got&want != want || got&notWant != 0 {

@@ -94,22 +94,35 @@ type Poller struct {
 	// wakeState is the Wakeup coalescing word (see wakePending). Atomic.
 	wakeState atomic.Uint32
 
-	// table maps a descriptor (the slot index) → its live Registration:
-	// epoll watches a descriptor once, so within one Poller the number is a
-	// unique key, and a dense one. The pointer is replaced
-	// (never mutated in size) under mu when the table grows; entries are
-	// stored under mu and loaded without it by dispatch. A dispatch that
-	// reads a superseded table or an entry about to be cleared sees a
-	// Registration that is shut down or about to be: harmless, see doc.go.
-	table atomic.Pointer[slotTable]
+	// table maps a descriptor to its slot: page fd/pageSlots, slot
+	// fd%pageSlots. epoll watches a descriptor once, so within one Poller
+	// the number is a unique key, and a dense one (the kernel hands out the
+	// lowest free number). The pointer is replaced (never mutated in size)
+	// under mu when the table grows; its entries are stored under mu, once,
+	// when a page is first needed, and loaded without it by dispatch. Pages
+	// are never moved or freed while the Poller lives, so a Registration
+	// points into one.
+	table atomic.Pointer[pageTable]
 
 	mu     sync.Mutex
-	gen    uint32 // protected by mu: the last generation handed out
-	closed bool   // protected by mu: Close has taken the table
+	closed bool // protected by mu: Close has shut the slots down
+	owner  any  // immutable after SetOwner
 }
 
-type slotTable struct {
-	slots []atomic.Pointer[Registration]
+// pageSlots is the number of slots in a page: as many 40-byte slots as fit,
+// with the page's header, in 8 KiB (a size class, and one runtime page).
+const pageSlots = (8192 - 8) / 40
+
+// A page holds the slots of pageSlots consecutive descriptor numbers. It
+// points back at its Poller, so that a Registration (a page, a descriptor
+// and a generation) needs no pointer to the Poller of its own.
+type page struct {
+	p     *Poller
+	slots [pageSlots]slot
+}
+
+type pageTable struct {
+	pages []atomic.Pointer[page]
 }
 
 // New creates a Poller. On platforms without a backend it returns
@@ -124,9 +137,17 @@ func New() (*Poller, error) {
 		events:  make([]polledEvent, maxEvents),
 		wakeBuf: make([]Waker, 0, 2*maxEvents),
 	}
-	p.table.Store(&slotTable{})
+	p.table.Store(&pageTable{})
 	return p, nil
 }
+
+// SetOwner records v as the Poller's owner, for whoever holds a Registration
+// and needs the value that wraps its Poller (Registration.Poller().Owner()):
+// package rt's driver, for one. Call it once, before the first Register.
+func (p *Poller) SetOwner(v any) { p.owner = v }
+
+// Owner returns the value SetOwner recorded, or nil.
+func (p *Poller) Owner() any { return p.owner }
 
 // Register starts watching fd for readiness in both directions. fd must be a
 // descriptor the Go runtime's netpoller does not own (made with unix.Socket,
@@ -134,57 +155,83 @@ func New() (*Poller, error) {
 // non-blocking, and must stay open until Deregister returns. After Register
 // the first Poll reports whatever fd is already ready for (edge-triggered
 // registration delivers the current state once).
-func (p *Poller) Register(fd int) (*Registration, error) {
+//
+// The registration takes fd's slot. A registration of an earlier descriptor
+// with the same number that was closed without Deregister is replaced: its
+// handles read as shut down from then on and its waiters are woken (its own
+// Deregister then does nothing).
+func (p *Poller) Register(fd int) (Registration, error) {
 	if fd < 0 {
 		panic("corio/poller: Register of a negative descriptor")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		return nil, ErrClosed
+		return Registration{}, ErrClosed
 	}
 	if fd >= wakeToken {
 		panic("corio/poller: descriptor number too large")
 	}
-	idx := uint32(fd)
+	pg := p.pageFor(uint32(fd))
+	s := &pg.slots[uint32(fd)%pageSlots]
 	// The generation tells this registration of the descriptor number from
-	// earlier ones (see "Stale events" in doc.go). One counter serves every
-	// slot: what matters is that a slot never sees the same generation
-	// twice within the life of an event in flight.
-	p.gen++
-	r := &Registration{token: uint64(idx) | uint64(p.gen)<<32}
-	// Publish before add: an event for r can only be collected after add, and
-	// dispatch loads the table after the wait that collected it. The slot
-	// may still hold a registration of an earlier descriptor with this
-	// number that was closed without Deregister; it is replaced (its own
-	// Deregister then finds the slot taken and leaves it), and put back if
-	// add fails (the descriptor is still registered: EEXIST).
-	slot := &p.slotTableFor(idx).slots[idx]
-	old := slot.Swap(r)
-	if err := p.b.add(fd, r.token); err != nil {
-		p.table.Load().slots[idx].Store(old)
-		return nil, err
+	// earlier ones (see "Stale events" in doc.go). Publish it before add:
+	// an event for the new registration can only be collected after add,
+	// and dispatch reads the slot after the wait that collected it. If add
+	// fails (the descriptor is still registered: EEXIST) the slot is put
+	// back as it was.
+	gen, old, rd, wr := s.reset()
+	r := Registration{pg: pg, fd: uint32(fd), gen: gen}
+	if err := p.b.add(fd, r.token()); err != nil {
+		s.restore(old, rd, wr)
+		return Registration{}, err
+	}
+	if rd != nil {
+		rd.Wake()
+	}
+	if wr != nil {
+		wr.Wake()
 	}
 	return r, nil
 }
 
-// slotTableFor returns a table with room for idx, growing it if needed.
-// Called with mu held.
-func (p *Poller) slotTableFor(idx uint32) *slotTable {
+// pageFor returns the page of descriptor fd's slot, growing the table and
+// allocating the page if needed. Called with mu held.
+func (p *Poller) pageFor(fd uint32) *page {
+	i := int(fd / pageSlots)
 	t := p.table.Load()
-	if int(idx) < len(t.slots) {
-		return t
+	if i >= len(t.pages) {
+		n := max(4, 2*len(t.pages))
+		for i >= n {
+			n *= 2
+		}
+		nt := &pageTable{pages: make([]atomic.Pointer[page], n)}
+		for j := range t.pages {
+			nt.pages[j].Store(t.pages[j].Load())
+		}
+		p.table.Store(nt)
+		t = nt
 	}
-	n := max(64, 2*len(t.slots))
-	for int(idx) >= n {
-		n *= 2
+	pg := t.pages[i].Load()
+	if pg == nil {
+		pg = &page{p: p}
+		t.pages[i].Store(pg)
 	}
-	nt := &slotTable{slots: make([]atomic.Pointer[Registration], n)}
-	for i := range t.slots {
-		nt.slots[i].Store(t.slots[i].Load())
+	return pg
+}
+
+// slotOf returns descriptor fd's slot, or nil if its page does not exist.
+// Called by dispatch, without mu.
+func (t *pageTable) slotOf(fd uint32) *slot {
+	i := int(fd / pageSlots)
+	if i >= len(t.pages) {
+		return nil
 	}
-	p.table.Store(nt)
-	return nt
+	pg := t.pages[i].Load()
+	if pg == nil {
+		return nil
+	}
+	return &pg.slots[fd%pageSlots]
 }
 
 // Deregister stops watching r's descriptor, wakes both waiters and marks the
@@ -192,23 +239,25 @@ func (p *Poller) slotTableFor(idx uint32) *slotTable {
 // returned by p.Register. It must be called before the descriptor is closed:
 // afterwards the number may belong to another file. Events for the
 // registration that are already in flight are dropped. Deregister is
-// idempotent and returns nil after Close; otherwise it returns the backend's
-// error, and the registration is shut down either way.
+// idempotent, does nothing on a registration that a later Register of its
+// number replaced, and returns nil after Close; otherwise it returns the
+// backend's error, and the registration is shut down either way.
 //
-// (A method of the Poller rather than of the Registration: a registration
-// that does not point back at its poller is smaller, and there is one per
-// descriptor.)
-func (p *Poller) Deregister(r *Registration) error {
-	idx := uint32(r.token)
+// (A method of the Poller rather than of the Registration, as Register is.)
+func (p *Poller) Deregister(r Registration) error {
+	s := r.slot()
 	p.mu.Lock()
-	if p.closed || p.table.Load().slots[idx].Load() != r {
+	if w := s.word.Load(); p.closed || genOf(w) != r.gen || w&shutdownBit != 0 {
 		p.mu.Unlock()
 		return nil
 	}
 	err := p.b.del(r.Fd())
-	p.table.Load().slots[idx].Store(nil)
+	var buf [2]Waker
+	wake := s.shutdown(r.gen, buf[:0])
 	p.mu.Unlock()
-	r.shutdown()
+	for _, w := range wake {
+		w.Wake()
+	}
 	return err
 }
 
@@ -291,16 +340,15 @@ func (p *Poller) dispatchTo(evs []polledEvent, s Sink) int {
 	wake := p.wakeBuf[:0]
 	n := 0
 	for _, ev := range evs {
-		idx := uint32(ev.token)
-		var r *Registration
-		if int(idx) < len(t.slots) {
-			r = t.slots[idx].Load()
+		s := t.slotOf(uint32(ev.token))
+		ok := false
+		if s != nil {
+			wake, ok = s.setReadiness(uint32(ev.token>>32), ev.ready, wake)
 		}
-		if r == nil || r.token != ev.token {
-			p.stale++ // freed slot, or reused with a newer generation
+		if !ok {
+			p.stale++ // deregistered, or the number registered again since
 			continue
 		}
-		wake = r.setReadiness(ev.ready, wake)
 		n++
 	}
 	for i, w := range wake {
@@ -361,15 +409,17 @@ func (p *Poller) Close() error {
 	p.closed = true
 	err := p.b.close()
 	t := p.table.Load()
-	var live []*Registration
-	for i := range t.slots {
-		if r := t.slots[i].Swap(nil); r != nil {
-			live = append(live, r)
+	var wake []Waker
+	for i := range t.pages {
+		if pg := t.pages[i].Load(); pg != nil {
+			for j := range pg.slots {
+				wake = pg.slots[j].shutdown(0, wake)
+			}
 		}
 	}
 	p.mu.Unlock()
-	for _, r := range live {
-		r.shutdown()
+	for _, w := range wake {
+		w.Wake()
 	}
 	return err
 }

@@ -329,8 +329,8 @@ func TestInFlightEventAfterDeregisterAndReuseIsDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if k != 1 || f.p.events[0].token != ra.token {
-		t.Fatalf("collected %d events %v; want one for token %#x", k, f.p.events[:k], ra.token)
+	if k != 1 || f.p.events[0].token != ra.token() {
+		t.Fatalf("collected %d events %v; want one for token %#x", k, f.p.events[:k], ra.token())
 	}
 	if err := f.p.Deregister(ra); err != nil {
 		t.Fatal(err)
@@ -342,8 +342,8 @@ func TestInFlightEventAfterDeregisterAndReuseIsDropped(t *testing.T) {
 		t.Fatalf("fd %d not reused (got %d): cannot build the ABA case", a, c)
 	}
 	rc := f.register(c)
-	if uint32(rc.token) != uint32(ra.token) || rc.token == ra.token {
-		t.Fatalf("tokens %#x then %#x: want the same slot, a newer generation", ra.token, rc.token)
+	if uint32(rc.token()) != uint32(ra.token()) || rc.token() == ra.token() {
+		t.Fatalf("tokens %#x then %#x: want the same slot, a newer generation", ra.token(), rc.token())
 	}
 	wc := &countWaker{}
 	rc.PollReady(DirRead, wc)
@@ -367,7 +367,9 @@ func TestInFlightEventAfterDeregisterAndReuseIsDropped(t *testing.T) {
 }
 
 // Closing a registered fd and reusing its number cannot wake the old waiter,
-// whether or not the old registration was deregistered first.
+// whether or not the old registration was deregistered first. Without
+// Deregister, the new registration replaces the old one: the old handle reads
+// as shut down, and its waiter is woken once, by the replacement.
 func TestFDReuseCannotWakeOldWaiter(t *testing.T) {
 	for _, deregister := range []bool{true, false} {
 		name := map[bool]string{true: "deregistered", false: "closed-only"}[deregister]
@@ -384,7 +386,6 @@ func TestFDReuseCannotWakeOldWaiter(t *testing.T) {
 			if deregister {
 				f.p.Deregister(old)
 			} // else: closing the last reference drops the epoll item by itself
-			woken := wOld.count()
 			f.close(rfd)
 			f.close(wfd)
 			rfd2, wfd2 := f.pipe()
@@ -392,21 +393,35 @@ func TestFDReuseCannotWakeOldWaiter(t *testing.T) {
 				t.Fatalf("fd %d not reused (got %d)", rfd, rfd2)
 			}
 			r := f.register(rfd2)
+			if wOld.count() != 1 || !old.Readiness().Shutdown {
+				t.Fatalf("old registration: waiter woken %d times (want 1), readiness %+v (want shut down)",
+					wOld.count(), old.Readiness())
+			}
 			w := &countWaker{}
 			r.PollReady(DirRead, w)
 			write(t, wfd2, "x")
 			f.pollUntil("new waiter", w.woken)
 			f.drainPoll()
-			if wOld.count() != woken {
+			if wOld.count() != 1 {
 				t.Fatalf("old waiter woken by the reused fd's event")
 			}
-			if !deregister {
-				// The old registration's slot is still taken; forget it
-				// without EPOLL_CTL_DEL, which would hit the new file.
-				f.p.mu.Lock()
-				f.p.table.Load().slots[uint32(old.token)].Store(nil)
-				f.p.mu.Unlock()
+			// The old handle changes nothing in the slot it shares with r.
+			old.ClearWaker(DirRead)
+			old.ClearReadiness(old.Readiness())
+			if err := f.p.Deregister(old); err != nil {
+				t.Fatal(err)
 			}
+			if ev := r.Readiness(); ev.Shutdown || ev.Ready&Readable == 0 {
+				t.Fatalf("new registration after the old handle's calls: %+v", ev)
+			}
+			w2 := &countWaker{}
+			r.ClearReadiness(r.Readiness())
+			if _, ok := r.PollReady(DirRead, w2); ok {
+				t.Fatal("readable after clearing")
+			}
+			old.ClearWaker(DirRead)
+			write(t, wfd2, "y")
+			f.pollUntil("new waiter after the old handle's ClearWaker", w2.woken)
 		})
 	}
 }
@@ -416,9 +431,9 @@ func TestClearReadinessKeepsNewerEvents(t *testing.T) {
 	rfd, _ := f.pipe()
 	r := f.register(rfd)
 	f.drainPoll()
-	f.p.dispatch([]polledEvent{{r.token, Readable}})
+	f.p.dispatch([]polledEvent{{r.token(), Readable}})
 	ev1 := r.Readiness()
-	f.p.dispatch([]polledEvent{{r.token, Readable}}) // raced in after ev1
+	f.p.dispatch([]polledEvent{{r.token(), Readable}}) // raced in after ev1
 	r.ClearReadiness(ev1)
 	wantReady(t, r, Readable, 0)
 	r.ClearReadiness(r.Readiness())
@@ -485,9 +500,31 @@ func TestConcurrentPollPanics(t *testing.T) {
 	<-done
 }
 
+// A descriptor registered twice: the second Register fails (EEXIST) and
+// leaves the first registration as it was, its waiter and readiness included.
+func TestRegisterTwiceFailsAndKeepsTheFirst(t *testing.T) {
+	f := newFixture(t)
+	rfd, wfd := f.pipe()
+	r := f.register(rfd)
+	f.drainPoll()
+	w := &countWaker{}
+	if _, ok := r.PollReady(DirRead, w); ok {
+		t.Fatal("empty pipe readable")
+	}
+	if _, err := f.p.Register(rfd); err != unix.EEXIST {
+		t.Fatalf("second Register: %v; want EEXIST", err)
+	}
+	if ev := r.Readiness(); ev.Shutdown {
+		t.Fatalf("first registration after the failed one: %+v", ev)
+	}
+	write(t, wfd, "x")
+	f.pollUntil("first registration's waiter", w.woken)
+	wantReady(t, r, Readable, 0)
+}
+
 func TestManyRegistrationsGrowTheTable(t *testing.T) {
 	f := newFixture(t)
-	const n = 150 // > 2 table growths (64, 128, 256)
+	const n = 450 // 900 descriptors: 5 pages, more than the table's first 4
 	peers := make([]int, n)
 	wakers := make([]*countWaker, n)
 	for i := range n {
@@ -643,9 +680,17 @@ func TestReadyString(t *testing.T) {
 	}
 }
 
-// TestRegistrationSize pins the per-descriptor cost: 48 bytes, a size class.
+// TestRegistrationSize pins the per-descriptor cost: a 40-byte slot in a page
+// of 8 KiB (a size class) for the poller, and a 16-byte handle for whoever
+// holds the registration.
 func TestRegistrationSize(t *testing.T) {
-	if got := unsafe.Sizeof(Registration{}); got != 48 {
-		t.Fatalf("Registration is %d bytes, want 48", got)
+	if got := unsafe.Sizeof(slot{}); got != 40 {
+		t.Errorf("slot is %d bytes, want 40", got)
+	}
+	if got := unsafe.Sizeof(page{}); got > 8192 || 8192-got >= 40 {
+		t.Errorf("page is %d bytes, want the most slots that fit in 8192", got)
+	}
+	if got := unsafe.Sizeof(Registration{}); got != 16 {
+		t.Errorf("Registration is %d bytes, want 16", got)
 	}
 }

@@ -70,37 +70,48 @@ func (d Direction) Mask() Ready {
 // Pass it back to ClearReadiness after an operation returned EAGAIN.
 type ReadyEvent struct {
 	Ready Ready
-	// Tick counts events delivered to the registration (it wraps at 2^32).
+	// Tick counts events delivered to the registration (it wraps at 2^24).
 	// ClearReadiness clears only while the tick is unchanged, so readiness
 	// delivered after the snapshot is never lost.
 	Tick uint32
-	// Shutdown reports that the registration was deregistered or its Poller
-	// closed. No more events will arrive; Ready then holds the whole mask of
-	// the direction asked for, so a caller that retries its operation gets the
+	// Shutdown reports that the registration was deregistered, replaced by
+	// a later registration of its descriptor number, or its Poller closed.
+	// No more events will arrive; Ready then holds the whole mask of the
+	// direction asked for, so a caller that retries its operation gets the
 	// descriptor's real error instead of waiting forever.
 	Shutdown bool
 }
 
-// The readiness word, in the spirit of Tokio's ScheduledIo::readiness:
+// The readiness word of a slot, in the spirit of Tokio's
+// ScheduledIo::readiness:
 //
 //	bits  0..5   Ready bits (Readable … Priority)
-//	bit   30     lock: held while the waiter slots are read or written
-//	bit   31     shutdown: set once, by Deregister or Poller.Close; never cleared
-//	bits 32..63  tick: incremented by every event the poller delivers
+//	bit   6      lock: held while the waiter slots are read or written
+//	bit   7      shutdown: set by Deregister or Poller.Close; cleared only
+//	             by the next Register of the descriptor number
+//	bits  8..39  generation: which registration of the descriptor number
+//	             the slot holds (0: never registered)
+//	bits 40..63  tick: incremented by every event the poller delivers
 //
 // Transitions: the poller ORs bits in and increments the tick (setReadiness);
 // ClearReadiness removes non-closed bits if the tick still matches; shutdown
-// goes 0 → 1 once; lock goes 0 → 1 → 0 around each access to the waiters.
-// Every transition keeps the bits it does not own. The registration's
-// identity (descriptor and generation, the token carried by epoll) is not in
-// the word: it is immutable and lives in Registration.token, and a stale
-// token simply finds no Registration.
+// goes 0 → 1 once per registration; lock goes 0 → 1 → 0 around each access
+// to the waiters; Register, holding the lock, replaces the whole word with
+// the next generation and nothing else (which also unlocks). Every other
+// transition keeps the bits it does not own, and every one made through a
+// Registration first checks that the word still carries its generation: a
+// handle of a registration that is gone reads as shut down and changes
+// nothing.
 const (
-	lockBit     = 1 << 30
-	shutdownBit = 1 << 31
-	tickShift   = 32
+	lockBit     = 1 << 6
+	shutdownBit = 1 << 7
+	genShift    = 8
+	genMask     = 1<<32 - 1
+	tickShift   = 40
 	tickOne     = 1 << tickShift // adding it wraps the tick; the carry falls off the word
 )
+
+func genOf(w uint64) uint32 { return uint32(w >> genShift & genMask) }
 
 func unpackWord(w uint64) ReadyEvent {
 	return ReadyEvent{
@@ -110,57 +121,88 @@ func unpackWord(w uint64) ReadyEvent {
 	}
 }
 
-// A Registration is one descriptor registered with a Poller. It holds the
-// readiness the poller has seen for the descriptor and up to two waiting
-// Wakers, one per Direction, so the reading and writing halves of a socket
-// can wait independently. All methods are safe for concurrent use.
-//
-// A Registration is 48 bytes, a size class, and there is one per descriptor:
-// it does not point back at its Poller (Deregister is the Poller's method),
-// its token carries the descriptor (the slot index) with the generation, and
-// its lock is a bit of the readiness word rather than a mutex of its own.
-type Registration struct {
-	token uint64 // immutable: descriptor | generation<<32, the pointer-free epoll user data
-
+// A slot is the poller's record of one descriptor number: the readiness the
+// poller has seen for the descriptor registered under that number, and up to
+// two waiting Wakers, one per Direction, so that the reading and writing
+// halves of a socket can wait independently. Slots live in pages the Poller
+// owns and never moves or frees, so a Registration can point into one; the
+// word's generation tells the registrations of one number apart.
+type slot struct {
 	// word is the readiness word described above. Atomic: written by the
-	// Poll caller (setReadiness), any task (ClearReadiness) and shutdown.
-	// Its lock bit guards reader and writer. The poller stores readiness
-	// to word before taking the lock to collect wakers; PollReady takes
-	// the lock before its second look at the readiness, so a waker stored
-	// under the lock is either seen by the poller or the readiness it set
-	// is seen by PollReady — never neither.
+	// Poll caller (setReadiness), any task (ClearReadiness), shutdown and
+	// Register. Its lock bit guards reader and writer. The poller stores
+	// readiness to word before taking the lock to collect wakers;
+	// PollReady takes the lock before its second look at the readiness, so
+	// a waker stored under the lock is either seen by the poller or the
+	// readiness it set is seen by PollReady — never neither.
 	word atomic.Uint64
 
 	reader Waker // protected by the lock bit; woken (and cleared) by events in DirRead.Mask()
 	writer Waker // protected by the lock bit; woken (and cleared) by events in DirWrite.Mask()
 }
 
-// Fd returns the descriptor this registration watches.
-func (r *Registration) Fd() int { return int(uint32(r.token)) }
-
-// lock takes the lock bit. It is held for a store or two, so a contender
-// spins (spin.Lock64).
-func (r *Registration) lock() { spin.Lock64(&r.word, lockBit) }
+// lock takes the lock bit. It is held
+// for a store or two, so a contender spins (spin.Lock64).
+func (s *slot) lock() { spin.Lock64(&s.word, lockBit) }
 
 // unlock releases the lock bit.
-func (r *Registration) unlock() { spin.Unlock64(&r.word, lockBit) }
+func (s *slot) unlock() { spin.Unlock64(&s.word, lockBit) }
+
+// A Registration is one descriptor registered with a Poller: a handle of 16
+// bytes, passed and stored by value, naming the descriptor's slot in the
+// Poller's pages and the generation of this registration. The readiness and
+// the waiters live in the slot. All methods are safe for concurrent use.
+//
+// A handle outlives its registration harmlessly: once the registration is
+// deregistered (or its descriptor number registered again, or the Poller
+// closed) the handle reads as shut down, and its methods change nothing in
+// the slot, which may by then hold a newer registration of the number. The
+// zero Registration is not valid.
+type Registration struct {
+	pg  *page  // immutable: the page of the descriptor's slot
+	fd  uint32 // immutable: the descriptor, which picks the slot in pg
+	gen uint32 // immutable: the generation of this registration
+}
+
+// slot returns the registration's slot.
+func (r Registration) slot() *slot { return &r.pg.slots[r.fd%pageSlots] }
+
+// token is the registration's epoll user data: descriptor | generation<<32.
+func (r Registration) token() uint64 { return uint64(r.fd) | uint64(r.gen)<<32 }
+
+// Fd returns the descriptor this registration watches.
+func (r Registration) Fd() int { return int(r.fd) }
+
+// Poller returns the Poller the descriptor is registered with.
+func (r Registration) Poller() *Poller { return r.pg.p }
+
+// word returns the readiness word as this registration sees it: shut down,
+// with no bits, once the slot holds another generation.
+func (r Registration) word() uint64 {
+	w := r.slot().word.Load()
+	if genOf(w) != r.gen {
+		return shutdownBit
+	}
+	return w
+}
 
 // Readiness returns the current readiness snapshot.
-func (r *Registration) Readiness() ReadyEvent { return unpackWord(r.word.Load()) }
+func (r Registration) Readiness() ReadyEvent { return unpackWord(r.word()) }
 
 // ClearReadiness removes ev.Ready's bits from the registration, unless an
 // event arrived since ev was taken (the tick moved on), in which case nothing
 // is cleared: the operation that hit EAGAIN should be retried. ReadClosed and
 // WriteClosed are never cleared. Call it after an operation returned EAGAIN,
 // with the snapshot taken before that operation.
-func (r *Registration) ClearReadiness(ev ReadyEvent) {
+func (r Registration) ClearReadiness(ev ReadyEvent) {
 	clear := uint64(ev.Ready &^ closedMask)
+	s := r.slot()
 	for {
-		cur := r.word.Load()
-		if uint32(cur>>tickShift) != ev.Tick || cur&clear == 0 {
+		cur := s.word.Load()
+		if genOf(cur) != r.gen || uint32(cur>>tickShift) != ev.Tick || cur&clear == 0 {
 			return
 		}
-		if r.word.CompareAndSwap(cur, cur&^clear) {
+		if s.word.CompareAndSwap(cur, cur&^clear) {
 			return
 		}
 	}
@@ -171,26 +213,28 @@ func (r *Registration) ClearReadiness(ev ReadyEvent) {
 // records w, replacing any waker previously recorded for dir, and returns ok
 // false; w will be woken once, by the next event in dir.Mask() or by
 // shutdown. PollReady never blocks. w must not be nil.
-func (r *Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool) {
+func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool) {
 	if w == nil {
 		panic("corio/poller: PollReady with a nil Waker")
 	}
 	mask := dir.Mask()
-	if ev, ok := readyIn(r.word.Load(), mask); ok {
+	if ev, ok := readyIn(r.word(), mask); ok {
 		return ev, true
 	}
-	r.lock()
-	// Second look, under the lock: see the ordering note on word.
-	if ev, ok := readyIn(r.word.Load(), mask); ok {
-		r.unlock()
+	s := r.slot()
+	s.lock()
+	// Second look, under the lock: see the ordering note on word. The
+	// generation cannot change while the lock is held (Register takes it).
+	if ev, ok := readyIn(r.word(), mask); ok {
+		s.unlock()
 		return ev, true
 	}
 	if dir == DirRead {
-		r.reader = w
+		s.reader = w
 	} else {
-		r.writer = w
+		s.writer = w
 	}
-	r.unlock()
+	s.unlock()
 	return ReadyEvent{}, false
 }
 
@@ -206,56 +250,96 @@ func readyIn(w uint64, mask Ready) (ReadyEvent, bool) {
 
 // ClearWaker forgets the waker recorded for dir, if any. A future that is
 // cancelled while waiting calls it so the Registration holds no reference to
-// the abandoned task.
-func (r *Registration) ClearWaker(dir Direction) {
-	r.lock()
-	if dir == DirRead {
-		r.reader = nil
-	} else {
-		r.writer = nil
+// the abandoned task. On a handle whose registration is gone it does nothing
+// (the waiter was woken and forgotten when it went).
+func (r Registration) ClearWaker(dir Direction) {
+	s := r.slot()
+	s.lock()
+	if genOf(s.word.Load()) == r.gen {
+		if dir == DirRead {
+			s.reader = nil
+		} else {
+			s.writer = nil
+		}
 	}
-	r.unlock()
+	s.unlock()
 }
 
-// setReadiness records an event's bits, advances the tick and appends the
-// wakers it satisfies to wake (the caller wakes them after its batch, with no
-// lock held). Called only by the Poll caller. A shut-down registration
-// ignores events.
-func (r *Registration) setReadiness(ready Ready, wake []Waker) []Waker {
+// setReadiness records an event's bits for generation gen, advances the tick
+// and appends the wakers it satisfies to wake (the caller wakes them after
+// its batch, with no lock held). ok is false if the slot holds no live
+// registration of generation gen: the event is stale. Called only by the
+// Poll caller.
+func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, ok bool) {
 	for {
-		cur := r.word.Load()
-		if cur&shutdownBit != 0 {
-			return wake
+		cur := s.word.Load()
+		if genOf(cur) != gen || cur&shutdownBit != 0 {
+			return wake, false
 		}
-		if r.word.CompareAndSwap(cur, (cur|uint64(ready))+tickOne) {
+		if s.word.CompareAndSwap(cur, (cur|uint64(ready))+tickOne) {
 			break
 		}
 	}
-	r.lock()
-	if r.reader != nil && ready&DirRead.Mask() != 0 {
-		wake = append(wake, r.reader)
-		r.reader = nil
+	s.lock()
+	if genOf(s.word.Load()) != gen {
+		// Deregistered and registered again since the CAS: the waiters
+		// are the newer registration's, which this event is not for.
+		s.unlock()
+		return wake, true
 	}
-	if r.writer != nil && ready&DirWrite.Mask() != 0 {
-		wake = append(wake, r.writer)
-		r.writer = nil
+	if s.reader != nil && ready&DirRead.Mask() != 0 {
+		wake = append(wake, s.reader)
+		s.reader = nil
 	}
-	r.unlock()
+	if s.writer != nil && ready&DirWrite.Mask() != 0 {
+		wake = append(wake, s.writer)
+		s.writer = nil
+	}
+	s.unlock()
+	return wake, true
+}
+
+// shutdown sets the shutdown bit of generation gen, if the slot still holds
+// it live, and appends its waiters to wake. Called with Poller.mu held, by
+// Deregister and Poller.Close (gen 0: whatever generation is live).
+func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
+	s.lock()
+	w := s.word.Load()
+	if genOf(w) == 0 || (gen != 0 && genOf(w) != gen) || w&shutdownBit != 0 {
+		s.unlock()
+		return wake
+	}
+	s.word.Or(shutdownBit)
+	if s.reader != nil {
+		wake = append(wake, s.reader)
+	}
+	if s.writer != nil {
+		wake = append(wake, s.writer)
+	}
+	s.reader, s.writer = nil, nil
+	s.unlock()
 	return wake
 }
 
-// shutdown sets the shutdown bit and wakes both waiters. Called once, by
-// Deregister or Poller.Close, after the registration left the slot table.
-func (r *Registration) shutdown() {
-	r.word.Or(shutdownBit)
-	r.lock()
-	rd, wr := r.reader, r.writer
-	r.reader, r.writer = nil, nil
-	r.unlock()
-	if rd != nil {
-		rd.Wake()
+// reset makes the slot hold the next generation of its descriptor number,
+// with no readiness and no waiters, and returns the new generation and what
+// it replaced (for restore). Called with Poller.mu held, by Register.
+func (s *slot) reset() (gen uint32, old uint64, rd, wr Waker) {
+	s.lock()
+	old = s.word.Load() &^ lockBit
+	rd, wr = s.reader, s.writer
+	s.reader, s.writer = nil, nil
+	gen = genOf(old) + 1
+	if gen == 0 {
+		gen = 1 // 0 means never registered
 	}
-	if wr != nil {
-		wr.Wake()
-	}
+	s.word.Store(uint64(gen) << genShift) // unlocks
+	return gen, old, rd, wr
+}
+
+// restore undoes reset after a failed registration.
+func (s *slot) restore(old uint64, rd, wr Waker) {
+	s.lock()
+	s.reader, s.writer = rd, wr
+	s.word.Store(old) // unlocks
 }

@@ -64,13 +64,15 @@ var ErrDeregistered = errors.New("corio/rt: descriptor deregistered")
 // methods are safe for concurrent use, except that each direction has one
 // waiter at a time.
 //
-// A Registration is two immutable pointers and holds no state of its own
-// (the readiness and the waiters live in the driver's record), so a copy is
-// the same registration: a socket type may embed one by value, filled by
-// Init, instead of pointing at the one Register allocates.
+// A Registration is 16 immutable bytes (where the driver keeps the
+// descriptor's record, and which registration of the descriptor number it
+// is) and holds no state of its own: the readiness and the waiters live in
+// the driver's record, so a copy is the same registration, and a socket type
+// may embed one by value, filled by Init, instead of pointing at the one
+// Register allocates. Once deregistered it reads as shut down for good, even
+// after its descriptor number is registered again.
 type Registration struct {
-	reg *poller.Registration // immutable
-	drv *driver.Driver       // immutable
+	reg poller.Registration // immutable; its poller's owner is the driver
 }
 
 // Register registers fd with the process default driver (direct mode of
@@ -117,7 +119,7 @@ func (r *Registration) init(d *driver.Driver, fd int) error {
 	if err != nil {
 		return err
 	}
-	*r = Registration{reg: pr, drv: d}
+	*r = Registration{reg: pr}
 	return nil
 }
 
@@ -142,7 +144,7 @@ func (r *Registration) Fd() int { return r.reg.Fd() }
 // real time otherwise. A socket type measures its deadlines on it, so that a
 // deadline an hour ahead on a paused clock passes when that clock jumps
 // there, not after an hour of real time.
-func (r *Registration) Now() time.Time { return r.drv.Now() }
+func (r *Registration) Now() time.Time { return driver.Of(r.reg).Now() }
 
 // Readiness returns the current readiness snapshot without waiting. Take it
 // before an operation, and pass it to ClearReadiness if the operation hits
@@ -191,7 +193,7 @@ func (r *Registration) ReadyAsync(dir Direction) Future[ReadyEvent] {
 // Deregister stops watching the descriptor and wakes both waiters (their
 // ReadyEvent has Shutdown set). Call it before closing the descriptor; the
 // descriptor itself stays open. Call it once.
-func (r *Registration) Deregister() error { return r.drv.Deregister(r.reg) }
+func (r *Registration) Deregister() error { return driver.Of(r.reg).Deregister(r.reg) }
 
 // readableFuture and writableFuture wait for one direction of a
 // registration. They are the Registration itself under another name, so

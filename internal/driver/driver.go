@@ -127,6 +127,7 @@ func New(cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	d := &Driver{poller: p, clock: cfg.Clock}
+	p.SetOwner(d) // a registration finds its driver through its poller
 	d.disp.d = d
 	if d.clock == nil {
 		d.clock = timewheel.NewRealClock()

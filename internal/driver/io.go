@@ -8,9 +8,9 @@ import "github.com/corio-go/corio/poller"
 // Deregister returns. Wait on the registration with its PollReady and
 // ClearReadiness; deregister it with d.Deregister, not directly (the default
 // driver counts registrations to know when its goroutine may stop).
-func (d *Driver) Register(fd int) (*poller.Registration, error) {
+func (d *Driver) Register(fd int) (poller.Registration, error) {
 	if d.closed.Load() {
-		return nil, ErrClosed
+		return poller.Registration{}, ErrClosed
 	}
 	if d.bg != nil {
 		d.bg.regs.Add(1)
@@ -20,7 +20,7 @@ func (d *Driver) Register(fd int) (*poller.Registration, error) {
 		if d.bg != nil && d.bg.regs.Add(-1) == 0 {
 			d.bg.maybeIdle(d, nil)
 		}
-		return nil, err
+		return poller.Registration{}, err
 	}
 	if d.bg != nil {
 		d.bg.ensureRunning(d)
@@ -31,10 +31,15 @@ func (d *Driver) Register(fd int) (*poller.Registration, error) {
 // Deregister stops watching r's descriptor and shuts r down (its waiters are
 // woken and see Shutdown). Call it before closing the descriptor. It is
 // idempotent per registration only through poller's own guard: call it once.
-func (d *Driver) Deregister(r *poller.Registration) error {
+//
+// The driver of a registration is r.Poller().Owner() (New records it).
+func (d *Driver) Deregister(r poller.Registration) error {
 	err := d.poller.Deregister(r)
 	if d.bg != nil && d.bg.regs.Add(-1) == 0 {
 		d.bg.maybeIdle(d, nil)
 	}
 	return err
 }
+
+// Of returns the driver r is registered with.
+func Of(r poller.Registration) *Driver { return r.Poller().Owner().(*Driver) }
