@@ -65,6 +65,9 @@ func (r *reader) ReadFull(b []byte) (int, error) {
 // ReadFullAsync returns a future of ReadFull's results. Cancelling it may
 // have consumed a prefix of the bytes it was reading.
 func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	if len(b) > maxOpLen {
+		return newChunkedOp(&r.rd, opReadFull, b)
+	}
 	return (*readFuture)(r.rd.start(opReadFull, b))
 }
 
@@ -96,7 +99,7 @@ func (r *reader) TryRead(b []byte) (int, error) {
 		return 0, nil
 	}
 	err := f.tryOp(r.sock())
-	return f.n, r.sock().opErr("read", err)
+	return int(f.n), r.sock().opErr("read", err)
 }
 
 // Readable blocks until the socket is readable, at the end of its stream,
@@ -141,6 +144,9 @@ func (w *writer) Write(b []byte) (int, error) {
 // WriteAsync returns a future of Write's results. It spends one budget unit
 // per poll. Cancelling it may leave a prefix of b written.
 func (w *writer) WriteAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	if len(b) > maxOpLen {
+		return newChunkedOp(&w.wr, opWrite, b)
+	}
 	return (*writeFuture)(w.wr.start(opWrite, b))
 }
 
@@ -160,9 +166,15 @@ func (w *writer) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 func (w *writer) TryWrite(b []byte) (int, error) {
 	var f ioFuture
 	f.dir = rt.DirWrite
-	f.start(opWrite, b)
-	err := f.tryOp(w.sock())
-	return f.n, w.sock().opErr("write", err)
+	n := 0
+	for {
+		f.start(opWrite, b[n:]) // at most maxOpLen bytes of them
+		err := f.tryOp(w.sock())
+		n += int(f.n)
+		if err != nil || n == len(b) {
+			return n, w.sock().opErr("write", err)
+		}
+	}
 }
 
 // Writable blocks until the socket is writable, write-closed, in error or
@@ -279,7 +291,7 @@ func (f *readFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", err)}, true
+	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("read", err)}, true
 }
 
 func (f *readFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -292,7 +304,7 @@ func (f *writeFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("write", err)}, true
+	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("write", err)}, true
 }
 
 func (f *writeFuture) Cancel() { (*ioFuture)(f).cancel() }

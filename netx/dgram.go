@@ -28,6 +28,9 @@ func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, er
 	if err != nil {
 		return rt.Ready(rt.Tuple2[int, error]{V1: opError("write", d.fd.network(), d.fd.localAddr(), addr, err)})
 	}
+	if len(b) > maxOpLen {
+		return rt.Ready(rt.Tuple2[int, error]{V1: d.fd.opErr("write", wrapSyscall("sendmsg", unix.EMSGSIZE))})
+	}
 	f := d.fd.wr.start(opSendTo, b)
 	d.fd.dgram().dst = sa
 	return (*writeFuture)(f)
@@ -51,6 +54,9 @@ func (d *dgram) Send(b []byte) (int, error) {
 
 // SendAsync returns a future of Send's results.
 func (d *dgram) SendAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
+	if len(b) > maxOpLen {
+		return rt.Ready(rt.Tuple2[int, error]{V1: d.fd.opErr("write", wrapSyscall("sendmsg", unix.EMSGSIZE))})
+	}
 	return (*writeFuture)(d.fd.wr.start(opSendTo, b))
 }
 
@@ -134,7 +140,7 @@ func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], 
 	}
 	from := g.sender()
 	g.p = nil
-	return rt.Tuple3[int, net.Addr, error]{V0: g.n, V1: from, V2: g.owner().opErr("read", err)}, true
+	return rt.Tuple3[int, net.Addr, error]{V0: int(g.n), V1: from, V2: g.owner().opErr("read", err)}, true
 }
 
 func (f *recvFromFuture) Cancel() { (*ioFuture)(f).cancel() }
@@ -148,7 +154,7 @@ func (f *recvFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		return rt.Tuple2[int, error]{}, false
 	}
 	g.p = nil // the sender, which Recv does not return
-	return rt.Tuple2[int, error]{V0: g.n, V1: g.owner().opErr("read", err)}, true
+	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("read", err)}, true
 }
 
 func (f *recvFuture) Cancel() { (*ioFuture)(f).cancel() }

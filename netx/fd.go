@@ -30,10 +30,11 @@ var errClosing = errors.New("use of closed network connection")
 // allocation; a listener holds it by pointer, and a datagram socket's is the
 // first field of a dgramFD.
 //
-// Its size is what an idle connection costs, so it is packed into 96 bytes,
-// a size class: the descriptor is read from the registration, the three
-// small immutables ride in the padding of the operation slots, each
-// direction's pending operation is 32 bytes, and what only some sockets use
+// Its size is what an idle connection costs, so it is packed into 80 bytes,
+// a size class: the registration is a 16-byte handle (the readiness and the
+// waiters live in the driver's slot pages), the descriptor is read from it,
+// the three small immutables ride in the padding of the operation slots,
+// each direction's pending operation is 24 bytes, and what only some sockets use
 // (the blocking calls' locks, the deadlines, the addresses) is out of line
 // behind one pointer, allocated at its first use. The close-when-lost hook
 // is a finalizer (no handle, no closure; see newFD).

@@ -79,7 +79,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 			return -1, reg, l.fd.opErr("accept", ferr), true
 		}
 		l.delay = 0
-		nfd = f.n
+		nfd = int(f.n)
 		if err := reg.Init(cx, nfd); err != nil {
 			unix.Close(nfd)
 			return -1, reg, l.fd.opErr("accept", err), true

@@ -37,7 +37,11 @@ const (
 // own address (owner), since the future sits at a fixed offset in it, which
 // saves a pointer per direction in every socket. It holds no error either:
 // poll returns the operation's error with its completion, and the typed
-// future hands it on at once. So it is 32 bytes, and a socket's two are 64.
+// future hands it on at once. Its lengths are 32-bit: one operation moves at
+// most maxOpLen bytes (start cuts a read's buffer there; the callers of a
+// ReadFull, a Write or a SendTo, which must not be cut short, split a longer
+// buffer into operations or refuse it first). So it is 24 bytes, and a
+// socket's two are 48.
 type ioFuture struct {
 	dir  rt.Direction // immutable
 	kind opKind
@@ -59,9 +63,14 @@ type ioFuture struct {
 	// into, or the sender's address (a *net.UDPAddr or *net.UnixAddr, by
 	// the socket's network; nil if the kernel gave none).
 	p    unsafe.Pointer
-	blen int
-	n    int // bytes done; accept's new descriptor
+	blen uint32 // at most maxOpLen
+	n    uint32 // bytes done (at most blen); accept's new descriptor
 }
+
+// maxOpLen is the most bytes one operation moves: 1 GiB, which fits the
+// 32-bit lengths and is more than Linux moves in one read or write
+// (0x7ffff000 bytes) would make a difference for.
+var maxOpLen = 1 << 30 // a variable only so that tests can lower it
 
 // bytes returns the operation's buffer.
 func (f *ioFuture) bytes() []byte { return unsafe.Slice((*byte)(f.p), f.blen) }
@@ -139,7 +148,10 @@ func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
 	if f.waiting.Load() {
 		panic(concurrentOpMisuse(f.dir))
 	}
-	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), len(buf), 0
+	if len(buf) > maxOpLen {
+		buf = buf[:maxOpLen] // a read may be short; see ioFuture for the rest
+	}
+	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf)), 0
 	return f
 }
 
@@ -290,7 +302,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		if err != nil {
 			return err
 		}
-		f.n = n
+		f.n = uint32(n)
 		if n == 0 && fd.sotype() == unix.SOCK_STREAM {
 			return io.EOF
 		}
@@ -306,7 +318,7 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 				}
 				return io.EOF
 			}
-			f.n += n
+			f.n += uint32(n)
 		}
 	case opReadPooled:
 		if !f.try && !fd.mayRead() {
@@ -322,12 +334,12 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			return err
 		}
 		b.b = b.b[:n]
-		f.p, f.blen, f.n = unsafe.Pointer(b), 0, n
+		f.p, f.blen, f.n = unsafe.Pointer(b), 0, uint32(n)
 	case opWrite:
 		for f.n < f.blen {
 			n, err := ignoringEINTR(func() (int, error) { return sysWrite(fd.sysfd(), f.bytes()[f.n:]) })
 			if n > 0 {
-				f.n += n
+				f.n += uint32(n)
 			}
 			if err != nil {
 				return err
@@ -338,19 +350,19 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 		if err != nil {
 			return err
 		}
-		f.n, f.p, f.blen = n, addrPointer(sockaddrToAddr(fd.network(), sa)), 0
+		f.n, f.p, f.blen = uint32(n), addrPointer(sockaddrToAddr(fd.network(), sa)), 0
 	case opSendTo:
 		n, err := ignoringEINTR(func() (int, error) { return unix.SendmsgN(fd.sysfd(), f.bytes(), nil, fd.dgram().dst, 0) })
 		if err != nil {
 			return err
 		}
-		f.n = n
+		f.n = uint32(n)
 	case opAccept:
 		nfd, err := accept(fd.sysfd())
 		if err != nil {
 			return err
 		}
-		f.n = nfd
+		f.n = uint32(nfd)
 	case opConnect:
 		// Ask the socket rather than wait for the writable edge to come
 		// through the poller: a loopback connect has usually completed by
