@@ -1,6 +1,7 @@
 package poller
 
 import (
+	"runtime"
 	"strings"
 	"sync/atomic"
 
@@ -270,22 +271,25 @@ func (r Registration) ClearWaker(dir Direction) {
 // its batch, with no lock held). ok is false if the slot holds no live
 // registration of generation gen: the event is stale. Called only by the
 // Poll caller.
+//
+// One compare-and-swap stores the readiness and takes the lock together, so
+// the generation it checked is the one whose waiters it collects (Register
+// changes the generation only under the lock).
 func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, ok bool) {
-	for {
+	for spins := 0; ; spins++ {
 		cur := s.word.Load()
 		if genOf(cur) != gen || cur&shutdownBit != 0 {
 			return wake, false
 		}
-		if s.word.CompareAndSwap(cur, (cur|uint64(ready))+tickOne) {
+		if cur&lockBit != 0 {
+			if spins > 32 {
+				runtime.Gosched() // the holder may have been preempted (spin's backoff)
+			}
+			continue
+		}
+		if s.word.CompareAndSwap(cur, (cur|uint64(ready)|lockBit)+tickOne) {
 			break
 		}
-	}
-	s.lock()
-	if genOf(s.word.Load()) != gen {
-		// Deregistered and registered again since the CAS: the waiters
-		// are the newer registration's, which this event is not for.
-		s.unlock()
-		return wake, true
 	}
 	if s.reader != nil && ready&DirRead.Mask() != 0 {
 		wake = append(wake, s.reader)
