@@ -122,7 +122,7 @@ func (lc *ListenConfig) listenTCP(t target, cx *rt.Context) (*TCPListener, error
 	if err != nil {
 		return nil, opError("listen", t.network, nil, sockaddrToAddr(t.network, t.sas[0]), err)
 	}
-	l := &TCPListener{listener{fd: fd}}
+	l := &TCPListener{listener{fd: fd, noCloseWhenLost: lc.NoCloseWhenLost}}
 	return l, nil
 }
 
@@ -196,7 +196,7 @@ func (f *tcpAcceptFuture) Poll(cx *rt.Context) (rt.Tuple2[*TCPStream, error], bo
 	if err != nil {
 		return rt.Tuple2[*TCPStream, error]{V1: err}, true
 	}
-	return rt.Tuple2[*TCPStream, error]{V0: newTCPStream(newFD(nfd, reg, int(f.fd.family()), unix.SOCK_STREAM, f.fd.network()))}, true
+	return rt.Tuple2[*TCPStream, error]{V0: newTCPStream(f.acceptedFD(nfd, reg))}, true
 }
 
 func (f *tcpAcceptFuture) Cancel() { f.cancelAccept() }

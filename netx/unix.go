@@ -98,7 +98,7 @@ func (f *unixAcceptFuture) Poll(cx *rt.Context) (rt.Tuple2[*UnixStream, error], 
 	if err != nil {
 		return rt.Tuple2[*UnixStream, error]{V1: err}, true
 	}
-	return rt.Tuple2[*UnixStream, error]{V0: newUnixStream(newFD(nfd, reg, unix.AF_UNIX, unix.SOCK_STREAM, "unix"))}, true
+	return rt.Tuple2[*UnixStream, error]{V0: newUnixStream(f.acceptedFD(nfd, reg))}, true
 }
 
 func (f *unixAcceptFuture) Cancel() { f.cancelAccept() }
