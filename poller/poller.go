@@ -164,13 +164,13 @@ func (p *Poller) Register(fd int) (Registration, error) {
 	if fd < 0 {
 		panic("corio/poller: Register of a negative descriptor")
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return Registration{}, ErrClosed
-	}
 	if fd >= wakeToken {
 		panic("corio/poller: descriptor number too large")
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return Registration{}, ErrClosed
 	}
 	pg := p.pageFor(uint32(fd))
 	s := &pg.slots[uint32(fd)%pageSlots]
@@ -184,8 +184,11 @@ func (p *Poller) Register(fd int) (Registration, error) {
 	r := Registration{pg: pg, fd: uint32(fd), gen: gen}
 	if err := p.b.add(fd, r.token()); err != nil {
 		s.restore(old, rd, wr)
+		p.mu.Unlock()
 		return Registration{}, err
 	}
+	p.mu.Unlock()
+	// The replaced registration's waiters, if any, see it shut down.
 	if rd != nil {
 		rd.Wake()
 	}

@@ -680,6 +680,36 @@ func TestReadyString(t *testing.T) {
 	}
 }
 
+// The readiness word's fields stay apart: the tick wraps within its 24 bits
+// without carrying into the generation, and a handle of another generation
+// sees the slot as shut down and cannot clear its readiness.
+func TestReadinessWordFields(t *testing.T) {
+	var s slot
+	const gen = 0xfffffffe
+	s.word.Store(uint64(gen)<<genShift | uint64(1<<24-1)<<tickShift)
+	var buf [2]Waker
+	if _, ok := s.setReadiness(gen, Readable, buf[:0]); !ok {
+		t.Fatal("event for the slot's generation dropped")
+	}
+	pg := &page{}
+	pg.slots[0].word.Store(s.word.Load())
+	r := Registration{pg: pg, fd: 0, gen: gen}
+	if ev := r.Readiness(); ev.Tick != 0 || ev.Ready != Readable || ev.Shutdown || genOf(s.word.Load()) != gen {
+		t.Fatalf("after the tick wrapped: %+v, generation %#x", ev, genOf(s.word.Load()))
+	}
+	stale := Registration{pg: pg, fd: 0, gen: gen - 1}
+	if ev := stale.Readiness(); !ev.Shutdown || ev.Ready != 0 {
+		t.Fatalf("another generation's handle reads %+v; want shut down", ev)
+	}
+	stale.ClearReadiness(ReadyEvent{Ready: Readable, Tick: 0})
+	if _, ok := pg.slots[0].setReadiness(gen-1, Writable, buf[:0]); ok {
+		t.Fatal("event for another generation delivered")
+	}
+	if ev := r.Readiness(); ev.Ready != Readable || ev.Tick != 0 {
+		t.Fatalf("the other generation changed the slot: %+v", ev)
+	}
+}
+
 // TestRegistrationSize pins the per-descriptor cost: a 40-byte slot in a page
 // of 8 KiB (a size class) for the poller, and a 16-byte handle for whoever
 // holds the registration.
