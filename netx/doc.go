@@ -180,8 +180,10 @@
 //     two waiters), not an object of its own but a slot in the poller's
 //     8 KiB pages of 204, indexed by descriptor.
 //   - off the heap, the Go runtime's record of the close-when-lost finalizer
-//     (48 B with Go 1.26, about 55 B of RSS per connection measured): it
-//     counts in the process's RSS, not in the heap.
+//     (56 B with Go 1.26, about 55 B of RSS per connection measured): it
+//     counts in the process's RSS, not in the heap. A server whose handlers
+//     always close their connection in a defer can leave it out of the
+//     accepted connections with ListenConfig.NoCloseWhenLost.
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
 // (112 B) and its handler's frame (72 B, in the 80 B size class: 48 B
