@@ -62,8 +62,11 @@
 // an hour of timers runs in microseconds and in a deterministic order.
 //
 // Registrations. Register puts a descriptor in the poller and returns its
-// poller.Registration (readiness word, one waiter per direction);
-// Deregister takes it out. Package rt wraps them into its readiness API.
+// poller.Registration, a 16-byte handle of the poller's slot for it
+// (readiness word, one waiter per direction); Deregister takes it out. The
+// driver is the poller's owner, so Of finds a registration's driver without
+// a pointer of the registration's own. Package rt wraps them into its
+// readiness API.
 //
 // # Timers: sharded locked wheels, one per worker
 //
