@@ -100,20 +100,233 @@ func (l *lowerer) expr(e ast.Expr, spill bool) ast.Expr {
 		if (x.Op == token.LAND || x.Op == token.LOR) && (l.hasSusp(x.Y) || spill) {
 			return l.logical(x)
 		}
+	case *ast.CompositeLit:
+		if _, ok := coreType(l.typeOf(x)).(*types.Map); ok {
+			return l.mapLit(x)
+		}
 	}
 	c, kids := shallow(e, l.g.info)
 	l.list(kids, spill)
-	if call, ok := e.(*ast.CallExpr); ok {
-		return l.maybeSpill(c, call, spill)
+	return l.maybeSpill(c, e, spill)
+}
+
+// maybeSpill evaluates c, the lowered orig, into a temporary when spill is
+// set and gc would (ordered).
+func (l *lowerer) maybeSpill(c, orig ast.Expr, spill bool) ast.Expr {
+	if spill && l.ordered(orig) && !isTuple(l.typeOf(orig)) {
+		return l.spillTo(c, l.typeOf(orig))
 	}
 	return c
 }
 
-func (l *lowerer) maybeSpill(c ast.Expr, orig *ast.CallExpr, spill bool) ast.Expr {
-	if spill && l.isCall(orig) && !isTuple(l.typeOf(orig)) {
-		return l.spillTo(c, l.typeOf(orig))
+// ordered reports whether gc evaluates the operand e into a temporary where
+// it stands, before any operand to its right is evaluated. gc's order pass
+// (cmd/compile/internal/walk/order.go) does so for calls and for the
+// operations that become runtime calls: len, cap, min, max, real, imag,
+// complex, copy, make, new, recover, append, a conversion of a string to
+// []byte or []rune, a slice expression, a receive, a type assertion to a
+// type that is not pointer-shaped, && and ||, and a map literal with an entry
+// that is not constant (which it builds there, entry by entry). Every other
+// operand (a variable, a field, an element, arithmetic, a slice, array or
+// struct literal) is read only after all of those, in the final evaluation
+// of the expression: a call to its right that changes the variable shows.
+func (l *lowerer) ordered(e ast.Expr) bool {
+	if tv, ok := l.g.info.Types[e]; ok && tv.Value != nil {
+		return false
 	}
-	return c
+	switch x := e.(type) {
+	case *ast.CallExpr:
+		if tv, ok := l.g.info.Types[x.Fun]; ok && tv.IsType() {
+			return len(x.Args) == 1 && isStringToSlice(tv.Type, l.typeOf(x.Args[0]))
+		}
+		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok {
+			if b, ok := l.g.info.Uses[id].(*types.Builtin); ok {
+				switch b.Name() {
+				case "len", "cap", "min", "max", "real", "imag", "complex", "copy", "make", "new", "recover", "append":
+					return true
+				}
+				return false
+			}
+		}
+		return true
+	case *ast.SliceExpr:
+		return true
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	case *ast.BinaryExpr:
+		return x.Op == token.LAND || x.Op == token.LOR
+	case *ast.TypeAssertExpr:
+		t := l.typeOf(x)
+		if _, ok := t.(*types.TypeParam); ok || x.Type == nil {
+			return false // a type parameter's assertion is not copied
+		}
+		return !pointerShaped(t)
+	case *ast.CompositeLit:
+		if m, ok := coreType(l.typeOf(x)).(*types.Map); ok {
+			for _, el := range x.Elts {
+				kv := el.(*ast.KeyValueExpr)
+				if !l.static(kv.Key, m.Key()) || !l.static(kv.Value, m.Elem()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hasOrdered reports whether e holds an operand that gc evaluates into a
+// temporary where it stands (ordered), outside func literals.
+func (l *lowerer) hasOrdered(e ast.Node) bool {
+	return findOutside(e, func(n ast.Node) bool {
+		x, ok := n.(ast.Expr)
+		return ok && l.ordered(x)
+	}) != nil
+}
+
+// static reports whether gc puts e, an entry's key or value of type t, in a
+// map literal's initial contents: a constant or nil, or an array or struct
+// literal of those; not a value converted to an interface, except nil.
+func (l *lowerer) static(e ast.Expr, t types.Type) bool {
+	e = ast.Unparen(e)
+	if types.IsInterface(t) {
+		tv := l.g.info.Types[e]
+		return tv.IsNil() && types.IsInterface(tv.Type)
+	}
+	if tv, ok := l.g.info.Types[e]; ok && (tv.Value != nil || tv.IsNil()) {
+		return true
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	switch u := coreType(l.typeOf(lit)).(type) {
+	case *types.Array:
+		for _, el := range lit.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			if !l.static(el, u.Elem()) {
+				return false
+			}
+		}
+		return true
+	case *types.Struct:
+		for i, el := range lit.Elts {
+			ft := types.Type(nil)
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				ft = l.g.info.Uses[kv.Key.(*ast.Ident)].Type()
+				el = kv.Value
+			} else {
+				ft = u.Field(i).Type()
+			}
+			if !l.static(el, ft) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// isStringToSlice reports whether converting from to t makes a []byte or a
+// []rune of a string.
+func isStringToSlice(t, from types.Type) bool {
+	_, toSlice := coreType(t).(*types.Slice)
+	b, fromString := coreType(from).(*types.Basic)
+	return toSlice && fromString && b.Info()&types.IsString != 0
+}
+
+// pointerShaped reports whether a value of type t is an interface's data
+// word itself (a pointer, map, chan, func or unsafe.Pointer, or a struct or
+// array that holds one and takes no other room); asserting an interface to
+// any other type copies the value out, which gc does into a temporary.
+func pointerShaped(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Pointer, *types.Map, *types.Chan, *types.Signature:
+		return true
+	case *types.Basic:
+		return u.Kind() == types.UnsafePointer
+	case *types.Array:
+		return u.Len() == 1 && pointerShaped(u.Elem())
+	case *types.Struct:
+		// Zero-sized fields may come before the pointer, not after it:
+		// a zero-sized final field is padded.
+		for i := 0; i < u.NumFields(); i++ {
+			if f := u.Field(i).Type(); !zeroSized(f) {
+				if !pointerShaped(f) {
+					return false
+				}
+				for j := i + 1; j < u.NumFields(); j++ {
+					if !zeroSized(u.Field(j).Type()) {
+						return false
+					}
+				}
+				return i+1 == u.NumFields()
+			}
+		}
+	}
+	return false
+}
+
+func zeroSized(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if !zeroSized(u.Field(i).Type()) {
+				return false
+			}
+		}
+		return true
+	case *types.Array:
+		return u.Len() == 0 || zeroSized(u.Elem())
+	}
+	return false
+}
+
+// mapLit lowers a map literal that holds a suspension point the way gc
+// builds any map literal with an entry that is not constant: the map made
+// with its constant entries, then each other entry stored in turn (its
+// calls, then its reads), so an entry's reads come before a later entry's
+// calls; a non-constant key equal to a constant one wins wherever it stands.
+func (l *lowerer) mapLit(x *ast.CompositeLit) ast.Expr {
+	t := l.typeOf(x)
+	m := coreType(t).(*types.Map)
+	v := l.temp(t, "m")
+	c := *x
+	c.Elts = nil
+	var dynamic []*ast.KeyValueExpr
+	for _, el := range x.Elts {
+		kv := el.(*ast.KeyValueExpr)
+		if l.static(kv.Key, m.Key()) && l.static(kv.Value, m.Elem()) {
+			c.Elts = append(c.Elts, kv)
+		} else {
+			dynamic = append(dynamic, kv)
+		}
+	}
+	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{l.typedLit(&c, t)}})
+	for _, kv := range dynamic {
+		key := l.expr(l.typedLit(kv.Key, m.Key()), l.hasSusp(kv.Value))
+		val := l.expr(l.typedLit(kv.Value, m.Elem()), false)
+		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{&ast.IndexExpr{X: ref(v), Index: key}}, rhs: []ast.Expr{val}})
+	}
+	return ref(v)
+}
+
+// typedLit spells out the type of e, of type t, if it is a composite literal
+// whose type its enclosing literal elides ({…} for T{…} or &T{…}), so that it
+// can stand on its own.
+func (l *lowerer) typedLit(e ast.Expr, t types.Type) ast.Expr {
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok || lit.Type != nil {
+		return e
+	}
+	c := *lit
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		c.Type = &typeRef{t: p.Elem()}
+		return &ast.UnaryExpr{Op: token.AND, X: &c}
+	}
+	c.Type = &typeRef{t: t}
+	return &c
 }
 
 // list lowers operands in order: those left of the last suspending operand
@@ -136,7 +349,8 @@ func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
 	return ref(v)
 }
 
-// spillCalls hoists every call in e into a temporary, in order.
+// spillCalls hoists every call in e into a temporary, in order, and every
+// other operand that gc evaluates into a temporary where it stands (ordered).
 func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 	if e == nil {
 		return e
@@ -148,12 +362,18 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 			return l.spillTo(e, l.typeOf(e))
 		}
 	}
-	if !l.hasCall(e) {
+	if !l.hasOrdered(e) {
 		return e
 	}
 	switch x := e.(type) {
 	case *ast.FuncLit:
 		return e
+	case *ast.CompositeLit:
+		// A map literal gc builds where it stands, entry by entry: as a
+		// whole, its entries' calls not hoisted past its reads.
+		if l.ordered(x) {
+			return l.spillTo(l.typedLit(x, l.typeOf(x)), l.typeOf(x))
+		}
 	case *ast.CallExpr:
 		// unsafe.Pointer(x.Pointer()) stays one expression: a uintptr
 		// held in a temporary is no reference, so the GC may free its
@@ -172,10 +392,7 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 	for _, k := range kids {
 		*k = l.spillCalls(*k)
 	}
-	if call, ok := e.(*ast.CallExpr); ok {
-		return l.maybeSpill(c, call, true)
-	}
-	return c
+	return l.maybeSpill(c, e, true)
 }
 
 // callOperands lowers the callee and arguments of a call in order. An

@@ -541,6 +541,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_2 int
 	var r_6 int
 	var r_8 int
+	var r_10 int
 	var r_11 int
 	var r_13 int
 	var r_15 int
@@ -566,6 +567,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_49 *P
 	var r_50 *P
 	var r_51 int
+	var r_52 []int
 	var r_53 int
 	var r_55 int
 	var r_57 int
@@ -581,32 +583,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:65:12*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:584:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:586:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:65:12
-			/*line main_async.go:588:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:590:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:12*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:590:4*/ if driven {
+			/*line main_async.go:592:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main_async.go:595:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:65:21*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:600:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:602:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:65:21
-			/*line main_async.go:604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:606:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:21*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:606:4*/ if driven {
+			/*line main_async.go:608:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:609:4*/ if !ready {
+			/*line main_async.go:611:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -615,64 +617,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:65:2*/ fut.p = P{Y: fut.r, X: r_2}
 			/*line main.go:66:2*/ flush(fmt.Sprint("struct lit keyed out of order ", fut.p.X, fut.p.Y))
 			/*line main.go:68:10*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:618:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:620:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:68:10
-			/*line main_async.go:622:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:624:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:10*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:624:4*/ if driven {
+			/*line main_async.go:626:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:627:4*/ if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:68:16*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:634:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:636:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:16
-			/*line main_async.go:638:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:16*/ fut.r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:640:4*/ if driven {
+			/*line main_async.go:642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main_async.go:645:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:68:31*/ fut.c_s = initSFuture("x")
-			/*line main_async.go:650:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:652:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:68:31
-			/*line main_async.go:654:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:656:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:31*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:656:4*/ if driven {
+			/*line main_async.go:658:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:659:4*/ if !ready {
+			/*line main_async.go:661:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:68:46*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:666:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:668:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:68:46
-			/*line main_async.go:670:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:672:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:46*/ r_6, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:672:4*/ if driven {
+			/*line main_async.go:674:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:675:4*/ if !ready {
+			/*line main_async.go:677:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -681,32 +683,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:68:2*/ fut.q = &P{fut.r, fut.r_4, []string{take(&fut.r_5)}, &P{X: r_6}}
 			/*line main.go:69:2*/ flush(fmt.Sprint("nested ", fut.q.X, fut.q.Y, fut.q.Tags, fut.q.In.X))
 			/*line main.go:71:13*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:684:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:686:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:71:13
-			/*line main_async.go:688:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:13*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:690:4*/ if driven {
+			/*line main_async.go:692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:693:4*/ if !ready {
+			/*line main_async.go:695:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:71:22*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:700:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:702:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:71:22
-			/*line main_async.go:704:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:706:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:22*/ r_8, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:706:4*/ if driven {
+			/*line main_async.go:708:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:709:4*/ if !ready {
+			/*line main_async.go:711:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -714,83 +716,87 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:71:2*/ fut.s = []int{fut.r, 2, r_8, plain(4)}
 			/*line main.go:72:2*/ flush(fmt.Sprint("slice lit ", fut.s))
+			/*line main.go:74:2*/ fut.m = map[string]int{}
 			/*line main.go:74:22*/ fut.c_s = initSFuture("k1")
-			/*line main_async.go:718:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:721:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:74:22
-			/*line main_async.go:722:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:725:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:22*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:724:4*/ if driven {
+			/*line main_async.go:727:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:727:4*/ if !ready {
+			/*line main_async.go:730:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:74:31*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:734:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:737:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:74:31
-			/*line main_async.go:738:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:74:31*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:740:4*/ if driven {
+			/*line main_async.go:741:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:74:31*/ r_10, ready = fut.aw0.(*vFuture).Poll(cx)
+			/*line main_async.go:743:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:743:4*/ if !ready {
+			/*line main_async.go:746:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
+			/*line main_async.go:752:4*/ fut.m[fut.r_5] = r_10
 			/*line main.go:74:43*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:750:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:754:4*/ fut.aw0 = &fut.c_v
 			fresh = true
+			fut.r_5 = ""
 			fallthrough
 		case 11: // resumes at main.go:74:43
-			/*line main_async.go:754:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:43*/ r_11, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:756:4*/ if driven {
+			/*line main_async.go:761:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:759:4*/ if !ready {
+			/*line main_async.go:764:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:74:2*/ fut.m = map[string]int{take(&fut.r_5): fut.r, "k2": r_11}
+			/*line main_async.go:770:4*/ fut.m["k2"] = r_11
+			/*line main_async.go:771:4*/ fut.m = take(&fut.m)
 			/*line main.go:75:2*/ flush(fmt.Sprint("map lit ", fut.m["k1"], fut.m["k2"]))
 			/*line main.go:77:19*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:768:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:774:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:77:19
-			/*line main_async.go:772:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:778:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:19*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:774:4*/ if driven {
+			/*line main_async.go:780:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:777:4*/ if !ready {
+			/*line main_async.go:783:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:77:28*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:784:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:790:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:77:28
-			/*line main_async.go:788:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:794:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:28*/ r_13, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:790:4*/ if driven {
+			/*line main_async.go:796:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:793:4*/ if !ready {
+			/*line main_async.go:799:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -799,32 +805,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:77:2*/ a = [...]int{2: fut.r, 0: r_13}
 			/*line main.go:78:2*/ flush(fmt.Sprint("array lit ", a))
 			/*line main.go:81:7*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:802:4*/ fut.aw0 = &fut.c_sl
+			/*line main_async.go:808:4*/ fut.aw0 = &fut.c_sl
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:81:7
-			/*line main_async.go:806:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:812:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:81:7*/ fut.r_14, ready = fut.aw0.(*slFuture).Poll(cx)
-			/*line main_async.go:808:4*/ if driven {
+			/*line main_async.go:814:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*slFuture), ready, fresh)
 			}
-			/*line main_async.go:811:4*/ if !ready {
+			/*line main_async.go:817:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:81:12*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:824:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:81:12
-			/*line main_async.go:822:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:828:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:81:12*/ r_15, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:824:4*/ if driven {
+			/*line main_async.go:830:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:827:4*/ if !ready {
+			/*line main_async.go:833:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -833,48 +839,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:81:2*/ e = take(&fut.r_14)[r_15]
 			/*line main.go:82:2*/ flush(fmt.Sprint("index ", e))
 			/*line main.go:83:9*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:836:4*/ fut.aw0 = &fut.c_sl
+			/*line main_async.go:842:4*/ fut.aw0 = &fut.c_sl
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:83:9
-			/*line main_async.go:840:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:846:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:9*/ fut.r_14, ready = fut.aw0.(*slFuture).Poll(cx)
-			/*line main_async.go:842:4*/ if driven {
+			/*line main_async.go:848:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*slFuture), ready, fresh)
 			}
-			/*line main_async.go:845:4*/ if !ready {
+			/*line main_async.go:851:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sl = slFuture{}
 			/*line main.go:83:14*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:852:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:83:14
-			/*line main_async.go:856:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:862:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:14*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:858:4*/ if driven {
+			/*line main_async.go:864:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:861:4*/ if !ready {
+			/*line main_async.go:867:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:83:19*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:868:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:874:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:83:19
-			/*line main_async.go:872:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:878:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:19*/ r_18, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:874:4*/ if driven {
+			/*line main_async.go:880:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:877:4*/ if !ready {
+			/*line main_async.go:883:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -883,48 +889,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:83:2*/ sub = take(&fut.r_14)[fut.r:r_18]
 			/*line main.go:84:2*/ flush(fmt.Sprint("slice ", sub))
 			/*line main.go:85:12*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:886:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:892:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:85:12
-			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:896:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:12*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:892:4*/ if driven {
+			/*line main_async.go:898:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:895:4*/ if !ready {
+			/*line main_async.go:901:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:17*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:902:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:908:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:85:17
-			/*line main_async.go:906:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:912:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:17*/ fut.r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:908:4*/ if driven {
+			/*line main_async.go:914:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:911:4*/ if !ready {
+			/*line main_async.go:917:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:22*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:918:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:924:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:85:22
-			/*line main_async.go:922:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:928:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:22*/ r_21, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:924:4*/ if driven {
+			/*line main_async.go:930:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:927:4*/ if !ready {
+			/*line main_async.go:933:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -933,32 +939,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:2*/ sub3 = fut.s[fut.r:fut.r_4:r_21]
 			/*line main.go:86:2*/ flush(fmt.Sprint("slice3 ", sub3, cap(sub3)))
 			/*line main.go:87:9*/ fut.c_s = initSFuture("hello")
-			/*line main_async.go:936:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:942:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:87:9
-			/*line main_async.go:940:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:946:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:9*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:942:4*/ if driven {
+			/*line main_async.go:948:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:945:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:87:20*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:952:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:958:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:87:20
-			/*line main_async.go:956:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:962:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:20*/ r_23, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:958:4*/ if driven {
+			/*line main_async.go:964:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:961:4*/ if !ready {
+			/*line main_async.go:967:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -967,32 +973,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:87:2*/ str = take(&fut.r_5)[r_23:]
 			/*line main.go:88:2*/ flush("string slice " + str)
 			/*line main.go:89:8*/ fut.c_s = initSFuture("xyz")
-			/*line main_async.go:970:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:976:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:89:8
-			/*line main_async.go:974:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:980:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:8*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:976:4*/ if driven {
+			/*line main_async.go:982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:979:4*/ if !ready {
+			/*line main_async.go:985:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:89:17*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:986:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:992:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:89:17
-			/*line main_async.go:990:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:996:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:17*/ r_25, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:992:4*/ if driven {
+			/*line main_async.go:998:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:995:4*/ if !ready {
+			/*line main_async.go:1001:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1001,16 +1007,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:89:2*/ ch = take(&fut.r_5)[r_25]
 			/*line main.go:90:2*/ flush(fmt.Sprint("string index ", string(ch)))
 			/*line main.go:91:10*/ fut.c_s = initSFuture("k2")
-			/*line main_async.go:1004:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:91:10
-			/*line main_async.go:1008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:10*/ r_26, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1010:4*/ if driven {
+			/*line main_async.go:1016:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1013:4*/ if !ready {
+			/*line main_async.go:1019:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1019,16 +1025,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:91:2*/ mv = fut.m[r_26]
 			/*line main.go:92:2*/ flush(fmt.Sprint("map index ", mv))
 			/*line main.go:95:15*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1022:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1028:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:95:15
-			/*line main_async.go:1026:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:15*/ r_27, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1028:4*/ if driven {
+			/*line main_async.go:1034:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1031:4*/ if !ready {
+			/*line main_async.go:1037:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -1037,16 +1043,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:95:2*/ f = float64(r_27) / 2
 			/*line main.go:96:2*/ flush(fmt.Sprint("conversion ", f))
 			/*line main.go:97:15*/ fut.c_s = initSFuture("ab")
-			/*line main_async.go:1040:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1046:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:97:15
-			/*line main_async.go:1044:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1050:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:15*/ r_28, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1046:4*/ if driven {
+			/*line main_async.go:1052:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1049:4*/ if !ready {
+			/*line main_async.go:1055:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -1055,16 +1061,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:97:2*/ bs = []byte(r_28)
 			/*line main.go:98:2*/ flush(fmt.Sprint("bytes ", bs))
 			/*line main.go:99:13*/ fut.c_v = initVFuture(300 - 44)
-			/*line main_async.go:1058:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1064:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:99:13
-			/*line main_async.go:1062:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1068:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:13*/ r_29, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1064:4*/ if driven {
+			/*line main_async.go:1070:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1067:4*/ if !ready {
+			/*line main_async.go:1073:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -1073,16 +1079,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:99:2*/ u = uint8(r_29)
 			/*line main.go:100:2*/ flush(fmt.Sprint("uint8 ", u))
 			/*line main.go:101:18*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1076:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1082:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:101:18
-			/*line main_async.go:1080:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1086:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:101:18*/ r_30, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1082:4*/ if driven {
+			/*line main_async.go:1088:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1085:4*/ if !ready {
+			/*line main_async.go:1091:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -1091,16 +1097,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:101:2*/ iface = r_30
 			/*line main.go:102:2*/ flush(fmt.Sprint("any ", iface))
 			/*line main.go:105:8*/ fut.c_makeP = initMakePFuture()
-			/*line main_async.go:1094:4*/ fut.aw0 = &fut.c_makeP
+			/*line main_async.go:1100:4*/ fut.aw0 = &fut.c_makeP
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:105:8
-			/*line main_async.go:1098:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:8*/ r_31, ready = fut.aw0.(*makePFuture).Poll(cx)
-			/*line main_async.go:1100:4*/ if driven {
+			/*line main_async.go:1106:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*makePFuture), ready, fresh)
 			}
-			/*line main_async.go:1103:4*/ if !ready {
+			/*line main_async.go:1109:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -1109,48 +1115,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:105:2*/ mp = r_31
 			/*line main.go:106:2*/ flush(fmt.Sprint("return composite ", mp.X, mp.Y, mp.Tags))
 			/*line main.go:109:26*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1112:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1118:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:109:26
-			/*line main_async.go:1116:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:26*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1118:4*/ if driven {
+			/*line main_async.go:1124:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1121:4*/ if !ready {
+			/*line main_async.go:1127:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:109:32*/ fut.c_s = initSFuture("two")
-			/*line main_async.go:1128:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1134:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:109:32
-			/*line main_async.go:1132:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1138:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:32*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1134:4*/ if driven {
+			/*line main_async.go:1140:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1137:4*/ if !ready {
+			/*line main_async.go:1143:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:109:48*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1144:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1150:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:109:48
-			/*line main_async.go:1148:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:48*/ r_34, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1150:4*/ if driven {
+			/*line main_async.go:1156:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1153:4*/ if !ready {
+			/*line main_async.go:1159:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
@@ -1159,48 +1165,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:109:2*/ fmt.Println("variadic", fut.r, take(&fut.r_5), []any{r_34})
 			/*line main.go:110:2*/ flush("variadic")
 			/*line main.go:111:34*/ fut.c_s = initSFuture("a")
-			/*line main_async.go:1162:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1168:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:111:34
-			/*line main_async.go:1166:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1172:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:34*/ fut.r_5, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1168:4*/ if driven {
+			/*line main_async.go:1174:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1171:4*/ if !ready {
+			/*line main_async.go:1177:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:111:42*/ fut.c_s = initSFuture("b")
-			/*line main_async.go:1178:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1184:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:111:42
-			/*line main_async.go:1182:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1188:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:42*/ fut.r_36, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1184:4*/ if driven {
+			/*line main_async.go:1190:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1187:4*/ if !ready {
+			/*line main_async.go:1193:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_s = sFuture{}
 			/*line main.go:111:51*/ fut.c_s = initSFuture("-")
-			/*line main_async.go:1194:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1200:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:111:51
-			/*line main_async.go:1198:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1204:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:111:51*/ r_37, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1200:4*/ if driven {
+			/*line main_async.go:1206:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1203:4*/ if !ready {
+			/*line main_async.go:1209:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
@@ -1209,48 +1215,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:111:2*/ joined = strings.Join([]string{take(&fut.r_5), take(&fut.r_36)}, r_37)
 			/*line main.go:112:2*/ flush("join " + joined)
 			/*line main.go:113:14*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1212:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1218:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:113:14
-			/*line main_async.go:1216:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1222:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:14*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1218:4*/ if driven {
+			/*line main_async.go:1224:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1221:4*/ if !ready {
+			/*line main_async.go:1227:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:113:20*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1228:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1234:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:113:20
-			/*line main_async.go:1232:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1238:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:20*/ fut.r_4, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1234:4*/ if driven {
+			/*line main_async.go:1240:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1237:4*/ if !ready {
+			/*line main_async.go:1243:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:113:26*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1250:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:113:26
-			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:26*/ r_40, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1250:4*/ if driven {
+			/*line main_async.go:1256:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1253:4*/ if !ready {
+			/*line main_async.go:1259:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
@@ -1259,16 +1265,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:113:2*/ sum = sumv(fut.r, fut.r_4, r_40)
 			/*line main.go:114:2*/ flush(fmt.Sprint("sumv ", sum))
 			/*line main.go:115:8*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:1262:4*/ fut.aw0 = &fut.c_sl
+			/*line main_async.go:1268:4*/ fut.aw0 = &fut.c_sl
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:115:8
-			/*line main_async.go:1266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1272:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:8*/ r_41, ready = fut.aw0.(*slFuture).Poll(cx)
-			/*line main_async.go:1268:4*/ if driven {
+			/*line main_async.go:1274:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*slFuture), ready, fresh)
 			}
-			/*line main_async.go:1271:4*/ if !ready {
+			/*line main_async.go:1277:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -1278,16 +1284,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:116:2*/ sum = sumv(sl[0], sl[4])
 			/*line main.go:117:2*/ flush(fmt.Sprint("sumv spread ", sum))
 			/*line main.go:120:8*/ fut.c_v = initVFuture(11)
-			/*line main_async.go:1281:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1287:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 42: // resumes at main.go:120:8
-			/*line main_async.go:1285:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1291:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:8*/ r_42, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1287:4*/ if driven {
+			/*line main_async.go:1293:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1290:4*/ if !ready {
+			/*line main_async.go:1296:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
@@ -1295,16 +1301,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:120:2*/ fut.p.X = r_42
 			/*line main.go:121:11*/ fut.c_v = initVFuture(12)
-			/*line main_async.go:1298:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1304:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:121:11
-			/*line main_async.go:1302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1308:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:11*/ r_43, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1304:4*/ if driven {
+			/*line main_async.go:1310:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1307:4*/ if !ready {
+			/*line main_async.go:1313:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -1312,32 +1318,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:121:2*/ fut.q.In.Y = r_43
 			/*line main.go:122:2*/ fut.c_pt = initPtFuture(0, 0)
-			/*line main_async.go:1315:4*/ fut.aw0 = &fut.c_pt
+			/*line main_async.go:1321:4*/ fut.aw0 = &fut.c_pt
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:122:2
-			/*line main_async.go:1319:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1325:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:2*/ fut.r_44, ready = fut.aw0.(*ptFuture).Poll(cx)
-			/*line main_async.go:1321:4*/ if driven {
+			/*line main_async.go:1327:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptFuture), ready, fresh)
 			}
-			/*line main_async.go:1324:4*/ if !ready {
+			/*line main_async.go:1330:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_pt = ptFuture{}
 			/*line main.go:122:15*/ fut.c_v = initVFuture(13)
-			/*line main_async.go:1331:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1337:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:122:15
-			/*line main_async.go:1335:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1341:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:15*/ r_45, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1337:4*/ if driven {
+			/*line main_async.go:1343:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1340:4*/ if !ready {
+			/*line main_async.go:1346:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
@@ -1346,17 +1352,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fut.r_44.X = r_45
 			/*line main.go:123:2*/ flush(fmt.Sprint("fields ", take(&fut.p).X, take(&fut.q).In.Y))
 			/*line main.go:124:31*/ fut.c_pt = initPtFuture(5, 6)
-			/*line main_async.go:1349:4*/ fut.aw0 = &fut.c_pt
+			/*line main_async.go:1355:4*/ fut.aw0 = &fut.c_pt
 			fresh = true
 			fut.r_44 = nil
 			fallthrough
 		case 46: // resumes at main.go:124:31
-			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:124:31*/ r_46, ready = fut.aw0.(*ptFuture).Poll(cx)
-			/*line main_async.go:1356:4*/ if driven {
+			/*line main_async.go:1362:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptFuture), ready, fresh)
 			}
-			/*line main_async.go:1359:4*/ if !ready {
+			/*line main_async.go:1365:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -1365,48 +1371,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:124:2*/ fmt.Println("field of call", r_46.Y)
 			/*line main.go:125:2*/ flush("field of call")
 			/*line main.go:128:37*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1368:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1374:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 47: // resumes at main.go:128:37
-			/*line main_async.go:1372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1378:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:37*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1374:4*/ if driven {
+			/*line main_async.go:1380:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1377:4*/ if !ready {
+			/*line main_async.go:1383:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:43*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1384:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1390:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:128:43
-			/*line main_async.go:1388:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:43*/ r_48, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1390:4*/ if driven {
+			/*line main_async.go:1396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1393:4*/ if !ready {
+			/*line main_async.go:1399:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:128:34*/ fut.c_pt = initPtFuture(fut.r, r_48)
-			/*line main_async.go:1400:4*/ fut.aw0 = &fut.c_pt
+			/*line main_async.go:1406:4*/ fut.aw0 = &fut.c_pt
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:128:34
-			/*line main_async.go:1404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:128:34*/ r_49, ready = fut.aw0.(*ptFuture).Poll(cx)
-			/*line main_async.go:1406:4*/ if driven {
+			/*line main_async.go:1412:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptFuture), ready, fresh)
 			}
-			/*line main_async.go:1409:4*/ if !ready {
+			/*line main_async.go:1415:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
@@ -1415,16 +1421,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:128:2*/ fmt.Println("method on result", r_49.Sum())
 			/*line main.go:129:2*/ flush("method on result")
 			/*line main.go:132:9*/ fut.c_pt = initPtFuture(7, 8)
-			/*line main_async.go:1418:4*/ fut.aw0 = &fut.c_pt
+			/*line main_async.go:1424:4*/ fut.aw0 = &fut.c_pt
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:132:9
-			/*line main_async.go:1422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:9*/ r_50, ready = fut.aw0.(*ptFuture).Poll(cx)
-			/*line main_async.go:1424:4*/ if driven {
+			/*line main_async.go:1430:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptFuture), ready, fresh)
 			}
-			/*line main_async.go:1427:4*/ if !ready {
+			/*line main_async.go:1433:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
@@ -1433,16 +1439,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:132:2*/ pp = *r_50
 			/*line main.go:133:2*/ flush(fmt.Sprint("deref ", pp.X))
 			/*line main.go:136:15*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1436:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1442:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:136:15
-			/*line main_async.go:1440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1446:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:15*/ r_51, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1442:4*/ if driven {
+			/*line main_async.go:1448:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1445:4*/ if !ready {
+			/*line main_async.go:1451:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
@@ -1451,66 +1457,67 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:136:2*/ ap = &[]int{r_51}
 			/*line main.go:137:2*/ flush(fmt.Sprint("addr ", *ap))
 			/*line main.go:140:11*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:1454:4*/ fut.aw0 = &fut.c_sl
+			/*line main_async.go:1460:4*/ fut.aw0 = &fut.c_sl
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:140:11
-			/*line main_async.go:1458:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:140:11*/ fut.r_14, ready = fut.aw0.(*slFuture).Poll(cx)
-			/*line main_async.go:1460:4*/ if driven {
+			/*line main_async.go:1464:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:140:11*/ r_52, ready = fut.aw0.(*slFuture).Poll(cx)
+			/*line main_async.go:1466:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*slFuture), ready, fresh)
 			}
-			/*line main_async.go:1463:4*/ if !ready {
+			/*line main_async.go:1469:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sl = slFuture{}
+			/*line main.go:140:2*/ fut.r = len(r_52)
 			/*line main.go:140:26*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1470:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1477:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 53: // resumes at main.go:140:26
-			/*line main_async.go:1474:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1481:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:26*/ r_53, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1476:4*/ if driven {
+			/*line main_async.go:1483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1479:4*/ if !ready {
+			/*line main_async.go:1486:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:140:2*/ n = len(take(&fut.r_14)) + cap(fut.s[:r_53])
+			/*line main_async.go:1492:4*/ n = fut.r + cap(fut.s[:r_53])
 			/*line main.go:141:2*/ flush(fmt.Sprint("len/cap ", n))
 			/*line main.go:142:16*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1488:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1495:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 54: // resumes at main.go:142:16
-			/*line main_async.go:1492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1499:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:142:16*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1494:4*/ if driven {
+			/*line main_async.go:1501:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1497:4*/ if !ready {
+			/*line main_async.go:1504:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:142:22*/ fut.c_v = initVFuture(6)
-			/*line main_async.go:1504:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1511:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 55: // resumes at main.go:142:22
-			/*line main_async.go:1508:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:142:22*/ r_55, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1510:4*/ if driven {
+			/*line main_async.go:1517:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1513:4*/ if !ready {
+			/*line main_async.go:1520:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
@@ -1519,32 +1526,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:142:2*/ fut.s = append(take(&fut.s), fut.r, r_55)
 			/*line main.go:143:2*/ flush(fmt.Sprint("append ", take(&fut.s)))
 			/*line main.go:144:12*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1522:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1529:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 56: // resumes at main.go:144:12
-			/*line main_async.go:1526:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1533:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:144:12*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1528:4*/ if driven {
+			/*line main_async.go:1535:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1531:4*/ if !ready {
+			/*line main_async.go:1538:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:144:21*/ fut.c_v = initVFuture(9)
-			/*line main_async.go:1538:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1545:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 57: // resumes at main.go:144:21
-			/*line main_async.go:1542:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1549:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:144:21*/ r_57, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1544:4*/ if driven {
+			/*line main_async.go:1551:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1547:4*/ if !ready {
+			/*line main_async.go:1554:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -1553,32 +1560,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ mx = max(fut.r, 1, r_57)
 			/*line main.go:145:2*/ flush(fmt.Sprint("max ", mx))
 			/*line main.go:146:20*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1556:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1563:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 58: // resumes at main.go:146:20
-			/*line main_async.go:1560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:146:20*/ fut.r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1562:4*/ if driven {
+			/*line main_async.go:1569:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1565:4*/ if !ready {
+			/*line main_async.go:1572:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:146:26*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:1572:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1579:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 59: // resumes at main.go:146:26
-			/*line main_async.go:1576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:146:26*/ r_59, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1578:4*/ if driven {
+			/*line main_async.go:1585:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1581:4*/ if !ready {
+			/*line main_async.go:1588:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
@@ -1587,16 +1594,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:146:2*/ fut.s = make([]int, fut.r, r_59)
 			/*line main.go:147:2*/ flush(fmt.Sprint("make ", len(fut.s), cap(fut.s)))
 			/*line main.go:148:18*/ fut.c_sl = initSlFuture()
-			/*line main_async.go:1590:4*/ fut.aw0 = &fut.c_sl
+			/*line main_async.go:1597:4*/ fut.aw0 = &fut.c_sl
 			fresh = true
 			fallthrough
 		case 60: // resumes at main.go:148:18
-			/*line main_async.go:1594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1601:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:148:18*/ r_60, ready = fut.aw0.(*slFuture).Poll(cx)
-			/*line main_async.go:1596:4*/ if driven {
+			/*line main_async.go:1603:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*slFuture), ready, fresh)
 			}
-			/*line main_async.go:1599:4*/ if !ready {
+			/*line main_async.go:1606:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
@@ -1605,16 +1612,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:148:2*/ cnt = copy(fut.s, r_60)
 			/*line main.go:149:2*/ flush(fmt.Sprint("copy ", cnt, take(&fut.s)))
 			/*line main.go:150:12*/ fut.c_s = initSFuture("k1")
-			/*line main_async.go:1608:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1615:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 61: // resumes at main.go:150:12
-			/*line main_async.go:1612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1619:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:12*/ r_61, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1614:4*/ if driven {
+			/*line main_async.go:1621:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1617:4*/ if !ready {
+			/*line main_async.go:1624:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -1623,32 +1630,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:150:2*/ delete(fut.m, r_61)
 			/*line main.go:151:2*/ flush(fmt.Sprint("delete ", len(take(&fut.m))))
 			/*line main.go:154:8*/ fut.c_makeP = initMakePFuture()
-			/*line main_async.go:1626:4*/ fut.aw0 = &fut.c_makeP
+			/*line main_async.go:1633:4*/ fut.aw0 = &fut.c_makeP
 			fresh = true
 			fallthrough
 		case 62: // resumes at main.go:154:8
-			/*line main_async.go:1630:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:8*/ fut.p, ready = fut.aw0.(*makePFuture).Poll(cx)
-			/*line main_async.go:1632:4*/ if driven {
+			/*line main_async.go:1639:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*makePFuture), ready, fresh)
 			}
-			/*line main_async.go:1635:4*/ if !ready {
+			/*line main_async.go:1642:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_makeP = makePFuture{}
 			/*line main.go:154:21*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:1642:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1649:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 63: // resumes at main.go:154:21
-			/*line main_async.go:1646:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1653:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:154:21*/ r_63, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1648:4*/ if driven {
+			/*line main_async.go:1655:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1651:4*/ if !ready {
+			/*line main_async.go:1658:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -1657,16 +1664,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ eq = take(&fut.p).X == r_63
 			/*line main.go:155:2*/ flush(fmt.Sprint("eq ", eq))
 			/*line main.go:161:7*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1660:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1667:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 64: // resumes at main.go:161:7
-			/*line main_async.go:1664:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1671:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:7*/ r_64, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1666:4*/ if driven {
+			/*line main_async.go:1673:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1669:4*/ if !ready {
+			/*line main_async.go:1676:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
@@ -1680,16 +1687,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}}
 			/*line main.go:162:2*/ flush(fmt.Sprint("anon ", anon.A, anon.F()))
 			/*line main.go:165:31*/ fut.c_s = initSFuture("box")
-			/*line main_async.go:1683:4*/ fut.aw0 = &fut.c_s
+			/*line main_async.go:1690:4*/ fut.aw0 = &fut.c_s
 			fresh = true
 			fallthrough
 		case 65: // resumes at main.go:165:31
-			/*line main_async.go:1687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1694:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:31*/ r_65, ready = fut.aw0.(*sFuture).Poll(cx)
-			/*line main_async.go:1689:4*/ if driven {
+			/*line main_async.go:1696:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sFuture), ready, fresh)
 			}
-			/*line main_async.go:1692:4*/ if !ready {
+			/*line main_async.go:1699:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -1698,32 +1705,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ st = strBox{r_65}
 			/*line main.go:166:2*/ flush("stringer " + st.String())
 			/*line main.go:169:2*/ fut.c_v = initVFuture(99)
-			/*line main_async.go:1701:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1708:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 66: // resumes at main.go:169:2
-			/*line main_async.go:1705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1712:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1707:4*/ if driven {
+			/*line main_async.go:1714:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1710:4*/ if !ready {
+			/*line main_async.go:1717:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:170:6*/ fut.c_v = initVFuture(100)
-			/*line main_async.go:1717:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1724:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:170:6
-			/*line main_async.go:1721:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1728:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:170:6*/ r_66, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:1723:4*/ if driven {
+			/*line main_async.go:1730:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:1726:4*/ if !ready {
+			/*line main_async.go:1733:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
@@ -1732,11 +1739,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:170:2*/ _ = r_66
 			/*line main.go:171:2*/ flush("discard")
 			{
-				/*line main_async.go:1735:5*/ fut.state = -1
+				/*line main_async.go:1742:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1739:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1746:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/corio-go/corio/internal/difftest"
+	"github.com/corio-go/corio/rt"
+)
+
+func main() { difftest.Main(func() { Main() }, func() { rt.Run(MainAsync()) }) }
+
+var g int
+
+//async:func
+func SetG(v int) int { rt.YieldNow(); g = v; return v }
+
+//async:func
+func A(n int) int { rt.YieldNow(); return n }
+
+func setG(v int) int { g = v; return v }
+
+func ix(n int) int { return n }
+
+func two(a, b int) int { return a*100 + b }
+
+type Ctr struct{ n int }
+
+//async:func
+func (c *Ctr) Add(d int) int { rt.YieldNow(); c.n += d; return c.n }
+
+type S struct{ a, b int }
+
+var gs []int
+
+//async:func
+func Push(v int) int { rt.YieldNow(); gs = append(gs, v); return v }
+
+var gany any
+
+//async:func
+func SetAny(v any) int { rt.YieldNow(); gany = v; return 0 }
+
+var gstr string
+
+//async:func
+func SetStr(s string) int { rt.YieldNow(); gstr = s; return 0 }
+
+// Main: found by the random differential test (seed 6292). gc's order pass
+// evaluates some operands into temporaries at their place, left to right:
+// calls, but also a map literal with a non-constant entry (entry by entry),
+// len, cap, min, max, make, new, append, a slice expression, []byte(s) and
+// a type assertion to a type that is not pointer-shaped; other operands
+// (variable reads, slice, array and struct literals) are read only once every
+// such temporary is computed. A suspension point must keep that order.
+//
+//async:func
+func Main() {
+	// The random program's statement: the map literal reads fut.n before
+	// the index expression's call changes it.
+	var fut Ctr
+	fut.n = 8
+	var ready, _ = map[int]int{1: A(-4) * fut.n, 2: 7}[ix(fut.Add(A(8))-15)]
+	fmt.Println("seed 6292:", ready, fut.n)
+
+	// Map literals: as index base, call argument, binary operand.
+	g = 1
+	fmt.Println("map index base:", map[int]int{0: g * 10}[SetG(5)-5])
+	g = 1
+	fmt.Println("map call arg:", two(map[int]int{1: g}[1], SetG(5)))
+	g = 1
+	fmt.Println("map binary:", map[int]int{1: g}[1]+SetG(5))
+	g = 1
+	fmt.Println("map plain call after:", map[int]int{1: g}[1]+setG(5)+A(0))
+	g = 1
+	fmt.Println("map keyed by g:", map[int]int{g: 3}[1]+SetG(5))
+	g = 1
+	fmt.Println("map in slice:", []map[int]int{{1: g}}[0][1]+SetG(5))
+	g = 1
+	fmt.Println("slice of map:", map[int][]int{1: {g}}[1][0]+SetG(5))
+
+	// Entries one at a time: an entry's reads come before a later entry's
+	// calls, suspending or not.
+	g = 1
+	m := map[int]int{1: g, 2: SetG(5), 3: g}
+	fmt.Println("map entries:", m[1], m[2], m[3])
+	g = 1
+	m = map[int]int{1: g, 2: setG(5), 3: g, 4: A(4)}
+	fmt.Println("map entries plain:", m[1], m[2], m[3], m[4])
+	g = 1
+	m = map[int]int{1: SetG(5) + g, 2: g}
+	fmt.Println("map entry value:", m[1], m[2])
+	// Constant entries go into the map first, then the others in order:
+	// a non-constant key equal to a constant one wins, wherever it is.
+	g = 1
+	m = map[int]int{g: 10, 1: 20, 3: SetG(5)}
+	fmt.Println("map key clash:", m[1], m[3], len(m))
+
+	// Slice, array and struct literals are built after the calls.
+	g = 1
+	fmt.Println("slice lit:", []int{g * 10, 2}[SetG(5)-5])
+	g = 1
+	fmt.Println("array lit:", [2]int{g * 10, 2}[SetG(5)-5])
+	g = 1
+	fmt.Println("struct lit:", S{g * 10, 2}.a+SetG(5))
+	g = 1
+	fmt.Println("slice lit arg:", two([]int{g}[0], SetG(5)))
+
+	// Builtins evaluated into temporaries.
+	gs = []int{1}
+	fmt.Println("len:", len(gs)+Push(9))
+	gs = []int{1}
+	fmt.Println("cap:", two(cap(gs[:1:1]), Push(9)))
+	g = 1
+	fmt.Println("min:", min(g, 10)+SetG(5))
+	g = 1
+	fmt.Println("max:", two(max(g, 0), SetG(5)))
+	g = 1
+	fmt.Println("make:", len(make([]int, g))+SetG(5))
+	gs = []int{1}
+	fmt.Println("append:", append(gs[:0:0], g)[0]+Push(9), len(gs))
+	gs = []int{1, 2, 3}
+	g = 1
+	fmt.Println("slice expr:", gs[g:][0]+SetG(2))
+	g = 1
+	fmt.Println("type assert:", any(g).(int)+SetG(5))
+	gany = S{1, 2}
+	fmt.Println("type assert struct:", gany.(S).a+SetAny(S{50, 50}))
+	gstr = "a"
+	fmt.Println("bytes:", string([]byte(gstr))+fmt.Sprint(SetStr("b")))
+	g = 1
+	p := new(int)
+	fmt.Println("new:", two(*p+g, SetG(5)))
+}
