@@ -47,6 +47,9 @@ type lowerer struct {
 	loops       int
 	rfs         []rangeFuncLoop // the ranges over functions being lowered, outermost first (rangefunc.go)
 	pos         token.Pos       // position of the source statement being lowered
+	// addrOps are the operands gc copies because a runtime routine takes
+	// them by address (order.go's byAddress), once asked.
+	addrOps map[ast.Expr]bool
 }
 
 // newIR makes fn's irFunc with its names and variables: receiver,

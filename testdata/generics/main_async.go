@@ -2624,6 +2624,7 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 	var r_37 word
 	var r_40 string
 	var r_41 int
+	var r_44 string
 	var r_45 int
 	var r_49 int
 	var r_50 int
@@ -2648,48 +2649,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:286:14*/ fut.c_id = initIdFuture[int](1)
-			/*line main_async.go:2651:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2652:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:286:14
-			/*line main_async.go:2655:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2656:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:14*/ fut.r_2, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2657:4*/ if driven {
+			/*line main_async.go:2658:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2660:4*/ if !ready {
+			/*line main_async.go:2661:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:286:21*/ fut.c_id_2 = initIdFuture[string]("a")
-			/*line main_async.go:2667:4*/ fut.aw0 = &fut.c_id_2
+			/*line main_async.go:2668:4*/ fut.aw0 = &fut.c_id_2
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:286:21
-			/*line main_async.go:2671:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2672:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:21*/ fut.r_3, ready = fut.aw0.(*idFuture[string]).Poll(cx)
-			/*line main_async.go:2673:4*/ if driven {
+			/*line main_async.go:2674:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2676:4*/ if !ready {
+			/*line main_async.go:2677:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id_2 = idFuture[string]{}
 			/*line main.go:286:38*/ fut.c_id_3 = initIdFuture[float64](1)
-			/*line main_async.go:2683:4*/ fut.aw0 = &fut.c_id_3
+			/*line main_async.go:2684:4*/ fut.aw0 = &fut.c_id_3
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:286:38
-			/*line main_async.go:2687:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2688:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:38*/ r_4, ready = fut.aw0.(*idFuture[float64]).Poll(cx)
-			/*line main_async.go:2689:4*/ if driven {
+			/*line main_async.go:2690:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2692:4*/ if !ready {
+			/*line main_async.go:2693:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2697,16 +2698,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_id_3 = idFuture[float64]{}
 			/*line main.go:286:2*/ fmt.Println(fut.r_2, take(&fut.r_3), r_4)
 			/*line main.go:287:10*/ fut.c_pair = initPairFuture[string, float64]("k", 2.5)
-			/*line main_async.go:2700:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:2701:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:287:10
-			/*line main_async.go:2704:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:287:10*/ r_5, ready = fut.aw0.(*pairFuture[string, float64]).Poll(cx)
-			/*line main_async.go:2706:4*/ if driven {
+			/*line main_async.go:2707:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture[string, float64]), ready, fresh)
 			}
-			/*line main_async.go:2709:4*/ if !ready {
+			/*line main_async.go:2710:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -2716,116 +2717,116 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:288:2*/ fmt.Println(k, v)
 			/*line main.go:290:2*/ fut.s = &Stack[int]{}
 			/*line main.go:291:2*/ fut.aw0 = fut.s.PushAsync(1).(*stackPushFuture[int])
-			/*line main_async.go:2719:4*/ fresh = true
+			/*line main_async.go:2720:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:291:2
-			/*line main_async.go:2722:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:291:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2724:4*/ if driven {
+			/*line main_async.go:2725:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2727:4*/ if !ready {
+			/*line main_async.go:2728:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:292:9*/ fut.c_id = initIdFuture[int](2)
-			/*line main_async.go:2733:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2734:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:292:9
-			/*line main_async.go:2737:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2738:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:9*/ r_6, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2739:4*/ if driven {
+			/*line main_async.go:2740:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2742:4*/ if !ready {
+			/*line main_async.go:2743:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:292:2*/ fut.aw0 = fut.s.PushAsync(r_6).(*stackPushFuture[int])
-			/*line main_async.go:2749:4*/ fresh = true
+			/*line main_async.go:2750:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:292:2
-			/*line main_async.go:2752:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2753:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2754:4*/ if driven {
+			/*line main_async.go:2755:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2757:4*/ if !ready {
+			/*line main_async.go:2758:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2763:4*/ fresh = true
+			/*line main_async.go:2764:4*/ fresh = true
 			fallthrough
 		case 8: // resumes at main.go:293:14
-			/*line main_async.go:2766:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2767:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:14*/ fut.r_2, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2768:4*/ if driven {
+			/*line main_async.go:2769:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2771:4*/ if !ready {
+			/*line main_async.go:2772:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:23*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2777:4*/ fresh = true
+			/*line main_async.go:2778:4*/ fresh = true
 			fallthrough
 		case 9: // resumes at main.go:293:23
-			/*line main_async.go:2780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2781:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:23*/ fut.r_8, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2782:4*/ if driven {
+			/*line main_async.go:2783:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2785:4*/ if !ready {
+			/*line main_async.go:2786:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:32*/ fut.aw0 = fut.s.LenAsync().(*stackLenFuture[int])
-			/*line main_async.go:2791:4*/ fresh = true
+			/*line main_async.go:2792:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:293:32
-			/*line main_async.go:2794:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2795:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:32*/ r_9, ready = fut.aw0.(*stackLenFuture[int]).Poll(cx)
-			/*line main_async.go:2796:4*/ if driven {
+			/*line main_async.go:2797:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackLenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2799:4*/ if !ready {
+			/*line main_async.go:2800:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:2*/ fmt.Println(fut.r_2, fut.r_8, r_9)
 			/*line main.go:294:14*/ fut.aw0 = fut.s.PushAllAsync(3, 4, 5).(*stackPushAllFuture[int])
-			/*line main_async.go:2806:4*/ fresh = true
+			/*line main_async.go:2807:4*/ fresh = true
 			fallthrough
 		case 11: // resumes at main.go:294:14
-			/*line main_async.go:2809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2810:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[int]).Poll(cx)
-			/*line main_async.go:2811:4*/ if driven {
+			/*line main_async.go:2812:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2814:4*/ if !ready {
+			/*line main_async.go:2815:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:294:34*/ fut.aw0 = fut.s.DrainAsync(nil).(*stackDrainFuture[int])
-			/*line main_async.go:2820:4*/ fresh = true
+			/*line main_async.go:2821:4*/ fresh = true
 			fallthrough
 		case 12: // resumes at main.go:294:34
-			/*line main_async.go:2823:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:34*/ r_11, ready = fut.aw0.(*stackDrainFuture[int]).Poll(cx)
-			/*line main_async.go:2825:4*/ if driven {
+			/*line main_async.go:2826:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2828:4*/ if !ready {
+			/*line main_async.go:2829:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -2833,93 +2834,93 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:294:2*/ fmt.Println(fut.r_2, r_11)
 			/*line main.go:295:2*/ fut.ss = &Stack[string]{}
 			/*line main.go:296:14*/ fut.aw0 = fut.ss.PushAllAsync("x", "y").(*stackPushAllFuture[string])
-			/*line main_async.go:2836:4*/ fresh = true
+			/*line main_async.go:2837:4*/ fresh = true
 			fallthrough
 		case 13: // resumes at main.go:296:14
-			/*line main_async.go:2839:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2840:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[string]).Poll(cx)
-			/*line main_async.go:2841:4*/ if driven {
+			/*line main_async.go:2842:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2844:4*/ if !ready {
+			/*line main_async.go:2845:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:36*/ fut.aw0 = fut.ss.DrainAsync([]string{"w"}).(*stackDrainFuture[string])
-			/*line main_async.go:2850:4*/ fresh = true
+			/*line main_async.go:2851:4*/ fresh = true
 			fut.ss = nil
 			fallthrough
 		case 14: // resumes at main.go:296:36
-			/*line main_async.go:2854:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:36*/ r_13, ready = fut.aw0.(*stackDrainFuture[string]).Poll(cx)
-			/*line main_async.go:2856:4*/ if driven {
+			/*line main_async.go:2857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2859:4*/ if !ready {
+			/*line main_async.go:2860:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:2*/ fmt.Println(fut.r_2, r_13)
 			/*line main.go:297:14*/ fut.aw0 = Box[string]{"boxed"}.GetAsync().(*boxGetFuture[string])
-			/*line main_async.go:2866:4*/ fresh = true
+			/*line main_async.go:2867:4*/ fresh = true
 			fallthrough
 		case 15: // resumes at main.go:297:14
-			/*line main_async.go:2869:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:297:14*/ r_14, ready = fut.aw0.(*boxGetFuture[string]).Poll(cx)
-			/*line main_async.go:2871:4*/ if driven {
+			/*line main_async.go:2872:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxGetFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2874:4*/ if !ready {
+			/*line main_async.go:2875:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:297:2*/ fmt.Println(r_14)
 			/*line main.go:299:14*/ fut.c_fib = initFibFuture[int](10)
-			/*line main_async.go:2881:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:2882:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:299:14
-			/*line main_async.go:2885:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:14*/ fut.r_2, ready = fut.aw0.(*fibFuture[int]).Poll(cx)
-			/*line main_async.go:2887:4*/ if driven {
+			/*line main_async.go:2888:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2890:4*/ if !ready {
+			/*line main_async.go:2891:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture[int]{}
 			/*line main.go:299:23*/ fut.c_fib_2 = initFibFuture[int64](12)
-			/*line main_async.go:2897:4*/ fut.aw0 = &fut.c_fib_2
+			/*line main_async.go:2898:4*/ fut.aw0 = &fut.c_fib_2
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:299:23
-			/*line main_async.go:2901:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2902:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:23*/ fut.r_16, ready = fut.aw0.(*fibFuture[int64]).Poll(cx)
-			/*line main_async.go:2903:4*/ if driven {
+			/*line main_async.go:2904:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int64]), ready, fresh)
 			}
-			/*line main_async.go:2906:4*/ if !ready {
+			/*line main_async.go:2907:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib_2 = fibFuture[int64]{}
 			/*line main.go:299:39*/ fut.c_fib_3 = initFibFuture[float64](6.0)
-			/*line main_async.go:2913:4*/ fut.aw0 = &fut.c_fib_3
+			/*line main_async.go:2914:4*/ fut.aw0 = &fut.c_fib_3
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:299:39
-			/*line main_async.go:2917:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:39*/ r_17, ready = fut.aw0.(*fibFuture[float64]).Poll(cx)
-			/*line main_async.go:2919:4*/ if driven {
+			/*line main_async.go:2920:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2922:4*/ if !ready {
+			/*line main_async.go:2923:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -2927,48 +2928,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_fib_3 = fibFuture[float64]{}
 			/*line main.go:299:2*/ fmt.Println(fut.r_2, fut.r_16, r_17)
 			/*line main.go:300:14*/ fut.c_even = initEvenFuture[int](10)
-			/*line main_async.go:2930:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2931:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:300:14
-			/*line main_async.go:2934:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:14*/ fut.r_18, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2936:4*/ if driven {
+			/*line main_async.go:2937:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2939:4*/ if !ready {
+			/*line main_async.go:2940:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:24*/ fut.c_odd = initOddFuture[int](7)
-			/*line main_async.go:2946:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:2947:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:300:24
-			/*line main_async.go:2950:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2951:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:24*/ fut.r_19, ready = fut.aw0.(*oddFuture[int]).Poll(cx)
-			/*line main_async.go:2952:4*/ if driven {
+			/*line main_async.go:2953:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2955:4*/ if !ready {
+			/*line main_async.go:2956:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_odd = oddFuture[int]{}
 			/*line main.go:300:32*/ fut.c_even = initEvenFuture[int](3)
-			/*line main_async.go:2962:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2963:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:300:32
-			/*line main_async.go:2966:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:32*/ r_20, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2968:4*/ if driven {
+			/*line main_async.go:2969:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2971:4*/ if !ready {
+			/*line main_async.go:2972:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -2976,32 +2977,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:2*/ fmt.Println(fut.r_18, fut.r_19, r_20)
 			/*line main.go:301:14*/ fut.c_sum = initSumFuture[[]int, int]([]int{1, 2, 3})
-			/*line main_async.go:2979:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:2980:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:301:14
-			/*line main_async.go:2983:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2984:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:14*/ fut.r_2, ready = fut.aw0.(*sumFuture[[]int, int]).Poll(cx)
-			/*line main_async.go:2985:4*/ if driven {
+			/*line main_async.go:2986:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]int, int]), ready, fresh)
 			}
-			/*line main_async.go:2988:4*/ if !ready {
+			/*line main_async.go:2989:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sum = sumFuture[[]int, int]{}
 			/*line main.go:301:35*/ fut.c_sum_2 = initSumFuture[[]float64, float64]([]float64{0.5, 1.5})
-			/*line main_async.go:2995:4*/ fut.aw0 = &fut.c_sum_2
+			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_sum_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:301:35
-			/*line main_async.go:2999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:35*/ r_22, ready = fut.aw0.(*sumFuture[[]float64, float64]).Poll(cx)
-			/*line main_async.go:3001:4*/ if driven {
+			/*line main_async.go:3002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]float64, float64]), ready, fresh)
 			}
-			/*line main_async.go:3004:4*/ if !ready {
+			/*line main_async.go:3005:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -3009,16 +3010,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_sum_2 = sumFuture[[]float64, float64]{}
 			/*line main.go:301:2*/ fmt.Println(fut.r_2, r_22)
 			/*line main.go:302:14*/ fut.c_total = initTotalFuture[num]([]num{1, 2, 3})
-			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_total
+			/*line main_async.go:3013:4*/ fut.aw0 = &fut.c_total
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:302:14
-			/*line main_async.go:3016:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3017:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:302:14*/ r_23, ready = fut.aw0.(*totalFuture[num]).Poll(cx)
-			/*line main_async.go:3018:4*/ if driven {
+			/*line main_async.go:3019:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*totalFuture[num]), ready, fresh)
 			}
-			/*line main_async.go:3021:4*/ if !ready {
+			/*line main_async.go:3022:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -3027,16 +3028,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:302:2*/ fmt.Println(r_23)
 			/*line main.go:304:2*/ fut.c = &cache{m: map[string]int{"a": 1, "b": 2}}
 			/*line main.go:305:9*/ fut.c_fetchAll = initFetchAllFuture[*cache](fut.c, "a", "b", "z")
-			/*line main_async.go:3030:4*/ fut.aw0 = &fut.c_fetchAll
+			/*line main_async.go:3031:4*/ fut.aw0 = &fut.c_fetchAll
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:305:9
-			/*line main_async.go:3034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3035:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:305:9*/ r_24, ready = fut.aw0.(*fetchAllFuture[*cache]).Poll(cx)
-			/*line main_async.go:3036:4*/ if driven {
+			/*line main_async.go:3037:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fetchAllFuture[*cache]), ready, fresh)
 			}
-			/*line main_async.go:3039:4*/ if !ready {
+			/*line main_async.go:3040:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -3045,16 +3046,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:305:2*/ got = r_24
 			/*line main.go:306:2*/ fmt.Println(got["a"], got["b"], got["z"], take(&fut.c).hits)
 			/*line main.go:308:8*/ fut.c_keys = initKeysFuture[map[string]bool, string, bool](map[string]bool{"p": true, "q": false})
-			/*line main_async.go:3048:4*/ fut.aw0 = &fut.c_keys
+			/*line main_async.go:3049:4*/ fut.aw0 = &fut.c_keys
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:308:8
-			/*line main_async.go:3052:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:308:8*/ r_25, ready = fut.aw0.(*keysFuture[map[string]bool, string, bool]).Poll(cx)
-			/*line main_async.go:3054:4*/ if driven {
+			/*line main_async.go:3055:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keysFuture[map[string]bool, string, bool]), ready, fresh)
 			}
-			/*line main_async.go:3057:4*/ if !ready {
+			/*line main_async.go:3058:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -3064,32 +3065,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:309:2*/ sort.Strings(ks)
 			/*line main.go:310:2*/ fmt.Println(ks)
 			/*line main.go:311:14*/ fut.c_cells = initCellsFuture[string]("a", "b")
-			/*line main_async.go:3067:4*/ fut.aw0 = &fut.c_cells
+			/*line main_async.go:3068:4*/ fut.aw0 = &fut.c_cells
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:311:14
-			/*line main_async.go:3071:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3072:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:14*/ fut.r_26, ready = fut.aw0.(*cellsFuture[string]).Poll(cx)
-			/*line main_async.go:3073:4*/ if driven {
+			/*line main_async.go:3074:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3076:4*/ if !ready {
+			/*line main_async.go:3077:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_cells = cellsFuture[string]{}
 			/*line main.go:311:31*/ fut.c_cells_2 = initCellsFuture[int](1, 2)
-			/*line main_async.go:3083:4*/ fut.aw0 = &fut.c_cells_2
+			/*line main_async.go:3084:4*/ fut.aw0 = &fut.c_cells_2
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:311:31
-			/*line main_async.go:3087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3088:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:31*/ r_27, ready = fut.aw0.(*cellsFuture[int]).Poll(cx)
-			/*line main_async.go:3089:4*/ if driven {
+			/*line main_async.go:3090:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3092:4*/ if !ready {
+			/*line main_async.go:3093:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -3097,16 +3098,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_cells_2 = cellsFuture[int]{}
 			/*line main.go:311:2*/ fmt.Println(take(&fut.r_26), r_27)
 			/*line main.go:312:10*/ fut.c_shadow = initShadowFuture[int, string](1, "one")
-			/*line main_async.go:3100:4*/ fut.aw0 = &fut.c_shadow
+			/*line main_async.go:3101:4*/ fut.aw0 = &fut.c_shadow
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:312:10
-			/*line main_async.go:3104:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3105:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:10*/ r_28, ready = fut.aw0.(*shadowFuture[int, string]).Poll(cx)
-			/*line main_async.go:3106:4*/ if driven {
+			/*line main_async.go:3107:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*shadowFuture[int, string]), ready, fresh)
 			}
-			/*line main_async.go:3109:4*/ if !ready {
+			/*line main_async.go:3110:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -3115,64 +3116,64 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:312:2*/ x, y = r_28.V0, r_28.V1
 			/*line main.go:313:2*/ fmt.Println(x, y)
 			/*line main.go:314:14*/ fut.c_count = initCountFuture[struct{}](3)
-			/*line main_async.go:3118:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:3119:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:314:14
-			/*line main_async.go:3122:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:14*/ fut.r_2, ready = fut.aw0.(*countFuture[struct{}]).Poll(cx)
-			/*line main_async.go:3124:4*/ if driven {
+			/*line main_async.go:3125:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture[struct{}]), ready, fresh)
 			}
-			/*line main_async.go:3127:4*/ if !ready {
+			/*line main_async.go:3128:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_count = countFuture[struct{}]{}
 			/*line main.go:314:34*/ fut.c_kind = initKindFuture[int](4)
-			/*line main_async.go:3134:4*/ fut.aw0 = &fut.c_kind
+			/*line main_async.go:3135:4*/ fut.aw0 = &fut.c_kind
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:314:34
-			/*line main_async.go:3138:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3139:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:34*/ fut.r_3, ready = fut.aw0.(*kindFuture[int]).Poll(cx)
-			/*line main_async.go:3140:4*/ if driven {
+			/*line main_async.go:3141:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3143:4*/ if !ready {
+			/*line main_async.go:3144:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind = kindFuture[int]{}
 			/*line main.go:314:43*/ fut.c_kind_2 = initKindFuture[string]("s")
-			/*line main_async.go:3150:4*/ fut.aw0 = &fut.c_kind_2
+			/*line main_async.go:3151:4*/ fut.aw0 = &fut.c_kind_2
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:314:43
-			/*line main_async.go:3154:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:43*/ fut.r_31, ready = fut.aw0.(*kindFuture[string]).Poll(cx)
-			/*line main_async.go:3156:4*/ if driven {
+			/*line main_async.go:3157:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3159:4*/ if !ready {
+			/*line main_async.go:3160:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind_2 = kindFuture[string]{}
 			/*line main.go:314:54*/ fut.c_kind_3 = initKindFuture[float64](1.5)
-			/*line main_async.go:3166:4*/ fut.aw0 = &fut.c_kind_3
+			/*line main_async.go:3167:4*/ fut.aw0 = &fut.c_kind_3
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:314:54
-			/*line main_async.go:3170:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:54*/ r_32, ready = fut.aw0.(*kindFuture[float64]).Poll(cx)
-			/*line main_async.go:3172:4*/ if driven {
+			/*line main_async.go:3173:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:3175:4*/ if !ready {
+			/*line main_async.go:3176:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -3180,48 +3181,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_kind_3 = kindFuture[float64]{}
 			/*line main.go:314:2*/ fmt.Println(fut.r_2, take(&fut.r_3), take(&fut.r_31), r_32)
 			/*line main.go:315:14*/ fut.c_arr = initArrFuture[[3]int]([3]int{1, 2, 3})
-			/*line main_async.go:3183:4*/ fut.aw0 = &fut.c_arr
+			/*line main_async.go:3184:4*/ fut.aw0 = &fut.c_arr
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:315:14
-			/*line main_async.go:3187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3188:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:14*/ fut.r_33, ready = fut.aw0.(*arrFuture[[3]int]).Poll(cx)
-			/*line main_async.go:3189:4*/ if driven {
+			/*line main_async.go:3190:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*arrFuture[[3]int]), ready, fresh)
 			}
-			/*line main_async.go:3192:4*/ if !ready {
+			/*line main_async.go:3193:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_arr = arrFuture[[3]int]{}
 			/*line main.go:315:36*/ fut.c_runes = initRunesFuture[word](word("héllo"))
-			/*line main_async.go:3199:4*/ fut.aw0 = &fut.c_runes
+			/*line main_async.go:3200:4*/ fut.aw0 = &fut.c_runes
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:315:36
-			/*line main_async.go:3203:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3204:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:36*/ fut.r_2, ready = fut.aw0.(*runesFuture[word]).Poll(cx)
-			/*line main_async.go:3205:4*/ if driven {
+			/*line main_async.go:3206:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3208:4*/ if !ready {
+			/*line main_async.go:3209:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_runes = runesFuture[word]{}
 			/*line main.go:315:59*/ fut.c_runes_2 = initRunesFuture[string]("ab")
-			/*line main_async.go:3215:4*/ fut.aw0 = &fut.c_runes_2
+			/*line main_async.go:3216:4*/ fut.aw0 = &fut.c_runes_2
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:315:59
-			/*line main_async.go:3219:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:59*/ r_35, ready = fut.aw0.(*runesFuture[string]).Poll(cx)
-			/*line main_async.go:3221:4*/ if driven {
+			/*line main_async.go:3222:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3224:4*/ if !ready {
+			/*line main_async.go:3225:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -3229,32 +3230,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_runes_2 = runesFuture[string]{}
 			/*line main.go:315:2*/ fmt.Println(fut.r_33, fut.r_2, r_35)
 			/*line main.go:316:14*/ fut.c_deep = initDeepFuture[string](10000, "deep")
-			/*line main_async.go:3232:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:3233:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:316:14
-			/*line main_async.go:3236:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:14*/ fut.r_3, ready = fut.aw0.(*deepFuture[string]).Poll(cx)
-			/*line main_async.go:3238:4*/ if driven {
+			/*line main_async.go:3239:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3241:4*/ if !ready {
+			/*line main_async.go:3242:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture[string]{}
 			/*line main.go:316:35*/ fut.c_deep_2 = initDeepFuture[word](3, "w")
-			/*line main_async.go:3248:4*/ fut.aw0 = &fut.c_deep_2
+			/*line main_async.go:3249:4*/ fut.aw0 = &fut.c_deep_2
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:316:35
-			/*line main_async.go:3252:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3253:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:35*/ r_37, ready = fut.aw0.(*deepFuture[word]).Poll(cx)
-			/*line main_async.go:3254:4*/ if driven {
+			/*line main_async.go:3255:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3257:4*/ if !ready {
+			/*line main_async.go:3258:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -3263,47 +3264,47 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:316:2*/ fmt.Println(take(&fut.r_3), r_37)
 			/*line main.go:317:2*/ fut.pt = &Pt[string]{"x", "y"}
 			/*line main.go:318:14*/ fut.c_ident = initIdentFuture[int](3)
-			/*line main_async.go:3266:4*/ fut.aw0 = &fut.c_ident
+			/*line main_async.go:3267:4*/ fut.aw0 = &fut.c_ident
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:318:14
-			/*line main_async.go:3270:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3271:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:14*/ fut.r_2, ready = fut.aw0.(*identFuture[int]).Poll(cx)
-			/*line main_async.go:3272:4*/ if driven {
+			/*line main_async.go:3273:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3275:4*/ if !ready {
+			/*line main_async.go:3276:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident = identFuture[int]{}
 			/*line main.go:318:24*/ fut.c_ident_2 = initIdentFuture[word]("i")
-			/*line main_async.go:3282:4*/ fut.aw0 = &fut.c_ident_2
+			/*line main_async.go:3283:4*/ fut.aw0 = &fut.c_ident_2
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:318:24
-			/*line main_async.go:3286:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3287:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:24*/ fut.r_39, ready = fut.aw0.(*identFuture[word]).Poll(cx)
-			/*line main_async.go:3288:4*/ if driven {
+			/*line main_async.go:3289:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3291:4*/ if !ready {
+			/*line main_async.go:3292:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident_2 = identFuture[word]{}
 			/*line main.go:318:42*/ fut.aw0 = fut.pt.SwapAsync().(*ptSwapFuture[string])
-			/*line main_async.go:3298:4*/ fresh = true
+			/*line main_async.go:3299:4*/ fresh = true
 			fallthrough
 		case 41: // resumes at main.go:318:42
-			/*line main_async.go:3301:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:42*/ r_40, ready = fut.aw0.(*ptSwapFuture[string]).Poll(cx)
-			/*line main_async.go:3303:4*/ if driven {
+			/*line main_async.go:3304:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptSwapFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3306:4*/ if !ready {
+			/*line main_async.go:3307:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -3311,163 +3312,164 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:318:2*/ fmt.Println(fut.r_2, take(&fut.r_39), r_40, *take(&fut.pt))
 			/*line main.go:319:2*/ fut.wk = &Walker[word]{}
 			/*line main.go:320:14*/ fut.aw0 = fut.wk.PongAsync(7, "ball").(*walkerPongFuture[word])
-			/*line main_async.go:3314:4*/ fresh = true
+			/*line main_async.go:3315:4*/ fresh = true
 			fallthrough
 		case 42: // resumes at main.go:320:14
-			/*line main_async.go:3317:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3318:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:14*/ r_41, ready = fut.aw0.(*walkerPongFuture[word]).Poll(cx)
-			/*line main_async.go:3319:4*/ if driven {
+			/*line main_async.go:3320:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkerPongFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3322:4*/ if !ready {
+			/*line main_async.go:3323:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:320:2*/ fmt.Println(r_41, take(&fut.wk).log)
 			/*line main.go:321:2*/ fut.aw0 = fut.s.PushAsync(77).(*stackPushFuture[int])
-			/*line main_async.go:3329:4*/ fresh = true
+			/*line main_async.go:3330:4*/ fresh = true
 			fallthrough
 		case 43: // resumes at main.go:321:2
-			/*line main_async.go:3332:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:321:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3334:4*/ if driven {
+			/*line main_async.go:3335:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3337:4*/ if !ready {
+			/*line main_async.go:3338:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:14*/ fut.c_gather = initGatherFuture[string]([]string{"g1", "g2"})
-			/*line main_async.go:3343:4*/ fut.aw0 = &fut.c_gather
+			/*line main_async.go:3344:4*/ fut.aw0 = &fut.c_gather
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:322:14
-			/*line main_async.go:3347:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:14*/ fut.strs, ready = fut.aw0.(*gatherFuture[string]).Poll(cx)
-			/*line main_async.go:3349:4*/ if driven {
+			/*line main_async.go:3350:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gatherFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3352:4*/ if !ready {
+			/*line main_async.go:3353:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gather = gatherFuture[string]{}
 			/*line main.go:322:44*/ fut.c_zero = initZeroFuture[int]()
-			/*line main_async.go:3359:4*/ fut.aw0 = &fut.c_zero
+			/*line main_async.go:3360:4*/ fut.aw0 = &fut.c_zero
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:322:44
-			/*line main_async.go:3363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:44*/ fut.r_2, ready = fut.aw0.(*zeroFuture[int]).Poll(cx)
-			/*line main_async.go:3365:4*/ if driven {
+			/*line main_async.go:3366:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3368:4*/ if !ready {
+			/*line main_async.go:3369:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_zero = zeroFuture[int]{}
 			/*line main.go:322:57*/ fut.c_zero_2 = initZeroFuture[string]()
-			/*line main_async.go:3375:4*/ fut.aw0 = &fut.c_zero_2
+			/*line main_async.go:3376:4*/ fut.aw0 = &fut.c_zero_2
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:322:57
-			/*line main_async.go:3379:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:322:57*/ fut.r_3, ready = fut.aw0.(*zeroFuture[string]).Poll(cx)
-			/*line main_async.go:3381:4*/ if driven {
+			/*line main_async.go:3380:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:322:57*/ r_44, ready = fut.aw0.(*zeroFuture[string]).Poll(cx)
+			/*line main_async.go:3382:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3384:4*/ if !ready {
+			/*line main_async.go:3385:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_zero_2 = zeroFuture[string]{}
+			/*line main.go:322:2*/ fut.r_18 = r_44 == ""
 			/*line main.go:322:79*/ fut.aw0 = fut.s.PopLaterAsync().(*stackPopLaterFuture[int])
-			/*line main_async.go:3391:4*/ fresh = true
+			/*line main_async.go:3393:4*/ fresh = true
 			fallthrough
 		case 47: // resumes at main.go:322:79
-			/*line main_async.go:3394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:79*/ r_45, ready = fut.aw0.(*stackPopLaterFuture[int]).Poll(cx)
-			/*line main_async.go:3396:4*/ if driven {
+			/*line main_async.go:3398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopLaterFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3399:4*/ if !ready {
+			/*line main_async.go:3401:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:322:2*/ fmt.Println(take(&fut.strs), fut.r_2, take(&fut.r_3) == "", r_45)
+			/*line main_async.go:3406:4*/ fmt.Println(take(&fut.strs), fut.r_2, fut.r_18, r_45)
 			/*line main.go:326:2*/ fid, fut.fidAsync = Id[int], IdAsync[int]
 			/*line main.go:327:2*/ fstr, fut.fstrAsync = Id, IdAsync
 			/*line main.go:328:2*/ pop, fut.popAsync = fut.s.Pop, fut.s.PopAsync
 			/*line main.go:329:2*/ fut.aw0 = fut.s.PushAsync(40).(*stackPushFuture[int])
-			/*line main_async.go:3409:4*/ fresh = true
+			/*line main_async.go:3411:4*/ fresh = true
 			fallthrough
 		case 48: // resumes at main.go:329:2
-			/*line main_async.go:3412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:329:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3414:4*/ if driven {
+			/*line main_async.go:3416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3417:4*/ if !ready {
+			/*line main_async.go:3419:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:330:2*/ fut.aw0 = fut.s.PushAsync(41).(*stackPushFuture[int])
-			/*line main_async.go:3423:4*/ fresh = true
+			/*line main_async.go:3425:4*/ fresh = true
 			fallthrough
 		case 49: // resumes at main.go:330:2
-			/*line main_async.go:3426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:330:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3428:4*/ if driven {
+			/*line main_async.go:3430:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3431:4*/ if !ready {
+			/*line main_async.go:3433:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:14*/ fut.aw0 = fut.fidAsync(5)
-			/*line main_async.go:3437:4*/ fut.fidAsync = nil
+			/*line main_async.go:3439:4*/ fut.fidAsync = nil
 			fallthrough
 		case 50: // resumes at main.go:331:14
 			/*line main.go:331:14*/ fut.r_2, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3441:4*/ if !ready {
+			/*line main_async.go:3443:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:22*/ fut.aw0 = fut.fstrAsync("inferred")
-			/*line main_async.go:3447:4*/ fut.fstrAsync = nil
+			/*line main_async.go:3449:4*/ fut.fstrAsync = nil
 			fallthrough
 		case 51: // resumes at main.go:331:22
 			/*line main.go:331:22*/ fut.r_3, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3451:4*/ if !ready {
+			/*line main_async.go:3453:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:40*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3457:4*/ fallthrough
+			/*line main_async.go:3459:4*/ fallthrough
 		case 52: // resumes at main.go:331:40
 			/*line main.go:331:40*/ fut.r_8, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3460:4*/ if !ready {
+			/*line main_async.go:3462:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:47*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3466:4*/ fut.popAsync = nil
+			/*line main_async.go:3468:4*/ fut.popAsync = nil
 			fallthrough
 		case 53: // resumes at main.go:331:47
 			/*line main.go:331:47*/ r_49, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3470:4*/ if !ready {
+			/*line main_async.go:3472:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -3475,44 +3477,44 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:331:2*/ fmt.Println(fut.r_2, take(&fut.r_3), fut.r_8, r_49)
 			/*line main.go:332:2*/ push, pushAsync = (*Stack[int]).Push, (*Stack[int]).PushAsync
 			/*line main.go:333:2*/ fut.aw0 = pushAsync(fut.s, 42)
-			/*line main_async.go:3478:4*/ fallthrough
+			/*line main_async.go:3480:4*/ fallthrough
 		case 54: // resumes at main.go:333:2
 			/*line main.go:333:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3481:4*/ if !ready {
+			/*line main_async.go:3483:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:3487:4*/ fresh = true
+			/*line main_async.go:3489:4*/ fresh = true
 			fallthrough
 		case 55: // resumes at main.go:334:14
-			/*line main_async.go:3490:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:334:14*/ r_50, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:3492:4*/ if driven {
+			/*line main_async.go:3494:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3495:4*/ if !ready {
+			/*line main_async.go:3497:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:2*/ fmt.Println(r_50)
 			/*line main.go:337:7*/ fut.aw0 = rt_2.SpawnAsync(IdAsync(7))
-			/*line main_async.go:3502:4*/ fallthrough
+			/*line main_async.go:3504:4*/ fallthrough
 		case 56: // resumes at main.go:337:7
 			/*line main.go:337:7*/ r_51, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:3505:4*/ if !ready {
+			/*line main_async.go:3507:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:337:2*/ h = r_51
 			/*line main.go:338:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3512:4*/ fallthrough
+			/*line main_async.go:3514:4*/ fallthrough
 		case 57: // resumes at main.go:338:12
 			/*line main.go:338:12*/ r_52, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:3515:4*/ if !ready {
+			/*line main_async.go:3517:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -3520,20 +3522,20 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:338:2*/ r, err = r_52.V0, r_52.V1
 			/*line main.go:339:2*/ fmt.Println(r, err)
 			/*line main.go:340:8*/ fut.aw0 = rt_2.SpawnAsync(IdAsync[int64](8))
-			/*line main_async.go:3523:4*/ fallthrough
+			/*line main_async.go:3525:4*/ fallthrough
 		case 58: // resumes at main.go:340:8
 			/*line main.go:340:8*/ r_53, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int64]]).Poll(cx)
-			/*line main_async.go:3526:4*/ if !ready {
+			/*line main_async.go:3528:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:340:2*/ h2 = r_53
 			/*line main.go:341:13*/ fut.aw0 = h2.JoinAsync()
-			/*line main_async.go:3533:4*/ fallthrough
+			/*line main_async.go:3535:4*/ fallthrough
 		case 59: // resumes at main.go:341:13
 			/*line main.go:341:13*/ r_54, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int64, error]]).Poll(cx)
-			/*line main_async.go:3536:4*/ if !ready {
+			/*line main_async.go:3538:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
@@ -3541,20 +3543,20 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:341:2*/ r2, err = r_54.V0, r_54.V1
 			/*line main.go:342:2*/ fmt.Println(r2, err)
 			/*line main.go:343:8*/ fut.aw0 = rt_2.SpawnAsync(PairAsync("x", 1))
-			/*line main_async.go:3544:4*/ fallthrough
+			/*line main_async.go:3546:4*/ fallthrough
 		case 60: // resumes at main.go:343:8
 			/*line main.go:343:8*/ r_55, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[rt_2.Tuple2[string, int]]]).Poll(cx)
-			/*line main_async.go:3547:4*/ if !ready {
+			/*line main_async.go:3549:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:343:2*/ hp = r_55
 			/*line main.go:344:13*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:3554:4*/ fallthrough
+			/*line main_async.go:3556:4*/ fallthrough
 		case 61: // resumes at main.go:344:13
 			/*line main.go:344:13*/ r_56, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[rt_2.Tuple2[string, int], error]]).Poll(cx)
-			/*line main_async.go:3557:4*/ if !ready {
+			/*line main_async.go:3559:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
@@ -3562,21 +3564,21 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:344:2*/ tp, err = r_56.V0, r_56.V1
 			/*line main.go:345:2*/ fmt.Println(tp.V0, tp.V1, err)
 			/*line main.go:346:8*/ fut.aw0 = rt_2.SpawnAsync(fut.s.DrainAsync([]int{9}))
-			/*line main_async.go:3565:4*/ fut.s = nil
+			/*line main_async.go:3567:4*/ fut.s = nil
 			fallthrough
 		case 62: // resumes at main.go:346:8
 			/*line main.go:346:8*/ r_57, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[[]int]]).Poll(cx)
-			/*line main_async.go:3569:4*/ if !ready {
+			/*line main_async.go:3571:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:346:2*/ hs = r_57
 			/*line main.go:347:13*/ fut.aw0 = hs.JoinAsync()
-			/*line main_async.go:3576:4*/ fallthrough
+			/*line main_async.go:3578:4*/ fallthrough
 		case 63: // resumes at main.go:347:13
 			/*line main.go:347:13*/ r_58, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[[]int, error]]).Poll(cx)
-			/*line main_async.go:3579:4*/ if !ready {
+			/*line main_async.go:3581:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
@@ -3584,10 +3586,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:347:2*/ rs, err = r_58.V0, r_58.V1
 			/*line main.go:348:2*/ fmt.Println(rs, err)
 			/*line main.go:349:14*/ fut.aw0 = rt_2.AwaitAsync(FibAsync(7))
-			/*line main_async.go:3587:4*/ fallthrough
+			/*line main_async.go:3589:4*/ fallthrough
 		case 64: // resumes at main.go:349:14
 			/*line main.go:349:14*/ r_59, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3590:4*/ if !ready {
+			/*line main_async.go:3592:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
@@ -3596,10 +3598,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:352:10*/ fut.aw0 = lib.MapAsync([]int{1, 2}, func(i int) string {
 				/*line main.go:352:52*/ return fmt.Sprint("#", i)
 			})
-			/*line main_async.go:3599:4*/ fallthrough
+			/*line main_async.go:3601:4*/ fallthrough
 		case 65: // resumes at main.go:352:10
 			/*line main.go:352:10*/ r_60, ready = fut.aw0.(rt_2.Future[[]string]).Poll(cx)
-			/*line main_async.go:3602:4*/ if !ready {
+			/*line main_async.go:3604:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
@@ -3608,10 +3610,10 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:353:10*/ fut.aw0 = lib.MapAsync[string, int](fut.strs, func(s_2 string) int {
 				/*line main.go:353:58*/ return len(s_2)
 			})
-			/*line main_async.go:3611:4*/ fallthrough
+			/*line main_async.go:3613:4*/ fallthrough
 		case 66: // resumes at main.go:353:10
 			/*line main.go:353:10*/ r_61, ready = fut.aw0.(rt_2.Future[[]int]).Poll(cx)
-			/*line main_async.go:3614:4*/ if !ready {
+			/*line main_async.go:3616:4*/ if !ready {
 				fut.state = 66
 				return zero, false
 			}
@@ -3620,30 +3622,30 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:354:2*/ fmt.Println(take(&fut.strs), lens)
 			/*line main.go:355:2*/ fut.b = &lib.Box[string]{V: "old"}
 			/*line main.go:356:14*/ fut.aw0 = fut.b.SwapAsync("new")
-			/*line main_async.go:3623:4*/ fallthrough
+			/*line main_async.go:3625:4*/ fallthrough
 		case 67: // resumes at main.go:356:14
 			/*line main.go:356:14*/ r_62, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3626:4*/ if !ready {
+			/*line main_async.go:3628:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:356:2*/ fmt.Println(r_62, take(&fut.b).V)
 			/*line main.go:357:2*/ fut.aw0 = TouchAsync(lib.Hidden)
-			/*line main_async.go:3633:4*/ fallthrough
+			/*line main_async.go:3635:4*/ fallthrough
 		case 68: // resumes at main.go:357:2
 			/*line main.go:357:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3636:4*/ if !ready {
+			/*line main_async.go:3638:4*/ if !ready {
 				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3642:5*/ fut.state = -1
+				/*line main_async.go:3644:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3646:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3648:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3837,10 +3839,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 		case 0: // Ident starts
 			/*line main.go:364:2*/ fut.w = take(&fut.v)
 			/*line main.go:365:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3840:4*/ fallthrough
+			/*line main_async.go:3842:4*/ fallthrough
 		case 1: // resumes at main.go:365:2
 			/*line main.go:365:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3843:4*/ if !ready {
+			/*line main_async.go:3845:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3850,10 +3852,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 				/*line main.go:366:2*/ return fut.w, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3853:4*/ fut.state = -1
+			/*line main_async.go:3855:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3856:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3858:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3915,10 +3917,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 		case 0: // Pt.Swap starts
 			/*line main.go:375:2*/ fut.t = fut.p.x
 			/*line main.go:376:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3918:4*/ fallthrough
+			/*line main_async.go:3920:4*/ fallthrough
 		case 1: // resumes at main.go:376:2
 			/*line main.go:376:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3921:4*/ if !ready {
+			/*line main_async.go:3923:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3929,10 +3931,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 				/*line main.go:378:2*/ return fut.t, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3932:4*/ fut.state = -1
+			/*line main_async.go:3934:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3935:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3937:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4001,40 +4003,40 @@ func (fut *walkerPingFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:390:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4004:4*/ fallthrough
+			/*line main_async.go:4006:4*/ fallthrough
 		case 1: // resumes at main.go:390:2
 			/*line main.go:390:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4007:4*/ if !ready {
+			/*line main_async.go:4009:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:391:2*/ fut.w.log = append(fut.w.log, fut.v)
 			/*line main.go:392:2*/ fut.aw0 = fut.w.PongAsync(fut.n-1, fut.v).(*walkerPongFuture[T])
-			/*line main_async.go:4014:4*/ fresh = true
+			/*line main_async.go:4016:4*/ fresh = true
 			fut.w = nil
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:392:2
-			/*line main_async.go:4019:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:392:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4021:4*/ if driven {
+			/*line main_async.go:4023:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4024:4*/ if !ready {
+			/*line main_async.go:4026:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:4030:5*/ fut.state = -1
+				/*line main_async.go:4032:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4034:4*/ fut.state = -1
+			/*line main_async.go:4036:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4037:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4039:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4102,37 +4104,37 @@ func (fut *walkerPongFuture[T]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Walker.Pong starts
 			/*line main.go:397:5*/ if !(fut.n > 0) {
-				/*line main_async.go:4105:5*/ state = 3
+				/*line main_async.go:4107:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:398:3*/ fut.aw0 = fut.w.PingAsync(fut.n-1, fut.v).(*walkerPingFuture[T])
-			/*line main_async.go:4111:4*/ fresh = true
+			/*line main_async.go:4113:4*/ fresh = true
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:398:3
-			/*line main_async.go:4115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:398:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4117:4*/ if driven {
+			/*line main_async.go:4119:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4120:4*/ if !ready {
+			/*line main_async.go:4122:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:4125:4*/ fallthrough
+			/*line main_async.go:4127:4*/ fallthrough
 		case 3:
 			{
 				/*line main.go:400:2*/ fut.state = -1
 				/*line main.go:400:2*/ return len(fut.w.log), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4132:4*/ fut.state = -1
+			/*line main_async.go:4134:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4135:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4137:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4209,58 +4211,58 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 		case 0: // Gather starts
 			/*line main.go:407:2*/ fut.hs = nil
 			/*line main.go:408:2*/ fut.i = 0
-			/*line main_async.go:4212:4*/ fallthrough
+			/*line main_async.go:4214:4*/ fallthrough
 		case 1:
 			/*line main.go:408:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:4215:5*/ state = 5
+				/*line main_async.go:4217:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:4220:4*/ x = new(T)
-			/*line main_async.go:4221:4*/ (*x) = fut.xs[fut.i]
+			/*line main_async.go:4222:4*/ x = new(T)
+			/*line main_async.go:4223:4*/ (*x) = fut.xs[fut.i]
 			/*line main.go:409:19*/ fut.aw0 = rt_2.SpawnAsync(newGatherFunc1Future[T](x))
-			/*line main_async.go:4223:4*/ fallthrough
+			/*line main_async.go:4225:4*/ fallthrough
 		case 3: // resumes at main.go:409:19
 			/*line main.go:409:19*/ r, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[T]]).Poll(cx)
-			/*line main_async.go:4226:4*/ if !ready {
+			/*line main_async.go:4228:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:409:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:4232:4*/ fallthrough
+			/*line main_async.go:4234:4*/ fallthrough
 		case 4:
-			/*line main_async.go:4234:4*/ fut.i++
-			/*line main_async.go:4235:4*/ state = 1
+			/*line main_async.go:4236:4*/ fut.i++
+			/*line main_async.go:4237:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:414:2*/ fut.out = make([]T, 0, len(take(&fut.xs)))
 			/*line main.go:415:2*/ fut.i = 0
-			/*line main_async.go:4240:4*/ fallthrough
+			/*line main_async.go:4242:4*/ fallthrough
 		case 6:
 			/*line main.go:415:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:4243:5*/ state = 10
+				/*line main_async.go:4245:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:4248:4*/ h = fut.hs[fut.i]
+			/*line main_async.go:4250:4*/ h = fut.hs[fut.i]
 			/*line main.go:416:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:4250:4*/ fallthrough
+			/*line main_async.go:4252:4*/ fallthrough
 		case 8: // resumes at main.go:416:11
 			/*line main.go:416:11*/ r_2, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[T, error]]).Poll(cx)
-			/*line main_async.go:4253:4*/ if !ready {
+			/*line main_async.go:4255:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:416:3*/ v, _ = r_2.V0, r_2.V1
 			/*line main.go:417:3*/ fut.out = append(take(&fut.out), v)
-			/*line main_async.go:4260:4*/ fallthrough
+			/*line main_async.go:4262:4*/ fallthrough
 		case 9:
-			/*line main_async.go:4262:4*/ fut.i++
-			/*line main_async.go:4263:4*/ state = 6
+			/*line main_async.go:4264:4*/ fut.i++
+			/*line main_async.go:4265:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -4268,10 +4270,10 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 				/*line main.go:419:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4271:4*/ fut.state = -1
+			/*line main_async.go:4273:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4274:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4276:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4341,26 +4343,26 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Gather.func1 starts
 			/*line main.go:410:4*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4344:4*/ fallthrough
+			/*line main_async.go:4346:4*/ fallthrough
 		case 1: // resumes at main.go:410:4
 			/*line main.go:410:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4347:4*/ if !ready {
+			/*line main_async.go:4349:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:411:11*/ fut.c_id = initIdFuture[T]((*fut.x))
-			/*line main_async.go:4353:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:4355:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 2: // resumes at main.go:411:11
-			/*line main_async.go:4358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:411:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4360:4*/ if driven {
+			/*line main_async.go:4362:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4363:4*/ if !ready {
+			/*line main_async.go:4365:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4371,7 +4373,7 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:411:4*/ return r, true
 			}
 		default:
-			/*line main_async.go:4374:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4376:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4427,10 +4429,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Zero starts
 			/*line main.go:427:9*/ fut.aw0 = rt_2.AwaitAsync(newZeroFunc1Future[T]())
-			/*line main_async.go:4430:4*/ fallthrough
+			/*line main_async.go:4432:4*/ fallthrough
 		case 1: // resumes at main.go:427:9
 			/*line main.go:427:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4433:4*/ if !ready {
+			/*line main_async.go:4435:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4440,10 +4442,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:427:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4443:4*/ fut.state = -1
+			/*line main_async.go:4445:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4446:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4448:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4506,10 +4508,10 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		case 0: // Zero.func1 starts
 			/*line main.go:428:3*/ fut.z = *new(T)
 			/*line main.go:429:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4509:4*/ fallthrough
+			/*line main_async.go:4511:4*/ fallthrough
 		case 1: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4512:4*/ if !ready {
+			/*line main_async.go:4514:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4519,7 +4521,7 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:430:3*/ return fut.z, true
 			}
 		default:
-			/*line main_async.go:4522:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4524:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4565,11 +4567,11 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater starts
 			/*line main.go:438:9*/ fut.aw0 = rt_2.AwaitAsync(newStackPopLaterFunc1Future[T](fut.s))
-			/*line main_async.go:4568:4*/ fut.s = nil
+			/*line main_async.go:4570:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:438:9
 			/*line main.go:438:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4572:4*/ if !ready {
+			/*line main_async.go:4574:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4579,10 +4581,10 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:438:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4582:4*/ fut.state = -1
+			/*line main_async.go:4584:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4585:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4587:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4646,16 +4648,16 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater.func1 starts
 			/*line main.go:439:10*/ fut.aw0 = (*fut.s).PopAsync().(*stackPopFuture[T])
-			/*line main_async.go:4649:4*/ fresh = true
+			/*line main_async.go:4651:4*/ fresh = true
 			fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:439:10
-			/*line main_async.go:4653:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4655:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:439:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4655:4*/ if driven {
+			/*line main_async.go:4657:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4658:4*/ if !ready {
+			/*line main_async.go:4660:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4665,7 +4667,7 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:439:3*/ return r, true
 			}
 		default:
-			/*line main_async.go:4668:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4670:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -130,4 +130,76 @@ func Main() {
 	g = 1
 	p := new(int)
 	fmt.Println("new:", two(*p+g, SetG(5)))
+
+	// A value converted to an interface that the conversion takes by
+	// address is copied where it stands unless it is addressable (a bool,
+	// a byte, a struct or an array; not an int or a string).
+	g = 1
+	fmt.Println("conv cmp:", g > 0, SetG(-1))
+	g = 1
+	fmt.Println("conv struct lit:", S{g, 2}, SetG(5))
+	g = 1
+	fmt.Println("conv int8:", int8(g), SetG(5))
+	g = 1
+	fmt.Println("conv int:", g+1, SetG(5))
+	gb = false
+	fmt.Println("conv global bool:", gb, SetB(true))
+	gst = S{1, 1}
+	fmt.Println("conv global struct:", gst, SetSt(5))
+	gstr = "a"
+	fmt.Println("conv string index:", gstr[0], SetStr("b"))
+	g = 1
+	fmt.Println("conv explicit:", any(g > 0), SetG(-1))
+	g = 1
+	fmt.Println("conv slice elem:", []any{g > 0, SetG(-1)})
+	g = 1
+	var x, y any = g > 0, SetG(-1)
+	fmt.Println("conv var:", x, y)
+	g = 1
+	x, y = g > 0, SetG(-1)
+	fmt.Println("conv assign:", x, y)
+	gp = nil
+	fmt.Println("conv pointer cmp:", gp == nil, SetP())
+	g = 1
+	fmt.Println("conv array lit:", [2]int{g, g}, SetG(5))
+	g = 1
+	fmt.Println("conv map value:", map[int]bool{1: true}[g], SetG(5))
+	g = 1
+	r1, r2 := Conv()
+	fmt.Println("conv return:", r1, r2)
+	// A struct comparison copies a literal operand, not a variable.
+	gst = S{1, 1}
+	g = 1
+	fmt.Println("struct cmp operand:", [2]bool{gst == S{g, 1}, SetSt(5) > 0})
+	gst = S{1, 1}
+	g = 1
+	fmt.Println("struct cmp operand right:", [2]bool{S{g, 1} == gst, SetSt(5) > 0})
+	// A float key goes to the map routine by address: copied.
+	g = 1
+	fmt.Println("float key:", m8[float64(g)]+SetG(5))
+	g = 1
+	fmt.Println("int key:", mi[g+0]+SetG(5))
 }
+
+//async:func
+func Conv() (any, int) {
+	return g > 0, SetG(-1)
+}
+
+var gb bool
+
+//async:func
+func SetB(b bool) int { rt.YieldNow(); gb = b; return 0 }
+
+var gst S
+
+//async:func
+func SetSt(a int) int { rt.YieldNow(); gst.a = a; g = a; return a }
+
+var gp *int
+
+//async:func
+func SetP() int { rt.YieldNow(); gp = new(int); return 0 }
+
+var m8 = map[float64]int{1: 10, 5: 50}
+var mi = map[int]int{1: 10, 5: 50}
