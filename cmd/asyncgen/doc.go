@@ -672,7 +672,7 @@
 // methods that run them), range.go (range loops; a slice variable nothing
 // can change is read in place, and a key nothing changes is the index;
 // rangefunc.go those over functions) and expr.go (order-preserving expression
-// lowering); optimize.go (jump threading, states numbered densely in source
+// lowering; order.go says which operands gc evaluates early); optimize.go (jump threading, states numbered densely in source
 // order); liveness.go (where each variable lives, shared fields, and
 // clearing: a pointer-holding field is moved out of the future at its last
 // use, through a small generic helper the file declares, and cleared at the
@@ -736,19 +736,25 @@
 //   - Hoisting only the suspension point out of an expression breaks Go's
 //     order of calls (f(a(), b()) must call a before b suspends). The lowering
 //     spills every call to the left of a suspension point into a temporary
-//     first, as it does an && or || operand (gc evaluates those into
-//     temporaries in order too); plain operands stay in place and are read
-//     after the calls, as the gc compiler's order pass reads them. && and
-//     || whose right side suspends, or whose right side's calls would
+//     first, and every other operand that gc's order pass evaluates into a
+//     temporary where it stands (order.go): && and ||; len, cap, min, max,
+//     append, make, new and the other builtins that become runtime calls; a
+//     slice expression; []byte(s); a type assertion to a type that is not
+//     pointer-shaped; a map literal with a non-constant entry, which gc
+//     builds there entry by entry (constant entries first, then each other
+//     entry's calls and reads in turn); and an operand a runtime routine
+//     takes by address that is not addressable (a bool comparison, a struct
+//     or array literal, a byte converted to an interface argument; a
+//     struct literal compared; a float map key). Other operands — variables,
+//     fields, elements, arithmetic, slice, array and struct literals — stay
+//     in place and are read after all of those, as gc reads them. && and ||
+//     whose right side suspends, or whose right side's calls would
 //     otherwise be spilled, become branches. (The language leaves the order
-//     of plain operands unspecified; asyncgen follows gc for ordinary
-//     arguments, and a seeded random-program test checks it. Behaviour at
-//     the time of writing, not a promise: where gc copies a non-call
-//     operand early for its own reasons — a bool comparison converted to an
-//     interface argument, as in fmt.Println(x == 9, F()) with F suspending
-//     and changing x — async mode reads the operand after F, and the modes
-//     differ. Code whose output depends on unspecified order should not be
-//     written either way.)
+//     of plain operands unspecified; asyncgen follows gc, and a seeded
+//     random-program test checks it. Behaviour at the time of writing, not
+//     a promise: gc under -race copies more (every map index and type
+//     assertion), which asyncgen does not follow. Code whose output depends
+//     on unspecified order should not be written either way.)
 //   - Turning every variable into a field costs memory in every suspended
 //     task and breaks Go 1.22 loop variables. Each variable gets a unique
 //     name (scopes are flattened into one Poll); a variable stays a local of

@@ -10,9 +10,10 @@ package main
 //
 //   - In an expression, each suspension point is hoisted into a temporary. The
 //     calls to its left are spilled into temporaries first, so Go's
-//     left-to-right order of calls holds; plain operands stay in place and are
-//     read after the calls, as the gc compiler reads them. && and || with a
-//     suspending right operand become branches (expr.go).
+//     left-to-right order of calls holds, and so are the other operands gc
+//     evaluates into temporaries where they stand (order.go); plain operands
+//     stay in place and are read after those, as the gc compiler reads them.
+//     && and || with a suspending right operand become branches (expr.go).
 //   - if, for, range and switch become blocks and branches. A resumed future
 //     jumps straight to the point after its suspension; no guard is evaluated
 //     twice.
