@@ -41,13 +41,13 @@ func (l *lowerer) orderedOp(e ast.Expr) bool {
 		if tv, ok := l.g.info.Types[x.Fun]; ok && tv.IsType() {
 			return len(x.Args) == 1 && isStringToSlice(tv.Type, l.typeOf(x.Args[0]))
 		}
-		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok {
+		if id := funName(x.Fun); id != nil {
 			if b, ok := l.g.info.Uses[id].(*types.Builtin); ok {
 				switch b.Name() {
 				case "len", "cap", "min", "max", "real", "imag", "complex", "copy", "make", "new", "recover", "append":
 					return true
 				}
-				return false
+				return false // unsafe.Add, unsafe.Slice and the like: in place
 			}
 		}
 		return true
@@ -74,6 +74,17 @@ func (l *lowerer) orderedOp(e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// funName is the name a call's callee is, possibly qualified (unsafe.Add).
+func funName(fun ast.Expr) *ast.Ident {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return f
+	case *ast.SelectorExpr:
+		return f.Sel
+	}
+	return nil
 }
 
 // hasOrdered reports whether e holds an operand that gc evaluates into a
