@@ -141,8 +141,8 @@ func (l *lowerer) mapLit(x *ast.CompositeLit) ast.Expr {
 	}
 	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{l.typedLit(&c, t)}})
 	for _, kv := range dynamic {
-		key := l.expr(l.typedLit(kv.Key, m.Key()), l.hasSusp(kv.Value))
-		val := l.expr(l.typedLit(kv.Value, m.Elem()), false)
+		key := l.typedLit(l.expr(kv.Key, l.hasSusp(kv.Value)), m.Key())
+		val := l.typedLit(l.expr(kv.Value, false), m.Elem())
 		l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{&ast.IndexExpr{X: ref(v), Index: key}}, rhs: []ast.Expr{val}})
 	}
 	return ref(v)
@@ -159,7 +159,7 @@ func (l *lowerer) typedLit(e ast.Expr, t types.Type) ast.Expr {
 	c := *lit
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		c.Type = &typeRef{t: p.Elem()}
-		return &ast.UnaryExpr{Op: token.AND, X: &c}
+		return &ast.UnaryExpr{OpPos: lit.Pos(), Op: token.AND, X: &c}
 	}
 	c.Type = &typeRef{t: t}
 	return &c

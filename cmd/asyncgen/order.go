@@ -243,6 +243,11 @@ func (l *lowerer) byAddress() map[ast.Expr]bool {
 			l.callConversions(n, conv)
 		case *ast.CompositeLit:
 			l.litConversions(n, conv)
+			if m, ok := coreType(l.typeOf(n)).(*types.Map); ok && !types.IsInterface(m.Key()) && !fastMap(m) {
+				for _, el := range n.Elts {
+					mark(el.(*ast.KeyValueExpr).Key) // stored as m[k] = v
+				}
+			}
 		case *ast.IndexExpr:
 			if m, ok := coreType(l.typeOf(n.X)).(*types.Map); ok {
 				conv(n.Index, m.Key())

@@ -95,6 +95,19 @@ func Main() {
 	m = map[int]int{g: 10, 1: 20, 3: SetG(5)}
 	fmt.Println("map key clash:", m[1], m[3], len(m))
 
+	// Entries whose literal types the map literal elides.
+	g = 1
+	ms := map[S]int{{g, 1}: A(1), {2, 2}: 2}
+	fmt.Println("map elided key:", ms[S{1, 1}], ms[S{2, 2}], len(ms))
+	g = 1
+	mp := map[int]*S{1: {g, A(2)}, 2: {g, 0}}
+	fmt.Println("map elided pointer:", *mp[1], *mp[2])
+	g = 1
+	mm := map[int]map[int]int{1: {1: g}, 2: {2: SetG(5)}, 3: {3: g}}
+	fmt.Println("map of maps:", mm[1][1], mm[2][2], mm[3][3])
+	g = 1
+	fmt.Println("map of slices:", map[int][]int{1: {g, SetG(5)}, 2: {g}})
+
 	// Slice, array and struct literals are built after the calls.
 	g = 1
 	fmt.Println("slice lit:", []int{g * 10, 2}[SetG(5)-5])
@@ -104,6 +117,12 @@ func Main() {
 	fmt.Println("struct lit:", S{g * 10, 2}.a+SetG(5))
 	g = 1
 	fmt.Println("slice lit arg:", two([]int{g}[0], SetG(5)))
+	g = 1
+	fmt.Println("slice lit binary:", []int{g}[0]+SetG(5))
+	g = 1
+	fmt.Println("struct lit arg:", two(S{g, 2}.a, SetG(5)))
+	fut.n = 1
+	fmt.Println("struct lit method:", S{fut.n, 0}.a+fut.Add(A(3)), []int{fut.n}[0]+fut.Add(1), map[int]int{0: fut.n}[0]+fut.Add(1))
 
 	// Builtins evaluated into temporaries.
 	gs = []int{1}
@@ -179,6 +198,18 @@ func Main() {
 	fmt.Println("float key:", m8[float64(g)]+SetG(5))
 	g = 1
 	fmt.Println("int key:", mi[g+0]+SetG(5))
+	g = 1
+	fmt.Println("struct key in literal:", map[S]int{{g, 1}: SetG(5)})
+	g = 1
+	ms = map[S]int{}
+	ms[S{g, 1}] = SetG(5)
+	fmt.Println("struct key stored:", ms)
+	g = 1
+	m8[float64(g)] = SetG(7)
+	fmt.Println("float key stored:", m8)
+	g = 1
+	mi[g+0] = SetG(5)
+	fmt.Println("int key stored:", mi)
 }
 
 //async:func
