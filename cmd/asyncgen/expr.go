@@ -205,8 +205,9 @@ func (l *lowerer) spillCalls(e ast.Expr) ast.Expr {
 	case *ast.FuncLit:
 		return e
 	case *ast.CompositeLit:
-		// A map literal gc builds where it stands, entry by entry: as a
-		// whole, its entries' calls not hoisted past its reads.
+		// A literal gc evaluates where it stands (a map literal, entry by
+		// entry; a struct or array literal it copies) is spilled as a
+		// whole: its entries' calls are not hoisted past its reads.
 		if l.ordered(x) {
 			return l.spillTo(l.typedLit(x, l.typeOf(x)), l.typeOf(x))
 		}
