@@ -86,3 +86,109 @@ func BenchmarkAfterFuncStopParallel(b *testing.B) {
 type nopWaker struct{}
 
 func (nopWaker) Wake() {}
+
+// The asyncbench timers workload inside a runtime: a task arms timerBatch
+// sleeps (deadlines spread over 10 s, a second away, as the asyncbench row and
+// the Tokio anchor spread them), polling each once, then cancels them all;
+// one op is one arm plus one cancel. "alloc" creates each sleep with
+// SleepAsync (one allocation per sleep); "value" holds the sleeps by value in
+// one slice, as a generated future holds its SleepFuture in its own state.
+// Compare with AfterFuncBatch, the same shape on Go's timers.
+const timerBatch = 1 << 16
+
+func timerBenchDelay(i int) time.Duration {
+	return time.Second + time.Duration(i%10000)*time.Millisecond
+}
+
+// armCancelBatch is the task of BenchmarkTimersRuntime: it arms and cancels n
+// timers, timerBatch at a time.
+type armCancelBatch struct {
+	n     int
+	byVal bool
+	ptrs  []*SleepFuture
+	vals  []SleepFuture
+}
+
+func (a *armCancelBatch) Poll(cx *Context) (struct{}, bool) {
+	for done := 0; done < a.n; {
+		k := min(timerBatch, a.n-done)
+		if a.byVal {
+			vs := a.vals[:k]
+			for i := range vs {
+				vs[i] = MakeSleep(timerBenchDelay(i))
+				if _, ready := vs[i].Poll(cx); ready {
+					panic("a one-second sleep was ready at its first poll")
+				}
+			}
+			for i := range vs {
+				vs[i].Cancel()
+			}
+		} else {
+			ps := a.ptrs[:k]
+			for i := range ps {
+				s := SleepAsync(timerBenchDelay(i))
+				if _, ready := s.Poll(cx); ready {
+					panic("a one-second sleep was ready at its first poll")
+				}
+				ps[i] = s
+			}
+			for _, s := range ps {
+				s.Cancel()
+			}
+			clear(ps)
+		}
+		done += k
+	}
+	return struct{}{}, true
+}
+
+func (a *armCancelBatch) Cancel() {}
+
+func BenchmarkTimersRuntime(b *testing.B) {
+	for _, fl := range []struct {
+		name string
+		new  func() *Runtime
+	}{
+		{"current", NewCurrentThread},
+		{"multi", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+	} {
+		for _, byVal := range []bool{false, true} {
+			name := fl.name + "/alloc"
+			if byVal {
+				name = fl.name + "/value"
+			}
+			b.Run(name, func(b *testing.B) {
+				r := fl.new()
+				defer r.Shutdown()
+				a := &armCancelBatch{byVal: byVal}
+				if byVal {
+					a.vals = make([]SleepFuture, timerBatch)
+				} else {
+					a.ptrs = make([]*SleepFuture, timerBatch)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				a.n = b.N
+				BlockOn(r, Unconstrained[struct{}](a))
+			})
+		}
+	}
+}
+
+// BenchmarkAfterFuncBatch is BenchmarkTimersRuntime's workload on Go's
+// timers: timerBatch time.AfterFunc, then Stop them all.
+func BenchmarkAfterFuncBatch(b *testing.B) {
+	ts := make([]*time.Timer, timerBatch)
+	f := func() {}
+	b.ReportAllocs()
+	for done := 0; done < b.N; {
+		k := min(timerBatch, b.N-done)
+		for i := range ts[:k] {
+			ts[i] = time.AfterFunc(timerBenchDelay(i), f)
+		}
+		for _, t := range ts[:k] {
+			t.Stop()
+		}
+		done += k
+	}
+}

@@ -106,8 +106,16 @@
 //     is not Pending; read by the wheel, holding its exclusive access, when
 //     the entry fires. Insert takes that access after Init, which orders them.
 //   - Entry.state: stored only by the wheel while holding its exclusive
-//     access; loaded by anyone without a lock (an atomic). The Fired store
-//     happens before the Wake call, so the woken task's Poll sees Fired. While
+//     access; loaded without a lock (an atomic load) by the entry's owner,
+//     or by any goroutine ordered after the owner's last Insert, Reset or
+//     Cancel. Only the Fired store is atomic: it happens before the Wake
+//     call, so the woken task's Poll sees Fired. Insert, Reset and Cancel
+//     store Pending and Cancelled plainly, on the owner's goroutine, where
+//     the owner reads its own write and the wheel's next holder is ordered
+//     after it by the exclusive access; an atomic store is a locked
+//     instruction, as dear as taking a lock, and these two are paid on
+//     every arm and cancel. So an entry's state may not be polled by a
+//     third goroutine while its owner arms or cancels it. While
 //     an entry is Fired or Cancelled nothing but its owner re-arming it can
 //     change its state, so an owner that reads either can act on it — at
 //     once, even re-Init it: the wheel copies the waker out before it stores

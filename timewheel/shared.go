@@ -2,6 +2,7 @@ package timewheel
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -121,7 +122,7 @@ func (s *Shared) AdvanceTo(now Tick) int {
 			// waker without a lock), so nothing of e may be read after
 			// the store.
 			batch[n] = e.waker
-			e.state.Store(uint32(Fired))
+			atomic.StoreUint32(&e.state, uint32(Fired))
 			n++
 		}
 		if debug {

@@ -110,11 +110,17 @@ type Entry struct {
 	where uint16 // guarded as next and prev; placed here to pack with state
 
 	// state holds a State. It is stored only by the wheel, under its
-	// exclusive access; it is loaded by anyone, without a lock (atomic,
-	// sequentially consistent): a future's Poll checks State() == Fired
-	// without taking the wheel's lock. The store of Fired happens before the
-	// Wake call, so a task woken by it observes Fired.
-	state atomic.Uint32
+	// exclusive access, and loaded atomically (State) without a lock: a
+	// future's Poll checks State() == Fired without taking the wheel's
+	// lock. Only the Fired store, made by AdvanceTo on the driving
+	// goroutine, is atomic (sequentially consistent, before the Wake call,
+	// so a task woken by it observes Fired). Pending and Cancelled are
+	// plain stores: Insert, Reset and Cancel run on the goroutine that owns
+	// the entry, which reads its own writes, and every other reader (the
+	// wheel's next holder) is ordered after them by the wheel's exclusive
+	// access. An atomic store costs a locked instruction, as much as a lock
+	// acquisition, and these two are on every arm and cancel.
+	state uint32
 }
 
 // Init sets the waker that e wakes when it fires. It may be called again to
@@ -134,10 +140,14 @@ func (e *Entry) Init(w Waker) {
 // it (Init is the owner's): it reads what the owner wrote.
 func (e *Entry) Waker() Waker { return e.waker }
 
-// State reports e's state. It is safe to call from any goroutine at any time;
-// with Shared, the answer can be stale by the time the caller looks at it,
-// except that Fired and Cancelled stay so until e's owner re-inserts it.
-func (e *Entry) State() State { return State(e.state.Load()) }
+// State reports e's state. It takes no lock. The goroutine that inserts and
+// cancels e (its owner) may call it at any time, also while another goroutine
+// fires e; so may any goroutine ordered after the owner's last Insert, Reset
+// or Cancel (by the wheel's lock, say), but not one racing with them: they
+// store the state plainly (see Entry.state). With Shared, the answer can be
+// stale by the time the caller looks at it, except that Fired and Cancelled
+// stay so until e's owner re-inserts it.
+func (e *Entry) State() State { return State(atomic.LoadUint32(&e.state)) }
 
 // Deadline returns the deadline e was last inserted or reset with. Only e's
 // owner may call it, and not while another goroutine may Reset e.
@@ -248,7 +258,7 @@ func (w *Wheel) Insert(e *Entry, deadline Tick) {
 	e.deadline = deadline
 	w.link(e)
 	w.pending++
-	e.state.Store(uint32(Pending))
+	e.state = uint32(Pending) // plain: see Entry.state
 	if debug {
 		w.check()
 	}
@@ -269,7 +279,7 @@ func (w *Wheel) Cancel(e *Entry) bool {
 	}
 	w.unlink(e)
 	w.pending--
-	e.state.Store(uint32(Cancelled))
+	e.state = uint32(Cancelled) // plain: see Entry.state
 	if debug {
 		w.check()
 	}
@@ -372,7 +382,7 @@ func (w *Wheel) AdvanceTo(now Tick) int {
 		w.pending--
 		e.where = whereNone
 		wk := e.waker // before Fired is published: see Shared.AdvanceTo
-		e.state.Store(uint32(Fired))
+		atomic.StoreUint32(&e.state, uint32(Fired))
 		wk.Wake()
 		fired++
 	}
