@@ -87,6 +87,11 @@
 // AdvanceTo but by the next one, so a callback that keeps re-arming itself
 // "now" cannot spin. AdvanceTo must not be called from its own callbacks.
 //
+// AdvanceAppend does the same without calling anything: it marks every due
+// entry Fired and appends its waker to a slice, so that the owner of a lock
+// around the wheel can call them once the lock is released (the runtime's
+// driver fires its wheels so).
+//
 // Shared.AdvanceTo collects under its mutex, then repeatedly takes up to 32
 // entries off the firing list (marking them Fired and copying their wakers)
 // and calls the wakers with the mutex released. Calling wakers under the
@@ -102,9 +107,10 @@
 //   - Shared: Shared.mu guards the whole inner Wheel, and with it every
 //     field of every Pending entry linked in it (links, deadline, where, the
 //     wheel pointer). Wake runs without mu.
-//   - Entry.waker: written by the entry's owner (Init) only while the entry
-//     is not Pending; read by the wheel, holding its exclusive access, when
-//     the entry fires. Insert takes that access after Init, which orders them.
+//   - Entry.waker: written by the entry's owner, by Init only while the
+//     entry is not Pending, by SetWaker with the wheel's exclusive access;
+//     read by the wheel, holding that access, when the entry fires. Insert
+//     takes that access after Init, which orders them.
 //   - Entry.state: stored only by the wheel while holding its exclusive
 //     access; loaded without a lock (an atomic load) by the entry's owner,
 //     or by any goroutine ordered after the owner's last Insert, Reset or
@@ -143,7 +149,8 @@
 // ready-made locked wheel for other users):
 //
 //	for {
-//		wheel.AdvanceTo(clock.Now()) // fire what is due
+//		lock(); wakers = wheel.AdvanceAppend(clock.Now(), wakers[:0]); unlock()
+//		for _, w := range wakers { w.Wake() } // fire what is due, unlocked
 //		timeout, ok := wheel.TimeUntilNext(clock.Elapsed())
 //		if !ok {
 //			timeout = -1 // no timers: block until woken

@@ -2,7 +2,6 @@ package timewheel
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -86,6 +85,14 @@ func (s *Shared) Elapsed() Tick {
 	return t
 }
 
+// SetWaker is Wheel.SetWaker under the lock.
+func (s *Shared) SetWaker(e *Entry, wk Waker) bool {
+	s.mu.Lock()
+	ok := s.wheel.SetWaker(e, wk)
+	s.mu.Unlock()
+	return ok
+}
+
 // Len is Wheel.Len under the lock.
 func (s *Shared) Len() int {
 	s.mu.Lock()
@@ -115,14 +122,11 @@ func (s *Shared) AdvanceTo(now Tick) int {
 			if e == nil {
 				break
 			}
-			s.wheel.pending--
-			e.where = whereNone
-			// Copy the waker out before publishing Fired: an owner that
-			// loads Fired may re-Init the entry at once (Init writes the
-			// waker without a lock), so nothing of e may be read after
-			// the store.
-			batch[n] = e.waker
-			atomic.StoreUint32(&e.state, uint32(Fired))
+			// fire copies the waker out before publishing Fired: an
+			// owner that loads Fired may re-Init the entry at once
+			// (Init writes the waker without a lock), so nothing of e
+			// may be read after the store.
+			batch[n] = s.wheel.fire(e)
 			n++
 		}
 		if debug {

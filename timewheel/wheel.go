@@ -102,9 +102,10 @@ type Entry struct {
 	wheel      *Wheel
 	deadline   Tick
 
-	// waker is written by the entry's owner (Init) only while the entry is
-	// not Pending, and read by the wheel, under its exclusive access, when
-	// the entry fires. Insert, which takes that access, orders the two.
+	// waker is written by the entry's owner: by Init only while the entry
+	// is not Pending, by SetWaker under the wheel's exclusive access; it is
+	// read by the wheel, under that access, when the entry fires. Insert,
+	// which takes that access, orders Init before the fire.
 	waker Waker
 
 	where uint16 // guarded as next and prev; placed here to pack with state
@@ -379,11 +380,7 @@ func (w *Wheel) AdvanceTo(now Tick) int {
 		if e == nil {
 			break
 		}
-		w.pending--
-		e.where = whereNone
-		wk := e.waker // before Fired is published: see Shared.AdvanceTo
-		atomic.StoreUint32(&e.state, uint32(Fired))
-		wk.Wake()
+		w.fire(e).Wake()
 		fired++
 	}
 	if debug {
@@ -393,6 +390,66 @@ func (w *Wheel) AdvanceTo(now Tick) int {
 }
 
 func (w *Wheel) endAdvance() { w.advancing = false }
+
+// AdvanceAppend is AdvanceTo without the Wake calls: it moves the wheel to
+// now, marks every due entry Fired, in AdvanceTo's order, and appends its
+// waker to buf, which it returns. The caller wakes them, typically after
+// releasing the lock it holds around the wheel: a wheel guarded by a lock of
+// its owner's (as the runtime's driver guards each of its wheels) fires this
+// way without calling a waker under that lock.
+//
+// Every due entry is Fired and out of the wheel when AdvanceAppend returns,
+// before any of the wakers runs: a Cancel after it returns false, as it does
+// once AdvanceTo has fired an entry. It must not be called from a Wake
+// callback of the same Wheel's AdvanceTo (panic).
+func (w *Wheel) AdvanceAppend(now Tick, buf []Waker) []Waker {
+	if w.advancing {
+		panic("corio/timewheel: AdvanceAppend called from inside a Wake callback of the same Wheel")
+	}
+	w.collect(now)
+	for e := w.firing.popFront(); e != nil; e = w.firing.popFront() {
+		buf = append(buf, w.fire(e))
+	}
+	if debug {
+		w.check()
+	}
+	return buf
+}
+
+// fire takes e, just popped off the firing list, out of the wheel, marks it
+// Fired and returns its waker. The waker is read before Fired is published,
+// and nothing of e is touched after: an owner that loads Fired may re-Init
+// and re-insert e at once (see Shared.AdvanceTo).
+func (w *Wheel) fire(e *Entry) Waker {
+	w.pending--
+	e.where = whereNone
+	wk := e.waker
+	atomic.StoreUint32(&e.state, uint32(Fired))
+	return wk
+}
+
+// SetWaker makes e, Pending in w, wake wk instead of the waker it was armed
+// with, keeping its deadline and its place, and reports whether e was
+// Pending; if not (it fired or was cancelled), it does nothing and returns
+// false. Unlike Init it may be called while e is Pending, since it runs with
+// the wheel's exclusive access (under Shared's or the owner's lock); only e's
+// owner calls it, so the owner may keep reading e's waker (Entry.Waker)
+// without that access.
+//
+// SetWaker panics if wk is nil or e is Pending in a different Wheel.
+func (w *Wheel) SetWaker(e *Entry, wk Waker) bool {
+	if wk == nil {
+		panic("corio/timewheel: SetWaker with a nil Waker")
+	}
+	if e.State() != Pending {
+		return false
+	}
+	if e.wheel != w {
+		panic("corio/timewheel: SetWaker of an Entry pending in another Wheel")
+	}
+	e.waker = wk
+	return true
+}
 
 // link files e, which is not linked, by its deadline relative to elapsed.
 //

@@ -635,3 +635,92 @@ func TestEntrySize(t *testing.T) {
 		t.Fatalf("Entry is %d bytes, doc.go says 56", size)
 	}
 }
+
+// TestAdvanceAppendMatchesAdvanceTo: AdvanceAppend hands back the wakers
+// AdvanceTo would call, in the same order, every entry already Fired and out
+// of the wheel, without calling any of them.
+func TestAdvanceAppendMatchesAdvanceTo(t *testing.T) {
+	var called, appended []fireRec
+	var w1, w2 Wheel
+	p1 := newProbes(&w1, &called, 200)
+	p2 := newProbes(&w2, &appended, 200)
+	deadlines := func(i int) Tick { return Tick(1 + (i*7919)%5000) }
+	for i := range p1 {
+		w1.Insert(&p1[i].Entry, deadlines(i))
+		w2.Insert(&p2[i].Entry, deadlines(i))
+	}
+	w1.Cancel(&p1[7].Entry)
+	w2.Cancel(&p2[7].Entry)
+	var buf []Waker
+	for now := Tick(0); now < 5000+97; now += 97 {
+		advance(t, &w1, now)
+		before := len(appended)
+		buf = w2.AdvanceAppend(now, buf[:0])
+		w2.check()
+		if w2.Len() != w1.Len() {
+			t.Fatalf("at %d: %d pending after AdvanceAppend, %d after AdvanceTo", now, w2.Len(), w1.Len())
+		}
+		if len(appended) != before {
+			t.Fatalf("AdvanceAppend called %d wakers", len(appended)-before)
+		}
+		for _, wk := range buf {
+			p := wk.(*probe)
+			if p.State() != Fired || w2.Cancel(&p.Entry) {
+				t.Fatalf("probe %d handed back in state %v", p.id, p.State())
+			}
+			p.Wake() // logs the id and the wheel's position, as AdvanceTo's call did
+		}
+		if !slices.Equal(ids(appended), ids(called)) {
+			t.Fatalf("at %d: AdvanceAppend order %v, AdvanceTo order %v", now, ids(appended), ids(called))
+		}
+	}
+	if len(called) != 199 {
+		t.Fatalf("%d fired, want 199", len(called))
+	}
+}
+
+// TestSetWaker: a pending entry fires its new waker, keeping its deadline;
+// one that is not pending is left alone.
+func TestSetWaker(t *testing.T) {
+	var w Wheel
+	var log []fireRec
+	ps := newProbes(&w, &log, 2)
+	w.Insert(&ps[0].Entry, 10)
+	if !w.SetWaker(&ps[0].Entry, ps[1]) || ps[0].Waker() != ps[1] {
+		t.Fatal("SetWaker of a pending entry did not take")
+	}
+	if ps[0].Deadline() != 10 || w.Len() != 1 {
+		t.Fatalf("SetWaker moved the entry: deadline %d, len %d", ps[0].Deadline(), w.Len())
+	}
+	advance(t, &w, 9)
+	if len(log) != 0 {
+		t.Fatalf("fired early: %v", log)
+	}
+	advance(t, &w, 10)
+	if !slices.Equal(ids(log), []int{1}) {
+		t.Fatalf("fired %v, want the new waker (probe 1) only", ids(log))
+	}
+	if w.SetWaker(&ps[0].Entry, ps[0]) || ps[0].Waker() != ps[1] {
+		t.Fatal("SetWaker of a fired entry took")
+	}
+	mustPanic(t, "nil Waker", func() { w.SetWaker(&ps[0].Entry, nil) })
+	var other Wheel
+	other.Insert(&ps[0].Entry, 20)
+	mustPanic(t, "another Wheel", func() { w.SetWaker(&ps[0].Entry, ps[1]) })
+}
+
+// TestAdvanceAppendInsideAdvanceToPanics: AdvanceAppend, like AdvanceTo, must
+// not run inside a Wake callback of the same wheel's AdvanceTo.
+func TestAdvanceAppendInsideAdvanceToPanics(t *testing.T) {
+	var w Wheel
+	var log []fireRec
+	ps := newProbes(&w, &log, 1)
+	ps[0].onFire = func(p *probe) {
+		mustPanic(t, "inside a Wake callback", func() { w.AdvanceAppend(5, nil) })
+	}
+	w.Insert(&ps[0].Entry, 1)
+	advance(t, &w, 1)
+	if len(log) != 1 {
+		t.Fatalf("fired %d times, want 1", len(log))
+	}
+}

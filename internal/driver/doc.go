@@ -80,13 +80,15 @@
 // shard of its first arming when armed again.
 //
 // The shard is timewheel.Shared's design with the driver's bookkeeping under
-// the same lock: the wheel's entries wake the Timer that holds them, which
-// copies its owner's waker into a buffer, still under the lock; the holder
-// calls the buffered wakers once the lock is released (a waker takes the
-// scheduler's locks and must never run under a wheel's). The Fired store
-// precedes the buffering, so an owner that sees Fired and re-arms takes the
-// same shard lock and waits for the fire to be done with its Timer. Keeping
-// a re-armed timer on its first shard is what makes that lock the right one.
+// the same lock: the wheel's entries hold their owners' wakers, and the
+// holder takes the wakers of the due entries out under the lock
+// (timewheel.Wheel.AdvanceAppend, which marks each Fired after copying its
+// waker) and calls them once the lock is released (a waker takes the
+// scheduler's locks and must never run under a wheel's). An owner that sees
+// Fired may re-arm at once: the fire no longer reads its Timer, and the
+// re-arm's insert takes the same shard lock, which the fire still holds
+// until it is done with the wheel. Keeping a re-armed timer on its first
+// shard is what makes that lock the right one.
 // What one lock pair buys over Shared plus an atomic count of armed timers
 // (two more locked instructions per arm/cancel, ~15-20 ns each on the
 // development VM): BenchmarkTimerArmCancel 160 → 115 ns.

@@ -91,7 +91,7 @@ type Driver struct {
 	bg *background
 
 	// fireBuf is the lock holder's buffer for the wakers of firing timers.
-	fireBuf []Waker
+	fireBuf []timewheel.Waker
 
 	// disp is the sink ParkTo gives the poller (owned by the lock holder).
 	disp dispatcher

@@ -13,13 +13,12 @@ import (
 // It is timewheel.Shared's shape with the driver's bookkeeping moved under
 // the same lock, so that arming a timer and cancelling it cost one lock pair
 // each and no other atomic read-modify-write: the wheel is a plain
-// timewheel.Wheel guarded by mu, and its entries wake the Timer holding them
-// (timerWaker), which, still under mu, copies the owner's waker into buf;
-// the driver calls those wakers after mu is released (see advance).
+// timewheel.Wheel guarded by mu, whose entries hold their owners' wakers;
+// advance takes the wakers of the fired entries out under mu
+// (Wheel.AdvanceAppend) and the driver calls them after mu is released.
 type shard struct {
 	mu    sync.Mutex
 	wheel timewheel.Wheel // guarded by mu
-	buf   []Waker         // guarded by mu; non-nil only inside advance
 
 	// busy is set when the shard may hold a pending timer: Arm stores true,
 	// under mu and after its insert, when it finds it false; it is cleared,
@@ -32,19 +31,9 @@ type shard struct {
 	_    [64]byte
 }
 
-// timerWaker is what the wheel's entries wake: the Timer holding the entry.
-// Its Wake runs inside shard.advance, with the shard's mu held.
-type timerWaker Timer
-
-func (t *timerWaker) Wake() {
-	s := t.shard
-	s.buf = append(s.buf, t.w)
-}
-
-// insert arms t (whose entry is Init'ed) at deadline.
-func (s *shard) insert(t *Timer, w Waker, deadline timewheel.Tick) {
+// insert arms t (whose entry has its waker) at deadline.
+func (s *shard) insert(t *Timer, deadline timewheel.Tick) {
 	s.mu.Lock()
-	t.w = w
 	s.wheel.Insert(&t.entry, deadline)
 	if !s.busy.Load() {
 		s.busy.Store(true)
@@ -65,10 +54,7 @@ func (s *shard) cancel(t *Timer) (ok, empty bool) {
 // setWaker makes a pending t wake w; false if t is no longer pending.
 func (s *shard) setWaker(t *Timer, w Waker) bool {
 	s.mu.Lock()
-	ok := t.entry.State() == timewheel.Pending
-	if ok {
-		t.w = w
-	}
+	ok := s.wheel.SetWaker(&t.entry, w)
 	s.mu.Unlock()
 	return ok
 }
@@ -100,11 +86,9 @@ func (s *shard) empty() bool {
 // advance moves the wheel to now and appends the wakers of the timers that
 // fired to buf; the caller wakes them after the lock is released. Only the
 // driver's lock holder calls it.
-func (s *shard) advance(now timewheel.Tick, buf []Waker) []Waker {
+func (s *shard) advance(now timewheel.Tick, buf []timewheel.Waker) []timewheel.Waker {
 	s.mu.Lock()
-	s.buf = buf
-	s.wheel.AdvanceTo(now)
-	buf, s.buf = s.buf, nil
+	buf = s.wheel.AdvanceAppend(now, buf)
 	s.mu.Unlock()
 	return buf
 }

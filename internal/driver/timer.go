@@ -16,9 +16,10 @@ import (
 // SetWaker, Cancel and the accessors are the owner's, never called
 // concurrently for one Timer. The driver fires it from the parking goroutine.
 type Timer struct {
-	entry timewheel.Entry // its waker is the Timer itself (timerWaker)
-	shard *shard          // owner-only: the shard it is armed on; nil if never armed
-	w     Waker           // guarded by shard.mu: what firing wakes
+	// entry's waker is what firing wakes: set by Arm (Init, while the
+	// entry is not pending) and SetWaker (under shard.mu).
+	entry timewheel.Entry
+	shard *shard // owner-only: the shard it is armed on; nil if never armed
 }
 
 // Armed reports whether t was ever armed.
@@ -89,11 +90,11 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	if s == nil {
 		s = d.shardFor(t, hint)
 		t.shard = s
-		// The entry's waker never changes: a plain store before the
-		// first insert, which publishes it.
-		t.entry.Init((*timerWaker)(t))
 	}
-	s.insert(t, w, deadline)
+	// A plain store: the entry is not pending, so no fire reads the
+	// waker now, and the insert's lock publishes it.
+	t.entry.Init(w)
+	s.insert(t, deadline)
 	// See Park for why this load, after the insert, cannot miss a holder
 	// that parks past the deadline.
 	if uint64(deadline) < d.parkedUntil.Load() {
@@ -146,16 +147,13 @@ func (d *Driver) SetWaker(t *Timer, w Waker) bool {
 	if t.shard == nil {
 		return false
 	}
-	if sameWaker(t.waker(), w) {
+	// Compared as the wheel's Waker type, which the entry holds: an
+	// interface value's first word names the interface type too.
+	if sameWaker(t.entry.Waker(), timewheel.Waker(w)) {
 		return t.Pending()
 	}
 	return t.shard.setWaker(t, w)
 }
-
-// waker is t's current waker. Only t's owner may call it: t.w is written
-// under the shard's lock, but only by the owner (Arm, SetWaker), so the
-// owner reads its own write.
-func (t *Timer) waker() Waker { return t.w }
 
 // Timers returns the number of timers armed and neither fired nor cancelled,
 // summed over the shards (each read under its lock; the sum is a snapshot).
@@ -174,7 +172,7 @@ func (d *Driver) Timers() int {
 // never a wrong answer. Comparing with == would panic on a non-comparable
 // waker type (a struct holding a slice, say), which a Context made by hand
 // may carry.
-func sameWaker(a, b Waker) bool {
+func sameWaker(a, b timewheel.Waker) bool {
 	type iface struct{ tab, data unsafe.Pointer }
 	return *(*iface)(unsafe.Pointer(&a)) == *(*iface)(unsafe.Pointer(&b))
 }
