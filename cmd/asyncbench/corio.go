@@ -15,26 +15,31 @@ func corioTime(fl flavor, f rt.Future[time.Duration]) time.Duration {
 	return rt.BlockOn(r, insideAsync(f))
 }
 
-// timerFuture arms n timers through rt.SleepAsync futures (a sleep arms its
-// timer at its first poll) and then cancels them all: the Tokio anchor's
-// "create sleeps, poll each once, drop all". It is hand-written because an
-// async function has no way to poll a future once and move on.
+// timerFuture arms n timers through rt.SleepFuture values polled once (a
+// sleep arms its timer at its first poll) and then cancels them all: the
+// Tokio anchor's "create sleeps, poll each once, drop all". The sleeps are
+// held by value, in one slice made before the clock starts, as a generated
+// future holds the rt.MakeSleep of each rt.Sleep it awaits in its own state:
+// what is timed is the arming and the cancelling, not the future's memory
+// (a task's future is allocated when it is spawned, as the goroutine side's
+// stack is). It is hand-written because an async function has no way to poll
+// a future once and move on.
 type timerFuture struct {
 	n int
 }
 
 func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
-	sl := make([]*rt.SleepFuture, t.n)
+	sl := make([]rt.SleepFuture, t.n)
 	start := time.Now()
 	for i := range sl {
-		s := rt.SleepAsync(timerDelay(i))
+		s := &sl[i]
+		*s = rt.MakeSleep(timerDelay(i))
 		if _, ready := s.Poll(cx); ready {
 			panic("asyncbench: a one-second sleep was ready at its first poll")
 		}
-		sl[i] = s
 	}
-	for _, s := range sl {
-		s.Cancel()
+	for i := range sl {
+		sl[i].Cancel()
 	}
 	return time.Since(start), true
 }

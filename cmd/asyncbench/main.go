@@ -126,8 +126,8 @@ func rows() []row {
 			note:  "task in rt.Sleep(1h) vs goroutine in time.Sleep(1h) (heap+stack in use)",
 			corio: func(fl flavor) float64 { return corioIdle(fl, *idleN, true) },
 			gor:   func() float64 { return goIdleChild("sleep") }},
-		row{name: "timers", unit: "ns/arm+cancel", target: 0.25, ops: n, allocs: -1,
-			note:  "rt.SleepAsync polled once then Cancel vs time.AfterFunc+Stop",
+		row{name: "timers", unit: "ns/arm+cancel", target: 0.25, ops: n, allocs: 0,
+			note:  "rt.SleepFuture (held by value) polled once then Cancel vs time.AfterFunc+Stop",
 			corio: func(fl flavor) float64 { return perOp(corioTimers(fl, n), n) },
 			gor:   func() float64 { return perOp(goTimers(n), n) }},
 	)
