@@ -217,10 +217,25 @@ func Timeout[T any](d time.Duration, f Future[T]) (T, error) {
 // inner future that keeps exhausting the budget still times out. Cancel
 // cancels f and the timer.
 func TimeoutAsync[T any](d time.Duration, f Future[T]) Future[Tuple2[T, error]] {
-	return &timeoutFuture[T]{f: f, dur: d}
+	return &TimeoutFuture[T]{f: f, dur: d}
 }
 
-type timeoutFuture[T any] struct {
+// MakeTimeout returns TimeoutAsync's future by value, for a caller that keeps
+// it in its own state and polls it in place (asyncgen does, by its by-value
+// rule): the timeout then allocates nothing, its timer being part of the
+// value. Like MakeSleep's, it may be copied until its first poll, not after
+// (the first poll links its timer into the driver's wheel by address), until
+// it completed or was cancelled.
+func MakeTimeout[T any](d time.Duration, f Future[T]) TimeoutFuture[T] {
+	return TimeoutFuture[T]{f: f, dur: d}
+}
+
+// TimeoutFuture is the future of TimeoutAsync and MakeTimeout; see
+// TimeoutAsync for what it does. It is owned by the task polling it: its
+// methods are not safe for concurrent use. Polling it again after it
+// completed panics (its output was handed over); after Cancel it must not be
+// polled at all.
+type TimeoutFuture[T any] struct {
 	f     Future[T]
 	timer driver.Timer
 	drv   *driver.Driver // nil until the first poll
@@ -228,7 +243,8 @@ type timeoutFuture[T any] struct {
 	done  bool
 }
 
-func (t *timeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
+// Poll implements Future.
+func (t *TimeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	if t.done {
 		panic("corio/rt: Timeout future polled after completion")
 	}
@@ -254,8 +270,9 @@ func (t *timeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	return Tuple2[T, error]{V1: &elapsedError{after: t.dur}}, true
 }
 
-// Cancel cancels the inner future and disarms the timer.
-func (t *timeoutFuture[T]) Cancel() {
+// Cancel cancels the inner future and disarms the timer. It does nothing
+// once the future completed or was cancelled.
+func (t *TimeoutFuture[T]) Cancel() {
 	if t.done {
 		return
 	}

@@ -473,3 +473,75 @@ func TestNowDirectIsTheRealClock(t *testing.T) {
 		t.Fatalf("rt.Now() = %v, not between %v and %v", now, before, after)
 	}
 }
+
+// TestTimeArmCancelAllocatesNothing: with the future held by value, arming a
+// timer (a sleep's or a timeout's first poll) and cancelling it allocate
+// nothing, on a runtime's driver and on the default one; so do an
+// Interval's ticks once it exists.
+func TestTimeArmCancelAllocatesNothing(t *testing.T) {
+	check := func(name string, cx *Context) {
+		t.Helper()
+		var s SleepFuture
+		if n := testing.AllocsPerRun(100, func() {
+			s.Reset(time.Hour)
+			if _, ok := s.Poll(cx); ok {
+				t.Fatal("a one-hour sleep was ready")
+			}
+			s.Cancel()
+		}); n != 0 {
+			t.Errorf("%s: sleep arm+cancel: %v allocations, want 0", name, n)
+		}
+		inner := &pending{}
+		var tf TimeoutFuture[struct{}]
+		if n := testing.AllocsPerRun(100, func() {
+			tf = MakeTimeout[struct{}](time.Hour, inner)
+			if _, ok := tf.Poll(cx); ok {
+				t.Fatal("a one-hour timeout was ready")
+			}
+			tf.Cancel()
+		}); n != 0 {
+			t.Errorf("%s: timeout arm+cancel: %v allocations, want 0", name, n)
+		}
+		iv := NewInterval(time.Hour)
+		tick := iv.TickAsync()
+		tick.Poll(cx) // the first tick is immediate
+		if n := testing.AllocsPerRun(100, func() {
+			if _, ok := tick.Poll(cx); ok {
+				t.Fatal("an hourly interval ticked twice at once")
+			}
+			iv.Stop()
+		}); n != 0 {
+			t.Errorf("%s: interval arm+stop: %v allocations, want 0", name, n)
+		}
+	}
+	check("default driver", NewContext(nopWaker{}))
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		check("runtime driver", cx)
+		return struct{}{}, true
+	}))
+}
+
+// TestMakeTimeoutByValuePaused: MakeTimeout's value, polled in place, times
+// out (cancelling its inner future) or lets the inner future win, exactly as
+// TimeoutAsync's future does, and leaves no timer armed either way.
+func TestMakeTimeoutByValuePaused(t *testing.T) {
+	inner := &pending{}
+	tf := MakeTimeout[struct{}](time.Hour, inner)
+	out, took := runPaused(t, PollFunc(tf.Poll))
+	if took != time.Hour || !errors.Is(out.V1, ErrTimeout) || inner.cancels.Load() != 1 {
+		t.Fatalf("after %v: err %v, inner cancelled %d times; want ErrTimeout after 1h, 1 cancel", took, out.V1, inner.cancels.Load())
+	}
+	tf2 := MakeTimeout[struct{}](time.Hour, SleepAsync(time.Second))
+	out, took = runPaused(t, PollFunc(func(cx *Context) (Tuple2[struct{}, error], bool) {
+		v, ok := tf2.Poll(cx)
+		if ok && testDriver.Load().Timers() != 0 {
+			t.Errorf("%d timers left armed after the inner future won", testDriver.Load().Timers())
+		}
+		return v, ok
+	}))
+	if out.V1 != nil || took != time.Second {
+		t.Fatalf("err %v after %v, want nil after 1s", out.V1, took)
+	}
+}

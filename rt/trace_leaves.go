@@ -45,7 +45,7 @@ func deadlineDetail(at, now time.Time) string {
 
 // Trace implements Tracer: the deadline, and the inner future as the one it
 // awaits.
-func (t *timeoutFuture[T]) Trace() Trace {
+func (t *TimeoutFuture[T]) Trace() Trace {
 	tr := Trace{Func: "rt.Timeout[...]"}
 	switch {
 	case t.done:

@@ -180,8 +180,8 @@ type workFuture struct {
 	delivered int
 	job       int
 	av0       syncx.RecvFuture[int]
-	av1       syncx.SendFuture[Result]
-	aw0       rt.Future[rt.Tuple2[int, error]]
+	av1       rt.TimeoutFuture[int]
+	av2       syncx.SendFuture[Result]
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -224,28 +224,28 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:96:13*/ fut.aw0 = rt.TimeoutAsync(fut.limit, ProcessAsync(fut.job))
+			/*line main.go:96:13*/ fut.av1 = rt.MakeTimeout(fut.limit, ProcessAsync(fut.job))
 			/*line main_async.go:228:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
-			/*line main.go:96:13*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main.go:96:13*/ r_2, ready = (&fut.av1).Poll(cx)
 			/*line main_async.go:231:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av1 = rt.TimeoutFuture[int]{}
 			/*line main.go:96:3*/ v, err = r_2.V0, r_2.V1
 			/*line main.go:97:3*/ if errors.Is(err, rt.ErrTimeout) {
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
-			/*line main.go:100:6*/ fut.av1 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
+			/*line main.go:100:6*/ fut.av2 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
 			/*line main_async.go:241:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
-			/*line main.go:100:6*/ r_3, ready = (&fut.av1).Poll(cx)
+			/*line main.go:100:6*/ r_3, ready = (&fut.av2).Poll(cx)
 			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
-			fut.av1 = syncx.SendFuture[Result]{}
+			fut.av2 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
 				/*line main_async.go:250:5*/ state = 6
 				continue
@@ -276,14 +276,15 @@ func (fut *workFuture) Cancel() {
 	}
 	fut.av0 = syncx.RecvFuture[int]{}
 	switch fut.state {
-	case 4:
+	case 3:
 		(&fut.av1).Cancel()
 	}
-	fut.av1 = syncx.SendFuture[Result]{}
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
+	fut.av1 = rt.TimeoutFuture[int]{}
+	switch fut.state {
+	case 4:
+		(&fut.av2).Cancel()
 	}
+	fut.av2 = syncx.SendFuture[Result]{}
 	fut.state = -1
 }
 
@@ -294,9 +295,9 @@ func (fut *workFuture) Trace() rt.Trace {
 	case 2:
 		t.Line, t.Awaiting = 92, &fut.av0
 	case 3:
-		t.Line, t.Awaiting = 96, fut.aw0
+		t.Line, t.Awaiting = 96, &fut.av1
 	case 4:
-		t.Line, t.Awaiting = 100, &fut.av1
+		t.Line, t.Awaiting = 100, &fut.av2
 	}
 	return t
 }
@@ -335,13 +336,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:338:4*/ fallthrough
+			/*line main_async.go:339:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:341:4*/ fallthrough
+			/*line main_async.go:342:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:344:4*/ if !ready {
+			/*line main_async.go:345:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -370,7 +371,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:373:4*/ state = 1
+			/*line main_async.go:374:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -380,7 +381,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:383:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:384:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -458,10 +459,10 @@ poll:
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
 			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:461:4*/ fallthrough
+			/*line main_async.go:462:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
 			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:464:4*/ if !ready {
+			/*line main_async.go:465:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -469,37 +470,37 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:472:4*/ fallthrough
+			/*line main_async.go:473:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:475:5*/ state = 6
+				/*line main_async.go:476:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:481:4*/ fallthrough
+			/*line main_async.go:482:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
 			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line main_async.go:484:4*/ if !ready {
+			/*line main_async.go:485:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:489:4*/ fallthrough
+			/*line main_async.go:490:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:492:4*/ state = 2
+			/*line main_async.go:493:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
 			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:497:4*/ fut.jobsRx = nil
+			/*line main_async.go:498:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
 			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:503:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -507,28 +508,28 @@ poll:
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:511:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main_async.go:514:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:520:5*/ state = 11
+				/*line main_async.go:521:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:526:4*/ fut.producer = nil
+			/*line main_async.go:527:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:531:4*/ if !ready {
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -547,14 +548,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:550:4*/ fallthrough
+			/*line main_async.go:551:4*/ fallthrough
 		case 12:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:553:4*/ fut.err = nil
+			/*line main_async.go:554:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main_async.go:558:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -581,23 +582,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:584:4*/ state = 12
+			/*line main_async.go:585:4*/ state = 12
 			continue
 		case 14:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:588:4*/ fut.producer = nil
+			/*line main_async.go:589:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:593:4*/ if !ready {
+			/*line main_async.go:594:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:600:5*/ state = 17
+				/*line main_async.go:601:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -612,7 +613,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:615:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:616:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -1691,7 +1691,8 @@ type mainFuture struct {
 	ws        []rt.Future[string]
 	slept     *bool
 	n_4       int
-	av0       rt.Select2Future[int, string]
+	av0       rt.TimeoutFuture[struct{}]
+	av1       rt.Select2Future[int, string]
 	aw0       any
 	c_named   namedFuture   // Named's future, held by value
 	c_step    stepFuture    // Step's future, held by value
@@ -1763,12 +1764,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:136:2*/ fut.x = new(int)
-			/*line main_async.go:1766:4*/ (*fut.x) = 1
+			/*line main_async.go:1767:4*/ (*fut.x) = 1
 			/*line main.go:137:7*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:1768:4*/ fallthrough
+			/*line main_async.go:1769:4*/ fallthrough
 		case 1: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1771:4*/ if !ready {
+			/*line main_async.go:1772:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1777,21 +1778,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ (*fut.x)++
 			/*line main.go:144:2*/ fmt.Println("await", v, (*fut.x))
 			/*line main.go:147:2*/ fut.y = new(int)
-			/*line main_async.go:1780:4*/ (*fut.y) = 1
+			/*line main_async.go:1781:4*/ (*fut.y) = 1
 			/*line main.go:148:2*/ fy = newMainFunc2Future(fut.y)
 			/*line main.go:152:2*/ (*fut.y) = 5
 			/*line main.go:153:30*/ fut.aw0 = rt.AwaitAsync(fy)
-			/*line main_async.go:1784:4*/ fallthrough
+			/*line main_async.go:1785:4*/ fallthrough
 		case 2: // resumes at main.go:153:30
 			/*line main.go:153:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1787:4*/ if !ready {
+			/*line main_async.go:1788:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:153:2*/ fmt.Println("by reference", r_2, (*fut.y))
 			/*line main.go:156:2*/ fut.z = new(int)
-			/*line main_async.go:1794:4*/ (*fut.z) = 0
+			/*line main_async.go:1795:4*/ (*fut.z) = 0
 			/*line main.go:157:2*/ fut.inc = func(z_p *int) func() {
 				return func() {
 					/*line main.go:157:18*/ (*z_p)++
@@ -1799,10 +1800,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.z)
 			/*line main.go:158:2*/ fut.inc()
 			/*line main.go:159:2*/ fut.aw0 = rt.AwaitAsync(newMainFunc3Future(fut.inc, fut.z))
-			/*line main_async.go:1802:4*/ fallthrough
+			/*line main_async.go:1803:4*/ fallthrough
 		case 3: // resumes at main.go:159:2
 			/*line main.go:159:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1805:4*/ if !ready {
+			/*line main_async.go:1806:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1810,22 +1811,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ take(&fut.inc)()
 			/*line main.go:166:2*/ fmt.Println("shared", (*fut.z))
 			/*line main.go:169:2*/ fut.z = new(int)
-			/*line main_async.go:1813:4*/ (*fut.z) = 2
+			/*line main_async.go:1814:4*/ (*fut.z) = 2
 			/*line main.go:170:7*/ fut.aw0 = rt.SpawnAsync(newMainFunc4Future(fut.z))
-			/*line main_async.go:1815:4*/ fallthrough
+			/*line main_async.go:1816:4*/ fallthrough
 		case 4: // resumes at main.go:170:7
 			/*line main.go:170:7*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1818:4*/ if !ready {
+			/*line main_async.go:1819:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:170:2*/ h = r_3
 			/*line main.go:175:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:1825:4*/ fallthrough
+			/*line main_async.go:1826:4*/ fallthrough
 		case 5: // resumes at main.go:175:13
 			/*line main.go:175:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1828:4*/ if !ready {
+			/*line main_async.go:1829:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1836,49 +1837,49 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:180:2*/ fut.res = make([]int, 4)
 			/*line main.go:181:2*/ fut.hs = nil
 			/*line main.go:182:2*/ fut.n_4 = 4
-			/*line main_async.go:1839:4*/ fut.i = 0
-			/*line main_async.go:1840:4*/ fallthrough
+			/*line main_async.go:1840:4*/ fut.i = 0
+			/*line main_async.go:1841:4*/ fallthrough
 		case 6:
 			/*line main.go:182:17*/ if !(fut.i < fut.n_4) {
-				/*line main_async.go:1843:5*/ state = 10
+				/*line main_async.go:1844:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:183:19*/ fut.aw0 = rt.SpawnAsync(newMainFunc5Future(fut.i, fut.res))
-			/*line main_async.go:1849:4*/ fut.z = nil
+			/*line main_async.go:1850:4*/ fut.z = nil
 			fallthrough
 		case 8: // resumes at main.go:183:19
 			/*line main.go:183:19*/ r_5, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:1853:4*/ if !ready {
+			/*line main_async.go:1854:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:183:3*/ fut.hs = append(take(&fut.hs), r_5)
-			/*line main_async.go:1859:4*/ fallthrough
+			/*line main_async.go:1860:4*/ fallthrough
 		case 9:
-			/*line main_async.go:1861:4*/ fut.i++
-			/*line main_async.go:1862:4*/ state = 6
+			/*line main_async.go:1862:4*/ fut.i++
+			/*line main_async.go:1863:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:189:2*/ fut.i = 0
 			/*line main.go:190:2*/ fut.n_4 = 0
-			/*line main_async.go:1867:4*/ fallthrough
+			/*line main_async.go:1868:4*/ fallthrough
 		case 11:
 			/*line main.go:190:20*/ if !(fut.n_4 < len(fut.hs)) {
-				/*line main_async.go:1870:5*/ state = 15
+				/*line main_async.go:1871:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 12:
-			/*line main_async.go:1875:4*/ h_2 = fut.hs[fut.n_4]
+			/*line main_async.go:1876:4*/ h_2 = fut.hs[fut.n_4]
 			/*line main.go:191:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:1877:4*/ fut.z = nil
+			/*line main_async.go:1878:4*/ fut.z = nil
 			fallthrough
 		case 13: // resumes at main.go:191:13
 			/*line main.go:191:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1881:4*/ if !ready {
+			/*line main_async.go:1882:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -1888,10 +1889,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:193:4*/ fmt.Println("join error", err_2)
 			}
 			/*line main.go:195:3*/ fut.i += v_2
-			/*line main_async.go:1891:4*/ fallthrough
+			/*line main_async.go:1892:4*/ fallthrough
 		case 14:
-			/*line main_async.go:1893:4*/ fut.n_4++
-			/*line main_async.go:1894:4*/ state = 11
+			/*line main_async.go:1894:4*/ fut.n_4++
+			/*line main_async.go:1895:4*/ state = 11
 			continue
 		case 15:
 			/*line main.go:197:2*/ fmt.Println("loop", fut.i, take(&fut.res))
@@ -1900,73 +1901,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:202:3*/ fut.fs = append(fut.fs, newMainFunc6Future(&i_2))
 			}
 			/*line main.go:207:2*/ fut.i = 0
-			/*line main_async.go:1903:4*/ fallthrough
+			/*line main_async.go:1904:4*/ fallthrough
 		case 16:
 			/*line main.go:207:20*/ if !(fut.i < len(fut.fs)) {
-				/*line main_async.go:1906:5*/ state = 20
+				/*line main_async.go:1907:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 17:
-			/*line main_async.go:1911:4*/ f = fut.fs[fut.i]
+			/*line main_async.go:1912:4*/ f = fut.fs[fut.i]
 			/*line main.go:208:18*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:1913:4*/ fut.z = nil
+			/*line main_async.go:1914:4*/ fut.z = nil
 			fut.hs = nil
 			fallthrough
 		case 18: // resumes at main.go:208:18
 			/*line main.go:208:18*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1918:4*/ if !ready {
+			/*line main_async.go:1919:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:208:3*/ fmt.Print(" ", r_7)
-			/*line main_async.go:1924:4*/ fallthrough
+			/*line main_async.go:1925:4*/ fallthrough
 		case 19:
-			/*line main_async.go:1926:4*/ fut.i++
-			/*line main_async.go:1927:4*/ state = 16
+			/*line main_async.go:1927:4*/ fut.i++
+			/*line main_async.go:1928:4*/ state = 16
 			continue
 		case 20:
 			/*line main.go:210:2*/ fmt.Println(" plain loop")
 			/*line main.go:214:6*/ fut.z = new(int)
-			/*line main_async.go:1932:4*/ (*fut.z) = 0
-			/*line main_async.go:1933:4*/ fallthrough
+			/*line main_async.go:1933:4*/ (*fut.z) = 0
+			/*line main_async.go:1934:4*/ fallthrough
 		case 21:
 			/*line main.go:214:14*/ if !((*fut.z) < 6) {
-				/*line main_async.go:1936:5*/ state = 25
+				/*line main_async.go:1937:5*/ state = 25
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:215:3*/ fut.aw0 = rt.AwaitAsync(newMainFunc7Future(fut.z))
-			/*line main_async.go:1942:4*/ fut.hs = nil
+			/*line main_async.go:1943:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 23: // resumes at main.go:215:3
 			/*line main.go:215:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1947:4*/ if !ready {
+			/*line main_async.go:1948:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:219:3*/ fmt.Print(" ", (*fut.z))
-			/*line main_async.go:1953:4*/ fallthrough
+			/*line main_async.go:1954:4*/ fallthrough
 		case 24:
-			/*line main_async.go:1955:4*/ fut.z = new(*fut.z)
+			/*line main_async.go:1956:4*/ fut.z = new(*fut.z)
 			/*line main.go:214:21*/ (*fut.z)++
-			/*line main_async.go:1957:4*/ state = 21
+			/*line main_async.go:1958:4*/ state = 21
 			continue
 		case 25:
 			/*line main.go:221:2*/ fmt.Println(" three-clause")
 			/*line main.go:224:2*/ fut.z = new(int)
-			/*line main_async.go:1962:4*/ (*fut.z) = 1
+			/*line main_async.go:1963:4*/ (*fut.z) = 1
 			/*line main.go:225:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc8Future(fut.z))
-			/*line main_async.go:1964:4*/ fut.hs = nil
+			/*line main_async.go:1965:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 26: // resumes at main.go:225:8
 			/*line main.go:225:8*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1969:4*/ if !ready {
+			/*line main_async.go:1970:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1974,11 +1975,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:225:2*/ nv = r_8
 			/*line main.go:236:2*/ fmt.Println("nested", nv, (*fut.z))
 			/*line main.go:239:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc9Future())
-			/*line main_async.go:1977:4*/ fut.z = nil
+			/*line main_async.go:1978:4*/ fut.z = nil
 			fallthrough
 		case 27: // resumes at main.go:239:8
 			/*line main.go:239:8*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:1981:4*/ if !ready {
+			/*line main_async.go:1982:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -1986,16 +1987,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:239:2*/ tv = r_9
 			/*line main.go:243:2*/ fmt.Println("tuple", tv.V0, tv.V1)
 			/*line main.go:244:23*/ fut.c_named = initNamedFuture(4)
-			/*line main_async.go:1989:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1990:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:244:23
-			/*line main_async.go:1993:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1994:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:244:23*/ r_10, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1995:4*/ if driven {
+			/*line main_async.go:1996:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1998:4*/ if !ready {
+			/*line main_async.go:1999:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -2004,40 +2005,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:244:2*/ fmt.Println("named", r_10)
 			/*line main.go:247:2*/ fut.c = &counter{n: 1}
 			/*line main.go:248:24*/ fut.aw0 = fut.c.BumpAsync(5).(*counterBumpFuture)
-			/*line main_async.go:2007:4*/ fresh = true
+			/*line main_async.go:2008:4*/ fresh = true
 			fallthrough
 		case 29: // resumes at main.go:248:24
-			/*line main_async.go:2010:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2011:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:24*/ fut.i, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:2012:4*/ if driven {
+			/*line main_async.go:2013:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:2015:4*/ if !ready {
+			/*line main_async.go:2016:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:35*/ fut.aw0 = fut.c.BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:2021:4*/ fresh = true
+			/*line main_async.go:2022:4*/ fresh = true
 			fallthrough
 		case 30: // resumes at main.go:248:35
-			/*line main_async.go:2024:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2025:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:35*/ r_12, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:2026:4*/ if driven {
+			/*line main_async.go:2027:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:2029:4*/ if !ready {
+			/*line main_async.go:2030:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:2*/ fmt.Println("method", fut.i, r_12, take(&fut.c).n)
 			/*line main.go:251:10*/ fut.aw0 = rt.Join2Async(newMainFunc10Future(), newMainFunc11Future(fut.x, fut.y))
-			/*line main_async.go:2036:4*/ fut.y = nil
+			/*line main_async.go:2037:4*/ fut.y = nil
 			fallthrough
 		case 31: // resumes at main.go:251:10
 			/*line main.go:251:10*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:2040:4*/ if !ready {
+			/*line main_async.go:2041:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -2045,20 +2046,20 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:251:2*/ a, b = r_13.V0, r_13.V1
 			/*line main.go:255:2*/ fmt.Println("join2", a, b)
 			/*line main.go:258:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc12Future(fut.x))
-			/*line main_async.go:2048:4*/ fallthrough
+			/*line main_async.go:2049:4*/ fallthrough
 		case 32: // resumes at main.go:258:8
 			/*line main.go:258:8*/ r_14, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:2051:4*/ if !ready {
+			/*line main_async.go:2052:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:258:2*/ hp = r_14
 			/*line main.go:265:11*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:2058:4*/ fallthrough
+			/*line main_async.go:2059:4*/ fallthrough
 		case 33: // resumes at main.go:265:11
 			/*line main.go:265:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:2061:4*/ if !ready {
+			/*line main_async.go:2062:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -2069,62 +2070,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:271:2*/ fut.words = []string{"a", "bb", "ccc"}
 			/*line main.go:272:2*/ fut.ws = nil
 			/*line main.go:273:2*/ fut.i = 0
-			/*line main_async.go:2072:4*/ fallthrough
+			/*line main_async.go:2073:4*/ fallthrough
 		case 34:
 			/*line main.go:273:20*/ if !(fut.i < len(fut.words)) {
-				/*line main_async.go:2075:5*/ state = 38
+				/*line main_async.go:2076:5*/ state = 38
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:2080:4*/ w_2 = fut.words[fut.i]
+			/*line main_async.go:2081:4*/ w_2 = fut.words[fut.i]
 			/*line main.go:274:3*/ fut.ws = append(take(&fut.ws), newMainFunc13Future(fut.i, w_2))
 			/*line main.go:278:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2083:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2084:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:278:3
-			/*line main_async.go:2087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2088:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:3*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:2089:4*/ if driven {
+			/*line main_async.go:2090:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:2092:4*/ if !ready {
+			/*line main_async.go:2093:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:2098:4*/ fallthrough
+			/*line main_async.go:2099:4*/ fallthrough
 		case 37:
 			/*line main.go:278:3*/ fut.i++
-			/*line main_async.go:2101:4*/ state = 34
+			/*line main_async.go:2102:4*/ state = 34
 			continue
 		case 38:
 			/*line main.go:280:2*/ fut.i = 0
-			/*line main_async.go:2105:4*/ fallthrough
+			/*line main_async.go:2106:4*/ fallthrough
 		case 39:
 			/*line main.go:280:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:2108:5*/ state = 43
+				/*line main_async.go:2109:5*/ state = 43
 				continue
 			}
 			fallthrough
 		case 40:
-			/*line main_async.go:2113:4*/ f_2 = fut.ws[fut.i]
+			/*line main_async.go:2114:4*/ f_2 = fut.ws[fut.i]
 			/*line main.go:281:18*/ fut.aw0 = rt.AwaitAsync(f_2)
-			/*line main_async.go:2115:4*/ fallthrough
+			/*line main_async.go:2116:4*/ fallthrough
 		case 41: // resumes at main.go:281:18
 			/*line main.go:281:18*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2118:4*/ if !ready {
+			/*line main_async.go:2119:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:281:3*/ fmt.Print(" ", r_16)
-			/*line main_async.go:2124:4*/ fallthrough
+			/*line main_async.go:2125:4*/ fallthrough
 		case 42:
-			/*line main_async.go:2126:4*/ fut.i++
-			/*line main_async.go:2127:4*/ state = 39
+			/*line main_async.go:2127:4*/ fut.i++
+			/*line main_async.go:2128:4*/ state = 39
 			continue
 		case 43:
 			/*line main.go:283:2*/ fmt.Println(" range")
@@ -2144,30 +2145,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:301:2*/ fut.i = 0
-			/*line main_async.go:2147:4*/ fallthrough
+			/*line main_async.go:2148:4*/ fallthrough
 		case 44:
 			/*line main.go:301:20*/ if !(fut.i < len(fut.ws)) {
-				/*line main_async.go:2150:5*/ state = 48
+				/*line main_async.go:2151:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:2155:4*/ f_3 = fut.ws[fut.i]
+			/*line main_async.go:2156:4*/ f_3 = fut.ws[fut.i]
 			/*line main.go:302:18*/ fut.aw0 = rt.AwaitAsync(f_3)
-			/*line main_async.go:2157:4*/ fut.words = nil
+			/*line main_async.go:2158:4*/ fut.words = nil
 			fallthrough
 		case 46: // resumes at main.go:302:18
 			/*line main.go:302:18*/ r_17, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2161:4*/ if !ready {
+			/*line main_async.go:2162:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:302:3*/ fmt.Print(" ", r_17)
-			/*line main_async.go:2167:4*/ fallthrough
+			/*line main_async.go:2168:4*/ fallthrough
 		case 47:
-			/*line main_async.go:2169:4*/ fut.i++
-			/*line main_async.go:2170:4*/ state = 44
+			/*line main_async.go:2170:4*/ fut.i++
+			/*line main_async.go:2171:4*/ state = 44
 			continue
 		case 48:
 			/*line main.go:304:2*/ fmt.Println(" kept")
@@ -2177,28 +2178,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)
 			/*line main.go:309:28*/ fut.aw0 = rt.AwaitAsync(rt.Async(plain))
-			/*line main_async.go:2180:4*/ fut.words = nil
+			/*line main_async.go:2181:4*/ fut.words = nil
 			fut.ws = nil
 			fallthrough
 		case 49: // resumes at main.go:309:28
 			/*line main.go:309:28*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2185:4*/ if !ready {
+			/*line main_async.go:2186:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:309:2*/ fmt.Println("plain func", r_18)
 			/*line main.go:310:22*/ fut.c_tree = initTreeFuture(4)
-			/*line main_async.go:2192:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:2193:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:310:22
-			/*line main_async.go:2196:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2197:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:22*/ r_19, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:2198:4*/ if driven {
+			/*line main_async.go:2199:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:2201:4*/ if !ready {
+			/*line main_async.go:2202:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
@@ -2206,32 +2207,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_tree = treeFuture{}
 			/*line main.go:310:2*/ fmt.Println("tree", r_19)
 			/*line main.go:311:2*/ fut.c_changes = initChangesFuture(2)
-			/*line main_async.go:2209:4*/ fut.aw0 = &fut.c_changes
+			/*line main_async.go:2210:4*/ fut.aw0 = &fut.c_changes
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:311:2
-			/*line main_async.go:2213:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2214:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:2*/ _, ready = fut.aw0.(*changesFuture).Poll(cx)
-			/*line main_async.go:2215:4*/ if driven {
+			/*line main_async.go:2216:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*changesFuture), ready, fresh)
 			}
-			/*line main_async.go:2218:4*/ if !ready {
+			/*line main_async.go:2219:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_changes = changesFuture{}
 			/*line main.go:312:23*/ fut.c_crawl = initCrawlFuture([]string{"a", "", "ccc"})
-			/*line main_async.go:2225:4*/ fut.aw0 = &fut.c_crawl
+			/*line main_async.go:2226:4*/ fut.aw0 = &fut.c_crawl
 			fresh = true
 			fallthrough
 		case 52: // resumes at main.go:312:23
-			/*line main_async.go:2229:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2230:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:23*/ r_20, ready = fut.aw0.(*crawlFuture).Poll(cx)
-			/*line main_async.go:2231:4*/ if driven {
+			/*line main_async.go:2232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*crawlFuture), ready, fresh)
 			}
-			/*line main_async.go:2234:4*/ if !ready {
+			/*line main_async.go:2235:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
@@ -2239,10 +2240,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_crawl = crawlFuture{}
 			/*line main.go:312:2*/ fmt.Println("crawl", r_20)
 			/*line main.go:315:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc17Future())
-			/*line main_async.go:2242:4*/ fallthrough
+			/*line main_async.go:2243:4*/ fallthrough
 		case 53: // resumes at main.go:315:8
 			/*line main.go:315:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2245:4*/ if !ready {
+			/*line main_async.go:2246:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -2250,36 +2251,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:315:2*/ nr = r_21
 			/*line main.go:329:2*/ fmt.Println("closure named", nr)
 			/*line main.go:332:2*/ fut.slept = new(bool)
-			/*line main_async.go:2253:4*/ (*fut.slept) = false
-			/*line main.go:333:11*/ fut.aw0 = rt.TimeoutAsync(time.Millisecond, newMainFunc18Future(fut.slept))
-			/*line main_async.go:2255:4*/ fallthrough
+			/*line main_async.go:2254:4*/ (*fut.slept) = false
+			/*line main.go:333:11*/ fut.av0 = rt.MakeTimeout(time.Millisecond, newMainFunc18Future(fut.slept))
+			/*line main_async.go:2256:4*/ fallthrough
 		case 54: // resumes at main.go:333:11
-			/*line main.go:333:11*/ r_22, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2258:4*/ if !ready {
+			/*line main.go:333:11*/ r_22, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:2259:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
-			fut.aw0 = nil
+			fut.av0 = rt.TimeoutFuture[struct{}]{}
 			/*line main.go:333:2*/ _, fut.err = r_22.V0, r_22.V1
-			/*line main.go:337:9*/ fut.av0 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
-			/*line main_async.go:2265:4*/ fut.x = nil
+			/*line main.go:337:9*/ fut.av1 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
+			/*line main_async.go:2266:4*/ fut.x = nil
 			fallthrough
 		case 55: // resumes at main.go:337:9
-			/*line main.go:337:9*/ r_23, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2269:4*/ if !ready {
+			/*line main.go:337:9*/ r_23, ready = (&fut.av1).Poll(cx)
+			/*line main_async.go:2270:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
-			fut.av0 = rt.Select2Future[int, string]{}
+			fut.av1 = rt.Select2Future[int, string]{}
 			/*line main.go:337:2*/ sel = r_23
 			/*line main.go:344:2*/ fmt.Println("timeout", errors.Is(take(&fut.err), rt.ErrTimeout), (*fut.slept), "select", sel.Index, sel.V1)
 			/*line main.go:348:2*/ fut.slept = new(bool)
-			/*line main_async.go:2277:4*/ (*fut.slept) = false
+			/*line main_async.go:2278:4*/ (*fut.slept) = false
 			/*line main.go:349:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc21Future(fut.slept))
-			/*line main_async.go:2279:4*/ fallthrough
+			/*line main_async.go:2280:4*/ fallthrough
 		case 56: // resumes at main.go:349:8
 			/*line main.go:349:8*/ r_24, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:2282:4*/ if !ready {
+			/*line main_async.go:2283:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
@@ -2287,10 +2288,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:349:2*/ ha = r_24
 			/*line main.go:353:2*/ ha.Abort()
 			/*line main.go:354:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:2290:4*/ fallthrough
+			/*line main_async.go:2291:4*/ fallthrough
 		case 57: // resumes at main.go:354:11
 			/*line main.go:354:11*/ r_25, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2293:4*/ if !ready {
+			/*line main_async.go:2294:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
@@ -2299,11 +2300,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:355:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:356:2*/ fmt.Println("abort", errors.As(take(&fut.err), je2) && (*je2).IsCancelled(), (*fut.slept))
 			{
-				/*line main_async.go:2302:5*/ fut.state = -1
+				/*line main_async.go:2303:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2306:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2307:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2312,10 +2313,15 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 55:
+	case 54:
 		(&fut.av0).Cancel()
 	}
-	fut.av0 = rt.Select2Future[int, string]{}
+	fut.av0 = rt.TimeoutFuture[struct{}]{}
+	switch fut.state {
+	case 55:
+		(&fut.av1).Cancel()
+	}
+	fut.av1 = rt.Select2Future[int, string]{}
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -2380,9 +2386,9 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 53:
 		t.Line, t.Awaiting = 315, fut.aw0
 	case 54:
-		t.Line, t.Awaiting = 333, fut.aw0
+		t.Line, t.Awaiting = 333, &fut.av0
 	case 55:
-		t.Line, t.Awaiting = 337, &fut.av0
+		t.Line, t.Awaiting = 337, &fut.av1
 	case 56:
 		t.Line, t.Awaiting = 349, fut.aw0
 	case 57:
@@ -2419,16 +2425,16 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Main.func1 starts
 			/*line main.go:138:3*/ (*fut.x) += 10
 			/*line main.go:139:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2422:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2428:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:139:3
-			/*line main_async.go:2426:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2432:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2428:4*/ if driven {
+			/*line main_async.go:2434:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2431:4*/ if !ready {
+			/*line main_async.go:2437:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2440,7 +2446,7 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:141:3*/ return (*fut.x), true
 			}
 		default:
-			/*line main_async.go:2443:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2449:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2489,16 +2495,16 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func2 starts
 			/*line main.go:149:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2492:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2498:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:149:3
-			/*line main_async.go:2496:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2498:4*/ if driven {
+			/*line main_async.go:2504:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2501:4*/ if !ready {
+			/*line main_async.go:2507:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2509,7 +2515,7 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:150:3*/ return (*fut.y) * 100, true
 			}
 		default:
-			/*line main_async.go:2512:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:2518:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2560,16 +2566,16 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main.func3 starts
 			/*line main.go:160:3*/ fut.inc()
 			/*line main.go:161:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2563:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2569:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:3
-			/*line main_async.go:2567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2573:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2569:4*/ if driven {
+			/*line main_async.go:2575:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2572:4*/ if !ready {
+			/*line main_async.go:2578:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2578,11 +2584,11 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:3*/ (*fut.z) += 10
 			/*line main.go:163:3*/ take(&fut.inc)()
 			{
-				/*line main_async.go:2581:5*/ fut.state = -1
+				/*line main_async.go:2587:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2585:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:2591:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2633,16 +2639,16 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func4 starts
 			/*line main.go:171:8*/ fut.c_square = initSquareFuture((*fut.w))
-			/*line main_async.go:2636:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2642:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:8
-			/*line main_async.go:2640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2646:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2642:4*/ if driven {
+			/*line main_async.go:2648:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2645:4*/ if !ready {
+			/*line main_async.go:2651:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2655,7 +2661,7 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:173:3*/ return n, true
 			}
 		default:
-			/*line main_async.go:2658:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:2664:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2707,16 +2713,16 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func5 starts
 			/*line main.go:184:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:2710:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2716:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:184:9
-			/*line main_async.go:2714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2720:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2716:4*/ if driven {
+			/*line main_async.go:2722:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2719:4*/ if !ready {
+			/*line main_async.go:2725:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2729,7 +2735,7 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:186:4*/ return s, true
 			}
 		default:
-			/*line main_async.go:2732:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:2738:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2778,16 +2784,16 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func6 starts
 			/*line main.go:203:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2781:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2787:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:203:4
-			/*line main_async.go:2785:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2791:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2787:4*/ if driven {
+			/*line main_async.go:2793:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2790:4*/ if !ready {
+			/*line main_async.go:2796:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2798,7 +2804,7 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:204:4*/ return (*fut.i) * 7, true
 			}
 		default:
-			/*line main_async.go:2801:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:2807:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2847,16 +2853,16 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func7 starts
 			/*line main.go:216:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2850:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2856:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:216:4
-			/*line main_async.go:2854:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2860:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:216:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2856:4*/ if driven {
+			/*line main_async.go:2862:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2859:4*/ if !ready {
+			/*line main_async.go:2865:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2864,11 +2870,11 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:217:4*/ (*fut.i)++
 			{
-				/*line main_async.go:2867:5*/ fut.state = -1
+				/*line main_async.go:2873:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2871:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:2877:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2920,23 +2926,23 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8 starts
 			/*line main.go:226:3*/ fut.mid = new(int)
-			/*line main_async.go:2923:4*/ (*fut.mid) = 10
+			/*line main_async.go:2929:4*/ (*fut.mid) = 10
 			/*line main.go:227:8*/ fut.aw0 = rt.SpawnAsync(newMainFunc8_1Future(fut.outer, fut.mid))
-			/*line main_async.go:2925:4*/ fut.outer = nil
+			/*line main_async.go:2931:4*/ fut.outer = nil
 			fallthrough
 		case 1: // resumes at main.go:227:8
 			/*line main.go:227:8*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:2929:4*/ if !ready {
+			/*line main_async.go:2935:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:227:3*/ h = r
 			/*line main.go:233:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:2936:4*/ fallthrough
+			/*line main_async.go:2942:4*/ fallthrough
 		case 2: // resumes at main.go:233:12
 			/*line main.go:233:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:2939:4*/ if !ready {
+			/*line main_async.go:2945:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2947,7 +2953,7 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:234:3*/ return iv*1000 + (*fut.mid), true
 			}
 		default:
-			/*line main_async.go:2950:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:2956:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3001,16 +3007,16 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8.1 starts
 			/*line main.go:228:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3004:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3010:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:228:4
-			/*line main_async.go:3008:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:228:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3010:4*/ if driven {
+			/*line main_async.go:3016:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3013:4*/ if !ready {
+			/*line main_async.go:3019:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3023,7 +3029,7 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:231:4*/ return (*fut.outer), true
 			}
 		default:
-			/*line main_async.go:3026:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
+			/*line main_async.go:3032:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3073,16 +3079,16 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 		switch state {
 		case 0: // Main.func9 starts
 			/*line main.go:240:8*/ fut.c_square = initSquareFuture(3)
-			/*line main_async.go:3076:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3082:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:240:8
-			/*line main_async.go:3080:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3086:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3082:4*/ if driven {
+			/*line main_async.go:3088:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3085:4*/ if !ready {
+			/*line main_async.go:3091:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3094,7 +3100,7 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 				/*line main.go:241:3*/ return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}, true
 			}
 		default:
-			/*line main_async.go:3097:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
+			/*line main_async.go:3103:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3143,16 +3149,16 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func10 starts
 			/*line main.go:251:48*/ fut.c_square = initSquareFuture(5)
-			/*line main_async.go:3146:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3152:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:251:48
-			/*line main_async.go:3150:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3156:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:251:48*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3152:4*/ if driven {
+			/*line main_async.go:3158:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3155:4*/ if !ready {
+			/*line main_async.go:3161:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3163,7 +3169,7 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:251:41*/ return r, true
 			}
 		default:
-			/*line main_async.go:3166:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
+			/*line main_async.go:3172:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3213,16 +3219,16 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func11 starts
 			/*line main.go:252:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3216:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3222:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:3
-			/*line main_async.go:3220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3222:4*/ if driven {
+			/*line main_async.go:3228:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3225:4*/ if !ready {
+			/*line main_async.go:3231:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3233,7 +3239,7 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:3*/ return (*fut.x) + (*fut.y), true
 			}
 		default:
-			/*line main_async.go:3236:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
+			/*line main_async.go:3242:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3282,16 +3288,16 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func12 starts
 			/*line main.go:259:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3285:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3291:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:259:3
-			/*line main_async.go:3289:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3295:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:259:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3291:4*/ if driven {
+			/*line main_async.go:3297:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3294:4*/ if !ready {
+			/*line main_async.go:3300:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3305,7 +3311,7 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:263:3*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3308:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
+			/*line main_async.go:3314:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3355,16 +3361,16 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func13 starts
 			/*line main.go:275:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3358:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3364:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:275:4
-			/*line main_async.go:3362:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3368:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:275:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3364:4*/ if driven {
+			/*line main_async.go:3370:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3367:4*/ if !ready {
+			/*line main_async.go:3373:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3375,7 +3381,7 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:276:4*/ return fmt.Sprint(fut.k, fut.w), true
 			}
 		default:
-			/*line main_async.go:3378:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
+			/*line main_async.go:3384:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3424,16 +3430,16 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func14 starts
 			/*line main.go:289:44*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3427:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3433:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:289:44
-			/*line main_async.go:3431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3437:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:289:44*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3433:4*/ if driven {
+			/*line main_async.go:3439:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3436:4*/ if !ready {
+			/*line main_async.go:3442:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3444,7 +3450,7 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:289:52*/ return fut.w + "!", true
 			}
 		default:
-			/*line main_async.go:3447:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
+			/*line main_async.go:3453:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3493,16 +3499,16 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func15 starts
 			/*line main.go:295:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3496:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3502:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:295:45
-			/*line main_async.go:3500:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3506:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:295:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3502:4*/ if driven {
+			/*line main_async.go:3508:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3505:4*/ if !ready {
+			/*line main_async.go:3511:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3513,7 +3519,7 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:295:53*/ return fmt.Sprint("num ", fut.t), true
 			}
 		default:
-			/*line main_async.go:3516:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
+			/*line main_async.go:3522:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3562,16 +3568,16 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func16 starts
 			/*line main.go:298:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3565:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3571:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:298:45
-			/*line main_async.go:3569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3571:4*/ if driven {
+			/*line main_async.go:3577:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3574:4*/ if !ready {
+			/*line main_async.go:3580:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3582,7 +3588,7 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:298:53*/ return (*fut.t), true
 			}
 		default:
-			/*line main_async.go:3585:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
+			/*line main_async.go:3591:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3635,68 +3641,68 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func17 starts
 			/*line main.go:317:3*/ fut.n_2 = 10
-			/*line main_async.go:3638:4*/ fut.i = 0
-			/*line main_async.go:3639:4*/ fallthrough
+			/*line main_async.go:3644:4*/ fut.i = 0
+			/*line main_async.go:3645:4*/ fallthrough
 		case 1:
 			/*line main.go:317:18*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:3642:5*/ state = 9
+				/*line main_async.go:3648:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:319:9*/ if fut.i%2 == 0 {
-				/*line main_async.go:3648:5*/ state = 4
+				/*line main_async.go:3654:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:322:9*/ if fut.i > 6 {
-				/*line main_async.go:3654:5*/ state = 9
+				/*line main_async.go:3660:5*/ state = 9
 			} else {
 				state = 6
 			}
 			continue
 		case 4:
 			/*line main.go:320:5*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3661:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3667:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:320:5
-			/*line main_async.go:3665:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3671:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:5*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:3667:4*/ if driven {
+			/*line main_async.go:3673:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:3670:4*/ if !ready {
+			/*line main_async.go:3676:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:3676:4*/ state = 8
+			/*line main_async.go:3682:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:325:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:3680:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3686:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:325:9
-			/*line main_async.go:3684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:9*/ r, ready = fut.aw0.(*squareFuture).Poll(cx)
-			/*line main_async.go:3686:4*/ if driven {
+			/*line main_async.go:3692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*squareFuture), ready, fresh)
 			}
-			/*line main_async.go:3689:4*/ if !ready {
+			/*line main_async.go:3695:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_square = squareFuture{}
 			/*line main.go:325:4*/ fut.n += r
-			/*line main_async.go:3696:4*/ fallthrough
+			/*line main_async.go:3702:4*/ fallthrough
 		case 8:
-			/*line main_async.go:3698:4*/ fut.i++
-			/*line main_async.go:3699:4*/ state = 1
+			/*line main_async.go:3704:4*/ fut.i++
+			/*line main_async.go:3705:4*/ state = 1
 			continue
 		case 9:
 			{
@@ -3704,7 +3710,7 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:327:3*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:3707:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
+			/*line main_async.go:3713:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3755,21 +3761,21 @@ func (fut *mainFunc18Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func18 starts
 			/*line main.go:334:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3758:4*/ fallthrough
+			/*line main_async.go:3764:4*/ fallthrough
 		case 1: // resumes at main.go:334:3
 			/*line main.go:334:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3761:4*/ if !ready {
+			/*line main_async.go:3767:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:335:3*/ (*fut.slept) = true
 			{
-				/*line main_async.go:3768:5*/ fut.state = -1
+				/*line main_async.go:3774:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3772:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
+			/*line main_async.go:3778:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3816,10 +3822,10 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func19 starts
 			/*line main.go:338:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3819:4*/ fallthrough
+			/*line main_async.go:3825:4*/ fallthrough
 		case 1: // resumes at main.go:338:3
 			/*line main.go:338:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3822:4*/ if !ready {
+			/*line main_async.go:3828:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3829,7 +3835,7 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:339:3*/ return 1, true
 			}
 		default:
-			/*line main_async.go:3832:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
+			/*line main_async.go:3838:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3879,16 +3885,16 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func20 starts
 			/*line main.go:341:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3882:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3888:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:341:3
-			/*line main_async.go:3886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3892:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:341:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3888:4*/ if driven {
+			/*line main_async.go:3894:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3891:4*/ if !ready {
+			/*line main_async.go:3897:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3899,7 +3905,7 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:342:3*/ return fmt.Sprint("fast ", (*fut.x)), true
 			}
 		default:
-			/*line main_async.go:3902:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
+			/*line main_async.go:3908:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3946,21 +3952,21 @@ func (fut *mainFunc21Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func21 starts
 			/*line main.go:350:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3949:4*/ fallthrough
+			/*line main_async.go:3955:4*/ fallthrough
 		case 1: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3952:4*/ if !ready {
+			/*line main_async.go:3958:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:351:3*/ (*fut.after) = true
 			{
-				/*line main_async.go:3959:5*/ fut.state = -1
+				/*line main_async.go:3965:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3963:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
+			/*line main_async.go:3969:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
 		}
 	}
 }
