@@ -35,3 +35,35 @@ func ExampleSleepFuture_Reset() {
 	fmt.Println(n, time.Since(start) >= 6*time.Millisecond)
 	// Output: 3 true
 }
+
+// deadlined is a hand-written future that bounds an inner future with a
+// timeout held by value, as generated code holds the rt.Timeout it awaits:
+// the timeout's timer lives in deadlined itself, so arming it allocates
+// nothing.
+type deadlined struct {
+	timeout rt.TimeoutFuture[struct{}]
+}
+
+func (d *deadlined) Poll(cx *rt.Context) (string, bool) {
+	out, ok := d.timeout.Poll(cx)
+	if !ok {
+		return "", false
+	}
+	if out.V1 != nil {
+		return "timed out", true
+	}
+	return "in time", true
+}
+
+// Cancel cancels the timeout, which cancels its inner future.
+func (d *deadlined) Cancel() { d.timeout.Cancel() }
+
+func ExampleMakeTimeout() {
+	slow := &deadlined{timeout: rt.MakeTimeout[struct{}](5*time.Millisecond, rt.SleepAsync(time.Hour))}
+	fast := &deadlined{timeout: rt.MakeTimeout[struct{}](time.Hour, rt.SleepAsync(time.Millisecond))}
+	fmt.Println(rt.Run(rt.Future[string](slow)))
+	fmt.Println(rt.Run(rt.Future[string](fast)))
+	// Output:
+	// timed out
+	// in time
+}
