@@ -43,6 +43,32 @@ func BenchmarkSleepArmCancelByValue(b *testing.B) {
 	}
 }
 
+// BenchmarkTimeoutArmCancel polls a one-hour timeout around a pending
+// future once (arming its timer on the default driver) and cancels it:
+// "ptr" through TimeoutAsync (one allocation, the future), "value" through
+// MakeTimeout's value, as generated code holds it.
+func BenchmarkTimeoutArmCancel(b *testing.B) {
+	cx := NewContext(nopWaker{})
+	inner := &pending{}
+	b.Run("ptr", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f := TimeoutAsync[struct{}](time.Hour, inner)
+			f.Poll(cx)
+			Cancel(f)
+		}
+	})
+	b.Run("value", func(b *testing.B) {
+		var f TimeoutFuture[struct{}]
+		b.ReportAllocs()
+		for b.Loop() {
+			f = MakeTimeout[struct{}](time.Hour, inner)
+			f.Poll(cx)
+			f.Cancel()
+		}
+	})
+}
+
 // BenchmarkSleepArmCancelParallel is BenchmarkSleepArmCancel from every P.
 func BenchmarkSleepArmCancelParallel(b *testing.B) {
 	b.ReportAllocs()
