@@ -18,19 +18,18 @@ func corioTime(fl flavor, f rt.Future[time.Duration]) time.Duration {
 // timerFuture arms n timers through rt.SleepFuture values polled once (a
 // sleep arms its timer at its first poll) and then cancels them all: the
 // Tokio anchor's "create sleeps, poll each once, drop all". The sleeps are
-// held by value, in one slice made before the clock starts, as a generated
-// future holds the rt.MakeSleep of each rt.Sleep it awaits in its own state:
-// what is timed is the arming and the cancelling, not the future's memory
-// (a task's future is allocated when it is spawned, as the goroutine side's
-// stack is). It is hand-written because an async function has no way to poll
-// a future once and move on.
+// held by value, as a generated future holds the rt.MakeSleep of each
+// rt.Sleep it awaits in its own state, in one slice made after the clock
+// starts: the memory the timers live in is timed too, as time.AfterFunc's
+// allocation of each timer is on the goroutine side. It is hand-written
+// because an async function has no way to poll a future once and move on.
 type timerFuture struct {
 	n int
 }
 
 func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
-	sl := make([]rt.SleepFuture, t.n)
 	start := time.Now()
+	sl := make([]rt.SleepFuture, t.n)
 	for i := range sl {
 		s := &sl[i]
 		*s = rt.MakeSleep(timerDelay(i))
