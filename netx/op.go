@@ -16,6 +16,10 @@ import (
 // opKind says what an ioFuture's attempt does.
 type opKind uint8
 
+// readsStream reports whether k reads with read, which skips the recv(2)
+// while mayRead says it would fail: opRead, opReadFull, opReadPooled.
+func (k opKind) readsStream() bool { return k <= opReadPooled }
+
 const (
 	opRead       opKind = iota // recv(2) into buf (sysRead)
 	opReadFull                 // recv(2) until buf is full
@@ -49,12 +53,12 @@ type ioFuture struct {
 	// waiting is set while the operation is pending (its last poll
 	// returned not ready) and cleared when it completes or is cancelled:
 	// starting another operation in the direction meanwhile is the misuse
-	// start reports. Atomic, because the misuse is two tasks at once.
+	// start reports (see pendingFlag for why it is not atomic).
 	// sock is the socket's network and address family (sockID), kept in
 	// what would be padding: the same in both directions; netFD's
 	// accessors read the reading one.
 	sock    sockID
-	waiting atomic.Bool
+	waiting pendingFlag
 
 	// p is the first byte of the operation's buffer while it runs (bytes
 	// returns the buffer: a slice without its capacity, which no
@@ -145,7 +149,7 @@ func (fd *netFD) expired(at int64) bool { return at != 0 && fd.reg.Now().UnixNan
 // direction's previous operation is still pending: its task would be left
 // waiting on a future that now does something else.
 func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	if f.waiting.Load() {
+	if f.waiting.load() {
 		panic(concurrentOpMisuse(f.dir))
 	}
 	if len(buf) > maxOpLen {
@@ -170,16 +174,9 @@ func concurrentOpMisuse(dir rt.Direction) string {
 // operation's error, its other results set (n, and p for ReadPooled and
 // RecvFrom).
 func (f *ioFuture) poll(cx *rt.Context) (bool, error) {
-	if done, err := f.pollOp(cx); done {
-		if f.waiting.Load() {
-			f.waiting.Store(false)
-		}
-		return true, err
-	}
-	if !f.waiting.Load() {
-		f.waiting.Store(true)
-	}
-	return false, nil
+	done, err := f.pollOp(cx)
+	f.waiting.store(!done)
+	return done, err
 }
 
 // pollOp is poll without the misuse bookkeeping.
@@ -261,7 +258,7 @@ func (f *ioFuture) finish(fd *netFD, dl *deadline, err error) (bool, error) {
 
 // cancel abandons a pending operation.
 func (f *ioFuture) cancel() {
-	f.waiting.Store(false)
+	f.waiting.store(false)
 	fd := f.owner()
 	if dl := fd.deadline(f.dir); dl != nil {
 		dl.release()
@@ -277,6 +274,14 @@ func (f *ioFuture) cancel() {
 // attempt makes one try of the operation's syscall on fd, returning
 // unix.EAGAIN if it would block (rt.Registration.PollIO's contract).
 func (f *ioFuture) attempt(fd *netFD) error {
+	if !f.try && f.kind.readsStream() && !fd.mayRead() {
+		// Bound to fail without a syscall (see mayRead), so without the
+		// reference either: this is how every wait for data starts (an
+		// echo's read after its write), and the reference is two atomic
+		// read-modify-writes. A closed socket gets here too until Close
+		// deregisters it, which wakes the wait to find the Close.
+		return unix.EAGAIN
+	}
 	if !fd.incref() {
 		return errClosing
 	}
@@ -321,9 +326,8 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 			f.n += uint32(n)
 		}
 	case opReadPooled:
-		if !f.try && !fd.mayRead() {
-			return unix.EAGAIN // borrow no buffer for a read bound to fail
-		}
+		// attempt saw mayRead (or f.try), so a buffer is borrowed only for
+		// a read that may find data.
 		b := getBuf()
 		n, err := fd.read(b.b[:cap(b.b)], true)
 		if err != nil || n == 0 {

@@ -4,6 +4,7 @@ package netx
 
 import (
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -33,3 +34,17 @@ func raceWriteRange(b []byte) {
 }
 
 const raceEnabled = true
+
+// pendingFlag is ioFuture.waiting. Under the race detector it is atomic, so
+// that the misuse it catches (two tasks starting operations in one direction
+// at once) is reported by start's panic, which the tests expect, and not as
+// a data race; see norace.go for the plain one.
+type pendingFlag struct{ v atomic.Uint32 }
+
+func (p *pendingFlag) load() bool { return p.v.Load() != 0 }
+
+func (p *pendingFlag) store(b bool) {
+	if p.load() != b {
+		p.v.Store(uint32(boolint(b)))
+	}
+}
