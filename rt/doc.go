@@ -482,7 +482,10 @@
 // runnable), so that a reply about to come from a partner goroutine is not
 // delayed by a blocking syscall: sleeping in the driver is an epoll wait, and
 // waking it is an eventfd write plus winning a P back, which on a loaded
-// machine measured 20–30µs per remote wake against 2–3µs with the spin. Then
+// machine measured 20–30µs per remote wake against 2–3µs with the spin. The
+// rounds are skipped when the core's last driver turn dispatched readiness
+// events: its next work is then most likely I/O, which only the epoll wait
+// brings (worker.parkSpins). Then
 // the core parks in the runtime's driver (so timers
 // fire and I/O completes while it sleeps; on a paused clock it lets the driver
 // jump to the next timer, since its one worker is idle). The default runtime
@@ -571,7 +574,8 @@
 // epoll_wait, coalesced; see internal/driver). A notify prefers the
 // most recently parked worker that is not the driver's holder (a goroutine
 // hand-off rather than a syscall return), and the holder spins a few Gosched
-// rounds before it blocks, as the current-thread core does. Every event
+// rounds before it blocks, as the current-thread core does (none after a
+// turn that found I/O). Every event
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked

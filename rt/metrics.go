@@ -46,6 +46,7 @@ func (p *workerCounters) load() coreStats {
 // noteTurn counts one driver turn of the worker and what it did (the results
 // of driver.ParkTo).
 func (w *worker) noteTurn(events, fired int) {
+	w.turnIO = events > 0
 	w.stats.driverTurns++
 	w.stats.ioEvents += uint64(events)
 	w.stats.timersFired += uint64(fired)

@@ -131,8 +131,9 @@ func (s *currentThread) park(c *worker, withMain bool) {
 		// machine takes tens of microseconds. Give a wake that is about to
 		// come from another goroutine (a request/response partner) a few
 		// scheduler rounds first; each Gosched runs that goroutine if it is
-		// runnable and costs ~100ns if nothing else is.
-		for i := 0; i < parkSpins; i++ {
+		// runnable and costs ~100ns if nothing else is (none after a driver
+		// turn that found I/O: see worker.parkSpins).
+		for i := c.parkSpins(); i > 0; i-- {
 			if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
 				return
 			}

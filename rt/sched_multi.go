@@ -586,7 +586,7 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool, w *worker) {
 	if d.TryLock() {
 		// As on the current-thread runtime: a few scheduler rounds before
 		// the blocking syscall, for a wake that is about to come.
-		for i := 0; i < parkSpins && p.state.Load() != parkNotified; i++ {
+		for i := w.parkSpins(); i > 0 && p.state.Load() != parkNotified; i-- {
 			runtime.Gosched()
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
