@@ -61,6 +61,7 @@ var (
 	cpuprofile = flag.String("cpuprofile", "", "with -serve: write a CPU profile of the server")
 	proto      = flag.String("proto", "", "with -serve: run the prototype read path instead of netx (proto, proto-short, proto-short-raw, proto-raw; see proto_linux.go)")
 	memprofile = flag.String("memprofile", "", "with -serve: write a heap profile when SIGINT arrives, before the connections close")
+	metrics    = flag.Bool("metrics", false, "with -serve: print the runtime's counters (rt.Metrics) to stderr when SIGINT arrives")
 )
 
 // result is what one server measured.
@@ -100,7 +101,7 @@ func main() {
 			}
 			err = protoServe(*serveAddr, o)
 		} else {
-			err = serve(*serveAddr, *cpuprofile, *memprofile)
+			err = serve(*serveAddr, *cpuprofile, *memprofile, *metrics)
 		}
 		if err != nil {
 			log("serve: %v", err)

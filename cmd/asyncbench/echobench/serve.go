@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -60,8 +61,9 @@ func acceptLoop(ln *netx.TCPListener) error {
 // serve runs the echo server on a multi-thread runtime (one worker per CPU)
 // until SIGINT or SIGTERM, writing a CPU profile of the whole run if
 // profile is set, and a heap profile taken when the signal arrives (with
-// the connections still open) if memprofile is set.
-func serve(addr, profile, memprofile string) error {
+// the connections still open) if memprofile is set. With metrics it prints
+// the runtime's counters to stderr when the signal arrives.
+func serve(addr, profile, memprofile string, metrics bool) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	if memprofile != "" {
@@ -87,6 +89,9 @@ func serve(addr, profile, memprofile string) error {
 	}
 	srv := rt.SpawnOn(r, acceptLoopAsync(ln))
 	<-sigs
+	if metrics {
+		fmt.Fprintf(os.Stderr, "%+v\n", r.Metrics())
+	}
 	if memprofile != "" {
 		f, err := os.Create(memprofile)
 		if err != nil {
