@@ -291,6 +291,15 @@ type Sink interface {
 // (s.Dispatch(w) instead of w.Wake()). A nil s is Poll. Wake-ups by
 // Deregister and Close still call Wake.
 func (p *Poller) PollTo(timeout time.Duration, s Sink) (n int, err error) {
+	return p.PollToN(timeout, 0, s)
+}
+
+// PollToN is PollTo collecting at most max events in this call (max <= 0,
+// or above the batch size of 128: the batch size). Events beyond it stay
+// queued in the kernel, in order, for the next Poll: a caller whose queue
+// has room for only so many woken tasks takes no more, rather than
+// spilling the rest somewhere costlier.
+func (p *Poller) PollToN(timeout time.Duration, max int, s Sink) (n int, err error) {
 	if !p.pollMu.TryLock() {
 		if p.wakeState.Load()&wakeClosed != 0 {
 			return 0, ErrClosed // Close holds pollMu
@@ -299,11 +308,15 @@ func (p *Poller) PollTo(timeout time.Duration, s Sink) (n int, err error) {
 	}
 	defer p.pollMu.Unlock()
 	ms := timeoutMillis(timeout)
+	evs := p.events
+	if max > 0 && max < len(evs) {
+		evs = evs[:max]
+	}
 	for {
 		if p.wakeState.Load()&wakeClosed != 0 {
 			return 0, ErrClosed
 		}
-		k, woken, err := p.b.wait(p.events, ms)
+		k, woken, err := p.b.wait(evs, ms)
 		if err != nil {
 			return 0, err
 		}
