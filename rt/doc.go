@@ -589,7 +589,11 @@
 // this runtime that a ready descriptor or a fired timer wakes goes on the
 // back of this worker's ring (overflowing into the inject queue like any
 // push), pushed by the ring's owner, since the dispatch runs on the parking
-// worker's goroutine. When the park returns with such tasks the worker takes
+// worker's goroutine. A turn collects no more readiness events than the ring
+// has room for (driver.ParkToN); the rest stay queued in the kernel for the
+// next turn, this worker's or another's, instead of overflowing half the
+// ring into the inject queue, which a busy echo server did for a quarter of
+// its requests. When the park returns with such tasks the worker takes
 // itself off the sleepers and counts as unparked (idleState.unparkSelf) and
 // runs them; it notifies one parked worker only if more than one task was
 // queued (and, as every notify, only if no worker searches). One readiness

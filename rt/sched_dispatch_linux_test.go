@@ -125,8 +125,10 @@ func TestTimerWakeRunsOnParkingWorker(t *testing.T) {
 }
 
 // TestDriverWakeStress: many tasks woken by readiness and timers at once, on
-// workers with 4-slot rings (dispatch overflows into the inject queue) and a
-// global queue interval of 1; every task must complete.
+// workers with 4-slot rings (a turn collects no more readiness events than
+// the ring has room for, but the timers due all fire into it, overflowing
+// into the inject queue) and a global queue interval of 1; every task must
+// complete.
 func TestDriverWakeStress(t *testing.T) {
 	r := NewMultiThread(WithWorkers(4), WithLocalQueueCapacity(4), WithGlobalQueueInterval(1))
 	defer r.Shutdown()
@@ -174,6 +176,45 @@ func TestDriverWakeStress(t *testing.T) {
 		if _, err := h.Join(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestDriverTurnFitsTheRing: readiness for more tasks than a worker's ring
+// holds is collected a ring's room at a time, the rest left in the kernel
+// for the next turn: nothing overflows into the inject queue, and every
+// task runs.
+func TestDriverTurnFitsTheRing(t *testing.T) {
+	r := NewMultiThread(WithWorkers(1), WithLocalQueueCapacity(4))
+	defer r.Shutdown()
+	m := r.sched.(*multiThread)
+	const tasks = 32
+	var hs []*JoinHandle[struct{}]
+	var gots [tasks]atomic.Int64
+	peers := make([]int, tasks)
+	for i := range tasks {
+		a, b := socketPair(t)
+		peers[i] = b
+		hs = append(hs, SpawnOn(r, readLoop(t, a, 1, &gots[i])))
+	}
+	// Every task polled once (registered and waiting) before any data.
+	for r.Metrics().Polls < tasks {
+		runtime.Gosched()
+	}
+	waitAllParked(m)
+	before := r.Metrics().Overflows
+	for _, b := range peers {
+		if _, err := unix.Write(b, []byte{'x'}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, h := range hs {
+		if _, err := h.Join(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitAllParked(m) // counters are published when a worker parks
+	if d := r.Metrics().Overflows - before; d != 0 {
+		t.Errorf("%d ring overflows while %d readiness wakes went through a 4-slot ring; want 0", d, tasks)
 	}
 }
 

@@ -158,9 +158,10 @@ func (w *worker) runMT() {
 			if n == m.eventInterval {
 				// A busy worker polls the driver without blocking every
 				// event interval, so timers and I/O are not starved by
-				// CPU-bound tasks.
+				// CPU-bound tasks. It takes no more events than its ring
+				// has room for (at least one; see ringRoom).
 				if d := m.r.drv; d.TryLock() {
-					w.noteTurn(d.ParkTo(0, false, w))
+					w.noteTurn(d.ParkToN(0, false, max(w.ringRoom(), 1), w))
 					d.Unlock()
 					if w.dispatched > 0 {
 						// The tasks the driver woke joined this busy
@@ -590,7 +591,7 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool, w *worker) {
 			runtime.Gosched()
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
-			w.noteTurn(d.ParkTo(-1, autoAdvance, w))
+			w.noteTurn(d.ParkToN(-1, autoAdvance, max(w.ringRoom(), 1), w))
 		}
 		p.state.Store(parkEmpty) // consume a notification, if any
 		d.Unlock()

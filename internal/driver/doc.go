@@ -29,7 +29,9 @@
 // sink can, because the worker passes itself. Package rt's workers pass
 // themselves and queue their own runtime's tasks on their own queue (no lock,
 // no wake-up of another worker: Tokio's "the driver's wakes go to the core
-// that parked"), and wake any other waker as usual.
+// that parked"), and wake any other waker as usual. ParkToN bounds the
+// readiness events one turn collects, so that a worker takes no more tasks
+// than its queue holds; the others wait in the kernel for the next turn.
 //
 // Unpark. Any goroutine that makes work for a parked worker publishes the
 // work first and calls Unpark second: the current Park, or the next one,

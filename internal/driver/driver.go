@@ -205,6 +205,15 @@ func (d *Driver) Park(timeout time.Duration, autoAdvance bool) {
 // number of readiness events the poller dispatched, fired the number of
 // timers that fired (auto-advance included). Both are 0 after Close.
 func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) (events, fired int) {
+	return d.ParkToN(timeout, autoAdvance, 0, s)
+}
+
+// ParkToN is ParkTo collecting at most maxEvents readiness events in this
+// turn (maxEvents <= 0: the poller's batch size); the others stay queued in
+// the kernel for the next turn (poller.PollToN). A scheduler passes the
+// room left in the queue the sink fills, so that a turn queues no more
+// tasks than that queue holds. Timers that are due all fire.
+func (d *Driver) ParkToN(timeout time.Duration, autoAdvance bool, maxEvents int, s Sink) (events, fired int) {
 	if d.closed.Load() {
 		return 0, 0
 	}
@@ -266,7 +275,7 @@ func (d *Driver) ParkTo(timeout time.Duration, autoAdvance bool, s Sink) (events
 		}
 	}
 	d.disp.sink = s
-	n, err := d.poller.PollTo(pollTimeout, &d.disp)
+	n, err := d.poller.PollToN(pollTimeout, maxEvents, &d.disp)
 	d.disp.sink = nil
 	d.blocking.Store(false)
 	d.parkedUntil.Store(notParked)
