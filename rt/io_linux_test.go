@@ -2,6 +2,9 @@ package rt
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -277,5 +280,33 @@ func TestRegistrationNowIsItsDriversClock(t *testing.T) {
 	defer reg.Deregister()
 	if got := reg.Now(); got.Before(before.Add(-time.Second)) {
 		t.Fatalf("Now of a registration on the default driver = %v; want the real time (after %v)", got, before)
+	}
+}
+
+// TestPollIOWouldBlockForms: PollIO waits on EAGAIN in every form an op may
+// return it (the errno, an *os.SyscallError or a %w wrapping it), and
+// returns any other error, an Errno included, as the operation's.
+func TestPollIOWouldBlockForms(t *testing.T) {
+	d, err := driver.New(driver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	a, _ := socketPair(t)
+	r, err := register(d, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Deregister()
+	r.ClearReadiness(r.Readiness()) // not readable: an EAGAIN makes it wait
+	for _, wouldBlock := range []error{unix.EAGAIN, os.NewSyscallError("read", unix.EAGAIN), fmt.Errorf("op: %w", unix.EAGAIN)} {
+		if done, err := r.PollIO(NewContext(&countingWaker{}), DirRead, func() error { return wouldBlock }); done {
+			t.Errorf("op returning %v: done with %v; want a wait", wouldBlock, err)
+		}
+	}
+	for _, fail := range []error{unix.ECONNRESET, errors.New("other")} {
+		if done, err := r.PollIO(NewContext(&countingWaker{}), DirRead, func() error { return fail }); !done || err != fail {
+			t.Errorf("op returning %v: done %v, %v; want done with it", fail, done, err)
+		}
 	}
 }
