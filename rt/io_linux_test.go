@@ -25,6 +25,26 @@ func socketPair(t *testing.T) (a, b int) {
 	return fds[0], fds[1]
 }
 
+// driverPair returns a driver of the test's own, whose lock the test holds
+// (it parks it by hand), and a socket pair's end a registered with it; all
+// are released at the end of the test.
+func driverPair(t *testing.T) (d *driver.Driver, r *Registration, a, b int) {
+	t.Helper()
+	d, err := driver.New(driver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	d.TryLock()
+	t.Cleanup(d.Unlock) // runs before Close (cleanups are LIFO)
+	a, b = socketPair(t)
+	if r, err = register(d, a); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Deregister() })
+	return d, r, a, b
+}
+
 // readOp returns an IO op reading from fd into buf, recording the count in *n.
 func readOp(fd int, buf []byte, n *int) func() error {
 	return func() error {
@@ -189,19 +209,7 @@ func TestIOCancelForgetsWaker(t *testing.T) {
 // data's arrival would. PollIO must not clear that readiness: it retries at
 // once instead of waiting for an edge that will never come again.
 func TestPollIOKeepsReadinessFromDuringTheAttempt(t *testing.T) {
-	d, err := driver.New(driver.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	d.TryLock()
-	defer d.Unlock()
-	a, b := socketPair(t)
-	r, err := register(d, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Deregister()
+	d, r, a, b := driverPair(t)
 	d.Park(0, false) // consume the registration's first edge (writable)
 	calls := 0
 	buf := make([]byte, 8)
@@ -226,19 +234,7 @@ func TestPollIOKeepsReadinessFromDuringTheAttempt(t *testing.T) {
 
 // A read that hits EAGAIN must not erase the writing half's readiness.
 func TestPollIOClearsOnlyItsDirection(t *testing.T) {
-	d, err := driver.New(driver.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	d.TryLock()
-	defer d.Unlock()
-	a, _ := socketPair(t)
-	r, err := register(d, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Deregister()
+	d, r, a, _ := driverPair(t)
 	for r.Readiness().Ready&Writable == 0 {
 		d.Park(-1, false) // the registration's first edge: writable
 	}
@@ -287,17 +283,7 @@ func TestRegistrationNowIsItsDriversClock(t *testing.T) {
 // return it (the errno, an *os.SyscallError or a %w wrapping it), and
 // returns any other error, an Errno included, as the operation's.
 func TestPollIOWouldBlockForms(t *testing.T) {
-	d, err := driver.New(driver.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	a, _ := socketPair(t)
-	r, err := register(d, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Deregister()
+	_, r, _, _ := driverPair(t)
 	r.ClearReadiness(r.Readiness()) // not readable: an EAGAIN makes it wait
 	for _, wouldBlock := range []error{unix.EAGAIN, os.NewSyscallError("read", unix.EAGAIN), fmt.Errorf("op: %w", unix.EAGAIN)} {
 		if done, err := r.PollIO(NewContext(&countingWaker{}), DirRead, func() error { return wouldBlock }); done {
