@@ -20,7 +20,7 @@ type chunkedOp struct {
 }
 
 func newChunkedOp(f *ioFuture, k opKind, b []byte) *chunkedOp {
-	if f.waiting.Load() {
+	if f.waiting.load() {
 		panic(concurrentOpMisuse(f.dir)) // as start would, before any piece
 	}
 	return &chunkedOp{f: f, kind: k, b: b}
