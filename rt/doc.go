@@ -484,8 +484,9 @@
 // waking it is an eventfd write plus winning a P back, which on a loaded
 // machine measured 20–30µs per remote wake against 2–3µs with the spin. The
 // rounds are skipped when the core's last driver turn dispatched readiness
-// events: its next work is then most likely I/O, which only the epoll wait
-// brings (worker.parkSpins). Then
+// events and woke only tasks of this runtime: its next work is then most
+// likely I/O, which only the epoll wait brings; a turn that woke a goroutine
+// outside the runtime (a BlockOn caller) keeps them (worker.parkSpins). Then
 // the core parks in the runtime's driver (so timers
 // fire and I/O completes while it sleeps; on a paused clock it lets the driver
 // jump to the next timer, since its one worker is idle). The default runtime
@@ -575,7 +576,7 @@
 // most recently parked worker that is not the driver's holder (a goroutine
 // hand-off rather than a syscall return), and the holder spins a few Gosched
 // rounds before it blocks, as the current-thread core does (none after a
-// turn that found I/O). Every event
+// turn that found I/O and woke only this runtime's tasks). Every event
 // interval (61 tasks) a busy worker polls the driver without blocking, so
 // timers and I/O are not starved by CPU-bound tasks. On a paused clock the
 // parking driver holder lets the clock jump only when every worker is parked

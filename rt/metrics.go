@@ -46,7 +46,8 @@ func (p *workerCounters) load() coreStats {
 // noteTurn counts one driver turn of the worker and what it did (the results
 // of driver.ParkTo).
 func (w *worker) noteTurn(events, fired int) {
-	w.turnIO = events > 0
+	w.turnIO = events > 0 && !w.turnWokeOther
+	w.turnWokeOther = false
 	w.stats.driverTurns++
 	w.stats.ioEvents += uint64(events)
 	w.stats.timersFired += uint64(fired)

@@ -132,7 +132,7 @@ func (s *currentThread) park(c *worker, withMain bool) {
 		// come from another goroutine (a request/response partner) a few
 		// scheduler rounds first; each Gosched runs that goroutine if it is
 		// runnable and costs ~100ns if nothing else is (none after a driver
-		// turn that found I/O: see worker.parkSpins).
+		// turn that found I/O and woke only tasks: see worker.parkSpins).
 		for i := c.parkSpins(); i > 0; i-- {
 			if r.inject.len() > 0 || (withMain && s.mainWoken.Load()) {
 				return
