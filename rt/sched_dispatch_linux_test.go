@@ -318,3 +318,34 @@ func BenchmarkReadinessEcho(b *testing.B) {
 		})
 	}
 }
+
+// TestParkSpinsAfterTurn: a worker skips the Gosched rounds before its next
+// driver park after a turn that dispatched I/O to its runtime's tasks only;
+// a turn that woke another waker (a BlockOn caller's), or found no I/O,
+// keeps them.
+func TestParkSpinsAfterTurn(t *testing.T) {
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	w := newWorker(r, nil, 0, newConfig(nil))
+	if got := w.parkSpins(); got != parkSpins {
+		t.Fatalf("before any turn: %d rounds; want %d", got, parkSpins)
+	}
+	w.noteTurn(3, 0) // readiness events that woke tasks (Dispatch queued them)
+	if got := w.parkSpins(); got != 0 {
+		t.Errorf("after a turn that woke only tasks: %d rounds; want 0", got)
+	}
+	other := &countingWaker{}
+	w.Dispatch(other) // not a task: woken as usual
+	w.noteTurn(3, 0)
+	if got := w.parkSpins(); got != parkSpins || other.n.Load() != 1 {
+		t.Errorf("after a turn that woke another waker: %d rounds, woken %d times; want %d, once", got, other.n.Load(), parkSpins)
+	}
+	w.noteTurn(3, 0)
+	if got := w.parkSpins(); got != 0 {
+		t.Errorf("the next turn woke only tasks again: %d rounds; want 0", got)
+	}
+	w.noteTurn(0, 1) // a timer, no I/O
+	if got := w.parkSpins(); got != parkSpins {
+		t.Errorf("after a turn without I/O: %d rounds; want %d", got, parkSpins)
+	}
+}
