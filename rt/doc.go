@@ -541,10 +541,12 @@
 // did not change measurably (BenchmarkSchedInterval), so adaptive is the
 // default.
 //
-// LIFO slot. A task woken through Context.Wake goes to the waking worker's
+// LIFO slot. A task woken through Context.Wake, or spawned from a poll on a
+// worker (SpawnAsync, as Tokio's spawn from a worker), goes to that worker's
 // LIFO slot and runs right after the current poll, on the same worker, with
 // what is left of the current task's budget — so a message-passing pair runs
-// back to back with hot caches. A displaced LIFO task goes to the back of the
+// back to back with hot caches, and a task that spawns the next one and
+// returns hands it over without waking another worker. A displaced LIFO task goes to the back of the
 // ring. At most 3 LIFO polls run in a row: during the third the slot is off,
 // so what it wakes waits its turn in the ring, and two tasks waking each other
 // cannot starve the rest; the slot is on again for the next task taken from a
@@ -562,8 +564,9 @@
 // searcher only while fewer than half the workers search. A searcher that
 // finds work stops searching, and if it was the last searcher it wakes a
 // parked worker to take its place (finding work suggests there is more). A
-// push from outside a worker (inject queue), a spawn, or a ring push that
-// leaves more than one task queued wakes one parked worker if no worker is
+// push from outside a worker (inject queue), a task displaced from the LIFO
+// slot, or a ring push that leaves more than one task queued wakes one parked
+// worker if no worker is
 // searching. A worker that parks lists itself as a sleeper; if it was the last
 // searcher it re-checks every queue first and wakes a worker if it finds work,
 // which closes the race with a push that saw a searcher and so woke nobody.

@@ -181,7 +181,12 @@ func (w *worker) reschedule(h *taskHeader) {
 	}
 }
 
-// spawnLocal starts a task from a poll on this worker (SpawnAsync).
+// spawnLocal starts a task from a poll on this worker (SpawnAsync). On a
+// multi-thread runtime the task is queued as a task woken in the poll is
+// (scheduleLocal, Tokio's schedule_local for a spawn): into the LIFO slot,
+// so that a task that spawns one and returns has it run next, on this
+// worker, with no wake-up of another worker; a parked worker is notified
+// only when a task is displaced into the ring, where it can be stolen.
 func (w *worker) spawnLocal(h *taskHeader) {
 	r := w.rt
 	if w.obs != nil {
@@ -194,12 +199,7 @@ func (w *worker) spawnLocal(h *taskHeader) {
 		r.cancelUnstarted(h)
 		return
 	}
-	if w.mt == nil {
-		w.local.push(h)
-		return
-	}
-	w.pushRing(h)
-	w.mt.notifyParked()
+	w.scheduleLocal(h)
 }
 
 // ringRoom returns how many tasks the ring takes before it overflows
