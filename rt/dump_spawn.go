@@ -148,6 +148,17 @@ func SpawnNamedAsync[T any](name string, f Future[T]) Future[*JoinHandle[T]] {
 	return &namedSpawnFuture[T]{t: newTask(f), name: name}
 }
 
+// SpawnNamedInlineAsync is SpawnNamedAsync for a future given by value, as
+// SpawnInlineAsync is SpawnAsync's: the future is copied into the task, one
+// allocation for both. asyncgen spawns the future of an async function of
+// the same package named this way.
+func SpawnNamedInlineAsync[T, F any, PF interface {
+	*F
+	Future[T]
+}](name string, f F) Future[*JoinHandle[T]] {
+	return &namedSpawnFuture[T]{t: newInlineTask[T, F, PF](f), name: name}
+}
+
 type namedSpawnFuture[T any] struct {
 	t    *task[T]
 	name string

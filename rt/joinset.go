@@ -125,6 +125,18 @@ func (s *JoinSet[T]) SpawnAsync(f Future[T]) Future[AbortHandle] {
 	return (*joinSetSpawn[T])(s.node(newTask(f)))
 }
 
+// JoinSetSpawnInlineAsync is s.SpawnAsync for a future given by value, as
+// SpawnInlineAsync is SpawnAsync's: the future is copied into the task, one
+// allocation for both (a method cannot take the future's type as a type
+// parameter, hence a function). Inside an async function asyncgen lowers
+// set.Spawn(FAsync(x)), for an async function F of the same package, to it.
+func JoinSetSpawnInlineAsync[T, F any, PF interface {
+	*F
+	Future[T]
+}](s *JoinSet[T], f F) Future[AbortHandle] {
+	return (*joinSetSpawn[T])(s.node(newInlineTask[T, F, PF](f)))
+}
+
 // joinSetSpawn is the SpawnAsync future: the task's node under another
 // method set.
 type joinSetSpawn[T any] joinSetNode[T]

@@ -1,6 +1,9 @@
 package rt
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // defaultRT is the process default runtime that direct-mode Spawn (and
 // SpawnAsync polled outside any runtime) uses: a current-thread runtime driven
@@ -77,7 +80,8 @@ func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 }
 
 // inlineTask is a task whose future is stored in the same allocation: the
-// task's fut field points at f.
+// task's fut field points at f. Its runner is the inlineTask itself (the
+// task's methods, and dropFuture of its own), so that completion zeroes f.
 type inlineTask[T, F any] struct {
 	task[T]
 	f F // owned like task.fut
@@ -94,8 +98,17 @@ func newInlineTask[T, F any, PF interface {
 	t.fut = PF(&it.f)
 	t.id = nextTaskID.Add(1)
 	t.stampSpawn()
-	setSelf(t)
+	var r runner = it
+	t.tab = (*iface)(unsafe.Pointer(&r)).tab
 	return t
+}
+
+// dropFuture drops the future in the task: a completed task keeps its
+// memory while its JoinHandle lives, but nothing the future referred to.
+func (it *inlineTask[T, F]) dropFuture() {
+	it.fut = nil
+	var zero F
+	it.f = zero
 }
 
 // SpawnInlineAsync is SpawnAsync for a future given by value: the future is
@@ -107,7 +120,9 @@ func newInlineTask[T, F any, PF interface {
 //	h := rt.SpawnInlineAsync[int](workFuture{n: 10})
 //
 // Use it for hand-written futures built on the spot; a generated FAsync
-// constructor returns a pointer that is already allocated.
+// constructor returns a pointer that is already allocated. Inside an async
+// function asyncgen spawns the future of an async function of the same
+// package this way: rt.Spawn(FAsync(x)) allocates once.
 func SpawnInlineAsync[T, F any, PF interface {
 	*F
 	Future[T]

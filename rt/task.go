@@ -26,6 +26,11 @@ type runner interface {
 	// future returns the task's future for a task dump, which holds the
 	// task's TRACING bit (dump.go).
 	future() any
+	// dropFuture drops the task's future at completion (finish): the
+	// future field, and the future itself where it lives in the task
+	// (inlineTask), so that a JoinHandle kept after completion keeps
+	// nothing alive that the future referred to.
+	dropFuture()
 }
 
 // taskWaker is implemented by every task: Context.Wake uses it to recognise a
@@ -291,7 +296,7 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 		t.rt.obs.completing(&t.taskHeader)
 	}
 	t.aux = unsafe.Pointer(jerr) // drops the frame stack
-	t.fut = nil
+	t.self().dropFuture()
 	t.state.complete(cancelled)
 	if t.flags.Load()&flagNamed != 0 {
 		taskNames.Delete(t.id)
@@ -347,6 +352,8 @@ func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
 		}
 	}
 }
+
+func (t *task[T]) dropFuture() { t.fut = nil }
 
 // frameSlot is the task's frame stack pointer, held in aux while it runs.
 func (h *taskHeader) frameSlot() **frameStack { return (**frameStack)(unsafe.Pointer(&h.aux)) }
