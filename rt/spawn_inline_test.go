@@ -96,13 +96,7 @@ func TestSpawnNamedInlineAsync(t *testing.T) {
 	if h.Name() != "holder" {
 		t.Fatalf("Name() = %q", h.Name())
 	}
-	gate.mu.Lock()
-	gate.open = true
-	w := gate.waker
-	gate.mu.Unlock()
-	if w != nil {
-		w.Wake()
-	}
+	gate.release()
 	if res := BlockOn(r, h.JoinAsync()); res.V0 != 3 || res.V1 != nil {
 		t.Fatal(res)
 	}
