@@ -66,7 +66,10 @@ type spawnFuture[T any] task[T]
 func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	t := (*task[T])(s)
 	if !t.spawned() {
-		t.flags.Or(flagSpawned)
+		// Nothing else sees the task before it is spawned: a plain store
+		// (as stampSpawn's) instead of an atomic read-modify-write.
+		f := (*uint32)(unsafe.Pointer(&t.flags))
+		*f |= flagSpawned
 		switch {
 		case cx.w != nil:
 			cx.w.spawnLocal(&t.taskHeader)

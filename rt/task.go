@@ -314,6 +314,15 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 // cancels the task's context. A worker that completes the task wakes waiters
 // that are tasks of its runtime onto itself (see Context.Wake).
 func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
+	// Nobody joins the task (a detached task: the common case) and nobody
+	// holds the join lock to register: then nobody will, since COMPLETE is
+	// set and whoever takes the lock from now on sees it and registers
+	// nothing. Two atomic operations fewer per task. (A joiner that
+	// registered earlier released the lock after writing joiner, and the
+	// load that sees the lock free is ordered after that release.)
+	if h.flags.Load()&flagJoinLock == 0 && h.joiner == nil {
+		return
+	}
 	h.lockJoin()
 	j := h.joinStateIfAny()
 	var first Waker
