@@ -874,7 +874,9 @@
 // current-thread runtime whose driving goroutine exits when the runtime has no
 // task left (not merely when its tasks wait: it then sleeps on its channel);
 // YieldNowAsync allocates one tiny object per call; a spawn allocates the task
-// (one allocation) beside the future the caller built; metrics are published
+// (one allocation) beside the future the caller built, except that
+// SpawnInlineAsync and its kin (which asyncgen uses for a generated future
+// made on the spot) copy the future into the task: one allocation for both; metrics are published
 // once per batch and when a worker parks (see "Metrics"); concurrent BlockOn calls on one
 // current-thread runtime are serialized.
 //

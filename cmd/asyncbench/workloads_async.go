@@ -108,6 +108,11 @@ func trivialAsync(c *counter) rt.Future[struct{}] {
 	return &trivialFuture{c: c}
 }
 
+// initTrivialFuture makes trivial's future by value, for an async caller that holds it inline.
+func initTrivialFuture(c *counter) trivialFuture {
+	return trivialFuture{c: c}
+}
+
 // Poll advances trivial to its next suspension point; see rt.Future.
 func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	state := fut.state
@@ -116,11 +121,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:119:5*/ fut.state = -1
+				/*line workloads_async.go:124:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:123:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:128:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -167,35 +172,35 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:42:2*/ fut.c = newCounter(fut.n)
 			/*line workloads.go:43:2*/ fut.start = time.Now()
 			/*line workloads.go:44:6*/ fut.i = 0
-			/*line workloads_async.go:170:4*/ fallthrough
+			/*line workloads_async.go:175:4*/ fallthrough
 		case 1:
 			/*line workloads.go:44:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:173:5*/ state = 5
+				/*line workloads_async.go:178:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:45:3*/ fut.aw0 = rt.SpawnAsync(trivialAsync(fut.c))
-			/*line workloads_async.go:179:4*/ fallthrough
+			/*line workloads.go:45:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, trivialFuture](initTrivialFuture(fut.c))
+			/*line workloads_async.go:184:4*/ fallthrough
 		case 3: // resumes at workloads.go:45:3
 			/*line workloads.go:45:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:182:4*/ if !ready {
+			/*line workloads_async.go:187:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:187:4*/ fallthrough
+			/*line workloads_async.go:192:4*/ fallthrough
 		case 4:
 			/*line workloads.go:44:21*/ fut.i++
-			/*line workloads_async.go:190:4*/ state = 1
+			/*line workloads_async.go:195:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:47:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:194:4*/ fut.c = nil
+			/*line workloads_async.go:199:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:47:2
 			/*line workloads.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:198:4*/ if !ready {
+			/*line workloads_async.go:203:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -205,7 +210,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:48:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:208:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:213:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -251,6 +256,11 @@ func chainAsync(n int, done *signal) rt.Future[struct{}] {
 	return &chainFuture{n: n, done: done}
 }
 
+// initChainFuture makes chain's future by value, for an async caller that holds it inline.
+func initChainFuture(n int, done *signal) chainFuture {
+	return chainFuture{n: n, done: done}
+}
+
 // Poll advances chain to its next suspension point; see rt.Future.
 func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -266,22 +276,22 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line workloads.go:57:3*/ return struct{}{}, true
 				}
 			}
-			/*line workloads.go:59:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n-1, fut.done))
-			/*line workloads_async.go:270:4*/ fut.done = nil
+			/*line workloads.go:59:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, chainFuture](initChainFuture(fut.n-1, fut.done))
+			/*line workloads_async.go:280:4*/ fut.done = nil
 			fallthrough
 		case 1: // resumes at workloads.go:59:2
 			/*line workloads.go:59:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:274:4*/ if !ready {
+			/*line workloads_async.go:284:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:280:5*/ fut.state = -1
+				/*line workloads_async.go:290:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:284:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:294:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -334,21 +344,21 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // chainedSpawn starts
 			/*line workloads.go:66:2*/ fut.done = &signal{}
 			/*line workloads.go:67:2*/ fut.start = time.Now()
-			/*line workloads.go:68:2*/ fut.aw0 = rt.SpawnAsync(chainAsync(fut.n, fut.done))
-			/*line workloads_async.go:338:4*/ fallthrough
+			/*line workloads.go:68:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, chainFuture](initChainFuture(fut.n, fut.done))
+			/*line workloads_async.go:348:4*/ fallthrough
 		case 1: // resumes at workloads.go:68:2
 			/*line workloads.go:68:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:341:4*/ if !ready {
+			/*line workloads_async.go:351:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:69:2*/ fut.aw0 = fut.done.WaitAsync()
-			/*line workloads_async.go:347:4*/ fut.done = nil
+			/*line workloads_async.go:357:4*/ fut.done = nil
 			fallthrough
 		case 2: // resumes at workloads.go:69:2
 			/*line workloads.go:69:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:351:4*/ if !ready {
+			/*line workloads_async.go:361:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -358,7 +368,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:70:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:361:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:371:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -405,6 +415,11 @@ func yielderAsync(k int, c *counter) rt.Future[struct{}] {
 	return &yielderFuture{k: k, c: c}
 }
 
+// initYielderFuture makes yielder's future by value, for an async caller that holds it inline.
+func initYielderFuture(k int, c *counter) yielderFuture {
+	return yielderFuture{k: k, c: c}
+}
+
 // Poll advances yielder to its next suspension point; see rt.Future.
 func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -414,36 +429,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:77:6*/ fut.i = 0
-			/*line workloads_async.go:417:4*/ fallthrough
+			/*line workloads_async.go:432:4*/ fallthrough
 		case 1:
 			/*line workloads.go:77:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:420:5*/ state = 5
+				/*line workloads_async.go:435:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:78:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line workloads_async.go:426:4*/ fallthrough
+			/*line workloads_async.go:441:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
 			/*line workloads.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:429:4*/ if !ready {
+			/*line workloads_async.go:444:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line workloads_async.go:434:4*/ fallthrough
+			/*line workloads_async.go:449:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
-			/*line workloads_async.go:437:4*/ state = 1
+			/*line workloads_async.go:452:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:442:5*/ fut.state = -1
+				/*line workloads_async.go:457:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:446:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:461:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -496,35 +511,35 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:87:2*/ fut.c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = time.Now()
 			/*line workloads.go:89:6*/ fut.i = 0
-			/*line workloads_async.go:499:4*/ fallthrough
+			/*line workloads_async.go:514:4*/ fallthrough
 		case 1:
 			/*line workloads.go:89:14*/ if !(fut.i < fut.tasks) {
-				/*line workloads_async.go:502:5*/ state = 5
+				/*line workloads_async.go:517:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnAsync(yielderAsync(fut.k, fut.c))
-			/*line workloads_async.go:508:4*/ fallthrough
+			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, yielderFuture](initYielderFuture(fut.k, fut.c))
+			/*line workloads_async.go:523:4*/ fallthrough
 		case 3: // resumes at workloads.go:90:3
 			/*line workloads.go:90:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:511:4*/ if !ready {
+			/*line workloads_async.go:526:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:516:4*/ fallthrough
+			/*line workloads_async.go:531:4*/ fallthrough
 		case 4:
 			/*line workloads.go:89:25*/ fut.i++
-			/*line workloads_async.go:519:4*/ state = 1
+			/*line workloads_async.go:534:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:92:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:523:4*/ fut.c = nil
+			/*line workloads_async.go:538:4*/ fut.c = nil
 			fallthrough
 		case 6: // resumes at workloads.go:92:2
 			/*line workloads.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:527:4*/ if !ready {
+			/*line workloads_async.go:542:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -534,7 +549,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:93:2*/ return time.Since(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:537:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:552:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -581,6 +596,11 @@ func echoAsync(in *syncx.Receiver[int], out *syncx.Sender[int]) rt.Future[struct
 	return &echoFuture{in: in, out: out}
 }
 
+// initEchoFuture makes echo's future by value, for an async caller that holds it inline.
+func initEchoFuture(in *syncx.Receiver[int], out *syncx.Sender[int]) echoFuture {
+	return echoFuture{in: in, out: out}
+}
+
 // Poll advances echo to its next suspension point; see rt.Future.
 func (fut *echoFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -595,13 +615,13 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:598:4*/ fallthrough
+			/*line workloads_async.go:618:4*/ fallthrough
 		case 1:
 			/*line workloads.go:101:12*/ fut.av0 = fut.in.MakeRecv()
-			/*line workloads_async.go:601:4*/ fallthrough
+			/*line workloads_async.go:621:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
 			/*line workloads.go:101:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:604:4*/ if !ready {
+			/*line workloads_async.go:624:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -614,17 +634,17 @@ poll:
 				}
 			}
 			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
-			/*line workloads_async.go:617:4*/ fallthrough
+			/*line workloads_async.go:637:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
 			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:620:4*/ if !ready {
+			/*line workloads_async.go:640:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:627:5*/ state = 1
+				/*line workloads_async.go:647:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -633,11 +653,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:636:5*/ fut.state = -1
+				/*line workloads_async.go:656:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:640:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:660:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -714,11 +734,11 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // pingPong starts
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
-			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnAsync(echoAsync(arx, btx))
-			/*line workloads_async.go:718:4*/ fallthrough
+			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, echoFuture](initEchoFuture(arx, btx))
+			/*line workloads_async.go:738:4*/ fallthrough
 		case 1: // resumes at workloads.go:119:7
 			/*line workloads.go:119:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:721:4*/ if !ready {
+			/*line workloads_async.go:741:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -726,26 +746,26 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.h = r
 			/*line workloads.go:120:2*/ fut.start = time.Now()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:729:4*/ fallthrough
+			/*line workloads_async.go:749:4*/ fallthrough
 		case 2:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:732:5*/ state = 10
+				/*line workloads_async.go:752:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line workloads_async.go:738:4*/ fallthrough
+			/*line workloads_async.go:758:4*/ fallthrough
 		case 4: // resumes at workloads.go:122:13
 			/*line workloads.go:122:13*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:741:4*/ if !ready {
+			/*line workloads_async.go:761:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:122:6*/ err = r_2
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:748:5*/ state = 6
+				/*line workloads_async.go:768:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -753,17 +773,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:123:4*/ panic(err)
 		case 6:
 			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
-			/*line workloads_async.go:756:4*/ fallthrough
+			/*line workloads_async.go:776:4*/ fallthrough
 		case 7: // resumes at workloads.go:125:15
 			/*line workloads.go:125:15*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:759:4*/ if !ready {
+			/*line workloads_async.go:779:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:766:5*/ state = 9
+				/*line workloads_async.go:786:5*/ state = 9
 				continue
 			}
 			fallthrough
@@ -771,25 +791,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 9:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:774:4*/ state = 2
+			/*line workloads_async.go:794:4*/ state = 2
 			continue
 		case 10:
 			/*line workloads.go:129:2*/ fut.elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:780:4*/ fut.brx = nil
+			/*line workloads_async.go:800:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 11: // resumes at workloads.go:131:15
 			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line workloads_async.go:785:4*/ if !ready {
+			/*line workloads_async.go:805:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:792:5*/ state = 13
+				/*line workloads_async.go:812:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -801,7 +821,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.elapsed, true
 			}
 		default:
-			/*line workloads_async.go:804:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:824:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -862,6 +882,11 @@ func produceAsync(tx *syncx.Sender[int], k int) rt.Future[struct{}] {
 	return &produceFuture{tx: tx, k: k}
 }
 
+// initProduceFuture makes produce's future by value, for an async caller that holds it inline.
+func initProduceFuture(tx *syncx.Sender[int], k int) produceFuture {
+	return produceFuture{tx: tx, k: k}
+}
+
 // Poll advances produce to its next suspension point; see rt.Future.
 func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -873,26 +898,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:876:4*/ fallthrough
+			/*line workloads_async.go:901:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:879:5*/ state = 6
+				/*line workloads_async.go:904:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
-			/*line workloads_async.go:885:4*/ fallthrough
+			/*line workloads_async.go:910:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:888:4*/ if !ready {
+			/*line workloads_async.go:913:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:895:5*/ state = 5
+				/*line workloads_async.go:920:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -900,15 +925,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:903:4*/ state = 1
+			/*line workloads_async.go:928:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:907:5*/ fut.state = -1
+				/*line workloads_async.go:932:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:911:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:936:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -974,44 +999,44 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = time.Now()
 			/*line workloads.go:157:6*/ fut.i = 0
-			/*line workloads_async.go:977:4*/ fallthrough
+			/*line workloads_async.go:1002:4*/ fallthrough
 		case 1:
 			/*line workloads.go:157:14*/ if !(fut.i < fut.p) {
-				/*line workloads_async.go:980:5*/ state = 5
+				/*line workloads_async.go:1005:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx.Clone(), fut.each))
-			/*line workloads_async.go:986:4*/ fallthrough
+			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(fut.tx.Clone(), fut.each))
+			/*line workloads_async.go:1011:4*/ fallthrough
 		case 3: // resumes at workloads.go:158:3
 			/*line workloads.go:158:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:989:4*/ if !ready {
+			/*line workloads_async.go:1014:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:994:4*/ fallthrough
+			/*line workloads_async.go:1019:4*/ fallthrough
 		case 4:
 			/*line workloads.go:157:21*/ fut.i++
-			/*line workloads_async.go:997:4*/ state = 1
+			/*line workloads_async.go:1022:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:160:2*/ fut.i, fut.sum = 0, 0
-			/*line workloads_async.go:1001:4*/ fallthrough
+			/*line workloads_async.go:1026:4*/ fallthrough
 		case 6:
 			/*line workloads.go:161:6*/ if !(fut.i < fut.each*fut.p) {
-				/*line workloads_async.go:1004:5*/ state = 9
+				/*line workloads_async.go:1029:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line workloads_async.go:1010:4*/ fut.tx = nil
+			/*line workloads_async.go:1035:4*/ fut.tx = nil
 			fallthrough
 		case 8: // resumes at workloads.go:162:12
 			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1014:4*/ if !ready {
+			/*line workloads_async.go:1039:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1022,7 +1047,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:166:3*/ fut.i++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:1025:4*/ state = 6
+			/*line workloads_async.go:1050:4*/ state = 6
 			continue
 		case 9:
 			/*line workloads.go:169:2*/ elapsed = time.Since(take(&fut.start))
@@ -1032,7 +1057,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1035:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1060:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1100,10 +1125,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = time.Now()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:1103:4*/ fallthrough
+			/*line workloads_async.go:1128:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:1106:5*/ state = 5
+				/*line workloads_async.go:1131:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1113,10 +1138,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:1116:4*/ fallthrough
+			/*line workloads_async.go:1141:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1119:4*/ if !ready {
+			/*line workloads_async.go:1144:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1126,10 +1151,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1129:4*/ fallthrough
+			/*line workloads_async.go:1154:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1132:4*/ state = 1
+			/*line workloads_async.go:1157:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = time.Since(take(&fut.start))
@@ -1141,7 +1166,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1144:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1169:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1200,41 +1225,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1203:4*/ fallthrough
+			/*line workloads_async.go:1228:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1206:5*/ state = 5
+				/*line workloads_async.go:1231:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
-			/*line workloads_async.go:1212:4*/ fallthrough
+			/*line workloads_async.go:1237:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1215:4*/ if !ready {
+			/*line workloads_async.go:1240:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1222:4*/ fallthrough
+			/*line workloads_async.go:1247:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1225:4*/ state = 1
+			/*line workloads_async.go:1250:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1230:5*/ fut.state = -1
+				/*line workloads_async.go:1255:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1234:4*/ fut.state = -1
+			/*line workloads_async.go:1259:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1237:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1262:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1305,73 +1330,73 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ fut.m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1308:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1333:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = time.Now()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1313:5*/ state = 3
+				/*line workloads_async.go:1338:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(fut.m, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1319:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1344:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
 			fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1325:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1350:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1327:4*/ if driven {
+			/*line workloads_async.go:1352:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1330:4*/ if !ready {
+			/*line workloads_async.go:1355:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1336:4*/ state = 10
+			/*line workloads_async.go:1361:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:224:7*/ fut.i = 0
-			/*line workloads_async.go:1340:4*/ fallthrough
+			/*line workloads_async.go:1365:4*/ fallthrough
 		case 4:
 			/*line workloads.go:224:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1343:5*/ state = 8
+				/*line workloads_async.go:1368:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnAsync(lockLoopAsync(fut.m, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1349:4*/ fallthrough
+			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, lockLoopFuture](initLockLoopFuture(fut.m, fut.each, fut.x, fut.c))
+			/*line workloads_async.go:1374:4*/ fallthrough
 		case 6: // resumes at workloads.go:225:4
 			/*line workloads.go:225:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1352:4*/ if !ready {
+			/*line workloads_async.go:1377:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1357:4*/ fallthrough
+			/*line workloads_async.go:1382:4*/ fallthrough
 		case 7:
 			/*line workloads.go:224:22*/ fut.i++
-			/*line workloads_async.go:1360:4*/ state = 4
+			/*line workloads_async.go:1385:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:227:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1364:4*/ fut.m = nil
+			/*line workloads_async.go:1389:4*/ fut.m = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1369:4*/ if !ready {
+			/*line workloads_async.go:1394:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1374:4*/ fallthrough
+			/*line workloads_async.go:1399:4*/ fallthrough
 		case 10:
 			/*line workloads.go:229:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1382,7 +1407,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1385:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1410:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1449,26 +1474,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1452:4*/ fallthrough
+			/*line workloads_async.go:1477:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1455:5*/ state = 7
+				/*line workloads_async.go:1480:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
-			/*line workloads_async.go:1461:4*/ fallthrough
+			/*line workloads_async.go:1486:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1464:4*/ if !ready {
+			/*line workloads_async.go:1489:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1471:5*/ state = 5
+				/*line workloads_async.go:1496:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1477,22 +1502,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1480:4*/ fallthrough
+			/*line workloads_async.go:1505:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1483:4*/ state = 1
+			/*line workloads_async.go:1508:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1488:5*/ fut.state = -1
+				/*line workloads_async.go:1513:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1492:4*/ fut.state = -1
+			/*line workloads_async.go:1517:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1495:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1520:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1563,73 +1588,73 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ fut.s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1566:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1591:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ fut.c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = time.Now()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1571:5*/ state = 3
+				/*line workloads_async.go:1596:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(fut.s, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1577:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1602:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
 			fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1608:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1585:4*/ if driven {
+			/*line workloads_async.go:1610:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1588:4*/ if !ready {
+			/*line workloads_async.go:1613:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1594:4*/ state = 10
+			/*line workloads_async.go:1619:4*/ state = 10
 			continue
 		case 3:
 			/*line workloads.go:263:7*/ fut.i = 0
-			/*line workloads_async.go:1598:4*/ fallthrough
+			/*line workloads_async.go:1623:4*/ fallthrough
 		case 4:
 			/*line workloads.go:263:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1601:5*/ state = 8
+				/*line workloads_async.go:1626:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnAsync(semLoopAsync(fut.s, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1607:4*/ fallthrough
+			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, semLoopFuture](initSemLoopFuture(fut.s, fut.each, fut.x, fut.c))
+			/*line workloads_async.go:1632:4*/ fallthrough
 		case 6: // resumes at workloads.go:264:4
 			/*line workloads.go:264:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1610:4*/ if !ready {
+			/*line workloads_async.go:1635:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1615:4*/ fallthrough
+			/*line workloads_async.go:1640:4*/ fallthrough
 		case 7:
 			/*line workloads.go:263:22*/ fut.i++
-			/*line workloads_async.go:1618:4*/ state = 4
+			/*line workloads_async.go:1643:4*/ state = 4
 			continue
 		case 8:
 			/*line workloads.go:266:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1622:4*/ fut.s = nil
+			/*line workloads_async.go:1647:4*/ fut.s = nil
 			fut.c = nil
 			fallthrough
 		case 9: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1627:4*/ if !ready {
+			/*line workloads_async.go:1652:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1632:4*/ fallthrough
+			/*line workloads_async.go:1657:4*/ fallthrough
 		case 10:
 			/*line workloads.go:268:2*/ elapsed = time.Since(take(&fut.start))
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1640,7 +1665,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1643:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1668:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1713,41 +1738,41 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:282:2*/ fut.tx1, fut.rx1 = syncx.NewChannel[int](chanCap)
 			/*line workloads.go:283:2*/ fut.each = fut.n / 2
 			/*line workloads.go:284:2*/ fut.start = time.Now()
-			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(tx0, fut.each))
-			/*line workloads_async.go:1717:4*/ fallthrough
+			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(tx0, fut.each))
+			/*line workloads_async.go:1742:4*/ fallthrough
 		case 1: // resumes at workloads.go:285:2
 			/*line workloads.go:285:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1720:4*/ if !ready {
+			/*line workloads_async.go:1745:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnAsync(produceAsync(fut.tx1, fut.each))
-			/*line workloads_async.go:1726:4*/ fut.tx1 = nil
+			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(fut.tx1, fut.each))
+			/*line workloads_async.go:1751:4*/ fut.tx1 = nil
 			fallthrough
 		case 2: // resumes at workloads.go:286:2
 			/*line workloads.go:286:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1730:4*/ if !ready {
+			/*line workloads_async.go:1755:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1736:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1761:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1738:4*/ fallthrough
+			/*line workloads_async.go:1763:4*/ fallthrough
 		case 3:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1741:5*/ state = 7
+				/*line workloads_async.go:1766:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1747:4*/ fallthrough
+			/*line workloads_async.go:1772:4*/ fallthrough
 		case 5: // resumes at workloads.go:289:8
 			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1750:4*/ if !ready {
+			/*line workloads_async.go:1775:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -1762,10 +1787,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1765:4*/ fallthrough
+			/*line workloads_async.go:1790:4*/ fallthrough
 		case 6:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1768:4*/ state = 3
+			/*line workloads_async.go:1793:4*/ state = 3
 			continue
 		case 7:
 			/*line workloads.go:300:2*/ elapsed = time.Since(take(&fut.start))
@@ -1776,7 +1801,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1779:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1804:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1827,6 +1852,11 @@ func idleOnNotifyAsync(n *notify, started *counter) rt.Future[struct{}] {
 	return &idleOnNotifyFuture{n: n, started: started}
 }
 
+// initIdleOnNotifyFuture makes idleOnNotify's future by value, for an async caller that holds it inline.
+func initIdleOnNotifyFuture(n *notify, started *counter) idleOnNotifyFuture {
+	return idleOnNotifyFuture{n: n, started: started}
+}
+
 // Poll advances idleOnNotify to its next suspension point; see rt.Future.
 func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -1837,21 +1867,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1840:4*/ fut.n = nil
+			/*line workloads_async.go:1870:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1844:4*/ if !ready {
+			/*line workloads_async.go:1874:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1850:5*/ fut.state = -1
+				/*line workloads_async.go:1880:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1854:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1884:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1892,6 +1922,11 @@ func idleOnSleepAsync(started *counter) rt.Future[struct{}] {
 	return &idleOnSleepFuture{started: started}
 }
 
+// initIdleOnSleepFuture makes idleOnSleep's future by value, for an async caller that holds it inline.
+func initIdleOnSleepFuture(started *counter) idleOnSleepFuture {
+	return idleOnSleepFuture{started: started}
+}
+
 // Poll advances idleOnSleep to its next suspension point; see rt.Future.
 func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -1902,20 +1937,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line workloads_async.go:1905:4*/ fallthrough
+			/*line workloads_async.go:1940:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1908:4*/ if !ready {
+			/*line workloads_async.go:1943:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1914:5*/ fut.state = -1
+				/*line workloads_async.go:1949:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1918:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1953:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1970,64 +2005,64 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // spawnIdle starts
 			/*line workloads.go:327:2*/ fut.started = newCounter(fut.k)
 			/*line workloads.go:328:6*/ fut.i = 0
-			/*line workloads_async.go:1973:4*/ fallthrough
+			/*line workloads_async.go:2008:4*/ fallthrough
 		case 1:
 			/*line workloads.go:328:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1976:5*/ state = 8
+				/*line workloads_async.go:2011:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:1982:5*/ state = 5
+				/*line workloads_async.go:2017:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnAsync(idleOnNotifyAsync(fut.n, fut.started))
-			/*line workloads_async.go:1988:4*/ fallthrough
+			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, idleOnNotifyFuture](initIdleOnNotifyFuture(fut.n, fut.started))
+			/*line workloads_async.go:2023:4*/ fallthrough
 		case 4: // resumes at workloads.go:330:4
 			/*line workloads.go:330:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1991:4*/ if !ready {
+			/*line workloads_async.go:2026:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1996:4*/ state = 7
+			/*line workloads_async.go:2031:4*/ state = 7
 			continue
 		case 5:
-			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnAsync(idleOnSleepAsync(fut.started))
-			/*line workloads_async.go:2000:4*/ fallthrough
+			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, idleOnSleepFuture](initIdleOnSleepFuture(fut.started))
+			/*line workloads_async.go:2035:4*/ fallthrough
 		case 6: // resumes at workloads.go:332:4
 			/*line workloads.go:332:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:2003:4*/ if !ready {
+			/*line workloads_async.go:2038:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:2008:4*/ fallthrough
+			/*line workloads_async.go:2043:4*/ fallthrough
 		case 7:
 			/*line workloads.go:328:21*/ fut.i++
-			/*line workloads_async.go:2011:4*/ state = 1
+			/*line workloads_async.go:2046:4*/ state = 1
 			continue
 		case 8:
 			/*line workloads.go:335:2*/ fut.aw0 = fut.started.done.WaitAsync()
-			/*line workloads_async.go:2015:4*/ fut.n = nil
+			/*line workloads_async.go:2050:4*/ fut.n = nil
 			fut.started = nil
 			fallthrough
 		case 9: // resumes at workloads.go:335:2
 			/*line workloads.go:335:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:2020:4*/ if !ready {
+			/*line workloads_async.go:2055:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:2026:5*/ fut.state = -1
+				/*line workloads_async.go:2061:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:2030:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:2065:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -581,6 +581,19 @@
 // 20,720 bytes, mostly the 1-byte yields) while a few grew (a function
 // awaiting several by-value types holds each).
 //
+// A spawn of the future of a plain async function of the package, made on
+// the spot — rt.Spawn(FAsync(x)), rt.SpawnNamed(name, FAsync(x)),
+// set.Spawn(FAsync(x)) for an rt.JoinSet — puts the future into its task:
+// it becomes rt.SpawnInlineAsync[T, fFuture](initFFuture(x)) (or
+// rt.SpawnNamedInlineAsync, rt.JoinSetSpawnInlineAsync), one allocation for
+// the task and the future where the twin and the task made two. Recursion
+// does not matter here (the future lives in the new task, not in the
+// caller's), nor does anything else change: the handle, Abort, the task
+// dump and the metrics see the task as before, and the future is zeroed
+// when the task completes, so a JoinHandle kept afterwards holds nothing it
+// referred to. A future made elsewhere (a variable, another package's twin,
+// a method's, an async closure's) is spawned as it is.
+//
 // # Frames: resuming deep awaits at the innermost one
 //
 // A future that awaits an async function of its own package (a plain

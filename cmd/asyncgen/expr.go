@@ -294,15 +294,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	case child != nil:
 		// The future by value (inline.go), its type arguments written out:
 		// the constructor's parameters would not always infer them (F[float64](1)).
-		var init ast.Expr = ast.NewIdent(child.initName)
-		if len(targs) > 0 {
-			var idx []ast.Expr
-			for _, t := range targs {
-				idx = append(idx, &typeRef{t: t})
-			}
-			init = &ast.IndexListExpr{X: init, Indices: idx}
-		}
-		cc.Fun = init
+		cc.Fun = initFun(child, targs)
 	case frame != nil && frame.newName != "":
 		// The callee's future from its pool (inline.go's poolable), by its
 		// own type: a frame (emit.go), given back to the pool once done.
@@ -315,6 +307,7 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	case tw.make != nil:
 		cc.Fun = l.siblingFun(cc.Fun, "Make", "") // MakeX's future by value (the by-value rule)
 		byValue = tw.byValue
+	case l.spawnByValue(call, cc, tw):
 	default:
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 	}
@@ -330,6 +323,56 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 		return nil
 	}
 	return ref(t.dst)
+}
+
+// spawnByValue rewrites cc, the lowered operands of call, a spawn of the
+// future of an async function of the package made on the spot (inline.go's
+// spawnedFuture), into the spawn's by-value form: rt.Spawn(FAsync(x))
+// becomes rt.SpawnInlineAsync[T, fFuture](initFFuture(x)), one allocation
+// for the task and the future. It reports false, leaving cc alone, where
+// the spawn has no such form or the future's call was spilled.
+func (l *lowerer) spawnByValue(call, cc *ast.CallExpr, tw *twin) bool {
+	form, c, arg, targs := l.g.spawnedFuture(call, tw)
+	if c == nil {
+		return false
+	}
+	last := len(cc.Args) - 1
+	lc, ok := ast.Unparen(cc.Args[last]).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if f, _ := l.g.callee(lc); f == nil || !sameCallee(l.g, lc, arg) {
+		return false
+	}
+	ft, ok := types.Unalias(l.typeOf(arg)).(*types.Named)
+	if !ok || ft.TypeArgs().Len() != 1 {
+		return false
+	}
+	out := ft.TypeArgs().At(0)
+	if _, ok := l.g.spellable(out); !ok {
+		return false
+	}
+	args := append([]ast.Expr(nil), cc.Args[:last]...)
+	if form.set {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		lsel, lok := cc.Fun.(*ast.SelectorExpr)
+		if !ok || !lok || len(l.g.info.Selections[sel].Index()) != 1 {
+			return false // the set's method promoted from an embedded field
+		}
+		var set ast.Expr = lsel.X
+		if _, ptr := l.typeOf(sel.X).Underlying().(*types.Pointer); !ptr {
+			set = &ast.UnaryExpr{Op: token.AND, X: set}
+		}
+		args = append([]ast.Expr{set}, args...)
+	}
+	fut := *lc
+	fut.Fun = initFun(c, targs)
+	cc.Fun = &ast.IndexListExpr{
+		X:       &pkgRef{path: rtPath, name: "rt", member: form.inline},
+		Indices: []ast.Expr{&typeRef{t: out}, &typeRef{t: l.g.futureType(c, targs)}},
+	}
+	cc.Args = append(args, &fut)
+	return true
 }
 
 // siblingFun names a sibling of the callee X, prefix+X+suffix (its twin
@@ -375,4 +418,25 @@ func (l *lowerer) logical(e *ast.BinaryExpr) ast.Expr {
 	l.jump(join)
 	l.enter(join)
 	return ref(t)
+}
+
+// sameCallee reports whether calls a and b call the same function.
+func sameCallee(g *pkgGen, a, b *ast.CallExpr) bool {
+	fa, _ := g.callee(a)
+	fb, _ := g.callee(b)
+	return fa != nil && fa == fb
+}
+
+// initFun names c's by-value constructor, instantiated with targs where c
+// is generic.
+func initFun(c *asyncFunc, targs []types.Type) ast.Expr {
+	var init ast.Expr = ast.NewIdent(c.initName)
+	if len(targs) > 0 {
+		var idx []ast.Expr
+		for _, t := range targs {
+			idx = append(idx, &typeRef{t: t})
+		}
+		init = &ast.IndexListExpr{X: init, Indices: idx}
+	}
+	return init
 }

@@ -16,8 +16,10 @@ package main
 // any is lowered: prepare computes them for the package.
 
 import (
+	"go/ast"
 	"go/types"
 	"slices"
+	"strings"
 )
 
 // prepare checks every async function of the package, names its future and
@@ -63,6 +65,15 @@ func (g *pkgGen) prepare(files []*outFile) {
 			if !inl && c.newName == "" && g.poolable(c) {
 				c.newName = g.uniqueTypeName("new" + upperFirst(c.futName))
 				c.poolName = g.uniqueTypeName(lowerFirst(c.futName) + "Pool")
+			}
+		}
+	}
+	// A future spawned where it is made goes into its task by value
+	// (spawnedFuture): its function needs the by-value constructor too.
+	for _, fn := range all {
+		for call, tw := range fn.susp {
+			if _, c, _, _ := g.spawnedFuture(call, tw); c != nil && c.initName == "" {
+				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
 			}
 		}
 	}
@@ -143,4 +154,70 @@ func recvTypeName(fn *asyncFunc) string {
 		rt = p.Elem()
 	}
 	return rt.(*types.Named).Obj().Name()
+}
+
+// spawnForm is how a suspension point spawns a task, for spawnedFuture:
+// the rt function whose by-value form takes the future into the task.
+type spawnForm struct {
+	inline string // the rt function that spawns a future given by value
+	set    bool   // JoinSet.Spawn: the set becomes the first argument
+}
+
+// spawnForms are the spawns, by their twins, that have a by-value form.
+var spawnForms = map[string]spawnForm{
+	"SpawnAsync":         {inline: "SpawnInlineAsync"},
+	"SpawnNamedAsync":    {inline: "SpawnNamedInlineAsync"},
+	"JoinSet.SpawnAsync": {inline: "JoinSetSpawnInlineAsync", set: true},
+}
+
+// spawnedFuture reports whether call, a suspension point with twin tw,
+// spawns the future of an async function of the package made by its twin
+// on the spot (rt.Spawn(FAsync(x)), rt.SpawnNamed(name, FAsync(x)),
+// set.Spawn(FAsync(x))): then the spawn takes the future by value, through
+// F's by-value constructor, and the task and the future are one allocation
+// instead of two. It returns the form, F, the twin call and the call's type
+// arguments for F; nil where the future cannot be written here (a method, a
+// generic instance whose type arguments cannot be spelled).
+func (g *pkgGen) spawnedFuture(call *ast.CallExpr, tw *twin) (form spawnForm, c *asyncFunc, arg *ast.CallExpr, targs []types.Type) {
+	if tw == nil || tw.fn == nil || tw.fn.Pkg() == nil || tw.fn.Pkg().Path() != rtPath || len(call.Args) == 0 {
+		return form, nil, nil, nil
+	}
+	name := tw.fn.Name()
+	if recv := tw.fn.Type().(*types.Signature).Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok {
+			return form, nil, nil, nil
+		}
+		name = n.Obj().Name() + "." + name
+	}
+	form, ok := spawnForms[name]
+	if !ok {
+		return form, nil, nil, nil
+	}
+	arg, _ = ast.Unparen(call.Args[len(call.Args)-1]).(*ast.CallExpr)
+	if arg == nil {
+		return form, nil, nil, nil
+	}
+	f, _ := g.callee(arg)
+	if f == nil || f.Pkg() != g.pkg || f.Type().(*types.Signature).Recv() != nil {
+		return form, nil, nil, nil
+	}
+	base, ok := strings.CutSuffix(f.Name(), "Async")
+	if !ok {
+		return form, nil, nil, nil
+	}
+	fobj, _ := g.pkg.Scope().Lookup(base).(*types.Func)
+	c = g.asyncOf[fobj]
+	if c == nil || c.closure != nil || c.decl.Recv != nil || c.failed {
+		return form, nil, nil, nil
+	}
+	targs = g.calleeTypeArgs(arg)
+	if len(targs) != c.tparams().Len() || !g.spellableAll(targs) {
+		return form, nil, nil, nil
+	}
+	return form, c, arg, targs
 }

@@ -29,6 +29,11 @@ func RoomAsync(events *syncx.Receiver[event], st *Stats) rt.Future[struct{}] {
 	return &roomFuture{events: events, st: st}
 }
 
+// initRoomFuture makes Room's future by value, for an async caller that holds it inline.
+func initRoomFuture(events *syncx.Receiver[event], st *Stats) roomFuture {
+	return roomFuture{events: events, st: st}
+}
+
 // Poll advances Room to its next suspension point; see rt.Future.
 func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -41,13 +46,13 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Room starts
 			/*line main.go:110:2*/ fut.clients = map[*client]bool{}
-			/*line main_async.go:44:4*/ fallthrough
+			/*line main_async.go:49:4*/ fallthrough
 		case 1:
 			/*line main.go:112:13*/ fut.av0 = fut.events.MakeRecv()
-			/*line main_async.go:47:4*/ fallthrough
+			/*line main_async.go:52:4*/ fallthrough
 		case 2: // resumes at main.go:112:13
 			/*line main.go:112:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:50:4*/ if !ready {
+			/*line main_async.go:55:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -90,10 +95,10 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:139:4*/ return struct{}{}, true
 				}
 			}
-			/*line main_async.go:93:4*/ state = 1
+			/*line main_async.go:98:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:96:4*/ panic("corio: RoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:101:4*/ panic("corio: RoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -149,6 +154,11 @@ func SessionAsync(conn *netx.TCPStream, name string, events *syncx.Sender[event]
 	return &sessionFuture{conn: conn, name: name, events: events, cfg: cfg, st: st}
 }
 
+// initSessionFuture makes Session's future by value, for an async caller that holds it inline.
+func initSessionFuture(conn *netx.TCPStream, name string, events *syncx.Sender[event], cfg Config, st *Stats) sessionFuture {
+	return sessionFuture{conn: conn, name: name, events: events, cfg: cfg, st: st}
+}
+
 // Poll advances Session to its next suspension point; see rt.Future.
 func (fut *sessionFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -171,46 +181,46 @@ poll:
 			/*line main.go:176:2*/ fut.outTx, outRx = syncx.NewChannel[string](fut.cfg.Outbox)
 			/*line main.go:177:2*/ fut.c = &client{name: take(&fut.name), conn: fut.conn, outbox: fut.outTx}
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
-			/*line main.go:179:12*/ fut.aw0 = rt.SpawnAsync(WriteLoopAsync(fut.conn, wr, outRx))
-			/*line main_async.go:175:4*/ fut.conn = nil
+			/*line main.go:179:12*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, writeLoopFuture](initWriteLoopFuture(fut.conn, wr, outRx))
+			/*line main_async.go:185:4*/ fut.conn = nil
 			fallthrough
 		case 1: // resumes at main.go:179:12
 			/*line main.go:179:12*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:179:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:179:2*/ fut.writer = r
 			/*line main.go:180:5*/ fut.av0 = fut.events.MakeSend(event{kind: joined, c: fut.c})
-			/*line main_async.go:186:4*/ fallthrough
+			/*line main_async.go:196:4*/ fallthrough
 		case 2: // resumes at main.go:180:5
 			/*line main.go:180:5*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
+			/*line main_async.go:199:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:180:5*/ if !(r_2 != nil) {
-				/*line main_async.go:195:5*/ state = 4
+				/*line main_async.go:205:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:201:4*/ state = 15
+			/*line main_async.go:211:4*/ state = 15
 			continue
 		case 4:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:205:4*/ fallthrough
+			/*line main_async.go:215:4*/ fallthrough
 		case 5:
 			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:208:4*/ fut.outTx = nil
+			/*line main_async.go:218:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
 		case 6: // resumes at main.go:185:14
 			/*line main.go:185:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:213:4*/ if !ready {
+			/*line main_async.go:223:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -227,36 +237,36 @@ poll:
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:230:4*/ fallthrough
+			/*line main_async.go:240:4*/ fallthrough
 		case 7:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:233:5*/ state = 12
+				/*line main_async.go:243:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:238:4*/ line = fut.lines[fut.i]
+			/*line main_async.go:248:4*/ line = fut.lines[fut.i]
 			/*line main.go:194:8*/ fut.av0 = fut.events.MakeSend(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:240:4*/ fallthrough
+			/*line main_async.go:250:4*/ fallthrough
 		case 9: // resumes at main.go:194:8
 			/*line main.go:194:8*/ r_4, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main_async.go:253:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:194:8*/ if !(r_4 != nil) {
-				/*line main_async.go:249:5*/ state = 11
+				/*line main_async.go:259:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:255:4*/ state = 12
+			/*line main_async.go:265:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:259:4*/ state = 7
+			/*line main_async.go:269:4*/ state = 7
 			continue
 		case 12:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
@@ -265,44 +275,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:268:4*/ state = 5
+			/*line main_async.go:278:4*/ state = 5
 			continue
 		case 13:
 			/*line main.go:205:3*/ fut.av0 = fut.events.MakeSend(event{kind: left, c: fut.c})
-			/*line main_async.go:272:4*/ fut.c = nil
+			/*line main_async.go:282:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
 		case 14: // resumes at main.go:205:3
 			/*line main.go:205:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:279:4*/ if !ready {
+			/*line main_async.go:289:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main_async.go:284:4*/ fallthrough
+			/*line main_async.go:294:4*/ fallthrough
 		case 15:
 			/*line main.go:207:2*/ take(&fut.events).Close()
 			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
-			/*line main_async.go:288:4*/ fut.c = nil
+			/*line main_async.go:298:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
 		case 16: // resumes at main.go:208:2
 			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:294:4*/ if !ready {
+			/*line main_async.go:304:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:301:5*/ fut.state = -1
+				/*line main_async.go:311:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:305:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:315:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -363,6 +373,11 @@ func WriteLoopAsync(conn *netx.TCPStream, wr *netx.WriteHalf, outbox *syncx.Rece
 	return &writeLoopFuture{conn: conn, wr: wr, outbox: outbox}
 }
 
+// initWriteLoopFuture makes WriteLoop's future by value, for an async caller that holds it inline.
+func initWriteLoopFuture(conn *netx.TCPStream, wr *netx.WriteHalf, outbox *syncx.Receiver[string]) writeLoopFuture {
+	return writeLoopFuture{conn: conn, wr: wr, outbox: outbox}
+}
+
 // Poll advances WriteLoop to its next suspension point; see rt.Future.
 func (fut *writeLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -378,13 +393,13 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:381:4*/ fallthrough
+			/*line main_async.go:396:4*/ fallthrough
 		case 1:
 			/*line main.go:220:14*/ fut.av0 = fut.outbox.MakeRecv()
-			/*line main_async.go:384:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
 			/*line main.go:220:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:387:4*/ if !ready {
+			/*line main_async.go:402:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -398,17 +413,17 @@ poll:
 			}
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
 			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:401:4*/ fallthrough
+			/*line main_async.go:416:4*/ fallthrough
 		case 3: // resumes at main.go:225:16
 			/*line main.go:225:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:404:4*/ if !ready {
+			/*line main_async.go:419:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:411:5*/ state = 1
+				/*line main_async.go:426:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -416,11 +431,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:419:5*/ fut.state = -1
+				/*line main_async.go:434:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:423:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:438:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -472,6 +487,11 @@ func ServeAsync(ln *netx.TCPListener, events *syncx.Sender[event], cfg Config, s
 	return &serveFuture{ln: ln, events: events, cfg: cfg, st: st}
 }
 
+// initServeFuture makes Serve's future by value, for an async caller that holds it inline.
+func initServeFuture(ln *netx.TCPListener, events *syncx.Sender[event], cfg Config, st *Stats) serveFuture {
+	return serveFuture{ln: ln, events: events, cfg: cfg, st: st}
+}
+
 // Poll advances Serve to its next suspension point; see rt.Future.
 func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -484,13 +504,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:487:4*/ fallthrough
+			/*line main_async.go:507:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:510:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
 			/*line main.go:286:16*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:493:4*/ if !ready {
+			/*line main_async.go:513:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -513,22 +533,22 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:295:4*/ conn.SetWriteBuffer(fut.cfg.WriteBuffer)
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
-			/*line main.go:298:3*/ fut.aw0 = rt.SpawnAsync(SessionAsync(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:517:4*/ fallthrough
+			/*line main.go:298:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, sessionFuture](initSessionFuture(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
+			/*line main_async.go:537:4*/ fallthrough
 		case 3: // resumes at main.go:298:3
 			/*line main.go:298:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:520:4*/ if !ready {
+			/*line main_async.go:540:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:525:4*/ fallthrough
+			/*line main_async.go:545:4*/ fallthrough
 		case 4:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:528:4*/ state = 1
+			/*line main_async.go:548:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:531:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:551:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -604,11 +624,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:607:4*/ fut.addr = ""
+			/*line main_async.go:627:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
 			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:611:4*/ if !ready {
+			/*line main_async.go:631:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -622,32 +642,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
-			/*line main.go:314:10*/ fut.aw0 = rt.SpawnAsync(RoomAsync(evRx, fut.st))
-			/*line main_async.go:626:4*/ fallthrough
+			/*line main.go:314:10*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, roomFuture](initRoomFuture(evRx, fut.st))
+			/*line main_async.go:646:4*/ fallthrough
 		case 2: // resumes at main.go:314:10
 			/*line main.go:314:10*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:649:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:314:2*/ fut.room = r_2
-			/*line main.go:315:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:636:4*/ fallthrough
+			/*line main.go:315:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
+			/*line main_async.go:656:4*/ fallthrough
 		case 3: // resumes at main.go:315:9
 			/*line main.go:315:9*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:639:4*/ if !ready {
+			/*line main_async.go:659:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:315:2*/ fut.srv = r_3
 			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:646:4*/ fut.sigs = nil
+			/*line main_async.go:666:4*/ fut.sigs = nil
 			fallthrough
 		case 4: // resumes at main.go:316:12
 			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:650:4*/ if !ready {
+			/*line main_async.go:670:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -655,44 +675,44 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
 			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:658:4*/ fut.srv = nil
+			/*line main_async.go:678:4*/ fut.srv = nil
 			fallthrough
 		case 5: // resumes at main.go:318:23
 			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:662:4*/ if !ready {
+			/*line main_async.go:682:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:669:5*/ state = 9
+				/*line main_async.go:689:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
-			/*line main_async.go:675:4*/ fallthrough
+			/*line main_async.go:695:4*/ fallthrough
 		case 7: // resumes at main.go:320:3
 			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:678:4*/ if !ready {
+			/*line main_async.go:698:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
 			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:685:4*/ fut.room = nil
+			/*line main_async.go:705:4*/ fut.room = nil
 			fallthrough
 		case 8: // resumes at main.go:322:16
 			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:689:4*/ if !ready {
+			/*line main_async.go:709:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:695:4*/ fallthrough
+			/*line main_async.go:715:4*/ fallthrough
 		case 9:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -701,29 +721,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:704:4*/ fallthrough
+			/*line main_async.go:724:4*/ fallthrough
 		case 10:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:707:5*/ state = 14
+				/*line main_async.go:727:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:328:3*/ fut.av1 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:713:4*/ fut.evTx = nil
+			/*line main_async.go:733:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 12: // resumes at main.go:328:3
 			/*line main.go:328:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:718:4*/ if !ready {
+			/*line main_async.go:738:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.av1 = rt.SleepFuture{}
-			/*line main_async.go:723:4*/ fallthrough
+			/*line main_async.go:743:4*/ fallthrough
 		case 13:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:726:4*/ state = 10
+			/*line main_async.go:746:4*/ state = 10
 			continue
 		case 14:
 			{
@@ -731,7 +751,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:734:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:754:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

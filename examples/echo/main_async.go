@@ -32,6 +32,11 @@ func HandleAsync(c *netx.TCPStream, st *Stats) rt.Future[error] {
 	return &handleFuture{c: c, st: st}
 }
 
+// initHandleFuture makes Handle's future by value, for an async caller that holds it inline.
+func initHandleFuture(c *netx.TCPStream, st *Stats) handleFuture {
+	return handleFuture{c: c, st: st}
+}
+
 // Poll advances Handle to its next suspension point; see rt.Future.
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *handleFuture) Poll(cx *rt.Context) (v error, done bool) {
@@ -125,15 +130,15 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Handle starts
-			/*line main.go:53:2*/ /*line main_async.go:128:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:53:2*/ /*line main_async.go:133:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main_async.go:135:4*/ fallthrough
 		case 1:
 			/*line main.go:55:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line main_async.go:133:4*/ fallthrough
+			/*line main_async.go:138:4*/ fallthrough
 		case 2: // resumes at main.go:55:13
 			/*line main.go:55:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:136:4*/ if !ready {
+			/*line main_async.go:141:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -148,10 +153,10 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line main.go:59:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line main_async.go:151:4*/ fallthrough
+			/*line main_async.go:156:4*/ fallthrough
 		case 3: // resumes at main.go:59:12
 			/*line main.go:59:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:154:4*/ if !ready {
+			/*line main_async.go:159:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -167,10 +172,10 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 					/*line main.go:63:4*/ return fut.dres, true
 				}
 			}
-			/*line main_async.go:170:4*/ state = 1
+			/*line main_async.go:175:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:173:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:178:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -221,6 +226,11 @@ type handlePlainFuture struct {
 // body of HandlePlain as a state machine, suspending where HandlePlain would block.
 func HandlePlainAsync(c *netx.TCPStream, st *Stats) rt.Future[error] {
 	return &handlePlainFuture{c: c, st: st}
+}
+
+// initHandlePlainFuture makes HandlePlain's future by value, for an async caller that holds it inline.
+func initHandlePlainFuture(c *netx.TCPStream, st *Stats) handlePlainFuture {
+	return handlePlainFuture{c: c, st: st}
 }
 
 // Poll advances HandlePlain to its next suspension point; see rt.Future.
@@ -318,16 +328,16 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // HandlePlain starts
-			/*line main.go:73:2*/ /*line main_async.go:321:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:73:2*/ /*line main_async.go:331:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:74:2*/ fut.buf = make([]byte, 4096)
-			/*line main_async.go:324:4*/ fallthrough
+			/*line main_async.go:334:4*/ fallthrough
 		case 1:
 			/*line main.go:76:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:327:4*/ fallthrough
+			/*line main_async.go:337:4*/ fallthrough
 		case 2: // resumes at main.go:76:13
 			/*line main.go:76:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:330:4*/ if !ready {
+			/*line main_async.go:340:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -343,17 +353,17 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:80:3*/ fut.st.Bytes.Add(int64(n))
 			/*line main.go:81:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:346:4*/ fallthrough
+			/*line main_async.go:356:4*/ fallthrough
 		case 3: // resumes at main.go:81:16
 			/*line main.go:81:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:349:4*/ if !ready {
+			/*line main_async.go:359:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:81:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:81:34*/ if !(err_2 != nil) {
-				/*line main_async.go:356:5*/ state = 1
+				/*line main_async.go:366:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -365,7 +375,7 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (error, bool) {
 				/*line main.go:82:4*/ return fut.dres, true
 			}
 		default:
-			/*line main_async.go:368:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:378:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -411,6 +421,11 @@ func ServeAsync(ln *netx.TCPListener, plain bool, st *Stats) rt.Future[error] {
 	return &serveFuture{ln: ln, plain: plain, st: st}
 }
 
+// initServeFuture makes Serve's future by value, for an async caller that holds it inline.
+func initServeFuture(ln *netx.TCPListener, plain bool, st *Stats) serveFuture {
+	return serveFuture{ln: ln, plain: plain, st: st}
+}
+
 // Poll advances Serve to its next suspension point; see rt.Future.
 func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -422,13 +437,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:425:4*/ fallthrough
+			/*line main_async.go:440:4*/ fallthrough
 		case 1:
 			/*line main.go:109:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:428:4*/ fallthrough
+			/*line main_async.go:443:4*/ fallthrough
 		case 2: // resumes at main.go:109:13
 			/*line main.go:109:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:431:4*/ if !ready {
+			/*line main_async.go:446:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -449,36 +464,36 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:116:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:117:3*/ fut.st.Active.Add(1)
 			/*line main.go:118:6*/ if !(fut.plain) {
-				/*line main_async.go:452:5*/ state = 5
+				/*line main_async.go:467:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:119:4*/ fut.aw0 = rt.SpawnAsync(HandlePlainAsync(c, fut.st))
-			/*line main_async.go:458:4*/ fallthrough
+			/*line main.go:119:4*/ fut.aw0 = rt.SpawnInlineAsync[error, handlePlainFuture](initHandlePlainFuture(c, fut.st))
+			/*line main_async.go:473:4*/ fallthrough
 		case 4: // resumes at main.go:119:4
 			/*line main.go:119:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:461:4*/ if !ready {
+			/*line main_async.go:476:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:466:4*/ state = 1
+			/*line main_async.go:481:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:121:4*/ fut.aw0 = rt.SpawnAsync(HandleAsync(c, fut.st))
-			/*line main_async.go:470:4*/ fallthrough
+			/*line main.go:121:4*/ fut.aw0 = rt.SpawnInlineAsync[error, handleFuture](initHandleFuture(c, fut.st))
+			/*line main_async.go:485:4*/ fallthrough
 		case 6: // resumes at main.go:121:4
 			/*line main.go:121:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:473:4*/ if !ready {
+			/*line main_async.go:488:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:478:4*/ state = 1
+			/*line main_async.go:493:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:481:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:496:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -551,11 +566,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:133:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:554:4*/ fut.addr = ""
+			/*line main_async.go:569:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:133:13
 			/*line main.go:133:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -568,22 +583,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:137:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:138:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:572:4*/ fallthrough
+			/*line main.go:138:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.plain, fut.st))
+			/*line main_async.go:587:4*/ fallthrough
 		case 2: // resumes at main.go:138:9
 			/*line main.go:138:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:575:4*/ if !ready {
+			/*line main_async.go:590:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:138:2*/ fut.srv = r_2
 			/*line main.go:139:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:582:4*/ fut.sigs = nil
+			/*line main_async.go:597:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:139:12
 			/*line main.go:139:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:586:4*/ if !ready {
+			/*line main_async.go:601:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -591,11 +606,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:139:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:140:2*/ take(&fut.ln).Close()
 			/*line main.go:141:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:594:4*/ fut.srv = nil
+			/*line main_async.go:609:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:141:23
 			/*line main.go:141:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:598:4*/ if !ready {
+			/*line main_async.go:613:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -608,27 +623,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:145:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:611:4*/ fallthrough
+			/*line main_async.go:626:4*/ fallthrough
 		case 5:
 			/*line main.go:145:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:614:5*/ state = 9
+				/*line main_async.go:629:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:146:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:620:4*/ fallthrough
+			/*line main_async.go:635:4*/ fallthrough
 		case 7: // resumes at main.go:146:3
 			/*line main.go:146:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:623:4*/ if !ready {
+			/*line main_async.go:638:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:628:4*/ fallthrough
+			/*line main_async.go:643:4*/ fallthrough
 		case 8:
 			/*line main.go:145:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:631:4*/ state = 5
+			/*line main_async.go:646:4*/ state = 5
 			continue
 		case 9:
 			{
@@ -636,7 +651,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:148:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:639:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:654:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

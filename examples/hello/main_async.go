@@ -24,6 +24,11 @@ func WorkerAsync(name string, steps int) rt.Future[int] {
 	return &workerFuture{name: name, steps: steps}
 }
 
+// initWorkerFuture makes Worker's future by value, for an async caller that holds it inline.
+func initWorkerFuture(name string, steps int) workerFuture {
+	return workerFuture{name: name, steps: steps}
+}
+
 // Poll advances Worker to its next suspension point; see rt.Future.
 func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -34,10 +39,10 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Worker starts
 			/*line main.go:28:2*/ fut.total = 0
 			/*line main.go:29:6*/ fut.i = 1
-			/*line main_async.go:37:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1:
 			/*line main.go:29:14*/ if !(fut.i <= fut.steps) {
-				/*line main_async.go:40:5*/ state = 5
+				/*line main_async.go:45:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -45,18 +50,18 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:30:3*/ fmt.Printf("%-4s step %d of %d\n", fut.name, fut.i, fut.steps)
 			/*line main.go:31:3*/ fut.total += fut.i * len(fut.name)
 			/*line main.go:32:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:48:4*/ fallthrough
+			/*line main_async.go:53:4*/ fallthrough
 		case 3: // resumes at main.go:32:3
 			/*line main.go:32:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:51:4*/ if !ready {
+			/*line main_async.go:56:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main_async.go:56:4*/ fallthrough
+			/*line main_async.go:61:4*/ fallthrough
 		case 4:
 			/*line main.go:29:26*/ fut.i++
-			/*line main_async.go:59:4*/ state = 1
+			/*line main_async.go:64:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -64,7 +69,7 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:34:2*/ return fut.total, true
 			}
 		default:
-			/*line main_async.go:67:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
+			/*line main_async.go:72:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -121,47 +126,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
 			/*line main.go:42:2*/ fut.sum = 0
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main_async.go:129:4*/ fallthrough
 		case 1:
 			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
-				/*line main_async.go:127:5*/ state = 5
+				/*line main_async.go:132:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:132:4*/ name = fut.names[fut.sum]
-			/*line main.go:45:29*/ fut.aw0 = rt.SpawnAsync(WorkerAsync(name, 3))
-			/*line main_async.go:134:4*/ fallthrough
+			/*line main_async.go:137:4*/ name = fut.names[fut.sum]
+			/*line main.go:45:29*/ fut.aw0 = rt.SpawnInlineAsync[int, workerFuture](initWorkerFuture(name, 3))
+			/*line main_async.go:139:4*/ fallthrough
 		case 3: // resumes at main.go:45:29
 			/*line main.go:45:29*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:137:4*/ if !ready {
+			/*line main_async.go:142:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:143:4*/ fallthrough
+			/*line main_async.go:148:4*/ fallthrough
 		case 4:
-			/*line main_async.go:145:4*/ fut.sum++
-			/*line main_async.go:146:4*/ state = 1
+			/*line main_async.go:150:4*/ fut.sum++
+			/*line main_async.go:151:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:47:2*/ fut.sum = 0
 			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:151:4*/ fallthrough
+			/*line main_async.go:156:4*/ fallthrough
 		case 6:
 			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:154:5*/ state = 10
+				/*line main_async.go:159:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:159:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:164:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:161:4*/ fallthrough
+			/*line main_async.go:166:4*/ fallthrough
 		case 8: // resumes at main.go:49:13
 			/*line main.go:49:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:164:4*/ if !ready {
+			/*line main_async.go:169:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -174,10 +179,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:177:4*/ fallthrough
+			/*line main_async.go:182:4*/ fallthrough
 		case 9:
-			/*line main_async.go:179:4*/ fut.i++
-			/*line main_async.go:180:4*/ state = 6
+			/*line main_async.go:184:4*/ fut.i++
+			/*line main_async.go:185:4*/ state = 6
 			continue
 		case 10:
 			{
@@ -185,7 +190,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:188:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:193:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

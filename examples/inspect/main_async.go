@@ -33,6 +33,11 @@ func HandleAsync(c *netx.TCPStream, st *Stats) rt.Future[error] {
 	return &handleFuture{c: c, st: st}
 }
 
+// initHandleFuture makes Handle's future by value, for an async caller that holds it inline.
+func initHandleFuture(c *netx.TCPStream, st *Stats) handleFuture {
+	return handleFuture{c: c, st: st}
+}
+
 // Poll advances Handle to its next suspension point; see rt.Future.
 // A panic or runtime.Goexit that leaves the poll runs the pending defers.
 func (fut *handleFuture) Poll(cx *rt.Context) (v error, done bool) {
@@ -148,16 +153,16 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Handle starts
 			/*line main.go:49:2*/ fut.d0f = fut.c.Close
-			/*line main_async.go:151:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:156:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:50:2*/ fut.buf = make([]byte, 512)
-			/*line main_async.go:154:4*/ fallthrough
+			/*line main_async.go:159:4*/ fallthrough
 		case 1:
 			/*line main.go:52:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main_async.go:162:4*/ fallthrough
 		case 2: // resumes at main.go:52:13
 			/*line main.go:52:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:165:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -181,17 +186,17 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:59:3*/ fut.st.Lines.Add(1)
 			/*line main.go:60:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:184:4*/ fallthrough
+			/*line main_async.go:189:4*/ fallthrough
 		case 3: // resumes at main.go:60:16
 			/*line main.go:60:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:187:4*/ if !ready {
+			/*line main_async.go:192:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:60:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:60:34*/ if !(err_2 != nil) {
-				/*line main_async.go:194:5*/ state = 1
+				/*line main_async.go:199:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -203,7 +208,7 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 				/*line main.go:61:4*/ return fut.dres, true
 			}
 		default:
-			/*line main_async.go:206:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:211:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -248,6 +253,11 @@ func ServeAsync(ln *netx.TCPListener, st *Stats) rt.Future[error] {
 	return &serveFuture{ln: ln, st: st}
 }
 
+// initServeFuture makes Serve's future by value, for an async caller that holds it inline.
+func initServeFuture(ln *netx.TCPListener, st *Stats) serveFuture {
+	return serveFuture{ln: ln, st: st}
+}
+
 // Poll advances Serve to its next suspension point; see rt.Future.
 func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -259,13 +269,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:262:4*/ fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 1:
 			/*line main.go:72:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:265:4*/ fallthrough
+			/*line main_async.go:275:4*/ fallthrough
 		case 2: // resumes at main.go:72:13
 			/*line main.go:72:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:268:4*/ if !ready {
+			/*line main_async.go:278:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -283,19 +293,19 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:77:4*/ return err, true
 				}
 			}
-			/*line main.go:79:3*/ fut.aw0 = rt.SpawnNamedAsync("conn "+c.RemoteAddr().String(), HandleAsync(c, fut.st))
-			/*line main_async.go:287:4*/ fallthrough
+			/*line main.go:79:3*/ fut.aw0 = rt.SpawnNamedInlineAsync[error, handleFuture]("conn "+c.RemoteAddr().String(), initHandleFuture(c, fut.st))
+			/*line main_async.go:297:4*/ fallthrough
 		case 3: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:290:4*/ if !ready {
+			/*line main_async.go:300:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:295:4*/ state = 1
+			/*line main_async.go:305:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:298:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:308:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -341,6 +351,11 @@ func JanitorAsync(every time.Duration, st *Stats) rt.Future[struct{}] {
 	return &janitorFuture{every: every, st: st}
 }
 
+// initJanitorFuture makes Janitor's future by value, for an async caller that holds it inline.
+func initJanitorFuture(every time.Duration, st *Stats) janitorFuture {
+	return janitorFuture{every: every, st: st}
+}
+
 // Poll advances Janitor to its next suspension point; see rt.Future.
 func (fut *janitorFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -349,22 +364,22 @@ func (fut *janitorFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Janitor starts
-			/*line main_async.go:352:4*/ fallthrough
+			/*line main_async.go:367:4*/ fallthrough
 		case 1:
 			/*line main.go:88:3*/ fut.av0 = rt.MakeSleep(fut.every)
-			/*line main_async.go:355:4*/ fallthrough
+			/*line main_async.go:370:4*/ fallthrough
 		case 2: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:358:4*/ if !ready {
+			/*line main_async.go:373:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:89:3*/ fut.st.Ticks.Add(1)
-			/*line main_async.go:364:4*/ state = 1
+			/*line main_async.go:379:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:367:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
+			/*line main_async.go:382:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -419,11 +434,11 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 		switch state {
 		case 0: // Start starts
 			/*line main.go:98:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:422:4*/ fut.addr = ""
+			/*line main_async.go:437:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:98:13
 			/*line main.go:98:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:426:4*/ if !ready {
+			/*line main_async.go:441:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -435,21 +450,21 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 					/*line main.go:100:3*/ return rt.Tuple2[*netx.TCPListener, error]{V0: nil, V1: err}, true
 				}
 			}
-			/*line main.go:102:2*/ fut.aw0 = rt.SpawnNamedAsync("acceptor", ServeAsync(fut.ln, fut.st))
-			/*line main_async.go:439:4*/ fallthrough
+			/*line main.go:102:2*/ fut.aw0 = rt.SpawnNamedInlineAsync[error, serveFuture]("acceptor", initServeFuture(fut.ln, fut.st))
+			/*line main_async.go:454:4*/ fallthrough
 		case 2: // resumes at main.go:102:2
 			/*line main.go:102:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:442:4*/ if !ready {
+			/*line main_async.go:457:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:103:2*/ fut.aw0 = rt.SpawnNamedAsync("janitor", JanitorAsync(time.Minute, fut.st))
-			/*line main_async.go:448:4*/ fut.st = nil
+			/*line main.go:103:2*/ fut.aw0 = rt.SpawnNamedInlineAsync[struct{}, janitorFuture]("janitor", initJanitorFuture(time.Minute, fut.st))
+			/*line main_async.go:463:4*/ fut.st = nil
 			fallthrough
 		case 3: // resumes at main.go:103:2
 			/*line main.go:103:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:452:4*/ if !ready {
+			/*line main_async.go:467:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -459,7 +474,7 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 				/*line main.go:104:2*/ return rt.Tuple2[*netx.TCPListener, error]{V0: fut.ln, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:462:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
+			/*line main_async.go:477:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -91,6 +91,11 @@ func ProduceAsync(jobs *syncx.Sender[int], n int) rt.Future[error] {
 	return &produceFuture{jobs: jobs, n: n}
 }
 
+// initProduceFuture makes Produce's future by value, for an async caller that holds it inline.
+func initProduceFuture(jobs *syncx.Sender[int], n int) produceFuture {
+	return produceFuture{jobs: jobs, n: n}
+}
+
 // Poll advances Produce to its next suspension point; see rt.Future.
 func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -102,26 +107,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Produce starts
 			/*line main.go:74:6*/ fut.job = 1
-			/*line main_async.go:105:4*/ fallthrough
+			/*line main_async.go:110:4*/ fallthrough
 		case 1:
 			/*line main.go:74:16*/ if !(fut.job <= fut.n) {
-				/*line main_async.go:108:5*/ state = 6
+				/*line main_async.go:113:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:75:13*/ fut.av0 = fut.jobs.MakeSend(fut.job)
-			/*line main_async.go:114:4*/ fallthrough
+			/*line main_async.go:119:4*/ fallthrough
 		case 3: // resumes at main.go:75:13
 			/*line main.go:75:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:117:4*/ if !ready {
+			/*line main_async.go:122:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:75:6*/ err = r
 			/*line main.go:75:29*/ if !(err != nil) {
-				/*line main_async.go:124:5*/ state = 5
+				/*line main_async.go:129:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -133,7 +138,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 5:
 			/*line main.go:74:26*/ fut.job++
-			/*line main_async.go:136:4*/ state = 1
+			/*line main_async.go:141:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:80:2*/ take(&fut.jobs).Close()
@@ -142,7 +147,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:81:2*/ return nil, true
 			}
 		default:
-			/*line main_async.go:145:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:150:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -190,6 +195,11 @@ func WorkAsync(jobs *syncx.Receiver[int], results *syncx.Sender[Result], limit t
 	return &workFuture{jobs: jobs, results: results, limit: limit}
 }
 
+// initWorkFuture makes Work's future by value, for an async caller that holds it inline.
+func initWorkFuture(jobs *syncx.Receiver[int], results *syncx.Sender[Result], limit time.Duration) workFuture {
+	return workFuture{jobs: jobs, results: results, limit: limit}
+}
+
 // Poll advances Work to its next suspension point; see rt.Future.
 func (fut *workFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
@@ -206,13 +216,13 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:209:4*/ fallthrough
+			/*line main_async.go:219:4*/ fallthrough
 		case 1:
 			/*line main.go:92:14*/ fut.av0 = fut.jobs.MakeRecv()
-			/*line main_async.go:212:4*/ fallthrough
+			/*line main_async.go:222:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
 			/*line main.go:92:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:215:4*/ if !ready {
+			/*line main_async.go:225:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -225,10 +235,10 @@ poll:
 				}
 			}
 			/*line main.go:96:13*/ fut.av1 = rt.MakeTimeout(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:228:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 3: // resumes at main.go:96:13
 			/*line main.go:96:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -238,22 +248,22 @@ poll:
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
 			/*line main.go:100:6*/ fut.av2 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:241:4*/ fallthrough
+			/*line main_async.go:251:4*/ fallthrough
 		case 4: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_3, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:244:4*/ if !ready {
+			/*line main_async.go:254:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av2 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:250:5*/ state = 6
+				/*line main_async.go:260:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:256:4*/ state = 1
+			/*line main_async.go:266:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -262,7 +272,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:265:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:275:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -323,6 +333,11 @@ func CollectAsync(results *syncx.Receiver[Result], jobs *syncx.Receiver[int], st
 	return &collectFuture{results: results, jobs: jobs, stopAfter: stopAfter, idle: idle}
 }
 
+// initCollectFuture makes Collect's future by value, for an async caller that holds it inline.
+func initCollectFuture(results *syncx.Receiver[Result], jobs *syncx.Receiver[int], stopAfter int, idle time.Duration) collectFuture {
+	return collectFuture{results: results, jobs: jobs, stopAfter: stopAfter, idle: idle}
+}
+
 // Poll advances Collect to its next suspension point; see rt.Future.
 func (fut *collectFuture) Poll(cx *rt.Context) (rt.Tuple2[[]Result, string], bool) {
 	var zero rt.Tuple2[[]Result, string]
@@ -336,13 +351,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:339:4*/ fallthrough
+			/*line main_async.go:354:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:342:4*/ fallthrough
+			/*line main_async.go:357:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:345:4*/ if !ready {
+			/*line main_async.go:360:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -371,7 +386,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:374:4*/ state = 1
+			/*line main_async.go:389:4*/ state = 1
 			continue
 		case 3:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -381,7 +396,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:384:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:399:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -458,11 +473,11 @@ poll:
 		case 0: // Run starts
 			/*line main.go:156:2*/ jobsTx, fut.jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ fut.resultsTx, fut.resultsRx = syncx.NewChannel[Result](2)
-			/*line main.go:158:14*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(jobsTx, fut.n))
-			/*line main_async.go:462:4*/ fallthrough
+			/*line main.go:158:14*/ fut.aw0 = rt.SpawnInlineAsync[error, produceFuture](initProduceFuture(jobsTx, fut.n))
+			/*line main_async.go:477:4*/ fallthrough
 		case 1: // resumes at main.go:158:14
 			/*line main.go:158:14*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:465:4*/ if !ready {
+			/*line main_async.go:480:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -470,37 +485,37 @@ poll:
 			/*line main.go:158:2*/ fut.producer = r
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
 			/*line main.go:160:6*/ fut.i = 0
-			/*line main_async.go:473:4*/ fallthrough
+			/*line main_async.go:488:4*/ fallthrough
 		case 2:
 			/*line main.go:160:14*/ if !(fut.i < fut.workers) {
-				/*line main_async.go:476:5*/ state = 6
+				/*line main_async.go:491:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:163:3*/ fut.aw0 = (*fut.set).SpawnAsync(WorkAsync(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main.go:163:3*/ fut.aw0 = rt.JoinSetSpawnInlineAsync[int, workFuture](fut.set, initWorkFuture(fut.jobsRx, fut.resultsTx.Clone(), fut.limit))
+			/*line main_async.go:497:4*/ fallthrough
 		case 4: // resumes at main.go:163:3
 			/*line main.go:163:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:490:4*/ fallthrough
+			/*line main_async.go:505:4*/ fallthrough
 		case 5:
 			/*line main.go:160:27*/ fut.i++
-			/*line main_async.go:493:4*/ state = 2
+			/*line main_async.go:508:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:165:2*/ take(&fut.resultsTx).Close()
-			/*line main.go:166:15*/ fut.aw0 = rt.SpawnAsync(CollectAsync(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
-			/*line main_async.go:498:4*/ fut.jobsRx = nil
+			/*line main.go:166:15*/ fut.aw0 = rt.SpawnInlineAsync[rt.Tuple2[[]Result, string], collectFuture](initCollectFuture(fut.resultsRx, fut.jobsRx, fut.stopAfter, fut.idle))
+			/*line main_async.go:513:4*/ fut.jobsRx = nil
 			fut.resultsRx = nil
 			fallthrough
 		case 7: // resumes at main.go:166:15
 			/*line main.go:166:15*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[[]Result, string]]]).Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -508,28 +523,28 @@ poll:
 			/*line main.go:166:2*/ collector = r_2
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:511:4*/ fallthrough
+			/*line main_async.go:526:4*/ fallthrough
 		case 8: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:514:4*/ if !ready {
+			/*line main_async.go:529:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:521:5*/ state = 11
+				/*line main_async.go:536:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:527:4*/ fut.producer = nil
+			/*line main_async.go:542:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 10: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:532:4*/ if !ready {
+			/*line main_async.go:547:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -548,14 +563,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:566:4*/ fallthrough
 		case 12:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:554:4*/ fut.err = nil
+			/*line main_async.go:569:4*/ fut.err = nil
 			fallthrough
 		case 13: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main_async.go:573:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -582,23 +597,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:585:4*/ state = 12
+			/*line main_async.go:600:4*/ state = 12
 			continue
 		case 14:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:589:4*/ fut.producer = nil
+			/*line main_async.go:604:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 15: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:594:4*/ if !ready {
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:601:5*/ state = 17
+				/*line main_async.go:616:5*/ state = 17
 				continue
 			}
 			fallthrough
@@ -613,7 +628,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:616:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:631:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

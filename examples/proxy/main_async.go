@@ -27,6 +27,11 @@ func ProxyAsync(client *netx.TCPStream, upstream string, st *Stats) rt.Future[er
 	return &proxyFuture{client: client, upstream: upstream, st: st}
 }
 
+// initProxyFuture makes Proxy's future by value, for an async caller that holds it inline.
+func initProxyFuture(client *netx.TCPStream, upstream string, st *Stats) proxyFuture {
+	return proxyFuture{client: client, upstream: upstream, st: st}
+}
+
 // Poll advances Proxy to its next suspension point; see rt.Future.
 func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -41,11 +46,11 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Proxy starts
 			/*line main.go:46:17*/ fut.aw0 = netx.DialAsync("tcp", fut.upstream)
-			/*line main_async.go:44:4*/ fut.upstream = ""
+			/*line main_async.go:49:4*/ fut.upstream = ""
 			fallthrough
 		case 1: // resumes at main.go:46:17
 			/*line main.go:46:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:48:4*/ if !ready {
+			/*line main_async.go:53:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -61,10 +66,10 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line main.go:53:19*/ fut.aw0 = netx.CopyBidirectionalAsync(fut.client, fut.server)
-			/*line main_async.go:64:4*/ fallthrough
+			/*line main_async.go:69:4*/ fallthrough
 		case 2: // resumes at main.go:53:19
 			/*line main.go:53:19*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int64, int64, error]]).Poll(cx)
-			/*line main_async.go:67:4*/ if !ready {
+			/*line main_async.go:72:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -83,7 +88,7 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:62:2*/ return err, true
 			}
 		default:
-			/*line main_async.go:86:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:91:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -130,6 +135,11 @@ func ServeAsync(ln *netx.TCPListener, upstream string, st *Stats) rt.Future[erro
 	return &serveFuture{ln: ln, upstream: upstream, st: st}
 }
 
+// initServeFuture makes Serve's future by value, for an async caller that holds it inline.
+func initServeFuture(ln *netx.TCPListener, upstream string, st *Stats) serveFuture {
+	return serveFuture{ln: ln, upstream: upstream, st: st}
+}
+
 // Poll advances Serve to its next suspension point; see rt.Future.
 func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -141,13 +151,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:144:4*/ fallthrough
+			/*line main_async.go:154:4*/ fallthrough
 		case 1:
 			/*line main.go:70:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:147:4*/ fallthrough
+			/*line main_async.go:157:4*/ fallthrough
 		case 2: // resumes at main.go:70:13
 			/*line main.go:70:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:150:4*/ if !ready {
+			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -167,19 +177,19 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:77:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:78:3*/ fut.st.Active.Add(1)
-			/*line main.go:79:3*/ fut.aw0 = rt.SpawnAsync(ProxyAsync(c, fut.upstream, fut.st))
-			/*line main_async.go:171:4*/ fallthrough
+			/*line main.go:79:3*/ fut.aw0 = rt.SpawnInlineAsync[error, proxyFuture](initProxyFuture(c, fut.upstream, fut.st))
+			/*line main_async.go:181:4*/ fallthrough
 		case 3: // resumes at main.go:79:3
 			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:174:4*/ if !ready {
+			/*line main_async.go:184:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:179:4*/ state = 1
+			/*line main_async.go:189:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:182:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:192:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -247,11 +257,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:250:4*/ fut.listen = ""
+			/*line main_async.go:260:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:264:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -264,24 +274,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:93:9*/ fut.aw0 = rt.SpawnAsync(ServeAsync(fut.ln, fut.upstream, fut.st))
-			/*line main_async.go:268:4*/ fut.upstream = ""
+			/*line main.go:93:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.upstream, fut.st))
+			/*line main_async.go:278:4*/ fut.upstream = ""
 			fut.st = nil
 			fallthrough
 		case 2: // resumes at main.go:93:9
 			/*line main.go:93:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:273:4*/ if !ready {
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:93:2*/ fut.srv = r_2
 			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:280:4*/ fut.sigs = nil
+			/*line main_async.go:290:4*/ fut.sigs = nil
 			fallthrough
 		case 3: // resumes at main.go:94:12
 			/*line main.go:94:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main_async.go:294:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -289,11 +299,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:94:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
 			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:292:4*/ fut.srv = nil
+			/*line main_async.go:302:4*/ fut.srv = nil
 			fallthrough
 		case 4: // resumes at main.go:96:23
 			/*line main.go:96:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
+			/*line main_async.go:306:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -310,7 +320,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:313:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:323:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -23,6 +23,11 @@ func SleeperAsync(d time.Duration, c *counts) rt.Future[time.Duration] {
 	return &sleeperFuture{d: d, c: c}
 }
 
+// initSleeperFuture makes Sleeper's future by value, for an async caller that holds it inline.
+func initSleeperFuture(d time.Duration, c *counts) sleeperFuture {
+	return sleeperFuture{d: d, c: c}
+}
+
 // Poll advances Sleeper to its next suspension point; see rt.Future.
 func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
@@ -34,10 +39,10 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line main.go:39:2*/ fut.start = time.Now()
 			/*line main.go:40:2*/ fut.c.asleep.Add(1)
 			/*line main.go:41:2*/ fut.av0 = rt.MakeSleep(fut.d)
-			/*line main_async.go:37:4*/ fallthrough
+			/*line main_async.go:42:4*/ fallthrough
 		case 1: // resumes at main.go:41:2
 			/*line main.go:41:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:40:4*/ if !ready {
+			/*line main_async.go:45:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -49,7 +54,7 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line main.go:44:2*/ return time.Since(fut.start) - fut.d, true
 			}
 		default:
-			/*line main_async.go:52:4*/ panic("corio: SleeperAsync future polled after it completed or was cancelled")
+			/*line main_async.go:57:4*/ panic("corio: SleeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -115,47 +120,47 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
 			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:118:4*/ fallthrough
+			/*line main_async.go:123:4*/ fallthrough
 		case 1:
 			/*line main.go:64:20*/ if !(fut.i < len(fut.durs)) {
-				/*line main_async.go:121:5*/ state = 5
+				/*line main_async.go:126:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:126:4*/ d = fut.durs[fut.i]
-			/*line main.go:65:16*/ fut.aw0 = rt.SpawnAsync(SleeperAsync(d, fut.c))
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:131:4*/ d = fut.durs[fut.i]
+			/*line main.go:65:16*/ fut.aw0 = rt.SpawnInlineAsync[time.Duration, sleeperFuture](initSleeperFuture(d, fut.c))
+			/*line main_async.go:133:4*/ fallthrough
 		case 3: // resumes at main.go:65:16
 			/*line main.go:65:16*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[time.Duration]]).Poll(cx)
-			/*line main_async.go:131:4*/ if !ready {
+			/*line main_async.go:136:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:3*/ fut.handles[fut.i] = r
-			/*line main_async.go:137:4*/ fallthrough
+			/*line main_async.go:142:4*/ fallthrough
 		case 4:
-			/*line main_async.go:139:4*/ fut.i++
-			/*line main_async.go:140:4*/ state = 1
+			/*line main_async.go:144:4*/ fut.i++
+			/*line main_async.go:145:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
-				/*line main_async.go:144:5*/ state = 8
+				/*line main_async.go:149:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:69:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:150:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 7: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:153:4*/ if !ready {
+			/*line main_async.go:158:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:158:4*/ state = 5
+			/*line main_async.go:163:4*/ state = 5
 			continue
 		case 8:
 			/*line main.go:71:2*/ fut.s = Summary{}
@@ -164,21 +169,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
 			/*line main.go:76:2*/ fut.i = 0
-			/*line main_async.go:167:4*/ fallthrough
+			/*line main_async.go:172:4*/ fallthrough
 		case 9:
 			/*line main.go:76:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:170:5*/ state = 13
+				/*line main_async.go:175:5*/ state = 13
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:175:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:180:4*/ h = fut.handles[fut.i]
 			/*line main.go:77:16*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:177:4*/ fut.c = nil
+			/*line main_async.go:182:4*/ fut.c = nil
 			fallthrough
 		case 11: // resumes at main.go:77:16
 			/*line main.go:77:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[time.Duration, error]]).Poll(cx)
-			/*line main_async.go:181:4*/ if !ready {
+			/*line main_async.go:186:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -194,10 +199,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:82:3*/ fut.total += late
 			/*line main.go:83:3*/ fut.s.MinLate = min(fut.s.MinLate, late)
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
-			/*line main_async.go:197:4*/ fallthrough
+			/*line main_async.go:202:4*/ fallthrough
 		case 12:
-			/*line main_async.go:199:4*/ fut.i++
-			/*line main_async.go:200:4*/ state = 9
+			/*line main_async.go:204:4*/ fut.i++
+			/*line main_async.go:205:4*/ state = 9
 			continue
 		case 13:
 			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(take(&fut.durs)))
@@ -206,7 +211,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:209:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:214:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -1256,7 +1256,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			fallthrough
 		case 2:
-			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnAsync(LeafAsync(fut.i))
+			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnInlineAsync[int, leafFuture](initLeafFuture(fut.i))
 			/*line genbench_async.go:1260:4*/ fallthrough
 		case 3: // resumes at genbench.go:84:11
 			/*line genbench.go:84:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
@@ -1877,6 +1877,11 @@ func PongAsync(rx *syncx.Receiver[int], tx *syncx.Sender[int]) rt.Future[struct{
 	return &pongFuture{rx: rx, tx: tx}
 }
 
+// initPongFuture makes Pong's future by value, for an async caller that holds it inline.
+func initPongFuture(rx *syncx.Receiver[int], tx *syncx.Sender[int]) pongFuture {
+	return pongFuture{rx: rx, tx: tx}
+}
+
 // Poll advances Pong to its next suspension point; see rt.Future.
 func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -1888,13 +1893,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1891:4*/ fallthrough
+			/*line genbench_async.go:1896:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1894:4*/ fallthrough
+			/*line genbench_async.go:1899:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1897:4*/ if !ready {
+			/*line genbench_async.go:1902:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1908,18 +1913,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1911:4*/ fallthrough
+			/*line genbench_async.go:1916:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1914:4*/ if !ready {
+			/*line genbench_async.go:1919:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1919:4*/ state = 1
+			/*line genbench_async.go:1924:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1922:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1927:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1990,11 +1995,11 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // PingPong starts
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnAsync(PongAsync(prx, qtx))
-			/*line genbench_async.go:1994:4*/ fallthrough
+			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, pongFuture](initPongFuture(prx, qtx))
+			/*line genbench_async.go:1999:4*/ fallthrough
 		case 1: // resumes at genbench.go:193:7
 			/*line genbench.go:193:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:1997:4*/ if !ready {
+			/*line genbench_async.go:2002:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2002,48 +2007,48 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:193:2*/ fut.h = r
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2005:4*/ fut.i = 0
-			/*line genbench_async.go:2006:4*/ fallthrough
+			/*line genbench_async.go:2010:4*/ fut.i = 0
+			/*line genbench_async.go:2011:4*/ fallthrough
 		case 2:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2009:5*/ state = 7
+				/*line genbench_async.go:2014:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:2015:4*/ fallthrough
+			/*line genbench_async.go:2020:4*/ fallthrough
 		case 4: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2018:4*/ if !ready {
+			/*line genbench_async.go:2023:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:2024:4*/ fallthrough
+			/*line genbench_async.go:2029:4*/ fallthrough
 		case 5: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2027:4*/ if !ready {
+			/*line genbench_async.go:2032:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:2033:4*/ fallthrough
+			/*line genbench_async.go:2038:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:2035:4*/ fut.i++
-			/*line genbench_async.go:2036:4*/ state = 2
+			/*line genbench_async.go:2040:4*/ fut.i++
+			/*line genbench_async.go:2041:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2041:4*/ fut.qrx = nil
+			/*line genbench_async.go:2046:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2046:4*/ if !ready {
+			/*line genbench_async.go:2051:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2053,7 +2058,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2056:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2061:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2113,6 +2118,11 @@ func PongTwinAsync(rx *syncx.Receiver[int], tx *syncx.Sender[int]) rt.Future[str
 	return &pongTwinFuture{rx: rx, tx: tx}
 }
 
+// initPongTwinFuture makes PongTwin's future by value, for an async caller that holds it inline.
+func initPongTwinFuture(rx *syncx.Receiver[int], tx *syncx.Sender[int]) pongTwinFuture {
+	return pongTwinFuture{rx: rx, tx: tx}
+}
+
 // Poll advances PongTwin to its next suspension point; see rt.Future.
 func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -2123,13 +2133,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:2126:4*/ fallthrough
+			/*line genbench_async.go:2136:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:2129:4*/ fallthrough
+			/*line genbench_async.go:2139:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2132:4*/ if !ready {
+			/*line genbench_async.go:2142:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2143,18 +2153,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:2146:4*/ fallthrough
+			/*line genbench_async.go:2156:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2149:4*/ if !ready {
+			/*line genbench_async.go:2159:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:2154:4*/ state = 1
+			/*line genbench_async.go:2164:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:2157:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2167:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2219,11 +2229,11 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // PingPongTwin starts
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnAsync(PongTwinAsync(prx, qtx))
-			/*line genbench_async.go:2223:4*/ fallthrough
+			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, pongTwinFuture](initPongTwinFuture(prx, qtx))
+			/*line genbench_async.go:2233:4*/ fallthrough
 		case 1: // resumes at genbench.go:223:7
 			/*line genbench.go:223:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:2226:4*/ if !ready {
+			/*line genbench_async.go:2236:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2231,48 +2241,48 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:223:2*/ fut.h = r
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2234:4*/ fut.i = 0
-			/*line genbench_async.go:2235:4*/ fallthrough
+			/*line genbench_async.go:2244:4*/ fut.i = 0
+			/*line genbench_async.go:2245:4*/ fallthrough
 		case 2:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2238:5*/ state = 7
+				/*line genbench_async.go:2248:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:2244:4*/ fallthrough
+			/*line genbench_async.go:2254:4*/ fallthrough
 		case 4: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2247:4*/ if !ready {
+			/*line genbench_async.go:2257:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:2253:4*/ fallthrough
+			/*line genbench_async.go:2263:4*/ fallthrough
 		case 5: // resumes at genbench.go:227:7
 			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2256:4*/ if !ready {
+			/*line genbench_async.go:2266:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:2262:4*/ fallthrough
+			/*line genbench_async.go:2272:4*/ fallthrough
 		case 6:
-			/*line genbench_async.go:2264:4*/ fut.i++
-			/*line genbench_async.go:2265:4*/ state = 2
+			/*line genbench_async.go:2274:4*/ fut.i++
+			/*line genbench_async.go:2275:4*/ state = 2
 			continue
 		case 7:
 			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2270:4*/ fut.qrx = nil
+			/*line genbench_async.go:2280:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 8: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2275:4*/ if !ready {
+			/*line genbench_async.go:2285:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -2282,7 +2292,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2285:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2295:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2353,59 +2363,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2356:4*/ fut.i = 0
-			/*line genbench_async.go:2357:4*/ fallthrough
+			/*line genbench_async.go:2366:4*/ fut.i = 0
+			/*line genbench_async.go:2367:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2360:5*/ state = 10
+				/*line genbench_async.go:2370:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2366:5*/ state = 5
+				/*line genbench_async.go:2376:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2372:4*/ fallthrough
+			/*line genbench_async.go:2382:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2375:4*/ if !ready {
+			/*line genbench_async.go:2385:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2380:4*/ state = 7
+			/*line genbench_async.go:2390:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2384:4*/ fallthrough
+			/*line genbench_async.go:2394:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2387:4*/ if !ready {
+			/*line genbench_async.go:2397:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2392:4*/ fallthrough
+			/*line genbench_async.go:2402:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2395:4*/ fallthrough
+			/*line genbench_async.go:2405:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2398:4*/ if !ready {
+			/*line genbench_async.go:2408:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2405:4*/ fallthrough
+			/*line genbench_async.go:2415:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2407:4*/ fut.i++
-			/*line genbench_async.go:2408:4*/ state = 1
+			/*line genbench_async.go:2417:4*/ fut.i++
+			/*line genbench_async.go:2418:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2413,7 +2423,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2416:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2426:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2486,59 +2496,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2489:4*/ fut.i = 0
-			/*line genbench_async.go:2490:4*/ fallthrough
+			/*line genbench_async.go:2499:4*/ fut.i = 0
+			/*line genbench_async.go:2500:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2493:5*/ state = 10
+				/*line genbench_async.go:2503:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2499:5*/ state = 5
+				/*line genbench_async.go:2509:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2505:4*/ fallthrough
+			/*line genbench_async.go:2515:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2508:4*/ if !ready {
+			/*line genbench_async.go:2518:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2513:4*/ state = 7
+			/*line genbench_async.go:2523:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2517:4*/ fallthrough
+			/*line genbench_async.go:2527:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2520:4*/ if !ready {
+			/*line genbench_async.go:2530:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2525:4*/ fallthrough
+			/*line genbench_async.go:2535:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2528:4*/ fallthrough
+			/*line genbench_async.go:2538:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2531:4*/ if !ready {
+			/*line genbench_async.go:2541:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2538:4*/ fallthrough
+			/*line genbench_async.go:2548:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2540:4*/ fut.i++
-			/*line genbench_async.go:2541:4*/ state = 1
+			/*line genbench_async.go:2550:4*/ fut.i++
+			/*line genbench_async.go:2551:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2546,7 +2556,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2549:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2559:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

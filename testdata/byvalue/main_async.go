@@ -132,6 +132,11 @@ func ProduceAsync(tx *syncx.Sender[int], n int) rt.Future[error] {
 	return &produceFuture{tx: tx, n: n}
 }
 
+// initProduceFuture makes Produce's future by value, for an async caller that holds it inline.
+func initProduceFuture(tx *syncx.Sender[int], n int) produceFuture {
+	return produceFuture{tx: tx, n: n}
+}
+
 // Poll advances Produce to its next suspension point; see rt.Future.
 func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -143,27 +148,27 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Produce starts
 			/*line main.go:36:2*/ fut.n_2 = fut.n
-			/*line main_async.go:146:4*/ fut.i = 0
-			/*line main_async.go:147:4*/ fallthrough
+			/*line main_async.go:151:4*/ fut.i = 0
+			/*line main_async.go:152:4*/ fallthrough
 		case 1:
 			/*line main.go:36:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:150:5*/ state = 6
+				/*line main_async.go:155:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:37:13*/ fut.av0 = fut.tx.MakeSend(fut.i * fut.i)
-			/*line main_async.go:156:4*/ fallthrough
+			/*line main_async.go:161:4*/ fallthrough
 		case 3: // resumes at main.go:37:13
 			/*line main.go:37:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:159:4*/ if !ready {
+			/*line main_async.go:164:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:37:6*/ err = r
 			/*line main.go:37:29*/ if !(err != nil) {
-				/*line main_async.go:166:5*/ state = 5
+				/*line main_async.go:171:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -174,7 +179,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 5:
 			/*line main.go:38:4*/ fut.i++
-			/*line main_async.go:177:4*/ state = 1
+			/*line main_async.go:182:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:41:2*/ take(&fut.tx).Close()
@@ -183,7 +188,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:42:2*/ return nil, true
 			}
 		default:
-			/*line main_async.go:186:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:191:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -245,13 +250,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 		switch state {
 		case 0: // Sum starts
 			/*line main.go:49:2*/ fut.sum, fut.count = 0, 0
-			/*line main_async.go:248:4*/ fallthrough
+			/*line main_async.go:253:4*/ fallthrough
 		case 1:
 			/*line main.go:51:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line main_async.go:251:4*/ fallthrough
+			/*line main_async.go:256:4*/ fallthrough
 		case 2: // resumes at main.go:51:12
 			/*line main.go:51:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
+			/*line main_async.go:259:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -265,13 +270,13 @@ func (fut *sumFuture) Poll(cx *rt.Context) (rt.Tuple2[int, int], bool) {
 			}
 			/*line main.go:55:3*/ fut.sum += v
 			/*line main.go:56:3*/ fut.count++
-			/*line main_async.go:268:4*/ state = 1
+			/*line main_async.go:273:4*/ state = 1
 			continue
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:271:4*/ fut.state = -1
+			/*line main_async.go:276:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:274:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
+			/*line main_async.go:279:4*/ panic("corio: SumAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -326,6 +331,11 @@ func WaiterAsync(name string, mu *syncx.Mutex, ready_2 *syncx.Sender[string]) rt
 	return &waiterFuture{name: name, mu: mu, ready_2: ready_2}
 }
 
+// initWaiterFuture makes Waiter's future by value, for an async caller that holds it inline.
+func initWaiterFuture(name string, mu *syncx.Mutex, ready_2 *syncx.Sender[string]) waiterFuture {
+	return waiterFuture{name: name, mu: mu, ready_2: ready_2}
+}
+
 // Poll advances Waiter to its next suspension point; see rt.Future.
 func (fut *waiterFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -335,20 +345,20 @@ func (fut *waiterFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Waiter starts
 			/*line main.go:65:2*/ fut.av0 = fut.ready_2.MakeSend(fut.name)
-			/*line main_async.go:338:4*/ fut.ready_2 = nil
+			/*line main_async.go:348:4*/ fut.ready_2 = nil
 			fallthrough
 		case 1: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:342:4*/ if !ready {
+			/*line main_async.go:352:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:66:2*/ fut.av1 = fut.mu.MakeLock()
-			/*line main_async.go:348:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 2: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:351:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -359,7 +369,7 @@ func (fut *waiterFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:68:2*/ return fut.name + " got the lock", true
 			}
 		default:
-			/*line main_async.go:362:4*/ panic("corio: WaiterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:372:4*/ panic("corio: WaiterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -426,12 +436,12 @@ func (fut *chooseFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Choose starts
 			/*line main.go:76:7*/ fut.av0 = rt.MakeSelect2Biased(fut.a.RecvAsync(), fut.b.RecvAsync())
-			/*line main_async.go:429:4*/ fut.a = nil
+			/*line main_async.go:439:4*/ fut.a = nil
 			fut.b = nil
 			fallthrough
 		case 1: // resumes at main.go:76:7
 			/*line main.go:76:7*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:434:4*/ if !ready {
+			/*line main_async.go:444:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -448,10 +458,10 @@ func (fut *chooseFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:80:2*/ return fmt.Sprint("b:", s.V1.V0), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:451:4*/ fut.state = -1
+			/*line main_async.go:461:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:454:4*/ panic("corio: ChooseAsync future polled after it completed or was cancelled")
+			/*line main_async.go:464:4*/ panic("corio: ChooseAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -510,6 +520,11 @@ func MixedAsync(mu *syncx.Mutex, tx *syncx.Sender[string], rx *syncx.Receiver[st
 	return &mixedFuture{mu: mu, tx: tx, rx: rx}
 }
 
+// initMixedFuture makes Mixed's future by value, for an async caller that holds it inline.
+func initMixedFuture(mu *syncx.Mutex, tx *syncx.Sender[string], rx *syncx.Receiver[string]) mixedFuture {
+	return mixedFuture{mu: mu, tx: tx, rx: rx}
+}
+
 // Poll advances Mixed to its next suspension point; see rt.Future.
 func (fut *mixedFuture) Poll(cx *rt.Context) (string, bool) {
 	var zero string
@@ -522,38 +537,38 @@ func (fut *mixedFuture) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Mixed starts
 			/*line main.go:88:2*/ fut.av0 = fut.mu.MakeLock()
-			/*line main_async.go:525:4*/ fallthrough
+			/*line main_async.go:540:4*/ fallthrough
 		case 1: // resumes at main.go:88:2
 			/*line main.go:88:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:528:4*/ if !ready {
+			/*line main_async.go:543:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:89:2*/ fut.av1 = rt.MakeYieldNow()
-			/*line main_async.go:534:4*/ fallthrough
+			/*line main_async.go:549:4*/ fallthrough
 		case 2: // resumes at main.go:89:2
 			/*line main.go:89:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:537:4*/ if !ready {
+			/*line main_async.go:552:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line main.go:90:2*/ fut.av2 = fut.tx.MakeSend("mixed")
-			/*line main_async.go:543:4*/ fallthrough
+			/*line main_async.go:558:4*/ fallthrough
 		case 3: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av2 = syncx.SendFuture[string]{}
 			/*line main.go:91:2*/ take(&fut.mu).Unlock()
 			/*line main.go:92:10*/ fut.av3 = fut.rx.MakeRecv()
-			/*line main_async.go:553:4*/ fallthrough
+			/*line main_async.go:568:4*/ fallthrough
 		case 4: // resumes at main.go:92:10
 			/*line main.go:92:10*/ r, ready = (&fut.av3).Poll(cx)
-			/*line main_async.go:556:4*/ if !ready {
+			/*line main_async.go:571:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -561,11 +576,11 @@ func (fut *mixedFuture) Poll(cx *rt.Context) (string, bool) {
 			/*line main.go:92:2*/ fut.v, _ = r.V0, r.V1
 			/*line main.go:93:2*/ take(&fut.tx).Close()
 			/*line main.go:94:7*/ fut.av4 = rt.MakeSelect2(rt.SleepAsync(time.Hour), fut.rx.RecvAsync())
-			/*line main_async.go:564:4*/ fut.rx = nil
+			/*line main_async.go:579:4*/ fut.rx = nil
 			fallthrough
 		case 5: // resumes at main.go:94:7
 			/*line main.go:94:7*/ r_2, ready = (&fut.av4).Poll(cx)
-			/*line main_async.go:568:4*/ if !ready {
+			/*line main_async.go:583:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -576,7 +591,7 @@ func (fut *mixedFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:95:2*/ return fmt.Sprint(fut.v, " ", d.Index, " ", d.V1.V1), true
 			}
 		default:
-			/*line main_async.go:579:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:594:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -649,6 +664,11 @@ func GuardedAsync(rw *syncx.RwLock, sem *syncx.Semaphore, v *int, n int) rt.Futu
 	return &guardedFuture{rw: rw, sem: sem, v: v, n: n}
 }
 
+// initGuardedFuture makes Guarded's future by value, for an async caller that holds it inline.
+func initGuardedFuture(rw *syncx.RwLock, sem *syncx.Semaphore, v *int, n int) guardedFuture {
+	return guardedFuture{rw: rw, sem: sem, v: v, n: n}
+}
+
 // Poll advances Guarded to its next suspension point; see rt.Future.
 func (fut *guardedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
@@ -661,27 +681,27 @@ func (fut *guardedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		case 0: // Guarded starts
 			/*line main.go:104:2*/ fut.sum = 0
 			/*line main.go:105:2*/ fut.n_2 = fut.n
-			/*line main_async.go:664:4*/ fut.i = 0
-			/*line main_async.go:665:4*/ fallthrough
+			/*line main_async.go:684:4*/ fut.i = 0
+			/*line main_async.go:685:4*/ fallthrough
 		case 1:
 			/*line main.go:105:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:668:5*/ state = 12
+				/*line main_async.go:688:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:106:13*/ fut.av0 = fut.sem.MakeAcquire(1)
-			/*line main_async.go:674:4*/ fallthrough
+			/*line main_async.go:694:4*/ fallthrough
 		case 3: // resumes at main.go:106:13
 			/*line main.go:106:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:677:4*/ if !ready {
+			/*line main_async.go:697:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line main.go:106:6*/ err = r
 			/*line main.go:106:29*/ if !(err != nil) {
-				/*line main_async.go:684:5*/ state = 5
+				/*line main_async.go:704:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -692,43 +712,43 @@ func (fut *guardedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			}
 		case 5:
 			/*line main.go:109:6*/ if !(fut.i%3 == 0) {
-				/*line main_async.go:695:5*/ state = 8
+				/*line main_async.go:715:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:110:4*/ fut.av1 = fut.rw.MakeLock()
-			/*line main_async.go:701:4*/ fallthrough
+			/*line main_async.go:721:4*/ fallthrough
 		case 7: // resumes at main.go:110:4
 			/*line main.go:110:4*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:704:4*/ if !ready {
+			/*line main_async.go:724:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av1 = syncx.RwLockFuture{}
 			/*line main.go:111:4*/ *fut.v += fut.i
 			/*line main.go:112:4*/ fut.rw.Unlock()
-			/*line main_async.go:711:4*/ state = 10
+			/*line main_async.go:731:4*/ state = 10
 			continue
 		case 8:
 			/*line main.go:114:4*/ fut.av1 = fut.rw.MakeRLock()
-			/*line main_async.go:715:4*/ fallthrough
+			/*line main_async.go:735:4*/ fallthrough
 		case 9: // resumes at main.go:114:4
 			/*line main.go:114:4*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:718:4*/ if !ready {
+			/*line main_async.go:738:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av1 = syncx.RwLockFuture{}
 			/*line main.go:115:4*/ fut.sum += *fut.v
 			/*line main.go:116:4*/ fut.rw.RUnlock()
-			/*line main_async.go:725:4*/ fallthrough
+			/*line main_async.go:745:4*/ fallthrough
 		case 10:
 			/*line main.go:118:3*/ fut.sem.Release(1)
-			/*line main_async.go:728:4*/ fallthrough
+			/*line main_async.go:748:4*/ fallthrough
 		case 11:
-			/*line main_async.go:730:4*/ fut.i++
-			/*line main_async.go:731:4*/ state = 1
+			/*line main_async.go:750:4*/ fut.i++
+			/*line main_async.go:751:4*/ state = 1
 			continue
 		case 12:
 			{
@@ -736,7 +756,7 @@ func (fut *guardedFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:120:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:739:4*/ panic("corio: GuardedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:759:4*/ panic("corio: GuardedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -853,18 +873,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:125:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:126:2*/ total = new(int)
-			/*line main_async.go:856:4*/ (*total) = 0
+			/*line main_async.go:876:4*/ (*total) = 0
 			/*line main.go:127:23*/ fut.c_count = initCountFuture(fut.mu, total, 1000)
-			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:878:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:23
-			/*line main_async.go:862:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:882:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:23*/ r, ready = fut.aw0.(*countFuture).Poll(cx)
-			/*line main_async.go:864:4*/ if driven {
+			/*line main_async.go:884:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture), ready, fresh)
 			}
-			/*line main_async.go:867:4*/ if !ready {
+			/*line main_async.go:887:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -872,28 +892,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_count = countFuture{}
 			/*line main.go:127:2*/ fmt.Println("count", r)
 			/*line main.go:129:2*/ tx, fut.rx = syncx.NewChannel[int](2)
-			/*line main.go:130:7*/ fut.aw0 = rt.SpawnAsync(ProduceAsync(tx, 50))
-			/*line main_async.go:876:4*/ fallthrough
+			/*line main.go:130:7*/ fut.aw0 = rt.SpawnInlineAsync[error, produceFuture](initProduceFuture(tx, 50))
+			/*line main_async.go:896:4*/ fallthrough
 		case 2: // resumes at main.go:130:7
 			/*line main.go:130:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:879:4*/ if !ready {
+			/*line main_async.go:899:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:130:2*/ fut.h = r_2
 			/*line main.go:131:10*/ fut.c_sum = initSumFuture(fut.rx)
-			/*line main_async.go:886:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:906:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fut.rx = nil
 			fallthrough
 		case 3: // resumes at main.go:131:10
-			/*line main_async.go:891:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:911:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:10*/ r_3, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:893:4*/ if driven {
+			/*line main_async.go:913:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:896:4*/ if !ready {
+			/*line main_async.go:916:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -901,11 +921,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:131:2*/ fut.s, fut.c = r_3.V0, r_3.V1
 			/*line main.go:132:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:904:4*/ fut.h = nil
+			/*line main_async.go:924:4*/ fut.h = nil
 			fallthrough
 		case 4: // resumes at main.go:132:12
 			/*line main.go:132:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:908:4*/ if !ready {
+			/*line main_async.go:928:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -915,25 +935,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:135:2*/ fut.a, fut.atx = swap(syncx.NewChannel[string](1))
 			/*line main.go:136:2*/ fut.b, fut.btx = swap(syncx.NewChannel[string](1))
 			/*line main.go:137:2*/ fut.av0 = fut.btx.MakeSend("first")
-			/*line main_async.go:918:4*/ fallthrough
+			/*line main_async.go:938:4*/ fallthrough
 		case 5: // resumes at main.go:137:2
 			/*line main.go:137:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:921:4*/ if !ready {
+			/*line main_async.go:941:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:138:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:927:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:138:24
-			/*line main_async.go:931:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:951:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:24*/ r_5, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:933:4*/ if driven {
+			/*line main_async.go:953:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:936:4*/ if !ready {
+			/*line main_async.go:956:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -941,25 +961,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_choose = chooseFuture{}
 			/*line main.go:138:2*/ fmt.Println("choose", r_5)
 			/*line main.go:139:2*/ fut.av0 = fut.atx.MakeSend("second")
-			/*line main_async.go:944:4*/ fallthrough
+			/*line main_async.go:964:4*/ fallthrough
 		case 7: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:947:4*/ if !ready {
+			/*line main_async.go:967:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:140:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:953:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:973:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:140:24
-			/*line main_async.go:957:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:977:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:24*/ r_6, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:959:4*/ if driven {
+			/*line main_async.go:979:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:962:4*/ if !ready {
+			/*line main_async.go:982:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -967,54 +987,54 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_choose = chooseFuture{}
 			/*line main.go:140:2*/ fmt.Println("choose", r_6)
 			/*line main.go:141:2*/ fut.av0 = fut.atx.MakeSend("third")
-			/*line main_async.go:970:4*/ fut.atx = nil
+			/*line main_async.go:990:4*/ fut.atx = nil
 			fallthrough
 		case 9: // resumes at main.go:141:2
 			/*line main.go:141:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:974:4*/ if !ready {
+			/*line main_async.go:994:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:142:2*/ fut.av0 = fut.btx.MakeSend("fourth")
-			/*line main_async.go:980:4*/ fut.btx = nil
+			/*line main_async.go:1000:4*/ fut.btx = nil
 			fallthrough
 		case 10: // resumes at main.go:142:2
 			/*line main.go:142:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:984:4*/ if !ready {
+			/*line main_async.go:1004:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:143:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:990:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:143:24
-			/*line main_async.go:994:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:143:24*/ fut.r_7, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:996:4*/ if driven {
+			/*line main_async.go:1016:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:999:4*/ if !ready {
+			/*line main_async.go:1019:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:143:38*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:1006:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:1026:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fut.a = nil
 			fut.b = nil
 			fallthrough
 		case 12: // resumes at main.go:143:38
-			/*line main_async.go:1012:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:143:38*/ r_8, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:1014:4*/ if driven {
+			/*line main_async.go:1034:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:1017:4*/ if !ready {
+			/*line main_async.go:1037:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1023,52 +1043,52 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ fmt.Println("choose", take(&fut.r_7), r_8)
 			/*line main.go:146:2*/ fut.atx, fut.a = syncx.NewChannel[string](2)
 			/*line main.go:147:2*/ fut.av1 = (*fut.mu).MakeLock()
-			/*line main_async.go:1026:4*/ fallthrough
+			/*line main_async.go:1046:4*/ fallthrough
 		case 13: // resumes at main.go:147:2
 			/*line main.go:147:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:1029:4*/ if !ready {
+			/*line main_async.go:1049:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.av1 = syncx.LockFuture{}
-			/*line main.go:148:8*/ fut.aw0 = rt.SpawnAsync(WaiterAsync("A", fut.mu, fut.atx))
-			/*line main_async.go:1035:4*/ fallthrough
+			/*line main.go:148:8*/ fut.aw0 = rt.SpawnInlineAsync[string, waiterFuture](initWaiterFuture("A", fut.mu, fut.atx))
+			/*line main_async.go:1055:4*/ fallthrough
 		case 14: // resumes at main.go:148:8
 			/*line main.go:148:8*/ r_9, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1038:4*/ if !ready {
+			/*line main_async.go:1058:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:148:2*/ fut.ha = r_9
 			/*line main.go:149:13*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1045:4*/ fallthrough
+			/*line main_async.go:1065:4*/ fallthrough
 		case 15: // resumes at main.go:149:13
 			/*line main.go:149:13*/ r_10, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1048:4*/ if !ready {
+			/*line main_async.go:1068:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.av2 = syncx.RecvFuture[string]{}
 			/*line main.go:149:2*/ name, _ = r_10.V0, r_10.V1
 			/*line main.go:150:2*/ fmt.Println("queued", name)
-			/*line main.go:151:8*/ fut.aw0 = rt.SpawnAsync(WaiterAsync("B", fut.mu, fut.atx))
-			/*line main_async.go:1056:4*/ fut.atx = nil
+			/*line main.go:151:8*/ fut.aw0 = rt.SpawnInlineAsync[string, waiterFuture](initWaiterFuture("B", fut.mu, fut.atx))
+			/*line main_async.go:1076:4*/ fut.atx = nil
 			fallthrough
 		case 16: // resumes at main.go:151:8
 			/*line main.go:151:8*/ r_11, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1060:4*/ if !ready {
+			/*line main_async.go:1080:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:151:2*/ fut.hb = r_11
 			/*line main.go:152:12*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1067:4*/ fut.a = nil
+			/*line main_async.go:1087:4*/ fut.a = nil
 			fallthrough
 		case 17: // resumes at main.go:152:12
 			/*line main.go:152:12*/ r_12, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1071:4*/ if !ready {
+			/*line main_async.go:1091:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -1078,11 +1098,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.ha.Abort()
 			/*line main.go:155:2*/ (*fut.mu).Unlock()
 			/*line main.go:156:14*/ fut.aw0 = fut.ha.JoinAsync()
-			/*line main_async.go:1081:4*/ fut.ha = nil
+			/*line main_async.go:1101:4*/ fut.ha = nil
 			fallthrough
 		case 18: // resumes at main.go:156:14
 			/*line main.go:156:14*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1085:4*/ if !ready {
+			/*line main_async.go:1105:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -1091,11 +1111,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:157:2*/ je = new(*rt.JoinError)
 			/*line main.go:158:2*/ fmt.Printf("A: %q cancelled=%v\n", va, errors.As(erra, je) && (*je).IsCancelled())
 			/*line main.go:159:14*/ fut.aw0 = fut.hb.JoinAsync()
-			/*line main_async.go:1094:4*/ fut.hb = nil
+			/*line main_async.go:1114:4*/ fut.hb = nil
 			fallthrough
 		case 19: // resumes at main.go:159:14
 			/*line main.go:159:14*/ r_14, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1098:4*/ if !ready {
+			/*line main_async.go:1118:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -1106,46 +1126,46 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:2*/ (*fut.mu).Unlock()
 			/*line main.go:164:2*/ fut.rw = new(syncx.RwLock)
 			/*line main.go:165:2*/ fut.shared = new(int)
-			/*line main_async.go:1109:4*/ (*fut.shared) = 0
+			/*line main_async.go:1129:4*/ (*fut.shared) = 0
 			/*line main.go:166:2*/ fut.sem = syncx.NewSemaphore(2)
-			/*line main.go:167:8*/ fut.aw0 = rt.SpawnAsync(GuardedAsync(fut.rw, fut.sem, fut.shared, 30))
-			/*line main_async.go:1112:4*/ fallthrough
+			/*line main.go:167:8*/ fut.aw0 = rt.SpawnInlineAsync[rt.Tuple2[int, error], guardedFuture](initGuardedFuture(fut.rw, fut.sem, fut.shared, 30))
+			/*line main_async.go:1132:4*/ fallthrough
 		case 20: // resumes at main.go:167:8
 			/*line main.go:167:8*/ r_15, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, error]]]).Poll(cx)
-			/*line main_async.go:1115:4*/ if !ready {
+			/*line main_async.go:1135:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:167:2*/ fut.g1 = r_15
-			/*line main.go:168:8*/ fut.aw0 = rt.SpawnAsync(GuardedAsync(fut.rw, fut.sem, fut.shared, 30))
-			/*line main_async.go:1122:4*/ fut.rw = nil
+			/*line main.go:168:8*/ fut.aw0 = rt.SpawnInlineAsync[rt.Tuple2[int, error], guardedFuture](initGuardedFuture(fut.rw, fut.sem, fut.shared, 30))
+			/*line main_async.go:1142:4*/ fut.rw = nil
 			fallthrough
 		case 21: // resumes at main.go:168:8
 			/*line main.go:168:8*/ r_16, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, error]]]).Poll(cx)
-			/*line main_async.go:1126:4*/ if !ready {
+			/*line main_async.go:1146:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:168:2*/ fut.g2 = r_16
 			/*line main.go:169:11*/ fut.aw0 = fut.g1.JoinAsync()
-			/*line main_async.go:1133:4*/ fut.g1 = nil
+			/*line main_async.go:1153:4*/ fut.g1 = nil
 			fallthrough
 		case 22: // resumes at main.go:169:11
 			/*line main.go:169:11*/ r_17, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1137:4*/ if !ready {
+			/*line main_async.go:1157:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ _, fut.e1 = r_17.V0, r_17.V1
 			/*line main.go:170:11*/ fut.aw0 = fut.g2.JoinAsync()
-			/*line main_async.go:1144:4*/ fut.g2 = nil
+			/*line main_async.go:1164:4*/ fut.g2 = nil
 			fallthrough
 		case 23: // resumes at main.go:170:11
 			/*line main.go:170:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1148:4*/ if !ready {
+			/*line main_async.go:1168:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -1153,22 +1173,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:170:2*/ _, e2 = r_18.V0, r_18.V1
 			/*line main.go:171:2*/ fmt.Println("guarded", (*fut.shared), take(&fut.e1), e2, take(&fut.sem).Available())
 			/*line main.go:173:2*/ mtx, mrx = syncx.NewChannel[string](1)
-			/*line main.go:174:12*/ fut.aw0 = rt.SpawnAsync(MixedAsync(fut.mu, mtx, mrx))
-			/*line main_async.go:1157:4*/ fut.mu = nil
+			/*line main.go:174:12*/ fut.aw0 = rt.SpawnInlineAsync[string, mixedFuture](initMixedFuture(fut.mu, mtx, mrx))
+			/*line main_async.go:1177:4*/ fut.mu = nil
 			fut.shared = nil
 			fallthrough
 		case 24: // resumes at main.go:174:12
 			/*line main.go:174:12*/ r_19, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1162:4*/ if !ready {
+			/*line main_async.go:1182:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:174:12*/ fut.aw0 = r_19.JoinAsync()
-			/*line main_async.go:1168:4*/ fallthrough
+			/*line main_async.go:1188:4*/ fallthrough
 		case 25: // resumes at main.go:174:12
 			/*line main.go:174:12*/ r_20, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1171:4*/ if !ready {
+			/*line main_async.go:1191:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1176,11 +1196,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:174:2*/ v, err = r_20.V0, r_20.V1
 			/*line main.go:175:2*/ fmt.Println("mixed:", v, err)
 			{
-				/*line main_async.go:1179:5*/ fut.state = -1
+				/*line main_async.go:1199:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1183:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1203:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -3500,7 +3500,7 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:334:2*/ fmt.Println(r_50)
-			/*line main.go:337:7*/ fut.aw0 = rt_2.SpawnAsync(IdAsync(7))
+			/*line main.go:337:7*/ fut.aw0 = rt_2.SpawnInlineAsync[int, idFuture[int]](initIdFuture[int](7))
 			/*line main_async.go:3504:4*/ fallthrough
 		case 56: // resumes at main.go:337:7
 			/*line main.go:337:7*/ r_51, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int]]).Poll(cx)
@@ -3521,7 +3521,7 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:338:2*/ r, err = r_52.V0, r_52.V1
 			/*line main.go:339:2*/ fmt.Println(r, err)
-			/*line main.go:340:8*/ fut.aw0 = rt_2.SpawnAsync(IdAsync[int64](8))
+			/*line main.go:340:8*/ fut.aw0 = rt_2.SpawnInlineAsync[int64, idFuture[int64]](initIdFuture[int64](8))
 			/*line main_async.go:3525:4*/ fallthrough
 		case 58: // resumes at main.go:340:8
 			/*line main.go:340:8*/ r_53, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int64]]).Poll(cx)
@@ -3542,7 +3542,7 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			/*line main.go:341:2*/ r2, err = r_54.V0, r_54.V1
 			/*line main.go:342:2*/ fmt.Println(r2, err)
-			/*line main.go:343:8*/ fut.aw0 = rt_2.SpawnAsync(PairAsync("x", 1))
+			/*line main.go:343:8*/ fut.aw0 = rt_2.SpawnInlineAsync[rt_2.Tuple2[string, int], pairFuture[string, int]](initPairFuture[string, int]("x", 1))
 			/*line main_async.go:3546:4*/ fallthrough
 		case 60: // resumes at main.go:343:8
 			/*line main.go:343:8*/ r_55, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[rt_2.Tuple2[string, int]]]).Poll(cx)

@@ -289,7 +289,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
-			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(SumAsync(&Counter{max: 5}))
+			/*line main.go:71:7*/ fut.aw0 = rt.SpawnInlineAsync[int, sumFuture](initSumFuture(&Counter{max: 5}))
 			/*line main_async.go:293:4*/ fallthrough
 		case 6: // resumes at main.go:71:7
 			/*line main.go:71:7*/ r_7, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)

@@ -758,7 +758,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
-			/*line main.go:71:7*/ fut.aw0 = rt.SpawnAsync(LeafAsync("spawned"))
+			/*line main.go:71:7*/ fut.aw0 = rt.SpawnInlineAsync[string, leafFuture](initLeafFuture("spawned"))
 			/*line main_async.go:762:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:71:7

@@ -52,6 +52,52 @@ func Fanout(n int) int {
 	return total
 }
 
+// Tree spawns a task per subtree: a function that spawns its own future
+// (the spawned future lives in its task, not in the caller's).
+//
+//async:func
+func Tree(depth int) int {
+	if depth == 0 {
+		return 1
+	}
+	l := rt.Spawn(TreeAsync(depth - 1))
+	r := rt.Spawn(TreeAsync(depth - 1))
+	lv, _ := l.Join()
+	rv, _ := r.Join()
+	return lv + rv + 1
+}
+
+// Sets spawns into JoinSets held by value and by pointer, and by name.
+//
+//async:func
+func Sets() {
+	var set rt.JoinSet[int]
+	for i := range 3 {
+		set.Spawn(WorkerAsync(i, 2))
+	}
+	ps := &rt.JoinSet[int]{}
+	ps.Spawn(WorkerAsync(5, 3))
+	sum := 0
+	for {
+		v, ok, err := set.JoinNext()
+		if !ok {
+			break
+		}
+		if err == nil {
+			sum += v
+		}
+	}
+	v, ok, err := ps.JoinNext()
+	fmt.Println("sets", sum, v, ok, err)
+	hn := rt.SpawnNamed(fmt.Sprint("worker-", 4), WorkerAsync(4, 2))
+	nv, err := hn.Join()
+	fmt.Println("named", nv, err)
+	// The future's argument suspends: the spawn still takes it by value.
+	ht := rt.Spawn(WorkerAsync(rt.Await(WorkerAsync(1, 3)), 2))
+	tv, err := ht.Join()
+	fmt.Println("spilled", tv, err)
+}
+
 //async:func
 func Main() {
 	h := rt.Spawn(WorkerAsync(2, 5))
@@ -100,4 +146,9 @@ func Main() {
 	_, err = ha.Join()
 	var je2 *rt.JoinError
 	fmt.Println("abort", errors.As(err, &je2) && je2.IsCancelled())
+
+	ht := rt.Spawn(TreeAsync(4))
+	tv, err := ht.Join()
+	fmt.Println("tree", tv, err)
+	Sets()
 }

@@ -364,6 +364,11 @@ func RenewAsync(a *Account, plan string, safe bool) rt.Future[error] {
 	return &renewFuture{a: a, plan: plan, safe: safe}
 }
 
+// initRenewFuture makes Renew's future by value, for an async caller that holds it inline.
+func initRenewFuture(a *Account, plan string, safe bool) renewFuture {
+	return renewFuture{a: a, plan: plan, safe: safe}
+}
+
 // Poll advances Renew to its next suspension point; see rt.Future.
 func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -378,17 +383,17 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Renew starts
 			/*line bank.go:83:7*/ fut.c_price = initPriceFuture(fut.plan)
-			/*line bank_async.go:381:4*/ fut.aw0 = &fut.c_price
+			/*line bank_async.go:386:4*/ fut.aw0 = &fut.c_price
 			fresh = true
 			fut.plan = ""
 			fallthrough
 		case 1: // resumes at bank.go:83:7
-			/*line bank_async.go:386:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:83:7*/ r, ready = fut.aw0.(*priceFuture).Poll(cx)
-			/*line bank_async.go:388:4*/ if driven {
+			/*line bank_async.go:393:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*priceFuture), ready, fresh)
 			}
-			/*line bank_async.go:391:4*/ if !ready {
+			/*line bank_async.go:396:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -396,22 +401,22 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 			fut.c_price = priceFuture{}
 			/*line bank.go:83:2*/ p = r
 			/*line bank.go:84:5*/ if !(fut.safe) {
-				/*line bank_async.go:399:5*/ state = 4
+				/*line bank_async.go:404:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line bank.go:85:10*/ fut.aw0 = fut.a.WithdrawSafeAsync(p).(*accountWithdrawSafeFuture)
-			/*line bank_async.go:405:4*/ fresh = true
+			/*line bank_async.go:410:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 3: // resumes at bank.go:85:10
-			/*line bank_async.go:409:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:85:10*/ r_2, ready = fut.aw0.(*accountWithdrawSafeFuture).Poll(cx)
-			/*line bank_async.go:411:4*/ if driven {
+			/*line bank_async.go:416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawSafeFuture), ready, fresh)
 			}
-			/*line bank_async.go:414:4*/ if !ready {
+			/*line bank_async.go:419:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -422,16 +427,16 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 4:
 			/*line bank.go:87:9*/ fut.aw0 = fut.a.WithdrawAsync(p).(*accountWithdrawFuture)
-			/*line bank_async.go:425:4*/ fresh = true
+			/*line bank_async.go:430:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 5: // resumes at bank.go:87:9
-			/*line bank_async.go:429:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:434:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:87:9*/ r_3, ready = fut.aw0.(*accountWithdrawFuture).Poll(cx)
-			/*line bank_async.go:431:4*/ if driven {
+			/*line bank_async.go:436:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawFuture), ready, fresh)
 			}
-			/*line bank_async.go:434:4*/ if !ready {
+			/*line bank_async.go:439:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -441,7 +446,7 @@ func (fut *renewFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line bank.go:87:2*/ return r_3, true
 			}
 		default:
-			/*line bank_async.go:444:4*/ panic("corio: RenewAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:449:4*/ panic("corio: RenewAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -490,6 +495,11 @@ func PayAsync(a *Account, amount int, safe bool) rt.Future[error] {
 	return &payFuture{a: a, amount: amount, safe: safe}
 }
 
+// initPayFuture makes Pay's future by value, for an async caller that holds it inline.
+func initPayFuture(a *Account, amount int, safe bool) payFuture {
+	return payFuture{a: a, amount: amount, safe: safe}
+}
+
 // Poll advances Pay to its next suspension point; see rt.Future.
 func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -502,22 +512,22 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Pay starts
 			/*line bank.go:94:5*/ if !(fut.safe) {
-				/*line bank_async.go:505:5*/ state = 3
+				/*line bank_async.go:515:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line bank.go:95:10*/ fut.aw0 = fut.a.WithdrawSafeAsync(fut.amount).(*accountWithdrawSafeFuture)
-			/*line bank_async.go:511:4*/ fresh = true
+			/*line bank_async.go:521:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 2: // resumes at bank.go:95:10
-			/*line bank_async.go:515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:525:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:95:10*/ r, ready = fut.aw0.(*accountWithdrawSafeFuture).Poll(cx)
-			/*line bank_async.go:517:4*/ if driven {
+			/*line bank_async.go:527:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawSafeFuture), ready, fresh)
 			}
-			/*line bank_async.go:520:4*/ if !ready {
+			/*line bank_async.go:530:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -528,16 +538,16 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 3:
 			/*line bank.go:97:9*/ fut.aw0 = fut.a.WithdrawAsync(fut.amount).(*accountWithdrawFuture)
-			/*line bank_async.go:531:4*/ fresh = true
+			/*line bank_async.go:541:4*/ fresh = true
 			fut.a = nil
 			fallthrough
 		case 4: // resumes at bank.go:97:9
-			/*line bank_async.go:535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line bank_async.go:545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line bank.go:97:9*/ r_2, ready = fut.aw0.(*accountWithdrawFuture).Poll(cx)
-			/*line bank_async.go:537:4*/ if driven {
+			/*line bank_async.go:547:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*accountWithdrawFuture), ready, fresh)
 			}
-			/*line bank_async.go:540:4*/ if !ready {
+			/*line bank_async.go:550:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -547,7 +557,7 @@ func (fut *payFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line bank.go:97:2*/ return r_2, true
 			}
 		default:
-			/*line bank_async.go:550:4*/ panic("corio: PayAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:560:4*/ panic("corio: PayAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -610,39 +620,39 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Scenario starts
 			/*line bank.go:107:2*/ fut.a = &Account{Balance: 100}
-			/*line bank.go:108:9*/ fut.aw0 = rt.SpawnAsync(PayAsync(fut.a, 80, fut.safe))
-			/*line bank_async.go:614:4*/ fallthrough
+			/*line bank.go:108:9*/ fut.aw0 = rt.SpawnInlineAsync[error, payFuture](initPayFuture(fut.a, 80, fut.safe))
+			/*line bank_async.go:624:4*/ fallthrough
 		case 1: // resumes at bank.go:108:9
 			/*line bank.go:108:9*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:617:4*/ if !ready {
+			/*line bank_async.go:627:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:108:2*/ fut.pay = r
-			/*line bank.go:109:11*/ fut.aw0 = rt.SpawnAsync(RenewAsync(fut.a, "pro", fut.safe))
-			/*line bank_async.go:624:4*/ fallthrough
+			/*line bank.go:109:11*/ fut.aw0 = rt.SpawnInlineAsync[error, renewFuture](initRenewFuture(fut.a, "pro", fut.safe))
+			/*line bank_async.go:634:4*/ fallthrough
 		case 2: // resumes at bank.go:109:11
 			/*line bank.go:109:11*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:627:4*/ if !ready {
+			/*line bank_async.go:637:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:109:2*/ fut.renew = r_2
 			/*line bank.go:110:15*/ fut.aw0 = fut.pay.JoinAsync()
-			/*line bank_async.go:634:4*/ fut.pay = nil
+			/*line bank_async.go:644:4*/ fut.pay = nil
 			fallthrough
 		case 3: // resumes at bank.go:110:15
 			/*line bank.go:110:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:638:4*/ if !ready {
+			/*line bank_async.go:648:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:110:5*/ _, err = r_3.V0, r_3.V1
 			/*line bank.go:110:27*/ if !(err != nil) {
-				/*line bank_async.go:645:5*/ state = 5
+				/*line bank_async.go:655:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -653,18 +663,18 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			}
 		case 5:
 			/*line bank.go:113:15*/ fut.aw0 = fut.renew.JoinAsync()
-			/*line bank_async.go:656:4*/ fut.renew = nil
+			/*line bank_async.go:666:4*/ fut.renew = nil
 			fallthrough
 		case 6: // resumes at bank.go:113:15
 			/*line bank.go:113:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:660:4*/ if !ready {
+			/*line bank_async.go:670:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:113:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line bank.go:113:29*/ if !(err_2 != nil) {
-				/*line bank_async.go:667:5*/ state = 8
+				/*line bank_async.go:677:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -679,7 +689,7 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line bank.go:116:2*/ return rt.Tuple2[int, error]{V0: fut.a.Balance, V1: nil}, true
 			}
 		default:
-			/*line bank_async.go:682:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:692:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -25,6 +25,11 @@ func StepperAsync(id int, n int, log *[]int) rt.Future[struct{}] {
 	return &stepperFuture{id: id, n: n, log: log}
 }
 
+// initStepperFuture makes Stepper's future by value, for an async caller that holds it inline.
+func initStepperFuture(id int, n int, log *[]int) stepperFuture {
+	return stepperFuture{id: id, n: n, log: log}
+}
+
 // Poll advances Stepper to its next suspension point; see rt.Future.
 func (fut *stepperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -34,37 +39,37 @@ func (fut *stepperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Stepper starts
 			/*line mix.go:19:2*/ fut.n_2 = fut.n
-			/*line mix_async.go:37:4*/ fut.i = 0
-			/*line mix_async.go:38:4*/ fallthrough
+			/*line mix_async.go:42:4*/ fut.i = 0
+			/*line mix_async.go:43:4*/ fallthrough
 		case 1:
 			/*line mix.go:19:12*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:41:5*/ state = 5
+				/*line mix_async.go:46:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:20:3*/ *fut.log = append(*fut.log, fut.id)
 			/*line mix.go:21:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:48:4*/ fallthrough
+			/*line mix_async.go:53:4*/ fallthrough
 		case 3: // resumes at mix.go:21:3
 			/*line mix.go:21:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:51:4*/ if !ready {
+			/*line mix_async.go:56:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line mix_async.go:56:4*/ fallthrough
+			/*line mix_async.go:61:4*/ fallthrough
 		case 4:
 			/*line mix.go:21:3*/ fut.i++
-			/*line mix_async.go:59:4*/ state = 1
+			/*line mix_async.go:64:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line mix_async.go:63:5*/ fut.state = -1
+				/*line mix_async.go:68:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line mix_async.go:67:4*/ panic("corio: StepperAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:72:4*/ panic("corio: StepperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -122,53 +127,53 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 			/*line mix.go:30:2*/ fut.log = new([]int)
 			/*line mix.go:31:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
 			/*line mix.go:32:2*/ fut.n_2 = fut.k
-			/*line mix_async.go:125:4*/ fut.i = 0
-			/*line mix_async.go:126:4*/ fallthrough
+			/*line mix_async.go:130:4*/ fut.i = 0
+			/*line mix_async.go:131:4*/ fallthrough
 		case 1:
 			/*line mix.go:32:17*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:129:5*/ state = 5
+				/*line mix_async.go:134:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line mix.go:33:11*/ fut.aw0 = rt.SpawnAsync(StepperAsync(fut.i, fut.n, fut.log))
-			/*line mix_async.go:135:4*/ fallthrough
+			/*line mix.go:33:11*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, stepperFuture](initStepperFuture(fut.i, fut.n, fut.log))
+			/*line mix_async.go:140:4*/ fallthrough
 		case 3: // resumes at mix.go:33:11
 			/*line mix.go:33:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line mix_async.go:138:4*/ if !ready {
+			/*line mix_async.go:143:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:33:3*/ fut.hs[fut.i] = r
-			/*line mix_async.go:144:4*/ fallthrough
+			/*line mix_async.go:149:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:146:4*/ fut.i++
-			/*line mix_async.go:147:4*/ state = 1
+			/*line mix_async.go:151:4*/ fut.i++
+			/*line mix_async.go:152:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:35:2*/ fut.i = 0
-			/*line mix_async.go:151:4*/ fallthrough
+			/*line mix_async.go:156:4*/ fallthrough
 		case 6:
 			/*line mix.go:35:20*/ if !(fut.i < len(fut.hs)) {
-				/*line mix_async.go:154:5*/ state = 11
+				/*line mix_async.go:159:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line mix_async.go:159:4*/ h = fut.hs[fut.i]
+			/*line mix_async.go:164:4*/ h = fut.hs[fut.i]
 			/*line mix.go:36:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:161:4*/ fallthrough
+			/*line mix_async.go:166:4*/ fallthrough
 		case 8: // resumes at mix.go:36:16
 			/*line mix.go:36:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line mix_async.go:164:4*/ if !ready {
+			/*line mix_async.go:169:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:36:6*/ _, err = r_2.V0, r_2.V1
 			/*line mix.go:36:26*/ if !(err != nil) {
-				/*line mix_async.go:171:5*/ state = 10
+				/*line mix_async.go:176:5*/ state = 10
 				continue
 			}
 			fallthrough
@@ -179,7 +184,7 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 			}
 		case 10:
 			/*line mix.go:37:4*/ fut.i++
-			/*line mix_async.go:182:4*/ state = 6
+			/*line mix_async.go:187:4*/ state = 6
 			continue
 		case 11:
 			{
@@ -187,7 +192,7 @@ func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) 
 				/*line mix.go:40:2*/ return rt.Tuple2[[]int, error]{V0: (*fut.log), V1: nil}, true
 			}
 		default:
-			/*line mix_async.go:190:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:195:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -234,6 +239,11 @@ func sleeperAsync(id int, d time.Duration, log *[]int) rt.Future[struct{}] {
 	return &sleeperFuture{id: id, d: d, log: log}
 }
 
+// initSleeperFuture makes sleeper's future by value, for an async caller that holds it inline.
+func initSleeperFuture(id int, d time.Duration, log *[]int) sleeperFuture {
+	return sleeperFuture{id: id, d: d, log: log}
+}
+
 // Poll advances sleeper to its next suspension point; see rt.Future.
 func (fut *sleeperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
@@ -243,21 +253,21 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // sleeper starts
 			/*line mix.go:47:2*/ fut.av0 = rt.MakeSleep(fut.d)
-			/*line mix_async.go:246:4*/ fallthrough
+			/*line mix_async.go:256:4*/ fallthrough
 		case 1: // resumes at mix.go:47:2
 			/*line mix.go:47:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:249:4*/ if !ready {
+			/*line mix_async.go:259:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line mix.go:48:2*/ *fut.log = append(*fut.log, fut.id)
 			{
-				/*line mix_async.go:256:5*/ fut.state = -1
+				/*line mix_async.go:266:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line mix_async.go:260:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:270:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -320,53 +330,53 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 			/*line mix.go:56:2*/ fut.log = new([]int)
 			/*line mix.go:57:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
 			/*line mix.go:58:2*/ fut.n = fut.k
-			/*line mix_async.go:323:4*/ fut.i = 0
-			/*line mix_async.go:324:4*/ fallthrough
+			/*line mix_async.go:333:4*/ fut.i = 0
+			/*line mix_async.go:334:4*/ fallthrough
 		case 1:
 			/*line mix.go:58:17*/ if !(fut.i < fut.n) {
-				/*line mix_async.go:327:5*/ state = 5
+				/*line mix_async.go:337:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line mix.go:59:11*/ fut.aw0 = rt.SpawnAsync(sleeperAsync(fut.i, fut.d, fut.log))
-			/*line mix_async.go:333:4*/ fallthrough
+			/*line mix.go:59:11*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, sleeperFuture](initSleeperFuture(fut.i, fut.d, fut.log))
+			/*line mix_async.go:343:4*/ fallthrough
 		case 3: // resumes at mix.go:59:11
 			/*line mix.go:59:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line mix_async.go:336:4*/ if !ready {
+			/*line mix_async.go:346:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:59:3*/ fut.hs[fut.i] = r
-			/*line mix_async.go:342:4*/ fallthrough
+			/*line mix_async.go:352:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:344:4*/ fut.i++
-			/*line mix_async.go:345:4*/ state = 1
+			/*line mix_async.go:354:4*/ fut.i++
+			/*line mix_async.go:355:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:61:2*/ fut.i = 0
-			/*line mix_async.go:349:4*/ fallthrough
+			/*line mix_async.go:359:4*/ fallthrough
 		case 6:
 			/*line mix.go:61:20*/ if !(fut.i < len(fut.hs)) {
-				/*line mix_async.go:352:5*/ state = 11
+				/*line mix_async.go:362:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line mix_async.go:357:4*/ h = fut.hs[fut.i]
+			/*line mix_async.go:367:4*/ h = fut.hs[fut.i]
 			/*line mix.go:62:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:359:4*/ fallthrough
+			/*line mix_async.go:369:4*/ fallthrough
 		case 8: // resumes at mix.go:62:16
 			/*line mix.go:62:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line mix_async.go:362:4*/ if !ready {
+			/*line mix_async.go:372:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line mix.go:62:6*/ _, err = r_2.V0, r_2.V1
 			/*line mix.go:62:26*/ if !(err != nil) {
-				/*line mix_async.go:369:5*/ state = 10
+				/*line mix_async.go:379:5*/ state = 10
 				continue
 			}
 			fallthrough
@@ -377,15 +387,15 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 			}
 		case 10:
 			/*line mix.go:63:4*/ fut.i++
-			/*line mix_async.go:380:4*/ state = 6
+			/*line mix_async.go:390:4*/ state = 6
 			continue
 		case 11:
 			/*line mix.go:66:14*/ fut.aw0 = rt.NowAsync()
-			/*line mix_async.go:384:4*/ fut.hs = nil
+			/*line mix_async.go:394:4*/ fut.hs = nil
 			fallthrough
 		case 12: // resumes at mix.go:66:14
 			/*line mix.go:66:14*/ r_3, ready = fut.aw0.(rt.Future[time.Time]).Poll(cx)
-			/*line mix_async.go:388:4*/ if !ready {
+			/*line mix_async.go:398:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -395,7 +405,7 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 				/*line mix.go:66:2*/ return rt.Tuple3[[]int, time.Time, error]{V0: (*fut.log), V1: r_3, V2: nil}, true
 			}
 		default:
-			/*line mix_async.go:398:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:408:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -457,30 +467,30 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Selects starts
 			/*line mix.go:74:2*/ fut.won = make([]int, fut.n)
 			/*line mix.go:75:2*/ fut.n_2 = fut.n
-			/*line mix_async.go:460:4*/ fut.i = 0
-			/*line mix_async.go:461:4*/ fallthrough
+			/*line mix_async.go:470:4*/ fut.i = 0
+			/*line mix_async.go:471:4*/ fallthrough
 		case 1:
 			/*line mix.go:75:17*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:464:5*/ state = 5
+				/*line mix_async.go:474:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:76:8*/ fut.av0 = rt.MakeSelect2(rt.Ready(0), rt.Ready(1))
-			/*line mix_async.go:470:4*/ fallthrough
+			/*line mix_async.go:480:4*/ fallthrough
 		case 3: // resumes at mix.go:76:8
 			/*line mix.go:76:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:473:4*/ if !ready {
+			/*line mix_async.go:483:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.Select2Future[int, int]{}
 			/*line mix.go:76:3*/ s = r
 			/*line mix.go:77:3*/ fut.won[fut.i] = s.Index
-			/*line mix_async.go:480:4*/ fallthrough
+			/*line mix_async.go:490:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:482:4*/ fut.i++
-			/*line mix_async.go:483:4*/ state = 1
+			/*line mix_async.go:492:4*/ fut.i++
+			/*line mix_async.go:493:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -488,7 +498,7 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line mix.go:79:2*/ return fut.won, true
 			}
 		default:
-			/*line mix_async.go:491:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:501:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -548,38 +558,38 @@ func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bo
 		case 0: // JoinSetOrder starts
 			/*line mix.go:88:2*/ fut.set = new(rt.JoinSet[int])
 			/*line mix.go:89:2*/ fut.n = fut.k
-			/*line mix_async.go:551:4*/ fut.i = 0
-			/*line mix_async.go:552:4*/ fallthrough
+			/*line mix_async.go:561:4*/ fut.i = 0
+			/*line mix_async.go:562:4*/ fallthrough
 		case 1:
 			/*line mix.go:89:17*/ if !(fut.i < fut.n) {
-				/*line mix_async.go:555:5*/ state = 5
+				/*line mix_async.go:565:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:90:3*/ fut.aw0 = (*fut.set).SpawnAsync(newJoinSetOrderFunc1Future(fut.i))
-			/*line mix_async.go:561:4*/ fallthrough
+			/*line mix_async.go:571:4*/ fallthrough
 		case 3: // resumes at mix.go:90:3
 			/*line mix.go:90:3*/ _, ready = fut.aw0.(rt.Future[rt.AbortHandle]).Poll(cx)
-			/*line mix_async.go:564:4*/ if !ready {
+			/*line mix_async.go:574:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line mix_async.go:569:4*/ fallthrough
+			/*line mix_async.go:579:4*/ fallthrough
 		case 4:
 			/*line mix.go:90:3*/ fut.i++
-			/*line mix_async.go:572:4*/ state = 1
+			/*line mix_async.go:582:4*/ state = 1
 			continue
 		case 5:
 			/*line mix.go:96:2*/ fut.order = nil
-			/*line mix_async.go:576:4*/ fallthrough
+			/*line mix_async.go:586:4*/ fallthrough
 		case 6:
 			/*line mix.go:98:17*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line mix_async.go:579:4*/ fallthrough
+			/*line mix_async.go:589:4*/ fallthrough
 		case 7: // resumes at mix.go:98:17
 			/*line mix.go:98:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line mix_async.go:582:4*/ if !ready {
+			/*line mix_async.go:592:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -598,10 +608,10 @@ func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bo
 				}
 			}
 			/*line mix.go:105:3*/ fut.order = append(take(&fut.order), v)
-			/*line mix_async.go:601:4*/ state = 6
+			/*line mix_async.go:611:4*/ state = 6
 			continue
 		default:
-			/*line mix_async.go:604:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:614:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -655,19 +665,19 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // JoinSetOrder.func1 starts
 			/*line mix.go:91:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:658:4*/ fallthrough
+			/*line mix_async.go:668:4*/ fallthrough
 		case 1: // resumes at mix.go:91:4
 			/*line mix.go:91:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:661:4*/ if !ready {
+			/*line mix_async.go:671:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line mix.go:92:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:667:4*/ fallthrough
+			/*line mix_async.go:677:4*/ fallthrough
 		case 2: // resumes at mix.go:92:4
 			/*line mix.go:92:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:670:4*/ if !ready {
+			/*line mix_async.go:680:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -677,7 +687,7 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line mix.go:93:4*/ return fut.i, true
 			}
 		default:
-			/*line mix_async.go:680:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
+			/*line mix_async.go:690:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
