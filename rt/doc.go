@@ -546,9 +546,12 @@
 // LIFO slot and runs right after the current poll, on the same worker, with
 // what is left of the current task's budget — so a message-passing pair runs
 // back to back with hot caches, and a task that spawns the next one and
-// returns hands it over without waking another worker. A displaced LIFO task goes to the back of the
-// ring. At most 3 LIFO polls run in a row: during the third the slot is off,
-// so what it wakes waits its turn in the ring, and two tasks waking each other
+// returns hands it over without waking another worker. A task a wake
+// displaces from the slot goes to the back of the ring; a spawn that finds
+// the slot taken goes there itself (a burst of spawns runs in spawn order
+// after the first, with no atomic swap each), and either way a parked worker
+// is notified. At most 3 LIFO polls run in a row: during the third the slot
+// is off, so what it wakes or spawns waits its turn in the ring, and two tasks waking each other
 // cannot starve the rest; the slot is on again for the next task taken from a
 // queue. Such a capped wake notifies a parked worker only if the ring then
 // holds more than that task (which this worker runs next anyway). The slot is

@@ -182,11 +182,14 @@ func (w *worker) reschedule(h *taskHeader) {
 }
 
 // spawnLocal starts a task from a poll on this worker (SpawnAsync). On a
-// multi-thread runtime the task is queued as a task woken in the poll is
-// (scheduleLocal, Tokio's schedule_local for a spawn): into the LIFO slot,
-// so that a task that spawns one and returns has it run next, on this
-// worker, with no wake-up of another worker; a parked worker is notified
-// only when a task is displaced into the ring, where it can be stolen.
+// multi-thread runtime it goes into the LIFO slot if the slot is on and
+// free (Tokio's schedule_local for a spawn), so that a task that spawns the
+// next one and returns has it run next, on this worker, with no wake-up of
+// another worker. If the slot is taken the new task goes to the back of the
+// ring instead of displacing the slot's task (no atomic swap per spawn in a
+// burst, and the burst runs in spawn order after the first) and a parked
+// worker is notified, since there is now more work here than this worker
+// runs next; with the slot off, as for a wake (scheduleLocal).
 func (w *worker) spawnLocal(h *taskHeader) {
 	r := w.rt
 	if w.obs != nil {
@@ -199,7 +202,18 @@ func (w *worker) spawnLocal(h *taskHeader) {
 		r.cancelUnstarted(h)
 		return
 	}
-	w.scheduleLocal(h)
+	if w.mt == nil || !w.lifoEnabled {
+		w.scheduleLocal(h)
+		return
+	}
+	// Only the owner stores a task into the slot (a stealer only empties
+	// it), so a slot seen empty can be filled with a plain store.
+	if w.lifo.Load() == nil {
+		w.lifo.Store(h)
+		return
+	}
+	w.pushRing(h)
+	w.mt.notifyParked()
 }
 
 // ringRoom returns how many tasks the ring takes before it overflows
