@@ -25,6 +25,11 @@ func handleAsync(c *netx.TCPStream) rt.Future[error] {
 	return &handleFuture{c: c}
 }
 
+// initHandleFuture makes handle's future by value, for an async caller that holds it inline.
+func initHandleFuture(c *netx.TCPStream) handleFuture {
+	return handleFuture{c: c}
+}
+
 // Poll advances handle to its next suspension point; see rt.Future.
 func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 	var zero error
@@ -36,13 +41,13 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // handle starts
-			/*line serve_async.go:39:4*/ fallthrough
+			/*line serve_async.go:44:4*/ fallthrough
 		case 1:
 			/*line serve.go:28:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line serve_async.go:42:4*/ fallthrough
+			/*line serve_async.go:47:4*/ fallthrough
 		case 2: // resumes at serve.go:28:13
 			/*line serve.go:28:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line serve_async.go:45:4*/ if !ready {
+			/*line serve_async.go:50:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -62,10 +67,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line serve.go:36:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line serve_async.go:65:4*/ fallthrough
+			/*line serve_async.go:70:4*/ fallthrough
 		case 3: // resumes at serve.go:36:12
 			/*line serve.go:36:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line serve_async.go:68:4*/ if !ready {
+			/*line serve_async.go:73:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -79,10 +84,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:40:4*/ return err, true
 				}
 			}
-			/*line serve_async.go:82:4*/ state = 1
+			/*line serve_async.go:87:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:85:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:90:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -138,13 +143,13 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // acceptLoop starts
-			/*line serve_async.go:141:4*/ fallthrough
+			/*line serve_async.go:146:4*/ fallthrough
 		case 1:
 			/*line serve.go:50:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line serve_async.go:144:4*/ fallthrough
+			/*line serve_async.go:149:4*/ fallthrough
 		case 2: // resumes at serve.go:50:13
 			/*line serve.go:50:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line serve_async.go:147:4*/ if !ready {
+			/*line serve_async.go:152:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -162,19 +167,19 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:55:4*/ return err, true
 				}
 			}
-			/*line serve.go:57:3*/ fut.aw0 = rt.SpawnAsync(handleAsync(c))
-			/*line serve_async.go:166:4*/ fallthrough
+			/*line serve.go:57:3*/ fut.aw0 = rt.SpawnInlineAsync[error, handleFuture](initHandleFuture(c))
+			/*line serve_async.go:171:4*/ fallthrough
 		case 3: // resumes at serve.go:57:3
 			/*line serve.go:57:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line serve_async.go:169:4*/ if !ready {
+			/*line serve_async.go:174:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line serve_async.go:174:4*/ state = 1
+			/*line serve_async.go:179:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:177:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:182:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
