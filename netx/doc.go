@@ -186,11 +186,13 @@
 //     accepted connections with ListenConfig.NoCloseWhenLost.
 //
 // examples/echo's idle connection, parked in ReadPooled, adds its task
-// (112 B) and its handler's frame (72 B, in the 80 B size class: 48 B
-// before the handler closed its stream in a defer, whose kept result and
-// bookkeeping take the other 24 B; its arguments are the frame's own
-// fields): about 324 B of heap in three objects (TestIdleHeapPerConnection),
-// and about 405 B of RSS (examples/echo with echoload's 10,000 idle
+// with its handler's frame inside it (a spawn of a generated future
+// allocates once): the task's 80-byte header, its result and future
+// pointer, and the frame's 72 B (48 B before the handler closed its stream
+// in a defer, whose kept result and bookkeeping take the other 24 B; its
+// arguments are the frame's own fields), 192 B in all: about 324 B of heap
+// in two objects and a slot (TestIdleHeapPerConnection), and about 390 B of
+// RSS (examples/echo with echoload's 10,000 idle
 // connections). Each operation allocates nothing in steady state.
 //
 // # Platforms
