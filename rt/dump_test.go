@@ -264,8 +264,14 @@ func TestDumpConcurrent(t *testing.T) {
 				BlockOn(r, hs[n-1].JoinAsync())
 			}()
 		}
+		// Dump at least 50 times, and on until a dump has seen a polled
+		// task: with GOMAXPROCS=1 (go test -cpu 1) the workers may not have
+		// run yet when the first 50 dumps are done.
 		seen := 0
-		for i := 0; i < 50; i++ {
+		for i := 0; i < 50 || seen == 0 && i < 1_000_000; i++ {
+			if i >= 50 {
+				runtime.Gosched()
+			}
 			d := r.Dump()
 			for _, ti := range d.Tasks {
 				if ti.State != TaskRunning && (len(ti.Stack) != 1 || ti.Stack[0].Func != "test.churn") {
