@@ -44,7 +44,8 @@ func (p *workerCounters) load() coreStats {
 }
 
 // noteTurn counts one driver turn of the worker and what it did (the results
-// of driver.ParkTo).
+// of driver.ParkToN), and records for parkSpins whether the turn found I/O
+// and woke only this runtime's tasks (turnIO).
 func (w *worker) noteTurn(events, fired int) {
 	w.turnIO = events > 0 && !w.turnWokeOther
 	w.turnWokeOther = false
