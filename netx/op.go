@@ -72,8 +72,9 @@ type ioFuture struct {
 }
 
 // maxOpLen is the most bytes one operation moves: 1 GiB, which fits the
-// 32-bit lengths and is more than Linux moves in one read or write
-// (0x7ffff000 bytes) would make a difference for.
+// 32-bit lengths. Linux moves at most 0x7ffff000 bytes in one read or write
+// anyway, so the cut costs a transfer that large one more system call per
+// GiB at most.
 var maxOpLen = 1 << 30 // a variable only so that tests can lower it
 
 // bytes returns the operation's buffer.
