@@ -354,8 +354,9 @@
 // of at most 128 bytes is copied instead, as gc captures such variables:
 // neither side can tell, and it needs no cell, so a closure spawned per
 // iteration (capturing the iteration's variable) allocates its future and
-// its task, as spawning a named async function does (BenchmarkSpawnClosure
-// in internal/genbench). The closure's output follows the result rule:
+// its task and nothing more (BenchmarkSpawnClosure in internal/genbench);
+// spawning a named async function's future made on the spot allocates the
+// two as one (see the paragraph on spawns under "Memory" below). The closure's output follows the result rule:
 // rt.Async takes func() T, so for several results return a struct or an
 // rt.TupleN; named results work as in any function.
 //
