@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corio-go/corio/netx"
 	"github.com/corio-go/corio/rt"
 )
 
@@ -77,7 +76,8 @@ func TestEchoDirectMode(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		sig, err := Main("127.0.0.1:0", sigs, false, time.Second, &st, func(a net.Addr) { addrs <- a })
+		lc := ListenConfig(false)
+		sig, err := Main("127.0.0.1:0", &lc, sigs, false, time.Second, &st, func(a net.Addr) { addrs <- a })
 		done <- result{sig, err}
 	}()
 	addr := <-addrs
@@ -138,7 +138,8 @@ func rss(t *testing.T) int64 {
 func idleHeap(t *testing.T, plain bool, n int) (heap, rssPer, allocs float64) {
 	r := rt.NewMultiThread()
 	defer r.Shutdown()
-	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	lc := ListenConfig(false) // as run listens: no close-when-lost net
+	lnOut := rt.BlockOn(r, lc.ListenAsync("tcp", "127.0.0.1:0"))
 	if lnOut.V1 != nil {
 		t.Fatal(lnOut.V1)
 	}
@@ -230,7 +231,8 @@ func TestShutdownClosesConnections(t *testing.T) {
 func shutdownWithOpenConnections(t *testing.T, plain bool) {
 	const n = 3
 	r := rt.NewMultiThread()
-	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	lc := ListenConfig(false) // as run listens: no close-when-lost net
+	lnOut := rt.BlockOn(r, lc.ListenAsync("tcp", "127.0.0.1:0"))
 	if lnOut.V1 != nil {
 		t.Fatal(lnOut.V1)
 	}
