@@ -297,8 +297,6 @@ func (h *taskHeader) dumpInfo(now uint32, buf *[]Trace) (TaskInfo, bool) {
 	return info, true
 }
 
-func (t *task[T]) future() any { return t.fut }
-
 // String formats d as WriteText(debug 1) does.
 func (d *TaskDump) String() string {
 	var b strings.Builder

@@ -6,29 +6,44 @@ import (
 )
 
 // TestTaskLayout pins the task sizes every spawned future pays for: the
-// header in 80 bytes, so that a task whose output is up to two words stays
-// in the 112-byte size class, and the JoinHandle adding nothing.
+// header in 80 bytes, so that a task whose output is up to two words and
+// whose future is an interface value stays in the 112-byte size class, a
+// future held inline costing its own size and no interface, and the
+// JoinHandle adding nothing.
 func TestTaskLayout(t *testing.T) {
 	if got := unsafe.Sizeof(taskHeader{}); got != 80 {
 		t.Errorf("taskHeader is %d bytes, want 80", got)
 	}
-	if got := unsafe.Sizeof(task[error]{}); got != 112 {
-		t.Errorf("task[error] is %d bytes, want 112", got)
+	if got := unsafe.Sizeof(boxedTask[error]{}); got != 112 {
+		t.Errorf("boxedTask[error] is %d bytes, want 112", got)
 	}
-	if got := unsafe.Sizeof(task[struct{}]{}); got != 96 {
-		t.Errorf("task[struct{}] is %d bytes, want 96", got)
+	if got := unsafe.Sizeof(boxedTask[struct{}]{}); got != 96 {
+		t.Errorf("boxedTask[struct{}] is %d bytes, want 96", got)
+	}
+	if got, want := unsafe.Sizeof(inlineTask[error, layoutFuture, *layoutFuture]{}), unsafe.Sizeof(taskHeader{})+16+40; got != want {
+		t.Errorf("inlineTask[error] of a 40-byte future is %d bytes, want %d", got, want)
 	}
 	if unsafe.Sizeof(JoinHandle[error]{}) != unsafe.Sizeof(task[error]{}) {
 		t.Error("a JoinHandle is not its task")
 	}
+	// Every variant begins with task[T]'s fields, at the same offsets.
+	if unsafe.Offsetof(boxedTask[error]{}.out) != unsafe.Offsetof(task[error]{}.out) ||
+		unsafe.Offsetof(inlineTask[error, layoutFuture, *layoutFuture]{}.out) != unsafe.Offsetof(task[error]{}.out) {
+		t.Error("a task variant's output is not where task[T] has it")
+	}
 }
+
+// layoutFuture is a 40-byte future for TestTaskLayout.
+type layoutFuture [5]uintptr
+
+func (*layoutFuture) Poll(*Context) (error, bool) { return nil, true }
 
 // TestTaskSelf checks that the runner rebuilt from a header's method table
 // is the task itself, with the task's methods.
 func TestTaskSelf(t *testing.T) {
 	tk := newTask[int](Ready(7))
 	r := tk.taskHeader.self()
-	if got, ok := r.(*task[int]); !ok || got != tk {
+	if got, ok := r.(*boxedTask[int]); !ok || got.view() != tk {
 		t.Fatalf("self() = %T %p, want the task %p", r, r, tk)
 	}
 	if tk.handle().task() != tk {

@@ -82,34 +82,49 @@ func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	return t.handle(), true
 }
 
-// inlineTask is a task whose future is stored in the same allocation: the
-// task's fut field points at f. Its runner is the inlineTask itself (the
-// task's methods, and dropFuture of its own), so that completion zeroes f.
-type inlineTask[T, F any] struct {
-	task[T]
-	f F // owned like task.fut
+// inlineTask is a task whose future F is stored in the same allocation,
+// after the output (see task): no interface value for it, whose data word
+// would only point back into the task.
+type inlineTask[T, F any, PF interface {
+	*F
+	Future[T]
+}] struct {
+	taskHeader
+	out T
+	f   F // owned like boxedTask.fut
 }
 
-// newInlineTask copies f into a new task and points the task's future at
-// that copy: one allocation for the task and its future.
+// newInlineTask copies f into a new task: one allocation for the task and
+// its future.
 func newInlineTask[T, F any, PF interface {
 	*F
 	Future[T]
 }](f F) *task[T] {
-	it := &inlineTask[T, F]{f: f}
-	t := &it.task
-	t.fut = PF(&it.f)
-	t.id = nextTaskID.Add(1)
-	t.stampSpawn()
-	var r runner = it
-	t.tab = (*iface)(unsafe.Pointer(&r)).tab
-	return t
+	it := &inlineTask[T, F, PF]{f: f}
+	it.init(it)
+	return it.view()
 }
+
+// view is it as the task its fields begin.
+func (it *inlineTask[T, F, PF]) view() *task[T] { return (*task[T])(unsafe.Pointer(it)) }
+
+func (it *inlineTask[T, F, PF]) run(w *worker) {
+	if t := it.view(); t.begin(w) {
+		t.poll(w, it, PF(&it.f))
+	}
+}
+
+func (it *inlineTask[T, F, PF]) cancelTask(w *worker) { it.view().cancel(w, PF(&it.f)) }
+
+func (it *inlineTask[T, F, PF]) panicked(w *worker, p any, stack []byte) {
+	it.view().panicked(w, p, stack)
+}
+
+func (it *inlineTask[T, F, PF]) future() any { return PF(&it.f) }
 
 // dropFuture drops the future in the task: a completed task keeps its
 // memory while its JoinHandle lives, but nothing the future referred to.
-func (it *inlineTask[T, F]) dropFuture() {
-	it.fut = nil
+func (it *inlineTask[T, F, PF]) dropFuture() {
 	var zero F
 	it.f = zero
 }

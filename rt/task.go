@@ -56,7 +56,8 @@ type taskHeader struct {
 	id uint64   // immutable after creation
 	rt *Runtime // set once by the spawner before the task is first pushed; immutable after
 	// tab is the method-table word of the runner interface value holding
-	// the task[T] this header begins (immutable after creation); self
+	// the task this header begins (a boxedTask or an inlineTask; immutable
+	// after creation); self
 	// rebuilds the interface with the header as its data word. A whole
 	// interface here would repeat the task's own address in every task.
 	tab unsafe.Pointer
@@ -145,15 +146,9 @@ func (h *taskHeader) header() *taskHeader { return h }
 // its data word.
 type iface struct{ tab, data unsafe.Pointer }
 
-// setSelf records t as the runner of its header.
-func setSelf[T any](t *task[T]) {
-	var r runner = t
-	t.tab = (*iface)(unsafe.Pointer(&r)).tab
-}
-
-// self returns the task[T] h begins, as its runner: the interface value
-// setSelf saw, rebuilt from its method table and h (task[T] begins with its
-// header, so h is the data word).
+// self returns the task h begins, as its runner: the interface value init
+// saw, rebuilt from its method table and h (a task begins with its header,
+// so h is the data word).
 func (h *taskHeader) self() runner {
 	var r runner
 	p := (*iface)(unsafe.Pointer(&r))
@@ -187,16 +182,45 @@ func (h *taskHeader) joinStateIfAny() *joinState {
 // nextTaskID numbers tasks from 1, in spawn order, process-wide.
 var nextTaskID atomic.Uint64
 
-// task is a spawned future with its output. Wake on a *task is the waker the
-// future sees in cx; it allocates nothing.
+// task is a spawned future's header and output: the part of a task that
+// does not depend on how the future is held, and what the JoinHandle, the
+// scheduler's generic code and the wakers see. Wake on a *task is the waker
+// the future sees in cx; it allocates nothing.
+//
+// A task is allocated as one of two types that begin with the same fields
+// (header, then output) and add the future: boxedTask, the future's
+// interface value (Spawn of a future made elsewhere), or inlineTask, the
+// future itself by value (SpawnInline, and asyncgen's spawns of generated
+// futures). Each is its own runner, and a *task points at either. They do
+// not embed task[T]: for a zero-size T the output would be task[T]'s last
+// field, padded to a word, and every task[struct{}] 8 bytes larger.
 type task[T any] struct {
 	taskHeader
+	out T // written by the holder of RUNNING before COMPLETE; read-only after
+}
 
+// boxedTask is a task whose future is held by its interface value.
+type boxedTask[T any] struct {
+	taskHeader
 	// out comes first: a zero-size last field would be padded (task[struct{}]
-	// 120 bytes instead of 112).
-	out T         // written by the holder of RUNNING before COMPLETE; read-only after
+	// 104 bytes instead of 96).
+	out T
 	fut Future[T] // accessed only by the holder of RUNNING; nil once complete
 }
+
+// view is b as the task its fields begin.
+func (b *boxedTask[T]) view() *task[T] { return (*task[T])(unsafe.Pointer(b)) }
+
+func (b *boxedTask[T]) run(w *worker) {
+	if t := b.view(); t.begin(w) {
+		t.poll(w, b, b.fut)
+	}
+}
+
+func (b *boxedTask[T]) cancelTask(w *worker)                    { b.view().cancel(w, b.fut) }
+func (b *boxedTask[T]) panicked(w *worker, p any, stack []byte) { b.view().panicked(w, p, stack) }
+func (b *boxedTask[T]) dropFuture()                             { b.fut = nil }
+func (b *boxedTask[T]) future() any                             { return b.fut }
 
 // handle returns t's JoinHandle: t itself, seen through the handle's type
 // (whose only field is the task).
@@ -206,11 +230,17 @@ func newTask[T any](f Future[T]) *task[T] {
 	if f == nil {
 		panic("corio/rt: spawn of a nil future")
 	}
-	t := &task[T]{fut: f}
-	t.id = nextTaskID.Add(1)
-	t.stampSpawn()
-	setSelf(t)
-	return t
+	b := &boxedTask[T]{fut: f}
+	b.init(b)
+	return b.view()
+}
+
+// init numbers a new task, stamps its spawn time and records r, the
+// task's own allocation, as its runner.
+func (h *taskHeader) init(r runner) {
+	h.id = nextTaskID.Add(1)
+	h.stampSpawn()
+	h.tab = (*iface)(unsafe.Pointer(&r)).tab
 }
 
 // Wake schedules the task to be polled again. Any goroutine, any time, any
@@ -222,14 +252,23 @@ func (t *task[T]) Wake() {
 	}
 }
 
-func (t *task[T]) run(w *worker) {
+// begin takes the RUNNING bit of a task popped from a run queue (see
+// runner.run): true if the caller is to poll it; a task to cancel is
+// cancelled here, a stale entry dropped.
+func (t *task[T]) begin(w *worker) bool {
 	switch t.state.startRun(runningOn(w.index)) {
 	case startSkip:
-		return
+		return false
 	case startCancel:
-		t.cancelTask(w)
-		return
+		t.self().cancelTask(w)
+		return false
 	}
+	return true
+}
+
+// poll polls fut, the future of task t, whose runner is r, for a worker
+// that took its RUNNING bit (begin), and completes or parks the task.
+func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	cx := &w.cx
 	cx.waker = t
 	cx.ownPoll()
@@ -239,14 +278,14 @@ func (t *task[T]) run(w *worker) {
 	// A panic in Poll unwinds to worker.runBatch, which recovers it once per
 	// batch rather than paying for a deferred recover on every poll, and
 	// hands it to panicked through w.polling.
-	w.polling = t
+	w.polling = r
 	var t0 int64
 	if w.obs != nil {
 		t0 = w.obs.beforePoll(&t.taskHeader)
 	}
-	v, ok := drive(cx, t.frameSlot(), t.fut)
+	v, ok := drive(cx, t.frameSlot(), fut)
 	if w.obs != nil {
-		w.afterPoll(&t.taskHeader, t.fut, t0)
+		w.afterPoll(&t.taskHeader, fut, t0)
 	}
 	w.polling = nil
 	cx.task = nil
@@ -264,7 +303,7 @@ func (t *task[T]) run(w *worker) {
 	case endPollReschedule:
 		w.reschedule(&t.taskHeader)
 	case endPollCancel:
-		t.cancelTask(w)
+		r.cancelTask(w)
 	}
 }
 
@@ -277,7 +316,9 @@ func (t *task[T]) panicked(w *worker, p any, stack []byte) {
 	t.finish(w, &JoinError{id: t.id, Value: p, Stack: stack}, false)
 }
 
-func (t *task[T]) cancelTask(w *worker) {
+// cancel cancels fut, the future of task t, and completes the task; the
+// caller holds its RUNNING bit.
+func (t *task[T]) cancel(w *worker, fut Future[T]) {
 	jerr := &JoinError{id: t.id, cancelled: true}
 	func() {
 		defer func() {
@@ -285,7 +326,7 @@ func (t *task[T]) cancelTask(w *worker) {
 				jerr.Value, jerr.Stack = p, rdebug.Stack()
 			}
 		}()
-		Cancel(t.fut)
+		Cancel(fut)
 	}()
 	t.finish(w, jerr, true)
 }
@@ -361,8 +402,6 @@ func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
 		}
 	}
 }
-
-func (t *task[T]) dropFuture() { t.fut = nil }
 
 // frameSlot is the task's frame stack pointer, held in aux while it runs.
 func (h *taskHeader) frameSlot() **frameStack { return (**frameStack)(unsafe.Pointer(&h.aux)) }
