@@ -635,10 +635,10 @@ var _ func(*Reader, []byte) (int, error) = (*Reader).Read
 
 // readerReadBytesFuture is the state machine of Reader.ReadBytes (io.go:288).
 type readerReadBytesFuture struct {
-	state int                      // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	delim byte
 	res   rt.Tuple2[[]byte, error] // the output, kept by PollFrame for the caller
 	r     *Reader
-	delim byte
 	out   []byte
 	aw0   *readerFillFuture
 }

@@ -103,7 +103,8 @@ type deferInstr struct {
 
 // deferNames are the future's members that defers add.
 type deferNames struct {
-	stk, n, unw, pan, res       string // pending stack and its depth; unwinding; panicking; kept output (unnamed results)
+	stk, n, unw, pan, res       string // pending stack and its depth; unwinding; panicking; kept output (unnamed results, when a deferred call may recover)
+	out                         string // the local that holds unnamed results while the defers run, when none may recover
 	poll, unwind, call, run, cx string // methods
 	cancel, may, step           string
 	rec, recd                   string       // drec: a native site's recover() reports to it, in drecd
@@ -669,7 +670,14 @@ func (ir *irFunc) prepareDefers() bool {
 	}
 	dn.stk, dn.n, dn.unw, dn.pan = ir.name("dstk"), ir.name("dn"), ir.name("dunw"), ir.name("dpanic")
 	if ir.fn.sig.Results().Len() > 0 && len(ir.results) == 0 {
-		dn.res = ir.name("dres")
+		// Unnamed results are kept in a field only for a deferred call that
+		// recovers, after which unwind returns them; with none that may, a
+		// return holds them in a local of Poll while the defers run.
+		if slices.ContainsFunc(sites, func(s *deferSite) bool { return s.recov }) {
+			dn.res = ir.name("dres")
+		} else {
+			dn.out = ir.name("dout")
+		}
 	}
 	dn.poll, dn.unwind, dn.call, dn.run, dn.cancel = ir.name("poll"), ir.name("unwind"), ir.name("dcall"), ir.name("drun"), ir.name("dcancel")
 	dn.may, dn.step = ir.name("dmay"), ir.name("dstep")
@@ -914,11 +922,15 @@ func (e *emitter) deferMethods() {
 	}
 	p(npan, " := ", f, ".", dn.pan, "\n", f, ".", dn.pan, " = ", g.univ("true"), "\n")
 	p("if ", f, ".", dn.step, "(", nv, ", ", nd, ", nil, ", g.univ("false"), fromArg, ") {\n", f, ".", dn.pan, " = ", npan, "\n}\n}\n")
-	p("if !", f, ".", dn.pan, " {\n")
-	p("// A deferred call recovered: the panic that ran this call, if any, is\n// over too (a later one replaced it), and the function returns normally.\n")
-	p("recover()\n*", nv, ", *", nd, " = ")
-	e.outputCode()
-	p(", ", g.univ("true"), "\n}\n}\n\n")
+	// Without a deferred call that may recover, the panic always goes on.
+	if anyRecov {
+		p("if !", f, ".", dn.pan, " {\n")
+		p("// A deferred call recovered: the panic that ran this call, if any, is\n// over too (a later one replaced it), and the function returns normally.\n")
+		p("recover()\n*", nv, ", *", nd, " = ")
+		e.outputCode()
+		p(", ", g.univ("true"), "\n}\n")
+	}
+	p("}\n\n")
 
 	// dstep.
 	p("// ", dn.step, " calls the innermost pending defer (see ", dn.call, "); if the call\n")

@@ -6,10 +6,12 @@ package main
 // are recorded in the pkgGen (g.usePkg, g.needUniverse) for the file.
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -116,37 +118,34 @@ func (e *emitter) futureType() {
 	srcPos := g.fset.Position(ir.fn.decl.Pos())
 	where := fmt.Sprintf("%s:%d", filepath.Base(srcPos.Filename), srcPos.Line)
 	p("// ", ir.futName, " is the state machine of ", e.display, " (", where, ").\n")
-	st := g.stateType()
-	p("type ", ir.futName)
-	e.w.tparamDecl(ir.fn.tparams())
-	p(" struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
-	declaredField := map[string]bool{}
-	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
+	// The fields are collected, then declared: the ones narrower than a
+	// word go first, after a 32-bit state, where they share its word
+	// instead of each padding a word of its own at the end (see packFields).
+	var fields []futField
+	add := func(sf sizeField, decl func()) { fields = append(fields, futField{sf, decl}) }
 	if ir.nRes != "" {
-		p(ir.nRes, " ", ir.out, " // the output, kept by PollFrame for the caller\n")
-		layout = append(layout, sizeField{ir.nRes, ir.out, g.typeString(ir.out), ""})
+		add(sizeField{ir.nRes, ir.out, g.typeString(ir.out), ""}, func() {
+			p(ir.nRes, " ", ir.out, " // the output, kept by PollFrame for the caller\n")
+		})
 	}
 	field := func(v *variable) {
 		if v.boxed {
 			t := ir.g.emptyInterface()
-			p(v.name, " ", t, " // holds ", v.boxT, " (a local type)\n")
-			layout = append(layout, sizeField{v.name, t, "any", ""})
+			add(sizeField{v.name, t, "any", ""}, func() { p(v.name, " ", t, " // holds ", v.boxT, " (a local type)\n") })
 			return
 		}
 		if v.raw {
 			t := rawField(v.typ)
-			p(v.name, " ", t, " // holds a ", v.boxT, " (a local type without pointers)\n")
-			layout = append(layout, sizeField{v.name, t, g.typeString(t), ""})
+			add(sizeField{v.name, t, g.typeString(t), ""}, func() { p(v.name, " ", t, " // holds a ", v.boxT, " (a local type without pointers)\n") })
 			return
 		}
 		if v.cell {
-			p(v.name, " *", v.typ, "\n")
-			layout = append(layout, sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""})
+			add(sizeField{v.name, types.NewPointer(v.typ), "*" + g.typeString(v.typ), ""}, func() { p(v.name, " *", v.typ, "\n") })
 		} else {
-			p(v.name, " ", v.typ, "\n")
-			layout = append(layout, sizeField{v.name, v.typ, g.typeString(v.typ), ""})
+			add(sizeField{v.name, v.typ, g.typeString(v.typ), ""}, func() { p(v.name, " ", v.typ, "\n") })
 		}
 	}
+	declaredField := map[string]bool{}
 	for _, v := range ir.vars {
 		switch {
 		case v.param:
@@ -157,17 +156,16 @@ func (e *emitter) futureType() {
 		}
 	}
 	for _, a := range ir.awaits {
-		p(a.name, " ", a.t, "\n")
-		layout = append(layout, sizeField{a.name, a.t, g.typeString(a.t), ""})
+		add(sizeField{a.name, a.t, g.typeString(a.t), ""}, func() { p(a.name, " ", a.t, "\n") })
 	}
 	e.deferFields(func(name string, t types.Type) {
-		p(name, " ", t, "\n")
-		layout = append(layout, sizeField{name, t, g.typeString(t), ""})
+		add(sizeField{name, t, g.typeString(t), ""}, func() { p(name, " ", t, "\n") })
 	})
 	var childArgs map[string][]types.Type
 	for _, c := range ir.children {
-		p(c.field, " ", c.t, " // ", displayName(c.fn), "'s future, held by value\n")
-		layout = append(layout, sizeField{c.field, nil, g.typeString(c.t), c.fn.futName})
+		add(sizeField{c.field, nil, g.typeString(c.t), c.fn.futName}, func() {
+			p(c.field, " ", c.t, " // ", displayName(c.fn), "'s future, held by value\n")
+		})
 		if len(c.targs) > 0 {
 			if childArgs == nil {
 				childArgs = map[string][]types.Type{}
@@ -175,9 +173,55 @@ func (e *emitter) futureType() {
 			childArgs[c.field] = c.targs
 		}
 	}
+	st := g.stateType()
+	if packed, ok := packFields(fields); ok && !g.shadowed["int32"] {
+		st, fields = "int32", packed
+	}
+	p("type ", ir.futName)
+	e.w.tparamDecl(ir.fn.tparams())
+	p(" struct {\n", ir.nState, " ", st, " // the next case of Poll; -1 once done\n")
+	layout := []sizeField{{ir.nState, types.Universe.Lookup(st).Type(), st, ""}}
+	for _, f := range fields {
+		f.decl()
+		layout = append(layout, f.sf)
+	}
 	p("}\n\n")
 	g.sizes = append(g.sizes, &futureSize{pkg: g.pkg.Path(), name: ir.futName, fn: e.display, pos: posString(g.fset, ir.fn.decl.Pos()), fields: layout,
 		tparams: typeParams(ir.fn.tparams()), childArgs: childArgs})
+}
+
+// futField is a field of the future: its layout entry and what declares it.
+type futField struct {
+	sf   sizeField
+	decl func()
+}
+
+// packFields puts the fields narrower than a word (on 64-bit targets: bools,
+// small integers, byte arrays, the defers' bookkeeping) first, widest
+// alignment first and otherwise in order, so that with a 32-bit state they
+// fill the state's word; ok is false when there is none, and the state
+// stays an int. The order changes nothing but the layout: every field is
+// named wherever it is used.
+func packFields(fields []futField) (packed []futField, ok bool) {
+	align := func(f futField) int64 {
+		if f.sf.t == nil || sizedByTypeParam(f.sf.t) {
+			return 8 // an inlined child, or a size only the instance knows
+		}
+		return gcSizes.Alignof(f.sf.t)
+	}
+	var narrow, wide []futField
+	for _, f := range fields {
+		if align(f) < 8 {
+			narrow = append(narrow, f)
+		} else {
+			wide = append(wide, f)
+		}
+	}
+	if len(narrow) == 0 {
+		return fields, false
+	}
+	slices.SortStableFunc(narrow, func(a, b futField) int { return cmp.Compare(align(b), align(a)) })
+	return append(narrow, wide...), true
 }
 
 // twins writes FAsync and, when a caller inlines the future, its by-value

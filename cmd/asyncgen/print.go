@@ -335,10 +335,16 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 		// The results are assigned, then the pending defers run (they
 		// may change named results); the output is read after them.
 		if n > 0 && len(ir.results) == 0 {
-			w.text(ir.nFut + "." + dn.res + " = ")
+			kept := dn.out
+			if dn.res != "" {
+				kept = ir.nFut + "." + dn.res
+				w.text(kept + " = ")
+			} else {
+				w.text(kept + " := ")
+			}
 			ir.writeOutput(w, vals)
 			w.text("\n")
-			vals = []code{text(ir.nFut + "." + dn.res)}
+			vals = []code{text(kept)}
 		}
 		w.text(ir.nFut + "." + ir.nState + " = -1\n" + ir.directive(pos) + ir.nFut + "." + dn.run + "()\n" + ir.directive(pos) + "return ")
 	} else {

@@ -129,7 +129,9 @@ var _ func(*syncx.Receiver[event], *Stats) = Room
 
 // sessionFuture is the state machine of Session (main.go:175).
 type sessionFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	ok      bool
+	sent    bool
 	conn    *netx.TCPStream
 	name    string
 	events  *syncx.Sender[event]
@@ -141,8 +143,6 @@ type sessionFuture struct {
 	writer  *rt.JoinHandle[struct{}]
 	partial []byte
 	lines   []string
-	ok      bool
-	sent    bool
 	i       int
 	av0     syncx.SendFuture[event]
 	aw0     any

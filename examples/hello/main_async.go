@@ -10,12 +10,12 @@ import (
 
 // workerFuture is the state machine of Worker (main.go:27).
 type workerFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	name  string
 	steps int
 	total int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // WorkerAsync is the asynchronous twin of Worker: it returns a future that runs the

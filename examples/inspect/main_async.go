@@ -14,15 +14,15 @@ import (
 
 // handleFuture is the state machine of Handle (main.go:48).
 type handleFuture struct {
-	state  int // the next case of Poll; -1 once done
-	c      *netx.TCPStream
-	st     *Stats
-	buf    []byte
-	aw0    rt.Future[rt.Tuple2[int, error]]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	c      *netx.TCPStream
+	st     *Stats
+	buf    []byte
+	aw0    rt.Future[rt.Tuple2[int, error]]
 	dres   error
 	d0f    func() error
 }

@@ -127,10 +127,10 @@ var _ func(int) int = FanOutClosure
 
 // fanOutClosureFunc1Future is the state machine of FanOutClosure.func1 (closure.go:14).
 type fanOutClosureFunc1Future struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	i     int
 	one   int
-	av0   rt.YieldNowFuture
 }
 
 // newFanOutClosureFunc1Future makes the future of the async closure FanOutClosure.func1, given the variables

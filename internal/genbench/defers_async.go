@@ -11,17 +11,17 @@ import (
 
 // defer3Future is the state machine of Defer3 (defers.go:22).
 type defer3Future struct {
-	state  int // the next case of Poll; -1 once done
-	g      *Guarded
-	n      int
-	out    int
-	i      int
-	av0    syncx.LockFuture
+	state  int32 // the next case of Poll; -1 once done
 	av1    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	g      *Guarded
+	n      int
+	out    int
+	i      int
+	av0    syncx.LockFuture
 	d0r    *syncx.Mutex
 }
 
@@ -59,12 +59,6 @@ func (fut *defer3Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
 	}
 }
 
@@ -111,7 +105,7 @@ func (fut *defer3Future) dcall(p any, re bool) {
 // variables the future's.
 func (fut *defer3Future) d2fn() {
 	/*line defers.go:26:17*/ fut.out++
-	/*line defers_async.go:114:2*/
+	/*line defers_async.go:108:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -143,44 +137,44 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3 starts
 			/*line defers.go:23:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:146:4*/ fallthrough
+			/*line defers_async.go:140:4*/ fallthrough
 		case 1: // resumes at defers.go:23:2
 			/*line defers.go:23:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:149:4*/ if !ready {
+			/*line defers_async.go:143:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:24:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:155:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:149:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:25:2*/ /*line defers_async.go:157:28*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:25:2*/ /*line defers_async.go:151:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:26:2*/ /*line defers_async.go:159:28*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:26:2*/ /*line defers_async.go:153:28*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:27:6*/ fut.i = 0
-			/*line defers_async.go:162:4*/ fallthrough
+			/*line defers_async.go:156:4*/ fallthrough
 		case 2:
 			/*line defers.go:27:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:165:5*/ state = 6
+				/*line defers_async.go:159:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:28:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:171:4*/ fallthrough
+			/*line defers_async.go:165:4*/ fallthrough
 		case 4: // resumes at defers.go:28:3
 			/*line defers.go:28:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:174:4*/ if !ready {
+			/*line defers_async.go:168:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:29:3*/ fut.out++
-			/*line defers_async.go:180:4*/ fallthrough
+			/*line defers_async.go:174:4*/ fallthrough
 		case 5:
 			/*line defers.go:27:21*/ fut.i++
-			/*line defers_async.go:183:4*/ state = 2
+			/*line defers_async.go:177:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -189,7 +183,7 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:31:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:192:4*/ panic("corio: Defer3Async future polled after it completed or was cancelled")
+			/*line defers_async.go:186:4*/ panic("corio: Defer3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -224,17 +218,16 @@ var _ func(*Guarded, int) int = Defer3
 
 // defer3CallsFuture is the state machine of Defer3Calls (defers.go:37).
 type defer3CallsFuture struct {
-	state  int // the next case of Poll; -1 once done
-	g      *Guarded
-	n      int
-	i      int
-	av0    syncx.LockFuture
+	state  int32 // the next case of Poll; -1 once done
 	av1    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	dres   int
+	g      *Guarded
+	n      int
+	i      int
+	av0    syncx.LockFuture
 	d0r    *syncx.Mutex
 }
 
@@ -272,12 +265,6 @@ func (fut *defer3CallsFuture) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -349,53 +336,53 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3Calls starts
 			/*line defers.go:38:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:352:4*/ fallthrough
+			/*line defers_async.go:339:4*/ fallthrough
 		case 1: // resumes at defers.go:38:2
 			/*line defers.go:38:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:355:4*/ if !ready {
+			/*line defers_async.go:342:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:39:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:361:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:348:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:40:2*/ /*line defers_async.go:363:28*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:40:2*/ /*line defers_async.go:350:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:41:2*/ /*line defers_async.go:365:28*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:41:2*/ /*line defers_async.go:352:28*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:42:6*/ fut.i = 0
-			/*line defers_async.go:368:4*/ fallthrough
+			/*line defers_async.go:355:4*/ fallthrough
 		case 2:
 			/*line defers.go:42:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:371:5*/ state = 6
+				/*line defers_async.go:358:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:43:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:377:4*/ fallthrough
+			/*line defers_async.go:364:4*/ fallthrough
 		case 4: // resumes at defers.go:43:3
 			/*line defers.go:43:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:380:4*/ if !ready {
+			/*line defers_async.go:367:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
-			/*line defers_async.go:385:4*/ fallthrough
+			/*line defers_async.go:372:4*/ fallthrough
 		case 5:
 			/*line defers.go:42:21*/ fut.i++
-			/*line defers_async.go:388:4*/ state = 2
+			/*line defers_async.go:375:4*/ state = 2
 			continue
 		case 6:
 			{
-				/*line defers.go:45:2*/ fut.dres = fut.n
+				/*line defers.go:45:2*/ dout := fut.n
 				fut.state = -1
 				/*line defers.go:45:2*/ fut.drun()
-				/*line defers.go:45:2*/ return fut.dres, true
+				/*line defers.go:45:2*/ return dout, true
 			}
 		default:
-			/*line defers_async.go:398:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:385:4*/ panic("corio: Defer3CallsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -430,13 +417,13 @@ var _ func(*Guarded, int) int = Defer3Calls
 
 // noDeferFuture is the state machine of NoDefer (defers.go:51).
 type noDeferFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av1   rt.YieldNowFuture
 	g     *Guarded
 	n     int
 	out   int
 	i     int
 	av0   syncx.LockFuture
-	av1   rt.YieldNowFuture
 }
 
 // NoDeferAsync is the asynchronous twin of NoDefer: it returns a future that runs the
@@ -454,37 +441,37 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // NoDefer starts
 			/*line defers.go:52:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:457:4*/ fallthrough
+			/*line defers_async.go:444:4*/ fallthrough
 		case 1: // resumes at defers.go:52:2
 			/*line defers.go:52:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:460:4*/ if !ready {
+			/*line defers_async.go:447:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:53:6*/ fut.i = 0
-			/*line defers_async.go:466:4*/ fallthrough
+			/*line defers_async.go:453:4*/ fallthrough
 		case 2:
 			/*line defers.go:53:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:469:5*/ state = 6
+				/*line defers_async.go:456:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:54:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:475:4*/ fallthrough
+			/*line defers_async.go:462:4*/ fallthrough
 		case 4: // resumes at defers.go:54:3
 			/*line defers.go:54:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:478:4*/ if !ready {
+			/*line defers_async.go:465:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:55:3*/ fut.out++
-			/*line defers_async.go:484:4*/ fallthrough
+			/*line defers_async.go:471:4*/ fallthrough
 		case 5:
 			/*line defers.go:53:21*/ fut.i++
-			/*line defers_async.go:487:4*/ state = 2
+			/*line defers_async.go:474:4*/ state = 2
 			continue
 		case 6:
 			/*line defers.go:57:2*/ fut.out++
@@ -495,7 +482,7 @@ func (fut *noDeferFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line defers.go:60:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:498:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:485:4*/ panic("corio: NoDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -529,14 +516,14 @@ var _ func(*Guarded, int) int = NoDefer
 
 // deferLoopFuture is the state machine of DeferLoop (defers.go:67).
 type deferLoopFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
+	dunw   bool
+	dpanic bool
 	g      *Guarded
 	n      int
 	i      int
-	av0    rt.YieldNowFuture
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq0    []struct {
 		r  *Guarded
 		a1 int
@@ -577,12 +564,6 @@ func (fut *deferLoopFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -648,10 +629,10 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferLoop starts
 			/*line defers.go:68:6*/ fut.i = 0
-			/*line defers_async.go:651:4*/ fallthrough
+			/*line defers_async.go:632:4*/ fallthrough
 		case 1:
 			/*line defers.go:68:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:654:5*/ state = 5
+				/*line defers_async.go:635:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -660,29 +641,29 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				r  *Guarded
 				a1 int
 			}{r: fut.g, a1: fut.i})
-			/*line defers_async.go:663:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line defers_async.go:644:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:70:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:665:4*/ fallthrough
+			/*line defers_async.go:646:4*/ fallthrough
 		case 3: // resumes at defers.go:70:3
 			/*line defers.go:70:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:668:4*/ if !ready {
+			/*line defers_async.go:649:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:673:4*/ fallthrough
+			/*line defers_async.go:654:4*/ fallthrough
 		case 4:
 			/*line defers.go:68:21*/ fut.i++
-			/*line defers_async.go:676:4*/ state = 1
+			/*line defers_async.go:657:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line defers_async.go:680:5*/ fut.state = -1
+				/*line defers_async.go:661:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line defers_async.go:685:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:666:4*/ panic("corio: DeferLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -710,18 +691,18 @@ var _ func(*Guarded, int) = DeferLoop
 
 // defer3ClosuresFuture is the state machine of Defer3Closures (defers.go:79).
 type defer3ClosuresFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av1    rt.YieldNowFuture
+	dstk   [3]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	g      *Guarded
 	n      int
 	out    int
 	step   int
 	i      int
 	av0    syncx.LockFuture
-	av1    rt.YieldNowFuture
-	dstk   [3]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 }
 
 // Defer3ClosuresAsync is the asynchronous twin of Defer3Closures: it returns a future that runs the
@@ -758,12 +739,6 @@ func (fut *defer3ClosuresFuture) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
 	}
 }
 
@@ -808,21 +783,21 @@ func (fut *defer3ClosuresFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *defer3ClosuresFuture) d0fn() {
 	/*line defers.go:82:17*/ fut.g.mu.Unlock()
-	/*line defers_async.go:811:2*/
+	/*line defers_async.go:786:2*/
 }
 
 // d1fn is the func literal deferred at defers.go:83, its captured
 // variables the future's.
 func (fut *defer3ClosuresFuture) d1fn() {
 	/*line defers.go:83:17*/ fut.g.add(fut.n + fut.step)
-	/*line defers_async.go:818:2*/
+	/*line defers_async.go:793:2*/
 }
 
 // d2fn is the func literal deferred at defers.go:84, its captured
 // variables the future's.
 func (fut *defer3ClosuresFuture) d2fn() {
 	/*line defers.go:84:17*/ fut.out += fut.step
-	/*line defers_async.go:825:2*/
+	/*line defers_async.go:800:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -854,44 +829,44 @@ func (fut *defer3ClosuresFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3Closures starts
 			/*line defers.go:80:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:857:4*/ fallthrough
+			/*line defers_async.go:832:4*/ fallthrough
 		case 1: // resumes at defers.go:80:2
 			/*line defers.go:80:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:860:4*/ if !ready {
+			/*line defers_async.go:835:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:81:2*/ fut.step = 1
-			/*line defers.go:82:2*/ /*line defers_async.go:866:28*/ fut.dstk[fut.dn] = 0
+			/*line defers.go:82:2*/ /*line defers_async.go:841:28*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:83:2*/ /*line defers_async.go:868:28*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:83:2*/ /*line defers_async.go:843:28*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:84:2*/ /*line defers_async.go:870:28*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:84:2*/ /*line defers_async.go:845:28*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:85:6*/ fut.i = 0
-			/*line defers_async.go:873:4*/ fallthrough
+			/*line defers_async.go:848:4*/ fallthrough
 		case 2:
 			/*line defers.go:85:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:876:5*/ state = 6
+				/*line defers_async.go:851:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:86:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:882:4*/ fallthrough
+			/*line defers_async.go:857:4*/ fallthrough
 		case 4: // resumes at defers.go:86:3
 			/*line defers.go:86:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:885:4*/ if !ready {
+			/*line defers_async.go:860:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:87:3*/ fut.out++
-			/*line defers_async.go:891:4*/ fallthrough
+			/*line defers_async.go:866:4*/ fallthrough
 		case 5:
 			/*line defers.go:85:21*/ fut.i++
-			/*line defers_async.go:894:4*/ state = 2
+			/*line defers_async.go:869:4*/ state = 2
 			continue
 		case 6:
 			/*line defers.go:89:2*/ fut.step = 2
@@ -901,7 +876,7 @@ func (fut *defer3ClosuresFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:90:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:904:4*/ panic("corio: Defer3ClosuresAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:879:4*/ panic("corio: Defer3ClosuresAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -936,18 +911,18 @@ var _ func(*Guarded, int) int = Defer3Closures
 
 // defer3RecoverFuture is the state machine of Defer3Recover (defers.go:97).
 type defer3RecoverFuture struct {
-	state  int // the next case of Poll; -1 once done
-	g      *Guarded
-	n      int
-	out    int
-	i      int
-	av0    syncx.LockFuture
+	state  int32 // the next case of Poll; -1 once done
 	av1    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	g      *Guarded
+	n      int
+	out    int
+	i      int
+	av0    syncx.LockFuture
 	d0r    *syncx.Mutex
 }
 
@@ -1078,10 +1053,10 @@ func (fut *defer3RecoverFuture) d2fn(g_2 *bool) {
 	/*line defers.go:102:3*/ if r := fut.drec(recover()); r != nil {
 		/*line defers.go:103:4*/ fut.out = -1
 	}
-	/*line defers_async.go:1081:2*/ if g_2 != nil {
+	/*line defers_async.go:1056:2*/ if g_2 != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line defers_async.go:1084:2*/
+	/*line defers_async.go:1059:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1113,44 +1088,44 @@ func (fut *defer3RecoverFuture) poll_2(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Defer3Recover starts
 			/*line defers.go:98:2*/ fut.av0 = fut.g.mu.MakeLock()
-			/*line defers_async.go:1116:4*/ fallthrough
+			/*line defers_async.go:1091:4*/ fallthrough
 		case 1: // resumes at defers.go:98:2
 			/*line defers.go:98:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1119:4*/ if !ready {
+			/*line defers_async.go:1094:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line defers.go:99:2*/ fut.d0r = &fut.g.mu
-			/*line defers_async.go:1125:4*/ fut.dstk[fut.dn] = 0
+			/*line defers_async.go:1100:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers.go:100:2*/ /*line defers_async.go:1127:29*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:100:2*/ /*line defers_async.go:1102:29*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers.go:101:2*/ /*line defers_async.go:1129:29*/ fut.dstk[fut.dn] = 2
+			/*line defers.go:101:2*/ /*line defers_async.go:1104:29*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line defers.go:106:6*/ fut.i = 0
-			/*line defers_async.go:1132:4*/ fallthrough
+			/*line defers_async.go:1107:4*/ fallthrough
 		case 2:
 			/*line defers.go:106:14*/ if !(fut.i < fut.n) {
-				/*line defers_async.go:1135:5*/ state = 6
+				/*line defers_async.go:1110:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line defers.go:107:3*/ fut.av1 = rt.MakeYieldNow()
-			/*line defers_async.go:1141:4*/ fallthrough
+			/*line defers_async.go:1116:4*/ fallthrough
 		case 4: // resumes at defers.go:107:3
 			/*line defers.go:107:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line defers_async.go:1144:4*/ if !ready {
+			/*line defers_async.go:1119:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.YieldNowFuture{}
 			/*line defers.go:108:3*/ fut.out++
-			/*line defers_async.go:1150:4*/ fallthrough
+			/*line defers_async.go:1125:4*/ fallthrough
 		case 5:
 			/*line defers.go:106:21*/ fut.i++
-			/*line defers_async.go:1153:4*/ state = 2
+			/*line defers_async.go:1128:4*/ state = 2
 			continue
 		case 6:
 			{
@@ -1159,7 +1134,7 @@ func (fut *defer3RecoverFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line defers.go:110:2*/ return fut.out, true
 			}
 		default:
-			/*line defers_async.go:1162:4*/ panic("corio: Defer3RecoverAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:1137:4*/ panic("corio: Defer3RecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1194,14 +1169,14 @@ var _ func(*Guarded, int) int = Defer3Recover
 
 // deferLoopClosureFuture is the state machine of DeferLoopClosure (defers.go:117).
 type deferLoopClosureFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
+	dunw   bool
+	dpanic bool
 	g      *Guarded
 	n      int
 	i      *int
-	av0    rt.YieldNowFuture
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq0    []struct{ i_p *int }
 }
 
@@ -1240,12 +1215,6 @@ func (fut *deferLoopClosureFuture) unwind(v *struct{}, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1282,7 +1251,7 @@ func (fut *deferLoopClosureFuture) dcall(p any, re bool) {
 // variables the future's, or the cells the defer statement stored.
 func (fut *deferLoopClosureFuture) d0fn(i_p *int) {
 	/*line defers.go:119:18*/ fut.g.add((*i_p))
-	/*line defers_async.go:1285:2*/
+	/*line defers_async.go:1254:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1314,40 +1283,40 @@ func (fut *deferLoopClosureFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferLoopClosure starts
 			/*line defers.go:118:6*/ fut.i = new(int)
-			/*line defers_async.go:1317:4*/ (*fut.i) = 0
-			/*line defers_async.go:1318:4*/ fallthrough
+			/*line defers_async.go:1286:4*/ (*fut.i) = 0
+			/*line defers_async.go:1287:4*/ fallthrough
 		case 1:
 			/*line defers.go:118:14*/ if !((*fut.i) < fut.n) {
-				/*line defers_async.go:1321:5*/ state = 5
+				/*line defers_async.go:1290:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line defers.go:119:3*/ fut.dq0 = append(fut.dq0, struct{ i_p *int }{i_p: fut.i})
-			/*line defers_async.go:1327:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line defers_async.go:1296:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line defers.go:120:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1329:4*/ fallthrough
+			/*line defers_async.go:1298:4*/ fallthrough
 		case 3: // resumes at defers.go:120:3
 			/*line defers.go:120:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1332:4*/ if !ready {
+			/*line defers_async.go:1301:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:1337:4*/ fallthrough
+			/*line defers_async.go:1306:4*/ fallthrough
 		case 4:
 			/*line defers.go:120:3*/ fut.i = new(*fut.i)
 			/*line defers.go:118:21*/ (*fut.i)++
-			/*line defers_async.go:1341:4*/ state = 1
+			/*line defers_async.go:1310:4*/ state = 1
 			continue
 		case 5:
 			{
-				/*line defers_async.go:1345:5*/ fut.state = -1
+				/*line defers_async.go:1314:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line defers_async.go:1350:4*/ panic("corio: DeferLoopClosureAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:1319:4*/ panic("corio: DeferLoopClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1375,16 +1344,16 @@ var _ func(*Guarded, int) = DeferLoopClosure
 
 // deferChainFuture is the state machine of DeferChain (defers.go:130).
 type deferChainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	log    *[]int
-	bottom *atomic.Int32
-	depth  int
+	state  int32 // the next case of Poll; -1 once done
 	av0    rt.YieldNowFuture
-	aw0    *deferChainFuture
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	log    *[]int
+	bottom *atomic.Int32
+	depth  int
+	aw0    *deferChainFuture
 }
 
 // DeferChainAsync is the asynchronous twin of DeferChain: it returns a future that runs the
@@ -1436,12 +1405,6 @@ func (fut *deferChainFuture) unwind(v *struct{}, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1479,14 +1442,14 @@ func (fut *deferChainFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *deferChainFuture) d0fn() {
 	/*line defers.go:132:18*/ *fut.log = append(*fut.log, 0)
-	/*line defers_async.go:1482:2*/
+	/*line defers_async.go:1445:2*/
 }
 
 // d1fn is the func literal deferred at defers.go:139, its captured
 // variables the future's.
 func (fut *deferChainFuture) d1fn() {
 	/*line defers.go:139:18*/ *fut.log = append(*fut.log, fut.depth)
-	/*line defers_async.go:1489:2*/
+	/*line defers_async.go:1452:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1519,73 +1482,73 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferChain starts
 			/*line defers.go:131:5*/ if !(fut.depth == 0) {
-				/*line defers_async.go:1522:5*/ state = 4
+				/*line defers_async.go:1485:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line defers.go:132:3*/ /*line defers_async.go:1527:29*/ fut.dstk[fut.dn] = 0
+			/*line defers.go:132:3*/ /*line defers_async.go:1490:29*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line defers_async.go:1529:4*/ fallthrough
+			/*line defers_async.go:1492:4*/ fallthrough
 		case 2:
 			/*line defers.go:134:4*/ fut.bottom.Add(1)
 			/*line defers.go:135:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1533:4*/ fallthrough
+			/*line defers_async.go:1496:4*/ fallthrough
 		case 3: // resumes at defers.go:135:4
 			/*line defers.go:135:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1536:4*/ if !ready {
+			/*line defers_async.go:1499:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line defers_async.go:1541:4*/ state = 2
+			/*line defers_async.go:1504:4*/ state = 2
 			continue
 		case 4:
 			/*line defers.go:138:5*/ if !(fut.depth%3 == 0 && fut.depth < 5) {
-				/*line defers_async.go:1545:5*/ state = 6
+				/*line defers_async.go:1508:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line defers.go:139:3*/ /*line defers_async.go:1550:29*/ fut.dstk[fut.dn] = 1
+			/*line defers.go:139:3*/ /*line defers_async.go:1513:29*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line defers_async.go:1552:4*/ fallthrough
+			/*line defers_async.go:1515:4*/ fallthrough
 		case 6:
 			/*line defers.go:141:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line defers_async.go:1555:4*/ fallthrough
+			/*line defers_async.go:1518:4*/ fallthrough
 		case 7: // resumes at defers.go:141:2
 			/*line defers.go:141:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line defers_async.go:1558:4*/ if !ready {
+			/*line defers_async.go:1521:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line defers.go:142:2*/ fut.aw0 = newDeferChainFuture(cx, fut.log, fut.bottom, fut.depth-1)
-			/*line defers_async.go:1564:4*/ fresh = true
+			/*line defers_async.go:1527:4*/ fresh = true
 			fut.bottom = nil
 			fallthrough
 		case 8: // resumes at defers.go:142:2
-			/*line defers_async.go:1568:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:1531:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:142:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line defers_async.go:1570:4*/ if driven {
+			/*line defers_async.go:1533:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line defers_async.go:1573:4*/ if !ready {
+			/*line defers_async.go:1536:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			deferChainFuturePool.Put(cx, fut.aw0)
 			fut.aw0 = nil
 			{
-				/*line defers_async.go:1580:5*/ fut.state = -1
+				/*line defers_async.go:1543:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line defers_async.go:1585:4*/ fut.state = -1
+			/*line defers_async.go:1548:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line defers_async.go:1588:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
+			/*line defers_async.go:1551:4*/ panic("corio: DeferChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,12 +10,12 @@ import (
 
 // yieldsFuture is the state machine of Yields (genbench.go:17).
 type yieldsFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
 	done  int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // YieldsAsync is the asynchronous twin of Yields: it returns a future that runs the
@@ -108,10 +108,10 @@ var _ func(int) int = Yields
 
 // leafFuture is the state machine of Leaf (genbench.go:29).
 type leafFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	av0   rt.YieldNowFuture
 }
 
 // LeafAsync is the asynchronous twin of Leaf: it returns a future that runs the

@@ -7,12 +7,12 @@ import "github.com/corio-go/corio/rt"
 
 // rangeYieldsFuture is the state machine of RangeYields (rangefunc.go:25).
 type rangeYieldsFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	n     int
 	sum   int
 	i     int
 	it    *rt.RangeFunc[int, struct{}]
-	av0   rt.YieldNowFuture
 }
 
 // RangeYieldsAsync is the asynchronous twin of RangeYields: it returns a future that runs the
@@ -104,13 +104,13 @@ var _ func(int) int = RangeYields
 
 // rangeLoopsFuture is the state machine of RangeLoops (rangefunc.go:38).
 type rangeLoopsFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	n     int
 	done  int
 	n_2   int
 	i     int
 	it    *rt.RangeFunc[int, struct{}]
-	av0   rt.YieldNowFuture
 }
 
 // RangeLoopsAsync is the asynchronous twin of RangeLoops: it returns a future that runs the

@@ -12,7 +12,7 @@ import (
 
 // stepFuture is the state machine of Step (main.go:15).
 type stepFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -88,10 +88,10 @@ var _ func() = Step
 
 // squareFuture is the state machine of Square (main.go:18).
 type squareFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // SquareAsync is the asynchronous twin of Square: it returns a future that runs the
@@ -378,10 +378,10 @@ func (fut *treeFunc1Future) Trace() rt.Trace {
 
 // fetchFuture is the state machine of Fetch (main.go:39).
 type fetchFuture struct {
-	state int                   // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	u     string
-	av0   rt.YieldNowFuture
 }
 
 // FetchAsync is the asynchronous twin of Fetch: it returns a future that runs the

@@ -10,11 +10,11 @@ import (
 
 // addFuture is the state machine of Add (main.go:13).
 type addFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	a     int
 	b     int
-	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -90,13 +90,13 @@ var _ func(int, int) int = Add
 
 // divFuture is the state machine of Div (main.go:19).
 type divFuture struct {
-	state int                   // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	a     int
 	b     int
 	q     int
 	err   error
-	av0   rt.YieldNowFuture
 }
 
 // DivAsync is the asynchronous twin of Div: it returns a future that runs the

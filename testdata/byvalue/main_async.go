@@ -502,13 +502,13 @@ var _ func(*syncx.Receiver[string], *syncx.Receiver[string]) string = Choose
 
 // mixedFuture is the state machine of Mixed (main.go:87).
 type mixedFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av1   rt.YieldNowFuture
 	mu    *syncx.Mutex
 	tx    *syncx.Sender[string]
 	rx    *syncx.Receiver[string]
 	v     string
 	av0   syncx.LockFuture
-	av1   rt.YieldNowFuture
 	av2   syncx.SendFuture[string]
 	av3   syncx.RecvFuture[string]
 	av4   rt.Select2Future[struct{}, rt.Tuple2[string, bool]]

@@ -10,10 +10,10 @@ import (
 
 // vFuture is the state machine of V (main.go:13).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -89,11 +89,11 @@ var _ func(int) int = V
 
 // applyFuture is the state machine of Apply (main.go:19).
 type applyFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	f     func(int) int
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // ApplyAsync is the asynchronous twin of Apply: it returns a future that runs the
@@ -169,11 +169,11 @@ var _ func(func(int) int, int) int = Apply
 
 // makeCounterFuture is the state machine of MakeCounter (main.go:25).
 type makeCounterFuture struct {
-	state int                               // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[func() int, func() int] // the output, kept by PollFrame for the caller
 	n     *int
 	inc   func() int
-	av0   rt.YieldNowFuture
 }
 
 // MakeCounterAsync is the asynchronous twin of MakeCounter: it returns a future that runs the

@@ -11,10 +11,10 @@ import (
 
 // vFuture is the state machine of V (main.go:23).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -91,10 +91,10 @@ var _ func(int) int = V
 
 // sFuture is the state machine of S (main.go:30).
 type sFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // SAsync is the asynchronous twin of S: it returns a future that runs the
@@ -171,9 +171,9 @@ var _ func(string) string = S
 
 // slFuture is the state machine of Sl (main.go:37).
 type slFuture struct {
-	state int   // the next case of Poll; -1 once done
-	res   []int // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   []int // the output, kept by PollFrame for the caller
 }
 
 // SlAsync is the asynchronous twin of Sl: it returns a future that runs the
@@ -250,11 +250,11 @@ var _ func() []int = Sl
 
 // ptFuture is the state machine of Pt (main.go:44).
 type ptFuture struct {
-	state int // the next case of Poll; -1 once done
-	res   *P  // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
+	res   *P // the output, kept by PollFrame for the caller
 	x     int
 	y     int
-	av0   rt.YieldNowFuture
 }
 
 // PtAsync is the asynchronous twin of Pt: it returns a future that runs the

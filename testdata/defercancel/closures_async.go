@@ -105,7 +105,11 @@ func _[T any]() {
 
 // threeFuture is the state machine of Three (closures.go:28).
 type threeFuture struct {
-	state  int                    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [3]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	n      int
 	out    int
@@ -115,10 +119,6 @@ type threeFuture struct {
 	i      int
 	n_2    int
 	aw0    *vFuture[int]
-	dstk   [3]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -161,12 +161,6 @@ func (fut *threeFuture) unwind(v *rt.Tuple2[int, string], done *bool, ok *bool) 
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = rt.Tuple2[int, string]{V0: fut.out, V1: fut.tag}, true
 	}
 }
 
@@ -212,7 +206,7 @@ func (fut *threeFuture) dcall(p any, re bool) {
 func (fut *threeFuture) d0fn() {
 	/*line closures.go:30:17*/ logv("third sees a", fut.a, "b", fut.b, "out", fut.out)
 	/*line closures.go:30:62*/ fut.out *= 2
-	/*line closures_async.go:215:2*/
+	/*line closures_async.go:209:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:31, its captured
@@ -220,7 +214,7 @@ func (fut *threeFuture) d0fn() {
 func (fut *threeFuture) d1fn() {
 	/*line closures.go:31:17*/ fut.tag += "+" + fut.b
 	/*line closures.go:31:33*/ fut.a++
-	/*line closures_async.go:223:2*/
+	/*line closures_async.go:217:2*/
 }
 
 // d2fn is the func literal deferred at closures.go:32, its captured
@@ -228,7 +222,7 @@ func (fut *threeFuture) d1fn() {
 func (fut *threeFuture) d2fn() {
 	/*line closures.go:32:17*/ logv("first sees a", fut.a, "tag", fut.tag)
 	/*line closures.go:32:54*/ fut.out += fut.a
-	/*line closures_async.go:231:2*/
+	/*line closures_async.go:225:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -262,43 +256,43 @@ func (fut *threeFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Three starts
 			/*line closures.go:29:2*/ fut.a, fut.b = 1, "b"
-			/*line closures.go:30:2*/ /*line closures_async.go:265:30*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:30:2*/ /*line closures_async.go:259:30*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line closures.go:31:2*/ /*line closures_async.go:267:30*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:31:2*/ /*line closures_async.go:261:30*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line closures.go:32:2*/ /*line closures_async.go:269:30*/ fut.dstk[fut.dn] = 2
+			/*line closures.go:32:2*/ /*line closures_async.go:263:30*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line closures.go:33:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:272:4*/ fut.i = 0
-			/*line closures_async.go:273:4*/ fallthrough
+			/*line closures_async.go:266:4*/ fut.i = 0
+			/*line closures_async.go:267:4*/ fallthrough
 		case 1:
 			/*line closures.go:33:17*/ if !(fut.i < fut.n_2) {
-				/*line closures_async.go:276:5*/ state = 5
+				/*line closures_async.go:270:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line closures.go:34:8*/ fut.c_v = initVFuture[int](fut.i)
-			/*line closures_async.go:282:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:276:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:34:8
-			/*line closures_async.go:286:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:280:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:34:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:288:4*/ if driven {
+			/*line closures_async.go:282:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:291:4*/ if !ready {
+			/*line closures_async.go:285:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:34:3*/ fut.a += r
-			/*line closures_async.go:298:4*/ fallthrough
+			/*line closures_async.go:292:4*/ fallthrough
 		case 4:
-			/*line closures_async.go:300:4*/ fut.i++
-			/*line closures_async.go:301:4*/ state = 1
+			/*line closures_async.go:294:4*/ fut.i++
+			/*line closures_async.go:295:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:36:2*/ fut.b = "changed"
@@ -309,10 +303,10 @@ func (fut *threeFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line closures.go:37:2*/ return rt.Tuple2[int, string]{V0: fut.out, V1: fut.tag}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:312:4*/ fut.state = -1
+			/*line closures_async.go:306:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:315:4*/ panic("corio: ThreeAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:309:4*/ panic("corio: ThreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -353,15 +347,15 @@ var _ func(int) (int, string) = Three
 
 // paramsFuture is the state machine of Params (closures.go:43).
 type paramsFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res    string // the output, kept by PollFrame for the caller
-	s      string
-	r      string
-	aw0    any
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	res    string // the output, kept by PollFrame for the caller
+	s      string
+	r      string
+	aw0    any
 	d0a0   int
 	d0a1   string
 	c_v    vFuture[int]    // V's future, held by value
@@ -408,12 +402,6 @@ func (fut *paramsFuture) unwind(v *string, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.r, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -451,7 +439,7 @@ func (fut *paramsFuture) d0fn(x int, y string) string {
 	/*line closures.go:45:3*/ fut_2, state_2 := x, y
 	/*line closures.go:46:3*/ fut.r = fmt.Sprint(fut.r, "/", fut_2, state_2, fut.s)
 	/*line closures.go:47:3*/ return fut.r
-	/*line closures_async.go:454:2*/
+	/*line closures_async.go:442:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -486,16 +474,16 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Params starts
 			/*line closures.go:48:4*/ fut.c_v = initVFuture[int](len(fut.s))
-			/*line closures_async.go:489:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:477:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:48:4
-			/*line closures_async.go:493:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:481:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:48:4*/ r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:495:4*/ if driven {
+			/*line closures_async.go:483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:498:4*/ if !ready {
+			/*line closures_async.go:486:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -503,20 +491,20 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (string, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:44:2*/ fut.d0a0 = r_2
 			fut.d0a1 = fut.s
-			/*line closures_async.go:506:4*/ fut.dstk[fut.dn] = 0
+			/*line closures_async.go:494:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:49:2*/ fut.s = "late"
 			/*line closures.go:50:6*/ fut.c_v_2 = initVFuture[string]("early")
-			/*line closures_async.go:510:4*/ fut.aw0 = &fut.c_v_2
+			/*line closures_async.go:498:4*/ fut.aw0 = &fut.c_v_2
 			fresh = true
 			fallthrough
 		case 2: // resumes at closures.go:50:6
-			/*line closures_async.go:514:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:502:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:50:6*/ r_3, ready = fut.aw0.(*vFuture[string]).Poll(cx)
-			/*line closures_async.go:516:4*/ if driven {
+			/*line closures_async.go:504:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[string]), ready, fresh)
 			}
-			/*line closures_async.go:519:4*/ if !ready {
+			/*line closures_async.go:507:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -529,10 +517,10 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line closures.go:51:2*/ return fut.r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:532:4*/ fut.state = -1
+			/*line closures_async.go:520:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:535:4*/ panic("corio: ParamsAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:523:4*/ panic("corio: ParamsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -605,16 +593,16 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line closures.go:59:2*/ fut.c_point = initPointFuture()
-			/*line closures_async.go:608:4*/ fut.aw0 = &fut.c_point
+			/*line closures_async.go:596:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:59:2
-			/*line closures_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:600:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:59:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:614:4*/ if driven {
+			/*line closures_async.go:602:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:617:4*/ if !ready {
+			/*line closures_async.go:605:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -628,10 +616,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line closures.go:63:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:631:4*/ fut.state = -1
+			/*line closures_async.go:619:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:634:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:622:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -671,7 +659,12 @@ var _ func(int) int = Boom
 
 // recoversFuture is the state machine of Recovers (closures.go:67).
 type recoversFuture struct {
-	state  int                   // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [2]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
+	drecd  bool
 	res_2  rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	n      int
 	res    int
@@ -679,11 +672,6 @@ type recoversFuture struct {
 	note   string
 	r_2    int
 	aw0    any
-	dstk   [2]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
-	drecd  bool
 	c_v    vFuture[int] // V's future, held by value
 	c_boom boomFuture   // Boom's future, held by value
 }
@@ -802,7 +790,7 @@ func (fut *recoversFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *recoversFuture) d0fn() {
 	/*line closures.go:69:17*/ logv("after recover: res", fut.res, "err", fut.err, "note", fut.note)
-	/*line closures_async.go:805:2*/
+	/*line closures_async.go:793:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:70, its captured
@@ -821,10 +809,10 @@ func (fut *recoversFuture) d1fn(g_2 *bool) {
 		/*line closures.go:73:4*/ fut.res = -fut.n
 		/*line closures.go:74:4*/ fut.note = "recovered"
 	}
-	/*line closures_async.go:824:2*/ if g_2 != nil {
+	/*line closures_async.go:812:2*/ if g_2 != nil {
 		fut.dpanic = pan_3 && !fut.drecd
 	}
-	/*line closures_async.go:827:2*/
+	/*line closures_async.go:815:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -858,37 +846,37 @@ func (fut *recoversFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 		switch state {
 		case 0: // Recovers starts
 			/*line closures.go:68:2*/ fut.note = "none"
-			/*line closures.go:69:2*/ /*line closures_async.go:861:30*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:69:2*/ /*line closures_async.go:849:30*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line closures.go:70:2*/ /*line closures_async.go:863:30*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:70:2*/ /*line closures_async.go:851:30*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line closures.go:77:8*/ fut.c_v = initVFuture[int](fut.n)
-			/*line closures_async.go:866:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:854:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:77:8
-			/*line closures_async.go:870:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:858:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:77:8*/ fut.r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:872:4*/ if driven {
+			/*line closures_async.go:860:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:875:4*/ if !ready {
+			/*line closures_async.go:863:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:77:15*/ fut.c_boom = initBoomFuture(fut.n)
-			/*line closures_async.go:882:4*/ fut.aw0 = &fut.c_boom
+			/*line closures_async.go:870:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at closures.go:77:15
-			/*line closures_async.go:886:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:874:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:77:15*/ r_3, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line closures_async.go:888:4*/ if driven {
+			/*line closures_async.go:876:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line closures_async.go:891:4*/ if !ready {
+			/*line closures_async.go:879:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -902,10 +890,10 @@ func (fut *recoversFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				/*line closures.go:78:2*/ return rt.Tuple2[int, error]{V0: fut.res, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:905:4*/ fut.state = -1
+			/*line closures_async.go:893:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:908:4*/ panic("corio: RecoversAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:896:4*/ panic("corio: RecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -950,13 +938,13 @@ var _ func(int) (int, error) = Recovers
 
 // noRecoverFuture is the state machine of NoRecover (closures.go:84).
 type noRecoverFuture struct {
-	state  int // the next case of Poll; -1 once done
-	x      int
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	x      int
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -1000,12 +988,6 @@ func (fut *noRecoverFuture) unwind(v *struct{}, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1037,7 +1019,7 @@ func (fut *noRecoverFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *noRecoverFuture) d0fn() {
 	/*line closures.go:86:17*/ logv("no recover, x", fut.x)
-	/*line closures_async.go:1040:2*/
+	/*line closures_async.go:1022:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1071,19 +1053,19 @@ func (fut *noRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // NoRecover starts
 			/*line closures.go:85:2*/ fut.x = 1
-			/*line closures.go:86:2*/ /*line closures_async.go:1074:30*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:86:2*/ /*line closures_async.go:1056:30*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:87:6*/ fut.c_v = initVFuture[int](2)
-			/*line closures_async.go:1077:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1059:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:87:6
-			/*line closures_async.go:1081:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1063:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:87:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1083:4*/ if driven {
+			/*line closures_async.go:1065:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1086:4*/ if !ready {
+			/*line closures_async.go:1068:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1092,10 +1074,10 @@ func (fut *noRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line closures.go:87:2*/ fut.x = r
 			/*line closures.go:88:2*/ panic("escapes")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:1095:4*/ fut.state = -1
+			/*line closures_async.go:1077:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line closures_async.go:1098:4*/ panic("corio: NoRecoverAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:1080:4*/ panic("corio: NoRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1135,15 +1117,15 @@ var _ func() = NoRecover
 
 // scopesFuture is the state machine of Scopes (closures.go:95).
 type scopesFuture struct {
-	state  int // the next case of Poll; -1 once done
-	y      int
-	z      int
-	w      string
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	y      int
+	z      int
+	w      string
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -1187,12 +1169,6 @@ func (fut *scopesFuture) unwind(v *struct{}, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1230,14 +1206,14 @@ func (fut *scopesFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *scopesFuture) d0fn() {
 	/*line closures.go:98:18*/ logv("block y", fut.y)
-	/*line closures_async.go:1233:2*/
+	/*line closures_async.go:1209:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:105, its captured
 // variables the future's.
 func (fut *scopesFuture) d1fn() {
 	/*line closures.go:105:18*/ logv("second block", fut.w, fut.z)
-	/*line closures_async.go:1240:2*/
+	/*line closures_async.go:1216:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1275,36 +1251,36 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Scopes starts
 			/*line closures.go:97:8*/ fut.c_v = initVFuture[int](10)
-			/*line closures_async.go:1278:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1254:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:97:8
-			/*line closures_async.go:1282:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1258:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:97:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1284:4*/ if driven {
+			/*line closures_async.go:1260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1287:4*/ if !ready {
+			/*line closures_async.go:1263:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:97:3*/ fut.y = r
-			/*line closures.go:98:3*/ /*line closures_async.go:1294:30*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:98:3*/ /*line closures_async.go:1270:30*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:99:3*/ fut.y++
 			/*line closures.go:102:8*/ fut.c_v = initVFuture[int](20)
-			/*line closures_async.go:1298:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1274:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at closures.go:102:8
-			/*line closures_async.go:1302:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1278:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:102:8*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1304:4*/ if driven {
+			/*line closures_async.go:1280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1307:4*/ if !ready {
+			/*line closures_async.go:1283:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1313,19 +1289,19 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line closures.go:102:3*/ fut.z = r_2
 			/*line closures.go:103:3*/ logv("z", fut.z)
 			/*line closures.go:104:3*/ fut.w = "w"
-			/*line closures.go:105:3*/ /*line closures_async.go:1316:31*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:105:3*/ /*line closures_async.go:1292:31*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line closures.go:106:10*/ fut.c_v = initVFuture[int](21)
-			/*line closures_async.go:1319:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1295:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:106:10
-			/*line closures_async.go:1323:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1299:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:106:10*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1325:4*/ if driven {
+			/*line closures_async.go:1301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1328:4*/ if !ready {
+			/*line closures_async.go:1304:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1333,16 +1309,16 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:106:3*/ fut.z, fut.w = r_3, "ww"
 			/*line closures.go:108:7*/ fut.c_v = initVFuture[int](30)
-			/*line closures_async.go:1336:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1312:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 4: // resumes at closures.go:108:7
-			/*line closures_async.go:1340:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1316:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:108:7*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1342:4*/ if driven {
+			/*line closures_async.go:1318:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1345:4*/ if !ready {
+			/*line closures_async.go:1321:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1351,15 +1327,15 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line closures.go:108:2*/ q = r_4
 			/*line closures.go:109:2*/ logv("q", q)
 			{
-				/*line closures_async.go:1354:5*/ fut.state = -1
+				/*line closures_async.go:1330:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:1359:4*/ fut.state = -1
+			/*line closures_async.go:1335:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line closures_async.go:1362:4*/ panic("corio: ScopesAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:1338:4*/ panic("corio: ScopesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1405,15 +1381,15 @@ var _ func() = Scopes
 
 // nestedFuture is the state machine of Nested (closures.go:116).
 type nestedFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	n      *int
-	k      *int
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	res    int // the output, kept by PollFrame for the caller
+	n      *int
+	k      *int
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -1457,12 +1433,6 @@ func (fut *nestedFuture) unwind(v *int, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = (*fut.n), true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1503,7 +1473,7 @@ func (fut *nestedFuture) d0fn() {
 	/*line closures.go:121:3*/ p := fut.n
 	/*line closures.go:122:3*/ *p *= 10
 	/*line closures.go:123:3*/ logv("nested k", (*fut.k), "n", (*fut.n))
-	/*line closures_async.go:1506:2*/
+	/*line closures_async.go:1476:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1536,22 +1506,22 @@ func (fut *nestedFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Nested starts
-			/*line closures_async.go:1539:4*/ fut.n = new(int)
+			/*line closures_async.go:1509:4*/ fut.n = new(int)
 			/*line closures.go:117:2*/ fut.k = new(int)
-			/*line closures_async.go:1541:4*/ (*fut.k) = 3
-			/*line closures.go:118:2*/ /*line closures_async.go:1542:31*/ fut.dstk[fut.dn] = 0
+			/*line closures_async.go:1511:4*/ (*fut.k) = 3
+			/*line closures.go:118:2*/ /*line closures_async.go:1512:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:125:6*/ fut.c_v = initVFuture[int](4)
-			/*line closures_async.go:1545:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1515:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:125:6
-			/*line closures_async.go:1549:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1519:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:125:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:1551:4*/ if driven {
+			/*line closures_async.go:1521:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:1554:4*/ if !ready {
+			/*line closures_async.go:1524:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1565,10 +1535,10 @@ func (fut *nestedFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line closures.go:126:2*/ return (*fut.n), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:1568:4*/ fut.state = -1
+			/*line closures_async.go:1538:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:1571:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:1541:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1609,7 +1579,9 @@ var _ func() int = Nested
 
 // closureLoopsFuture is the state machine of ClosureLoops (closures.go:133).
 type closureLoopsFuture struct {
-	state  int      // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res    []string // the output, kept by PollFrame for the caller
 	n      int
 	out    *[]string
@@ -1618,8 +1590,6 @@ type closureLoopsFuture struct {
 	i_3    int
 	aw0    any
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq1    []struct {
 		out_p *[]string
 		i_p   *int
@@ -1672,12 +1642,6 @@ func (fut *closureLoopsFuture) unwind(v *[]string, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = (*fut.out), true
 	}
 }
 
@@ -1753,7 +1717,7 @@ func (fut *closureLoopsFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *closureLoopsFuture) d0fn() {
 	/*line closures.go:134:17*/ logv("loops out", (*fut.out))
-	/*line closures_async.go:1756:2*/
+	/*line closures_async.go:1720:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:138, its captured
@@ -1763,7 +1727,7 @@ func (fut *closureLoopsFuture) d1fn(out_p *[]string, i_p *int, j_p *int) {
 		tag = "loop "
 	)
 	/*line closures.go:138:18*/ (*out_p) = append((*out_p), fmt.Sprint(tag, (*i_p), (*j_p)))
-	/*line closures_async.go:1766:2*/
+	/*line closures_async.go:1730:2*/
 }
 
 // d2fn is the func literal deferred at closures.go:143, its captured
@@ -1773,7 +1737,7 @@ func (fut *closureLoopsFuture) d2fn(out_p *[]string, i_2_p *int) {
 		/*line closures.go:144:29*/ (*out_p) = append((*out_p), s)
 	}
 	/*line closures.go:145:5*/ add(fmt.Sprint("once in a loop ", (*i_2_p)))
-	/*line closures_async.go:1776:2*/
+	/*line closures_async.go:1740:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1812,102 +1776,102 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // ClosureLoops starts
-			/*line closures_async.go:1815:4*/ fut.out = new([]string)
-			/*line closures.go:134:2*/ /*line closures_async.go:1816:31*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:1779:4*/ fut.out = new([]string)
+			/*line closures.go:134:2*/ /*line closures_async.go:1780:31*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:136:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:1818:4*/ fut.i_3 = 0
-			/*line closures_async.go:1819:4*/ fallthrough
+			/*line closures_async.go:1782:4*/ fut.i_3 = 0
+			/*line closures_async.go:1783:4*/ fallthrough
 		case 1:
 			/*line closures.go:136:17*/ if !(fut.i_3 < fut.n_2) {
-				/*line closures_async.go:1822:5*/ state = 5
+				/*line closures_async.go:1786:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:1827:4*/ i = new(int)
-			/*line closures_async.go:1828:4*/ (*i) = fut.i_3
+			/*line closures_async.go:1791:4*/ i = new(int)
+			/*line closures_async.go:1792:4*/ (*i) = fut.i_3
 			/*line closures.go:137:3*/ fut.j = new(int)
-			/*line closures_async.go:1830:4*/ (*fut.j) = (*i) * 10
+			/*line closures_async.go:1794:4*/ (*fut.j) = (*i) * 10
 			/*line closures.go:138:3*/ fut.dq1 = append(fut.dq1, struct {
 				out_p *[]string
 				i_p   *int
 				j_p   *int
 			}{out_p: fut.out, i_p: i, j_p: fut.j})
-			/*line closures_async.go:1836:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line closures_async.go:1800:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line closures.go:139:7*/ fut.c_v = initVFuture[int]((*fut.j) + 1)
-			/*line closures_async.go:1838:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1802:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:139:7
-			/*line closures_async.go:1842:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1806:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:139:7*/ r, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1844:4*/ if driven {
+			/*line closures_async.go:1808:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1847:4*/ if !ready {
+			/*line closures_async.go:1811:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:139:3*/ (*fut.j) = r
-			/*line closures_async.go:1854:4*/ fallthrough
+			/*line closures_async.go:1818:4*/ fallthrough
 		case 4:
-			/*line closures_async.go:1856:4*/ fut.i_3++
-			/*line closures_async.go:1857:4*/ state = 1
+			/*line closures_async.go:1820:4*/ fut.i_3++
+			/*line closures_async.go:1821:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:141:6*/ fut.j = new(int)
-			/*line closures_async.go:1861:4*/ (*fut.j) = 0
-			/*line closures_async.go:1862:4*/ fallthrough
+			/*line closures_async.go:1825:4*/ (*fut.j) = 0
+			/*line closures_async.go:1826:4*/ fallthrough
 		case 6:
 			/*line closures.go:141:14*/ if !((*fut.j) < fut.n) {
-				/*line closures_async.go:1865:5*/ state = 12
+				/*line closures_async.go:1829:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line closures.go:142:6*/ if !((*fut.j) == 1) {
-				/*line closures_async.go:1871:5*/ state = 9
+				/*line closures_async.go:1835:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line closures.go:143:4*/ fut.d2out_p = fut.out
 			fut.d2i_2_p = fut.j
-			/*line closures_async.go:1878:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line closures_async.go:1879:4*/ state = 12
+			/*line closures_async.go:1842:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line closures_async.go:1843:4*/ state = 12
 			continue
 		case 9:
 			/*line closures.go:149:3*/ fut.c_point = initPointFuture()
-			/*line closures_async.go:1883:4*/ fut.aw0 = &fut.c_point
+			/*line closures_async.go:1847:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 10: // resumes at closures.go:149:3
-			/*line closures_async.go:1887:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1851:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:149:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line closures_async.go:1889:4*/ if driven {
+			/*line closures_async.go:1853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line closures_async.go:1892:4*/ if !ready {
+			/*line closures_async.go:1856:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line closures_async.go:1898:4*/ fallthrough
+			/*line closures_async.go:1862:4*/ fallthrough
 		case 11:
 			/*line closures.go:149:3*/ fut.j = new(*fut.j)
 			/*line closures.go:141:21*/ (*fut.j)++
-			/*line closures_async.go:1902:4*/ state = 6
+			/*line closures_async.go:1866:4*/ state = 6
 			continue
 		case 12:
 			/*line closures.go:151:2*/ fut.j = new(int)
-			/*line closures_async.go:1906:4*/ (*fut.j) = 0
-			/*line closures_async.go:1907:4*/ fallthrough
+			/*line closures_async.go:1870:4*/ (*fut.j) = 0
+			/*line closures_async.go:1871:4*/ fallthrough
 		case 13:
 			/*line closures.go:153:5*/ if !((*fut.j) < 2) {
-				/*line closures_async.go:1910:5*/ state = 16
+				/*line closures_async.go:1874:5*/ state = 16
 				continue
 			}
 			fallthrough
@@ -1917,25 +1881,25 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line closures.go:154:18*/ (*out_p) = append((*out_p), fmt.Sprint("goto ", (*k_p)))
 				}
 			}(fut.out, fut.j)})
-			/*line closures_async.go:1920:4*/ fut.dstk = append(fut.dstk, 3)
+			/*line closures_async.go:1884:4*/ fut.dstk = append(fut.dstk, 3)
 			/*line closures.go:155:7*/ fut.c_v = initVFuture[int]((*fut.j) + 1)
-			/*line closures_async.go:1922:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1886:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 15: // resumes at closures.go:155:7
-			/*line closures_async.go:1926:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1890:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:155:7*/ r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1928:4*/ if driven {
+			/*line closures_async.go:1892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1931:4*/ if !ready {
+			/*line closures_async.go:1895:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:155:3*/ (*fut.j) = r_2
-			/*line closures_async.go:1938:4*/ state = 13
+			/*line closures_async.go:1902:4*/ state = 13
 			continue
 		case 16:
 			/*line closures.go:160:2*/ fut.d4f = func(out_p *[]string, k_p *int) func() {
@@ -1943,18 +1907,18 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 					/*line closures.go:160:17*/ (*out_p) = append((*out_p), fmt.Sprint("after forward goto ", (*k_p)))
 				}
 			}(fut.out, fut.j)
-			/*line closures_async.go:1946:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line closures_async.go:1910:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line closures.go:161:6*/ fut.c_v = initVFuture[int](100)
-			/*line closures_async.go:1948:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:1912:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 17: // resumes at closures.go:161:6
-			/*line closures_async.go:1952:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1916:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:161:6*/ r_3, ready = fut.aw0.(*vFuture[int]).Poll(cx)
-			/*line closures_async.go:1954:4*/ if driven {
+			/*line closures_async.go:1918:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
 			}
-			/*line closures_async.go:1957:4*/ if !ready {
+			/*line closures_async.go:1921:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
@@ -1967,10 +1931,10 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				/*line closures.go:162:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:1970:4*/ fut.state = -1
+			/*line closures_async.go:1934:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:1973:4*/ panic("corio: ClosureLoopsAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:1937:4*/ panic("corio: ClosureLoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2019,7 +1983,9 @@ var _ func(int) []string = ClosureLoops
 
 // genericFuture is the state machine of Generic (closures.go:169).
 type genericFuture[T any] struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res    []T // the output, kept by PollFrame for the caller
 	x      T
 	n      int
@@ -2028,8 +1994,6 @@ type genericFuture[T any] struct {
 	i      int
 	aw0    *vFuture[T]
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq1    []struct{ y_p *T }
 	c_v    vFuture[T] // V's future, held by value
 }
@@ -2074,12 +2038,6 @@ func (fut *genericFuture[T]) unwind(v *[]T, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -2122,14 +2080,14 @@ func (fut *genericFuture[T]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *genericFuture[T]) d0fn() {
 	/*line closures.go:170:17*/ fut.out = append(fut.out, fut.x)
-	/*line closures_async.go:2125:2*/
+	/*line closures_async.go:2083:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:173, its captured
 // variables the future's, or the cells the defer statement stored.
 func (fut *genericFuture[T]) d1fn(y_p *T) {
 	/*line closures.go:173:18*/ fut.out = append(fut.out, (*y_p))
-	/*line closures_async.go:2132:2*/
+	/*line closures_async.go:2090:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2165,44 +2123,44 @@ func (fut *genericFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // Generic starts
-			/*line closures.go:170:2*/ /*line closures_async.go:2168:31*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures.go:170:2*/ /*line closures_async.go:2126:31*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:171:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:2170:4*/ fut.i = 0
-			/*line closures_async.go:2171:4*/ fallthrough
+			/*line closures_async.go:2128:4*/ fut.i = 0
+			/*line closures_async.go:2129:4*/ fallthrough
 		case 1:
 			/*line closures.go:171:12*/ if !(fut.i < fut.n_2) {
-				/*line closures_async.go:2174:5*/ state = 5
+				/*line closures_async.go:2132:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line closures.go:172:8*/ fut.c_v = initVFuture[T](fut.x)
-			/*line closures_async.go:2180:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2138:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:172:8
-			/*line closures_async.go:2184:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2142:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:172:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2186:4*/ if driven {
+			/*line closures_async.go:2144:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:2189:4*/ if !ready {
+			/*line closures_async.go:2147:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[T]{}
 			/*line closures.go:172:3*/ y = new(T)
-			/*line closures_async.go:2196:4*/ (*y) = r
+			/*line closures_async.go:2154:4*/ (*y) = r
 			/*line closures.go:173:3*/ fut.dq1 = append(fut.dq1, struct{ y_p *T }{y_p: y})
-			/*line closures_async.go:2198:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line closures_async.go:2156:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line closures.go:174:3*/ fut.out = append(fut.out, (*y))
 			/*line closures.go:175:3*/ zero_2 = *new(T)
 			/*line closures.go:176:3*/ (*y) = zero_2
-			/*line closures_async.go:2202:4*/ fallthrough
+			/*line closures_async.go:2160:4*/ fallthrough
 		case 4:
-			/*line closures_async.go:2204:4*/ fut.i++
-			/*line closures_async.go:2205:4*/ state = 1
+			/*line closures_async.go:2162:4*/ fut.i++
+			/*line closures_async.go:2163:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:178:2*/ zero_3 = *new(T)
@@ -2213,10 +2171,10 @@ func (fut *genericFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line closures.go:180:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2216:4*/ fut.state = -1
+			/*line closures_async.go:2174:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:2219:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2177:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2259,7 +2217,9 @@ func _[T any]() {
 
 // rangeClosureFuture is the state machine of RangeClosure (closures.go:187).
 type rangeClosureFuture struct {
-	state  int   // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res    []int // the output, kept by PollFrame for the caller
 	seq    iter.Seq[int]
 	out    []int
@@ -2267,8 +2227,6 @@ type rangeClosureFuture struct {
 	it     *rt.RangeFunc[int, struct{}]
 	aw0    *vFuture[int]
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq0    []struct {
 		x_p *int
 		y_p *int
@@ -2316,12 +2274,6 @@ func (fut *rangeClosureFuture) unwind(v *[]int, done *bool, ok_2 *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -2361,7 +2313,7 @@ func (fut *rangeClosureFuture) dcall(p any, re bool) {
 // variables the future's, or the cells the defer statement stored.
 func (fut *rangeClosureFuture) d0fn(x_p *int, y_p *int) {
 	/*line closures.go:190:18*/ fut.out = append(fut.out, (*x_p), (*y_p))
-	/*line closures_async.go:2364:2*/
+	/*line closures_async.go:2316:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2411,50 +2363,50 @@ func (fut *rangeClosureFuture) pollStates(cx *rt.Context) ([]int, bool) {
 		switch state {
 		case 0: // RangeClosure starts
 			/*line closures.go:188:2*/ fut.it = rt.PullRange1(take(&fut.seq))
-			/*line closures_async.go:2414:4*/ fallthrough
+			/*line closures_async.go:2366:4*/ fallthrough
 		case 1:
 			/*line closures.go:188:2*/ k, _, ok = fut.it.Next()
 			/*line closures.go:188:17*/ if !(ok) {
-				/*line closures_async.go:2418:5*/ state = 4
+				/*line closures_async.go:2370:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:2423:4*/ fut.x = new(int)
-			/*line closures_async.go:2424:4*/ (*fut.x) = k
+			/*line closures_async.go:2375:4*/ fut.x = new(int)
+			/*line closures_async.go:2376:4*/ (*fut.x) = k
 			/*line closures.go:189:8*/ fut.c_v = initVFuture[int]((*fut.x) * 10)
-			/*line closures_async.go:2426:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2378:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at closures.go:189:8
 			/*line closures.go:189:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2430:4*/ if !ready {
+			/*line closures_async.go:2382:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:189:3*/ y = new(int)
-			/*line closures_async.go:2437:4*/ (*y) = r
+			/*line closures_async.go:2389:4*/ (*y) = r
 			/*line closures.go:190:3*/ fut.dq0 = append(fut.dq0, struct {
 				x_p *int
 				y_p *int
 			}{x_p: fut.x, y_p: y})
-			/*line closures_async.go:2442:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:2394:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:191:3*/ (*y)++
-			/*line closures_async.go:2444:4*/ state = 1
+			/*line closures_async.go:2396:4*/ state = 1
 			continue
 		case 4:
-			/*line closures_async.go:2447:4*/ fut.it = nil
+			/*line closures_async.go:2399:4*/ fut.it = nil
 			{
 				/*line closures.go:193:2*/ fut.state = -1
 				/*line closures.go:193:2*/ fut.drun()
 				/*line closures.go:193:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2454:4*/ fut.state = -1
+			/*line closures_async.go:2406:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line closures_async.go:2457:4*/ panic("corio: RangeClosureAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2409:4*/ panic("corio: RangeClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2496,17 +2448,17 @@ var _ func(iter.Seq[int]) []int = RangeClosure
 
 // closureFuture is the state machine of Closure (closures.go:199).
 type closureFuture struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [2]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res_2  string // the output, kept by PollFrame for the caller
 	which  int
 	res    string
 	c      *string
 	r      int
 	aw0    any
-	dstk   [2]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	c_v    vFuture[string] // V's future, held by value
 }
 
@@ -2550,12 +2502,6 @@ func (fut *closureFuture) unwind(v *string, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.res, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -2593,14 +2539,14 @@ func (fut *closureFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *closureFuture) d0fn() {
 	/*line closures.go:209:18*/ fut.res = fmt.Sprint(fut.res, " case one ", (*fut.c))
-	/*line closures_async.go:2596:2*/
+	/*line closures_async.go:2542:2*/
 }
 
 // d1fn is the func literal deferred at closures.go:212, its captured
 // variables the future's.
 func (fut *closureFuture) d1fn() {
 	/*line closures.go:212:18*/ fut.res += " default"
-	/*line closures_async.go:2603:2*/
+	/*line closures_async.go:2549:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2636,12 +2582,12 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Closure starts
 			/*line closures.go:200:2*/ fut.c = new(string)
-			/*line closures_async.go:2639:4*/ (*fut.c) = "c"
+			/*line closures_async.go:2585:4*/ (*fut.c) = "c"
 			/*line closures.go:201:7*/ fut.aw0 = rt.AwaitAsync(newClosureFunc1Future(fut.c))
-			/*line closures_async.go:2641:4*/ fallthrough
+			/*line closures_async.go:2587:4*/ fallthrough
 		case 1: // resumes at closures.go:201:7
 			/*line closures.go:201:7*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line closures_async.go:2644:4*/ if !ready {
+			/*line closures_async.go:2590:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2649,36 +2595,36 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line closures.go:201:2*/ fut.r = r_2
 			/*line closures.go:207:9*/ tag = fut.which
 			/*line closures.go:208:7*/ if !(tag == 1) {
-				/*line closures_async.go:2652:5*/ state = 4
+				/*line closures_async.go:2598:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures.go:209:3*/ /*line closures_async.go:2657:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:209:3*/ /*line closures_async.go:2603:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:210:7*/ fut.c_v = initVFuture[string]("changed")
-			/*line closures_async.go:2660:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2606:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:210:7
-			/*line closures_async.go:2664:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2610:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:210:7*/ r_3, ready = fut.aw0.(*vFuture[string]).Poll(cx)
-			/*line closures_async.go:2666:4*/ if driven {
+			/*line closures_async.go:2612:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[string]), ready, fresh)
 			}
-			/*line closures_async.go:2669:4*/ if !ready {
+			/*line closures_async.go:2615:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[string]{}
 			/*line closures.go:210:3*/ (*fut.c) = r_3
-			/*line closures_async.go:2676:4*/ state = 5
+			/*line closures_async.go:2622:4*/ state = 5
 			continue
 		case 4:
-			/*line closures.go:212:3*/ /*line closures_async.go:2679:31*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:212:3*/ /*line closures_async.go:2625:31*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line closures_async.go:2681:4*/ fallthrough
+			/*line closures_async.go:2627:4*/ fallthrough
 		case 5:
 			{
 				/*line closures.go:214:2*/ fut.res = fmt.Sprint("closure ", fut.r, " ", (*fut.c))
@@ -2687,10 +2633,10 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line closures.go:214:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:2690:4*/ fut.state = -1
+			/*line closures_async.go:2636:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:2693:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2639:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2735,14 +2681,14 @@ var _ func(int) string = Closure
 
 // closureFunc1Future is the state machine of Closure.func1 (closures.go:201).
 type closureFunc1Future struct {
-	state  int // the next case of Poll; -1 once done
-	c      *string
-	n      int
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	c      *string
+	n      int
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -2781,12 +2727,6 @@ func (fut *closureFunc1Future) unwind(v *int, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.n, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -2819,7 +2759,7 @@ func (fut *closureFunc1Future) dcall(p any, re bool) {
 func (fut *closureFunc1Future) d0fn() {
 	/*line closures.go:202:18*/ fut.n += len((*fut.c))
 	/*line closures.go:202:31*/ (*fut.c) += "!"
-	/*line closures_async.go:2822:2*/
+	/*line closures_async.go:2762:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2852,19 +2792,19 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Closure.func1 starts
-			/*line closures.go:202:3*/ /*line closures_async.go:2855:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:202:3*/ /*line closures_async.go:2795:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:203:7*/ fut.c_v = initVFuture[int](5)
-			/*line closures_async.go:2858:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2798:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:203:7
-			/*line closures_async.go:2862:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2802:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:203:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:2864:4*/ if driven {
+			/*line closures_async.go:2804:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:2867:4*/ if !ready {
+			/*line closures_async.go:2807:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2878,7 +2818,7 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line closures.go:205:3*/ return fut.n, true
 			}
 		default:
-			/*line closures_async.go:2881:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
+			/*line closures_async.go:2821:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2906,13 +2846,13 @@ func (fut *closureFunc1Future) Trace() rt.Trace {
 
 // exitFuture is the state machine of Exit (closures.go:220).
 type exitFuture struct {
-	state  int // the next case of Poll; -1 once done
-	s      string
-	aw0    *vFuture[string]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	s      string
+	aw0    *vFuture[string]
 	c_v    vFuture[string] // V's future, held by value
 }
 
@@ -2951,12 +2891,6 @@ func (fut *exitFuture) unwind(v *struct{}, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -2988,7 +2922,7 @@ func (fut *exitFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *exitFuture) d0fn() {
 	/*line closures.go:222:17*/ logv("exit defer sees", fut.s)
-	/*line closures_async.go:2991:2*/
+	/*line closures_async.go:2925:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3022,19 +2956,19 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Exit starts
 			/*line closures.go:221:2*/ fut.s = "s"
-			/*line closures.go:222:2*/ /*line closures_async.go:3025:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:222:2*/ /*line closures_async.go:2959:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:223:6*/ fut.c_v = initVFuture[string]("t")
-			/*line closures_async.go:3028:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:2962:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:223:6
-			/*line closures_async.go:3032:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2966:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:223:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3034:4*/ if driven {
+			/*line closures_async.go:2968:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3037:4*/ if !ready {
+			/*line closures_async.go:2971:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3043,12 +2977,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line closures.go:223:2*/ fut.s = r
 			/*line closures.go:224:2*/ runtime.Goexit()
 			{
-				/*line closures_async.go:3046:5*/ fut.state = -1
+				/*line closures_async.go:2980:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line closures_async.go:3051:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:2985:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3079,7 +3013,9 @@ var _ func() = Exit
 
 // loopRecoverFuture is the state machine of LoopRecover (closures.go:231).
 type loopRecoverFuture struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res_2  string // the output, kept by PollFrame for the caller
 	n      int
 	res    string
@@ -3087,8 +3023,6 @@ type loopRecoverFuture struct {
 	i_2    int
 	aw0    *vFuture[int]
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq0    []struct{ i_p *int }
 	c_v    vFuture[int] // V's future, held by value
 }
@@ -3196,7 +3130,7 @@ func (fut *loopRecoverFuture) d0fn(i_p *int) {
 	} else {
 		/*line closures.go:237:5*/ fut.res += fmt.Sprint(", then ", (*i_p))
 	}
-	/*line closures_async.go:3199:2*/
+	/*line closures_async.go:3133:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3230,47 +3164,47 @@ func (fut *loopRecoverFuture) poll_2(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // LoopRecover starts
 			/*line closures.go:232:2*/ fut.n_2 = fut.n
-			/*line closures_async.go:3233:4*/ fut.i_2 = 0
-			/*line closures_async.go:3234:4*/ fallthrough
+			/*line closures_async.go:3167:4*/ fut.i_2 = 0
+			/*line closures_async.go:3168:4*/ fallthrough
 		case 1:
 			/*line closures.go:232:17*/ if !(fut.i_2 < fut.n_2) {
-				/*line closures_async.go:3237:5*/ state = 5
+				/*line closures_async.go:3171:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closures_async.go:3242:4*/ i = new(int)
-			/*line closures_async.go:3243:4*/ (*i) = fut.i_2
+			/*line closures_async.go:3176:4*/ i = new(int)
+			/*line closures_async.go:3177:4*/ (*i) = fut.i_2
 			/*line closures.go:233:3*/ fut.dq0 = append(fut.dq0, struct{ i_p *int }{i_p: i})
-			/*line closures_async.go:3245:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line closures_async.go:3179:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line closures.go:240:3*/ fut.c_v = initVFuture[int]((*i))
-			/*line closures_async.go:3247:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3181:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:240:3
-			/*line closures_async.go:3251:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3185:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:240:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3253:4*/ if driven {
+			/*line closures_async.go:3187:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3256:4*/ if !ready {
+			/*line closures_async.go:3190:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
-			/*line closures_async.go:3262:4*/ fallthrough
+			/*line closures_async.go:3196:4*/ fallthrough
 		case 4:
 			/*line closures.go:240:3*/ fut.i_2++
-			/*line closures_async.go:3265:4*/ state = 1
+			/*line closures_async.go:3199:4*/ state = 1
 			continue
 		case 5:
 			/*line closures.go:242:2*/ panic("loop")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:3270:4*/ fut.state = -1
+			/*line closures_async.go:3204:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:3273:4*/ panic("corio: LoopRecoverAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3207:4*/ panic("corio: LoopRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3311,13 +3245,13 @@ var _ func(int) string = LoopRecover
 
 // mayNotRecoverFuture is the state machine of MayNotRecover (closures.go:251).
 type mayNotRecoverFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -3435,10 +3369,10 @@ func (fut *mayNotRecoverFuture) d0fn(g *bool) {
 		/*line closures.go:254:4*/ fut.drec(recover())
 	}
 	/*line closures.go:256:3*/ fmt.Println("deferred closure did not recover")
-	/*line closures_async.go:3438:2*/ if g != nil {
+	/*line closures_async.go:3372:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line closures_async.go:3441:2*/
+	/*line closures_async.go:3375:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3470,19 +3404,19 @@ func (fut *mayNotRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // MayNotRecover starts
-			/*line closures.go:252:2*/ /*line closures_async.go:3473:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:252:2*/ /*line closures_async.go:3407:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line closures.go:258:2*/ fut.c_v = initVFuture[int](1)
-			/*line closures_async.go:3476:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3410:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:258:2
-			/*line closures_async.go:3480:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3414:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:258:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3482:4*/ if driven {
+			/*line closures_async.go:3416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3485:4*/ if !ready {
+			/*line closures_async.go:3419:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3490,7 +3424,7 @@ func (fut *mayNotRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:259:2*/ panic("escapes the program")
 		default:
-			/*line closures_async.go:3493:4*/ panic("corio: MayNotRecoverAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3427:4*/ panic("corio: MayNotRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3521,16 +3455,16 @@ var _ func() = MayNotRecover
 
 // rePanicFuture is the state machine of RePanic (closures.go:267).
 type rePanicFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res_2  string // the output, kept by PollFrame for the caller
-	n      int
-	res    string
-	aw0    *vFuture[int]
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res_2  string // the output, kept by PollFrame for the caller
+	n      int
+	res    string
+	aw0    *vFuture[int]
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -3666,10 +3600,10 @@ func (fut *rePanicFuture) d0fn(g *bool) {
 	/*line closures.go:269:3*/ if r := fut.drec(recover()); r != nil {
 		/*line closures.go:270:4*/ fut.res = fmt.Sprint("outer recovered ", r)
 	}
-	/*line closures_async.go:3669:2*/ if g != nil {
+	/*line closures_async.go:3603:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line closures_async.go:3672:2*/
+	/*line closures_async.go:3606:2*/
 }
 
 // d2fn is the func literal deferred at closures.go:274, its captured
@@ -3687,10 +3621,10 @@ func (fut *rePanicFuture) d2fn(g_2 *bool) {
 		/*line closures.go:276:4*/ logv("inner recovered", r_2)
 		/*line closures.go:277:4*/ panic(fmt.Sprint("re-", r_2))
 	}
-	/*line closures_async.go:3690:2*/ if g_2 != nil {
+	/*line closures_async.go:3624:2*/ if g_2 != nil {
 		fut.dpanic = pan_3 && !fut.drecd
 	}
-	/*line closures_async.go:3693:2*/
+	/*line closures_async.go:3627:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3723,30 +3657,30 @@ func (fut *rePanicFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RePanic starts
-			/*line closures.go:268:2*/ /*line closures_async.go:3726:31*/ fut.dstk[fut.dn] = 0
+			/*line closures.go:268:2*/ /*line closures_async.go:3660:31*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line closures.go:273:2*/ /*line closures_async.go:3728:31*/ fut.dstk[fut.dn] = 1
+			/*line closures.go:273:2*/ /*line closures_async.go:3662:31*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line closures.go:274:2*/ /*line closures_async.go:3730:31*/ fut.dstk[fut.dn] = 2
+			/*line closures.go:274:2*/ /*line closures_async.go:3664:31*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line closures.go:280:5*/ fut.c_v = initVFuture[int](fut.n)
-			/*line closures_async.go:3733:4*/ fut.aw0 = &fut.c_v
+			/*line closures_async.go:3667:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:280:5
-			/*line closures_async.go:3737:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:3671:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:280:5*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line closures_async.go:3739:4*/ if driven {
+			/*line closures_async.go:3673:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line closures_async.go:3742:4*/ if !ready {
+			/*line closures_async.go:3676:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line closures.go:280:5*/ if !(r_3 > 0) {
-				/*line closures_async.go:3749:5*/ state = 3
+				/*line closures_async.go:3683:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -3760,10 +3694,10 @@ func (fut *rePanicFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line closures.go:283:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line closures_async.go:3763:4*/ fut.state = -1
+			/*line closures_async.go:3697:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line closures_async.go:3766:4*/ panic("corio: RePanicAsync future polled after it completed or was cancelled")
+			/*line closures_async.go:3700:4*/ panic("corio: RePanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // pointFuture is the state machine of Point (main.go:37).
 type pointFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -89,15 +89,15 @@ var _ func() = Point
 
 // childFuture is the state machine of Child (main.go:45).
 type childFuture struct {
-	state   int // the next case of Poll; -1 once done
-	res     int // the output, kept by PollFrame for the caller
-	name    string
-	aw0     *pointFuture
+	state   int32 // the next case of Poll; -1 once done
 	dstk    [2]uint8
 	dn      uint8
 	dunw    bool
 	dpanic  bool
 	drecd   bool
+	res     int // the output, kept by PollFrame for the caller
+	name    string
+	aw0     *pointFuture
 	dres    int
 	d0a0    string
 	c_point pointFuture // Point's future, held by value
@@ -352,14 +352,14 @@ var _ func(string) int = Child
 
 // sequenceFuture is the state machine of Sequence (main.go:56).
 type sequenceFuture struct {
-	state   int    // the next case of Poll; -1 once done
-	res_2   string // the output, kept by PollFrame for the caller
-	res     string
-	aw0     any
+	state   int32 // the next case of Poll; -1 once done
 	dstk    [3]uint8
 	dn      uint8
 	dunw    bool
 	dpanic  bool
+	res_2   string // the output, kept by PollFrame for the caller
+	res     string
+	aw0     any
 	d2a0    string
 	c_point pointFuture // Point's future, held by value
 	c_child childFuture // Child's future, held by value
@@ -404,12 +404,6 @@ func (fut *sequenceFuture) unwind(v *string, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.res, true
 	}
 }
 
@@ -457,7 +451,7 @@ func (fut *sequenceFuture) dcall(p any, re bool) {
 func (fut *sequenceFuture) d1fn() {
 	/*line main.go:60:3*/ log("seq: named result is " + fut.res)
 	/*line main.go:61:3*/ fut.res = strings.ToUpper(fut.res)
-	/*line main_async.go:460:2*/
+	/*line main_async.go:454:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -491,37 +485,37 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Sequence starts
-			/*line main.go:57:2*/ /*line main_async.go:494:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:57:2*/ /*line main_async.go:488:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:58:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:497:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:491:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:58:2
-			/*line main_async.go:501:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:495:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:503:4*/ if driven {
+			/*line main_async.go:497:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line main.go:59:2*/ /*line main_async.go:512:26*/ fut.dstk[fut.dn] = 1
+			/*line main.go:59:2*/ /*line main_async.go:506:26*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:63:7*/ fut.c_child = initChildFuture("c1")
-			/*line main_async.go:515:4*/ fut.aw0 = &fut.c_child
+			/*line main_async.go:509:4*/ fut.aw0 = &fut.c_child
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:63:7
-			/*line main_async.go:519:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:513:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:7*/ r, ready = fut.aw0.(*childFuture).Poll(cx)
-			/*line main_async.go:521:4*/ if driven {
+			/*line main_async.go:515:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*childFuture), ready, fresh)
 			}
-			/*line main_async.go:524:4*/ if !ready {
+			/*line main_async.go:518:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -529,19 +523,19 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fut.c_child = childFuture{}
 			/*line main.go:63:2*/ x = r
 			/*line main.go:64:2*/ fut.d2a0 = fmt.Sprint("seq: after child ", x)
-			/*line main_async.go:532:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:526:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:65:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:535:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:529:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:65:2
-			/*line main_async.go:539:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:533:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:541:4*/ if driven {
+			/*line main_async.go:535:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:538:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -554,10 +548,10 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:67:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:557:4*/ fut.state = -1
+			/*line main_async.go:551:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:560:4*/ panic("corio: SequenceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:554:4*/ panic("corio: SequenceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -604,14 +598,14 @@ var _ func() string = Sequence
 
 // loopsFuture is the state machine of Loops (main.go:71).
 type loopsFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	dunw    bool
+	dpanic  bool
 	n       int
 	i       int
 	n_2     int
 	aw0     *pointFuture
 	dstk    []uint8
-	dunw    bool
-	dpanic  bool
 	dq0     []struct{ a0 string }
 	dq1     []struct{ a0 string }
 	c_point pointFuture // Point's future, held by value
@@ -656,12 +650,6 @@ func (fut *loopsFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -735,80 +723,80 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loops starts
 			/*line main.go:72:2*/ fut.n_2 = fut.n
-			/*line main_async.go:738:4*/ fut.i = 0
-			/*line main_async.go:739:4*/ fallthrough
+			/*line main_async.go:726:4*/ fut.i = 0
+			/*line main_async.go:727:4*/ fallthrough
 		case 1:
 			/*line main.go:72:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:742:5*/ state = 5
+				/*line main_async.go:730:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:73:3*/ fut.dq0 = append(fut.dq0, struct{ a0 string }{a0: fmt.Sprint("loops: i=", fut.i)})
-			/*line main_async.go:748:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:736:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:74:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:750:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:738:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:74:3
-			/*line main_async.go:754:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:742:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:756:4*/ if driven {
+			/*line main_async.go:744:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:759:4*/ if !ready {
+			/*line main_async.go:747:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line main_async.go:765:4*/ fallthrough
+			/*line main_async.go:753:4*/ fallthrough
 		case 4:
 			/*line main.go:74:3*/ fut.i++
-			/*line main_async.go:768:4*/ state = 1
+			/*line main_async.go:756:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:76:2*/ fut.i = 0
-			/*line main_async.go:772:4*/ fallthrough
+			/*line main_async.go:760:4*/ fallthrough
 		case 6:
 			/*line main.go:78:5*/ if !(fut.i < 2) {
-				/*line main_async.go:775:5*/ state = 9
+				/*line main_async.go:763:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:79:3*/ fut.dq1 = append(fut.dq1, struct{ a0 string }{a0: fmt.Sprint("loops: goto ", fut.i)})
-			/*line main_async.go:781:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:769:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:80:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:771:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:80:3
-			/*line main_async.go:787:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:775:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:789:4*/ if driven {
+			/*line main_async.go:777:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:792:4*/ if !ready {
+			/*line main_async.go:780:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:81:3*/ fut.i++
-			/*line main_async.go:799:4*/ state = 6
+			/*line main_async.go:787:4*/ state = 6
 			continue
 		case 9:
 			{
-				/*line main_async.go:803:5*/ fut.state = -1
+				/*line main_async.go:791:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:808:4*/ fut.state = -1
+			/*line main_async.go:796:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:811:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:799:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -850,14 +838,13 @@ var _ func(int) = Loops
 
 // level3Future is the state machine of Level3 (main.go:87).
 type level3Future struct {
-	state   int // the next case of Poll; -1 once done
-	res     int // the output, kept by PollFrame for the caller
-	aw0     *pointFuture
+	state   int32 // the next case of Poll; -1 once done
 	dstk    [1]uint8
 	dn      uint8
 	dunw    bool
 	dpanic  bool
-	dres    int
+	res     int // the output, kept by PollFrame for the caller
+	aw0     *pointFuture
 	c_point pointFuture // Point's future, held by value
 }
 
@@ -900,12 +887,6 @@ func (fut *level3Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -963,35 +944,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:88:2*/ /*line main_async.go:966:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:88:2*/ /*line main_async.go:947:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:89:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:969:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:950:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:89:2
-			/*line main_async.go:973:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:954:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:975:4*/ if driven {
+			/*line main_async.go:956:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:978:4*/ if !ready {
+			/*line main_async.go:959:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:90:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:985:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:966:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:90:2
-			/*line main_async.go:989:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:970:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:991:4*/ if driven {
+			/*line main_async.go:972:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:994:4*/ if !ready {
+			/*line main_async.go:975:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -999,10 +980,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_point = pointFuture{}
 			/*line main.go:91:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1002:4*/ fut.state = -1
+			/*line main_async.go:983:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1005:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:986:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1045,14 +1026,13 @@ var _ func() int = Level3
 
 // level2Future is the state machine of Level2 (main.go:95).
 type level2Future struct {
-	state    int // the next case of Poll; -1 once done
-	res      int // the output, kept by PollFrame for the caller
-	aw0      any
+	state    int32 // the next case of Poll; -1 once done
 	dstk     [1]uint8
 	dn       uint8
 	dunw     bool
 	dpanic   bool
-	dres     int
+	res      int // the output, kept by PollFrame for the caller
+	aw0      any
 	c_point  pointFuture  // Point's future, held by value
 	c_level3 level3Future // Level3's future, held by value
 }
@@ -1096,12 +1076,6 @@ func (fut *level2Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -1160,51 +1134,51 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:96:2*/ /*line main_async.go:1163:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:96:2*/ /*line main_async.go:1137:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:97:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1166:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1140:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:97:2
-			/*line main_async.go:1170:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1144:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1172:4*/ if driven {
+			/*line main_async.go:1146:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1175:4*/ if !ready {
+			/*line main_async.go:1149:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:98:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:1182:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:1156:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:98:9
-			/*line main_async.go:1186:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1160:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:98:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:1188:4*/ if driven {
+			/*line main_async.go:1162:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:1191:4*/ if !ready {
+			/*line main_async.go:1165:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_level3 = level3Future{}
 			{
-				/*line main.go:98:2*/ fut.dres = r + 1
+				/*line main.go:98:2*/ dout := r + 1
 				fut.state = -1
 				/*line main.go:98:2*/ fut.drun()
-				/*line main.go:98:2*/ return fut.dres, true
+				/*line main.go:98:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1204:4*/ fut.state = -1
+			/*line main_async.go:1178:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1207:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:1181:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1249,15 +1223,15 @@ var _ func() int = Level2
 
 // level1Future is the state machine of Level1 (main.go:102).
 type level1Future struct {
-	state    int // the next case of Poll; -1 once done
-	res      int // the output, kept by PollFrame for the caller
-	n        int
-	aw0      any
+	state    int32 // the next case of Poll; -1 once done
 	dstk     [1]uint8
 	dn       uint8
 	dunw     bool
 	dpanic   bool
 	drecd    bool
+	res      int // the output, kept by PollFrame for the caller
+	n        int
+	aw0      any
 	c_point  pointFuture  // Point's future, held by value
 	c_level2 level2Future // Level2's future, held by value
 }
@@ -1381,10 +1355,10 @@ func (fut *level1Future) d0fn(g *bool) {
 		/*line main.go:105:4*/ log(fmt.Sprint("level1: recovered ", r))
 		/*line main.go:106:4*/ fut.n = -1
 	}
-	/*line main_async.go:1384:2*/ if g != nil {
+	/*line main_async.go:1358:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:1387:2*/
+	/*line main_async.go:1361:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1417,35 +1391,35 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main.go:103:2*/ /*line main_async.go:1420:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:103:2*/ /*line main_async.go:1394:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:109:2*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1423:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1397:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:109:2
-			/*line main_async.go:1427:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1401:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1429:4*/ if driven {
+			/*line main_async.go:1403:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1432:4*/ if !ready {
+			/*line main_async.go:1406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
 			/*line main.go:110:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:1439:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:1413:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:110:9
-			/*line main_async.go:1443:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1417:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:110:9*/ r_2, ready = fut.aw0.(*level2Future).Poll(cx)
-			/*line main_async.go:1445:4*/ if driven {
+			/*line main_async.go:1419:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level2Future), ready, fresh)
 			}
-			/*line main_async.go:1448:4*/ if !ready {
+			/*line main_async.go:1422:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1458,10 +1432,10 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:110:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1461:4*/ fut.state = -1
+			/*line main_async.go:1435:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1464:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1438:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1506,15 +1480,15 @@ var _ func() int = Level1
 
 // combinedFuture is the state machine of Combined (main.go:114).
 type combinedFuture struct {
-	state    int      // the next case of Poll; -1 once done
+	state    int32 // the next case of Poll; -1 once done
+	dunw     bool
+	dpanic   bool
 	res      []string // the output, kept by PollFrame for the caller
 	out      []string
 	n        int
 	i_2      int
 	aw0      any
 	dstk     []uint8
-	dunw     bool
-	dpanic   bool
 	dq1      []struct{ i_p *int }
 	c_point  pointFuture  // Point's future, held by value
 	c_level1 level1Future // Level1's future, held by value
@@ -1560,12 +1534,6 @@ func (fut *combinedFuture) unwind(v *[]string, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1608,14 +1576,14 @@ func (fut *combinedFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *combinedFuture) d0fn() {
 	/*line main.go:115:17*/ log(fmt.Sprint("combined: out ", fut.out))
-	/*line main_async.go:1611:2*/
+	/*line main_async.go:1579:2*/
 }
 
 // d1fn is the func literal deferred at main.go:117, its captured
 // variables the future's, or the cells the defer statement stored.
 func (fut *combinedFuture) d1fn(i_p *int) {
 	/*line main.go:117:18*/ fut.out = append(fut.out, fmt.Sprint("loop", (*i_p)))
-	/*line main_async.go:1618:2*/
+	/*line main_async.go:1586:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1649,54 +1617,54 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 	for {
 		switch state {
 		case 0: // Combined starts
-			/*line main.go:115:2*/ /*line main_async.go:1652:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:115:2*/ /*line main_async.go:1620:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:116:2*/ fut.n = 2
-			/*line main_async.go:1654:4*/ fut.i_2 = 0
-			/*line main_async.go:1655:4*/ fallthrough
+			/*line main_async.go:1622:4*/ fut.i_2 = 0
+			/*line main_async.go:1623:4*/ fallthrough
 		case 1:
 			/*line main.go:116:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:1658:5*/ state = 5
+				/*line main_async.go:1626:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1663:4*/ i = new(int)
-			/*line main_async.go:1664:4*/ (*i) = fut.i_2
+			/*line main_async.go:1631:4*/ i = new(int)
+			/*line main_async.go:1632:4*/ (*i) = fut.i_2
 			/*line main.go:117:3*/ fut.dq1 = append(fut.dq1, struct{ i_p *int }{i_p: i})
-			/*line main_async.go:1666:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:1634:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:118:3*/ fut.c_point = initPointFuture()
-			/*line main_async.go:1668:4*/ fut.aw0 = &fut.c_point
+			/*line main_async.go:1636:4*/ fut.aw0 = &fut.c_point
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:118:3
-			/*line main_async.go:1672:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1640:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
-			/*line main_async.go:1674:4*/ if driven {
+			/*line main_async.go:1642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
 			}
-			/*line main_async.go:1677:4*/ if !ready {
+			/*line main_async.go:1645:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_point = pointFuture{}
-			/*line main_async.go:1683:4*/ fallthrough
+			/*line main_async.go:1651:4*/ fallthrough
 		case 4:
 			/*line main.go:118:3*/ fut.i_2++
-			/*line main_async.go:1686:4*/ state = 1
+			/*line main_async.go:1654:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:120:42*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:1690:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:1658:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:120:42
-			/*line main_async.go:1694:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1662:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:42*/ r, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:1696:4*/ if driven {
+			/*line main_async.go:1664:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:1699:4*/ if !ready {
+			/*line main_async.go:1667:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1709,10 +1677,10 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 				/*line main.go:121:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1712:4*/ fut.state = -1
+			/*line main_async.go:1680:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1715:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1683:4*/ panic("corio: CombinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1757,15 +1725,15 @@ var _ func() []string = Combined
 
 // runFuture is the state machine of Run (main.go:148).
 type runFuture struct {
-	state          int // the next case of Poll; -1 once done
-	which          int
-	r_11           []string
-	aw0            any
+	state          int32 // the next case of Poll; -1 once done
 	dstk           [1]uint8
 	dn             uint8
 	dunw           bool
 	dpanic         bool
 	drecd          bool
+	which          int
+	r_11           []string
+	aw0            any
 	c_sequence     sequenceFuture        // Sequence's future, held by value
 	c_loops        loopsFuture           // Loops's future, held by value
 	c_level1       level1Future          // Level1's future, held by value
@@ -1896,10 +1864,10 @@ func (fut *runFuture) d0fn(g *bool) {
 		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
 	}
 	/*line main.go:169:18*/ logv("run recovered", fut.drec(recover()))
-	/*line main_async.go:1899:2*/ if g != nil {
+	/*line main_async.go:1867:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:1902:2*/
+	/*line main_async.go:1870:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1954,192 +1922,192 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // Run starts
 			/*line main.go:149:9*/ tag_2 = fut.which
 			/*line main.go:150:7*/ if tag_2 == 0 {
-				/*line main_async.go:1957:5*/ state = 16
+				/*line main_async.go:1925:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:152:7*/ if tag_2 == 1 {
-				/*line main_async.go:1963:5*/ state = 18
+				/*line main_async.go:1931:5*/ state = 18
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:154:7*/ if tag_2 == 2 {
-				/*line main_async.go:1969:5*/ state = 20
+				/*line main_async.go:1937:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:156:7*/ if tag_2 == 3 {
-				/*line main_async.go:1975:5*/ state = 22
+				/*line main_async.go:1943:5*/ state = 22
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:158:7*/ if tag_2 == 4 {
-				/*line main_async.go:1981:5*/ state = 24
+				/*line main_async.go:1949:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:161:7*/ if tag_2 == 5 {
-				/*line main_async.go:1987:5*/ state = 26
+				/*line main_async.go:1955:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:163:7*/ if tag_2 == 6 {
-				/*line main_async.go:1993:5*/ state = 28
+				/*line main_async.go:1961:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:168:7*/ if tag_2 == 7 {
-				/*line main_async.go:1999:5*/ state = 31
+				/*line main_async.go:1967:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:171:7*/ if tag_2 == 8 {
-				/*line main_async.go:2005:5*/ state = 33
+				/*line main_async.go:1973:5*/ state = 33
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:173:7*/ if tag_2 == 9 {
-				/*line main_async.go:2011:5*/ state = 35
+				/*line main_async.go:1979:5*/ state = 35
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:175:7*/ if tag_2 == 10 {
-				/*line main_async.go:2017:5*/ state = 37
+				/*line main_async.go:1985:5*/ state = 37
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:177:7*/ if tag_2 == 11 {
-				/*line main_async.go:2023:5*/ state = 39
+				/*line main_async.go:1991:5*/ state = 39
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:179:7*/ if tag_2 == 12 {
-				/*line main_async.go:2029:5*/ state = 42
+				/*line main_async.go:1997:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:182:7*/ if tag_2 == 13 {
-				/*line main_async.go:2035:5*/ state = 45
+				/*line main_async.go:2003:5*/ state = 45
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:184:7*/ if tag_2 == 14 {
-				/*line main_async.go:2041:5*/ state = 47
+				/*line main_async.go:2009:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:186:7*/ if tag_2 == 15 {
-				/*line main_async.go:2047:5*/ state = 49
+				/*line main_async.go:2015:5*/ state = 49
 			} else {
 				state = 52
 			}
 			continue
 		case 16:
 			/*line main.go:151:19*/ fut.c_sequence = initSequenceFuture()
-			/*line main_async.go:2054:4*/ fut.aw0 = &fut.c_sequence
+			/*line main_async.go:2022:4*/ fut.aw0 = &fut.c_sequence
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:151:19
-			/*line main_async.go:2058:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2026:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:151:19*/ r_2, ready = fut.aw0.(*sequenceFuture).Poll(cx)
-			/*line main_async.go:2060:4*/ if driven {
+			/*line main_async.go:2028:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sequenceFuture), ready, fresh)
 			}
-			/*line main_async.go:2063:4*/ if !ready {
+			/*line main_async.go:2031:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sequence = sequenceFuture{}
 			/*line main.go:151:3*/ log("result " + r_2)
-			/*line main_async.go:2070:4*/ state = 52
+			/*line main_async.go:2038:4*/ state = 52
 			continue
 		case 18:
 			/*line main.go:153:3*/ fut.c_loops = initLoopsFuture(3)
-			/*line main_async.go:2074:4*/ fut.aw0 = &fut.c_loops
+			/*line main_async.go:2042:4*/ fut.aw0 = &fut.c_loops
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:153:3
-			/*line main_async.go:2078:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2046:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:3*/ _, ready = fut.aw0.(*loopsFuture).Poll(cx)
-			/*line main_async.go:2080:4*/ if driven {
+			/*line main_async.go:2048:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopsFuture), ready, fresh)
 			}
-			/*line main_async.go:2083:4*/ if !ready {
+			/*line main_async.go:2051:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loops = loopsFuture{}
-			/*line main_async.go:2089:4*/ state = 52
+			/*line main_async.go:2057:4*/ state = 52
 			continue
 		case 20:
 			/*line main.go:155:29*/ fut.c_level1 = initLevel1Future()
-			/*line main_async.go:2093:4*/ fut.aw0 = &fut.c_level1
+			/*line main_async.go:2061:4*/ fut.aw0 = &fut.c_level1
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:155:29
-			/*line main_async.go:2097:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2065:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:155:29*/ r_3, ready = fut.aw0.(*level1Future).Poll(cx)
-			/*line main_async.go:2099:4*/ if driven {
+			/*line main_async.go:2067:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
 			}
-			/*line main_async.go:2102:4*/ if !ready {
+			/*line main_async.go:2070:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_level1 = level1Future{}
 			/*line main.go:155:3*/ log(fmt.Sprint("result ", r_3))
-			/*line main_async.go:2109:4*/ state = 52
+			/*line main_async.go:2077:4*/ state = 52
 			continue
 		case 22:
 			/*line main.go:157:29*/ fut.c_combined = initCombinedFuture()
-			/*line main_async.go:2113:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:2081:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:157:29
-			/*line main_async.go:2117:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2085:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:157:29*/ r_4, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:2119:4*/ if driven {
+			/*line main_async.go:2087:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:2122:4*/ if !ready {
+			/*line main_async.go:2090:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:157:3*/ log(fmt.Sprint("result ", r_4))
-			/*line main_async.go:2129:4*/ state = 52
+			/*line main_async.go:2097:4*/ state = 52
 			continue
 		case 24:
 			/*line main.go:159:15*/ fut.c_three = initThreeFuture(3)
-			/*line main_async.go:2133:4*/ fut.aw0 = &fut.c_three
+			/*line main_async.go:2101:4*/ fut.aw0 = &fut.c_three
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:159:15
-			/*line main_async.go:2137:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2105:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:15*/ r_5, ready = fut.aw0.(*threeFuture).Poll(cx)
-			/*line main_async.go:2139:4*/ if driven {
+			/*line main_async.go:2107:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*threeFuture), ready, fresh)
 			}
-			/*line main_async.go:2142:4*/ if !ready {
+			/*line main_async.go:2110:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -2147,40 +2115,40 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_three = threeFuture{}
 			/*line main.go:159:3*/ out, tag = r_5.V0, r_5.V1
 			/*line main.go:160:3*/ logv("three", out, tag)
-			/*line main_async.go:2150:4*/ state = 52
+			/*line main_async.go:2118:4*/ state = 52
 			continue
 		case 26:
 			/*line main.go:162:18*/ fut.c_params = initParamsFuture("abc")
-			/*line main_async.go:2154:4*/ fut.aw0 = &fut.c_params
+			/*line main_async.go:2122:4*/ fut.aw0 = &fut.c_params
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:162:18
-			/*line main_async.go:2158:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2126:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:18*/ r_6, ready = fut.aw0.(*paramsFuture).Poll(cx)
-			/*line main_async.go:2160:4*/ if driven {
+			/*line main_async.go:2128:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramsFuture), ready, fresh)
 			}
-			/*line main_async.go:2163:4*/ if !ready {
+			/*line main_async.go:2131:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_params = paramsFuture{}
 			/*line main.go:162:3*/ logv("params", r_6)
-			/*line main_async.go:2170:4*/ state = 52
+			/*line main_async.go:2138:4*/ state = 52
 			continue
 		case 28:
 			/*line main.go:164:13*/ fut.c_recovers = initRecoversFuture(1)
-			/*line main_async.go:2174:4*/ fut.aw0 = &fut.c_recovers
+			/*line main_async.go:2142:4*/ fut.aw0 = &fut.c_recovers
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:164:13
-			/*line main_async.go:2178:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2146:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:164:13*/ r_7, ready = fut.aw0.(*recoversFuture).Poll(cx)
-			/*line main_async.go:2180:4*/ if driven {
+			/*line main_async.go:2148:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoversFuture), ready, fresh)
 			}
-			/*line main_async.go:2183:4*/ if !ready {
+			/*line main_async.go:2151:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -2189,16 +2157,16 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:164:3*/ r, err = r_7.V0, r_7.V1
 			/*line main.go:165:3*/ logv("recovers 1", r, err)
 			/*line main.go:166:12*/ fut.c_recovers = initRecoversFuture(3)
-			/*line main_async.go:2192:4*/ fut.aw0 = &fut.c_recovers
+			/*line main_async.go:2160:4*/ fut.aw0 = &fut.c_recovers
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:166:12
-			/*line main_async.go:2196:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2164:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:166:12*/ r_8, ready = fut.aw0.(*recoversFuture).Poll(cx)
-			/*line main_async.go:2198:4*/ if driven {
+			/*line main_async.go:2166:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoversFuture), ready, fresh)
 			}
-			/*line main_async.go:2201:4*/ if !ready {
+			/*line main_async.go:2169:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
@@ -2206,136 +2174,136 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_recovers = recoversFuture{}
 			/*line main.go:166:3*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:167:3*/ logv("recovers 3", r, err)
-			/*line main_async.go:2209:4*/ state = 52
+			/*line main_async.go:2177:4*/ state = 52
 			continue
 		case 31:
-			/*line main.go:169:3*/ /*line main_async.go:2212:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:169:3*/ /*line main_async.go:2180:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:170:3*/ fut.c_noRecover = initNoRecoverFuture()
-			/*line main_async.go:2215:4*/ fut.aw0 = &fut.c_noRecover
+			/*line main_async.go:2183:4*/ fut.aw0 = &fut.c_noRecover
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:170:3
-			/*line main_async.go:2219:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2187:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:170:3*/ _, ready = fut.aw0.(*noRecoverFuture).Poll(cx)
-			/*line main_async.go:2221:4*/ if driven {
+			/*line main_async.go:2189:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:2224:4*/ if !ready {
+			/*line main_async.go:2192:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecover = noRecoverFuture{}
-			/*line main_async.go:2230:4*/ state = 52
+			/*line main_async.go:2198:4*/ state = 52
 			continue
 		case 33:
 			/*line main.go:172:3*/ fut.c_scopes = initScopesFuture()
-			/*line main_async.go:2234:4*/ fut.aw0 = &fut.c_scopes
+			/*line main_async.go:2202:4*/ fut.aw0 = &fut.c_scopes
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:172:3
-			/*line main_async.go:2238:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2206:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:172:3*/ _, ready = fut.aw0.(*scopesFuture).Poll(cx)
-			/*line main_async.go:2240:4*/ if driven {
+			/*line main_async.go:2208:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*scopesFuture), ready, fresh)
 			}
-			/*line main_async.go:2243:4*/ if !ready {
+			/*line main_async.go:2211:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_scopes = scopesFuture{}
-			/*line main_async.go:2249:4*/ state = 52
+			/*line main_async.go:2217:4*/ state = 52
 			continue
 		case 35:
 			/*line main.go:174:18*/ fut.c_nested = initNestedFuture()
-			/*line main_async.go:2253:4*/ fut.aw0 = &fut.c_nested
+			/*line main_async.go:2221:4*/ fut.aw0 = &fut.c_nested
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:174:18
-			/*line main_async.go:2257:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2225:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:174:18*/ r_9, ready = fut.aw0.(*nestedFuture).Poll(cx)
-			/*line main_async.go:2259:4*/ if driven {
+			/*line main_async.go:2227:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*nestedFuture), ready, fresh)
 			}
-			/*line main_async.go:2262:4*/ if !ready {
+			/*line main_async.go:2230:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_nested = nestedFuture{}
 			/*line main.go:174:3*/ logv("nested", r_9)
-			/*line main_async.go:2269:4*/ state = 52
+			/*line main_async.go:2237:4*/ state = 52
 			continue
 		case 37:
 			/*line main.go:176:30*/ fut.c_closureLoops = initClosureLoopsFuture(3)
-			/*line main_async.go:2273:4*/ fut.aw0 = &fut.c_closureLoops
+			/*line main_async.go:2241:4*/ fut.aw0 = &fut.c_closureLoops
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:176:30
-			/*line main_async.go:2277:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2245:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:176:30*/ r_10, ready = fut.aw0.(*closureLoopsFuture).Poll(cx)
-			/*line main_async.go:2279:4*/ if driven {
+			/*line main_async.go:2247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureLoopsFuture), ready, fresh)
 			}
-			/*line main_async.go:2282:4*/ if !ready {
+			/*line main_async.go:2250:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_closureLoops = closureLoopsFuture{}
 			/*line main.go:176:3*/ logv("loops", strings.Join(r_10, "; "))
-			/*line main_async.go:2289:4*/ state = 52
+			/*line main_async.go:2257:4*/ state = 52
 			continue
 		case 39:
 			/*line main.go:178:19*/ fut.c_generic = initGenericFuture[string]("g", 2)
-			/*line main_async.go:2293:4*/ fut.aw0 = &fut.c_generic
+			/*line main_async.go:2261:4*/ fut.aw0 = &fut.c_generic
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:178:19
-			/*line main_async.go:2297:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2265:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:178:19*/ fut.r_11, ready = fut.aw0.(*genericFuture[string]).Poll(cx)
-			/*line main_async.go:2299:4*/ if driven {
+			/*line main_async.go:2267:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2302:4*/ if !ready {
+			/*line main_async.go:2270:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_generic = genericFuture[string]{}
 			/*line main.go:178:36*/ fut.c_generic_2 = initGenericFuture[int](7, 1)
-			/*line main_async.go:2309:4*/ fut.aw0 = &fut.c_generic_2
+			/*line main_async.go:2277:4*/ fut.aw0 = &fut.c_generic_2
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:178:36
-			/*line main_async.go:2313:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2281:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:178:36*/ r_12, ready = fut.aw0.(*genericFuture[int]).Poll(cx)
-			/*line main_async.go:2315:4*/ if driven {
+			/*line main_async.go:2283:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2318:4*/ if !ready {
+			/*line main_async.go:2286:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_generic_2 = genericFuture[int]{}
 			/*line main.go:178:3*/ logv("generic", take2(&fut.r_11), r_12)
-			/*line main_async.go:2325:4*/ state = 52
+			/*line main_async.go:2293:4*/ state = 52
 			continue
 		case 42:
 			/*line main.go:180:8*/ fut.c_closure = initClosureFuture(1)
-			/*line main_async.go:2329:4*/ fut.aw0 = &fut.c_closure
+			/*line main_async.go:2297:4*/ fut.aw0 = &fut.c_closure
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:180:8
-			/*line main_async.go:2333:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2301:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:8*/ r_13, ready = fut.aw0.(*closureFuture).Poll(cx)
-			/*line main_async.go:2335:4*/ if driven {
+			/*line main_async.go:2303:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureFuture), ready, fresh)
 			}
-			/*line main_async.go:2338:4*/ if !ready {
+			/*line main_async.go:2306:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -2343,76 +2311,76 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_closure = closureFuture{}
 			/*line main.go:180:3*/ logv(r_13)
 			/*line main.go:181:8*/ fut.c_closure = initClosureFuture(2)
-			/*line main_async.go:2346:4*/ fut.aw0 = &fut.c_closure
+			/*line main_async.go:2314:4*/ fut.aw0 = &fut.c_closure
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:181:8
-			/*line main_async.go:2350:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2318:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:181:8*/ r_14, ready = fut.aw0.(*closureFuture).Poll(cx)
-			/*line main_async.go:2352:4*/ if driven {
+			/*line main_async.go:2320:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureFuture), ready, fresh)
 			}
-			/*line main_async.go:2355:4*/ if !ready {
+			/*line main_async.go:2323:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_closure = closureFuture{}
 			/*line main.go:181:3*/ logv(r_14)
-			/*line main_async.go:2362:4*/ state = 52
+			/*line main_async.go:2330:4*/ state = 52
 			continue
 		case 45:
 			/*line main.go:183:17*/ fut.c_rangeClosure = initRangeClosureFuture(slices.Values([]int{1, 2, 3}))
-			/*line main_async.go:2366:4*/ fut.aw0 = &fut.c_rangeClosure
+			/*line main_async.go:2334:4*/ fut.aw0 = &fut.c_rangeClosure
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:183:17
-			/*line main_async.go:2370:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2338:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:183:17*/ r_15, ready = fut.aw0.(*rangeClosureFuture).Poll(cx)
-			/*line main_async.go:2372:4*/ if driven {
+			/*line main_async.go:2340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeClosureFuture), ready, fresh)
 			}
-			/*line main_async.go:2375:4*/ if !ready {
+			/*line main_async.go:2343:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeClosure = rangeClosureFuture{}
 			/*line main.go:183:3*/ logv("range", r_15)
-			/*line main_async.go:2382:4*/ state = 52
+			/*line main_async.go:2350:4*/ state = 52
 			continue
 		case 47:
 			/*line main.go:185:8*/ fut.c_loopRecover = initLoopRecoverFuture(3)
-			/*line main_async.go:2386:4*/ fut.aw0 = &fut.c_loopRecover
+			/*line main_async.go:2354:4*/ fut.aw0 = &fut.c_loopRecover
 			fresh = true
 			fallthrough
 		case 48: // resumes at main.go:185:8
-			/*line main_async.go:2390:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2358:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:185:8*/ r_16, ready = fut.aw0.(*loopRecoverFuture).Poll(cx)
-			/*line main_async.go:2392:4*/ if driven {
+			/*line main_async.go:2360:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:2395:4*/ if !ready {
+			/*line main_async.go:2363:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loopRecover = loopRecoverFuture{}
 			/*line main.go:185:3*/ logv(r_16)
-			/*line main_async.go:2402:4*/ state = 52
+			/*line main_async.go:2370:4*/ state = 52
 			continue
 		case 49:
 			/*line main.go:187:8*/ fut.c_rePanic = initRePanicFuture(0)
-			/*line main_async.go:2406:4*/ fut.aw0 = &fut.c_rePanic
+			/*line main_async.go:2374:4*/ fut.aw0 = &fut.c_rePanic
 			fresh = true
 			fallthrough
 		case 50: // resumes at main.go:187:8
-			/*line main_async.go:2410:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2378:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:187:8*/ r_17, ready = fut.aw0.(*rePanicFuture).Poll(cx)
-			/*line main_async.go:2412:4*/ if driven {
+			/*line main_async.go:2380:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rePanicFuture), ready, fresh)
 			}
-			/*line main_async.go:2415:4*/ if !ready {
+			/*line main_async.go:2383:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
@@ -2420,31 +2388,31 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_rePanic = rePanicFuture{}
 			/*line main.go:187:3*/ logv(r_17)
 			/*line main.go:188:8*/ fut.c_rePanic = initRePanicFuture(1)
-			/*line main_async.go:2423:4*/ fut.aw0 = &fut.c_rePanic
+			/*line main_async.go:2391:4*/ fut.aw0 = &fut.c_rePanic
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:188:8
-			/*line main_async.go:2427:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2395:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:188:8*/ r_18, ready = fut.aw0.(*rePanicFuture).Poll(cx)
-			/*line main_async.go:2429:4*/ if driven {
+			/*line main_async.go:2397:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rePanicFuture), ready, fresh)
 			}
-			/*line main_async.go:2432:4*/ if !ready {
+			/*line main_async.go:2400:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rePanic = rePanicFuture{}
 			/*line main.go:188:3*/ logv(r_18)
-			/*line main_async.go:2439:4*/ fallthrough
+			/*line main_async.go:2407:4*/ fallthrough
 		case 52:
 			{
-				/*line main_async.go:2442:5*/ fut.state = -1
+				/*line main_async.go:2410:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2447:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2415:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

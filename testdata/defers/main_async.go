@@ -13,7 +13,9 @@ import (
 
 // combinedFuture is the state machine of Combined (main.go:47).
 type combinedFuture struct {
-	state  int      // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res    []string // the output, kept by PollFrame for the caller
 	n      int
 	out    *[]string
@@ -21,8 +23,6 @@ type combinedFuture struct {
 	i_3    int
 	aw0    any
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq1    []struct {
 		out_p *[]string
 		i_p   *int
@@ -352,14 +352,13 @@ var _ func(int) []string = Combined
 
 // level1Future is the state machine of Level1 (main.go:69).
 type level1Future struct {
-	state    int // the next case of Poll; -1 once done
-	res      int // the output, kept by PollFrame for the caller
-	aw0      *level2Future
+	state    int32 // the next case of Poll; -1 once done
 	dstk     [1]uint8
 	dn       uint8
 	dunw     bool
 	dpanic   bool
-	dres     int
+	res      int // the output, kept by PollFrame for the caller
+	aw0      *level2Future
 	c_level2 level2Future // Level2's future, held by value
 }
 
@@ -402,12 +401,6 @@ func (fut *level1Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -466,35 +459,35 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level1 starts
-			/*line main.go:70:2*/ /*line main_async.go:469:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:70:2*/ /*line main_async.go:462:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:71:9*/ fut.c_level2 = initLevel2Future()
-			/*line main_async.go:472:4*/ fut.aw0 = &fut.c_level2
+			/*line main_async.go:465:4*/ fut.aw0 = &fut.c_level2
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:71:9
-			/*line main_async.go:476:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:469:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:478:4*/ if driven {
+			/*line main_async.go:471:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:481:4*/ if !ready {
+			/*line main_async.go:474:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_level2 = level2Future{}
 			{
-				/*line main.go:71:2*/ fut.dres = r + 1
+				/*line main.go:71:2*/ dout := r + 1
 				fut.state = -1
 				/*line main.go:71:2*/ fut.drun()
-				/*line main.go:71:2*/ return fut.dres, true
+				/*line main.go:71:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:494:4*/ fut.state = -1
+			/*line main_async.go:487:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:497:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
+			/*line main_async.go:490:4*/ panic("corio: Level1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -535,14 +528,13 @@ var _ func() int = Level1
 
 // level2Future is the state machine of Level2 (main.go:75).
 type level2Future struct {
-	state    int // the next case of Poll; -1 once done
-	res      int // the output, kept by PollFrame for the caller
-	aw0      any
+	state    int32 // the next case of Poll; -1 once done
 	dstk     [1]uint8
 	dn       uint8
 	dunw     bool
 	dpanic   bool
-	dres     int
+	res      int // the output, kept by PollFrame for the caller
+	aw0      any
 	c_v      vFuture      // V's future, held by value
 	c_level3 level3Future // Level3's future, held by value
 }
@@ -586,12 +578,6 @@ func (fut *level2Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -650,51 +636,51 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level2 starts
-			/*line main.go:76:2*/ /*line main_async.go:653:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:76:2*/ /*line main_async.go:639:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:77:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:656:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:642:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:77:2
-			/*line main_async.go:660:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:646:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:662:4*/ if driven {
+			/*line main_async.go:648:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:665:4*/ if !ready {
+			/*line main_async.go:651:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:78:9*/ fut.c_level3 = initLevel3Future()
-			/*line main_async.go:672:4*/ fut.aw0 = &fut.c_level3
+			/*line main_async.go:658:4*/ fut.aw0 = &fut.c_level3
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:78:9
-			/*line main_async.go:676:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:662:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
-			/*line main_async.go:678:4*/ if driven {
+			/*line main_async.go:664:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
 			}
-			/*line main_async.go:681:4*/ if !ready {
+			/*line main_async.go:667:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_level3 = level3Future{}
 			{
-				/*line main.go:78:2*/ fut.dres = r + 1
+				/*line main.go:78:2*/ dout := r + 1
 				fut.state = -1
 				/*line main.go:78:2*/ fut.drun()
-				/*line main.go:78:2*/ return fut.dres, true
+				/*line main.go:78:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:694:4*/ fut.state = -1
+			/*line main_async.go:680:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:697:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
+			/*line main_async.go:683:4*/ panic("corio: Level2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -739,14 +725,13 @@ var _ func() int = Level2
 
 // level3Future is the state machine of Level3 (main.go:82).
 type level3Future struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	dres   int
+	res    int // the output, kept by PollFrame for the caller
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -789,12 +774,6 @@ func (fut *level3Future) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -852,35 +831,35 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Level3 starts
-			/*line main.go:83:2*/ /*line main_async.go:855:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:83:2*/ /*line main_async.go:834:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:84:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:837:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:84:2
-			/*line main_async.go:862:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:841:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:864:4*/ if driven {
+			/*line main_async.go:843:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:867:4*/ if !ready {
+			/*line main_async.go:846:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:85:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:874:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:853:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:85:2
-			/*line main_async.go:878:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:857:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:880:4*/ if driven {
+			/*line main_async.go:859:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:883:4*/ if !ready {
+			/*line main_async.go:862:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -888,10 +867,10 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:86:2*/ panic("level3 fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:891:4*/ fut.state = -1
+			/*line main_async.go:870:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:894:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
+			/*line main_async.go:873:4*/ panic("corio: Level3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -934,10 +913,10 @@ var _ func() int = Level3
 
 // vFuture is the state machine of V (main.go:120).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -960,10 +939,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // V starts
 			/*line main.go:121:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:963:4*/ fallthrough
+			/*line main_async.go:942:4*/ fallthrough
 		case 1: // resumes at main.go:121:2
 			/*line main.go:121:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:966:4*/ if !ready {
+			/*line main_async.go:945:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -973,10 +952,10 @@ func (fut *vFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:122:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:976:4*/ fut.state = -1
+			/*line main_async.go:955:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:979:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
+			/*line main_async.go:958:4*/ panic("corio: VAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1013,10 +992,10 @@ var _ func(int) int = V
 
 // boomFuture is the state machine of Boom (main.go:126).
 type boomFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // BoomAsync is the asynchronous twin of Boom: it returns a future that runs the
@@ -1039,10 +1018,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:127:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:1042:4*/ fallthrough
+			/*line main_async.go:1021:4*/ fallthrough
 		case 1: // resumes at main.go:127:2
 			/*line main.go:127:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1045:4*/ if !ready {
+			/*line main_async.go:1024:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1055,10 +1034,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:131:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1058:4*/ fut.state = -1
+			/*line main_async.go:1037:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1061:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1040:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1095,13 +1074,13 @@ var _ func(int) int = Boom
 
 // basicFuture is the state machine of Basic (main.go:156).
 type basicFuture struct {
-	state  int // the next case of Poll; -1 once done
-	x      int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [4]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	x      int
+	aw0    *vFuture
 	d1a0   string
 	d2a0   any
 	c_v    vFuture // V's future, held by value
@@ -1146,12 +1125,6 @@ func (fut *basicFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -1206,7 +1179,7 @@ func (fut *basicFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *basicFuture) d3fn() {
 	/*line main.go:162:17*/ fmt.Println("x in closure", fut.x)
-	/*line main_async.go:1209:2*/
+	/*line main_async.go:1182:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1240,45 +1213,45 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Basic starts
-			/*line main.go:157:2*/ /*line main_async.go:1243:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:157:2*/ /*line main_async.go:1216:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:158:2*/ fut.d1a0 = trace("a")
-			/*line main_async.go:1246:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:1219:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:159:2*/ fut.x = 1
 			/*line main.go:160:2*/ fut.d2a0 = fut.x
-			/*line main_async.go:1250:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:1223:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:161:6*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:1253:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1226:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:6
-			/*line main_async.go:1257:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1230:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1259:4*/ if driven {
+			/*line main_async.go:1232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1262:4*/ if !ready {
+			/*line main_async.go:1235:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:161:2*/ fut.x = r
-			/*line main.go:162:2*/ /*line main_async.go:1269:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:162:2*/ /*line main_async.go:1242:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:163:6*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:1272:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1245:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:163:6
-			/*line main_async.go:1276:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1249:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:6*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1278:4*/ if driven {
+			/*line main_async.go:1251:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1281:4*/ if !ready {
+			/*line main_async.go:1254:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1287,15 +1260,15 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:163:2*/ fut.x = r_2
 			/*line main.go:164:2*/ fmt.Println("body done", fut.x)
 			{
-				/*line main_async.go:1290:5*/ fut.state = -1
+				/*line main_async.go:1263:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1295:4*/ fut.state = -1
+			/*line main_async.go:1268:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1298:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1271:4*/ panic("corio: BasicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1337,13 +1310,13 @@ var _ func() = Basic
 
 // deferArgSuspendsFuture is the state machine of DeferArgSuspends (main.go:168).
 type deferArgSuspendsFuture struct {
-	state  int // the next case of Poll; -1 once done
-	r      int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	r      int
+	aw0    *vFuture
 	d0a0   any
 	d0a1   any
 	c_v    vFuture // V's future, held by value
@@ -1388,12 +1361,6 @@ func (fut *deferArgSuspendsFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -1457,32 +1424,32 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // DeferArgSuspends starts
 			/*line main.go:169:27*/ fut.c_v = initVFuture(7)
-			/*line main_async.go:1460:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1427:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:169:27
-			/*line main_async.go:1464:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1431:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:27*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1466:4*/ if driven {
+			/*line main_async.go:1433:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1469:4*/ if !ready {
+			/*line main_async.go:1436:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:169:33*/ fut.c_v = initVFuture(8)
-			/*line main_async.go:1476:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1443:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:169:33
-			/*line main_async.go:1480:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1447:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:33*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1482:4*/ if driven {
+			/*line main_async.go:1449:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1485:4*/ if !ready {
+			/*line main_async.go:1452:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1490,35 +1457,35 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:169:2*/ fut.d0a0 = fut.r
 			fut.d0a1 = r_2
-			/*line main_async.go:1493:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:1460:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:170:2*/ fmt.Println("after defer")
 			/*line main.go:171:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1497:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1464:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:171:2
-			/*line main_async.go:1501:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1468:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1503:4*/ if driven {
+			/*line main_async.go:1470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1506:4*/ if !ready {
+			/*line main_async.go:1473:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			{
-				/*line main_async.go:1513:5*/ fut.state = -1
+				/*line main_async.go:1480:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1518:4*/ fut.state = -1
+			/*line main_async.go:1485:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1521:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1488:4*/ panic("corio: DeferArgSuspendsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1562,15 +1529,15 @@ var _ func() = DeferArgSuspends
 
 // namedFuture is the state machine of Named (main.go:175).
 type namedFuture struct {
-	state  int                   // the next case of Poll; -1 once done
-	res    rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
-	n      int
-	err    error
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	res    rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
+	n      int
+	err    error
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -1614,12 +1581,6 @@ func (fut *namedFuture) unwind(v *rt.Tuple2[int, error], done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = rt.Tuple2[int, error]{V0: fut.n, V1: fut.err}, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1654,7 +1615,7 @@ func (fut *namedFuture) d0fn() {
 	/*line main.go:178:3*/ if fut.err != nil {
 		/*line main.go:179:4*/ fut.err = fmt.Errorf("wrapped: %w", fut.err)
 	}
-	/*line main_async.go:1657:2*/
+	/*line main_async.go:1618:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1687,19 +1648,19 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main.go:176:2*/ /*line main_async.go:1690:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:176:2*/ /*line main_async.go:1651:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:182:6*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:1693:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1654:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:182:6
-			/*line main_async.go:1697:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1658:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1699:4*/ if driven {
+			/*line main_async.go:1660:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1702:4*/ if !ready {
+			/*line main_async.go:1663:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1713,10 +1674,10 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:183:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: fut.err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1716:4*/ fut.state = -1
+			/*line main_async.go:1677:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1719:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1680:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1757,14 +1718,14 @@ var _ func() (int, error) = Named
 
 // bareFuture is the state machine of Bare (main.go:187).
 type bareFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res    string // the output, kept by PollFrame for the caller
-	s      string
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	res    string // the output, kept by PollFrame for the caller
+	s      string
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -1808,12 +1769,6 @@ func (fut *bareFuture) unwind(v *string, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.s, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -1845,7 +1800,7 @@ func (fut *bareFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *bareFuture) d0fn() {
 	/*line main.go:188:17*/ fut.s += "!"
-	/*line main_async.go:1848:2*/
+	/*line main_async.go:1803:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1877,20 +1832,20 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Bare starts
-			/*line main.go:188:2*/ /*line main_async.go:1880:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:188:2*/ /*line main_async.go:1835:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:189:2*/ fut.s = "hi"
 			/*line main.go:190:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:1884:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1839:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:2
-			/*line main_async.go:1888:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1843:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1890:4*/ if driven {
+			/*line main_async.go:1845:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1893:4*/ if !ready {
+			/*line main_async.go:1848:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1902,10 +1857,10 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:191:2*/ return fut.s, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1905:4*/ fut.state = -1
+			/*line main_async.go:1860:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1908:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1863:4*/ panic("corio: BareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1946,14 +1901,14 @@ var _ func() string = Bare
 
 // loopFuture is the state machine of Loop (main.go:195).
 type loopFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	n      int
 	i      int
 	n_2    int
 	aw0    *vFuture
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq0    []struct{ a0 any }
 	c_v    vFuture // V's future, held by value
 }
@@ -1997,12 +1952,6 @@ func (fut *loopFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -2066,50 +2015,50 @@ func (fut *loopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loop starts
 			/*line main.go:196:2*/ fut.n_2 = fut.n
-			/*line main_async.go:2069:4*/ fut.i = 0
-			/*line main_async.go:2070:4*/ fallthrough
+			/*line main_async.go:2018:4*/ fut.i = 0
+			/*line main_async.go:2019:4*/ fallthrough
 		case 1:
 			/*line main.go:196:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:2073:5*/ state = 5
+				/*line main_async.go:2022:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:197:3*/ fut.dq0 = append(fut.dq0, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:2079:4*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:2028:4*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:198:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:2081:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2030:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:198:3
-			/*line main_async.go:2085:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2034:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:198:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2087:4*/ if driven {
+			/*line main_async.go:2036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2090:4*/ if !ready {
+			/*line main_async.go:2039:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:2096:4*/ fallthrough
+			/*line main_async.go:2045:4*/ fallthrough
 		case 4:
 			/*line main.go:198:3*/ fut.i++
-			/*line main_async.go:2099:4*/ state = 1
+			/*line main_async.go:2048:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:200:2*/ fmt.Println("loop body done")
 			{
-				/*line main_async.go:2104:5*/ fut.state = -1
+				/*line main_async.go:2053:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2109:4*/ fut.state = -1
+			/*line main_async.go:2058:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2112:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2061:4*/ panic("corio: LoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2149,13 +2098,13 @@ var _ func(int) = Loop
 
 // methodsFuture is the state machine of Methods (main.go:204).
 type methodsFuture struct {
-	state  int // the next case of Poll; -1 once done
-	t      *T
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [5]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	t      *T
+	aw0    *vFuture
 	d0r    T
 	d1r    *T
 	d2r    T
@@ -2321,38 +2270,38 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Methods starts
 			/*line main.go:205:2*/ fut.t = new(T)
-			/*line main_async.go:2324:4*/ (*fut.t) = T{"one"}
+			/*line main_async.go:2273:4*/ (*fut.t) = T{"one"}
 			/*line main.go:206:2*/ fut.d0r = (*fut.t)
-			/*line main_async.go:2326:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2275:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:207:2*/ fut.d1r = fut.t
-			/*line main_async.go:2329:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2278:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:208:2*/ p = fut.t
 			/*line main.go:209:2*/ fut.d2r = *p
-			/*line main_async.go:2333:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:2282:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:210:2*/ s = T{"iface"}
 			/*line main.go:211:2*/ fut.d3r = s
 			/*line main.go:211:2*/ _ = fut.d3r.Show
-			/*line main_async.go:2338:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:2287:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:212:2*/ f = (*fut.t).Show
 			/*line main.go:213:2*/ fut.d4f = f
-			/*line main_async.go:2342:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:2291:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:214:2*/ (*fut.t).Rename("two")
 			/*line main.go:215:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2346:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2295:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:215:2
-			/*line main_async.go:2350:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2299:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:215:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2352:4*/ if driven {
+			/*line main_async.go:2301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2355:4*/ if !ready {
+			/*line main_async.go:2304:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2360,15 +2309,15 @@ func (fut *methodsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:216:2*/ (*fut.t).Rename("three")
 			{
-				/*line main_async.go:2363:5*/ fut.state = -1
+				/*line main_async.go:2312:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2368:4*/ fut.state = -1
+			/*line main_async.go:2317:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2371:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2320:4*/ panic("corio: MethodsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2408,14 +2357,14 @@ var _ func() = Methods
 
 // builtinsFuture is the state machine of Builtins (main.go:220).
 type builtinsFuture struct {
-	state  int // the next case of Poll; -1 once done
-	m      map[string]int
-	ch     chan int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [4]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	m      map[string]int
+	ch     chan int
+	aw0    *vFuture
 	d1a0   map[string]int
 	c_v    vFuture // V's future, held by value
 }
@@ -2459,12 +2408,6 @@ func (fut *builtinsFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -2517,7 +2460,7 @@ func (fut *builtinsFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *builtinsFuture) d0fn() {
 	/*line main.go:222:17*/ fmt.Println("map after", len(fut.m))
-	/*line main_async.go:2520:2*/
+	/*line main_async.go:2463:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2550,27 +2493,27 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Builtins starts
 			/*line main.go:221:2*/ fut.m = map[string]int{"a": 1, "b": 2}
-			/*line main.go:222:2*/ /*line main_async.go:2553:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:222:2*/ /*line main_async.go:2496:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:223:2*/ fut.d1a0 = fut.m
-			/*line main_async.go:2556:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:2499:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:224:2*/ fut.ch = make(chan int, 1)
-			/*line main.go:225:2*/ /*line main_async.go:2559:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:225:2*/ /*line main_async.go:2502:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
-			/*line main.go:226:2*/ /*line main_async.go:2561:27*/ fut.dstk[fut.dn] = 3
+			/*line main.go:226:2*/ /*line main_async.go:2504:27*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:227:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:2564:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2507:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2568:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2511:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2570:4*/ if driven {
+			/*line main_async.go:2513:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2573:4*/ if !ready {
+			/*line main_async.go:2516:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2578,15 +2521,15 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:228:2*/ fmt.Println("map before", len(fut.m))
 			{
-				/*line main_async.go:2581:5*/ fut.state = -1
+				/*line main_async.go:2524:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2586:4*/ fut.state = -1
+			/*line main_async.go:2529:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2589:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2532:4*/ panic("corio: BuiltinsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2626,15 +2569,15 @@ var _ func() = Builtins
 
 // recoverChildFuture is the state machine of RecoverChild (main.go:232).
 type recoverChildFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res_2  string // the output, kept by PollFrame for the caller
-	res    string
-	aw0    any
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res_2  string // the output, kept by PollFrame for the caller
+	res    string
+	aw0    any
 	c_v    vFuture    // V's future, held by value
 	c_boom boomFuture // Boom's future, held by value
 }
@@ -2757,10 +2700,10 @@ func (fut *recoverChildFuture) d0fn(g *bool) {
 	/*line main.go:234:3*/ if r := fut.drec(recover()); r != nil {
 		/*line main.go:235:4*/ fut.res = fmt.Sprint("recovered: ", r)
 	}
-	/*line main_async.go:2760:2*/ if g != nil {
+	/*line main_async.go:2703:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:2763:2*/
+	/*line main_async.go:2706:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -2793,51 +2736,51 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RecoverChild starts
-			/*line main.go:233:2*/ /*line main_async.go:2796:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:233:2*/ /*line main_async.go:2739:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:238:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:2799:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2742:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:238:2
-			/*line main_async.go:2803:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2746:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2805:4*/ if driven {
+			/*line main_async.go:2748:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2808:4*/ if !ready {
+			/*line main_async.go:2751:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:7*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:2815:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2758:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:239:7
-			/*line main_async.go:2819:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2762:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:7*/ r_2, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:2821:4*/ if driven {
+			/*line main_async.go:2764:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:2824:4*/ if !ready {
+			/*line main_async.go:2767:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:239:2*/ fut.c_boom = initBoomFuture(r_2)
-			/*line main_async.go:2831:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2774:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:239:2
-			/*line main_async.go:2835:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2778:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:2837:4*/ if driven {
+			/*line main_async.go:2780:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:2840:4*/ if !ready {
+			/*line main_async.go:2783:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2850,10 +2793,10 @@ func (fut *recoverChildFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:240:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2853:4*/ fut.state = -1
+			/*line main_async.go:2796:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:2856:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2799:4*/ panic("corio: RecoverChildAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2900,14 +2843,13 @@ var _ func() string = RecoverChild
 
 // midFuture is the state machine of Mid (main.go:244).
 type midFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	aw0    any
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	dres   int
+	res    int // the output, kept by PollFrame for the caller
+	aw0    any
 	c_v    vFuture    // V's future, held by value
 	c_boom boomFuture // Boom's future, held by value
 }
@@ -2951,12 +2893,6 @@ func (fut *midFuture) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -3016,51 +2952,51 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Mid starts
-			/*line main.go:245:2*/ /*line main_async.go:3019:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:245:2*/ /*line main_async.go:2955:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:246:14*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:3022:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:2958:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:3026:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2962:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:3028:4*/ if driven {
+			/*line main_async.go:2964:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:3031:4*/ if !ready {
+			/*line main_async.go:2967:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:246:9*/ fut.c_boom = initBoomFuture(r)
-			/*line main_async.go:3038:4*/ fut.aw0 = &fut.c_boom
+			/*line main_async.go:2974:4*/ fut.aw0 = &fut.c_boom
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:3042:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2978:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
-			/*line main_async.go:3044:4*/ if driven {
+			/*line main_async.go:2980:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
 			}
-			/*line main_async.go:3047:4*/ if !ready {
+			/*line main_async.go:2983:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_boom = boomFuture{}
 			{
-				/*line main.go:246:2*/ fut.dres = r_2 + 1
+				/*line main.go:246:2*/ dout := r_2 + 1
 				fut.state = -1
 				/*line main.go:246:2*/ fut.drun()
-				/*line main.go:246:2*/ return fut.dres, true
+				/*line main.go:246:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3060:4*/ fut.state = -1
+			/*line main_async.go:2996:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3063:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2999:4*/ panic("corio: MidAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3105,14 +3041,14 @@ var _ func() int = Mid
 
 // deepFuture is the state machine of Deep (main.go:250).
 type deepFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res_2  int // the output, kept by PollFrame for the caller
-	res    int
-	aw0    *midFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	res_2  int // the output, kept by PollFrame for the caller
+	res    int
+	aw0    *midFuture
 	c_mid  midFuture // Mid's future, held by value
 }
 
@@ -3242,22 +3178,22 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Deep starts
-			/*line main.go:251:2*/ /*line main_async.go:3245:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:251:2*/ /*line main_async.go:3181:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:252:2*/ /*line main_async.go:3247:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:252:2*/ /*line main_async.go:3183:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:253:2*/ fut.res = 5
 			/*line main.go:254:9*/ fut.c_mid = initMidFuture()
-			/*line main_async.go:3251:4*/ fut.aw0 = &fut.c_mid
+			/*line main_async.go:3187:4*/ fut.aw0 = &fut.c_mid
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:254:9
-			/*line main_async.go:3255:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3191:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:254:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3257:4*/ if driven {
+			/*line main_async.go:3193:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3260:4*/ if !ready {
+			/*line main_async.go:3196:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3270,10 +3206,10 @@ func (fut *deepFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:254:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3273:4*/ fut.state = -1
+			/*line main_async.go:3209:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:3276:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3212:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3314,13 +3250,13 @@ var _ func() int = Deep
 
 // panicInDeferFuture is the state machine of PanicInDefer (main.go:258).
 type panicInDeferFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3452,17 +3388,17 @@ func (fut *panicInDeferFuture) d0fn(g *bool) {
 		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
 	}
 	/*line main.go:260:3*/ fmt.Println("outer recovers", fut.drec(recover()))
-	/*line main_async.go:3455:2*/ if g != nil {
+	/*line main_async.go:3391:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:3458:2*/
+	/*line main_async.go:3394:2*/
 }
 
 // d1fn is the func literal deferred at main.go:262, its captured
 // variables the future's.
 func (fut *panicInDeferFuture) d1fn() {
 	/*line main.go:263:3*/ panic("second")
-	/*line main_async.go:3465:2*/
+	/*line main_async.go:3401:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3494,23 +3430,23 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicInDefer starts
-			/*line main.go:259:2*/ /*line main_async.go:3497:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:259:2*/ /*line main_async.go:3433:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:262:2*/ /*line main_async.go:3499:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:262:2*/ /*line main_async.go:3435:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:265:2*/ /*line main_async.go:3501:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:265:2*/ /*line main_async.go:3437:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:266:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3504:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3440:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:266:2
-			/*line main_async.go:3508:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3444:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:266:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3510:4*/ if driven {
+			/*line main_async.go:3446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3513:4*/ if !ready {
+			/*line main_async.go:3449:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3518,10 +3454,10 @@ func (fut *panicInDeferFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:267:2*/ panic("first")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3521:4*/ fut.state = -1
+			/*line main_async.go:3457:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3524:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3460:4*/ panic("corio: PanicInDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3561,12 +3497,12 @@ var _ func() = PanicInDefer
 
 // repanicFuture is the state machine of Repanic (main.go:271).
 type repanicFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3672,7 +3608,7 @@ func (fut *repanicFuture) d1fn() {
 	/*line main.go:274:3*/ r := recover()
 	/*line main.go:275:3*/ fmt.Println("repanic got", r)
 	/*line main.go:276:3*/ panic(fmt.Sprint("again: ", r))
-	/*line main_async.go:3675:2*/
+	/*line main_async.go:3611:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3704,21 +3640,21 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Repanic starts
-			/*line main.go:272:2*/ /*line main_async.go:3707:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:272:2*/ /*line main_async.go:3643:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:273:2*/ /*line main_async.go:3709:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:273:2*/ /*line main_async.go:3645:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:278:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3712:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3648:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:278:2
-			/*line main_async.go:3716:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3652:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3718:4*/ if driven {
+			/*line main_async.go:3654:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3721:4*/ if !ready {
+			/*line main_async.go:3657:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3726,10 +3662,10 @@ func (fut *repanicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:279:2*/ panic("once")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3729:4*/ fut.state = -1
+			/*line main_async.go:3665:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3732:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3668:4*/ panic("corio: RepanicAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3769,13 +3705,13 @@ var _ func() = Repanic
 
 // panicNilFuture is the state machine of PanicNil (main.go:283).
 type panicNilFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -3896,10 +3832,10 @@ func (fut *panicNilFuture) d0fn(g *bool) {
 	}
 	/*line main.go:285:3*/ r := fut.drec(recover())
 	/*line main.go:286:3*/ fmt.Printf("panic(nil) gives %T\n", r)
-	/*line main_async.go:3899:2*/ if g != nil {
+	/*line main_async.go:3835:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:3902:2*/
+	/*line main_async.go:3838:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -3931,19 +3867,19 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PanicNil starts
-			/*line main.go:284:2*/ /*line main_async.go:3934:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:284:2*/ /*line main_async.go:3870:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:288:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:3937:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:3873:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:288:2
-			/*line main_async.go:3941:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3877:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:288:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3943:4*/ if driven {
+			/*line main_async.go:3879:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3946:4*/ if !ready {
+			/*line main_async.go:3882:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3951,10 +3887,10 @@ func (fut *panicNilFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:289:2*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3954:4*/ fut.state = -1
+			/*line main_async.go:3890:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3957:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3893:4*/ panic("corio: PanicNilAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3994,14 +3930,14 @@ var _ func() = PanicNil
 
 // noRecoverEscapesFuture is the state machine of NoRecoverEscapes (main.go:293).
 type noRecoverEscapesFuture struct {
-	state  int // the next case of Poll; -1 once done
-	mu     *syncx.Mutex
-	av0    syncx.LockFuture
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	mu     *syncx.Mutex
+	av0    syncx.LockFuture
+	aw0    *vFuture
 	d0r    *syncx.Mutex
 	c_v    vFuture // V's future, held by value
 }
@@ -4045,12 +3981,6 @@ func (fut *noRecoverEscapesFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -4118,31 +4048,31 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // NoRecoverEscapes starts
 			/*line main.go:294:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:295:2*/ fut.av0 = (*fut.mu).MakeLock()
-			/*line main_async.go:4121:4*/ fallthrough
+			/*line main_async.go:4051:4*/ fallthrough
 		case 1: // resumes at main.go:295:2
 			/*line main.go:295:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4124:4*/ if !ready {
+			/*line main_async.go:4054:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line main.go:296:2*/ fut.d0r = fut.mu
-			/*line main_async.go:4130:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4060:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:297:2*/ /*line main_async.go:4132:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:297:2*/ /*line main_async.go:4062:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:298:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4135:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4065:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:4140:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4070:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4142:4*/ if driven {
+			/*line main_async.go:4072:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4145:4*/ if !ready {
+			/*line main_async.go:4075:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4150,10 +4080,10 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:299:2*/ panic(errors.New("escapes"))
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4153:4*/ fut.state = -1
+			/*line main_async.go:4083:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4156:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4086:4*/ panic("corio: NoRecoverEscapesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4200,12 +4130,12 @@ var _ func() = NoRecoverEscapes
 
 // recoverOutsideFuture is the state machine of RecoverOutside (main.go:303).
 type recoverOutsideFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	aw0    *vFuture
 	d0a0   any
 	c_v    vFuture // V's future, held by value
 }
@@ -4249,12 +4179,6 @@ func (fut *recoverOutsideFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -4303,7 +4227,7 @@ func (fut *recoverOutsideFuture) d2fn() {
 	/*line main.go:308:3*/ func() {
 		/*line main.go:308:12*/ fmt.Println("nested literal recover:", recover())
 	}()
-	/*line main_async.go:4306:2*/
+	/*line main_async.go:4230:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4337,23 +4261,23 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // RecoverOutside starts
 			/*line main.go:304:2*/ fmt.Println("recover outside a deferred call:", recover())
 			/*line main.go:305:2*/ fut.d0a0 = recover()
-			/*line main_async.go:4340:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:4264:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:306:2*/ /*line main_async.go:4342:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:306:2*/ /*line main_async.go:4266:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:307:2*/ /*line main_async.go:4344:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:307:2*/ /*line main_async.go:4268:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:310:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4347:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4271:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4351:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4275:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4353:4*/ if driven {
+			/*line main_async.go:4277:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4356:4*/ if !ready {
+			/*line main_async.go:4280:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4361,10 +4285,10 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:311:2*/ panic("not stopped")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4364:4*/ fut.state = -1
+			/*line main_async.go:4288:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4367:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4291:4*/ panic("corio: RecoverOutsideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4404,15 +4328,15 @@ var _ func() = RecoverOutside
 
 // gotosFuture is the state machine of Gotos (main.go:315).
 type gotosFuture struct {
-	state  int   // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res    []int // the output, kept by PollFrame for the caller
 	n      int
 	out    *[]int
 	i      int
 	aw0    *vFuture
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq1    []struct {
 		f  func(i int)
 		a1 int
@@ -4460,12 +4384,6 @@ func (fut *gotosFuture) unwind(v *[]int, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = (*fut.out), true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -4511,7 +4429,7 @@ func (fut *gotosFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *gotosFuture) d0fn() {
 	/*line main.go:317:17*/ (*fut.out) = append((*fut.out), -1)
-	/*line main_async.go:4514:2*/
+	/*line main_async.go:4432:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4544,28 +4462,28 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 	for {
 		switch state {
 		case 0: // Gotos starts
-			/*line main_async.go:4547:4*/ fut.out = new([]int)
+			/*line main_async.go:4465:4*/ fut.out = new([]int)
 			/*line main.go:316:2*/ fut.i = 0
-			/*line main.go:317:2*/ /*line main_async.go:4549:27*/ fut.dstk = append(fut.dstk, 0)
-			/*line main_async.go:4550:4*/ fallthrough
+			/*line main.go:317:2*/ /*line main_async.go:4467:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main_async.go:4468:4*/ fallthrough
 		case 1:
 			/*line main.go:319:5*/ if !(fut.i < fut.n) {
-				/*line main_async.go:4553:5*/ state = 4
+				/*line main_async.go:4471:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:320:46*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:4559:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4477:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4563:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4481:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4565:4*/ if driven {
+			/*line main_async.go:4483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4568:4*/ if !ready {
+			/*line main_async.go:4486:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4579,9 +4497,9 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 					/*line main.go:320:23*/ (*out_p) = append((*out_p), i_2)
 				}
 			}(fut.out), a1: r})
-			/*line main_async.go:4582:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:4500:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:321:3*/ fut.i++
-			/*line main_async.go:4584:4*/ state = 1
+			/*line main_async.go:4502:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -4590,10 +4508,10 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 				/*line main.go:324:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4593:4*/ fut.state = -1
+			/*line main_async.go:4511:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4596:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4514:4*/ panic("corio: GotosAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4634,14 +4552,14 @@ var _ func(int) []int = Gotos
 
 // escapeMayRecoverFuture is the state machine of EscapeMayRecover (main.go:328).
 type escapeMayRecoverFuture struct {
-	state  int // the next case of Poll; -1 once done
-	m      map[string]int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	m      map[string]int
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -4770,10 +4688,10 @@ func (fut *escapeMayRecoverFuture) d1fn(g *bool) {
 		/*line main.go:332:4*/ fut.drec(recover())
 	}
 	/*line main.go:334:3*/ fmt.Println("may recover, does not")
-	/*line main_async.go:4773:2*/ if g != nil {
+	/*line main_async.go:4691:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:4776:2*/
+	/*line main_async.go:4694:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -4805,22 +4723,22 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // EscapeMayRecover starts
-			/*line main.go:329:2*/ /*line main_async.go:4808:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:329:2*/ /*line main_async.go:4726:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:330:2*/ /*line main_async.go:4810:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:330:2*/ /*line main_async.go:4728:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:336:2*/ fut.m = nil
 			/*line main.go:337:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:4814:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4732:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:337:2
-			/*line main_async.go:4818:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4736:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:337:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4820:4*/ if driven {
+			/*line main_async.go:4738:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4823:4*/ if !ready {
+			/*line main_async.go:4741:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4828,15 +4746,15 @@ func (fut *escapeMayRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:338:2*/ fut.m["x"] = 1
 			{
-				/*line main_async.go:4831:5*/ fut.state = -1
+				/*line main_async.go:4749:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4836:4*/ fut.state = -1
+			/*line main_async.go:4754:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4839:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4757:4*/ panic("corio: EscapeMayRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4876,13 +4794,13 @@ var _ func() = EscapeMayRecover
 
 // exitFuture is the state machine of Exit (main.go:342).
 type exitFuture struct {
-	state  int // the next case of Poll; -1 once done
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [2]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -5003,10 +4921,10 @@ func (fut *exitFuture) d1fn(g *bool) {
 		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
 	}
 	/*line main.go:346:3*/ fmt.Println("goexit: recover sees", fut.drec(recover()))
-	/*line main_async.go:5006:2*/ if g != nil {
+	/*line main_async.go:4924:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:5009:2*/
+	/*line main_async.go:4927:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5038,37 +4956,37 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Exit starts
-			/*line main.go:343:2*/ /*line main_async.go:5041:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:343:2*/ /*line main_async.go:4959:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:344:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5044:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4962:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:344:2
-			/*line main_async.go:5048:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4966:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:344:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5050:4*/ if driven {
+			/*line main_async.go:4968:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5053:4*/ if !ready {
+			/*line main_async.go:4971:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:345:2*/ /*line main_async.go:5059:27*/ fut.dstk[fut.dn] = 1
+			/*line main.go:345:2*/ /*line main_async.go:4977:27*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:348:2*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:5062:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:4980:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:348:2
-			/*line main_async.go:5066:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4984:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:348:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5068:4*/ if driven {
+			/*line main_async.go:4986:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5071:4*/ if !ready {
+			/*line main_async.go:4989:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5076,12 +4994,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:349:2*/ runtime.Goexit()
 			{
-				/*line main_async.go:5079:5*/ fut.state = -1
+				/*line main_async.go:4997:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:5084:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5002:4*/ panic("corio: ExitAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5156,22 +5074,22 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk starts
 			/*line main.go:354:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5159:5*/ state = 3
+				/*line main_async.go:5077:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:355:10*/ fut.c_leaf = initLeafFuture()
-			/*line main_async.go:5165:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:5083:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:355:10
-			/*line main_async.go:5169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5087:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:355:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:5171:4*/ if driven {
+			/*line main_async.go:5089:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:5174:4*/ if !ready {
+			/*line main_async.go:5092:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5183,15 +5101,15 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line main.go:357:9*/ fut.aw0 = newWalkFuture(cx, fut.n-1)
-			/*line main_async.go:5186:4*/ fresh = true
+			/*line main_async.go:5104:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:357:9
-			/*line main_async.go:5189:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:357:9*/ r_2, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:5191:4*/ if driven {
+			/*line main_async.go:5109:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:5194:4*/ if !ready {
+			/*line main_async.go:5112:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -5202,10 +5120,10 @@ func (fut *walkFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:357:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5205:4*/ fut.state = -1
+			/*line main_async.go:5123:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5208:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5126:4*/ panic("corio: WalkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5249,14 +5167,13 @@ var _ func(int) int = Walk
 
 // leafFuture is the state machine of Leaf (main.go:361).
 type leafFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	dres   int
+	res    int // the output, kept by PollFrame for the caller
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -5299,12 +5216,6 @@ func (fut *leafFuture) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -5362,35 +5273,35 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Leaf starts
-			/*line main.go:362:2*/ /*line main_async.go:5365:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:362:2*/ /*line main_async.go:5276:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:363:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5368:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5279:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:5372:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5283:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5374:4*/ if driven {
+			/*line main_async.go:5285:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5377:4*/ if !ready {
+			/*line main_async.go:5288:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:364:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5384:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5295:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:5388:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5299:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5390:4*/ if driven {
+			/*line main_async.go:5301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5393:4*/ if !ready {
+			/*line main_async.go:5304:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5398,10 +5309,10 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:365:2*/ panic("leaf fails")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5401:4*/ fut.state = -1
+			/*line main_async.go:5312:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5404:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5315:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5487,38 +5398,38 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Walk2 starts
 			/*line main.go:373:2*/ fut.c_v = initVFuture(fut.n)
-			/*line main_async.go:5490:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5401:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:373:2
-			/*line main_async.go:5494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5405:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:373:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:5496:4*/ if driven {
+			/*line main_async.go:5407:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:5499:4*/ if !ready {
+			/*line main_async.go:5410:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:374:5*/ if !(fut.n == 0) {
-				/*line main_async.go:5506:5*/ state = 4
+				/*line main_async.go:5417:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:375:10*/ fut.c_leafRecovers = initLeafRecoversFuture()
-			/*line main_async.go:5512:4*/ fut.aw0 = &fut.c_leafRecovers
+			/*line main_async.go:5423:4*/ fut.aw0 = &fut.c_leafRecovers
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:375:10
-			/*line main_async.go:5516:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5427:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:375:10*/ r, ready = fut.aw0.(*leafRecoversFuture).Poll(cx)
-			/*line main_async.go:5518:4*/ if driven {
+			/*line main_async.go:5429:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafRecoversFuture), ready, fresh)
 			}
-			/*line main_async.go:5521:4*/ if !ready {
+			/*line main_async.go:5432:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -5530,15 +5441,15 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 4:
 			/*line main.go:377:9*/ fut.aw0 = newWalk2Future(cx, fut.n-1)
-			/*line main_async.go:5533:4*/ fresh = true
+			/*line main_async.go:5444:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:377:9
-			/*line main_async.go:5536:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:9*/ r_2, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:5538:4*/ if driven {
+			/*line main_async.go:5449:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:5541:4*/ if !ready {
+			/*line main_async.go:5452:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -5549,10 +5460,10 @@ func (fut *walk2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:377:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5552:4*/ fut.state = -1
+			/*line main_async.go:5463:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:5555:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
+			/*line main_async.go:5466:4*/ panic("corio: Walk2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5598,15 +5509,15 @@ var _ func(int) int = Walk2
 
 // leafRecoversFuture is the state machine of LeafRecovers (main.go:381).
 type leafRecoversFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res_2  int // the output, kept by PollFrame for the caller
-	res    int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res_2  int // the output, kept by PollFrame for the caller
+	res    int
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -5727,10 +5638,10 @@ func (fut *leafRecoversFuture) d0fn(g *bool) {
 	}
 	/*line main.go:383:3*/ fmt.Println("leaf recovers", fut.drec(recover()))
 	/*line main.go:384:3*/ fut.res = -100
-	/*line main_async.go:5730:2*/ if g != nil {
+	/*line main_async.go:5641:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:5733:2*/
+	/*line main_async.go:5644:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5762,35 +5673,35 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LeafRecovers starts
-			/*line main.go:382:2*/ /*line main_async.go:5765:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:382:2*/ /*line main_async.go:5676:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:386:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5768:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5679:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:386:2
-			/*line main_async.go:5772:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5683:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:386:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5774:4*/ if driven {
+			/*line main_async.go:5685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5777:4*/ if !ready {
+			/*line main_async.go:5688:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:387:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5784:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5695:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:387:2
-			/*line main_async.go:5788:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5699:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:387:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:5790:4*/ if driven {
+			/*line main_async.go:5701:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:5793:4*/ if !ready {
+			/*line main_async.go:5704:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -5798,10 +5709,10 @@ func (fut *leafRecoversFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:388:2*/ panic("leaf")
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:5801:4*/ fut.state = -1
+			/*line main_async.go:5712:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:5804:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5715:4*/ panic("corio: LeafRecoversAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -5844,7 +5755,11 @@ var _ func() int = LeafRecovers
 
 // genericDeferFuture is the state machine of GenericDefer (main.go:394).
 type genericDeferFuture[T any] struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [2]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    []T // the output, kept by PollFrame for the caller
 	x      T
 	n      int
@@ -5852,10 +5767,6 @@ type genericDeferFuture[T any] struct {
 	n_2    int
 	i      int
 	aw0    *vFuture
-	dstk   [2]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	d1a0   any
 	c_v    vFuture // V's future, held by value
 }
@@ -5900,12 +5811,6 @@ func (fut *genericDeferFuture[T]) unwind(v *[]T, done *bool, ok *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.out, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -5945,7 +5850,7 @@ func (fut *genericDeferFuture[T]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *genericDeferFuture[T]) d0fn() {
 	/*line main.go:395:17*/ fut.out = append(fut.out, fut.x)
-	/*line main_async.go:5948:2*/
+	/*line main_async.go:5853:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -5977,42 +5882,42 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 	for {
 		switch state {
 		case 0: // GenericDefer starts
-			/*line main.go:395:2*/ /*line main_async.go:5980:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:395:2*/ /*line main_async.go:5885:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:396:2*/ fut.d1a0 = fut.x
-			/*line main_async.go:5983:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:5888:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:397:2*/ fut.n_2 = fut.n
-			/*line main_async.go:5986:4*/ fut.i = 0
-			/*line main_async.go:5987:4*/ fallthrough
+			/*line main_async.go:5891:4*/ fut.i = 0
+			/*line main_async.go:5892:4*/ fallthrough
 		case 1:
 			/*line main.go:397:12*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:5990:5*/ state = 5
+				/*line main_async.go:5895:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:398:3*/ fut.out = append(fut.out, fut.x)
 			/*line main.go:399:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:5997:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:5902:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:6001:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5906:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6003:4*/ if driven {
+			/*line main_async.go:5908:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:6006:4*/ if !ready {
+			/*line main_async.go:5911:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:6012:4*/ fallthrough
+			/*line main_async.go:5917:4*/ fallthrough
 		case 4:
 			/*line main.go:399:3*/ fut.i++
-			/*line main_async.go:6015:4*/ state = 1
+			/*line main_async.go:5920:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -6021,10 +5926,10 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 				/*line main.go:401:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6024:4*/ fut.state = -1
+			/*line main_async.go:5929:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6027:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:5932:4*/ panic("corio: GenericDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6067,15 +5972,15 @@ func _[T any]() {
 
 // rangeDeferFuture is the state machine of RangeDefer (main.go:421).
 type rangeDeferFuture struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dunw   bool
+	dpanic bool
 	res_2  string // the output, kept by PollFrame for the caller
 	res    string
 	i      int
 	it     *rt.RangeFunc[int, struct{}]
 	aw0    *vFuture
 	dstk   []uint8
-	dunw   bool
-	dpanic bool
 	dq1    []struct{ a0 any }
 	c_v    vFuture // V's future, held by value
 }
@@ -6187,7 +6092,7 @@ func (fut *rangeDeferFuture) d0fn() {
 	/*line main.go:423:3*/ if r := recover(); r != nil {
 		/*line main.go:424:4*/ fut.res = fmt.Sprint("recovered ", r)
 	}
-	/*line main_async.go:6190:2*/
+	/*line main_async.go:6095:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6234,26 +6139,26 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // RangeDefer starts
-			/*line main.go:422:2*/ /*line main_async.go:6237:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:422:2*/ /*line main_async.go:6142:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:427:2*/ fut.it = rt.PullRange1(count(5))
-			/*line main_async.go:6239:4*/ fallthrough
+			/*line main_async.go:6144:4*/ fallthrough
 		case 1:
 			/*line main.go:427:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:427:17*/ if !(ok) {
-				/*line main_async.go:6243:5*/ state = 4
+				/*line main_async.go:6148:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:6248:4*/ fut.i = k
+			/*line main_async.go:6153:4*/ fut.i = k
 			/*line main.go:428:3*/ fut.dq1 = append(fut.dq1, struct{ a0 any }{a0: fut.i})
-			/*line main_async.go:6250:4*/ fut.dstk = append(fut.dstk, 1)
+			/*line main_async.go:6155:4*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:429:3*/ fut.c_v = initVFuture(fut.i)
-			/*line main_async.go:6252:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6157:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:6256:4*/ if !ready {
+			/*line main_async.go:6161:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -6262,10 +6167,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 			/*line main.go:430:3*/ if fut.i == 2 {
 				/*line main.go:431:4*/ panic("out of the range body")
 			}
-			/*line main_async.go:6265:4*/ state = 1
+			/*line main_async.go:6170:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:6268:4*/ fut.it = nil
+			/*line main_async.go:6173:4*/ fut.it = nil
 			{
 				/*line main.go:434:2*/ fut.res = "not reached"
 				fut.state = -1
@@ -6273,10 +6178,10 @@ func (fut *rangeDeferFuture) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:434:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6276:4*/ fut.state = -1
+			/*line main_async.go:6181:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6279:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6184:4*/ panic("corio: RangeDeferAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6318,15 +6223,15 @@ var _ func() string = RangeDefer
 
 // topFuture is the state machine of Top (main.go:438).
 type topFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res_2  int // the output, kept by PollFrame for the caller
-	res    int
-	aw0    any
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res_2  int // the output, kept by PollFrame for the caller
+	res    int
+	aw0    any
 	c_v    vFuture    // V's future, held by value
 	c_walk walkFuture // Walk's future, held by value
 }
@@ -6448,10 +6353,10 @@ func (fut *topFuture) d0fn(g *bool) {
 	}
 	/*line main.go:440:3*/ fmt.Println("top recovers", fut.drec(recover()))
 	/*line main.go:441:3*/ fut.res = -1
-	/*line main_async.go:6451:2*/ if g != nil {
+	/*line main_async.go:6356:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:6454:2*/
+	/*line main_async.go:6359:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6484,35 +6389,35 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Top starts
-			/*line main.go:439:2*/ /*line main_async.go:6487:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:439:2*/ /*line main_async.go:6392:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:443:2*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6490:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6395:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:443:2
-			/*line main_async.go:6494:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6399:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:443:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6496:4*/ if driven {
+			/*line main_async.go:6401:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6499:4*/ if !ready {
+			/*line main_async.go:6404:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:444:9*/ fut.c_walk = initWalkFuture(4)
-			/*line main_async.go:6506:4*/ fut.aw0 = &fut.c_walk
+			/*line main_async.go:6411:4*/ fut.aw0 = &fut.c_walk
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:444:9
-			/*line main_async.go:6510:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6415:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:444:9*/ r, ready = fut.aw0.(*walkFuture).Poll(cx)
-			/*line main_async.go:6512:4*/ if driven {
+			/*line main_async.go:6417:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkFuture), ready, fresh)
 			}
-			/*line main_async.go:6515:4*/ if !ready {
+			/*line main_async.go:6420:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6525,10 +6430,10 @@ func (fut *topFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:444:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6528:4*/ fut.state = -1
+			/*line main_async.go:6433:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:6531:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6436:4*/ panic("corio: TopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6573,16 +6478,16 @@ var _ func() int = Top
 
 // recFuture is the state machine of Rec (main.go:448).
 type recFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	n      int
-	depth  int
-	aw0    any
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res    int // the output, kept by PollFrame for the caller
+	n      int
+	depth  int
+	aw0    any
 	c_v    vFuture // V's future, held by value
 }
 
@@ -6720,10 +6625,10 @@ func (fut *recFuture) d0fn(g *bool) {
 			/*line main.go:454:5*/ panic(fmt.Sprint("from level ", fut.n))
 		}
 	}
-	/*line main_async.go:6723:2*/ if g != nil {
+	/*line main_async.go:6628:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:6726:2*/
+	/*line main_async.go:6631:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -6756,25 +6661,25 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Rec starts
-			/*line main.go:449:2*/ /*line main_async.go:6759:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:449:2*/ /*line main_async.go:6664:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:458:5*/ if !(fut.n == 0) {
-				/*line main_async.go:6762:5*/ state = 3
+				/*line main_async.go:6667:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:459:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:6768:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6673:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:459:3
-			/*line main_async.go:6772:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6677:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:459:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:6774:4*/ if driven {
+			/*line main_async.go:6679:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:6777:4*/ if !ready {
+			/*line main_async.go:6682:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -6783,15 +6688,15 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:460:3*/ panic("rec bottom")
 		case 3:
 			/*line main.go:462:9*/ fut.aw0 = newRecFuture(cx, fut.n-1)
-			/*line main_async.go:6786:4*/ fresh = true
+			/*line main_async.go:6691:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at main.go:462:9
-			/*line main_async.go:6789:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6694:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:462:9*/ r_2, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:6791:4*/ if driven {
+			/*line main_async.go:6696:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:6794:4*/ if !ready {
+			/*line main_async.go:6699:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -6804,10 +6709,10 @@ func (fut *recFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:462:2*/ return fut.depth, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:6807:4*/ fut.state = -1
+			/*line main_async.go:6712:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:6810:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
+			/*line main_async.go:6715:4*/ panic("corio: RecAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -6852,16 +6757,16 @@ var _ func(int) int = Rec
 
 // formsFuture is the state machine of Forms (main.go:487).
 type formsFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [7]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    int // the output, kept by PollFrame for the caller
 	n      int
 	o      *Outer
 	xs     []int
 	aw0    *vFuture
-	dstk   [7]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	d0f    func(s string)
 	d1a0   int
 	d3a0   any
@@ -7047,19 +6952,19 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 		case 0: // Forms starts
 			/*line main.go:488:2*/ fut.o = &Outer{Inner{1}, "o"}
 			/*line main.go:489:2*/ fut.d0f = fut.o.Promoted
-			/*line main_async.go:7050:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:6955:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:490:8*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:7053:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6958:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:490:8
-			/*line main_async.go:7057:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6962:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:490:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7059:4*/ if driven {
+			/*line main_async.go:6964:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7062:4*/ if !ready {
+			/*line main_async.go:6967:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -7067,73 +6972,73 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:490:2*/ fut.o.n = r
 			/*line main.go:491:17*/ fut.c_v = initVFuture(3)
-			/*line main_async.go:7070:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:6975:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fut.o = nil
 			fallthrough
 		case 2: // resumes at main.go:491:17
-			/*line main_async.go:7075:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:6980:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:491:17*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7077:4*/ if driven {
+			/*line main_async.go:6982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7080:4*/ if !ready {
+			/*line main_async.go:6985:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:491:2*/ fut.d1a0 = r_2
-			/*line main_async.go:7087:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:6992:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
-			/*line main.go:492:2*/ /*line main_async.go:7089:27*/ fut.dstk[fut.dn] = 2
+			/*line main.go:492:2*/ /*line main_async.go:6994:27*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:493:2*/ t, t_2 = two()
 			/*line main.go:493:2*/ fut.d3a0 = t
 			fut.d3a1 = t_2
-			/*line main_async.go:7094:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:6999:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:494:2*/ fut.xs = []int{1, 2, 3}
 			/*line main.go:495:2*/ fut.d4a0 = fut.xs
-			/*line main_async.go:7098:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:7003:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:496:27*/ fut.c_v = initVFuture(5)
-			/*line main_async.go:7101:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7006:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:496:27
-			/*line main_async.go:7105:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7010:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:496:27*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:7107:4*/ if driven {
+			/*line main_async.go:7012:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:7110:4*/ if !ready {
+			/*line main_async.go:7015:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
 			/*line main.go:496:2*/ fut.d5a0 = r_3
-			/*line main_async.go:7117:4*/ fut.dstk[fut.dn] = 5
+			/*line main_async.go:7022:4*/ fut.dstk[fut.dn] = 5
 			fut.dn++
 			/*line main.go:497:2*/ fut.xs[0] = 100
 			/*line main.go:498:2*/ n_2 = 3
-			/*line main_async.go:7121:4*/ i = 0
-			/*line main_async.go:7122:4*/ fallthrough
+			/*line main_async.go:7026:4*/ i = 0
+			/*line main_async.go:7027:4*/ fallthrough
 		case 4:
 			/*line main.go:498:17*/ if !(i < n_2) {
-				/*line main_async.go:7125:5*/ state = 8
+				/*line main_async.go:7030:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:499:6*/ if !(i == 1) {
-				/*line main_async.go:7131:5*/ state = 7
+				/*line main_async.go:7036:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:500:4*/ /*line main_async.go:7136:27*/ fut.dstk[fut.dn] = 6
+			/*line main.go:500:4*/ /*line main_async.go:7041:27*/ fut.dstk[fut.dn] = 6
 			fut.dn++
 			{
 				/*line main.go:501:4*/ fut.n = i
@@ -7143,7 +7048,7 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 		case 7:
 			/*line main.go:501:4*/ i++
-			/*line main_async.go:7146:4*/ state = 4
+			/*line main_async.go:7051:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -7153,10 +7058,10 @@ func (fut *formsFuture) poll_2(cx *rt.Context) (int, bool) {
 				/*line main.go:504:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:7156:4*/ fut.state = -1
+			/*line main_async.go:7061:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:7159:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:7064:4*/ panic("corio: FormsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -7201,15 +7106,15 @@ var _ func() int = Forms
 
 // mainFuture is the state machine of Main (main.go:508).
 type mainFuture struct {
-	state              int // the next case of Poll; -1 once done
+	state              int32 // the next case of Poll; -1 once done
+	dunw               bool
+	dpanic             bool
 	which              int
 	s                  Shower
 	x_2                *int
 	r_12               []string
 	aw0                any
 	dstk               []uint8
-	dunw               bool
-	dpanic             bool
 	dq2                []struct{ a0 any }
 	d4r                Shower
 	d5a0               any
@@ -7369,7 +7274,7 @@ func (fut *mainFuture) dcall(p any, re bool) {
 // variables the future's.
 func (fut *mainFuture) d1fn() {
 	/*line main.go:550:18*/ fmt.Println("rec recovered", recover())
-	/*line main_async.go:7372:2*/
+	/*line main_async.go:7277:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -7429,211 +7334,211 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:509:2*/ fmt.Println("== case", fut.which)
 			/*line main.go:510:9*/ tag = fut.which
 			/*line main.go:511:7*/ if tag == 0 {
-				/*line main_async.go:7432:5*/ state = 26
+				/*line main_async.go:7337:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:513:7*/ if tag == 1 {
-				/*line main_async.go:7438:5*/ state = 28
+				/*line main_async.go:7343:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:515:7*/ if tag == 2 {
-				/*line main_async.go:7444:5*/ state = 30
+				/*line main_async.go:7349:5*/ state = 30
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:518:7*/ if tag == 3 {
-				/*line main_async.go:7450:5*/ state = 32
+				/*line main_async.go:7355:5*/ state = 32
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:520:7*/ if tag == 4 {
-				/*line main_async.go:7456:5*/ state = 34
+				/*line main_async.go:7361:5*/ state = 34
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:522:7*/ if tag == 5 {
-				/*line main_async.go:7462:5*/ state = 36
+				/*line main_async.go:7367:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:524:7*/ if tag == 6 {
-				/*line main_async.go:7468:5*/ state = 38
+				/*line main_async.go:7373:5*/ state = 38
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:526:7*/ if tag == 7 {
-				/*line main_async.go:7474:5*/ state = 40
+				/*line main_async.go:7379:5*/ state = 40
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:528:7*/ if tag == 8 {
-				/*line main_async.go:7480:5*/ state = 42
+				/*line main_async.go:7385:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:530:7*/ if tag == 9 {
-				/*line main_async.go:7486:5*/ state = 44
+				/*line main_async.go:7391:5*/ state = 44
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:532:7*/ if tag == 10 {
-				/*line main_async.go:7492:5*/ state = 46
+				/*line main_async.go:7397:5*/ state = 46
 				continue
 			}
 			fallthrough
 		case 11:
 			/*line main.go:534:7*/ if tag == 11 {
-				/*line main_async.go:7498:5*/ state = 48
+				/*line main_async.go:7403:5*/ state = 48
 				continue
 			}
 			fallthrough
 		case 12:
 			/*line main.go:536:7*/ if tag == 12 {
-				/*line main_async.go:7504:5*/ state = 50
+				/*line main_async.go:7409:5*/ state = 50
 				continue
 			}
 			fallthrough
 		case 13:
 			/*line main.go:538:7*/ if tag == 13 {
-				/*line main_async.go:7510:5*/ state = 52
+				/*line main_async.go:7415:5*/ state = 52
 				continue
 			}
 			fallthrough
 		case 14:
 			/*line main.go:540:7*/ if tag == 14 {
-				/*line main_async.go:7516:5*/ state = 54
+				/*line main_async.go:7421:5*/ state = 54
 				continue
 			}
 			fallthrough
 		case 15:
 			/*line main.go:542:7*/ if tag == 15 {
-				/*line main_async.go:7522:5*/ state = 56
+				/*line main_async.go:7427:5*/ state = 56
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:545:7*/ if tag == 16 {
-				/*line main_async.go:7528:5*/ state = 58
+				/*line main_async.go:7433:5*/ state = 58
 				continue
 			}
 			fallthrough
 		case 17:
 			/*line main.go:547:7*/ if tag == 17 {
-				/*line main_async.go:7534:5*/ state = 60
+				/*line main_async.go:7439:5*/ state = 60
 				continue
 			}
 			fallthrough
 		case 18:
 			/*line main.go:549:7*/ if tag == 18 {
-				/*line main_async.go:7540:5*/ state = 62
+				/*line main_async.go:7445:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 19:
 			/*line main.go:552:7*/ if tag == 19 {
-				/*line main_async.go:7546:5*/ state = 64
+				/*line main_async.go:7451:5*/ state = 64
 				continue
 			}
 			fallthrough
 		case 20:
 			/*line main.go:554:7*/ if tag == 20 {
-				/*line main_async.go:7552:5*/ state = 66
+				/*line main_async.go:7457:5*/ state = 66
 				continue
 			}
 			fallthrough
 		case 21:
 			/*line main.go:556:7*/ if tag == 22 {
-				/*line main_async.go:7558:5*/ state = 68
+				/*line main_async.go:7463:5*/ state = 68
 				continue
 			}
 			fallthrough
 		case 22:
 			/*line main.go:558:7*/ if tag == 24 {
-				/*line main_async.go:7564:5*/ state = 70
+				/*line main_async.go:7469:5*/ state = 70
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main.go:570:7*/ if tag == 23 {
-				/*line main_async.go:7570:5*/ state = 81
+				/*line main_async.go:7475:5*/ state = 81
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:576:7*/ if tag == 21 {
-				/*line main_async.go:7576:5*/ state = 83
+				/*line main_async.go:7481:5*/ state = 83
 				continue
 			}
 			fallthrough
 		case 25:
 			/*line main.go:589:7*/ if tag == 25 {
-				/*line main_async.go:7582:5*/ state = 85
+				/*line main_async.go:7487:5*/ state = 85
 			} else {
 				state = 87
 			}
 			continue
 		case 26:
 			/*line main.go:512:3*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:7589:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:7494:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:512:3
-			/*line main_async.go:7593:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7498:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:512:3*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:7595:4*/ if driven {
+			/*line main_async.go:7500:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:7598:4*/ if !ready {
+			/*line main_async.go:7503:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
-			/*line main_async.go:7604:4*/ state = 87
+			/*line main_async.go:7509:4*/ state = 87
 			continue
 		case 28:
 			/*line main.go:514:3*/ fut.c_deferArgSuspends = initDeferArgSuspendsFuture()
-			/*line main_async.go:7608:4*/ fut.aw0 = &fut.c_deferArgSuspends
+			/*line main_async.go:7513:4*/ fut.aw0 = &fut.c_deferArgSuspends
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:514:3
-			/*line main_async.go:7612:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7517:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:514:3*/ _, ready = fut.aw0.(*deferArgSuspendsFuture).Poll(cx)
-			/*line main_async.go:7614:4*/ if driven {
+			/*line main_async.go:7519:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferArgSuspendsFuture), ready, fresh)
 			}
-			/*line main_async.go:7617:4*/ if !ready {
+			/*line main_async.go:7522:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deferArgSuspends = deferArgSuspendsFuture{}
-			/*line main_async.go:7623:4*/ state = 87
+			/*line main_async.go:7528:4*/ state = 87
 			continue
 		case 30:
 			/*line main.go:516:13*/ fut.c_named = initNamedFuture()
-			/*line main_async.go:7627:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:7532:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:516:13
-			/*line main_async.go:7631:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7536:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:516:13*/ r_2, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:7633:4*/ if driven {
+			/*line main_async.go:7538:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:7636:4*/ if !ready {
+			/*line main_async.go:7541:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
@@ -7641,447 +7546,447 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_named = namedFuture{}
 			/*line main.go:516:3*/ n, err = r_2.V0, r_2.V1
 			/*line main.go:517:3*/ fmt.Println("named", n, err)
-			/*line main_async.go:7644:4*/ state = 87
+			/*line main_async.go:7549:4*/ state = 87
 			continue
 		case 32:
 			/*line main.go:519:23*/ fut.c_bare = initBareFuture()
-			/*line main_async.go:7648:4*/ fut.aw0 = &fut.c_bare
+			/*line main_async.go:7553:4*/ fut.aw0 = &fut.c_bare
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:519:23
-			/*line main_async.go:7652:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7557:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:519:23*/ r_3, ready = fut.aw0.(*bareFuture).Poll(cx)
-			/*line main_async.go:7654:4*/ if driven {
+			/*line main_async.go:7559:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bareFuture), ready, fresh)
 			}
-			/*line main_async.go:7657:4*/ if !ready {
+			/*line main_async.go:7562:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_bare = bareFuture{}
 			/*line main.go:519:3*/ fmt.Println("bare", r_3)
-			/*line main_async.go:7664:4*/ state = 87
+			/*line main_async.go:7569:4*/ state = 87
 			continue
 		case 34:
 			/*line main.go:521:3*/ fut.c_loop = initLoopFuture(3)
-			/*line main_async.go:7668:4*/ fut.aw0 = &fut.c_loop
+			/*line main_async.go:7573:4*/ fut.aw0 = &fut.c_loop
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:521:3
-			/*line main_async.go:7672:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7577:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:521:3*/ _, ready = fut.aw0.(*loopFuture).Poll(cx)
-			/*line main_async.go:7674:4*/ if driven {
+			/*line main_async.go:7579:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopFuture), ready, fresh)
 			}
-			/*line main_async.go:7677:4*/ if !ready {
+			/*line main_async.go:7582:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loop = loopFuture{}
-			/*line main_async.go:7683:4*/ state = 87
+			/*line main_async.go:7588:4*/ state = 87
 			continue
 		case 36:
 			/*line main.go:523:3*/ fut.c_methods = initMethodsFuture()
-			/*line main_async.go:7687:4*/ fut.aw0 = &fut.c_methods
+			/*line main_async.go:7592:4*/ fut.aw0 = &fut.c_methods
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:523:3
-			/*line main_async.go:7691:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7596:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:523:3*/ _, ready = fut.aw0.(*methodsFuture).Poll(cx)
-			/*line main_async.go:7693:4*/ if driven {
+			/*line main_async.go:7598:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodsFuture), ready, fresh)
 			}
-			/*line main_async.go:7696:4*/ if !ready {
+			/*line main_async.go:7601:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_methods = methodsFuture{}
-			/*line main_async.go:7702:4*/ state = 87
+			/*line main_async.go:7607:4*/ state = 87
 			continue
 		case 38:
 			/*line main.go:525:3*/ fut.c_builtins = initBuiltinsFuture()
-			/*line main_async.go:7706:4*/ fut.aw0 = &fut.c_builtins
+			/*line main_async.go:7611:4*/ fut.aw0 = &fut.c_builtins
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:525:3
-			/*line main_async.go:7710:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7615:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:525:3*/ _, ready = fut.aw0.(*builtinsFuture).Poll(cx)
-			/*line main_async.go:7712:4*/ if driven {
+			/*line main_async.go:7617:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*builtinsFuture), ready, fresh)
 			}
-			/*line main_async.go:7715:4*/ if !ready {
+			/*line main_async.go:7620:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_builtins = builtinsFuture{}
-			/*line main_async.go:7721:4*/ state = 87
+			/*line main_async.go:7626:4*/ state = 87
 			continue
 		case 40:
 			/*line main.go:527:15*/ fut.c_recoverChild = initRecoverChildFuture()
-			/*line main_async.go:7725:4*/ fut.aw0 = &fut.c_recoverChild
+			/*line main_async.go:7630:4*/ fut.aw0 = &fut.c_recoverChild
 			fresh = true
 			fallthrough
 		case 41: // resumes at main.go:527:15
-			/*line main_async.go:7729:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7634:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:527:15*/ r_4, ready = fut.aw0.(*recoverChildFuture).Poll(cx)
-			/*line main_async.go:7731:4*/ if driven {
+			/*line main_async.go:7636:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverChildFuture), ready, fresh)
 			}
-			/*line main_async.go:7734:4*/ if !ready {
+			/*line main_async.go:7639:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverChild = recoverChildFuture{}
 			/*line main.go:527:3*/ fmt.Println(r_4)
-			/*line main_async.go:7741:4*/ state = 87
+			/*line main_async.go:7646:4*/ state = 87
 			continue
 		case 42:
 			/*line main.go:529:23*/ fut.c_deep = initDeepFuture()
-			/*line main_async.go:7745:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:7650:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:529:23
-			/*line main_async.go:7749:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7654:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:529:23*/ r_5, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line main_async.go:7751:4*/ if driven {
+			/*line main_async.go:7656:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line main_async.go:7754:4*/ if !ready {
+			/*line main_async.go:7659:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:529:3*/ fmt.Println("deep", r_5)
-			/*line main_async.go:7761:4*/ state = 87
+			/*line main_async.go:7666:4*/ state = 87
 			continue
 		case 44:
 			/*line main.go:531:3*/ fut.c_panicInDefer = initPanicInDeferFuture()
-			/*line main_async.go:7765:4*/ fut.aw0 = &fut.c_panicInDefer
+			/*line main_async.go:7670:4*/ fut.aw0 = &fut.c_panicInDefer
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:531:3
-			/*line main_async.go:7769:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7674:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:531:3*/ _, ready = fut.aw0.(*panicInDeferFuture).Poll(cx)
-			/*line main_async.go:7771:4*/ if driven {
+			/*line main_async.go:7676:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicInDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:7774:4*/ if !ready {
+			/*line main_async.go:7679:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicInDefer = panicInDeferFuture{}
-			/*line main_async.go:7780:4*/ state = 87
+			/*line main_async.go:7685:4*/ state = 87
 			continue
 		case 46:
 			/*line main.go:533:3*/ fut.c_repanic = initRepanicFuture()
-			/*line main_async.go:7784:4*/ fut.aw0 = &fut.c_repanic
+			/*line main_async.go:7689:4*/ fut.aw0 = &fut.c_repanic
 			fresh = true
 			fallthrough
 		case 47: // resumes at main.go:533:3
-			/*line main_async.go:7788:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7693:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:533:3*/ _, ready = fut.aw0.(*repanicFuture).Poll(cx)
-			/*line main_async.go:7790:4*/ if driven {
+			/*line main_async.go:7695:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*repanicFuture), ready, fresh)
 			}
-			/*line main_async.go:7793:4*/ if !ready {
+			/*line main_async.go:7698:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_repanic = repanicFuture{}
-			/*line main_async.go:7799:4*/ state = 87
+			/*line main_async.go:7704:4*/ state = 87
 			continue
 		case 48:
 			/*line main.go:535:3*/ fut.c_panicNil = initPanicNilFuture()
-			/*line main_async.go:7803:4*/ fut.aw0 = &fut.c_panicNil
+			/*line main_async.go:7708:4*/ fut.aw0 = &fut.c_panicNil
 			fresh = true
 			fallthrough
 		case 49: // resumes at main.go:535:3
-			/*line main_async.go:7807:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7712:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:535:3*/ _, ready = fut.aw0.(*panicNilFuture).Poll(cx)
-			/*line main_async.go:7809:4*/ if driven {
+			/*line main_async.go:7714:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicNilFuture), ready, fresh)
 			}
-			/*line main_async.go:7812:4*/ if !ready {
+			/*line main_async.go:7717:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_panicNil = panicNilFuture{}
-			/*line main_async.go:7818:4*/ state = 87
+			/*line main_async.go:7723:4*/ state = 87
 			continue
 		case 50:
 			/*line main.go:537:3*/ fut.c_noRecoverEscapes = initNoRecoverEscapesFuture()
-			/*line main_async.go:7822:4*/ fut.aw0 = &fut.c_noRecoverEscapes
+			/*line main_async.go:7727:4*/ fut.aw0 = &fut.c_noRecoverEscapes
 			fresh = true
 			fallthrough
 		case 51: // resumes at main.go:537:3
-			/*line main_async.go:7826:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7731:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:537:3*/ _, ready = fut.aw0.(*noRecoverEscapesFuture).Poll(cx)
-			/*line main_async.go:7828:4*/ if driven {
+			/*line main_async.go:7733:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*noRecoverEscapesFuture), ready, fresh)
 			}
-			/*line main_async.go:7831:4*/ if !ready {
+			/*line main_async.go:7736:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_noRecoverEscapes = noRecoverEscapesFuture{}
-			/*line main_async.go:7837:4*/ state = 87
+			/*line main_async.go:7742:4*/ state = 87
 			continue
 		case 52:
 			/*line main.go:539:3*/ fut.c_recoverOutside = initRecoverOutsideFuture()
-			/*line main_async.go:7841:4*/ fut.aw0 = &fut.c_recoverOutside
+			/*line main_async.go:7746:4*/ fut.aw0 = &fut.c_recoverOutside
 			fresh = true
 			fallthrough
 		case 53: // resumes at main.go:539:3
-			/*line main_async.go:7845:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7750:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:539:3*/ _, ready = fut.aw0.(*recoverOutsideFuture).Poll(cx)
-			/*line main_async.go:7847:4*/ if driven {
+			/*line main_async.go:7752:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recoverOutsideFuture), ready, fresh)
 			}
-			/*line main_async.go:7850:4*/ if !ready {
+			/*line main_async.go:7755:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recoverOutside = recoverOutsideFuture{}
-			/*line main_async.go:7856:4*/ state = 87
+			/*line main_async.go:7761:4*/ state = 87
 			continue
 		case 54:
 			/*line main.go:541:24*/ fut.c_gotos = initGotosFuture(3)
-			/*line main_async.go:7860:4*/ fut.aw0 = &fut.c_gotos
+			/*line main_async.go:7765:4*/ fut.aw0 = &fut.c_gotos
 			fresh = true
 			fallthrough
 		case 55: // resumes at main.go:541:24
-			/*line main_async.go:7864:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7769:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:541:24*/ r_6, ready = fut.aw0.(*gotosFuture).Poll(cx)
-			/*line main_async.go:7866:4*/ if driven {
+			/*line main_async.go:7771:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotosFuture), ready, fresh)
 			}
-			/*line main_async.go:7869:4*/ if !ready {
+			/*line main_async.go:7774:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gotos = gotosFuture{}
 			/*line main.go:541:3*/ fmt.Println("gotos", r_6)
-			/*line main_async.go:7876:4*/ state = 87
+			/*line main_async.go:7781:4*/ state = 87
 			continue
 		case 56:
-			/*line main.go:543:3*/ /*line main_async.go:7879:27*/ fut.dstk = append(fut.dstk, 0)
+			/*line main.go:543:3*/ /*line main_async.go:7784:27*/ fut.dstk = append(fut.dstk, 0)
 			/*line main.go:544:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:7881:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:7786:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 57: // resumes at main.go:544:3
-			/*line main_async.go:7885:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7790:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:7887:4*/ if driven {
+			/*line main_async.go:7792:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:7890:4*/ if !ready {
+			/*line main_async.go:7795:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main_async.go:7896:4*/ state = 87
+			/*line main_async.go:7801:4*/ state = 87
 			continue
 		case 58:
 			/*line main.go:546:3*/ fut.c_escapeMayRecover = initEscapeMayRecoverFuture()
-			/*line main_async.go:7900:4*/ fut.aw0 = &fut.c_escapeMayRecover
+			/*line main_async.go:7805:4*/ fut.aw0 = &fut.c_escapeMayRecover
 			fresh = true
 			fallthrough
 		case 59: // resumes at main.go:546:3
-			/*line main_async.go:7904:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7809:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:3*/ _, ready = fut.aw0.(*escapeMayRecoverFuture).Poll(cx)
-			/*line main_async.go:7906:4*/ if driven {
+			/*line main_async.go:7811:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*escapeMayRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:7909:4*/ if !ready {
+			/*line main_async.go:7814:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_escapeMayRecover = escapeMayRecoverFuture{}
-			/*line main_async.go:7915:4*/ state = 87
+			/*line main_async.go:7820:4*/ state = 87
 			continue
 		case 60:
 			/*line main.go:548:23*/ fut.c_top = initTopFuture()
-			/*line main_async.go:7919:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:7824:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 61: // resumes at main.go:548:23
-			/*line main_async.go:7923:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7828:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_7, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:7925:4*/ if driven {
+			/*line main_async.go:7830:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:7928:4*/ if !ready {
+			/*line main_async.go:7833:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_top = topFuture{}
 			/*line main.go:548:3*/ fmt.Println("walk", r_7)
-			/*line main_async.go:7935:4*/ state = 87
+			/*line main_async.go:7840:4*/ state = 87
 			continue
 		case 62:
-			/*line main.go:550:3*/ /*line main_async.go:7938:27*/ fut.dstk = append(fut.dstk, 1)
+			/*line main.go:550:3*/ /*line main_async.go:7843:27*/ fut.dstk = append(fut.dstk, 1)
 			/*line main.go:551:22*/ fut.c_rec = initRecFuture(5)
-			/*line main_async.go:7940:4*/ fut.aw0 = &fut.c_rec
+			/*line main_async.go:7845:4*/ fut.aw0 = &fut.c_rec
 			fresh = true
 			fallthrough
 		case 63: // resumes at main.go:551:22
-			/*line main_async.go:7944:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7849:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:551:22*/ r_8, ready = fut.aw0.(*recFuture).Poll(cx)
-			/*line main_async.go:7946:4*/ if driven {
+			/*line main_async.go:7851:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recFuture), ready, fresh)
 			}
-			/*line main_async.go:7949:4*/ if !ready {
+			/*line main_async.go:7854:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rec = recFuture{}
 			/*line main.go:551:3*/ fmt.Println("rec", r_8)
-			/*line main_async.go:7956:4*/ state = 87
+			/*line main_async.go:7861:4*/ state = 87
 			continue
 		case 64:
 			/*line main.go:553:27*/ fut.c_combined = initCombinedFuture(3)
-			/*line main_async.go:7960:4*/ fut.aw0 = &fut.c_combined
+			/*line main_async.go:7865:4*/ fut.aw0 = &fut.c_combined
 			fresh = true
 			fallthrough
 		case 65: // resumes at main.go:553:27
-			/*line main_async.go:7964:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7869:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:553:27*/ r_9, ready = fut.aw0.(*combinedFuture).Poll(cx)
-			/*line main_async.go:7966:4*/ if driven {
+			/*line main_async.go:7871:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*combinedFuture), ready, fresh)
 			}
-			/*line main_async.go:7969:4*/ if !ready {
+			/*line main_async.go:7874:4*/ if !ready {
 				fut.state = 65
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_combined = combinedFuture{}
 			/*line main.go:553:3*/ fmt.Println("combined", r_9)
-			/*line main_async.go:7976:4*/ state = 87
+			/*line main_async.go:7881:4*/ state = 87
 			continue
 		case 66:
 			/*line main.go:555:24*/ fut.c_forms = initFormsFuture()
-			/*line main_async.go:7980:4*/ fut.aw0 = &fut.c_forms
+			/*line main_async.go:7885:4*/ fut.aw0 = &fut.c_forms
 			fresh = true
 			fallthrough
 		case 67: // resumes at main.go:555:24
-			/*line main_async.go:7984:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7889:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:24*/ r_10, ready = fut.aw0.(*formsFuture).Poll(cx)
-			/*line main_async.go:7986:4*/ if driven {
+			/*line main_async.go:7891:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*formsFuture), ready, fresh)
 			}
-			/*line main_async.go:7989:4*/ if !ready {
+			/*line main_async.go:7894:4*/ if !ready {
 				fut.state = 67
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_forms = formsFuture{}
 			/*line main.go:555:3*/ fmt.Println("forms", r_10)
-			/*line main_async.go:7996:4*/ state = 87
+			/*line main_async.go:7901:4*/ state = 87
 			continue
 		case 68:
 			/*line main.go:557:24*/ fut.c_walk2 = initWalk2Future(6)
-			/*line main_async.go:8000:4*/ fut.aw0 = &fut.c_walk2
+			/*line main_async.go:7905:4*/ fut.aw0 = &fut.c_walk2
 			fresh = true
 			fallthrough
 		case 69: // resumes at main.go:557:24
-			/*line main_async.go:8004:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7909:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:24*/ r_11, ready = fut.aw0.(*walk2Future).Poll(cx)
-			/*line main_async.go:8006:4*/ if driven {
+			/*line main_async.go:7911:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walk2Future), ready, fresh)
 			}
-			/*line main_async.go:8009:4*/ if !ready {
+			/*line main_async.go:7914:4*/ if !ready {
 				fut.state = 69
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_walk2 = walk2Future{}
 			/*line main.go:557:3*/ fmt.Println("walk2", r_11)
-			/*line main_async.go:8016:4*/ state = 87
+			/*line main_async.go:7921:4*/ state = 87
 			continue
 		case 70:
 			/*line main.go:560:3*/ seq = []any{1, "s"}
-			/*line main_async.go:8020:4*/ i = 0
-			/*line main_async.go:8021:4*/ fallthrough
+			/*line main_async.go:7925:4*/ i = 0
+			/*line main_async.go:7926:4*/ fallthrough
 		case 71:
 			/*line main.go:560:21*/ if !(i < len(seq)) {
-				/*line main_async.go:8024:5*/ state = 77
+				/*line main_async.go:7929:5*/ state = 77
 				continue
 			}
 			fallthrough
 		case 72:
-			/*line main_async.go:8029:4*/ x = seq[i]
+			/*line main_async.go:7934:4*/ x = seq[i]
 			/*line main.go:561:11*/ tag_2 = x
-			/*line main_async.go:8031:4*/ v, ok = tag_2.(int)
+			/*line main_async.go:7936:4*/ v, ok = tag_2.(int)
 			/*line main.go:562:9*/ if ok {
-				/*line main_async.go:8033:5*/ state = 74
+				/*line main_async.go:7938:5*/ state = 74
 				continue
 			}
 			fallthrough
 		case 73:
-			/*line main_async.go:8038:4*/ v_2, ok = tag_2.(string)
+			/*line main_async.go:7943:4*/ v_2, ok = tag_2.(string)
 			/*line main.go:564:9*/ if ok {
-				/*line main_async.go:8040:5*/ state = 75
+				/*line main_async.go:7945:5*/ state = 75
 			} else {
 				state = 76
 			}
 			continue
 		case 74:
 			/*line main.go:563:5*/ fut.dq2 = append(fut.dq2, struct{ a0 any }{a0: v})
-			/*line main_async.go:8047:4*/ fut.dstk = append(fut.dstk, 2)
-			/*line main_async.go:8048:4*/ state = 76
+			/*line main_async.go:7952:4*/ fut.dstk = append(fut.dstk, 2)
+			/*line main_async.go:7953:4*/ state = 76
 			continue
 		case 75:
 			/*line main.go:565:5*/ fmt.Println("string clause", v_2)
-			/*line main_async.go:8052:4*/ fallthrough
+			/*line main_async.go:7957:4*/ fallthrough
 		case 76:
-			/*line main_async.go:8054:4*/ i++
-			/*line main_async.go:8055:4*/ state = 71
+			/*line main_async.go:7959:4*/ i++
+			/*line main_async.go:7960:4*/ state = 71
 			continue
 		case 77:
 			/*line main.go:568:26*/ fut.c_genericDefer = initGenericDeferFuture[string]("g", 2)
-			/*line main_async.go:8059:4*/ fut.aw0 = &fut.c_genericDefer
+			/*line main_async.go:7964:4*/ fut.aw0 = &fut.c_genericDefer
 			fresh = true
 			fallthrough
 		case 78: // resumes at main.go:568:26
-			/*line main_async.go:8063:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7968:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:26*/ fut.r_12, ready = fut.aw0.(*genericDeferFuture[string]).Poll(cx)
-			/*line main_async.go:8065:4*/ if driven {
+			/*line main_async.go:7970:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:8068:4*/ if !ready {
+			/*line main_async.go:7973:4*/ if !ready {
 				fut.state = 78
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_genericDefer = genericDeferFuture[string]{}
 			/*line main.go:568:48*/ fut.c_genericDefer_2 = initGenericDeferFuture[int](7, 1)
-			/*line main_async.go:8075:4*/ fut.aw0 = &fut.c_genericDefer_2
+			/*line main_async.go:7980:4*/ fut.aw0 = &fut.c_genericDefer_2
 			fresh = true
 			fallthrough
 		case 79: // resumes at main.go:568:48
-			/*line main_async.go:8079:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:7984:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:568:48*/ r_13, ready = fut.aw0.(*genericDeferFuture[int]).Poll(cx)
-			/*line main_async.go:8081:4*/ if driven {
+			/*line main_async.go:7986:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericDeferFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:8084:4*/ if !ready {
+			/*line main_async.go:7989:4*/ if !ready {
 				fut.state = 79
 				return zero, false
 			}
@@ -8089,38 +7994,38 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericDefer_2 = genericDeferFuture[int]{}
 			/*line main.go:568:3*/ fmt.Println("generic", take(&fut.r_12), r_13)
 			/*line main.go:569:24*/ fut.c_rangeDefer = initRangeDeferFuture()
-			/*line main_async.go:8092:4*/ fut.aw0 = &fut.c_rangeDefer
+			/*line main_async.go:7997:4*/ fut.aw0 = &fut.c_rangeDefer
 			fresh = true
 			fallthrough
 		case 80: // resumes at main.go:569:24
-			/*line main_async.go:8096:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8001:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:569:24*/ r_14, ready = fut.aw0.(*rangeDeferFuture).Poll(cx)
-			/*line main_async.go:8098:4*/ if driven {
+			/*line main_async.go:8003:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangeDeferFuture), ready, fresh)
 			}
-			/*line main_async.go:8101:4*/ if !ready {
+			/*line main_async.go:8006:4*/ if !ready {
 				fut.state = 80
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_rangeDefer = rangeDeferFuture{}
 			/*line main.go:569:3*/ fmt.Println("range", r_14)
-			/*line main_async.go:8108:4*/ state = 87
+			/*line main_async.go:8013:4*/ state = 87
 			continue
 		case 81:
 			/*line main.go:571:3*/ fut.s = nil
-			/*line main.go:572:3*/ /*line main_async.go:8112:27*/ fut.dstk = append(fut.dstk, 3)
+			/*line main.go:572:3*/ /*line main_async.go:8017:27*/ fut.dstk = append(fut.dstk, 3)
 			/*line main.go:573:3*/ fut.c_v = initVFuture(0)
-			/*line main_async.go:8114:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8019:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 82: // resumes at main.go:573:3
-			/*line main_async.go:8118:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8023:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:573:3*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
-			/*line main_async.go:8120:4*/ if driven {
+			/*line main_async.go:8025:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
 			}
-			/*line main_async.go:8123:4*/ if !ready {
+			/*line main_async.go:8028:4*/ if !ready {
 				fut.state = 82
 				return zero, false
 			}
@@ -8128,55 +8033,55 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:574:3*/ fut.d4r = fut.s
 			/*line main.go:574:3*/ _ = fut.d4r.Show
-			/*line main_async.go:8131:4*/ fut.dstk = append(fut.dstk, 4)
+			/*line main_async.go:8036:4*/ fut.dstk = append(fut.dstk, 4)
 			/*line main.go:575:3*/ fmt.Println("not reached")
-			/*line main_async.go:8133:4*/ state = 87
+			/*line main_async.go:8038:4*/ state = 87
 			continue
 		case 83:
 			/*line main.go:577:3*/ fut.x_2 = new(int)
-			/*line main_async.go:8137:4*/ (*fut.x_2) = 1
+			/*line main_async.go:8042:4*/ (*fut.x_2) = 1
 			/*line main.go:578:3*/ fut.d5a0 = (*fut.x_2)
-			/*line main_async.go:8139:4*/ fut.dstk = append(fut.dstk, 5)
+			/*line main_async.go:8044:4*/ fut.dstk = append(fut.dstk, 5)
 			/*line main.go:579:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x_2))
-			/*line main_async.go:8141:4*/ fallthrough
+			/*line main_async.go:8046:4*/ fallthrough
 		case 84: // resumes at main.go:579:8
 			/*line main.go:579:8*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:8144:4*/ if !ready {
+			/*line main_async.go:8049:4*/ if !ready {
 				fut.state = 84
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:579:3*/ r = r_15
 			/*line main.go:588:3*/ fmt.Println("async closure gave", r, (*fut.x_2))
-			/*line main_async.go:8151:4*/ state = 87
+			/*line main_async.go:8056:4*/ state = 87
 			continue
 		case 85:
 			/*line main.go:590:41*/ fut.c_loopOnceRecover = initLoopOnceRecoverFuture()
-			/*line main_async.go:8155:4*/ fut.aw0 = &fut.c_loopOnceRecover
+			/*line main_async.go:8060:4*/ fut.aw0 = &fut.c_loopOnceRecover
 			fresh = true
 			fallthrough
 		case 86: // resumes at main.go:590:41
-			/*line main_async.go:8159:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8064:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:590:41*/ r_16, ready = fut.aw0.(*loopOnceRecoverFuture).Poll(cx)
-			/*line main_async.go:8161:4*/ if driven {
+			/*line main_async.go:8066:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopOnceRecoverFuture), ready, fresh)
 			}
-			/*line main_async.go:8164:4*/ if !ready {
+			/*line main_async.go:8069:4*/ if !ready {
 				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loopOnceRecover = loopOnceRecoverFuture{}
 			/*line main.go:590:3*/ fmt.Println("loop that panics once:", r_16)
-			/*line main_async.go:8171:4*/ fallthrough
+			/*line main_async.go:8076:4*/ fallthrough
 		case 87:
 			{
-				/*line main_async.go:8174:5*/ fut.state = -1
+				/*line main_async.go:8079:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:8179:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:8084:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -8263,15 +8168,15 @@ var _ func(int) = Main
 
 // mainFunc1Future is the state machine of Main.func1 (main.go:579).
 type mainFunc1Future struct {
-	state  int // the next case of Poll; -1 once done
-	x      *int
-	n      int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	x      *int
+	n      int
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -8387,10 +8292,10 @@ func (fut *mainFunc1Future) d0fn(g *bool) {
 	}
 	/*line main.go:581:5*/ fut.n += 10
 	/*line main.go:582:5*/ fmt.Println("async closure's defer recovers", fut.drec(recover()))
-	/*line main_async.go:8390:2*/ if g != nil {
+	/*line main_async.go:8295:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:8393:2*/
+	/*line main_async.go:8298:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -8423,19 +8328,19 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Main.func1 starts
-			/*line main.go:580:4*/ /*line main_async.go:8426:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:580:4*/ /*line main_async.go:8331:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:584:8*/ fut.c_v = initVFuture(4)
-			/*line main_async.go:8429:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8334:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:584:8
-			/*line main_async.go:8433:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8338:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:584:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8435:4*/ if driven {
+			/*line main_async.go:8340:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8438:4*/ if !ready {
+			/*line main_async.go:8343:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -8445,7 +8350,7 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			/*line main.go:585:4*/ (*fut.x) = 2
 			/*line main.go:586:4*/ panic("in an async closure")
 		default:
-			/*line main_async.go:8448:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:8353:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -8473,15 +8378,15 @@ func (fut *mainFunc1Future) Trace() rt.Trace {
 
 // loopOnceRecoverFuture is the state machine of LoopOnceRecover (main.go:602).
 type loopOnceRecoverFuture struct {
-	state  int // the next case of Poll; -1 once done
-	res    int // the output, kept by PollFrame for the caller
-	x      int
-	aw0    *vFuture
+	state  int32 // the next case of Poll; -1 once done
 	dstk   [1]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res    int // the output, kept by PollFrame for the caller
+	x      int
+	aw0    *vFuture
 	c_v    vFuture // V's future, held by value
 }
 
@@ -8602,10 +8507,10 @@ func (fut *loopOnceRecoverFuture) d0fn(g *bool) {
 	}
 	/*line main.go:606:4*/ fut.drec(recover())
 	/*line main.go:607:4*/ fut.x = 1
-	/*line main_async.go:8605:2*/ if g != nil {
+	/*line main_async.go:8510:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:8608:2*/
+	/*line main_async.go:8513:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -8637,37 +8542,37 @@ func (fut *loopOnceRecoverFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // LoopOnceRecover starts
-			/*line main_async.go:8640:4*/ fallthrough
+			/*line main_async.go:8545:4*/ fallthrough
 		case 1:
 			/*line main.go:604:3*/ fut.c_v = initVFuture(1)
-			/*line main_async.go:8643:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8548:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:604:3
-			/*line main_async.go:8647:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8552:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:604:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8649:4*/ if driven {
+			/*line main_async.go:8554:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8652:4*/ if !ready {
+			/*line main_async.go:8557:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture{}
-			/*line main.go:605:3*/ /*line main_async.go:8658:27*/ fut.dstk[fut.dn] = 0
+			/*line main.go:605:3*/ /*line main_async.go:8563:27*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:609:3*/ fut.c_v = initVFuture(2)
-			/*line main_async.go:8661:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:8566:4*/ fut.aw0 = &fut.c_v
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:609:3
-			/*line main_async.go:8665:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:8570:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:609:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:8667:4*/ if driven {
+			/*line main_async.go:8572:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:8670:4*/ if !ready {
+			/*line main_async.go:8575:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -8675,10 +8580,10 @@ func (fut *loopOnceRecoverFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture{}
 			/*line main.go:610:3*/ panic(nil)
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:8678:4*/ fut.state = -1
+			/*line main_async.go:8583:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:8681:4*/ panic("corio: LoopOnceRecoverAsync future polled after it completed or was cancelled")
+			/*line main_async.go:8586:4*/ panic("corio: LoopOnceRecoverAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,10 +10,10 @@ import (
 
 // vFuture is the state machine of V (main.go:13).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -89,11 +89,11 @@ var _ func(int) int = V
 
 // namedCaptureFuture is the state machine of NamedCapture (main.go:22).
 type namedCaptureFuture struct {
-	state int                        // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, func() int] // the output, kept by PollFrame for the caller
 	r     *int
 	get   func() int
-	av0   rt.YieldNowFuture
 }
 
 // NamedCaptureAsync is the asynchronous twin of NamedCapture: it returns a future that runs the
@@ -178,11 +178,11 @@ var _ func() (int, func() int) = NamedCapture
 
 // namedPtrFuture is the state machine of NamedPtr (main.go:31).
 type namedPtrFuture struct {
-	state int                  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	av0   rt.YieldNowFuture
 	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
@@ -593,10 +593,10 @@ var _ func(int) int = EndsInPanic
 
 // endsInSwitchFuture is the state machine of EndsInSwitch (main.go:62).
 type endsInSwitchFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
@@ -723,10 +723,10 @@ var _ func(int) string = EndsInSwitch
 
 // endsInIfElseFuture is the state machine of EndsInIfElse (main.go:75).
 type endsInIfElseFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 	aw0   *vFuture
 	c_v   vFuture // V's future, held by value
 }
@@ -981,7 +981,8 @@ var _ func(int) (int, int) = ReturnInNested
 
 // mainFuture is the state machine of Main (main.go:102).
 type mainFuture struct {
-	state            int // the next case of Poll; -1 once done
+	state            int32 // the next case of Poll; -1 once done
+	cond             bool
 	pi               *int
 	i                *int
 	ps               []*int
@@ -990,7 +991,6 @@ type mainFuture struct {
 	r_8              string
 	i_5              int
 	seq              []string
-	cond             bool
 	aw0              any
 	c_namedCapture   namedCaptureFuture   // NamedCapture's future, held by value
 	c_namedPtr       namedPtrFuture       // NamedPtr's future, held by value

@@ -14,10 +14,10 @@ import (
 
 // idFuture is the state machine of Id (main.go:15).
 type idFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
-	v     T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
+	v     T
 }
 
 // IdAsync is the asynchronous twin of Id: it returns a future that runs the
@@ -95,11 +95,11 @@ func _[T any]() {
 
 // pairFuture is the state machine of Pair (main.go:21).
 type pairFuture[K comparable, V any] struct {
-	state int               // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	res   rt_2.Tuple2[K, V] // the output, kept by PollFrame for the caller
 	k     K
 	v     V
-	av0   rt_2.YieldNowFuture
 	aw0   *idFuture[V]
 	c_id  idFuture[V] // Id's future, held by value
 }
@@ -204,9 +204,9 @@ func _[K comparable, V any]() {
 
 // touchFuture is the state machine of Touch (main.go:30).
 type touchFuture[T fmt.Stringer] struct {
-	state int // the next case of Poll; -1 once done
-	v     T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	v     T
 }
 
 // TouchAsync is the asynchronous twin of Touch: it returns a future that runs the
@@ -284,10 +284,10 @@ func _[T fmt.Stringer]() {
 
 // stackPushFuture is the state machine of Stack.Push (main.go:38).
 type stackPushFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	s     *Stack[T]
 	v     T
-	av0   rt_2.YieldNowFuture
 }
 
 // PushAsync is the asynchronous twin of Push: it returns a future that runs the
@@ -360,10 +360,10 @@ func _[T any]() {
 
 // stackPopFuture is the state machine of Stack.Pop (main.go:44).
 type stackPopFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
-	s     *Stack[T]
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
+	s     *Stack[T]
 }
 
 // PopAsync is the asynchronous twin of Pop: it returns a future that runs the
@@ -564,10 +564,10 @@ func _[E any]() {
 
 // stackLenFuture is the state machine of Stack.Len (main.go:64).
 type stackLenFuture[T2 any] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	s     *Stack[T2]
-	av0   rt_2.YieldNowFuture
 }
 
 // LenAsync is the asynchronous twin of Len: it returns a future that runs the
@@ -776,10 +776,10 @@ func _[T any]() {
 
 // boxGetFuture is the state machine of Box.Get (main.go:82).
 type boxGetFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
-	b     Box[T]
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
+	b     Box[T]
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the
@@ -852,11 +852,11 @@ func _[T any]() {
 
 // fibFuture is the state machine of Fib (main.go:95).
 type fibFuture[N Number] struct {
-	state int // the next case of Poll; -1 once done
-	res   N   // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   N // the output, kept by PollFrame for the caller
 	n     N
 	r     N
-	av0   rt_2.YieldNowFuture
 	aw0   *fibFuture[N]
 }
 
@@ -980,8 +980,8 @@ func _[N Number]() {
 
 // evenFuture is the state machine of Even (main.go:106).
 type evenFuture[T ~int] struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	n     T
 	aw0   *oddFuture[T]
 }
@@ -1078,10 +1078,10 @@ func _[T ~int]() {
 
 // oddFuture is the state machine of Odd (main.go:114).
 type oddFuture[T ~int] struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	n     T
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt_2.YieldNowFuture
+	n     T
 	aw0   *evenFuture[T]
 }
 
@@ -1189,13 +1189,13 @@ func _[T ~int]() {
 
 // sumFuture is the state machine of Sum (main.go:125).
 type sumFuture[S ~[]E, E Number] struct {
-	state int // the next case of Poll; -1 once done
-	res   E   // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   E // the output, kept by PollFrame for the caller
 	s     S
 	t     E
 	i     int
 	x     E
-	av0   rt_2.YieldNowFuture
 }
 
 // SumAsync is the asynchronous twin of Sum: it returns a future that runs the
@@ -1291,14 +1291,14 @@ func _[S ~[]E, E Number]() {
 
 // totalFuture is the state machine of Total (main.go:146).
 type totalFuture[G Getter] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	gs    []G
 	total int
 	g     G
 	x     int
 	i     int
-	av0   rt_2.YieldNowFuture
 }
 
 // TotalAsync is the asynchronous twin of Total: it returns a future that runs the
@@ -1395,10 +1395,10 @@ func _[G Getter]() {
 
 // cacheFetchFuture is the state machine of cache.Fetch (main.go:168).
 type cacheFetchFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	c     *cache
 	k     string
-	av0   rt_2.YieldNowFuture
 }
 
 // FetchAsync is the asynchronous twin of Fetch: it returns a future that runs the
@@ -1682,14 +1682,14 @@ func _[M ~map[K]V, K comparable, V any]() {
 
 // cellsFuture is the state machine of Cells (main.go:199).
 type cellsFuture[T any] struct {
-	state int  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	res   [2]T // the output, kept by PollFrame for the caller
 	a     T
 	b     T
 	x     *T
 	p     *T
 	arr   [2]T
-	av0   rt_2.YieldNowFuture
 }
 
 // CellsAsync is the asynchronous twin of Cells: it returns a future that runs the
@@ -2019,11 +2019,11 @@ func _[T3 any]() {
 
 // kindFuture is the state machine of Kind (main.go:230).
 type kindFuture[T any] struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	v     T
 	x     int
-	av0   rt_2.YieldNowFuture
 	aw0   *idFuture[string]
 	c_id  idFuture[string] // Id's future, held by value
 }
@@ -2156,14 +2156,14 @@ func _[T any]() {
 
 // arrFuture is the state machine of Arr (main.go:245).
 type arrFuture[A ~[3]int] struct {
-	state int // the next case of Poll; -1 once done
-	res   A   // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   A // the output, kept by PollFrame for the caller
 	a     *A
 	p     *int
 	i     int
 	x     int
 	seq   A
-	av0   rt_2.YieldNowFuture
 }
 
 // ArrAsync is the asynchronous twin of Arr: it returns a future that runs the
@@ -2273,15 +2273,15 @@ func _[A ~[3]int]() {
 
 // runesFuture is the state machine of Runes (main.go:259).
 type runesFuture[S ~string] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	r     rune
+	av0   rt_2.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	s     S
 	n     int
 	i     int
-	r     rune
 	str   string
 	next  int
-	av0   rt_2.YieldNowFuture
 }
 
 // RunesAsync is the asynchronous twin of Runes: it returns a future that runs the
@@ -2382,13 +2382,13 @@ func _[S ~string]() {
 
 // deepFuture is the state machine of Deep (main.go:274).
 type deepFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
 	n     int
 	v     T
 	n_2   int
 	i     int
-	av0   rt_2.YieldNowFuture
 	aw0   *deepFuture[T]
 }
 
@@ -2517,7 +2517,9 @@ func _[T any]() {
 
 // mainFuture is the state machine of Main (main.go:285).
 type mainFuture struct {
-	state      int // the next case of Poll; -1 once done
+	state      int32 // the next case of Poll; -1 once done
+	r_18       bool
+	r_19       bool
 	s          *Stack[int]
 	ss         *Stack[string]
 	c          *cache
@@ -2532,8 +2534,6 @@ type mainFuture struct {
 	r_3        string
 	r_8        int
 	r_16       int64
-	r_18       bool
-	r_19       bool
 	r_26       [2]string
 	r_31       string
 	r_33       [3]int
@@ -3811,11 +3811,11 @@ var _ func() = Main
 
 // identFuture is the state machine of Ident (main.go:363).
 type identFuture[T4 any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T4  // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   T4 // the output, kept by PollFrame for the caller
 	v     T4
 	w     T4
-	av0   rt_2.YieldNowFuture
 }
 
 // IdentAsync is the asynchronous twin of Ident: it returns a future that runs the
@@ -3894,11 +3894,11 @@ func _[T4 any]() {
 
 // ptSwapFuture is the state machine of Pt.Swap (main.go:374).
 type ptSwapFuture[T5 any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T5  // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
+	res   T5 // the output, kept by PollFrame for the caller
 	p     *Pt[T5]
 	t     T5
-	av0   rt_2.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the
@@ -3973,11 +3973,11 @@ func _[T5 any]() {
 
 // walkerPingFuture is the state machine of Walker.Ping (main.go:386).
 type walkerPingFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt_2.YieldNowFuture
 	w     *Walker[T]
 	n     int
 	v     T
-	av0   rt_2.YieldNowFuture
 	aw0   *walkerPongFuture[T]
 }
 
@@ -4319,9 +4319,9 @@ func _[T any]() {
 
 // gatherFunc1Future is the state machine of Gather.func1 (main.go:409).
 type gatherFunc1Future[T any] struct {
-	state int // the next case of Poll; -1 once done
-	x     *T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	x     *T
 	aw0   *idFuture[T]
 	c_id  idFuture[T] // Id's future, held by value
 }
@@ -4487,9 +4487,9 @@ func _[T any]() {
 
 // zeroFunc1Future is the state machine of Zero.func1 (main.go:427).
 type zeroFunc1Future[T any] struct {
-	state int // the next case of Poll; -1 once done
-	z     T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt_2.YieldNowFuture
+	z     T
 }
 
 // newZeroFunc1Future makes the future of the async closure Zero.func1, given the variables

@@ -11,9 +11,9 @@ import (
 
 // yFuture is the state machine of Y (main.go:23).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the
@@ -89,10 +89,10 @@ var _ func(string) = Y
 
 // incFuture is the state machine of Inc (main.go:29).
 type incFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IncAsync is the asynchronous twin of Inc: it returns a future that runs the
@@ -675,12 +675,12 @@ var _ func() []func() int = Fresh
 
 // machineFuture is the state machine of Machine (main.go:122).
 type machineFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	c     byte
 	res   string // the output, kept by PollFrame for the caller
 	input string
 	out   []string
 	pos   int
-	c     byte
 	aw0   any
 	c_y   yFuture   // Y's future, held by value
 	c_inc incFuture // Inc's future, held by value

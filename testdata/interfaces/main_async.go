@@ -10,10 +10,10 @@ import (
 
 // counterNextFuture is the state machine of Counter.Next (main.go:23).
 type counterNextFuture struct {
-	state int                  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, bool] // the output, kept by PollFrame for the caller
 	c     *Counter
-	av0   rt.YieldNowFuture
 }
 
 // NextAsync is the asynchronous twin of Next: it returns a future that runs the
@@ -186,10 +186,10 @@ var _ func(Source) int = Sum
 
 // mainFuture is the state machine of Main (main.go:65).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	ok    bool
 	n     *Named
 	v     int
-	ok    bool
 	h     *rt.JoinHandle[int]
 	aw0   any
 	c_sum sumFuture // Sum's future, held by value

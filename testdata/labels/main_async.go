@@ -10,10 +10,10 @@ import (
 
 // incFuture is the state machine of Inc (main.go:23).
 type incFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IncAsync is the asynchronous twin of Inc: it returns a future that runs the
@@ -90,9 +90,9 @@ var _ func(int) int = Inc
 
 // yFuture is the state machine of Y (main.go:30).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the

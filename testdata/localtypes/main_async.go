@@ -14,7 +14,7 @@ import (
 
 // yFuture is the state machine of Y (main.go:31).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -90,10 +90,10 @@ var _ func() = Y
 
 // idFuture is the state machine of Id (main.go:34).
 type idFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
-	v     T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
+	v     T
 }
 
 // IdAsync is the asynchronous twin of Id: it returns a future that runs the
@@ -2241,16 +2241,16 @@ var _ func() = Awaits
 
 // deferredFuture is the state machine of Deferred (main.go:323).
 type deferredFuture struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [1]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    string // the output, kept by PollFrame for the caller
 	out    *string
 	a      any // holds aT (a local type)
 	i      int
 	aw0    *yFuture
-	dstk   [1]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	d0f    func()
 	c_y    yFuture // Y's future, held by value
 }
@@ -2294,12 +2294,6 @@ func (fut *deferredFuture) unwind(v *string, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = (*fut.out), true
 	}
 }
 
@@ -2361,46 +2355,46 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Deferred starts
-			/*line main_async.go:2364:4*/ fut.out = new(string)
+			/*line main_async.go:2358:4*/ fut.out = new(string)
 			/*line main.go:325:2*/ fut.a = new(*acc)
-			/*line main_async.go:2366:4*/ (*fut.a.(aT)) = &acc{}
+			/*line main_async.go:2360:4*/ (*fut.a.(aT)) = &acc{}
 			/*line main.go:327:2*/ fut.d0f = func(out_p *string, a_p **acc) func() {
 				return func() {
 					/*line main.go:327:17*/ (*out_p) = strings.Join((*a_p).parts, "+") + " " + describe(*(*a_p))
 				}
 			}(fut.out, fut.a.(aT))
-			/*line main_async.go:2372:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:2366:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:328:6*/ fut.i = 0
-			/*line main_async.go:2375:4*/ fallthrough
+			/*line main_async.go:2369:4*/ fallthrough
 		case 1:
 			/*line main.go:328:14*/ if !(fut.i < 3) {
-				/*line main_async.go:2378:5*/ state = 5
+				/*line main_async.go:2372:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:329:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2384:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2378:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:329:3
-			/*line main_async.go:2388:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2382:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:329:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2390:4*/ if driven {
+			/*line main_async.go:2384:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2393:4*/ if !ready {
+			/*line main_async.go:2387:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:330:3*/ (*fut.a.(aT)).parts = append((*fut.a.(aT)).parts, fmt.Sprint(fut.i))
-			/*line main_async.go:2400:4*/ fallthrough
+			/*line main_async.go:2394:4*/ fallthrough
 		case 4:
 			/*line main.go:328:21*/ fut.i++
-			/*line main_async.go:2403:4*/ state = 1
+			/*line main_async.go:2397:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -2410,10 +2404,10 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:332:2*/ return (*fut.out), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2413:4*/ fut.state = -1
+			/*line main_async.go:2407:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2416:4*/ panic("corio: DeferredAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2410:4*/ panic("corio: DeferredAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2483,16 +2477,16 @@ func (fut *holderMethodFuture) Poll(cx *rt.Context) (string, bool) {
 		case 0: // Holder.Method starts
 			/*line main.go:341:2*/ (*(*wT)(rawPtr(&fut.w))) = wrapped{fut.h}
 			/*line main.go:342:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2486:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2480:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:342:2
-			/*line main_async.go:2490:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2484:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:342:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2492:4*/ if driven {
+			/*line main_async.go:2486:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2495:4*/ if !ready {
+			/*line main_async.go:2489:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2504,10 +2498,10 @@ func (fut *holderMethodFuture) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:344:2*/ return describe((*(*wT)(rawPtr(&fut.w)))), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2507:4*/ fut.state = -1
+			/*line main_async.go:2501:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2510:4*/ panic("corio: Holder.MethodAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2504:4*/ panic("corio: Holder.MethodAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2581,58 +2575,58 @@ func (fut *loopsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Loops starts
 			/*line main.go:349:6*/ fut.i = 0
-			/*line main_async.go:2584:4*/ fallthrough
+			/*line main_async.go:2578:4*/ fallthrough
 		case 1:
 			/*line main.go:349:14*/ if !(fut.i < 2) {
-				/*line main_async.go:2587:5*/ state = 5
+				/*line main_async.go:2581:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:352:3*/ (*(*vT)(rawPtr(&fut.v))) = it{fut.i}
 			/*line main.go:353:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2594:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2588:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:353:3
-			/*line main_async.go:2598:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2592:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:353:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:2600:4*/ if driven {
+			/*line main_async.go:2594:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:2603:4*/ if !ready {
+			/*line main_async.go:2597:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:354:3*/ fmt.Println(describe((*(*vT)(rawPtr(&fut.v)))))
-			/*line main_async.go:2610:4*/ fallthrough
+			/*line main_async.go:2604:4*/ fallthrough
 		case 4:
 			/*line main.go:349:21*/ fut.i++
-			/*line main_async.go:2613:4*/ state = 1
+			/*line main_async.go:2607:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:357:2*/ f = newLoopsFunc1Future()
 			/*line main.go:363:14*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:2618:4*/ fallthrough
+			/*line main_async.go:2612:4*/ fallthrough
 		case 6: // resumes at main.go:363:14
 			/*line main.go:363:14*/ r, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2621:4*/ if !ready {
+			/*line main_async.go:2615:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:363:2*/ fmt.Println(r)
 			{
-				/*line main_async.go:2628:5*/ fut.state = -1
+				/*line main_async.go:2622:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2632:4*/ fut.state = -1
+			/*line main_async.go:2626:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2635:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2629:4*/ panic("corio: LoopsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2699,18 +2693,18 @@ func (fut *loopsFunc1Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Loops.func1 starts
 			/*line main.go:359:3*/ fut.x = new(q)
-			/*line main_async.go:2702:4*/ (*fut.x.(xT)) = q{"closure"}
+			/*line main_async.go:2696:4*/ (*fut.x.(xT)) = q{"closure"}
 			/*line main.go:360:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2704:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2698:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:360:3
-			/*line main_async.go:2708:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2702:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:360:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2710:4*/ if driven {
+			/*line main_async.go:2704:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2713:4*/ if !ready {
+			/*line main_async.go:2707:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2721,7 +2715,7 @@ func (fut *loopsFunc1Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:361:3*/ return describe((*fut.x.(xT))), true
 			}
 		default:
-			/*line main_async.go:2724:4*/ panic("corio: Loops.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2718:4*/ panic("corio: Loops.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2799,86 +2793,86 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Ranges starts
 			/*line main.go:370:2*/ (*(*nT)(rawPtr(&fut.n))) = N(3)
-			/*line main_async.go:2802:4*/ (*(*iT)(rawPtr(&fut.i))) = 0
-			/*line main_async.go:2803:4*/ fallthrough
+			/*line main_async.go:2796:4*/ (*(*iT)(rawPtr(&fut.i))) = 0
+			/*line main_async.go:2797:4*/ fallthrough
 		case 1:
 			/*line main.go:370:17*/ if !((*(*iT)(rawPtr(&fut.i))) < (*(*nT)(rawPtr(&fut.n)))) {
-				/*line main_async.go:2806:5*/ state = 5
+				/*line main_async.go:2800:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:371:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2812:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2806:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:371:3
-			/*line main_async.go:2816:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2810:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:371:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2818:4*/ if driven {
+			/*line main_async.go:2812:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2821:4*/ if !ready {
+			/*line main_async.go:2815:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:372:3*/ fmt.Print(describe((*(*iT)(rawPtr(&fut.i)))), " ")
-			/*line main_async.go:2828:4*/ fallthrough
+			/*line main_async.go:2822:4*/ fallthrough
 		case 4:
-			/*line main_async.go:2830:4*/ (*(*iT)(rawPtr(&fut.i)))++
-			/*line main_async.go:2831:4*/ state = 1
+			/*line main_async.go:2824:4*/ (*(*iT)(rawPtr(&fut.i)))++
+			/*line main_async.go:2825:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:374:2*/ fmt.Println()
 			/*line main.go:375:2*/ (*(*iT)(rawPtr(&fut.i))) = 0
 			/*line main.go:376:2*/ (*(*nT)(rawPtr(&fut.n))) = N(2)
-			/*line main_async.go:2837:4*/ (*(*i_3T)(rawPtr(&fut.i_3))) = 0
-			/*line main_async.go:2838:4*/ fallthrough
+			/*line main_async.go:2831:4*/ (*(*i_3T)(rawPtr(&fut.i_3))) = 0
+			/*line main_async.go:2832:4*/ fallthrough
 		case 6:
 			/*line main.go:376:16*/ if !((*(*i_3T)(rawPtr(&fut.i_3))) < (*(*nT)(rawPtr(&fut.n)))) {
-				/*line main_async.go:2841:5*/ state = 10
+				/*line main_async.go:2835:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:2846:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*i_3T)(rawPtr(&fut.i_3)))
+			/*line main_async.go:2840:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*i_3T)(rawPtr(&fut.i_3)))
 			/*line main.go:377:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2848:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2842:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:377:3
-			/*line main_async.go:2852:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2846:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:377:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2854:4*/ if driven {
+			/*line main_async.go:2848:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2857:4*/ if !ready {
+			/*line main_async.go:2851:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:2863:4*/ fallthrough
+			/*line main_async.go:2857:4*/ fallthrough
 		case 9:
 			/*line main.go:377:3*/ (*(*i_3T)(rawPtr(&fut.i_3)))++
-			/*line main_async.go:2866:4*/ state = 6
+			/*line main_async.go:2860:4*/ state = 6
 			continue
 		case 10:
 			/*line main.go:379:2*/ (*(*iT)(rawPtr(&fut.i))) += 5
 			/*line main.go:380:2*/ (*(*iT)(rawPtr(&fut.i)))++
 			/*line main.go:381:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2872:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2866:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:381:2
-			/*line main_async.go:2876:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:381:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2878:4*/ if driven {
+			/*line main_async.go:2872:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2881:4*/ if !ready {
+			/*line main_async.go:2875:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -2886,87 +2880,87 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:382:2*/ fmt.Println(describe((*(*iT)(rawPtr(&fut.i)))))
 			/*line main.go:384:2*/ (*(*v_2T)(rawPtr(&fut.v_2))) = (arr{1, 2, 3})
-			/*line main_async.go:2889:4*/ fut.i_2 = 0
-			/*line main_async.go:2890:4*/ fallthrough
+			/*line main_async.go:2883:4*/ fut.i_2 = 0
+			/*line main_async.go:2884:4*/ fallthrough
 		case 12:
 			/*line main.go:384:20*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:2893:5*/ state = 16
+				/*line main_async.go:2887:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 13:
-			/*line main_async.go:2898:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*v_2T)(rawPtr(&fut.v_2)))[fut.i_2]
+			/*line main_async.go:2892:4*/ (*(*iT)(rawPtr(&fut.i))) = (*(*v_2T)(rawPtr(&fut.v_2)))[fut.i_2]
 			/*line main.go:385:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2900:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2894:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:385:3
-			/*line main_async.go:2904:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2898:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:385:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2906:4*/ if driven {
+			/*line main_async.go:2900:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2909:4*/ if !ready {
+			/*line main_async.go:2903:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:386:3*/ fmt.Print(fut.i_2, describe((*(*iT)(rawPtr(&fut.i)))), " ")
-			/*line main_async.go:2916:4*/ fallthrough
+			/*line main_async.go:2910:4*/ fallthrough
 		case 15:
-			/*line main_async.go:2918:4*/ fut.i_2++
-			/*line main_async.go:2919:4*/ state = 12
+			/*line main_async.go:2912:4*/ fut.i_2++
+			/*line main_async.go:2913:4*/ state = 12
 			continue
 		case 16:
 			/*line main.go:388:2*/ fmt.Println()
 			/*line main.go:389:2*/ m = new(map[N]arr)
-			/*line main_async.go:2924:4*/ (*m) = map[N]arr{1: {1}}
+			/*line main_async.go:2918:4*/ (*m) = map[N]arr{1: {1}}
 			/*line main.go:390:2*/ fut.iter = reflect.ValueOf((*m)).MapRange()
-			/*line main_async.go:2926:4*/ fallthrough
+			/*line main_async.go:2920:4*/ fallthrough
 		case 17:
 			/*line main.go:390:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:2929:5*/ state = 20
+				/*line main_async.go:2923:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:2934:4*/ kv, _ = fut.iter.Key().Interface().(N)
-			/*line main_async.go:2935:4*/ kv_2, _ = fut.iter.Value().Interface().(arr)
-			/*line main_async.go:2936:4*/ (*(*iT)(rawPtr(&fut.i))), (*(*v_2T)(rawPtr(&fut.v_2))) = kv, kv_2
+			/*line main_async.go:2928:4*/ kv, _ = fut.iter.Key().Interface().(N)
+			/*line main_async.go:2929:4*/ kv_2, _ = fut.iter.Value().Interface().(arr)
+			/*line main_async.go:2930:4*/ (*(*iT)(rawPtr(&fut.i))), (*(*v_2T)(rawPtr(&fut.v_2))) = kv, kv_2
 			/*line main.go:391:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2938:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2932:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:391:3
-			/*line main_async.go:2942:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2936:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:391:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2944:4*/ if driven {
+			/*line main_async.go:2938:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2947:4*/ if !ready {
+			/*line main_async.go:2941:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:392:3*/ fmt.Println(describe((*(*iT)(rawPtr(&fut.i)))), describe((*(*v_2T)(rawPtr(&fut.v_2)))))
-			/*line main_async.go:2954:4*/ state = 17
+			/*line main_async.go:2948:4*/ state = 17
 			continue
 		case 20:
 			/*line main.go:396:2*/ fut.s = new(stringer)
 			/*line main.go:397:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2959:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2953:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.iter = nil
 			fallthrough
 		case 21: // resumes at main.go:397:2
-			/*line main_async.go:2964:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2958:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:397:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2966:4*/ if driven {
+			/*line main_async.go:2960:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2969:4*/ if !ready {
+			/*line main_async.go:2963:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -2974,49 +2968,49 @@ func (fut *rangesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:398:2*/ fmt.Println((*fut.s.(sT)) == nil)
 			/*line main.go:399:2*/ fut.seq_2 = new(([]stringer)([]stringer{nil, &strings.Builder{}}))
-			/*line main_async.go:2977:4*/ fut.i_2 = 0
-			/*line main_async.go:2978:4*/ fallthrough
+			/*line main_async.go:2971:4*/ fut.i_2 = 0
+			/*line main_async.go:2972:4*/ fallthrough
 		case 22:
 			/*line main.go:399:20*/ if !(fut.i_2 < len((*fut.seq_2.(seq_2T)))) {
-				/*line main_async.go:2981:5*/ state = 26
+				/*line main_async.go:2975:5*/ state = 26
 				continue
 			}
 			fallthrough
 		case 23:
-			/*line main_async.go:2986:4*/ fut.s = new(stringer)
-			/*line main_async.go:2987:4*/ (*fut.s.(sT)) = (*fut.seq_2.(seq_2T))[fut.i_2]
+			/*line main_async.go:2980:4*/ fut.s = new(stringer)
+			/*line main_async.go:2981:4*/ (*fut.s.(sT)) = (*fut.seq_2.(seq_2T))[fut.i_2]
 			/*line main.go:400:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2989:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2983:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:400:3
-			/*line main_async.go:2993:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2987:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:400:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2995:4*/ if driven {
+			/*line main_async.go:2989:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2998:4*/ if !ready {
+			/*line main_async.go:2992:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:401:3*/ fmt.Printf("%v %T\n", (*fut.s.(sT)) == nil, (*fut.s.(sT)))
-			/*line main_async.go:3005:4*/ fallthrough
+			/*line main_async.go:2999:4*/ fallthrough
 		case 25:
-			/*line main_async.go:3007:4*/ fut.i_2++
-			/*line main_async.go:3008:4*/ state = 22
+			/*line main_async.go:3001:4*/ fut.i_2++
+			/*line main_async.go:3002:4*/ state = 22
 			continue
 		case 26:
 			{
-				/*line main_async.go:3012:5*/ fut.state = -1
+				/*line main_async.go:3006:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3016:4*/ fut.state = -1
+			/*line main_async.go:3010:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3019:4*/ panic("corio: RangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3013:4*/ panic("corio: RangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3114,176 +3108,176 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:407:2*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:3117:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:3111:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:407:2
-			/*line main_async.go:3121:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3115:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:407:2*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:3123:4*/ if driven {
+			/*line main_async.go:3117:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:3126:4*/ if !ready {
+			/*line main_async.go:3120:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
 			/*line main.go:408:2*/ fut.c_recursive = initRecursiveFuture()
-			/*line main_async.go:3133:4*/ fut.aw0 = &fut.c_recursive
+			/*line main_async.go:3127:4*/ fut.aw0 = &fut.c_recursive
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:408:2
-			/*line main_async.go:3137:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3131:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:408:2*/ _, ready = fut.aw0.(*recursiveFuture).Poll(cx)
-			/*line main_async.go:3139:4*/ if driven {
+			/*line main_async.go:3133:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recursiveFuture), ready, fresh)
 			}
-			/*line main_async.go:3142:4*/ if !ready {
+			/*line main_async.go:3136:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recursive = recursiveFuture{}
 			/*line main.go:409:2*/ fut.c_embedding = initEmbeddingFuture()
-			/*line main_async.go:3149:4*/ fut.aw0 = &fut.c_embedding
+			/*line main_async.go:3143:4*/ fut.aw0 = &fut.c_embedding
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:409:2
-			/*line main_async.go:3153:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3147:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:409:2*/ _, ready = fut.aw0.(*embeddingFuture).Poll(cx)
-			/*line main_async.go:3155:4*/ if driven {
+			/*line main_async.go:3149:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*embeddingFuture), ready, fresh)
 			}
-			/*line main_async.go:3158:4*/ if !ready {
+			/*line main_async.go:3152:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_embedding = embeddingFuture{}
 			/*line main.go:410:2*/ fut.c_closures = initClosuresFuture()
-			/*line main_async.go:3165:4*/ fut.aw0 = &fut.c_closures
+			/*line main_async.go:3159:4*/ fut.aw0 = &fut.c_closures
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:410:2
-			/*line main_async.go:3169:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3163:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:410:2*/ _, ready = fut.aw0.(*closuresFuture).Poll(cx)
-			/*line main_async.go:3171:4*/ if driven {
+			/*line main_async.go:3165:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closuresFuture), ready, fresh)
 			}
-			/*line main_async.go:3174:4*/ if !ready {
+			/*line main_async.go:3168:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_closures = closuresFuture{}
 			/*line main.go:411:2*/ fut.c_switches = initSwitchesFuture()
-			/*line main_async.go:3181:4*/ fut.aw0 = &fut.c_switches
+			/*line main_async.go:3175:4*/ fut.aw0 = &fut.c_switches
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:411:2
-			/*line main_async.go:3185:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3179:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:411:2*/ _, ready = fut.aw0.(*switchesFuture).Poll(cx)
-			/*line main_async.go:3187:4*/ if driven {
+			/*line main_async.go:3181:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*switchesFuture), ready, fresh)
 			}
-			/*line main_async.go:3190:4*/ if !ready {
+			/*line main_async.go:3184:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_switches = switchesFuture{}
 			/*line main.go:412:2*/ fut.c_conversions = initConversionsFuture()
-			/*line main_async.go:3197:4*/ fut.aw0 = &fut.c_conversions
+			/*line main_async.go:3191:4*/ fut.aw0 = &fut.c_conversions
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:412:2
-			/*line main_async.go:3201:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3195:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:412:2*/ _, ready = fut.aw0.(*conversionsFuture).Poll(cx)
-			/*line main_async.go:3203:4*/ if driven {
+			/*line main_async.go:3197:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*conversionsFuture), ready, fresh)
 			}
-			/*line main_async.go:3206:4*/ if !ready {
+			/*line main_async.go:3200:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_conversions = conversionsFuture{}
 			/*line main.go:413:2*/ fut.c_comparisons = initComparisonsFuture()
-			/*line main_async.go:3213:4*/ fut.aw0 = &fut.c_comparisons
+			/*line main_async.go:3207:4*/ fut.aw0 = &fut.c_comparisons
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:413:2
-			/*line main_async.go:3217:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:413:2*/ _, ready = fut.aw0.(*comparisonsFuture).Poll(cx)
-			/*line main_async.go:3219:4*/ if driven {
+			/*line main_async.go:3213:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*comparisonsFuture), ready, fresh)
 			}
-			/*line main_async.go:3222:4*/ if !ready {
+			/*line main_async.go:3216:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_comparisons = comparisonsFuture{}
 			/*line main.go:414:2*/ fut.c_blocks = initBlocksFuture()
-			/*line main_async.go:3229:4*/ fut.aw0 = &fut.c_blocks
+			/*line main_async.go:3223:4*/ fut.aw0 = &fut.c_blocks
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:414:2
-			/*line main_async.go:3233:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:414:2*/ _, ready = fut.aw0.(*blocksFuture).Poll(cx)
-			/*line main_async.go:3235:4*/ if driven {
+			/*line main_async.go:3229:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*blocksFuture), ready, fresh)
 			}
-			/*line main_async.go:3238:4*/ if !ready {
+			/*line main_async.go:3232:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_blocks = blocksFuture{}
 			/*line main.go:415:2*/ fut.c_consts = initConstsFuture()
-			/*line main_async.go:3245:4*/ fut.aw0 = &fut.c_consts
+			/*line main_async.go:3239:4*/ fut.aw0 = &fut.c_consts
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:415:2
-			/*line main_async.go:3249:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:415:2*/ _, ready = fut.aw0.(*constsFuture).Poll(cx)
-			/*line main_async.go:3251:4*/ if driven {
+			/*line main_async.go:3245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*constsFuture), ready, fresh)
 			}
-			/*line main_async.go:3254:4*/ if !ready {
+			/*line main_async.go:3248:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_consts = constsFuture{}
 			/*line main.go:416:2*/ fut.c_usesShadowed = initUsesShadowedFuture()
-			/*line main_async.go:3261:4*/ fut.aw0 = &fut.c_usesShadowed
+			/*line main_async.go:3255:4*/ fut.aw0 = &fut.c_usesShadowed
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:416:2
-			/*line main_async.go:3265:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3259:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:416:2*/ _, ready = fut.aw0.(*usesShadowedFuture).Poll(cx)
-			/*line main_async.go:3267:4*/ if driven {
+			/*line main_async.go:3261:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*usesShadowedFuture), ready, fresh)
 			}
-			/*line main_async.go:3270:4*/ if !ready {
+			/*line main_async.go:3264:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_usesShadowed = usesShadowedFuture{}
 			/*line main.go:417:2*/ fut.c_setScoped = initSetScopedFuture()
-			/*line main_async.go:3277:4*/ fut.aw0 = &fut.c_setScoped
+			/*line main_async.go:3271:4*/ fut.aw0 = &fut.c_setScoped
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:417:2
-			/*line main_async.go:3281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3275:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:417:2*/ _, ready = fut.aw0.(*setScopedFuture).Poll(cx)
-			/*line main_async.go:3283:4*/ if driven {
+			/*line main_async.go:3277:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setScopedFuture), ready, fresh)
 			}
-			/*line main_async.go:3286:4*/ if !ready {
+			/*line main_async.go:3280:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -3291,16 +3285,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_setScoped = setScopedFuture{}
 			/*line main.go:418:2*/ fmt.Println(assertScoped())
 			/*line main.go:419:14*/ fut.c_generic = initGenericFuture[int](1)
-			/*line main_async.go:3294:4*/ fut.aw0 = &fut.c_generic
+			/*line main_async.go:3288:4*/ fut.aw0 = &fut.c_generic
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:419:14
-			/*line main_async.go:3298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3292:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:419:14*/ r, ready = fut.aw0.(*genericFuture[int]).Poll(cx)
-			/*line main_async.go:3300:4*/ if driven {
+			/*line main_async.go:3294:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3303:4*/ if !ready {
+			/*line main_async.go:3297:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -3308,16 +3302,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic = genericFuture[int]{}
 			/*line main.go:419:2*/ fmt.Println(r)
 			/*line main.go:420:14*/ fut.c_generic_2 = initGenericFuture[string]("s")
-			/*line main_async.go:3311:4*/ fut.aw0 = &fut.c_generic_2
+			/*line main_async.go:3305:4*/ fut.aw0 = &fut.c_generic_2
 			fresh = true
 			fallthrough
 		case 13: // resumes at main.go:420:14
-			/*line main_async.go:3315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3309:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:420:14*/ r_2, ready = fut.aw0.(*genericFuture[string]).Poll(cx)
-			/*line main_async.go:3317:4*/ if driven {
+			/*line main_async.go:3311:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3320:4*/ if !ready {
+			/*line main_async.go:3314:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -3325,16 +3319,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic_2 = genericFuture[string]{}
 			/*line main.go:420:2*/ fmt.Println(r_2)
 			/*line main.go:421:14*/ fut.c_generic_3 = initGenericFuture[[]float64]([]float64{1.5})
-			/*line main_async.go:3328:4*/ fut.aw0 = &fut.c_generic_3
+			/*line main_async.go:3322:4*/ fut.aw0 = &fut.c_generic_3
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:421:14
-			/*line main_async.go:3332:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3326:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:421:14*/ r_3, ready = fut.aw0.(*genericFuture[[]float64]).Poll(cx)
-			/*line main_async.go:3334:4*/ if driven {
+			/*line main_async.go:3328:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[[]float64]), ready, fresh)
 			}
-			/*line main_async.go:3337:4*/ if !ready {
+			/*line main_async.go:3331:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -3342,16 +3336,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic_3 = genericFuture[[]float64]{}
 			/*line main.go:421:2*/ fmt.Println(r_3)
 			/*line main.go:422:14*/ fut.c_genericLocal = initGenericLocalFuture[int](7)
-			/*line main_async.go:3345:4*/ fut.aw0 = &fut.c_genericLocal
+			/*line main_async.go:3339:4*/ fut.aw0 = &fut.c_genericLocal
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:422:14
-			/*line main_async.go:3349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3343:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:422:14*/ r_4, ready = fut.aw0.(*genericLocalFuture[int]).Poll(cx)
-			/*line main_async.go:3351:4*/ if driven {
+			/*line main_async.go:3345:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericLocalFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3354:4*/ if !ready {
+			/*line main_async.go:3348:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -3359,62 +3353,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_genericLocal = genericLocalFuture[int]{}
 			/*line main.go:422:2*/ fmt.Println(r_4)
 			/*line main.go:423:14*/ fut.aw0 = (&Bag[int]{[]int{4, 5}}).EntriesAsync().(*bagEntriesFuture[int])
-			/*line main_async.go:3362:4*/ fresh = true
+			/*line main_async.go:3356:4*/ fresh = true
 			fallthrough
 		case 16: // resumes at main.go:423:14
-			/*line main_async.go:3365:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3359:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:423:14*/ r_5, ready = fut.aw0.(*bagEntriesFuture[int]).Poll(cx)
-			/*line main_async.go:3367:4*/ if driven {
+			/*line main_async.go:3361:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bagEntriesFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3370:4*/ if !ready {
+			/*line main_async.go:3364:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:423:2*/ fmt.Println(r_5)
 			/*line main.go:424:14*/ fut.aw0 = (&Bag[string]{[]string{"x"}}).EntriesAsync().(*bagEntriesFuture[string])
-			/*line main_async.go:3377:4*/ fresh = true
+			/*line main_async.go:3371:4*/ fresh = true
 			fallthrough
 		case 17: // resumes at main.go:424:14
-			/*line main_async.go:3380:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:424:14*/ r_6, ready = fut.aw0.(*bagEntriesFuture[string]).Poll(cx)
-			/*line main_async.go:3382:4*/ if driven {
+			/*line main_async.go:3376:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*bagEntriesFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3385:4*/ if !ready {
+			/*line main_async.go:3379:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:424:2*/ fmt.Println(r_6)
 			/*line main.go:425:2*/ fut.c_awaits = initAwaitsFuture()
-			/*line main_async.go:3392:4*/ fut.aw0 = &fut.c_awaits
+			/*line main_async.go:3386:4*/ fut.aw0 = &fut.c_awaits
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:425:2
-			/*line main_async.go:3396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:425:2*/ _, ready = fut.aw0.(*awaitsFuture).Poll(cx)
-			/*line main_async.go:3398:4*/ if driven {
+			/*line main_async.go:3392:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*awaitsFuture), ready, fresh)
 			}
-			/*line main_async.go:3401:4*/ if !ready {
+			/*line main_async.go:3395:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_awaits = awaitsFuture{}
 			/*line main.go:426:14*/ fut.c_deferred = initDeferredFuture()
-			/*line main_async.go:3408:4*/ fut.aw0 = &fut.c_deferred
+			/*line main_async.go:3402:4*/ fut.aw0 = &fut.c_deferred
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:426:14
-			/*line main_async.go:3412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3406:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:426:14*/ r_7, ready = fut.aw0.(*deferredFuture).Poll(cx)
-			/*line main_async.go:3414:4*/ if driven {
+			/*line main_async.go:3408:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deferredFuture), ready, fresh)
 			}
-			/*line main_async.go:3417:4*/ if !ready {
+			/*line main_async.go:3411:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
@@ -3422,58 +3416,58 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_deferred = deferredFuture{}
 			/*line main.go:426:2*/ fmt.Println(r_7)
 			/*line main.go:427:14*/ fut.aw0 = Holder{1}.MethodAsync().(*holderMethodFuture)
-			/*line main_async.go:3425:4*/ fresh = true
+			/*line main_async.go:3419:4*/ fresh = true
 			fallthrough
 		case 20: // resumes at main.go:427:14
-			/*line main_async.go:3428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:427:14*/ r_8, ready = fut.aw0.(*holderMethodFuture).Poll(cx)
-			/*line main_async.go:3430:4*/ if driven {
+			/*line main_async.go:3424:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*holderMethodFuture), ready, fresh)
 			}
-			/*line main_async.go:3433:4*/ if !ready {
+			/*line main_async.go:3427:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:427:2*/ fmt.Println(r_8)
 			/*line main.go:428:2*/ fut.c_loops = initLoopsFuture()
-			/*line main_async.go:3440:4*/ fut.aw0 = &fut.c_loops
+			/*line main_async.go:3434:4*/ fut.aw0 = &fut.c_loops
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:428:2
-			/*line main_async.go:3444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3438:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:428:2*/ _, ready = fut.aw0.(*loopsFuture).Poll(cx)
-			/*line main_async.go:3446:4*/ if driven {
+			/*line main_async.go:3440:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopsFuture), ready, fresh)
 			}
-			/*line main_async.go:3449:4*/ if !ready {
+			/*line main_async.go:3443:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loops = loopsFuture{}
 			/*line main.go:429:2*/ fut.c_ranges = initRangesFuture()
-			/*line main_async.go:3456:4*/ fut.aw0 = &fut.c_ranges
+			/*line main_async.go:3450:4*/ fut.aw0 = &fut.c_ranges
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:429:2
-			/*line main_async.go:3460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3454:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:429:2*/ _, ready = fut.aw0.(*rangesFuture).Poll(cx)
-			/*line main_async.go:3462:4*/ if driven {
+			/*line main_async.go:3456:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*rangesFuture), ready, fresh)
 			}
-			/*line main_async.go:3465:4*/ if !ready {
+			/*line main_async.go:3459:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ranges = rangesFuture{}
 			{
-				/*line main_async.go:3472:5*/ fut.state = -1
+				/*line main_async.go:3466:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3476:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3470:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,11 +10,11 @@ import (
 
 // lessFuture is the state machine of Less (main.go:23).
 type lessFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
+	av0   rt.YieldNowFuture
 	i     int
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // LessAsync is the asynchronous twin of Less: it returns a future that runs the
@@ -91,10 +91,10 @@ var _ func(int, int) bool = Less
 
 // incFuture is the state machine of Inc (main.go:30).
 type incFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IncAsync is the asynchronous twin of Inc: it returns a future that runs the
@@ -171,9 +171,9 @@ var _ func(int) int = Inc
 
 // yFuture is the state machine of Y (main.go:37).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the

@@ -11,7 +11,7 @@ import (
 
 // yFuture is the state machine of Y (main.go:13).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -87,10 +87,10 @@ var _ func() = Y
 
 // idFuture is the state machine of Id (main.go:16).
 type idFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IdAsync is the asynchronous twin of Id: it returns a future that runs the

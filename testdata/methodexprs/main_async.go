@@ -758,10 +758,10 @@ var _ func() = Bound
 
 // idxFuture is the state machine of Idx (main.go:145).
 type idxFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IdxAsync is the asynchronous twin of Idx: it returns a future that runs the
@@ -838,9 +838,9 @@ var _ func(int) int = Idx
 
 // stepFuture is the state machine of Step (main.go:152).
 type stepFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	n     int
 }
 
 // StepAsync is the asynchronous twin of Step: it returns a future that runs the

@@ -10,11 +10,11 @@ import (
 
 // counterBumpFuture is the state machine of Counter.Bump (main.go:21).
 type counterBumpFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	c     *Counter
 	by    int
-	av0   rt.YieldNowFuture
 }
 
 // BumpAsync is the asynchronous twin of Bump: it returns a future that runs the
@@ -88,11 +88,11 @@ var _ func(*Counter, int) int = (*Counter).Bump
 
 // counterPeekFuture is the state machine of Counter.Peek (main.go:32).
 type counterPeekFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	c     Counter
 	by    int
-	av0   rt.YieldNowFuture
 }
 
 // PeekAsync is the asynchronous twin of Peek: it returns a future that runs the
@@ -167,10 +167,10 @@ var _ func(Counter, int) int = (Counter).Peek
 
 // counterCopyAtFuture is the state machine of Counter.CopyAt (main.go:44).
 type counterCopyAtFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	c     Counter
-	av0   rt.YieldNowFuture
 }
 
 // CopyAtAsync is the asynchronous twin of CopyAt: it returns a future that runs the
@@ -241,10 +241,10 @@ var _ func(Counter) int = (Counter).CopyAt
 
 // counterChainFuture is the state machine of Counter.Chain (main.go:50).
 type counterChainFuture struct {
-	state int      // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   *Counter // the output, kept by PollFrame for the caller
 	c     *Counter
-	av0   rt.YieldNowFuture
 }
 
 // ChainAsync is the asynchronous twin of Chain: it returns a future that runs the
@@ -316,10 +316,10 @@ var _ func(*Counter) *Counter = (*Counter).Chain
 
 // numDoubleFuture is the state machine of Num.Double (main.go:59).
 type numDoubleFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   Num // the output, kept by PollFrame for the caller
 	n     Num
-	av0   rt.YieldNowFuture
 }
 
 // DoubleAsync is the asynchronous twin of Double: it returns a future that runs the
@@ -390,9 +390,9 @@ var _ func(Num) Num = (Num).Double
 
 // numIncFuture is the state machine of Num.Inc (main.go:65).
 type numIncFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     *Num
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	n     *Num
 }
 
 // IncAsync is the asynchronous twin of Inc: it returns a future that runs the
@@ -463,9 +463,9 @@ var _ func(*Num) = (*Num).Inc
 
 // wrapperHelloFuture is the state machine of Wrapper.Hello (main.go:78).
 type wrapperHelloFuture struct {
-	state int    // the next case of Poll; -1 once done
-	res   string // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   string // the output, kept by PollFrame for the caller
 }
 
 // HelloAsync is the asynchronous twin of Hello: it returns a future that runs the

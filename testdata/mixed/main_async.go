@@ -12,11 +12,11 @@ import (
 
 // valFuture is the state machine of Val (main.go:15).
 type valFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	s     string
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // ValAsync is the asynchronous twin of Val: it returns a future that runs the
@@ -93,11 +93,11 @@ var _ func(string, int) int = Val
 
 // boolFuture is the state machine of Bool (main.go:22).
 type boolFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	s     string
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	v     bool
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // BoolAsync is the asynchronous twin of Bool: it returns a future that runs the
@@ -174,10 +174,10 @@ var _ func(string, bool) bool = Bool
 
 // pIncFuture is the state machine of P.Inc (main.go:33).
 type pIncFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	p     *P
-	av0   rt.YieldNowFuture
 }
 
 // IncAsync is the asynchronous twin of Inc: it returns a future that runs the
@@ -249,10 +249,10 @@ var _ func(*P) int = (*P).Inc
 
 // pIncCopyFuture is the state machine of P.IncCopy (main.go:36).
 type pIncCopyFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	p     P
-	av0   rt.YieldNowFuture
 }
 
 // IncCopyAsync is the asynchronous twin of IncCopy: it returns a future that runs the
@@ -324,14 +324,14 @@ var _ func(P) int = (P).IncCopy
 
 // mainFuture is the state machine of Main (main.go:39).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	r      rune
 	fs     []func() int
 	ps     []*int
 	i      *int
 	p_2    *P
 	i_2    int
 	j      int
-	r      rune
 	arr    [3]int
 	seq    []string
 	n      int

@@ -10,7 +10,8 @@ import (
 
 // clashFuture is the state machine of Clash (main.go:15).
 type clashFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	av0     rt.YieldNowFuture
 	res     int // the output, kept by PollFrame for the caller
 	fut_2   int
 	cx_2    int
@@ -25,7 +26,6 @@ type clashFuture struct {
 	next    int
 	size    int
 	rn      int
-	av0     rt.YieldNowFuture
 }
 
 // ClashAsync is the asynchronous twin of Clash: it returns a future that runs the
@@ -116,10 +116,10 @@ var _ func(int, int, int, int, int) int = Clash
 
 // unnamedFuture is the state machine of Unnamed (main.go:26).
 type unnamedFuture struct {
-	state int                    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	b     int
-	av0   rt.YieldNowFuture
 }
 
 // UnnamedAsync is the asynchronous twin of Unnamed: it returns a future that runs the
@@ -195,11 +195,11 @@ var _ func(int, int, string) (int, string) = Unnamed
 
 // variadicFuture is the state machine of Variadic (main.go:32).
 type variadicFuture struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
 	res    string // the output, kept by PollFrame for the caller
 	prefix string
 	xs     []int
-	av0    rt.YieldNowFuture
 }
 
 // VariadicAsync is the asynchronous twin of Variadic: it returns a future that runs the
@@ -396,10 +396,10 @@ var _ func(int) int = NoSuspend
 
 // earlyReturnFuture is the state machine of EarlyReturn (main.go:44).
 type earlyReturnFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	n     int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // EarlyReturnAsync is the asynchronous twin of EarlyReturn: it returns a future that runs the
@@ -497,16 +497,16 @@ var _ func(int) = EarlyReturn
 
 // mainFuture is the state machine of Main (main.go:58).
 type mainFuture struct {
-	state         int // the next case of Poll; -1 once done
+	state         int32 // the next case of Poll; -1 once done
+	ready_2       bool
+	av0           rt.YieldNowFuture
 	cx_2          int
 	fut_2         int
 	state_2       int
-	ready_2       bool
 	zero_2        string
 	fmt_          func(a ...any) string
 	seq           []int
 	r_6           string
-	av0           rt.YieldNowFuture
 	aw0_2         any
 	c_clash       clashFuture       // Clash's future, held by value
 	c_unnamed     unnamedFuture     // Unnamed's future, held by value

@@ -10,10 +10,10 @@ import (
 
 // pairFuture is the state machine of Pair (main.go:13).
 type pairFuture struct {
-	state int                 // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the

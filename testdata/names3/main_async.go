@@ -10,10 +10,10 @@ import (
 
 // twiceFuture is the state machine of Twice (main.go:13).
 type twiceFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	av0   rt.YieldNowFuture
 }
 
 // TwiceAsync is the asynchronous twin of Twice: it returns a future that runs the

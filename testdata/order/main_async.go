@@ -10,10 +10,10 @@ import (
 
 // aFuture is the state machine of A (main.go:23).
 type aFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // AAsync is the asynchronous twin of A: it returns a future that runs the
@@ -91,10 +91,10 @@ var _ func(int) int = A
 
 // bFuture is the state machine of B (main.go:31).
 type bFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // BAsync is the asynchronous twin of B: it returns a future that runs the
@@ -171,10 +171,10 @@ var _ func(int) int = B
 
 // setXFuture is the state machine of SetX (main.go:52).
 type setXFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // SetXAsync is the asynchronous twin of SetX: it returns a future that runs the
@@ -252,10 +252,10 @@ var _ func(int) int = SetX
 
 // strFuture is the state machine of Str (main.go:62).
 type strFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // StrAsync is the asynchronous twin of Str: it returns a future that runs the

@@ -11,10 +11,10 @@ import (
 
 // innerFuture is the state machine of Inner (main.go:68).
 type innerFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // InnerAsync is the asynchronous twin of Inner: it returns a future that runs the
@@ -93,7 +93,8 @@ var _ func(int) int = Inner
 
 // mainFuture is the state machine of Main (main.go:77).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	av0     rt.YieldNowFuture
 	which   int
 	total   int
 	i       int
@@ -103,7 +104,6 @@ type mainFuture struct {
 	p       *myErr
 	m_2     map[string]*myErr
 	n       int
-	av0     rt.YieldNowFuture
 	aw0     *innerFuture
 	c_inner innerFuture // Inner's future, held by value
 }

@@ -17,7 +17,7 @@ import (
 
 // yFuture is the state machine of Y (main.go:51).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 

@@ -13,7 +13,7 @@ import (
 
 // yFuture is the state machine of Y (main.go:14).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -89,10 +89,10 @@ var _ func() = Y
 
 // idFuture is the state machine of Id (main.go:17).
 type idFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // IdAsync is the asynchronous twin of Id: it returns a future that runs the
@@ -168,10 +168,10 @@ var _ func(int) int = Id
 
 // idSFuture is the state machine of IdS (main.go:23).
 type idSFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	v     string
-	av0   rt.YieldNowFuture
 }
 
 // IdSAsync is the asynchronous twin of IdS: it returns a future that runs the
@@ -247,9 +247,9 @@ var _ func(string) string = IdS
 
 // sliceFuture is the state machine of Slice (main.go:29).
 type sliceFuture struct {
-	state int   // the next case of Poll; -1 once done
-	res   []int // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   []int // the output, kept by PollFrame for the caller
 }
 
 // SliceAsync is the asynchronous twin of Slice: it returns a future that runs the
@@ -326,25 +326,25 @@ var _ func() []int = Slice
 
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	r       rune
+	i_13    uint8
+	n_5     uint8
 	i       int
 	s       []int
 	v       int
 	arr     *[3]int
-	r       rune
 	m       map[string]int
 	keys    []string
 	k       string
 	ps      [2]pt
 	pts     []pt
 	p       pt
-	i_13    uint8
 	seq     []int
 	seq_2   [3]int
 	seq_3   *[3]int
 	iter    *reflect.MapIter
 	i_16    int
-	n_5     uint8
 	aw0     any
 	c_y     yFuture     // Y's future, held by value
 	c_id    idFuture    // Id's future, held by value

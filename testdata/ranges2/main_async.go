@@ -12,7 +12,7 @@ import (
 
 // yFuture is the state machine of Y (main.go:13).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 
@@ -88,9 +88,9 @@ var _ func() = Y
 
 // arrFuture is the state machine of Arr (main.go:20).
 type arrFuture struct {
-	state int    // the next case of Poll; -1 once done
-	res   [3]int // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   [3]int // the output, kept by PollFrame for the caller
 }
 
 // ArrAsync is the asynchronous twin of Arr: it returns a future that runs the
@@ -166,19 +166,19 @@ var _ func() [3]int = Arr
 
 // mainFuture is the state machine of Main (main.go:32).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	r     rune
+	b     byte
 	i     int
 	g     Grid
 	row   [2]int
 	v     int
 	s     string
 	i_6   Num
-	r     rune
 	row_2 []int
 	v_3   int
 	a     *[3]int
 	i_10  int64
-	b     byte
 	seq   [2][2]int
 	seq_2 [3]int
 	seq_4 Named

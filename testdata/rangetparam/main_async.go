@@ -12,10 +12,10 @@ import (
 
 // vFuture is the state machine of V (main.go:18).
 type vFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
-	x     T
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
+	x     T
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -339,7 +339,11 @@ func _[S ~func(yield func(int) bool)]() {
 
 // pairsFuture is the state machine of Pairs (main.go:46).
 type pairsFuture[K comparable, E any, S interface{ ~func(func(K, E) bool) }] struct {
-	state  int      // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [1]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    []string // the output, kept by PollFrame for the caller
 	s      S
 	stop   K
@@ -347,10 +351,6 @@ type pairsFuture[K comparable, E any, S interface{ ~func(func(K, E) bool) }] str
 	v      E
 	it     *rt.RangeFunc[K, E]
 	aw0    *vFuture[K]
-	dstk   [1]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
 	c_v    vFuture[K] // V's future, held by value
 }
 
@@ -394,12 +394,6 @@ func (fut *pairsFuture[K, E, S]) unwind(v_3 *[]string, done *bool, ok_2 *bool) {
 			fut.dpanic = pan
 		}
 	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v_3, *done = fut.out, true
-	}
 }
 
 // dstep calls the innermost pending defer (see dcall); if the call
@@ -431,7 +425,7 @@ func (fut *pairsFuture[K, E, S]) dcall(p any, re bool) {
 // variables the future's.
 func (fut *pairsFuture[K, E, S]) d0fn() {
 	/*line main.go:47:17*/ fut.out = append(fut.out, "done")
-	/*line main_async.go:434:2*/
+	/*line main_async.go:428:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -482,19 +476,19 @@ poll:
 	for {
 		switch state {
 		case 0: // Pairs starts
-			/*line main.go:47:2*/ /*line main_async.go:485:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:47:2*/ /*line main_async.go:479:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:48:2*/ fut.it = rt.PullRange2(take(&fut.s))
-			/*line main_async.go:488:4*/ fallthrough
+			/*line main_async.go:482:4*/ fallthrough
 		case 1:
 			/*line main.go:48:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:48:20*/ if !(ok) {
-				/*line main_async.go:492:5*/ state = 5
+				/*line main_async.go:486:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:497:4*/ k, fut.v = k_2, v_2
+			/*line main_async.go:491:4*/ k, fut.v = k_2, v_2
 			/*line main.go:49:3*/ if k == fut.stop {
 				/*line main.go:50:4*/ {
 					state = 4
@@ -502,34 +496,34 @@ poll:
 				}
 			}
 			/*line main.go:52:32*/ fut.c_v = initVFuture[K](k)
-			/*line main_async.go:505:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:499:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:52:32
 			/*line main.go:52:32*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:509:4*/ if !ready {
+			/*line main_async.go:503:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[K]{}
 			/*line main.go:52:3*/ fut.out = append(fut.out, fmt.Sprint(r, "=", take(&fut.v)))
-			/*line main_async.go:516:4*/ state = 1
+			/*line main_async.go:510:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:519:4*/ fut.it.Stop()
-			/*line main_async.go:520:4*/ fallthrough
+			/*line main_async.go:513:4*/ fut.it.Stop()
+			/*line main_async.go:514:4*/ fallthrough
 		case 5:
-			/*line main_async.go:522:4*/ fut.it = nil
+			/*line main_async.go:516:4*/ fut.it = nil
 			{
 				/*line main.go:54:2*/ fut.state = -1
 				/*line main.go:54:2*/ fut.drun()
 				/*line main.go:54:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:529:4*/ fut.state = -1
+			/*line main_async.go:523:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:532:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:526:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -618,21 +612,21 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Times starts
 			/*line main.go:61:2*/ fut.it = rt.PullRange0(take(&fut.s))
-			/*line main_async.go:621:4*/ fallthrough
+			/*line main_async.go:615:4*/ fallthrough
 		case 1:
 			/*line main.go:61:2*/ _, _, ok = fut.it.Next()
 			/*line main.go:61:12*/ if !(ok) {
-				/*line main_async.go:625:5*/ state = 5
+				/*line main_async.go:619:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:62:7*/ fut.c_v = initVFuture[int](fut.n + 1)
-			/*line main_async.go:631:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:625:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:62:7
 			/*line main.go:62:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:635:4*/ if !ready {
+			/*line main_async.go:629:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -640,29 +634,29 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line main.go:62:3*/ fut.n = r
 			/*line main.go:63:6*/ if !(fut.n == 3) {
-				/*line main_async.go:643:5*/ state = 1
+				/*line main_async.go:637:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:64:4*/ fut.n = fut.n * 10
-			/*line main_async.go:649:4*/ fut.it.Stop()
-			/*line main_async.go:650:4*/ fut.it = nil
+			/*line main_async.go:643:4*/ fut.it.Stop()
+			/*line main_async.go:644:4*/ fut.it = nil
 			{
 				/*line main.go:64:4*/ fut.state = -1
 				/*line main.go:64:4*/ return fut.n, true
 			}
 		case 5:
-			/*line main_async.go:656:4*/ fut.it = nil
+			/*line main_async.go:650:4*/ fut.it = nil
 			{
 				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:662:4*/ fut.state = -1
+			/*line main_async.go:656:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:665:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:659:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -705,13 +699,13 @@ func _[S ~func(func() bool)]() {
 
 // collectFuture is the state machine of Collect (main.go:73).
 type collectFuture[E any, S ~func(func(E) bool)] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   []E // the output, kept by PollFrame for the caller
 	s     S
 	out   []E
 	x     E
 	it    *rt.RangeFunc[E, struct{}]
-	av0   rt.YieldNowFuture
 }
 
 // CollectAsync is the asynchronous twin of Collect: it returns a future that runs the
@@ -750,39 +744,39 @@ func (fut *collectFuture[E, S]) pollStates(cx *rt.Context) ([]E, bool) {
 		switch state {
 		case 0: // Collect starts
 			/*line main.go:74:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:753:4*/ fallthrough
+			/*line main_async.go:747:4*/ fallthrough
 		case 1:
 			/*line main.go:74:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:74:17*/ if !(ok) {
-				/*line main_async.go:757:5*/ state = 4
+				/*line main_async.go:751:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:762:4*/ fut.x = k
+			/*line main_async.go:756:4*/ fut.x = k
 			/*line main.go:75:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:764:4*/ fallthrough
+			/*line main_async.go:758:4*/ fallthrough
 		case 3: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:767:4*/ if !ready {
+			/*line main_async.go:761:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:76:3*/ fut.out = append(fut.out, take(&fut.x))
-			/*line main_async.go:773:4*/ state = 1
+			/*line main_async.go:767:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:776:4*/ fut.it = nil
+			/*line main_async.go:770:4*/ fut.it = nil
 			{
 				/*line main.go:78:2*/ fut.state = -1
 				/*line main.go:78:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:782:4*/ fut.state = -1
+			/*line main_async.go:776:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:785:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:779:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -822,18 +816,18 @@ func _[E any, S ~func(func(E) bool)]() {
 
 // panicsFuture is the state machine of Panics (main.go:85).
 type panicsFuture[S ~func(func(int) bool)] struct {
-	state  int    // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	dstk   [1]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
+	drecd  bool
 	res_2  string // the output, kept by PollFrame for the caller
 	s      S
 	res    string
 	x      int
 	it     *rt.RangeFunc[int, struct{}]
 	aw0    *vFuture[int]
-	dstk   [1]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
-	drecd  bool
 	c_v    vFuture[int] // V's future, held by value
 }
 
@@ -953,10 +947,10 @@ func (fut *panicsFuture[S]) d0fn(g *bool) {
 		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
 	}
 	/*line main.go:86:17*/ fut.res = fmt.Sprint("recovered ", fut.drec(recover()))
-	/*line main_async.go:956:2*/ if g != nil {
+	/*line main_async.go:950:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:959:2*/
+	/*line main_async.go:953:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -1004,39 +998,39 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:86:2*/ /*line main_async.go:1007:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:86:2*/ /*line main_async.go:1001:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:87:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:1010:4*/ fallthrough
+			/*line main_async.go:1004:4*/ fallthrough
 		case 1:
 			/*line main.go:87:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:87:17*/ if !(ok) {
-				/*line main_async.go:1014:5*/ state = 5
+				/*line main_async.go:1008:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1019:4*/ fut.x = k
+			/*line main_async.go:1013:4*/ fut.x = k
 			/*line main.go:88:6*/ fut.c_v = initVFuture[int](fut.x)
-			/*line main_async.go:1021:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1015:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:88:6
 			/*line main.go:88:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1025:4*/ if !ready {
+			/*line main_async.go:1019:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:88:6*/ if !(r == 2) {
-				/*line main_async.go:1032:5*/ state = 1
+				/*line main_async.go:1026:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:89:4*/ panic(fmt.Sprint("at ", fut.x))
 		case 5:
-			/*line main_async.go:1039:4*/ fut.it = nil
+			/*line main_async.go:1033:4*/ fut.it = nil
 			{
 				/*line main.go:92:2*/ fut.res = "no panic"
 				fut.state = -1
@@ -1044,10 +1038,10 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:92:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1047:4*/ fut.state = -1
+			/*line main_async.go:1041:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1050:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1044:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1133,41 +1127,41 @@ func (fut *boxTotalFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Box.Total starts
 			/*line main.go:100:2*/ fut.it = rt.PullRange1(take(&fut.b).s)
-			/*line main_async.go:1136:4*/ fallthrough
+			/*line main_async.go:1130:4*/ fallthrough
 		case 1:
 			/*line main.go:100:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:100:17*/ if !(ok) {
-				/*line main_async.go:1140:5*/ state = 4
+				/*line main_async.go:1134:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1145:4*/ x = k
+			/*line main_async.go:1139:4*/ x = k
 			/*line main.go:101:8*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:1147:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1141:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:101:8
 			/*line main.go:101:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1151:4*/ if !ready {
+			/*line main_async.go:1145:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:101:3*/ fut.n += r
-			/*line main_async.go:1158:4*/ state = 1
+			/*line main_async.go:1152:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1161:4*/ fut.it = nil
+			/*line main_async.go:1155:4*/ fut.it = nil
 			{
 				/*line main.go:103:2*/ fut.state = -1
 				/*line main.go:103:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1167:4*/ fut.state = -1
+			/*line main_async.go:1161:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1170:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1164:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1247,16 +1241,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:132:21*/ fut.c_sum = initSumFuture[func(func(int) bool)](count(4))
-			/*line main_async.go:1250:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:132:21
-			/*line main_async.go:1254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:21*/ r, ready = fut.aw0.(*sumFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1256:4*/ if driven {
+			/*line main_async.go:1250:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1259:4*/ if !ready {
+			/*line main_async.go:1253:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1264,32 +1258,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture[func(func(int) bool)]{}
 			/*line main.go:132:2*/ fmt.Println("sum", r)
 			/*line main.go:133:2*/ fut.c_each = initEachFuture[func(func(int) bool)](count(2))
-			/*line main_async.go:1267:4*/ fut.aw0 = &fut.c_each
+			/*line main_async.go:1261:4*/ fut.aw0 = &fut.c_each
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:133:2
-			/*line main_async.go:1271:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1265:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:2*/ _, ready = fut.aw0.(*eachFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1273:4*/ if driven {
+			/*line main_async.go:1267:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*eachFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1276:4*/ if !ready {
+			/*line main_async.go:1270:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_each = eachFuture[func(func(int) bool)]{}
 			/*line main.go:134:14*/ fut.c_pairs = initPairsFuture[int, string, iter.Seq2[int, string]](slices.All([]string{"x", "y", "z"}), 2)
-			/*line main_async.go:1283:4*/ fut.aw0 = &fut.c_pairs
+			/*line main_async.go:1277:4*/ fut.aw0 = &fut.c_pairs
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:134:14
-			/*line main_async.go:1287:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:14*/ r_2, ready = fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]).Poll(cx)
-			/*line main_async.go:1289:4*/ if driven {
+			/*line main_async.go:1283:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]), ready, fresh)
 			}
-			/*line main_async.go:1292:4*/ if !ready {
+			/*line main_async.go:1286:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1297,16 +1291,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs = pairsFuture[int, string, iter.Seq2[int, string]]{}
 			/*line main.go:134:2*/ fmt.Println(r_2)
 			/*line main.go:135:14*/ fut.c_pairs_2 = initPairsFuture[int, int, iter.Seq2[int, int]](slices.All([]int{7, 8}), -1)
-			/*line main_async.go:1300:4*/ fut.aw0 = &fut.c_pairs_2
+			/*line main_async.go:1294:4*/ fut.aw0 = &fut.c_pairs_2
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:135:14
-			/*line main_async.go:1304:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:14*/ r_3, ready = fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]).Poll(cx)
-			/*line main_async.go:1306:4*/ if driven {
+			/*line main_async.go:1300:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]), ready, fresh)
 			}
-			/*line main_async.go:1309:4*/ if !ready {
+			/*line main_async.go:1303:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1314,32 +1308,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs_2 = pairsFuture[int, int, iter.Seq2[int, int]]{}
 			/*line main.go:135:2*/ fmt.Println(r_3)
 			/*line main.go:136:14*/ fut.c_times = initTimesFuture[func(func() bool)](times(5))
-			/*line main_async.go:1317:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1311:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:136:14
-			/*line main_async.go:1321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:14*/ fut.r_4, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1323:4*/ if driven {
+			/*line main_async.go:1317:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1326:4*/ if !ready {
+			/*line main_async.go:1320:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:31*/ fut.c_times = initTimesFuture[func(func() bool)](times(2))
-			/*line main_async.go:1333:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1327:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:136:31
-			/*line main_async.go:1337:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:31*/ r_5, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1339:4*/ if driven {
+			/*line main_async.go:1333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1342:4*/ if !ready {
+			/*line main_async.go:1336:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1347,32 +1341,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:2*/ fmt.Println(fut.r_4, r_5)
 			/*line main.go:137:14*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string{"p", "q"})))
-			/*line main_async.go:1350:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1344:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:137:14
-			/*line main_async.go:1354:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:14*/ fut.r_6, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1356:4*/ if driven {
+			/*line main_async.go:1350:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1359:4*/ if !ready {
+			/*line main_async.go:1353:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:67*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string(nil))))
-			/*line main_async.go:1366:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1360:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:137:67
-			/*line main_async.go:1370:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:67*/ r_7, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1372:4*/ if driven {
+			/*line main_async.go:1366:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1375:4*/ if !ready {
+			/*line main_async.go:1369:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1380,16 +1374,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:2*/ fmt.Println(take(&fut.r_6), len(r_7))
 			/*line main.go:138:14*/ fut.c_panics = initPanicsFuture[func(func(int) bool)](count(5))
-			/*line main_async.go:1383:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1377:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:138:14
-			/*line main_async.go:1387:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1381:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:14*/ r_8, ready = fut.aw0.(*panicsFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1389:4*/ if driven {
+			/*line main_async.go:1383:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1392:4*/ if !ready {
+			/*line main_async.go:1386:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1398,26 +1392,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fmt.Println(r_8)
 			/*line main.go:139:2*/ b = &Box[func(func(int) bool)]{s: count(3)}
 			/*line main.go:140:21*/ fut.aw0 = b.TotalAsync().(*boxTotalFuture[func(func(int) bool)])
-			/*line main_async.go:1401:4*/ fresh = true
+			/*line main_async.go:1395:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:140:21
-			/*line main_async.go:1404:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1398:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:21*/ r_9, ready = fut.aw0.(*boxTotalFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1406:4*/ if driven {
+			/*line main_async.go:1400:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxTotalFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1409:4*/ if !ready {
+			/*line main_async.go:1403:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("box", r_9)
 			{
-				/*line main_async.go:1416:5*/ fut.state = -1
+				/*line main_async.go:1410:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1420:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1414:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,11 +10,11 @@ import (
 
 // fibFuture is the state machine of Fib (main.go:15).
 type fibFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
 	r     int
-	av0   rt.YieldNowFuture
 	aw0   *fibFuture
 }
 
@@ -155,10 +155,10 @@ var _ func(int) int = Fib
 
 // isEvenFuture is the state machine of IsEven (main.go:25).
 type isEvenFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	n     int
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt.YieldNowFuture
+	n     int
 	aw0   *isOddFuture
 }
 
@@ -276,8 +276,8 @@ var _ func(int) bool = IsEven
 
 // isOddFuture is the state machine of IsOdd (main.go:34).
 type isOddFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	n     int
 	aw0   *isEvenFuture
 }
@@ -384,10 +384,10 @@ var _ func(int) bool = IsOdd
 
 // walkFuture is the state machine of Walk (main.go:47).
 type walkFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	t     *Tree
 	out   *[]int
-	av0   rt.YieldNowFuture
 	aw0   *walkFuture
 }
 
@@ -814,10 +814,10 @@ var _ func(int, int) int = Ackermann
 
 // deepFuture is the state machine of Deep (main.go:77).
 type deepFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 	aw0   *deepFuture
 }
 
@@ -940,11 +940,11 @@ var _ func(int) int = Deep
 
 // cellsFuture is the state machine of Cells (main.go:89).
 type cellsFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     *int
 	ps    *[]*int
-	av0   rt.YieldNowFuture
 	aw0   *cellsFuture
 }
 
@@ -1068,15 +1068,15 @@ var _ func(int, *[]*int) int = Cells
 
 // mainFuture is the state machine of Main (main.go:101).
 type mainFuture struct {
-	state       int // the next case of Poll; -1 once done
+	state       int32 // the next case of Poll; -1 once done
+	r_2         bool
+	r_3         bool
 	i           int
 	t           *Tree
 	out         *[]int
 	ps          *[]*int
 	sum         int
 	vals        []int
-	r_2         bool
-	r_3         bool
 	n_2         int
 	r_9         int
 	aw0         any

@@ -10,10 +10,10 @@ import (
 
 // setGFuture is the state machine of SetG (main.go:15).
 type setGFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // SetGAsync is the asynchronous twin of SetG: it returns a future that runs the
@@ -90,8 +90,8 @@ var _ func(int) int = SetG
 
 // boFuture is the state machine of Bo (main.go:18).
 type boFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	b     bool
 	av0   rt.YieldNowFuture
 }
@@ -169,10 +169,10 @@ var _ func(bool) bool = Bo
 
 // aFuture is the state machine of A (main.go:21).
 type aFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // AAsync is the asynchronous twin of A: it returns a future that runs the
@@ -248,9 +248,9 @@ var _ func(int) int = A
 
 // mainFuture is the state machine of Main (main.go:38).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	r      int
+	state  int32 // the next case of Poll; -1 once done
 	t      bool
+	r      int
 	aw0    any
 	c_setG setGFuture // SetG's future, held by value
 	c_bo   boFuture   // Bo's future, held by value

@@ -10,10 +10,10 @@ import (
 
 // keyFuture is the state machine of Key (main.go:16).
 type keyFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	k     string
-	av0   rt.YieldNowFuture
 }
 
 // KeyAsync is the asynchronous twin of Key: it returns a future that runs the
@@ -89,9 +89,9 @@ var _ func(string) string = Key
 
 // pairFuture is the state machine of Pair (main.go:22).
 type pairFuture struct {
-	state int                   // the next case of Poll; -1 once done
-	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -167,16 +167,16 @@ var _ func() (int, error) = Pair
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	ok     bool
+	isInt  bool
+	isStr  bool
+	av0    rt.YieldNowFuture
 	m      map[string]int
 	v      int
-	ok     bool
 	s      int
-	isInt  bool
 	str    string
-	isStr  bool
 	err    error
-	av0    rt.YieldNowFuture
 	aw0    any
 	c_key  keyFuture  // Key's future, held by value
 	c_pair pairFuture // Pair's future, held by value

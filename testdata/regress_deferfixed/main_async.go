@@ -10,7 +10,12 @@ import (
 
 // paramsFuture is the state machine of Params (main.go:40).
 type paramsFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
+	dstk   [2]uint8
+	dn     uint8
+	dunw   bool
+	dpanic bool
 	res    int // the output, kept by PollFrame for the caller
 	c      *conn
 	n      int
@@ -18,12 +23,6 @@ type paramsFuture struct {
 	sum    int
 	i      int
 	n_2    int
-	av0    rt.YieldNowFuture
-	dstk   [2]uint8
-	dn     uint8
-	dunw   bool
-	dpanic bool
-	dres   int
 }
 
 // ParamsAsync is the asynchronous twin of Params: it returns a future that runs the
@@ -65,12 +64,6 @@ func (fut *paramsFuture) unwind(v *int, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -133,57 +126,57 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Params starts
-			/*line main.go:41:2*/ /*line main_async.go:136:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:41:2*/ /*line main_async.go:129:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main.go:42:2*/ /*line main_async.go:138:26*/ fut.dstk[fut.dn] = 1
+			/*line main.go:42:2*/ /*line main_async.go:131:26*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:43:2*/ fut.sum = 0
 			/*line main.go:44:2*/ fut.n_2 = 3
-			/*line main_async.go:142:4*/ fut.i = 0
-			/*line main_async.go:143:4*/ fallthrough
+			/*line main_async.go:135:4*/ fut.i = 0
+			/*line main_async.go:136:4*/ fallthrough
 		case 1:
 			/*line main.go:44:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:146:5*/ state = 5
+				/*line main_async.go:139:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:45:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:152:4*/ fallthrough
+			/*line main_async.go:145:4*/ fallthrough
 		case 3: // resumes at main.go:45:3
 			/*line main.go:45:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:155:4*/ if !ready {
+			/*line main_async.go:148:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:46:3*/ fut.sum += fut.n + fut.i
-			/*line main_async.go:161:4*/ fallthrough
+			/*line main_async.go:154:4*/ fallthrough
 		case 4:
-			/*line main_async.go:163:4*/ fut.i++
-			/*line main_async.go:164:4*/ state = 1
+			/*line main_async.go:156:4*/ fut.i++
+			/*line main_async.go:157:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:48:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:168:4*/ fallthrough
+			/*line main_async.go:161:4*/ fallthrough
 		case 6: // resumes at main.go:48:2
 			/*line main.go:48:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:171:4*/ if !ready {
+			/*line main_async.go:164:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main.go:49:2*/ fut.dres = fut.sum
+				/*line main.go:49:2*/ dout := fut.sum
 				fut.state = -1
 				/*line main.go:49:2*/ fut.drun()
-				/*line main.go:49:2*/ return fut.dres, true
+				/*line main.go:49:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:183:4*/ fut.state = -1
+			/*line main_async.go:176:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:186:4*/ panic("corio: ParamsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:179:4*/ panic("corio: ParamsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -223,17 +216,16 @@ var _ func(*conn, int, string) int = Params
 
 // localsFuture is the state machine of Locals (main.go:57).
 type localsFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res    string // the output, kept by PollFrame for the caller
-	other  []byte
-	p      pair
-	k      int
+	state  int32 // the next case of Poll; -1 once done
 	av0    rt.YieldNowFuture
 	dstk   [5]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
-	dres   string
+	res    string // the output, kept by PollFrame for the caller
+	other  []byte
+	p      pair
+	k      int
 	d2a0   int
 	d3a0   any
 	d3a1   any
@@ -279,12 +271,6 @@ func (fut *localsFuture) unwind(v *string, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = fut.dres, true
 	}
 }
 
@@ -349,7 +335,7 @@ func (fut *localsFuture) dcall(p_2 any, re bool) {
 // variables the future's.
 func (fut *localsFuture) d2fn(n int) {
 	/*line main.go:64:22*/ fmt.Println("locals buf", n)
-	/*line main_async.go:352:2*/
+	/*line main_async.go:338:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -384,51 +370,51 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 			/*line main.go:58:2*/ buf = make([]byte, 10)
 			/*line main.go:59:2*/ buf[3] = 42
 			/*line main.go:60:2*/ fut.other = make([]byte, 12)
-			/*line main.go:61:2*/ /*line main_async.go:387:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:61:2*/ /*line main_async.go:373:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:62:2*/ fut.p = pair{1, 2}
-			/*line main.go:63:2*/ /*line main_async.go:390:26*/ fut.dstk[fut.dn] = 1
+			/*line main.go:63:2*/ /*line main_async.go:376:26*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:64:2*/ fut.d2a0 = len(buf)
-			/*line main_async.go:393:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:379:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:65:2*/ fut.d3a0 = buf != nil
 			fut.d3a1 = len(buf)
-			/*line main_async.go:397:4*/ fut.dstk[fut.dn] = 3
+			/*line main_async.go:383:4*/ fut.dstk[fut.dn] = 3
 			fut.dn++
 			/*line main.go:66:2*/ fut.d4a0 = buf
-			/*line main_async.go:400:4*/ fut.dstk[fut.dn] = 4
+			/*line main_async.go:386:4*/ fut.dstk[fut.dn] = 4
 			fut.dn++
 			/*line main.go:67:2*/ fut.k = consume(buf) + consume(fut.other)
 			/*line main.go:68:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:404:4*/ fallthrough
+			/*line main_async.go:390:4*/ fallthrough
 		case 1: // resumes at main.go:68:2
 			/*line main.go:68:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:407:4*/ if !ready {
+			/*line main_async.go:393:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:69:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:413:4*/ fallthrough
+			/*line main_async.go:399:4*/ fallthrough
 		case 2: // resumes at main.go:69:2
 			/*line main.go:69:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:416:4*/ if !ready {
+			/*line main_async.go:402:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main.go:70:2*/ fut.dres = fmt.Sprint("locals ", fut.k)
+				/*line main.go:70:2*/ dout := fmt.Sprint("locals ", fut.k)
 				fut.state = -1
 				/*line main.go:70:2*/ fut.drun()
-				/*line main.go:70:2*/ return fut.dres, true
+				/*line main.go:70:2*/ return dout, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:428:4*/ fut.state = -1
+			/*line main_async.go:414:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:431:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:417:4*/ panic("corio: LocalsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -468,16 +454,16 @@ var _ func() string = Locals
 
 // reassignedFuture is the state machine of Reassigned (main.go:77).
 type reassignedFuture struct {
-	state  int // the next case of Poll; -1 once done
-	n      int
-	s      string
-	p      pair
-	x      int
+	state  int32 // the next case of Poll; -1 once done
 	av0    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
+	n      int
+	s      string
+	p      pair
+	x      int
 	d0r    pair
 	d1a0   any
 	d1a1   any
@@ -523,12 +509,6 @@ func (fut *reassignedFuture) unwind(v *struct{}, done *bool, ok *bool) {
 		if fut.dstep(v, done, nil, false) {
 			fut.dpanic = pan
 		}
-	}
-	if !fut.dpanic {
-		// A deferred call recovered: the panic that ran this call, if any, is
-		// over too (a later one replaced it), and the function returns normally.
-		recover()
-		*v, *done = struct{}{}, true
 	}
 }
 
@@ -607,21 +587,21 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 		case 0: // Reassigned starts
 			/*line main.go:78:2*/ fut.p = pair{3, 4}
 			/*line main.go:79:2*/ fut.d0r = fut.p
-			/*line main_async.go:610:4*/ fut.dstk[fut.dn] = 0
+			/*line main_async.go:590:4*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:80:2*/ fut.d1a0 = fut.n
 			fut.d1a1 = fut.s
-			/*line main_async.go:614:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:594:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:81:2*/ fut.x = 10
 			/*line main.go:82:2*/ fut.d2a0 = fut.x
-			/*line main_async.go:618:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:598:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:83:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:621:4*/ fallthrough
+			/*line main_async.go:601:4*/ fallthrough
 		case 1: // resumes at main.go:83:2
 			/*line main.go:83:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:624:4*/ if !ready {
+			/*line main_async.go:604:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -630,10 +610,10 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:85:2*/ fut.s += "!"
 			/*line main.go:86:2*/ fut.p.a = 30
 			/*line main.go:87:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:633:4*/ fallthrough
+			/*line main_async.go:613:4*/ fallthrough
 		case 2: // resumes at main.go:87:2
 			/*line main.go:87:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:636:4*/ if !ready {
+			/*line main_async.go:616:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -641,25 +621,25 @@ func (fut *reassignedFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:88:2*/ fut.x++
 			/*line main.go:89:2*/ fut.p = pair{5, 6}
 			/*line main.go:90:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:644:4*/ fallthrough
+			/*line main_async.go:624:4*/ fallthrough
 		case 3: // resumes at main.go:90:2
 			/*line main.go:90:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:647:4*/ if !ready {
+			/*line main_async.go:627:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:91:2*/ fmt.Println("reassigned body", fut.n, take(&fut.s), fut.x, fut.p.a, fut.p.b)
 			{
-				/*line main_async.go:654:5*/ fut.state = -1
+				/*line main_async.go:634:5*/ fut.state = -1
 				fut.drun()
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:659:4*/ fut.state = -1
+			/*line main_async.go:639:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:662:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:642:4*/ panic("corio: ReassignedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -700,17 +680,17 @@ var _ func(int, string) = Reassigned
 
 // panicsFuture is the state machine of Panics (main.go:98).
 type panicsFuture struct {
-	state  int    // the next case of Poll; -1 once done
-	res_2  string // the output, kept by PollFrame for the caller
-	c      *conn
-	tag    string
-	res    string
+	state  int32 // the next case of Poll; -1 once done
 	av0    rt.YieldNowFuture
 	dstk   [3]uint8
 	dn     uint8
 	dunw   bool
 	dpanic bool
 	drecd  bool
+	res_2  string // the output, kept by PollFrame for the caller
+	c      *conn
+	tag    string
+	res    string
 	d1a1   string
 	d2a1   int
 	d2a2   string
@@ -852,10 +832,10 @@ func (fut *panicsFuture) d0fn(g *bool) {
 	/*line main.go:100:3*/ if r := fut.drec(recover()); r != nil {
 		/*line main.go:101:4*/ fut.res = fmt.Sprint(fut.tag, " recovered ", r)
 	}
-	/*line main_async.go:855:2*/ if g != nil {
+	/*line main_async.go:835:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:858:2*/
+	/*line main_async.go:838:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -887,29 +867,29 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:99:2*/ /*line main_async.go:890:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:99:2*/ /*line main_async.go:870:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:104:2*/ fut.d1a1 = fut.tag
-			/*line main_async.go:893:4*/ fut.dstk[fut.dn] = 1
+			/*line main_async.go:873:4*/ fut.dstk[fut.dn] = 1
 			fut.dn++
 			/*line main.go:105:2*/ fut.d2a1 = len(fut.tag)
 			fut.d2a2 = fut.tag
-			/*line main_async.go:897:4*/ fut.dstk[fut.dn] = 2
+			/*line main_async.go:877:4*/ fut.dstk[fut.dn] = 2
 			fut.dn++
 			/*line main.go:106:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:900:4*/ fallthrough
+			/*line main_async.go:880:4*/ fallthrough
 		case 1: // resumes at main.go:106:2
 			/*line main.go:106:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:903:4*/ if !ready {
+			/*line main_async.go:883:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:107:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:909:4*/ fallthrough
+			/*line main_async.go:889:4*/ fallthrough
 		case 2: // resumes at main.go:107:2
 			/*line main.go:107:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:912:4*/ if !ready {
+			/*line main_async.go:892:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -923,10 +903,10 @@ func (fut *panicsFuture) poll_2(cx *rt.Context) (string, bool) {
 				/*line main.go:110:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:926:4*/ fut.state = -1
+			/*line main_async.go:906:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:929:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:909:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -997,16 +977,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:117:2*/ fut.log = new([]string)
 			/*line main.go:118:2*/ c = &conn{name: "c1", log: fut.log}
 			/*line main.go:119:24*/ fut.c_params = initParamsFuture(c, 5, "bye")
-			/*line main_async.go:1000:4*/ fut.aw0 = &fut.c_params
+			/*line main_async.go:980:4*/ fut.aw0 = &fut.c_params
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:119:24
-			/*line main_async.go:1004:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:984:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:24*/ r, ready = fut.aw0.(*paramsFuture).Poll(cx)
-			/*line main_async.go:1006:4*/ if driven {
+			/*line main_async.go:986:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*paramsFuture), ready, fresh)
 			}
-			/*line main_async.go:1009:4*/ if !ready {
+			/*line main_async.go:989:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1014,16 +994,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_params = paramsFuture{}
 			/*line main.go:119:2*/ fmt.Println("params", r)
 			/*line main.go:120:14*/ fut.c_locals = initLocalsFuture()
-			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_locals
+			/*line main_async.go:997:4*/ fut.aw0 = &fut.c_locals
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:120:14
-			/*line main_async.go:1021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1001:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:14*/ r_2, ready = fut.aw0.(*localsFuture).Poll(cx)
-			/*line main_async.go:1023:4*/ if driven {
+			/*line main_async.go:1003:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localsFuture), ready, fresh)
 			}
-			/*line main_async.go:1026:4*/ if !ready {
+			/*line main_async.go:1006:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1031,32 +1011,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_locals = localsFuture{}
 			/*line main.go:120:2*/ fmt.Println(r_2)
 			/*line main.go:121:2*/ fut.c_reassigned = initReassignedFuture(7, "hi")
-			/*line main_async.go:1034:4*/ fut.aw0 = &fut.c_reassigned
+			/*line main_async.go:1014:4*/ fut.aw0 = &fut.c_reassigned
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:121:2
-			/*line main_async.go:1038:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1018:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:121:2*/ _, ready = fut.aw0.(*reassignedFuture).Poll(cx)
-			/*line main_async.go:1040:4*/ if driven {
+			/*line main_async.go:1020:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*reassignedFuture), ready, fresh)
 			}
-			/*line main_async.go:1043:4*/ if !ready {
+			/*line main_async.go:1023:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_reassigned = reassignedFuture{}
 			/*line main.go:122:14*/ fut.c_panics = initPanicsFuture(&conn{name: "c2", log: fut.log}, "oops")
-			/*line main_async.go:1050:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1030:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:122:14
-			/*line main_async.go:1054:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:14*/ r_3, ready = fut.aw0.(*panicsFuture).Poll(cx)
-			/*line main_async.go:1056:4*/ if driven {
+			/*line main_async.go:1036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture), ready, fresh)
 			}
-			/*line main_async.go:1059:4*/ if !ready {
+			/*line main_async.go:1039:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1065,11 +1045,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:122:2*/ fmt.Println(r_3)
 			/*line main.go:123:2*/ fmt.Println((*fut.log))
 			{
-				/*line main_async.go:1068:5*/ fut.state = -1
+				/*line main_async.go:1048:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1072:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1052:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -12,10 +12,10 @@ import (
 
 // showFuture is the state machine of Show (main.go:24).
 type showFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // ShowAsync is the asynchronous twin of Show: it returns a future that runs the
@@ -91,10 +91,11 @@ var _ func(string) string = Show
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	r      rune
+	av0    rt.YieldNowFuture
 	n      Name
 	i      int
-	r      rune
 	k      Name
 	t      *Triple
 	x      int
@@ -107,7 +108,6 @@ type mainFuture struct {
 	seq_2  Triple
 	seq_3  *Triple
 	n_2    Count
-	av0    rt.YieldNowFuture
 	aw0    *showFuture
 	c_show showFuture // Show's future, held by value
 }

@@ -10,10 +10,10 @@ import (
 
 // checkFuture is the state machine of Check (main.go:13).
 type checkFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // CheckAsync is the asynchronous twin of Check: it returns a future that runs the

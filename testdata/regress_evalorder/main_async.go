@@ -10,10 +10,10 @@ import (
 
 // setGFuture is the state machine of SetG (main.go:15).
 type setGFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // SetGAsync is the asynchronous twin of SetG: it returns a future that runs the
@@ -90,10 +90,10 @@ var _ func(int) int = SetG
 
 // aFuture is the state machine of A (main.go:18).
 type aFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // AAsync is the asynchronous twin of A: it returns a future that runs the
@@ -169,11 +169,11 @@ var _ func(int) int = A
 
 // ctrAddFuture is the state machine of Ctr.Add (main.go:29).
 type ctrAddFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	c     *Ctr
 	d     int
-	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -245,10 +245,10 @@ var _ func(*Ctr, int) int = (*Ctr).Add
 
 // pushFuture is the state machine of Push (main.go:36).
 type pushFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     int
-	av0   rt.YieldNowFuture
 }
 
 // PushAsync is the asynchronous twin of Push: it returns a future that runs the
@@ -325,10 +325,10 @@ var _ func(int) int = Push
 
 // setAnyFuture is the state machine of SetAny (main.go:41).
 type setAnyFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	v     any
-	av0   rt.YieldNowFuture
 }
 
 // SetAnyAsync is the asynchronous twin of SetAny: it returns a future that runs the
@@ -405,10 +405,10 @@ var _ func(any) int = SetAny
 
 // setStrFuture is the state machine of SetStr (main.go:46).
 type setStrFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // SetStrAsync is the asynchronous twin of SetStr: it returns a future that runs the
@@ -485,7 +485,10 @@ var _ func(string) int = SetStr
 
 // mainFuture is the state machine of Main (main.go:57).
 type mainFuture struct {
-	state    int // the next case of Poll; -1 once done
+	state    int32 // the next case of Poll; -1 once done
+	t_24     bool
+	t_26     int8
+	t_27     byte
 	fut_2    *Ctr
 	ms       map[S]int
 	p        *int
@@ -498,9 +501,6 @@ type mainFuture struct {
 	r_27     int
 	t_19     []int
 	t_23     []byte
-	t_24     bool
-	t_26     int8
-	t_27     byte
 	t_33     [2]int
 	t_37     float64
 	aw0      any
@@ -1953,9 +1953,9 @@ var _ func() = Main
 
 // convFuture is the state machine of Conv (main.go:216).
 type convFuture struct {
-	state  int                 // the next case of Poll; -1 once done
-	res    rt.Tuple2[any, int] // the output, kept by PollFrame for the caller
+	state  int32 // the next case of Poll; -1 once done
 	t      bool
+	res    rt.Tuple2[any, int] // the output, kept by PollFrame for the caller
 	aw0    *setGFuture
 	c_setG setGFuture // SetG's future, held by value
 }
@@ -2046,10 +2046,10 @@ var _ func() (any, int) = Conv
 
 // setBFuture is the state machine of SetB (main.go:223).
 type setBFuture struct {
-	state int // the next case of Poll; -1 once done
-	res   int // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	b     bool
 	av0   rt.YieldNowFuture
+	res   int // the output, kept by PollFrame for the caller
 }
 
 // SetBAsync is the asynchronous twin of SetB: it returns a future that runs the
@@ -2126,10 +2126,10 @@ var _ func(bool) int = SetB
 
 // setStFuture is the state machine of SetSt (main.go:228).
 type setStFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	a     int
-	av0   rt.YieldNowFuture
 }
 
 // SetStAsync is the asynchronous twin of SetSt: it returns a future that runs the
@@ -2207,9 +2207,9 @@ var _ func(int) int = SetSt
 
 // setPFuture is the state machine of SetP (main.go:233).
 type setPFuture struct {
-	state int // the next case of Poll; -1 once done
-	res   int // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   int // the output, kept by PollFrame for the caller
 }
 
 // SetPAsync is the asynchronous twin of SetP: it returns a future that runs the

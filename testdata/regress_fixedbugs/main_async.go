@@ -13,10 +13,10 @@ import (
 
 // valFuture is the state machine of Val (main.go:31).
 type valFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // ValAsync is the asynchronous twin of Val: it returns a future that runs the
@@ -186,11 +186,11 @@ var _ func() (int, error) = Named
 
 // pointFuture is the state machine of Point (main.go:43).
 type pointFuture struct {
-	state int // the next case of Poll; -1 once done
-	res   *S  // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
+	res   *S // the output, kept by PollFrame for the caller
 	s     *S
 	p     *S
-	av0   rt.YieldNowFuture
 }
 
 // PointAsync is the asynchronous twin of Point: it returns a future that runs the
@@ -269,12 +269,12 @@ var _ func(S) *S = Point
 
 // mainFuture is the state machine of Main (main.go:51).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	av0     rt.YieldNowFuture
 	f       func(int) string
 	g       func(x string) string
 	s       *S
 	t       unsafe.Pointer
-	av0     rt.YieldNowFuture
 	aw0     any
 	c_val   valFuture   // Val's future, held by value
 	c_point pointFuture // Point's future, held by value

@@ -11,10 +11,10 @@ import (
 
 // cAddFuture is the state machine of C.Add (main.go:20).
 type cAddFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	c     *C
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the
@@ -73,9 +73,9 @@ var _ func(*C, int) int = (*C).Add
 
 // twiceFuture is the state machine of Twice (main.go:27).
 type twiceFuture struct {
-	state int // the next case of Poll; -1 once done
-	n     int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	n     int
 }
 
 // TwiceAsync is the asynchronous twin of Twice: it returns a future that runs the

@@ -10,10 +10,10 @@ import (
 
 // workFuture is the state machine of Work (main.go:23).
 type workFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	x     int
-	av0   rt.YieldNowFuture
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -93,11 +93,11 @@ var _ func(int) int = Work
 
 // mainFuture is the state machine of Main (main.go:54).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
 	x      int
 	ch     chan int
 	b      *Bus
-	av0    rt.YieldNowFuture
 	aw0    *workFuture
 	c_work workFuture // Work's future, held by value
 }

@@ -10,7 +10,7 @@ import (
 
 // mainFuture is the state machine of Main (main.go:16).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 

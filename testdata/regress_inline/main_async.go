@@ -10,10 +10,10 @@ import (
 
 // leafFuture is the state machine of Leaf (main.go:18).
 type leafFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // LeafAsync is the asynchronous twin of Leaf: it returns a future that runs the
@@ -322,10 +322,10 @@ var _ func(int) int = Top
 
 // evenFuture is the state machine of Even (main.go:41).
 type evenFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	n     int
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt.YieldNowFuture
+	n     int
 	aw0   *oddFuture
 }
 
@@ -443,8 +443,8 @@ var _ func(int) bool = Even
 
 // oddFuture is the state machine of Odd (main.go:50).
 type oddFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	n     int
 	aw0   *evenFuture
 }
@@ -551,11 +551,11 @@ var _ func(int) bool = Odd
 
 // ptrFuture is the state machine of Ptr (main.go:58).
 type ptrFuture struct {
-	state int                  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	av0   rt.YieldNowFuture
 }
 
 // PtrAsync is the asynchronous twin of Ptr: it returns a future that runs the
@@ -634,12 +634,12 @@ var _ func() (int, *int) = Ptr
 
 // mainFuture is the state machine of Main (main.go:65).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	r_2    bool
 	r1     int
 	p1     *int
 	v      string
 	err    error
-	r_2    bool
 	aw0    any
 	c_top  topFuture  // Top's future, held by value
 	c_even evenFuture // Even's future, held by value

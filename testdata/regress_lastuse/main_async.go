@@ -12,12 +12,12 @@ import (
 
 // assignFuture is the state machine of Assign (main.go:36).
 type assignFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // AssignAsync is the asynchronous twin of Assign: it returns a future that runs the
@@ -108,10 +108,10 @@ var _ func() string = Assign
 
 // stmtFuture is the state machine of Stmt (main.go:49).
 type stmtFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	buf   []byte
 	w     weak.Pointer[byte]
-	av0   rt.YieldNowFuture
 }
 
 // StmtAsync is the asynchronous twin of Stmt: it returns a future that runs the
@@ -201,12 +201,12 @@ var _ func() = Stmt
 
 // reusedFuture is the state machine of Reused (main.go:61).
 type reusedFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	s     string
-	av0   rt.YieldNowFuture
 }
 
 // ReusedAsync is the asynchronous twin of Reused: it returns a future that runs the
@@ -297,14 +297,14 @@ var _ func() string = Reused
 
 // condFuture is the state machine of Cond (main.go:76).
 type condFuture struct {
-	state int    // the next case of Poll; -1 once done
-	res   string // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	skip  bool
+	ok    bool
+	av0   rt.YieldNowFuture
+	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
-	ok    bool
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // CondAsync is the asynchronous twin of Cond: it returns a future that runs the

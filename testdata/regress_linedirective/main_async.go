@@ -11,10 +11,10 @@ import (
 
 // checkFuture is the state machine of Check (main.go:63).
 type checkFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	name  string
 	f     func()
-	av0   rt.YieldNowFuture
 }
 
 // CheckAsync is the asynchronous twin of Check: it returns a future that runs the
@@ -90,9 +90,9 @@ var _ func(string, func()) = Check
 
 // mainFuture is the state machine of Main (main.go:69).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
-	a_3     *[3]int
+	state   int32 // the next case of Poll; -1 once done
 	av0     rt.YieldNowFuture
+	a_3     *[3]int
 	aw0     any
 	c_check checkFuture // Check's future, held by value
 	c_where whereFuture // Where's future, held by value
@@ -238,9 +238,9 @@ var _ func() = Main
 
 // directFuture is the state machine of Direct (main.go:211).
 type directFuture struct {
-	state int // the next case of Poll; -1 once done
-	b     [2]int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	b     [2]int
 }
 
 // DirectAsync is the asynchronous twin of Direct: it returns a future that runs the
@@ -300,7 +300,7 @@ var _ func() = Direct
 
 // whereFuture is the state machine of Where (main.go:307).
 type whereFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
 }
 

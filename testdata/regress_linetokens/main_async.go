@@ -10,9 +10,9 @@ import (
 
 // mainFuture is the state machine of Main (main.go:54).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	x     *int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	x     *int
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the

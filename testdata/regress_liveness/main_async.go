@@ -12,13 +12,13 @@ import (
 
 // fieldFuture is the state machine of Field (main.go:22).
 type fieldFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	buf   []byte
 	w     weak.Pointer[byte]
 	sum   int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // FieldAsync is the asynchronous twin of Field: it returns a future that runs the
@@ -129,12 +129,12 @@ var _ func() string = Field
 
 // localFuture is the state machine of Local (main.go:40).
 type localFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	w     weak.Pointer[byte]
 	sum   int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // LocalAsync is the asynchronous twin of Local: it returns a future that runs the
@@ -234,13 +234,13 @@ var _ func() string = Local
 
 // paramFuture is the state machine of Param (main.go:57).
 type paramFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	first byte
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	p     *[16777216]byte
 	w     weak.Pointer[[16777216]byte]
-	first byte
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // ParamAsync is the asynchronous twin of Param: it returns a future that runs the

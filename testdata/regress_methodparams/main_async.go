@@ -10,11 +10,11 @@ import (
 
 // cAddFuture is the state machine of C.Add (main.go:15).
 type cAddFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	c     *C
 	by    int
-	av0   rt.YieldNowFuture
 }
 
 // AddAsync is the asynchronous twin of Add: it returns a future that runs the

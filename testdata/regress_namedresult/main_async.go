@@ -10,11 +10,11 @@ import (
 
 // fFuture is the state machine of F (main.go:15).
 type fFuture struct {
-	state int                  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, *int] // the output, kept by PollFrame for the caller
 	r     *int
 	p     *int
-	av0   rt.YieldNowFuture
 }
 
 // FAsync is the asynchronous twin of F: it returns a future that runs the

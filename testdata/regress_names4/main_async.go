@@ -13,10 +13,10 @@ import (
 
 // workFuture2 is the state machine of Work (main.go:24).
 type workFuture2 struct {
-	state      int // the next case of Poll; -1 once done
+	state      int32 // the next case of Poll; -1 once done
+	av0        rt.YieldNowFuture
 	res        int // the output, kept by PollFrame for the caller
 	workFuture int
-	av0        rt.YieldNowFuture
 }
 
 // WorkAsync is the asynchronous twin of Work: it returns a future that runs the
@@ -92,17 +92,17 @@ var _ func(int) int = Work
 
 // mainFuture is the state machine of Main (main.go:30).
 type mainFuture struct {
-	state     int // the next case of Poll; -1 once done
+	state     int32 // the next case of Poll; -1 once done
+	r         rune
+	av0       rt.YieldNowFuture
 	Poll_2    int
 	Cancel_2  int
 	Trace_2   int
 	reflect_2 string
 	iter      string
-	r         rune
 	str       string
 	iter_2    *reflect.MapIter
 	it        *rt.RangeFunc[int, struct{}]
-	av0       rt.YieldNowFuture
 	aw0       *workFuture2
 	c_work    workFuture2 // Work's future, held by value
 }

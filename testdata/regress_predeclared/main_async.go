@@ -13,10 +13,10 @@ import (
 
 // getFuture is the state machine of Get (main.go:26).
 type getFuture struct {
-	state int                   // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	x     int
-	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the
@@ -92,17 +92,17 @@ var _ func(int) (int, error) = Get
 
 // mainFuture is the state machine of Main (main.go:32).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	r     rune
+	b     bool
+	av0   rt.YieldNowFuture
 	ps    []*int
 	i     *int
 	i_2   int
 	e     error
-	b     bool
-	r     rune
 	seq   []int
 	str   string
 	next  int
-	av0   rt.YieldNowFuture
 	aw0   *getFuture
 	c_get getFuture // Get's future, held by value
 }

@@ -10,13 +10,13 @@ import (
 
 // mainFuture is the state machine of Main (main.go:17).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	fs    []func() int
 	i     int
 	arr   *[2]int
 	k     int
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the

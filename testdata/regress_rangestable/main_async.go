@@ -11,7 +11,9 @@ import (
 
 // mainFuture is the state machine of Main (main.go:18).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	r     rune
+	av0   rt.YieldNowFuture
 	s     []int
 	i     int
 	x     int
@@ -22,12 +24,10 @@ type mainFuture struct {
 	w     [][]int
 	ps    []*int
 	fs    []func() int
-	r     rune
 	seq_2 []string
 	seq_4 [][]int
 	i_11  int
 	str   string
-	av0   rt.YieldNowFuture
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the

@@ -12,10 +12,10 @@ import (
 
 // mystructStringFuture is the state machine of mystruct.String (main.go:22).
 type mystructStringFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	t     mystruct
-	av0   rt.YieldNowFuture
 }
 
 // StringAsync is the asynchronous twin of String: it returns a future that runs the
@@ -86,12 +86,12 @@ var _ func(mystruct) string = (mystruct).String
 
 // mainFuture is the state machine of Main (main.go:28).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	s     any // holds sT (a local type)
 	i     fmt.Stringer
 	d     [1]uint64 // holds a dT (a local type without pointers)
 	r     string
-	av0   rt.YieldNowFuture
 	aw0   *mystructStringFuture
 }
 

@@ -10,9 +10,9 @@ import (
 
 // numsFuture is the state machine of Nums (main.go:13).
 type numsFuture struct {
-	state int   // the next case of Poll; -1 once done
-	res   []any // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   []any // the output, kept by PollFrame for the caller
 }
 
 // NumsAsync is the asynchronous twin of Nums: it returns a future that runs the

@@ -10,9 +10,9 @@ import (
 
 // mainFuture is the state machine of Main (main.go:13).
 type mainFuture struct {
-	state int // the next case of Poll; -1 once done
-	xs    []any
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	xs    []any
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the

@@ -10,10 +10,10 @@ import (
 
 // pairFuture is the state machine of Pair (main.go:18).
 type pairFuture struct {
-	state int                    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, string] // the output, kept by PollFrame for the caller
 	tag   string
-	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -90,11 +90,11 @@ var _ func(string) (int, string) = Pair
 
 // takeFuture is the state machine of Take (main.go:25).
 type takeFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	a     int
 	b     string
-	av0   rt.YieldNowFuture
 }
 
 // TakeAsync is the asynchronous twin of Take: it returns a future that runs the
@@ -170,10 +170,10 @@ var _ func(int, string) string = Take
 
 // takeVFuture is the state machine of TakeV (main.go:31).
 type takeVFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	xs    []any
-	av0   rt.YieldNowFuture
 }
 
 // TakeVAsync is the asynchronous twin of TakeV: it returns a future that runs the
@@ -249,11 +249,11 @@ var _ func(...any) int = TakeV
 
 // swapFuture is the state machine of Swap (main.go:37).
 type swapFuture struct {
-	state int                    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[string, int] // the output, kept by PollFrame for the caller
 	a     int
 	b     string
-	av0   rt.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the
@@ -329,12 +329,12 @@ var _ func(int, string) (string, int) = Swap
 
 // tTakeFuture is the state machine of T.Take (main.go:45).
 type tTakeFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	t     *T
 	a     int
 	b     string
-	av0   rt.YieldNowFuture
 }
 
 // TakeAsync is the asynchronous twin of Take: it returns a future that runs the

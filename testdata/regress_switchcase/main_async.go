@@ -11,9 +11,9 @@ import (
 
 // yFuture is the state machine of Y (main.go:17).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the

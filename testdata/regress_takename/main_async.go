@@ -11,11 +11,11 @@ import (
 
 // joinFuture is the state machine of Join (main.go:19).
 type joinFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	take3 []string
 	take2 string
-	av0   rt.YieldNowFuture
 }
 
 // JoinAsync is the asynchronous twin of Join: it returns a future that runs the
@@ -93,9 +93,9 @@ var _ func([]string) string = Join
 
 // mainFuture is the state machine of Main (main.go:27).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
-	words  []string
+	state  int32 // the next case of Poll; -1 once done
 	av0    rt.YieldNowFuture
+	words  []string
 	aw0    *joinFuture
 	c_join joinFuture // Join's future, held by value
 }

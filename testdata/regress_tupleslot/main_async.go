@@ -10,10 +10,10 @@ import (
 
 // numFuture is the state machine of Num (main.go:13).
 type numFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // NumAsync is the asynchronous twin of Num: it returns a future that runs the
@@ -89,12 +89,12 @@ var _ func(int) int = Num
 
 // mainFuture is the state machine of Main (main.go:27).
 type mainFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
 	zero_2 int
 	m      int
 	n      int
 	i      int
-	av0    rt.YieldNowFuture
 	aw0    *numFuture
 	c_num  numFuture // Num's future, held by value
 }

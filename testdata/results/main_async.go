@@ -11,10 +11,10 @@ import (
 
 // vFuture is the state machine of V (main.go:24).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -91,11 +91,11 @@ var _ func(int) int = V
 
 // pairFuture is the state machine of Pair (main.go:31).
 type pairFuture struct {
-	state int                 // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, int] // the output, kept by PollFrame for the caller
 	a     int
 	b     int
-	av0   rt.YieldNowFuture
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -512,9 +512,9 @@ var _ func(int) (int, int) = ForwardNamed
 
 // tripleFuture is the state machine of Triple (main.go:63).
 type tripleFuture struct {
-	state int                           // the next case of Poll; -1 once done
-	res   rt.Tuple3[string, int, error] // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   rt.Tuple3[string, int, error] // the output, kept by PollFrame for the caller
 }
 
 // TripleAsync is the asynchronous twin of Triple: it returns a future that runs the
@@ -685,10 +685,10 @@ var _ func() (string, int, error) = ForwardTriple
 
 // namedModifiedAfterSuspFuture is the state machine of NamedModifiedAfterSusp (main.go:74).
 type namedModifiedAfterSuspFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	r     int
-	av0   rt.YieldNowFuture
 }
 
 // NamedModifiedAfterSuspAsync is the asynchronous twin of NamedModifiedAfterSusp: it returns a future that runs the
@@ -767,11 +767,11 @@ var _ func() int = NamedModifiedAfterSusp
 
 // swapFuture is the state machine of Swap (main.go:82).
 type swapFuture struct {
-	state int                       // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[string, string] // the output, kept by PollFrame for the caller
 	a     string
 	b     string
-	av0   rt.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the
@@ -847,10 +847,10 @@ var _ func(string, string) (string, string) = Swap
 
 // idxFuture is the state machine of Idx (main.go:88).
 type idxFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // IdxAsync is the asynchronous twin of Idx: it returns a future that runs the
@@ -927,10 +927,10 @@ var _ func(int) int = Idx
 
 // keyFuture is the state machine of Key (main.go:95).
 type keyFuture struct {
-	state int    // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   string // the output, kept by PollFrame for the caller
 	k     string
-	av0   rt.YieldNowFuture
 }
 
 // KeyAsync is the asynchronous twin of Key: it returns a future that runs the

@@ -11,10 +11,10 @@ import (
 
 // vFuture is the state machine of V (main.go:14).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -91,10 +91,10 @@ var _ func(int) int = V
 
 // getFuture is the state machine of Get (main.go:21).
 type getFuture struct {
-	state int                   // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   rt.Tuple2[int, error] // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the

@@ -10,10 +10,10 @@ import (
 
 // tFuture is the state machine of T (main.go:23).
 type tFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	name  string
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt.YieldNowFuture
+	name  string
 }
 
 // TAsync is the asynchronous twin of T: it returns a future that runs the
@@ -90,10 +90,10 @@ var _ func(string) bool = T
 
 // fFuture is the state machine of F (main.go:30).
 type fFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	name  string
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt.YieldNowFuture
+	name  string
 }
 
 // FAsync is the asynchronous twin of F: it returns a future that runs the
@@ -170,12 +170,12 @@ var _ func(string) bool = F
 
 // mainFuture is the state machine of Main (main.go:40).
 type mainFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	cond_16 bool
+	cond_17 bool
 	n       int
 	v       *int
 	set     func() bool
-	cond_16 bool
-	cond_17 bool
 	aw0     any
 	c_t     tFuture // T's future, held by value
 	c_f     fFuture // F's future, held by value

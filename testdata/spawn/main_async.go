@@ -11,13 +11,13 @@ import (
 
 // workerFuture is the state machine of Worker (main.go:14).
 type workerFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	id    int
 	n     int
 	sum   int
 	i     int
 	n_2   int
-	av0   rt.YieldNowFuture
 }
 
 // WorkerAsync is the asynchronous twin of Worker: it returns a future that runs the
@@ -98,9 +98,9 @@ var _ func(int, int) int = Worker
 
 // pairFuture is the state machine of Pair (main.go:24).
 type pairFuture struct {
-	state int // the next case of Poll; -1 once done
-	id    int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	id    int
 }
 
 // PairAsync is the asynchronous twin of Pair: it returns a future that runs the
@@ -163,9 +163,9 @@ var _ func(int) (int, string) = Pair
 
 // boomFuture is the state machine of Boom (main.go:30).
 type boomFuture struct {
-	state int // the next case of Poll; -1 once done
-	id    int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	id    int
 }
 
 // BoomAsync is the asynchronous twin of Boom: it returns a future that runs the

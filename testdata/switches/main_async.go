@@ -10,10 +10,10 @@ import (
 
 // vFuture is the state machine of V (main.go:23).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -90,11 +90,11 @@ var _ func(int) int = V
 
 // bFuture is the state machine of B (main.go:30).
 type bFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
-	name  string
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	b     bool
 	av0   rt.YieldNowFuture
+	name  string
 }
 
 // BAsync is the asynchronous twin of B: it returns a future that runs the
@@ -319,12 +319,12 @@ var _ func(int) string = Classify
 
 // mainFuture is the state machine of Main (main.go:52).
 type mainFuture struct {
-	state      int // the next case of Poll; -1 once done
+	state      int32 // the next case of Poll; -1 once done
+	tag_10     bool
 	x          int
 	y          int
 	seq        []int
 	tag        int
-	tag_10     bool
 	aw0        any
 	c_v        vFuture        // V's future, held by value
 	c_b        bFuture        // B's future, held by value

@@ -12,9 +12,9 @@ import (
 
 // yFuture is the state machine of Y (main.go:38).
 type yFuture struct {
-	state int // the next case of Poll; -1 once done
-	s     string
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	s     string
 }
 
 // YAsync is the asynchronous twin of Y: it returns a future that runs the
@@ -90,10 +90,10 @@ var _ func(string) = Y
 
 // getFuture is the state machine of Get (main.go:44).
 type getFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   any // the output, kept by PollFrame for the caller
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the

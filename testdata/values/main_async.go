@@ -11,10 +11,10 @@ import (
 
 // vFuture is the state machine of V (main.go:23).
 type vFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // VAsync is the asynchronous twin of V: it returns a future that runs the
@@ -91,10 +91,10 @@ var _ func(int) int = V
 
 // pFuture is the state machine of P (main.go:30).
 type pFuture struct {
-	state int  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   *int // the output, kept by PollFrame for the caller
 	p     *int
-	av0   rt.YieldNowFuture
 }
 
 // PAsync is the asynchronous twin of P: it returns a future that runs the

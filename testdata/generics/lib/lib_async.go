@@ -7,13 +7,13 @@ import "github.com/corio-go/corio/rt"
 
 // mapFuture is the state machine of Map (lib.go:14).
 type mapFuture[T, U any] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	xs    []T
 	f     func(T) U
 	out   []U
 	x     T
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // MapAsync is the asynchronous twin of Map: it returns a future that runs the
@@ -91,11 +91,11 @@ func _[T, U any]() {
 
 // boxSwapFuture is the state machine of Box.Swap (lib.go:29).
 type boxSwapFuture[T any] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	b     *Box[T]
 	v     T
 	old   T
-	av0   rt.YieldNowFuture
 }
 
 // SwapAsync is the asynchronous twin of Swap: it returns a future that runs the

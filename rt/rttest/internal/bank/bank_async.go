@@ -190,10 +190,10 @@ var _ func(*Account, int) error = (*Account).WithdrawSafe
 
 // accountAuditFuture is the state machine of Account.audit (bank.go:62).
 type accountAuditFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	av0    rt.YieldNowFuture
 	a      *Account
 	amount int
-	av0    rt.YieldNowFuture
 }
 
 // auditAsync is the asynchronous twin of audit: it returns a future that runs the
@@ -265,10 +265,10 @@ var _ func(*Account, int) = (*Account).audit
 
 // priceFuture is the state machine of price (bank.go:71).
 type priceFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	plan  string
-	av0   rt.YieldNowFuture
 }
 
 // priceAsync is the asynchronous twin of price: it returns a future that runs the
@@ -350,10 +350,10 @@ var _ func(string) int = price
 
 // renewFuture is the state machine of Renew (bank.go:82).
 type renewFuture struct {
-	state   int // the next case of Poll; -1 once done
+	state   int32 // the next case of Poll; -1 once done
+	safe    bool
 	a       *Account
 	plan    string
-	safe    bool
 	aw0     any
 	c_price priceFuture // price's future, held by value
 }
@@ -482,10 +482,10 @@ var _ func(*Account, string, bool) error = Renew
 
 // payFuture is the state machine of Pay (bank.go:93).
 type payFuture struct {
-	state  int // the next case of Poll; -1 once done
+	state  int32 // the next case of Poll; -1 once done
+	safe   bool
 	a      *Account
 	amount int
-	safe   bool
 	aw0    any
 }
 
@@ -591,7 +591,7 @@ var _ func(*Account, int, bool) error = Pay
 
 // scenarioFuture is the state machine of Scenario (bank.go:106).
 type scenarioFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
 	safe  bool
 	a     *Account
 	pay   *rt.JoinHandle[error]

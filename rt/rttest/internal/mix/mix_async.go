@@ -10,13 +10,13 @@ import (
 
 // stepperFuture is the state machine of Stepper (mix.go:18).
 type stepperFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	id    int
 	n     int
 	log   *[]int
 	n_2   int
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // StepperAsync is the asynchronous twin of Stepper: it returns a future that runs the
@@ -645,9 +645,9 @@ var _ func(int) ([]int, error) = JoinSetOrder
 
 // joinSetOrderFunc1Future is the state machine of JoinSetOrder.func1 (mix.go:90).
 type joinSetOrderFunc1Future struct {
-	state int // the next case of Poll; -1 once done
-	i     int
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	i     int
 }
 
 // newJoinSetOrderFunc1Future makes the future of the async closure JoinSetOrder.func1, given the variables
