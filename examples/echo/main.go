@@ -40,27 +40,34 @@ type Stats struct {
 	Active   atomic.Int64 // connections being served
 	Accepted atomic.Int64 // connections accepted so far
 	Bytes    atomic.Int64 // bytes echoed
+	Errors   atomic.Int64 // connections ended by an error rather than by the client's close
 }
 
-// Handle echoes what c sends until c closes its side, then closes c. The
-// deferred finish closes c and counts the connection out however Handle
-// ends: on an error, at the end of the stream, on a panic, or when its task
-// is cancelled while it waits (the runtime's Shutdown cancels the tasks left
+// Handle echoes what c sends until c closes its side or an error ends the
+// connection (counted in st.Errors), then closes c. The deferred finish
+// closes c and counts the connection out however Handle ends: on an
+// error, at the end of the stream, on a panic, or when its task is
+// cancelled while it waits (the runtime's Shutdown cancels the tasks left
 // after the grace period).
 //
+// Handle returns nothing: nobody joins a connection's task, and a result
+// would be kept in the task for nobody (an error, 16 B per connection).
+//
 //async:func
-func Handle(c *netx.TCPStream, st *Stats) error {
+func Handle(c *netx.TCPStream, st *Stats) {
 	defer finish(c, st)
 	for {
 		b, err := c.ReadPooled() // waits holding no buffer
 		if err != nil {
-			return endOfStream(err)
+			st.end(err)
+			return
 		}
 		_, err = c.Write(b.Bytes())
 		st.Bytes.Add(int64(b.Len()))
 		b.Release() // back to the pool before the next wait
 		if err != nil {
-			return err
+			st.end(err)
+			return
 		}
 	}
 }
@@ -69,17 +76,19 @@ func Handle(c *netx.TCPStream, st *Stats) error {
 // connection and kept across every wait.
 //
 //async:func
-func HandlePlain(c *netx.TCPStream, st *Stats) error {
+func HandlePlain(c *netx.TCPStream, st *Stats) {
 	defer finish(c, st)
 	buf := make([]byte, 4096)
 	for {
 		n, err := c.Read(buf)
 		if err != nil {
-			return endOfStream(err)
+			st.end(err)
+			return
 		}
 		st.Bytes.Add(int64(n))
 		if _, err := c.Write(buf[:n]); err != nil {
-			return err
+			st.end(err)
+			return
 		}
 	}
 }
@@ -91,13 +100,11 @@ func finish(c *netx.TCPStream, st *Stats) {
 	st.Active.Add(-1)
 }
 
-// endOfStream is a read's err as the handler's result: the end of the
-// stream is no error.
-func endOfStream(err error) error {
-	if err == io.EOF {
-		return nil
+// end records why a connection ended: the end of the stream is no error.
+func (st *Stats) end(err error) {
+	if err != io.EOF {
+		st.Errors.Add(1)
 	}
-	return err
 }
 
 // Serve accepts connections until ln is closed, spawning one task per
@@ -190,8 +197,8 @@ func run(args []string, onListen func(net.Addr)) error {
 	if out.V1 != nil {
 		return out.V1
 	}
-	log.Printf("echo: %v: stopped after %d connections, %d bytes; %d still open",
-		out.V0, st.Accepted.Load(), st.Bytes.Load(), st.Active.Load())
+	log.Printf("echo: %v: stopped after %d connections (%d ended by an error), %d bytes; %d still open",
+		out.V0, st.Accepted.Load(), st.Errors.Load(), st.Bytes.Load(), st.Active.Load())
 	return nil
 }
 

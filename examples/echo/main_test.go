@@ -272,3 +272,42 @@ func shutdownWithOpenConnections(t *testing.T, plain bool) {
 		}
 	}
 }
+
+// TestHandlerEnds: a handler ends at the client's close without counting an
+// error, and at a reset with one; either way its deferred finish closes the
+// stream and counts the connection out, for both loops.
+func TestHandlerEnds(t *testing.T) {
+	for _, plain := range []bool{false, true} {
+		r := rt.NewMultiThread()
+		lc := ListenConfig(false)
+		lnOut := rt.BlockOn(r, lc.ListenAsync("tcp", "127.0.0.1:0"))
+		if lnOut.V1 != nil {
+			t.Fatal(lnOut.V1)
+		}
+		var st Stats
+		rt.SpawnOn(r, ServeAsync(lnOut.V0, plain, &st))
+		for _, reset := range []bool{false, true} {
+			c, err := net.DialTCP("tcp", nil, lnOut.V0.Addr().(*net.TCPAddr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Write([]byte("x"))
+			var b [1]byte
+			if _, err := io.ReadFull(c, b[:]); err != nil {
+				t.Fatal(err)
+			}
+			if reset {
+				c.SetLinger(0) // Close sends a reset
+			}
+			c.Close()
+		}
+		for st.Active.Load() != 0 || st.Accepted.Load() != 2 {
+			time.Sleep(time.Millisecond)
+		}
+		if got := st.Errors.Load(); got != 1 {
+			t.Errorf("plain=%v: %d connections ended by an error, want 1 (the reset)", plain, got)
+		}
+		lnOut.V0.Close()
+		r.Shutdown()
+	}
+}
