@@ -223,8 +223,8 @@ type ListenConfig struct {
 	// net that net's connections have too: a connection that becomes
 	// unreachable without Close is closed by the garbage collector. The net
 	// costs each connection a record the Go runtime keeps off the heap
-	// (about 55 B of RSS per idle connection, more than a tenth of what an
-	// idle examples/echo connection costs in all). Set it when every
+	// (about 55 B of RSS per idle connection, a fifth of what an idle
+	// examples/echo connection costs without it). Set it when every
 	// connection is closed by its handler, in a defer, which also runs when
 	// the runtime cancels the handler at shutdown: a connection dropped
 	// without Close then keeps its descriptor and its slot in the driver

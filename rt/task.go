@@ -40,12 +40,15 @@ type taskWaker interface {
 }
 
 // taskHeader is the part of a task the scheduler sees. It is the first field
-// of task[T], so a task is one allocation: header, future, output (the
-// JoinHandle is the task under another name).
+// of every task (task[T] and the boxedTask and inlineTask it is a view of),
+// so a task is one allocation: header, output, future (the JoinHandle is the
+// task under another name).
 //
-// It is 80 bytes, so that task[T] for a T of up to two words (error, a
-// pointer, an int) is 112 bytes and task[struct{}] 96, size classes. Every
-// task pays for each word here: an idle echo connection is a task.
+// It is 80 bytes, so that a boxedTask for a T of up to two words (error, a
+// pointer, an int) is 112 bytes and boxedTask[struct{}] 96, size classes; an
+// inlineTask is 80 bytes plus its output and its future (examples/echo's
+// connection handler: 80 + 0 + 48 = 128). Every task pays for each word
+// here: an idle echo connection is a task.
 type taskHeader struct {
 	state taskState // atomic; see state.go
 	// flags holds flagBound, flagSpawned, flagJoinLock and flagNamed (see
