@@ -44,9 +44,13 @@ func AwaitAsync[T any](f Future[T]) Future[T] { return f }
 
 // parker is a Waker that wakes a goroutine sleeping in Await.
 type parker struct {
-	ch chan struct{} // capacity 1: at most one pending wake-up token
-	cx Context       // owned by the goroutine in Await
+	ch  chan struct{} // capacity 1: at most one pending wake-up token
+	cx  Context       // owned by the goroutine in Await
+	box Waker         // the parker itself: the box it lends a task it joins (joinBoxer)
 }
+
+// joinBox lends the parker's box to a task whose lone joiner it is.
+func (p *parker) joinBox() *Waker { return &p.box }
 
 func (p *parker) Wake() {
 	select {
@@ -58,6 +62,7 @@ func (p *parker) Wake() {
 var parkerPool = sync.Pool{New: func() any {
 	p := &parker{ch: make(chan struct{}, 1)}
 	p.cx = Context{waker: p, budget: budgetUnconstrained}
+	p.box = p
 	return p
 }}
 

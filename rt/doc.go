@@ -338,7 +338,7 @@
 // load of a word that changes once a second) sits in spare bits of the
 // task's flags word; a name lives in a side table only for tasks that have
 // one, and completion looks for it only when a flag bit says so. The task
-// header stays 80 bytes; spawn and poll benchmarks (BenchmarkSpawn,
+// header stays 64 bytes; spawn and poll benchmarks (BenchmarkSpawn,
 // BenchmarkSchedSpawnMany, BenchmarkSchedChainedSpawn, BenchmarkYield,
 // BenchmarkSchedPingPong) showed no difference beyond their noise. A
 // current-thread runtime's driving goroutine looks for a dump request once

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unsafe"
 )
 
 // fprog is a program of async functions for the frame tests: function i
@@ -327,8 +326,8 @@ func TestFrameCancelDeep(t *testing.T) {
 			h := SpawnOn(r, Future[int](p.newNode(0, 0)))
 			// Let it descend: 100 yields on the way down, then some at the leaf.
 			BlockOn(r, yieldLoop(300, YieldNowAsync))
-			if stacked && ((*h.t.frameSlot()) == nil || len((*h.t.frameSlot()).frames) != 100-minPushDepth) {
-				t.Fatalf("frame stack %v, want %d frames", (*h.t.frameSlot()), 100-minPushDepth)
+			if stacked && (h.t.frames() == nil || len(h.t.frames().frames) != 100-minPushDepth) {
+				t.Fatalf("frame stack %v, want %d frames", h.t.frames(), 100-minPushDepth)
 			}
 			h.Abort()
 			err := BlockOn(r, h.JoinAsync()).V1
@@ -343,7 +342,7 @@ func TestFrameCancelDeep(t *testing.T) {
 			if !slices.Equal(p.cancelled, want) {
 				t.Fatalf("cancelled %v, want %v (innermost first, once each)", p.cancelled, want)
 			}
-			if h.t.aux != unsafe.Pointer(je) {
+			if h.t.joinErr() != je || h.t.frames() != nil {
 				t.Fatalf("a completed task keeps its frame stack instead of its JoinError")
 			}
 		})
@@ -465,8 +464,8 @@ func TestFrameSuspendOnce(t *testing.T) {
 	defer r.Shutdown()
 	h := SpawnOn(r, Future[int](p.newNode(0, 0)))
 	BlockOn(r, YieldNowAsync())
-	if (*h.t.frameSlot()) != nil {
-		t.Fatalf("a chain suspended once has a frame stack of %d", len((*h.t.frameSlot()).frames))
+	if h.t.frames() != nil {
+		t.Fatalf("a chain suspended once has a frame stack of %d", len(h.t.frames().frames))
 	}
 	if got := BlockOn(r, h.JoinAsync()); got.V0 != 50*51/2 || got.V1 != nil {
 		t.Fatalf("Join = %v", got)

@@ -322,6 +322,7 @@ func newChildWakers(n int) *childWakers {
 	c := &childWakers{woken: bits[:words:words], taken: bits[words:], wakers: make([]childWaker, n)}
 	for i := range c.wakers {
 		c.wakers[i] = childWaker{c: c, i: i}
+		c.wakers[i].box = &c.wakers[i]
 	}
 	for i := range n { // the first poll polls every child
 		c.woken[i>>6] |= 1 << (i & 63)
@@ -342,9 +343,13 @@ func (c *childWakers) take(parent Waker) []uint64 {
 
 // childWaker is the waker child i of a large join sees in cx.
 type childWaker struct {
-	c *childWakers
-	i int
+	c   *childWakers
+	i   int
+	box Waker // the waker itself: the box it lends a task it joins (joinBoxer)
 }
+
+// joinBox lends the child waker's box to a task whose lone joiner it is.
+func (w *childWaker) joinBox() *Waker { return &w.box }
 
 // Wake marks the child woken and wakes the join's poller, unless an earlier
 // wake since the last poll already did.

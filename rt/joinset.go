@@ -1,6 +1,9 @@
 package rt
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // JoinSet is a set of spawned tasks of one output type whose outputs are
 // taken as the tasks finish, in completion order: Tokio's JoinSet, or an
@@ -50,7 +53,12 @@ type joinSetNode[T any] struct {
 	prev, next *joinSetNode[T] // members list (or free list): owned by the set's owner
 	rnext      *joinSetNode[T] // ready list (protected by set.mu), then the owner's taken list
 	woken      bool            // the task finished: protected by set.mu
+
+	box Waker // the node itself: the box it lends its task's join word (joinBoxer)
 }
+
+// joinBox lends the node's box: the set registers it as its task's joiner.
+func (n *joinSetNode[T]) joinBox() *Waker { return &n.box }
 
 // joinSetList is a list of nodes linked through the given fields.
 type joinSetList[T any] struct{ head, tail *joinSetNode[T] }
@@ -168,7 +176,8 @@ func (s *JoinSet[T]) node(t *task[T]) *joinSetNode[T] {
 // JoinAsync would). The task has not been handed to a runtime yet: no other
 // goroutine can see it, so its join slot is written without its lock.
 func (s *JoinSet[T]) add(n *joinSetNode[T]) {
-	n.t.joiner = Waker(n)
+	n.box = n
+	n.t.storeExt(unsafe.Pointer(&n.box), extBox)
 	n.prev = s.members.tail
 	if s.members.tail == nil {
 		s.members.head = n

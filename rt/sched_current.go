@@ -43,10 +43,13 @@ type currentThread struct {
 	eventInterval int // immutable
 
 	seed *seedState // WithSeed: drive draws every choice from it (seed.go); nil otherwise
+
+	mainBox Waker // immutable: the main waker, lent to the tasks BlockOn's future joins (joinBoxer)
 }
 
 func newCurrentThread(r *Runtime, c config, background bool) *currentThread {
 	s := &currentThread{r: r, unpark: make(chan struct{}, 1), background: background, eventInterval: c.eventInterval}
+	s.mainBox = (*mainWaker)(s)
 	s.core = newWorker(r, nil, 0, c)
 	s.seed = newSeedState(c, s.core)
 	return s
@@ -55,6 +58,10 @@ func newCurrentThread(r *Runtime, c config, background bool) *currentThread {
 // mainWaker is the waker of BlockOn's main future: the scheduler itself under
 // another method set, so it allocates nothing.
 type mainWaker currentThread
+
+// joinBox lends the box holding the main waker to a task whose lone joiner
+// it is.
+func (m *mainWaker) joinBox() *Waker { return &(*currentThread)(m).mainBox }
 
 func (m *mainWaker) Wake() {
 	s := (*currentThread)(m)

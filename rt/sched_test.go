@@ -101,10 +101,10 @@ func TestManyJoiners(t *testing.T) {
 		BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
 			target.t.lockJoin()
 			n := 0
-			switch j := target.t.joiner.(type) {
-			case *joinState:
-				n = len(j.wakers)
-			case Waker:
+			switch p, tag := target.t.loadExt(); tag {
+			case extJoin:
+				n = len((*joinState)(p).wakers)
+			case extTask, extBox:
 				n = 1
 			}
 			target.t.unlockJoin()

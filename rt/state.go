@@ -13,13 +13,13 @@ import (
 //
 // Bits:
 //
-//	stateRunning   the goroutine that holds it owns task.fut exclusively and is
+//	stateRunning   the goroutine that holds it owns the future exclusively and is
 //	               polling, cancelling or completing the task.
 //	stateNotified  a wake-up is pending. When RUNNING is clear the task is in
 //	               exactly one run queue (or is about to be pushed by the
 //	               goroutine whose transition set the bit). When RUNNING is set
 //	               the runner re-queues the task after its poll.
-//	stateComplete  terminal: the output (or JoinError) is stored and task.fut is
+//	stateComplete  terminal: the output (or JoinError) is stored and the future is
 //	               released. No other bit changes afterwards except that
 //	               stateCancelled records that the completion was a cancellation.
 //	stateCancelled cancellation was requested (JoinHandle.Abort or runtime
@@ -120,8 +120,9 @@ func stateWorker(v uint32) int {
 func statePolls(v uint32) uint32 { return v >> statePollShift }
 
 // taskState is the atomic state word. All operations are sequentially
-// consistent (Go's sync/atomic); the data it guards (task.fut, task.out,
-// task.aux: the frame stack, then the JoinError) is published by the CAS that changes RUNNING or COMPLETE.
+// consistent (Go's sync/atomic); the data it guards (the future, task.out,
+// the frame stack and the JoinError in taskHeader.ext) is published by the
+// CAS that changes RUNNING or COMPLETE.
 type taskState struct {
 	v atomic.Uint32
 }

@@ -44,10 +44,10 @@ type taskWaker interface {
 // so a task is one allocation: header, output, future (the JoinHandle is the
 // task under another name).
 //
-// It is 80 bytes, so that a boxedTask for a T of up to two words (error, a
-// pointer, an int) is 112 bytes and boxedTask[struct{}] 96, size classes; an
-// inlineTask is 80 bytes plus its output and its future (examples/echo's
-// connection handler: 80 + 0 + 48 = 128). Every task pays for each word
+// It is 64 bytes, so that a boxedTask for a T of up to two words (error, a
+// pointer, an int) is 96 bytes and boxedTask[struct{}] 80, size classes; an
+// inlineTask is 64 bytes plus its output and its future (examples/echo's
+// connection handler: 64 + 0 + 48 = 112). Every task pays for each word
 // here: an idle echo connection is a task.
 type taskHeader struct {
 	state taskState // atomic; see state.go
@@ -71,20 +71,53 @@ type taskHeader struct {
 	// Owned-list links, protected like bound.
 	prev, next *taskHeader
 
-	// aux is, until the task completes, its stack of generated frames
-	// (*frameStack, frame.go: nil until the task first suspends deep
-	// enough), owned by the holder of RUNNING; once complete, its
-	// *JoinError (nil for success), written by finish before COMPLETE and
-	// read-only after. One word for both keeps task[struct{}] at 128 bytes
-	// (a separate frames field made it 136, size class 144: 16 bytes more
-	// per task and about 12% on spawn-bound benchmarks).
-	aux unsafe.Pointer
+	// ext is one word for the rest of what a task may need, a pointer whose
+	// low three bits tell what it points at (see the ext constants): who
+	// waits for the task (one pending JoinAsync waiter: a task, the common
+	// case, or another waker in a box; a *joinState once more is needed),
+	// its stack of generated frames while it runs (frame.go: nil until the
+	// task first suspends deep enough), and once complete its *JoinError
+	// (nil for success). Atomic, written under the join lock; the holder of
+	// RUNNING reads the frame stack without it. One word for all of it
+	// keeps the header at 64 bytes: a joiner interface and a word of its
+	// own for the frames or the error cost each task 16 bytes more, a size
+	// class for an idle echo connection's task (128 to 112).
+	ext unsafe.Pointer
+}
 
-	// joiner, protected by the join lock, is who waits for the task: nil,
-	// the one pending JoinAsync waiter (a Waker: the common case, no
-	// allocation), or a *joinState once more is needed (a second joiner, a
-	// blocking Join, a TaskContext).
-	joiner any
+// The tags of taskHeader.ext: the low bits of the pointer, which points at
+// something 8-aligned. A tagged pointer still points into its object, so
+// the collector keeps the object alive.
+const (
+	extNone    uintptr = iota // ext is nil
+	extTask                   // *taskHeader: the one pending JoinAsync waiter, a task
+	extBox                    // *Waker: the one pending waiter, another waker, in a box (boxWaker)
+	extJoin                   // *joinState: several waiters, a blocking Join or a TaskContext, and the rest
+	extFrames                 // *frameStack: the running task's frames, and no waiter
+	extErr                    // *JoinError: the completed task's error, and no joinState
+	extTagMask uintptr = 7
+)
+
+// loadExt returns ext's pointer and tag.
+func (h *taskHeader) loadExt() (unsafe.Pointer, uintptr) {
+	p := atomic.LoadPointer(&h.ext)
+	tag := uintptr(p) & extTagMask
+	if tag == extNone {
+		// Untouched: the compiler takes unsafe.Add's result for non-nil,
+		// and a nil p must compare equal to nil.
+		return p, extNone
+	}
+	return unsafe.Add(p, -int(tag)), tag
+}
+
+// storeExt sets ext to p with tag (nil for a nil p); the caller holds the
+// join lock, or is the only one who can see the task.
+func (h *taskHeader) storeExt(p unsafe.Pointer, tag uintptr) {
+	if p == nil {
+		atomic.StorePointer(&h.ext, nil)
+		return
+	}
+	atomic.StorePointer(&h.ext, unsafe.Add(p, tag))
 }
 
 // The bits of taskHeader.flags.
@@ -96,7 +129,7 @@ const (
 	// flagSpawned is set by the poller of the SpawnAsync future: the task
 	// was handed to a runtime.
 	flagSpawned
-	// flagJoinLock is the join lock, guarding joiner and the joinState. It
+	// flagJoinLock is the join lock, guarding ext and the joinState. It
 	// is held for a few field accesses (no blocking inside), so a contender
 	// spins, yielding its thread after a while in case the holder was
 	// preempted; a sync.Mutex would add a word to every task.
@@ -134,13 +167,47 @@ func (h *taskHeader) unlockJoin() { spin.Unlock32(&h.flags, flagJoinLock) }
 
 // joinState is what a task needs only when more than one waiter, or another
 // kind of waiter, waits on it: the wakers of pending JoinAsync futures, the
-// channel of blocking Joins, the context.Context of TaskContextAsync. Kept
-// out of line so that a task nobody joins carries one field for all of it.
+// channel of blocking Joins, the context.Context of TaskContextAsync; and
+// then what ext would hold beside it (the frame stack, the JoinError). Kept
+// out of line so that a task nobody joins carries one word for all of it.
 type joinState struct {
 	wakers []Waker         // pending JoinAsync wakers, distinct
 	done   chan struct{}   // created by the first blocking Join, closed on completion
 	ctx    context.Context // TaskContextAsync's context
 	cancel context.CancelCauseFunc
+	frames *frameStack // owned by the holder of RUNNING (see taskHeader.frames)
+	jerr   *JoinError  // written before COMPLETE, read-only after
+}
+
+// headerWaker is a task seen through its header, as the Waker it is: what
+// a lone JoinAsync waiter that is a task is kept as (extTask).
+type headerWaker taskHeader
+
+// Wake is task.Wake.
+func (hw *headerWaker) Wake() {
+	h := (*taskHeader)(hw)
+	if h.state.wake() {
+		h.rt.scheduleRemote(h)
+	}
+}
+
+func (hw *headerWaker) header() *taskHeader { return (*taskHeader)(hw) }
+
+// joinBoxer is a long-lived Waker that lends a word holding itself, so that
+// a task it is the lone waiter of keeps it there (extBox) without
+// allocating a box.
+type joinBoxer interface {
+	joinBox() *Waker
+}
+
+// boxWaker returns a box holding wk: the one wk lends, or a new one.
+func boxWaker(wk Waker) *Waker {
+	if b, ok := wk.(joinBoxer); ok {
+		return b.joinBox()
+	}
+	b := new(Waker)
+	*b = wk
+	return b
 }
 
 func (h *taskHeader) header() *taskHeader { return h }
@@ -159,27 +226,155 @@ func (h *taskHeader) self() runner {
 	return r
 }
 
-// joinLocked returns h's join state, creating it (and moving a lone JoinAsync
-// waiter into it); the caller holds the join lock.
+// joinLocked returns h's join state, creating it (and moving into it a lone
+// JoinAsync waiter or the frame stack); the caller holds the join lock.
 func (h *taskHeader) joinLocked() *joinState {
-	switch j := h.joiner.(type) {
-	case *joinState:
-		return j
-	case Waker:
-		js := &joinState{wakers: []Waker{j}}
-		h.joiner = js
-		return js
-	}
+	p, tag := h.loadExt()
 	js := &joinState{}
-	h.joiner = js
+	switch tag {
+	case extJoin:
+		return (*joinState)(p)
+	case extTask:
+		js.wakers = []Waker{(*headerWaker)(p)}
+	case extBox:
+		js.wakers = []Waker{*(*Waker)(p)}
+	case extFrames:
+		js.frames = (*frameStack)(p)
+	case extErr:
+		js.jerr = (*JoinError)(p)
+	}
+	h.storeExt(unsafe.Pointer(js), extJoin)
 	return js
 }
 
 // joinStateIfAny returns h's join state, or nil; the caller holds the join
 // lock.
 func (h *taskHeader) joinStateIfAny() *joinState {
-	js, _ := h.joiner.(*joinState)
-	return js
+	if p, tag := h.loadExt(); tag == extJoin {
+		return (*joinState)(p)
+	}
+	return nil
+}
+
+// addJoiner registers wk as a waiter of the task, once per distinct waker;
+// the caller holds the join lock and saw the task not complete.
+func (h *taskHeader) addJoiner(wk Waker) {
+	p, tag := h.loadExt()
+	switch tag {
+	case extNone:
+		if tw, ok := wk.(taskWaker); ok {
+			h.storeExt(unsafe.Pointer(tw.header()), extTask)
+		} else {
+			h.storeExt(unsafe.Pointer(boxWaker(wk)), extBox)
+		}
+		return
+	case extTask:
+		if sameWaker((*headerWaker)(p), wk) {
+			return
+		}
+	case extBox:
+		if sameWaker(*(*Waker)(p), wk) {
+			return
+		}
+	case extJoin:
+		if js := (*joinState)(p); !containsWaker(js.wakers, wk) {
+			js.wakers = append(js.wakers, wk)
+		}
+		return
+	}
+	js := h.joinLocked() // the frame stack, or another lone waiter, is there
+	js.wakers = append(js.wakers, wk)
+}
+
+// frames returns the task's frame stack; the caller holds RUNNING.
+func (h *taskHeader) frames() *frameStack {
+	switch p, tag := h.loadExt(); tag {
+	case extFrames:
+		return (*frameStack)(p)
+	case extJoin:
+		return (*joinState)(p).frames
+	}
+	return nil
+}
+
+// setFrames records the task's frame stack after a poll changed it; the
+// caller holds RUNNING. Only polls that make or drop a stack get here.
+func (h *taskHeader) setFrames(fs *frameStack) {
+	h.lockJoin()
+	switch p, tag := h.loadExt(); tag {
+	case extJoin:
+		(*joinState)(p).frames = fs
+	case extTask, extBox:
+		if fs != nil {
+			h.joinLocked().frames = fs
+		}
+	default:
+		h.storeExt(unsafe.Pointer(fs), extFrames)
+	}
+	h.unlockJoin()
+}
+
+// completion is what a completing task hands on once COMPLETE is set: its
+// waiters to wake, its blocking Joins' channel to close, its context to
+// cancel.
+type completion struct {
+	one    Waker
+	more   []Waker
+	done   chan struct{}
+	cancel context.CancelCauseFunc
+}
+
+// complete takes the waiters out of ext and leaves there what a completed
+// task keeps: jerr, in the join state if there is one (the blocking Joins
+// and TaskContext read it); the frame stack is dropped. The caller holds the
+// join lock.
+func (h *taskHeader) complete(jerr *JoinError) (c completion) {
+	p, tag := h.loadExt()
+	switch tag {
+	case extJoin:
+		js := (*joinState)(p)
+		js.frames, js.jerr = nil, jerr
+		c.more, js.wakers = js.wakers, nil
+		c.done, c.cancel = js.done, js.cancel
+		return c
+	case extTask:
+		c.one = (*headerWaker)(p)
+	case extBox:
+		c.one = *(*Waker)(p)
+	}
+	h.storeExt(unsafe.Pointer(jerr), extErr)
+	return c
+}
+
+// notify wakes the waiters, releases the blocking Joins and cancels the
+// task's context. A worker that completed the task wakes waiters that are
+// tasks of its runtime onto itself (see Context.Wake).
+func (c *completion) notify(w *worker, cancelled bool) {
+	if c.done != nil {
+		close(c.done)
+	}
+	if c.cancel != nil {
+		if cancelled {
+			c.cancel(ErrTaskAborted)
+		} else {
+			c.cancel(ErrTaskDone)
+		}
+	}
+	if c.one != nil {
+		wake(w, c.one)
+	}
+	for _, wk := range c.more {
+		wake(w, wk)
+	}
+}
+
+// wake wakes wk, onto w if it is a task of w's runtime.
+func wake(w *worker, wk Waker) {
+	if w != nil {
+		w.cx.Wake(wk)
+	} else {
+		wk.Wake()
+	}
 }
 
 // nextTaskID numbers tasks from 1, in spawn order, process-wide.
@@ -286,7 +481,12 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	if w.obs != nil {
 		t0 = w.obs.beforePoll(&t.taskHeader)
 	}
-	v, ok := drive(cx, t.frameSlot(), fut)
+	fs := t.frames()
+	fs0 := fs
+	v, ok := drive(cx, &fs, fut)
+	if fs != fs0 && !ok {
+		t.setFrames(fs)
+	}
 	if w.obs != nil {
 		w.afterPoll(&t.taskHeader, fut, t0)
 	}
@@ -339,9 +539,40 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	if t.rt != nil && t.rt.obs != nil {
 		t.rt.obs.completing(&t.taskHeader)
 	}
-	t.aux = unsafe.Pointer(jerr) // drops the frame stack
 	t.self().dropFuture()
-	t.state.complete(cancelled)
+	h := &t.taskHeader
+	if jerr == nil && atomic.LoadPointer(&h.ext) == nil {
+		// A clean return, no frame stack to drop, and nobody joins the task
+		// yet (a detached task: the common case). COMPLETE first, then
+		// nobody will: whoever takes the join lock from now on sees it and
+		// registers nothing. If nobody holds the lock and ext is still nil,
+		// nobody did meanwhile: two atomic operations fewer per task. (A
+		// joiner that registered released the lock after writing ext, and
+		// the load that sees the lock free is ordered after that release.)
+		h.state.complete(false)
+		t.completed(w)
+		if h.flags.Load()&flagJoinLock == 0 && atomic.LoadPointer(&h.ext) == nil {
+			return
+		}
+		h.lockJoin()
+		c := h.complete(nil)
+		h.unlockJoin()
+		c.notify(w, false)
+		return
+	}
+	// The error, or the join state, goes into ext before COMPLETE, under
+	// the join lock, so that whoever sees COMPLETE finds it there.
+	h.lockJoin()
+	c := h.complete(jerr)
+	h.state.complete(cancelled)
+	h.unlockJoin()
+	t.completed(w)
+	c.notify(w, cancelled)
+}
+
+// completed is what follows COMPLETE: the name goes, the task leaves its
+// runtime's list.
+func (t *task[T]) completed(w *worker) {
 	if t.flags.Load()&flagNamed != 0 {
 		taskNames.Delete(t.id)
 	}
@@ -351,66 +582,18 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 	if w != nil {
 		w.stats.completed++
 	}
-	t.notifyJoiners(w, cancelled)
 }
 
-// notifyJoiners wakes every JoinAsync waiter, releases blocking Joins and
-// cancels the task's context. A worker that completes the task wakes waiters
-// that are tasks of its runtime onto itself (see Context.Wake).
-func (h *taskHeader) notifyJoiners(w *worker, cancelled bool) {
-	// Nobody joins the task (a detached task: the common case) and nobody
-	// holds the join lock to register: then nobody will, since COMPLETE is
-	// set and whoever takes the lock from now on sees it and registers
-	// nothing. Two atomic operations fewer per task. (A joiner that
-	// registered earlier released the lock after writing joiner, and the
-	// load that sees the lock free is ordered after that release.)
-	if h.flags.Load()&flagJoinLock == 0 && h.joiner == nil {
-		return
+// joinErr is the completed task's *JoinError, nil for success.
+func (h *taskHeader) joinErr() *JoinError {
+	switch p, tag := h.loadExt(); tag {
+	case extErr:
+		return (*JoinError)(p)
+	case extJoin:
+		return (*joinState)(p).jerr
 	}
-	h.lockJoin()
-	j := h.joinStateIfAny()
-	var first Waker
-	if j == nil {
-		first, _ = h.joiner.(Waker)
-		h.joiner = nil
-		h.unlockJoin()
-		if first != nil {
-			if w != nil {
-				w.cx.Wake(first)
-			} else {
-				first.Wake()
-			}
-		}
-		return
-	}
-	wakers := j.wakers
-	j.wakers = nil
-	if j.done != nil {
-		close(j.done)
-	}
-	cancel := j.cancel
-	h.unlockJoin()
-	if cancel != nil {
-		if cancelled {
-			cancel(ErrTaskAborted)
-		} else {
-			cancel(ErrTaskDone)
-		}
-	}
-	for _, wk := range wakers {
-		if w != nil {
-			w.cx.Wake(wk)
-		} else {
-			wk.Wake()
-		}
-	}
+	return nil
 }
-
-// frameSlot is the task's frame stack pointer, held in aux while it runs.
-func (h *taskHeader) frameSlot() **frameStack { return (**frameStack)(unsafe.Pointer(&h.aux)) }
-
-// joinErr is the task's *JoinError, held in aux once it completed.
-func (h *taskHeader) joinErr() *JoinError { return (*JoinError)(h.aux) }
 
 func (t *task[T]) complete() bool { return t.state.load()&stateComplete != 0 }
 
@@ -522,22 +705,7 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 		// Re-check under the join lock: finish sets COMPLETE before taking
 		// it, so either we see COMPLETE here or finish sees our waker.
 		if !t.complete() {
-			wk := cx.Waker()
-			switch j := t.joiner.(type) {
-			case nil:
-				t.joiner = wk
-			case *joinState:
-				if !containsWaker(j.wakers, wk) {
-					j.wakers = append(j.wakers, wk)
-				}
-			case Waker:
-				if sameWaker(j, wk) {
-					t.joiner = wk
-					break
-				}
-				js := t.joinLocked()
-				js.wakers = append(js.wakers, wk)
-			}
+			t.addJoiner(cx.Waker())
 			t.unlockJoin()
 			return Tuple2[T, error]{}, false
 		}
@@ -552,14 +720,14 @@ func (j *joinFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 func (j *joinFuture[T]) Cancel() {
 	t := (*task[T])(j)
 	t.lockJoin()
-	switch x := t.joiner.(type) {
-	case *joinState:
-		if len(x.wakers) == 1 {
+	switch p, tag := t.loadExt(); tag {
+	case extJoin:
+		if x := (*joinState)(p); len(x.wakers) == 1 {
 			x.wakers[0] = nil
 			x.wakers = x.wakers[:0]
 		}
-	case Waker:
-		t.joiner = nil
+	case extTask, extBox:
+		t.storeExt(nil, extNone)
 	}
 	t.unlockJoin()
 }
