@@ -188,18 +188,19 @@
 // examples/echo's idle connection, parked in ReadPooled, adds its task
 // with its handler's frame inside it (a spawn of a generated future
 // allocates once, and the task holds the future by value, without an
-// interface value pointing back at it): the task's 80-byte header and the
+// interface value pointing back at it): the task's 64-byte header and the
 // frame's 48 B (its state and the deferred close's bookkeeping in one word,
 // the stream, the stats, the buffer borrowed across the write, and the
-// awaited future), 128 B in all, and no result (Handle returns nothing:
-// nobody joins a connection's task). That is about 256 B of heap in two
-// objects and a slot (TestIdleHeapPerConnection). examples/echo sets
+// awaited future), 112 B in all, and no result (Handle returns nothing:
+// nobody joins a connection's task). That is about 242 B of heap in two
+// objects and a slot (TestIdleHeapPerConnection; the objects' size classes
+// are exact, the rest is the spans' own bits). examples/echo sets
 // ListenConfig.NoCloseWhenLost (Handle closes its stream in a defer, which
-// also runs when the runtime cancels it): about 270 B of RSS per
-// connection with echoload's 10,000 idle connections, and about 325 B with
+// also runs when the runtime cancels it): about 259 B of RSS per
+// connection with echoload's 10,000 idle connections, and about 312 B with
 // the close-when-lost record (its -close-when-lost flag). The RSS above the
 // heap is the heap's metadata and what the first 10,000 connections touch
-// once (code pages, the collector's first buffers), about 14 B per
+// once (code pages, the collector's first buffers), about 17 B per
 // connection at 10,000. Each operation allocates nothing in steady state.
 //
 // # Platforms
