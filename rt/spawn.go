@@ -101,6 +101,7 @@ func newInlineTask[T, F any, PF interface {
 	Future[T]
 }](f F) *task[T] {
 	it := &inlineTask[T, F, PF]{f: f}
+	it.id = nextTaskID.Add(1)
 	it.init(it)
 	return it.view()
 }

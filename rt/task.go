@@ -429,14 +429,14 @@ func newTask[T any](f Future[T]) *task[T] {
 		panic("corio/rt: spawn of a nil future")
 	}
 	b := &boxedTask[T]{fut: f}
+	b.id = nextTaskID.Add(1)
 	b.init(b)
 	return b.view()
 }
 
-// init numbers a new task, stamps its spawn time and records r, the
-// task's own allocation, as its runner.
+// init stamps a new task's spawn time and records r, the task's own
+// allocation, as its runner.
 func (h *taskHeader) init(r runner) {
-	h.id = nextTaskID.Add(1)
 	h.stampSpawn()
 	h.tab = (*iface)(unsafe.Pointer(&r)).tab
 }
