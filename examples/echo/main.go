@@ -5,9 +5,15 @@
 // before it borrows a buffer from netx's pool; the buffer goes back to the
 // pool as soon as the bytes are echoed. A connection parked between
 // messages holds its socket and its suspended task (the few live variables
-// of Handle), nothing else. HandlePlain is the straightforward loop with a
+// of Handle), nothing else: about 240 B of heap and 260 B of RSS with
+// 10,000 idle connections. HandlePlain is the straightforward loop with a
 // buffer of its own, kept for comparison (-plain): its 4 KiB buffer stays
 // alive across every wait.
+//
+// The handlers close their connection in a defer, so the server listens
+// without netx's close-when-lost safety net (ListenConfig.NoCloseWhenLost),
+// which would cost each connection about 55 B more of RSS; -close-when-lost
+// keeps it.
 //
 // SIGINT or SIGTERM shuts the server down gracefully: it stops accepting,
 // gives the open connections up to -grace to finish, then shuts the
