@@ -402,11 +402,11 @@ var _ func(int) time.Duration = chainedSpawn
 
 // yielderFuture is the state machine of yielder (workloads.go:76).
 type yielderFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	k     int
 	c     *counter
 	i     int
-	av0   rt.YieldNowFuture
 }
 
 // yielderAsync is the asynchronous twin of yielder: it returns a future that runs the
