@@ -85,6 +85,9 @@ type ring struct {
 	tail atomic.Uint32
 	mask uint32
 	buf  []*taskHeader // slots: written by the owner, read by a stealer after it claimed them
+	// otail is the owner's tail: tail plus the pushes not yet published
+	// (pushBackQuiet). Owner-only.
+	otail uint32
 	// The padding makes a ring 128 bytes, a size class whose objects
 	// start on a cache-line boundary, so a ring shares no line with the
 	// next object: at 96 bytes two workers' rings allocated one after the
@@ -92,7 +95,7 @@ type ring struct {
 	// and every push of one and pop of the other fought for it (a
 	// multi-thread yield took twice as long, depending only on where the
 	// rings happened to be allocated).
-	_ [32]byte
+	_ [28]byte
 }
 
 func newRing(capacity int) *ring {
@@ -124,8 +127,28 @@ type ringStealer struct{ q *ring }
 // plus t to inject in one batch (or, while a steal is in progress and the
 // ring is full, just t); it reports whether it overflowed.
 func (o ringOwner) pushBack(t *taskHeader, inject *injectQueue) (overflowed bool) {
+	overflowed = o.pushBackQuiet(t, inject)
+	o.publish()
+	return overflowed
+}
+
+// publish makes the tasks pushBackQuiet queued visible to stealers (and
+// to len): one atomic store for a batch of pushes.
+func (o ringOwner) publish() {
 	q := o.q
-	tail := q.tail.Load()
+	if q.tail.Load() != q.otail {
+		q.tail.Store(q.otail)
+	}
+}
+
+// pushBackQuiet is pushBack without publishing the new tail: until the
+// owner calls publish, the task is in the ring but no stealer sees it, and
+// the owner must not pop. A worker's Dispatch queues a driver turn's tasks
+// this way and publishes them once after the turn: an atomic store is an
+// exchange on amd64, a locked instruction per woken task otherwise.
+func (o ringOwner) pushBackQuiet(t *taskHeader, inject *injectQueue) (overflowed bool) {
+	q := o.q
+	tail := q.otail
 	for {
 		head := q.head.Load()
 		steal, real := unpack(head)
@@ -143,7 +166,7 @@ func (o ringOwner) pushBack(t *taskHeader, inject *injectQueue) (overflowed bool
 		// A stealer claimed some tasks between the load and the CAS: retry.
 	}
 	q.buf[tail&q.mask] = t
-	q.tail.Store(tail + 1)
+	q.otail = tail + 1
 	return false
 }
 
@@ -193,6 +216,18 @@ func (o ringOwner) pop() *taskHeader {
 	}
 }
 
+// peek returns the task at the head without taking it, or nil. Owner-only:
+// only the owner writes the slots, so reading one is no race, though a
+// stealer may claim the task before the owner pops it.
+func (o ringOwner) peek() *taskHeader {
+	q := o.q
+	_, real := unpack(q.head.Load())
+	if real == q.tail.Load() {
+		return nil
+	}
+	return q.buf[real&q.mask]
+}
+
 // isEmpty is a snapshot; any goroutine may call it.
 func (q *ring) isEmpty() bool { return q.len() <= 0 }
 
@@ -214,6 +249,7 @@ func (s ringStealer) stealInto(dst ringOwner) *taskHeader {
 	t := d.buf[(dstTail+n)&d.mask]
 	d.buf[(dstTail+n)&d.mask] = nil
 	if n > 0 {
+		d.otail = dstTail + n
 		d.tail.Store(dstTail + n)
 	}
 	return t

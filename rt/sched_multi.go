@@ -162,6 +162,7 @@ func (w *worker) runMT() {
 				// has room for (at least one; see ringRoom).
 				if d := m.r.drv; d.TryLock() {
 					w.noteTurn(d.ParkToN(0, false, max(w.ringRoom(), 1), w))
+					w.publishTurn()
 					d.Unlock()
 					if w.dispatched > 0 {
 						// The tasks the driver woke joined this busy
@@ -197,6 +198,7 @@ func (w *worker) nextMT() *taskHeader {
 		}
 	}
 	if h := w.run.pop(); h != nil {
+		w.touchNext()
 		return w.found(h)
 	}
 	if h := w.refill(); h != nil {
@@ -592,6 +594,7 @@ func (p *wparker) park(d *driver.Driver, autoAdvance bool, w *worker) {
 		}
 		if p.state.CompareAndSwap(parkEmpty, parkedDriver) {
 			w.noteTurn(d.ParkToN(-1, autoAdvance, max(w.ringRoom(), 1), w))
+			w.publishTurn()
 		}
 		p.state.Store(parkEmpty) // consume a notification, if any
 		d.Unlock()

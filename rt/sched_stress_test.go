@@ -29,6 +29,7 @@ func TestRingModel(t *testing.T) {
 		for _, q := range []*ring{a, b} {
 			q.head.Store(pack(start, start))
 			q.tail.Store(start)
+			q.otail = start
 		}
 		owner, other := ringOwner{a}, ringOwner{b}
 		seen := map[*taskHeader]bool{}
@@ -53,6 +54,9 @@ func TestRingModel(t *testing.T) {
 					model = append(model, h)
 				}
 			case op < 8: // pop
+				if p := owner.peek(); (len(model) == 0) != (p == nil) || (p != nil && p != model[0]) {
+					t.Fatalf("seed %d step %d: peek gave %v with %d queued", seed, step, p, len(model))
+				}
 				h := owner.pop()
 				if len(model) == 0 {
 					if h != nil {

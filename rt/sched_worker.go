@@ -4,9 +4,11 @@ import (
 	"math"
 
 	"github.com/corio-go/corio/internal/driver"
+	"github.com/corio-go/corio/internal/prefetch"
 	rdebug "runtime/debug"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // worker is what polls tasks: the current-thread runtime's core (one, owned by
@@ -158,7 +160,11 @@ func (w *worker) Dispatch(wk driver.Waker) {
 					w.adopt(h)
 					w.local.push(h)
 				} else {
-					w.pushRing(h)
+					// Published after the turn (publishTurn): one
+					// atomic store for all the tasks it woke.
+					if w.run.pushBackQuiet(h, &w.rt.inject) {
+						w.stats.overflows++
+					}
 				}
 			}
 			return
@@ -225,6 +231,11 @@ func (w *worker) spawnLocal(h *taskHeader) {
 // at 1000 connections: a lock per batch, and two walks of a linked list
 // through the tasks' headers (cache misses each), to come back.
 func (w *worker) ringRoom() int { return int(w.ring.capacity()) - w.ring.len() }
+
+// publishTurn publishes the tasks Dispatch queued during a driver turn
+// (see ringOwner.pushBackQuiet); the worker calls it as soon as the turn
+// returns, before it pops or counts its ring.
+func (w *worker) publishTurn() { w.run.publish() }
 
 func (w *worker) pushRing(h *taskHeader) {
 	if w.run.pushBack(h, &w.rt.inject) {
@@ -370,4 +381,21 @@ func (w *worker) runBatch(max int, next func(w *worker) *taskHeader) (n int) {
 		n++
 	}
 	return n
+}
+
+// touchNext starts loading the first three cache lines of the task that
+// the ring gives this worker next (its header, and the start of its output
+// and future, which an inline task holds by value), so that they arrive
+// while the task popped now runs. With many connections every task is cold
+// when it is polled — hundreds of others ran since its last poll — and the
+// loads of its header and its future were the largest stalls in an echo
+// server's user time (8% and 7% at 1000 connections). A prefetch is a hint:
+// the lines past a small task's end are harmless. Owner-only.
+func (w *worker) touchNext() {
+	if h := w.run.peek(); h != nil {
+		p := uintptr(unsafe.Pointer(h))
+		prefetch.Line(p)
+		prefetch.Line(p + 64)
+		prefetch.Line(p + 128)
+	}
 }
