@@ -101,15 +101,12 @@ func roundTrips(b *testing.B, c net.Conn) {
 }
 
 // echoOne returns a Poll function that accepts one connection on ln and
-// echoes it with ReadPooled until it ends.
+// echoes it with ReadPooled until it ends, then closes it.
 func echoOne(ln *TCPListener) func(*rt.Context) (struct{}, bool) {
 	var (
 		acc  rt.Future[rt.Tuple2[*TCPStream, error]]
 		s    *TCPStream
-		rd   rt.Future[rt.Tuple2[*Buf, error]]
-		buf  *Buf
-		wr   rt.Future[rt.Tuple2[int, error]]
-		done struct{}
+		echo func(*rt.Context) (error, bool)
 	)
 	return func(cx *rt.Context) (struct{}, bool) {
 		if s == nil {
@@ -118,41 +115,18 @@ func echoOne(ln *TCPListener) func(*rt.Context) (struct{}, bool) {
 			}
 			out, ok := acc.Poll(cx)
 			if !ok {
-				return done, false
+				return struct{}{}, false
 			}
 			if out.V1 != nil {
-				return done, true
+				return struct{}{}, true
 			}
-			s = out.V0
+			s, echo = out.V0, echoStream(out.V0)
 		}
-		for {
-			if wr == nil {
-				if rd == nil {
-					rd = s.ReadPooledAsync()
-				}
-				out, ok := rd.Poll(cx)
-				if !ok {
-					return done, false
-				}
-				rd = nil
-				if out.V1 != nil {
-					s.Close()
-					return done, true
-				}
-				buf = out.V0
-				wr = s.WriteAsync(buf.Bytes())
-			}
-			out, ok := wr.Poll(cx)
-			if !ok {
-				return done, false
-			}
-			wr = nil
-			buf.Release()
-			if out.V1 != nil {
-				s.Close()
-				return done, true
-			}
+		if _, done := echo(cx); !done {
+			return struct{}{}, false
 		}
+		s.Close()
+		return struct{}{}, true
 	}
 }
 

@@ -41,9 +41,11 @@ var errClosing = errors.New("use of closed network connection")
 type netFD struct {
 	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at; holds the descriptor
 
-	// state is the closed bit (1) plus twice the number of syscalls in
-	// progress: the descriptor is closed when both say so, never while a
-	// syscall may still use its number.
+	// state is the closed bit (1) plus twice the number of counted
+	// syscalls in progress: the descriptor is closed when both say so,
+	// never while a syscall may still use its number. Syscalls inside a
+	// poll on a multi-thread worker are not counted: they check the closed
+	// bit, and the close waits for their polls (rt.CloseAfterPolls).
 	state atomic.Uint64
 
 	// side is nil until a blocking call, a deadline or an address needs it.
@@ -228,10 +230,12 @@ func (fd *netFD) incref() bool {
 	}
 }
 
-// decref ends a syscall; the last one after Close closes the descriptor.
+// decref ends a syscall; the last one after Close closes the descriptor,
+// once the polls of multi-thread workers that may have seen the socket open
+// have returned (rt.CloseAfterPolls: their syscalls hold no reference).
 func (fd *netFD) decref() {
 	if fd.state.Add(^uint64(1)) == 1 {
-		unix.Close(fd.sysfd())
+		rt.CloseAfterPolls(fd.sysfd())
 	}
 }
 

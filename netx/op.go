@@ -205,7 +205,8 @@ func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 	// polls this goroutine's events, and finding the data already there
 	// saves a hand-off through the driver's goroutine.
 	f.try = cx.Runtime() == nil
-	if done, err := fd.reg.PollIO(cx, f.dir, func() error { return f.attempt(fd) }); done {
+	fenced := cx.PollFenced()
+	if done, err := fd.reg.PollIO(cx, f.dir, func() error { return f.attempt(fd, fenced) }); done {
 		return f.finish(fd, dl, err)
 	}
 	if dl == nil {
@@ -274,7 +275,11 @@ func (f *ioFuture) cancel() {
 
 // attempt makes one try of the operation's syscall on fd, returning
 // unix.EAGAIN if it would block (rt.Registration.PollIO's contract).
-func (f *ioFuture) attempt(fd *netFD) error {
+// fenced says that the poll runs on a multi-thread worker
+// (rt.Context.PollFenced), whose polls Close waits for before it closes the
+// descriptor (rt.CloseAfterPolls): the syscall then needs no reference,
+// only a look at the closed mark, made after the poll began.
+func (f *ioFuture) attempt(fd *netFD, fenced bool) error {
 	if !f.try && f.kind.readsStream() && !fd.mayRead() {
 		// Bound to fail without a syscall (see mayRead), so without the
 		// reference either: this is how every wait for data starts (an
@@ -282,6 +287,17 @@ func (f *ioFuture) attempt(fd *netFD) error {
 		// read-modify-writes. A closed socket gets here too until Close
 		// deregisters it, which wakes the wait to find the Close.
 		return unix.EAGAIN
+	}
+	if fenced {
+		// Two atomic read-modify-writes fewer per syscall: four per
+		// echoed message.
+		if fd.closed() {
+			return errClosing
+		}
+		if testHookFenced != nil {
+			testHookFenced(fd.sysfd())
+		}
+		return f.attemptHeld(fd)
 	}
 	if !fd.incref() {
 		return errClosing
@@ -295,7 +311,12 @@ func (f *ioFuture) attempt(fd *netFD) error {
 	return err
 }
 
-// attemptHeld is attempt with a reference on fd held.
+// testHookFenced, when set (by tests, before the runtime starts), is called
+// by a fenced attempt between its look at the closed mark and its syscall.
+var testHookFenced func(fd int)
+
+// attemptHeld is attempt with a reference on fd held, or inside a fenced
+// poll that saw fd open.
 func (f *ioFuture) attemptHeld(fd *netFD) error {
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
@@ -445,7 +466,7 @@ func ignoringEINTR(f func() (int, error)) (int, error) {
 // that the next Readable or Writable waits for a new edge.
 func (f *ioFuture) tryOp(fd *netFD) error {
 	ev := fd.reg.Readiness()
-	err := f.attempt(fd)
+	err := f.attempt(fd, false)
 	if err == unix.EAGAIN {
 		ev.Ready &= f.dir.Mask()
 		fd.reg.ClearReadiness(ev)

@@ -254,7 +254,9 @@
 // during its poll (a channel send) calls cx.Wake(w), which puts the woken task
 // on the polling worker without a lock. PollFunc, Ready, YieldNowAsync, the
 // readiness API (Register, Readable/Writable) and the time API are the
-// building blocks.
+// building blocks. A socket type closes its descriptor with CloseAfterPolls
+// if its syscalls inside polls skip their reference count where
+// cx.PollFenced() (see "Poll fence" below; netx does).
 //
 // # Deep awaits resume at the innermost frame
 //
@@ -618,6 +620,27 @@
 // tasks meanwhile, as from any ring. A busy worker's Park(0) queues them the
 // same way and notifies a parked worker if its ring then holds more than one
 // task.
+//
+// The tasks a turn's Dispatch queues are published to stealers with one
+// atomic store of the ring's tail after the turn (ringOwner.pushBackQuiet),
+// not one per task: an atomic store is an exchange on amd64. And while a
+// worker runs a task it prefetches the first three cache lines of the next
+// one in its ring (the header and the start of an inline future): with many
+// connections every task is cold when its turn comes, and those loads were
+// an echo server's largest stalls (internal/prefetch; a hint, harmless past
+// a small task's end).
+//
+// Poll fence (fence.go). CloseAfterPolls closes a descriptor once no worker
+// is still in a batch of polls that began before the call, so a socket's
+// read or write inside a poll on a multi-thread worker (Context.PollFenced)
+// checks the socket's closed mark instead of holding a reference count
+// around the syscall. Each worker publishes the global epoch it read at the
+// start of each batch (no store when it has not moved, so nothing per batch
+// while nothing closes), or 0 while parked; CloseAfterPolls advances the
+// epoch after the caller set its closed mark, and the descriptor waits in a
+// queue until every worker publishes 0 or a newer epoch; the next worker to
+// start a batch or park closes it. A worker that published the new epoch
+// loaded it after the mark was set, so it sees the mark.
 //
 // BlockOn on a multi-thread runtime polls the main future on the calling
 // goroutine, which sleeps between wake-ups on a pooled parker; any number of

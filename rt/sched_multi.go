@@ -148,7 +148,9 @@ func (m *multiThread) hasWork() bool {
 // runMT is a worker goroutine's loop: run batches of tasks, maintain, park.
 func (w *worker) runMT() {
 	m := w.mt
+	fenceJoin(w)
 	for !m.shut.Load() {
+		w.fenceBatch()
 		n := w.runBatch(m.eventInterval, (*worker).nextMT)
 		if w.adaptive {
 			w.timeBatch(n == m.eventInterval)
@@ -176,8 +178,10 @@ func (w *worker) runMT() {
 			}
 			continue
 		}
+		w.fenceOffline()
 		w.parkMT()
 	}
+	fenceLeave(w)
 	w.stats.flush(&m.r.stats)
 }
 

@@ -60,6 +60,10 @@ type worker struct {
 	// and woke nothing but this runtime's tasks; turnWokeOther: the current
 	// turn woke another waker (owner-only; see parkSpins).
 	turnIO, turnWokeOther bool
+
+	// fence is this worker's part in the poll fence (fence.go):
+	// multi-thread only.
+	fence fencePart
 }
 
 func newWorker(r *Runtime, mt *multiThread, index int, c config) *worker {
