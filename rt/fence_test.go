@@ -66,6 +66,31 @@ func TestCloseAfterPollsWaitsForRunningPoll(t *testing.T) {
 	}
 }
 
+// TestCloseAfterPollsByShutdown: a descriptor still waiting for a worker's
+// batch is closed by the time Shutdown returns, since every worker leaves
+// the fence as it stops.
+func TestCloseAfterPollsByShutdown(t *testing.T) {
+	r := NewMultiThread(WithWorkers(2))
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[1])
+	f := &blockingPoll{entered: make(chan bool), release: make(chan struct{})}
+	SpawnOn(r, Future[struct{}](f))
+	<-f.entered
+	CloseAfterPolls(p[0])
+	open := fdOpen(p[0])
+	close(f.release)
+	r.Shutdown()
+	if !open {
+		t.Fatal("descriptor closed while a poll that began before CloseAfterPolls was running")
+	}
+	if fdOpen(p[0]) {
+		t.Fatal("descriptor still open after Shutdown")
+	}
+}
+
 // TestCloseAfterPollsAtOnce: with no worker inside an older poll (no
 // multi-thread runtime running tasks, or all its workers parked) the
 // descriptor is closed before CloseAfterPolls returns.
@@ -104,5 +129,35 @@ func TestPollFencedOnlyOnWorkers(t *testing.T) {
 	}
 	if NewContext(nil).PollFenced() {
 		t.Fatal("a NewContext Context is PollFenced")
+	}
+}
+
+// BenchmarkCloseAfterPolls prices a close through the fence against a plain
+// close(2), each of a fresh pipe's read end, with a multi-thread runtime's
+// workers parked (the fence closes at once; the epoch's atomic add, the
+// lock and the scan of the workers are its cost).
+func BenchmarkCloseAfterPolls(b *testing.B) {
+	r := NewMultiThread(WithWorkers(2))
+	defer r.Shutdown()
+	for _, fenced := range []bool{false, true} {
+		name := "close"
+		if fenced {
+			name = "fenced"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var p [2]int
+			for b.Loop() {
+				if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+					b.Fatal(err)
+				}
+				if fenced {
+					CloseAfterPolls(p[0])
+				} else {
+					unix.Close(p[0])
+				}
+				unix.Close(p[1])
+			}
+		})
 	}
 }
