@@ -227,3 +227,61 @@ func repeatSleep(k int, d time.Duration) Future[time.Duration] {
 		return cx.Now().Sub(pausedStart), true
 	})
 }
+
+// waitClockMoves spins until the driver's clock has moved at least two ticks
+// past el. It waits for the clock; it bounds nothing.
+func waitClockMoves(cx *Context, el time.Duration) {
+	for driverOf(cx).Clock().Elapsed() < el+2*time.Millisecond {
+	}
+}
+
+// TestTimerClockReadOncePerPoll pins the per-poll clock reading of timers on
+// a real clock (Context.timerElapsed): sleeps armed later in the same task
+// poll measure from the first one's reading, however long the poll ran in
+// between, and a sleep armed in the next poll reads the clock afresh.
+func TestTimerClockReadOncePerPoll(t *testing.T) {
+	for _, fl := range []struct {
+		name string
+		make func() *Runtime
+	}{
+		{"current-thread", NewCurrentThread},
+		{"multi-thread", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+	} {
+		t.Run(fl.name, func(t *testing.T) {
+			r := fl.make()
+			defer r.Shutdown()
+			var a, b, c SleepFuture
+			var el time.Duration
+			polls := 0
+			BlockOn(r, SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+				polls++
+				switch polls {
+				case 1:
+					el = driverOf(cx).Clock().Elapsed()
+					a = MakeSleep(time.Hour)
+					a.Poll(cx)
+					waitClockMoves(cx, el)
+					b = MakeSleep(time.Hour)
+					b.Poll(cx)
+					cx.Waker().Wake()
+					return struct{}{}, false
+				default:
+					waitClockMoves(cx, el)
+					c = MakeSleep(time.Hour)
+					c.Poll(cx)
+					return struct{}{}, true
+				}
+			})).JoinAsync())
+			da, db, dc := a.timer.Deadline(), b.timer.Deadline(), c.timer.Deadline()
+			a.Cancel()
+			b.Cancel()
+			c.Cancel()
+			if db != da {
+				t.Errorf("second sleep of one poll: deadline tick %d, want the first's %d (one clock reading per poll)", db, da)
+			}
+			if dc < da+2 {
+				t.Errorf("sleep of the next poll: deadline tick %d, want at least %d (a fresh reading)", dc, da+2)
+			}
+		})
+	}
+}
