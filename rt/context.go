@@ -84,6 +84,10 @@ type Context struct {
 	// every start of a poll clears it.
 	clockRead bool
 	clockEl   time.Duration
+
+	// idNext, idEnd are the task ids left to the spawns made from polls
+	// with this Context: [idNext, idEnd) (newTaskID).
+	idNext, idEnd uint64
 }
 
 // timerElapsed returns the reading of d's clock (Clock().Elapsed()) that a

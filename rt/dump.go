@@ -72,7 +72,7 @@ type TaskDump struct {
 	Flavor  string // "current-thread" or "multi-thread"
 	Workers int
 	Time    time.Time // when the dump started
-	// Tasks are the live tasks, by ID (spawn order). A task that completes
+	// Tasks are the live tasks, by ID (roughly spawn order; see JoinHandle.ID). A task that completes
 	// while the dump runs may be missing or listed; one spawned meanwhile
 	// may be missing.
 	Tasks []TaskInfo

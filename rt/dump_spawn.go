@@ -166,6 +166,9 @@ type namedSpawnFuture[T any] struct {
 
 func (s *namedSpawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	if !s.t.spawned() {
+		if s.t.id == 0 { // an inline task: its id is taken at the spawn
+			s.t.id = cx.newTaskID()
+		}
 		s.t.setName(s.name)
 	}
 	return (*spawnFuture[T])(s.t).Poll(cx)

@@ -66,6 +66,7 @@ type scheduler interface {
 	unparkOne()
 	// bind lists a new task for Shutdown; false means the runtime is shut
 	// down (the spawner cancels the task). w is the spawning worker or nil.
+	// h is being spawned: no other goroutine can see it yet.
 	bind(w *worker, h *taskHeader) bool
 	// unbind removes a completed task; w is the completing worker or nil.
 	unbind(w *worker, h *taskHeader)

@@ -82,7 +82,7 @@ func (s *currentThread) unparkOne() {
 
 func (s *currentThread) bind(w *worker, h *taskHeader) bool {
 	if w != nil {
-		w.owned.push(h) // w is the core: its holder is spawning
+		w.owned.pushNew(h) // w is the core: its holder is spawning h, unseen so far
 		return true
 	}
 	// From another goroutine: the core adopts the task when it first takes

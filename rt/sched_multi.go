@@ -83,7 +83,7 @@ func (m *multiThread) bind(_ *worker, h *taskHeader) bool {
 		s.mu.Unlock()
 		return false
 	}
-	s.list.push(h)
+	s.list.pushNew(h) // h is being spawned: nothing else sees it yet
 	s.mu.Unlock()
 	return true
 }

@@ -66,6 +66,9 @@ type spawnFuture[T any] task[T]
 func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	t := (*task[T])(s)
 	if !t.spawned() {
+		if t.id == 0 {
+			t.id = cx.newTaskID()
+		}
 		// Nothing else sees the task before it is spawned: a plain store
 		// (as stampSpawn's) instead of an atomic read-modify-write.
 		f := (*uint32)(unsafe.Pointer(&t.flags))
@@ -95,13 +98,14 @@ type inlineTask[T, F any, PF interface {
 }
 
 // newInlineTask copies f into a new task: one allocation for the task and
-// its future.
+// its future. The task has no id yet: the future that spawns it takes one
+// from its Context's block (Context.newTaskID) when it is polled, and a
+// direct spawn from nextTaskID.
 func newInlineTask[T, F any, PF interface {
 	*F
 	Future[T]
 }](f F) *task[T] {
 	it := &inlineTask[T, F, PF]{f: f}
-	it.id = nextTaskID.Add(1)
 	it.init(it)
 	return it.view()
 }
@@ -156,6 +160,28 @@ func SpawnInline[T, F any, PF interface {
 	Future[T]
 }](f F) *JoinHandle[T] {
 	t := newInlineTask[T, F, PF](f)
+	t.id = nextTaskID.Add(1)
 	defaultRuntime().spawnRemote(&t.taskHeader)
 	return t.handle()
+}
+
+// taskIDBlock is how many task ids a Context takes from nextTaskID at a
+// time. Spawning from a poll then costs no atomic read-modify-write of the
+// process-wide counter, which every worker's spawns would otherwise share
+// (a locked instruction, and its cache line moving between the workers).
+const taskIDBlock = 64
+
+// newTaskID returns an id for a task spawned from the poll cx was passed
+// to: the next of cx's block, taking a new block when it is used up. Ids
+// stay unique process-wide; those of one worker increase in its spawn order,
+// while across workers (and between a worker and direct spawns) they follow
+// spawn order only block by block.
+func (cx *Context) newTaskID() uint64 {
+	if cx.idNext == cx.idEnd {
+		cx.idEnd = nextTaskID.Add(taskIDBlock) + 1
+		cx.idNext = cx.idEnd - taskIDBlock
+	}
+	id := cx.idNext
+	cx.idNext++
+	return id
 }

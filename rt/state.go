@@ -3,6 +3,7 @@ package rt
 import (
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The task state word. See "Task state" in doc.go for the full protocol; this
@@ -332,8 +333,11 @@ func traceWait(spins *int) {
 }
 
 // start sets the initial Scheduled state of a task that is about to be pushed
-// for the first time. Nothing else can see the word yet.
-func (s *taskState) start() { s.v.Store(stateNotified) }
+// for the first time. Nothing else can see the word yet, so it is a plain
+// store (an atomic one is a locked instruction per spawn): the push that
+// publishes the task (a queue's lock or atomic store) orders it before every
+// other goroutine's load.
+func (s *taskState) start() { *(*uint32)(unsafe.Pointer(&s.v)) = stateNotified }
 
 func stateString(v uint32) string {
 	if v&stateFlags == 0 {

@@ -122,9 +122,10 @@ func (h *taskHeader) storeExt(p unsafe.Pointer, tag uintptr) {
 
 // The bits of taskHeader.flags.
 const (
-	// flagBound is set and cleared by whoever may touch the owned list the
-	// task is on (the current-thread core, or the multi-thread shard's
-	// mutex): the task is listed for Shutdown.
+	// flagBound is set by whoever may touch the owned list the task goes
+	// on (the current-thread core, or the multi-thread shard's mutex): the
+	// task was listed for Shutdown. It stays set when the task leaves the
+	// list at completion (taskList.remove).
 	flagBound uint32 = 1 << iota
 	// flagSpawned is set by the poller of the SpawnAsync future: the task
 	// was handed to a runtime.
@@ -377,7 +378,9 @@ func wake(w *worker, wk Waker) {
 	}
 }
 
-// nextTaskID numbers tasks from 1, in spawn order, process-wide.
+// nextTaskID numbers tasks from 1, process-wide: a direct spawn takes the
+// next id, a spawn from a poll the next of its Context's block
+// (Context.newTaskID), so ids follow spawn order only roughly.
 var nextTaskID atomic.Uint64
 
 // task is a spawned future's header and output: the part of a task that
@@ -620,8 +623,10 @@ type JoinHandle[T any] struct {
 // task returns the task h is.
 func (h *JoinHandle[T]) task() *task[T] { return &h.t }
 
-// ID returns the task's id: a process-wide number, unique among tasks, in
-// spawn order.
+// ID returns the task's id: a process-wide number, unique among tasks. The
+// tasks spawned from one worker's polls get increasing ids in their spawn
+// order; across workers ids follow spawn order only roughly (each worker
+// takes them in blocks).
 func (h *JoinHandle[T]) ID() uint64 { return h.t.id }
 
 // IsFinished reports whether the task has completed: returned, panicked or was
