@@ -74,7 +74,9 @@ func SleepAsync(d time.Duration) *SleepFuture {
 func MakeSleep(d time.Duration) SleepFuture { return SleepFuture{dur: d} }
 
 // MakeSleepUntil returns SleepUntilAsync's future by value; see MakeSleep.
-func MakeSleepUntil(at time.Time) SleepFuture { return SleepFuture{at: at, absolute: true} }
+func MakeSleepUntil(at time.Time) SleepFuture {
+	return SleepFuture{dur: untilOffset(at), absolute: true}
+}
 
 // SleepUntil blocks the calling goroutine until the instant at (direct mode of
 // SleepUntilAsync). An instant in the past returns at once.
@@ -84,7 +86,7 @@ func SleepUntil(at time.Time) { Await(SleepUntilAsync(at)) }
 // clock reaches at. Against a paused clock, at is read on that clock (take it
 // from NowAsync or cx.Now()). Like SleepAsync it arms its timer lazily.
 func SleepUntilAsync(at time.Time) *SleepFuture {
-	return &SleepFuture{at: at, absolute: true}
+	return &SleepFuture{dur: untilOffset(at), absolute: true}
 }
 
 // SleepFuture is the future of SleepAsync and SleepUntilAsync. Its output is
@@ -98,14 +100,32 @@ func SleepUntilAsync(at time.Time) *SleepFuture {
 // linked into the driver's wheel by address) until it completed or was
 // cancelled.
 type SleepFuture struct {
-	timer    driver.Timer   // armed at the first poll
-	drv      *driver.Driver // nil until the first poll
-	dur      time.Duration  // SleepAsync's duration, from the first poll
-	at       time.Time      // SleepUntilAsync's instant
-	absolute bool           // at, not dur, is the deadline
-	done     bool           // completed or cancelled
-	armed    bool           // the first poll armed the timer (it was not due yet)
+	timer driver.Timer   // armed at the first poll
+	drv   *driver.Driver // nil until the first poll
+	// dur is SleepAsync's duration, from the first poll; for
+	// SleepUntilAsync (absolute), its instant as an offset from clockBase
+	// (untilOffset), 24 bytes fewer than a time.Time in every sleep.
+	dur      time.Duration
+	absolute bool // dur is an instant (untilOffset), not a duration
+	done     bool // completed or cancelled
+	armed    bool // the first poll armed the timer (it was not due yet)
 }
+
+// untilOffset returns the instant at as an offset from clockBase, the
+// process's start-up instant, which carries a monotonic reading: an at that
+// has one too (time.Now, cx.Now on the real clock) is kept exactly, and
+// until gives back the same instant. For an at with a wall reading only
+// (time.Date, a parsed time, a paused clock's reading) the offset is taken
+// on the wall clock and until returns the same wall time, so a paused clock
+// whose start has no monotonic reading either sees exactly at; against the
+// real clock such an instant is placed by the wall clock as it read at
+// clockBase (a step of the wall clock between then and the runtime's start
+// moves it). Instants beyond about 292 years from clockBase saturate, which
+// for a sleep changes nothing (due long ago, or never).
+func untilOffset(at time.Time) time.Duration { return at.Sub(clockBase) }
+
+// until is the instant of an absolute sleep (see untilOffset).
+func (s *SleepFuture) until() time.Time { return clockBase.Add(s.dur) }
 
 // Reset makes s a sleep of d measured from its next poll, exactly as if it
 // had been returned by SleepAsync(d): a timer it armed before is disarmed
@@ -118,7 +138,7 @@ func (s *SleepFuture) Reset(d time.Duration) {
 // ResetUntil makes s a sleep until the instant at, as SleepUntilAsync(at).
 func (s *SleepFuture) ResetUntil(at time.Time) {
 	s.Reset(0)
-	s.at, s.absolute = at, true
+	s.dur, s.absolute = untilOffset(at), true
 }
 
 // Poll implements Future.
@@ -135,7 +155,7 @@ func (s *SleepFuture) Poll(cx *Context) (struct{}, bool) {
 		s.drv = d
 		var deadline, now timewheel.Tick
 		if s.absolute {
-			deadline, now = d.DeadlineAt(s.at), timewheel.Tick(cx.timerElapsed(d)/timewheel.TickDuration)
+			deadline, now = d.DeadlineAt(s.until()), timewheel.Tick(cx.timerElapsed(d)/timewheel.TickDuration)
 		} else {
 			deadline, now = driver.DeadlineFrom(cx.timerElapsed(d), s.dur)
 		}
@@ -171,7 +191,7 @@ func (s *SleepFuture) Deadline() (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if s.absolute && !s.armed {
-		return s.at, true
+		return s.until(), true
 	}
 	if !s.armed {
 		return s.drv.Now(), true // was due at its first poll

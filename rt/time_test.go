@@ -545,3 +545,28 @@ func TestMakeTimeoutByValuePaused(t *testing.T) {
 		t.Fatalf("err %v after %v, want nil after 1s", out.V1, took)
 	}
 }
+
+// TestSleepUntilInstant: SleepUntilAsync keeps its instant as an offset
+// (untilOffset); Deadline before the first poll gives back the same instant,
+// for a time with a monotonic reading and for a wall-only one, and a
+// wall-only instant (stripped with Round(0)) completes exactly on time on a
+// paused clock.
+func TestSleepUntilInstant(t *testing.T) {
+	mono := time.Now().Add(time.Hour)
+	wall := time.Date(2031, 5, 6, 7, 8, 9, 123456789, time.UTC)
+	for _, at := range []time.Time{mono, mono.Round(0), wall, pausedStart.Add(time.Minute)} {
+		s := MakeSleepUntil(at)
+		if !s.until().Equal(at) {
+			t.Errorf("MakeSleepUntil(%v) keeps %v", at, s.until())
+		}
+		var r SleepFuture
+		r.ResetUntil(at)
+		if !r.until().Equal(at) {
+			t.Errorf("ResetUntil(%v) keeps %v", at, r.until())
+		}
+	}
+	_, took := runPaused(t, seq(await(Future[struct{}](SleepUntilAsync(pausedStart.Add(42*time.Second).Round(0))), nil)))
+	if took != 42*time.Second {
+		t.Fatalf("a wall-only instant 42s on: took %v", took)
+	}
+}

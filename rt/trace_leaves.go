@@ -24,7 +24,7 @@ func (s *SleepFuture) Trace() Trace {
 	case s.done:
 		t.Detail = "done"
 	case s.drv == nil && s.absolute:
-		t.Detail = "until " + s.at.Format(time.RFC3339Nano) + ", not polled yet"
+		t.Detail = "until " + s.until().Format(time.RFC3339Nano) + ", not polled yet"
 	case s.drv == nil:
 		t.Detail = "for " + s.dur.String() + ", not polled yet"
 	default:
