@@ -154,6 +154,12 @@ func (e *Entry) State() State { return State(atomic.LoadUint32(&e.state)) }
 // owner may call it, and not while another goroutine may Reset e.
 func (e *Entry) Deadline() Tick { return e.deadline }
 
+// Wheel returns the Wheel e was last inserted in, nil if it never was. Only
+// e's owner may call it (Insert, the one writer, is the owner's); a wheel
+// embedded in a larger structure lets the owner find that structure from
+// its entry without a pointer of its own.
+func (e *Entry) Wheel() *Wheel { return e.wheel }
+
 // list is an intrusive circular doubly-linked list of entries; head is the
 // first entry and head.prev the last, nil when empty. Entries do not point at
 // the list, so a list value can be moved (copied then zeroed).

@@ -79,7 +79,9 @@
 // uncontended except for a moment per park when the holder reads its next
 // deadline and fires what is due. Without a hint (direct mode, a hand-made
 // Context) the shard is a hash of the timer's address. A timer keeps the
-// shard of its first arming when armed again.
+// shard of its first arming when armed again; it finds that shard from the
+// wheel its entry was inserted in (timewheel.Entry.Wheel), so a Timer is
+// one timewheel.Entry and nothing more (56 bytes).
 //
 // The shard is timewheel.Shared's design with the driver's bookkeeping under
 // the same lock: the wheel's entries hold their owners' wakers, and the

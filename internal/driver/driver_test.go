@@ -216,7 +216,7 @@ func TestShardsSpread(t *testing.T) {
 	}
 	var h Timer
 	d.Arm(&h, 10, &w, 6)
-	if h.shard != &d.shards[2] {
+	if h.shardOf() != &d.shards[2] {
 		t.Fatal("hint 6 of 4 shards did not pick shard 2")
 	}
 	d.Cancel(&h)
@@ -433,7 +433,7 @@ func TestRearmOnFiredRacesFire(t *testing.T) {
 	first := make([]*shard, owners)
 	for i := range timers {
 		d.Arm(&timers[i], d.clock.Now()+1, &wakers[i], i)
-		first[i] = timers[i].shard
+		first[i] = timers[i].shardOf()
 	}
 	done := make(chan struct{})
 	for i := range owners {
@@ -444,7 +444,7 @@ func TestRearmOnFiredRacesFire(t *testing.T) {
 					runtime.Gosched()
 				}
 				d.Arm(&timers[i], d.clock.Now()+1, &wakers[i], i+r)
-				if timers[i].shard != first[i] {
+				if timers[i].shardOf() != first[i] {
 					t.Errorf("timer %d moved from its first shard on re-arm", i)
 					return
 				}
@@ -487,7 +487,7 @@ func TestBusyFlagSkipsEmptyShards(t *testing.T) {
 	var tm Timer
 	var w countWaker
 	d.Arm(&tm, d.clock.Now()+100, &w, 1)
-	s := tm.shard
+	s := tm.shardOf()
 	if !s.busy.Load() {
 		t.Fatal("shard not busy after Arm")
 	}

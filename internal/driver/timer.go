@@ -17,13 +17,25 @@ import (
 // concurrently for one Timer. The driver fires it from the parking goroutine.
 type Timer struct {
 	// entry's waker is what firing wakes: set by Arm (Init, while the
-	// entry is not pending) and SetWaker (under shard.mu).
+	// entry is not pending) and SetWaker (under shard.mu). The shard it
+	// is armed on is the one whose wheel the entry was inserted in
+	// (shardOf): no field of its own, 8 bytes less in every sleep.
 	entry timewheel.Entry
-	shard *shard // owner-only: the shard it is armed on; nil if never armed
 }
 
 // Armed reports whether t was ever armed.
-func (t *Timer) Armed() bool { return t.shard != nil }
+func (t *Timer) Armed() bool { return t.entry.Wheel() != nil }
+
+// shardOf returns the shard t was armed on, nil if it never was
+// (owner-only, as Entry.Wheel). Every wheel a Timer is inserted in is a
+// shard's, so the shard is found from its wheel's address.
+func (t *Timer) shardOf() *shard {
+	w := t.entry.Wheel()
+	if w == nil {
+		return nil
+	}
+	return (*shard)(unsafe.Add(unsafe.Pointer(w), -int(unsafe.Offsetof(shard{}.wheel))))
+}
 
 // Fired reports whether t's latest arming fired. Once true, it stays true
 // until t is armed again, and the waker has been or is being woken.
@@ -93,10 +105,9 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	if w == nil {
 		panic("corio/driver: Arm with a nil Waker")
 	}
-	s := t.shard
+	s := t.shardOf()
 	if s == nil {
 		s = d.shardFor(t, hint)
-		t.shard = s
 	}
 	// A plain store: the entry is not pending, so no fire reads the
 	// waker now, and the insert's lock publishes it.
@@ -135,12 +146,13 @@ func (d *Driver) shardFor(t *Timer, hint int) *shard {
 // cancel after fire, which is always safe. Cancelling a pending timer is one
 // lock pair and no other atomic write.
 func (d *Driver) Cancel(t *Timer) bool {
-	if t.shard == nil || t.entry.State() != timewheel.Pending {
-		return false
+	if t.entry.State() != timewheel.Pending {
+		return false // never armed (Idle), fired or cancelled
 	}
-	ok, empty := t.shard.cancel(t)
+	s := t.shardOf()
+	ok, empty := s.cancel(t)
 	if ok && empty && d.bg != nil {
-		d.bg.maybeIdle(d, t.shard)
+		d.bg.maybeIdle(d, s)
 	}
 	return ok
 }
@@ -151,7 +163,8 @@ func (d *Driver) Cancel(t *Timer) bool {
 // own timer). If t fired meanwhile it returns false and the caller should treat
 // the timer as fired.
 func (d *Driver) SetWaker(t *Timer, w Waker) bool {
-	if t.shard == nil {
+	s := t.shardOf()
+	if s == nil {
 		return false
 	}
 	// Compared as the wheel's Waker type, which the entry holds: an
@@ -159,7 +172,7 @@ func (d *Driver) SetWaker(t *Timer, w Waker) bool {
 	if sameWaker(t.entry.Waker(), timewheel.Waker(w)) {
 		return t.Pending()
 	}
-	return t.shard.setWaker(t, w)
+	return s.setWaker(t, w)
 }
 
 // Timers returns the number of timers armed and neither fired nor cancelled,
