@@ -724,3 +724,28 @@ func TestAdvanceAppendInsideAdvanceToPanics(t *testing.T) {
 		t.Fatalf("fired %d times, want 1", len(log))
 	}
 }
+
+// TestEntryWheel: Entry.Wheel is nil until the first Insert, then the wheel
+// inserted in, and it stays so after Cancel and after the entry fired (the
+// driver finds a timer's shard from it when the timer is armed again).
+func TestEntryWheel(t *testing.T) {
+	var w1, w2 Wheel
+	var e Entry
+	e.Init(&countWaker{})
+	if e.Wheel() != nil {
+		t.Fatal("Wheel of a never inserted entry is not nil")
+	}
+	w1.Insert(&e, 5)
+	if e.Wheel() != &w1 {
+		t.Fatal("Wheel after Insert is not the wheel inserted in")
+	}
+	w1.Cancel(&e)
+	if e.Wheel() != &w1 {
+		t.Fatal("Wheel changed by Cancel")
+	}
+	w2.Insert(&e, 3)
+	w2.AdvanceTo(3)
+	if e.State() != Fired || e.Wheel() != &w2 {
+		t.Fatalf("after firing in another wheel: state %v, Wheel is w2: %v", e.State(), e.Wheel() == &w2)
+	}
+}
