@@ -660,6 +660,23 @@
 // mutex (Tokio's OwnedTasks): tasks bind at spawn and unbind at completion on
 // any worker. The current-thread runtime keeps one owner-only list.
 //
+// Locked instructions per spawn. On this machine each atomic
+// read-modify-write (and each atomic store, an XCHG on amd64) costs as much
+// as a dozen ordinary instructions, so the spawn path keeps only those that
+// order something. What nobody else can see yet is written plainly: the new
+// task's first state word (taskState.start) and its bound flag (set when it
+// goes on an owned list at spawn; the push that publishes the task orders
+// both). A task's id comes from a block of 64 that the polling Context takes
+// from the process-wide counter (Context.newTaskID), so a spawn from a poll
+// adds nothing to a cache line that every worker's spawns share; ids stay
+// unique, and follow spawn order per worker. Leaving the owned list does not
+// clear the bound flag (an atomic AND, since joiners take the join lock in
+// the same word): the list tells from its links whether a task is on it.
+// What remains on the current-thread runtime is the compare-and-swap that
+// starts the poll and the one that completes the task; a multi-thread spawn
+// adds the owned shard's lock pair at bind and at unbind and the LIFO slot's
+// store and swap.
+//
 // A panic in a task's Poll is recovered by one deferred recover per batch,
 // not per poll; the worker remembers which task it is polling, and that task
 // completes with a JoinError carrying the value and debug.Stack(). A panic in
