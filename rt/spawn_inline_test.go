@@ -138,3 +138,53 @@ func TestJoinSetSpawnInlineAsync(t *testing.T) {
 		}
 	})
 }
+
+// TestSpawnIDsUnique: every way of spawning gives a task a non-zero id that
+// no other task has, with inline tasks taking theirs from the spawning
+// Context's block (newTaskID) at the spawn, and the ids one Context hands
+// out increase in spawn order.
+func TestSpawnIDsUnique(t *testing.T) {
+	forFlavours(t, func(t *testing.T, newRT func() *Runtime) {
+		r := newRT()
+		defer r.Shutdown()
+		const n = 3 * taskIDBlock
+		var ids []uint64
+		add := func(id uint64) { ids = append(ids, id) }
+		for range 5 {
+			add(SpawnOn(r, Ready(1)).ID())
+			add(SpawnInline[int](holdFuture{}).ID())
+		}
+		var js JoinSet[int]
+		BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			var last uint64
+			for i := range n {
+				var h *JoinHandle[int]
+				switch i % 3 {
+				case 0:
+					h, _ = SpawnInlineAsync[int](holdFuture{buf: make([]byte, 1)}).Poll(cx)
+				case 1:
+					h, _ = SpawnNamedInlineAsync[int]("inline", holdFuture{}).Poll(cx)
+				default:
+					h, _ = SpawnAsync(Ready(i)).Poll(cx)
+				}
+				if i%3 != 2 {
+					if h.ID() <= last {
+						t.Errorf("inline spawn %d: id %d after %d from the same Context", i, h.ID(), last)
+					}
+					last = h.ID()
+				}
+				add(h.ID())
+				a, _ := JoinSetSpawnInlineAsync[int](&js, holdFuture{}).Poll(cx)
+				add(a.ID())
+			}
+			return struct{}{}, true
+		}))
+		seen := make(map[uint64]bool, len(ids))
+		for _, id := range ids {
+			if id == 0 || seen[id] {
+				t.Fatalf("id %d given twice or zero (ids %v)", id, ids)
+			}
+			seen[id] = true
+		}
+	})
+}
