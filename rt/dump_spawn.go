@@ -145,7 +145,7 @@ func SpawnNamedOn[T any](r *Runtime, name string, f Future[T]) *JoinHandle[T] {
 // it and spawns onto the runtime running the caller. The name is recorded
 // when the future is first polled; cancelling it before spawns nothing.
 func SpawnNamedAsync[T any](name string, f Future[T]) Future[*JoinHandle[T]] {
-	return &namedSpawnFuture[T]{t: newTask(f), name: name}
+	return &namedSpawnFuture[T]{t: newTaskNoID(f), name: name}
 }
 
 // SpawnNamedInlineAsync is SpawnNamedAsync for a future given by value, as
@@ -166,7 +166,7 @@ type namedSpawnFuture[T any] struct {
 
 func (s *namedSpawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	if !s.t.spawned() {
-		if s.t.id == 0 { // an inline task: its id is taken at the spawn
+		if s.t.id == 0 { // its id is taken at the spawn (newTaskNoID)
 			s.t.id = cx.newTaskID()
 		}
 		s.t.setName(s.name)

@@ -130,7 +130,7 @@ func (s *JoinSet[T]) SpawnOn(r *Runtime, f Future[T]) AbortHandle {
 // Inside an async function `set.Spawn(WorkAsync(i))` is that future. A
 // future that is never polled spawns nothing and leaves the set unchanged.
 func (s *JoinSet[T]) SpawnAsync(f Future[T]) Future[AbortHandle] {
-	return (*joinSetSpawn[T])(s.node(newTask(f)))
+	return (*joinSetSpawn[T])(s.node(newTaskNoID(f)))
 }
 
 // JoinSetSpawnInlineAsync is s.SpawnAsync for a future given by value, as

@@ -57,7 +57,7 @@ func SpawnOn[T any](r *Runtime, f Future[T]) *JoinHandle[T] {
 // future and the handle: one allocation per spawn. Cancelling the future
 // before its first poll spawns nothing.
 func SpawnAsync[T any](f Future[T]) Future[*JoinHandle[T]] {
-	return (*spawnFuture[T])(newTask(f))
+	return (*spawnFuture[T])(newTaskNoID(f))
 }
 
 // spawnFuture is the SpawnAsync future: the task itself under another method set.

@@ -140,7 +140,7 @@ func TestJoinSetSpawnInlineAsync(t *testing.T) {
 }
 
 // TestSpawnIDsUnique: every way of spawning gives a task a non-zero id that
-// no other task has, with inline tasks taking theirs from the spawning
+// no other task has, with spawn futures taking theirs from the spawning
 // Context's block (newTaskID) at the spawn, and the ids one Context hands
 // out increase in spawn order.
 func TestSpawnIDsUnique(t *testing.T) {
@@ -167,15 +167,17 @@ func TestSpawnIDsUnique(t *testing.T) {
 				default:
 					h, _ = SpawnAsync(Ready(i)).Poll(cx)
 				}
-				if i%3 != 2 {
-					if h.ID() <= last {
-						t.Errorf("inline spawn %d: id %d after %d from the same Context", i, h.ID(), last)
-					}
-					last = h.ID()
+				if h.ID() <= last {
+					t.Errorf("spawn %d: id %d after %d from the same Context", i, h.ID(), last)
 				}
+				last = h.ID()
 				add(h.ID())
 				a, _ := JoinSetSpawnInlineAsync[int](&js, holdFuture{}).Poll(cx)
 				add(a.ID())
+				b, _ := js.SpawnAsync(Ready(i)).Poll(cx)
+				add(b.ID())
+				c, _ := SpawnNamedAsync("named", Ready(i)).Poll(cx)
+				add(c.ID())
 			}
 			return struct{}{}, true
 		}))

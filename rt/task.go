@@ -428,11 +428,19 @@ func (b *boxedTask[T]) future() any                             { return b.fut }
 func (t *task[T]) handle() *JoinHandle[T] { return (*JoinHandle[T])(unsafe.Pointer(t)) }
 
 func newTask[T any](f Future[T]) *task[T] {
+	t := newTaskNoID(f)
+	t.id = nextTaskID.Add(1)
+	return t
+}
+
+// newTaskNoID is newTask for a task that a spawn future starts: its id is
+// taken when the future is polled (spawnFuture.Poll, from the Context's
+// block), not here.
+func newTaskNoID[T any](f Future[T]) *task[T] {
 	if f == nil {
 		panic("corio/rt: spawn of a nil future")
 	}
 	b := &boxedTask[T]{fut: f}
-	b.id = nextTaskID.Add(1)
 	b.init(b)
 	return b.view()
 }
