@@ -1,7 +1,6 @@
 package rt
 
 import (
-	"time"
 	"unsafe"
 
 	"github.com/corio-go/corio/internal/driver"
@@ -79,35 +78,9 @@ type Context struct {
 	spin    bool
 	repolls uint8
 
-	// clockRead says clockEl holds the driver's clock reading (Elapsed)
-	// taken at the first timer armed during this task poll (timerElapsed);
-	// every start of a poll clears it.
-	clockRead bool
-	clockEl   time.Duration
-
 	// idNext, idEnd are the task ids left to the spawns made from polls
 	// with this Context: [idNext, idEnd) (newTaskID).
 	idNext, idEnd uint64
-}
-
-// timerElapsed returns the reading of d's clock (Clock().Elapsed()) that a
-// timer armed now with cx measures its duration from. Inside a runtime, on
-// its real clock, that is one reading per task poll: the first timer armed
-// in a poll reads the clock and later ones in the same poll reuse it (on
-// many machines a clock reading costs more than arming a timer). A sleep
-// armed later in a poll thus measures from that first arming, at most the
-// poll's own running time earlier. On a paused clock (which a test may
-// advance in the middle of a poll, and which costs one atomic load to read)
-// and outside a runtime every arming reads the clock.
-func (cx *Context) timerElapsed(d *driver.Driver) time.Duration {
-	if cx.drv != d || d.Paused() {
-		return d.Clock().Elapsed()
-	}
-	if !cx.clockRead {
-		cx.clockEl = d.Clock().Elapsed()
-		cx.clockRead = true
-	}
-	return cx.clockEl
 }
 
 // wakerID identifies a Waker by its interface words (itab and pointer), as
@@ -140,7 +113,6 @@ func (cx *Context) ownPoll() {
 	cx.selfWoken = false
 	cx.spin = false
 	cx.repolls = 0
-	cx.clockRead = false
 }
 
 // maxRepolls bounds the re-polls in place of one driver poll (repoll): one
@@ -169,7 +141,6 @@ func (cx *Context) repoll() bool {
 	}
 	cx.repolls++
 	cx.selfWoken = false
-	cx.clockRead = false
 	cx.budget = taskBudget
 	cx.exhausted = false
 	w.stats.mainPolls++
@@ -227,7 +198,6 @@ func (cx *Context) reset(w Waker) {
 	cx.exhausted = false
 	cx.spin = false
 	cx.repolls = 0
-	cx.clockRead = false
 }
 
 // Wake wakes w from inside the poll cx was passed to. If w is a task of the

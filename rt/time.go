@@ -18,12 +18,7 @@ import (
 // or a paused one in tests, where an idle runtime jumps to the next timer.
 // Timers have the driver's resolution: whole milliseconds, rounded up, so a
 // timer never fires early and may fire up to about a millisecond late (more
-// when the runtime is busy). "Early" is measured from the clock reading the
-// timer was armed with: inside a runtime on the real clock, that is one
-// reading per task poll, taken by the first timer the poll arms (a clock
-// reading costs more than an arm), so a sleep armed later in the same poll
-// measures from that earlier instant, by at most the time the poll itself ran
-// in between.
+// when the runtime is busy).
 
 // Now returns the current time of the process default driver's clock: the
 // real monotonic clock. It is the direct mode of NowAsync; inside an async
@@ -155,9 +150,9 @@ func (s *SleepFuture) Poll(cx *Context) (struct{}, bool) {
 		s.drv = d
 		var deadline, now timewheel.Tick
 		if s.absolute {
-			deadline, now = d.DeadlineAt(s.until()), timewheel.Tick(cx.timerElapsed(d)/timewheel.TickDuration)
+			deadline, now = d.DeadlineAt(s.until()), d.Clock().Now()
 		} else {
-			deadline, now = driver.DeadlineFrom(cx.timerElapsed(d), s.dur)
+			deadline, now = d.Deadline(s.dur) // one clock reading
 		}
 		if deadline <= now {
 			s.done = true // already due: no timer at all
@@ -283,7 +278,7 @@ func (t *TimeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	if t.drv == nil {
 		d := driverOf(cx)
 		t.drv = d
-		if deadline, now := driver.DeadlineFrom(cx.timerElapsed(d), t.dur); deadline > now {
+		if deadline, now := d.Deadline(t.dur); deadline > now {
 			d.Arm(&t.timer, deadline, cx.Waker(), timerShardHint(cx))
 			return Tuple2[T, error]{}, false
 		}

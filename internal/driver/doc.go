@@ -139,13 +139,7 @@
 // repairs that (rounding up covers the sub-tick part of a fresh reading, not
 // an unbounded lag). Tokio reads the clock per sleep as well (sleep(d) is
 // Instant::now() + d); its time source caches only the start instant, as the
-// clocks here do. What rt does cache is narrower (DeadlineFrom): a task poll
-// reads the clock at the first timer it arms and reuses that reading for the
-// timers it arms later in the same poll, so the lag is bounded by the running
-// time of one poll, which holds its worker anyway; a poll that arms one
-// timer arms it from a fresh reading, as before. A task arming many timers
-// in one poll (the timers benchmark arms a million) then pays for one
-// reading, not one per timer.
+// clocks here do.
 //
 // Lazy arming. A Timer costs nothing until Arm: a future arms at its first
 // poll, so a Sleep or a Timeout dropped or cancelled before it is polled takes

@@ -64,14 +64,7 @@ func (d *Driver) DeadlineAt(at time.Time) timewheel.Tick {
 // <= now is already due. A leaf arming a timer needs both, and on many
 // machines reading the clock costs more than arming the timer.
 func (d *Driver) Deadline(dur time.Duration) (deadline, now timewheel.Tick) {
-	return DeadlineFrom(d.clock.Elapsed(), dur)
-}
-
-// DeadlineFrom is Deadline from a clock reading el the caller already has
-// (Clock().Elapsed()), taken as the instant the timer starts: its deadline
-// is the first tick at or after el+dur, and now is el's tick. A caller that
-// arms several timers at about the same instant reads the clock once.
-func DeadlineFrom(el, dur time.Duration) (deadline, now timewheel.Tick) {
+	el := d.clock.Elapsed()
 	now = timewheel.Tick(el / timewheel.TickDuration)
 	if dur <= 0 {
 		return now, now
