@@ -109,9 +109,10 @@ type Poller struct {
 	owner  any  // immutable after SetOwner
 }
 
-// pageSlots is the number of slots in a page: as many 40-byte slots as fit,
-// with the page's header, in 8 KiB (a size class, and one runtime page).
-const pageSlots = (8192 - 8) / 40
+// pageSlots is the number of slots in a page: as many 24-byte slots as fit,
+// with the page's header, in 8 KiB (a size class, and one runtime page):
+// 341, which fill the page to its last byte.
+const pageSlots = (8192 - 8) / 24
 
 // A page holds the slots of pageSlots consecutive descriptor numbers. It
 // points back at its Poller, so that a Registration (a page, a descriptor
@@ -189,11 +190,11 @@ func (p *Poller) Register(fd int) (Registration, error) {
 	}
 	p.mu.Unlock()
 	// The replaced registration's waiters, if any, see it shut down.
-	if rd != nil {
-		rd.Wake()
+	if w := waiterOf(rd); w != nil {
+		w.Wake()
 	}
-	if wr != nil {
-		wr.Wake()
+	if w := waiterOf(wr); w != nil {
+		w.Wake()
 	}
 	return r, nil
 }

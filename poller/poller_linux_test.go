@@ -710,14 +710,18 @@ func TestReadinessWordFields(t *testing.T) {
 	}
 }
 
-// TestRegistrationSize pins the per-descriptor cost: a 40-byte slot in a page
-// of 8 KiB (a size class) for the poller, and a 16-byte handle for whoever
+// TestRegistrationSize pins the per-descriptor cost: a 24-byte slot (the
+// readiness word and one word per waiter) in a page of 8 KiB (a size class)
+// filled by 341 of them, for the poller, and a 16-byte handle for whoever
 // holds the registration.
 func TestRegistrationSize(t *testing.T) {
-	if got := unsafe.Sizeof(slot{}); got != 40 {
-		t.Errorf("slot is %d bytes, want 40", got)
+	if got := unsafe.Sizeof(slot{}); got != 24 {
+		t.Errorf("slot is %d bytes, want 24", got)
 	}
-	if got := unsafe.Sizeof(page{}); got > 8192 || 8192-got >= 40 {
+	if pageSlots != 341 {
+		t.Errorf("a page holds %d slots, want 341", pageSlots)
+	}
+	if got := unsafe.Sizeof(page{}); got > 8192 || 8192-got >= 24 {
 		t.Errorf("page is %d bytes, want the most slots that fit in 8192", got)
 	}
 	if got := unsafe.Sizeof(Registration{}); got != 16 {

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/corio-go/corio/internal/spin"
 )
@@ -138,8 +139,10 @@ type slot struct {
 	// readiness it set is seen by PollReady — never neither.
 	word atomic.Uint64
 
-	reader Waker // protected by the lock bit; woken (and cleared) by events in DirRead.Mask()
-	writer Waker // protected by the lock bit; woken (and cleared) by events in DirWrite.Mask()
+	// reader and writer are the waiters, one word each (waiter.go):
+	// protected by the lock bit; woken (and cleared) by events in
+	// DirRead.Mask() and DirWrite.Mask() respectively.
+	reader, writer unsafe.Pointer
 }
 
 // lock takes the lock bit. It is held
@@ -223,20 +226,27 @@ func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool)
 		return ev, true
 	}
 	s := r.slot()
-	s.lock()
-	// Second look, under the lock: see the ordering note on word. The
-	// generation cannot change while the lock is held (Register takes it).
-	if ev, ok := readyIn(r.word(), mask); ok {
+	var nb *Waker // a box for w, allocated outside the lock if w needs one
+	for {
+		s.lock()
+		// Second look, under the lock: see the ordering note on word. The
+		// generation cannot change while the lock is held (Register takes
+		// it).
+		if ev, ok := readyIn(r.word(), mask); ok {
+			s.unlock()
+			return ev, true
+		}
+		wp := &s.reader
+		if dir == DirWrite {
+			wp = &s.writer
+		}
+		if putWaiter(wp, w, nb) {
+			s.unlock()
+			return ReadyEvent{}, false
+		}
 		s.unlock()
-		return ev, true
+		nb = new(Waker)
 	}
-	if dir == DirRead {
-		s.reader = w
-	} else {
-		s.writer = w
-	}
-	s.unlock()
-	return ReadyEvent{}, false
 }
 
 func readyIn(w uint64, mask Ready) (ReadyEvent, bool) {
@@ -258,9 +268,9 @@ func (r Registration) ClearWaker(dir Direction) {
 	s.lock()
 	if genOf(s.word.Load()) == r.gen {
 		if dir == DirRead {
-			s.reader = nil
+			takeWaiter(&s.reader)
 		} else {
-			s.writer = nil
+			takeWaiter(&s.writer)
 		}
 	}
 	s.unlock()
@@ -292,12 +302,14 @@ func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, o
 		}
 	}
 	if s.reader != nil && ready&DirRead.Mask() != 0 {
-		wake = append(wake, s.reader)
-		s.reader = nil
+		if w := takeWaiter(&s.reader); w != nil {
+			wake = append(wake, w)
+		}
 	}
 	if s.writer != nil && ready&DirWrite.Mask() != 0 {
-		wake = append(wake, s.writer)
-		s.writer = nil
+		if w := takeWaiter(&s.writer); w != nil {
+			wake = append(wake, w)
+		}
 	}
 	s.unlock()
 	return wake, true
@@ -314,21 +326,21 @@ func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
 		return wake
 	}
 	s.word.Or(shutdownBit)
-	if s.reader != nil {
-		wake = append(wake, s.reader)
+	if w := takeWaiter(&s.reader); w != nil {
+		wake = append(wake, w)
 	}
-	if s.writer != nil {
-		wake = append(wake, s.writer)
+	if w := takeWaiter(&s.writer); w != nil {
+		wake = append(wake, w)
 	}
-	s.reader, s.writer = nil, nil
 	s.unlock()
 	return wake
 }
 
 // reset makes the slot hold the next generation of its descriptor number,
 // with no readiness and no waiters, and returns the new generation and what
-// it replaced (for restore). Called with Poller.mu held, by Register.
-func (s *slot) reset() (gen uint32, old uint64, rd, wr Waker) {
+// it replaced (for restore; waiterOf reads the detached waiter words, which
+// no one else can reach any more). Called with Poller.mu held, by Register.
+func (s *slot) reset() (gen uint32, old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
 	old = s.word.Load() &^ lockBit
 	rd, wr = s.reader, s.writer
@@ -342,7 +354,7 @@ func (s *slot) reset() (gen uint32, old uint64, rd, wr Waker) {
 }
 
 // restore undoes reset after a failed registration.
-func (s *slot) restore(old uint64, rd, wr Waker) {
+func (s *slot) restore(old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
 	s.reader, s.writer = rd, wr
 	s.word.Store(old) // unlocks

@@ -216,7 +216,7 @@ func (r *Registration) pollReady(cx *Context, dir Direction) (ReadyEvent, bool) 
 		cx.Waker().Wake()
 		return ReadyEvent{}, false
 	}
-	return r.reg.PollReady(dir, cx.Waker())
+	return r.reg.PollReady(dir, ioWaker(cx))
 }
 
 // Cancel forgets the waker recorded for the direction, if any: this
@@ -255,7 +255,7 @@ func (r *Registration) PollIO(cx *Context, dir Direction, op func() error) (done
 		// writability, which the writing half may be about to use.
 		ev.Ready &= dir.Mask()
 		r.reg.ClearReadiness(ev)
-		if _, ready := r.reg.PollReady(dir, cx.Waker()); !ready {
+		if _, ready := r.reg.PollReady(dir, ioWaker(cx)); !ready {
 			return false, nil
 		}
 	}
