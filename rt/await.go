@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/corio-go/corio/poller"
 )
 
 // Await drives f to completion on the calling goroutine and returns its
@@ -44,9 +46,10 @@ func AwaitAsync[T any](f Future[T]) Future[T] { return f }
 
 // parker is a Waker that wakes a goroutine sleeping in Await.
 type parker struct {
-	ch  chan struct{} // capacity 1: at most one pending wake-up token
-	cx  Context       // owned by the goroutine in Await
-	box Waker         // the parker itself: the box it lends a task it joins (joinBoxer)
+	ch   chan struct{} // capacity 1: at most one pending wake-up token
+	cx   Context       // owned by the goroutine in Await
+	box  Waker         // the parker itself: the box it lends a task it joins (joinBoxer)
+	pbox poller.Waker  // the parker itself: the box it lends a registration it waits on (WakerBox)
 }
 
 // joinBox lends the parker's box to a task whose lone joiner it is.
@@ -62,7 +65,7 @@ func (p *parker) Wake() {
 var parkerPool = sync.Pool{New: func() any {
 	p := &parker{ch: make(chan struct{}, 1)}
 	p.cx = Context{waker: p, budget: budgetUnconstrained}
-	p.box = p
+	p.box, p.pbox = p, p
 	return p
 }}
 

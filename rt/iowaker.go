@@ -7,15 +7,14 @@ import "github.com/corio-go/corio/poller"
 // the poller's word type, or a box holding any other Waker (see the
 // poller's SetWordWaker). The word type is headerWaker, a task seen through
 // its header, so a task awaiting readiness — nearly every waiter — is kept
-// as its own address; the runtime's other long-lived wakers (Await's parker,
-// BlockOn's main waker, a large join's child wakers) lend the poller the box
-// they already keep for joins, so they allocate nothing either; any other
-// Waker gets a box of the poller's, once per registration.
+// as its own address; direct mode's parker lends the poller a box holding
+// itself, so it allocates nothing either; any other Waker (BlockOn's main
+// waker, a join's child wakers, a third party's) gets a box of the poller's,
+// once per registration.
 //
-// The lent boxes hold an rt.Waker, read by the poller as a poller.Waker:
-// two interface types with the same single method, whose values have the
-// same layout (method table, data word) and the same Wake at the same place
-// in the table.
+// The parker's box is a field of its own rather than the box it lends to
+// joins: that one holds an rt.Waker, and an interface value of one type
+// read as another compares unequal to its own kind.
 
 func init() { poller.SetWordWaker((*headerWaker)(nil)) }
 
@@ -30,12 +29,7 @@ func ioWaker(cx *Context) poller.Waker {
 	return w
 }
 
-// WakerBox lends the parker's box to a registration it waits on
-// (poller.WakerBoxer), as joinBox does to a task it joins.
-func (p *parker) WakerBox() *poller.Waker { return (*poller.Waker)(p.joinBox()) }
-
-// WakerBox lends the box holding the main waker (poller.WakerBoxer).
-func (m *mainWaker) WakerBox() *poller.Waker { return (*poller.Waker)(m.joinBox()) }
-
-// WakerBox lends the child waker's box (poller.WakerBoxer).
-func (w *childWaker) WakerBox() *poller.Waker { return (*poller.Waker)(w.joinBox()) }
+// WakerBox lends the parker's box of the poller's Waker type to a
+// registration it waits on (poller.WakerBoxer), so that direct mode's
+// blocking waits allocate nothing.
+func (p *parker) WakerBox() *poller.Waker { return &p.pbox }
