@@ -34,22 +34,8 @@ func (w *goroutineWaker) WakerBox() *poller.Waker { return &w.box }
 // A goroutine blocks until a pipe is readable, woken through a Waker that
 // lends its own box.
 func ExampleWakerBoxer() {
-	p, err := poller.New()
-	if err != nil {
-		panic(err)
-	}
-	defer p.Close()
-	var fds [2]int
-	if err := unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		panic(err)
-	}
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
-	r, err := p.Register(fds[0])
-	if err != nil {
-		panic(err)
-	}
-	defer p.Deregister(r)
+	p, r, fds, done := registeredPipe()
+	defer done()
 	p.Poll(0) // the registration's first edges
 
 	go func() {

@@ -12,24 +12,31 @@ type printWaker struct{ name string }
 
 func (w printWaker) Wake() { fmt.Println("woken:", w.name) }
 
-// A task waits for a pipe to become readable; the poll loop wakes it.
-func Example() {
+// registeredPipe makes a non-blocking pipe and a Poller watching its read
+// end; done deregisters, closes the pipe and the Poller.
+func registeredPipe() (p *poller.Poller, r poller.Registration, fds [2]int, done func()) {
 	p, err := poller.New()
 	if err != nil {
 		panic(err)
 	}
-	defer p.Close()
-	var fds [2]int
 	if err := unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
 		panic(err)
 	}
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
-	r, err := p.Register(fds[0])
-	if err != nil {
+	if r, err = p.Register(fds[0]); err != nil {
 		panic(err)
 	}
-	defer p.Deregister(r) // before the fds close (defers run last-in first-out)
+	return p, r, fds, func() {
+		p.Deregister(r) // before the fds close
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		p.Close()
+	}
+}
+
+// A task waits for a pipe to become readable; the poll loop wakes it.
+func Example() {
+	p, r, fds, done := registeredPipe()
+	defer done()
 
 	// The task: try to read, hit EAGAIN, clear what it saw, wait.
 	buf := make([]byte, 16)
