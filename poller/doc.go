@@ -10,15 +10,17 @@
 // wake-ups. Register adds a descriptor and returns a Registration: a 16-byte
 // handle, kept by value, that names the descriptor's slot in the Poller's
 // pages and which registration of the descriptor number it is (a
-// generation). The slot, 40 bytes, holds two things:
+// generation). The slot, 24 bytes, holds two things:
 //
 //   - a readiness word: the Ready bits seen so far (Readable, Writable,
 //     ReadClosed, WriteClosed, Error, Priority), a tick counting the events
 //     delivered, and a shutdown bit, all in one atomic uint64;
-//   - two waiter slots, one per Direction (DirRead, DirWrite), so the reading
+//   - two waiter words, one per Direction (DirRead, DirWrite), so the reading
 //     and writing halves of a split socket wait independently. A reader is
 //     woken by Readable, ReadClosed, Priority or Error; a writer by Writable,
 //     WriteClosed or Error. A hang-up sets both closed bits and so wakes both.
+//     Each waiter is one word, not a Waker interface (two): see "One word
+//     per waiter" below.
 //
 // Readiness accumulates: Poll ORs each event's bits into the word, and only
 // the task clears them — after its operation returned EAGAIN — with the
@@ -91,11 +93,11 @@
 // after 2^32 registrations of one number, the tick after 2^24 events; a
 // stale event or handle would have to survive that long to matter.)
 //
-// Slots live in pages of 204 (8 KiB each), allocated when a descriptor
-// number first needs one and never moved or freed while the Poller lives, so
-// that there is no object per registration and no table of pointers to
-// them: a registration costs its 40-byte slot, and the page table a pointer
-// per 204 numbers. The page table is read without a lock by dispatch (an
+// Slots live in pages of 341 (8 KiB each, filled to the last byte),
+// allocated when a descriptor number first needs one and never moved or
+// freed while the Poller lives, so that there is no object per registration
+// and no table of pointers to them: a registration costs its 24-byte slot, and the page table a pointer
+// per 341 numbers. The page table is read without a lock by dispatch (an
 // atomic pointer to a slice of atomic page pointers, replaced when it grows)
 // and written under Poller.mu by Register, which with Deregister also makes
 // the epoll_ctl calls, so the epoll descriptor cannot be closed under them. A
@@ -109,7 +111,23 @@
 // the lock and looks at the word again before recording a waiter. Whichever
 // comes second sees the other's write. The lock is a bit of the readiness
 // word itself (held for a store or two; a contender spins), which keeps a
-// slot at 40 bytes.
+// slot at 24 bytes.
+//
+// One word per waiter. A Waker interface is two words, its method table and
+// its data word; nearly every waiter is a runtime's task, always of the one
+// type the runtime wakes tasks through. SetWordWaker names that type once, at
+// start-up (package rt names its task header), and a waiter of that type is
+// kept as its data word alone: dispatch rebuilds the interface from the
+// type's method table, which never changes once set, and the word. Any other
+// Waker is kept as a pointer to a box holding the interface, the kind in the
+// pointer's two low bits: a box the Waker lends (WakerBoxer: rt's parker,
+// which direct mode's blocking calls wait with), or a box the slot allocates
+// at the registration's first such wait and keeps, emptied, for the next, so
+// that such a Waker costs one 16-byte allocation per registration, not per
+// wait. The box is read and written only under the lock bit, like the word.
+// Storing the whole interface would cost each slot 16 bytes (40, 204 to a
+// page); an index into a table of wakers would need the table, and a Go
+// pointer cannot be stored anywhere the collector does not see.
 //
 // Wake-ups. Wakeup sets a pending bit and writes the eventfd only when the
 // bit was clear; the Poll that sees the eventfd fire drains it and clears the
@@ -144,13 +162,15 @@
 // next event in its direction, or by Deregister or Close; an event is never
 // delivered to a registration other than the one it was collected for; the
 // closed bits, once set, stay set; Wakeup makes a blocked or the next Poll
-// return; Poll does not allocate in steady state; Poll may return early with
-// zero events, and callers must tolerate it.
+// return; Poll does not allocate in steady state; PollReady allocates
+// nothing for a Waker of the word type or a WakerBoxer, and for any other at
+// most one box per registration; Poll may return early with zero events,
+// and callers must tolerate it.
 //
 // Behaviour at the time of writing, not promised: events are fetched 128 at a
 // time; timeouts are rounded up to whole milliseconds; wakers of one batch
 // run in event order after the whole batch is recorded; EPOLLPRI wakes
-// readers; pages hold 204 slots and are kept until the Poller is garbage; a
+// readers; pages hold 341 slots and are kept until the Poller is garbage; a
 // Poll
 // interrupted by a signal while waiting forever retries, and one with a
 // finite timeout returns early; only Linux has a backend — elsewhere New

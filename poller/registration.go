@@ -216,7 +216,10 @@ func (r Registration) ClearReadiness(ev ReadyEvent) {
 // is set (or the registration is shut down), with ok true. Otherwise it
 // records w, replacing any waker previously recorded for dir, and returns ok
 // false; w will be woken once, by the next event in dir.Mask() or by
-// shutdown. PollReady never blocks. w must not be nil.
+// shutdown. PollReady never blocks. w must not be nil. A w of the word
+// type (SetWordWaker) or a WakerBoxer is kept without allocating; any other
+// w in a box that the registration allocates at its first such wait and
+// reuses for later ones.
 func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool) {
 	if w == nil {
 		panic("corio/poller: PollReady with a nil Waker")
