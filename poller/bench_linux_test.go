@@ -130,7 +130,31 @@ func BenchmarkPollDispatch(b *testing.B) {
 
 // BenchmarkDispatchOnly: the portable half alone — a batch of 128 decoded
 // events delivered to 128 registrations with waiting wakers, no syscalls.
+// The wakers are of the word type (TestMain), as a runtime's tasks are.
 func BenchmarkDispatchOnly(b *testing.B) {
+	wakers := make([]countWaker, maxEvents)
+	benchDispatchOnly(b, func(i int) Waker { return &wakers[i] })
+}
+
+// BenchmarkDispatchOnlyBoxed is BenchmarkDispatchOnly with wakers that are
+// not the word type: each slot keeps its waiter in the box it allocated at
+// the first wait.
+func BenchmarkDispatchOnlyBoxed(b *testing.B) {
+	wakers := make([]boxedWaker, maxEvents)
+	benchDispatchOnly(b, func(i int) Waker { return &wakers[i] })
+}
+
+// BenchmarkDispatchOnlyLent is BenchmarkDispatchOnly with wakers that lend
+// their own box (WakerBoxer).
+func BenchmarkDispatchOnlyLent(b *testing.B) {
+	wakers := make([]*lendingWaker, maxEvents)
+	for i := range wakers {
+		wakers[i] = newLendingWaker()
+	}
+	benchDispatchOnly(b, func(i int) Waker { return wakers[i] })
+}
+
+func benchDispatchOnly(b *testing.B, waker func(i int) Waker) {
 	p, err := New()
 	if err != nil {
 		b.Fatal(err)
@@ -144,7 +168,7 @@ func BenchmarkDispatchOnly(b *testing.B) {
 	defer unix.Close(fds[1])
 	const n = maxEvents
 	regs := make([]Registration, n)
-	wakers := make([]countWaker, n)
+	wakers := make([]Waker, n)
 	evs := make([]polledEvent, n)
 	for i := range regs {
 		fd, err := unix.FcntlInt(uintptr(fds[0]), unix.F_DUPFD_CLOEXEC, 0)
@@ -157,13 +181,14 @@ func BenchmarkDispatchOnly(b *testing.B) {
 		}
 		defer p.Deregister(regs[i])
 		evs[i] = polledEvent{regs[i].token(), Readable}
+		wakers[i] = waker(i)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
 		for i, r := range regs {
 			r.ClearReadiness(r.Readiness())
-			r.PollReady(DirRead, &wakers[i])
+			r.PollReady(DirRead, wakers[i])
 		}
 		p.dispatch(evs)
 	}
