@@ -206,12 +206,13 @@
 // objects and a slot (TestIdleHeapPerConnection; the objects' size classes
 // are exact, the rest is the spans' own bits). examples/echo sets
 // ListenConfig.NoCloseWhenLost (Handle closes its stream in a defer, which
-// also runs when the runtime cancels it): about 243 B of RSS per
+// also runs when the runtime cancels it): about 242 B of RSS per
 // connection with echoload's 10,000 idle connections (gnet's: about
-// 537 B), and about 55 B more with the close-when-lost record (its
+// 538 B), and about 298 B with the close-when-lost record (its
 // -close-when-lost flag). The RSS above the heap is the heap's metadata and
 // what the first 10,000 connections touch once (code pages, the
-// collector's first buffers), about 15 B per connection at 10,000. Each operation allocates nothing in steady state.
+// collector's first buffers), about 14 B per connection at 10,000. Each
+// operation allocates nothing in steady state.
 //
 // # Platforms
 //
