@@ -229,7 +229,8 @@ func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool)
 		return ev, true
 	}
 	s := r.slot()
-	var nb *Waker // a box for w, allocated outside the lock if w needs one
+	word := wordOf(w) // nil: w goes in a box
+	var nb *Waker     // a box for w, allocated outside the lock if w needs one
 	for {
 		s.lock()
 		// Second look, under the lock: see the ordering note on word. The
@@ -243,12 +244,15 @@ func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool)
 		if dir == DirWrite {
 			wp = &s.writer
 		}
-		if putWaiter(wp, w, nb) {
+		if word != nil {
+			*wp = word
+		} else if !putBoxed(wp, w, nb) {
 			s.unlock()
-			return ReadyEvent{}, false
+			nb = new(Waker)
+			continue
 		}
 		s.unlock()
-		nb = new(Waker)
+		return ReadyEvent{}, false
 	}
 }
 
@@ -304,13 +308,21 @@ func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, o
 			break
 		}
 	}
-	if s.reader != nil && ready&DirRead.Mask() != 0 {
-		if w := takeWaiter(&s.reader); w != nil {
+	// takeWaiter, with the word type's case (a task: nearly every waiter)
+	// written out, so that dispatch makes no call for it.
+	if p := s.reader; p != nil && ready&DirRead.Mask() != 0 {
+		if uintptr(p)&waiterTagMask == waiterWord {
+			s.reader = nil
+			wake = append(wake, wordWaker(p))
+		} else if w := takeBoxed(&s.reader, p); w != nil {
 			wake = append(wake, w)
 		}
 	}
-	if s.writer != nil && ready&DirWrite.Mask() != 0 {
-		if w := takeWaiter(&s.writer); w != nil {
+	if p := s.writer; p != nil && ready&DirWrite.Mask() != 0 {
+		if uintptr(p)&waiterTagMask == waiterWord {
+			s.writer = nil
+			wake = append(wake, wordWaker(p))
+		} else if w := takeBoxed(&s.writer, p); w != nil {
 			wake = append(wake, w)
 		}
 	}

@@ -71,16 +71,20 @@ func untag(p unsafe.Pointer, tag uintptr) *Waker { return (*Waker)(unsafe.Add(p,
 // waiterOf returns the Waker that waiter word p holds, or nil. The caller
 // holds the slot's lock, or p was detached from the slot under it.
 func waiterOf(p unsafe.Pointer) Waker {
-	if p == nil {
-		return nil
+	if tag := uintptr(p) & waiterTagMask; tag != waiterWord {
+		return *untag(p, tag)
 	}
-	tag := uintptr(p) & waiterTagMask
-	if tag == waiterWord {
-		var w Waker
+	return wordWaker(p)
+}
+
+// wordWaker rebuilds the Waker of the word type whose data word is p (nil
+// for a nil p).
+func wordWaker(p unsafe.Pointer) Waker {
+	var w Waker
+	if p != nil {
 		*(*iface)(unsafe.Pointer(&w)) = iface{tab: atomic.LoadPointer(&wordTab), data: p}
-		return w
 	}
-	return *untag(p, tag)
+	return w
 }
 
 // takeWaiter removes the waiter kept in *wp and returns it (nil if none).
@@ -88,30 +92,42 @@ func waiterOf(p unsafe.Pointer) Waker {
 // slot's lock.
 func takeWaiter(wp *unsafe.Pointer) Waker {
 	p := *wp
-	if p == nil {
-		return nil
-	}
-	tag := uintptr(p) & waiterTagMask
-	if tag == waiterBox {
-		b := untag(p, tag)
-		w := *b
-		*b = nil
-		return w
+	if uintptr(p)&waiterTagMask != waiterWord {
+		return takeBoxed(wp, p)
 	}
 	*wp = nil
-	return waiterOf(p)
+	return wordWaker(p)
 }
 
-// putWaiter keeps w in *wp, replacing any waiter there, and reports true;
-// the caller holds the slot's lock. A w that needs a box when the slot owns
-// none takes nb; with nb nil, putWaiter changes nothing and returns false,
-// and the caller allocates a box outside the lock and calls again.
-func putWaiter(wp *unsafe.Pointer, w Waker, nb *Waker) bool {
-	if x := (*iface)(unsafe.Pointer(&w)); x.tab == atomic.LoadPointer(&wordTab) &&
-		x.data != nil && uintptr(x.data)&waiterTagMask == 0 {
-		*wp = x.data
-		return true
+// takeBoxed is takeWaiter for a waiter word p that points at a box.
+func takeBoxed(wp *unsafe.Pointer, p unsafe.Pointer) Waker {
+	tag := uintptr(p) & waiterTagMask
+	b := untag(p, tag)
+	w := *b
+	if tag == waiterBox {
+		*b = nil // the slot's own box: kept for the next waiter
+	} else {
+		*wp = nil // a lent box is the waiter's
 	}
+	return w
+}
+
+// wordOf returns the word a waiter w of the word type is kept as, or nil
+// if w is kept in a box (putBoxed).
+func wordOf(w Waker) unsafe.Pointer {
+	x := (*iface)(unsafe.Pointer(&w))
+	if d := uintptr(x.data); x.tab != atomic.LoadPointer(&wordTab) || d&waiterTagMask != 0 {
+		return nil
+	}
+	return x.data
+}
+
+// putBoxed keeps w, a waiter not of the word type, in *wp, replacing any
+// waiter there, and reports true; the caller holds the slot's lock. If w
+// needs a box when the slot owns none it takes nb; with nb nil, putBoxed
+// changes nothing and returns false, and the caller allocates a box outside
+// the lock and calls again.
+func putBoxed(wp *unsafe.Pointer, w Waker, nb *Waker) bool {
 	if b, ok := w.(WakerBoxer); ok {
 		if box := b.WakerBox(); box != nil {
 			*wp = tagged(unsafe.Pointer(box), waiterLent)
