@@ -313,7 +313,7 @@ func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, o
 	if p := s.reader; p != nil && ready&DirRead.Mask() != 0 {
 		if uintptr(p)&waiterTagMask == waiterWord {
 			s.reader = nil
-			wake = append(wake, wordWaker(p))
+			wake = appendWord(wake, p)
 		} else if w := takeBoxed(&s.reader, p); w != nil {
 			wake = append(wake, w)
 		}
@@ -321,7 +321,7 @@ func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, o
 	if p := s.writer; p != nil && ready&DirWrite.Mask() != 0 {
 		if uintptr(p)&waiterTagMask == waiterWord {
 			s.writer = nil
-			wake = append(wake, wordWaker(p))
+			wake = appendWord(wake, p)
 		} else if w := takeBoxed(&s.writer, p); w != nil {
 			wake = append(wake, w)
 		}

@@ -87,6 +87,14 @@ func wordWaker(p unsafe.Pointer) Waker {
 	return w
 }
 
+// appendWord appends the Waker of the word type whose data word is p (not
+// nil) to wake, built in place: dispatch's path for a task.
+func appendWord(wake []Waker, p unsafe.Pointer) []Waker {
+	wake = append(wake, nil)
+	*(*iface)(unsafe.Pointer(&wake[len(wake)-1])) = iface{tab: atomic.LoadPointer(&wordTab), data: p}
+	return wake
+}
+
 // takeWaiter removes the waiter kept in *wp and returns it (nil if none).
 // An owned box stays, emptied, for the next waiter. The caller holds the
 // slot's lock.
