@@ -13,8 +13,9 @@ import "github.com/corio-go/corio/poller"
 // once per registration.
 //
 // The parker's box is a field of its own rather than the box it lends to
-// joins: that one holds an rt.Waker, and an interface value of one type
-// read as another compares unequal to its own kind.
+// joins: that one holds an rt.Waker, whose method table names rt.Waker, so
+// read through a *poller.Waker it would compare unequal to the same parker
+// converted to a poller.Waker.
 
 func init() { poller.SetWordWaker((*headerWaker)(nil)) }
 
