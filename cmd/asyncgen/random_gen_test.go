@@ -301,6 +301,7 @@ func Main() {
 	}
 	b.WriteString("}\n")
 	b.WriteString(randGenericHelpers)
+	b.WriteString(randExtHelpers)
 	return b.String()
 }
 
@@ -372,6 +373,8 @@ type rgen struct {
 	budget     int // statements left
 	loopDepth  int
 	lowerCalls int
+
+	usesRT bool // the file needs corio's rt (random_ext_test.go)
 }
 
 var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q", "x", "y", "z",
@@ -382,13 +385,16 @@ var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q
 func randProgram(seed int64) string {
 	g := &rgen{r: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), prefix: "S" + seedName(seed)}
 	var b strings.Builder
-	fmt.Fprintf(&b, "package main\n\nimport \"fmt\"\n\n")
 	nf := 2 + g.r.IntN(4)
 	for i := range nf {
 		b.WriteString(g.function(i))
 	}
 	b.WriteString(g.entry(seed))
-	src, err := format.Source([]byte(b.String()))
+	head := "package main\n\nimport \"fmt\"\n\n"
+	if g.usesRT {
+		head = "package main\n\nimport (\n\"fmt\"\n\n\"github.com/corio-go/corio/rt\"\n)\n\n"
+	}
+	src, err := format.Source([]byte(head + b.String()))
 	if err != nil {
 		// A bug in this generator: show the text so it can be fixed.
 		panic(fmt.Sprintf("random program for seed %d is not Go: %v\n%s", seed, err, b.String()))
@@ -864,7 +870,7 @@ func (g *rgen) stmt(depth int) string {
 	g.budget--
 	nest := depth < maxDepth && g.budget > 0
 	for {
-		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2) {
+		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2, 1, 1, 2, 1) {
 		case 0: // x := e
 			n := g.newName()
 			if n == "" {
@@ -1191,6 +1197,19 @@ func (g *rgen) stmt(depth int) string {
 			return g.deferStmt()
 		case 29:
 			if s := g.panicStmt(); s != "" {
+				return s
+			}
+		case 30:
+			return g.ifaceStmt()
+		case 31:
+			return g.funcVarStmt()
+		case 32:
+			if !nest {
+				continue
+			}
+			return g.closureStmt(depth)
+		case 33:
+			if s := g.spawnStmt(); s != "" {
 				return s
 			}
 		}

@@ -1,0 +1,186 @@
+package main
+
+// More constructs for the random programs (random_gen_test.go): calls
+// through an interface that has the twin method, calls through local func
+// variables that hold functions with twins, async closures (rt.Async and
+// rt.AsyncDo) awaited at once or after more statements, and spawns (of an
+// async closure, or of a seed function's future made on the spot) joined at
+// once. Each is deterministic in both modes: an awaited closure runs where
+// it is awaited, and a spawned task is joined before anything else runs.
+
+import (
+	"fmt"
+	"strings"
+)
+
+// randExtHelpers are the helpers of randHelpers' file for these constructs.
+const randExtHelpers = `
+// Adder is an interface with the twin method: calls through it suspend.
+type Adder interface {
+	Add(tag string, d int) int
+	AddAsync(tag string, d int) rt.Future[int]
+}
+
+// Dbl is a second Adder: it adds twice what it is given.
+type Dbl struct{ n int }
+
+// Add suspends, then adds 2*d.
+//
+//async:func
+func (d *Dbl) Add(tag string, x int) int {
+	logf("D%s(%d+2*%d)", tag, d.n, x)
+	rt.YieldNow()
+	d.n += 2 * x
+	return d.n
+}
+`
+
+// twinFunc is a function value of type func(string, int) int whose every
+// form has a twin: a func variable that holds only such values suspends.
+func (g *rgen) twinFunc() string {
+	switch g.pick(4, 2, 2, 1, 2) {
+	case 1:
+		return "SetG"
+	case 2:
+		return "GA[int]"
+	case 3:
+		return fmt.Sprintf("(&Dbl{%d}).Add", g.n(5))
+	case 4:
+		if v := g.oneOf(g.visibleWhere(isCtr)); v != nil {
+			return v.name + ".Add"
+		}
+	}
+	return "A"
+}
+
+// funcVarStmt calls through a local func variable that holds functions
+// with twins, assigned again (maybe under a suspending condition) before
+// the call.
+func (g *rgen) funcVarStmt() string {
+	g.sinks++
+	fv := fmt.Sprintf("fv%d", g.sinks)
+	var b strings.Builder
+	if g.chance(0.3) {
+		fmt.Fprintf(&b, "{\nvar %s func(string, int) int = %s\n", fv, g.twinFunc())
+	} else {
+		fmt.Fprintf(&b, "{\n%s := %s\n", fv, g.twinFunc())
+	}
+	switch g.n(3) {
+	case 0:
+		fmt.Fprintf(&b, "if %s {\n%s = %s\n}\n", g.boolExpr(1, false), fv, g.twinFunc())
+	case 1:
+		fmt.Fprintf(&b, "%s = %s\n", fv, g.twinFunc())
+	}
+	fmt.Fprintf(&b, "logf(\"%s=%%d\", %s(%s, %s))\n", fv, fv, g.newTag(), g.intExpr(2, false))
+	if g.chance(0.4) {
+		fmt.Fprintf(&b, "logf(\"%s'=%%d\", %s(%s, %s) + %s(%s, 1))\n", fv, fv, g.newTag(), g.intExpr(1, false), fv, g.newTag())
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// ifaceStmt calls Add through an Adder: a Dbl, a fresh Ctr or a Ctr
+// variable's address.
+func (g *rgen) ifaceStmt() string {
+	g.sinks++
+	ad := fmt.Sprintf("ad%d", g.sinks)
+	val := fmt.Sprintf("&Dbl{%s}", g.intExpr(1, false))
+	switch g.n(3) {
+	case 0:
+		val = fmt.Sprintf("&Ctr{%s}", g.intExpr(1, false))
+	case 1:
+		if v := g.oneOf(g.visibleWhere(isCtr)); v != nil {
+			val = "&" + v.name
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\nvar %s Adder = %s\n", ad, val)
+	fmt.Fprintf(&b, "logf(\"%s=%%d\", %s.Add(%s, %s))\n", ad, ad, g.newTag(), g.intExpr(2, false))
+	if g.chance(0.4) {
+		fmt.Fprintf(&b, "%s = &Dbl{%d}\n", ad, g.n(4))
+		fmt.Fprintf(&b, "logf(\"%s'=%%d\", %s.Add(%s, %s) + %s)\n", ad, ad, g.newTag(), g.intExpr(1, false), g.intExpr(1, false))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// asyncClosure is rt.Async(func() int {…}) or rt.AsyncDo(func() {…}):
+// a body of random statements (which may suspend, capture and change the
+// enclosing function's variables, defer, recover and return) in a function
+// of its own, and the type of its output.
+func (g *rgen) asyncClosure(depth int) (string, string) {
+	g.usesRT = true
+	savedFn, savedTargets, savedGotos := g.fn, g.targets, g.gotos
+	kind := g.n(2) // 0: AsyncDo, 1: Async returning int
+	g.fn = &rfunc{name: savedFn.name + "c", kind: kind, recovers: g.chance(0.3)}
+	g.targets, g.gotos = nil, nil
+	defer func() { g.fn, g.targets, g.gotos = savedFn, savedTargets, savedGotos }()
+
+	var b strings.Builder
+	typ := "struct{}"
+	if kind == 0 {
+		b.WriteString("rt.AsyncDo(func() {\n")
+	} else {
+		typ = "int"
+		b.WriteString("rt.Async(func() int {\n")
+	}
+	if g.fn.recovers {
+		g.sinks++
+		fmt.Fprintf(&b, "defer func() {\nif r := recover(); r != nil {\nlogf(\"c%d recovered %%v\", r)\n}\n}()\n", g.sinks)
+	}
+	g.push()
+	n := 1 + g.n(4)
+	for i := 0; i < n && g.budget > 0; i++ {
+		b.WriteString(g.stmt(depth + 1))
+	}
+	b.WriteString(g.ret())
+	g.pop()
+	b.WriteString("})")
+	return b.String(), typ
+}
+
+// closureStmt awaits an async closure at once, or after more statements
+// (which see the variables as the closure will change them), or spawns
+// it and joins the task.
+func (g *rgen) closureStmt(depth int) string {
+	g.sinks++
+	id := g.sinks
+	c, _ := g.asyncClosure(depth)
+	switch g.n(3) {
+	case 0:
+		return fmt.Sprintf("logf(\"ac%d=%%v\", rt.Await(%s))\n", id, c)
+	case 1:
+		var b strings.Builder
+		fmt.Fprintf(&b, "{\naf%d := %s\n", id, c)
+		g.push()
+		for range g.n(3) {
+			if g.budget <= 0 {
+				break
+			}
+			b.WriteString(g.stmt(depth + 1))
+		}
+		b.WriteString(g.sink(g.top().vars))
+		g.pop()
+		fmt.Fprintf(&b, "logf(\"ac%d=%%v\", rt.Await(af%d))\n}\n", id, id)
+		return b.String()
+	default:
+		return fmt.Sprintf("{\nv, err := rt.Spawn(%s).Join()\nlogf(\"sp%d=%%v %%v\", v, err)\n}\n", c, id)
+	}
+}
+
+// spawnStmt spawns the future of a seed function made on the spot (which
+// asyncgen puts into its task) and joins it.
+func (g *rgen) spawnStmt() string {
+	if g.loopDepth > 0 || g.lowerCalls >= 2 || len(g.funcs) == 0 {
+		return ""
+	}
+	g.usesRT = true
+	f := g.funcs[g.n(len(g.funcs))]
+	g.lowerCalls++
+	g.sinks++
+	name := f.name + "Async"
+	if f.generic {
+		name += "[int]"
+	}
+	return fmt.Sprintf("{\nv, err := rt.Spawn(%s(%s)).Join()\nlogf(\"sf%d=%%v %%v\", v, err)\n}\n", name, g.args(f, 1), g.sinks)
+}
