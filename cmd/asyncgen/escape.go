@@ -106,9 +106,53 @@ func rootIdent(info *types.Info, e ast.Expr) *ast.Ident {
 			}
 		}
 	case *ast.IndexExpr:
-		if _, ok := coreType(info.TypeOf(e.X)).(*types.Array); ok {
+		if mayBeArray(info.TypeOf(e.X)) {
 			return rootIdent(info, e.X) // also A ~[3]int
 		}
 	}
 	return nil
+}
+
+// mayBeArray reports whether indexing a value of type t may index an array
+// held in the value itself: t's core type is an array (A ~[3]int), or t is
+// a type parameter with an array in its type set, which may have no core
+// type at all (T []int | [5]int, which indexing allows): where T is the
+// array, x[i] is part of x's storage, so &x[i] takes x's address and
+// x[i] = v changes x.
+func mayBeArray(t types.Type) bool {
+	if _, ok := coreType(t).(*types.Array); ok {
+		return true
+	}
+	tp, ok := types.Unalias(t).(*types.TypeParam)
+	if !ok {
+		return false
+	}
+	var inSet func(iface *types.Interface) bool
+	inSet = func(iface *types.Interface) bool {
+		for i := range iface.NumEmbeddeds() {
+			switch e := types.Unalias(iface.EmbeddedType(i)).(type) {
+			case *types.Union:
+				for j := range e.Len() {
+					if _, ok := e.Term(j).Type().Underlying().(*types.Array); ok {
+						return true
+					}
+				}
+			case *types.Interface:
+				if inSet(e) {
+					return true
+				}
+			default:
+				if in, ok := e.Underlying().(*types.Interface); ok {
+					if inSet(in) {
+						return true
+					}
+				} else if _, ok := e.Underlying().(*types.Array); ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	iface, ok := tp.Underlying().(*types.Interface)
+	return ok && inSet(iface)
 }
