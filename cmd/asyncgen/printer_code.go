@@ -373,6 +373,16 @@ func (tw *typeWriter) tparams(l *types.TypeParamList) {
 		tw.w.text(" ")
 		tw.typ(prev)
 	}
+	if l.Len() == 1 {
+		if c, ok := prev.(*types.Interface); ok && c.IsImplicit() {
+			// The bare terms of [P *S] read as an array length P * S in a
+			// type declaration (type fFuture[P *S,] struct{…}): the
+			// comma makes it a type parameter list, as Go's own
+			// syntax requires (go/format drops it where nothing is
+			// ambiguous).
+			tw.w.text(",")
+		}
+	}
 	tw.w.text("]")
 }
 
