@@ -410,7 +410,16 @@ var gcSizes = types.SizesFor("gc", "amd64")
 // interface takes the value's address (cmd/compile's dataWordFuncName):
 // all but 2-, 4- and 8-byte values (without pointers, but for the 2-byte)
 // and strings and slices (alone in their struct or array).
+//
+// A type whose size depends on a type parameter (a generic struct of
+// the function's type parameters, Cons[T]{…}) has a size only in each
+// instance, which go/types cannot give (it asserts): such a value is taken
+// by address, as gc's shaped code takes every value that is not one of the
+// few sizes above.
 func convNeedsAddr(t types.Type) bool {
+	if sizedByTypeParam(t) {
+		return true
+	}
 	size, align := gcSizes.Sizeof(t), gcSizes.Alignof(t)
 	switch {
 	case size == 2 && align == 2,
@@ -445,9 +454,11 @@ func soleComponent(t types.Type) types.Type {
 
 // fastMap reports whether gc indexes m with a routine that takes the key by
 // value (cmd/compile's mapfast): 4- and 8-byte keys compared as memory, and
-// strings, where the element takes at most 128 bytes.
+// strings, where the element takes at most 128 bytes. A key or element
+// whose size depends on a type parameter (which go/types cannot measure)
+// counts as not fast: the key is taken by address.
 func fastMap(m *types.Map) bool {
-	if gcSizes.Sizeof(m.Elem()) > 128 {
+	if sizedByTypeParam(m.Key()) || sizedByTypeParam(m.Elem()) || gcSizes.Sizeof(m.Elem()) > 128 {
 		return false
 	}
 	k := m.Key()
