@@ -21,6 +21,17 @@ type Adder interface {
 	AddAsync(tag string, d int) rt.Future[int]
 }
 
+// IncP suspends, then adds d to *p: a call that changes a variable of the
+// expression it is in, after its other operands were evaluated.
+//
+//async:func
+func IncP(tag string, p *int, d int) int {
+	logf("IP%s(%d+%d)", tag, *p, d)
+	rt.YieldNow()
+	*p += d
+	return *p
+}
+
 // Dbl is a second Adder: it adds twice what it is given.
 type Dbl struct{ n int }
 
@@ -183,4 +194,20 @@ func (g *rgen) spawnStmt() string {
 		name += "[int]"
 	}
 	return fmt.Sprintf("{\nv, err := rt.Spawn(%s(%s)).Join()\nlogf(\"sf%d=%%v %%v\", v, err)\n}\n", name, g.args(f, 1), g.sinks)
+}
+
+// sideEffect is a call that changes a free int variable in the middle of
+// an expression that may read it too: IncP(tag, &v, e), which suspends
+// (closure false), or a func literal called at once that adds to v
+// (closure true, also where nothing may suspend); "" if there is no free
+// variable.
+func (g *rgen) sideEffect(closure bool, d int, ns bool) string {
+	v := g.oneOf(g.visibleWhere(isFreeInt))
+	if v == nil || (ns && !closure) {
+		return ""
+	}
+	if closure {
+		return fmt.Sprintf("func() int { %s += %s; return %s }()", v.name, g.intExpr(d-1, true), v.name)
+	}
+	return fmt.Sprintf("IncP(%s, &%s, %s)", g.newTag(), v.name, g.intExpr(d-1, ns))
 }

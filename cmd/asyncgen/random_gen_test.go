@@ -560,7 +560,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 		return g.intLeaf(ns)
 	}
 	for {
-		switch g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1) {
+		switch k := g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1); k {
 		case 0: // suspension point
 			if ns {
 				continue
@@ -632,6 +632,11 @@ func (g *rgen) intExpr(d int, ns bool) string {
 				return fmt.Sprintf("Sum(Two(%s, %s, %s))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
 			}
 			return fmt.Sprintf("Add2(Swap(Two(%s, %s, %s)))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
+		case 14, 15: // a call that changes a variable of the expression
+			if s := g.sideEffect(k == 15, d, ns); s != "" {
+				return s
+			}
+			continue
 		case 12: // async methods: pointer and value receivers
 			v := g.oneOf(g.visibleWhere(isCtr))
 			if v == nil || ns {
