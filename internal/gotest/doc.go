@@ -1,7 +1,7 @@
 // Package gotest runs the single-file "// run" programs of Go's own test
-// directory ($GOROOT/test and its ken subdirectory; chan, interface and
-// fixedbugs on demand) through asyncgen with every function made async, and
-// compares each with the program as written.
+// directory ($GOROOT/test and its ken subdirectory; chan, interface,
+// fixedbugs, typeparam and abi on demand) through asyncgen with every
+// function made async, and compares each with the program as written.
 //
 // For each program the harness marks every function and method with a body
 // //async:func (init excepted), inserts rt.YieldNow() before every statement
