@@ -55,13 +55,26 @@ func (c *Cell[T]) Swap(tag string, v T) T {
 
 // gcell is the Cell the programs swap.
 var gcell Cell[int]
+
+// GIdx indexes a value whose type set holds a slice and an array (no core
+// type), through a pointer to the element kept across its suspension: the
+// caller's slice changes, an array argument (a copy) does not.
+//
+//async:func
+func GIdx[S interface{ []int | [3]int }](tag string, s S, i int) int {
+	logf("GX%s(%v,%d)", tag, s, i)
+	p := &s[((i%3)+3)%3]
+	rt.YieldNow()
+	*p += 1
+	return s[((i%3)+3)%3]
+}
 `
 
 // suspInt is an int expression whose outermost call suspends: A, or one of
 // the generic helpers, instantiated by inference or explicitly.
 func (g *rgen) suspInt(d int) string {
 	tag, e := g.newTag(), g.intExpr(d-1, false)
-	switch g.pick(8, 2, 1, 1, 1, 1, 1) {
+	switch g.pick(8, 2, 1, 1, 1, 1, 1, 1) {
 	case 1:
 		return fmt.Sprintf("GA(%s, %s)", tag, e)
 	case 2:
@@ -74,6 +87,10 @@ func (g *rgen) suspInt(d int) string {
 		return fmt.Sprintf("Fst(GPair(%s, %s, true))", tag, e)
 	case 6:
 		return fmt.Sprintf("gcell.Swap(%s, %s)", tag, e)
+	case 7:
+		if v := g.oneOf(g.visibleWhere(isSlice)); v != nil {
+			return fmt.Sprintf("GIdx(%s, %s, %s)", tag, v.name, e)
+		}
 	}
 	return fmt.Sprintf("A(%s, %s)", tag, e)
 }
