@@ -10,9 +10,9 @@ import (
 
 // cFuture is the state machine of c (main.go:22).
 type cFuture[P *S,] struct {
-	state int // the next case of Poll; -1 once done
-	res   []P // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   []P // the output, kept by PollFrame for the caller
 }
 
 // cAsync is the asynchronous twin of c: it returns a future that runs the
@@ -90,9 +90,9 @@ func _[P *S]() {
 
 // dFuture is the state machine of d (main.go:28).
 type dFuture[P PS] struct {
-	state int // the next case of Poll; -1 once done
-	res   []P // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
 	av0   rt.YieldNowFuture
+	res   []P // the output, kept by PollFrame for the caller
 }
 
 // dAsync is the asynchronous twin of d: it returns a future that runs the
@@ -170,10 +170,10 @@ func _[P PS]() {
 
 // boxGetFuture is the state machine of Box.Get (main.go:36).
 type boxGetFuture[P *S,] struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	b     *Box[P]
-	av0   rt.YieldNowFuture
 }
 
 // GetAsync is the asynchronous twin of Get: it returns a future that runs the

@@ -150,8 +150,8 @@ func _[T any]() {
 
 // yesFuture is the state machine of Yes (main.go:28).
 type yesFuture struct {
-	state int  // the next case of Poll; -1 once done
-	res   bool // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	res   bool  // the output, kept by PollFrame for the caller
 	av0   rt.YieldNowFuture
 }
 
@@ -228,10 +228,10 @@ var _ func() bool = Yes
 
 // idFuture is the state machine of Id (main.go:34).
 type idFuture struct {
-	state int // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   int // the output, kept by PollFrame for the caller
 	n     int
-	av0   rt.YieldNowFuture
 }
 
 // IdAsync is the asynchronous twin of Id: it returns a future that runs the

@@ -10,12 +10,12 @@ import (
 
 // aFFuture is the state machine of A.F (main.go:21).
 type aFFuture[T interface{ []int | [5]int }] struct {
-	state int  // the next case of Poll; -1 once done
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
 	res   *int // the output, kept by PollFrame for the caller
 	a     *A[T]
 	i     int
 	p     *int
-	av0   rt.YieldNowFuture
 }
 
 // FAsync is the asynchronous twin of F: it returns a future that runs the
@@ -103,11 +103,11 @@ func _[T interface{ []int | [5]int }]() {
 
 // gFuture is the state machine of G (main.go:31).
 type gFuture[T interface{ ~[]int | ~[3]int }] struct {
-	state int // the next case of Poll; -1 once done
-	res   T   // the output, kept by PollFrame for the caller
+	state int32 // the next case of Poll; -1 once done
+	av0   rt.YieldNowFuture
+	res   T // the output, kept by PollFrame for the caller
 	x     *T
 	p     *int
-	av0   rt.YieldNowFuture
 }
 
 // GAsync is the asynchronous twin of G: it returns a future that runs the
