@@ -340,7 +340,12 @@ func (p *stmtPrinter) returnStmt(results []ast.Expr, pos token.Pos, tmps []strin
 				kept = ir.nFut + "." + dn.res
 				w.text(kept + " = ")
 			} else {
-				w.text(kept + " := ")
+				// Declared with the output's type: a result may be an
+				// untyped constant or nil (return nil for an error), which
+				// := would type by default or reject.
+				w.text("var " + kept + " ")
+				w.typ(ir.out)
+				w.text(" = ")
 			}
 			ir.writeOutput(w, vals)
 			w.text("\n")

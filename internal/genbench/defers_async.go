@@ -376,7 +376,7 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 			continue
 		case 6:
 			{
-				/*line defers.go:45:2*/ dout := fut.n
+				/*line defers.go:45:2*/ var dout int = fut.n
 				fut.state = -1
 				/*line defers.go:45:2*/ fut.drun()
 				/*line defers.go:45:2*/ return dout, true

@@ -1169,7 +1169,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			fut.c_level3 = level3Future{}
 			{
-				/*line main.go:98:2*/ dout := r + 1
+				/*line main.go:98:2*/ var dout int = r + 1
 				fut.state = -1
 				/*line main.go:98:2*/ fut.drun()
 				/*line main.go:98:2*/ return dout, true

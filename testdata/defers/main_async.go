@@ -478,7 +478,7 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			fut.c_level2 = level2Future{}
 			{
-				/*line main.go:71:2*/ dout := r + 1
+				/*line main.go:71:2*/ var dout int = r + 1
 				fut.state = -1
 				/*line main.go:71:2*/ fut.drun()
 				/*line main.go:71:2*/ return dout, true
@@ -671,7 +671,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			fut.c_level3 = level3Future{}
 			{
-				/*line main.go:78:2*/ dout := r + 1
+				/*line main.go:78:2*/ var dout int = r + 1
 				fut.state = -1
 				/*line main.go:78:2*/ fut.drun()
 				/*line main.go:78:2*/ return dout, true
@@ -2987,7 +2987,7 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			fut.c_boom = boomFuture{}
 			{
-				/*line main.go:246:2*/ dout := r_2 + 1
+				/*line main.go:246:2*/ var dout int = r_2 + 1
 				fut.state = -1
 				/*line main.go:246:2*/ fut.drun()
 				/*line main.go:246:2*/ return dout, true

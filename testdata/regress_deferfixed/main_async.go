@@ -167,7 +167,7 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (int, bool) {
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main.go:49:2*/ dout := fut.sum
+				/*line main.go:49:2*/ var dout int = fut.sum
 				fut.state = -1
 				/*line main.go:49:2*/ fut.drun()
 				/*line main.go:49:2*/ return dout, true
@@ -405,7 +405,7 @@ func (fut *localsFuture) poll_2(cx *rt.Context) (string, bool) {
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main.go:70:2*/ dout := fmt.Sprint("locals ", fut.k)
+				/*line main.go:70:2*/ var dout string = fmt.Sprint("locals ", fut.k)
 				fut.state = -1
 				/*line main.go:70:2*/ fut.drun()
 				/*line main.go:70:2*/ return dout, true
