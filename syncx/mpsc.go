@@ -58,16 +58,21 @@ func recvOf[T any](w *waiter) *RecvFuture[T] { return (*RecvFuture[T])(unsafe.Po
 
 // push delivers v: into the first waiting receive's slot, else to the back of
 // buf. It does not check room. Caller holds mu.
-func (c *chanCore[T]) push(v T, wk *wakeFew) {
+func (c *chanCore[T]) push(v T, wk *wakeFew) { wk.add(c.deliver(v)) }
+
+// deliver is push returning the waker it owes (nil when v went into buf),
+// for a caller that wakes it after releasing mu. Caller holds mu.
+func (c *chanCore[T]) deliver(v T) rt.Waker {
 	if w := c.recvq.popFront(); w != nil {
 		f := recvOf[T](w)
 		f.v = v
 		w.notified = true
-		wk.add(w.waker)
+		wk := w.waker        // before handed: once it is set the receive may finish (and clear it) without mu
 		f.handed.Store(true) // last: publishes f.v to the receiver's lock-free check
-		return
+		return wk
 	}
 	c.buf.pushBack(v)
+	return nil
 }
 
 // dispatch restores the invariants after buf, reserved or a queue changed:
@@ -350,8 +355,22 @@ func (f *SendFuture[T]) Poll(cx *rt.Context) (error, bool) {
 		return nil, false
 	}
 	c := f.c
-	var wk wakeFew
 	c.mu.Lock()
+	if !f.w.queued && !f.w.notified && !f.refused && !c.closed && c.sendq.empty() && c.hasRoom() {
+		// The common send: room now and nobody queued ahead (takeSlot's
+		// third case). v goes to the first waiting receive or into buf;
+		// no slot is granted or freed and no sender waits, so dispatch
+		// would find nothing to do, and there is at most the receive to
+		// wake.
+		rw := c.deliver(f.v)
+		c.mu.Unlock()
+		if rw != nil {
+			cx.Wake(rw)
+		}
+		f.finish()
+		return nil, true
+	}
+	var wk wakeFew
 	ok, err := c.takeSlot(&f.w, f.refused, cx, &wk)
 	if ok {
 		c.reserved--
