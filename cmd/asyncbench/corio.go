@@ -28,7 +28,7 @@ type timerFuture struct {
 }
 
 func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
-	start := time.Now()
+	start := clockStart()
 	sl := make([]rt.SleepFuture, t.n)
 	for i := range sl {
 		s := &sl[i]
@@ -40,7 +40,7 @@ func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	for i := range sl {
 		sl[i].Cancel()
 	}
-	return time.Since(start), true
+	return clockSince(start), true
 }
 
 // corioTimers runs timerFuture unconstrained: with the cooperative budget a

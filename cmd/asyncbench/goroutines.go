@@ -16,13 +16,13 @@ import (
 
 func goSpawnMany(n int) time.Duration {
 	var wg sync.WaitGroup
-	start := time.Now()
+	start := clockStart()
 	wg.Add(n)
 	for i := 0; i < n; i++ {
 		go func() { wg.Done() }()
 	}
 	wg.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 func goChainedSpawn(n int) time.Duration {
@@ -35,15 +35,15 @@ func goChainedSpawn(n int) time.Duration {
 		}
 		go step(i - 1)
 	}
-	start := time.Now()
+	start := clockStart()
 	go step(n)
 	<-done
-	return time.Since(start)
+	return clockSince(start)
 }
 
 func goYieldMany(tasks, yields int) time.Duration {
 	var wg sync.WaitGroup
-	start := time.Now()
+	start := clockStart()
 	wg.Add(tasks)
 	for t := 0; t < tasks; t++ {
 		go func() {
@@ -54,21 +54,21 @@ func goYieldMany(tasks, yields int) time.Duration {
 		}()
 	}
 	wg.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 // goTimers arms n timers (deadlines spread over 10 s, a second away) and
 // stops them all.
 func goTimers(n int) time.Duration {
 	ts := make([]*time.Timer, n)
-	start := time.Now()
+	start := clockStart()
 	for i := range ts {
 		ts[i] = time.AfterFunc(timerDelay(i), func() {})
 	}
 	for _, t := range ts {
 		t.Stop()
 	}
-	return time.Since(start)
+	return clockSince(start)
 }
 
 func timerDelay(i int) time.Duration {

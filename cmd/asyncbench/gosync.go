@@ -25,14 +25,14 @@ func goPingPongBuf(n, buf int) time.Duration {
 		}
 		close(b)
 	}()
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < n; i++ {
 		a <- i
 		if <-b != i {
 			panic("asyncbench: ping_pong echoed the wrong value")
 		}
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	close(a)
 	<-b
 	return elapsed
@@ -50,7 +50,7 @@ func goFeed(c chan<- int, k int) {
 func goMPSC(p, n int) time.Duration {
 	ch := make(chan int, chanCap)
 	each := n / p
-	start := time.Now()
+	start := clockStart()
 	for range p {
 		go goFeed(ch, each)
 	}
@@ -59,7 +59,7 @@ func goMPSC(p, n int) time.Duration {
 		got++
 		sum += <-ch
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	checkMPSC(p, each, got, sum)
 	return elapsed
 }
@@ -76,13 +76,13 @@ func checkMPSC(p, each, got, sum int) {
 // received from by this goroutine.
 func goOneshots(n int) time.Duration {
 	sum := 0
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < n; i++ {
 		c := make(chan int, 1)
 		c <- i
 		sum += <-c
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	if sum != n*(n-1)/2 {
 		panic("asyncbench: oneshot lost a value")
 	}
@@ -92,10 +92,10 @@ func goOneshots(n int) time.Duration {
 // goShared runs loop on t goroutines at once (on this one if t == 1) and
 // returns how long they took.
 func goShared(t int, loop func()) time.Duration {
-	start := time.Now()
+	start := clockStart()
 	if t == 1 {
 		loop()
-		return time.Since(start)
+		return clockSince(start)
 	}
 	var wg sync.WaitGroup
 	wg.Add(t)
@@ -103,7 +103,7 @@ func goShared(t int, loop func()) time.Duration {
 		go func() { loop(); wg.Done() }()
 	}
 	wg.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 // goMutex measures n Lock+Unlock pairs of one sync.Mutex made by t
@@ -152,7 +152,7 @@ func goSemaphore(t, n int) time.Duration {
 func goSelect(n int) time.Duration {
 	a, b := make(chan int, chanCap), make(chan int, chanCap)
 	each := n / 2
-	start := time.Now()
+	start := clockStart()
 	go goFeed(a, each)
 	go goFeed(b, each)
 	var got, sum [2]int
@@ -166,7 +166,7 @@ func goSelect(n int) time.Duration {
 			sum[1] += v
 		}
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	checkMPSC(1, each, got[0], sum[0])
 	checkMPSC(1, each, got[1], sum[1])
 	return elapsed

@@ -315,6 +315,10 @@ func main() {
 		fmt.Println(goIdle(*idleN, *child == "sleep"))
 		return
 	}
+	if err := checkClock(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	if *runs < 1 {
 		fmt.Fprintln(os.Stderr, "asyncbench: -n must be at least 1")
 		os.Exit(2)

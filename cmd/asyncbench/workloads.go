@@ -40,12 +40,12 @@ func trivial(c *counter) {
 //async:func
 func spawnMany(n int) time.Duration {
 	c := newCounter(n)
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < n; i++ {
 		rt.Spawn(trivialAsync(c))
 	}
 	c.done.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 // chain spawns the next link until n reaches zero, then fires done.
@@ -64,10 +64,10 @@ func chain(n int, done *signal) {
 //async:func
 func chainedSpawn(n int) time.Duration {
 	done := &signal{}
-	start := time.Now()
+	start := clockStart()
 	rt.Spawn(chainAsync(n, done))
 	done.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 // yielder yields k times, then counts itself done.
@@ -85,12 +85,12 @@ func yielder(k int, c *counter) {
 //async:func
 func yieldMany(tasks, k int) time.Duration {
 	c := newCounter(tasks)
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < tasks; i++ {
 		rt.Spawn(yielderAsync(k, c))
 	}
 	c.done.Wait()
-	return time.Since(start)
+	return clockSince(start)
 }
 
 // echo sends back every value it receives until its input is closed.
@@ -117,7 +117,7 @@ func pingPong(n int) time.Duration {
 	atx, arx := syncx.NewChannel[int](1)
 	btx, brx := syncx.NewChannel[int](1)
 	h := rt.Spawn(echoAsync(arx, btx))
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < n; i++ {
 		if err := atx.Send(i); err != nil {
 			panic(err)
@@ -126,7 +126,7 @@ func pingPong(n int) time.Duration {
 			panic("asyncbench: ping_pong echoed the wrong value")
 		}
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	atx.Close()
 	if _, err := h.Join(); err != nil {
 		panic(err)
@@ -153,7 +153,7 @@ func produce(tx *syncx.Sender[int], k int) {
 func mpsc(p, n int) time.Duration {
 	tx, rx := syncx.NewChannel[int](chanCap)
 	each := n / p
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < p; i++ {
 		rt.Spawn(produceAsync(tx.Clone(), each))
 	}
@@ -166,7 +166,7 @@ func mpsc(p, n int) time.Duration {
 		got++
 		sum += v
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	checkMPSC(p, each, got, sum)
 	return elapsed
 }
@@ -177,7 +177,7 @@ func mpsc(p, n int) time.Duration {
 //async:func
 func oneshots(n int) time.Duration {
 	sum := 0
-	start := time.Now()
+	start := clockStart()
 	for i := 0; i < n; i++ {
 		tx, rx := syncx.NewOneshot[int]()
 		if err := tx.Send(i); err != nil {
@@ -189,7 +189,7 @@ func oneshots(n int) time.Duration {
 		}
 		sum += v
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	if sum != n*(n-1)/2 {
 		panic("asyncbench: oneshot lost a value")
 	}
@@ -217,7 +217,7 @@ func mutexRun(t, n int) time.Duration {
 	x := 0
 	each := n / t
 	c := newCounter(t)
-	start := time.Now()
+	start := clockStart()
 	if t == 1 {
 		lockLoop(m, each, &x, c)
 	} else {
@@ -226,7 +226,7 @@ func mutexRun(t, n int) time.Duration {
 		}
 		c.done.Wait()
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	if x != each*t {
 		panic("asyncbench: the mutex let two tasks in")
 	}
@@ -256,7 +256,7 @@ func semaphoreRun(t, n int) time.Duration {
 	x := 0
 	each := n / t
 	c := newCounter(t)
-	start := time.Now()
+	start := clockStart()
 	if t == 1 {
 		semLoop(s, each, &x, c)
 	} else {
@@ -265,7 +265,7 @@ func semaphoreRun(t, n int) time.Duration {
 		}
 		c.done.Wait()
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	if x != each*t {
 		panic("asyncbench: the semaphore let two tasks in")
 	}
@@ -281,7 +281,7 @@ func selectTwo(n int) time.Duration {
 	tx0, rx0 := syncx.NewChannel[int](chanCap)
 	tx1, rx1 := syncx.NewChannel[int](chanCap)
 	each := n / 2
-	start := time.Now()
+	start := clockStart()
 	rt.Spawn(produceAsync(tx0, each))
 	rt.Spawn(produceAsync(tx1, each))
 	var got, sum [2]int
@@ -297,7 +297,7 @@ func selectTwo(n int) time.Duration {
 		got[s.Index]++
 		sum[s.Index] += v.V0
 	}
-	elapsed := time.Since(start)
+	elapsed := clockSince(start)
 	checkMPSC(1, each, got[0], sum[0])
 	checkMPSC(1, each, got[1], sum[1])
 	return elapsed
