@@ -18,7 +18,7 @@ import (
 // counts what an idle worker or an idle P spends looking for work, on both
 // sides. The Tokio column stays on the wall clock. The kernel brings other
 // threads' CPU time up to date at its scheduler tick (a few milliseconds), so
-// keep the regions long (the default -size makes them 50 ms and more).
+// keep the regions long (the default -size makes them tens of milliseconds).
 var clockFlag = flag.String("clock", "wall", "what the timed regions measure: wall (elapsed time) or cpu (the process's CPU time in them, user + system)")
 
 // clockStart returns a reading of the chosen clock; clockSince the time
