@@ -107,11 +107,18 @@
 // spurious wake-up.
 //
 // Waking without losing wake-ups. Poll stores readiness into the word and
-// then takes the registration's lock to collect waiters; PollReady takes
-// the lock and looks at the word again before recording a waiter. Whichever
-// comes second sees the other's write. The lock is a bit of the readiness
-// word itself (held for a store or two; a contender spins), which keeps a
-// slot at 24 bytes.
+// then looks for a waiter to take; PollReady stores its waiter and then
+// looks at the word again. Every one of these accesses is a sequentially
+// consistent atomic, so whichever comes second sees the other's store. A
+// task's waiter word is stored, and taken by dispatch, with one
+// compare-and-swap each and no lock: an echoed message costs the slot three
+// atomic read-modify-writes (the readiness stored, the task stored, the
+// task taken) besides a reader's ClearReadiness. A lock bit in the readiness
+// word (held for a store or two; a contender spins) guards the rest: boxed
+// waiters, Register replacing the generation, shutdown; a waiter that finds
+// it held looks at the word again once it is released, so a generation
+// replaced meanwhile is seen. Keeping the lock in the word keeps a slot at
+// 24 bytes.
 //
 // One word per waiter. A Waker interface is two words, its method table and
 // its data word; nearly every waiter is a runtime's task, always of the one
@@ -124,7 +131,7 @@
 // which direct mode's blocking calls wait with), or a box the slot allocates
 // at the registration's first such wait and keeps, emptied, for the next, so
 // that such a Waker costs one 16-byte allocation per registration, not per
-// wait. The box is read and written only under the lock bit, like the word.
+// wait. The box is read and written only under the lock bit.
 // Storing the whole interface would cost each slot 16 bytes (40, 204 to a
 // page); an index into a table of wakers would need the table, and a Go
 // pointer cannot be stored anywhere the collector does not see.

@@ -1,7 +1,6 @@
 package poller
 
 import (
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -132,16 +131,19 @@ func unpackWord(w uint64) ReadyEvent {
 type slot struct {
 	// word is the readiness word described above. Atomic: written by the
 	// Poll caller (setReadiness), any task (ClearReadiness), shutdown and
-	// Register. Its lock bit guards reader and writer. The poller stores
-	// readiness to word before taking the lock to collect wakers;
-	// PollReady takes the lock before its second look at the readiness, so
-	// a waker stored under the lock is either seen by the poller or the
-	// readiness it set is seen by PollReady — never neither.
+	// Register.
 	word atomic.Uint64
 
-	// reader and writer are the waiters, one word each (waiter.go):
-	// protected by the lock bit; woken (and cleared) by events in
-	// DirRead.Mask() and DirWrite.Mask() respectively.
+	// reader and writer are the waiters, one word each (waiter.go), woken
+	// (and cleared) by events in DirRead.Mask() and DirWrite.Mask()
+	// respectively. Atomic. A task's word (the word type's data word, or
+	// nil) is installed and taken with one compare-and-swap and no lock: a
+	// waiter stores itself and then looks at the readiness again, dispatch
+	// stores readiness and then looks for a waiter, and as every access is
+	// sequentially consistent, one of the two sees the other's store. A box
+	// (any other waiter) is installed, read, emptied and removed only under
+	// the word's lock bit, and nobody replaces a box without it; the lock
+	// also pins the generation (Register changes it only under the lock).
 	reader, writer unsafe.Pointer
 }
 
@@ -151,6 +153,29 @@ func (s *slot) lock() { spin.Lock64(&s.word, lockBit) }
 
 // unlock releases the lock bit.
 func (s *slot) unlock() { spin.Unlock64(&s.word, lockBit) }
+
+// waiter returns the slot's waiter word for dir.
+func (s *slot) waiter(dir Direction) *unsafe.Pointer {
+	if dir == DirWrite {
+		return &s.writer
+	}
+	return &s.reader
+}
+
+// settled returns the readiness word once no lock holder is changing the
+// slot: a waiter that stored itself without the lock looks at the word
+// through it, so that a Register replacing the generation (or a shutdown)
+// under the lock is either finished, and seen, or had not yet taken the
+// waiters, and takes this one too.
+func (s *slot) settled() uint64 {
+	w := s.word.Load()
+	if w&lockBit != 0 {
+		s.lock()
+		w = s.word.Load()
+		s.unlock()
+	}
+	return w
+}
 
 // A Registration is one descriptor registered with a Poller: a handle of 16
 // bytes, passed and stored by value, naming the descriptor's slot in the
@@ -217,9 +242,9 @@ func (r Registration) ClearReadiness(ev ReadyEvent) {
 // records w, replacing any waker previously recorded for dir, and returns ok
 // false; w will be woken once, by the next event in dir.Mask() or by
 // shutdown. PollReady never blocks. w must not be nil. A w of the word
-// type (SetWordWaker) or a WakerBoxer is kept without allocating; any other
-// w in a box that the registration allocates at its first such wait and
-// reuses for later ones.
+// type (SetWordWaker) is recorded with one compare-and-swap and no lock; a
+// WakerBoxer is kept without allocating; any other w in a box that the
+// registration allocates at its first such wait and reuses for later ones.
 func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool) {
 	if w == nil {
 		panic("corio/poller: PollReady with a nil Waker")
@@ -229,27 +254,93 @@ func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool)
 		return ev, true
 	}
 	s := r.slot()
+	wp := s.waiter(dir)
+	if word := wordOf(w); word != nil {
+		if ev, ok, done := r.waitWord(s, wp, word, mask); done {
+			return ev, ok
+		}
+	}
+	return r.waitBoxed(s, wp, w, mask)
+}
+
+// waitWord is PollReady for a waiter of the word type, without the lock:
+// it stores word in *wp with a compare-and-swap, then looks at the readiness
+// again (see slot). done is false, with nothing changed, when *wp holds a
+// box, which only a lock holder may replace.
+func (r Registration) waitWord(s *slot, wp *unsafe.Pointer, word unsafe.Pointer, mask Ready) (ev ReadyEvent, ok, done bool) {
+	var prev unsafe.Pointer
+	for {
+		prev = atomic.LoadPointer(wp)
+		if uintptr(prev)&waiterTagMask != waiterWord {
+			return ReadyEvent{}, false, false
+		}
+		if atomic.CompareAndSwapPointer(wp, prev, word) {
+			break
+		}
+	}
+	if testHookStored != nil {
+		testHookStored()
+	}
+	w := s.settled()
+	if genOf(w) != r.gen {
+		w = shutdownBit
+	}
+	if ev, ok := readyIn(w, mask); ok {
+		// Ready after all: put back the waiter word replaced, as if this
+		// wait had never been recorded. If word is gone already, dispatch
+		// (or a shutdown) took it and wakes it, and prev, which it had
+		// displaced, missed that wake-up: it is woken here instead (a
+		// waiter of a newer registration of the number, had this handle's
+		// registration been replaced meanwhile, must not be lost).
+		if !atomic.CompareAndSwapPointer(wp, word, prev) && prev != nil && prev != word {
+			wordWaker(prev).Wake()
+		}
+		return ev, true, true
+	}
+	return ReadyEvent{}, false, true
+}
+
+// testHookStored, when set (by tests, with no wait in progress), runs in
+// waitWord between storing the waiter and the second look.
+var testHookStored func()
+
+// waitBoxed is PollReady for any waiter, under the lock: a box is stored
+// and removed only there. A word waiter comes here only to remove the box
+// it replaces, then waits as waitWord does.
+func (r Registration) waitBoxed(s *slot, wp *unsafe.Pointer, w Waker, mask Ready) (ReadyEvent, bool) {
 	word := wordOf(w) // nil: w goes in a box
 	var nb *Waker     // a box for w, allocated outside the lock if w needs one
 	for {
 		s.lock()
-		// Second look, under the lock: see the ordering note on word. The
-		// generation cannot change while the lock is held (Register takes
-		// it).
+		// The generation cannot change while the lock is held (Register
+		// takes it).
 		if ev, ok := readyIn(r.word(), mask); ok {
 			s.unlock()
 			return ev, true
 		}
-		wp := &s.reader
-		if dir == DirWrite {
-			wp = &s.writer
-		}
 		if word != nil {
-			*wp = word
-		} else if !putBoxed(wp, w, nb) {
+			// Drop the box (a waiter of another kind left it), then wait
+			// without the lock.
+			if p := atomic.LoadPointer(wp); uintptr(p)&waiterTagMask != waiterWord {
+				atomic.StorePointer(wp, nil)
+			}
+			s.unlock()
+			if ev, ok, done := r.waitWord(s, wp, word, mask); done {
+				return ev, ok
+			}
+			continue
+		}
+		if !putBoxed(wp, w, nb) {
 			s.unlock()
 			nb = new(Waker)
 			continue
+		}
+		// Second look, now that the box is stored: dispatch stores
+		// readiness without the lock, then takes the lock to empty a box.
+		if ev, ok := readyIn(r.word(), mask); ok {
+			takeWaiter(wp)
+			s.unlock()
+			return ev, true
 		}
 		s.unlock()
 		return ReadyEvent{}, false
@@ -274,11 +365,7 @@ func (r Registration) ClearWaker(dir Direction) {
 	s := r.slot()
 	s.lock()
 	if genOf(s.word.Load()) == r.gen {
-		if dir == DirRead {
-			takeWaiter(&s.reader)
-		} else {
-			takeWaiter(&s.writer)
-		}
+		takeWaiter(s.waiter(dir))
 	}
 	s.unlock()
 }
@@ -289,45 +376,53 @@ func (r Registration) ClearWaker(dir Direction) {
 // registration of generation gen: the event is stale. Called only by the
 // Poll caller.
 //
-// One compare-and-swap stores the readiness and takes the lock together, so
-// the generation it checked is the one whose waiters it collects (Register
-// changes the generation only under the lock).
+// One compare-and-swap stores the readiness, and one more takes each
+// waiting task; the lock is taken only to empty a box. Readiness is stored
+// before the waiters are looked at (see slot). A waiter taken may belong to
+// a registration of the number newer than gen, had one replaced it between
+// the two: it is woken for nothing, which a waker tolerates.
 func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, ok bool) {
-	for spins := 0; ; spins++ {
+	for {
 		cur := s.word.Load()
 		if genOf(cur) != gen || cur&shutdownBit != 0 {
 			return wake, false
 		}
-		if cur&lockBit != 0 {
-			if spins > 32 {
-				runtime.Gosched() // the holder may have been preempted (spin's backoff)
-			}
-			continue
-		}
-		if s.word.CompareAndSwap(cur, (cur|uint64(ready)|lockBit)+tickOne) {
+		if s.word.CompareAndSwap(cur, (cur|uint64(ready))+tickOne) {
 			break
 		}
 	}
-	// takeWaiter, with the word type's case (a task: nearly every waiter)
-	// written out, so that dispatch makes no call for it.
-	if p := s.reader; p != nil && ready&DirRead.Mask() != 0 {
-		if uintptr(p)&waiterTagMask == waiterWord {
-			s.reader = nil
-			wake = appendWord(wake, p)
-		} else if w := takeBoxed(&s.reader, p); w != nil {
-			wake = append(wake, w)
-		}
+	if ready&DirRead.Mask() != 0 {
+		wake = s.collect(&s.reader, wake)
 	}
-	if p := s.writer; p != nil && ready&DirWrite.Mask() != 0 {
-		if uintptr(p)&waiterTagMask == waiterWord {
-			s.writer = nil
-			wake = appendWord(wake, p)
-		} else if w := takeBoxed(&s.writer, p); w != nil {
-			wake = append(wake, w)
-		}
+	if ready&DirWrite.Mask() != 0 {
+		wake = s.collect(&s.writer, wake)
 	}
-	s.unlock()
 	return wake, true
+}
+
+// collect takes the waiter in *wp, if any, and appends it to wake: a task
+// (the word type's case, written out so that dispatch makes no call for it)
+// with a compare-and-swap, a box under the lock.
+func (s *slot) collect(wp *unsafe.Pointer, wake []Waker) []Waker {
+	for {
+		p := atomic.LoadPointer(wp)
+		if p == nil {
+			return wake
+		}
+		if uintptr(p)&waiterTagMask == waiterWord {
+			if atomic.CompareAndSwapPointer(wp, p, nil) {
+				return appendWord(wake, p)
+			}
+			continue
+		}
+		s.lock()
+		w := takeWaiter(wp)
+		s.unlock()
+		if w != nil {
+			wake = append(wake, w)
+		}
+		return wake
+	}
 }
 
 // shutdown sets the shutdown bit of generation gen, if the slot still holds
@@ -355,11 +450,14 @@ func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
 // with no readiness and no waiters, and returns the new generation and what
 // it replaced (for restore; waiterOf reads the detached waiter words, which
 // no one else can reach any more). Called with Poller.mu held, by Register.
+// A waiter that stores itself without the lock after the waiters are taken
+// looks at the word through the lock (slot.settled), so it sees the new
+// generation and takes itself back.
 func (s *slot) reset() (gen uint32, old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
 	old = s.word.Load() &^ lockBit
-	rd, wr = s.reader, s.writer
-	s.reader, s.writer = nil, nil
+	rd = atomic.SwapPointer(&s.reader, nil)
+	wr = atomic.SwapPointer(&s.writer, nil)
 	gen = genOf(old) + 1
 	if gen == 0 {
 		gen = 1 // 0 means never registered
@@ -371,6 +469,7 @@ func (s *slot) reset() (gen uint32, old uint64, rd, wr unsafe.Pointer) {
 // restore undoes reset after a failed registration.
 func (s *slot) restore(old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
-	s.reader, s.writer = rd, wr
+	atomic.StorePointer(&s.reader, rd)
+	atomic.StorePointer(&s.writer, wr)
 	s.word.Store(old) // unlocks
 }

@@ -53,10 +53,7 @@ func waiterTag(r Registration, dir Direction) (p unsafe.Pointer, tag uintptr) {
 	s := r.slot()
 	s.lock()
 	defer s.unlock()
-	p = s.reader
-	if dir == DirWrite {
-		p = s.writer
-	}
+	p = atomic.LoadPointer(s.waiter(dir))
 	return p, uintptr(p) & waiterTagMask
 }
 
