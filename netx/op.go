@@ -184,6 +184,9 @@ func (f *ioFuture) poll(cx *rt.Context) (bool, error) {
 func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 	fd := f.owner()
 	dl := fd.deadline(f.dir)
+	if dl == nil && f.kind <= opWrite && (f.blen != 0 || f.kind >= opReadPooled) && cx.PollFenced() {
+		return f.pollFenced(cx, fd)
+	}
 	var at int64
 	var gen uint64
 	if dl != nil {
@@ -239,6 +242,48 @@ func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 		return f.finish(fd, dl, os.ErrDeadlineExceeded)
 	}
 	return false, nil
+}
+
+// pollFenced is pollOp for a stream's read or write (opRead, opReadFull
+// with a buffer, opReadPooled, opWrite) that has no deadline, polled on a
+// multi-thread worker: rt.Registration.PollIO's loop written out around
+// the syscall, without its closure, and without the checks of attempt that
+// cannot apply here (a runtime polls, so no try; no deadline; fenced, so
+// the closed mark stands for the reference). Nearly every poll of a
+// server's connection comes here: three per echoed message.
+func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
+	f.try = false
+	if !cx.ConsumeBudget() {
+		cx.Waker().Wake()
+		return false, nil
+	}
+	for {
+		ev := fd.reg.Readiness()
+		var err error
+		switch {
+		case f.kind != opWrite && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown:
+			err = unix.EAGAIN // see mayRead: the recv(2) would fail
+		case fd.closed():
+			err = errClosing
+		default:
+			if testHookFenced != nil {
+				testHookFenced(fd.sysfd())
+			}
+			err = f.attemptOp(fd)
+		}
+		if e, ok := err.(unix.Errno); !ok || e != unix.EAGAIN {
+			return f.finish(fd, nil, err)
+		}
+		if ev.Shutdown {
+			return f.finish(fd, nil, rt.ErrDeregistered)
+		}
+		// Clear only this direction's bits (as PollIO does), then wait.
+		ev.Ready &= f.dir.Mask()
+		fd.reg.ClearReadiness(ev)
+		if _, ready := fd.reg.PollReady(cx, f.dir); !ready {
+			return false, nil
+		}
+	}
 }
 
 // finish ends the operation with err: it forgets the buffer (a
@@ -323,6 +368,11 @@ func (f *ioFuture) attemptHeld(fd *netFD) error {
 	if dl := fd.deadline(f.dir); dl != nil && fd.expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
+	return f.attemptOp(fd)
+}
+
+// attemptOp is attemptHeld past the deadline's check.
+func (f *ioFuture) attemptOp(fd *netFD) error {
 	switch f.kind {
 	case opRead:
 		n, err := fd.read(f.bytes(), f.try)
