@@ -106,19 +106,19 @@
 // and a shut-down registration ignores events, so the race costs at most a
 // spurious wake-up.
 //
-// Waking without losing wake-ups. Poll stores readiness into the word and
-// then looks for a waiter to take; PollReady stores its waiter and then
-// looks at the word again. Every one of these accesses is a sequentially
-// consistent atomic, so whichever comes second sees the other's store. A
-// task's waiter word is stored, and taken by dispatch, with one
-// compare-and-swap each and no lock: an echoed message costs the slot three
-// atomic read-modify-writes (the readiness stored, the task stored, the
-// task taken) besides a reader's ClearReadiness. A lock bit in the readiness
-// word (held for a store or two; a contender spins) guards the rest: boxed
-// waiters, Register replacing the generation, shutdown; a waiter that finds
-// it held looks at the word again once it is released, so a generation
-// replaced meanwhile is seen. Keeping the lock in the word keeps a slot at
-// 24 bytes.
+// Waking without losing wake-ups. A waiter is recorded in two steps: its
+// waiter word is written (under the lock bit, a bit of the readiness word
+// itself, held for a store or two), then the direction's armed bit is set
+// in the readiness word by a compare-and-swap that fails if readiness came
+// meanwhile. Dispatch stores readiness and takes the armed bits it
+// satisfies in one compare-and-swap on the same word, then reads the armed
+// waiter words. Both sides meet in that one word, so a wake-up is never
+// lost. The waiter word stays after its waiter is woken, so a task that
+// waits again in the same direction (every message of a connection's read
+// loop) only sets the armed bit: with ClearReadiness after a short read,
+// an echoed message costs the slot three atomic read-modify-writes, and the
+// lock is not taken. Keeping the lock and the armed bits in the word keeps
+// a slot at 24 bytes.
 //
 // One word per waiter. A Waker interface is two words, its method table and
 // its data word; nearly every waiter is a runtime's task, always of the one

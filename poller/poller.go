@@ -190,6 +190,7 @@ func (p *Poller) Register(fd int) (Registration, error) {
 	}
 	p.mu.Unlock()
 	// The replaced registration's waiters, if any, see it shut down.
+	rd, wr = armedWaiters(old, rd, wr)
 	if w := waiterOf(rd); w != nil {
 		w.Wake()
 	}

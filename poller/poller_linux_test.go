@@ -685,7 +685,7 @@ func TestReadyString(t *testing.T) {
 // sees the slot as shut down and cannot clear its readiness.
 func TestReadinessWordFields(t *testing.T) {
 	var s slot
-	const gen = 0xfffffffe
+	const gen = genMask - 1
 	s.word.Store(uint64(gen)<<genShift | uint64(1<<24-1)<<tickShift)
 	var buf [2]Waker
 	if _, ok := s.setReadiness(gen, Readable, buf[:0]); !ok {

@@ -87,30 +87,44 @@ type ReadyEvent struct {
 // ScheduledIo::readiness:
 //
 //	bits  0..5   Ready bits (Readable … Priority)
-//	bit   6      lock: held while the waiter slots are read or written
+//	bit   6      lock: held while a waiter word is written
 //	bit   7      shutdown: set by Deregister or Poller.Close; cleared only
 //	             by the next Register of the descriptor number
-//	bits  8..39  generation: which registration of the descriptor number
+//	bits  8, 9   armed: the reader (8) or writer (9) waiter word holds a
+//	             waiter to wake at the next event in its direction
+//	bits 10..39  generation: which registration of the descriptor number
 //	             the slot holds (0: never registered)
 //	bits 40..63  tick: incremented by every event the poller delivers
 //
-// Transitions: the poller ORs bits in and increments the tick (setReadiness);
-// ClearReadiness removes non-closed bits if the tick still matches; shutdown
-// goes 0 → 1 once per registration; lock goes 0 → 1 → 0 around each access
-// to the waiters; Register, holding the lock, replaces the whole word with
-// the next generation and nothing else (which also unlocks). Every other
-// transition keeps the bits it does not own, and every one made through a
-// Registration first checks that the word still carries its generation: a
-// handle of a registration that is gone reads as shut down and changes
-// nothing.
+// Transitions: the poller ORs bits in, increments the tick and clears the
+// armed bits of the directions it wakes, in one compare-and-swap
+// (setReadiness); ClearReadiness removes non-closed bits if the tick still
+// matches; a waiter sets its armed bit if no readiness came meanwhile;
+// shutdown goes 0 → 1 once per registration, clearing the armed bits; lock
+// goes 0 → 1 → 0 around each write of a waiter word; Register, holding the
+// lock, replaces the whole word with the next generation and nothing else
+// (which also unlocks). Every other transition keeps the bits it does not
+// own, and every one made through a Registration first checks that the
+// word still carries its generation: a handle of a registration that is
+// gone reads as shut down and changes nothing.
 const (
 	lockBit     = 1 << 6
 	shutdownBit = 1 << 7
-	genShift    = 8
-	genMask     = 1<<32 - 1
+	armedRead   = 1 << 8
+	armedWrite  = 1 << 9
+	genShift    = 10
+	genMask     = 1<<30 - 1
 	tickShift   = 40
 	tickOne     = 1 << tickShift // adding it wraps the tick; the carry falls off the word
 )
+
+// armedBit returns direction dir's armed bit.
+func armedBit(dir Direction) uint64 {
+	if dir == DirWrite {
+		return armedWrite
+	}
+	return armedRead
+}
 
 func genOf(w uint64) uint32 { return uint32(w >> genShift & genMask) }
 
@@ -130,20 +144,24 @@ func unpackWord(w uint64) ReadyEvent {
 // word's generation tells the registrations of one number apart.
 type slot struct {
 	// word is the readiness word described above. Atomic: written by the
-	// Poll caller (setReadiness), any task (ClearReadiness), shutdown and
-	// Register.
+	// Poll caller (setReadiness), any task (ClearReadiness, a wait's
+	// arming), shutdown and Register.
 	word atomic.Uint64
 
-	// reader and writer are the waiters, one word each (waiter.go), woken
-	// (and cleared) by events in DirRead.Mask() and DirWrite.Mask()
-	// respectively. Atomic. A task's word (the word type's data word, or
-	// nil) is installed and taken with one compare-and-swap and no lock: a
-	// waiter stores itself and then looks at the readiness again, dispatch
-	// stores readiness and then looks for a waiter, and as every access is
-	// sequentially consistent, one of the two sees the other's store. A box
-	// (any other waiter) is installed, read, emptied and removed only under
-	// the word's lock bit, and nobody replaces a box without it; the lock
-	// also pins the generation (Register changes it only under the lock).
+	// reader and writer are the waiters, one word each (waiter.go), for
+	// DirRead.Mask() and DirWrite.Mask() respectively. A waiter word is
+	// written only under the lock bit, and only by a handle of the live
+	// generation (the lock pins it), and it stays after its waiter is woken:
+	// what says whether it waits is its armed bit. So a task that waits
+	// again in the same direction — a connection's read loop, every
+	// message — finds itself there and waits with one compare-and-swap
+	// that sets the armed bit, and dispatch wakes it with the one that
+	// stores the readiness and takes the bit, then a plain read of the
+	// word (written before the bit was set). Dispatch reads a waiter word
+	// without the lock, which may race a lock holder replacing the waiter:
+	// either waiter may then be woken, as when the replacement comes first
+	// or second; the loser of such a race is the replaced waiter, which a
+	// second wait in a direction replaces anyway. See loadWaiter.
 	reader, writer unsafe.Pointer
 }
 
@@ -160,21 +178,6 @@ func (s *slot) waiter(dir Direction) *unsafe.Pointer {
 		return &s.writer
 	}
 	return &s.reader
-}
-
-// settled returns the readiness word once no lock holder is changing the
-// slot: a waiter that stored itself without the lock looks at the word
-// through it, so that a Register replacing the generation (or a shutdown)
-// under the lock is either finished, and seen, or had not yet taken the
-// waiters, and takes this one too.
-func (s *slot) settled() uint64 {
-	w := s.word.Load()
-	if w&lockBit != 0 {
-		s.lock()
-		w = s.word.Load()
-		s.unlock()
-	}
-	return w
 }
 
 // A Registration is one descriptor registered with a Poller: a handle of 16
@@ -242,72 +245,42 @@ func (r Registration) ClearReadiness(ev ReadyEvent) {
 // records w, replacing any waker previously recorded for dir, and returns ok
 // false; w will be woken once, by the next event in dir.Mask() or by
 // shutdown. PollReady never blocks. w must not be nil. A w of the word
-// type (SetWordWaker) is recorded with one compare-and-swap and no lock; a
-// WakerBoxer is kept without allocating; any other w in a box that the
-// registration allocates at its first such wait and reuses for later ones.
+// type (SetWordWaker) that was the last to wait in dir waits again with one
+// compare-and-swap; a WakerBoxer is kept without allocating; any other w in
+// a box that the registration allocates at its first such wait and reuses
+// for later ones.
 func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool) {
 	if w == nil {
 		panic("corio/poller: PollReady with a nil Waker")
 	}
 	mask := dir.Mask()
-	if ev, ok := readyIn(r.word(), mask); ok {
+	s := r.slot()
+	cur := r.word()
+	if ev, ok := readyIn(cur, mask); ok {
 		return ev, true
 	}
-	s := r.slot()
+	// Waiting again: the waiter word still holds w, so only the armed bit
+	// needs setting, if no readiness came and no lock holder is changing
+	// the slot.
+	if word := wordOf(w); word != nil && cur&lockBit == 0 && loadWaiter(s.waiter(dir)) == word {
+		bit := armedBit(dir)
+		for cur&lockBit == 0 {
+			if s.word.CompareAndSwap(cur, cur|bit) {
+				return ReadyEvent{}, false
+			}
+			if cur = r.word(); cur&shutdownBit != 0 || cur&uint64(mask) != 0 {
+				return readyIn(cur, mask)
+			}
+		}
+	}
+	return r.waitLocked(s, dir, w)
+}
+
+// waitLocked is PollReady's wait under the lock: it stores w in dir's
+// waiter word, then arms it unless readiness came.
+func (r Registration) waitLocked(s *slot, dir Direction, w Waker) (ReadyEvent, bool) {
+	mask, bit := dir.Mask(), armedBit(dir)
 	wp := s.waiter(dir)
-	if word := wordOf(w); word != nil {
-		if ev, ok, done := r.waitWord(s, wp, word, mask); done {
-			return ev, ok
-		}
-	}
-	return r.waitBoxed(s, wp, w, mask)
-}
-
-// waitWord is PollReady for a waiter of the word type, without the lock:
-// it stores word in *wp with a compare-and-swap, then looks at the readiness
-// again (see slot). done is false, with nothing changed, when *wp holds a
-// box, which only a lock holder may replace.
-func (r Registration) waitWord(s *slot, wp *unsafe.Pointer, word unsafe.Pointer, mask Ready) (ev ReadyEvent, ok, done bool) {
-	var prev unsafe.Pointer
-	for {
-		prev = atomic.LoadPointer(wp)
-		if uintptr(prev)&waiterTagMask != waiterWord {
-			return ReadyEvent{}, false, false
-		}
-		if atomic.CompareAndSwapPointer(wp, prev, word) {
-			break
-		}
-	}
-	if testHookStored != nil {
-		testHookStored()
-	}
-	w := s.settled()
-	if genOf(w) != r.gen {
-		w = shutdownBit
-	}
-	if ev, ok := readyIn(w, mask); ok {
-		// Ready after all: put back the waiter word replaced, as if this
-		// wait had never been recorded. If word is gone already, dispatch
-		// (or a shutdown) took it and wakes it, and prev, which it had
-		// displaced, missed that wake-up: it is woken here instead (a
-		// waiter of a newer registration of the number, had this handle's
-		// registration been replaced meanwhile, must not be lost).
-		if !atomic.CompareAndSwapPointer(wp, word, prev) && prev != nil && prev != word {
-			wordWaker(prev).Wake()
-		}
-		return ev, true, true
-	}
-	return ReadyEvent{}, false, true
-}
-
-// testHookStored, when set (by tests, with no wait in progress), runs in
-// waitWord between storing the waiter and the second look.
-var testHookStored func()
-
-// waitBoxed is PollReady for any waiter, under the lock: a box is stored
-// and removed only there. A word waiter comes here only to remove the box
-// it replaces, then waits as waitWord does.
-func (r Registration) waitBoxed(s *slot, wp *unsafe.Pointer, w Waker, mask Ready) (ReadyEvent, bool) {
 	word := wordOf(w) // nil: w goes in a box
 	var nb *Waker     // a box for w, allocated outside the lock if w needs one
 	for {
@@ -319,31 +292,23 @@ func (r Registration) waitBoxed(s *slot, wp *unsafe.Pointer, w Waker, mask Ready
 			return ev, true
 		}
 		if word != nil {
-			// Drop the box (a waiter of another kind left it), then wait
-			// without the lock.
-			if p := atomic.LoadPointer(wp); uintptr(p)&waiterTagMask != waiterWord {
-				atomic.StorePointer(wp, nil)
-			}
-			s.unlock()
-			if ev, ok, done := r.waitWord(s, wp, word, mask); done {
-				return ev, ok
-			}
-			continue
-		}
-		if !putBoxed(wp, w, nb) {
+			storeWaiter(wp, word)
+		} else if !putBoxed(wp, w, nb) {
 			s.unlock()
 			nb = new(Waker)
 			continue
 		}
-		// Second look, now that the box is stored: dispatch stores
-		// readiness without the lock, then takes the lock to empty a box.
-		if ev, ok := readyIn(r.word(), mask); ok {
-			takeWaiter(wp)
-			s.unlock()
-			return ev, true
+		for {
+			cur := s.word.Load()
+			if ev, ok := readyIn(cur, mask); ok {
+				s.unlock() // stored, not armed: dispatch will not wake it
+				return ev, true
+			}
+			if s.word.CompareAndSwap(cur, cur|bit) {
+				s.unlock()
+				return ReadyEvent{}, false
+			}
 		}
-		s.unlock()
-		return ReadyEvent{}, false
 	}
 }
 
@@ -365,6 +330,7 @@ func (r Registration) ClearWaker(dir Direction) {
 	s := r.slot()
 	s.lock()
 	if genOf(s.word.Load()) == r.gen {
+		s.word.And(^armedBit(dir))
 		takeWaiter(s.waiter(dir))
 	}
 	s.unlock()
@@ -376,58 +342,62 @@ func (r Registration) ClearWaker(dir Direction) {
 // registration of generation gen: the event is stale. Called only by the
 // Poll caller.
 //
-// One compare-and-swap stores the readiness, and one more takes each
-// waiting task; the lock is taken only to empty a box. Readiness is stored
-// before the waiters are looked at (see slot). A waiter taken may belong to
-// a registration of the number newer than gen, had one replaced it between
-// the two: it is woken for nothing, which a waker tolerates.
+// One compare-and-swap stores the readiness and takes the armed bits of
+// the directions it satisfies, so the generation it checked is the one
+// whose waiters it takes; each taken waiter word is then read without the
+// lock (see slot), except that a box is emptied under it.
 func (s *slot) setReadiness(gen uint32, ready Ready, wake []Waker) (_ []Waker, ok bool) {
+	var take uint64
+	if ready&DirRead.Mask() != 0 {
+		take |= armedRead
+	}
+	if ready&DirWrite.Mask() != 0 {
+		take |= armedWrite
+	}
+	var cur uint64
 	for {
-		cur := s.word.Load()
+		cur = s.word.Load()
 		if genOf(cur) != gen || cur&shutdownBit != 0 {
 			return wake, false
 		}
-		if s.word.CompareAndSwap(cur, (cur|uint64(ready))+tickOne) {
+		if s.word.CompareAndSwap(cur, (cur|uint64(ready))&^take+tickOne) {
 			break
 		}
 	}
-	if ready&DirRead.Mask() != 0 {
+	if take&cur&armedRead != 0 {
 		wake = s.collect(&s.reader, wake)
 	}
-	if ready&DirWrite.Mask() != 0 {
+	if take&cur&armedWrite != 0 {
 		wake = s.collect(&s.writer, wake)
 	}
 	return wake, true
 }
 
-// collect takes the waiter in *wp, if any, and appends it to wake: a task
-// (the word type's case, written out so that dispatch makes no call for it)
-// with a compare-and-swap, a box under the lock.
+// collect appends the armed waiter of *wp, whose armed bit the caller
+// took, to wake: a task (the word type's case, written out so that
+// dispatch makes no call for it) read as it is, a box emptied under the
+// lock.
 func (s *slot) collect(wp *unsafe.Pointer, wake []Waker) []Waker {
-	for {
-		p := atomic.LoadPointer(wp)
-		if p == nil {
-			return wake
-		}
-		if uintptr(p)&waiterTagMask == waiterWord {
-			if atomic.CompareAndSwapPointer(wp, p, nil) {
-				return appendWord(wake, p)
-			}
-			continue
-		}
-		s.lock()
-		w := takeWaiter(wp)
-		s.unlock()
-		if w != nil {
-			wake = append(wake, w)
+	p := loadWaiter(wp)
+	if uintptr(p)&waiterTagMask == waiterWord {
+		if p != nil {
+			wake = appendWord(wake, p)
 		}
 		return wake
 	}
+	s.lock()
+	w := takeWaiter(wp)
+	s.unlock()
+	if w != nil {
+		wake = append(wake, w)
+	}
+	return wake
 }
 
 // shutdown sets the shutdown bit of generation gen, if the slot still holds
-// it live, and appends its waiters to wake. Called with Poller.mu held, by
-// Deregister and Poller.Close (gen 0: whatever generation is live).
+// it live, clears the armed bits and appends the waiters they armed to wake
+// (forgetting every waiter). Called with Poller.mu held, by Deregister and
+// Poller.Close (gen 0: whatever generation is live).
 func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
 	s.lock()
 	w := s.word.Load()
@@ -435,12 +405,14 @@ func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
 		s.unlock()
 		return wake
 	}
-	s.word.Or(shutdownBit)
-	if w := takeWaiter(&s.reader); w != nil {
-		wake = append(wake, w)
+	w = s.word.Or(shutdownBit)
+	w = s.word.And(^uint64(armedRead | armedWrite)) // a waiter arming now sees the shutdown bit
+	rd, wr := takeWaiter(&s.reader), takeWaiter(&s.writer)
+	if rd != nil && w&armedRead != 0 {
+		wake = append(wake, rd)
 	}
-	if w := takeWaiter(&s.writer); w != nil {
-		wake = append(wake, w)
+	if wr != nil && w&armedWrite != 0 {
+		wake = append(wake, wr)
 	}
 	s.unlock()
 	return wake
@@ -449,16 +421,15 @@ func (s *slot) shutdown(gen uint32, wake []Waker) []Waker {
 // reset makes the slot hold the next generation of its descriptor number,
 // with no readiness and no waiters, and returns the new generation and what
 // it replaced (for restore; waiterOf reads the detached waiter words, which
-// no one else can reach any more). Called with Poller.mu held, by Register.
-// A waiter that stores itself without the lock after the waiters are taken
-// looks at the word through the lock (slot.settled), so it sees the new
-// generation and takes itself back.
+// no one else can reach any more, and armedWaiters says which to wake).
+// Called with Poller.mu held, by Register.
 func (s *slot) reset() (gen uint32, old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
 	old = s.word.Load() &^ lockBit
-	rd = atomic.SwapPointer(&s.reader, nil)
-	wr = atomic.SwapPointer(&s.writer, nil)
-	gen = genOf(old) + 1
+	rd, wr = loadWaiter(&s.reader), loadWaiter(&s.writer)
+	storeWaiter(&s.reader, nil)
+	storeWaiter(&s.writer, nil)
+	gen = (genOf(old) + 1) & genMask
 	if gen == 0 {
 		gen = 1 // 0 means never registered
 	}
@@ -466,10 +437,22 @@ func (s *slot) reset() (gen uint32, old uint64, rd, wr unsafe.Pointer) {
 	return gen, old, rd, wr
 }
 
+// armedWaiters returns those of the waiter words rd, wr that the replaced
+// word old armed: the waiters reset's Register must wake.
+func armedWaiters(old uint64, rd, wr unsafe.Pointer) (unsafe.Pointer, unsafe.Pointer) {
+	if old&armedRead == 0 {
+		rd = nil
+	}
+	if old&armedWrite == 0 {
+		wr = nil
+	}
+	return rd, wr
+}
+
 // restore undoes reset after a failed registration.
 func (s *slot) restore(old uint64, rd, wr unsafe.Pointer) {
 	s.lock()
-	atomic.StorePointer(&s.reader, rd)
-	atomic.StorePointer(&s.writer, wr)
+	storeWaiter(&s.reader, rd)
+	storeWaiter(&s.writer, wr)
 	s.word.Store(old) // unlocks
 }

@@ -97,21 +97,17 @@ func appendWord(wake []Waker, p unsafe.Pointer) []Waker {
 
 // takeWaiter removes the waiter kept in *wp and returns it (nil if none).
 // An owned box stays, emptied, for the next waiter. The caller holds the
-// slot's lock, which keeps a box in place; a task's word may still be
-// stored or taken without the lock meanwhile, hence the compare-and-swap.
+// slot's lock.
 func takeWaiter(wp *unsafe.Pointer) Waker {
-	for {
-		p := atomic.LoadPointer(wp)
-		if uintptr(p)&waiterTagMask != waiterWord {
-			return takeBoxed(wp, p)
-		}
-		if p == nil {
-			return nil
-		}
-		if atomic.CompareAndSwapPointer(wp, p, nil) {
-			return wordWaker(p)
-		}
+	p := loadWaiter(wp)
+	if uintptr(p)&waiterTagMask != waiterWord {
+		return takeBoxed(wp, p)
 	}
+	if p == nil {
+		return nil
+	}
+	storeWaiter(wp, nil)
+	return wordWaker(p)
 }
 
 // takeBoxed is takeWaiter for a waiter word p that points at a box. The
@@ -123,7 +119,7 @@ func takeBoxed(wp *unsafe.Pointer, p unsafe.Pointer) Waker {
 	if tag == waiterBox {
 		*b = nil // the slot's own box: kept for the next waiter
 	} else {
-		atomic.StorePointer(wp, nil) // a lent box is the waiter's
+		storeWaiter(wp, nil) // a lent box is the waiter's
 	}
 	return w
 }
@@ -142,16 +138,15 @@ func wordOf(w Waker) unsafe.Pointer {
 // waiter there, and reports true; the caller holds the slot's lock. If w
 // needs a box when the slot owns none it takes nb; with nb nil, putBoxed
 // changes nothing and returns false, and the caller allocates a box outside
-// the lock and calls again. A task's word it replaces is dropped (the
-// swap: such a word may be stored or taken without the lock).
+// the lock and calls again.
 func putBoxed(wp *unsafe.Pointer, w Waker, nb *Waker) bool {
 	if b, ok := w.(WakerBoxer); ok {
 		if box := b.WakerBox(); box != nil {
-			atomic.SwapPointer(wp, tagged(unsafe.Pointer(box), waiterLent))
+			storeWaiter(wp, tagged(unsafe.Pointer(box), waiterLent))
 			return true
 		}
 	}
-	if p := atomic.LoadPointer(wp); uintptr(p)&waiterTagMask == waiterBox {
+	if p := loadWaiter(wp); uintptr(p)&waiterTagMask == waiterBox {
 		*untag(p, waiterBox) = w
 		return true
 	}
@@ -159,6 +154,6 @@ func putBoxed(wp *unsafe.Pointer, w Waker, nb *Waker) bool {
 		return false
 	}
 	*nb = w
-	atomic.SwapPointer(wp, tagged(unsafe.Pointer(nb), waiterBox))
+	storeWaiter(wp, tagged(unsafe.Pointer(nb), waiterBox))
 	return true
 }
