@@ -1,6 +1,10 @@
 package rt
 
-import "github.com/corio-go/corio/poller"
+import (
+	"unsafe"
+
+	"github.com/corio-go/corio/poller"
+)
 
 // How a waiting task costs the poller one word. A registration's record
 // keeps each of its two waiters in one word: the data word of a Waker of
@@ -23,6 +27,13 @@ func init() { poller.SetWordWaker((*headerWaker)(nil)) }
 // task's waker (whatever its output type) as its headerWaker, which wakes
 // it the same way; any other waker as it is.
 func ioWaker(cx *Context) poller.Waker {
+	// The polling task's own waker, as its driver installed it (no
+	// combinator replaced it): the task's address is its header's, so the
+	// waker's data word says so without the type assertion below, which
+	// costs a lookup in the runtime's assertion cache on every wait.
+	if h := cx.task; h != nil && wakerIDOf(cx.waker).data == uintptr(unsafe.Pointer(h)) {
+		return (*headerWaker)(h)
+	}
 	w := cx.Waker()
 	if tw, ok := w.(taskWaker); ok {
 		return (*headerWaker)(tw.header())
